@@ -1,0 +1,51 @@
+// The shape of results.json (../shared/design.md, "Contracts"). Other tools read it: change it
+// only on purpose, with the README.
+import type { CheckResult, Validity } from '../check/verdict.ts';
+
+export interface RunStats {
+  ops: { ok: number; fail: number; info: number };
+  opsByF?: Record<string, { ok: number; fail: number; info: number }>;
+  simulatedMs: number;
+  wallMs: number;
+  events: number;
+  messages: number;
+  fsyncs?: number;
+  leaderChanges: number;
+  faults: number;
+  [extra: string]: unknown;
+}
+
+/** A fault interval on the timeline, for reports. */
+export interface FaultInterval {
+  kind: string;
+  startUs: number;
+  endUs?: number;
+  targets?: string[];
+  description: string;
+}
+
+/** Who led, from when, for reports. */
+export interface LeaderSpan {
+  node: string | null;
+  term: number;
+  startUs: number;
+}
+
+export interface Results {
+  valid: Validity;
+  seed: number;
+  scenario: string;
+  /** The bug planted with --bug, if any. */
+  bug?: string;
+  checkers: Record<string, CheckResult>;
+  stats: RunStats;
+  traceHash: string;
+  replay: string;
+  shrink?: string;
+  /** Every option the seed drew (swarm knobs, latencies, ...), for reports. */
+  options?: Record<string, unknown>;
+  faults?: FaultInterval[];
+  leaders?: LeaderSpan[];
+  /** The first error the run stopped on (invariant violation, liveness, internal). */
+  error?: string;
+}
