@@ -1,0 +1,78 @@
+// Turns the text or object of a scenario file into a validated Scenario, or one line that
+// names the file, the field and the reason (UsageError, exit 3). Pure: the caller reads files.
+import type { z } from 'zod';
+import { UsageError } from '../cli/errors.ts';
+import { ScenarioSchema } from './schema.ts';
+import type { Scenario, ScenarioInput } from './schema.ts';
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function issueLine(file: string, issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const parent = issue.path.length === 0 ? '' : `${fieldPath(issue.path)}.`;
+    const keys = issue.keys.map((k) => `${parent}${k}`).join(', ');
+    return `${file}: ${keys}: unknown field`;
+  }
+  return `${file}: ${fieldPath(issue.path)}: ${issue.message}`;
+}
+
+/** Cross-field rules the schema cannot say alone. Returns [field, reason] or undefined. */
+function crossCheck(s: Scenario): [string, string] | undefined {
+  const members = s.cluster.members;
+  const checkTarget = (field: string, target: string | undefined): [string, string] | undefined => {
+    if (target === undefined || !/^n\d+$/.test(target)) return undefined;
+    const n = Number(target.slice(1));
+    return n > members ? [field, `member ${target} does not exist in a ${members}-member cluster`] : undefined;
+  };
+  for (const [i, timed] of (s.schedule ?? []).entries()) {
+    if (timed.atMs >= s.workload.durationMs) {
+      return [`schedule[${i}].atMs`, `must be before the end of the safety phase (workload.durationMs ${s.workload.durationMs})`];
+    }
+    const target = 'target' in timed.fault ? timed.fault.target : undefined;
+    const bad = checkTarget(`schedule[${i}].fault.target`, target);
+    if (bad !== undefined) return bad;
+  }
+  if (s.checkers?.includes('lock') === true && s.workload.kind !== 'lock') {
+    return ['checkers', 'the lock checker needs workload.kind "lock"'];
+  }
+  if (s.cluster.raft.heartbeatTicks >= s.cluster.raft.electionTicks) {
+    return ['cluster.raft.heartbeatTicks', 'must be less than electionTicks'];
+  }
+  return undefined;
+}
+
+/** Validates a parsed scenario object; `file` names it in error messages. */
+export function parseScenario(raw: unknown, file: string): Scenario {
+  const result = ScenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new UsageError(first === undefined ? `${file}: invalid scenario` : issueLine(file, first));
+  }
+  const bad = crossCheck(result.data);
+  if (bad !== undefined) throw new UsageError(`${file}: ${bad[0]}: ${bad[1]}`);
+  return result.data;
+}
+
+/** Parses the JSON text of a scenario file. */
+export function parseScenarioText(text: string, file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`${file}: (file): not valid JSON: ${reason}`);
+  }
+  return parseScenario(raw, file);
+}
+
+/** Builds a scenario in code (property tests, benches): defaults filled, same validation. */
+export function defineScenario(input: ScenarioInput): Scenario {
+  return parseScenario(input, `<scenario ${input.name}>`);
+}

@@ -1,0 +1,156 @@
+// A scenario is a data file a user writes without coding. This schema is its whole grammar:
+// every field with its type, bound and default, and no unknown field accepted anywhere, so a
+// typo is an error rather than a silently ignored setting.
+import { z } from 'zod';
+import { TimedFaultSchema } from './fault.ts';
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** An inclusive integer range drawn from the seed; a single number means exactly that. */
+export const RangeSchema = z.union([int(0, 3_600_000), z.strictObject({ min: int(0, 3_600_000), max: int(0, 3_600_000) })]).refine(
+  (r) => typeof r === 'number' || r.min <= r.max,
+  'min must be <= max',
+);
+export type Range = z.infer<typeof RangeSchema>;
+
+export const RaftSettingsSchema = z.strictObject({
+  tickMs: int(1, 1000).default(100),
+  electionTicks: int(2, 100).default(10),
+  heartbeatTicks: int(1, 50).default(1),
+  preVote: z.boolean().default(true),
+  checkQuorum: z.boolean().default(true),
+  /** "lease-based" answers reads from the leader's lease: depends on clocks (etcd's option). */
+  readOnly: z.enum(['safe', 'lease-based']).default('safe'),
+  maxInflightMsgs: int(1, 4096).default(256),
+  maxSizePerMsgBytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export const EtcdSettingsSchema = z.strictObject({
+  /** Applied entries between snapshots (etcd's --snapshot-count); small values force snapshots. */
+  snapshotCount: int(1, 1_000_000).default(1000),
+  /** Entries kept behind a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
+  snapshotCatchUpEntries: int(0, 100_000).default(100),
+  /** The apply-lag limit behind "too many requests". */
+  maxPendingApply: int(1, 1_000_000).default(5000),
+});
+
+export const ClusterSchema = z.strictObject({
+  members: int(1, 9).default(3),
+  raft: RaftSettingsSchema.prefault({}),
+  etcd: EtcdSettingsSchema.prefault({}),
+});
+
+export const NetworkSchema = z.strictObject({
+  latencyUsMin: int(0, 10_000_000).default(200),
+  latencyUsMax: int(0, 10_000_000).default(2000),
+  dropPercent: int(0, 100).default(0),
+  duplicatePercent: int(0, 100).default(0),
+  reorderPercent: int(0, 100).default(0),
+  fsyncUsMin: int(0, 10_000_000).default(500),
+  fsyncUsMax: int(0, 10_000_000).default(3000),
+}).refine((n) => n.latencyUsMin <= n.latencyUsMax, { message: 'latencyUsMin must be <= latencyUsMax', path: ['latencyUsMax'] })
+  .refine((n) => n.fsyncUsMin <= n.fsyncUsMax, { message: 'fsyncUsMin must be <= fsyncUsMax', path: ['fsyncUsMax'] });
+
+export const ClientsSchema = z.strictObject({
+  /** Concurrent client processes issuing the workload. */
+  count: int(1, 500).default(10),
+  /** A request unanswered after this long completes as `info` (outcome unknown). */
+  requestTimeoutMs: int(1, 600_000).default(1000),
+  /** "member": each client talks to one member (round robin); "cluster": to any, following leader hints. */
+  connect: z.enum(['member', 'cluster']).default('member'),
+  /** One watch client per member that resumes after disconnects (etcd's robustness setup). */
+  watchers: z.boolean().default(true),
+});
+
+export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
+export type WorkloadKind = (typeof WorkloadKinds)[number];
+
+export const WorkloadSchema = z.strictObject({
+  kind: z.enum(WorkloadKinds).default('etcd'),
+  /** Total request rate over all clients. */
+  rateOpsPerSecond: int(1, 1_000_000).default(200),
+  /** Length of the safety phase (traffic with faults). */
+  durationMs: int(1, 3_600_000).default(3000),
+  keys: int(1, 100_000).default(10),
+  /** A compaction at a random recent revision this often (0: never). */
+  compactionIntervalMs: int(0, 3_600_000).default(0),
+  leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
+  /** Lock workload: how long a holder works inside the critical section. */
+  holdMs: RangeSchema.default({ min: 10, max: 200 }),
+  /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
+  minOkOps: int(0, 10_000_000).default(20),
+});
+
+export const NemesisPackages = [
+  'partition-leader',
+  'partition-minority',
+  'partition-majority',
+  'partition-halves',
+  'partition-ring',
+  'partition-bridge',
+  'one-way',
+  'kill-leader',
+  'kill-follower',
+  'kill-random',
+  'rolling-restart',
+  'pause',
+  'clock',
+  'lossy',
+  'clog',
+  'slow-disk',
+  'torn-writes',
+  'lagging-member',
+  'membership',
+  'buggify',
+] as const;
+export type NemesisPackageName = (typeof NemesisPackages)[number];
+
+export const NemesisSchema = z.strictObject({
+  packages: z.array(z.enum(NemesisPackages)).max(NemesisPackages.length).default([]),
+  /** When the first fault may start. */
+  startMs: RangeSchema.default(500),
+  /** Gap between one fault's heal and the next fault. */
+  intervalMs: RangeSchema.default({ min: 200, max: 800 }),
+  /** How long each fault lasts before the nemesis heals it. */
+  faultDurationMs: RangeSchema.default({ min: 300, max: 1500 }),
+  /** Upper bound on faults in one run. */
+  maxFaults: int(0, 10_000).default(100),
+});
+
+export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;
+export type CheckerName = (typeof CheckerNames)[number];
+
+export const LivenessSchema = z.strictObject({
+  /** After healing, a leader, a served request per client and convergence must happen within this. */
+  budgetMs: int(100, 3_600_000).default(10_000),
+});
+
+export const SwarmSchema = z.strictObject({
+  /** Draw the nemesis packages, network and Raft timings from the seed (FoundationDB's swarm testing). */
+  enabled: z.boolean().default(false),
+  /** Each package is in a run with probability 1/packageOdds. */
+  packageOdds: int(1, 100).default(3),
+});
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a name is lowercase letters, digits and dashes'),
+  description: z.string().max(500).default(''),
+  cluster: ClusterSchema.prefault({}),
+  network: NetworkSchema.prefault({}),
+  clients: ClientsSchema.prefault({}),
+  workload: WorkloadSchema.prefault({}),
+  nemesis: NemesisSchema.prefault({}),
+  /** An explicit list of timed faults (what `detcd shrink` writes); replaces the nemesis draw. */
+  schedule: z.array(TimedFaultSchema).max(10_000).optional(),
+  /** Default: chosen by workload. The Raft invariant observer always runs. */
+  checkers: z.array(z.enum(CheckerNames)).optional(),
+  liveness: LivenessSchema.prefault({}),
+  swarm: SwarmSchema.prefault({}),
+  /** A scenario that documents a known unsafety expects a violation: its runs pass when one is found. */
+  expect: z.enum(['valid', 'violation-allowed']).default('valid'),
+});
+
+/** A scenario as written (defaults optional). */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** A validated scenario with every default filled. */
+export type Scenario = z.output<typeof ScenarioSchema>;
