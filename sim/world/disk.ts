@@ -205,8 +205,9 @@ export class SimDisk implements Disk {
   /**
    * The node died: in-flight fsyncs never call back and their writes are lost with every other
    * unsynced write; the process view is reset to the durable content (plus torn records).
+   * Returns the number of writes lost.
    */
-  crash(): void {
+  crash(): number {
     for (const f of this.fsyncs) this.env.cancel(f.loopId);
     this.fsyncs = [];
     this.lastFsyncDoneUs = 0;
@@ -217,7 +218,7 @@ export class SimDisk implements Disk {
     for (const [file, records] of this.durable) this.current.set(file, records.slice());
     this.statsCounters.crashes++;
     this.statsCounters.opsLost += lost;
-    this.env.trace.record(TraceKind.crash, this.env.nodeTraceId, this.statsCounters.crashes, lost);
+    return lost;
   }
 
   stats(): DiskStats {

@@ -31,6 +31,14 @@ export class EventLoop {
   private nextSeq = 1;
   private stepsDone = 0;
   private stopRequested = false;
+  private stepping = false;
+  /** Called after every event (the world's observers hang here); undefined costs nothing. */
+  afterEach: (() => void) | undefined = undefined;
+
+  /** True while an event's function runs. */
+  get inStep(): boolean {
+    return this.stepping;
+  }
 
   now(): number {
     return this.nowUs;
@@ -85,7 +93,13 @@ export class EventLoop {
       if (timer.timeUs < this.nowUs) throw new Error('EventLoop invariant: time went backwards');
       this.nowUs = timer.timeUs;
       this.stepsDone++;
-      timer.fn();
+      this.stepping = true;
+      try {
+        timer.fn();
+      } finally {
+        this.stepping = false;
+      }
+      this.afterEach?.();
       return true;
     }
   }

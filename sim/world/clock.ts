@@ -1,0 +1,100 @@
+// A node's own clock. Local time is a piecewise-linear function of world time: it starts at an
+// offset, runs fast or slow by `driftPpm` parts per million, and can jump forward or back (an
+// NTP step, a VM resumed from a snapshot). Only the node sees its local time; the world keeps
+// running on the event loop's time.
+//
+// Timers: a node asks for a local delay; the world converts it once, at the time the timer is
+// set, into a world delay using the current drift. Later jumps do not move pending timers (like
+// a monotonic timer), and a later drift change does not stretch them.
+
+export interface ClockOptions {
+  /** Local minus world time at world time 0, µs. */
+  offsetUs?: number;
+  /** How much faster than world time the local clock runs, in ppm (negative: slower). */
+  driftPpm?: number;
+}
+
+/** Bounds keep local time and delay conversion inside exact integer arithmetic. */
+export const DRIFT_PPM_MAX = 500_000;
+export const CLOCK_OFFSET_US_MAX = 1e15;
+
+const PPM = 1_000_000;
+
+function checkDrift(driftPpm: number): void {
+  if (!Number.isInteger(driftPpm) || Math.abs(driftPpm) > DRIFT_PPM_MAX) {
+    throw new Error(`NodeClock: driftPpm must be an integer in [-${DRIFT_PPM_MAX}, ${DRIFT_PPM_MAX}], got ${driftPpm}`);
+  }
+}
+
+function checkOffset(name: string, us: number): void {
+  if (!Number.isSafeInteger(us) || Math.abs(us) > CLOCK_OFFSET_US_MAX) {
+    throw new Error(`NodeClock: ${name} must be an integer with |x| <= ${CLOCK_OFFSET_US_MAX}, got ${us}`);
+  }
+}
+
+export class NodeClock {
+  /** World time at which the current linear piece starts. */
+  private anchorWorldUs = 0;
+  /** Local time at `anchorWorldUs`. */
+  private anchorLocalUs: number;
+  private drift: number;
+  private jumps = 0;
+
+  constructor(options: ClockOptions = {}) {
+    const offsetUs = options.offsetUs ?? 0;
+    const driftPpm = options.driftPpm ?? 0;
+    checkOffset('offsetUs', offsetUs);
+    checkDrift(driftPpm);
+    this.anchorLocalUs = offsetUs;
+    this.drift = driftPpm;
+  }
+
+  get driftPpm(): number {
+    return this.drift;
+  }
+
+  get jumpCount(): number {
+    return this.jumps;
+  }
+
+  /** The node's local time at world time `worldUs` (which must not precede the last change). */
+  localUs(worldUs: number): number {
+    const elapsedUs = worldUs - this.anchorWorldUs;
+    if (elapsedUs < 0) throw new Error('NodeClock invariant: asked for local time before the last clock change');
+    return this.anchorLocalUs + elapsedUs + Math.floor((elapsedUs * this.drift) / PPM);
+  }
+
+  /** The world delay after which `localDelayUs` has passed on this clock (at least 0, rounded up). */
+  worldDelayUs(localDelayUs: number): number {
+    if (!(localDelayUs >= 0) || !Number.isFinite(localDelayUs)) {
+      throw new Error(`NodeClock: delay must be a finite non-negative number, got ${localDelayUs}`);
+    }
+    if (this.drift === 0) return Math.ceil(localDelayUs);
+    return Math.ceil((localDelayUs * PPM) / (PPM + this.drift));
+  }
+
+  /** Steps local time by `deltaUs` (negative: backwards) at world time `worldUs`. */
+  jump(worldUs: number, deltaUs: number): void {
+    checkOffset('jump deltaUs', deltaUs);
+    this.reanchor(worldUs);
+    this.anchorLocalUs += deltaUs;
+    this.jumps++;
+  }
+
+  /** Changes the drift from world time `worldUs` on; local time stays continuous. */
+  setDrift(worldUs: number, driftPpm: number): void {
+    checkDrift(driftPpm);
+    this.reanchor(worldUs);
+    this.drift = driftPpm;
+  }
+
+  /** Local minus world time at `worldUs`. */
+  offsetUs(worldUs: number): number {
+    return this.localUs(worldUs) - worldUs;
+  }
+
+  private reanchor(worldUs: number): void {
+    this.anchorLocalUs = this.localUs(worldUs);
+    this.anchorWorldUs = worldUs;
+  }
+}

@@ -1,0 +1,24 @@
+// The simulated world's public surface, listed by name.
+export { Buggify, BUGGIFY_SITE_ENABLED, BUGGIFY_SITE_FIRES } from './buggify.ts';
+export type { BuggifyOptions, BuggifySiteCoverage } from './buggify.ts';
+export { NodeClock, DRIFT_PPM_MAX, CLOCK_OFFSET_US_MAX } from './clock.ts';
+export type { ClockOptions } from './clock.ts';
+export { SimDisk, DISK_DEFAULTS } from './disk.ts';
+export type { Disk, DiskEnv, DiskOptions, DiskRecord, DiskStats, RecordInput } from './disk.ts';
+export { EventLoop } from './event-loop.ts';
+export type { RunLimits, StopReason, TimerId } from './event-loop.ts';
+export type { Host, HostContext, HostFactory } from './host.ts';
+export { Network, LINK_DEFAULTS } from './network.ts';
+export type { AcceptsFn, DeliverFn, Latency, LinkOptions, NetworkOptions, NetworkStats } from './network.ts';
+export { NodeProcess } from './node-process.ts';
+export type { ProcessStatus } from './node-process.ts';
+export { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partitions.ts';
+export type { Cut } from './partitions.ts';
+export { Prng } from './prng.ts';
+export { NEVER, checkRatio } from './ratio.ts';
+export type { Ratio } from './ratio.ts';
+export { Trace, TraceKind, TRACE_LOG_CAP_DEFAULT, TRACE_LOG_CAP_MAX } from './trace.ts';
+export type { TraceEntry, TraceKindCode, TraceKindName } from './trace.ts';
+export { TraceHash } from './trace-hash.ts';
+export { World } from './world.ts';
+export type { ClientEndpoint, WorldClockOptions, WorldEvent, WorldOptions, WorldStats } from './world.ts';

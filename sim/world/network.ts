@@ -1,0 +1,378 @@
+// The simulated network between nodes and clients (both are endpoints named by strings).
+//
+// Each directed link has a latency distribution and drop, duplicate and reorder probabilities.
+// Links are FIFO unless a message is picked for reordering, which sends it with an extra delay
+// outside the FIFO order, so later messages can overtake it.
+//
+// Cuts (partitions) block directions of links. A cut is checked twice: at send time (the message
+// is dropped at once) and at delivery time, so a message already in flight when its link is cut
+// is dropped when it arrives, like Jepsen's iptables rules and FoundationDB's simulator. Cuts
+// add up until `heal()`; the shape helpers cut among server nodes only, so clients keep their
+// links unless a test cuts them explicitly.
+//
+// A clogged link holds what arrives on it and releases it, in arrival order, when the clog ends
+// (unclog, heal, or the clog's end time). A released message still obeys cuts.
+import type { EventLoop } from './event-loop.ts';
+import type { Cut } from './partitions.ts';
+import { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partitions.ts';
+import type { Prng } from './prng.ts';
+import type { Ratio } from './ratio.ts';
+import { NEVER, checkRatio } from './ratio.ts';
+import { TraceKind } from './trace.ts';
+import type { Trace } from './trace.ts';
+
+export type Latency =
+  | { readonly kind: 'constant'; readonly us: number }
+  | { readonly kind: 'uniform'; readonly minUs: number; readonly maxUs: number }
+  /** floorUs plus an exponential tail with mean meanUs, capped at capUs (default floor + 20 means). */
+  | { readonly kind: 'exponential'; readonly floorUs: number; readonly meanUs: number; readonly capUs?: number };
+
+export interface LinkOptions {
+  latency?: Latency;
+  drop?: Ratio;
+  duplicate?: Ratio;
+  reorder?: Ratio;
+  /** A reordered message waits up to this much extra, outside the FIFO order. */
+  reorderDelayUsMax?: number;
+}
+
+export interface NetworkOptions extends LinkOptions {
+  /** Bound on messages held by clogged links, network-wide. */
+  heldMessagesMax?: number;
+}
+
+export const LINK_DEFAULTS: Required<LinkOptions> = {
+  latency: { kind: 'uniform', minUs: 500, maxUs: 2_000 },
+  drop: NEVER,
+  duplicate: NEVER,
+  reorder: NEVER,
+  reorderDelayUsMax: 5_000,
+};
+
+export interface NetworkStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  droppedRandom: number;
+  droppedCut: number;
+  droppedDown: number;
+  duplicated: number;
+  reordered: number;
+  clogHeld: number;
+  bytesSent: number;
+}
+
+/** Hands a message to its endpoint (which may hold it while its process is paused). */
+export type DeliverFn = (from: string, to: string, message: unknown) => void;
+/** False when nobody is there to take a message (a crashed or never started node). */
+export type AcceptsFn = (to: string) => boolean;
+
+interface Endpoint {
+  readonly name: string;
+  readonly index: number;
+  readonly traceId: number;
+}
+
+interface Link {
+  options: Required<LinkOptions>;
+  cut: boolean;
+  /** World time the clog ends; 0 when not clogged, Infinity until unclogged. */
+  clogUntilUs: number;
+  clogGeneration: number;
+  held: InFlight[];
+  /** Latest delivery time handed out on this link, for FIFO order. */
+  lastDeliveryUs: number;
+}
+
+interface InFlight {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly link: Link;
+  readonly id: number;
+  readonly message: unknown;
+}
+
+const ENDPOINTS_MAX = 4096;
+const HELD_MESSAGES_MAX_DEFAULT = 1_000_000;
+
+export class Network {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly links = new Map<number, Link>();
+  private readonly defaults: Required<LinkOptions>;
+  private readonly heldMessagesMax: number;
+  private heldCount = 0;
+  private nextMessageId = 1;
+  private deliverFn: DeliverFn = () => {
+    throw new Error('Network: no deliver function set');
+  };
+  private acceptsFn: AcceptsFn = () => true;
+  private readonly counters: NetworkStats = {
+    sent: 0, delivered: 0, dropped: 0, droppedRandom: 0, droppedCut: 0, droppedDown: 0,
+    duplicated: 0, reordered: 0, clogHeld: 0, bytesSent: 0,
+  };
+
+  constructor(
+    private readonly loop: EventLoop,
+    private readonly trace: Trace,
+    private readonly prng: Prng,
+    /** Server nodes, in the order the partition helpers use. */
+    readonly nodes: readonly string[],
+    options: NetworkOptions = {},
+  ) {
+    const { heldMessagesMax, ...linkOptions } = options;
+    this.defaults = checkLink({ ...LINK_DEFAULTS, ...linkOptions });
+    this.heldMessagesMax = heldMessagesMax ?? HELD_MESSAGES_MAX_DEFAULT;
+    for (const node of nodes) this.addEndpoint(node);
+  }
+
+  /** Registers a node or client name; sending to or from an unknown name throws. */
+  addEndpoint(name: string): void {
+    if (this.endpoints.has(name)) return;
+    if (this.endpoints.size >= ENDPOINTS_MAX) throw new Error(`Network bound: at most ${ENDPOINTS_MAX} endpoints`);
+    this.endpoints.set(name, { name, index: this.endpoints.size, traceId: this.trace.intern(name) });
+  }
+
+  hasEndpoint(name: string): boolean {
+    return this.endpoints.has(name);
+  }
+
+  setDeliver(deliver: DeliverFn, accepts: AcceptsFn = () => true): void {
+    this.deliverFn = deliver;
+    this.acceptsFn = accepts;
+  }
+
+  /** Overrides the options of the directed link from -> to (unset fields keep their values). */
+  setLink(from: string, to: string, options: LinkOptions): void {
+    const link = this.link(this.endpoint(from), this.endpoint(to));
+    link.options = checkLink({ ...link.options, ...options });
+  }
+
+  send(from: string, to: string, message: unknown, sizeBytes = 0): void {
+    const src = this.endpoint(from);
+    const dst = this.endpoint(to);
+    const link = this.link(src, dst);
+    const id = this.nextMessageId++;
+    this.counters.sent++;
+    this.counters.bytesSent += sizeBytes;
+    this.trace.record(TraceKind.send, src.traceId, dst.traceId, id);
+    const o = link.options;
+    if (link.cut) return this.drop(src, dst, id, 'cut');
+    if (o.drop.num > 0 && this.prng.chance(o.drop.num, o.drop.den)) return this.drop(src, dst, id, 'random');
+    const flight: InFlight = { from: src, to: dst, link, id, message };
+    this.schedule(flight);
+    if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) {
+      this.counters.duplicated++;
+      this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
+      this.schedule(flight);
+    }
+  }
+
+  // ---- partitions ----
+
+  /** Blocks both directions between every two groups (adds to existing cuts). */
+  partition(groups: readonly (readonly string[])[]): void {
+    this.applyCuts(groupsToCuts(groups), 'partition');
+  }
+
+  /** Blocks from -> to only: `to` can still reach `from`. */
+  cut(from: string, to: string): void {
+    this.applyCuts([[from, to]], 'cut');
+  }
+
+  /** Restores one direction. */
+  uncut(from: string, to: string): void {
+    const link = this.link(this.endpoint(from), this.endpoint(to));
+    link.cut = false;
+    this.fault('uncut', from, to);
+  }
+
+  applyCuts(cuts: readonly Cut[], faultName = 'cuts'): void {
+    for (const [from, to] of cuts) this.link(this.endpoint(from), this.endpoint(to)).cut = true;
+    this.fault(faultName, undefined, undefined, cuts.length);
+  }
+
+  isolate(node: string): void {
+    this.applyCuts(groupsToCuts(isolateGroups(node, this.nodes)), 'isolate');
+  }
+
+  halves(): void {
+    this.applyCuts(groupsToCuts(halvesGroups(this.nodes)), 'halves');
+  }
+
+  majorityRing(): void {
+    this.applyCuts(majorityRingCuts(this.nodes), 'majority-ring');
+  }
+
+  bridge(): void {
+    this.applyCuts(bridgeCuts(this.nodes), 'bridge');
+  }
+
+  isCut(from: string, to: string): boolean {
+    return this.links.get(linkKey(this.endpoint(from), this.endpoint(to)))?.cut ?? false;
+  }
+
+  /** Removes every cut and every clog (held messages are released). */
+  heal(): void {
+    for (const link of this.sortedLinks()) {
+      link.cut = false;
+      if (link.clogUntilUs !== 0) this.release(link);
+    }
+    this.fault('heal');
+  }
+
+  // ---- clogging ----
+
+  /** Holds messages on from -> to for `durationUs` (or until unclogged when omitted). */
+  clog(from: string, to: string, durationUs?: number): void {
+    const link = this.link(this.endpoint(from), this.endpoint(to));
+    const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
+    link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
+    const generation = ++link.clogGeneration;
+    this.trace.record(TraceKind.clog, this.endpoint(from).traceId, this.endpoint(to).traceId, Number.isFinite(untilUs) ? untilUs : -1);
+    if (Number.isFinite(link.clogUntilUs)) {
+      this.loop.at(link.clogUntilUs, () => {
+        if (link.clogGeneration === generation) this.release(link);
+      });
+    }
+  }
+
+  /** Clogs every link into and out of `node` (to every endpoint known now). */
+  clogNode(node: string, durationUs?: number): void {
+    for (const other of this.endpoints.keys()) {
+      if (other === node) continue;
+      this.clog(node, other, durationUs);
+      this.clog(other, node, durationUs);
+    }
+  }
+
+  unclog(from: string, to: string): void {
+    const link = this.link(this.endpoint(from), this.endpoint(to));
+    if (link.clogUntilUs !== 0) this.release(link);
+  }
+
+  isClogged(from: string, to: string): boolean {
+    return (this.links.get(linkKey(this.endpoint(from), this.endpoint(to)))?.clogUntilUs ?? 0) !== 0;
+  }
+
+  stats(): NetworkStats {
+    return { ...this.counters };
+  }
+
+  // ---- internals ----
+
+  private schedule(flight: InFlight): void {
+    const link = flight.link;
+    const o = link.options;
+    const now = this.loop.now();
+    let atUs = now + this.drawLatencyUs(o.latency);
+    if (o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den)) {
+      this.counters.reordered++;
+      atUs += this.prng.int(o.reorderDelayUsMax + 1);
+    } else {
+      atUs = Math.max(atUs, link.lastDeliveryUs);
+      link.lastDeliveryUs = atUs;
+    }
+    this.loop.at(atUs, () => this.arrive(flight));
+  }
+
+  private arrive(flight: InFlight): void {
+    const link = flight.link;
+    if (link.cut) return this.drop(flight.from, flight.to, flight.id, 'cut');
+    if (link.clogUntilUs !== 0) {
+      if (this.heldCount >= this.heldMessagesMax) throw new Error('Network bound: too many messages held by clogged links');
+      this.heldCount++;
+      this.counters.clogHeld++;
+      link.held.push(flight);
+      return;
+    }
+    if (!this.acceptsFn(flight.to.name)) return this.drop(flight.from, flight.to, flight.id, 'down');
+    this.counters.delivered++;
+    this.trace.record(TraceKind.deliver, flight.from.traceId, flight.to.traceId, flight.id);
+    this.deliverFn(flight.from.name, flight.to.name, flight.message);
+  }
+
+  /** Ends a clog: held messages arrive again, one event each, in the order they were held. */
+  private release(link: Link): void {
+    link.clogUntilUs = 0;
+    link.clogGeneration++;
+    const held = link.held;
+    link.held = [];
+    this.heldCount -= held.length;
+    for (const flight of held) {
+      this.trace.record(TraceKind.release, flight.from.traceId, flight.to.traceId, flight.id);
+      this.loop.schedule(0, () => this.arrive(flight));
+    }
+  }
+
+  private drop(from: Endpoint, to: Endpoint, id: number, reason: 'cut' | 'random' | 'down'): void {
+    this.counters.dropped++;
+    if (reason === 'cut') this.counters.droppedCut++;
+    else if (reason === 'random') this.counters.droppedRandom++;
+    else this.counters.droppedDown++;
+    this.trace.record(TraceKind.drop, from.traceId, to.traceId, id);
+  }
+
+  private drawLatencyUs(latency: Latency): number {
+    switch (latency.kind) {
+      case 'constant':
+        return latency.us;
+      case 'uniform':
+        return this.prng.intRange(latency.minUs, latency.maxUs);
+      case 'exponential': {
+        const capUs = latency.capUs ?? latency.floorUs + 20 * latency.meanUs;
+        return Math.min(capUs, latency.floorUs + this.prng.exponential(latency.meanUs));
+      }
+    }
+  }
+
+  private fault(name: string, from?: string, to?: string, count = 0): void {
+    const a = this.trace.intern(name);
+    const b = from === undefined ? 0 : this.endpoint(from).traceId;
+    const c = to === undefined ? count : this.endpoint(to).traceId;
+    this.trace.record(TraceKind.fault, a, b, c);
+  }
+
+  private endpoint(name: string): Endpoint {
+    const endpoint = this.endpoints.get(name);
+    if (endpoint === undefined) throw new Error(`Network: unknown endpoint ${name}`);
+    return endpoint;
+  }
+
+  private link(from: Endpoint, to: Endpoint): Link {
+    const key = linkKey(from, to);
+    let link = this.links.get(key);
+    if (link === undefined) {
+      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0 };
+      this.links.set(key, link);
+    }
+    return link;
+  }
+
+  /** Links in a fixed order (by endpoint indices), so healing releases in the same order every run. */
+  private sortedLinks(): Link[] {
+    return [...this.links.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+}
+
+function linkKey(from: Endpoint, to: Endpoint): number {
+  return from.index * ENDPOINTS_MAX + to.index;
+}
+
+function checkDuration(us: number): number {
+  if (!Number.isSafeInteger(us) || us < 0) throw new Error(`Network: duration must be a non-negative integer, got ${us}`);
+  return us;
+}
+
+function checkLink(o: Required<LinkOptions>): Required<LinkOptions> {
+  checkRatio('drop', o.drop);
+  checkRatio('duplicate', o.duplicate);
+  checkRatio('reorder', o.reorder);
+  checkDuration(o.reorderDelayUsMax);
+  const l = o.latency;
+  const ok =
+    l.kind === 'constant' ? Number.isSafeInteger(l.us) && l.us >= 0
+    : l.kind === 'uniform' ? Number.isSafeInteger(l.minUs) && l.minUs >= 0 && Number.isSafeInteger(l.maxUs) && l.maxUs >= l.minUs
+    : Number.isSafeInteger(l.floorUs) && l.floorUs >= 0 && l.meanUs >= 0 && (l.capUs === undefined || l.capUs >= l.floorUs);
+  if (!ok) throw new Error(`Network: bad latency ${JSON.stringify(l)}`);
+  return o;
+}

@@ -1,0 +1,350 @@
+// The simulated world: one event loop, one network, and per node a clock, a disk and a process
+// that runs a Host. One seed decides everything; each subsystem draws from its own forked stream
+// ('network', 'disk/<id>', 'clock/<id>', 'node/<id>/<incarnation>', 'buggify'), so an extra
+// draw in one never shifts another. Every change to the world enters the trace.
+import { Buggify } from './buggify.ts';
+import type { BuggifySiteCoverage } from './buggify.ts';
+import { NodeClock } from './clock.ts';
+import type { ClockOptions } from './clock.ts';
+import { SimDisk } from './disk.ts';
+import type { DiskOptions, DiskStats } from './disk.ts';
+import { EventLoop } from './event-loop.ts';
+import type { RunLimits, StopReason } from './event-loop.ts';
+import type { HostContext, HostFactory } from './host.ts';
+import { Network } from './network.ts';
+import type { NetworkOptions, NetworkStats } from './network.ts';
+import { NodeProcess } from './node-process.ts';
+import { Prng } from './prng.ts';
+import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
+import type { TraceEntry } from './trace.ts';
+
+export interface WorldClockOptions extends ClockOptions {
+  /** Each node's offset is drawn uniformly from [-offsetUsMax, offsetUsMax] and added. */
+  offsetUsMax?: number;
+  /** Each node's drift is drawn uniformly from [-driftPpmMax, driftPpmMax] and added. */
+  driftPpmMax?: number;
+  /** Exact settings for some nodes (replacing the drawn ones). */
+  perNode?: Readonly<Record<string, ClockOptions>>;
+}
+
+export interface WorldOptions {
+  seed: number | string;
+  nodes: readonly string[];
+  clients?: readonly string[];
+  network?: NetworkOptions;
+  disk?: DiskOptions;
+  clock?: WorldClockOptions;
+  buggify?: boolean;
+  /** Keep the most recent events in memory: true for the default cap, or a cap. */
+  traceLog?: boolean | number;
+}
+
+export interface ClientEndpoint {
+  readonly id: string;
+  send(to: string, message: unknown, sizeBytes?: number): void;
+}
+
+/** What an observer learns after each event: the time, the step and the node it concerned. */
+export interface WorldEvent {
+  readonly timeUs: number;
+  readonly step: number;
+}
+
+export interface WorldStats {
+  events: number;
+  simulatedUs: number;
+  traceEvents: number;
+  network: NetworkStats;
+  disk: DiskStats;
+  crashes: number;
+  restarts: number;
+  pauses: number;
+  clockChanges: number;
+  faults: number;
+  buggifyFired: number;
+}
+
+const NODES_MAX = 1000;
+const OBSERVERS_MAX = 100;
+
+export class World {
+  readonly seed: string;
+  readonly loop = new EventLoop();
+  readonly network: Network;
+  /** The run's root stream; other subsystems (nemesis, workload) fork from it by name. */
+  readonly prng: Prng;
+  readonly buggifySites: Buggify;
+  readonly nodeIds: readonly string[];
+  private readonly trace: Trace;
+  private readonly processes = new Map<string, NodeProcess>();
+  private readonly clients = new Map<string, (from: string, message: unknown) => void>();
+  private readonly observers: ((event: WorldEvent) => void)[] = [];
+  private nextTimerId = 1;
+  private readonly counters = { crashes: 0, restarts: 0, pauses: 0, clockChanges: 0, faults: 0, buggifyFired: 0 };
+
+  constructor(options: WorldOptions) {
+    checkNames(options.nodes, options.clients ?? []);
+    this.seed = String(options.seed);
+    this.prng = new Prng(options.seed);
+    this.nodeIds = options.nodes.slice();
+    const logCap = options.traceLog === true ? TRACE_LOG_CAP_DEFAULT : options.traceLog === false ? 0 : (options.traceLog ?? 0);
+    this.trace = new Trace(() => this.loop.now(), logCap);
+    this.network = new Network(this.loop, this.trace, this.prng.fork('network'), this.nodeIds, options.network);
+    this.network.setDeliver(
+      (from, to, message) => this.deliver(from, to, message),
+      (to) => this.clients.has(to) || (this.processes.get(to)?.isUp ?? false),
+    );
+    this.buggifySites = new Buggify(this.prng.fork('buggify'), { enabled: options.buggify ?? false });
+    for (const id of this.nodeIds) this.processes.set(id, this.makeProcess(id, options));
+    for (const client of options.clients ?? []) this.network.addEndpoint(client);
+  }
+
+  // ---- nodes ----
+
+  disk(id: string): SimDisk {
+    return this.process(id).disk;
+  }
+
+  clock(id: string): NodeClock {
+    return this.process(id).clock;
+  }
+
+  /** The node's local time now. */
+  localUs(id: string): number {
+    return this.process(id).clock.localUs(this.loop.now());
+  }
+
+  startNode(id: string, factory: HostFactory): void {
+    const p = this.process(id);
+    if (p.status !== 'never-started') throw new Error(`World.startNode: ${id} was already started`);
+    p.factory = factory;
+    p.boot((incarnation) => this.makeContext(p, incarnation));
+    this.trace.record(TraceKind.start, p.traceId, p.incarnation);
+    this.notifyOutsideStep();
+  }
+
+  /** Kills the node: host discarded, timers cancelled, unsynced writes lost. */
+  crash(id: string): void {
+    const p = this.process(id);
+    const lost = p.kill();
+    this.counters.crashes++;
+    this.trace.record(TraceKind.crash, p.traceId, p.incarnation, lost);
+    this.notifyOutsideStep();
+  }
+
+  /** Starts a new incarnation of a crashed node with the same factory; it recovers from disk. */
+  restart(id: string): void {
+    const p = this.process(id);
+    if (p.status !== 'crashed') throw new Error(`World.restart: ${id} is ${p.status}, not crashed`);
+    p.boot((incarnation) => this.makeContext(p, incarnation));
+    this.counters.restarts++;
+    this.trace.record(TraceKind.restart, p.traceId, p.incarnation);
+    this.notifyOutsideStep();
+  }
+
+  /** Stops the process (SIGSTOP): it handles nothing; messages, timers and fsyncs are held. */
+  pause(id: string): void {
+    const p = this.process(id);
+    p.pause();
+    this.counters.pauses++;
+    this.trace.record(TraceKind.pause, p.traceId);
+    this.notifyOutsideStep();
+  }
+
+  /** Continues the process: held events are handled in order, timers late. */
+  resume(id: string): void {
+    const p = this.process(id);
+    const held = p.resume();
+    this.trace.record(TraceKind.resume, p.traceId, held);
+    this.notifyOutsideStep();
+  }
+
+  /** Started and not crashed (a paused node is up). */
+  isUp(id: string): boolean {
+    return this.process(id).isUp;
+  }
+
+  isPaused(id: string): boolean {
+    return this.process(id).paused;
+  }
+
+  incarnation(id: string): number {
+    return this.process(id).incarnation;
+  }
+
+  // ---- clocks ----
+
+  /** Steps the node's clock by deltaUs (negative: backwards). */
+  clockJump(id: string, deltaUs: number): void {
+    const p = this.process(id);
+    p.clock.jump(this.loop.now(), deltaUs);
+    this.counters.clockChanges++;
+    this.trace.record(TraceKind.clock, p.traceId, 1, deltaUs);
+  }
+
+  clockSetDrift(id: string, driftPpm: number): void {
+    const p = this.process(id);
+    p.clock.setDrift(this.loop.now(), driftPpm);
+    this.counters.clockChanges++;
+    this.trace.record(TraceKind.clock, p.traceId, 2, driftPpm);
+  }
+
+  // ---- clients ----
+
+  /** A client endpoint on the network; `onMessage` runs as a world event for each delivery. */
+  attachClient(id: string, onMessage: (from: string, message: unknown) => void): ClientEndpoint {
+    if (this.processes.has(id)) throw new Error(`World.attachClient: ${id} is a node`);
+    if (this.clients.has(id)) throw new Error(`World.attachClient: ${id} is already attached`);
+    this.network.addEndpoint(id);
+    this.clients.set(id, onMessage);
+    return { id, send: (to, message, sizeBytes) => this.network.send(id, to, message, sizeBytes ?? 0) };
+  }
+
+  // ---- run, trace, observers ----
+
+  run(limits: RunLimits = {}): StopReason {
+    return this.loop.run(limits);
+  }
+
+  /** Calls `observer` after every event of the loop (and after lifecycle calls made outside one). */
+  onEvent(observer: (event: WorldEvent) => void): () => void {
+    if (this.observers.length >= OBSERVERS_MAX) throw new Error('World bound: too many observers');
+    this.observers.push(observer);
+    this.loop.afterEach = () => this.notify();
+    return () => {
+      const i = this.observers.indexOf(observer);
+      if (i >= 0) this.observers.splice(i, 1);
+      if (this.observers.length === 0) this.loop.afterEach = undefined;
+    };
+  }
+
+  /** Records a fault the nemesis injected by other means, for the trace and the stats. */
+  recordFault(name: string, node?: string): void {
+    this.counters.faults++;
+    const nodeId = node === undefined ? 0 : this.trace.intern(node);
+    this.trace.record(TraceKind.fault, this.trace.intern(name), nodeId, 0);
+  }
+
+  traceHash(): string {
+    return this.trace.digest();
+  }
+
+  /** The bounded in-memory trace log, oldest first (empty unless traceLog was set). */
+  traceEntries(): TraceEntry[] {
+    return this.trace.entries();
+  }
+
+  buggifyCoverage(): BuggifySiteCoverage[] {
+    return this.buggifySites.coverage();
+  }
+
+  stats(): WorldStats {
+    const disk: DiskStats = { fsyncsIssued: 0, fsyncs: 0, fsyncSpikes: 0, bytesWritten: 0, bytesSynced: 0, crashes: 0, opsLost: 0, tornRecords: 0 };
+    for (const id of this.nodeIds) {
+      const s = this.process(id).disk.stats();
+      for (const key of Object.keys(disk) as (keyof DiskStats)[]) disk[key] += s[key];
+    }
+    return {
+      events: this.loop.steps,
+      simulatedUs: this.loop.now(),
+      traceEvents: this.trace.events,
+      network: this.network.stats(),
+      disk,
+      ...this.counters,
+    };
+  }
+
+  // ---- internals ----
+
+  private process(id: string): NodeProcess {
+    const p = this.processes.get(id);
+    if (p === undefined) throw new Error(`World: unknown node ${id}`);
+    return p;
+  }
+
+  private makeProcess(id: string, options: WorldOptions): NodeProcess {
+    const traceId = this.trace.intern(id);
+    const clock = new NodeClock(this.clockOptions(id, options.clock ?? {}));
+    const holder: { process?: NodeProcess } = {};
+    const disk = new SimDisk(
+      {
+        nowUs: () => this.loop.now(),
+        schedule: (delayUs, fn) => this.loop.schedule(delayUs, fn),
+        cancel: (loopId) => void this.loop.cancel(loopId),
+        deliver: (fn) => {
+          if (holder.process === undefined) throw new Error('World invariant: disk callback before its process exists');
+          holder.process.deliverCallback(fn);
+        },
+        trace: this.trace,
+        nodeTraceId: traceId,
+      },
+      this.prng.fork(`disk/${id}`),
+      options.disk,
+    );
+    holder.process = new NodeProcess(id, traceId, clock, disk, this.loop, this.trace, () => this.nextTimerId++);
+    return holder.process;
+  }
+
+  private clockOptions(id: string, o: WorldClockOptions): ClockOptions {
+    const exact = o.perNode?.[id];
+    if (exact !== undefined) return exact;
+    const prng = this.prng.fork(`clock/${id}`);
+    const offsetUsMax = o.offsetUsMax ?? 0;
+    const driftPpmMax = o.driftPpmMax ?? 0;
+    return {
+      offsetUs: (o.offsetUs ?? 0) + (offsetUsMax > 0 ? prng.intRange(-offsetUsMax, offsetUsMax) : 0),
+      driftPpm: (o.driftPpm ?? 0) + (driftPpmMax > 0 ? prng.intRange(-driftPpmMax, driftPpmMax) : 0),
+    };
+  }
+
+  private makeContext(p: NodeProcess, incarnation: number): HostContext {
+    return {
+      id: p.id,
+      disk: p.disk,
+      prng: this.prng.fork(`node/${p.id}/${incarnation}`),
+      nowUs: () => p.clock.localUs(this.loop.now()),
+      setTimer: (delayUs, fn) => p.setTimer(incarnation, delayUs, fn),
+      cancelTimer: (id) => p.cancelTimer(incarnation, id),
+      send: (to, message, sizeBytes) => {
+        p.checkIncarnation(incarnation);
+        this.network.send(p.id, to, message, sizeBytes ?? 0);
+      },
+      buggify: (site) => {
+        if (!this.buggifySites.fire(site)) return false;
+        this.counters.buggifyFired++;
+        this.trace.record(TraceKind.buggify, p.traceId, this.trace.intern(site));
+        return true;
+      },
+      trace: (kind, detail) => {
+        const detailHash = detail === undefined ? 0 : this.trace.hashDetail(detail);
+        this.trace.record(TraceKind.annotate, p.traceId, this.trace.intern(kind), detailHash, detail);
+      },
+    };
+  }
+
+  private deliver(from: string, to: string, message: unknown): void {
+    const client = this.clients.get(to);
+    if (client !== undefined) return client(from, message);
+    this.process(to).deliverMessage(from, message);
+  }
+
+  private notify(): void {
+    if (this.observers.length === 0) return;
+    const event: WorldEvent = { timeUs: this.loop.now(), step: this.loop.steps };
+    for (const observer of this.observers) observer(event);
+  }
+
+  private notifyOutsideStep(): void {
+    if (!this.loop.inStep) this.notify();
+  }
+}
+
+function checkNames(nodes: readonly string[], clients: readonly string[]): void {
+  if (nodes.length === 0 || nodes.length > NODES_MAX) throw new Error(`World: need 1..${NODES_MAX} nodes, got ${nodes.length}`);
+  const all = new Set<string>();
+  for (const name of [...nodes, ...clients]) {
+    if (name.length === 0) throw new Error('World: empty endpoint name');
+    if (all.has(name)) throw new Error(`World: duplicate endpoint name ${name}`);
+    all.add(name);
+  }
+}
