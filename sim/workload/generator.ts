@@ -229,3 +229,19 @@ export function eachWorker(make: (worker: number) => Gen): Gen {
 export function defer(make: (ctx: GenContext) => Gen): Gen {
   return { step: (ctx) => make(ctx).step(ctx) };
 }
+
+/** One operation of `gen` every `intervalUs` exactly (periodic jobs such as compaction). */
+export function every(intervalUs: number, gen: Gen): Gen {
+  if (!(intervalUs > 0)) throw new Error(`every: intervalUs must be positive, got ${intervalUs}`);
+  const periodic = (nextTimeUs: number | undefined, inner: Gen): Gen => ({
+    step(ctx) {
+      const at = nextTimeUs ?? ctx.timeUs + intervalUs;
+      if (at > ctx.timeUs) return pending(periodic(at, inner), at);
+      const s = inner.step(ctx);
+      if (s.kind === 'done') return DONE;
+      if (s.kind === 'pending') return pending(periodic(at, s.next), s.wakeUs);
+      return { kind: 'op', op: s.op, next: periodic(at + intervalUs, s.next) };
+    },
+  });
+  return periodic(undefined, gen);
+}

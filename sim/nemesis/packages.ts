@@ -1,0 +1,160 @@
+// Nemesis packages (Jepsen's term): each one knows how to draw its next fault from the nemesis
+// stream. The fault itself is data (../scenario/fault.ts); the nemesis (nemesis.ts) applies it
+// and heals it when its duration ends, and the liveness phase heals everything left. Drawing
+// is separate from applying so that a run's whole schedule exists before it starts: it goes
+// into results.json, and `detcd shrink` edits it.
+import type { Fault } from '../scenario/fault.ts';
+import { PartitionShapes } from '../scenario/fault.ts';
+import type { NemesisPackageName } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
+
+/** A fault with its own duration (packages like rolling restarts emit several in sequence). */
+export interface DrawnFault {
+  fault: Fault;
+  durationMs: number;
+}
+
+export interface PackageContext {
+  readonly members: number;
+  /** Duration drawn for this occurrence from the scenario's faultDurationMs. */
+  readonly durationMs: number;
+}
+
+export interface NemesisPackage {
+  readonly name: NemesisPackageName;
+  readonly description: string;
+  /** The faults of one occurrence, run back to back. */
+  draw(prng: Prng, ctx: PackageContext): DrawnFault[];
+}
+
+const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
+
+const PACKAGES: readonly NemesisPackage[] = [
+  {
+    name: 'partition-leader',
+    description: 'isolate the leader from every other member',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-leader' }, ctx),
+  },
+  {
+    name: 'partition-minority',
+    description: 'cut a minority of followers off; the leader keeps its quorum',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'follower-minority' }, ctx),
+  },
+  {
+    name: 'partition-majority',
+    description: 'leave the leader with a minority; the majority must elect a new leader',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'leader-minority' }, ctx),
+  },
+  {
+    name: 'partition-halves',
+    description: 'a random split into a majority and a minority',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'halves' }, ctx),
+  },
+  {
+    name: 'partition-ring',
+    description: 'a majority ring: every member sees a majority, no two the same one',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'ring' }, ctx),
+  },
+  {
+    name: 'partition-bridge',
+    description: 'two halves joined by one member that sees both',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'bridge' }, ctx),
+  },
+  {
+    name: 'one-way',
+    description: 'cut the messages into or out of one member (an asymmetric partition)',
+    draw: (p, ctx) =>
+      one({ kind: 'one-way', target: p.pick(['leader', 'follower'] as const), direction: p.pick(['in', 'out'] as const) }, ctx),
+  },
+  {
+    name: 'kill-leader',
+    description: 'crash the leader, restart it when the fault heals',
+    draw: (_p, ctx) => one({ kind: 'kill', target: 'leader' }, ctx),
+  },
+  {
+    name: 'kill-follower',
+    description: 'crash a follower, restart it when the fault heals',
+    draw: (_p, ctx) => one({ kind: 'kill', target: 'follower' }, ctx),
+  },
+  {
+    name: 'kill-random',
+    description: 'crash any member, restart it when the fault heals',
+    draw: (_p, ctx) => one({ kind: 'kill', target: 'random' }, ctx),
+  },
+  {
+    name: 'rolling-restart',
+    description: 'restart every member in turn',
+    draw: (p, ctx) => {
+      const order = p.shuffle(Array.from({ length: ctx.members }, (_, i) => `n${i + 1}`));
+      const each = Math.max(1, Math.floor(ctx.durationMs / ctx.members));
+      return order.map((target) => ({ fault: { kind: 'kill', target }, durationMs: each }));
+    },
+  },
+  {
+    name: 'pause',
+    description: 'stop a member process (a GC pause), resume it when the fault heals',
+    draw: (p, ctx) => one({ kind: 'pause', target: p.pick(['leader', 'follower', 'random'] as const) }, ctx),
+  },
+  {
+    name: 'clock',
+    description: 'skew, jump or drift one member clock',
+    draw: (p, ctx) => {
+      const target = p.pick(['leader', 'follower', 'random'] as const);
+      const which = p.int(3);
+      if (which === 0) return one({ kind: 'clock-skew', target, offsetMs: p.intRange(-5000, 5000) }, ctx);
+      if (which === 1) return one({ kind: 'clock-jump', target, jumpMs: p.intRange(-5000, 5000) }, ctx);
+      return one({ kind: 'clock-drift', target, driftPpm: p.intRange(-200_000, 200_000) }, ctx);
+    },
+  },
+  {
+    name: 'lossy',
+    description: 'drop, duplicate, reorder and delay messages on every link',
+    draw: (p, ctx) =>
+      one({ kind: 'lossy', dropPercent: p.intRange(5, 50), duplicatePercent: p.intRange(0, 20), reorderPercent: p.intRange(0, 30), delayMsMax: p.intRange(0, 100) }, ctx),
+  },
+  {
+    name: 'clog',
+    description: "hold a member's messages and release them late",
+    draw: (p, ctx) => one({ kind: 'clog', target: p.pick(['leader', 'follower'] as const) }, ctx),
+  },
+  {
+    name: 'slow-disk',
+    description: "make one member's fsyncs slow",
+    draw: (p, ctx) => one({ kind: 'slow-disk', target: p.pick(['leader', 'follower'] as const), fsyncMs: p.intRange(20, 500) }, ctx),
+  },
+  {
+    name: 'torn-writes',
+    description: 'crash a member so that its last unsynced write is torn',
+    draw: (p, ctx) => one({ kind: 'kill', target: p.pick(['leader', 'follower'] as const), tornWrites: true }, ctx),
+  },
+  {
+    name: 'lagging-member',
+    description: 'isolate a follower long enough to need a snapshot to catch up',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-one', target: 'follower' }, { ...ctx, durationMs: ctx.durationMs * 2 }),
+  },
+  {
+    name: 'membership',
+    description: 'replace a member, or remove it and add it back, through joint consensus',
+    draw: (p, ctx) => one({ kind: 'membership', action: p.pick(['replace', 'remove-add'] as const), target: p.pick(['leader', 'follower'] as const) }, ctx),
+  },
+  {
+    name: 'buggify',
+    description: 'switch on the buggify fault sites in the server for the rest of the run',
+    draw: (_p, ctx) => one({ kind: 'buggify' }, ctx),
+  },
+];
+
+const BY_NAME = new Map(PACKAGES.map((p) => [p.name, p]));
+
+export function nemesisPackage(name: NemesisPackageName): NemesisPackage {
+  const p = BY_NAME.get(name);
+  if (p === undefined) throw new Error(`nemesis: unknown package ${name}`);
+  return p;
+}
+
+export function allPackages(): readonly NemesisPackage[] {
+  return PACKAGES;
+}
+
+/** Shapes a partition fault can take, for property-test arbitraries. */
+export const partitionShapes = PartitionShapes;

@@ -1,0 +1,34 @@
+// The whole fault schedule of a run, drawn before it starts from the nemesis stream: faults one
+// after another (each healed before the next begins, with a gap), from the scenario's
+// packages, inside the safety phase. An explicit `schedule` in the scenario is used as is.
+import type { TimedFault } from '../scenario/fault.ts';
+import type { Range, Scenario } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
+import { nemesisPackage } from './packages.ts';
+
+export function drawRange(prng: Prng, range: Range): number {
+  return typeof range === 'number' ? range : prng.intRange(range.min, range.max);
+}
+
+/** The timed faults of one run. Pure: the same scenario and stream give the same list. */
+export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
+  if (scenario.schedule !== undefined) return scenario.schedule.map((f) => ({ ...f, fault: { ...f.fault } }));
+  const { nemesis, workload } = scenario;
+  const out: TimedFault[] = [];
+  if (nemesis.packages.length === 0 || nemesis.maxFaults === 0) return out;
+  let atMs = drawRange(prng, nemesis.startMs);
+  // Leave the last moments of the safety phase without a new fault so its effects show up.
+  const lastStartMs = workload.durationMs - 1;
+  while (atMs <= lastStartMs && out.length < nemesis.maxFaults) {
+    const pkg = nemesisPackage(prng.pick(nemesis.packages));
+    const durationMs = Math.max(1, drawRange(prng, nemesis.faultDurationMs));
+    const drawn = pkg.draw(prng, { members: scenario.cluster.members, durationMs });
+    for (const d of drawn) {
+      if (atMs > lastStartMs || out.length >= nemesis.maxFaults) break;
+      out.push({ atMs, durationMs: d.durationMs, fault: d.fault });
+      atMs += d.durationMs;
+    }
+    atMs += Math.max(1, drawRange(prng, nemesis.intervalMs));
+  }
+  return out;
+}

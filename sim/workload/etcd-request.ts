@@ -1,0 +1,181 @@
+// Builders of etcd v3 requests in the gateway JSON form (base64 keys and values, 64-bit
+// integers as strings), which is what the simulated client sends and records. Workloads speak
+// in keys and values; these helpers turn them into wire requests and read responses back.
+
+/** A request for the client: gateway path ("/v3/kv/put") and JSON body. */
+export interface EtcdRequest {
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 of a string's UTF-8 bytes (keys and values here are ASCII). */
+export function b64(text: string): string {
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    if (c < 0x80) bytes.push(c);
+    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i] as number;
+    const b = bytes[i + 1];
+    const c = bytes[i + 2];
+    out += B64[a >> 2];
+    out += B64[((a & 3) << 4) | ((b ?? 0) >> 4)];
+    out += b === undefined ? '=' : B64[((b & 15) << 2) | ((c ?? 0) >> 6)];
+    out += c === undefined ? '=' : B64[c & 63];
+  }
+  return out;
+}
+
+/** Decodes base64 of ASCII/UTF-8 text. */
+export function unb64(text: string): string {
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const ch of text) {
+    if (ch === '=') break;
+    const v = B64.indexOf(ch);
+    if (v < 0) throw new Error(`unb64: not base64: ${text}`);
+    buffer = (buffer << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const a = bytes[i] as number;
+    if (a < 0x80) {
+      out += String.fromCharCode(a);
+      i += 1;
+    } else if (a < 0xe0) {
+      out += String.fromCharCode(((a & 31) << 6) | ((bytes[i + 1] as number) & 63));
+      i += 2;
+    } else if (a < 0xf0) {
+      out += String.fromCharCode(((a & 15) << 12) | (((bytes[i + 1] as number) & 63) << 6) | ((bytes[i + 2] as number) & 63));
+      i += 3;
+    } else {
+      const cp = ((a & 7) << 18) | (((bytes[i + 1] as number) & 63) << 12) | (((bytes[i + 2] as number) & 63) << 6) | ((bytes[i + 3] as number) & 63);
+      out += String.fromCodePoint(cp);
+      i += 4;
+    }
+  }
+  return out;
+}
+
+/** The range end that makes [key, end) the keys with prefix `prefix` (etcd's GetPrefixRangeEnd). */
+export function prefixEnd(prefix: string): string {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    const c = prefix.charCodeAt(i);
+    if (c < 0x7f) return prefix.slice(0, i) + String.fromCharCode(c + 1);
+  }
+  return '\0';
+}
+
+export const put = (key: string, value: string, lease?: number): EtcdRequest => ({
+  path: '/v3/kv/put',
+  body: lease === undefined ? { key: b64(key), value: b64(value) } : { key: b64(key), value: b64(value), lease: String(lease) },
+});
+
+export interface RangeOptions {
+  rangeEnd?: string;
+  revision?: number;
+  limit?: number;
+  serializable?: boolean;
+  sortOrder?: 'ASCEND' | 'DESCEND';
+  sortTarget?: 'KEY' | 'CREATE' | 'MOD';
+  maxCreateRevision?: number;
+}
+
+export function range(key: string, o: RangeOptions = {}): EtcdRequest {
+  const body: Record<string, unknown> = { key: b64(key) };
+  if (o.rangeEnd !== undefined) body['range_end'] = b64(o.rangeEnd);
+  if (o.revision !== undefined) body['revision'] = String(o.revision);
+  if (o.limit !== undefined) body['limit'] = String(o.limit);
+  if (o.serializable === true) body['serializable'] = true;
+  if (o.sortOrder !== undefined) body['sort_order'] = o.sortOrder;
+  if (o.sortTarget !== undefined) body['sort_target'] = o.sortTarget;
+  if (o.maxCreateRevision !== undefined) body['max_create_revision'] = String(o.maxCreateRevision);
+  return { path: '/v3/kv/range', body };
+}
+
+export const deleteRange = (key: string, rangeEnd?: string): EtcdRequest => ({
+  path: '/v3/kv/deleterange',
+  body: rangeEnd === undefined ? { key: b64(key) } : { key: b64(key), range_end: b64(rangeEnd) },
+});
+
+export type Compare =
+  | { target: 'VALUE'; key: string; value: string; result?: 'EQUAL' | 'NOT_EQUAL' }
+  | { target: 'MOD' | 'CREATE' | 'VERSION'; key: string; revision: number; result?: 'EQUAL' | 'GREATER' | 'LESS' };
+
+/** One operation inside a txn branch, as the request form of the gateway. */
+export type TxnOp = { put: EtcdRequest } | { range: EtcdRequest } | { deleteRange: EtcdRequest };
+
+function compareBody(c: Compare): Record<string, unknown> {
+  const base = { key: b64(c.key), result: c.result ?? 'EQUAL', target: c.target };
+  if (c.target === 'VALUE') return { ...base, value: b64(c.value) };
+  const field = c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version';
+  return { ...base, [field]: String(c.revision) };
+}
+
+function opBody(op: TxnOp): Record<string, unknown> {
+  if ('put' in op) return { request_put: op.put.body };
+  if ('range' in op) return { request_range: op.range.body };
+  return { request_delete_range: op.deleteRange.body };
+}
+
+export const txn = (compare: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[] = []): EtcdRequest => ({
+  path: '/v3/kv/txn',
+  body: { compare: compare.map(compareBody), success: success.map(opBody), failure: failure.map(opBody) },
+});
+
+export const compact = (revision: number): EtcdRequest => ({ path: '/v3/kv/compaction', body: { revision: String(revision) } });
+export const leaseGrant = (ttlSeconds: number): EtcdRequest => ({ path: '/v3/lease/grant', body: { TTL: String(ttlSeconds) } });
+export const leaseRevoke = (id: number): EtcdRequest => ({ path: '/v3/lease/revoke', body: { ID: String(id) } });
+export const leaseKeepAlive = (id: number): EtcdRequest => ({ path: '/v3/lease/keepalive', body: { ID: String(id) } });
+export const leaseTimeToLive = (id: number, keys = false): EtcdRequest => ({ path: '/v3/lease/timetolive', body: keys ? { ID: String(id), keys: true } : { ID: String(id) } });
+
+/** Reads a 64-bit integer field of a gateway response ("12" or 12; absent means 0). */
+export function int64(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value !== '') return Number(value);
+  return 0;
+}
+
+/** header.revision of a response, or 0. */
+export function headerRevision(body: unknown): number {
+  if (body === null || typeof body !== 'object') return 0;
+  const header = (body as { header?: { revision?: unknown } }).header;
+  return header === undefined ? 0 : int64(header.revision);
+}
+
+export interface WireKv {
+  key: string;
+  value: string;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  lease: number;
+}
+
+/** The kvs of a range response, decoded. */
+export function rangeKvs(body: unknown): WireKv[] {
+  if (body === null || typeof body !== 'object') return [];
+  const kvs = (body as { kvs?: unknown }).kvs;
+  if (!Array.isArray(kvs)) return [];
+  return kvs.map((raw: Record<string, unknown>) => ({
+    key: typeof raw['key'] === 'string' ? unb64(raw['key']) : '',
+    value: typeof raw['value'] === 'string' ? unb64(raw['value']) : '',
+    createRevision: int64(raw['create_revision']),
+    modRevision: int64(raw['mod_revision']),
+    version: int64(raw['version']),
+    lease: int64(raw['lease']),
+  }));
+}

@@ -1,0 +1,111 @@
+// etcd traffic with the mix of etcd's robustness tests (traffic/etcd.go, EtcdPutDeleteLease):
+// Put 20, Get 15, StaleGet 10, MultiOpTxn 10, List 15, StaleList 10, Delete 5, PutWithLease 5,
+// LeaseRevoke 5, CAS 5; every put value unique; stale reads at a recent past revision. A
+// periodic compaction at a random recent revision runs beside it (compaction.ts).
+import { repeatFn } from './generator.ts';
+import type { Gen } from './generator.ts';
+import type { Dispatched, Outcome } from './interpreter.ts';
+import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
+import type { TxnOp } from './etcd-request.ts';
+import { TrafficState, compactionRevision } from './traffic-state.ts';
+import { single, uniqueValue } from './workload.ts';
+import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
+
+export const ETCD_TRAFFIC_MIX: ReadonlyArray<readonly [string, number]> = [
+  ['put', 20], ['get', 15], ['stale-get', 10], ['multi-op-txn', 10], ['list', 15], ['stale-list', 10],
+  ['delete', 5], ['put-with-lease', 5], ['lease-revoke', 5], ['cas', 5],
+];
+
+/** Picks a name from a weighted table. */
+export function weighted(table: ReadonlyArray<readonly [string, number]>, r: number): string {
+  let rest = r;
+  for (const [name, weight] of table) {
+    if (rest < weight) return name;
+    rest -= weight;
+  }
+  throw new Error('weighted: draw out of range');
+}
+
+export function totalWeight(table: ReadonlyArray<readonly [string, number]>): number {
+  return table.reduce((sum, [, w]) => sum + w, 0);
+}
+
+const MULTI_OP_TXN_OPS = 4;
+
+export class EtcdTraffic implements Workload {
+  private readonly state = new TrafficState();
+
+  constructor(private readonly env: WorkloadEnv) {}
+
+  private key(n: number): string {
+    return `key${n}`;
+  }
+
+  generator(): Gen {
+    const keys = this.env.scenario.workload.keys;
+    const total = totalWeight(ETCD_TRAFFIC_MIX);
+    return repeatFn((ctx) => ({ f: weighted(ETCD_TRAFFIC_MIX, ctx.prng.int(total)), value: { key: this.key(ctx.prng.int(keys)) } }));
+  }
+
+  execute(op: Dispatched, call: ClientCall, done: (outcome: Outcome) => void): void {
+    const key = (op.value as { key: string }).key;
+    const prng = this.env.prng;
+    const observe = (body: unknown): void => this.state.observe(body);
+    switch (op.f) {
+      case 'put':
+        return single(put(key, uniqueValue(op)), op, call, done, observe);
+      case 'get':
+        return single(range(key), op, call, done, observe);
+      case 'stale-get':
+        return single(range(key, { revision: this.state.staleRevision(prng) }), op, call, done, observe);
+      case 'list':
+        return single(range('key', { rangeEnd: prefixEnd('key') }), op, call, done, observe);
+      case 'stale-list':
+        return single(range('key', { rangeEnd: prefixEnd('key'), revision: this.state.staleRevision(prng) }), op, call, done, observe);
+      case 'delete':
+        return single(deleteRange(key), op, call, done, observe);
+      case 'multi-op-txn':
+        return single(txn([], this.multiOps(op)), op, call, done, observe);
+      case 'cas': {
+        const rev = this.state.modRevisionOf(key);
+        return single(txn([{ target: 'MOD', key, revision: rev }], [{ put: put(key, uniqueValue(op)) }], [{ range: range(key) }]), op, call, done, observe);
+      }
+      case 'put-with-lease':
+        return this.putWithLease(op, key, call, done);
+      case 'lease-revoke': {
+        const id = this.state.pickLease(prng);
+        if (id === undefined) return single(leaseGrant(this.env.scenario.workload.leaseTtlSeconds), op, call, done, (b) => this.state.addLease(b));
+        this.state.forgetLease(id);
+        return single(leaseRevoke(id), op, call, done, observe);
+      }
+      case 'compact':
+        return single(compact(compactionRevision(this.state, this.env.prng)), op, call, done, observe);
+      default:
+        throw new Error(`etcd traffic: unknown op ${op.f}`);
+    }
+  }
+
+  /** Four distinct keys, each a put (50 %), a get (40 %) or a delete (10 %). */
+  private multiOps(op: Dispatched): TxnOp[] {
+    const prng = this.env.prng;
+    const keys = prng.shuffle(Array.from({ length: this.env.scenario.workload.keys }, (_, i) => this.key(i))).slice(0, MULTI_OP_TXN_OPS);
+    return keys.map((k, i): TxnOp => {
+      const r = prng.int(10);
+      if (r < 5) return { put: put(k, `${uniqueValue(op)}-${i}`) };
+      if (r < 9) return { range: range(k) };
+      return { deleteRange: deleteRange(k) };
+    });
+  }
+
+  /** Grants a lease, then puts with it (robustness's PutWithLease); the put's outcome is the op's. */
+  private putWithLease(op: Dispatched, key: string, call: ClientCall, done: (outcome: Outcome) => void): void {
+    const known = this.state.pickLease(this.env.prng);
+    if (known !== undefined) return single(put(key, uniqueValue(op), known), op, call, done, (b) => this.state.observe(b));
+    call(leaseGrant(this.env.scenario.workload.leaseTtlSeconds), op.process, (granted) => {
+      if (granted.type !== 'ok') return done(granted.type);
+      this.state.addLease(granted.body);
+      const id = this.state.pickLease(this.env.prng) as number;
+      single(put(key, uniqueValue(op), id), op, call, done, (b) => this.state.observe(b));
+    });
+  }
+}

@@ -1,0 +1,107 @@
+// A distributed lock with etcd's lease-and-revision recipe (clientv3/concurrency Mutex): grant
+// a session lease, create /lock/<lease> with it unless it exists, and own the lock once no key
+// under /lock/ has a lower create revision (waiting for the lower ones to be deleted); keep the
+// lease alive while holding; release by deleting the key and revoking the lease. Each
+// invocation is one acquire, hold, release cycle, recorded as acquire and release operations
+// in the lock history, which the mutual-exclusion checker (mutex-checker.ts) judges. Like the
+// real recipe, a holder does not notice that its lease expired (Jepsen, etcd 3.4.3).
+import type { Op } from '../history/op.ts';
+import { repeat } from './generator.ts';
+import type { Gen } from './generator.ts';
+import type { Dispatched, Outcome } from './interpreter.ts';
+import { deleteRange, headerRevision, int64, leaseGrant, leaseKeepAlive, leaseRevoke, prefixEnd, put, range, rangeKvs, txn } from './etcd-request.ts';
+import { drawRange } from '../nemesis/schedule.ts';
+import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
+
+const PREFIX = '/lock/';
+const POLL_US = 20_000;
+/** A waiter gives up after this long and withdraws its key (every wait is bounded). */
+const WAIT_US_MAX = 10_000_000;
+/** Keep-alive requests get process ids from here up, apart from the workers' processes. */
+export const KEEPALIVE_PROCESS_BASE = 1_000_000;
+
+export class LockWorkload implements Workload {
+  /** acquire/release operations in Jepsen's shape, for the mutex checker and the report. */
+  readonly history: Op[] = [];
+  private nextKeepAliveProcess = KEEPALIVE_PROCESS_BASE;
+
+  constructor(private readonly env: WorkloadEnv) {}
+
+  generator(): Gen {
+    return repeat({ f: 'lock-cycle' });
+  }
+
+  private record(process: number, type: Op['type'], f: 'acquire' | 'release', value: unknown = null): void {
+    this.history.push({ index: this.history.length, time: this.env.clock.nowUs(), process, type, f, value });
+  }
+
+  execute(op: Dispatched, call: ClientCall, done: (outcome: Outcome) => void): void {
+    const ttl = this.env.scenario.workload.leaseTtlSeconds;
+    this.record(op.process, 'invoke', 'acquire');
+    const fail = (type: 'fail' | 'info'): void => {
+      this.record(op.process, type, 'acquire');
+      done(type);
+    };
+    call(leaseGrant(ttl), op.process, (granted) => {
+      if (granted.type !== 'ok') return fail(granted.type);
+      const lease = int64((granted.body as { ID?: unknown } | null)?.ID);
+      const key = `${PREFIX}${lease.toString(16)}`;
+      const create = txn(
+        [{ target: 'CREATE', key, revision: 0 }],
+        [{ put: put(key, '', lease) }, { range: range(PREFIX, { rangeEnd: prefixEnd(PREFIX), sortTarget: 'CREATE', sortOrder: 'ASCEND', limit: 1 }) }],
+        [{ range: range(key) }, { range: range(PREFIX, { rangeEnd: prefixEnd(PREFIX), sortTarget: 'CREATE', sortOrder: 'ASCEND', limit: 1 }) }],
+      );
+      call(create, op.process, (created) => {
+        if (created.type !== 'ok') return fail('info');
+        const myRevision = headerRevision(created.body);
+        const keepAlive = this.keepAlive(lease, ttl, call);
+        const acquired = (): void => {
+          this.record(op.process, 'ok', 'acquire', { key });
+          this.env.clock.after(drawRange(this.env.prng, this.env.scenario.workload.holdMs) * 1000, () => this.release(op, key, lease, keepAlive, call, done));
+        };
+        this.waitForOwnership(op, myRevision, this.env.clock.nowUs() + WAIT_US_MAX, call, acquired, () => {
+          keepAlive.stop();
+          call(deleteRange(key), op.process, (r) => fail(r.type === 'ok' ? 'fail' : 'info'));
+        });
+      });
+    });
+  }
+
+  /** Polls for keys created before ours; acquired when none is left (etcd's waitDeletes). */
+  private waitForOwnership(op: Dispatched, myRevision: number, deadlineUs: number, call: ClientCall, acquired: () => void, giveUp: () => void): void {
+    const probe = range(PREFIX, { rangeEnd: prefixEnd(PREFIX), maxCreateRevision: myRevision - 1, sortTarget: 'CREATE', sortOrder: 'DESCEND', limit: 1 });
+    call(probe, op.process, (r) => {
+      if (r.type === 'ok' && rangeKvs(r.body).length === 0) return acquired();
+      if (this.env.clock.nowUs() >= deadlineUs) return giveUp();
+      this.env.clock.after(POLL_US, () => this.waitForOwnership(op, myRevision, deadlineUs, call, acquired, giveUp));
+    });
+  }
+
+  private release(op: Dispatched, key: string, lease: number, keepAlive: { stop(): void }, call: ClientCall, done: (outcome: Outcome) => void): void {
+    this.record(op.process, 'invoke', 'release', { key });
+    call(deleteRange(key), op.process, (deleted) => {
+      keepAlive.stop();
+      this.record(op.process, deleted.type, 'release', { key });
+      if (deleted.type !== 'ok') return done(deleted.type);
+      call(leaseRevoke(lease), op.process, () => done('ok'));
+    });
+  }
+
+  /** The session's keep-alive every TTL/3, as clientv3 does, until stopped. */
+  private keepAlive(lease: number, ttlSeconds: number, call: ClientCall): { stop(): void } {
+    let running = true;
+    let inFlight = false;
+    const tick = (): void => {
+      if (!running) return;
+      if (!inFlight) {
+        inFlight = true;
+        // Each keep-alive is its own process: one with an unknown outcome never shares a process
+        // with a later request, and none overlaps the holder's own requests.
+        call(leaseKeepAlive(lease), this.nextKeepAliveProcess++, () => (inFlight = false));
+      }
+      this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);
+    };
+    this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);
+    return { stop: () => (running = false) };
+  }
+}
