@@ -1,0 +1,145 @@
+// Latency and throughput over time, drawn as Jepsen draws them (latency-raw: a point per op by
+// f and outcome on a log scale; rate: ops/s by f and outcome), with the fault intervals as
+// shaded bands. Vega-Lite compiles the spec and Vega renders SVG in Node (renderer "none",
+// no browser, no canvas), so the SVG is inlined and the page stays self-contained.
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { FaultInterval } from '../run/results.ts';
+import type { PairedOp } from './paired-ops.ts';
+import { outcomeColor } from './svg-kit.ts';
+
+const widthPx = 1040;
+const heightPx = 260;
+/** Latencies are drawn on a log scale, which cannot show zero. */
+const latencyMsMin = 0.001;
+
+interface Band {
+  start: number;
+  end: number;
+  fault: string;
+}
+
+function bands(faults: readonly FaultInterval[], endUs: number): Band[] {
+  return faults.map((f) => ({ start: f.startUs / 1e6, end: (f.endUs ?? endUs) / 1e6, fault: f.kind }));
+}
+
+function bandLayer(faults: readonly FaultInterval[], endUs: number): Record<string, unknown> {
+  return {
+    data: { values: bands(faults, endUs) },
+    mark: { type: 'rect', opacity: 0.16 },
+    encoding: {
+      x: { field: 'start', type: 'quantitative' },
+      x2: { field: 'end' },
+      color: { field: 'fault', type: 'nominal', title: 'fault', scale: { scheme: 'set1' } },
+    },
+  };
+}
+
+/** Jepsen's perf graphs colour by outcome (ok blue, info orange, fail pink) like the timeline. */
+const outcomeEncoding = {
+  field: 'outcome',
+  type: 'nominal',
+  title: 'outcome',
+  scale: { domain: ['ok', 'info', 'fail'], range: [outcomeColor.ok, outcomeColor.info, outcomeColor.fail] },
+};
+
+const common = {
+  width: widthPx,
+  height: heightPx,
+  background: 'white',
+  // aria labels would repeat every datum in text; the data is in history.jsonl already.
+  config: { aria: false, font: 'Helvetica, Arial, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 } },
+  resolve: { scale: { color: 'independent' } },
+};
+
+/** Rounds Vega's full-precision coordinates to 0.1 px: a third of the bytes, the same picture. */
+function compactSvg(svg: string): string {
+  return svg.replace(/ (transform|d|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g, (_all, name: string, value: string) =>
+    ` ${name}="${value.replace(/-?\d+\.\d{2,}/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
+}
+
+async function render(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return compactSvg(await view.toSVG());
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function latencySvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number): Promise<string> {
+  const values = ops.map((op) => ({
+    t: op.startUs / 1e6,
+    ms: Math.max(latencyMsMin, (op.endUs - op.startUs) / 1000),
+    f: op.f,
+    outcome: op.type,
+  }));
+  const spec = {
+    ...common,
+    layer: [
+      bandLayer(faults, endUs),
+      {
+        data: { values },
+        mark: { type: 'point', size: 14, filled: true, opacity: 0.75 },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
+          color: outcomeEncoding,
+          shape: { field: 'f', type: 'nominal', title: 'f' },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+  return render(spec);
+}
+
+export interface RatePoint {
+  t: number;
+  rate: number;
+  f: string;
+  outcome: string;
+  series: string;
+}
+
+/** Completions per second per (f, outcome) in equal time buckets, over every op (no thinning). */
+export function rateSeries(ops: readonly PairedOp[], endUs: number, buckets: number): RatePoint[] {
+  const bucketUs = Math.max(endUs, 1) / buckets;
+  const counts = new Map<string, number[]>();
+  for (const op of ops) {
+    const series = `${op.f}\u0000${op.type}`;
+    let row = counts.get(series);
+    if (row === undefined) {
+      row = new Array<number>(buckets).fill(0);
+      counts.set(series, row);
+    }
+    const b = Math.min(buckets - 1, Math.floor(op.endUs / bucketUs));
+    row[b] = (row[b] ?? 0) + 1;
+  }
+  const points: RatePoint[] = [];
+  for (const [series, row] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [f = '', outcome = ''] = series.split('\u0000');
+    row.forEach((n, b) => points.push({ t: ((b + 0.5) * bucketUs) / 1e6, rate: n / (bucketUs / 1e6), f, outcome, series }));
+  }
+  return points;
+}
+
+export async function throughputSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number, buckets: number): Promise<string> {
+  const spec = {
+    ...common,
+    layer: [
+      bandLayer(faults, endUs),
+      {
+        data: { values: rateSeries(ops, endUs, buckets) },
+        mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after' },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          y: { field: 'rate', type: 'quantitative', title: 'throughput (ops/s)' },
+          color: outcomeEncoding,
+          strokeDash: { field: 'f', type: 'nominal', title: 'f' },
+          detail: { field: 'series', type: 'nominal' },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+  return render(spec);
+}

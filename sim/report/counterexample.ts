@@ -1,0 +1,227 @@
+// The linearizability counterexample, drawn as Porcupine draws it: per partition (key), the
+// operations as bars per client, the longest linearizable prefix in order with its
+// linearization points joined by a line, the operation that cannot follow in red, the
+// operations concurrent with it in amber, and the model's state where the search stopped.
+import { escapeHtml } from './escape.ts';
+import { compactJson, opLabel } from './op-label.ts';
+import type { PairedHistory, PairedOp } from './paired-ops.ts';
+import { formatUs, px, timeTicksUs } from './svg-kit.ts';
+import { opTooltip } from './timeline.ts';
+
+/**
+ * What the report expects from the linearizability checker, per partition that is not
+ * linearizable. Operations are named by the history index of their invoke (the index of the
+ * completion is accepted too).
+ */
+export interface LinearizabilityExplanation {
+  /** The partition, e.g. the key (decoded text). */
+  partition: string;
+  /** The longest linearizable prefix, in linearization order. */
+  prefix: number[];
+  /** Optional: the model state after each prefix op (same length as prefix). */
+  states?: unknown[];
+  /** The operation that cannot be linearized after the prefix (absent if none could be named). */
+  failed?: number;
+  /** The model state at the end of the prefix, which `failed` cannot follow. */
+  state: unknown;
+  /** Operations concurrent with `failed` that are not in the prefix. */
+  concurrent: number[];
+  /** Why it cannot follow, e.g. "read saw 3 but the register holds 2". */
+  reason?: string;
+  /** The model's own one-line rendering of ops, by history index (shown instead of ours). */
+  labels?: Record<number, string>;
+  /** Prefix ops with an unknown outcome that the search linearized as never taking effect. */
+  skipped?: number[];
+  /** Concurrent ops the model would accept next in `state` (the rest it would not). */
+  legal?: number[];
+}
+
+interface CheckerExplainedOp {
+  index: number;
+  op: string;
+}
+
+function isExplainedOp(v: unknown): v is CheckerExplainedOp {
+  return v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)['index'] === 'number' && typeof (v as Record<string, unknown>)['op'] === 'string';
+}
+
+/**
+ * The checker in sim/check/linearizability names ops as objects ({index, process, op, unknown,
+ * skipped|legal}) and the blocked op as `blocked`; this reads that shape structurally, so the
+ * report does not depend on the checker's module.
+ */
+export function fromCheckerExplanation(v: unknown): LinearizabilityExplanation | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const e = v as Record<string, unknown>;
+  const prefix = e['prefix'];
+  const concurrent = e['concurrent'];
+  if (typeof e['partition'] !== 'string' || !Array.isArray(prefix) || !Array.isArray(concurrent)) return undefined;
+  if (!prefix.every(isExplainedOp) || !concurrent.every(isExplainedOp)) return undefined;
+  const blocked = isExplainedOp(e['blocked']) ? e['blocked'] : undefined;
+  const labels: Record<number, string> = {};
+  for (const op of [...prefix, ...concurrent, ...(blocked === undefined ? [] : [blocked])]) labels[op.index] = op.op;
+  const out: LinearizabilityExplanation = {
+    partition: e['partition'],
+    prefix: prefix.map((op) => op.index),
+    state: e['state'],
+    concurrent: concurrent.map((op) => op.index).filter((i) => i !== blocked?.index),
+    labels,
+    skipped: prefix.filter((op) => (op as unknown as Record<string, unknown>)['skipped'] === true).map((op) => op.index),
+    legal: concurrent.filter((op) => (op as unknown as Record<string, unknown>)['legal'] === true).map((op) => op.index),
+  };
+  if (blocked !== undefined) out.failed = blocked.index;
+  return out;
+}
+
+function isNumberArray(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((n) => typeof n === 'number');
+}
+
+export function isLinearizabilityExplanation(v: unknown): v is LinearizabilityExplanation {
+  if (v === null || typeof v !== 'object') return false;
+  const e = v as Record<string, unknown>;
+  return typeof e['partition'] === 'string' && isNumberArray(e['prefix']) && (e['failed'] === undefined || typeof e['failed'] === 'number') && isNumberArray(e['concurrent']) && 'state' in e;
+}
+
+function asExplanation(v: unknown): LinearizabilityExplanation | undefined {
+  return isLinearizabilityExplanation(v) ? v : fromCheckerExplanation(v);
+}
+
+/**
+ * Finds explanations in checker results: an `explanation` field or an `explanations` (or
+ * `counterexamples`) array, in either this module's shape or the checker's.
+ */
+export function findExplanations(checkers: Record<string, unknown>): LinearizabilityExplanation[] {
+  const out: LinearizabilityExplanation[] = [];
+  for (const result of Object.values(checkers)) {
+    if (result === null || typeof result !== 'object') continue;
+    const r = result as Record<string, unknown>;
+    const candidates: unknown[] = [r['explanation']];
+    for (const field of ['explanations', 'counterexamples']) {
+      const list = r[field];
+      if (Array.isArray(list)) candidates.push(...(list as unknown[]));
+    }
+    for (const c of candidates) {
+      const e = asExplanation(c);
+      if (e !== undefined) out.push(e);
+    }
+  }
+  return out;
+}
+
+/** Ops of an explanation that must stay visible everywhere (timeline thinning keeps them). */
+export function explanationOpIds(e: LinearizabilityExplanation, history: PairedHistory, stepsMax: number): number[] {
+  const ids = [...e.prefix.slice(-stepsMax), ...(e.failed === undefined ? [] : [e.failed]), ...e.concurrent];
+  return ids.map((i) => history.byIndex.get(i)?.id).filter((id): id is number => id !== undefined);
+}
+
+interface Drawn {
+  op: PairedOp;
+  role: 'prefix' | 'failed' | 'concurrent';
+  step?: number;
+}
+
+function drawnOps(e: LinearizabilityExplanation, history: PairedHistory, stepsMax: number): Drawn[] {
+  const out: Drawn[] = [];
+  const first = Math.max(0, e.prefix.length - stepsMax);
+  e.prefix.slice(first).forEach((index, i) => {
+    const op = history.byIndex.get(index);
+    if (op !== undefined) out.push({ op, role: 'prefix', step: first + i + 1 });
+  });
+  const failed = e.failed === undefined ? undefined : history.byIndex.get(e.failed);
+  if (failed !== undefined) out.push({ op: failed, role: 'failed' });
+  for (const index of e.concurrent) {
+    const op = history.byIndex.get(index);
+    if (op !== undefined && op !== failed) out.push({ op, role: 'concurrent' });
+  }
+  return out;
+}
+
+const roleColor = { prefix: '#8CD790', failed: '#F2617A', concurrent: '#FFC247' } as const;
+
+function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
+  if (drawn.length === 0) return '<p class="muted">The operations named by the checker are not in the history.</p>';
+  const t0 = Math.min(...drawn.map((d) => d.op.startUs));
+  const t1 = Math.max(...drawn.map((d) => d.op.endUs), t0 + 1);
+  const processes = [...new Set(drawn.map((d) => d.op.process))].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
+  const row = new Map(processes.map((p, i) => [p, i]));
+  const widthPx = 1100;
+  const labelPx = 64;
+  const rowPx = 30;
+  const x = (us: number): number => labelPx + ((us - t0) / (t1 - t0)) * (widthPx - labelPx - 20);
+  const height = processes.length * rowPx + 30;
+  const parts: string[] = [];
+  for (const t of timeTicksUs(t1 - t0, 8)) {
+    parts.push(`<line class="grid" x1="${px(x(t0 + t))}" x2="${px(x(t0 + t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t0 + t))}" y="${height - 8}" text-anchor="middle">+${escapeHtml(formatUs(t))}</text>`);
+  }
+  processes.forEach((p, i) => parts.push(`<text class="lane" x="${labelPx - 6}" y="${i * rowPx + 19}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
+  const points: string[] = [];
+  let lastPointUs = t0;
+  for (const d of drawn) {
+    const y = (row.get(d.op.process) ?? 0) * rowPx + 4;
+    const x0 = x(d.op.startUs);
+    const w = Math.max(3, x(d.op.endUs) - x0);
+    const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax)}`;
+    parts.push(`<rect class="cx ${d.role}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${rowPx - 8}" rx="3" fill="${roleColor[d.role]}" data-tip="${escapeHtml(tip)}"/>`);
+    const text = d.role === 'prefix' ? `${d.step ?? 0}. ${label(e, d.op, 40)}` : label(e, d.op, 40);
+    if (w > 40) parts.push(`<text class="cx-label" x="${px(x0 + 4)}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor(w / 6.2)))}</text>`);
+    if (d.role === 'prefix') {
+      // A linearization point no earlier than the previous one and inside the op's interval.
+      lastPointUs = Math.min(Math.max(lastPointUs, d.op.startUs), d.op.endUs);
+      points.push(`${px(x(lastPointUs))},${y + (rowPx - 8) / 2}`);
+    }
+  }
+  if (points.length > 1) parts.push(`<polyline class="lin-path" points="${points.join(' ')}"/>`);
+  for (const p of points) {
+    const [cx, cy] = p.split(',');
+    parts.push(`<circle class="lin-point" cx="${cx}" cy="${cy}" r="3"/>`);
+  }
+  return `<svg class="counterexample" xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${height}" viewBox="0 0 ${widthPx} ${height}" role="img" aria-label="linearizability counterexample">${parts.join('')}</svg>`;
+}
+
+function roleText(e: LinearizabilityExplanation, d: Drawn): string {
+  if (d.role === 'prefix') return `step ${d.step ?? 0}${e.skipped?.includes(d.op.id) ? ' (unknown outcome: never took effect)' : ''}`;
+  if (d.role === 'failed') return '✗ cannot follow';
+  if (e.legal === undefined) return 'concurrent';
+  return e.legal.includes(d.op.id) ? 'concurrent (legal next)' : 'concurrent (illegal next)';
+}
+
+function stepsTable(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
+  const rows = drawn.map((d) => {
+    const stateAfter = d.role === 'prefix' && d.step !== undefined && e.states !== undefined ? compactJson(e.states[d.step - 1], charsMax) : '';
+    return `<tr class="${d.role}"><td>${escapeHtml(roleText(e, d))}</td><td>${escapeHtml(String(d.op.process))}</td><td>${escapeHtml(label(e, d.op, 80))}</td><td>${escapeHtml(d.op.type)}</td><td class="mono">${escapeHtml(compactJson(d.op.response, charsMax))}</td><td class="mono">${escapeHtml(stateAfter)}</td></tr>`;
+  });
+  return `<table class="data"><thead><tr><th>step</th><th>process</th><th>operation</th><th>outcome</th><th>response</th><th>state after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function label(e: LinearizabilityExplanation, op: PairedOp, charsMax: number): string {
+  const own = e.labels?.[op.id] ?? (op.completionIndex === null ? undefined : e.labels?.[op.completionIndex]);
+  return own ?? opLabel(op.f, op.request, charsMax);
+}
+
+function failedText(e: LinearizabilityExplanation, failed: PairedOp | undefined): string {
+  if (failed !== undefined) return `${label(e, failed, 80)} by process ${String(failed.process)}`;
+  if (e.failed === undefined) return 'no further operation';
+  return e.labels?.[e.failed] ?? `op #${e.failed}`;
+}
+
+export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }): string {
+  if (explanations.length === 0) return '';
+  const cards = explanations.slice(0, limits.partitionsMax).map((e) => {
+    const drawn = drawnOps(e, history, limits.counterexampleStepsMax);
+    const failed = e.failed === undefined ? undefined : history.byIndex.get(e.failed);
+    const shown = Math.min(e.prefix.length, limits.counterexampleStepsMax);
+    return `<div class="card cx-card">
+<h3>partition <span class="mono">${escapeHtml(e.partition)}</span> is not linearizable</h3>
+<p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; then
+<b class="bad">${escapeHtml(failedText(e, failed))}</b> cannot follow.</p>
+${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
+<p>Model state there: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
+<div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered in order, dots joined at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot follow <span class="sw" style="background:${roleColor.concurrent}"></span>concurrent</div>
+<div class="scroll">${explanationSvg(e, drawn, limits.tooltipCharsMax)}</div>
+<details><summary>steps, responses and states</summary>${stepsTable(e, drawn, limits.tooltipCharsMax)}</details>
+</div>`;
+  });
+  const more = explanations.length > limits.partitionsMax ? `<p class="muted">${explanations.length - limits.partitionsMax} more partitions are not shown.</p>` : '';
+  return `<section id="counterexample"><h2>Linearizability counterexample</h2>${cards.join('\n')}${more}</section>`;
+}

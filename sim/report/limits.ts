@@ -1,0 +1,46 @@
+// Every bound the report keeps, in one place: a run of 100,000 ops must still give a page that
+// opens quickly, so what is drawn is thinned, while every anomaly is kept.
+
+export interface ReportLimits {
+  /** Operations drawn on the timeline; fail/info and counterexample ops are always drawn. */
+  timelineOpsMax: number;
+  /** Time buckets for thinning the latency plot's ok points. */
+  latencyBuckets: number;
+  /** ok points kept per (f, bucket): the fastest, the slowest and evenly spaced others. */
+  latencyPointsPerBucket: number;
+  /** Time buckets of the throughput plot. */
+  throughputBuckets: number;
+  /** Characters of a request or response shown in a tooltip. */
+  tooltipCharsMax: number;
+  /** Steps of the linearizable prefix drawn before the op that cannot follow. */
+  counterexampleStepsMax: number;
+  /** Partitions shown in the counterexample view. */
+  partitionsMax: number;
+  /** Violations shown per checker. */
+  violationsMax: number;
+  /** Operations shown around one violation. */
+  eventsAroundMax: number;
+  /** Rows in the statistics tables (faults, unavailability windows). */
+  statsRowsMax: number;
+}
+
+export const defaultReportLimits: ReportLimits = {
+  timelineOpsMax: 4000,
+  latencyBuckets: 300,
+  latencyPointsPerBucket: 4,
+  throughputBuckets: 120,
+  tooltipCharsMax: 300,
+  counterexampleStepsMax: 30,
+  partitionsMax: 20,
+  violationsMax: 25,
+  eventsAroundMax: 16,
+  statsRowsMax: 50,
+};
+
+export function resolveLimits(partial: Partial<ReportLimits> | undefined): ReportLimits {
+  const limits = { ...defaultReportLimits, ...partial };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`report limits: ${name} must be a positive integer, got ${String(value)}`);
+  }
+  return limits;
+}

@@ -1,0 +1,50 @@
+// summary.md: a sweep in Markdown for a CI job summary ($GITHUB_STEP_SUMMARY and the like):
+// the verdict and totals, then the failing runs with the command that replays each.
+import { verdictWord, type RunSummary } from './run-summary.ts';
+import type { SweepSummary } from './sweep-summary.ts';
+
+/** Table cells may not contain pipes or newlines; backticks would open code spans. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')}\``;
+}
+
+const icon = { valid: '✅', invalid: '❌', unknown: '❓' } as const;
+
+function failingRow(run: RunSummary): string {
+  const what = Object.entries(run.checkers).filter(([, c]) => c.valid !== true).map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`);
+  if (run.error !== undefined) what.push(run.error);
+  const report = run.report === undefined ? '' : `[report](${encodeURI(`${run.report}/index.html`)})`;
+  return `| ${icon[verdictWord(run.valid)]} | ${cell(run.scenario)} | ${run.seed} | ${cell(what.join('; '))} | ${code(run.replay)} | ${report} |`;
+}
+
+export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
+  const t = sweep.totals;
+  const word = verdictWord(sweep.valid);
+  const lines = [
+    `## ${icon[word]} detcd sweep: ${word}`,
+    '',
+    `${t.runs} runs: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${t.ops} operations`,
+    '',
+  ];
+  const bad = sweep.runs.filter((r) => r.valid !== true);
+  if (bad.length > 0) {
+    lines.push('| | scenario | seed | what failed | replay | |', '|---|---|---|---|---|---|');
+    lines.push(...bad.slice(0, rowsMax).map(failingRow));
+    if (bad.length > rowsMax) lines.push('', `…and ${bad.length - rowsMax} more in sweep.json.`);
+    lines.push('');
+  }
+  const byScenario = new Map<string, { runs: number; bad: number }>();
+  for (const r of sweep.runs) {
+    const s = byScenario.get(r.scenario) ?? { runs: 0, bad: 0 };
+    s.runs += 1;
+    if (r.valid !== true) s.bad += 1;
+    byScenario.set(r.scenario, s);
+  }
+  lines.push('| scenario | runs | not valid |', '|---|---|---|');
+  for (const [name, s] of [...byScenario.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`| ${cell(name)} | ${s.runs} | ${s.bad} |`);
+  return `${lines.join('\n')}\n`;
+}

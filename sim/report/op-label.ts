@@ -1,0 +1,59 @@
+// Short human labels for operations. Values are in etcd's gateway JSON form, so keys and values
+// are base64; a label shows them decoded when they are printable text. Labels are plain text:
+// callers escape them.
+import { Buffer } from 'node:buffer';
+import { truncate } from './escape.ts';
+
+const base64Fields = new Set(['key', 'value', 'range_end', 'prev_value']);
+
+/** Decodes a base64 string when it is canonical base64 of printable UTF-8, else returns null. */
+export function decodeBase64Text(text: string): string | null {
+  if (text === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) return null;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) return null;
+  const decoded = bytes.toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  if (decoded.includes('\ufffd') || /[\u0000-\u0008\u000e-\u001f]/.test(decoded)) return null;
+  return decoded;
+}
+
+/** A deep copy with base64 key/value fields decoded, for tooltips a person reads. */
+export function decodeForDisplay(value: unknown, depthMax = 8): unknown {
+  if (depthMax <= 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => decodeForDisplay(v, depthMax - 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const decoded = typeof v === 'string' && base64Fields.has(k) ? decodeBase64Text(v) : null;
+    out[k] = decoded === null ? decodeForDisplay(v, depthMax - 1) : decoded;
+  }
+  return out;
+}
+
+function field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return decodeBase64Text(value) ?? value;
+  if (value === undefined) return '';
+  return JSON.stringify(value) ?? '';
+}
+
+/** A compact one-line JSON rendering, bounded. */
+export function compactJson(value: unknown, charsMax: number): string {
+  if (value === undefined) return '';
+  return truncate(JSON.stringify(decodeForDisplay(value)) ?? typeof value, charsMax);
+}
+
+/** "put k=v", "range k", or the f and a compact request for anything else. */
+export function opLabel(f: string, request: unknown, charsMax = 60): string {
+  const key = field(request, 'key');
+  const short = f.replace(/^kv\//, '');
+  if (key !== undefined && (short === 'put' || short === 'range' || short === 'deleterange')) {
+    const v = short === 'put' ? `=${text(field(request, 'value'))}` : '';
+    return truncate(`${short} ${text(key)}${v}`, charsMax);
+  }
+  if (key !== undefined) return truncate(`${short} ${text(key)}`, charsMax);
+  const body = compactJson(request, charsMax);
+  return truncate(body === '' || body === '{}' ? short : `${short} ${body}`, charsMax);
+}

@@ -1,0 +1,121 @@
+// index.html of one run: the verdict first, then how to reproduce it, then the pictures
+// (timeline, latency, throughput), the counterexample and violations, statistics, and the
+// scenario with every option the seed drew.
+import type { Validity } from '../check/verdict.ts';
+import type { Op, WatchRecord } from '../history/op.ts';
+import type { Results } from '../run/results.ts';
+import { latencySvg, throughputSvg } from './charts.ts';
+import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
+import { escapeHtml } from './escape.ts';
+import { resolveLimits, type ReportLimits } from './limits.ts';
+import { commandLine, htmlPage } from './page.ts';
+import { pairOps, type PairedHistory } from './paired-ops.ts';
+import { verdictWord } from './run-summary.ts';
+import { statsSection } from './stats.ts';
+import { outcomeColor } from './svg-kit.ts';
+import { thinLatency, thinTimeline } from './thin.ts';
+import { timelineSvg } from './timeline.ts';
+import { violationsSection } from './violations.ts';
+
+export interface RunReportInput {
+  results: Results;
+  history: readonly Op[];
+  watches?: readonly WatchRecord[];
+  /** Trace events, one JSON line each in trace.jsonl (written as they come, never all held). */
+  trace?: Iterable<unknown>;
+  /** The scenario as run (validated, defaults filled). */
+  scenario?: unknown;
+  /** Counterexamples; when absent they are looked for in the checker results. */
+  explanations?: readonly LinearizabilityExplanation[];
+  limits?: Partial<ReportLimits>;
+}
+
+function verdictBanner(results: Results): string {
+  const word = verdictWord(results.valid);
+  const failing = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
+  const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`).join(' · ');
+  const headline = { valid: 'VALID', invalid: 'INVALID', unknown: 'UNKNOWN' }[word];
+  return `<div class="verdict ${word}" id="verdict"><div class="word">${headline}</div><div class="why">${escapeHtml(why)}${results.error === undefined ? '' : `<br>${escapeHtml(results.error)}`}</div></div>`;
+}
+
+function badge(valid: Validity): string {
+  const word = verdictWord(valid);
+  return `<span class="badge ${word}">${word}</span>`;
+}
+
+function checkerCards(results: Results): string {
+  const cards = Object.entries(results.checkers).map(([name, c]) => `<div class="checker ${verdictWord(c.valid)}"><div class="name">${escapeHtml(name)}${badge(c.valid)}</div>${c.summary === undefined ? '' : `<div class="summary">${escapeHtml(c.summary)}</div>`}</div>`);
+  return `<div class="checkers" id="checkers">${cards.join('')}</div>`;
+}
+
+function reproduce(results: Results): string {
+  const lines = [commandLine('cmd-replay', 'replay', results.replay)];
+  if (results.shrink !== undefined) lines.push(commandLine('cmd-shrink', 'shrink', results.shrink));
+  return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}<p class="muted">trace hash <span class="mono">${escapeHtml(results.traceHash)}</span>: a replay must give the same.</p></section>`;
+}
+
+function optionsSection(results: Results, scenario: unknown): string {
+  const options = Object.entries(results.options ?? {}).map(([name, value]) => `<tr><td class="mono">${escapeHtml(name)}</td><td class="mono">${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined')}</td></tr>`);
+  const table = options.length === 0 ? '<p class="muted">The run recorded no drawn options.</p>' : `<table class="data"><thead><tr><th>option drawn from the seed</th><th>value</th></tr></thead><tbody>${options.join('')}</tbody></table>`;
+  const scenarioJson = scenario === undefined ? '' : `<details open><summary>scenario as run</summary><pre class="json">${escapeHtml(JSON.stringify(scenario, null, 2) ?? '')}</pre></details>`;
+  return `<section id="scenario"><h2>Scenario and options</h2><p>scenario <b>${escapeHtml(results.scenario)}</b>, seed <b>${results.seed}</b>${results.bug === undefined ? '' : `, planted bug <b class="bad">${escapeHtml(results.bug)}</b>`}</p>${table}${scenarioJson}</section>`;
+}
+
+function files(): string {
+  const names = ['results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'junit.xml'];
+  return `<section id="files"><h2>Files</h2><p>${names.map((n) => `<a href="${n}">${n}</a>`).join(' · ')}</p><p class="muted">history.edn is Jepsen's format (time in ns) for Jepsen's own tools.</p></section>`;
+}
+
+function forcedOps(results: Results, history: PairedHistory, explanations: readonly LinearizabilityExplanation[], limits: ReportLimits): Set<number> {
+  const forced = new Set<number>();
+  for (const e of explanations) for (const id of explanationOpIds(e, history, limits.counterexampleStepsMax)) forced.add(id);
+  for (const c of Object.values(results.checkers)) {
+    const list = c['violations'];
+    if (!Array.isArray(list)) continue;
+    for (const v of list as unknown[]) {
+      const ops = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['ops'] : undefined;
+      if (Array.isArray(ops)) for (const i of ops) if (typeof i === 'number') forced.add(history.byIndex.get(i)?.id ?? -1);
+    }
+  }
+  forced.delete(-1);
+  return forced;
+}
+
+function legend(): string {
+  return `<div class="legend"><span class="sw" style="background:${outcomeColor.ok}"></span>ok<span class="sw" style="background:${outcomeColor.fail}"></span>fail<span class="sw" style="background:${outcomeColor.info}"></span>info (outcome unknown) · shaded: faults · top: leader and term · hover a bar for its request and response</div>`;
+}
+
+function thinNote(label: string, drawn: number, total: number): string {
+  return drawn === total ? '' : `<p class="muted">${escapeHtml(label)}: ${drawn} of ${total} ok operations drawn (thinned); every fail, info and flagged operation is drawn.</p>`;
+}
+
+export async function renderRunHtml(input: RunReportInput): Promise<string> {
+  const { results } = input;
+  const limits = resolveLimits(input.limits);
+  const history = pairOps(input.history);
+  const endUs = Math.max(history.endUs, results.stats.simulatedMs * 1000, ...(results.faults ?? []).map((f) => f.endUs ?? f.startUs));
+  const explanations = input.explanations ?? findExplanations(results.checkers);
+  const forced = forcedOps(results, history, explanations, limits);
+  const faults = results.faults ?? [];
+  const timeline = thinTimeline(history.ops, endUs, 1100, limits.timelineOpsMax, forced);
+  const latency = thinLatency(history.ops, endUs, limits.latencyBuckets, limits.latencyPointsPerBucket, forced);
+  const [latencyChart, throughputChart] = await Promise.all([latencySvg(latency.ops, faults, endUs), throughputSvg(history.ops, faults, endUs, limits.throughputBuckets)]);
+  const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
+  const body = [
+    `<h1>detcd run report</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
+    verdictBanner(results),
+    checkerCards(results),
+    '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +
+      (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
+    reproduce(results),
+    `<section id="timeline"><h2>Timeline</h2>${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    counterexampleSection(explanations, history, limits),
+    violationsSection(results.checkers, history, input.watches ?? [], limits),
+    `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}</section>`,
+    `<section id="throughput"><h2>Throughput over time</h2><div class="scroll chart">${throughputChart}</div></section>`,
+    statsSection(results, history.ops, endUs, limits.statsRowsMax),
+    optionsSection(results, input.scenario),
+    files(),
+  ];
+  return htmlPage(title, body.join('\n'));
+}

@@ -1,0 +1,48 @@
+// Small shared pieces of the report's own SVG drawings (timeline, counterexample): colours,
+// time ticks and number formatting.
+
+/** Jepsen's timeline colours: ok blue, info orange, fail pink-red. */
+export const outcomeColor = { ok: '#6DB6FE', info: '#FFAA26', fail: '#F2617A' } as const;
+
+const palette = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#e15759', '#bab0ac'];
+
+/** A stable colour per name: the same name gets the same colour within one page. */
+export class ColorByName {
+  private readonly assigned = new Map<string, string>();
+  constructor(private readonly colors: readonly string[] = palette) {}
+  get(name: string): string {
+    let color = this.assigned.get(name);
+    if (color === undefined) {
+      color = this.colors[this.assigned.size % this.colors.length]!;
+      this.assigned.set(name, color);
+    }
+    return color;
+  }
+}
+
+/** Tick positions (µs) at a 1-2-5 step giving about `countTarget` ticks over [0, endUs]. */
+export function timeTicksUs(endUs: number, countTarget: number): number[] {
+  if (endUs <= 0) return [0];
+  const raw = endUs / Math.max(countTarget, 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks = [];
+  for (let t = 0; t <= endUs + step / 1e6; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** "12.5 s", "340 ms", "75 µs". */
+export function formatUs(us: number): string {
+  const abs = Math.abs(us);
+  if (abs >= 1e6) return `${trim(us / 1e6)} s`;
+  if (abs >= 1e3) return `${trim(us / 1e3)} ms`;
+  return `${trim(us)} µs`;
+}
+
+function trim(n: number): string {
+  return Number(n.toPrecision(4)).toString();
+}
+
+export function px(n: number): string {
+  return (Math.round(n * 10) / 10).toString();
+}

@@ -1,0 +1,64 @@
+// A sweep's report in reports/: index.html (table of runs, failures first), junit.xml (all
+// runs merged), summary.md (for a CI job summary) and sweep.json (what mergeShards reads).
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
+import { renderJunit, suitesFromRuns } from './junit.ts';
+import { renderSweepMarkdown } from './markdown-summary.ts';
+import type { RunSummary } from './run-summary.ts';
+import { buildSweepSummary, parseSweepSummary, type SweepSummary } from './sweep-summary.ts';
+import { renderSweepHtml } from './sweep-page.ts';
+
+export async function writeSweepReport(dir: string, runs: readonly RunSummary[]): Promise<SweepSummary> {
+  const sweep = buildSweepSummary(runs);
+  // sweep.json last: a merge that finds it can trust the other files are complete.
+  await writeFileAtomic(join(dir, 'index.html'), renderSweepHtml(sweep));
+  await writeFileAtomic(join(dir, 'junit.xml'), renderJunit(suitesFromRuns(sweep.runs), 'detcd sweep'));
+  await writeFileAtomic(join(dir, 'summary.md'), renderSweepMarkdown(sweep));
+  await writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(sweep, null, 1)}\n`);
+  return sweep;
+}
+
+export async function readSweep(dir: string): Promise<SweepSummary> {
+  const file = join(dir, 'sweep.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  return parseSweepSummary(json, file);
+}
+
+function rebase(report: string | undefined, fromDir: string, toDir: string): string | undefined {
+  if (report === undefined) return undefined;
+  const absolute = isAbsolute(report) ? report : resolve(fromDir, report);
+  return relative(resolve(toDir), absolute).split(sep).join('/');
+}
+
+/**
+ * Merges the sweep.json of each shard directory into one sweep report in `outDir`, with report
+ * links rebased onto `outDir`. A (scenario, seed) seen in two shards is kept once, the first.
+ */
+export async function mergeShards(shardDirs: readonly string[], outDir: string): Promise<SweepSummary> {
+  const seen = new Set<string>();
+  const runs: RunSummary[] = [];
+  for (const dir of shardDirs) {
+    const shard = await readSweep(dir);
+    for (const run of shard.runs) {
+      const key = `${run.scenario}\u0000${run.seed}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const report = rebase(run.report, dir, outDir);
+      const { report: _dropped, ...rest } = run;
+      runs.push(report === undefined ? rest : { ...rest, report });
+    }
+  }
+  return writeSweepReport(outDir, runs);
+}

@@ -1,0 +1,108 @@
+// The timeline: one row per client process, each operation a bar from invoke to completion in
+// Jepsen's colours, fault intervals shaded behind, and the leader and its term along the top.
+// Hovering a bar shows the request and response (the page's script reads data-tip).
+import type { FaultInterval, LeaderSpan } from '../run/results.ts';
+import { escapeHtml } from './escape.ts';
+import { compactJson, opLabel } from './op-label.ts';
+import type { PairedOp } from './paired-ops.ts';
+import { ColorByName, formatUs, outcomeColor, px, timeTicksUs } from './svg-kit.ts';
+
+export interface TimelineInput {
+  ops: readonly PairedOp[];
+  endUs: number;
+  faults: readonly FaultInterval[];
+  leaders: readonly LeaderSpan[];
+  tooltipCharsMax: number;
+  /** Ops a checker points at, drawn with a dark outline. */
+  highlighted: ReadonlySet<number>;
+}
+
+const layout = { widthPx: 1160, labelPx: 64, leaderRowPx: 22, faultRowPx: 18, rowPx: 16, axisPx: 24, gapPx: 6 };
+
+export function opTooltip(op: PairedOp, charsMax: number): string {
+  const lines = [
+    `process ${String(op.process)} · ${opLabel(op.f, op.request, 80)} · ${op.type}`,
+    `${formatUs(op.startUs)} → ${formatUs(op.endUs)} (${formatUs(op.endUs - op.startUs)})${op.node === undefined ? '' : ` · ${op.node}`}`,
+    `f: ${op.f}`,
+    `request: ${compactJson(op.request, charsMax)}`,
+  ];
+  if (op.response !== undefined) lines.push(`response: ${compactJson(op.response, charsMax)}`);
+  if (op.error !== undefined) lines.push(`error: ${op.error}`);
+  lines.push(`history index ${op.id}${op.completionIndex === null ? '' : ` → ${op.completionIndex}`}`);
+  return lines.join('\n');
+}
+
+function processOrder(ops: readonly PairedOp[]): (number | string)[] {
+  const set = new Set<number | string>();
+  for (const op of ops) set.add(op.process);
+  return [...set].sort((a, b) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === 'number' ? -1 : 1));
+}
+
+function leaderStrip(leaders: readonly LeaderSpan[], endUs: number, x: (us: number) => number, y: number): string {
+  const nodes = new ColorByName();
+  const parts: string[] = [`<text class="lane" x="${layout.labelPx - 6}" y="${y + 15}" text-anchor="end">leader</text>`];
+  leaders.forEach((span, i) => {
+    const until = leaders[i + 1]?.startUs ?? endUs;
+    const x0 = x(span.startUs);
+    const w = Math.max(1, x(until) - x0);
+    const label = span.node === null ? `no leader (term ${span.term})` : `${span.node} · term ${span.term}`;
+    const tip = `${label}\n${formatUs(span.startUs)} → ${formatUs(until)}`;
+    const fill = span.node === null ? 'url(#noleader)' : nodes.get(span.node);
+    parts.push(`<rect class="leader" x="${px(x0)}" y="${y}" width="${px(w)}" height="${layout.leaderRowPx - 2}" fill="${fill}" data-tip="${escapeHtml(tip)}"/>`);
+    if (w > label.length * 6.5 + 6) parts.push(`<text class="leader-label" x="${px(x0 + 4)}" y="${y + 14}">${escapeHtml(label)}</text>`);
+  });
+  return parts.join('');
+}
+
+function faultBands(faults: readonly FaultInterval[], endUs: number, x: (us: number) => number, laneY: number, bottomY: number): string {
+  const kinds = new ColorByName(['#e15759', '#b07aa1', '#f28e2b', '#9c755f', '#76b7b2', '#59a14f', '#4e79a7']);
+  const parts: string[] = [`<text class="lane" x="${layout.labelPx - 6}" y="${laneY + 13}" text-anchor="end">faults</text>`];
+  for (const fault of faults) {
+    const x0 = x(fault.startUs);
+    const w = Math.max(2, x(fault.endUs ?? endUs) - x0);
+    const color = kinds.get(fault.kind);
+    const tip = `${fault.kind}: ${fault.description}\n${formatUs(fault.startUs)} → ${fault.endUs === undefined ? 'end of run' : formatUs(fault.endUs)}${fault.targets === undefined ? '' : `\ntargets: ${fault.targets.join(', ')}`}`;
+    parts.push(`<rect class="fault-band" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${px(bottomY - laneY)}" fill="${color}" fill-opacity="0.13"/>`);
+    parts.push(`<rect class="fault" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${layout.faultRowPx - 4}" fill="${color}" fill-opacity="0.75" data-tip="${escapeHtml(tip)}"/>`);
+    if (w > fault.kind.length * 6.5 + 6) parts.push(`<text class="fault-label" x="${px(x0 + 3)}" y="${laneY + 11}">${escapeHtml(fault.kind)}</text>`);
+  }
+  return parts.join('');
+}
+
+function axis(endUs: number, x: (us: number) => number, top: number, bottom: number): string {
+  return timeTicksUs(endUs, 12)
+    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="middle">${escapeHtml(formatUs(t))}</text>`)
+    .join('');
+}
+
+export function timelineSvg(input: TimelineInput): string {
+  const processes = processOrder(input.ops);
+  const endUs = Math.max(input.endUs, 1);
+  const plotPx = layout.widthPx - layout.labelPx - 8;
+  const x = (us: number): number => layout.labelPx + (us / endUs) * plotPx;
+  const leaderY = 0;
+  const faultY = layout.leaderRowPx + 2;
+  const rowsY = faultY + layout.faultRowPx + layout.gapPx;
+  const rowsBottom = rowsY + processes.length * layout.rowPx;
+  const height = rowsBottom + layout.axisPx;
+  const rowOf = new Map(processes.map((p, i) => [p, i]));
+  const rows = processes.map((p, i) => `<text class="lane" x="${layout.labelPx - 6}" y="${rowsY + i * layout.rowPx + 12}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`);
+  const bars = input.ops.map((op) => {
+    const x0 = x(op.startUs);
+    const w = Math.max(2, x(op.endUs) - x0);
+    const y = rowsY + (rowOf.get(op.process) ?? 0) * layout.rowPx + 2;
+    const mark = input.highlighted.has(op.id) ? ' mark' : '';
+    return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${layout.rowPx - 4}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax))}"/>`;
+  });
+  return [
+    `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${height}" viewBox="0 0 ${layout.widthPx} ${height}" role="img" aria-label="timeline of operations per client">`,
+    '<defs><pattern id="noleader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="3"/></pattern></defs>',
+    `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}</style>`,
+    axis(endUs, x, faultY, rowsBottom),
+    leaderStrip(input.leaders, endUs, x, leaderY),
+    faultBands(input.faults, endUs, x, faultY, rowsBottom),
+    ...rows,
+    ...bars,
+    '</svg>',
+  ].join('');
+}

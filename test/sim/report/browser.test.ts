@@ -1,0 +1,138 @@
+// Opens rendered reports in a real headless Chromium (Debian's, via playwright-core): no console
+// errors, no network request (the file is self-contained), the verdict visible, hostile text
+// inert. Screenshots go to reports/screenshots/ for a person to look at.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRunReport } from '../../../sim/report/run-report.ts';
+import type { RunReportInput } from '../../../sim/report/run-page.ts';
+import { summarizeRun } from '../../../sim/report/run-summary.ts';
+import { writeSweepReport } from '../../../sim/report/sweep-report.ts';
+import * as fx from '../../fixtures/report/fixtures.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const present = existsSync(chromiumPath);
+if (!present && process.env['CI'] !== undefined) throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (.ci/run does)`);
+if (!present) console.warn(`SKIPPED browser tests: ${chromiumPath} is missing (apt-get install -y chromium)`);
+
+const screenshots = resolve('reports/screenshots');
+let browser: Browser;
+let root: string;
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+async function open(file: string): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:') && url === pathToFileURL(file).href) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, errors, requests };
+}
+
+async function renderAndOpen(name: string, input: RunReportInput): Promise<Opened & { dir: string }> {
+  const dir = await writeRunReport(root, input);
+  const opened = await open(join(dir, 'index.html'));
+  await opened.page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  return { ...opened, dir };
+}
+
+describe.skipIf(!present)('run reports in headless Chromium', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'detcd-report-'));
+    await mkdir(screenshots, { recursive: true });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const cases: [string, () => RunReportInput, string][] = [
+    ['passing', fx.passingRun, 'VALID'],
+    ['failing-linearizability', fx.linearizabilityFailingRun, 'INVALID'],
+    ['failing-watch', fx.watchFailingRun, 'INVALID'],
+    ['failing-liveness', fx.livenessFailingRun, 'INVALID'],
+    ['unknown', fx.unknownRun, 'UNKNOWN'],
+  ];
+  for (const [name, make, word] of cases) {
+    it(`renders the ${name} run with its verdict visible, no console error and no network request`, async () => {
+      const { page, errors, requests } = await renderAndOpen(name, make());
+      const verdict = page.locator('#verdict .word');
+      await expect.poll(() => verdict.isVisible()).toBe(true);
+      expect(await verdict.textContent()).toBe(word);
+      const box = await verdict.boundingBox();
+      expect(box!.y).toBeLessThan(300);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(await page.locator('svg.timeline rect.op').count()).toBeGreaterThan(100);
+      expect(await page.locator('#latency svg').count()).toBe(1);
+      expect(await page.locator('#throughput svg').count()).toBe(1);
+      await page.close();
+    });
+  }
+
+  it('draws the counterexample and shows the request and response when hovering an op', async () => {
+    const { page, errors } = await renderAndOpen('counterexample-hover', fx.linearizabilityFailingRun());
+    expect(await page.locator('#counterexample rect.cx.failed').count()).toBe(1);
+    expect(await page.locator('#counterexample rect.cx.prefix').count()).toBe(8);
+    const bar = page.locator('#counterexample rect.cx.failed');
+    await bar.scrollIntoViewIfNeeded();
+    await bar.hover();
+    const tip = page.locator('#tip');
+    await expect.poll(() => tip.isVisible()).toBe(true);
+    expect(await tip.textContent()).toMatch(/cannot follow[\s\S]*request: \{"key":"x"/);
+    await page.screenshot({ path: join(screenshots, 'counterexample-hover.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders hostile keys, values and names as text: no script runs, no element is injected', async () => {
+    const { page, errors, requests } = await renderAndOpen('escaping', fx.hostileRun());
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('script').count()).toBe(1);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('body').innerText()).toContain(fx.hostile);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the sweep index with failures first and links that open each run', async () => {
+    const inputs = [fx.passingRun(), fx.linearizabilityFailingRun(), fx.unknownRun(), fx.hostileRun()];
+    const sweepDir = join(root, 'sweep');
+    const runs = [];
+    for (const input of inputs) {
+      const dir = await writeRunReport(sweepDir, input);
+      runs.push(summarizeRun(input.results, dir.slice(sweepDir.length + 1)));
+    }
+    await writeSweepReport(sweepDir, runs);
+    const { page, errors, requests } = await open(join(sweepDir, 'index.html'));
+    await page.screenshot({ path: join(screenshots, 'sweep.png'), fullPage: true });
+    const verdicts = await page.locator('table.runs td.verdict-cell').allTextContents();
+    expect(verdicts).toEqual(['invalid', 'invalid', 'unknown', 'valid']);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    const href = await page.locator('table.runs tbody tr').first().locator('a').getAttribute('href');
+    expect(existsSync(join(sweepDir, decodeURI(href!)))).toBe(true);
+    await page.close();
+  });
+});
