@@ -119,7 +119,11 @@ export class EventLoop {
       if (this.stopRequested) return 'stopped';
       if (this.stepsDone - startSteps >= maxSteps) return 'step-limit';
       const next = this.peekTimeUs();
-      if (next === undefined) return 'idle';
+      if (next === undefined) {
+        // Simulated time passes even when nothing happens, so `now()` reaches the limit.
+        if (Number.isFinite(untilUs)) this.nowUs = Math.max(this.nowUs, Math.floor(untilUs));
+        return 'idle';
+      }
       if (next > untilUs) {
         this.nowUs = Math.max(this.nowUs, Math.floor(untilUs));
         return 'time-limit';

@@ -60,6 +60,8 @@ export interface NetworkStats {
   reordered: number;
   clogHeld: number;
   bytesSent: number;
+  /** Fault actions taken on the network: partitions, cuts, clogs (heal and unclog not counted). */
+  faults: number;
 }
 
 /** Hands a message to its endpoint (which may hold it while its process is paused). */
@@ -108,7 +110,7 @@ export class Network {
   private acceptsFn: AcceptsFn = () => true;
   private readonly counters: NetworkStats = {
     sent: 0, delivered: 0, dropped: 0, droppedRandom: 0, droppedCut: 0, droppedDown: 0,
-    duplicated: 0, reordered: 0, clogHeld: 0, bytesSent: 0,
+    duplicated: 0, reordered: 0, clogHeld: 0, bytesSent: 0, faults: 0,
   };
 
   constructor(
@@ -188,6 +190,7 @@ export class Network {
 
   applyCuts(cuts: readonly Cut[], faultName = 'cuts'): void {
     for (const [from, to] of cuts) this.link(this.endpoint(from), this.endpoint(to)).cut = true;
+    this.counters.faults++;
     this.fault(faultName, undefined, undefined, cuts.length);
   }
 
@@ -224,24 +227,18 @@ export class Network {
 
   /** Holds messages on from -> to for `durationUs` (or until unclogged when omitted). */
   clog(from: string, to: string, durationUs?: number): void {
-    const link = this.link(this.endpoint(from), this.endpoint(to));
-    const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
-    link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
-    const generation = ++link.clogGeneration;
-    this.trace.record(TraceKind.clog, this.endpoint(from).traceId, this.endpoint(to).traceId, Number.isFinite(untilUs) ? untilUs : -1);
-    if (Number.isFinite(link.clogUntilUs)) {
-      this.loop.at(link.clogUntilUs, () => {
-        if (link.clogGeneration === generation) this.release(link);
-      });
-    }
+    this.counters.faults++;
+    this.clogLink(this.endpoint(from), this.endpoint(to), durationUs);
   }
 
   /** Clogs every link into and out of `node` (to every endpoint known now). */
   clogNode(node: string, durationUs?: number): void {
-    for (const other of this.endpoints.keys()) {
-      if (other === node) continue;
-      this.clog(node, other, durationUs);
-      this.clog(other, node, durationUs);
+    this.counters.faults++;
+    const self = this.endpoint(node);
+    for (const other of this.endpoints.values()) {
+      if (other === self) continue;
+      this.clogLink(self, other, durationUs);
+      this.clogLink(other, self, durationUs);
     }
   }
 
@@ -259,6 +256,19 @@ export class Network {
   }
 
   // ---- internals ----
+
+  private clogLink(from: Endpoint, to: Endpoint, durationUs: number | undefined): void {
+    const link = this.link(from, to);
+    const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
+    link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
+    const generation = ++link.clogGeneration;
+    this.trace.record(TraceKind.clog, from.traceId, to.traceId, Number.isFinite(link.clogUntilUs) ? link.clogUntilUs : -1);
+    if (Number.isFinite(link.clogUntilUs)) {
+      this.loop.at(link.clogUntilUs, () => {
+        if (link.clogGeneration === generation) this.release(link);
+      });
+    }
+  }
 
   private schedule(flight: InFlight): void {
     const link = flight.link;

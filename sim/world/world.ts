@@ -60,6 +60,7 @@ export interface WorldStats {
   restarts: number;
   pauses: number;
   clockChanges: number;
+  /** Every fault injected: network faults, crashes, pauses, clock changes and recorded faults. */
   faults: number;
   buggifyFired: number;
 }
@@ -244,13 +245,16 @@ export class World {
       const s = this.process(id).disk.stats();
       for (const key of Object.keys(disk) as (keyof DiskStats)[]) disk[key] += s[key];
     }
+    const network = this.network.stats();
+    const c = this.counters;
     return {
       events: this.loop.steps,
       simulatedUs: this.loop.now(),
       traceEvents: this.trace.events,
-      network: this.network.stats(),
+      network,
       disk,
-      ...this.counters,
+      ...c,
+      faults: c.faults + network.faults + c.crashes + c.pauses + c.clockChanges,
     };
   }
 

@@ -55,4 +55,13 @@ describe('EventLoop', () => {
     loop.run();
     expect(times).toEqual([50]);
   });
+
+  it('lets simulated time reach the limit when the queue runs dry first', () => {
+    const loop = new EventLoop();
+    loop.schedule(10, () => undefined);
+    expect(loop.run({ untilUs: 1_000 })).toBe('idle');
+    expect(loop.now()).toBe(1_000);
+    expect(loop.run()).toBe('idle');
+    expect(loop.now()).toBe(1_000);
+  });
 });

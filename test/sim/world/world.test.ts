@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Host, HostContext } from '../../../sim/world/index.ts';
+import type { Host, HostContext, HostFactory } from '../../../sim/world/index.ts';
 import { World } from '../../../sim/world/index.ts';
 
-/** Echoes every message back to its sender and counts what it handled. */
-function echoHost(log: string[]) {
+/** Echoes every message back to its sender and logs what it handled. */
+function echoHost(log: string[]): HostFactory {
   return (ctx: HostContext): Host => ({
     receive(from, message) {
       log.push(`${ctx.id}<-${from}:${String(message)}`);
@@ -11,6 +11,8 @@ function echoHost(log: string[]) {
     },
   });
 }
+
+const quiet = { latency: { kind: 'constant', us: 100 } } as const;
 
 describe('World', () => {
   it('carries messages between a client and a node host and back', () => {
@@ -25,5 +27,196 @@ describe('World', () => {
     expect(log).toEqual(['n1<-c1:hello']);
     expect(got).toEqual(['n1:re:hello']);
     expect(world.stats().network.delivered).toBe(2);
+  });
+
+  it('crash discards the host and its timers, drops messages to it, and restart recovers only durable writes', () => {
+    const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'], network: quiet, disk: { tornWrite: { num: 0, den: 1 } } });
+    const boots: { incarnation: number; recovered: unknown[] }[] = [];
+    const timerFired: number[] = [];
+    const received: unknown[] = [];
+    world.startNode('n1', (ctx) => {
+      boots.push({ incarnation: boots.length + 1, recovered: ctx.disk.read('wal').map((r) => r.value) });
+      ctx.setTimer(50_000, () => timerFired.push(world.loop.now()));
+      return {
+        receive(_from, message) {
+          received.push(message);
+          ctx.disk.append('wal', message, 8);
+          if (message === 'sync-me') ctx.disk.fsync(() => undefined);
+        },
+      };
+    });
+    const client = world.attachClient('c1', () => undefined);
+    client.send('n1', 'sync-me');
+    world.run({ untilUs: 10_000 });
+    client.send('n1', 'unsynced');
+    world.run({ untilUs: 20_000 });
+    world.crash('n1');
+    client.send('n1', 'while-down');
+    world.run({ untilUs: 30_000 });
+    expect(world.isUp('n1')).toBe(false);
+    world.restart('n1');
+    world.run();
+    expect(received).toEqual(['sync-me', 'unsynced']);
+    expect(boots).toEqual([{ incarnation: 1, recovered: [] }, { incarnation: 2, recovered: ['sync-me'] }]);
+    // The first incarnation's timer (due at 50ms) never fired; the second one's fired 50ms after restart.
+    expect(timerFired).toEqual([80_000]);
+    expect(world.stats()).toMatchObject({ crashes: 1, restarts: 1, network: { droppedDown: 1 } });
+    expect(world.incarnation('n1')).toBe(2);
+  });
+
+  it('refuses a context used after its incarnation ended', () => {
+    const world = new World({ seed: 1, nodes: ['n1'] });
+    let old: HostContext | undefined;
+    world.startNode('n1', (ctx) => {
+      old ??= ctx;
+      return { receive: () => undefined };
+    });
+    world.crash('n1');
+    world.restart('n1');
+    expect(() => old!.send('n1', 'x')).toThrow(/incarnation 1 used after it ended/);
+    expect(() => old!.setTimer(1, () => undefined)).toThrow(/incarnation/);
+  });
+
+  it('a paused node handles nothing; after resume it gets held events in order, timers late', () => {
+    const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'], network: quiet, traceLog: true, disk: { fsyncLatencyUsMin: 100, fsyncLatencyUsMax: 100 } });
+    const handled: string[] = [];
+    let cancelMe = 0;
+    world.startNode('n1', (ctx) => {
+      ctx.setTimer(1_000, () => handled.push(`timer1@${world.loop.now()}`));
+      cancelMe = ctx.setTimer(2_000, () => handled.push('cancelled-timer'));
+      ctx.setTimer(3_000, () => {
+        handled.push(`timer3@${world.loop.now()}`);
+        ctx.cancelTimer(cancelMe);
+      });
+      ctx.disk.append('wal', 1, 8);
+      ctx.disk.fsync(() => handled.push(`fsync@${world.loop.now()}`));
+      return { receive: (_from, m) => handled.push(`msg:${String(m)}@${world.loop.now()}`) };
+    });
+    const client = world.attachClient('c1', () => undefined);
+    world.pause('n1');
+    client.send('n1', 'a');
+    world.loop.schedule(1_500, () => client.send('n1', 'b'));
+    world.run({ untilUs: 10_000 });
+    expect(handled).toEqual([]);
+    expect(world.isPaused('n1')).toBe(true);
+    // The fsync's data is durable even though the paused process has not heard back.
+    expect(world.disk('n1').readDurable('wal').length).toBe(1);
+    world.resume('n1');
+    world.run();
+    expect(handled).toEqual(['fsync@10000', 'msg:a@10000', 'timer1@10000', 'msg:b@10000', 'cancelled-timer', 'timer3@10000']);
+    const lates = world.traceEntries().filter((e) => e.kind === 'timer').map((e) => e['late']);
+    expect(lates).toEqual([9_000, 8_000, 7_000]);
+  });
+
+  it('never fires a timer cancelled while it was held by a pause', () => {
+    const world = new World({ seed: 1, nodes: ['n1'] });
+    const handled: string[] = [];
+    let ctxRef: HostContext | undefined;
+    let id = 0;
+    world.startNode('n1', (ctx) => {
+      ctxRef = ctx;
+      id = ctx.setTimer(1_000, () => handled.push('held-timer'));
+      ctx.setTimer(500, () => handled.push('early'));
+      return { receive: () => undefined };
+    });
+    world.run({ untilUs: 600 });
+    world.pause('n1');
+    world.run({ untilUs: 2_000 });
+    // A timer cancelled from outside the host's handlers still obeys the pause: it is held, then cancelled.
+    ctxRef!.cancelTimer(id);
+    world.resume('n1');
+    world.run();
+    expect(handled).toEqual(['early']);
+  });
+
+  it('crash of a paused node throws away what it held', () => {
+    const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'], network: quiet });
+    const handled: unknown[] = [];
+    world.startNode('n1', () => ({ receive: (_f, m) => handled.push(m) }));
+    const client = world.attachClient('c1', () => undefined);
+    world.pause('n1');
+    client.send('n1', 'held');
+    world.run();
+    world.crash('n1');
+    world.restart('n1');
+    world.run();
+    expect(handled).toEqual([]);
+    expect(world.isPaused('n1')).toBe(false);
+  });
+
+  it('calls observers after every event and the host afterEvent after each event it handled', () => {
+    const world = new World({ seed: 1, nodes: ['n1', 'n2'], network: quiet });
+    let afterEvents = 0;
+    world.startNode('n1', (ctx) => {
+      ctx.setTimer(10, () => ctx.send('n2', 'ping'));
+      return { receive: () => undefined, afterEvent: () => afterEvents++ };
+    });
+    world.startNode('n2', echoHost([]));
+    const seen: number[] = [];
+    const off = world.onEvent((e) => seen.push(e.step));
+    world.run();
+    expect(seen.length).toBe(world.stats().events);
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
+    expect(afterEvents).toBe(2); // its timer and the echo it received
+    off();
+    world.crash('n1');
+    expect(seen.length).toBe(world.stats().events);
+  });
+
+  it('keeps only the most recent trace entries, with names resolved', () => {
+    const world = new World({ seed: 1, nodes: ['n1', 'n2'], traceLog: 5, network: quiet });
+    world.startNode('n1', (ctx) => {
+      for (let i = 0; i < 20; i++) ctx.send('n2', i);
+      return { receive: () => undefined };
+    });
+    world.startNode('n2', () => ({ receive: () => undefined }));
+    world.run();
+    const entries = world.traceEntries();
+    expect(entries.length).toBe(5);
+    expect(entries.map((e) => e.index)).toEqual([37, 38, 39, 40, 41]);
+    expect(entries.at(-1)).toMatchObject({ kind: 'deliver', from: 'n1', to: 'n2', timeUs: 100 });
+    expect(new World({ seed: 1, nodes: ['n1'] }).traceEntries()).toEqual([]);
+  });
+
+  it('answers buggify with false when the run did not enable it', () => {
+    const world = new World({ seed: 1, nodes: ['n1'] });
+    let fired = 0;
+    world.startNode('n1', (ctx) => {
+      for (let i = 0; i < 1_000; i++) if (ctx.buggify(`site-${i % 10}`)) fired++;
+      return { receive: () => undefined };
+    });
+    expect(fired).toBe(0);
+    expect(world.buggifyCoverage()).toEqual([]);
+  });
+
+  it('gives each incarnation its own deterministic random stream', () => {
+    const draws = (): number[] => {
+      const world = new World({ seed: 9, nodes: ['n1'] });
+      const out: number[] = [];
+      world.startNode('n1', (ctx) => {
+        out.push(ctx.prng.uint32());
+        return { receive: () => undefined };
+      });
+      world.crash('n1');
+      world.restart('n1');
+      return out;
+    };
+    const a = draws();
+    expect(a).toEqual(draws());
+    expect(a[0]).not.toBe(a[1]);
+  });
+
+  it('rejects misuse of the lifecycle', () => {
+    const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'] });
+    expect(() => world.crash('n1')).toThrow(/never-started/);
+    world.startNode('n1', echoHost([]));
+    expect(() => world.startNode('n1', echoHost([]))).toThrow(/already started/);
+    expect(() => world.restart('n1')).toThrow(/not crashed/);
+    expect(() => world.resume('n1')).toThrow(/not paused/);
+    expect(() => world.attachClient('n1', () => undefined)).toThrow(/is a node/);
+    world.attachClient('c1', () => undefined);
+    expect(() => world.attachClient('c1', () => undefined)).toThrow(/already attached/);
+    expect(() => new World({ seed: 1, nodes: ['a', 'a'] })).toThrow(/duplicate/);
+    expect(() => world.disk('zz')).toThrow(/unknown node/);
   });
 });
