@@ -1,0 +1,73 @@
+// Entries (and possibly a snapshot) that Raft has accepted but the host has not yet written to
+// stable storage. Invariant: entries[i] has index offset + i; if a snapshot is present, offset
+// is snapshot index + 1.
+import type { Entry, Snapshot } from './types.ts';
+import { invariant } from './errors.ts';
+
+export class Unstable {
+  snapshot: Snapshot | undefined = undefined;
+  entries: Entry[] = [];
+  offset: number;
+
+  constructor(offset: number) {
+    this.offset = offset;
+  }
+
+  /** The index of the first possible entry, if a snapshot is pending. */
+  maybeFirstIndex(): number | undefined {
+    return this.snapshot === undefined ? undefined : this.snapshot.metadata.index + 1;
+  }
+
+  maybeLastIndex(): number | undefined {
+    if (this.entries.length > 0) return this.offset + this.entries.length - 1;
+    return this.snapshot === undefined ? undefined : this.snapshot.metadata.index;
+  }
+
+  maybeTerm(i: number): number | undefined {
+    if (i < this.offset) {
+      if (this.snapshot !== undefined && this.snapshot.metadata.index === i) return this.snapshot.metadata.term;
+      return undefined;
+    }
+    const last = this.maybeLastIndex();
+    if (last === undefined || i > last) return undefined;
+    return (this.entries[i - this.offset] as Entry).term;
+  }
+
+  /** The host has made entries up to (index i, term t) durable; drop them from here. */
+  stableTo(i: number, t: number): void {
+    const gt = this.maybeTerm(i);
+    // A term mismatch means the entry was replaced since the Ready was built: keep it unstable.
+    if (gt === undefined || gt !== t || i < this.offset) return;
+    this.entries = this.entries.slice(i + 1 - this.offset);
+    this.offset = i + 1;
+  }
+
+  stableSnapTo(i: number): void {
+    if (this.snapshot !== undefined && this.snapshot.metadata.index === i) this.snapshot = undefined;
+  }
+
+  restore(s: Snapshot): void {
+    this.offset = s.metadata.index + 1;
+    this.entries = [];
+    this.snapshot = s;
+  }
+
+  truncateAndAppend(ents: readonly Entry[]): void {
+    const after = (ents[0] as Entry).index;
+    if (after === this.offset + this.entries.length) {
+      for (const e of ents) this.entries.push(e);
+    } else if (after <= this.offset) {
+      // The log is being replaced from before our offset: the new entries become everything.
+      this.offset = after;
+      this.entries = ents.slice();
+    } else {
+      this.entries = [...this.slice(this.offset, after), ...ents];
+    }
+  }
+
+  slice(lo: number, hi: number): Entry[] {
+    invariant(lo <= hi && lo >= this.offset && hi <= this.offset + this.entries.length, 'unstable-slice-bounds',
+      () => `slice [${lo},${hi}) outside [${this.offset},${this.offset + this.entries.length})`);
+    return this.entries.slice(lo - this.offset, hi - this.offset);
+  }
+}

@@ -1,0 +1,2 @@
+// The outcome of counting votes in a configuration.
+export type VoteResult = 'pending' | 'lost' | 'won';

@@ -1,0 +1,232 @@
+// The Raft log: what is in stable storage plus what is still unstable, with the commit and
+// applied indexes. Invariant: applied <= committed <= lastIndex().
+import type { Entry, Snapshot } from './types.ts';
+import type { Storage } from './storage.ts';
+import { limitSize } from './storage.ts';
+import type { StorageError } from './errors.ts';
+import { ErrCompacted, ErrUnavailable, invariant } from './errors.ts';
+import { Unstable } from './log-unstable.ts';
+
+export class RaftLog {
+  readonly storage: Storage;
+  readonly unstable: Unstable;
+  /** The highest index known to be committed (stored on a quorum). */
+  committed: number;
+  /** The highest index the host has applied to its state machine. */
+  applied: number;
+  /** A bound on the bytes of committed entries handed out in one Ready. */
+  readonly maxNextEntsSizeBytes: number;
+
+  constructor(storage: Storage, maxNextEntsSizeBytes: number) {
+    this.storage = storage;
+    this.maxNextEntsSizeBytes = maxNextEntsSizeBytes;
+    const first = storage.firstIndex();
+    const last = storage.lastIndex();
+    this.unstable = new Unstable(last + 1);
+    // The first entry of storage is committed and applied by construction (it is the snapshot).
+    this.committed = first - 1;
+    this.applied = first - 1;
+  }
+
+  toString(): string {
+    return `committed=${this.committed}, applied=${this.applied}, unstable.offset=${this.unstable.offset}, unstable.entries=${this.unstable.entries.length}`;
+  }
+
+  /**
+   * Appends entries after (index, logTerm) if our log matches there (the consistency check).
+   * Returns the index of the last new entry, or undefined if the log does not match.
+   */
+  maybeAppend(index: number, logTerm: number, committed: number, ents: readonly Entry[]): number | undefined {
+    if (!this.matchTerm(index, logTerm)) return undefined;
+    const lastNewIndex = index + ents.length;
+    const ci = this.findConflict(ents);
+    if (ci !== 0) {
+      invariant(ci > this.committed, 'no-truncate-committed',
+        () => `entry ${ci} conflicts with committed entry (committed ${this.committed})`);
+      this.append(ents.slice(ci - (index + 1)));
+    }
+    this.commitTo(Math.min(committed, lastNewIndex));
+    return lastNewIndex;
+  }
+
+  append(ents: readonly Entry[]): number {
+    if (ents.length === 0) return this.lastIndex();
+    const after = (ents[0] as Entry).index - 1;
+    invariant(after >= this.committed, 'no-truncate-committed', () => `append after ${after} is below committed ${this.committed}`);
+    this.unstable.truncateAndAppend(ents);
+    return this.lastIndex();
+  }
+
+  /**
+   * The index of the first entry of `ents` that is not already in the log with the same term,
+   * or 0 if all of them are. A stale message whose entries all match truncates nothing.
+   */
+  findConflict(ents: readonly Entry[]): number {
+    for (const e of ents) {
+      if (!this.matchTerm(e.index, e.term)) return e.index;
+    }
+    return 0;
+  }
+
+  /**
+   * The largest index <= `index` whose term is <= `term`: the fast backtracking hint. Every
+   * entry after it has a larger term than the probe, so they cannot match.
+   */
+  findConflictByTerm(index: number, term: number): number {
+    for (let i = index; i > 0; i--) {
+      const t = this.term(i);
+      if (typeof t !== 'number') return i; // compacted: the caller will fall back to a snapshot
+      if (t <= term) return i;
+    }
+    return 0;
+  }
+
+  unstableEntries(): readonly Entry[] {
+    return this.unstable.entries;
+  }
+
+  /** Committed entries not yet applied, bounded by maxNextEntsSizeBytes. */
+  nextEnts(): readonly Entry[] {
+    const off = Math.max(this.applied + 1, this.firstIndex());
+    if (this.committed + 1 <= off) return [];
+    const ents = this.slice(off, this.committed + 1, this.maxNextEntsSizeBytes);
+    invariant(typeof ents !== 'string', 'committed-entries-available', () => 'storage lost committed entries');
+    return ents;
+  }
+
+  hasNextEnts(): boolean {
+    return this.committed + 1 > Math.max(this.applied + 1, this.firstIndex());
+  }
+
+  hasPendingSnapshot(): boolean {
+    return this.unstable.snapshot !== undefined;
+  }
+
+  snapshot(): Snapshot {
+    return this.unstable.snapshot ?? this.storage.snapshot();
+  }
+
+  firstIndex(): number {
+    return this.unstable.maybeFirstIndex() ?? this.storage.firstIndex();
+  }
+
+  lastIndex(): number {
+    return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
+  }
+
+  commitTo(toCommit: number): void {
+    if (this.committed >= toCommit) return; // the commit index never decreases
+    invariant(toCommit <= this.lastIndex(), 'commit-within-log',
+      () => `toCommit ${toCommit} is out of range [lastIndex ${this.lastIndex()}]; was the raft log corrupted, truncated, or lost?`);
+    this.committed = toCommit;
+  }
+
+  appliedTo(i: number): void {
+    if (i === 0) return;
+    invariant(this.committed >= i && i >= this.applied, 'applied-within-committed',
+      () => `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`);
+    this.applied = i;
+  }
+
+  stableTo(i: number, t: number): void {
+    this.unstable.stableTo(i, t);
+  }
+
+  stableSnapTo(i: number): void {
+    this.unstable.stableSnapTo(i);
+  }
+
+  lastTerm(): number {
+    const t = this.term(this.lastIndex());
+    invariant(typeof t === 'number', 'last-term-known', () => `unexpected ${String(t)} for last term`);
+    return t;
+  }
+
+  /** The term of entry i; 0 outside [firstIndex()-1, lastIndex()] except where compacted. */
+  term(i: number): number | StorageError {
+    const dummyIndex = this.firstIndex() - 1;
+    if (i < dummyIndex || i > this.lastIndex()) return 0;
+    const t = this.unstable.maybeTerm(i);
+    if (t !== undefined) return t;
+    return this.storage.term(i);
+  }
+
+  /** term(i), with a compacted or unavailable entry reading as 0 (matches nothing). */
+  termOrZero(i: number): number {
+    const t = this.term(i);
+    return typeof t === 'number' ? t : 0;
+  }
+
+  entries(i: number, maxSizeBytes: number): readonly Entry[] | StorageError {
+    if (i > this.lastIndex()) return [];
+    return this.slice(i, this.lastIndex() + 1, maxSizeBytes);
+  }
+
+  allEntries(): readonly Entry[] {
+    for (;;) {
+      const ents = this.entries(this.firstIndex(), Number.MAX_SAFE_INTEGER);
+      if (typeof ents !== 'string') return ents;
+      invariant(ents === ErrCompacted, 'all-entries', () => `unexpected ${ents}`);
+      // A concurrent compaction moved firstIndex: retry, which is bounded by the log length.
+    }
+  }
+
+  /**
+   * True if a candidate whose last entry is (lastIndex, term) is at least as up to date as
+   * this log (§5.4.1): a later last term wins; with equal terms the longer log wins.
+   */
+  isUpToDate(lastIndex: number, term: number): boolean {
+    const ourTerm = this.lastTerm();
+    return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());
+  }
+
+  matchTerm(i: number, term: number): boolean {
+    const t = this.term(i);
+    return typeof t === 'number' && t === term;
+  }
+
+  /** Commits maxIndex if its entry is of `term` (the Figure 8 rule). Returns true on change. */
+  maybeCommit(maxIndex: number, term: number): boolean {
+    if (maxIndex > this.committed && this.termOrZero(maxIndex) === term) {
+      this.commitTo(maxIndex);
+      return true;
+    }
+    return false;
+  }
+
+  restore(s: Snapshot): void {
+    this.committed = s.metadata.index;
+    this.unstable.restore(s);
+  }
+
+  /** Entries in [lo, hi) across storage and unstable, bounded in size (at least one). */
+  slice(lo: number, hi: number, maxSizeBytes: number): readonly Entry[] | StorageError {
+    const err = this.mustCheckOutOfBounds(lo, hi);
+    if (err !== undefined) return err;
+    if (lo === hi) return [];
+    let ents: Entry[] = [];
+    if (lo < this.unstable.offset) {
+      const stored = this.storage.entries(lo, Math.min(hi, this.unstable.offset), maxSizeBytes);
+      if (stored === ErrCompacted) return stored;
+      invariant(stored !== ErrUnavailable, 'storage-entries-available',
+        () => `entries[${lo}:${Math.min(hi, this.unstable.offset)}) is unavailable from storage`);
+      // Storage cut the slice short for size: do not add unstable entries after the gap.
+      if (stored.length < Math.min(hi, this.unstable.offset) - lo) return stored;
+      ents = stored.slice();
+    }
+    if (hi > this.unstable.offset) {
+      const unstable = this.unstable.slice(Math.max(lo, this.unstable.offset), hi);
+      ents = ents.length > 0 ? ents.concat(unstable) : unstable;
+    }
+    return limitSize(ents, maxSizeBytes);
+  }
+
+  private mustCheckOutOfBounds(lo: number, hi: number): StorageError | undefined {
+    invariant(lo <= hi, 'slice-order', () => `invalid slice ${lo} > ${hi}`);
+    const fi = this.firstIndex();
+    if (lo < fi) return ErrCompacted;
+    const length = this.lastIndex() + 1 - fi;
+    invariant(hi <= fi + length, 'slice-within-log', () => `slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
+    return undefined;
+  }
+}

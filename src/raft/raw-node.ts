@@ -1,0 +1,183 @@
+// The host's handle on one Raft member (etcd's RawNode). The host loop is:
+//   1. feed input: tick() on its clock, step(m) for each message received, propose(...);
+//   2. if hasReady(): rd = ready();
+//   3. write rd.snapshot, rd.entries and rd.hardState to stable storage and make them durable
+//      (fsync) — only then send rd.messages (they may depend on them: votes, append acks);
+//   4. apply rd.committedEntries (calling applyConfChange for conf-change entries);
+//   5. advance(rd).
+import type { ConfChange, ConfState, Entry, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
+import { NONE, encodeConfChange, hardStateEqual, isEmptyHardState, isLocalMessage, isResponseMessage, message } from './types.ts';
+import type { Config } from './config.ts';
+import type { StepError } from './errors.ts';
+import { ErrStepLocalMsg, ErrStepPeerNotFound, invariant } from './errors.ts';
+import { Raft } from './raft.ts';
+import type { Progress } from './tracker/progress.ts';
+
+export interface Ready {
+  /** Present when the leader or our role changed. Not to be persisted. */
+  readonly softState?: SoftState;
+  /** Present when term, vote or commit changed: persist before sending messages. */
+  readonly hardState?: HardState;
+  readonly readStates: readonly ReadState[];
+  /** Entries to append to stable storage before sending messages. */
+  readonly entries: readonly Entry[];
+  /** A snapshot to install in stable storage (and the state machine) before anything else. */
+  readonly snapshot?: Snapshot;
+  /** Entries committed and not yet applied: apply them, in order, after persisting. */
+  readonly committedEntries: readonly Entry[];
+  /** Send after entries, hard state and snapshot are durable. */
+  readonly messages: readonly Message[];
+  /** Whether the persisted data must be fsynced (term, vote or entries changed). */
+  readonly mustSync: boolean;
+}
+
+export interface Status {
+  readonly id: NodeId;
+  readonly hardState: HardState;
+  readonly softState: SoftState;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly leadTransferee: NodeId;
+  /** The leader's view of each member, as text (leader only). */
+  readonly progress: ReadonlyMap<NodeId, string>;
+}
+
+export class RawNode {
+  readonly raft: Raft;
+  private prevSoftState: SoftState;
+  private prevHardState: HardState;
+
+  constructor(config: Config) {
+    this.raft = new Raft(config);
+    this.prevSoftState = this.raft.softState();
+    this.prevHardState = this.raft.hardState();
+  }
+
+  tick(): void {
+    this.raft.tick();
+  }
+
+  /** Starts a campaign now (as an election timeout would). */
+  campaign(): StepError | undefined {
+    return this.raft.step(message({ type: 'MsgHup', from: this.raft.id }));
+  }
+
+  propose(data: string): StepError | undefined {
+    const e: Entry = { term: 0, index: 0, type: 'normal', data };
+    return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
+  }
+
+  proposeConfChange(cc: ConfChange): StepError | undefined {
+    const e: Entry = { term: 0, index: 0, type: 'conf-change', data: encodeConfChange(cc) };
+    return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
+  }
+
+  /** Steps a message received from the network. Local message types are refused. */
+  step(m: Message): StepError | undefined {
+    if (isLocalMessage(m.type)) return ErrStepLocalMsg;
+    if (isResponseMessage(m.type) && !this.raft.prs.progress.has(m.from)) return ErrStepPeerNotFound;
+    return this.raft.step(m);
+  }
+
+  /** Applies a committed conf change; returns the new membership to record with snapshots. */
+  applyConfChange(cc: ConfChange): ConfState {
+    return this.raft.applyConfChange(cc);
+  }
+
+  /**
+   * Asks for a linearizable read point. The answer arrives as a ReadState carrying `ctx`;
+   * the read may be served once the state machine has applied ReadState.index.
+   */
+  readIndex(ctx: string): StepError | undefined {
+    return this.raft.step(message({ type: 'MsgReadIndex', from: this.raft.id, context: ctx }));
+  }
+
+  transferLeadership(transferee: NodeId): StepError | undefined {
+    return this.raft.step(message({ type: 'MsgTransferLeader', from: transferee }));
+  }
+
+  reportUnreachable(id: NodeId): void {
+    this.raft.step(message({ type: 'MsgUnreachable', from: id }));
+  }
+
+  reportSnapshot(id: NodeId, failed: boolean): void {
+    this.raft.step(message({ type: 'MsgSnapStatus', from: id, reject: failed }));
+  }
+
+  hasReady(): boolean {
+    const r = this.raft;
+    const ss = r.softState();
+    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) return true;
+    const hs = r.hardState();
+    if (!isEmptyHardState(hs) && !hardStateEqual(hs, this.prevHardState)) return true;
+    if (r.raftLog.hasPendingSnapshot()) return true;
+    if (r.msgs.length > 0 || r.raftLog.unstableEntries().length > 0 || r.raftLog.hasNextEnts()) return true;
+    return r.readStates.length > 0;
+  }
+
+  /** What the host must persist, send and apply now. Call advance(rd) when done. */
+  ready(): Ready {
+    const r = this.raft;
+    const ss = r.softState();
+    const hs = r.hardState();
+    const snap = r.raftLog.unstable.snapshot;
+    const entries = r.raftLog.unstableEntries().slice();
+    const hsChanged = !isEmptyHardState(hs) && !hardStateEqual(hs, this.prevHardState);
+    const rd: Ready = {
+      ...(ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState ? { softState: ss } : {}),
+      ...(hsChanged ? { hardState: hs } : {}),
+      ...(snap !== undefined ? { snapshot: snap } : {}),
+      readStates: r.readStates,
+      entries,
+      committedEntries: r.raftLog.nextEnts().slice(),
+      messages: r.msgs,
+      mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,
+    };
+    // Messages and read states are handed over now; the rest is confirmed by advance().
+    r.msgs = [];
+    r.readStates = [];
+    if (rd.softState !== undefined) this.prevSoftState = rd.softState;
+    return rd;
+  }
+
+  /** The host persisted, sent and applied `rd`. */
+  advance(rd: Ready): void {
+    const r = this.raft;
+    if (rd.hardState !== undefined) this.prevHardState = rd.hardState;
+    const n = rd.committedEntries.length;
+    if (n > 0) {
+      const oldApplied = r.raftLog.applied;
+      const newApplied = (rd.committedEntries[n - 1] as Entry).index;
+      invariant(newApplied > oldApplied, 'applied-increases', () => `applied ${oldApplied} -> ${newApplied}`);
+      r.raftLog.appliedTo(newApplied);
+      r.reduceUncommittedSize(rd.committedEntries);
+      r.onApplied(oldApplied, newApplied);
+    }
+    const e = rd.entries.length;
+    if (e > 0) {
+      const last = rd.entries[e - 1] as Entry;
+      r.raftLog.stableTo(last.index, last.term);
+    }
+    if (rd.snapshot !== undefined) r.raftLog.stableSnapTo(rd.snapshot.metadata.index);
+  }
+
+  status(): Status {
+    const r = this.raft;
+    const progress = new Map<NodeId, string>();
+    if (r.state === 'leader') r.prs.visit((id: NodeId, pr: Progress) => progress.set(id, pr.toString()));
+    return {
+      id: r.id,
+      hardState: r.hardState(),
+      softState: r.softState(),
+      applied: r.raftLog.applied,
+      lastIndex: r.raftLog.lastIndex(),
+      leadTransferee: r.leadTransferee,
+      progress,
+    };
+  }
+
+  /** Whether this member is the leader (a convenience for hosts). */
+  isLeader(): boolean {
+    return this.raft.state === 'leader' && this.raft.lead === this.raft.id && this.raft.lead !== NONE;
+  }
+}

@@ -1,0 +1,82 @@
+// How a leader sends its log: MsgApp batches within the message size limit and the inflight
+// window, a snapshot when the follower needs compacted entries, heartbeats, and TimeoutNow.
+import type { Raft } from './raft.ts';
+import type { NodeId } from './types.ts';
+
+/**
+ * Sends the next batch of entries to `to` if flow control allows. With sendIfEmpty, sends
+ * even without entries (to carry the commit index or probe). Returns true if a message left.
+ */
+export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
+  const pr = r.prs.progress.get(to);
+  if (pr === undefined || pr.isPaused()) return false;
+  const prevIndex = pr.next - 1;
+  const prevTerm = r.raftLog.term(prevIndex);
+  const ents = r.raftLog.entries(pr.next, r.cfg.maxSizePerMsgBytes);
+  if (typeof ents !== 'string' && ents.length === 0 && !sendIfEmpty) return false;
+  if (typeof prevTerm === 'string' || typeof ents === 'string') return sendSnapshot(r, to);
+  r.send({ type: 'MsgApp', to, index: prevIndex, logTerm: prevTerm, entries: ents, commit: r.raftLog.committed });
+  const n = ents.length;
+  if (n > 0) {
+    const last = (ents[n - 1] as { index: number }).index;
+    switch (pr.state) {
+      case 'replicate':
+        // Stream optimistically: the next batch starts after this one.
+        pr.optimisticUpdate(last);
+        pr.inflights.add(last);
+        break;
+      case 'probe':
+        // Wait for the answer (or the next heartbeat) before probing again.
+        pr.probeSent = true;
+        break;
+      case 'snapshot':
+        throw new Error(`invariant no-append-while-snapshotting: ${to} is sending a snapshot`);
+    }
+  }
+  return true;
+}
+
+/** The entries the follower needs were compacted: send our latest snapshot instead. */
+function sendSnapshot(r: Raft, to: NodeId): boolean {
+  const pr = r.prs.progress.get(to);
+  // Only a follower that recently answered gets a snapshot: they are large.
+  if (pr === undefined || !pr.recentActive) return false;
+  const snapshot = r.raftLog.snapshot();
+  if (snapshot.metadata.index === 0) throw new Error('invariant snapshot-not-empty: need non-empty snapshot');
+  pr.becomeSnapshot(snapshot.metadata.index);
+  r.send({ type: 'MsgSnap', to, snapshot });
+  return true;
+}
+
+export function sendAppend(r: Raft, to: NodeId): void {
+  maybeSendAppend(r, to, true);
+}
+
+/** Sends entries (or an empty MsgApp carrying the commit index) to every other member. */
+export function bcastAppend(r: Raft): void {
+  r.prs.visit((id) => {
+    if (id !== r.id) sendAppend(r, id);
+  });
+}
+
+export function sendHeartbeat(r: Raft, to: NodeId, context: string): void {
+  // A follower may not have all committed entries: never tell it to commit beyond its match.
+  const pr = r.prs.progress.get(to);
+  const commit = Math.min(pr?.match ?? 0, r.raftLog.committed);
+  r.send({ type: 'MsgHeartbeat', to, commit, context });
+}
+
+export function bcastHeartbeat(r: Raft): void {
+  const ctx = r.readOnly.lastPendingRequestCtx();
+  bcastHeartbeatWithCtx(r, ctx ?? '');
+}
+
+export function bcastHeartbeatWithCtx(r: Raft, ctx: string): void {
+  r.prs.visit((id) => {
+    if (id !== r.id) sendHeartbeat(r, id, ctx);
+  });
+}
+
+export function sendTimeoutNow(r: Raft, to: NodeId): void {
+  r.send({ type: 'MsgTimeoutNow', to });
+}

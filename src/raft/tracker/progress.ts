@@ -1,0 +1,119 @@
+// The leader's view of one follower: how much of the log it has (Match), what to send next
+// (Next), and how to send it (probe, replicate or snapshot). Invariant: match < next.
+import { invariant } from '../errors.ts';
+import { Inflights } from './inflights.ts';
+
+/**
+ * probe: we do not know where the follower's log matches; send one MsgApp per heartbeat
+ *        interval and wait for its answer.
+ * replicate: the follower is known to match; stream MsgApps optimistically within the
+ *        inflight window.
+ * snapshot: the follower needs a snapshot; send nothing else until it is applied or fails.
+ */
+export type ProgressState = 'probe' | 'replicate' | 'snapshot';
+
+export class Progress {
+  match: number;
+  next: number;
+  state: ProgressState = 'probe';
+  /** In snapshot state, the index of the snapshot being sent. */
+  pendingSnapshot = 0;
+  /** Whether we heard from the follower since the last CheckQuorum. */
+  recentActive = false;
+  /** In probe state, a MsgApp was sent and we wait for its answer before sending another. */
+  probeSent = false;
+  inflights: Inflights;
+  isLearner: boolean;
+
+  constructor(match: number, next: number, maxInflight: number, isLearner: boolean) {
+    this.match = match;
+    this.next = next;
+    this.inflights = new Inflights(maxInflight);
+    this.isLearner = isLearner;
+  }
+
+  toString(): string {
+    let s = `${this.state} match=${this.match} next=${this.next}`;
+    if (this.isLearner) s += ' learner';
+    if (this.probeSent) s += ' paused';
+    if (this.pendingSnapshot > 0) s += ` pendingSnap=${this.pendingSnapshot}`;
+    if (!this.recentActive) s += ' inactive';
+    if (this.inflights.count > 0) s += ` inflight=${this.inflights.count}${this.inflights.full() ? '[full]' : ''}`;
+    return s;
+  }
+
+  private resetState(state: ProgressState): void {
+    this.probeSent = false;
+    this.pendingSnapshot = 0;
+    this.state = state;
+    this.inflights.reset();
+  }
+
+  becomeProbe(): void {
+    // After a snapshot, the follower has at least the snapshot: probe right after it.
+    if (this.state === 'snapshot') {
+      const pendingSnapshot = this.pendingSnapshot;
+      this.resetState('probe');
+      this.next = Math.max(this.match + 1, pendingSnapshot + 1);
+    } else {
+      this.resetState('probe');
+      this.next = this.match + 1;
+    }
+  }
+
+  becomeReplicate(): void {
+    this.resetState('replicate');
+    this.next = this.match + 1;
+  }
+
+  becomeSnapshot(snapshotIndex: number): void {
+    this.resetState('snapshot');
+    this.pendingSnapshot = snapshotIndex;
+  }
+
+  /** The follower acknowledged index n. Returns true if Match advanced. */
+  maybeUpdate(n: number): boolean {
+    let updated = false;
+    if (this.match < n) {
+      this.match = n;
+      updated = true;
+      this.probeSent = false;
+    }
+    this.next = Math.max(this.next, n + 1);
+    return updated;
+  }
+
+  /** In replicate state, entries up to n were sent: assume they will arrive. */
+  optimisticUpdate(n: number): void {
+    this.next = n + 1;
+  }
+
+  /**
+   * The follower rejected a MsgApp at index `rejected`; `matchHint` is where it may match.
+   * Returns false if the rejection is stale (it answers an older MsgApp).
+   */
+  maybeDecrTo(rejected: number, matchHint: number): boolean {
+    if (this.state === 'replicate') {
+      if (rejected <= this.match) return false; // stale: we already know it matches there
+      this.next = this.match + 1;
+      return true;
+    }
+    if (this.next - 1 !== rejected) return false; // not an answer to our latest probe
+    this.next = Math.max(Math.min(rejected, matchHint + 1), this.match + 1, 1);
+    this.probeSent = false;
+    invariant(this.match < this.next, 'progress-match-below-next', () => `match ${this.match} next ${this.next}`);
+    return true;
+  }
+
+  /** Whether sending to this follower must wait (flow control). */
+  isPaused(): boolean {
+    switch (this.state) {
+      case 'probe':
+        return this.probeSent;
+      case 'replicate':
+        return this.inflights.full();
+      case 'snapshot':
+        return true;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+// The values that flow in and out of the Raft state machine. Names follow the Raft paper and
+// etcd's raftpb: term, vote, commit, entries, snapshots, messages.
+
+/** A member id. 0 (NONE) means "no member": no leader known, no vote cast. */
+export type NodeId = number;
+export const NONE: NodeId = 0;
+
+/** The context of a vote request that comes from a leadership transfer: it may break a lease. */
+export const CAMPAIGN_TRANSFER = 'CampaignTransfer';
+
+export type EntryType = 'normal' | 'conf-change';
+
+/** One log entry. `data` is opaque to Raft; a conf-change entry holds an encoded ConfChange. */
+export interface Entry {
+  readonly term: number;
+  readonly index: number;
+  readonly type: EntryType;
+  readonly data: string;
+}
+
+/** The membership a snapshot (or the log up to some index) implies. */
+export interface ConfState {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+  /** Non-empty only in a joint configuration: the voters of the outgoing half. */
+  readonly votersOutgoing: readonly NodeId[];
+  /** Members that become learners when the joint configuration is left. */
+  readonly learnersNext: readonly NodeId[];
+  readonly autoLeave: boolean;
+}
+
+export interface SnapshotMetadata {
+  readonly index: number;
+  readonly term: number;
+  readonly confState: ConfState;
+}
+
+export interface Snapshot {
+  readonly data: string;
+  readonly metadata: SnapshotMetadata;
+}
+
+/** What must be on stable storage before any message that depends on it is sent. */
+export interface HardState {
+  readonly term: number;
+  readonly vote: NodeId;
+  readonly commit: number;
+}
+
+export type StateType = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+
+/** Volatile state that is useful to the host (who leads, our role); never persisted. */
+export interface SoftState {
+  readonly lead: NodeId;
+  readonly raftState: StateType;
+}
+
+/** The answer to a ReadIndex request: reads are linearizable once `index` is applied. */
+export interface ReadState {
+  readonly index: number;
+  readonly requestCtx: string;
+}
+
+export type MessageType =
+  | 'MsgHup' // local: start an election
+  | 'MsgBeat' // local: the leader should send heartbeats
+  | 'MsgProp' // a proposal (local, or forwarded from a follower)
+  | 'MsgApp'
+  | 'MsgAppResp'
+  | 'MsgVote'
+  | 'MsgVoteResp'
+  | 'MsgSnap'
+  | 'MsgHeartbeat'
+  | 'MsgHeartbeatResp'
+  | 'MsgUnreachable' // local: the host could not deliver to `from`
+  | 'MsgSnapStatus' // local: the host reports a snapshot send outcome
+  | 'MsgCheckQuorum' // local: the leader checks that a quorum was recently active
+  | 'MsgTransferLeader'
+  | 'MsgTimeoutNow'
+  | 'MsgReadIndex'
+  | 'MsgReadIndexResp'
+  | 'MsgPreVote'
+  | 'MsgPreVoteResp';
+
+export interface Message {
+  readonly type: MessageType;
+  readonly to: NodeId;
+  readonly from: NodeId;
+  /** 0 marks a local message (or a forwarded proposal or read), which carries no term. */
+  readonly term: number;
+  /** MsgApp: term of the entry at `index`; MsgVote: term of the sender's last entry. */
+  readonly logTerm: number;
+  readonly index: number;
+  readonly entries: readonly Entry[];
+  readonly commit: number;
+  readonly snapshot?: Snapshot;
+  readonly reject: boolean;
+  /** MsgAppResp rejection: the follower's guess at the last index that may match. */
+  readonly rejectHint: number;
+  /** Opaque context: ReadIndex request ids, the campaign-transfer marker. */
+  readonly context: string;
+}
+
+/** Builds a message with every field not given set to its zero value. */
+export function message(fields: Partial<Message> & Pick<Message, 'type'>): Message {
+  const m: Message = {
+    to: NONE,
+    from: NONE,
+    term: 0,
+    logTerm: 0,
+    index: 0,
+    entries: [],
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    context: '',
+    ...fields,
+  };
+  return m;
+}
+
+export type ConfChangeType = 'add-node' | 'add-learner-node' | 'remove-node';
+
+export interface ConfChangeSingle {
+  readonly type: ConfChangeType;
+  readonly nodeId: NodeId;
+}
+
+/**
+ * How a change moves through joint consensus. 'auto': a single voter change is applied
+ * directly, anything larger goes through a joint configuration that the leader leaves on its
+ * own. 'joint-implicit': always joint, left automatically. 'joint-explicit': always joint,
+ * left only when the host proposes an empty ConfChange.
+ */
+export type ConfChangeTransition = 'auto' | 'joint-implicit' | 'joint-explicit';
+
+/** A membership change (etcd's ConfChangeV2). No changes at all means "leave the joint config". */
+export interface ConfChange {
+  readonly transition: ConfChangeTransition;
+  readonly changes: readonly ConfChangeSingle[];
+  readonly context: string;
+}
+
+export function encodeConfChange(cc: ConfChange): string {
+  return JSON.stringify(cc);
+}
+
+export function decodeConfChange(data: string): ConfChange {
+  const cc = JSON.parse(data) as ConfChange;
+  if (!Array.isArray(cc.changes)) throw new Error(`invariant conf-change-encoding: bad ConfChange ${data}`);
+  return cc;
+}
+
+export const EMPTY_HARD_STATE: HardState = { term: 0, vote: NONE, commit: 0 };
+
+export function isEmptyHardState(hs: HardState): boolean {
+  return hs.term === 0 && hs.vote === NONE && hs.commit === 0;
+}
+
+export function hardStateEqual(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+}
+
+export const EMPTY_CONF_STATE: ConfState = {
+  voters: [],
+  learners: [],
+  votersOutgoing: [],
+  learnersNext: [],
+  autoLeave: false,
+};
+
+export function isLocalMessage(type: MessageType): boolean {
+  return (
+    type === 'MsgHup' ||
+    type === 'MsgBeat' ||
+    type === 'MsgUnreachable' ||
+    type === 'MsgSnapStatus' ||
+    type === 'MsgCheckQuorum'
+  );
+}
+
+export function isResponseMessage(type: MessageType): boolean {
+  return (
+    type === 'MsgAppResp' ||
+    type === 'MsgVoteResp' ||
+    type === 'MsgHeartbeatResp' ||
+    type === 'MsgUnreachable' ||
+    type === 'MsgPreVoteResp'
+  );
+}
+
+/** The size of an entry for flow control: its payload length plus a fixed header. */
+export function entrySize(e: Entry): number {
+  return e.data.length + ENTRY_HEADER_BYTES;
+}
+
+/** A bound on the per-entry overhead, so that empty entries still count against limits. */
+export const ENTRY_HEADER_BYTES = 16;
