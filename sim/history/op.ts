@@ -23,6 +23,8 @@ export interface Op {
   error?: string;
   /** Which member served it, when known. */
   node?: string;
+  /** Jepsen's `:key` for independent-key workloads (the kv histories), when present. */
+  key?: unknown;
 }
 
 /** One watch response as a watch client saw it, in etcd's gateway JSON form. */

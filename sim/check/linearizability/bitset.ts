@@ -1,0 +1,105 @@
+// The set of linearized operations, with an incrementally maintained 52-bit hash (Lowe's
+// memoization needs the set's hash after every lift and unlift, so it is updated in O(1)).
+//
+// Cached copies are compressed: operations are numbered in call order and the search
+// linearizes them roughly in that order, so every id below `frontier` is set and every set
+// bit lies in a short window above it. A snapshot keeps only the words from the frontier's
+// word to the highest non-zero word, which keeps a 100,000-op history's cache small.
+
+/** SplitMix32-style mixer: deterministic per-id hash words, no global randomness. */
+function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) | 0;
+}
+
+export class LinearizedSet {
+  readonly size: number;
+  private readonly words: Uint32Array;
+  private readonly hashA: Int32Array;
+  private readonly hashB: Int32Array;
+  private a = 0;
+  private b = 0;
+  /** Every id below this is set. */
+  private frontier = 0;
+  /** No word above this index is non-zero. */
+  private topWord = -1;
+  count = 0;
+
+  constructor(size: number) {
+    if (!(size >= 0)) throw new Error('invariant LinearizedSet.size >= 0 broken');
+    this.size = size;
+    this.words = new Uint32Array((size >>> 5) + 1);
+    this.hashA = new Int32Array(size);
+    this.hashB = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      this.hashA[i] = mix32(i * 2 + 1);
+      this.hashB[i] = mix32(i * 2 + 0x51ed270b);
+    }
+  }
+
+  has(id: number): boolean {
+    return ((this.words[id >>> 5]! >>> (id & 31)) & 1) === 1;
+  }
+
+  set(id: number): void {
+    const w = id >>> 5;
+    const bit = 1 << (id & 31);
+    if ((this.words[w]! & bit) !== 0) throw new Error(`invariant set-once broken: op ${id} already linearized`);
+    this.words[w] = this.words[w]! | bit;
+    this.a ^= this.hashA[id]!;
+    this.b ^= this.hashB[id]!;
+    this.count++;
+    if (w > this.topWord) this.topWord = w;
+    if (id === this.frontier) {
+      let f = id + 1;
+      while (f < this.size && ((this.words[f >>> 5]! >>> (f & 31)) & 1) === 1) f++;
+      this.frontier = f;
+    }
+  }
+
+  clear(id: number): void {
+    const w = id >>> 5;
+    const bit = 1 << (id & 31);
+    if ((this.words[w]! & bit) === 0) throw new Error(`invariant clear-set broken: op ${id} not linearized`);
+    this.words[w] = this.words[w]! & ~bit;
+    this.a ^= this.hashA[id]!;
+    this.b ^= this.hashB[id]!;
+    this.count--;
+    if (id < this.frontier) this.frontier = id;
+    while (this.topWord >= 0 && this.words[this.topWord] === 0) this.topWord--;
+  }
+
+  /** A 32-bit hash of the set (two independent 32-bit hashes are kept; this mixes them). */
+  hash(): number {
+    return (this.a ^ Math.imul(this.b, 0x27d4eb2d)) | 0;
+  }
+
+  /** First word of the compressed form: every word below it is all ones. */
+  get loWord(): number {
+    return this.frontier >>> 5;
+  }
+
+  /** Number of words in the compressed form. */
+  get wordCount(): number {
+    const lo = this.frontier >>> 5;
+    return Math.max(this.topWord, lo) - lo + 1;
+  }
+
+  /** Copies the compressed form into `into` at `at`. */
+  copyTo(into: Uint32Array, at: number): void {
+    const lo = this.frontier >>> 5;
+    const n = Math.max(this.topWord, lo) - lo + 1;
+    for (let i = 0; i < n; i++) into[at + i] = this.words[lo + i]!;
+  }
+
+  /** True when the compressed form equals `len` words of `from` at `at` starting at word `lo`. */
+  equalsAt(from: Uint32Array, at: number, lo: number, len: number): boolean {
+    if (lo !== this.frontier >>> 5) return false;
+    if (len !== Math.max(this.topWord, lo) - lo + 1) return false;
+    const words = this.words;
+    for (let i = 0; i < len; i++) if (from[at + i] !== words[lo + i]) return false;
+    return true;
+  }
+}

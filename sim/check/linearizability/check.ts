@@ -1,0 +1,104 @@
+// Linearizability of a whole history: split it into independent partitions (when the model
+// allows), then search them interleaved, smallest first, with a step quantum that doubles
+// each round, so one hard partition cannot hide an easy violation in another. The first
+// illegal partition decides the verdict. When the step, memory or time budget runs out
+// before every partition is decided, the verdict is "unknown", never "valid".
+import type { CheckResult, Validity } from '../verdict.ts';
+import { explainViolation, type ViolationExplanation } from './explain.ts';
+import type { Model, Operation } from './model.ts';
+import { PartitionSearch } from './search.ts';
+
+export interface CheckBudget {
+  /** Model steps across all partitions. Default 200,000,000. */
+  maxSteps?: number;
+  /** Cached search nodes per partition (the memory bound). Default 4,000,000. */
+  maxCacheEntries?: number;
+  /** Returns true once time is up. Checked between quanta; the caller owns the clock. */
+  deadline?: () => boolean;
+}
+
+export interface PartitionResult {
+  key: string;
+  ops: number;
+  valid: Validity;
+  steps: number;
+  cacheEntries: number;
+  unknownReason?: string;
+}
+
+export interface LinearizabilityResult extends CheckResult {
+  valid: Validity;
+  model: string;
+  ops: number;
+  steps: number;
+  partitions: PartitionResult[];
+  /** Present when valid is false: the first partition found illegal. */
+  explanation?: ViolationExplanation;
+  unknownReason?: string;
+}
+
+const QUANTUM_STEPS_FIRST = 4096;
+/** Bounds the time between deadline checks (tens of milliseconds of search). */
+const QUANTUM_STEPS_MAX = 1 << 17;
+
+/** Renumbers a partition's ops 0..n-1 in call order, as the search requires. */
+function renumber<I, O>(ops: readonly Operation<I, O>[]): Operation<I, O>[] {
+  const sorted = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  return sorted.map((op, id) => (op.id === id ? op : { ...op, id }));
+}
+
+export function checkLinearizable<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  budget: CheckBudget = {},
+): LinearizabilityResult {
+  const maxSteps = budget.maxSteps ?? 200_000_000;
+  const maxCacheEntries = budget.maxCacheEntries ?? 4_000_000;
+  const parts = model.partition?.(history) ?? [{ key: '', ops: [...history] }];
+  const searches = parts
+    .map((p) => ({ key: p.key, search: new PartitionSearch(model, renumber(p.ops), maxCacheEntries) }))
+    .sort((a, b) => a.search.ops.length - b.search.ops.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let steps = 0;
+  let quantum = QUANTUM_STEPS_FIRST;
+  let illegal: (typeof searches)[number] | undefined;
+  let outOfBudget: string | undefined;
+  let undecided = searches.filter((s) => s.search.status === 'running');
+  while (undecided.length > 0 && illegal === undefined && outOfBudget === undefined) {
+    for (const s of undecided) {
+      const before = s.search.steps;
+      const status = s.search.run(Math.min(quantum, maxSteps - steps));
+      steps += s.search.steps - before;
+      if (status === 'invalid') {
+        illegal = s;
+        break;
+      }
+      if (steps >= maxSteps) outOfBudget = `step budget: ${maxSteps} model steps`;
+      else if (budget.deadline?.() === true) outOfBudget = 'time budget';
+      if (outOfBudget !== undefined) break;
+    }
+    undecided = undecided.filter((s) => s.search.status === 'running');
+    quantum = Math.min(quantum * 2, QUANTUM_STEPS_MAX);
+  }
+  const partitions: PartitionResult[] = searches.map((s) => {
+    const st = s.search.status;
+    const valid: Validity = st === 'valid' ? true : st === 'invalid' ? false : 'unknown';
+    const r: PartitionResult = { key: s.key, ops: s.search.ops.length, valid, steps: s.search.steps, cacheEntries: s.search.cacheEntries };
+    const reason = st === 'unknown' ? s.search.unknownReason : st === 'running' ? (illegal !== undefined ? 'not needed: another partition is illegal' : outOfBudget) : undefined;
+    if (reason !== undefined) r.unknownReason = reason;
+    return r;
+  });
+  const result: LinearizabilityResult = { valid: true, model: model.name, ops: history.length, steps, partitions };
+  if (illegal !== undefined) {
+    result.valid = false;
+    result.explanation = explainViolation(model, illegal.key, illegal.search.ops, illegal.search.longestPrefix());
+    const b = result.explanation.blocked;
+    result.summary = `not linearizable: partition ${JSON.stringify(illegal.key)}, op at history index ${b?.index ?? '?'} cannot follow a prefix of ${result.explanation.prefix.length} ops`;
+  } else if (partitions.some((p) => p.valid !== true)) {
+    result.valid = 'unknown';
+    result.unknownReason = partitions.find((p) => p.unknownReason !== undefined)?.unknownReason ?? outOfBudget ?? 'undecided';
+    result.summary = `unknown: ${result.unknownReason}`;
+  } else {
+    result.summary = `linearizable: ${history.length} ops, ${partitions.length} partition(s), ${steps} model steps`;
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+// The sequential specification a history is checked against, in Porcupine's shape: a pure
+// step function over immutable states, plus equality so the search can memoize.
+
+/** One operation as the linearizability search sees it (after parsing and preprocessing). */
+export interface Operation<I, O> {
+  /** Dense id within the checked history, in call order. */
+  id: number;
+  process: number | string;
+  input: I;
+  /** The observed output; undefined when the outcome is unknown (an `info` op). */
+  output: O | undefined;
+  /** Position of the call in real-time order (event index or µs). */
+  call: number;
+  /**
+   * Position of the return. Infinity for an unknown outcome that may take effect at any time
+   * after its call, or never. A finite return with an unknown output means "took effect by
+   * then, or never" (the search may then linearize it as skipped).
+   */
+  return: number;
+  /** Index of the invoke line in the source history, for explanations. */
+  index: number;
+}
+
+export interface Model<S, I, O> {
+  readonly name: string;
+  init(): S;
+  /**
+   * The state after `input` when it produced `output`, or undefined when that output is
+   * impossible in `state`. An undefined output (unknown outcome) accepts any output.
+   */
+  step(state: S, input: I, output: O | undefined): S | undefined;
+  equal(a: S, b: S): boolean;
+  /**
+   * A 32-bit hash consistent with `equal`. Optional, but without it every state reached with
+   * the same set of linearized ops lands in one cache chain.
+   */
+  hash?(state: S): number;
+  /**
+   * True when the op never changes any state it is legal in (a read, a CAS observed not to
+   * swap). Such an op, once legal and callable, is linearized at once without branching:
+   * moving a state-preserving op earlier never invalidates a linearization.
+   */
+  readOnly?(input: I, output: O | undefined): boolean;
+  /** Splits a history into independent sub-histories (P-compositionality). */
+  partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
+  describeOperation?(input: I, output: O | undefined): string;
+  describeState?(state: S): string;
+}

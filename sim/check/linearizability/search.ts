@@ -1,0 +1,290 @@
+// The Wing–Gong search with Lowe's memoization, shaped like Porcupine's checkSingle: a doubly
+// linked list of call and return entries in real-time order; linearizing an op "lifts" its
+// call and return out of the list, backtracking "unlifts" them. An op may be linearized next
+// iff its call comes before the first return left in the list.
+//
+// Two additions:
+// - read-only ops (model.readOnly) that are legal and callable are linearized at once with
+//   no alternative tried first: moving a state-preserving op earlier keeps any linearization
+//   valid, so the node is satisfiable iff the node after the read is;
+// - an op with an unknown outcome and a finite return is tried applied, then skipped (it
+//   never took effect); with an infinite return it is simply never required.
+//
+// The search is resumable: run(stepLimit) returns after at most that many model steps, so a
+// scheduler can interleave partitions and stop on a deadline.
+import { LinearizedSet } from './bitset.ts';
+import { VisitedCache } from './cache.ts';
+import type { Model, Operation } from './model.ts';
+
+export type SearchStatus = 'running' | 'valid' | 'invalid' | 'unknown';
+
+const APPLIED = 0;
+const SKIPPED = 1;
+const FORCED = 2;
+
+export class PartitionSearch<S, I, O> {
+  status: SearchStatus = 'running';
+  /** Why the verdict is unknown, when it is. */
+  unknownReason: string | undefined;
+  steps = 0;
+  readonly ops: readonly Operation<I, O>[];
+  private readonly model: Model<S, I, O>;
+  private readonly maxCacheEntries: number;
+  private readonly cache: VisitedCache<S>;
+  private readonly set: LinearizedSet;
+  // The entry list: index 0 is the head sentinel; -1 ends the list.
+  private readonly entryOp: Int32Array;
+  private readonly entryIsCall: Uint8Array;
+  private readonly entryMatch: Int32Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly finite: Uint8Array;
+  private readonly skippable: Uint8Array;
+  private readonly readOnly: Uint8Array;
+  // The stack of linearized ops.
+  private readonly frameEntry: Int32Array;
+  private readonly frameKind: Uint8Array;
+  private readonly frameState: S[];
+  private depth = 0;
+  // The search position.
+  private state: S;
+  private entry: number;
+  private variant = APPLIED;
+  private fresh = true;
+  private remaining = 0;
+  // The longest linearizable prefix seen, for the explanation.
+  private readonly bestEntry: Int32Array;
+  private readonly bestKind: Uint8Array;
+  private bestDepth = 0;
+  private bestState: S;
+  private bestValid = 0;
+
+  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number) {
+    this.model = model;
+    this.ops = ops;
+    this.maxCacheEntries = maxCacheEntries;
+    const n = ops.length;
+    for (let i = 0; i < n; i++) if (ops[i]!.id !== i) throw new Error('invariant dense-op-ids broken: partition ops must be renumbered 0..n-1');
+    this.cache = new VisitedCache<S>((a, b) => model.equal(a, b), model.hash === undefined ? undefined : (st) => model.hash!(st));
+    this.set = new LinearizedSet(n);
+    this.finite = new Uint8Array(n);
+    this.skippable = new Uint8Array(n);
+    this.readOnly = new Uint8Array(n);
+    const events: { time: number; call: boolean; op: number }[] = [];
+    for (const op of ops) {
+      if (!(op.call <= op.return)) throw new Error(`invariant call<=return broken for op ${op.index}`);
+      events.push({ time: op.call, call: true, op: op.id });
+      if (op.return !== Infinity) {
+        events.push({ time: op.return, call: false, op: op.id });
+        this.finite[op.id] = 1;
+        this.remaining++;
+        if (op.output === undefined) this.skippable[op.id] = 1;
+      }
+      if (op.output !== undefined && model.readOnly?.(op.input, op.output) === true) this.readOnly[op.id] = 1;
+    }
+    // Real-time order; at equal times calls come first, so touching ops count as concurrent.
+    events.sort((x, y) => x.time - y.time || (x.call === y.call ? x.op - y.op : x.call ? -1 : 1));
+    const m = events.length;
+    this.entryOp = new Int32Array(m + 1);
+    this.entryIsCall = new Uint8Array(m + 1);
+    this.entryMatch = new Int32Array(m + 1).fill(-1);
+    this.next = new Int32Array(m + 1);
+    this.prev = new Int32Array(m + 1);
+    const callEntry = new Int32Array(n);
+    for (let i = 0; i < m; i++) {
+      const ev = events[i]!;
+      const e = i + 1;
+      this.entryOp[e] = ev.op;
+      this.entryIsCall[e] = ev.call ? 1 : 0;
+      if (ev.call) callEntry[ev.op] = e;
+      else this.entryMatch[callEntry[ev.op]!] = e;
+      this.prev[e] = e - 1;
+      this.next[e] = e + 1 < m + 1 ? e + 1 : -1;
+    }
+    this.next[0] = m > 0 ? 1 : -1;
+    this.frameEntry = new Int32Array(n);
+    this.frameKind = new Uint8Array(n);
+    this.frameState = new Array<S>(n);
+    this.bestEntry = new Int32Array(n);
+    this.bestKind = new Uint8Array(n);
+    this.state = model.init();
+    this.bestState = this.state;
+    this.entry = this.next[0]!;
+  }
+
+  get cacheEntries(): number {
+    return this.cache.size;
+  }
+
+  /** Runs until decided or `stepLimit` more model steps were spent. */
+  run(stepLimit: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const limit = this.steps + stepLimit;
+    const next = this.next;
+    const isCall = this.entryIsCall;
+    const entryOp = this.entryOp;
+    const ops = this.ops;
+    const model = this.model;
+    while (true) {
+      if (this.remaining === 0) return (this.status = 'valid');
+      if (this.steps >= limit) return this.status;
+      if (this.cache.size > this.maxCacheEntries) {
+        this.unknownReason = `memory budget: more than ${this.maxCacheEntries} cached search nodes`;
+        return (this.status = 'unknown');
+      }
+      if (this.fresh) {
+        this.fresh = false;
+        if (!this.linearizeLegalReads()) {
+          if (!this.backtrack()) return (this.status = 'invalid');
+          continue;
+        }
+        if (this.remaining === 0) continue;
+        this.entry = next[0]!;
+        this.variant = APPLIED;
+      }
+      const e = this.entry;
+      if (e !== -1 && isCall[e] === 1) {
+        const id = entryOp[e]!;
+        if (this.readOnly[id] === 1) {
+          // Illegal here: a legal one would have been linearized by linearizeLegalReads.
+          this.entry = next[e]!;
+          continue;
+        }
+        this.steps++;
+        const op = ops[id]!;
+        const variant = this.variant;
+        const after = variant === APPLIED ? model.step(this.state, op.input, op.output) : this.state;
+        if (after !== undefined) {
+          this.set.set(id);
+          if (this.cache.add(this.set, after)) {
+            this.push(e, variant, after);
+            this.fresh = true;
+            continue;
+          }
+          this.set.clear(id);
+        }
+        if (variant === APPLIED && this.skippable[id] === 1) this.variant = SKIPPED;
+        else {
+          this.entry = next[e]!;
+          this.variant = APPLIED;
+        }
+      } else if (!this.backtrack()) {
+        return (this.status = 'invalid');
+      }
+    }
+  }
+
+  /** Linearizes every callable read-only op that is legal now; false if this node is known to fail. */
+  private linearizeLegalReads(): boolean {
+    const next = this.next;
+    let e = next[0]!;
+    while (e !== -1 && this.entryIsCall[e] === 1) {
+      const id = this.entryOp[e]!;
+      if (this.readOnly[id] === 1) {
+        this.steps++;
+        const op = this.ops[id]!;
+        const after = this.model.step(this.state, op.input, op.output);
+        if (after !== undefined) {
+          this.set.set(id);
+          if (!this.cache.add(this.set, after)) {
+            this.set.clear(id);
+            return false;
+          }
+          this.push(e, FORCED, after);
+          if (this.remaining === 0) return true;
+          e = next[0]!;
+          continue;
+        }
+      }
+      e = next[e]!;
+    }
+    return true;
+  }
+
+  private push(e: number, kind: number, after: S): void {
+    const d = this.depth;
+    this.frameEntry[d] = e;
+    this.frameKind[d] = kind;
+    this.frameState[d] = this.state;
+    this.depth = d + 1;
+    this.state = after;
+    this.lift(e);
+    if (this.finite[this.entryOp[e]!] === 1) this.remaining--;
+    if (this.depth > this.bestDepth) {
+      for (let i = this.bestValid; i < this.depth; i++) {
+        this.bestEntry[i] = this.frameEntry[i]!;
+        this.bestKind[i] = this.frameKind[i]!;
+      }
+      this.bestDepth = this.depth;
+      this.bestValid = this.depth;
+      this.bestState = after;
+    }
+  }
+
+  /** Undoes linearizations until one leaves an alternative to try; false when none is left. */
+  private backtrack(): boolean {
+    while (this.depth > 0) {
+      const d = --this.depth;
+      if (d < this.bestValid) this.bestValid = d;
+      const e = this.frameEntry[d]!;
+      const kind = this.frameKind[d]!;
+      const id = this.entryOp[e]!;
+      this.state = this.frameState[d]!;
+      this.frameState[d] = undefined as S;
+      this.set.clear(id);
+      this.unlift(e);
+      if (this.finite[id] === 1) this.remaining++;
+      if (kind === FORCED) continue;
+      if (kind === APPLIED && this.skippable[id] === 1) {
+        this.entry = e;
+        this.variant = SKIPPED;
+      } else {
+        this.entry = this.next[e]!;
+        this.variant = APPLIED;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private lift(e: number): void {
+    const next = this.next;
+    const prev = this.prev;
+    const p = prev[e]!;
+    const nx = next[e]!;
+    next[p] = nx;
+    if (nx !== -1) prev[nx] = p;
+    const r = this.entryMatch[e]!;
+    if (r !== -1) {
+      const rp = prev[r]!;
+      const rn = next[r]!;
+      next[rp] = rn;
+      if (rn !== -1) prev[rn] = rp;
+    }
+  }
+
+  private unlift(e: number): void {
+    const next = this.next;
+    const prev = this.prev;
+    const r = this.entryMatch[e]!;
+    if (r !== -1) {
+      const rn = next[r]!;
+      next[prev[r]!] = r;
+      if (rn !== -1) prev[rn] = r;
+    }
+    const nx = next[e]!;
+    next[prev[e]!] = e;
+    if (nx !== -1) prev[nx] = e;
+  }
+
+  /** The longest prefix linearized so far: op ids with whether each was skipped, and the state after it. */
+  longestPrefix(): { ids: number[]; skipped: boolean[]; state: S } {
+    const ids: number[] = [];
+    const skipped: boolean[] = [];
+    for (let i = 0; i < this.bestDepth; i++) {
+      ids.push(this.entryOp[this.bestEntry[i]!]!);
+      skipped.push(this.bestKind[i] === SKIPPED);
+    }
+    return { ids, skipped, state: this.bestState };
+  }
+}

@@ -1,0 +1,240 @@
+// A small reader for EDN, the data notation of Jepsen's histories: maps, vectors, lists,
+// sets, keywords, symbols, strings, characters, numbers, booleans, nil, tagged values
+// (#inst "..." reads as its string) and comments. Keywords are interned, so a map keyed by
+// keywords can be looked up with keyword('name').
+import { HistoryParseError } from './parse-error.ts';
+
+export class EdnKeyword {
+  constructor(readonly name: string) {}
+  toString(): string {
+    return `:${this.name}`;
+  }
+}
+
+export class EdnSymbol {
+  constructor(readonly name: string) {}
+}
+
+export type EdnValue =
+  | null
+  | boolean
+  | number
+  | string
+  | EdnKeyword
+  | EdnSymbol
+  | EdnValue[]
+  | Set<EdnValue>
+  | Map<EdnValue, EdnValue>;
+
+const keywords = new Map<string, EdnKeyword>();
+
+export function keyword(name: string): EdnKeyword {
+  let k = keywords.get(name);
+  if (k === undefined) keywords.set(name, (k = new EdnKeyword(name)));
+  return k;
+}
+
+/** Bounds nesting so a hostile file cannot exhaust the stack. */
+const DEPTH_MAX = 256;
+
+const DELIMITERS = new Set([' ', '\t', '\n', '\r', ',', '(', ')', '[', ']', '{', '}', '"', ';']);
+
+export class EdnReader {
+  private pos = 0;
+  private lineNo: number;
+
+  constructor(
+    private readonly text: string,
+    firstLine = 1,
+  ) {
+    this.lineNo = firstLine;
+  }
+
+  get line(): number {
+    return this.lineNo;
+  }
+
+  /** Skips whitespace and comments; false at the end of the text. */
+  more(): boolean {
+    this.skip();
+    return this.pos < this.text.length;
+  }
+
+  /** Reads the next form. */
+  read(depth = 0): EdnValue {
+    if (depth > DEPTH_MAX) this.fail(`nesting deeper than ${DEPTH_MAX}`);
+    this.skip();
+    const c = this.text[this.pos];
+    if (c === undefined) this.fail('unexpected end of input');
+    switch (c) {
+      case '{':
+        return this.readMap(depth);
+      case '[':
+        this.pos++;
+        return this.readSeq(']', depth);
+      case '(':
+        this.pos++;
+        return this.readSeq(')', depth);
+      case '"':
+        return this.readString();
+      case ':':
+        this.pos++;
+        return keyword(this.readToken());
+      case '#':
+        return this.readDispatch(depth);
+      case '\\':
+        this.pos++;
+        return this.readChar();
+      case ')':
+      case ']':
+      case '}':
+        this.fail(`unexpected '${c}'`);
+    }
+    return this.readAtom(this.readToken());
+  }
+
+  private fail(reason: string): never {
+    throw new HistoryParseError(this.lineNo, `EDN: ${reason}`);
+  }
+
+  private skip(): void {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t[this.pos]!;
+      if (c === '\n') {
+        this.lineNo++;
+        this.pos++;
+      } else if (c === ' ' || c === '\t' || c === '\r' || c === ',') this.pos++;
+      else if (c === ';') {
+        while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+      } else break;
+    }
+  }
+
+  private readToken(): string {
+    const start = this.pos;
+    while (this.pos < this.text.length && !DELIMITERS.has(this.text[this.pos]!)) this.pos++;
+    if (this.pos === start) this.fail('empty token');
+    return this.text.slice(start, this.pos);
+  }
+
+  private readSeq(close: string, depth: number): EdnValue[] {
+    const out: EdnValue[] = [];
+    while (true) {
+      this.skip();
+      const c = this.text[this.pos];
+      if (c === undefined) this.fail(`missing '${close}'`);
+      if (c === close) {
+        this.pos++;
+        return out;
+      }
+      out.push(this.read(depth + 1));
+    }
+  }
+
+  private readMap(depth: number): Map<EdnValue, EdnValue> {
+    this.pos++;
+    const items = this.readSeq('}', depth);
+    if (items.length % 2 !== 0) this.fail('map with an odd number of forms');
+    const m = new Map<EdnValue, EdnValue>();
+    for (let i = 0; i < items.length; i += 2) m.set(items[i]!, items[i + 1]!);
+    return m;
+  }
+
+  private readDispatch(depth: number): EdnValue {
+    const c = this.text[this.pos + 1];
+    if (c === '{') {
+      this.pos += 2;
+      return new Set(this.readSeq('}', depth));
+    }
+    if (c === '_') {
+      this.pos += 2;
+      this.read(depth + 1);
+      return this.read(depth);
+    }
+    this.pos++;
+    this.readToken();
+    // A tagged literal (#inst, #uuid, record tags): the tagged form's value is kept.
+    return this.read(depth + 1);
+  }
+
+  private readString(): string {
+    const t = this.text;
+    let out = '';
+    this.pos++;
+    while (true) {
+      const c = t[this.pos];
+      if (c === undefined) this.fail('unterminated string');
+      this.pos++;
+      if (c === '"') return out;
+      if (c === '\n') this.lineNo++;
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const e = t[this.pos++];
+      switch (e) {
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '"':
+        case '\\':
+          out += e;
+          break;
+        case 'u': {
+          const hex = t.slice(this.pos, this.pos + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
+          out += String.fromCharCode(parseInt(hex, 16));
+          this.pos += 4;
+          break;
+        }
+        default:
+          this.fail(`bad escape '\\${e ?? ''}'`);
+      }
+    }
+  }
+
+  private readChar(): string {
+    const tok = this.readToken();
+    const named: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r' };
+    return named[tok] ?? tok;
+  }
+
+  private readAtom(tok: string): EdnValue {
+    if (tok === 'nil') return null;
+    if (tok === 'true') return true;
+    if (tok === 'false') return false;
+    if (/^[+-]?\d+N?$/.test(tok)) return Number(tok.replace(/N$/, ''));
+    if (/^[+-]?\d+(\.\d*)?([eE][+-]?\d+)?M?$/.test(tok)) return Number(tok.replace(/M$/, ''));
+    if (/^[+-]?\d/.test(tok)) this.fail(`bad number '${tok}'`);
+    return new EdnSymbol(tok);
+  }
+}
+
+/** Reads every form in `text`. */
+export function readAllEdn(text: string): { value: EdnValue; line: number }[] {
+  const r = new EdnReader(text);
+  const out: { value: EdnValue; line: number }[] = [];
+  while (r.more()) {
+    const line = r.line;
+    out.push({ value: r.read(), line });
+  }
+  return out;
+}
+
+/** EDN to plain JSON-like data: keywords and symbols become their names, maps objects, sets arrays. */
+export function ednToPlain(v: EdnValue): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof EdnKeyword || v instanceof EdnSymbol) return v.name;
+  if (Array.isArray(v)) return v.map(ednToPlain);
+  if (v instanceof Set) return [...v].map(ednToPlain);
+  const o: Record<string, unknown> = {};
+  for (const [k, val] of v) o[k instanceof EdnKeyword || k instanceof EdnSymbol ? k.name : String(ednToPlain(k))] = ednToPlain(val);
+  return o;
+}

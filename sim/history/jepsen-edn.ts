@@ -1,0 +1,60 @@
+// Jepsen histories as EDN maps, one op per map, either one per line (the kv cNN files) or
+// inside one top-level vector (history.edn):
+//   {:process 9, :type :invoke, :f :append, :key "0", :value "x 9 0 y"}
+// Ops of non-numeric processes (the :nemesis) are skipped: they are faults, not client ops.
+import { EdnKeyword, keyword, readAllEdn, ednToPlain, type EdnValue } from './edn.ts';
+import type { Op, OpType } from './op.ts';
+import { HistoryParseError } from './parse-error.ts';
+import type { ParsedHistory } from './parsed-history.ts';
+
+const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
+const K = {
+  process: keyword('process'),
+  type: keyword('type'),
+  f: keyword('f'),
+  value: keyword('value'),
+  key: keyword('key'),
+  time: keyword('time'),
+  error: keyword('error'),
+  index: keyword('index'),
+};
+
+function name(v: EdnValue | undefined): string | undefined {
+  if (v instanceof EdnKeyword) return v.name;
+  if (typeof v === 'string') return v;
+  return undefined;
+}
+
+function toOp(m: EdnValue, line: number, index: number): Op | undefined {
+  if (!(m instanceof Map)) throw new HistoryParseError(line, 'expected an op map {:process …, :type …, :f …}');
+  const proc = m.get(K.process);
+  if (proc === undefined) throw new HistoryParseError(line, 'op map without :process');
+  if (typeof proc !== 'number') return undefined;
+  const type = name(m.get(K.type));
+  if (type === undefined || !TYPES.has(type)) throw new HistoryParseError(line, `bad :type ${JSON.stringify(ednToPlain(m.get(K.type) ?? null))}`);
+  const f = name(m.get(K.f));
+  if (f === undefined) throw new HistoryParseError(line, 'op map without :f');
+  const time = m.get(K.time);
+  const op: Op = { index, time: typeof time === 'number' ? time : index, process: proc, type: type as OpType, f, value: ednToPlain(m.get(K.value) ?? null) };
+  if (m.has(K.key)) op.key = ednToPlain(m.get(K.key)!);
+  const error = m.get(K.error);
+  if (error !== undefined && error !== null) op.error = typeof error === 'string' ? error : JSON.stringify(ednToPlain(error));
+  return op;
+}
+
+export function parseJepsenEdn(text: string): ParsedHistory {
+  const forms = readAllEdn(text);
+  const items: { value: EdnValue; line: number }[] = [];
+  if (forms.length === 1 && Array.isArray(forms[0]!.value)) {
+    for (const v of forms[0]!.value) items.push({ value: v, line: forms[0]!.line });
+  } else items.push(...forms);
+  const ops: Op[] = [];
+  const lines: number[] = [];
+  for (const it of items) {
+    const op = toOp(it.value, it.line, ops.length);
+    if (op === undefined) continue;
+    ops.push(op);
+    lines.push(it.line);
+  }
+  return { ops, lines };
+}
