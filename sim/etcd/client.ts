@@ -1,0 +1,180 @@
+// The simulated etcd client: sends v3 requests (gateway path + wire JSON body) over the
+// simulated network to one member or to any of several, with a timeout per try. It retries
+// only what is safe (reads; writes only after an error proving they were not proposed), follows
+// the leader hint members attach to replies, and records every request in the history: the
+// invoke with the request body, the completion with the response body (ok), etcd's error
+// message (fail), or the reason the outcome is unknown (info). Watch streams and lease
+// keep-alives live in watch-stream.ts and lease-keeper.ts and share this client's endpoint.
+import type { ClientReplyMessage, MemberToClient } from '../../src/server/client-protocol.ts';
+import { isMemberToClient } from '../../src/server/client-protocol.ts';
+import type { ClientNet } from './client-net.ts';
+import type { HistoryLog } from './history-log.ts';
+import { opName, outcomeUnknown, retryableError, safeToRetry } from './request-kinds.ts';
+
+export interface EtcdRequest {
+  readonly path: string;
+  readonly body: unknown;
+}
+
+export interface CallResult {
+  readonly type: 'ok' | 'fail' | 'info';
+  /** The response body (ok) or the error body (fail). */
+  readonly body?: unknown;
+  readonly error?: string;
+  /** The member that answered, when one did. */
+  readonly node?: string;
+}
+
+export interface EtcdClientOptions {
+  /** Members this client may talk to; one pins it to that member. */
+  readonly members: readonly string[];
+  /** Time to wait for one try's reply (etcd's robustness traffic: 200 ms). */
+  readonly requestTimeoutUs?: number;
+  /** Extra tries for a safe request (and for a write refused before proposal). */
+  readonly retriesMax?: number;
+  /** Requests outstanding at once, at most. */
+  readonly outstandingMax?: number;
+  /** Switch to the member a reply names as leader. */
+  readonly followLeader?: boolean;
+  readonly history?: HistoryLog | undefined;
+}
+
+interface Call {
+  readonly request: EtcdRequest;
+  readonly process: number | string;
+  readonly f: string;
+  readonly safe: boolean;
+  readonly done: (r: CallResult) => void;
+  tries: number;
+  timer: number;
+  member: string;
+}
+
+type StreamListener = (from: string, message: MemberToClient) => void;
+
+export class EtcdClient {
+  private readonly calls = new Map<number, Call>();
+  private nextId = 1;
+  private current: string;
+  private readonly requestTimeoutUs: number;
+  private readonly retriesMax: number;
+  private readonly outstandingMax: number;
+  private readonly streamListeners = new Map<number, StreamListener>();
+  private nextStream = 1;
+
+  constructor(
+    readonly net: ClientNet,
+    readonly options: EtcdClientOptions,
+  ) {
+    if (options.members.length === 0) throw new Error('EtcdClient: at least one member is needed');
+    this.current = options.members[0] as string;
+    this.requestTimeoutUs = options.requestTimeoutUs ?? 1_000_000;
+    this.retriesMax = options.retriesMax ?? 2;
+    this.outstandingMax = options.outstandingMax ?? 10_000;
+  }
+
+  get history(): HistoryLog | undefined {
+    return this.options.history;
+  }
+
+  /** The member requests go to now. */
+  get member(): string {
+    return this.current;
+  }
+
+  get outstanding(): number {
+    return this.calls.size;
+  }
+
+  /** Sends one request as history process `process`; `done` runs exactly once. */
+  call(request: EtcdRequest, process: number | string, done: (r: CallResult) => void): void {
+    const f = opName(request.path);
+    this.options.history?.invoke(process, f, request.body);
+    if (this.calls.size >= this.outstandingMax) {
+      // Refused locally before anything was sent: certainly not applied.
+      this.finish({ request, process, f, safe: true, done, tries: 0, timer: 0, member: this.current }, { type: 'fail', error: 'client: too many outstanding requests' });
+      return;
+    }
+    const c: Call = { request, process, f, safe: safeToRetry(request.path, request.body), done, tries: 0, timer: 0, member: this.current };
+    this.send(c);
+  }
+
+  /** Handles a message from a member (wire it to the world's client endpoint). */
+  receive(from: string, message: unknown): void {
+    if (!isMemberToClient(message)) return;
+    if (message.kind === 'reply') return this.onReply(from, message);
+    this.streamListeners.get(message.stream)?.(from, message);
+  }
+
+  /** A new stream id with a listener for its messages (watch-stream.ts uses this). */
+  openStream(listener: StreamListener): number {
+    const id = this.nextStream++;
+    this.streamListeners.set(id, listener);
+    return id;
+  }
+
+  closeStream(id: number): void {
+    this.streamListeners.delete(id);
+  }
+
+  /** The next member after `m` in this client's list (round robin). */
+  nextMember(m: string): string {
+    const ms = this.options.members;
+    const i = ms.indexOf(m);
+    return ms[(i + 1) % ms.length] as string;
+  }
+
+  private send(c: Call): void {
+    const id = this.nextId++;
+    c.tries++;
+    c.member = this.current;
+    this.calls.set(id, c);
+    c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
+    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body }, JSON.stringify(c.request.body ?? null).length);
+  }
+
+  private onTimeout(id: number): void {
+    const c = this.calls.get(id);
+    if (c === undefined) return;
+    this.calls.delete(id);
+    // The member may be down or cut off: the next try (if any) goes elsewhere.
+    this.current = this.nextMember(c.member);
+    if (c.safe && c.tries <= this.retriesMax) return this.send(c);
+    this.finish(c, { type: 'info', error: 'timeout' });
+  }
+
+  private onReply(from: string, m: ClientReplyMessage): void {
+    const c = this.calls.get(m.id);
+    if (c === undefined) return; // late reply to a try that timed out
+    this.calls.delete(m.id);
+    this.net.cancel(c.timer);
+    this.followHint(m);
+    if (m.status === 200) return this.finish(c, { type: 'ok', body: m.body, node: from });
+    const message = errorMessage(m.body);
+    if (retryableError(message, c.safe) && c.tries <= this.retriesMax) {
+      if (m.leader === undefined || m.leader === from) this.current = this.nextMember(from);
+      return this.send(c);
+    }
+    const unknown = !c.safe && outcomeUnknown(message);
+    this.finish(c, { type: unknown ? 'info' : 'fail', body: m.body, error: message, node: from });
+  }
+
+  private followHint(m: ClientReplyMessage): void {
+    if (this.options.followLeader === false || m.leader === undefined) return;
+    if (this.options.members.includes(m.leader)) this.current = m.leader;
+  }
+
+  private finish(c: Call, r: CallResult): void {
+    const value = r.type === 'ok' ? r.body : r.type === 'fail' ? (r.body ?? null) : null;
+    this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node);
+    c.done(r);
+  }
+}
+
+function errorMessage(body: unknown): string {
+  if (body !== null && typeof body === 'object') {
+    const m = (body as { message?: unknown }).message;
+    if (typeof m === 'string') return m;
+  }
+  return 'unknown error';
+}

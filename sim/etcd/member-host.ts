@@ -1,0 +1,144 @@
+// Runs one etcd member inside the simulated world. The host owns the member's disk and timers:
+// it ticks raft every tickMs of local time, persists every raft Ready (WAL entries and hard
+// state, or an installed snapshot) and fsyncs BEFORE the member sends the Ready's messages or
+// applies its entries, writes the member's own snapshots (snapshot file and WAL rewrite in one
+// fsync), and on every (re)start recovers the member from what its disk made durable.
+import type { Entry } from '../../src/raft/types.ts';
+import { isClientToMember } from '../../src/server/client-protocol.ts';
+import type { Member, MemberOutput } from '../../src/server/member.ts';
+import type { MemberConfig } from '../../src/server/member-config.ts';
+import { recoverMember } from '../../src/server/member-recovery.ts';
+import type { RecoveredMember } from '../../src/server/member-recovery.ts';
+import { isPeerMessage } from '../../src/server/peer-protocol.ts';
+import type { RaftReady } from '../../src/server/raft-port.ts';
+import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { Host, HostContext, HostFactory } from '../world/host.ts';
+import { appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
+
+export interface MemberHostOptions {
+  readonly config: MemberConfig;
+  /** Endpoint name of a member id, and back. */
+  readonly nameOf: (id: number) => string;
+  readonly idOf: (name: string) => number | undefined;
+  readonly makeStateMachine: (config: MemberConfig) => StateMachinePort;
+  /** Told about every new incarnation (the cluster keeps the live hosts). */
+  readonly onStart?: (host: MemberHost) => void;
+}
+
+/** Bound on outputs and Readies handled in one pump, so a bug cannot spin forever. */
+const PUMP_ROUNDS_MAX = 10_000;
+
+export class MemberHost implements Host {
+  readonly member: Member;
+  readonly recovered: RecoveredMember;
+  private persisting = false;
+  private snapshotDue: { compactIndex: number } | undefined;
+  /** Snapshots written by this incarnation, and Readies persisted (for tests and stats). */
+  snapshotsSaved = 0;
+  readiesPersisted = 0;
+
+  constructor(
+    readonly ctx: HostContext,
+    private readonly options: MemberHostOptions,
+  ) {
+    const durable = readDurableState(ctx.disk);
+    const env = {
+      nowMs: () => ctx.nowUs() / 1_000,
+      nameOf: options.nameOf,
+      nonce: ctx.prng.uint32(),
+    };
+    this.recovered = recoverMember(options.config, durable, options.makeStateMachine(options.config), env, ctx.prng);
+    this.member = this.recovered.member;
+    ctx.setTimer(options.config.tickMs * 1_000, () => this.onTick());
+    ctx.trace('member-start', { applied: this.member.stateMachine.consistentIndex(), replayed: this.recovered.replayed });
+    options.onStart?.(this);
+    this.pump();
+  }
+
+  receive(from: string, message: unknown): void {
+    if (isPeerMessage(message)) {
+      const id = this.options.idOf(from);
+      if (id === undefined) return;
+      this.member.receivePeer(id, message);
+    } else if (isClientToMember(message)) {
+      this.member.receiveClient(from, message);
+    }
+    this.pump();
+  }
+
+  private onTick(): void {
+    this.ctx.setTimer(this.options.config.tickMs * 1_000, () => this.onTick());
+    this.member.tick();
+    this.pump();
+  }
+
+  /** Sends what the member produced, then persists the next snapshot or Ready if the disk is free. */
+  private pump(): void {
+    for (let round = 0; round < PUMP_ROUNDS_MAX; round++) {
+      this.flush(this.member.takeOutputs());
+      if (this.persisting) return;
+      if (this.snapshotDue !== undefined) return this.writeSnapshot();
+      const rd = this.member.nextReady();
+      if (rd === undefined) return;
+      if (!this.write(rd)) {
+        this.member.afterPersist(rd);
+        continue;
+      }
+      this.persisting = true;
+      this.ctx.disk.fsync(() => {
+        this.persisting = false;
+        this.readiesPersisted++;
+        this.member.afterPersist(rd);
+        this.pump();
+      });
+      return;
+    }
+    throw new Error('invariant pump-bounded: the member kept producing work');
+  }
+
+  private flush(outputs: MemberOutput[]): void {
+    for (const o of outputs) {
+      switch (o.kind) {
+        case 'peer': this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes); break;
+        case 'client': this.ctx.send(o.to, o.message, 64); break;
+        case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
+      }
+    }
+  }
+
+  /** Writes a Ready's durable parts; false when it has none (nothing to fsync). */
+  private write(rd: RaftReady): boolean {
+    const disk = this.ctx.disk;
+    const storage = this.recovered.storage;
+    if (rd.snapshot !== undefined && rd.snapshot.metadata.index > 0) {
+      saveSnapshot(disk, rd.snapshot, rd.hardState ?? storage.hardState, rd.entries);
+      return true;
+    }
+    if (rd.hardState !== undefined) appendHardState(disk, rd.hardState);
+    appendEntries(disk, rd.entries);
+    return rd.hardState !== undefined || rd.entries.length > 0;
+  }
+
+  /** The member took a snapshot: save it with the WAL cut down to the entries it keeps. */
+  private writeSnapshot(): void {
+    const storage = this.recovered.storage;
+    const snap = storage.snapshot();
+    const first = storage.firstIndex();
+    const last = storage.lastIndex();
+    const got = last >= first ? storage.entries(first, last + 1, Number.MAX_SAFE_INTEGER) : [];
+    const entries: readonly Entry[] = typeof got === 'string' ? [] : got;
+    this.snapshotDue = undefined;
+    saveSnapshot(this.ctx.disk, snap, storage.hardState, entries);
+    this.persisting = true;
+    this.ctx.trace('member-snapshot', { index: snap.metadata.index, entries: entries.length });
+    this.ctx.disk.fsync(() => {
+      this.persisting = false;
+      this.snapshotsSaved++;
+      this.pump();
+    });
+  }
+}
+
+export function memberHostFactory(options: MemberHostOptions): HostFactory {
+  return (ctx: HostContext) => new MemberHost(ctx, options);
+}

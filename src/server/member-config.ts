@@ -1,0 +1,72 @@
+// The settings of one member, with etcd's defaults. Times are in milliseconds of the member's
+// local clock; the simulation may scale them all down (tickMs) to run more rounds per second.
+
+export interface MemberConfig {
+  /** This member's raft id (non-zero). */
+  id: number;
+  /** Raft ids of the initial voters, this member included. */
+  peers: readonly number[];
+  /** One raft tick (etcd's --heartbeat-interval): 100 ms. */
+  tickMs: number;
+  /** Heartbeat every this many ticks: 1. */
+  heartbeatTicks: number;
+  /** Election timeout in ticks (etcd's --election-timeout / heartbeat): 10. */
+  electionTicks: number;
+  /** Applied entries between two snapshots of the state machine (etcd: 100,000). */
+  snapshotCount: number;
+  /** Entries kept in the raft log behind a snapshot for slow followers (etcd: 5,000). */
+  snapshotCatchUpEntries: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  /** Lease-based linearizable reads (raft ReadOnlyLeaseBased) instead of ReadIndex quorum rounds. */
+  leaseReads: boolean;
+  /** Planted bugs, for the harness to prove its checkers catch them. */
+  bug?: MemberBug | undefined;
+}
+
+export type MemberBug = 'figure8' | 'read-without-readindex' | 'vote-without-log-check';
+
+/** etcd's MaxRequestBytes: 1.5 MiB. */
+export const MAX_REQUEST_BYTES = 1_572_864;
+/** etcd's maxGapBetweenApplyAndCommitIndex. */
+export const MAX_GAP_APPLY_COMMIT = 5_000;
+/** How often the leader looks for expired leases (etcd's lessor revokeExpiredLeases loop). */
+export const LEASE_CHECK_INTERVAL_MS = 500;
+/** Lease revokes proposed and not yet applied, at most (etcd's leaseRevokeRate batch of 16). */
+export const LEASE_REVOKES_IN_FLIGHT_MAX = 16;
+/** ReadIndex requests are retried with a new id this often (etcd 3.5 readIndexRetryTime). */
+export const READ_INDEX_RETRY_MS = 500;
+/** Client requests waiting for their raft entry to apply, at most. */
+export const PENDING_REQUESTS_MAX = 10_000;
+/** Linearizable reads waiting for a read index, at most. */
+export const PENDING_READS_MAX = 10_000;
+
+export const DEFAULT_MEMBER_CONFIG: Omit<MemberConfig, 'id' | 'peers'> = {
+  tickMs: 100,
+  heartbeatTicks: 1,
+  electionTicks: 10,
+  snapshotCount: 100_000,
+  snapshotCatchUpEntries: 5_000,
+  preVote: true,
+  checkQuorum: true,
+  leaseReads: false,
+};
+
+export function electionTimeoutMs(c: MemberConfig): number {
+  return c.electionTicks * c.tickMs;
+}
+
+/** etcd's ReqTimeout: 5 s + 2 × election timeout, i.e. 7 s with the defaults. */
+export function requestTimeoutMs(c: MemberConfig): number {
+  return 5_000 + 2 * electionTimeoutMs(c);
+}
+
+/** etcd's minimum lease TTL: ceil(3/2 × electionTicks × heartbeat), in whole seconds (2 s by default). */
+export function minLeaseTtlSeconds(c: MemberConfig): number {
+  return Math.ceil((3 * c.electionTicks * c.tickMs) / 2 / 1_000);
+}
+
+export function checkMemberConfig(c: MemberConfig): void {
+  const ok = c.id > 0 && c.peers.includes(c.id) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0;
+  if (!ok) throw new Error(`invariant member-config: bad member config ${JSON.stringify(c)}`);
+}

@@ -1,0 +1,385 @@
+// One etcd member (etcdserver.EtcdServer): raft, the apply loop over the replicated state
+// machine, the pending-request table, linearizable reads through ReadIndex, lease expiry driven
+// by the leader, and one watch stream per client stream. Pure and synchronous: the host calls
+// tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
+// the member wants to send or write comes back from takeOutputs.
+import type { ConfState, Entry, Snapshot } from '../raft/types.ts';
+import { decodeConfChange } from '../raft/types.ts';
+import type { MemoryStorage } from '../raft/storage.ts';
+import type { ClientToMember, MemberToClient } from './client-protocol.ts';
+import { httpStatusFromGrpcCode } from './client-protocol.ts';
+import { LeaseExpiry } from './lease-expiry.ts';
+import type { MemberConfig } from './member-config.ts';
+import { MAX_GAP_APPLY_COMMIT, MAX_REQUEST_BYTES, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
+import type { MemberError } from './member-errors.ts';
+import { ErrNoLeader, ErrRequestTooLarge, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
+import { PendingRequests } from './pending-requests.ts';
+import type { PeerMessage } from './peer-protocol.ts';
+import type { RaftPort, RaftReady } from './raft-port.ts';
+import { ReadIndexLoop } from './read-index-loop.ts';
+import type { Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+
+export interface MemberEnv {
+  /** The member's local clock in ms (only differences matter). */
+  nowMs(): number;
+  /** Endpoint name of a member id, for leader hints. */
+  nameOf(id: number): string;
+  /** A per-incarnation nonce so request ids never repeat across restarts. */
+  readonly nonce: number;
+}
+
+export type MemberOutput =
+  | { readonly kind: 'peer'; readonly to: number; readonly message: PeerMessage; readonly sizeBytes: number }
+  | { readonly kind: 'client'; readonly to: string; readonly message: MemberToClient }
+  /** A snapshot the member took: persist it, then drop WAL entries up to compactIndex. */
+  | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly compactIndex: number };
+
+interface Waiter {
+  readonly client: string;
+  readonly id: number;
+}
+interface ReadWaiter extends Waiter {
+  readonly read: () => WireReply;
+}
+interface Stream {
+  readonly client: string;
+  readonly stream: number;
+  readonly port: WatchStreamPort;
+}
+
+/** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
+const FORWARDED_MAX = 10_000;
+/** Bound on watch streams per member. */
+const STREAMS_MAX = 10_000;
+
+export class Member {
+  private outputs: MemberOutput[] = [];
+  private appliedIndex: number;
+  private snapshotIndex: number;
+  private confState: ConfState;
+  private lead = 0;
+  private isLeader = false;
+  private readyInFlight: RaftReady | undefined;
+  private seq = 0;
+  private readonly pending = new PendingRequests<Waiter>();
+  private readonly reads: ReadIndexLoop<ReadWaiter>;
+  private readonly leaseExpiry: LeaseExpiry;
+  private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
+  private readonly streams = new Map<string, Stream>();
+  readonly header: MemberHeader;
+
+  constructor(
+    readonly config: MemberConfig,
+    private readonly raft: RaftPort,
+    private readonly storage: MemoryStorage,
+    private readonly sm: StateMachinePort,
+    private readonly env: MemberEnv,
+  ) {
+    checkMemberConfig(config);
+    const snap = storage.snapshot();
+    this.appliedIndex = snap.metadata.index;
+    this.snapshotIndex = snap.metadata.index;
+    this.confState = snap.metadata.confState;
+    // The state machine may be ahead of the snapshot: recovery replays the committed WAL into
+    // it (etcd's backend holds applied state too), and raft re-delivers those entries.
+    if (sm.consistentIndex() < this.appliedIndex) {
+      throw new Error(`invariant consistent-index: state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
+    }
+    const timeoutMs = requestTimeoutMs(config);
+    this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs);
+    this.leaseExpiry = new LeaseExpiry({
+      expiredLeases: (nowMs, max) => this.sm.expiredLeases(nowMs, max),
+      proposeRevoke: (id) => { this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId())); },
+    }, timeoutMs);
+    this.header = { clusterId: '1', memberId: String(config.id), raftTerm: () => this.raft.status().term };
+    sm.demoteLessor();
+  }
+
+  get applied(): number {
+    return this.appliedIndex;
+  }
+
+  get leader(): number {
+    return this.lead;
+  }
+
+  get stateMachine(): StateMachinePort {
+    return this.sm;
+  }
+
+  takeOutputs(): MemberOutput[] {
+    const out = this.outputs;
+    this.outputs = [];
+    return out;
+  }
+
+  // ---- inputs ----
+
+  tick(): void {
+    this.raft.tick();
+    const now = this.env.nowMs();
+    this.reads.tick(now);
+    this.leaseExpiry.tick(now);
+    if (this.isLeader) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
+    for (const w of this.pending.expire(now)) this.replyError(w, ErrTimeout);
+    for (const [id, f] of this.forwarded) {
+      if (f.deadlineMs > now) continue;
+      this.forwarded.delete(id);
+      this.replyError(f.waiter, ErrTimeout);
+    }
+    this.flushReads();
+    this.pollWatches();
+  }
+
+  receivePeer(from: number, pm: PeerMessage): void {
+    switch (pm.kind) {
+      case 'raft':
+        this.raft.step(pm.message);
+        return;
+      case 'lease-forward': {
+        const c = this.sm.classify(pm.path, pm.body, this.header);
+        const reply: WireReply = c.kind === 'leader-lease' && this.isLeader ? c.serve(this.env.nowMs()) : { ok: false, error: errorBody(ErrNoLeader) };
+        this.outputs.push({ kind: 'peer', to: from, message: { kind: 'lease-forward-reply', id: pm.id, reply }, sizeBytes: 64 });
+        return;
+      }
+      case 'lease-forward-reply': {
+        const f = this.forwarded.get(pm.id);
+        if (f === undefined) return;
+        this.forwarded.delete(pm.id);
+        this.reply(f.waiter, pm.reply);
+        return;
+      }
+    }
+  }
+
+  receiveClient(client: string, m: ClientToMember): void {
+    switch (m.kind) {
+      case 'request':
+        this.handleRequest({ client, id: m.id }, m.path, m.body);
+        return;
+      case 'watch-send':
+        this.watchSend(client, m.stream, m.body);
+        return;
+      case 'watch-close': {
+        const key = `${client}#${m.stream}`;
+        this.streams.get(key)?.port.close();
+        this.streams.delete(key);
+        return;
+      }
+      case 'watch-ping': {
+        const known = this.streams.has(`${client}#${m.stream}`);
+        this.toClient(client, known ? { kind: 'watch-pong', stream: m.stream } : { kind: 'watch-closed', stream: m.stream, reason: 'unknown stream' });
+        return;
+      }
+    }
+  }
+
+  // ---- the Ready cycle ----
+
+  /** The next raft Ready to persist, or undefined (none, or one is already being persisted). */
+  nextReady(): RaftReady | undefined {
+    if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
+    this.readyInFlight = this.raft.ready();
+    return this.readyInFlight;
+  }
+
+  /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
+  afterPersist(rd: RaftReady): void {
+    if (rd !== this.readyInFlight) throw new Error('invariant ready-order: afterPersist for a Ready that is not in flight');
+    const now = this.env.nowMs();
+    const snap = rd.snapshot;
+    if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
+    if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
+    this.storage.append(rd.entries);
+    for (const m of rd.messages) {
+      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
+    }
+    if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
+    if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
+    for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
+    for (const e of rd.committedEntries) this.applyEntry(e, now);
+    this.reads.onApplied(this.appliedIndex);
+    this.readyInFlight = undefined;
+    this.raft.advance(rd);
+    this.maybeSnapshot();
+    this.flushReads();
+    this.pollWatches();
+  }
+
+  // ---- requests ----
+
+  private handleRequest(w: Waiter, path: string, body: unknown): void {
+    if (JSON.stringify(body ?? null).length > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    const c: Classified = this.sm.classify(path, body, this.header);
+    switch (c.kind) {
+      case 'invalid': return this.reply(w, { ok: false, error: c.error });
+      case 'local': return this.reply(w, c.serve());
+      case 'read': return this.read(w, c.serializable, c.read);
+      case 'propose': return this.propose(w, c.encode);
+      case 'leader-lease': return this.leaderLease(w, path, body, c.serve);
+    }
+  }
+
+  private read(w: Waiter, serializable: boolean, read: () => WireReply): void {
+    // The planted bug serves "linearizable" reads from local state: stale on a deposed leader.
+    if (serializable || this.config.bug === 'read-without-readindex') return this.reply(w, read());
+    if (!this.reads.enqueue({ ...w, read }, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
+  }
+
+  private propose(w: Waiter, encode: (requestId: string) => string): void {
+    if (this.raft.status().commit > this.appliedIndex + MAX_GAP_APPLY_COMMIT) return this.replyError(w, ErrTooManyRequests);
+    if (this.lead === 0) return this.replyError(w, ErrNoLeader);
+    if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
+    const requestId = this.newRequestId();
+    const data = encode(requestId);
+    if (data.length > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
+    if (!this.raft.propose(data)) {
+      this.pending.take(requestId);
+      this.replyError(w, ErrNoLeader);
+    }
+  }
+
+  private leaderLease(w: Waiter, path: string, body: unknown, serve: (nowMs: number) => WireReply): void {
+    if (this.isLeader) return this.reply(w, serve(this.env.nowMs()));
+    if (this.lead === 0) return this.replyError(w, ErrNoLeader);
+    if (this.forwarded.size >= FORWARDED_MAX) return this.replyError(w, ErrTooManyRequests);
+    const id = ++this.seq;
+    this.forwarded.set(id, { waiter: w, deadlineMs: this.env.nowMs() + requestTimeoutMs(this.config) });
+    this.outputs.push({ kind: 'peer', to: this.lead, message: { kind: 'lease-forward', id, path, body }, sizeBytes: 64 });
+  }
+
+  private watchSend(client: string, stream: number, body: unknown): void {
+    const key = `${client}#${stream}`;
+    let s = this.streams.get(key);
+    if (s === undefined) {
+      if (this.streams.size >= STREAMS_MAX) {
+        this.toClient(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
+        return;
+      }
+      s = { client, stream, port: this.sm.openWatchStream() };
+      this.streams.set(key, s);
+    }
+    for (const r of s.port.handle(body)) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
+    for (const r of s.port.poll()) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
+  }
+
+  // ---- apply ----
+
+  private applyEntry(e: Entry, now: number): void {
+    if (e.index <= this.appliedIndex) return;
+    if (e.index !== this.appliedIndex + 1) {
+      throw new Error(`invariant apply-in-order: applying ${e.index} after ${this.appliedIndex}`);
+    }
+    if (e.index <= this.sm.consistentIndex()) {
+      // Already in the state machine (replayed at recovery): only raft's membership needs it.
+      if (e.type === 'conf-change') this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
+      this.appliedIndex = e.index;
+      return;
+    }
+    if (e.type === 'conf-change') {
+      this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
+      this.sm.applyNoop(e.index);
+    } else if (e.data === '') {
+      this.sm.applyNoop(e.index);
+      this.onLeaderEntry(e, now);
+    } else {
+      const r = this.sm.apply(e.index, e.term, e.data, now);
+      for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
+      const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
+      if (w !== undefined) this.reply(w, r.reply);
+    }
+    this.appliedIndex = e.index;
+    if (this.sm.consistentIndex() !== e.index) {
+      throw new Error(`invariant consistent-index: applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
+    }
+  }
+
+  /** A leader's empty entry of its own term applied: promote the lessor (etcd applyEntryNormal). */
+  private onLeaderEntry(e: Entry, now: number): void {
+    const st = this.raft.status();
+    if (st.raftState !== 'leader' || e.term !== st.term) return;
+    this.sm.promoteLessor(now, electionTimeoutMs(this.config));
+    this.leaseExpiry.promote(now);
+    this.reads.retryNow(now);
+  }
+
+  private onSoftState(lead: number, isLeader: boolean, now: number): void {
+    if (lead !== this.lead) this.reads.onLeaderChange(now);
+    if (this.isLeader && !isLeader) {
+      this.sm.demoteLessor();
+      this.leaseExpiry.demote();
+    }
+    this.lead = lead;
+    this.isLeader = isLeader;
+  }
+
+  private installSnapshot(snap: Snapshot, now: number): void {
+    if (this.sm.consistentIndex() >= snap.metadata.index) {
+      // The state machine already holds everything the snapshot does.
+      this.appliedIndex = snap.metadata.index;
+      this.snapshotIndex = snap.metadata.index;
+      this.confState = snap.metadata.confState;
+      return;
+    }
+    this.sm.restore(snap.data, now);
+    if (!this.isLeader) this.sm.demoteLessor();
+    this.appliedIndex = snap.metadata.index;
+    this.snapshotIndex = snap.metadata.index;
+    this.confState = snap.metadata.confState;
+    if (this.sm.consistentIndex() !== this.appliedIndex) {
+      throw new Error(`invariant consistent-index: restored ${this.sm.consistentIndex()}, snapshot ${this.appliedIndex}`);
+    }
+  }
+
+  /** etcd's triggerSnapshot: every snapshotCount applied entries, keeping catch-up entries. */
+  private maybeSnapshot(): void {
+    if (this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery
+    const created = this.storage.createSnapshot(this.appliedIndex, this.confState, this.sm.snapshot());
+    if (typeof created === 'string') return;
+    this.snapshotIndex = this.appliedIndex;
+    const compactIndex = Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
+    if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
+    this.outputs.push({ kind: 'snapshot', snapshot: created, compactIndex });
+  }
+
+  // ---- replies ----
+
+  private flushReads(): void {
+    const out = this.reads.takeOutcome();
+    for (const w of out.served) this.reply(w, w.read());
+    for (const f of out.failed) this.replyError(f.waiter, f.error);
+  }
+
+  private pollWatches(): void {
+    for (const s of this.streams.values()) {
+      for (const r of s.port.poll()) this.toClient(s.client, { kind: 'watch-response', stream: s.stream, body: { result: r } });
+    }
+  }
+
+  private replyError(w: Waiter, e: MemberError): void {
+    this.reply(w, { ok: false, error: errorBody(e) });
+  }
+
+  private reply(w: Waiter, r: WireReply): void {
+    const leader = this.lead === 0 ? undefined : this.env.nameOf(this.lead);
+    const member = this.env.nameOf(this.config.id);
+    const status = r.ok ? 200 : httpStatusFromGrpcCode(r.error.code);
+    this.toClient(w.client, { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader });
+  }
+
+  private toClient(client: string, message: MemberToClient): void {
+    this.outputs.push({ kind: 'client', to: client, message });
+  }
+
+  private newRequestId(): string {
+    return `${this.config.id}.${this.env.nonce}.${++this.seq}`;
+  }
+}
+
+function messageSize(entries: readonly Entry[], snapshot: Snapshot | undefined): number {
+  let n = 64 + (snapshot?.data.length ?? 0);
+  for (const e of entries) n += e.data.length + 16;
+  return n;
+}

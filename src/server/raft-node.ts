@@ -1,0 +1,76 @@
+// Adapts src/raft's RawNode to the RaftPort the member drives, and builds it from the member's
+// config: etcd's raft settings (PreVote, CheckQuorum, ReadOnlySafe or lease-based reads) and
+// the planted bugs, which map onto raft's unsafe options.
+import { RawNode } from '../raft/raw-node.ts';
+import type { Ready } from '../raft/raw-node.ts';
+import type { RandomSource, UnsafeOptions } from '../raft/config.ts';
+import type { MemoryStorage } from '../raft/storage.ts';
+import type { ConfChange, ConfState, Message } from '../raft/types.ts';
+import type { MemberConfig } from './member-config.ts';
+import type { RaftPort, RaftReady, RaftStatus } from './raft-port.ts';
+
+function unsafeOptions(c: MemberConfig): UnsafeOptions {
+  switch (c.bug) {
+    case 'figure8': return { figure8: true };
+    case 'vote-without-log-check': return { voteWithoutLogCheck: true };
+    case 'read-without-readindex': return { readWithoutReadIndex: true };
+    default: return {};
+  }
+}
+
+export class RaftNode implements RaftPort {
+  readonly node: RawNode;
+
+  constructor(c: MemberConfig, storage: MemoryStorage, applied: number, random: RandomSource) {
+    this.node = new RawNode({
+      id: c.id,
+      electionTick: c.electionTicks,
+      heartbeatTick: c.heartbeatTicks,
+      storage,
+      applied,
+      checkQuorum: c.checkQuorum || c.leaseReads,
+      preVote: c.preVote,
+      readOnlyOption: c.leaseReads ? 'lease-based' : 'safe',
+      random,
+      unsafe: unsafeOptions(c),
+    });
+  }
+
+  tick(): void {
+    this.node.tick();
+  }
+
+  step(m: Message): void {
+    // Refused messages (from removed peers, local types) are dropped like etcd drops them.
+    this.node.step(m);
+  }
+
+  propose(data: string): boolean {
+    return this.node.propose(data) === undefined;
+  }
+
+  readIndex(ctx: string): void {
+    this.node.readIndex(ctx);
+  }
+
+  applyConfChange(cc: ConfChange): ConfState {
+    return this.node.applyConfChange(cc);
+  }
+
+  hasReady(): boolean {
+    return this.node.hasReady();
+  }
+
+  ready(): RaftReady {
+    return this.node.ready();
+  }
+
+  advance(rd: RaftReady): void {
+    this.node.advance(rd as Ready);
+  }
+
+  status(): RaftStatus {
+    const s = this.node.status();
+    return { lead: s.softState.lead, term: s.hardState.term, commit: s.hardState.commit, raftState: s.softState.raftState };
+  }
+}

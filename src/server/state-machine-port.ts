@@ -1,0 +1,79 @@
+// What the member needs from the replicated state machine (mvcc + lessor + watchable store, run
+// by the applier in src/server/apply/). The member never looks inside: it classifies client
+// requests, proposes what must go through raft, applies committed entries, serves reads, drives
+// lease expiry and watch streams, and snapshots or restores the whole state machine. The
+// adapter in state-machine.ts implements this over the applier.
+
+/** A member-level or state-machine error in wire form. */
+export interface WireError {
+  readonly error: string;
+  readonly code: number;
+  readonly message: string;
+}
+
+/** The outcome of one request: a response body or an error, both in wire JSON form. */
+export type WireReply = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly error: WireError };
+
+/** How the member must handle a client request, decided by validation. */
+export type Classified =
+  /** Rejected before raft (bad request, too many txn ops, duplicate key, ...). */
+  | { readonly kind: 'invalid'; readonly error: WireError }
+  /** A read served from local applied state: after ReadIndex unless serializable. */
+  | { readonly kind: 'read'; readonly serializable: boolean; readonly read: () => WireReply }
+  /** A write (or nested txn, compaction, lease grant/revoke): proposed as a raft entry. */
+  | { readonly kind: 'propose'; readonly encode: (requestId: string) => string }
+  /** Served by the leader's lessor (keep-alive, time-to-live); followers forward it. */
+  | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply }
+  /** Served at once from local state (lease list, maintenance status and hash). */
+  | { readonly kind: 'local'; readonly serve: () => WireReply };
+
+/** The effects of applying one committed entry. */
+export interface Applied {
+  /** The request id the entry was proposed with; '' for internal entries. */
+  readonly requestId: string;
+  readonly reply: WireReply;
+  /** Leases this entry revoked (to stop re-proposing their expiry). */
+  readonly revokedLeases: readonly number[];
+}
+
+/** Events of a watch stream to send, in order, each a gateway WatchResponse. */
+export interface WatchStreamPort {
+  /** Handles one WatchRequest JSON; returns responses to send now (created, canceled, progress). */
+  handle(body: unknown): unknown[];
+  /** Responses that became ready (new events, sync of unsynced watchers, compaction cancels). */
+  poll(): unknown[];
+  /** Closes every watcher of the stream. */
+  close(): void;
+}
+
+export interface StateMachinePort {
+  /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
+  consistentIndex(): number;
+  classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
+  /** Applies one committed normal entry at `index`. Never throws for bad requests (they are replies). */
+  apply(index: number, term: number, data: string, nowMs: number): Applied;
+  /** Records that `index` was applied without changing state (empty or conf-change entries). */
+  applyNoop(index: number): void;
+  /** The leader's lessor: every lease expires at now + extendMs + remaining TTL. */
+  promoteLessor(nowMs: number, extendMs: number): void;
+  /** A follower's lessor: no lease expires. */
+  demoteLessor(): void;
+  expiredLeases(nowMs: number, max: number): number[];
+  /** The raft entry that revokes lease `id` (an internal request, no client waiting). */
+  encodeLeaseRevoke(id: number, requestId: string): string;
+  /** Lease checkpoints the leader should propose now (remaining TTLs), as encoded entries. */
+  checkpoints(nowMs: number, newRequestId: () => string): string[];
+  openWatchStream(): WatchStreamPort;
+  /** The whole state machine (mvcc, lessor, consistent index) as a string, for raft snapshots. */
+  snapshot(): string;
+  restore(data: string, nowMs: number): void;
+  /** Maintenance figures for convergence checks. */
+  status(): { revision: number; compactRevision: number; hashKV: number };
+}
+
+/** What the member tells the state machine to put into response headers. */
+export interface MemberHeader {
+  readonly clusterId: string;
+  readonly memberId: string;
+  raftTerm(): number;
+}
