@@ -6,9 +6,9 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { FaultInterval } from '../run/results.ts';
 import type { PairedOp } from './paired-ops.ts';
-import { outcomeColor } from './svg-kit.ts';
+import { faultColors, outcomeColor } from './svg-kit.ts';
 
-const widthPx = 1040;
+const widthPx = 940;
 const heightPx = 260;
 /** Latencies are drawn on a log scale, which cannot show zero. */
 const latencyMsMin = 0.001;
@@ -23,16 +23,18 @@ function bands(faults: readonly FaultInterval[], endUs: number): Band[] {
   return faults.map((f) => ({ start: f.startUs / 1e6, end: (f.endUs ?? endUs) / 1e6, fault: f.kind }));
 }
 
-function bandLayer(faults: readonly FaultInterval[], endUs: number): Record<string, unknown> {
-  return {
+function bandLayers(faults: readonly FaultInterval[], endUs: number): Record<string, unknown>[] {
+  if (faults.length === 0) return [];
+  const colors = faultColors(faults.map((f) => f.kind));
+  return [{
     data: { values: bands(faults, endUs) },
-    mark: { type: 'rect', opacity: 0.16 },
+    mark: { type: 'rect', opacity: 0.18 },
     encoding: {
       x: { field: 'start', type: 'quantitative' },
       x2: { field: 'end' },
-      color: { field: 'fault', type: 'nominal', title: 'fault', scale: { scheme: 'set1' } },
+      color: { field: 'fault', type: 'nominal', title: 'fault', scale: { domain: [...colors.keys()], range: [...colors.values()] } },
     },
-  };
+  }];
 }
 
 /** Jepsen's perf graphs colour by outcome (ok blue, info orange, fail pink) like the timeline. */
@@ -77,7 +79,7 @@ export async function latencySvg(ops: readonly PairedOp[], faults: readonly Faul
   const spec = {
     ...common,
     layer: [
-      bandLayer(faults, endUs),
+      ...bandLayers(faults, endUs),
       {
         data: { values },
         mark: { type: 'point', size: 14, filled: true, opacity: 0.75 },
@@ -127,7 +129,7 @@ export async function throughputSvg(ops: readonly PairedOp[], faults: readonly F
   const spec = {
     ...common,
     layer: [
-      bandLayer(faults, endUs),
+      ...bandLayers(faults, endUs),
       {
         data: { values: rateSeries(ops, endUs, buckets) },
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after' },

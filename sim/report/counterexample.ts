@@ -3,9 +3,9 @@
 // linearization points joined by a line, the operation that cannot follow in red, the
 // operations concurrent with it in amber, and the model's state where the search stopped.
 import { escapeHtml } from './escape.ts';
-import { compactJson, opLabel } from './op-label.ts';
+import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
-import { formatUs, px, timeTicksUs } from './svg-kit.ts';
+import { formatUs, px } from './svg-kit.ts';
 import { opTooltip } from './timeline.ts';
 
 /**
@@ -142,18 +142,24 @@ const roleColor = { prefix: '#8CD790', failed: '#F2617A', concurrent: '#FFC247' 
 function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
   if (drawn.length === 0) return '<p class="muted">The operations named by the checker are not in the history.</p>';
   const t0 = Math.min(...drawn.map((d) => d.op.startUs));
-  const t1 = Math.max(...drawn.map((d) => d.op.endUs), t0 + 1);
   const processes = [...new Set(drawn.map((d) => d.op.process))].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
   const row = new Map(processes.map((p, i) => [p, i]));
-  const widthPx = 1100;
+  // Time is drawn as Porcupine draws it: ordinal, one slot per distinct invoke or completion
+  // instant, so overlap (what linearizability is about) is visible however short the ops are.
+  const instants = [...new Set(drawn.flatMap((d) => [d.op.startUs, d.op.endUs]))].sort((a, b) => a - b);
+  const slot = new Map(instants.map((t, i) => [t, i]));
   const labelPx = 64;
   const rowPx = 30;
-  const x = (us: number): number => labelPx + ((us - t0) / (t1 - t0)) * (widthPx - labelPx - 20);
+  const slotPx = Math.max(18, Math.min(80, 1040 / Math.max(instants.length - 1, 1)));
+  const widthPx = Math.max(600, labelPx + (instants.length - 1) * slotPx + 30);
+  const x = (us: number): number => labelPx + 8 + (slot.get(us) ?? 0) * slotPx;
   const height = processes.length * rowPx + 30;
   const parts: string[] = [];
-  for (const t of timeTicksUs(t1 - t0, 8)) {
-    parts.push(`<line class="grid" x1="${px(x(t0 + t))}" x2="${px(x(t0 + t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t0 + t))}" y="${height - 8}" text-anchor="middle">+${escapeHtml(formatUs(t))}</text>`);
-  }
+  const tickEvery = Math.max(1, Math.ceil(instants.length / 8));
+  instants.forEach((t, i) => {
+    if (i % tickEvery !== 0 && i !== instants.length - 1) return;
+    parts.push(`<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t))}" y="${height - 8}" text-anchor="middle">+${escapeHtml(formatUs(t - t0))}</text>`);
+  });
   processes.forEach((p, i) => parts.push(`<text class="lane" x="${labelPx - 6}" y="${i * rowPx + 19}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
   const points: string[] = [];
   let lastPointUs = t0;
@@ -164,11 +170,12 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
     const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax)}`;
     parts.push(`<rect class="cx ${d.role}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${rowPx - 8}" rx="3" fill="${roleColor[d.role]}" data-tip="${escapeHtml(tip)}"/>`);
     const text = d.role === 'prefix' ? `${d.step ?? 0}. ${label(e, d.op, 40)}` : label(e, d.op, 40);
-    if (w > 40) parts.push(`<text class="cx-label" x="${px(x0 + 4)}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor(w / 6.2)))}</text>`);
+    if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor((w - 6) / 6.2)))}</text>`);
     if (d.role === 'prefix') {
       // A linearization point no earlier than the previous one and inside the op's interval.
       lastPointUs = Math.min(Math.max(lastPointUs, d.op.startUs), d.op.endUs);
-      points.push(`${px(x(lastPointUs))},${y + (rowPx - 8) / 2}`);
+      const pointX = d.op.startUs === d.op.endUs ? x0 + w / 2 : Math.min(Math.max(x(lastPointUs), x0 + 2), x0 + w - 2);
+      points.push(`${px(pointX)},${y + (rowPx - 8) / 2}`);
     }
   }
   if (points.length > 1) parts.push(`<polyline class="lin-path" points="${points.join(' ')}"/>`);
@@ -189,7 +196,7 @@ function roleText(e: LinearizabilityExplanation, d: Drawn): string {
 function stepsTable(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
   const rows = drawn.map((d) => {
     const stateAfter = d.role === 'prefix' && d.step !== undefined && e.states !== undefined ? compactJson(e.states[d.step - 1], charsMax) : '';
-    return `<tr class="${d.role}"><td>${escapeHtml(roleText(e, d))}</td><td>${escapeHtml(String(d.op.process))}</td><td>${escapeHtml(label(e, d.op, 80))}</td><td>${escapeHtml(d.op.type)}</td><td class="mono">${escapeHtml(compactJson(d.op.response, charsMax))}</td><td class="mono">${escapeHtml(stateAfter)}</td></tr>`;
+    return `<tr class="${d.role}"><td>${escapeHtml(roleText(e, d))}</td><td>${escapeHtml(String(d.op.process))}</td><td>${escapeHtml(label(e, d.op, 80))}</td><td>${escapeHtml(d.op.type)}</td><td class="mono">${escapeHtml(d.op.error ?? responseLabel(d.op.response, charsMax))}</td><td class="mono">${escapeHtml(stateAfter)}</td></tr>`;
   });
   return `<table class="data"><thead><tr><th>step</th><th>process</th><th>operation</th><th>outcome</th><th>response</th><th>state after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

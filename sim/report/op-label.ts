@@ -57,3 +57,36 @@ export function opLabel(f: string, request: unknown, charsMax = 60): string {
   const body = compactJson(request, charsMax);
   return truncate(body === '' || body === '{}' ? short : `${short} ${body}`, charsMax);
 }
+
+function kvText(kv: unknown): string {
+  const key = text(field(kv, 'key'));
+  const value = field(kv, 'value');
+  const mod = field(kv, 'mod_revision');
+  return `${key}${value === undefined ? '' : `=${text(value)}`}${mod === undefined ? '' : `@${text(mod)}`}`;
+}
+
+/**
+ * A short reading of an etcd gateway response: the header's revision (cluster and member ids
+ * are noise here), key-values as key=value@mod_revision, watch events, then whatever else.
+ */
+export function responseLabel(response: unknown, charsMax: number): string {
+  if (response === null || typeof response !== 'object' || Array.isArray(response)) return compactJson(response, charsMax);
+  const parts: string[] = [];
+  const rest: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(response as Record<string, unknown>)) {
+    if (name === 'header') {
+      const revision = field(value, 'revision');
+      if (revision !== undefined) parts.push(`rev ${text(revision)}`);
+    } else if (name === 'kvs' && Array.isArray(value)) {
+      parts.push(`kvs [${value.map(kvText).join(', ')}]`);
+    } else if (name === 'events' && Array.isArray(value)) {
+      parts.push(`events [${value.map((e) => `${text(field(e, 'type') ?? 'PUT')} ${kvText(field(e, 'kv'))}`).join(', ')}]`);
+    } else if (name === 'prev_kv') {
+      parts.push(`prev ${kvText(value)}`);
+    } else {
+      rest[name] = value;
+    }
+  }
+  if (Object.keys(rest).length > 0) parts.push(compactJson(rest, charsMax));
+  return truncate(parts.join(' · '), charsMax);
+}

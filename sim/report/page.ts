@@ -43,6 +43,7 @@ table.data th{text-align:left;background:#f2f4f7;color:#344054;font-weight:600}
 table.data th,table.data td{border:1px solid var(--line);padding:4px 8px;vertical-align:top;word-break:break-word}
 table.data tr.named td,table.data tr.failed td{background:#fff1f3}table.data tr.concurrent td{background:#fff8e6}
 .pill{border-radius:4px;padding:0 6px;font-size:12px}.pill.ok{background:#dbeeff}.pill.fail{background:#ffd9e0}.pill.info{background:#ffe8c2}
+.nowrap{white-space:nowrap}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .reason{background:#fff1f3;border-left:4px solid var(--bad);padding:6px 10px}
 code.state{background:#f2f4f7;padding:2px 6px;border-radius:4px;word-break:break-all}

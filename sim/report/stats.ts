@@ -79,11 +79,11 @@ function counterRows(results: Results): [string, string][] {
   const s = results.stats;
   const rows: [string, string][] = [
     ['operations ok / fail / info', `${s.ops.ok} / ${s.ops.fail} / ${s.ops.info}`],
-    ['messages', String(s.messages)],
-    ['fsyncs', s.fsyncs === undefined ? '—' : String(s.fsyncs)],
+    ['messages', s.messages.toLocaleString('en-US')],
+    ['fsyncs', s.fsyncs === undefined ? '—' : s.fsyncs.toLocaleString('en-US')],
     ['elections (leader changes)', String(s.leaderChanges)],
     ['faults', String(s.faults)],
-    ['events', String(s.events)],
+    ['events', s.events.toLocaleString('en-US')],
     ['simulated time', formatUs(s.simulatedMs * 1000)],
     ['wall time', formatUs(s.wallMs * 1000)],
   ];

@@ -4,7 +4,8 @@
 /** Jepsen's timeline colours: ok blue, info orange, fail pink-red. */
 export const outcomeColor = { ok: '#6DB6FE', info: '#FFAA26', fail: '#F2617A' } as const;
 
-const palette = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#e15759', '#bab0ac'];
+/** Leader colours keep clear of the outcome colours (blue-ish ok aside, no orange or pink). */
+const palette = ['#3f6e9a', '#4f9a4a', '#7b5ea7', '#2f8f8a', '#6b7a8f', '#8a6d3b', '#5d8c3e', '#9467bd'];
 
 /** A stable colour per name: the same name gets the same colour within one page. */
 export class ColorByName {
@@ -45,4 +46,14 @@ function trim(n: number): string {
 
 export function px(n: number): string {
   return (Math.round(n * 10) / 10).toString();
+}
+
+const faultPalette = ['#e15759', '#9c755f', '#d37295', '#b6992d', '#499894', '#8c564b', '#7f7f7f'];
+
+/** Fault kinds in order of first appearance, each with its colour: the same in every picture. */
+export function faultColors(kinds: Iterable<string>): Map<string, string> {
+  const colors = new ColorByName(faultPalette);
+  const out = new Map<string, string>();
+  for (const kind of kinds) out.set(kind, colors.get(kind));
+  return out;
 }

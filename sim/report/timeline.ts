@@ -3,9 +3,9 @@
 // Hovering a bar shows the request and response (the page's script reads data-tip).
 import type { FaultInterval, LeaderSpan } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
-import { compactJson, opLabel } from './op-label.ts';
+import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedOp } from './paired-ops.ts';
-import { ColorByName, formatUs, outcomeColor, px, timeTicksUs } from './svg-kit.ts';
+import { ColorByName, faultColors, formatUs, outcomeColor, px, timeTicksUs } from './svg-kit.ts';
 
 export interface TimelineInput {
   ops: readonly PairedOp[];
@@ -26,7 +26,7 @@ export function opTooltip(op: PairedOp, charsMax: number): string {
     `f: ${op.f}`,
     `request: ${compactJson(op.request, charsMax)}`,
   ];
-  if (op.response !== undefined) lines.push(`response: ${compactJson(op.response, charsMax)}`);
+  if (op.response !== undefined) lines.push(`response: ${responseLabel(op.response, charsMax)}`);
   if (op.error !== undefined) lines.push(`error: ${op.error}`);
   lines.push(`history index ${op.id}${op.completionIndex === null ? '' : ` → ${op.completionIndex}`}`);
   return lines.join('\n');
@@ -55,12 +55,12 @@ function leaderStrip(leaders: readonly LeaderSpan[], endUs: number, x: (us: numb
 }
 
 function faultBands(faults: readonly FaultInterval[], endUs: number, x: (us: number) => number, laneY: number, bottomY: number): string {
-  const kinds = new ColorByName(['#e15759', '#b07aa1', '#f28e2b', '#9c755f', '#76b7b2', '#59a14f', '#4e79a7']);
+  const kinds = faultColors(faults.map((f) => f.kind));
   const parts: string[] = [`<text class="lane" x="${layout.labelPx - 6}" y="${laneY + 13}" text-anchor="end">faults</text>`];
   for (const fault of faults) {
     const x0 = x(fault.startUs);
     const w = Math.max(2, x(fault.endUs ?? endUs) - x0);
-    const color = kinds.get(fault.kind);
+    const color = kinds.get(fault.kind) ?? '#999';
     const tip = `${fault.kind}: ${fault.description}\n${formatUs(fault.startUs)} → ${fault.endUs === undefined ? 'end of run' : formatUs(fault.endUs)}${fault.targets === undefined ? '' : `\ntargets: ${fault.targets.join(', ')}`}`;
     parts.push(`<rect class="fault-band" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${px(bottomY - laneY)}" fill="${color}" fill-opacity="0.13"/>`);
     parts.push(`<rect class="fault" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${layout.faultRowPx - 4}" fill="${color}" fill-opacity="0.75" data-tip="${escapeHtml(tip)}"/>`);

@@ -3,7 +3,7 @@
 import type { CheckResult } from '../check/verdict.ts';
 import type { WatchRecord } from '../history/op.ts';
 import { escapeHtml } from './escape.ts';
-import { compactJson, decodeForDisplay, opLabel } from './op-label.ts';
+import { compactJson, decodeForDisplay, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { formatUs } from './svg-kit.ts';
 
@@ -61,13 +61,13 @@ function watchesAround(v: ReportViolation, watches: readonly WatchRecord[], atUs
 
 function opsTable(ops: readonly PairedOp[], named: ReadonlySet<number>, charsMax: number): string {
   if (ops.length === 0) return '';
-  const rows = ops.map((op) => `<tr class="${named.has(op.id) ? 'named' : ''}"><td>${escapeHtml(formatUs(op.startUs))}</td><td>${escapeHtml(formatUs(op.endUs))}</td><td>${escapeHtml(String(op.process))}</td><td>${escapeHtml(opLabel(op.f, op.request, 80))}</td><td><span class="pill ${op.type}">${op.type}</span></td><td class="mono">${escapeHtml(op.error ?? compactJson(op.response, charsMax))}</td></tr>`);
+  const rows = ops.map((op) => `<tr class="${named.has(op.id) ? 'named' : ''}"><td class="nowrap">${escapeHtml(formatUs(op.startUs))}</td><td class="nowrap">${escapeHtml(formatUs(op.endUs))}</td><td class="nowrap">${escapeHtml(String(op.process))}</td><td class="nowrap">${escapeHtml(opLabel(op.f, op.request, 60))}</td><td><span class="pill ${op.type}">${op.type}</span></td><td class="mono">${escapeHtml(op.error ?? responseLabel(op.response, charsMax))}</td></tr>`);
   return `<table class="data"><thead><tr><th>invoke</th><th>complete</th><th>process</th><th>operation</th><th>outcome</th><th>response / error</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function watchTable(records: readonly WatchRecord[], charsMax: number): string {
   if (records.length === 0) return '';
-  const rows = records.map((w) => `<tr><td>${escapeHtml(formatUs(w.time))}</td><td>${escapeHtml(String(w.process))}</td><td>${escapeHtml(w.node ?? '')}</td><td class="mono">${escapeHtml(compactJson(decodeForDisplay(w.response), charsMax))}</td></tr>`);
+  const rows = records.map((w) => `<tr><td class="nowrap">${escapeHtml(formatUs(w.time))}</td><td class="nowrap">${escapeHtml(String(w.process))}</td><td class="nowrap">${escapeHtml(w.node ?? '')}</td><td class="mono">${escapeHtml(responseLabel(w.response, charsMax))}</td></tr>`);
   return `<table class="data"><thead><tr><th>received</th><th>watcher</th><th>member</th><th>watch response</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

@@ -106,7 +106,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
 
   it('renders hostile keys, values and names as text: no script runs, no element is injected', async () => {
     const { page, errors, requests } = await renderAndOpen('escaping', fx.hostileRun());
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('body').innerText()).toContain(fx.hostile);
@@ -128,7 +128,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'sweep.png'), fullPage: true });
     const verdicts = await page.locator('table.runs td.verdict-cell').allTextContents();
     expect(verdicts).toEqual(['invalid', 'invalid', 'unknown', 'valid']);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     const href = await page.locator('table.runs tbody tr').first().locator('a').getAttribute('href');
