@@ -37,6 +37,8 @@ export interface ClusterOptions {
   readonly clock?: WorldClockOptions;
   readonly buggify?: boolean;
   readonly traceLog?: boolean | number;
+  /** Record client requests and watch responses (default true; `detcd serve` turns it off). */
+  readonly recordHistory?: boolean;
   /** The replicated state machine of each member; the etcd applier by default. */
   readonly makeStateMachine: (config: MemberConfig) => StateMachinePort;
 }
@@ -103,7 +105,8 @@ export class EtcdCluster {
     if (this.clients.has(id)) throw new Error(`EtcdCluster: client ${id} exists`);
     const holder: { client?: EtcdClient } = {};
     const net = worldClientNet(this.world, id, (from, m) => holder.client?.receive(from, m));
-    const client = new EtcdClient(net, { ...options, members: options.members ?? this.names, history: this.history });
+    const history = this.options.recordHistory === false ? undefined : this.history;
+    const client = new EtcdClient(net, { ...options, members: options.members ?? this.names, history });
     holder.client = client;
     this.clients.set(id, client);
     return client;

@@ -210,6 +210,8 @@ export class Member {
 
   private handleRequest(w: Waiter, path: string, body: unknown): void {
     if (JSON.stringify(body ?? null).length > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
+    if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
     const c: Classified = this.sm.classify(path, body, this.header);
     switch (c.kind) {
       case 'invalid': return this.reply(w, { ok: false, error: c.error });
@@ -262,6 +264,24 @@ export class Member {
     }
     for (const r of s.port.handle(body)) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
     for (const r of s.port.poll()) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
+  }
+
+  private headerBody(): Record<string, string> {
+    return { cluster_id: this.header.clusterId, member_id: this.header.memberId, revision: String(this.sm.status().revision), raft_term: String(this.raft.status().term) };
+  }
+
+  /** etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine. */
+  private statusBody(): Record<string, unknown> {
+    const st = this.raft.status();
+    const body: Record<string, unknown> = { header: this.headerBody(), version: '3.4.23' };
+    const size = String(this.sm.snapshot().length);
+    body['dbSize'] = size;
+    if (st.lead !== 0) body['leader'] = String(st.lead);
+    body['raftIndex'] = String(st.commit);
+    body['raftTerm'] = String(st.term);
+    body['raftAppliedIndex'] = String(this.appliedIndex);
+    body['dbSizeInUse'] = size;
+    return body;
   }
 
   // ---- apply ----
