@@ -5,7 +5,7 @@
 import { RawNode } from '../../../src/raft/raw-node.ts';
 import type { Config } from '../../../src/raft/config.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
-import type { ConfChange, ConfState, Entry, Message, MessageType, NodeId } from '../../../src/raft/types.ts';
+import type { ConfChange, ConfState, Entry, Message, MessageType, NodeId, ReadState } from '../../../src/raft/types.ts';
 import { decodeConfChange, message } from '../../../src/raft/types.ts';
 import { confState, describeMessage, seededRandom } from './helpers.ts';
 
@@ -16,6 +16,8 @@ export interface ClusterNode {
   /** The data of every applied normal entry, by index (the replicated state machine). */
   applied: Map<number, string>;
   confState: ConfState;
+  /** Read states handed out by Ready, oldest first (tests take them). */
+  readStates: ReadState[];
 }
 
 /** A bound on message deliveries per `deliver()` call, so a livelock fails instead of hanging. */
@@ -40,7 +42,7 @@ export class Cluster {
 
   add(id: NodeId, cs: ConfState): ClusterNode {
     const storage = new MemoryStorage(cs);
-    const n: ClusterNode = { id, raw: this.newRaw(id, storage), storage, applied: new Map(), confState: cs };
+    const n: ClusterNode = { id, raw: this.newRaw(id, storage), storage, applied: new Map(), confState: cs, readStates: [] };
     this.nodes.set(id, n);
     return n;
   }
@@ -97,6 +99,7 @@ export class Cluster {
         n.applied.set(rd.snapshot.metadata.index, `snapshot:${rd.snapshot.data}`);
       }
       n.storage.append(rd.entries);
+      n.readStates.push(...rd.readStates);
       if (rd.hardState !== undefined) n.storage.setHardState(rd.hardState);
       for (const m of rd.messages) this.queue.push(m);
       for (const e of rd.committedEntries) this.apply(n, e);
