@@ -221,6 +221,15 @@ export class SimDisk implements Disk {
     return lost;
   }
 
+  /** Changes the fsync latency range from now on (the harness's slow-disk fault). */
+  setFsyncLatency(minUs: number, maxUs: number): void {
+    if (!(Number.isInteger(minUs) && minUs >= 0 && maxUs >= minUs)) {
+      throw new Error(`SimDisk: need 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${minUs}..${maxUs}`);
+    }
+    this.options.fsyncLatencyUsMin = minUs;
+    this.options.fsyncLatencyUsMax = maxUs;
+  }
+
   stats(): DiskStats {
     return { ...this.statsCounters };
   }

@@ -1,14 +1,21 @@
 // One queue of everything that will happen, ordered by (virtual time µs, insertion sequence).
 // Ties break by insertion order, never by anything that varies between processes, so a seed
 // always yields the same order of events.
+//
+// Speed matters (a sweep runs millions of events per seed), so timers live in a slab of reused
+// objects and a binary heap of references to them; a timer id encodes its slab slot and that
+// slot's generation, so cancelling is an array lookup rather than a hash map operation, and an
+// id from a timer that already ran or was cancelled never matches the slot's next occupant.
 
 export type TimerId = number;
 
-interface Timer {
-  timeUs: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+class Timer {
+  timeUs = 0;
+  seq = 0;
+  id = 0;
+  fn: (() => void) | undefined = undefined;
+  cancelled = false;
+  constructor(readonly slot: number) {}
 }
 
 export interface RunLimits {
@@ -20,13 +27,16 @@ export interface RunLimits {
 
 export type StopReason = 'idle' | 'time-limit' | 'step-limit' | 'stopped';
 
-function before(a: Timer, b: Timer): boolean {
-  return a.timeUs < b.timeUs || (a.timeUs === b.timeUs && a.seq < b.seq);
-}
+/** Slots per generation in a timer id; also the bound on timers pending at once. */
+const SLOTS_MAX = 1 << 22;
 
 export class EventLoop {
   private heap: Timer[] = [];
-  private live = new Map<TimerId, Timer>();
+  private slots: Timer[] = [];
+  private freeSlots: number[] = [];
+  /** Per slot, how many times it was occupied; part of the timer id. */
+  private generations: number[] = [];
+  private liveCount = 0;
   private nowUs = 0;
   private nextSeq = 1;
   private stepsDone = 0;
@@ -49,7 +59,7 @@ export class EventLoop {
   }
 
   get pending(): number {
-    return this.live.size;
+    return this.liveCount;
   }
 
   /** Runs `fn` after `delayUs` of virtual time (0 runs after everything already due now). */
@@ -62,19 +72,24 @@ export class EventLoop {
 
   /** Runs `fn` at absolute virtual time `timeUs` (never in the past). */
   at(timeUs: number, fn: () => void): TimerId {
-    const t = Math.max(Math.floor(timeUs), this.nowUs);
-    const timer: Timer = { timeUs: t, seq: this.nextSeq++, fn, cancelled: false };
+    if (Number.isNaN(timeUs)) throw new Error('EventLoop.at: time is NaN');
+    const timer = this.allocate();
+    timer.timeUs = timeUs > this.nowUs ? Math.floor(timeUs) : this.nowUs;
+    timer.seq = this.nextSeq++;
+    timer.fn = fn;
+    timer.cancelled = false;
+    this.liveCount++;
     this.push(timer);
-    this.live.set(timer.seq, timer);
-    return timer.seq;
+    return timer.id;
   }
 
   /** Cancels a timer; cancelling one that already ran or was cancelled is a no-op. */
   cancel(id: TimerId): boolean {
-    const timer = this.live.get(id);
-    if (timer === undefined) return false;
+    const timer = this.slots[id % SLOTS_MAX];
+    if (timer === undefined || timer.id !== id || timer.cancelled || timer.fn === undefined) return false;
     timer.cancelled = true;
-    this.live.delete(id);
+    timer.fn = undefined;
+    this.liveCount--;
     return true;
   }
 
@@ -88,14 +103,18 @@ export class EventLoop {
     for (;;) {
       const timer = this.pop();
       if (timer === undefined) return false;
-      if (timer.cancelled) continue;
-      this.live.delete(timer.seq);
-      if (timer.timeUs < this.nowUs) throw new Error('EventLoop invariant: time went backwards');
-      this.nowUs = timer.timeUs;
+      const fn = timer.fn;
+      const cancelled = timer.cancelled;
+      const timeUs = timer.timeUs;
+      this.release(timer);
+      if (cancelled || fn === undefined) continue;
+      this.liveCount--;
+      if (timeUs < this.nowUs) throw new Error('EventLoop invariant: time went backwards');
+      this.nowUs = timeUs;
       this.stepsDone++;
       this.stepping = true;
       try {
-        timer.fn();
+        fn();
       } finally {
         this.stepping = false;
       }
@@ -106,8 +125,12 @@ export class EventLoop {
 
   /** Virtual time of the next live event, or undefined when idle. */
   peekTimeUs(): number | undefined {
-    while (this.heap.length > 0 && (this.heap[0] as Timer).cancelled) this.pop();
-    return this.heap[0]?.timeUs;
+    for (;;) {
+      const top = this.heap[0];
+      if (top === undefined) return undefined;
+      if (!top.cancelled) return top.timeUs;
+      this.release(this.pop() as Timer);
+    }
   }
 
   run(limits: RunLimits = {}): StopReason {
@@ -132,14 +155,38 @@ export class EventLoop {
     }
   }
 
+  private allocate(): Timer {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.slots.length;
+      if (slot >= SLOTS_MAX) throw new Error(`EventLoop bound: more than ${SLOTS_MAX} timers pending`);
+      this.slots.push(new Timer(slot));
+      this.generations.push(0);
+    }
+    const timer = this.slots[slot] as Timer;
+    const generation = (this.generations[slot] as number) + 1;
+    this.generations[slot] = generation;
+    timer.id = generation * SLOTS_MAX + slot;
+    return timer;
+  }
+
+  /** Returns a popped timer's slot for reuse; its old id no longer matches anything. */
+  private release(timer: Timer): void {
+    timer.fn = undefined;
+    timer.id = -1;
+    this.freeSlots.push(timer.slot);
+  }
+
   private push(timer: Timer): void {
     const heap = this.heap;
     heap.push(timer);
     let i = heap.length - 1;
+    const t = timer.timeUs;
+    const s = timer.seq;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent] as Timer;
-      if (!before(timer, p)) break;
+      if (p.timeUs < t || (p.timeUs === t && p.seq < s)) break;
       heap[i] = p;
       i = parent;
     }
@@ -151,16 +198,25 @@ export class EventLoop {
     const top = heap[0];
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
-    let i = 0;
     const n = heap.length;
+    const t = last.timeUs;
+    const s = last.seq;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
-      if (r < n && before(heap[r] as Timer, heap[l] as Timer)) c = r;
-      if (!before(heap[c] as Timer, last)) break;
-      heap[i] = heap[c] as Timer;
+      let child = heap[l] as Timer;
+      const r = l + 1;
+      if (r < n) {
+        const right = heap[r] as Timer;
+        if (right.timeUs < child.timeUs || (right.timeUs === child.timeUs && right.seq < child.seq)) {
+          c = r;
+          child = right;
+        }
+      }
+      if (t < child.timeUs || (t === child.timeUs && s < child.seq)) break;
+      heap[i] = child;
       i = c;
     }
     heap[i] = last;

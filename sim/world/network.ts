@@ -183,15 +183,16 @@ export class Network {
 
   /** Restores one direction. */
   uncut(from: string, to: string): void {
-    const link = this.link(this.endpoint(from), this.endpoint(to));
-    link.cut = false;
-    this.fault('uncut', from, to);
+    const src = this.endpoint(from);
+    const dst = this.endpoint(to);
+    this.link(src, dst).cut = false;
+    this.linkFault('uncut', src, dst);
   }
 
   applyCuts(cuts: readonly Cut[], faultName = 'cuts'): void {
     for (const [from, to] of cuts) this.link(this.endpoint(from), this.endpoint(to)).cut = true;
     this.counters.faults++;
-    this.fault(faultName, undefined, undefined, cuts.length);
+    this.fault(faultName, cuts.length);
   }
 
   isolate(node: string): void {
@@ -220,7 +221,7 @@ export class Network {
       link.cut = false;
       if (link.clogUntilUs !== 0) this.release(link);
     }
-    this.fault('heal');
+    this.fault('heal', 0);
   }
 
   // ---- clogging ----
@@ -243,8 +244,11 @@ export class Network {
   }
 
   unclog(from: string, to: string): void {
-    const link = this.link(this.endpoint(from), this.endpoint(to));
+    const src = this.endpoint(from);
+    const dst = this.endpoint(to);
+    const link = this.link(src, dst);
     if (link.clogUntilUs !== 0) this.release(link);
+    this.linkFault('unclog', src, dst);
   }
 
   isClogged(from: string, to: string): boolean {
@@ -335,11 +339,12 @@ export class Network {
     }
   }
 
-  private fault(name: string, from?: string, to?: string, count = 0): void {
-    const a = this.trace.intern(name);
-    const b = from === undefined ? 0 : this.endpoint(from).traceId;
-    const c = to === undefined ? count : this.endpoint(to).traceId;
-    this.trace.record(TraceKind.fault, a, b, c);
+  private fault(name: string, count: number): void {
+    this.trace.record(TraceKind.fault, this.trace.intern(name), 0, count);
+  }
+
+  private linkFault(name: string, from: Endpoint, to: Endpoint): void {
+    this.trace.record(TraceKind.linkFault, this.trace.intern(name), from.traceId, to.traceId);
   }
 
   private endpoint(name: string): Endpoint {

@@ -36,6 +36,11 @@ export class TraceHash {
     return this.count;
   }
 
+  /** The hash as a safe integer (53 of its 64 bits), for folding into another hash. */
+  toNumber(): number {
+    return (this.h1 >>> 0) * 0x20_0000 + ((this.h2 >>> 0) >>> 11);
+  }
+
   /** 16 hex digits. */
   digest(): string {
     const a = (this.h1 >>> 0).toString(16).padStart(8, '0');

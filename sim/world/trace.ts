@@ -26,6 +26,7 @@ export const TraceKind = {
   start: 18,
   clog: 19,
   release: 20,
+  linkFault: 21,
 } as const;
 export type TraceKindName = keyof typeof TraceKind;
 export type TraceKindCode = (typeof TraceKind)[TraceKindName];
@@ -42,7 +43,7 @@ const FIELDS: Record<TraceKindName, readonly [string, string, string]> = {
   restart: ['@node', 'incarnation', ''],
   pause: ['@node', '', ''],
   resume: ['@node', 'held', ''],
-  fault: ['@fault', '@from', '@to'],
+  fault: ['@fault', '@node', 'count'],
   clock: ['@node', 'change', 'valueUs'],
   buggify: ['@node', '@site', ''],
   annotate: ['@node', '@label', 'detailHash'],
@@ -52,6 +53,7 @@ const FIELDS: Record<TraceKindName, readonly [string, string, string]> = {
   start: ['@node', 'incarnation', ''],
   clog: ['@from', '@to', 'untilUs'],
   release: ['@from', '@to', 'messageId'],
+  linkFault: ['@fault', '@from', '@to'],
 };
 
 const KIND_NAMES: string[] = [];
@@ -72,7 +74,7 @@ export class Trace {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [];
   /** Ring buffer of the last `logCap` entries; empty when logging is off. */
-  private readonly ring: TraceEntry[] = [];
+  private readonly ring: RawEntry[] = [];
   private ringStart = 0;
   private eventCount = 0;
 
@@ -128,7 +130,7 @@ export class Trace {
         h.mix(value ? 1 : 2);
       }
     }
-    return parseInt(h.digest().slice(0, 12), 16);
+    return h.toNumber();
   }
 
   digest(): string {
@@ -137,14 +139,34 @@ export class Trace {
 
   /** The logged entries, oldest first (at most logCap of the most recent events). */
   entries(): TraceEntry[] {
-    return this.ring.slice(this.ringStart).concat(this.ring.slice(0, this.ringStart));
+    const ordered = this.ring.slice(this.ringStart).concat(this.ring.slice(0, this.ringStart));
+    return ordered.map((raw) => this.toEntry(raw));
   }
 
+  /** Logging stores raw integers in reused slots; names are resolved only when read. */
   private log(kind: TraceKindCode, a: number, b: number, c: number, detail?: Readonly<Record<string, unknown>>): void {
-    const kindName = KIND_NAMES[kind] as TraceKindName;
-    const entry: Record<string, unknown> = { index: this.eventCount - 1, timeUs: this.nowUs(), kind: kindName };
+    const index = this.eventCount - 1;
+    const timeUs = this.nowUs();
+    if (this.ring.length < this.logCap) {
+      this.ring.push({ index, timeUs, kind, a, b, c, detail });
+      return;
+    }
+    const slot = this.ring[this.ringStart] as RawEntry;
+    slot.index = index;
+    slot.timeUs = timeUs;
+    slot.kind = kind;
+    slot.a = a;
+    slot.b = b;
+    slot.c = c;
+    slot.detail = detail;
+    this.ringStart = this.ringStart + 1 === this.logCap ? 0 : this.ringStart + 1;
+  }
+
+  private toEntry(raw: RawEntry): TraceEntry {
+    const kindName = KIND_NAMES[raw.kind] as TraceKindName;
+    const entry: Record<string, unknown> = { index: raw.index, timeUs: raw.timeUs, kind: kindName };
     const fields = FIELDS[kindName];
-    const values = [a, b, c];
+    const values = [raw.a, raw.b, raw.c];
     for (let i = 0; i < 3; i++) {
       const field = fields[i] as string;
       if (field === '') continue;
@@ -152,13 +174,17 @@ export class Trace {
       if (field.startsWith('@')) entry[field.slice(1)] = value === 0 ? null : this.nameOf(value);
       else entry[field] = value;
     }
-    if (detail !== undefined) entry['detail'] = detail;
-    const full = entry as unknown as TraceEntry;
-    if (this.ring.length < this.logCap) {
-      this.ring.push(full);
-    } else {
-      this.ring[this.ringStart] = full;
-      this.ringStart = (this.ringStart + 1) % this.logCap;
-    }
+    if (raw.detail !== undefined) entry['detail'] = raw.detail;
+    return entry as unknown as TraceEntry;
   }
+}
+
+interface RawEntry {
+  index: number;
+  timeUs: number;
+  kind: TraceKindCode;
+  a: number;
+  b: number;
+  c: number;
+  detail: Readonly<Record<string, unknown>> | undefined;
 }

@@ -64,4 +64,51 @@ describe('EventLoop', () => {
     expect(loop.run()).toBe('idle');
     expect(loop.now()).toBe(1_000);
   });
+
+  it('ignores a stale id whose slot now holds another timer', () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    const first = loop.schedule(1, () => seen.push('first'));
+    loop.run();
+    const second = loop.schedule(1, () => seen.push('second')); // reuses the first timer's slot
+    expect(second).not.toBe(first);
+    expect(loop.cancel(first)).toBe(false);
+    loop.run();
+    expect(seen).toEqual(['first', 'second']);
+    expect(loop.pending).toBe(0);
+  });
+
+  it('keeps order and counts through many schedules and cancels (against a sorted model)', () => {
+    const loop = new EventLoop();
+    const model: { timeUs: number; seq: number; id: number; cancelled: boolean }[] = [];
+    const fired: number[] = [];
+    let x = 7;
+    for (let i = 0; i < 5_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const timeUs = x % 997;
+      const id = loop.at(timeUs, () => fired.push(i));
+      model.push({ timeUs, seq: i, id, cancelled: false });
+      if (x % 3 === 0) {
+        const victim = model[x % model.length]!;
+        expect(loop.cancel(victim.id)).toBe(!victim.cancelled);
+        victim.cancelled = true;
+      }
+    }
+    expect(loop.pending).toBe(model.filter((m) => !m.cancelled).length);
+    loop.run();
+    const expected = model.filter((m) => !m.cancelled).sort((a, b) => a.timeUs - b.timeUs || a.seq - b.seq).map((m) => m.seq);
+    expect(fired).toEqual(expected);
+    expect(loop.pending).toBe(0);
+  });
+
+  it('calls afterEach after every event and reports inStep only inside one', () => {
+    const loop = new EventLoop();
+    const log: string[] = [];
+    loop.afterEach = () => log.push(`after:${loop.inStep}`);
+    loop.schedule(1, () => log.push(`in:${loop.inStep}`));
+    loop.schedule(2, () => log.push(`in:${loop.inStep}`));
+    loop.run();
+    expect(log).toEqual(['in:true', 'after:false', 'in:true', 'after:false']);
+    expect(loop.inStep).toBe(false);
+  });
 });
