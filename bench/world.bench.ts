@@ -36,7 +36,10 @@ function bareLoopWithCancels(events: number): { events: number; ms: number } {
     if (--left <= 0) return;
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const id = loop.schedule(1 + (x & 1023), tick);
-    if (x & 0x10000) loop.cancel(id), loop.schedule(1 + (x & 511), tick);
+    if (x & 0x10000) {
+      loop.cancel(id);
+      loop.schedule(1 + (x & 511), tick);
+    }
   };
   for (let i = 0; i < 1000; i++) loop.schedule(i, tick);
   const t0 = performance.now();
