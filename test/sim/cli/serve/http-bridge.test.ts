@@ -1,0 +1,61 @@
+// The HTTP bridge of `detcd serve`, over a real loopback socket with the world run in real
+// time: unary requests and answers in the gateway's JSON form, its status codes, 404 for
+// unknown paths, and a streaming watch response.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
+import { JsonStreamSplitter } from '../../../../sim/cli/serve/json-stream.ts';
+import { canonicalPath } from '../../../../sim/cli/serve/http-bridge.ts';
+import { postJson } from '../../../differential/http.ts';
+import { RegisterStateMachine } from '../../etcd/register-state-machine.ts';
+
+describe('json stream splitter', () => {
+  test('splits concatenated JSON values however the chunks fall, strings with braces included', () => {
+    const s = new JsonStreamSplitter();
+    expect(s.push('{"a":"}{"')).toEqual([]);
+    expect(s.push(',"b":1}{"c"')).toEqual(['{"a":"}{","b":1}']);
+    expect(s.push(':[1,{"d":"\\""}]}  ')).toEqual(['{"c":[1,{"d":"\\""}]}']);
+  });
+  test('refuses a value beyond its bound', () => {
+    const s = new JsonStreamSplitter();
+    expect(() => s.push('{"a":"' + 'x'.repeat(5 * 1024 * 1024))).toThrow(/too large/);
+  });
+});
+
+test('canonical paths fold etcd aliases', () => {
+  expect(canonicalPath('/v3/kv/lease/revoke')).toBe('/v3/lease/revoke');
+  expect(canonicalPath('/v3beta/kv/put?x=1')).toBe('/v3/kv/put');
+});
+
+describe('http bridge', () => {
+  let serve: ServeHandle;
+  beforeAll(async () => {
+    serve = await startServe({ port: 0, nodes: 3, seed: 7, makeStateMachine: () => new RegisterStateMachine() });
+  });
+  afterAll(async () => {
+    await serve.close();
+  });
+
+  test('a put then a range answer 200 with gateway JSON', async () => {
+    const put = await postJson(serve.endpoint, '/v3/kv/put', { key: 'k', value: 'v' });
+    expect(put.status).toBe(200);
+    const range = await postJson(serve.endpoint, '/v3/kv/range', { key: 'k' });
+    expect(range).toMatchObject({ status: 200, body: { kvs: [{ key: 'k', value: 'v' }], count: '1' } });
+  });
+
+  test('maintenance status names the leader and the raft indexes', async () => {
+    const st = await postJson(serve.endpoint, '/v3/maintenance/status', {});
+    expect(st.status).toBe(200);
+    expect(st.body).toMatchObject({ version: '3.4.23' });
+    expect(Number((st.body as { leader: string }).leader)).toBeGreaterThan(0);
+  });
+
+  test('an empty body is an empty request, an unknown path is a 404, errors carry their gRPC code and HTTP status', async () => {
+    const bad = await postJson(serve.endpoint, '/v3/kv/put', undefined);
+    expect(bad.status).toBe(200); // an empty body is an empty request, as in etcd
+    const unknown = await postJson(serve.endpoint, '/v3/nope', {});
+    expect(unknown).toEqual({ status: 404, body: 'Not Found' });
+    const err = await postJson(serve.endpoint, '/v3/lease/grant', {});
+    expect(err.status).toBe(501);
+    expect(err.body).toMatchObject({ code: 12, message: 'unsupported' });
+  });
+});
