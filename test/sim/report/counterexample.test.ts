@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { counterexampleSection, findExplanations } from '../../../sim/report/counterexample.ts';
+import { defaultReportLimits } from '../../../sim/report/limits.ts';
+import { pairOps } from '../../../sim/report/paired-ops.ts';
+import * as fx from '../../fixtures/report/fixtures.ts';
+
+describe('linearizability counterexample view', () => {
+  it("reads the checker's explanation shape: prefix in order, the blocked op, concurrent ops with legality", () => {
+    const input = fx.linearizabilityFailingRun();
+    const [e] = findExplanations(input.results.checkers);
+    const raw = input.results.checkers['linearizability']!['explanation'] as { prefix: { index: number }[]; blocked: { index: number } };
+    expect(e!.prefix).toEqual(raw.prefix.map((p) => p.index));
+    expect(e!.failed).toBe(raw.blocked.index);
+    expect(e!.concurrent).not.toContain(raw.blocked.index);
+    expect(e!.legal).toHaveLength(1);
+  });
+
+  it("reads the report's own shape and draws prefix, failed and concurrent ops with states per step", () => {
+    const input = fx.passingRun();
+    const own = fx.ownShapeExplanation(input);
+    const found = findExplanations({ linearizability: { valid: false, explanations: [own] } });
+    expect(found).toEqual([own]);
+    const html = counterexampleSection(found, pairOps(input.history), defaultReportLimits);
+    expect((html.match(/class="cx prefix"/g) ?? []).length).toBe(6);
+    expect((html.match(/class="cx failed"/g) ?? []).length).toBe(1);
+    expect((html.match(/class="cx concurrent"/g) ?? []).length).toBe(1);
+    expect(html).toContain('range y returned v9, but the register holds v5');
+    expect(html).toContain('{&quot;value&quot;:&quot;v5&quot;}');
+  });
+
+  it('ignores results that carry no explanation and draws nothing', () => {
+    expect(findExplanations({ linearizability: { valid: true }, watch: { valid: false, explanation: 'text' } })).toEqual([]);
+    expect(counterexampleSection([], pairOps([]), defaultReportLimits)).toBe('');
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeRunReport } from '../../../sim/report/run-report.ts';
+import { summarizeRun, type RunSummary } from '../../../sim/report/run-summary.ts';
+import { mergeShards, readSweep, writeSweepReport } from '../../../sim/report/sweep-report.ts';
+import * as fx from '../../fixtures/report/fixtures.ts';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'detcd-sweep-report-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function runs(): RunSummary[] {
+  return [
+    summarizeRun(fx.passingRun().results, 'partition-leader/101'),
+    summarizeRun(fx.linearizabilityFailingRun().results, 'stale-read-bug/202'),
+    summarizeRun(fx.unknownRun().results, 'long-history/505'),
+    summarizeRun(fx.livenessFailingRun().results, 'partition-majority/404'),
+  ];
+}
+
+describe('sweep report', () => {
+  it('writes index.html, junit.xml, summary.md and sweep.json with failures first', async () => {
+    const sweep = await writeSweepReport(root, runs());
+    expect(sweep.runs.map((r) => [r.scenario, r.valid])).toEqual([
+      ['partition-majority', false],
+      ['stale-read-bug', false],
+      ['long-history', 'unknown'],
+      ['partition-leader', true],
+    ]);
+    expect(sweep.valid).toBe(false);
+    expect(sweep.totals).toMatchObject({ runs: 4, valid: 1, invalid: 2, unknown: 1 });
+    const html = await readFile(join(root, 'index.html'), 'utf8');
+    expect(html.indexOf('partition-majority')).toBeLessThan(html.indexOf('partition-leader'));
+    expect(html).toContain('href="stale-read-bug/202/index.html"');
+    const junit = await readFile(join(root, 'junit.xml'), 'utf8');
+    expect((junit.match(/<testsuite /g) ?? []).length).toBe(4);
+    expect(await readSweep(root)).toEqual(sweep);
+  });
+
+  it('summary.md names each failing run with its replay command and counts per scenario', async () => {
+    await writeSweepReport(root, runs());
+    const md = await readFile(join(root, 'summary.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe('## ❌ detcd sweep: invalid');
+    expect(md).toContain('`npx detcd replay reports/stale-read-bug/202`');
+    expect(md).toContain('[report](stale-read-bug/202/index.html)');
+    expect(md).not.toContain('partition-leader | 101');
+    expect(md).toMatch(/\| partition-leader \| 1 \| 0 \|/);
+  });
+
+  it('escapes pipes and markup in Markdown cells so a table row cannot break', async () => {
+    const hostile = summarizeRun(fx.hostileRun().results);
+    hostile.checkers['linearizability'] = { valid: false, summary: 'a | b\nc' };
+    await writeSweepReport(root, [hostile]);
+    const md = await readFile(join(root, 'summary.md'), 'utf8');
+    const row = md.split('\n').find((l) => l.startsWith('| ❌'))!;
+    expect(row).toContain('a \\| b c');
+    // Code spans show their text literally (the replay command stays copyable); outside them no markup.
+    expect(row.replace(/`[^`]*`/g, '')).not.toMatch(/[<>]/);
+  });
+
+  it('merges shard results into the same report, rebasing report links and keeping each (scenario, seed) once', async () => {
+    const shardA = join(root, 'shard-1');
+    const shardB = join(root, 'shard-2');
+    const inputs = [fx.passingRun(), fx.linearizabilityFailingRun()];
+    const dirA = await writeRunReport(shardA, inputs[0]!);
+    const dirB = await writeRunReport(shardB, inputs[1]!);
+    await writeSweepReport(shardA, [summarizeRun(inputs[0]!.results, dirA.slice(shardA.length + 1))]);
+    await writeSweepReport(shardB, [summarizeRun(inputs[1]!.results, dirB.slice(shardB.length + 1)), summarizeRun(inputs[0]!.results)]);
+    const out = join(root, 'merged');
+    const merged = await mergeShards([shardA, shardB], out);
+    expect(merged.runs.map((r) => [r.scenario, r.report])).toEqual([
+      ['stale-read-bug', '../shard-2/stale-read-bug/202'],
+      ['partition-leader', '../shard-1/partition-leader/101'],
+    ]);
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('href="../shard-2/stale-read-bug/202/index.html"');
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite name="stale-read-bug"');
+  });
+
+  it('rejects a shard whose sweep.json is not a sweep summary, naming the file', async () => {
+    await writeFile(join(root, 'sweep.json'), JSON.stringify({ format: 'detcd-sweep', version: 1, runs: [{ seed: 1 }] }));
+    await expect(mergeShards([root], join(root, 'out'))).rejects.toThrow(/sweep\.json: runs\[0\] is not a run summary/);
+    await expect(mergeShards([join(root, 'missing')], join(root, 'out'))).rejects.toThrow(/missing\/sweep\.json: cannot read \(ENOENT\)/);
+  });
+});
