@@ -123,9 +123,7 @@ export class SimDisk implements Disk {
   ) {
     this.options = { ...DISK_DEFAULTS, ...options };
     const o = this.options;
-    if (!(Number.isInteger(o.fsyncLatencyUsMin) && o.fsyncLatencyUsMin >= 0 && o.fsyncLatencyUsMax >= o.fsyncLatencyUsMin)) {
-      throw new Error(`SimDisk: need 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${o.fsyncLatencyUsMin}..${o.fsyncLatencyUsMax}`);
-    }
+    checkLatencyRange(o.fsyncLatencyUsMin, o.fsyncLatencyUsMax);
     checkRatio('fsyncSpike', o.fsyncSpike);
     checkRatio('tornWrite', o.tornWrite);
   }
@@ -188,6 +186,20 @@ export class SimDisk implements Disk {
     return [...this.current.keys()].sort();
   }
 
+  /** Changes the fsync latency range from now on (a slow-disk fault); fsyncs in flight keep theirs. */
+  setFsyncLatency(minUs: number, maxUs: number): void {
+    checkLatencyRange(minUs, maxUs);
+    this.options.fsyncLatencyUsMin = minUs;
+    this.options.fsyncLatencyUsMax = maxUs;
+    this.env.trace.record(TraceKind.fault, this.env.trace.intern('fsync-latency'), this.env.nodeTraceId, maxUs);
+  }
+
+  /** Changes the probability that a crash tears a record, from now on. */
+  setTornWrite(tornWrite: Ratio): void {
+    checkRatio('tornWrite', tornWrite);
+    this.options.tornWrite = tornWrite;
+  }
+
   /** What survives a crash right now (for tests and checkers). */
   readDurable(file: string): readonly DiskRecord[] {
     return this.durable.get(file) ?? [];
@@ -205,29 +217,21 @@ export class SimDisk implements Disk {
   /**
    * The node died: in-flight fsyncs never call back and their writes are lost with every other
    * unsynced write; the process view is reset to the durable content (plus torn records).
+   * `mayTear: false` makes a clean crash (no torn record whatever the tornWrite probability).
    * Returns the number of writes lost.
    */
-  crash(): number {
+  crash(mayTear = true): number {
     for (const f of this.fsyncs) this.env.cancel(f.loopId);
     this.fsyncs = [];
     this.lastFsyncDoneUs = 0;
     const lost = this.pending.length;
-    this.tearFirstUnsyncedAppends();
+    if (mayTear) this.tearFirstUnsyncedAppends();
     this.pending = [];
     this.current = new Map();
     for (const [file, records] of this.durable) this.current.set(file, records.slice());
     this.statsCounters.crashes++;
     this.statsCounters.opsLost += lost;
     return lost;
-  }
-
-  /** Changes the fsync latency range from now on (the harness's slow-disk fault). */
-  setFsyncLatency(minUs: number, maxUs: number): void {
-    if (!(Number.isInteger(minUs) && minUs >= 0 && maxUs >= minUs)) {
-      throw new Error(`SimDisk: need 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${minUs}..${maxUs}`);
-    }
-    this.options.fsyncLatencyUsMin = minUs;
-    this.options.fsyncLatencyUsMax = maxUs;
   }
 
   stats(): DiskStats {
@@ -309,5 +313,11 @@ export class SimDisk implements Disk {
 function checkSize(sizeBytes: number): void {
   if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
     throw new Error(`SimDisk: sizeBytes must be a non-negative integer, got ${sizeBytes}`);
+  }
+}
+
+function checkLatencyRange(minUs: number, maxUs: number): void {
+  if (!(Number.isSafeInteger(minUs) && Number.isSafeInteger(maxUs) && minUs >= 0 && maxUs >= minUs)) {
+    throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${minUs}..${maxUs}`);
   }
 }

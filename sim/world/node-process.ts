@@ -72,7 +72,7 @@ export class NodeProcess {
   }
 
   /** Kills the process: the host, its timers and its held events vanish. Returns writes lost. */
-  kill(): number {
+  kill(mayTear = true): number {
     if (this.status !== 'running') throw new Error(`NodeProcess: cannot crash ${this.id}, it is ${this.status}`);
     for (const timer of this.timers.values()) this.loop.cancel(timer.loopId);
     this.timers = new Map();
@@ -80,7 +80,7 @@ export class NodeProcess {
     this.host = undefined;
     this.status = 'crashed';
     this.paused = false;
-    return this.disk.crash();
+    return this.disk.crash(mayTear);
   }
 
   pause(): void {

@@ -124,10 +124,13 @@ export class World {
     this.notifyOutsideStep();
   }
 
-  /** Kills the node: host discarded, timers cancelled, unsynced writes lost. */
-  crash(id: string): void {
+  /**
+   * Kills the node: host discarded, timers cancelled, unsynced writes lost. With `tornWrites`
+   * false the crash is clean; otherwise it may tear a record with the disk's tornWrite probability.
+   */
+  crash(id: string, tornWrites = true): void {
     const p = this.process(id);
-    const lost = p.kill();
+    const lost = p.kill(tornWrites);
     this.counters.crashes++;
     this.trace.record(TraceKind.crash, p.traceId, p.incarnation, lost);
     this.notifyOutsideStep();

@@ -178,6 +178,25 @@ describe('SimDisk', () => {
     expect(calm.disk.stats().fsyncSpikes).toBe(0);
   });
 
+  it('makes a clean crash when tearing is not allowed, even with tornWrite certain', () => {
+    const { disk } = makeDisk({ tornWrite: { num: 1, den: 1 } });
+    disk.append('wal', 'a', 100);
+    disk.crash(false);
+    expect(disk.read('wal')).toEqual([]);
+    expect(disk.stats().tornRecords).toBe(0);
+  });
+
+  it('uses a new fsync latency range from the moment it is set', () => {
+    const { loop, disk } = makeDisk({ fsyncLatencyUsMin: 10, fsyncLatencyUsMax: 10 });
+    const done: number[] = [];
+    disk.fsync(() => done.push(loop.now()));
+    disk.setFsyncLatency(5_000, 5_000);
+    disk.fsync(() => done.push(loop.now()));
+    loop.run();
+    expect(done).toEqual([10, 5_000]);
+    expect(() => disk.setFsyncLatency(5, 1)).toThrow(/fsyncLatency/);
+  });
+
   it('rejects bad sizes and options', () => {
     const { disk } = makeDisk();
     expect(() => disk.append('wal', 1, -1)).toThrow(/sizeBytes/);
