@@ -1,0 +1,65 @@
+// Standard base64 with padding (Go's base64.StdEncoding, which the gateway uses for bytes), over
+// binary strings (src/mvcc/key.ts). Pure, without Buffer or atob.
+import type { Bytes } from '../mvcc/key.ts';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DECODE = new Int16Array(256).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+export function base64Encode(s: Bytes): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < s.length; i += 3) {
+    const n = (s.charCodeAt(i) << 16) | (s.charCodeAt(i + 1) << 8) | s.charCodeAt(i + 2);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
+  }
+  const rest = s.length - i;
+  if (rest === 1) {
+    const n = s.charCodeAt(i) << 16;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (s.charCodeAt(i) << 16) | (s.charCodeAt(i + 1) << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Decodes; on bad input returns Go's error text "illegal base64 data at input byte N". */
+export function base64Decode(text: string): { ok: true; bytes: Bytes } | { ok: false; error: string } {
+  // Go skips \r and \n anywhere in the input.
+  const src = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, '') : text;
+  const fail = (at: number) => ({ ok: false as const, error: `illegal base64 data at input byte ${at}` });
+  let out = '';
+  let si = 0;
+  while (si < src.length) {
+    const quantum: number[] = [];
+    let j = 0;
+    for (; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return { ok: true, bytes: out };
+        return fail(si - j);
+      }
+      const c = src.charCodeAt(si);
+      si++;
+      if (c === 61 /* = */) {
+        // Padding: only in the last quantum, at position 2 or 3.
+        if (j < 2) return fail(si - 1);
+        if (j === 2) {
+          if (si === src.length) return fail(src.length);
+          if (src.charCodeAt(si) !== 61) return fail(si - 1);
+          si++;
+        }
+        if (si < src.length) return fail(si);
+        break;
+      }
+      const d = c < 256 ? DECODE[c]! : -1;
+      if (d < 0) return fail(si - 1);
+      quantum.push(d);
+    }
+    const n = ((quantum[0] ?? 0) << 18) | ((quantum[1] ?? 0) << 12) | ((quantum[2] ?? 0) << 6) | (quantum[3] ?? 0);
+    out += String.fromCharCode(n >> 16);
+    if (quantum.length > 2) out += String.fromCharCode((n >> 8) & 255);
+    if (quantum.length > 3) out += String.fromCharCode(n & 255);
+  }
+  return { ok: true, bytes: out };
+}

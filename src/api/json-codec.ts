@@ -1,0 +1,159 @@
+// The gateway's JSON form of v3 messages (grpc-gateway with jsonpb, OrigName, EmitDefaults off):
+// fields in protobuf order, zero values omitted (set oneof members excepted), bytes in base64,
+// 64-bit integers as decimal strings, enums by name, uint32 as a JSON number. Decoding accepts
+// what jsonpb accepts: proto or lowerCamel names, integers as strings or numbers, enum names or
+// numbers, null as absent, unknown fields ignored; it reports errors in jsonpb's words.
+import type { Kind, Schema, Scalar } from './schema.ts';
+import { base64Decode, base64Encode } from './base64.ts';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+/** Encodes a message value (types.ts) to its gateway JSON object. */
+export function encodeMessage(schema: Schema, value: object): JsonObject {
+  const out: JsonObject = {};
+  const v = value as Record<string, unknown>;
+  for (const [name, kind, oneof] of schema) {
+    const x = v[name];
+    if (x === undefined) continue;
+    const enc = encodeField(kind, x, oneof === true);
+    if (enc !== undefined) out[name] = enc;
+  }
+  return out;
+}
+
+function encodeField(kind: Kind, x: unknown, keepZero: boolean): Json | undefined {
+  if (typeof kind === 'string') return encodeScalar(kind, x, keepZero);
+  if ('repeated' in kind) {
+    const arr = x as unknown[];
+    if (arr.length === 0) return undefined;
+    return arr.map((e) => encodeField(kind.repeated, e, true) ?? null);
+  }
+  if ('message' in kind) return encodeMessage(kind.message(), x as object);
+  const name = x as string;
+  if (!keepZero && name === kind.names[0]) return undefined;
+  return name;
+}
+
+function encodeScalar(kind: Scalar, x: unknown, keepZero: boolean): Json | undefined {
+  switch (kind) {
+    case 'bytes':
+      return x === '' && !keepZero ? undefined : base64Encode(x as string);
+    case 'int64':
+      return x === 0 && !keepZero ? undefined : String(x);
+    case 'bigint':
+      return x === 0n && !keepZero ? undefined : (x as bigint).toString();
+    case 'id':
+      return (x === '' || x === '0') && !keepZero ? undefined : (x as string);
+    case 'bool':
+      return x === false && !keepZero ? undefined : (x as boolean);
+    case 'string':
+      return x === '' && !keepZero ? undefined : (x as string);
+    case 'uint32':
+      return x === 0 && !keepZero ? undefined : (x as number);
+  }
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Decodes a gateway JSON value (already parsed) into a message value. */
+export function decodeMessage<T>(schema: Schema, json: unknown): Decoded<T> {
+  try {
+    return { ok: true, value: decodeObject(schema, json) as T };
+  } catch (err) {
+    if (err instanceof DecodeError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** Decodes request text as the gateway does: an empty body is an empty message. */
+export function decodeMessageText<T>(schema: Schema, text: string): Decoded<T> {
+  if (text.trim() === '') return { ok: true, value: {} as T };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'unexpected EOF' };
+  }
+  return decodeMessage<T>(schema, json);
+}
+
+class DecodeError extends Error {}
+
+function camel(name: string): string {
+  return name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
+  if (json === null || json === undefined) return {};
+  if (typeof json !== 'object' || Array.isArray(json)) {
+    throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(json)} into Go value of type map[string]json.RawMessage`);
+  }
+  const src = json as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of schema) {
+    let x = src[name];
+    if (x === undefined) x = src[camel(name)];
+    if (x === undefined || x === null) continue;
+    out[name] = decodeField(kind, x);
+  }
+  return out;
+}
+
+function decodeField(kind: Kind, x: unknown): unknown {
+  if (typeof kind === 'string') return decodeScalar(kind, x);
+  if ('repeated' in kind) {
+    if (!Array.isArray(x)) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type []json.RawMessage`);
+    return x.map((e) => decodeField(kind.repeated, e));
+  }
+  if ('message' in kind) return decodeObject(kind.message(), x);
+  if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < kind.names.length) return kind.names[x];
+  if (typeof x === 'string' && kind.names.includes(x)) return x;
+  throw new DecodeError(`unknown value ${JSON.stringify(x)} for enum ${kind.enumName}`);
+}
+
+function decodeScalar(kind: Scalar, x: unknown): unknown {
+  switch (kind) {
+    case 'bytes': {
+      if (typeof x !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type []uint8`);
+      const d = base64Decode(x);
+      if (!d.ok) throw new DecodeError(d.error);
+      return d.bytes;
+    }
+    case 'int64':
+      return Number(integerText(x));
+    case 'bigint':
+      return BigInt(integerText(x));
+    case 'id':
+      return integerText(x);
+    case 'uint32':
+      return Number(integerText(x));
+    case 'bool':
+      if (typeof x !== 'boolean') throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type bool`);
+      return x;
+    case 'string':
+      if (typeof x !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type string`);
+      return x;
+  }
+}
+
+/** jsonpb reads an int64 from a number or from a string holding a JSON number. */
+function integerText(x: unknown): string {
+  const text = typeof x === 'number' ? String(x) : typeof x === 'string' ? x : undefined;
+  if (text === undefined) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type int64`);
+  if (/^-?\d+$/.test(text)) return text.replace(/^(-?)0+(?=\d)/, '$1');
+  if (text === '') throw new DecodeError('unexpected end of JSON input');
+  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) throw new DecodeError(`json: cannot unmarshal number ${text} into Go value of type int64`);
+  throw new DecodeError(`invalid character '${text[0]!}' looking for beginning of value`);
+}
+
+function jsonTypeName(x: unknown): string {
+  if (Array.isArray(x)) return 'array';
+  if (typeof x === 'object') return 'object';
+  return typeof x === 'number' ? 'number' : typeof x === 'string' ? 'string' : typeof x === 'boolean' ? 'bool' : 'value';
+}
+
+/** A streaming RPC's message as the gateway sends it: {"result": message}. */
+export function streamResult(message: JsonObject): JsonObject {
+  return { result: message };
+}

@@ -1,0 +1,127 @@
+// The protobuf encoded size of v3 messages, computed from their schema, for etcd's size limits:
+// a raft request (InternalRaftRequest) over MaxRequestBytes is "request is too large", a gRPC
+// message over the receive limit is ResourceExhausted, and watch responses of MaxRequestBytes
+// or more are fragmented when the watcher asked for it.
+import type { Kind, Schema, Scalar } from './schema.ts';
+import * as S from './schema.ts';
+
+/** etcd's default --max-request-bytes: 1.5 MiB. */
+export const MAX_REQUEST_BYTES = 1_572_864;
+/** The server's gRPC receive limit: MaxRequestBytes + 512 KiB (grpcOverheadBytes). */
+export const MAX_GRPC_RECV_BYTES = MAX_REQUEST_BYTES + 512 * 1024;
+
+/** Field numbers that are not the field's 1-based position in its schema. */
+const FIELD_NUMBER_OVERRIDES = new Map<Schema, Map<string, number>>([
+  [S.Compare, new Map([['range_end', 64]])],
+  [S.WatchResponse, new Map([['events', 11]])],
+]);
+
+function varintSize(v: bigint): number {
+  let x = BigInt.asUintN(64, v);
+  let n = 1;
+  while (x >= 0x80n) {
+    x >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+function smallVarintSize(n: number): number {
+  return n < 0 ? 10 : n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : varintSize(BigInt(n));
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
+}
+
+/** Size of the payload of a scalar (without tag), or undefined for a zero value not sent. */
+function scalarSize(kind: Scalar, x: unknown, keepZero: boolean): number | undefined {
+  switch (kind) {
+    case 'bytes': {
+      const s = x as string;
+      return s === '' && !keepZero ? undefined : smallVarintSize(s.length) + s.length;
+    }
+    case 'string': {
+      const s = x as string;
+      const n = utf8Length(s);
+      return n === 0 && !keepZero ? undefined : smallVarintSize(n) + n;
+    }
+    case 'int64':
+    case 'uint32':
+      return x === 0 && !keepZero ? undefined : Number.isSafeInteger(x) ? smallVarintSize(x as number) : varintSize(BigInt(Math.trunc(x as number)));
+    case 'bigint':
+      return x === 0n && !keepZero ? undefined : varintSize(x as bigint);
+    case 'id':
+      return (x === '' || x === '0') && !keepZero ? undefined : varintSize(BigInt(x as string));
+    case 'bool':
+      return x === false && !keepZero ? undefined : 1;
+  }
+}
+
+function fieldSize(num: number, kind: Kind, x: unknown, keepZero: boolean): number {
+  const tag = smallVarintSize(num << 3);
+  if (typeof kind === 'string') {
+    const n = scalarSize(kind, x, keepZero);
+    return n === undefined ? 0 : tag + n;
+  }
+  if ('message' in kind) {
+    const n = messageSize(kind.message(), x as object);
+    return tag + smallVarintSize(n) + n;
+  }
+  if ('repeated' in kind) {
+    const arr = x as unknown[];
+    if (arr.length === 0) return 0;
+    const inner = kind.repeated;
+    if (typeof inner === 'object' && 'names' in inner) {
+      // proto3 packs repeated enums.
+      const n = arr.reduce<number>((s, e) => s + smallVarintSize(inner.names.indexOf(e as string)), 0);
+      return tag + smallVarintSize(n) + n;
+    }
+    return arr.reduce<number>((s, e) => s + fieldSize(num, inner, e, true), 0);
+  }
+  const idx = kind.names.indexOf(x as string);
+  return idx === 0 && !keepZero ? 0 : tag + smallVarintSize(idx);
+}
+
+/** The encoded size of a message value (types.ts) of the given schema. */
+export function messageSize(schema: Schema, value: object): number {
+  const v = value as Record<string, unknown>;
+  const overrides = FIELD_NUMBER_OVERRIDES.get(schema);
+  let size = 0;
+  schema.forEach(([name, kind, oneof], i) => {
+    const x = v[name];
+    if (x === undefined) return;
+    size += fieldSize(overrides?.get(name) ?? i + 1, kind, x, oneof === true);
+  });
+  return size;
+}
+
+/** InternalRaftRequest field numbers of the requests that go through raft (raft_internal.proto). */
+export const RAFT_REQUEST_FIELD = {
+  put: [4, S.PutRequest],
+  delete_range: [5, S.DeleteRangeRequest],
+  txn: [6, S.TxnRequest],
+  compaction: [7, S.CompactionRequest],
+  lease_grant: [8, S.LeaseGrantRequest],
+  lease_revoke: [9, S.LeaseRevokeRequest],
+  lease_checkpoint: [11, S.LeaseCheckpointRequest],
+} as const;
+
+export type RaftRequestKind = keyof typeof RAFT_REQUEST_FIELD;
+
+/**
+ * The size of the InternalRaftRequest etcd marshals for a request: header (field 100) with the
+ * request id, plus the request itself. This is what "request is too large" measures.
+ */
+export function internalRaftRequestSize(kind: RaftRequestKind, request: object, requestId: bigint): number {
+  const headerPayload = requestId === 0n ? 0 : 1 + varintSize(requestId);
+  const header = smallVarintSize(100 << 3) + smallVarintSize(headerPayload) + headerPayload;
+  const [num, schema] = RAFT_REQUEST_FIELD[kind];
+  const n = messageSize(schema, request);
+  return header + smallVarintSize(num << 3) + smallVarintSize(n) + n;
+}

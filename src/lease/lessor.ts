@@ -1,0 +1,261 @@
+// The lessor (etcd's lease/lessor.go): grants, revokes, renews and expires leases and tracks the
+// keys attached to each. Grant, revoke and checkpoint are applied from raft entries on every
+// member; renew, time-to-live and expiry are the primary's (leader's) business. Only the primary
+// has finite expiries: a follower's leases last forever, and promotion restarts every lease's
+// TTL from now + extend (etcd #9888). Expired leases are reported, never revoked here: the member
+// proposes their revoke through raft.
+import type { Bytes } from '../mvcc/key.ts';
+import type { LeaseId } from '../mvcc/key-value.ts';
+import { NO_LEASE } from '../mvcc/key-value.ts';
+import type { LeaseAttachments, MvccStore } from '../mvcc/store.ts';
+import { assert } from '../mvcc/errors.ts';
+import { Lease } from './lease.ts';
+
+/** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
+export const MAX_LEASE_TTL_SECONDS = 9_000_000_000;
+/** etcd's leaseRevokeRate: revokes per second the promotion spreads expiries over. */
+export const LEASE_REVOKE_RATE = 1000;
+
+export interface LessorConfig {
+  /** ceil(1.5 * electionTicks * heartbeatMs / 1000): 2 s with etcd's defaults. */
+  readonly minTtlSeconds: number;
+  /** How long an expired lease waits before it is reported again (etcd: 3 s). */
+  readonly expiredLeaseRetryIntervalMs: number;
+  /** Lease checkpointing (etcd --experimental-enable-lease-checkpoint). */
+  readonly checkpointingEnabled: boolean;
+  /** etcd: 5 minutes. */
+  readonly checkpointIntervalMs: number;
+}
+
+/** minTTL = ceil((3 * electionTicks / 2) * heartbeat), as etcd computes it. */
+export function minLeaseTtlSeconds(electionTicks: number, heartbeatMs: number): number {
+  return Math.ceil(((3 * electionTicks) / 2) * heartbeatMs / 1000);
+}
+
+export const DEFAULT_LESSOR_CONFIG: LessorConfig = {
+  minTtlSeconds: minLeaseTtlSeconds(10, 100),
+  expiredLeaseRetryIntervalMs: 3000,
+  checkpointingEnabled: false,
+  checkpointIntervalMs: 5 * 60 * 1000,
+};
+
+export type GrantError = 'lease-not-found' | 'ttl-too-large' | 'lease-exists';
+export type RenewResult =
+  | { readonly kind: 'renewed'; readonly ttlSeconds: number; readonly clearCheckpoint: boolean }
+  | { readonly kind: 'not-primary' }
+  | { readonly kind: 'lease-not-found' }
+  /** Expired and waiting for its revoke: etcd blocks the renew until the revoke applies (then not found) or a demotion. */
+  | { readonly kind: 'expired' };
+
+export interface TimeToLive {
+  readonly id: LeaseId;
+  readonly ttlSeconds: number;
+  readonly grantedTtlSeconds: number;
+  readonly keys: Bytes[];
+}
+
+export interface LeaseCheckpoint {
+  readonly id: LeaseId;
+  readonly remainingTtlSeconds: number;
+}
+
+export class Lessor implements LeaseAttachments {
+  private readonly leases = new Map<LeaseId, Lease>();
+  private readonly itemMap = new Map<Bytes, LeaseId>();
+  private primary = false;
+  /** Leases with a checkpoint due, by due time. */
+  private readonly checkpointDue = new Map<LeaseId, number>();
+
+  constructor(readonly config: LessorConfig = DEFAULT_LESSOR_CONFIG) {
+    assert(config.minTtlSeconds > 0, 'lessor: minTtlSeconds > 0');
+  }
+
+  isPrimary(): boolean {
+    return this.primary;
+  }
+
+  lookup(id: LeaseId): Lease | undefined {
+    return this.leases.get(id);
+  }
+
+  /** The lease a key is attached to, or 0n. */
+  leaseOf(key: Bytes): LeaseId {
+    return this.itemMap.get(key) ?? NO_LEASE;
+  }
+
+  grant(id: LeaseId, ttlSeconds: number, nowMs: number): Lease | GrantError {
+    if (id === NO_LEASE) return 'lease-not-found';
+    if (ttlSeconds > MAX_LEASE_TTL_SECONDS) return 'ttl-too-large';
+    if (this.leases.has(id)) return 'lease-exists';
+    const l = new Lease(id, Math.max(ttlSeconds, this.config.minTtlSeconds));
+    if (this.primary) l.refresh(nowMs, 0);
+    else l.forever();
+    this.leases.set(id, l);
+    this.scheduleCheckpointIfNeeded(l, nowMs);
+    return l;
+  }
+
+  /**
+   * Revokes a lease: deletes its keys in byte order in ONE write txn (one revision, one watch
+   * response; no revision when it has no keys), then forgets the lease.
+   */
+  revoke(id: LeaseId, store: MvccStore): 'lease-not-found' | undefined {
+    const l = this.leases.get(id);
+    if (l === undefined) return 'lease-not-found';
+    const txn = store.write();
+    for (const key of l.sortedKeys()) txn.deleteRange(key, undefined);
+    this.leases.delete(id);
+    this.checkpointDue.delete(id);
+    txn.end();
+    assert(l.keys.size === 0, 'lessor: revoke detached every key');
+    return undefined;
+  }
+
+  renew(id: LeaseId, nowMs: number): RenewResult {
+    if (!this.primary) return { kind: 'not-primary' };
+    const l = this.leases.get(id);
+    if (l === undefined) return { kind: 'lease-not-found' };
+    if (l.expired(nowMs)) return { kind: 'expired' };
+    const clearCheckpoint = this.config.checkpointingEnabled && l.remainingTtlSeconds > 0;
+    l.refresh(nowMs, 0);
+    this.scheduleCheckpointIfNeeded(l, nowMs);
+    return { kind: 'renewed', ttlSeconds: l.ttlSeconds, clearCheckpoint };
+  }
+
+  timeToLive(id: LeaseId, nowMs: number): TimeToLive | undefined {
+    const l = this.leases.get(id);
+    if (l === undefined) return undefined;
+    return { id, ttlSeconds: l.remainingSeconds(nowMs), grantedTtlSeconds: l.ttlSeconds, keys: l.sortedKeys() };
+  }
+
+  /** Every lease, by expiry (etcd's leasesByExpiry), ties by id for determinism. */
+  list(): Lease[] {
+    return [...this.leases.values()].sort((a, b) =>
+      a.expiryMs !== b.expiryMs ? (a.expiryMs < b.expiryMs ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  }
+
+  /** Applies a checkpoint: Promote will restart the lease from this remaining TTL. */
+  checkpoint(id: LeaseId, remainingTtlSeconds: number, nowMs: number): void {
+    const l = this.leases.get(id);
+    if (l === undefined) return;
+    l.remainingTtlSeconds = remainingTtlSeconds;
+    if (this.primary) this.scheduleCheckpointIfNeeded(l, nowMs);
+  }
+
+  /** Becomes primary: every lease expires at now + extend + its remaining TTL. */
+  promote(nowMs: number, extendMs: number): void {
+    this.primary = true;
+    for (const l of this.leases.values()) {
+      l.refresh(nowMs, extendMs);
+      this.scheduleCheckpointIfNeeded(l, nowMs);
+    }
+    if (this.leases.size < LEASE_REVOKE_RATE) return;
+    this.spreadExpiries(nowMs, extendMs);
+  }
+
+  /** Stops being primary: no lease expires. */
+  demote(): void {
+    this.primary = false;
+    for (const l of this.leases.values()) l.forever();
+    this.checkpointDue.clear();
+  }
+
+  /**
+   * Expired leases to revoke now, at most `limit`, in expiry order. A reported lease is not
+   * reported again before the retry interval, in case its revoke is lost (etcd's expireExists).
+   */
+  findExpiredLeases(nowMs: number, limit: number): LeaseId[] {
+    if (!this.primary) return [];
+    const due = [...this.leases.values()]
+      .filter((l) => l.nextExpiryCheckMs <= nowMs && l.expired(nowMs))
+      .sort((a, b) => a.nextExpiryCheckMs - b.nextExpiryCheckMs || (a.id < b.id ? -1 : 1))
+      .slice(0, limit);
+    for (const l of due) l.nextExpiryCheckMs = nowMs + this.config.expiredLeaseRetryIntervalMs;
+    return due.map((l) => l.id);
+  }
+
+  /** Checkpoints to propose now (etcd's findDueScheduledCheckpoints). */
+  findDueCheckpoints(nowMs: number, limit: number): LeaseCheckpoint[] {
+    if (!this.config.checkpointingEnabled || !this.primary) return [];
+    const due = [...this.checkpointDue.entries()].filter(([, t]) => t <= nowMs)
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+    const out: LeaseCheckpoint[] = [];
+    for (const [id] of due) {
+      if (out.length >= limit) break;
+      this.checkpointDue.delete(id);
+      const l = this.leases.get(id);
+      if (l === undefined || l.expired(nowMs)) continue;
+      const remaining = Math.ceil(l.remainingMs(nowMs) / 1000);
+      if (remaining >= l.ttlSeconds) continue;
+      out.push({ id, remainingTtlSeconds: remaining });
+    }
+    return out;
+  }
+
+  attach(id: LeaseId, key: Bytes): void {
+    const l = this.leases.get(id);
+    assert(l !== undefined, 'lessor: attach to an existing lease (checked before the write)');
+    l.keys.add(key);
+    this.itemMap.set(key, id);
+  }
+
+  detach(id: LeaseId, key: Bytes): void {
+    // etcd logs and ignores a detach from an unknown lease.
+    this.leases.get(id)?.keys.delete(key);
+    this.itemMap.delete(key);
+  }
+
+  /** Leases as data for snapshots: [id, ttl, remaining ttl]. Attachments come from the KV. */
+  snapshot(): [string, number, number][] {
+    return [...this.leases.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((l) => [l.id.toString(), l.ttlSeconds, l.remainingTtlSeconds]);
+  }
+
+  /** Restores leases (expiry forever, as etcd does on start) and reattaches the KV's keys. */
+  restore(leases: readonly [string, number, number][], store: MvccStore): void {
+    this.leases.clear();
+    this.itemMap.clear();
+    this.checkpointDue.clear();
+    this.primary = false;
+    for (const [id, ttl, remaining] of leases) {
+      const l = new Lease(BigInt(id), ttl);
+      l.remainingTtlSeconds = remaining;
+      this.leases.set(l.id, l);
+    }
+    const live = store.range('\0', '', {});
+    if (typeof live === 'string') throw new Error('invariant violated: lessor restore reads the current revision');
+    for (const kv of live.kvs) {
+      if (kv.lease !== NO_LEASE && this.leases.has(kv.lease)) this.attach(kv.lease, kv.key);
+    }
+  }
+
+  private scheduleCheckpointIfNeeded(l: Lease, nowMs: number): void {
+    if (!this.config.checkpointingEnabled || !this.primary) return;
+    if (l.remainingTtl() * 1000 > this.config.checkpointIntervalMs) {
+      this.checkpointDue.set(l.id, nowMs + this.config.checkpointIntervalMs);
+    }
+  }
+
+  /** etcd's Promote pile-up avoidance: no more than 3/4 of the revoke rate expire per second. */
+  private spreadExpiries(nowMs: number, extendMs: number): void {
+    const leases = this.list();
+    let baseWindow = leases[0]!.remainingMs(nowMs);
+    let nextWindow = baseWindow + 1000;
+    let expires = 0;
+    const targetExpiresPerSecond = (3 * LEASE_REVOKE_RATE) / 4;
+    for (const l of leases) {
+      const remaining = l.remainingMs(nowMs);
+      if (remaining > nextWindow) {
+        baseWindow = remaining;
+        nextWindow = baseWindow + 1000;
+        expires = 1;
+        continue;
+      }
+      expires++;
+      if (expires <= targetExpiresPerSecond) continue;
+      const delayMs = 1000 * (expires / targetExpiresPerSecond) - (remaining - baseWindow);
+      nextWindow = baseWindow + delayMs;
+      l.refresh(nowMs, delayMs + extendMs);
+    }
+  }
+}

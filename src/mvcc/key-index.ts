@@ -1,0 +1,128 @@
+// The revision history of one key, as generations (etcd's mvcc/key_index.go). A generation runs
+// from the put that created the key to the tombstone that deleted it; a delete closes the current
+// generation and opens an empty one, so a later put starts over at version 1 with a new
+// create_revision.
+//
+// Example: put@1, put@2, tombstone@3, put@4, tombstone@5 gives
+//   generations: [{created 1, ver 3, revs [1.0, 2.0, 3.0(t)]}, {created 4, ver 2, revs [4.0, 5.0(t)]}, {empty}]
+import type { Bytes } from './key.ts';
+import type { Revision } from './revision.ts';
+import { revisionGreater } from './revision.ts';
+import { assert } from './errors.ts';
+
+export interface Generation {
+  /** Number of puts and the tombstone in this generation, kept across compaction. */
+  ver: number;
+  created: Revision;
+  revs: Revision[];
+}
+
+export interface KeyIndexGet {
+  readonly modified: Revision;
+  readonly created: Revision;
+  readonly ver: number;
+}
+
+const ZERO: Revision = { main: 0, sub: 0 };
+
+export class KeyIndex {
+  readonly key: Bytes;
+  /** The last revision of the key (put or tombstone). */
+  modified: Revision = ZERO;
+  generations: Generation[] = [{ ver: 0, created: ZERO, revs: [] }];
+
+  constructor(key: Bytes) {
+    this.key = key;
+  }
+
+  put(rev: Revision): void {
+    assert(revisionGreater(rev, this.modified), 'key-index: revisions strictly increase');
+    const g = this.generations[this.generations.length - 1]!;
+    if (g.revs.length === 0) g.created = rev;
+    g.revs.push(rev);
+    g.ver++;
+    this.modified = rev;
+  }
+
+  /** Rebuilds an index from one stored KeyValue (etcd's keyIndex.restore). */
+  restore(created: Revision, modified: Revision, ver: number): void {
+    assert(this.isEmpty(), 'key-index: restore into an empty index');
+    this.modified = modified;
+    this.generations = [{ ver, created, revs: [modified] }];
+  }
+
+  tombstone(rev: Revision): void {
+    const last = this.generations[this.generations.length - 1]!;
+    assert(!this.isEmpty() && last.revs.length > 0, 'key-index: tombstone of a live key');
+    this.put(rev);
+    this.generations.push({ ver: 0, created: ZERO, revs: [] });
+  }
+
+  isEmpty(): boolean {
+    return this.generations.length === 1 && this.generations[0]!.revs.length === 0;
+  }
+
+  /** The key's state at `atRev`, or undefined if it did not exist then. */
+  get(atRev: number): KeyIndexGet | undefined {
+    const g = this.findGeneration(atRev);
+    if (g === undefined || g.revs.length === 0) return undefined;
+    for (let n = g.revs.length - 1; n >= 0; n--) {
+      const r = g.revs[n]!;
+      if (r.main <= atRev) return { modified: r, created: g.created, ver: g.ver - (g.revs.length - n - 1) };
+    }
+    return undefined;
+  }
+
+  private findGeneration(rev: number): Generation | undefined {
+    const lastg = this.generations.length - 1;
+    for (let cg = lastg; cg >= 0; cg--) {
+      const g = this.generations[cg]!;
+      if (g.revs.length === 0) continue;
+      // A closed generation whose tombstone is at or before rev: the key was deleted at rev.
+      if (cg !== lastg && g.revs[g.revs.length - 1]!.main <= rev) return undefined;
+      if (g.revs[0]!.main <= rev) return g;
+    }
+    return undefined;
+  }
+
+  /**
+   * Drops history older than atRev, keeping what a read at atRev needs; records in `available`
+   * the revisions that must stay in the revision log (etcd's keyIndex.compact). Returns true if
+   * the index became empty and the key must leave the tree.
+   */
+  compact(atRev: number, available: Set<string>): boolean {
+    assert(!this.isEmpty(), 'key-index: compact of an empty index');
+    let genIdx = 0;
+    let g = this.generations[0]!;
+    // Find the first generation that includes atRev or was created after it.
+    while (genIdx < this.generations.length - 1) {
+      if (g.revs[g.revs.length - 1]!.main > atRev) break;
+      genIdx++;
+      g = this.generations[genIdx]!;
+    }
+    let revIndex = -1;
+    for (let i = g.revs.length - 1; i >= 0; i--) {
+      const r = g.revs[i]!;
+      if (r.main <= atRev) {
+        available.add(revKey(r));
+        revIndex = i;
+        break;
+      }
+    }
+    if (g.revs.length > 0) {
+      if (revIndex !== -1) g.revs = g.revs.slice(revIndex);
+      // A generation reduced to its tombstone is dropped entirely.
+      if (g.revs.length === 1 && genIdx !== this.generations.length - 1) {
+        available.delete(revKey(g.revs[0]!));
+        genIdx++;
+      }
+    }
+    this.generations = this.generations.slice(genIdx);
+    return this.isEmpty();
+  }
+}
+
+/** A map key for a revision. */
+export function revKey(r: Revision): string {
+  return `${r.main}.${r.sub}`;
+}

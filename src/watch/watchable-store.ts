@@ -1,0 +1,200 @@
+// The watchable store (etcd's mvcc/watchable_store.go). Synced watchers get each committed txn's
+// events at once (one response per revision, in operation order); unsynced watchers (a start
+// revision in the past) are caught up from the revision log by syncWatchers, at most 1000
+// revisions per response and never splitting a revision; a watcher whose stream is full becomes
+// a victim and is retried by moveVictims, so events are never dropped. A watcher that needs a
+// compacted revision is cancelled with the compact revision. The member calls syncWatchers
+// every 100 ms and moveVictims every 10 ms, as etcd's background loops do.
+import type { Bytes } from '../mvcc/key.ts';
+import type { Event } from '../mvcc/key-value.ts';
+import type { MvccStore } from '../mvcc/store.ts';
+import type { RangeEnd } from '../mvcc/tree-index.ts';
+import { assert } from '../mvcc/errors.ts';
+import type { WatcherFilters, WatcherSink } from './watcher.ts';
+import { EventBatch, Watcher } from './watcher.ts';
+
+/** etcd's watchBatchMaxRevs. */
+export const WATCH_BATCH_MAX_REVS = 1000;
+/** etcd's maxWatchersPerSync. */
+export const MAX_WATCHERS_PER_SYNC = 512;
+
+type Batches = Map<Watcher, EventBatch>;
+
+export class WatchableStore {
+  /** Watchers are kept in creation order so that every iteration is deterministic. */
+  private readonly synced = new Set<Watcher>();
+  private readonly unsynced = new Set<Watcher>();
+  private victims: Batches[] = [];
+  private seq = 0;
+
+  constructor(readonly store: MvccStore) {
+    store.onCommit = (rev, events) => this.notify(rev, events);
+  }
+
+  rev(): number {
+    return this.store.currentRev;
+  }
+
+  watch(key: Bytes, end: RangeEnd, startRev: number, id: number, filters: WatcherFilters, sink: WatcherSink): Watcher {
+    const cur = this.store.currentRev;
+    const synced = startRev > cur || startRev === 0;
+    const minRev = synced ? Math.max(cur + 1, startRev) : startRev;
+    const w = new Watcher(id, key, end, startRev, minRev, filters, sink, this.seq++);
+    if (synced) this.synced.add(w);
+    else this.unsynced.add(w);
+    return w;
+  }
+
+  cancel(w: Watcher): void {
+    this.synced.delete(w);
+    this.unsynced.delete(w);
+    for (const v of this.victims) v.delete(w);
+  }
+
+  isSynced(w: Watcher): boolean {
+    return this.synced.has(w);
+  }
+
+  /** Unsynced and victim watchers still to catch up. */
+  pendingCount(): number {
+    return this.unsynced.size + this.victims.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** A txn committed at rev: its events go to every synced watcher they match, in one response. */
+  private notify(rev: number, events: readonly Event[]): void {
+    const victims: Batches = new Map();
+    for (const [w, eb] of this.batch(this.synced, events)) {
+      assert(eb.revs === 1, 'watch: a notification holds one revision');
+      if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
+        w.minRev = rev + 1;
+        w.victim = true;
+        victims.set(w, eb);
+        this.synced.delete(w);
+      }
+    }
+    if (victims.size > 0) this.victims.push(victims);
+  }
+
+  /** Catches up to `maxWatchers` unsynced watchers from the revision log; returns how many remain. */
+  syncWatchers(maxWatchers = MAX_WATCHERS_PER_SYNC): number {
+    if (this.unsynced.size === 0) return 0;
+    const curRev = this.store.currentRev;
+    const compactRev = this.store.compactMainRev;
+    const chosen: Watcher[] = [];
+    let minRev = Infinity;
+    for (const w of [...this.unsynced].sort((a, b) => a.seq - b.seq)) {
+      if (chosen.length >= maxWatchers) break;
+      if (w.minRev < compactRev) {
+        if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
+          w.compacted = true;
+          this.unsynced.delete(w);
+        }
+        continue;
+      }
+      chosen.push(w);
+      minRev = Math.min(minRev, w.minRev);
+    }
+    if (chosen.length === 0) return this.unsynced.size;
+    const batches = this.batch(new Set(chosen), this.eventsBetween(minRev, curRev, chosen));
+    const victims: Batches = new Map();
+    for (const w of chosen) {
+      // Never move backwards: a watcher restored ahead of the store keeps its minRev (#15271).
+      w.minRev = Math.max(w.minRev, curRev + 1);
+      const eb = batches.get(w);
+      if (eb === undefined) {
+        this.unsynced.delete(w);
+        this.synced.add(w);
+        continue;
+      }
+      if (eb.moreRev !== 0) w.minRev = eb.moreRev;
+      if (!w.send({ watchId: w.id, events: eb.events, revision: curRev, compactRevision: 0 })) {
+        w.victim = true;
+        victims.set(w, eb);
+      } else if (eb.moreRev !== 0) {
+        continue;
+      } else {
+        this.synced.add(w);
+      }
+      this.unsynced.delete(w);
+    }
+    if (victims.size > 0) this.victims.push(victims);
+    return this.unsynced.size;
+  }
+
+  /** Retries victims (etcd's moveVictims); returns how many were delivered. */
+  moveVictims(): number {
+    const victims = this.victims;
+    this.victims = [];
+    let moved = 0;
+    const curRev = this.store.currentRev;
+    for (const wb of victims) {
+      const still: Batches = new Map();
+      for (const [w, eb] of wb) {
+        // The watcher has observed the store up to, but not including, w.minRev.
+        if (!w.send({ watchId: w.id, events: eb.events, revision: w.minRev - 1, compactRevision: 0 })) {
+          still.set(w, eb);
+          continue;
+        }
+        moved++;
+        w.victim = false;
+        if (eb.moreRev !== 0) w.minRev = eb.moreRev;
+        if (w.minRev <= curRev) this.unsynced.add(w);
+        else this.synced.add(w);
+      }
+      if (still.size > 0) this.victims.push(still);
+    }
+    return moved;
+  }
+
+  /** Sends a progress notification to w if it is synced (etcd's progress). */
+  progress(w: Watcher, responseWatchId = w.id): void {
+    if (this.synced.has(w)) w.send({ watchId: responseWatchId, events: [], revision: this.store.currentRev, compactRevision: 0 });
+  }
+
+  /**
+   * After the store was restored from a snapshot: every synced watcher must be caught up from the
+   * restored log (etcd's watchableStore.Restore).
+   */
+  restored(): void {
+    for (const w of this.synced) this.unsynced.add(w);
+    this.synced.clear();
+  }
+
+  /** The events of the revision log in [minRev, curRev] that match one of the watchers. */
+  private eventsBetween(minRev: number, curRev: number, watchers: readonly Watcher[]): Event[] {
+    const out: Event[] = [];
+    for (let main = Math.max(minRev, 1); main <= curRev; main++) {
+      const subs = this.store.log.get(main);
+      if (subs === undefined) continue;
+      for (const e of subs) {
+        if (e === undefined) continue;
+        if (!watchers.some((w) => w.contains(e.kv.key))) continue;
+        out.push({ type: e.tombstone ? 'DELETE' : 'PUT', kv: e.kv });
+      }
+    }
+    return out;
+  }
+
+  private batch(group: ReadonlySet<Watcher>, events: readonly Event[]): Batches {
+    const wb: Batches = new Map();
+    if (group.size === 0) return wb;
+    const ordered = [...group].sort((a, b) => a.seq - b.seq);
+    for (const ev of events) {
+      for (const w of ordered) {
+        if (!w.contains(ev.kv.key) || ev.kv.mod_revision < w.minRev) continue;
+        let eb = wb.get(w);
+        if (eb === undefined) {
+          eb = new EventBatch(WATCH_BATCH_MAX_REVS);
+          wb.set(w, eb);
+        }
+        eb.add(ev);
+      }
+    }
+    return wb;
+  }
+
+  /** Watchers in creation order (for the streams' progress checks and tests). */
+  watchers(): Watcher[] {
+    return [...this.synced, ...this.unsynced, ...this.victims.flatMap((v) => [...v.keys()])].sort((a, b) => a.seq - b.seq);
+  }
+}

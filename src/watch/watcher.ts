@@ -1,0 +1,93 @@
+// One watcher of the watchable store (etcd's mvcc/watcher.go, watcher_group.go): a key or range,
+// the next revision it needs (minRev), its filters, and the stream its responses go to.
+import type { Bytes } from '../mvcc/key.ts';
+import type { Event } from '../mvcc/key-value.ts';
+import type { RangeEnd } from '../mvcc/tree-index.ts';
+
+/** A response of the watchable store, before the stream adds prev_kv and the header. */
+export interface StoreWatchResponse {
+  readonly watchId: number;
+  readonly events: readonly Event[];
+  /** Header revision: the event revision, the store revision at catch-up, 0 for compaction. */
+  readonly revision: number;
+  readonly compactRevision: number;
+}
+
+/** Where a watcher delivers; false means the stream buffer is full (the watcher becomes a victim). */
+export interface WatcherSink {
+  deliver(resp: StoreWatchResponse): boolean;
+}
+
+export interface WatcherFilters {
+  readonly noPut: boolean;
+  readonly noDelete: boolean;
+}
+
+export class Watcher {
+  /** The next revision this watcher must see. */
+  minRev: number;
+  victim = false;
+  compacted = false;
+
+  constructor(
+    readonly id: number,
+    readonly key: Bytes,
+    readonly end: RangeEnd,
+    readonly startRev: number,
+    minRev: number,
+    readonly filters: WatcherFilters,
+    readonly sink: WatcherSink,
+    /** Sequence number for deterministic iteration. */
+    readonly seq: number,
+  ) {
+    this.minRev = minRev;
+  }
+
+  contains(key: Bytes): boolean {
+    if (this.end === undefined) return key === this.key;
+    return this.key <= key && (this.end === '' || key < this.end);
+  }
+
+  /**
+   * Filters and delivers (etcd's watcher.send): an event response emptied by the filters is not
+   * sent and counts as delivered; a response without events (progress, compaction) always goes.
+   */
+  send(resp: StoreWatchResponse): boolean {
+    const progressEvent = resp.events.length === 0;
+    let events = resp.events;
+    if (this.filters.noPut || this.filters.noDelete) {
+      events = events.filter((e) => !(e.type === 'PUT' ? this.filters.noPut : this.filters.noDelete));
+    }
+    if (!progressEvent && events.length === 0) return true;
+    return this.sink.deliver(events === resp.events ? resp : { ...resp, events });
+  }
+}
+
+/** Events for one watcher, at most maxRevs revisions, never splitting a revision (etcd's eventBatch). */
+export class EventBatch {
+  readonly events: Event[] = [];
+  revs = 0;
+  /** The first revision left out because the batch was full (0: none). */
+  moreRev = 0;
+
+  constructor(private readonly maxRevs: number) {}
+
+  add(ev: Event): void {
+    if (this.revs > this.maxRevs) return;
+    if (this.events.length === 0) {
+      this.revs = 1;
+      this.events.push(ev);
+      return;
+    }
+    const ebRev = this.events[this.events.length - 1]!.kv.mod_revision;
+    const evRev = ev.kv.mod_revision;
+    if (evRev > ebRev) {
+      this.revs++;
+      if (this.revs > this.maxRevs) {
+        this.moreRev = evRev;
+        return;
+      }
+    }
+    this.events.push(ev);
+  }
+}
