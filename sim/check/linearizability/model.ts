@@ -41,6 +41,14 @@ export interface Model<S, I, O> {
    * moving a state-preserving op earlier never invalidates a linearization.
    */
   readOnly?(input: I, output: O | undefined): boolean;
+  /**
+   * An order the state only moves forward in (etcd: the revision), and for an op the
+   * highest order the state may have just before it (etcd: what its response's
+   * header.revision pins). With both, the search drops any state whose order already
+   * passed a pending op's bound: that op could never be linearized after it.
+   */
+  order?(state: S): number;
+  orderBound?(input: I, output: O | undefined): number | undefined;
   /** Splits a history into independent sub-histories (P-compositionality). */
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;

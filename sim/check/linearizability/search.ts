@@ -41,6 +41,12 @@ export class PartitionSearch<S, I, O> {
   private readonly finite: Uint8Array;
   private readonly skippable: Uint8Array;
   private readonly readOnly: Uint8Array;
+  // Order bounds (see Model.order): op ids sorted by bound, and the first one not linearized.
+  private readonly order: ((s: S) => number) | undefined;
+  private readonly boundOf: Float64Array;
+  private readonly byBound: Int32Array;
+  private readonly byBoundPos: Int32Array;
+  private boundPtr = 0;
   // The stack of linearized ops.
   private readonly frameEntry: Int32Array;
   private readonly frameKind: Uint8Array;
@@ -107,6 +113,21 @@ export class PartitionSearch<S, I, O> {
     this.frameState = new Array<S>(n);
     this.bestEntry = new Int32Array(n);
     this.bestKind = new Uint8Array(n);
+    this.boundOf = new Float64Array(n).fill(Infinity);
+    this.byBoundPos = new Int32Array(n).fill(n);
+    const bounded: number[] = [];
+    if (model.order !== undefined && model.orderBound !== undefined) {
+      this.order = (st) => model.order!(st);
+      for (const op of ops) {
+        const b = model.orderBound(op.input, op.output);
+        if (b === undefined || op.return === Infinity) continue;
+        this.boundOf[op.id] = b;
+        bounded.push(op.id);
+      }
+      bounded.sort((x, y) => this.boundOf[x]! - this.boundOf[y]! || x - y);
+      bounded.forEach((id, i) => (this.byBoundPos[id] = i));
+    }
+    this.byBound = Int32Array.from(bounded);
     this.state = model.init();
     this.bestState = this.state;
     this.entry = this.next[0]!;
@@ -156,12 +177,12 @@ export class PartitionSearch<S, I, O> {
         const after = variant === APPLIED ? model.step(this.state, op.input, op.output) : this.state;
         if (after !== undefined) {
           this.set.set(id);
-          if (this.cache.add(this.set, after)) {
+          if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
             this.push(e, variant, after);
             this.fresh = true;
             continue;
           }
-          this.set.clear(id);
+          this.unmark(id);
         }
         if (variant === APPLIED && this.skippable[id] === 1) this.variant = SKIPPED;
         else {
@@ -187,7 +208,7 @@ export class PartitionSearch<S, I, O> {
         if (after !== undefined) {
           this.set.set(id);
           if (!this.cache.add(this.set, after)) {
-            this.set.clear(id);
+            this.unmark(id);
             return false;
           }
           this.push(e, FORCED, after);
@@ -199,6 +220,21 @@ export class PartitionSearch<S, I, O> {
       e = next[e]!;
     }
     return true;
+  }
+
+  private unmark(id: number): void {
+    this.set.clear(id);
+    const pos = this.byBoundPos[id]!;
+    if (pos < this.boundPtr) this.boundPtr = pos;
+  }
+
+  /** The lowest order bound among ops not yet linearized. */
+  private minPendingBound(): number {
+    const by = this.byBound;
+    let p = this.boundPtr;
+    while (p < by.length && this.set.has(by[p]!)) p++;
+    this.boundPtr = p;
+    return p < by.length ? this.boundOf[by[p]!]! : Infinity;
   }
 
   private push(e: number, kind: number, after: S): void {
@@ -231,7 +267,7 @@ export class PartitionSearch<S, I, O> {
       const id = this.entryOp[e]!;
       this.state = this.frameState[d]!;
       this.frameState[d] = undefined as S;
-      this.set.clear(id);
+      this.unmark(id);
       this.unlift(e);
       if (this.finite[id] === 1) this.remaining++;
       if (kind === FORCED) continue;

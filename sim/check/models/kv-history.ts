@@ -8,7 +8,7 @@ import { HistoryParseError } from '../../history/parse-error.ts';
 import type { KvInput, KvOperation } from './kv.ts';
 
 function keyAndValue(op: Op, line: number): { key: string; value: unknown } {
-  if (op.key !== undefined) return { key: String(op.key), value: op.value };
+  if (typeof op.key === 'string' || typeof op.key === 'number') return { key: String(op.key), value: op.value };
   if (Array.isArray(op.value) && op.value.length === 2) return { key: String(op.value[0] as string | number), value: op.value[1] };
   throw new HistoryParseError(line, 'kv op without a :key (or a [key value] tuple)');
 }

@@ -1,0 +1,310 @@
+// What etcd does with one request, given the state before it: the state after and the
+// response (gateway JSON) or the error. Follows etcd-semantics.md §1–2 (apply.go, kvstore,
+// lessor): one revision per request with an effective change, compares on the pre-txn
+// state, later txn ops see earlier writes, a missing key compares as a zero KV except VALUE.
+import { decodeKey, encodeKey, int } from './json.ts';
+import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
+
+export type Req = Record<string, unknown>;
+
+export type Applied = { state: EtcdState; response: Req } | { state: EtcdState; error: string };
+
+export const ERR_COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+export const ERR_FUTURE_REV = 'etcdserver: mvcc: required revision is a future revision';
+export const ERR_LEASE_NOT_FOUND = 'etcdserver: requested lease not found';
+export const ERR_KEY_NOT_FOUND = 'etcdserver: key not found';
+export const ERR_LEASE_EXISTS = 'etcdserver: lease already exists';
+
+/** Writes of one request, collected at one revision. */
+class Writer {
+  kvs: Map<string, KeyValue> | undefined;
+  changed = false;
+  constructor(
+    readonly base: EtcdState,
+    readonly revision: number,
+  ) {}
+  get view(): ReadonlyMap<string, KeyValue> {
+    return this.kvs ?? this.base.kvs;
+  }
+  private own(): Map<string, KeyValue> {
+    if (this.kvs === undefined) this.kvs = new Map(this.base.kvs);
+    return this.kvs;
+  }
+  put(kv: KeyValue): void {
+    this.own().set(kv.key, kv);
+    this.changed = true;
+  }
+  remove(key: string): void {
+    this.own().delete(key);
+    this.changed = true;
+  }
+  /** The state after, with `leases` (default: unchanged). */
+  finish(leases: ReadonlyMap<string, number> = this.base.leases, leasesHash = this.base.leasesHash): EtcdState {
+    const b = this.base;
+    if (!this.changed) return leases === b.leases ? b : new EtcdState(b.revision, b.compactRevision, b.kvs, leases, b.kvsHash, leasesHash, b.previous, b.historyHash);
+    let h = 0;
+    for (const kv of this.view.values()) h ^= kvHash(kv);
+    return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision));
+  }
+}
+
+export function kvJson(kv: KeyValue, keysOnly = false): Req {
+  const o: Req = { key: encodeKey(kv.key), create_revision: String(kv.create), mod_revision: String(kv.mod), version: String(kv.version) };
+  if (!keysOnly) o['value'] = kv.value;
+  if (kv.lease !== '0') o['lease'] = kv.lease;
+  return o;
+}
+
+/** Keys of [key, range_end) present in `kvs`, in byte order. */
+export function keysInRange(kvs: ReadonlyMap<string, KeyValue>, req: Req): string[] {
+  const key = decodeKey(req['key']);
+  const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
+  if (end === undefined || end === '') return kvs.has(key) ? [key] : [];
+  const all = end === '\0';
+  const out: string[] = [];
+  for (const k of kvs.keys()) if (k >= key && (all || k < end)) out.push(k);
+  return out.sort();
+}
+
+function header(revision: number): Req {
+  return { header: { revision: String(revision) } };
+}
+
+const SORT_FIELD: Record<string, (kv: KeyValue) => number | string> = {
+  KEY: (kv) => kv.key,
+  VERSION: (kv) => kv.version,
+  CREATE: (kv) => kv.create,
+  MOD: (kv) => kv.mod,
+  VALUE: (kv) => decodeKey(kv.value),
+};
+
+function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number): Req {
+  const keys = keysInRange(kvs, req);
+  let found = keys.map((k) => kvs.get(k)!);
+  const count = found.length;
+  const minMod = int(req['min_mod_revision']);
+  const maxMod = int(req['max_mod_revision']);
+  const minCreate = int(req['min_create_revision']);
+  const maxCreate = int(req['max_create_revision']);
+  found = found.filter((kv) => (minMod === 0 || kv.mod >= minMod) && (maxMod === 0 || kv.mod <= maxMod) && (minCreate === 0 || kv.create >= minCreate) && (maxCreate === 0 || kv.create <= maxCreate));
+  const target = typeof req['sort_target'] === 'string' ? req['sort_target'] : 'KEY';
+  const order = typeof req['sort_order'] === 'string' ? req['sort_order'] : 'NONE';
+  // A non-KEY target with order NONE means ASCEND; KEY with NONE is already key order.
+  if (order === 'DESCEND' || (order === 'ASCEND' && target !== 'KEY') || (order === 'NONE' && target !== 'KEY')) {
+    const field = SORT_FIELD[target] ?? SORT_FIELD['KEY']!;
+    const sign = order === 'DESCEND' ? -1 : 1;
+    found = [...found].sort((a, b) => {
+      const x = field(a);
+      const y = field(b);
+      return x < y ? -sign : x > y ? sign : 0;
+    });
+  }
+  const limit = int(req['limit']);
+  const more = limit > 0 && found.length > limit;
+  if (more) found = found.slice(0, limit);
+  const resp: Req = { ...header(currentRevision), count: String(count) };
+  if (req['count_only'] !== true) resp['kvs'] = found.map((kv) => kvJson(kv, req['keys_only'] === true));
+  if (more) resp['more'] = true;
+  return resp;
+}
+
+export function applyRange(s: EtcdState, req: Req): Applied {
+  const rev = int(req['revision']);
+  if (rev > s.revision) return { state: s, error: ERR_FUTURE_REV };
+  if (rev > 0 && rev < s.compactRevision) return { state: s, error: ERR_COMPACTED };
+  const kvs = rev <= 0 || rev === s.revision ? s.kvs : s.kvsAt(rev);
+  return { state: s, response: rangeOn(kvs, req, s.revision) };
+}
+
+function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
+  const key = decodeKey(req['key']);
+  if ((req['ignore_value'] === true || req['ignore_lease'] === true) && !view.has(key)) return ERR_KEY_NOT_FOUND;
+  const lease = String(int(req['lease']));
+  if (lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
+  return undefined;
+}
+
+function putIn(w: Writer, req: Req): Req {
+  const key = decodeKey(req['key']);
+  const prev = w.view.get(key);
+  const value = req['ignore_value'] === true ? prev!.value : typeof req['value'] === 'string' ? req['value'] : '';
+  const lease = req['ignore_lease'] === true ? prev!.lease : String(int(req['lease']));
+  w.put({ key, value, lease, create: prev?.create ?? w.revision, mod: w.revision, version: (prev?.version ?? 0) + 1 });
+  const resp: Req = {};
+  if (req['prev_kv'] === true && prev !== undefined) resp['prev_kv'] = kvJson(prev);
+  return resp;
+}
+
+function deleteIn(w: Writer, req: Req): Req {
+  const keys = keysInRange(w.view, req);
+  const prevs = keys.map((k) => w.view.get(k)!);
+  for (const k of keys) w.remove(k);
+  const resp: Req = { deleted: String(keys.length) };
+  if (req['prev_kv'] === true) resp['prev_kvs'] = prevs.map((kv) => kvJson(kv));
+  return resp;
+}
+
+export function applyPut(s: EtcdState, req: Req): Applied {
+  const err = checkPut(s, s.kvs, req);
+  if (err !== undefined) return { state: s, error: err };
+  const w = new Writer(s, s.revision + 1);
+  const resp = putIn(w, req);
+  return { state: w.finish(), response: { ...header(w.revision), ...resp } };
+}
+
+export function applyDeleteRange(s: EtcdState, req: Req): Applied {
+  const w = new Writer(s, s.revision + 1);
+  const resp = deleteIn(w, req);
+  const state = w.finish();
+  return { state, response: { ...header(state.revision), ...resp } };
+}
+
+function compareOne(kv: KeyValue | undefined, c: Req): boolean {
+  const target = typeof c['target'] === 'string' ? c['target'] : 'VERSION';
+  const result = typeof c['result'] === 'string' ? c['result'] : 'EQUAL';
+  let x: number | string;
+  let y: number | string;
+  switch (target) {
+    case 'VALUE':
+      // VALUE on a missing key is always false.
+      if (kv === undefined) return false;
+      x = decodeKey(kv.value);
+      y = decodeKey(c['value']);
+      break;
+    case 'CREATE':
+      x = kv?.create ?? 0;
+      y = int(c['create_revision']);
+      break;
+    case 'MOD':
+      x = kv?.mod ?? 0;
+      y = int(c['mod_revision']);
+      break;
+    case 'LEASE':
+      x = int(kv?.lease ?? '0');
+      y = int(c['lease']);
+      break;
+    default:
+      x = kv?.version ?? 0;
+      y = int(c['version']);
+  }
+  switch (result) {
+    case 'GREATER':
+      return x > y;
+    case 'LESS':
+      return x < y;
+    case 'NOT_EQUAL':
+      return x !== y;
+    default:
+      return x === y;
+  }
+}
+
+function compares(kvs: ReadonlyMap<string, KeyValue>, cmps: unknown): boolean {
+  if (!Array.isArray(cmps)) return true;
+  for (const c of cmps as Req[]) {
+    if (c['range_end'] === undefined) {
+      if (!compareOne(kvs.get(decodeKey(c['key'])), c)) return false;
+    } else {
+      for (const k of keysInRange(kvs, c)) if (!compareOne(kvs.get(k), c)) return false;
+    }
+  }
+  return true;
+}
+
+/** The branch each (nested) txn takes, decided on the pre-txn state, and the pre-checks. */
+function plan(s: EtcdState, req: Req, out: Map<Req, boolean>): string | undefined {
+  const ok = compares(s.kvs, req['compare']);
+  out.set(req, ok);
+  const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
+  for (const op of branch ?? []) {
+    if (op['request_put'] !== undefined) {
+      const err = checkPut(s, s.kvs, op['request_put'] as Req);
+      if (err !== undefined) return err;
+    } else if (op['request_range'] !== undefined) {
+      const rev = int((op['request_range'] as Req)['revision']);
+      if (rev > s.revision) return ERR_FUTURE_REV;
+      if (rev > 0 && rev < s.compactRevision) return ERR_COMPACTED;
+    } else if (op['request_txn'] !== undefined) {
+      const err = plan(s, op['request_txn'] as Req, out);
+      if (err !== undefined) return err;
+    }
+  }
+  return undefined;
+}
+
+function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>): Req {
+  const ok = branches.get(req)!;
+  const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
+  const responses: Req[] = [];
+  for (const op of branch ?? []) {
+    if (op['request_range'] !== undefined) {
+      const r = op['request_range'] as Req;
+      const rev = int(r['revision']);
+      const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
+      responses.push({ response_range: rangeOn(kvs, r, s.revision) });
+    } else if (op['request_put'] !== undefined) responses.push({ response_put: putIn(w, op['request_put'] as Req) });
+    else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
+    else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches) });
+  }
+  const resp: Req = { responses };
+  if (ok) resp['succeeded'] = true;
+  return resp;
+}
+
+export function applyTxn(s: EtcdState, req: Req): Applied {
+  const branches = new Map<Req, boolean>();
+  const err = plan(s, req, branches);
+  if (err !== undefined) return { state: s, error: err };
+  const w = new Writer(s, s.revision + 1);
+  const resp = runTxn(s, w, req, branches);
+  const state = w.finish();
+  return { state, response: { ...header(state.revision), ...resp } };
+}
+
+export function applyCompaction(s: EtcdState, req: Req): Applied {
+  const rev = int(req['revision']);
+  if (rev <= s.compactRevision) return { state: s, error: ERR_COMPACTED };
+  if (rev > s.revision) return { state: s, error: ERR_FUTURE_REV };
+  const state = new EtcdState(s.revision, rev, s.kvs, s.leases, s.kvsHash, s.leasesHash, s.previous, s.historyHash);
+  return { state, response: header(s.revision) };
+}
+
+/** `grantedId`/`grantedTtl`: what the server answered, when the request left them to it. */
+export function applyLeaseGrant(s: EtcdState, req: Req, grantedId: string | undefined, grantedTtlSeconds: number | undefined): Applied {
+  const id = int(req['ID']) !== 0 ? String(int(req['ID'])) : grantedId;
+  if (id === undefined) throw new Error('invariant lease-grant-id broken: a grant with ID 0 needs the server-chosen ID');
+  if (s.leases.has(id)) return { state: s, error: ERR_LEASE_EXISTS };
+  const ttl = Math.max(int(req['TTL']), grantedTtlSeconds ?? 0);
+  const leases = new Map(s.leases).set(id, ttl);
+  const state = new EtcdState(s.revision, s.compactRevision, s.kvs, leases, s.kvsHash, s.leasesHash ^ leaseHash(id, ttl), s.previous, s.historyHash);
+  return { state, response: { ...header(s.revision), ID: id, TTL: String(ttl) } };
+}
+
+/** Revoke, or expiry (the leader's own revoke): deletes the lease's keys in one revision. */
+export function applyLeaseRevoke(s: EtcdState, req: Req): Applied {
+  const id = String(int(req['ID']));
+  const ttl = s.leases.get(id);
+  if (ttl === undefined) return { state: s, error: ERR_LEASE_NOT_FOUND };
+  const w = new Writer(s, s.revision + 1);
+  for (const k of s.keysOfLease(id)) w.remove(k);
+  const leases = new Map(s.leases);
+  leases.delete(id);
+  const state = w.finish(leases, s.leasesHash ^ leaseHash(id, ttl));
+  return { state, response: header(state.revision) };
+}
+
+export function applyLeaseKeepAlive(s: EtcdState, req: Req): Applied {
+  const id = String(int(req['ID']));
+  const ttl = s.leases.get(id);
+  // An unknown lease answers TTL 0, not an error.
+  return { state: s, response: { ID: id, TTL: String(ttl ?? 0) } };
+}
+
+export function applyLeaseTimeToLive(s: EtcdState, req: Req): Applied {
+  const id = String(int(req['ID']));
+  const ttl = s.leases.get(id);
+  if (ttl === undefined) return { state: s, response: { ID: id, TTL: '-1' } };
+  const resp: Req = { ID: id, grantedTTL: String(ttl) };
+  if (req['keys'] === true) resp['keys'] = s.keysOfLease(id).map(encodeKey);
+  return { state: s, response: resp };
+}

@@ -1,0 +1,222 @@
+// detcd etcd histories to search operations, using what etcd returns to cut the search:
+//
+// - Every ok response's header.revision pins the revision the state had just before the op
+//   (a put at R was applied at R-1; a range at R reads R). The search rejects an op at any
+//   other revision in O(1) and prunes states that passed a pending op's revision, so with
+//   revisions known the search runs close to a merge of the clients' streams.
+// - Put values are unique (etcd's robustness traffic and detcd's workloads make them so). A
+//   timed-out put whose value some ok response shows with mod_revision R certainly took
+//   effect at R: it becomes an op with a known revision and an unknown response, due by
+//   the return of the first op that saw it.
+// - A timed-out write that nobody saw can only have taken effect at a revision that no known
+//   write created (a gap). If no gap lies after its call, it never took effect as far as any
+//   response can tell, and is dropped.
+// - Reads with unknown outcome are dropped (no effect). A `fail` whose error the state
+//   decides (compacted, future revision, lease not found, key not found, lease exists) is an
+//   observation with no effect; an ambiguous one (timeout, leader changed, connection) is
+//   treated as `info`; any other `fail` certainly did not happen and is dropped.
+// - A lease that is never revoked by a client may be revoked by the leader on expiry at any
+//   time after its grant: a virtual `lease/expire` op with unknown outcome stands for that.
+//   (Timing of expiry is the lease checker's business, not linearizability's.)
+//
+// The etcd model always checks one partition: header.revision is global, so keys are not
+// independent (splitting by key would lose the check that revisions are dense and shared).
+import type { OpPair } from '../../../history/pair.ts';
+import { HistoryParseError } from '../../../history/parse-error.ts';
+import type { Operation } from '../../linearizability/model.ts';
+import type { Req } from './apply.ts';
+import { errorKind, int } from './json.ts';
+import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+
+export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
+
+export interface EtcdPrepared {
+  ops: EtcdOperation[];
+  /** Ops left out: reads with unknown outcome, fails that did not happen, unseen writes with no gap. */
+  dropped: number;
+  /** Timed-out writes whose revision was recovered from an observed unique value. */
+  resolved: number;
+}
+
+const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'];
+const AMBIGUOUS_ERROR = /timed? ?out|timeout|leader changed|no leader|server stopped|connection|unavailable|canceled|deadline|unknown/i;
+const READS = new Set<EtcdF>(['kv/range', 'lease/keepalive', 'lease/timetolive']);
+
+function isDecided(error: string): boolean {
+  const k = errorKind(error);
+  return DECIDED_ERRORS.some((d) => k === d || k.endsWith(d));
+}
+
+/** The pre-op revision the response pins, as [exact, upper bound]. */
+function revisionBounds(f: EtcdF, req: Req, resp: Req): [number | undefined, number | undefined] {
+  const rev = int((resp['header'] as Req | undefined)?.['revision']);
+  if (rev === 0 || f === 'lease/keepalive' || f === 'lease/timetolive') return [undefined, undefined];
+  switch (f) {
+    case 'kv/put':
+      return [rev - 1, undefined];
+    case 'kv/deleterange':
+      return [int(resp['deleted']) > 0 ? rev - 1 : rev, undefined];
+    case 'kv/txn':
+      return [txnWrites(req, resp) ? rev - 1 : rev, undefined];
+    case 'lease/revoke':
+      return [undefined, rev];
+    default:
+      return [rev, undefined];
+  }
+}
+
+/** Put values a request writes (txn branches included). */
+function putValues(f: EtcdF, req: Req, out: string[]): void {
+  if (f === 'kv/put' && typeof req['value'] === 'string') out.push(req['value']);
+  if (f !== 'kv/txn') return;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      if (op['request_put'] !== undefined) putValues('kv/put', op['request_put'] as Req, out);
+      if (op['request_txn'] !== undefined) putValues('kv/txn', op['request_txn'] as Req, out);
+    }
+  }
+}
+
+/** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
+function observedValues(resp: unknown, out: (value: string, mod: number) => void): void {
+  if (Array.isArray(resp)) {
+    for (const x of resp) observedValues(x, out);
+    return;
+  }
+  if (typeof resp !== 'object' || resp === null) return;
+  const o = resp as Req;
+  if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']));
+  for (const v of Object.values(o)) if (typeof v === 'object') observedValues(v, out);
+}
+
+interface Draft {
+  pair: OpPair;
+  f: EtcdF;
+  request: Req;
+  output: EtcdOutput | undefined;
+  pre: number | undefined;
+  preMax: number | undefined;
+  returnPos: number;
+}
+
+function draft(p: OpPair): Draft | undefined {
+  const f = p.invoke.f as EtcdF;
+  if (p.invoke.f === 'lease/leases') return undefined;
+  if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, `the etcd model has no op '${p.invoke.f}'`);
+  const request = p.invoke.value;
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
+  const c = p.completion;
+  const d: Draft = { pair: p, f, request: request as Req, output: undefined, pre: undefined, preMax: undefined, returnPos: p.return };
+  if (c?.type === 'ok') {
+    const resp = c.value;
+    if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
+    d.output = { response: resp as Req, canonical: canonicalResponse(f, resp as Req) };
+    [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
+    return d;
+  }
+  if (c?.type === 'fail' && !AMBIGUOUS_ERROR.test(c.error ?? '')) {
+    if (!isDecided(c.error ?? '')) return undefined;
+    d.output = { error: c.error! };
+    return d;
+  }
+  // Unknown outcome.
+  if (READS.has(f)) return undefined;
+  if (f === 'lease/grant' && int(d.request['ID']) === 0) return undefined;
+  d.returnPos = Infinity;
+  return d;
+}
+
+export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
+  let dropped = 0;
+  const drafts: Draft[] = [];
+  for (const p of pairs) {
+    const d = draft(p);
+    if (d === undefined) dropped++;
+    else drafts.push(d);
+  }
+  const resolved = resolveUnknownWrites(drafts);
+  dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
+  const kept = drafts.filter((d) => d.returnPos !== -1);
+  const ops: EtcdOperation[] = kept.map((d, id) => {
+    const input: EtcdInput = { f: d.f, request: d.request };
+    if (d.pre !== undefined) input.pre = d.pre;
+    if (d.preMax !== undefined) input.preMax = d.preMax;
+    return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
+  });
+  addLeaseExpiry(kept, ops);
+  return { ops, dropped, resolved };
+}
+
+/**
+ * Gives timed-out writes a revision when their unique value was observed, and marks (with
+ * returnPos -1) the unseen ones that no gap in the known revisions could hold.
+ */
+function resolveUnknownWrites(drafts: Draft[]): number {
+  const valueCount = new Map<string, number>();
+  for (const d of drafts) {
+    const vals: string[] = [];
+    putValues(d.f, d.request, vals);
+    for (const v of vals) valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
+  }
+  const seen = new Map<string, { mod: number; by: number }>();
+  const created = new Set<number>();
+  let maxRevision = 1;
+  for (const d of drafts) {
+    if (d.output === undefined || !('response' in d.output)) continue;
+    const rev = int((d.output.response['header'] as Req | undefined)?.['revision']);
+    maxRevision = Math.max(maxRevision, rev);
+    if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
+    observedValues(d.output.response, (value, mod) => {
+      const s = seen.get(value);
+      if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
+    });
+  }
+  let resolved = 0;
+  for (const d of drafts) {
+    if (d.output !== undefined || d.f === 'lease/revoke' || d.f === 'lease/grant' || d.f === 'kv/compaction') continue;
+    const vals: string[] = [];
+    putValues(d.f, d.request, vals);
+    for (const v of vals) {
+      const s = seen.get(v);
+      if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
+      d.output = { effective: true };
+      d.pre = s.mod - 1;
+      d.returnPos = s.by;
+      created.add(s.mod);
+      resolved++;
+      break;
+    }
+  }
+  const gaps: number[] = [];
+  for (let r = 2; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
+  const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
+  // The revision reached before each unseen write's call: no gap at or below it can hold it.
+  const doneBefore = drafts
+    .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
+    .map((d) => ({ at: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) }))
+    .sort((a, b) => a.at - b.at);
+  let i = 0;
+  let reached = 1;
+  const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
+  for (const d of byCall) {
+    while (i < doneBefore.length && doneBefore[i]!.at < d.pair.call) reached = Math.max(reached, doneBefore[i++]!.rev);
+    if (lastGap <= reached) d.returnPos = -1;
+  }
+  return resolved;
+}
+
+function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[]): void {
+  const revoked = new Set<string>();
+  for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(String(int(d.request['ID'])));
+  const granted = new Map<string, Draft>();
+  for (const d of kept) {
+    if (d.f !== 'lease/grant') continue;
+    const resp = d.output !== undefined && 'response' in d.output ? d.output.response : undefined;
+    const id = String(int(d.request['ID']) !== 0 ? int(d.request['ID']) : int(resp?.['ID']));
+    if (id !== '0' && !granted.has(id)) granted.set(id, d);
+  }
+  for (const [id, d] of granted) {
+    if (revoked.has(id)) continue;
+    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input: { f: 'lease/expire', request: { ID: id } }, output: undefined, call: d.pair.call, return: Infinity, index: d.pair.invoke.index });
+  }
+}

@@ -1,0 +1,55 @@
+// etcd's gateway JSON: base64 bytes, int64 as decimal strings, zero fields omitted. The
+// checker compares responses in a canonical form: zero fields dropped, object keys sorted,
+// headers reduced to the revision (cluster, member and term are not the model's business).
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Bytes of a base64 string as a binary string (one char per byte), so < is byte order. */
+export function decodeKey(b64: unknown): string {
+  if (b64 === undefined || b64 === null || b64 === '') return '';
+  if (typeof b64 !== 'string') throw new Error(`expected base64 bytes, got ${JSON.stringify(b64)}`);
+  return atob(b64);
+}
+
+export function encodeKey(bytes: string): string {
+  return btoa(bytes);
+}
+
+/** An int64 field: absent, a decimal string or a number. */
+export function int(v: unknown): number {
+  if (v === undefined || v === null || v === '') return 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  throw new Error(`expected an int64, got ${JSON.stringify(v)}`);
+}
+
+function isZero(v: Json): boolean {
+  return v === null || v === false || v === 0 || v === '' || v === '0' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+}
+
+/** Canonical form: zero fields dropped, numbers as strings, keys sorted; nested headers dropped. */
+export function canonical(v: unknown, top = true): Json {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map((x) => canonical(x, false));
+  const out: { [k: string]: Json } = {};
+  for (const k of Object.keys(v).sort()) {
+    let x: Json;
+    if (k === 'header') {
+      if (!top) continue;
+      x = canonical({ revision: (v as Record<string, unknown>)['header'] === undefined ? undefined : ((v as Record<string, { revision?: unknown }>)['header']?.revision ?? undefined) }, false);
+    } else x = canonical((v as Record<string, unknown>)[k], false);
+    if (!isZero(x)) out[k] = x;
+  }
+  return out;
+}
+
+export function canonicalText(v: unknown): string {
+  return JSON.stringify(canonical(v));
+}
+
+/** etcd error text without the layer prefixes, for comparing what a client saw with the model. */
+export function errorKind(message: string): string {
+  return message.replace(/^(etcdserver: )?(mvcc: )?/, '').trim().toLowerCase();
+}

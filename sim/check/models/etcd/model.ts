@@ -1,0 +1,164 @@
+// The etcd v3 API as a linearizability model. Inputs are requests in gateway JSON, outputs
+// the responses (or errors), compared in canonical form including header.revision. Each
+// input may carry the revision the state must be at just before it (`pre`, known from the
+// response) or an upper bound (`preMax`): a step at any other revision is rejected before
+// any work, and the search prunes states whose revision already passed a pending op's bound.
+import type { Model } from '../../linearizability/model.ts';
+import {
+  applyCompaction,
+  applyDeleteRange,
+  applyLeaseGrant,
+  applyLeaseKeepAlive,
+  applyLeaseRevoke,
+  applyLeaseTimeToLive,
+  applyPut,
+  applyRange,
+  applyTxn,
+  type Applied,
+  type Req,
+} from './apply.ts';
+import { canonicalText, decodeKey, errorKind, int } from './json.ts';
+import { EtcdState, equalStates } from './state.ts';
+
+export type EtcdF =
+  | 'kv/put'
+  | 'kv/range'
+  | 'kv/deleterange'
+  | 'kv/txn'
+  | 'kv/compaction'
+  | 'lease/grant'
+  | 'lease/revoke'
+  | 'lease/keepalive'
+  | 'lease/timetolive'
+  /** Not a client request: the leader revoking an expired lease (see history.ts). */
+  | 'lease/expire';
+
+export const ETCD_FS: readonly EtcdF[] = ['kv/put', 'kv/range', 'kv/deleterange', 'kv/txn', 'kv/compaction', 'lease/grant', 'lease/revoke', 'lease/keepalive', 'lease/timetolive'];
+
+export interface EtcdInput {
+  f: EtcdF;
+  request: Req;
+  /** The state's revision just before this op, when the response tells it exactly. */
+  pre?: number;
+  /** An upper bound on that revision. */
+  preMax?: number;
+}
+
+export type EtcdOutput =
+  /** A response, with its canonical text precomputed. */
+  | { response: Req; canonical: string }
+  /** An error the state decides (compacted, lease not found…): the op had no effect. */
+  | { error: string }
+  /** Took effect (its value was observed) but the response is unknown. */
+  | { effective: true };
+
+function apply(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): Applied {
+  const req = input.request;
+  switch (input.f) {
+    case 'kv/put':
+      return applyPut(s, req);
+    case 'kv/range':
+      return applyRange(s, req);
+    case 'kv/deleterange':
+      return applyDeleteRange(s, req);
+    case 'kv/txn':
+      return applyTxn(s, req);
+    case 'kv/compaction':
+      return applyCompaction(s, req);
+    case 'lease/grant': {
+      const resp = output !== undefined && 'response' in output ? output.response : undefined;
+      const id = resp === undefined || int(resp['ID']) === 0 ? undefined : String(int(resp['ID']));
+      return applyLeaseGrant(s, req, id, resp === undefined ? undefined : int(resp['TTL']));
+    }
+    case 'lease/revoke':
+    case 'lease/expire':
+      return applyLeaseRevoke(s, req);
+    case 'lease/keepalive':
+      return applyLeaseKeepAlive(s, req);
+    case 'lease/timetolive':
+      return applyLeaseTimeToLive(s, req);
+  }
+}
+
+/** The canonical text a response is compared by; lease reads are served without a linearizable header. */
+export function canonicalResponse(f: EtcdF, response: Req): string {
+  if (f === 'lease/keepalive' || f === 'lease/timetolive') {
+    const r: Req = { ...response };
+    delete r['header'];
+    // The remaining TTL shrinks with time the model does not keep; only "not found" (-1) is checked.
+    if (f === 'lease/timetolive' && int(r['TTL']) !== -1) delete r['TTL'];
+    return canonicalText(r);
+  }
+  return canonicalText(response);
+}
+
+export function createEtcdModel(): Model<EtcdState, EtcdInput, EtcdOutput> {
+  return {
+    name: 'etcd',
+    init: () => EtcdState.initial(),
+    step(s, input, output) {
+      if (input.pre !== undefined && s.revision !== input.pre) return undefined;
+      if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
+      const r = apply(s, input, output);
+      if (output === undefined || 'effective' in output) {
+        if ('error' in r) return output === undefined ? s : undefined;
+        return r.state;
+      }
+      if ('error' in output) return 'error' in r && errorKind(r.error) === errorKind(output.error) ? s : undefined;
+      if ('error' in r) return undefined;
+      return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
+    },
+    equal: equalStates,
+    order: (s) => s.revision,
+    orderBound: (input) => input.pre ?? input.preMax,
+    hash: (s) => s.hash,
+    readOnly(input, output) {
+      if (output === undefined || 'effective' in output) return false;
+      if ('error' in output) return true;
+      if (input.f === 'kv/range' || input.f === 'lease/keepalive' || input.f === 'lease/timetolive') return true;
+      if (input.f === 'kv/txn') return !txnWrites(input.request, output.response);
+      return false;
+    },
+    describeOperation(input, output) {
+      const req = describeRequest(input.f, input.request);
+      if (output === undefined) return `${req} → ?`;
+      if ('effective' in output) return `${req} → (took effect)`;
+      if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;
+      return `${req} → ${output.canonical}`;
+    },
+    describeState(s) {
+      const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
+      const leases = [...s.leases.keys()].sort();
+      return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
+    },
+  };
+}
+
+/** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */
+export function txnWrites(req: Req, resp: Req): boolean {
+  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
+  const responses = (resp['responses'] ?? []) as Req[];
+  return (branch ?? []).some((op, i) => {
+    if (op['request_put'] !== undefined) return true;
+    const r = responses[i];
+    if (op['request_delete_range'] !== undefined) return int((r?.['response_delete_range'] as Req | undefined)?.['deleted']) > 0;
+    if (op['request_txn'] !== undefined) return txnWrites(op['request_txn'] as Req, (r?.['response_txn'] ?? {}) as Req);
+    return false;
+  });
+}
+
+function describeRequest(f: EtcdF, req: Req): string {
+  const key = (k: unknown): string => JSON.stringify(decodeKey(k));
+  switch (f) {
+    case 'kv/put':
+      return `put(${key(req['key'])}, ${JSON.stringify(decodeKey(req['value']))}${int(req['lease']) !== 0 ? `, lease ${int(req['lease'])}` : ''})`;
+    case 'kv/range':
+      return `range(${key(req['key'])}${req['range_end'] !== undefined ? `..${key(req['range_end'])}` : ''}${int(req['revision']) !== 0 ? `, rev ${int(req['revision'])}` : ''})`;
+    case 'kv/deleterange':
+      return `delete(${key(req['key'])}${req['range_end'] !== undefined ? `..${key(req['range_end'])}` : ''})`;
+    case 'kv/compaction':
+      return `compact(${int(req['revision'])})`;
+    default:
+      return `${f}(${canonicalText(req)})`;
+  }
+}

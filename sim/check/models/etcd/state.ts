@@ -1,0 +1,116 @@
+// The etcd model's state: the MVCC key space at the current revision, the compact revision,
+// the leases, and a link to the last state of the previous revision so that reads at an
+// older revision see exactly what that revision held. States are immutable and share
+// structure; a step that changes something copies only the map it changes.
+
+export interface KeyValue {
+  /** Key bytes as a binary string. */
+  readonly key: string;
+  /** Value as etcd's base64. */
+  readonly value: string;
+  readonly create: number;
+  readonly mod: number;
+  readonly version: number;
+  /** Lease id as a decimal string, "0" for none. */
+  readonly lease: string;
+}
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x01000193);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+function hashText(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+export function kvHash(kv: KeyValue): number {
+  let h = hashText(0x811c9dc5, kv.key);
+  h = hashText(mix(h, 0x3c), kv.value);
+  h = mix(mix(mix(h, kv.create), kv.mod), kv.version);
+  return hashText(h, kv.lease);
+}
+
+export function leaseHash(id: string, ttlSeconds: number): number {
+  return mix(hashText(0x2d2c, id), ttlSeconds);
+}
+
+export class EtcdState {
+  constructor(
+    readonly revision: number,
+    readonly compactRevision: number,
+    readonly kvs: ReadonlyMap<string, KeyValue>,
+    /** Lease id → granted TTL in seconds. */
+    readonly leases: ReadonlyMap<string, number>,
+    /** XOR of kvHash over kvs. */
+    readonly kvsHash: number,
+    /** XOR of leaseHash over leases. */
+    readonly leasesHash: number,
+    /** The last state at revision - 1 (undefined at the first revision). */
+    readonly previous: EtcdState | undefined,
+    /** Hash of every revision's key space up to this one. */
+    readonly historyHash: number,
+  ) {}
+
+  static initial(): EtcdState {
+    // An empty store is at revision 1 and compactMainRev starts at -1.
+    return new EtcdState(1, -1, new Map(), new Map(), 0, 0, undefined, 1);
+  }
+
+  get hash(): number {
+    return mix(mix(mix(mix(this.historyHash, this.revision), this.compactRevision), this.kvsHash), this.leasesHash);
+  }
+
+  /** The key space as of `revision` (which must be ≤ the current one). */
+  kvsAt(revision: number): ReadonlyMap<string, KeyValue> {
+    if (this.revision <= revision) return this.kvs;
+    let s = this.previous;
+    while (s !== undefined && s.revision > revision) s = s.previous;
+    return s?.kvs ?? new Map<string, KeyValue>();
+  }
+
+  /** Keys attached to a lease, sorted. */
+  keysOfLease(id: string): string[] {
+    const keys: string[] = [];
+    for (const kv of this.kvs.values()) if (kv.lease === id) keys.push(kv.key);
+    return keys.sort();
+  }
+}
+
+function sameKvs(a: ReadonlyMap<string, KeyValue>, b: ReadonlyMap<string, KeyValue>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, x] of a) {
+    const y = b.get(k);
+    if (y === undefined || x.value !== y.value || x.create !== y.create || x.mod !== y.mod || x.version !== y.version || x.lease !== y.lease) return false;
+  }
+  return true;
+}
+
+function sameLeases(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, x] of a) if (b.get(k) !== x) return false;
+  return true;
+}
+
+/** Exact equality, including every readable older revision (above the compact revision). */
+export function equalStates(a: EtcdState, b: EtcdState): boolean {
+  if (a === b) return true;
+  if (a.revision !== b.revision || a.compactRevision !== b.compactRevision || a.kvsHash !== b.kvsHash || a.leasesHash !== b.leasesHash || a.historyHash !== b.historyHash) return false;
+  if (!sameKvs(a.kvs, b.kvs) || !sameLeases(a.leases, b.leases)) return false;
+  let x = a.previous;
+  let y = b.previous;
+  while (x !== y && x !== undefined && y !== undefined && x.revision >= a.compactRevision) {
+    if (x.revision !== y.revision || !sameKvs(x.kvs, y.kvs)) return false;
+    x = x.previous;
+    y = y.previous;
+  }
+  return true;
+}
+
+/** The hash a new revision's history gets. */
+export function nextHistoryHash(previous: EtcdState, kvsHash: number, revision: number): number {
+  return mix(mix(previous.historyHash, revision), kvsHash);
+}
