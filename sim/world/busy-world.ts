@@ -28,6 +28,7 @@ export interface BusyWorldResult {
 
 const GOSSIP_GAP_US_MAX = 4_000;
 const FSYNC_EVERY_APPENDS = 4;
+const LOG_RECORDS_MAX = 256;
 
 /** A node that gossips counters and keeps a log on disk, recovering it on every start. */
 function gossipHost(peers: readonly string[], recovered: { count: number }) {
@@ -54,6 +55,8 @@ function gossipHost(peers: readonly string[], recovered: { count: number }) {
       persist(counter);
       if (counter % 16 === 0) {
         ctx.disk.replace('state', [{ value: { counter, at: ctx.nowUs() }, sizeBytes: 32 }]);
+        // Compaction, as after a Raft snapshot: the log restarts once the state is saved.
+        if (ctx.disk.read('log').length >= LOG_RECORDS_MAX) ctx.disk.replace('log', []);
         ctx.disk.fsync(() => undefined);
       }
       ctx.setTimer(1 + ctx.prng.int(GOSSIP_GAP_US_MAX), tick);

@@ -9,7 +9,8 @@ export class TraceHash {
   /** Folds one integer (safe integer range) into the hash. */
   mix(value: number): void {
     const lo = value >>> 0;
-    const hi = Math.floor(value / 0x1_0000_0000) >>> 0;
+    // Most values are small non-negative integers: skip the division for them (same result).
+    const hi = value >= 0 && value < 0x1_0000_0000 ? 0 : Math.floor(value / 0x1_0000_0000) >>> 0;
     this.h1 = Math.imul(this.h1 ^ lo, 0x01000193);
     this.h1 = Math.imul(this.h1 ^ hi, 0x01000193);
     this.h2 = Math.imul(this.h2 ^ lo, 0x5bd1e995);
