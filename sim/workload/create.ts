@@ -5,6 +5,7 @@ import { KvWorkload } from './kv.ts';
 import { LeaseWorkload } from './lease.ts';
 import { LockWorkload } from './lock.ts';
 import { RegisterWorkload } from './register.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import type { Workload, WorkloadEnv } from './workload.ts';
 
 export function createWorkload(env: WorkloadEnv): Workload {
@@ -25,6 +26,6 @@ export function createWorkload(env: WorkloadEnv): Workload {
 }
 
 /** Whether the workload understands periodic `compact` invocations. */
-export function supportsCompaction(env: WorkloadEnv): boolean {
-  return env.scenario.workload.kind === 'etcd' || env.scenario.workload.kind === 'kubernetes';
+export function supportsCompaction(scenario: Scenario): boolean {
+  return scenario.workload.kind === 'etcd' || scenario.workload.kind === 'kubernetes';
 }

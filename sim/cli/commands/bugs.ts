@@ -1,7 +1,8 @@
-// Placeholder until its issue lands; replaced by the real command.
-import { UsageError } from '../errors.ts';
+// detcd bugs: the bugs `--bug NAME` can plant in the simulated stack, one line each.
+import { PLANTED_BUGS } from '../../run/cluster-port.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function bugs(_argv: string[]): Promise<number> {
-  throw new UsageError('detcd bugs: nothing to run yet (this command is being built)');
+  for (const b of PLANTED_BUGS) console.log(`${b.name.padEnd(24)} ${b.description}`);
+  return 0;
 }

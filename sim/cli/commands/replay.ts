@@ -1,7 +1,58 @@
-// Placeholder until its issue lands; replaced by the real command.
-import { UsageError } from '../errors.ts';
+// detcd replay DIR|results.json: runs the same scenario and seed again and compares trace
+// hashes. Equal: the run replayed exactly (its verdict is the exit code). Different: where the
+// traces part, from the trace-hash checkpoints (every 100 ms of simulated time) and from the
+// logged tail of the trace; that is a determinism bug of the harness (exit 4).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import chalk from 'chalk';
+import { runScenario } from '../../run/run.ts';
+import type { TraceEntry } from '../../world/trace.ts';
+import { EXIT_INTERNAL, exitCodeFor } from '../errors.ts';
+import { parseCommandArgs } from '../harness/args.ts';
+import { readRunDir } from '../harness/run-dir.ts';
+import { runTable } from '../harness/table.ts';
+
+function firstCheckpointDifference(a: readonly [number, string][], b: readonly [number, string][]): string | undefined {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [ta, ha] = a[i] as [number, string];
+    const [tb, hb] = b[i] as [number, string];
+    if (ta !== tb || ha !== hb) {
+      const prev = i === 0 ? 0 : (a[i - 1] as [number, string])[0];
+      return `the traces part between ${prev / 1000} ms and ${ta / 1000} ms of simulated time (checkpoint ${i}: ${ha} vs ${hb})`;
+    }
+  }
+  if (a.length !== b.length) return `the traces agree for ${Math.min(a.length, b.length)} checkpoints, then one run ends (${a.length} vs ${b.length} checkpoints)`;
+  return undefined;
+}
+
+function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const before = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const byIndex = new Map(now.map((e) => [e.index, JSON.stringify(e)]));
+  for (const line of before) {
+    const entry = JSON.parse(line) as TraceEntry;
+    const mine = byIndex.get(entry.index);
+    if (mine !== undefined && mine !== line) return `first differing logged event #${entry.index}:\n  was ${line}\n  now ${mine}`;
+  }
+  return undefined;
+}
 
 // eslint-disable-next-line @typescript-eslint/require-await
-export async function replay(_argv: string[]): Promise<number> {
-  throw new UsageError('detcd replay: nothing to run yet (this command is being built)');
+export async function replay(argv: string[]): Promise<number> {
+  const { positionals } = parseCommandArgs('replay', argv, {}, true);
+  const run = readRunDir('replay', positionals[0]);
+  console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
+  const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
+  console.log(runTable(out.results));
+  if (out.results.traceHash === run.results.traceHash) {
+    console.log(chalk.green(`replayed exactly: trace hash ${out.results.traceHash} (${out.results.stats.events} events)`));
+    return exitCodeFor(out.results.valid);
+  }
+  console.log(chalk.red.bold(`the replay differs: trace hash ${out.results.traceHash}, the original was ${run.results.traceHash}`));
+  const where = run.checkpoints === undefined ? undefined : firstCheckpointDifference(run.checkpoints, out.checkpoints);
+  console.log(where ?? 'no checkpoints in the original run to locate the difference');
+  const entry = firstEntryDifference(join(run.dir, 'trace.jsonl'), out.trace);
+  if (entry !== undefined) console.log(entry);
+  return EXIT_INTERNAL;
 }

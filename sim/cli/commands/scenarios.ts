@@ -1,7 +1,10 @@
-// Placeholder until its issue lands; replaced by the real command.
-import { UsageError } from '../errors.ts';
+// detcd scenarios: every shipped scenario, one line each.
+import { shippedScenarios } from '../harness/scenario-files.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function scenarios(_argv: string[]): Promise<number> {
-  throw new UsageError('detcd scenarios: nothing to run yet (this command is being built)');
+  const all = shippedScenarios();
+  const width = Math.max(...all.map((s) => s.ref.length));
+  for (const s of all) console.log(`${s.ref.padEnd(width)}  ${s.scenario.description}`);
+  return 0;
 }

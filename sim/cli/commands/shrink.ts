@@ -1,7 +1,40 @@
-// Placeholder until its issue lands; replaced by the real command.
-import { UsageError } from '../errors.ts';
+// detcd shrink DIR [--runs N] [--out FILE]: the smallest fault schedule, client count and run
+// length that still fail with the run's seed (and bug), written as a scenario file that
+// `detcd run --scenario FILE --seed N` replays.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import chalk from 'chalk';
+import { runScenario } from '../../run/run.ts';
+import { parseScenario } from '../../scenario/parse.ts';
+import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
+import { EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { intOption, parseCommandArgs } from '../harness/args.ts';
+import { readRunDir } from '../harness/run-dir.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
-export async function shrink(_argv: string[]): Promise<number> {
-  throw new UsageError('detcd shrink: nothing to run yet (this command is being built)');
+export async function shrink(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
+  const run = readRunDir('shrink', positionals[0]);
+  if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: the run did not fail (valid: ${String(run.results.valid)}), nothing to shrink`);
+  const seed = run.results.seed;
+  const bug = run.bug;
+  const original = runScenario(run.scenario, seed, { bug });
+  const baked = bakeScenario(original.scenario, original.schedule);
+  const fails = (s: typeof baked): boolean => runScenario(s, seed, { bug }).results.valid === false;
+  if (!fails(baked)) throw new UsageError(`detcd shrink: ${run.dir}: the run no longer fails with its schedule made explicit`);
+  console.error(`shrinking ${run.results.scenario} seed ${seed}: ${baked.schedule?.length ?? 0} faults, ${baked.clients.count} clients, ${baked.workload.durationMs} ms`);
+  const result = shrinkScenario(baked, {
+    fails,
+    runsMax: intOption('shrink', 'runs', values.runs, 150, 1, 100_000),
+    onStep: (what) => console.error(`  still fails: ${what}`),
+  });
+  const shrunk = { ...result.scenario, name: `${run.results.scenario}-shrunk`, description: `shrunk from ${run.results.scenario} seed ${seed}${bug === undefined ? '' : ` with bug ${bug}`} in ${result.runs} runs` };
+  const file = values.out ?? join(run.dir, 'shrunk.json');
+  parseScenario(shrunk, file);
+  writeFileSync(file, `${JSON.stringify(shrunk, null, 2)}\n`);
+  const s = result.scenario;
+  console.log(`shrunk in ${result.runs} runs: ${s.schedule?.length ?? 0} fault(s), ${s.clients.count} client(s), ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
+  for (const f of s.schedule ?? []) console.log(`  at ${f.atMs} ms for ${f.durationMs} ms: ${JSON.stringify(f.fault)}`);
+  console.log(chalk.bold(`replay: detcd run --scenario ${file} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`));
+  return EXIT_VIOLATION;
 }

@@ -1,0 +1,55 @@
+// One run from the command line: the scenario file, the seed, the bug; the report written to
+// disk with the scenario as given (scenario.json) and the trace-hash checkpoints, so that
+// `detcd replay DIR` needs nothing but the directory.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runReportDir, writeRunReportTo } from '../../report/index.ts';
+import type { PlantedBug } from '../../run/cluster-port.ts';
+import { defaultReplay, runScenario } from '../../run/run.ts';
+import type { RunOutput } from '../../run/run.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+
+export interface ExecuteOptions {
+  scenario: Scenario;
+  /** How `--scenario` finds it again (a shipped name or a file). */
+  scenarioRef: string;
+  seed: number;
+  bug?: PlantedBug | undefined;
+  /** Exactly this directory; otherwise <reportsDir>/<scenario>/<seed>. */
+  outDir?: string | undefined;
+  reportsDir?: string;
+  /** Write the report only when the run did not pass (sweeps). */
+  reportOnlyOnFailure?: boolean;
+  traceLog?: boolean;
+}
+
+export interface Executed {
+  output: RunOutput;
+  dir: string | undefined;
+}
+
+export const REPORTS_DIR_DEFAULT = 'reports';
+
+export async function executeRun(o: ExecuteOptions): Promise<Executed> {
+  const dir = o.outDir ?? runReportDir(o.reportsDir ?? REPORTS_DIR_DEFAULT, o.scenario.name, o.seed);
+  const output = runScenario(o.scenario, o.seed, {
+    bug: o.bug,
+    traceLog: o.traceLog ?? true,
+    wallNowMs: () => performance.now(),
+    replay: defaultReplay(o.scenarioRef, o.seed, o.bug),
+    shrink: `detcd shrink ${dir}`,
+  });
+  if (o.reportOnlyOnFailure === true && output.results.valid === true) return { output, dir: undefined };
+  await writeRunReportTo(dir, {
+    results: output.results,
+    history: output.history,
+    watches: output.watches,
+    trace: output.trace,
+    scenario: output.scenario,
+  });
+  writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
+  writeFileSync(join(dir, 'checkpoints.json'), `${JSON.stringify(output.checkpoints)}\n`);
+  if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');
+  return { output, dir };
+}

@@ -1,0 +1,54 @@
+// Scenario files on disk: the shipped ones in scenarios/ (by name) and any file a user points
+// at. Reading is here (sim/cli may touch the file system); validation is in sim/scenario.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.ts';
+import { parseScenarioText } from '../../scenario/parse.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+
+/** The shipped scenarios directory (the repository's scenarios/). */
+export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
+
+export interface ScenarioFile {
+  /** What `--scenario` takes to find it again: a shipped name, or the file path. */
+  ref: string;
+  file: string;
+  scenario: Scenario;
+}
+
+export function readScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const scenario = parseScenarioText(text, file);
+  const stem = basename(file).replace(/\.json$/, '');
+  if (dirname(resolve(file)) === SCENARIOS_DIR && scenario.name !== stem) {
+    throw new UsageError(`${file}: name: must equal the file name "${stem}" for a shipped scenario`);
+  }
+  return scenario;
+}
+
+/** Every shipped scenario, by name. */
+export function shippedScenarios(): ScenarioFile[] {
+  const files = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith('.json')).sort();
+  return files.map((f) => {
+    const file = join(SCENARIOS_DIR, f);
+    return { ref: f.replace(/\.json$/, ''), file, scenario: readScenarioFile(file) };
+  });
+}
+
+/** `--scenario` takes a shipped name or a path to a scenario file. */
+export function loadScenario(ref: string): ScenarioFile {
+  const looksLikePath = ref.includes('/') || ref.endsWith('.json');
+  if (looksLikePath || (existsSync(ref) && statSync(ref).isFile())) {
+    if (!existsSync(ref)) throw new UsageError(`--scenario: no such file: ${ref}`);
+    return { ref, file: ref, scenario: readScenarioFile(ref) };
+  }
+  const file = join(SCENARIOS_DIR, `${ref}.json`);
+  if (!existsSync(file)) throw new UsageError(`--scenario: unknown scenario '${ref}' (detcd scenarios lists them)`);
+  return { ref, file, scenario: readScenarioFile(file) };
+}

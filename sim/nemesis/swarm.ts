@@ -1,0 +1,50 @@
+// Swarm testing (FoundationDB, Groce et al.): instead of every fault at a little, each run draws
+// which fault packages are on and how the network, disks and Raft timings behave, so that
+// different seeds explore different corners. The draw replaces the scenario's knobs; the
+// options it drew go into results.json so the report shows them.
+import type { NemesisPackageName, Scenario } from '../scenario/schema.ts';
+import { NemesisPackages } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
+
+/** Packages too slow or special to be drawn blindly stay out of the swarm. */
+const SWARM_EXCLUDED: ReadonlySet<NemesisPackageName> = new Set(['rolling-restart']);
+
+export interface SwarmDraw {
+  scenario: Scenario;
+  options: Record<string, unknown>;
+}
+
+export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
+  if (!scenario.swarm.enabled) return { scenario, options: {} };
+  const odds = scenario.swarm.packageOdds;
+  const candidates = NemesisPackages.filter((p) => !SWARM_EXCLUDED.has(p));
+  let packages = candidates.filter(() => prng.chance(1, odds));
+  if (packages.length === 0) packages = [prng.pick(candidates)];
+  const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
+  const network = {
+    ...scenario.network,
+    latencyUsMin,
+    latencyUsMax: latencyUsMin * prng.pick([1, 2, 5, 10]),
+    dropPercent: prng.chance(1, 3) ? prng.intRange(1, 10) : 0,
+    duplicatePercent: prng.chance(1, 3) ? prng.intRange(1, 10) : 0,
+    reorderPercent: prng.chance(1, 3) ? prng.intRange(1, 20) : 0,
+  };
+  const fsyncUsMin = prng.pick([100, 500, 2000]);
+  network.fsyncUsMin = fsyncUsMin;
+  network.fsyncUsMax = fsyncUsMin * prng.pick([1, 4, 20]);
+  // etcd robustness's tick/election variations, scaled to a tick of 10 to 100 ms.
+  const [tickMs, electionTicks] = prng.pick([[10, 10], [29, 9], [50, 10], [100, 10], [100, 20]] as const);
+  const raft = { ...scenario.cluster.raft, tickMs, electionTicks, preVote: prng.chance(3, 4), checkQuorum: prng.chance(3, 4) };
+  const etcd = { ...scenario.cluster.etcd, snapshotCount: prng.pick([50, 100, 1000]) };
+  const nemesis = {
+    ...scenario.nemesis,
+    packages,
+    intervalMs: { min: prng.intRange(50, 300), max: prng.intRange(300, 1500) },
+    faultDurationMs: { min: prng.intRange(50, 500), max: prng.intRange(500, 3000) },
+  };
+  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, raft, etcd } };
+  return {
+    scenario: drawn,
+    options: { packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs },
+  };
+}

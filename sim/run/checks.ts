@@ -1,0 +1,59 @@
+// The checkers of a run, by name, each with its own verdict (composed by results-build.ts):
+// linearizability of the etcd history, watch and lease guarantees, lock mutual exclusion, the
+// Raft invariants (checked online, on every event), liveness after healing and convergence.
+import type { CheckResult } from '../check/verdict.ts';
+import type { Op, WatchRecord } from '../history/op.ts';
+import type { CheckerName, Scenario } from '../scenario/schema.ts';
+import { checkMutex } from '../workload/mutex-checker.ts';
+import type { RunCluster } from './cluster-port.ts';
+import { historyCheckers } from './history-checkers.ts';
+import type { LivenessResult } from './liveness.ts';
+
+export interface ChecksInput {
+  scenario: Scenario;
+  history: readonly Op[];
+  watches: readonly WatchRecord[];
+  lockHistory: readonly Op[] | undefined;
+  liveness: LivenessResult | undefined;
+  cluster: RunCluster;
+  /** The invariant violation that stopped the run, if one did. */
+  error: string | undefined;
+}
+
+/** The checkers a scenario runs when it names none. */
+export function defaultCheckers(scenario: Scenario): CheckerName[] {
+  const base: CheckerName[] = ['linearizable', 'convergence', 'raft'];
+  if (scenario.clients.watchers) base.push('watch');
+  if (scenario.workload.kind === 'lease' || scenario.workload.kind === 'etcd') base.push('lease');
+  if (scenario.workload.kind === 'lock') base.push('lock');
+  return base;
+}
+
+export function runChecks(input: ChecksInput): Record<string, CheckResult> {
+  const names = new Set<CheckerName>(input.scenario.checkers ?? defaultCheckers(input.scenario));
+  names.add('raft');
+  const out: Record<string, CheckResult> = {};
+  if (names.has('raft')) {
+    const raft = input.cluster.raftInvariants();
+    out['raft'] = input.error !== undefined && /invariant/i.test(input.error) ? { ...raft, valid: false, summary: input.error } : raft;
+  }
+  if (input.liveness !== undefined) {
+    const { valid, summary, ...detail } = input.liveness;
+    out['liveness'] = { valid, summary, ...detail };
+  } else if (input.error !== undefined) {
+    out['liveness'] = { valid: 'unknown', summary: 'not reached: the safety phase stopped on a violation' };
+  }
+  if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
+  if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
+  Object.assign(out, historyCheckers(names, input.history, input.watches));
+  return out;
+}
+
+/** Every member at one revision, compact revision and KV hash at the end of the liveness phase. */
+function convergence(l: LivenessResult): CheckResult {
+  const members = Object.entries(l.members);
+  const first = members[0]?.[1];
+  const same = first != null && members.every(([, s]) => s !== null && s.up && s.revision === first.revision && s.compactRevision === first.compactRevision && s.kvHash === first.kvHash);
+  if (same) return { valid: true, summary: `every member at revision ${first.revision}, compact ${first.compactRevision}, hash ${first.kvHash}`, members: l.members };
+  return { valid: false, summary: `members differ at the end: ${members.map(([m, s]) => (s === null || !s.up ? `${m} down` : `${m} rev ${s.revision} hash ${s.kvHash}`)).join(', ')}`, members: l.members };
+}

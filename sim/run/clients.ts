@@ -1,0 +1,71 @@
+// The client side of a run: one etcd client per workload worker (each starting at its own
+// member, moving on when that member stops answering), a client for periodic jobs, and one watch
+// client per member (all keys, prev_kv, progress requests every 100 ms: etcd's robustness
+// watchers) that resumes after disconnects. Everything records into one history.
+import { EtcdClient } from '../etcd/client.ts';
+import { worldClientNet } from '../etcd/client-net.ts';
+import type { HistoryLog } from '../etcd/history-log.ts';
+import { WatchStream } from '../etcd/watch-stream.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { b64 } from '../workload/etcd-request.ts';
+import type { World } from '../world/world.ts';
+
+export const WORKER_CLIENT_PREFIX = 'c';
+export const JOB_CLIENT = 'jobs';
+export const WATCH_CLIENT_PREFIX = 'w-';
+/** Watch processes are named, apart from the numbered workload processes. */
+export const watchProcess = (member: string): string => `watch-${member}`;
+const WATCH_PROGRESS_REQUEST_US = 100_000;
+
+/** Every client endpoint a run registers, in a stable order. */
+export function clientEndpoints(scenario: Scenario, members: readonly string[]): string[] {
+  const out = Array.from({ length: scenario.clients.count }, (_, i) => `${WORKER_CLIENT_PREFIX}${i}`);
+  out.push(JOB_CLIENT);
+  if (scenario.clients.watchers) for (const m of members) out.push(`${WATCH_CLIENT_PREFIX}${m}`);
+  return out;
+}
+
+/** `members` rotated so that it starts at index `i`. */
+function rotated(members: readonly string[], i: number): string[] {
+  const k = i % members.length;
+  return [...members.slice(k), ...members.slice(0, k)];
+}
+
+export function makeClient(world: World, id: string, members: readonly string[], scenario: Scenario, history: HistoryLog): EtcdClient {
+  const holder: { client?: EtcdClient } = {};
+  const net = worldClientNet(world, id, (from, message) => holder.client?.receive(from, message));
+  const client = new EtcdClient(net, {
+    members,
+    requestTimeoutUs: scenario.clients.requestTimeoutMs * 1000,
+    followLeader: scenario.clients.connect === 'cluster',
+    history,
+  });
+  holder.client = client;
+  return client;
+}
+
+export interface RunClients {
+  workers: EtcdClient[];
+  jobs: EtcdClient;
+  watchers: WatchStream[];
+}
+
+export function startClients(world: World, members: readonly string[], scenario: Scenario, history: HistoryLog): RunClients {
+  const workers = Array.from({ length: scenario.clients.count }, (_, i) => makeClient(world, `${WORKER_CLIENT_PREFIX}${i}`, rotated(members, i), scenario, history));
+  const jobs = makeClient(world, JOB_CLIENT, members, { ...scenario, clients: { ...scenario.clients, connect: 'cluster' } }, history);
+  const watchers: WatchStream[] = [];
+  if (scenario.clients.watchers) {
+    members.forEach((m, i) => {
+      const client = makeClient(world, `${WATCH_CLIENT_PREFIX}${m}`, rotated(members, i), scenario, history);
+      watchers.push(
+        new WatchStream(client, {
+          process: watchProcess(m),
+          create: { key: b64('\0'), range_end: b64('\0'), prev_kv: true, progress_notify: true },
+          member: m,
+          progressRequestIntervalUs: WATCH_PROGRESS_REQUEST_US,
+        }),
+      );
+    });
+  }
+  return { workers, jobs, watchers };
+}

@@ -1,0 +1,89 @@
+// The run's cluster: the etcd member module's EtcdCluster (sim/etcd/cluster.ts) configured from
+// a scenario, seen through the RunCluster port. Leader changes are sampled every few
+// milliseconds of simulated time for the report's leader timeline.
+import type { MemberConfig } from '../../src/server/member-config.ts';
+import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import { EtcdCluster } from '../etcd/cluster.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { baseLink } from './nemesis-world.ts';
+import type { ClusterOptions, MemberStatus, RunCluster } from './cluster-port.ts';
+import { makeEtcdStateMachine } from './state-machine.ts';
+import { watchRaftInvariants } from './raft-invariants.ts';
+
+const LEADER_SAMPLE_US = 5_000;
+
+function memberSettings(s: Scenario): ConstructorParameters<typeof EtcdCluster>[0]['settings'] {
+  const r = s.cluster.raft;
+  return {
+    tickMs: r.tickMs,
+    heartbeatTicks: r.heartbeatTicks,
+    electionTicks: r.electionTicks,
+    preVote: r.preVote,
+    checkQuorum: r.checkQuorum,
+    leaseReads: r.readOnly === 'lease-based',
+    snapshotCount: s.cluster.etcd.snapshotCount,
+    snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
+  };
+}
+
+/** The run's cluster with the real etcd state machine. */
+export function buildEtcdCluster(o: ClusterOptions): RunCluster {
+  return buildClusterWith(o, makeEtcdStateMachine);
+}
+
+/** The run's cluster with any replicated state machine (tests use small ones). */
+export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: MemberConfig) => StateMachinePort): RunCluster {
+  const s = o.scenario;
+  const cluster = new EtcdCluster({
+    seed: o.seed,
+    members: s.cluster.members,
+    settings: memberSettings(s) ?? {},
+    bug: o.bug,
+    network: baseLink(s),
+    // A crash tears the last unsynced record only when the nemesis asks for torn writes.
+    disk: { fsyncLatencyUsMin: s.network.fsyncUsMin, fsyncLatencyUsMax: s.network.fsyncUsMax, tornWrite: { num: 1, den: 2 } },
+    buggify: o.buggify,
+    traceLog: o.traceLog,
+    makeStateMachine,
+  });
+  const world = cluster.world;
+  for (const c of o.clients) world.network.addEndpoint(c);
+  cluster.start();
+  const invariants = watchRaftInvariants(cluster);
+  const leaders: { node: string | null; term: number; startUs: number }[] = [];
+  const termOf = (name: string): number => {
+    const host = cluster.hosts.get(name);
+    return host === undefined || !world.isUp(name) ? 0 : host.recovered.raft.status().term;
+  };
+  const sample = (): void => {
+    const leader = cluster.leader() ?? null;
+    const term = leader === null ? 0 : termOf(leader);
+    const last = leaders[leaders.length - 1];
+    if (last === undefined || last.node !== leader || (leader !== null && last.term !== term)) leaders.push({ node: leader, term, startUs: world.loop.now() });
+    world.loop.schedule(LEADER_SAMPLE_US, sample);
+  };
+  sample();
+  return {
+    world,
+    members: () => cluster.names,
+    status(id): MemberStatus | undefined {
+      if (!cluster.names.includes(id)) return undefined;
+      const st = cluster.status(id);
+      const host = cluster.hosts.get(id);
+      const up = world.isUp(id) && !world.isPaused(id) && st !== undefined && host !== undefined;
+      if (!up) return { up: false, isLeader: false, term: 0, revision: 0, compactRevision: 0, kvHash: '' };
+      const raft = host.recovered.raft.status();
+      return { up, isLeader: raft.raftState === 'leader', term: raft.term, revision: st.revision, compactRevision: st.compactRevision, kvHash: String(st.hashKV) };
+    },
+    // Membership changes need the member module's reconfiguration API, which the cluster does
+    // not offer yet: the nemesis records the fault as refused.
+    membership: () => false,
+    setFsyncLatency(node, fsyncUs) {
+      const disk = world.disk(node);
+      if (fsyncUs === undefined) disk.setFsyncLatency(s.network.fsyncUsMin, s.network.fsyncUsMax);
+      else disk.setFsyncLatency(fsyncUs, fsyncUs);
+    },
+    raftInvariants: () => invariants.verdict(),
+    leaderTimeline: () => leaders.slice(),
+  };
+}

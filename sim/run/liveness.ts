@@ -1,0 +1,96 @@
+// The liveness phase (TigerBeetle's VOPR, etcd's robustness tests): with every fault healed,
+// within the scenario's budget the cluster must elect a leader, serve a write from every
+// client, and converge: every member at the same revision, compact revision and KV hash, and
+// every watcher caught up to that revision. What did not happen is named in the result.
+import type { EtcdClient } from '../etcd/client.ts';
+import type { WatchStream } from '../etcd/watch-stream.ts';
+import { put } from '../workload/etcd-request.ts';
+import type { World } from '../world/world.ts';
+import type { MemberStatus, RunCluster } from './cluster-port.ts';
+import { currentLeader } from './nemesis-world.ts';
+
+/** Liveness probes use their own processes, apart from the workload's. */
+export const PROBE_PROCESS_BASE = 2_000_000;
+const POLL_US = 10_000;
+const PROBE_RETRY_US = 100_000;
+
+export interface LivenessResult {
+  valid: boolean;
+  summary: string;
+  leaderAfterMs?: number;
+  servedAfterMs?: number;
+  convergedAfterMs?: number;
+  members: Record<string, MemberStatus | null>;
+  missing?: string[];
+}
+
+function converged(cluster: RunCluster, watchers: readonly WatchStream[]): { ok: boolean; why: string } {
+  const statuses = cluster.members().map((m) => [m, cluster.status(m)] as const);
+  const down = statuses.filter(([, s]) => s === undefined || !s.up).map(([m]) => m);
+  if (down.length > 0) return { ok: false, why: `members down: ${down.join(', ')}` };
+  const first = statuses[0]?.[1];
+  if (first === undefined) return { ok: false, why: 'no members' };
+  for (const [m, s] of statuses) {
+    if (s === undefined) continue;
+    if (s.revision !== first.revision || s.compactRevision !== first.compactRevision || s.kvHash !== first.kvHash) {
+      return { ok: false, why: `${m} at revision ${s.revision} (compact ${s.compactRevision}, hash ${s.kvHash}) differs from revision ${first.revision} (compact ${first.compactRevision}, hash ${first.kvHash})` };
+    }
+  }
+  const behind = watchers.filter((w) => w.active && first.revision > 1 && w.resumeRevision <= first.revision);
+  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${first.revision}` };
+  return { ok: true, why: '' };
+}
+
+export function runLiveness(world: World, cluster: RunCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
+  const startUs = world.loop.now();
+  const deadlineUs = startUs + budgetMs * 1000;
+  const served = workers.map(() => false);
+  let leaderAtUs: number | undefined;
+  let servedAtUs: number | undefined;
+  let convergedAtUs: number | undefined;
+  let nextProcess = PROBE_PROCESS_BASE;
+  let probeSeq = 0;
+  const probe = (i: number): void => {
+    const client = workers[i] as EtcdClient;
+    client.call(put(`liveness/${i}`, `probe-${probeSeq++}`), nextProcess++, (r) => {
+      if (r.type === 'ok') served[i] = true;
+      else if (world.loop.now() < deadlineUs) world.loop.schedule(PROBE_RETRY_US, () => probe(i));
+    });
+  };
+  workers.forEach((_, i) => probe(i));
+  let lastWhy = '';
+  while (world.loop.now() < deadlineUs) {
+    world.run({ untilUs: Math.min(deadlineUs, world.loop.now() + POLL_US) });
+    const now = world.loop.now();
+    if (leaderAtUs === undefined && currentLeader(cluster) !== undefined) leaderAtUs = now;
+    if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
+    if (servedAtUs !== undefined) {
+      const c = converged(cluster, watchers);
+      lastWhy = c.why;
+      if (c.ok) {
+        convergedAtUs = now;
+        break;
+      }
+    }
+  }
+  const members: Record<string, MemberStatus | null> = {};
+  for (const m of cluster.members()) members[m] = cluster.status(m) ?? null;
+  const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
+  const missing: string[] = [];
+  if (leaderAtUs === undefined) missing.push('no leader elected');
+  if (servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
+  if (convergedAtUs === undefined && servedAtUs !== undefined) missing.push(`not converged: ${lastWhy}`);
+  const out: LivenessResult = {
+    valid: missing.length === 0,
+    summary: missing.length === 0 ? `leader after ${ms(leaderAtUs)} ms, every client served after ${ms(servedAtUs)} ms, converged after ${ms(convergedAtUs)} ms` : `within ${budgetMs} ms: ${missing.join('; ')}`,
+    members,
+  };
+  const leaderMs = ms(leaderAtUs);
+  const servedMs = ms(servedAtUs);
+  const convergedMs = ms(convergedAtUs);
+  if (leaderMs !== undefined) out.leaderAfterMs = leaderMs;
+  if (servedMs !== undefined) out.servedAfterMs = servedMs;
+  if (convergedMs !== undefined) out.convergedAfterMs = convergedMs;
+  if (missing.length > 0) out.missing = missing;
+  return out;
+}

@@ -1,0 +1,88 @@
+// Assembles results.json (../shared/design.md, "Contracts") from what a run produced.
+import type { CheckResult } from '../check/verdict.ts';
+import { composeValidity } from '../check/verdict.ts';
+import type { Op } from '../history/op.ts';
+import type { Nemesis } from '../nemesis/nemesis.ts';
+import type { TimedFault } from '../scenario/fault.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { World } from '../world/world.ts';
+import type { PlantedBug, RunCluster } from './cluster-port.ts';
+import type { Results, RunStats } from './results.ts';
+
+export interface ResultsInput {
+  scenario: Scenario;
+  seed: number;
+  bug: PlantedBug | undefined;
+  checkers: Record<string, CheckResult>;
+  history: readonly Op[];
+  world: World;
+  cluster: RunCluster;
+  nemesis: Nemesis;
+  drawn: Record<string, unknown>;
+  schedule: readonly TimedFault[];
+  error: string | undefined;
+  wallMs: number;
+  replay: string;
+  shrink: string | undefined;
+  historyTruncated: boolean;
+}
+
+/** Checkers whose false is expected in scenarios that document a known unsafety. */
+const ALLOWED_WHEN_EXPECTED: ReadonlySet<string> = new Set(['lock']);
+
+export function opCounts(history: readonly Op[]): { ops: RunStats['ops']; opsByF: Record<string, RunStats['ops']> } {
+  const ops = { ok: 0, fail: 0, info: 0 };
+  const opsByF: Record<string, { ok: number; fail: number; info: number }> = {};
+  for (const op of history) {
+    if (op.type === 'invoke') continue;
+    ops[op.type]++;
+    const byF = (opsByF[op.f] ??= { ok: 0, fail: 0, info: 0 });
+    byF[op.type]++;
+  }
+  return { ops, opsByF };
+}
+
+export function buildResults(r: ResultsInput): Results {
+  const worldStats = r.world.stats();
+  const { ops, opsByF } = opCounts(r.history);
+  const leaders = r.cluster.leaderTimeline();
+  const stats: RunStats = {
+    ops,
+    opsByF,
+    simulatedMs: Math.round(worldStats.simulatedUs / 1000),
+    wallMs: Math.round(r.wallMs),
+    events: worldStats.events,
+    messages: worldStats.network.sent,
+    fsyncs: worldStats.disk.fsyncs,
+    leaderChanges: Math.max(0, leaders.length - 1),
+    faults: r.nemesis.faultCount,
+    worldFaults: worldStats.faults,
+    crashes: worldStats.crashes,
+    historyOps: r.history.length,
+  };
+  if (r.historyTruncated) stats['historyTruncated'] = true;
+  const judged = Object.entries(r.checkers).filter(([name]) => !(r.scenario.expect === 'violation-allowed' && ALLOWED_WHEN_EXPECTED.has(name)));
+  let valid = composeValidity(judged.map(([, c]) => c.valid));
+  let error = r.error;
+  if (valid === true && ops.ok < r.scenario.workload.minOkOps) {
+    valid = 'unknown';
+    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.minOkOps ${r.scenario.workload.minOkOps}`;
+  }
+  if (r.error !== undefined) valid = false;
+  const results: Results = {
+    valid,
+    seed: r.seed,
+    scenario: r.scenario.name,
+    checkers: r.checkers,
+    stats,
+    traceHash: r.world.traceHash(),
+    replay: r.replay,
+    options: { ...r.drawn, schedule: r.schedule, expect: r.scenario.expect },
+    faults: r.nemesis.intervals,
+    leaders,
+  };
+  if (r.bug !== undefined) results.bug = r.bug;
+  if (r.shrink !== undefined) results.shrink = r.shrink;
+  if (error !== undefined) results.error = error;
+  return results;
+}

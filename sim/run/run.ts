@@ -1,0 +1,133 @@
+// One seeded run of a scenario: build the cluster, run the safety phase (workload traffic and
+// the fault schedule), heal everything, run the liveness phase, then judge the history with
+// the checkers. Pure and deterministic: the wall clock only enters through `wallNowMs`, which
+// the command line passes in and which affects nothing but `stats.wallMs`.
+import type { Op, WatchRecord } from '../history/op.ts';
+import { HistoryLog } from '../etcd/history-log.ts';
+import { Nemesis } from '../nemesis/nemesis.ts';
+import { expandSchedule } from '../nemesis/schedule.ts';
+import { drawSwarm } from '../nemesis/swarm.ts';
+import type { TimedFault } from '../scenario/fault.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { createWorkload, supportsCompaction } from '../workload/create.ts';
+import { every, repeat, stagger, timeLimit } from '../workload/generator.ts';
+import { Interpreter } from '../workload/interpreter.ts';
+import type { Scheduler } from '../workload/interpreter.ts';
+import { LockWorkload } from '../workload/lock.ts';
+import type { ClientCall } from '../workload/workload.ts';
+import { Prng } from '../world/prng.ts';
+import type { TraceEntry } from '../world/trace.ts';
+import { runChecks } from './checks.ts';
+import { clientEndpoints, startClients } from './clients.ts';
+import type { ClusterBuilder, PlantedBug, RunCluster } from './cluster-port.ts';
+import { buildEtcdCluster } from './etcd-cluster.ts';
+import { runLiveness } from './liveness.ts';
+import type { LivenessResult } from './liveness.ts';
+import { nemesisWorld } from './nemesis-world.ts';
+import { buildResults } from './results-build.ts';
+import type { Results } from './results.ts';
+
+export interface RunOptions {
+  bug?: PlantedBug | undefined;
+  /** Keep the trace log for trace.jsonl. */
+  traceLog?: boolean;
+  /** The wall clock, from the command line; the run never reads it otherwise. */
+  wallNowMs?: () => number;
+  /** The command that replays this run (the command line knows the scenario's file). */
+  replay?: string;
+  shrink?: string;
+  buildCluster?: ClusterBuilder;
+}
+
+export interface RunOutput {
+  results: Results;
+  history: Op[];
+  watches: WatchRecord[];
+  lockHistory?: Op[];
+  trace: TraceEntry[];
+  /** The scenario as run: swarm draws applied. */
+  scenario: Scenario;
+  /** The fault schedule as run (what shrink starts from). */
+  schedule: TimedFault[];
+  /** [simulated µs, trace hash so far] every CHECKPOINT_US: replay says where traces part. */
+  checkpoints: [number, string][];
+}
+
+/** Trace-hash checkpoints this often; the loop timer that takes them is not itself traced. */
+export const CHECKPOINT_US = 100_000;
+
+/** Process ids for the periodic jobs (compaction), apart from the workers'. */
+const JOBS_PROCESS_BASE = 100_000;
+
+export function defaultReplay(scenarioRef: string, seed: number, bug: string | undefined): string {
+  return `detcd run --scenario ${scenarioRef} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+}
+
+export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  const wallStart = options.wallNowMs?.() ?? 0;
+  const root = new Prng(seed);
+  const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
+  const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
+  const memberIds = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
+  const endpoints = clientEndpoints(scenario, memberIds);
+  const cluster: RunCluster = (options.buildCluster ?? buildEtcdCluster)({
+    scenario,
+    seed,
+    bug: options.bug,
+    clients: endpoints,
+    buggify: schedule.some((f) => f.fault.kind === 'buggify'),
+    tornWrites: schedule.some((f) => f.fault.kind === 'kill' && f.fault.tornWrites === true),
+    traceLog: options.traceLog ?? false,
+  });
+  const world = cluster.world;
+  const history = new HistoryLog(() => world.loop.now());
+  const clients = startClients(world, cluster.members(), scenario, history);
+  const scheduler: Scheduler = { nowUs: () => world.loop.now(), at: (t, fn) => void world.loop.at(t, fn) };
+  const workload = createWorkload({ scenario, prng: root.fork('workload-exec'), clock: { nowUs: () => world.loop.now(), after: (d, fn) => void world.loop.schedule(d, fn) } });
+  const durationUs = scenario.workload.durationMs * 1000;
+  const callOf = (worker: number): ClientCall => (req, process, done) => clients.workers[worker]?.call(req, process, done);
+  const gen = timeLimit(durationUs, stagger(1_000_000 / scenario.workload.rateOpsPerSecond, workload.generator()));
+  const main = new Interpreter(gen, scenario.clients.count, scheduler, root.fork('workload'), (op, done) => workload.execute(op, callOf(op.worker), done));
+  const interpreters = [main];
+  if (scenario.workload.compactionIntervalMs > 0 && supportsCompaction(scenario)) {
+    const compactions = timeLimit(durationUs, every(scenario.workload.compactionIntervalMs * 1000, repeat({ f: 'compact', value: { key: '' } })));
+    const jobCall: ClientCall = (req, process, done) => clients.jobs.call(req, process, done);
+    interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
+  }
+  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...endpoints], () => undefined), root.fork('nemesis'));
+  nemesis.schedule(schedule, 0);
+  for (const i of interpreters) i.start();
+  const checkpoints: [number, string][] = [];
+  const checkpoint = (): void => {
+    checkpoints.push([world.loop.now(), world.traceHash()]);
+    world.loop.schedule(CHECKPOINT_US, checkpoint);
+  };
+  world.loop.schedule(CHECKPOINT_US, checkpoint);
+
+  let error: string | undefined;
+  let liveness: LivenessResult | undefined;
+  try {
+    world.run({ untilUs: durationUs });
+    for (const i of interpreters) i.stop();
+    nemesis.healAll();
+    liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
+    for (const w of clients.watchers) w.cancel();
+  } catch (err) {
+    // A broken invariant (Raft observer, world, client) stops the run where it happened and is
+    // the run's verdict; any other exception is a bug of the harness and propagates.
+    error = err instanceof Error ? err.message : String(err);
+    if (!/invariant/i.test(error)) throw err;
+  }
+  const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, error });
+  const results = buildResults({
+    scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error,
+    wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
+    replay: options.replay ?? defaultReplay(scenario.name, seed, options.bug),
+    shrink: options.shrink,
+    historyTruncated: history.truncated,
+  });
+  const out: RunOutput = { results, history: history.ops, watches: history.watches, trace: world.traceEntries(), scenario, schedule, checkpoints };
+  if (lockHistory !== undefined) out.lockHistory = lockHistory;
+  return out;
+}

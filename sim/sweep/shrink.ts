@@ -1,0 +1,86 @@
+// Shrinking a failing run (delta debugging, as Jepsen users do by hand and fast-check does for
+// values): with the seed fixed, find a smaller scenario that still fails — fewer faults
+// (ddmin over the explicit schedule), shorter faults, fewer clients, a shorter safety phase and
+// a lower rate. Every candidate is a whole scenario with an explicit schedule, so the result is
+// a file that `detcd run` replays. The predicate runs the simulation; the search is bounded.
+import type { TimedFault } from '../scenario/fault.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+export interface ShrinkOptions {
+  /** True when the candidate still fails. */
+  fails: (candidate: Scenario) => boolean;
+  /** Bound on predicate calls. */
+  runsMax: number;
+  onStep?: (message: string, candidate: Scenario) => void;
+}
+
+export interface ShrinkResult {
+  scenario: Scenario;
+  runs: number;
+  steps: string[];
+}
+
+function withSchedule(s: Scenario, schedule: TimedFault[]): Scenario {
+  return { ...s, schedule };
+}
+
+/** The scenario of a run as it ran: swarm draws baked in, the drawn schedule made explicit. */
+export function bakeScenario(ran: Scenario, schedule: readonly TimedFault[]): Scenario {
+  return { ...ran, swarm: { ...ran.swarm, enabled: false }, schedule: schedule.map((f) => ({ ...f, fault: { ...f.fault } })) };
+}
+
+export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult {
+  let runs = 0;
+  const steps: string[] = [];
+  let best = start;
+  const attempt = (candidate: Scenario, what: string): boolean => {
+    if (runs >= o.runsMax) return false;
+    runs++;
+    if (!o.fails(candidate)) return false;
+    best = candidate;
+    steps.push(what);
+    o.onStep?.(what, candidate);
+    return true;
+  };
+  // 1. Fewer faults: remove chunks of the schedule, halving the chunk size (ddmin).
+  let chunk = Math.max(1, Math.ceil((best.schedule ?? []).length / 2));
+  while (chunk >= 1 && runs < o.runsMax) {
+    let removedAny = false;
+    for (let i = 0; i < (best.schedule ?? []).length && runs < o.runsMax; ) {
+      const schedule = best.schedule ?? [];
+      const candidate = [...schedule.slice(0, i), ...schedule.slice(i + chunk)];
+      if (attempt(withSchedule(best, candidate), `removed faults ${i}..${i + chunk - 1} (${candidate.length} left)`)) removedAny = true;
+      else i += chunk;
+    }
+    if (!removedAny) chunk = Math.floor(chunk / 2);
+  }
+  // 2. Shorter faults: halve each duration while the run still fails.
+  for (let i = 0; i < (best.schedule ?? []).length && runs < o.runsMax; i++) {
+    for (;;) {
+      const schedule = best.schedule ?? [];
+      const f = schedule[i] as TimedFault;
+      if (f.durationMs <= 1) break;
+      const shorter = [...schedule];
+      shorter[i] = { ...f, durationMs: Math.max(1, Math.floor(f.durationMs / 2)) };
+      if (!attempt(withSchedule(best, shorter), `fault ${i} lasts ${shorter[i]?.durationMs} ms`)) break;
+    }
+  }
+  // 3. Fewer clients.
+  while (best.clients.count > 1 && runs < o.runsMax) {
+    const count = Math.max(1, Math.floor(best.clients.count / 2));
+    if (!attempt({ ...best, clients: { ...best.clients, count } }, `${count} clients`)) break;
+  }
+  // 4. A shorter safety phase: just past the last fault's start, then halves.
+  const lastStartMs = Math.max(0, ...(best.schedule ?? []).map((f) => f.atMs));
+  for (;;) {
+    const durationMs = Math.max(lastStartMs + 1, Math.floor(best.workload.durationMs / 2));
+    if (durationMs >= best.workload.durationMs || runs >= o.runsMax) break;
+    if (!attempt({ ...best, workload: { ...best.workload, durationMs } }, `safety phase ${durationMs} ms`)) break;
+  }
+  // 5. A lower request rate.
+  while (best.workload.rateOpsPerSecond > 1 && runs < o.runsMax) {
+    const rateOpsPerSecond = Math.max(1, Math.floor(best.workload.rateOpsPerSecond / 2));
+    if (!attempt({ ...best, workload: { ...best.workload, rateOpsPerSecond } }, `${rateOpsPerSecond} ops/s`)) break;
+  }
+  return { scenario: best, runs, steps };
+}
