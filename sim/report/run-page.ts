@@ -28,6 +28,11 @@ export interface RunReportInput {
   /** Counterexamples; when absent they are looked for in the checker results. */
   explanations?: readonly LinearizabilityExplanation[];
   limits?: Partial<ReportLimits>;
+  /**
+   * More files to write into the run's directory in the same atomic step (scenario.json,
+   * checkpoints.json, ...): name (no directories) to content.
+   */
+  extraFiles?: Record<string, string>;
 }
 
 function verdictBanner(results: Results): string {

@@ -18,6 +18,8 @@ function* ednLines(input: RunReportInput): Generator<string> {
   for (const op of input.history) yield opToEdn(op);
 }
 
+const reserved = new Set(['index.html', 'results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'watches.jsonl', 'junit.xml']);
+
 /** The directory a run's report goes to under a reports root: <root>/<scenario>/<seed>. */
 export function runReportDir(reportsDir: string, scenario: string, seed: number): string {
   return join(reportsDir, pathSegment(scenario), String(seed));
@@ -34,6 +36,10 @@ export async function writeRunReportTo(runDir: string, input: RunReportInput): P
     await writeLines(join(temp, 'trace.jsonl'), jsonLines(input.trace ?? []));
     if (input.watches !== undefined) await writeLines(join(temp, 'watches.jsonl'), jsonLines(input.watches));
     await writeFile(join(temp, 'junit.xml'), renderJunit(suitesFromRuns([summarizeRun(input.results)])));
+    for (const [name, content] of Object.entries(input.extraFiles ?? {})) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || reserved.has(name)) throw new Error(`writeRunReport: extra file name '${name}' is not a plain, unreserved file name`);
+      await writeFile(join(temp, name), content);
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 // reports/index.html of a sweep: the verdict, the totals, and a table of runs (failures first)
 // linking to each run's report.
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, truncate } from './escape.ts';
 import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import { formatUs } from './svg-kit.ts';
@@ -16,7 +16,7 @@ function failingCheckers(run: RunSummary): string {
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
   const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(encodeURI(`${run.report}/index.html`))}">${run.seed}</a>`;
-  return `<tr class="${word}"><td>${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td>${link}</td><td class="verdict-cell">${word}</td><td>${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td>${run.faults}</td><td>${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(failingCheckers(run))}</td></tr>`;
+  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
 }
 
 export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
@@ -27,6 +27,6 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const body = `<h1>detcd sweep report</h1>
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${t.runs} runs: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${t.ops} operations · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
-<table class="data runs"><thead><tr><th>scenario</th><th>seed</th><th>verdict</th><th>ops ok / fail / info</th><th>faults</th><th>wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+<table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
   return htmlPage(`detcd sweep: ${word}`, body);
 }

@@ -2,7 +2,7 @@
 // errors, no network request (the file is self-contained), the verdict visible, hostile text
 // inert. Screenshots go to reports/screenshots/ for a person to look at.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -131,6 +131,17 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+    // The merged junit.xml and a run's junit.xml are well-formed XML to a real XML parser.
+    for (const file of [join(sweepDir, 'junit.xml'), join(sweepDir, runs[1]!.report!, 'junit.xml')]) {
+      const xml = await readFile(file, 'utf8');
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        return { errors: doc.getElementsByTagName('parsererror').length, suites: doc.getElementsByTagName('testsuite').length, failures: doc.getElementsByTagName('failure').length };
+      }, xml);
+      expect(parsed.errors).toBe(0);
+      expect(parsed.suites).toBeGreaterThan(0);
+      expect(parsed.failures).toBeGreaterThan(0);
+    }
     const href = await page.locator('table.runs tbody tr').first().locator('a').getAttribute('href');
     expect(existsSync(join(sweepDir, decodeURI(href!)))).toBe(true);
     await page.close();

@@ -30,6 +30,15 @@ describe('writeRunReport', () => {
     expect((await readFile(join(dir, 'trace.jsonl'), 'utf8')).trimEnd().split('\n')).toHaveLength(50);
   });
 
+  it('writes extra files into the same atomic directory and refuses names that could escape it', async () => {
+    const input = { ...fx.passingRun(), extraFiles: { 'scenario.json': '{}\n' } };
+    const dir = await writeRunReport(root, input);
+    expect(await readFile(join(dir, 'scenario.json'), 'utf8')).toBe('{}\n');
+    await expect(writeRunReport(root, { ...input, extraFiles: { '../x': '' } })).rejects.toThrow(/not a plain, unreserved file name/);
+    await expect(writeRunReport(root, { ...input, extraFiles: { 'index.html': '' } })).rejects.toThrow(/not a plain, unreserved file name/);
+    expect(await readFile(join(dir, 'scenario.json'), 'utf8')).toBe('{}\n');
+  });
+
   it('makes an index.html that references nothing outside itself', async () => {
     const html = await renderRunHtml(fx.linearizabilityFailingRun());
     expect(html).not.toMatch(/<link\b/i);
