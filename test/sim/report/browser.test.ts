@@ -23,6 +23,11 @@ const screenshots = resolve('reports/screenshots');
 let browser: Browser;
 let root: string;
 
+/** The slice of the browser's DOM the junit check uses (the test compiles without DOM types). */
+interface BrowserXml {
+  DOMParser: new () => { parseFromString(text: string, type: string): { getElementsByTagName(name: string): { length: number } } };
+}
+
 interface Opened {
   page: Page;
   errors: string[];
@@ -135,7 +140,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     for (const file of [join(sweepDir, 'junit.xml'), join(sweepDir, runs[1]!.report!, 'junit.xml')]) {
       const xml = await readFile(file, 'utf8');
       const parsed = await page.evaluate((text) => {
-        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        const doc = new (globalThis as unknown as BrowserXml).DOMParser().parseFromString(text, 'application/xml');
         return { errors: doc.getElementsByTagName('parsererror').length, suites: doc.getElementsByTagName('testsuite').length, failures: doc.getElementsByTagName('failure').length };
       }, xml);
       expect(parsed.errors).toBe(0);
