@@ -1,0 +1,322 @@
+// The global Raft observer: after every event of a simulated run it looks at every live member
+// through a small read-only view and checks the safety properties of the Raft paper (Figure 3)
+// plus durability across crashes. The first violation is kept (and thrown by checkOrThrow) with
+// the invariant's name, the member, the term, the index and the command that replays the run.
+//
+// The checks are incremental so that they can run after every event: each member's log is
+// registered once per entry (re-registered only after a truncation or a restart), so a run
+// costs O(entries + events * members), not O(events * log length).
+
+/** What the observer may read from one member. Implemented by the Raft host and etcd hosts. */
+export interface RaftView {
+  readonly id: string;
+  /** Changes whenever the member restarts (its volatile state was lost). */
+  readonly incarnation: number;
+  readonly term: number;
+  readonly commit: number;
+  /** Term and commit index as of the last completed fsync of the hard state. */
+  readonly durableTerm: number;
+  readonly durableCommit: number;
+  readonly lastIndex: number;
+  /** The first index whose entry() is available (entries before it are in a snapshot). */
+  readonly firstIndex: number;
+  entry(i: number): ViewEntry | undefined;
+  readonly isLeader: boolean;
+  readonly applied: number;
+  /** The entry applied at index i, if the member still remembers it (undefined otherwise). */
+  appliedEntry(i: number): ViewEntry | undefined;
+}
+
+export interface ViewEntry {
+  readonly term: number;
+  readonly data: string;
+}
+
+export type InvariantName =
+  | 'election-safety'
+  | 'leader-append-only'
+  | 'log-matching'
+  | 'leader-completeness'
+  | 'state-machine-safety'
+  | 'term-monotonic'
+  | 'commit-monotonic'
+  | 'committed-entry-lost';
+
+export interface Violation {
+  readonly invariant: InvariantName;
+  readonly member: string;
+  readonly term: number;
+  readonly index: number;
+  readonly detail: string;
+  readonly replay?: string;
+}
+
+export class InvariantViolation extends Error {
+  readonly violation: Violation;
+
+  constructor(v: Violation) {
+    super(formatViolation(v));
+    this.violation = v;
+  }
+}
+
+export function formatViolation(v: Violation): string {
+  const replay = v.replay === undefined ? '' : `\n  replay: ${v.replay}`;
+  return `invariant ${v.invariant} violated on member ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}${replay}`;
+}
+
+interface CommittedEntry extends ViewEntry {
+  /** The term of the member that first reported it committed: the committing leader's term. */
+  readonly commitTerm: number;
+}
+
+interface MemberState {
+  incarnation: number;
+  term: number;
+  commit: number;
+  durableTerm: number;
+  durableCommit: number;
+  /** Terms of this incarnation's log as registered, by index (sparse below firstIndex). */
+  terms: number[];
+  registeredTo: number;
+  committedTo: number;
+  appliedTo: number;
+  /** While leader: the term and last entry it had, to check it never loses entries. */
+  leaderMark: { term: number; lastIndex: number; lastTerm: number } | undefined;
+}
+
+/** A bound on entries walked back when looking for where a member's log was truncated. */
+const TRUNCATION_WALK_MAX = 10_000_000;
+
+export class RaftInvariants {
+  private readonly replay: string | undefined;
+  private readonly leaders = new Map<number, string>();
+  private readonly members = new Map<string, MemberState>();
+  /** Every (index, term) entry ever seen in any log: its data and the term of the entry before it. */
+  private readonly entries = new Map<string, { data: string; prevTerm: number }>();
+  private readonly committed = new Map<number, CommittedEntry>();
+  private readonly applied = new Map<number, ViewEntry>();
+  private readonly acked = new Map<number, ViewEntry>();
+  private violationFound: Violation | undefined = undefined;
+  checks = 0;
+
+  constructor(options: { replay?: string } = {}) {
+    this.replay = options.replay;
+  }
+
+  get violation(): Violation | undefined {
+    return this.violationFound;
+  }
+
+  /** The largest index known committed anywhere. */
+  get committedMax(): number {
+    let max = 0;
+    for (const i of this.committed.keys()) if (i > max) max = i;
+    return max;
+  }
+
+  committedEntry(i: number): ViewEntry | undefined {
+    return this.committed.get(i);
+  }
+
+  /** Checks every view; returns the first violation ever found (and keeps returning it). */
+  check(views: Iterable<RaftView>): Violation | undefined {
+    if (this.violationFound !== undefined) return this.violationFound;
+    this.checks++;
+    for (const v of views) {
+      const found = this.checkMember(v);
+      if (found !== undefined) {
+        this.violationFound = found;
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  checkOrThrow(views: Iterable<RaftView>): void {
+    const v = this.check(views);
+    if (v !== undefined) throw new InvariantViolation(v);
+  }
+
+  /** A client was told that `entry` committed at `index`: it must never be lost or replaced. */
+  recordAck(member: string, index: number, entry: ViewEntry): Violation | undefined {
+    if (this.violationFound !== undefined) return this.violationFound;
+    const c = this.committed.get(index);
+    if (c !== undefined && (c.term !== entry.term || c.data !== entry.data)) {
+      this.violationFound = this.violationOf('committed-entry-lost', member, entry.term, index,
+        `acknowledged ${describe(entry)} but ${describe(c)} is committed there`);
+      return this.violationFound;
+    }
+    this.acked.set(index, entry);
+    return undefined;
+  }
+
+  private violationOf(invariant: InvariantName, member: string, term: number, index: number, detail: string): Violation {
+    return { invariant, member, term, index, detail, ...(this.replay !== undefined ? { replay: this.replay } : {}) };
+  }
+
+  private checkMember(v: RaftView): Violation | undefined {
+    const st = this.stateOf(v);
+    return (
+      this.checkMonotonic(v, st) ??
+      this.checkLeader(v, st) ??
+      this.registerLog(v, st) ??
+      this.registerCommitted(v, st) ??
+      this.registerApplied(v, st)
+    );
+  }
+
+  private stateOf(v: RaftView): MemberState {
+    let st = this.members.get(v.id);
+    if (st === undefined) {
+      st = {
+        incarnation: v.incarnation, term: v.term, commit: v.commit, durableTerm: v.durableTerm, durableCommit: v.durableCommit,
+        terms: [], registeredTo: 0, committedTo: 0, appliedTo: 0, leaderMark: undefined,
+      };
+      this.members.set(v.id, st);
+    }
+    return st;
+  }
+
+  /** Term and commit never decrease: in memory within an incarnation, on disk across crashes. */
+  private checkMonotonic(v: RaftView, st: MemberState): Violation | undefined {
+    const restarted = st.incarnation !== v.incarnation;
+    const termFloor = restarted ? st.durableTerm : st.term;
+    const commitFloor = restarted ? st.durableCommit : st.commit;
+    if (v.term < termFloor || v.durableTerm < st.durableTerm) {
+      return this.violationOf('term-monotonic', v.id, v.term, v.lastIndex, `term went from ${termFloor} (durable ${st.durableTerm}) to ${v.term} (durable ${v.durableTerm})${restarted ? ' across a restart' : ''}`);
+    }
+    if (v.commit < commitFloor || v.durableCommit < st.durableCommit) {
+      return this.violationOf('commit-monotonic', v.id, v.term, v.commit, `commit went from ${commitFloor} (durable ${st.durableCommit}) to ${v.commit} (durable ${v.durableCommit})${restarted ? ' across a restart' : ''}`);
+    }
+    if (restarted) {
+      st.incarnation = v.incarnation;
+      st.terms = [];
+      st.registeredTo = 0;
+      st.committedTo = 0;
+      st.appliedTo = v.applied;
+      st.leaderMark = undefined;
+    }
+    st.term = v.term;
+    st.commit = v.commit;
+    st.durableTerm = v.durableTerm;
+    st.durableCommit = v.durableCommit;
+    return undefined;
+  }
+
+  /** At most one leader per term; a leader only appends; a new leader has every committed entry. */
+  private checkLeader(v: RaftView, st: MemberState): Violation | undefined {
+    if (!v.isLeader) {
+      st.leaderMark = undefined;
+      return undefined;
+    }
+    const known = this.leaders.get(v.term);
+    if (known !== undefined && known !== v.id) {
+      return this.violationOf('election-safety', v.id, v.term, v.lastIndex, `${known} and ${v.id} both lead term ${v.term}`);
+    }
+    if (known === undefined) {
+      this.leaders.set(v.term, v.id);
+      const missing = this.checkCompleteness(v);
+      if (missing !== undefined) return missing;
+    }
+    const mark = st.leaderMark;
+    if (mark !== undefined && mark.term === v.term && mark.lastIndex >= v.firstIndex) {
+      const e = v.entry(mark.lastIndex);
+      if (v.lastIndex < mark.lastIndex || e === undefined || e.term !== mark.lastTerm) {
+        return this.violationOf('leader-append-only', v.id, v.term, mark.lastIndex,
+          `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${v.lastIndex}, entry ${describe(e)}`);
+      }
+    }
+    const last = v.entry(v.lastIndex);
+    st.leaderMark = { term: v.term, lastIndex: v.lastIndex, lastTerm: last?.term ?? 0 };
+    return undefined;
+  }
+
+  private checkCompleteness(v: RaftView): Violation | undefined {
+    for (const [i, c] of this.committed) {
+      // Only entries committed in an earlier term must be there (a late-arriving election of
+      // an old term may legitimately miss what a newer term committed meanwhile).
+      if (c.commitTerm >= v.term || i < v.firstIndex) continue;
+      const e = v.entry(i);
+      if (e === undefined || e.term !== c.term || e.data !== c.data) {
+        return this.violationOf('leader-completeness', v.id, v.term, i, `new leader lacks committed ${describe(c)}: has ${describe(e)}`);
+      }
+    }
+    return undefined;
+  }
+
+  /** Log matching: one (index, term) means one entry, with one (index-1, term) before it. */
+  private registerLog(v: RaftView, st: MemberState): Violation | undefined {
+    let from = Math.min(st.registeredTo, v.lastIndex);
+    // Walk back over entries that changed since we registered them (a truncation).
+    for (let n = 0; from >= v.firstIndex && n < TRUNCATION_WALK_MAX; n++, from--) {
+      if (v.entry(from)?.term === st.terms[from]) break;
+    }
+    // Entries from+1 .. registeredTo changed or disappeared; a committed one never may.
+    if (from < st.registeredTo && from + 1 <= st.committedTo && from + 1 >= v.firstIndex) {
+      return this.violationOf('committed-entry-lost', v.id, v.term, from + 1,
+        `member replaced or dropped its committed entry ${from + 1} (term ${st.terms[from + 1]})`);
+    }
+    from = Math.max(from, v.firstIndex - 1);
+    for (let i = from + 1; i <= v.lastIndex; i++) {
+      const e = v.entry(i);
+      if (e === undefined) continue;
+      st.terms[i] = e.term;
+      const prevTerm = i - 1 >= v.firstIndex ? (v.entry(i - 1)?.term ?? -1) : -1;
+      const key = `${i}:${e.term}`;
+      const seen = this.entries.get(key);
+      if (seen === undefined) {
+        this.entries.set(key, { data: e.data, prevTerm });
+      } else if (seen.data !== e.data || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
+        return this.violationOf('log-matching', v.id, e.term, i,
+          `entry ${i} of term ${e.term} is ${JSON.stringify(e.data)} after term ${prevTerm} here, ${JSON.stringify(seen.data)} after term ${seen.prevTerm} elsewhere`);
+      }
+    }
+    st.registeredTo = v.lastIndex;
+    return undefined;
+  }
+
+  /** Every member commits the same entry at an index (and acknowledged entries stay). */
+  private registerCommitted(v: RaftView, st: MemberState): Violation | undefined {
+    if (v.commit <= st.committedTo) return undefined;
+    for (let i = Math.max(st.committedTo + 1, v.firstIndex); i <= v.commit; i++) {
+      const e = v.entry(i);
+      if (e === undefined) continue;
+      const c = this.committed.get(i);
+      if (c === undefined) {
+        const a = this.acked.get(i);
+        if (a !== undefined && (a.term !== e.term || a.data !== e.data)) {
+          return this.violationOf('committed-entry-lost', v.id, v.term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`);
+        }
+        this.committed.set(i, { term: e.term, data: e.data, commitTerm: v.term });
+      } else if (c.term !== e.term || c.data !== e.data) {
+        return this.violationOf('state-machine-safety', v.id, v.term, i, `committed ${describe(e)} here, ${describe(c)} elsewhere`);
+      }
+    }
+    st.committedTo = v.commit;
+    return undefined;
+  }
+
+  /** No two members apply different entries at one index. */
+  private registerApplied(v: RaftView, st: MemberState): Violation | undefined {
+    if (v.applied <= st.appliedTo) {
+      st.appliedTo = Math.min(st.appliedTo, v.applied);
+      return undefined;
+    }
+    for (let i = st.appliedTo + 1; i <= v.applied; i++) {
+      const e = v.appliedEntry(i);
+      if (e === undefined) continue;
+      const a = this.applied.get(i);
+      if (a === undefined) this.applied.set(i, e);
+      else if (a.term !== e.term || a.data !== e.data) {
+        return this.violationOf('state-machine-safety', v.id, v.term, i, `applied ${describe(e)} here, ${describe(a)} elsewhere`);
+      }
+    }
+    st.appliedTo = v.applied;
+    return undefined;
+  }
+}
+
+function describe(e: ViewEntry | undefined): string {
+  return e === undefined ? 'nothing' : `(term ${e.term}, ${JSON.stringify(e.data)})`;
+}

@@ -1,0 +1,376 @@
+// A simulated node that runs one Raft member (a RawNode) with a replicated-log state machine.
+// It keeps the durability contract: every Ready's snapshot, entries and hard state are written
+// to the node's disk and fsynced BEFORE any of the Ready's messages are sent and before its
+// committed entries are applied. After a crash it recovers from what the disk made durable only.
+//
+// Disk layout: 'hardstate' (atomically replaced, one record), 'wal' (appended entries; a later
+// record with a lower index truncates the ones after it, as in etcd's WAL; rewritten after a
+// compaction), 'snapshot' (atomically replaced: Raft snapshot plus state machine).
+import type { Host, HostContext } from '../world/host.ts';
+import { RawNode } from '../../src/raft/raw-node.ts';
+import type { Ready } from '../../src/raft/raw-node.ts';
+import { MemoryStorage } from '../../src/raft/storage.ts';
+import type { UnsafeOptions } from '../../src/raft/config.ts';
+import type { Entry, HardState, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
+import { EMPTY_CONF_STATE, decodeConfChange } from '../../src/raft/types.ts';
+import type { RaftView, ViewEntry } from './invariants.ts';
+import { ReplicatedLog } from './replicated-log.ts';
+import type { ReplicatedLogState } from './replicated-log.ts';
+
+export interface RaftHostOptions {
+  /** Every member's world id; the Raft id of a member is its position + 1. */
+  readonly peers: readonly string[];
+  /** Wall time of one Raft tick on the node's clock (etcd: heartbeat interval 100 ms). */
+  readonly tickUs: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly checkQuorum: boolean;
+  readonly preVote: boolean;
+  /** Take a snapshot after this many applied entries since the last one; 0 never. */
+  readonly snapshotEveryEntries: number;
+  /** Entries kept in the log behind a snapshot, so slow followers need no snapshot. */
+  readonly catchUpEntries: number;
+  readonly maxSizePerMsgBytes: number;
+  readonly maxInflightMsgs: number;
+  /** How many applied entries the host remembers for the observer's state-machine check. */
+  readonly appliedRetain: number;
+  readonly unsafe?: UnsafeOptions;
+}
+
+export const RAFT_HOST_DEFAULTS: Omit<RaftHostOptions, 'peers'> = {
+  tickUs: 100_000,
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  checkQuorum: true,
+  preVote: true,
+  snapshotEveryEntries: 200,
+  catchUpEntries: 50,
+  maxSizePerMsgBytes: 64 * 1024,
+  maxInflightMsgs: 64,
+  appliedRetain: 100_000,
+};
+
+/** What travels between members and clients. */
+export type RaftWire =
+  | { readonly kind: 'raft'; readonly msg: Message }
+  | { readonly kind: 'propose'; readonly reqId: number; readonly data: string }
+  | { readonly kind: 'propose-result'; readonly reqId: number; readonly ok: boolean; readonly index: number; readonly term: number; readonly data: string; readonly error?: string }
+  | { readonly kind: 'read'; readonly reqId: number }
+  | { readonly kind: 'read-result'; readonly reqId: number; readonly ok: boolean; readonly index: number; readonly count: number };
+
+interface SnapshotRecord {
+  readonly snapshot: Snapshot;
+}
+
+const MESSAGE_HEADER_BYTES = 64;
+/** A bound on reads waiting for their ReadState to be applied. */
+const PENDING_READS_MAX = 10_000;
+const PENDING_PROPOSALS_MAX = 100_000;
+
+export class RaftHost implements Host, RaftView {
+  readonly id: string;
+  readonly raftId: NodeId;
+  readonly incarnation: number;
+  private readonly ctx: HostContext;
+  private readonly options: RaftHostOptions;
+  private readonly storage: MemoryStorage;
+  readonly raw: RawNode;
+  private inflight: Ready | undefined = undefined;
+  durableTerm = 0;
+  durableCommit = 0;
+  applied = 0;
+  private readonly sm = new ReplicatedLog();
+  private readonly appliedEntries = new Map<number, ViewEntry>();
+  private readonly pendingProposals = new Map<string, string>();
+  private pendingReads: { state: ReadState; client: string; reqId: number }[] = [];
+  private readonly readClients = new Map<string, { client: string; reqId: number }>();
+  private nextReadCtx = 1;
+
+  constructor(ctx: HostContext, options: RaftHostOptions, incarnation: number) {
+    this.ctx = ctx;
+    this.options = options;
+    this.id = ctx.id;
+    this.incarnation = incarnation;
+    const at = options.peers.indexOf(ctx.id);
+    if (at < 0) throw new Error(`RaftHost: ${ctx.id} is not among the peers ${options.peers.join(',')}`);
+    this.raftId = at + 1;
+    const voters = options.peers.map((_, i) => i + 1);
+    this.storage = new MemoryStorage({ ...EMPTY_CONF_STATE, voters });
+    this.recover();
+    this.raw = new RawNode({
+      id: this.raftId,
+      electionTick: options.electionTicks,
+      heartbeatTick: options.heartbeatTicks,
+      storage: this.storage,
+      applied: this.applied,
+      checkQuorum: options.checkQuorum,
+      preVote: options.preVote,
+      maxSizePerMsgBytes: options.maxSizePerMsgBytes,
+      maxInflightMsgs: options.maxInflightMsgs,
+      random: ctx.prng.fork('raft'),
+      ...(options.unsafe !== undefined ? { unsafe: options.unsafe } : {}),
+    });
+    this.scheduleTick();
+    this.processReady();
+  }
+
+  // ---- recovery: only what the disk made durable ----
+
+  private recover(): void {
+    const disk = this.ctx.disk;
+    const snapRec = lastIntact(disk.read('snapshot')) as SnapshotRecord | undefined;
+    let snapIndex = 0;
+    if (snapRec !== undefined) {
+      this.storage.applySnapshot(snapRec.snapshot);
+      this.sm.restore(JSON.parse(snapRec.snapshot.data) as ReplicatedLogState);
+      snapIndex = snapRec.snapshot.metadata.index;
+      this.applied = snapIndex;
+    }
+    const log: Entry[] = [];
+    const wal = disk.read('wal');
+    for (let i = 0; i < wal.length; i++) {
+      const rec = wal[i]!;
+      if (rec.torn) {
+        // A record half-written at the crash: it was never acknowledged. Cut it away.
+        disk.truncate('wal', i);
+        break;
+      }
+      const e = rec.value as Entry;
+      const pos = e.index - (snapIndex + 1);
+      if (pos < 0) continue;
+      if (pos > log.length) throw new Error(`invariant wal-contiguous: ${this.id} wal jumps to ${e.index} after ${snapIndex + log.length}`);
+      log.length = pos; // a rewritten index truncates what followed it
+      log.push(e);
+    }
+    this.storage.append(log);
+    const hs = lastIntact(disk.read('hardstate')) as HardState | undefined;
+    if (hs !== undefined) {
+      // The snapshot covers applied entries, whose commit was durable before they applied.
+      const commit = Math.max(hs.commit, snapIndex);
+      this.storage.setHardState({ ...hs, commit });
+      this.durableTerm = hs.term;
+      this.durableCommit = commit;
+    }
+  }
+
+  // ---- events ----
+
+  receive(from: string, message: unknown): void {
+    const w = message as RaftWire;
+    switch (w.kind) {
+      case 'raft':
+        this.raw.step(w.msg);
+        break;
+      case 'propose':
+        this.onPropose(from, w.reqId, w.data);
+        break;
+      case 'read':
+        this.onRead(from, w.reqId);
+        break;
+      default:
+        break; // replies are for clients
+    }
+    this.processReady();
+  }
+
+  private onPropose(client: string, reqId: number, data: string): void {
+    const payload = `${client}|${reqId}|${data}`;
+    const err = this.pendingProposals.size >= PENDING_PROPOSALS_MAX ? 'too many pending proposals' : this.raw.propose(payload);
+    if (err !== undefined) {
+      this.ctx.send(client, { kind: 'propose-result', reqId, ok: false, index: 0, term: 0, data, error: err } satisfies RaftWire);
+      return;
+    }
+    this.pendingProposals.set(payload, client);
+  }
+
+  private onRead(client: string, reqId: number): void {
+    const ctx = `${this.id}/${this.incarnation}/${this.nextReadCtx++}`;
+    if (this.readClients.size >= PENDING_READS_MAX || this.raw.readIndex(ctx) !== undefined) {
+      this.ctx.send(client, { kind: 'read-result', reqId, ok: false, index: 0, count: 0 } satisfies RaftWire);
+      return;
+    }
+    this.readClients.set(ctx, { client, reqId });
+  }
+
+  private scheduleTick(): void {
+    this.ctx.setTimer(this.options.tickUs, () => {
+      this.raw.tick();
+      this.processReady();
+      this.scheduleTick();
+    });
+  }
+
+  // ---- the Ready loop: persist, fsync, then send and apply ----
+
+  private processReady(): void {
+    if (this.inflight !== undefined || !this.raw.hasReady()) return;
+    const rd = this.raw.ready();
+    this.inflight = rd;
+    const disk = this.ctx.disk;
+    let wrote = false;
+    if (rd.snapshot !== undefined) {
+      disk.replace('snapshot', [{ value: { snapshot: rd.snapshot } satisfies SnapshotRecord, sizeBytes: rd.snapshot.data.length + MESSAGE_HEADER_BYTES }]);
+      disk.replace('wal', []);
+      this.storage.applySnapshot(rd.snapshot);
+      wrote = true;
+    }
+    for (const e of rd.entries) disk.append('wal', e, e.data.length + MESSAGE_HEADER_BYTES);
+    if (rd.entries.length > 0) {
+      this.storage.append(rd.entries);
+      wrote = true;
+    }
+    if (rd.hardState !== undefined) {
+      disk.replace('hardstate', [{ value: rd.hardState, sizeBytes: 24 }]);
+      this.storage.setHardState(rd.hardState);
+      wrote = true;
+    }
+    if (wrote) disk.fsync(() => this.afterDurable(rd));
+    else this.afterDurable(rd);
+  }
+
+  private afterDurable(rd: Ready): void {
+    if (rd.hardState !== undefined) {
+      this.durableTerm = rd.hardState.term;
+      this.durableCommit = rd.hardState.commit;
+    }
+    for (const m of rd.messages) this.sendRaft(m);
+    if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
+    for (const e of rd.committedEntries) this.apply(e);
+    for (const rs of rd.readStates) this.onReadState(rs);
+    this.raw.advance(rd);
+    this.inflight = undefined;
+    this.serveReads();
+    this.maybeSnapshot();
+    this.processReady();
+  }
+
+  private sendRaft(m: Message): void {
+    const to = this.options.peers[m.to - 1];
+    if (to === undefined) return;
+    let size = MESSAGE_HEADER_BYTES;
+    for (const e of m.entries) size += e.data.length + MESSAGE_HEADER_BYTES;
+    if (m.snapshot !== undefined) size += m.snapshot.data.length;
+    this.ctx.send(to, { kind: 'raft', msg: m } satisfies RaftWire, size);
+    // The simulated transport hands the snapshot over in one message: report it sent. If it
+    // is lost, the follower never acknowledges and the leader probes (and resends) later.
+    if (m.type === 'MsgSnap') this.raw.reportSnapshot(m.to, false);
+  }
+
+  private installSnapshot(s: Snapshot): void {
+    this.sm.restore(JSON.parse(s.data) as ReplicatedLogState);
+    this.applied = s.metadata.index;
+  }
+
+  private apply(e: Entry): void {
+    if (e.index <= this.applied) return;
+    if (e.type === 'conf-change') {
+      this.raw.applyConfChange(decodeConfChange(e.data));
+    } else if (e.data !== '') {
+      this.sm.apply(e.index, e.data);
+      const client = this.pendingProposals.get(e.data);
+      if (client !== undefined) {
+        this.pendingProposals.delete(e.data);
+        const [, reqId, data] = splitPayload(e.data);
+        this.ctx.send(client, { kind: 'propose-result', reqId, ok: true, index: e.index, term: e.term, data } satisfies RaftWire);
+      }
+    }
+    this.applied = e.index;
+    this.appliedEntries.set(e.index, { term: e.term, data: e.data });
+    if (this.appliedEntries.size > this.options.appliedRetain) {
+      const oldest = this.appliedEntries.keys().next().value;
+      if (oldest !== undefined) this.appliedEntries.delete(oldest);
+    }
+  }
+
+  private onReadState(rs: ReadState): void {
+    const c = this.readClients.get(rs.requestCtx);
+    if (c === undefined) return;
+    this.readClients.delete(rs.requestCtx);
+    this.pendingReads.push({ state: rs, ...c });
+  }
+
+  /** A read is served once the state machine has applied its ReadState's index. */
+  private serveReads(): void {
+    if (this.pendingReads.length === 0) return;
+    const ready = this.pendingReads.filter((r) => r.state.index <= this.applied);
+    this.pendingReads = this.pendingReads.filter((r) => r.state.index > this.applied);
+    for (const r of ready) {
+      this.ctx.send(r.client, { kind: 'read-result', reqId: r.reqId, ok: true, index: r.state.index, count: this.sm.count } satisfies RaftWire);
+    }
+  }
+
+  /** Snapshots the state machine every snapshotEveryEntries and compacts the log behind it. */
+  private maybeSnapshot(): void {
+    const every = this.options.snapshotEveryEntries;
+    const snapIndex = this.storage.snapshot().metadata.index;
+    if (every <= 0 || this.applied - snapIndex < every) return;
+    const cs = this.raw.raft.prs.confState();
+    const snap = this.storage.createSnapshot(this.applied, cs, JSON.stringify(this.sm.state()));
+    if (typeof snap === 'string') return;
+    const disk = this.ctx.disk;
+    disk.replace('snapshot', [{ value: { snapshot: snap } satisfies SnapshotRecord, sizeBytes: snap.data.length + MESSAGE_HEADER_BYTES }]);
+    const compactIndex = this.applied - this.options.catchUpEntries;
+    if (compactIndex > this.storage.firstIndex()) {
+      this.storage.compact(compactIndex);
+      // Rewrite the WAL without the compacted prefix. Replaces are ordered after the snapshot,
+      // so a crash keeps either the old pair, the new snapshot with the old WAL, or both new.
+      const kept = this.storage.entries(this.storage.firstIndex(), this.storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER);
+      const records = typeof kept === 'string' ? [] : kept.map((e) => ({ value: e, sizeBytes: e.data.length + MESSAGE_HEADER_BYTES }));
+      disk.replace('wal', records);
+    }
+  }
+
+  // ---- RaftView ----
+
+  get term(): number {
+    return this.raw.raft.term;
+  }
+
+  get commit(): number {
+    return this.raw.raft.raftLog.committed;
+  }
+
+  get lastIndex(): number {
+    return this.raw.raft.raftLog.lastIndex();
+  }
+
+  get firstIndex(): number {
+    return this.raw.raft.raftLog.firstIndex();
+  }
+
+  get isLeader(): boolean {
+    return this.raw.raft.state === 'leader';
+  }
+
+  entry(i: number): ViewEntry | undefined {
+    const log = this.raw.raft.raftLog;
+    if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+    const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
+    if (typeof ents === 'string') return undefined;
+    const e = ents[0];
+    return e === undefined ? undefined : { term: e.term, data: e.data };
+  }
+
+  appliedEntry(i: number): ViewEntry | undefined {
+    return this.appliedEntries.get(i);
+  }
+
+  /** The replicated state machine's digest (equal on members that applied the same prefix). */
+  stateDigest(): ReplicatedLogState {
+    return this.sm.state();
+  }
+}
+
+function lastIntact(records: readonly { value: unknown; torn: boolean }[]): unknown {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (!r.torn) return r.value;
+  }
+  return undefined;
+}
+
+function splitPayload(payload: string): [string, number, string] {
+  const a = payload.indexOf('|');
+  const b = payload.indexOf('|', a + 1);
+  return [payload.slice(0, a), Number(payload.slice(a + 1, b)), payload.slice(b + 1)];
+}

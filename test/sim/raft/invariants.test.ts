@@ -1,0 +1,144 @@
+// The global observer: every invariant has a case that must pass and cases that must fail.
+import { describe, expect, it } from 'vitest';
+import { InvariantViolation, RaftInvariants } from '../../../sim/raft/invariants.ts';
+import { FakeView } from './fake-view.ts';
+
+function healthy(): { a: FakeView; b: FakeView; c: FakeView } {
+  const a = new FakeView('a').append(1, 'x').append(1, 'y');
+  const b = new FakeView('b').append(1, 'x').append(1, 'y');
+  const c = new FakeView('c').append(1, 'x');
+  a.isLeader = true;
+  a.commit = 2;
+  b.commit = 1;
+  return { a, b, c };
+}
+
+describe('RaftInvariants', () => {
+  it('passes a healthy cluster over many checks', () => {
+    const inv = new RaftInvariants();
+    const { a, b, c } = healthy();
+    for (let i = 0; i < 5; i++) expect(inv.check([a, b, c])).toBeUndefined();
+    a.append(1, 'z');
+    b.append(1, 'z');
+    a.commit = 3;
+    expect(inv.check([a, b, c])).toBeUndefined();
+  });
+
+  it('fails: two leaders in one term (election-safety)', () => {
+    const inv = new RaftInvariants({ replay: 'detcd replay X' });
+    const { a, b, c } = healthy();
+    b.isLeader = true;
+    const v = inv.check([a, b, c]);
+    expect(v?.invariant).toBe('election-safety');
+    expect(v?.member).toBe('b');
+    expect(() => inv.checkOrThrow([a, b, c])).toThrow(InvariantViolation);
+    expect(() => inv.checkOrThrow([a, b, c])).toThrow(/replay: detcd replay X/);
+  });
+
+  it('fails: a leader loses one of its own entries (leader-append-only)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(1, 'y').append(1, 'z');
+    a.isLeader = true;
+    expect(inv.check([a])).toBeUndefined();
+    a.log.pop();
+    expect(inv.check([a])?.invariant).toBe('leader-append-only');
+  });
+
+  it('fails: one index and term with different contents on two members (log-matching)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(2, 'y');
+    const b = new FakeView('b').append(1, 'x').append(2, 'DIFFERENT');
+    expect(inv.check([a, b])?.invariant).toBe('log-matching');
+  });
+
+  it('fails: same index and term but different preceding terms (log-matching prefix)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(3, 'y');
+    const b = new FakeView('b').append(2, 'w').append(3, 'y');
+    expect(inv.check([a, b])?.invariant).toBe('log-matching');
+  });
+
+  it('fails: a new leader of a later term lacks a committed entry (leader-completeness)', () => {
+    const inv = new RaftInvariants();
+    const { a, b, c } = healthy();
+    expect(inv.check([a, b, c])).toBeUndefined();
+    a.isLeader = false;
+    c.isLeader = true;
+    c.term = 2;
+    c.log = [{ term: 1, data: 'x' }, { term: 2, data: 'other' }];
+    expect(inv.check([a, b, c])?.invariant).toBe('leader-completeness');
+  });
+
+  it('fails: two members apply different entries at one index (state-machine-safety)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x');
+    const b = new FakeView('b').append(1, 'x');
+    a.applied = 1;
+    a.appliedLog.set(1, { term: 1, data: 'x' });
+    b.applied = 1;
+    b.appliedLog.set(1, { term: 1, data: 'not x' });
+    expect(inv.check([a, b])?.invariant).toBe('state-machine-safety');
+  });
+
+  it('fails: a term goes down within an incarnation, or below the durable term after a restart (term-monotonic)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a');
+    a.term = 3;
+    a.durableTerm = 3;
+    expect(inv.check([a])).toBeUndefined();
+    a.term = 2;
+    expect(inv.check([a])?.invariant).toBe('term-monotonic');
+    const inv2 = new RaftInvariants();
+    const b = new FakeView('b');
+    b.term = 5;
+    b.durableTerm = 4;
+    expect(inv2.check([b])).toBeUndefined();
+    b.incarnation = 2;
+    b.term = 4; // the undurable term 5 was lost: allowed
+    b.durableTerm = 4;
+    expect(inv2.check([b])).toBeUndefined();
+    b.incarnation = 3;
+    b.term = 3;
+    b.durableTerm = 3;
+    expect(inv2.check([b])?.invariant).toBe('term-monotonic');
+  });
+
+  it('fails: the commit index goes down across a restart (commit-monotonic)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(1, 'y');
+    a.commit = 2;
+    a.durableCommit = 2;
+    expect(inv.check([a])).toBeUndefined();
+    a.incarnation = 2;
+    a.commit = 1;
+    a.durableCommit = 1;
+    expect(inv.check([a])?.invariant).toBe('commit-monotonic');
+  });
+
+  it('fails: a member drops an entry it had committed (committed-entry-lost)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(1, 'y');
+    a.commit = 2;
+    expect(inv.check([a])).toBeUndefined();
+    a.log = [{ term: 1, data: 'x' }, { term: 2, data: 'y2' }];
+    expect(inv.check([a])?.invariant).toBe('committed-entry-lost');
+  });
+
+  it('fails: an acknowledged entry is not what ends up committed (committed-entry-lost)', () => {
+    const inv = new RaftInvariants();
+    expect(inv.recordAck('a', 1, { term: 1, data: 'acked' })).toBeUndefined();
+    const a = new FakeView('a').append(1, 'something else');
+    a.commit = 1;
+    expect(inv.check([a])?.invariant).toBe('committed-entry-lost');
+  });
+
+  it('a lagging member holding a stale uncommitted entry at a committed index is not a violation', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x').append(2, 'new');
+    a.commit = 2;
+    a.term = 2;
+    const b = new FakeView('b').append(1, 'x').append(1, 'stale');
+    b.commit = 1;
+    expect(inv.check([a, b])).toBeUndefined();
+  });
+});
