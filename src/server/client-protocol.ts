@@ -81,7 +81,7 @@ export function isMemberToClient(m: unknown): m is MemberToClient {
 export function httpStatusFromGrpcCode(code: number): number {
   const table: Record<number, number> = {
     0: 200, 1: 408, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429,
-    9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401,
+    9: 412, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401,
   };
   return table[code] ?? 500;
 }

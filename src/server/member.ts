@@ -8,6 +8,7 @@ import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
+import { RequestIdGenerator } from '../lease/request-id.ts';
 import { LeaseExpiry } from './lease-expiry.ts';
 import type { MemberConfig } from './member-config.ts';
 import { MAX_GAP_APPLY_COMMIT, MAX_REQUEST_BYTES, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
@@ -47,6 +48,8 @@ interface Stream {
   readonly port: WatchStreamPort;
 }
 
+/** The cluster id every member reports (one simulated cluster per world). */
+const CLUSTER_ID = '14841639068965178418';
 /** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
 const FORWARDED_MAX = 10_000;
 /** Bound on watch streams per member. */
@@ -61,6 +64,7 @@ export class Member {
   private isLeader = false;
   private readyInFlight: RaftReady | undefined;
   private seq = 0;
+  private readonly ids: RequestIdGenerator;
   private readonly pending = new PendingRequests<Waiter>();
   private readonly reads: ReadIndexLoop<ReadWaiter>;
   private readonly leaseExpiry: LeaseExpiry;
@@ -76,6 +80,7 @@ export class Member {
     private readonly env: MemberEnv,
   ) {
     checkMemberConfig(config);
+    this.ids = new RequestIdGenerator(BigInt(config.id), env.nonce);
     const snap = storage.snapshot();
     this.appliedIndex = snap.metadata.index;
     this.snapshotIndex = snap.metadata.index;
@@ -91,7 +96,8 @@ export class Member {
       expiredLeases: (nowMs, max) => this.sm.expiredLeases(nowMs, max),
       proposeRevoke: (id) => { this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId())); },
     }, timeoutMs);
-    this.header = { clusterId: '1', memberId: String(config.id), raftTerm: () => this.raft.status().term };
+    this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: () => this.raft.status().term };
+    sm.bindHeader(this.header);
     sm.demoteLessor();
   }
 
@@ -121,6 +127,7 @@ export class Member {
     this.reads.tick(now);
     this.leaseExpiry.tick(now);
     if (this.isLeader) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
+    this.sm.onTick(now);
     for (const w of this.pending.expire(now)) this.replyError(w, ErrTimeout);
     for (const [id, f] of this.forwarded) {
       if (f.deadlineMs > now) continue;
@@ -209,7 +216,9 @@ export class Member {
   // ---- requests ----
 
   private handleRequest(w: Waiter, path: string, body: unknown): void {
-    if (JSON.stringify(body ?? null).length > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    // The exact check is on the encoded raft request (below); this bounds what is even parsed,
+    // like gRPC's receive limit (MaxRequestBytes + 512 KiB) with room for JSON's base64.
+    if (JSON.stringify(body ?? null).length > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
     if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
     const c: Classified = this.sm.classify(path, body, this.header);
@@ -228,13 +237,13 @@ export class Member {
     if (!this.reads.enqueue({ ...w, read }, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
-  private propose(w: Waiter, encode: (requestId: string) => string): void {
+  private propose(w: Waiter, encode: (requestId: string) => { data: string; sizeBytes: number }): void {
     if (this.raft.status().commit > this.appliedIndex + MAX_GAP_APPLY_COMMIT) return this.replyError(w, ErrTooManyRequests);
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
     const requestId = this.newRequestId();
-    const data = encode(requestId);
-    if (data.length > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    const { data, sizeBytes } = encode(requestId);
+    if (sizeBytes > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
     if (!this.raft.propose(data)) {
       this.pending.take(requestId);
@@ -393,8 +402,9 @@ export class Member {
     this.outputs.push({ kind: 'client', to: client, message });
   }
 
+  /** etcd's idutil ids: unique per member, and per incarnation through the start nonce. */
   private newRequestId(): string {
-    return `${this.config.id}.${this.env.nonce}.${++this.seq}`;
+    return this.ids.next().toString();
   }
 }
 

@@ -20,8 +20,12 @@ export type Classified =
   | { readonly kind: 'invalid'; readonly error: WireError }
   /** A read served from local applied state: after ReadIndex unless serializable. */
   | { readonly kind: 'read'; readonly serializable: boolean; readonly read: () => WireReply }
-  /** A write (or nested txn, compaction, lease grant/revoke): proposed as a raft entry. */
-  | { readonly kind: 'propose'; readonly encode: (requestId: string) => string }
+  /**
+   * A write (or nested txn, compaction, lease grant/revoke): proposed as a raft entry. `encode`
+   * gets the request id (a uint64 in decimal) and returns the entry data and the size etcd
+   * checks against MaxRequestBytes.
+   */
+  | { readonly kind: 'propose'; readonly encode: (requestId: string) => { data: string; sizeBytes: number } }
   /** Served by the leader's lessor (keep-alive, time-to-live); followers forward it. */
   | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply }
   /** Served at once from local state (lease list, maintenance status and hash). */
@@ -47,6 +51,8 @@ export interface WatchStreamPort {
 }
 
 export interface StateMachinePort {
+  /** The member tells the state machine what to put into response headers. */
+  bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
   classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
@@ -64,6 +70,8 @@ export interface StateMachinePort {
   /** Lease checkpoints the leader should propose now (remaining TTLs), as encoded entries. */
   checkpoints(nowMs: number, newRequestId: () => string): string[];
   openWatchStream(): WatchStreamPort;
+  /** Background work on the member's clock: watcher sync, victims, progress notifications. */
+  onTick(nowMs: number): void;
   /** The whole state machine (mvcc, lessor, consistent index) as a string, for raft snapshots. */
   snapshot(): string;
   restore(data: string, nowMs: number): void;

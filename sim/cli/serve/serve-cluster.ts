@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
+import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
 import { EtcdCluster } from '../../etcd/cluster.ts';
 import { HttpBridge } from './http-bridge.ts';
 
@@ -11,8 +12,8 @@ export interface ServeOptions {
   port: number;
   nodes: number;
   seed: number;
-  /** The replicated state machine: the etcd applier (makeEtcdStateMachine), or a test's. */
-  makeStateMachine: (config: MemberConfig) => StateMachinePort;
+  /** The replicated state machine: the etcd applier by default, or a test's. */
+  makeStateMachine?: (config: MemberConfig) => StateMachinePort;
 }
 
 export interface ServeHandle {
@@ -28,7 +29,7 @@ const DRIVE_INTERVAL_MS = 1;
 const FIRST_LEADER_TIMEOUT_MS = 30_000;
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
-  const makeStateMachine = options.makeStateMachine;
+  const makeStateMachine = options.makeStateMachine ?? makeEtcdStateMachine;
   // serve never loses messages and keeps history off: it is a server, not an experiment.
   const cluster = new EtcdCluster({ seed: options.seed, members: options.nodes, makeStateMachine, network: { latency: { kind: 'constant', us: 100 } }, disk: { fsyncLatencyUsMin: 50, fsyncLatencyUsMax: 100, tornWrite: { num: 0, den: 1 } }, recordHistory: false });
   cluster.start();

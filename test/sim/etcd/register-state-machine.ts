@@ -14,13 +14,18 @@ export class RegisterStateMachine implements StateMachinePort {
   /** Every (index, requestId) applied, for tests that check exactly-once application. */
   readonly appliedLog: { index: number; requestId: string }[] = [];
 
+  bindHeader(): void {}
+
   consistentIndex(): number {
     return this.s.ci;
   }
 
   classify(path: string, body: unknown): Classified {
     const b = (body ?? {}) as { key?: string; value?: string; serializable?: boolean };
-    if (path === '/v3/kv/put') return { kind: 'propose', encode: (id) => JSON.stringify({ id, key: b.key ?? '', value: b.value ?? '' }) };
+    if (path === '/v3/kv/put') return { kind: 'propose', encode: (id) => {
+      const data = JSON.stringify({ id, key: b.key ?? '', value: b.value ?? '' });
+      return { data, sizeBytes: data.length };
+    } };
     if (path === '/v3/kv/range') return { kind: 'read', serializable: b.serializable === true, read: () => this.range(b.key ?? '') };
     if (path === '/v3/maintenance/status') return { kind: 'local', serve: () => ({ ok: true, body: { header: { revision: String(this.s.rev) } } }) };
     return { kind: 'invalid', error: { error: 'unsupported', code: 12, message: 'unsupported' } };
@@ -58,6 +63,7 @@ export class RegisterStateMachine implements StateMachinePort {
   checkpoints(): string[] {
     return [];
   }
+  onTick(): void {}
   openWatchStream(): WatchStreamPort {
     return { handle: () => [], poll: () => [], close: () => {} };
   }

@@ -1,0 +1,289 @@
+// The etcd state machine as the member sees it (StateMachinePort), over the applier in
+// src/server/apply/: gateway requests are decoded and checked as etcd's v3rpc layer does,
+// writes become InternalRaftRequests, reads go to the applier's read path, lease keep-alive and
+// time-to-live to the (leader's) lessor, and every response leaves in gateway JSON with the
+// member's header (cluster id, member id, raft term; revision from the store).
+import type { EtcdError } from '../api/errors.ts';
+import { errBadRequest, wireError } from '../api/errors.ts';
+import type { JsonObject } from '../api/json-codec.ts';
+import { decodeMessage, encodeMessage } from '../api/json-codec.ts';
+import { apiPath } from '../api/paths.ts';
+import type { Schema } from '../api/schema.ts';
+import * as S from '../api/schema.ts';
+import type {
+  LeaseGrantRequest, LeaseKeepAliveRequest, LeaseTimeToLiveRequest, RangeRequest, ResponseHeader, TxnRequest, WatchRequest,
+} from '../api/types.ts';
+import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxn, isTxnReadonly, isTxnSerializable } from '../api/validate.ts';
+import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
+import { Applier } from './apply/applier.ts';
+import type { RaftRequest } from './apply/raft-request.ts';
+import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
+import type { MemberConfig } from './member-config.ts';
+import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+
+/** etcd syncs unsynced watchers every 100 ms and retries victims every 10 ms. */
+const WATCH_SYNC_INTERVAL_MS = 100;
+/** Progress notifications for watches that asked for them (etcd: 10 min; the robustness tests: 100 ms). */
+const PROGRESS_NOTIFY_INTERVAL_MS_DEFAULT = 600_000;
+const CHECKPOINTS_PER_TICK_MAX = 1_000;
+
+const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
+  put: S.PutResponse,
+  delete_range: S.DeleteRangeResponse,
+  txn: S.TxnResponse,
+  compaction: S.CompactionResponse,
+  lease_grant: S.LeaseGrantResponse,
+  lease_revoke: S.LeaseRevokeResponse,
+  lease_checkpoint: S.LeaseCheckpointResponse,
+};
+
+function fail(err: EtcdError): WireReply {
+  return { ok: false, error: wireError(err) };
+}
+
+function isErr(x: object): x is EtcdError {
+  return 'code' in x && 'message' in x && !('header' in x);
+}
+
+export interface EtcdStateMachineOptions {
+  readonly progressNotifyIntervalMs?: number;
+  readonly checkpointingEnabled?: boolean;
+}
+
+export class EtcdStateMachine implements StateMachinePort {
+  readonly applier: Applier;
+  private header: MemberHeader = { clusterId: '', memberId: '', raftTerm: () => 0 };
+  private lastSyncMs = -Infinity;
+  private lastProgressMs = 0;
+  private readonly streams = new Set<EtcdWatchStream>();
+
+  constructor(config: MemberConfig, private readonly options: EtcdStateMachineOptions = {}) {
+    this.applier = new Applier({
+      ...DEFAULT_LESSOR_CONFIG,
+      minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
+      checkpointingEnabled: options.checkpointingEnabled ?? false,
+    });
+  }
+
+  consistentIndex(): number {
+    return this.applier.consistentIndex();
+  }
+
+  bindHeader(header: MemberHeader): void {
+    this.header = header;
+  }
+
+  /** The member's header, filled into every response. */
+  fill(header: ResponseHeader | undefined, keepZeroRevision = false): ResponseHeader {
+    const rev = header?.revision ?? 0;
+    return {
+      cluster_id: this.header.clusterId,
+      member_id: this.header.memberId,
+      revision: rev === 0 && !keepZeroRevision ? this.applier.store.currentRev : rev,
+      raft_term: this.header.raftTerm(),
+    };
+  }
+
+  private ok(schema: Schema, resp: { header?: ResponseHeader }): WireReply {
+    return { ok: true, body: encodeMessage(schema, { ...resp, header: this.fill(resp.header) }) };
+  }
+
+  classify(path: string, body: unknown): Classified {
+    const api = apiPath(path);
+    if (api === undefined || api.path === '/v3/watch') {
+      return { kind: 'invalid', error: { error: 'Not Found', code: 12, message: 'Not Found' } };
+    }
+    const decoded = decodeMessage<object>(api.request, body ?? {});
+    if (!decoded.ok) return { kind: 'invalid', error: wireError(errBadRequest(decoded.error)) };
+    // The decoded value has the shape of this path's request schema (every field optional).
+    const r = decoded.value;
+    switch (api.path) {
+      case '/v3/kv/range': return this.classifyRange(r);
+      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r });
+      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r });
+      case '/v3/kv/txn': return this.classifyTxn(r);
+      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r });
+      case '/v3/lease/grant': return this.classifyGrant(r);
+      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r });
+      case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now) };
+      case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
+      case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
+      default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
+    }
+  }
+
+  private classifyRange(r: RangeRequest): Classified {
+    const err = checkRangeRequest(r);
+    if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
+    return { kind: 'read', serializable: r.serializable === true, read: () => this.reply(S.RangeResponse, this.applier.range(r)) };
+  }
+
+  private classifyTxn(r: TxnRequest): Classified {
+    const err = checkTxn(r);
+    if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
+    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r });
+    return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.reply(S.TxnResponse, this.applier.readTxn(r)) };
+  }
+
+  /** ID 0: the member picks a positive id from its request id generator, as etcd does. */
+  private classifyGrant(r: LeaseGrantRequest): Classified {
+    return {
+      kind: 'propose',
+      encode: (requestId) => {
+        const id = (r.ID ?? 0n) === 0n ? BigInt(requestId) & ((1n << 63n) - 1n) : r.ID!;
+        return this.encode(requestId, { kind: 'lease_grant', request: { ...r, ID: id } });
+      },
+    };
+  }
+
+  private checked(err: EtcdError | undefined, req: RaftRequest): Classified {
+    if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
+    return this.propose(req);
+  }
+
+  private propose(req: RaftRequest): Classified {
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req) };
+  }
+
+  private encode(requestId: string, body: RaftRequest): { data: string; sizeBytes: number } {
+    const r = { id: requestId, body };
+    return { data: encodeRaftRequest(r), sizeBytes: raftRequestSize(r) };
+  }
+
+  private reply(schema: Schema, resp: { header?: ResponseHeader } | EtcdError): WireReply {
+    return isErr(resp) ? fail(resp) : this.ok(schema, resp);
+  }
+
+  private keepAlive(r: LeaseKeepAliveRequest, nowMs: number): WireReply {
+    const id = r.ID ?? 0n;
+    const res = this.applier.lessor.renew(id, nowMs);
+    if (res.kind === 'not-primary') return { ok: false, error: { error: 'etcdserver: not leader', code: 14, message: 'etcdserver: not leader' } };
+    // An unknown lease (or one expired and being revoked) answers TTL 0, not an error.
+    const ttl = res.kind === 'renewed' ? res.ttlSeconds : 0;
+    return this.ok(S.LeaseKeepAliveResponse, { header: {}, ID: id, TTL: ttl } as never);
+  }
+
+  private timeToLive(r: LeaseTimeToLiveRequest, nowMs: number): WireReply {
+    const id = r.ID ?? 0n;
+    const t = this.applier.lessor.timeToLive(id, nowMs);
+    if (t === undefined) return this.ok(S.LeaseTimeToLiveResponse, { header: {}, ID: id, TTL: -1 } as never);
+    const resp = { header: {}, ID: id, TTL: t.ttlSeconds, grantedTTL: t.grantedTtlSeconds, ...(r.keys === true ? { keys: t.keys } : {}) };
+    return this.ok(S.LeaseTimeToLiveResponse, resp);
+  }
+
+  private leases(): WireReply {
+    const leases = this.applier.lessor.list().map((l) => ({ ID: l.id }));
+    return this.ok(S.LeaseLeasesResponse, { header: {}, leases } as never);
+  }
+
+  apply(index: number, _term: number, data: string, nowMs: number): Applied {
+    const req = decodeRaftRequest(data);
+    const res = this.applier.apply(index, req, nowMs);
+    if (res === undefined) throw new Error(`invariant apply-once: entry ${index} at or below consistent index ${this.consistentIndex()}`);
+    const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
+    return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => Number(id)) };
+  }
+
+  applyNoop(index: number): void {
+    this.applier.applyNoop(index);
+  }
+
+  promoteLessor(nowMs: number, extendMs: number): void {
+    this.applier.lessor.promote(nowMs, extendMs);
+  }
+
+  demoteLessor(): void {
+    this.applier.lessor.demote();
+  }
+
+  expiredLeases(nowMs: number, max: number): number[] {
+    return this.applier.lessor.findExpiredLeases(nowMs, max).map((id) => Number(id));
+  }
+
+  encodeLeaseRevoke(id: number, requestId: string): string {
+    return encodeRaftRequest({ id: requestId, body: { kind: 'lease_revoke', request: { ID: BigInt(id) } } });
+  }
+
+  checkpoints(nowMs: number, newRequestId: () => string): string[] {
+    const due = this.applier.lessor.findDueCheckpoints(nowMs, CHECKPOINTS_PER_TICK_MAX);
+    if (due.length === 0) return [];
+    const checkpoints = due.map((c) => ({ ID: c.id, remaining_TTL: c.remainingTtlSeconds }));
+    return [encodeRaftRequest({ id: newRequestId(), body: { kind: 'lease_checkpoint', request: { checkpoints } } })];
+  }
+
+  openWatchStream(): WatchStreamPort {
+    const s = new EtcdWatchStream(this);
+    this.streams.add(s);
+    return s;
+  }
+
+  /** @internal */
+  forgetStream(s: EtcdWatchStream): void {
+    this.streams.delete(s);
+  }
+
+  onTick(nowMs: number): void {
+    const w = this.applier.watchable;
+    w.moveVictims();
+    if (nowMs - this.lastSyncMs >= WATCH_SYNC_INTERVAL_MS) {
+      this.lastSyncMs = nowMs;
+      w.syncWatchers();
+    }
+    const every = this.options.progressNotifyIntervalMs ?? PROGRESS_NOTIFY_INTERVAL_MS_DEFAULT;
+    if (nowMs - this.lastProgressMs >= every) {
+      this.lastProgressMs = nowMs;
+      for (const s of this.streams) s.stream.progressTick();
+    }
+  }
+
+  snapshot(): string {
+    return JSON.stringify(this.applier.snapshot());
+  }
+
+  restore(data: string): void {
+    this.applier.restore(JSON.parse(data) as ReturnType<Applier['snapshot']>);
+  }
+
+  status(): { revision: number; compactRevision: number; hashKV: number } {
+    const h = this.applier.hash();
+    return { revision: this.applier.store.currentRev, compactRevision: this.applier.store.compactMainRev, hashKV: h.hash };
+  }
+}
+
+/** One client watch stream: WatchRequests in, gateway WatchResponses out. */
+class EtcdWatchStream implements WatchStreamPort {
+  readonly stream;
+
+  constructor(private readonly sm: EtcdStateMachine) {
+    this.stream = sm.applier.openWatchStream();
+  }
+
+  handle(body: unknown): unknown[] {
+    const d = decodeMessage<WatchRequest>(S.WatchRequest, body ?? {});
+    if (d.ok) {
+      const r = d.value;
+      if (r.create_request !== undefined) this.stream.create(r.create_request);
+      else if (r.cancel_request !== undefined) this.stream.cancel(r.cancel_request.watch_id ?? 0);
+      else if (r.progress_request !== undefined) this.stream.requestProgress();
+    }
+    return this.poll();
+  }
+
+  poll(): unknown[] {
+    if (!this.stream.hasOutput()) return [];
+    return this.stream.take().map((resp): JsonObject => {
+      // A compaction cancel keeps its revision 0, as etcd sends it.
+      const keepZero = resp.compact_revision !== undefined && resp.compact_revision !== 0;
+      return encodeMessage(S.WatchResponse, { ...resp, header: this.sm.fill(resp.header, keepZero) });
+    });
+  }
+
+  close(): void {
+    this.stream.close();
+    this.sm.forgetStream(this);
+  }
+}
+
+export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {
+  return new EtcdStateMachine(config);
+}

@@ -1,0 +1,59 @@
+// Starts a real single-member etcd (the oracle of the differential test) on loopback ports in
+// a fresh data directory, waits until it serves, and stops it again.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postJson } from './http.ts';
+
+export interface EtcdProcess {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+/** The etcd binary's path, or undefined when it is not installed. */
+export function findEtcd(): string | undefined {
+  const r = spawnSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' });
+  const path = r.stdout.trim();
+  return r.status === 0 && path !== '' ? path : undefined;
+}
+
+export async function startEtcd(binary: string, clientPort: number, peerPort: number): Promise<EtcdProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'detcd-diff-etcd-'));
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const child: ChildProcess = spawn(binary, [
+    '--name', 'oracle', '--data-dir', dataDir,
+    '--listen-client-urls', client, '--advertise-client-urls', client,
+    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', `oracle=${peer}`,
+    '--heartbeat-interval', '100', '--election-timeout', '1000',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`etcd exited early: ${log}`);
+    try {
+      const r = await postJson(client, '/v3/kv/range', { key: 'AA==' });
+      if (r.status === 200) return { endpoint: client, stop };
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`etcd did not become ready in ${READY_TIMEOUT_MS} ms: ${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

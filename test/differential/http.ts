@@ -1,0 +1,70 @@
+// The differential test's HTTP client: one JSON POST, and a watch stream read for a while.
+import { request } from 'node:http';
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+export function postJson(endpoint: string, path: string, body: unknown): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(endpoint + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { text += chunk; });
+      res.on('end', () => {
+        let parsed: unknown = text;
+        try { parsed = JSON.parse(text); } catch { /* keep the raw text */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/**
+ * Opens a watch stream with one create request, collects its responses (one JSON object per
+ * line, as etcd's gateway streams them) until `quietMs` pass without one or `maxMs` elapse,
+ * then closes it.
+ */
+export function watchFor(endpoint: string, createRequest: unknown, quietMs: number, maxMs: number): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const out: unknown[] = [];
+    let buffer = '';
+    let quietTimer: NodeJS.Timeout | undefined;
+    let done = false;
+    const req = request(endpoint + '/v3/watch', { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (;;) {
+          const nl = buffer.indexOf('\n');
+          if (nl < 0) break;
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line !== '') out.push(JSON.parse(line));
+        }
+        armQuiet();
+      });
+      res.on('end', () => finish());
+    });
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(quietTimer);
+      clearTimeout(maxTimer);
+      req.destroy();
+      resolve(out);
+    };
+    const armQuiet = (): void => {
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(finish, quietMs);
+    };
+    const maxTimer = setTimeout(finish, maxMs);
+    req.on('error', (err) => { if (!done) reject(err); });
+    // One create request, then the request body ends; the response stream stays open.
+    req.end(JSON.stringify({ create_request: createRequest }));
+    armQuiet();
+  });
+}
