@@ -39,12 +39,17 @@ export class NodeClock {
   private anchorLocalUs: number;
   private drift: number;
   private jumps = 0;
+  /** The settings the clock started with, for printing a run's configuration. */
+  readonly initialOffsetUs: number;
+  readonly initialDriftPpm: number;
 
   constructor(options: ClockOptions = {}) {
     const offsetUs = options.offsetUs ?? 0;
     const driftPpm = options.driftPpm ?? 0;
     checkOffset('offsetUs', offsetUs);
     checkDrift(driftPpm);
+    this.initialOffsetUs = offsetUs;
+    this.initialDriftPpm = driftPpm;
     this.anchorLocalUs = offsetUs;
     this.drift = driftPpm;
   }

@@ -23,4 +23,4 @@ export { Trace, TraceKind, TRACE_LOG_CAP_DEFAULT, TRACE_LOG_CAP_MAX } from './tr
 export type { TraceEntry, TraceKindCode, TraceKindName } from './trace.ts';
 export { TraceHash } from './trace-hash.ts';
 export { World } from './world.ts';
-export type { ClientEndpoint, WorldClockOptions, WorldEvent, WorldOptions, WorldStats } from './world.ts';
+export type { ClientEndpoint, WorldClockOptions, WorldDescription, WorldEvent, WorldOptions, WorldStats } from './world.ts';

@@ -6,12 +6,12 @@ import { Buggify } from './buggify.ts';
 import type { BuggifySiteCoverage } from './buggify.ts';
 import { NodeClock } from './clock.ts';
 import type { ClockOptions } from './clock.ts';
-import { SimDisk } from './disk.ts';
+import { DISK_DEFAULTS, SimDisk } from './disk.ts';
 import type { DiskOptions, DiskStats } from './disk.ts';
 import { EventLoop } from './event-loop.ts';
 import type { RunLimits, StopReason } from './event-loop.ts';
 import type { HostContext, HostFactory } from './host.ts';
-import { Network } from './network.ts';
+import { LINK_DEFAULTS, Network } from './network.ts';
 import type { NetworkOptions, NetworkStats } from './network.ts';
 import { NodeProcess } from './node-process.ts';
 import { Prng } from './prng.ts';
@@ -50,6 +50,18 @@ export interface WorldEvent {
   readonly step: number;
 }
 
+/** The world's settings after defaults and per-node draws, to print at the start of a run. */
+export interface WorldDescription {
+  seed: string;
+  nodes: readonly string[];
+  clients: readonly string[];
+  network: NetworkOptions;
+  disk: DiskOptions;
+  clocks: Record<string, { offsetUs: number; driftPpm: number }>;
+  buggify: boolean;
+  traceLogCap: number;
+}
+
 export interface WorldStats {
   events: number;
   simulatedUs: number;
@@ -81,10 +93,12 @@ export class World {
   private readonly clients = new Map<string, (from: string, message: unknown) => void>();
   private readonly observers: ((event: WorldEvent) => void)[] = [];
   private nextTimerId = 1;
+  private readonly options: WorldOptions;
   private readonly counters = { crashes: 0, restarts: 0, pauses: 0, clockChanges: 0, faults: 0, buggifyFired: 0 };
 
   constructor(options: WorldOptions) {
     checkNames(options.nodes, options.clients ?? []);
+    this.options = options;
     this.seed = String(options.seed);
     this.prng = new Prng(options.seed);
     this.nodeIds = options.nodes.slice();
@@ -227,6 +241,26 @@ export class World {
     this.counters.faults++;
     const nodeId = node === undefined ? 0 : this.trace.intern(node);
     this.trace.record(TraceKind.fault, this.trace.intern(name), nodeId, 0);
+  }
+
+  /** The settings this world runs with (clocks as drawn for each node, at world time 0). */
+  describe(): WorldDescription {
+    const clocks: WorldDescription['clocks'] = {};
+    for (const id of this.nodeIds) {
+      const clock = this.process(id).clock;
+      clocks[id] = { offsetUs: clock.initialOffsetUs, driftPpm: clock.initialDriftPpm };
+    }
+    return {
+      seed: this.seed,
+      nodes: this.nodeIds,
+      // Clients named at construction, then those attached later without being named.
+      clients: [...new Set([...(this.options.clients ?? []), ...this.clients.keys()])],
+      network: { ...LINK_DEFAULTS, ...this.options.network },
+      disk: { ...DISK_DEFAULTS, ...this.options.disk },
+      clocks,
+      buggify: this.buggifySites.enabled,
+      traceLogCap: this.trace.logCap,
+    };
   }
 
   traceHash(): string {

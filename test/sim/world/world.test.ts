@@ -206,6 +206,19 @@ describe('World', () => {
     expect(a[0]).not.toBe(a[1]);
   });
 
+  it('describes its settings, with each node clock as drawn from the seed', () => {
+    const make = (seed: number) => new World({ seed, nodes: ['n1', 'n2'], clients: ['c1'], clock: { offsetUsMax: 1_000, driftPpmMax: 50 } }).describe();
+    const d = make(3);
+    expect(d).toEqual(make(3));
+    expect(d).toMatchObject({ seed: '3', nodes: ['n1', 'n2'], clients: ['c1'], buggify: false, traceLogCap: 0 });
+    for (const id of ['n1', 'n2']) {
+      expect(Math.abs(d.clocks[id]!.offsetUs)).toBeLessThanOrEqual(1_000);
+      expect(Math.abs(d.clocks[id]!.driftPpm)).toBeLessThanOrEqual(50);
+    }
+    expect(d.clocks).not.toEqual(make(4).clocks);
+    expect(d.disk.fsyncLatencyUsMin).toBeDefined();
+  });
+
   it('rejects misuse of the lifecycle', () => {
     const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'] });
     expect(() => world.crash('n1')).toThrow(/never-started/);
