@@ -124,6 +124,12 @@ export function commitNoopEntry(r: Raft, s: MemoryStorage): void {
 export class RaftNet {
   readonly peers = new Map<NodeId, { r: Raft; s: MemoryStorage }>();
   private readonly dropped = new Set<string>();
+  /** Messages for which this returns true are dropped. */
+  filter: ((m: Message) => boolean) | undefined = undefined;
+  /** Rewrites a message before delivery (e.g. to lose part of it). */
+  rewrite: ((m: Message) => Message) | undefined = undefined;
+  /** Runs after every delivered message (an observer). */
+  onStep: (() => void) | undefined = undefined;
 
   add(r: Raft, s: MemoryStorage): void {
     this.peers.set(r.id, { r, s });
@@ -146,12 +152,14 @@ export class RaftNet {
     const queue = [...msgs];
     for (let n = 0; queue.length > 0; n++) {
       if (n > 100_000) throw new Error('livelock');
-      const m = queue.shift()!;
-      if (this.dropped.has(`${m.from}-${m.to}`)) continue;
+      const original = queue.shift()!;
+      const m = this.rewrite?.(original) ?? original;
+      if (this.dropped.has(`${m.from}-${m.to}`) || this.filter?.(m) === true) continue;
       const p = this.peers.get(m.to);
       if (p === undefined) continue;
       p.r.step(m);
       persist(p.r, p.s);
+      this.onStep?.();
       queue.push(...readMessages(p.r));
     }
   }
