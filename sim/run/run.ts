@@ -23,7 +23,7 @@ import type { ClusterBuilder, PlantedBug, RunCluster } from './cluster-port.ts';
 import { buildEtcdCluster } from './etcd-cluster.ts';
 import { runLiveness } from './liveness.ts';
 import type { LivenessResult } from './liveness.ts';
-import { nemesisWorld } from './nemesis-world.ts';
+import { currentLeader, nemesisWorld } from './nemesis-world.ts';
 import { buildResults } from './results-build.ts';
 import type { Results } from './results.ts';
 
@@ -55,6 +55,17 @@ export interface RunOutput {
 
 /** Trace-hash checkpoints this often; the loop timer that takes them is not itself traced. */
 export const CHECKPOINT_US = 100_000;
+
+/** The longest a new cluster may take to elect its first leader before traffic starts anyway. */
+const WARM_UP_US_MAX = 30_000_000;
+const WARM_UP_POLL_US = 10_000;
+
+/** Runs the new cluster until it has a leader (bounded); returns the time traffic starts. */
+function warmUp(cluster: RunCluster, maxUs: number): number {
+  const world = cluster.world;
+  while (world.loop.now() < maxUs && currentLeader(cluster) === undefined) world.run({ untilUs: world.loop.now() + WARM_UP_POLL_US });
+  return world.loop.now();
+}
 
 /** Process ids for the periodic jobs (compaction), apart from the workers'. */
 const JOBS_PROCESS_BASE = 100_000;
@@ -95,7 +106,9 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
   }
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...endpoints], () => undefined), root.fork('nemesis'));
-  nemesis.schedule(schedule, 0);
+  // Like etcd's robustness tests, traffic and faults start once the new cluster has a leader.
+  const startUs = warmUp(cluster, WARM_UP_US_MAX);
+  nemesis.schedule(schedule, startUs);
   for (const i of interpreters) i.start();
   const checkpoints: [number, string][] = [];
   const checkpoint = (): void => {
@@ -107,7 +120,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   let error: string | undefined;
   let liveness: LivenessResult | undefined;
   try {
-    world.run({ untilUs: durationUs });
+    world.run({ untilUs: startUs + durationUs });
     for (const i of interpreters) i.stop();
     nemesis.healAll();
     liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { allPackages } from '../../../sim/nemesis/packages.ts';
+import { expandSchedule } from '../../../sim/nemesis/schedule.ts';
+import { drawSwarm } from '../../../sim/nemesis/swarm.ts';
+import { defineScenario } from '../../../sim/scenario/parse.ts';
+import { NemesisPackages } from '../../../sim/scenario/schema.ts';
+import { Prng } from '../../../sim/world/prng.ts';
+
+describe('nemesis schedule', () => {
+  it('has a package for every package name a scenario may use', () => {
+    expect(allPackages().map((p) => p.name).sort()).toEqual([...NemesisPackages].sort());
+  });
+
+  it('draws faults one after another inside the safety phase, within the bounds', () => {
+    const s = defineScenario({ name: 'x', workload: { durationMs: 10_000 }, nemesis: { packages: ['partition-leader', 'kill-random', 'pause'], faultDurationMs: { min: 100, max: 300 }, intervalMs: { min: 50, max: 60 } } });
+    const schedule = expandSchedule(s, new Prng(3));
+    expect(schedule.length).toBeGreaterThan(10);
+    for (const [i, f] of schedule.entries()) {
+      expect(f.atMs).toBeLessThan(10_000);
+      expect(f.durationMs).toBeGreaterThanOrEqual(100);
+      expect(f.durationMs).toBeLessThanOrEqual(300);
+      const next = schedule[i + 1];
+      if (next !== undefined) expect(next.atMs).toBeGreaterThanOrEqual(f.atMs + f.durationMs + 50);
+    }
+  });
+
+  it('is a function of the seed, and differs between seeds', () => {
+    const s = defineScenario({ name: 'x', nemesis: { packages: ['clock', 'lossy', 'one-way'] } });
+    expect(expandSchedule(s, new Prng(9))).toEqual(expandSchedule(s, new Prng(9)));
+    expect(expandSchedule(s, new Prng(9))).not.toEqual(expandSchedule(s, new Prng(10)));
+  });
+
+  it('uses an explicit schedule exactly as written', () => {
+    const schedule = [{ atMs: 5, durationMs: 7, fault: { kind: 'pause' as const, target: 'n2' } }];
+    const s = defineScenario({ name: 'x', schedule, nemesis: { packages: ['kill-leader'] } });
+    expect(expandSchedule(s, new Prng(1))).toEqual(schedule);
+  });
+
+  it('runs no fault when no package is named', () => {
+    expect(expandSchedule(defineScenario({ name: 'x' }), new Prng(1))).toEqual([]);
+  });
+
+  it('rolling restart kills every member once', () => {
+    const s = defineScenario({ name: 'x', cluster: { members: 5 }, workload: { durationMs: 20_000 }, nemesis: { packages: ['rolling-restart'], maxFaults: 5 } });
+    const targets = expandSchedule(s, new Prng(2)).map((f) => (f.fault.kind === 'kill' ? f.fault.target : ''));
+    expect([...targets].sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+  });
+
+  it('swarm draws different packages and knobs per seed and leaves a plain scenario alone', () => {
+    const s = defineScenario({ name: 'x', swarm: { enabled: true } });
+    const a = drawSwarm(s, new Prng(1));
+    const b = drawSwarm(s, new Prng(2));
+    expect(a.scenario.nemesis.packages.length).toBeGreaterThan(0);
+    expect(JSON.stringify(a.options)).not.toEqual(JSON.stringify(b.options));
+    const plain = defineScenario({ name: 'y' });
+    expect(drawSwarm(plain, new Prng(1)).scenario).toBe(plain);
+  });
+});
