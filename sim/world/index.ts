@@ -10,8 +10,10 @@ export type { Disk, DiskEnv, DiskOptions, DiskRecord, DiskStats, RecordInput } f
 export { EventLoop } from './event-loop.ts';
 export type { RunLimits, StopReason, TimerId } from './event-loop.ts';
 export type { Host, HostContext, HostFactory } from './host.ts';
-export { Network, LINK_DEFAULTS } from './network.ts';
-export type { AcceptsFn, DeliverFn, Latency, LinkOptions, NetworkOptions, NetworkStats } from './network.ts';
+export { Network } from './network.ts';
+export { LINK_DEFAULTS, drawLatencyUs } from './link.ts';
+export type { Latency, LinkOptions } from './link.ts';
+export type { AcceptsFn, DeliverFn, NetworkOptions, NetworkStats } from './network.ts';
 export { NodeProcess } from './node-process.ts';
 export type { ProcessStatus } from './node-process.ts';
 export { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partitions.ts';

@@ -13,41 +13,21 @@
 // A clogged link holds what arrives on it and releases it, in arrival order, when the clog ends
 // (unclog, heal, or the clog's end time). A released message still obeys cuts.
 import type { EventLoop } from './event-loop.ts';
+import type { LinkOptions } from './link.ts';
+import { LINK_DEFAULTS, checkDuration, checkLink, drawLatencyUs } from './link.ts';
+// Link settings live in link.ts; re-exported here because callers know them as network options.
+export { LINK_DEFAULTS } from './link.ts';
+export type { Latency, LinkOptions } from './link.ts';
 import type { Cut } from './partitions.ts';
 import { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partitions.ts';
 import type { Prng } from './prng.ts';
-import type { Ratio } from './ratio.ts';
-import { NEVER, checkRatio } from './ratio.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
-
-export type Latency =
-  | { readonly kind: 'constant'; readonly us: number }
-  | { readonly kind: 'uniform'; readonly minUs: number; readonly maxUs: number }
-  /** floorUs plus an exponential tail with mean meanUs, capped at capUs (default floor + 20 means). */
-  | { readonly kind: 'exponential'; readonly floorUs: number; readonly meanUs: number; readonly capUs?: number };
-
-export interface LinkOptions {
-  latency?: Latency;
-  drop?: Ratio;
-  duplicate?: Ratio;
-  reorder?: Ratio;
-  /** A reordered message waits up to this much extra, outside the FIFO order. */
-  reorderDelayUsMax?: number;
-}
 
 export interface NetworkOptions extends LinkOptions {
   /** Bound on messages held by clogged links, network-wide. */
   heldMessagesMax?: number;
 }
-
-export const LINK_DEFAULTS: Required<LinkOptions> = {
-  latency: { kind: 'uniform', minUs: 500, maxUs: 2_000 },
-  drop: NEVER,
-  duplicate: NEVER,
-  reorder: NEVER,
-  reorderDelayUsMax: 5_000,
-};
 
 export interface NetworkStats {
   sent: number;
@@ -278,7 +258,7 @@ export class Network {
     const link = flight.link;
     const o = link.options;
     const now = this.loop.now();
-    let atUs = now + this.drawLatencyUs(o.latency);
+    let atUs = now + drawLatencyUs(this.prng, o.latency);
     if (o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den)) {
       this.counters.reordered++;
       atUs += this.prng.int(o.reorderDelayUsMax + 1);
@@ -326,19 +306,6 @@ export class Network {
     this.trace.record(TraceKind.drop, from.traceId, to.traceId, id);
   }
 
-  private drawLatencyUs(latency: Latency): number {
-    switch (latency.kind) {
-      case 'constant':
-        return latency.us;
-      case 'uniform':
-        return this.prng.intRange(latency.minUs, latency.maxUs);
-      case 'exponential': {
-        const capUs = latency.capUs ?? latency.floorUs + 20 * latency.meanUs;
-        return Math.min(capUs, latency.floorUs + this.prng.exponential(latency.meanUs));
-      }
-    }
-  }
-
   private fault(name: string, count: number): void {
     this.trace.record(TraceKind.fault, this.trace.intern(name), 0, count);
   }
@@ -371,23 +338,4 @@ export class Network {
 
 function linkKey(from: Endpoint, to: Endpoint): number {
   return from.index * ENDPOINTS_MAX + to.index;
-}
-
-function checkDuration(us: number): number {
-  if (!Number.isSafeInteger(us) || us < 0) throw new Error(`Network: duration must be a non-negative integer, got ${us}`);
-  return us;
-}
-
-function checkLink(o: Required<LinkOptions>): Required<LinkOptions> {
-  checkRatio('drop', o.drop);
-  checkRatio('duplicate', o.duplicate);
-  checkRatio('reorder', o.reorder);
-  checkDuration(o.reorderDelayUsMax);
-  const l = o.latency;
-  const ok =
-    l.kind === 'constant' ? Number.isSafeInteger(l.us) && l.us >= 0
-    : l.kind === 'uniform' ? Number.isSafeInteger(l.minUs) && l.minUs >= 0 && Number.isSafeInteger(l.maxUs) && l.maxUs >= l.minUs
-    : Number.isSafeInteger(l.floorUs) && l.floorUs >= 0 && l.meanUs >= 0 && (l.capUs === undefined || l.capUs >= l.floorUs);
-  if (!ok) throw new Error(`Network: bad latency ${JSON.stringify(l)}`);
-  return o;
 }
