@@ -4,6 +4,8 @@
 import type { MemberBug, MemberConfig } from '../../src/server/member-config.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { RaftView } from '../raft/invariants.ts';
+import { RaftInvariants } from '../raft/invariants.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
 import type { WorldClockOptions } from '../world/world.ts';
@@ -122,6 +124,23 @@ export class EtcdCluster {
       if (st.raftState === 'leader' && (best === undefined || st.term > best.term)) best = { name, term: st.term };
     }
     return best?.name;
+  }
+
+  /** Raft views of the live members, for the global invariant observer (sim/raft/invariants.ts). */
+  raftViews(): RaftView[] {
+    const out: RaftView[] = [];
+    for (const name of this.names) {
+      const host = this.hosts.get(name);
+      if (host !== undefined && this.world.isUp(name)) out.push(host);
+    }
+    return out;
+  }
+
+  /** Checks Raft's invariants after every world event; the first violation throws. */
+  observeRaftInvariants(replay?: string): RaftInvariants {
+    const invariants = new RaftInvariants(replay !== undefined ? { replay } : {});
+    this.world.onEvent(() => invariants.checkOrThrow(this.raftViews()));
+    return invariants;
   }
 
   /** Maintenance status of a live member: revision, compact revision, KV hash. */

@@ -12,6 +12,8 @@ import type { RecoveredMember } from '../../src/server/member-recovery.ts';
 import { isPeerMessage } from '../../src/server/peer-protocol.ts';
 import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { RaftNode } from '../../src/server/raft-node.ts';
+import type { RaftView, ViewEntry } from '../raft/invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
 
@@ -28,7 +30,10 @@ export interface MemberHostOptions {
 /** Bound on outputs and Readies handled in one pump, so a bug cannot spin forever. */
 const PUMP_ROUNDS_MAX = 10_000;
 
-export class MemberHost implements Host {
+/** Applied entries a host remembers for the invariant observer (older ones are forgotten). */
+const APPLIED_ENTRIES_KEPT_MAX = 200_000;
+
+export class MemberHost implements Host, RaftView {
   readonly member: Member;
   readonly recovered: RecoveredMember;
   private persisting = false;
@@ -36,16 +41,24 @@ export class MemberHost implements Host {
   /** Snapshots written by this incarnation, and Readies persisted (for tests and stats). */
   snapshotsSaved = 0;
   readiesPersisted = 0;
+  /** Term and commit as of the last completed fsync of a hard state (RaftView). */
+  durableTerm: number;
+  durableCommit: number;
+  private readonly appliedEntries = new Map<number, ViewEntry>();
 
   constructor(
     readonly ctx: HostContext,
     private readonly options: MemberHostOptions,
+    readonly incarnation: number,
   ) {
     const durable = readDurableState(ctx.disk);
+    this.durableTerm = durable.hardState.term;
+    this.durableCommit = durable.hardState.commit;
     const env = {
       nowMs: () => ctx.nowUs() / 1_000,
       nameOf: options.nameOf,
       nonce: ctx.prng.uint32(),
+      onApply: (e: Entry) => this.rememberApplied(e),
     };
     this.recovered = recoverMember(options.config, durable, options.makeStateMachine(options.config), env, ctx.prng);
     this.member = this.recovered.member;
@@ -88,6 +101,10 @@ export class MemberHost implements Host {
       this.ctx.disk.fsync(() => {
         this.persisting = false;
         this.readiesPersisted++;
+        if (rd.hardState !== undefined) {
+          this.durableTerm = rd.hardState.term;
+          this.durableCommit = rd.hardState.commit;
+        }
         this.member.afterPersist(rd);
         this.pump();
       });
@@ -137,8 +154,67 @@ export class MemberHost implements Host {
       this.pump();
     });
   }
+
+  private rememberApplied(e: Entry): void {
+    this.appliedEntries.set(e.index, { term: e.term, data: e.data });
+    this.appliedEntries.delete(e.index - APPLIED_ENTRIES_KEPT_MAX);
+  }
+
+  // ---- RaftView (the global invariant observer reads members through it) ----
+
+  get id(): string {
+    return this.ctx.id;
+  }
+
+  private get raft(): RaftNode['node']['raft'] {
+    return this.recovered.raft.node.raft;
+  }
+
+  get term(): number {
+    return this.raft.term;
+  }
+
+  /**
+   * The commit index as far as this member's own durable log goes. Raft counts a leader's own
+   * unstable entries towards a quorum (etcd raft does too), so a single member may "commit" an
+   * entry before it is on disk; this host never sends, applies or acknowledges anything before
+   * the fsync, so what the observer must hold to is the durable part.
+   */
+  get commit(): number {
+    return Math.min(this.raft.raftLog.committed, this.recovered.storage.lastIndex());
+  }
+
+  get lastIndex(): number {
+    return this.raft.raftLog.lastIndex();
+  }
+
+  get firstIndex(): number {
+    return this.raft.raftLog.firstIndex();
+  }
+
+  get isLeader(): boolean {
+    return this.raft.state === 'leader';
+  }
+
+  get applied(): number {
+    return this.member.applied;
+  }
+
+  entry(i: number): ViewEntry | undefined {
+    const log = this.raft.raftLog;
+    if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+    const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
+    if (typeof ents === 'string') return undefined;
+    const e = ents[0];
+    return e === undefined ? undefined : { term: e.term, data: e.data };
+  }
+
+  appliedEntry(i: number): ViewEntry | undefined {
+    return this.appliedEntries.get(i);
+  }
 }
 
 export function memberHostFactory(options: MemberHostOptions): HostFactory {
-  return (ctx: HostContext) => new MemberHost(ctx, options);
+  let incarnation = 0;
+  return (ctx: HostContext) => new MemberHost(ctx, options, ++incarnation);
 }

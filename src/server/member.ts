@@ -27,6 +27,8 @@ export interface MemberEnv {
   nameOf(id: number): string;
   /** A per-incarnation nonce so request ids never repeat across restarts. */
   readonly nonce: number;
+  /** Told about every entry the member applies (or skips as already applied), in order. */
+  readonly onApply?: (e: Entry) => void;
 }
 
 export type MemberOutput =
@@ -304,6 +306,7 @@ export class Member {
       // Already in the state machine (replayed at recovery): only raft's membership needs it.
       if (e.type === 'conf-change') this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
       this.appliedIndex = e.index;
+      this.env.onApply?.(e);
       return;
     }
     if (e.type === 'conf-change') {
@@ -319,6 +322,7 @@ export class Member {
       if (w !== undefined) this.reply(w, r.reply);
     }
     this.appliedIndex = e.index;
+    this.env.onApply?.(e);
     if (this.sm.consistentIndex() !== e.index) {
       throw new Error(`invariant consistent-index: applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }

@@ -41,6 +41,7 @@ function revisionOf(r: CallResult): number {
 
 function boot(c: CrashCase): { cluster: EtcdCluster; results: CallResult[]; victim: string } {
   const cluster = new EtcdCluster({ seed: c.seed, members: c.members, settings: c.settings, makeStateMachine: c.makeStateMachine });
+  cluster.observeRaftInvariants(`crash case seed ${c.seed}`);
   cluster.start();
   if (!cluster.runUntilTrue(() => cluster.leader() !== undefined, 10_000_000)) throw new Error('no leader');
   const client = cluster.client('setup', { requestTimeoutUs: 5_000_000 });
