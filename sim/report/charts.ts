@@ -145,3 +145,61 @@ export async function throughputSvg(ops: readonly PairedOp[], faults: readonly F
   } as unknown as TopLevelSpec;
   return render(spec);
 }
+
+export interface QuantilePoint {
+  t: number;
+  ms: number;
+  f: string;
+  quantile: string;
+}
+
+const quantiles: [string, number][] = [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]];
+
+/** Latency quantiles of ok ops per f and time bucket, over every op (no thinning). */
+export function latencyQuantileSeries(ops: readonly PairedOp[], endUs: number, buckets: number): QuantilePoint[] {
+  const bucketUs = Math.max(endUs, 1) / buckets;
+  const groups = new Map<string, number[][]>();
+  for (const op of ops) {
+    if (op.type !== 'ok') continue;
+    let rows = groups.get(op.f);
+    if (rows === undefined) {
+      rows = Array.from({ length: buckets }, () => []);
+      groups.set(op.f, rows);
+    }
+    rows[Math.min(buckets - 1, Math.floor(op.startUs / bucketUs))]!.push(op.endUs - op.startUs);
+  }
+  const points: QuantilePoint[] = [];
+  for (const [f, rows] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    rows.forEach((latencies, b) => {
+      if (latencies.length === 0) return;
+      latencies.sort((x, y) => x - y);
+      for (const [quantile, q] of quantiles) {
+        const us = latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+        points.push({ t: ((b + 0.5) * bucketUs) / 1e6, ms: Math.max(latencyMsMin, us / 1000), f, quantile });
+      }
+    });
+  }
+  return points;
+}
+
+export async function latencyQuantilesSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number, buckets: number): Promise<string> {
+  const spec = {
+    ...common,
+    height: 200,
+    layer: [
+      ...bandLayers(faults, endUs),
+      {
+        data: { values: latencyQuantileSeries(ops, endUs, buckets) },
+        mark: { type: 'line', strokeWidth: 1.4, point: false },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          y: { field: 'ms', type: 'quantitative', title: 'ok latency (ms)', scale: { type: 'log' } },
+          color: { field: 'quantile', type: 'nominal', title: 'quantile', scale: { domain: quantiles.map(([name]) => name), range: ['#4e79a7', '#f28e2b', '#e15759', '#7a0019'] } },
+          strokeDash: { field: 'f', type: 'nominal', title: 'f' },
+          detail: { field: 'f', type: 'nominal' },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+  return render(spec);
+}

@@ -27,7 +27,7 @@ export interface ReportLimits {
 export const defaultReportLimits: ReportLimits = {
   timelineOpsMax: 4000,
   latencyBuckets: 300,
-  latencyPointsPerBucket: 4,
+  latencyPointsPerBucket: 6,
   throughputBuckets: 120,
   tooltipCharsMax: 300,
   counterexampleStepsMax: 30,

@@ -4,7 +4,7 @@
 import type { Validity } from '../check/verdict.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
-import { latencySvg, throughputSvg } from './charts.ts';
+import { latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
 import { escapeHtml } from './escape.ts';
 import { resolveLimits, type ReportLimits } from './limits.ts';
@@ -87,7 +87,7 @@ function forcedOps(results: Results, history: PairedHistory, explanations: reado
 }
 
 function legend(): string {
-  return `<div class="legend"><span class="sw" style="background:${outcomeColor.ok}"></span>ok<span class="sw" style="background:${outcomeColor.fail}"></span>fail<span class="sw" style="background:${outcomeColor.info}"></span>info (outcome unknown) · shaded: faults · top: leader and term · hover a bar for its request and response</div>`;
+  return `<div class="legend"><span class="sw" style="background:${outcomeColor.ok}"></span>ok (pale band: ok ops not drawn one by one)<span class="sw" style="background:${outcomeColor.fail}"></span>fail<span class="sw" style="background:${outcomeColor.info}"></span>info (outcome unknown) · shaded: faults · top: leader and term · hover a bar for its request and response</div>`;
 }
 
 function thinNote(label: string, drawn: number, total: number): string {
@@ -104,7 +104,11 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   const faults = results.faults ?? [];
   const timeline = thinTimeline(history.ops, endUs, 1100, limits.timelineOpsMax, forced);
   const latency = thinLatency(history.ops, endUs, limits.latencyBuckets, limits.latencyPointsPerBucket, forced);
-  const [latencyChart, throughputChart] = await Promise.all([latencySvg(latency.ops, faults, endUs), throughputSvg(history.ops, faults, endUs, limits.throughputBuckets)]);
+  const [latencyChart, quantileChart, throughputChart] = await Promise.all([
+    latencySvg(latency.ops, faults, endUs),
+    latencyQuantilesSvg(history.ops, faults, endUs, limits.throughputBuckets),
+    throughputSvg(history.ops, faults, endUs, limits.throughputBuckets),
+  ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
     `<h1>detcd run report</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
@@ -113,10 +117,10 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),
-    `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}</section>`,
+    `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,
     `<section id="throughput"><h2>Throughput over time</h2><div class="scroll chart">${throughputChart}</div></section>`,
     statsSection(results, history.ops, endUs, limits.statsRowsMax),
     optionsSection(results, input.scenario),

@@ -13,11 +13,17 @@ export interface TimelineInput {
   faults: readonly FaultInterval[];
   leaders: readonly LeaderSpan[];
   tooltipCharsMax: number;
+  /** Every op before thinning: ok ops that are not drawn still shade where they happened. */
+  allOps?: readonly PairedOp[];
   /** Ops a checker points at, drawn with a dark outline. */
   highlighted: ReadonlySet<number>;
 }
 
-const layout = { widthPx: 1160, labelPx: 64, leaderRowPx: 22, faultRowPx: 18, rowPx: 16, axisPx: 24, gapPx: 6 };
+const layout = { widthPx: 1160, labelPx: 64, leaderRowPx: 22, faultRowPx: 18, axisPx: 24, gapPx: 6 };
+/** Rows shrink when there are many processes (Jepsen retires a process after an info op). */
+const rowPxMax = 16;
+const rowPxMin = 4;
+const rowsHeightPxTarget = 900;
 
 export function opTooltip(op: PairedOp, charsMax: number): string {
   const lines = [
@@ -75,33 +81,66 @@ function axis(endUs: number, x: (us: number) => number, top: number, bottom: num
     .join('');
 }
 
+/**
+ * Where each process had ok operations, as merged runs of pixel columns: thinning drops most ok
+ * bars of a big run, and without this band the kept fail bars would look like the majority.
+ */
+function okCoverage(ops: readonly PairedOp[], processes: readonly (number | string)[], x: (us: number) => number, yOf: (p: number | string) => number, heightPx: number): string {
+  const columns = new Map<number | string, Set<number>>(processes.map((p) => [p, new Set<number>()]));
+  for (const op of ops) {
+    if (op.type !== 'ok') continue;
+    const set = columns.get(op.process);
+    if (set === undefined) continue;
+    const last = Math.floor(x(op.endUs));
+    for (let c = Math.floor(x(op.startUs)); c <= last; c++) set.add(c);
+  }
+  const parts: string[] = [];
+  for (const [process, set] of columns) {
+    const sorted = [...set].sort((a, b) => a - b);
+    let i = 0;
+    while (i < sorted.length) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1]! <= sorted[j]! + 1) j++;
+      parts.push(`<rect class="ok-cover" x="${sorted[i]!}" y="${px(yOf(process))}" width="${sorted[j]! - sorted[i]! + 1}" height="${px(heightPx)}"/>`);
+      i = j + 1;
+    }
+  }
+  return parts.join('');
+}
+
 export function timelineSvg(input: TimelineInput): string {
-  const processes = processOrder(input.ops);
+  const processes = processOrder(input.allOps ?? input.ops);
   const endUs = Math.max(input.endUs, 1);
   const plotPx = layout.widthPx - layout.labelPx - 8;
   const x = (us: number): number => layout.labelPx + (us / endUs) * plotPx;
   const leaderY = 0;
   const faultY = layout.leaderRowPx + 2;
   const rowsY = faultY + layout.faultRowPx + layout.gapPx;
-  const rowsBottom = rowsY + processes.length * layout.rowPx;
+  const rowPx = Math.max(rowPxMin, Math.min(rowPxMax, Math.floor(rowsHeightPxTarget / Math.max(processes.length, 1))));
+  const labelEvery = Math.ceil(12 / rowPx);
+  const rowsBottom = rowsY + processes.length * rowPx;
   const height = rowsBottom + layout.axisPx;
   const rowOf = new Map(processes.map((p, i) => [p, i]));
-  const rows = processes.map((p, i) => `<text class="lane" x="${layout.labelPx - 6}" y="${rowsY + i * layout.rowPx + 12}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`);
+  const rows = processes.map((p, i) => (i % labelEvery !== 0 ? '' : `<text class="lane" x="${layout.labelPx - 6}" y="${rowsY + i * rowPx + Math.min(12, rowPx)}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
+  const barY = (p: number | string): number => rowsY + (rowOf.get(p) ?? 0) * rowPx + (rowPx > 8 ? 2 : 0.5);
+  const barHeightPx = rowPx > 8 ? rowPx - 4 : rowPx - 1;
+  const cover = okCoverage(input.allOps ?? [], processes, x, barY, barHeightPx);
   const bars = input.ops.map((op) => {
     const x0 = x(op.startUs);
     const w = Math.max(2, x(op.endUs) - x0);
-    const y = rowsY + (rowOf.get(op.process) ?? 0) * layout.rowPx + 2;
+    const y = barY(op.process);
     const mark = input.highlighted.has(op.id) ? ' mark' : '';
-    return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${layout.rowPx - 4}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax))}"/>`;
+    return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${barHeightPx}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax))}"/>`;
   });
   return [
     `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${height}" viewBox="0 0 ${layout.widthPx} ${height}" role="img" aria-label="timeline of operations per client">`,
     '<defs><pattern id="noleader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="3"/></pattern></defs>',
-    `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}</style>`,
+    `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}.ok-cover{fill:${outcomeColor.ok};fill-opacity:.35}</style>`,
     axis(endUs, x, faultY, rowsBottom),
     leaderStrip(input.leaders, endUs, x, leaderY),
     faultBands(input.faults, endUs, x, faultY, rowsBottom),
     ...rows,
+    cover,
     ...bars,
     '</svg>',
   ].join('');

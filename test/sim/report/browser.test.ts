@@ -88,7 +88,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       expect(await page.locator('svg.timeline rect.op').count()).toBeGreaterThan(100);
-      expect(await page.locator('#latency svg').count()).toBe(1);
+      expect(await page.locator('#latency svg').count()).toBe(2); // raw points and quantiles
       expect(await page.locator('#throughput svg').count()).toBe(1);
       await page.close();
     });
