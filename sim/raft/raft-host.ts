@@ -35,6 +35,11 @@ export interface RaftHostOptions {
   /** How many applied entries the host remembers for the observer's state-machine check. */
   readonly appliedRetain: number;
   readonly unsafe?: UnsafeOptions;
+  /**
+   * UNSAFE (planted bug): send a Ready's messages before its fsync completes, so a vote or an
+   * append acknowledgement can leave before the state it promises is durable (hashicorp/raft#661).
+   */
+  readonly unsafeSendBeforeSync?: boolean;
 }
 
 export const RAFT_HOST_DEFAULTS: Omit<RaftHostOptions, 'peers'> = {
@@ -82,6 +87,7 @@ export class RaftHost implements Host, RaftView {
   private readonly sm = new ReplicatedLog();
   private readonly appliedEntries = new Map<number, ViewEntry>();
   private readonly pendingProposals = new Map<string, string>();
+  private proposalBuffer: { client: string; reqId: number; data: string }[] = [];
   private pendingReads: { state: ReadState; client: string; reqId: number }[] = [];
   private readonly readClients = new Map<string, { client: string; reqId: number }>();
   private nextReadCtx = 1;
@@ -173,14 +179,29 @@ export class RaftHost implements Host, RaftView {
     this.processReady();
   }
 
+  /**
+   * Proposals wait in a buffer while a Ready is being made durable and go to Raft together
+   * when it completes: one MsgApp per follower and one fsync for the whole group (group commit).
+   */
   private onPropose(client: string, reqId: number, data: string): void {
-    const payload = `${client}|${reqId}|${data}`;
-    const err = this.pendingProposals.size >= PENDING_PROPOSALS_MAX ? 'too many pending proposals' : this.raw.propose(payload);
-    if (err !== undefined) {
-      this.ctx.send(client, { kind: 'propose-result', reqId, ok: false, index: 0, term: 0, data, error: err } satisfies RaftWire);
+    if (this.pendingProposals.size + this.proposalBuffer.length >= PENDING_PROPOSALS_MAX) {
+      this.ctx.send(client, { kind: 'propose-result', reqId, ok: false, index: 0, term: 0, data, error: 'too many pending proposals' } satisfies RaftWire);
       return;
     }
-    this.pendingProposals.set(payload, client);
+    this.proposalBuffer.push({ client, reqId, data });
+  }
+
+  private flushProposals(): void {
+    if (this.proposalBuffer.length === 0) return;
+    const batch = this.proposalBuffer;
+    this.proposalBuffer = [];
+    const payloads = batch.map((p) => `${p.client}|${p.reqId}|${p.data}`);
+    const err = this.raw.proposeBatch(payloads);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      if (err === undefined) this.pendingProposals.set(payloads[i]!, p.client);
+      else this.ctx.send(p.client, { kind: 'propose-result', reqId: p.reqId, ok: false, index: 0, term: 0, data: p.data, error: err } satisfies RaftWire);
+    }
   }
 
   private onRead(client: string, reqId: number): void {
@@ -203,7 +224,9 @@ export class RaftHost implements Host, RaftView {
   // ---- the Ready loop: persist, fsync, then send and apply ----
 
   private processReady(): void {
-    if (this.inflight !== undefined || !this.raw.hasReady()) return;
+    if (this.inflight !== undefined) return;
+    this.flushProposals();
+    if (!this.raw.hasReady()) return;
     const rd = this.raw.ready();
     this.inflight = rd;
     const disk = this.ctx.disk;
@@ -224,16 +247,18 @@ export class RaftHost implements Host, RaftView {
       this.storage.setHardState(rd.hardState);
       wrote = true;
     }
-    if (wrote) disk.fsync(() => this.afterDurable(rd));
-    else this.afterDurable(rd);
+    const early = this.options.unsafeSendBeforeSync === true;
+    if (early) for (const m of rd.messages) this.sendRaft(m);
+    if (wrote) disk.fsync(() => this.afterDurable(rd, !early));
+    else this.afterDurable(rd, !early);
   }
 
-  private afterDurable(rd: Ready): void {
+  private afterDurable(rd: Ready, send: boolean): void {
     if (rd.hardState !== undefined) {
       this.durableTerm = rd.hardState.term;
       this.durableCommit = rd.hardState.commit;
     }
-    for (const m of rd.messages) this.sendRaft(m);
+    if (send) for (const m of rd.messages) this.sendRaft(m);
     if (rd.snapshot !== undefined) this.installSnapshot(rd.snapshot);
     for (const e of rd.committedEntries) this.apply(e);
     for (const rs of rd.readStates) this.onReadState(rs);

@@ -67,6 +67,13 @@ export class RawNode {
     return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
   }
 
+  /** Proposes several entries in one message: they travel together in one MsgApp per follower. */
+  proposeBatch(data: readonly string[]): StepError | undefined {
+    invariant(data.length > 0, 'proposal-not-empty', () => 'empty batch');
+    const entries = data.map((d): Entry => ({ term: 0, index: 0, type: 'normal', data: d }));
+    return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries }));
+  }
+
   proposeConfChange(cc: ConfChange): StepError | undefined {
     const e: Entry = { term: 0, index: 0, type: 'conf-change', data: encodeConfChange(cc) };
     return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
