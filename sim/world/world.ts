@@ -2,6 +2,12 @@
 // that runs a Host. One seed decides everything; each subsystem draws from its own forked stream
 // ('network', 'disk/<id>', 'clock/<id>', 'node/<id>/<incarnation>', 'buggify'), so an extra
 // draw in one never shifts another. Every change to the world enters the trace.
+//
+// Lifecycle: a message that reaches a node while it is down (crashed or never started) is
+// dropped; one sent to a node that crashes and restarts before it arrives reaches the new
+// incarnation, like a datagram reaching a restarted process. Clients never crash or pause.
+// Clock faults go through clockJump/clockSetDrift so they enter the trace; `clock(id)` is for
+// reading. Observers (onEvent) run after every event of the loop, however the loop is driven.
 import { Buggify } from './buggify.ts';
 import type { BuggifySiteCoverage } from './buggify.ts';
 import { NodeClock } from './clock.ts';
