@@ -1,0 +1,136 @@
+// Member behaviour with the etcd state machine over the simulated world: leases expire only
+// through the leader's raft revoke and survive while kept alive, follower lease requests are
+// forwarded, a partitioned leader cannot serve a linearizable read (unless the planted bug is
+// on), oversized requests are refused with etcd's message, and the client follows leader hints.
+import { describe, expect, test } from 'vitest';
+import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
+import type { CallResult, EtcdClient } from '../../../sim/etcd/client.ts';
+import { EtcdCluster } from '../../../sim/etcd/cluster.ts';
+import { LeaseKeeper } from '../../../sim/etcd/lease-keeper.ts';
+import type { MemberBug } from '../../../src/server/member-config.ts';
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const SECOND_US = 1_000_000;
+
+function started(seed: number, members = 3, bug?: MemberBug): EtcdCluster {
+  const c = new EtcdCluster({ seed, members, bug, makeStateMachine: makeEtcdStateMachine });
+  c.observeRaftInvariants();
+  c.start();
+  if (!c.runUntilTrue(() => c.leader() !== undefined, 10 * SECOND_US)) throw new Error('no leader');
+  c.runUntil(c.world.loop.now() + SECOND_US);
+  return c;
+}
+
+function call(c: EtcdCluster, client: EtcdClient, path: string, body: unknown, process = 0): CallResult {
+  let result: CallResult | undefined;
+  client.call({ path, body }, process, (r) => { result = r; });
+  c.runUntilTrue(() => result !== undefined, 60 * SECOND_US);
+  if (result === undefined) throw new Error('no result');
+  return result;
+}
+
+function count(c: EtcdCluster, client: EtcdClient, key: string): number {
+  const r = call(c, client, '/v3/kv/range', { key: b64(key), serializable: true });
+  return Number((r.body as { count?: string }).count ?? 0);
+}
+
+describe('leases on the etcd member', () => {
+  test('an unrenewed lease expires through a raft revoke that deletes its key on every member', () => {
+    const c = started(31);
+    const client = c.client('c');
+    const grant = call(c, client, '/v3/lease/grant', { TTL: '1', ID: '77' });
+    expect(grant.body).toMatchObject({ ID: '77', TTL: '2' });
+    const put = call(c, client, '/v3/kv/put', { key: b64('held'), value: b64('x'), lease: '77' });
+    const revBefore = Number((put.body as { header: { revision: string } }).header.revision);
+    c.runUntil(c.world.loop.now() + 1_500_000);
+    for (const m of c.names) expect(count(c, c.client(`r-${m}-1`, { members: [m] }), 'held')).toBe(1);
+    c.runUntil(c.world.loop.now() + 2 * SECOND_US);
+    for (const m of c.names) {
+      expect(count(c, c.client(`r-${m}-2`, { members: [m] }), 'held')).toBe(0);
+      expect(c.status(m)!.revision).toBe(revBefore + 1);
+    }
+    const ttl = call(c, client, '/v3/lease/timetolive', { ID: '77' });
+    expect(ttl.body).toMatchObject({ ID: '77', TTL: '-1' });
+  });
+
+  test('a lease kept alive through a follower outlives many TTLs', () => {
+    const c = started(32);
+    const follower = c.names.find((n) => n !== c.leader())!;
+    const client = c.client('c', { members: [follower], followLeader: false });
+    call(c, client, '/v3/lease/grant', { TTL: '2', ID: '5' });
+    call(c, client, '/v3/kv/put', { key: b64('alive'), value: b64('x'), lease: '5' });
+    const keeper = new LeaseKeeper(client, '5', 'keeper', 600_000);
+    c.runUntil(c.world.loop.now() + 10 * SECOND_US);
+    expect(keeper.renewals).toBeGreaterThan(10);
+    expect(keeper.expired).toBe(false);
+    expect(count(c, client, 'alive')).toBe(1);
+    const ttl = call(c, client, '/v3/lease/timetolive', { ID: '5', keys: true });
+    expect(ttl.body).toMatchObject({ ID: '5', grantedTTL: '2', keys: [b64('alive')] });
+    keeper.stop();
+  });
+
+  test('a deposed, isolated leader never gets a revoke committed; the new leader restarts the TTL', () => {
+    const c = started(33);
+    const client = c.client('c');
+    call(c, client, '/v3/lease/grant', { TTL: '3', ID: '9' });
+    call(c, client, '/v3/kv/put', { key: b64('k'), value: b64('x'), lease: '9' });
+    const old = c.leader()!;
+    c.world.network.isolate(old);
+    c.runUntilTrue(() => c.leader() !== undefined && c.leader() !== old, 10 * SECOND_US);
+    const promotedAt = c.world.loop.now();
+    const others = c.names.filter((n) => n !== old);
+    const reader = c.client('r', { members: others });
+    // The new leader's expiry is now + election timeout + TTL: the key is still there after the TTL alone.
+    c.runUntil(promotedAt + 3 * SECOND_US);
+    expect(count(c, reader, 'k')).toBe(1);
+    c.runUntil(promotedAt + 6 * SECOND_US);
+    expect(count(c, reader, 'k')).toBe(0);
+    c.world.network.heal();
+    c.runUntil(c.world.loop.now() + 3 * SECOND_US);
+    expect(c.converged()).toBe(true);
+  });
+});
+
+describe('reads and limits on the etcd member', () => {
+  function staleReadOnIsolatedLeader(bug: MemberBug | undefined): CallResult {
+    const c = started(34, 3, bug);
+    const old = c.leader()!;
+    const w = c.client('w');
+    call(c, w, '/v3/kv/put', { key: b64('x'), value: b64('1') });
+    const stale = c.client('stale', { members: [old], followLeader: false, retriesMax: 0, requestTimeoutUs: 3 * SECOND_US });
+    c.world.network.isolate(old);
+    c.runUntilTrue(() => c.leader() !== undefined && c.leader() !== old, 10 * SECOND_US);
+    const fresh = c.client('fresh', { members: c.names.filter((n) => n !== old) });
+    expect(call(c, fresh, '/v3/kv/put', { key: b64('x'), value: b64('2') }).type).toBe('ok');
+    return call(c, stale, '/v3/kv/range', { key: b64('x') });
+  }
+
+  test('an isolated old leader cannot answer a linearizable read', () => {
+    const r = staleReadOnIsolatedLeader(undefined);
+    expect(r.type).not.toBe('ok');
+  });
+
+  test('with the planted read-without-readindex bug it answers, with the stale value', () => {
+    const r = staleReadOnIsolatedLeader('read-without-readindex');
+    expect(r.type).toBe('ok');
+    expect((r.body as { kvs: { value: string }[] }).kvs[0]!.value).toBe(b64('1'));
+  });
+
+  test('a request over 1.5 MiB is refused with "request is too large" and creates no revision', () => {
+    const c = started(35, 1);
+    const client = c.client('c');
+    const r = call(c, client, '/v3/kv/put', { key: b64('big'), value: Buffer.alloc(1_600_000, 1).toString('base64') });
+    expect(r).toMatchObject({ type: 'fail', error: 'etcdserver: request is too large' });
+    expect(c.status('n1')!.revision).toBe(1);
+  });
+
+  test('a client sent to a follower learns the leader from the reply hint and moves there', () => {
+    const c = started(36);
+    const leader = c.leader()!;
+    const follower = c.names.find((n) => n !== leader)!;
+    const client = c.client('c', { members: [follower, ...c.names.filter((n) => n !== follower)] });
+    expect(client.member).toBe(follower);
+    call(c, client, '/v3/kv/put', { key: b64('a'), value: b64('b') });
+    expect(client.member).toBe(leader);
+  });
+});
