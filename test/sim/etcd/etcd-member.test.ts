@@ -134,3 +134,46 @@ describe('reads and limits on the etcd member', () => {
     expect(client.member).toBe(leader);
   });
 });
+
+describe('snapshots and watch resumption', () => {
+  test('a follower cut off past the snapshot catch-up window installs the leader snapshot and converges', () => {
+    const c = new EtcdCluster({ seed: 37, members: 3, makeStateMachine: makeEtcdStateMachine, settings: { snapshotCount: 20, snapshotCatchUpEntries: 5 } });
+    c.observeRaftInvariants();
+    c.start();
+    c.runUntilTrue(() => c.leader() !== undefined, 10 * SECOND_US);
+    const leader = c.leader()!;
+    const lagging = c.names.find((n) => n !== leader)!;
+    c.world.network.isolate(lagging);
+    const client = c.client('c', { members: c.names.filter((n) => n !== lagging) });
+    for (let i = 0; i < 60; i++) expect(call(c, client, '/v3/kv/put', { key: b64(`k${i % 7}`), value: b64(`v${i}`) }).type).toBe('ok');
+    expect(c.hosts.get(leader)!.snapshotsSaved).toBeGreaterThan(0);
+    c.world.network.heal();
+    c.runUntil(c.world.loop.now() + 3 * SECOND_US);
+    expect(c.converged()).toBe(true);
+    expect(c.status(lagging)!.revision).toBe(61);
+  });
+
+  test('a watch resumes on another member after its member crashes, from the last revision seen plus one', async () => {
+    const { WatchStream } = await import('../../../sim/etcd/watch-stream.ts');
+    const c = started(38);
+    const writer = c.client('w');
+    const wc = c.client('watcher', { members: ['n1', 'n2', 'n3'] });
+    const seen: number[] = [];
+    const stream = new WatchStream(wc, {
+      process: 'watch', member: 'n1', create: { key: b64('k'), prev_kv: true },
+      onResponse: (r) => { for (const e of r.events ?? []) seen.push(Number(e.kv?.mod_revision)); },
+    });
+    for (let i = 0; i < 5; i++) call(c, writer, '/v3/kv/put', { key: b64('k'), value: b64(`a${i}`) });
+    c.world.crash('n1');
+    for (let i = 0; i < 5; i++) call(c, writer, '/v3/kv/put', { key: b64('k'), value: b64(`b${i}`) });
+    c.runUntil(c.world.loop.now() + 3 * SECOND_US);
+    expect(stream.reconnects).toBeGreaterThan(0);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+    const records = c.history.watches;
+    const reopenAt = records.findIndex((w, i) => i > 0 && w.request !== undefined);
+    expect(reopenAt).toBeGreaterThan(0);
+    const before = records.slice(0, reopenAt).flatMap((w) => (w.response as { events?: { kv: { mod_revision: string } }[] }).events ?? []);
+    const lastSeen = Number(before[before.length - 1]!.kv.mod_revision);
+    expect((records[reopenAt]!.request as { create_request: { start_revision: string } }).create_request.start_revision).toBe(String(lastSeen + 1));
+  });
+});
