@@ -138,9 +138,10 @@ const compare = fc.record({
 }, { requiredKeys: ['key', 'target', 'result'] }) as fc.Arbitrary<Compare>;
 
 const op: fc.Arbitrary<RequestOp> = fc.oneof(
-  rangeReq.map((r) => ({ request_range: r })),
-  putReq.map((p) => ({ request_put: p })),
-  fc.record({ key, range_end: end, prev_kv: fc.boolean() }, { requiredKeys: ['key'] }).map((d) => ({ request_delete_range: d })),
+  rangeReq.map((r): RequestOp => ({ request_range: r })),
+  putReq.map((p): RequestOp => ({ request_put: p })),
+  fc.record({ key, range_end: fc.constantFrom(...ENDS.filter((e) => e !== undefined)), prev_kv: fc.boolean() }, { requiredKeys: ['key'] })
+    .map((d): RequestOp => ({ request_delete_range: d })),
 );
 
 type Cmd = fc.Command<KvModel, Sys>;

@@ -16,7 +16,7 @@ export type MEvent = { type: 'PUT' | 'DELETE'; key: string; rev: number };
 
 export class KvModel {
   /** states[r] = the state at revision r (states[0] unused, states[1] empty). */
-  readonly states: Map<string, MKv>[] = [new Map(), new Map()];
+  readonly states: Map<string, MKv>[] = [new Map<string, MKv>(), new Map<string, MKv>()];
   compactRev = -1;
   leases = new Set<bigint>();
   /** Every change in order: what a watch from revision 1 must deliver. */
