@@ -94,6 +94,18 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     });
   }
 
+  it('renders the hand-written run from disk with its overlapping counterexample ops', async () => {
+    const fixture = join(import.meta.dirname, '../../fixtures/report/handwritten');
+    const lines = async <T>(name: string): Promise<T[]> => (await readFile(join(fixture, name), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as T);
+    const results = JSON.parse(await readFile(join(fixture, 'results.json'), 'utf8')) as RunReportInput['results'];
+    const { page, errors, requests } = await renderAndOpen('handwritten', { results, history: await lines('history.jsonl'), watches: await lines('watches.jsonl') });
+    expect(await page.locator('#verdict .word').textContent()).toBe('INVALID');
+    await page.locator('#counterexample').screenshot({ path: join(screenshots, 'handwritten-counterexample.png') });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
   it('draws the counterexample and shows the request and response when hovering an op', async () => {
     const { page, errors } = await renderAndOpen('counterexample-hover', fx.linearizabilityFailingRun());
     expect(await page.locator('#counterexample rect.cx.failed').count()).toBe(1);
