@@ -44,7 +44,9 @@ export class Lease {
   /** Remaining seconds as etcd reports them: int64(Remaining().Seconds()), truncated toward zero. */
   remainingSeconds(nowMs: number): number {
     if (this.expiryMs === Infinity) return FOREVER_REMAINING_SECONDS;
-    return Math.trunc((this.expiryMs - nowMs) / 1000);
+    const s = Math.trunc((this.expiryMs - nowMs) / 1000);
+    // No negative zero: it would print as "0" but compare unequal in tests and hashes.
+    return s === 0 ? 0 : s;
   }
 
   expired(nowMs: number): boolean {
