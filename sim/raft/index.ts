@@ -1,0 +1,14 @@
+// The simulation side of Raft, listed by name: the host, the cluster, the observer, fault
+// schedules and the election timing measurement.
+export { RaftHost, RAFT_HOST_DEFAULTS } from './raft-host.ts';
+export type { RaftHostOptions, RaftWire } from './raft-host.ts';
+export { RaftCluster, CLIENT_ID } from './raft-cluster.ts';
+export type { ProposalOutcome, RaftClusterOptions } from './raft-cluster.ts';
+export { InvariantViolation, RaftInvariants, formatViolation } from './invariants.ts';
+export type { InvariantName, RaftView, Violation, ViewEntry } from './invariants.ts';
+export { applySchedule, describeSchedule, healAll } from './fault-schedule.ts';
+export type { Fault, FaultSchedule } from './fault-schedule.ts';
+export { ELECTION_WAIT_MS_MAX, measureElectionAfterLeaderCrash, summarize } from './election-timing.ts';
+export type { ElectionTiming, Summary } from './election-timing.ts';
+export { ReplicatedLog } from './replicated-log.ts';
+export type { ReplicatedLogState } from './replicated-log.ts';
