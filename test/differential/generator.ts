@@ -42,7 +42,8 @@ function prefixEnd(k: string): string {
 /** key and range_end: a single key, a prefix, a range, "\0" (all keys >= key), or an empty range. */
 function keyRange(g: GenContext): Record<string, unknown> {
   const k = key(g);
-  switch (g.prng.int(6)) {
+  switch (g.prng.int(7)) {
+    case 6: return g.prng.chance(1, 2) ? { key: 'AA==', range_end: 'AA==' } : { key: b64(k), range_end: 'AA==' };
     case 0: case 1: return { key: b64(k) };
     case 2: return { key: b64(k), range_end: prefixEnd(k) };
     case 3: return { key: b64(g.prefix), range_end: prefixEnd(g.prefix) };
