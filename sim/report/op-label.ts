@@ -45,10 +45,40 @@ export function compactJson(value: unknown, charsMax: number): string {
   return truncate(JSON.stringify(decodeForDisplay(value)) ?? typeof value, charsMax);
 }
 
-/** "put k=v", "range k", or the f and a compact request for anything else. */
+function requestOpText(op: unknown): string {
+  const put = field(op, 'request_put');
+  if (put !== undefined) return `put ${text(field(put, 'key'))}=${text(field(put, 'value'))}`;
+  const range = field(op, 'request_range');
+  if (range !== undefined) return `range ${text(field(range, 'key'))}`;
+  const del = field(op, 'request_delete_range');
+  if (del !== undefined) return `delete ${text(field(del, 'key'))}`;
+  if (field(op, 'request_txn') !== undefined) return 'txn …';
+  return compactJson(op, 40);
+}
+
+function compareText(c: unknown): string {
+  const target = text(field(c, 'target') ?? 'VERSION');
+  const fieldName = { VERSION: 'version', CREATE: 'create_revision', MOD: 'mod_revision', VALUE: 'value', LEASE: 'lease' }[target] ?? target.toLowerCase();
+  const op = { EQUAL: '=', GREATER: '>', LESS: '<', NOT_EQUAL: '≠' }[text(field(c, 'result') ?? 'EQUAL')] ?? '?';
+  return `${text(field(c, 'key'))}.${fieldName}${op}${text(field(c, fieldName) ?? '0')}`;
+}
+
+/** "txn if x.mod_revision=0 then put x=1 else range x". */
+function txnLabel(request: unknown): string {
+  const list = (name: string): unknown[] => {
+    const v = field(request, name);
+    return Array.isArray(v) ? v : [];
+  };
+  const parts = [`txn if ${list('compare').map(compareText).join(' ∧ ') || 'true'}`, `then ${list('success').map(requestOpText).join(', ') || 'nothing'}`];
+  if (list('failure').length > 0) parts.push(`else ${list('failure').map(requestOpText).join(', ')}`);
+  return parts.join(' ');
+}
+
+/** "put k=v", "range k", "txn if … then … else …", or the f and a compact request. */
 export function opLabel(f: string, request: unknown, charsMax = 60): string {
   const key = field(request, 'key');
   const short = f.replace(/^kv\//, '');
+  if (short === 'txn' && request !== null && typeof request === 'object') return truncate(txnLabel(request), charsMax);
   if (key !== undefined && (short === 'put' || short === 'range' || short === 'deleterange')) {
     const v = short === 'put' ? `=${text(field(request, 'value'))}` : '';
     return truncate(`${short} ${text(key)}${v}`, charsMax);

@@ -31,6 +31,7 @@ h3{font-size:15px;margin:16px 0 8px}h4{font-size:13px;margin:12px 0 6px;color:va
 svg text{font-family:Helvetica,Arial,sans-serif}
 svg .lane{font-size:11px;fill:#475467}svg .tick{font-size:10px;fill:#667085}svg .grid{stroke:#eef0f3}
 svg .leader-label,svg .fault-label{font-size:10.5px;fill:#fff;pointer-events:none;font-weight:600}
+svg .leader-label.none{fill:#344054;font-weight:500}
 svg .cx-label{font-size:11px;fill:#1d2433;pointer-events:none}
 svg .lin-path{fill:none;stroke:#1d2433;stroke-width:1.2;stroke-dasharray:3 2}svg .lin-point{fill:#1d2433}
 svg .cx.failed{stroke:#7a0019;stroke-width:2}

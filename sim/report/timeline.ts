@@ -55,7 +55,7 @@ function leaderStrip(leaders: readonly LeaderSpan[], endUs: number, x: (us: numb
     const tip = `${label}\n${formatUs(span.startUs)} → ${formatUs(until)}`;
     const fill = span.node === null ? 'url(#noleader)' : nodes.get(span.node);
     parts.push(`<rect class="leader" x="${px(x0)}" y="${y}" width="${px(w)}" height="${layout.leaderRowPx - 2}" fill="${fill}" data-tip="${escapeHtml(tip)}"/>`);
-    if (w > label.length * 6.5 + 6) parts.push(`<text class="leader-label" x="${px(x0 + 4)}" y="${y + 14}">${escapeHtml(label)}</text>`);
+    if (w > label.length * 6.5 + 6) parts.push(`<text class="leader-label${span.node === null ? ' none' : ''}" x="${px(x0 + 4)}" y="${y + 14}">${escapeHtml(label)}</text>`);
   });
   return parts.join('');
 }
