@@ -219,6 +219,30 @@ describe('World', () => {
     expect(d.disk.fsyncLatencyUsMin).toBeDefined();
   });
 
+  it('puts host annotations into the hash and the log, and counts every kind of fault', () => {
+    const run = (detail: Record<string, unknown>) => {
+      const world = new World({ seed: 1, nodes: ['n1', 'n2'], traceLog: true });
+      world.startNode('n1', (ctx) => {
+        ctx.trace('became-leader', detail);
+        return { receive: () => undefined };
+      });
+      return world;
+    };
+    const a = run({ term: 3 });
+    expect(a.traceHash()).toBe(run({ term: 3 }).traceHash());
+    expect(a.traceHash()).not.toBe(run({ term: 4 }).traceHash());
+    expect(a.traceEntries().find((e) => e.kind === 'annotate')).toMatchObject({ node: 'n1', label: 'became-leader', detail: { term: 3 } });
+    a.network.isolate('n1');
+    a.network.clog('n1', 'n2', 100);
+    a.crash('n1');
+    a.startNode('n2', () => ({ receive: () => undefined }));
+    a.pause('n2');
+    a.clockJump('n2', 5);
+    a.recordFault('disk-full', 'n2');
+    expect(a.stats().faults).toBe(6);
+    expect(a.traceEntries().at(-1)).toMatchObject({ kind: 'fault', fault: 'disk-full', node: 'n2' });
+  });
+
   it('rejects misuse of the lifecycle', () => {
     const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'] });
     expect(() => world.crash('n1')).toThrow(/never-started/);
