@@ -72,7 +72,7 @@ export class WatchStream implements WatcherSink {
     }
     const filters = { noPut: creq.filters?.includes('NOPUT') ?? false, noDelete: creq.filters?.includes('NODELETE') ?? false };
     // Created goes out first: it is queued before the watcher can produce anything.
-    this.out.push({ ctrl: { header: { revision: wsrev }, watch_id: id, created: true } });
+    this.out.push({ ctrl: id === 0 ? { header: { revision: wsrev }, created: true } : { header: { revision: wsrev }, watch_id: id, created: true } });
     const watcher = this.ws.watch(key, end, rev, id, filters, this);
     this.watches.set(id, {
       watcher,
@@ -90,7 +90,7 @@ export class WatchStream implements WatcherSink {
     if (st === undefined) return;
     this.ws.cancel(st.watcher);
     this.watches.delete(id);
-    this.out.push({ ctrl: { header: { revision: this.ws.rev() }, watch_id: id, canceled: true } });
+    this.out.push({ ctrl: id === 0 ? { header: { revision: this.ws.rev() }, canceled: true } : { header: { revision: this.ws.rev() }, watch_id: id, canceled: true } });
   }
 
   /**

@@ -65,8 +65,10 @@ export class WatchableStore {
     const victims: Batches = new Map();
     for (const [w, eb] of this.batch(this.synced, events)) {
       assert(eb.revs === 1, 'watch: a notification holds one revision');
+      // A synced watcher has now seen everything up to rev. Recording it (etcd's fix for #15271)
+      // keeps a later resync, after a snapshot restore, from replaying events.
+      w.minRev = rev + 1;
       if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
-        w.minRev = rev + 1;
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);
