@@ -3,6 +3,7 @@
 // that removes every fault so that liveness can be checked.
 import type { RaftCluster } from './raft-cluster.ts';
 import { NEVER } from '../world/ratio.ts';
+import type { Prng } from '../world/prng.ts';
 
 export type Fault =
   | { readonly kind: 'isolate'; readonly node: number; readonly atMs: number; readonly durationMs: number }
@@ -93,4 +94,32 @@ export function healAll(c: RaftCluster): void {
     resumeIfPaused(c, id);
     w.clockSetDrift(id, 0);
   }
+}
+
+/** A schedule drawn from a seeded stream (for sweeps outside fast-check): `count` faults in [0, faultEndMs). */
+export function randomSchedule(prng: Prng, members: number, count: number, faultEndMs: number): FaultSchedule {
+  const faults: Fault[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = prng.int(members);
+    const atMs = prng.int(faultEndMs);
+    const durationMs = 100 + prng.int(2_000);
+    switch (prng.int(6)) {
+      case 0:
+        faults.push({ kind: 'isolate', node, atMs, durationMs });
+        break;
+      case 1:
+        faults.push({ kind: 'one-way', from: node, to: prng.int(members), atMs, durationMs });
+        break;
+      case 2:
+        faults.push({ kind: 'halves', atMs, durationMs });
+        break;
+      case 3:
+        faults.push({ kind: 'pause', node, atMs, durationMs });
+        break;
+      default:
+        faults.push({ kind: 'crash', node, atMs, durationMs });
+        break;
+    }
+  }
+  return { faults, dropPct: prng.int(6), duplicatePct: prng.int(6), reorderPct: prng.int(11) };
 }

@@ -12,3 +12,6 @@ export { ELECTION_WAIT_MS_MAX, measureElectionAfterLeaderCrash, summarize } from
 export type { ElectionTiming, Summary } from './election-timing.ts';
 export { ReplicatedLog } from './replicated-log.ts';
 export type { ReplicatedLogState } from './replicated-log.ts';
+export { applySchedule as applyFaultSchedule, randomSchedule } from './fault-schedule.ts';
+export { RAFT_BUGS, raftBug } from './bugs.ts';
+export type { RaftBug } from './bugs.ts';
