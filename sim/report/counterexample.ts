@@ -219,7 +219,7 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     const failed = e.failed === undefined ? undefined : history.byIndex.get(e.failed);
     const shown = Math.min(e.prefix.length, limits.counterexampleStepsMax);
     return `<div class="card cx-card">
-<h3>partition <span class="mono">${escapeHtml(e.partition)}</span> is not linearizable</h3>
+<h3>${e.partition === '' ? 'the history (one partition)' : `partition <span class="mono">${escapeHtml(e.partition)}</span>`} is not linearizable</h3>
 <p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; then
 <b class="bad">${escapeHtml(failedText(e, failed))}</b> cannot follow.</p>
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
