@@ -26,6 +26,8 @@ export interface MemberSettings {
   preVote: boolean;
   checkQuorum: boolean;
   leaseReads: boolean;
+  progressNotifyIntervalMs: number;
+  leaseCheckpointing: boolean;
 }
 
 export interface ClusterOptions {

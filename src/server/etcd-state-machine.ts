@@ -285,5 +285,8 @@ class EtcdWatchStream implements WatchStreamPort {
 }
 
 export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {
-  return new EtcdStateMachine(config);
+  return new EtcdStateMachine(config, {
+    ...(config.progressNotifyIntervalMs !== undefined ? { progressNotifyIntervalMs: config.progressNotifyIntervalMs } : {}),
+    ...(config.leaseCheckpointing !== undefined ? { checkpointingEnabled: config.leaseCheckpointing } : {}),
+  });
 }

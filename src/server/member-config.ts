@@ -20,6 +20,10 @@ export interface MemberConfig {
   checkQuorum: boolean;
   /** Lease-based linearizable reads (raft ReadOnlyLeaseBased) instead of ReadIndex quorum rounds. */
   leaseReads: boolean;
+  /** Progress notifications for watches that ask for them (etcd: 10 min; its robustness tests: 100 ms). */
+  progressNotifyIntervalMs?: number | undefined;
+  /** etcd's --experimental-enable-lease-checkpoint. */
+  leaseCheckpointing?: boolean | undefined;
   /** Planted bugs, for the harness to prove its checkers catch them. */
   bug?: MemberBug | undefined;
 }

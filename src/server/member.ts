@@ -72,6 +72,12 @@ export class Member {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
   private readonly streams = new Map<string, Stream>();
+  /**
+   * Snapshots sent to followers. The simulated network gives no delivery receipt, so the send
+   * counts as finished after an election timeout and raft is told (etcd's ReportSnapshot after
+   * its transport is done); a lost snapshot then leads raft to probe and send another.
+   */
+  private snapshotSends: { to: number; reportAtMs: number }[] = [];
   readonly header: MemberHeader;
 
   constructor(
@@ -130,6 +136,11 @@ export class Member {
     this.leaseExpiry.tick(now);
     if (this.isLeader) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
     this.sm.onTick(now);
+    if (this.snapshotSends.length > 0) {
+      const due = this.snapshotSends.filter((s) => s.reportAtMs <= now);
+      this.snapshotSends = this.snapshotSends.filter((s) => s.reportAtMs > now);
+      for (const s of due) this.raft.reportSnapshot(s.to, false);
+    }
     for (const w of this.pending.expire(now)) this.replyError(w, ErrTimeout);
     for (const [id, f] of this.forwarded) {
       if (f.deadlineMs > now) continue;
@@ -201,6 +212,7 @@ export class Member {
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
     for (const m of rd.messages) {
+      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
       this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
     }
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);

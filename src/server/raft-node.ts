@@ -53,6 +53,10 @@ export class RaftNode implements RaftPort {
     this.node.readIndex(ctx);
   }
 
+  reportSnapshot(id: number, failed: boolean): void {
+    this.node.reportSnapshot(id, failed);
+  }
+
   applyConfChange(cc: ConfChange): ConfState {
     return this.node.applyConfChange(cc);
   }

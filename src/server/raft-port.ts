@@ -27,6 +27,8 @@ export interface RaftPort {
   /** False when the proposal was dropped (no leader, leadership transfer, ...). */
   propose(data: string): boolean;
   readIndex(ctx: string): void;
+  /** The transport finished sending a snapshot to `id` (etcd's ReportSnapshot). */
+  reportSnapshot(id: number, failed: boolean): void;
   applyConfChange(cc: ConfChange): ConfState;
   hasReady(): boolean;
   ready(): RaftReady;

@@ -153,6 +153,24 @@ describe('snapshots and watch resumption', () => {
     expect(c.status(lagging)!.revision).toBe(61);
   });
 
+  test('over a network that drops one message in four, a lagging follower still gets a snapshot and converges', () => {
+    const c = new EtcdCluster({
+      seed: 39, members: 3, makeStateMachine: makeEtcdStateMachine, settings: { snapshotCount: 20, snapshotCatchUpEntries: 5 },
+      network: { drop: { num: 1, den: 4 } },
+    });
+    c.observeRaftInvariants();
+    c.start();
+    c.runUntilTrue(() => c.leader() !== undefined, 20 * SECOND_US);
+    const lagging = c.names.find((n) => n !== c.leader())!;
+    c.world.network.isolate(lagging);
+    const client = c.client('c', { members: c.names.filter((n) => n !== lagging), retriesMax: 0 });
+    let acked = 0;
+    for (let i = 0; i < 80; i++) if (call(c, client, '/v3/kv/put', { key: b64(`k${i % 7}`), value: b64(`v${i}`) }).type === 'ok') acked++;
+    expect(acked).toBeGreaterThan(20);
+    c.world.network.heal();
+    expect(c.runUntilTrue(() => c.converged() && c.status(lagging)!.revision === c.status(c.leader()!)!.revision, 30 * SECOND_US)).toBe(true);
+  });
+
   test('a watch resumes on another member after its member crashes, from the last revision seen plus one', async () => {
     const { WatchStream } = await import('../../../sim/etcd/watch-stream.ts');
     const c = started(38);
