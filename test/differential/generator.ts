@@ -176,7 +176,8 @@ export function next(g: GenContext): DiffRequest {
     g.leases = g.leases.filter((l) => l !== id);
     return { kind: 'unary', path: '/v3/lease/revoke', body: { ID: String(id) } };
   }
-  if (r < 86) return { kind: 'unary', path: '/v3/lease/timetolive', body: { ID: String(leaseRef(g)), keys: g.prng.chance(1, 2) } };
+  if (r < 84) return { kind: 'unary', path: '/v3/lease/timetolive', body: { ID: String(leaseRef(g)), keys: g.prng.chance(1, 2) } };
+  if (r < 86) return { kind: 'unary', path: '/v3/lease/keepalive', body: { ID: String(leaseRef(g)) } };
   const create: Record<string, unknown> = { ...keyRange(g), start_revision: String(g.prng.intRange(1, Math.max(1, g.revision))) };
   if (g.prng.chance(1, 2)) create['prev_kv'] = true;
   if (g.prng.chance(1, 5)) create['filters'] = [g.prng.pick(['NOPUT', 'NODELETE'])];
