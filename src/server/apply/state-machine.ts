@@ -243,7 +243,8 @@ export class EtcdStateMachine implements StateMachinePort {
     // An unknown lease answers TTL 0, not an error. An expired lease waiting for its revoke
     // would block in etcd until the revoke applies and then answer the same TTL 0.
     const ttl = res.kind === 'renewed' ? res.ttlSeconds : 0;
-    return wireReply(S.LeaseKeepAliveResponse, { header: {}, ID: id, TTL: ttl }, h, this.applier.store.currentRev, true);
+    // Unwrapped: the HTTP bridge writes streaming calls as {"result": ...} lines, as the gateway does.
+    return wireReply(S.LeaseKeepAliveResponse, { header: {}, ID: id, TTL: ttl }, h, this.applier.store.currentRev);
   }
 
   private timeToLive(r: LeaseTimeToLiveRequest, nowMs: number, h: HeaderSource): WireReply {

@@ -3,16 +3,24 @@
 import { EtcdStateMachine } from '../../../../src/server/apply/state-machine.ts';
 import type { StateMachineConfig } from '../../../../src/server/apply/state-machine.ts';
 import { DEFAULT_STATE_MACHINE_CONFIG } from '../../../../src/server/apply/state-machine.ts';
-import type { MemberHeader, WireReply } from '../../../../src/server/state-machine-port.ts';
+import type { MemberHeader, StateMachinePort, WireReply } from '../../../../src/server/state-machine-port.ts';
+import { EtcdStateMachine as MemberStateMachine } from '../../../../src/server/etcd-state-machine.ts';
+import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
+
+/** Which StateMachinePort to drive: this layer's adapter, or the one the member uses. */
+export type AdapterKind = 'apply' | 'member';
+
+export const ADAPTERS: readonly AdapterKind[] = ['apply', 'member'];
 
 export class SingleMemberDriver {
-  readonly sm: EtcdStateMachine;
+  readonly sm: StateMachinePort;
   index = 0;
   nowMs = 0;
   private requestSeq = 1000n;
 
-  constructor(readonly header: MemberHeader, config: StateMachineConfig = DEFAULT_STATE_MACHINE_CONFIG) {
-    this.sm = new EtcdStateMachine(config);
+  constructor(readonly header: MemberHeader, config: StateMachineConfig = DEFAULT_STATE_MACHINE_CONFIG, adapter: AdapterKind = 'apply') {
+    this.sm = adapter === 'apply' ? new EtcdStateMachine(config)
+      : new MemberStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] });
     this.sm.bindHeader(header);
     this.sm.promoteLessor(this.nowMs, 1000);
   }
@@ -35,9 +43,13 @@ export class SingleMemberDriver {
     }
   }
 
-  /** The reply as the gateway's body: the response, or {"error","message","code"}. */
+  /**
+   * The reply as the gateway's body: the response, or {"error","message","code"}; a streaming
+   * call's response wrapped in {"result": ...} as the HTTP bridge writes it.
+   */
   body(path: string, body: unknown): unknown {
     const r = this.request(path, body);
-    return r.ok ? r.body : { error: r.error.error, message: r.error.message, code: r.error.code };
+    if (!r.ok) return { error: r.error.error, message: r.error.message, code: r.error.code };
+    return path === '/v3/lease/keepalive' ? { result: r.body } : r.body;
   }
 }
