@@ -2,7 +2,7 @@
 // operations as bars per client, the longest linearizable prefix in order with its
 // linearization points joined by a line, the operation that cannot follow in red, the
 // operations concurrent with it in amber, and the model's state where the search stopped.
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, truncate } from './escape.ts';
 import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { formatUs, px } from './svg-kit.ts';
@@ -150,14 +150,18 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
   const slot = new Map(instants.map((t, i) => [t, i]));
   const labelPx = 64;
   const rowPx = 30;
-  const slotPx = Math.max(18, Math.min(80, 1040 / Math.max(instants.length - 1, 1)));
+  const slotPx = Math.max(10, Math.min(80, 1040 / Math.max(instants.length - 1, 1)));
   const widthPx = Math.max(600, labelPx + (instants.length - 1) * slotPx + 30);
   const x = (us: number): number => labelPx + 8 + (slot.get(us) ?? 0) * slotPx;
   const height = processes.length * rowPx + 30;
   const parts: string[] = [];
   const tickEvery = Math.max(1, Math.ceil(instants.length / 8));
+  const lastIndex = instants.length - 1;
   instants.forEach((t, i) => {
-    if (i % tickEvery !== 0 && i !== instants.length - 1) return;
+    // The last instant gets a tick of its own only when it does not crowd the previous one.
+    const regular = i % tickEvery === 0;
+    const last = i === lastIndex && (lastIndex % tickEvery) * slotPx >= 70;
+    if (!regular && !last) return;
     parts.push(`<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t))}" y="${height - 8}" text-anchor="middle">+${escapeHtml(formatUs(t - t0))}</text>`);
   });
   processes.forEach((p, i) => parts.push(`<text class="lane" x="${labelPx - 6}" y="${i * rowPx + 19}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
@@ -169,7 +173,8 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
     const w = Math.max(3, x(d.op.endUs) - x0);
     const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax)}`;
     parts.push(`<rect class="cx ${d.role}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${rowPx - 8}" rx="3" fill="${roleColor[d.role]}" data-tip="${escapeHtml(tip)}"/>`);
-    const text = d.role === 'prefix' ? `${d.step ?? 0}. ${label(e, d.op, 40)}` : label(e, d.op, 40);
+    // Bars carry our short label; the model's own rendering (with the response) is in the tooltip.
+    const text = d.role === 'prefix' ? `${d.step ?? 0}. ${opLabel(d.op.f, d.op.request, 40)}` : opLabel(d.op.f, d.op.request, 40);
     if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor((w - 6) / 6.2)))}</text>`);
     if (d.role === 'prefix') {
       // A linearization point no earlier than the previous one and inside the op's interval.
@@ -186,6 +191,11 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
   return `<svg class="counterexample" xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${height}" viewBox="0 0 ${widthPx} ${height}" role="img" aria-label="linearizability counterexample">${parts.join('')}</svg>`;
 }
 
+function modelView(e: LinearizabilityExplanation, op: PairedOp, charsMax: number): string {
+  const own = e.labels?.[op.id];
+  return own === undefined ? '' : `<div class="muted mono">model: ${escapeHtml(truncate(own, charsMax))}</div>`;
+}
+
 function roleText(e: LinearizabilityExplanation, d: Drawn): string {
   if (d.role === 'prefix') return `step ${d.step ?? 0}${e.skipped?.includes(d.op.id) ? ' (unknown outcome: never took effect)' : ''}`;
   if (d.role === 'failed') return '✗ cannot follow';
@@ -196,7 +206,7 @@ function roleText(e: LinearizabilityExplanation, d: Drawn): string {
 function stepsTable(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
   const rows = drawn.map((d) => {
     const stateAfter = d.role === 'prefix' && d.step !== undefined && e.states !== undefined ? compactJson(e.states[d.step - 1], charsMax) : '';
-    return `<tr class="${d.role}"><td>${escapeHtml(roleText(e, d))}</td><td>${escapeHtml(String(d.op.process))}</td><td>${escapeHtml(label(e, d.op, 80))}</td><td>${escapeHtml(d.op.type)}</td><td class="mono">${escapeHtml(d.op.error ?? responseLabel(d.op.response, charsMax))}</td><td class="mono">${escapeHtml(stateAfter)}</td></tr>`;
+    return `<tr class="${d.role}"><td>${escapeHtml(roleText(e, d))}</td><td>${escapeHtml(String(d.op.process))}</td><td>${escapeHtml(opLabel(d.op.f, d.op.request, 80))}${modelView(e, d.op, charsMax)}</td><td>${escapeHtml(d.op.type)}</td><td class="mono">${escapeHtml(d.op.error ?? responseLabel(d.op.response, charsMax))}</td><td class="mono">${escapeHtml(stateAfter)}</td></tr>`;
   });
   return `<table class="data"><thead><tr><th>step</th><th>process</th><th>operation</th><th>outcome</th><th>response</th><th>state after</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -207,7 +217,7 @@ function label(e: LinearizabilityExplanation, op: PairedOp, charsMax: number): s
 }
 
 function failedText(e: LinearizabilityExplanation, failed: PairedOp | undefined): string {
-  if (failed !== undefined) return `${label(e, failed, 80)} by process ${String(failed.process)}`;
+  if (failed !== undefined) return `${opLabel(failed.f, failed.request, 80)} by process ${String(failed.process)}`;
   if (e.failed === undefined) return 'no further operation';
   return e.labels?.[e.failed] ?? `op #${e.failed}`;
 }
@@ -221,7 +231,7 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     return `<div class="card cx-card">
 <h3>${e.partition === '' ? 'the history (one partition)' : `partition <span class="mono">${escapeHtml(e.partition)}</span>`} is not linearizable</h3>
 <p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; then
-<b class="bad">${escapeHtml(failedText(e, failed))}</b> cannot follow.</p>
+<b class="bad">${escapeHtml(failedText(e, failed))}</b> cannot follow.${failed === undefined ? '' : modelView(e, failed, 300)}</p>
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
 <p>Model state there: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
 <div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered in order, dots joined at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot follow <span class="sw" style="background:${roleColor.concurrent}"></span>concurrent</div>

@@ -30,7 +30,7 @@ export const defaultReportLimits: ReportLimits = {
   latencyPointsPerBucket: 6,
   throughputBuckets: 120,
   tooltipCharsMax: 300,
-  counterexampleStepsMax: 30,
+  counterexampleStepsMax: 20,
   partitionsMax: 20,
   violationsMax: 25,
   eventsAroundMax: 16,
