@@ -14,6 +14,8 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const SECOND_US = 1_000_000;
 
 interface Outcome {
+  traceHash: string;
+  historyJson: string;
   acked: { key: string; value: string; revision: number }[];
   streams: Map<string, { revision: number; key: string; value: string | undefined; type: string }[]>;
   revisionWentBack: string | undefined;
@@ -93,10 +95,22 @@ function runWithFaults(seed: number): Outcome {
   for (const m of cluster.names) if (!cluster.world.isUp(m)) cluster.world.restart(m);
   cluster.world.network.heal();
   cluster.runUntil(22 * SECOND_US);
-  return { acked, streams, revisionWentBack, converged: cluster.converged(), okOps, faults };
+  return {
+    traceHash: cluster.world.traceHash(), historyJson: JSON.stringify([cluster.history.ops, cluster.history.watches]),
+    acked, streams, revisionWentBack, converged: cluster.converged(), okOps, faults,
+  };
 }
 
 describe('etcd cluster under faults', () => {
+  test('one seed gives the same trace hash and the same history, byte for byte; another seed does not', () => {
+    const a = runWithFaults(9);
+    const b = runWithFaults(9);
+    const c = runWithFaults(10);
+    expect(b.traceHash).toBe(a.traceHash);
+    expect(b.historyJson).toBe(a.historyJson);
+    expect(c.traceHash).not.toBe(a.traceHash);
+  });
+
   for (const seed of [1, 2, 3]) {
     test(`seed ${seed}: no invariant broken, no acknowledged write lost or duplicated in any watch, revisions monotonic, converged`, () => {
       const o = runWithFaults(seed);
