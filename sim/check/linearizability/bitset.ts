@@ -5,6 +5,9 @@
 // linearizes them roughly in that order, so every id below `frontier` is set and every set
 // bit lies in a short window above it. A snapshot keeps only the words from the frontier's
 // word to the highest non-zero word, which keeps a 100,000-op history's cache small.
+// Ops with an infinite return (unknown outcome) are numbered last and kept apart, as a
+// sorted immutable list shared between snapshots: most are never linearized and would
+// otherwise pin the frontier.
 
 /** SplitMix32-style mixer: deterministic per-id hash words, no global randomness. */
 function mix32(x: number): number {
@@ -16,6 +19,10 @@ function mix32(x: number): number {
 
 export class LinearizedSet {
   readonly size: number;
+  /** Ids at or above this are ops with an infinite return, kept as a sorted immutable list. */
+  readonly finiteCount: number;
+  /** The linearized ops among those, sorted; replaced (never mutated) on change. */
+  infinite: readonly number[] = [];
   private readonly words: Uint32Array;
   private readonly hashA: Int32Array;
   private readonly hashB: Int32Array;
@@ -27,9 +34,10 @@ export class LinearizedSet {
   private topWord = -1;
   count = 0;
 
-  constructor(size: number) {
-    if (!(size >= 0)) throw new Error('invariant LinearizedSet.size >= 0 broken');
+  constructor(size: number, finiteCount = size) {
+    if (!(size >= 0 && finiteCount <= size)) throw new Error('invariant LinearizedSet 0 <= finiteCount <= size broken');
     this.size = size;
+    this.finiteCount = finiteCount;
     this.words = new Uint32Array((size >>> 5) + 1);
     this.hashA = new Int32Array(size);
     this.hashB = new Int32Array(size);
@@ -51,6 +59,11 @@ export class LinearizedSet {
     this.a ^= this.hashA[id]!;
     this.b ^= this.hashB[id]!;
     this.count++;
+    if (id >= this.finiteCount) {
+      const list = [...this.infinite, id].sort((x, y) => x - y);
+      this.infinite = list;
+      return;
+    }
     if (w > this.topWord) this.topWord = w;
     if (id === this.frontier) {
       let f = id + 1;
@@ -67,6 +80,10 @@ export class LinearizedSet {
     this.a ^= this.hashA[id]!;
     this.b ^= this.hashB[id]!;
     this.count--;
+    if (id >= this.finiteCount) {
+      this.infinite = this.infinite.filter((x) => x !== id);
+      return;
+    }
     if (id < this.frontier) this.frontier = id;
     while (this.topWord >= 0 && this.words[this.topWord] === 0) this.topWord--;
   }
@@ -92,6 +109,15 @@ export class LinearizedSet {
     const lo = this.frontier >>> 5;
     const n = Math.max(this.topWord, lo) - lo + 1;
     for (let i = 0; i < n; i++) into[at + i] = this.words[lo + i]!;
+  }
+
+  /** True when `list` holds the same linearized infinite-return ops. */
+  sameInfinite(list: readonly number[]): boolean {
+    const mine = this.infinite;
+    if (mine === list) return true;
+    if (mine.length !== list.length) return false;
+    for (let i = 0; i < mine.length; i++) if (mine[i] !== list[i]) return false;
+    return true;
   }
 
   /** True when the compressed form equals `len` words of `from` at `at` starting at word `lo`. */

@@ -19,6 +19,7 @@ export class VisitedCache<S> {
   private entryLo = new Int32Array(ENTRIES_FIRST);
   private entryLen = new Int32Array(ENTRIES_FIRST);
   private readonly states: S[] = [];
+  private readonly infinite: (readonly number[])[] = [];
   private arena = new Uint32Array(1 << 14);
   private arenaUsed = 0;
 
@@ -32,7 +33,7 @@ export class VisitedCache<S> {
     const h = this.stateHash === undefined ? set.hash() : (set.hash() ^ Math.imul(this.stateHash(state), 0x9e3779b1)) | 0;
     const slot = h & (this.slots.length - 1);
     for (let e = this.slots[slot]!; e !== -1; e = this.entryNext[e]!) {
-      if (this.entryHash[e] === h && set.equalsAt(this.arena, this.entryAt[e]!, this.entryLo[e]!, this.entryLen[e]!) && this.equal(this.states[e]!, state)) return false;
+      if (this.entryHash[e] === h && set.equalsAt(this.arena, this.entryAt[e]!, this.entryLo[e]!, this.entryLen[e]!) && set.sameInfinite(this.infinite[e]!) && this.equal(this.states[e]!, state)) return false;
     }
     const e = this.size;
     if (e === this.entryHash.length) this.growEntries();
@@ -49,6 +50,7 @@ export class VisitedCache<S> {
     this.entryLen[e] = len;
     this.arenaUsed += len;
     this.states.push(state);
+    this.infinite.push(set.infinite);
     this.entryNext[e] = this.slots[slot]!;
     this.slots[slot] = e;
     this.size = e + 1;

@@ -41,9 +41,9 @@ const QUANTUM_STEPS_FIRST = 4096;
 /** Bounds the time between deadline checks (tens of milliseconds of search). */
 const QUANTUM_STEPS_MAX = 1 << 17;
 
-/** Renumbers a partition's ops 0..n-1 in call order, as the search requires. */
+/** Renumbers a partition's ops 0..n-1: finite returns first, each group in call order, as the search requires. */
 function renumber<I, O>(ops: readonly Operation<I, O>[]): Operation<I, O>[] {
-  const sorted = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  const sorted = [...ops].sort((a, b) => Number(a.return === Infinity) - Number(b.return === Infinity) || a.call - b.call || a.id - b.id);
   return sorted.map((op, id) => (op.id === id ? op : { ...op, id }));
 }
 

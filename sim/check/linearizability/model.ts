@@ -49,6 +49,14 @@ export interface Model<S, I, O> {
    */
   order?(state: S): number;
   orderBound?(input: I, output: O | undefined): number | undefined;
+  /**
+   * Gated ops (unknown outcome, infinite return) can only take effect in states where
+   * gateOpen holds (etcd: a timed-out write nobody saw can only fill a revision no known
+   * write created). The search keeps them out of its scan and tries them only there, so
+   * thousands of them pending do not slow every step.
+   */
+  gated?(input: I): boolean;
+  gateOpen?(state: S): boolean;
   /** Splits a history into independent sub-histories (P-compositionality). */
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;

@@ -50,7 +50,16 @@ export class PartitionSearch<S, I, O> {
   // The stack of linearized ops.
   private readonly frameEntry: Int32Array;
   private readonly frameKind: Uint8Array;
+  private readonly frameOp: Int32Array;
   private readonly frameState: S[];
+  // Gated ops (Model.gated), outside the entry list, sorted by call; a frame for one holds -1 - its position.
+  private readonly floating: Int32Array;
+  private readonly entryTime: Float64Array;
+  /** -1 while scanning the entry list; otherwise the next gated op to try. */
+  private floatPos = -1;
+  private floatLimit = Infinity;
+  /** Gated ops called before floatLimit (computed lazily; -1 until then). */
+  private floatCallable = -1;
   private depth = 0;
   // The search position.
   private state: S;
@@ -61,6 +70,7 @@ export class PartitionSearch<S, I, O> {
   // The longest linearizable prefix seen, for the explanation.
   private readonly bestEntry: Int32Array;
   private readonly bestKind: Uint8Array;
+  private readonly bestOp: Int32Array;
   private bestDepth = 0;
   private bestState: S;
   private bestValid = 0;
@@ -72,12 +82,20 @@ export class PartitionSearch<S, I, O> {
     const n = ops.length;
     for (let i = 0; i < n; i++) if (ops[i]!.id !== i) throw new Error('invariant dense-op-ids broken: partition ops must be renumbered 0..n-1');
     this.cache = new VisitedCache<S>((a, b) => model.equal(a, b), model.hash === undefined ? undefined : (st) => model.hash!(st));
-    this.set = new LinearizedSet(n);
+    let finiteCount = 0;
+    while (finiteCount < n && ops[finiteCount]!.return !== Infinity) finiteCount++;
+    for (let i = finiteCount; i < n; i++) if (ops[i]!.return !== Infinity) throw new Error('invariant finite-ops-first broken: ops with an infinite return must be numbered last');
+    this.set = new LinearizedSet(n, finiteCount);
     this.finite = new Uint8Array(n);
     this.skippable = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
     const events: { time: number; call: boolean; op: number }[] = [];
+    const floating: number[] = [];
     for (const op of ops) {
+      if (op.return === Infinity && op.output === undefined && model.gated?.(op.input) === true && model.gateOpen !== undefined) {
+        floating.push(op.id);
+        continue;
+      }
       if (!(op.call <= op.return)) throw new Error(`invariant call<=return broken for op ${op.index}`);
       events.push({ time: op.call, call: true, op: op.id });
       if (op.return !== Infinity) {
@@ -90,7 +108,9 @@ export class PartitionSearch<S, I, O> {
     }
     // Real-time order; at equal times calls come first, so touching ops count as concurrent.
     events.sort((x, y) => x.time - y.time || (x.call === y.call ? x.op - y.op : x.call ? -1 : 1));
+    this.floating = Int32Array.from(floating.sort((x, y) => ops[x]!.call - ops[y]!.call || x - y));
     const m = events.length;
+    this.entryTime = new Float64Array(m + 1);
     this.entryOp = new Int32Array(m + 1);
     this.entryIsCall = new Uint8Array(m + 1);
     this.entryMatch = new Int32Array(m + 1).fill(-1);
@@ -101,6 +121,7 @@ export class PartitionSearch<S, I, O> {
       const ev = events[i]!;
       const e = i + 1;
       this.entryOp[e] = ev.op;
+      this.entryTime[e] = ev.time;
       this.entryIsCall[e] = ev.call ? 1 : 0;
       if (ev.call) callEntry[ev.op] = e;
       else this.entryMatch[callEntry[ev.op]!] = e;
@@ -110,9 +131,11 @@ export class PartitionSearch<S, I, O> {
     this.next[0] = m > 0 ? 1 : -1;
     this.frameEntry = new Int32Array(n);
     this.frameKind = new Uint8Array(n);
+    this.frameOp = new Int32Array(n);
     this.frameState = new Array<S>(n);
     this.bestEntry = new Int32Array(n);
     this.bestKind = new Uint8Array(n);
+    this.bestOp = new Int32Array(n);
     this.boundOf = new Float64Array(n).fill(Infinity);
     this.byBoundPos = new Int32Array(n).fill(n);
     const bounded: number[] = [];
@@ -189,11 +212,57 @@ export class PartitionSearch<S, I, O> {
           this.entry = next[e]!;
           this.variant = APPLIED;
         }
+      } else if (this.floatPos === -1 && this.floating.length > 0 && model.gateOpen!(this.state)) {
+        this.floatPos = 0;
+        this.floatCallable = -1;
+        this.floatLimit = e === -1 ? Infinity : this.entryTime[e]!;
+      } else if (this.floatPos !== -1 && this.tryFloating()) {
+        this.fresh = true;
       } else if (!this.backtrack()) {
         return (this.status = 'invalid');
       }
     }
   }
+
+  /**
+   * Tries the next callable gated op; true when one was linearized. Candidates go from the
+   * most recently called back to the oldest: an op whose outcome is unknown most likely took
+   * effect soon after its call, so the right one is usually found first. floatPos counts
+   * the candidates already tried at this node.
+   */
+  private tryFloating(): boolean {
+    const floating = this.floating;
+    const ops = this.ops;
+    if (this.floatCallable < 0) {
+      // Binary search: the number of gated ops called before the first return left.
+      let lo = 0;
+      let hi = floating.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ops[floating[mid]!]!.call < this.floatLimit) lo = mid + 1;
+        else hi = mid;
+      }
+      this.floatCallable = lo;
+    }
+    while (this.floatPos < this.floatCallable) {
+      const pos = this.floatCallable - 1 - this.floatPos++;
+      const id = floating[pos]!;
+      if (this.set.has(id)) continue;
+      const op = ops[id]!;
+      this.steps++;
+      const after = this.model.step(this.state, op.input, op.output);
+      if (after === undefined) continue;
+      this.set.set(id);
+      if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
+        this.push(-1 - this.floatPos, APPLIED, after, id);
+        return true;
+      }
+      this.unmark(id);
+    }
+    return false;
+  }
+
+
 
   /** Linearizes every callable read-only op that is legal now; false if this node is known to fail. */
   private linearizeLegalReads(): boolean {
@@ -237,19 +306,24 @@ export class PartitionSearch<S, I, O> {
     return p < by.length ? this.boundOf[by[p]!]! : Infinity;
   }
 
-  private push(e: number, kind: number, after: S): void {
+  private push(e: number, kind: number, after: S, id = this.entryOp[e]!): void {
     const d = this.depth;
     this.frameEntry[d] = e;
+    this.frameOp[d] = id;
     this.frameKind[d] = kind;
     this.frameState[d] = this.state;
     this.depth = d + 1;
     this.state = after;
-    this.lift(e);
-    if (this.finite[this.entryOp[e]!] === 1) this.remaining--;
+    this.floatPos = -1;
+    if (e >= 0) {
+      this.lift(e);
+      if (this.finite[this.entryOp[e]!] === 1) this.remaining--;
+    }
     if (this.depth > this.bestDepth) {
       for (let i = this.bestValid; i < this.depth; i++) {
         this.bestEntry[i] = this.frameEntry[i]!;
         this.bestKind[i] = this.frameKind[i]!;
+        this.bestOp[i] = this.frameOp[i]!;
       }
       this.bestDepth = this.depth;
       this.bestValid = this.depth;
@@ -264,10 +338,19 @@ export class PartitionSearch<S, I, O> {
       if (d < this.bestValid) this.bestValid = d;
       const e = this.frameEntry[d]!;
       const kind = this.frameKind[d]!;
-      const id = this.entryOp[e]!;
+      const id = this.frameOp[d]!;
       this.state = this.frameState[d]!;
       this.frameState[d] = undefined as S;
       this.unmark(id);
+      if (e < 0) {
+        // Resume the gated ops after this one, at the parent node.
+        this.floatPos = -e;
+        let r = this.next[0]!;
+        while (r !== -1 && this.entryIsCall[r] === 1) r = this.next[r]!;
+        this.floatLimit = r === -1 ? Infinity : this.entryTime[r]!;
+        return true;
+      }
+      this.floatPos = -1;
       this.unlift(e);
       if (this.finite[id] === 1) this.remaining++;
       if (kind === FORCED) continue;
@@ -318,7 +401,7 @@ export class PartitionSearch<S, I, O> {
     const ids: number[] = [];
     const skipped: boolean[] = [];
     for (let i = 0; i < this.bestDepth; i++) {
-      ids.push(this.entryOp[this.bestEntry[i]!]!);
+      ids.push(this.bestOp[i]!);
       skipped.push(this.bestKind[i] === SKIPPED);
     }
     return { ids, skipped, state: this.bestState };

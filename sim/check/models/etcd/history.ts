@@ -36,6 +36,8 @@ export interface EtcdPrepared {
   dropped: number;
   /** Timed-out writes whose revision was recovered from an observed unique value. */
   resolved: number;
+  /** Revisions no known write created: only a timed-out write, a revoke or an expiry can have. */
+  gaps: ReadonlySet<number>;
 }
 
 const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'];
@@ -96,6 +98,7 @@ interface Draft {
   output: EtcdOutput | undefined;
   pre: number | undefined;
   preMax: number | undefined;
+  gaps?: ReadonlySet<number>;
   returnPos: number;
 }
 
@@ -134,24 +137,25 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     if (d === undefined) dropped++;
     else drafts.push(d);
   }
-  const resolved = resolveUnknownWrites(drafts);
+  const { resolved, gaps } = resolveUnknownWrites(drafts);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
     if (d.pre !== undefined) input.pre = d.pre;
     if (d.preMax !== undefined) input.preMax = d.preMax;
+    if (d.gaps !== undefined) input.gaps = d.gaps;
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops);
-  return { ops, dropped, resolved };
+  return { ops, dropped, resolved, gaps };
 }
 
 /**
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[]): number {
+function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: ReadonlySet<number> } {
   const valueCount = new Map<string, number>();
   for (const d of drafts) {
     const vals: string[] = [];
@@ -190,6 +194,7 @@ function resolveUnknownWrites(drafts: Draft[]): number {
   const gaps: number[] = [];
   for (let r = 2; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
+  const gapSet: ReadonlySet<number> = new Set(gaps);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
   const doneBefore = drafts
     .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
@@ -201,8 +206,9 @@ function resolveUnknownWrites(drafts: Draft[]): number {
   for (const d of byCall) {
     while (i < doneBefore.length && doneBefore[i]!.at < d.pair.call) reached = Math.max(reached, doneBefore[i++]!.rev);
     if (lastGap <= reached) d.returnPos = -1;
+    else d.gaps = gapSet;
   }
-  return resolved;
+  return { resolved, gaps: gapSet };
 }
 
 function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[]): void {

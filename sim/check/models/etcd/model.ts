@@ -42,6 +42,12 @@ export interface EtcdInput {
   pre?: number;
   /** An upper bound on that revision. */
   preMax?: number;
+  /**
+   * For a timed-out write nobody saw: the revisions no known write created. It can only have
+   * taken effect as one of them, so at any other point it is rejected at once (and taking
+   * no effect is the same as never happening).
+   */
+  gaps?: ReadonlySet<number>;
 }
 
 export type EtcdOutput =
@@ -92,14 +98,19 @@ export function canonicalResponse(f: EtcdF, response: Req): string {
   return canonicalText(response);
 }
 
-export function createEtcdModel(): Model<EtcdState, EtcdInput, EtcdOutput> {
+/** `gaps`: revisions no known write created (see history.ts); gated ops only apply there. */
+export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<EtcdState, EtcdInput, EtcdOutput> {
   return {
+    gated: (input) => input.gaps !== undefined,
+    gateOpen: (s) => gaps.has(s.revision + 1),
     name: 'etcd',
     init: () => EtcdState.initial(),
     step(s, input, output) {
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
+      if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
       const r = apply(s, input, output);
+      if (input.gaps !== undefined) return r.state.revision === s.revision + 1 ? r.state : undefined;
       if (output === undefined || 'effective' in output) {
         if ('error' in r) return output === undefined ? s : undefined;
         return r.state;

@@ -1,0 +1,24 @@
+// Checkers compose as Jepsen's do: false beats unknown beats true. The composed result keeps
+// every checker's own result under its name.
+import { composeValidity, type CheckResult, type Validity } from './verdict.ts';
+
+export interface ComposedResult extends CheckResult {
+  valid: Validity;
+  checkers: Record<string, CheckResult>;
+}
+
+export function compose(results: Record<string, CheckResult>): ComposedResult {
+  const names = Object.keys(results).sort();
+  const valid = composeValidity(names.map((n) => results[n]!.valid));
+  const failing = names.filter((n) => results[n]!.valid === false);
+  const unknown = names.filter((n) => results[n]!.valid === 'unknown');
+  const summary = valid === true ? `all ${names.length} checker(s) valid` : valid === false ? `invalid: ${failing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
+  return { valid, checkers: { ...results }, summary };
+}
+
+/** Runs checkers lazily, in order, each receiving nothing: for callers that build closures. */
+export function composeCheckers(checkers: Record<string, () => CheckResult>): ComposedResult {
+  const results: Record<string, CheckResult> = {};
+  for (const [name, run] of Object.entries(checkers)) results[name] = run();
+  return compose(results);
+}

@@ -1,0 +1,315 @@
+// Watch guarantees, as etcd's tests/robustness/validate/watch.go checks them, over the watch
+// responses each client saw (WatchRecord) and the history of client ops:
+// - filter: every event matches the watched key or range, and the NOPUT/NODELETE filters;
+// - ordered: per client, event revisions never decrease;
+// - unique: per client, (revision, key) appears once (the revision alone when
+//   expectRevisionUnique, as for Kubernetes-style traffic with one key per revision);
+// - atomic: a response never starts with the previous response's last revision (a
+//   revision is never split across responses);
+// - bookmarkable: no event at or below a progress notification's revision follows it, and
+//   progress never goes backwards;
+// - reliable: between the first revision a watch could see and the last it saw (event or
+//   progress), it got exactly the matching events of the merged event history — and every
+//   ok put of the history that falls in that window;
+// - resumable: a watch opened at start_revision S first sees the first matching event ≥ S;
+// - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
+//   history is complete up to there.
+// The merged event history is built from all watchers' events; watchers that report the
+// same revision must agree on its events.
+import type { Op, WatchRecord } from '../history/op.ts';
+import type { CheckResult, Validity } from './verdict.ts';
+import { decodeKey, int } from './models/etcd/json.ts';
+
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'prev_kv' | 'is_create' | 'agreement';
+
+export interface WatchViolation {
+  guarantee: WatchGuarantee;
+  process: number | string;
+  revision: number;
+  message: string;
+}
+
+export interface WatchCheckResult extends CheckResult {
+  valid: Validity;
+  violations: WatchViolation[];
+  /** Revisions in the merged event history. */
+  revisions: number;
+}
+
+export interface WatchCheckOptions {
+  expectRevisionUnique?: boolean;
+  /** Stop after this many violations (a bound on the report's size). Default 100. */
+  maxViolations?: number;
+}
+
+interface WatchEvent {
+  type: 'PUT' | 'DELETE';
+  key: string;
+  value: string;
+  revision: number;
+  create: number;
+  version: number;
+  prevKv: { value: string; create: number; mod: number; version: number } | undefined;
+}
+
+interface WatchResponse {
+  headerRevision: number;
+  created: boolean;
+  canceled: boolean;
+  compactRevision: number;
+  events: WatchEvent[];
+  progress: boolean;
+}
+
+interface WatchOp {
+  process: number | string;
+  key: string;
+  rangeEnd: string | undefined;
+  startRevision: number;
+  prevKv: boolean;
+  noPut: boolean;
+  noDelete: boolean;
+  responses: WatchResponse[];
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+
+function parseEvent(e: Obj): WatchEvent {
+  const kv = obj(e['kv']);
+  const prev = e['prev_kv'] === undefined ? undefined : obj(e['prev_kv']);
+  return {
+    type: e['type'] === 'DELETE' ? 'DELETE' : 'PUT',
+    key: decodeKey(kv['key']),
+    value: typeof kv['value'] === 'string' ? kv['value'] : '',
+    revision: int(kv['mod_revision']),
+    create: int(kv['create_revision']),
+    version: int(kv['version']),
+    prevKv: prev === undefined ? undefined : { value: typeof prev['value'] === 'string' ? prev['value'] : '', create: int(prev['create_revision']), mod: int(prev['mod_revision']), version: int(prev['version']) },
+  };
+}
+
+function parseResponse(raw: unknown): WatchResponse {
+  const r = obj(obj(raw)['result'] ?? raw);
+  const events = Array.isArray(r['events']) ? (r['events'] as Obj[]).map(parseEvent) : [];
+  const created = r['created'] === true;
+  const canceled = r['canceled'] === true;
+  const compactRevision = int(r['compact_revision']);
+  const headerRevision = int(obj(r['header'])['revision']);
+  return { headerRevision, created, canceled, compactRevision, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0 };
+}
+
+/** Splits each client's records into watch ops, one per (re)open request. */
+function watchOps(records: readonly WatchRecord[]): WatchOp[] {
+  const ops: WatchOp[] = [];
+  const current = new Map<number | string, WatchOp>();
+  for (const rec of records) {
+    let op = current.get(rec.process);
+    if (rec.request !== undefined || op === undefined) {
+      const req = obj(obj(rec.request)['create_request'] ?? rec.request);
+      const filters = Array.isArray(req['filters']) ? (req['filters'] as unknown[]) : [];
+      op = {
+        process: rec.process,
+        key: decodeKey(req['key'] ?? ''),
+        rangeEnd: req['range_end'] === undefined ? undefined : decodeKey(req['range_end']),
+        startRevision: int(req['start_revision']),
+        prevKv: req['prev_kv'] === true,
+        noPut: filters.includes('NOPUT'),
+        noDelete: filters.includes('NODELETE'),
+        responses: [],
+      };
+      if (rec.request === undefined) op.rangeEnd = '\0';
+      current.set(rec.process, op);
+      ops.push(op);
+    }
+    op.responses.push(parseResponse(rec.response));
+  }
+  return ops;
+}
+
+function matchesKey(op: WatchOp, key: string): boolean {
+  const start = op.key === '' ? '\0' : op.key;
+  if (op.rangeEnd === undefined || op.rangeEnd === '') return key === op.key;
+  if (op.rangeEnd === '\0') return key >= start;
+  return key >= start && key < op.rangeEnd;
+}
+
+function matches(op: WatchOp, e: WatchEvent): boolean {
+  if ((e.type === 'PUT' && op.noPut) || (e.type === 'DELETE' && op.noDelete)) return false;
+  return matchesKey(op, e.key);
+}
+
+const eventText = (e: WatchEvent): string => `${e.type} ${JSON.stringify(e.key)}@${e.revision}`;
+const sameEvent = (a: WatchEvent, b: WatchEvent): boolean => a.type === b.type && a.key === b.key && a.revision === b.revision && a.value === b.value && a.create === b.create && a.version === b.version;
+
+export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
+  const maxViolations = options.maxViolations ?? 100;
+  const violations: WatchViolation[] = [];
+  const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
+    if (violations.length < maxViolations) violations.push({ guarantee, process, revision, message });
+  };
+  const ops = watchOps(records);
+  checkPerClient(ops, options.expectRevisionUnique === true, report);
+  const merged = mergeEvents(ops, report);
+  checkReliableAndResumable(ops, merged, okPuts(history), report);
+  checkPrevKvAndCreate(ops, merged, report);
+  const valid = violations.length === 0;
+  return {
+    valid,
+    violations,
+    revisions: merged.byRevision.size,
+    summary: valid ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions` : `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`,
+  };
+}
+
+type Report = (g: WatchGuarantee, p: number | string, rev: number, m: string) => void;
+
+function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report): void {
+  const byClient = new Map<number | string, WatchOp[]>();
+  for (const op of ops) byClient.set(op.process, [...(byClient.get(op.process) ?? []), op]);
+  for (const [client, list] of byClient) {
+    let lastEvent = 1;
+    let lastResponseEnd = 1;
+    let lastProgress = 0;
+    const seen = new Set<string>();
+    for (const op of list) {
+      for (const r of op.responses) {
+        if (r.events.length > 0) {
+          if (r.events[0]!.revision === lastResponseEnd) report('atomic', client, lastResponseEnd, `revision ${lastResponseEnd} split across two responses`);
+          lastResponseEnd = r.events[r.events.length - 1]!.revision;
+        }
+        for (const e of r.events) {
+          if (!matches(op, e)) report('filter', client, e.revision, `${eventText(e)} does not match the watch`);
+          if (e.revision < lastEvent) report('ordered', client, e.revision, `${eventText(e)} after revision ${lastEvent}`);
+          lastEvent = e.revision;
+          const id = expectRevisionUnique ? String(e.revision) : `${e.revision} ${e.key}`;
+          if (seen.has(id)) report('unique', client, e.revision, `${eventText(e)} delivered twice`);
+          seen.add(id);
+          if (e.revision <= lastProgress) report('bookmarkable', client, e.revision, `${eventText(e)} after a progress notification at ${lastProgress}`);
+        }
+        if (r.progress) {
+          if (r.headerRevision < lastProgress) report('bookmarkable', client, r.headerRevision, `progress went back from ${lastProgress} to ${r.headerRevision}`);
+          lastProgress = Math.max(lastProgress, r.headerRevision);
+        }
+      }
+    }
+  }
+}
+
+interface Merged {
+  byRevision: Map<number, WatchEvent[]>;
+  revisions: number[];
+}
+
+function mergeEvents(ops: readonly WatchOp[], report: Report): Merged {
+  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean }>();
+  for (const op of ops) {
+    // Only a watch on every key with no filters sees a revision's whole set of events.
+    const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
+    const mine = new Map<number, WatchEvent[]>();
+    for (const r of op.responses) for (const e of r.events) mine.set(e.revision, [...(mine.get(e.revision) ?? []), e]);
+    for (const [rev, events] of mine) {
+      const prev = byRevision.get(rev);
+      if (prev === undefined || (complete && !prev.complete)) {
+        if (prev !== undefined) compareEvents(prev.events.filter((e) => events.some((x) => x.key === e.key)), prev.events, prev.process, op.process, rev, report);
+        byRevision.set(rev, { events, process: op.process, complete });
+        continue;
+      }
+      const theirs = complete || !prev.complete ? prev.events : prev.events.filter((e) => matches(op, e));
+      compareEvents(events, theirs, op.process, prev.process, rev, report);
+    }
+  }
+  const out = new Map<number, WatchEvent[]>();
+  for (const [rev, v] of byRevision) out.set(rev, v.events);
+  return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b) };
+}
+
+function compareEvents(a: WatchEvent[], b: WatchEvent[], pa: number | string, pb: number | string, rev: number, report: Report): void {
+  if (a.length === b.length && a.every((e, i) => sameEvent(e, b[i]!))) return;
+  report('agreement', pa, rev, `watchers ${String(pa)} and ${String(pb)} saw different events at revision ${rev}: [${a.map(eventText).join(', ')}] vs [${b.map(eventText).join(', ')}]`);
+}
+
+/** (key, value, revision) of every ok put, from kv/put and kv/txn responses. */
+function okPuts(history: readonly Op[]): { key: string; value: string; revision: number }[] {
+  const out: { key: string; value: string; revision: number }[] = [];
+  const invokes = new Map<number | string, Op>();
+  for (const op of history) {
+    if (op.type === 'invoke') {
+      invokes.set(op.process, op);
+      continue;
+    }
+    const inv = invokes.get(op.process);
+    invokes.delete(op.process);
+    if (op.type !== 'ok' || inv === undefined) continue;
+    const rev = int(obj(obj(op.value)['header'])['revision']);
+    const req = obj(inv.value);
+    if (inv.f === 'kv/put') out.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
+    if (inv.f === 'kv/txn') {
+      const branch = obj(op.value)['succeeded'] === true ? req['success'] : req['failure'];
+      for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
+        const put = r['request_put'];
+        if (put !== undefined) out.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
+      }
+    }
+  }
+  return out;
+}
+
+function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, puts: { key: string; value: string; revision: number }[], report: Report): void {
+  for (const op of ops) {
+    const delivered = op.responses.flatMap((r) => r.events);
+    const first = op.startRevision > 0 ? op.startRevision : (delivered[0]?.revision ?? Infinity);
+    const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
+    const lastProgress = Math.max(0, ...op.responses.filter((r) => r.progress).map((r) => r.headerRevision));
+    const last = Math.max(lastEvent, lastProgress);
+    const canceledAt = op.responses.find((r) => r.compactRevision > 0);
+    if (canceledAt !== undefined) continue;
+    const expected: WatchEvent[] = [];
+    for (const rev of merged.revisions) {
+      if (rev < first || rev > last) continue;
+      for (const e of merged.byRevision.get(rev)!) if (matches(op, e)) expected.push(e);
+    }
+    if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !sameEvent(expected[0]!, delivered[0]!)) {
+      report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
+    }
+    const got = new Set(delivered.map((e) => `${e.revision} ${e.key}`));
+    for (const e of expected) if (!got.has(`${e.revision} ${e.key}`)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
+    for (const p of puts) {
+      if (p.revision < first || p.revision > last || op.noPut || !matchesKey(op, p.key)) continue;
+      if (!got.has(`${p.revision} ${p.key}`)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
+    }
+  }
+}
+
+function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, report: Report): void {
+  // The key space before each revision, while the merged history has no hole from revision 2.
+  const before = new Map<number, Map<string, WatchEvent>>();
+  const state = new Map<string, WatchEvent>();
+  let expectNext = 2;
+  for (const rev of merged.revisions) {
+    if (rev !== expectNext) break;
+    before.set(rev, new Map(state));
+    for (const e of merged.byRevision.get(rev)!) {
+      if (e.type === 'PUT') state.set(e.key, e);
+      else state.delete(e.key);
+    }
+    expectNext = rev + 1;
+  }
+  for (const op of ops) {
+    for (const r of op.responses) {
+      for (const e of r.events) {
+        const prior = before.get(e.revision)?.get(e.key);
+        if (!before.has(e.revision)) continue;
+        if (e.type === 'PUT') {
+          const isCreate = e.create === e.revision;
+          if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
+        }
+        if (!op.prevKv) continue;
+        if (prior === undefined && e.prevKv !== undefined) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
+        if (prior !== undefined && e.prevKv !== undefined && (e.prevKv.value !== prior.value || e.prevKv.mod !== prior.revision || e.prevKv.version !== prior.version)) {
+          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevKv.mod}, but the key was last written at ${prior.revision}`);
+        }
+      }
+    }
+  }
+}
