@@ -1,20 +1,18 @@
 // A simulated node that runs one Raft member (a RawNode) with a replicated-log state machine.
 // It keeps the durability contract: every Ready's snapshot, entries and hard state are written
 // to the node's disk and fsynced BEFORE any of the Ready's messages are sent and before its
-// committed entries are applied. After a crash it recovers from what the disk made durable only.
-//
-// Disk layout: 'hardstate' (atomically replaced, one record), 'wal' (appended entries; a later
-// record with a lower index truncates the ones after it, as in etcd's WAL; rewritten after a
-// compaction), 'snapshot' (atomically replaced: Raft snapshot plus state machine).
+// committed entries are applied. After a crash it recovers from what the disk made durable only
+// (the disk layout is in raft-disk.ts).
 import type { Host, HostContext } from '../world/host.ts';
 import { RawNode } from '../../src/raft/raw-node.ts';
 import type { Ready } from '../../src/raft/raw-node.ts';
 import { MemoryStorage } from '../../src/raft/storage.ts';
 import type { UnsafeOptions } from '../../src/raft/config.ts';
-import type { Entry, HardState, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
+import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
 import { EMPTY_CONF_STATE, decodeConfChange } from '../../src/raft/types.ts';
 import type { RaftView, ViewEntry } from './invariants.ts';
 import { ReplicatedLog } from './replicated-log.ts';
+import { MESSAGE_HEADER_BYTES, persistReady, recoverFromDisk, writeSnapshotAndCompact } from './raft-disk.ts';
 import type { ReplicatedLogState } from './replicated-log.ts';
 
 export interface RaftHostOptions {
@@ -63,11 +61,6 @@ export type RaftWire =
   | { readonly kind: 'read'; readonly reqId: number }
   | { readonly kind: 'read-result'; readonly reqId: number; readonly ok: boolean; readonly index: number; readonly count: number };
 
-interface SnapshotRecord {
-  readonly snapshot: Snapshot;
-}
-
-const MESSAGE_HEADER_BYTES = 64;
 /** A bound on reads waiting for their ReadState to be applied. */
 const PENDING_READS_MAX = 10_000;
 const PENDING_PROPOSALS_MAX = 100_000;
@@ -123,40 +116,13 @@ export class RaftHost implements Host, RaftView {
   // ---- recovery: only what the disk made durable ----
 
   private recover(): void {
-    const disk = this.ctx.disk;
-    const snapRec = lastIntact(disk.read('snapshot')) as SnapshotRecord | undefined;
-    let snapIndex = 0;
-    if (snapRec !== undefined) {
-      this.storage.applySnapshot(snapRec.snapshot);
-      this.sm.restore(JSON.parse(snapRec.snapshot.data) as ReplicatedLogState);
-      snapIndex = snapRec.snapshot.metadata.index;
-      this.applied = snapIndex;
+    const r = recoverFromDisk(this.ctx.disk, this.storage, this.id);
+    if (r.snapshot !== undefined) {
+      this.sm.restore(JSON.parse(r.snapshot.data) as ReplicatedLogState);
+      this.applied = r.snapshot.metadata.index;
     }
-    const log: Entry[] = [];
-    const wal = disk.read('wal');
-    for (let i = 0; i < wal.length; i++) {
-      const rec = wal[i]!;
-      if (rec.torn) {
-        // A record half-written at the crash: it was never acknowledged. Cut it away.
-        disk.truncate('wal', i);
-        break;
-      }
-      const e = rec.value as Entry;
-      const pos = e.index - (snapIndex + 1);
-      if (pos < 0) continue;
-      if (pos > log.length) throw new Error(`invariant wal-contiguous: ${this.id} wal jumps to ${e.index} after ${snapIndex + log.length}`);
-      log.length = pos; // a rewritten index truncates what followed it
-      log.push(e);
-    }
-    this.storage.append(log);
-    const hs = lastIntact(disk.read('hardstate')) as HardState | undefined;
-    if (hs !== undefined) {
-      // The snapshot covers applied entries, whose commit was durable before they applied.
-      const commit = Math.max(hs.commit, snapIndex);
-      this.storage.setHardState({ ...hs, commit });
-      this.durableTerm = hs.term;
-      this.durableCommit = commit;
-    }
+    this.durableTerm = r.durableTerm;
+    this.durableCommit = r.durableCommit;
   }
 
   // ---- events ----
@@ -229,27 +195,10 @@ export class RaftHost implements Host, RaftView {
     if (!this.raw.hasReady()) return;
     const rd = this.raw.ready();
     this.inflight = rd;
-    const disk = this.ctx.disk;
-    let wrote = false;
-    if (rd.snapshot !== undefined) {
-      disk.replace('snapshot', [{ value: { snapshot: rd.snapshot } satisfies SnapshotRecord, sizeBytes: rd.snapshot.data.length + MESSAGE_HEADER_BYTES }]);
-      disk.replace('wal', []);
-      this.storage.applySnapshot(rd.snapshot);
-      wrote = true;
-    }
-    for (const e of rd.entries) disk.append('wal', e, e.data.length + MESSAGE_HEADER_BYTES);
-    if (rd.entries.length > 0) {
-      this.storage.append(rd.entries);
-      wrote = true;
-    }
-    if (rd.hardState !== undefined) {
-      disk.replace('hardstate', [{ value: rd.hardState, sizeBytes: 24 }]);
-      this.storage.setHardState(rd.hardState);
-      wrote = true;
-    }
+    const wrote = persistReady(this.ctx.disk, this.storage, rd);
     const early = this.options.unsafeSendBeforeSync === true;
     if (early) for (const m of rd.messages) this.sendRaft(m);
-    if (wrote) disk.fsync(() => this.afterDurable(rd, !early));
+    if (wrote) this.ctx.disk.fsync(() => this.afterDurable(rd, !early));
     else this.afterDurable(rd, !early);
   }
 
@@ -332,17 +281,7 @@ export class RaftHost implements Host, RaftView {
     const cs = this.raw.raft.prs.confState();
     const snap = this.storage.createSnapshot(this.applied, cs, JSON.stringify(this.sm.state()));
     if (typeof snap === 'string') return;
-    const disk = this.ctx.disk;
-    disk.replace('snapshot', [{ value: { snapshot: snap } satisfies SnapshotRecord, sizeBytes: snap.data.length + MESSAGE_HEADER_BYTES }]);
-    const compactIndex = this.applied - this.options.catchUpEntries;
-    if (compactIndex > this.storage.firstIndex()) {
-      this.storage.compact(compactIndex);
-      // Rewrite the WAL without the compacted prefix. Replaces are ordered after the snapshot,
-      // so a crash keeps either the old pair, the new snapshot with the old WAL, or both new.
-      const kept = this.storage.entries(this.storage.firstIndex(), this.storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER);
-      const records = typeof kept === 'string' ? [] : kept.map((e) => ({ value: e, sizeBytes: e.data.length + MESSAGE_HEADER_BYTES }));
-      disk.replace('wal', records);
-    }
+    writeSnapshotAndCompact(this.ctx.disk, this.storage, snap, this.applied - this.options.catchUpEntries);
   }
 
   // ---- RaftView ----
@@ -384,14 +323,6 @@ export class RaftHost implements Host, RaftView {
   stateDigest(): ReplicatedLogState {
     return this.sm.state();
   }
-}
-
-function lastIntact(records: readonly { value: unknown; torn: boolean }[]): unknown {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (!r.torn) return r.value;
-  }
-  return undefined;
 }
 
 function splitPayload(payload: string): [string, number, string] {

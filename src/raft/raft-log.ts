@@ -142,10 +142,11 @@ export class RaftLog {
     return t;
   }
 
-  /** The term of entry i; 0 outside [firstIndex()-1, lastIndex()] except where compacted. */
+  /** The term of entry i: ErrCompacted before firstIndex()-1, 0 after lastIndex(). */
   term(i: number): number | StorageError {
     const dummyIndex = this.firstIndex() - 1;
-    if (i < dummyIndex || i > this.lastIndex()) return 0;
+    if (i < dummyIndex) return ErrCompacted;
+    if (i > this.lastIndex()) return 0;
     const t = this.unstable.maybeTerm(i);
     if (t !== undefined) return t;
     return this.storage.term(i);

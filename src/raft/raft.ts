@@ -1,8 +1,8 @@
 // One Raft member as a pure state machine: its persistent state (term, vote, log), its role,
 // and the transitions between roles. Messages in go through step() (step.ts); messages out
 // collect in `msgs` for the host to send after it has persisted what they depend on.
-import type { ConfChange, Entry, HardState, Message, NodeId, ReadState, Snapshot, SoftState, StateType } from './types.ts';
-import { CAMPAIGN_TRANSFER, NONE, encodeConfChange, entrySize, ENTRY_HEADER_BYTES, message } from './types.ts';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, ReadState, Snapshot, SoftState, StateType } from './types.ts';
+import { CAMPAIGN_TRANSFER, NONE, entrySize, ENTRY_HEADER_BYTES, message } from './types.ts';
 import type { Config, RandomSource, ResolvedConfig, UnsafeOptions } from './config.ts';
 import { resolveConfig } from './config.ts';
 import { invariant } from './errors.ts';
@@ -10,14 +10,12 @@ import { RaftLog } from './raft-log.ts';
 import { ReadOnly } from './read-only.ts';
 import { ProgressTracker } from './tracker/tracker.ts';
 import type { ProgressMap, TrackerConfig } from './tracker/tracker.ts';
-import { Changer } from './confchange/changer.ts';
-import { computeChange } from './confchange/conf-change-kind.ts';
 import { restoreConfig } from './confchange/restore.ts';
 import type { VoteResult } from './quorum/vote-result.ts';
 import { stepLeader } from './step-leader.ts';
 import { stepCandidate } from './step-candidate.ts';
 import { stepFollower } from './step-follower.ts';
-import { bcastAppend, maybeSendAppend, sendTimeoutNow } from './replication.ts';
+import { applyConfChange, onApplied, restoreSnapshot, switchToConfig } from './membership.ts';
 import { stepRaft } from './step.ts';
 import type { StepError } from './errors.ts';
 
@@ -310,89 +308,23 @@ export class Raft {
     this.leadTransferee = NONE;
   }
 
-  /**
-   * Installs a snapshot sent by the leader. Returns false if it is older than our commit
-   * index (an older snapshot never replaces newer state) or already matches our log.
-   */
+  /** Installs a snapshot sent by the leader (see membership.ts). */
   restore(s: Snapshot): boolean {
-    const meta = s.metadata;
-    if (meta.index <= this.raftLog.committed) return false;
-    if (this.state !== 'follower') {
-      // Only a follower receives snapshots (it stepped down on seeing the leader's term).
-      this.becomeFollower(this.term + 1, NONE);
-      return false;
-    }
-    const cs = meta.confState;
-    const member = [cs.voters, cs.learners, cs.votersOutgoing].some((ids) => ids.includes(this.id));
-    if (!member) return false; // a snapshot that removes us: ignore it, we will be removed anyway
-    if (this.raftLog.matchTerm(meta.index, meta.term)) {
-      // We have the entry: fast-forward the commit index instead of dropping the log.
-      this.raftLog.commitTo(meta.index);
-      return false;
-    }
-    this.raftLog.restore(s);
-    const restored = restoreConfig(cs, this.raftLog.lastIndex(), this.cfg.maxInflightMsgs);
-    this.switchToConfig(restored.config, restored.progress);
-    return true;
+    return restoreSnapshot(this, s);
   }
 
   /** Applies a committed conf change (the host calls this as it applies the entry). */
-  applyConfChange(cc: ConfChange): ReturnType<ProgressTracker['confState']> {
-    const changer = new Changer(this.prs, this.raftLog.lastIndex());
-    const res = computeChange(changer, cc);
-    invariant(res.ok, 'conf-change-applies', () => (res.ok ? '' : `${res.reason} (${JSON.stringify(cc)})`));
-    return this.switchToConfig(res.config, res.progress);
+  applyConfChange(cc: ConfChange): ConfState {
+    return applyConfChange(this, cc);
   }
 
-  switchToConfig(config: TrackerConfig, progress: ProgressMap): ReturnType<ProgressTracker['confState']> {
-    this.prs.config = config;
-    this.prs.progress = progress;
-    const cs = this.prs.confState();
-    const pr = progress.get(this.id);
-    this.isLearner = pr?.isLearner ?? false;
-    if ((pr === undefined || this.isLearner) && this.state === 'leader') {
-      // This leader was removed (or demoted). Hand over to an up-to-date voter if there is
-      // one, then step down: it may no longer count itself in any quorum.
-      if (this.cfg.stepDownOnRemoval) {
-        this.handOverOnRemoval();
-        this.becomeFollower(this.term, NONE);
-      }
-      return cs;
-    }
-    if (this.state !== 'leader' || cs.voters.length === 0) return cs;
-    // The quorum may have changed: the commit index may move, new members need entries.
-    if (this.maybeCommit()) {
-      bcastAppend(this);
-    } else {
-      this.prs.visit((id) => {
-        if (id !== this.id) maybeSendAppend(this, id, false);
-      });
-    }
-    if (this.leadTransferee !== NONE && !this.prs.config.voters.has(this.leadTransferee)) this.abortLeaderTransfer();
-    return cs;
-  }
-
-  private handOverOnRemoval(): void {
-    const lastIndex = this.raftLog.lastIndex();
-    for (const id of this.prs.config.voters.ids()) {
-      const pr = this.prs.progress.get(id);
-      if (id !== this.id && pr !== undefined && pr.match === lastIndex) {
-        sendTimeoutNow(this, id);
-        return;
-      }
-    }
+  switchToConfig(config: TrackerConfig, progress: ProgressMap): ConfState {
+    return switchToConfig(this, config, progress);
   }
 
   /** Called after the host applied entries up to `newApplied`. */
   onApplied(oldApplied: number, newApplied: number): void {
-    // A leader in an auto-leave joint config proposes the leave once the enter is applied.
-    if (this.prs.config.autoLeave && this.state === 'leader' && oldApplied <= this.pendingConfIndex && newApplied >= this.pendingConfIndex) {
-      const leave: ConfChange = { transition: 'auto', changes: [], context: '' };
-      const ok = this.appendEntry([{ term: 0, index: 0, type: 'conf-change', data: encodeConfChange(leave) }], true);
-      invariant(ok, 'auto-leave-appended', () => 'refused un-refusable auto-leaving ConfChange');
-      this.pendingConfIndex = this.raftLog.lastIndex();
-      bcastAppend(this);
-    }
+    onApplied(this, oldApplied, newApplied);
   }
 }
 
