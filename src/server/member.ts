@@ -18,7 +18,8 @@ import { PendingRequests } from './pending-requests.ts';
 import type { PeerMessage } from './peer-protocol.ts';
 import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
-import type { Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
+import { ClientWatchStreams } from './client-watch-streams.ts';
 
 export interface MemberEnv {
   /** The member's local clock in ms (only differences matter). */
@@ -44,18 +45,11 @@ interface Waiter {
 interface ReadWaiter extends Waiter {
   readonly read: () => WireReply;
 }
-interface Stream {
-  readonly client: string;
-  readonly stream: number;
-  readonly port: WatchStreamPort;
-}
 
 /** The cluster id every member reports (one simulated cluster per world). */
 const CLUSTER_ID = '14841639068965178418';
 /** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
 const FORWARDED_MAX = 10_000;
-/** Bound on watch streams per member. */
-const STREAMS_MAX = 10_000;
 
 export class Member {
   private outputs: MemberOutput[] = [];
@@ -71,7 +65,7 @@ export class Member {
   private readonly reads: ReadIndexLoop<ReadWaiter>;
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
-  private readonly streams = new Map<string, Stream>();
+  private readonly watches: ClientWatchStreams;
   /**
    * Snapshots sent to followers. The simulated network gives no delivery receipt, so the send
    * counts as finished after an election timeout and raft is told (etcd's ReportSnapshot after
@@ -106,6 +100,7 @@ export class Member {
     }, timeoutMs);
     this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: () => this.raft.status().term };
     sm.bindHeader(this.header);
+    this.watches = new ClientWatchStreams(sm, (client, m) => this.toClient(client, m));
     sm.demoteLessor();
   }
 
@@ -148,7 +143,7 @@ export class Member {
       this.replyError(f.waiter, ErrTimeout);
     }
     this.flushReads();
-    this.pollWatches();
+    this.watches.poll();
   }
 
   receivePeer(from: number, pm: PeerMessage): void {
@@ -178,19 +173,10 @@ export class Member {
         this.handleRequest({ client, id: m.id }, m.path, m.body);
         return;
       case 'watch-send':
-        this.watchSend(client, m.stream, m.body);
+      case 'watch-close':
+      case 'watch-ping':
+        this.watches.receive(client, m);
         return;
-      case 'watch-close': {
-        const key = `${client}#${m.stream}`;
-        this.streams.get(key)?.port.close();
-        this.streams.delete(key);
-        return;
-      }
-      case 'watch-ping': {
-        const known = this.streams.has(`${client}#${m.stream}`);
-        this.toClient(client, known ? { kind: 'watch-pong', stream: m.stream } : { kind: 'watch-closed', stream: m.stream, reason: 'unknown stream' });
-        return;
-      }
     }
   }
 
@@ -224,7 +210,7 @@ export class Member {
     this.raft.advance(rd);
     this.maybeSnapshot();
     this.flushReads();
-    this.pollWatches();
+    this.watches.poll();
   }
 
   // ---- requests ----
@@ -274,21 +260,6 @@ export class Member {
     this.outputs.push({ kind: 'peer', to: this.lead, message: { kind: 'lease-forward', id, path, body }, sizeBytes: 64 });
   }
 
-  private watchSend(client: string, stream: number, body: unknown): void {
-    const key = `${client}#${stream}`;
-    let s = this.streams.get(key);
-    if (s === undefined) {
-      if (this.streams.size >= STREAMS_MAX) {
-        this.toClient(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
-        return;
-      }
-      s = { client, stream, port: this.sm.openWatchStream() };
-      this.streams.set(key, s);
-    }
-    for (const r of s.port.handle(body)) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
-    for (const r of s.port.poll()) this.toClient(client, { kind: 'watch-response', stream, body: { result: r } });
-  }
-
   private headerBody(): Record<string, string> {
     return { cluster_id: this.header.clusterId, member_id: this.header.memberId, revision: String(this.sm.status().revision), raft_term: String(this.raft.status().term) };
   }
@@ -296,9 +267,8 @@ export class Member {
   /** etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine. */
   private statusBody(): Record<string, unknown> {
     const st = this.raft.status();
-    const body: Record<string, unknown> = { header: this.headerBody(), version: '3.4.23' };
     const size = String(this.sm.snapshot().length);
-    body['dbSize'] = size;
+    const body: Record<string, unknown> = { header: this.headerBody(), version: '3.4.23', dbSize: size };
     if (st.lead !== 0) body['leader'] = String(st.lead);
     body['raftIndex'] = String(st.commit);
     body['raftTerm'] = String(st.term);
@@ -395,12 +365,6 @@ export class Member {
     const out = this.reads.takeOutcome();
     for (const w of out.served) this.reply(w, w.read());
     for (const f of out.failed) this.replyError(f.waiter, f.error);
-  }
-
-  private pollWatches(): void {
-    for (const s of this.streams.values()) {
-      for (const r of s.port.poll()) this.toClient(s.client, { kind: 'watch-response', stream: s.stream, body: { result: r } });
-    }
   }
 
   private replyError(w: Waiter, e: MemberError): void {

@@ -1,0 +1,69 @@
+// The watch streams clients opened on this member, one per (client, stream id), each backed by
+// a watch stream of the state machine. Responses leave in the gateway's streaming form
+// {"result": WatchResponse}, in the order the state machine produced them. A ping on a stream
+// this member does not know (it restarted since) answers "closed", so the client reconnects.
+import type { ClientToMember, MemberToClient } from './client-protocol.ts';
+import type { StateMachinePort, WatchStreamPort } from './state-machine-port.ts';
+
+/** Bound on watch streams per member. */
+export const WATCH_STREAMS_MAX = 10_000;
+
+interface Stream {
+  readonly client: string;
+  readonly stream: number;
+  readonly port: WatchStreamPort;
+}
+
+type WatchMessage = Exclude<ClientToMember, { kind: 'request' }>;
+
+export class ClientWatchStreams {
+  private readonly streams = new Map<string, Stream>();
+
+  constructor(
+    private readonly sm: StateMachinePort,
+    private readonly send: (client: string, m: MemberToClient) => void,
+  ) {}
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  receive(client: string, m: WatchMessage): void {
+    const key = `${client}#${m.stream}`;
+    switch (m.kind) {
+      case 'watch-send':
+        return this.handle(client, m.stream, m.body);
+      case 'watch-close':
+        this.streams.get(key)?.port.close();
+        this.streams.delete(key);
+        return;
+      case 'watch-ping':
+        this.send(client, this.streams.has(key) ? { kind: 'watch-pong', stream: m.stream } : { kind: 'watch-closed', stream: m.stream, reason: 'unknown stream' });
+        return;
+    }
+  }
+
+  /** Sends whatever every stream has ready (new events, synced watchers, progress, cancels). */
+  poll(): void {
+    for (const s of this.streams.values()) this.emit(s, s.port.poll());
+  }
+
+  private handle(client: string, stream: number, body: unknown): void {
+    const key = `${client}#${stream}`;
+    let s = this.streams.get(key);
+    if (s === undefined) {
+      if (this.streams.size >= WATCH_STREAMS_MAX) {
+        this.send(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
+        return;
+      }
+      s = { client, stream, port: this.sm.openWatchStream() };
+      this.streams.set(key, s);
+    }
+    this.emit(s, s.port.handle(body));
+    this.emit(s, s.port.poll());
+  }
+
+  private emit(s: Stream, responses: unknown[]): void {
+    for (const r of responses) this.send(s.client, { kind: 'watch-response', stream: s.stream, body: { result: r } });
+  }
+}
