@@ -66,9 +66,9 @@ function optionsSection(results: Results, scenario: unknown): string {
   return `<section id="scenario"><h2>Scenario and options</h2><p>scenario <b>${escapeHtml(results.scenario)}</b>, seed <b>${results.seed}</b>${results.bug === undefined ? '' : `, planted bug <b class="bad">${escapeHtml(results.bug)}</b>`}</p>${table}${scenarioJson}</section>`;
 }
 
-function files(): string {
-  const names = ['results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'junit.xml'];
-  return `<section id="files"><h2>Files</h2><p>${names.map((n) => `<a href="${n}">${n}</a>`).join(' · ')}</p><p class="muted">history.edn is Jepsen's format (time in ns) for Jepsen's own tools.</p></section>`;
+function files(input: RunReportInput): string {
+  const names = ['results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'junit.xml', ...(input.watches === undefined ? [] : ['watches.jsonl']), ...Object.keys(input.extraFiles ?? {})];
+  return `<section id="files"><h2>Files</h2><p>${names.map((n) => `<a href="${escapeHtml(encodeURIComponent(n))}">${escapeHtml(n)}</a>`).join(' · ')}</p><p class="muted">history.edn is Jepsen's format (time in ns) for Jepsen's own tools.</p></section>`;
 }
 
 function forcedOps(results: Results, history: PairedHistory, explanations: readonly LinearizabilityExplanation[], limits: ReportLimits): Set<number> {
@@ -124,7 +124,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
     `<section id="throughput"><h2>Throughput over time</h2><div class="scroll chart">${throughputChart}</div></section>`,
     statsSection(results, history.ops, endUs, limits.statsRowsMax),
     optionsSection(results, input.scenario),
-    files(),
+    files(input),
   ];
   return htmlPage(title, body.join('\n'));
 }

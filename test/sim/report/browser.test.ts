@@ -117,6 +117,12 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     await expect.poll(() => tip.isVisible()).toBe(true);
     expect(await tip.textContent()).toMatch(/cannot follow[\s\S]*request: \{"key":"x"/);
     await page.screenshot({ path: join(screenshots, 'counterexample-hover.png') });
+    const failBar = page.locator('svg.timeline rect.op.fail').first();
+    await failBar.scrollIntoViewIfNeeded();
+    await failBar.hover();
+    await expect.poll(async () => tip.textContent()).toMatch(/· fail\n[\s\S]*request: [\s\S]*error: etcdserver: request timed out/);
+    await page.mouse.move(5, 5);
+    await expect.poll(() => tip.isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
