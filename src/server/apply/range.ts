@@ -8,6 +8,7 @@ import type { RangeRequest, RangeResponse, SortTarget } from '../../api/types.ts
 import type { MvccError } from '../../mvcc/errors.ts';
 import type { ReadView } from './read-view.ts';
 import { rangeEndOf } from './read-view.ts';
+import { goSort } from './go-sort.ts';
 
 export function mvccErrorToEtcd(err: MvccError): EtcdError {
   return err === 'compacted' ? ErrCompacted : ErrFutureRev;
@@ -37,11 +38,10 @@ export function applyRange(view: ReadView, r: RangeRequest): RangeResponse | Etc
   const order = target !== 'KEY' && sortOrder === 'NONE' ? 'ASCEND' : sortOrder;
   if (order !== 'NONE') {
     const less = sortLess(target);
-    // A stable sort with etcd's Less; for the slice sizes Go sorts by insertion (<= 12), ties
-    // then keep key order exactly as in etcd.
-    kvs = kvs.slice().sort(order === 'ASCEND'
-      ? (a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0)
-      : (a, b) => (less(b, a) ? -1 : less(a, b) ? 1 : 0));
+    // Go's unstable sort.Sort, step for step, so that equal elements end up where etcd puts
+    // them; DESCEND is sort.Reverse, which swaps Less's arguments.
+    kvs = kvs.slice();
+    goSort(kvs, order === 'ASCEND' ? less : (a, b) => less(b, a));
   }
   const resp: RangeResponse = { header: { revision: rr.rev } };
   if (reqLimit > 0 && kvs.length > reqLimit) {

@@ -105,4 +105,32 @@ export const GOLDEN_REQUESTS: readonly [string, unknown][] = [
   ['/v3/lease/revoke', { ID: 79 }],
   ['/v3/lease/revoke', {}],
   ['/v3/kv/range', { key: b('l'), range_end: b('m') }],
+  ...sortSection(),
 ];
+
+/**
+ * Sorted ranges over up to 80 keys with many ties (equal versions, values, and create revisions
+ * shared by a txn), where Go's unstable sort decides the order of equal elements.
+ */
+function sortSection(): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const key = (i: number) => b(`s${String(i).padStart(2, '0')}`);
+  for (let i = 0; i < 80; i += 8) {
+    out.push(['/v3/kv/txn', { success: Array.from({ length: 8 }, (_, j) => ({ request_put: { key: key(i + j), value: b(`v${(i + j) % 3}`) } })) }]);
+  }
+  for (let i = 0; i < 80; i += 1) {
+    if ((i * 7) % 5 === 0) out.push(['/v3/kv/put', { key: key(i), value: b(`w${i % 4}`) }]);
+    if ((i * 3) % 11 === 0) out.push(['/v3/kv/put', { key: key(i), value: b(`x${i % 2}`) }]);
+  }
+  const targets = ['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE'];
+  for (const n of [13, 20, 50, 80]) {
+    const range_end = key(n);
+    for (const sort_target of targets) {
+      for (const sort_order of ['ASCEND', 'DESCEND', 'NONE']) {
+        out.push(['/v3/kv/range', { key: b('s'), range_end, sort_target, sort_order, keys_only: true }]);
+      }
+    }
+    out.push(['/v3/kv/range', { key: b('s'), range_end, sort_target: 'VERSION', sort_order: 'DESCEND', limit: 7, keys_only: true }]);
+  }
+  return out;
+}
