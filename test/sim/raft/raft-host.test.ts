@@ -70,4 +70,19 @@ describe('RaftHost on the simulated world', () => {
     const l = c.leader()!;
     for (const p of acked) expect(l.entry(p.index!)?.term).toBe(p.term);
   });
+
+  it('a single member acknowledges a write only after it is durable, and keeps it across a crash (etcd#14370)', () => {
+    const c = new RaftCluster({ seed: 6, members: 1, world: { disk: { fsyncLatencyUsMin: 50_000, fsyncLatencyUsMax: 50_000 } } });
+    c.runUntilLeader(5_000_000);
+    c.runForUs(500_000);
+    const reqId = c.propose('n1', 'solo');
+    c.runForUs(45_000);
+    expect(c.proposals.get(reqId)!.ok).toBeUndefined(); // the fsync has not completed yet
+    c.runForUs(60_000);
+    const p = c.proposals.get(reqId)!;
+    expect(p.ok).toBe(true);
+    c.world.crash('n1');
+    c.world.restart('n1');
+    expect(c.host('n1')!.entry(p.index!)?.term).toBe(p.term);
+  });
 });
