@@ -195,3 +195,28 @@ describe('snapshots and watch resumption', () => {
     expect((records[reopenAt]!.request as { create_request: { start_revision: string } }).create_request.start_revision).toBe(String(lastSeen + 1));
   });
 });
+
+describe('lease checkpoints', () => {
+  function ttlAfterLeaderChange(checkpointing: boolean): number {
+    const c = new EtcdCluster({ seed: 40, members: 3, makeStateMachine: makeEtcdStateMachine, settings: { leaseCheckpointing: checkpointing } });
+    c.start();
+    c.runUntilTrue(() => c.leader() !== undefined, 10 * SECOND_US);
+    const client = c.client('c');
+    call(c, client, '/v3/lease/grant', { TTL: '900', ID: '3' });
+    // Six minutes pass: with checkpointing the leader has recorded ~600 s remaining by now.
+    c.runUntil(c.world.loop.now() + 360 * SECOND_US);
+    const old = c.leader()!;
+    c.world.network.isolate(old);
+    c.runUntilTrue(() => c.leader() !== undefined && c.leader() !== old, 10 * SECOND_US);
+    c.runUntil(c.world.loop.now() + 2 * SECOND_US);
+    const reader = c.client('r', { members: c.names.filter((n) => n !== old) });
+    return Number((call(c, reader, '/v3/lease/timetolive', { ID: '3' }).body as { TTL: string }).TTL);
+  }
+
+  test('without checkpoints a new leader restarts the full TTL; with them it keeps the checkpointed remaining TTL', () => {
+    expect(ttlAfterLeaderChange(false)).toBeGreaterThan(890);
+    const kept = ttlAfterLeaderChange(true);
+    expect(kept).toBeLessThan(700);
+    expect(kept).toBeGreaterThan(500);
+  });
+});
