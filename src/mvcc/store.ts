@@ -83,15 +83,15 @@ export class MvccStore {
   compact(rev: number): MvccError | undefined {
     if (rev <= this.compactMainRev) return 'compacted';
     if (rev > this.currentRev) return 'future-rev';
-    const from = Math.max(1, this.compactMainRev);
     this.compactMainRev = rev;
     const available = this.index.compact(rev);
     // Entries below rev that no read at or after rev can reach are deleted. Entries exactly at
     // rev stay, tombstones included, so that a watch from the compact revision still sees a
     // delete made at that revision (etcd #19179).
-    for (let main = from; main < rev; main++) {
-      const subs = this.log.get(main);
-      if (subs === undefined) continue;
+    // The log Map holds revisions in increasing order (inserted so by writes and by restore), and
+    // entries kept by an earlier compaction must be reconsidered, so walk it from the start.
+    for (const [main, subs] of this.log) {
+      if (main >= rev) break;
       let live = 0;
       for (let sub = 0; sub < subs.length; sub++) {
         if (subs[sub] === undefined) continue;

@@ -108,6 +108,20 @@ describe('mvcc store', () => {
     expect(hashKv(r)).toEqual(hashKv(s));
   });
 
+  it('repeated compactions keep the log bounded: entries kept by one compaction go at the next', () => {
+    const s = new MvccStore();
+    const sizes: number[] = [];
+    for (let i = 1; i <= 3000; i++) {
+      put(s, `k${i % 50}`, 'v');
+      if (i % 500 === 0) {
+        expect(s.compact(s.currentRev - 50)).toBeUndefined();
+        sizes.push([...s.log.values()].reduce((n, subs) => n + subs.filter((e) => e !== undefined).length, 0));
+      }
+    }
+    // 50 revisions after the compact revision, plus the latest of each of the 50 keys before it.
+    expect(sizes).toEqual([100, 100, 100, 100, 100, 100]);
+  });
+
   it('the hash differs when the state differs', () => {
     const a = new MvccStore();
     const b = new MvccStore();
