@@ -1,0 +1,104 @@
+// The member on its own, with a scripted raft: which error each refusal gets, and that a
+// proposal's reply waits for its entry to apply on the member that proposed it.
+import { describe, expect, test } from 'vitest';
+import { Member } from '../../../src/server/member.ts';
+import type { MemberOutput } from '../../../src/server/member.ts';
+import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
+import { initialConfState } from '../../../src/server/member-recovery.ts';
+import type { RaftPort, RaftReady, RaftStatus } from '../../../src/server/raft-port.ts';
+import { MemoryStorage } from '../../../src/raft/storage.ts';
+import type { Entry } from '../../../src/raft/types.ts';
+import { RegisterStateMachine } from '../../sim/etcd/register-state-machine.ts';
+
+class ScriptedRaft implements RaftPort {
+  st: RaftStatus = { lead: 1, term: 2, commit: 0, raftState: 'leader' };
+  proposals: string[] = [];
+  dropProposals = false;
+  pending: RaftReady | undefined;
+  tick(): void {}
+  step(): void {}
+  propose(data: string): boolean {
+    if (this.dropProposals) return false;
+    this.proposals.push(data);
+    return true;
+  }
+  readIndex(): void {}
+  reportSnapshot(): void {}
+  applyConfChange(): never {
+    throw new Error('no conf changes here');
+  }
+  hasReady(): boolean {
+    return this.pending !== undefined;
+  }
+  ready(): RaftReady {
+    return this.pending!;
+  }
+  advance(): void {
+    this.pending = undefined;
+  }
+  status(): RaftStatus {
+    return this.st;
+  }
+}
+
+function setup(): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
+  const raft = new ScriptedRaft();
+  const storage = new MemoryStorage(initialConfState([1]));
+  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
+  return { member, raft, out: () => member.takeOutputs() };
+}
+
+function replies(outs: MemberOutput[]): unknown[] {
+  return outs.flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message] : []));
+}
+
+function deliver(member: Member, raft: ScriptedRaft, entries: Entry[]): void {
+  raft.pending = { readStates: [], entries, committedEntries: entries, messages: [] };
+  const rd = member.nextReady()!;
+  member.afterPersist(rd);
+}
+
+describe('member', () => {
+  test('a put is answered only when its entry applies, with the leader hint', () => {
+    const { member, raft, out } = setup();
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    deliver(member, raft, [{ term: 2, index: 1, type: 'normal', data: '' }]);
+    member.receiveClient('c', { kind: 'request', id: 5, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
+    expect(replies(out())).toEqual([]);
+    deliver(member, raft, [{ term: 2, index: 2, type: 'normal', data: raft.proposals[0]! }]);
+    expect(replies(out())).toEqual([{ kind: 'reply', id: 5, status: 200, body: { header: { revision: '2' } }, member: 'n1', leader: 'n1' }]);
+  });
+
+  test('refusals: no leader, too many requests when apply lags commit by over 5000, dropped proposals', () => {
+    const { member, raft, out } = setup();
+    const put = (id: number): void => member.receiveClient('c', { kind: 'request', id, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
+    put(1);
+    expect(replies(out())).toMatchObject([{ id: 1, status: 503, body: { message: 'etcdserver: no leader', code: 14 } }]);
+    deliver(member, raft, []);
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    raft.st = { ...raft.st, commit: 5_001 };
+    put(2);
+    expect(replies(out())).toMatchObject([{ id: 2, status: 429, body: { message: 'etcdserver: too many requests', code: 8 } }]);
+    raft.st = { ...raft.st, commit: 0 };
+    raft.dropProposals = true;
+    put(3);
+    expect(replies(out())).toMatchObject([{ id: 3, status: 503, body: { message: 'etcdserver: no leader' } }]);
+  });
+
+  test('a proposal that never applies times out after ReqTimeout with "request timed out"', () => {
+    let now = 0;
+    const raft = new ScriptedRaft();
+    const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] }, raft, new MemoryStorage(initialConfState([1])), new RegisterStateMachine(), { nowMs: () => now, nameOf: (id) => `n${id}`, nonce: 1 });
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    member.receiveClient('c', { kind: 'request', id: 9, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
+    now = 6_999;
+    member.tick();
+    expect(replies(member.takeOutputs())).toEqual([]);
+    now = 7_000;
+    member.tick();
+    expect(replies(member.takeOutputs())).toMatchObject([{ id: 9, status: 503, body: { message: 'etcdserver: request timed out' } }]);
+  });
+});
