@@ -38,6 +38,8 @@ export class RaftCluster {
   private readonly hosts = new Map<string, RaftHost>();
   private readonly client: ClientEndpoint;
   readonly proposals = new Map<number, ProposalOutcome>();
+  /** Read results by request id: the ReadState index served and the state machine's count. */
+  readonly reads = new Map<number, { ok: boolean; index: number; count: number; atUs: number }>();
   private nextReqId = 1;
 
   constructor(o: RaftClusterOptions) {
@@ -88,7 +90,18 @@ export class RaftCluster {
     return reqId;
   }
 
+  /** Sends a linearizable read (ReadIndex, or a lease read if so configured) to `to`. */
+  read(to: string): number {
+    const reqId = this.nextReqId++;
+    this.client.send(to, { kind: 'read', reqId } satisfies RaftWire, 64);
+    return reqId;
+  }
+
   private onClientMessage(from: string, w: RaftWire): void {
+    if (w.kind === 'read-result') {
+      this.reads.set(w.reqId, { ok: w.ok, index: w.index, count: w.count, atUs: this.world.loop.now() });
+      return;
+    }
     if (w.kind !== 'propose-result') return;
     const p = this.proposals.get(w.reqId);
     if (p === undefined || p.ok === true) return;

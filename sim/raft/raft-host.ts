@@ -8,6 +8,7 @@ import { RawNode } from '../../src/raft/raw-node.ts';
 import type { Ready } from '../../src/raft/raw-node.ts';
 import { MemoryStorage } from '../../src/raft/storage.ts';
 import type { UnsafeOptions } from '../../src/raft/config.ts';
+import type { ReadOnlyOption } from '../../src/raft/read-only.ts';
 import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
 import { EMPTY_CONF_STATE, decodeConfChange } from '../../src/raft/types.ts';
 import type { RaftView, ViewEntry } from './invariants.ts';
@@ -33,6 +34,8 @@ export interface RaftHostOptions {
   /** How many applied entries the host remembers for the observer's state-machine check. */
   readonly appliedRetain: number;
   readonly unsafe?: UnsafeOptions;
+  /** 'lease-based' trusts clocks for reads (needs checkQuorum); 'safe' confirms with a quorum. */
+  readonly readOnlyOption?: ReadOnlyOption;
   /**
    * UNSAFE (planted bug): send a Ready's messages before its fsync completes, so a vote or an
    * append acknowledgement can leave before the state it promises is durable (hashicorp/raft#661).
@@ -108,6 +111,7 @@ export class RaftHost implements Host, RaftView {
       maxInflightMsgs: options.maxInflightMsgs,
       random: ctx.prng.fork('raft'),
       ...(options.unsafe !== undefined ? { unsafe: options.unsafe } : {}),
+      ...(options.readOnlyOption !== undefined ? { readOnlyOption: options.readOnlyOption } : {}),
     });
     this.scheduleTick();
     this.processReady();
