@@ -85,4 +85,30 @@ describe('golden transcripts', () => {
     expect(leader).not.toBe(1);
     expect(c.node(leader!).confState.voters).toEqual([2, 3, 4]);
   });
+
+  it('leadership transfer to a lagging follower: catch it up, then MsgTimeoutNow', async () => {
+    const c = new Cluster([1, 2, 3], () => ({ checkQuorum: true, preVote: true }));
+    c.campaign(1);
+    c.log('> 3 misses two entries');
+    c.isolate(3);
+    c.propose(1, 'a');
+    c.propose(1, 'b');
+    c.recover();
+    c.log('> 1 transfers leadership to 3');
+    c.node(1).raw.transferLeadership(3);
+    c.deliver();
+    await expect(transcript(c)).toMatchFileSnapshot('./golden/transfer-to-lagging-follower.txt');
+    expect(c.leader()).toBe(3);
+  });
+
+  it('learner catches up, then is promoted to voter', async () => {
+    const c = new Cluster([1, 2, 3], () => ({}), [4]);
+    c.campaign(1);
+    c.propose(1, 'a');
+    c.log('> promote 4');
+    c.proposeConfChange(1, { transition: 'auto', changes: [{ type: 'add-node', nodeId: 4 }], context: '' });
+    c.tickNode(1, 1);
+    await expect(transcript(c)).toMatchFileSnapshot('./golden/learner-promotion.txt');
+    expect(c.node(4).confState.voters).toEqual([1, 2, 3, 4]);
+  });
 });
