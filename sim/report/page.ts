@@ -45,6 +45,9 @@ table.data th,table.data td{border:1px solid var(--line);padding:4px 8px;vertica
 table.data tr.named td,table.data tr.failed td{background:#fff1f3}table.data tr.concurrent td{background:#fff8e6}
 .pill{border-radius:4px;padding:0 6px;font-size:12px}.pill.ok{background:#dbeeff}.pill.fail{background:#ffd9e0}.pill.info{background:#ffe8c2}
 .nowrap{white-space:nowrap}
+.zoom{float:right;font-size:12.5px;color:var(--muted)}
+.zoom button{border:1px solid var(--line);background:#fff;border-radius:4px;padding:1px 8px;margin-left:4px;cursor:pointer;font:inherit}
+.zoom button.on{background:#344054;color:#fff;border-color:#344054}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .reason{background:#fff1f3;border-left:4px solid var(--bad);padding:6px 10px}
 code.state{background:#f2f4f7;padding:2px 6px;border-radius:4px;word-break:break-all}
@@ -72,7 +75,29 @@ const script = `
     if(y+r.height>window.innerHeight-8)y=Math.max(8,e.clientY-r.height-14);
     tip.style.left=x+'px';tip.style.top=y+'px';
   });
+  function zoom(svg,k){
+    var left=Number(svg.getAttribute('data-left')),w0=Number(svg.getAttribute('data-width'));
+    svg.querySelectorAll('rect,text,line').forEach(function(el){
+      if(el.classList.contains('lane'))return;
+      ['x','x1','x2','width'].forEach(function(a){
+        if(!el.hasAttribute(a))return;
+        var base=el.getAttribute('data-'+a);
+        if(base===null){base=el.getAttribute(a);el.setAttribute('data-'+a,base);}
+        var v=Number(base);
+        el.setAttribute(a,String(a==='width'?v*k:left+(v-left)*k));
+      });
+    });
+    var w=left+(w0-left)*k;svg.setAttribute('width',String(w));
+    svg.setAttribute('viewBox','0 0 '+w+' '+svg.getAttribute('height'));
+  }
   document.addEventListener('click',function(e){
+    var z=e.target&&e.target.closest?e.target.closest('button[data-zoom]'):null;
+    if(z){
+      var svg=document.getElementById(z.getAttribute('data-target'));
+      zoom(svg,Number(z.getAttribute('data-zoom')));
+      z.parentNode.querySelectorAll('button').forEach(function(b){b.classList.toggle('on',b===z);});
+      return;
+    }
     var b=e.target&&e.target.closest?e.target.closest('button[data-copy]'):null;
     if(!b)return;
     var text=document.getElementById(b.getAttribute('data-copy')).textContent;
@@ -101,6 +126,12 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** Buttons that stretch a drawing's time axis (the page script re-lays its x coordinates). */
+export function zoomButtons(targetId: string, factors: readonly number[]): string {
+  const buttons = factors.map((k) => `<button type="button" data-zoom="${k}" data-target="${escapeHtml(targetId)}"${k === 1 ? ' class="on"' : ''}>${k}×</button>`);
+  return `<span class="zoom">zoom ${buttons.join('')}</span>`;
 }
 
 /** A copyable command line: the text is escaped, the button copies it. */

@@ -8,7 +8,7 @@ import { latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
 import { escapeHtml } from './escape.ts';
 import { resolveLimits, type ReportLimits } from './limits.ts';
-import { commandLine, htmlPage } from './page.ts';
+import { commandLine, htmlPage, zoomButtons } from './page.ts';
 import { pairOps, type PairedHistory } from './paired-ops.ts';
 import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
@@ -117,7 +117,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),
     `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,

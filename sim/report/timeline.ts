@@ -133,7 +133,7 @@ export function timelineSvg(input: TimelineInput): string {
     return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${barHeightPx}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax))}"/>`;
   });
   return [
-    `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${height}" viewBox="0 0 ${layout.widthPx} ${height}" role="img" aria-label="timeline of operations per client">`,
+    `<svg class="timeline" id="timeline-svg" data-left="${layout.labelPx}" data-width="${layout.widthPx}" xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${height}" viewBox="0 0 ${layout.widthPx} ${height}" role="img" aria-label="timeline of operations per client">`,
     '<defs><pattern id="noleader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="3"/></pattern></defs>',
     `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}.ok-cover{fill:${outcomeColor.ok};fill-opacity:.35}</style>`,
     axis(endUs, x, faultY, rowsBottom),

@@ -123,6 +123,12 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     await expect.poll(async () => tip.textContent()).toMatch(/· fail\n[\s\S]*request: [\s\S]*error: etcdserver: request timed out/);
     await page.mouse.move(5, 5);
     await expect.poll(() => tip.isVisible()).toBe(false);
+    // Zooming stretches the time axis four times (labels stay), and 1× restores it.
+    const svg = page.locator('#timeline-svg');
+    await page.locator('button[data-zoom="4"]').click();
+    expect(Number(await svg.getAttribute('width'))).toBe(64 + (1160 - 64) * 4);
+    await page.locator('button[data-zoom="1"]').click();
+    expect(Number(await svg.getAttribute('width'))).toBe(1160);
     expect(errors).toEqual([]);
     await page.close();
   });
