@@ -1,5 +1,6 @@
 // Watch, lease and other violations, each with the events around it: the operations near it in
 // time (those it names highlighted) and the watch responses the same client received.
+import { Buffer } from 'node:buffer';
 import type { CheckResult } from '../check/verdict.ts';
 import type { WatchRecord } from '../history/op.ts';
 import { escapeHtml } from './escape.ts';
@@ -41,13 +42,19 @@ function violationTimeUs(v: ReportViolation, history: PairedHistory): number | u
   return named.length === 0 ? undefined : Math.max(...named.map((op) => op.endUs));
 }
 
+/** Whether an op's request names the key, given as text (requests carry it in base64). */
+function onKey(op: PairedOp, key: string): boolean {
+  const requested = op.request !== null && typeof op.request === 'object' ? (op.request as Record<string, unknown>)['key'] : undefined;
+  return requested === key || requested === Buffer.from(key, 'utf8').toString('base64');
+}
+
 /** The ops nearest in time to the violation, plus every op it names, in time order. */
 function opsAround(v: ReportViolation, history: PairedHistory, atUs: number | undefined, countMax: number): PairedOp[] {
   const named = new Set((v.ops ?? []).map((i) => history.byIndex.get(i)).filter((op): op is PairedOp => op !== undefined));
   const near: PairedOp[] = [];
   if (atUs !== undefined) {
     const distance = (op: PairedOp): number => (op.endUs < atUs ? atUs - op.endUs : op.startUs > atUs ? op.startUs - atUs : 0);
-    const sameKey = v.key === undefined ? history.ops : history.ops.filter((op) => opLabel(op.f, op.request, 400).includes(v.key ?? ''));
+    const sameKey = v.key === undefined ? history.ops : history.ops.filter((op) => onKey(op, v.key ?? ''));
     near.push(...[...sameKey].sort((a, b) => distance(a) - distance(b)).slice(0, countMax));
   }
   return [...new Set([...named, ...near])].sort((a, b) => a.startUs - b.startUs || a.id - b.id);
