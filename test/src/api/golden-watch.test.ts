@@ -25,6 +25,13 @@ interface Recorded {
 const DIVERGENCES: Readonly<Record<string, (responses: unknown[]) => unknown[]>> = {
   'resume from the next revision, progress request when synced': (rs) =>
     rs.filter((r) => (r as { result: { watch_id?: string } }).result.watch_id !== '-1'),
+  // etcd 3.4 compaction drops a tombstone made at exactly the compact revision, so a watch from
+  // that revision misses the delete (#19179); the fix (and this simulation) keeps and sends it.
+  'a delete at exactly the compact revision (#19179)': (rs) => {
+    const created = rs[0] as { result: { header: { revision: string } } };
+    const header = created.result.header;
+    return [...rs, { result: { header, events: [{ type: 'DELETE', kv: { key: 'dDE5', mod_revision: header.revision } }] } }];
+  },
 };
 
 const recorded = JSON.parse(readFileSync(new URL('./golden/etcd-3.4.23-watch.json', import.meta.url), 'utf8')) as Recorded[];
@@ -58,7 +65,7 @@ describe.each(ADAPTERS)('golden watch transcript of etcd 3.4.23 (%s adapter)', (
       port.close();
       expect(after).toEqual(rec.after);
       const expected = DIVERGENCES[s.name]?.(rec.responses) ?? rec.responses;
-      if (DIVERGENCES[s.name] !== undefined) expect(expected.length).toBeLessThan(rec.responses.length);
+      if (DIVERGENCES[s.name] !== undefined) expect(expected.length).not.toBe(rec.responses.length);
       expect(got.map((r) => ({ result: r }))).toEqual(expected);
     });
   }

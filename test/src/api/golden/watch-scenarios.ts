@@ -101,4 +101,14 @@ export const WATCH_SCENARIOS: readonly WatchScenario[] = [
     stream: [{ create_request: { ...wPrefix, start_revision: 5, prev_kv: true } }],
     after: [['/v3/kv/put', { key: b('w3'), value: b('s') }]],
   },
+  {
+    name: 'a delete at exactly the compact revision (#19179)',
+    before: [
+      ['/v3/kv/put', { key: b('t19'), value: b('x') }],
+      ['/v3/kv/deleterange', { key: b('t19') }],
+      ['/v3/kv/compaction', { revision: 21, physical: true }],
+    ],
+    stream: [{ create_request: { key: b('t19'), start_revision: 21 } }],
+    after: [],
+  },
 ];
