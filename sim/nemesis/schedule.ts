@@ -16,11 +16,14 @@ export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
   const { nemesis, workload } = scenario;
   const out: TimedFault[] = [];
   if (nemesis.packages.length === 0 || nemesis.maxFaults === 0) return out;
+  // Buggify is a mode of the whole run rather than an episode: it is on from the start.
+  if (nemesis.packages.includes('buggify')) out.push({ atMs: 0, durationMs: workload.durationMs, fault: { kind: 'buggify' } });
+  const episodic = nemesis.packages.filter((p) => p !== 'buggify');
+  if (episodic.length === 0) return out;
   let atMs = drawRange(prng, nemesis.startMs);
-  // Leave the last moments of the safety phase without a new fault so its effects show up.
   const lastStartMs = workload.durationMs - 1;
   while (atMs <= lastStartMs && out.length < nemesis.maxFaults) {
-    const pkg = nemesisPackage(prng.pick(nemesis.packages));
+    const pkg = nemesisPackage(prng.pick(episodic));
     const durationMs = Math.max(1, drawRange(prng, nemesis.faultDurationMs));
     const drawn = pkg.draw(prng, { members: scenario.cluster.members, durationMs });
     for (const d of drawn) {

@@ -45,7 +45,8 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   }
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
-  Object.assign(out, historyCheckers(names, input.history, input.watches));
+  const leaderChangesUs = input.cluster.leaderTimeline().map((l) => l.startUs);
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs }));
   return out;
 }
 

@@ -39,7 +39,9 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
     members: s.cluster.members,
     settings: memberSettings(s) ?? {},
     bug: o.bug,
-    network: baseLink(s),
+    // Clients reach members over TCP in etcd: their links have latency but never drop,
+    // duplicate or reorder a request; the scenario's lossiness is for the peer links.
+    network: { latency: baseLink(s).latency ?? { kind: 'constant', us: 0 } },
     // A crash tears the last unsynced record only when the nemesis asks for torn writes.
     disk: { fsyncLatencyUsMin: s.network.fsyncUsMin, fsyncLatencyUsMax: s.network.fsyncUsMax, tornWrite: { num: 1, den: 2 } },
     buggify: o.buggify,
@@ -48,6 +50,7 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   });
   const world = cluster.world;
   for (const c of o.clients) world.network.addEndpoint(c);
+  for (const a of cluster.names) for (const b of cluster.names) if (a !== b) world.network.setLink(a, b, baseLink(s));
   cluster.start();
   const invariants = watchRaftInvariants(cluster);
   const leaders: { node: string | null; term: number; startUs: number }[] = [];

@@ -1,0 +1,69 @@
+// Speed of the whole harness:
+//  - one run of a 3-member cluster with 50 clients of etcd traffic (robustness mix) under
+//    faults, with the history recorded, the Raft invariants checked after every event and every
+//    checker run at the end: simulated seconds per wall second and client ops per wall second,
+//    for the simulation alone and including the checkers' share;
+//  - sweep throughput (runs per wall second) on 1 and on 2 worker threads.
+// Figures are medians over several seeds after a warm-up; CPU time is shown beside wall time
+// because the machine's two cores are shared.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTasks } from '../sim/cli/harness/sweep-engine.ts';
+import type { SweepTask } from '../sim/cli/harness/sweep-task.ts';
+import { runScenario } from '../sim/run/run.ts';
+import { defineScenario } from '../sim/scenario/parse.ts';
+
+const SEEDS = [1, 2, 3, 4, 5];
+
+const scenario = defineScenario({
+  name: 'bench-etcd-50-clients',
+  cluster: { members: 3 },
+  clients: { count: 50, requestTimeoutMs: 1000 },
+  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
+  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'lossy'], faultDurationMs: { min: 300, max: 800 } },
+});
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function oneRun(seed: number): { wallMs: number; cpuMs: number; simSeconds: number; ops: number; events: number; checkMs: number; valid: unknown } {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = runScenario(scenario, seed, { wallNowMs: () => performance.now() });
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const r = out.results;
+  const checkMs = Object.values(r.checkers).reduce((sum, c) => sum + (typeof c['ms'] === 'number' ? c['ms'] : 0), 0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, simSeconds: r.stats.simulatedMs / 1000, ops: r.stats.ops.ok + r.stats.ops.fail + r.stats.ops.info, events: r.stats.events, checkMs, valid: r.valid };
+}
+
+async function sweepRate(jobs: number, seeds: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'detcd-bench-'));
+  const sweepScenario = defineScenario({ ...scenario, name: 'bench-sweep', clients: { count: 10 }, workload: { ...scenario.workload, rateOpsPerSecond: 200, durationMs: 3000 } });
+  const tasks: SweepTask[] = Array.from({ length: seeds }, (_, i) => ({ scenario: sweepScenario, scenarioRef: 'bench-sweep', seed: i + 1, reportsDir: dir, sweepDir: dir, reportAll: false }));
+  const t0 = performance.now();
+  await runTasks(tasks, { jobs, stopOnFail: false, progress: false });
+  const seconds = (performance.now() - t0) / 1000;
+  rmSync(dir, { recursive: true, force: true });
+  return seeds / seconds;
+}
+
+export async function bench(): Promise<void> {
+  oneRun(100);
+  const samples = SEEDS.map(oneRun);
+  const wall = median(samples.map((s) => s.wallMs)) / 1000;
+  const cpu = median(samples.map((s) => s.cpuMs)) / 1000;
+  const sim = median(samples.map((s) => s.simSeconds));
+  const ops = median(samples.map((s) => s.ops));
+  console.log(`harness: 3 members, 50 clients, etcd traffic 1000 ops/s with faults, history + Raft invariants + checkers (median of ${SEEDS.length} seeds)`);
+  console.log(`  one run: ${sim.toFixed(1)} s simulated, ${ops} client ops, ${median(samples.map((s) => s.events))} events in ${wall.toFixed(2)} s wall (${cpu.toFixed(2)} s CPU)`);
+  console.log(`  simulated seconds per wall second: ${(sim / wall).toFixed(2)}   client ops per wall second: ${Math.round(ops / wall)}`);
+  console.log(`  verdicts: ${samples.map((s) => String(s.valid)).join(' ')}`);
+  const seeds = 8;
+  const one = await sweepRate(1, seeds);
+  const two = await sweepRate(2, seeds);
+  console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s): 1 worker ${one.toFixed(2)} runs/s, 2 workers ${two.toFixed(2)} runs/s (×${(two / one).toFixed(2)})`);
+}
