@@ -43,6 +43,28 @@ describe('Figure 2, rules for all servers', () => {
     expect(readMessages(r)).toEqual([]);
   });
 
+  it('RequestVote: a vote request with a term below ours gets no vote (§5.1)', () => {
+    const r = newTestRaft(1, 10, 1, newStorage([1, 2, 3]));
+    r.loadState({ term: 3, vote: 0, commit: 0 });
+    r.step(message({ type: 'MsgVote', from: 2, to: 1, term: 2, index: 5, logTerm: 2 }));
+    expect(r.vote).toBe(0);
+    expect(readMessages(r).filter((m) => m.type === 'MsgVoteResp' && !m.reject)).toEqual([]);
+  });
+
+  it('with CheckQuorum or PreVote, a stale leader\'s append gets an answer carrying our newer term, so it steps down', () => {
+    const r = newTestRaft(1, 10, 1, newStorage([1, 2, 3]), { checkQuorum: true });
+    r.loadState({ term: 3, vote: 0, commit: 0 });
+    r.step(message({ type: 'MsgApp', from: 2, to: 1, term: 2 }));
+    const [m] = readMessages(r);
+    expect([m?.type, m?.term]).toEqual(['MsgAppResp', 3]);
+    const old = newTestRaft(2, 10, 1, newStorage([1, 2, 3]));
+    old.loadState({ term: 1, vote: 0, commit: 0 }); // becomes leader of term 2
+    old.becomeCandidate();
+    old.becomeLeader();
+    old.step(m!);
+    expect(old.state).toBe('follower');
+  });
+
   it('if commitIndex > lastApplied, the member hands the entries to the host to apply (§5.3)', () => {
     const r = inState('follower');
     r.step(message({ type: 'MsgApp', from: 2, to: 1, term: 1, index: 0, logTerm: 0, entries: entsWithTerms(1, 1), commit: 2 }));
