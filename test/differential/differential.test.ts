@@ -7,7 +7,7 @@ import { Prng } from '../../sim/world/prng.ts';
 import { startServe, type ServeHandle } from '../../sim/cli/serve/serve-cluster.ts';
 import { findEtcd, startEtcd, type EtcdProcess } from './etcd-process.ts';
 import { next, type DiffRequest, type GenContext } from './generator.ts';
-import { postJson, watchFor } from './http.ts';
+import { postJson, postText, watchFor } from './http.ts';
 import { firstDifference, normalize } from './normalize.ts';
 
 const SEQUENCES = Number(process.env['DETCD_DIFF_SEQUENCES'] ?? 12);
@@ -20,6 +20,10 @@ const etcdBinary = findEtcd();
 
 async function send(endpoint: string, req: DiffRequest): Promise<unknown> {
   if (req.kind === 'watch') return watchFor(endpoint, req.create, WATCH_QUIET_MS, WATCH_MAX_MS);
+  if (req.kind === 'raw') {
+    const reply = await postText(endpoint, req.path, req.text);
+    return { status: reply.status, body: reply.body };
+  }
   const reply = await postJson(endpoint, req.path, req.body);
   return { status: reply.status, body: reply.body };
 }
@@ -75,6 +79,7 @@ if (etcdBinary === undefined) {
       let compared = 0;
       let watches = 0;
       let ttlAligned = 0;
+      let malformed = 0;
       let revision = 1;
       for (let s = 0; s < SEQUENCES; s++) {
         const g: GenContext = { prng: new Prng(SEED).fork(`sequence-${s}`), prefix: `s${s}/`, revision, leases: [], nextLeaseId: 1_000 * (s + 1) };
@@ -89,11 +94,12 @@ if (etcdBinary === undefined) {
           }
           compared++;
           if (req.kind === 'watch') watches++;
+          if (req.kind === 'raw') malformed++;
           g.revision = headerRevision(expected) ?? g.revision;
         }
         revision = g.revision;
       }
-      console.log(`differential: compared ${SEQUENCES} sequences, ${compared} requests (${watches} watches) against etcd, all identical (remaining lease TTLs one second apart at a boundary: ${ttlAligned})`);
+      console.log(`differential: compared ${SEQUENCES} sequences, ${compared} requests (${watches} watches, ${malformed} raw or malformed bodies) against etcd, all identical (remaining lease TTLs one second apart at a boundary: ${ttlAligned})`);
       expect(compared).toBe(SEQUENCES * REQUESTS_PER_SEQUENCE);
     });
   });

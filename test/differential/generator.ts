@@ -7,7 +7,9 @@ import type { Prng } from '../../sim/world/prng.ts';
 
 export type DiffRequest =
   | { kind: 'unary'; path: string; body: Record<string, unknown> }
-  | { kind: 'watch'; create: Record<string, unknown> };
+  | { kind: 'watch'; create: Record<string, unknown> }
+  /** A body sent as raw text: malformed JSON, trailing text, wrong types. */
+  | { kind: 'raw'; path: string; text: string };
 
 export interface GenContext {
   prng: Prng;
@@ -157,6 +159,11 @@ function leaseGrant(g: GenContext): Record<string, unknown> {
   return { TTL: String(600 + g.prng.int(600)), ID: String(id) };
 }
 
+const RAW_BODIES = [
+  'xx', '{', '{"key":"czA=",}', '{"key":1}', '{"key":"%%"}', '[]', 'null', '', '{"key":"czA="} trailing',
+  '{"key":"czA=","limit":"x"}', '{"key":"czA=","sort_order":"BAD"}', '{"a":1.}', '{"key":"czA=","revision":"1e3"}',
+];
+
 /** The next request of a sequence. */
 export function next(g: GenContext): DiffRequest {
   if (g.pendingRevoke !== undefined) {
@@ -178,6 +185,7 @@ export function next(g: GenContext): DiffRequest {
   }
   if (r < 84) return { kind: 'unary', path: '/v3/lease/timetolive', body: { ID: String(leaseRef(g)), keys: g.prng.chance(1, 2) } };
   if (r < 86) return { kind: 'unary', path: '/v3/lease/keepalive', body: { ID: String(leaseRef(g)) } };
+  if (r < 88) return { kind: 'raw', path: g.prng.pick(['/v3/kv/range', '/v3/kv/put', '/v3/kv/txn']), text: g.prng.pick(RAW_BODIES) };
   const create: Record<string, unknown> = { ...keyRange(g), start_revision: String(g.prng.intRange(1, Math.max(1, g.revision))) };
   if (g.prng.chance(1, 2)) create['prev_kv'] = true;
   if (g.prng.chance(1, 5)) create['filters'] = [g.prng.pick(['NOPUT', 'NODELETE'])];

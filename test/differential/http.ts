@@ -7,6 +7,11 @@ export interface HttpReply {
 }
 
 export function postJson(endpoint: string, path: string, body: unknown): Promise<HttpReply> {
+  return postText(endpoint, path, JSON.stringify(body));
+}
+
+/** POSTs `text` as it is (malformed bodies included). */
+export function postText(endpoint: string, path: string, text: string | undefined): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = request(endpoint + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
@@ -19,7 +24,7 @@ export function postJson(endpoint: string, path: string, body: unknown): Promise
       });
     });
     req.on('error', reject);
-    req.end(JSON.stringify(body));
+    req.end(text);
   });
 }
 

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import type { EtcdClient } from '../../etcd/client.ts';
+import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 
 const UNARY_PATHS = new Set([
@@ -52,24 +53,21 @@ export class HttpBridge {
       res.end('Method Not Allowed');
       return;
     }
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > BODY_BYTES_MAX) req.destroy();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > BODY_BYTES_MAX) req.destroy();
     });
-    req.on('end', () => this.unary(path, text, res));
+    req.on('end', () => this.unary(path, Buffer.concat(chunks), res));
   }
 
-  private unary(path: string, text: string, res: ServerResponse): void {
-    let body: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        return grpcError(res, 3, err instanceof Error ? err.message : String(err));
-      }
-    }
+  private unary(path: string, bytes: Buffer, res: ServerResponse): void {
+    // Like the gateway's Go decoder: the first JSON value is the request, the rest is ignored.
+    const scan = scanGoJson(bytes);
+    if (!scan.ok) return grpcError(res, 3, scan.message);
+    const body: unknown = scan.empty ? {} : JSON.parse(bytes.subarray(0, scan.end).toString('utf8'));
     const process = this.nextProcess++;
     this.run(() => this.client.call({ path, body }, process, (r) => {
       if (r.type === 'ok') return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
