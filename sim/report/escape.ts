@@ -52,3 +52,12 @@ export function pathSegment(name: string): string {
   const safe = base.replace(/\.json$|\.ya?ml$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
   return truncate(safe === '' ? '_' : safe, 100).replace(/…$/, '');
 }
+
+/**
+ * A link to a run's report from a sweep: always a relative path, never a URL with a scheme
+ * (a shard's sweep.json could say "javascript:..."), percent-encoded for href and Markdown.
+ */
+export function relativeHref(path: string): string {
+  const relative = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) || path.startsWith('//') ? `./${path.replace(/^\/+/, '')}` : path;
+  return encodeURI(relative).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

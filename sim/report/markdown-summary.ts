@@ -1,5 +1,6 @@
 // summary.md: a sweep in Markdown for a CI job summary ($GITHUB_STEP_SUMMARY and the like):
 // the verdict and totals, then the failing runs with the command that replays each.
+import { relativeHref } from './escape.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 
@@ -17,7 +18,7 @@ const icon = { valid: '✅', invalid: '❌', unknown: '❓' } as const;
 function failingRow(run: RunSummary): string {
   const what = Object.entries(run.checkers).filter(([, c]) => c.valid !== true).map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`);
   if (run.error !== undefined) what.push(run.error);
-  const report = run.report === undefined ? '' : `[report](${encodeURI(`${run.report}/index.html`)})`;
+  const report = run.report === undefined ? '' : `[report](${relativeHref(`${run.report}/index.html`)})`;
   return `| ${icon[verdictWord(run.valid)]} | ${cell(run.scenario)} | ${run.seed} | ${cell(what.join('; '))} | ${code(run.replay)} | ${report} |`;
 }
 

@@ -1,6 +1,6 @@
 // reports/index.html of a sweep: the verdict, the totals, and a table of runs (failures first)
 // linking to each run's report.
-import { escapeHtml, truncate } from './escape.ts';
+import { escapeHtml, relativeHref, truncate } from './escape.ts';
 import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import { formatUs } from './svg-kit.ts';
@@ -15,7 +15,7 @@ function failingCheckers(run: RunSummary): string {
 
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
-  const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(encodeURI(`${run.report}/index.html`))}">${run.seed}</a>`;
+  const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(relativeHref(`${run.report}/index.html`))}">${run.seed}</a>`;
   return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
 }
 

@@ -1,6 +1,6 @@
 // The page-level escaping proof is in browser.test.ts (no script runs); these check the text.
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, jsonForScript, pathSegment } from '../../../sim/report/escape.ts';
+import { escapeHtml, jsonForScript, pathSegment, relativeHref } from '../../../sim/report/escape.ts';
 import { renderRunHtml } from '../../../sim/report/run-page.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
@@ -19,6 +19,13 @@ describe('escaping user data in reports', () => {
     expect(pathSegment('../../etc')).toBe('etc');
     expect(pathSegment('..')).toBe('_');
     expect(pathSegment(fx.hostile)).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+
+  it('turns any report path from a sweep into a relative link, never a scheme', () => {
+    expect(relativeHref('register/4/index.html')).toBe('register/4/index.html');
+    expect(relativeHref('../shard-1/a b/index.html')).toBe('../shard-1/a%20b/index.html');
+    expect(relativeHref('javascript:alert(1)/index.html')).toBe('./javascript:alert%281%29/index.html');
+    expect(relativeHref('//evil.example/x')).toBe('./evil.example/x');
   });
 
   it('renders a run whose keys, values, names and errors hold markup with exactly one script element and no injected tag', async () => {
