@@ -94,10 +94,13 @@ export class WatchStream implements WatcherSink {
   }
 
   /**
-   * A progress_request: {watch_id: -1, header.revision: current}, but only if every watch of the
-   * stream is synced and past its start revision; otherwise dropped (etcd 3.5 progressIfSync).
+   * A progress_request: {watch_id: -1, header.revision: current}, but only if the stream has
+   * watches, all synced and past their start revision; otherwise dropped (etcd 3.5 progressIfSync).
    */
   requestProgress(): void {
+    // A stream without watches gets nothing (etcd 3.5; 3.4 answered), so that a bookmark never
+    // speaks for a watch created after it.
+    if (this.watches.size === 0) return;
     const rev = this.ws.rev();
     for (const st of this.watches.values()) {
       if (!this.ws.isSynced(st.watcher) || rev < st.futureStartRev) return;
