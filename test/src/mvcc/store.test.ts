@@ -122,6 +122,17 @@ describe('mvcc store', () => {
     expect(sizes).toEqual([100, 100, 100, 100, 100, 100]);
   });
 
+  it('compacting at the current revision after a delete and restoring keeps the revision (#17780)', () => {
+    const s = new MvccStore();
+    put(s, 'a', '1');
+    del(s, 'a');
+    expect(s.compact(s.currentRev)).toBeUndefined();
+    const r = restoreStore(JSON.parse(JSON.stringify(snapshotStore(s))) as ReturnType<typeof snapshotStore>);
+    expect(r.currentRev).toBe(3);
+    expect(r.compactMainRev).toBe(3);
+    expect(put(r, 'b', '1')).toBe(4);
+  });
+
   it('the hash differs when the state differs', () => {
     const a = new MvccStore();
     const b = new MvccStore();
