@@ -222,6 +222,18 @@ function failedText(e: LinearizabilityExplanation, failed: PairedOp | undefined)
   return e.labels?.[e.failed] ?? `op #${e.failed}`;
 }
 
+/**
+ * The checker names the op that must be linearized next (earliest completion). When the model
+ * would accept that op on its own, the trouble is the overlapping ops together: say so.
+ */
+function stuckText(e: LinearizabilityExplanation, failed: PairedOp | undefined): string {
+  const name = `<b class="bad">${escapeHtml(failedText(e, failed))}</b>`;
+  if (e.failed !== undefined && e.legal?.includes(e.failed) === true) {
+    return `then no order of the overlapping operations fits the model: ${name} must take effect by its completion, and whichever way it is ordered with the ops concurrent with it, one of them is illegal.`;
+  }
+  return `then ${name} cannot follow.`;
+}
+
 export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }): string {
   if (explanations.length === 0) return '';
   const cards = explanations.slice(0, limits.partitionsMax).map((e) => {
@@ -230,8 +242,8 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     const shown = Math.min(e.prefix.length, limits.counterexampleStepsMax);
     return `<div class="card cx-card">
 <h3>${e.partition === '' ? 'the history (one partition)' : `partition <span class="mono">${escapeHtml(e.partition)}</span>`} is not linearizable</h3>
-<p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; then
-<b class="bad">${escapeHtml(failedText(e, failed))}</b> cannot follow.${failed === undefined ? '' : modelView(e, failed, 300)}</p>
+<p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''};
+${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
 <p>Model state there: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
 <div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered in order, dots joined at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot follow <span class="sw" style="background:${roleColor.concurrent}"></span>concurrent</div>
