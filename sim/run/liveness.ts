@@ -37,7 +37,7 @@ function converged(cluster: RunCluster, watchers: readonly WatchStream[]): { ok:
     }
   }
   const behind = watchers.filter((w) => w.active && first.revision > 1 && w.resumeRevision <= first.revision);
-  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${first.revision}` };
+  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${first.revision} (resuming at ${behind.map((w) => `${w.resumeRevision} after ${w.reconnects} reconnects`).join(', ')})` };
   return { ok: true, why: '' };
 }
 

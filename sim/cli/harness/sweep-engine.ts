@@ -1,6 +1,7 @@
 // Runs many (scenario, seed) tasks over a pool of worker threads (piscina), with a progress
 // bar, stopping at the first failure when asked, and returns every summary. With one job the
 // tasks run inline (no thread start-up), which is also how the pool's result is cross-checked.
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
@@ -43,6 +44,8 @@ export async function runTasks(tasks: readonly SweepTask[], o: SweepOptions): Pr
     }
     const pool = new Piscina({ filename: WORKER_FILE, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 1000 });
     const abort = new AbortController();
+    // Every queued task listens for the one abort: as many listeners as tasks is expected.
+    setMaxListeners(tasks.length + 10, abort.signal);
     try {
       await Promise.all(
         tasks.map(async (t) => {
