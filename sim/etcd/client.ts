@@ -34,6 +34,8 @@ export interface EtcdClientOptions {
   readonly retriesMax?: number;
   /** Requests outstanding at once, at most. */
   readonly outstandingMax?: number;
+  /** Wait before sending a refused request again (elections take a while). */
+  readonly retryDelayUs?: number;
   /** Switch to the member a reply names as leader. */
   readonly followLeader?: boolean;
   readonly history?: HistoryLog | undefined;
@@ -59,6 +61,7 @@ export class EtcdClient {
   private readonly requestTimeoutUs: number;
   private readonly retriesMax: number;
   private readonly outstandingMax: number;
+  private readonly retryDelayUs: number;
   private readonly streamListeners = new Map<number, StreamListener>();
   private nextStream = 1;
 
@@ -71,6 +74,7 @@ export class EtcdClient {
     this.requestTimeoutUs = options.requestTimeoutUs ?? 1_000_000;
     this.retriesMax = options.retriesMax ?? 2;
     this.outstandingMax = options.outstandingMax ?? 10_000;
+    this.retryDelayUs = options.retryDelayUs ?? 100_000;
   }
 
   get history(): HistoryLog | undefined {
@@ -153,7 +157,8 @@ export class EtcdClient {
     const message = errorMessage(m.body);
     if (retryableError(message, c.safe) && c.tries <= this.retriesMax) {
       if (m.leader === undefined || m.leader === from) this.current = this.nextMember(from);
-      return this.send(c);
+      c.timer = this.net.schedule(this.retryDelayUs, () => this.send(c));
+      return;
     }
     const unknown = !c.safe && outcomeUnknown(message);
     this.finish(c, { type: unknown ? 'info' : 'fail', body: m.body, error: message, node: from });
