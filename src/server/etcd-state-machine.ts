@@ -241,12 +241,19 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   restore(data: string): void {
+    this.statusCache = undefined;
     this.applier.restore(JSON.parse(data) as ReturnType<Applier['snapshot']>);
   }
 
+  /** Cached per (revision, compact revision): the hash walks the whole log, and checks poll often. */
+  private statusCache: { revision: number; compactRevision: number; hashKV: number } | undefined;
+
   status(): { revision: number; compactRevision: number; hashKV: number } {
-    const h = this.applier.hash();
-    return { revision: this.applier.store.currentRev, compactRevision: this.applier.store.compactMainRev, hashKV: h.hash };
+    const store = this.applier.store;
+    const c = this.statusCache;
+    if (c !== undefined && c.revision === store.currentRev && c.compactRevision === store.compactMainRev) return c;
+    this.statusCache = { revision: store.currentRev, compactRevision: store.compactMainRev, hashKV: this.applier.hash().hash };
+    return this.statusCache;
   }
 }
 
