@@ -50,6 +50,8 @@ export class MvccStore {
   /** main revision → its changes by sub revision; compaction leaves holes (undefined). */
   readonly log = new Map<number, (LogEntry | undefined)[]>();
   leases: LeaseAttachments | undefined;
+  /** Planted bug (etcd #19179): compaction also drops a tombstone made at the compact revision. */
+  compactionDropsDelete = false;
   onCommit: CommitObserver | undefined;
   private writing = false;
 
@@ -90,8 +92,9 @@ export class MvccStore {
     // delete made at that revision (etcd #19179).
     // The log Map holds revisions in increasing order (inserted so by writes and by restore), and
     // entries kept by an earlier compaction must be reconsidered, so walk it from the start.
+    const upTo = this.compactionDropsDelete ? rev + 1 : rev;
     for (const [main, subs] of this.log) {
-      if (main >= rev) break;
+      if (main >= upTo) break;
       let live = 0;
       for (let sub = 0; sub < subs.length; sub++) {
         if (subs[sub] === undefined) continue;

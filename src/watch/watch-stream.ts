@@ -30,6 +30,14 @@ interface WatchState {
 
 type Pending = { readonly ctrl: WatchResponse } | { readonly store: StoreWatchResponse };
 
+/** Planted bugs of the stream (see src/server/apply/bugs.ts). */
+export interface WatchStreamBugs {
+  /** etcd #15220: answer progress requests while a watch is unsynced. */
+  readonly progressWhileUnsynced?: boolean;
+  /** etcd #20221: progress for watches still waiting for a future start revision. */
+  readonly progressBeforeStart?: boolean;
+}
+
 export class WatchStream implements WatcherSink {
   private readonly watches = new Map<number, WatchState>();
   private nextId = 0;
@@ -42,6 +50,7 @@ export class WatchStream implements WatcherSink {
     private readonly ws: WatchableStore,
     private readonly bufferCapacity = WATCH_STREAM_BUFFER,
     private readonly maxRequestBytes = MAX_REQUEST_BYTES,
+    private readonly bugs: WatchStreamBugs = {},
   ) {}
 
   deliver(resp: StoreWatchResponse): boolean {
@@ -103,7 +112,8 @@ export class WatchStream implements WatcherSink {
     if (this.watches.size === 0) return;
     const rev = this.ws.rev();
     for (const st of this.watches.values()) {
-      if (!this.ws.isSynced(st.watcher) || rev < st.futureStartRev) return;
+      if (!this.ws.isSynced(st.watcher) && this.bugs.progressWhileUnsynced !== true) return;
+      if (rev < st.futureStartRev && this.bugs.progressBeforeStart !== true) return;
     }
     this.deliver({ watchId: -1, events: [], revision: rev, compactRevision: 0 });
   }
@@ -113,7 +123,7 @@ export class WatchStream implements WatcherSink {
     const rev = this.ws.rev();
     for (const [id, st] of this.watches) {
       if (!st.progressNotify) continue;
-      if (st.idle && rev >= st.futureStartRev) this.ws.progress(st.watcher, id);
+      if (st.idle && (rev >= st.futureStartRev || this.bugs.progressBeforeStart === true)) this.ws.progress(st.watcher, id);
       st.idle = true;
     }
   }

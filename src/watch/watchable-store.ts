@@ -26,6 +26,8 @@ export class WatchableStore {
   private readonly unsynced = new Set<Watcher>();
   private victims: Batches[] = [];
   private seq = 0;
+  /** Planted bug (etcd #15271): synced watchers do not record what they were sent. */
+  replayAfterRestore = false;
 
   constructor(readonly store: MvccStore) {
     store.onCommit = (rev, events) => this.notify(rev, events);
@@ -67,8 +69,9 @@ export class WatchableStore {
       assert(eb.revs === 1, 'watch: a notification holds one revision');
       // A synced watcher has now seen everything up to rev. Recording it (etcd's fix for #15271)
       // keeps a later resync, after a snapshot restore, from replaying events.
-      w.minRev = rev + 1;
+      if (!this.replayAfterRestore) w.minRev = rev + 1;
       if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
+        w.minRev = rev + 1;
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);
@@ -101,7 +104,7 @@ export class WatchableStore {
     const victims: Batches = new Map();
     for (const w of chosen) {
       // Never move backwards: a watcher restored ahead of the store keeps its minRev (#15271).
-      w.minRev = Math.max(w.minRev, curRev + 1);
+      w.minRev = this.replayAfterRestore ? curRev + 1 : Math.max(w.minRev, curRev + 1);
       const eb = batches.get(w);
       if (eb === undefined) {
         this.unsynced.delete(w);

@@ -19,7 +19,9 @@ import { restoreStore, snapshotStore } from '../../mvcc/snapshot.ts';
 import type { KvHash } from '../../mvcc/hash.ts';
 import { hashKv } from '../../mvcc/hash.ts';
 import { WatchableStore } from '../../watch/watchable-store.ts';
-import { WatchStream } from '../../watch/watch-stream.ts';
+import { WATCH_STREAM_BUFFER, WatchStream } from '../../watch/watch-stream.ts';
+import { MAX_REQUEST_BYTES } from '../../api/proto-size.ts';
+import type { StateMachineBug } from './bugs.ts';
 import { applyDeleteRange, applyPut, applyTxn } from './kv-ops.ts';
 import type { InternalRaftRequest } from './raft-request.ts';
 import { applyRange, mvccErrorToEtcd } from './range.ts';
@@ -51,10 +53,12 @@ export class Applier {
   /** The raft index of the last applied entry. Invariant: never decreases. */
   private consistentIdx = 0;
 
-  constructor(lessorConfig: LessorConfig = DEFAULT_LESSOR_CONFIG) {
+  constructor(lessorConfig: LessorConfig = DEFAULT_LESSOR_CONFIG, readonly bugs: ReadonlySet<StateMachineBug> = new Set()) {
     this.lessor = new Lessor(lessorConfig);
     this.store.leases = this.lessor;
+    this.store.compactionDropsDelete = bugs.has('compaction-drops-delete');
     this.watchable = new WatchableStore(this.store);
+    this.watchable.replayAfterRestore = bugs.has('watch-replay-after-restore');
   }
 
   consistentIndex(): number {
@@ -90,7 +94,10 @@ export class Applier {
   }
 
   openWatchStream(): WatchStream {
-    return new WatchStream(this.watchable);
+    return new WatchStream(this.watchable, WATCH_STREAM_BUFFER, MAX_REQUEST_BYTES, {
+      progressWhileUnsynced: this.bugs.has('progress-while-unsynced'),
+      progressBeforeStart: this.bugs.has('progress-before-start'),
+    });
   }
 
   hash(rev = 0): KvHash {
