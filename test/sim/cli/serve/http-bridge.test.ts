@@ -59,3 +59,46 @@ describe('http bridge', () => {
     expect(err.body).toMatchObject({ code: 12, message: 'unsupported' });
   });
 });
+
+describe('http bridge watch stream (etcd state machine)', () => {
+  let serve: ServeHandle;
+  beforeAll(async () => {
+    serve = await startServe({ port: 0, nodes: 1, seed: 8 });
+  });
+  afterAll(async () => {
+    await serve.close();
+  });
+
+  test('a watch streams {"result"} lines: created, one response per write, then canceled on a cancel request in the same body', async () => {
+    const { request } = await import('node:http');
+    const key = Buffer.from('w').toString('base64');
+    const lines: { result: Record<string, unknown> }[] = [];
+    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    const done = new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
+            buf = buf.slice(nl + 1);
+            if (lines.length === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
+            if (lines.length === 4) resolve();
+          }
+        });
+      });
+    });
+    req.write(JSON.stringify({ create_request: { key } }));
+    await new Promise((r) => setTimeout(r, 100));
+    await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
+    await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
+    await done;
+    req.destroy();
+    expect(lines[0]!.result).toMatchObject({ created: true });
+    expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
+    expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+    expect(lines[3]!.result).toMatchObject({ canceled: true });
+  });
+});
