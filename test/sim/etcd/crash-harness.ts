@@ -17,8 +17,10 @@ export interface CrashCase {
   setup: EtcdRequest[];
   /** Requests sent at once at the start of the window. */
   window: EtcdRequest[];
-  /** Which member to kill: 'leader' or a name. */
+  /** Which member to kill: 'leader', 'follower' (the first that is not leader) or a name. */
   victim: string;
+  /** The revision every member must settle at, when the window's outcome is certain. */
+  settledRevision?: number;
 }
 
 export interface CrashOutcome {
@@ -51,7 +53,8 @@ function boot(c: CrashCase): { cluster: EtcdCluster; results: CallResult[]; vict
     cluster.runUntilTrue(() => done !== undefined, 20_000_000);
     if (done?.type !== 'ok') throw new Error(`setup request failed: ${JSON.stringify(done)}`);
   }
-  const victim = c.victim === 'leader' ? (cluster.leader() as string) : c.victim;
+  const leader = cluster.leader() as string;
+  const victim = c.victim === 'leader' ? leader : c.victim === 'follower' ? (cluster.names.find((n) => n !== leader) as string) : c.victim;
   const results: CallResult[] = [];
   const w = cluster.client('window', { requestTimeoutUs: 5_000_000, members: [cluster.leader() as string] });
   c.window.forEach((req, i) => w.call(req, 1 + i, (r) => results.push(r)));

@@ -26,6 +26,7 @@ function sweep(c: CrashCase): { tried: number } {
     for (const rev of o.acknowledged) expect(o.revisionAfterRestart, replay).toBeGreaterThanOrEqual(c.members === 1 ? rev : 0);
     expect(o.revisionSettled, replay).toBeGreaterThanOrEqual(o.maxSeenRevision);
     expect(o.converged, replay).toBe(true);
+    if (c.settledRevision !== undefined) expect(o.revisionSettled, replay).toBe(c.settledRevision);
   }
   return { tried: n + 1 };
 }
@@ -62,6 +63,21 @@ describe('crash recovery (etcd state machine)', () => {
       seed: 22, members: 3, settings: { snapshotCount: 5, snapshotCatchUpEntries: 1 }, makeStateMachine: makeEtcdStateMachine,
       setup: [etcdPut('a', '1'), etcdPut('a', '2'), etcdPut('b', '1')],
       window: [{ path: '/v3/kv/compaction', body: { revision: '3' } }, etcdPut('c', '1')], victim: 'leader',
+    });
+    expect(tried).toBeGreaterThan(8);
+  });
+
+  test('a follower killed at every step of a lease revoke that deletes two keys recovers them deleted, in one revision', () => {
+    const { tried } = sweep({
+      seed: 23, members: 3, settings: { snapshotCount: 6, snapshotCatchUpEntries: 2 }, makeStateMachine: makeEtcdStateMachine,
+      setup: [
+        { path: '/v3/lease/grant', body: { ID: '42', TTL: '600' } },
+        { path: '/v3/kv/put', body: { key: b64('l1'), value: b64('x'), lease: '42' } },
+        { path: '/v3/kv/put', body: { key: b64('l2'), value: b64('x'), lease: '42' } },
+      ],
+      window: [{ path: '/v3/lease/revoke', body: { ID: '42' } }, etcdPut('after', '1')], victim: 'follower',
+      // Two puts at 2 and 3, the revoke deletes both keys at 4, the last put is 5.
+      settledRevision: 5,
     });
     expect(tried).toBeGreaterThan(8);
   });
