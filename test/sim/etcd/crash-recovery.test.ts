@@ -28,6 +28,7 @@ function sweep(c: CrashCase): { tried: number } {
     expect(o.converged, replay).toBe(true);
     if (c.settledRevision !== undefined) expect(o.revisionSettled, replay).toBe(c.settledRevision);
   }
+  console.log(`crash case seed ${c.seed}: killed ${c.victim} at each of ${n + 1} steps`);
   return { tried: n + 1 };
 }
 
