@@ -12,7 +12,8 @@ export interface MKv {
   lease: bigint;
 }
 
-export type MEvent = { type: 'PUT' | 'DELETE'; key: string; rev: number };
+/** A change; a PUT carries the KeyValue it wrote (a later op of the same txn may delete it). */
+export type MEvent = { type: 'PUT' | 'DELETE'; key: string; rev: number; kv?: MKv };
 
 export class KvModel {
   /** states[r] = the state at revision r (states[0] unused, states[1] empty). */
@@ -61,13 +62,14 @@ export class ModelTxn {
 
   put(key: string, value: string, lease: bigint): void {
     const prev = this.work.get(key);
-    this.work.set(key, {
+    const kv: MKv = {
       key, value, lease,
       create_revision: prev?.create_revision ?? this.writeRev,
       mod_revision: this.writeRev,
       version: (prev?.version ?? 0) + 1,
-    });
-    this.changed.push({ type: 'PUT', key, rev: this.writeRev });
+    };
+    this.work.set(key, kv);
+    this.changed.push({ type: 'PUT', key, rev: this.writeRev, kv });
   }
 
   del(key: string, end: string | undefined): number {

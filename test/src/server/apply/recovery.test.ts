@@ -23,7 +23,7 @@ const entry: fc.Arbitrary<RaftRequest> = fc.oneof(
   fc.constant<RaftRequest>({ kind: 'lease_revoke', request: { ID: 9n } }),
 );
 
-const entries = fc.array(entry, { minLength: 1, maxLength: 40 }).map((es) =>
+const entries = fc.array(entry, { minLength: 1, maxLength: 40, size: 'max' }).map((es) =>
   es.map((body, i): InternalRaftRequest => decodeRaftRequest(encodeRaftRequest({ id: String(i + 1), body }))));
 
 const roundTrip = (s: ApplierSnapshot): ApplierSnapshot => JSON.parse(JSON.stringify(s, (_k, v: unknown) => v)) as ApplierSnapshot;
