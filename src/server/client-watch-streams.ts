@@ -32,7 +32,7 @@ export class ClientWatchStreams {
     const key = `${client}#${m.stream}`;
     switch (m.kind) {
       case 'watch-send':
-        return this.handle(client, m.stream, m.body);
+        return this.handle(client, m.stream, m.body, m.open === true);
       case 'watch-close':
         this.streams.get(key)?.port.close();
         this.streams.delete(key);
@@ -48,10 +48,22 @@ export class ClientWatchStreams {
     for (const s of this.streams.values()) this.emit(s, s.port.poll());
   }
 
-  private handle(client: string, stream: number, body: unknown): void {
+  private handle(client: string, stream: number, body: unknown, open: boolean): void {
     const key = `${client}#${stream}`;
     let s = this.streams.get(key);
     if (s === undefined) {
+      if (!open) {
+        this.send(client, { kind: 'watch-closed', stream, reason: 'unknown stream' });
+        return;
+      }
+      // Only a create request opens a stream. Anything else on a stream this incarnation does
+      // not know (a progress request after a restart) means the client's stream died with the
+      // old process, as a gRPC stream does: tell it, so that it reconnects and resumes.
+      const opens = body !== null && typeof body === 'object' && 'create_request' in body;
+      if (!opens) {
+        this.send(client, { kind: 'watch-closed', stream, reason: 'unknown stream' });
+        return;
+      }
       if (this.streams.size >= WATCH_STREAMS_MAX) {
         this.send(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
         return;
