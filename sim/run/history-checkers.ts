@@ -9,7 +9,9 @@ import { checkWatch } from '../check/watch.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 
-/** Model steps the linearizability search may take in one run (a few seconds of search). */
+/** Model steps the linearizability search may take per history op, and in all (seconds of search). */
+const LINEARIZABILITY_STEPS_PER_OP = 500;
+const LINEARIZABILITY_STEPS_MIN = 200_000;
 const LINEARIZABILITY_STEPS_MAX = 2_000_000;
 
 export interface HistoryContext {
@@ -22,7 +24,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   const out: Record<string, CheckResult> = {};
   if (names.has('linearizable')) {
     const lines = history.map((_, i) => i + 1);
-    const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps: LINEARIZABILITY_STEPS_MAX });
+    const maxSteps = Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
+    const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = { ...result, summary: result.summary ?? summary };
   }
