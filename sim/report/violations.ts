@@ -30,14 +30,40 @@ export interface ViolationLimits {
   tooltipCharsMax: number;
 }
 
+/**
+ * Normalizes the checkers' own shapes: the watch checker names a `guarantee` and a `revision`,
+ * the lease checker the history `index` of the op that shows the violation.
+ */
+function normalize(raw: Record<string, unknown>): ReportViolation {
+  const v: ReportViolation = { ...raw };
+  if (v.kind === undefined && typeof raw['guarantee'] === 'string') v.kind = raw['guarantee'];
+  if (v.ops === undefined && typeof raw['index'] === 'number') v.ops = [raw['index']];
+  return v;
+}
+
 function asViolations(result: CheckResult): ReportViolation[] {
   const list = result['violations'];
   if (!Array.isArray(list)) return [];
-  return list.filter((v): v is ReportViolation => v !== null && typeof v === 'object');
+  return list.filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object').map(normalize);
 }
 
-function violationTimeUs(v: ReportViolation, history: PairedHistory): number | undefined {
+/**
+ * Whether a watch response holds an event at or past `revision` (gateway JSON: mod_revision as
+ * a string): the response where a watcher saw the revision, or first noticed it missing.
+ */
+function reachesRevision(record: WatchRecord, revision: number): boolean {
+  const events = (record.response as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return false;
+  return events.some((e) => Number((e as { kv?: { mod_revision?: unknown } } | null)?.kv?.mod_revision) >= revision);
+}
+
+function violationTimeUs(v: ReportViolation, history: PairedHistory, watches: readonly WatchRecord[]): number | undefined {
   if (typeof v.timeUs === 'number') return v.timeUs;
+  const revision = v['revision'];
+  if (typeof revision === 'number' && v.process !== undefined) {
+    const seen = watches.find((w) => w.process === v.process && reachesRevision(w, revision));
+    if (seen !== undefined) return seen.time;
+  }
   const named = (v.ops ?? []).map((i) => history.byIndex.get(i)).filter((op): op is PairedOp => op !== undefined);
   return named.length === 0 ? undefined : Math.max(...named.map((op) => op.endUs));
 }
@@ -79,7 +105,7 @@ function watchTable(records: readonly WatchRecord[], charsMax: number): string {
 }
 
 function violationCard(v: ReportViolation, history: PairedHistory, watches: readonly WatchRecord[], limits: ViolationLimits): string {
-  const atUs = violationTimeUs(v, history);
+  const atUs = violationTimeUs(v, history, watches);
   const named = new Set((v.ops ?? []).map((i) => history.byIndex.get(i)?.id).filter((id): id is number => id !== undefined));
   const around = opsAround(v, history, atUs, limits.eventsAroundMax);
   const watched = watchesAround(v, watches, atUs, limits.eventsAroundMax);
