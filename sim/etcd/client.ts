@@ -110,6 +110,16 @@ export class EtcdClient {
     this.streamListeners.get(message.stream)?.(from, message);
   }
 
+  /** A message id, unique among everything this client sends (members drop duplicates by it). */
+  nextMessageId(): number {
+    return this.nextId++;
+  }
+
+  /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
+  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
+    this.net.send(member, { ...m, id: this.nextMessageId() });
+  }
+
   /** A new stream id with a listener for its messages (watch-stream.ts uses this). */
   openStream(listener: StreamListener): number {
     const id = this.nextStream++;

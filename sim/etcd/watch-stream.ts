@@ -67,7 +67,7 @@ export class WatchStream {
   /** Asks the member for a progress notification on this stream. */
   requestProgress(): void {
     if (!this.active) return;
-    this.client.net.send(this.member, { kind: 'watch-send', stream: this.stream, body: { progress_request: {} } });
+    this.client.sendStream(this.member, { kind: 'watch-send', stream: this.stream, body: { progress_request: {} } });
   }
 
   /** Closes the stream for good. */
@@ -83,7 +83,7 @@ export class WatchStream {
     this.stream = this.client.openStream((from, m) => this.onMessage(from, m));
     this.pendingRequest = create;
     this.lastHeardUs = this.client.net.nowUs();
-    this.client.net.send(this.member, { kind: 'watch-send', stream: this.stream, body: { create_request: create } });
+    this.client.sendStream(this.member, { kind: 'watch-send', stream: this.stream, body: { create_request: create }, open: true });
     this.timer = this.client.net.schedule(this.options.pingIntervalUs ?? 300_000, () => this.probe());
     const every = this.options.progressRequestIntervalUs ?? 0;
     if (every > 0) this.progressTimer = this.client.net.schedule(every, () => this.progressLoop(every));
@@ -93,7 +93,7 @@ export class WatchStream {
     this.client.net.cancel(this.timer);
     this.client.net.cancel(this.progressTimer);
     this.client.closeStream(this.stream);
-    this.client.net.send(this.member, { kind: 'watch-close', stream: this.stream });
+    this.client.sendStream(this.member, { kind: 'watch-close', stream: this.stream });
   }
 
   private progressLoop(every: number): void {
@@ -106,7 +106,7 @@ export class WatchStream {
     if (!this.active) return;
     const now = this.client.net.nowUs();
     if (now - this.lastHeardUs > (this.options.deadAfterUs ?? 1_000_000)) return this.reconnect();
-    this.client.net.send(this.member, { kind: 'watch-ping', stream: this.stream });
+    this.client.sendStream(this.member, { kind: 'watch-ping', stream: this.stream });
     this.timer = this.client.net.schedule(this.options.pingIntervalUs ?? 300_000, () => this.probe());
   }
 

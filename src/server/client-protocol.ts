@@ -5,7 +5,7 @@
 /** A unary request: path is the gateway path ("/v3/kv/put"), body its JSON request. */
 export interface ClientRequestMessage {
   readonly kind: 'request';
-  /** Unique per client connection; the reply carries it back. */
+  /** Unique per client across all its messages; the reply carries it back. */
   readonly id: number;
   readonly path: string;
   readonly body: unknown;
@@ -14,19 +14,29 @@ export interface ClientRequestMessage {
 /** One message of a watch stream: a WatchRequest ({create_request} | {cancel_request} | {progress_request}). */
 export interface WatchSendMessage {
   readonly kind: 'watch-send';
+  /** Unique per client across all its messages, like a request's id (duplicates are dropped). */
+  readonly id: number;
   readonly stream: number;
   readonly body: unknown;
+  /**
+   * True on the message that opens the stream. A member that does not know a stream (it
+   * restarted since the stream opened) answers anything else on it with watch-closed, as a
+   * broken connection would, instead of starting a stream the client never opened.
+   */
+  readonly open?: boolean;
 }
 
 /** The client closes a watch stream (its watchers are cancelled silently). */
 export interface WatchCloseMessage {
   readonly kind: 'watch-close';
+  readonly id: number;
   readonly stream: number;
 }
 
 /** A liveness probe of a watch stream; the member answers pong or, if it no longer knows the stream, closed. */
 export interface WatchPingMessage {
   readonly kind: 'watch-ping';
+  readonly id: number;
   readonly stream: number;
 }
 

@@ -20,6 +20,7 @@ import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
 import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
+import { RecentIds } from './recent-ids.ts';
 
 export interface MemberEnv {
   /** The member's local clock in ms (only differences matter). */
@@ -66,6 +67,7 @@ export class Member {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
   private readonly watches: ClientWatchStreams;
+  private readonly recentIds = new RecentIds();
   /**
    * Snapshots sent to followers. The simulated network gives no delivery receipt, so the send
    * counts as finished after an election timeout and raft is told (etcd's ReportSnapshot after
@@ -168,6 +170,8 @@ export class Member {
   }
 
   receiveClient(client: string, m: ClientToMember): void {
+    // A message delivered twice must not be handled twice (a duplicated put would apply twice).
+    if (this.recentIds.seen(client, m.id)) return;
     switch (m.kind) {
       case 'request':
         this.handleRequest({ client, id: m.id }, m.path, m.body);

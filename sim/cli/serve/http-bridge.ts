@@ -82,6 +82,7 @@ export class HttpBridge {
     let stream = 0;
     let member = '';
     let closed = false;
+    let first = true;
     res.writeHead(200, { 'content-type': 'application/json' });
     this.run(() => {
       member = this.client.member;
@@ -110,14 +111,16 @@ export class HttpBridge {
         } catch {
           continue;
         }
-        this.run(() => this.client.net.send(member, { kind: 'watch-send', stream, body }));
+        const open = first;
+        first = false;
+        this.run(() => this.client.sendStream(member, { kind: 'watch-send', stream, body, open }));
       }
     });
     res.on('close', () => {
       closed = true;
       this.run(() => {
         this.client.closeStream(stream);
-        this.client.net.send(member, { kind: 'watch-close', stream });
+        this.client.sendStream(member, { kind: 'watch-close', stream });
       });
     });
   }

@@ -101,4 +101,26 @@ describe('member', () => {
     member.tick();
     expect(replies(member.takeOutputs())).toMatchObject([{ id: 9, status: 503, body: { message: 'etcdserver: request timed out' } }]);
   });
+
+  test('a request the network delivers twice is proposed once', () => {
+    const { member, raft } = setup();
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    const m = { kind: 'request', id: 4, path: '/v3/kv/put', body: { key: 'a', value: 'b' } } as const;
+    member.receiveClient('c', m);
+    member.receiveClient('c', m);
+    member.receiveClient('other', m);
+    expect(raft.proposals.length).toBe(2);
+  });
+
+  test('a watch message on a stream this member does not know is answered "closed" unless it opens the stream', () => {
+    const { member, out } = setup();
+    member.receiveClient('c', { kind: 'watch-send', id: 1, stream: 3, body: { progress_request: {} } });
+    member.receiveClient('c', { kind: 'watch-ping', id: 2, stream: 4 });
+    const closed = out().flatMap((o) => (o.kind === 'client' ? [o.message] : []));
+    expect(closed).toEqual([{ kind: 'watch-closed', stream: 3, reason: 'unknown stream' }, { kind: 'watch-closed', stream: 4, reason: 'unknown stream' }]);
+    member.receiveClient('c', { kind: 'watch-send', id: 3, stream: 5, body: { create_request: { key: 'a' } }, open: true });
+    member.receiveClient('c', { kind: 'watch-ping', id: 4, stream: 5 });
+    expect(out().flatMap((o) => (o.kind === 'client' ? [o.message.kind] : []))).toEqual(['watch-pong']);
+  });
 });
