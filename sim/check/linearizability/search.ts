@@ -344,7 +344,9 @@ export class PartitionSearch<S, I, O> {
       this.unmark(id);
       if (e < 0) {
         // Resume the gated ops after this one, at the parent node.
-        this.floatPos = -e;
+        this.floatPos = -1 - e;
+        this.floatCallable = -1;
+        this.entry = -1;
         let r = this.next[0]!;
         while (r !== -1 && this.entryIsCall[r] === 1) r = this.next[r]!;
         this.floatLimit = r === -1 ? Infinity : this.entryTime[r]!;

@@ -138,6 +138,7 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     else drafts.push(d);
   }
   const { resolved, gaps } = resolveUnknownWrites(drafts);
+  settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const ops: EtcdOperation[] = kept.map((d, id) => {
@@ -147,7 +148,7 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     if (d.gaps !== undefined) input.gaps = d.gaps;
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
-  addLeaseExpiry(kept, ops);
+  addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   return { ops, dropped, resolved, gaps };
 }
 
@@ -211,7 +212,83 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
   return { resolved, gaps: gapSet };
 }
 
-function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[]): void {
+interface LeaseEvidence {
+  /** Leases some op saw missing (lease not found, keep-alive TTL 0, time-to-live -1). */
+  absent: Set<string>;
+  /** Per lease, the earliest return of an op that saw it exist. */
+  presentBy: Map<string, number>;
+}
+
+function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
+  const absent = new Set<string>();
+  const presentBy = new Map<string, number>();
+  const present = (id: string, at: number): void => {
+    if (id !== '0' && at < (presentBy.get(id) ?? Infinity)) presentBy.set(id, at);
+  };
+  for (const d of drafts) {
+    const out = d.output;
+    if (out === undefined) continue;
+    // A put with a lease that took effect proves the lease existed when it did.
+    if (d.f === 'kv/put' && !('error' in out) && int(d.request['lease']) !== 0) present(String(int(d.request['lease'])), d.returnPos);
+    if (d.f === 'kv/txn' && 'response' in out) {
+      const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
+      for (const op of branch ?? []) {
+        const lease = int((op['request_put'] as Req | undefined)?.['lease']);
+        if (lease !== 0) present(String(lease), d.returnPos);
+      }
+    }
+    if ('effective' in out) continue;
+    const id = String(int(d.request['ID'] ?? d.request['lease']));
+    if ('error' in out) {
+      if (errorKind(out.error).endsWith('requested lease not found')) absent.add(id);
+      continue;
+    }
+    const ttl = int(out.response['TTL']);
+    if (d.f === 'lease/keepalive') {
+      if (ttl > 0) present(id, d.returnPos);
+      else absent.add(id);
+    }
+    if (d.f === 'lease/timetolive') {
+      if (ttl === -1) absent.add(id);
+      else present(id, d.returnPos);
+    }
+    if (d.f === 'lease/revoke') present(id, d.returnPos);
+  }
+  return { absent, presentBy };
+}
+
+/**
+ * A timed-out grant matters only if some op later saw its lease exist (then it took effect
+ * before that op returned) or a timed-out write may have used its lease. A timed-out revoke that nobody saw the lease missing after can
+ * only matter by deleting keys, which takes a gap revision: it is gated like unseen writes.
+ */
+function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
+  // Leases that a write of unknown outcome (still in play) would attach keys to.
+  const wanted = new Set<string>();
+  for (const d of drafts) {
+    if (d.output !== undefined || d.returnPos === -1) continue;
+    if (d.f === 'kv/put' && int(d.request['lease']) !== 0) wanted.add(String(int(d.request['lease'])));
+    for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) if (int((op['request_put'] as Req | undefined)?.['lease']) !== 0) wanted.add(String(int((op['request_put'] as Req)['lease'])));
+    }
+  }
+  for (const d of drafts) {
+    if (d.output !== undefined || d.returnPos === -1) continue;
+    const id = String(int(d.request['ID']));
+    if (d.f === 'lease/grant') {
+      const by = evidence.presentBy.get(id);
+      // Nobody saw it, but a timed-out put may have used it: it stays, may take effect any time.
+      if (by === undefined || by < d.pair.call) d.returnPos = wanted.has(id) ? Infinity : -1;
+      else {
+        d.output = { effective: true };
+        d.returnPos = by;
+      }
+    } else if (d.f === 'lease/revoke' && !evidence.absent.has(id)) d.gaps = gaps;
+  }
+}
+
+/** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */
+function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
   const revoked = new Set<string>();
   for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(String(int(d.request['ID'])));
   const granted = new Map<string, Draft>();
@@ -223,6 +300,11 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[]): void {
   }
   for (const [id, d] of granted) {
     if (revoked.has(id)) continue;
-    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input: { f: 'lease/expire', request: { ID: id } }, output: undefined, call: d.pair.call, return: Infinity, index: d.pair.invoke.index });
+    const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
+    if (!evidence.absent.has(id)) {
+      if (gaps.size === 0) continue;
+      input.gaps = gaps;
+    }
+    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input, output: undefined, call: d.pair.call, return: Infinity, index: d.pair.invoke.index });
   }
 }

@@ -1,0 +1,119 @@
+// The register model and the search: hand-written histories that must fail (stale read,
+// lost write, a value never written) and ones that must pass, the semantics of info and
+// of Jepsen's `:fail :cas`, and agreement with a brute-force checker on random histories.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../../sim/check/check-history.ts';
+import { checkLinearizable } from '../../../sim/check/linearizability/check.ts';
+import type { Operation } from '../../../sim/check/linearizability/model.ts';
+import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../../../sim/check/models/register.ts';
+import { history } from './history-builder.ts';
+
+describe('register histories', () => {
+  it('passes a sequential write then read', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    expect(checkHistory(h, 'register').valid).toBe(true);
+  });
+
+  it('fails a stale read: a read that starts after a write completed returns the old value', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [0, 'invoke', 'write', 2], [0, 'ok', 'write', 2], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    const r = checkHistory(h, 'register');
+    expect(r.valid).toBe(false);
+    expect(r.explanation?.blocked?.op).toBe('read() → 1');
+    expect(r.explanation?.state).toBe('2');
+  });
+
+  it('fails a lost write: an acknowledged write is not seen by a later read', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', null]]);
+    expect(checkHistory(h, 'register').valid).toBe(false);
+  });
+
+  it('fails a read of a value never written', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', 7]]);
+    expect(checkHistory(h, 'register').valid).toBe(false);
+  });
+
+  it('passes concurrent ops in either order', () => {
+    const h = history([[0, 'invoke', 'write', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1], [0, 'ok', 'write', 1]]);
+    expect(checkHistory(h, 'register').valid).toBe(true);
+  });
+
+  it('lets an info write take effect long after it timed out', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'info', 'write', null, 'timed-out'], [1, 'invoke', 'read', null], [1, 'ok', 'read', null], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    expect(checkHistory(h, 'register').valid).toBe(true);
+  });
+
+  it('lets an info write never take effect', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'info', 'write', null, 'timed-out'], [1, 'invoke', 'read', null], [1, 'ok', 'read', null]]);
+    expect(checkHistory(h, 'register').valid).toBe(true);
+  });
+
+  it('never lets an info write take effect before its call', () => {
+    const h = history([[1, 'invoke', 'read', null], [1, 'ok', 'read', 1], [0, 'invoke', 'write', 1], [0, 'info', 'write', null, 'timed-out']]);
+    expect(checkHistory(h, 'register').valid).toBe(false);
+  });
+
+  it('drops a failed write: it certainly did not happen', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'fail', 'write', 1], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    expect(checkHistory(h, 'register').valid).toBe(false);
+  });
+
+  it("treats Jepsen's :fail :cas as a completed CAS that did not swap", () => {
+    const swapped = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'cas', [1, 2]], [1, 'fail', 'cas', [1, 2]]]);
+    expect(checkHistory(swapped, 'register').valid).toBe(false);
+    const notSwapped = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'cas', [3, 2]], [1, 'fail', 'cas', [3, 2]], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    expect(checkHistory(notSwapped, 'register').valid).toBe(true);
+  });
+});
+
+// A brute-force reference: tries every order consistent with real time.
+type RegOp = Operation<RegisterInput, RegisterOutput>;
+function bruteForce(ops: RegOp[]): boolean {
+  const mustDo = ops.filter((o) => o.return !== Infinity);
+  const search = (done: Set<number>, state: RegisterValue): boolean => {
+    if (mustDo.every((o) => done.has(o.id))) return true;
+    const firstReturn = Math.min(...ops.filter((o) => !done.has(o.id)).map((o) => o.return));
+    for (const o of ops) {
+      if (done.has(o.id) || o.call > firstReturn) continue;
+      const next = registerModel.step(state, o.input, o.output);
+      if (next === undefined) continue;
+      if (search(new Set([...done, o.id]), next)) return true;
+    }
+    return false;
+  };
+  return search(new Set(), null);
+}
+
+const arbHistory = fc
+  .array(
+    fc.record({
+      f: fc.constantFrom('read', 'write', 'cas'),
+      a: fc.integer({ min: 0, max: 2 }),
+      b: fc.integer({ min: 0, max: 2 }),
+      outcome: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info'),
+      call: fc.integer({ min: 0, max: 20 }),
+      len: fc.integer({ min: 1, max: 10 }),
+    }),
+    { minLength: 1, maxLength: 7 },
+  )
+  .map((specs) =>
+    specs.map((s, id): RegOp => {
+      const info = s.outcome === 'info' && s.f !== 'read';
+      const input: RegisterInput = s.f === 'read' ? { f: 'read' } : s.f === 'write' ? { f: 'write', value: s.a } : { f: 'cas', from: s.a, to: s.b };
+      const output: RegisterOutput | undefined = info ? undefined : s.f === 'read' ? { value: s.a === 0 ? null : s.a } : s.f === 'cas' ? { swapped: s.outcome === 'ok' } : {};
+      return { id, process: id, input, output, call: s.call * 2, return: info ? Infinity : (s.call + s.len) * 2 + 1, index: id };
+    }),
+  );
+
+describe('the search agrees with brute force', () => {
+  it('on random small register histories (reads, writes, CAS, info)', () => {
+    const seed = Date.now() % 1_000_000;
+    console.log(`register brute-force property seed: ${seed}`);
+    fc.assert(
+      fc.property(arbHistory, (ops) => {
+        expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForce(ops));
+      }),
+      { seed, numRuns: 400 },
+    );
+  });
+});
