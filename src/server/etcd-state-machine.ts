@@ -37,6 +37,52 @@ const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
   lease_checkpoint: S.LeaseCheckpointResponse,
 };
 
+interface StateMachineSnapshot {
+  readonly applier: ReturnType<Applier['snapshot']>;
+  readonly appliedRequestIds: string[];
+}
+
+/** Request ids remembered for duplicate detection; older ones are forgotten in apply order. */
+const APPLIED_REQUEST_IDS_MAX = 20_000;
+
+/**
+ * The request ids of the last APPLIED_REQUEST_IDS_MAX entries applied, in order. Whether an id
+ * is a duplicate depends only on that window, which every member (restored ones included, from
+ * the snapshot) holds exactly, so all members decide alike.
+ */
+class AppliedRequestIds {
+  private readonly seq = new Map<string, number>();
+  private order: [string, number][] = [];
+  private count = 0;
+
+  constructor(ids: readonly string[] = []) {
+    for (const id of ids.slice(-APPLIED_REQUEST_IDS_MAX)) this.record(id);
+  }
+
+  /** True if `id` is in the window; records it otherwise. Id '0' (none) is never a duplicate. */
+  seen(id: string): boolean {
+    if (id === '0' || id === '') return false;
+    const at = this.seq.get(id);
+    if (at !== undefined && this.count - at <= APPLIED_REQUEST_IDS_MAX) return true;
+    this.record(id);
+    return false;
+  }
+
+  list(): string[] {
+    return this.order.slice(-APPLIED_REQUEST_IDS_MAX).map(([id]) => id);
+  }
+
+  private record(id: string): void {
+    this.seq.set(id, this.count);
+    this.order.push([id, this.count]);
+    this.count++;
+    if (this.order.length <= 2 * APPLIED_REQUEST_IDS_MAX) return;
+    const old = this.order.slice(0, this.order.length - APPLIED_REQUEST_IDS_MAX);
+    this.order = this.order.slice(old.length);
+    for (const [oldId, at] of old) if (this.seq.get(oldId) === at) this.seq.delete(oldId);
+  }
+}
+
 function fail(err: EtcdError): WireReply {
   return { ok: false, error: wireError(err) };
 }
@@ -56,6 +102,8 @@ export class EtcdStateMachine implements StateMachinePort {
   private lastSyncMs = -Infinity;
   private lastProgressMs = 0;
   private readonly streams = new Set<EtcdWatchStream>();
+  /** Request ids of recently applied entries: replicated state, saved in snapshots. */
+  private appliedIds = new AppliedRequestIds();
 
   constructor(config: MemberConfig, private readonly options: EtcdStateMachineOptions = {}) {
     this.applier = new Applier({
@@ -178,6 +226,12 @@ export class EtcdStateMachine implements StateMachinePort {
 
   apply(index: number, _term: number, data: string, nowMs: number): Applied {
     const req = decodeRaftRequest(data);
+    if (this.appliedIds.seen(req.id)) {
+      // The same proposal committed twice: the simulated network duplicated a forwarded MsgProp
+      // (TCP never would). It changes nothing the second time, and its client was answered.
+      this.applier.applyNoop(index);
+      return { requestId: '', reply: { ok: true, body: {} }, revokedLeases: [] };
+    }
     const res = this.applier.apply(index, req, nowMs);
     if (res === undefined) throw new Error(`invariant apply-once: entry ${index} at or below consistent index ${this.consistentIndex()}`);
     const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
@@ -237,12 +291,15 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   snapshot(): string {
-    return JSON.stringify(this.applier.snapshot());
+    const snap: StateMachineSnapshot = { applier: this.applier.snapshot(), appliedRequestIds: this.appliedIds.list() };
+    return JSON.stringify(snap);
   }
 
   restore(data: string): void {
     this.statusCache = undefined;
-    this.applier.restore(JSON.parse(data) as ReturnType<Applier['snapshot']>);
+    const snap = JSON.parse(data) as StateMachineSnapshot;
+    this.applier.restore(snap.applier);
+    this.appliedIds = new AppliedRequestIds(snap.appliedRequestIds);
   }
 
   /** Cached per (revision, compact revision): the hash walks the whole log, and checks poll often. */

@@ -220,3 +220,24 @@ describe('lease checkpoints', () => {
     expect(kept).toBeGreaterThan(500);
   });
 });
+
+describe('a network that duplicates messages', () => {
+  test('every put through a follower is applied exactly once, even when requests and forwarded proposals are duplicated', () => {
+    const c = new EtcdCluster({ seed: 41, members: 3, makeStateMachine: makeEtcdStateMachine, network: { duplicate: { num: 1, den: 2 } }, settings: { snapshotCount: 30, snapshotCatchUpEntries: 5 } });
+    c.observeRaftInvariants();
+    c.start();
+    c.runUntilTrue(() => c.leader() !== undefined, 10 * SECOND_US);
+    const follower = c.names.find((n) => n !== c.leader())!;
+    const client = c.client('c', { members: [follower], followLeader: false, requestTimeoutUs: 5 * SECOND_US });
+    const revisions: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const r = call(c, client, '/v3/kv/put', { key: b64(`k${i % 5}`), value: b64(`v${i}`) });
+      expect(r.type).toBe('ok');
+      revisions.push(Number((r.body as { header: { revision: string } }).header.revision));
+    }
+    expect(revisions).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
+    c.runUntil(c.world.loop.now() + 2 * SECOND_US);
+    expect(c.converged()).toBe(true);
+    expect(c.status(follower)!.revision).toBe(61);
+  });
+});
