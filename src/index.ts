@@ -1,6 +1,10 @@
 // The public API of the system under test (src/): an etcd-like member, pure and synchronous.
 // Exports are listed by name as modules land.
 
+// raft: the consensus core, shaped like etcd's raft library (tick/step/propose → Ready → advance).
+export { RawNode, MemoryStorage, ErrCompacted, ErrProposalDropped, ErrUnavailable, encodeConfChange, decodeConfChange } from './raft/index.ts';
+export type { Ready, Status, Config as RaftConfig, RandomSource, UnsafeOptions as RaftUnsafeOptions, Storage, ConfChange, ConfState, Entry, HardState, Message, NodeId, ReadState, Snapshot } from './raft/index.ts';
+
 // The etcd member (src/server): raft + apply loop + reads + leases + watch streams.
 export { Member, recoverMember, makeEtcdStateMachine, EtcdStateMachine, RaftNode, DEFAULT_MEMBER_CONFIG } from './server/index.ts';
 export type { MemberConfig, MemberBug, MemberEnv, MemberOutput, DurableState, StateMachinePort, ClientToMember, MemberToClient, PeerMessage } from './server/index.ts';
