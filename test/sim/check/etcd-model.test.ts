@@ -158,3 +158,15 @@ describe('etcd model at scale', () => {
     expect(r.valid).toBe(false);
   });
 });
+
+describe('etcd model agrees with how the history was made', () => {
+  it('accepts every small generated history (timeouts, leases, gaps), seeds 0..299', () => {
+    const base = Date.now() % 100_000;
+    console.log(`etcd generated-history seeds ${base}..${base + 299}`);
+    for (let seed = base; seed < base + 300; seed++) {
+      const ops = syntheticEtcdHistory(new Prng(seed), { ops: 40, keys: 3, clients: 6, timeoutPercent: 20, leases: true });
+      const r = checkHistory({ ops, lines: ops.map((_, i) => i + 1) }, 'etcd');
+      expect(r.valid, `seed ${seed}`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,94 @@
+// Watch guarantees: a clean stream passes; a duplicate event, a missing event, a split
+// revision, an out-of-order event, an event after a progress notification at its revision,
+// an event outside the watched range, a wrong is-create flag and a wrong prev_kv each fail.
+import { describe, expect, it } from 'vitest';
+import { checkWatch } from '../../../sim/check/watch.ts';
+import type { WatchRecord } from '../../../sim/history/op.ts';
+import { b64, hdr, history, kv } from './history-builder.ts';
+
+const put = (key: string, value: string, create: number, mod: number, version: number, prev?: Record<string, string>) => ({ kv: kv(key, value, create, mod, version), ...(prev === undefined ? {} : { prev_kv: prev }) });
+const del = (key: string, mod: number) => ({ type: 'DELETE', kv: { key: b64(key), mod_revision: String(mod) } });
+const all = { key: b64('\0'), range_end: b64('\0'), prev_kv: true };
+const resp = (rev: number, events: unknown[]) => ({ ...hdr(rev), watch_id: '0', events });
+
+function stream(process: number, responses: unknown[], request: unknown = all): WatchRecord[] {
+  return responses.map((response, i) => (i === 0 ? { process, time: i, request, response } : { process, time: i, response }));
+}
+
+const clean = (): unknown[] => [
+  { ...hdr(1), created: true },
+  resp(2, [put('a', '1', 2, 2, 1)]),
+  resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]),
+  resp(4, [del('a', 4)]),
+  { ...hdr(4) },
+];
+
+describe('watch guarantees', () => {
+  it('pass on a clean stream shared by two watchers', () => {
+    const r = checkWatch([...stream(0, clean()), ...stream(1, clean())]);
+    expect(r.violations).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
+  it('fail on a duplicate event (unique)', () => {
+    const s = clean();
+    s.splice(2, 0, resp(2, [put('a', '1', 2, 2, 1)]));
+    const r = checkWatch(stream(0, s));
+    expect(r.valid).toBe(false);
+    expect(r.violations.map((v) => v.guarantee)).toContain('unique');
+  });
+
+  it('fail on a missing event that another watcher saw (reliable)', () => {
+    const s = clean();
+    s.splice(2, 1, resp(3, [put('b', '1', 3, 3, 1)]));
+    const r = checkWatch([...stream(0, clean()), ...stream(1, s)]);
+    expect(r.valid).toBe(false);
+    expect(r.violations.map((v) => v.guarantee)).toContain('reliable');
+  });
+
+  it('fail on a missing acknowledged put from the history (reliable)', () => {
+    const s = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(4, [put('a', '3', 2, 4, 2)])];
+    const h = history([
+      [0, 'invoke', 'kv/put', { key: b64('b'), value: b64('x') }],
+      [0, 'ok', 'kv/put', hdr(3)],
+    ]);
+    const r = checkWatch(stream(0, s), h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.guarantee).toBe('reliable');
+  });
+
+  it('fail when one revision is split across two responses (atomic)', () => {
+    const s = [{ ...hdr(1), created: true }, resp(3, [put('a', '1', 3, 3, 1)]), resp(3, [put('b', '1', 3, 3, 1)])];
+    const r = checkWatch(stream(0, s));
+    expect(r.violations.map((v) => v.guarantee)).toContain('atomic');
+  });
+
+  it('fail when revisions go backwards (ordered)', () => {
+    const s = [{ ...hdr(1), created: true }, resp(3, [put('a', '2', 2, 3, 2)]), resp(3, [put('b', '1', 2, 2, 1)])];
+    expect(checkWatch(stream(0, s)).violations.map((v) => v.guarantee)).toContain('ordered');
+  });
+
+  it('fail on an event at or below a progress notification (bookmarkable)', () => {
+    const s = [{ ...hdr(1), created: true }, { ...hdr(3) }, resp(3, [put('a', '1', 3, 3, 1)])];
+    expect(checkWatch(stream(0, s)).violations.map((v) => v.guarantee)).toContain('bookmarkable');
+  });
+
+  it('fail on an event outside the watched key (filter)', () => {
+    const s = [{ ...hdr(1), created: true }, resp(2, [put('b', '1', 2, 2, 1)])];
+    expect(checkWatch(stream(0, s, { key: b64('a') })).violations.map((v) => v.guarantee)).toContain('filter');
+  });
+
+  it('fail on a wrong create flag and a wrong prev_kv', () => {
+    const s = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, [put('a', '2', 3, 3, 1, kv('a', '0', 2, 1, 1))])];
+    const g = checkWatch(stream(0, s)).violations.map((v) => v.guarantee);
+    expect(g).toContain('is_create');
+    expect(g).toContain('prev_kv');
+  });
+
+  it('fail when a watch resumed at a revision starts later than it should (resumable)', () => {
+    const full = stream(0, clean());
+    const resumed = stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]), resp(4, [del('a', 4)])], { ...all, start_revision: '2' });
+    const r = checkWatch([...full, ...resumed]);
+    expect(r.violations.map((v) => v.guarantee)).toContain('resumable');
+  });
+});

@@ -1,0 +1,95 @@
+// The history readers: EDN values, Jepsen log lines, Jepsen EDN maps, detcd JSONL, format
+// detection; malformed input names the line; parsed anchors match Porcupine's own parse.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectFormat } from '../../../sim/history/detect-format.ts';
+import { EdnKeyword, ednToPlain, keyword, readAllEdn } from '../../../sim/history/edn.ts';
+import { parseJepsenEdn } from '../../../sim/history/jepsen-edn.ts';
+import { parseJepsenLog } from '../../../sim/history/jepsen-log.ts';
+import { parseJsonl } from '../../../sim/history/jsonl.ts';
+import { pairOps } from '../../../sim/history/pair.ts';
+import { HistoryParseError } from '../../../sim/history/parse-error.ts';
+
+const ANCHORS = join(import.meta.dirname, '../../../../shared/anchors/porcupine');
+
+describe('EDN reader', () => {
+  it('reads maps, vectors, lists, sets, keywords, strings, numbers, nil, booleans', () => {
+    const { value } = readAllEdn('{:a [1 -2 3.5 "s\\"q\\n"] :b #{:x} :c (nil true false) :d #inst "2020"} ; comment')[0]!;
+    expect(ednToPlain(value)).toEqual({ a: [1, -2, 3.5, 's"q\n'], b: ['x'], c: [null, true, false], d: '2020' });
+    expect(readAllEdn(':k')[0]!.value).toBe(keyword('k'));
+    expect(readAllEdn(':k')[0]!.value).toBeInstanceOf(EdnKeyword);
+  });
+
+  it('reports the line of an unterminated form', () => {
+    expect(() => readAllEdn('{:a 1}\n{:b [1 2')).toThrow(/line 2/);
+  });
+});
+
+describe('Jepsen log lines', () => {
+  it('reads invoke/ok/fail/info with tab or space separators and :timed-out as the error', () => {
+    const h = parseJepsenLog('INFO  jepsen.util - 2\t:invoke\t:cas\t[3 0]\nINFO  jepsen.util - 2   :fail   :cas   [3 0]\nINFO jepsen.util - 3 :invoke :write 4\nINFO  jepsen.util - 3\t:info\t:write\t:timed-out\n');
+    expect(h.ops.map((o) => [o.process, o.type, o.f, o.value, o.error])).toEqual([
+      [2, 'invoke', 'cas', [3, 0], undefined],
+      [2, 'fail', 'cas', [3, 0], undefined],
+      [3, 'invoke', 'write', 4, undefined],
+      [3, 'info', 'write', null, 'timed-out'],
+    ]);
+  });
+
+  it('names the line of a malformed op line', () => {
+    expect(() => parseJepsenLog('INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t[1 2')).toThrow(HistoryParseError);
+    try {
+      parseJepsenLog('\n\nINFO  jepsen.util - 1\t:bogus\t:read\tnil');
+    } catch (e) {
+      expect((e as HistoryParseError).line).toBe(3);
+    }
+  });
+});
+
+describe('JSONL', () => {
+  it('reads ops and names the line and field of a bad one', () => {
+    const good = '{"index":0,"time":0,"process":1,"type":"invoke","f":"kv/put","value":{}}\n\n';
+    expect(parseJsonl(good).ops).toHaveLength(1);
+    expect(() => parseJsonl(good + '{"index":1,"time":0,"process":1,"type":"done","f":"kv/put"}')).toThrow(/line 3: field 'type'/);
+    expect(() => parseJsonl('{oops')).toThrow(/line 1: not JSON/);
+  });
+});
+
+describe('pairing', () => {
+  it('rejects a completion with no invoke, naming the line', () => {
+    expect(() => pairOps(parseJepsenLog('INFO  jepsen.util - 1\t:ok\t:read\t1'))).toThrow(/line 1: process 1 completes/);
+  });
+});
+
+describe('format detection', () => {
+  it('tells the three formats apart', () => {
+    expect(detectFormat('INFO  jepsen.util - 0\t:invoke\t:read\tnil')).toBe('jepsen-log');
+    expect(detectFormat('{:process 0, :type :invoke}')).toBe('jepsen-edn');
+    expect(detectFormat('{"index":0}')).toBe('jsonl');
+  });
+});
+
+describe.skipIf(!existsSync(ANCHORS))('parsed anchors match Porcupine\'s own parse (normalized/)', () => {
+  interface Normalized { events: { kind: 'call' | 'return'; id: number }[] }
+  const count = (n: Normalized) => ({ calls: n.events.filter((e) => e.kind === 'call').length, returns: n.events.filter((e) => e.kind === 'return').length });
+
+  it('every etcd log: the same number of ops as Porcupine calls', () => {
+    for (let i = 0; i <= 102; i++) {
+      const name = `etcd_${String(i).padStart(3, '0')}`;
+      if (name === 'etcd_095') continue;
+      const pairs = pairOps(parseJepsenLog(readFileSync(join(ANCHORS, 'jepsen', `${name}.log`), 'utf8')));
+      const norm = JSON.parse(readFileSync(join(ANCHORS, 'normalized', `${name}.json`), 'utf8')) as Normalized;
+      expect(pairs.length, name).toBe(count(norm).calls);
+    }
+  });
+
+  it('every kv history: the same number of ops and completions', () => {
+    for (const name of ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad', 'c50-ok', 'c50-bad']) {
+      const pairs = pairOps(parseJepsenEdn(readFileSync(join(ANCHORS, 'kv', `${name}.txt`), 'utf8')));
+      const norm = JSON.parse(readFileSync(join(ANCHORS, 'normalized', `kv_${name}.json`), 'utf8')) as Normalized;
+      expect(pairs.length, name).toBe(count(norm).calls);
+      expect(pairs.filter((p) => p.completion !== undefined).length, name).toBe(count(norm).returns);
+    }
+  });
+});
