@@ -77,6 +77,12 @@ export const WorkloadSchema = z.strictObject({
   leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
   /** Lock workload: how long a holder works inside the critical section. */
   holdMs: RangeSchema.default({ min: 10, max: 200 }),
+  /**
+   * Lock workload: a stop-the-world pause of the holding client process (a GC pause) in one
+   * hold out of clientPauseOdds; its keep-alives stop meanwhile (Jepsen's etcd 3.4.3 case).
+   */
+  clientPauseMs: RangeSchema.default(0),
+  clientPauseOdds: int(1, 1_000_000).default(4),
   /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
   minOkOps: int(0, 10_000_000).default(20),
 });

@@ -57,7 +57,13 @@ export class LockWorkload implements Workload {
         const keepAlive = this.keepAlive(lease, ttl, call);
         const acquired = (): void => {
           this.record(op.process, 'ok', 'acquire', { key });
-          this.env.clock.after(drawRange(this.env.prng, this.env.scenario.workload.holdMs) * 1000, () => this.release(op, key, lease, keepAlive, call, done));
+          const w = this.env.scenario.workload;
+          const pauseMs = this.env.prng.chance(1, w.clientPauseOdds) ? drawRange(this.env.prng, w.clientPauseMs) : 0;
+          // A paused client process sends nothing, keep-alives included, and then carries on
+          // believing it holds the lock: the recipe has no fencing.
+          if (pauseMs > 0) keepAlive.pauseFor(pauseMs * 1000);
+          const holdUs = (drawRange(this.env.prng, w.holdMs) + pauseMs) * 1000;
+          this.env.clock.after(holdUs, () => this.release(op, key, lease, keepAlive, call, done));
         };
         this.waitForOwnership(op, myRevision, this.env.clock.nowUs() + WAIT_US_MAX, call, acquired, () => {
           keepAlive.stop();
@@ -88,12 +94,13 @@ export class LockWorkload implements Workload {
   }
 
   /** The session's keep-alive every TTL/3, as clientv3 does, until stopped. */
-  private keepAlive(lease: number, ttlSeconds: number, call: ClientCall): { stop(): void } {
+  private keepAlive(lease: number, ttlSeconds: number, call: ClientCall): { stop(): void; pauseFor(us: number): void } {
     let running = true;
     let inFlight = false;
+    let pausedUntilUs = 0;
     const tick = (): void => {
       if (!running) return;
-      if (!inFlight) {
+      if (!inFlight && this.env.clock.nowUs() >= pausedUntilUs) {
         inFlight = true;
         // Each keep-alive is its own process: one with an unknown outcome never shares a process
         // with a later request, and none overlaps the holder's own requests.
@@ -102,6 +109,9 @@ export class LockWorkload implements Workload {
       this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);
     };
     this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);
-    return { stop: () => (running = false) };
+    return {
+      stop: () => (running = false),
+      pauseFor: (us) => (pausedUntilUs = this.env.clock.nowUs() + us),
+    };
   }
 }
