@@ -77,9 +77,13 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
     if (durationMs >= best.workload.durationMs || runs >= o.runsMax) break;
     if (!attempt({ ...best, workload: { ...best.workload, durationMs } }, `safety phase ${durationMs} ms`)) break;
   }
-  // 5. A lower request rate.
+  // 5. A lower request rate, keeping enough traffic for the run to mean something (twice the
+  // minOkOps floor), so that the shrunk scenario without the bug still passes rather than
+  // saying "unknown".
+  const enoughTraffic = (rate: number): boolean => (rate * best.workload.durationMs) / 1000 >= 2 * best.workload.minOkOps;
   while (best.workload.rateOpsPerSecond > 1 && runs < o.runsMax) {
     const rateOpsPerSecond = Math.max(1, Math.floor(best.workload.rateOpsPerSecond / 2));
+    if (!enoughTraffic(rateOpsPerSecond)) break;
     if (!attempt({ ...best, workload: { ...best.workload, rateOpsPerSecond } }, `${rateOpsPerSecond} ops/s`)) break;
   }
   return { scenario: best, runs, steps };
