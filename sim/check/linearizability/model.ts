@@ -57,6 +57,14 @@ export interface Model<S, I, O> {
    */
   gated?(input: I): boolean;
   gateOpen?(state: S): boolean;
+  /**
+   * Given one partition's ops, a test whether a read-only op (input, output) can still
+   * become legal from `state` by applying ops of that partition (true when unsure). The
+   * search uses it on the callable reads at every node: a read that can never be satisfied
+   * any more kills the node at once (kv: with appends only, every pending get's value must
+   * extend the current string).
+   */
+  prepareReach?(ops: readonly Operation<I, O>[]): ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
   /** Splits a history into independent sub-histories (P-compositionality). */
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;

@@ -41,6 +41,10 @@ export class PartitionSearch<S, I, O> {
   private readonly finite: Uint8Array;
   private readonly skippable: Uint8Array;
   private readonly readOnly: Uint8Array;
+  /** For an unknown-outcome op with an infinite return: an earlier such op with the same input, or -1. */
+  private readonly twin: Int32Array;
+  private readonly reach: ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
+  private readonly isLinearized = (id: number): boolean => this.set.has(id);
   // Order bounds (see Model.order): op ids sorted by bound, and the first one not linearized.
   private readonly order: ((s: S) => number) | undefined;
   private readonly boundOf: Float64Array;
@@ -89,6 +93,18 @@ export class PartitionSearch<S, I, O> {
     this.finite = new Uint8Array(n);
     this.skippable = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
+    this.twin = new Int32Array(n).fill(-1);
+    this.reach = model.prepareReach?.(ops);
+    // Identical unknown-outcome ops that never need to be linearized are interchangeable once
+    // both are called: only the earliest not yet linearized is ever tried (symmetry breaking).
+    const lastWithInput = new Map<string, number>();
+    for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
+      if (op.return !== Infinity || op.output !== undefined) continue;
+      const key = JSON.stringify(op.input);
+      const prev = lastWithInput.get(key);
+      if (prev !== undefined) this.twin[op.id] = prev;
+      lastWithInput.set(key, op.id);
+    }
     const events: { time: number; call: boolean; op: number }[] = [];
     const floating: number[] = [];
     for (const op of ops) {
@@ -189,8 +205,10 @@ export class PartitionSearch<S, I, O> {
       const e = this.entry;
       if (e !== -1 && isCall[e] === 1) {
         const id = entryOp[e]!;
-        if (this.readOnly[id] === 1) {
-          // Illegal here: a legal one would have been linearized by linearizeLegalReads.
+        const twin = this.twin[id]!;
+        if (this.readOnly[id] === 1 || (twin !== -1 && !this.set.has(twin))) {
+          // A read here is illegal (a legal one was linearized by linearizeLegalReads); an
+          // op whose earlier twin is still unlinearized is covered by trying that twin.
           this.entry = next[e]!;
           continue;
         }
@@ -285,6 +303,7 @@ export class PartitionSearch<S, I, O> {
           e = next[0]!;
           continue;
         }
+        if (this.reach !== undefined && !this.reach(this.state, op.input, op.output!, this.isLinearized)) return false;
       }
       e = next[e]!;
     }

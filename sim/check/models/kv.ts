@@ -69,6 +69,16 @@ export function createKvModel(): Model<number, KvInput, KvOutput> {
     equal: (a, b) => a === b,
     hash: (s) => s,
     readOnly: (input) => input.f === 'get',
+    prepareReach(ops) {
+      // Appends only ever extend the string and a put replaces it, so a get's value must
+      // extend either the current string or the value of a put not yet linearized.
+      const puts = ops.filter((op) => op.input.f === 'put').map((op) => ({ id: op.id, value: op.input.value ?? '' }));
+      return (state, input, output, linearized) => {
+        if (input.f !== 'get') return true;
+        const seen = output.value ?? '';
+        return seen.startsWith(table.text[state]!) || puts.some((p) => !linearized(p.id) && seen.startsWith(p.value));
+      };
+    },
     partition(ops) {
       const byKey = new Map<string, KvOperation[]>();
       for (const op of ops) {

@@ -1,0 +1,78 @@
+// Checker speed against Porcupine's figures on this kind of machine (../shared/anchors/README.md):
+// all 102 etcd logs together ≤ 0.54 s, kv c50-ok < 0.2 s (Porcupine 0.16–0.19 s), c50-bad
+// < 0.1 s (Porcupine 0.011–0.013 s), heaviest log etcd_002 (Porcupine 0.18 s, 1.18 M steps),
+// and a generated etcd-model history of 100,000 ops (10 keys, 50 clients, timeouts) < 10 s.
+// Times include parsing and preprocessing; each figure is the median of several runs after
+// one warm-up, with model steps, so that a loaded machine can be told from a slower checker.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { checkHistory, type ModelName } from '../sim/check/check-history.ts';
+import { syntheticEtcdHistory } from '../sim/check/models/etcd/synthetic.ts';
+import { parseJepsenEdn } from '../sim/history/jepsen-edn.ts';
+import { parseJepsenLog } from '../sim/history/jepsen-log.ts';
+import type { ParsedHistory } from '../sim/history/parsed-history.ts';
+import { Prng } from '../sim/world/prng.ts';
+
+const ANCHORS = join(import.meta.dirname, '../../shared/anchors/porcupine');
+
+interface Figure {
+  ms: number;
+  steps: number;
+  verdicts: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function measure(runs: number, once: () => { steps: number; verdicts: string }): Figure {
+  once();
+  const times: number[] = [];
+  let last = { steps: 0, verdicts: '' };
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    last = once();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), ...last };
+}
+
+function checkTexts(texts: { text: string; parse: (t: string) => ParsedHistory }[], model: ModelName): { steps: number; verdicts: string } {
+  let steps = 0;
+  const counts = { true: 0, false: 0, unknown: 0 };
+  for (const { text, parse } of texts) {
+    const r = checkHistory(parse(text), model);
+    steps += r.steps;
+    counts[String(r.valid) as 'true' | 'false' | 'unknown']++;
+  }
+  return { steps, verdicts: `${counts.true} valid, ${counts.false} invalid, ${counts.unknown} unknown` };
+}
+
+function line(name: string, f: Figure, porcupine: string, targetMs: number): void {
+  const verdict = f.ms <= targetMs ? 'within target' : 'OVER target';
+  console.log(`  ${name.padEnd(34)} ${f.ms.toFixed(1).padStart(8)} ms  ${String(f.steps).padStart(9)} steps  (${f.verdicts})  Porcupine ${porcupine}; target ≤ ${targetMs} ms: ${verdict}`);
+}
+
+export async function bench(): Promise<void> {
+  console.log('check: linearizability checker (median of runs; parse + preprocess + search)');
+  if (existsSync(ANCHORS)) {
+    const logs = readdirSync(join(ANCHORS, 'jepsen'))
+      .filter((f) => f.endsWith('.log') && f !== 'etcd_095.log')
+      .sort()
+      .map((f) => ({ text: readFileSync(join(ANCHORS, 'jepsen', f), 'utf8'), parse: parseJepsenLog }));
+    line('102 etcd logs, one process', measure(7, () => checkTexts(logs, 'register')), '0.54 s', 540);
+    const heaviest = [{ text: readFileSync(join(ANCHORS, 'jepsen', 'etcd_002.log'), 'utf8'), parse: parseJepsenLog }];
+    line('etcd_002 (heaviest log)', measure(7, () => checkTexts(heaviest, 'register')), '0.18 s, 1.18 M steps', 180);
+    for (const [name, porcupine, target] of [['c50-ok', '0.16–0.19 s', 200], ['c50-bad', '0.011–0.013 s', 100]] as const) {
+      const kv = [{ text: readFileSync(join(ANCHORS, 'kv', `${name}.txt`), 'utf8'), parse: parseJepsenEdn }];
+      line(`kv ${name}`, measure(7, () => checkTexts(kv, 'kv')), porcupine, target);
+    }
+  } else console.log(`  (anchors not found at ${ANCHORS}: skipping the Porcupine histories)`);
+  const ops = syntheticEtcdHistory(new Prng(2026), { ops: 100_000, keys: 10, clients: 50, timeoutPercent: 2 });
+  const info = ops.filter((o) => o.type === 'info').length;
+  const generated: ParsedHistory = { ops, lines: ops.map((_, i) => i + 1) };
+  line(`etcd 100,000 ops (${info} timed out)`, measure(3, () => checkTexts([{ text: '', parse: () => generated }], 'etcd')), 'n/a (etcd robustness: 5 min limit)', 10_000);
+  await Promise.resolve();
+}
