@@ -54,7 +54,7 @@ const arb = fc
   .map((specs) =>
     specs.map((s, id): K => {
       const info = s.info && s.f !== 'get';
-      const input: KvInput = s.f === 'get' ? { f: 'get', key: 'k' } : { f: s.f as 'append' | 'put', key: 'k', value: s.v };
+      const input: KvInput = s.f === 'get' ? { f: 'get', key: 'k' } : { f: s.f, key: 'k', value: s.v };
       const output: KvOutput | undefined = info ? undefined : s.f === 'get' ? { value: s.v } : {};
       return { id, process: id, input, output, call: s.call * 2, return: info ? Infinity : (s.call + s.len) * 2 + 1, index: id };
     }),
