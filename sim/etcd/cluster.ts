@@ -28,6 +28,8 @@ export interface MemberSettings {
   leaseReads: boolean;
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
+  maxSizePerMsgBytes?: number;
+  maxInflightMsgs?: number;
 }
 
 export interface ClusterOptions {

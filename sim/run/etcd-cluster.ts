@@ -23,6 +23,8 @@ function memberSettings(s: Scenario): ConstructorParameters<typeof EtcdCluster>[
     leaseReads: r.readOnly === 'lease-based',
     snapshotCount: s.cluster.etcd.snapshotCount,
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
+    maxSizePerMsgBytes: r.maxSizePerMsgBytes,
+    maxInflightMsgs: r.maxInflightMsgs,
   };
 }
 

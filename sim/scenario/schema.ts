@@ -22,7 +22,8 @@ export const RaftSettingsSchema = z.strictObject({
   /** "lease-based" answers reads from the leader's lease: depends on clocks (etcd's option). */
   readOnly: z.enum(['safe', 'lease-based']).default('safe'),
   maxInflightMsgs: int(1, 4096).default(256),
-  maxSizePerMsgBytes: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** Raft's MaxSizePerMsg: a small value sends one entry per append (1 MiB by default). */
+  maxSizePerMsgBytes: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
 export const EtcdSettingsSchema = z.strictObject({

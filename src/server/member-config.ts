@@ -24,6 +24,9 @@ export interface MemberConfig {
   progressNotifyIntervalMs?: number | undefined;
   /** etcd's --experimental-enable-lease-checkpoint. */
   leaseCheckpointing?: boolean | undefined;
+  /** Raft's flow control (etcd's MaxSizePerMsg, MaxInflightMsgs); raft's defaults when absent. */
+  maxSizePerMsgBytes?: number | undefined;
+  maxInflightMsgs?: number | undefined;
   /** Planted bugs, for the harness to prove its checkers catch them. */
   bug?: MemberBug | undefined;
 }

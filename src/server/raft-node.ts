@@ -33,6 +33,8 @@ export class RaftNode implements RaftPort {
       readOnlyOption: c.leaseReads ? 'lease-based' : 'safe',
       random,
       unsafe: unsafeOptions(c),
+      ...(c.maxSizePerMsgBytes !== undefined ? { maxSizePerMsgBytes: c.maxSizePerMsgBytes } : {}),
+      ...(c.maxInflightMsgs !== undefined ? { maxInflightMsgs: c.maxInflightMsgs } : {}),
     });
   }
 
