@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Prng } from '../../sim/world/prng.ts';
 import { startServe, type ServeHandle } from '../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, startEtcd, type EtcdProcess } from './etcd-process.ts';
+import { findEtcd, freePort, startEtcd, type EtcdProcess } from './etcd-process.ts';
 import { next, type DiffRequest, type GenContext } from './generator.ts';
 import { postJson, postText, watchFor } from './http.ts';
 import { firstDifference, normalize } from './normalize.ts';
@@ -64,8 +64,10 @@ if (etcdBinary === undefined) {
     let etcd: EtcdProcess | undefined;
     let detcd: ServeHandle | undefined;
     beforeAll(async () => {
-      const base = 30_000 + (process.pid % 5_000) * 2;
-      etcd = await startEtcd(binary, base, base + 1);
+      const clientPort = await freePort();
+      let peerPort = await freePort();
+      while (peerPort === clientPort) peerPort = await freePort();
+      etcd = await startEtcd(binary, clientPort, peerPort);
       detcd = await startServe({ port: 0, nodes: 1, seed: SEED });
     });
     afterAll(async () => {

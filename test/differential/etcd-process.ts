@@ -4,6 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { postJson } from './http.ts';
 
 export interface EtcdProcess {
@@ -18,6 +20,18 @@ export function findEtcd(): string | undefined {
   const r = spawnSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' });
   const path = r.stdout.trim();
   return r.status === 0 && path !== '' ? path : undefined;
+}
+
+/** A loopback port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startEtcd(binary: string, clientPort: number, peerPort: number): Promise<EtcdProcess> {
