@@ -107,6 +107,16 @@ const PACKAGES: readonly NemesisPackage[] = [
     },
   },
   {
+    name: 'clock-jumps',
+    description: 'skew or jump one member clock (no drift: elapsed time stays true)',
+    draw: (p, ctx) => {
+      const target = p.pick(['leader', 'follower', 'random'] as const);
+      return p.int(2) === 0
+        ? one({ kind: 'clock-skew', target, offsetMs: p.intRange(-5000, 5000) }, ctx)
+        : one({ kind: 'clock-jump', target, jumpMs: p.intRange(-5000, 5000) }, ctx);
+    },
+  },
+  {
     name: 'lossy',
     description: 'drop, duplicate, reorder and delay messages on every link',
     draw: (p, ctx) =>

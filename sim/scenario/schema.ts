@@ -102,6 +102,7 @@ export const NemesisPackages = [
   'rolling-restart',
   'pause',
   'clock',
+  'clock-jumps',
   'lossy',
   'clog',
   'slow-disk',
