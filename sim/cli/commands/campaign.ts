@@ -8,7 +8,7 @@ import { defaultJobs } from '../harness/sweep-engine.ts';
 import { executeSweep } from './sweep.ts';
 
 /** Seeds per scenario in the default campaign: enough to mean something in under two minutes. */
-export const CAMPAIGN_SEEDS = 2;
+export const CAMPAIGN_SEEDS = 4;
 
 export async function campaign(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('campaign', argv, {
