@@ -153,7 +153,7 @@ export class EtcdStateMachine implements StateMachinePort {
       case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r });
       case '/v3/lease/grant': return this.classifyGrant(r);
       case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r });
-      case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now) };
+      case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
       default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
@@ -206,9 +206,20 @@ export class EtcdStateMachine implements StateMachinePort {
     const id = r.ID ?? 0n;
     const res = this.applier.lessor.renew(id, nowMs);
     if (res.kind === 'not-primary') return { ok: false, error: { error: 'etcdserver: not leader', code: 14, message: 'etcdserver: not leader' } };
-    // An unknown lease (or one expired and being revoked) answers TTL 0, not an error.
+    // An unknown lease answers TTL 0, not an error (one expired and not yet revoked is held
+    // by the member until renewReady: then it is unknown, or the lessor was demoted).
     const ttl = res.kind === 'renewed' ? res.ttlSeconds : 0;
     return this.ok(S.LeaseKeepAliveResponse, { header: {}, ID: id, TTL: ttl } as never);
+  }
+
+  /**
+   * False while etcd's lessor.Renew would block: the primary's lease has expired and its revoke
+   * has not applied. Answering TTL 0 at once would say "not found" while the lease and its keys
+   * still exist (and live on if the revoke never commits).
+   */
+  private renewReady(r: LeaseKeepAliveRequest, nowMs: number): boolean {
+    const lessor = this.applier.lessor;
+    return !(lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) === true);
   }
 
   private timeToLive(r: LeaseTimeToLiveRequest, nowMs: number): WireReply {

@@ -46,11 +46,26 @@ interface Waiter {
 interface ReadWaiter extends Waiter {
   readonly read: () => WireReply;
 }
+type LeaderLease = Extract<Classified, { kind: 'leader-lease' }>;
+/**
+ * A lease request held while etcd's LeaseRenew would block: the lease has expired and its revoke
+ * has not applied. It is served once the revoke applies (TTL 0, at the revoke's revision), or
+ * redirected when this member stops being the leader (etcd: ErrNotPrimary, try the leader).
+ */
+interface HeldLeaseRequest {
+  readonly lease: LeaderLease;
+  /** Sends the reply to whoever asked: a client, or the follower that forwarded the request. */
+  readonly answer: (r: WireReply) => void;
+  readonly redirect: () => void;
+  readonly deadlineMs: number;
+}
 
 /** The cluster id every member reports (one simulated cluster per world). */
 const CLUSTER_ID = '14841639068965178418';
 /** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
 const FORWARDED_MAX = 10_000;
+/** Bound on lease requests held until an expired lease's revoke applies. */
+const HELD_LEASE_MAX = 10_000;
 
 export class Member {
   private outputs: MemberOutput[] = [];
@@ -66,6 +81,7 @@ export class Member {
   private readonly reads: ReadIndexLoop<ReadWaiter>;
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
+  private heldLease: HeldLeaseRequest[] = [];
   private readonly watches: ClientWatchStreams;
   private readonly recentIds = new RecentIds();
   /**
@@ -144,6 +160,7 @@ export class Member {
       this.forwarded.delete(id);
       this.replyError(f.waiter, ErrTimeout);
     }
+    this.retryHeldLease(now);
     this.flushReads();
     this.watches.poll();
   }
@@ -155,8 +172,12 @@ export class Member {
         return;
       case 'lease-forward': {
         const c = this.sm.classify(pm.path, pm.body, this.header);
-        const reply: WireReply = c.kind === 'leader-lease' && this.isLeader ? c.serve(this.env.nowMs()) : { ok: false, error: errorBody(ErrNoLeader) };
-        this.outputs.push({ kind: 'peer', to: from, message: { kind: 'lease-forward-reply', id: pm.id, reply }, sizeBytes: 64 });
+        const answer = (reply: WireReply): void => {
+          this.outputs.push({ kind: 'peer', to: from, message: { kind: 'lease-forward-reply', id: pm.id, reply }, sizeBytes: 64 });
+        };
+        const noLeader = (): void => answer({ ok: false, error: errorBody(ErrNoLeader) });
+        if (c.kind !== 'leader-lease' || !this.isLeader) return noLeader();
+        this.serveLease(c, answer, noLeader);
         return;
       }
       case 'lease-forward-reply': {
@@ -210,6 +231,7 @@ export class Member {
     for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
     for (const e of rd.committedEntries) this.applyEntry(e, now);
     this.reads.onApplied(this.appliedIndex);
+    this.retryHeldLease(now);
     this.readyInFlight = undefined;
     this.raft.advance(rd);
     this.maybeSnapshot();
@@ -231,7 +253,7 @@ export class Member {
       case 'local': return this.reply(w, c.serve());
       case 'read': return this.read(w, c.serializable, c.read);
       case 'propose': return this.propose(w, c.encode);
-      case 'leader-lease': return this.leaderLease(w, path, body, c.serve);
+      case 'leader-lease': return this.leaderLease(w, path, body, c);
     }
   }
 
@@ -255,13 +277,34 @@ export class Member {
     }
   }
 
-  private leaderLease(w: Waiter, path: string, body: unknown, serve: (nowMs: number) => WireReply): void {
-    if (this.isLeader) return this.reply(w, serve(this.env.nowMs()));
+  private leaderLease(w: Waiter, path: string, body: unknown, lease: LeaderLease): void {
+    if (this.isLeader) return this.serveLease(lease, (r) => this.reply(w, r), () => this.leaderLease(w, path, body, lease));
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.forwarded.size >= FORWARDED_MAX) return this.replyError(w, ErrTooManyRequests);
     const id = ++this.seq;
     this.forwarded.set(id, { waiter: w, deadlineMs: this.env.nowMs() + requestTimeoutMs(this.config) });
     this.outputs.push({ kind: 'peer', to: this.lead, message: { kind: 'lease-forward', id, path, body }, sizeBytes: 64 });
+  }
+
+  /** Serves a lease request on the leader now, or holds it while the renew would block. */
+  private serveLease(lease: LeaderLease, answer: (r: WireReply) => void, redirect: () => void): void {
+    const now = this.env.nowMs();
+    if (lease.ready === undefined || lease.ready(now)) return answer(lease.serve(now));
+    if (this.heldLease.length >= HELD_LEASE_MAX) return answer({ ok: false, error: errorBody(ErrTooManyRequests) });
+    this.heldLease.push({ lease, answer, redirect, deadlineMs: now + requestTimeoutMs(this.config) });
+  }
+
+  /** After applies and ticks: serve held lease requests that can be, redirect all if no longer leader. */
+  private retryHeldLease(now: number): void {
+    if (this.heldLease.length === 0) return;
+    const held = this.heldLease;
+    this.heldLease = [];
+    for (const h of held) {
+      if (!this.isLeader) h.redirect();
+      else if (h.lease.ready?.(now) !== false) h.answer(h.lease.serve(now));
+      else if (h.deadlineMs <= now) h.answer({ ok: false, error: errorBody(ErrTimeout) });
+      else this.heldLease.push(h);
+    }
   }
 
   private headerBody(): Record<string, string> {

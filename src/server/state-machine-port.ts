@@ -26,8 +26,13 @@ export type Classified =
    * checks against MaxRequestBytes.
    */
   | { readonly kind: 'propose'; readonly encode: (requestId: string) => { data: string; sizeBytes: number } }
-  /** Served by the leader's lessor (keep-alive, time-to-live); followers forward it. */
-  | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply }
+  /**
+   * Served by the leader's lessor (keep-alive, time-to-live); followers forward it. `ready`
+   * false means etcd's LeaseRenew would block now (the lease has expired and its revoke has
+   * not applied yet): the member holds the request and serves it once `ready` turns true
+   * (the revoke applied: TTL 0) or its lessor is demoted.
+   */
+  | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply; readonly ready?: (nowMs: number) => boolean }
   /** Served at once from local state (lease list, maintenance status and hash). */
   | { readonly kind: 'local'; readonly serve: () => WireReply };
 
