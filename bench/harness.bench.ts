@@ -63,7 +63,7 @@ export async function bench(): Promise<void> {
   console.log(`  simulated seconds per wall second: ${(sim / wall).toFixed(2)}   client ops per wall second: ${Math.round(ops / wall)}`);
   console.log(`  verdicts: ${samples.map((s) => String(s.valid)).join(' ')}`);
   // Enough runs that the pool's start-up (each worker thread loads tsx and compiles the stack) is amortized.
-  const seeds = 24;
+  const seeds = 60;
   const one = await sweepRate(1, seeds);
   const two = await sweepRate(2, seeds);
   console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s): 1 worker ${one.toFixed(2)} runs/s, 2 workers ${two.toFixed(2)} runs/s (×${(two / one).toFixed(2)})`);
