@@ -140,6 +140,11 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
   const { resolved, gaps } = resolveUnknownWrites(drafts);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
+  for (const d of drafts) {
+    if (!leaseReadSaysPresent(d)) continue;
+    d.returnPos = -1;
+    dropped++;
+  }
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
@@ -150,6 +155,20 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   return { ops, dropped, resolved, gaps };
+}
+
+/**
+ * A keep-alive (TTL > 0) or time-to-live (TTL not -1) that found its lease. etcd serves both
+ * from the leader's own lessor without a ReadIndex (v3_server.go LeaseRenew, LeaseTimeToLive):
+ * a leader cut off from the others answers them until its check-quorum step-down, which can
+ * lag the election of a new leader that has revoked the lease meanwhile. Such an answer is not
+ * linearizable in etcd, so it is not checked as such (it still proves the grant took effect).
+ * "Not found" answers are: the revoke applied on the member that answered, so it committed.
+ */
+function leaseReadSaysPresent(d: Draft): boolean {
+  if ((d.f !== 'lease/keepalive' && d.f !== 'lease/timetolive') || d.output === undefined || !('response' in d.output)) return false;
+  const ttl = int(d.output.response['TTL']);
+  return d.f === 'lease/keepalive' ? ttl > 0 : ttl !== -1;
 }
 
 /**
