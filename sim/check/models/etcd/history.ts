@@ -234,12 +234,15 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
 interface LeaseEvidence {
   /** Leases some op saw missing (lease not found, keep-alive TTL 0, time-to-live -1). */
   absent: Set<string>;
+  /** Per lease, the (call, return) of each op that saw it missing. */
+  absentAt: Map<string, { call: number; ret: number }[]>;
   /** Per lease, the earliest return of an op that saw it exist. */
   presentBy: Map<string, number>;
 }
 
 function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
-  const absent = new Set<string>();
+  const absentSet = new Set<string>();
+  const absentAt = new Map<string, { call: number; ret: number }[]>();
   const presentBy = new Map<string, number>();
   const present = (id: string, at: number): void => {
     if (id !== '0' && at < (presentBy.get(id) ?? Infinity)) presentBy.set(id, at);
@@ -247,6 +250,10 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   for (const d of drafts) {
     const out = d.output;
     if (out === undefined) continue;
+    const absent = { add: (id: string): void => {
+      absentSet.add(id);
+      absentAt.set(id, [...(absentAt.get(id) ?? []), { call: d.pair.call, ret: d.returnPos }]);
+    } };
     // A put with a lease that took effect proves the lease existed when it did.
     if (d.f === 'kv/put' && !('error' in out) && int(d.request['lease']) !== 0) present(String(int(d.request['lease'])), d.returnPos);
     if (d.f === 'kv/txn' && 'response' in out) {
@@ -273,7 +280,14 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     }
     if (d.f === 'lease/revoke') present(id, d.returnPos);
   }
-  return { absent, presentBy };
+  return { absent: absentSet, absentAt, presentBy };
+}
+
+/** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
+function goneBy(evidence: LeaseEvidence, id: string, after: number): number | undefined {
+  let by: number | undefined;
+  for (const a of evidence.absentAt.get(id) ?? []) if (a.call > after && (by === undefined || a.ret < by)) by = a.ret;
+  return by;
 }
 
 /**
@@ -302,7 +316,13 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
         d.output = { effective: true };
         d.returnPos = by;
       }
-    } else if (d.f === 'lease/revoke' && !evidence.absent.has(id)) d.gaps = gaps;
+    } else if (d.f === 'lease/revoke') {
+      // If the lease was seen gone after this revoke's call, the revoke took effect by then
+      // or never (it may be skipped); otherwise it only matters by filling a gap.
+      const by = goneBy(evidence, id, d.pair.call);
+      if (by === undefined) d.gaps = gaps;
+      else d.returnPos = by;
+    }
   }
 }
 
@@ -320,10 +340,12 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
   for (const [id, d] of granted) {
     if (revoked.has(id)) continue;
     const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
-    if (!evidence.absent.has(id)) {
+    // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
+    const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
+    if (by === undefined) {
       if (gaps.size === 0) continue;
       input.gaps = gaps;
     }
-    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input, output: undefined, call: d.pair.call, return: Infinity, index: d.pair.invoke.index });
+    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input, output: undefined, call: d.pair.call, return: by ?? Infinity, index: d.pair.invoke.index });
   }
 }
