@@ -156,6 +156,14 @@ export const ScenarioSchema = z.strictObject({
   swarm: SwarmSchema.prefault({}),
   /** A scenario that documents a known unsafety expects a violation: its runs pass when one is found. */
   expect: z.enum(['valid', 'violation-allowed']).default('valid'),
+  /**
+   * With expect "violation-allowed": the checkers whose violations document that unsafety. Only
+   * these are excused, so an unrelated bug in the same scenario still fails the run.
+   */
+  allowedViolations: z.array(z.enum(CheckerNames)).max(CheckerNames.length).default([]),
+}).refine((s) => s.expect === 'violation-allowed' ? s.allowedViolations.length > 0 : s.allowedViolations.length === 0, {
+  message: 'allowedViolations names the checkers excused by expect "violation-allowed", and only then',
+  path: ['allowedViolations'],
 });
 
 /** A scenario as written (defaults optional). */

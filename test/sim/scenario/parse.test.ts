@@ -35,6 +35,13 @@ describe('scenario parsing', () => {
     expect(errorOf({ name: 'x', nemesis: { packages: ['partition-everything'] } })).toMatch(/nemesis\.packages\[0\]/);
   });
 
+  it('excuses only named checkers, and only in a scenario that expects a violation', () => {
+    expect(errorOf({ name: 'x', expect: 'violation-allowed' })).toMatch(/^scenarios\/x\.json: allowedViolations: /);
+    expect(errorOf({ name: 'x', allowedViolations: ['lock'] })).toMatch(/allowedViolations: /);
+    expect(errorOf({ name: 'x', expect: 'violation-allowed', allowedViolations: ['nope'] })).toMatch(/allowedViolations\[0\]/);
+    expect(defineScenario({ name: 'x', expect: 'violation-allowed', allowedViolations: ['lock'] }).allowedViolations).toEqual(['lock']);
+  });
+
   it('rejects a fault on a member the cluster does not have', () => {
     const raw = { name: 'x', schedule: [{ atMs: 10, durationMs: 100, fault: { kind: 'kill', target: 'n5' } }] };
     expect(errorOf(raw)).toBe('scenarios/x.json: schedule[0].fault.target: member n5 does not exist in a 3-member cluster');
