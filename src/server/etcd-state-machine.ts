@@ -4,10 +4,11 @@
 // time-to-live to the (leader's) lessor, and every response leaves in gateway JSON with the
 // member's header (cluster id, member id, raft term; revision from the store).
 import type { EtcdError } from '../api/errors.ts';
-import { errBadRequest, wireError } from '../api/errors.ts';
+import { errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
 import type { JsonObject } from '../api/json-codec.ts';
 import { decodeMessage, encodeMessage } from '../api/json-codec.ts';
 import { apiPath } from '../api/paths.ts';
+import { MAX_GRPC_RECV_BYTES, messageSize } from '../api/proto-size.ts';
 import type { Schema } from '../api/schema.ts';
 import * as S from '../api/schema.ts';
 import type {
@@ -15,17 +16,24 @@ import type {
 } from '../api/types.ts';
 import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxn, isTxnReadonly, isTxnSerializable } from '../api/validate.ts';
 import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
+import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
 import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 
-/** etcd syncs unsynced watchers every 100 ms and retries victims every 10 ms. */
-const WATCH_SYNC_INTERVAL_MS = 100;
+/** etcd syncs unsynced watchers every 100 ms. */
+const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
+/**
+ * etcd retries victim watchers every 10 ms; 0 retries them on every member tick, which is
+ * never finer than that with etcd's 100 ms heartbeat.
+ */
+const WATCH_VICTIM_INTERVAL_MS_DEFAULT = 0;
 /** Progress notifications for watches that asked for them (etcd: 10 min; the robustness tests: 100 ms). */
 const PROGRESS_NOTIFY_INTERVAL_MS_DEFAULT = 600_000;
-const CHECKPOINTS_PER_TICK_MAX = 1_000;
+/** Lease checkpoints proposed per entry (etcd's maxLeaseCheckpointBatchSize). */
+const CHECKPOINT_BATCH_MAX_DEFAULT = 1_000;
 
 const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
   put: S.PutResponse,
@@ -92,18 +100,32 @@ function isErr(x: object): x is EtcdError {
 }
 
 export interface EtcdStateMachineOptions {
+  /** --experimental-watch-progress-notify-interval: 10 min by default (robustness tests: 100 ms). */
   readonly progressNotifyIntervalMs?: number;
+  /** --experimental-enable-lease-checkpoint. */
   readonly checkpointingEnabled?: boolean;
+  /** How often unsynced watchers catch up: 100 ms by default, as etcd. */
+  readonly watchSyncIntervalMs?: number;
+  /** How often victim watchers (blocked on a full channel) are retried: every tick by default. */
+  readonly watchVictimIntervalMs?: number;
+  /** Lease checkpoints per proposed entry: 1,000 by default, as etcd. */
+  readonly checkpointBatchMax?: number;
 }
 
 export class EtcdStateMachine implements StateMachinePort {
   readonly applier: Applier;
   private header: MemberHeader = { clusterId: '', memberId: '', raftTerm: () => 0 };
   private lastSyncMs = -Infinity;
+  private lastVictimMs = -Infinity;
   private lastProgressMs = 0;
   private readonly streams = new Set<EtcdWatchStream>();
   /** Request ids of recently applied entries: replicated state, saved in snapshots. */
   private appliedIds = new AppliedRequestIds();
+  /**
+   * Exact lease ids by the number the port carries, so that ids above 2^53 (etcd's are random
+   * 63-bit) survive expiry and revoke; an entry lives from expiry report to applied revoke.
+   */
+  private readonly leaseIdByNumber = new Map<number, LeaseId>();
 
   constructor(config: MemberConfig, private readonly options: EtcdStateMachineOptions = {}) {
     this.applier = new Applier({
@@ -136,13 +158,16 @@ export class EtcdStateMachine implements StateMachinePort {
     return { ok: true, body: encodeMessage(schema, { ...resp, header: this.fill(resp.header) }) };
   }
 
-  classify(path: string, body: unknown): Classified {
+  classify(path: string, body: unknown, _memberHeader?: MemberHeader): Classified {
     const api = apiPath(path);
     if (api === undefined || api.path === '/v3/watch') {
       return { kind: 'invalid', error: { error: 'Not Found', code: 12, message: 'Not Found' } };
     }
     const decoded = decodeMessage<object>(api.request, body ?? {});
     if (!decoded.ok) return { kind: 'invalid', error: wireError(errBadRequest(decoded.error)) };
+    // gRPC refuses a message over MaxRequestBytes + 512 KiB before etcd sees it.
+    const sizeBytes = messageSize(api.request, decoded.value);
+    if (sizeBytes > MAX_GRPC_RECV_BYTES) return { kind: 'invalid', error: wireError(errMessageTooLarge(sizeBytes, MAX_GRPC_RECV_BYTES)) };
     // The decoded value has the shape of this path's request schema (every field optional).
     const r = decoded.value;
     switch (api.path) {
@@ -156,6 +181,7 @@ export class EtcdStateMachine implements StateMachinePort {
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
+      case '/v3/maintenance/hash': return { kind: 'local', serve: () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never) };
       default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
     }
   }
@@ -246,7 +272,7 @@ export class EtcdStateMachine implements StateMachinePort {
     const res = this.applier.apply(index, req, nowMs);
     if (res === undefined) throw new Error(`invariant apply-once: entry ${index} at or below consistent index ${this.consistentIndex()}`);
     const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
-    return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => Number(id)) };
+    return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => this.forgetLeaseNumber(id)) };
   }
 
   applyNoop(index: number): void {
@@ -262,15 +288,29 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   expiredLeases(nowMs: number, max: number): number[] {
-    return this.applier.lessor.findExpiredLeases(nowMs, max).map((id) => Number(id));
+    return this.applier.lessor.findExpiredLeases(nowMs, max).map((id) => this.leaseNumber(id));
   }
 
   encodeLeaseRevoke(id: number, requestId: string): string {
-    return encodeRaftRequest({ id: requestId, body: { kind: 'lease_revoke', request: { ID: BigInt(id) } } });
+    const lease = this.leaseIdByNumber.get(id) ?? BigInt(id);
+    return encodeRaftRequest({ id: requestId, body: { kind: 'lease_revoke', request: { ID: lease } } });
+  }
+
+  /** The port's number for a lease, remembering the exact id until its revoke applies. */
+  private leaseNumber(id: LeaseId): number {
+    const n = Number(id);
+    this.leaseIdByNumber.set(n, id);
+    return n;
+  }
+
+  private forgetLeaseNumber(id: LeaseId): number {
+    const n = Number(id);
+    this.leaseIdByNumber.delete(n);
+    return n;
   }
 
   checkpoints(nowMs: number, newRequestId: () => string): string[] {
-    const due = this.applier.lessor.findDueCheckpoints(nowMs, CHECKPOINTS_PER_TICK_MAX);
+    const due = this.applier.lessor.findDueCheckpoints(nowMs, this.options.checkpointBatchMax ?? CHECKPOINT_BATCH_MAX_DEFAULT);
     if (due.length === 0) return [];
     const checkpoints = due.map((c) => ({ ID: c.id, remaining_TTL: c.remainingTtlSeconds }));
     return [encodeRaftRequest({ id: newRequestId(), body: { kind: 'lease_checkpoint', request: { checkpoints } } })];
@@ -289,8 +329,11 @@ export class EtcdStateMachine implements StateMachinePort {
 
   onTick(nowMs: number): void {
     const w = this.applier.watchable;
-    w.moveVictims();
-    if (nowMs - this.lastSyncMs >= WATCH_SYNC_INTERVAL_MS) {
+    if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT)) {
+      this.lastVictimMs = nowMs;
+      w.moveVictims();
+    }
+    if (nowMs - this.lastSyncMs >= (this.options.watchSyncIntervalMs ?? WATCH_SYNC_INTERVAL_MS_DEFAULT)) {
       this.lastSyncMs = nowMs;
       w.syncWatchers();
     }
@@ -306,7 +349,7 @@ export class EtcdStateMachine implements StateMachinePort {
     return JSON.stringify(snap);
   }
 
-  restore(data: string): void {
+  restore(data: string, _nowMs?: number): void {
     this.statusCache = undefined;
     const snap = JSON.parse(data) as StateMachineSnapshot;
     this.applier.restore(snap.applier);

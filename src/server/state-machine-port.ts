@@ -2,7 +2,7 @@
 // by the applier in src/server/apply/). The member never looks inside: it classifies client
 // requests, proposes what must go through raft, applies committed entries, serves reads, drives
 // lease expiry and watch streams, and snapshots or restores the whole state machine. The
-// adapter in state-machine.ts implements this over the applier.
+// adapter in etcd-state-machine.ts implements this over the applier.
 
 /** A member-level or state-machine error in wire form. */
 export interface WireError {

@@ -5,8 +5,7 @@
 // cancels, duplicate and empty-range errors, progress responses.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, SingleMemberDriver } from '../server/apply/driver.ts';
-import { DEFAULT_STATE_MACHINE_CONFIG } from '../../../src/server/apply/state-machine.ts';
+import { SingleMemberDriver } from '../server/apply/driver.ts';
 import { WATCH_SCENARIOS } from './golden/watch-scenarios.ts';
 
 interface Recorded {
@@ -36,9 +35,9 @@ const DIVERGENCES: Readonly<Record<string, (responses: unknown[]) => unknown[]>>
 
 const recorded = JSON.parse(readFileSync(new URL('./golden/etcd-3.4.23-watch.json', import.meta.url), 'utf8')) as Recorded[];
 
-describe.each(ADAPTERS)('golden watch transcript of etcd 3.4.23 (%s adapter)', (adapter) => {
+describe('golden watch transcript of etcd 3.4.23', () => {
   const h = (recorded[0]!.responses[0] as { result: { header: Record<string, string> } }).result.header;
-  const d = new SingleMemberDriver({ clusterId: h.cluster_id!, memberId: h.member_id!, raftTerm: () => Number(h.raft_term) }, DEFAULT_STATE_MACHINE_CONFIG, adapter);
+  const d = new SingleMemberDriver({ clusterId: h.cluster_id!, memberId: h.member_id!, raftTerm: () => Number(h.raft_term) });
   // The scenarios share one store: they must run in order, in one test each.
   for (const [i, s] of WATCH_SCENARIOS.entries()) {
     it(s.name, () => {

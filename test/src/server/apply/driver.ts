@@ -1,32 +1,25 @@
-// A minimal single-member driver over EtcdStateMachine for tests: classify, then propose and
-// apply at once, serve reads and lease calls locally, as a leader whose raft commits instantly.
-import { EtcdStateMachine } from '../../../../src/server/apply/state-machine.ts';
-import type { StateMachineConfig } from '../../../../src/server/apply/state-machine.ts';
-import { DEFAULT_STATE_MACHINE_CONFIG } from '../../../../src/server/apply/state-machine.ts';
-import type { MemberHeader, StateMachinePort, WireReply } from '../../../../src/server/state-machine-port.ts';
-import { EtcdStateMachine as MemberStateMachine } from '../../../../src/server/etcd-state-machine.ts';
+// A minimal single-member driver over the member's EtcdStateMachine for tests: classify, then
+// propose and apply at once, serve reads and lease calls locally, as a leader whose raft
+// commits instantly.
+import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
+import type { EtcdStateMachineOptions } from '../../../../src/server/etcd-state-machine.ts';
+import type { MemberHeader, WireReply } from '../../../../src/server/state-machine-port.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
 
-/** Which StateMachinePort to drive: this layer's adapter, or the one the member uses. */
-export type AdapterKind = 'apply' | 'member';
-
-export const ADAPTERS: readonly AdapterKind[] = ['apply', 'member'];
-
 export class SingleMemberDriver {
-  readonly sm: StateMachinePort;
+  readonly sm: EtcdStateMachine;
   index = 0;
   nowMs = 0;
   private requestSeq = 1000n;
 
-  constructor(readonly header: MemberHeader, config: StateMachineConfig = DEFAULT_STATE_MACHINE_CONFIG, adapter: AdapterKind = 'apply') {
-    this.sm = adapter === 'apply' ? new EtcdStateMachine(config)
-      : new MemberStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] });
+  constructor(readonly header: MemberHeader, options: EtcdStateMachineOptions = {}) {
+    this.sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] }, options);
     this.sm.bindHeader(header);
     this.sm.promoteLessor(this.nowMs, 1000);
   }
 
   request(path: string, body: unknown): WireReply {
-    const c = this.sm.classify(path, body, this.header);
+    const c = this.sm.classify(path, body);
     switch (c.kind) {
       case 'invalid':
         return { ok: false, error: c.error };

@@ -7,7 +7,8 @@ import { Applier } from '../../../../src/server/apply/applier.ts';
 import type { ApplierSnapshot } from '../../../../src/server/apply/applier.ts';
 import type { InternalRaftRequest, RaftRequest } from '../../../../src/server/apply/raft-request.ts';
 import { decodeRaftRequest, encodeRaftRequest } from '../../../../src/server/apply/raft-request.ts';
-import { EtcdStateMachine } from '../../../../src/server/apply/state-machine.ts';
+import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
+import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
 
 const key = fc.constantFrom('a', 'b', 'c', 'd');
 const entry: fc.Arbitrary<RaftRequest> = fc.oneof(
@@ -63,12 +64,13 @@ describe('applier recovery', () => {
   });
 
   it('the state machine snapshot string restores to the same status on another member', () => {
-    const a = new EtcdStateMachine();
+    const config = { ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] };
+    const a = new EtcdStateMachine(config);
     const h = { clusterId: '1', memberId: '2', raftTerm: () => 1 };
     a.bindHeader(h);
     let i = 0;
     for (const k of ['a', 'b', 'c']) a.apply(++i, 1, encodeRaftRequest({ id: String(i), body: { kind: 'put', request: { key: k, value: k } } }), 0);
-    const b = new EtcdStateMachine();
+    const b = new EtcdStateMachine(config);
     b.restore(a.snapshot(), 0);
     expect(b.status()).toEqual(a.status());
     expect(b.consistentIndex()).toBe(3);
