@@ -16,6 +16,8 @@ import { worldClientNet } from './client-net.ts';
 import { HistoryLog } from './history-log.ts';
 import type { MemberHost } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
+import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
+import { Reconfiguration } from './reconfiguration.ts';
 
 export interface MemberSettings {
   tickMs: number;
@@ -51,6 +53,11 @@ export interface ClusterOptions {
 
 export const MEMBERS_MAX = 9;
 
+/** A membership change that has not finished by then is abandoned (simulated time). */
+export const RECONFIGURATION_DEADLINE_US = 60_000_000;
+
+export type MembershipAction = 'replace' | 'remove-add';
+
 export function memberName(id: number): string {
   return `n${id}`;
 }
@@ -63,7 +70,12 @@ export function memberId(name: string): number | undefined {
 export class EtcdCluster {
   readonly world: World;
   readonly names: readonly string[];
-  readonly configs: ReadonlyMap<string, MemberConfig>;
+  /** Each endpoint's current member settings (a re-added member has a new raft id, no peers). */
+  readonly configs: Map<string, MemberConfig>;
+  /** Every membership change started, in order (the last may be running). */
+  readonly reconfigurations: Reconfiguration[] = [];
+  private readonly endpointOfRaftId = new Map<number, string>();
+  private nextRaftId: number;
   /** The live incarnation of each member's host (the last one started). */
   readonly hosts = new Map<string, MemberHost>();
   /** Every client's requests and watch responses, in one history. */
@@ -90,16 +102,99 @@ export class EtcdCluster {
       configs.set(memberName(id), { ...DEFAULT_MEMBER_CONFIG, ...options.settings, id, peers: ids, bug: options.bug });
     }
     this.configs = configs;
+    for (const id of ids) this.endpointOfRaftId.set(id, memberName(id));
+    this.nextRaftId = n + 1;
+  }
+
+  /** The endpoint of a raft id (old ids of an endpoint still map to it). */
+  nameOf(raftId: number): string {
+    return this.endpointOfRaftId.get(raftId) ?? memberName(raftId);
+  }
+
+  /** The endpoint's current raft id. */
+  raftIdOf(name: string): number | undefined {
+    return this.configs.get(name)?.id;
+  }
+
+  /** The member the Raft invariant observer sees: the endpoint, plus the raft id once re-added. */
+  viewId(name: string, raftId: number): string {
+    return raftId === memberId(name) ? name : `${name}/r${raftId}`;
+  }
+
+  /** Endpoints that are members now: all but one removed and not yet started again. */
+  members(): string[] {
+    return this.names.filter((n) => !this.held(n));
+  }
+
+  /** True while a membership change keeps the endpoint down (removed, not yet re-added). */
+  held(name: string): boolean {
+    return this.reconfigurations.some((r) => r.endpoint === name && r.holdsEndpoint);
+  }
+
+  /** The membership change running now, if any (one at a time, like etcd's strict reconfig check). */
+  reconfiguring(): Reconfiguration | undefined {
+    return this.reconfigurations.find((r) => !r.finished);
+  }
+
+  /**
+   * Starts a membership change of `name` through Raft: remove it, then add a fresh member with
+   * an empty disk on the same endpoint as a learner and promote it (see reconfiguration.ts).
+   * 'replace' and 'remove-add' differ only in name here: the world's endpoints are fixed, so the
+   * replacement member lives on the removed one's endpoint, with a new raft id either way.
+   * False (refused) when another change runs, there is no leader, or the member is down.
+   */
+  changeMembership(_action: MembershipAction, name: string): boolean {
+    if (this.reconfiguring() !== undefined) return false;
+    const oldId = this.raftIdOf(name);
+    if (oldId === undefined || !this.world.isUp(name) || this.world.isPaused(name)) return false;
+    const leader = this.leaderHost();
+    if (leader === undefined || !leader.member.membership.voters.includes(oldId)) return false;
+    if (leader.member.membership.voters.length < 2) return false;
+    const newId = this.nextRaftId++;
+    const world = this.world;
+    const r = new Reconfiguration({
+      nowUs: () => world.loop.now(),
+      schedule: (delayUs, f) => { world.loop.schedule(delayUs, f); },
+      leaderHost: () => this.leaderHost(),
+      liveHosts: () => this.names.filter((n) => world.isUp(n)).flatMap((n) => this.hosts.get(n) ?? []),
+      isUp: (n) => world.isUp(n),
+      stop: (n) => { if (world.isUp(n)) world.crash(n, false); },
+      wipeAs: (n, raftId) => this.wipeAs(n, raftId),
+      start: (n) => { if (!world.isUp(n)) world.restart(n); },
+      finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
+    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US);
+    this.reconfigurations.push(r);
+    world.recordFault('membership-start', name);
+    return true;
+  }
+
+  /** Empties a stopped endpoint's disk (durably) and makes its next start the fresh member `raftId`. */
+  private wipeAs(name: string, raftId: number): void {
+    const disk = this.world.disk(name);
+    disk.remove(WAL_FILE);
+    disk.remove(SNAP_FILE);
+    disk.fsync(() => undefined);
+    const old = this.configs.get(name) as MemberConfig;
+    this.configs.set(name, { ...old, id: raftId, peers: [] });
+    this.endpointOfRaftId.set(raftId, name);
+  }
+
+  /** The live host leading in the highest term, if any. */
+  leaderHost(): MemberHost | undefined {
+    const name = this.leader();
+    return name === undefined ? undefined : this.hosts.get(name);
   }
 
   /** Starts every member (each recovers from its empty disk). */
   start(): void {
+    const configs = this.configs;
     for (const name of this.names) {
-      const config = this.configs.get(name) as MemberConfig;
       this.world.startNode(name, memberHostFactory({
-        config,
-        nameOf: memberName,
-        idOf: memberId,
+        // Read at every start: a re-added member boots with its new settings.
+        get config(): MemberConfig { return configs.get(name) as MemberConfig; },
+        nameOf: (id) => this.nameOf(id),
+        idOf: (n) => this.raftIdOf(n),
+        viewId: (n, raftId) => this.viewId(n, raftId),
         makeStateMachine: this.options.makeStateMachine,
         onStart: (host) => this.hosts.set(name, host),
       }));
@@ -155,7 +250,7 @@ export class EtcdCluster {
 
   /** True when every live member reports the same revision, compact revision and hash. */
   converged(): boolean {
-    const all = this.names.map((n) => this.status(n)).filter((s) => s !== undefined);
+    const all = this.members().map((n) => this.status(n)).filter((s) => s !== undefined);
     const first = all[0];
     return first !== undefined && all.every((s) => s.revision === first.revision && s.compactRevision === first.compactRevision && s.hashKV === first.hashKV);
   }

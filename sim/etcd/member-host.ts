@@ -23,6 +23,11 @@ export interface MemberHostOptions {
   readonly nameOf: (id: number) => string;
   readonly idOf: (name: string) => number | undefined;
   readonly makeStateMachine: (config: MemberConfig) => StateMachinePort;
+  /**
+   * The name the Raft invariant observer knows this incarnation by. A member re-added with an
+   * empty disk gets a new raft id on the same endpoint: it is a new member, not a restart.
+   */
+  readonly viewId?: (endpoint: string, raftId: number) => string;
   /** Told about every new incarnation (the cluster keeps the live hosts). */
   readonly onStart?: (host: MemberHost) => void;
 }
@@ -45,12 +50,15 @@ export class MemberHost implements Host, RaftView {
   durableTerm: number;
   durableCommit: number;
   private readonly appliedEntries = new Map<number, ViewEntry>();
+  /** This incarnation's settings (a re-added member's differ from its first incarnation's). */
+  readonly config: MemberConfig;
 
   constructor(
     readonly ctx: HostContext,
     private readonly options: MemberHostOptions,
     readonly incarnation: number,
   ) {
+    this.config = options.config;
     const durable = readDurableState(ctx.disk);
     this.durableTerm = durable.hardState.term;
     this.durableCommit = durable.hardState.commit;
@@ -60,9 +68,9 @@ export class MemberHost implements Host, RaftView {
       nonce: ctx.prng.uint32(),
       onApply: (e: Entry) => this.rememberApplied(e),
     };
-    this.recovered = recoverMember(options.config, durable, options.makeStateMachine(options.config), env, ctx.prng);
+    this.recovered = recoverMember(this.config, durable, options.makeStateMachine(this.config), env, ctx.prng);
     this.member = this.recovered.member;
-    ctx.setTimer(options.config.tickMs * 1_000, () => this.onTick());
+    ctx.setTimer(this.config.tickMs * 1_000, () => this.onTick());
     ctx.trace('member-start', { applied: this.member.stateMachine.consistentIndex(), replayed: this.recovered.replayed });
     options.onStart?.(this);
     this.pump();
@@ -80,7 +88,7 @@ export class MemberHost implements Host, RaftView {
   }
 
   private onTick(): void {
-    this.ctx.setTimer(this.options.config.tickMs * 1_000, () => this.onTick());
+    this.ctx.setTimer(this.config.tickMs * 1_000, () => this.onTick());
     this.member.tick();
     this.pump();
   }
@@ -163,7 +171,7 @@ export class MemberHost implements Host, RaftView {
   // ---- RaftView (the global invariant observer reads members through it) ----
 
   get id(): string {
-    return this.ctx.id;
+    return this.options.viewId?.(this.ctx.id, this.config.id) ?? this.ctx.id;
   }
 
   private get raft(): RaftNode['node']['raft'] {

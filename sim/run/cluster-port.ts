@@ -43,6 +43,10 @@ export interface RunCluster {
   readonly world: World;
   /** Current voting members, in a stable order. */
   members(): readonly string[];
+  /** True while a membership change keeps the endpoint down (removed, not yet re-added): nothing may restart it. */
+  held?(id: string): boolean;
+  /** The membership change still running, described (e.g. "n1 catch-up"), if any. */
+  membershipChanging?(): string | undefined;
   /** Undefined for a member that is not part of the cluster. */
   status(id: string): MemberStatus | undefined;
   /** Replaces a member by a fresh one, or removes it and adds it back, through Raft; false if refused. */

@@ -70,7 +70,12 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   sample();
   return {
     world,
-    members: () => cluster.names,
+    members: () => cluster.members(),
+    held: (id) => cluster.held(id),
+    membershipChanging() {
+      const r = cluster.reconfiguring();
+      return r === undefined ? undefined : `${r.endpoint} ${r.phase}`;
+    },
     status(id): MemberStatus | undefined {
       if (!cluster.names.includes(id)) return undefined;
       const st = cluster.status(id);
@@ -80,9 +85,9 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
       const raft = host.recovered.raft.status();
       return { up, isLeader: raft.raftState === 'leader', term: raft.term, revision: st.revision, compactRevision: st.compactRevision, kvHash: String(st.hashKV) };
     },
-    // Membership changes need the member module's reconfiguration API, which the cluster does
-    // not offer yet: the nemesis records the fault as refused.
-    membership: () => false,
+    // Runs through Raft in the background (sim/etcd/reconfiguration.ts): remove, re-add as a
+    // learner with an empty disk, promote. Refused while another change runs or with no leader.
+    membership: (action, node) => cluster.changeMembership(action, node),
     setFsyncLatency(node, fsyncUs) {
       const disk = world.disk(node);
       if (fsyncUs === undefined) disk.setFsyncLatency(s.network.fsyncUsMin, s.network.fsyncUsMax);

@@ -25,6 +25,9 @@ export interface LivenessResult {
 }
 
 function converged(cluster: RunCluster, watchers: readonly WatchStream[]): { ok: boolean; why: string } {
+  // Convergence is over the current members, once a membership change in flight has finished.
+  const changing = cluster.membershipChanging?.();
+  if (changing !== undefined) return { ok: false, why: `membership change running: ${changing}` };
   const statuses = cluster.members().map((m) => [m, cluster.status(m)] as const);
   const down = statuses.filter(([, s]) => s === undefined || !s.up).map(([m]) => m);
   if (down.length > 0) return { ok: false, why: `members down: ${down.join(', ')}` };

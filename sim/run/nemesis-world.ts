@@ -50,7 +50,7 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, endpoints:
       if (world.isUp(node)) world.crash(node, tornWrites);
     },
     restart: (node) => {
-      if (!world.isUp(node)) world.restart(node);
+      if (!world.isUp(node) && cluster.held?.(node) !== true) world.restart(node);
     },
     pause: (node) => {
       if (world.isUp(node) && !world.isPaused(node)) world.pause(node);

@@ -48,7 +48,7 @@ export function watchRaftInvariants(cluster: EtcdCluster, replay?: string): Inva
     const out: RaftView[] = [];
     for (const id of cluster.names) {
       const host = cluster.hosts.get(id);
-      if (host !== undefined && world.isUp(id)) out.push(memberView(id, world.incarnation(id), host));
+      if (host !== undefined && world.isUp(id)) out.push(memberView(cluster.viewId(id, host.config.id), world.incarnation(id), host));
     }
     return out;
   };

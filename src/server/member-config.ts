@@ -4,7 +4,11 @@
 export interface MemberConfig {
   /** This member's raft id (non-zero). */
   id: number;
-  /** Raft ids of the initial voters, this member included. */
+  /**
+   * Raft ids of the initial voters, this member included; empty for a member that joins a
+   * running cluster (etcd's --initial-cluster-state=existing): it learns the membership from
+   * the snapshot the leader sends it.
+   */
   peers: readonly number[];
   /** One raft tick (etcd's --heartbeat-interval): 100 ms. */
   tickMs: number;
@@ -74,6 +78,6 @@ export function minLeaseTtlSeconds(c: MemberConfig): number {
 }
 
 export function checkMemberConfig(c: MemberConfig): void {
-  const ok = c.id > 0 && c.peers.includes(c.id) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0;
+  const ok = c.id > 0 && (c.peers.length === 0 || c.peers.includes(c.id)) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0;
   if (!ok) throw new Error(`invariant member-config: bad member config ${JSON.stringify(c)}`);
 }

@@ -3,7 +3,7 @@
 // by the leader, and one watch stream per client stream. Pure and synchronous: the host calls
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
-import type { ConfState, Entry, Snapshot } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, Snapshot } from '../raft/types.ts';
 import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
@@ -13,7 +13,7 @@ import { LeaseExpiry } from './lease-expiry.ts';
 import type { MemberConfig } from './member-config.ts';
 import { MAX_GAP_APPLY_COMMIT, MAX_REQUEST_BYTES, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
 import type { MemberError } from './member-errors.ts';
-import { ErrNoLeader, ErrRequestTooLarge, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
+import { ErrNoLeader, ErrRequestTooLarge, ErrStopped, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
 import { PendingRequests } from './pending-requests.ts';
 import type { PeerMessage } from './peer-protocol.ts';
 import type { RaftPort, RaftReady } from './raft-port.ts';
@@ -90,6 +90,10 @@ export class Member {
    * its transport is done); a lost snapshot then leads raft to probe and send another.
    */
   private snapshotSends: { to: number; reportAtMs: number }[] = [];
+  /** A committed conf change removed this member: it stops serving (etcd's ErrStopped). */
+  private removedFromCluster = false;
+  /** A snapshot was asked for (a new member joins: it must start from one, see requestSnapshot). */
+  private snapshotRequested = false;
   readonly header: MemberHeader;
 
   constructor(
@@ -134,6 +138,36 @@ export class Member {
     return this.sm;
   }
 
+  /** The membership as of the last applied entry (or installed snapshot). */
+  get membership(): ConfState {
+    return this.confState;
+  }
+
+  /** True once a committed conf change removed this member; it then ignores every input. */
+  get removed(): boolean {
+    return this.removedFromCluster;
+  }
+
+  /**
+   * Proposes a membership change (etcd's MemberAdd as learner, MemberPromote, MemberRemove map
+   * to add-learner-node, add-node, remove-node). False when raft dropped it: not the leader,
+   * or another conf change is still pending (raft allows one at a time).
+   */
+  proposeConfChange(cc: ConfChange): boolean {
+    if (this.removedFromCluster || !this.isLeader) return false;
+    return this.raft.proposeConfChange(cc);
+  }
+
+  /**
+   * Takes a snapshot at the applied index and compacts the whole log behind it, so a member
+   * that joins with an empty disk is sent a snapshot holding the current membership (the
+   * bootstrap membership is not in the log: replaying the log from index 1 would be wrong).
+   */
+  requestSnapshot(): void {
+    this.snapshotRequested = true;
+    this.maybeSnapshot();
+  }
+
   takeOutputs(): MemberOutput[] {
     const out = this.outputs;
     this.outputs = [];
@@ -143,6 +177,7 @@ export class Member {
   // ---- inputs ----
 
   tick(): void {
+    if (this.removedFromCluster) return;
     this.raft.tick();
     const now = this.env.nowMs();
     this.reads.tick(now);
@@ -166,6 +201,7 @@ export class Member {
   }
 
   receivePeer(from: number, pm: PeerMessage): void {
+    if (this.removedFromCluster) return;
     switch (pm.kind) {
       case 'raft':
         this.raft.step(pm.message);
@@ -193,6 +229,10 @@ export class Member {
   receiveClient(client: string, m: ClientToMember): void {
     // A message delivered twice must not be handled twice (a duplicated put would apply twice).
     if (this.recentIds.seen(client, m.id)) return;
+    if (this.removedFromCluster) {
+      if (m.kind === 'request') this.replyError({ client, id: m.id }, ErrStopped);
+      return;
+    }
     switch (m.kind) {
       case 'request':
         this.handleRequest({ client, id: m.id }, m.path, m.body);
@@ -333,13 +373,13 @@ export class Member {
     }
     if (e.index <= this.sm.consistentIndex()) {
       // Already in the state machine (replayed at recovery): only raft's membership needs it.
-      if (e.type === 'conf-change') this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
+      if (e.type === 'conf-change') this.applyConfChange(e);
       this.appliedIndex = e.index;
       this.env.onApply?.(e);
       return;
     }
     if (e.type === 'conf-change') {
-      this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
+      this.applyConfChange(e);
       this.sm.applyNoop(e.index);
     } else if (e.data === '') {
       this.sm.applyNoop(e.index);
@@ -355,6 +395,17 @@ export class Member {
     if (this.sm.consistentIndex() !== e.index) {
       throw new Error(`invariant consistent-index: applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }
+  }
+
+  /** A committed conf change: raft switches configuration; a member no longer in it stops. */
+  private applyConfChange(e: Entry): void {
+    this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
+    const cs = this.confState;
+    const id = this.config.id;
+    const inConfig = cs.voters.includes(id) || cs.learners.includes(id) || cs.votersOutgoing.includes(id) || cs.learnersNext.includes(id);
+    // Pending requests are left to time out, as when etcd's removed member stops: an entry
+    // proposed here may still commit under the next leader, so no definite failure is sent.
+    if (!inConfig) this.removedFromCluster = true;
   }
 
   /** A leader's empty entry of its own term applied: promote the lessor (etcd applyEntryNormal). */
@@ -396,12 +447,14 @@ export class Member {
 
   /** etcd's triggerSnapshot: every snapshotCount applied entries, keeping catch-up entries. */
   private maybeSnapshot(): void {
-    if (this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    const requested = this.snapshotRequested && this.appliedIndex > this.snapshotIndex;
+    if (!requested && this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
     if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery
     const created = this.storage.createSnapshot(this.appliedIndex, this.confState, this.sm.snapshot());
     if (typeof created === 'string') return;
     this.snapshotIndex = this.appliedIndex;
-    const compactIndex = Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
+    this.snapshotRequested = false;
+    const compactIndex = requested ? this.appliedIndex : Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
     this.outputs.push({ kind: 'snapshot', snapshot: created, compactIndex });
   }

@@ -51,6 +51,10 @@ export class RaftNode implements RaftPort {
     return this.node.propose(data) === undefined;
   }
 
+  proposeConfChange(cc: ConfChange): boolean {
+    return this.node.proposeConfChange(cc) === undefined;
+  }
+
   readIndex(ctx: string): void {
     this.node.readIndex(ctx);
   }

@@ -26,6 +26,8 @@ export interface RaftPort {
   step(m: Message): void;
   /** False when the proposal was dropped (no leader, leadership transfer, ...). */
   propose(data: string): boolean;
+  /** False when the proposal was dropped (not the leader, a conf change already pending, ...). */
+  proposeConfChange(cc: ConfChange): boolean;
   readIndex(ctx: string): void;
   /** The transport finished sending a snapshot to `id` (etcd's ReportSnapshot). */
   reportSnapshot(id: number, failed: boolean): void;

@@ -22,6 +22,9 @@ class ScriptedRaft implements RaftPort {
     this.proposals.push(data);
     return true;
   }
+  proposeConfChange(): boolean {
+    return false;
+  }
   readIndex(): void {}
   reportSnapshot(): void {}
   applyConfChange(): never {

@@ -1,0 +1,150 @@
+// One membership change driven through Raft the way an operator drives etcd's member API:
+// MemberRemove the old member (it stops once the removal applies), wipe its data directory,
+// MemberAdd a fresh member on the same endpoint as a learner (a new raft id, as etcd gives
+// every added member), start it with an empty disk, and MemberPromote it once it has caught
+// up (etcd's isLearnerReady: its match at least 90% of the leader's). Each step waits for the
+// previous one to apply on the current leader and re-proposes after leader changes.
+import type { ConfChangeSingle, ConfState } from '../../src/raft/types.ts';
+import type { MemberHost } from './member-host.ts';
+
+export type ReconfigurationPhase = 'remove' | 'add-learner' | 'start' | 'catch-up' | 'promote' | 'done' | 'abandoned';
+
+/** What the driver needs from the cluster. */
+export interface ReconfigurableCluster {
+  nowUs(): number;
+  schedule(delayUs: number, f: () => void): void;
+  /** The live leader with the highest term, if any. */
+  leaderHost(): MemberHost | undefined;
+  /** Live hosts, for snapshots that hold the learner. */
+  liveHosts(): MemberHost[];
+  isUp(endpoint: string): boolean;
+  /** Stops the endpoint's process (clean crash) if it is up. */
+  stop(endpoint: string): void;
+  /** Removes the endpoint's data (made durable) and makes its next start a fresh member `raftId`. */
+  wipeAs(endpoint: string, raftId: number): void;
+  /** Starts the endpoint's (crashed) process: it boots from its empty disk. */
+  start(endpoint: string): void;
+  /** Told when the driver finished or gave up. */
+  finished(r: Reconfiguration): void;
+}
+
+/** How often the driver looks at the cluster. */
+const POLL_US = 10_000;
+/** A dropped or lost conf change is proposed again after this long. */
+const REPROPOSE_US = 500_000;
+/** etcd's readyPercent for promoting a learner. */
+const LEARNER_READY_PERCENT = 90;
+
+export interface ReconfigurationStep {
+  readonly phase: ReconfigurationPhase;
+  readonly atUs: number;
+}
+
+export class Reconfiguration {
+  private phaseNow: ReconfigurationPhase = 'remove';
+  private nextProposeUs = 0;
+  /** When each phase began, for results and tests. */
+  readonly steps: ReconfigurationStep[] = [];
+
+  constructor(
+    private readonly cluster: ReconfigurableCluster,
+    readonly endpoint: string,
+    readonly oldRaftId: number,
+    readonly newRaftId: number,
+    readonly deadlineUs: number,
+  ) {
+    this.steps.push({ phase: 'remove', atUs: cluster.nowUs() });
+    cluster.schedule(0, () => this.poll());
+  }
+
+  get phase(): ReconfigurationPhase {
+    return this.phaseNow;
+  }
+
+  get finished(): boolean {
+    return this.phaseNow === 'done' || this.phaseNow === 'abandoned';
+  }
+
+  /** The endpoint has no process the cluster counts on: between its removal and its fresh start. */
+  get holdsEndpoint(): boolean {
+    return this.phaseNow === 'add-learner' || this.phaseNow === 'start' || (this.phaseNow === 'abandoned' && !this.cluster.isUp(this.endpoint));
+  }
+
+  private enter(phase: ReconfigurationPhase): void {
+    this.phaseNow = phase;
+    this.nextProposeUs = 0;
+    this.steps.push({ phase, atUs: this.cluster.nowUs() });
+    if (this.finished) this.cluster.finished(this);
+  }
+
+  private poll(): void {
+    if (this.finished) return;
+    if (this.cluster.nowUs() >= this.deadlineUs) return this.enter('abandoned');
+    this.advance();
+    if (!this.finished) this.cluster.schedule(POLL_US, () => this.poll());
+  }
+
+  private advance(): void {
+    const c = this.cluster;
+    const leader = c.leaderHost();
+    switch (this.phaseNow) {
+      case 'remove': {
+        if (leader === undefined) return;
+        if (!inConfig(leader.member.membership, this.oldRaftId)) {
+          c.stop(this.endpoint);
+          c.wipeAs(this.endpoint, this.newRaftId);
+          return this.enter('add-learner');
+        }
+        return this.propose(leader, { type: 'remove-node', nodeId: this.oldRaftId });
+      }
+      case 'add-learner': {
+        if (leader === undefined) return;
+        if (inConfig(leader.member.membership, this.newRaftId)) return this.enter('start');
+        return this.propose(leader, { type: 'add-learner-node', nodeId: this.newRaftId });
+      }
+      case 'start': {
+        // Every member that applied the learner snapshots and compacts its log, so whoever
+        // leads sends the newcomer a snapshot holding the membership, never the log from 1.
+        let ready = false;
+        for (const h of c.liveHosts()) {
+          if (!inConfig(h.member.membership, this.newRaftId)) continue;
+          if (inConfig(h.recovered.storage.snapshot().metadata.confState, this.newRaftId)) {
+            if (h === leader) ready = true;
+          } else {
+            h.member.requestSnapshot();
+          }
+        }
+        if (!ready) return;
+        if (!c.isUp(this.endpoint)) c.start(this.endpoint);
+        return this.enter('catch-up');
+      }
+      case 'catch-up': {
+        if (leader === undefined) return;
+        const raft = leader.recovered.raft.node.raft;
+        const match = raft.prs.progress.get(this.newRaftId)?.match ?? 0;
+        const leaderMatch = raft.raftLog.lastIndex();
+        if (match * 100 >= leaderMatch * LEARNER_READY_PERCENT) return this.enter('promote');
+        return;
+      }
+      case 'promote': {
+        if (leader === undefined) return;
+        if (leader.member.membership.voters.includes(this.newRaftId)) return this.enter('done');
+        return this.propose(leader, { type: 'add-node', nodeId: this.newRaftId });
+      }
+      case 'done':
+      case 'abandoned':
+        return;
+    }
+  }
+
+  private propose(leader: MemberHost, change: ConfChangeSingle): void {
+    const now = this.cluster.nowUs();
+    if (now < this.nextProposeUs) return;
+    this.nextProposeUs = now + REPROPOSE_US;
+    leader.member.proposeConfChange({ transition: 'auto', changes: [change], context: '' });
+  }
+}
+
+export function inConfig(cs: ConfState, id: number): boolean {
+  return cs.voters.includes(id) || cs.learners.includes(id) || cs.votersOutgoing.includes(id) || cs.learnersNext.includes(id);
+}
