@@ -9,6 +9,7 @@ import type { FaultInterval } from '../run/results.ts';
 import type { Cut } from '../world/partitions.ts';
 import { bridgeCuts, groupsToCuts, majorityRingCuts } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
+import { Figure8Sequence } from './figure8.ts';
 
 /** What the nemesis needs from the world and the cluster (implemented in ../run/). */
 export interface NemesisWorld {
@@ -18,6 +19,8 @@ export interface NemesisWorld {
   members(): readonly string[];
   /** The member that believes it leads in the highest term, if any is up. */
   leader(): string | undefined;
+  /** A member's term and whether it believes it leads; undefined when it is down or unknown. */
+  raftStatus(node: string): { isLeader: boolean; term: number } | undefined;
   /** Replaces every cut among members with `cuts` (the union of active partition faults). */
   setCuts(cuts: readonly Cut[]): void;
   crash(node: string, tornWrites: boolean): void;
@@ -44,8 +47,10 @@ interface Active {
   readonly id: number;
   readonly fault: Fault;
   readonly nodes: readonly string[];
-  readonly cuts: readonly Cut[];
+  /** Mutable only for a figure8 sequence, whose cuts change as it goes. */
+  cuts: readonly Cut[];
   readonly interval: FaultInterval;
+  readonly sequence?: Figure8Sequence;
 }
 
 export class Nemesis {
@@ -122,6 +127,8 @@ export class Nemesis {
       case 'buggify':
         this.world.buggify(true);
         break;
+      case 'figure8':
+        return this.startFigure8(fault.crashDelayMs);
       case 'lossy':
         this.world.setLossy({
           dropPercent: fault.dropPercent,
@@ -140,6 +147,37 @@ export class Nemesis {
     this.intervals.push(interval);
     this.active.set(id, { id, fault, nodes, cuts, interval });
     if (cuts.length > 0) this.applyCuts();
+    return id;
+  }
+
+  /** Runs the Figure 8 sequence (./figure8.ts); its cuts and crashes are this fault's, healed with it. */
+  private startFigure8(crashDelayMs: number): number | undefined {
+    const id = this.nextId++;
+    const nodes: string[] = [];
+    const fault: Fault = { kind: 'figure8', crashDelayMs };
+    const interval: FaultInterval = { kind: fault.kind, startUs: this.world.nowUs(), targets: nodes, description: describeFault(fault) };
+    const sequence = new Figure8Sequence(this.world, this.prng, {
+      setCuts: (cuts) => {
+        const a = this.active.get(id);
+        if (a === undefined) return;
+        a.cuts = [...cuts];
+        this.applyCuts();
+      },
+      crash: (node) => {
+        if (this.crashed.has(node) || this.paused.has(node)) return;
+        this.world.crash(node, false);
+        this.crashed.add(node);
+      },
+      targeted: (node) => {
+        if (!nodes.includes(node)) nodes.push(node);
+      },
+    }, crashDelayMs * 1000);
+    this.active.set(id, { id, fault, nodes, cuts: [], interval, sequence });
+    if (!sequence.start()) {
+      this.active.delete(id);
+      return undefined;
+    }
+    this.intervals.push(interval);
     return id;
   }
 
@@ -226,7 +264,8 @@ export class Nemesis {
     this.active.delete(id);
     a.interval.endUs = this.world.nowUs();
     const f = a.fault;
-    if (a.cuts.length > 0 || f.kind === 'partition' || f.kind === 'one-way') this.applyCuts();
+    a.sequence?.stop();
+    if (a.cuts.length > 0 || f.kind === 'partition' || f.kind === 'one-way' || f.kind === 'figure8') this.applyCuts();
     if (f.kind === 'lossy') this.world.setLossy(undefined);
     for (const node of a.nodes) this.healNode(f, node);
   }
@@ -234,6 +273,7 @@ export class Nemesis {
   private healNode(f: Fault, node: string): void {
     switch (f.kind) {
       case 'kill':
+      case 'figure8':
         if (this.crashed.delete(node)) this.world.restart(node);
         break;
       case 'pause':

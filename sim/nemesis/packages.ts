@@ -27,6 +27,9 @@ export interface NemesisPackage {
   draw(prng: Prng, ctx: PackageContext): DrawnFault[];
 }
 
+const FIGURE8_CRASH_DELAY_MS_MIN = 5;
+const FIGURE8_CRASH_DELAY_MS_MAX = 40;
+
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
 const PACKAGES: readonly NemesisPackage[] = [
@@ -151,6 +154,13 @@ const PACKAGES: readonly NemesisPackage[] = [
     name: 'buggify',
     description: 'switch on the buggify fault sites in the server for the rest of the run',
     draw: (_p, ctx) => one({ kind: 'buggify' }, ctx),
+  },
+  {
+    name: 'figure8',
+    description: "the Raft paper's Figure 8: a leader counts an older term's entry onto a majority, crashes, and a leader of a higher last term overwrites it",
+    // The crash must land while the new leader is catching the others up on the old term's
+    // entries, before its own entry reaches a majority: a few ms after its election.
+    draw: (p, ctx) => one({ kind: 'figure8', crashDelayMs: p.intRange(FIGURE8_CRASH_DELAY_MS_MIN, FIGURE8_CRASH_DELAY_MS_MAX) }, ctx),
   },
 ];
 

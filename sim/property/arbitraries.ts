@@ -38,6 +38,8 @@ export function faultArbitrary(members: number, kinds: readonly Fault['kind'][] 
     'slow-disk': fc.record({ kind: fc.constant('slow-disk' as const), target: t, fsyncMs: fc.integer({ min: 1, max: 500 }) }),
     membership: fc.record({ kind: fc.constant('membership' as const), action: fc.constantFrom('replace' as const, 'remove-add' as const), target: t }),
     buggify: fc.constant({ kind: 'buggify' as const }),
+    // Not in ALL_KINDS: the sequence needs five members and a long fault to mean anything.
+    figure8: fc.record({ kind: fc.constant('figure8' as const), crashDelayMs: fc.integer({ min: 0, max: 20 }) }),
   };
   return fc.oneof(...kinds.map((k) => byKind[k]));
 }

@@ -38,6 +38,10 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, endpoints:
     at: (timeUs, fn) => void world.loop.at(timeUs, fn),
     members: () => cluster.members(),
     leader: () => currentLeader(cluster),
+    raftStatus(node) {
+      const s = cluster.status(node);
+      return s === undefined || !s.up ? undefined : { isLeader: s.isLeader, term: s.term };
+    },
     setCuts(cuts) {
       const next = new Set(cuts.map(key));
       const before = new Set(applied.map(key));

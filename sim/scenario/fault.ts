@@ -48,6 +48,11 @@ export const FaultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('slow-disk'), target: TargetSchema, fsyncMs: z.number().int().min(1).max(10_000) }),
   z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add']), target: TargetSchema }),
   z.strictObject({ kind: z.literal('buggify') }),
+  z.strictObject({
+    kind: z.literal('figure8'),
+    /** How long after the term t+2 leader is elected it crashes (while it catches the others up). */
+    crashDelayMs: z.number().int().min(0).max(10_000),
+  }),
 ]);
 export type Fault = z.infer<typeof FaultSchema>;
 export type FaultKind = Fault['kind'];
@@ -87,5 +92,7 @@ export function describeFault(fault: Fault): string {
       return `membership ${fault.action} ${fault.target}`;
     case 'buggify':
       return 'buggify on';
+    case 'figure8':
+      return `figure 8 sequence, crash the new leader after ${fault.crashDelayMs} ms`;
   }
 }

@@ -84,6 +84,8 @@ export const WorkloadSchema = z.strictObject({
    */
   clientPauseMs: RangeSchema.default(0),
   clientPauseOdds: int(1, 1_000_000).default(4),
+  /** Put values are padded to at least this many bytes (0: no padding); large values make one entry per Raft message. */
+  valueBytes: int(0, 1024 * 1024).default(0),
   /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
   minOkOps: int(0, 10_000_000).default(20),
 });
@@ -110,6 +112,7 @@ export const NemesisPackages = [
   'lagging-member',
   'membership',
   'buggify',
+  'figure8',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 

@@ -8,7 +8,7 @@ import type { Dispatched, Outcome } from './interpreter.ts';
 import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
 import type { TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
-import { single, uniqueValue } from './workload.ts';
+import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
 export const ETCD_TRAFFIC_MIX: ReadonlyArray<readonly [string, number]> = [
@@ -41,6 +41,10 @@ export class EtcdTraffic implements Workload {
     return `key${n}`;
   }
 
+  private value(op: Dispatched): string {
+    return paddedValue(op, this.env.scenario.workload.valueBytes);
+  }
+
   generator(): Gen {
     const keys = this.env.scenario.workload.keys;
     const total = totalWeight(ETCD_TRAFFIC_MIX);
@@ -53,7 +57,7 @@ export class EtcdTraffic implements Workload {
     const observe = (body: unknown): void => this.state.observe(body);
     switch (op.f) {
       case 'put':
-        return single(put(key, uniqueValue(op)), op, call, done, observe);
+        return single(put(key, this.value(op)), op, call, done, observe);
       case 'get':
         return single(range(key), op, call, done, observe);
       case 'stale-get':
@@ -68,7 +72,7 @@ export class EtcdTraffic implements Workload {
         return single(txn([], this.multiOps(op)), op, call, done, observe);
       case 'cas': {
         const rev = this.state.modRevisionOf(key);
-        return single(txn([{ target: 'MOD', key, revision: rev }], [{ put: put(key, uniqueValue(op)) }], [{ range: range(key) }]), op, call, done, observe);
+        return single(txn([{ target: 'MOD', key, revision: rev }], [{ put: put(key, this.value(op)) }], [{ range: range(key) }]), op, call, done, observe);
       }
       case 'put-with-lease':
         return this.putWithLease(op, key, call, done);
@@ -100,12 +104,12 @@ export class EtcdTraffic implements Workload {
   /** Grants a lease, then puts with it (robustness's PutWithLease); the put's outcome is the op's. */
   private putWithLease(op: Dispatched, key: string, call: ClientCall, done: (outcome: Outcome) => void): void {
     const known = this.state.pickLease(this.env.prng);
-    if (known !== undefined) return single(put(key, uniqueValue(op), known), op, call, done, (b) => this.state.observe(b));
+    if (known !== undefined) return single(put(key, this.value(op), known), op, call, done, (b) => this.state.observe(b));
     call(leaseGrant(this.env.scenario.workload.leaseTtlSeconds), op.process, (granted) => {
       if (granted.type !== 'ok') return done(granted.type);
       this.state.addLease(granted.body);
       const id = this.state.pickLease(this.env.prng) as number;
-      single(put(key, uniqueValue(op), id), op, call, done, (b) => this.state.observe(b));
+      single(put(key, this.value(op), id), op, call, done, (b) => this.state.observe(b));
     });
   }
 }

@@ -49,3 +49,9 @@ export function single(request: EtcdRequest, op: Dispatched, call: ClientCall, d
 export function uniqueValue(op: Dispatched): string {
   return `v${op.seq}-p${op.process}`;
 }
+
+/** A unique value padded to at least `bytes` (the scenario's valueBytes), still unique by its prefix. */
+export function paddedValue(op: Dispatched, bytes: number): string {
+  const v = uniqueValue(op);
+  return v.length >= bytes ? v : `${v}-${'x'.repeat(bytes - v.length - 1)}`;
+}
