@@ -91,4 +91,31 @@ describe('membership change', () => {
       for (const k of acked) expect(readValue(c, reader, k)).toBe(`v${k.slice(1)}`);
     }
   });
+
+  test('after a membership change every member, the re-added one included, recovers the new membership from its disk', () => {
+    const c = cluster(41);
+    const leader = c.leader() as string;
+    const follower = c.names.find((n) => n !== leader) as string;
+    const oldId = c.raftIdOf(follower) as number;
+    const writer = c.client('w');
+    const acked = writeAll(c, writer, 0, 10);
+    expect(c.changeMembership('remove-add', follower)).toBe(true);
+    expect(c.runUntilTrue(() => c.reconfigurations[0]?.finished === true, 30_000_000)).toBe(true);
+    const newId = c.raftIdOf(follower) as number;
+    acked.push(...writeAll(c, writer, 10, 15));
+    expect(c.runUntilTrue(() => c.converged(), 10_000_000)).toBe(true);
+    c.runUntil(c.world.loop.now() + 200_000); // let the last fsyncs finish
+    for (const n of c.names) c.world.crash(n, false);
+    for (const n of c.names) c.world.restart(n);
+    expect(c.runUntilTrue(() => c.leader() !== undefined, 10_000_000)).toBe(true);
+    for (const n of c.names) {
+      const m = c.hosts.get(n)?.member.membership;
+      expect(m?.voters.slice().sort()).toEqual([...c.names.filter((x) => x !== follower).map((x) => c.raftIdOf(x) as number), newId].sort());
+      expect(m?.voters).not.toContain(oldId);
+    }
+    acked.push(...writeAll(c, writer, 15, 20));
+    expect(c.runUntilTrue(() => c.converged(), 10_000_000)).toBe(true);
+    const reader = c.client('r', { members: [follower], followLeader: false });
+    for (const k of acked) expect(readValue(c, reader, k)).toBe(`v${k.slice(1)}`);
+  });
 });
