@@ -3,7 +3,7 @@
 // by the leader, and one watch stream per client stream. Pure and synchronous: the host calls
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
-import type { ConfChange, ConfState, Entry, Snapshot } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, Message, Snapshot } from '../raft/types.ts';
 import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
@@ -204,6 +204,7 @@ export class Member {
     if (this.removedFromCluster) return;
     switch (pm.kind) {
       case 'raft':
+        if (this.awaitsJoinSnapshot(pm.message)) return;
         this.raft.step(pm.message);
         return;
       case 'lease-forward': {
@@ -243,6 +244,16 @@ export class Member {
         this.watches.receive(client, m);
         return;
     }
+  }
+
+  /**
+   * A member that joined with an empty disk learns the membership from a snapshot: the bootstrap
+   * membership is not in the log, so appending the log from index 1 would rebuild a wrong one.
+   * Such appends are dropped (the change then stalls, visibly, instead of going wrong); the
+   * cluster makes the leader compact its log before the newcomer starts, so it sends a snapshot.
+   */
+  private awaitsJoinSnapshot(m: Message): boolean {
+    return m.type === 'MsgApp' && m.index === 0 && m.entries.length > 0 && this.config.peers.length === 0 && this.storage.snapshot().metadata.index === 0;
   }
 
   // ---- the Ready cycle ----
