@@ -13,6 +13,7 @@ import { isPeerMessage } from '../../src/server/peer-protocol.ts';
 import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { RaftNode } from '../../src/server/raft-node.ts';
+import { viewEntryAt } from '../raft/invariants.ts';
 import type { RaftView, ViewEntry } from '../raft/invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
@@ -209,12 +210,7 @@ export class MemberHost implements Host, RaftView {
   }
 
   entry(i: number): ViewEntry | undefined {
-    const log = this.raft.raftLog;
-    if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
-    const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
-    if (typeof ents === 'string') return undefined;
-    const e = ents[0];
-    return e === undefined ? undefined : { term: e.term, data: e.data };
+    return viewEntryAt(this.raft.raftLog, i);
   }
 
   appliedEntry(i: number): ViewEntry | undefined {

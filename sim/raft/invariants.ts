@@ -7,6 +7,8 @@
 // registered once per entry (re-registered only after a truncation or a restart), so a run
 // costs O(entries + events * members), not O(events * log length).
 
+import type { RaftLog } from '../../src/raft/raft-log.ts';
+
 /** What the observer may read from one member. Implemented by the Raft host and etcd hosts. */
 export interface RaftView {
   readonly id: string;
@@ -30,6 +32,15 @@ export interface RaftView {
 export interface ViewEntry {
   readonly term: number;
   readonly data: string;
+}
+
+/** The entry at index `i` of a member's raft log as the observer sees it; undefined when compacted or absent. */
+export function viewEntryAt(log: RaftLog, i: number): ViewEntry | undefined {
+  if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+  const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
+  if (typeof ents === 'string') return undefined;
+  const e = ents[0];
+  return e === undefined ? undefined : { term: e.term, data: e.data };
 }
 
 export type InvariantName =

@@ -11,6 +11,7 @@ import type { UnsafeOptions } from '../../src/raft/config.ts';
 import type { ReadOnlyOption } from '../../src/raft/read-only.ts';
 import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
 import { EMPTY_CONF_STATE, decodeConfChange } from '../../src/raft/types.ts';
+import { viewEntryAt } from './invariants.ts';
 import type { RaftView, ViewEntry } from './invariants.ts';
 import { ReplicatedLog } from './replicated-log.ts';
 import { MESSAGE_HEADER_BYTES, persistReady, recoverFromDisk, writeSnapshotAndCompact } from './raft-disk.ts';
@@ -311,12 +312,7 @@ export class RaftHost implements Host, RaftView {
   }
 
   entry(i: number): ViewEntry | undefined {
-    const log = this.raw.raft.raftLog;
-    if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
-    const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
-    if (typeof ents === 'string') return undefined;
-    const e = ents[0];
-    return e === undefined ? undefined : { term: e.term, data: e.data };
+    return viewEntryAt(this.raw.raft.raftLog, i);
   }
 
   appliedEntry(i: number): ViewEntry | undefined {
