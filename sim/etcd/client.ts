@@ -116,7 +116,7 @@ export class EtcdClient {
   }
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
-  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
+  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
     this.net.send(member, { ...m, id: this.nextMessageId() });
   }
 

@@ -4,6 +4,7 @@
 // Every response is recorded as a WatchRecord; the first record after each (re)open carries the
 // create request it was opened with, so checkers know where each segment starts.
 import type { MemberToClient } from '../../src/server/client-protocol.ts';
+import { NO_LEADER_REASON } from '../../src/server/client-watch-streams.ts';
 import type { EtcdClient } from './client.ts';
 
 export interface WatchOptions {
@@ -20,6 +21,12 @@ export interface WatchOptions {
   readonly reconnectDelayUs?: number;
   /** Send a progress request this often (etcd's robustness watchers: 100 ms); 0 never. */
   readonly progressRequestIntervalUs?: number;
+  /**
+   * Open the stream requiring a leader (clientv3.WithRequireLeader, as Kubernetes and etcd's
+   * robustness watchers do): a member without a leader for 3 election timeouts ends it with
+   * "etcdserver: no leader", and the stream resumes on another member. Off by default.
+   */
+  readonly requireLeader?: boolean;
 }
 
 export interface WatchResponseJson {
@@ -44,6 +51,8 @@ export class WatchStream {
   /** The watch was cancelled by the server (compaction): etcd's client ends it too. */
   serverCanceled = false;
   reconnects = 0;
+  /** Reconnects because the member ended the stream for lack of a leader. */
+  noLeaderCancels = 0;
   responses = 0;
 
   constructor(
@@ -83,7 +92,7 @@ export class WatchStream {
     this.stream = this.client.openStream((from, m) => this.onMessage(from, m));
     this.pendingRequest = create;
     this.lastHeardUs = this.client.net.nowUs();
-    this.client.sendStream(this.member, { kind: 'watch-send', stream: this.stream, body: { create_request: create }, open: true });
+    this.client.sendStream(this.member, { kind: 'watch-send', stream: this.stream, body: { create_request: create }, open: true, ...(this.options.requireLeader === true ? { requireLeader: true } : {}) });
     this.timer = this.client.net.schedule(this.options.pingIntervalUs ?? 300_000, () => this.probe());
     const every = this.options.progressRequestIntervalUs ?? 0;
     if (every > 0) this.progressTimer = this.client.net.schedule(every, () => this.progressLoop(every));
@@ -122,7 +131,12 @@ export class WatchStream {
   private onMessage(from: string, m: MemberToClient): void {
     if (!this.active) return;
     this.lastHeardUs = this.client.net.nowUs();
-    if (m.kind === 'watch-closed') return this.reconnect();
+    if (m.kind === 'watch-closed') {
+      // A no-leader cancel is a disconnect to this client: resume after the last revision seen,
+      // on another member (clientv3 surfaces it as canceled with ErrNoLeader; Kubernetes rewatches).
+      if (m.reason === NO_LEADER_REASON) this.noLeaderCancels++;
+      return this.reconnect();
+    }
     if (m.kind !== 'watch-response') return;
     const r = (m.body as { result?: WatchResponseJson }).result ?? {};
     this.responses++;

@@ -63,6 +63,7 @@ export function startClients(world: World, members: readonly string[], scenario:
           create: { key: b64('\0'), range_end: b64('\0'), prev_kv: true, progress_notify: true },
           member: m,
           progressRequestIntervalUs: WATCH_PROGRESS_REQUEST_US,
+          requireLeader: true,
         }),
       );
     });

@@ -24,6 +24,12 @@ export interface WatchSendMessage {
    * broken connection would, instead of starting a stream the client never opened.
    */
   readonly open?: boolean;
+  /**
+   * On the opening message: the stream requires a leader (etcd's gRPC metadata "hasleader",
+   * clientv3.WithRequireLeader; Kubernetes sets it). The member ends such a stream with
+   * "etcdserver: no leader" once it has had no leader for 3 election timeouts.
+   */
+  readonly requireLeader?: boolean;
 }
 
 /** The client closes a watch stream (its watchers are cancelled silently). */

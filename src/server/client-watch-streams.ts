@@ -12,7 +12,11 @@ interface Stream {
   readonly client: string;
   readonly stream: number;
   readonly port: WatchStreamPort;
+  readonly requireLeader: boolean;
 }
+
+/** Why a require-leader stream ends (etcd rpctypes.ErrNoLeader, gRPC Unavailable). */
+export const NO_LEADER_REASON = 'etcdserver: no leader';
 
 type WatchMessage = Exclude<ClientToMember, { kind: 'request' }>;
 
@@ -32,7 +36,7 @@ export class ClientWatchStreams {
     const key = `${client}#${m.stream}`;
     switch (m.kind) {
       case 'watch-send':
-        return this.handle(client, m.stream, m.body, m.open === true);
+        return this.handle(client, m.stream, m.body, m.open === true, m.requireLeader === true);
       case 'watch-close':
         this.streams.get(key)?.port.close();
         this.streams.delete(key);
@@ -48,7 +52,21 @@ export class ClientWatchStreams {
     for (const s of this.streams.values()) this.emit(s, s.port.poll());
   }
 
-  private handle(client: string, stream: number, body: unknown, open: boolean): void {
+  /**
+   * Ends every stream that requires a leader, as etcd's monitorLeader does after 3 election
+   * timeouts without one: the gRPC stream fails with "etcdserver: no leader" (clientv3 hands
+   * its watchers a canceled response carrying that error), and the client reconnects.
+   */
+  cancelLeaderRequired(): void {
+    for (const [key, s] of this.streams) {
+      if (!s.requireLeader) continue;
+      s.port.close();
+      this.streams.delete(key);
+      this.send(s.client, { kind: 'watch-closed', stream: s.stream, reason: NO_LEADER_REASON });
+    }
+  }
+
+  private handle(client: string, stream: number, body: unknown, open: boolean, requireLeader: boolean): void {
     const key = `${client}#${stream}`;
     let s = this.streams.get(key);
     if (s === undefined) {
@@ -68,7 +86,7 @@ export class ClientWatchStreams {
         this.send(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
         return;
       }
-      s = { client, stream, port: this.sm.openWatchStream() };
+      s = { client, stream, port: this.sm.openWatchStream(), requireLeader };
       this.streams.set(key, s);
     }
     this.emit(s, s.port.handle(body));

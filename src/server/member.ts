@@ -62,6 +62,9 @@ interface HeldLeaseRequest {
 
 /** The cluster id every member reports (one simulated cluster per world). */
 const CLUSTER_ID = '14841639068965178418';
+/** Election timeouts without a leader before require-leader streams end (etcd maxNoLeaderCnt). */
+export const MAX_NO_LEADER_CHECKS = 3;
+
 /** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
 const FORWARDED_MAX = 10_000;
 /** Bound on lease requests held until an expired lease's revoke applies. */
@@ -73,6 +76,9 @@ export class Member {
   private snapshotIndex: number;
   private confState: ConfState;
   private lead = 0;
+  /** Ticks since the last leader check, and consecutive checks that found no leader (etcd monitorLeader). */
+  private leaderCheckTicks = 0;
+  private noLeaderChecks = 0;
   private isLeader = false;
   private readyInFlight: RaftReady | undefined;
   private seq = 0;
@@ -197,6 +203,7 @@ export class Member {
     }
     this.retryHeldLease(now);
     this.flushReads();
+    this.monitorLeader();
     this.watches.poll();
   }
 
@@ -426,6 +433,18 @@ export class Member {
     this.sm.promoteLessor(now, electionTimeoutMs(this.config));
     this.leaseExpiry.promote(now);
     this.reads.retryNow(now);
+  }
+
+  /**
+   * etcd's monitorLeader: once per election timeout, check for a leader; after
+   * MAX_NO_LEADER_CHECKS checks in a row without one, end the streams that require a leader
+   * (reconnecting a stream costs more than rejecting a request, hence the wait).
+   */
+  private monitorLeader(): void {
+    if (++this.leaderCheckTicks < this.config.electionTicks) return;
+    this.leaderCheckTicks = 0;
+    this.noLeaderChecks = this.lead === 0 ? this.noLeaderChecks + 1 : 0;
+    if (this.noLeaderChecks >= MAX_NO_LEADER_CHECKS) this.watches.cancelLeaderRequired();
   }
 
   private onSoftState(lead: number, isLeader: boolean, now: number): void {
