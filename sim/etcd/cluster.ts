@@ -19,20 +19,13 @@ import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 
-export interface MemberSettings {
-  tickMs: number;
-  heartbeatTicks: number;
-  electionTicks: number;
-  snapshotCount: number;
-  snapshotCatchUpEntries: number;
-  preVote: boolean;
-  checkQuorum: boolean;
-  leaseReads: boolean;
+/** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'bug' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
-}
+};
 
 export interface ClusterOptions {
   readonly seed: number | string;

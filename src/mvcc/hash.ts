@@ -1,6 +1,7 @@
 // A hash of the whole KV state, for convergence checks: members that applied the same entries
 // have the same revision, compact revision and hash (etcd's HashKV serves the same purpose; its
 // value is a CRC over bolt pages, which a simulation cannot and need not reproduce).
+import { forEachChange } from './changes.ts';
 import type { MvccStore } from './store.ts';
 
 export interface KvHash {
@@ -27,18 +28,12 @@ function mix(h: number, s: string): number {
 export function hashKv(store: MvccStore, rev = 0): KvHash {
   const upTo = rev <= 0 ? store.currentRev : Math.min(rev, store.currentRev);
   let h = mix(FNV_OFFSET, String(store.compactMainRev));
-  const mains = [...store.log.keys()].filter((m) => m <= upTo).sort((a, b) => a - b);
-  for (const main of mains) {
-    const subs = store.log.get(main)!;
-    for (let sub = 0; sub < subs.length; sub++) {
-      const e = subs[sub];
-      if (e === undefined) continue;
-      const kv = e.kv;
-      h = mix(h, `${main}.${sub}${e.tombstone ? 't' : 'p'}`);
-      h = mix(h, kv.key);
-      h = mix(h, kv.value);
-      h = mix(h, `${kv.create_revision},${kv.mod_revision},${kv.version},${kv.lease}`);
-    }
-  }
+  forEachChange(store, upTo, (main, sub, e) => {
+    const kv = e.kv;
+    h = mix(h, `${main}.${sub}${e.tombstone ? 't' : 'p'}`);
+    h = mix(h, kv.key);
+    h = mix(h, kv.value);
+    h = mix(h, `${kv.create_revision},${kv.mod_revision},${kv.version},${kv.lease}`);
+  });
   return { hash: h >>> 0, revision: upTo, compactRevision: store.compactMainRev };
 }

@@ -2,6 +2,7 @@
 // restore. Restore rebuilds the key index from the revision log the way etcd does on start
 // (restoreIntoIndex): a key seen first as a put starts a generation from that KeyValue's create
 // revision and version; a tombstone of an unknown key is skipped.
+import { forEachChange } from './changes.ts';
 import { MvccStore } from './store.ts';
 import type { LogEntry } from './store.ts';
 import { assert } from './errors.ts';
@@ -17,16 +18,10 @@ export interface MvccSnapshot {
 
 export function snapshotStore(store: MvccStore): MvccSnapshot {
   const log: LogRecord[] = [];
-  const mains = [...store.log.keys()].sort((a, b) => a - b);
-  for (const main of mains) {
-    const subs = store.log.get(main)!;
-    for (let sub = 0; sub < subs.length; sub++) {
-      const e = subs[sub];
-      if (e === undefined) continue;
-      const kv = e.kv;
-      log.push([main, sub, kv.key, kv.value, kv.create_revision, kv.version, kv.lease.toString(), e.tombstone ? 1 : 0]);
-    }
-  }
+  forEachChange(store, Number.POSITIVE_INFINITY, (main, sub, e) => {
+    const kv = e.kv;
+    log.push([main, sub, kv.key, kv.value, kv.create_revision, kv.version, kv.lease.toString(), e.tombstone ? 1 : 0]);
+  });
   return { currentRev: store.currentRev, compactMainRev: store.compactMainRev, log };
 }
 
