@@ -18,6 +18,8 @@ import type { ClientCall } from '../workload/workload.ts';
 import { Prng } from '../world/prng.ts';
 import type { TraceEntry } from '../world/trace.ts';
 import { runChecks } from './checks.ts';
+import { productFailure } from './product-failure.ts';
+import type { ProductFailure, RunStage } from './product-failure.ts';
 import { clientEndpoints, startClients } from './clients.ts';
 import type { ClusterBuilder, PlantedBug, RunCluster } from './cluster-port.ts';
 import { buildEtcdCluster } from './etcd-cluster.ts';
@@ -118,21 +120,32 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   world.loop.schedule(CHECKPOINT_US, checkpoint);
 
   let error: string | undefined;
+  let failure: ProductFailure | undefined;
   let liveness: LivenessResult | undefined;
+  let stage: RunStage = 'safety';
   try {
     world.run({ untilUs: startUs + durationUs });
     for (const i of interpreters) i.stop();
+    stage = 'heal';
     nemesis.healAll();
+    stage = 'liveness';
     liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
     for (const w of clients.watchers) w.cancel();
   } catch (err) {
-    // A broken invariant (Raft observer, world, client) stops the run where it happened and is
-    // the run's verdict; any other exception is a bug of the harness and propagates.
+    // A member that throws (a product exception or a broken product invariant) and a broken
+    // invariant of the observers stop the run where it happened and are the run's verdict;
+    // any other exception is a bug of the harness and propagates.
     error = err instanceof Error ? err.message : String(err);
-    if (!/invariant/i.test(error)) throw err;
+    failure = productFailure(err, stage, world.loop.now());
+    if (failure === undefined && !/invariant/i.test(error)) throw err;
   }
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, error });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, error: failure === undefined ? error : undefined });
+  if (failure !== undefined) {
+    checkers['product'] = failure;
+    checkers['liveness'] ??= { valid: 'unknown', summary: 'not reached: a member threw' };
+    error = failure.summary;
+  }
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,

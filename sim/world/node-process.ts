@@ -8,6 +8,7 @@ import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { Host, HostContext, HostFactory } from './host.ts';
+import { asHost } from './host-error.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
 
@@ -68,7 +69,8 @@ export class NodeProcess {
     this.status = 'running';
     this.paused = false;
     const ctx = makeContext(this.incarnation);
-    this.host = this.factory(ctx);
+    const factory = this.factory;
+    this.host = asHost(this.id, this.incarnation, 'start', () => factory(ctx));
   }
 
   /** Kills the process: the host, its timers and its held events vanish. Returns writes lost. */
@@ -154,19 +156,21 @@ export class NodeProcess {
       this.trace.record(TraceKind.hold, this.traceId, heldCode(event), this.held.length);
       return;
     }
-    switch (event.kind) {
-      case 'message':
-        host.receive(event.from, event.message);
-        break;
-      case 'timer':
-        this.trace.record(TraceKind.timer, this.traceId, event.timer.id, this.loop.now() - event.timer.dueUs);
-        event.timer.fn();
-        break;
-      case 'callback':
-        event.fn();
-        break;
-    }
-    if (this.host === host) host.afterEvent?.();
+    if (event.kind === 'timer') this.trace.record(TraceKind.timer, this.traceId, event.timer.id, this.loop.now() - event.timer.dueUs);
+    asHost(this.id, this.incarnation, event.kind, () => {
+      switch (event.kind) {
+        case 'message':
+          host.receive(event.from, event.message);
+          break;
+        case 'timer':
+          event.timer.fn();
+          break;
+        case 'callback':
+          event.fn();
+          break;
+      }
+      if (this.host === host) host.afterEvent?.();
+    });
   }
 }
 

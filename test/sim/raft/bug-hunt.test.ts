@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
 import { applySchedule, healAll, randomSchedule } from '../../../sim/raft/fault-schedule.ts';
 import { raftBug } from '../../../sim/raft/bugs.ts';
+import { HostError } from '../../../sim/world/host-error.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 
 /** Slow disks widen the window between a write and its fsync. */
@@ -31,7 +32,9 @@ function runSeed(seed: number, bug: string | undefined, slowDisk = false, faults
   } catch (e) {
     const v = c.invariants.violation;
     if (v !== undefined) return v.invariant;
-    const internal = /^invariant ([a-z-]+):/.exec((e as Error).message);
+    // A member's own assertion leaves the world as a HostError naming the member.
+    const message = e instanceof HostError ? e.causeMessage : (e as Error).message;
+    const internal = /^invariant ([a-z-]+):/.exec(message);
     if (internal === null) throw e;
     return `raft:${internal[1]}`;
   }
