@@ -4,6 +4,7 @@
 import type { MemberBug, MemberConfig } from '../../src/server/member-config.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { Message } from '../../src/raft/types.ts';
 import type { RaftView } from '../raft/invariants.ts';
 import { RaftInvariants } from '../raft/invariants.ts';
 import type { DiskOptions } from '../world/disk.ts';
@@ -18,6 +19,7 @@ import type { MemberHost } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
+import { ClusterInvariants } from './cluster-invariants.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
 export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'bug' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs'> & {
@@ -74,6 +76,8 @@ export class EtcdCluster {
   /** Every client's requests and watch responses, in one history. */
   readonly history: HistoryLog;
   private readonly clients = new Map<string, EtcdClient>();
+  /** Observers of every raft message a member sends (the cluster invariants read votes). */
+  private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -190,6 +194,9 @@ export class EtcdCluster {
         viewId: (n, raftId) => this.viewId(n, raftId),
         makeStateMachine: this.options.makeStateMachine,
         onStart: (host) => this.hosts.set(name, host),
+        onRaftSend: (host, m) => {
+          for (const observe of this.raftSendObservers) observe(host, m);
+        },
       }));
     }
   }
@@ -226,6 +233,29 @@ export class EtcdCluster {
       if (host !== undefined && this.world.isUp(name)) out.push(host);
     }
     return out;
+  }
+
+  /** Calls `observe` for every raft message any member sends, as it sends it; returns a function that stops it. */
+  observeRaftSends(observe: (host: MemberHost, m: Message) => void): () => void {
+    this.raftSendObservers.push(observe);
+    return () => {
+      const i = this.raftSendObservers.indexOf(observe);
+      if (i >= 0) this.raftSendObservers.splice(i, 1);
+    };
+  }
+
+  /** Checks the cluster invariants (durable votes, applied state, CheckQuorum, PreVote) after every event and vote. */
+  observeClusterInvariants(): ClusterInvariants {
+    const s = this.configs.get(this.names[0] as string) as MemberConfig;
+    const invariants = new ClusterInvariants(this, {
+      checkQuorum: s.checkQuorum || s.leaseReads,
+      preVote: s.preVote,
+      electionTimeoutUs: s.electionTicks * s.tickMs * 1000,
+      tickUs: s.tickMs * 1000,
+    });
+    this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
+    this.world.onEvent(() => invariants.checkOrThrow());
+    return invariants;
   }
 
   /** Checks Raft's invariants after every world event; the first violation throws. */

@@ -3,7 +3,7 @@
 // state, or an installed snapshot) and fsyncs BEFORE the member sends the Ready's messages or
 // applies its entries, writes the member's own snapshots (snapshot file and WAL rewrite in one
 // fsync), and on every (re)start recovers the member from what its disk made durable.
-import type { Entry } from '../../src/raft/types.ts';
+import type { Entry, Message } from '../../src/raft/types.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
 import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
@@ -31,6 +31,8 @@ export interface MemberHostOptions {
   readonly viewId?: (endpoint: string, raftId: number) => string;
   /** Told about every new incarnation (the cluster keeps the live hosts). */
   readonly onStart?: (host: MemberHost) => void;
+  /** Told about every raft message the member sends (the cluster's invariant observer reads votes). */
+  readonly onRaftSend?: (host: MemberHost, m: Message) => void;
 }
 
 /** Bound on outputs and Readies handled in one pump, so a bug cannot spin forever. */
@@ -125,7 +127,10 @@ export class MemberHost implements Host, RaftView {
   private flush(outputs: MemberOutput[]): void {
     for (const o of outputs) {
       switch (o.kind) {
-        case 'peer': this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes); break;
+        case 'peer':
+          if (o.message.kind === 'raft') this.options.onRaftSend?.(this, o.message.message);
+          this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes);
+          break;
         case 'client': this.ctx.send(o.to, o.message, 64); break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
       }

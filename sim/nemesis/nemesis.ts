@@ -3,7 +3,7 @@
 // given by role resolve when the fault starts, from the nemesis stream. Partitions are kept as
 // sets of cuts per fault and re-applied together, so overlapping faults compose and healing
 // one leaves the others in place.
-import type { Fault, Target, TimedFault } from '../scenario/fault.ts';
+import type { CrashMoment, Fault, Target, TimedFault } from '../scenario/fault.ts';
 import { describeFault } from '../scenario/fault.ts';
 import type { FaultInterval } from '../run/results.ts';
 import type { Cut } from '../world/partitions.ts';
@@ -24,6 +24,11 @@ export interface NemesisWorld {
   /** Replaces every cut among members with `cuts` (the union of active partition faults). */
   setCuts(cuts: readonly Cut[]): void;
   crash(node: string, tornWrites: boolean): void;
+  /**
+   * Crashes `node` right after it next sends a message of `moment` (before its in-flight fsync
+   * completes) and calls `crashed`; returns a function that disarms the trigger.
+   */
+  crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
@@ -59,6 +64,8 @@ export class Nemesis {
   /** Every fault that ran, for results.json and the report. */
   readonly intervals: FaultInterval[] = [];
   private readonly crashed = new Set<string>();
+  /** Armed crash-at-a-moment triggers by node, disarmed when their fault heals. */
+  private readonly armed = new Map<string, () => void>();
   private readonly paused = new Set<string>();
 
   constructor(
@@ -83,6 +90,8 @@ export class Nemesis {
   /** Heals every active fault and brings every crashed or paused member back. */
   healAll(): void {
     for (const id of [...this.active.keys()]) this.heal(id);
+    for (const disarm of this.armed.values()) disarm();
+    this.armed.clear();
     this.world.setCuts([]);
     this.world.setLossy(undefined);
     this.world.buggify(false);
@@ -99,6 +108,10 @@ export class Nemesis {
     const members = this.world.members().filter((m) => !avoid.has(m));
     const leader = this.world.leader();
     if (target === 'all') return [...members];
+    if (target === 'majority') {
+      const all = this.world.members();
+      return this.prng.shuffle(members).slice(0, Math.floor(all.length / 2) + 1);
+    }
     if (target === 'leader') return leader !== undefined && members.includes(leader) ? [leader] : this.pickOne(members);
     if (target === 'follower') return this.pickOne(members.filter((m) => m !== leader));
     if (target === 'random') return this.pickOne(members);
@@ -185,6 +198,19 @@ export class Nemesis {
     for (const node of nodes) {
       switch (fault.kind) {
         case 'kill':
+          if (fault.after !== undefined) {
+            this.armed.get(node)?.();
+            const downMs = fault.downMs;
+            this.armed.set(node, this.world.crashAfter(node, fault.after, fault.tornWrites === true, () => {
+              this.armed.delete(node);
+              this.crashed.add(node);
+              if (downMs === undefined) return;
+              this.world.at(this.world.nowUs() + downMs * 1000, () => {
+                if (this.crashed.delete(node)) this.world.restart(node);
+              });
+            }));
+            break;
+          }
           this.world.crash(node, fault.tornWrites === true);
           this.crashed.add(node);
           break;
@@ -274,6 +300,8 @@ export class Nemesis {
     switch (f.kind) {
       case 'kill':
       case 'figure8':
+        this.armed.get(node)?.();
+        this.armed.delete(node);
         if (this.crashed.delete(node)) this.world.restart(node);
         break;
       case 'pause':

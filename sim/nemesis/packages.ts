@@ -4,7 +4,7 @@
 // is separate from applying so that a run's whole schedule exists before it starts: it goes
 // into results.json, and `detcd shrink` edits it.
 import type { Fault } from '../scenario/fault.ts';
-import { PartitionShapes } from '../scenario/fault.ts';
+import { CrashMoments, PartitionShapes } from '../scenario/fault.ts';
 import type { NemesisPackageName } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
@@ -29,6 +29,10 @@ export interface NemesisPackage {
 
 const FIGURE8_CRASH_DELAY_MS_MIN = 5;
 const FIGURE8_CRASH_DELAY_MS_MAX = 40;
+
+/** A member crashed at the worst moment comes back within an election or two. */
+const CRASH_DOWN_MS_MIN = 1;
+const CRASH_DOWN_MS_MAX = 300;
 
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
@@ -83,6 +87,22 @@ const PACKAGES: readonly NemesisPackage[] = [
     name: 'kill-random',
     description: 'crash any member, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'random' }, ctx),
+  },
+  {
+    name: 'kill-majority',
+    description: 'crash a majority of the members at once (their unsynced writes are lost), restart them when the fault heals',
+    draw: (_p, ctx) => one({ kind: 'kill', target: 'majority' }, ctx),
+  },
+  {
+    name: 'crash-after-send',
+    description: 'crash a member right after it grants a vote or acknowledges an append, before its fsync in flight completes; restart it a few ms later',
+    draw: (p, ctx) =>
+      one({
+        kind: 'kill',
+        target: p.pick(['leader', 'follower', 'random'] as const),
+        after: p.pick(CrashMoments),
+        downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX),
+      }, ctx),
   },
   {
     name: 'rolling-restart',

@@ -1,6 +1,7 @@
 // What a run needs from the simulated etcd cluster, apart from the World itself. The etcd
 // member module builds the cluster (sim/etcd/cluster.ts); etcd-cluster.ts adapts it to this.
 import type { Validity } from '../check/verdict.ts';
+import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 
@@ -51,6 +52,11 @@ export interface RunCluster {
   status(id: string): MemberStatus | undefined;
   /** Replaces a member by a fresh one, or removes it and adds it back, through Raft; false if refused. */
   membership(action: 'replace' | 'remove-add', node: string): boolean;
+  /**
+   * Crashes `node` right after it next sends a granted vote or a successful append
+   * acknowledgement, before its in-flight fsync completes; returns a function that disarms it.
+   */
+  crashAfter?(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   /** Overrides one member's fsync latency (slow disk); undefined restores the scenario's. */
   setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   /** The Raft invariant observer's verdict so far (it also throws at the first violation). */

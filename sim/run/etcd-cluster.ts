@@ -4,6 +4,7 @@
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import { EtcdCluster } from '../etcd/cluster.ts';
+import { formatClusterViolation } from '../etcd/cluster-invariants.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { baseLink } from './nemesis-world.ts';
 import type { ClusterOptions, MemberStatus, RunCluster } from './cluster-port.ts';
@@ -55,6 +56,7 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   for (const a of cluster.names) for (const b of cluster.names) if (a !== b) world.network.setLink(a, b, baseLink(s));
   cluster.start();
   const invariants = watchRaftInvariants(cluster);
+  const clusterInvariants = cluster.observeClusterInvariants();
   const leaders: { node: string | null; term: number; startUs: number }[] = [];
   const termOf = (name: string): number => {
     const host = cluster.hosts.get(name);
@@ -88,12 +90,38 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
     // Runs through Raft in the background (sim/etcd/reconfiguration.ts): remove, re-add as a
     // learner with an empty disk, promote. Refused while another change runs or with no leader.
     membership: (action, node) => cluster.changeMembership(action, node),
+    crashAfter(node, moment, tornWrites, crashed) {
+      let armed = true;
+      const stop = cluster.observeRaftSends((host, m) => {
+        if (!armed || host.ctx.id !== node || m.reject) return;
+        if (m.type !== (moment === 'vote' ? 'MsgVoteResp' : 'MsgAppResp')) return;
+        armed = false;
+        // After this send, within the same instant: before any fsync in flight completes.
+        world.loop.schedule(0, () => {
+          stop();
+          if (!world.isUp(node)) return;
+          world.crash(node, tornWrites);
+          world.recordFault(`crash-after-${moment}`, node);
+          crashed();
+        });
+      });
+      return () => {
+        armed = false;
+        stop();
+      };
+    },
     setFsyncLatency(node, fsyncUs) {
       const disk = world.disk(node);
       if (fsyncUs === undefined) disk.setFsyncLatency(s.network.fsyncUsMin, s.network.fsyncUsMax);
       else disk.setFsyncLatency(fsyncUs, fsyncUs);
     },
-    raftInvariants: () => invariants.verdict(),
+    raftInvariants: () => {
+      const raft = invariants.verdict();
+      const v = clusterInvariants.violation;
+      const counts = { clusterChecks: clusterInvariants.checks, votesSeen: clusterInvariants.votesSeen };
+      if (v === undefined || raft.valid === false) return { ...raft, ...counts };
+      return { ...raft, valid: false, summary: formatClusterViolation(v), clusterViolation: v, ...counts };
+    },
     leaderTimeline: () => leaders.slice(),
   };
 }

@@ -53,6 +53,10 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, endpoints:
     crash: (node, tornWrites) => {
       if (world.isUp(node)) world.crash(node, tornWrites);
     },
+    crashAfter(node, moment, tornWrites, crashed) {
+      if (cluster.crashAfter === undefined) throw new Error(`invariant crash-after-supported: this cluster cannot crash ${node} after a ${moment}`);
+      return cluster.crashAfter(node, moment, tornWrites, crashed);
+    },
     restart: (node) => {
       if (!world.isUp(node) && cluster.held?.(node) !== true) world.restart(node);
     },

@@ -4,12 +4,19 @@
 // has a duration after which the nemesis heals it; the liveness phase heals whatever is left.
 import { z } from 'zod';
 
-/** A member by role, resolved when the fault starts, or by id ("n1", "n2", ...). */
+/**
+ * A member by role, resolved when the fault starts, or by id ("n1", "n2", ...). "majority" is a
+ * random majority of the members at once (a kill of a majority loses all their unsynced writes).
+ */
 export const TargetSchema = z.union([
-  z.enum(['leader', 'follower', 'random', 'all']),
+  z.enum(['leader', 'follower', 'random', 'all', 'majority']),
   z.string().regex(/^n[1-9][0-9]?$/, 'a member id is n1, n2, ...'),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
+
+/** The moments a kill can wait for (see the kill fault's `after`). */
+export const CrashMoments = ['vote', 'append-ack'] as const;
+export type CrashMoment = (typeof CrashMoments)[number];
 
 const percent = z.number().int().min(0).max(100);
 const positiveMs = z.number().int().min(1).max(3_600_000);
@@ -32,7 +39,19 @@ export const FaultSchema = z.discriminatedUnion('kind', [
     target: TargetSchema,
     direction: z.enum(['in', 'out']),
   }),
-  z.strictObject({ kind: z.literal('kill'), target: TargetSchema, tornWrites: z.boolean().optional() }),
+  z.strictObject({
+    kind: z.literal('kill'),
+    target: TargetSchema,
+    tornWrites: z.boolean().optional(),
+    /**
+     * Crash at the worst moment instead of at once: right after the member next sends a granted
+     * vote ("vote") or a successful append acknowledgement ("append-ack"), before any fsync it
+     * has in flight completes. Not sent before the fault heals: no crash.
+     */
+    after: z.enum(CrashMoments).optional(),
+    /** With `after`: restart the member this long after the crash (default: when the fault heals). */
+    downMs: z.number().int().min(0).max(3_600_000).optional(),
+  }),
   z.strictObject({ kind: z.literal('pause'), target: TargetSchema }),
   z.strictObject({ kind: z.literal('clock-skew'), target: TargetSchema, offsetMs: z.number().int().min(-600_000).max(600_000) }),
   z.strictObject({ kind: z.literal('clock-jump'), target: TargetSchema, jumpMs: z.number().int().min(-600_000).max(600_000) }),
@@ -73,7 +92,7 @@ export function describeFault(fault: Fault): string {
     case 'one-way':
       return `one-way cut ${fault.direction} of ${fault.target}`;
     case 'kill':
-      return `kill ${fault.target}${fault.tornWrites === true ? ' (torn writes)' : ''}`;
+      return `kill ${fault.target}${fault.after === undefined ? '' : ` after its next ${fault.after === 'vote' ? 'granted vote' : 'append acknowledgement'}`}${fault.tornWrites === true ? ' (torn writes)' : ''}`;
     case 'pause':
       return `pause ${fault.target}`;
     case 'clock-skew':

@@ -101,6 +101,8 @@ export const NemesisPackages = [
   'kill-leader',
   'kill-follower',
   'kill-random',
+  'kill-majority',
+  'crash-after-send',
   'rolling-restart',
   'pause',
   'clock',

@@ -1,0 +1,240 @@
+// Invariants of a simulated etcd cluster that need more than one member's raft log: durable
+// state across crashes, what the network lets a member hear, and the state machine behind raft.
+// Checked after every world event (and on every vote a member sends); the first violation
+// throws with the invariant's name, like the Raft observer (sim/raft/invariants.ts):
+//
+// - vote-once: a member never grants its vote to two candidates in one term, across crashes
+//   (a vote answered before term and vote were durable is forgotten by a crash: hashicorp/raft#661).
+// - applied-durable-majority: an entry a member applies (committed, so possibly acknowledged to
+//   a client) is on the durable logs of a majority of the voters (a lost fsync breaks it).
+// - applied-monotonic: a member's state machine (its consistent index, its revision) never
+//   goes backwards, across crashes too (an older snapshot over newer state: etcd#2808 class).
+// - check-quorum-step-down: with CheckQuorum, a leader that cannot hear from a quorum steps
+//   down within a bounded number of election timeouts of its own clock (etcd#8243 class).
+// - pre-vote-term: with PreVote, a member that cannot hear from a quorum never raises its term
+//   above every other member's: when it rejoins it cannot depose a stable leader (etcd#9586 class).
+import type { Message } from '../../src/raft/types.ts';
+import type { World } from '../world/world.ts';
+import type { MemberHost } from './member-host.ts';
+
+export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term';
+
+export interface ClusterViolation {
+  readonly invariant: ClusterInvariantName;
+  readonly member: string;
+  readonly atUs: number;
+  readonly detail: string;
+}
+
+export interface ClusterInvariantOptions {
+  readonly checkQuorum: boolean;
+  readonly preVote: boolean;
+  /** One election timeout of a member's own clock, µs. */
+  readonly electionTimeoutUs: number;
+  readonly tickUs: number;
+}
+
+/** What the observer reads from the cluster: endpoints, their hosts (the last incarnation, up or down) and raft ids. */
+export interface ObservedCluster {
+  readonly world: World;
+  readonly names: readonly string[];
+  readonly hosts: ReadonlyMap<string, MemberHost>;
+  nameOf(raftId: number): string;
+  viewId(name: string, raftId: number): string;
+}
+
+/** A leader that cannot hear from a quorum for this many election timeouts (its clock) broke check-quorum-step-down. */
+const CHECK_QUORUM_TIMEOUTS_MAX = 3;
+/** Applied entries checked per member per event (a snapshot install jumps further; those are in the snapshot). */
+const APPLIED_CHECKED_PER_EVENT_MAX = 10_000;
+/** Bound on votes remembered (member × term). */
+const VOTES_KEPT_MAX = 1_000_000;
+const PPM = 1_000_000;
+
+interface Seen {
+  consistentIndex: number;
+  applied: number;
+  incarnation: number;
+  term: number;
+  /** World µs since the member (a leader) could not hear from a quorum. */
+  cutOffSinceUs: number | undefined;
+  /** Its voters as of the previous check. */
+  voters: readonly number[];
+}
+
+export class ClusterInvariants {
+  private readonly votes = new Map<string, number>();
+  private readonly seen = new Map<string, Seen>();
+  /** The highest term each member ever had (across incarnations). */
+  private readonly termMax = new Map<string, number>();
+  private found: ClusterViolation | undefined;
+  checks = 0;
+  votesSeen = 0;
+
+  constructor(
+    private readonly cluster: ObservedCluster,
+    private readonly options: ClusterInvariantOptions,
+  ) {}
+
+  get violation(): ClusterViolation | undefined {
+    return this.found;
+  }
+
+  /** A member sent a raft message: a granted vote binds it for that term. */
+  onRaftSend(host: MemberHost, m: Message): void {
+    if (m.type !== 'MsgVoteResp' || m.reject || this.found !== undefined) return;
+    this.votesSeen++;
+    const key = `${host.id}@${m.term}`;
+    const before = this.votes.get(key);
+    if (before === undefined) {
+      if (this.votes.size < VOTES_KEPT_MAX) this.votes.set(key, m.to);
+      return;
+    }
+    if (before !== m.to) {
+      this.fail('vote-once', host.id, `voted for ${this.cluster.nameOf(before)} and then for ${this.cluster.nameOf(m.to)} in term ${m.term}${host.incarnation > 1 ? ` (incarnation ${host.incarnation})` : ''}`);
+    }
+  }
+
+  /** Checks every live member; throws at the first violation. */
+  checkOrThrow(): void {
+    if (this.found === undefined) this.check();
+    if (this.found !== undefined) throw new Error(formatClusterViolation(this.found));
+  }
+
+  private check(): void {
+    this.checks++;
+    const world = this.cluster.world;
+    for (const name of this.cluster.names) {
+      const host = this.cluster.hosts.get(name);
+      if (host === undefined || !world.isUp(name) || host.member.removed) continue;
+      const seen = this.seenOf(host);
+      this.checkApplied(host, seen);
+      this.checkTerm(name, host, seen);
+      this.checkStepDown(name, host, seen);
+      if (this.found !== undefined) return;
+    }
+  }
+
+  private seenOf(host: MemberHost): Seen {
+    let s = this.seen.get(host.id);
+    if (s === undefined) {
+      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, voters: [] };
+      this.seen.set(host.id, s);
+    }
+    return s;
+  }
+
+  /** applied-monotonic and applied-durable-majority. */
+  private checkApplied(host: MemberHost, seen: Seen): void {
+    const ci = host.member.stateMachine.consistentIndex();
+    if (ci < seen.consistentIndex) {
+      return this.fail('applied-monotonic', host.id, `state machine went back from index ${seen.consistentIndex} to ${ci}${seen.incarnation !== host.incarnation ? ' across a restart' : ''}`);
+    }
+    seen.consistentIndex = ci;
+    if (seen.incarnation !== host.incarnation) {
+      seen.incarnation = host.incarnation;
+      seen.applied = 0;
+    }
+    const applied = host.member.applied;
+    const from = Math.max(seen.applied + 1, applied - APPLIED_CHECKED_PER_EVENT_MAX + 1);
+    for (let i = from; i <= applied; i++) {
+      const e = host.appliedEntry(i);
+      if (e === undefined) continue;
+      const missing = this.notDurableOnMajority(host, seen, i, e.term);
+      if (missing !== undefined) return this.fail('applied-durable-majority', host.id, `applied entry ${i} of term ${e.term}, durable on ${missing}`);
+    }
+    seen.applied = Math.max(seen.applied, applied);
+    seen.voters = host.member.membership.voters;
+  }
+
+  /**
+   * Undefined when entry (i, term) is on a durable majority of the member's configuration, now or
+   * as of the member's previous check (an entry applied together with a conf change may have
+   * committed under the configuration before it); else who has it.
+   */
+  private notDurableOnMajority(host: MemberHost, seen: Seen, i: number, term: number): string | undefined {
+    const cs = host.member.membership;
+    const now = this.majorityHolds([cs.voters, cs.votersOutgoing], i, term);
+    if (now === undefined || (seen.voters.length > 0 && this.majorityHolds([seen.voters], i, term) === undefined)) return undefined;
+    return now;
+  }
+
+  private majorityHolds(configs: readonly (readonly number[])[], i: number, term: number): string | undefined {
+    for (const voters of configs) {
+      if (voters.length === 0) continue;
+      const holders = voters.filter((id) => this.durablyHolds(id, i, term));
+      if (holders.length * 2 <= voters.length) {
+        return `${holders.length} of ${voters.length} voters (${holders.map((id) => this.cluster.nameOf(id)).join(', ') || 'none'})`;
+      }
+    }
+    return undefined;
+  }
+
+  /** True when voter `raftId`'s durable log (its storage mirrors its disk, up or down) has entry (i, term) or a snapshot past i. */
+  private durablyHolds(raftId: number, i: number, term: number): boolean {
+    const host = this.cluster.hosts.get(this.cluster.nameOf(raftId));
+    if (host === undefined || host.config.id !== raftId) return false;
+    const storage = host.recovered.storage;
+    if (i <= storage.snapshot().metadata.index) return true;
+    if (i > storage.lastIndex()) return false;
+    return storage.term(i) === term;
+  }
+
+  /** pre-vote-term: a member that cannot hear from a quorum never takes a term above everyone's. */
+  private checkTerm(name: string, host: MemberHost, seen: Seen): void {
+    const term = host.term;
+    const raised = term > seen.term && seen.term > 0;
+    seen.term = term;
+    const before = this.termMax.get(host.id) ?? 0;
+    if (term > before) this.termMax.set(host.id, term);
+    if (!raised || !this.options.preVote || term <= before) return;
+    let others = 0;
+    for (const [id, t] of this.termMax) if (id !== host.id && t > others) others = t;
+    if (term <= others || this.hearsFromQuorum(name, host)) return;
+    this.fail('pre-vote-term', host.id, `raised its term to ${term}, above every other member's (${others}), while it could not hear from a quorum`);
+  }
+
+  /** check-quorum-step-down: a leader cut off from a quorum steps down within a few election timeouts. */
+  private checkStepDown(name: string, host: MemberHost, seen: Seen): void {
+    const world = this.cluster.world;
+    if (!this.options.checkQuorum || !host.isLeader || world.isPaused(name) || this.hearsFromQuorum(name, host)) {
+      // A paused leader does not tick: its count starts again when it runs.
+      seen.cutOffSinceUs = undefined;
+      return;
+    }
+    const now = world.loop.now();
+    seen.cutOffSinceUs ??= now;
+    const drift = Math.min(0, world.clock(name).driftPpm);
+    const boundUs = Math.ceil((CHECK_QUORUM_TIMEOUTS_MAX * this.options.electionTimeoutUs + this.options.tickUs) * PPM / (PPM + drift));
+    if (now - seen.cutOffSinceUs > boundUs) {
+      this.fail('check-quorum-step-down', host.id, `still leads term ${host.term} ${Math.round((now - seen.cutOffSinceUs) / 1000)} ms after it lost contact with a quorum (bound ${Math.round(boundUs / 1000)} ms: ${CHECK_QUORUM_TIMEOUTS_MAX} election timeouts)`);
+    }
+  }
+
+  /**
+   * True when the member can hear from a quorum of its configuration (itself included): the links
+   * from them to it are neither cut nor clogged. What left before a cut never arrives after it.
+   */
+  private hearsFromQuorum(name: string, host: MemberHost): boolean {
+    const network = this.cluster.world.network;
+    const cs = host.member.membership;
+    for (const voters of [cs.voters, cs.votersOutgoing]) {
+      if (voters.length === 0) continue;
+      let heard = 0;
+      for (const id of voters) {
+        const from = this.cluster.nameOf(id);
+        if (from === name || (!network.isCut(from, name) && !network.isClogged(from, name))) heard++;
+      }
+      if (heard * 2 <= voters.length) return false;
+    }
+    return true;
+  }
+
+  private fail(invariant: ClusterInvariantName, member: string, detail: string): void {
+    this.found ??= { invariant, member, atUs: this.cluster.world.loop.now(), detail };
+  }
+}
+
+export function formatClusterViolation(v: ClusterViolation): string {
+  return `invariant ${v.invariant} violated on member ${v.member} at ${Math.round(v.atUs / 1000)} ms: ${v.detail}`;
+}
