@@ -13,6 +13,7 @@
 //   down within a bounded number of election timeouts of its own clock (etcd#8243 class).
 // - pre-vote-term: with PreVote, a member that cannot hear from a quorum never raises its term
 //   above every other member's: when it rejoins it cannot depose a stable leader (etcd#9586 class).
+import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { World } from '../world/world.ts';
 import type { MemberHost } from './member-host.ts';
@@ -98,7 +99,8 @@ export class ClusterInvariants {
   /** Checks every live member; throws at the first violation. */
   checkOrThrow(): void {
     if (this.found === undefined) this.check();
-    if (this.found !== undefined) throw new Error(formatClusterViolation(this.found));
+    const v = this.found;
+    if (v !== undefined) throw new InvariantViolation({ layer: 'raft', invariant: v.invariant, member: v.member, detail: v.detail, facts: { atMs: Math.round(v.atUs / 1000) } });
   }
 
   private check(): void {
