@@ -81,18 +81,26 @@ export class ClusterInvariants {
     return this.found;
   }
 
-  /** A member sent a raft message: a granted vote binds it for that term. */
+  /**
+   * A member sent a raft message: a granted vote binds it for that term, and so does asking for
+   * votes (a candidate votes for itself). Both are visible to others, so both must be durable.
+   */
   onRaftSend(host: MemberHost, m: Message): void {
-    if (m.type !== 'MsgVoteResp' || m.reject || this.found !== undefined) return;
+    if (this.found !== undefined) return;
+    if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
+    else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
+  }
+
+  private recordVote(host: MemberHost, term: number, candidate: number): void {
     this.votesSeen++;
-    const key = `${host.id}@${m.term}`;
+    const key = `${host.id}@${term}`;
     const before = this.votes.get(key);
     if (before === undefined) {
-      if (this.votes.size < VOTES_KEPT_MAX) this.votes.set(key, m.to);
+      if (this.votes.size < VOTES_KEPT_MAX) this.votes.set(key, candidate);
       return;
     }
-    if (before !== m.to) {
-      this.fail('vote-once', host.id, `voted for ${this.cluster.nameOf(before)} and then for ${this.cluster.nameOf(m.to)} in term ${m.term}${host.incarnation > 1 ? ` (incarnation ${host.incarnation})` : ''}`);
+    if (before !== candidate) {
+      this.fail('vote-once', host.id, `voted for ${this.cluster.nameOf(before)} and then for ${this.cluster.nameOf(candidate)} in term ${term}${host.incarnation > 1 ? ` (incarnation ${host.incarnation})` : ''}`);
     }
   }
 

@@ -120,6 +120,8 @@ export class MemberHost implements Host, RaftView {
         this.member.afterPersist(rd);
         this.pump();
       });
+      // Empty unless a planted bug sends the Ready's messages before the fsync.
+      this.flush(this.member.takeOutputs());
       return;
     }
     throw violated('server', 'pump-bounded', 'the member kept producing work');

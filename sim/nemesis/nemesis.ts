@@ -58,6 +58,9 @@ interface Active {
   readonly sequence?: Figure8Sequence;
 }
 
+/** A member crashed at its moment comes back this long after (unless the fault says). */
+const CRASH_DOWN_MS_DEFAULT = 10;
+
 export class Nemesis {
   private readonly active = new Map<number, Active>();
   private nextId = 1;
@@ -199,16 +202,7 @@ export class Nemesis {
       switch (fault.kind) {
         case 'kill':
           if (fault.after !== undefined) {
-            this.armed.get(node)?.();
-            const downMs = fault.downMs;
-            this.armed.set(node, this.world.crashAfter(node, fault.after, fault.tornWrites === true, () => {
-              this.armed.delete(node);
-              this.crashed.add(node);
-              if (downMs === undefined) return;
-              this.world.at(this.world.nowUs() + downMs * 1000, () => {
-                if (this.crashed.delete(node)) this.world.restart(node);
-              });
-            }));
+            this.armCrash(node, fault.after, fault.tornWrites === true, fault.downMs ?? CRASH_DOWN_MS_DEFAULT);
             break;
           }
           this.world.crash(node, fault.tornWrites === true);
@@ -240,6 +234,18 @@ export class Nemesis {
       }
     }
     return true;
+  }
+
+  /** Crashes `node` at its next `moment` (whenever it comes before the final heal) and restarts it `downMs` later. */
+  private armCrash(node: string, moment: CrashMoment, tornWrites: boolean, downMs: number): void {
+    this.armed.get(node)?.();
+    this.armed.set(node, this.world.crashAfter(node, moment, tornWrites, () => {
+      this.armed.delete(node);
+      this.crashed.add(node);
+      this.world.at(this.world.nowUs() + downMs * 1000, () => {
+        if (this.crashed.delete(node)) this.world.restart(node);
+      });
+    }));
   }
 
   private partitionCuts(shape: string, target: Target | undefined): [string[], Cut[]] {
@@ -299,9 +305,11 @@ export class Nemesis {
   private healNode(f: Fault, node: string): void {
     switch (f.kind) {
       case 'kill':
+        // A crash waiting for its moment stays armed past the heal (the moment may come later);
+        // it restarts the member itself, downMs after the crash.
+        if (f.after === undefined && this.crashed.delete(node)) this.world.restart(node);
+        break;
       case 'figure8':
-        this.armed.get(node)?.();
-        this.armed.delete(node);
         if (this.crashed.delete(node)) this.world.restart(node);
         break;
       case 'pause':

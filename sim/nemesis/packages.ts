@@ -32,7 +32,7 @@ const FIGURE8_CRASH_DELAY_MS_MAX = 40;
 
 /** A member crashed at the worst moment comes back within an election or two. */
 const CRASH_DOWN_MS_MIN = 1;
-const CRASH_DOWN_MS_MAX = 300;
+const CRASH_DOWN_MS_MAX = 20;
 
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
@@ -95,11 +95,11 @@ const PACKAGES: readonly NemesisPackage[] = [
   },
   {
     name: 'crash-after-send',
-    description: 'crash a member right after it grants a vote or acknowledges an append, before its fsync in flight completes; restart it a few ms later',
+    description: 'arm a member to crash right after its next granted vote or append acknowledgement, before its fsync in flight completes; it restarts a few ms later',
     draw: (p, ctx) =>
       one({
         kind: 'kill',
-        target: p.pick(['leader', 'follower', 'random'] as const),
+        target: p.pick(['follower', 'random', 'all'] as const),
         after: p.pick(CrashMoments),
         downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX),
       }, ctx),

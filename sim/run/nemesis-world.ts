@@ -14,6 +14,7 @@ export function baseLink(s: Scenario): LinkOptions {
     drop: { num: n.dropPercent, den: 100 },
     duplicate: { num: n.duplicatePercent, den: 100 },
     reorder: { num: n.reorderPercent, den: 100 },
+    reorderDelayUsMax: n.reorderDelayUsMax,
   };
 }
 

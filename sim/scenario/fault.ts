@@ -46,10 +46,11 @@ export const FaultSchema = z.discriminatedUnion('kind', [
     /**
      * Crash at the worst moment instead of at once: right after the member next sends a granted
      * vote ("vote") or a successful append acknowledgement ("append-ack"), before any fsync it
-     * has in flight completes. Not sent before the fault heals: no crash.
+     * has in flight completes. The trigger stays armed past the fault's end, until it fires or
+     * the run heals everything; the member restarts `downMs` after its crash.
      */
     after: z.enum(CrashMoments).optional(),
-    /** With `after`: restart the member this long after the crash (default: when the fault heals). */
+    /** With `after`: restart the member this long after the crash (default 10 ms). */
     downMs: z.number().int().min(0).max(3_600_000).optional(),
   }),
   z.strictObject({ kind: z.literal('pause'), target: TargetSchema }),

@@ -47,6 +47,8 @@ export const NetworkSchema = z.strictObject({
   dropPercent: int(0, 100).default(0),
   duplicatePercent: int(0, 100).default(0),
   reorderPercent: int(0, 100).default(0),
+  /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
+  reorderDelayUsMax: int(0, 10_000_000).default(5000),
   fsyncUsMin: int(0, 10_000_000).default(500),
   fsyncUsMax: int(0, 10_000_000).default(3000),
 }).refine((n) => n.latencyUsMin <= n.latencyUsMax, { message: 'latencyUsMin must be <= latencyUsMax', path: ['latencyUsMax'] })

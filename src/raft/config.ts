@@ -22,6 +22,14 @@ export interface UnsafeOptions {
   readonly voteWithoutLogCheck?: boolean;
   /** Answer ReadIndex at once from the leader's own commit index, without a heartbeat quorum. */
   readonly readWithoutReadIndex?: boolean;
+  /** A weakened up-to-date-log check (§5.4.1): compare only the last terms, or only the last indexes. */
+  readonly upToDateCheck?: 'term-only' | 'index-only';
+  /** CheckQuorum forgets to reset the followers' recent activity: a leader that once had a quorum never steps down. */
+  readonly checkQuorumKeepsActivity?: boolean;
+  /** A pre-candidate moves to the term it campaigns for (PreVote then no longer protects the cluster from it). */
+  readonly preVoteBumpsTerm?: boolean;
+  /** A follower installs a snapshot older than its commit index (a delayed or duplicated MsgSnap rewinds it). */
+  readonly snapshotOlderAccepted?: boolean;
 }
 
 export interface Config {

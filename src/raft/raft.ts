@@ -178,6 +178,8 @@ export class Raft {
   becomePreCandidate(): void {
     invariant(this.state !== 'leader', 'no-leader-to-pre-candidate', () => 'invalid transition [leader -> pre-candidate]');
     // A pre-candidate changes neither term nor vote: it only asks whether it could win.
+    // UNSAFE (planted bug): moving to the campaign's term while asking.
+    if (this.unsafe.preVoteBumpsTerm === true) this.term++;
     this.stepFn = stepCandidate;
     this.prs.resetVotes();
     this.tickFn = tickElection;

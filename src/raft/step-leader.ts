@@ -36,6 +36,8 @@ function checkQuorum(r: Raft): void {
     r.becomeFollower(r.term, NONE);
     return;
   }
+  // UNSAFE (planted bug): without the reset, activity seen once counts forever.
+  if (r.unsafe.checkQuorumKeepsActivity === true) return;
   r.prs.visit((id, pr) => {
     if (id !== r.id) pr.recentActive = false;
   });

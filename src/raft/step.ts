@@ -61,7 +61,7 @@ function handleVoteRequest(r: Raft, m: Message): void {
   // not voted and know no leader, and pre-vote for anyone in a future term.
   const canVote =
     r.vote === m.from || (r.vote === NONE && r.lead === NONE) || (m.type === 'MsgPreVote' && m.term > r.term);
-  const upToDate = r.unsafe.voteWithoutLogCheck === true || r.raftLog.isUpToDate(m.index, m.logTerm);
+  const upToDate = r.unsafe.voteWithoutLogCheck === true || r.raftLog.isUpToDate(m.index, m.logTerm, r.unsafe.upToDateCheck);
   if (canVote && upToDate) {
     // Answer in the term of the request: for a pre-vote, the term the candidate will use.
     r.send({ type: voteRespType(m.type), to: m.from, term: m.term });

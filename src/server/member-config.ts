@@ -36,7 +36,16 @@ export interface MemberConfig {
   bug?: MemberBug | undefined;
 }
 
-export type MemberBug = 'figure8' | 'read-without-readindex' | 'vote-without-log-check';
+export type MemberBug =
+  | 'figure8'
+  | 'read-without-readindex'
+  | 'vote-without-log-check'
+  | 'vote-before-durable'
+  | 'up-to-date-term-only'
+  | 'up-to-date-index-only'
+  | 'check-quorum-stale-activity'
+  | 'pre-vote-bumps-term'
+  | 'snapshot-older-accepted';
 
 /** etcd's MaxRequestBytes: 1.5 MiB. */
 export const MAX_REQUEST_BYTES = 1_572_864;

@@ -270,6 +270,8 @@ export class Member {
   nextReady(): RaftReady | undefined {
     if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
     this.readyInFlight = this.raft.ready();
+    // The planted bug answers votes before term and vote are durable (hashicorp/raft#661).
+    if (this.config.bug === 'vote-before-durable') for (const m of this.readyInFlight.messages) if (m.type === 'MsgVoteResp') this.sendRaft(m);
     return this.readyInFlight;
   }
 
@@ -282,8 +284,9 @@ export class Member {
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
     for (const m of rd.messages) {
+      if (m.type === 'MsgVoteResp' && this.config.bug === 'vote-before-durable') continue;
       if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
-      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
+      this.sendRaft(m);
     }
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
@@ -296,6 +299,10 @@ export class Member {
     this.maybeSnapshot();
     this.flushReads();
     this.watches.poll();
+  }
+
+  private sendRaft(m: Message): void {
+    this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
   }
 
   // ---- requests ----

@@ -14,6 +14,11 @@ function unsafeOptions(c: MemberConfig): UnsafeOptions {
     case 'figure8': return { figure8: true };
     case 'vote-without-log-check': return { voteWithoutLogCheck: true };
     case 'read-without-readindex': return { readWithoutReadIndex: true };
+    case 'up-to-date-term-only': return { upToDateCheck: 'term-only' };
+    case 'up-to-date-index-only': return { upToDateCheck: 'index-only' };
+    case 'check-quorum-stale-activity': return { checkQuorumKeepsActivity: true };
+    case 'pre-vote-bumps-term': return { preVoteBumpsTerm: true };
+    case 'snapshot-older-accepted': return { snapshotOlderAccepted: true };
     default: return {};
   }
 }
