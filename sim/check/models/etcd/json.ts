@@ -40,7 +40,8 @@ export function canonical(v: unknown, top = true): Json {
       if (!top) continue;
       x = canonical({ revision: (v as Record<string, unknown>)['header'] === undefined ? undefined : ((v as Record<string, { revision?: unknown }>)['header']?.revision ?? undefined) }, false);
     } else x = canonical((v as Record<string, unknown>)[k], false);
-    if (!isZero(x)) out[k] = x;
+    // defineProperty: a '__proto__' key stays an own key instead of replacing the prototype.
+    if (!isZero(x)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
