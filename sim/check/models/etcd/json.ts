@@ -54,3 +54,15 @@ export function canonicalText(v: unknown): string {
 export function errorKind(message: string): string {
   return message.replace(/^(etcdserver: )?(mvcc: )?/, '').trim().toLowerCase();
 }
+
+/**
+ * Errors whose answer the state decides (the request had no effect), by the text etcd ends
+ * them with. Clients add prefixes ("rpc error: code = OutOfRange desc = ", "etcdserver: ").
+ */
+const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'] as const;
+
+/** Which decided error a message is, or undefined when the state does not decide it. */
+export function decidedError(message: string): string | undefined {
+  const k = errorKind(message);
+  return DECIDED_ERRORS.find((d) => k === d || k.endsWith(d) || k.endsWith(`${d}.`));
+}
