@@ -1,0 +1,49 @@
+// The end of `detcd serve --scenario`: with the ports closed, heal every fault, run the liveness
+// phase in simulated time (a probe write through every member, then convergence), judge what
+// the clients saw with the same checkers as `detcd run`, and write the same report.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeRunReportTo } from '../../report/index.ts';
+import { runChecks } from '../../run/checks.ts';
+import { runLiveness, type LivenessResult } from '../../run/liveness.ts';
+import { buildResults } from '../../run/results-build.ts';
+import type { Results } from '../../run/results.ts';
+import type { ServeHandle } from './serve-cluster.ts';
+
+export interface ServeOutcome {
+  readonly results: Results;
+  readonly dir: string;
+}
+
+/** Closes `handle`, heals, checks and writes the report into `dir`. Needs a serve with a scenario. */
+export async function finishServe(handle: ServeHandle, dir: string, scenarioRef: string): Promise<ServeOutcome> {
+  const history = handle.history;
+  if (history === undefined) throw new Error('finishServe: serve was started without a scenario, so nothing was recorded');
+  await handle.close();
+  const { cluster, nemesis, schedule, drawn, probes, seed, bug, wallStartMs } = handle.internals;
+  const scenario = handle.scenario;
+  let error = handle.fatal;
+  let liveness: LivenessResult | undefined;
+  if (error === undefined) {
+    try {
+      nemesis.healAll();
+      liveness = runLiveness(cluster.world, cluster, probes, [], scenario.liveness.budgetMs);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      if (!/invariant/i.test(error)) throw err;
+    }
+  }
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, cluster, error });
+  const results = buildResults({
+    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, cluster, nemesis, drawn, schedule, error,
+    wallMs: performance.now() - wallStartMs,
+    // Real clients cannot be replayed; the recorded history can be checked again.
+    replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,
+    shrink: undefined,
+    historyTruncated: history.truncated,
+  });
+  results.options = { ...results.options, target: 'serve', clients: 'real clients over gRPC and the JSON gateway', scenarioRef };
+  await writeRunReportTo(dir, { results, history: history.ops, watches: history.watches, trace: [], scenario });
+  writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
+  return { results, dir };
+}
