@@ -127,19 +127,26 @@ function keepAlive(ctx: ServiceContext): Duplex {
   };
 }
 
+/** A cluster-level header (no revision: etcd's MemberList does not read the store). */
+export function clusterHeader(statusBody: unknown): Record<string, unknown> {
+  const { revision: _revision, ...header } = (statusBody as { header?: Record<string, unknown> }).header ?? {};
+  return header;
+}
+
 function withHeader(ctx: ServiceContext, callback: grpc.sendUnaryData<unknown>, build: (header: unknown) => object): void {
   ctx.gate.call('/v3/maintenance/status', {}, (r) => {
     if (!r.ok) return callback(status(r.error));
-    callback(null, build((r.body as { header?: unknown }).header));
+    callback(null, build(clusterHeader(r.body)));
   });
 }
 
 function alarm(ctx: ServiceContext): Unary {
   return (call, callback) => {
     const action = (call.request as { action?: string }).action ?? 'GET';
-    // The simulated members never raise an alarm (no space quota, no corruption check).
+    // The simulated members never raise an alarm (no space quota, no corruption check); etcd
+    // 3.4 answers a GET without alarms with an empty message (no header).
     if (action !== 'GET') return callback(status({ code: grpc.status.UNIMPLEMENTED, message: `detcd serve: Maintenance.Alarm ${action} is not served (members raise no alarms)` }));
-    withHeader(ctx, callback, (header) => ({ header, alarms: [] }));
+    ctx.gate.call('/v3/maintenance/status', {}, (r) => (r.ok ? callback(null, {}) : callback(status(r.error))));
   };
 }
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
-import type { MemberInfo } from './grpc-services.ts';
+import { clusterHeader, type MemberInfo } from './grpc-services.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -99,8 +99,7 @@ export class HttpBridge {
     }
     this.gate.call('/v3/maintenance/status', {}, (r) => {
       if (!r.ok) return answer(r);
-      const header = (r.body as { header?: unknown }).header;
-      answer({ ok: true, body: path === '/v3/maintenance/alarm' ? { header } : { header, members: this.members() } });
+      answer({ ok: true, body: path === '/v3/maintenance/alarm' ? {} : { header: clusterHeader(r.body), members: this.members() } });
     });
   }
 
