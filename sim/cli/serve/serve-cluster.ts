@@ -14,6 +14,7 @@ import { drawSwarm } from '../../nemesis/swarm.ts';
 import type { PlantedBug, RunCluster } from '../../run/cluster-port.ts';
 import { buildClusterWith } from '../../run/etcd-cluster.ts';
 import { currentLeader, nemesisWorld } from '../../run/nemesis-world.ts';
+import { runStopOf, type RunStop } from '../../run/run-stop.ts';
 import { makeEtcdStateMachine } from '../../run/state-machine.ts';
 import type { TimedFault } from '../../scenario/fault.ts';
 import { defineScenario } from '../../scenario/parse.ts';
@@ -50,7 +51,7 @@ export interface ServeHandle {
   readonly port: number;
   readonly scenario: Scenario;
   /** Set when the simulation stopped on a broken invariant; the run is over. */
-  readonly fatal: string | undefined;
+  readonly fatal: RunStop | undefined;
   /** Resolves when the simulation stops on its own (a broken invariant). */
   readonly stopped: Promise<void>;
   /** The recorded history, with a scenario; undefined otherwise. */
@@ -134,7 +135,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
   const wallStart = performance.now();
-  let fatal: string | undefined;
+  let fatal: RunStop | undefined;
   let stop: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     stop = resolve;
@@ -146,11 +147,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       faults.poll(world.loop.now());
     } catch (err) {
       // A broken invariant ends the run (the checkers report it); anything else is a harness bug.
-      fatal = err instanceof Error ? err.message : String(err);
-      options.log?.(`detcd serve: the simulation stopped: ${fatal}`);
       clearInterval(timer);
       stop();
-      if (!/invariant/i.test(fatal)) throw err;
+      fatal = runStopOf(err, world.loop.now());
+      if (fatal === undefined) throw err;
+      options.log?.(`detcd serve: the simulation stopped: ${fatal.message}`);
     }
   };
   const run = (fn: () => void): boolean => {

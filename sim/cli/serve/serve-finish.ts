@@ -7,6 +7,7 @@ import { writeRunReportTo } from '../../report/index.ts';
 import { runChecks } from '../../run/checks.ts';
 import { runLiveness, type LivenessResult } from '../../run/liveness.ts';
 import { buildResults } from '../../run/results-build.ts';
+import { runStopOf } from '../../run/run-stop.ts';
 import type { Results } from '../../run/results.ts';
 import type { ServeHandle } from './serve-cluster.ts';
 
@@ -22,20 +23,20 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
   await handle.close();
   const { cluster, nemesis, schedule, drawn, probes, seed, bug, wallStartMs } = handle.internals;
   const scenario = handle.scenario;
-  let error = handle.fatal;
+  let stop = handle.fatal;
   let liveness: LivenessResult | undefined;
-  if (error === undefined) {
+  if (stop === undefined) {
     try {
       nemesis.healAll();
       liveness = runLiveness(cluster.world, cluster, probes, [], scenario.liveness.budgetMs);
     } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-      if (!/invariant/i.test(error)) throw err;
+      stop = runStopOf(err, cluster.world.loop.now());
+      if (stop === undefined) throw err;
     }
   }
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, cluster, error });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, cluster, stop });
   const results = buildResults({
-    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, cluster, nemesis, drawn, schedule, error,
+    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, cluster, nemesis, drawn, schedule, error: stop?.message, stop,
     wallMs: performance.now() - wallStartMs,
     // Real clients cannot be replayed; the recorded history can be checked again.
     replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,

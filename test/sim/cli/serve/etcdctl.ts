@@ -16,11 +16,11 @@ export function findEtcdctl(): string | undefined {
 }
 
 export interface EtcdctlOptions {
-  stdin?: string;
+  stdin?: string | undefined;
   /** Kill it after this long (streaming commands: watch, keep-alive). */
-  killAfterMs?: number;
+  killAfterMs?: number | undefined;
   /** etcdctl's own --command-timeout. */
-  commandTimeout?: string;
+  commandTimeout?: string | undefined;
 }
 
 /** Runs `etcdctl --endpoints=<endpoints> <args>`; never rejects. */
