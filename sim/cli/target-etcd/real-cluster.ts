@@ -129,6 +129,7 @@ export class RealCluster {
         if (tornWrites) refused('torn writes');
         this.chain(node, () => this.member(node).kill());
       },
+      crashAfter: () => refused('a crash right after a vote or an append acknowledgement'),
       restart: (node) => this.chain(node, () => {
         if (this.member(node).state === 'down') this.member(node).start();
       }),

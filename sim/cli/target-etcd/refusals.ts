@@ -28,6 +28,7 @@ export function refusal(scenario: Scenario, schedule: readonly TimedFault[], mod
     const never = NEVER[fault.kind];
     if (never !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${never}`;
     if (fault.kind === 'kill' && fault.tornWrites === true) return `fault '${describeFault(fault)}' cannot run on ${target}: torn writes need a fault-injecting file system`;
+    if (fault.kind === 'kill' && fault.after !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: crashing right after a message needs the simulation's view of every send`;
     if (fault.kind === 'lossy' && ((fault.duplicatePercent ?? 0) > 0 || (fault.reorderPercent ?? 0) > 0 || (fault.delayMsMax ?? 0) > 0)) {
       return `fault '${describeFault(fault)}' cannot run on ${target}: only random drops are injected (duplication, reordering and delay need tc netem, which this kernel lacks)`;
     }
