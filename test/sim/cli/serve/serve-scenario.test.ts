@@ -67,7 +67,7 @@ if (findEtcdctl() === undefined) {
   describe('detcd serve --scenario with an etcdctl loop', () => {
     test('leader-partition: faults are printed as they start and heal, the report is valid, exit 0', async () => {
       const out = join(work, 'leader-partition');
-      const run = await serveWithEtcdctl(['--scenario', 'leader-partition', '--seed', '3', '--duration', '8'], out, 3);
+      const run = await serveWithEtcdctl(['--scenario', 'leader-partition', '--seed', '3', '--duration', '10'], out, 3);
       expect(run.stdout).toMatch(/fault +partition isolate-leader/);
       expect(run.stdout).toMatch(/healed +partition isolate-leader/);
       expect(run.results.stats.faults).toBeGreaterThan(0);
