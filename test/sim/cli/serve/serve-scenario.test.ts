@@ -47,7 +47,10 @@ async function serveWithEtcdctl(args: string[], out: string, loops: number): Pro
       const key = `k${(l + i) % 3}`;
       const put = await etcdctl(endpoints[(l + i) % endpoints.length]!, ['put', key, `v-${l}-${i}`], { commandTimeout: '2s' });
       const get = await etcdctl(endpoints[(l + i + 1) % endpoints.length]!, ['get', key], { commandTimeout: '2s' });
-      for (const r of [put, get]) r.code === 0 ? tally.ok++ : tally.failed++;
+      for (const r of [put, get]) {
+        if (r.code === 0) tally.ok++;
+        else tally.failed++;
+      }
     }
   };
   const code = (await Promise.all([exit, ...Array.from({ length: loops }, (_, l) => loop(l))]))[0];
