@@ -3,7 +3,9 @@
 import chalk from 'chalk';
 import { exitCodeFor } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
-import { executeRun } from '../harness/execute.ts';
+import { runReportDir } from '../../report/index.ts';
+import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
+import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 
@@ -21,7 +23,9 @@ export async function run(argv: string[]): Promise<number> {
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
   const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
   const bug = bugOption('run', values.bug);
-  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir: values.out });
+  const outDir = values.out ?? runReportDir(REPORTS_DIR_DEFAULT, file.scenario.name, seed);
+  checkReportDirOut('run', values.out === undefined ? 'report directory' : '--out', outDir);
+  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
   console.log(`report: ${dir ?? ''}`);
