@@ -8,10 +8,10 @@
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { checkReportDirOut } from '../harness/out-path.ts';
+import { firstTakenPort } from '../harness/port-probe.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
-import { startServe } from '../serve/serve-cluster.ts';
-import { finishServe } from '../serve/serve-finish.ts';
 
 /** Longest --duration accepted. */
 const DURATION_SECONDS_MAX = 24 * 3600;
@@ -39,6 +39,11 @@ export async function serve(argv: string[]): Promise<number> {
   const bug = bugOption('serve', values.bug);
   if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
   const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
+  if (file !== undefined) checkReportDirOut('serve', values.out === undefined ? 'report directory' : '--out', out);
+  // A taken port is bad input, answered before the gRPC stack loads (seconds on a busy machine).
+  const taken = port === 0 ? undefined : await firstTakenPort(port, nodes);
+  if (taken !== undefined) throw new UsageError(`detcd serve: --port ${port}: port ${taken} is already in use${nodes > 1 ? ` (members take ${port}..${port + nodes - 1})` : ''}`);
+  const { startServe } = await import('../serve/serve-cluster.ts');
   let handle;
   try {
     handle = await startServe({ port, nodes, seed, scenario: file?.scenario, scenarioRef: file?.ref, durationSeconds, bug, log: (line) => console.log(line) });
@@ -64,6 +69,7 @@ export async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   console.log('detcd serve: stopping: healing every fault, checking the history…');
+  const { finishServe } = await import('../serve/serve-finish.ts');
   const { results, dir } = await finishServe(handle, out, file.ref);
   console.log(runTable(results));
   console.log(`report: ${dir}`);
