@@ -2,6 +2,7 @@
 // stack, where it happened in the wild, where its switch lives, and a scenario and seed whose
 // run catches it. A new bug is one entry here plus its switch in MemberUnsafeOptions
 // (src/server/member-config.ts) and the code that reads it.
+import { violated } from '../../src/invariant-violation.ts';
 import type { MemberUnsafeOptions } from '../../src/server/member-config.ts';
 
 export interface PlantedBugEntry {
@@ -115,6 +116,6 @@ export function isPlantedBug(name: string): name is PlantedBug {
 /** The registry entry of a bug name; throws for a name isPlantedBug refuses. */
 export function plantedBug(name: PlantedBug): PlantedBugEntry {
   const entry = PLANTED_BUGS.find((b) => b.name === name);
-  if (entry === undefined) throw new Error(`invariant planted-bug-known: no planted bug '${name}'`);
+  if (entry === undefined) throw violated('harness', 'planted-bug-known', `no planted bug '${name}'`);
   return entry;
 }

@@ -2,6 +2,7 @@
 // count and a running FNV-1a hash so that snapshots stay small and two members that applied the
 // same entries in the same order have equal digests.
 import { FNV1A_OFFSET, fnv1aField } from '../../src/hash/fnv1a.ts';
+import { violated } from '../../src/invariant-violation.ts';
 
 export interface ReplicatedLogState {
   readonly count: number;
@@ -9,14 +10,13 @@ export interface ReplicatedLogState {
   readonly lastIndex: number;
 }
 
-
 export class ReplicatedLog {
   count = 0;
   private hash = FNV1A_OFFSET;
   private lastIndex = 0;
 
   apply(index: number, data: string): void {
-    if (index <= this.lastIndex) throw new Error(`invariant apply-in-order: ${index} after ${this.lastIndex}`);
+    if (index <= this.lastIndex) throw violated('raft', 'apply-in-order', `${index} after ${this.lastIndex}`);
     this.hash = fnv1aField(this.hash, data) >>> 0;
     this.count++;
     this.lastIndex = index;

@@ -9,6 +9,7 @@ import type { World } from '../world/world.ts';
 import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { Results, RunStats } from './results.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -22,6 +23,7 @@ export interface ResultsInput {
   drawn: Record<string, unknown>;
   schedule: readonly TimedFault[];
   error: string | undefined;
+  stop?: RunStop | undefined;
   wallMs: number;
   replay: string;
   shrink: string | undefined;
@@ -85,5 +87,6 @@ export function buildResults(r: ResultsInput): Results {
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;
   if (error !== undefined) results.error = error;
+  if (r.stop !== undefined) results.stop = r.stop;
   return results;
 }
