@@ -1,28 +1,11 @@
 // What a run needs from the simulated etcd cluster, apart from the World itself. The etcd
 // member module builds the cluster (sim/etcd/cluster.ts); etcd-cluster.ts adapts it to this.
-import type { MemberBug } from '../../src/server/member-config.ts';
 import type { Validity } from '../check/verdict.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import type { PlantedBug } from '../bugs/planted-bugs.ts';
 
-export type PlantedBug = MemberBug;
-
-export const PLANTED_BUGS: ReadonlyArray<{ name: PlantedBug; description: string }> = [
-  { name: 'figure8', description: "a leader commits an older term's entry by counting replicas (Raft paper, Figure 8)" },
-  { name: 'read-without-readindex', description: 'a leader answers linearizable reads from its own state, without ReadIndex' },
-  { name: 'vote-without-log-check', description: 'a member votes without the up-to-date-log check' },
-  { name: 'vote-before-durable', description: 'a member answers a vote before its term and vote are durable (hashicorp/raft#661)' },
-  { name: 'up-to-date-term-only', description: 'the up-to-date-log vote check compares only the last terms (Raft §5.4.1 weakened)' },
-  { name: 'up-to-date-index-only', description: 'the up-to-date-log vote check compares only the last indexes (Raft §5.4.1 weakened)' },
-  { name: 'check-quorum-stale-activity', description: 'CheckQuorum never resets follower activity: a cut-off leader never steps down (etcd#8243 class)' },
-  { name: 'pre-vote-bumps-term', description: 'a pre-candidate moves to its campaign term: a rejoining member deposes a stable leader (etcd#9586 class)' },
-  { name: 'snapshot-older-accepted', description: 'a follower installs a delayed or duplicated snapshot older than its commit index (etcd#2808 class)' },
-];
-
-export function isPlantedBug(name: string): name is PlantedBug {
-  return PLANTED_BUGS.some((b) => b.name === name);
-}
 
 /** One member as the liveness phase and the convergence check see it. */
 export interface MemberStatus {

@@ -3,7 +3,7 @@
 // same seeds clean. Seeds are fixed: the test is deterministic.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
-import type { PlantedBug } from '../../../sim/run/cluster-port.ts';
+import type { PlantedBug } from '../../../sim/bugs/planted-bugs.ts';
 import { runScenario } from '../../../sim/run/run.ts';
 
 const SEEDS = [1, 2, 3, 4];
