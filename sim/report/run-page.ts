@@ -14,7 +14,8 @@ import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
-import { timelineSvg } from './timeline.ts';
+import { timelineSvg, type TimelineMark } from './timeline.ts';
+import { opLabel } from './op-label.ts';
 import { violationsSection } from './violations.ts';
 
 export interface RunReportInput {
@@ -86,6 +87,20 @@ function forcedOps(results: Results, history: PairedHistory, explanations: reado
   return forced;
 }
 
+/** Where each violation happened on the run's clock: a culprit op's return, an invariant's break. */
+function violationMarksOf(results: Results, explanations: readonly LinearizabilityExplanation[], history: PairedHistory): TimelineMark[] {
+  const marks: TimelineMark[] = [];
+  for (const e of explanations) {
+    for (const u of e.unplaceable ?? (e.failed === undefined ? [] : [{ index: e.failed, reason: 'cannot follow the longest linearizable prefix' }])) {
+      const op = history.byIndex.get(u.index);
+      if (op !== undefined) marks.push({ atUs: op.endUs, label: `✗ ${opLabel(op.f, op.request, 30)}`, tip: u.reason });
+    }
+  }
+  const stop = results.stop;
+  if (stop !== undefined) marks.push({ atUs: stop.timeUs, label: `✗ ${stop.layer}: ${stop.invariant ?? stop.kind}${stop.member === undefined ? '' : ` on ${stop.member}`}`, tip: stop.detail });
+  return marks;
+}
+
 function legend(): string {
   return `<div class="legend"><span class="sw" style="background:${outcomeColor.ok}"></span>ok (pale band: ok ops not drawn one by one)<span class="sw" style="background:${outcomeColor.fail}"></span>fail<span class="sw" style="background:${outcomeColor.info}"></span>info (outcome unknown) · shaded: faults · top: leader and term · hover a bar for its request and response</div>`;
 }
@@ -117,7 +132,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),
     `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,
