@@ -23,6 +23,24 @@ export function int(v: unknown): number {
   throw new Error(`expected an int64, got ${JSON.stringify(v)}`);
 }
 
+/**
+ * A 64-bit id (lease ID, member id) as its exact decimal text: real etcd's lease ids are random
+ * int64s far above 2^53, which a double would round (and then mismatch the real answer).
+ */
+export function id64(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '0';
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v).toString();
+  throw new Error(`expected an int64 id, got ${JSON.stringify(v)}`);
+}
+
+/** Compares two int64 ids exactly: negative, zero or positive. */
+export function compareId64(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function isZero(v: Json): boolean {
   return v === null || v === false || v === 0 || v === '' || v === '0' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 }
@@ -40,7 +58,8 @@ export function canonical(v: unknown, top = true): Json {
       if (!top) continue;
       x = canonical({ revision: (v as Record<string, unknown>)['header'] === undefined ? undefined : ((v as Record<string, { revision?: unknown }>)['header']?.revision ?? undefined) }, false);
     } else x = canonical((v as Record<string, unknown>)[k], false);
-    if (!isZero(x)) out[k] = x;
+    // defineProperty: a '__proto__' key stays an own key instead of replacing the prototype.
+    if (!isZero(x)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -52,4 +71,16 @@ export function canonicalText(v: unknown): string {
 /** etcd error text without the layer prefixes, for comparing what a client saw with the model. */
 export function errorKind(message: string): string {
   return message.replace(/^(etcdserver: )?(mvcc: )?/, '').trim().toLowerCase();
+}
+
+/**
+ * Errors whose answer the state decides (the request had no effect), by the text etcd ends
+ * them with. Clients add prefixes ("rpc error: code = OutOfRange desc = ", "etcdserver: ").
+ */
+const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'] as const;
+
+/** Which decided error a message is, or undefined when the state does not decide it. */
+export function decidedError(message: string): string | undefined {
+  const k = errorKind(message);
+  return DECIDED_ERRORS.find((d) => k === d || k.endsWith(d) || k.endsWith(`${d}.`));
 }

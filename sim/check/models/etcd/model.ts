@@ -18,7 +18,7 @@ import {
   type Req,
 } from './apply.ts';
 import { displayJson } from './display.ts';
-import { canonical, canonicalText, decodeKey, errorKind, int } from './json.ts';
+import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -49,6 +49,13 @@ export interface EtcdInput {
    * no effect is the same as never happening).
    */
   gaps?: ReadonlySet<number>;
+  /**
+   * A serializable read (a range with serializable, or a txn of serializable ranges only):
+   * etcd serves it from one member's applied state without asking the leader, so it may be
+   * stale. This is the header.revision it was served at; the read is checked against that
+   * revision of the store, at any point after the linearization reached it.
+   */
+  servedAt?: number;
 }
 
 export type EtcdOutput =
@@ -61,20 +68,21 @@ export type EtcdOutput =
 
 function apply(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): Applied {
   const req = input.request;
+  const observed = output !== undefined && 'response' in output ? output.response : undefined;
   switch (input.f) {
     case 'kv/put':
       return applyPut(s, req);
     case 'kv/range':
-      return applyRange(s, req);
+      return applyRange(s, req, observed);
     case 'kv/deleterange':
       return applyDeleteRange(s, req);
     case 'kv/txn':
-      return applyTxn(s, req);
+      return applyTxn(s, req, observed);
     case 'kv/compaction':
       return applyCompaction(s, req);
     case 'lease/grant': {
       const resp = output !== undefined && 'response' in output ? output.response : undefined;
-      const id = resp === undefined || int(resp['ID']) === 0 ? undefined : String(int(resp['ID']));
+      const id = resp === undefined || id64(resp['ID']) === '0' ? undefined : id64(resp['ID']);
       return applyLeaseGrant(s, req, id, resp === undefined ? undefined : int(resp['TTL']));
     }
     case 'lease/revoke':
@@ -107,6 +115,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
     name: 'etcd',
     init: () => EtcdState.initial(),
     step(s, input, output) {
+      if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
       if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
@@ -116,7 +125,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
         if ('error' in r) return output === undefined ? s : undefined;
         return r.state;
       }
-      if ('error' in output) return 'error' in r && errorKind(r.error) === errorKind(output.error) ? s : undefined;
+      if ('error' in output) return 'error' in r && decidedError(r.error) === decidedError(output.error) ? s : undefined;
       if ('error' in r) return undefined;
       return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
     },
@@ -156,6 +165,26 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
   };
 }
 
+/** A serializable read: legal once the state reached its revision, against the store as of that revision. */
+function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: EtcdOutput | undefined): EtcdState | undefined {
+  if (output === undefined || !('response' in output) || s.revision < servedAt) return undefined;
+  const r = apply(s.at(servedAt), input, output);
+  return !('error' in r) && r.state.revision === servedAt && canonicalResponse(input.f, r.response) === output.canonical ? s : undefined;
+}
+
+/** etcd serves a range with serializable, or a txn of serializable ranges only (isTxnSerializable), from a member's local state. */
+export function isSerializableRead(f: EtcdF, req: Req): boolean {
+  if (f === 'kv/range') return req['serializable'] === true;
+  if (f !== 'kv/txn') return false;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      const range = op['request_range'] as Req | undefined;
+      if (range === undefined || range['serializable'] !== true) return false;
+    }
+  }
+  return true;
+}
+
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */
 export function txnWrites(req: Req, resp: Req): boolean {
   const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
@@ -173,7 +202,7 @@ function describeRequest(f: EtcdF, req: Req): string {
   const key = (k: unknown): string => JSON.stringify(decodeKey(k));
   switch (f) {
     case 'kv/put':
-      return `put(${key(req['key'])}, ${JSON.stringify(decodeKey(req['value']))}${int(req['lease']) !== 0 ? `, lease ${int(req['lease'])}` : ''})`;
+      return `put(${key(req['key'])}, ${JSON.stringify(decodeKey(req['value']))}${id64(req['lease']) !== '0' ? `, lease ${id64(req['lease'])}` : ''})`;
     case 'kv/range':
       return `range(${key(req['key'])}${req['range_end'] !== undefined ? `..${key(req['range_end'])}` : ''}${int(req['revision']) !== 0 ? `, rev ${int(req['revision'])}` : ''})`;
     case 'kv/deleterange':
