@@ -5,8 +5,8 @@
 // every op that completed before it was invoked — real time forces those first — and ask the
 // model whether the op is legal there. It is reported when the state's order (etcd: the
 // revision) has already passed what the op's response pins — the order never goes back — or,
-// for models without an order, when no single op that may come before it makes it legal (a
-// one-step look-ahead, so an op that only waits for a concurrent write is not blamed).
+// for models without an order, when no one or two ops that may come before it make it legal (a
+// bounded two-step look-ahead, so an op that only waits for concurrent writes is not blamed).
 //
 // Predecessors are applied in the model's order when it has one (etcd: the revision each
 // response pins), else in completion order. When a predecessor itself is rejected, the op
@@ -24,8 +24,8 @@ export interface Unplaceable<S, I, O> {
   orderPassed?: { order: number; bound: number };
 }
 
-/** Ops tried one at a time between the forced state and a rejected op before it is reported. */
-const RESCUERS_MAX = 64;
+/** Model steps the look-ahead may spend on one rejected op before giving it the benefit of the doubt. */
+const RESCUE_STEPS_MAX = 4096;
 
 /** The state's order already beyond what the op pins: no op placed later can bring it back. */
 function orderPassed<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, O>): { order: number; bound: number } | undefined {
@@ -35,18 +35,26 @@ function orderPassed<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, 
 }
 
 /**
- * Whether one op that may come before `op` (left over, called before `op` returned) makes it
- * legal: a one-step look-ahead, so an op that merely waits for a concurrent write is not blamed.
+ * Whether one or two ops that may come before `op` (left over, called before `op` returned)
+ * make it legal: a two-step look-ahead, so an op that merely waits for concurrent writes is not
+ * blamed. Out of steps, it answers true (not blamed): a culprit is named only when sure enough.
  */
 function rescued<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, O>, rest: readonly Operation<I, O>[], placed: ReadonlySet<number>): boolean {
-  let tried = 0;
-  for (const q of rest) {
-    if (q.id === op.id || placed.has(q.id) || q.call > op.return) continue;
-    if (++tried > RESCUERS_MAX) return true;
+  const movers = rest.filter((q) => q.id !== op.id && !placed.has(q.id) && q.call <= op.return);
+  let steps = 0;
+  for (const q of movers) {
+    steps += 2;
     const next = model.step(state, q.input, q.output);
-    if (next !== undefined && model.step(next, op.input, op.output) !== undefined) return true;
+    if (next === undefined) continue;
+    if (model.step(next, op.input, op.output) !== undefined) return true;
+    for (const r of movers) {
+      if (r === q || r.call > op.return) continue;
+      if ((steps += 2) > RESCUE_STEPS_MAX) return true;
+      const after = model.step(next, r.input, r.output);
+      if (after !== undefined && model.step(after, op.input, op.output) !== undefined) return true;
+    }
   }
-  return false;
+  return steps > RESCUE_STEPS_MAX;
 }
 
 const CANDIDATES_MAX = 400;
