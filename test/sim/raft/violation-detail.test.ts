@@ -2,8 +2,8 @@
 // decoded for people (etcd's base64 keys and values as text, long values cut), so a report can
 // show them without printing escaped JSON.
 import { describe, expect, it } from 'vitest';
-import { entryText } from '../../../sim/raft/entry-text.ts';
-import { RaftInvariants, RaftInvariantViolation } from '../../../sim/raft/invariants.ts';
+import { entryText } from '../../../sim/check/raft-entry-text.ts';
+import { RaftInvariants, RaftInvariantViolation } from '../../../sim/check/raft-invariants.ts';
 import { FakeView } from './fake-view.ts';
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');

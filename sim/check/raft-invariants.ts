@@ -9,7 +9,7 @@
 
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
-import { entryText } from './entry-text.ts';
+import { entryText } from './raft-entry-text.ts';
 
 export { InvariantViolation };
 
