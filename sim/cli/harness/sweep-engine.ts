@@ -3,14 +3,12 @@
 // tasks run inline (no thread start-up), which is also how the pool's result is cross-checked.
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Piscina } from 'piscina';
 import type { RunSummary } from '../../report/index.ts';
+import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
 import type { SweepTask } from './sweep-task.ts';
-
-const WORKER_FILE = fileURLToPath(new URL('../../../bin/sweep-worker.mjs', import.meta.url));
 
 export interface SweepOptions {
   jobs: number;
@@ -42,7 +40,7 @@ export async function runTasks(tasks: readonly SweepTask[], o: SweepOptions): Pr
       }
       return results;
     }
-    const pool = new Piscina({ filename: WORKER_FILE, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 1000 });
+    const pool = new Piscina({ filename: compiledModule('sim/cli/harness/sweep-task'), minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 1000 });
     const abort = new AbortController();
     // Every queued task listens for the one abort: as many listeners as tasks is expected.
     setMaxListeners(tasks.length + 10, abort.signal);

@@ -1,6 +1,6 @@
 // What one sweep worker does for one seed: the run, its report when it did not pass (or
 // always, when asked), and a one-line summary back to the pool. Runs in a piscina worker
-// thread (bin/sweep-worker.mjs registers tsx first) or inline with --jobs 1.
+// thread (the compiled dist/sim/cli/harness/sweep-task.js) or inline with --jobs 1.
 import { relative, sep } from 'node:path';
 import { summarizeRun } from '../../report/index.ts';
 import type { RunSummary } from '../../report/index.ts';
