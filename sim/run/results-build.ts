@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { PlantedBug, RunCluster } from './cluster-port.ts';
 import type { Results, RunStats } from './results.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -21,6 +22,7 @@ export interface ResultsInput {
   drawn: Record<string, unknown>;
   schedule: readonly TimedFault[];
   error: string | undefined;
+  stop?: RunStop | undefined;
   wallMs: number;
   replay: string;
   shrink: string | undefined;
@@ -84,5 +86,6 @@ export function buildResults(r: ResultsInput): Results {
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;
   if (error !== undefined) results.error = error;
+  if (r.stop !== undefined) results.stop = r.stop;
   return results;
 }

@@ -1,6 +1,7 @@
 // The shape of results.json (../shared/design.md, "Contracts"). Other tools read it: change it
 // only on purpose, with the README.
 import type { CheckResult, Validity } from '../check/verdict.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface RunStats {
   ops: { ok: number; fail: number; info: number };
@@ -48,4 +49,6 @@ export interface Results {
   leaders?: LeaderSpan[];
   /** The first error the run stopped on (invariant violation, liveness, internal). */
   error?: string;
+  /** The broken invariant that stopped the run, as data (layer, name, member, time). */
+  stop?: RunStop;
 }

@@ -22,6 +22,7 @@ import type { RaftRequest } from './apply/raft-request.ts';
 import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+import { violated } from '../invariant-violation.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
 const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
@@ -270,7 +271,7 @@ export class EtcdStateMachine implements StateMachinePort {
       return { requestId: '', reply: { ok: true, body: {} }, revokedLeases: [] };
     }
     const res = this.applier.apply(index, req, nowMs);
-    if (res === undefined) throw new Error(`invariant apply-once: entry ${index} at or below consistent index ${this.consistentIndex()}`);
+    if (res === undefined) throw violated('server', 'apply-once', `entry ${index} at or below consistent index ${this.consistentIndex()}`);
     const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
     return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => this.forgetLeaseNumber(id)) };
   }

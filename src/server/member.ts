@@ -21,6 +21,7 @@ import { ReadIndexLoop } from './read-index-loop.ts';
 import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
 import { RecentIds } from './recent-ids.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface MemberEnv {
   /** The member's local clock in ms (only differences matter). */
@@ -118,7 +119,7 @@ export class Member {
     // The state machine may be ahead of the snapshot: recovery replays the committed WAL into
     // it (etcd's backend holds applied state too), and raft re-delivers those entries.
     if (sm.consistentIndex() < this.appliedIndex) {
-      throw new Error(`invariant consistent-index: state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
+      throw violated('server', 'consistent-index', `state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
     }
     const timeoutMs = requestTimeoutMs(config);
     this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs);
@@ -274,7 +275,7 @@ export class Member {
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
   afterPersist(rd: RaftReady): void {
-    if (rd !== this.readyInFlight) throw new Error('invariant ready-order: afterPersist for a Ready that is not in flight');
+    if (rd !== this.readyInFlight) throw violated('server', 'ready-order', 'afterPersist for a Ready that is not in flight');
     const now = this.env.nowMs();
     const snap = rd.snapshot;
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
@@ -387,7 +388,7 @@ export class Member {
   private applyEntry(e: Entry, now: number): void {
     if (e.index <= this.appliedIndex) return;
     if (e.index !== this.appliedIndex + 1) {
-      throw new Error(`invariant apply-in-order: applying ${e.index} after ${this.appliedIndex}`);
+      throw violated('server', 'apply-in-order', `applying ${e.index} after ${this.appliedIndex}`);
     }
     if (e.index <= this.sm.consistentIndex()) {
       // Already in the state machine (replayed at recovery): only raft's membership needs it.
@@ -411,7 +412,7 @@ export class Member {
     this.appliedIndex = e.index;
     this.env.onApply?.(e);
     if (this.sm.consistentIndex() !== e.index) {
-      throw new Error(`invariant consistent-index: applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
+      throw violated('server', 'consistent-index', `applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }
   }
 
@@ -471,7 +472,7 @@ export class Member {
     this.snapshotIndex = snap.metadata.index;
     this.confState = snap.metadata.confState;
     if (this.sm.consistentIndex() !== this.appliedIndex) {
-      throw new Error(`invariant consistent-index: restored ${this.sm.consistentIndex()}, snapshot ${this.appliedIndex}`);
+      throw violated('server', 'consistent-index', `restored ${this.sm.consistentIndex()}, snapshot ${this.appliedIndex}`);
     }
   }
 
