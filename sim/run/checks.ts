@@ -54,7 +54,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
 }
 
 /** Every member at one revision, compact revision and KV hash at the end of the liveness phase. */
-function convergence(l: LivenessResult): CheckResult {
+export function convergence(l: LivenessResult): CheckResult {
   const members = Object.entries(l.members);
   const first = members[0]?.[1];
   const same = first != null && members.every(([, s]) => s !== null && s.up && s.revision === first.revision && s.compactRevision === first.compactRevision && s.kvHash === first.kvHash);

@@ -49,6 +49,11 @@ export interface Results {
   leaders?: LeaderSpan[];
   /** The first error the run stopped on (invariant violation, liveness, internal). */
   error?: string;
+  /**
+   * What ran: absent for the simulation (the default); for `--target etcd` the binary, its
+   * version, the network mode, what a replay reproduces and which checkers could not run.
+   */
+  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; notChecked: string[] };
   /** The broken invariant that stopped the run, as data (layer, name, member, time). */
   stop?: RunStop;
 }
