@@ -70,6 +70,14 @@ export class EtcdState {
     return s?.kvs ?? new Map<string, KeyValue>();
   }
 
+  /** The last state at `revision` (which must be ≤ the current one), or the oldest state known. */
+  at(revision: number): EtcdState {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let s: EtcdState = this;
+    while (s.revision > revision && s.previous !== undefined) s = s.previous;
+    return s;
+  }
+
   /** Keys attached to a lease, sorted. */
   keysOfLease(id: string): string[] {
     const keys: string[] = [];
