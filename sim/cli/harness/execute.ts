@@ -3,7 +3,7 @@
 // `detcd replay DIR` needs nothing but the directory.
 import { performance } from 'node:perf_hooks';
 import { runReportDir, writeRunReportTo } from '../../report/index.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
