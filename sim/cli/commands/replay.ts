@@ -12,6 +12,7 @@ import { EXIT_INTERNAL, exitCodeFor } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
+import { replayReal } from '../target-etcd/replay-real.ts';
 
 function firstCheckpointDifference(a: readonly [number, string][], b: readonly [number, string][]): string | undefined {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
@@ -38,10 +39,10 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await
 export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
   const run = readRunDir('replay', positionals[0]);
+  if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
   console.log(runTable(out.results));
