@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
+import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
@@ -29,6 +30,8 @@ export interface SweepPlan {
   outDir: string;
   reportAll: boolean;
   title: string;
+  /** Against real etcd processes: one run at a time, in this process. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
 /** The tasks of a sweep, in (scenario, seed) order, keeping this shard's share. */
@@ -38,7 +41,7 @@ export function planTasks(p: SweepPlan): SweepTask[] {
   for (const f of p.files) {
     for (let seed = p.seeds[0]; seed <= p.seeds[1]; seed++, i++) {
       if (i % p.shard.count !== p.shard.index - 1) continue;
-      tasks.push({ scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll });
+      tasks.push({ scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll, realEtcd: p.realEtcd });
     }
   }
   return tasks;
@@ -92,6 +95,9 @@ export async function sweep(argv: string[]): Promise<number> {
     'report-all': { type: 'boolean' },
     out: { type: 'string' },
     merge: { type: 'boolean' },
+    target: { type: 'string' },
+    etcd: { type: 'string' },
+    'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
@@ -115,12 +121,17 @@ export async function sweep(argv: string[]): Promise<number> {
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
+  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values.etcd);
+  if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
+  // Real processes share this machine's network and ports: their runs go one at a time.
+  const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;
   return executeSweep({
     files,
     seeds: seedsOption('sweep', values.seeds, [1, 20]),
     bug: bugOption('sweep', values.bug),
     shard,
-    jobs: intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    jobs: realEtcd !== undefined ? 1 : intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    realEtcd,
     stopOnFail: values['stop-on-fail'] === true,
     outDir: values.out ?? join(REPORTS_DIR_DEFAULT, `sweep-${name}${shard.count > 1 ? `-shard-${shard.index}-of-${shard.count}` : ''}`),
     reportAll: values['report-all'] === true,

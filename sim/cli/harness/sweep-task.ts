@@ -6,6 +6,7 @@ import { summarizeRun } from '../../report/index.ts';
 import type { RunSummary } from '../../report/index.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { executeRealRun } from '../target-etcd/execute-real.ts';
 import { executeRun } from './execute.ts';
 
 export interface SweepTask {
@@ -17,9 +18,18 @@ export interface SweepTask {
   reportsDir: string;
   sweepDir: string;
   reportAll: boolean;
+  /** Against real etcd processes (run inline, one at a time): the binary and whether known bugs are stepped around. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
 export async function runSweepTask(task: SweepTask): Promise<RunSummary> {
+  if (task.realEtcd !== undefined) {
+    const real = await executeRealRun({
+      scenario: task.scenario, scenarioRef: task.scenarioRef, seed: task.seed, binary: task.realEtcd.binary, mitigations: task.realEtcd.mitigations,
+      reportsDir: task.reportsDir, reportOnlyOnFailure: !task.reportAll,
+    });
+    return summarizeRun(real.output.results, real.dir === undefined ? undefined : relative(task.sweepDir, real.dir).split(sep).join('/'));
+  }
   const { output, dir } = await executeRun({
     scenario: task.scenario,
     scenarioRef: task.scenarioRef,
