@@ -6,7 +6,7 @@
 // InvariantViolation becomes a stop of kind 'exception' with the stage and member it came from.
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import { HostError } from '../world/host-error.ts';
-import type { InvariantFacts, InvariantLayer } from '../../src/invariant-violation.ts';
+import type { InvariantFacts, InvariantLayer, InvolvedEntryText } from '../../src/invariant-violation.ts';
 
 export interface RunStop {
   /** 'invariant': an InvariantViolation was thrown; 'exception': any other product exception. */
@@ -29,6 +29,10 @@ export interface RunStop {
   detail: string;
   /** Facts beside the message: term, index, revision, ... */
   facts: InvariantFacts;
+  /** Every member involved (the one it broke on first), when known. */
+  members: string[];
+  /** The log entries involved, decoded for people. */
+  entries: InvolvedEntryText[];
   /** The checker whose verdict this stop is: 'raft' for the consensus layer, else 'invariants'. */
   checker: 'raft' | 'invariants';
 }
@@ -53,6 +57,8 @@ export function runStopOf(err: unknown, timeUs: number, phase?: RunPhase): RunSt
     message: err.message,
     detail: err.detail,
     facts: err.facts,
+    members: [...err.members],
+    entries: [...err.entries],
     checker: checkerOfLayer(err.layer),
   };
   if (err.member !== undefined) stop.member = err.member;
@@ -70,6 +76,7 @@ function hostStop(err: HostError, timeUs: number, phase: RunPhase | undefined): 
   const inner = runStopOf(err.cause, timeUs, phase);
   if (inner !== undefined) {
     inner.member ??= err.node;
+    if (!inner.members.includes(err.node)) inner.members.push(err.node);
     inner.stage ??= during;
     return inner;
   }
@@ -83,6 +90,8 @@ function hostStop(err: HostError, timeUs: number, phase: RunPhase | undefined): 
     message: `${phase === undefined ? '' : `${phase} phase: `}${err.message}`,
     detail: err.causeMessage,
     facts: { incarnation: err.incarnation },
+    members: [err.node],
+    entries: [],
     checker: 'invariants',
   };
   if (phase !== undefined) stop.phase = phase;
