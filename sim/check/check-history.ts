@@ -24,7 +24,7 @@ export function checkHistory(history: ParsedHistory, model: ModelName, budget: C
       return checkLinearizable(kvOperations(pairs), createKvModel(), budget);
     case 'etcd': {
       const prepared = etcdOperations(pairs);
-      return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps), budget);
+      return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps, prepared.constraints), budget);
     }
   }
 }

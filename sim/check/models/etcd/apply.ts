@@ -19,6 +19,8 @@ export const ERR_LEASE_EXISTS = 'etcdserver: lease already exists';
 class Writer {
   kvs: Map<string, KeyValue> | undefined;
   changed = false;
+  /** Keys put or deleted, in order (a key may repeat). */
+  readonly touched: string[] = [];
   constructor(
     readonly base: EtcdState,
     readonly revision: number,
@@ -32,10 +34,12 @@ class Writer {
   }
   put(kv: KeyValue): void {
     this.own().set(kv.key, kv);
+    this.touched.push(kv.key);
     this.changed = true;
   }
   remove(key: string): void {
     this.own().delete(key);
+    this.touched.push(key);
     this.changed = true;
   }
   /** The state after, with `leases` (default: unchanged). */
@@ -44,7 +48,7 @@ class Writer {
     if (!this.changed) return leases === b.leases ? b : new EtcdState(b.revision, b.compactRevision, b.kvs, leases, b.kvsHash, leasesHash, b.previous, b.historyHash);
     let h = 0;
     for (const kv of this.view.values()) h ^= kvHash(kv);
-    return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision));
+    return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision), this.touched);
   }
 }
 
@@ -351,4 +355,17 @@ export function applyLeaseTimeToLive(s: EtcdState, req: Req): Applied {
   const resp: Req = { ID: id, grantedTTL: String(ttl) };
   if (req['keys'] === true) resp['keys'] = s.keysOfLease(id).map(encodeKey);
   return { state: s, response: resp };
+}
+
+/** etcd serves a range with serializable, or a txn of serializable ranges only (isTxnSerializable), from a member's local state. */
+export function isSerializableRead(f: string, req: Req): boolean {
+  if (f === 'kv/range') return req['serializable'] === true;
+  if (f !== 'kv/txn') return false;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      const range = op['request_range'] as Req | undefined;
+      if (range === undefined || range['serializable'] !== true) return false;
+    }
+  }
+  return true;
 }

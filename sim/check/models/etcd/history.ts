@@ -24,9 +24,10 @@
 import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
-import type { Req } from './apply.ts';
+import { isSerializableRead, type Req } from './apply.ts';
+import { gapConstraints, type GapConstraints } from './gap-constraints.ts';
 import { decidedError, errorKind, id64, int } from './json.ts';
-import { canonicalResponse, ETCD_FS, isSerializableRead, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -38,6 +39,8 @@ export interface EtcdPrepared {
   resolved: number;
   /** Revisions no known write created: only a timed-out write, a revoke or an expiry can have. */
   gaps: ReadonlySet<number>;
+  /** Which keys the write filling each gap may and must touch. */
+  constraints: GapConstraints;
 }
 
 /**
@@ -165,7 +168,8 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
-  return { ops, dropped, resolved, gaps };
+  const constraints = gapConstraints(ops, [...gaps].sort((a, b) => a - b));
+  return { ops, dropped, resolved, gaps, constraints };
 }
 
 /**
