@@ -26,6 +26,8 @@ import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, type GapConstraints } from './gap-constraints.ts';
+import { inferInitialState } from './initial-state.ts';
+import { EtcdState } from './state.ts';
 import { decidedError, errorKind, id64, int } from './json.ts';
 import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
@@ -41,6 +43,8 @@ export interface EtcdPrepared {
   gaps: ReadonlySet<number>;
   /** Which keys the write filling each gap may and must touch. */
   constraints: GapConstraints;
+  /** The state before the history: an empty etcd, or what the answers show of one that held data. */
+  initial: EtcdState;
 }
 
 /**
@@ -142,7 +146,12 @@ function draft(p: OpPair): Draft | undefined {
   return d;
 }
 
-export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
+export interface EtcdPrepareOptions {
+  /** The store's revision before the history (default: inferred, 1 for an empty etcd). */
+  initialRevision?: number;
+}
+
+export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
   let dropped = 0;
   const drafts: Draft[] = [];
   for (const p of pairs) {
@@ -150,7 +159,8 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     if (d === undefined) dropped++;
     else drafts.push(d);
   }
-  const { resolved, gaps } = resolveUnknownWrites(drafts);
+  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision);
+  if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   for (const d of drafts) {
@@ -169,8 +179,38 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   const constraints = gapConstraints(ops, [...gaps].sort((a, b) => a - b));
-  return { ops, dropped, resolved, gaps, constraints };
+  const initial = initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
+  return { ops, dropped, resolved, gaps, constraints, initial };
 }
+
+/**
+ * Marks as dropped what the history cannot decide when it starts at `initialRevision` > 1:
+ * reads of revisions before it (the key space then is unknown) and compacted answers to
+ * compactions of them (what was compacted before is unknown). Returns how many.
+ */
+function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
+  let n = 0;
+  const readsBefore = (req: Req): boolean => {
+    const rev = int(req['revision']);
+    if (rev > 0 && rev < initialRevision) return true;
+    for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) {
+        if (op['request_range'] !== undefined && readsBefore(op['request_range'] as Req)) return true;
+        if (op['request_txn'] !== undefined && readsBefore(op['request_txn'] as Req)) return true;
+      }
+    }
+    return false;
+  };
+  for (const d of drafts) {
+    if (d.returnPos === -1) continue;
+    const compactedBefore = d.f === 'kv/compaction' && int(d.request['revision']) <= initialRevision && d.output !== undefined && 'error' in d.output;
+    if (!compactedBefore && !((d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
+    d.returnPos = -1;
+    n++;
+  }
+  return n;
+}
+
 
 /**
  * A keep-alive or time-to-live answer. etcd serves both from the leader's own lessor without a
@@ -189,7 +229,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: ReadonlySet<number> } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
   const valueCount = new Map<string, number>();
   for (const d of drafts) {
     const vals: string[] = [];
@@ -225,8 +265,9 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
       break;
     }
   }
+  const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts);
   const gaps: number[] = [];
-  for (let r = 2; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
+  for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
   const gapSet: ReadonlySet<number> = new Set(gaps);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
@@ -235,15 +276,36 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
     .map((d) => ({ at: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) }))
     .sort((a, b) => a.at - b.at);
   let i = 0;
-  let reached = 1;
+  let reached = initialRevision;
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (const d of byCall) {
     while (i < doneBefore.length && doneBefore[i]!.at < d.pair.call) reached = Math.max(reached, doneBefore[i++]!.rev);
     if (lastGap <= reached) d.returnPos = -1;
     else d.gaps = gapSet;
   }
-  return { resolved, gaps: gapSet };
+  return { resolved, gaps: gapSet, initialRevision };
 }
+
+/**
+ * The store's revision before the history: 1 (an empty etcd) unless the first answers show
+ * more revisions than the history's writes of unknown outcome could have made before them,
+ * in which case the etcd already held data and the lowest revision an answer pins is where
+ * the history starts (its key space then comes from what the answers show: initial-state.ts).
+ */
+function inferInitialRevision(drafts: readonly Draft[]): number {
+  let minPre = Infinity;
+  let firstReturn = Infinity;
+  for (const d of drafts) {
+    const pinned = d.servedAt ?? d.pre;
+    if (pinned === undefined) continue;
+    if (pinned < minPre) minPre = pinned;
+    if (d.returnPos < firstReturn) firstReturn = d.returnPos;
+  }
+  if (minPre === Infinity || minPre <= 1) return 1;
+  const early = drafts.filter((d) => (d.output === undefined || 'effective' in d.output) && d.pair.call < firstReturn && d.f !== 'kv/range' && d.f !== 'lease/grant').length;
+  return minPre - 1 > early ? minPre : 1;
+}
+
 
 interface LeaseEvidence {
   /** Leases some op saw missing (lease not found, keep-alive TTL 0, time-to-live -1). */

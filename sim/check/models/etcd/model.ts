@@ -108,13 +108,16 @@ export function canonicalResponse(f: EtcdF, response: Req): string {
 }
 
 /** `gaps`: revisions no known write created (see history.ts); gated ops only apply there. */
-/** `constraints`: which keys the write filling each gap may and must touch (gap-constraints.ts). */
-export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS): Model<EtcdState, EtcdInput, EtcdOutput> {
+/**
+ * `constraints`: which keys the write filling each gap may and must touch (gap-constraints.ts);
+ * `initial`: the store before the history (an empty etcd unless it already held data).
+ */
+export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial()): Model<EtcdState, EtcdInput, EtcdOutput> {
   return {
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
     name: 'etcd',
-    init: () => EtcdState.initial(),
+    init: () => initial,
     step(s, input, output) {
       if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
