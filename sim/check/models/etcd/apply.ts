@@ -104,7 +104,7 @@ export function tieRankOf(observed: unknown): TieRank | undefined {
   return rank;
 }
 
-function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, ties?: TieRank): Req {
+function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
   const keys = keysInRange(kvs, req);
   const count = keys.length;
   // count_only: etcd's store returns the count and no kvs, so there is never "more" either.
@@ -127,6 +127,8 @@ function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: 
   if (order === 'DESCEND' || (order === 'ASCEND' && target !== 'KEY') || (order === 'NONE' && target !== 'KEY')) {
     const field = SORT_FIELD[target] ?? SORT_FIELD['KEY']!;
     const sign = order === 'DESCEND' ? -1 : 1;
+    // Built only here: most ranges are not sorted by a field that can tie.
+    const ties = tieRankOf(observed);
     const rank = (kv: KeyValue): number => ties?.get(kv.key) ?? Infinity;
     // Keys are unique, so ties on the sort field fall back to the observed order, then to key order.
     found = [...found].sort((a, b) => {
@@ -153,7 +155,7 @@ export function applyRange(s: EtcdState, req: Req, observed?: Req): Applied {
   if (rev > s.revision) return { state: s, error: ERR_FUTURE_REV };
   if (rev > 0 && rev < s.compactRevision) return { state: s, error: ERR_COMPACTED };
   const kvs = rev <= 0 || rev === s.revision ? s.kvs : s.kvsAt(rev);
-  return { state: s, response: rangeOn(kvs, req, s.revision, tieRankOf(observed)) };
+  return { state: s, response: rangeOn(kvs, req, s.revision, observed) };
 }
 
 function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
@@ -289,7 +291,7 @@ function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, 
       const r = op['request_range'] as Req;
       const rev = int(r['revision']);
       const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
-      responses.push({ response_range: rangeOn(kvs, r, s.revision, tieRankOf(saw('response_range'))) });
+      responses.push({ response_range: rangeOn(kvs, r, s.revision, saw('response_range')) });
     } else if (op['request_put'] !== undefined) responses.push({ response_put: putIn(w, op['request_put'] as Req) });
     else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
     else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });

@@ -77,12 +77,21 @@ function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): voi
 /** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
 export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[]): GapConstraints {
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
-  const seen: Sighting[] = [];
+  const all: Sighting[] = [];
   for (const op of ops) {
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
-    sightings(op.input.f, op.input.request, out.response, seen);
+    sightings(op.input.f, op.input.request, out.response, all);
   }
+  // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
+  // kv seen again at an earlier revision adds nothing.
+  const latest = new Map<string, Sighting>();
+  for (const x of all) {
+    const id = `${x.mod}/${x.version}/${x.create}/${x.key}`;
+    const had = latest.get(id);
+    if (had === undefined || had.at < x.at) latest.set(id, x);
+  }
+  const seen = [...latest.values()];
   const gapSet = new Set(gaps);
   const must = new Map<number, Set<string>>();
   // Per key, the (M, R] intervals, merged, then spread over the gaps they cover.
