@@ -93,6 +93,16 @@ function putValues(f: EtcdF, req: Req, out: string[]): void {
   }
 }
 
+/** Every value any request of the history puts, whatever became of the request. */
+function writtenValues(pairs: readonly OpPair[]): Set<string> {
+  const out: string[] = [];
+  for (const p of pairs) {
+    const v = p.invoke.value;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) putValues(p.invoke.f as EtcdF, v as Req, out);
+  }
+  return new Set(out);
+}
+
 /** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
 function observedValues(resp: unknown, out: (value: string, mod: number) => void): void {
   if (Array.isArray(resp)) {
@@ -162,7 +172,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     if (d === undefined) dropped++;
     else drafts.push(d);
   }
-  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision);
+  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision, writtenValues(pairs));
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -234,7 +244,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
   const valueCount = new Map<string, number>();
   for (const d of drafts) {
     const vals: string[] = [];
@@ -270,7 +280,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
       break;
     }
   }
-  const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts);
+  const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts, written);
   const gaps: number[] = [];
   for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
@@ -297,7 +307,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
  * in which case the etcd already held data and the lowest revision an answer pins is where
  * the history starts (its key space then comes from what the answers show: initial-state.ts).
  */
-function inferInitialRevision(drafts: readonly Draft[]): number {
+function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<string>): number {
   let minPre = Infinity;
   let firstReturn = Infinity;
   for (const d of drafts) {
@@ -308,7 +318,17 @@ function inferInitialRevision(drafts: readonly Draft[]): number {
   }
   if (minPre === Infinity || minPre <= 1) return 1;
   const early = drafts.filter((d) => (d.output === undefined || 'effective' in d.output) && d.pair.call < firstReturn && d.f !== 'kv/range' && d.f !== 'lease/grant').length;
-  return minPre - 1 > early ? minPre : 1;
+  if (minPre - 1 <= early) return 1;
+  // A value from before the history that one of its own writes puts (values are unique) says
+  // the history wrote it, not an earlier one: then the store was empty and something is wrong.
+  let ownValueBefore = false;
+  for (const d of drafts) {
+    if (d.output === undefined || !('response' in d.output)) continue;
+    observedValues(d.output.response, (value, mod) => {
+      if (mod <= minPre && written.has(value)) ownValueBefore = true;
+    });
+  }
+  return ownValueBefore ? 1 : minPre;
 }
 
 
