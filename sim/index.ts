@@ -3,8 +3,8 @@
 export { runScenario, defaultReplay, CHECKPOINT_US } from './run/run.ts';
 export type { RunOptions, RunOutput } from './run/run.ts';
 export type { Results, RunStats, FaultInterval, LeaderSpan } from './run/results.ts';
-export { PLANTED_BUGS, isPlantedBug } from './run/cluster-port.ts';
-export type { PlantedBug } from './run/cluster-port.ts';
+export { PLANTED_BUGS, isPlantedBug, plantedBug } from './bugs/planted-bugs.ts';
+export type { PlantedBug, PlantedBugEntry } from './bugs/planted-bugs.ts';
 export { defineScenario, parseScenario, parseScenarioText } from './scenario/parse.ts';
 export { ScenarioSchema, NemesisPackages, WorkloadKinds, CheckerNames } from './scenario/schema.ts';
 export type { Scenario, ScenarioInput, NemesisPackageName, WorkloadKind, CheckerName } from './scenario/schema.ts';
@@ -14,7 +14,7 @@ export { concat, defer, eachWorker, every, limit, mix, once, onWorkers, phases, 
 export type { Gen, GenContext, Invocation, Emitted, Step } from './workload/generator.ts';
 export { Interpreter } from './workload/interpreter.ts';
 export type { Dispatched, Executor, Outcome, Scheduler } from './workload/interpreter.ts';
-export { checkMutex } from './workload/mutex-checker.ts';
+export { checkMutex } from './check/mutex.ts';
 export { expandSchedule } from './nemesis/schedule.ts';
 export { allPackages, nemesisPackage } from './nemesis/packages.ts';
 export { drawSwarm } from './nemesis/swarm.ts';

@@ -14,8 +14,8 @@ import { isPeerMessage } from '../../src/server/peer-protocol.ts';
 import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { RaftNode } from '../../src/server/raft-node.ts';
-import { viewEntryAt } from '../raft/invariants.ts';
-import type { RaftView, ViewEntry } from '../raft/invariants.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
+import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
 
@@ -118,6 +118,8 @@ export class MemberHost implements Host, RaftView {
         this.member.afterPersist(rd);
         this.pump();
       });
+      // Empty unless a planted bug sends the Ready's messages before the fsync.
+      this.flush(this.member.takeOutputs());
       return;
     }
     throw violated('server', 'pump-bounded', 'the member kept producing work');

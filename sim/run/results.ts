@@ -1,6 +1,7 @@
 // The shape of results.json (../shared/design.md, "Contracts"). Other tools read it: change it
 // only on purpose, with the README.
 import type { CheckResult, Validity } from '../check/verdict.ts';
+import type { FaultInterval } from '../nemesis/fault-interval.ts';
 import type { RunStop } from './run-stop.ts';
 
 export interface RunStats {
@@ -16,14 +17,7 @@ export interface RunStats {
   [extra: string]: unknown;
 }
 
-/** A fault interval on the timeline, for reports. */
-export interface FaultInterval {
-  kind: string;
-  startUs: number;
-  endUs?: number;
-  targets?: string[];
-  description: string;
-}
+export type { FaultInterval };
 
 /** Who led, from when, for reports. */
 export interface LeaderSpan {
@@ -53,7 +47,7 @@ export interface Results {
    * What ran: absent for the simulation (the default); for `--target etcd` the binary, its
    * version, the network mode, what a replay reproduces and which checkers could not run.
    */
-  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; notChecked: string[] };
+  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; mitigations: string[]; exposed: string[]; notChecked: string[] };
   /** The broken invariant that stopped the run, as data (layer, name, member, time). */
   stop?: RunStop;
 }

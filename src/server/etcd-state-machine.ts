@@ -133,7 +133,7 @@ export class EtcdStateMachine implements StateMachinePort {
       ...DEFAULT_LESSOR_CONFIG,
       minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
       checkpointingEnabled: options.checkpointingEnabled ?? false,
-    });
+    }, new Set(config.unsafe?.stateMachine ?? []));
   }
 
   consistentIndex(): number {

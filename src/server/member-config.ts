@@ -1,6 +1,8 @@
 // The settings of one member, with etcd's defaults. Times are in milliseconds of the member's
 // local clock; the simulation may scale them all down (tickMs) to run more rounds per second.
 import { violated } from '../invariant-violation.ts';
+import type { UnsafeOptions } from '../raft/config.ts';
+import type { StateMachineBug } from './apply/bugs.ts';
 
 export interface MemberConfig {
   /** This member's raft id (non-zero). */
@@ -32,14 +34,25 @@ export interface MemberConfig {
   /** Raft's flow control (etcd's MaxSizePerMsg, MaxInflightMsgs); raft's defaults when absent. */
   maxSizePerMsgBytes?: number | undefined;
   maxInflightMsgs?: number | undefined;
-  /** Planted bugs, for the harness to prove its checkers catch them. */
-  bug?: MemberBug | undefined;
+  /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
+  unsafe?: MemberUnsafeOptions | undefined;
 }
 
-export type MemberBug = 'figure8' | 'read-without-readindex' | 'vote-without-log-check';
+/**
+ * Switches that reintroduce real bugs, one per place in the stack where a bug can be planted.
+ * Never set outside a test or a simulated run.
+ */
+export interface MemberUnsafeOptions {
+  /** Raft's own unsafe behaviours (src/raft/config.ts). */
+  readonly raft?: UnsafeOptions;
+  /** Serve linearizable reads from local state, without ReadIndex. */
+  readonly readWithoutReadIndex?: boolean;
+  /** Send a Ready's messages before its hard state and entries are durable. */
+  readonly sendBeforeSync?: boolean;
+  /** State machine bugs (src/server/apply/bugs.ts). */
+  readonly stateMachine?: readonly StateMachineBug[];
+}
 
-/** etcd's MaxRequestBytes: 1.5 MiB. */
-export const MAX_REQUEST_BYTES = 1_572_864;
 /** etcd's maxGapBetweenApplyAndCommitIndex. */
 export const MAX_GAP_APPLY_COMMIT = 5_000;
 /** How often the leader looks for expired leases (etcd's lessor revokeExpiredLeases loop). */

@@ -4,14 +4,15 @@
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
 import type { ConfChange, ConfState, Entry, Message, Snapshot } from '../raft/types.ts';
-import { decodeConfChange } from '../raft/types.ts';
+import { decodeConfChange, raftMessageSize } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
 import { RequestIdGenerator } from '../lease/request-id.ts';
 import { LeaseExpiry } from './lease-expiry.ts';
 import type { MemberConfig } from './member-config.ts';
-import { MAX_GAP_APPLY_COMMIT, MAX_REQUEST_BYTES, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
+import { MAX_REQUEST_BYTES } from '../api/proto-size.ts';
+import { MAX_GAP_APPLY_COMMIT, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
 import type { MemberError } from './member-errors.ts';
 import { ErrNoLeader, ErrRequestTooLarge, ErrStopped, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
 import { PendingRequests } from './pending-requests.ts';
@@ -270,7 +271,17 @@ export class Member {
   nextReady(): RaftReady | undefined {
     if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
     this.readyInFlight = this.raft.ready();
+    // The planted bug sends votes and acknowledgements before they are durable (hashicorp/raft#661).
+    if (this.config.unsafe?.sendBeforeSync === true) this.sendMessages(this.readyInFlight);
     return this.readyInFlight;
+  }
+
+  private sendMessages(rd: RaftReady): void {
+    const now = this.env.nowMs();
+    for (const m of rd.messages) {
+      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
+      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
+    }
   }
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
@@ -281,10 +292,7 @@ export class Member {
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
-    for (const m of rd.messages) {
-      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
-      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
-    }
+    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd);
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
     for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
@@ -318,7 +326,7 @@ export class Member {
 
   private read(w: Waiter, serializable: boolean, read: () => WireReply): void {
     // The planted bug serves "linearizable" reads from local state: stale on a deposed leader.
-    if (serializable || this.config.bug === 'read-without-readindex') return this.reply(w, read());
+    if (serializable || this.config.unsafe?.readWithoutReadIndex === true) return this.reply(w, read());
     if (!this.reads.enqueue({ ...w, read }, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
@@ -517,10 +525,4 @@ export class Member {
   private newRequestId(): string {
     return this.ids.next().toString();
   }
-}
-
-function messageSize(entries: readonly Entry[], snapshot: Snapshot | undefined): number {
-  let n = 64 + (snapshot?.data.length ?? 0);
-  for (const e of entries) n += e.data.length + 16;
-  return n;
 }

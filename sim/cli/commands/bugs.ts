@@ -1,5 +1,5 @@
 // detcd bugs: the bugs `--bug NAME` can plant in the simulated stack, one line each.
-import { PLANTED_BUGS } from '../../run/cluster-port.ts';
+import { PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function bugs(_argv: string[]): Promise<number> {
