@@ -13,6 +13,7 @@ import { parseCommandArgs } from '../harness/args.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
+import { replayReal } from '../target-etcd/replay-real.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
@@ -26,10 +27,10 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await
 export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
   const run = readRunDir('replay', positionals[0]);
+  if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
   console.log(runTable(out.results));
