@@ -3,7 +3,7 @@
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { executeRealRun } from '../target-etcd/execute-real.ts';
-import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { bugOption, intOption, parseCommandArgs, SEED_MAX } from '../harness/args.ts';
 import { runReportDir } from '../../report/index.ts';
 import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   const target = targetOption(values.target, values.etcd);
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
-  const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
+  const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, SEED_MAX);
   const bug = bugOption('run', values.bug);
   const outDir = values.out ?? runReportDir(REPORTS_DIR_DEFAULT, file.scenario.name, seed);
   checkReportDirOut('run', values.out === undefined ? 'report directory' : '--out', outDir);

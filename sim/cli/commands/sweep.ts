@@ -75,9 +75,10 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const wallMs = performance.now() - start;
   const sweep = await writeSweepReport(p.outDir, runs);
   console.log(sweepTable(rowsByScenario(runs)));
-  for (const line of failureLines(runs)) console.log(chalk.red(line));
+  for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
   const t = sweep.totals;
-  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall · ${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s · report ${join(p.outDir, 'index.html')}`);
+  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
+  console.log(`report: ${join(p.outDir, 'index.html')}`);
   return exitCodeFor(sweep.valid);
 }
 
@@ -106,8 +107,9 @@ export async function sweep(argv: string[]): Promise<number> {
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
-    for (const line of failureLines(merged.runs)) console.log(chalk.red(line));
-    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs · report ${join(out, 'index.html')}`);
+    for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
+    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs`);
+    console.log(`report: ${join(out, 'index.html')}`);
     return exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
