@@ -1,5 +1,6 @@
 // detcd run [--scenario NAME|FILE] [--seed N] [--out DIR] [--bug NAME]: one seeded run, its
 // report in DIR, a summary table, and on failure the command that replays it.
+import { join } from 'node:path';
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { executeRealRun } from '../target-etcd/execute-real.ts';
@@ -7,7 +8,7 @@ import { bugOption, intOption, parseCommandArgs, SEED_MAX } from '../harness/arg
 import { runReportDir } from '../../report/index.ts';
 import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
-import { loadScenario } from '../harness/scenario-files.ts';
+import { loadScenario, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 
 export const DEFAULT_SCENARIO = 'swarm';
@@ -38,7 +39,9 @@ export async function run(argv: string[]): Promise<number> {
     if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));
     return exitCodeFor(real.output.results.valid);
   }
-  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir });
+  // A scenario read from stdin is replayed from the copy the report keeps.
+  const scenarioRef = file.ref === STDIN_SCENARIO ? join(outDir, 'scenario.json') : file.ref;
+  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
   console.log(`report: ${dir ?? ''}`);

@@ -11,7 +11,7 @@ import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
-import { loadScenario, shippedScenarios } from '../harness/scenario-files.ts';
+import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
 import { defaultJobs, runTasks } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
@@ -114,6 +114,7 @@ export async function sweep(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
   const ref = values.scenario ?? 'swarm';
+  if (ref === STDIN_SCENARIO) throw new UsageError('detcd sweep: --scenario -: only run reads a scenario from standard input; save it to a file for a sweep');
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
