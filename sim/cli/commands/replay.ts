@@ -13,19 +13,7 @@ import { parseCommandArgs } from '../harness/args.ts';
 import { resultDifferences } from '../harness/result-diff.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
-
-function firstCheckpointDifference(a: readonly [number, string][], b: readonly [number, string][]): string | undefined {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [ta, ha] = a[i] as [number, string];
-    const [tb, hb] = b[i] as [number, string];
-    if (ta !== tb || ha !== hb) {
-      const prev = i === 0 ? 0 : (a[i - 1] as [number, string])[0];
-      return `the traces part between ${prev / 1000} ms and ${ta / 1000} ms of simulated time (checkpoint ${i}: ${ha} vs ${hb})`;
-    }
-  }
-  if (a.length !== b.length) return `the traces agree for ${Math.min(a.length, b.length)} checkpoints, then one run ends (${a.length} vs ${b.length} checkpoints)`;
-  return undefined;
-}
+import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;

@@ -1,10 +1,11 @@
 // What one sweep worker does for one seed: the run, its report when it did not pass (or
-// always, when asked), and a one-line summary back to the pool. Runs in a piscina worker
-// thread (bin/sweep-worker.mjs registers tsx first) or inline with --jobs 1.
+// always, when asked), and a one-line summary back to the pool with the trace-hash checkpoints.
+// Runs in a worker thread (sweep-worker.ts, compiled) or inline with --jobs 1.
 import { relative, sep } from 'node:path';
 import { summarizeRun } from '../../report/index.ts';
 import type { RunSummary } from '../../report/index.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
+import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { executeRun } from './execute.ts';
 
@@ -17,9 +18,21 @@ export interface SweepTask {
   reportsDir: string;
   sweepDir: string;
   reportAll: boolean;
+  /** The determinism re-run of a seed: nothing is written, only the trace hashes come back. */
+  rerun?: boolean;
 }
 
-export async function runSweepTask(task: SweepTask): Promise<RunSummary> {
+/** What a worker sends back: the run's summary and its trace-hash checkpoints (where traces part). */
+export interface SweepOutcome {
+  summary: RunSummary;
+  checkpoints: [number, string][];
+}
+
+export async function runSweepTask(task: SweepTask): Promise<SweepOutcome> {
+  if (task.rerun === true) {
+    const output = runScenario(task.scenario, task.seed, { bug: task.bug, replay: defaultReplay(task.scenarioRef, task.seed, task.bug) });
+    return { summary: summarizeRun(output.results), checkpoints: output.checkpoints };
+  }
   const { output, dir } = await executeRun({
     scenario: task.scenario,
     scenarioRef: task.scenarioRef,
@@ -30,7 +43,5 @@ export async function runSweepTask(task: SweepTask): Promise<RunSummary> {
     traceLog: true,
   });
   const link = dir === undefined ? undefined : relative(task.sweepDir, dir).split(sep).join('/');
-  return summarizeRun(output.results, link);
+  return { summary: summarizeRun(output.results, link), checkpoints: output.checkpoints };
 }
-
-export default runSweepTask;
