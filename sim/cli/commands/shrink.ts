@@ -34,11 +34,11 @@ function whyNotShrinkable(results: Results): string {
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function shrink(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
+  const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const run = readRunDir('shrink', positionals[0]);
   if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: ${whyNotShrinkable(run.results)}`);
   const file = values.out ?? join(run.dir, 'shrunk.json');
   checkFileOut('shrink', values.out === undefined ? 'output' : '--out', file, isScenarioJson);
-  const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const seed = run.results.seed;
   const bug = run.bug;
   const original = runScenario(run.scenario, seed, { bug });

@@ -48,15 +48,17 @@ function fittedTable(head: string[], widths: (number | undefined)[], flexibleMin
 }
 
 export function runTable(results: Results): string {
-  const table = fittedTable(['checker', 'verdict', 'summary'], [16, 10, undefined], 20);
+  const table = fittedTable(['checker', 'verdict', 'summary'], [18, 10, undefined], 20);
   for (const [name, c] of Object.entries(results.checkers)) table.push([name, checkerVerdictText(c.valid, results.valid), clip(String(c.summary ?? ''), 300)]);
   const s = results.stats;
   const allowed = Object.entries(results.checkers).filter(([, c]) => c.valid === false && results.valid === true).map(([n]) => n);
   const lines = [
-    `${chalk.bold(results.scenario)} seed ${results.seed}${results.bug === undefined ? '' : chalk.magenta(` bug ${results.bug}`)}: ${verdictText(results.valid)}${allowed.length > 0 ? chalk.yellow(` (violation allowed by the scenario: ${allowed.join(', ')})`) : ''}`,
+    `${chalk.bold(results.scenario)} seed ${results.seed}${results.bug === undefined ? '' : chalk.magenta(` bug ${results.bug}`)}: ${verdictText(results.valid)}`,
+    ...(allowed.length > 0 ? [chalk.yellow(`(violation allowed by the scenario: ${allowed.join(', ')})`)] : []),
     table.toString(),
     `ops ok ${s.ops.ok}, failed ${s.ops.fail}, outcome unknown ${s.ops.info} · faults ${s.faults} · leader changes ${s.leaderChanges}`,
-    `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages · trace hash ${results.traceHash}`,
+    `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages`,
+    `trace hash ${results.traceHash}`,
   ];
   if (results.error !== undefined) lines.push(chalk.red(`error: ${results.error}`));
   return lines.join('\n');
