@@ -14,6 +14,7 @@ import { resultDifferences } from '../harness/result-diff.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
+import { replayReal } from '../target-etcd/replay-real.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
@@ -32,12 +33,11 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await
 export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
   if (positionals.length > 1) throw new UsageError(`detcd replay: one run at a time, got ${positionals.length} arguments`);
   const run = readRunDir('replay', positionals[0]);
-  if (run.results.target !== undefined) throw new UsageError(`detcd replay: ${run.dir}: a run against real etcd cannot be replayed exactly; run its schedule again with: ${run.results.replay}`);
+  if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
   if (run.checkpoints === undefined) console.error(`note: ${join(run.dir, 'checkpoints.json')} is missing: a difference can be detected, not located`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
+import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
@@ -36,6 +37,8 @@ export interface SweepPlan {
   rerunPercent?: number;
   /** Where the tasks run: tests inject a runner; by default inline for one job, worker threads otherwise. */
   runner?: ((jobs: number) => TaskRunner) | undefined;
+  /** Against real etcd processes: one run at a time, in this process. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
 /** How many runs this shard of the sweep holds (without listing them). */
@@ -51,7 +54,7 @@ export function* planTasks(p: SweepPlan): Generator<SweepTask, void, undefined> 
   for (const f of p.files) {
     for (let seed = p.seeds[0]; seed <= p.seeds[1]; seed++, i++) {
       if (i % p.shard.count !== p.shard.index - 1) continue;
-      yield { scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll };
+      yield { scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll, realEtcd: p.realEtcd };
     }
   }
 }
@@ -119,6 +122,9 @@ export async function sweep(argv: string[]): Promise<number> {
     out: { type: 'string' },
     merge: { type: 'boolean' },
     'rerun-percent': { type: 'string' },
+    target: { type: 'string' },
+    etcd: { type: 'string' },
+    'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
@@ -144,16 +150,22 @@ export async function sweep(argv: string[]): Promise<number> {
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
+  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values.etcd);
+  if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
+  // Real processes share this machine's network and ports: their runs go one at a time.
+  const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;
   return executeSweep({
     files,
     seeds: seedsOption('sweep', values.seeds, [1, 20]),
     bug: bugOption('sweep', values.bug),
     shard,
-    jobs: intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    jobs: realEtcd !== undefined ? 1 : intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    realEtcd,
     stopOnFail: values['stop-on-fail'] === true,
     outDir: values.out ?? join(REPORTS_DIR_DEFAULT, `sweep-${name}${shard.count > 1 ? `-shard-${shard.index}-of-${shard.count}` : ''}`),
     reportAll: values['report-all'] === true,
     title: 'detcd sweep',
-    rerunPercent: intOption('sweep', 'rerun-percent', values['rerun-percent'], RERUN_PERCENT_DEFAULT, 0, 100),
+    // A real target records no trace: there is no determinism to re-check.
+    rerunPercent: realEtcd !== undefined ? 0 : intOption('sweep', 'rerun-percent', values['rerun-percent'], RERUN_PERCENT_DEFAULT, 0, 100),
   });
 }
