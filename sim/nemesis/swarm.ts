@@ -7,7 +7,7 @@ import { NemesisPackages } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
 /** Packages too slow or special to be drawn blindly stay out of the swarm. */
-const SWARM_EXCLUDED: ReadonlySet<NemesisPackageName> = new Set(['rolling-restart', 'figure8']);
+export const SWARM_EXCLUDED: ReadonlySet<NemesisPackageName> = new Set(['rolling-restart', 'figure8']);
 
 export interface SwarmDraw {
   scenario: Scenario;

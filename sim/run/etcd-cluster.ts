@@ -38,6 +38,7 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   const s = o.scenario;
   const cluster = new EtcdCluster({
     seed: o.seed,
+    ...(o.root !== undefined ? { prng: o.root } : {}),
     members: s.cluster.members,
     settings: memberSettings(s) ?? {},
     bug: o.bug,
@@ -60,11 +61,14 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
     const host = cluster.hosts.get(name);
     return host === undefined || !world.isUp(name) ? 0 : host.recovered.raft.status().term;
   };
-  const sample = (): void => {
+  const observe = (): void => {
     const leader = cluster.leader() ?? null;
     const term = leader === null ? 0 : termOf(leader);
     const last = leaders[leaders.length - 1];
     if (last === undefined || last.node !== leader || (leader !== null && last.term !== term)) leaders.push({ node: leader, term, startUs: world.loop.now() });
+  };
+  const sample = (): void => {
+    observe();
     world.loop.schedule(LEADER_SAMPLE_US, sample);
   };
   sample();
@@ -94,6 +98,11 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
       else disk.setFsyncLatency(fsyncUs, fsyncUs);
     },
     raftInvariants: () => invariants.verdict(),
-    leaderTimeline: () => leaders.slice(),
+    // One more look when asked: a run stopped by a violation stops between samples, and the
+    // leader that broke an invariant must be on the lane.
+    leaderTimeline: () => {
+      observe();
+      return leaders.slice();
+    },
   };
 }

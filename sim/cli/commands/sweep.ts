@@ -10,10 +10,11 @@ import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
+import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
-import { loadScenario, shippedScenarios } from '../harness/scenario-files.ts';
+import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
 import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks } from '../harness/sweep-engine.ts';
 import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
@@ -36,6 +37,8 @@ export interface SweepPlan {
   rerunPercent?: number;
   /** Where the tasks run: tests inject a runner; by default inline for one job, worker threads otherwise. */
   runner?: ((jobs: number) => TaskRunner) | undefined;
+  /** Against real etcd processes: one run at a time, in this process. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
 /** How many runs this shard of the sweep holds (without listing them). */
@@ -51,7 +54,7 @@ export function* planTasks(p: SweepPlan): Generator<SweepTask, void, undefined> 
   for (const f of p.files) {
     for (let seed = p.seeds[0]; seed <= p.seeds[1]; seed++, i++) {
       if (i % p.shard.count !== p.shard.index - 1) continue;
-      yield { scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll };
+      yield { scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll, realEtcd: p.realEtcd };
     }
   }
 }
@@ -97,11 +100,13 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const sweep = await writeSweepReport(p.outDir, runs);
   writeFileSync(join(p.outDir, 'determinism.json'), `${JSON.stringify({ reruns: result.reruns, mismatches: result.mismatches }, null, 2)}\n`);
   console.log(sweepTable(rowsByScenario(runs)));
-  for (const line of failureLines(runs)) console.log(chalk.red(line));
+  for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
   printMismatches(result.mismatches);
   const t = sweep.totals;
   const rerunNote = `${result.reruns} seed(s) re-run ${jobs > 1 ? 'in another worker' : 'in the same thread'}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
-  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${rerunNote} · ${(wallMs / 1000).toFixed(1)} s wall · ${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s · report ${join(p.outDir, 'index.html')}`);
+  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
+  console.log(`determinism: ${rerunNote}`);
+  console.log(`report: ${join(p.outDir, 'index.html')}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
 
@@ -117,6 +122,9 @@ export async function sweep(argv: string[]): Promise<number> {
     out: { type: 'string' },
     merge: { type: 'boolean' },
     'rerun-percent': { type: 'string' },
+    target: { type: 'string' },
+    etcd: { type: 'string' },
+    'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
@@ -131,25 +139,33 @@ export async function sweep(argv: string[]): Promise<number> {
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
-    for (const line of failureLines(merged.runs)) console.log(chalk.red(line));
-    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs · report ${join(out, 'index.html')}`);
+    for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
+    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs`);
+    console.log(`report: ${join(out, 'index.html')}`);
     return exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
   const ref = values.scenario ?? 'swarm';
+  if (ref === STDIN_SCENARIO) throw new UsageError('detcd sweep: --scenario -: only run reads a scenario from standard input; save it to a file for a sweep');
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
+  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values.etcd);
+  if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
+  // Real processes share this machine's network and ports: their runs go one at a time.
+  const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;
   return executeSweep({
     files,
     seeds: seedsOption('sweep', values.seeds, [1, 20]),
     bug: bugOption('sweep', values.bug),
     shard,
-    jobs: intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    jobs: realEtcd !== undefined ? 1 : intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    realEtcd,
     stopOnFail: values['stop-on-fail'] === true,
     outDir: values.out ?? join(REPORTS_DIR_DEFAULT, `sweep-${name}${shard.count > 1 ? `-shard-${shard.index}-of-${shard.count}` : ''}`),
     reportAll: values['report-all'] === true,
     title: 'detcd sweep',
-    rerunPercent: intOption('sweep', 'rerun-percent', values['rerun-percent'], RERUN_PERCENT_DEFAULT, 0, 100),
+    // A real target records no trace: there is no determinism to re-check.
+    rerunPercent: realEtcd !== undefined ? 0 : intOption('sweep', 'rerun-percent', values['rerun-percent'], RERUN_PERCENT_DEFAULT, 0, 100),
   });
 }

@@ -7,6 +7,7 @@ import type { RunSummary } from '../../report/index.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { executeRealRun } from '../target-etcd/execute-real.ts';
 import { executeRun } from './execute.ts';
 
 export interface SweepTask {
@@ -20,6 +21,8 @@ export interface SweepTask {
   reportAll: boolean;
   /** The determinism re-run of a seed: nothing is written, only the trace hashes come back. */
   rerun?: boolean;
+  /** Against real etcd processes (run inline, one at a time): the binary and whether known bugs are stepped around. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
 /** What a worker sends back: the run's summary and its trace-hash checkpoints (where traces part). */
@@ -29,6 +32,14 @@ export interface SweepOutcome {
 }
 
 export async function runSweepTask(task: SweepTask): Promise<SweepOutcome> {
+  if (task.realEtcd !== undefined) {
+    // A real target records no trace: nothing to compare in a determinism re-run.
+    const real = await executeRealRun({
+      scenario: task.scenario, scenarioRef: task.scenarioRef, seed: task.seed, binary: task.realEtcd.binary, mitigations: task.realEtcd.mitigations,
+      reportsDir: task.reportsDir, reportOnlyOnFailure: !task.reportAll,
+    });
+    return { summary: summarizeRun(real.output.results, real.dir === undefined ? undefined : relative(task.sweepDir, real.dir).split(sep).join('/')), checkpoints: [] };
+  }
   if (task.rerun === true) {
     const output = runScenario(task.scenario, task.seed, { bug: task.bug, replay: defaultReplay(task.scenarioRef, task.seed, task.bug) });
     return { summary: summarizeRun(output.results), checkpoints: output.checkpoints };

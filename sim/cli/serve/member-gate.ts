@@ -6,6 +6,7 @@
 // operations of the etcd model and go through a second, unrecorded client.
 import type { MemberToClient } from '../../../src/server/client-protocol.ts';
 import type { CallResult, EtcdClient } from '../../etcd/client.ts';
+import type { HistoryLog } from '../../etcd/history-log.ts';
 import { opName } from '../../etcd/request-kinds.ts';
 
 /** Operations the etcd model checks; everything else is served but not recorded. */
@@ -69,11 +70,15 @@ export class MemberGate {
     let stream = 0;
     let first = true;
     let closed = false;
+    const recorder = this.recording.history === undefined ? undefined : new WatchRecorder(this.recording.history, this.member, () => this.recording.net.nowUs(), this.processes);
     this.run(() => {
       stream = this.quiet.openStream((_from, m: MemberToClient) => {
         if (closed) return;
-        if (m.kind === 'watch-response') listener.response(unwrapResult(m.body));
-        else if (m.kind === 'watch-closed') {
+        if (m.kind === 'watch-response') {
+          const body = unwrapResult(m.body);
+          recorder?.response(body);
+          listener.response(body);
+        } else if (m.kind === 'watch-closed') {
           closed = true;
           listener.closed(m.reason);
         }
@@ -84,6 +89,7 @@ export class MemberGate {
       send: (body) => {
         const open = first;
         first = false;
+        recorder?.request(body);
         this.run(() => this.quiet.sendStream(this.member, { kind: 'watch-send', stream, body, open, ...(open && requireLeader ? { requireLeader } : {}) }));
       },
       close: () => {
@@ -94,6 +100,45 @@ export class MemberGate {
         });
       },
     };
+  }
+}
+
+/**
+ * Records a client's watch stream for the watch checker: each watcher of the stream (one per
+ * create request, matched to its watch id by the order of the "created" answers, as etcd
+ * answers creates in order) is its own history process, whose first record carries the create
+ * request. Bounded: a stream with more pending creates than this drops the rest unrecorded.
+ */
+class WatchRecorder {
+  private static readonly PENDING_MAX = 1024;
+  private readonly pending: unknown[] = [];
+  private readonly watchers = new Map<string, { process: string; request: unknown; first: boolean }>();
+
+  constructor(
+    private readonly history: HistoryLog,
+    private readonly member: string,
+    private readonly nowUs: () => number,
+    private readonly processes: ProcessCounter,
+  ) {}
+
+  request(body: unknown): void {
+    const create = (body as { create_request?: unknown } | null)?.create_request;
+    if (create !== undefined && this.pending.length < WatchRecorder.PENDING_MAX) this.pending.push(create);
+  }
+
+  response(body: unknown): void {
+    const r = body as { watch_id?: unknown; created?: unknown; canceled?: unknown } | null;
+    if (r === null || typeof r !== 'object') return;
+    const id = typeof r.watch_id === 'string' ? r.watch_id : '0';
+    if (r.created === true && !this.watchers.has(id)) {
+      const request = this.pending.shift();
+      if (request !== undefined) this.watchers.set(id, { process: `client-watch-${this.processes.take()}`, request, first: true });
+    }
+    const w = this.watchers.get(id);
+    if (w === undefined) return;
+    this.history.watch({ process: w.process, time: this.nowUs(), node: this.member, response: body, ...(w.first ? { request: w.request } : {}) });
+    w.first = false;
+    if (r.canceled === true) this.watchers.delete(id);
   }
 }
 
