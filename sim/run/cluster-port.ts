@@ -3,6 +3,7 @@
 import type { Validity } from '../check/verdict.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
 import type { World } from '../world/world.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 
@@ -22,6 +23,8 @@ export interface MemberStatus {
 export interface ClusterOptions {
   readonly scenario: Scenario;
   readonly seed: number;
+  /** The run's root stream: the world adopts it, so that every stream of the run forks from one root. */
+  readonly root?: Prng;
   readonly bug?: PlantedBug | undefined;
   /** Client endpoint names to register with the world. */
   readonly clients: readonly string[];

@@ -99,6 +99,7 @@ export function buildResults(r: ResultsInput): Results {
     options: { ...r.drawn, schedule: r.schedule, expect: r.scenario.expect },
     faults: r.nemesis.intervals,
     leaders,
+    target: { kind: 'simulation' },
   };
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;
