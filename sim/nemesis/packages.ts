@@ -107,11 +107,13 @@ const PACKAGES: readonly NemesisPackage[] = [
   },
   {
     name: 'kill-majority',
+    membersMin: 2,
     description: 'crash a majority of the members at once (their unsynced writes are lost), restart them when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'majority' }, ctx),
   },
   {
     name: 'crash-after-send',
+    membersMin: 2,
     description: 'arm a member to crash right after its next granted vote or append acknowledgement, before its fsync in flight completes; it restarts a few ms later',
     draw: (p, ctx) =>
       one({
