@@ -38,6 +38,7 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   const s = o.scenario;
   const cluster = new EtcdCluster({
     seed: o.seed,
+    ...(o.root !== undefined ? { prng: o.root } : {}),
     members: s.cluster.members,
     settings: memberSettings(s) ?? {},
     bug: o.bug,
