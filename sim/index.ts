@@ -3,8 +3,8 @@
 export { runScenario, defaultReplay, CHECKPOINT_US } from './run/run.ts';
 export type { RunOptions, RunOutput } from './run/run.ts';
 export type { Results, RunStats, FaultInterval, LeaderSpan } from './run/results.ts';
-export { PLANTED_BUGS, isPlantedBug } from './run/cluster-port.ts';
-export type { PlantedBug } from './run/cluster-port.ts';
+export { PLANTED_BUGS, isPlantedBug, plantedBug } from './bugs/planted-bugs.ts';
+export type { PlantedBug, PlantedBugEntry } from './bugs/planted-bugs.ts';
 export { defineScenario, parseScenario, parseScenarioText } from './scenario/parse.ts';
 export { ScenarioSchema, NemesisPackages, WorkloadKinds, CheckerNames } from './scenario/schema.ts';
 export type { Scenario, ScenarioInput, NemesisPackageName, WorkloadKind, CheckerName } from './scenario/schema.ts';

@@ -7,7 +7,7 @@ export type { Ready, Status, Config as RaftConfig, RandomSource, UnsafeOptions a
 
 // The etcd member (src/server): raft + apply loop + reads + leases + watch streams.
 export { Member, recoverMember, makeEtcdStateMachine, EtcdStateMachine, RaftNode, DEFAULT_MEMBER_CONFIG } from './server/index.ts';
-export type { MemberConfig, MemberBug, MemberEnv, MemberOutput, DurableState, StateMachinePort, ClientToMember, MemberToClient, PeerMessage } from './server/index.ts';
+export type { MemberConfig, MemberUnsafeOptions, MemberEnv, MemberOutput, DurableState, StateMachinePort, ClientToMember, MemberToClient, PeerMessage } from './server/index.ts';
 
 // mvcc: the multi-version store.
 export { MvccStore, TxnWrite } from './mvcc/store.ts';

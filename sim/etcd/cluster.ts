@@ -1,7 +1,9 @@
 // Builds a simulated etcd cluster: a World with N members (n1..nN, raft ids 1..N) running
 // member hosts, and simulated clients attached to its network. Raft and etcd settings come
 // from the options with etcd's defaults; a planted bug is passed down to every member.
-import type { MemberBug, MemberConfig } from '../../src/server/member-config.ts';
+import type { MemberConfig } from '../../src/server/member-config.ts';
+import { plantedBug } from '../bugs/planted-bugs.ts';
+import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { RaftView } from '../raft/invariants.ts';
@@ -20,11 +22,12 @@ import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
-export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'bug' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs'> & {
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
+  watchStreamBuffer?: number;
 };
 
 export interface ClusterOptions {
@@ -32,7 +35,7 @@ export interface ClusterOptions {
   /** Number of members (default 3). */
   readonly members?: number;
   readonly settings?: Partial<MemberSettings>;
-  readonly bug?: MemberBug | undefined;
+  readonly bug?: PlantedBug | undefined;
   readonly network?: NetworkOptions;
   readonly disk?: DiskOptions;
   readonly clock?: WorldClockOptions;
@@ -92,7 +95,7 @@ export class EtcdCluster {
     this.history = new HistoryLog(() => this.world.loop.now());
     const configs = new Map<string, MemberConfig>();
     for (const id of ids) {
-      configs.set(memberName(id), { ...DEFAULT_MEMBER_CONFIG, ...options.settings, id, peers: ids, bug: options.bug });
+      configs.set(memberName(id), { ...DEFAULT_MEMBER_CONFIG, ...options.settings, id, peers: ids, unsafe: options.bug === undefined ? undefined : plantedBug(options.bug).unsafe });
     }
     this.configs = configs;
     for (const id of ids) this.endpointOfRaftId.set(id, memberName(id));

@@ -117,6 +117,8 @@ export class MemberHost implements Host, RaftView {
         this.member.afterPersist(rd);
         this.pump();
       });
+      // Empty unless a planted bug sends the Ready's messages before the fsync.
+      this.flush(this.member.takeOutputs());
       return;
     }
     throw new Error('invariant pump-bounded: the member kept producing work');

@@ -3,18 +3,8 @@
 import type { Validity } from '../check/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
+import type { PlantedBug } from '../bugs/planted-bugs.ts';
 
-export type PlantedBug = 'figure8' | 'read-without-readindex' | 'vote-without-log-check';
-
-export const PLANTED_BUGS: ReadonlyArray<{ name: PlantedBug; description: string }> = [
-  { name: 'figure8', description: "a leader commits an older term's entry by counting replicas (Raft paper, Figure 8)" },
-  { name: 'read-without-readindex', description: 'a leader answers linearizable reads from its own state, without ReadIndex' },
-  { name: 'vote-without-log-check', description: 'a member votes without the up-to-date-log check' },
-];
-
-export function isPlantedBug(name: string): name is PlantedBug {
-  return PLANTED_BUGS.some((b) => b.name === name);
-}
 
 /** One member as the liveness phase and the convergence check see it. */
 export interface MemberStatus {

@@ -23,6 +23,7 @@ function memberSettings(s: Scenario): ConstructorParameters<typeof EtcdCluster>[
     leaseReads: r.readOnly === 'lease-based',
     snapshotCount: s.cluster.etcd.snapshotCount,
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
+    watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
     maxSizePerMsgBytes: r.maxSizePerMsgBytes,
     maxInflightMsgs: r.maxInflightMsgs,
   };

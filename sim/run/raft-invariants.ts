@@ -29,7 +29,10 @@ function memberView(id: string, incarnation: number, host: MemberHost): RaftView
     id,
     incarnation,
     term: raft.term,
-    commit: log.committed,
+    // Raft counts a leader's own unstable entries towards its quorum, so a single member
+    // "commits" an entry before it is on disk; the host never acts on it before the fsync, so
+    // what must hold is the part of the commit its own durable log covers.
+    commit: Math.min(log.committed, host.recovered.storage.lastIndex()),
     durableTerm: hard.term,
     durableCommit: hard.commit,
     lastIndex: log.lastIndex(),

@@ -6,7 +6,8 @@ import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
-import type { PlantedBug, RunCluster } from './cluster-port.ts';
+import type { RunCluster } from './cluster-port.ts';
+import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { Results, RunStats } from './results.ts';
 
 export interface ResultsInput {

@@ -196,3 +196,13 @@ export function entrySize(e: Entry): number {
 
 /** A bound on the per-entry overhead, so that empty entries still count against limits. */
 export const ENTRY_HEADER_BYTES = 16;
+
+/** A bound on a message's envelope (type, term, indexes, commit), as the transport counts it. */
+export const MESSAGE_HEADER_BYTES = 64;
+
+/** The size of a Raft message on the wire: its envelope, its entries and its snapshot's data. */
+export function raftMessageSize(m: Message): number {
+  let n = MESSAGE_HEADER_BYTES + (m.snapshot?.data.length ?? 0);
+  for (const e of m.entries) n += entrySize(e);
+  return n;
+}

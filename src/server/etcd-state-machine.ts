@@ -132,7 +132,8 @@ export class EtcdStateMachine implements StateMachinePort {
       ...DEFAULT_LESSOR_CONFIG,
       minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
       checkpointingEnabled: options.checkpointingEnabled ?? false,
-    });
+    }, new Set(config.unsafe?.stateMachine ?? []));
+    if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
   }
 
   consistentIndex(): number {

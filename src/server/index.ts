@@ -7,7 +7,7 @@ export {
   DEFAULT_MEMBER_CONFIG, MAX_REQUEST_BYTES, MAX_GAP_APPLY_COMMIT, LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX,
   READ_INDEX_RETRY_MS, PENDING_REQUESTS_MAX, PENDING_READS_MAX, electionTimeoutMs, requestTimeoutMs, minLeaseTtlSeconds, checkMemberConfig,
 } from './member-config.ts';
-export type { MemberConfig, MemberBug } from './member-config.ts';
+export type { MemberConfig, MemberUnsafeOptions } from './member-config.ts';
 export { ErrNoLeader, ErrLeaderChanged, ErrTimeout, ErrTooManyRequests, ErrRequestTooLarge, ErrStopped, ErrNotLeader, errorBody } from './member-errors.ts';
 export type { MemberError } from './member-errors.ts';
 export { EtcdStateMachine, makeEtcdStateMachine } from './etcd-state-machine.ts';

@@ -1,5 +1,7 @@
 // The settings of one member, with etcd's defaults. Times are in milliseconds of the member's
 // local clock; the simulation may scale them all down (tickMs) to run more rounds per second.
+import type { UnsafeOptions } from '../raft/config.ts';
+import type { StateMachineBug } from './apply/bugs.ts';
 
 export interface MemberConfig {
   /** This member's raft id (non-zero). */
@@ -31,11 +33,34 @@ export interface MemberConfig {
   /** Raft's flow control (etcd's MaxSizePerMsg, MaxInflightMsgs); raft's defaults when absent. */
   maxSizePerMsgBytes?: number | undefined;
   maxInflightMsgs?: number | undefined;
-  /** Planted bugs, for the harness to prove its checkers catch them. */
-  bug?: MemberBug | undefined;
+  /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen: 128). */
+  watchStreamBuffer?: number | undefined;
+  /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
+  unsafe?: MemberUnsafeOptions | undefined;
 }
 
-export type MemberBug = 'figure8' | 'read-without-readindex' | 'vote-without-log-check';
+/**
+ * Switches that reintroduce real bugs, one per place in the stack where a bug can be planted.
+ * Never set outside a test or a simulated run.
+ */
+export interface MemberUnsafeOptions {
+  /** Raft's own unsafe behaviours (src/raft/config.ts). */
+  readonly raft?: UnsafeOptions;
+  /** Serve linearizable reads from local state, without ReadIndex. */
+  readonly readWithoutReadIndex?: boolean;
+  /** Send a Ready's messages before its hard state and entries are durable. */
+  readonly sendBeforeSync?: boolean;
+  /** Apply (and answer) committed entries as soon as raft hands them over, before the WAL write is durable (etcd#14370). */
+  readonly applyBeforePersist?: boolean;
+  /** Take the state machine snapshot under raft's commit index instead of the applied index (etcd#13766). */
+  readonly snapshotAtCommitIndex?: boolean;
+  /** Retry a ReadIndex under the same request context and prefer its answer to a leader change (etcd#20418). */
+  readonly readIndexReusesContext?: boolean;
+  /** A deposed leader keeps its lessor primary and goes on revoking expired leases (Jepsen etcd 3.4.3, etcd#15247). */
+  readonly deposedLessorRevokes?: boolean;
+  /** State machine bugs (src/server/apply/bugs.ts). */
+  readonly stateMachine?: readonly StateMachineBug[];
+}
 
 /** etcd's MaxRequestBytes: 1.5 MiB. */
 export const MAX_REQUEST_BYTES = 1_572_864;

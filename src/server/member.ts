@@ -4,7 +4,7 @@
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
 import type { ConfChange, ConfState, Entry, Message, Snapshot } from '../raft/types.ts';
-import { decodeConfChange } from '../raft/types.ts';
+import { decodeConfChange, raftMessageSize } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
@@ -121,7 +121,8 @@ export class Member {
       throw new Error(`invariant consistent-index: state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
     }
     const timeoutMs = requestTimeoutMs(config);
-    this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs);
+    this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs,
+      undefined, { reuseContext: config.unsafe?.readIndexReusesContext === true });
     this.leaseExpiry = new LeaseExpiry({
       expiredLeases: (nowMs, max) => this.sm.expiredLeases(nowMs, max),
       proposeRevoke: (id) => { this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId())); },
@@ -269,7 +270,23 @@ export class Member {
   nextReady(): RaftReady | undefined {
     if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
     this.readyInFlight = this.raft.ready();
+    if (this.config.unsafe?.applyBeforePersist === true) {
+      // Planted bug (etcd#14370): apply and answer while the WAL write is still in flight, as
+      // etcd's raft loop hands entries to the applier in parallel with saving them.
+      const now = this.env.nowMs();
+      for (const e of this.readyInFlight.committedEntries) this.applyEntry(e, now);
+    }
+    // The planted bug sends votes and acknowledgements before they are durable (hashicorp/raft#661).
+    if (this.config.unsafe?.sendBeforeSync === true) this.sendMessages(this.readyInFlight);
     return this.readyInFlight;
+  }
+
+  private sendMessages(rd: RaftReady): void {
+    const now = this.env.nowMs();
+    for (const m of rd.messages) {
+      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
+      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
+    }
   }
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
@@ -280,13 +297,15 @@ export class Member {
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
-    for (const m of rd.messages) {
-      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
-      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: messageSize(m.entries, m.snapshot) });
-    }
+    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd);
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
+    // A leader change fails the read round in flight before any read state is looked at: a read
+    // state that arrives with it may answer an earlier attempt (etcd#20418). The planted bug
+    // looks at the read states first.
+    const readStatesFirst = this.config.unsafe?.readIndexReusesContext === true;
+    if (readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
-    for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
+    if (!readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
     for (const e of rd.committedEntries) this.applyEntry(e, now);
     this.reads.onApplied(this.appliedIndex);
     this.retryHeldLease(now);
@@ -317,7 +336,7 @@ export class Member {
 
   private read(w: Waiter, serializable: boolean, read: () => WireReply): void {
     // The planted bug serves "linearizable" reads from local state: stale on a deposed leader.
-    if (serializable || this.config.bug === 'read-without-readindex') return this.reply(w, read());
+    if (serializable || this.config.unsafe?.readWithoutReadIndex === true) return this.reply(w, read());
     if (!this.reads.enqueue({ ...w, read }, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
@@ -449,7 +468,7 @@ export class Member {
 
   private onSoftState(lead: number, isLeader: boolean, now: number): void {
     if (lead !== this.lead) this.reads.onLeaderChange(now);
-    if (this.isLeader && !isLeader) {
+    if (this.isLeader && !isLeader && this.config.unsafe?.deposedLessorRevokes !== true) {
       this.sm.demoteLessor();
       this.leaseExpiry.demote();
     }
@@ -480,9 +499,12 @@ export class Member {
     const requested = this.snapshotRequested && this.appliedIndex > this.snapshotIndex;
     if (!requested && this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
     if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery
-    const created = this.storage.createSnapshot(this.appliedIndex, this.confState, this.sm.snapshot());
+    // The planted bug (etcd#13766) stamps the snapshot with raft's commit index, ahead of what
+    // the state machine holds when a Ready's entries are still being applied under load.
+    const index = this.config.unsafe?.snapshotAtCommitIndex === true ? Math.max(this.appliedIndex, Math.min(this.raft.status().commit, this.storage.lastIndex())) : this.appliedIndex;
+    const created = this.storage.createSnapshot(index, this.confState, this.sm.snapshot());
     if (typeof created === 'string') return;
-    this.snapshotIndex = this.appliedIndex;
+    this.snapshotIndex = index;
     this.snapshotRequested = false;
     const compactIndex = requested ? this.appliedIndex : Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
@@ -516,10 +538,4 @@ export class Member {
   private newRequestId(): string {
     return this.ids.next().toString();
   }
-}
-
-function messageSize(entries: readonly Entry[], snapshot: Snapshot | undefined): number {
-  let n = 64 + (snapshot?.data.length ?? 0);
-  for (const e of entries) n += e.data.length + 16;
-  return n;
 }

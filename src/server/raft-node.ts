@@ -1,22 +1,13 @@
 // Adapts src/raft's RawNode to the RaftPort the member drives, and builds it from the member's
 // config: etcd's raft settings (PreVote, CheckQuorum, ReadOnlySafe or lease-based reads) and
-// the planted bugs, which map onto raft's unsafe options.
+// the planted bugs that live in raft (its unsafe options).
 import { RawNode } from '../raft/raw-node.ts';
 import type { Ready } from '../raft/raw-node.ts';
-import type { RandomSource, UnsafeOptions } from '../raft/config.ts';
+import type { RandomSource } from '../raft/config.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ConfChange, ConfState, Message } from '../raft/types.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { RaftPort, RaftReady, RaftStatus } from './raft-port.ts';
-
-function unsafeOptions(c: MemberConfig): UnsafeOptions {
-  switch (c.bug) {
-    case 'figure8': return { figure8: true };
-    case 'vote-without-log-check': return { voteWithoutLogCheck: true };
-    case 'read-without-readindex': return { readWithoutReadIndex: true };
-    default: return {};
-  }
-}
 
 export class RaftNode implements RaftPort {
   readonly node: RawNode;
@@ -32,7 +23,7 @@ export class RaftNode implements RaftPort {
       preVote: c.preVote,
       readOnlyOption: c.leaseReads ? 'lease-based' : 'safe',
       random,
-      unsafe: unsafeOptions(c),
+      unsafe: c.unsafe?.raft ?? {},
       ...(c.maxSizePerMsgBytes !== undefined ? { maxSizePerMsgBytes: c.maxSizePerMsgBytes } : {}),
       ...(c.maxInflightMsgs !== undefined ? { maxInflightMsgs: c.maxInflightMsgs } : {}),
     });

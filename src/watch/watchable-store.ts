@@ -28,6 +28,8 @@ export class WatchableStore {
   private seq = 0;
   /** Planted bug (etcd #15271): synced watchers do not record what they were sent. */
   replayAfterRestore = false;
+  /** Planted bugs (src/server/apply/bugs.ts). */
+  bugs: { futureRevLowered?: boolean; skipsCompactRevision?: boolean; compactedStarved?: boolean; victimReplay?: boolean } = {};
 
   constructor(readonly store: MvccStore) {
     store.onCommit = (rev, events) => this.notify(rev, events);
@@ -71,7 +73,7 @@ export class WatchableStore {
       // keeps a later resync, after a snapshot restore, from replaying events.
       if (!this.replayAfterRestore) w.minRev = rev + 1;
       if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
-        w.minRev = rev + 1;
+        if (this.bugs.victimReplay !== true) w.minRev = rev + 1;
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);
@@ -93,18 +95,27 @@ export class WatchableStore {
         if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
           w.compacted = true;
           this.unsynced.delete(w);
+          continue;
         }
+        // The cancel did not fit the stream: try again next time (etcd#17529). The planted bug
+        // syncs the watcher on from where the others are, as if it had caught up.
+        if (this.bugs.compactedStarved !== true) continue;
+        chosen.push(w);
         continue;
       }
       chosen.push(w);
       minRev = Math.min(minRev, w.minRev);
     }
     if (chosen.length === 0) return this.unsynced.size;
-    const batches = this.batch(new Set(chosen), this.eventsBetween(minRev, curRev, chosen));
+    if (minRev === Infinity) minRev = curRev + 1;
+    // The compact revision itself is still readable (only older ones are gone); the planted bug
+    // (etcd#18089) starts after it.
+    const from = this.bugs.skipsCompactRevision === true && minRev <= compactRev ? compactRev + 1 : minRev;
+    const batches = this.batch(new Set(chosen), this.eventsBetween(from, curRev, chosen));
     const victims: Batches = new Map();
     for (const w of chosen) {
       // Never move backwards: a watcher restored ahead of the store keeps its minRev (#15271).
-      w.minRev = this.replayAfterRestore ? curRev + 1 : Math.max(w.minRev, curRev + 1);
+      w.minRev = this.replayAfterRestore || this.bugs.futureRevLowered === true ? curRev + 1 : Math.max(w.minRev, curRev + 1);
       const eb = batches.get(w);
       if (eb === undefined) {
         this.unsynced.delete(w);

@@ -16,7 +16,7 @@ import { defaultJobs, runTasks } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable } from '../harness/table.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];

@@ -3,8 +3,8 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
-import { isPlantedBug, PLANTED_BUGS } from '../../run/cluster-port.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import { isPlantedBug, PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false) {
   try {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runReportDir, writeRunReportTo } from '../../report/index.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { isPlantedBug } from '../../run/cluster-port.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import { isPlantedBug } from '../../bugs/planted-bugs.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';

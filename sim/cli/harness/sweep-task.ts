@@ -4,7 +4,7 @@
 import { relative, sep } from 'node:path';
 import { summarizeRun } from '../../report/index.ts';
 import type { RunSummary } from '../../report/index.ts';
-import type { PlantedBug } from '../../run/cluster-port.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { executeRun } from './execute.ts';
 

@@ -7,12 +7,12 @@ import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts'
 import type { CallResult, EtcdClient } from '../../../sim/etcd/client.ts';
 import { EtcdCluster } from '../../../sim/etcd/cluster.ts';
 import { LeaseKeeper } from '../../../sim/etcd/lease-keeper.ts';
-import type { MemberBug } from '../../../src/server/member-config.ts';
+import type { PlantedBug } from '../../../sim/bugs/planted-bugs.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const SECOND_US = 1_000_000;
 
-function started(seed: number, members = 3, bug?: MemberBug): EtcdCluster {
+function started(seed: number, members = 3, bug?: PlantedBug): EtcdCluster {
   const c = new EtcdCluster({ seed, members, bug, makeStateMachine: makeEtcdStateMachine });
   c.observeRaftInvariants();
   c.start();
@@ -92,7 +92,7 @@ describe('leases on the etcd member', () => {
 });
 
 describe('reads and limits on the etcd member', () => {
-  function staleReadOnIsolatedLeader(bug: MemberBug | undefined): CallResult {
+  function staleReadOnIsolatedLeader(bug: PlantedBug | undefined): CallResult {
     const c = started(34, 3, bug);
     const old = c.leader()!;
     const w = c.client('w');
