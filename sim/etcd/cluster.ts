@@ -77,6 +77,8 @@ export class EtcdCluster {
   /** Every client's requests and watch responses, in one history. */
   readonly history: HistoryLog;
   private readonly clients = new Map<string, EtcdClient>();
+  /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
+  readonly events = new Map<string, number>();
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -193,6 +195,7 @@ export class EtcdCluster {
         viewId: (n, raftId) => this.viewId(n, raftId),
         makeStateMachine: this.options.makeStateMachine,
         onStart: (host) => this.hosts.set(name, host),
+        onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
       }));
     }
   }

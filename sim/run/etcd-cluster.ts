@@ -96,5 +96,6 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
     },
     raftInvariants: () => invariants.verdict(),
     leaderTimeline: () => leaders.slice(),
+    events: () => Object.fromEntries([...cluster.events.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
   };
 }

@@ -9,6 +9,7 @@ import type { World } from '../world/world.ts';
 import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { Results, RunStats } from './results.ts';
+import { runCoverage } from './coverage.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -81,6 +82,7 @@ export function buildResults(r: ResultsInput): Results {
     options: { ...r.drawn, schedule: r.schedule, expect: r.scenario.expect },
     faults: r.nemesis.intervals,
     leaders,
+    coverage: runCoverage(r.world.buggifySites.enabled, r.world.buggifyCoverage(), r.cluster.events?.() ?? {}, leaders),
   };
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;

@@ -20,6 +20,8 @@ import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
 import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
+import type { BuggifyPort, MemberEventSink } from './buggify.ts';
+import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 
@@ -134,6 +136,13 @@ export class EtcdStateMachine implements StateMachinePort {
       checkpointingEnabled: options.checkpointingEnabled ?? false,
     }, new Set(config.unsafe?.stateMachine ?? []));
     if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
+  }
+
+  private buggify: BuggifyPort = NO_BUGGIFY;
+
+  bindHooks(buggify: BuggifyPort, onEvent: MemberEventSink): void {
+    this.buggify = buggify;
+    this.applier.watchable.hooks = { fire: (site) => buggify(site), note: (event) => onEvent(event) };
   }
 
   consistentIndex(): number {
@@ -330,7 +339,7 @@ export class EtcdStateMachine implements StateMachinePort {
 
   onTick(nowMs: number): void {
     const w = this.applier.watchable;
-    if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT)) {
+    if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT) && !this.buggify('watch.victims-skipped')) {
       this.lastVictimMs = nowMs;
       w.moveVictims();
     }
@@ -341,7 +350,7 @@ export class EtcdStateMachine implements StateMachinePort {
     const every = this.options.progressNotifyIntervalMs ?? PROGRESS_NOTIFY_INTERVAL_MS_DEFAULT;
     if (nowMs - this.lastProgressMs >= every) {
       this.lastProgressMs = nowMs;
-      for (const s of this.streams) s.stream.progressTick();
+      if (!this.buggify('watch.progress-skipped')) for (const s of this.streams) s.stream.progressTick();
     }
   }
 

@@ -20,6 +20,7 @@ import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
 import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
+import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
 
 export interface MemberEnv {
@@ -31,6 +32,10 @@ export interface MemberEnv {
   readonly nonce: number;
   /** Told about every entry the member applies (or skips as already applied), in order. */
   readonly onApply?: (e: Entry) => void;
+  /** BUGGIFY (src/server/buggify.ts): false outside a simulation that enabled it. */
+  readonly buggify?: BuggifyPort;
+  /** Told about rare events (snapshots, conf changes, ReadIndex retries...), for coverage. */
+  readonly onEvent?: MemberEventSink;
 }
 
 export type MemberOutput =
@@ -121,14 +126,24 @@ export class Member {
       throw new Error(`invariant consistent-index: state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
     }
     const timeoutMs = requestTimeoutMs(config);
-    this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs,
+    this.reads = new ReadIndexLoop<ReadWaiter>({
+      readIndex: (ctx) => this.raft.readIndex(ctx),
+      newContext: () => this.newRequestId(),
+      retryEarly: () => this.buggify('member.read-index-retry-early'),
+      onRetry: () => this.note('read-index-retry'),
+      onLeaderChanged: () => this.note('read-index-leader-changed'),
+    }, timeoutMs,
       undefined, { reuseContext: config.unsafe?.readIndexReusesContext === true });
     this.leaseExpiry = new LeaseExpiry({
       expiredLeases: (nowMs, max) => this.sm.expiredLeases(nowMs, max),
-      proposeRevoke: (id) => { this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId())); },
+      proposeRevoke: (id) => {
+        this.note('lease-expired');
+        this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId()));
+      },
     }, timeoutMs);
     this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: () => this.raft.status().term };
     sm.bindHeader(this.header);
+    sm.bindHooks?.((site) => this.buggify(site), (event) => this.note(event));
     this.watches = new ClientWatchStreams(sm, (client, m) => this.toClient(client, m));
     sm.demoteLessor();
   }
@@ -189,7 +204,7 @@ export class Member {
     const now = this.env.nowMs();
     this.reads.tick(now);
     this.leaseExpiry.tick(now);
-    if (this.isLeader) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
+    if (this.isLeader && !this.buggify('member.lease-checkpoint-skipped')) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
     this.sm.onTick(now);
     if (this.snapshotSends.length > 0) {
       const due = this.snapshotSends.filter((s) => s.reportAtMs <= now);
@@ -269,6 +284,8 @@ export class Member {
   /** The next raft Ready to persist, or undefined (none, or one is already being persisted). */
   nextReady(): RaftReady | undefined {
     if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
+    // BUGGIFY: the Ready waits for the next pump (a busy raft loop), which raft allows.
+    if (this.buggify('member.ready-delayed')) return undefined;
     this.readyInFlight = this.raft.ready();
     if (this.config.unsafe?.applyBeforePersist === true) {
       // Planted bug (etcd#14370): apply and answer while the WAL write is still in flight, as
@@ -283,8 +300,14 @@ export class Member {
 
   private sendMessages(rd: RaftReady): void {
     const now = this.env.nowMs();
-    for (const m of rd.messages) {
-      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
+    // BUGGIFY: messages to different peers (and to one peer) may arrive in any order anyway.
+    const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
+    for (const m of messages) {
+      if (m.type === 'MsgSnap') {
+        this.note('snapshot-sent');
+        const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;
+        this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) + late });
+      }
       this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
     }
   }
@@ -348,6 +371,10 @@ export class Member {
     const { data, sizeBytes } = encode(requestId);
     if (sizeBytes > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
+    // BUGGIFY: a proposal lost before raft (the client times out), or proposed twice (the
+    // state machine applies a request id once).
+    if (this.buggify('member.proposal-dropped')) return;
+    if (this.buggify('member.proposal-duplicated')) this.raft.propose(data);
     if (!this.raft.propose(data)) {
       this.pending.take(requestId);
       this.replyError(w, ErrNoLeader);
@@ -436,6 +463,7 @@ export class Member {
 
   /** A committed conf change: raft switches configuration; a member no longer in it stops. */
   private applyConfChange(e: Entry): void {
+    this.note('conf-change-applied');
     this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
     const cs = this.confState;
     const id = this.config.id;
@@ -484,6 +512,7 @@ export class Member {
       this.confState = snap.metadata.confState;
       return;
     }
+    this.note('snapshot-installed');
     this.sm.restore(snap.data, now);
     if (!this.isLeader) this.sm.demoteLessor();
     this.appliedIndex = snap.metadata.index;
@@ -497,7 +526,9 @@ export class Member {
   /** etcd's triggerSnapshot: every snapshotCount applied entries, keeping catch-up entries. */
   private maybeSnapshot(): void {
     const requested = this.snapshotRequested && this.appliedIndex > this.snapshotIndex;
-    if (!requested && this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    const due = this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount;
+    // BUGGIFY: a snapshot long before snapshotCount (followers then catch up from snapshots).
+    if (!requested && !due && !(this.appliedIndex > this.snapshotIndex && this.buggify('member.snapshot-early'))) return;
     if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery
     // The planted bug (etcd#13766) stamps the snapshot with raft's commit index, ahead of what
     // the state machine holds when a Ready's entries are still being applied under load.
@@ -508,6 +539,7 @@ export class Member {
     this.snapshotRequested = false;
     const compactIndex = requested ? this.appliedIndex : Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
+    this.note('snapshot-taken');
     this.outputs.push({ kind: 'snapshot', snapshot: created, compactIndex });
   }
 
@@ -532,6 +564,14 @@ export class Member {
 
   private toClient(client: string, message: MemberToClient): void {
     this.outputs.push({ kind: 'client', to: client, message });
+  }
+
+  private buggify(site: ProductBuggifySite): boolean {
+    return this.env.buggify?.(site) ?? false;
+  }
+
+  private note(event: MemberEvent): void {
+    this.env.onEvent?.(event);
   }
 
   /** etcd's idutil ids: unique per member, and per incarnation through the start nonce. */

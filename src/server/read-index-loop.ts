@@ -35,6 +35,11 @@ export interface ReadIndexPort {
   readIndex(ctx: string): void;
   /** A fresh, never reused request context. */
   newContext(): string;
+  /** BUGGIFY: retry the round now rather than after READ_INDEX_RETRY_MS. */
+  retryEarly?(): boolean;
+  /** Told when a round is sent again, and when one fails on a leader change (coverage). */
+  onRetry?(): void;
+  onLeaderChanged?(): void;
 }
 
 export interface ReadOutcome<W> {
@@ -96,6 +101,7 @@ export class ReadIndexLoop<W> {
     const round = this.round;
     if (round === undefined) return;
     this.round = undefined;
+    this.port.onLeaderChanged?.();
     for (const w of round.waiters) this.out.failed.push({ waiter: w, error: ErrLeaderChanged });
     this.maybeStartRound(nowMs);
   }
@@ -110,7 +116,7 @@ export class ReadIndexLoop<W> {
       this.maybeStartRound(nowMs);
       return;
     }
-    if (nowMs - round.sentMs >= READ_INDEX_RETRY_MS) this.resend(round, nowMs);
+    if (nowMs - round.sentMs >= READ_INDEX_RETRY_MS || this.port.retryEarly?.() === true) this.resend(round, nowMs);
   }
 
   /** etcd retries at once on the first commit of a new leader's term (the read was postponed). */
@@ -125,6 +131,7 @@ export class ReadIndexLoop<W> {
     if (this.bugs.reuseContext !== true) round.ctx = this.port.newContext();
     round.sentMs = nowMs;
     round.retried = true;
+    this.port.onRetry?.();
     this.port.readIndex(round.ctx);
   }
 

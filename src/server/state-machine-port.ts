@@ -4,6 +4,8 @@
 // lease expiry and watch streams, and snapshots or restores the whole state machine. The
 // adapter in etcd-state-machine.ts implements this over the applier.
 
+import type { BuggifyPort, MemberEventSink } from './buggify.ts';
+
 /** A member-level or state-machine error in wire form. */
 export interface WireError {
   readonly error: string;
@@ -56,6 +58,8 @@ export interface WatchStreamPort {
 }
 
 export interface StateMachinePort {
+  /** Buggify sites and rare-event reports of the state machine (watches); inert unless bound. */
+  bindHooks?(buggify: BuggifyPort, onEvent: MemberEventSink): void;
   /** The member tells the state machine what to put into response headers. */
   bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */

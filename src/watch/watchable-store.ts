@@ -13,6 +13,14 @@ import { assert } from '../mvcc/errors.ts';
 import type { WatcherFilters, WatcherSink } from './watcher.ts';
 import { EventBatch, Watcher } from './watcher.ts';
 
+/** Buggify and event hooks (src/server/buggify.ts), injected by the member's host; inert by default. */
+export interface WatchHooks {
+  fire(site: 'watch.stream-full' | 'watch.sync-batch-cut'): boolean;
+  note(event: 'watch-compacted' | 'watch-victim'): void;
+}
+
+const NO_HOOKS: WatchHooks = { fire: () => false, note: () => undefined };
+
 /** etcd's watchBatchMaxRevs. */
 export const WATCH_BATCH_MAX_REVS = 1000;
 /** etcd's maxWatchersPerSync. */
@@ -25,6 +33,7 @@ export class WatchableStore {
   private readonly synced = new Set<Watcher>();
   private readonly unsynced = new Set<Watcher>();
   private victims: Batches[] = [];
+  hooks: WatchHooks = NO_HOOKS;
   private seq = 0;
   /** Planted bug (etcd #15271): synced watchers do not record what they were sent. */
   replayAfterRestore = false;
@@ -77,14 +86,17 @@ export class WatchableStore {
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);
+        this.hooks.note('watch-victim');
       }
     }
     if (victims.size > 0) this.victims.push(victims);
   }
 
   /** Catches up to `maxWatchers` unsynced watchers from the revision log; returns how many remain. */
-  syncWatchers(maxWatchers = MAX_WATCHERS_PER_SYNC): number {
+  syncWatchers(maxWatchersIn = MAX_WATCHERS_PER_SYNC): number {
     if (this.unsynced.size === 0) return 0;
+    // BUGGIFY: a sync cut short leaves the others for the next round, as a busy etcd does.
+    const maxWatchers = this.hooks.fire('watch.sync-batch-cut') ? 1 : maxWatchersIn;
     const curRev = this.store.currentRev;
     const compactRev = this.store.compactMainRev;
     const chosen: Watcher[] = [];
@@ -95,6 +107,7 @@ export class WatchableStore {
         if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
           w.compacted = true;
           this.unsynced.delete(w);
+          this.hooks.note('watch-compacted');
           continue;
         }
         // The cancel did not fit the stream: try again next time (etcd#17529). The planted bug
