@@ -13,7 +13,7 @@
 //    that deadline that shows a key attached to the lease, or a keep-alive invoked after it
 //    that answers TTL > 0, is a lease that outlived its TTL.
 import type { Op } from '../history/op.ts';
-import { decodeKey, int } from './models/etcd/json.ts';
+import { id64, decodeKey, int } from './models/etcd/json.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 
 export interface LeaseCheckOptions {
@@ -77,7 +77,7 @@ function leasedKvs(resp: unknown, out: (key: string, lease: string) => void): vo
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Obj;
-  if (Array.isArray(o['kvs'])) for (const kv of o['kvs'] as Obj[]) if (int(kv['lease']) !== 0) out(decodeKey(kv['key']), String(int(kv['lease'])));
+  if (Array.isArray(o['kvs'])) for (const kv of o['kvs'] as Obj[]) if (id64(kv['lease']) !== '0') out(decodeKey(kv['key']), id64(kv['lease']));
   for (const v of Object.values(o)) if (typeof v === 'object' && v !== null && v !== o['kvs']) leasedKvs(v, out);
 }
 
@@ -88,10 +88,10 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const req = obj(invoke.value);
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
-      const id = String(int(req['ID']) !== 0 ? int(req['ID']) : int(resp['ID']));
+      const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
       leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
     }
-    const id = String(int(req['ID']));
+    const id = id64(req['ID']);
     const f = facts(id);
     if (f === undefined) continue;
     if (invoke.f === 'lease/revoke') f.revokedAtRevision = Math.min(f.revokedAtRevision, int(obj(resp['header'])['revision']));
@@ -123,7 +123,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   for (const { invoke, ok } of ops) {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/keepalive' && int(resp['TTL']) > 0) {
-      const id = String(int(obj(invoke.value)['ID']));
+      const id = id64(obj(invoke.value)['ID']);
       const d = deadlines.get(id);
       if (d !== undefined && invoke.time > d) report({ kind: 'expired-lease-renewed', lease: id, index: invoke.index, message: `lease ${id} renewed at ${invoke.time} µs, after it must have expired (${d} µs)` });
     }

@@ -4,6 +4,7 @@
 // applies its entries, writes the member's own snapshots (snapshot file and WAL rewrite in one
 // fsync), and on every (re)start recovers the member from what its disk made durable.
 import type { Entry } from '../../src/raft/types.ts';
+import { violated } from '../../src/invariant-violation.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
 import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
@@ -153,7 +154,7 @@ export class MemberHost implements Host, RaftView {
       this.flush(this.member.takeOutputs());
       return;
     }
-    throw new Error('invariant pump-bounded: the member kept producing work');
+    throw violated('server', 'pump-bounded', 'the member kept producing work');
   }
 
   private flush(outputs: MemberOutput[]): void {

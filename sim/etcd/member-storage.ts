@@ -3,6 +3,7 @@
 // overwrites from its first index on, like etcd's WAL replay). 'snap' holds the latest
 // snapshot, replaced atomically. A torn record can only be the WAL's last: it is discarded.
 import type { Entry, HardState, Snapshot } from '../../src/raft/types.ts';
+import { violated } from '../../src/invariant-violation.ts';
 import { EMPTY_HARD_STATE } from '../../src/raft/types.ts';
 import type { DurableState } from '../../src/server/member-recovery.ts';
 import type { Disk, RecordInput } from '../world/disk.ts';
@@ -64,7 +65,7 @@ export function readDurableState(disk: Disk): DurableState {
   if (valid < records.length) disk.truncate(WAL_FILE, valid);
   entries = entries.filter((e) => e.index > snapIndex);
   if (entries.length > 0 && (entries[0] as Entry).index !== snapIndex + 1) {
-    throw new Error(`invariant wal-contiguous: log starts at ${(entries[0] as Entry).index} after snapshot ${snapIndex}`);
+    throw violated('storage', 'wal-contiguous', `log starts at ${(entries[0] as Entry).index} after snapshot ${snapIndex}`);
   }
   return { snapshot, hardState, entries };
 }

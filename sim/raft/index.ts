@@ -4,7 +4,7 @@ export { RaftHost, RAFT_HOST_DEFAULTS } from './raft-host.ts';
 export type { RaftHostOptions, RaftWire } from './raft-host.ts';
 export { RaftCluster, CLIENT_ID } from './raft-cluster.ts';
 export type { ProposalOutcome, RaftClusterOptions } from './raft-cluster.ts';
-export { InvariantViolation, RaftInvariants, formatViolation } from './invariants.ts';
+export { InvariantViolation, RaftInvariantViolation, RaftInvariants, formatViolation } from './invariants.ts';
 export type { InvariantName, RaftView, Violation, ViewEntry } from './invariants.ts';
 export { applySchedule, describeSchedule, healAll } from './fault-schedule.ts';
 export type { Fault, FaultSchedule } from './fault-schedule.ts';

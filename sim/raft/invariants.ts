@@ -7,7 +7,10 @@
 // registered once per entry (re-registered only after a truncation or a restart), so a run
 // costs O(entries + events * members), not O(events * log length).
 
+import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
+
+export { InvariantViolation };
 
 /** What the observer may read from one member. Implemented by the Raft host and etcd hosts. */
 export interface RaftView {
@@ -62,11 +65,12 @@ export interface Violation {
   readonly replay?: string;
 }
 
-export class InvariantViolation extends Error {
+/** The observer's violation as the shared typed error: layer 'raft', the invariant's name, the member. */
+export class RaftInvariantViolation extends InvariantViolation {
   readonly violation: Violation;
 
   constructor(v: Violation) {
-    super(formatViolation(v));
+    super({ layer: 'raft', invariant: v.invariant, detail: v.detail, member: v.member, facts: { term: v.term, index: v.index } }, formatViolation(v));
     this.violation = v;
   }
 }
@@ -146,7 +150,7 @@ export class RaftInvariants {
 
   checkOrThrow(views: Iterable<RaftView>): void {
     const v = this.check(views);
-    if (v !== undefined) throw new InvariantViolation(v);
+    if (v !== undefined) throw new RaftInvariantViolation(v);
   }
 
   /** A client was told that `entry` committed at `index`: it must never be lost or replaced. */

@@ -4,6 +4,7 @@
 // compaction), 'snapshot' (atomically replaced: the Raft snapshot with the state machine).
 // Writes are volatile until the host's next fsync; a crash keeps a prefix of them in order.
 import type { Disk } from '../world/disk.ts';
+import { violated } from '../../src/invariant-violation.ts';
 import type { Ready } from '../../src/raft/raw-node.ts';
 import type { MemoryStorage } from '../../src/raft/storage.ts';
 import type { Entry, HardState, Snapshot } from '../../src/raft/types.ts';
@@ -37,7 +38,7 @@ export function recoverFromDisk(disk: Disk, storage: MemoryStorage, id: string):
     const e = rec.value as Entry;
     const pos = e.index - (snapIndex + 1);
     if (pos < 0) continue;
-    if (pos > log.length) throw new Error(`invariant wal-contiguous: ${id} wal jumps to ${e.index} after ${snapIndex + log.length}`);
+    if (pos > log.length) throw violated('storage', 'wal-contiguous', `${id} wal jumps to ${e.index} after ${snapIndex + log.length}`, id);
     log.length = pos; // a rewritten index truncates what followed it
     log.push(e);
   }

@@ -1,6 +1,7 @@
 // The state machine the Raft host replicates: an append-only log of client payloads, kept as a
 // count and a running FNV-1a hash so that snapshots stay small and two members that applied the
 // same entries in the same order have equal digests.
+import { violated } from '../../src/invariant-violation.ts';
 
 export interface ReplicatedLogState {
   readonly count: number;
@@ -17,7 +18,7 @@ export class ReplicatedLog {
   private lastIndex = 0;
 
   apply(index: number, data: string): void {
-    if (index <= this.lastIndex) throw new Error(`invariant apply-in-order: ${index} after ${this.lastIndex}`);
+    if (index <= this.lastIndex) throw violated('raft', 'apply-in-order', `${index} after ${this.lastIndex}`);
     let h = this.hash;
     for (let i = 0; i < data.length; i++) {
       h ^= data.charCodeAt(i);

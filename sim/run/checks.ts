@@ -8,6 +8,7 @@ import { checkMutex } from '../workload/mutex-checker.ts';
 import type { RunCluster } from './cluster-port.ts';
 import { historyCheckers } from './history-checkers.ts';
 import type { LivenessResult } from './liveness.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface ChecksInput {
   scenario: Scenario;
@@ -16,8 +17,8 @@ export interface ChecksInput {
   lockHistory: readonly Op[] | undefined;
   liveness: LivenessResult | undefined;
   cluster: RunCluster;
-  /** The invariant violation that stopped the run, if one did. */
-  error: string | undefined;
+  /** The broken invariant that stopped the run, if one did. */
+  stop: RunStop | undefined;
 }
 
 /** The checkers a scenario runs when it names none. */
@@ -33,14 +34,16 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const names = new Set<CheckerName>(input.scenario.checkers ?? defaultCheckers(input.scenario));
   names.add('raft');
   const out: Record<string, CheckResult> = {};
+  const stop = input.stop;
   if (names.has('raft')) {
     const raft = input.cluster.raftInvariants();
-    out['raft'] = input.error !== undefined && /invariant/i.test(input.error) ? { ...raft, valid: false, summary: input.error } : raft;
+    out['raft'] = stop?.checker === 'raft' ? { ...raft, valid: false, summary: stop.message, stop } : raft;
   }
+  if (stop !== undefined && stop.checker !== 'raft') out[stop.checker] = { valid: false, summary: stop.message, stop };
   if (input.liveness !== undefined) {
     const { valid, summary, ...detail } = input.liveness;
     out['liveness'] = { valid, summary, ...detail };
-  } else if (input.error !== undefined) {
+  } else if (stop !== undefined) {
     out['liveness'] = { valid: 'unknown', summary: 'not reached: the safety phase stopped on a violation' };
   }
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
@@ -51,7 +54,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
 }
 
 /** Every member at one revision, compact revision and KV hash at the end of the liveness phase. */
-function convergence(l: LivenessResult): CheckResult {
+export function convergence(l: LivenessResult): CheckResult {
   const members = Object.entries(l.members);
   const first = members[0]?.[1];
   const same = first != null && members.every(([, s]) => s !== null && s.up && s.revision === first.revision && s.compactRevision === first.compactRevision && s.kvHash === first.kvHash);

@@ -3,6 +3,7 @@
 // client per member (all keys, prev_kv, progress requests every 100 ms: etcd's robustness
 // watchers) that resumes after disconnects. Everything records into one history.
 import { EtcdClient } from '../etcd/client.ts';
+import type { ClientNet } from '../etcd/client-net.ts';
 import { worldClientNet } from '../etcd/client-net.ts';
 import type { HistoryLog } from '../etcd/history-log.ts';
 import { WatchStream } from '../etcd/watch-stream.ts';
@@ -31,9 +32,15 @@ function rotated(members: readonly string[], i: number): string[] {
   return [...members.slice(k), ...members.slice(0, k)];
 }
 
-export function makeClient(world: World, id: string, members: readonly string[], scenario: Scenario, history: HistoryLog): EtcdClient {
+/** How a client gets its network: the simulated world's, or real sockets (the real-etcd target). */
+export type ClientNetFactory = (id: string, onMessage: (from: string, message: unknown) => void) => ClientNet;
+
+export const worldNets = (world: World): ClientNetFactory => (id, onMessage) => worldClientNet(world, id, onMessage);
+
+export function makeClient(world: World | ClientNetFactory, id: string, members: readonly string[], scenario: Scenario, history: HistoryLog): EtcdClient {
   const holder: { client?: EtcdClient } = {};
-  const net = worldClientNet(world, id, (from, message) => holder.client?.receive(from, message));
+  const netFor = typeof world === 'function' ? world : worldNets(world);
+  const net = netFor(id, (from, message) => holder.client?.receive(from, message));
   const client = new EtcdClient(net, {
     members,
     requestTimeoutUs: scenario.clients.requestTimeoutMs * 1000,
@@ -50,7 +57,7 @@ export interface RunClients {
   watchers: WatchStream[];
 }
 
-export function startClients(world: World, members: readonly string[], scenario: Scenario, history: HistoryLog): RunClients {
+export function startClients(world: World | ClientNetFactory, members: readonly string[], scenario: Scenario, history: HistoryLog): RunClients {
   const workers = Array.from({ length: scenario.clients.count }, (_, i) => makeClient(world, `${WORKER_CLIENT_PREFIX}${i}`, rotated(members, i), scenario, history));
   const jobs = makeClient(world, JOB_CLIENT, members, { ...scenario, clients: { ...scenario.clients, connect: 'cluster' } }, history);
   const watchers: WatchStream[] = [];

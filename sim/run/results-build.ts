@@ -10,6 +10,7 @@ import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { Results, RunStats } from './results.ts';
 import { runCoverage } from './coverage.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -23,6 +24,7 @@ export interface ResultsInput {
   drawn: Record<string, unknown>;
   schedule: readonly TimedFault[];
   error: string | undefined;
+  stop?: RunStop | undefined;
   wallMs: number;
   replay: string;
   shrink: string | undefined;
@@ -87,5 +89,6 @@ export function buildResults(r: ResultsInput): Results {
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;
   if (error !== undefined) results.error = error;
+  if (r.stop !== undefined) results.stop = r.stop;
   return results;
 }

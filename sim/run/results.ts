@@ -2,6 +2,7 @@
 // only on purpose, with the README.
 import type { CheckResult, Validity } from '../check/verdict.ts';
 import type { RunCoverage } from './coverage.ts';
+import type { RunStop } from './run-stop.ts';
 
 export interface RunStats {
   ops: { ok: number; fail: number; info: number };
@@ -51,4 +52,11 @@ export interface Results {
   coverage?: RunCoverage;
   /** The first error the run stopped on (invariant violation, liveness, internal). */
   error?: string;
+  /**
+   * What ran: absent for the simulation (the default); for `--target etcd` the binary, its
+   * version, the network mode, what a replay reproduces and which checkers could not run.
+   */
+  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; notChecked: string[] };
+  /** The broken invariant that stopped the run, as data (layer, name, member, time). */
+  stop?: RunStop;
 }

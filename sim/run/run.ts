@@ -26,6 +26,8 @@ import { runLiveness } from './liveness.ts';
 import type { LivenessResult } from './liveness.ts';
 import { currentLeader, nemesisWorld } from './nemesis-world.ts';
 import { buildResults } from './results-build.ts';
+import { runStopOf } from './run-stop.ts';
+import type { RunStop } from './run-stop.ts';
 import type { Results } from './results.ts';
 
 export interface RunOptions {
@@ -107,35 +109,37 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
   }
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...endpoints], () => undefined), root.fork('nemesis'));
-  // Like etcd's robustness tests, traffic and faults start once the new cluster has a leader.
-  const startUs = warmUp(cluster, WARM_UP_US_MAX);
-  nemesis.schedule(schedule, startUs);
-  for (const i of interpreters) i.start();
   const checkpoints: [number, string][] = [];
   const checkpoint = (): void => {
     checkpoints.push([world.loop.now(), world.traceHash()]);
     world.loop.schedule(CHECKPOINT_US, checkpoint);
   };
-  world.loop.schedule(CHECKPOINT_US, checkpoint);
-
-  let error: string | undefined;
+  let stop: RunStop | undefined;
   let liveness: LivenessResult | undefined;
   try {
+    // Like etcd's robustness tests, traffic and faults start once the new cluster has a leader.
+    // The warm-up is inside the try: an invariant may break before the first leader too.
+    const startUs = warmUp(cluster, WARM_UP_US_MAX);
+    nemesis.schedule(schedule, startUs);
+    for (const i of interpreters) i.start();
+    world.loop.schedule(CHECKPOINT_US, checkpoint);
     world.run({ untilUs: startUs + durationUs });
     for (const i of interpreters) i.stop();
     nemesis.healAll();
     liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
     for (const w of clients.watchers) w.cancel();
   } catch (err) {
-    // A broken invariant (Raft observer, world, client) stops the run where it happened and is
-    // the run's verdict; any other exception is a bug of the harness and propagates.
-    error = err instanceof Error ? err.message : String(err);
-    if (!/invariant/i.test(error)) throw err;
+    // A broken invariant of the product (a typed InvariantViolation: the Raft observer, an
+    // assertion in src/) stops the run where it happened and is the run's verdict, judged by
+    // its layer and name; any other exception is a bug of the harness and propagates.
+    stop = runStopOf(err, world.loop.now());
+    if (stop === undefined) throw err;
   }
+  const error = stop?.message;
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, error });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, stop });
   const results = buildResults({
-    scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error,
+    scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
     replay: options.replay ?? defaultReplay(scenario.name, seed, options.bug),
     shrink: options.shrink,

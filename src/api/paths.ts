@@ -33,6 +33,7 @@ export const API_PATHS: readonly ApiPath[] = [
   p('/v3/watch', S.WatchRequest, S.WatchResponse, true),
   p('/v3/maintenance/status', S.StatusRequest, S.StatusResponse),
   p('/v3/maintenance/hash', S.HashRequest, S.HashResponse),
+  p('/v3/maintenance/hashkv', S.HashKVRequest, S.HashKVResponse),
 ];
 
 const BY_PATH = new Map(API_PATHS.map((a) => [a.path, a]));

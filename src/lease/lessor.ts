@@ -10,6 +10,7 @@ import { NO_LEASE } from '../mvcc/key-value.ts';
 import type { LeaseAttachments, MvccStore } from '../mvcc/store.ts';
 import { assert } from '../mvcc/errors.ts';
 import { Lease } from './lease.ts';
+import { violated } from '../invariant-violation.ts';
 
 /** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
 export const MAX_LEASE_TTL_SECONDS = 9_000_000_000;
@@ -223,7 +224,7 @@ export class Lessor implements LeaseAttachments {
       this.leases.set(l.id, l);
     }
     const live = store.range('\0', '', {});
-    if (typeof live === 'string') throw new Error('invariant violated: lessor restore reads the current revision');
+    if (typeof live === 'string') throw violated('lease', 'lessor-restore-revision', 'lessor restore reads the current revision');
     for (const kv of live.kvs) {
       if (kv.lease !== NO_LEASE && this.leases.has(kv.lease)) this.attach(kv.lease, kv.key);
     }

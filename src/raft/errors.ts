@@ -1,6 +1,7 @@
 // Expected outcomes, returned as values (never thrown): the caller decides what to do.
-// Broken invariants, by contrast, throw an Error whose message starts with the invariant's name
-// (see `invariant` below).
+// Broken invariants, by contrast, throw an InvariantViolation (layer 'raft') carrying the
+// invariant's name (see `invariant` below); its message starts with the name.
+import { InvariantViolation } from '../invariant-violation.ts';
 
 /** A proposal was not accepted: no leader known, a leadership transfer is under way, etc. */
 export const ErrProposalDropped = 'ErrProposalDropped';
@@ -21,5 +22,7 @@ export type StepError = typeof ErrProposalDropped | typeof ErrStepLocalMsg | typ
 
 /** Throws when `cond` is false: a broken invariant is a bug in this code, never an input. */
 export function invariant(cond: boolean, name: string, detail: () => string): asserts cond {
-  if (!cond) throw new Error(`invariant ${name}: ${detail()}`);
+  if (cond) return;
+  const text = detail();
+  throw new InvariantViolation({ layer: 'raft', invariant: name, detail: text }, `invariant ${name}: ${text}`);
 }

@@ -2,6 +2,7 @@
 // commit index when it arrives; it may be served once a quorum has answered a heartbeat sent
 // after it arrived, which proves no newer leader existed at that moment.
 import type { Message, NodeId } from './types.ts';
+import { violated } from '../invariant-violation.ts';
 
 /**
  * 'safe': confirm leadership with a heartbeat quorum for every read (the default).
@@ -63,7 +64,7 @@ export class ReadOnly {
     const out: ReadIndexStatus[] = [];
     for (const c of released) {
       const rs = this.pending.get(c);
-      if (rs === undefined) throw new Error(`invariant read-only-queue-consistent: ctx ${c} queued but not pending`);
+      if (rs === undefined) throw violated('raft', 'read-only-queue-consistent', `ctx ${c} queued but not pending`);
       this.pending.delete(c);
       out.push(rs);
     }

@@ -2,6 +2,7 @@
 // window, a snapshot when the follower needs compacted entries, heartbeats, and TimeoutNow.
 import type { Raft } from './raft.ts';
 import type { NodeId } from './types.ts';
+import { violated } from '../invariant-violation.ts';
 
 /**
  * Sends the next batch of entries to `to` if flow control allows. With sendIfEmpty, sends
@@ -30,7 +31,7 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
         pr.probeSent = true;
         break;
       case 'snapshot':
-        throw new Error(`invariant no-append-while-snapshotting: ${to} is sending a snapshot`);
+        throw violated('raft', 'no-append-while-snapshotting', `${to} is sending a snapshot`);
     }
   }
   return true;
@@ -42,7 +43,7 @@ function sendSnapshot(r: Raft, to: NodeId): boolean {
   // Only a follower that recently answered gets a snapshot: they are large.
   if (pr === undefined || !pr.recentActive) return false;
   const snapshot = r.raftLog.snapshot();
-  if (snapshot.metadata.index === 0) throw new Error('invariant snapshot-not-empty: need non-empty snapshot');
+  if (snapshot.metadata.index === 0) throw violated('raft', 'snapshot-not-empty', 'need non-empty snapshot');
   pr.becomeSnapshot(snapshot.metadata.index);
   r.send({ type: 'MsgSnap', to, snapshot });
   return true;

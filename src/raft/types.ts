@@ -1,5 +1,6 @@
 // The values that flow in and out of the Raft state machine. Names follow the Raft paper and
 // etcd's raftpb: term, vote, commit, entries, snapshots, messages.
+import { violated } from '../invariant-violation.ts';
 
 /** A member id. 0 (NONE) means "no member": no leader known, no vote cast. */
 export type NodeId = number;
@@ -147,7 +148,7 @@ export function encodeConfChange(cc: ConfChange): string {
 
 export function decodeConfChange(data: string): ConfChange {
   const cc = JSON.parse(data) as ConfChange;
-  if (!Array.isArray(cc.changes)) throw new Error(`invariant conf-change-encoding: bad ConfChange ${data}`);
+  if (!Array.isArray(cc.changes)) throw violated('raft', 'conf-change-encoding', `bad ConfChange ${data}`);
   return cc;
 }
 

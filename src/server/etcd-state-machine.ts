@@ -4,7 +4,7 @@
 // time-to-live to the (leader's) lessor, and every response leaves in gateway JSON with the
 // member's header (cluster id, member id, raft term; revision from the store).
 import type { EtcdError } from '../api/errors.ts';
-import { errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
+import { ErrCompacted, ErrFutureRev, errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
 import type { JsonObject } from '../api/json-codec.ts';
 import { decodeMessage, encodeMessage } from '../api/json-codec.ts';
 import { apiPath } from '../api/paths.ts';
@@ -12,7 +12,7 @@ import { MAX_GRPC_RECV_BYTES, messageSize } from '../api/proto-size.ts';
 import type { Schema } from '../api/schema.ts';
 import * as S from '../api/schema.ts';
 import type {
-  LeaseGrantRequest, LeaseKeepAliveRequest, LeaseTimeToLiveRequest, RangeRequest, ResponseHeader, TxnRequest, WatchRequest,
+  HashKVRequest, LeaseGrantRequest, LeaseKeepAliveRequest, LeaseTimeToLiveRequest, RangeRequest, ResponseHeader, TxnRequest, WatchRequest,
 } from '../api/types.ts';
 import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxn, isTxnReadonly, isTxnSerializable } from '../api/validate.ts';
 import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
@@ -24,6 +24,7 @@ import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+import { violated } from '../invariant-violation.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
 const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
@@ -192,6 +193,7 @@ export class EtcdStateMachine implements StateMachinePort {
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
       case '/v3/maintenance/hash': return { kind: 'local', serve: () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never) };
+      case '/v3/maintenance/hashkv': return { kind: 'local', serve: () => this.hashKV(r) };
       default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
     }
   }
@@ -238,6 +240,16 @@ export class EtcdStateMachine implements StateMachinePort {
     return isErr(resp) ? fail(resp) : this.ok(schema, resp);
   }
 
+  /** etcd's HashKV: the hash of the store up to `revision` (0: now); compacted and future revisions are errors. */
+  private hashKV(r: HashKVRequest): WireReply {
+    const rev = r.revision ?? 0;
+    const store = this.applier.hash();
+    if (rev > 0 && rev > store.revision) return fail(ErrFutureRev);
+    if (rev > 0 && rev < store.compactRevision) return fail(ErrCompacted);
+    const h = this.applier.hash(rev);
+    return this.ok(S.HashKVResponse, { header: {}, hash: h.hash, compact_revision: h.compactRevision } as never);
+  }
+
   private keepAlive(r: LeaseKeepAliveRequest, nowMs: number): WireReply {
     const id = r.ID ?? 0n;
     const res = this.applier.lessor.renew(id, nowMs);
@@ -280,7 +292,7 @@ export class EtcdStateMachine implements StateMachinePort {
       return { requestId: '', reply: { ok: true, body: {} }, revokedLeases: [] };
     }
     const res = this.applier.apply(index, req, nowMs);
-    if (res === undefined) throw new Error(`invariant apply-once: entry ${index} at or below consistent index ${this.consistentIndex()}`);
+    if (res === undefined) throw violated('server', 'apply-once', `entry ${index} at or below consistent index ${this.consistentIndex()}`);
     const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
     return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => this.forgetLeaseNumber(id)) };
   }

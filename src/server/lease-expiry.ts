@@ -4,6 +4,7 @@
 // revoke that has not applied after ReqTimeout is proposed again. A deposed leader stops at
 // once, and what it proposed never commits unless a later leader's log holds it.
 import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX } from './member-config.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface LeaseExpiryPort {
   /** Ids of leases whose expiry is at or before nowMs on this (primary) lessor, at most `max`. */
@@ -65,6 +66,6 @@ export class LeaseExpiry {
       this.port.proposeRevoke(id);
       proposed++;
     }
-    if (this.inFlight.size > LEASE_REVOKES_IN_FLIGHT_MAX) throw new Error('invariant lease-revokes-bounded: too many revokes in flight');
+    if (this.inFlight.size > LEASE_REVOKES_IN_FLIGHT_MAX) throw violated('server', 'lease-revokes-bounded', 'too many revokes in flight');
   }
 }

@@ -2,6 +2,7 @@
 // local clock; the simulation may scale them all down (tickMs) to run more rounds per second.
 import type { UnsafeOptions } from '../raft/config.ts';
 import type { StateMachineBug } from './apply/bugs.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface MemberConfig {
   /** This member's raft id (non-zero). */
@@ -104,5 +105,5 @@ export function minLeaseTtlSeconds(c: MemberConfig): number {
 
 export function checkMemberConfig(c: MemberConfig): void {
   const ok = c.id > 0 && (c.peers.length === 0 || c.peers.includes(c.id)) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0;
-  if (!ok) throw new Error(`invariant member-config: bad member config ${JSON.stringify(c)}`);
+  if (!ok) throw violated('server', 'member-config', `bad member config ${JSON.stringify(c)}`);
 }

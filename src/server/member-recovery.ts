@@ -12,6 +12,7 @@ import type { MemberEnv } from './member.ts';
 import { Member } from './member.ts';
 import { RaftNode } from './raft-node.ts';
 import type { StateMachinePort } from './state-machine-port.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface DurableState {
   readonly snapshot?: Snapshot | undefined;
@@ -45,7 +46,7 @@ export function recoverMember(config: MemberConfig, durable: DurableState, sm: S
   storage.setHardState(durable.hardState);
   storage.append(durable.entries.filter((e) => e.index > snapIndex));
   if (durable.hardState.commit > storage.lastIndex()) {
-    throw new Error(`invariant commit-within-log: durable commit ${durable.hardState.commit} beyond last index ${storage.lastIndex()}`);
+    throw violated('server', 'commit-within-log', `durable commit ${durable.hardState.commit} beyond last index ${storage.lastIndex()}`);
   }
   let replayed = 0;
   for (const e of durable.entries) {

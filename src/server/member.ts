@@ -22,6 +22,7 @@ import type { Classified, MemberHeader, StateMachinePort, WireReply } from './st
 import { ClientWatchStreams } from './client-watch-streams.ts';
 import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface MemberEnv {
   /** The member's local clock in ms (only differences matter). */
@@ -123,7 +124,7 @@ export class Member {
     // The state machine may be ahead of the snapshot: recovery replays the committed WAL into
     // it (etcd's backend holds applied state too), and raft re-delivers those entries.
     if (sm.consistentIndex() < this.appliedIndex) {
-      throw new Error(`invariant consistent-index: state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
+      throw violated('server', 'consistent-index', `state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
     }
     const timeoutMs = requestTimeoutMs(config);
     this.reads = new ReadIndexLoop<ReadWaiter>({
@@ -314,7 +315,7 @@ export class Member {
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
   afterPersist(rd: RaftReady): void {
-    if (rd !== this.readyInFlight) throw new Error('invariant ready-order: afterPersist for a Ready that is not in flight');
+    if (rd !== this.readyInFlight) throw violated('server', 'ready-order', 'afterPersist for a Ready that is not in flight');
     const now = this.env.nowMs();
     const snap = rd.snapshot;
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
@@ -433,7 +434,7 @@ export class Member {
   private applyEntry(e: Entry, now: number): void {
     if (e.index <= this.appliedIndex) return;
     if (e.index !== this.appliedIndex + 1) {
-      throw new Error(`invariant apply-in-order: applying ${e.index} after ${this.appliedIndex}`);
+      throw violated('server', 'apply-in-order', `applying ${e.index} after ${this.appliedIndex}`);
     }
     if (e.index <= this.sm.consistentIndex()) {
       // Already in the state machine (replayed at recovery): only raft's membership needs it.
@@ -457,7 +458,7 @@ export class Member {
     this.appliedIndex = e.index;
     this.env.onApply?.(e);
     if (this.sm.consistentIndex() !== e.index) {
-      throw new Error(`invariant consistent-index: applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
+      throw violated('server', 'consistent-index', `applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }
   }
 
@@ -519,7 +520,7 @@ export class Member {
     this.snapshotIndex = snap.metadata.index;
     this.confState = snap.metadata.confState;
     if (this.sm.consistentIndex() !== this.appliedIndex) {
-      throw new Error(`invariant consistent-index: restored ${this.sm.consistentIndex()}, snapshot ${this.appliedIndex}`);
+      throw violated('server', 'consistent-index', `restored ${this.sm.consistentIndex()}, snapshot ${this.appliedIndex}`);
     }
   }
 

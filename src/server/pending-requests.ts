@@ -2,6 +2,7 @@
 // wait.Wait registry). Only the member that registered a request id answers it; every member
 // applies the entry. Bounded: a full table rejects new proposals ("too many requests").
 import { PENDING_REQUESTS_MAX } from './member-config.ts';
+import { violated } from '../invariant-violation.ts';
 
 export interface Pending<W> {
   readonly waiter: W;
@@ -13,7 +14,7 @@ export class PendingRequests<W> {
   private readonly byId = new Map<string, Pending<W>>();
 
   constructor(private readonly capacity: number = PENDING_REQUESTS_MAX) {
-    if (!(capacity > 0)) throw new Error('invariant pending-capacity: capacity must be positive');
+    if (!(capacity > 0)) throw violated('server', 'pending-capacity', 'capacity must be positive');
   }
 
   get size(): number {
@@ -25,8 +26,8 @@ export class PendingRequests<W> {
   }
 
   register(id: string, waiter: W, deadlineMs: number): void {
-    if (this.byId.has(id)) throw new Error(`invariant request-id-unique: request id ${id} registered twice`);
-    if (this.full) throw new Error('invariant pending-bounded: register on a full table');
+    if (this.byId.has(id)) throw violated('server', 'request-id-unique', `request id ${id} registered twice`);
+    if (this.full) throw violated('server', 'pending-bounded', 'register on a full table');
     this.byId.set(id, { waiter, deadlineMs });
   }
 

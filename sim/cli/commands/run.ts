@@ -1,7 +1,8 @@
 // detcd run [--scenario NAME|FILE] [--seed N] [--out DIR] [--bug NAME]: one seeded run, its
 // report in DIR, a summary table, and on failure the command that replays it.
 import chalk from 'chalk';
-import { exitCodeFor } from '../errors.ts';
+import { exitCodeFor, UsageError } from '../errors.ts';
+import { executeRealRun } from '../target-etcd/execute-real.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
 import { executeRun } from '../harness/execute.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
@@ -16,11 +17,22 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     bug: { type: 'string' },
     quiet: { type: 'boolean' },
+    target: { type: 'string' },
+    etcd: { type: 'string' },
   });
+  const target = targetOption(values.target, values.etcd);
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
   const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
   const bug = bugOption('run', values.bug);
+  if (target === 'etcd') {
+    if (bug !== undefined) throw new UsageError('run: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
+    const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, outDir: values.out, log: (line) => console.error(line) });
+    if (values.quiet !== true) console.log(runTable(real.output.results));
+    console.log(`report: ${real.dir}`);
+    if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));
+    return exitCodeFor(real.output.results.valid);
+  }
   const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir: values.out });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
@@ -30,4 +42,12 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`shrink: detcd shrink ${dir ?? ''}`);
   }
   return exitCodeFor(r.valid);
+}
+
+/** `--target simulation|etcd` (simulation by default); `--etcd PATH` only with the etcd target. */
+function targetOption(target: string | undefined, etcd: string | undefined): 'simulation' | 'etcd' {
+  const t = target ?? 'simulation';
+  if (t !== 'simulation' && t !== 'etcd') throw new UsageError(`run: --target must be simulation or etcd, got '${t}'`);
+  if (etcd !== undefined && t !== 'etcd') throw new UsageError('run: --etcd PATH needs --target etcd');
+  return t;
 }

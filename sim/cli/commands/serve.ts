@@ -1,25 +1,72 @@
-// detcd serve [--port P] [--nodes N] [--seed S]: a simulated cluster advanced in real time
-// behind etcd's v3 JSON gateway on 127.0.0.1, so curl and HTTP etcd clients work against it.
-import { intOption, parseCommandArgs } from '../harness/args.ts';
+// detcd serve [--port P] [--nodes N] [--seed S] [--scenario NAME|FILE] [--duration SECONDS]
+//             [--bug NAME] [--out DIR]
+// A simulated cluster advanced in real time, one loopback port per member, each serving etcd's
+// v3 gRPC API and its JSON gateway, so etcdctl, clientv3, jetcd, the etcd3 npm package and curl
+// work against it. With --scenario the scenario's faults run in real time (printed as they start
+// and heal), every client request is recorded, and Ctrl-C (or --duration) heals, checks what
+// the clients saw and writes the same report as `detcd run`; the exit code is its verdict.
+import chalk from 'chalk';
+import { exitCodeFor, UsageError } from '../errors.ts';
+import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { loadScenario } from '../harness/scenario-files.ts';
+import { runTable } from '../harness/table.ts';
 import { startServe } from '../serve/serve-cluster.ts';
+import { finishServe } from '../serve/serve-finish.ts';
+
+/** Longest --duration accepted. */
+const DURATION_SECONDS_MAX = 24 * 3600;
+
+function portInUse(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('serve', argv, {
     port: { type: 'string' },
     nodes: { type: 'string' },
     seed: { type: 'string' },
+    scenario: { type: 'string' },
+    duration: { type: 'string' },
+    bug: { type: 'string' },
+    out: { type: 'string' },
   });
+  const file = values.scenario === undefined ? undefined : loadScenario(values.scenario);
   const port = intOption('serve', 'port', values.port, 2379, 0, 65_535);
-  const nodes = intOption('serve', 'nodes', values.nodes, 1, 1, 9);
+  const nodes = intOption('serve', 'nodes', values.nodes, file?.scenario.cluster.members ?? 1, 1, 9);
+  if (port !== 0 && port + nodes - 1 > 65_535) throw new UsageError(`serve: --port ${port} leaves no room for ${nodes} member ports`);
   const seed = intOption('serve', 'seed', values.seed, 1, 0, 2 ** 31 - 1);
-  const handle = await startServe({ port, nodes, seed });
-  console.log(`detcd serve: ${nodes} simulated member${nodes === 1 ? '' : 's'} (seed ${seed}) on ${handle.endpoint}`);
-  console.log(`try: curl -s ${handle.endpoint}/v3/kv/put -d '{"key":"Zm9v","value":"YmFy"}'`);
+  const durationSeconds = values.duration === undefined ? undefined : intOption('serve', 'duration', values.duration, 0, 1, DURATION_SECONDS_MAX);
+  const bug = bugOption('serve', values.bug);
+  if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
+  const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
+  let handle;
+  try {
+    handle = await startServe({ port, nodes, seed, scenario: file?.scenario, scenarioRef: file?.ref, durationSeconds, bug, log: (line) => console.log(line) });
+  } catch (err) {
+    if (portInUse(err)) throw new UsageError(`serve: --port ${port}: a port in ${port}..${port + nodes - 1} is already in use`);
+    throw err;
+  }
+  const urls = handle.endpoints.map((e) => e.url).join(', ');
+  console.log(`detcd serve: ${nodes} simulated member${nodes === 1 ? '' : 's'} (seed ${seed}${bug === undefined ? '' : `, bug ${bug}`}${file === undefined ? '' : `, scenario ${file.scenario.name}`}) on ${urls}`);
+  for (const e of handle.endpoints) console.log(`  ${e.member}  ${e.url}   gRPC and JSON gateway, answered by ${e.member}`);
+  const all = handle.endpoints.map((e) => e.url.replace('http://', '')).join(',');
+  console.log(`try: ETCDCTL_API=3 etcdctl --endpoints=${all} put foo bar`);
+  if (file !== undefined) console.log(`faults run in real time; ${durationSeconds === undefined ? 'Ctrl-C' : `after ${durationSeconds} s (or Ctrl-C)`} heals, checks what clients saw and writes ${out}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    void handle.stopped.then(stop);
+    if (durationSeconds !== undefined) setTimeout(stop, durationSeconds * 1000).unref();
   });
-  await handle.close();
-  return 0;
+  if (file === undefined) {
+    await handle.close();
+    return 0;
+  }
+  console.log('detcd serve: stopping: healing every fault, checking the history…');
+  const { results, dir } = await finishServe(handle, out, file.ref);
+  console.log(runTable(results));
+  console.log(`report: ${dir}`);
+  if (results.valid !== true) console.log(chalk.bold(`check again: ${results.replay}`));
+  return exitCodeFor(results.valid);
 }

@@ -4,15 +4,29 @@
 // body {"error","code","message"} follow grpc-gateway.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
-import type { EtcdClient } from '../../etcd/client.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
+import { clusterHeader, type MemberInfo } from './grpc-services.ts';
+import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
   '/v3/lease/grant', '/v3/lease/revoke', '/v3/lease/keepalive', '/v3/lease/timetolive', '/v3/lease/leases',
-  '/v3/maintenance/status', '/v3/maintenance/hash',
+  '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
+  '/v3/maintenance/alarm', '/v3/cluster/member/list',
 ]);
+/** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a hang or a vague 404. */
+const NOT_SERVED: Record<string, string> = {
+  '/v3/maintenance/defragment': 'Maintenance.Defragment',
+  '/v3/maintenance/snapshot': 'Maintenance.Snapshot',
+  '/v3/maintenance/transfer-leadership': 'Maintenance.MoveLeader',
+  '/v3/cluster/member/add': 'Cluster.MemberAdd',
+  '/v3/cluster/member/remove': 'Cluster.MemberRemove',
+  '/v3/cluster/member/update': 'Cluster.MemberUpdate',
+  '/v3/cluster/member/promote': 'Cluster.MemberPromote',
+};
+/** etcd 3.4.23's /version. */
+export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
 const BODY_BYTES_MAX = 2 * 1024 * 1024;
 
@@ -32,17 +46,18 @@ function grpcError(res: ServerResponse, code: number, message: string): void {
 }
 
 export class HttpBridge {
-  private nextProcess = 1;
-
-  /** `run` executes a function inside the simulation's turn (the world is single-threaded). */
   constructor(
-    private readonly client: EtcdClient,
-    private readonly run: (fn: () => void) => void,
+    private readonly gate: MemberGate,
+    private readonly members: () => readonly MemberInfo[],
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const path = canonicalPath(req.url ?? '/');
     if (path === '/v3/watch') return this.watch(req, res);
+    if (path === '/version') return writeJson(res, 200, VERSION_BODY);
+    if (path === '/health') return this.health(res);
+    const method = NOT_SERVED[path] ?? (path.startsWith('/v3/auth/') ? `Auth (${path})` : undefined);
+    if (method !== undefined) return grpcError(res, 12, `detcd serve: ${method} is not served (unimplemented in the simulated cluster)`);
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -68,33 +83,48 @@ export class HttpBridge {
     const scan = scanGoJson(bytes);
     if (!scan.ok) return grpcError(res, 3, scan.message);
     const body: unknown = scan.empty ? {} : JSON.parse(bytes.subarray(0, scan.end).toString('utf8'));
-    const process = this.nextProcess++;
-    this.run(() => this.client.call({ path, body }, process, (r) => {
-      if (r.type === 'ok') return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
-      if (r.type === 'info') return grpcError(res, 4, 'context deadline exceeded');
-      const code = (r.body as { code?: number } | undefined)?.code ?? 2;
-      writeJson(res, httpStatusFromGrpcCode(code), r.body);
-    }));
+    const answer = (r: GateResult): void => {
+      if (r.ok) return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
+      grpcError(res, r.error.code, r.error.message);
+    };
+    if (path === '/v3/cluster/member/list' || path === '/v3/maintenance/alarm') return this.local(path, body, answer);
+    this.gate.call(path, body, answer);
+  }
+
+  /** Member list and alarms are answered here, with the member's header (see grpc-services.ts). */
+  private local(path: string, body: unknown, answer: (r: GateResult) => void): void {
+    const action = (body as { action?: unknown } | null)?.action ?? 'GET';
+    if (path === '/v3/maintenance/alarm' && action !== 'GET' && action !== 0) {
+      return answer({ ok: false, error: { code: 12, message: `detcd serve: Maintenance.Alarm ${JSON.stringify(action)} is not served (members raise no alarms)` } });
+    }
+    this.gate.call('/v3/maintenance/status', {}, (r) => {
+      if (!r.ok) return answer(r);
+      answer({ ok: true, body: path === '/v3/maintenance/alarm' ? {} : { header: clusterHeader(r.body), members: this.members() } });
+    });
+  }
+
+  /** etcd's /health: healthy when the member knows a leader and serves a linearizable read. */
+  private health(res: ServerResponse): void {
+    this.gate.call('/v3/maintenance/status', {}, (st) => {
+      const leader = st.ok ? (st.body as { leader?: string }).leader : undefined;
+      if (leader === undefined) return writeJson(res, 503, { health: 'false' });
+      this.gate.call('/v3/kv/range', { key: 'aGVhbHRo', keys_only: true, limit: '1' }, (r) => writeJson(res, r.ok ? 200 : 503, { health: r.ok ? 'true' : 'false' }));
+    });
   }
 
   private watch(req: IncomingMessage, res: ServerResponse): void {
     const splitter = new JsonStreamSplitter();
-    let stream = 0;
-    let member = '';
     let closed = false;
-    let first = true;
     res.writeHead(200, { 'content-type': 'application/json' });
-    this.run(() => {
-      member = this.client.member;
-      stream = this.client.openStream((_from, m) => {
-        if (closed) return;
-        if (m.kind === 'watch-response') res.write(JSON.stringify(m.body) + '\n');
-        else if (m.kind === 'watch-closed') {
-          closed = true;
-          res.end();
-        }
-      });
-    });
+    const handle = this.gate.openWatch({
+      response: (body) => {
+        if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
+      },
+      closed: () => {
+        closed = true;
+        res.end();
+      },
+    }, false);
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       let values: string[];
@@ -111,17 +141,12 @@ export class HttpBridge {
         } catch {
           continue;
         }
-        const open = first;
-        first = false;
-        this.run(() => this.client.sendStream(member, { kind: 'watch-send', stream, body, open }));
+        handle.send(body);
       }
     });
     res.on('close', () => {
       closed = true;
-      this.run(() => {
-        this.client.closeStream(stream);
-        this.client.sendStream(member, { kind: 'watch-close', stream });
-      });
+      handle.close();
     });
   }
 }

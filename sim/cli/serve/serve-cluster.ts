@@ -1,72 +1,210 @@
 // `detcd serve` as a library: a simulated cluster advanced in real time (the world's clock
-// follows the wall clock) behind the HTTP bridge on 127.0.0.1. The tests start it in-process.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// follows the wall clock), one loopback endpoint per member serving etcd's gRPC API and its JSON
+// gateway. With a scenario, its nemesis runs in real time, every client request is recorded,
+// and `finish()` heals, checks the history and returns the run's results (serve-finish.ts).
+// The tests start it in-process.
 import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
-import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
-import { EtcdCluster } from '../../etcd/cluster.ts';
+import { EtcdClient } from '../../etcd/client.ts';
+import { worldClientNet } from '../../etcd/client-net.ts';
+import { HistoryLog } from '../../etcd/history-log.ts';
+import { Nemesis } from '../../nemesis/nemesis.ts';
+import { expandSchedule } from '../../nemesis/schedule.ts';
+import { drawSwarm } from '../../nemesis/swarm.ts';
+import type { RunCluster } from '../../run/cluster-port.ts';
+import type { PlantedBug } from '../../bugs/planted-bugs.ts';
+import { buildClusterWith } from '../../run/etcd-cluster.ts';
+import { currentLeader, nemesisWorld } from '../../run/nemesis-world.ts';
+import { runStopOf, type RunStop } from '../../run/run-stop.ts';
+import { makeEtcdStateMachine } from '../../run/state-machine.ts';
+import type { TimedFault } from '../../scenario/fault.ts';
+import { defineScenario } from '../../scenario/parse.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { Prng } from '../../world/prng.ts';
+import { FaultLog } from './fault-log.ts';
+import type { MemberInfo } from './grpc-services.ts';
 import { HttpBridge } from './http-bridge.ts';
+import { MemberGate, ProcessCounter } from './member-gate.ts';
+import { startMemberEndpoint, type MemberEndpoint } from './member-endpoint.ts';
 
 export interface ServeOptions {
+  /** The first member's port (the others follow it); 0: any free ports. */
   port: number;
   nodes: number;
   seed: number;
+  /** Faults to apply in real time, and a history to record and check. */
+  scenario?: Scenario | undefined;
+  /** How the scenario was named on the command line (for the report). */
+  scenarioRef?: string | undefined;
+  /** Seconds of serving the nemesis schedule covers (default: an hour). */
+  durationSeconds?: number | undefined;
+  bug?: PlantedBug | undefined;
   /** The replicated state machine: the etcd applier by default, or a test's. */
   makeStateMachine?: (config: MemberConfig) => StateMachinePort;
+  /** Where fault starts and heals are printed (default: nowhere). */
+  log?: (line: string) => void;
 }
 
 export interface ServeHandle {
+  /** The first member's URL. */
   readonly endpoint: string;
+  readonly endpoints: readonly MemberEndpoint[];
   readonly port: number;
-  readonly cluster: EtcdCluster;
+  readonly scenario: Scenario;
+  /** Set when the simulation stopped on a broken invariant; the run is over. */
+  readonly fatal: RunStop | undefined;
+  /** Resolves when the simulation stops on its own (a broken invariant). */
+  readonly stopped: Promise<void>;
+  /** The recorded history, with a scenario; undefined otherwise. */
+  readonly history: HistoryLog | undefined;
+  readonly internals: ServeInternals;
+  /** Closes the ports and stops the clock. */
   close(): Promise<void>;
+}
+
+/** What serve-finish.ts needs to heal, check and report. */
+export interface ServeInternals {
+  readonly cluster: RunCluster;
+  readonly nemesis: Nemesis;
+  readonly schedule: readonly TimedFault[];
+  readonly drawn: Record<string, unknown>;
+  readonly probes: readonly EtcdClient[];
+  readonly seed: number;
+  readonly bug: PlantedBug | undefined;
+  readonly wallStartMs: number;
 }
 
 /** How often the simulation catches up with the wall clock. */
 const DRIVE_INTERVAL_MS = 1;
 /** Longest the cluster may take to elect its first leader before serve gives up. */
 const FIRST_LEADER_TIMEOUT_MS = 30_000;
+/** A gateway's simulated client waits this long: the member's own request timeout answers first. */
+const GATE_TIMEOUT_US = 15_000_000;
+/** Default span of the nemesis schedule when no duration is given. */
+const SCHEDULE_SECONDS_DEFAULT = 3_600;
+
+/** The quiet cluster plain `detcd serve` runs: a fast loopback network and disks, no faults. */
+export function quietScenario(nodes: number): Scenario {
+  return defineScenario({
+    name: 'serve',
+    description: 'detcd serve without faults',
+    cluster: { members: nodes },
+    network: { latencyUsMin: 100, latencyUsMax: 100, fsyncUsMin: 50, fsyncUsMax: 100 },
+    nemesis: { packages: [] },
+  });
+}
+
+const gateId = (m: string): string => `serve-${m}`;
+const quietId = (m: string): string => `serve-quiet-${m}`;
+const probeId = (m: string): string => `serve-probe-${m}`;
+
+function clientFor(cluster: RunCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number): EtcdClient {
+  const holder: { client?: EtcdClient } = {};
+  const net = worldClientNet(cluster.world, id, (from, message) => holder.client?.receive(from, message));
+  holder.client = new EtcdClient(net, { members: [member], requestTimeoutUs: timeoutUs, retriesMax: 0, followLeader: false, history });
+  return holder.client;
+}
+
+async function waitForLeader(cluster: RunCluster): Promise<boolean> {
+  const deadline = performance.now() + FIRST_LEADER_TIMEOUT_MS;
+  while (currentLeader(cluster) === undefined) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
 
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
-  const makeStateMachine = options.makeStateMachine ?? makeEtcdStateMachine;
-  // serve never loses messages and keeps history off: it is a server, not an experiment.
-  const cluster = new EtcdCluster({ seed: options.seed, members: options.nodes, makeStateMachine, network: { latency: { kind: 'constant', us: 100 } }, disk: { fsyncLatencyUsMin: 50, fsyncLatencyUsMax: 100, tornWrite: { num: 0, den: 1 } }, recordHistory: false });
-  cluster.start();
-  const client = cluster.client('gateway', { requestTimeoutUs: 30_000_000, retriesMax: 0 });
+  const recording = options.scenario !== undefined;
+  const base = options.scenario ?? quietScenario(options.nodes);
+  const durationMs = (options.durationSeconds ?? SCHEDULE_SECONDS_DEFAULT) * 1000;
+  const input: Scenario = { ...base, cluster: { ...base.cluster, members: options.nodes }, workload: { ...base.workload, durationMs } };
+  const root = new Prng(options.seed);
+  const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
+  const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
+  const names = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
+  const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m)]);
+  const cluster = buildClusterWith({
+    scenario, seed: options.seed, bug: options.bug, clients: clientIds,
+    buggify: schedule.some((f) => f.fault.kind === 'buggify'),
+    tornWrites: schedule.some((f) => f.fault.kind === 'kill' && f.fault.tornWrites === true),
+    traceLog: false,
+  }, options.makeStateMachine ?? makeEtcdStateMachine);
+  const world = cluster.world;
+  const history = recording ? new HistoryLog(() => world.loop.now()) : undefined;
+  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...clientIds], () => undefined), root.fork('nemesis'));
+  const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
+
   const wallStart = performance.now();
+  let fatal: RunStop | undefined;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
   const drive = (): void => {
-    cluster.runUntil(Math.floor((performance.now() - wallStart) * 1_000));
+    if (fatal !== undefined) return;
+    try {
+      world.run({ untilUs: Math.max(world.loop.now(), Math.floor((performance.now() - wallStart) * 1_000)) });
+      faults.poll(world.loop.now());
+    } catch (err) {
+      // A broken invariant ends the run (the checkers report it); anything else is a harness bug.
+      clearInterval(timer);
+      stop();
+      fatal = runStopOf(err, world.loop.now());
+      if (fatal === undefined) throw err;
+      options.log?.(`detcd serve: the simulation stopped: ${fatal.message}`);
+    }
   };
-  const run = (fn: () => void): void => {
+  const run = (fn: () => void): boolean => {
+    if (fatal !== undefined) return false;
     drive();
     fn();
     drive();
+    return true;
   };
   const timer = setInterval(drive, DRIVE_INTERVAL_MS);
-  const deadline = performance.now() + FIRST_LEADER_TIMEOUT_MS;
-  while (cluster.leader() === undefined) {
-    if (performance.now() > deadline) {
-      clearInterval(timer);
-      throw new Error('detcd serve: no leader elected');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!(await waitForLeader(cluster))) {
+    clearInterval(timer);
+    throw new Error('detcd serve: no leader elected');
   }
-  const bridge = new HttpBridge(client, run);
-  const server = createServer((req, res) => bridge.handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  nemesis.schedule(schedule, world.loop.now());
+
+  const processes = new ProcessCounter();
+  const endpoints: MemberEndpoint[] = [];
+  const members = (): MemberInfo[] => names.map((m, i) => ({
+    ID: String(i + 1),
+    name: m,
+    peerURLs: [`http://${m}.detcd.sim:2380`],
+    clientURLs: endpoints[i] === undefined ? [] : [endpoints[i].url],
+  }));
+  try {
+    for (const [i, m] of names.entries()) {
+      const gate = new MemberGate(m, clientFor(cluster, gateId(m), m, history, GATE_TIMEOUT_US), clientFor(cluster, quietId(m), m, undefined, GATE_TIMEOUT_US), run, () => world.isUp(m), processes);
+      const port = options.port === 0 ? 0 : options.port + i;
+      endpoints.push(await startMemberEndpoint({ gate, members }, port, new HttpBridge(gate, members)));
+    }
+  } catch (err) {
+    clearInterval(timer);
+    for (const e of endpoints) await e.close();
+    throw err;
+  }
+  const probes = names.map((m) => clientFor(cluster, probeId(m), m, history, scenario.clients.requestTimeoutMs * 1000));
+  const first = endpoints[0] as MemberEndpoint;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    cluster,
+    endpoint: first.url,
+    endpoints,
+    port: first.port,
+    scenario,
+    get fatal() {
+      return fatal;
+    },
+    stopped,
+    history,
+    internals: { cluster, nemesis, schedule, drawn, probes, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
     close: async () => {
       clearInterval(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const e of endpoints) await e.close();
+      stop();
     },
   };
 }

@@ -7,6 +7,7 @@ import { MajorityConfig } from '../quorum/majority.ts';
 import { Progress } from '../tracker/progress.ts';
 import type { ProgressMap, TrackerConfig } from '../tracker/tracker.ts';
 import type { ProgressTracker } from '../tracker/tracker.ts';
+import { violated } from '../../invariant-violation.ts';
 
 /** A new configuration and progress map, or the reason the change is refused. */
 export type ChangeResult = { ok: true; config: TrackerConfig; progress: ProgressMap } | { ok: false; reason: string };
@@ -165,7 +166,7 @@ export class Changer {
 
   private checkAndReturn(w: Working): ChangeResult {
     const err = checkInvariants(w);
-    if (err !== undefined) throw new Error(`invariant conf-change-valid: ${err}`);
+    if (err !== undefined) throw violated('raft', 'conf-change-valid', `${err}`);
     const config: TrackerConfig = {
       voters: new JointConfig(new MajorityConfig(w.incoming), new MajorityConfig(w.outgoing)),
       learners: w.learners,

@@ -7,6 +7,7 @@ import { RAFT_REQUEST_FIELD, internalRaftRequestSize } from '../../api/proto-siz
 import type {
   CompactionRequest, DeleteRangeRequest, LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest, PutRequest, TxnRequest,
 } from '../../api/types.ts';
+import { violated } from '../../invariant-violation.ts';
 
 export type RaftRequest =
   | { readonly kind: 'put'; readonly request: PutRequest }
@@ -38,10 +39,10 @@ export function decodeRaftRequest(data: string): InternalRaftRequest {
     if (!(kind in obj)) continue;
     const [, schema] = RAFT_REQUEST_FIELD[kind];
     const d = decodeMessage<never>(schema, obj[kind]);
-    if (!d.ok) throw new Error(`invariant violated: raft entry decodes (${d.error})`);
+    if (!d.ok) throw violated('server', 'raft-entry-decodes', `raft entry decodes (${d.error})`);
     return { id, body: { kind, request: d.value } };
   }
-  throw new Error('invariant violated: raft entry holds a known request');
+  throw violated('server', 'raft-entry-known', 'raft entry holds a known request');
 }
 
 /** The size etcd would check against MaxRequestBytes for this request. */

@@ -2,7 +2,7 @@
 // response (gateway JSON) or the error. Follows etcd-semantics.md §1–2 (apply.go, kvstore,
 // lessor): one revision per request with an effective change, compares on the pre-txn
 // state, later txn ops see earlier writes, a missing key compares as a zero KV except VALUE.
-import { decodeKey, encodeKey, int } from './json.ts';
+import { compareId64, id64, decodeKey, encodeKey, int } from './json.ts';
 import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
 
 export type Req = Record<string, unknown>;
@@ -119,7 +119,7 @@ export function applyRange(s: EtcdState, req: Req): Applied {
 function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
   const key = decodeKey(req['key']);
   if ((req['ignore_value'] === true || req['ignore_lease'] === true) && !view.has(key)) return ERR_KEY_NOT_FOUND;
-  const lease = String(int(req['lease']));
+  const lease = id64(req['lease']);
   if (lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
   return undefined;
 }
@@ -128,7 +128,7 @@ function putIn(w: Writer, req: Req): Req {
   const key = decodeKey(req['key']);
   const prev = w.view.get(key);
   const value = req['ignore_value'] === true ? prev!.value : typeof req['value'] === 'string' ? req['value'] : '';
-  const lease = req['ignore_lease'] === true ? prev!.lease : String(int(req['lease']));
+  const lease = req['ignore_lease'] === true ? prev!.lease : id64(req['lease']);
   w.put({ key, value, lease, create: prev?.create ?? w.revision, mod: w.revision, version: (prev?.version ?? 0) + 1 });
   const resp: Req = {};
   if (req['prev_kv'] === true && prev !== undefined) resp['prev_kv'] = kvJson(prev);
@@ -180,8 +180,9 @@ function compareOne(kv: KeyValue | undefined, c: Req): boolean {
       y = int(c['mod_revision']);
       break;
     case 'LEASE':
-      x = int(kv?.lease ?? '0');
-      y = int(c['lease']);
+      // Exact int64 order: real lease ids are above 2^53.
+      x = compareId64(kv?.lease ?? '0', id64(c['lease']));
+      y = 0;
       break;
     default:
       x = kv?.version ?? 0;
@@ -271,7 +272,7 @@ export function applyCompaction(s: EtcdState, req: Req): Applied {
 
 /** `grantedId`/`grantedTtl`: what the server answered, when the request left them to it. */
 export function applyLeaseGrant(s: EtcdState, req: Req, grantedId: string | undefined, grantedTtlSeconds: number | undefined): Applied {
-  const id = int(req['ID']) !== 0 ? String(int(req['ID'])) : grantedId;
+  const id = id64(req['ID']) !== '0' ? id64(req['ID']) : grantedId;
   if (id === undefined) throw new Error('invariant lease-grant-id broken: a grant with ID 0 needs the server-chosen ID');
   if (s.leases.has(id)) return { state: s, error: ERR_LEASE_EXISTS };
   const ttl = Math.max(int(req['TTL']), grantedTtlSeconds ?? 0);
@@ -282,7 +283,7 @@ export function applyLeaseGrant(s: EtcdState, req: Req, grantedId: string | unde
 
 /** Revoke, or expiry (the leader's own revoke): deletes the lease's keys in one revision. */
 export function applyLeaseRevoke(s: EtcdState, req: Req): Applied {
-  const id = String(int(req['ID']));
+  const id = id64(req['ID']);
   const ttl = s.leases.get(id);
   if (ttl === undefined) return { state: s, error: ERR_LEASE_NOT_FOUND };
   const w = new Writer(s, s.revision + 1);
@@ -294,14 +295,14 @@ export function applyLeaseRevoke(s: EtcdState, req: Req): Applied {
 }
 
 export function applyLeaseKeepAlive(s: EtcdState, req: Req): Applied {
-  const id = String(int(req['ID']));
+  const id = id64(req['ID']);
   const ttl = s.leases.get(id);
   // An unknown lease answers TTL 0, not an error.
   return { state: s, response: { ID: id, TTL: String(ttl ?? 0) } };
 }
 
 export function applyLeaseTimeToLive(s: EtcdState, req: Req): Applied {
-  const id = String(int(req['ID']));
+  const id = id64(req['ID']);
   const ttl = s.leases.get(id);
   if (ttl === undefined) return { state: s, response: { ID: id, TTL: '-1' } };
   const resp: Req = { ID: id, grantedTTL: String(ttl) };

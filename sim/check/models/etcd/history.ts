@@ -25,7 +25,7 @@ import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import type { Req } from './apply.ts';
-import { errorKind, int } from './json.ts';
+import { errorKind, id64, int } from './json.ts';
 import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
@@ -124,7 +124,7 @@ function draft(p: OpPair): Draft | undefined {
   }
   // Unknown outcome.
   if (READS.has(f)) return undefined;
-  if (f === 'lease/grant' && int(d.request['ID']) === 0) return undefined;
+  if (f === 'lease/grant' && id64(d.request['ID']) === '0') return undefined;
   d.returnPos = Infinity;
   return d;
 }
@@ -254,16 +254,16 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
       absentAt.set(id, [...(absentAt.get(id) ?? []), { call: d.pair.call, ret: d.returnPos }]);
     } };
     // A put with a lease that took effect proves the lease existed when it did.
-    if (d.f === 'kv/put' && !('error' in out) && int(d.request['lease']) !== 0) present(String(int(d.request['lease'])), d.returnPos);
+    if (d.f === 'kv/put' && !('error' in out) && id64(d.request['lease']) !== '0') present(id64(d.request['lease']), d.returnPos);
     if (d.f === 'kv/txn' && 'response' in out) {
       const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
       for (const op of branch ?? []) {
-        const lease = int((op['request_put'] as Req | undefined)?.['lease']);
-        if (lease !== 0) present(String(lease), d.returnPos);
+        const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
+        if (lease !== '0') present(lease, d.returnPos);
       }
     }
     if ('effective' in out) continue;
-    const id = String(int(d.request['ID'] ?? d.request['lease']));
+    const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
       if (errorKind(out.error).endsWith('requested lease not found')) absent.add(id);
       continue;
@@ -299,14 +299,14 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
   const wanted = new Set<string>();
   for (const d of drafts) {
     if (d.output !== undefined || d.returnPos === -1) continue;
-    if (d.f === 'kv/put' && int(d.request['lease']) !== 0) wanted.add(String(int(d.request['lease'])));
+    if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
     for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) if (int((op['request_put'] as Req | undefined)?.['lease']) !== 0) wanted.add(String(int((op['request_put'] as Req)['lease'])));
+      for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
   for (const d of drafts) {
     if (d.output !== undefined || d.returnPos === -1) continue;
-    const id = String(int(d.request['ID']));
+    const id = id64(d.request['ID']);
     if (d.f === 'lease/grant') {
       const by = evidence.presentBy.get(id);
       // Nobody saw it, but a timed-out put may have used it: it stays, may take effect any time.
@@ -328,12 +328,12 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
 /** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */
 function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
   const revoked = new Set<string>();
-  for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(String(int(d.request['ID'])));
+  for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(id64(d.request['ID']));
   const granted = new Map<string, Draft>();
   for (const d of kept) {
     if (d.f !== 'lease/grant') continue;
     const resp = d.output !== undefined && 'response' in d.output ? d.output.response : undefined;
-    const id = String(int(d.request['ID']) !== 0 ? int(d.request['ID']) : int(resp?.['ID']));
+    const id = (id64(d.request['ID']) !== '0' ? id64(d.request['ID']) : id64(resp?.['ID']));
     if (id !== '0' && !granted.has(id)) granted.set(id, d);
   }
   for (const [id, d] of granted) {

@@ -23,6 +23,24 @@ export function int(v: unknown): number {
   throw new Error(`expected an int64, got ${JSON.stringify(v)}`);
 }
 
+/**
+ * A 64-bit id (lease ID, member id) as its exact decimal text: real etcd's lease ids are random
+ * int64s far above 2^53, which a double would round (and then mismatch the real answer).
+ */
+export function id64(v: unknown): string {
+  if (v === undefined || v === null || v === '') return '0';
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v).toString();
+  throw new Error(`expected an int64 id, got ${JSON.stringify(v)}`);
+}
+
+/** Compares two int64 ids exactly: negative, zero or positive. */
+export function compareId64(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function isZero(v: Json): boolean {
   return v === null || v === false || v === 0 || v === '' || v === '0' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 }

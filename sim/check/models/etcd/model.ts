@@ -17,7 +17,7 @@ import {
   type Applied,
   type Req,
 } from './apply.ts';
-import { canonicalText, decodeKey, errorKind, int } from './json.ts';
+import { canonicalText, decodeKey, errorKind, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -73,7 +73,7 @@ function apply(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): 
       return applyCompaction(s, req);
     case 'lease/grant': {
       const resp = output !== undefined && 'response' in output ? output.response : undefined;
-      const id = resp === undefined || int(resp['ID']) === 0 ? undefined : String(int(resp['ID']));
+      const id = resp === undefined || id64(resp['ID']) === '0' ? undefined : id64(resp['ID']);
       return applyLeaseGrant(s, req, id, resp === undefined ? undefined : int(resp['TTL']));
     }
     case 'lease/revoke':
@@ -162,7 +162,7 @@ function describeRequest(f: EtcdF, req: Req): string {
   const key = (k: unknown): string => JSON.stringify(decodeKey(k));
   switch (f) {
     case 'kv/put':
-      return `put(${key(req['key'])}, ${JSON.stringify(decodeKey(req['value']))}${int(req['lease']) !== 0 ? `, lease ${int(req['lease'])}` : ''})`;
+      return `put(${key(req['key'])}, ${JSON.stringify(decodeKey(req['value']))}${id64(req['lease']) !== '0' ? `, lease ${id64(req['lease'])}` : ''})`;
     case 'kv/range':
       return `range(${key(req['key'])}${req['range_end'] !== undefined ? `..${key(req['range_end'])}` : ''}${int(req['revision']) !== 0 ? `, rev ${int(req['revision'])}` : ''})`;
     case 'kv/deleterange':

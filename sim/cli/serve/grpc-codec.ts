@@ -1,0 +1,44 @@
+// etcd's v3 gRPC services for @grpc/grpc-js, loaded from our own .proto files (./proto/etcd).
+// Messages are converted to and from exactly the gateway JSON form the simulated members speak:
+// original field names, 64-bit integers as decimal strings, bytes as base64, enums by name,
+// fields at their default value left out. So a gRPC request is handed to a member as the same
+// body a gateway client would send, and a member's response goes back unchanged.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+export const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'proto', 'etcd');
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  bytes: String,
+  defaults: false,
+  oneofs: false,
+  includeDirs: [PROTO_DIR],
+};
+
+export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance';
+export const SERVICE_NAMES: readonly ServiceName[] = ['KV', 'Watch', 'Lease', 'Cluster', 'Maintenance'];
+
+let loaded: Record<ServiceName, grpc.ServiceDefinition> | undefined;
+
+/** The service definitions of etcdserverpb (loaded once per process). */
+export function etcdServices(): Record<ServiceName, grpc.ServiceDefinition> {
+  if (loaded !== undefined) return loaded;
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as { etcdserverpb: Record<ServiceName, { service: grpc.ServiceDefinition }> };
+  const out = {} as Record<ServiceName, grpc.ServiceDefinition>;
+  for (const name of SERVICE_NAMES) out[name] = pkg.etcdserverpb[name].service;
+  loaded = out;
+  return out;
+}
+
+/** A client constructor for a service (the tests use it to speak gRPC to serve). */
+export function etcdClientConstructor(name: ServiceName): grpc.ServiceClientConstructor {
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as { etcdserverpb: Record<ServiceName, grpc.ServiceClientConstructor> };
+  return pkg.etcdserverpb[name];
+}

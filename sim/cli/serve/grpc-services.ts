@@ -1,0 +1,192 @@
+// The handlers of etcd's v3 gRPC services for one member: KV, Watch (the bidirectional stream),
+// Lease (with the keep-alive stream), Maintenance and Cluster. Unary calls go through the
+// member's gate as their gateway path; errors keep etcd's gRPC status code and message (what
+// etcdctl prints). Methods that detcd does not serve answer UNIMPLEMENTED naming the method, at
+// once, never a hang.
+import * as grpc from '@grpc/grpc-js';
+import type { GateError, GateResult, MemberGate } from './member-gate.ts';
+import { GRPC_UNAVAILABLE } from './member-gate.ts';
+import type { ServiceName } from './grpc-codec.ts';
+
+/** One member of `MemberList` as etcd describes it (gateway JSON form). */
+export interface MemberInfo {
+  readonly ID: string;
+  readonly name: string;
+  readonly peerURLs: readonly string[];
+  readonly clientURLs: readonly string[];
+}
+
+export interface ServiceContext {
+  readonly gate: MemberGate;
+  /** The cluster's members as MemberList reports them. */
+  readonly members: () => readonly MemberInfo[];
+}
+
+type Unary = grpc.handleUnaryCall<unknown, unknown>;
+type Duplex = grpc.handleBidiStreamingCall<unknown, unknown>;
+type Handlers = Record<string, grpc.UntypedHandleCall>;
+
+/** Bound on keep-alive requests queued on one stream before the stream is refused. */
+const KEEPALIVE_QUEUE_MAX = 1024;
+
+function status(e: GateError): grpc.ServiceError {
+  const err = new Error(e.message) as grpc.ServiceError;
+  err.code = e.code;
+  err.details = e.message;
+  err.metadata = new grpc.Metadata();
+  return err;
+}
+
+function answer(callback: grpc.sendUnaryData<unknown>): (r: GateResult) => void {
+  return (r) => (r.ok ? callback(null, r.body) : callback(status(r.error)));
+}
+
+function unary(ctx: ServiceContext, path: string): Unary {
+  return (call, callback) => ctx.gate.call(path, call.request, answer(callback));
+}
+
+export function notServed(service: string, method: string): grpc.UntypedHandleCall {
+  const message = `detcd serve: ${service}.${method} is not served (unimplemented in the simulated cluster)`;
+  const err = status({ code: grpc.status.UNIMPLEMENTED, message });
+  return ((call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
+    if (callback !== undefined) return callback(err);
+    (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
+  }) as grpc.UntypedHandleCall;
+}
+
+function watch(ctx: ServiceContext): Duplex {
+  return (call) => {
+    let ended = false;
+    const requireLeader = call.metadata.get('hasleader').some((v) => String(v) === 'true');
+    const handle = ctx.gate.openWatch({
+      response: (body) => {
+        if (!ended) call.write(body);
+      },
+      closed: (reason) => {
+        if (ended) return;
+        ended = true;
+        call.emit('error', status({ code: GRPC_UNAVAILABLE, message: reason }));
+      },
+    }, requireLeader);
+    const down = ctx.gate.downReason();
+    if (down !== undefined) {
+      ended = true;
+      call.emit('error', status({ code: GRPC_UNAVAILABLE, message: down }));
+      return;
+    }
+    call.on('data', (req: unknown) => handle.send(req));
+    const finish = (): void => {
+      if (ended) return;
+      ended = true;
+      handle.close();
+      call.end();
+    };
+    call.on('end', finish);
+    call.on('cancelled', finish);
+    call.on('error', finish);
+  };
+}
+
+/** Keep-alives answered in order, one at a time, like etcd's per-stream loop. */
+function keepAlive(ctx: ServiceContext): Duplex {
+  return (call) => {
+    const queue: unknown[] = [];
+    let busy = false;
+    let ended = false;
+    const fail = (e: GateError): void => {
+      if (ended) return;
+      ended = true;
+      call.emit('error', status(e));
+    };
+    const pump = (): void => {
+      if (busy || ended) return;
+      const req = queue.shift();
+      if (req === undefined) return;
+      busy = true;
+      ctx.gate.call('/v3/lease/keepalive', req, (r) => {
+        busy = false;
+        if (!r.ok) return fail(r.error);
+        if (!ended) call.write(r.body);
+        pump();
+      });
+    };
+    call.on('data', (req: unknown) => {
+      if (queue.length >= KEEPALIVE_QUEUE_MAX) return fail({ code: grpc.status.RESOURCE_EXHAUSTED, message: 'detcd serve: too many keep-alives queued on one stream' });
+      queue.push(req);
+      pump();
+    });
+    const finish = (): void => {
+      if (ended) return;
+      ended = true;
+      call.end();
+    };
+    call.on('end', finish);
+    call.on('cancelled', () => {
+      ended = true;
+    });
+  };
+}
+
+/** A cluster-level header (no revision: etcd's MemberList does not read the store). */
+export function clusterHeader(statusBody: unknown): Record<string, unknown> {
+  const { revision: _revision, ...header } = (statusBody as { header?: Record<string, unknown> }).header ?? {};
+  return header;
+}
+
+function withHeader(ctx: ServiceContext, callback: grpc.sendUnaryData<unknown>, build: (header: unknown) => object): void {
+  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
+    if (!r.ok) return callback(status(r.error));
+    callback(null, build(clusterHeader(r.body)));
+  });
+}
+
+function alarm(ctx: ServiceContext): Unary {
+  return (call, callback) => {
+    const action = (call.request as { action?: string }).action ?? 'GET';
+    // The simulated members never raise an alarm (no space quota, no corruption check); etcd
+    // 3.4 answers a GET without alarms with an empty message (no header).
+    if (action !== 'GET') return callback(status({ code: grpc.status.UNIMPLEMENTED, message: `detcd serve: Maintenance.Alarm ${action} is not served (members raise no alarms)` }));
+    ctx.gate.call('/v3/maintenance/status', {}, (r) => (r.ok ? callback(null, {}) : callback(status(r.error))));
+  };
+}
+
+function memberList(ctx: ServiceContext): Unary {
+  return (_call, callback) => withHeader(ctx, callback, (header) => ({ header, members: ctx.members() }));
+}
+
+/** Every method of every service, by service, with its handler. */
+export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers> {
+  return {
+    KV: {
+      Range: unary(ctx, '/v3/kv/range'),
+      Put: unary(ctx, '/v3/kv/put'),
+      DeleteRange: unary(ctx, '/v3/kv/deleterange'),
+      Txn: unary(ctx, '/v3/kv/txn'),
+      Compact: unary(ctx, '/v3/kv/compaction'),
+    },
+    Watch: { Watch: watch(ctx) },
+    Lease: {
+      LeaseGrant: unary(ctx, '/v3/lease/grant'),
+      LeaseRevoke: unary(ctx, '/v3/lease/revoke'),
+      LeaseKeepAlive: keepAlive(ctx),
+      LeaseTimeToLive: unary(ctx, '/v3/lease/timetolive'),
+      LeaseLeases: unary(ctx, '/v3/lease/leases'),
+    },
+    Cluster: {
+      MemberList: memberList(ctx),
+      MemberAdd: notServed('Cluster', 'MemberAdd'),
+      MemberRemove: notServed('Cluster', 'MemberRemove'),
+      MemberUpdate: notServed('Cluster', 'MemberUpdate'),
+      MemberPromote: notServed('Cluster', 'MemberPromote'),
+    },
+    Maintenance: {
+      Status: unary(ctx, '/v3/maintenance/status'),
+      Hash: unary(ctx, '/v3/maintenance/hash'),
+      HashKV: unary(ctx, '/v3/maintenance/hashkv'),
+      Alarm: alarm(ctx),
+      Defragment: notServed('Maintenance', 'Defragment'),
+      Snapshot: notServed('Maintenance', 'Snapshot'),
+      MoveLeader: notServed('Maintenance', 'MoveLeader'),
+    },
+  };
+}

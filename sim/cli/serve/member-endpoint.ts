@@ -1,0 +1,66 @@
+// One member's client endpoint: a loopback port serving etcd's gRPC API and its JSON gateway
+// (see port-sniffer.ts), both answered by that member alone through its gate.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { etcdServices, SERVICE_NAMES } from './grpc-codec.ts';
+import { etcdHandlers, type ServiceContext } from './grpc-services.ts';
+import type { HttpBridge } from './http-bridge.ts';
+import { sniffingServer } from './port-sniffer.ts';
+
+export interface MemberEndpoint {
+  readonly member: string;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** gRPC server options: etcd clients ping every few seconds (etcdctl: 2 s); let them. */
+const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 1_000,
+  'grpc.max_receive_message_length': 2 * 1024 * 1024 + 512 * 1024,
+};
+
+function bindGrpc(server: grpc.Server, address: string): Promise<void> {
+  return new Promise((resolve, reject) => server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err === null ? resolve() : reject(err))));
+}
+
+/** Starts the endpoint on `port` (0: any free port); rejects if the port is taken. */
+export async function startMemberEndpoint(ctx: ServiceContext, port: number, extraHttp: HttpBridge): Promise<MemberEndpoint> {
+  const dir = mkdtempSync(join(tmpdir(), 'detcd-serve-'));
+  const socketPath = join(dir, `${ctx.gate.member}.sock`);
+  const grpcServer = new grpc.Server(GRPC_SERVER_OPTIONS);
+  const services = etcdServices();
+  const handlers = etcdHandlers(ctx);
+  for (const name of SERVICE_NAMES) grpcServer.addService(services[name], handlers[name]);
+  await bindGrpc(grpcServer, `unix:${socketPath}`);
+  const http = createServer((req, res) => extraHttp.handle(req, res));
+  const { server, sockets } = sniffingServer(http, socketPath);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    grpcServer.forceShutdown();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    member: ctx.gate.member,
+    port: bound,
+    url: `http://127.0.0.1:${bound}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      http.closeAllConnections();
+      grpcServer.forceShutdown();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The end of `detcd serve --scenario`: with the ports closed, heal every fault, run the liveness
+// phase in simulated time (a probe write through every member, then convergence), judge what
+// the clients saw with the same checkers as `detcd run`, and write the same report.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeRunReportTo } from '../../report/index.ts';
+import { runChecks } from '../../run/checks.ts';
+import { runLiveness, type LivenessResult } from '../../run/liveness.ts';
+import { buildResults } from '../../run/results-build.ts';
+import { runStopOf } from '../../run/run-stop.ts';
+import type { Results } from '../../run/results.ts';
+import type { ServeHandle } from './serve-cluster.ts';
+
+export interface ServeOutcome {
+  readonly results: Results;
+  readonly dir: string;
+}
+
+/** Closes `handle`, heals, checks and writes the report into `dir`. Needs a serve with a scenario. */
+export async function finishServe(handle: ServeHandle, dir: string, scenarioRef: string): Promise<ServeOutcome> {
+  const history = handle.history;
+  if (history === undefined) throw new Error('finishServe: serve was started without a scenario, so nothing was recorded');
+  await handle.close();
+  const { cluster, nemesis, schedule, drawn, probes, seed, bug, wallStartMs } = handle.internals;
+  const scenario = handle.scenario;
+  let stop = handle.fatal;
+  let liveness: LivenessResult | undefined;
+  if (stop === undefined) {
+    try {
+      nemesis.healAll();
+      liveness = runLiveness(cluster.world, cluster, probes, [], scenario.liveness.budgetMs);
+    } catch (err) {
+      stop = runStopOf(err, cluster.world.loop.now());
+      if (stop === undefined) throw err;
+    }
+  }
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, cluster, stop });
+  const results = buildResults({
+    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, cluster, nemesis, drawn, schedule, error: stop?.message, stop,
+    wallMs: performance.now() - wallStartMs,
+    // Real clients cannot be replayed; the recorded history can be checked again.
+    replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,
+    shrink: undefined,
+    historyTruncated: history.truncated,
+  });
+  results.options = { ...results.options, target: 'serve', clients: 'real clients over gRPC and the JSON gateway', scenarioRef };
+  await writeRunReportTo(dir, { results, history: history.ops, watches: history.watches, trace: [], scenario });
+  writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
+  return { results, dir };
+}

@@ -1,0 +1,42 @@
+// `detcd run --target etcd`: one real-etcd run from the command line, its report written like a
+// simulated run's, with the members' data directories and logs under etcd/ in the report.
+import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runReportDir, writeRunReportTo } from '../../report/index.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { RealRunOutput } from './real-run.ts';
+import { runRealEtcd } from './real-run.ts';
+
+export interface ExecuteRealOptions {
+  scenario: Scenario;
+  scenarioRef: string;
+  seed: number;
+  binary: string | undefined;
+  outDir?: string | undefined;
+  reportsDir?: string;
+  log?: (line: string) => void;
+}
+
+export function realReplay(scenarioRef: string, seed: number, binary: string | undefined): string {
+  return `detcd run --target etcd${binary === undefined ? '' : ` --etcd ${binary}`} --scenario ${scenarioRef} --seed ${seed}`;
+}
+
+export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: RealRunOutput; dir: string }> {
+  const dir = o.outDir ?? runReportDir(o.reportsDir ?? 'reports', o.scenario.name, o.seed);
+  const output = await runRealEtcd(o.scenario, o.seed, { binary: o.binary, replay: realReplay(o.scenarioRef, o.seed, o.binary), log: o.log });
+  await writeRunReportTo(dir, { results: output.results, history: output.history, watches: output.watches, trace: [], scenario: output.scenario });
+  writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
+  if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');
+  moveInto(output.workDir, join(dir, 'etcd'));
+  return { output, dir };
+}
+
+/** Moves the members' folder into the report (a copy when they are on different file systems). */
+function moveInto(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    cpSync(from, to, { recursive: true });
+    rmSync(from, { recursive: true, force: true });
+  }
+}

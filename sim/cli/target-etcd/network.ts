@@ -1,0 +1,165 @@
+// The network between real etcd members. As root: one network namespace per member, a veth pair
+// from each into a bridge the harness's clients sit on, and an nftables table per namespace
+// whose rules carry the nemesis's partitions, one-way cuts, clogs and random loss. Without root
+// (or without `ip`/`nft`) the members share loopback and network faults are refused before the
+// run starts. Every name comes from names.ts, so leftovers can be found and removed later.
+import { execFileSync } from 'node:child_process';
+import type { RunNames } from './names.ts';
+import { NFT_TABLE } from './names.ts';
+
+export type NetworkMode = 'netns' | 'loopback';
+
+/** Directed cut: messages from member `from` to member `to` are dropped (1-based indexes). */
+export interface IndexCut {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface NetworkFaults {
+  cuts: IndexCut[];
+  /** Members whose every packet (peers and clients) is dropped. */
+  clogged: Set<number>;
+  /** Percent of peer packets dropped at random; 0 for none. */
+  dropPercent: number;
+}
+
+const CLIENT_PORT_BASE = 23790;
+const PEER_PORT_BASE = 23800;
+const ETCD_CLIENT_PORT = 2379;
+const ETCD_PEER_PORT = 2380;
+
+/** Runs a command synchronously; throws with its stderr on failure. */
+export function sh(cmd: string, args: readonly string[], input?: string): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input, timeout: 10_000 });
+}
+
+/** True when this process may build namespaces: root, with `ip` and `nft` on the path. */
+export function namespacesAvailable(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    sh('ip', ['-V']);
+    sh('nft', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class RealNetwork {
+  private readonly faults: NetworkFaults = { cuts: [], clogged: new Set(), dropPercent: 0 };
+  private built = false;
+
+  constructor(
+    readonly mode: NetworkMode,
+    readonly names: RunNames,
+    readonly members: number,
+  ) {}
+
+  clientUrl(i: number): string {
+    return this.mode === 'netns' ? `http://${this.names.memberIp(i)}:${ETCD_CLIENT_PORT}` : `http://127.0.0.1:${CLIENT_PORT_BASE + i + 10 * (this.names.ownerPid % 100)}`;
+  }
+
+  peerUrl(i: number): string {
+    return this.mode === 'netns' ? `http://${this.names.memberIp(i)}:${ETCD_PEER_PORT}` : `http://127.0.0.1:${PEER_PORT_BASE + i + 10 * (this.names.ownerPid % 100)}`;
+  }
+
+  /** The command prefix that runs a program inside member i's network. */
+  spawnPrefix(i: number): string[] {
+    return this.mode === 'netns' ? ['ip', 'netns', 'exec', this.names.netns(i)] : [];
+  }
+
+  /** Creates the bridge, the namespaces and their veth pairs (netns mode), idempotently removed by destroy(). */
+  build(): void {
+    if (this.mode === 'loopback') return;
+    const n = this.names;
+    this.built = true;
+    sh('ip', ['link', 'add', n.bridge, 'type', 'bridge']);
+    sh('ip', ['addr', 'add', `${n.hostIp}/24`, 'dev', n.bridge]);
+    sh('ip', ['link', 'set', n.bridge, 'up']);
+    for (let i = 1; i <= this.members; i++) {
+      const ns = n.netns(i);
+      sh('ip', ['netns', 'add', ns]);
+      sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      sh('ip', ['link', 'add', n.veth(i), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      sh('ip', ['link', 'set', n.veth(i), 'master', n.bridge]);
+      sh('ip', ['link', 'set', n.veth(i), 'up']);
+      sh('ip', ['-n', ns, 'addr', 'add', `${n.memberIp(i)}/24`, 'dev', 'eth0']);
+      sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+    }
+    this.apply();
+  }
+
+  setCuts(cuts: readonly IndexCut[]): void {
+    this.faults.cuts = [...cuts];
+    this.apply();
+  }
+
+  setClogged(i: number, on: boolean): void {
+    if (on) this.faults.clogged.add(i);
+    else this.faults.clogged.delete(i);
+    this.apply();
+  }
+
+  setDropPercent(p: number): void {
+    if (!Number.isInteger(p) || p < 0 || p > 100) throw new Error(`RealNetwork: dropPercent ${p} out of 0..100`);
+    this.faults.dropPercent = p;
+    this.apply();
+  }
+
+  /** Removes every fault: an empty rule set in every namespace. */
+  healAll(): void {
+    this.faults.cuts = [];
+    this.faults.clogged.clear();
+    this.faults.dropPercent = 0;
+    this.apply();
+  }
+
+  /** The nftables script for member i's namespace under the current faults. */
+  rulesFor(i: number): string {
+    const n = this.names;
+    const lines = [`table inet ${NFT_TABLE}`, `delete table inet ${NFT_TABLE}`, `table inet ${NFT_TABLE} {`];
+    const input: string[] = [];
+    const output: string[] = [];
+    if (this.faults.clogged.has(i)) {
+      input.push('iifname != "lo" drop');
+      output.push('oifname != "lo" drop');
+    }
+    for (const c of this.faults.cuts) if (c.to === i) input.push(`ip saddr ${n.memberIp(c.from)} drop`);
+    // Random loss on peer traffic only (never the clients'), like the simulated lossy network.
+    if (this.faults.dropPercent >= 100) input.push(`ip saddr != ${n.hostIp} iifname != "lo" drop`);
+    else if (this.faults.dropPercent > 0) input.push(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < ${this.faults.dropPercent} drop`);
+    lines.push('  chain input {', '    type filter hook input priority 0; policy accept;', ...input.map((r) => `    ${r}`), '  }');
+    lines.push('  chain output {', '    type filter hook output priority 0; policy accept;', ...output.map((r) => `    ${r}`), '  }');
+    lines.push('}');
+    return `${lines.join('\n')}\n`;
+  }
+
+  private apply(): void {
+    if (this.mode === 'loopback') {
+      const any = this.faults.cuts.length > 0 || this.faults.clogged.size > 0 || this.faults.dropPercent > 0;
+      if (any) throw new Error('RealNetwork: network faults need network namespaces (run as root with ip and nft)');
+      return;
+    }
+    for (let i = 1; i <= this.members; i++) sh('ip', ['netns', 'exec', this.names.netns(i), 'nft', '-f', '-'], this.rulesFor(i));
+  }
+
+  /** Removes the namespaces, veths and bridge this run made. Safe to call twice. */
+  destroy(): void {
+    if (this.mode === 'loopback' || !this.built) return;
+    this.built = false;
+    for (let i = 1; i <= this.members; i++) {
+      tryRun('ip', ['link', 'del', this.names.veth(i)]);
+      tryRun('ip', ['netns', 'del', this.names.netns(i)]);
+    }
+    tryRun('ip', ['link', 'del', this.names.bridge]);
+  }
+}
+
+export function tryRun(cmd: string, args: readonly string[]): boolean {
+  try {
+    sh(cmd, args);
+    return true;
+  } catch {
+    return false;
+  }
+}

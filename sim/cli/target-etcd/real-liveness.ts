@@ -1,0 +1,105 @@
+// The liveness phase against real processes, in wall time: with every fault healed, within the
+// scenario's budget the cluster must elect a leader, serve a write from every client, and
+// converge: every member at the same revision with the same key-value content (each member's
+// own serializable range over the whole key space at that revision, hashed), and every watcher
+// caught up. The gateway of etcd 3.4 serves Hash, not HashKV, and Hash covers the whole backend
+// (member-local metadata included), so the content hash is computed here from the ranges.
+import type { EtcdClient } from '../../etcd/client.ts';
+import type { WatchStream } from '../../etcd/watch-stream.ts';
+import type { MemberStatus } from '../../run/cluster-port.ts';
+import type { LivenessResult } from '../../run/liveness.ts';
+import { PROBE_PROCESS_BASE } from '../../run/liveness.ts';
+import { createHash } from 'node:crypto';
+import { postJson } from './post-json.ts';
+import type { RealCluster } from './real-cluster.ts';
+
+const POLL_MS = 100;
+const RANGE_TIMEOUT_MS = 5_000;
+
+async function memberContent(cluster: RealCluster, member: string, revision: number): Promise<string | undefined> {
+  const url = cluster.urls.get(member) as string;
+  const body = await postJson(url, '/v3/kv/range', { key: 'AA==', range_end: 'AA==', serializable: true, revision: String(revision) }, RANGE_TIMEOUT_MS, cluster.agent);
+  if (body === undefined) return undefined;
+  const kvs = (body as { kvs?: unknown[] }).kvs ?? [];
+  return createHash('sha256').update(JSON.stringify(kvs)).digest('hex').slice(0, 16);
+}
+
+interface Converged {
+  ok: boolean;
+  why: string;
+  members: Record<string, MemberStatus | null>;
+}
+
+async function converged(cluster: RealCluster, watchers: readonly WatchStream[]): Promise<Converged> {
+  await cluster.poller.pollOnce();
+  const members: Record<string, MemberStatus | null> = {};
+  const ids = cluster.memberIds();
+  const statuses = ids.map((m) => [m, cluster.poller.status(m)] as const);
+  const down = statuses.filter(([, s]) => s === undefined).map(([m]) => m);
+  for (const [m, s] of statuses) members[m] = s === undefined ? null : { up: true, isLeader: s.isLeader, term: s.term, revision: s.revision, compactRevision: -1, kvHash: '' };
+  if (down.length > 0) return { ok: false, why: `members not answering: ${down.join(', ')}`, members };
+  const revision = statuses[0]?.[1]?.revision ?? 0;
+  const behind = statuses.filter(([, s]) => s?.revision !== revision).map(([m, s]) => `${m} at ${s?.revision}`);
+  if (behind.length > 0) return { ok: false, why: `revisions differ: ${behind.join(', ')} vs ${revision}`, members };
+  const hashes = await Promise.all(ids.map((m) => memberContent(cluster, m, revision)));
+  ids.forEach((m, i) => {
+    const s = members[m];
+    if (s != null) members[m] = { ...s, kvHash: hashes[i] ?? 'unavailable' };
+  });
+  if (hashes.some((h) => h === undefined)) return { ok: false, why: 'a member did not serve its content', members };
+  if (new Set(hashes).size > 1) return { ok: false, why: `content differs at revision ${revision}: ${ids.map((m, i) => `${m} ${hashes[i]}`).join(', ')}`, members };
+  const late = watchers.filter((w) => w.active && revision > 1 && w.resumeRevision <= revision);
+  if (late.length > 0) return { ok: false, why: `${late.length} watcher(s) behind revision ${revision}`, members };
+  return { ok: true, why: '', members };
+}
+
+export async function runRealLiveness(cluster: RealCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): Promise<LivenessResult> {
+  const clock = cluster.options.clock;
+  const startUs = clock.nowUs();
+  const deadlineUs = startUs + budgetMs * 1000;
+  const served = workers.map(() => false);
+  let leaderAtUs: number | undefined;
+  let servedAtUs: number | undefined;
+  let convergedAtUs: number | undefined;
+  let nextProcess = PROBE_PROCESS_BASE;
+  let probeSeq = 0;
+  const probe = (i: number): void => {
+    const client = workers[i] as EtcdClient;
+    const key = Buffer.from(`liveness/${i}`).toString('base64');
+    const value = Buffer.from(`probe-${probeSeq++}`).toString('base64');
+    client.call({ path: '/v3/kv/put', body: { key, value } }, nextProcess++, (r) => {
+      if (r.type === 'ok') served[i] = true;
+      else if (clock.nowUs() < deadlineUs) clock.schedule(100_000, () => probe(i));
+    });
+  };
+  workers.forEach((_, i) => probe(i));
+  let last: Converged = { ok: false, why: 'not checked', members: {} };
+  while (clock.nowUs() < deadlineUs) {
+    await clock.sleep(POLL_MS);
+    const now = clock.nowUs();
+    if (leaderAtUs === undefined && cluster.poller.leader() !== undefined) leaderAtUs = now;
+    if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
+    if (servedAtUs === undefined) continue;
+    last = await converged(cluster, watchers);
+    if (last.ok) {
+      convergedAtUs = clock.nowUs();
+      break;
+    }
+  }
+  const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
+  const missing: string[] = [];
+  if (leaderAtUs === undefined) missing.push('no leader elected');
+  if (servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
+  if (convergedAtUs === undefined && servedAtUs !== undefined) missing.push(`not converged: ${last.why}`);
+  const out: LivenessResult = {
+    valid: missing.length === 0,
+    summary: missing.length === 0 ? `leader after ${ms(leaderAtUs)} ms, every client served after ${ms(servedAtUs)} ms, converged after ${ms(convergedAtUs)} ms` : `within ${budgetMs} ms: ${missing.join('; ')}`,
+    members: last.members,
+  };
+  const [l, s, c] = [ms(leaderAtUs), ms(servedAtUs), ms(convergedAtUs)];
+  if (l !== undefined) out.leaderAfterMs = l;
+  if (s !== undefined) out.servedAfterMs = s;
+  if (c !== undefined) out.convergedAfterMs = c;
+  if (missing.length > 0) out.missing = missing;
+  return out;
+}

@@ -1,0 +1,258 @@
+// One seeded run of a scenario against real etcd processes: the scenario's members start as
+// etcd processes (each in its own network namespace when running as root), the same workload
+// generators, clients and nemesis as a simulated run drive them in wall time, the liveness phase
+// waits for a healed cluster to serve and converge, and the same checkers judge the history.
+// The seed decides the workload and the fault schedule; the interleaving is the real machine's,
+// so a replay re-runs the schedule but is not exact. Everything started is stopped and removed
+// on success, failure, an exception or Ctrl-C; leftovers of a harness that died are removed at
+// the next start (leftovers.ts).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckResult } from '../../check/verdict.ts';
+import { composeValidity } from '../../check/verdict.ts';
+import { HistoryLog } from '../../etcd/history-log.ts';
+import { Nemesis } from '../../nemesis/nemesis.ts';
+import { expandSchedule } from '../../nemesis/schedule.ts';
+import { drawSwarm } from '../../nemesis/swarm.ts';
+import { convergence, defaultCheckers } from '../../run/checks.ts';
+import { startClients } from '../../run/clients.ts';
+import { historyCheckers } from '../../run/history-checkers.ts';
+import { opCounts } from '../../run/results-build.ts';
+import type { Results } from '../../run/results.ts';
+import type { RunOutput } from '../../run/run.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { createWorkload, supportsCompaction } from '../../workload/create.ts';
+import { every, repeat, stagger, timeLimit } from '../../workload/generator.ts';
+import { Interpreter } from '../../workload/interpreter.ts';
+import type { Scheduler } from '../../workload/interpreter.ts';
+import { LockWorkload } from '../../workload/lock.ts';
+import { checkMutex } from '../../workload/mutex-checker.ts';
+import type { ClientCall } from '../../workload/workload.ts';
+import { Prng } from '../../world/prng.ts';
+import { UsageError } from '../errors.ts';
+import { gatewayClientNet } from './gateway-net.ts';
+import { removeLeftovers, WORK_DIR_PREFIX } from './leftovers.ts';
+import { runNames } from './names.ts';
+import { namespacesAvailable } from './network.ts';
+import { RealCluster } from './real-cluster.ts';
+import { RealClock } from './real-clock.ts';
+import { runRealLiveness } from './real-liveness.ts';
+import { refusal } from './refusals.ts';
+
+export const DEFAULT_ETCD_BINARY = 'etcd';
+const LEADER_WAIT_MS = 30_000;
+const JOBS_PROCESS_BASE = 100_000;
+
+export interface RealRunOptions {
+  readonly binary?: string | undefined;
+  readonly replay: string;
+  /** Force loopback even as root (tests of the refusal path). */
+  readonly loopback?: boolean;
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+export interface RealTarget {
+  kind: 'etcd';
+  binary: string;
+  version: string;
+  network: 'netns' | 'loopback';
+  replayable: string;
+}
+
+export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
+  /** The folder holding each member's data directory and log (moved into the report by the caller). */
+  workDir: string;
+}
+
+/** The etcd binary's version ("3.4.23"), or a usage error naming the binary. */
+export function etcdVersion(binary: string): string {
+  let out: string;
+  try {
+    out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  } catch (err) {
+    throw new UsageError(`--etcd ${binary}: cannot run it (${(err as Error).message.split('\n')[0] ?? 'failed'})`);
+  }
+  const m = /etcd Version:\s*(\S+)/.exec(out);
+  if (m === null) throw new UsageError(`--etcd ${binary}: not an etcd binary ('--version' printed no etcd version)`);
+  return m[1] as string;
+}
+
+export async function runRealEtcd(input: Scenario, seed: number, options: RealRunOptions): Promise<RealRunOutput> {
+  const log = options.log ?? (() => undefined);
+  const binary = options.binary ?? DEFAULT_ETCD_BINARY;
+  const root = new Prng(seed);
+  const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
+  const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
+  const mode = options.loopback !== true && namespacesAvailable() ? 'netns' : 'loopback';
+  const refused = refusal(scenario, schedule, mode);
+  if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
+  const version = etcdVersion(binary);
+  const removed = removeLeftovers();
+  if (removed.namespaces.length + removed.links.length + removed.processes + removed.dirs.length > 0) {
+    log(`removed leftovers of an earlier run: ${removed.processes} processes, ${removed.namespaces.length} namespaces, ${removed.links.length} links, ${removed.dirs.length} folders`);
+  }
+  const workDir = join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  const clock = new RealClock();
+  const cluster = new RealCluster({ scenario, binary, workDir, names: runNames(process.pid), mode, clock });
+  const target: RealTarget = {
+    kind: 'etcd',
+    binary,
+    version,
+    network: mode,
+    replayable: "the workload and the fault schedule (from the seed); not the interleaving, which is the real machine's",
+  };
+  // Ctrl-C or a crash of the harness must not leave processes or namespaces behind.
+  const onSignal = (): void => {
+    void cluster.destroy().finally(() => process.exit(130));
+  };
+  const onExit = (): void => {
+    for (const m of cluster.members) if (m.pid !== undefined) tryKill(m.pid);
+    cluster.network.destroy();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', onExit);
+  try {
+    return await drive(scenario, seed, drawn, schedule, root, cluster, clock, target, options, workDir, log);
+  } finally {
+    await cluster.destroy();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
+  }
+}
+
+function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGCONT');
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+async function drive(
+  scenario: Scenario,
+  seed: number,
+  drawn: Record<string, unknown>,
+  schedule: RealRunOutput['schedule'],
+  root: Prng,
+  cluster: RealCluster,
+  clock: RealClock,
+  target: RealTarget,
+  options: RealRunOptions,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<RealRunOutput> {
+  const wallStart = Date.now();
+  log(`starting ${scenario.cluster.members} etcd ${target.version} members (${target.network === 'netns' ? 'one network namespace each' : 'loopback'})`);
+  cluster.start();
+  const history = new HistoryLog(() => clock.nowUs());
+  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
+  const nets: { close(): void }[] = [];
+  const clients = startClients((id, onMessage) => {
+    const net = gatewayClientNet(id, { url: (m) => cluster.urls.get(m), agent: cluster.agent, requestAbortMs: scenario.clients.requestTimeoutMs + 5_000 }, clock, onMessage);
+    nets.push(net);
+    return net;
+  }, cluster.memberIds(), scenario, history);
+  const scheduler: Scheduler = { nowUs: () => clock.nowUs(), at: (t, fn) => clock.at(t, fn) };
+  const workload = createWorkload({ scenario, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
+  const durationUs = scenario.workload.durationMs * 1000;
+  const startUs = clock.nowUs();
+  const callOf = (worker: number): ClientCall => (req, process, done) => clients.workers[worker]?.call(req, process, done);
+  const gen = timeLimit(durationUs, stagger(1_000_000 / scenario.workload.rateOpsPerSecond, workload.generator()));
+  const interpreters = [new Interpreter(gen, scenario.clients.count, scheduler, root.fork('workload'), (op, done) => workload.execute(op, callOf(op.worker), done))];
+  if (scenario.workload.compactionIntervalMs > 0 && supportsCompaction(scenario)) {
+    const compactions = timeLimit(durationUs, every(scenario.workload.compactionIntervalMs * 1000, repeat({ f: 'compact', value: { key: '' } })));
+    const jobCall: ClientCall = (req, process, done) => clients.jobs.call(req, process, done);
+    interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
+  }
+  const nemesis = new Nemesis(cluster.nemesisWorld(), root.fork('nemesis'));
+  nemesis.schedule(schedule, startUs);
+  for (const i of interpreters) i.start();
+  log(`traffic and faults for ${scenario.workload.durationMs} ms`);
+  await clock.sleep(scenario.workload.durationMs);
+  for (const i of interpreters) i.stop();
+  nemesis.healAll();
+  await cluster.settle();
+  cluster.network.healAll();
+  log('healed; liveness phase');
+  const liveness = await runRealLiveness(cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
+  // Let requests still in flight complete (their timeouts are bounded) before judging.
+  const drainUntil = Date.now() + scenario.clients.requestTimeoutMs * 3 + 1_000;
+  while (interpreters.some((i) => i.outstanding > 0) && Date.now() < drainUntil) await clock.sleep(50);
+  for (const w of clients.watchers) w.cancel();
+  for (const n of nets) n.close();
+  clock.stop();
+  if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));
+  const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
+  const checkers = judge(scenario, history, lockHistory, liveness, cluster);
+  const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs());
+  const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir };
+  if (lockHistory !== undefined) out.lockHistory = lockHistory;
+  return out;
+}
+
+function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster): Record<string, CheckResult> {
+  // The Raft invariants watch every member's internal state on every event: a real process does
+  // not show it, so that checker does not run here (results.json says so under `target`).
+  const names = new Set(scenario.checkers ?? defaultCheckers(scenario));
+  names.delete('raft');
+  const out: Record<string, CheckResult> = {};
+  const { valid, summary, ...detail } = liveness;
+  out['liveness'] = { valid, summary, ...detail };
+  if (names.has('convergence')) out['convergence'] = convergence(liveness);
+  if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? []);
+  const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs }));
+  return out;
+}
+
+function buildRealResults(
+  scenario: Scenario, seed: number, drawn: Record<string, unknown>, schedule: RealRunOutput['schedule'], checkers: Record<string, CheckResult>,
+  history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number,
+): Results {
+  const { ops, opsByF } = opCounts(history.ops);
+  const excused: ReadonlySet<string> = new Set(scenario.expect === 'violation-allowed' ? scenario.allowedViolations : []);
+  let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
+  let error: string | undefined;
+  if (valid === true && ops.ok < scenario.workload.minOkOps) {
+    valid = 'unknown';
+    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.minOkOps ${scenario.workload.minOkOps}`;
+  }
+  if (history.truncated && valid === true) {
+    valid = 'unknown';
+    error = 'the history reached its bound and was truncated: what was not recorded was not checked';
+  }
+  const leaders = cluster.poller.leaders;
+  const results: Results = {
+    valid,
+    seed,
+    scenario: scenario.name,
+    checkers,
+    stats: {
+      ops, opsByF,
+      simulatedMs: Math.round(elapsedUs / 1000),
+      wallMs,
+      events: 0,
+      messages: 0,
+      leaderChanges: Math.max(0, leaders.length - 1),
+      faults: nemesis.faultCount,
+      historyOps: history.ops.length,
+      opsPerSecond: Math.round((ops.ok + ops.fail + ops.info) / Math.max(0.001, scenario.workload.durationMs / 1000)),
+      memberStarts: Object.fromEntries(cluster.members.map((m) => [m.spec.name, m.starts])),
+    },
+    traceHash: 'none: real target (the interleaving is not recorded)',
+    replay,
+    options: { ...drawn, schedule, expect: scenario.expect },
+    faults: nemesis.intervals,
+    leaders,
+    target: { ...target, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+  };
+  if (error !== undefined) results.error = error;
+  return results;
+}

@@ -1,0 +1,41 @@
+// What a real etcd cluster on this machine cannot be made to suffer, decided before anything
+// starts: the run refuses with one line naming the fault and the target, instead of running a
+// schedule it would silently skip. Clocks belong to the kernel (no per-process skew without
+// kernel modules or libfaketime), torn writes and slow fsyncs need a fault-injecting file
+// system, buggify and figure8 need hooks inside the product, and the network faults need
+// namespaces (root). Membership changes are not driven on real processes yet.
+import type { TimedFault } from '../../scenario/fault.ts';
+import { describeFault } from '../../scenario/fault.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { NetworkMode } from './network.ts';
+
+const NEVER: Readonly<Record<string, string>> = {
+  'clock-skew': 'a real process reads the kernel clock, which cannot be skewed per member',
+  'clock-jump': 'a real process reads the kernel clock, which cannot be jumped per member',
+  'clock-drift': 'a real process reads the kernel clock, which cannot drift per member',
+  'slow-disk': 'slowing one process\'s fsync needs a fault-injecting file system (kernel modules)',
+  buggify: 'buggify sites live inside the simulated product, not in etcd',
+  figure8: 'the figure 8 sequence needs control of every message of the simulated network',
+  membership: 'membership changes are not driven on real processes',
+};
+
+const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);
+
+/** The first reason this scenario cannot run against real etcd, or undefined. */
+export function refusal(scenario: Scenario, schedule: readonly TimedFault[], mode: NetworkMode): string | undefined {
+  const target = 'target etcd';
+  for (const { fault } of schedule) {
+    const never = NEVER[fault.kind];
+    if (never !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${never}`;
+    if (fault.kind === 'kill' && fault.tornWrites === true) return `fault '${describeFault(fault)}' cannot run on ${target}: torn writes need a fault-injecting file system`;
+    if (fault.kind === 'lossy' && ((fault.duplicatePercent ?? 0) > 0 || (fault.reorderPercent ?? 0) > 0 || (fault.delayMsMax ?? 0) > 0)) {
+      return `fault '${describeFault(fault)}' cannot run on ${target}: only random drops are injected (duplication, reordering and delay need tc netem, which this kernel lacks)`;
+    }
+    if (NEEDS_NETWORK.has(fault.kind) && mode === 'loopback') return `fault '${describeFault(fault)}' cannot run on ${target}: network faults need network namespaces (run as root with ip and nft installed)`;
+  }
+  const n = scenario.network;
+  if (n.duplicatePercent > 0 || n.reorderPercent > 0) return `network.duplicatePercent/reorderPercent cannot be applied on ${target}: only random drops are injected`;
+  if (n.dropPercent > 0 && mode === 'loopback') return `network.dropPercent cannot be applied on ${target} without network namespaces (run as root)`;
+  if (scenario.cluster.members > 9) return `cluster.members ${scenario.cluster.members} is more than ${target} starts`;
+  return undefined;
+}

@@ -1,0 +1,94 @@
+// What the harness knows of the real members' Raft state: each member's Maintenance.Status,
+// polled over the gateway every POLL_MS. The nemesis resolves "leader" and "follower" targets
+// from it, the report's leader lane is built from the leaders it saw, and the liveness phase
+// waits on it. A member that did not answer its last poll is unknown (down, paused or cut off).
+import type http from 'node:http';
+import type { RealClock } from './real-clock.ts';
+import { postJson } from './post-json.ts';
+
+export interface PolledStatus {
+  readonly isLeader: boolean;
+  readonly term: number;
+  readonly revision: number;
+  /** The member's id in hex, as etcd prints it. */
+  readonly memberId: string;
+  readonly leaderId: string;
+  readonly atUs: number;
+}
+
+const POLL_MS = 100;
+const STATUS_TIMEOUT_MS = 500;
+
+export class StatusPoller {
+  private readonly latest = new Map<string, PolledStatus | undefined>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly idToName = new Map<string, string>();
+  /** Every (leader, term) the poller saw take over, in order. */
+  readonly leaders: { node: string | null; term: number; startUs: number }[] = [];
+
+  constructor(
+    private readonly urls: ReadonlyMap<string, string>,
+    private readonly clock: RealClock,
+    private readonly agent: http.Agent,
+  ) {}
+
+  start(): void {
+    const tick = (): void => {
+      void this.pollOnce().finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(tick, POLL_MS);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  status(member: string): PolledStatus | undefined {
+    return this.latest.get(member);
+  }
+
+  /** The member that believes it leads in the highest term, by the last polls. */
+  leader(): string | undefined {
+    let best: { name: string; term: number } | undefined;
+    for (const [name, s] of this.latest) if (s?.isLeader === true && (best === undefined || s.term > best.term)) best = { name, term: s.term };
+    return best?.name;
+  }
+
+  async pollOnce(): Promise<void> {
+    await Promise.all([...this.urls].map(async ([name, url]) => {
+      const body = await postJson(url, '/v3/maintenance/status', {}, STATUS_TIMEOUT_MS, this.agent);
+      this.latest.set(name, body === undefined ? undefined : parseStatus(body, this.clock.nowUs()));
+      const s = this.latest.get(name);
+      if (s !== undefined) this.idToName.set(s.memberId, name);
+    }));
+    this.noteLeader();
+  }
+
+  private noteLeader(): void {
+    const name = this.leader();
+    if (name === undefined) return;
+    const term = this.latest.get(name)?.term ?? 0;
+    const last = this.leaders[this.leaders.length - 1];
+    if (last !== undefined && last.node === name && last.term === term) return;
+    this.leaders.push({ node: name, term, startUs: this.clock.nowUs() });
+  }
+}
+
+function parseStatus(body: unknown, atUs: number): PolledStatus | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const b = body as { header?: { member_id?: string; revision?: string; raft_term?: string }; leader?: string; raftTerm?: string };
+  const memberId = b.header?.member_id;
+  if (memberId === undefined) return undefined;
+  const leaderId = b.leader ?? '0';
+  return {
+    isLeader: leaderId === memberId,
+    term: Number(b.raftTerm ?? b.header?.raft_term ?? 0),
+    revision: Number(b.header?.revision ?? 0),
+    memberId,
+    leaderId,
+    atUs,
+  };
+}

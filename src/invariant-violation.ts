@@ -1,0 +1,68 @@
+// A broken invariant, as a typed error. Whoever catches it (the simulation's run, a test, a
+// report) decides from its fields — the layer that broke and the invariant's name — never from
+// its message, so a reworded message cannot change a verdict, an exit code or the checker blamed.
+//
+// Expected outcomes (not leader, compacted, lease not found) are returned values, never this.
+
+/** Where the broken invariant lives: a layer of the product, or the harness around it. */
+export type InvariantLayer =
+  /** The consensus core (src/raft) or the simulation's Raft observer (Figure 3 of the paper). */
+  | 'raft'
+  /** The multi-version store (src/mvcc). */
+  | 'mvcc'
+  /** The lessor (src/lease). */
+  | 'lease'
+  /** Watchable store and watch streams (src/watch). */
+  | 'watch'
+  /** The etcd member: apply loop, recovery, requests (src/server). */
+  | 'server'
+  /** What a member keeps on its simulated disk (the WAL, snapshots). */
+  | 'storage'
+  /** The simulation itself (event loop, clock, workload interpreter, nemesis): a harness bug. */
+  | 'harness';
+
+/** Facts a report shows beside the message: term, index, revision, the other member, ... */
+export type InvariantFacts = Readonly<Record<string, string | number | boolean>>;
+
+export interface InvariantViolationInit {
+  layer: InvariantLayer;
+  /** Kebab-case name of the invariant, e.g. `election-safety`, `apply-in-order`. */
+  invariant: string;
+  /** What was seen, in a sentence. */
+  detail: string;
+  /** The member it broke on, when the thrower knows it (the catcher may add it). */
+  member?: string | undefined;
+  facts?: InvariantFacts | undefined;
+}
+
+export class InvariantViolation extends Error {
+  readonly layer: InvariantLayer;
+  readonly invariant: string;
+  readonly detail: string;
+  readonly member: string | undefined;
+  readonly facts: InvariantFacts;
+
+  constructor(init: InvariantViolationInit, message?: string) {
+    super(message ?? formatInvariantViolation(init));
+    this.name = 'InvariantViolation';
+    this.layer = init.layer;
+    this.invariant = init.invariant;
+    this.detail = init.detail;
+    this.member = init.member;
+    this.facts = init.facts ?? {};
+  }
+}
+
+export function formatInvariantViolation(v: InvariantViolationInit): string {
+  return `invariant ${v.invariant} (${v.layer}) violated${v.member === undefined ? '' : ` on member ${v.member}`}: ${v.detail}`;
+}
+
+/** Throws an InvariantViolation when `cond` is false: a broken invariant is a bug, never an input. */
+export function invariantHolds(cond: boolean, layer: InvariantLayer, invariant: string, detail: () => string): asserts cond {
+  if (!cond) throw new InvariantViolation({ layer, invariant, detail: detail() });
+}
+
+/** The error to throw for a broken invariant, with the message `invariant NAME: DETAIL`. */
+export function violated(layer: InvariantLayer, invariant: string, detail: string, member?: string): InvariantViolation {
+  return new InvariantViolation({ layer, invariant, detail, member }, `invariant ${invariant}: ${detail}`);
+}
