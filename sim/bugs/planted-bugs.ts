@@ -64,7 +64,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft' },
   },
   {
     name: 'conf-change-before-term-commit',
@@ -73,6 +73,14 @@ export const PLANTED_BUGS = [
     plantedIn: 'src/raft/raft.ts',
     unsafe: { raft: { confChangeBeforeTermCommit: true } },
     caughtBy: { scenario: 'membership-change', seed: 1, checker: 'raft' },
+  },
+  {
+    name: 'lease-never-expires',
+    description: "a follower's CheckQuorum leader lease never runs out: it refuses every (pre)vote while it knows a leader, so a dead leader is never replaced",
+    reference: 'etcd#8243, etcd#9586',
+    plantedIn: 'src/raft/step.ts',
+    unsafe: { raft: { leaseNeverExpires: true } },
+    caughtBy: { scenario: 'kill-leader', seed: 1, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',
@@ -88,7 +96,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15247, Jepsen etcd 3.4.3',
     plantedIn: 'src/server/member.ts',
     unsafe: { deposedLessorRevokes: true },
-    caughtBy: { scenario: 'lease-expiry-partition', seed: 1, checker: 'lease' },
+    caughtBy: { scenario: 'lease-long-partition', seed: 1, checker: 'lease' },
   },
   {
     name: 'apply-before-persist',
@@ -120,7 +128,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft' },
   },
   {
     name: 'compaction-drops-delete',
@@ -128,7 +136,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#19179',
     plantedIn: 'src/mvcc/store.ts',
     unsafe: { stateMachine: ['compaction-drops-delete'] },
-    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
     name: 'watch-skips-compact-revision',
@@ -136,7 +144,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18089',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['watch-skips-compact-revision'] },
-    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
     name: 'watch-replay-after-restore',
@@ -160,7 +168,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20221 (notifications)',
     plantedIn: 'src/watch/watch-stream.ts',
     unsafe: { stateMachine: ['progress-before-start'] },
-    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
     name: 'future-watch-rev-lowered',
@@ -168,7 +176,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20221 (old events)',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['future-watch-rev-lowered'] },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'watch' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'watch' },
   },
   {
     name: 'compacted-watcher-starved',
@@ -192,7 +200,15 @@ export const PLANTED_BUGS = [
     reference: 'etcd#17780',
     plantedIn: 'src/mvcc/snapshot.ts',
     unsafe: { stateMachine: ['restore-rev-from-log'] },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'convergence' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'convergence' },
+  },
+  {
+    name: 'txn-ranges-stripped',
+    description: "members that did not propose a txn drop its ranges and their revision checks: a range at a compacted revision fails the txn on its proposer only",
+    reference: 'etcd#18667',
+    plantedIn: 'src/server/etcd-state-machine.ts',
+    unsafe: { stateMachine: ['txn-ranges-stripped'] },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 

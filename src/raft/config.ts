@@ -31,6 +31,8 @@ export interface UnsafeOptions {
   readonly installOlderSnapshot?: boolean;
   /** A new leader accepts a conf change before an entry of its term commits (Ongaro, raft-dev, July 2015). */
   readonly confChangeBeforeTermCommit?: boolean;
+  /** A follower's leader lease never runs out: it refuses (pre)votes while it knows a leader, even a dead one (etcd#8243, etcd#9586 class). */
+  readonly leaseNeverExpires?: boolean;
   /** CheckQuorum never steps an isolated leader down (etcd#8243, etcd#9586 class). */
   readonly checkQuorumNeverStepsDown?: boolean;
   /** Persisting one snapshot also forgets a newer one that arrived meanwhile (etcd#18055). */

@@ -283,8 +283,14 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.ok(S.LeaseLeasesResponse, { header: {}, leases } as never);
   }
 
-  apply(index: number, _term: number, data: string, nowMs: number): Applied {
-    const req = decodeRaftRequest(data);
+  apply(index: number, _term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied {
+    let req = decodeRaftRequest(data);
+    // Planted bug (etcd#18667): a member that will not answer the client drops a txn's ranges
+    // (nobody reads their results), and with them their revision checks: where a range asks
+    // for a compacted revision, the proposer fails the txn and every other member applies it.
+    if (this.applier.bugs.has('txn-ranges-stripped') && req.body.kind === 'txn' && proposedHere?.(req.id) !== true) {
+      req = { ...req, body: { kind: 'txn', request: stripRanges(req.body.request) } };
+    }
     if (this.appliedIds.seen(req.id)) {
       // The same proposal committed twice: the simulated network duplicated a forwarded MsgProp
       // (TCP never would). It changes nothing the second time, and its client was answered.
@@ -422,6 +428,13 @@ class EtcdWatchStream implements WatchStreamPort {
     this.stream.close();
     this.sm.forgetStream(this);
   }
+}
+
+function stripRanges(t: TxnRequest): TxnRequest {
+  const out: TxnRequest = { ...t };
+  if (t.success !== undefined) out.success = t.success.filter((op) => op.request_range === undefined);
+  if (t.failure !== undefined) out.failure = t.failure.filter((op) => op.request_range === undefined);
+  return out;
 }
 
 export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {

@@ -450,7 +450,7 @@ export class Member {
       this.sm.applyNoop(e.index);
       this.onLeaderEntry(e, now);
     } else {
-      const r = this.sm.apply(e.index, e.term, e.data, now);
+      const r = this.sm.apply(e.index, e.term, e.data, now, (id) => this.pending.has(id));
       for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
       if (w !== undefined) this.reply(w, r.reply);

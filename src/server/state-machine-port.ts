@@ -66,7 +66,7 @@ export interface StateMachinePort {
   consistentIndex(): number;
   classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
   /** Applies one committed normal entry at `index`. Never throws for bad requests (they are replies). */
-  apply(index: number, term: number, data: string, nowMs: number): Applied;
+  apply(index: number, term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied;
   /** Records that `index` was applied without changing state (empty or conf-change entries). */
   applyNoop(index: number): void;
   /** The leader's lessor: every lease expires at now + extendMs + remaining TTL. */

@@ -82,7 +82,9 @@ export class WatchableStore {
       // keeps a later resync, after a snapshot restore, from replaying events.
       if (!this.replayAfterRestore) w.minRev = rev + 1;
       if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
-        if (this.bugs.victimReplay !== true) w.minRev = rev + 1;
+        // Planted bug (etcd#17247): "the victim still has rev to send", so its next revision
+        // stays at rev, and the resync after moveVictims sends rev a second time.
+        w.minRev = this.bugs.victimReplay === true ? rev : rev + 1;
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
+import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -32,7 +33,7 @@ const busy = join(dir, 'busy.json');
 writeFileSync(busy, JSON.stringify({ name: 'busy', clients: { count: 10, watchers: false }, workload: { kind: 'etcd', durationMs: 1000, rateOpsPerSecond: 300 } }));
 
 describe('detcd scenarios and bugs', () => {
-  it('lists every shipped scenario on one line each, and the three planted bugs', async () => {
+  it('lists every shipped scenario on one line each, and every planted bug with its reference', async () => {
     const s = await cli(['scenarios']);
     expect(s.code).toBe(0);
     expect(s.out.length).toBeGreaterThanOrEqual(20);
@@ -40,7 +41,8 @@ describe('detcd scenarios and bugs', () => {
       expect(s.out.some((l) => l.startsWith(name))).toBe(true);
     }
     const b = await cli(['bugs']);
-    expect(b.out.map((l) => l.split(/\s+/)[0])).toEqual(['figure8', 'read-without-readindex', 'vote-without-log-check']);
+    expect(b.out.map((l) => l.split(/\s+/)[0])).toEqual(PLANTED_BUGS.map((x) => x.name));
+    for (const x of PLANTED_BUGS) expect(b.out.find((l) => l.startsWith(`${x.name} `))).toContain(x.reference);
   });
 });
 

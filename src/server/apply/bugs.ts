@@ -18,6 +18,8 @@ export const STATE_MACHINE_BUGS = {
   'compacted-watcher-starved': 'etcd #17529',
   /** A synced watcher that became a victim keeps its old next revision: the resync sends the events again (#17247). */
   'victim-replay': 'etcd #17247',
+  /** Members that did not propose a txn drop its ranges and their revision checks: a compacted range fails it on one member only (#18667). */
+  'txn-ranges-stripped': 'etcd #18667',
   /** Restore takes the revision from the last revision in the log, not the saved one: it goes backwards after compacting a delete (#17780). */
   'restore-rev-from-log': 'etcd #17780',
 } as const;
