@@ -14,7 +14,7 @@ export { concat, defer, eachWorker, every, limit, mix, once, onWorkers, phases, 
 export type { Gen, GenContext, Invocation, Emitted, Step } from './workload/generator.ts';
 export { Interpreter } from './workload/interpreter.ts';
 export type { Dispatched, Executor, Outcome, Scheduler } from './workload/interpreter.ts';
-export { checkMutex } from './workload/mutex-checker.ts';
+export { checkMutex } from './check/mutex.ts';
 export { expandSchedule } from './nemesis/schedule.ts';
 export { allPackages, nemesisPackage } from './nemesis/packages.ts';
 export { drawSwarm } from './nemesis/swarm.ts';

@@ -2,6 +2,7 @@
 // stack, where it happened in the wild, where its switch lives, and a scenario and seed whose
 // run catches it. A new bug is one entry here plus its switch in MemberUnsafeOptions
 // (src/server/member-config.ts) and the code that reads it.
+import { violated } from '../../src/invariant-violation.ts';
 import type { MemberUnsafeOptions } from '../../src/server/member-config.ts';
 
 export interface PlantedBugEntry {
@@ -13,8 +14,22 @@ export interface PlantedBugEntry {
   readonly plantedIn: string;
   /** The member's switches that plant it. */
   readonly unsafe: MemberUnsafeOptions;
-  /** A run that catches it (`detcd run --scenario S --seed N --bug NAME`) and the checker that does. */
-  readonly caughtBy: { readonly scenario: string; readonly seed: number; readonly checker: string };
+  /**
+   * A run that catches it (`detcd run --scenario S --seed N --bug NAME`) and the checker that
+   * does; or, while no shipped scenario catches it yet, the test that does.
+   */
+  readonly caughtBy: CaughtByRun | CaughtByTest;
+}
+
+export interface CaughtByRun {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly checker: string;
+}
+
+export interface CaughtByTest {
+  readonly test: string;
+  readonly checker: string;
 }
 
 export const PLANTED_BUGS = [
@@ -43,12 +58,52 @@ export const PLANTED_BUGS = [
     caughtBy: { scenario: 'rolling-restart', seed: 1, checker: 'raft (leader-completeness)' },
   },
   {
+    name: 'read-index-without-quorum',
+    description: "raft answers ReadIndex from the leader's own commit index, without a heartbeat quorum",
+    reference: 'Jepsen etcd 2014, etcd#20418',
+    plantedIn: 'src/raft/read-only.ts',
+    unsafe: { raft: { readWithoutReadIndex: true } },
+    caughtBy: { scenario: 'duplicating-network', seed: 3, checker: 'linearizable' },
+  },
+  {
     name: 'send-before-fsync',
-    description: 'send votes and append acknowledgements before the hard state and entries are durable',
+    description: 'a member sends votes and append acknowledgements before its hard state and entries are durable',
     reference: 'hashicorp/raft#661',
     plantedIn: 'src/server/member.ts',
     unsafe: { sendBeforeSync: true },
-    caughtBy: { scenario: 'torn-writes', seed: 1, checker: 'raft' },
+    caughtBy: { scenario: 'torn-writes', seed: 2, checker: 'raft' },
+  },
+  {
+    name: 'compaction-drops-delete',
+    description: 'compaction drops a delete made at exactly the compact revision: a watch from there misses it',
+    reference: 'etcd#19179',
+    plantedIn: 'src/mvcc/store.ts',
+    unsafe: { stateMachine: ['compaction-drops-delete'] },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
+  },
+  {
+    name: 'watch-replay-after-restore',
+    description: 'synced watchers do not record what they were sent: after a snapshot restore they get events again',
+    reference: 'etcd#15271',
+    plantedIn: 'src/watch/watchable-store.ts',
+    unsafe: { stateMachine: ['watch-replay-after-restore'] },
+    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'watch' },
+  },
+  {
+    name: 'progress-while-unsynced',
+    description: 'a progress request is answered while a watch of the stream is still unsynced',
+    reference: 'etcd#15220',
+    plantedIn: 'src/watch/watch-stream.ts',
+    unsafe: { stateMachine: ['progress-while-unsynced'] },
+    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
+  },
+  {
+    name: 'progress-before-start',
+    description: 'a watch on a future revision gets progress notifications before its start revision',
+    reference: 'etcd#20221 (notifications)',
+    plantedIn: 'src/watch/watch-stream.ts',
+    unsafe: { stateMachine: ['progress-before-start'] },
+    caughtBy: { scenario: 'figure8', seed: 3, checker: 'watch' },
   },
   {
     name: 'truncate-on-stale-append',
@@ -131,43 +186,11 @@ export const PLANTED_BUGS = [
     caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft' },
   },
   {
-    name: 'compaction-drops-delete',
-    description: 'compaction drops a delete made at exactly the compact revision: a watch from there misses it',
-    reference: 'etcd#19179',
-    plantedIn: 'src/mvcc/store.ts',
-    unsafe: { stateMachine: ['compaction-drops-delete'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
-  },
-  {
     name: 'watch-skips-compact-revision',
     description: 'catching up an unsynced watch skips the compact revision itself, losing a delete made there',
     reference: 'etcd#18089',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['watch-skips-compact-revision'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
-  },
-  {
-    name: 'watch-replay-after-restore',
-    description: 'synced watchers do not record what they were sent: after a snapshot restore they get events again',
-    reference: 'etcd#15271',
-    plantedIn: 'src/watch/watchable-store.ts',
-    unsafe: { stateMachine: ['watch-replay-after-restore'] },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'watch' },
-  },
-  {
-    name: 'progress-while-unsynced',
-    description: 'a progress request is answered while a watch of the stream is still unsynced',
-    reference: 'etcd#15220',
-    plantedIn: 'src/watch/watch-stream.ts',
-    unsafe: { stateMachine: ['progress-while-unsynced'] },
-    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
-  },
-  {
-    name: 'progress-before-start',
-    description: 'a watch on a future revision gets progress notifications before its start revision',
-    reference: 'etcd#20221 (notifications)',
-    plantedIn: 'src/watch/watch-stream.ts',
-    unsafe: { stateMachine: ['progress-before-start'] },
     caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
@@ -221,6 +244,6 @@ export function isPlantedBug(name: string): name is PlantedBug {
 /** The registry entry of a bug name; throws for a name isPlantedBug refuses. */
 export function plantedBug(name: PlantedBug): PlantedBugEntry {
   const entry = PLANTED_BUGS.find((b) => b.name === name);
-  if (entry === undefined) throw new Error(`invariant planted-bug-known: no planted bug '${name}'`);
+  if (entry === undefined) throw violated('harness', 'planted-bug-known', `no planted bug '${name}'`);
   return entry;
 }

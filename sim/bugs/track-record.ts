@@ -85,7 +85,8 @@ function cleanRuns(scenario: Scenario, n: number): { runs: number; notValid: num
 
 export function trackRecordRow(entry: PlantedBugEntry & { name: PlantedBug }, o: TrackRecordOptions): TrackRecordRow {
   const start = o.wallNowMs();
-  const own = o.scenario(entry.caughtBy.scenario);
+  // A bug only a test catches so far is hunted by the swarm alone.
+  const own = o.scenario('scenario' in entry.caughtBy ? entry.caughtBy.scenario : 'swarm');
   let result = hunt(own, entry.name, o.seedsMax);
   let tried = result.tried;
   if (!('results' in result) && own.name !== 'swarm') {

@@ -6,16 +6,8 @@ export const EXIT_UNKNOWN = 2;
 export const EXIT_USAGE = 3;
 export const EXIT_INTERNAL = 4;
 
-/**
- * Bad input or usage. The message is one line that names the file, the field and the reason;
- * the command line prints it without a stack trace and exits 3.
- */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message.replace(/\s*\n\s*/g, ' '));
-    this.name = 'UsageError';
-  }
-}
+// Bad input is raised below the command line too (scenario parsing): the class lives there.
+export { UsageError } from '../errors/usage-error.ts';
 
 /** Maps a verdict to the exit code. */
 export function exitCodeFor(valid: boolean | 'unknown'): number {

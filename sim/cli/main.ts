@@ -1,4 +1,5 @@
 // Entry point of the detcd command line: picks the subcommand, maps errors to exit codes.
+import { ReportPathError } from '../report/report-dir.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -44,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(err.message);
+      return EXIT_USAGE;
+    }
+    if (err instanceof ReportPathError) {
+      console.error(`detcd ${name}: ${err.message}`);
       return EXIT_USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);

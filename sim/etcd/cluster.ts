@@ -6,8 +6,8 @@ import { plantedBug } from '../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
-import type { RaftView } from '../raft/invariants.ts';
-import { RaftInvariants } from '../raft/invariants.ts';
+import type { RaftView } from '../check/raft-invariants.ts';
+import { RaftInvariants } from '../check/raft-invariants.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
 import type { WorldClockOptions } from '../world/world.ts';
@@ -224,7 +224,7 @@ export class EtcdCluster {
     return best?.name;
   }
 
-  /** Raft views of the live members, for the global invariant observer (sim/raft/invariants.ts). */
+  /** Raft views of the live members, for the global invariant observer (sim/check/raft-invariants.ts). */
   raftViews(): RaftView[] {
     const out: RaftView[] = [];
     for (const name of this.names) {

@@ -15,8 +15,8 @@ import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { MemberEvent } from '../../src/server/buggify.ts';
 import type { RaftNode } from '../../src/server/raft-node.ts';
-import { viewEntryAt } from '../raft/invariants.ts';
-import type { RaftView, ViewEntry } from '../raft/invariants.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
+import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { WAL_FILE, appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
 

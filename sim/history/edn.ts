@@ -235,6 +235,11 @@ export function ednToPlain(v: EdnValue): unknown {
   if (Array.isArray(v)) return v.map(ednToPlain);
   if (v instanceof Set) return [...v].map(ednToPlain);
   const o: Record<string, unknown> = {};
-  for (const [k, val] of v) o[k instanceof EdnKeyword || k instanceof EdnSymbol ? k.name : String(ednToPlain(k))] = ednToPlain(val);
+  // defineProperty, not assignment: a key named "__proto__" must become an own property (as
+  // JSON.parse makes it), not replace the object's prototype and vanish.
+  for (const [k, val] of v) {
+    const name = k instanceof EdnKeyword || k instanceof EdnSymbol ? k.name : String(ednToPlain(k));
+    Object.defineProperty(o, name, { value: ednToPlain(val), enumerable: true, writable: true, configurable: true });
+  }
   return o;
 }

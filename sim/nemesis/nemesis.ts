@@ -5,7 +5,7 @@
 // one leaves the others in place.
 import type { Fault, Target, TimedFault } from '../scenario/fault.ts';
 import { describeFault } from '../scenario/fault.ts';
-import type { FaultInterval } from '../run/results.ts';
+import type { FaultInterval } from './fault-interval.ts';
 import type { Cut } from '../world/partitions.ts';
 import { bridgeCuts, groupsToCuts, majorityRingCuts } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';

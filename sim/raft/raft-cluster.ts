@@ -5,8 +5,8 @@ import type { WorldOptions } from '../world/world.ts';
 import type { ClientEndpoint } from '../world/world.ts';
 import { RaftHost, RAFT_HOST_DEFAULTS } from './raft-host.ts';
 import type { RaftHostOptions, RaftWire } from './raft-host.ts';
-import { RaftInvariants } from './invariants.ts';
-import type { RaftView } from './invariants.ts';
+import { RaftInvariants } from '../check/raft-invariants.ts';
+import type { RaftView } from '../check/raft-invariants.ts';
 
 export interface RaftClusterOptions {
   readonly seed: number | string;

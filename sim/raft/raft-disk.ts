@@ -9,7 +9,8 @@ import type { Ready } from '../../src/raft/raw-node.ts';
 import type { MemoryStorage } from '../../src/raft/storage.ts';
 import type { Entry, HardState, Snapshot } from '../../src/raft/types.ts';
 
-export const MESSAGE_HEADER_BYTES = 64;
+/** The bytes a disk record's header takes (snapshot and WAL entry records). */
+export const RECORD_HEADER_BYTES = 64;
 
 interface SnapshotRecord {
   readonly snapshot: Snapshot;
@@ -55,12 +56,12 @@ export function recoverFromDisk(disk: Disk, storage: MemoryStorage, id: string):
 export function persistReady(disk: Disk, storage: MemoryStorage, rd: Ready): boolean {
   let wrote = false;
   if (rd.snapshot !== undefined) {
-    disk.replace('snapshot', [{ value: { snapshot: rd.snapshot } satisfies SnapshotRecord, sizeBytes: rd.snapshot.data.length + MESSAGE_HEADER_BYTES }]);
+    disk.replace('snapshot', [{ value: { snapshot: rd.snapshot } satisfies SnapshotRecord, sizeBytes: rd.snapshot.data.length + RECORD_HEADER_BYTES }]);
     disk.replace('wal', []);
     storage.applySnapshot(rd.snapshot);
     wrote = true;
   }
-  for (const e of rd.entries) disk.append('wal', e, e.data.length + MESSAGE_HEADER_BYTES);
+  for (const e of rd.entries) disk.append('wal', e, e.data.length + RECORD_HEADER_BYTES);
   if (rd.entries.length > 0) {
     storage.append(rd.entries);
     wrote = true;
@@ -79,11 +80,11 @@ export function persistReady(disk: Disk, storage: MemoryStorage, rd: Ready): boo
  * the new snapshot with the old WAL, or both new; recovery handles all three.
  */
 export function writeSnapshotAndCompact(disk: Disk, storage: MemoryStorage, snap: Snapshot, compactIndex: number): void {
-  disk.replace('snapshot', [{ value: { snapshot: snap } satisfies SnapshotRecord, sizeBytes: snap.data.length + MESSAGE_HEADER_BYTES }]);
+  disk.replace('snapshot', [{ value: { snapshot: snap } satisfies SnapshotRecord, sizeBytes: snap.data.length + RECORD_HEADER_BYTES }]);
   if (compactIndex <= storage.firstIndex()) return;
   storage.compact(compactIndex);
   const kept = storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER);
-  const records = typeof kept === 'string' ? [] : kept.map((e) => ({ value: e, sizeBytes: e.data.length + MESSAGE_HEADER_BYTES }));
+  const records = typeof kept === 'string' ? [] : kept.map((e) => ({ value: e, sizeBytes: e.data.length + RECORD_HEADER_BYTES }));
   disk.replace('wal', records);
 }
 

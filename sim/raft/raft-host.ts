@@ -10,11 +10,11 @@ import { MemoryStorage } from '../../src/raft/storage.ts';
 import type { UnsafeOptions } from '../../src/raft/config.ts';
 import type { ReadOnlyOption } from '../../src/raft/read-only.ts';
 import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
-import { EMPTY_CONF_STATE, decodeConfChange } from '../../src/raft/types.ts';
-import { viewEntryAt } from './invariants.ts';
-import type { RaftView, ViewEntry } from './invariants.ts';
+import { EMPTY_CONF_STATE, decodeConfChange, raftMessageSize } from '../../src/raft/types.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
+import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import { ReplicatedLog } from './replicated-log.ts';
-import { MESSAGE_HEADER_BYTES, persistReady, recoverFromDisk, writeSnapshotAndCompact } from './raft-disk.ts';
+import { persistReady, recoverFromDisk, writeSnapshotAndCompact } from './raft-disk.ts';
 import type { ReplicatedLogState } from './replicated-log.ts';
 
 export interface RaftHostOptions {
@@ -226,10 +226,7 @@ export class RaftHost implements Host, RaftView {
   private sendRaft(m: Message): void {
     const to = this.options.peers[m.to - 1];
     if (to === undefined) return;
-    let size = MESSAGE_HEADER_BYTES;
-    for (const e of m.entries) size += e.data.length + MESSAGE_HEADER_BYTES;
-    if (m.snapshot !== undefined) size += m.snapshot.data.length;
-    this.ctx.send(to, { kind: 'raft', msg: m } satisfies RaftWire, size);
+    this.ctx.send(to, { kind: 'raft', msg: m } satisfies RaftWire, raftMessageSize(m));
     // The simulated transport hands the snapshot over in one message: report it sent. If it
     // is lost, the follower never acknowledges and the leader probes (and resends) later.
     if (m.type === 'MsgSnap') this.raw.reportSnapshot(m.to, false);

@@ -9,3 +9,4 @@ export { type ReportViolation } from './violations.ts';
 export { type ReportLimits, defaultReportLimits } from './limits.ts';
 export { renderJunit, suitesFromRuns } from './junit.ts';
 export { opToEdn } from './edn.ts';
+export { ReportPathError, prepareReportDir, claimReportDir, removeStagingOf, writeFileReplacing, isDetcdReport, errnoWords } from './report-dir.ts';

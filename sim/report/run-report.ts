@@ -1,12 +1,14 @@
 // writeRunReport: everything a run leaves behind, in reports/<scenario>/<seed>/:
 // index.html (self-contained), results.json, history.jsonl, history.edn (Jepsen's format),
-// trace.jsonl and junit.xml. Written atomically: the whole directory appears at once.
+// trace.jsonl and junit.xml. Written through report-dir.ts: only into a new, empty or detcd
+// report directory, replacing only detcd's own files.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDirAtomic, writeLines } from './atomic-write.ts';
+import { writeLines } from './atomic-write.ts';
 import { opToEdn } from './edn.ts';
 import { pathSegment } from './escape.ts';
 import { renderJunit, suitesFromRuns } from './junit.ts';
+import { RUN_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import { renderRunHtml, type RunReportInput } from './run-page.ts';
 import { summarizeRun } from './run-summary.ts';
 
@@ -25,10 +27,10 @@ export function runReportDir(reportsDir: string, scenario: string, seed: number)
   return join(reportsDir, pathSegment(scenario), String(seed));
 }
 
-/** Writes the report of one run into exactly `runDir` (replacing what was there). */
+/** Writes the report of one run into exactly `runDir`, replacing only a previous detcd report's files. */
 export async function writeRunReportTo(runDir: string, input: RunReportInput): Promise<void> {
   const html = await renderRunHtml(input);
-  await writeDirAtomic(runDir, async (temp) => {
+  await writeReportDir(runDir, { ownFiles: RUN_REPORT_FILES, lastFile: 'results.json' }, async (temp) => {
     await writeFile(join(temp, 'index.html'), html);
     await writeFile(join(temp, 'results.json'), `${JSON.stringify(input.results, null, 2)}\n`);
     await writeLines(join(temp, 'history.jsonl'), jsonLines(input.history));

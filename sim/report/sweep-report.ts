@@ -2,9 +2,10 @@
 // runs merged), summary.md (for a CI job summary) and sweep.json (what mergeShards reads).
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFile } from 'node:fs/promises';
 import { renderJunit, suitesFromRuns } from './junit.ts';
 import { renderSweepMarkdown } from './markdown-summary.ts';
+import { SWEEP_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import type { RunSummary } from './run-summary.ts';
 import { buildSweepSummary, parseSweepSummary, type SweepSummary } from './sweep-summary.ts';
 import { renderSweepHtml } from './sweep-page.ts';
@@ -12,10 +13,13 @@ import { renderSweepHtml } from './sweep-page.ts';
 export async function writeSweepReport(dir: string, runs: readonly RunSummary[]): Promise<SweepSummary> {
   const sweep = buildSweepSummary(runs);
   // sweep.json last: a merge that finds it can trust the other files are complete.
-  await writeFileAtomic(join(dir, 'index.html'), renderSweepHtml(sweep));
-  await writeFileAtomic(join(dir, 'junit.xml'), renderJunit(suitesFromRuns(sweep.runs), 'detcd sweep'));
-  await writeFileAtomic(join(dir, 'summary.md'), renderSweepMarkdown(sweep));
-  await writeFileAtomic(join(dir, 'sweep.json'), `${JSON.stringify(sweep, null, 1)}\n`);
+  // Into a new, empty or detcd report directory (or one holding only the sweep's run reports).
+  await writeReportDir(dir, { ownFiles: SWEEP_REPORT_FILES, lastFile: 'sweep.json', acceptSubdirs: true }, async (staging) => {
+    await writeFile(join(staging, 'index.html'), renderSweepHtml(sweep));
+    await writeFile(join(staging, 'junit.xml'), renderJunit(suitesFromRuns(sweep.runs), 'detcd sweep'));
+    await writeFile(join(staging, 'summary.md'), renderSweepMarkdown(sweep));
+    await writeFile(join(staging, 'sweep.json'), `${JSON.stringify(sweep, null, 1)}\n`);
+  });
   return sweep;
 }
 

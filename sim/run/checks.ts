@@ -4,7 +4,7 @@
 import type { CheckResult } from '../check/verdict.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
-import { checkMutex } from '../workload/mutex-checker.ts';
+import { checkMutex } from '../check/mutex.ts';
 import type { RunCluster } from './cluster-port.ts';
 import { historyCheckers } from './history-checkers.ts';
 import type { LivenessResult } from './liveness.ts';

@@ -1,4 +1,4 @@
-// The Raft invariant observer (sim/raft/invariants.ts) on every event of a run. Each etcd
+// The Raft invariant observer (sim/check/raft-invariants.ts) on every event of a run. Each etcd
 // member is seen through a RaftView over its raft node: term and commit in memory, term and
 // commit as last fsynced (the member's raft storage takes the hard state only after the fsync),
 // the log, and what it applied. The first violation throws out of the event loop and stops
@@ -6,8 +6,8 @@
 import type { Validity } from '../check/verdict.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberHost } from '../etcd/member-host.ts';
-import { RaftInvariants } from '../raft/invariants.ts';
-import type { RaftView, ViewEntry } from '../raft/invariants.ts';
+import { RaftInvariants } from '../check/raft-invariants.ts';
+import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 
 export interface InvariantWatch {
   verdict(): { valid: Validity; summary: string; [detail: string]: unknown };

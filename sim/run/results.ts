@@ -2,6 +2,7 @@
 // only on purpose, with the README.
 import type { CheckResult, Validity } from '../check/verdict.ts';
 import type { RunCoverage } from './coverage.ts';
+import type { FaultInterval } from '../nemesis/fault-interval.ts';
 import type { RunStop } from './run-stop.ts';
 
 export interface RunStats {
@@ -17,14 +18,7 @@ export interface RunStats {
   [extra: string]: unknown;
 }
 
-/** A fault interval on the timeline, for reports. */
-export interface FaultInterval {
-  kind: string;
-  startUs: number;
-  endUs?: number;
-  targets?: string[];
-  description: string;
-}
+export type { FaultInterval };
 
 /** Who led, from when, for reports. */
 export interface LeaderSpan {

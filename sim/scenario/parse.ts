@@ -1,7 +1,7 @@
 // Turns the text or object of a scenario file into a validated Scenario, or one line that
 // names the file, the field and the reason (UsageError, exit 3). Pure: the caller reads files.
 import type { z } from 'zod';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors/usage-error.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
 

@@ -3,7 +3,7 @@
 // under /lock/ has a lower create revision (waiting for the lower ones to be deleted); keep the
 // lease alive while holding; release by deleting the key and revoking the lease. Each
 // invocation is one acquire, hold, release cycle, recorded as acquire and release operations
-// in the lock history, which the mutual-exclusion checker (mutex-checker.ts) judges. Like the
+// in the lock history, which the mutual-exclusion checker (sim/check/mutex.ts) judges. Like the
 // real recipe, a holder does not notice that its lease expired (Jepsen, etcd 3.4.3).
 import type { Op } from '../history/op.ts';
 import { repeat } from './generator.ts';

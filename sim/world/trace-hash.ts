@@ -1,9 +1,12 @@
 // The run's fingerprint: a 64-bit hash (two 32-bit lanes) folded over every world event as
 // integers, so hashing costs a few multiplies per event and never allocates. Equal runs give
 // equal hashes in any process or worker thread because only integer arithmetic is used.
+// The first lane is FNV-1a over 32-bit words (src/hash/fnv1a.ts); the second a multiply-shift mix.
+import { FNV1A_OFFSET, FNV1A_PRIME } from '../../src/hash/fnv1a.ts';
+
 export class TraceHash {
-  private h1 = 0x811c9dc5;
-  private h2 = 0x01000193;
+  private h1 = FNV1A_OFFSET;
+  private h2 = FNV1A_PRIME;
   private count = 0;
 
   /** Folds one integer (safe integer range) into the hash. */
@@ -11,8 +14,8 @@ export class TraceHash {
     const lo = value >>> 0;
     // Most values are small non-negative integers: skip the division for them (same result).
     const hi = value >= 0 && value < 0x1_0000_0000 ? 0 : Math.floor(value / 0x1_0000_0000) >>> 0;
-    this.h1 = Math.imul(this.h1 ^ lo, 0x01000193);
-    this.h1 = Math.imul(this.h1 ^ hi, 0x01000193);
+    this.h1 = Math.imul(this.h1 ^ lo, FNV1A_PRIME);
+    this.h1 = Math.imul(this.h1 ^ hi, FNV1A_PRIME);
     this.h2 = Math.imul(this.h2 ^ lo, 0x5bd1e995);
     this.h2 = (this.h2 ^ (this.h2 >>> 15)) + hi;
     this.h2 = Math.imul(this.h2, 0x27d4eb2d);

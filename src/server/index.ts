@@ -4,7 +4,7 @@ export type { MemberEnv, MemberOutput } from './member.ts';
 export { recoverMember, initialConfState, EMPTY_DURABLE_STATE } from './member-recovery.ts';
 export type { DurableState, RecoveredMember } from './member-recovery.ts';
 export {
-  DEFAULT_MEMBER_CONFIG, MAX_REQUEST_BYTES, MAX_GAP_APPLY_COMMIT, LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX,
+  DEFAULT_MEMBER_CONFIG, MAX_GAP_APPLY_COMMIT, LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX,
   READ_INDEX_RETRY_MS, PENDING_REQUESTS_MAX, PENDING_READS_MAX, electionTimeoutMs, requestTimeoutMs, minLeaseTtlSeconds, checkMemberConfig,
 } from './member-config.ts';
 export type { MemberConfig, MemberUnsafeOptions } from './member-config.ts';

@@ -1,8 +1,8 @@
 // The settings of one member, with etcd's defaults. Times are in milliseconds of the member's
 // local clock; the simulation may scale them all down (tickMs) to run more rounds per second.
+import { violated } from '../invariant-violation.ts';
 import type { UnsafeOptions } from '../raft/config.ts';
 import type { StateMachineBug } from './apply/bugs.ts';
-import { violated } from '../invariant-violation.ts';
 
 export interface MemberConfig {
   /** This member's raft id (non-zero). */
@@ -63,8 +63,6 @@ export interface MemberUnsafeOptions {
   readonly stateMachine?: readonly StateMachineBug[];
 }
 
-/** etcd's MaxRequestBytes: 1.5 MiB. */
-export const MAX_REQUEST_BYTES = 1_572_864;
 /** etcd's maxGapBetweenApplyAndCommitIndex. */
 export const MAX_GAP_APPLY_COMMIT = 5_000;
 /** How often the leader looks for expired leases (etcd's lessor revokeExpiredLeases loop). */

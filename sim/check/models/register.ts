@@ -2,6 +2,7 @@
 // etcd 2.0 histories, where `:fail :cas` is a CAS that completed without swapping (an
 // observation that the register did not hold `from`), not an op that did not happen.
 import type { Model, Operation } from '../linearizability/model.ts';
+import { FNV1A_OFFSET, fnv1aText } from '../../../src/hash/fnv1a.ts';
 
 export type RegisterValue = number | string | null;
 
@@ -40,9 +41,7 @@ export const registerModel: Model<RegisterValue, RegisterInput, RegisterOutput> 
   hash(s) {
     if (s === null) return 0x2545f491;
     if (typeof s === 'number') return Math.imul(s | 0, 0x9e3779b1) ^ (s / 4294967296) | 0;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    return h;
+    return fnv1aText(FNV1A_OFFSET, s);
   },
   readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output !== undefined && 'swapped' in output && !output.swapped),
   describeOperation(input, output) {

@@ -4,7 +4,9 @@ import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { executeRealRun } from '../target-etcd/execute-real.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
-import { executeRun } from '../harness/execute.ts';
+import { runReportDir } from '../../report/index.ts';
+import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
+import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 
@@ -25,15 +27,17 @@ export async function run(argv: string[]): Promise<number> {
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
   const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
   const bug = bugOption('run', values.bug);
+  const outDir = values.out ?? runReportDir(REPORTS_DIR_DEFAULT, file.scenario.name, seed);
+  checkReportDirOut('run', values.out === undefined ? 'report directory' : '--out', outDir);
   if (target === 'etcd') {
     if (bug !== undefined) throw new UsageError('run: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
-    const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, outDir: values.out, log: (line) => console.error(line) });
+    const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, outDir, log: (line) => console.error(line) });
     if (values.quiet !== true) console.log(runTable(real.output.results));
     console.log(`report: ${real.dir}`);
     if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));
     return exitCodeFor(real.output.results.valid);
   }
-  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir: values.out });
+  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
   console.log(`report: ${dir ?? ''}`);

@@ -10,14 +10,29 @@ import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
-import { startServe } from '../serve/serve-cluster.ts';
-import { finishServe } from '../serve/serve-finish.ts';
+import { createServer } from 'node:net';
 
 /** Longest --duration accepted. */
 const DURATION_SECONDS_MAX = 24 * 3600;
 
 function portInUse(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
+
+/** Fails at once when one of the ports is taken, before gRPC and the cluster load (a second or two). */
+async function probePorts(port: number, nodes: number): Promise<void> {
+  if (port === 0) return;
+  for (let p = port; p < port + nodes; p++) {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, '127.0.0.1', () => resolve());
+    }).catch((err: unknown) => {
+      if (portInUse(err)) throw new UsageError(`serve: --port ${port}: port ${p} (for member n${p - port + 1}) is already in use`);
+      throw err;
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 export async function serve(argv: string[]): Promise<number> {
@@ -39,6 +54,10 @@ export async function serve(argv: string[]): Promise<number> {
   const bug = bugOption('serve', values.bug);
   if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
   const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
+  await probePorts(port, nodes);
+  // gRPC and the protocol buffers load only for serve, not for every detcd command.
+  const { startServe } = await import('../serve/serve-cluster.ts');
+  const { finishServe } = await import('../serve/serve-finish.ts');
   let handle;
   try {
     handle = await startServe({ port, nodes, seed, scenario: file?.scenario, scenarioRef: file?.ref, durationSeconds, bug, log: (line) => console.log(line) });

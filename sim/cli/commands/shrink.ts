@@ -1,21 +1,35 @@
 // detcd shrink DIR [--runs N] [--out FILE]: the smallest fault schedule, client count and run
 // length that still fail with the run's seed (and bug), written as a scenario file that
 // `detcd run --scenario FILE --seed N` replays.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import chalk from 'chalk';
+import { writeFileReplacing } from '../../report/index.ts';
 import { runScenario } from '../../run/run.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
 import { EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { intOption, parseCommandArgs } from '../harness/args.ts';
+import { checkFileOut } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
+
+/** A scenario file, as detcd writes one: what `--out` may replace. */
+function isScenarioJson(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    return typeof json === 'object' && json !== null && typeof json['name'] === 'string' && typeof json['workload'] === 'object';
+  } catch {
+    return false;
+  }
+}
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function shrink(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
   const run = readRunDir('shrink', positionals[0]);
   if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: the run did not fail (valid: ${String(run.results.valid)}), nothing to shrink`);
+  const file = values.out ?? join(run.dir, 'shrunk.json');
+  checkFileOut('shrink', values.out === undefined ? 'output' : '--out', file, isScenarioJson);
+  const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const seed = run.results.seed;
   const bug = run.bug;
   const original = runScenario(run.scenario, seed, { bug });
@@ -25,13 +39,12 @@ export async function shrink(argv: string[]): Promise<number> {
   console.error(`shrinking ${run.results.scenario} seed ${seed}: ${baked.schedule?.length ?? 0} faults, ${baked.clients.count} clients, ${baked.workload.durationMs} ms`);
   const result = shrinkScenario(baked, {
     fails,
-    runsMax: intOption('shrink', 'runs', values.runs, 150, 1, 100_000),
+    runsMax,
     onStep: (what) => console.error(`  still fails: ${what}`),
   });
   const shrunk = { ...result.scenario, name: `${run.results.scenario}-shrunk`, description: `shrunk from ${run.results.scenario} seed ${seed}${bug === undefined ? '' : ` with bug ${bug}`} in ${result.runs} runs` };
-  const file = values.out ?? join(run.dir, 'shrunk.json');
   parseScenario(shrunk, file);
-  writeFileSync(file, `${JSON.stringify(shrunk, null, 2)}\n`);
+  writeFileReplacing(file, `${JSON.stringify(shrunk, null, 2)}\n`);
   const s = result.scenario;
   console.log(`shrunk in ${result.runs} runs: ${s.schedule?.length ?? 0} fault(s), ${s.clients.count} client(s), ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
   for (const f of s.schedule ?? []) console.log(`  at ${f.atMs} ms for ${f.durationMs} ms: ${JSON.stringify(f.fault)}`);

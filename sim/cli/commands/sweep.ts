@@ -6,10 +6,11 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { mergeShards, writeSweepReport } from '../../report/index.ts';
+import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
+import { claimSweepDirOut } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
 import { defaultJobs, runTasks } from '../harness/sweep-engine.ts';
@@ -43,12 +44,34 @@ export function planTasks(p: SweepPlan): SweepTask[] {
   return tasks;
 }
 
+/**
+ * While the runs go on, an interrupt removes the staging folders the worker threads were
+ * writing (they share this process's id) before the process exits.
+ */
+async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeStagingOf(outDir, process.pid, 4);
+    if (process.stderr.isTTY) process.stderr.write('\u001b[?25h\n');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export async function executeSweep(p: SweepPlan): Promise<number> {
+  claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const tasks = planTasks(p);
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
   console.error(`${p.title}: ${tasks.length} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${p.jobs} worker(s)${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
-  const runs = await runTasks(tasks, { jobs: p.jobs, stopOnFail: p.stopOnFail, progress: process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1' });
+  const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
+  const runs = await withInterruptCleanup(p.outDir, () => runTasks(tasks, { jobs: p.jobs, stopOnFail: p.stopOnFail, progress }));
   const wallMs = performance.now() - start;
   const sweep = await writeSweepReport(p.outDir, runs);
   console.log(sweepTable(rowsByScenario(runs)));
@@ -73,6 +96,14 @@ export async function sweep(argv: string[]): Promise<number> {
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
     const out = values.out ?? join(REPORTS_DIR_DEFAULT, 'sweep-merged');
+    for (const dir of positionals) {
+      try {
+        await readSweep(dir);
+      } catch (err) {
+        throw new UsageError(`detcd sweep --merge: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
     for (const line of failureLines(merged.runs)) console.log(chalk.red(line));

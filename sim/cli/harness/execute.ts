@@ -1,8 +1,6 @@
 // One run from the command line: the scenario file, the seed, the bug; the report written to
 // disk with the scenario as given (scenario.json) and the trace-hash checkpoints, so that
 // `detcd replay DIR` needs nothing but the directory.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runReportDir, writeRunReportTo } from '../../report/index.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
@@ -47,9 +45,11 @@ export async function executeRun(o: ExecuteOptions): Promise<Executed> {
     watches: output.watches,
     trace: output.trace,
     scenario: output.scenario,
+    extraFiles: {
+      'scenario.json': `${JSON.stringify(o.scenario, null, 2)}\n`,
+      'checkpoints.json': `${JSON.stringify(output.checkpoints)}\n`,
+      ...(output.lockHistory === undefined ? {} : { 'lock-history.jsonl': output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n' }),
+    },
   });
-  writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
-  writeFileSync(join(dir, 'checkpoints.json'), `${JSON.stringify(output.checkpoints)}\n`);
-  if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');
   return { output, dir };
 }

@@ -163,11 +163,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     return true;
   };
   const timer = setInterval(drive, DRIVE_INTERVAL_MS);
-  if (!(await waitForLeader(cluster))) {
-    clearInterval(timer);
-    throw new Error('detcd serve: no leader elected');
-  }
-  nemesis.schedule(schedule, world.loop.now());
 
   const processes = new ProcessCounter();
   const endpoints: MemberEndpoint[] = [];
@@ -184,10 +179,19 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       endpoints.push(await startMemberEndpoint({ gate, members }, port, new HttpBridge(gate, members)));
     }
   } catch (err) {
+    // A taken port fails here, before any wait: the command line says so at once.
     clearInterval(timer);
     for (const e of endpoints) await e.close();
     throw err;
   }
+  // Like etcd's robustness tests, faults start once the new cluster has a leader (the ports are
+  // open meanwhile, as etcd's are: a request before then gets etcd's own "no leader" answers).
+  if (!(await waitForLeader(cluster))) {
+    clearInterval(timer);
+    for (const e of endpoints) await e.close();
+    throw new Error('detcd serve: no leader elected');
+  }
+  nemesis.schedule(schedule, world.loop.now());
   const probes = names.map((m) => clientFor(cluster, probeId(m), m, history, scenario.clients.requestTimeoutMs * 1000));
   const first = endpoints[0] as MemberEndpoint;
   return {

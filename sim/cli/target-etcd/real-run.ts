@@ -28,7 +28,7 @@ import { every, repeat, stagger, timeLimit } from '../../workload/generator.ts';
 import { Interpreter } from '../../workload/interpreter.ts';
 import type { Scheduler } from '../../workload/interpreter.ts';
 import { LockWorkload } from '../../workload/lock.ts';
-import { checkMutex } from '../../workload/mutex-checker.ts';
+import { checkMutex } from '../../check/mutex.ts';
 import type { ClientCall } from '../../workload/workload.ts';
 import { Prng } from '../../world/prng.ts';
 import { UsageError } from '../errors.ts';

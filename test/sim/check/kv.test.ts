@@ -7,6 +7,7 @@ import { checkHistory } from '../../../sim/check/check-history.ts';
 import { checkLinearizable } from '../../../sim/check/linearizability/check.ts';
 import { createKvModel, type KvInput, type KvOperation, type KvOutput } from '../../../sim/check/models/kv.ts';
 import type { Op } from '../../../sim/history/op.ts';
+import { fcParams } from '../../property-seed.ts';
 
 function kvHistory(rows: [process: number, type: Op['type'], f: string, key: string, value: string | null][]) {
   const ops: Op[] = rows.map(([process, type, f, key, value], index) => ({ index, time: index, process, type, f, key, value }));
@@ -62,13 +63,11 @@ const arb = fc
 
 describe('the kv search agrees with brute force', () => {
   it('on random single-key histories (append, put, get, info)', () => {
-    const seed = Date.now() % 1_000_000;
-    console.log(`kv brute-force property seed: ${seed}`);
     fc.assert(
       fc.property(arb, (ops) => {
         expect(checkLinearizable(ops, createKvModel()).valid).toBe(bruteForce(ops));
       }),
-      { seed, numRuns: 1000 },
+      fcParams(1000),
     );
   });
 });

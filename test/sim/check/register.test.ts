@@ -8,6 +8,7 @@ import { checkLinearizable } from '../../../sim/check/linearizability/check.ts';
 import type { Operation } from '../../../sim/check/linearizability/model.ts';
 import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../../../sim/check/models/register.ts';
 import { history } from './history-builder.ts';
+import { fcParams } from '../../property-seed.ts';
 
 describe('register histories', () => {
   it('passes a sequential write then read', () => {
@@ -107,13 +108,11 @@ const arbHistory = fc
 
 describe('the search agrees with brute force', () => {
   it('on random small register histories (reads, writes, CAS, info)', () => {
-    const seed = Date.now() % 1_000_000;
-    console.log(`register brute-force property seed: ${seed}`);
     fc.assert(
       fc.property(arbHistory, (ops) => {
         expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForce(ops));
       }),
-      { seed, numRuns: 400 },
+      fcParams(400),
     );
   });
 });

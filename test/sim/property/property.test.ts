@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineScenario, explain, faultScheduleArbitrary, runResults, withSchedule } from '../../../sim/property/index.ts';
+import { propertySeed } from '../../property-seed.ts';
 
 const base = defineScenario({
   name: 'property',
@@ -13,7 +14,7 @@ const base = defineScenario({
   liveness: { budgetMs: 15_000 },
 });
 const schedules = faultScheduleArbitrary({ members: 3, safetyMs: 1200, maxFaults: 4, faultMsMax: 800, kinds: ['partition', 'one-way', 'kill', 'pause', 'clock-skew', 'clock-jump', 'clog', 'slow-disk', 'buggify'] });
-const seed = Number(process.env['DETCD_PROPERTY_SEED'] ?? 20261123);
+const seed = propertySeed();
 
 describe('property API', () => {
   it('random fault schedules never break safety, and healed clusters stay live', () => {

@@ -1,5 +1,5 @@
 // A hand-built RaftView for observer tests, and an adapter from a bare Raft member.
-import type { RaftView, ViewEntry } from '../../../sim/raft/invariants.ts';
+import type { RaftView, ViewEntry } from '../../../sim/check/raft-invariants.ts';
 import type { Raft } from '../../../src/raft/raft.ts';
 
 export class FakeView implements RaftView {

@@ -1,8 +1,8 @@
 // The planted bugs (Config.unsafe): each one, switched on, makes a targeted scenario break an
 // invariant or serve a stale read; switched off, the same scenario is safe.
 import { describe, expect, it } from 'vitest';
-import { RaftInvariants } from '../../../sim/raft/invariants.ts';
-import type { Violation } from '../../../sim/raft/invariants.ts';
+import { RaftInvariants } from '../../../sim/check/raft-invariants.ts';
+import type { Violation } from '../../../sim/check/raft-invariants.ts';
 import type { UnsafeOptions } from '../../../src/raft/config.ts';
 import { hup, newNet, prop, votedWithLog } from '../../src/raft/helpers.ts';
 import { message } from '../../../src/raft/types.ts';

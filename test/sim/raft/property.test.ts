@@ -9,6 +9,7 @@ import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
 import { applySchedule, describeSchedule, healAll } from '../../../sim/raft/fault-schedule.ts';
 import type { Fault, FaultSchedule } from '../../../sim/raft/fault-schedule.ts';
 import { Prng } from '../../../sim/world/prng.ts';
+import { propertySeed, replayCommand } from '../../property-seed.ts';
 
 const SAFETY_PHASE_MS = 8_000;
 const FAULT_END_MS = 6_000;
@@ -78,7 +79,7 @@ function runOnce(members: number, worldSeed: number, schedule: FaultSchedule): v
   expect(digests.size).toBe(1);
 }
 
-const seed = Number(process.env.RAFT_PROPERTY_SEED ?? Date.now() % 2_147_483_647);
+const seed = propertySeed();
 
 function check(members: number, numRuns: number): void {
   try {
@@ -87,7 +88,7 @@ function check(members: number, numRuns: number): void {
       { seed, numRuns },
     );
   } catch (e) {
-    throw new Error(`raft property failed (${members} members). Replay: RAFT_PROPERTY_SEED=${seed} npx vitest run test/sim/raft/property.test.ts\n${(e as Error).message}`);
+    throw new Error(`raft property failed (${members} members). Replay: ${replayCommand(seed)}\n${(e as Error).message}`);
   }
 }
 

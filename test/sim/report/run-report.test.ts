@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeDirAtomic } from '../../../sim/report/atomic-write.ts';
+import { RUN_REPORT_FILES, writeReportDir } from '../../../sim/report/report-dir.ts';
 import { renderRunHtml } from '../../../sim/report/run-page.ts';
 import { writeRunReport, writeRunReportTo } from '../../../sim/report/run-report.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
@@ -21,7 +20,7 @@ describe('writeRunReport', () => {
     const input = fx.passingRun();
     const dir = await writeRunReport(root, input);
     expect(dir).toBe(join(root, 'partition-leader', '101'));
-    expect((await readdir(dir)).sort()).toEqual(['history.edn', 'history.jsonl', 'index.html', 'junit.xml', 'results.json', 'trace.jsonl', 'watches.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['.detcd-report', 'history.edn', 'history.jsonl', 'index.html', 'junit.xml', 'results.json', 'trace.jsonl', 'watches.jsonl']);
     const jsonl = (await readFile(join(dir, 'history.jsonl'), 'utf8')).trimEnd().split('\n');
     expect(jsonl).toHaveLength(input.history.length);
     expect(JSON.parse(jsonl[5]!)).toEqual(input.history[5]);
@@ -67,13 +66,16 @@ describe('writeRunReport', () => {
 
   it('keeps the previous report and leaves nothing half-written when writing fails midway', async () => {
     const dir = join(root, 's', '1');
-    await writeDirAtomic(dir, async () => {});
-    const failing = writeDirAtomic(dir, async (temp) => {
-      await readFile(join(temp, 'does-not-exist'));
+    const kind = { ownFiles: RUN_REPORT_FILES, lastFile: 'results.json' };
+    await writeReportDir(dir, kind, async (staging) => writeFile(join(staging, 'results.json'), 'first'));
+    const failing = writeReportDir(dir, kind, async (staging) => {
+      await writeFile(join(staging, 'results.json'), 'second');
+      await readFile(join(staging, 'does-not-exist'));
     });
     await expect(failing).rejects.toThrow(/ENOENT/);
-    expect(existsSync(dir)).toBe(true);
+    expect(await readFile(join(dir, 'results.json'), 'utf8')).toBe('first');
     expect(await readdir(join(root, 's'))).toEqual(['1']);
+    expect((await readdir(dir)).sort()).toEqual(['.detcd-report', 'results.json']);
   });
 
   it('keeps every fail and info op on the timeline of a big run while thinning ok ops', async () => {

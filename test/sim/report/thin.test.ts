@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fcParams } from './fc-seed.ts';
+import { fcParams } from '../../property-seed.ts';
 import type { PairedOp } from '../../../sim/report/paired-ops.ts';
 import { thinLatency, thinTimeline } from '../../../sim/report/thin.ts';
 

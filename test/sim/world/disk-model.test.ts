@@ -7,6 +7,7 @@ import { SimDisk } from '../../../sim/world/disk.ts';
 import { EventLoop } from '../../../sim/world/event-loop.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 import { Trace } from '../../../sim/world/trace.ts';
+import { fcParams } from '../../property-seed.ts';
 
 type Command =
   | { op: 'append'; file: number; value: number }
@@ -92,11 +93,9 @@ function check(commands: Command[], seed: number): void {
 
 describe('SimDisk against a model of durability', () => {
   it('keeps exactly what completed fsyncs covered, across random writes, fsyncs and crashes', () => {
-    const seed = Date.now() % 1_000_000;
-    console.log(`disk model property seed ${seed} (replay: fc.assert(..., { seed: ${seed} }))`);
     fc.assert(
       fc.property(fc.array(command, { maxLength: 80 }), fc.integer({ min: 0, max: 1_000 }), (commands, diskSeed) => check(commands, diskSeed)),
-      { seed, numRuns: 300 },
+      fcParams(300),
     );
   });
 });

@@ -8,6 +8,7 @@ import { EventLoop } from '../../../sim/world/event-loop.ts';
 import { Network } from '../../../sim/world/network.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 import { Trace } from '../../../sim/world/trace.ts';
+import { fcParams } from '../../property-seed.ts';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const node = fc.integer({ min: 0, max: 4 }).map((i) => NODES[i]!);
@@ -68,8 +69,6 @@ function check(actions: Action[], seed: number): void {
 
 describe('Network under random faults', () => {
   it('never delivers over a cut or clogged link, and accounts for every message', () => {
-    const seed = Date.now() % 1_000_000;
-    console.log(`network property seed ${seed} (replay: fc.assert(..., { seed: ${seed} }))`);
-    fc.assert(fc.property(fc.array(action, { maxLength: 120 }), fc.integer({ min: 0, max: 1_000 }), (actions, s) => check(actions, s)), { seed, numRuns: 300 });
+    fc.assert(fc.property(fc.array(action, { maxLength: 120 }), fc.integer({ min: 0, max: 1_000 }), (actions, s) => check(actions, s)), fcParams(300));
   });
 });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LESSOR_CONFIG, Lessor } from '../../../src/lease/lessor.ts';
 import { MvccStore } from '../../../src/mvcc/store.ts';
+import { fcParams } from '../../property-seed.ts';
 
 type Op =
   | { k: 'grant'; id: bigint; ttl: number }
@@ -30,8 +31,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 describe('lessor expiry model', () => {
   it('only the primary expires leases, never early, and not twice within the retry interval', () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`lessor model seed=${seed} (replay: SEED=${seed} npx vitest run test/src/lease/lessor-model.test.ts)`);
     fc.assert(fc.property(fc.array(op, { maxLength: 60, size: 'max' }), (ops) => {
       const lessor = new Lessor();
       const store = new MvccStore();
@@ -109,6 +108,6 @@ describe('lessor expiry model', () => {
           }
         }
       }
-    }), { seed, numRuns: 500 });
+    }), fcParams(500));
   });
 });

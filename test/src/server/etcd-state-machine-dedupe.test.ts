@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
 import type { MemberHeader, StateMachinePort } from '../../../src/server/state-machine-port.ts';
+import { fcParams } from '../../property-seed.ts';
 
 const HEADER: MemberHeader = { clusterId: '1', memberId: '1', raftTerm: () => 1 };
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -93,8 +94,6 @@ function encodeOp(sm: StateMachinePort, requestId: string, o: Op): string {
 
 describe('duplicated entries in any log', () => {
   it('leave every member, restored from any snapshot or not, in the state of the log without the copies', () => {
-    const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-    console.log(`dedupe seed=${seed} (replay: SEED=${seed} npx vitest run test/src/server/etcd-state-machine-dedupe.test.ts)`);
     // A log: each entry is a fresh request or a copy of an earlier one (by position).
     const log = fc.array(fc.tuple(op, fc.option(fc.nat(), { nil: undefined })), { minLength: 1, maxLength: 40 });
     fc.assert(fc.property(log, fc.nat(), (raw, cut) => {
@@ -135,6 +134,6 @@ describe('duplicated entries in any log', () => {
         expect(r).toEqual(replies[k + j]);
       });
       expect(restored.status()).toEqual(ref.status());
-    }), { seed, numRuns: 150 });
+    }), fcParams(150));
   });
 });

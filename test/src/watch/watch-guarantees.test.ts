@@ -12,6 +12,7 @@ import { WatchableStore } from '../../../src/watch/watchable-store.ts';
 import { WatchStream } from '../../../src/watch/watch-stream.ts';
 import type { StateMachineBug } from '../../../src/server/apply/bugs.ts';
 import { STATE_MACHINE_BUGS } from '../../../src/server/apply/bugs.ts';
+import { fcParams } from '../../property-seed.ts';
 
 const KEYS = ['a', 'b', 'c', 'd'];
 type Op =
@@ -199,9 +200,7 @@ function run(buffer: number, ops: readonly Op[], bugs: ReadonlySet<StateMachineB
 
 describe('watch guarantees', () => {
   it('ordered, unique, atomic, reliable and bookmarkable on random schedules', () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`watch guarantees seed=${seed} (replay: SEED=${seed} npx vitest run test/src/watch/watch-guarantees.test.ts)`);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80, size: 'max' }), (buffer, ops) => run(buffer, ops, new Set())), { seed, numRuns: 300 });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80, size: 'max' }), (buffer, ops) => run(buffer, ops, new Set())), fcParams(300));
   });
 
   // Not watch bugs: restore-rev-from-log lives in the mvcc restore (test/src/mvcc), and

@@ -78,42 +78,78 @@ const SORT_FIELD: Record<string, (kv: KeyValue) => number | string> = {
   VALUE: (kv) => decodeKey(kv.value),
 };
 
-function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number): Req {
+/**
+ * Where each key stands in an observed range response (its kvs in order), so that the model
+ * can order keys with equal sort keys as the server did. etcd sorts with Go's sort.Sort,
+ * which is not stable (pdqsort since Go 1.19, for more than 12 keys), so any order among equal
+ * sort keys, and with a limit any choice among the equal keys at the cut, is a legal answer.
+ * The model orders ties by this rank: if the observed answer is legal, the model then answers
+ * exactly it; if not, no tie order can make them equal.
+ */
+export type TieRank = ReadonlyMap<string, number>;
+
+export function tieRankOf(observed: unknown): TieRank | undefined {
+  if (typeof observed !== 'object' || observed === null) return undefined;
+  const kvs = (observed as Req)['kvs'];
+  if (!Array.isArray(kvs) || kvs.length < 2) return undefined;
+  const rank = new Map<string, number>();
+  kvs.forEach((kv: unknown, i) => {
+    const key = typeof kv === 'object' && kv !== null ? (kv as Req)['key'] : undefined;
+    if (typeof key === 'string' && !rank.has(key)) rank.set(decodeKey(key), i);
+  });
+  return rank;
+}
+
+function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, ties?: TieRank): Req {
   const keys = keysInRange(kvs, req);
+  const count = keys.length;
+  // count_only: etcd's store returns the count and no kvs, so there is never "more" either.
+  if (req['count_only'] === true) return { ...header(currentRevision), count: String(count) };
   let found = keys.map((k) => kvs.get(k)!);
-  const count = found.length;
   const minMod = int(req['min_mod_revision']);
   const maxMod = int(req['max_mod_revision']);
   const minCreate = int(req['min_create_revision']);
   const maxCreate = int(req['max_create_revision']);
+  const filtered = minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0;
   found = found.filter((kv) => (minMod === 0 || kv.mod >= minMod) && (maxMod === 0 || kv.mod <= maxMod) && (minCreate === 0 || kv.create >= minCreate) && (maxCreate === 0 || kv.create <= maxCreate));
   const target = typeof req['sort_target'] === 'string' ? req['sort_target'] : 'KEY';
   const order = typeof req['sort_order'] === 'string' ? req['sort_order'] : 'NONE';
+  const limitFirst = int(req['limit']);
+  // etcd 3.4 (apply.go Range) fetches everything only with a sort order or a filter; with order
+  // NONE it fetches limit+1 keys in key order and only then sorts them (a non-KEY target with
+  // NONE sorts ascending) and cuts to the limit: the first limit+1 keys, not the smallest.
+  if (order === 'NONE' && !filtered && limitFirst > 0) found = found.slice(0, limitFirst + 1);
   // A non-KEY target with order NONE means ASCEND; KEY with NONE is already key order.
   if (order === 'DESCEND' || (order === 'ASCEND' && target !== 'KEY') || (order === 'NONE' && target !== 'KEY')) {
     const field = SORT_FIELD[target] ?? SORT_FIELD['KEY']!;
     const sign = order === 'DESCEND' ? -1 : 1;
+    const rank = (kv: KeyValue): number => ties?.get(kv.key) ?? Infinity;
+    // Keys are unique, so ties on the sort field fall back to the observed order, then to key order.
     found = [...found].sort((a, b) => {
       const x = field(a);
       const y = field(b);
-      return x < y ? -sign : x > y ? sign : 0;
+      if (x !== y) return x < y ? -sign : sign;
+      const ra = rank(a);
+      const rb = rank(b);
+      return ra !== rb ? (ra < rb ? -1 : 1) : a.key < b.key ? -1 : 1;
     });
   }
   const limit = int(req['limit']);
   const more = limit > 0 && found.length > limit;
   if (more) found = found.slice(0, limit);
   const resp: Req = { ...header(currentRevision), count: String(count) };
-  if (req['count_only'] !== true) resp['kvs'] = found.map((kv) => kvJson(kv, req['keys_only'] === true));
+  resp['kvs'] = found.map((kv) => kvJson(kv, req['keys_only'] === true));
   if (more) resp['more'] = true;
   return resp;
 }
 
-export function applyRange(s: EtcdState, req: Req): Applied {
+/** `observed`: the response the client saw, if any; only the order of its kvs is used (see TieRank). */
+export function applyRange(s: EtcdState, req: Req, observed?: Req): Applied {
   const rev = int(req['revision']);
   if (rev > s.revision) return { state: s, error: ERR_FUTURE_REV };
   if (rev > 0 && rev < s.compactRevision) return { state: s, error: ERR_COMPACTED };
   const kvs = rev <= 0 || rev === s.revision ? s.kvs : s.kvsAt(rev);
-  return { state: s, response: rangeOn(kvs, req, s.revision) };
+  return { state: s, response: rangeOn(kvs, req, s.revision, tieRankOf(observed)) };
 }
 
 function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
@@ -203,11 +239,11 @@ function compareOne(kv: KeyValue | undefined, c: Req): boolean {
 function compares(kvs: ReadonlyMap<string, KeyValue>, cmps: unknown): boolean {
   if (!Array.isArray(cmps)) return true;
   for (const c of cmps as Req[]) {
-    if (c['range_end'] === undefined) {
-      if (!compareOne(kvs.get(decodeKey(c['key'])), c)) return false;
-    } else {
-      for (const k of keysInRange(kvs, c)) if (!compareOne(kvs.get(k), c)) return false;
-    }
+    // etcd's applyCompare: a range with no key in it compares as one missing key (a zero KV;
+    // VALUE false), not as vacuously true.
+    const keys = c['range_end'] === undefined ? [decodeKey(c['key'])] : keysInRange(kvs, c);
+    if (keys.length === 0 && !compareOne(undefined, c)) return false;
+    for (const k of keys) if (!compareOne(kvs.get(k), c)) return false;
   }
   return true;
 }
@@ -233,31 +269,38 @@ function plan(s: EtcdState, req: Req, out: Map<Req, boolean>): string | undefine
   return undefined;
 }
 
-function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>): Req {
+/** `observed`: the txn response the client saw, for the tie order of its ranges (see TieRank). */
+function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, observed: Req | undefined): Req {
   const ok = branches.get(req)!;
   const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
+  const seen = Array.isArray(observed?.['responses']) ? (observed['responses'] as unknown[]) : [];
   const responses: Req[] = [];
-  for (const op of branch ?? []) {
+  (branch ?? []).forEach((op, i) => {
+    const saw = (name: string): Req | undefined => {
+      const r = seen[i];
+      const v = typeof r === 'object' && r !== null ? (r as Req)[name] : undefined;
+      return typeof v === 'object' && v !== null ? (v as Req) : undefined;
+    };
     if (op['request_range'] !== undefined) {
       const r = op['request_range'] as Req;
       const rev = int(r['revision']);
       const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
-      responses.push({ response_range: rangeOn(kvs, r, s.revision) });
+      responses.push({ response_range: rangeOn(kvs, r, s.revision, tieRankOf(saw('response_range'))) });
     } else if (op['request_put'] !== undefined) responses.push({ response_put: putIn(w, op['request_put'] as Req) });
     else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
-    else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches) });
-  }
+    else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
+  });
   const resp: Req = { responses };
   if (ok) resp['succeeded'] = true;
   return resp;
 }
 
-export function applyTxn(s: EtcdState, req: Req): Applied {
+export function applyTxn(s: EtcdState, req: Req, observed?: Req): Applied {
   const branches = new Map<Req, boolean>();
   const err = plan(s, req, branches);
   if (err !== undefined) return { state: s, error: err };
   const w = new Writer(s, s.revision + 1);
-  const resp = runTxn(s, w, req, branches);
+  const resp = runTxn(s, w, req, branches, observed);
   const state = w.finish();
   return { state, response: { ...header(state.revision), ...resp } };
 }

@@ -25,8 +25,8 @@ import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import type { Req } from './apply.ts';
-import { errorKind, id64, int } from './json.ts';
-import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { decidedError, errorKind, id64, int } from './json.ts';
+import { canonicalResponse, ETCD_FS, isSerializableRead, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -40,13 +40,17 @@ export interface EtcdPrepared {
   gaps: ReadonlySet<number>;
 }
 
-const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'];
-const AMBIGUOUS_ERROR = /timed? ?out|timeout|leader changed|no leader|server stopped|connection|unavailable|canceled|deadline|unknown/i;
+/**
+ * Errors after which the request may still have been applied. etcd's own: request timed out
+ * (also "…due to previous leader failure" and "…connection lost"), leader changed, no leader,
+ * server stopped, request cancelled (British spelling); gRPC's Unavailable, Canceled,
+ * DeadlineExceeded, Unknown; and a transport that went away (EOF, reset, closing, hang up).
+ */
+const AMBIGUOUS_ERROR = /timed?[ _-]?out|leader changed|no leader|server stopped|connection|unavailable|cancel|deadline|unknown|\beof\b|transport|closing|reset|broken pipe|hang up/i;
 const READS = new Set<EtcdF>(['kv/range', 'lease/keepalive', 'lease/timetolive']);
 
 function isDecided(error: string): boolean {
-  const k = errorKind(error);
-  return DECIDED_ERRORS.some((d) => k === d || k.endsWith(d));
+  return decidedError(error) !== undefined;
 }
 
 /** The pre-op revision the response pins, as [exact, upper bound]. */
@@ -99,6 +103,7 @@ interface Draft {
   pre: number | undefined;
   preMax: number | undefined;
   gaps?: ReadonlySet<number>;
+  servedAt?: number;
   returnPos: number;
 }
 
@@ -110,13 +115,18 @@ function draft(p: OpPair): Draft | undefined {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
   const c = p.completion;
   const d: Draft = { pair: p, f, request: request as Req, output: undefined, pre: undefined, preMax: undefined, returnPos: p.return };
+  const serializable = isSerializableRead(f, d.request);
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
     d.output = { response: resp as Req, canonical: canonicalResponse(f, resp as Req) };
-    [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
+    if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
+    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
     return d;
   }
+  // A serializable read that failed may have failed on a lagging member (a future revision
+  // there): it tells nothing about the cluster.
+  if (serializable) return undefined;
   if (c?.type === 'fail' && !AMBIGUOUS_ERROR.test(c.error ?? '')) {
     if (!isDecided(c.error ?? '')) return undefined;
     d.output = { error: c.error! };
@@ -151,6 +161,7 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     if (d.pre !== undefined) input.pre = d.pre;
     if (d.preMax !== undefined) input.preMax = d.preMax;
     if (d.gaps !== undefined) input.gaps = d.gaps;
+    if (d.servedAt !== undefined) input.servedAt = d.servedAt;
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);

@@ -58,7 +58,8 @@ export function canonical(v: unknown, top = true): Json {
       if (!top) continue;
       x = canonical({ revision: (v as Record<string, unknown>)['header'] === undefined ? undefined : ((v as Record<string, { revision?: unknown }>)['header']?.revision ?? undefined) }, false);
     } else x = canonical((v as Record<string, unknown>)[k], false);
-    if (!isZero(x)) out[k] = x;
+    // defineProperty: a '__proto__' key stays an own key instead of replacing the prototype.
+    if (!isZero(x)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -70,4 +71,16 @@ export function canonicalText(v: unknown): string {
 /** etcd error text without the layer prefixes, for comparing what a client saw with the model. */
 export function errorKind(message: string): string {
   return message.replace(/^(etcdserver: )?(mvcc: )?/, '').trim().toLowerCase();
+}
+
+/**
+ * Errors whose answer the state decides (the request had no effect), by the text etcd ends
+ * them with. Clients add prefixes ("rpc error: code = OutOfRange desc = ", "etcdserver: ").
+ */
+const DECIDED_ERRORS = ['required revision has been compacted', 'required revision is a future revision', 'requested lease not found', 'key not found', 'lease already exists'] as const;
+
+/** Which decided error a message is, or undefined when the state does not decide it. */
+export function decidedError(message: string): string | undefined {
+  const k = errorKind(message);
+  return DECIDED_ERRORS.find((d) => k === d || k.endsWith(d) || k.endsWith(`${d}.`));
 }

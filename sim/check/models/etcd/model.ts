@@ -17,7 +17,7 @@ import {
   type Applied,
   type Req,
 } from './apply.ts';
-import { canonicalText, decodeKey, errorKind, id64, int } from './json.ts';
+import { canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -48,6 +48,13 @@ export interface EtcdInput {
    * no effect is the same as never happening).
    */
   gaps?: ReadonlySet<number>;
+  /**
+   * A serializable read (a range with serializable, or a txn of serializable ranges only):
+   * etcd serves it from one member's applied state without asking the leader, so it may be
+   * stale. This is the header.revision it was served at; the read is checked against that
+   * revision of the store, at any point after the linearization reached it.
+   */
+  servedAt?: number;
 }
 
 export type EtcdOutput =
@@ -60,15 +67,16 @@ export type EtcdOutput =
 
 function apply(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): Applied {
   const req = input.request;
+  const observed = output !== undefined && 'response' in output ? output.response : undefined;
   switch (input.f) {
     case 'kv/put':
       return applyPut(s, req);
     case 'kv/range':
-      return applyRange(s, req);
+      return applyRange(s, req, observed);
     case 'kv/deleterange':
       return applyDeleteRange(s, req);
     case 'kv/txn':
-      return applyTxn(s, req);
+      return applyTxn(s, req, observed);
     case 'kv/compaction':
       return applyCompaction(s, req);
     case 'lease/grant': {
@@ -106,6 +114,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
     name: 'etcd',
     init: () => EtcdState.initial(),
     step(s, input, output) {
+      if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
       if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
@@ -115,7 +124,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
         if ('error' in r) return output === undefined ? s : undefined;
         return r.state;
       }
-      if ('error' in output) return 'error' in r && errorKind(r.error) === errorKind(output.error) ? s : undefined;
+      if ('error' in output) return 'error' in r && decidedError(r.error) === decidedError(output.error) ? s : undefined;
       if ('error' in r) return undefined;
       return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
     },
@@ -143,6 +152,26 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
       return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
     },
   };
+}
+
+/** A serializable read: legal once the state reached its revision, against the store as of that revision. */
+function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: EtcdOutput | undefined): EtcdState | undefined {
+  if (output === undefined || !('response' in output) || s.revision < servedAt) return undefined;
+  const r = apply(s.at(servedAt), input, output);
+  return !('error' in r) && r.state.revision === servedAt && canonicalResponse(input.f, r.response) === output.canonical ? s : undefined;
+}
+
+/** etcd serves a range with serializable, or a txn of serializable ranges only (isTxnSerializable), from a member's local state. */
+export function isSerializableRead(f: EtcdF, req: Req): boolean {
+  if (f === 'kv/range') return req['serializable'] === true;
+  if (f !== 'kv/txn') return false;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      const range = op['request_range'] as Req | undefined;
+      if (range === undefined || range['serializable'] !== true) return false;
+    }
+  }
+  return true;
 }
 
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */

@@ -2,6 +2,7 @@
 // the leases, and a link to the last state of the previous revision so that reads at an
 // older revision see exactly what that revision held. States are immutable and share
 // structure; a step that changes something copies only the map it changes.
+import { FNV1A_OFFSET, FNV1A_PRIME, fnv1aText } from '../../../../src/hash/fnv1a.ts';
 
 export interface KeyValue {
   /** Key bytes as a binary string. */
@@ -15,25 +16,21 @@ export interface KeyValue {
   readonly lease: string;
 }
 
+/** Folds an integer: an FNV-1a step and a shift, so that small integers spread. */
 function mix(h: number, x: number): number {
-  h = Math.imul(h ^ x, 0x01000193);
+  h = Math.imul(h ^ x, FNV1A_PRIME);
   return (h ^ (h >>> 15)) | 0;
 }
 
-function hashText(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
-
 export function kvHash(kv: KeyValue): number {
-  let h = hashText(0x811c9dc5, kv.key);
-  h = hashText(mix(h, 0x3c), kv.value);
+  let h = fnv1aText(FNV1A_OFFSET, kv.key);
+  h = fnv1aText(mix(h, 0x3c), kv.value);
   h = mix(mix(mix(h, kv.create), kv.mod), kv.version);
-  return hashText(h, kv.lease);
+  return fnv1aText(h, kv.lease);
 }
 
 export function leaseHash(id: string, ttlSeconds: number): number {
-  return mix(hashText(0x2d2c, id), ttlSeconds);
+  return mix(fnv1aText(0x2d2c, id), ttlSeconds);
 }
 
 export class EtcdState {
@@ -68,6 +65,14 @@ export class EtcdState {
     let s = this.previous;
     while (s !== undefined && s.revision > revision) s = s.previous;
     return s?.kvs ?? new Map<string, KeyValue>();
+  }
+
+  /** The last state at `revision` (which must be ≤ the current one), or the oldest state known. */
+  at(revision: number): EtcdState {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let s: EtcdState = this;
+    while (s.revision > revision && s.previous !== undefined) s = s.previous;
+    return s;
   }
 
   /** Keys attached to a lease, sorted. */

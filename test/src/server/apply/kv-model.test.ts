@@ -11,6 +11,7 @@ import type { WatchStream } from '../../../../src/watch/watch-stream.ts';
 import { TestMember } from './helpers.ts';
 import type { MKv } from './kv-model.ts';
 import { KvModel } from './kv-model.ts';
+import { fcParams } from '../../../property-seed.ts';
 
 const KEYS = ['a', 'ab', 'b', 'c', '\xff', 'a\0'];
 const ENDS = [undefined, '\0', 'b', 'c', 'ab\0', '\xff\xff'];
@@ -238,8 +239,6 @@ const commands: fc.Arbitrary<Cmd>[] = [
 
 describe('kv model-based test', () => {
   it('every response and every watch event matches the plain model', () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`kv model test seed=${seed} (replay: SEED=${seed} npx vitest run test/src/server/apply/kv-model.test.ts)`);
     fc.assert(fc.property(fc.commands(commands, { maxCommands: 60, size: 'max' }), (cmds) => {
       const r = new TestMember();
       const all = r.applier.openWatchStream();
@@ -257,6 +256,6 @@ describe('kv model-based test', () => {
       expect(rest.flatMap((w) => w.events!.map((e) => ({ type: e.type, key: e.kv.key, rev: e.kv.mod_revision }))))
         .toEqual(s.m.events.map((e) => ({ type: e.type, key: e.key, rev: e.rev })));
       expect(r.rev).toBe(s.m.rev);
-    }), { seed, numRuns: 300 });
+    }), fcParams(300));
   });
 });

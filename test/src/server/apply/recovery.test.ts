@@ -9,6 +9,7 @@ import type { InternalRaftRequest, RaftRequest } from '../../../../src/server/ap
 import { decodeRaftRequest, encodeRaftRequest } from '../../../../src/server/apply/raft-request.ts';
 import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
+import { fcParams } from '../../../property-seed.ts';
 
 const key = fc.constantFrom('a', 'b', 'c', 'd');
 const entry: fc.Arbitrary<RaftRequest> = fc.oneof(
@@ -31,8 +32,6 @@ const roundTrip = (s: ApplierSnapshot): ApplierSnapshot => JSON.parse(JSON.strin
 
 describe('applier recovery', () => {
   it('restoring any snapshot and replaying the whole log gives the never-crashed state', () => {
-    const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    console.log(`recovery seed=${seed} (replay: SEED=${seed} npx vitest run test/src/server/apply/recovery.test.ts)`);
     fc.assert(fc.property(entries, fc.nat(), (log, cut) => {
       const ref = new Applier();
       const snaps: ApplierSnapshot[] = [roundTrip(ref.snapshot())];
@@ -60,7 +59,7 @@ describe('applier recovery', () => {
       expect(crashed.consistentIndex()).toBe(log.length);
       expect(crashed.lessor.snapshot()).toEqual(ref.lessor.snapshot());
       expect(roundTrip(crashed.snapshot())).toEqual(roundTrip(ref.snapshot()));
-    }), { seed, numRuns: 200 });
+    }), fcParams(200));
   });
 
   it('the state machine snapshot string restores to the same status on another member', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../../sim/history/op.ts';
-import { checkMutex } from '../../../sim/workload/mutex-checker.ts';
+import { checkMutex } from '../../../sim/check/mutex.ts';
 
 function history(events: [number, number, Op['type'], 'acquire' | 'release'][]): Op[] {
   return events.map(([time, process, type, f], index) => ({ index, time, process, type, f, value: null }));

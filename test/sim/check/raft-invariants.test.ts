@@ -1,7 +1,7 @@
 // The global observer: every invariant has a case that must pass and cases that must fail.
 import { describe, expect, it } from 'vitest';
-import { InvariantViolation, RaftInvariants } from '../../../sim/raft/invariants.ts';
-import { FakeView } from './fake-view.ts';
+import { InvariantViolation, RaftInvariants } from '../../../sim/check/raft-invariants.ts';
+import { FakeView } from '../raft/fake-view.ts';
 
 function healthy(): { a: FakeView; b: FakeView; c: FakeView } {
   const a = new FakeView('a').append(1, 'x').append(1, 'y');

@@ -4,7 +4,7 @@
 // instant are a violation. Acquires with unknown outcome never count as holds: only what is
 // certain convicts.
 import type { Op } from '../history/op.ts';
-import type { CheckResult } from '../check/verdict.ts';
+import type { CheckResult } from './verdict.ts';
 
 interface Hold {
   process: number | string;

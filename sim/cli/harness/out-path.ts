@@ -1,0 +1,64 @@
+// Every output path is checked before the work starts: a report directory must be new, empty or
+// a detcd report, and writable; a file to write must have a writable directory and must not be
+// anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { claimReportDir, errnoWords, prepareReportDir, ReportPathError } from '../../report/index.ts';
+import { UsageError } from '../errors.ts';
+
+function asUsage(command: string, option: string, check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof ReportPathError) throw new UsageError(`detcd ${command}: ${option} ${err.message}`);
+    throw err;
+  }
+}
+
+/** A run report directory: created when missing; refused when it is not a directory or holds files detcd did not write. */
+export function checkReportDirOut(command: string, option: string, dir: string): void {
+  asUsage(command, option, () => prepareReportDir(dir));
+}
+
+/** A sweep report directory, claimed (created and marked as detcd's) before the runs write into it. */
+export function claimSweepDirOut(command: string, option: string, dir: string): void {
+  asUsage(command, option, () => claimReportDir(dir));
+}
+
+/**
+ * A single file to write, such as a shrunk scenario: its directory must exist and be writable;
+ * an existing file is replaced only when `isOurs` recognises its content as detcd's.
+ */
+export function checkFileOut(command: string, option: string, file: string, isOurs: (text: string) => boolean): void {
+  const parent = dirname(file);
+  const refuse = (reason: string): never => {
+    throw new UsageError(`detcd ${command}: ${option} ${file}: ${reason}`);
+  };
+  let parentStat;
+  try {
+    parentStat = statSync(parent);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return refuse(code === 'ENOENT' ? `its directory ${parent} does not exist` : `its directory ${parent}: ${errnoWords(err)}`);
+  }
+  if (!parentStat.isDirectory()) refuse(`${parent} is not a directory`);
+  try {
+    accessSync(parent, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    refuse(`its directory ${parent} is not writable: ${errnoWords(err)}`);
+  }
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) refuse('exists and is not a regular file; detcd will not replace it');
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    refuse(`exists and cannot be read: ${errnoWords(err)}`);
+  }
+  if (!isOurs(text)) refuse('exists and is not a file detcd wrote; detcd never replaces files it did not write');
+}

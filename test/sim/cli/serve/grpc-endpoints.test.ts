@@ -1,0 +1,146 @@
+// The gRPC face of `detcd serve`, spoken with grpc-js and our own .proto files: one port per
+// member serving gRPC and the gateway side by side, a follower's port answering writes (etcd
+// forwards proposals to the leader), etcd's status codes and messages, UNIMPLEMENTED naming the
+// method for what is not served (never a hang), a killed member's port refusing at once, and
+// the gateway's /health, /version, HashKV and 501 answers.
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { etcdClientConstructor, type ServiceName } from '../../../../sim/cli/serve/grpc-codec.ts';
+import { looksLikeHttp2 } from '../../../../sim/cli/serve/port-sniffer.ts';
+import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
+import { postJson } from '../../../differential/http.ts';
+
+type Unary = (req: object, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
+
+function unaryCall(client: grpc.Client, method: string, req: object): Promise<Record<string, unknown>> {
+  const fn: Unary = (client as unknown as Record<string, Unary>)[method]!.bind(client);
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err === null ? resolve(res) : reject(err))));
+}
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+
+/** The error a call failed with (the test fails if it succeeded). */
+async function failure(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as grpc.ServiceError;
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('serve --nodes 3 over gRPC', () => {
+  let serve: ServeHandle;
+  const clients: grpc.Client[] = [];
+  const client = (service: ServiceName, member: number): grpc.Client => {
+    const Ctor = etcdClientConstructor(service);
+    const c = new Ctor(serve.endpoints[member]!.url.replace('http://', ''), grpc.credentials.createInsecure());
+    clients.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    serve = await startServe({ port: 0, nodes: 3, seed: 31 });
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await serve.close();
+  });
+
+  test('every member has its own port; a write through any member is read through every other', async () => {
+    const ports = new Set(serve.endpoints.map((e) => e.port));
+    expect(ports.size).toBe(3);
+    await unaryCall(client('KV', 1), 'Put', { key: b64('x'), value: b64('via-n2') });
+    for (const m of [0, 1, 2]) {
+      const r = await unaryCall(client('KV', m), 'Range', { key: b64('x') });
+      expect((r['kvs'] as { value: string }[])[0]!.value).toBe(b64('via-n2'));
+      expect((r['header'] as { member_id: string }).member_id).toBe(String(m + 1));
+    }
+    const status = await Promise.all([0, 1, 2].map((m) => unaryCall(client('Maintenance', m), 'Status', {})));
+    const leaders = new Set(status.map((s) => s['leader']));
+    expect(leaders.size).toBe(1);
+  });
+
+  test("etcd's errors keep their gRPC code and message", async () => {
+    const kv = client('KV', 0);
+    await expect(unaryCall(kv, 'Range', { key: b64('x'), revision: '999' })).rejects.toMatchObject({ code: grpc.status.OUT_OF_RANGE, details: 'etcdserver: mvcc: required revision is a future revision' });
+    await expect(unaryCall(kv, 'Put', { value: b64('v') })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'etcdserver: key is not provided' });
+    await expect(unaryCall(client('Lease', 0), 'LeaseRevoke', { ID: '12345' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND, details: 'etcdserver: requested lease not found' });
+  });
+
+  test('what is not served answers UNIMPLEMENTED naming the method, at once', async () => {
+    const started = Date.now();
+    const defrag = await failure(unaryCall(client('Maintenance', 0), 'Defragment', {}));
+    expect(defrag.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect(defrag.details).toContain('Maintenance.Defragment');
+    const add = await failure(unaryCall(client('Cluster', 0), 'MemberAdd', { peerURLs: ['http://x:2380'] }));
+    expect(add.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect(add.details).toContain('Cluster.MemberAdd');
+    await expect(unaryCall(client('Maintenance', 0), 'Alarm', { action: 'ACTIVATE', alarm: 'NOSPACE' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('HashKV, MemberList and an empty alarm list, over gRPC and the gateway', async () => {
+    const hash = await unaryCall(client('Maintenance', 2), 'HashKV', {});
+    expect(typeof hash['hash']).toBe('number');
+    const gw = await postJson(serve.endpoints[2]!.url, '/v3/maintenance/hashkv', {});
+    expect(gw).toMatchObject({ status: 200, body: { hash: hash['hash'] } });
+    await expect(unaryCall(client('Maintenance', 2), 'HashKV', { revision: '999' })).rejects.toMatchObject({ code: grpc.status.OUT_OF_RANGE });
+    const list = await unaryCall(client('Cluster', 0), 'MemberList', {});
+    expect((list['members'] as { clientURLs: string[] }[]).map((m) => m.clientURLs[0])).toEqual(serve.endpoints.map((e) => e.url));
+    expect(await unaryCall(client('Maintenance', 0), 'Alarm', {})).toEqual({});
+  });
+
+  test('the gateway on the same port: /version, /health, 501 naming the method, 404 for nonsense', async () => {
+    const url = serve.endpoints[1]!.url;
+    expect(await (await fetch(`${url}/version`)).json()).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ health: 'true' });
+    const defrag = await postJson(url, '/v3/maintenance/defragment', {});
+    expect(defrag).toMatchObject({ status: 501, body: { code: 12 } });
+    expect((defrag.body as { message: string }).message).toContain('Maintenance.Defragment');
+    expect((await postJson(url, '/v3/nope', {})).status).toBe(404);
+  });
+
+  test('a watch stream over gRPC sees a put made through another member', async () => {
+    const Ctor = etcdClientConstructor('Watch');
+    const w = new Ctor(serve.endpoints[0]!.url.replace('http://', ''), grpc.credentials.createInsecure());
+    clients.push(w);
+    const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
+    const responses: Record<string, unknown>[] = [];
+    const gotEvent = new Promise<void>((resolve) => stream.on('data', (r: Record<string, unknown>) => {
+      responses.push(r);
+      if (Array.isArray(r['events'])) resolve();
+    }));
+    stream.write({ create_request: { key: b64('watched'), prev_kv: true } });
+    await new Promise((r) => setTimeout(r, 100));
+    await unaryCall(client('KV', 2), 'Put', { key: b64('watched'), value: b64('1') });
+    await gotEvent;
+    stream.end();
+    expect(responses[0]).toMatchObject({ created: true });
+    expect(responses.at(-1)).toMatchObject({ events: [{ kv: { key: b64('watched'), value: b64('1') } }] });
+  });
+
+  test("a killed follower's port answers UNAVAILABLE at once, naming the member; the others serve on", async () => {
+    const status = await unaryCall(client('Maintenance', 0), 'Status', {});
+    const follower = [0, 1, 2].find((m) => String(m + 1) !== status['leader'])!;
+    const other = [0, 1, 2].find((m) => m !== follower)!;
+    const name = `n${follower + 1}`;
+    serve.internals.cluster.world.crash(name, false);
+    try {
+      const down = await failure(unaryCall(client('KV', follower), 'Range', { key: b64('x') }));
+      expect(down.code).toBe(grpc.status.UNAVAILABLE);
+      expect(down.details).toContain(`member ${name} is down`);
+      await unaryCall(client('KV', other), 'Put', { key: b64('x'), value: b64('while-down') });
+    } finally {
+      serve.internals.cluster.world.restart(name);
+    }
+  });
+});
+
+test('the port tells HTTP/2 (gRPC) from HTTP/1 by the connection preface', () => {
+  expect(looksLikeHttp2(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'))).toBe(true);
+  expect(looksLikeHttp2(Buffer.from('PRI'))).toBe(true);
+  expect(looksLikeHttp2(Buffer.from('POST /v3/kv/put HTTP/1.1'))).toBe(false);
+  expect(looksLikeHttp2(Buffer.from('PUT /'))).toBe(false);
+});

@@ -1,0 +1,101 @@
+// `detcd serve --scenario` as a user runs it: the scenario's faults happen in real time while
+// etcdctl loops write unique values through one member and read them back through another; at
+// --duration serve heals, checks the history the clients made and writes the same report as
+// `detcd run`. With the leader partitioned again and again the report is valid; with a planted
+// bug (reads served from local state, no ReadIndex) and long partitions it is not.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { etcdctl, findEtcdctl } from './etcdctl.ts';
+
+interface ServeRun {
+  code: number | null;
+  stdout: string;
+  results: { valid: unknown; stats: { ops: { ok: number; fail: number; info: number }; faults: number }; checkers: Record<string, { valid: unknown }> };
+  loops: { ok: number; failed: number };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'detcd-serve-scenario-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Starts serve, runs `loops` etcdctl loops until serve exits, returns its report. */
+async function serveWithEtcdctl(args: string[], out: string, loops: number): Promise<ServeRun> {
+  const child = spawn(process.execPath, ['bin/detcd.js', 'serve', '--port', '0', '--out', out, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    exited = true;
+    resolve(code);
+  }));
+  child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
+  const endpoints = await new Promise<string[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${stdout}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      const m = / on (http:\/\/127\.0\.0\.1:\d+(, http:\/\/127\.0\.0\.1:\d+)*)/.exec(stdout);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve(m[1]!.split(', ').map((u) => u.replace('http://', '')));
+      }
+    });
+  });
+  const tally = { ok: 0, failed: 0 };
+  const loop = async (l: number): Promise<void> => {
+    for (let i = 0; !exited; i++) {
+      const key = `k${(l + i) % 3}`;
+      const put = await etcdctl(endpoints[(l + i) % endpoints.length]!, ['put', key, `v-${l}-${i}`], { commandTimeout: '2s' });
+      const get = await etcdctl(endpoints[(l + i + 1) % endpoints.length]!, ['get', key], { commandTimeout: '2s' });
+      for (const r of [put, get]) {
+        if (r.code === 0) tally.ok++;
+        else tally.failed++;
+      }
+    }
+  };
+  const code = (await Promise.all([exit, ...Array.from({ length: loops }, (_, l) => loop(l))]))[0];
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ServeRun['results'];
+  return { code, stdout, results, loops: tally };
+}
+
+if (findEtcdctl() === undefined) {
+  if (process.env['CI'] !== undefined) {
+    test('serve --scenario with etcdctl needs etcdctl (apt-get install etcd-client) in CI', () => {
+      throw new Error('etcdctl is not installed: .ci/run must install etcd-client');
+    });
+  } else {
+    test.skip('serve --scenario with etcdctl: SKIPPED because etcdctl is not installed', () => {});
+  }
+} else {
+  describe('detcd serve --scenario with an etcdctl loop', () => {
+    test('leader-partition: faults are printed as they start and heal, the report is valid, exit 0', async () => {
+      const out = join(work, 'leader-partition');
+      const run = await serveWithEtcdctl(['--scenario', 'leader-partition', '--seed', '3', '--duration', '10'], out, 3);
+      expect(run.stdout).toMatch(/fault +partition isolate-leader/);
+      expect(run.stdout).toMatch(/healed +partition isolate-leader/);
+      expect(run.results.stats.faults).toBeGreaterThan(0);
+      expect(run.results.stats.ops.ok).toBeGreaterThanOrEqual(20);
+      expect(run.loops.ok).toBeGreaterThan(0);
+      expect(run.results.checkers['linearizable']?.valid).toBe(true);
+      expect(run.results.valid, run.stdout).toBe(true);
+      expect(run.code).toBe(0);
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/leader-partition/);
+      expect(readFileSync(join(out, 'history.jsonl'), 'utf8')).toMatch(/"f":"kv\/put"/);
+    }, 90_000);
+
+    test('a planted bug (reads without ReadIndex) under long leader partitions: the report is invalid, exit 1', async () => {
+      const scenario = join(work, 'long-leader-partitions.json');
+      writeFileSync(scenario, JSON.stringify({
+        name: 'long-leader-partitions',
+        description: 'the leader cut off for seconds at a time, so a new leader takes writes while the old one still answers',
+        nemesis: { packages: ['partition-leader'], startMs: 300, faultDurationMs: { min: 2500, max: 3000 }, intervalMs: 300 },
+      }));
+      const out = join(work, 'bug');
+      const run = await serveWithEtcdctl(['--scenario', scenario, '--seed', '4', '--duration', '9', '--bug', 'read-without-readindex'], out, 3);
+      expect(run.results.checkers['linearizable']?.valid, run.stdout).toBe(false);
+      expect(run.results.valid).toBe(false);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/check again: detcd check --model etcd .*history\.jsonl/);
+    }, 90_000);
+  });
+}
