@@ -6,7 +6,7 @@ import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
 import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
-import type { TxnOp } from './etcd-request.ts';
+import type { LeaseId, TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
 import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
@@ -72,11 +72,7 @@ export class EtcdTraffic implements Workload {
         return single(txn([], this.multiOps(op)), op, call, done, observe);
       case 'cas': {
         const rev = this.state.modRevisionOf(key);
-        // One CAS in four also reads the key at a recent revision, which a compaction may have
-        // removed: then etcd fails the whole txn (etcd#18667 was members disagreeing on that).
-        const success: TxnOp[] = [{ put: put(key, this.value(op)) }];
-        if (prng.chance(1, 4)) success.push({ range: range(key, { revision: this.state.staleRevision(prng) }) });
-        return single(txn([{ target: 'MOD', key, revision: rev }], success, [{ range: range(key) }]), op, call, done, observe);
+        return single(txn([{ target: 'MOD', key, revision: rev }], [{ put: put(key, this.value(op)) }], [{ range: range(key) }]), op, call, done, observe);
       }
       case 'put-with-lease':
         return this.putWithLease(op, key, call, done);
@@ -112,7 +108,7 @@ export class EtcdTraffic implements Workload {
     call(leaseGrant(this.env.scenario.workload.leaseTtlSeconds), op.process, (granted) => {
       if (granted.type !== 'ok') return done(granted.type);
       this.state.addLease(granted.body);
-      const id = this.state.pickLease(this.env.prng) as number;
+      const id = this.state.pickLease(this.env.prng) as LeaseId;
       single(put(key, this.value(op), id), op, call, done, (b) => this.state.observe(b));
     });
   }

@@ -31,7 +31,11 @@ export interface UnsafeOptions {
   readonly installOlderSnapshot?: boolean;
   /** A new leader accepts a conf change before an entry of its term commits (Ongaro, raft-dev, July 2015). */
   readonly confChangeBeforeTermCommit?: boolean;
-  /** A follower's leader lease never runs out: it refuses (pre)votes while it knows a leader, even a dead one (etcd#8243, etcd#9586 class). */
+  /**
+   * The leader lease never runs out and survives a pre-election: a member that knew a leader
+   * refuses every (pre)vote until it hears of a new term, so a dead leader is never replaced
+   * (etcd#8243, etcd#9586 class).
+   */
   readonly leaseNeverExpires?: boolean;
   /** CheckQuorum never steps an isolated leader down (etcd#8243, etcd#9586 class). */
   readonly checkQuorumNeverStepsDown?: boolean;

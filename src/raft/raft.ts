@@ -183,7 +183,8 @@ export class Raft {
     this.stepFn = stepCandidate;
     this.prs.resetVotes();
     this.tickFn = tickElection;
-    this.lead = NONE;
+    // The planted bug (leaseNeverExpires) remembers the lost leader through the pre-election.
+    if (this.unsafe.leaseNeverExpires !== true) this.lead = NONE;
     this.state = 'pre-candidate';
   }
 
