@@ -79,9 +79,9 @@ export function prefixEnd(prefix: string): string {
   return '\0';
 }
 
-export const put = (key: string, value: string, lease?: number): EtcdRequest => ({
+export const put = (key: string, value: string, lease?: LeaseId): EtcdRequest => ({
   path: '/v3/kv/put',
-  body: lease === undefined ? { key: b64(key), value: b64(value) } : { key: b64(key), value: b64(value), lease: String(lease) },
+  body: lease === undefined ? { key: b64(key), value: b64(value) } : { key: b64(key), value: b64(value), lease },
 });
 
 export interface RangeOptions {
@@ -138,9 +138,23 @@ export const txn = (compare: readonly Compare[], success: readonly TxnOp[], fail
 
 export const compact = (revision: number): EtcdRequest => ({ path: '/v3/kv/compaction', body: { revision: String(revision) } });
 export const leaseGrant = (ttlSeconds: number): EtcdRequest => ({ path: '/v3/lease/grant', body: { TTL: String(ttlSeconds) } });
-export const leaseRevoke = (id: number): EtcdRequest => ({ path: '/v3/lease/revoke', body: { ID: String(id) } });
-export const leaseKeepAlive = (id: number): EtcdRequest => ({ path: '/v3/lease/keepalive', body: { ID: String(id) } });
-export const leaseTimeToLive = (id: number, keys = false): EtcdRequest => ({ path: '/v3/lease/timetolive', body: keys ? { ID: String(id), keys: true } : { ID: String(id) } });
+export const leaseRevoke = (id: LeaseId): EtcdRequest => ({ path: '/v3/lease/revoke', body: { ID: id } });
+export const leaseKeepAlive = (id: LeaseId): EtcdRequest => ({ path: '/v3/lease/keepalive', body: { ID: id } });
+export const leaseTimeToLive = (id: LeaseId, keys = false): EtcdRequest => ({ path: '/v3/lease/timetolive', body: keys ? { ID: id, keys: true } : { ID: id } });
+
+/**
+ * A lease id as its exact decimal text. Real etcd grants random int64 ids far above 2^53; as a
+ * JavaScript number they round to another lease ("requested lease not found" on every use).
+ */
+export type LeaseId = string;
+export const NO_LEASE: LeaseId = '0';
+
+/** Reads a lease id field of a gateway response ("3704389103885817874" or 12; absent means "0"). */
+export function leaseId(value: unknown): LeaseId {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toString();
+  return NO_LEASE;
+}
 
 /** Reads a 64-bit integer field of a gateway response ("12" or 12; absent means 0). */
 export function int64(value: unknown): number {
@@ -162,7 +176,7 @@ export interface WireKv {
   createRevision: number;
   modRevision: number;
   version: number;
-  lease: number;
+  lease: LeaseId;
 }
 
 /** The kvs of a range response, decoded. */
@@ -176,6 +190,6 @@ export function rangeKvs(body: unknown): WireKv[] {
     createRevision: int64(raw['create_revision']),
     modRevision: int64(raw['mod_revision']),
     version: int64(raw['version']),
-    lease: int64(raw['lease']),
+    lease: leaseId(raw['lease']),
   }));
 }

@@ -6,7 +6,7 @@ import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
 import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
-import type { TxnOp } from './etcd-request.ts';
+import type { LeaseId, TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
 import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
@@ -108,7 +108,7 @@ export class EtcdTraffic implements Workload {
     call(leaseGrant(this.env.scenario.workload.leaseTtlSeconds), op.process, (granted) => {
       if (granted.type !== 'ok') return done(granted.type);
       this.state.addLease(granted.body);
-      const id = this.state.pickLease(this.env.prng) as number;
+      const id = this.state.pickLease(this.env.prng) as LeaseId;
       single(put(key, this.value(op), id), op, call, done, (b) => this.state.observe(b));
     });
   }

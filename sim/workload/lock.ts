@@ -9,7 +9,8 @@ import type { Op } from '../history/op.ts';
 import { repeat } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
-import { deleteRange, headerRevision, int64, leaseGrant, leaseKeepAlive, leaseRevoke, prefixEnd, put, range, rangeKvs, txn } from './etcd-request.ts';
+import { deleteRange, headerRevision, leaseGrant, leaseId, leaseKeepAlive, leaseRevoke, prefixEnd, put, range, rangeKvs, txn } from './etcd-request.ts';
+import type { LeaseId } from './etcd-request.ts';
 import { drawRange } from '../nemesis/schedule.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
@@ -44,8 +45,8 @@ export class LockWorkload implements Workload {
     };
     call(leaseGrant(ttl), op.process, (granted) => {
       if (granted.type !== 'ok') return fail(granted.type);
-      const lease = int64((granted.body as { ID?: unknown } | null)?.ID);
-      const key = `${PREFIX}${lease.toString(16)}`;
+      const lease = leaseId((granted.body as { ID?: unknown } | null)?.ID);
+      const key = `${PREFIX}${BigInt(lease).toString(16)}`;
       const create = txn(
         [{ target: 'CREATE', key, revision: 0 }],
         [{ put: put(key, '', lease) }, { range: range(PREFIX, { rangeEnd: prefixEnd(PREFIX), sortTarget: 'CREATE', sortOrder: 'ASCEND', limit: 1 }) }],
@@ -83,7 +84,7 @@ export class LockWorkload implements Workload {
     });
   }
 
-  private release(op: Dispatched, key: string, lease: number, keepAlive: { stop(): void }, call: ClientCall, done: (outcome: Outcome) => void): void {
+  private release(op: Dispatched, key: string, lease: LeaseId, keepAlive: { stop(): void }, call: ClientCall, done: (outcome: Outcome) => void): void {
     this.record(op.process, 'invoke', 'release', { key });
     call(deleteRange(key), op.process, (deleted) => {
       keepAlive.stop();
@@ -94,7 +95,7 @@ export class LockWorkload implements Workload {
   }
 
   /** The session's keep-alive every TTL/3, as clientv3 does, until stopped. */
-  private keepAlive(lease: number, ttlSeconds: number, call: ClientCall): { stop(): void; pauseFor(us: number): void } {
+  private keepAlive(lease: LeaseId, ttlSeconds: number, call: ClientCall): { stop(): void; pauseFor(us: number): void } {
     let running = true;
     let inFlight = false;
     let pausedUntilUs = 0;

@@ -1,7 +1,8 @@
 // What the client side of a workload has learned from responses: the highest revision seen
 // (for stale reads at a past revision and for compactions), the last mod revision seen per key
 // (for optimistic updates), and the leases it granted and has not revoked.
-import { headerRevision, int64, rangeKvs } from './etcd-request.ts';
+import { headerRevision, leaseId, NO_LEASE, rangeKvs } from './etcd-request.ts';
+import type { LeaseId } from './etcd-request.ts';
 import type { Prng } from '../world/prng.ts';
 
 const LEASES_KEPT_MAX = 64;
@@ -9,7 +10,7 @@ const LEASES_KEPT_MAX = 64;
 export class TrafficState {
   maxRevision = 1;
   private readonly modRevision = new Map<string, number>();
-  private readonly leases: number[] = [];
+  private readonly leases: LeaseId[] = [];
 
   observe(body: unknown): void {
     const rev = headerRevision(body);
@@ -32,18 +33,18 @@ export class TrafficState {
   }
 
   addLease(body: unknown): void {
-    const id = int64((body as { ID?: unknown } | null)?.ID);
-    if (id <= 0) return;
+    const id = leaseId((body as { ID?: unknown } | null)?.ID);
+    if (id === NO_LEASE || id.startsWith('-')) return;
     this.leases.push(id);
     if (this.leases.length > LEASES_KEPT_MAX) this.leases.shift();
   }
 
   /** A granted lease to attach or revoke, or undefined when none is known. */
-  pickLease(prng: Prng): number | undefined {
+  pickLease(prng: Prng): LeaseId | undefined {
     return this.leases.length === 0 ? undefined : prng.pick(this.leases);
   }
 
-  forgetLease(id: number): void {
+  forgetLease(id: LeaseId): void {
     const i = this.leases.indexOf(id);
     if (i >= 0) this.leases.splice(i, 1);
   }

@@ -21,6 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     quiet: { type: 'boolean' },
     target: { type: 'string' },
     etcd: { type: 'string' },
+    'no-mitigations': { type: 'boolean' },
   });
   const target = targetOption(values.target, values.etcd);
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
@@ -31,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   checkReportDirOut('run', values.out === undefined ? 'report directory' : '--out', outDir);
   if (target === 'etcd') {
     if (bug !== undefined) throw new UsageError('run: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
-    const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, outDir, log: (line) => console.error(line) });
+    const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, mitigations: values['no-mitigations'] !== true, outDir, log: (line) => console.error(line) });
     if (values.quiet !== true) console.log(runTable(real.output.results));
     console.log(`report: ${real.dir}`);
     if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));

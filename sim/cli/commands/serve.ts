@@ -8,6 +8,7 @@
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 import { createServer } from 'node:net';
@@ -54,6 +55,7 @@ export async function serve(argv: string[]): Promise<number> {
   const bug = bugOption('serve', values.bug);
   if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
   const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
+  if (file !== undefined) checkReportDirOut('serve', values.out === undefined ? 'report directory' : '--out', out);
   await probePorts(port, nodes);
   // gRPC and the protocol buffers load only for serve, not for every detcd command.
   const { startServe } = await import('../serve/serve-cluster.ts');

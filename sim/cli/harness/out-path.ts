@@ -3,7 +3,7 @@
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { claimReportDir, errnoWords, prepareReportDir, ReportPathError } from '../../report/index.ts';
+import { claimReportDir, errnoWords, prepareReportDir, ReportPathError } from '../../report/report-dir.ts';
 import { UsageError } from '../errors.ts';
 
 function asUsage(command: string, option: string, check: () => void): void {

@@ -8,6 +8,7 @@ import type { StateMachinePort } from '../../../src/server/state-machine-port.ts
 import { EtcdClient } from '../../etcd/client.ts';
 import { worldClientNet } from '../../etcd/client-net.ts';
 import { HistoryLog } from '../../etcd/history-log.ts';
+import { WatchStream } from '../../etcd/watch-stream.ts';
 import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
 import { drawSwarm } from '../../nemesis/swarm.ts';
@@ -69,6 +70,8 @@ export interface ServeInternals {
   readonly schedule: readonly TimedFault[];
   readonly drawn: Record<string, unknown>;
   readonly probes: readonly EtcdClient[];
+  /** The robustness watchers (with a scenario). */
+  readonly watchers: readonly WatchStream[];
   readonly seed: number;
   readonly bug: PlantedBug | undefined;
   readonly wallStartMs: number;
@@ -97,6 +100,34 @@ export function quietScenario(nodes: number): Scenario {
 const gateId = (m: string): string => `serve-${m}`;
 const quietId = (m: string): string => `serve-quiet-${m}`;
 const probeId = (m: string): string => `serve-probe-${m}`;
+const watchId = (m: string): string => `serve-watch-${m}`;
+/** etcd's robustness watchers ask for progress this often. */
+const WATCH_PROGRESS_REQUEST_US = 100_000;
+
+/** `members` rotated to start at index `i`. */
+function rotated(members: readonly string[], i: number): string[] {
+  return [...members.slice(i), ...members.slice(0, i)];
+}
+
+/**
+ * With a scenario, one watcher per member on every key (prev_kv, progress, require-leader) that
+ * resumes elsewhere after disconnects, as `detcd run` has: what they receive is checked by the
+ * watch checker, beside the clients' own requests.
+ */
+function startWatchers(cluster: RunCluster, names: readonly string[], history: HistoryLog, timeoutUs: number): WatchStream[] {
+  return names.map((m, i) => {
+    const holder: { client?: EtcdClient } = {};
+    const net = worldClientNet(cluster.world, watchId(m), (from, message) => holder.client?.receive(from, message));
+    holder.client = new EtcdClient(net, { members: rotated(names, i), requestTimeoutUs: timeoutUs, history });
+    return new WatchStream(holder.client, {
+      process: `watch-${m}`,
+      create: { key: 'AA==', range_end: 'AA==', prev_kv: true, progress_notify: true },
+      member: m,
+      progressRequestIntervalUs: WATCH_PROGRESS_REQUEST_US,
+      requireLeader: true,
+    });
+  });
+}
 
 function clientFor(cluster: RunCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number): EtcdClient {
   const holder: { client?: EtcdClient } = {};
@@ -123,7 +154,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const names = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
-  const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m)]);
+  const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m), watchId(m)]);
   const cluster = buildClusterWith({
     scenario, seed: options.seed, bug: options.bug, clients: clientIds,
     buggify: schedule.some((f) => f.fault.kind === 'buggify'),
@@ -132,6 +163,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   }, options.makeStateMachine ?? makeEtcdStateMachine);
   const world = cluster.world;
   const history = recording ? new HistoryLog(() => world.loop.now()) : undefined;
+  const watchers = history === undefined || !scenario.clients.watchers ? [] : startWatchers(cluster, names, history, scenario.clients.requestTimeoutMs * 1000);
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...clientIds], () => undefined), root.fork('nemesis'));
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
@@ -204,7 +236,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     },
     stopped,
     history,
-    internals: { cluster, nemesis, schedule, drawn, probes, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
+    internals: { cluster, nemesis, schedule, drawn, probes, watchers, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
     close: async () => {
       clearInterval(timer);
       for (const e of endpoints) await e.close();

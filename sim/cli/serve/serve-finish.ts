@@ -21,14 +21,15 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
   const history = handle.history;
   if (history === undefined) throw new Error('finishServe: serve was started without a scenario, so nothing was recorded');
   await handle.close();
-  const { cluster, nemesis, schedule, drawn, probes, seed, bug, wallStartMs } = handle.internals;
+  const { cluster, nemesis, schedule, drawn, probes, watchers, seed, bug, wallStartMs } = handle.internals;
   const scenario = handle.scenario;
   let stop = handle.fatal;
   let liveness: LivenessResult | undefined;
   if (stop === undefined) {
     try {
       nemesis.healAll();
-      liveness = runLiveness(cluster.world, cluster, probes, [], scenario.liveness.budgetMs);
+      liveness = runLiveness(cluster.world, cluster, probes, watchers, scenario.liveness.budgetMs);
+      for (const w of watchers) w.cancel();
     } catch (err) {
       stop = runStopOf(err, cluster.world.loop.now());
       if (stop === undefined) throw err;

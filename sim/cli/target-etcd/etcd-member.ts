@@ -20,6 +20,7 @@ export interface EtcdMemberSpec {
   readonly heartbeatMs: number;
   readonly electionMs: number;
   readonly snapshotCount: number;
+  readonly preVote: boolean;
   /** Command prefix that enters the member's network namespace, if any. */
   readonly prefix: readonly string[];
 }
@@ -51,6 +52,7 @@ export class EtcdMember {
       '--heartbeat-interval', String(s.heartbeatMs),
       '--election-timeout', String(s.electionMs),
       '--snapshot-count', String(s.snapshotCount),
+      `--pre-vote=${s.preVote}`,
       '--logger', 'zap',
       '--log-outputs', 'stderr',
     ];

@@ -12,6 +12,7 @@ export interface ExecuteRealOptions {
   scenarioRef: string;
   seed: number;
   binary: string | undefined;
+  mitigations?: boolean;
   outDir?: string | undefined;
   reportsDir?: string;
   log?: (line: string) => void;
@@ -23,7 +24,7 @@ export function realReplay(scenarioRef: string, seed: number, binary: string | u
 
 export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: RealRunOutput; dir: string }> {
   const dir = o.outDir ?? runReportDir(o.reportsDir ?? 'reports', o.scenario.name, o.seed);
-  const output = await runRealEtcd(o.scenario, o.seed, { binary: o.binary, replay: realReplay(o.scenarioRef, o.seed, o.binary), log: o.log });
+  const output = await runRealEtcd(o.scenario, o.seed, { binary: o.binary, replay: realReplay(o.scenarioRef, o.seed, o.binary) + (o.mitigations === false ? ' --no-mitigations' : ''), log: o.log, mitigations: o.mitigations });
   await writeRunReportTo(dir, { results: output.results, history: output.history, watches: output.watches, trace: [], scenario: output.scenario });
   writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
   if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');

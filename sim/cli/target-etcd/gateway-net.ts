@@ -16,6 +16,8 @@ export interface GatewayTargets {
   readonly agent: http.Agent;
   /** Abort any HTTP request left unanswered this long (the client timed out long before). */
   readonly requestAbortMs: number;
+  /** Test hook: ranges go out serializable (served from the member's own state), recorded as asked. */
+  readonly serializableReads?: boolean;
 }
 
 /** A watch stream answers a ping with pong only if the member spoke this recently. */
@@ -49,7 +51,7 @@ export function gatewayClientNet(id: string, targets: GatewayTargets, clock: Rea
     if (url === undefined) return; // not a member: as a message into the void
     switch (m.kind) {
       case 'request':
-        return unary(url, to, m.id, m.path, m.body, targets, deliver);
+        return unary(url, to, m.id, m.path, onTheWire(m.path, m.body, targets.serializableReads === true), targets, deliver);
       case 'watch-send': {
         const s = streams.get(m.stream);
         if (m.open === true && s === undefined) {
@@ -93,6 +95,11 @@ export function gatewayClientNet(id: string, targets: GatewayTargets, clock: Rea
       }
     },
   };
+}
+
+function onTheWire(path: string, body: unknown, serializable: boolean): unknown {
+  if (!serializable || path !== '/v3/kv/range' || body === null || typeof body !== 'object') return body;
+  return { ...(body as Record<string, unknown>), serializable: true };
 }
 
 function unary(url: string, member: string, id: number, path: string, body: unknown, targets: GatewayTargets, deliver: (from: string, m: MemberToClient) => void): void {

@@ -116,22 +116,7 @@ export class RealNetwork {
 
   /** The nftables script for member i's namespace under the current faults. */
   rulesFor(i: number): string {
-    const n = this.names;
-    const lines = [`table inet ${NFT_TABLE}`, `delete table inet ${NFT_TABLE}`, `table inet ${NFT_TABLE} {`];
-    const input: string[] = [];
-    const output: string[] = [];
-    if (this.faults.clogged.has(i)) {
-      input.push('iifname != "lo" drop');
-      output.push('oifname != "lo" drop');
-    }
-    for (const c of this.faults.cuts) if (c.to === i) input.push(`ip saddr ${n.memberIp(c.from)} drop`);
-    // Random loss on peer traffic only (never the clients'), like the simulated lossy network.
-    if (this.faults.dropPercent >= 100) input.push(`ip saddr != ${n.hostIp} iifname != "lo" drop`);
-    else if (this.faults.dropPercent > 0) input.push(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < ${this.faults.dropPercent} drop`);
-    lines.push('  chain input {', '    type filter hook input priority 0; policy accept;', ...input.map((r) => `    ${r}`), '  }');
-    lines.push('  chain output {', '    type filter hook output priority 0; policy accept;', ...output.map((r) => `    ${r}`), '  }');
-    lines.push('}');
-    return `${lines.join('\n')}\n`;
+    return nftRules(this.names, i, this.faults);
   }
 
   private apply(): void {
@@ -162,4 +147,23 @@ export function tryRun(cmd: string, args: readonly string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** The nftables script for member i's namespace under `faults` (replaces the table atomically). */
+export function nftRules(n: RunNames, i: number, faults: NetworkFaults): string {
+  const lines = [`table inet ${NFT_TABLE}`, `delete table inet ${NFT_TABLE}`, `table inet ${NFT_TABLE} {`];
+  const input: string[] = [];
+  const output: string[] = [];
+  if (faults.clogged.has(i)) {
+    input.push('iifname != "lo" drop');
+    output.push('oifname != "lo" drop');
+  }
+  for (const c of faults.cuts) if (c.to === i) input.push(`ip saddr ${n.memberIp(c.from)} drop`);
+  // Random loss on peer traffic only (never the clients'), like the simulated lossy network.
+  if (faults.dropPercent >= 100) input.push(`ip saddr != ${n.hostIp} iifname != "lo" drop`);
+  else if (faults.dropPercent > 0) input.push(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < ${faults.dropPercent} drop`);
+  lines.push('  chain input {', '    type filter hook input priority 0; policy accept;', ...input.map((r) => `    ${r}`), '  }');
+  lines.push('  chain output {', '    type filter hook output priority 0; policy accept;', ...output.map((r) => `    ${r}`), '  }');
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
 }

@@ -55,6 +55,7 @@ export class RealCluster {
         heartbeatMs: raft.tickMs * raft.heartbeatTicks,
         electionMs: raft.tickMs * raft.electionTicks,
         snapshotCount: options.scenario.cluster.etcd.snapshotCount,
+        preVote: raft.preVote,
         prefix: this.network.spawnPrefix(i),
       }));
     }

@@ -88,7 +88,13 @@ export async function runRealLiveness(cluster: RealCluster, workers: readonly Et
   }
   const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
   const missing: string[] = [];
-  if (leaderAtUs === undefined) missing.push('no leader elected');
+  if (leaderAtUs === undefined) {
+    const seen = cluster.memberIds().map((m) => {
+      const st = cluster.poller.status(m);
+      return st === undefined ? `${m} not answering` : `${m} term ${st.term} leader ${st.leaderId === '0' ? 'none' : st.leaderId}`;
+    });
+    missing.push(`no leader elected (${seen.join(', ')})`);
+  }
   if (servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
   if (convergedAtUs === undefined && servedAtUs !== undefined) missing.push(`not converged: ${last.why}`);
   const out: LivenessResult = {

@@ -39,6 +39,7 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import { knownBugsOf } from './known-bugs.ts';
 import { refusal } from './refusals.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
@@ -51,6 +52,10 @@ export interface RealRunOptions {
   /** Force loopback even as root (tests of the refusal path). */
   readonly loopback?: boolean;
   readonly log?: ((line: string) => void) | undefined;
+  /** Step around the target version's known bugs (known-bugs.ts); true by default. */
+  readonly mitigations?: boolean | undefined;
+  /** Test hook: send every range as a serializable read while the history records what the workload asked for. */
+  readonly serializableReadsOnTheWire?: boolean | undefined;
 }
 
 export interface RealTarget {
@@ -59,6 +64,10 @@ export interface RealTarget {
   version: string;
   network: 'netns' | 'loopback';
   replayable: string;
+  /** Known bugs of this version the run stepped around, and how. */
+  mitigations: string[];
+  /** Known bugs of this version the run did not step around (--no-mitigations). */
+  exposed: string[];
 }
 
 export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
@@ -89,6 +98,8 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
   const version = etcdVersion(binary);
+  const bugs = knownBugsOf(version);
+  const mitigate = options.mitigations !== false;
   const removed = removeLeftovers();
   if (removed.namespaces.length + removed.links.length + removed.processes + removed.dirs.length > 0) {
     log(`removed leftovers of an earlier run: ${removed.processes} processes, ${removed.namespaces.length} namespaces, ${removed.links.length} links, ${removed.dirs.length} folders`);
@@ -104,6 +115,8 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
     version,
     network: mode,
     replayable: "the workload and the fault schedule (from the seed); not the interleaving, which is the real machine's",
+    mitigations: mitigate ? bugs.map((b) => `${b.id}: ${b.mitigationText}`) : [],
+    exposed: mitigate ? [] : bugs.map((b) => `${b.id}: ${b.what}`),
   };
   // Ctrl-C or a crash of the harness must not leave processes or namespaces behind.
   const onSignal = (): void => {
@@ -155,10 +168,15 @@ async function drive(
   if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
   const nets: { close(): void }[] = [];
   const clients = startClients((id, onMessage) => {
-    const net = gatewayClientNet(id, { url: (m) => cluster.urls.get(m), agent: cluster.agent, requestAbortMs: scenario.clients.requestTimeoutMs + 5_000 }, clock, onMessage);
+    const net = gatewayClientNet(id, {
+      url: (m) => cluster.urls.get(m),
+      agent: cluster.agent,
+      requestAbortMs: scenario.clients.requestTimeoutMs + 5_000,
+      serializableReads: options.serializableReadsOnTheWire === true,
+    }, clock, onMessage);
     nets.push(net);
     return net;
-  }, cluster.memberIds(), scenario, history);
+  }, cluster.memberIds(), scenario, history, !target.mitigations.some((m) => m.startsWith('etcd#15220')));
   const scheduler: Scheduler = { nowUs: () => clock.nowUs(), at: (t, fn) => clock.at(t, fn) };
   const workload = createWorkload({ scenario, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
   const durationUs = scenario.workload.durationMs * 1000;

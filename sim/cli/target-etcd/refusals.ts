@@ -7,7 +7,12 @@
 import type { TimedFault } from '../../scenario/fault.ts';
 import { describeFault } from '../../scenario/fault.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { nemesisPackage } from '../../nemesis/packages.ts';
+import { Prng } from '../../world/prng.ts';
 import type { NetworkMode } from './network.ts';
+
+/** Draws per package when asking what faults it can produce (its random choices, sampled). */
+const PACKAGE_SAMPLES = 64;
 
 const NEVER: Readonly<Record<string, string>> = {
   'clock-skew': 'a real process reads the kernel clock, which cannot be skewed per member',
@@ -21,8 +26,28 @@ const NEVER: Readonly<Record<string, string>> = {
 
 const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);
 
-/** The first reason this scenario cannot run against real etcd, or undefined. */
+/**
+ * The first reason this scenario cannot run against real etcd, or undefined. A package is
+ * refused for any fault it can draw, not only those this seed drew, so whether a scenario runs
+ * on the target does not depend on the seed.
+ */
 export function refusal(scenario: Scenario, schedule: readonly TimedFault[], mode: NetworkMode): string | undefined {
+  const raft = scenario.cluster.raft;
+  if (raft.readOnly !== 'safe') return `cluster.raft.readOnly '${raft.readOnly}' cannot run on target etcd: etcd 3.4 serves linearizable reads with ReadIndex only`;
+  if (!raft.checkQuorum) return 'cluster.raft.checkQuorum false cannot run on target etcd: etcd always enables CheckQuorum';
+  for (const name of scenario.nemesis.packages) {
+    const pkg = nemesisPackage(name);
+    const prng = new Prng(1);
+    for (let i = 0; i < PACKAGE_SAMPLES; i++) {
+      const drawn = pkg.draw(prng, { members: scenario.cluster.members, durationMs: 1000 }).map((d) => ({ atMs: 0, durationMs: d.durationMs, fault: d.fault }));
+      const why = faultRefusal(drawn, mode);
+      if (why !== undefined) return `nemesis package '${name}': ${why}`;
+    }
+  }
+  return faultRefusal(schedule, mode) ?? settingsRefusal(scenario, mode);
+}
+
+function faultRefusal(schedule: readonly TimedFault[], mode: NetworkMode): string | undefined {
   const target = 'target etcd';
   for (const { fault } of schedule) {
     const never = NEVER[fault.kind];
@@ -33,6 +58,11 @@ export function refusal(scenario: Scenario, schedule: readonly TimedFault[], mod
     }
     if (NEEDS_NETWORK.has(fault.kind) && mode === 'loopback') return `fault '${describeFault(fault)}' cannot run on ${target}: network faults need network namespaces (run as root with ip and nft installed)`;
   }
+  return undefined;
+}
+
+function settingsRefusal(scenario: Scenario, mode: NetworkMode): string | undefined {
+  const target = 'target etcd';
   const n = scenario.network;
   if (n.duplicatePercent > 0 || n.reorderPercent > 0) return `network.duplicatePercent/reorderPercent cannot be applied on ${target}: only random drops are injected`;
   if (n.dropPercent > 0 && mode === 'loopback') return `network.dropPercent cannot be applied on ${target} without network namespaces (run as root)`;

@@ -1,0 +1,80 @@
+// The exit-code contract for bad input (3): merge inputs of every wrong kind and a taken serve
+// port, each answered with one line, before any work and (for serve) within 2 s.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../sim/cli/main.ts';
+
+async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+const root = mkdtempSync(join(tmpdir(), 'detcd-exit-'));
+
+function shard(name: string, sweepJson: string | undefined): string {
+  const d = join(root, name);
+  mkdirSync(d);
+  if (sweepJson !== undefined) writeFileSync(join(d, 'sweep.json'), sweepJson);
+  return d;
+}
+
+describe('sweep --merge of a bad shard exits 3 with one line naming the file', () => {
+  const cases: [string, string | undefined, RegExp][] = [
+    ['missing', undefined, /missing\/sweep\.json: cannot read \(ENOENT\)/],
+    ['empty', '', /empty\/sweep\.json: not valid JSON/],
+    ['garbage', '\u0000garbage{', /garbage\/sweep\.json: not valid JSON/],
+    ['wrong-shaped', JSON.stringify({ format: 'detcd-sweep', version: 1, runs: [{ seed: 1 }] }), /wrong-shaped\/sweep\.json: /],
+    ['an-array', '[1,2,3]', /an-array\/sweep\.json: /],
+  ];
+  for (const [name, content, message] of cases) {
+    it(name, async () => {
+      const out = join(root, `merged-${name}`);
+      const r = await cli(['sweep', '--merge', shard(name, content), '--out', out]);
+      expect(r.code).toBe(3);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(/^detcd sweep --merge: /);
+      expect(r.err[0]).toMatch(message);
+    });
+  }
+
+  it('a shard path that is a file, and one that does not exist', async () => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, '');
+    for (const target of [file, join(root, 'nowhere')]) {
+      const r = await cli(['sweep', '--merge', target]);
+      expect(r.code).toBe(3);
+      expect(r.err).toHaveLength(1);
+    }
+  });
+});
+
+describe('serve --port P with P taken', () => {
+  it('exits 3 within 2 s with one line naming the port', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const started = performance.now();
+      const r = await cli(['serve', '--port', String(port)]);
+      const elapsedMs = performance.now() - started;
+      expect(r.code).toBe(3);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(new RegExp(`serve: --port ${port}: port ${port} .*is already in use`));
+      expect(elapsedMs).toBeLessThan(2000);
+    } finally {
+      holder.close();
+    }
+  });
+});

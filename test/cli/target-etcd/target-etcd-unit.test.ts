@@ -1,0 +1,86 @@
+// The real-etcd target's pure parts, without etcd: detcd-owned names and how leftovers are
+// recognised, the faults refused before a run starts, the nftables rules a fault set becomes,
+// and which known bugs a version has.
+import { describe, expect, it } from 'vitest';
+import { knownBugsOf } from '../../../sim/cli/target-etcd/known-bugs.ts';
+import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
+import { nftRules, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
+import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
+import type { TimedFault } from '../../../sim/scenario/fault.ts';
+import { parseScenario } from '../../../sim/scenario/parse.ts';
+
+const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 'x', ...extra }, 'test.json');
+const at = (fault: TimedFault['fault']): TimedFault => ({ atMs: 100, durationMs: 500, fault });
+
+describe('names', () => {
+  it('every name carries its owner, fits an interface name, and parses back', () => {
+    const n = runNames(4_194_303);
+    expect(n.bridge.length).toBeLessThanOrEqual(15);
+    expect(n.veth(9).length).toBeLessThanOrEqual(15);
+    expect(ownerOfNetns(n.netns(3))).toBe(4_194_303);
+    expect(ownerOfLink(n.bridge)).toBe(4_194_303);
+    expect(ownerOfLink(n.veth(2))).toBe(4_194_303);
+  });
+
+  it('names detcd did not make are never claimed', () => {
+    for (const name of ['eth0', 'docker0', 'detcd', 'detcd-x-n1', 'my-detcd-1-n1', 'detcd-12-n1-extra']) expect(ownerOfNetns(name)).toBeUndefined();
+    for (const name of ['eth0', 'docker0', 'dtb', 'dtv12', 'dtb-1', 'dtvabcn', 'xdtb12', 'dtb12.100']) expect(ownerOfLink(name)).toBeUndefined();
+  });
+});
+
+describe('refusals', () => {
+  it('refuses each fault a real cluster cannot suffer, naming the fault and the target', () => {
+    const cases: [TimedFault['fault'], RegExp][] = [
+      [{ kind: 'clock-skew', target: 'leader', offsetMs: 100 }, /clock skew leader 100 ms.*target etcd/],
+      [{ kind: 'clock-jump', target: 'n1', jumpMs: -5 }, /clock jump/],
+      [{ kind: 'clock-drift', target: 'n1', driftPpm: 5 }, /clock drift/],
+      [{ kind: 'kill', target: 'leader', tornWrites: true }, /torn writes/],
+      [{ kind: 'slow-disk', target: 'n2', fsyncMs: 50 }, /slow disk/],
+      [{ kind: 'buggify' }, /buggify/],
+      [{ kind: 'figure8', crashDelayMs: 10 }, /figure 8/],
+      [{ kind: 'membership', action: 'replace', target: 'n1' }, /membership/],
+      [{ kind: 'lossy', dropPercent: 5, duplicatePercent: 5 }, /only random drops/],
+    ];
+    for (const [fault, re] of cases) expect(refusal(scenario(), [at(fault)], 'netns')).toMatch(re);
+  });
+
+  it('accepts kills, pauses, partitions, one-way cuts, clogs and random loss with namespaces', () => {
+    const ok: TimedFault['fault'][] = [
+      { kind: 'kill', target: 'leader' },
+      { kind: 'pause', target: 'follower' },
+      { kind: 'partition', shape: 'halves' },
+      { kind: 'one-way', target: 'leader', direction: 'in' },
+      { kind: 'clog', target: 'n1' },
+      { kind: 'lossy', dropPercent: 10 },
+    ];
+    expect(refusal(scenario(), ok.map(at), 'netns')).toBeUndefined();
+  });
+
+  it('without namespaces, network faults are refused and process faults still run', () => {
+    expect(refusal(scenario(), [at({ kind: 'partition', shape: 'halves' })], 'loopback')).toMatch(/network namespaces/);
+    expect(refusal(scenario(), [at({ kind: 'kill', target: 'leader' }), at({ kind: 'pause', target: 'n2' })], 'loopback')).toBeUndefined();
+  });
+});
+
+describe('nftables rules', () => {
+  it('a cut drops its source on the receiving side only; clog drops everything but loopback; loss spares the clients', () => {
+    const n = runNames(4242);
+    const faults: NetworkFaults = { cuts: [{ from: 1, to: 2 }], clogged: new Set(), dropPercent: 0 };
+    expect(nftRules(n, 2, faults)).toContain(`ip saddr ${n.memberIp(1)} drop`);
+    expect(nftRules(n, 1, faults)).not.toContain('drop');
+    faults.clogged.add(3);
+    expect(nftRules(n, 3, faults)).toMatch(/iifname != "lo" drop[\s\S]*oifname != "lo" drop/);
+    faults.dropPercent = 20;
+    expect(nftRules(n, 1, faults)).toContain(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < 20 drop`);
+  });
+});
+
+describe('known bugs of a target version', () => {
+  it('etcd 3.4.23 has etcd#15220; 3.4.24, 3.5.8 and 3.6 do not', () => {
+    expect(knownBugsOf('3.4.23').map((b) => b.id)).toEqual(['etcd#15220']);
+    expect(knownBugsOf('3.5.7').map((b) => b.id)).toEqual(['etcd#15220']);
+    expect(knownBugsOf('3.4.24')).toEqual([]);
+    expect(knownBugsOf('3.5.8')).toEqual([]);
+    expect(knownBugsOf('3.6.0')).toEqual([]);
+  });
+});
