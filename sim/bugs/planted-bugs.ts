@@ -79,7 +79,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#19179',
     plantedIn: 'src/mvcc/store.ts',
     unsafe: { stateMachine: ['compaction-drops-delete'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
+    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
   },
   {
     name: 'watch-replay-after-restore',
@@ -95,7 +95,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15220',
     plantedIn: 'src/watch/watch-stream.ts',
     unsafe: { stateMachine: ['progress-while-unsynced'] },
-    caughtBy: { scenario: 'watch-partition-compaction', seed: 1, checker: 'watch' },
+    caughtBy: { scenario: 'swarm', seed: 5, checker: 'watch' },
   },
   {
     name: 'progress-before-start',
@@ -111,7 +111,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#1811, etcd#2808',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { truncateOnStaleAppend: true } },
-    caughtBy: { scenario: 'duplicating-network', seed: 1, checker: 'raft' },
+    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft' },
   },
   {
     name: 'install-older-snapshot',
@@ -119,7 +119,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft' },
+    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
   },
   {
     name: 'conf-change-before-term-commit',
@@ -127,7 +127,7 @@ export const PLANTED_BUGS = [
     reference: 'Ongaro, raft-dev, July 2015',
     plantedIn: 'src/raft/raft.ts',
     unsafe: { raft: { confChangeBeforeTermCommit: true } },
-    caughtBy: { scenario: 'membership-change', seed: 1, checker: 'raft' },
+    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
   },
   {
     name: 'lease-never-expires',
@@ -135,7 +135,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step.ts',
     unsafe: { raft: { leaseNeverExpires: true } },
-    caughtBy: { scenario: 'kill-leader', seed: 1, checker: 'liveness' },
+    caughtBy: { scenario: 'swarm', seed: 2, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',
@@ -143,7 +143,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step-leader.ts',
     unsafe: { raft: { checkQuorumNeverStepsDown: true } },
-    caughtBy: { scenario: 'leader-partition', seed: 1, checker: 'raft' },
+    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
   },
   {
     name: 'deposed-lessor-revokes',
@@ -151,7 +151,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15247, Jepsen etcd 3.4.3',
     plantedIn: 'src/server/member.ts',
     unsafe: { deposedLessorRevokes: true },
-    caughtBy: { scenario: 'lease-long-partition', seed: 1, checker: 'lease' },
+    caughtBy: { test: 'test/sim/etcd/etcd-member.test.ts', checker: 'lease' },
   },
   {
     name: 'apply-before-persist',
@@ -159,7 +159,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#14370',
     plantedIn: 'src/server/member.ts',
     unsafe: { applyBeforePersist: true },
-    caughtBy: { scenario: 'single-member-crash', seed: 1, checker: 'linearizable' },
+    caughtBy: { scenario: 'single-member-crash', seed: 1, checker: 'raft' },
   },
   {
     name: 'snapshot-at-commit-index',
@@ -167,7 +167,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#13766',
     plantedIn: 'src/server/member.ts',
     unsafe: { snapshotAtCommitIndex: true },
-    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'convergence' },
+    caughtBy: { scenario: 'snapshot-catch-up', seed: 1, checker: 'invariants' },
   },
   {
     name: 'read-index-reuses-context',
@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20418',
     plantedIn: 'src/server/read-index-loop.ts',
     unsafe: { readIndexReusesContext: true },
-    caughtBy: { scenario: 'gc-pause', seed: 1, checker: 'linearizable' },
+    caughtBy: { test: 'test/src/server/read-index-loop.test.ts', checker: 'linearizable' },
   },
   {
     name: 'two-snapshots-forgotten',
@@ -183,7 +183,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft' },
+    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
   },
   {
     name: 'watch-skips-compact-revision',
@@ -191,7 +191,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18089',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['watch-skips-compact-revision'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
+    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
   },
   {
     name: 'future-watch-rev-lowered',
@@ -199,7 +199,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20221 (old events)',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['future-watch-rev-lowered'] },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'watch' },
+    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
   },
   {
     name: 'compacted-watcher-starved',
@@ -223,7 +223,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#17780',
     plantedIn: 'src/mvcc/snapshot.ts',
     unsafe: { stateMachine: ['restore-rev-from-log'] },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'convergence' },
+    caughtBy: { test: 'test/src/mvcc/store.test.ts', checker: 'convergence' },
   },
   {
     name: 'txn-ranges-stripped',
@@ -231,7 +231,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18667',
     plantedIn: 'src/server/etcd-state-machine.ts',
     unsafe: { stateMachine: ['txn-ranges-stripped'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'convergence' },
+    caughtBy: { test: 'test/src/server/txn-ranges-stripped.test.ts', checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 

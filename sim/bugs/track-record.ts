@@ -103,7 +103,10 @@ export function trackRecordRow(entry: PlantedBugEntry & { name: PlantedBug }, o:
   }
   const found = result;
   const shrunk = o.shrinkRunsMax > 0 ? shrunkFaults(found, entry.name, o.shrinkRunsMax) : undefined;
-  const clean = cleanRuns(found.scenario, found.seed);
+  // The correct build on every seed the bug was hunted on: its own scenario's, then the swarm's.
+  const cleanFound = cleanRuns(found.scenario, found.seed);
+  const cleanOwn = found.scenario === own ? { runs: 0, notValid: 0 } : cleanRuns(own, o.seedsMax);
+  const clean = { runs: cleanFound.runs + cleanOwn.runs, notValid: cleanFound.notValid + cleanOwn.notValid };
   const row: TrackRecordRow = {
     bug: entry.name, reference: entry.reference, scenario: found.scenario.name, found: true, seedsTried: tried, seed: found.seed,
     wallSeconds, caughtBy: failingChecker(found.results), scheduleFaults: found.schedule,

@@ -3,7 +3,13 @@
 // end to end are in the registry; these tests pin down what each switch changes.
 import { describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.ts';
-import type { ConfChange } from '../../../src/raft/types.ts';
+import type { ConfChange, Snapshot } from '../../../src/raft/types.ts';
+import { message } from '../../../src/raft/types.ts';
+import { Unstable } from '../../../src/raft/log-unstable.ts';
+import { entsWithTerms, newStorage, newTestRaft } from './helpers.ts';
+
+const CS = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+const snapAt = (index: number): Snapshot => ({ data: `s${index}`, metadata: { index, term: 1, confState: CS } });
 
 function addLearner(id: number): ConfChange {
   return { transition: 'auto', changes: [{ type: 'add-learner-node', nodeId: id }] } as unknown as ConfChange;
@@ -40,6 +46,29 @@ describe('planted raft bugs', () => {
       c.tick(60, [2, 3]);
       const elected = c.node(2).raw.raft.state === 'leader' || c.node(3).raw.raft.state === 'leader';
       expect(elected, `planted ${planted}`).toBe(!planted);
+    }
+  });
+
+  it('install-older-snapshot: a follower installs a snapshot older than its commit index, its log going backwards', () => {
+    for (const planted of [false, true]) {
+      const s = newStorage([1, 2]);
+      s.append(entsWithTerms(1, 1, 1));
+      const r = newTestRaft(2, 10, 1, s, planted ? { unsafe: { installOlderSnapshot: true } } : {});
+      r.loadState({ term: 1, vote: 0, commit: 3 });
+      r.becomeFollower(1, 1);
+      r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snapAt(2) }));
+      expect(r.raftLog.committed, `planted ${planted}`).toBe(planted ? 2 : 3);
+    }
+  });
+
+  it('two-snapshots-forgotten: persisting one snapshot forgets a newer one restored meanwhile', () => {
+    for (const planted of [false, true]) {
+      const u = new Unstable(1);
+      u.forgetNewerSnapshot = planted;
+      u.restore(snapAt(5)); // handed to the host in a Ready
+      u.restore(snapAt(9)); // a second snapshot arrives before the first is persisted
+      u.stableSnapTo(5); // the first one is on disk
+      expect(u.snapshot?.metadata.index, `planted ${planted}`).toBe(planted ? undefined : 9);
     }
   });
 });
