@@ -25,7 +25,7 @@ const bannedImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**', 'dist/**', 'coverage/**', 'bin/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'reports/**', 'dist/**', 'coverage/**', 'bin/**', 'scripts/**', 'bench/**/*.mjs', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

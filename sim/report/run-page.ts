@@ -56,6 +56,18 @@ function checkerCards(results: Results): string {
 function reproduce(results: Results): string {
   const lines = [commandLine('cmd-replay', 'replay', results.replay)];
   if (results.shrink !== undefined) lines.push(commandLine('cmd-shrink', 'shrink', results.shrink));
+  const t = results.target;
+  if (t !== undefined) {
+    // A real target's interleaving is the machine's: say what a replay gives back and what was not checked.
+    const notes = [
+      `target: real etcd ${escapeHtml(t.version)} (<span class="mono">${escapeHtml(t.binary)}</span>), network ${t.network === 'netns' ? 'one namespace per member' : 'loopback'}`,
+      `a replay re-runs ${escapeHtml(t.replayable)}: it is not exact`,
+      ...(t.mitigations ?? []).map((m) => `stepped around a known bug: ${escapeHtml(m)}`),
+      ...(t.exposed ?? []).map((m) => `not stepped around: ${escapeHtml(m)}`),
+      ...t.notChecked.map((m) => `not checked: ${escapeHtml(m)}`),
+    ];
+    return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}${notes.map((n) => `<p class="muted">${n}</p>`).join('')}</section>`;
+  }
   return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}<p class="muted">trace hash <span class="mono">${escapeHtml(results.traceHash)}</span>: a replay must give the same.</p></section>`;
 }
 
@@ -111,7 +123,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
-    `<h1>detcd run report</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
+    `<h1>detcd run report${results.target === undefined ? '' : ` — real etcd ${escapeHtml(results.target.version)}`}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
     verdictBanner(results),
     checkerCards(results),
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +

@@ -50,7 +50,7 @@ export interface Results {
    * What ran: absent for the simulation (the default); for `--target etcd` the binary, its
    * version, the network mode, what a replay reproduces and which checkers could not run.
    */
-  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; mitigations: string[]; exposed: string[]; notChecked: string[] };
+  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; mitigations?: string[]; exposed?: string[]; notChecked: string[] };
   /** The broken invariant that stopped the run, as data (layer, name, member, time). */
   stop?: RunStop;
 }

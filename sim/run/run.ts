@@ -7,6 +7,7 @@ import { HistoryLog } from '../etcd/history-log.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import { expandSchedule } from '../nemesis/schedule.ts';
 import { drawSwarm } from '../nemesis/swarm.ts';
+import { scheduleNeeds } from '../scenario/fault.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createWorkload, supportsCompaction } from '../workload/create.ts';
@@ -89,8 +90,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     seed,
     bug: options.bug,
     clients: endpoints,
-    buggify: schedule.some((f) => f.fault.kind === 'buggify'),
-    tornWrites: schedule.some((f) => f.fault.kind === 'kill' && f.fault.tornWrites === true),
+    ...scheduleNeeds(schedule),
     traceLog: options.traceLog ?? false,
   });
   const world = cluster.world;

@@ -162,6 +162,11 @@ export const ScenarioSchema = z.strictObject({
   /** A scenario that documents a known unsafety expects a violation: its runs pass when one is found. */
   expect: z.enum(['valid', 'violation-allowed']).default('valid'),
   /**
+   * What the scenario runs against when the command line does not say (--target): the
+   * simulation, or real etcd processes on this machine (faults on processes and namespaces).
+   */
+  target: z.enum(['simulation', 'etcd']).optional(),
+  /**
    * With expect "violation-allowed": the checkers whose violations document that unsafety. Only
    * these are excused, so an unrelated bug in the same scenario still fails the run.
    */

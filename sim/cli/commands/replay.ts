@@ -12,19 +12,8 @@ import { EXIT_INTERNAL, exitCodeFor } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
-
-function firstCheckpointDifference(a: readonly [number, string][], b: readonly [number, string][]): string | undefined {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const [ta, ha] = a[i] as [number, string];
-    const [tb, hb] = b[i] as [number, string];
-    if (ta !== tb || ha !== hb) {
-      const prev = i === 0 ? 0 : (a[i - 1] as [number, string])[0];
-      return `the traces part between ${prev / 1000} ms and ${ta / 1000} ms of simulated time (checkpoint ${i}: ${ha} vs ${hb})`;
-    }
-  }
-  if (a.length !== b.length) return `the traces agree for ${Math.min(a.length, b.length)} checkpoints, then one run ends (${a.length} vs ${b.length} checkpoints)`;
-  return undefined;
-}
+import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
+import { replayReal } from '../target-etcd/replay-real.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
@@ -38,10 +27,10 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   return undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/require-await
 export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
   const run = readRunDir('replay', positionals[0]);
+  if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
   console.log(runTable(out.results));

@@ -23,8 +23,8 @@ export async function run(argv: string[]): Promise<number> {
     etcd: { type: 'string' },
     'no-mitigations': { type: 'boolean' },
   });
-  const target = targetOption(values.target, values.etcd);
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
+  const target = targetOption('run', values.target ?? file.scenario.target, values.etcd);
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
   const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
   const bug = bugOption('run', values.bug);
@@ -49,10 +49,10 @@ export async function run(argv: string[]): Promise<number> {
   return exitCodeFor(r.valid);
 }
 
-/** `--target simulation|etcd` (simulation by default); `--etcd PATH` only with the etcd target. */
-function targetOption(target: string | undefined, etcd: string | undefined): 'simulation' | 'etcd' {
+/** `--target simulation|etcd` (the scenario's `target`, else simulation); `--etcd PATH` only with the etcd target. */
+export function targetOption(command: string, target: string | undefined, etcd: string | undefined): 'simulation' | 'etcd' {
   const t = target ?? 'simulation';
-  if (t !== 'simulation' && t !== 'etcd') throw new UsageError(`run: --target must be simulation or etcd, got '${t}'`);
-  if (etcd !== undefined && t !== 'etcd') throw new UsageError('run: --etcd PATH needs --target etcd');
+  if (t !== 'simulation' && t !== 'etcd') throw new UsageError(`${command}: --target must be simulation or etcd, got '${t}'`);
+  if (etcd !== undefined && t !== 'etcd') throw new UsageError(`${command}: --etcd PATH needs --target etcd`);
   return t;
 }

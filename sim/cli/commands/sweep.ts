@@ -1,19 +1,23 @@
 // detcd sweep [--scenario NAME|FILE|all] [--seeds A..B] [--jobs N] [--shard I/N] [--bug NAME]
-//             [--stop-on-fail] [--out DIR] [--report-all]
+//             [--stop-on-fail] [--out DIR] [--report-all] [--rerun-percent P]
 // detcd sweep --merge DIR... [--out DIR]
-// Many seeds over all cores (piscina worker threads), a progress bar, a table per scenario,
-// the replay command of every failure, and a sweep report that CI shards can merge.
+// Many seeds over all cores (worker threads started once and reused), a progress bar, a table
+// per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
+// in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
-import { exitCodeFor, UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
+import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
-import { defaultJobs, runTasks } from '../harness/sweep-engine.ts';
+import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks } from '../harness/sweep-engine.ts';
+import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable } from '../harness/table.ts';
@@ -29,19 +33,37 @@ export interface SweepPlan {
   outDir: string;
   reportAll: boolean;
   title: string;
+  /** Percent of the seeds re-run in another worker to check determinism (default 5; 0: none). */
+  rerunPercent?: number;
+  /** Where the tasks run: tests inject a runner; by default inline for one job, worker threads otherwise. */
+  runner?: ((jobs: number) => TaskRunner) | undefined;
+  /** Against real etcd processes: one run at a time, in this process. */
+  realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
 }
 
-/** The tasks of a sweep, in (scenario, seed) order, keeping this shard's share. */
-export function planTasks(p: SweepPlan): SweepTask[] {
-  const tasks: SweepTask[] = [];
+/** How many runs this shard of the sweep holds (without listing them). */
+export function countTasks(p: SweepPlan): number {
+  const total = p.files.length * (p.seeds[1] - p.seeds[0] + 1);
+  const k = p.shard.index - 1;
+  return total <= k ? 0 : Math.floor((total - 1 - k) / p.shard.count) + 1;
+}
+
+/** The tasks of a sweep, in (scenario, seed) order, keeping this shard's share; made one at a time, as the workers ask. */
+export function* planTasks(p: SweepPlan): Generator<SweepTask, void, undefined> {
   let i = 0;
   for (const f of p.files) {
     for (let seed = p.seeds[0]; seed <= p.seeds[1]; seed++, i++) {
       if (i % p.shard.count !== p.shard.index - 1) continue;
-      tasks.push({ scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll });
+      yield { scenario: f.scenario, scenarioRef: f.ref, seed, bug: p.bug, reportsDir: join(p.outDir, 'runs'), sweepDir: p.outDir, reportAll: p.reportAll, realEtcd: p.realEtcd };
     }
   }
-  return tasks;
+}
+
+function printMismatches(mismatches: readonly DeterminismMismatch[]): void {
+  for (const m of mismatches) {
+    console.log(chalk.red.bold(`nondeterminism: ${m.scenario} seed ${m.seed} gave trace hash ${m.traceHashes[0]} on worker ${m.workers[0]} and ${m.traceHashes[1]} on worker ${m.workers[1]}; ${m.where}`));
+    console.log(chalk.red(`  replay: ${m.replay}`));
+  }
 }
 
 /**
@@ -66,19 +88,24 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
 
 export async function executeSweep(p: SweepPlan): Promise<number> {
   claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
-  const tasks = planTasks(p);
+  const count = countTasks(p);
+  const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  console.error(`${p.title}: ${tasks.length} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${p.jobs} worker(s)${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
+  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
-  const runs = await withInterruptCleanup(p.outDir, () => runTasks(tasks, { jobs: p.jobs, stopOnFail: p.stopOnFail, progress }));
+  const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
   const wallMs = performance.now() - start;
+  const runs = result.runs;
   const sweep = await writeSweepReport(p.outDir, runs);
+  writeFileSync(join(p.outDir, 'determinism.json'), `${JSON.stringify({ reruns: result.reruns, mismatches: result.mismatches }, null, 2)}\n`);
   console.log(sweepTable(rowsByScenario(runs)));
   for (const line of failureLines(runs)) console.log(chalk.red(line));
+  printMismatches(result.mismatches);
   const t = sweep.totals;
-  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall · ${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s · report ${join(p.outDir, 'index.html')}`);
-  return exitCodeFor(sweep.valid);
+  const rerunNote = `${result.reruns} seed(s) re-run ${jobs > 1 ? 'in another worker' : 'in the same thread'}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
+  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${rerunNote} · ${(wallMs / 1000).toFixed(1)} s wall · ${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s · report ${join(p.outDir, 'index.html')}`);
+  return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
 
 export async function sweep(argv: string[]): Promise<number> {
@@ -92,6 +119,10 @@ export async function sweep(argv: string[]): Promise<number> {
     'report-all': { type: 'boolean' },
     out: { type: 'string' },
     merge: { type: 'boolean' },
+    'rerun-percent': { type: 'string' },
+    target: { type: 'string' },
+    etcd: { type: 'string' },
+    'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
@@ -115,15 +146,22 @@ export async function sweep(argv: string[]): Promise<number> {
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
+  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values.etcd);
+  if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
+  // Real processes share this machine's network and ports: their runs go one at a time.
+  const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;
   return executeSweep({
     files,
     seeds: seedsOption('sweep', values.seeds, [1, 20]),
     bug: bugOption('sweep', values.bug),
     shard,
-    jobs: intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    jobs: realEtcd !== undefined ? 1 : intOption('sweep', 'jobs', values.jobs, defaultJobs(), 1, 1024),
+    realEtcd,
     stopOnFail: values['stop-on-fail'] === true,
     outDir: values.out ?? join(REPORTS_DIR_DEFAULT, `sweep-${name}${shard.count > 1 ? `-shard-${shard.index}-of-${shard.count}` : ''}`),
     reportAll: values['report-all'] === true,
     title: 'detcd sweep',
+    // A real target records no trace: there is no determinism to re-check.
+    rerunPercent: realEtcd !== undefined ? 0 : intOption('sweep', 'rerun-percent', values['rerun-percent'], RERUN_PERCENT_DEFAULT, 0, 100),
   });
 }

@@ -6,7 +6,10 @@ import { UsageError } from '../errors.ts';
 import { isPlantedBug, PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false) {
+/** What parseArgs gives for these options (named, so that the compiled declarations can say it). */
+export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {

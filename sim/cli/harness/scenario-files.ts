@@ -2,13 +2,13 @@
 // at. Reading is here (sim/cli may touch the file system); validation is in sim/scenario.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import { parseScenarioText } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
 /** The shipped scenarios directory (the repository's scenarios/). */
-export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
+export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
 
 export interface ScenarioFile {
   /** What `--scenario` takes to find it again: a shipped name, or the file path. */

@@ -1,69 +1,146 @@
-// Runs many (scenario, seed) tasks over a pool of worker threads (piscina), with a progress
-// bar, stopping at the first failure when asked, and returns every summary. With one job the
-// tasks run inline (no thread start-up), which is also how the pool's result is cross-checked.
-import { setMaxListeners } from 'node:events';
+// Runs many (scenario, seed) tasks over worker threads, each started once and reused, with a
+// progress bar, stopping at the first failure when asked. Tasks come from an iterator and are
+// drawn only when a worker is free, so `--seeds 1..3000000` never holds three million tasks.
+// With one job the tasks run inline (no thread start-up).
+//
+// Determinism is checked as FoundationDB does: a share of the seeds (every failing one, at
+// least one, and `rerunPercent` of the rest, spread evenly) runs again in another worker, and
+// the two trace hashes must agree; a mismatch is reported with where the traces part.
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
-import { Piscina } from 'piscina';
 import type { RunSummary } from '../../report/index.ts';
+import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
-import type { SweepTask } from './sweep-task.ts';
-
-const WORKER_FILE = fileURLToPath(new URL('../../../bin/sweep-worker.mjs', import.meta.url));
+import type { SweepOutcome, SweepTask } from './sweep-task.ts';
+import { firstCheckpointDifference } from './trace-divergence.ts';
+import { WorkerPool } from './worker-pool.ts';
 
 export interface SweepOptions {
   jobs: number;
   stopOnFail: boolean;
   progress: boolean;
+  /** Percent of the seeds re-run in another worker to check determinism (failing seeds always are, and at least one). */
+  rerunPercent?: number;
+  /** Where the tasks run (tests inject one); by default inline for one job, worker threads otherwise. */
+  runner?: ((jobs: number) => TaskRunner) | undefined;
 }
+
+/** Where a sweep's tasks run: `workers` lanes; `run` may be asked to avoid the worker of the original run. */
+export interface TaskRunner {
+  readonly workers: number;
+  run(task: SweepTask, avoid?: number): Promise<{ result: SweepOutcome; worker: number }>;
+  close(): Promise<void>;
+}
+
+export interface DeterminismMismatch {
+  scenario: string;
+  seed: number;
+  replay: string;
+  traceHashes: [string, string];
+  workers: [number, number];
+  where: string;
+}
+
+export interface SweepResult {
+  runs: RunSummary[];
+  /** Seeds run twice to check determinism. */
+  reruns: number;
+  mismatches: DeterminismMismatch[];
+}
+
+export const RERUN_PERCENT_DEFAULT = 5;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-export async function runTasks(tasks: readonly SweepTask[], o: SweepOptions): Promise<RunSummary[]> {
+/** Whether the i-th task (0-based) is in the evenly spread `percent` share; the first always is. */
+export function inRerunShare(i: number, percent: number): boolean {
+  if (i === 0) return true;
+  return Math.floor(((i + 1) * percent) / 100) > Math.floor((i * percent) / 100);
+}
+
+/** Inline, in this thread: one lane, and the re-run necessarily in the same thread. */
+export const inlineRunner: TaskRunner = {
+  workers: 1,
+  async run(task) {
+    return { result: await runSweepTask(task), worker: 0 };
+  },
+  async close() {},
+};
+
+export function threadRunner(jobs: number): TaskRunner {
+  const pool = new WorkerPool<SweepTask, SweepOutcome>(compiledModule('sim/cli/harness/sweep-worker'), jobs);
+  return { workers: jobs, run: (task, avoid) => pool.run(task, avoid), close: () => pool.close() };
+}
+
+function compare(first: { result: SweepOutcome; worker: number }, second: { result: SweepOutcome; worker: number }): DeterminismMismatch | undefined {
+  const a = first.result;
+  const b = second.result;
+  if (a.summary.traceHash === b.summary.traceHash) return undefined;
+  const where = firstCheckpointDifference(a.checkpoints, b.checkpoints) ?? 'the checkpoints agree but the final trace hashes differ (the traces part after the last checkpoint)';
+  return { scenario: a.summary.scenario, seed: a.summary.seed, replay: a.summary.replay, traceHashes: [a.summary.traceHash, b.summary.traceHash], workers: [first.worker, second.worker], where };
+}
+
+/** Runs the tasks on `runner`, `runner.workers` at a time, drawing each task only when a lane is free. */
+export async function driveTasks(tasks: Iterable<SweepTask>, runner: TaskRunner, o: Omit<SweepOptions, 'jobs' | 'progress' | 'runner'>, onRun: (s: RunSummary) => void = () => {}): Promise<SweepResult> {
+  const percent = o.rerunPercent ?? RERUN_PERCENT_DEFAULT;
+  const source = tasks[Symbol.iterator]();
+  const out: SweepResult = { runs: [], reruns: 0, mismatches: [] };
+  const reruns: { task: SweepTask; first: { result: SweepOutcome; worker: number } }[] = [];
+  let drawn = 0;
+  let stop = false;
+  let failure: Error | undefined;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined) {
+      const again = reruns.shift();
+      if (again !== undefined) {
+        const second = await runner.run({ ...again.task, rerun: true }, again.first.worker);
+        out.reruns++;
+        const m = compare(again.first, second);
+        if (m !== undefined) out.mismatches.push(m);
+        continue;
+      }
+      if (stop) return;
+      const next = source.next();
+      if (next.done === true) return;
+      const i = drawn++;
+      const first = await runner.run(next.value);
+      const s = first.result.summary;
+      if (!stop || s.valid === false) {
+        out.runs.push(s);
+        onRun(s);
+      }
+      if (s.valid === false && o.stopOnFail) stop = true;
+      if (percent > 0 && (s.valid !== true || inRerunShare(i, percent))) reruns.push({ task: next.value, first });
+    }
+  };
+  const guarded = async (): Promise<void> => {
+    try {
+      await lane();
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+  };
+  await Promise.all(Array.from({ length: runner.workers }, guarded));
+  if (failure !== undefined) throw failure;
+  return out;
+}
+
+/** The sweep: `count` tasks (for the progress bar and the jobs cap) drawn lazily from `tasks`. */
+export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: SweepOptions): Promise<SweepResult> {
+  const jobs = Math.max(1, Math.min(o.jobs, count));
   const bar = o.progress ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   let failed = 0;
-  bar?.start(tasks.length, 0, { failed });
-  const results: RunSummary[] = [];
-  let stop = false;
-  const record = (s: RunSummary): void => {
-    results.push(s);
-    if (s.valid === false) failed++;
-    if (s.valid === false && o.stopOnFail) stop = true;
-    bar?.increment(1, { failed });
-  };
+  bar?.start(count, 0, { failed });
+  const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineRunner : threadRunner(jobs));
   try {
-    if (o.jobs <= 1) {
-      for (const t of tasks) {
-        if (stop) break;
-        record(await runSweepTask(t));
-      }
-      return results;
-    }
-    const pool = new Piscina({ filename: WORKER_FILE, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 1000 });
-    const abort = new AbortController();
-    // Every queued task listens for the one abort: as many listeners as tasks is expected.
-    setMaxListeners(tasks.length + 10, abort.signal);
-    try {
-      await Promise.all(
-        tasks.map(async (t) => {
-          if (stop) return;
-          try {
-            const s = (await pool.run(t, { signal: abort.signal })) as RunSummary;
-            if (!stop || s.valid === false) record(s);
-            if (stop) abort.abort();
-          } catch (err) {
-            if (!abort.signal.aborted) throw err;
-          }
-        }),
-      );
-    } finally {
-      await pool.destroy();
-    }
-    return results;
+    return await driveTasks(tasks, runner, o, (s) => {
+      if (s.valid === false) failed++;
+      bar?.increment(1, { failed });
+    });
   } finally {
+    await runner.close();
     bar?.stop();
   }
 }

@@ -3,12 +3,13 @@
 // original field names, 64-bit integers as decimal strings, bytes as base64, enums by name,
 // fields at their default value left out. So a gRPC request is handed to a member as the same
 // body a gateway client would send, and a member's response goes back unchanged.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { PACKAGE_ROOT } from '../harness/package-root.ts';
 
-export const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'proto', 'etcd');
+/** The .proto files stay beside the sources (tsc does not copy them to dist/; the package ships them). */
+export const PROTO_DIR = join(PACKAGE_ROOT, 'sim', 'cli', 'serve', 'proto', 'etcd');
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,

@@ -18,6 +18,7 @@ import { buildClusterWith } from '../../run/etcd-cluster.ts';
 import { currentLeader, nemesisWorld } from '../../run/nemesis-world.ts';
 import { runStopOf, type RunStop } from '../../run/run-stop.ts';
 import { makeEtcdStateMachine } from '../../run/state-machine.ts';
+import { scheduleNeeds } from '../../scenario/fault.ts';
 import type { TimedFault } from '../../scenario/fault.ts';
 import { defineScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -157,8 +158,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m), watchId(m)]);
   const cluster = buildClusterWith({
     scenario, seed: options.seed, bug: options.bug, clients: clientIds,
-    buggify: schedule.some((f) => f.fault.kind === 'buggify'),
-    tornWrites: schedule.some((f) => f.fault.kind === 'kill' && f.fault.tornWrites === true),
+    ...scheduleNeeds(schedule),
     traceLog: false,
   }, options.makeStateMachine ?? makeEtcdStateMachine);
   const world = cluster.world;

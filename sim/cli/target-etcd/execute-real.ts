@@ -15,6 +15,8 @@ export interface ExecuteRealOptions {
   mitigations?: boolean;
   outDir?: string | undefined;
   reportsDir?: string;
+  /** Write the report only when the run did not pass (sweeps). */
+  reportOnlyOnFailure?: boolean;
   log?: (line: string) => void;
 }
 
@@ -22,9 +24,13 @@ export function realReplay(scenarioRef: string, seed: number, binary: string | u
   return `detcd run --target etcd${binary === undefined ? '' : ` --etcd ${binary}`} --scenario ${scenarioRef} --seed ${seed}`;
 }
 
-export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: RealRunOutput; dir: string }> {
+export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: RealRunOutput; dir: string | undefined }> {
   const dir = o.outDir ?? runReportDir(o.reportsDir ?? 'reports', o.scenario.name, o.seed);
   const output = await runRealEtcd(o.scenario, o.seed, { binary: o.binary, replay: realReplay(o.scenarioRef, o.seed, o.binary) + (o.mitigations === false ? ' --no-mitigations' : ''), log: o.log, mitigations: o.mitigations });
+  if (o.reportOnlyOnFailure === true && output.results.valid === true) {
+    rmSync(output.workDir, { recursive: true, force: true });
+    return { output, dir: undefined };
+  }
   await writeRunReportTo(dir, { results: output.results, history: output.history, watches: output.watches, trace: [], scenario: output.scenario });
   writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
   if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');

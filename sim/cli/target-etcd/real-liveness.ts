@@ -38,6 +38,7 @@ async function converged(cluster: RealCluster, watchers: readonly WatchStream[])
   const down = statuses.filter(([, s]) => s === undefined).map(([m]) => m);
   for (const [m, s] of statuses) members[m] = s === undefined ? null : { up: true, isLeader: s.isLeader, term: s.term, revision: s.revision, compactRevision: -1, kvHash: '' };
   if (down.length > 0) return { ok: false, why: `members not answering: ${down.join(', ')}`, members };
+  if (cluster.poller.leader() === undefined) return { ok: false, why: 'no member leads', members };
   const revision = statuses[0]?.[1]?.revision ?? 0;
   const behind = statuses.filter(([, s]) => s?.revision !== revision).map(([m, s]) => `${m} at ${s?.revision}`);
   if (behind.length > 0) return { ok: false, why: `revisions differ: ${behind.join(', ')} vs ${revision}`, members };
@@ -81,6 +82,8 @@ export async function runRealLiveness(cluster: RealCluster, workers: readonly Et
     if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
     if (servedAtUs === undefined) continue;
     last = await converged(cluster, watchers);
+    // converged() polled again: a leader it saw counts (it is checked there before convergence).
+    if (leaderAtUs === undefined && cluster.poller.leader() !== undefined) leaderAtUs = clock.nowUs();
     if (last.ok) {
       convergedAtUs = clock.nowUs();
       break;
@@ -91,7 +94,7 @@ export async function runRealLiveness(cluster: RealCluster, workers: readonly Et
   if (leaderAtUs === undefined) {
     const seen = cluster.memberIds().map((m) => {
       const st = cluster.poller.status(m);
-      return st === undefined ? `${m} not answering` : `${m} term ${st.term} leader ${st.leaderId === '0' ? 'none' : st.leaderId}`;
+      return st === undefined ? `${m} not answering` : `${m} (id ${st.memberId}) term ${st.term} leader ${st.leaderId === '0' ? 'none' : st.leaderId}`;
     });
     missing.push(`no leader elected (${seen.join(', ')})`);
   }

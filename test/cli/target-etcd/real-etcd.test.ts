@@ -2,7 +2,7 @@
 // installed by .ci/run), in network namespaces as root. In CI a missing etcd fails the suite
 // instead of skipping it: a test that cannot run must not pass silently.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,18 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     for (const f of results.faults) expect(html).toContain(f.description);
     expect(existsSync(join(out, 'etcd', 'n1', 'member'))).toBe(true);
     expect(existsSync(join(out, 'etcd', 'n1.log'))).toBe(true);
+    expect(html).toContain('real etcd 3.4');
+    expect(html).toContain('it is not exact');
+  }, RUN_MS_MAX);
+
+  it('sweep --target etcd runs seeds one at a time and writes the sweep report; a scenario file can name the target', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detcd-real-sweep-'));
+    const file = join(dir, 'real.json');
+    writeFileSync(file, JSON.stringify({ name: 'real-one-way', target: 'etcd', workload: { durationMs: 2000 }, nemesis: { packages: ['one-way'] } }));
+    const p = spawnSync(process.execPath, [BIN, 'sweep', '--scenario', file, '--seeds', '1..1', '--out', join(dir, 'sweep')], { encoding: 'utf8', timeout: RUN_MS_MAX });
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stderr).toMatch(/1 worker/);
+    expect(existsSync(join(dir, 'sweep', 'sweep.json'))).toBe(true);
   }, RUN_MS_MAX);
 
   it('a fault the target cannot inject is refused before anything starts: one line, exit 3', () => {

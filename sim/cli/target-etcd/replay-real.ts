@@ -1,0 +1,22 @@
+// `detcd replay` of a run against real etcd: the seed gives back the workload and the fault
+// schedule, so they run again against the same binary; the interleaving was the real machine's
+// and is not recorded, so the replay is not exact. It says so, and compares verdicts instead
+// of trace hashes (a different verdict is worth knowing, not a harness bug).
+import type { Results } from '../../run/results.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { exitCodeFor } from '../errors.ts';
+import { runTable } from '../harness/table.ts';
+import { runRealEtcd } from './real-run.ts';
+
+export async function replayReal(results: Results, scenario: Scenario, dir: string): Promise<number> {
+  const target = results.target;
+  if (target === undefined) throw new Error('replayReal: not a real-target run');
+  const mitigations = (target.exposed ?? []).length === 0;
+  console.error(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`);
+  console.error(`not an exact replay: the seed gives the same workload and fault schedule; the interleaving is the real machine's`);
+  const out = await runRealEtcd(scenario, results.seed, { binary: target.binary, replay: results.replay, mitigations, log: (line) => console.error(line) });
+  console.log(runTable(out.results));
+  const same = out.results.valid === results.valid;
+  console.log(`verdict ${String(out.results.valid)} (the original run: ${String(results.valid)}${same ? ', the same' : ', different'})`);
+  return exitCodeFor(out.results.valid);
+}

@@ -1,0 +1,144 @@
+// What each fault kind does to the world when it starts and what healing it undoes: one entry
+// per kind of the fault table (../scenario/fault-kinds.ts), and the compiler refuses a kind
+// without one. The nemesis (nemesis.ts) resolves nothing itself: it asks the effect, records
+// the interval, composes the cuts of every active fault, and heals in reverse.
+import type { Fault, FaultKind, FaultOf, Target } from '../scenario/fault.ts';
+import type { Cut } from '../world/partitions.ts';
+import type { Prng } from '../world/prng.ts';
+import { Figure8Sequence } from './figure8.ts';
+import type { NemesisWorld } from './nemesis-world-port.ts';
+import { partitionCuts } from './partition-shapes.ts';
+
+/** What an effect may use: the world, the nemesis stream, and the nemesis's own bookkeeping. */
+export interface NemesisContext {
+  readonly world: NemesisWorld;
+  readonly prng: Prng;
+  /** Members a target names now, leaving out `avoid`; [] when none is left. */
+  resolve(target: Target, avoid: ReadonlySet<string>): string[];
+  /** Members the nemesis has crashed or paused and not yet brought back. */
+  down(): ReadonlySet<string>;
+  crash(node: string, tornWrites: boolean): void;
+  /** Restarts a member this nemesis crashed (no-op otherwise). */
+  restart(node: string): void;
+  pause(node: string): void;
+  /** Resumes a member this nemesis paused (no-op otherwise). */
+  resume(node: string): void;
+  /** Replaces the cuts of the running fault (a sequence whose cuts change as it goes). */
+  setOwnCuts(cuts: readonly Cut[]): void;
+}
+
+/** A started fault: the members it hit, its cuts, and a sequence that runs on by itself. */
+export interface Started {
+  readonly nodes: string[];
+  readonly cuts: Cut[];
+  /** Started by the nemesis once the fault is registered; false from start() refuses the fault. */
+  readonly sequence?: { start(): boolean; stop(): void };
+}
+
+export interface FaultEffect<F extends Fault> {
+  /** Applies the fault; undefined when it has no target left (e.g. every member is down). */
+  start(fault: F, ctx: NemesisContext): Started | undefined;
+  /** The fault's cuts must be re-composed when it heals even if it holds none now. */
+  readonly cutsOnHeal?: boolean;
+  /** Undoes what the fault changed network-wide, after its cuts are lifted. */
+  healWorld?(fault: F, ctx: NemesisContext): void;
+  /** Undoes what the fault did to one of its members. */
+  healNode?(fault: F, node: string, ctx: NemesisContext): void;
+}
+
+const NO_CUTS: Cut[] = [];
+
+/** A fault applied to each member its target resolves to, among those up. */
+function onEachMember<F extends FaultOf<FaultKind> & { target: Target }>(apply: (fault: F, node: string, ctx: NemesisContext) => void): FaultEffect<F>['start'] {
+  return (fault, ctx) => {
+    const nodes = ctx.resolve(fault.target, ctx.down());
+    if (nodes.length === 0) return undefined;
+    for (const node of nodes) apply(fault, node, ctx);
+    return { nodes, cuts: NO_CUTS };
+  };
+}
+
+// A skewed clock stays skewed until the liveness phase: NTP does not fix a clock at once.
+const clockStaysSkewed = {};
+
+export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>> } = {
+  partition: {
+    start: (f, ctx) => {
+      const [nodes, cuts] = partitionCuts(ctx, f.shape, f.target);
+      return { nodes, cuts };
+    },
+    cutsOnHeal: true,
+  },
+  'one-way': {
+    start: (f, ctx) => {
+      const nodes = ctx.resolve(f.target, new Set());
+      const others = ctx.world.members().filter((m) => !nodes.includes(m));
+      return { nodes, cuts: nodes.flatMap((n) => others.map((o): Cut => (f.direction === 'in' ? [o, n] : [n, o]))) };
+    },
+    cutsOnHeal: true,
+  },
+  kill: {
+    start: onEachMember((f, node, ctx) => ctx.crash(node, f.tornWrites === true)),
+    healNode: (_f, node, ctx) => ctx.restart(node),
+  },
+  pause: {
+    start: onEachMember((_f, node, ctx) => ctx.pause(node)),
+    healNode: (_f, node, ctx) => ctx.resume(node),
+  },
+  'clock-skew': { start: onEachMember((f, node, ctx) => ctx.world.clockOffset(node, f.offsetMs * 1000)), ...clockStaysSkewed },
+  'clock-jump': { start: onEachMember((f, node, ctx) => ctx.world.clockJump(node, f.jumpMs * 1000)), ...clockStaysSkewed },
+  'clock-drift': { start: onEachMember((f, node, ctx) => ctx.world.clockDrift(node, f.driftPpm)), ...clockStaysSkewed },
+  lossy: {
+    start: (f, ctx) => {
+      ctx.world.setLossy({ dropPercent: f.dropPercent, duplicatePercent: f.duplicatePercent ?? 0, reorderPercent: f.reorderPercent ?? 0, delayMsMax: f.delayMsMax ?? 0 });
+      return { nodes: [], cuts: NO_CUTS };
+    },
+    healWorld: (_f, ctx) => ctx.world.setLossy(undefined),
+  },
+  clog: {
+    start: onEachMember((_f, node, ctx) => ctx.world.clog(node)),
+    healNode: (_f, node, ctx) => ctx.world.unclog(node),
+  },
+  'slow-disk': {
+    start: onEachMember((f, node, ctx) => ctx.world.setFsyncLatency(node, f.fsyncMs * 1000)),
+    healNode: (_f, node, ctx) => ctx.world.setFsyncLatency(node, undefined),
+  },
+  membership: {
+    // One change at a time: the first member the target names; refused changes start nothing.
+    start: (f, ctx) => {
+      const nodes = ctx.resolve(f.target, ctx.down());
+      const first = nodes[0];
+      if (first === undefined || !ctx.world.membership(f.action, first)) return undefined;
+      return { nodes, cuts: NO_CUTS };
+    },
+  },
+  buggify: {
+    start: (_f, ctx) => {
+      ctx.world.buggify(true);
+      return { nodes: [], cuts: NO_CUTS };
+    },
+  },
+  figure8: {
+    // The Figure 8 sequence (./figure8.ts): its cuts and crashes are this fault's, healed with it.
+    start: (f, ctx) => {
+      const nodes: string[] = [];
+      const sequence = new Figure8Sequence(ctx.world, ctx.prng, {
+        setCuts: (cuts) => ctx.setOwnCuts(cuts),
+        crash: (node) => {
+          if (!ctx.down().has(node)) ctx.crash(node, false);
+        },
+        targeted: (node) => {
+          if (!nodes.includes(node)) nodes.push(node);
+        },
+      }, f.crashDelayMs * 1000);
+      return { nodes, cuts: [], sequence };
+    },
+    cutsOnHeal: true,
+    healNode: (_f, node, ctx) => ctx.restart(node),
+  },
+};
+
+/** The effect of a fault's kind, typed for that fault. */
+export function faultEffect(fault: Fault): FaultEffect<Fault> {
+  return FAULT_EFFECTS[fault.kind];
+}

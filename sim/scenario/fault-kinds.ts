@@ -1,0 +1,168 @@
+// The one fault vocabulary: every fault kind a scenario, the nemesis, swarm, shrink and the
+// property tests know, one entry each, in one table. An entry is the kind's schema (what a
+// scenario file may write), how it reads in a table, how property tests draw it, and what it
+// asks of the cluster before the run starts. What it does to the world is its effect, one
+// entry of sim/nemesis/fault-effects.ts (the compiler insists on one per kind); how runs draw
+// it is a nemesis package (sim/nemesis/packages.ts) naming the kind.
+//
+// To add a fault kind: one entry here, its effect there, and a package that draws it.
+import type fc from 'fast-check';
+import { z } from 'zod';
+
+/** A member by role, resolved when the fault starts, or by id ("n1", "n2", ...). */
+export const TargetSchema = z.union([
+  z.enum(['leader', 'follower', 'random', 'all']),
+  z.string().regex(/^n[1-9][0-9]?$/, 'a member id is n1, n2, ...'),
+]);
+export type Target = z.infer<typeof TargetSchema>;
+
+const percent = z.number().int().min(0).max(100);
+
+export const PartitionShapes = [
+  'isolate-leader', // the leader alone on one side
+  'isolate-one', // one member (target) alone
+  'leader-minority', // the leader with a minority; the majority must elect a new leader
+  'follower-minority', // a minority of followers cut off; the leader keeps its quorum
+  'halves', // a random split into a majority and a minority
+  'ring', // every member sees only its neighbours: each has a majority, none the same one
+  'bridge', // two halves joined by one member that sees both
+] as const;
+
+/** What a property test hands a kind to draw a fault: fast-check itself and a target arbitrary. */
+export interface ArbitraryContext {
+  readonly fc: typeof fc;
+  readonly target: fc.Arbitrary<string>;
+}
+
+export interface FaultKindEntry<S extends z.ZodObject> {
+  readonly schema: S;
+  /** The fault in a few words, for tables and the fault timeline. */
+  describe(fault: z.infer<S>): string;
+  /** How property tests draw it; shrinking goes toward the first alternatives. */
+  arbitrary(ctx: ArbitraryContext): fc.Arbitrary<z.infer<S>>;
+  /** In the property tests' default mix (false: needs a cluster shape the default lacks). */
+  readonly inPropertyMix: boolean;
+  /** True when a schedule holding this fault needs the server's buggify sites wired in. */
+  needsBuggify?(fault: z.infer<S>): boolean;
+  /** True when a schedule holding this fault needs disks that can tear the last write. */
+  needsTornWrites?(fault: z.infer<S>): boolean;
+}
+
+function kind<S extends z.ZodObject>(entry: FaultKindEntry<S>): FaultKindEntry<S> {
+  return entry;
+}
+
+export const FAULT_KINDS = {
+  partition: kind({
+    schema: z.strictObject({ kind: z.literal('partition'), shape: z.enum(PartitionShapes), target: TargetSchema.optional() }),
+    describe: (f) => `partition ${f.shape}${f.target === undefined ? '' : ` ${f.target}`}`,
+    arbitrary: ({ fc }) => fc.record({ kind: fc.constant('partition' as const), shape: fc.constantFrom(...PartitionShapes) }),
+    inPropertyMix: true,
+  }),
+  'one-way': kind({
+    schema: z.strictObject({
+      kind: z.literal('one-way'),
+      /** The member whose incoming ("in") or outgoing ("out") messages are cut. */
+      target: TargetSchema,
+      direction: z.enum(['in', 'out']),
+    }),
+    describe: (f) => `one-way cut ${f.direction} of ${f.target}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('one-way' as const), target, direction: fc.constantFrom('in' as const, 'out' as const) }),
+    inPropertyMix: true,
+  }),
+  kill: kind({
+    schema: z.strictObject({ kind: z.literal('kill'), target: TargetSchema, tornWrites: z.boolean().optional() }),
+    describe: (f) => `kill ${f.target}${f.tornWrites === true ? ' (torn writes)' : ''}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('kill' as const), target, tornWrites: fc.boolean() }),
+    inPropertyMix: true,
+    needsTornWrites: (f) => f.tornWrites === true,
+  }),
+  pause: kind({
+    schema: z.strictObject({ kind: z.literal('pause'), target: TargetSchema }),
+    describe: (f) => `pause ${f.target}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('pause' as const), target }),
+    inPropertyMix: true,
+  }),
+  'clock-skew': kind({
+    schema: z.strictObject({ kind: z.literal('clock-skew'), target: TargetSchema, offsetMs: z.number().int().min(-600_000).max(600_000) }),
+    describe: (f) => `clock skew ${f.target} ${f.offsetMs} ms`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('clock-skew' as const), target, offsetMs: fc.integer({ min: -5000, max: 5000 }) }),
+    inPropertyMix: true,
+  }),
+  'clock-jump': kind({
+    schema: z.strictObject({ kind: z.literal('clock-jump'), target: TargetSchema, jumpMs: z.number().int().min(-600_000).max(600_000) }),
+    describe: (f) => `clock jump ${f.target} ${f.jumpMs} ms`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('clock-jump' as const), target, jumpMs: fc.integer({ min: -5000, max: 5000 }) }),
+    inPropertyMix: true,
+  }),
+  'clock-drift': kind({
+    schema: z.strictObject({ kind: z.literal('clock-drift'), target: TargetSchema, driftPpm: z.number().int().min(-500_000).max(500_000) }),
+    describe: (f) => `clock drift ${f.target} ${f.driftPpm} ppm`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('clock-drift' as const), target, driftPpm: fc.integer({ min: -100_000, max: 100_000 }) }),
+    inPropertyMix: true,
+  }),
+  lossy: kind({
+    schema: z.strictObject({
+      kind: z.literal('lossy'),
+      dropPercent: percent,
+      duplicatePercent: percent.optional(),
+      reorderPercent: percent.optional(),
+      delayMsMax: z.number().int().min(0).max(10_000).optional(),
+    }),
+    describe: (f) => `lossy network drop ${f.dropPercent}% dup ${f.duplicatePercent ?? 0}% reorder ${f.reorderPercent ?? 0}%`,
+    arbitrary: ({ fc }) =>
+      fc.record({ kind: fc.constant('lossy' as const), dropPercent: fc.integer({ min: 0, max: 50 }), duplicatePercent: fc.integer({ min: 0, max: 20 }), reorderPercent: fc.integer({ min: 0, max: 30 }) }),
+    inPropertyMix: true,
+  }),
+  clog: kind({
+    schema: z.strictObject({ kind: z.literal('clog'), target: TargetSchema }),
+    describe: (f) => `clog ${f.target}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('clog' as const), target }),
+    inPropertyMix: true,
+  }),
+  'slow-disk': kind({
+    schema: z.strictObject({ kind: z.literal('slow-disk'), target: TargetSchema, fsyncMs: z.number().int().min(1).max(10_000) }),
+    describe: (f) => `slow disk ${f.target} fsync ${f.fsyncMs} ms`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('slow-disk' as const), target, fsyncMs: fc.integer({ min: 1, max: 500 }) }),
+    inPropertyMix: true,
+  }),
+  membership: kind({
+    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add']), target: TargetSchema }),
+    describe: (f) => `membership ${f.action} ${f.target}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('membership' as const), action: fc.constantFrom('replace' as const, 'remove-add' as const), target }),
+    // Membership changes need the cluster's support, which small property clusters skip.
+    inPropertyMix: false,
+  }),
+  buggify: kind({
+    schema: z.strictObject({ kind: z.literal('buggify') }),
+    describe: () => 'buggify on',
+    arbitrary: ({ fc }) => fc.constant({ kind: 'buggify' as const }),
+    inPropertyMix: true,
+    needsBuggify: () => true,
+  }),
+  figure8: kind({
+    schema: z.strictObject({
+      kind: z.literal('figure8'),
+      /** How long after the term t+2 leader is elected it crashes (while it catches the others up). */
+      crashDelayMs: z.number().int().min(0).max(10_000),
+    }),
+    describe: (f) => `figure 8 sequence, crash the new leader after ${f.crashDelayMs} ms`,
+    arbitrary: ({ fc }) => fc.record({ kind: fc.constant('figure8' as const), crashDelayMs: fc.integer({ min: 0, max: 20 }) }),
+    // The sequence needs five members and a long fault to mean anything.
+    inPropertyMix: false,
+  }),
+};
+
+type Kinds = typeof FAULT_KINDS;
+export type FaultKind = keyof Kinds;
+/** One fault, as data: the union of every kind's schema. */
+export type Fault = { [K in FaultKind]: z.infer<Kinds[K]['schema']> }[FaultKind];
+export type FaultOf<K extends FaultKind> = Extract<Fault, { kind: K }>;
+
+/** Every fault kind, in the table's order. */
+export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
+
+/** The table entry of a fault's kind, typed for that fault. */
+export function faultKind<K extends FaultKind>(kindName: K): FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string } {
+  return FAULT_KINDS[kindName] as unknown as FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string };
+}

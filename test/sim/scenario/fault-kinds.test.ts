@@ -1,0 +1,89 @@
+// One fault vocabulary: every kind of the fault table (sim/scenario/fault-kinds.ts) reaches every
+// place that handles faults without another edit — scenario files, the nemesis packages and
+// swarm, the nemesis itself (a run records the fault), shrink and the property arbitraries. A
+// kind added to the table and given its effect is checked here with no change to this test.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allPackages } from '../../../sim/nemesis/packages.ts';
+import { SWARM_EXCLUDED } from '../../../sim/nemesis/swarm.ts';
+import { FAULT_EFFECTS } from '../../../sim/nemesis/fault-effects.ts';
+import { faultArbitrary } from '../../../sim/property/arbitraries.ts';
+import { runScenario } from '../../../sim/run/run.ts';
+import { describeFault, FaultSchema } from '../../../sim/scenario/fault.ts';
+import type { Fault, FaultKind, TimedFault } from '../../../sim/scenario/fault.ts';
+import { FAULT_KIND_NAMES, FAULT_KINDS } from '../../../sim/scenario/fault-kinds.ts';
+import { defineScenario, parseScenario } from '../../../sim/scenario/parse.ts';
+import { shrinkScenario } from '../../../sim/sweep/shrink.ts';
+import { Prng } from '../../../sim/world/prng.ts';
+
+const MEMBERS = 5;
+
+/** A few faults of one kind, as the property arbitraries draw them. */
+function samples(kind: FaultKind): Fault[] {
+  return fc.sample(faultArbitrary(MEMBERS, [kind]), { seed: 7, numRuns: 5 });
+}
+
+/** The kinds each nemesis package draws, over many draws from fixed streams. */
+function kindsByPackage(): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const p of allPackages()) {
+    const kinds = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) for (const d of p.draw(new Prng(seed), { members: MEMBERS, durationMs: 500 })) kinds.add(d.fault.kind);
+    out.set(p.name, kinds);
+  }
+  return out;
+}
+
+describe('the fault table reaches every fault handler', () => {
+  const byPackage = kindsByPackage();
+
+  it.each(FAULT_KIND_NAMES)('%s: has an effect, a schema, a description and arbitrary faults the schema accepts', (kind) => {
+    expect(FAULT_EFFECTS[kind]).toBeDefined();
+    for (const f of samples(kind)) {
+      expect(f.kind).toBe(kind);
+      expect(FaultSchema.parse(f)).toEqual(f);
+      expect(describeFault(f).length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(FAULT_KIND_NAMES)('%s: a scenario file may schedule it', (kind) => {
+    const schedule = samples(kind).map((fault, i): TimedFault => ({ atMs: i * 100, durationMs: 50, fault }));
+    const s = parseScenario({ name: 'k', cluster: { members: MEMBERS }, schedule }, 'k.json');
+    expect(s.schedule?.map((t) => t.fault.kind)).toEqual(schedule.map(() => kind));
+  });
+
+  it.each(FAULT_KIND_NAMES)('%s: a nemesis package draws it, and swarm may draw it unless every such package is kept out of swarm', (kind) => {
+    const packages = [...byPackage].filter(([, kinds]) => kinds.has(kind)).map(([name]) => name);
+    expect(packages.length, `no package draws ${kind}`).toBeGreaterThan(0);
+    const inSwarm = packages.filter((p) => !SWARM_EXCLUDED.has(p as never));
+    // Issue 10: the swarm draws every package, figure8 (on five members) and membership included.
+    expect(inSwarm.length, `swarm never draws ${kind}`).toBeGreaterThan(0);
+  });
+
+  it('the property arbitraries draw every kind of the default mix, and only those', () => {
+    const drawn = new Set(fc.sample(faultArbitrary(MEMBERS), { seed: 3, numRuns: 2000 }).map((f) => f.kind));
+    expect([...drawn].sort()).toEqual(FAULT_KIND_NAMES.filter((k) => FAULT_KINDS[k].inPropertyMix).sort());
+  });
+
+  it.each(FAULT_KIND_NAMES)('%s: shrink keeps it when the failure needs it and drops everything else', (kind) => {
+    const [fault] = samples(kind);
+    const other: Fault = kind === 'pause' ? { kind: 'clog', target: 'n1' } : { kind: 'pause', target: 'n1' };
+    const start = defineScenario({ name: 'k', cluster: { members: MEMBERS }, schedule: [{ atMs: 0, durationMs: 400, fault: other }, { atMs: 500, durationMs: 400, fault: fault! }] });
+    const r = shrinkScenario(start, { fails: (c) => (c.schedule ?? []).some((t) => t.fault.kind === kind), runsMax: 100 });
+    expect(r.scenario.schedule?.map((t) => t.fault.kind)).toEqual([kind]);
+    expect(r.scenario.schedule?.[0]?.durationMs).toBe(1);
+  });
+
+  it.each(FAULT_KIND_NAMES)('%s: the nemesis applies it in a run and records it', (kind) => {
+    const fault = samples(kind)[0]!;
+    const scenario = defineScenario({
+      name: `fault-${kind}`,
+      cluster: { members: MEMBERS },
+      clients: { count: 2, watchers: false },
+      workload: { kind: 'etcd', durationMs: 1500, rateOpsPerSecond: 40, minOkOps: 0 },
+      schedule: [{ atMs: 200, durationMs: kind === 'figure8' ? 1200 : 400, fault }],
+    });
+    const r = runScenario(scenario, 1).results;
+    expect(r.faults?.map((f) => f.kind), r.replay).toContain(kind);
+  });
+});
