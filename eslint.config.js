@@ -1,10 +1,13 @@
 // Lint enforces determinism: the simulated world and the system under test may not reach for
-// the wall clock, global randomness, real timers, process or crypto. Only sim/cli/ and
-// sim/report/ (and tests and benchmarks, which run outside the world) may.
+// the wall clock, global randomness, real timers, process, crypto, the garbage collector's
+// timing (WeakRef, FinalizationRegistry) or the host's locale (Intl, localeCompare), directly or
+// through an alias (globalThis.Date, `const m = Math`). Only sim/cli/ and sim/report/ (and tests
+// and benchmarks, which run outside the world) may. The rule lists are exported for
+// test/lint/determinism-lint.test.ts, which proves each one rejects what it names.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const banned = [
+export const banned = [
   { name: 'Date', message: 'No wall clock in the simulated world: use the node clock or event loop time.' },
   { name: 'performance', message: 'No wall clock in the simulated world.' },
   { name: 'setTimeout', message: 'No real timers: schedule on the EventLoop.' },
@@ -14,15 +17,37 @@ const banned = [
   { name: 'process', message: 'process belongs to sim/cli/ and sim/report/ only.' },
   { name: 'crypto', message: 'No global crypto: randomness comes from the seeded Prng.' },
   { name: 'Promise', message: 'The world is synchronous: no promises.' },
+  { name: 'globalThis', message: 'No reaching around the bans through the global object (globalThis.Date, globalThis.Math).' },
+  { name: 'global', message: 'No reaching around the bans through the global object.' },
+  { name: 'self', message: 'No reaching around the bans through the global object.' },
+  { name: 'window', message: 'No reaching around the bans through the global object.' },
+  { name: 'WeakRef', message: 'No WeakRef: what it holds depends on the garbage collector, not the seed.' },
+  { name: 'FinalizationRegistry', message: 'No FinalizationRegistry: it runs when the garbage collector decides.' },
+  { name: 'Intl', message: "No Intl: formatting and collation depend on the host's locale and ICU version." },
 ];
-const bannedProps = [
+
+export const bannedProps = [
   { object: 'Math', property: 'random', message: 'No global randomness: use the seeded Prng.' },
+  { property: 'localeCompare', message: "No localeCompare: its order depends on the host's locale; compare code units (a < b)." },
+  { property: 'toLocaleString', message: "No toLocaleString: its text depends on the host's locale." },
+  { property: 'toLocaleLowerCase', message: "No toLocaleLowerCase: it depends on the host's locale." },
+  { property: 'toLocaleUpperCase', message: "No toLocaleUpperCase: it depends on the host's locale." },
 ];
-const bannedImports = {
+
+export const bannedImports = {
   patterns: [
     { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'timers', 'perf_hooks'], message: 'No Node APIs in the simulated world.' },
   ],
 };
+
+/** Syntax no simulated code may use: async code, and Math other than as `Math.name` (an alias would slip past Math.random). */
+export function bannedSyntax(where) {
+  return [
+    { selector: 'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]', message: `${where} is synchronous: no async functions.` },
+    { selector: 'AwaitExpression', message: `${where} is synchronous.` },
+    { selector: "Identifier[name='Math']:not(MemberExpression[computed=false] > Identifier.object)", message: 'Math only as Math.name: an alias or a computed member would slip past the Math.random ban.' },
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'reports/**', 'dist/**', 'coverage/**', 'bin/**', 'scripts/**', 'bench/**/*.mjs', 'eslint.config.js'] },
@@ -48,9 +73,7 @@ export default tseslint.config(
         ...bannedImports,
         patterns: [...bannedImports.patterns, { group: ['**/sim/**', '../sim/*', '../../sim/*'], message: 'src/ may not import from sim/.' }],
       }],
-      'no-restricted-syntax': ['error',
-        { selector: 'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]', message: 'src/ is synchronous: no async functions.' },
-        { selector: 'AwaitExpression', message: 'src/ is synchronous.' }],
+      'no-restricted-syntax': ['error', ...bannedSyntax('src/')],
     },
   },
   {
@@ -60,9 +83,7 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...banned],
       'no-restricted-properties': ['error', ...bannedProps],
       'no-restricted-imports': ['error', bannedImports],
-      'no-restricted-syntax': ['error',
-        { selector: 'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]', message: 'The simulated world is synchronous: no async functions.' },
-        { selector: 'AwaitExpression', message: 'The simulated world is synchronous.' }],
+      'no-restricted-syntax': ['error', ...bannedSyntax('The simulated world')],
     },
   },
   {

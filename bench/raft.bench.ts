@@ -7,8 +7,8 @@ import { MemoryStorage } from '../src/raft/storage.ts';
 import type { Message } from '../src/raft/types.ts';
 import { EMPTY_CONF_STATE } from '../src/raft/types.ts';
 import { Prng } from '../sim/world/prng.ts';
-import { measureElectionAfterLeaderCrash, summarize } from '../sim/raft/election-timing.ts';
-import { RaftCluster } from '../sim/raft/raft-cluster.ts';
+import { measureElectionAfterLeaderCrash, summarize } from '../test/support/raft/election-timing.ts';
+import { RaftCluster } from '../test/support/raft/raft-cluster.ts';
 
 function electionFigures(members: number, seeds: number): void {
   const t0 = performance.now();

@@ -3,7 +3,7 @@
 //  - a busy world (5 nodes gossiping, disks, a client, every fault kind; see busy-world.ts).
 // Each figure is the median of several runs after a warm-up run, per wall-clock second and per
 // CPU second of this process (the second is steadier when other work shares the cores).
-import { runBusyWorld } from '../sim/world/busy-world.ts';
+import { runBusyWorld } from '../test/fixtures/busy-world.ts';
 import { EventLoop } from '../sim/world/event-loop.ts';
 
 const RUNS = 5;

@@ -22,7 +22,8 @@ function newestMs(dir) {
 export function ensureBuild() {
   const sources = Math.max(newestMs(join(ROOT, 'src')), newestMs(join(ROOT, 'sim')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.base.json')).mtimeMs);
   if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources) return false;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  process.stderr.write('detcd: the sources changed since the last build: rebuilding dist/ (tsc)\n');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] });
   return true;
 }
 

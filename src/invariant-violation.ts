@@ -33,6 +33,20 @@ export interface InvariantViolationInit {
   /** The member it broke on, when the thrower knows it (the catcher may add it). */
   member?: string | undefined;
   facts?: InvariantFacts | undefined;
+  /** Every member involved (the one it broke on first), when more than one is. */
+  members?: readonly string[] | undefined;
+  /** The log entries involved, decoded for people, when the invariant is about entries. */
+  entries?: readonly InvolvedEntryText[] | undefined;
+}
+
+/** A log entry a violation names: the member holding it, where, and its data as text. */
+export interface InvolvedEntryText {
+  readonly member: string;
+  readonly index: number;
+  readonly term: number;
+  readonly text: string;
+  /** How the member came to it: 'log', 'committed', 'applied', 'acknowledged'. */
+  readonly role: string;
 }
 
 export class InvariantViolation extends Error {
@@ -41,6 +55,8 @@ export class InvariantViolation extends Error {
   readonly detail: string;
   readonly member: string | undefined;
   readonly facts: InvariantFacts;
+  readonly members: readonly string[];
+  readonly entries: readonly InvolvedEntryText[];
 
   constructor(init: InvariantViolationInit, message?: string) {
     super(message ?? formatInvariantViolation(init));
@@ -50,6 +66,8 @@ export class InvariantViolation extends Error {
     this.detail = init.detail;
     this.member = init.member;
     this.facts = init.facts ?? {};
+    this.members = init.members ?? (init.member === undefined ? [] : [init.member]);
+    this.entries = init.entries ?? [];
   }
 }
 

@@ -9,6 +9,7 @@
 
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
+import { entryText } from './raft-entry-text.ts';
 
 export { InvariantViolation };
 
@@ -63,6 +64,21 @@ export interface Violation {
   readonly index: number;
   readonly detail: string;
   readonly replay?: string;
+  /** Every member involved: the one it broke on first, then the others the detail names. */
+  readonly members: readonly string[];
+  /** The entries involved, as each member holds (or acknowledged, or committed) them. */
+  readonly entries: readonly InvolvedEntry[];
+}
+
+/** An entry named by a violation: which member had it, where, and its data decoded for people. */
+export interface InvolvedEntry {
+  readonly member: string;
+  readonly index: number;
+  readonly term: number;
+  /** What the member holds there, decoded and bounded (entryText); 'nothing' when it holds none. */
+  readonly text: string;
+  /** How the member came to it: 'log', 'committed', 'applied', 'acknowledged'. */
+  readonly role: string;
 }
 
 /** The observer's violation as the shared typed error: layer 'raft', the invariant's name, the member. */
@@ -70,7 +86,7 @@ export class RaftInvariantViolation extends InvariantViolation {
   readonly violation: Violation;
 
   constructor(v: Violation) {
-    super({ layer: 'raft', invariant: v.invariant, detail: v.detail, member: v.member, facts: { term: v.term, index: v.index } }, formatViolation(v));
+    super({ layer: 'raft', invariant: v.invariant, detail: v.detail, member: v.member, facts: { term: v.term, index: v.index }, members: v.members, entries: v.entries }, formatViolation(v));
     this.violation = v;
   }
 }
@@ -83,6 +99,13 @@ export function formatViolation(v: Violation): string {
 interface CommittedEntry extends ViewEntry {
   /** The term of the member that first reported it committed: the committing leader's term. */
   readonly commitTerm: number;
+  /** The member that first reported it committed. */
+  readonly member: string;
+}
+
+/** A ViewEntry and the member it was first seen on. */
+interface SeenEntry extends ViewEntry {
+  readonly member: string;
 }
 
 interface MemberState {
@@ -108,10 +131,10 @@ export class RaftInvariants {
   private readonly leaders = new Map<number, string>();
   private readonly members = new Map<string, MemberState>();
   /** Every (index, term) entry ever seen in any log: its data and the term of the entry before it. */
-  private readonly entries = new Map<string, { data: string; prevTerm: number }>();
+  private readonly entries = new Map<string, { data: string; prevTerm: number; member: string }>();
   private readonly committed = new Map<number, CommittedEntry>();
-  private readonly applied = new Map<number, ViewEntry>();
-  private readonly acked = new Map<number, ViewEntry>();
+  private readonly applied = new Map<number, SeenEntry>();
+  private readonly acked = new Map<number, SeenEntry>();
   private violationFound: Violation | undefined = undefined;
   checks = 0;
 
@@ -159,15 +182,17 @@ export class RaftInvariants {
     const c = this.committed.get(index);
     if (c !== undefined && (c.term !== entry.term || c.data !== entry.data)) {
       this.violationFound = this.violationOf('committed-entry-lost', member, entry.term, index,
-        `acknowledged ${describe(entry)} but ${describe(c)} is committed there`);
+        `acknowledged ${describe(entry)} but ${describe(c)} is committed there`,
+        [involved(member, index, entry, 'acknowledged'), involved(c.member, index, c, 'committed')]);
       return this.violationFound;
     }
-    this.acked.set(index, entry);
+    this.acked.set(index, { ...entry, member });
     return undefined;
   }
 
-  private violationOf(invariant: InvariantName, member: string, term: number, index: number, detail: string): Violation {
-    return { invariant, member, term, index, detail, ...(this.replay !== undefined ? { replay: this.replay } : {}) };
+  private violationOf(invariant: InvariantName, member: string, term: number, index: number, detail: string, entries: InvolvedEntry[] = [], others: string[] = []): Violation {
+    const members = [...new Set([member, ...others, ...entries.map((e) => e.member)])];
+    return { invariant, member, term, index, detail, members, entries, ...(this.replay !== undefined ? { replay: this.replay } : {}) };
   }
 
   private checkMember(v: RaftView): Violation | undefined {
@@ -227,7 +252,7 @@ export class RaftInvariants {
     }
     const known = this.leaders.get(v.term);
     if (known !== undefined && known !== v.id) {
-      return this.violationOf('election-safety', v.id, v.term, v.lastIndex, `${known} and ${v.id} both lead term ${v.term}`);
+      return this.violationOf('election-safety', v.id, v.term, v.lastIndex, `${known} and ${v.id} both lead term ${v.term}`, [], [known]);
     }
     if (known === undefined) {
       this.leaders.set(v.term, v.id);
@@ -239,7 +264,8 @@ export class RaftInvariants {
       const e = v.entry(mark.lastIndex);
       if (v.lastIndex < mark.lastIndex || e === undefined || e.term !== mark.lastTerm) {
         return this.violationOf('leader-append-only', v.id, v.term, mark.lastIndex,
-          `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${v.lastIndex}, entry ${describe(e)}`);
+          `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${v.lastIndex}, entry ${describe(e)}`,
+          [involved(v.id, mark.lastIndex, e, 'log')]);
       }
     }
     const last = v.entry(v.lastIndex);
@@ -254,7 +280,8 @@ export class RaftInvariants {
       if (c.commitTerm >= v.term || i < v.firstIndex) continue;
       const e = v.entry(i);
       if (e === undefined || e.term !== c.term || e.data !== c.data) {
-        return this.violationOf('leader-completeness', v.id, v.term, i, `new leader lacks committed ${describe(c)}: has ${describe(e)}`);
+        return this.violationOf('leader-completeness', v.id, v.term, i, `new leader lacks committed ${describe(c)}: has ${describe(e)}`,
+          [involved(v.id, i, e, 'log'), involved(c.member, i, c, 'committed')]);
       }
     }
     return undefined;
@@ -269,8 +296,10 @@ export class RaftInvariants {
     }
     // Entries from+1 .. registeredTo changed or disappeared; a committed one never may.
     if (from < st.registeredTo && from + 1 <= st.committedTo && from + 1 >= v.firstIndex) {
+      const was = this.committed.get(from + 1);
       return this.violationOf('committed-entry-lost', v.id, v.term, from + 1,
-        `member replaced or dropped its committed entry ${from + 1} (term ${st.terms[from + 1]})`);
+        `member replaced or dropped its committed entry ${from + 1} (term ${st.terms[from + 1]})`,
+        [involved(v.id, from + 1, v.entry(from + 1), 'log'), ...(was === undefined ? [] : [involved(was.member, from + 1, was, 'committed')])]);
     }
     from = Math.max(from, v.firstIndex - 1);
     for (let i = from + 1; i <= v.lastIndex; i++) {
@@ -281,10 +310,11 @@ export class RaftInvariants {
       const key = `${i}:${e.term}`;
       const seen = this.entries.get(key);
       if (seen === undefined) {
-        this.entries.set(key, { data: e.data, prevTerm });
+        this.entries.set(key, { data: e.data, prevTerm, member: v.id });
       } else if (seen.data !== e.data || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
         return this.violationOf('log-matching', v.id, e.term, i,
-          `entry ${i} of term ${e.term} is ${JSON.stringify(e.data)} after term ${prevTerm} here, ${JSON.stringify(seen.data)} after term ${seen.prevTerm} elsewhere`);
+          `entry ${i} of term ${e.term} is ${entryText(e.data)} after term ${prevTerm} here, ${entryText(seen.data)} after term ${seen.prevTerm} on ${seen.member}`,
+          [involved(v.id, i, e, 'log'), involved(seen.member, i, { term: e.term, data: seen.data }, 'log')]);
       }
     }
     st.registeredTo = v.lastIndex;
@@ -301,11 +331,13 @@ export class RaftInvariants {
       if (c === undefined) {
         const a = this.acked.get(i);
         if (a !== undefined && (a.term !== e.term || a.data !== e.data)) {
-          return this.violationOf('committed-entry-lost', v.id, v.term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`);
+          return this.violationOf('committed-entry-lost', v.id, v.term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`,
+            [involved(v.id, i, e, 'committed'), involved(a.member, i, a, 'acknowledged')]);
         }
-        this.committed.set(i, { term: e.term, data: e.data, commitTerm: v.term });
+        this.committed.set(i, { term: e.term, data: e.data, commitTerm: v.term, member: v.id });
       } else if (c.term !== e.term || c.data !== e.data) {
-        return this.violationOf('state-machine-safety', v.id, v.term, i, `committed ${describe(e)} here, ${describe(c)} elsewhere`);
+        return this.violationOf('state-machine-safety', v.id, v.term, i, `committed ${describe(e)} here, ${describe(c)} on ${c.member}`,
+          [involved(v.id, i, e, 'committed'), involved(c.member, i, c, 'committed')]);
       }
     }
     st.committedTo = v.commit;
@@ -322,9 +354,10 @@ export class RaftInvariants {
       const e = v.appliedEntry(i);
       if (e === undefined) continue;
       const a = this.applied.get(i);
-      if (a === undefined) this.applied.set(i, e);
+      if (a === undefined) this.applied.set(i, { ...e, member: v.id });
       else if (a.term !== e.term || a.data !== e.data) {
-        return this.violationOf('state-machine-safety', v.id, v.term, i, `applied ${describe(e)} here, ${describe(a)} elsewhere`);
+        return this.violationOf('state-machine-safety', v.id, v.term, i, `applied ${describe(e)} here, ${describe(a)} on ${a.member}`,
+          [involved(v.id, i, e, 'applied'), involved(a.member, i, a, 'applied')]);
       }
     }
     st.appliedTo = v.applied;
@@ -333,5 +366,9 @@ export class RaftInvariants {
 }
 
 function describe(e: ViewEntry | undefined): string {
-  return e === undefined ? 'nothing' : `(term ${e.term}, ${JSON.stringify(e.data)})`;
+  return e === undefined ? 'nothing' : `(term ${e.term}, ${entryText(e.data)})`;
+}
+
+function involved(member: string, index: number, e: ViewEntry | undefined, role: string): InvolvedEntry {
+  return { member, index, term: e?.term ?? 0, text: e === undefined ? 'nothing' : entryText(e.data), role };
 }

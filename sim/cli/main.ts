@@ -1,6 +1,9 @@
 // Entry point of the detcd command line: picks the subcommand, maps errors to exit codes.
+import { readFileSync } from 'node:fs';
+import chalk from 'chalk';
 import { ReportPathError } from '../report/report-dir.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
+import { commandHelp } from './help.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -18,9 +21,27 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 function usage(): string {
-  const lines = ['usage: detcd <command> [options]', '', 'commands:'];
+  const lines = ['usage: detcd <command> [options]', '       detcd <command> --help', '       detcd --version', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   return lines.join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `detcd ${pkg.version}`;
+}
+
+/** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+function chooseColours(): void {
+  const noColor = process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '';
+  if (noColor || process.stdout.isTTY !== true) chalk.level = 0;
+}
+
+/** Every message in one voice: `detcd COMMAND: ...`. */
+function inVoice(command: string, message: string): string {
+  if (/^detcd[ :]/.test(message)) return message;
+  if (message.startsWith(`${command}: `)) return `detcd ${message}`;
+  return `detcd ${command}: ${message}`;
 }
 
 /** A reader that closed the pipe early (`detcd check ... | head`) has all it wants: stop quietly. */
@@ -33,26 +54,35 @@ function exitQuietlyOnClosedPipe(): void {
 
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
+  chooseColours();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    const topic = name === 'help' && rest[0] !== undefined ? commandHelp(rest[0]) : undefined;
+    if (name === undefined) console.error(usage());
+    else console.log(topic ?? usage());
     return name === undefined ? EXIT_USAGE : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(version());
+    return 0;
+  }
   const command = commands[name];
+  // `--` ends the options: a --help after it is an argument, not a request for help.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command !== undefined && (options.includes('--help') || options.includes('-h'))) {
+    console.log(commandHelp(name) ?? usage());
+    return 0;
+  }
   try {
     if (command === undefined) throw new UsageError(`detcd: unknown command '${name}' (try: detcd --help)`);
     return await (await command.load())(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(err.message);
-      return EXIT_USAGE;
-    }
-    if (err instanceof ReportPathError) {
-      console.error(`detcd ${name}: ${err.message}`);
+    if (err instanceof UsageError || err instanceof ReportPathError) {
+      console.error(inVoice(name, err.message));
       return EXIT_USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);
-    console.error(`detcd: internal error: ${message}`);
+    console.error(`detcd ${name}: internal error: ${message}`);
     if (process.env['DETCD_DEBUG'] !== undefined && err instanceof Error) console.error(err.stack);
     return EXIT_INTERNAL;
   }

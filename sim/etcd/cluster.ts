@@ -1,6 +1,7 @@
 // Builds a simulated etcd cluster: a World with N members (n1..nN, raft ids 1..N) running
 // member hosts, and simulated clients attached to its network. Raft and etcd settings come
 // from the options with etcd's defaults; a planted bug is passed down to every member.
+import type { Prng } from '../world/prng.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { plantedBug } from '../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
@@ -32,6 +33,8 @@ export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'pro
 
 export interface ClusterOptions {
   readonly seed: number | string;
+  /** The run's root stream (seeded with `seed`), adopted by the world; the world makes it otherwise. */
+  readonly prng?: Prng;
   /** Number of members (default 3). */
   readonly members?: number;
   readonly settings?: Partial<MemberSettings>;
@@ -87,6 +90,7 @@ export class EtcdCluster {
     this.names = ids.map(memberName);
     this.world = new World({
       seed: options.seed,
+      ...(options.prng !== undefined ? { prng: options.prng } : {}),
       nodes: this.names,
       ...(options.network !== undefined ? { network: options.network } : {}),
       ...(options.disk !== undefined ? { disk: options.disk } : {}),

@@ -23,10 +23,17 @@ export interface PackageContext {
 export interface NemesisPackage {
   readonly name: NemesisPackageName;
   readonly description: string;
+  /**
+   * The smallest cluster the package can act on (a follower to kill, a minority to cut, the
+   * five members of Figure 8); a scenario naming it for a smaller cluster is refused.
+   */
+  readonly membersMin: number;
   /** The faults of one occurrence, run back to back. */
   draw(prng: Prng, ctx: PackageContext): DrawnFault[];
 }
 
+/** Figure 8 of the Raft paper takes five servers (S1..S5). */
+export const FIGURE8_MEMBERS_MIN = 5;
 const FIGURE8_CRASH_DELAY_MS_MIN = 5;
 const FIGURE8_CRASH_DELAY_MS_MAX = 40;
 
@@ -35,57 +42,68 @@ const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durat
 const PACKAGES: readonly NemesisPackage[] = [
   {
     name: 'partition-leader',
+    membersMin: 2,
     description: 'isolate the leader from every other member',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-leader' }, ctx),
   },
   {
     name: 'partition-minority',
+    membersMin: 3,
     description: 'cut a minority of followers off; the leader keeps its quorum',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'follower-minority' }, ctx),
   },
   {
     name: 'partition-majority',
+    membersMin: 2,
     description: 'leave the leader with a minority; the majority must elect a new leader',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'leader-minority' }, ctx),
   },
   {
     name: 'partition-halves',
+    membersMin: 2,
     description: 'a random split into a majority and a minority',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'halves' }, ctx),
   },
   {
     name: 'partition-ring',
+    membersMin: 4,
     description: 'a majority ring: every member sees a majority, no two the same one',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'ring' }, ctx),
   },
   {
     name: 'partition-bridge',
+    membersMin: 3,
     description: 'two halves joined by one member that sees both',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'bridge' }, ctx),
   },
   {
     name: 'one-way',
+    membersMin: 2,
     description: 'cut the messages into or out of one member (an asymmetric partition)',
     draw: (p, ctx) =>
       one({ kind: 'one-way', target: p.pick(['leader', 'follower'] as const), direction: p.pick(['in', 'out'] as const) }, ctx),
   },
   {
     name: 'kill-leader',
+    membersMin: 1,
     description: 'crash the leader, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'leader' }, ctx),
   },
   {
     name: 'kill-follower',
+    membersMin: 2,
     description: 'crash a follower, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'follower' }, ctx),
   },
   {
     name: 'kill-random',
+    membersMin: 1,
     description: 'crash any member, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'random' }, ctx),
   },
   {
     name: 'rolling-restart',
+    membersMin: 1,
     description: 'restart every member in turn',
     draw: (p, ctx) => {
       const order = p.shuffle(Array.from({ length: ctx.members }, (_, i) => `n${i + 1}`));
@@ -95,11 +113,13 @@ const PACKAGES: readonly NemesisPackage[] = [
   },
   {
     name: 'pause',
+    membersMin: 1,
     description: 'stop a member process (a GC pause), resume it when the fault heals',
     draw: (p, ctx) => one({ kind: 'pause', target: p.pick(['leader', 'follower', 'random'] as const) }, ctx),
   },
   {
     name: 'clock',
+    membersMin: 1,
     description: 'skew, jump or drift one member clock',
     draw: (p, ctx) => {
       const target = p.pick(['leader', 'follower', 'random'] as const);
@@ -111,6 +131,7 @@ const PACKAGES: readonly NemesisPackage[] = [
   },
   {
     name: 'clock-jumps',
+    membersMin: 1,
     description: 'skew or jump one member clock (no drift: elapsed time stays true)',
     draw: (p, ctx) => {
       const target = p.pick(['leader', 'follower', 'random'] as const);
@@ -121,42 +142,50 @@ const PACKAGES: readonly NemesisPackage[] = [
   },
   {
     name: 'lossy',
+    membersMin: 1,
     description: 'drop, duplicate, reorder and delay messages on every link',
     draw: (p, ctx) =>
       one({ kind: 'lossy', dropPercent: p.intRange(5, 50), duplicatePercent: p.intRange(0, 20), reorderPercent: p.intRange(0, 30), delayMsMax: p.intRange(0, 100) }, ctx),
   },
   {
     name: 'clog',
+    membersMin: 1,
     description: "hold a member's messages and release them late",
     draw: (p, ctx) => one({ kind: 'clog', target: p.pick(['leader', 'follower'] as const) }, ctx),
   },
   {
     name: 'slow-disk',
+    membersMin: 1,
     description: "make one member's fsyncs slow",
     draw: (p, ctx) => one({ kind: 'slow-disk', target: p.pick(['leader', 'follower'] as const), fsyncMs: p.intRange(20, 500) }, ctx),
   },
   {
     name: 'torn-writes',
+    membersMin: 1,
     description: 'crash a member so that its last unsynced write is torn',
     draw: (p, ctx) => one({ kind: 'kill', target: p.pick(['leader', 'follower'] as const), tornWrites: true }, ctx),
   },
   {
     name: 'lagging-member',
+    membersMin: 2,
     description: 'isolate a follower long enough to need a snapshot to catch up',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-one', target: 'follower' }, { ...ctx, durationMs: ctx.durationMs * 2 }),
   },
   {
     name: 'membership',
+    membersMin: 1,
     description: 'replace a member, or remove it and add it back, through joint consensus',
     draw: (p, ctx) => one({ kind: 'membership', action: p.pick(['replace', 'remove-add'] as const), target: p.pick(['leader', 'follower'] as const) }, ctx),
   },
   {
     name: 'buggify',
+    membersMin: 1,
     description: 'switch on the buggify fault sites in the server for the rest of the run',
     draw: (_p, ctx) => one({ kind: 'buggify' }, ctx),
   },
   {
     name: 'figure8',
+    membersMin: FIGURE8_MEMBERS_MIN,
     description: "the Raft paper's Figure 8: a leader counts an older term's entry onto a majority, crashes, and a leader of a higher last term overwrites it",
     // The crash must land while the new leader is catching the others up on the old term's
     // entries, before its own entry reaches a majority: a few ms after its election.

@@ -5,7 +5,7 @@
 //   fc.assert(fc.property(faultScheduleArbitrary({ members: 3, safetyMs: 2000 }), fc.integer(), (schedule, seed) =>
 //     runScenario(withSchedule(base, schedule), seed).results.valid !== false));
 import type { Results } from '../run/results.ts';
-import { runScenario } from '../run/run.ts';
+import { runScenario as runScenarioNamed } from '../run/run.ts';
 import type { RunOptions, RunOutput } from '../run/run.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import { defineScenario } from '../scenario/parse.ts';
@@ -13,7 +13,21 @@ import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 
 export { faultArbitrary, faultScheduleArbitrary } from './arbitraries.ts';
 export type { ScheduleShape } from './arbitraries.ts';
-export { runScenario, defineScenario };
+export { defineScenario };
+
+/**
+ * The command that replays a run of a scenario that may exist only in memory: its JSON piped
+ * into `detcd run --scenario -`, quoted for a POSIX shell.
+ */
+export function replayCommand(scenario: Scenario, seed: number, bug?: string): string {
+  const quoted = `'${JSON.stringify(scenario).replace(/'/g, "'\\''")}'`;
+  return `echo ${quoted} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+}
+
+/** Runs `scenario` with `seed`; its results' replay command works for a scenario built in code. */
+export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  return runScenarioNamed(scenario, seed, { ...options, replay: options.replay ?? replayCommand(scenario, seed, options.bug) });
+}
 export type { RunOptions, RunOutput, Results, Scenario, ScenarioInput, TimedFault };
 
 /** The scenario with `schedule` as its explicit fault list (validated again). */
@@ -26,7 +40,7 @@ export function runResults(scenario: Scenario, seed: number, options: RunOptions
   return runScenario(scenario, seed, options).results;
 }
 
-/** A one-line description of a failed run for a property's failure message. */
+/** A one-line description of a failed run for a property's failure message, ending with the command that replays it. */
 export function explain(results: Results): string {
   const bad = Object.entries(results.checkers).filter(([, c]) => c.valid !== true).map(([n, c]) => `${n}: ${String(c.summary ?? c.valid)}`);
   return `seed ${results.seed} ${String(results.valid)}${results.error === undefined ? '' : ` (${results.error})`}; ${bad.join('; ')}; replay: ${results.replay}`;

@@ -34,6 +34,30 @@ export interface LinearizabilityExplanation {
   skipped?: number[];
   /** Concurrent ops the model would accept next in `state` (the rest it would not). */
   legal?: number[];
+  /** The ops that cannot be placed after the prefix, each with why (the culprits, e.g. a stale read). */
+  unplaceable?: UnplaceableExplained[];
+  /** The partition's ops around the violation, drawn on the time axis too. */
+  window?: number[];
+  /** How many ops the failing partition has. */
+  partitionOps?: number;
+}
+
+/** One op that cannot be placed: what it had to follow, the state there, expected vs returned. */
+export interface UnplaceableExplained {
+  index: number;
+  /** History indices of the ops that completed before it was invoked (placed before it). */
+  after: number[];
+  stateBefore: string;
+  expected?: unknown;
+  returned?: unknown;
+  differences: { path: string; expected: string; returned: string }[];
+  reason: string;
+}
+
+function isUnplaceable(v: unknown): v is UnplaceableExplained {
+  if (v === null || typeof v !== 'object') return false;
+  const u = v as Record<string, unknown>;
+  return typeof u['index'] === 'number' && Array.isArray(u['after']) && typeof u['stateBefore'] === 'string' && Array.isArray(u['differences']) && typeof u['reason'] === 'string';
 }
 
 interface CheckerExplainedOp {
@@ -70,6 +94,13 @@ export function fromCheckerExplanation(v: unknown): LinearizabilityExplanation |
     legal: concurrent.filter((op) => (op as unknown as Record<string, unknown>)['legal'] === true).map((op) => op.index),
   };
   if (blocked !== undefined) out.failed = blocked.index;
+  const unplaceable = e['unplaceable'];
+  if (Array.isArray(unplaceable)) {
+    out.unplaceable = unplaceable.filter(isUnplaceable);
+    for (const u of unplaceable) if (isExplainedOp(u)) labels[u.index] = u.op;
+  }
+  if (isNumberArray(e['window'])) out.window = e['window'];
+  if (typeof e['partitionOps'] === 'number') out.partitionOps = e['partitionOps'];
   return out;
 }
 
@@ -111,33 +142,47 @@ export function findExplanations(checkers: Record<string, unknown>): Linearizabi
 
 /** Ops of an explanation that must stay visible everywhere (timeline thinning keeps them). */
 export function explanationOpIds(e: LinearizabilityExplanation, history: PairedHistory, stepsMax: number): number[] {
-  const ids = [...e.prefix.slice(-stepsMax), ...(e.failed === undefined ? [] : [e.failed]), ...e.concurrent];
+  const culprits = (e.unplaceable ?? []).flatMap((u) => [u.index, ...u.after]);
+  const ids = [...e.prefix.slice(-stepsMax), ...(e.failed === undefined ? [] : [e.failed]), ...e.concurrent, ...culprits];
   return ids.map((i) => history.byIndex.get(i)?.id).filter((id): id is number => id !== undefined);
 }
 
 interface Drawn {
   op: PairedOp;
-  role: 'prefix' | 'failed' | 'concurrent';
+  /** prefix: linearized; failed: cannot be placed; before: had to precede it; concurrent: could come next; other: the partition's other ops nearby. */
+  role: 'prefix' | 'failed' | 'before' | 'concurrent' | 'other';
   step?: number;
+}
+
+/** The ops that cannot be placed: the checker's culprits, else the op the search stopped at. */
+function failedIndices(e: LinearizabilityExplanation): number[] {
+  const culprits = (e.unplaceable ?? []).map((u) => u.index);
+  if (culprits.length > 0) return culprits;
+  return e.failed === undefined ? [] : [e.failed];
 }
 
 function drawnOps(e: LinearizabilityExplanation, history: PairedHistory, stepsMax: number): Drawn[] {
   const out: Drawn[] = [];
+  const seen = new Set<PairedOp>();
+  const add = (index: number, role: Drawn['role'], step?: number): void => {
+    const op = history.byIndex.get(index);
+    if (op === undefined || seen.has(op)) return;
+    seen.add(op);
+    out.push(step === undefined ? { op, role } : { op, role, step });
+  };
+  for (const index of failedIndices(e)) add(index, 'failed');
   const first = Math.max(0, e.prefix.length - stepsMax);
-  e.prefix.slice(first).forEach((index, i) => {
-    const op = history.byIndex.get(index);
-    if (op !== undefined) out.push({ op, role: 'prefix', step: first + i + 1 });
-  });
-  const failed = e.failed === undefined ? undefined : history.byIndex.get(e.failed);
-  if (failed !== undefined) out.push({ op: failed, role: 'failed' });
-  for (const index of e.concurrent) {
-    const op = history.byIndex.get(index);
-    if (op !== undefined && op !== failed) out.push({ op, role: 'concurrent' });
-  }
-  return out;
+  e.prefix.slice(first).forEach((index, i) => add(index, 'prefix', first + i + 1));
+  for (const u of e.unplaceable ?? []) for (const index of u.after) add(index, 'before');
+  if (e.failed !== undefined) add(e.failed, 'concurrent');
+  for (const index of e.concurrent) add(index, 'concurrent');
+  for (const index of e.window ?? []) add(index, 'other');
+  // Prefix first (in order), then the rest: the linearization line is drawn through the prefix.
+  const rank = { prefix: 0, before: 1, concurrent: 2, other: 3, failed: 4 } as const;
+  return out.sort((a, b) => rank[a.role] - rank[b.role] || (a.step ?? 0) - (b.step ?? 0) || a.op.startUs - b.op.startUs);
 }
 
-const roleColor = { prefix: '#8CD790', failed: '#F2617A', concurrent: '#FFC247' } as const;
+const roleColor = { prefix: '#8CD790', failed: '#F2617A', before: '#7FB2F0', concurrent: '#FFC247', other: '#D5D9E0' } as const;
 
 function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
   if (drawn.length === 0) return '<p class="muted">The operations named by the checker are not in the history.</p>';
@@ -174,8 +219,12 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
     const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax)}`;
     parts.push(`<rect class="cx ${d.role}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${rowPx - 8}" rx="3" fill="${roleColor[d.role]}" data-tip="${escapeHtml(tip)}"/>`);
     // Bars carry our short label; the model's own rendering (with the response) is in the tooltip.
-    const text = d.role === 'prefix' ? `${d.step ?? 0}. ${opLabel(d.op.f, d.op.request, 40)}` : opLabel(d.op.f, d.op.request, 40);
-    if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor((w - 6) / 6.2)))}</text>`);
+    const text = d.role === 'prefix' ? `${d.step ?? 0}. ${opLabel(d.op.f, d.op.request, 40)}` : d.role === 'failed' ? `✗ ${opLabel(d.op.f, d.op.request, 40)}` : opLabel(d.op.f, d.op.request, 40);
+    if (d.role === 'failed' && w < text.length * 6.2 + 8) {
+      // The culprit's name is the one label a reader must see: beside its bar when it does not fit in it.
+      const left = x0 > widthPx / 2;
+      parts.push(`<text class="cx-label cx-failed-label" x="${px(left ? x0 - 4 : x0 + w + 4)}" y="${y + 15}" text-anchor="${left ? 'end' : 'start'}" font-weight="700" fill="#7a0019">${escapeHtml(text)}</text>`);
+    } else if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor((w - 6) / 6.2)))}</text>`);
     if (d.role === 'prefix') {
       // A linearization point no earlier than the previous one and inside the op's interval.
       lastPointUs = Math.min(Math.max(lastPointUs, d.op.startUs), d.op.endUs);
@@ -198,7 +247,9 @@ function modelView(e: LinearizabilityExplanation, op: PairedOp, charsMax: number
 
 function roleText(e: LinearizabilityExplanation, d: Drawn): string {
   if (d.role === 'prefix') return `step ${d.step ?? 0}${e.skipped?.includes(d.op.id) ? ' (unknown outcome: never took effect)' : ''}`;
-  if (d.role === 'failed') return '✗ cannot follow';
+  if (d.role === 'failed') return '✗ cannot be placed';
+  if (d.role === 'before') return 'completed before it was invoked';
+  if (d.role === 'other') return 'same partition, nearby';
   if (e.legal === undefined) return 'concurrent';
   return e.legal.includes(d.op.id) ? 'concurrent (legal next)' : 'concurrent (illegal next)';
 }
@@ -234,19 +285,49 @@ function stuckText(e: LinearizabilityExplanation, failed: PairedOp | undefined):
   return `then ${name} cannot follow.`;
 }
 
+/** "the history" (one partition) or "key x". */
+export function partitionName(partition: string): string {
+  return partition === '' ? 'the history' : `key ${partition}`;
+}
+
+function opWhen(op: PairedOp): string {
+  return `invoked at ${formatUs(op.startUs)}, ${op.type === 'info' ? 'outcome unknown' : `returned at ${formatUs(op.endUs)}`}`;
+}
+
+function culpritCard(e: LinearizabilityExplanation, u: UnplaceableExplained, history: PairedHistory, charsMax: number): string {
+  const op = history.byIndex.get(u.index);
+  const name = op === undefined ? (e.labels?.[u.index] ?? `op #${u.index}`) : `${opLabel(op.f, op.request, 80)} → ${op.error ?? responseLabel(op.response, 80)}`;
+  const who = op === undefined ? `history index ${u.index}` : `process ${String(op.process)}, history index ${u.index}, ${opWhen(op)}`;
+  const afterOps = u.after.map((i) => history.byIndex.get(i)).filter((o): o is PairedOp => o !== undefined);
+  const shown = afterOps.slice(-3);
+  const follow = afterOps.length === 0
+    ? 'It cannot follow the linearizable prefix.'
+    : `It was invoked after ${shown.map((o) => `<b>${escapeHtml(opLabel(o.f, o.request, 60))}</b> (process ${escapeHtml(String(o.process))}, returned at ${escapeHtml(formatUs(o.endUs))})`).join(', ')}${afterOps.length > shown.length ? ` and ${afterOps.length - shown.length} more` : ''} completed, so it must follow ${afterOps.length === 1 ? 'it' : 'them'}.`;
+  const rows = u.differences.map((d) => `<tr><td class="mono">${escapeHtml(d.path === '' ? '(answer)' : d.path)}</td><td class="mono">${escapeHtml(truncate(d.expected, charsMax))}</td><td class="mono bad">${escapeHtml(truncate(d.returned, charsMax))}</td></tr>`);
+  const table = rows.length === 0 ? '' : `<table class="data why"><thead><tr><th>field</th><th>the model expected</th><th>the op returned</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const full = u.expected === undefined && u.returned === undefined ? '' : `<details><summary>whole answers</summary><p>expected <code class="state">${escapeHtml(compactJson(u.expected, 2000))}</code></p><p>returned <code class="state">${escapeHtml(compactJson(u.returned, 2000))}</code></p></details>`;
+  return `<div class="culprit"><p class="reason"><b class="bad">✗ ${escapeHtml(name)}</b> cannot be placed <span class="muted">(${escapeHtml(who)})</span></p>
+<p>${follow} There the model is in state <code class="state">${escapeHtml(truncate(u.stateBefore, 600))}</code></p>${table}${full}</div>`;
+}
+
 export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }): string {
   if (explanations.length === 0) return '';
   const cards = explanations.slice(0, limits.partitionsMax).map((e) => {
     const drawn = drawnOps(e, history, limits.counterexampleStepsMax);
     const failed = e.failed === undefined ? undefined : history.byIndex.get(e.failed);
     const shown = Math.min(e.prefix.length, limits.counterexampleStepsMax);
+    const culprits = e.unplaceable ?? [];
+    const title = partitionName(e.partition);
+    const heading = `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable${culprits.length === 0 ? '' : `: ${culprits.length} operation${culprits.length === 1 ? '' : 's'} cannot be placed`}`;
+    const why = culprits.length > 0
+      ? culprits.map((u) => culpritCard(e, u, history, limits.tooltipCharsMax)).join('')
+      : `<p class="reason">${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>`;
     return `<div class="card cx-card">
-<h3>${e.partition === '' ? 'the history (one partition)' : `partition <span class="mono">${escapeHtml(e.partition)}</span>`} is not linearizable</h3>
-<p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''};
-${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>
+<h3>${escapeHtml(heading)}</h3>
+${why}
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
-<p>Model state there: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
-<div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered in order, dots joined at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot follow <span class="sw" style="background:${roleColor.concurrent}"></span>concurrent</div>
+<p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${e.partitionOps === undefined ? '' : ` of the ${e.partitionOps} in ${escapeHtml(title)}`}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; the model state after it: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
+<div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered, dots at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot be placed <span class="sw" style="background:${roleColor.before}"></span>completed before it was invoked <span class="sw" style="background:${roleColor.concurrent}"></span>could come next <span class="sw" style="background:${roleColor.other}"></span>other ops nearby</div>
 <div class="scroll">${explanationSvg(e, drawn, limits.tooltipCharsMax)}</div>
 <details><summary>steps, responses and states</summary>${stepsTable(e, drawn, limits.tooltipCharsMax)}</details>
 </div>`;

@@ -41,7 +41,7 @@ export function runCases(run: RunSummary): JunitCase[] {
     };
     if (c.outcome !== 'passed') {
       c.message = `${name}: ${checker.summary ?? (checker.valid === false ? 'violation' : 'unknown')}`;
-      c.body = failureBody(run, checker.summary);
+      c.body = failureBody(run, [checker.summary ?? '', ...(checker.detail ?? [])].filter((l) => l !== '').join('\n'));
     }
     cases.push(c);
   }

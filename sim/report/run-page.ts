@@ -6,7 +6,8 @@ import type { Op, WatchRecord } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
 import { latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, truncate } from './escape.ts';
+import { invariantSection, stopHeadline } from './invariant-section.ts';
 import { resolveLimits, type ReportLimits } from './limits.ts';
 import { commandLine, htmlPage, zoomButtons } from './page.ts';
 import { pairOps, type PairedHistory } from './paired-ops.ts';
@@ -14,7 +15,8 @@ import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
-import { timelineSvg } from './timeline.ts';
+import { timelineSvg, type TimelineMark } from './timeline.ts';
+import { opLabel } from './op-label.ts';
 import { violationsSection } from './violations.ts';
 
 export interface RunReportInput {
@@ -35,12 +37,20 @@ export interface RunReportInput {
   extraFiles?: Record<string, string>;
 }
 
+/** Characters of one checker's reason in the verdict banner (the sections below have the rest). */
+const BANNER_REASON_CHARS_MAX = 400;
+
 function verdictBanner(results: Results): string {
   const word = verdictWord(results.valid);
+  const stop = results.stop;
   const failing = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
-  const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`).join(' · ');
+  const reason = (name: string, summary: string | undefined, valid: Validity): string =>
+    stop !== undefined && stop.checker === name ? `${stopHeadline(stop)}: ${stop.detail}` : `${name}: ${summary ?? verdictWord(valid)}`;
+  const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => truncate(reason(name, c.summary, c.valid), BANNER_REASON_CHARS_MAX)).join(' · ');
   const headline = { valid: 'VALID', invalid: 'INVALID', unknown: 'UNKNOWN' }[word];
-  return `<div class="verdict ${word}" id="verdict"><div class="word">${headline}</div><div class="why">${escapeHtml(why)}${results.error === undefined ? '' : `<br>${escapeHtml(results.error)}`}</div></div>`;
+  // The run's error is shown when no checker already says it (a broken invariant is its checker's reason).
+  const error = results.error === undefined || stop !== undefined ? '' : `<br>${escapeHtml(truncate(results.error, BANNER_REASON_CHARS_MAX))}`;
+  return `<div class="verdict ${word}" id="verdict"><div class="word">${headline}</div><div class="why" style="overflow-wrap:anywhere;min-width:0">${escapeHtml(why)}${error}</div></div>`;
 }
 
 function badge(valid: Validity): string {
@@ -57,7 +67,7 @@ function reproduce(results: Results): string {
   const lines = [commandLine('cmd-replay', 'replay', results.replay)];
   if (results.shrink !== undefined) lines.push(commandLine('cmd-shrink', 'shrink', results.shrink));
   const t = results.target;
-  if (t !== undefined) {
+  if (t?.kind === 'etcd') {
     // A real target's interleaving is the machine's: say what a replay gives back and what was not checked.
     const notes = [
       `target: real etcd ${escapeHtml(t.version)} (<span class="mono">${escapeHtml(t.binary)}</span>), network ${t.network === 'netns' ? 'one namespace per member' : 'loopback'}`,
@@ -98,6 +108,20 @@ function forcedOps(results: Results, history: PairedHistory, explanations: reado
   return forced;
 }
 
+/** Where each violation happened on the run's clock: a culprit op's return, an invariant's break. */
+function violationMarksOf(results: Results, explanations: readonly LinearizabilityExplanation[], history: PairedHistory): TimelineMark[] {
+  const marks: TimelineMark[] = [];
+  for (const e of explanations) {
+    for (const u of e.unplaceable ?? (e.failed === undefined ? [] : [{ index: e.failed, reason: 'cannot follow the longest linearizable prefix' }])) {
+      const op = history.byIndex.get(u.index);
+      if (op !== undefined) marks.push({ atUs: op.endUs, label: `✗ ${opLabel(op.f, op.request, 30)}`, tip: u.reason });
+    }
+  }
+  const stop = results.stop;
+  if (stop !== undefined) marks.push({ atUs: stop.timeUs, label: `✗ ${stop.layer}: ${stop.invariant ?? stop.kind}${stop.member === undefined ? '' : ` on ${stop.member}`}`, tip: stop.detail });
+  return marks;
+}
+
 function legend(): string {
   return `<div class="legend"><span class="sw" style="background:${outcomeColor.ok}"></span>ok (pale band: ok ops not drawn one by one)<span class="sw" style="background:${outcomeColor.fail}"></span>fail<span class="sw" style="background:${outcomeColor.info}"></span>info (outcome unknown) · shaded: faults · top: leader and term · hover a bar for its request and response</div>`;
 }
@@ -123,13 +147,15 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
-    `<h1>detcd run report${results.target === undefined ? '' : ` — real etcd ${escapeHtml(results.target.version)}`}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
+    `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
     verdictBanner(results),
     checkerCards(results),
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +
+      (results.stop !== undefined ? '<a href="#invariant">broken invariant</a>' : '') +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    invariantSection(results.stop),
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),
     `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,

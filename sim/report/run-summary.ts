@@ -4,11 +4,14 @@ import type { Validity } from '../check/verdict.ts';
 import type { Results } from '../run/results.ts';
 import { coverageCounts } from '../run/coverage.ts';
 import type { CoverageCounts } from '../run/coverage.ts';
+import { explanationLines } from './explanation-text.ts';
 
 export interface CheckerSummary {
   valid: Validity;
   summary?: string;
   ms?: number;
+  /** Text lines explaining a violation (the linearizability culprit, a broken invariant), for junit.xml. */
+  detail?: string[];
 }
 
 export interface RunSummary {
@@ -37,6 +40,8 @@ export function summarizeRun(results: Results, report?: string): RunSummary {
     const entry: CheckerSummary = { valid: c.valid };
     if (typeof c.summary === 'string') entry.summary = c.summary;
     if (typeof c['ms'] === 'number') entry.ms = c['ms'];
+    const detail = explanationLines(c['explanation'], '');
+    if (detail.length > 0) entry.detail = detail;
     checkers[name] = entry;
   }
   const out: RunSummary = {

@@ -17,6 +17,27 @@ export interface TimelineInput {
   allOps?: readonly PairedOp[];
   /** Ops a checker points at, drawn with a dark outline. */
   highlighted: ReadonlySet<number>;
+  /** Moments a violation happened (the stale read's return, the invariant's break), drawn as red lines. */
+  marks?: readonly TimelineMark[];
+}
+
+export interface TimelineMark {
+  atUs: number;
+  /** Short text at the top of the line, e.g. "✗ raft: election-safety". */
+  label: string;
+  /** Longer text on hover. */
+  tip: string;
+}
+
+/** Marks drawn at most (the rest are in the violations sections). */
+const MARKS_MAX = 12;
+
+function violationMarks(marks: readonly TimelineMark[], x: (us: number) => number, top: number, bottom: number): string {
+  return marks.slice(0, MARKS_MAX).map((m) => {
+    const at = px(x(m.atUs));
+    const right = x(m.atUs) > layout.widthPx - 180;
+    return `<g class="violation-mark" data-tip="${escapeHtml(`${m.label}\n${formatUs(m.atUs)}\n${m.tip}`)}"><line x1="${at}" x2="${at}" y1="${top}" y2="${bottom}" stroke="#c8102e" stroke-width="2" stroke-dasharray="4 2"/><rect x="${right ? px(x(m.atUs) - 8) : at}" y="${top}" width="8" height="8" fill="#c8102e"/><text x="${px(x(m.atUs) + (right ? -10 : 10))}" y="${top + 8}" font-size="11" font-weight="700" fill="#c8102e" text-anchor="${right ? 'end' : 'start'}">${escapeHtml(m.label)}</text></g>`;
+  }).join('');
 }
 
 const layout = { widthPx: 1160, labelPx: 64, leaderRowPx: 22, faultRowPx: 18, axisPx: 24, gapPx: 6 };
@@ -142,6 +163,7 @@ export function timelineSvg(input: TimelineInput): string {
     ...rows,
     cover,
     ...bars,
+    violationMarks(input.marks ?? [], x, faultY, rowsBottom),
     '</svg>',
   ].join('');
 }

@@ -2,6 +2,7 @@
 // member module builds the cluster (sim/etcd/cluster.ts); etcd-cluster.ts adapts it to this.
 import type { Validity } from '../check/verdict.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
 import type { World } from '../world/world.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 
@@ -21,6 +22,8 @@ export interface MemberStatus {
 export interface ClusterOptions {
   readonly scenario: Scenario;
   readonly seed: number;
+  /** The run's root stream: the world adopts it, so that every stream of the run forks from one root. */
+  readonly root?: Prng;
   readonly bug?: PlantedBug | undefined;
   /** Client endpoint names to register with the world. */
   readonly clients: readonly string[];

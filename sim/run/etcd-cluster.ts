@@ -39,6 +39,7 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
   const s = o.scenario;
   const cluster = new EtcdCluster({
     seed: o.seed,
+    ...(o.root !== undefined ? { prng: o.root } : {}),
     members: s.cluster.members,
     settings: memberSettings(s) ?? {},
     bug: o.bug,
@@ -61,11 +62,14 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
     const host = cluster.hosts.get(name);
     return host === undefined || !world.isUp(name) ? 0 : host.recovered.raft.status().term;
   };
-  const sample = (): void => {
+  const observe = (): void => {
     const leader = cluster.leader() ?? null;
     const term = leader === null ? 0 : termOf(leader);
     const last = leaders[leaders.length - 1];
     if (last === undefined || last.node !== leader || (leader !== null && last.term !== term)) leaders.push({ node: leader, term, startUs: world.loop.now() });
+  };
+  const sample = (): void => {
+    observe();
     world.loop.schedule(LEADER_SAMPLE_US, sample);
   };
   sample();
@@ -95,7 +99,12 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
       else disk.setFsyncLatency(fsyncUs, fsyncUs);
     },
     raftInvariants: () => invariants.verdict(),
-    leaderTimeline: () => leaders.slice(),
+    // One more look when asked: a run stopped by a violation stops between samples, and the
+    // leader that broke an invariant must be on the lane.
+    leaderTimeline: () => {
+      observe();
+      return leaders.slice();
+    },
     events: () => Object.fromEntries([...cluster.events.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
   };
 }

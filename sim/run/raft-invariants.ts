@@ -7,51 +7,96 @@ import type { Validity } from '../check/verdict.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberHost } from '../etcd/member-host.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 
 export interface InvariantWatch {
   verdict(): { valid: Validity; summary: string; [detail: string]: unknown };
 }
 
-function memberView(id: string, incarnation: number, host: MemberHost): RaftView {
-  const raft = host.recovered.raft.node.raft;
-  const log = raft.raftLog;
-  const hard = host.recovered.storage.hardState;
-  const entry = (i: number): ViewEntry | undefined => {
-    if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
-    const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
-    if (typeof ents === 'string') return undefined;
-    const e = ents[0];
-    return e === undefined ? undefined : { term: e.term, data: e.data };
-  };
-  const applied = host.member.applied;
-  return {
-    id,
-    incarnation,
-    term: raft.term,
-    // Raft counts a leader's own unstable entries towards its quorum, so a single member
-    // "commits" an entry before it is on disk; the host never acts on it before the fsync, so
-    // what must hold is the part of the commit its own durable log covers.
-    commit: Math.min(log.committed, host.recovered.storage.lastIndex()),
-    durableTerm: hard.term,
-    durableCommit: hard.commit,
-    lastIndex: log.lastIndex(),
-    firstIndex: log.firstIndex(),
-    entry,
-    isLeader: raft.state === 'leader',
-    applied,
-    appliedEntry: (i) => (i <= applied ? entry(i) : undefined),
-  };
+/**
+ * One member seen through a RaftView that reads its raft node live: made once per member host
+ * (a restart or a re-add makes a new host), so the check after every event allocates nothing
+ * for the views. The observer only reads a view during its check, so live fields see exactly
+ * what a copy taken at the start of the check would.
+ */
+class LiveMemberView implements RaftView {
+  readonly id: string;
+  readonly host: MemberHost;
+  private readonly incarnationOf: () => number;
+
+  constructor(id: string, host: MemberHost, incarnationOf: () => number) {
+    this.id = id;
+    this.host = host;
+    this.incarnationOf = incarnationOf;
+  }
+
+  get incarnation(): number {
+    return this.incarnationOf();
+  }
+
+  get term(): number {
+    return this.host.recovered.raft.node.raft.term;
+  }
+
+  /**
+   * Raft counts a leader's own unstable entries towards its quorum, so a single member
+   * "commits" an entry before it is on disk; the host never acts on it before the fsync, so
+   * what must hold is the part of the commit its own durable log covers.
+   */
+  get commit(): number {
+    return Math.min(this.host.recovered.raft.node.raft.raftLog.committed, this.host.recovered.storage.lastIndex());
+  }
+
+  get durableTerm(): number {
+    return this.host.recovered.storage.hardState.term;
+  }
+
+  get durableCommit(): number {
+    return this.host.recovered.storage.hardState.commit;
+  }
+
+  get lastIndex(): number {
+    return this.host.recovered.raft.node.raft.raftLog.lastIndex();
+  }
+
+  get firstIndex(): number {
+    return this.host.recovered.raft.node.raft.raftLog.firstIndex();
+  }
+
+  get isLeader(): boolean {
+    return this.host.recovered.raft.node.raft.state === 'leader';
+  }
+
+  get applied(): number {
+    return this.host.member.applied;
+  }
+
+  entry(i: number): ViewEntry | undefined {
+    return viewEntryAt(this.host.recovered.raft.node.raft.raftLog, i);
+  }
+
+  appliedEntry(i: number): ViewEntry | undefined {
+    return i <= this.applied ? this.entry(i) : undefined;
+  }
 }
 
 export function watchRaftInvariants(cluster: EtcdCluster, replay?: string): InvariantWatch {
   const world = cluster.world;
   const invariants = new RaftInvariants(replay === undefined ? {} : { replay });
+  const cache = new Map<string, LiveMemberView>();
+  const out: RaftView[] = [];
   const views = (): RaftView[] => {
-    const out: RaftView[] = [];
+    out.length = 0;
     for (const id of cluster.names) {
       const host = cluster.hosts.get(id);
-      if (host !== undefined && world.isUp(id)) out.push(memberView(cluster.viewId(id, host.config.id), world.incarnation(id), host));
+      if (host === undefined || !world.isUp(id)) continue;
+      let view = cache.get(id);
+      if (view?.host !== host) {
+        view = new LiveMemberView(cluster.viewId(id, host.config.id), host, () => world.incarnation(id));
+        cache.set(id, view);
+      }
+      out.push(view);
     }
     return out;
   };

@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
 import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
-import type { Results, RunStats } from './results.ts';
+import type { LeaderSpan, Results, RunStats } from './results.ts';
 import { runCoverage } from './coverage.ts';
 import type { RunStop } from './run-stop.ts';
 
@@ -43,10 +43,26 @@ export function opCounts(history: readonly Op[]): { ops: RunStats['ops']; opsByF
   return { ops, opsByF };
 }
 
+/** Invariants broken by a member acting as leader: it must show on the leader lane at the stop. */
+const LEADER_INVARIANTS: ReadonlySet<string> = new Set(['election-safety', 'leader-append-only', 'leader-completeness']);
+
+/**
+ * The leader lane, with the member that broke a leader invariant leading from the stop on when
+ * the sampled lane does not show it then (with election safety broken there are two leaders,
+ * and the sampled lane shows one).
+ */
+export function withStopLeader(leaders: LeaderSpan[], stop: RunStop | undefined): LeaderSpan[] {
+  if (stop === undefined || stop.layer !== 'raft' || stop.member === undefined || !LEADER_INVARIANTS.has(stop.invariant ?? '')) return leaders;
+  const term = typeof stop.facts['term'] === 'number' ? stop.facts['term'] : 0;
+  const last = leaders[leaders.length - 1];
+  if (last !== undefined && last.node === stop.member && last.term === term) return leaders;
+  return [...leaders.filter((l) => l.startUs <= stop.timeUs), { node: stop.member, term, startUs: stop.timeUs }];
+}
+
 export function buildResults(r: ResultsInput): Results {
   const worldStats = r.world.stats();
   const { ops, opsByF } = opCounts(r.history);
-  const leaders = r.cluster.leaderTimeline();
+  const leaders = withStopLeader(r.cluster.leaderTimeline(), r.stop);
   const stats: RunStats = {
     ops,
     opsByF,
@@ -84,6 +100,7 @@ export function buildResults(r: ResultsInput): Results {
     options: { ...r.drawn, schedule: r.schedule, expect: r.scenario.expect },
     faults: r.nemesis.intervals,
     leaders,
+    target: { kind: 'simulation' },
     coverage: runCoverage(r.world.buggifySites.enabled, r.world.buggifyCoverage(), r.cluster.events?.() ?? {}, leaders),
   };
   if (r.bug !== undefined) results.bug = r.bug;

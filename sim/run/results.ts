@@ -27,6 +27,17 @@ export interface LeaderSpan {
   startUs: number;
 }
 
+export interface RealTargetInfo {
+  kind: 'etcd';
+  binary: string;
+  version: string;
+  network: string;
+  replayable: string;
+  mitigations?: string[];
+  exposed?: string[];
+  notChecked: string[];
+}
+
 export interface Results {
   valid: Validity;
   seed: number;
@@ -47,10 +58,11 @@ export interface Results {
   /** The first error the run stopped on (invariant violation, liveness, internal). */
   error?: string;
   /**
-   * What ran: absent for the simulation (the default); for `--target etcd` the binary, its
-   * version, the network mode, what a replay reproduces and which checkers could not run.
+   * What ran: the simulation, or (`--target etcd`) real etcd: the binary, its version, the
+   * network mode, what a replay reproduces and which checkers could not run. Absent in
+   * results written before the field existed: those were simulated.
    */
-  target?: { kind: 'etcd'; binary: string; version: string; network: string; replayable: string; mitigations?: string[]; exposed?: string[]; notChecked: string[] };
+  target?: { kind: 'simulation' } | RealTargetInfo;
   /** The broken invariant that stopped the run, as data (layer, name, member, time). */
   stop?: RunStop;
 }

@@ -5,7 +5,7 @@
 // Shared with product-exception handling (issue 10): a product exception that is not an
 // InvariantViolation becomes a stop of kind 'exception' with the stage and member it came from.
 import { InvariantViolation } from '../../src/invariant-violation.ts';
-import type { InvariantFacts, InvariantLayer } from '../../src/invariant-violation.ts';
+import type { InvariantFacts, InvariantLayer, InvolvedEntryText } from '../../src/invariant-violation.ts';
 
 export interface RunStop {
   /** 'invariant': an InvariantViolation was thrown; 'exception': any other product exception. */
@@ -26,6 +26,10 @@ export interface RunStop {
   detail: string;
   /** Facts beside the message: term, index, revision, ... */
   facts: InvariantFacts;
+  /** Every member involved (the one it broke on first), when known. */
+  members: string[];
+  /** The log entries involved, decoded for people. */
+  entries: InvolvedEntryText[];
   /** The checker whose verdict this stop is: 'raft' for the consensus layer, else 'invariants'. */
   checker: 'raft' | 'invariants';
 }
@@ -49,6 +53,8 @@ export function runStopOf(err: unknown, timeUs: number): RunStop | undefined {
     message: err.message,
     detail: err.detail,
     facts: err.facts,
+    members: [...err.members],
+    entries: [...err.entries],
     checker: checkerOfLayer(err.layer),
   };
   if (err.member !== undefined) stop.member = err.member;

@@ -2,6 +2,7 @@
 // the fault schedule), heal everything, run the liveness phase, then judge the history with
 // the checkers. Pure and deterministic: the wall clock only enters through `wallNowMs`, which
 // the command line passes in and which affects nothing but `stats.wallMs`.
+import { violated } from '../../src/invariant-violation.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import { HistoryLog } from '../etcd/history-log.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
@@ -80,6 +81,8 @@ export function defaultReplay(scenarioRef: string, seed: number, bug: string | u
 
 export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {
   const wallStart = options.wallNowMs?.() ?? 0;
+  // The run's one root stream: swarm and the fault schedule draw from it before the cluster
+  // exists, then the world adopts it (world.prng === root) and every other stream forks from it.
   const root = new Prng(seed);
   const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
@@ -88,12 +91,14 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const cluster: RunCluster = (options.buildCluster ?? buildEtcdCluster)({
     scenario,
     seed,
+    root,
     bug: options.bug,
     clients: endpoints,
     ...scheduleNeeds(schedule),
     traceLog: options.traceLog ?? false,
   });
   const world = cluster.world;
+  if (world.prng !== root) throw violated('harness', 'one-root-stream', 'the cluster built its world with a root stream of its own');
   const history = new HistoryLog(() => world.loop.now());
   const clients = startClients(world, cluster.members(), scenario, history);
   const scheduler: Scheduler = { nowUs: () => world.loop.now(), at: (t, fn) => void world.loop.at(t, fn) };

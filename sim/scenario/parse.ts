@@ -1,6 +1,7 @@
 // Turns the text or object of a scenario file into a validated Scenario, or one line that
 // names the file, the field and the reason (UsageError, exit 3). Pure: the caller reads files.
 import type { z } from 'zod';
+import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
@@ -38,6 +39,15 @@ function crossCheck(s: Scenario): [string, string] | undefined {
     const target = 'target' in timed.fault ? timed.fault.target : undefined;
     const bad = checkTarget(`schedule[${i}].fault.target`, target);
     if (bad !== undefined) return bad;
+  }
+  // The packages act only when neither an explicit schedule nor the swarm replaces them.
+  const packagesAct = s.schedule === undefined && !s.swarm.enabled;
+  for (const name of packagesAct ? s.nemesis.packages : []) {
+    const need = nemesisPackage(name).membersMin;
+    if (members < need) return ['nemesis.packages', `${name} needs at least ${need} members to act, the cluster has ${members}`];
+  }
+  for (const [i, timed] of (s.schedule ?? []).entries()) {
+    if (timed.fault.kind === 'figure8' && members < FIGURE8_MEMBERS_MIN) return [`schedule[${i}].fault`, `figure8 needs at least ${FIGURE8_MEMBERS_MIN} members to act, the cluster has ${members}`];
   }
   if (s.checkers?.includes('lock') === true && s.workload.kind !== 'lock') {
     return ['checkers', 'the lock checker needs workload.kind "lock"'];

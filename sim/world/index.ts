@@ -1,6 +1,4 @@
 // The simulated world's public surface, listed by name.
-export { buildBusyWorld, runBusyWorld } from './busy-world.ts';
-export type { BusyWorldOptions, BusyWorldResult } from './busy-world.ts';
 export { Buggify, BUGGIFY_SITE_ENABLED, BUGGIFY_SITE_FIRES } from './buggify.ts';
 export type { BuggifyOptions, BuggifySiteCoverage } from './buggify.ts';
 export { NodeClock, DRIFT_PPM_MAX, CLOCK_OFFSET_US_MAX } from './clock.ts';

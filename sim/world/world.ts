@@ -20,6 +20,7 @@ import type { HostContext, HostFactory } from './host.ts';
 import { LINK_DEFAULTS, Network } from './network.ts';
 import type { NetworkOptions, NetworkStats } from './network.ts';
 import { NodeProcess } from './node-process.ts';
+import { violated } from '../../src/invariant-violation.ts';
 import { Prng } from './prng.ts';
 import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
 import type { TraceEntry } from './trace.ts';
@@ -35,6 +36,11 @@ export interface WorldClockOptions extends ClockOptions {
 
 export interface WorldOptions {
   seed: number | string;
+  /**
+   * The run's root stream, when the run drew from it before the world existed (swarm knobs,
+   * the fault schedule): the world adopts it instead of making a second root from the seed.
+   */
+  prng?: Prng;
   nodes: readonly string[];
   clients?: readonly string[];
   network?: NetworkOptions;
@@ -106,7 +112,8 @@ export class World {
     checkNames(options.nodes, options.clients ?? []);
     this.options = options;
     this.seed = String(options.seed);
-    this.prng = new Prng(options.seed);
+    this.prng = options.prng ?? new Prng(options.seed);
+    if (this.prng.seed !== this.seed) throw violated('harness', 'one-root-stream', `the root stream's seed ${this.prng.seed} is not the world's seed ${this.seed}`);
     this.nodeIds = options.nodes.slice();
     const logCap = options.traceLog === true ? TRACE_LOG_CAP_DEFAULT : options.traceLog === false ? 0 : (options.traceLog ?? 0);
     this.trace = new Trace(() => this.loop.now(), logCap);

@@ -80,8 +80,19 @@ export function decodeMessageText<T>(schema: Schema, text: string): Decoded<T> {
 
 class DecodeError extends Error {}
 
+/**
+ * lowerCamel spellings of proto field names, memoized: the names come from the schemas (a
+ * fixed, small set), and decoding asks for the spelling of every absent field of every message.
+ */
+const CAMEL = new Map<string, string>();
+
 function camel(name: string): string {
-  return name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  let c = CAMEL.get(name);
+  if (c === undefined) {
+    c = name.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+    CAMEL.set(name, c);
+  }
+  return c;
 }
 
 function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
@@ -93,7 +104,7 @@ function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, kind] of schema) {
     let x = src[name];
-    if (x === undefined) x = src[camel(name)];
+    if (x === undefined && name.includes('_')) x = src[camel(name)];
     if (x === undefined || x === null) continue;
     out[name] = decodeField(kind, x);
   }
@@ -121,6 +132,8 @@ function decodeScalar(kind: Scalar, x: unknown): unknown {
       return d.bytes;
     }
     case 'int64':
+      // A safe integer number reads as itself (String then Number would give the same, -0 as 0).
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return x === 0 ? 0 : x;
       return Number(integerText(x));
     case 'bigint':
       return BigInt(integerText(x));
@@ -137,10 +150,14 @@ function decodeScalar(kind: Scalar, x: unknown): unknown {
   }
 }
 
+/** An integer without leading zeros: what integerText returns unchanged. */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
+
 /** jsonpb reads an int64 from a number or from a string holding a JSON number. */
 function integerText(x: unknown): string {
   const text = typeof x === 'number' ? String(x) : typeof x === 'string' ? x : undefined;
   if (text === undefined) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type int64`);
+  if (CANONICAL_INTEGER.test(text)) return text;
   if (/^-?\d+$/.test(text)) return text.replace(/^(-?)0+(?=\d)/, '$1');
   if (text === '') throw new DecodeError('unexpected end of JSON input');
   if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) throw new DecodeError(`json: cannot unmarshal number ${text} into Go value of type int64`);

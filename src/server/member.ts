@@ -13,6 +13,7 @@ import { LeaseExpiry } from './lease-expiry.ts';
 import type { MemberConfig } from './member-config.ts';
 import { MAX_REQUEST_BYTES } from '../api/proto-size.ts';
 import { MAX_GAP_APPLY_COMMIT, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
+import { jsonTextLength } from '../api/json-length.ts';
 import type { MemberError } from './member-errors.ts';
 import { ErrNoLeader, ErrRequestTooLarge, ErrStopped, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
 import { PendingRequests } from './pending-requests.ts';
@@ -346,7 +347,7 @@ export class Member {
   private handleRequest(w: Waiter, path: string, body: unknown): void {
     // The exact check is on the encoded raft request (below); this bounds what is even parsed,
     // like gRPC's receive limit (MaxRequestBytes + 512 KiB) with room for JSON's base64.
-    if (JSON.stringify(body ?? null).length > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
+    if (jsonTextLength(body, 4 * MAX_REQUEST_BYTES) > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
     if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
     const c: Classified = this.sm.classify(path, body, this.header);

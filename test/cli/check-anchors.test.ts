@@ -57,12 +57,13 @@ describe.skipIf(!existsSync(ANCHORS))('detcd check on the Porcupine anchors', ()
     expect((await runCheck(['check', '--model', 'register', ...valid])).code).toBe(0);
   });
 
-  it('explains a violation: prefix, the op that cannot follow, the state, concurrent ops', async () => {
+  it('explains a violation: the op that cannot be placed with expected vs returned, the prefix, the state', async () => {
     const { code, lines } = await runCheck(['check', '--model', 'register', join(ANCHORS, 'jepsen/etcd_000.log')]);
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/INVALID/);
-    expect(lines.join('\n')).toMatch(/longest linearizable prefix has \d+ ops/);
-    expect(lines.join('\n')).toMatch(/cannot follow: #\d+/);
+    expect(lines[2]).toMatch(/^ {2}✗ #\d+ p\d+ read\(\) → \d+$/);
+    expect(lines.join('\n')).toMatch(/value {2}\d+ → \d+/);
+    expect(lines.join('\n')).toMatch(/longest linearizable prefix: \d+ of 85 ops/);
     expect(lines.join('\n')).toMatch(/state after it: /);
   });
 

@@ -97,6 +97,6 @@ describe('bad input exits 3 with one line naming the file, field and reason', ()
     writeFileSync(bad, JSON.stringify({ name: 'bad', workload: { kind: 'etcd', rate: 5 } }));
     const r = await cli(['run', '--scenario', bad]);
     expect(r.code).toBe(3);
-    expect(r.err).toEqual([`${bad}: workload.rate: unknown field`]);
+    expect(r.err).toEqual([`detcd run: ${bad}: workload.rate: unknown field`]);
   });
 });

@@ -4,7 +4,7 @@
 // illegal partition decides the verdict. When the step, memory or time budget runs out
 // before every partition is decided, the verdict is "unknown", never "valid".
 import type { CheckResult, Validity } from '../verdict.ts';
-import { explainViolation, type ViolationExplanation } from './explain.ts';
+import { explainViolation, violationSummary, type ViolationExplanation } from './explain.ts';
 import type { Model, Operation } from './model.ts';
 import { PartitionSearch } from './search.ts';
 
@@ -91,8 +91,7 @@ export function checkLinearizable<S, I, O>(
   if (illegal !== undefined) {
     result.valid = false;
     result.explanation = explainViolation(model, illegal.key, illegal.search.ops, illegal.search.longestPrefix());
-    const b = result.explanation.blocked;
-    result.summary = `not linearizable: partition ${JSON.stringify(illegal.key)}, op at history index ${b?.index ?? '?'} cannot follow a prefix of ${result.explanation.prefix.length} ops`;
+    result.summary = violationSummary(result.explanation);
   } else if (partitions.some((p) => p.valid !== true)) {
     result.valid = 'unknown';
     result.unknownReason = partitions.find((p) => p.unknownReason !== undefined)?.unknownReason ?? outOfBudget ?? 'undecided';

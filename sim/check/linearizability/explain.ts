@@ -1,7 +1,10 @@
 // Why a partition is not linearizable, as data the report can draw: the longest prefix the
-// search could linearize, the op that cannot follow it, the model state there, and the ops
-// concurrent with that op (with whether each would be legal next).
+// search could linearize, the model state there, the op(s) that cannot be placed and why (the
+// answer the model expected beside what the op returned), the op that must come next, the ops
+// concurrent with it, and the partition's ops around the violation for a time axis.
 import type { Model, Operation } from './model.ts';
+import { findUnplaceable, type Unplaceable } from './unplaceable.ts';
+import { outputDiff, type OutputDifference } from './output-diff.ts';
 
 export interface ExplainedOp {
   /** Index of the op's invoke in the source history. */
@@ -13,7 +16,28 @@ export interface ExplainedOp {
   unknown: boolean;
 }
 
+/** An op that cannot be placed after the prefix and the ops that completed before it was invoked. */
+export interface UnplaceableOp extends ExplainedOp {
+  /** History indices of the ops placed before it: they completed before it was invoked. */
+  after: number[];
+  /** The last few of those, described. */
+  follows: ExplainedOp[];
+  /** The model state it had to follow, rendered by the model. */
+  stateBefore: string;
+  /** What the model would have answered there (keys and values decoded), when the model says. */
+  expected?: unknown;
+  /** What the op returned, in the same form. */
+  returned?: unknown;
+  /** Where expected and returned differ, field by field (bounded). */
+  differences: OutputDifference[];
+  /** One sentence: the op, what it had to follow, expected vs returned. */
+  reason: string;
+  /** When set: the model's order (etcd: revision) had passed the op's bound, for certain. */
+  orderPassed?: { order: number; bound: number };
+}
+
 export interface ViolationExplanation {
+  /** The partition's key; '' when the model checks the history as one partition. */
   partition: string;
   /** The longest linearizable prefix found, in linearization order. */
   prefix: (ExplainedOp & { skipped: boolean })[];
@@ -23,11 +47,62 @@ export interface ViolationExplanation {
   blocked: ExplainedOp | undefined;
   /** Ops callable at that point, with whether the model accepts each in `state`. */
   concurrent: (ExplainedOp & { legal: boolean })[];
+  /** The ops that cannot be placed, each with why (empty when none could be singled out). */
+  unplaceable: UnplaceableOp[];
+  /** History indices of the partition's ops around the violation, for a time axis (bounded). */
+  window: number[];
+  /** How many ops the failing partition has. */
+  partitionOps: number;
 }
+
+/** Ops of the partition drawn around the violation, at most. */
+const WINDOW_OPS_MAX = 80;
+/** Predecessors described beside an unplaceable op, and differences named in its reason. */
+const FOLLOWS_SHOWN = 3;
+const REASON_DIFFERENCES = 2;
+/** The last prefix ops the window reaches back to. */
+const WINDOW_PREFIX_OPS = 12;
 
 function describe<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): ExplainedOp {
   const text = model.describeOperation?.(op.input, op.output) ?? JSON.stringify({ input: op.input, output: op.output ?? null });
   return { index: op.index, process: op.process, op: text, unknown: op.output === undefined };
+}
+
+function stateText<S, I, O>(model: Model<S, I, O>, state: S): string {
+  return model.describeState?.(state) ?? JSON.stringify(state);
+}
+
+function explainUnplaceable<S, I, O>(model: Model<S, I, O>, u: Unplaceable<S, I, O>, byId: ReadonlyMap<number, Operation<I, O>>): UnplaceableOp {
+  const op = u.op;
+  const follows = u.after.slice(-FOLLOWS_SHOWN).map((id) => byId.get(id)).filter((q): q is Operation<I, O> => q !== undefined).map((q) => describe(model, q));
+  const out: UnplaceableOp = { ...describe(model, op), after: u.after.map((id) => byId.get(id)?.index ?? -1), follows, stateBefore: stateText(model, u.state), differences: [], reason: '' };
+  if (op.output !== undefined && model.expectedOutput !== undefined && model.observedOutput !== undefined) {
+    out.expected = model.expectedOutput(u.state, op.input, op.output);
+    out.returned = model.observedOutput(op.input, op.output);
+    out.differences = outputDiff(out.expected, out.returned);
+  }
+  const last = follows[follows.length - 1];
+  const following = last === undefined ? 'the linearizable prefix' : `#${last.index} ${last.op}${u.after.length > 1 ? ` and ${u.after.length - 1} more op(s)` : ''} (completed before it was invoked)`;
+  const diff = out.differences.slice(0, REASON_DIFFERENCES).map((d) => `${d.path === '' ? 'the answer' : d.path} expected ${d.expected}, returned ${d.returned}`).join('; ');
+  out.reason = `#${op.index} p${String(op.process)} ${out.op} cannot follow ${following}: ${diff === '' ? `the model in state ${out.stateBefore} rejects it` : diff}`;
+  if (u.orderPassed !== undefined) out.orderPassed = u.orderPassed;
+  return out;
+}
+
+/** The partition's ops overlapping the span from the prefix's last ops to the unplaceable ops. */
+function windowAround<I, O>(ops: readonly Operation<I, O>[], prefixIds: readonly number[], focus: readonly Operation<I, O>[]): number[] {
+  const recent = prefixIds.slice(-WINDOW_PREFIX_OPS).map((id) => ops[id]).filter((op): op is Operation<I, O> => op !== undefined);
+  const anchors = [...recent, ...focus];
+  if (anchors.length === 0) return [];
+  const from = Math.min(...anchors.map((op) => op.call));
+  const until = Math.max(...focus.map((op) => (op.return === Infinity ? op.call : op.return)), ...recent.map((op) => op.call));
+  const inside = ops.filter((op) => op.call <= until && op.return >= from);
+  // Keep the anchors, then the ops nearest the focus in time, within the bound.
+  const centre = focus.length > 0 ? focus[0]!.call : until;
+  const must = new Set(anchors.map((op) => op.id));
+  const rest = inside.filter((op) => !must.has(op.id)).sort((a, b) => Math.abs(a.call - centre) - Math.abs(b.call - centre));
+  const kept = [...anchors, ...rest.slice(0, Math.max(0, WINDOW_OPS_MAX - anchors.length))];
+  return [...new Set(kept.sort((a, b) => a.call - b.call).map((op) => op.index))];
 }
 
 export function explainViolation<S, I, O>(
@@ -49,11 +124,31 @@ export function explainViolation<S, I, O>(
       concurrent.push({ ...describe(model, op), legal: model.step(prefix.state, op.input, op.output) !== undefined });
     }
   }
+  const byId = new Map(ops.map((op) => [op.id, op]));
+  const found = findUnplaceable(model, ops, prefix);
+  const unplaceable = found.map((u) => explainUnplaceable(model, u, byId));
+  const focus = found.length > 0 ? found.map((u) => u.op) : blocked === undefined ? [] : [blocked];
   return {
     partition,
     prefix: prefix.ids.map((id, i) => ({ ...describe(model, ops[id]!), skipped: prefix.skipped[i] === true })),
-    state: model.describeState?.(prefix.state) ?? JSON.stringify(prefix.state),
+    state: stateText(model, prefix.state),
     blocked: blocked === undefined ? undefined : describe(model, blocked),
     concurrent,
+    unplaceable,
+    window: windowAround(ops, prefix.ids, focus),
+    partitionOps: ops.length,
   };
+}
+
+/** The checker's one-line summary: the op that cannot be placed and why, else where the search stopped. */
+export function violationSummary(e: ViolationExplanation): string {
+  const where = e.partition === '' ? '' : ` on key ${JSON.stringify(e.partition)}`;
+  const first = e.unplaceable[0];
+  if (first !== undefined) {
+    const more = e.unplaceable.length > 1 ? ` (and ${e.unplaceable.length - 1} more op(s))` : '';
+    return `not linearizable${where}: ${first.reason}${more}`;
+  }
+  const b = e.blocked;
+  const stuck = b === undefined ? 'no op can follow it' : `${b.op} (history index ${b.index}, process ${String(b.process)}) cannot follow it, nor can any op concurrent with it`;
+  return `not linearizable${where}: after a linearizable prefix of ${e.prefix.length} ops (state ${e.state}), ${stuck}`;
 }

@@ -69,4 +69,11 @@ export interface Model<S, I, O> {
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;
   describeState?(state: S): string;
+  /**
+   * For explanations: what `input` would have returned in `state`, as plain JSON for people
+   * (keys and values decoded), so a report can set it beside what the op returned.
+   */
+  expectedOutput?(state: S, input: I, output: O | undefined): unknown;
+  /** For explanations: what the op returned, in the same form as expectedOutput. */
+  observedOutput?(input: I, output: O): unknown;
 }

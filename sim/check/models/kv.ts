@@ -93,5 +93,7 @@ export function createKvModel(): Model<number, KvInput, KvOutput> {
       return `${input.f}(${JSON.stringify(input.key)}, ${JSON.stringify(input.value ?? '')})`;
     },
     describeState: (s) => JSON.stringify(table.text[s] ?? ''),
+    expectedOutput: (state, input) => (input.f === 'get' ? { value: table.text[state] ?? '' } : {}),
+    observedOutput: (_input, output) => output,
   };
 }

@@ -56,6 +56,12 @@ export const registerModel: Model<RegisterValue, RegisterInput, RegisterOutput> 
     }
   },
   describeState: (s) => show(s),
+  expectedOutput(state, input) {
+    if (input.f === 'read') return { value: state };
+    if (input.f === 'cas') return { swapped: state === input.from };
+    return {};
+  },
+  observedOutput: (_input, output) => output,
 };
 
 export type RegisterOperation = Operation<RegisterInput, RegisterOutput>;

@@ -14,6 +14,7 @@ import { parseJepsenLog } from '../../history/jepsen-log.ts';
 import { parseJsonl } from '../../history/jsonl.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
+import { explanationLines } from '../../report/explanation-text.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
 
 interface CheckArgs {
@@ -76,14 +77,7 @@ function readText(file: string): string {
 }
 
 function printExplanation(r: LinearizabilityResult): void {
-  const x = r.explanation;
-  if (x === undefined) return;
-  const tail = x.prefix.slice(-5);
-  console.log(`  partition ${JSON.stringify(x.partition)}: longest linearizable prefix has ${x.prefix.length} ops${tail.length < x.prefix.length ? ', ending' : ''}:`);
-  for (const p of tail) console.log(`    #${p.index} p${String(p.process)} ${p.op}${p.skipped ? ' (never took effect)' : ''}`);
-  console.log(`  state after it: ${x.state}`);
-  if (x.blocked !== undefined) console.log(`  cannot follow: #${x.blocked.index} p${String(x.blocked.process)} ${x.blocked.op}`);
-  for (const c of x.concurrent) console.log(`    concurrent: #${c.index} p${String(c.process)} ${c.op}${c.legal ? '' : ' (illegal here)'}`);
+  for (const line of explanationLines(r.explanation)) console.log(line);
 }
 
 // eslint-disable-next-line @typescript-eslint/require-await

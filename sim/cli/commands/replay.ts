@@ -8,8 +8,9 @@ import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { runScenario } from '../../run/run.ts';
 import type { TraceEntry } from '../../world/trace.ts';
-import { EXIT_INTERNAL, exitCodeFor } from '../errors.ts';
+import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
+import { resultDifferences } from '../harness/result-diff.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
@@ -20,7 +21,12 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   const before = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
   const byIndex = new Map(now.map((e) => [e.index, JSON.stringify(e)]));
   for (const line of before) {
-    const entry = JSON.parse(line) as TraceEntry;
+    let entry: TraceEntry;
+    try {
+      entry = JSON.parse(line) as TraceEntry;
+    } catch {
+      return `${file}: a line is not JSON; the logged trace cannot be compared`;
+    }
     const mine = byIndex.get(entry.index);
     if (mine !== undefined && mine !== line) return `first differing logged event #${entry.index}:\n  was ${line}\n  now ${mine}`;
   }
@@ -29,18 +35,28 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
 
 export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
+  if (positionals.length > 1) throw new UsageError(`detcd replay: one run at a time, got ${positionals.length} arguments`);
   const run = readRunDir('replay', positionals[0]);
   if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
+  if (run.checkpoints === undefined) console.error(`note: ${join(run.dir, 'checkpoints.json')} is missing: a difference can be detected, not located`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
   console.log(runTable(out.results));
-  if (out.results.traceHash === run.results.traceHash) {
-    console.log(chalk.green(`replayed exactly: trace hash ${out.results.traceHash} (${out.results.stats.events} events)`));
+  const fields = resultDifferences(run.results, out.results);
+  if (out.results.traceHash === run.results.traceHash && fields.length === 0) {
+    console.log(chalk.green(`replayed exactly: trace hash ${out.results.traceHash} (${out.results.stats.events} events), the same verdicts and statistics`));
     return exitCodeFor(out.results.valid);
   }
+  if (out.results.traceHash === run.results.traceHash) {
+    console.log(chalk.red.bold(`the replay differs from ${join(run.dir, 'results.json')}: the same trace (hash ${out.results.traceHash}), but:`));
+    for (const f of fields) console.log(`  ${f}`);
+    console.log('either results.json was edited, or a checker is not deterministic (a harness bug)');
+    return EXIT_INTERNAL;
+  }
   console.log(chalk.red.bold(`the replay differs: trace hash ${out.results.traceHash}, the original was ${run.results.traceHash}`));
+  for (const f of fields) console.log(`  ${f}`);
   const where = run.checkpoints === undefined ? undefined : firstCheckpointDifference(run.checkpoints, out.checkpoints);
-  console.log(where ?? 'no checkpoints in the original run to locate the difference');
+  console.log(where ?? `no checkpoints.json in ${run.dir}: the difference cannot be located`);
   const entry = firstEntryDifference(join(run.dir, 'trace.jsonl'), out.trace);
   if (entry !== undefined) console.log(entry);
   return EXIT_INTERNAL;

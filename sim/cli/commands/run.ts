@@ -1,13 +1,14 @@
 // detcd run [--scenario NAME|FILE] [--seed N] [--out DIR] [--bug NAME]: one seeded run, its
 // report in DIR, a summary table, and on failure the command that replays it.
+import { join } from 'node:path';
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { executeRealRun } from '../target-etcd/execute-real.ts';
-import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { bugOption, intOption, parseCommandArgs, SEED_MAX } from '../harness/args.ts';
 import { runReportDir } from '../../report/index.ts';
 import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
-import { loadScenario } from '../harness/scenario-files.ts';
+import { loadScenario, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 
 export const DEFAULT_SCENARIO = 'swarm';
@@ -26,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
   const target = targetOption('run', values.target ?? file.scenario.target, values.etcd);
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
-  const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, 2 ** 31 - 1);
+  const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, SEED_MAX);
   const bug = bugOption('run', values.bug);
   const outDir = values.out ?? runReportDir(REPORTS_DIR_DEFAULT, file.scenario.name, seed);
   checkReportDirOut('run', values.out === undefined ? 'report directory' : '--out', outDir);
@@ -38,7 +39,9 @@ export async function run(argv: string[]): Promise<number> {
     if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));
     return exitCodeFor(real.output.results.valid);
   }
-  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef: file.ref, seed, bug, outDir });
+  // A scenario read from stdin is replayed from the copy the report keeps.
+  const scenarioRef = file.ref === STDIN_SCENARIO ? join(outDir, 'scenario.json') : file.ref;
+  const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
   console.log(`report: ${dir ?? ''}`);

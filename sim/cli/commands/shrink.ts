@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { writeFileReplacing } from '../../report/index.ts';
+import type { Results } from '../../run/results.ts';
 import { runScenario } from '../../run/run.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
@@ -22,14 +23,22 @@ function isScenarioJson(text: string): boolean {
   }
 }
 
+/** Why a run that did not fail cannot be shrunk, in the words of its own result. */
+function whyNotShrinkable(results: Results): string {
+  if (results.valid === true) return 'the run passed (exit 0): there is no failure to keep while shrinking';
+  const gaveUp = Object.entries(results.checkers).filter(([, c]) => c.valid === 'unknown').map(([n, c]) => `${n}${c.summary === undefined ? '' : ` (${String(c.summary)})`}`);
+  const why = results.error ?? (gaveUp.length > 0 ? `${gaveUp.join('; ')} could not decide` : 'a checker could not decide');
+  return `the run's verdict is unknown (exit 2): ${why}. Shrinking keeps a failure, and an unknown run has none to keep; give the checker more room or try other seeds`;
+}
+
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function shrink(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
+  const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const run = readRunDir('shrink', positionals[0]);
-  if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: the run did not fail (valid: ${String(run.results.valid)}), nothing to shrink`);
+  if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: ${whyNotShrinkable(run.results)}`);
   const file = values.out ?? join(run.dir, 'shrunk.json');
   checkFileOut('shrink', values.out === undefined ? 'output' : '--out', file, isScenarioJson);
-  const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const seed = run.results.seed;
   const bug = run.bug;
   const original = runScenario(run.scenario, seed, { bug });

@@ -14,7 +14,7 @@ import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
-import { loadScenario, shippedScenarios } from '../harness/scenario-files.ts';
+import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
 import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks } from '../harness/sweep-engine.ts';
 import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
@@ -100,11 +100,13 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const sweep = await writeSweepReport(p.outDir, runs);
   writeFileSync(join(p.outDir, 'determinism.json'), `${JSON.stringify({ reruns: result.reruns, mismatches: result.mismatches }, null, 2)}\n`);
   console.log(sweepTable(rowsByScenario(runs)));
-  for (const line of failureLines(runs)) console.log(chalk.red(line));
+  for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
   printMismatches(result.mismatches);
   const t = sweep.totals;
   const rerunNote = `${result.reruns} seed(s) re-run ${jobs > 1 ? 'in another worker' : 'in the same thread'}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
-  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${rerunNote} · ${(wallMs / 1000).toFixed(1)} s wall · ${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s · report ${join(p.outDir, 'index.html')}`);
+  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
+  console.log(`determinism: ${rerunNote}`);
+  console.log(`report: ${join(p.outDir, 'index.html')}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
 
@@ -137,12 +139,14 @@ export async function sweep(argv: string[]): Promise<number> {
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
-    for (const line of failureLines(merged.runs)) console.log(chalk.red(line));
-    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs · report ${join(out, 'index.html')}`);
+    for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
+    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs`);
+    console.log(`report: ${join(out, 'index.html')}`);
     return exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
   const ref = values.scenario ?? 'swarm';
+  if (ref === STDIN_SCENARIO) throw new UsageError('detcd sweep: --scenario -: only run reads a scenario from standard input; save it to a file for a sweep');
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');

@@ -6,12 +6,30 @@ import { UsageError } from '../errors.ts';
 import { isPlantedBug, PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 
+/** Seeds are 31-bit: one range for run, sweep, shrink, replay, serve and campaign. */
+export const SEED_MAX = 2 ** 31 - 1;
+
+/** `--seed -1`: a negative number is the option's value (then refused by its range), not an option. */
+function joinNegativeValues(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** What parseArgs gives for these options (named, so that the compiled declarations can say it). */
 export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`detcd ${command}: ${(err as Error).message}`);
   }
@@ -21,7 +39,7 @@ export function intOption(command: string, name: string, value: string | undefin
   if (value === undefined) return fallback;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`detcd ${command}: --${name}: not an integer: ${value}`);
   const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`detcd ${command}: --${name}: must be in [${min}, ${max}], got ${n}`);
+  if (n < min || n > max) throw new UsageError(`detcd ${command}: --${name}: must be a whole number from ${min} to ${max}, got ${value}`);
   return n;
 }
 
@@ -35,14 +53,21 @@ export function bugOption(command: string, value: string | undefined): PlantedBu
 export function seedsOption(command: string, value: string | undefined, fallback: [number, number]): [number, number] {
   if (value === undefined) return fallback;
   const range = /^(\d+)\.\.(\d+)$/.exec(value);
+  const outOfRange = (): never => {
+    throw new UsageError(`detcd ${command}: --seeds: ${value}: seeds are whole numbers from 0 to ${SEED_MAX}`);
+  };
   if (range !== null) {
     const a = Number(range[1]);
     const b = Number(range[2]);
+    if (a > SEED_MAX || b > SEED_MAX) outOfRange();
     if (b < a) throw new UsageError(`detcd ${command}: --seeds: ${value}: the end is before the start`);
     return [a, b];
   }
-  if (/^\d+$/.test(value) && Number(value) > 0) return [1, Number(value)];
-  throw new UsageError(`detcd ${command}: --seeds: expected A..B or a count, got ${value}`);
+  if (/^\d+$/.test(value) && Number(value) > 0) {
+    if (Number(value) > SEED_MAX) outOfRange();
+    return [1, Number(value)];
+  }
+  throw new UsageError(`detcd ${command}: --seeds: expected A..B or a count N (seeds 1..N), got ${value}`);
 }
 
 /** "I/N" with 1 <= I <= N. */

@@ -7,6 +7,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { SEED_MAX } from './args.ts';
 import { loadScenario } from './scenario-files.ts';
 
 export interface RunDir {
@@ -34,7 +35,8 @@ export function readRunDir(command: string, target: string | undefined): RunDir 
   const resultsFile = statSync(target).isDirectory() ? join(target, 'results.json') : target;
   if (basename(resultsFile) !== 'results.json' || !existsSync(resultsFile)) throw new UsageError(`detcd ${command}: ${target}: no results.json there`);
   const results = readJson(resultsFile) as Results;
-  if (typeof results.seed !== 'number' || typeof results.scenario !== 'string') throw new UsageError(`${resultsFile}: seed, scenario: missing or of the wrong type`);
+  if (typeof results !== 'object' || results === null || typeof results.seed !== 'number' || typeof results.scenario !== 'string') throw new UsageError(`${resultsFile}: seed, scenario: missing or of the wrong type`);
+  if (!Number.isInteger(results.seed) || results.seed < 0 || results.seed > SEED_MAX) throw new UsageError(`${resultsFile}: seed: ${results.seed} is not a whole number from 0 to ${SEED_MAX}`);
   const scenarioFile = join(dir, 'scenario.json');
   let scenario: Scenario;
   let scenarioRef: string;
@@ -48,6 +50,12 @@ export function readRunDir(command: string, target: string | undefined): RunDir 
   }
   if (results.bug !== undefined && !isPlantedBug(results.bug)) throw new UsageError(`${resultsFile}: bug: unknown bug '${results.bug}'`);
   const cpFile = join(dir, 'checkpoints.json');
-  const checkpoints = existsSync(cpFile) ? (readJson(cpFile) as [number, string][]) : undefined;
+  const checkpoints = existsSync(cpFile) ? checkpointList(cpFile, readJson(cpFile)) : undefined;
   return { dir, results, scenario, scenarioRef, bug: results.bug, checkpoints };
+}
+
+function checkpointList(file: string, json: unknown): [number, string][] {
+  const ok = Array.isArray(json) && json.every((c) => Array.isArray(c) && c.length === 2 && typeof c[0] === 'number' && typeof c[1] === 'string');
+  if (!ok) throw new UsageError(`${file}: (file): not a list of [time, hash] checkpoints`);
+  return json as [number, string][];
 }

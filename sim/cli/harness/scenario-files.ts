@@ -41,8 +41,23 @@ export function shippedScenarios(): ScenarioFile[] {
   });
 }
 
-/** `--scenario` takes a shipped name or a path to a scenario file. */
+/** `--scenario -`: the scenario's JSON on standard input (how a scenario built in code is replayed). */
+export const STDIN_SCENARIO = '-';
+
+function readStdinScenario(): ScenarioFile {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--scenario -: cannot read standard input: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (text.trim() === '') throw new UsageError('--scenario -: standard input is empty (pipe a scenario\'s JSON into it)');
+  return { ref: STDIN_SCENARIO, file: '(stdin)', scenario: parseScenarioText(text, '(stdin)') };
+}
+
+/** `--scenario` takes a shipped name, a path to a scenario file, or - for standard input. */
 export function loadScenario(ref: string): ScenarioFile {
+  if (ref === STDIN_SCENARIO) return readStdinScenario();
   const looksLikePath = ref.includes('/') || ref.endsWith('.json');
   if (looksLikePath || (existsSync(ref) && statSync(ref).isFile())) {
     if (!existsSync(ref)) throw new UsageError(`--scenario: no such file: ${ref}`);

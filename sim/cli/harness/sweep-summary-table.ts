@@ -1,10 +1,11 @@
 // Groups sweep results by scenario for the terminal table, and lists the failures' replays.
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunSummary } from '../../report/index.ts';
 import type { SweepRow } from './table.ts';
 
 export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
   const rows = new Map<string, SweepRow>();
-  const sorted = [...runs].sort((a, b) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : a.seed - b.seed));
+  const sorted = [...runs].sort(compareScenarioSeed);
   for (const r of sorted) {
     const row = rows.get(r.scenario) ?? { scenario: r.scenario, seeds: 0, valid: 0, invalid: 0, unknown: 0, okOps: 0, wallMs: 0 };
     row.seeds++;
@@ -13,15 +14,40 @@ export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
     else row.unknown++;
     row.okOps += r.ops.ok;
     row.wallMs += r.wallMs;
-    if (r.valid !== true && row.firstFailure === undefined) row.firstFailure = `seed ${r.seed}: ${r.error ?? Object.entries(r.checkers).filter(([, c]) => c.valid !== true).map(([n]) => n).join(', ')}`;
+    if (r.valid !== true && row.firstFailure === undefined) row.firstFailure = `seed ${r.seed}: ${whatFailed(r)}`;
     rows.set(r.scenario, row);
   }
   return [...rows.values()];
 }
 
-export function failureLines(runs: readonly RunSummary[], max = 20): string[] {
-  const bad = runs.filter((r) => r.valid !== true);
-  const lines = bad.slice(0, max).map((r) => `${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.replay}${r.report === undefined ? '' : `   (report ${r.report})`}`);
+/** Scenario, then seed: the order failures are listed in, the same on every run of a sweep. */
+export function compareScenarioSeed(a: RunSummary, b: RunSummary): number {
+  if (a.scenario !== b.scenario) return a.scenario < b.scenario ? -1 : 1;
+  return a.seed - b.seed;
+}
+
+/** What failed in a run, in a few words: the error, or the checkers that did not pass. */
+function whatFailed(r: RunSummary): string {
+  return r.error ?? Object.entries(r.checkers).filter(([, c]) => c.valid !== true).map(([n]) => n).join(', ');
+}
+
+/**
+ * Each run that did not pass, in seed order: what failed, its replay command and its report,
+ * the report's path written from the current directory (`sweepDir` is where the links start).
+ */
+export function failureLines(runs: readonly RunSummary[], sweepDir: string, max = 20): string[] {
+  const bad = runs.filter((r) => r.valid !== true).sort(compareScenarioSeed);
+  const lines: string[] = [];
+  for (const r of bad.slice(0, max)) {
+    lines.push(`${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`);
+    lines.push(`  replay: ${r.replay}`);
+    if (r.report !== undefined) lines.push(`  report: ${fromCwd(join(sweepDir, r.report))}`);
+  }
   if (bad.length > max) lines.push(`… and ${bad.length - max} more (see the sweep report)`);
   return lines;
+}
+
+function fromCwd(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel === '' ? '.' : rel.startsWith('..') && isAbsolute(path) ? path : rel;
 }

@@ -1,8 +1,22 @@
-// The terminal summary of a run and of a sweep: cli-table3 tables, verdicts in colour.
+// The terminal summary of a run and of a sweep: cli-table3 tables that fit the terminal's width
+// (80 columns when the output is not a terminal), verdicts in colour (none without a terminal
+// or with NO_COLOR, see main.ts), headers plain: red is kept for failures.
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { Validity } from '../../check/verdict.ts';
 import type { Results } from '../../run/results.ts';
+
+/** The narrowest a table is drawn, however narrow the terminal. */
+const TABLE_COLUMNS_MIN = 60;
+/** Widest table drawn on a wide terminal: long lines are harder to read than wrapped ones. */
+const TABLE_COLUMNS_MAX = 160;
+
+/** The width tables are drawn for: the terminal's, else $COLUMNS, else 80. */
+export function terminalColumns(): number {
+  const fromEnv = Number(process.env['COLUMNS']);
+  const columns = process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+  return Math.min(TABLE_COLUMNS_MAX, Math.max(TABLE_COLUMNS_MIN, columns));
+}
 
 export function verdictText(v: Validity): string {
   if (v === true) return chalk.green('valid');
@@ -10,18 +24,41 @@ export function verdictText(v: Validity): string {
   return chalk.yellow('unknown');
 }
 
+/**
+ * A checker's verdict in a run: a violation the scenario allows (expect: violation-allowed)
+ * leaves the run valid, and is shown as allowed, not as a failure and not as valid.
+ */
+export function checkerVerdictText(checker: Validity, run: Validity): string {
+  if (checker === false && run === true) return chalk.yellow('allowed');
+  return verdictText(checker);
+}
+
 function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
+/**
+ * A table whose one flexible column (the `undefined` width) takes what the others leave of the
+ * terminal's width, at least `flexibleMin` (cli-table3 adds one border per column, and one).
+ */
+function fittedTable(head: string[], widths: (number | undefined)[], flexibleMin: number): InstanceType<typeof Table> {
+  const used = widths.reduce<number>((a, b) => a + (b ?? 0), 0) + head.length + 1;
+  const flexible = Math.max(flexibleMin, terminalColumns() - used);
+  return new Table({ head: head.map((h) => chalk.bold(h)), colWidths: widths.map((w) => w ?? flexible), wordWrap: true, style: { head: [], border: [] } });
+}
+
 export function runTable(results: Results): string {
-  const table = new Table({ head: ['checker', 'verdict', 'summary'], colWidths: [14, 10, 80], wordWrap: true });
-  for (const [name, c] of Object.entries(results.checkers)) table.push([name, verdictText(c.valid), clip(String(c.summary ?? ''), 300)]);
+  const table = fittedTable(['checker', 'verdict', 'summary'], [18, 10, undefined], 20);
+  for (const [name, c] of Object.entries(results.checkers)) table.push([name, checkerVerdictText(c.valid, results.valid), clip(String(c.summary ?? ''), 300)]);
   const s = results.stats;
+  const allowed = Object.entries(results.checkers).filter(([, c]) => c.valid === false && results.valid === true).map(([n]) => n);
   const lines = [
     `${chalk.bold(results.scenario)} seed ${results.seed}${results.bug === undefined ? '' : chalk.magenta(` bug ${results.bug}`)}: ${verdictText(results.valid)}`,
+    ...(allowed.length > 0 ? [chalk.yellow(`(violation allowed by the scenario: ${allowed.join(', ')})`)] : []),
     table.toString(),
-    `ops ok ${s.ops.ok} fail ${s.ops.fail} info ${s.ops.info} · faults ${s.faults} · leader changes ${s.leaderChanges} · ${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages · trace ${results.traceHash}`,
+    `ops ok ${s.ops.ok}, failed ${s.ops.fail}, outcome unknown ${s.ops.info} · faults ${s.faults} · leader changes ${s.leaderChanges}`,
+    `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages`,
+    `trace hash ${results.traceHash}`,
   ];
   if (results.error !== undefined) lines.push(chalk.red(`error: ${results.error}`));
   return lines.join('\n');
@@ -34,14 +71,16 @@ export interface SweepRow {
   invalid: number;
   unknown: number;
   okOps: number;
+  /** The runs' own times, summed (runs overlap on several workers: not the sweep's wall time). */
   wallMs: number;
   firstFailure?: string;
 }
 
 export function sweepTable(rows: readonly SweepRow[]): string {
-  const table = new Table({ head: ['scenario', 'seeds', 'valid', 'invalid', 'unknown', 'ok ops', 'wall s', 'first failure'], colWidths: [30, 7, 7, 9, 9, 9, 8, 50], wordWrap: true });
+  // The failures are listed below the table, each with its replay command, in seed order.
+  const table = fittedTable(['scenario', 'seeds', 'valid', 'invalid', 'unknown', 'run s'], [undefined, 7, 7, 9, 9, 8], 20);
   for (const r of rows) {
-    table.push([r.scenario, r.seeds, chalk.green(r.valid), r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', r.okOps, (r.wallMs / 1000).toFixed(1), r.firstFailure ?? '']);
+    table.push([r.scenario, r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', (r.wallMs / 1000).toFixed(1)]);
   }
   return table.toString();
 }

@@ -6,6 +6,7 @@
 // operations of the etcd model and go through a second, unrecorded client.
 import type { MemberToClient } from '../../../src/server/client-protocol.ts';
 import type { CallResult, EtcdClient } from '../../etcd/client.ts';
+import type { HistoryLog } from '../../etcd/history-log.ts';
 import { opName } from '../../etcd/request-kinds.ts';
 
 /** Operations the etcd model checks; everything else is served but not recorded. */
@@ -39,6 +40,11 @@ export interface WatchHandle {
 export type WatchListener = { response(body: unknown): void; closed(reason: string): void };
 
 export class MemberGate {
+  /** Calls waiting for the member's answer, by their once-only completion. */
+  private readonly inflight = new Set<(r: GateResult) => void>();
+  /** Open watch streams, by the function that ends them. */
+  private readonly streams = new Set<(reason: string) => void>();
+
   constructor(
     readonly member: string,
     private readonly recording: EtcdClient,
@@ -60,8 +66,27 @@ export class MemberGate {
     // A killed etcd refuses connections: nothing is sent, so nothing enters the history.
     if (down !== undefined) return done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: down } });
     const client = RECORDED.has(opName(path)) ? this.recording : this.quiet;
-    const ran = this.run(() => client.call({ path, body }, this.processes.take(), (r) => done(gateResult(r, this.member))));
-    if (!ran) done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
+    let answered = false;
+    const finish = (r: GateResult): void => {
+      if (answered) return;
+      answered = true;
+      this.inflight.delete(finish);
+      done(r);
+    };
+    this.inflight.add(finish);
+    const ran = this.run(() => client.call({ path, body }, this.processes.take(), (r) => finish(gateResult(r, this.member))));
+    if (!ran) finish({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
+  }
+
+  /**
+   * The member was killed: like a dead etcd's dropped connections, every call waiting on it
+   * fails now (its outcome unknown: the history completes it as info when the simulated
+   * client gives up) and every watch stream on it ends, so clients fail over at once.
+   */
+  memberDown(): void {
+    const lost = { ok: false as const, error: { code: GRPC_UNAVAILABLE, message: `detcd: member ${this.member} was killed (connection lost); the outcome is unknown` } };
+    for (const finish of [...this.inflight]) finish(lost);
+    for (const end of [...this.streams]) end(lost.error.message);
   }
 
   /** Opens a watch stream on this member; `requireLeader` is gRPC metadata "hasleader". */
@@ -69,31 +94,83 @@ export class MemberGate {
     let stream = 0;
     let first = true;
     let closed = false;
+    const end = (reason: string): void => {
+      if (closed) return;
+      closed = true;
+      this.streams.delete(end);
+      this.quiet.closeStream(stream);
+      listener.closed(reason);
+    };
+    this.streams.add(end);
+    const recorder = this.recording.history === undefined ? undefined : new WatchRecorder(this.recording.history, this.member, () => this.recording.net.nowUs(), this.processes);
     this.run(() => {
       stream = this.quiet.openStream((_from, m: MemberToClient) => {
         if (closed) return;
-        if (m.kind === 'watch-response') listener.response(unwrapResult(m.body));
-        else if (m.kind === 'watch-closed') {
-          closed = true;
-          listener.closed(m.reason);
+        if (m.kind === 'watch-response') {
+          const body = unwrapResult(m.body);
+          recorder?.response(body);
+          listener.response(body);
+        } else if (m.kind === 'watch-closed') {
+          end(m.reason);
         }
       });
     });
-    if (stream === 0) listener.closed(STOPPED);
+    if (stream === 0) end(STOPPED);
     return {
       send: (body) => {
         const open = first;
         first = false;
+        recorder?.request(body);
         this.run(() => this.quiet.sendStream(this.member, { kind: 'watch-send', stream, body, open, ...(open && requireLeader ? { requireLeader } : {}) }));
       },
       close: () => {
         closed = true;
+        this.streams.delete(end);
         this.run(() => {
           this.quiet.closeStream(stream);
           this.quiet.sendStream(this.member, { kind: 'watch-close', stream });
         });
       },
     };
+  }
+}
+
+/**
+ * Records a client's watch stream for the watch checker: each watcher of the stream (one per
+ * create request, matched to its watch id by the order of the "created" answers, as etcd
+ * answers creates in order) is its own history process, whose first record carries the create
+ * request. Bounded: a stream with more pending creates than this drops the rest unrecorded.
+ */
+class WatchRecorder {
+  private static readonly PENDING_MAX = 1024;
+  private readonly pending: unknown[] = [];
+  private readonly watchers = new Map<string, { process: string; request: unknown; first: boolean }>();
+
+  constructor(
+    private readonly history: HistoryLog,
+    private readonly member: string,
+    private readonly nowUs: () => number,
+    private readonly processes: ProcessCounter,
+  ) {}
+
+  request(body: unknown): void {
+    const create = (body as { create_request?: unknown } | null)?.create_request;
+    if (create !== undefined && this.pending.length < WatchRecorder.PENDING_MAX) this.pending.push(create);
+  }
+
+  response(body: unknown): void {
+    const r = body as { watch_id?: unknown; created?: unknown; canceled?: unknown } | null;
+    if (r === null || typeof r !== 'object') return;
+    const id = typeof r.watch_id === 'string' ? r.watch_id : '0';
+    if (r.created === true && !this.watchers.has(id)) {
+      const request = this.pending.shift();
+      if (request !== undefined) this.watchers.set(id, { process: `client-watch-${this.processes.take()}`, request, first: true });
+    }
+    const w = this.watchers.get(id);
+    if (w === undefined) return;
+    this.history.watch({ process: w.process, time: this.nowUs(), node: this.member, response: body, ...(w.first ? { request: w.request } : {}) });
+    w.first = false;
+    if (r.canceled === true) this.watchers.delete(id);
   }
 }
 

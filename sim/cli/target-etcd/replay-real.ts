@@ -10,7 +10,7 @@ import { runRealEtcd } from './real-run.ts';
 
 export async function replayReal(results: Results, scenario: Scenario, dir: string): Promise<number> {
   const target = results.target;
-  if (target === undefined) throw new Error('replayReal: not a real-target run');
+  if (target?.kind !== 'etcd') throw new Error('replayReal: not a real-target run');
   const mitigations = (target.exposed ?? []).length === 0;
   console.error(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`);
   console.error(`not an exact replay: the seed gives the same workload and fault schedule; the interleaving is the real machine's`);

@@ -31,8 +31,35 @@ export function encodeRaftRequest(r: InternalRaftRequest): string {
 
 const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
 
+/**
+ * Decoded entries, by their data. Every member applies every entry, and in one process (the
+ * simulation) the members share the entry's string, so each entry is decoded once instead of
+ * once per member. Decoding is a pure function of the text and the decoded requests are frozen
+ * (deeply), so sharing them cannot couple members; the memo is bounded (cleared when full).
+ */
+const DECODED = new Map<string, InternalRaftRequest>();
+const DECODED_MAX = 4096;
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
 /** Decodes entry data written by encodeRaftRequest; anything else is a bug (entries are ours). */
 export function decodeRaftRequest(data: string): InternalRaftRequest {
+  let r = DECODED.get(data);
+  if (r === undefined) {
+    r = deepFreeze(decodeRaftRequestText(data));
+    if (DECODED.size >= DECODED_MAX) DECODED.clear();
+    DECODED.set(data, r);
+  }
+  return r;
+}
+
+function decodeRaftRequestText(data: string): InternalRaftRequest {
   const obj = JSON.parse(data) as Record<string, unknown>;
   const id = typeof obj.ID === 'string' ? obj.ID : '0';
   for (const kind of KINDS) {

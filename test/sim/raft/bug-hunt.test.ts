@@ -1,8 +1,8 @@
 // Random fault schedules on the simulated world find a planted Raft bug through the observer,
 // and the same seeds without the bug stay clean. Seeds are fixed: the test is deterministic.
 import { describe, expect, it } from 'vitest';
-import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
-import { applySchedule, healAll, randomSchedule } from '../../../sim/raft/fault-schedule.ts';
+import { RaftCluster } from '../../support/raft/raft-cluster.ts';
+import { applySchedule, healAll, randomSchedule } from '../../support/raft/fault-schedule.ts';
 import { plantedBug } from '../../../sim/bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../../sim/bugs/planted-bugs.ts';
 import type { MemberUnsafeOptions } from '../../../src/server/member-config.ts';

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { World } from '../../../sim/world/world.ts';
 import type { HostContext } from '../../../sim/world/host.ts';
-import { RAFT_HOST_DEFAULTS, RaftHost } from '../../../sim/raft/raft-host.ts';
-import type { RaftWire } from '../../../sim/raft/raft-host.ts';
+import { RAFT_HOST_DEFAULTS, RaftHost } from '../../support/raft/raft-host.ts';
+import type { RaftWire } from '../../support/raft/raft-host.ts';
 import type { Entry, HardState } from '../../../src/raft/types.ts';
 
 function run(unsafeSendBeforeSync: boolean): { breaches: string[]; checked: number } {

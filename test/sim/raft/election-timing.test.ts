@@ -3,7 +3,7 @@
 // usually wins (about 1.3 s: the earlier of two timeouts drawn in [1 s, 2 s)); when two time
 // out together the vote splits and another randomized timeout passes, hence the worst case.
 import { describe, expect, it } from 'vitest';
-import { measureElectionAfterLeaderCrash, summarize } from '../../../sim/raft/election-timing.ts';
+import { measureElectionAfterLeaderCrash, summarize } from '../../support/raft/election-timing.ts';
 
 describe('election time after a leader crash', () => {
   it('over 60 seeds a 3-member cluster elects a new leader within 4.5 s (two randomized timeouts), median between 1 and 1.6 s', () => {

@@ -2,7 +2,7 @@
 // slow, goes on serving reads from its own state after a new leader has committed newer writes
 // (etcd#15247, Jepsen etcd 3.4.3). ReadIndex ('safe') never answers there.
 import { describe, expect, it } from 'vitest';
-import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
+import { RaftCluster } from '../../support/raft/raft-cluster.ts';
 import type { ReadOnlyOption } from '../../../src/raft/read-only.ts';
 
 function partitionedOldLeaderRead(readOnlyOption: ReadOnlyOption): { read: { ok: boolean; index: number } | undefined; newWriteIndex: number } {

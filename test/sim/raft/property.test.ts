@@ -5,9 +5,9 @@
 // within COMMIT_BOUND_MS. Replay a failure with RAFT_PROPERTY_SEED=<seed> (printed on failure).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
-import { applySchedule, describeSchedule, healAll } from '../../../sim/raft/fault-schedule.ts';
-import type { Fault, FaultSchedule } from '../../../sim/raft/fault-schedule.ts';
+import { RaftCluster } from '../../support/raft/raft-cluster.ts';
+import { applySchedule, describeSchedule, healAll } from '../../support/raft/fault-schedule.ts';
+import type { Fault, FaultSchedule } from '../../support/raft/fault-schedule.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 import { propertySeed, replayCommand } from '../../property-seed.ts';
 

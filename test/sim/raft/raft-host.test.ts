@@ -1,7 +1,7 @@
 // The Raft host in the simulated world: election, replication with fsync-before-send,
 // crash recovery from durable state only, snapshots and compaction.
 import { describe, expect, it } from 'vitest';
-import { RaftCluster } from '../../../sim/raft/raft-cluster.ts';
+import { RaftCluster } from '../../support/raft/raft-cluster.ts';
 
 function proposeMany(c: RaftCluster, n: number, prefix: string): void {
   for (let i = 0; i < n; i++) {

@@ -115,7 +115,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     await bar.hover();
     const tip = page.locator('#tip');
     await expect.poll(() => tip.isVisible()).toBe(true);
-    expect(await tip.textContent()).toMatch(/cannot follow[\s\S]*request: \{"key":"x"/);
+    expect(await tip.textContent()).toMatch(/cannot be placed[\s\S]*request: \{"key":"x"/);
     await page.screenshot({ path: join(screenshots, 'counterexample-hover.png') });
     const failBar = page.locator('svg.timeline rect.op.fail').first();
     await failBar.scrollIntoViewIfNeeded();

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { runBusyWorld } from '../../../sim/world/busy-world.ts';
-import type { BusyWorldOptions } from '../../../sim/world/busy-world.ts';
+import { runBusyWorld } from '../../fixtures/busy-world.ts';
+import type { BusyWorldOptions } from '../../fixtures/busy-world.ts';
 
 const SEED = 20_261_123;
 const OPTIONS: BusyWorldOptions = { seed: SEED, durationUs: 3_000_000, buggify: true };

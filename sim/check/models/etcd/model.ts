@@ -17,7 +17,8 @@ import {
   type Applied,
   type Req,
 } from './apply.ts';
-import { canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
+import { displayJson } from './display.ts';
+import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -144,12 +145,22 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<Et
       if (output === undefined) return `${req} → ?`;
       if ('effective' in output) return `${req} → (took effect)`;
       if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;
-      return `${req} → ${output.canonical}`;
+      return `${req} → ${JSON.stringify(displayJson(JSON.parse(output.canonical)))}`;
     },
     describeState(s) {
       const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
       const leases = [...s.leases.keys()].sort();
       return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
+    },
+    expectedOutput(s, input, output) {
+      const r = apply(s, input, output);
+      if ('error' in r) return { error: r.error };
+      return displayJson(JSON.parse(canonicalResponse(input.f, r.response)));
+    },
+    observedOutput(_input, output) {
+      if ('error' in output) return { error: output.error };
+      if ('effective' in output) return '(took effect, response unknown)';
+      return displayJson(JSON.parse(output.canonical));
     },
   };
 }
@@ -199,6 +210,6 @@ function describeRequest(f: EtcdF, req: Req): string {
     case 'kv/compaction':
       return `compact(${int(req['revision'])})`;
     default:
-      return `${f}(${canonicalText(req)})`;
+      return `${f}(${JSON.stringify(displayJson(canonical(req)))})`;
   }
 }

@@ -19,6 +19,8 @@ export interface EtcdctlOptions {
   stdin?: string | undefined;
   /** Kill it after this long (streaming commands: watch, keep-alive). */
   killAfterMs?: number | undefined;
+  /** Kill it when this settles (a watch that lasts as long as something else). */
+  until?: Promise<unknown> | undefined;
   /** etcdctl's own --command-timeout. */
   commandTimeout?: string | undefined;
 }
@@ -34,7 +36,9 @@ export function etcdctl(endpoints: string, args: readonly string[], o: EtcdctlOp
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.on('error', () => undefined);
     child.stdin.end(o.stdin ?? '');
+    void o.until?.then(() => child.kill('SIGINT'));
     const timer = o.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), o.killAfterMs);
     child.once('close', (code) => {
       if (timer !== undefined) clearTimeout(timer);

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { etcdClientConstructor, type ServiceName } from '../../../../sim/cli/serve/grpc-codec.ts';
 import { looksLikeHttp2 } from '../../../../sim/cli/serve/port-sniffer.ts';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
+import { quietScenario, startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { postJson } from '../../../differential/http.ts';
 
 type Unary = (req: object, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void;
@@ -107,6 +107,7 @@ describe('serve --nodes 3 over gRPC', () => {
     const w = new Ctor(serve.endpoints[0]!.url.replace('http://', ''), grpc.credentials.createInsecure());
     clients.push(w);
     const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
+    stream.on('error', () => undefined); // the client closing under the stream ends it
     const responses: Record<string, unknown>[] = [];
     const gotEvent = new Promise<void>((resolve) => stream.on('data', (r: Record<string, unknown>) => {
       responses.push(r);
@@ -126,8 +127,20 @@ describe('serve --nodes 3 over gRPC', () => {
     const follower = [0, 1, 2].find((m) => String(m + 1) !== status['leader'])!;
     const other = [0, 1, 2].find((m) => m !== follower)!;
     const name = `n${follower + 1}`;
+    const Ctor = etcdClientConstructor('Watch');
+    const w = new Ctor(serve.endpoints[follower]!.url.replace('http://', ''), grpc.credentials.createInsecure());
+    clients.push(w);
+    const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
+    const ended = new Promise<{ code: number; details: string }>((resolve) => stream.on('error', (err: grpc.ServiceError) => resolve(err)));
+    const created = new Promise<void>((resolve) => stream.on('data', () => resolve()));
+    stream.write({ create_request: { key: b64('x') } });
+    await created;
     serve.internals.cluster.world.crash(name, false);
     try {
+      // Like a dead etcd's dropped connection: the open stream ends at once, so clients fail over.
+      const endedWith = await ended;
+      expect(endedWith.code).toBe(grpc.status.UNAVAILABLE);
+      expect(endedWith.details).toContain(`member ${name} was killed`);
       const down = await failure(unaryCall(client('KV', follower), 'Range', { key: b64('x') }));
       expect(down.code).toBe(grpc.status.UNAVAILABLE);
       expect(down.details).toContain(`member ${name} is down`);
@@ -143,4 +156,52 @@ test('the port tells HTTP/2 (gRPC) from HTTP/1 by the connection preface', () =>
   expect(looksLikeHttp2(Buffer.from('PRI'))).toBe(true);
   expect(looksLikeHttp2(Buffer.from('POST /v3/kv/put HTTP/1.1'))).toBe(false);
   expect(looksLikeHttp2(Buffer.from('PUT /'))).toBe(false);
+});
+
+describe('serve with a scenario records what clients saw', () => {
+  let serve: ServeHandle;
+  beforeAll(async () => {
+    serve = await startServe({ port: 0, nodes: 1, seed: 41, scenario: quietScenario(1) });
+  }, 60_000);
+  afterAll(async () => {
+    await serve.close();
+  });
+
+  test('two watchers on one gRPC stream become two watch processes, each with its create request; puts are history ops', async () => {
+    const address = serve.endpoint.replace('http://', '');
+    const kv = new (etcdClientConstructor('KV'))(address, grpc.credentials.createInsecure());
+    const w = new (etcdClientConstructor('Watch'))(address, grpc.credentials.createInsecure());
+    try {
+      const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
+      stream.on('error', () => undefined); // the client closing under the stream ends it
+      let created = 0;
+      let events = 0;
+      const ready = new Promise<void>((resolve) => stream.on('data', (r: Record<string, unknown>) => {
+        if (r['created'] === true) created++;
+        if (Array.isArray(r['events'])) events++;
+        if (created === 2 && events === 2) resolve();
+      }));
+      stream.write({ create_request: { key: b64('a') } });
+      stream.write({ create_request: { key: b64('b'), prev_kv: true } });
+      await new Promise((r) => setTimeout(r, 150));
+      await unaryCall(kv, 'Put', { key: b64('a'), value: b64('1') });
+      await unaryCall(kv, 'Put', { key: b64('b'), value: b64('2') });
+      await ready;
+      stream.end();
+    } finally {
+      kv.close();
+      w.close();
+    }
+    const history = serve.history!;
+    expect(history.ops.filter((op) => op.f === 'kv/put' && op.type === 'ok')).toHaveLength(2);
+    const clientWatches = history.watches.filter((r) => String(r.process).startsWith('client-watch-'));
+    const processes = [...new Set(clientWatches.map((r) => r.process))];
+    expect(processes).toHaveLength(2);
+    for (const [i, p] of processes.entries()) {
+      const records = clientWatches.filter((r) => r.process === p);
+      expect(records[0]!.request).toMatchObject({ key: b64(i === 0 ? 'a' : 'b') });
+      const keys = records.flatMap((r) => ((r.response as { events?: { kv: { key: string } }[] }).events ?? []).map((e) => e.kv.key));
+      expect(keys).toEqual([b64(i === 0 ? 'a' : 'b')]);
+    }
+  });
 });

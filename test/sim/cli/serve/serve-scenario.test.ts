@@ -13,7 +13,7 @@ import { etcdctl, findEtcdctl } from './etcdctl.ts';
 interface ServeRun {
   code: number | null;
   stdout: string;
-  results: { valid: unknown; stats: { ops: { ok: number; fail: number; info: number }; faults: number }; checkers: Record<string, { valid: unknown }> };
+  results: { valid: unknown; stats: { ops: { ok: number; fail: number; info: number }; faults: number }; checkers: Record<string, { valid: unknown; summary?: string }> };
   loops: { ok: number; failed: number };
 }
 
@@ -53,7 +53,10 @@ async function serveWithEtcdctl(args: string[], out: string, loops: number): Pro
       }
     }
   };
+  // A client watch on every key the loops write, failing over across all endpoints like clientv3.
+  const watch = etcdctl(endpoints.join(','), ['watch', 'k', '--prefix', '--prev-kv'], { until: exit });
   const code = (await Promise.all([exit, ...Array.from({ length: loops }, (_, l) => loop(l))]))[0];
+  await watch;
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ServeRun['results'];
   return { code, stdout, results, loops: tally };
 }
@@ -77,6 +80,9 @@ if (findEtcdctl() === undefined) {
       expect(run.results.stats.ops.ok).toBeGreaterThanOrEqual(20);
       expect(run.loops.ok).toBeGreaterThan(0);
       expect(run.results.checkers['linearizable']?.valid).toBe(true);
+      // The per-member watchers and etcdctl's own watch stream are both judged.
+      expect(run.results.checkers['watch']?.valid, run.results.checkers['watch']?.summary).toBe(true);
+      expect(readFileSync(join(out, 'watches.jsonl'), 'utf8')).toMatch(/"process":"client-watch-\d+"/);
       expect(run.results.valid, run.stdout).toBe(true);
       expect(run.code).toBe(0);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/leader-partition/);

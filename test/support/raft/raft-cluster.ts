@@ -1,12 +1,12 @@
 // A Raft cluster in the simulated world: one RaftHost per node, a client endpoint that proposes
 // and records acknowledgements, and the global invariant observer checked after every event.
-import { World } from '../world/world.ts';
-import type { WorldOptions } from '../world/world.ts';
-import type { ClientEndpoint } from '../world/world.ts';
+import { World } from '../../../sim/world/world.ts';
+import type { WorldOptions } from '../../../sim/world/world.ts';
+import type { ClientEndpoint } from '../../../sim/world/world.ts';
 import { RaftHost, RAFT_HOST_DEFAULTS } from './raft-host.ts';
 import type { RaftHostOptions, RaftWire } from './raft-host.ts';
-import { RaftInvariants } from '../check/raft-invariants.ts';
-import type { RaftView } from '../check/raft-invariants.ts';
+import { RaftInvariants } from '../../../sim/check/raft-invariants.ts';
+import type { RaftView } from '../../../sim/check/raft-invariants.ts';
 
 export interface RaftClusterOptions {
   readonly seed: number | string;

@@ -2,8 +2,8 @@
 // pauses, clock jumps and drift, on top of a lossy, duplicating, reordering network; then a heal
 // that removes every fault so that liveness can be checked.
 import type { RaftCluster } from './raft-cluster.ts';
-import { NEVER } from '../world/ratio.ts';
-import type { Prng } from '../world/prng.ts';
+import { NEVER } from '../../../sim/world/ratio.ts';
+import type { Prng } from '../../../sim/world/prng.ts';
 
 export type Fault =
   | { readonly kind: 'isolate'; readonly node: number; readonly atMs: number; readonly durationMs: number }

@@ -1,8 +1,8 @@
 // The state machine the Raft host replicates: an append-only log of client payloads, kept as a
 // count and a running FNV-1a hash so that snapshots stay small and two members that applied the
 // same entries in the same order have equal digests.
-import { FNV1A_OFFSET, fnv1aField } from '../../src/hash/fnv1a.ts';
-import { violated } from '../../src/invariant-violation.ts';
+import { FNV1A_OFFSET, fnv1aField } from '../../../src/hash/fnv1a.ts';
+import { violated } from '../../../src/invariant-violation.ts';
 
 export interface ReplicatedLogState {
   readonly count: number;

@@ -3,11 +3,11 @@
 // with a lower index truncates the ones after it, as in etcd's WAL; rewritten after a
 // compaction), 'snapshot' (atomically replaced: the Raft snapshot with the state machine).
 // Writes are volatile until the host's next fsync; a crash keeps a prefix of them in order.
-import type { Disk } from '../world/disk.ts';
-import { violated } from '../../src/invariant-violation.ts';
-import type { Ready } from '../../src/raft/raw-node.ts';
-import type { MemoryStorage } from '../../src/raft/storage.ts';
-import type { Entry, HardState, Snapshot } from '../../src/raft/types.ts';
+import type { Disk } from '../../../sim/world/disk.ts';
+import { violated } from '../../../src/invariant-violation.ts';
+import type { Ready } from '../../../src/raft/raw-node.ts';
+import type { MemoryStorage } from '../../../src/raft/storage.ts';
+import type { Entry, HardState, Snapshot } from '../../../src/raft/types.ts';
 
 /** The bytes a disk record's header takes (snapshot and WAL entry records). */
 export const RECORD_HEADER_BYTES = 64;

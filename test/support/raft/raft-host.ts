@@ -3,16 +3,16 @@
 // to the node's disk and fsynced BEFORE any of the Ready's messages are sent and before its
 // committed entries are applied. After a crash it recovers from what the disk made durable only
 // (the disk layout is in raft-disk.ts).
-import type { Host, HostContext } from '../world/host.ts';
-import { RawNode } from '../../src/raft/raw-node.ts';
-import type { Ready } from '../../src/raft/raw-node.ts';
-import { MemoryStorage } from '../../src/raft/storage.ts';
-import type { UnsafeOptions } from '../../src/raft/config.ts';
-import type { ReadOnlyOption } from '../../src/raft/read-only.ts';
-import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../src/raft/types.ts';
-import { EMPTY_CONF_STATE, decodeConfChange, raftMessageSize } from '../../src/raft/types.ts';
-import { viewEntryAt } from '../check/raft-invariants.ts';
-import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
+import type { Host, HostContext } from '../../../sim/world/host.ts';
+import { RawNode } from '../../../src/raft/raw-node.ts';
+import type { Ready } from '../../../src/raft/raw-node.ts';
+import { MemoryStorage } from '../../../src/raft/storage.ts';
+import type { UnsafeOptions } from '../../../src/raft/config.ts';
+import type { ReadOnlyOption } from '../../../src/raft/read-only.ts';
+import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../../src/raft/types.ts';
+import { EMPTY_CONF_STATE, decodeConfChange, raftMessageSize } from '../../../src/raft/types.ts';
+import { viewEntryAt } from '../../../sim/check/raft-invariants.ts';
+import type { RaftView, ViewEntry } from '../../../sim/check/raft-invariants.ts';
 import { ReplicatedLog } from './replicated-log.ts';
 import { persistReady, recoverFromDisk, writeSnapshotAndCompact } from './raft-disk.ts';
 import type { ReplicatedLogState } from './replicated-log.ts';

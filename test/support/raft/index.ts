@@ -1,11 +1,11 @@
-// The simulation side of Raft, listed by name: the host, the cluster, the observer, fault
+// Test support (moved out of sim/: runs never used it): the Raft-only harness, listed by name: the host, the cluster, the observer, fault
 // schedules and the election timing measurement.
 export { RaftHost, RAFT_HOST_DEFAULTS } from './raft-host.ts';
 export type { RaftHostOptions, RaftWire } from './raft-host.ts';
 export { RaftCluster, CLIENT_ID } from './raft-cluster.ts';
 export type { ProposalOutcome, RaftClusterOptions } from './raft-cluster.ts';
-export { InvariantViolation, RaftInvariantViolation, RaftInvariants, formatViolation } from '../check/raft-invariants.ts';
-export type { InvariantName, RaftView, Violation, ViewEntry } from '../check/raft-invariants.ts';
+export { InvariantViolation, RaftInvariantViolation, RaftInvariants, formatViolation } from '../../../sim/check/raft-invariants.ts';
+export type { InvariantName, RaftView, Violation, ViewEntry } from '../../../sim/check/raft-invariants.ts';
 export { applySchedule, describeSchedule, healAll } from './fault-schedule.ts';
 export type { Fault, FaultSchedule } from './fault-schedule.ts';
 export { ELECTION_WAIT_MS_MAX, measureElectionAfterLeaderCrash, summarize } from './election-timing.ts';
