@@ -14,17 +14,26 @@ export type ModelName = 'register' | 'kv' | 'etcd';
 
 export const MODEL_NAMES: readonly ModelName[] = ['register', 'kv', 'etcd'];
 
-/** Throws HistoryParseError when an op does not fit the model. */
-export function checkHistory(history: ParsedHistory, model: ModelName, budget: CheckBudget = {}): LinearizabilityResult {
+export interface CheckHistoryOptions {
+  /** etcd: the store's revision before the history, when inference from the answers cannot tell. */
+  initialRevision?: number;
+}
+
+/**
+ * Throws HistoryParseError when an op does not fit the model. A history with no operation to
+ * check is "unknown: no operations", never valid.
+ */
+export function checkHistory(history: ParsedHistory, model: ModelName, budget: CheckBudget = {}, options: CheckHistoryOptions = {}): LinearizabilityResult {
   const pairs = pairOps(history);
+  if (pairs.length === 0) return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: 'no operations', summary: 'unknown: no operations' };
   switch (model) {
     case 'register':
       return checkLinearizable(registerOperations(pairs), registerModel, budget);
     case 'kv':
       return checkLinearizable(kvOperations(pairs), createKvModel(), budget);
     case 'etcd': {
-      const prepared = etcdOperations(pairs);
-      return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps), budget);
+      const prepared = etcdOperations(pairs, options.initialRevision === undefined ? {} : { initialRevision: options.initialRevision });
+      return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial), budget);
     }
   }
 }

@@ -23,6 +23,8 @@ export interface LeaseCheckOptions {
   leaderChangesUs?: readonly number[];
   electionTimeoutUs?: number;
   maxViolations?: number;
+  /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
+  stepsMax?: number;
 }
 
 export interface LeaseViolation {
@@ -106,7 +108,10 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
 
 function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions): number {
   const ttlUs = f.ttlSeconds * 1e6;
-  let d = Math.max(...f.aliveAtUs) + ttlUs;
+  // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
+  let alive = -Infinity;
+  for (const t of f.aliveAtUs) if (t > alive) alive = t;
+  let d = alive + ttlUs;
   for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
   return d + (o.graceUs ?? 1_000_000);
 }
@@ -119,8 +124,13 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const report = (v: LeaseViolation): void => {
     if (violations.length < maxViolations) violations.push(v);
   };
-  const deadlines = new Map([...leases].map(([id, f]) => [id, deadlineUs(f, options)]));
+  const stepsMax = options.stepsMax ?? 50_000_000;
+  let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
+  const deadlines = new Map<string, number>();
+  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options));
   for (const { invoke, ok } of ops) {
+    if (steps > stepsMax) break;
+    steps++;
     const resp = obj(ok.value);
     if (invoke.f === 'lease/keepalive' && int(resp['TTL']) > 0) {
       const id = id64(obj(invoke.value)['ID']);
@@ -131,6 +141,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     const explicit = int(obj(invoke.value)['revision']);
     const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']);
     leasedKvs(resp, (key, id) => {
+      steps++;
       const f = leases.get(id);
       if (f === undefined) return;
       if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
@@ -138,6 +149,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
     });
   }
-  const valid = violations.length === 0;
-  return { valid, violations, leases: leases.size, summary: valid ? `lease safety holds for ${leases.size} lease(s)` : `lease violated: ${violations[0]!.message}` };
+  const valid: Validity = violations.length > 0 ? false : steps > stepsMax ? 'unknown' : true;
+  const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: step budget of ${stepsMax} exhausted before every op was checked`;
+  const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
+  if (valid === 'unknown') result['unknownReason'] = `step budget: ${stepsMax}`;
+  return result;
 }

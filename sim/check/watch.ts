@@ -40,6 +40,22 @@ export interface WatchCheckOptions {
   expectRevisionUnique?: boolean;
   /** Stop after this many violations (a bound on the report's size). Default 100. */
   maxViolations?: number;
+  /** Work units (events, revisions and puts visited) before the verdict is "unknown". Default 50,000,000. */
+  stepsMax?: number;
+}
+
+/** The checker's work bound: every loop spends from it, and once it is out the verdict is unknown. */
+class WorkBudget {
+  spent = 0;
+  constructor(readonly max: number) {}
+  /** Spends n; false once the budget is exhausted. */
+  spend(n: number): boolean {
+    this.spent += n;
+    return this.spent <= this.max;
+  }
+  get out(): boolean {
+    return this.spent > this.max;
+  }
 }
 
 interface WatchEvent {
@@ -148,25 +164,33 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
     if (violations.length < maxViolations) violations.push({ guarantee, process, revision, message });
   };
+  const budget = new WorkBudget(options.stepsMax ?? 50_000_000);
   const ops = watchOps(records);
-  checkPerClient(ops, options.expectRevisionUnique === true, report);
-  const merged = mergeEvents(ops, report);
-  checkReliableAndResumable(ops, merged, okPuts(history), report);
-  checkPrevKvAndCreate(ops, merged, report);
-  const valid = violations.length === 0;
-  return {
-    valid,
-    violations,
-    revisions: merged.byRevision.size,
-    summary: valid ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions` : `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`,
-  };
+  checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
+  const merged = mergeEvents(ops, report, budget);
+  if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, report, budget);
+  const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
+  const summary =
+    valid === true
+      ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions`
+      : valid === false
+        ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
+        : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;
+  const result: WatchCheckResult = { valid, violations, revisions: merged.byRevision.size, summary, steps: budget.spent };
+  if (valid === 'unknown') result['unknownReason'] = `step budget: ${budget.max}`;
+  return result;
 }
 
 type Report = (g: WatchGuarantee, p: number | string, rev: number, m: string) => void;
 
-function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report): void {
+function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report, budget: WorkBudget): void {
   const byClient = new Map<number | string, WatchOp[]>();
-  for (const op of ops) byClient.set(op.process, [...(byClient.get(op.process) ?? []), op]);
+  for (const op of ops) {
+    const list = byClient.get(op.process);
+    if (list === undefined) byClient.set(op.process, [op]);
+    else list.push(op);
+  }
   for (const [client, list] of byClient) {
     let lastEvent = 1;
     let lastResponseEnd = 1;
@@ -174,6 +198,7 @@ function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, 
     const seen = new Set<string>();
     for (const op of list) {
       for (const r of op.responses) {
+        if (!budget.spend(1 + r.events.length)) return;
         if (r.events.length > 0) {
           if (r.events[0]!.revision === lastResponseEnd) report('atomic', client, lastResponseEnd, `revision ${lastResponseEnd} split across two responses`);
           lastResponseEnd = r.events[r.events.length - 1]!.revision;
@@ -201,14 +226,21 @@ interface Merged {
   revisions: number[];
 }
 
-function mergeEvents(ops: readonly WatchOp[], report: Report): Merged {
+function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
   const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean }>();
   for (const op of ops) {
     // Only a watch on every key with no filters sees a revision's whole set of events.
     const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
     const mine = new Map<number, WatchEvent[]>();
-    for (const r of op.responses) for (const e of r.events) mine.set(e.revision, [...(mine.get(e.revision) ?? []), e]);
+    for (const r of op.responses) {
+      for (const e of r.events) {
+        const at = mine.get(e.revision);
+        if (at === undefined) mine.set(e.revision, [e]);
+        else at.push(e);
+      }
+    }
     for (const [rev, events] of mine) {
+      if (!budget.spend(1 + events.length)) break;
       const prev = byRevision.get(rev);
       if (prev === undefined || (complete && !prev.complete)) {
         if (prev !== undefined) compareEvents(prev.events.filter((e) => events.some((x) => x.key === e.key)), prev.events, prev.process, op.process, rev, report);
@@ -255,41 +287,76 @@ function okPuts(history: readonly Op[]): { key: string; value: string; revision:
   return out;
 }
 
-function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, puts: { key: string; value: string; revision: number }[], report: Report): void {
+/** Index of the first element of the ascending `xs` (by `at`) that is ≥ x. */
+function lowerBound<T>(xs: readonly T[], x: number, at: (t: T) => number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(xs[mid]!) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: { key: string; value: string; revision: number }[], report: Report, budget: WorkBudget): void {
+  const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
     const delivered = op.responses.flatMap((r) => r.events);
     const first = op.startRevision > 0 ? op.startRevision : (delivered[0]?.revision ?? Infinity);
     const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
-    const lastProgress = Math.max(0, ...op.responses.filter((r) => r.progress).map((r) => r.headerRevision));
+    let lastProgress = 0;
+    for (const r of op.responses) if (r.progress && r.headerRevision > lastProgress) lastProgress = r.headerRevision;
     const last = Math.max(lastEvent, lastProgress);
     const canceledAt = op.responses.find((r) => r.compactRevision > 0);
     if (canceledAt !== undefined) continue;
     const expected: WatchEvent[] = [];
-    for (const rev of merged.revisions) {
-      if (rev < first || rev > last) continue;
-      for (const e of merged.byRevision.get(rev)!) if (matches(op, e)) expected.push(e);
+    for (let i = lowerBound(merged.revisions, first, (r) => r); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
+      const events = merged.byRevision.get(merged.revisions[i]!)!;
+      if (!budget.spend(1 + events.length)) return;
+      for (const e of events) if (matches(op, e)) expected.push(e);
     }
     if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !sameEvent(expected[0]!, delivered[0]!)) {
       report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
     }
     const got = new Set(delivered.map((e) => `${e.revision} ${e.key}`));
     for (const e of expected) if (!got.has(`${e.revision} ${e.key}`)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
-    for (const p of puts) {
-      if (p.revision < first || p.revision > last || op.noPut || !matchesKey(op, p.key)) continue;
+    if (!budget.spend(delivered.length + expected.length)) return;
+    for (let i = lowerBound(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
+      const p = puts[i]!;
+      if (!budget.spend(1)) return;
+      if (op.noPut || !matchesKey(op, p.key)) continue;
       if (!got.has(`${p.revision} ${p.key}`)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
     }
   }
 }
 
-function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, report: Report): void {
-  // The key space before each revision, while the merged history has no hole from revision 2.
-  const before = new Map<number, Map<string, WatchEvent>>();
+function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, report: Report, budget: WorkBudget): void {
+  // Which keys the watchers' events ask about at each revision: only those are remembered
+  // (copying the whole key space at every revision would be quadratic).
+  const asked = new Map<number, Set<string>>();
+  for (const op of ops) {
+    for (const r of op.responses) {
+      for (const e of r.events) {
+        const keys = asked.get(e.revision);
+        if (keys === undefined) asked.set(e.revision, new Set([e.key]));
+        else keys.add(e.key);
+      }
+    }
+  }
+  // The asked keys as they were before each revision, while the merged history has no hole from revision 2.
+  const before = new Map<number, Map<string, WatchEvent | undefined>>();
   const state = new Map<string, WatchEvent>();
   let expectNext = 2;
   for (const rev of merged.revisions) {
     if (rev !== expectNext) break;
-    before.set(rev, new Map(state));
-    for (const e of merged.byRevision.get(rev)!) {
+    const keys = asked.get(rev);
+    const events = merged.byRevision.get(rev)!;
+    if (!budget.spend(1 + events.length + (keys?.size ?? 0))) return;
+    const prior = new Map<string, WatchEvent | undefined>();
+    for (const k of keys ?? []) prior.set(k, state.get(k));
+    before.set(rev, prior);
+    for (const e of events) {
       if (e.type === 'PUT') state.set(e.key, e);
       else state.delete(e.key);
     }

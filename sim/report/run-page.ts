@@ -108,13 +108,22 @@ function forcedOps(results: Results, history: PairedHistory, explanations: reado
   return forced;
 }
 
-/** Where each violation happened on the run's clock: a culprit op's return, an invariant's break. */
+/** Where each violation happened on the run's clock: a culprit op's return, a watch or lease violation, an invariant's break. */
 function violationMarksOf(results: Results, explanations: readonly LinearizabilityExplanation[], history: PairedHistory): TimelineMark[] {
   const marks: TimelineMark[] = [];
   for (const e of explanations) {
     for (const u of e.unplaceable ?? (e.failed === undefined ? [] : [{ index: e.failed, reason: 'cannot follow the longest linearizable prefix' }])) {
       const op = history.byIndex.get(u.index);
       if (op !== undefined) marks.push({ atUs: op.endUs, label: `✗ ${opLabel(op.f, op.request, 30)}`, tip: u.reason });
+    }
+  }
+  for (const [name, c] of Object.entries(results.checkers)) {
+    const list = c['violations'];
+    if (!Array.isArray(list)) continue;
+    for (const v of list as unknown[]) {
+      const r = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+      const kind = typeof r['kind'] === 'string' ? r['kind'] : name;
+      if (typeof r['timeUs'] === 'number') marks.push({ atUs: r['timeUs'], label: `✗ ${truncate(kind, 40)}`, tip: typeof r['message'] === 'string' ? r['message'] : kind });
     }
   }
   const stop = results.stop;

@@ -17,6 +17,8 @@ export interface ChecksInput {
   lockHistory: readonly Op[] | undefined;
   liveness: LivenessResult | undefined;
   cluster: RunCluster;
+  /** The history log hit its bound (sim/etcd/history-log.ts): history verdicts cannot be "valid". */
+  historyTruncated?: boolean;
   /** The broken invariant that stopped the run, if one did. */
   stop: RunStop | undefined;
 }
@@ -49,7 +51,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
   const leaderChangesUs = input.cluster.leaderTimeline().map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs }));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, historyTruncated: input.historyTruncated === true }));
   return out;
 }
 

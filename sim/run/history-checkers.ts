@@ -16,6 +16,8 @@ const LINEARIZABILITY_STEPS_MAX = 2_000_000;
 
 export interface HistoryContext {
   scenario: Scenario;
+  /** The history log hit its bound and stopped recording: nothing checked on it can be "valid". */
+  historyTruncated?: boolean;
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
 }
@@ -35,6 +37,18 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   if (names.has('lease')) {
     const raft = ctx.scenario.cluster.raft;
     out['lease'] = checkLease(history, { leaderChangesUs: ctx.leaderChangesUs, electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000 });
+  }
+  return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
+}
+
+/**
+ * A history cut at its bound lacks what happened after the cut: a violation found in it is
+ * still one, but "valid" only covers part of the run, so it becomes "unknown".
+ */
+export function truncatedVerdicts(results: Record<string, CheckResult>, recordedOps: number): Record<string, CheckResult> {
+  const out: Record<string, CheckResult> = {};
+  for (const [name, r] of Object.entries(results)) {
+    out[name] = r.valid !== true ? r : { ...r, valid: 'unknown', unknownReason: 'history truncated at its bound', summary: `unknown: the history was truncated at its bound (${recordedOps} ops recorded); ${r.summary ?? 'valid'} for the recorded part only` };
   }
   return out;
 }

@@ -142,7 +142,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   }
   const error = stop?.message;
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, stop });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, stop, historyTruncated: history.truncated });
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,

@@ -39,26 +39,28 @@ function orderPassed<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, 
  * make it legal: a two-step look-ahead, so an op that merely waits for concurrent writes is not
  * blamed. Out of steps, it answers true (not blamed): a culprit is named only when sure enough.
  */
-function rescued<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, O>, rest: readonly Operation<I, O>[], placed: ReadonlySet<number>): boolean {
+function rescued<S, I, O>(model: Model<S, I, O>, state: S, op: Operation<I, O>, rest: readonly Operation<I, O>[], placed: ReadonlySet<number>, budget: { steps: number }): boolean {
   const movers = rest.filter((q) => q.id !== op.id && !placed.has(q.id) && q.call <= op.return);
-  let steps = 0;
+  const stepsMax = budget.steps + RESCUE_STEPS_MAX;
   for (const q of movers) {
-    steps += 2;
+    budget.steps += 2;
     const next = model.step(state, q.input, q.output);
     if (next === undefined) continue;
     if (model.step(next, op.input, op.output) !== undefined) return true;
     for (const r of movers) {
-      if (r === q || r.call > op.return) continue;
-      if ((steps += 2) > RESCUE_STEPS_MAX) return true;
+      if (r === q) continue;
+      if ((budget.steps += 2) > stepsMax) return true;
       const after = model.step(next, r.input, r.output);
       if (after !== undefined && model.step(after, op.input, op.output) !== undefined) return true;
     }
   }
-  return steps > RESCUE_STEPS_MAX;
+  return budget.steps > stepsMax;
 }
 
 const CANDIDATES_MAX = 400;
 const FOUND_MAX = 3;
+/** Model steps the whole explanation may spend (a big history's explanation stays well under a second). */
+const EXPLAIN_STEPS_MAX = 200_000;
 
 export function findUnplaceable<S, I, O>(
   model: Model<S, I, O>,
@@ -75,7 +77,9 @@ export function findUnplaceable<S, I, O>(
   // Predecessor lists grow with the call time; when the next list extends the last one in the
   // same order, the walk resumes from the last state instead of replaying from the prefix.
   let last: { after: number[]; state: S | undefined } = { after: [], state: prefix.state };
+  const budget = { steps: 0 };
   for (const op of candidates) {
+    if (budget.steps > EXPLAIN_STEPS_MAX) break;
     const before = completed.filter((q) => q.return < op.call).sort((a, b) => bound(a) - bound(b) || a.return - b.return);
     const resumes = last.after.length <= before.length && last.after.every((id, i) => before[i]!.id === id);
     let state: S | undefined = resumes ? last.state : prefix.state;
@@ -83,13 +87,14 @@ export function findUnplaceable<S, I, O>(
     for (let i = after.length; i < before.length && state !== undefined; i++) {
       const q = before[i]!;
       state = model.step(state, q.input, q.output);
+      budget.steps++;
       if (state !== undefined) after.push(q.id);
     }
     last = { after, state };
     if (state === undefined || model.step(state, op.input, op.output) !== undefined) continue;
     const passed = orderPassed(model, state, op);
     if (passed !== undefined) found.push({ op, after, state, orderPassed: passed });
-    else if (!rescued(model, state, op, rest, new Set(after))) found.push({ op, after, state });
+    else if (!rescued(model, state, op, rest, new Set(after), budget)) found.push({ op, after, state });
     if (found.length >= FOUND_MAX) break;
   }
   return found;

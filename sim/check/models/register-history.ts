@@ -19,35 +19,68 @@ function casArgs(v: unknown, line: number): [RegisterValue, RegisterValue] {
   return [registerValue(v[0], line), registerValue(v[1], line)];
 }
 
+/**
+ * Jepsen's independent-key histories (jepsen.independent) wrap every value as [key value]:
+ * a read [k nil] → [k 3], a write [k 3], a cas [k [1 2]]. Each key is its own register.
+ */
+function independentKey(f: string, v: unknown): boolean {
+  if (!Array.isArray(v) || v.length !== 2) return false;
+  return f === 'cas' ? Array.isArray(v[1]) : f === 'read' || f === 'write';
+}
+
+function keyText(k: unknown): string {
+  return typeof k === 'string' ? k : JSON.stringify(k);
+}
+
 export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[] {
+  const independent = pairs.length > 0 && independentKey(pairs[0]!.invoke.f, pairs[0]!.invoke.value);
   const out: RegisterOperation[] = [];
   for (const p of pairs) {
-    const c = p.completion;
-    const type = c?.type ?? 'info';
-    let input: RegisterInput;
-    let output: RegisterOutput | undefined;
-    switch (p.invoke.f) {
-      case 'read':
-        if (type !== 'ok') continue;
-        input = { f: 'read' };
-        output = { value: registerValue(c!.value, p.completionLine!) };
-        break;
-      case 'write':
-        if (type === 'fail') continue;
-        input = { f: 'write', value: registerValue(p.invoke.value, p.line) };
-        output = type === 'ok' ? {} : undefined;
-        break;
-      case 'cas': {
-        const [from, to] = casArgs(p.invoke.value, p.line);
-        input = { f: 'cas', from, to };
-        output = type === 'info' ? undefined : { swapped: type === 'ok' };
-        break;
-      }
-      default:
-        throw new HistoryParseError(p.line, `the register model has no op :${p.invoke.f} (read, write, cas)`);
+    let key: string | undefined;
+    let invokeValue = p.invoke.value;
+    let completionValue = p.completion?.value;
+    if (independent) {
+      if (!independentKey(p.invoke.f, invokeValue)) throw new HistoryParseError(p.line, `an independent-key history needs [key value] values, got ${JSON.stringify(invokeValue)}`);
+      const [k, v] = invokeValue as [unknown, unknown];
+      key = keyText(k);
+      invokeValue = v;
+      if (Array.isArray(completionValue) && completionValue.length === 2 && keyText(completionValue[0]) === key) completionValue = completionValue[1];
+    } else if (p.invoke.f !== 'cas' && Array.isArray(invokeValue)) {
+      throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${JSON.stringify(invokeValue)}`);
     }
-    const unknown = output === undefined;
-    out.push({ id: out.length, process: p.invoke.process, input, output, call: p.call, return: unknown ? Infinity : p.return, index: p.invoke.index });
+    const op = registerOperation(p, out.length, invokeValue, completionValue);
+    if (op === undefined) continue;
+    if (key !== undefined) op.input = { ...op.input, key };
+    out.push(op);
   }
   return out;
+}
+
+function registerOperation(p: OpPair, id: number, invokeValue: unknown, completionValue: unknown): RegisterOperation | undefined {
+  const c = p.completion;
+  const type = c?.type ?? 'info';
+  let input: RegisterInput;
+  let output: RegisterOutput | undefined;
+  switch (p.invoke.f) {
+    case 'read':
+      if (type !== 'ok') return undefined;
+      input = { f: 'read' };
+      output = { value: registerValue(completionValue, p.completionLine!) };
+      break;
+    case 'write':
+      if (type === 'fail') return undefined;
+      input = { f: 'write', value: registerValue(invokeValue, p.line) };
+      output = type === 'ok' ? {} : undefined;
+      break;
+    case 'cas': {
+      const [from, to] = casArgs(invokeValue, p.line);
+      input = { f: 'cas', from, to };
+      output = type === 'info' ? undefined : { swapped: type === 'ok' };
+      break;
+    }
+    default:
+      throw new HistoryParseError(p.line, `the register model has no op :${p.invoke.f} (read, write, cas)`);
+  }
+  const unknown = output === undefined;
+  return { id, process: p.invoke.process, input, output, call: p.call, return: unknown ? Infinity : p.return, index: p.invoke.index };
 }

@@ -6,10 +6,14 @@ import { FNV1A_OFFSET, fnv1aText } from '../../../src/hash/fnv1a.ts';
 
 export type RegisterValue = number | string | null;
 
-export type RegisterInput =
+export type RegisterInput = (
   | { f: 'read' }
   | { f: 'write'; value: RegisterValue }
-  | { f: 'cas'; from: RegisterValue; to: RegisterValue };
+  | { f: 'cas'; from: RegisterValue; to: RegisterValue }
+) & {
+  /** The key of an independent-key history (each key its own register). */
+  key?: string;
+};
 
 /** A read's value, or whether a CAS swapped; a write's output carries nothing. */
 export type RegisterOutput = { value: RegisterValue } | { swapped: boolean } | Record<string, never>;
@@ -56,6 +60,15 @@ export const registerModel: Model<RegisterValue, RegisterInput, RegisterOutput> 
     }
   },
   describeState: (s) => show(s),
+  /** Independent keys are independent registers (P-compositionality): one partition per key. */
+  partition(ops) {
+    const byKey = new Map<string, Operation<RegisterInput, RegisterOutput>[]>();
+    for (const op of ops) {
+      const k = op.input.key ?? '';
+      (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(op);
+    }
+    return [...byKey].map(([key, list]) => ({ key, ops: list }));
+  },
   expectedOutput(state, input) {
     if (input.f === 'read') return { value: state };
     if (input.f === 'cas') return { swapped: state === input.from };

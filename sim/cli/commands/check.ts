@@ -1,8 +1,11 @@
 // detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json]
-//             [--timeout-ms N] FILE...
+//             [--timeout-ms N] [--initial-revision N] FILE...
 // Checks each history for linearizability and prints a verdict per file (with the
-// explanation when a file is not linearizable). Exit 0 when all are valid, 1 when any is
-// not, 2 when any is unknown (and none invalid), 3 on bad input or usage.
+// explanation when a file is not linearizable). A file that cannot be checked (unreadable,
+// binary, a format that does not match its content, no op in it) is reported in one line and
+// the other files are still checked; an empty history is "unknown: no operations". Exit 1
+// when any history is not linearizable, else 3 when any file could not be checked, else 2
+// when any verdict is unknown, else 0; 3 on usage errors.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { checkHistory, MODEL_NAMES, type ModelName } from '../../check/check-history.ts';
@@ -15,23 +18,26 @@ import { parseJsonl } from '../../history/jsonl.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { explanationLines } from '../../report/explanation-text.ts';
-import { exitCodeFor, UsageError } from '../errors.ts';
+import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 
 interface CheckArgs {
   model: ModelName;
   format: HistoryFormat | undefined;
   json: boolean;
   timeoutMs: number | undefined;
+  /** The etcd store's revision before the history's first op, when inference cannot tell. */
+  initialRevision: number | undefined;
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] FILE...';
+const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] FILE...';
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
   let format: string | undefined;
   let json = false;
   let timeoutMs: number | undefined;
+  let initialRevision: number | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -47,6 +53,10 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       const v = value();
       timeoutMs = Number(v);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`detcd check: --timeout-ms must be a positive integer, got '${v}'`);
+    } else if (a === '--initial-revision') {
+      const v = value();
+      initialRevision = Number(v);
+      if (!Number.isSafeInteger(initialRevision) || initialRevision < 1) throw new UsageError(`detcd check: --initial-revision must be an integer ≥ 1, got '${v}'`);
     } else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
   }
@@ -54,25 +64,59 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: unknown model '${model}' (register, kv, etcd)`);
   if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl)`);
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, files };
+  if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, files };
 }
 
-function parse(file: string, text: string, format: HistoryFormat | undefined): ParsedHistory {
-  const f = format ?? detectFormat(text);
-  if (f === undefined) {
-    if (text.trim() === '') return { ops: [], lines: [] };
-    throw new UsageError(`${file}: cannot tell the history format (give --format jepsen-log, jepsen-edn or jsonl)`);
+/** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
+function parse(text: string, format: HistoryFormat | undefined): ParsedHistory {
+  const detected = detectFormat(text);
+  const f = format ?? detected;
+  if (f === undefined) throw new BadHistory('cannot tell the history format (give --format jepsen-log, jepsen-edn or jsonl)');
+  if (format !== undefined && detected !== undefined && detected !== format) throw new BadHistory(`the content is ${detected}, not ${format} (--format ${format})`);
+  if (f === 'jepsen-log') {
+    const h = parseJepsenLog(text);
+    if (h.ops.length === 0) throw new BadHistory('no Jepsen op line ("INFO jepsen.util - PROCESS :TYPE :F VALUE") in the file');
+    return h;
   }
-  if (f === 'jepsen-log') return parseJepsenLog(text);
   if (f === 'jepsen-edn') return parseJepsenEdn(text);
   return parseJsonl(text);
 }
 
+class BadHistory extends Error {}
+
 function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
-    throw new UsageError(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    throw new BadHistory(`cannot read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BadHistory('a binary file (not UTF-8 text), not a history');
+  }
+  if (text.includes('\u0000')) throw new BadHistory('a binary file (NUL bytes), not a history');
+  return text;
+}
+
+/** One file's verdict, or the one line that says why it could not be checked. */
+function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResult; ms: number } | { bad: string } {
+  const started = performance.now();
+  try {
+    const text = readText(file);
+    const history = text.trim() === '' ? { ops: [], lines: [] } : parse(text, args.format);
+    const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
+    const budget = deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs };
+    const result = checkHistory(history, args.model, budget, args.initialRevision === undefined ? {} : { initialRevision: args.initialRevision });
+    return { result, ms: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (err) {
+    if (err instanceof BadHistory) return { bad: `${file}: ${err.message}` };
+    if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
+    if (err instanceof UsageError) return { bad: `${file}: ${err.message}` };
+    throw err;
   }
 }
 
@@ -80,23 +124,25 @@ function printExplanation(r: LinearizabilityResult): void {
   for (const line of explanationLines(r.explanation)) console.log(line);
 }
 
+/**
+ * Every file is checked even when another one is bad. Exit code: 1 if any history is not
+ * linearizable (a finding outranks the rest), else 3 if any file could not be checked, else 2
+ * if any verdict is unknown, else 0.
+ */
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   let overall: Validity = true;
+  let bad = 0;
   for (const file of args.files) {
-    const text = readText(file);
-    const started = performance.now();
-    let result: LinearizabilityResult;
-    try {
-      const history = parse(file, text, args.format);
-      const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
-      result = checkHistory(history, args.model, deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs });
-    } catch (err) {
-      if (err instanceof HistoryParseError) throw new UsageError(`${file}:${err.line}: ${err.reason}`);
-      throw err;
+    const r = checkFile(file, args);
+    if ('bad' in r) {
+      bad++;
+      console.error(r.bad);
+      if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
+      continue;
     }
-    const ms = Math.round((performance.now() - started) * 10) / 10;
+    const { result, ms } = r;
     overall = mergeValidity(overall, result.valid);
     if (args.json) console.log(JSON.stringify({ file, valid: result.valid, ms }));
     else {
@@ -105,5 +151,7 @@ export async function check(argv: string[]): Promise<number> {
       if (result.valid === false) printExplanation(result);
     }
   }
+  if (overall === false) return exitCodeFor(false);
+  if (bad > 0) return EXIT_USAGE;
   return exitCodeFor(overall);
 }

@@ -40,6 +40,11 @@ export interface WatchHandle {
 export type WatchListener = { response(body: unknown): void; closed(reason: string): void };
 
 export class MemberGate {
+  /** Calls waiting for the member's answer, by their once-only completion. */
+  private readonly inflight = new Set<(r: GateResult) => void>();
+  /** Open watch streams, by the function that ends them. */
+  private readonly streams = new Set<(reason: string) => void>();
+
   constructor(
     readonly member: string,
     private readonly recording: EtcdClient,
@@ -61,8 +66,27 @@ export class MemberGate {
     // A killed etcd refuses connections: nothing is sent, so nothing enters the history.
     if (down !== undefined) return done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: down } });
     const client = RECORDED.has(opName(path)) ? this.recording : this.quiet;
-    const ran = this.run(() => client.call({ path, body }, this.processes.take(), (r) => done(gateResult(r, this.member))));
-    if (!ran) done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
+    let answered = false;
+    const finish = (r: GateResult): void => {
+      if (answered) return;
+      answered = true;
+      this.inflight.delete(finish);
+      done(r);
+    };
+    this.inflight.add(finish);
+    const ran = this.run(() => client.call({ path, body }, this.processes.take(), (r) => finish(gateResult(r, this.member))));
+    if (!ran) finish({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
+  }
+
+  /**
+   * The member was killed: like a dead etcd's dropped connections, every call waiting on it
+   * fails now (its outcome unknown: the history completes it as info when the simulated
+   * client gives up) and every watch stream on it ends, so clients fail over at once.
+   */
+  memberDown(): void {
+    const lost = { ok: false as const, error: { code: GRPC_UNAVAILABLE, message: `detcd: member ${this.member} was killed (connection lost); the outcome is unknown` } };
+    for (const finish of [...this.inflight]) finish(lost);
+    for (const end of [...this.streams]) end(lost.error.message);
   }
 
   /** Opens a watch stream on this member; `requireLeader` is gRPC metadata "hasleader". */
@@ -70,6 +94,14 @@ export class MemberGate {
     let stream = 0;
     let first = true;
     let closed = false;
+    const end = (reason: string): void => {
+      if (closed) return;
+      closed = true;
+      this.streams.delete(end);
+      this.quiet.closeStream(stream);
+      listener.closed(reason);
+    };
+    this.streams.add(end);
     const recorder = this.recording.history === undefined ? undefined : new WatchRecorder(this.recording.history, this.member, () => this.recording.net.nowUs(), this.processes);
     this.run(() => {
       stream = this.quiet.openStream((_from, m: MemberToClient) => {
@@ -79,12 +111,11 @@ export class MemberGate {
           recorder?.response(body);
           listener.response(body);
         } else if (m.kind === 'watch-closed') {
-          closed = true;
-          listener.closed(m.reason);
+          end(m.reason);
         }
       });
     });
-    if (stream === 0) listener.closed(STOPPED);
+    if (stream === 0) end(STOPPED);
     return {
       send: (body) => {
         const open = first;
@@ -94,6 +125,7 @@ export class MemberGate {
       },
       close: () => {
         closed = true;
+        this.streams.delete(end);
         this.run(() => {
           this.quiet.closeStream(stream);
           this.quiet.sendStream(this.member, { kind: 'watch-close', stream });

@@ -167,6 +167,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...clientIds], () => undefined), root.fork('nemesis'));
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
+  const gates: MemberGate[] = [];
+  const wasUp = new Map<string, boolean>();
   const wallStart = performance.now();
   let fatal: RunStop | undefined;
   let stop: () => void = () => undefined;
@@ -178,6 +180,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     try {
       world.run({ untilUs: Math.max(world.loop.now(), Math.floor((performance.now() - wallStart) * 1_000)) });
       faults.poll(world.loop.now());
+      for (const g of gates) {
+        const up = world.isUp(g.member);
+        if (wasUp.get(g.member) === true && !up) g.memberDown();
+        wasUp.set(g.member, up);
+      }
     } catch (err) {
       // A broken invariant ends the run (the checkers report it); anything else is a harness bug.
       clearInterval(timer);
@@ -207,6 +214,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   try {
     for (const [i, m] of names.entries()) {
       const gate = new MemberGate(m, clientFor(cluster, gateId(m), m, history, GATE_TIMEOUT_US), clientFor(cluster, quietId(m), m, undefined, GATE_TIMEOUT_US), run, () => world.isUp(m), processes);
+      gates.push(gate);
       const port = options.port === 0 ? 0 : options.port + i;
       endpoints.push(await startMemberEndpoint({ gate, members }, port, new HttpBridge(gate, members)));
     }

@@ -19,6 +19,8 @@ export const ERR_LEASE_EXISTS = 'etcdserver: lease already exists';
 class Writer {
   kvs: Map<string, KeyValue> | undefined;
   changed = false;
+  /** Keys put or deleted, in order (a key may repeat). */
+  readonly touched: string[] = [];
   constructor(
     readonly base: EtcdState,
     readonly revision: number,
@@ -32,10 +34,12 @@ class Writer {
   }
   put(kv: KeyValue): void {
     this.own().set(kv.key, kv);
+    this.touched.push(kv.key);
     this.changed = true;
   }
   remove(key: string): void {
     this.own().delete(key);
+    this.touched.push(key);
     this.changed = true;
   }
   /** The state after, with `leases` (default: unchanged). */
@@ -44,7 +48,7 @@ class Writer {
     if (!this.changed) return leases === b.leases ? b : new EtcdState(b.revision, b.compactRevision, b.kvs, leases, b.kvsHash, leasesHash, b.previous, b.historyHash);
     let h = 0;
     for (const kv of this.view.values()) h ^= kvHash(kv);
-    return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision));
+    return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision), this.touched);
   }
 }
 
@@ -100,7 +104,7 @@ export function tieRankOf(observed: unknown): TieRank | undefined {
   return rank;
 }
 
-function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, ties?: TieRank): Req {
+function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
   const keys = keysInRange(kvs, req);
   const count = keys.length;
   // count_only: etcd's store returns the count and no kvs, so there is never "more" either.
@@ -123,6 +127,8 @@ function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: 
   if (order === 'DESCEND' || (order === 'ASCEND' && target !== 'KEY') || (order === 'NONE' && target !== 'KEY')) {
     const field = SORT_FIELD[target] ?? SORT_FIELD['KEY']!;
     const sign = order === 'DESCEND' ? -1 : 1;
+    // Built only here: most ranges are not sorted by a field that can tie.
+    const ties = tieRankOf(observed);
     const rank = (kv: KeyValue): number => ties?.get(kv.key) ?? Infinity;
     // Keys are unique, so ties on the sort field fall back to the observed order, then to key order.
     found = [...found].sort((a, b) => {
@@ -149,7 +155,7 @@ export function applyRange(s: EtcdState, req: Req, observed?: Req): Applied {
   if (rev > s.revision) return { state: s, error: ERR_FUTURE_REV };
   if (rev > 0 && rev < s.compactRevision) return { state: s, error: ERR_COMPACTED };
   const kvs = rev <= 0 || rev === s.revision ? s.kvs : s.kvsAt(rev);
-  return { state: s, response: rangeOn(kvs, req, s.revision, tieRankOf(observed)) };
+  return { state: s, response: rangeOn(kvs, req, s.revision, observed) };
 }
 
 function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
@@ -285,7 +291,7 @@ function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, 
       const r = op['request_range'] as Req;
       const rev = int(r['revision']);
       const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
-      responses.push({ response_range: rangeOn(kvs, r, s.revision, tieRankOf(saw('response_range'))) });
+      responses.push({ response_range: rangeOn(kvs, r, s.revision, saw('response_range')) });
     } else if (op['request_put'] !== undefined) responses.push({ response_put: putIn(w, op['request_put'] as Req) });
     else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
     else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
@@ -351,4 +357,17 @@ export function applyLeaseTimeToLive(s: EtcdState, req: Req): Applied {
   const resp: Req = { ID: id, grantedTTL: String(ttl) };
   if (req['keys'] === true) resp['keys'] = s.keysOfLease(id).map(encodeKey);
   return { state: s, response: resp };
+}
+
+/** etcd serves a range with serializable, or a txn of serializable ranges only (isTxnSerializable), from a member's local state. */
+export function isSerializableRead(f: string, req: Req): boolean {
+  if (f === 'kv/range') return req['serializable'] === true;
+  if (f !== 'kv/txn') return false;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      const range = op['request_range'] as Req | undefined;
+      if (range === undefined || range['serializable'] !== true) return false;
+    }
+  }
+  return true;
 }

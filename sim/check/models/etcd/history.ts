@@ -24,11 +24,17 @@
 import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
-import type { Req } from './apply.ts';
+import { isSerializableRead, type Req } from './apply.ts';
+import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
+import { inferInitialState } from './initial-state.ts';
+import { EtcdState } from './state.ts';
 import { decidedError, errorKind, id64, int } from './json.ts';
-import { canonicalResponse, ETCD_FS, isSerializableRead, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
+
+/** Unseen writes of unknown outcome from which on gap constraints are worth their pass over the answers. */
+const GAP_CONSTRAINTS_GATED_MIN = 32;
 
 export interface EtcdPrepared {
   ops: EtcdOperation[];
@@ -38,6 +44,10 @@ export interface EtcdPrepared {
   resolved: number;
   /** Revisions no known write created: only a timed-out write, a revoke or an expiry can have. */
   gaps: ReadonlySet<number>;
+  /** Which keys the write filling each gap may and must touch. */
+  constraints: GapConstraints;
+  /** The state before the history: an empty etcd, or what the answers show of one that held data. */
+  initial: EtcdState;
 }
 
 /**
@@ -81,6 +91,16 @@ function putValues(f: EtcdF, req: Req, out: string[]): void {
       if (op['request_txn'] !== undefined) putValues('kv/txn', op['request_txn'] as Req, out);
     }
   }
+}
+
+/** Every value any request of the history puts, whatever became of the request. */
+function writtenValues(pairs: readonly OpPair[]): Set<string> {
+  const out: string[] = [];
+  for (const p of pairs) {
+    const v = p.invoke.value;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) putValues(p.invoke.f as EtcdF, v as Req, out);
+  }
+  return new Set(out);
 }
 
 /** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
@@ -139,7 +159,12 @@ function draft(p: OpPair): Draft | undefined {
   return d;
 }
 
-export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
+export interface EtcdPrepareOptions {
+  /** The store's revision before the history (default: inferred, 1 for an empty etcd). */
+  initialRevision?: number;
+}
+
+export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
   let dropped = 0;
   const drafts: Draft[] = [];
   for (const p of pairs) {
@@ -147,7 +172,8 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     if (d === undefined) dropped++;
     else drafts.push(d);
   }
-  const { resolved, gaps } = resolveUnknownWrites(drafts);
+  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision, writtenValues(pairs));
+  if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   for (const d of drafts) {
@@ -165,8 +191,41 @@ export function etcdOperations(pairs: readonly OpPair[]): EtcdPrepared {
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
-  return { ops, dropped, resolved, gaps };
+  // The constraints cost a pass over every answer; they pay off only with many unseen writes.
+  const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
+  const constraints = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 ? gapConstraints(ops, [...gaps].sort((a, b) => a - b)) : NO_GAP_CONSTRAINTS;
+  const initial = initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
+  return { ops, dropped, resolved, gaps, constraints, initial };
 }
+
+/**
+ * Marks as dropped what the history cannot decide when it starts at `initialRevision` > 1:
+ * reads of revisions before it (the key space then is unknown) and compacted answers to
+ * compactions of them (what was compacted before is unknown). Returns how many.
+ */
+function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
+  let n = 0;
+  const readsBefore = (req: Req): boolean => {
+    const rev = int(req['revision']);
+    if (rev > 0 && rev < initialRevision) return true;
+    for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) {
+        if (op['request_range'] !== undefined && readsBefore(op['request_range'] as Req)) return true;
+        if (op['request_txn'] !== undefined && readsBefore(op['request_txn'] as Req)) return true;
+      }
+    }
+    return false;
+  };
+  for (const d of drafts) {
+    if (d.returnPos === -1) continue;
+    const compactedBefore = d.f === 'kv/compaction' && int(d.request['revision']) <= initialRevision && d.output !== undefined && 'error' in d.output;
+    if (!compactedBefore && !((d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
+    d.returnPos = -1;
+    n++;
+  }
+  return n;
+}
+
 
 /**
  * A keep-alive or time-to-live answer. etcd serves both from the leader's own lessor without a
@@ -185,7 +244,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: ReadonlySet<number> } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
   const valueCount = new Map<string, number>();
   for (const d of drafts) {
     const vals: string[] = [];
@@ -221,8 +280,9 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
       break;
     }
   }
+  const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts, written);
   const gaps: number[] = [];
-  for (let r = 2; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
+  for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
   const gapSet: ReadonlySet<number> = new Set(gaps);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
@@ -231,15 +291,46 @@ function resolveUnknownWrites(drafts: Draft[]): { resolved: number; gaps: Readon
     .map((d) => ({ at: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) }))
     .sort((a, b) => a.at - b.at);
   let i = 0;
-  let reached = 1;
+  let reached = initialRevision;
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (const d of byCall) {
     while (i < doneBefore.length && doneBefore[i]!.at < d.pair.call) reached = Math.max(reached, doneBefore[i++]!.rev);
     if (lastGap <= reached) d.returnPos = -1;
     else d.gaps = gapSet;
   }
-  return { resolved, gaps: gapSet };
+  return { resolved, gaps: gapSet, initialRevision };
 }
+
+/**
+ * The store's revision before the history: 1 (an empty etcd) unless the first answers show
+ * more revisions than the history's writes of unknown outcome could have made before them,
+ * in which case the etcd already held data and the lowest revision an answer pins is where
+ * the history starts (its key space then comes from what the answers show: initial-state.ts).
+ */
+function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<string>): number {
+  let minPre = Infinity;
+  let firstReturn = Infinity;
+  for (const d of drafts) {
+    const pinned = d.servedAt ?? d.pre;
+    if (pinned === undefined) continue;
+    if (pinned < minPre) minPre = pinned;
+    if (d.returnPos < firstReturn) firstReturn = d.returnPos;
+  }
+  if (minPre === Infinity || minPre <= 1) return 1;
+  const early = drafts.filter((d) => (d.output === undefined || 'effective' in d.output) && d.pair.call < firstReturn && d.f !== 'kv/range' && d.f !== 'lease/grant').length;
+  if (minPre - 1 <= early) return 1;
+  // A value from before the history that one of its own writes puts (values are unique) says
+  // the history wrote it, not an earlier one: then the store was empty and something is wrong.
+  let ownValueBefore = false;
+  for (const d of drafts) {
+    if (d.output === undefined || !('response' in d.output)) continue;
+    observedValues(d.output.response, (value, mod) => {
+      if (mod <= minPre && written.has(value)) ownValueBefore = true;
+    });
+  }
+  return ownValueBefore ? 1 : minPre;
+}
+
 
 interface LeaseEvidence {
   /** Leases some op saw missing (lease not found, keep-alive TTL 0, time-to-live -1). */
@@ -262,7 +353,9 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if (out === undefined) continue;
     const absent = { add: (id: string): void => {
       absentSet.add(id);
-      absentAt.set(id, [...(absentAt.get(id) ?? []), { call: d.pair.call, ret: d.returnPos }]);
+      const at = absentAt.get(id);
+      if (at === undefined) absentAt.set(id, [{ call: d.pair.call, ret: d.returnPos }]);
+      else at.push({ call: d.pair.call, ret: d.returnPos });
     } };
     // A put with a lease that took effect proves the lease existed when it did.
     if (d.f === 'kv/put' && !('error' in out) && id64(d.request['lease']) !== '0') present(id64(d.request['lease']), d.returnPos);

@@ -18,6 +18,7 @@ import {
   type Req,
 } from './apply.ts';
 import { displayJson } from './display.ts';
+import { fitsGap, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
@@ -108,21 +109,26 @@ export function canonicalResponse(f: EtcdF, response: Req): string {
 }
 
 /** `gaps`: revisions no known write created (see history.ts); gated ops only apply there. */
-export function createEtcdModel(gaps: ReadonlySet<number> = new Set()): Model<EtcdState, EtcdInput, EtcdOutput> {
+/**
+ * `constraints`: which keys the write filling each gap may and must touch (gap-constraints.ts);
+ * `initial`: the store before the history (an empty etcd unless it already held data).
+ */
+export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial()): Model<EtcdState, EtcdInput, EtcdOutput> {
   return {
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
     name: 'etcd',
-    init: () => EtcdState.initial(),
+    init: () => initial,
     step(s, input, output) {
       if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
       if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
       const r = apply(s, input, output);
-      if (input.gaps !== undefined) return r.state.revision === s.revision + 1 ? r.state : undefined;
+      if (input.gaps !== undefined) return r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) ? r.state : undefined;
       if (output === undefined || 'effective' in output) {
         if ('error' in r) return output === undefined ? s : undefined;
+        if (r.state.revision !== s.revision && gaps.has(r.state.revision) && !fitsGap(constraints, r.state)) return undefined;
         return r.state;
       }
       if ('error' in output) return 'error' in r && decidedError(r.error) === decidedError(output.error) ? s : undefined;
@@ -170,19 +176,6 @@ function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: 
   if (output === undefined || !('response' in output) || s.revision < servedAt) return undefined;
   const r = apply(s.at(servedAt), input, output);
   return !('error' in r) && r.state.revision === servedAt && canonicalResponse(input.f, r.response) === output.canonical ? s : undefined;
-}
-
-/** etcd serves a range with serializable, or a txn of serializable ranges only (isTxnSerializable), from a member's local state. */
-export function isSerializableRead(f: EtcdF, req: Req): boolean {
-  if (f === 'kv/range') return req['serializable'] === true;
-  if (f !== 'kv/txn') return false;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
-      const range = op['request_range'] as Req | undefined;
-      if (range === undefined || range['serializable'] !== true) return false;
-    }
-  }
-  return true;
 }
 
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */

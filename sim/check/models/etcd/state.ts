@@ -48,6 +48,8 @@ export class EtcdState {
     readonly previous: EtcdState | undefined,
     /** Hash of every revision's key space up to this one. */
     readonly historyHash: number,
+    /** Keys the write that made this revision put or deleted (derived: not part of equality). */
+    readonly changedKeys: readonly string[] = [],
   ) {}
 
   static initial(): EtcdState {

@@ -127,8 +127,20 @@ describe('serve --nodes 3 over gRPC', () => {
     const follower = [0, 1, 2].find((m) => String(m + 1) !== status['leader'])!;
     const other = [0, 1, 2].find((m) => m !== follower)!;
     const name = `n${follower + 1}`;
+    const Ctor = etcdClientConstructor('Watch');
+    const w = new Ctor(serve.endpoints[follower]!.url.replace('http://', ''), grpc.credentials.createInsecure());
+    clients.push(w);
+    const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
+    const ended = new Promise<{ code: number; details: string }>((resolve) => stream.on('error', (err: grpc.ServiceError) => resolve(err)));
+    const created = new Promise<void>((resolve) => stream.on('data', () => resolve()));
+    stream.write({ create_request: { key: b64('x') } });
+    await created;
     serve.internals.cluster.world.crash(name, false);
     try {
+      // Like a dead etcd's dropped connection: the open stream ends at once, so clients fail over.
+      const endedWith = await ended;
+      expect(endedWith.code).toBe(grpc.status.UNAVAILABLE);
+      expect(endedWith.details).toContain(`member ${name} was killed`);
       const down = await failure(unaryCall(client('KV', follower), 'Range', { key: b64('x') }));
       expect(down.code).toBe(grpc.status.UNAVAILABLE);
       expect(down.details).toContain(`member ${name} is down`);

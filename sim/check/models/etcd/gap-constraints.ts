@@ -1,0 +1,251 @@
+// Which keys the write that filled a gap revision may and must have touched, from what the
+// responses show. A gap is a revision no known write created: only a write of unknown outcome
+// (or a lease revoke or expiry) can have made it, and with a hundred such writes pending the
+// search would try each of them at each gap. The responses rule most of them out at once:
+//
+// - quiet: an answer that shows key k with mod_revision M as of revision R (a range, or the
+//   prev_kv of a put or delete) proves that no write touched k in (M, R]; a gap g there cannot
+//   have been filled by a write that put or deleted k;
+// - must: an answer that shows key k with mod_revision M, where M is a gap, proves that the
+//   write that filled M put k;
+// - versions: two answers that show k with the same create_revision, at versions V1 (mod M1)
+//   and V2 (mod M2), prove that exactly V2 - V1 puts of k fell in (M1, M2]. Those the known
+//   writes do not account for were gap fillers: when none is left, every gap in (M1, M2) is
+//   quiet for k; and a filler that leaves k at a version the known puts up to the next answer
+//   would push past V2 (or at another create_revision) is ruled out where it is tried.
+//
+// Both are facts about every valid linearization (each answer is the state at its revision),
+// so pruning by them never loses a linearization.
+import type { Req } from './apply.ts';
+import { decodeKey, int } from './json.ts';
+import type { EtcdInput, EtcdOutput } from './model.ts';
+import type { EtcdState } from './state.ts';
+
+export interface GapConstraints {
+  /** Gap revision → keys no write touched there. */
+  quiet: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Gap revision → keys the filling write certainly put. */
+  must: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Per key: its sightings sorted by mod revision, and the revisions of known puts of it. */
+  keys: ReadonlyMap<string, KeyFacts>;
+}
+
+interface KeyFacts {
+  sightings: Sighting[];
+  /** Revisions of writes known to have put the key, ascending (a revision once per put). */
+  puts: number[];
+  /** Revisions of writes that may have put it (a txn whose branch is not known), ascending. */
+  maybePuts: number[];
+}
+
+export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map() };
+
+interface Sighting {
+  key: string;
+  mod: number;
+  version: number;
+  create: number;
+  /** The revision the answer shows the key at. */
+  at: number;
+}
+
+function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
+  if (!Array.isArray(kvs)) return;
+  for (const kv of kvs as unknown[]) {
+    if (typeof kv !== 'object' || kv === null) continue;
+    const o = kv as Req;
+    const mod = int(o['mod_revision']);
+    if (mod > 0 && mod <= at && typeof o['key'] === 'string') out.push({ key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']) });
+  }
+}
+
+/** What one op's ok answer shows; nested txn answers are left out (they see the txn's own writes). */
+function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): void {
+  const header = int((resp['header'] as Req | undefined)?.['revision']);
+  if (header <= 0) return;
+  if (f === 'kv/range') {
+    const explicit = int(req['revision']);
+    kvSightings(resp['kvs'], explicit > 0 ? explicit : header, out);
+  } else if (f === 'kv/put' && resp['prev_kv'] !== undefined) {
+    // The put made revision header; its prev_kv is the key as of header - 1.
+    kvSightings([resp['prev_kv']], header - 1, out);
+  } else if (f === 'kv/deleterange' && int(resp['deleted']) > 0) {
+    kvSightings(resp['prev_kvs'], header - 1, out);
+  }
+}
+
+/** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
+export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[]): GapConstraints {
+  if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
+  const all: Sighting[] = [];
+  for (const op of ops) {
+    const out = op.output;
+    if (out === undefined || !('response' in out)) continue;
+    sightings(op.input.f, op.input.request, out.response, all);
+  }
+  // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
+  // kv seen again at an earlier revision adds nothing.
+  const latest = new Map<string, Sighting>();
+  for (const x of all) {
+    const id = `${x.mod}/${x.version}/${x.create}/${x.key}`;
+    const had = latest.get(id);
+    if (had === undefined || had.at < x.at) latest.set(id, x);
+  }
+  const seen = [...latest.values()];
+  const gapSet = new Set(gaps);
+  const must = new Map<number, Set<string>>();
+  // Per key, the (M, R] intervals, merged, then spread over the gaps they cover.
+  const byKey = new Map<string, [number, number][]>();
+  for (const s of seen) {
+    if (gapSet.has(s.mod)) (must.get(s.mod) ?? must.set(s.mod, new Set()).get(s.mod)!).add(s.key);
+    // The key's create revision is a gap: the filler of that gap created it.
+    if (gapSet.has(s.create) && s.create < s.mod) (must.get(s.create) ?? must.set(s.create, new Set()).get(s.create)!).add(s.key);
+    if (s.at > s.mod) (byKey.get(s.key) ?? byKey.set(s.key, []).get(s.key)!).push([s.mod, s.at]);
+  }
+  const keys = keyFacts(ops, seen);
+  for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
+  const quiet = new Map<number, Set<string>>();
+  for (const [key, intervals] of byKey) {
+    intervals.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let lo = intervals[0]![0];
+    let hi = intervals[0]![1];
+    const flush = (): void => {
+      // Gaps in (lo, hi].
+      for (let i = firstAbove(gaps, lo); i < gaps.length && gaps[i]! <= hi; i++) (quiet.get(gaps[i]!) ?? quiet.set(gaps[i]!, new Set()).get(gaps[i]!)!).add(key);
+    };
+    for (const [a, b] of intervals) {
+      // Intervals (lo, hi] and (a, b] with a ≤ hi overlap or touch: merge.
+      if (a <= hi) hi = Math.max(hi, b);
+      else {
+        flush();
+        lo = a;
+        hi = b;
+      }
+    }
+    flush();
+  }
+  return { quiet, must, keys };
+}
+
+/** Put keys of a txn's branch (nested txns included), into `out`. */
+function txnPutKeys(branch: unknown, out: string[]): void {
+  for (const op of Array.isArray(branch) ? (branch as Req[]) : []) {
+    const put = op['request_put'] as Req | undefined;
+    if (put !== undefined) out.push(decodeKey(put['key']));
+    const nested = op['request_txn'] as Req | undefined;
+    if (nested !== undefined) {
+      txnPutKeys(nested['success'], out);
+      txnPutKeys(nested['failure'], out);
+    }
+  }
+}
+
+function facts(keys: Map<string, KeyFacts>, key: string): KeyFacts {
+  let f = keys.get(key);
+  if (f === undefined) keys.set(key, (f = { sightings: [], puts: [], maybePuts: [] }));
+  return f;
+}
+
+/** Known and possible puts per key from the writes with a known revision, and the sightings by key. */
+function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], seen: readonly Sighting[]): Map<string, KeyFacts> {
+  const keys = new Map<string, KeyFacts>();
+  for (const s of seen) facts(keys, s.key).sightings.push(s);
+  for (const op of ops) {
+    const { f, request, pre } = op.input;
+    const out = op.output;
+    if (pre === undefined || out === undefined || 'error' in out) continue;
+    const rev = pre + 1;
+    if (f === 'kv/put') facts(keys, decodeKey(request['key'])).puts.push(rev);
+    if (f !== 'kv/txn') continue;
+    const maybe: string[] = [];
+    const sure: string[] = [];
+    if ('response' in out) {
+      // A flat txn's branch is known from its answer; nested txns' branches are not followed.
+      const branch = out.response['succeeded'] === true ? request['success'] : request['failure'];
+      const nested = (Array.isArray(branch) ? (branch as Req[]) : []).some((o) => o['request_txn'] !== undefined);
+      txnPutKeys(branch, nested ? maybe : sure);
+    } else {
+      // Took effect, answer unknown: when only one branch puts anything, its observed value came from there.
+      const success: string[] = [];
+      const failure: string[] = [];
+      txnPutKeys(request['success'], success);
+      txnPutKeys(request['failure'], failure);
+      const flat = ![request['success'], request['failure']].some((b) => (Array.isArray(b) ? (b as Req[]) : []).some((o) => o['request_txn'] !== undefined));
+      if (flat && (success.length === 0 || failure.length === 0)) sure.push(...success, ...failure);
+      else maybe.push(...success, ...failure);
+    }
+    for (const k of sure) facts(keys, k).puts.push(rev);
+    for (const k of maybe) facts(keys, k).maybePuts.push(rev);
+  }
+  for (const f of keys.values()) {
+    f.sightings.sort((a, b) => a.mod - b.mod || a.at - b.at);
+    f.puts.sort((a, b) => a - b);
+    f.maybePuts.sort((a, b) => a - b);
+  }
+  return keys;
+}
+
+/** How many of the ascending `revs` lie in (lo, hi]. */
+function countIn(revs: readonly number[], lo: number, hi: number): number {
+  return firstAbove(revs, hi) - firstAbove(revs, lo);
+}
+
+/** (M1, M2) is quiet for a key when the known puts account for every version step between two sightings. */
+function addCountedQuiet(key: string, f: KeyFacts, gapSet: ReadonlySet<number>, byKey: Map<string, [number, number][]>): void {
+  for (let i = 1; i < f.sightings.length; i++) {
+    const a = f.sightings[i - 1]!;
+    const b = f.sightings[i]!;
+    if (b.mod <= a.mod || a.create !== b.create || gapSet.has(b.mod)) continue;
+    if (countIn(f.maybePuts, a.mod, b.mod) > 0) continue;
+    if (b.version - a.version !== countIn(f.puts, a.mod, b.mod)) continue;
+    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push([a.mod, b.mod - 1]);
+  }
+}
+
+/** Index of the first gap above `x`. */
+function firstAbove(gaps: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = gaps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (gaps[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether the write that made `after` (one revision past the gap's predecessor) fits the constraints of its gap. */
+export function fitsGap(c: GapConstraints, after: EtcdState): boolean {
+  const g = after.revision;
+  const quiet = c.quiet.get(g);
+  if (quiet !== undefined) for (const k of after.changedKeys) if (quiet.has(k)) return false;
+  const must = c.must.get(g);
+  if (must !== undefined) {
+    for (const k of must) if (!after.changedKeys.includes(k) || after.kvs.get(k)?.mod !== g) return false;
+  }
+  for (const k of after.changedKeys) {
+    const f = c.keys.get(k);
+    if (f !== undefined && !fitsNextSighting(f, after, k)) return false;
+  }
+  return true;
+}
+
+/** The key as the filler left it can still become what its next sighting shows. */
+function fitsNextSighting(f: KeyFacts, after: EtcdState, key: string): boolean {
+  const g = after.revision;
+  let lo = 0;
+  let hi = f.sightings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (f.sightings[mid]!.mod < g) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = f.sightings[lo];
+  if (next === undefined) return true;
+  const kv = after.kvs.get(key);
+  // The key lived on, created at next.create, through g: the filler must have kept that incarnation.
+  if (next.create <= g && kv?.create !== next.create) return false;
+  if (kv === undefined || kv.create !== next.create) return true;
+  if (countIn(f.maybePuts, g, next.mod) > 0) return true;
+  return kv.version + countIn(f.puts, g, next.mod) <= next.version;
+}

@@ -1,0 +1,88 @@
+// The state of an etcd that already held data when the history began, as far as the answers
+// show it. The history starts at revision R0 (history.ts infers it, or --initial-revision
+// gives it); then:
+// - a key an answer shows with mod_revision ≤ R0 was in the store at R0, exactly so;
+// - a key an answer shows with create_revision ≤ R0 < mod_revision existed at R0 in that
+//   incarnation; its version then is the answer's minus the known puts since R0 (its value
+//   and mod revision at R0 are not known: they only show in a prev_kv or a read below R0,
+//   which are not checked);
+// - a lease the history uses (puts, revokes) but never grants was granted before it.
+// Keys no answer shows from before the history are taken as absent at R0.
+import type { Req } from './apply.ts';
+import type { GapConstraints } from './gap-constraints.ts';
+import { decodeKey, id64, int } from './json.ts';
+import type { EtcdInput, EtcdOutput } from './model.ts';
+import { EtcdState, kvHash, leaseHash, type KeyValue } from './state.ts';
+
+type PreparedOp = { input: EtcdInput; output: EtcdOutput | undefined };
+
+/** A kv of an answer as the model stores it. */
+function keyValue(o: Req): KeyValue {
+  return {
+    key: decodeKey(o['key']),
+    value: typeof o['value'] === 'string' ? o['value'] : '',
+    create: int(o['create_revision']),
+    mod: int(o['mod_revision']),
+    version: int(o['version']),
+    lease: id64(o['lease']),
+  };
+}
+
+/** Every kv shown by ok answers, with the revision it is shown at. */
+function shownKvs(ops: readonly PreparedOp[], out: (kv: KeyValue, at: number) => void): void {
+  for (const op of ops) {
+    const o = op.output;
+    if (o === undefined || !('response' in o)) continue;
+    const header = int((o.response['header'] as Req | undefined)?.['revision']);
+    const req = op.input.request;
+    if (op.input.f === 'kv/range') {
+      const explicit = int(req['revision']);
+      for (const kv of (o.response['kvs'] ?? []) as Req[]) out(keyValue(kv), explicit > 0 ? explicit : header);
+    } else if (op.input.f === 'kv/put' && o.response['prev_kv'] !== undefined) out(keyValue(o.response['prev_kv'] as Req), header - 1);
+    else if (op.input.f === 'kv/deleterange') for (const kv of (o.response['prev_kvs'] ?? []) as Req[]) out(keyValue(kv), header - 1);
+  }
+}
+
+function leasesUsedNotGranted(ops: readonly PreparedOp[]): Set<string> {
+  const used = new Set<string>();
+  const granted = new Set<string>();
+  for (const { input, output } of ops) {
+    const req = input.request;
+    if (input.f === 'lease/grant') {
+      const resp = output !== undefined && 'response' in output ? output.response : undefined;
+      granted.add(id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp?.['ID']));
+    }
+    if (input.f === 'kv/put' && id64(req['lease']) !== '0') used.add(id64(req['lease']));
+    if (input.f === 'lease/revoke' || input.f === 'lease/expire') used.add(id64(req['ID']));
+  }
+  for (const id of granted) used.delete(id);
+  used.delete('0');
+  return used;
+}
+
+export function inferInitialState(initialRevision: number, ops: readonly PreparedOp[], constraints: GapConstraints): EtcdState {
+  const kvs = new Map<string, KeyValue>();
+  const partial = new Map<string, KeyValue>();
+  shownKvs(ops, (kv, at) => {
+    if (at < initialRevision || kv.create > initialRevision) return;
+    if (kv.mod <= initialRevision) {
+      if (!kvs.has(kv.key)) kvs.set(kv.key, kv);
+      return;
+    }
+    // Existed at R0 in this incarnation; the version at R0 is what the known puts since leave.
+    const puts = constraints.keys.get(kv.key);
+    if (puts === undefined || puts.maybePuts.some((r) => r > initialRevision && r <= kv.mod)) return;
+    const version = kv.version - puts.puts.filter((r) => r > initialRevision && r <= kv.mod).length;
+    if (version >= 1 && !partial.has(kv.key)) partial.set(kv.key, { ...kv, mod: Math.max(kv.create, initialRevision), version });
+  });
+  for (const [key, kv] of partial) if (!kvs.has(key)) kvs.set(key, kv);
+  let kvsHash = 0;
+  for (const kv of kvs.values()) kvsHash ^= kvHash(kv);
+  const leases = new Map<string, number>();
+  let leasesHash = 0;
+  for (const id of leasesUsedNotGranted(ops)) {
+    leases.set(id, 0);
+    leasesHash ^= leaseHash(id, 0);
+  }
+  return new EtcdState(initialRevision, -1, kvs, leases, kvsHash, leasesHash, undefined, 1);
+}

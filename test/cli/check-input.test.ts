@@ -1,0 +1,108 @@
+// detcd check on input that is not a history of the format asked for: garbage, binary, a
+// format that does not match the content, a file with no op, an empty file; several files
+// with one unreadable; Jepsen's independent-key register values.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../sim/cli/main.ts';
+
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'detcd-check-input-'));
+function file(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+const JSONL = '{"index":0,"time":0,"process":0,"type":"invoke","f":"write","value":1}\n{"index":1,"time":1,"process":0,"type":"ok","f":"write","value":1}\n';
+const LOG = 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t1\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t1\n';
+
+describe('detcd check: input that is not a history', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('exits 3 naming the file on garbage read as a Jepsen log (it used to say "valid (0 ops)")', async () => {
+    const f = file('garbage.log', 'hello\nthis is not a jepsen log\n');
+    const r = await run(['check', '--model', 'register', '--format', 'jepsen-log', f]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual([`${f}: no Jepsen op line ("INFO jepsen.util - PROCESS :TYPE :F VALUE") in the file`]);
+    expect(r.out).toEqual([]);
+  });
+
+  it('exits 3 on a binary file, with or without --format', async () => {
+    const f = file('binary.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe, 0x00]));
+    for (const extra of [[], ['--format', 'jepsen-log']]) {
+      const r = await run(['check', '--model', 'register', ...extra, f]);
+      expect(r.code).toBe(3);
+      expect(r.err[0]).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: a binary file`));
+    }
+  });
+
+  it('exits 3 when --format does not match the content (JSONL given as jepsen-log)', async () => {
+    const f = file('history.jsonl', JSONL);
+    const r = await run(['check', '--model', 'register', '--format', 'jepsen-log', f]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual([`${f}: the content is jsonl, not jepsen-log (--format jepsen-log)`]);
+  });
+
+  it('says "unknown: no operations" (exit 2) for an empty history, never valid', async () => {
+    const f = file('empty.jsonl', '\n\n');
+    const r = await run(['check', '--model', 'etcd', f]);
+    expect(r.code).toBe(2);
+    expect(r.out[0]).toMatch(/UNKNOWN \(0 ops.*— no operations$/);
+    const j = await run(['check', '--model', 'kv', '--json', file('empty.edn', '')]);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.out[0]!)).toMatchObject({ valid: 'unknown' });
+  });
+
+  it('checks every file when one cannot be read: reports it, exits 3 unless another is not linearizable', async () => {
+    const good = file('good.log', LOG);
+    const missing = join(dir, 'missing.log');
+    const r = await run(['check', '--model', 'register', missing, good]);
+    expect(r.code).toBe(3);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(new RegExp(`^${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot read`));
+    expect(r.out[0]).toMatch(/good\.log: valid \(2 ops/);
+    const bad = file('stale.log', LOG.replace(':ok\t:read\t1', ':ok\t:read\t2'));
+    const both = await run(['check', '--model', 'register', missing, bad]);
+    expect(both.code).toBe(1);
+    expect(both.out[0]).toMatch(/stale\.log: INVALID/);
+  });
+});
+
+describe('detcd check --model register: Jepsen independent keys', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const indep = (readValue: string): string =>
+    [
+      'INFO  jepsen.util - 0\t:invoke\t:write\t[5 1]',
+      'INFO  jepsen.util - 0\t:ok\t:write\t[5 1]',
+      'INFO  jepsen.util - 1\t:invoke\t:write\t[7 2]',
+      'INFO  jepsen.util - 1\t:ok\t:write\t[7 2]',
+      'INFO  jepsen.util - 2\t:invoke\t:cas\t[5 [1 3]]',
+      'INFO  jepsen.util - 2\t:ok\t:cas\t[5 [1 3]]',
+      'INFO  jepsen.util - 3\t:invoke\t:read\t[7 nil]',
+      `INFO  jepsen.util - 3\t:ok\t:read\t[7 ${readValue}]`,
+      'INFO  jepsen.util - 4\t:invoke\t:read\t[5 nil]',
+      'INFO  jepsen.util - 4\t:ok\t:read\t[5 3]',
+    ].join('\n') + '\n';
+
+  it('accepts [key value] values, one register per key', async () => {
+    const r = await run(['check', '--model', 'register', file('indep.log', indep('2'))]);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/valid \(5 ops, 2 partition\(s\)/);
+  });
+
+  it('rejects a read of one key that shows another key\'s value', async () => {
+    const r = await run(['check', '--model', 'register', file('indep-bad.log', indep('3'))]);
+    expect(r.code).toBe(1);
+  });
+});
