@@ -23,11 +23,12 @@ import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
-export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs'> & {
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
+  watchStreamBuffer?: number;
 };
 
 export interface ClusterOptions {
@@ -79,6 +80,8 @@ export class EtcdCluster {
   /** Every client's requests and watch responses, in one history. */
   readonly history: HistoryLog;
   private readonly clients = new Map<string, EtcdClient>();
+  /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
+  readonly events = new Map<string, number>();
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -196,6 +199,7 @@ export class EtcdCluster {
         viewId: (n, raftId) => this.viewId(n, raftId),
         makeStateMachine: this.options.makeStateMachine,
         onStart: (host) => this.hosts.set(name, host),
+        onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
       }));
     }
   }
