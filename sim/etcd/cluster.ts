@@ -25,11 +25,12 @@ import { Reconfiguration } from './reconfiguration.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
-export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs'> & {
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
+  watchStreamBuffer?: number;
 };
 
 export interface ClusterOptions {
@@ -83,6 +84,8 @@ export class EtcdCluster {
   private readonly clients = new Map<string, EtcdClient>();
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
+  /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
+  readonly events = new Map<string, number>();
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -203,6 +206,7 @@ export class EtcdCluster {
         onRaftSend: (host, m) => {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
+        onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
       }));
     }
   }

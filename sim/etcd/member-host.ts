@@ -13,11 +13,12 @@ import type { RecoveredMember } from '../../src/server/member-recovery.ts';
 import { isPeerMessage } from '../../src/server/peer-protocol.ts';
 import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { MemberEvent } from '../../src/server/buggify.ts';
 import type { RaftNode } from '../../src/server/raft-node.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
-import { appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
+import { WAL_FILE, appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
 
 export interface MemberHostOptions {
   readonly config: MemberConfig;
@@ -34,7 +35,27 @@ export interface MemberHostOptions {
   readonly onStart?: (host: MemberHost) => void;
   /** Told about every raft message the member sends (the cluster's invariant observer reads votes). */
   readonly onRaftSend?: (host: MemberHost, m: Message) => void;
+  /** Told about the rare events of members and hosts (coverage). */
+  readonly onEvent?: (event: MemberEvent | HostEvent) => void;
 }
+
+/** The host's own BUGGIFY sites: legal slowness of the process and its disk. */
+export const HOST_BUGGIFY_SITES = {
+  'host.fsync-spike': 'a WAL fsync is issued 50 ms late (a slow disk for one write)',
+  'host.apply-slow': 'a durable Ready is handed back to the member 20 ms late (a slow apply)',
+  'host.tick-late': 'the next raft tick comes one tick late (a busy process)',
+  'host.snapshot-write-slow': 'a snapshot file is fsynced 100 ms late',
+} as const;
+export type HostBuggifySite = keyof typeof HOST_BUGGIFY_SITES;
+
+export const HOST_EVENTS = {
+  'torn-write-recovered': 'a member restarted from a WAL whose last record was torn and dropped it',
+} as const;
+export type HostEvent = keyof typeof HOST_EVENTS;
+
+const FSYNC_SPIKE_US = 50_000;
+const APPLY_SLOW_US = 20_000;
+const SNAPSHOT_WRITE_SLOW_US = 100_000;
 
 /** Bound on outputs and Readies handled in one pump, so a bug cannot spin forever. */
 const PUMP_ROUNDS_MAX = 10_000;
@@ -63,7 +84,9 @@ export class MemberHost implements Host, RaftView {
     readonly incarnation: number,
   ) {
     this.config = options.config;
+    const walRecords = ctx.disk.read(WAL_FILE);
     const durable = readDurableState(ctx.disk);
+    if (walRecords.some((r) => r.torn)) options.onEvent?.('torn-write-recovered');
     this.durableTerm = durable.hardState.term;
     this.durableCommit = durable.hardState.commit;
     const env = {
@@ -71,6 +94,8 @@ export class MemberHost implements Host, RaftView {
       nameOf: options.nameOf,
       nonce: ctx.prng.uint32(),
       onApply: (e: Entry) => this.rememberApplied(e),
+      buggify: (site: string) => ctx.buggify(site),
+      onEvent: (event: MemberEvent) => options.onEvent?.(event),
     };
     this.recovered = recoverMember(this.config, durable, options.makeStateMachine(this.config), env, ctx.prng);
     this.member = this.recovered.member;
@@ -92,7 +117,8 @@ export class MemberHost implements Host, RaftView {
   }
 
   private onTick(): void {
-    this.ctx.setTimer(this.config.tickMs * 1_000, () => this.onTick());
+    const late = this.ctx.buggify('host.tick-late') ? this.config.tickMs * 1_000 : 0;
+    this.ctx.setTimer(this.config.tickMs * 1_000 + late, () => this.onTick());
     this.member.tick();
     this.pump();
   }
@@ -110,16 +136,22 @@ export class MemberHost implements Host, RaftView {
         continue;
       }
       this.persisting = true;
-      this.ctx.disk.fsync(() => {
-        this.persisting = false;
-        this.readiesPersisted++;
+      const afterFsync = (): void => {
         if (rd.hardState !== undefined) {
           this.durableTerm = rd.hardState.term;
           this.durableCommit = rd.hardState.commit;
         }
-        this.member.afterPersist(rd);
-        this.pump();
-      });
+        const handBack = (): void => {
+          this.persisting = false;
+          this.readiesPersisted++;
+          this.member.afterPersist(rd);
+          this.pump();
+        };
+        if (this.ctx.buggify('host.apply-slow')) this.ctx.setTimer(APPLY_SLOW_US, handBack);
+        else handBack();
+      };
+      if (this.ctx.buggify('host.fsync-spike')) this.ctx.setTimer(FSYNC_SPIKE_US, () => this.ctx.disk.fsync(afterFsync));
+      else this.ctx.disk.fsync(afterFsync);
       // Empty unless a planted bug sends the Ready's messages before the fsync.
       this.flush(this.member.takeOutputs());
       return;
@@ -165,11 +197,13 @@ export class MemberHost implements Host, RaftView {
     saveSnapshot(this.ctx.disk, snap, storage.hardState, entries);
     this.persisting = true;
     this.ctx.trace('member-snapshot', { index: snap.metadata.index, entries: entries.length });
-    this.ctx.disk.fsync(() => {
+    const fsync = (): void => this.ctx.disk.fsync(() => {
       this.persisting = false;
       this.snapshotsSaved++;
       this.pump();
     });
+    if (this.ctx.buggify('host.snapshot-write-slow')) this.ctx.setTimer(SNAPSHOT_WRITE_SLOW_US, fsync);
+    else fsync();
   }
 
   private rememberApplied(e: Entry): void {

@@ -27,6 +27,12 @@ export interface WatchOptions {
    * "etcdserver: no leader", and the stream resumes on another member. Off by default.
    */
   readonly requireLeader?: boolean;
+  /**
+   * After a compaction cancel, watch again from the compact revision (what a client that
+   * accepts the gap does, and where etcd#18089 and #19179 lost a delete). Off by default: the
+   * watch then ends, as clientv3's does.
+   */
+  readonly resumeAtCompactRevision?: boolean;
 }
 
 export interface WatchResponseJson {
@@ -54,6 +60,8 @@ export class WatchStream {
   /** Reconnects because the member ended the stream for lack of a leader. */
   noLeaderCancels = 0;
   responses = 0;
+  /** Watches opened again at the compact revision after a compaction cancel. */
+  compactionResumes = 0;
 
   constructor(
     private readonly client: EtcdClient,
@@ -151,6 +159,12 @@ export class WatchStream {
     this.advance(r);
     this.options.onResponse?.(r, from);
     if (r.canceled === true) {
+      const compactRev = Number(r.compact_revision ?? 0);
+      if (this.options.resumeAtCompactRevision === true && compactRev > 0) {
+        this.compactionResumes++;
+        this.nextRevision = compactRev;
+        return this.reconnect();
+      }
       this.serverCanceled = true;
       this.teardown();
     }

@@ -6,8 +6,10 @@ import type { NemesisPackageName, Scenario } from '../scenario/schema.ts';
 import { NemesisPackages } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
-/** Packages too slow or special to be drawn blindly stay out of the swarm. */
-export const SWARM_EXCLUDED: ReadonlySet<NemesisPackageName> = new Set(['rolling-restart', 'figure8']);
+/** Every package is drawn, figure8 and membership included; figure8 needs five members. */
+const FIGURE8_MEMBERS = 5;
+/** Packages the swarm never draws: none (the issue asks for every one, figure8 and membership included). */
+export const SWARM_EXCLUDED: ReadonlySet<NemesisPackageName> = new Set();
 
 export interface SwarmDraw {
   scenario: Scenario;
@@ -17,7 +19,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates = NemesisPackages.filter((p) => !SWARM_EXCLUDED.has(p));
+  const candidates: readonly NemesisPackageName[] = NemesisPackages;
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
@@ -35,16 +37,18 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // etcd robustness's tick/election variations, scaled to a tick of 10 to 100 ms.
   const [tickMs, electionTicks] = prng.pick([[10, 10], [29, 9], [50, 10], [100, 10], [100, 20]] as const);
   const raft = { ...scenario.cluster.raft, tickMs, electionTicks, preVote: prng.chance(3, 4), checkQuorum: prng.chance(3, 4) };
-  const etcd = { ...scenario.cluster.etcd, snapshotCount: prng.pick([50, 100, 1000]) };
+  // Small stream buffers make slow watchers (victims) common; small snapshot counts, snapshots.
+  const etcd = { ...scenario.cluster.etcd, snapshotCount: prng.pick([50, 100, 1000]), watchStreamBuffer: prng.pick([128, 128, 4]) };
+  const members = packages.includes('figure8') ? Math.max(FIGURE8_MEMBERS, scenario.cluster.members) : scenario.cluster.members;
   const nemesis = {
     ...scenario.nemesis,
     packages,
     intervalMs: { min: prng.intRange(50, 300), max: prng.intRange(300, 1500) },
     faultDurationMs: { min: prng.intRange(50, 500), max: prng.intRange(500, 3000) },
   };
-  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, raft, etcd } };
+  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd } };
   return {
     scenario: drawn,
-    options: { packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs },
+    options: { packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs },
   };
 }

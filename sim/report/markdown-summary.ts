@@ -47,5 +47,18 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   }
   lines.push('| scenario | runs | not valid |', '|---|---|---|');
   for (const [name, s] of [...byScenario.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`| ${cell(name)} | ${s.runs} | ${s.bad} |`);
+  lines.push('', ...coverageMarkdown(sweep));
   return `${lines.join('\n')}\n`;
+}
+
+/** Coverage: what the sweep reached, and by name what it never did. */
+export function coverageMarkdown(sweep: SweepSummary): string[] {
+  const c = sweep.coverage;
+  const lines = [`### Coverage (${c.runs} runs with coverage, ${c.buggifyRuns} with buggify)`, ''];
+  lines.push(`**Never reached:** ${c.unreached.sites.length === 0 && c.unreached.events.length === 0 ? 'nothing' : [...c.unreached.sites.map((s) => `site ${code(s)}`), ...c.unreached.events.map((e) => `event ${code(e)}`)].join(', ')}`, '');
+  lines.push('| buggify site | runs fired | times fired |', '|---|---|---|');
+  for (const [name, s] of Object.entries(c.sites)) lines.push(`| ${code(name)} | ${s.runsFired} | ${s.fired} |`);
+  lines.push('', '| event | runs | total |', '|---|---|---|');
+  for (const [name, e] of Object.entries(c.events)) lines.push(`| ${code(name)} | ${e.runs} | ${e.total} |`);
+  return lines;
 }

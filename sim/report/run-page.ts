@@ -15,7 +15,7 @@ import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
-import { timelineSvg, type TimelineMark } from './timeline.ts';
+import { faultLegendHtml, timelineSvg, type TimelineMark } from './timeline.ts';
 import { opLabel } from './op-label.ts';
 import { violationsSection } from './violations.ts';
 
@@ -108,13 +108,22 @@ function forcedOps(results: Results, history: PairedHistory, explanations: reado
   return forced;
 }
 
-/** Where each violation happened on the run's clock: a culprit op's return, an invariant's break. */
+/** Where each violation happened on the run's clock: a culprit op's return, a watch or lease violation, an invariant's break. */
 function violationMarksOf(results: Results, explanations: readonly LinearizabilityExplanation[], history: PairedHistory): TimelineMark[] {
   const marks: TimelineMark[] = [];
   for (const e of explanations) {
     for (const u of e.unplaceable ?? (e.failed === undefined ? [] : [{ index: e.failed, reason: 'cannot follow the longest linearizable prefix' }])) {
       const op = history.byIndex.get(u.index);
       if (op !== undefined) marks.push({ atUs: op.endUs, label: `✗ ${opLabel(op.f, op.request, 30)}`, tip: u.reason });
+    }
+  }
+  for (const [name, c] of Object.entries(results.checkers)) {
+    const list = c['violations'];
+    if (!Array.isArray(list)) continue;
+    for (const v of list as unknown[]) {
+      const r = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+      const kind = typeof r['kind'] === 'string' ? r['kind'] : name;
+      if (typeof r['timeUs'] === 'number') marks.push({ atUs: r['timeUs'], label: `✗ ${truncate(kind, 40)}`, tip: typeof r['message'] === 'string' ? r['message'] : kind });
     }
   }
   const stop = results.stop;
@@ -154,7 +163,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
       (results.stop !== undefined ? '<a href="#invariant">broken invariant</a>' : '') +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${faultLegendHtml(faults)}${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
     invariantSection(results.stop),
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),

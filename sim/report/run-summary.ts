@@ -2,6 +2,8 @@
 // run, small enough that a sweep of thousands of seeds keeps it all in sweep.json.
 import type { Validity } from '../check/verdict.ts';
 import type { Results } from '../run/results.ts';
+import { coverageCounts } from '../run/coverage.ts';
+import type { CoverageCounts } from '../run/coverage.ts';
 import { explanationLines } from './explanation-text.ts';
 
 export interface CheckerSummary {
@@ -26,6 +28,8 @@ export interface RunSummary {
   replay: string;
   shrink?: string;
   error?: string;
+  /** BUGGIFY sites fired and rare events seen (only what is not zero). */
+  coverage?: CoverageCounts;
   /** The run's report directory relative to the sweep's directory, with `/` separators. */
   report?: string;
 }
@@ -56,6 +60,7 @@ export function summarizeRun(results: Results, report?: string): RunSummary {
   if (results.shrink !== undefined) out.shrink = results.shrink;
   if (results.error !== undefined) out.error = results.error;
   if (report !== undefined) out.report = report;
+  if (results.coverage !== undefined) out.coverage = coverageCounts(results.coverage);
   return out;
 }
 

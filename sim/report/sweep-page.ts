@@ -19,6 +19,18 @@ function runRow(run: RunSummary): string {
   return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
 }
 
+/** What the sweep reached: buggify sites fired and rare events, with what was never reached named. */
+function coverageHtml(sweep: SweepSummary): string {
+  const c = sweep.coverage;
+  const never = [...c.unreached.sites.map((s) => `site ${s}`), ...c.unreached.events.map((e) => `event ${e}`)];
+  const siteRows = Object.entries(c.sites).map(([n, s]) => `<tr${s.fired === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${s.runsFired}</td><td>${s.fired}</td></tr>`).join('');
+  const eventRows = Object.entries(c.events).map(([n, e]) => `<tr${e.total === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${e.runs}</td><td>${e.total}</td></tr>`).join('');
+  return `<h2 id="coverage">Coverage</h2>
+<p>${c.runs} runs with coverage, ${c.buggifyRuns} with buggify. <strong>Never reached:</strong> <span id="unreached">${never.length === 0 ? 'nothing' : escapeHtml(never.join(', '))}</span></p>
+<table class="data"><thead><tr><th>buggify site</th><th>runs fired</th><th>times fired</th></tr></thead><tbody>${siteRows}</tbody></table>
+<table class="data"><thead><tr><th>event</th><th>runs</th><th>total</th></tr></thead><tbody>${eventRows}</tbody></table>`;
+}
+
 export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const word = verdictWord(sweep.valid);
   const t = sweep.totals;
@@ -27,6 +39,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const body = `<h1>detcd sweep report</h1>
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${t.runs} runs: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${t.ops} operations · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
-<table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+<table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}
+${coverageHtml(sweep)}`;
   return htmlPage(`detcd sweep: ${word}`, body);
 }

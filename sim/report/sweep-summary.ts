@@ -2,6 +2,8 @@
 // each write one; mergeShards reads them all and writes the same report for the whole sweep.
 import type { Validity } from '../check/verdict.ts';
 import { compareRunsFailuresFirst, type RunSummary } from './run-summary.ts';
+import { sweepCoverage } from '../run/coverage.ts';
+import type { SweepCoverage } from '../run/coverage.ts';
 
 export const SWEEP_FORMAT = 'detcd-sweep';
 export const SWEEP_VERSION = 1;
@@ -21,6 +23,8 @@ export interface SweepSummary {
   /** The verdict of the whole sweep: false beats unknown beats true. */
   valid: Validity;
   totals: SweepTotals;
+  /** BUGGIFY sites and rare events over all runs, and what no run reached. */
+  coverage: SweepCoverage;
   /** Failures first, then unknowns, then passes. */
   runs: RunSummary[];
 }
@@ -40,7 +44,7 @@ export function sweepTotals(runs: readonly RunSummary[]): SweepTotals {
 export function buildSweepSummary(runs: readonly RunSummary[]): SweepSummary {
   const totals = sweepTotals(runs);
   const valid: Validity = totals.invalid > 0 ? false : totals.unknown > 0 ? 'unknown' : true;
-  return { format: SWEEP_FORMAT, version: SWEEP_VERSION, valid, totals, runs: [...runs].sort(compareRunsFailuresFirst) };
+  return { format: SWEEP_FORMAT, version: SWEEP_VERSION, valid, totals, coverage: sweepCoverage(runs.map((r) => r.coverage)), runs: [...runs].sort(compareRunsFailuresFirst) };
 }
 
 function isRunSummary(v: unknown): v is RunSummary {

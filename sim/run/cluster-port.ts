@@ -54,6 +54,8 @@ export interface RunCluster {
   setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   /** The Raft invariant observer's verdict so far (it also throws at the first violation). */
   raftInvariants(): { valid: Validity; summary: string; [detail: string]: unknown };
+  /** Rare events seen so far, by name (sim/run/coverage.ts lists them). */
+  events?(): Record<string, number>;
   /** Leader changes seen so far and who led when, for the report. */
   leaderTimeline(): { node: string | null; term: number; startUs: number }[];
 }

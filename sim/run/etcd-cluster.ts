@@ -24,6 +24,7 @@ function memberSettings(s: Scenario): ConstructorParameters<typeof EtcdCluster>[
     leaseReads: r.readOnly === 'lease-based',
     snapshotCount: s.cluster.etcd.snapshotCount,
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
+    watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
     maxSizePerMsgBytes: r.maxSizePerMsgBytes,
     maxInflightMsgs: r.maxInflightMsgs,
   };
@@ -132,5 +133,6 @@ export function buildClusterWith(o: ClusterOptions, makeStateMachine: (config: M
       observe();
       return leaders.slice();
     },
+    events: () => Object.fromEntries([...cluster.events.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
   };
 }

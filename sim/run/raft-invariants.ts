@@ -39,8 +39,13 @@ class LiveMemberView implements RaftView {
     return this.host.recovered.raft.node.raft.term;
   }
 
+  /**
+   * Raft counts a leader's own unstable entries towards its quorum, so a single member
+   * "commits" an entry before it is on disk; the host never acts on it before the fsync, so
+   * what must hold is the part of the commit its own durable log covers.
+   */
   get commit(): number {
-    return this.host.recovered.raft.node.raft.raftLog.committed;
+    return Math.min(this.host.recovered.raft.node.raft.raftLog.committed, this.host.recovered.storage.lastIndex());
   }
 
   get durableTerm(): number {

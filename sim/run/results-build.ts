@@ -9,6 +9,7 @@ import type { World } from '../world/world.ts';
 import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { LeaderSpan, Results, RunStats } from './results.ts';
+import { runCoverage } from './coverage.ts';
 import type { RunStop } from './run-stop.ts';
 
 export interface ResultsInput {
@@ -100,6 +101,7 @@ export function buildResults(r: ResultsInput): Results {
     faults: r.nemesis.intervals,
     leaders,
     target: { kind: 'simulation' },
+    coverage: runCoverage(r.world.buggifySites.enabled, r.world.buggifyCoverage(), r.cluster.events?.() ?? {}, leaders),
   };
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;

@@ -1,6 +1,7 @@
 // The shape of results.json (../shared/design.md, "Contracts"). Other tools read it: change it
 // only on purpose, with the README.
 import type { CheckResult, Validity } from '../check/verdict.ts';
+import type { RunCoverage } from './coverage.ts';
 import type { FaultInterval } from '../nemesis/fault-interval.ts';
 import type { RunStop } from './run-stop.ts';
 
@@ -52,6 +53,8 @@ export interface Results {
   options?: Record<string, unknown>;
   faults?: FaultInterval[];
   leaders?: LeaderSpan[];
+  /** BUGGIFY sites and rare events the run reached (sim/run/coverage.ts). */
+  coverage?: RunCoverage;
   /** The first error the run stopped on (invariant violation, liveness, internal). */
   error?: string;
   /**

@@ -31,6 +31,8 @@ export const EtcdSettingsSchema = z.strictObject({
   snapshotCount: int(1, 1_000_000).default(1000),
   /** Entries kept behind a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
   snapshotCatchUpEntries: int(0, 100_000).default(100),
+  /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen); small values starve streams. */
+  watchStreamBuffer: int(1, 100_000).default(128),
   /** The apply-lag limit behind "too many requests". */
   maxPendingApply: int(1, 1_000_000).default(5000),
 });

@@ -10,7 +10,9 @@
 // `truncate` it away). An atomic `replace` is never torn: like write-temp-then-rename it leaves
 // either the old durable content or the new one.
 //
-// Values are stored by reference: hosts must treat records as immutable once written.
+// Values are stored by reference and frozen (deeply) when written: a host that mutates a record
+// after writing it throws at once instead of changing what the disk holds behind its back.
+import { violated } from '../../src/invariant-violation.ts';
 import type { Prng } from './prng.ts';
 import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
@@ -130,8 +132,10 @@ export class SimDisk implements Disk {
 
   append(file: string, value: unknown, sizeBytes: number): void {
     checkSize(sizeBytes);
-    const record: DiskRecord = { value, sizeBytes, torn: false };
+    const record: DiskRecord = Object.freeze({ value: freezeRecord(value), sizeBytes, torn: false });
+    const lengthBefore = this.mutable(file).length;
     this.mutable(file).push(record);
+    if (this.mutable(file).length !== lengthBefore + 1) throw violated('harness', 'disk-append-one', `${file}: ${lengthBefore} records before, ${this.mutable(file).length} after`);
     this.addOp({ kind: 'append', file, record });
     this.statsCounters.bytesWritten += sizeBytes;
     this.env.trace.record(TraceKind.write, this.env.nodeTraceId, this.env.trace.intern(file), sizeBytes);
@@ -141,7 +145,7 @@ export class SimDisk implements Disk {
     const copy = records.map((r): DiskRecord => {
       checkSize(r.sizeBytes);
       this.statsCounters.bytesWritten += r.sizeBytes;
-      return { value: r.value, sizeBytes: r.sizeBytes, torn: false };
+      return Object.freeze({ value: freezeRecord(r.value), sizeBytes: r.sizeBytes, torn: false });
     });
     this.current.set(file, copy.slice());
     this.addOp({ kind: 'replace', file, records: copy });
@@ -320,4 +324,12 @@ function checkLatencyRange(minUs: number, maxUs: number): void {
   if (!(Number.isSafeInteger(minUs) && Number.isSafeInteger(maxUs) && minUs >= 0 && maxUs >= minUs)) {
     throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${minUs}..${maxUs}`);
   }
+}
+
+/** Freezes a record's value and everything it holds, so that what was written stays written. */
+function freezeRecord<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as Record<string, unknown>)) freezeRecord(v);
+  return value;
 }

@@ -12,6 +12,7 @@
 //
 // A clogged link holds what arrives on it and releases it, in arrival order, when the clog ends
 // (unclog, heal, or the clog's end time). A released message still obeys cuts.
+import { violated } from '../../src/invariant-violation.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { LinkOptions } from './link.ts';
 import { LINK_DEFAULTS, checkDuration, checkLink, drawLatencyUs } from './link.ts';
@@ -27,6 +28,12 @@ import type { Trace } from './trace.ts';
 export interface NetworkOptions extends LinkOptions {
   /** Bound on messages held by clogged links, network-wide. */
   heldMessagesMax?: number;
+  /**
+   * Messages one directed link carries at once (TigerBeetle's packet simulator): past it, a send
+   * is dropped and counted as `droppedCapacity`, a fault like any other loss. The default is far
+   * above what any shipped scenario puts on a link, so it only bites a runaway sender.
+   */
+  linkCapacityMax?: number;
 }
 
 export interface NetworkStats {
@@ -36,6 +43,8 @@ export interface NetworkStats {
   droppedRandom: number;
   droppedCut: number;
   droppedDown: number;
+  /** Sends dropped because their link was full (linkCapacityMax). */
+  droppedCapacity: number;
   duplicated: number;
   reordered: number;
   clogHeld: number;
@@ -64,6 +73,8 @@ interface Link {
   held: InFlight[];
   /** Latest delivery time handed out on this link, for FIFO order. */
   lastDeliveryUs: number;
+  /** Messages scheduled on this link and not yet arrived (held ones not included). */
+  inFlight: number;
 }
 
 interface InFlight {
@@ -76,6 +87,7 @@ interface InFlight {
 
 const ENDPOINTS_MAX = 4096;
 const HELD_MESSAGES_MAX_DEFAULT = 1_000_000;
+const LINK_CAPACITY_MAX_DEFAULT = 100_000;
 
 export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
@@ -83,13 +95,14 @@ export class Network {
   private readonly defaults: Required<LinkOptions>;
   private readonly heldMessagesMax: number;
   private heldCount = 0;
+  private readonly linkCapacityMax: number;
   private nextMessageId = 1;
   private deliverFn: DeliverFn = () => {
     throw new Error('Network: no deliver function set');
   };
   private acceptsFn: AcceptsFn = () => true;
   private readonly counters: NetworkStats = {
-    sent: 0, delivered: 0, dropped: 0, droppedRandom: 0, droppedCut: 0, droppedDown: 0,
+    sent: 0, delivered: 0, dropped: 0, droppedRandom: 0, droppedCut: 0, droppedDown: 0, droppedCapacity: 0,
     duplicated: 0, reordered: 0, clogHeld: 0, bytesSent: 0, faults: 0,
   };
 
@@ -101,7 +114,8 @@ export class Network {
     readonly nodes: readonly string[],
     options: NetworkOptions = {},
   ) {
-    const { heldMessagesMax, ...linkOptions } = options;
+    const { heldMessagesMax, linkCapacityMax, ...linkOptions } = options;
+    this.linkCapacityMax = linkCapacityMax ?? LINK_CAPACITY_MAX_DEFAULT;
     this.defaults = checkLink({ ...LINK_DEFAULTS, ...linkOptions });
     this.heldMessagesMax = heldMessagesMax ?? HELD_MESSAGES_MAX_DEFAULT;
     for (const node of nodes) this.addEndpoint(node);
@@ -140,6 +154,7 @@ export class Network {
     const o = link.options;
     if (link.cut) return this.drop(src, dst, id, 'cut');
     if (o.drop.num > 0 && this.prng.chance(o.drop.num, o.drop.den)) return this.drop(src, dst, id, 'random');
+    if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
     const flight: InFlight = { from: src, to: dst, link, id, message };
     this.schedule(flight);
     if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) {
@@ -263,10 +278,19 @@ export class Network {
       this.counters.reordered++;
       atUs += this.prng.int(o.reorderDelayUsMax + 1);
     } else {
-      atUs = Math.max(atUs, link.lastDeliveryUs);
+      // FIFO per link: a message that is not reordered arrives no earlier than the one before it.
+      const lastUs = link.lastDeliveryUs;
+      atUs = Math.max(atUs, lastUs);
       link.lastDeliveryUs = atUs;
+      if (!(link.lastDeliveryUs >= lastUs)) throw violated('harness', 'link-fifo', `delivery time went back from ${lastUs} to ${link.lastDeliveryUs}`);
     }
-    this.loop.at(atUs, () => this.arrive(flight));
+    if (!(atUs >= now)) throw violated('harness', 'link-latency-non-negative', `arrival ${atUs} before send ${now}`);
+    link.inFlight++;
+    this.loop.at(atUs, () => {
+      link.inFlight--;
+      if (link.inFlight < 0) throw violated('harness', 'link-in-flight-count', 'a link delivered more messages than it carried');
+      this.arrive(flight);
+    });
   }
 
   private arrive(flight: InFlight): void {
@@ -274,9 +298,11 @@ export class Network {
     if (link.cut) return this.drop(flight.from, flight.to, flight.id, 'cut');
     if (link.clogUntilUs !== 0) {
       if (this.heldCount >= this.heldMessagesMax) throw new Error('Network bound: too many messages held by clogged links');
+      const heldBefore = link.held.length;
       this.heldCount++;
       this.counters.clogHeld++;
       link.held.push(flight);
+      if (link.held.length !== heldBefore + 1 || this.heldCount > this.heldMessagesMax) throw violated('harness', 'held-count', `link holds ${link.held.length} after ${heldBefore}, network ${this.heldCount}`);
       return;
     }
     if (!this.acceptsFn(flight.to.name)) return this.drop(flight.from, flight.to, flight.id, 'down');
@@ -292,17 +318,19 @@ export class Network {
     const held = link.held;
     link.held = [];
     this.heldCount -= held.length;
+    if (this.heldCount < 0 || link.held.length !== 0) throw violated('harness', 'held-count', `released ${held.length}, network now holds ${this.heldCount}`);
     for (const flight of held) {
       this.trace.record(TraceKind.release, flight.from.traceId, flight.to.traceId, flight.id);
       this.loop.schedule(0, () => this.arrive(flight));
     }
   }
 
-  private drop(from: Endpoint, to: Endpoint, id: number, reason: 'cut' | 'random' | 'down'): void {
+  private drop(from: Endpoint, to: Endpoint, id: number, reason: 'cut' | 'random' | 'down' | 'capacity'): void {
     this.counters.dropped++;
     if (reason === 'cut') this.counters.droppedCut++;
     else if (reason === 'random') this.counters.droppedRandom++;
-    else this.counters.droppedDown++;
+    else if (reason === 'down') this.counters.droppedDown++;
+    else this.counters.droppedCapacity++;
     this.trace.record(TraceKind.drop, from.traceId, to.traceId, id);
   }
 
@@ -324,7 +352,7 @@ export class Network {
     const key = linkKey(from, to);
     let link = this.links.get(key);
     if (link === undefined) {
-      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0 };
+      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0, inFlight: 0 };
       this.links.set(key, link);
     }
     return link;

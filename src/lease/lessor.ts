@@ -93,6 +93,7 @@ export class Lessor implements LeaseAttachments {
     else l.forever();
     this.leases.set(id, l);
     this.scheduleCheckpointIfNeeded(l, nowMs);
+    assert(this.leases.get(id) === l && l.keys.size === 0, 'lessor: a granted lease starts with no keys');
     return l;
   }
 
@@ -108,6 +109,7 @@ export class Lessor implements LeaseAttachments {
     this.leases.delete(id);
     this.checkpointDue.delete(id);
     txn.end();
+    assert(!this.leases.has(id) && !this.checkpointDue.has(id), 'lessor: a revoked lease is forgotten');
     assert(l.keys.size === 0, 'lessor: revoke detached every key');
     return undefined;
   }
@@ -198,12 +200,14 @@ export class Lessor implements LeaseAttachments {
     assert(l !== undefined, 'lessor: attach to an existing lease (checked before the write)');
     l.keys.add(key);
     this.itemMap.set(key, id);
+    assert(this.itemMap.get(key) === id && l.keys.has(key), 'lessor: an attached key maps to its lease and back');
   }
 
   detach(id: LeaseId, key: Bytes): void {
     // etcd logs and ignores a detach from an unknown lease.
     this.leases.get(id)?.keys.delete(key);
     this.itemMap.delete(key);
+    assert(!this.itemMap.has(key) && this.leases.get(id)?.keys.has(key) !== true, 'lessor: a detached key belongs to no lease');
   }
 
   /** Leases as data for snapshots: [id, ttl, remaining ttl]. Attachments come from the KV. */

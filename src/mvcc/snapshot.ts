@@ -26,7 +26,7 @@ export function snapshotStore(store: MvccStore): MvccSnapshot {
 }
 
 /** Restores into `store` (in place, so that watchers and the lessor keep their reference). */
-export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStore()): MvccStore {
+export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStore(), revFromLog = false): MvccStore {
   store.index.clear();
   store.log.clear();
   store.currentRev = snap.currentRev;
@@ -59,5 +59,9 @@ export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStor
     for (let i = 0; i < subs.length; i++) if (!(i in subs)) subs[i] = undefined;
   }
   if (store.compactMainRev > 0) store.index.compact(store.compactMainRev);
+  // Planted bug (etcd#17780): the revision is read back from the last revision in the log, as
+  // etcd's restore scans its backend, without the floor of the compact revision: once a
+  // compaction dropped the latest revision (a delete), the revision goes backwards.
+  if (revFromLog) store.currentRev = Math.max(1, last.main);
   return store;
 }

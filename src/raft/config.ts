@@ -28,8 +28,25 @@ export interface UnsafeOptions {
   readonly checkQuorumKeepsActivity?: boolean;
   /** A pre-candidate moves to the term it campaigns for (PreVote then no longer protects the cluster from it). */
   readonly preVoteBumpsTerm?: boolean;
-  /** A follower installs a snapshot older than its commit index (a delayed or duplicated MsgSnap rewinds it). */
-  readonly snapshotOlderAccepted?: boolean;
+  /**
+   * A follower truncates its log after every AppendEntries it accepts, even a stale one whose
+   * entries all match: entries it already acknowledged vanish (etcd#1811, etcd#2808).
+   */
+  readonly truncateOnStaleAppend?: boolean;
+  /** Install a snapshot older than the commit index, moving the log backwards (etcd#2808). */
+  readonly installOlderSnapshot?: boolean;
+  /** A new leader accepts a conf change before an entry of its term commits (Ongaro, raft-dev, July 2015). */
+  readonly confChangeBeforeTermCommit?: boolean;
+  /**
+   * The leader lease never runs out and survives a pre-election: a member that knew a leader
+   * refuses every (pre)vote until it hears of a new term, so a dead leader is never replaced
+   * (etcd#8243, etcd#9586 class).
+   */
+  readonly leaseNeverExpires?: boolean;
+  /** CheckQuorum never steps an isolated leader down (etcd#8243, etcd#9586 class). */
+  readonly checkQuorumNeverStepsDown?: boolean;
+  /** Persisting one snapshot also forgets a newer one that arrived meanwhile (etcd#18055). */
+  readonly forgetNewerSnapshot?: boolean;
 }
 
 export interface Config {

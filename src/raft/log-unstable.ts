@@ -6,6 +6,8 @@ import { invariant } from './errors.ts';
 
 export class Unstable {
   snapshot: Snapshot | undefined = undefined;
+  /** Planted bug (UnsafeOptions.forgetNewerSnapshot). */
+  forgetNewerSnapshot = false;
   entries: Entry[] = [];
   offset: number;
 
@@ -43,7 +45,8 @@ export class Unstable {
   }
 
   stableSnapTo(i: number): void {
-    if (this.snapshot !== undefined && this.snapshot.metadata.index === i) this.snapshot = undefined;
+    // The planted bug forgets whatever snapshot is pending, also a newer one restored meanwhile.
+    if (this.snapshot !== undefined && (this.snapshot.metadata.index === i || this.forgetNewerSnapshot)) this.snapshot = undefined;
   }
 
   restore(s: Snapshot): void {

@@ -17,9 +17,8 @@ import { bcastAppend, maybeSendAppend, sendTimeoutNow } from './replication.ts';
  */
 export function restoreSnapshot(r: Raft, s: Snapshot): boolean {
   const meta = s.metadata;
-  // UNSAFE (planted bug): a snapshot is trusted as newer without comparing it to our commit index.
-  const trusted = r.unsafe.snapshotOlderAccepted === true;
-  if (!trusted && meta.index <= r.raftLog.committed) return false;
+  const older = meta.index <= r.raftLog.committed;
+  if (older && r.unsafe.installOlderSnapshot !== true) return false;
   if (r.state !== 'follower') {
     // Only a follower receives snapshots (it stepped down on seeing the leader's term).
     r.becomeFollower(r.term + 1, NONE);
@@ -28,7 +27,7 @@ export function restoreSnapshot(r: Raft, s: Snapshot): boolean {
   const cs = meta.confState;
   const member = [cs.voters, cs.learners, cs.votersOutgoing].some((ids) => ids.includes(r.id));
   if (!member) return false; // a snapshot that removes us: ignore it, we will be removed anyway
-  if (!trusted && r.raftLog.matchTerm(meta.index, meta.term)) {
+  if (!older && r.raftLog.matchTerm(meta.index, meta.term)) {
     // We have the entry: fast-forward the commit index instead of dropping the log.
     r.raftLog.commitTo(meta.index);
     return false;

@@ -16,6 +16,8 @@ export class RaftLog {
   applied: number;
   /** A bound on the bytes of committed entries handed out in one Ready. */
   readonly maxNextEntsSizeBytes: number;
+  /** Planted bug (UnsafeOptions.truncateOnStaleAppend). */
+  truncateOnStaleAppend = false;
 
   constructor(storage: Storage, maxNextEntsSizeBytes: number) {
     this.storage = storage;
@@ -40,6 +42,11 @@ export class RaftLog {
     if (!this.matchTerm(index, logTerm)) return undefined;
     const lastNewIndex = index + ents.length;
     const ci = this.findConflict(ents);
+    if (this.truncateOnStaleAppend && ci === 0) {
+      // Planted bug: "the leader sent these, so they are the log": everything after them goes.
+      const fresh = ents.filter((e) => e.index > this.committed);
+      if (fresh.length > 0) this.unstable.truncateAndAppend(fresh);
+    }
     if (ci !== 0) {
       invariant(ci > this.committed, 'no-truncate-committed',
         () => `entry ${ci} conflicts with committed entry (committed ${this.committed})`);

@@ -63,6 +63,8 @@ export class Raft {
     this.random = this.cfg.random;
     this.unsafe = this.cfg.unsafe;
     this.raftLog = new RaftLog(this.cfg.storage, this.cfg.maxCommittedSizePerReadyBytes);
+    this.raftLog.truncateOnStaleAppend = this.unsafe.truncateOnStaleAppend === true;
+    this.raftLog.unstable.forgetNewerSnapshot = this.unsafe.forgetNewerSnapshot === true;
     this.prs = new ProgressTracker(this.cfg.maxInflightMsgs);
     this.readOnly = new ReadOnly(this.cfg.readOnlyOption, this.cfg.maxPendingReads);
     const { hardState, confState } = this.cfg.storage.initialState();
@@ -183,7 +185,8 @@ export class Raft {
     this.stepFn = stepCandidate;
     this.prs.resetVotes();
     this.tickFn = tickElection;
-    this.lead = NONE;
+    // The planted bug (leaseNeverExpires) remembers the lost leader through the pre-election.
+    if (this.unsafe.leaseNeverExpires !== true) this.lead = NONE;
     this.state = 'pre-candidate';
   }
 
@@ -200,7 +203,7 @@ export class Raft {
     const ok = this.appendEntry([{ term: 0, index: 0, type: 'normal', data: '' }]);
     invariant(ok, 'leader-empty-entry-appended', () => 'empty entry was dropped');
     // No conf change until this term's entry is applied (Ongaro, raft-dev, July 2015).
-    this.pendingConfIndex = this.raftLog.lastIndex();
+    this.pendingConfIndex = this.unsafe.confChangeBeforeTermCommit === true ? 0 : this.raftLog.lastIndex();
   }
 
   /** Starts an election unless we lead already, cannot vote, or a conf change is unapplied. */

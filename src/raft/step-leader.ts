@@ -33,6 +33,7 @@ export function stepLeader(r: Raft, m: Message): StepError | undefined {
 /** CheckQuorum: a leader that has not heard from a quorum within an election timeout steps down. */
 function checkQuorum(r: Raft): void {
   if (!r.prs.quorumActive()) {
+    if (r.unsafe.checkQuorumNeverStepsDown === true) return;
     r.becomeFollower(r.term, NONE);
     return;
   }

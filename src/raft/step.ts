@@ -31,7 +31,10 @@ function onHigherTerm(r: Raft, m: Message): boolean {
     const force = m.context === CAMPAIGN_TRANSFER;
     // With CheckQuorum, a member that heard from a leader within the election timeout does
     // not help depose it (the leader lease). A transfer explicitly asks to break it.
-    const inLease = r.cfg.checkQuorum && r.lead !== NONE && r.electionElapsed < r.electionTimeout;
+    // The planted bug forgets that the lease runs out: a member that once knew a leader refuses
+    // every vote until it hears of a new term, so a dead leader is never replaced.
+    const leaseRunning = r.electionElapsed < r.electionTimeout || r.unsafe.leaseNeverExpires === true;
+    const inLease = r.cfg.checkQuorum && r.lead !== NONE && leaseRunning;
     if (!force && inLease) return false;
   }
   if (m.type === 'MsgPreVote') return true; // never change term because of a pre-vote

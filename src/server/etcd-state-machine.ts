@@ -20,6 +20,8 @@ import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
 import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
+import type { BuggifyPort, MemberEventSink } from './buggify.ts';
+import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
@@ -134,6 +136,14 @@ export class EtcdStateMachine implements StateMachinePort {
       minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
       checkpointingEnabled: options.checkpointingEnabled ?? false,
     }, new Set(config.unsafe?.stateMachine ?? []));
+    if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
+  }
+
+  private buggify: BuggifyPort = NO_BUGGIFY;
+
+  bindHooks(buggify: BuggifyPort, onEvent: MemberEventSink): void {
+    this.buggify = buggify;
+    this.applier.watchable.hooks = { fire: (site) => buggify(site), note: (event) => onEvent(event) };
   }
 
   consistentIndex(): number {
@@ -273,8 +283,14 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.ok(S.LeaseLeasesResponse, { header: {}, leases } as never);
   }
 
-  apply(index: number, _term: number, data: string, nowMs: number): Applied {
-    const req = decodeRaftRequest(data);
+  apply(index: number, _term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied {
+    let req = decodeRaftRequest(data);
+    // Planted bug (etcd#18667): a member that will not answer the client drops a txn's ranges
+    // (nobody reads their results), and with them their revision checks: where a range asks
+    // for a compacted revision, the proposer fails the txn and every other member applies it.
+    if (this.applier.bugs.has('txn-ranges-stripped') && req.body.kind === 'txn' && proposedHere?.(req.id) !== true) {
+      req = { ...req, body: { kind: 'txn', request: stripRanges(req.body.request) } };
+    }
     if (this.appliedIds.seen(req.id)) {
       // The same proposal committed twice: the simulated network duplicated a forwarded MsgProp
       // (TCP never would). It changes nothing the second time, and its client was answered.
@@ -341,7 +357,7 @@ export class EtcdStateMachine implements StateMachinePort {
 
   onTick(nowMs: number): void {
     const w = this.applier.watchable;
-    if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT)) {
+    if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT) && !this.buggify('watch.victims-skipped')) {
       this.lastVictimMs = nowMs;
       w.moveVictims();
     }
@@ -352,7 +368,7 @@ export class EtcdStateMachine implements StateMachinePort {
     const every = this.options.progressNotifyIntervalMs ?? PROGRESS_NOTIFY_INTERVAL_MS_DEFAULT;
     if (nowMs - this.lastProgressMs >= every) {
       this.lastProgressMs = nowMs;
-      for (const s of this.streams) s.stream.progressTick();
+      if (!this.buggify('watch.progress-skipped')) for (const s of this.streams) s.stream.progressTick();
     }
   }
 
@@ -412,6 +428,13 @@ class EtcdWatchStream implements WatchStreamPort {
     this.stream.close();
     this.sm.forgetStream(this);
   }
+}
+
+function stripRanges(t: TxnRequest): TxnRequest {
+  const out: TxnRequest = { ...t };
+  if (t.success !== undefined) out.success = t.success.filter((op) => op.request_range === undefined);
+  if (t.failure !== undefined) out.failure = t.failure.filter((op) => op.request_range === undefined);
+  return out;
 }
 
 export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {

@@ -34,6 +34,8 @@ export interface MemberConfig {
   /** Raft's flow control (etcd's MaxSizePerMsg, MaxInflightMsgs); raft's defaults when absent. */
   maxSizePerMsgBytes?: number | undefined;
   maxInflightMsgs?: number | undefined;
+  /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen: 128). */
+  watchStreamBuffer?: number | undefined;
   /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
   unsafe?: MemberUnsafeOptions | undefined;
 }
@@ -51,6 +53,14 @@ export interface MemberUnsafeOptions {
   readonly sendBeforeSync?: boolean;
   /** Answer votes (only them) before the term and vote they grant are durable. */
   readonly voteBeforeSync?: boolean;
+  /** Apply (and answer) committed entries as soon as raft hands them over, before the WAL write is durable (etcd#14370). */
+  readonly applyBeforePersist?: boolean;
+  /** Take the state machine snapshot under raft's commit index instead of the applied index (etcd#13766). */
+  readonly snapshotAtCommitIndex?: boolean;
+  /** Retry a ReadIndex under the same request context and prefer its answer to a leader change (etcd#20418). */
+  readonly readIndexReusesContext?: boolean;
+  /** A deposed leader keeps its lessor primary and goes on revoking expired leases (Jepsen etcd 3.4.3, etcd#15247). */
+  readonly deposedLessorRevokes?: boolean;
   /** State machine bugs (src/server/apply/bugs.ts). */
   readonly stateMachine?: readonly StateMachineBug[];
 }

@@ -22,6 +22,7 @@ import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
 import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
+import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
 import { violated } from '../invariant-violation.ts';
 
@@ -34,6 +35,10 @@ export interface MemberEnv {
   readonly nonce: number;
   /** Told about every entry the member applies (or skips as already applied), in order. */
   readonly onApply?: (e: Entry) => void;
+  /** BUGGIFY (src/server/buggify.ts): false outside a simulation that enabled it. */
+  readonly buggify?: BuggifyPort;
+  /** Told about rare events (snapshots, conf changes, ReadIndex retries...), for coverage. */
+  readonly onEvent?: MemberEventSink;
 }
 
 export type MemberOutput =
@@ -124,13 +129,24 @@ export class Member {
       throw violated('server', 'consistent-index', `state machine at ${sm.consistentIndex()}, behind snapshot ${this.appliedIndex}`);
     }
     const timeoutMs = requestTimeoutMs(config);
-    this.reads = new ReadIndexLoop<ReadWaiter>({ readIndex: (ctx) => this.raft.readIndex(ctx), newContext: () => this.newRequestId() }, timeoutMs);
+    this.reads = new ReadIndexLoop<ReadWaiter>({
+      readIndex: (ctx) => this.raft.readIndex(ctx),
+      newContext: () => this.newRequestId(),
+      retryEarly: () => this.buggify('member.read-index-retry-early'),
+      onRetry: () => this.note('read-index-retry'),
+      onLeaderChanged: () => this.note('read-index-leader-changed'),
+    }, timeoutMs,
+      undefined, { reuseContext: config.unsafe?.readIndexReusesContext === true });
     this.leaseExpiry = new LeaseExpiry({
       expiredLeases: (nowMs, max) => this.sm.expiredLeases(nowMs, max),
-      proposeRevoke: (id) => { this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId())); },
+      proposeRevoke: (id) => {
+        this.note('lease-expired');
+        this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId()));
+      },
     }, timeoutMs);
     this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: () => this.raft.status().term };
     sm.bindHeader(this.header);
+    sm.bindHooks?.((site) => this.buggify(site), (event) => this.note(event));
     this.watches = new ClientWatchStreams(sm, (client, m) => this.toClient(client, m));
     sm.demoteLessor();
   }
@@ -191,7 +207,7 @@ export class Member {
     const now = this.env.nowMs();
     this.reads.tick(now);
     this.leaseExpiry.tick(now);
-    if (this.isLeader) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
+    if (this.isLeader && !this.buggify('member.lease-checkpoint-skipped')) for (const data of this.sm.checkpoints(now, () => this.newRequestId())) this.raft.propose(data);
     this.sm.onTick(now);
     if (this.snapshotSends.length > 0) {
       const due = this.snapshotSends.filter((s) => s.reportAtMs <= now);
@@ -271,7 +287,15 @@ export class Member {
   /** The next raft Ready to persist, or undefined (none, or one is already being persisted). */
   nextReady(): RaftReady | undefined {
     if (this.readyInFlight !== undefined || !this.raft.hasReady()) return undefined;
+    // BUGGIFY: the Ready waits for the next pump (a busy raft loop), which raft allows.
+    if (this.buggify('member.ready-delayed')) return undefined;
     this.readyInFlight = this.raft.ready();
+    if (this.config.unsafe?.applyBeforePersist === true) {
+      // Planted bug (etcd#14370): apply and answer while the WAL write is still in flight, as
+      // etcd's raft loop hands entries to the applier in parallel with saving them.
+      const now = this.env.nowMs();
+      for (const e of this.readyInFlight.committedEntries) this.applyEntry(e, now);
+    }
     // The planted bug sends votes and acknowledgements before they are durable (hashicorp/raft#661).
     if (this.config.unsafe?.sendBeforeSync === true) this.sendMessages(this.readyInFlight);
     // The planted bug answers votes before the term and vote they grant are durable.
@@ -281,9 +305,15 @@ export class Member {
 
   private sendMessages(rd: RaftReady, which: (m: Message) => boolean = () => true): void {
     const now = this.env.nowMs();
-    for (const m of rd.messages) {
+    // BUGGIFY: messages to different peers (and to one peer) may arrive in any order anyway.
+    const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
+    for (const m of messages) {
       if (!which(m)) continue;
-      if (m.type === 'MsgSnap') this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) });
+      if (m.type === 'MsgSnap') {
+        this.note('snapshot-sent');
+        const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;
+        this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) + late });
+      }
       this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
     }
   }
@@ -298,8 +328,13 @@ export class Member {
     this.storage.append(rd.entries);
     if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd, (m) => m.type !== 'MsgVoteResp' || this.config.unsafe?.voteBeforeSync !== true);
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
+    // A leader change fails the read round in flight before any read state is looked at: a read
+    // state that arrives with it may answer an earlier attempt (etcd#20418). The planted bug
+    // looks at the read states first.
+    const readStatesFirst = this.config.unsafe?.readIndexReusesContext === true;
+    if (readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
-    for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
+    if (!readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
     for (const e of rd.committedEntries) this.applyEntry(e, now);
     this.reads.onApplied(this.appliedIndex);
     this.retryHeldLease(now);
@@ -342,6 +377,10 @@ export class Member {
     const { data, sizeBytes } = encode(requestId);
     if (sizeBytes > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
+    // BUGGIFY: a proposal lost before raft (the client times out), or proposed twice (the
+    // state machine applies a request id once).
+    if (this.buggify('member.proposal-dropped')) return;
+    if (this.buggify('member.proposal-duplicated')) this.raft.propose(data);
     if (!this.raft.propose(data)) {
       this.pending.take(requestId);
       this.replyError(w, ErrNoLeader);
@@ -416,7 +455,7 @@ export class Member {
       this.sm.applyNoop(e.index);
       this.onLeaderEntry(e, now);
     } else {
-      const r = this.sm.apply(e.index, e.term, e.data, now);
+      const r = this.sm.apply(e.index, e.term, e.data, now, (id) => this.pending.has(id));
       for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
       if (w !== undefined) this.reply(w, r.reply);
@@ -430,6 +469,7 @@ export class Member {
 
   /** A committed conf change: raft switches configuration; a member no longer in it stops. */
   private applyConfChange(e: Entry): void {
+    this.note('conf-change-applied');
     this.confState = this.raft.applyConfChange(decodeConfChange(e.data));
     const cs = this.confState;
     const id = this.config.id;
@@ -462,7 +502,7 @@ export class Member {
 
   private onSoftState(lead: number, isLeader: boolean, now: number): void {
     if (lead !== this.lead) this.reads.onLeaderChange(now);
-    if (this.isLeader && !isLeader) {
+    if (this.isLeader && !isLeader && this.config.unsafe?.deposedLessorRevokes !== true) {
       this.sm.demoteLessor();
       this.leaseExpiry.demote();
     }
@@ -478,6 +518,7 @@ export class Member {
       this.confState = snap.metadata.confState;
       return;
     }
+    this.note('snapshot-installed');
     this.sm.restore(snap.data, now);
     if (!this.isLeader) this.sm.demoteLessor();
     this.appliedIndex = snap.metadata.index;
@@ -491,14 +532,20 @@ export class Member {
   /** etcd's triggerSnapshot: every snapshotCount applied entries, keeping catch-up entries. */
   private maybeSnapshot(): void {
     const requested = this.snapshotRequested && this.appliedIndex > this.snapshotIndex;
-    if (!requested && this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    const due = this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount;
+    // BUGGIFY: a snapshot long before snapshotCount (followers then catch up from snapshots).
+    if (!requested && !due && !(this.appliedIndex > this.snapshotIndex && this.buggify('member.snapshot-early'))) return;
     if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery
-    const created = this.storage.createSnapshot(this.appliedIndex, this.confState, this.sm.snapshot());
+    // The planted bug (etcd#13766) stamps the snapshot with raft's commit index, ahead of what
+    // the state machine holds when a Ready's entries are still being applied under load.
+    const index = this.config.unsafe?.snapshotAtCommitIndex === true ? Math.max(this.appliedIndex, Math.min(this.raft.status().commit, this.storage.lastIndex())) : this.appliedIndex;
+    const created = this.storage.createSnapshot(index, this.confState, this.sm.snapshot());
     if (typeof created === 'string') return;
-    this.snapshotIndex = this.appliedIndex;
+    this.snapshotIndex = index;
     this.snapshotRequested = false;
     const compactIndex = requested ? this.appliedIndex : Math.max(0, this.appliedIndex - this.config.snapshotCatchUpEntries);
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
+    this.note('snapshot-taken');
     this.outputs.push({ kind: 'snapshot', snapshot: created, compactIndex });
   }
 
@@ -523,6 +570,14 @@ export class Member {
 
   private toClient(client: string, message: MemberToClient): void {
     this.outputs.push({ kind: 'client', to: client, message });
+  }
+
+  private buggify(site: ProductBuggifySite): boolean {
+    return this.env.buggify?.(site) ?? false;
+  }
+
+  private note(event: MemberEvent): void {
+    this.env.onEvent?.(event);
   }
 
   /** etcd's idutil ids: unique per member, and per incarnation through the start nonce. */

@@ -21,6 +21,11 @@ export class PendingRequests<W> {
     return this.byId.size;
   }
 
+  /** True while the request `id` proposed here waits for its entry to apply. */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   get full(): boolean {
     return this.byId.size >= this.capacity;
   }

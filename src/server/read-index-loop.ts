@@ -13,6 +13,16 @@ interface Round<W> {
   ctx: string;
   readonly startedMs: number;
   sentMs: number;
+  retried: boolean;
+}
+
+export interface ReadIndexLoopBugs {
+  /**
+   * Planted bug (etcd#20418): a retry re-sends the round's request context instead of a fresh
+   * one, and reads that arrive while a retried round waits ride on it; a late answer to the
+   * first attempt (heartbeats from before a pause, a deposed leader's index) then serves them.
+   */
+  readonly reuseContext?: boolean;
 }
 
 interface Indexed<W> {
@@ -25,6 +35,11 @@ export interface ReadIndexPort {
   readIndex(ctx: string): void;
   /** A fresh, never reused request context. */
   newContext(): string;
+  /** BUGGIFY: retry the round now rather than after READ_INDEX_RETRY_MS. */
+  retryEarly?(): boolean;
+  /** Told when a round is sent again, and when one fails on a leader change (coverage). */
+  onRetry?(): void;
+  onLeaderChanged?(): void;
 }
 
 export interface ReadOutcome<W> {
@@ -42,6 +57,7 @@ export class ReadIndexLoop<W> {
     private readonly port: ReadIndexPort,
     private readonly requestTimeoutMs: number,
     private readonly capacity: number = PENDING_READS_MAX,
+    private readonly bugs: ReadIndexLoopBugs = {},
   ) {}
 
   get waiting(): number {
@@ -51,6 +67,10 @@ export class ReadIndexLoop<W> {
   /** Queues a read; false when the loop is full (the caller answers "too many requests"). */
   enqueue(waiter: W, nowMs: number): boolean {
     if (this.waiting >= this.capacity) return false;
+    if (this.bugs.reuseContext === true && this.round?.retried === true) {
+      this.round.waiters.push(waiter);
+      return true;
+    }
     this.queued.push(waiter);
     this.maybeStartRound(nowMs);
     return true;
@@ -81,6 +101,7 @@ export class ReadIndexLoop<W> {
     const round = this.round;
     if (round === undefined) return;
     this.round = undefined;
+    this.port.onLeaderChanged?.();
     for (const w of round.waiters) this.out.failed.push({ waiter: w, error: ErrLeaderChanged });
     this.maybeStartRound(nowMs);
   }
@@ -95,19 +116,22 @@ export class ReadIndexLoop<W> {
       this.maybeStartRound(nowMs);
       return;
     }
-    if (nowMs - round.sentMs >= READ_INDEX_RETRY_MS) {
-      round.ctx = this.port.newContext();
-      round.sentMs = nowMs;
-      this.port.readIndex(round.ctx);
-    }
+    if (nowMs - round.sentMs >= READ_INDEX_RETRY_MS || this.port.retryEarly?.() === true) this.resend(round, nowMs);
   }
 
   /** etcd retries at once on the first commit of a new leader's term (the read was postponed). */
   retryNow(nowMs: number): void {
     const round = this.round;
     if (round === undefined) return;
-    round.ctx = this.port.newContext();
+    this.resend(round, nowMs);
+  }
+
+  /** Sends the round again, under a new request context (never reused: etcd#20418). */
+  private resend(round: Round<W>, nowMs: number): void {
+    if (this.bugs.reuseContext !== true) round.ctx = this.port.newContext();
     round.sentMs = nowMs;
+    round.retried = true;
+    this.port.onRetry?.();
     this.port.readIndex(round.ctx);
   }
 
@@ -129,7 +153,7 @@ export class ReadIndexLoop<W> {
   private maybeStartRound(nowMs: number): void {
     if (this.round !== undefined || this.queued.length === 0) return;
     const ctx = this.port.newContext();
-    this.round = { waiters: this.queued, ctx, startedMs: nowMs, sentMs: nowMs };
+    this.round = { waiters: this.queued, ctx, startedMs: nowMs, sentMs: nowMs, retried: false };
     this.queued = [];
     this.port.readIndex(ctx);
   }

@@ -4,6 +4,8 @@
 // lease expiry and watch streams, and snapshots or restores the whole state machine. The
 // adapter in etcd-state-machine.ts implements this over the applier.
 
+import type { BuggifyPort, MemberEventSink } from './buggify.ts';
+
 /** A member-level or state-machine error in wire form. */
 export interface WireError {
   readonly error: string;
@@ -56,13 +58,15 @@ export interface WatchStreamPort {
 }
 
 export interface StateMachinePort {
+  /** Buggify sites and rare-event reports of the state machine (watches); inert unless bound. */
+  bindHooks?(buggify: BuggifyPort, onEvent: MemberEventSink): void;
   /** The member tells the state machine what to put into response headers. */
   bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
   classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
   /** Applies one committed normal entry at `index`. Never throws for bad requests (they are replies). */
-  apply(index: number, term: number, data: string, nowMs: number): Applied;
+  apply(index: number, term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied;
   /** Records that `index` was applied without changing state (empty or conf-change entries). */
   applyNoop(index: number): void;
   /** The leader's lessor: every lease expires at now + extendMs + remaining TTL. */

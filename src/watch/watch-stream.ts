@@ -55,6 +55,8 @@ export class WatchStream implements WatcherSink {
 
   deliver(resp: StoreWatchResponse): boolean {
     if (this.buffered >= this.bufferCapacity) return false;
+    // BUGGIFY: a stream that is momentarily full (a slow client): the watcher becomes a victim.
+    if (resp.watchId !== -1 && this.ws.hooks.fire('watch.stream-full')) return false;
     this.buffered++;
     this.out.push({ store: resp });
     return true;

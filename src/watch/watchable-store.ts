@@ -13,6 +13,14 @@ import { assert } from '../mvcc/errors.ts';
 import type { WatcherFilters, WatcherSink } from './watcher.ts';
 import { EventBatch, Watcher } from './watcher.ts';
 
+/** Buggify and event hooks (src/server/buggify.ts), injected by the member's host; inert by default. */
+export interface WatchHooks {
+  fire(site: 'watch.stream-full' | 'watch.sync-batch-cut'): boolean;
+  note(event: 'watch-compacted' | 'watch-victim'): void;
+}
+
+const NO_HOOKS: WatchHooks = { fire: () => false, note: () => undefined };
+
 /** etcd's watchBatchMaxRevs. */
 export const WATCH_BATCH_MAX_REVS = 1000;
 /** etcd's maxWatchersPerSync. */
@@ -25,9 +33,12 @@ export class WatchableStore {
   private readonly synced = new Set<Watcher>();
   private readonly unsynced = new Set<Watcher>();
   private victims: Batches[] = [];
+  hooks: WatchHooks = NO_HOOKS;
   private seq = 0;
   /** Planted bug (etcd #15271): synced watchers do not record what they were sent. */
   replayAfterRestore = false;
+  /** Planted bugs (src/server/apply/bugs.ts). */
+  bugs: { futureRevLowered?: boolean; skipsCompactRevision?: boolean; compactedStarved?: boolean; victimReplay?: boolean } = {};
 
   constructor(readonly store: MvccStore) {
     store.onCommit = (rev, events) => this.notify(rev, events);
@@ -71,18 +82,23 @@ export class WatchableStore {
       // keeps a later resync, after a snapshot restore, from replaying events.
       if (!this.replayAfterRestore) w.minRev = rev + 1;
       if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
-        w.minRev = rev + 1;
+        // Planted bug (etcd#17247): "the victim still has rev to send", so its next revision
+        // stays at rev, and the resync after moveVictims sends rev a second time.
+        w.minRev = this.bugs.victimReplay === true ? rev : rev + 1;
         w.victim = true;
         victims.set(w, eb);
         this.synced.delete(w);
+        this.hooks.note('watch-victim');
       }
     }
     if (victims.size > 0) this.victims.push(victims);
   }
 
   /** Catches up to `maxWatchers` unsynced watchers from the revision log; returns how many remain. */
-  syncWatchers(maxWatchers = MAX_WATCHERS_PER_SYNC): number {
+  syncWatchers(maxWatchersIn = MAX_WATCHERS_PER_SYNC): number {
     if (this.unsynced.size === 0) return 0;
+    // BUGGIFY: a sync cut short leaves the others for the next round, as a busy etcd does.
+    const maxWatchers = this.hooks.fire('watch.sync-batch-cut') ? 1 : maxWatchersIn;
     const curRev = this.store.currentRev;
     const compactRev = this.store.compactMainRev;
     const chosen: Watcher[] = [];
@@ -93,18 +109,28 @@ export class WatchableStore {
         if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
           w.compacted = true;
           this.unsynced.delete(w);
+          this.hooks.note('watch-compacted');
+          continue;
         }
+        // The cancel did not fit the stream: try again next time (etcd#17529). The planted bug
+        // syncs the watcher on from where the others are, as if it had caught up.
+        if (this.bugs.compactedStarved !== true) continue;
+        chosen.push(w);
         continue;
       }
       chosen.push(w);
       minRev = Math.min(minRev, w.minRev);
     }
     if (chosen.length === 0) return this.unsynced.size;
-    const batches = this.batch(new Set(chosen), this.eventsBetween(minRev, curRev, chosen));
+    if (minRev === Infinity) minRev = curRev + 1;
+    // The compact revision itself is still readable (only older ones are gone); the planted bug
+    // (etcd#18089) starts after it.
+    const from = this.bugs.skipsCompactRevision === true && minRev <= compactRev ? compactRev + 1 : minRev;
+    const batches = this.batch(new Set(chosen), this.eventsBetween(from, curRev, chosen));
     const victims: Batches = new Map();
     for (const w of chosen) {
       // Never move backwards: a watcher restored ahead of the store keeps its minRev (#15271).
-      w.minRev = this.replayAfterRestore ? curRev + 1 : Math.max(w.minRev, curRev + 1);
+      w.minRev = this.replayAfterRestore || this.bugs.futureRevLowered === true ? curRev + 1 : Math.max(w.minRev, curRev + 1);
       const eb = batches.get(w);
       if (eb === undefined) {
         this.unsynced.delete(w);

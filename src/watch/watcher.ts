@@ -1,5 +1,6 @@
 // One watcher of the watchable store (etcd's mvcc/watcher.go, watcher_group.go): a key or range,
 // the next revision it needs (minRev), its filters, and the stream its responses go to.
+import { invariantHolds } from '../invariant-violation.ts';
 import type { Bytes } from '../mvcc/key.ts';
 import type { Event } from '../mvcc/key-value.ts';
 import type { RangeEnd } from '../mvcc/tree-index.ts';
@@ -53,6 +54,9 @@ export class Watcher {
    * sent and counts as delivered; a response without events (progress, compaction) always goes.
    */
   send(resp: StoreWatchResponse): boolean {
+    for (let i = 1; i < resp.events.length; i++) {
+      invariantHolds(resp.events[i]!.kv.mod_revision >= resp.events[i - 1]!.kv.mod_revision, 'watch', 'watch-response-revision-order', () => `watcher ${this.id}: event ${i} goes back in revision`);
+    }
     const progressEvent = resp.events.length === 0;
     let events = resp.events;
     if (this.filters.noPut || this.filters.noDelete) {
@@ -73,6 +77,8 @@ export class EventBatch {
   constructor(private readonly maxRevs: number) {}
 
   add(ev: Event): void {
+    const last = this.events[this.events.length - 1];
+    invariantHolds(last === undefined || ev.kv.mod_revision >= last.kv.mod_revision, 'watch', 'watch-batch-revision-order', () => `event at ${ev.kv.mod_revision} after ${last?.kv.mod_revision}`);
     if (this.revs > this.maxRevs) return;
     if (this.events.length === 0) {
       this.revs = 1;
@@ -89,5 +95,6 @@ export class EventBatch {
       }
     }
     this.events.push(ev);
+    invariantHolds(this.revs <= this.maxRevs, 'watch', 'watch-batch-revisions-max', () => `${this.revs} revisions in a batch of at most ${this.maxRevs}`);
   }
 }

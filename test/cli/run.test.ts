@@ -33,7 +33,7 @@ const busy = join(dir, 'busy.json');
 writeFileSync(busy, JSON.stringify({ name: 'busy', clients: { count: 10, watchers: false }, workload: { kind: 'etcd', durationMs: 1000, rateOpsPerSecond: 300 } }));
 
 describe('detcd scenarios and bugs', () => {
-  it('lists every shipped scenario on one line each, and every planted bug of the registry', async () => {
+  it('lists every shipped scenario on one line each, and every planted bug with its reference', async () => {
     const s = await cli(['scenarios']);
     expect(s.code).toBe(0);
     expect(s.out.length).toBeGreaterThanOrEqual(20);
@@ -41,7 +41,8 @@ describe('detcd scenarios and bugs', () => {
       expect(s.out.some((l) => l.startsWith(name))).toBe(true);
     }
     const b = await cli(['bugs']);
-    expect(b.out.map((l) => l.split(/\s+/)[0])).toEqual(PLANTED_BUGS.map((bug) => bug.name));
+    expect(b.out.map((l) => l.split(/\s+/)[0])).toEqual(PLANTED_BUGS.map((x) => x.name));
+    for (const x of PLANTED_BUGS) expect(b.out.find((l) => l.startsWith(`${x.name} `))).toContain(x.reference);
   });
 });
 

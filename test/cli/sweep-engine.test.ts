@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { countTasks, executeSweep, planTasks } from '../../sim/cli/commands/sweep.ts';
 import type { SweepPlan } from '../../sim/cli/commands/sweep.ts';
+import { reportDirOf } from '../../sim/cli/harness/execute.ts';
+import { runReportDir } from '../../sim/report/index.ts';
 import { driveTasks, inlineRunner, inRerunShare, runTasks } from '../../sim/cli/harness/sweep-engine.ts';
 import type { TaskRunner } from '../../sim/cli/harness/sweep-engine.ts';
 import type { ScenarioFile } from '../../sim/cli/harness/scenario-files.ts';
@@ -117,6 +119,10 @@ describe('the determinism re-run', () => {
 });
 
 describe('worker threads', () => {
+  it('find a failing run\'s report where the report module puts it, without loading the report renderers first', () => {
+    for (const [dir, name, seed] of [['reports', 'kill-leader', 7], ['/tmp/x', 'odd name/../x', 12]] as const) expect(reportDirOf(dir, name, seed)).toBe(runReportDir(dir, name, seed));
+  });
+
   it('run the compiled package, agree with the inline run seed by seed, and re-run the sampled seeds in another thread', async () => {
     const inline = await runTasks(tasks(4), 4, { jobs: 1, stopOnFail: false, progress: false, rerunPercent: 0 });
     const threads = await runTasks(tasks(4), 4, { jobs: 2, stopOnFail: false, progress: false, rerunPercent: 50 });

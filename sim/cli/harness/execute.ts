@@ -2,7 +2,8 @@
 // disk with the scenario as given (scenario.json) and the trace-hash checkpoints, so that
 // `detcd replay DIR` needs nothing but the directory.
 import { performance } from 'node:perf_hooks';
-import { runReportDir, writeRunReportTo } from '../../report/index.ts';
+import { join } from 'node:path';
+import { pathSegment } from '../../report/escape.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
@@ -29,8 +30,16 @@ export interface Executed {
 
 export const REPORTS_DIR_DEFAULT = 'reports';
 
+/**
+ * runReportDir of report/run-report.ts (a test holds them equal), without loading the report's
+ * renderers: a sweep worker loads those only when a run fails (they cost each thread ~0.2 s CPU).
+ */
+export function reportDirOf(reportsDir: string, scenario: string, seed: number): string {
+  return join(reportsDir, pathSegment(scenario), String(seed));
+}
+
 export async function executeRun(o: ExecuteOptions): Promise<Executed> {
-  const dir = o.outDir ?? runReportDir(o.reportsDir ?? REPORTS_DIR_DEFAULT, o.scenario.name, o.seed);
+  const dir = o.outDir ?? reportDirOf(o.reportsDir ?? REPORTS_DIR_DEFAULT, o.scenario.name, o.seed);
   const output = runScenario(o.scenario, o.seed, {
     bug: o.bug,
     traceLog: o.traceLog ?? true,
@@ -39,6 +48,7 @@ export async function executeRun(o: ExecuteOptions): Promise<Executed> {
     shrink: `detcd shrink ${dir}`,
   });
   if (o.reportOnlyOnFailure === true && output.results.valid === true) return { output, dir: undefined };
+  const { writeRunReportTo } = await import('../../report/run-report.ts');
   await writeRunReportTo(dir, {
     results: output.results,
     history: output.history,

@@ -2,8 +2,8 @@
 // always, when asked), and a one-line summary back to the pool with the trace-hash checkpoints.
 // Runs in a worker thread (sweep-worker.ts, compiled) or inline with --jobs 1.
 import { relative, sep } from 'node:path';
-import { summarizeRun } from '../../report/index.ts';
-import type { RunSummary } from '../../report/index.ts';
+import { summarizeRun } from '../../report/run-summary.ts';
+import type { RunSummary } from '../../report/run-summary.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';

@@ -59,20 +59,27 @@ export class Progress {
       this.resetState('probe');
       this.next = this.match + 1;
     }
+    invariant(this.match < this.next, 'progress-match-below-next', () => `probe: match ${this.match} next ${this.next}`);
+    invariant(this.inflights.count === 0, 'progress-probe-no-inflight', () => `probe with ${this.inflights.count} in flight`);
   }
 
   becomeReplicate(): void {
     this.resetState('replicate');
     this.next = this.match + 1;
+    invariant(this.match < this.next, 'progress-match-below-next', () => `replicate: match ${this.match} next ${this.next}`);
+    invariant(this.inflights.count === 0, 'progress-replicate-starts-empty', () => `replicate with ${this.inflights.count} in flight`);
   }
 
   becomeSnapshot(snapshotIndex: number): void {
+    invariant(snapshotIndex > 0, 'progress-snapshot-index', () => `snapshot at index ${snapshotIndex}`);
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
+    invariant(this.isPaused(), 'progress-snapshot-paused', () => 'a follower waiting for a snapshot must not be sent entries');
   }
 
   /** The follower acknowledged index n. Returns true if Match advanced. */
   maybeUpdate(n: number): boolean {
+    const matchBefore = this.match;
     let updated = false;
     if (this.match < n) {
       this.match = n;
@@ -80,6 +87,8 @@ export class Progress {
       this.probeSent = false;
     }
     this.next = Math.max(this.next, n + 1);
+    invariant(this.match >= matchBefore, 'progress-match-monotonic', () => `match went from ${matchBefore} to ${this.match}`);
+    invariant(this.match < this.next, 'progress-match-below-next', () => `update: match ${this.match} next ${this.next}`);
     return updated;
   }
 

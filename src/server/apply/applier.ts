@@ -50,15 +50,27 @@ export class Applier {
   readonly store = new MvccStore();
   readonly lessor: Lessor;
   readonly watchable: WatchableStore;
+  /** Planted bug (etcd#17780): restore takes the revision from the log. */
+  private readonly restoreRevFromLog: boolean;
+  /** Responses a watch stream buffers before its watchers become victims (etcd's chanBufLen, 128). */
+  watchStreamBuffer = WATCH_STREAM_BUFFER;
   /** The raft index of the last applied entry. Invariant: never decreases. */
   private consistentIdx = 0;
 
   constructor(lessorConfig: LessorConfig = DEFAULT_LESSOR_CONFIG, readonly bugs: ReadonlySet<StateMachineBug> = new Set()) {
     this.lessor = new Lessor(lessorConfig);
     this.store.leases = this.lessor;
-    this.store.compactionDropsDelete = bugs.has('compaction-drops-delete');
+    // etcd 3.4 dropped a delete at the compact revision too, which #17780 needs (see restoreStore).
+    this.store.compactionDropsDelete = bugs.has('compaction-drops-delete') || bugs.has('restore-rev-from-log');
     this.watchable = new WatchableStore(this.store);
     this.watchable.replayAfterRestore = bugs.has('watch-replay-after-restore');
+    this.watchable.bugs = {
+      futureRevLowered: bugs.has('future-watch-rev-lowered'),
+      skipsCompactRevision: bugs.has('watch-skips-compact-revision'),
+      compactedStarved: bugs.has('compacted-watcher-starved'),
+      victimReplay: bugs.has('victim-replay'),
+    };
+    this.restoreRevFromLog = bugs.has('restore-rev-from-log');
   }
 
   consistentIndex(): number {
@@ -94,7 +106,7 @@ export class Applier {
   }
 
   openWatchStream(): WatchStream {
-    return new WatchStream(this.watchable, WATCH_STREAM_BUFFER, MAX_REQUEST_BYTES, {
+    return new WatchStream(this.watchable, this.watchStreamBuffer, MAX_REQUEST_BYTES, {
       progressWhileUnsynced: this.bugs.has('progress-while-unsynced'),
       progressBeforeStart: this.bugs.has('progress-before-start'),
     });
@@ -111,7 +123,7 @@ export class Applier {
   /** Replaces the whole state (raft snapshot or recovery). Leases restart at forever; open watchers resync. */
   restore(snap: ApplierSnapshot): void {
     assert(snap.mvcc.currentRev >= 1, 'applier: a snapshot has a revision');
-    restoreStore(snap.mvcc, this.store);
+    restoreStore(snap.mvcc, this.store, this.restoreRevFromLog);
     this.lessor.restore(snap.leases, this.store);
     this.consistentIdx = snap.consistentIndex;
     this.watchable.restored();

@@ -10,6 +10,18 @@ export const STATE_MACHINE_BUGS = {
   'progress-while-unsynced': 'etcd #15220',
   /** A watch waiting for a future start revision gets progress notifications (#20221, as in 3.4.23). */
   'progress-before-start': 'etcd #20221',
+  /** A resync after a restore lowers a future watch's next revision: it gets events before its start (#20221). */
+  'future-watch-rev-lowered': 'etcd #20221',
+  /** Catching up an unsynced watch skips the compact revision itself: a delete made there is lost (#18089). */
+  'watch-skips-compact-revision': 'etcd #18089',
+  /** A compacted watcher whose cancel did not fit its starved stream is synced on, losing events (#17529). */
+  'compacted-watcher-starved': 'etcd #17529',
+  /** A synced watcher that became a victim keeps its old next revision: the resync sends the events again (#17247). */
+  'victim-replay': 'etcd #17247',
+  /** Members that did not propose a txn drop its ranges and their revision checks: a compacted range fails it on one member only (#18667). */
+  'txn-ranges-stripped': 'etcd #18667',
+  /** Restore takes the revision from the last revision in the log, not the saved one: it goes backwards after compacting a delete (#17780). */
+  'restore-rev-from-log': 'etcd #17780',
 } as const;
 
 export type StateMachineBug = keyof typeof STATE_MACHINE_BUGS;

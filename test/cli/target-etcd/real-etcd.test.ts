@@ -1,7 +1,7 @@
 // The same scenarios, checkers and reports against real etcd 3.4 processes (Debian's etcd-server,
 // installed by .ci/run), in network namespaces as root. In CI a missing etcd fails the suite
 // instead of skipping it: a test that cannot run must not pass silently.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,22 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     expect(p.stderr.trim().split('\n')).toHaveLength(1);
     expect(p.stderr).toMatch(/torn writes.*cannot run on target etcd/);
   });
+
+  it('Ctrl-C in the middle of a run stops every etcd and removes every namespace and link it made', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'leader-partition', '--seed', '1', '--out', join(mkdtempSync(join(tmpdir(), 'detcd-int-')), 'r')], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 6_000));
+    const pid = child.pid as number;
+    const mine = (): string[] => [
+      ...execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`detcd-${pid}-`)),
+      ...execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`dtb${pid.toString(36)}:`) || l.includes(`dtv${pid.toString(36)}n`)),
+      ...execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`detcd-token-${pid}`)),
+    ];
+    expect(mine().length).toBeGreaterThan(0);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(mine()).toEqual([]);
+  }, RUN_MS_MAX);
 
   it('leftovers of a dead harness are removed by name; a live owner\'s are kept', () => {
     const dead = 4_000_000 + (process.pid % 100_000); // above pid_max on Debian's default: never a live process

@@ -91,6 +91,37 @@ describe('leases on the etcd member', () => {
   });
 });
 
+describe('the planted bug deposed-lessor-revokes (etcd#15247, Jepsen etcd 3.4.3)', () => {
+  /** A lease kept alive on the new leader's side while the old leader is cut off: does its key survive the heal? */
+  function keyAfterHeal(bug: PlantedBug | undefined): number {
+    const c = started(35, 3, bug);
+    const client = c.client('c');
+    call(c, client, '/v3/lease/grant', { TTL: '3', ID: '9' });
+    call(c, client, '/v3/kv/put', { key: b64('k'), value: b64('x'), lease: '9' });
+    const old = c.leader()!;
+    c.world.network.isolate(old);
+    c.runUntilTrue(() => c.leader() !== undefined && c.leader() !== old, 10 * SECOND_US);
+    const others = c.names.filter((n) => n !== old);
+    const keeper = c.client('keeper', { members: others });
+    for (let i = 0; i < 6; i++) {
+      call(c, keeper, '/v3/lease/keepalive', { ID: '9' });
+      c.runUntil(c.world.loop.now() + SECOND_US);
+    }
+    c.world.network.heal();
+    // A revoke the deposed leader proposed while cut off is proposed again after ReqTimeout (7 s).
+    for (let i = 0; i < 10; i++) {
+      call(c, keeper, '/v3/lease/keepalive', { ID: '9' });
+      c.runUntil(c.world.loop.now() + SECOND_US);
+    }
+    return count(c, keeper, 'k');
+  }
+
+  test('the deposed leader demotes its lessor: the kept-alive key stays; with the bug its revoke deletes it', () => {
+    expect(keyAfterHeal(undefined)).toBe(1);
+    expect(keyAfterHeal('deposed-lessor-revokes')).toBe(0);
+  });
+});
+
 describe('reads and limits on the etcd member', () => {
   function staleReadOnIsolatedLeader(bug: PlantedBug | undefined): CallResult {
     const c = started(34, 3, bug);

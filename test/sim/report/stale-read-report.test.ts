@@ -43,3 +43,12 @@ describe('a stale read in the report', () => {
     expect(xml).toMatch(/header\.revision\s+2 → 1/);
   });
 });
+
+describe('watch and lease violations on the timeline', () => {
+  it('are marked at their time with their kind', async () => {
+    const html = await renderRunHtml(fx.watchFailingRun());
+    const timeline = html.slice(html.indexOf('<svg class="timeline"'), html.indexOf('</svg>', html.indexOf('<svg class="timeline"')));
+    expect(timeline).toContain('✗ watch: event skipped');
+    expect(timeline).toContain('✗ lease: key outlived lease');
+  });
+});

@@ -56,8 +56,8 @@ describe('the fault table reaches every fault handler', () => {
     const packages = [...byPackage].filter(([, kinds]) => kinds.has(kind)).map(([name]) => name);
     expect(packages.length, `no package draws ${kind}`).toBeGreaterThan(0);
     const inSwarm = packages.filter((p) => !SWARM_EXCLUDED.has(p as never));
-    if (kind === 'figure8') expect(inSwarm).toEqual([]);
-    else expect(inSwarm.length, `swarm never draws ${kind}`).toBeGreaterThan(0);
+    // Issue 10: the swarm draws every package, figure8 (on five members) and membership included.
+    expect(inSwarm.length, `swarm never draws ${kind}`).toBeGreaterThan(0);
   });
 
   it('the property arbitraries draw every kind of the default mix, and only those', () => {

@@ -182,6 +182,19 @@ describe('Network', () => {
     expect(net.stats()).toMatchObject({ droppedDown: 1, dropped: 1, delivered: 0 });
   });
 
+  it('drops sends past a link\'s capacity, counts them as a fault, and carries the rest in order', () => {
+    const { loop, net, got } = makeNetwork({ linkCapacityMax: 3, latency: { kind: 'constant', us: 1_000 } });
+    for (const m of ['a', 'b', 'c', 'd', 'e']) net.send('n1', 'n2', m);
+    net.send('n2', 'n1', 'back');
+    loop.run();
+    expect(got.filter((g) => g.to === 'n2').map((g) => g.message)).toEqual(['a', 'b', 'c']);
+    expect(got.filter((g) => g.to === 'n1').map((g) => g.message)).toEqual(['back']);
+    expect(net.stats()).toMatchObject({ droppedCapacity: 2, dropped: 2, delivered: 4 });
+    net.send('n1', 'n2', 'f');
+    loop.run();
+    expect(got.at(-1)?.message).toBe('f');
+  });
+
   it('applies per-link options to one direction only', () => {
     const { loop, net, got } = makeNetwork();
     net.setLink('n1', 'n2', { drop: { num: 1, den: 1 } });

@@ -65,3 +65,26 @@ describe('read index loop', () => {
     expect([l.enqueue('1', 0), l.enqueue('2', 0), l.enqueue('3', 0), l.enqueue('4', 0)]).toEqual([true, true, true, false]);
   });
 });
+
+describe('the planted bug read-index-reuses-context (etcd#20418)', () => {
+  function planted(reuse: boolean): { l: ReadIndexLoop<string>; sent: string[] } {
+    const sent: string[] = [];
+    let n = 0;
+    const l = new ReadIndexLoop<string>({ readIndex: (ctx) => sent.push(ctx), newContext: () => `ctx${++n}` }, 7_000, 10, { reuseContext: reuse });
+    return { l, sent };
+  }
+
+  test('a late answer to the first attempt serves a read that arrived after the retry, only with the bug', () => {
+    for (const reuse of [false, true]) {
+      const { l, sent } = planted(reuse);
+      l.enqueue('early', 0);
+      l.tick(500); // no answer: retried
+      expect(sent, `reuse ${reuse}`).toEqual(reuse ? ['ctx1', 'ctx1'] : ['ctx1', 'ctx2']);
+      l.enqueue('late', 600); // arrives after a write it must see
+      l.onReadState('ctx1', 10, 10, 700); // the first attempt's answer, from before that write
+      const served = l.takeOutcome().served;
+      // Correct: the stale context is ignored. Planted: both reads are served at index 10.
+      expect(served, `reuse ${reuse}`).toEqual(reuse ? ['early', 'late'] : []);
+    }
+  });
+});

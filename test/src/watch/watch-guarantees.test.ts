@@ -61,6 +61,12 @@ function run(buffer: number, ops: readonly Op[], bugs: ReadonlySet<StateMachineB
   store.compactionDropsDelete = bugs.has('compaction-drops-delete');
   const ws = new WatchableStore(store);
   ws.replayAfterRestore = bugs.has('watch-replay-after-restore');
+  ws.bugs = {
+    futureRevLowered: bugs.has('future-watch-rev-lowered'),
+    skipsCompactRevision: bugs.has('watch-skips-compact-revision'),
+    compactedStarved: bugs.has('compacted-watcher-starved'),
+    victimReplay: bugs.has('victim-replay'),
+  };
   const stream = new WatchStream(ws, buffer, undefined, {
     progressWhileUnsynced: bugs.has('progress-while-unsynced'),
     progressBeforeStart: bugs.has('progress-before-start'),
@@ -197,7 +203,9 @@ describe('watch guarantees', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80, size: 'max' }), (buffer, ops) => run(buffer, ops, new Set())), fcParams(300));
   });
 
-  it.each(Object.keys(STATE_MACHINE_BUGS) as StateMachineBug[])('catches the planted bug %s', (bug) => {
+  // Not watch bugs: restore-rev-from-log lives in the mvcc restore (test/src/mvcc), and
+  // txn-ranges-stripped in the apply of a txn, which this schedule does not run.
+  it.each((Object.keys(STATE_MACHINE_BUGS) as StateMachineBug[]).filter((b) => b !== 'restore-rev-from-log' && b !== 'txn-ranges-stripped'))('catches the planted bug %s', (bug) => {
     expect(() => fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 80, size: 'max' }), (buffer, ops) => run(buffer, ops, new Set([bug]))),
       { seed: 42, numRuns: 2000 })).toThrow();
   });

@@ -1,0 +1,74 @@
+// The raft bugs the harness can plant (sim/bugs/planted-bugs.ts), each at the raft level: the
+// correct code keeps the rule, the planted mistake breaks it. The scenarios that find them
+// end to end are in the registry; these tests pin down what each switch changes.
+import { describe, expect, it } from 'vitest';
+import { Cluster } from './cluster.ts';
+import type { ConfChange, Snapshot } from '../../../src/raft/types.ts';
+import { message } from '../../../src/raft/types.ts';
+import { Unstable } from '../../../src/raft/log-unstable.ts';
+import { entsWithTerms, newStorage, newTestRaft } from './helpers.ts';
+
+const CS = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+const snapAt = (index: number): Snapshot => ({ data: `s${index}`, metadata: { index, term: 1, confState: CS } });
+
+function addLearner(id: number): ConfChange {
+  return { transition: 'auto', changes: [{ type: 'add-learner-node', nodeId: id }] } as unknown as ConfChange;
+}
+
+describe('planted raft bugs', () => {
+  it('conf-change-before-term-commit: a new leader accepts a conf change before its own entry commits', () => {
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => (planted ? { unsafe: { confChangeBeforeTermCommit: true } } : {}));
+      c.cut(1, 2);
+      c.cut(1, 3);
+      c.node(1).raw.raft.becomeCandidate();
+      c.node(1).raw.raft.becomeLeader();
+      c.node(1).raw.proposeConfChange(addLearner(4));
+      expect(c.node(1).raw.raft.raftLog.allEntries().some((e) => e.type === 'conf-change'), `planted ${planted}`).toBe(planted);
+    }
+  });
+
+  it('check-quorum-never-steps-down: an isolated leader stays leader past the election timeout', () => {
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => ({ checkQuorum: true, ...(planted ? { unsafe: { checkQuorumNeverStepsDown: true } } : {}) }));
+      c.campaign(1);
+      c.isolate(1);
+      c.tickNode(1, 2 * 10 + 1);
+      expect(c.node(1).raw.raft.state, `planted ${planted}`).toBe(planted ? 'leader' : 'follower');
+    }
+  });
+
+  it('lease-never-expires: once the leader is gone the others never elect a new one', () => {
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => ({ checkQuorum: true, preVote: true, ...(planted ? { unsafe: { leaseNeverExpires: true } } : {}) }));
+      c.campaign(1);
+      c.isolate(1);
+      c.tick(60, [2, 3]);
+      const elected = c.node(2).raw.raft.state === 'leader' || c.node(3).raw.raft.state === 'leader';
+      expect(elected, `planted ${planted}`).toBe(!planted);
+    }
+  });
+
+  it('install-older-snapshot: a follower installs a snapshot older than its commit index, its log going backwards', () => {
+    for (const planted of [false, true]) {
+      const s = newStorage([1, 2]);
+      s.append(entsWithTerms(1, 1, 1));
+      const r = newTestRaft(2, 10, 1, s, planted ? { unsafe: { installOlderSnapshot: true } } : {});
+      r.loadState({ term: 1, vote: 0, commit: 3 });
+      r.becomeFollower(1, 1);
+      r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snapAt(2) }));
+      expect(r.raftLog.committed, `planted ${planted}`).toBe(planted ? 2 : 3);
+    }
+  });
+
+  it('two-snapshots-forgotten: persisting one snapshot forgets a newer one restored meanwhile', () => {
+    for (const planted of [false, true]) {
+      const u = new Unstable(1);
+      u.forgetNewerSnapshot = planted;
+      u.restore(snapAt(5)); // handed to the host in a Ready
+      u.restore(snapAt(9)); // a second snapshot arrives before the first is persisted
+      u.stableSnapTo(5); // the first one is on disk
+      expect(u.snapshot?.metadata.index, `planted ${planted}`).toBe(planted ? undefined : 9);
+    }
+  });
+});
