@@ -49,10 +49,10 @@ export const NetworkSchema = z.strictObject({
   dropPercent: int(0, 100).default(0),
   duplicatePercent: int(0, 100).default(0),
   reorderPercent: int(0, 100).default(0),
-  /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
-  reorderDelayUsMax: int(0, 10_000_000).default(5000),
   fsyncUsMin: int(0, 10_000_000).default(500),
   fsyncUsMax: int(0, 10_000_000).default(3000),
+  /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
+  reorderDelayUsMax: int(0, 10_000_000).default(5000),
 }).refine((n) => n.latencyUsMin <= n.latencyUsMax, { message: 'latencyUsMin must be <= latencyUsMax', path: ['latencyUsMax'] })
   .refine((n) => n.fsyncUsMin <= n.fsyncUsMax, { message: 'fsyncUsMin must be <= fsyncUsMax', path: ['fsyncUsMax'] });
 
@@ -105,8 +105,6 @@ export const NemesisPackages = [
   'kill-leader',
   'kill-follower',
   'kill-random',
-  'kill-majority',
-  'crash-after-send',
   'rolling-restart',
   'pause',
   'clock',
@@ -119,6 +117,8 @@ export const NemesisPackages = [
   'membership',
   'buggify',
   'figure8',
+  'kill-majority',
+  'crash-after-send',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
