@@ -93,7 +93,8 @@ export const COMMAND_HELP: Record<string, string[]> = {
   ],
   check: [
     'usage: detcd check --model register|kv|etcd [--json] [--timeout-ms N]',
-    '                   [--format jepsen-log|jepsen-edn|jsonl] FILE...',
+    '                   [--format jepsen-log|jepsen-edn|jsonl] [--initial-revision N]',
+    '                   FILE...',
     '',
     'Checks each history for linearizability and prints a verdict per file (with',
     'an explanation when a file is not linearizable).',
@@ -103,6 +104,8 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '  --format F       jepsen-log, jepsen-edn or jsonl (default: from the content)',
     '  --json           one JSON line per file',
     '  --timeout-ms N   give up (verdict unknown, exit 2) after N ms per file',
+    '  --initial-revision N  the revision of an etcd that already held data, where',
+    '                   the answers cannot tell it',
   ],
   serve: [
     'usage: detcd serve [--port P] [--nodes N] [--seed N] [--scenario NAME|FILE]',

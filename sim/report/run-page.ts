@@ -15,7 +15,7 @@ import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
-import { timelineSvg, type TimelineMark } from './timeline.ts';
+import { faultLegendHtml, timelineSvg, type TimelineMark } from './timeline.ts';
 import { opLabel } from './op-label.ts';
 import { violationsSection } from './violations.ts';
 
@@ -163,7 +163,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
       (results.stop !== undefined ? '<a href="#invariant">broken invariant</a>' : '') +
       (explanations.length > 0 ? '<a href="#counterexample">counterexample</a>' : '') + '<a href="#stats">statistics</a><a href="#scenario">scenario and options</a><a href="#files">files</a></nav>',
     reproduce(results),
-    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${zoomButtons('timeline-svg', [1, 2, 4, 8, 16])}${legend()}<div class="scroll">${timelineSvg({ ops: timeline.ops, allOps: history.ops, endUs, faults, leaders: results.leaders ?? [], tooltipCharsMax: limits.tooltipCharsMax, highlighted: forced, marks: violationMarksOf(results, explanations, history) })}</div>${faultLegendHtml(faults)}${thinNote('timeline', timeline.okDrawn, timeline.okTotal)}</section>`,
     invariantSection(results.stop),
     counterexampleSection(explanations, history, limits),
     violationsSection(results.checkers, history, input.watches ?? [], limits),

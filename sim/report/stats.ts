@@ -75,23 +75,36 @@ export function unavailabilityWindows(ops: readonly PairedOp[], endUs: number): 
   return { windows, gapUsMin };
 }
 
-function counterRows(results: Results): [string, string][] {
+export function counterRows(results: Results): [string, string][] {
   const s = results.stats;
   const rows: [string, string][] = [
-    ['operations ok / fail / info', `${s.ops.ok} / ${s.ops.fail} / ${s.ops.info}`],
-    ['messages', s.messages.toLocaleString('en-US')],
-    ['fsyncs', s.fsyncs === undefined ? '—' : s.fsyncs.toLocaleString('en-US')],
-    ['elections (leader changes)', String(s.leaderChanges)],
-    ['faults', String(s.faults)],
-    ['events', s.events.toLocaleString('en-US')],
+    ['operations succeeded / failed / outcome unknown', `${s.ops.ok} / ${s.ops.fail} / ${s.ops.info}`],
+    ['messages between members and clients', s.messages.toLocaleString('en-US')],
+    ['disk syncs (fsync)', s.fsyncs === undefined ? '—' : s.fsyncs.toLocaleString('en-US')],
+    ['leader changes', String(s.leaderChanges)],
+    ['faults injected', String(s.faults)],
+    ['simulation events', s.events.toLocaleString('en-US')],
     ['simulated time', formatUs(s.simulatedMs * 1000)],
-    ['wall time', formatUs(s.wallMs * 1000)],
+    ['real time the run took', formatUs(s.wallMs * 1000)],
   ];
   const known = new Set(['ops', 'opsByF', 'simulatedMs', 'wallMs', 'events', 'messages', 'fsyncs', 'leaderChanges', 'faults']);
   for (const [name, value] of Object.entries(s)) {
-    if (!known.has(name) && (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')) rows.push([name, String(value)]);
+    if (!known.has(name) && (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')) rows.push([STAT_WORDS[name] ?? inWords(name), String(value)]);
   }
   return rows;
+}
+
+/** Statistics by the words a reader knows, not by their field names. */
+const STAT_WORDS: Record<string, string> = {
+  worldFaults: 'faults the world applied (cuts, crashes, pauses, …)',
+  crashes: 'member crashes',
+  historyOps: 'history entries (invocations and completions)',
+  historyTruncated: 'history cut short at its bound',
+};
+
+/** `someFieldName` as "some field name". */
+function inWords(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -59,6 +59,21 @@ export function opTooltip(op: PairedOp, charsMax: number): string {
   return lines.join('\n');
 }
 
+/** A liveness probe of the run's liveness phase: a put of `liveness/<i>` (see sim/run/liveness.ts). */
+function isLivenessProbe(op: PairedOp): boolean {
+  const key = (op.request as { key?: unknown } | null | undefined)?.key;
+  return op.f === 'kv/put' && typeof key === 'string' && Buffer.from(key, 'base64').toString('utf8').startsWith('liveness/');
+}
+
+/** The processes whose every operation is a liveness probe: labelled "probe" on the timeline. */
+function probeProcesses(ops: readonly PairedOp[]): Set<number | string> {
+  const probes = new Set<number | string>();
+  const other = new Set<number | string>();
+  for (const op of ops) (isLivenessProbe(op) ? probes : other).add(op.process);
+  for (const p of other) probes.delete(p);
+  return probes;
+}
+
 function processOrder(ops: readonly PairedOp[]): (number | string)[] {
   const set = new Set<number | string>();
   for (const op of ops) set.add(op.process);
@@ -91,7 +106,9 @@ function faultBands(faults: readonly FaultInterval[], endUs: number, x: (us: num
     const tip = `${fault.kind}: ${fault.description}\n${formatUs(fault.startUs)} → ${fault.endUs === undefined ? 'end of run' : formatUs(fault.endUs)}${fault.targets === undefined ? '' : `\ntargets: ${fault.targets.join(', ')}`}`;
     parts.push(`<rect class="fault-band" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${px(bottomY - laneY)}" fill="${color}" fill-opacity="0.13"/>`);
     parts.push(`<rect class="fault" x="${px(x0)}" y="${laneY}" width="${px(w)}" height="${layout.faultRowPx - 4}" fill="${color}" fill-opacity="0.75" data-tip="${escapeHtml(tip)}"/>`);
-    if (w > fault.kind.length * 6.5 + 6) parts.push(`<text class="fault-label" x="${px(x0 + 3)}" y="${laneY + 11}">${escapeHtml(fault.kind)}</text>`);
+    const label = fault.targets === undefined || fault.targets.length === 0 ? fault.kind : `${fault.kind} ${fault.targets.join(',')}`;
+    if (w > label.length * 6.5 + 6) parts.push(`<text class="fault-label" x="${px(x0 + 3)}" y="${laneY + 11}">${escapeHtml(label)}</text>`);
+    else if (w > fault.kind.length * 6.5 + 6) parts.push(`<text class="fault-label" x="${px(x0 + 3)}" y="${laneY + 11}">${escapeHtml(fault.kind)}</text>`);
   }
   return parts.join('');
 }
@@ -129,6 +146,18 @@ function okCoverage(ops: readonly PairedOp[], processes: readonly (number | stri
   return parts.join('');
 }
 
+/** The fault bands' key: each kind's colour, what it hit and when (the bands are too thin to say it). */
+export function faultLegendHtml(faults: readonly FaultInterval[]): string {
+  if (faults.length === 0) return '';
+  const kinds = faultColors(faults.map((f) => f.kind));
+  const items = faults.map((f) => {
+    const color = kinds.get(f.kind) ?? '#999';
+    const targets = f.targets === undefined || f.targets.length === 0 ? '' : ` on ${f.targets.join(', ')}`;
+    return `<li><span class="sw" style="background:${color}"></span>${escapeHtml(f.description)}${escapeHtml(targets)}: ${escapeHtml(formatUs(f.startUs))} → ${f.endUs === undefined ? 'end of run' : escapeHtml(formatUs(f.endUs))}</li>`;
+  });
+  return `<div class="legend fault-legend"><b>faults</b> (shaded bands; rows labelled "probe" are the liveness phase's probes)<ul>${items.join('')}</ul></div>`;
+}
+
 export function timelineSvg(input: TimelineInput): string {
   const processes = processOrder(input.allOps ?? input.ops);
   const endUs = Math.max(input.endUs, 1);
@@ -142,7 +171,9 @@ export function timelineSvg(input: TimelineInput): string {
   const rowsBottom = rowsY + processes.length * rowPx;
   const height = rowsBottom + layout.axisPx;
   const rowOf = new Map(processes.map((p, i) => [p, i]));
-  const rows = processes.map((p, i) => (i % labelEvery !== 0 ? '' : `<text class="lane" x="${layout.labelPx - 6}" y="${rowsY + i * rowPx + Math.min(12, rowPx)}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
+  const probes = probeProcesses(input.allOps ?? input.ops);
+  const rowLabel = (p: number | string): string => `${probes.has(p) ? 'probe ' : ''}${typeof p === 'number' ? `p${p}` : p}`;
+  const rows = processes.map((p, i) => (i % labelEvery !== 0 ? '' : `<text class="lane" x="${layout.labelPx - 6}" y="${rowsY + i * rowPx + Math.min(12, rowPx)}" text-anchor="end">${escapeHtml(rowLabel(p))}</text>`));
   const barY = (p: number | string): number => rowsY + (rowOf.get(p) ?? 0) * rowPx + (rowPx > 8 ? 2 : 0.5);
   const barHeightPx = rowPx > 8 ? rowPx - 4 : rowPx - 1;
   const cover = okCoverage(input.allOps ?? [], processes, x, barY, barHeightPx);

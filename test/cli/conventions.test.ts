@@ -44,7 +44,7 @@ describe('help and version', () => {
       expect(text.split('\n')[0]).toMatch(new RegExp(`^usage: detcd ${name}\\b`));
       const source = readFileSync(join('sim/cli/commands', `${name}.ts`), 'utf8');
       const parsed = [...source.matchAll(/^\s+'?([a-z][a-z-]*)'?: \{ type: '(string|boolean)' \}/gm)].map((m) => m[1]!);
-      const checkFlags = name === 'check' ? ['model', 'format', 'json', 'timeout-ms'] : [];
+      const checkFlags = name === 'check' ? [...source.matchAll(/a === '--([a-z-]+)'/g)].map((m) => m[1]!) : [];
       for (const option of [...parsed, ...checkFlags]) expect(text, `--${option} in detcd ${name} --help`).toContain(`--${option}`);
       expect(text).toMatch(/exit codes: 0 valid, 1 violation/);
       const long = text.split('\n').filter((l) => l.length > 80);

@@ -7,6 +7,7 @@
 // least one, and `rerunPercent` of the rest, spread evenly) runs again in another worker, and
 // the two trace hashes must agree; a mismatch is reported with where the traces part.
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { RunSummary } from '../../report/index.ts';
 import { compiledModule } from './package-root.ts';
@@ -127,17 +128,28 @@ export async function driveTasks(tasks: Iterable<SweepTask>, runner: TaskRunner,
   return out;
 }
 
+/** The time left at the pace so far (runs done per elapsed time), from the first finished run on. */
+export function timeLeft(elapsedMs: number, done: number, count: number): string {
+  if (done <= 0) return 'estimating…';
+  const leftS = Math.round(((count - done) * elapsedMs) / done / 1000);
+  if (leftS <= 0) return 'finishing';
+  return `about ${leftS >= 60 ? `${Math.floor(leftS / 60)} min ${leftS % 60} s` : `${leftS} s`} left`;
+}
+
 /** The sweep: `count` tasks (for the progress bar and the jobs cap) drawn lazily from `tasks`. */
 export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: SweepOptions): Promise<SweepResult> {
   const jobs = Math.max(1, Math.min(o.jobs, count));
-  const bar = o.progress ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = o.progress ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   let failed = 0;
-  bar?.start(count, 0, { failed });
+  let done = 0;
+  const startedMs = performance.now();
+  bar?.start(count, 0, { failed, left: 'estimating…' });
   const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineRunner : threadRunner(jobs));
   try {
     return await driveTasks(tasks, runner, o, (s) => {
       if (s.valid === false) failed++;
-      bar?.increment(1, { failed });
+      done++;
+      bar?.increment(1, { failed, left: timeLeft(performance.now() - startedMs, done, count) });
     });
   } finally {
     await runner.close();

@@ -1,0 +1,60 @@
+// What the reports tell a reader: JUnit carries the runs' real times, the fault bands have a
+// key naming their targets, liveness probes are labelled, statistics are in words.
+import { describe, expect, it } from 'vitest';
+import { renderJunit, suitesFromRuns } from '../../../sim/report/junit.ts';
+import { pairOps } from '../../../sim/report/paired-ops.ts';
+import { renderRunHtml } from '../../../sim/report/run-page.ts';
+import { summarizeRun } from '../../../sim/report/run-summary.ts';
+import { counterRows } from '../../../sim/report/stats.ts';
+import { timelineSvg } from '../../../sim/report/timeline.ts';
+import type { Op } from '../../../sim/history/op.ts';
+import { timeLeft } from '../../../sim/cli/harness/sweep-engine.ts';
+import * as fx from '../../fixtures/report/fixtures.ts';
+
+describe('report presentation', () => {
+  it('JUnit suites and cases add up to the runs’ real wall time', () => {
+    const a = fx.passingRun().results;
+    const b = fx.linearizabilityFailingRun().results;
+    const xml = renderJunit(suitesFromRuns([summarizeRun({ ...a, stats: { ...a.stats, wallMs: 1234 } }), summarizeRun({ ...b, stats: { ...b.stats, wallMs: 2500 } })]));
+    expect(xml).toMatch(/<testsuites [^>]*time="3\.734"/);
+    const caseTimes = [...xml.matchAll(/<testcase [^>]*time="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(caseTimes.reduce((x, y) => x + y, 0)).toBeCloseTo(3.734, 3);
+    expect(caseTimes.some((t) => t > 0)).toBe(true);
+  });
+
+  it('fault bands come with a key that names each fault, its targets and its time', async () => {
+    const input = fx.passingRun();
+    input.results.faults = [{ kind: 'partition', startUs: 100_000, endUs: 900_000, targets: ['n1'], description: 'isolate the leader n1' }];
+    const html = await renderRunHtml(input);
+    expect(html).toContain('fault-legend');
+    expect(html).toMatch(/isolate the leader n1 on n1: /);
+  });
+
+  it('labels the liveness probes on the timeline', () => {
+    const key = Buffer.from('liveness/0').toString('base64');
+    const history: Op[] = [
+      { index: 0, time: 10, process: 0, type: 'invoke', f: 'kv/put', value: { key: Buffer.from('k').toString('base64'), value: 'djE=' } },
+      { index: 1, time: 20, process: 0, type: 'ok', f: 'kv/put', value: {} },
+      { index: 2, time: 30, process: 7, type: 'invoke', f: 'kv/put', value: { key, value: 'cA==' } },
+      { index: 3, time: 40, process: 7, type: 'ok', f: 'kv/put', value: {} },
+    ] as Op[];
+    const ops = pairOps(history).ops;
+    const svg = timelineSvg({ ops, endUs: 50, faults: [], leaders: [], tooltipCharsMax: 200, highlighted: new Set() });
+    expect(svg).toContain('>probe p7<');
+    expect(svg).toContain('>p0<');
+  });
+
+  it('names statistics in words', () => {
+    const rows = counterRows(fx.passingRun().results).map(([name]) => name);
+    expect(rows).toContain('operations succeeded / failed / outcome unknown');
+    expect(rows).toContain('real time the run took');
+    expect(rows.every((r) => !/[a-z][A-Z]/.test(r))).toBe(true);
+  });
+
+  it('the progress estimate is sane from the first finished run', () => {
+    expect(timeLeft(0, 0, 100)).toBe('estimating…');
+    expect(timeLeft(2000, 1, 100)).toBe('about 3 min 18 s left');
+    expect(timeLeft(30_000, 50, 100)).toBe('about 30 s left');
+    expect(timeLeft(30_000, 100, 100)).toBe('finishing');
+  });
+});
