@@ -20,13 +20,18 @@ export interface HistoryContext {
   historyTruncated?: boolean;
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
+  /**
+   * The linearizability search's step bound, when a caller can afford more than a simulated run
+   * (a real-etcd run costs seconds of machine time; its timed-out writes make searches longer).
+   */
+  linearizabilityStepsMax?: number;
 }
 
 export function historyCheckers(names: ReadonlySet<CheckerName>, history: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
   if (names.has('linearizable')) {
     const lines = history.map((_, i) => i + 1);
-    const maxSteps = Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
+    const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
     const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = { ...result, summary: result.summary ?? summary };

@@ -45,6 +45,8 @@ import { refusal } from './refusals.ts';
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
 const JOBS_PROCESS_BASE = 100_000;
+/** A real run costs seconds of wall time: its checker may search 10× a simulated run's bound (a few seconds more at most). */
+const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
 
 export interface RealRunOptions {
   readonly binary?: string | undefined;
@@ -226,7 +228,7 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   if (names.has('convergence')) out['convergence'] = convergence(liveness);
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? []);
   const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs }));
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX }));
   return out;
 }
 

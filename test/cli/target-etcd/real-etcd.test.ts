@@ -66,7 +66,9 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   it('the command line writes the report with the target, the members\' data and logs, and the faults on the timeline', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'detcd-real-')), 'report');
     const p = spawnSync(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'kill-leader', '--seed', '2', '--out', out, '--quiet'], { encoding: 'utf8', timeout: RUN_MS_MAX });
-    expect(p.status, p.stderr).toBe(0);
+    // The verdict of these scenarios is the it.each above; here the command's report is the point
+    // (a real run on a starved machine may say unknown or invalid, and still writes it).
+    expect([0, 1, 2], p.stderr).toContain(p.status);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { target: { kind: string; replayable: string }; faults: { description: string; targets: string[] }[] };
     expect(results.target.kind).toBe('etcd');
     expect(results.target.replayable).toMatch(/not the interleaving/);
