@@ -1,5 +1,5 @@
 // Entry point of the detcd command line: picks the subcommand, maps errors to exit codes.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { ReportPathError } from '../report/report-dir.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
@@ -26,9 +26,15 @@ function usage(): string {
   return lines.join('\n');
 }
 
+/** The package's version: package.json is two folders up from sim/cli/ in the sources, three from dist/sim/cli/. */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `detcd ${pkg.version}`;
+  for (const up of ['../../package.json', '../../../package.json']) {
+    const url = new URL(up, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'detcd' && typeof pkg.version === 'string') return `detcd ${pkg.version}`;
+  }
+  return 'detcd (version unknown: package.json not found)';
 }
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
