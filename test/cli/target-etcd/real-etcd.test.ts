@@ -99,14 +99,18 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
 
   it('Ctrl-C in the middle of a run stops every etcd and removes every namespace and link it made', async () => {
     const child = spawn(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'leader-partition', '--seed', '1', '--out', join(mkdtempSync(join(tmpdir(), 'detcd-int-')), 'r')], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 6_000));
     const pid = child.pid as number;
     const mine = (): string[] => [
       ...execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`detcd-${pid}-`)),
       ...execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`dtb${pid.toString(36)}:`) || l.includes(`dtv${pid.toString(36)}n`)),
       ...execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`detcd-token-${pid}`)),
     ];
+    // Wait until the run has built its namespaces and started etcd (a rebuild of dist/ or a slow
+    // start may take a while), then a moment more so that traffic is flowing.
+    const deadline = Date.now() + 60_000;
+    while (mine().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(mine().length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2_000));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
