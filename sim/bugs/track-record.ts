@@ -17,7 +17,7 @@ export interface TrackRecordOptions {
   readonly shrinkRunsMax: number;
   /** The scenario of a shipped name. */
   readonly scenario: (name: string) => Scenario;
-  /** Milliseconds of wall clock (performance.now); only the reported times depend on it. */
+  /** The caller's clock in milliseconds (the command line passes its own); only the reported times depend on it. */
   readonly wallNowMs: () => number;
 }
 

@@ -10,23 +10,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_HELP } from '../../sim/cli/help.ts';
 import { failureLines } from '../../sim/cli/harness/sweep-summary-table.ts';
 import { runTable, sweepTable } from '../../sim/cli/harness/table.ts';
-import { main } from '../../sim/cli/main.ts';
 import { summarizeRun } from '../../sim/report/index.ts';
 import { defineScenario, explain, runResults } from '../../sim/property/index.ts';
 import * as fx from '../fixtures/report/fixtures.ts';
-
-async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { cli } from './capture-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'detcd-conv-'));
 const tiny = join(root, 'tiny.json');

@@ -3,22 +3,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../sim/cli/main.ts';
+import { describe, expect, it } from 'vitest';
 import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
-
-async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+import { cli } from './capture-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'detcd-cli-'));
 const small = join(dir, 'small.json');
