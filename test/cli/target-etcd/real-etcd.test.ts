@@ -55,12 +55,17 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, 3 * RUN_MS_MAX);
 
   it('serializable reads recorded as linearizable ones are caught: the checker sees a real stale read', async () => {
-    let verdict: unknown;
-    for (let seed = 1; seed <= 4 && verdict !== false; seed++) {
-      const r = (await run('leader-partition', seed, { serializableReadsOnTheWire: true })).results;
-      verdict = r.checkers['linearizable']?.valid;
+    // One key, three clients per member, a follower cut off for over a second: a client pinned
+    // to it reads its stale copy of the key the others keep writing (each fault gives three
+    // chances), and its few timed-out writes keep the search small enough to decide. A
+    // leader-partition run found one only on some seeds (and then sometimes gave up).
+    const verdicts: string[] = [];
+    for (let seed = 1; seed <= 4 && !verdicts.includes('false'); seed++) {
+      const r = (await run(join(import.meta.dirname, '../../fixtures/real/stale-follower-reads.json'), seed, { serializableReadsOnTheWire: true })).results;
+      verdicts.push(`${String(r.checkers['linearizable']?.valid)}`);
+      if (r.checkers['linearizable']?.valid !== false) verdicts.push(`(seed ${seed}: ${r.checkers['linearizable']?.summary ?? 'no linearizable checker'}; ops ${JSON.stringify(r.stats.ops)})`);
     }
-    expect(verdict).toBe(false);
+    expect(verdicts, verdicts.join(' ')).toContain('false');
   }, 4 * RUN_MS_MAX);
 
   it('the command line writes the report with the target, the members\' data and logs, and the faults on the timeline', () => {
