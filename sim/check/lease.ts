@@ -4,8 +4,12 @@
 //    range that read at a revision ≥ R (its header.revision, or its explicit revision) and
 //    shows a key attached to that lease is a key that outlived its revoked lease.
 // 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 proves
-//    the lease no longer existed when that op completed. Any range invoked after that
-//    completion that shows a key attached to the lease is a key that outlived its lease.
+//    the lease no longer existed when that op completed — if the member that answered had
+//    applied the grant: its header.revision is above the grant's (a put after the grant). A
+//    deposed leader that never saw the grant answers "not found" too (etcd serves lease
+//    lookups from the leader's lessor without a linearizable check); that is no evidence.
+//    Any range invoked after that completion that shows a key attached to the lease is a
+//    key that outlived its lease.
 // 3. Expired: the lease is known alive at the completion of its grant and of every
 //    keep-alive ok with TTL > 0; it may live at most TTL after the latest of those, plus
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
@@ -51,6 +55,8 @@ interface Completed {
 
 interface LeaseFacts {
   ttlSeconds: number;
+  /** header.revision of the grant's answer: a member past it has applied the grant. */
+  grantRevision: number;
   aliveAtUs: number[];
   grantedAtUs: number;
   revokedAtRevision: number;
@@ -91,17 +97,18 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
       const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
-      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
+      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
     }
     const id = id64(req['ID']);
     const f = facts(id);
     if (f === undefined) continue;
     if (invoke.f === 'lease/revoke') f.revokedAtRevision = Math.min(f.revokedAtRevision, int(obj(resp['header'])['revision']));
+    const sawGrant = int(obj(resp['header'])['revision']) > f.grantRevision;
     if (invoke.f === 'lease/keepalive') {
       if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
-      else f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+      else if (sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
     }
-    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
   }
   return leases;
 }

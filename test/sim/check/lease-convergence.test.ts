@@ -53,6 +53,35 @@ describe('lease safety', () => {
   });
 });
 
+/** Grant at revision 5, put at 6, a "not found" answered at `goneRevision`, then a read of the key. */
+function goneHistory(goneRevision: number, f: 'lease/timetolive' | 'lease/keepalive'): Op[] {
+  clock = 0;
+  const notFound = f === 'lease/timetolive' ? { ...hdr(goneRevision), ID: '7', TTL: '-1' } : { ...hdr(goneRevision), ID: '7', TTL: '0' };
+  const ops = [
+    ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(5), ID: '7', TTL: '5' }),
+    ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(6)),
+    ...op(2, f, { ID: '7' }, notFound),
+  ];
+  clock += 1000;
+  ops.push(...op(1, 'kv/range', { key: b64('k') }, { ...hdr(6), kvs: [kv('k', 'v', 6, 6, 1, 7)], count: '1' }));
+  return indexed(ops);
+}
+
+describe('lease gone', () => {
+  for (const f of ['lease/timetolive', 'lease/keepalive'] as const) {
+    it(`fails a key read after a member that applied the grant answered ${f} "not found"`, () => {
+      const r = checkLease(goneHistory(6, f));
+      expect(r.valid).toBe(false);
+      expect(r.violations[0]!.kind).toBe('gone-lease-key-visible');
+    });
+
+    it(`passes when the ${f} "not found" came from a member behind the grant (a deposed leader)`, () => {
+      expect(checkLease(goneHistory(4, f)).valid).toBe(true);
+      expect(checkLease(goneHistory(5, f)).valid).toBe(true);
+    });
+  }
+});
+
 describe('convergence', () => {
   it('passes when all members agree', () => {
     const m = (node: string) => ({ node, revision: 10, compactRevision: 4, hash: 1234 });
