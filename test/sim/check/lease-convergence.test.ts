@@ -82,6 +82,50 @@ describe('lease gone', () => {
   }
 });
 
+/** Lease 7 with key k put at revision 2 and revoked at 3, then a txn whose range reads k at `rangeRevision` (0: current). */
+function txnReadHistory(rangeRevision: number, nested: boolean): Op[] {
+  clock = 0;
+  const rangeReq = rangeRevision > 0 ? { key: b64('k'), revision: String(rangeRevision) } : { key: b64('k') };
+  const inner = { compare: [], success: [{ request_range: rangeReq }], failure: [] };
+  const innerResp = { ...hdr(4), succeeded: true, responses: [{ response_range: { ...hdr(4), kvs: [kv('k', 'v', 2, 2, 1, 7)], count: '1' } }] };
+  const req = nested ? { compare: [], success: [{ request_txn: inner }], failure: [] } : inner;
+  const resp = nested ? { ...hdr(4), succeeded: true, responses: [{ response_txn: innerResp }] } : innerResp;
+  return indexed([
+    ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(1), ID: '7', TTL: '5' }),
+    ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(2)),
+    ...op(0, 'lease/revoke', { ID: '7' }, hdr(3)),
+    ...op(1, 'kv/txn', req, resp),
+  ]);
+}
+
+describe('lease reads inside txns and prev_kv', () => {
+  for (const nested of [false, true]) {
+    it(`passes a txn${nested ? ' (nested)' : ''} range at a revision before the revoke that shows the key`, () => {
+      expect(checkLease(txnReadHistory(2, nested)).valid).toBe(true);
+    });
+
+    it(`fails a txn${nested ? ' (nested)' : ''} range at the current revision that shows the revoked key`, () => {
+      const r = checkLease(txnReadHistory(0, nested));
+      expect(r.valid).toBe(false);
+      expect(r.violations[0]!.kind).toBe('revoked-key-visible');
+    });
+  }
+
+  it('fails a put whose prev_kv shows a key of a lease revoked before it', () => {
+    clock = 0;
+    const h = indexed([
+      ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(1), ID: '7', TTL: '5' }),
+      ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(2)),
+      ...op(0, 'lease/revoke', { ID: '7' }, hdr(3)),
+      ...op(1, 'kv/put', { key: b64('k'), value: b64('w'), prev_kv: true }, { ...hdr(4), prev_kv: kv('k', 'v', 2, 2, 1, 7) }),
+    ]);
+    const r = checkLease(h);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.kind).toBe('revoked-key-visible');
+    expect(checkLease(h.slice(0, 6)).valid).toBe(true);
+  });
+});
+
 describe('convergence', () => {
   it('passes when all members agree', () => {
     const m = (node: string) => ({ node, revision: 10, compactRevision: 4, hash: 1234 });
