@@ -263,7 +263,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18667',
     plantedIn: 'src/server/etcd-state-machine.ts',
     unsafe: { stateMachine: ['txn-ranges-stripped'] },
-    caughtBy: { test: 'test/src/server/txn-ranges-stripped.test.ts', checker: 'convergence' },
+    caughtBy: { scenario: 'kv-api', seed: 1, checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 

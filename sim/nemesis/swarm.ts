@@ -48,9 +48,19 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
     intervalMs: { min: prng.intRange(50, 300), max: prng.intRange(300, 1500) },
     faultDurationMs: { min: prng.intRange(50, 500), max: prng.intRange(500, 3000) },
   };
-  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd } };
+  // Workload knobs, drawn last (a seed's earlier draws stay what they were): half the runs send
+  // the whole KV API, a third compact every 100 to 500 ms.
+  const workload = {
+    ...scenario.workload,
+    api: prng.chance(1, 2) ? ('full' as const) : scenario.workload.api,
+    compactionIntervalMs: prng.chance(1, 3) ? prng.pick([100, 200, 500]) : scenario.workload.compactionIntervalMs,
+  };
+  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload };
   return {
     scenario: drawn,
-    options: { packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs },
+    options: {
+      packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs,
+      api: workload.api, compactionIntervalMs: workload.compactionIntervalMs,
+    },
   };
 }
