@@ -207,7 +207,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20418',
     plantedIn: 'src/server/read-index-loop.ts',
     unsafe: { readIndexReusesContext: true },
-    caughtBy: { test: 'test/src/server/read-index-loop.test.ts', checker: 'linearizable' },
+    caughtBy: { scenario: 'slow-network', seed: 4, checker: 'linearizable' },
   },
   {
     name: 'two-snapshots-forgotten',

@@ -125,6 +125,7 @@ export const NemesisPackages = [
   'figure8',
   'kill-majority',
   'crash-after-send',
+  'slow-network',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
