@@ -53,6 +53,7 @@ export class WatchableStore {
     const synced = startRev > cur || startRev === 0;
     const minRev = synced ? Math.max(cur + 1, startRev) : startRev;
     const w = new Watcher(id, key, end, startRev, minRev, filters, sink, this.seq++);
+    w.assertsRevisions = !this.replayAfterRestore && this.bugs.victimReplay !== true && this.bugs.futureRevLowered !== true;
     if (synced) this.synced.add(w);
     else this.unsynced.add(w);
     return w;
