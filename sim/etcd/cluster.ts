@@ -367,9 +367,9 @@ export class EtcdCluster {
     this.world.run({ untilUs });
   }
 
-  /** Runs until `predicate` holds, checking after every event, or `maxUs` more passes; true if it held. */
-  runUntilTrue(predicate: () => boolean, maxUs: number): boolean {
-    const deadline = this.world.loop.now() + maxUs;
+  /** Runs until `predicate` holds, checking after every event, or `waitUsMax` more passes; true if it held. */
+  runUntilTrue(predicate: () => boolean, waitUsMax: number): boolean {
+    const deadline = this.world.loop.now() + waitUsMax;
     while (!predicate()) {
       if (this.world.loop.now() >= deadline) return false;
       const next = this.world.loop.peekTimeUs();

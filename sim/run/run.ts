@@ -66,9 +66,9 @@ const WARM_UP_US_MAX = 30_000_000;
 const WARM_UP_POLL_US = 10_000;
 
 /** Runs the new cluster until it has a leader (bounded); returns the time traffic starts. */
-function warmUp(cluster: EtcdCluster, maxUs: number): number {
+function warmUp(cluster: EtcdCluster, untilUsMax: number): number {
   const world = cluster.world;
-  while (world.loop.now() < maxUs && cluster.leader() === undefined) world.run({ untilUs: world.loop.now() + WARM_UP_POLL_US });
+  while (world.loop.now() < untilUsMax && cluster.leader() === undefined) world.run({ untilUs: world.loop.now() + WARM_UP_POLL_US });
   return world.loop.now();
 }
 
