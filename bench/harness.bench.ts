@@ -3,16 +3,20 @@
 //    faults, with the history recorded, the Raft invariants checked after every event and every
 //    checker run at the end: simulated seconds per wall second and client ops per wall second,
 //    for the simulation alone and including the checkers' share;
-//  - sweep throughput (runs per wall second) on 1 and on 2 worker threads.
+//  - sweep throughput (runs per wall second and per CPU second) inline, on 1 and on 2 worker
+//    threads, with the CPU split by thread (main, workers, V8's background threads).
 // Figures are medians over several seeds after a warm-up; CPU time is shown beside wall time
 // because the machine's two cores are shared.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTasks } from '../sim/cli/harness/sweep-engine.ts';
+import { inlineRunner, runTasks, threadRunner } from '../sim/cli/harness/sweep-engine.ts';
+import type { TaskRunner } from '../sim/cli/harness/sweep-engine.ts';
 import type { SweepTask } from '../sim/cli/harness/sweep-task.ts';
 import { runScenario } from '../sim/run/run.ts';
 import { defineScenario } from '../sim/scenario/parse.ts';
+import { splitCpu, threadCpu } from './thread-cpu.ts';
+import type { CpuSplit, ThreadCpu } from './thread-cpu.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 
@@ -40,18 +44,37 @@ function oneRun(seed: number): { wallMs: number; cpuMs: number; simSeconds: numb
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, simSeconds: r.stats.simulatedMs / 1000, ops: r.stats.ops.ok + r.stats.ops.fail + r.stats.ops.info, events: r.stats.events, checkMs, valid: r.valid, traceHash: r.traceHash };
 }
 
-async function sweepRate(jobs: number, seeds: number): Promise<{ perWall: number; perCpu: number }> {
+interface SweepRate {
+  perWall: number;
+  perCpu: number;
+  /** CPU seconds by thread (Linux; zeros elsewhere): main, each worker, V8's background threads. */
+  split: CpuSplit;
+}
+
+/** `threads`: run in worker threads even for one job (the engine runs a single job inline). */
+async function sweepRate(jobs: number, seeds: number, threads: boolean): Promise<SweepRate> {
   const dir = mkdtempSync(join(tmpdir(), 'detcd-bench-'));
   const sweepScenario = defineScenario({ ...scenario, name: 'bench-sweep', clients: { count: 10 }, workload: { ...scenario.workload, rateOpsPerSecond: 200, durationMs: 3000 } });
   const tasks: SweepTask[] = Array.from({ length: seeds }, (_, i) => ({ scenario: sweepScenario, scenarioRef: 'bench-sweep', seed: i + 1, reportsDir: dir, sweepDir: dir, reportAll: false }));
+  // The per-thread CPU is read just before the pool closes (a finished thread leaves /proc).
+  let after: ThreadCpu | undefined;
+  const runner = (n: number): TaskRunner => {
+    const r = threads ? threadRunner(n) : inlineRunner;
+    return { workers: r.workers, run: (t, avoid) => r.run(t, avoid), close: async () => { after = threadCpu(); await r.close(); } };
+  };
   // No determinism re-runs here: the figure is the pool's throughput (the re-runs add 5 %).
+  const before = threadCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await runTasks(tasks, tasks.length, { jobs, stopOnFail: false, progress: false, rerunPercent: 0 });
+  await runTasks(tasks, tasks.length, { jobs, stopOnFail: false, progress: false, rerunPercent: 0, runner });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   rmSync(dir, { recursive: true, force: true });
-  return { perWall: seeds / seconds, perCpu: seeds / ((cpu.user + cpu.system) / 1e6) };
+  return { perWall: seeds / seconds, perCpu: seeds / ((cpu.user + cpu.system) / 1e6), split: splitCpu(before, after ?? threadCpu()) };
+}
+
+function describeSplit(s: CpuSplit): string {
+  return `main ${s.mainS.toFixed(2)} s, worker${s.workersS.length === 1 ? '' : 's'} ${s.workersS.length === 0 ? '-' : s.workersS.map((w) => w.toFixed(2)).join(' + ')} s, V8 background ${s.backgroundS.toFixed(2)} s`;
 }
 
 export async function bench(): Promise<void> {
@@ -70,9 +93,18 @@ export async function bench(): Promise<void> {
   console.log(`  verdicts: ${samples.map((s) => String(s.valid)).join(' ')}`);
   console.log(`  trace hashes: ${samples.map((s) => s.traceHash.slice(0, 12)).join(' ')}`);
   // Worker threads load the compiled package (dist/) once each and are reused for every run.
+  // The engine runs one job inline (in this thread, already warm); the fair base for two
+  // workers is one worker thread, which pays the same start-up and JIT warm-up per thread.
   const seeds = 60;
-  const one = await sweepRate(1, seeds);
-  const two = await sweepRate(2, seeds);
-  console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s): 1 worker ${one.perWall.toFixed(2)} runs/s, 2 workers ${two.perWall.toFixed(2)} runs/s (×${(two.perWall / one.perWall).toFixed(2)})`);
-  console.log(`  runs per CPU second (all threads): 1 worker ${one.perCpu.toFixed(2)}, 2 workers ${two.perCpu.toFixed(2)} (×${(two.perCpu / one.perCpu).toFixed(2)})`);
+  const inline = await sweepRate(1, seeds, false);
+  const one = await sweepRate(1, seeds, true);
+  const two = await sweepRate(2, seeds, true);
+  console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s), runs per wall second: inline ${inline.perWall.toFixed(2)}, 1 worker thread ${one.perWall.toFixed(2)}, 2 worker threads ${two.perWall.toFixed(2)} (×${(two.perWall / one.perWall).toFixed(2)} of 1 thread)`);
+  console.log(`  runs per CPU second (all threads): inline ${inline.perCpu.toFixed(2)}, 1 thread ${one.perCpu.toFixed(2)}, 2 threads ${two.perCpu.toFixed(2)} (×${(two.perCpu / one.perCpu).toFixed(2)})`);
+  console.log(`  CPU by thread: inline: ${describeSplit(inline.split)}`);
+  console.log(`                 1 thread: ${describeSplit(one.split)}`);
+  console.log(`                 2 threads: ${describeSplit(two.split)}`);
+  const busy = (s: CpuSplit): number => s.mainS + s.backgroundS + s.workersS.reduce((a, b) => a + b, 0);
+  const coresOne = busy(one.split) / (seeds / one.perWall);
+  console.log(`  1 worker thread keeps ${coresOne.toFixed(2)} cores busy, so 2 cores allow at most ×${(2 / Math.max(1, coresOne)).toFixed(2)} with 2 workers (machine load average ${loadavg()[0]!.toFixed(1)})`);
 }

@@ -4,7 +4,8 @@ import type { ParsedHistory } from '../history/parsed-history.ts';
 import { pairOps } from '../history/pair.ts';
 import { checkLinearizable, type CheckBudget, type LinearizabilityResult } from './linearizability/check.ts';
 import { createEtcdModel } from './models/etcd/model.ts';
-import { etcdOperations } from './models/etcd/history.ts';
+import { etcdOperations, type EtcdPrepareOptions } from './models/etcd/history.ts';
+import { placeWatches } from './models/etcd/watch-observations.ts';
 import { kvOperations } from './models/kv-history.ts';
 import { createKvModel } from './models/kv.ts';
 import { registerOperations } from './models/register-history.ts';
@@ -17,6 +18,8 @@ export const MODEL_NAMES: readonly ModelName[] = ['register', 'kv', 'etcd'];
 export interface CheckHistoryOptions {
   /** etcd: the store's revision before the history, when inference from the answers cannot tell. */
   initialRevision?: number;
+  /** etcd: watch responses recorded beside the history (µs times); their events settle timed-out writes. */
+  watches?: readonly { time: number; response: unknown }[];
 }
 
 /**
@@ -32,7 +35,10 @@ export function checkHistory(history: ParsedHistory, model: ModelName, budget: C
     case 'kv':
       return checkLinearizable(kvOperations(pairs), createKvModel(), budget);
     case 'etcd': {
-      const prepared = etcdOperations(pairs, options.initialRevision === undefined ? {} : { initialRevision: options.initialRevision });
+      const prepareOptions: EtcdPrepareOptions = {};
+      if (options.initialRevision !== undefined) prepareOptions.initialRevision = options.initialRevision;
+      if (options.watches !== undefined && options.watches.length > 0) prepareOptions.watches = placeWatches(history.ops.map((o) => o.time), options.watches);
+      const prepared = etcdOperations(pairs, prepareOptions);
       return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial), budget);
     }
   }

@@ -3,7 +3,7 @@ export { writeRunReport, writeRunReportTo, runReportDir } from './run-report.ts'
 export { renderRunHtml, type RunReportInput } from './run-page.ts';
 export { writeSweepReport, mergeShards, readSweep } from './sweep-report.ts';
 export { summarizeRun, type RunSummary, type CheckerSummary } from './run-summary.ts';
-export { SWEEP_FORMAT, SWEEP_VERSION, type SweepSummary, type SweepTotals } from './sweep-summary.ts';
+export { SWEEP_FORMAT, SWEEP_VERSION, type DeterminismMismatchSummary, type SweepDeterminism, type SweepSummary, type SweepTotals } from './sweep-summary.ts';
 export { type LinearizabilityExplanation } from './counterexample.ts';
 export { type ReportViolation } from './violations.ts';
 export { type ReportLimits, defaultReportLimits } from './limits.ts';

@@ -1,5 +1,6 @@
 // summary.md: a sweep in Markdown for a CI job summary ($GITHUB_STEP_SUMMARY and the like):
-// the verdict and totals, then the failing runs with the command that replays each.
+// the verdict and totals, the determinism re-runs, then the failing runs with the command that
+// replays each.
 import { relativeHref } from './escape.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
@@ -30,6 +31,7 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
     '',
     `${t.runs} runs: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${t.ops} operations`,
     '',
+    ...determinismMarkdown(sweep),
   ];
   const bad = sweep.runs.filter((r) => r.valid !== true);
   if (bad.length > 0) {
@@ -49,6 +51,22 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   for (const [name, s] of [...byScenario.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`| ${cell(name)} | ${s.runs} | ${s.bad} |`);
   lines.push('', ...coverageMarkdown(sweep));
   return `${lines.join('\n')}\n`;
+}
+
+/** The determinism re-runs: a line, and a table of the seeds whose two runs disagreed. */
+export function determinismMarkdown(sweep: SweepSummary): string[] {
+  const d = sweep.determinism;
+  if (d === undefined) return ['Determinism: no seed was re-run.', ''];
+  const head = `${d.reruns} seed${d.reruns === 1 ? '' : 's'} re-run in ${cell(d.rerunIn)}`;
+  if (d.mismatches.length === 0) return [`✅ **Determinism:** ${head}: the same trace hashes.`, ''];
+  return [
+    `❌ **Determinism:** ${head}: **${d.mismatches.length} gave different trace hashes** (nondeterminism; the sweep exits 4).`,
+    '',
+    '| scenario | seed | trace hashes (worker) | where the traces part | replay |',
+    '|---|---|---|---|---|',
+    ...d.mismatches.map((m) => `| ${cell(m.scenario)} | ${m.seed} | ${code(m.traceHashes[0])} (${m.workers[0]}), ${code(m.traceHashes[1])} (${m.workers[1]}) | ${cell(m.where)} | ${code(m.replay)} |`),
+    '',
+  ];
 }
 
 /** Coverage: what the sweep reached, and by name what it never did. */

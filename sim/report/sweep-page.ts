@@ -1,5 +1,5 @@
-// reports/index.html of a sweep: the verdict, the totals, and a table of runs (failures first)
-// linking to each run's report.
+// reports/index.html of a sweep: the verdict, the totals, the determinism re-runs, and a table
+// of runs (failures first) linking to each run's report.
 import { escapeHtml, relativeHref, truncate } from './escape.ts';
 import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
@@ -31,6 +31,17 @@ function coverageHtml(sweep: SweepSummary): string {
 <table class="data"><thead><tr><th>event</th><th>runs</th><th>total</th></tr></thead><tbody>${eventRows}</tbody></table>`;
 }
 
+/** The determinism re-runs: how many seeds ran twice and, for each that disagreed, both hashes, where the traces part and the replay. */
+function determinismHtml(sweep: SweepSummary): string {
+  const d = sweep.determinism;
+  if (d === undefined) return '<p id="determinism" class="muted">Determinism: no seed was re-run.</p>';
+  const head = `Determinism: ${d.reruns} seed${d.reruns === 1 ? '' : 's'} re-run in ${escapeHtml(d.rerunIn)}`;
+  if (d.mismatches.length === 0) return `<p id="determinism">${head}: the same trace hashes.</p>`;
+  const rows = d.mismatches.map((m) => `<tr class="invalid"><td class="scenario">${escapeHtml(m.scenario)}</td><td class="nowrap">${m.seed}</td><td class="nowrap"><code>${escapeHtml(m.traceHashes[0])}</code> (worker ${m.workers[0]})<br><code>${escapeHtml(m.traceHashes[1])}</code> (worker ${m.workers[1]})</td><td>${escapeHtml(truncate(m.where, 400))}</td><td><code>${escapeHtml(m.replay)}</code></td></tr>`);
+  return `<h2 id="determinism" class="bad">${head}: ${d.mismatches.length} gave different trace hashes (nondeterminism; the sweep exits 4)</h2>
+<table class="data"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">trace hashes</th><th>where the traces part</th><th>replay</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const word = verdictWord(sweep.valid);
   const t = sweep.totals;
@@ -38,6 +49,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const more = sweep.runs.length > rowsMax ? `<p class="muted">${sweep.runs.length - rowsMax} more runs (all passing or later in order) are in sweep.json.</p>` : '';
   const body = `<h1>detcd sweep report</h1>
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${t.runs} runs: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${t.ops} operations · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
+${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
 <table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}
 ${coverageHtml(sweep)}`;

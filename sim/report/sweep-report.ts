@@ -1,5 +1,6 @@
 // A sweep's report in reports/: index.html (table of runs, failures first), junit.xml (all
-// runs merged), summary.md (for a CI job summary) and sweep.json (what mergeShards reads).
+// runs merged), summary.md (for a CI job summary) and sweep.json (what mergeShards reads), each
+// with the determinism re-runs' result when the sweep made any.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFile } from 'node:fs/promises';
@@ -7,11 +8,11 @@ import { renderJunit, suitesFromRuns } from './junit.ts';
 import { renderSweepMarkdown } from './markdown-summary.ts';
 import { SWEEP_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import type { RunSummary } from './run-summary.ts';
-import { buildSweepSummary, parseSweepSummary, type SweepSummary } from './sweep-summary.ts';
+import { buildSweepSummary, mergeDeterminism, parseSweepSummary, type SweepDeterminism, type SweepSummary } from './sweep-summary.ts';
 import { renderSweepHtml } from './sweep-page.ts';
 
-export async function writeSweepReport(dir: string, runs: readonly RunSummary[]): Promise<SweepSummary> {
-  const sweep = buildSweepSummary(runs);
+export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism): Promise<SweepSummary> {
+  const sweep = buildSweepSummary(runs, determinism);
   // sweep.json last: a merge that finds it can trust the other files are complete.
   // Into a new, empty or detcd report directory (or one holding only the sweep's run reports).
   await writeReportDir(dir, { ownFiles: SWEEP_REPORT_FILES, lastFile: 'sweep.json', acceptSubdirs: true }, async (staging) => {
@@ -53,8 +54,10 @@ function rebase(report: string | undefined, fromDir: string, toDir: string): str
 export async function mergeShards(shardDirs: readonly string[], outDir: string): Promise<SweepSummary> {
   const seen = new Set<string>();
   const runs: RunSummary[] = [];
+  const determinism: (SweepDeterminism | undefined)[] = [];
   for (const dir of shardDirs) {
     const shard = await readSweep(dir);
+    determinism.push(shard.determinism);
     for (const run of shard.runs) {
       const key = `${run.scenario}\u0000${run.seed}`;
       if (seen.has(key)) continue;
@@ -64,5 +67,5 @@ export async function mergeShards(shardDirs: readonly string[], outDir: string):
       runs.push(report === undefined ? rest : { ...rest, report });
     }
   }
-  return writeSweepReport(outDir, runs);
+  return writeSweepReport(outDir, runs, mergeDeterminism(determinism));
 }

@@ -17,6 +17,25 @@ export interface SweepTotals {
   wallMs: number;
 }
 
+/** One seed whose determinism re-run gave another trace hash than its first run. */
+export interface DeterminismMismatchSummary {
+  scenario: string;
+  seed: number;
+  replay: string;
+  traceHashes: [string, string];
+  workers: [number, number];
+  /** Where the traces part (the first differing trace-hash checkpoint). */
+  where: string;
+}
+
+/** The sweep's determinism check: how many seeds ran twice, where, and which disagreed. */
+export interface SweepDeterminism {
+  reruns: number;
+  /** 'another worker' (jobs > 1) or 'the same thread' (one job), as the re-runs were made. */
+  rerunIn: string;
+  mismatches: DeterminismMismatchSummary[];
+}
+
 export interface SweepSummary {
   format: typeof SWEEP_FORMAT;
   version: typeof SWEEP_VERSION;
@@ -25,6 +44,8 @@ export interface SweepSummary {
   totals: SweepTotals;
   /** BUGGIFY sites and rare events over all runs, and what no run reached. */
   coverage: SweepCoverage;
+  /** Absent when the sweep re-ran no seed (--rerun-percent 0, a real target) or was written before re-runs existed. */
+  determinism?: SweepDeterminism;
   /** Failures first, then unknowns, then passes. */
   runs: RunSummary[];
 }
@@ -41,10 +62,43 @@ export function sweepTotals(runs: readonly RunSummary[]): SweepTotals {
   return totals;
 }
 
-export function buildSweepSummary(runs: readonly RunSummary[]): SweepSummary {
+export function buildSweepSummary(runs: readonly RunSummary[], determinism?: SweepDeterminism): SweepSummary {
   const totals = sweepTotals(runs);
   const valid: Validity = totals.invalid > 0 ? false : totals.unknown > 0 ? 'unknown' : true;
-  return { format: SWEEP_FORMAT, version: SWEEP_VERSION, valid, totals, coverage: sweepCoverage(runs.map((r) => r.coverage)), runs: [...runs].sort(compareRunsFailuresFirst) };
+  return {
+    format: SWEEP_FORMAT, version: SWEEP_VERSION, valid, totals, coverage: sweepCoverage(runs.map((r) => r.coverage)),
+    ...(determinism === undefined ? {} : { determinism }),
+    runs: [...runs].sort(compareRunsFailuresFirst),
+  };
+}
+
+/** The determinism checks of several shards as one: re-runs added up, mismatches listed together. */
+export function mergeDeterminism(parts: readonly (SweepDeterminism | undefined)[]): SweepDeterminism | undefined {
+  const present = parts.filter((d): d is SweepDeterminism => d !== undefined);
+  if (present.length === 0) return undefined;
+  const places = [...new Set(present.map((d) => d.rerunIn))];
+  return { reruns: present.reduce((n, d) => n + d.reruns, 0), rerunIn: places.join(' / '), mismatches: present.flatMap((d) => d.mismatches) };
+}
+
+function isMismatch(v: unknown): v is DeterminismMismatchSummary {
+  if (v === null || typeof v !== 'object') return false;
+  const m = v as Record<string, unknown>;
+  const pair = (x: unknown, kind: 'string' | 'number'): boolean => Array.isArray(x) && x.length === 2 && x.every((e) => typeof e === kind);
+  return typeof m['scenario'] === 'string' && typeof m['seed'] === 'number' && typeof m['replay'] === 'string' && typeof m['where'] === 'string' &&
+    pair(m['traceHashes'], 'string') && pair(m['workers'], 'number');
+}
+
+function parseDeterminism(v: unknown, file: string): SweepDeterminism | undefined {
+  if (v === undefined) return undefined;
+  const d = v as Record<string, unknown> | null;
+  if (d === null || typeof d !== 'object') throw new Error(`${file}: determinism is not an object`);
+  if (typeof d['reruns'] !== 'number' || !Number.isInteger(d['reruns']) || d['reruns'] < 0) throw new Error(`${file}: determinism.reruns is not a non-negative integer`);
+  if (typeof d['rerunIn'] !== 'string') throw new Error(`${file}: determinism.rerunIn is not a string`);
+  const ms = d['mismatches'];
+  if (!Array.isArray(ms)) throw new Error(`${file}: determinism.mismatches is not an array`);
+  const bad = ms.findIndex((m) => !isMismatch(m));
+  if (bad >= 0) throw new Error(`${file}: determinism.mismatches[${bad}] is not a mismatch (scenario, seed, replay, traceHashes, workers, where)`);
+  return { reruns: d['reruns'], rerunIn: d['rerunIn'], mismatches: ms as DeterminismMismatchSummary[] };
 }
 
 function isRunSummary(v: unknown): v is RunSummary {
@@ -65,5 +119,5 @@ export function parseSweepSummary(json: unknown, file: string): SweepSummary {
   if (!Array.isArray(runs)) throw new Error(`${file}: runs is not an array`);
   const bad = runs.findIndex((r) => !isRunSummary(r));
   if (bad >= 0) throw new Error(`${file}: runs[${bad}] is not a run summary`);
-  return buildSweepSummary(runs as RunSummary[]);
+  return buildSweepSummary(runs as RunSummary[], parseDeterminism(s['determinism'], file));
 }

@@ -32,7 +32,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   if (names.has('linearizable')) {
     const lines = history.map((_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
-    const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps });
+    const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps }, { watches });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = { ...result, summary: result.summary ?? summary };
   }

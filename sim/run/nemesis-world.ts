@@ -18,7 +18,7 @@ export function baseLink(s: Scenario): LinkOptions {
   };
 }
 
-export function nemesisWorld(cluster: EtcdCluster, scenario: Scenario, endpoints: () => readonly string[], buggify: (on: boolean) => void): NemesisWorld {
+export function nemesisWorld(cluster: EtcdCluster, scenario: Scenario, buggify: (on: boolean) => void): NemesisWorld {
   const world = cluster.world;
   const network = world.network;
   let applied: Cut[] = [];
@@ -78,13 +78,7 @@ export function nemesisWorld(cluster: EtcdCluster, scenario: Scenario, endpoints
       if (lossy !== undefined) world.recordFault('lossy');
     },
     clog: (node) => network.clogNode(node),
-    unclog(node) {
-      for (const other of endpoints()) {
-        if (other === node) continue;
-        network.unclog(node, other);
-        network.unclog(other, node);
-      }
-    },
+    unclog: (node) => network.unclogNode(node),
     setFsyncLatency: (node, fsyncUs) => cluster.setFsyncLatency(node, fsyncUs),
     membership: (action, node) => cluster.changeMembership(action, node),
     buggify,

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { countTasks, executeSweep, planTasks } from '../../sim/cli/commands/sweep.ts';
+import { countTasks, executeSweep, planTasks, sweep } from '../../sim/cli/commands/sweep.ts';
 import type { SweepPlan } from '../../sim/cli/commands/sweep.ts';
 import { reportDirOf } from '../../sim/cli/harness/execute.ts';
 import { runReportDir } from '../../sim/report/index.ts';
@@ -111,6 +111,19 @@ describe('the determinism re-run', () => {
       const saved = JSON.parse(readFileSync(join(p.outDir, 'determinism.json'), 'utf8')) as { reruns: number; mismatches: unknown[] };
       expect(saved.reruns).toBe(4);
       expect(saved.mismatches.length).toBeGreaterThan(0);
+      // The reports say it too: summary.md (a CI job summary), index.html and sweep.json.
+      const md = readFileSync(join(p.outDir, 'summary.md'), 'utf8');
+      expect(md).toContain(`❌ **Determinism:** 4 seeds re-run in another worker: **${saved.mismatches.length} gave different trace hashes**`);
+      expect(md).toMatch(/\| tiny \| \d+ \| `\w+` \(0\), `\w+` \(1\) \| the traces part between .* \| `detcd run --scenario tiny --seed \d+/);
+      const html = readFileSync(join(p.outDir, 'index.html'), 'utf8');
+      expect(html).toContain(`Determinism: 4 seeds re-run in another worker: ${saved.mismatches.length} gave different trace hashes`);
+      const sweepJson = JSON.parse(readFileSync(join(p.outDir, 'sweep.json'), 'utf8')) as { determinism: { reruns: number; mismatches: unknown[] } };
+      expect(sweepJson.determinism.reruns).toBe(4);
+      expect(sweepJson.determinism.mismatches).toEqual(saved.mismatches);
+      // Merging the shard keeps the mismatch, and the merge exits 4 too.
+      lines.length = 0;
+      expect(await sweep(['--merge', p.outDir, '--out', join(p.outDir, 'merged')])).toBe(4);
+      expect(lines.join('\n')).toContain(`determinism: 4 seed(s) re-run in another worker: ${saved.mismatches.length} differ`);
     } finally {
       log.mockRestore();
       err.mockRestore();

@@ -31,6 +31,11 @@ export interface Model<S, I, O> {
   step(state: S, input: I, output: O | undefined): S | undefined;
   equal(a: S, b: S): boolean;
   /**
+   * Unknown-outcome ops with equal keys are interchangeable (the search tries only the
+   * earliest called one not yet linearized). Default: the JSON of the input.
+   */
+  equivalenceKey?(input: I): string;
+  /**
    * A 32-bit hash consistent with `equal`. Optional, but without it every state reached with
    * the same set of linearized ops lands in one cache chain.
    */

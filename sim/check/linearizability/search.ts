@@ -100,7 +100,7 @@ export class PartitionSearch<S, I, O> {
     const lastWithInput = new Map<string, number>();
     for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
       if (op.return !== Infinity || op.output !== undefined) continue;
-      const key = JSON.stringify(op.input);
+      const key = model.equivalenceKey?.(op.input) ?? JSON.stringify(op.input);
       const prev = lastWithInput.get(key);
       if (prev !== undefined) this.twin[op.id] = prev;
       lastWithInput.set(key, op.id);
@@ -266,6 +266,9 @@ export class PartitionSearch<S, I, O> {
       const pos = this.floatCallable - 1 - this.floatPos++;
       const id = floating[pos]!;
       if (this.set.has(id)) continue;
+      const twin = this.twin[id]!;
+      // Covered by trying its earlier twin (called earlier, so callable whenever this one is).
+      if (twin !== -1 && !this.set.has(twin)) continue;
       const op = ops[id]!;
       this.steps++;
       const after = this.model.step(this.state, op.input, op.output);

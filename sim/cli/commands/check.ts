@@ -1,14 +1,19 @@
 // detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json]
-//             [--timeout-ms N] [--initial-revision N] FILE...
+//             [--timeout-ms N] [--initial-revision N] [--watches FILE|--no-watches] FILE...
 // Checks each history for linearizability and prints a verdict per file (with the
 // explanation when a file is not linearizable). A file that cannot be checked (unreadable,
 // binary, a format that does not match its content, no op in it) is reported in one line and
 // the other files are still checked; an empty history is "unknown: no operations". Exit 1
 // when any history is not linearizable, else 3 when any file could not be checked, else 2
 // when any verdict is unknown, else 0; 3 on usage errors.
-import { readFileSync } from 'node:fs';
+//
+// etcd histories: the watch responses recorded with a history (a detcd report's
+// watches.jsonl beside its history.jsonl, or --watches FILE) settle timed-out writes; the
+// verdict line says when they were used.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkHistory, MODEL_NAMES, type ModelName } from '../../check/check-history.ts';
+import { checkHistory, MODEL_NAMES, type CheckHistoryOptions, type ModelName } from '../../check/check-history.ts';
 import type { LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
@@ -27,10 +32,12 @@ interface CheckArgs {
   timeoutMs: number | undefined;
   /** The etcd store's revision before the history's first op, when inference cannot tell. */
   initialRevision: number | undefined;
+  /** A watches file given with --watches; false with --no-watches; undefined: a report's watches.jsonl beside history.jsonl. */
+  watches: string | false | undefined;
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] FILE...';
+const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] [--watches FILE|--no-watches] FILE...';
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
@@ -38,6 +45,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let json = false;
   let timeoutMs: number | undefined;
   let initialRevision: number | undefined;
+  let watches: string | false | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -57,7 +65,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       const v = value();
       initialRevision = Number(v);
       if (!Number.isSafeInteger(initialRevision) || initialRevision < 1) throw new UsageError(`detcd check: --initial-revision must be an integer ≥ 1, got '${v}'`);
-    } else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
+    } else if (a === '--watches') watches = value();
+    else if (a === '--no-watches') watches = false;
+    else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
   }
   if (model === undefined) throw new UsageError(`detcd check: --model is required (${USAGE})`);
@@ -65,7 +75,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl)`);
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, files };
+  if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
+  if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, watches, files };
 }
 
 /** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
@@ -85,6 +97,40 @@ function parse(text: string, format: HistoryFormat | undefined): ParsedHistory {
 
 class BadHistory extends Error {}
 
+/** The watches file to use with a history: --watches, or a detcd report's watches.jsonl beside its history.jsonl. */
+function watchesFileFor(file: string, args: CheckArgs): string | undefined {
+  if (args.model !== 'etcd' || args.watches === false) return undefined;
+  if (typeof args.watches === 'string') return args.watches;
+  const sibling = join(dirname(file), 'watches.jsonl');
+  return basename(file) === 'history.jsonl' && existsSync(sibling) ? sibling : undefined;
+}
+
+/** Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as detcd writes them. */
+function readWatches(file: string): { time: number; response: unknown }[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BadHistory(`watches ${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const out: { time: number; response: unknown }[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      throw new BadHistory(`watches ${file}:${i + 1}: not JSON`);
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`watches ${file}:${i + 1}: not a watch record (an object with time and response)`);
+    const r = o as { time?: unknown; response?: unknown };
+    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`watches ${file}:${i + 1}: field time must be a number (µs)`);
+    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`watches ${file}:${i + 1}: field response must be an object`);
+    out.push({ time: r.time, response: r.response });
+  });
+  return out;
+}
+
 function readText(file: string): string {
   let bytes: Buffer;
   try {
@@ -103,15 +149,19 @@ function readText(file: string): string {
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
-function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResult; ms: number } | { bad: string } {
+function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string } {
   const started = performance.now();
   try {
     const text = readText(file);
     const history = text.trim() === '' ? { ops: [], lines: [] } : parse(text, args.format);
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
     const budget = deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs };
-    const result = checkHistory(history, args.model, budget, args.initialRevision === undefined ? {} : { initialRevision: args.initialRevision });
-    return { result, ms: Math.round((performance.now() - started) * 10) / 10 };
+    const watchesFile = watchesFileFor(file, args);
+    const options: CheckHistoryOptions = {};
+    if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
+    if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
+    const result = checkHistory(history, args.model, budget, options);
+    return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };
   } catch (err) {
     if (err instanceof BadHistory) return { bad: `${file}: ${err.message}` };
     if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
@@ -142,12 +192,12 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms } = r;
+    const { result, ms, watchesFile } = r;
     overall = mergeValidity(overall, result.valid);
-    if (args.json) console.log(JSON.stringify({ file, valid: result.valid, ms }));
+    if (args.json) console.log(JSON.stringify(watchesFile === undefined ? { file, valid: result.valid, ms } : { file, valid: result.valid, ms, watches: watchesFile }));
     else {
       const verdict = result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN';
-      console.log(`${file}: ${verdict} (${result.ops} ops, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms)${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`);
+      console.log(`${file}: ${verdict} (${result.ops} ops, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`);
       if (result.valid === false) printExplanation(result);
     }
   }

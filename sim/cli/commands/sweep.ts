@@ -97,13 +97,15 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
   const wallMs = performance.now() - start;
   const runs = result.runs;
-  const sweep = await writeSweepReport(p.outDir, runs);
+  const rerunIn = jobs > 1 ? 'another worker' : 'the same thread';
+  const determinism = result.reruns === 0 && result.mismatches.length === 0 ? undefined : { reruns: result.reruns, rerunIn, mismatches: result.mismatches };
+  const sweep = await writeSweepReport(p.outDir, runs, determinism);
   writeFileSync(join(p.outDir, 'determinism.json'), `${JSON.stringify({ reruns: result.reruns, mismatches: result.mismatches }, null, 2)}\n`);
   console.log(sweepTable(rowsByScenario(runs)));
   for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
   printMismatches(result.mismatches);
   const t = sweep.totals;
-  const rerunNote = `${result.reruns} seed(s) re-run ${jobs > 1 ? 'in another worker' : 'in the same thread'}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
+  const rerunNote = `${result.reruns} seed(s) re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
   console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
   console.log(`determinism: ${rerunNote}`);
   console.log(`report: ${join(p.outDir, 'index.html')}`);
@@ -141,8 +143,13 @@ export async function sweep(argv: string[]): Promise<number> {
     console.log(sweepTable(rowsByScenario(merged.runs)));
     for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
     console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs`);
+    const d = merged.determinism;
+    if (d !== undefined) {
+      printMismatches(d.mismatches);
+      console.log(`determinism: ${d.reruns} seed(s) re-run in ${d.rerunIn}: ${d.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${d.mismatches.length} differ`)}`);
+    }
     console.log(`report: ${join(out, 'index.html')}`);
-    return exitCodeFor(merged.valid);
+    return d !== undefined && d.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
   const ref = values.scenario ?? 'swarm';

@@ -83,6 +83,41 @@ describe('sweep report', () => {
     expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite name="stale-read-bug"');
   });
 
+  it('shows the determinism re-runs in summary.md, index.html and sweep.json, and adds them up over merged shards', async () => {
+    const shardA = join(root, 'shard-1');
+    const shardB = join(root, 'shard-2');
+    const shardC = join(root, 'shard-3');
+    const [one, two] = runs();
+    await writeSweepReport(shardA, [one!], { reruns: 2, rerunIn: 'another worker', mismatches: [] });
+    const mismatch = { scenario: 'stale-read-bug', seed: 202, replay: 'detcd run --scenario stale-read-bug --seed 202', traceHashes: ['aaaa', 'bbbb'] as [string, string], workers: [0, 1] as [number, number], where: 'the traces part between 10 ms and 20 ms | of simulated time' };
+    await writeSweepReport(shardB, [two!], { reruns: 3, rerunIn: 'another worker', mismatches: [mismatch] });
+    await writeSweepReport(shardC, [summarizeRun(fx.unknownRun().results)]);
+    const okMd = await readFile(join(shardA, 'summary.md'), 'utf8');
+    expect(okMd).toContain('✅ **Determinism:** 2 seeds re-run in another worker: the same trace hashes.');
+    expect(await readFile(join(shardA, 'index.html'), 'utf8')).toContain('Determinism: 2 seeds re-run in another worker: the same trace hashes.');
+    expect(await readFile(join(shardC, 'summary.md'), 'utf8')).toContain('Determinism: no seed was re-run.');
+    const badMd = await readFile(join(shardB, 'summary.md'), 'utf8');
+    expect(badMd).toContain('❌ **Determinism:** 3 seeds re-run in another worker: **1 gave different trace hashes**');
+    expect(badMd).toContain('| stale-read-bug | 202 | `aaaa` (0), `bbbb` (1) | the traces part between 10 ms and 20 ms \\| of simulated time | `detcd run --scenario stale-read-bug --seed 202` |');
+    const badHtml = await readFile(join(shardB, 'index.html'), 'utf8');
+    expect(badHtml).toContain('Determinism: 3 seeds re-run in another worker: 1 gave different trace hashes');
+    expect(badHtml).toContain('<code>bbbb</code> (worker 1)');
+    const merged = await mergeShards([shardA, shardB, shardC], join(root, 'merged'));
+    expect(merged.determinism).toEqual({ reruns: 5, rerunIn: 'another worker', mismatches: [mismatch] });
+    expect(await readSweep(join(root, 'merged'))).toEqual(merged);
+    expect((await mergeShards([shardC], join(root, 'merged-none'))).determinism).toBeUndefined();
+  });
+
+  it('rejects a sweep.json whose determinism is malformed, naming the file and the field', async () => {
+    await writeSweepReport(root, runs(), { reruns: 1, rerunIn: 'another worker', mismatches: [] });
+    const file = join(root, 'sweep.json');
+    const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...json, determinism: { reruns: -1, rerunIn: 'x', mismatches: [] } }));
+    await expect(readSweep(root)).rejects.toThrow(/sweep\.json: determinism\.reruns is not a non-negative integer/);
+    await writeFile(file, JSON.stringify({ ...json, determinism: { reruns: 1, rerunIn: 'x', mismatches: [{ seed: 1 }] } }));
+    await expect(readSweep(root)).rejects.toThrow(/sweep\.json: determinism\.mismatches\[0\] is not a mismatch/);
+  });
+
   it('rejects a shard whose sweep.json is not a sweep summary, naming the file', async () => {
     await writeFile(join(root, 'sweep.json'), JSON.stringify({ format: 'detcd-sweep', version: 1, runs: [{ seed: 1 }] }));
     await expect(mergeShards([root], join(root, 'out'))).rejects.toThrow(/sweep\.json: runs\[0\] is not a run summary/);

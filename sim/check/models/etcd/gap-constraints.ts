@@ -17,9 +17,10 @@
 // Both are facts about every valid linearization (each answer is the state at its revision),
 // so pruning by them never loses a linearization.
 import type { Req } from './apply.ts';
-import { decodeKey, int } from './json.ts';
+import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
+import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
 
 export interface GapConstraints {
   /** Gap revision → keys no write touched there. */
@@ -28,6 +29,28 @@ export interface GapConstraints {
   must: ReadonlyMap<number, ReadonlySet<string>>;
   /** Per key: its sightings sorted by mod revision, and the revisions of known puts of it. */
   keys: ReadonlyMap<string, KeyFacts>;
+  /**
+   * Revision → the key-values answers show as written by the write that made that revision
+   * (their mod_revision). Whoever made it left those keys exactly so: checked where a write
+   * of unknown answer is tried, so a wrong choice of gap fillers dies at the first revision
+   * an answer pins instead of many revisions later, at the read that shows it.
+   */
+  sighted: ReadonlyMap<number, readonly SightedKv[]>;
+  /** The gap revisions, ascending. */
+  gaps: readonly number[];
+  /** Revisions of known writes that may delete some key (see anyDeleteRevisions). */
+  anyDeletes: readonly number[];
+  /** Revision → keys a watch event shows deleted there. */
+  deleted: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
+export interface SightedKv {
+  key: string;
+  /** Undefined when the answer left values out (keys_only). */
+  value: string | undefined;
+  create: number;
+  version: number;
+  lease: string;
 }
 
 interface KeyFacts {
@@ -36,9 +59,11 @@ interface KeyFacts {
   puts: number[];
   /** Revisions of writes that may have put it (a txn whose branch is not known), ascending. */
   maybePuts: number[];
+  /** Revisions of writes known to have deleted it (a one-key delete that deleted it), ascending. */
+  deletes: number[];
 }
 
-export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map() };
+export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], anyDeletes: [], deleted: new Map() };
 
 interface Sighting {
   key: string;
@@ -47,6 +72,8 @@ interface Sighting {
   create: number;
   /** The revision the answer shows the key at. */
   at: number;
+  value: string | undefined;
+  lease: string;
 }
 
 function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
@@ -55,7 +82,9 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
     if (typeof kv !== 'object' || kv === null) continue;
     const o = kv as Req;
     const mod = int(o['mod_revision']);
-    if (mod > 0 && mod <= at && typeof o['key'] === 'string') out.push({ key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']) });
+    if (mod > 0 && mod <= at && typeof o['key'] === 'string') {
+      out.push({ key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']), value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: id64(o['lease']) });
+    }
   }
 }
 
@@ -75,13 +104,22 @@ function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): voi
 }
 
 /** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
-export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[]): GapConstraints {
+export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], watched: WatchFacts = NO_WATCH_FACTS): GapConstraints {
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
-  const all: Sighting[] = [];
+  const all: Sighting[] = [...watched.kvs];
   for (const op of ops) {
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
     sightings(op.input.f, op.input.request, out.response, all);
+  }
+  const sighted = new Map<number, SightedKv[]>();
+  const sightedIds = new Set<string>();
+  for (const x of all) {
+    const id = `${x.mod}/${x.version}/${x.create}/${x.lease}/${x.value ?? ''}/${x.key}`;
+    if (sightedIds.has(id)) continue;
+    sightedIds.add(id);
+    const list = sighted.get(x.mod) ?? sighted.set(x.mod, []).get(x.mod)!;
+    list.push({ key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
   }
   // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
   // kv seen again at an earlier revision adds nothing.
@@ -124,7 +162,35 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     }
     flush();
   }
-  return { quiet, must, keys };
+  return { quiet, must, keys, sighted, gaps, anyDeletes: anyDeleteRevisions(ops), deleted: watched.deleted };
+}
+
+/** Revisions of known writes that may delete keys other than one named key (range deletes, txns, revokes). */
+function anyDeleteRevisions(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[]): number[] {
+  const out: number[] = [];
+  for (const op of ops) {
+    const { f, request, pre, preMax } = op.input;
+    if (op.output === undefined || 'error' in op.output) continue;
+    const rev = (pre ?? preMax ?? -2) + 1;
+    if (rev < 0) continue;
+    if (f === 'lease/revoke' || f === 'lease/expire' || (f === 'kv/deleterange' && request['range_end'] !== undefined)) out.push(rev);
+    if (f === 'kv/txn' && JSON.stringify(request).includes('request_delete_range')) out.push(rev);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The write that made `after` left every key an answer shows it wrote as the answer shows it. */
+export function fitsSightings(c: GapConstraints, after: EtcdState): boolean {
+  const deleted = c.deleted.get(after.revision);
+  if (deleted !== undefined) for (const k of deleted) if (after.kvs.has(k) || !after.changedKeys.includes(k)) return false;
+  const list = c.sighted.get(after.revision);
+  if (list === undefined) return true;
+  for (const x of list) {
+    const kv = after.kvs.get(x.key);
+    if (kv === undefined || kv.mod !== after.revision || kv.create !== x.create || kv.version !== x.version || kv.lease !== x.lease) return false;
+    if (x.value !== undefined && kv.value !== x.value) return false;
+  }
+  return true;
 }
 
 /** Put keys of a txn's branch (nested txns included), into `out`. */
@@ -142,7 +208,7 @@ function txnPutKeys(branch: unknown, out: string[]): void {
 
 function facts(keys: Map<string, KeyFacts>, key: string): KeyFacts {
   let f = keys.get(key);
-  if (f === undefined) keys.set(key, (f = { sightings: [], puts: [], maybePuts: [] }));
+  if (f === undefined) keys.set(key, (f = { sightings: [], puts: [], maybePuts: [], deletes: [] }));
   return f;
 }
 
@@ -156,6 +222,7 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
     if (pre === undefined || out === undefined || 'error' in out) continue;
     const rev = pre + 1;
     if (f === 'kv/put') facts(keys, decodeKey(request['key'])).puts.push(rev);
+    if (f === 'kv/deleterange' && request['range_end'] === undefined && 'response' in out && int(out.response['deleted']) > 0) facts(keys, decodeKey(request['key'])).deletes.push(rev);
     if (f !== 'kv/txn') continue;
     const maybe: string[] = [];
     const sure: string[] = [];
@@ -181,6 +248,7 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
     f.sightings.sort((a, b) => a.mod - b.mod || a.at - b.at);
     f.puts.sort((a, b) => a - b);
     f.maybePuts.sort((a, b) => a - b);
+    f.deletes.sort((a, b) => a - b);
   }
   return keys;
 }
@@ -248,4 +316,54 @@ function fitsNextSighting(f: KeyFacts, after: EtcdState, key: string): boolean {
   if (kv === undefined || kv.create !== next.create) return true;
   if (countIn(f.maybePuts, g, next.mod) > 0) return true;
   return kv.version + countIn(f.puts, g, next.mod) <= next.version;
+}
+
+/**
+ * Every key can still become what its next sighting shows, given the writes left before it:
+ * checked after each gap filler, so that a filler choice that leaves too few gaps for the
+ * puts or the delete some key still needs dies at once, not at the answer that shows the key
+ * many revisions later. Per key and counting gaps a key may still use, a relaxation: it never
+ * rejects a state some linearization goes through.
+ */
+export function canReachSightings(c: GapConstraints, after: EtcdState): boolean {
+  const r = after.revision;
+  for (const [key, f] of c.keys) {
+    const next = nextSighting(f, r);
+    if (next === undefined) continue;
+    const kv = after.kvs.get(key);
+    if (next.create > r) {
+      // Created again at next.create: if it exists now, something must delete it before.
+      if (kv === undefined) continue;
+      if (countIn(f.deletes, r, next.create - 1) > 0 || countIn(c.anyDeletes, r, next.create - 1) > 0) continue;
+      if (openGaps(c, key, r, next.create - 1, 1) === 0) return false;
+      continue;
+    }
+    if (kv === undefined || kv.create !== next.create) return false;
+    if (countIn(f.maybePuts, r, next.mod) > 0) continue;
+    const need = next.version - kv.version - countIn(f.puts, r, next.mod);
+    if (need < 0) return false;
+    if (need > 0 && openGaps(c, key, r, next.mod, need) < need) return false;
+  }
+  return true;
+}
+
+/** The first sighting of the key with a mod revision above r. */
+function nextSighting(f: KeyFacts, r: number): Sighting | undefined {
+  let lo = 0;
+  let hi = f.sightings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (f.sightings[mid]!.mod <= r) lo = mid + 1;
+    else hi = mid;
+  }
+  return f.sightings[lo];
+}
+
+/** Gaps in (lo, hi] not quiet for the key, counted up to `enough`. */
+function openGaps(c: GapConstraints, key: string, lo: number, hi: number, enough: number): number {
+  let n = 0;
+  for (let i = firstAbove(c.gaps, lo); i < c.gaps.length && c.gaps[i]! <= hi && n < enough; i++) {
+    if (c.quiet.get(c.gaps[i]!)?.has(key) !== true) n++;
+  }
+  return n;
 }

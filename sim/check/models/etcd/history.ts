@@ -27,6 +27,8 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { inferInitialState } from './initial-state.ts';
+import { hideUnseenValues } from './unseen-values.ts';
+import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
 import { decidedError, errorKind, id64, int } from './json.ts';
 import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
@@ -48,6 +50,8 @@ export interface EtcdPrepared {
   constraints: GapConstraints;
   /** The state before the history: an empty etcd, or what the answers show of one that held data. */
   initial: EtcdState;
+  /** The value standing for every value no answer shows (unseen-values.ts), if any was hidden. */
+  placeholder?: string | undefined;
 }
 
 /**
@@ -124,6 +128,8 @@ interface Draft {
   preMax: number | undefined;
   gaps?: ReadonlySet<number>;
   servedAt?: number;
+  /** The request as the history holds it, when the check uses another (unseen values hidden). */
+  original?: Req;
   returnPos: number;
 }
 
@@ -162,6 +168,8 @@ function draft(p: OpPair): Draft | undefined {
 export interface EtcdPrepareOptions {
   /** The store's revision before the history (default: inferred, 1 for an empty etcd). */
   initialRevision?: number;
+  /** Watch responses recorded with the history, placed among its ops (watch-observations.ts). */
+  watches?: readonly WatchObservation[];
 }
 
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
@@ -172,7 +180,8 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     if (d === undefined) dropped++;
     else drafts.push(d);
   }
-  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision, writtenValues(pairs));
+  const watched = watchFacts(options.watches ?? []);
+  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision, writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -182,8 +191,10 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     dropped++;
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
+  const placeholder = hideValuesNobodySaw(pairs, kept);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
+    if (d.original !== undefined) input.original = d.original;
     if (d.pre !== undefined) input.pre = d.pre;
     if (d.preMax !== undefined) input.preMax = d.preMax;
     if (d.gaps !== undefined) input.gaps = d.gaps;
@@ -193,9 +204,32 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   // The constraints cost a pass over every answer; they pay off only with many unseen writes.
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
-  const constraints = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 ? gapConstraints(ops, [...gaps].sort((a, b) => a - b)) : NO_GAP_CONSTRAINTS;
+  const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
+  const constraints = worth ? gapConstraints(ops, [...gaps].sort((a, b) => a - b), watched) : NO_GAP_CONSTRAINTS;
   const initial = initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
-  return { ops, dropped, resolved, gaps, constraints, initial };
+  return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
+}
+
+/** Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined when not done. */
+function hideValuesNobodySaw(pairs: readonly OpPair[], kept: Draft[]): string | undefined {
+  const unseen = kept.filter((d) => d.gaps !== undefined && d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/txn'));
+  if (unseen.length === 0) return undefined;
+  const requests: { f: string; request: Req }[] = [];
+  const responses: unknown[] = [];
+  for (const p of pairs) {
+    const v = p.invoke.value;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) requests.push({ f: p.invoke.f, request: v as Req });
+    if (p.completion?.type === 'ok') responses.push(p.completion.value);
+  }
+  const hidden = hideUnseenValues(requests, responses, unseen);
+  if (hidden === undefined) return undefined;
+  unseen.forEach((d, i) => {
+    const req = hidden.requests[i]!;
+    if (req === d.request) return;
+    d.original = d.request;
+    d.request = req;
+  });
+  return hidden.placeholder;
 }
 
 /**
@@ -244,7 +278,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
   const valueCount = new Map<string, number>();
   for (const d of drafts) {
     const vals: string[] = [];
@@ -263,6 +297,10 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
       const s = seen.get(value);
       if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
     });
+  }
+  for (const w of watched.values) {
+    const s = seen.get(w.value);
+    if (s === undefined || w.by < s.by) seen.set(w.value, { mod: w.mod, by: w.by });
   }
   let resolved = 0;
   for (const d of drafts) {

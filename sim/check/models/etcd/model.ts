@@ -18,7 +18,7 @@ import {
   type Req,
 } from './apply.ts';
 import { displayJson } from './display.ts';
-import { fitsGap, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
+import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
 
@@ -57,6 +57,8 @@ export interface EtcdInput {
    * revision of the store, at any point after the linearization reached it.
    */
   servedAt?: number;
+  /** The request as the history holds it, when `request` has unseen values hidden (unseen-values.ts); for explanations only. */
+  original?: Req;
 }
 
 export type EtcdOutput =
@@ -125,10 +127,15 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
       if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
       const r = apply(s, input, output);
-      if (input.gaps !== undefined) return r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) ? r.state : undefined;
+      if (input.gaps !== undefined) {
+        const ok = r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) && fitsSightings(constraints, r.state) && canReachSightings(constraints, r.state);
+        return ok ? r.state : undefined;
+      }
       if (output === undefined || 'effective' in output) {
         if ('error' in r) return output === undefined ? s : undefined;
         if (r.state.revision !== s.revision && gaps.has(r.state.revision) && !fitsGap(constraints, r.state)) return undefined;
+        // A write whose answer is unknown: the answers that show what it wrote must agree.
+        if (r.state.revision !== s.revision && !fitsSightings(constraints, r.state)) return undefined;
         return r.state;
       }
       if ('error' in output) return 'error' in r && decidedError(r.error) === decidedError(output.error) ? s : undefined;
@@ -136,6 +143,8 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
     },
     equal: equalStates,
+    // Ops that differ only in the request as the history holds it are interchangeable.
+    equivalenceKey: (input) => JSON.stringify([input.f, input.request, input.pre, input.preMax, input.servedAt, input.gaps === undefined]),
     order: (s) => s.revision,
     orderBound: (input) => input.pre ?? input.preMax,
     hash: (s) => s.hash,
@@ -147,7 +156,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       return false;
     },
     describeOperation(input, output) {
-      const req = describeRequest(input.f, input.request);
+      const req = describeRequest(input.f, input.original ?? input.request);
       if (output === undefined) return `${req} → ?`;
       if ('effective' in output) return `${req} → (took effect)`;
       if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;

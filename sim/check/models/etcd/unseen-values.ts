@@ -1,0 +1,126 @@
+// Values nobody saw, made interchangeable. A timed-out write whose value no answer shows can
+// only matter by the revision it made, the key it touched, its version count and its lease:
+// every read that might return its value returns some other value (values are unique), so
+// it fails whatever that value was. Replacing each such value by one placeholder makes two
+// timed-out puts of one key the same op, and the search tries one of them per gap instead of
+// each (search.ts: identical unknown-outcome ops are twins). With thirty timed-out puts
+// spread over ten keys that is the difference between a verdict in milliseconds and none.
+//
+// It is exact only while a value cannot be observed in any other way, so it is not done
+// when the history could: a compare on VALUE with LESS or GREATER (the order of the unseen
+// value matters), or a range sorted by VALUE (which keys come first depends on it). Values
+// named in any VALUE compare are kept as they are (a compare equal to them may succeed).
+import type { Req } from './apply.ts';
+import { decodeKey, encodeKey } from './json.ts';
+
+/** Whatever the history's requests and answers show of values, and whether hiding is exact. */
+interface ValueFacts {
+  /** Values an answer shows, or a VALUE compare names. */
+  visible: Set<string>;
+  /** Every value any request or answer mentions: the placeholder must be none of them. */
+  all: Set<string>;
+  /** A VALUE compare by order or a sort by VALUE: an unseen value's bytes may matter. */
+  orderMatters: boolean;
+}
+
+export interface UnseenWrite {
+  f: string;
+  request: Req;
+}
+
+const PLACEHOLDER_TEXT = '\u0000detcd: a value no answer shows';
+
+/** The request with every value not in `visible` replaced by `placeholder` (a copy, or the same object when nothing changes). */
+function hideIn(f: string, req: Req, visible: ReadonlySet<string>, placeholder: string): Req {
+  if (f === 'kv/put') {
+    const v = req['value'];
+    return typeof v === 'string' && !visible.has(v) ? { ...req, value: placeholder } : req;
+  }
+  if (f !== 'kv/txn') return req;
+  let changed = false;
+  const branch = (ops: unknown): unknown => {
+    if (!Array.isArray(ops)) return ops;
+    return ops.map((op: Req) => {
+      const put = op['request_put'] as Req | undefined;
+      const txn = op['request_txn'] as Req | undefined;
+      if (put !== undefined) {
+        const hidden = hideIn('kv/put', put, visible, placeholder);
+        if (hidden === put) return op;
+        changed = true;
+        return { ...op, request_put: hidden };
+      }
+      if (txn !== undefined) {
+        const hidden = hideIn('kv/txn', txn, visible, placeholder);
+        if (hidden === txn) return op;
+        changed = true;
+        return { ...op, request_txn: hidden };
+      }
+      return op;
+    });
+  };
+  const out = { ...req, success: branch(req['success']), failure: branch(req['failure']) };
+  if (req['success'] === undefined) delete out.success;
+  if (req['failure'] === undefined) delete out.failure;
+  return changed ? out : req;
+}
+
+function collectRequest(f: string, req: Req, facts: ValueFacts): void {
+  if (f === 'kv/put' && typeof req['value'] === 'string') facts.all.add(req['value']);
+  if (f === 'kv/range' && req['sort_target'] === 'VALUE') facts.orderMatters = true;
+  if (f !== 'kv/txn') return;
+  for (const c of (req['compare'] ?? []) as Req[]) {
+    if (c['target'] !== 'VALUE') continue;
+    if (typeof c['value'] === 'string') {
+      facts.visible.add(c['value']);
+      facts.all.add(c['value']);
+    }
+    if (c['result'] === 'LESS' || c['result'] === 'GREATER') facts.orderMatters = true;
+  }
+  for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of ops ?? []) {
+      if (op['request_put'] !== undefined) collectRequest('kv/put', op['request_put'] as Req, facts);
+      if (op['request_range'] !== undefined) collectRequest('kv/range', op['request_range'] as Req, facts);
+      if (op['request_txn'] !== undefined) collectRequest('kv/txn', op['request_txn'] as Req, facts);
+    }
+  }
+}
+
+function collectResponse(resp: unknown, facts: ValueFacts): void {
+  if (Array.isArray(resp)) {
+    for (const x of resp) collectResponse(x, facts);
+    return;
+  }
+  if (typeof resp !== 'object' || resp === null) return;
+  const o = resp as Req;
+  if (typeof o['value'] === 'string' && o['key'] !== undefined) {
+    facts.visible.add(o['value']);
+    facts.all.add(o['value']);
+  }
+  for (const v of Object.values(o)) if (typeof v === 'object') collectResponse(v, facts);
+}
+
+/**
+ * Hides the values of `unseen` writes that no answer shows. `requests` and `responses` are
+ * everything the history holds (any op, any outcome). Returns each unseen write's request to
+ * check with (the same object when nothing was hidden), or undefined when hiding would not be
+ * exact for this history.
+ */
+export function hideUnseenValues(
+  requests: readonly { f: string; request: Req }[],
+  responses: readonly unknown[],
+  unseen: readonly UnseenWrite[],
+): { requests: Req[]; placeholder: string } | undefined {
+  const facts: ValueFacts = { visible: new Set(), all: new Set(), orderMatters: false };
+  for (const r of requests) collectRequest(r.f, r.request, facts);
+  for (const r of responses) collectResponse(r, facts);
+  if (facts.orderMatters) return undefined;
+  let text = PLACEHOLDER_TEXT;
+  while (facts.all.has(encodeKey(text))) text += '#';
+  const placeholder = encodeKey(text);
+  return { requests: unseen.map((w) => hideIn(w.f, w.request, facts.visible, placeholder)), placeholder };
+}
+
+/** For people: the placeholder shown as what it stands for. */
+export function displayValue(value: string, placeholder: string | undefined): string {
+  return value === placeholder ? '(a value no answer shows)' : decodeKey(value);
+}

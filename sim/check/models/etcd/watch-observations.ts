@@ -1,0 +1,92 @@
+// What watch streams tell the linearizability check. A watch event is an answer of the
+// server like any other: a PUT event shows a key-value as the write at its mod_revision left
+// it (and its prev_kv the key just before), a DELETE event shows which revision deleted the
+// key. etcd's robustness tests use the same facts to settle writes whose client timed out
+// (validate/patch_history.go): with every revision's events seen, a timed-out put whose
+// unique value an event shows took effect at that revision, and a gap revision's events
+// name the keys its unknown writer touched, so hundreds of timed-out writes stop being
+// hundreds of choices at each gap.
+//
+// The facts only constrain (pin a write to a revision, rule fillers out), so a watch stream
+// can never make a non-linearizable history pass; a watch stream that lies can make the
+// check fail, which is a bug of the server either way (the watch checker judges streams).
+import type { Req } from './apply.ts';
+import { decodeKey, id64, int } from './json.ts';
+
+/** One watch response, placed in the history's real-time order. */
+export interface WatchObservation {
+  /** History position by which the client had it: every op called at or after it came later. */
+  pos: number;
+  response: unknown;
+}
+
+export interface WatchFacts {
+  /** (value, mod_revision, position seen by) of every PUT event and prev_kv. */
+  values: { value: string; mod: number; by: number }[];
+  /** Key-values as of a revision: a PUT event's kv at its mod_revision, a prev_kv one revision before its event. */
+  kvs: { key: string; value: string | undefined; create: number; mod: number; version: number; lease: string; at: number }[];
+  /** Revision → keys a DELETE event shows deleted there. */
+  deleted: Map<number, Set<string>>;
+}
+
+export const NO_WATCH_FACTS: WatchFacts = { values: [], kvs: [], deleted: new Map() };
+
+function kvOf(o: unknown): Req | undefined {
+  return typeof o === 'object' && o !== null && typeof (o as Req)['key'] === 'string' ? (o as Req) : undefined;
+}
+
+export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
+  if (observations.length === 0) return NO_WATCH_FACTS;
+  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map() };
+  const addKv = (kv: Req, at: number, by: number): void => {
+    const mod = int(kv['mod_revision']);
+    if (mod <= 0 || mod > at) return;
+    const value = typeof kv['value'] === 'string' ? kv['value'] : undefined;
+    if (value !== undefined) facts.values.push({ value, mod, by });
+    facts.kvs.push({ key: decodeKey(kv['key']), value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
+  };
+  for (const o of observations) {
+    const resp = o.response;
+    if (typeof resp !== 'object' || resp === null) continue;
+    const events = (resp as Req)['events'];
+    if (!Array.isArray(events)) continue;
+    for (const ev of events as unknown[]) {
+      if (typeof ev !== 'object' || ev === null) continue;
+      const e = ev as Req;
+      const kv = kvOf(e['kv']);
+      if (kv === undefined) continue;
+      const rev = int(kv['mod_revision']);
+      if (rev <= 0) continue;
+      if (e['type'] === 'DELETE') {
+        const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
+        keys.add(decodeKey(kv['key']));
+      } else {
+        addKv(kv, rev, o.pos);
+      }
+      const prev = kvOf(e['prev_kv']);
+      if (prev !== undefined) addKv(prev, rev - 1, o.pos);
+    }
+  }
+  return facts;
+}
+
+/**
+ * Places watch responses (µs times) among a history's ops (µs times, in history order): at the
+ * first position from which on every op's time is at or after the response's, so whatever an
+ * event shows happened before any op there. Times that go backwards in the history only move
+ * positions later (weaker, never wrong).
+ */
+export function placeWatches(opTimes: readonly number[], watches: readonly { time: number; response: unknown }[]): WatchObservation[] {
+  const n = opTimes.length;
+  // suffixMin[i]: the earliest time at or after position i (non-decreasing in i).
+  const suffixMin = new Float64Array(n + 1).fill(Infinity);
+  for (let i = n - 1; i >= 0; i--) suffixMin[i] = Math.min(opTimes[i]!, suffixMin[i + 1]!);
+  const sorted = [...watches].sort((a, b) => a.time - b.time);
+  const out: WatchObservation[] = [];
+  let p = 0;
+  for (const w of sorted) {
+    while (p < n && suffixMin[p]! < w.time) p++;
+    out.push({ pos: p, response: w.response });
+  }
+  return out;
+}

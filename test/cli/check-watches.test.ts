@@ -1,0 +1,57 @@
+// detcd check --model etcd with the watch responses recorded beside a history: a report's
+// watches.jsonl next to its history.jsonl is used (and the verdict line says so), --watches
+// names another file, --no-watches judges the history alone, a bad watches file is one line
+// naming the file, the line and the field, exit 3.
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../sim/cli/main.ts';
+
+const FIXTURE = 'test/fixtures/check/short-timeouts-seed11';
+
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('detcd check with watch events', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("uses a report's watches.jsonl beside history.jsonl and says so", async () => {
+    const r = await run(['check', '--model', 'etcd', `${FIXTURE}/history.jsonl`]);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(/: valid \(599 ops, .*with the watch events of .*watches\.jsonl\)$/);
+  });
+
+  it('--no-watches judges the history alone; --watches names the file for a history named otherwise', async () => {
+    const alone = await run(['check', '--model', 'etcd', '--no-watches', '--timeout-ms', '20000', '--json', `${FIXTURE}/history.jsonl`]);
+    expect(JSON.parse(alone.out[0]!)).not.toHaveProperty('watches');
+    const dir = mkdtempSync(join(tmpdir(), 'detcd-check-watches-'));
+    copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'run.jsonl'));
+    copyFileSync(`${FIXTURE}/watches.jsonl`, join(dir, 'streams.jsonl'));
+    const r = await run(['check', '--model', 'etcd', '--json', '--watches', join(dir, 'streams.jsonl'), join(dir, 'run.jsonl')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: true, watches: join(dir, 'streams.jsonl') });
+  });
+
+  it('a bad watches file is one line naming the file, the line and the field; exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detcd-check-watches-'));
+    mkdirSync(join(dir, 'r'));
+    copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'r', 'history.jsonl'));
+    writeFileSync(join(dir, 'r', 'watches.jsonl'), '{"time":1,"response":{}}\n{"time":"soon","response":{}}\n');
+    const r = await run(['check', '--model', 'etcd', join(dir, 'r', 'history.jsonl')]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual([`${join(dir, 'r', 'history.jsonl')}: watches ${join(dir, 'r', 'watches.jsonl')}:2: field time must be a number (µs)`]);
+  });
+
+  it('--watches is refused for other models and with several files', async () => {
+    expect((await run(['check', '--model', 'kv', '--watches', 'w.jsonl', 'h.jsonl'])).code).toBe(3);
+    expect((await run(['check', '--model', 'etcd', '--watches', 'w.jsonl', 'a.jsonl', 'b.jsonl'])).code).toBe(3);
+  });
+});
