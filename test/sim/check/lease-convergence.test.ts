@@ -144,6 +144,15 @@ describe('convergence', () => {
   it('is unknown with no member status', () => {
     expect(checkConvergence([]).valid).toBe('unknown');
   });
+
+  it('fails when a member is down, even if the others agree, naming it', () => {
+    const m = (node: string, up = true) => ({ node, up, revision: 10, compactRevision: 4, hash: 1234 });
+    const r = checkConvergence([m('n1'), m('n2', false), m('n3')]);
+    expect(r.valid).toBe(false);
+    expect(r.down).toEqual(['n2']);
+    expect(r.disagreements).toEqual([]);
+    expect(r.summary).toContain('members down: n2');
+  });
 });
 
 describe('compose', () => {
