@@ -7,7 +7,7 @@ import type { Validity } from '../check/verdict.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberHost } from '../etcd/member-host.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
-import { viewEntryAt } from '../check/raft-invariants.ts';
+import { viewEntryAt, viewTermAt } from '../check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 
 export interface InvariantWatch {
@@ -76,6 +76,10 @@ class LiveMemberView implements RaftView {
     return viewEntryAt(this.host.recovered.raft.node.raft.raftLog, i);
   }
 
+  termAt(i: number): number | undefined {
+    return viewTermAt(this.host.recovered.raft.node.raft.raftLog, i);
+  }
+
   appliedEntry(i: number): ViewEntry | undefined {
     return i <= this.applied ? this.entry(i) : undefined;
   }
@@ -87,7 +91,8 @@ export function watchRaftInvariants(cluster: EtcdCluster, replay?: string): Inva
   const cache = new Map<string, LiveMemberView>();
   const out: RaftView[] = [];
   const views = (): RaftView[] => {
-    out.length = 0;
+    // Overwritten in place, then cut to length: no new backing store after every event.
+    let n = 0;
     for (const id of cluster.names) {
       const host = cluster.hosts.get(id);
       if (host === undefined || !world.isUp(id)) continue;
@@ -96,8 +101,9 @@ export function watchRaftInvariants(cluster: EtcdCluster, replay?: string): Inva
         view = new LiveMemberView(cluster.viewId(id, host.config.id), host, () => world.incarnation(id));
         cache.set(id, view);
       }
-      out.push(view);
+      out[n++] = view;
     }
+    if (out.length !== n) out.length = n;
     return out;
   };
   world.onEvent(() => invariants.checkOrThrow(views()));
