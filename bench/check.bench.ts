@@ -84,6 +84,19 @@ export async function bench(): Promise<void> {
     const r = checkHistory(parseJsonl(text), 'etcd', { deadline: () => performance.now() - started > 10_000 });
     return { steps: r.steps, verdicts: `${String(r.valid)}${r.unknownReason === undefined ? '' : `: ${r.unknownReason}`}` };
   };
-  line('sim history, 105 timed-out writes', measure(1, once), 'n/a', 5_000);
+  line('sim history, 105 timed-out writes', measure(3, once), 'n/a', 5_000);
+  // Seed 11 of the same scenario: 324 ops of unknown outcome, judged with the watch events
+  // recorded beside it (as runs and `detcd check` on a report do) and from the history alone.
+  const seed11 = join(import.meta.dirname, '../test/fixtures/check/short-timeouts-seed11');
+  const text11 = readFileSync(join(seed11, 'history.jsonl'), 'utf8');
+  const watches11 = readFileSync(join(seed11, 'watches.jsonl'), 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { time: number; response: unknown });
+  for (const [name, watches] of [['with its watch events', watches11], ['from the history alone', []]] as const) {
+    const once11 = (): { steps: number; verdicts: string } => {
+      const started = performance.now();
+      const r = checkHistory(parseJsonl(text11), 'etcd', { deadline: () => performance.now() - started > 10_000 }, { watches });
+      return { steps: r.steps, verdicts: `${String(r.valid)}${r.unknownReason === undefined ? '' : `: ${r.unknownReason}`}` };
+    };
+    line(`sim seed 11, ${name}`, measure(3, once11), 'n/a', 5_000);
+  }
   await Promise.resolve();
 }

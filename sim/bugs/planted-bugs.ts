@@ -151,7 +151,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (commit-monotonic)' },
   },
   {
     name: 'conf-change-before-term-commit',
@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step-leader.ts',
     unsafe: { raft: { checkQuorumNeverStepsDown: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'raft (check-quorum-step-down)' },
   },
   {
     name: 'deposed-lessor-revokes',

@@ -1,11 +1,17 @@
 // Lease safety over an etcd history (detcd's JSONL form). The evidence, precisely:
 //
 // 1. Revoked: a `lease/revoke` ok at header.revision R deleted the lease's keys at R. Any ok
-//    range that read at a revision ≥ R (its header.revision, or its explicit revision) and
-//    shows a key attached to that lease is a key that outlived its revoked lease.
+//    read at a revision ≥ R (its header.revision, or its explicit revision) that shows a key
+//    attached to that lease is a key that outlived its revoked lease. Reads are ranges, each
+//    range inside a txn (with its own revision; nested txns too) and the prev_kv of a put or
+//    delete (the state just before the write).
 // 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 proves
-//    the lease no longer existed when that op completed. Any range invoked after that
-//    completion that shows a key attached to the lease is a key that outlived its lease.
+//    the lease no longer existed when that op completed — if the member that answered had
+//    applied the grant: its header.revision is above the grant's (a put after the grant). A
+//    deposed leader that never saw the grant answers "not found" too (etcd serves lease
+//    lookups from the leader's lessor without a linearizable check); that is no evidence.
+//    Any range invoked after that completion that shows a key attached to the lease is a
+//    key that outlived its lease.
 // 3. Expired: the lease is known alive at the completion of its grant and of every
 //    keep-alive ok with TTL > 0; it may live at most TTL after the latest of those, plus
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
@@ -51,6 +57,8 @@ interface Completed {
 
 interface LeaseFacts {
   ttlSeconds: number;
+  /** header.revision of the grant's answer: a member past it has applied the grant. */
+  grantRevision: number;
   aliveAtUs: number[];
   grantedAtUs: number;
   revokedAtRevision: number;
@@ -71,17 +79,36 @@ function completedOps(history: readonly Op[]): Completed[] {
   return out;
 }
 
-/** Every kv with a lease shown by a range response (nested txn ranges included). */
-function leasedKvs(resp: unknown, out: (key: string, lease: string) => void): void {
-  if (Array.isArray(resp)) {
-    for (const x of resp) leasedKvs(x, out);
-    return;
-  }
-  if (typeof resp !== 'object' || resp === null) return;
-  const o = resp as Obj;
-  if (Array.isArray(o['kvs'])) for (const kv of o['kvs'] as Obj[]) if (id64(kv['lease']) !== '0') out(decodeKey(kv['key']), id64(kv['lease']));
-  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null && v !== o['kvs']) leasedKvs(v, out);
+/** One read an op made: the kvs it shows and the revision it asked for (0: the current one). */
+interface LeasedRead {
+  /** The read's own revision (a range's `revision`), or 0 for a read of the state at the op. */
+  explicit: number;
+  kvs: Obj[];
 }
+
+/**
+ * Every read an op made: a range's kvs; a txn's ranges (each with its own revision, nested txns
+ * included, in the branch its `succeeded` chose); and the prev_kv / prev_kvs a put or delete
+ * returns, which show the state just before that write.
+ */
+function reads(f: string, req: Obj, resp: Obj, out: LeasedRead[]): void {
+  if (f === 'kv/range') out.push({ explicit: int(req['revision']), kvs: arr(resp['kvs']) });
+  else if (f === 'kv/put') out.push({ explicit: 0, kvs: resp['prev_kv'] === undefined ? [] : [obj(resp['prev_kv'])] });
+  else if (f === 'kv/deleterange') out.push({ explicit: 0, kvs: arr(resp['prev_kvs']) });
+  else if (f === 'kv/txn') {
+    const branch = arr(resp['succeeded'] === true ? req['success'] : req['failure']);
+    const responses = arr(resp['responses']);
+    branch.forEach((op, i) => {
+      const r = obj(responses[i]);
+      if (op['request_range'] !== undefined) reads('kv/range', obj(op['request_range']), obj(r['response_range']), out);
+      else if (op['request_put'] !== undefined) reads('kv/put', obj(op['request_put']), obj(r['response_put']), out);
+      else if (op['request_delete_range'] !== undefined) reads('kv/deleterange', obj(op['request_delete_range']), obj(r['response_delete_range']), out);
+      else if (op['request_txn'] !== undefined) reads('kv/txn', obj(op['request_txn']), obj(r['response_txn']), out);
+    });
+  }
+}
+
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 
 function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
   const leases = new Map<string, LeaseFacts>();
@@ -91,17 +118,18 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
       const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
-      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
+      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
     }
     const id = id64(req['ID']);
     const f = facts(id);
     if (f === undefined) continue;
     if (invoke.f === 'lease/revoke') f.revokedAtRevision = Math.min(f.revokedAtRevision, int(obj(resp['header'])['revision']));
+    const sawGrant = int(obj(resp['header'])['revision']) > f.grantRevision;
     if (invoke.f === 'lease/keepalive') {
       if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
-      else f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+      else if (sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
     }
-    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
   }
   return leases;
 }
@@ -137,17 +165,21 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       const d = deadlines.get(id);
       if (d !== undefined && invoke.time > d) report({ kind: 'expired-lease-renewed', lease: id, index: invoke.index, message: `lease ${id} renewed at ${invoke.time} µs, after it must have expired (${d} µs)` });
     }
-    if (invoke.f !== 'kv/range' && invoke.f !== 'kv/txn') continue;
-    const explicit = int(obj(invoke.value)['revision']);
-    const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']);
-    leasedKvs(resp, (key, id) => {
-      steps++;
-      const f = leases.get(id);
-      if (f === undefined) return;
-      if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
-      else if (explicit === 0 && invoke.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
-      else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
-    });
+    const opReads: LeasedRead[] = [];
+    reads(invoke.f, obj(invoke.value), resp, opReads);
+    for (const { explicit, kvs } of opReads) {
+      const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']);
+      for (const kv of kvs) {
+        steps++;
+        const id = id64(kv['lease']);
+        const f = id === '0' ? undefined : leases.get(id);
+        if (f === undefined) continue;
+        const key = decodeKey(kv['key']);
+        if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
+        else if (explicit === 0 && invoke.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
+        else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      }
+    }
   }
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax ? 'unknown' : true;
   const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: step budget of ${stepsMax} exhausted before every op was checked`;

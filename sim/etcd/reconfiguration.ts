@@ -105,21 +105,15 @@ export class Reconfiguration {
       case 'start': {
         // Every member that applied the learner snapshots and compacts its log, so whoever
         // leads sends the newcomer a snapshot holding the membership, never the log from 1.
-        let ready = false;
-        for (const h of c.liveHosts()) {
-          if (!inConfig(h.member.membership, this.newRaftId)) continue;
-          if (inConfig(h.recovered.storage.snapshot().metadata.confState, this.newRaftId)) {
-            if (h === leader) ready = true;
-          } else {
-            h.member.requestSnapshot();
-          }
-        }
+        const ready = this.prepareJoinSnapshots(leader);
         if (!ready) return;
         if (!c.isUp(this.endpoint)) c.start(this.endpoint);
         return this.enter('catch-up');
       }
       case 'catch-up': {
         if (leader === undefined) return;
+        // A leader elected since the start (or one that restarted) must also send a snapshot.
+        this.prepareJoinSnapshots(leader);
         const raft = leader.recovered.raft.node.raft;
         const match = raft.prs.progress.get(this.newRaftId)?.match ?? 0;
         const leaderMatch = raft.raftLog.lastIndex();
@@ -135,6 +129,26 @@ export class Reconfiguration {
       case 'abandoned':
         return;
     }
+  }
+
+  /**
+   * Asks every live member that knows the learner for a join snapshot unless it would already
+   * send one: its latest snapshot holds the learner and its log no longer starts at index 1
+   * (an early snapshot that kept catch-up entries holds the learner but not a compacted log).
+   * True when the leader is ready.
+   */
+  private prepareJoinSnapshots(leader: MemberHost | undefined): boolean {
+    let ready = false;
+    for (const h of this.cluster.liveHosts()) {
+      if (!inConfig(h.member.membership, this.newRaftId)) continue;
+      const storage = h.recovered.storage;
+      if (inConfig(storage.snapshot().metadata.confState, this.newRaftId) && storage.firstIndex() > 1) {
+        if (h === leader) ready = true;
+      } else {
+        h.member.requestSnapshot();
+      }
+    }
+    return ready;
   }
 
   private propose(leader: MemberHost, change: ConfChangeSingle): void {

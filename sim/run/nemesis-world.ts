@@ -29,7 +29,7 @@ export function currentLeader(cluster: RunCluster): string | undefined {
   return best?.id;
 }
 
-export function nemesisWorld(cluster: RunCluster, scenario: Scenario, endpoints: () => readonly string[], buggify: (on: boolean) => void): NemesisWorld {
+export function nemesisWorld(cluster: RunCluster, scenario: Scenario, buggify: (on: boolean) => void): NemesisWorld {
   const world = cluster.world;
   const network = world.network;
   let applied: Cut[] = [];
@@ -92,13 +92,7 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, endpoints:
       if (lossy !== undefined) world.recordFault('lossy');
     },
     clog: (node) => network.clogNode(node),
-    unclog(node) {
-      for (const other of endpoints()) {
-        if (other === node) continue;
-        network.unclog(node, other);
-        network.unclog(other, node);
-      }
-    },
+    unclog: (node) => network.unclogNode(node),
     setFsyncLatency: (node, fsyncUs) => cluster.setFsyncLatency(node, fsyncUs),
     membership: (action, node) => cluster.membership(action, node),
     buggify,

@@ -113,7 +113,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     const jobCall: ClientCall = (req, process, done) => clients.jobs.call(req, process, done);
     interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
   }
-  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...endpoints], () => undefined), root.fork('nemesis'));
+  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => undefined), root.fork('nemesis'));
   const checkpoints: [number, string][] = [];
   const checkpoint = (): void => {
     checkpoints.push([world.loop.now(), world.traceHash()]);

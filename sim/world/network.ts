@@ -238,6 +238,19 @@ export class Network {
     }
   }
 
+  /**
+   * Unclogs every link into and out of `node`: every endpoint the network knows, as clogNode
+   * clogs them (one left out, e.g. a member held by a membership change, would stay clogged).
+   */
+  unclogNode(node: string): void {
+    const self = this.endpoint(node);
+    for (const other of this.endpoints.values()) {
+      if (other === self) continue;
+      this.unclog(node, other.name);
+      this.unclog(other.name, node);
+    }
+  }
+
   unclog(from: string, to: string): void {
     const src = this.endpoint(from);
     const dst = this.endpoint(to);

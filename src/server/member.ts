@@ -531,6 +531,7 @@ export class Member {
 
   /** etcd's triggerSnapshot: every snapshotCount applied entries, keeping catch-up entries. */
   private maybeSnapshot(): void {
+    if (this.snapshotRequested && this.appliedIndex === this.snapshotIndex) return this.compactBehindSnapshot();
     const requested = this.snapshotRequested && this.appliedIndex > this.snapshotIndex;
     const due = this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount;
     // BUGGIFY: a snapshot long before snapshotCount (followers then catch up from snapshots).
@@ -547,6 +548,18 @@ export class Member {
     if (compactIndex > this.storage.firstIndex()) this.storage.compact(compactIndex);
     this.note('snapshot-taken');
     this.outputs.push({ kind: 'snapshot', snapshot: created, compactIndex });
+  }
+
+  /**
+   * A snapshot was asked for and the latest one is already at the applied index (an early or
+   * periodic snapshot got there first, keeping catch-up entries): compact the whole log behind
+   * it, as requestSnapshot promises, so a joining member is sent that snapshot, not the log.
+   */
+  private compactBehindSnapshot(): void {
+    this.snapshotRequested = false;
+    if (this.snapshotIndex === 0 || this.storage.firstIndex() > this.snapshotIndex) return;
+    this.storage.compact(this.snapshotIndex);
+    this.outputs.push({ kind: 'snapshot', snapshot: this.storage.snapshot(), compactIndex: this.snapshotIndex });
   }
 
   // ---- replies ----

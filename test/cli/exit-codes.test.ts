@@ -53,13 +53,17 @@ describe('serve --port P with P taken', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
     const port = (holder.address() as AddressInfo).port;
     try {
-      const started = performance.now();
-      const r = await cli(['serve', '--port', String(port)]);
-      const elapsedMs = performance.now() - started;
-      expect(r.code).toBe(3);
-      expect(r.err).toHaveLength(1);
-      expect(r.err[0]).toMatch(new RegExp(`serve: --port ${port}: port ${port} .*is already in use`));
-      expect(elapsedMs).toBeLessThan(2000);
+      // The first refusal also loads serve's modules (seconds on a loaded machine); the second
+      // is timed: it must come before the wait for a leader (an election takes 1 to 2 s).
+      for (const timed of [false, true]) {
+        const started = performance.now();
+        const r = await cli(['serve', '--port', String(port)]);
+        const elapsedMs = performance.now() - started;
+        expect(r.code).toBe(3);
+        expect(r.err).toHaveLength(1);
+        expect(r.err[0]).toMatch(new RegExp(`serve: --port ${port}: port ${port} .*is already in use`));
+        if (timed) expect(elapsedMs).toBeLessThan(2000);
+      }
     } finally {
       holder.close();
     }

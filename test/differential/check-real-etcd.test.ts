@@ -4,7 +4,7 @@
 // stricter than etcd anywhere in it fails here. In CI a missing etcd fails the test.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkHistory } from '../../sim/check/check-history.ts';
-import { findEtcd, freePort, startEtcd, type EtcdProcess } from './etcd-process.ts';
+import { findEtcd, startEtcd, type EtcdProcess } from './etcd-process.ts';
 import { recordHistory, tieRequests } from './real-etcd-history.ts';
 
 const etcdBinary = findEtcd();
@@ -22,10 +22,7 @@ if (etcdBinary === undefined) {
   describe('the etcd model accepts what a real etcd 3.4 answers', () => {
     let etcd: EtcdProcess | undefined;
     beforeAll(async () => {
-      const clientPort = await freePort();
-      let peerPort = await freePort();
-      while (peerPort === clientPort) peerPort = await freePort();
-      etcd = await startEtcd(binary, clientPort, peerPort);
+      etcd = await startEtcd(binary);
     });
     afterAll(async () => {
       await etcd?.stop();

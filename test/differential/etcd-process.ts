@@ -1,5 +1,7 @@
 // Starts a real single-member etcd (the oracle of the differential test) on loopback ports in
-// a fresh data directory, waits until it serves, and stops it again.
+// a fresh data directory, waits until it serves, and stops it again. A port found free may be
+// taken by another process before etcd binds it (another test's etcd, or any outgoing
+// connection's ephemeral port): etcd then exits at once, and it is started again on new ports.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,10 @@ export interface EtcdProcess {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 15_000;
+/** Inside the 60 s hook timeout; a loaded machine may take seconds to start etcd. */
+const READY_TIMEOUT_MS = 40_000;
+const STOP_TIMEOUT_MS = 10_000;
+const PORT_TRIES_MAX = 5;
 
 /** The etcd binary's path, or undefined when it is not installed. */
 export function findEtcd(): string | undefined {
@@ -34,7 +39,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startEtcd(binary: string, clientPort: number, peerPort: number): Promise<EtcdProcess> {
+/** etcd on two loopback ports picked now; new ports when the ones picked were taken meanwhile. */
+export async function startEtcd(binary: string): Promise<EtcdProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const clientPort = await freePort();
+    let peerPort = await freePort();
+    while (peerPort === clientPort) peerPort = await freePort();
+    try {
+      return await startEtcdOn(binary, clientPort, peerPort);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= PORT_TRIES_MAX) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startEtcdOn(binary: string, clientPort: number, peerPort: number): Promise<EtcdProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'detcd-diff-etcd-'));
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
@@ -47,17 +68,23 @@ export async function startEtcd(binary: string, clientPort: number, peerPort: nu
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => { log = (log + chunk.toString()).slice(-4000); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
+      clearTimeout(killer);
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`etcd exited early: ${log}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      if (/address already in use/.test(log)) throw new PortTakenError(`etcd could not bind ${client} or ${peer}: ${log}`);
+      throw new Error(`etcd exited early: ${log}`);
+    }
     try {
       const r = await postJson(client, '/v3/kv/range', { key: 'AA==' });
       if (r.status === 200) return { endpoint: client, stop };

@@ -30,8 +30,11 @@ export function postText(endpoint: string, path: string, text: string | undefine
 
 /**
  * Opens a watch stream with one create request, collects its responses (one JSON object per
- * line, as etcd's gateway streams them) until `quietMs` pass without one or `maxMs` elapse,
- * then closes it.
+ * line, as etcd's gateway streams them) until `quietMs` pass without one after the first (the
+ * created response; etcd sends past events after it, from its sync loop) or `maxMs` elapse,
+ * then closes it. A quiet period that ends while this process was not running (a loaded
+ * machine) is checked once more after pending input has been read, so data that had already
+ * arrived is never cut off.
  */
 export function watchFor(endpoint: string, createRequest: unknown, quietMs: number, maxMs: number): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
@@ -39,9 +42,11 @@ export function watchFor(endpoint: string, createRequest: unknown, quietMs: numb
     let buffer = '';
     let quietTimer: NodeJS.Timeout | undefined;
     let done = false;
+    let chunks = 0;
     const req = request(endpoint + '/v3/watch', { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
+        chunks++;
         buffer += chunk;
         for (;;) {
           const nl = buffer.indexOf('\n');
@@ -63,13 +68,17 @@ export function watchFor(endpoint: string, createRequest: unknown, quietMs: numb
       resolve(out);
     };
     const armQuiet = (): void => {
+      if (out.length === 0) return; // nothing yet: only maxMs bounds the wait for the created response
       clearTimeout(quietTimer);
-      quietTimer = setTimeout(finish, quietMs);
+      const seen = chunks;
+      // setImmediate runs after the poll phase: input that arrived meanwhile is read first.
+      quietTimer = setTimeout(() => setImmediate(() => {
+        if (chunks === seen) finish();
+      }), quietMs);
     };
     const maxTimer = setTimeout(finish, maxMs);
     req.on('error', (err) => { if (!done) reject(err); });
     // One create request, then the request body ends; the response stream stays open.
     req.end(JSON.stringify({ create_request: createRequest }));
-    armQuiet();
   });
 }

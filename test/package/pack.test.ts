@@ -51,7 +51,8 @@ test('npm pack installs into a scratch project whose vitest suite imports detcd/
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(dir, tarball!), `vitest@${versionOf('vitest')}`, `fast-check@${versionOf('fast-check')}`], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The shipped declarations type-check a consumer's test under strict NodeNext resolution.
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = execFileSync(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: project, env, encoding: 'utf8' });
+  // vitest's default 5 s per test is too little for two simulated runs on a loaded machine.
+  const out = execFileSync(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--testTimeout=120000'], { cwd: project, env, encoding: 'utf8' });
   expect(out).toMatch(/1 passed/);
   const help = execFileSync(process.execPath, [join(project, 'node_modules/detcd/bin/detcd.js'), '--help'], { cwd: project, env, encoding: 'utf8' });
   expect(help).toMatch(/usage: detcd/);

@@ -63,6 +63,13 @@ export interface Model<S, I, O> {
   gated?(input: I): boolean;
   gateOpen?(state: S): boolean;
   /**
+   * Given one partition's ops, a test run after each gated op is applied: whether the ops not
+   * yet linearized can still fill what must be filled ahead (etcd: enough unused timed-out
+   * writes for the gap revisions still to come). False kills the node. Must be a necessary
+   * condition of every linearization through that state.
+   */
+  prepareGateCheck?(ops: readonly Operation<I, O>[]): ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
+  /**
    * Given one partition's ops, a test whether a read-only op (input, output) can still
    * become legal from `state` by applying ops of that partition (true when unsure). The
    * search uses it on the callable reads at every node: a read that can never be satisfied

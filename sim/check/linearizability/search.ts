@@ -44,6 +44,7 @@ export class PartitionSearch<S, I, O> {
   /** For an unknown-outcome op with an infinite return: an earlier such op with the same input, or -1. */
   private readonly twin: Int32Array;
   private readonly reach: ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
+  private readonly gateCheck: ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
   private readonly isLinearized = (id: number): boolean => this.set.has(id);
   // Order bounds (see Model.order): op ids sorted by bound, and the first one not linearized.
   private readonly order: ((s: S) => number) | undefined;
@@ -95,6 +96,7 @@ export class PartitionSearch<S, I, O> {
     this.readOnly = new Uint8Array(n);
     this.twin = new Int32Array(n).fill(-1);
     this.reach = model.prepareReach?.(ops);
+    this.gateCheck = model.prepareGateCheck?.(ops);
     // Identical unknown-outcome ops that never need to be linearized are interchangeable once
     // both are called: only the earliest not yet linearized is ever tried (symmetry breaking).
     const lastWithInput = new Map<string, number>();
@@ -274,7 +276,7 @@ export class PartitionSearch<S, I, O> {
       const after = this.model.step(this.state, op.input, op.output);
       if (after === undefined) continue;
       this.set.set(id);
-      if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
+      if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && (this.gateCheck === undefined || this.gateCheck(after, this.isLinearized)) && this.cache.add(this.set, after)) {
         this.push(-1 - this.floatPos, APPLIED, after, id);
         return true;
       }

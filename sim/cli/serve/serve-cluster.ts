@@ -164,7 +164,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const world = cluster.world;
   const history = recording ? new HistoryLog(() => world.loop.now()) : undefined;
   const watchers = history === undefined || !scenario.clients.watchers ? [] : startWatchers(cluster, names, history, scenario.clients.requestTimeoutMs * 1000);
-  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => [...cluster.members(), ...clientIds], () => undefined), root.fork('nemesis'));
+  const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => undefined), root.fork('nemesis'));
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
   const gates: MemberGate[] = [];

@@ -45,20 +45,25 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     expect(ours()).toEqual([]);
   }, RUN_MS_MAX);
 
-  it('lock-gc-pause: client pauses longer than the lease TTL break mutual exclusion (Jepsen, etcd 3.4.3)', async () => {
-    let found: string | undefined;
-    for (let seed = 1; seed <= 3 && found === undefined; seed++) {
-      const r = (await run('lock-gc-pause', seed)).results;
-      if (r.checkers['lock']?.valid === false) found = r.checkers['lock'].summary;
+  it('lock holders that pause longer than the lease TTL break mutual exclusion (Jepsen, etcd 3.4.3)', async () => {
+    // Every holder pauses 3.5-4.5 s on a 2 s lease while four clients wait for the lock, so each
+    // acquire is a chance (lock-gc-pause draws a pause for one acquire in two and also pauses
+    // members, whose leader changes extend leases: a violation there is likely, not certain).
+    const verdicts: string[] = [];
+    for (let seed = 1; seed <= 3 && !verdicts.includes('false'); seed++) {
+      const r = (await run(join(import.meta.dirname, '../../fixtures/real/lock-client-pauses.json'), seed)).results;
+      verdicts.push(String(r.checkers['lock']?.valid), `(seed ${seed}: ${r.checkers['lock']?.summary ?? 'no lock checker'})`);
+      if (r.checkers['lock']?.valid === false) expect(r.checkers['lock'].summary).toMatch(/acquired the lock .* while process .* held it/);
     }
-    expect(found).toMatch(/acquired the lock .* while process .* held it/);
+    expect(verdicts, verdicts.join(' ')).toContain('false');
   }, 3 * RUN_MS_MAX);
 
   it('serializable reads recorded as linearizable ones are caught: the checker sees a real stale read', async () => {
-    // One key, three clients per member, a follower cut off for over a second: a client pinned
-    // to it reads its stale copy of the key the others keep writing (each fault gives three
-    // chances), and its few timed-out writes keep the search small enough to decide. A
-    // leader-partition run found one only on some seeds (and then sometimes gave up).
+    // One key, six clients per member, a follower cut off for two to three seconds: a client
+    // pinned to it reads its stale copy of the key the others keep writing, until its first write
+    // there times out and moves it to another member. With three clients per member a seed had no
+    // stale read about one time in eight (all three wrote first); with six none of 10 seeds missed
+    // (each fault gives six chances), and the few timed-out writes keep the search decidable.
     const verdicts: string[] = [];
     for (let seed = 1; seed <= 4 && !verdicts.includes('false'); seed++) {
       const r = (await run(join(import.meta.dirname, '../../fixtures/real/stale-follower-reads.json'), seed, { serializableReadsOnTheWire: true })).results;
@@ -96,11 +101,11 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, RUN_MS_MAX);
 
   it('a fault the target cannot inject is refused before anything starts: one line, exit 3', () => {
-    const p = spawnSync(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'torn-writes', '--seed', '1'], { encoding: 'utf8', timeout: 30_000 });
-    expect(p.status).toBe(3);
+    const p = spawnSync(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'torn-writes', '--seed', '1'], { encoding: 'utf8', timeout: RUN_MS_MAX });
+    expect(p.status, p.stderr).toBe(3);
     expect(p.stderr.trim().split('\n')).toHaveLength(1);
     expect(p.stderr).toMatch(/torn writes.*cannot run on target etcd/);
-  });
+  }, RUN_MS_MAX);
 
   it('Ctrl-C in the middle of a run stops every etcd and removes every namespace and link it made', async () => {
     const child = spawn(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'leader-partition', '--seed', '1', '--out', join(mkdtempSync(join(tmpdir(), 'detcd-int-')), 'r')], { stdio: 'ignore' });
@@ -123,7 +128,8 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, RUN_MS_MAX);
 
   it('leftovers of a dead harness are removed by name; a live owner\'s are kept', () => {
-    const dead = 4_000_000 + (process.pid % 100_000); // above pid_max on Debian's default: never a live process
+    // Above the kernel's pid_max (32768, or 4194304 where systemd raises it): never a live process.
+    const dead = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1 + (process.pid % 100_000);
     const deadNs = `detcd-${dead}-n1`;
     const liveNs = `detcd-${process.pid}-n9`;
     const deadBridge = `dtb${dead.toString(36)}`;

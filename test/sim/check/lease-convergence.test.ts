@@ -53,6 +53,79 @@ describe('lease safety', () => {
   });
 });
 
+/** Grant at revision 5, put at 6, a "not found" answered at `goneRevision`, then a read of the key. */
+function goneHistory(goneRevision: number, f: 'lease/timetolive' | 'lease/keepalive'): Op[] {
+  clock = 0;
+  const notFound = f === 'lease/timetolive' ? { ...hdr(goneRevision), ID: '7', TTL: '-1' } : { ...hdr(goneRevision), ID: '7', TTL: '0' };
+  const ops = [
+    ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(5), ID: '7', TTL: '5' }),
+    ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(6)),
+    ...op(2, f, { ID: '7' }, notFound),
+  ];
+  clock += 1000;
+  ops.push(...op(1, 'kv/range', { key: b64('k') }, { ...hdr(6), kvs: [kv('k', 'v', 6, 6, 1, 7)], count: '1' }));
+  return indexed(ops);
+}
+
+describe('lease gone', () => {
+  for (const f of ['lease/timetolive', 'lease/keepalive'] as const) {
+    it(`fails a key read after a member that applied the grant answered ${f} "not found"`, () => {
+      const r = checkLease(goneHistory(6, f));
+      expect(r.valid).toBe(false);
+      expect(r.violations[0]!.kind).toBe('gone-lease-key-visible');
+    });
+
+    it(`passes when the ${f} "not found" came from a member behind the grant (a deposed leader)`, () => {
+      expect(checkLease(goneHistory(4, f)).valid).toBe(true);
+      expect(checkLease(goneHistory(5, f)).valid).toBe(true);
+    });
+  }
+});
+
+/** Lease 7 with key k put at revision 2 and revoked at 3, then a txn whose range reads k at `rangeRevision` (0: current). */
+function txnReadHistory(rangeRevision: number, nested: boolean): Op[] {
+  clock = 0;
+  const rangeReq = rangeRevision > 0 ? { key: b64('k'), revision: String(rangeRevision) } : { key: b64('k') };
+  const inner = { compare: [], success: [{ request_range: rangeReq }], failure: [] };
+  const innerResp = { ...hdr(4), succeeded: true, responses: [{ response_range: { ...hdr(4), kvs: [kv('k', 'v', 2, 2, 1, 7)], count: '1' } }] };
+  const req = nested ? { compare: [], success: [{ request_txn: inner }], failure: [] } : inner;
+  const resp = nested ? { ...hdr(4), succeeded: true, responses: [{ response_txn: innerResp }] } : innerResp;
+  return indexed([
+    ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(1), ID: '7', TTL: '5' }),
+    ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(2)),
+    ...op(0, 'lease/revoke', { ID: '7' }, hdr(3)),
+    ...op(1, 'kv/txn', req, resp),
+  ]);
+}
+
+describe('lease reads inside txns and prev_kv', () => {
+  for (const nested of [false, true]) {
+    it(`passes a txn${nested ? ' (nested)' : ''} range at a revision before the revoke that shows the key`, () => {
+      expect(checkLease(txnReadHistory(2, nested)).valid).toBe(true);
+    });
+
+    it(`fails a txn${nested ? ' (nested)' : ''} range at the current revision that shows the revoked key`, () => {
+      const r = checkLease(txnReadHistory(0, nested));
+      expect(r.valid).toBe(false);
+      expect(r.violations[0]!.kind).toBe('revoked-key-visible');
+    });
+  }
+
+  it('fails a put whose prev_kv shows a key of a lease revoked before it', () => {
+    clock = 0;
+    const h = indexed([
+      ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(1), ID: '7', TTL: '5' }),
+      ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(2)),
+      ...op(0, 'lease/revoke', { ID: '7' }, hdr(3)),
+      ...op(1, 'kv/put', { key: b64('k'), value: b64('w'), prev_kv: true }, { ...hdr(4), prev_kv: kv('k', 'v', 2, 2, 1, 7) }),
+    ]);
+    const r = checkLease(h);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.kind).toBe('revoked-key-visible');
+    expect(checkLease(h.slice(0, 6)).valid).toBe(true);
+  });
+});
+
 describe('convergence', () => {
   it('passes when all members agree', () => {
     const m = (node: string) => ({ node, revision: 10, compactRevision: 4, hash: 1234 });

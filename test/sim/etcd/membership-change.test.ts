@@ -92,6 +92,29 @@ describe('membership change', () => {
     }
   });
 
+  test('requestSnapshot compacts the whole log even when a snapshot at the applied index already exists', () => {
+    // A periodic snapshot every 5 entries keeps 100 catch-up entries: the log still starts at 1.
+    const c = new EtcdCluster({ seed: 51, members: 3, makeStateMachine: () => new RegisterStateMachine(), settings: { snapshotCount: 5, snapshotCatchUpEntries: 100 } });
+    c.start();
+    expect(c.runUntilTrue(() => c.leader() !== undefined, 5_000_000)).toBe(true);
+    const writer = c.client('w');
+    const host = c.leaderHost();
+    if (host === undefined) throw new Error('no leader');
+    const storage = host.recovered.storage;
+    // Write one key at a time until a periodic snapshot sits at the last (applied) index.
+    for (let i = 0; i < 10 && storage.snapshot().metadata.index !== storage.lastIndex(); i++) {
+      writeAll(c, writer, i, i + 1);
+      c.runUntil(c.world.loop.now() + 50_000);
+    }
+    expect(storage.snapshot().metadata.index).toBe(storage.lastIndex());
+    expect(storage.firstIndex()).toBe(1);
+    const snapshotIndex = storage.snapshot().metadata.index;
+    host.member.requestSnapshot();
+    c.runUntil(c.world.loop.now() + 100_000);
+    expect(storage.firstIndex()).toBe(snapshotIndex + 1);
+    expect(storage.snapshot().metadata.index).toBe(snapshotIndex);
+  });
+
   test('after a membership change every member, the re-added one included, recovers the new membership from its disk', () => {
     const c = cluster(41);
     const leader = c.leader() as string;

@@ -173,6 +173,22 @@ describe('Network', () => {
     expect(net.stats().droppedCut).toBe(1);
   });
 
+  it('unclogNode releases every link clogNode clogged, to every endpoint the network knows', () => {
+    const { loop, net, got } = makeNetwork();
+    net.clogNode('n3');
+    net.send('n3', 'c1', 'to-client');
+    net.send('n5', 'n3', 'to-n3');
+    loop.run();
+    expect(got).toEqual([]);
+    net.unclogNode('n3');
+    loop.run();
+    expect(got.map((g) => g.message).sort()).toEqual(['to-client', 'to-n3']);
+    for (const other of [...NODES.filter((n) => n !== 'n3'), 'c1']) {
+      expect(net.isClogged('n3', other)).toBe(false);
+      expect(net.isClogged(other, 'n3')).toBe(false);
+    }
+  });
+
   it('drops messages to an endpoint that is down and counts them', () => {
     const { loop, net, got, down } = makeNetwork();
     down.add('n2');

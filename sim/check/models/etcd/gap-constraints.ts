@@ -53,7 +53,7 @@ export interface SightedKv {
   lease: string;
 }
 
-interface KeyFacts {
+export interface KeyFacts {
   sightings: Sighting[];
   /** Revisions of writes known to have put the key, ascending (a revision once per put). */
   puts: number[];
@@ -65,7 +65,7 @@ interface KeyFacts {
 
 export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], anyDeletes: [], deleted: new Map() };
 
-interface Sighting {
+export interface Sighting {
   key: string;
   mod: number;
   version: number;
@@ -254,7 +254,7 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
 }
 
 /** How many of the ascending `revs` lie in (lo, hi]. */
-function countIn(revs: readonly number[], lo: number, hi: number): number {
+export function countIn(revs: readonly number[], lo: number, hi: number): number {
   return firstAbove(revs, hi) - firstAbove(revs, lo);
 }
 
@@ -271,7 +271,7 @@ function addCountedQuiet(key: string, f: KeyFacts, gapSet: ReadonlySet<number>, 
 }
 
 /** Index of the first gap above `x`. */
-function firstAbove(gaps: readonly number[], x: number): number {
+export function firstAbove(gaps: readonly number[], x: number): number {
   let lo = 0;
   let hi = gaps.length;
   while (lo < hi) {
@@ -348,7 +348,7 @@ export function canReachSightings(c: GapConstraints, after: EtcdState): boolean 
 }
 
 /** The first sighting of the key with a mod revision above r. */
-function nextSighting(f: KeyFacts, r: number): Sighting | undefined {
+export function nextSighting(f: KeyFacts, r: number): Sighting | undefined {
   let lo = 0;
   let hi = f.sightings.length;
   while (lo < hi) {

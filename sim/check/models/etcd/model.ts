@@ -18,6 +18,7 @@ import {
   type Req,
 } from './apply.ts';
 import { displayJson } from './display.ts';
+import { prepareSupplyCheck } from './gap-supply.ts';
 import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
 import { EtcdState, equalStates } from './state.ts';
@@ -119,6 +120,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
   return {
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
+    prepareGateCheck: (ops) => prepareSupplyCheck(ops, constraints),
     name: 'etcd',
     init: () => initial,
     step(s, input, output) {

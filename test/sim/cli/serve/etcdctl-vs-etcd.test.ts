@@ -8,14 +8,23 @@
 // etcdctl fails the test; elsewhere it says that it skipped.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, freePort, startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { findEtcd, startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
 import { errorLines, etcdctl, findEtcdctl } from './etcdctl.ts';
 
 interface Step {
   args: string[];
   stdin?: string;
-  killAfterMs?: number;
+  /** A streaming command (watch, keep-alive): stopped GRACE_MS after its output shows this. */
+  until?: RegExp;
+  /** Wait this long before the command (lets a lease's remaining TTL count down). */
+  delayMs?: number;
 }
+
+const LEASE_TTL_S = 60;
+/** After a streaming command printed what it must, how long it may still print more (it must not). */
+const GRACE_MS = 500;
+/** A streaming command that never prints what it must is stopped after this (the comparison then fails). */
+const STREAM_MS_MAX = 20_000;
 
 const TXN_SUCCESS = 'value("txn/a") = "1"\nmod("txn/b") > "0"\n\nput txn/c 3\nget txn --prefix\n\ndel txn/a\n\n';
 const TXN_FAILURE = 'version("txn/a") = "7"\n\nput txn/x 1\n\nget txn/a\nput txn/d 4\n\n';
@@ -43,13 +52,15 @@ const SCRIPT: Step[] = [
   { args: ['put', 'w/b', '2'] },
   { args: ['put', 'w/a', '3'] },
   { args: ['del', 'w/b'] },
-  { args: ['watch', 'w/', '--prefix', '--rev', '12', '--prev-kv'], killAfterMs: 1500 },
-  { args: ['watch', 'w/a', '--rev', '1', '-w', 'json'], killAfterMs: 1500 },
-  { args: ['lease', 'grant', '60'] },
+  // Past events up to the delete of w/b at revision 16 (the last write), then nothing more.
+  { args: ['watch', 'w/', '--prefix', '--rev', '12', '--prev-kv'], until: /DELETE\nw\/b\n2\nw\/b\n\n/ },
+  { args: ['watch', 'w/a', '--rev', '1', '-w', 'json'], until: /"mod_revision":15[^\n]*\n/ },
+  { args: ['lease', 'grant', String(LEASE_TTL_S)] },
   { args: ['put', 'lk', 'v', '--lease', '{LEASE}'] },
   { args: ['lease', 'keep-alive', '--once', '{LEASE}'] },
-  { args: ['lease', 'keep-alive', '{LEASE}'], killAfterMs: 1500 },
-  { args: ['lease', 'timetolive', '--keys', '{LEASE}'] },
+  // The next keep-alive is due after TTL/3 = 20 s: one line, then nothing more.
+  { args: ['lease', 'keep-alive', '{LEASE}'], until: /keepalived with TTL\(60\)\n/ },
+  { args: ['lease', 'timetolive', '--keys', '{LEASE}'], delayMs: 2_000 },
   { args: ['lease', 'list'] },
   { args: ['lease', 'revoke', '{LEASE}'] },
   { args: ['lease', 'timetolive', '{LEASE}'] },
@@ -85,19 +96,52 @@ function remainingTtls(text: string): number[] {
   return [...text.matchAll(/remaining\((\d+)s\)|"ttl":(\d+)/g)].map((m) => Number(m[1] ?? m[2]));
 }
 
-async function runScript(endpoint: string): Promise<{ outputs: string[]; ttls: number[] }> {
+/**
+ * A remaining TTL the server printed, with the wall-clock bounds of its age: the lease was last
+ * refreshed (granted or kept alive) between two instants this test saw, and read between two
+ * others. Each server is judged against its own timing, not the other's (a loaded machine makes
+ * the two runs' timings differ by more than a second).
+ */
+interface TtlReading {
+  ttl: number;
+  ageMsMin: number;
+  ageMsMax: number;
+}
+
+async function runScript(endpoint: string): Promise<{ outputs: string[]; ttls: TtlReading[] }> {
   let lease = '0';
   const outputs: string[] = [];
-  const ttls: number[] = [];
+  const ttls: TtlReading[] = [];
+  let refreshed = { fromMs: 0, toMs: 0 };
   for (const step of SCRIPT) {
     const args = step.args.map((a) => a.replace('{LEASE}', lease));
-    const r = await etcdctl(endpoint, args, { stdin: step.stdin, killAfterMs: step.killAfterMs });
+    if (step.delayMs !== undefined) await new Promise((r) => setTimeout(r, step.delayMs));
+    const startMs = Date.now();
+    let matchMs: number | undefined;
+    const r = await etcdctl(endpoint, args, {
+      stdin: step.stdin,
+      killWhen: step.until === undefined ? undefined : { pattern: step.until, graceMs: GRACE_MS, maxMs: STREAM_MS_MAX },
+      onMatch: () => (matchMs = Date.now()),
+      dialTimeout: '10s',
+    });
+    const endMs = Date.now();
     const granted = /^lease ([0-9a-f]+) granted/.exec(r.stdout);
     if (granted !== null) lease = granted[1]!;
-    ttls.push(...remainingTtls(r.stdout));
+    // A grant or keep-alive refreshes the lease after the command starts and before it prints.
+    if (step.args[0] === 'lease' && (step.args[1] === 'grant' || step.args[1] === 'keep-alive')) refreshed = { fromMs: startMs, toMs: matchMs ?? endMs };
+    for (const ttl of remainingTtls(r.stdout)) ttls.push({ ttl, ageMsMin: startMs - refreshed.toMs, ageMsMax: endMs - refreshed.fromMs });
     outputs.push(`$ etcdctl ${step.args.join(' ')}\n${normalize(r.stdout)}${errorLines(r.stderr).map(normalize).join('\n')}`);
   }
   return { outputs, ttls };
+}
+
+/** The remaining TTL counts down from the last refresh, in whole seconds (one second of rounding either way). */
+function expectCountdown(who: string, readings: readonly TtlReading[]): void {
+  for (const { ttl, ageMsMin, ageMsMax } of readings) {
+    const what = `${who}: remaining TTL ${ttl} s, ${ageMsMin}..${ageMsMax} ms after the last refresh of a ${LEASE_TTL_S} s lease`;
+    expect(ttl, what).toBeLessThanOrEqual(LEASE_TTL_S - ageMsMin / 1000 + 1);
+    expect(ttl, what).toBeGreaterThanOrEqual(LEASE_TTL_S - ageMsMax / 1000 - 1);
+  }
 }
 
 const etcdBinary = findEtcd();
@@ -117,10 +161,7 @@ if (etcdBinary === undefined || etcdctlBinary === undefined) {
     let etcd: EtcdProcess | undefined;
     let detcd: ServeHandle | undefined;
     beforeAll(async () => {
-      const clientPort = await freePort();
-      let peerPort = await freePort();
-      while (peerPort === clientPort) peerPort = await freePort();
-      etcd = await startEtcd(binary, clientPort, peerPort);
+      etcd = await startEtcd(binary);
       detcd = await startServe({ port: 0, nodes: 1, seed: 11 });
     }, 60_000);
     afterAll(async () => {
@@ -134,7 +175,11 @@ if (etcdBinary === undefined || etcdctlBinary === undefined) {
       if (process.env["DETCD_SHOW"] !== undefined) console.log(subject.outputs.join("\n"));
       for (let i = 0; i < SCRIPT.length; i++) expect(subject.outputs[i], `step ${i}`).toBe(oracle.outputs[i]);
       expect(subject.ttls.length).toBe(oracle.ttls.length);
-      subject.ttls.forEach((t, i) => expect(Math.abs(t - oracle.ttls[i]!), `remaining TTL ${t} vs ${oracle.ttls[i]}`).toBeLessThanOrEqual(1));
+      expect(oracle.ttls.length).toBeGreaterThan(0);
+      // Read at least 2 s after the keep-alive (delayMs), so a TTL that does not count down fails.
+      expect(Math.min(...subject.ttls.map((t) => t.ageMsMin))).toBeGreaterThanOrEqual(2_000);
+      expectCountdown('etcd', oracle.ttls);
+      expectCountdown('detcd', subject.ttls);
       // The script means something only if the commands did what they say on etcd itself.
       expect(oracle.outputs.join('\n')).toMatch(/SUCCESS/);
       expect(oracle.outputs.join('\n')).toMatch(/FAILURE|"succeeded":false|\{"header"/);

@@ -17,31 +17,45 @@ export function findEtcdctl(): string | undefined {
 
 export interface EtcdctlOptions {
   stdin?: string | undefined;
-  /** Kill it after this long (streaming commands: watch, keep-alive). */
-  killAfterMs?: number | undefined;
   /** Kill it when this settles (a watch that lasts as long as something else). */
   until?: Promise<unknown> | undefined;
+  /** Kill it this long after its output first matches `pattern`, or after `maxMs` if it never does. */
+  killWhen?: { pattern: RegExp; graceMs: number; maxMs: number } | undefined;
+  /** Called when the output first matches `killWhen.pattern`. */
+  onMatch?: (() => void) | undefined;
   /** etcdctl's own --command-timeout. */
   commandTimeout?: string | undefined;
+  /** etcdctl's own --dial-timeout (its default is 2s). */
+  dialTimeout?: string | undefined;
 }
 
 /** Runs `etcdctl --endpoints=<endpoints> <args>`; never rejects. */
 export function etcdctl(endpoints: string, args: readonly string[], o: EtcdctlOptions = {}): Promise<EtcdctlResult> {
   return new Promise((resolve) => {
-    const child = spawn('etcdctl', [`--endpoints=${endpoints}`, `--command-timeout=${o.commandTimeout ?? '5s'}`, ...args], {
+    const dial = o.dialTimeout === undefined ? [] : [`--dial-timeout=${o.dialTimeout}`];
+    const child = spawn('etcdctl', [`--endpoints=${endpoints}`, `--command-timeout=${o.commandTimeout ?? '5s'}`, ...dial, ...args], {
       env: { ...process.env, ETCDCTL_API: '3' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const timers: NodeJS.Timeout[] = [];
+    let matched = false;
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (o.killWhen !== undefined && !matched && o.killWhen.pattern.test(stdout)) {
+        matched = true;
+        o.onMatch?.();
+        timers.push(setTimeout(() => child.kill('SIGINT'), o.killWhen.graceMs));
+      }
+    });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stdin.on('error', () => undefined);
     child.stdin.end(o.stdin ?? '');
     void o.until?.then(() => child.kill('SIGINT'));
-    const timer = o.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), o.killAfterMs);
+    if (o.killWhen !== undefined) timers.push(setTimeout(() => child.kill('SIGINT'), o.killWhen.maxMs));
     child.once('close', (code) => {
-      if (timer !== undefined) clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
       resolve({ code, stdout, stderr });
     });
   });

@@ -68,14 +68,21 @@ describe('serve --nodes 3 over gRPC', () => {
   });
 
   test('what is not served answers UNIMPLEMENTED naming the method, at once', async () => {
+    // Connect both clients first (a served call each), so that only the three calls are timed,
+    // not a channel's start on a loaded machine.
+    const maintenance = client('Maintenance', 0);
+    const cluster = client('Cluster', 0);
+    await unaryCall(maintenance, 'Status', {});
+    await unaryCall(cluster, 'MemberList', {});
     const started = Date.now();
-    const defrag = await failure(unaryCall(client('Maintenance', 0), 'Defragment', {}));
+    const defrag = await failure(unaryCall(maintenance, 'Defragment', {}));
     expect(defrag.code).toBe(grpc.status.UNIMPLEMENTED);
     expect(defrag.details).toContain('Maintenance.Defragment');
-    const add = await failure(unaryCall(client('Cluster', 0), 'MemberAdd', { peerURLs: ['http://x:2380'] }));
+    const add = await failure(unaryCall(cluster, 'MemberAdd', { peerURLs: ['http://x:2380'] }));
     expect(add.code).toBe(grpc.status.UNIMPLEMENTED);
     expect(add.details).toContain('Cluster.MemberAdd');
-    await expect(unaryCall(client('Maintenance', 0), 'Alarm', { action: 'ACTIVATE', alarm: 'NOSPACE' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+    await expect(unaryCall(maintenance, 'Alarm', { action: 'ACTIVATE', alarm: 'NOSPACE' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+    // Three answers in less than two request timeouts (1 s each by default): none waited on the simulation.
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -109,12 +116,16 @@ describe('serve --nodes 3 over gRPC', () => {
     const stream = (w as unknown as { Watch: () => grpc.ClientDuplexStream<object, Record<string, unknown>> }).Watch();
     stream.on('error', () => undefined); // the client closing under the stream ends it
     const responses: Record<string, unknown>[] = [];
+    let created: () => void = () => undefined;
+    const isCreated = new Promise<void>((resolve) => (created = resolve));
     const gotEvent = new Promise<void>((resolve) => stream.on('data', (r: Record<string, unknown>) => {
       responses.push(r);
+      if (r['created'] === true) created();
       if (Array.isArray(r['events'])) resolve();
     }));
     stream.write({ create_request: { key: b64('watched'), prev_kv: true } });
-    await new Promise((r) => setTimeout(r, 100));
+    // The put must come after the watch exists (a watch without a start revision sees only later writes).
+    await isCreated;
     await unaryCall(client('KV', 2), 'Put', { key: b64('watched'), value: b64('1') });
     await gotEvent;
     stream.end();
@@ -176,14 +187,18 @@ describe('serve with a scenario records what clients saw', () => {
       stream.on('error', () => undefined); // the client closing under the stream ends it
       let created = 0;
       let events = 0;
+      let bothCreated: () => void = () => undefined;
+      const watching = new Promise<void>((resolve) => (bothCreated = resolve));
       const ready = new Promise<void>((resolve) => stream.on('data', (r: Record<string, unknown>) => {
         if (r['created'] === true) created++;
         if (Array.isArray(r['events'])) events++;
+        if (created === 2) bothCreated();
         if (created === 2 && events === 2) resolve();
       }));
       stream.write({ create_request: { key: b64('a') } });
       stream.write({ create_request: { key: b64('b'), prev_kv: true } });
-      await new Promise((r) => setTimeout(r, 150));
+      // The puts must come after both watches exist (they see only later writes).
+      await watching;
       await unaryCall(kv, 'Put', { key: b64('a'), value: b64('1') });
       await unaryCall(kv, 'Put', { key: b64('b'), value: b64('2') });
       await ready;

@@ -74,6 +74,8 @@ describe('http bridge watch stream (etcd state machine)', () => {
     const key = Buffer.from('w').toString('base64');
     const lines: { result: Record<string, unknown> }[] = [];
     const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    let isCreated: () => void = () => undefined;
+    const created = new Promise<void>((resolve) => (isCreated = resolve));
     const done = new Promise<void>((resolve) => {
       req.on('response', (res) => {
         let buf = '';
@@ -84,6 +86,7 @@ describe('http bridge watch stream (etcd state machine)', () => {
           while ((nl = buf.indexOf('\n')) >= 0) {
             lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
             buf = buf.slice(nl + 1);
+            if (lines.length === 1) isCreated();
             if (lines.length === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
             if (lines.length === 4) resolve();
           }
@@ -91,7 +94,8 @@ describe('http bridge watch stream (etcd state machine)', () => {
       });
     });
     req.write(JSON.stringify({ create_request: { key } }));
-    await new Promise((r) => setTimeout(r, 100));
+    // The writes must come after the watch exists (it sees only later writes).
+    await created;
     await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
     await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
     await done;
