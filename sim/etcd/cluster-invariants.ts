@@ -1,7 +1,7 @@
 // Invariants of a simulated etcd cluster that need more than one member's raft log: durable
 // state across crashes, what the network lets a member hear, and the state machine behind raft.
 // Checked after every world event (and on every vote a member sends); the first violation
-// throws with the invariant's name, like the Raft observer (sim/raft/invariants.ts):
+// throws with the invariant's name, like the Raft observer (sim/check/raft-invariants.ts):
 //
 // - vote-once: a member never grants its vote to two candidates in one term, across crashes
 //   (a vote answered before term and vote were durable is forgotten by a crash: hashicorp/raft#661).

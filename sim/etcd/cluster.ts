@@ -10,7 +10,9 @@ import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
+import type { CrashMoment } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
+import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
 import type { WorldClockOptions } from '../world/world.ts';
 import { World } from '../world/world.ts';
@@ -23,6 +25,9 @@ import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
+import { LeaderTimeline } from './leader-timeline.ts';
+import type { EtcdMemberStatus } from './member-status.ts';
+import { convergenceOf } from './member-status.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
 export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer'> & {
@@ -98,6 +103,8 @@ export class EtcdCluster {
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
+  /** Reused by raftViews(), which runs after every event. */
+  private readonly views: RaftView[] = [];
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -235,21 +242,37 @@ export class EtcdCluster {
     return client;
   }
 
-  /** The member that is leader in the highest term among live members, if any. */
+  /**
+   * The current leader: among the members up and not paused, the one that believes it leads
+   * in the highest term (a deposed leader that has not heard of the new term yet still
+   * believes it leads). Undefined when none does.
+   */
   leader(): string | undefined {
     let best: { name: string; term: number } | undefined;
     for (const name of this.names) {
-      const host = this.hosts.get(name);
-      if (host === undefined || !this.world.isUp(name)) continue;
+      const host = this.liveHost(name);
+      if (host === undefined) continue;
       const st = host.recovered.raft.status();
       if (st.raftState === 'leader' && (best === undefined || st.term > best.term)) best = { name, term: st.term };
     }
     return best?.name;
   }
 
-  /** Raft views of the live members, for the global invariant observer (sim/check/raft-invariants.ts). */
+  /** A member's current term while it is up (paused too), 0 while it is down. */
+  termOf(name: string): number {
+    const host = this.hosts.get(name);
+    return host === undefined || !this.world.isUp(name) ? 0 : host.recovered.raft.status().term;
+  }
+
+  /** The host of a member that is up and not paused (a paused process answers nothing). */
+  private liveHost(name: string): MemberHost | undefined {
+    return this.world.isUp(name) && !this.world.isPaused(name) ? this.hosts.get(name) : undefined;
+  }
+
+  /** Raft views of the members that are up (paused ones too), for the Raft observer (sim/check/raft-invariants.ts). */
   raftViews(): RaftView[] {
-    const out: RaftView[] = [];
+    const out = this.views;
+    out.length = 0;
     for (const name of this.names) {
       const host = this.hosts.get(name);
       if (host !== undefined && this.world.isUp(name)) out.push(host);
@@ -287,17 +310,68 @@ export class EtcdCluster {
     return invariants;
   }
 
-  /** Maintenance status of a live member: revision, compact revision, KV hash. */
-  status(name: string): { revision: number; compactRevision: number; hashKV: number } | undefined {
-    if (!this.world.isUp(name)) return undefined;
-    return this.hosts.get(name)?.member.stateMachine.status();
+  /** A member's status (revision, compact revision, KV hash, raft role); undefined when it is down, paused or not a member. */
+  status(name: string): EtcdMemberStatus | undefined {
+    const host = this.liveHost(name);
+    if (host === undefined) return undefined;
+    const st = host.member.stateMachine.status();
+    const raft = host.recovered.raft.status();
+    return { up: true, isLeader: raft.raftState === 'leader', term: raft.term, revision: st.revision, compactRevision: st.compactRevision, kvHash: String(st.hashKV) };
   }
 
-  /** True when every live member reports the same revision, compact revision and hash. */
+  /** Every current member up and at the same revision, compact revision and KV hash (sim/check/convergence.ts). */
   converged(): boolean {
-    const all = this.members().map((n) => this.status(n)).filter((s) => s !== undefined);
-    const first = all[0];
-    return first !== undefined && all.every((s) => s.revision === first.revision && s.compactRevision === first.compactRevision && s.hashKV === first.hashKV);
+    return convergenceOf(this.members().map((n) => [n, this.status(n)] as const)).valid === true;
+  }
+
+  /** The membership change still running, described (e.g. "n1 catch-up"), if any. */
+  membershipChanging(): string | undefined {
+    const r = this.reconfiguring();
+    return r === undefined ? undefined : `${r.endpoint} ${r.phase}`;
+  }
+
+  /**
+   * Crashes `node` right after it next sends a granted vote or a successful append
+   * acknowledgement, before its in-flight fsync completes; returns a function that disarms it.
+   */
+  crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void {
+    let armed = true;
+    const world = this.world;
+    const stop = this.observeRaftSends((host, m) => {
+      if (!armed || host.ctx.id !== node || m.reject) return;
+      if (m.type !== (moment === 'vote' ? 'MsgVoteResp' : 'MsgAppResp')) return;
+      armed = false;
+      // After this send, within the same instant: before any fsync in flight completes.
+      world.loop.schedule(0, () => {
+        stop();
+        if (!world.isUp(node)) return;
+        world.crash(node, tornWrites);
+        world.recordFault(`crash-after-${moment}`, node);
+        crashed();
+      });
+    });
+    return () => {
+      armed = false;
+      stop();
+    };
+  }
+
+  /** Overrides one member's fsync latency (a slow disk); undefined restores the cluster's. */
+  setFsyncLatency(node: string, fsyncUs: number | undefined): void {
+    const disk = this.world.disk(node);
+    const d = this.options.disk;
+    if (fsyncUs !== undefined) disk.setFsyncLatency(fsyncUs, fsyncUs);
+    else disk.setFsyncLatency(d?.fsyncLatencyUsMin ?? DISK_DEFAULTS.fsyncLatencyUsMin, d?.fsyncLatencyUsMax ?? DISK_DEFAULTS.fsyncLatencyUsMax);
+  }
+
+  /** Rare events seen so far (sim/run/coverage.ts lists them), by name in code-unit order. */
+  eventCounts(): Record<string, number> {
+    return Object.fromEntries([...this.events.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  }
+
+  /** Samples the leader every `sampleUs` of simulated time, for the report's leader lane. */
+  observeLeaders(sampleUs?: number): LeaderTimeline {
+    return new LeaderTimeline(this, sampleUs);
   }
 
   /** Runs the world until `untilUs` of simulated time (or idle, which a ticking cluster never is). */
@@ -305,9 +379,9 @@ export class EtcdCluster {
     this.world.run({ untilUs });
   }
 
-  /** Runs until `predicate` holds, checking after every event, or `maxUs` more passes; true if it held. */
-  runUntilTrue(predicate: () => boolean, maxUs: number): boolean {
-    const deadline = this.world.loop.now() + maxUs;
+  /** Runs until `predicate` holds, checking after every event, or `waitUsMax` more passes; true if it held. */
+  runUntilTrue(predicate: () => boolean, waitUsMax: number): boolean {
+    const deadline = this.world.loop.now() + waitUsMax;
     while (!predicate()) {
       if (this.world.loop.now() >= deadline) return false;
       const next = this.world.loop.peekTimeUs();

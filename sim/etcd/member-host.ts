@@ -77,6 +77,7 @@ export class MemberHost implements Host, RaftView {
   private readonly appliedEntries = new Map<number, ViewEntry>();
   /** This incarnation's settings (a re-added member's differ from its first incarnation's). */
   readonly config: MemberConfig;
+  private readonly viewName: string;
 
   constructor(
     readonly ctx: HostContext,
@@ -84,6 +85,7 @@ export class MemberHost implements Host, RaftView {
     readonly incarnation: number,
   ) {
     this.config = options.config;
+    this.viewName = options.viewId?.(ctx.id, this.config.id) ?? ctx.id;
     const walRecords = ctx.disk.read(WAL_FILE);
     const durable = readDurableState(ctx.disk);
     if (walRecords.some((r) => r.torn)) options.onEvent?.('torn-write-recovered');
@@ -213,8 +215,9 @@ export class MemberHost implements Host, RaftView {
 
   // ---- RaftView (the global invariant observer reads members through it) ----
 
+  /** The name the observer knows this incarnation by (fixed for the incarnation). */
   get id(): string {
-    return this.options.viewId?.(this.ctx.id, this.config.id) ?? this.ctx.id;
+    return this.viewName;
   }
 
   private get raft(): RaftNode['node']['raft'] {

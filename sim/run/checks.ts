@@ -5,7 +5,8 @@ import type { CheckResult } from '../check/verdict.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { checkMutex } from '../check/mutex.ts';
-import type { RunCluster } from './cluster-port.ts';
+import { convergenceOf } from '../etcd/member-status.ts';
+import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 import { historyCheckers } from './history-checkers.ts';
 import type { LivenessResult } from './liveness.ts';
 import type { RunStop } from './run-stop.ts';
@@ -16,7 +17,9 @@ export interface ChecksInput {
   watches: readonly WatchRecord[];
   lockHistory: readonly Op[] | undefined;
   liveness: LivenessResult | undefined;
-  cluster: RunCluster;
+  /** The "raft" checker's verdict (sim/run/scenario-cluster.ts raftVerdict). */
+  raft: CheckResult;
+  leaders: readonly LeaderSpan[];
   /** The history log hit its bound (sim/etcd/history-log.ts): history verdicts cannot be "valid". */
   historyTruncated?: boolean;
   /** The broken invariant that stopped the run, if one did. */
@@ -38,7 +41,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
   const stop = input.stop;
   if (names.has('raft')) {
-    const raft = input.cluster.raftInvariants();
+    const raft = input.raft;
     out['raft'] = stop?.checker === 'raft' ? { ...raft, valid: false, summary: stop.message, stop } : raft;
   }
   if (stop !== undefined && stop.checker !== 'raft') out[stop.checker] = { valid: false, summary: stop.message, stop };
@@ -50,16 +53,13 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   }
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
-  const leaderChangesUs = input.cluster.leaderTimeline().map((l) => l.startUs);
+  const leaderChangesUs = input.leaders.map((l) => l.startUs);
   Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, historyTruncated: input.historyTruncated === true }));
   return out;
 }
 
 /** Every member at one revision, compact revision and KV hash at the end of the liveness phase. */
 export function convergence(l: LivenessResult): CheckResult {
-  const members = Object.entries(l.members);
-  const first = members[0]?.[1];
-  const same = first != null && members.every(([, s]) => s !== null && s.up && s.revision === first.revision && s.compactRevision === first.compactRevision && s.kvHash === first.kvHash);
-  if (same) return { valid: true, summary: `every member at revision ${first.revision}, compact ${first.compactRevision}, hash ${first.kvHash}`, members: l.members };
-  return { valid: false, summary: `members differ at the end: ${members.map(([m, s]) => (s === null || !s.up ? `${m} down` : `${m} rev ${s.revision} hash ${s.kvHash}`)).join(', ')}`, members: l.members };
+  const c = convergenceOf(Object.entries(l.members));
+  return { valid: c.valid, summary: c.valid === true ? c.summary : `at the end: ${c.summary}`, members: l.members };
 }

@@ -6,8 +6,9 @@ import type { EtcdClient } from '../etcd/client.ts';
 import type { WatchStream } from '../etcd/watch-stream.ts';
 import { put } from '../workload/etcd-request.ts';
 import type { World } from '../world/world.ts';
-import type { MemberStatus, RunCluster } from './cluster-port.ts';
-import { currentLeader } from './nemesis-world.ts';
+import type { EtcdCluster } from '../etcd/cluster.ts';
+import { MEMBER_DOWN, convergenceOf } from '../etcd/member-status.ts';
+import type { EtcdMemberStatus } from '../etcd/member-status.ts';
 
 /** Liveness probes use their own processes, apart from the workload's. */
 export const PROBE_PROCESS_BASE = 2_000_000;
@@ -20,31 +21,24 @@ export interface LivenessResult {
   leaderAfterMs?: number;
   servedAfterMs?: number;
   convergedAfterMs?: number;
-  members: Record<string, MemberStatus | null>;
+  members: Record<string, EtcdMemberStatus | null>;
   missing?: string[];
 }
 
-function converged(cluster: RunCluster, watchers: readonly WatchStream[]): { ok: boolean; why: string } {
+function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok: boolean; why: string } {
   // Convergence is over the current members, once a membership change in flight has finished.
-  const changing = cluster.membershipChanging?.();
+  const changing = cluster.membershipChanging();
   if (changing !== undefined) return { ok: false, why: `membership change running: ${changing}` };
   const statuses = cluster.members().map((m) => [m, cluster.status(m)] as const);
-  const down = statuses.filter(([, s]) => s === undefined || !s.up).map(([m]) => m);
-  if (down.length > 0) return { ok: false, why: `members down: ${down.join(', ')}` };
-  const first = statuses[0]?.[1];
-  if (first === undefined) return { ok: false, why: 'no members' };
-  for (const [m, s] of statuses) {
-    if (s === undefined) continue;
-    if (s.revision !== first.revision || s.compactRevision !== first.compactRevision || s.kvHash !== first.kvHash) {
-      return { ok: false, why: `${m} at revision ${s.revision} (compact ${s.compactRevision}, hash ${s.kvHash}) differs from revision ${first.revision} (compact ${first.compactRevision}, hash ${first.kvHash})` };
-    }
-  }
-  const behind = watchers.filter((w) => w.active && first.revision > 1 && w.resumeRevision <= first.revision);
-  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${first.revision} (resuming at ${behind.map((w) => `${w.resumeRevision} after ${w.reconnects} reconnects`).join(', ')})` };
+  const c = convergenceOf(statuses);
+  if (c.valid !== true) return { ok: false, why: c.summary };
+  const revision = statuses[0]?.[1]?.revision ?? 0;
+  const behind = watchers.filter((w) => w.active && revision > 1 && w.resumeRevision <= revision);
+  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${revision} (resuming at ${behind.map((w) => `${w.resumeRevision} after ${w.reconnects} reconnects`).join(', ')})` };
   return { ok: true, why: '' };
 }
 
-export function runLiveness(world: World, cluster: RunCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
+export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
   const startUs = world.loop.now();
   const deadlineUs = startUs + budgetMs * 1000;
   const served = workers.map(() => false);
@@ -65,7 +59,7 @@ export function runLiveness(world: World, cluster: RunCluster, workers: readonly
   while (world.loop.now() < deadlineUs) {
     world.run({ untilUs: Math.min(deadlineUs, world.loop.now() + POLL_US) });
     const now = world.loop.now();
-    if (leaderAtUs === undefined && currentLeader(cluster) !== undefined) leaderAtUs = now;
+    if (leaderAtUs === undefined && cluster.leader() !== undefined) leaderAtUs = now;
     if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
     if (servedAtUs !== undefined) {
       const c = converged(cluster, watchers);
@@ -76,8 +70,8 @@ export function runLiveness(world: World, cluster: RunCluster, workers: readonly
       }
     }
   }
-  const members: Record<string, MemberStatus | null> = {};
-  for (const m of cluster.members()) members[m] = cluster.status(m) ?? null;
+  const members: Record<string, EtcdMemberStatus | null> = {};
+  for (const m of cluster.members()) members[m] = cluster.status(m) ?? MEMBER_DOWN;
   const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
   const missing: string[] = [];
   if (leaderAtUs === undefined) missing.push('no leader elected');

@@ -4,7 +4,7 @@ import type { NemesisWorld } from '../nemesis/nemesis.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Cut } from '../world/partitions.ts';
-import type { RunCluster } from './cluster-port.ts';
+import type { EtcdCluster } from '../etcd/cluster.ts';
 
 /** The scenario's base link settings, as the world's link options. */
 export function baseLink(s: Scenario): LinkOptions {
@@ -18,18 +18,7 @@ export function baseLink(s: Scenario): LinkOptions {
   };
 }
 
-/** The member whose term is highest among those that believe they lead and are up. */
-export function currentLeader(cluster: RunCluster): string | undefined {
-  let best: { id: string; term: number } | undefined;
-  for (const id of cluster.members()) {
-    const s = cluster.status(id);
-    if (s === undefined || !s.up || !s.isLeader) continue;
-    if (best === undefined || s.term > best.term) best = { id, term: s.term };
-  }
-  return best?.id;
-}
-
-export function nemesisWorld(cluster: RunCluster, scenario: Scenario, buggify: (on: boolean) => void): NemesisWorld {
+export function nemesisWorld(cluster: EtcdCluster, scenario: Scenario, buggify: (on: boolean) => void): NemesisWorld {
   const world = cluster.world;
   const network = world.network;
   let applied: Cut[] = [];
@@ -38,10 +27,10 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, buggify: (
     nowUs: () => world.loop.now(),
     at: (timeUs, fn) => void world.loop.at(timeUs, fn),
     members: () => cluster.members(),
-    leader: () => currentLeader(cluster),
+    leader: () => cluster.leader(),
     raftStatus(node) {
       const s = cluster.status(node);
-      return s === undefined || !s.up ? undefined : { isLeader: s.isLeader, term: s.term };
+      return s === undefined ? undefined : { isLeader: s.isLeader, term: s.term };
     },
     setCuts(cuts) {
       const next = new Set(cuts.map(key));
@@ -54,12 +43,9 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, buggify: (
     crash: (node, tornWrites) => {
       if (world.isUp(node)) world.crash(node, tornWrites);
     },
-    crashAfter(node, moment, tornWrites, crashed) {
-      if (cluster.crashAfter === undefined) throw new Error(`invariant crash-after-supported: this cluster cannot crash ${node} after a ${moment}`);
-      return cluster.crashAfter(node, moment, tornWrites, crashed);
-    },
+    crashAfter: (node, moment, tornWrites, crashed) => cluster.crashAfter(node, moment, tornWrites, crashed),
     restart: (node) => {
-      if (!world.isUp(node) && cluster.held?.(node) !== true) world.restart(node);
+      if (!world.isUp(node) && !cluster.held(node)) world.restart(node);
     },
     pause: (node) => {
       if (world.isUp(node) && !world.isPaused(node)) world.pause(node);
@@ -94,7 +80,7 @@ export function nemesisWorld(cluster: RunCluster, scenario: Scenario, buggify: (
     clog: (node) => network.clogNode(node),
     unclog: (node) => network.unclogNode(node),
     setFsyncLatency: (node, fsyncUs) => cluster.setFsyncLatency(node, fsyncUs),
-    membership: (action, node) => cluster.membership(action, node),
+    membership: (action, node) => cluster.changeMembership(action, node),
     buggify,
   };
 }

@@ -6,7 +6,6 @@ import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { World } from '../world/world.ts';
-import type { RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { LeaderSpan, Results, RunStats } from './results.ts';
 import { runCoverage } from './coverage.ts';
@@ -19,7 +18,10 @@ export interface ResultsInput {
   checkers: Record<string, CheckResult>;
   history: readonly Op[];
   world: World;
-  cluster: RunCluster;
+  /** Who led when (the leader timeline, sampled). */
+  leaders: LeaderSpan[];
+  /** Rare events of the cluster, by name (coverage). */
+  events: Record<string, number>;
   nemesis: Nemesis;
   drawn: Record<string, unknown>;
   schedule: readonly TimedFault[];
@@ -62,7 +64,7 @@ export function withStopLeader(leaders: LeaderSpan[], stop: RunStop | undefined)
 export function buildResults(r: ResultsInput): Results {
   const worldStats = r.world.stats();
   const { ops, opsByF } = opCounts(r.history);
-  const leaders = withStopLeader(r.cluster.leaderTimeline(), r.stop);
+  const leaders = withStopLeader(r.leaders, r.stop);
   const stats: RunStats = {
     ops,
     opsByF,
@@ -101,7 +103,7 @@ export function buildResults(r: ResultsInput): Results {
     faults: r.nemesis.intervals,
     leaders,
     target: { kind: 'simulation' },
-    coverage: runCoverage(r.world.buggifySites.enabled, r.world.buggifyCoverage(), r.cluster.events?.() ?? {}, leaders),
+    coverage: runCoverage(r.world.buggifySites.enabled, r.world.buggifyCoverage(), r.events, leaders),
   };
   if (r.bug !== undefined) results.bug = r.bug;
   if (r.shrink !== undefined) results.shrink = r.shrink;

@@ -4,6 +4,7 @@ import type { CheckResult, Validity } from '../check/verdict.ts';
 import type { RunCoverage } from './coverage.ts';
 import type { FaultInterval } from '../nemesis/fault-interval.ts';
 import type { RunStop } from './run-stop.ts';
+import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 
 export interface RunStats {
   ops: { ok: number; fail: number; info: number };
@@ -20,12 +21,7 @@ export interface RunStats {
 
 export type { FaultInterval };
 
-/** Who led, from when, for reports. */
-export interface LeaderSpan {
-  node: string | null;
-  term: number;
-  startUs: number;
-}
+export type { LeaderSpan };
 
 export interface RealTargetInfo {
   kind: 'etcd';

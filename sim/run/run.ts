@@ -4,7 +4,7 @@
 // the command line passes in and which affects nothing but `stats.wallMs`.
 import { violated } from '../../src/invariant-violation.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
-import { HistoryLog } from '../etcd/history-log.ts';
+import type { EtcdCluster } from '../etcd/cluster.ts';
 import { Nemesis } from '../nemesis/nemesis.ts';
 import { expandSchedule } from '../nemesis/schedule.ts';
 import { drawSwarm } from '../nemesis/swarm.ts';
@@ -21,12 +21,12 @@ import { Prng } from '../world/prng.ts';
 import type { TraceEntry } from '../world/trace.ts';
 import { runChecks } from './checks.ts';
 import { clientEndpoints, startClients } from './clients.ts';
-import type { ClusterBuilder, RunCluster } from './cluster-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
-import { buildEtcdCluster } from './etcd-cluster.ts';
+import { observeRun, raftVerdict, scenarioCluster } from './scenario-cluster.ts';
+import type { ClusterBuilder } from './scenario-cluster.ts';
 import { runLiveness } from './liveness.ts';
 import type { LivenessResult } from './liveness.ts';
-import { currentLeader, nemesisWorld } from './nemesis-world.ts';
+import { nemesisWorld } from './nemesis-world.ts';
 import { buildResults } from './results-build.ts';
 import { runStopOf } from './run-stop.ts';
 import type { RunPhase, RunStop } from './run-stop.ts';
@@ -66,9 +66,9 @@ const WARM_UP_US_MAX = 30_000_000;
 const WARM_UP_POLL_US = 10_000;
 
 /** Runs the new cluster until it has a leader (bounded); returns the time traffic starts. */
-function warmUp(cluster: RunCluster, maxUs: number): number {
+function warmUp(cluster: EtcdCluster, untilUsMax: number): number {
   const world = cluster.world;
-  while (world.loop.now() < maxUs && currentLeader(cluster) === undefined) world.run({ untilUs: world.loop.now() + WARM_UP_POLL_US });
+  while (world.loop.now() < untilUsMax && cluster.leader() === undefined) world.run({ untilUs: world.loop.now() + WARM_UP_POLL_US });
   return world.loop.now();
 }
 
@@ -88,7 +88,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const memberIds = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
   const endpoints = clientEndpoints(scenario, memberIds);
-  const cluster: RunCluster = (options.buildCluster ?? buildEtcdCluster)({
+  const cluster = (options.buildCluster ?? scenarioCluster)({
     scenario,
     seed,
     root,
@@ -97,9 +97,10 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     ...scheduleNeeds(schedule),
     traceLog: options.traceLog ?? false,
   });
+  const observers = observeRun(cluster);
   const world = cluster.world;
   if (world.prng !== root) throw violated('harness', 'one-root-stream', 'the cluster built its world with a root stream of its own');
-  const history = new HistoryLog(() => world.loop.now());
+  const history = cluster.history;
   const clients = startClients(world, cluster.members(), scenario, history);
   const scheduler: Scheduler = { nowUs: () => world.loop.now(), at: (t, fn) => void world.loop.at(t, fn) };
   const workload = createWorkload({ scenario, prng: root.fork('workload-exec'), clock: { nowUs: () => world.loop.now(), after: (d, fn) => void world.loop.schedule(d, fn) } });
@@ -147,9 +148,10 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   }
   const error = stop?.message;
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, cluster, stop, historyTruncated: history.truncated });
+  const leaders = observers.leaders.timeline();
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated });
   const results = buildResults({
-    scenario, seed, bug: options.bug, checkers, history: history.ops, world, cluster, nemesis, drawn, schedule, error, stop,
+    scenario, seed, bug: options.bug, checkers, history: history.ops, world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
     replay: options.replay ?? defaultReplay(scenario.name, seed, options.bug),
     shrink: options.shrink,

@@ -191,11 +191,11 @@ export class SimDisk implements Disk {
   }
 
   /** Changes the fsync latency range from now on (a slow-disk fault); fsyncs in flight keep theirs. */
-  setFsyncLatency(minUs: number, maxUs: number): void {
-    checkLatencyRange(minUs, maxUs);
-    this.options.fsyncLatencyUsMin = minUs;
-    this.options.fsyncLatencyUsMax = maxUs;
-    this.env.trace.record(TraceKind.fault, this.env.trace.intern('fsync-latency'), this.env.nodeTraceId, maxUs);
+  setFsyncLatency(fsyncUsMin: number, fsyncUsMax: number): void {
+    checkLatencyRange(fsyncUsMin, fsyncUsMax);
+    this.options.fsyncLatencyUsMin = fsyncUsMin;
+    this.options.fsyncLatencyUsMax = fsyncUsMax;
+    this.env.trace.record(TraceKind.fault, this.env.trace.intern('fsync-latency'), this.env.nodeTraceId, fsyncUsMax);
   }
 
   /** Changes the probability that a crash tears a record, from now on. */
@@ -320,9 +320,9 @@ function checkSize(sizeBytes: number): void {
   }
 }
 
-function checkLatencyRange(minUs: number, maxUs: number): void {
-  if (!(Number.isSafeInteger(minUs) && Number.isSafeInteger(maxUs) && minUs >= 0 && maxUs >= minUs)) {
-    throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${minUs}..${maxUs}`);
+function checkLatencyRange(fsyncUsMin: number, fsyncUsMax: number): void {
+  if (!(Number.isSafeInteger(fsyncUsMin) && Number.isSafeInteger(fsyncUsMax) && fsyncUsMin >= 0 && fsyncUsMax >= fsyncUsMin)) {
+    throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${fsyncUsMin}..${fsyncUsMax}`);
   }
 }
 

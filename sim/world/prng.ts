@@ -24,15 +24,15 @@ export class Prng {
     return this.source.int32() >>> 0;
   }
 
-  /** A uniform integer in [0, maxExclusive). Exact (rejection sampling), for maxExclusive <= 2^32. */
-  int(maxExclusive: number): number {
-    if (!Number.isInteger(maxExclusive) || maxExclusive <= 0 || maxExclusive > UINT32) {
-      throw new Error(`Prng.int: bound must be an integer in [1, 2^32], got ${maxExclusive}`);
+  /** A uniform integer in [0, boundExclusive). Exact (rejection sampling), for boundExclusive <= 2^32. */
+  int(boundExclusive: number): number {
+    if (!Number.isInteger(boundExclusive) || boundExclusive <= 0 || boundExclusive > UINT32) {
+      throw new Error(`Prng.int: bound must be an integer in [1, 2^32], got ${boundExclusive}`);
     }
-    const limit = UINT32 - (UINT32 % maxExclusive);
+    const limit = UINT32 - (UINT32 % boundExclusive);
     for (;;) {
       const x = this.uint32();
-      if (x < limit) return x % maxExclusive;
+      if (x < limit) return x % boundExclusive;
     }
   }
 

@@ -43,8 +43,8 @@ export const ErrUnhealthy = e('etcdserver: unhealthy cluster', C.Unavailable);
 export const ErrCorrupt = e('etcdserver: corrupt cluster', C.DataLoss);
 
 /** The gRPC transport's own limit (client-facing receive size: MaxRequestBytes + 512 KiB). */
-export function errMessageTooLarge(sizeBytes: number, maxBytes: number): EtcdError {
-  return e(`grpc: received message larger than max (${sizeBytes} vs. ${maxBytes})`, C.ResourceExhausted);
+export function errMessageTooLarge(sizeBytes: number, sizeBytesMax: number): EtcdError {
+  return e(`grpc: received message larger than max (${sizeBytes} vs. ${sizeBytesMax})`, C.ResourceExhausted);
 }
 
 /** A malformed JSON body, as the gateway reports it (InvalidArgument). */

@@ -42,6 +42,7 @@ export class KeyIndex {
     g.revs.push(rev);
     g.ver++;
     this.modified = rev;
+    assert(g.ver >= g.revs.length && g.revs[g.revs.length - 1] === rev, 'key-index: a generation counts every revision it holds, the latest last');
   }
 
   /** Rebuilds an index from one stored KeyValue (etcd's keyIndex.restore). */
@@ -49,6 +50,7 @@ export class KeyIndex {
     assert(this.isEmpty(), 'key-index: restore into an empty index');
     this.modified = modified;
     this.generations = [{ ver, created, revs: [modified] }];
+    assert(ver >= 1 && !revisionGreater(created, modified), 'key-index: a restored key has a version and was created no later than modified');
   }
 
   tombstone(rev: Revision): void {
@@ -56,6 +58,7 @@ export class KeyIndex {
     assert(!this.isEmpty() && last.revs.length > 0, 'key-index: tombstone of a live key');
     this.put(rev);
     this.generations.push({ ver: 0, created: ZERO, revs: [] });
+    assert(this.get(rev.main) === undefined, 'key-index: a key is gone at its tombstone');
   }
 
   isEmpty(): boolean {
@@ -68,7 +71,11 @@ export class KeyIndex {
     if (g === undefined || g.revs.length === 0) return undefined;
     for (let n = g.revs.length - 1; n >= 0; n--) {
       const r = g.revs[n]!;
-      if (r.main <= atRev) return { modified: r, created: g.created, ver: g.ver - (g.revs.length - n - 1) };
+      if (r.main <= atRev) {
+        const ver = g.ver - (g.revs.length - n - 1);
+        assert(ver >= 1 && !revisionGreater(g.created, r), 'key-index: a live key has a version and was created no later than modified');
+        return { modified: r, created: g.created, ver };
+      }
     }
     return undefined;
   }
@@ -118,6 +125,7 @@ export class KeyIndex {
       }
     }
     this.generations = this.generations.slice(genIdx);
+    assert(this.generations.length >= 1 && (this.generations[this.generations.length - 1]!.revs.length === 0) === (this.get(this.modified.main) === undefined), 'key-index: compaction keeps the open generation and what a read at the last revision sees');
     return this.isEmpty();
   }
 }

@@ -66,7 +66,11 @@ export class MvccStore {
     let limit = ro.limit ?? 0;
     if (limit <= 0 || limit > revpairs.length) limit = revpairs.length;
     const kvs: KeyValue[] = new Array<KeyValue>(limit);
-    for (let i = 0; i < limit; i++) kvs[i] = this.entryAt(revpairs[i]!.get.modified).kv;
+    for (let i = 0; i < limit; i++) {
+      const kv = this.entryAt(revpairs[i]!.get.modified).kv;
+      assert(kv.mod_revision <= rev && kv.create_revision <= kv.mod_revision, 'mvcc: a read sees no revision after the one it reads at');
+      kvs[i] = kv;
+    }
     return { kvs, count: revpairs.length, rev: curRev };
   }
 
@@ -103,6 +107,7 @@ export class MvccStore {
       }
       if (live === 0) this.log.delete(main);
     }
+    assert(this.compactMainRev === rev && rev <= this.currentRev, 'mvcc: compaction stops at or below the current revision');
     return undefined;
   }
 
@@ -120,6 +125,7 @@ export class MvccStore {
     const rev = this.currentRev + 1;
     assert(this.log.get(rev)?.length === changes.length, 'mvcc: staged changes are the txn changes');
     this.currentRev = rev;
+    for (const c of changes) assert(c.kv.mod_revision === rev, 'mvcc: a txn writes every change at its one revision');
     const events: Event[] = changes.map((c) => ({ type: c.tombstone ? 'DELETE' : 'PUT', kv: c.kv }));
     this.onCommit?.(rev, events);
   }
@@ -173,6 +179,7 @@ export class TxnWrite {
     this.stage(idxRev, kv, false);
     if (oldLease !== NO_LEASE) this.s.leases?.detach(oldLease, key);
     if (lease !== NO_LEASE) this.s.leases?.attach(lease, key);
+    assert(kv.version >= 1 && kv.create_revision <= rev && this.s.index.get(key, rev)?.modified === idxRev, 'mvcc: a put is the key\'s latest revision, version 1 or more');
     return rev;
   }
 
@@ -182,6 +189,7 @@ export class TxnWrite {
     const live = this.s.index.revisions(key, end, this.readRev());
     for (const r of live) this.delete(r.key, this.kvAt(r.get.modified).lease);
     const rev = live.length !== 0 || this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;
+    assert(this.s.index.revisions(key, end, rev).length === 0, 'mvcc: a delete leaves no live key in its range');
     return { deleted: live.length, rev };
   }
 

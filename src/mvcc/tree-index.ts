@@ -111,8 +111,10 @@ export class TreeIndex {
 
   private insert(key: Bytes, ki: KeyIndex): void {
     const i = this.lowerBound(key);
+    assert(this.keys[i] !== key, 'tree-index: an inserted key is new');
     this.keys.splice(i, 0, key);
     this.byKey.set(key, ki);
+    assert(this.keys.length === this.byKey.size && (i + 1 >= this.keys.length || key < this.keys[i + 1]!), 'tree-index: keys stay sorted and indexed once');
   }
 
   private remove(key: Bytes): void {
@@ -120,5 +122,6 @@ export class TreeIndex {
     assert(this.keys[i] === key, 'tree-index: removed key is present');
     this.keys.splice(i, 1);
     this.byKey.delete(key);
+    assert(this.keys.length === this.byKey.size, 'tree-index: keys stay indexed once');
   }
 }

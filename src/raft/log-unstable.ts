@@ -42,6 +42,7 @@ export class Unstable {
     if (gt === undefined || gt !== t || i < this.offset) return;
     this.entries = this.entries.slice(i + 1 - this.offset);
     this.offset = i + 1;
+    this.assertIndexed('stableTo');
   }
 
   stableSnapTo(i: number): void {
@@ -53,10 +54,14 @@ export class Unstable {
     this.offset = s.metadata.index + 1;
     this.entries = [];
     this.snapshot = s;
+    invariant(this.maybeFirstIndex() === this.offset, 'unstable-snapshot-offset', () => `offset ${this.offset} after snapshot ${s.metadata.index}`);
   }
 
   truncateAndAppend(ents: readonly Entry[]): void {
     const after = (ents[0] as Entry).index;
+    for (let k = 1; k < ents.length; k++) {
+      invariant((ents[k] as Entry).index === after + k, 'append-contiguous', () => `entry ${k} of an append from ${after} has index ${(ents[k] as Entry).index}`);
+    }
     if (after === this.offset + this.entries.length) {
       for (const e of ents) this.entries.push(e);
     } else if (after <= this.offset) {
@@ -66,6 +71,16 @@ export class Unstable {
     } else {
       this.entries = [...this.slice(this.offset, after), ...ents];
     }
+    this.assertIndexed('truncateAndAppend');
+  }
+
+  /** entries[i] has index offset + i (checked at both ends), and a snapshot sits right before them. */
+  private assertIndexed(after: string): void {
+    const n = this.entries.length;
+    invariant(n === 0 || ((this.entries[0] as Entry).index === this.offset && (this.entries[n - 1] as Entry).index === this.offset + n - 1), 'unstable-indexed',
+      () => `after ${after}: ${n} entries from ${this.entries[0]?.index} to ${this.entries[n - 1]?.index} at offset ${this.offset}`);
+    invariant(this.snapshot === undefined || this.snapshot.metadata.index < this.offset, 'unstable-snapshot-offset',
+      () => `after ${after}: snapshot ${this.snapshot?.metadata.index} at or after offset ${this.offset}`);
   }
 
   slice(lo: number, hi: number): Entry[] {

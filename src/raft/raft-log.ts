@@ -28,6 +28,8 @@ export class RaftLog {
     // The first entry of storage is committed and applied by construction (it is the snapshot).
     this.committed = first - 1;
     this.applied = first - 1;
+    invariant(this.applied <= this.committed && this.committed <= this.lastIndex(), 'log-indexes-ordered',
+      () => `new log: applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
   }
 
   toString(): string {
@@ -53,6 +55,8 @@ export class RaftLog {
       this.append(ents.slice(ci - (index + 1)));
     }
     this.commitTo(Math.min(committed, lastNewIndex));
+    invariant(ents.length === 0 || this.matchTerm(lastNewIndex, (ents[ents.length - 1] as Entry).term), 'append-matches-leader',
+      () => `after appending up to ${lastNewIndex} our log does not hold the leader's entry there (last ${this.lastIndex()})`);
     return lastNewIndex;
   }
 
@@ -61,7 +65,9 @@ export class RaftLog {
     const after = (ents[0] as Entry).index - 1;
     invariant(after >= this.committed, 'no-truncate-committed', () => `append after ${after} is below committed ${this.committed}`);
     this.unstable.truncateAndAppend(ents);
-    return this.lastIndex();
+    const last = this.lastIndex();
+    invariant(last === after + ents.length, 'append-last-index', () => `appended ${ents.length} entries after ${after}, last index is ${last}`);
+    return last;
   }
 
   /**
@@ -98,6 +104,8 @@ export class RaftLog {
     if (this.committed + 1 <= off) return [];
     const ents = this.slice(off, this.committed + 1, this.maxNextEntsSizeBytes);
     invariant(typeof ents !== 'string', 'committed-entries-available', () => 'storage lost committed entries');
+    invariant(ents.length > 0 && (ents[0] as Entry).index === off && (ents[ents.length - 1] as Entry).index <= this.committed, 'next-entries-committed',
+      () => `entries to apply [${ents[0]?.index}..${ents[ents.length - 1]?.index}] are not a committed run from ${off} (committed ${this.committed})`);
     return ents;
   }
 
@@ -126,6 +134,7 @@ export class RaftLog {
     invariant(toCommit <= this.lastIndex(), 'commit-within-log',
       () => `toCommit ${toCommit} is out of range [lastIndex ${this.lastIndex()}]; was the raft log corrupted, truncated, or lost?`);
     this.committed = toCommit;
+    invariant(this.applied <= this.committed, 'applied-within-committed', () => `applied ${this.applied} beyond committed ${this.committed}`);
   }
 
   appliedTo(i: number): void {
@@ -133,6 +142,8 @@ export class RaftLog {
     invariant(this.committed >= i && i >= this.applied, 'applied-within-committed',
       () => `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`);
     this.applied = i;
+    invariant(this.applied <= this.committed && this.committed <= this.lastIndex(), 'log-indexes-ordered',
+      () => `applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
   }
 
   stableTo(i: number, t: number): void {
@@ -208,6 +219,8 @@ export class RaftLog {
   restore(s: Snapshot): void {
     this.committed = s.metadata.index;
     this.unstable.restore(s);
+    invariant(this.lastIndex() === s.metadata.index && this.firstIndex() === s.metadata.index + 1, 'snapshot-restored',
+      () => `after restoring snapshot ${s.metadata.index}: first ${this.firstIndex()}, last ${this.lastIndex()}`);
   }
 
   /** Entries in [lo, hi) across storage and unstable, bounded in size (at least one). */
@@ -229,7 +242,10 @@ export class RaftLog {
       const unstable = this.unstable.slice(Math.max(lo, this.unstable.offset), hi);
       ents = ents.length > 0 ? ents.concat(unstable) : unstable;
     }
-    return limitSize(ents, maxSizeBytes);
+    const out = limitSize(ents, maxSizeBytes);
+    invariant(out.length > 0 && out.length <= hi - lo && (out[0] as Entry).index === lo, 'slice-contiguous',
+      () => `slice [${lo},${hi}) gave ${out.length} entries from ${out[0]?.index}`);
+    return out;
   }
 
   private mustCheckOutOfBounds(lo: number, hi: number): StorageError | undefined {

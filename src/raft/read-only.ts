@@ -21,13 +21,13 @@ export interface ReadIndexStatus {
 export class ReadOnly {
   readonly option: ReadOnlyOption;
   /** A bound on reads waiting for a heartbeat quorum; more are dropped. */
-  readonly maxPending: number;
+  readonly pendingMax: number;
   private readonly pending = new Map<string, ReadIndexStatus>();
   private queue: string[] = [];
 
-  constructor(option: ReadOnlyOption, maxPending: number) {
+  constructor(option: ReadOnlyOption, pendingMax: number) {
     this.option = option;
-    this.maxPending = maxPending;
+    this.pendingMax = pendingMax;
   }
 
   get pendingCount(): number {
@@ -38,7 +38,7 @@ export class ReadOnly {
   addRequest(index: number, req: Message): boolean {
     const ctx = req.context;
     if (this.pending.has(ctx)) return false;
-    if (this.queue.length >= this.maxPending) return false;
+    if (this.queue.length >= this.pendingMax) return false;
     this.pending.set(ctx, { req, index, acks: new Set() });
     this.queue.push(ctx);
     return true;

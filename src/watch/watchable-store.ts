@@ -53,6 +53,7 @@ export class WatchableStore {
     const synced = startRev > cur || startRev === 0;
     const minRev = synced ? Math.max(cur + 1, startRev) : startRev;
     const w = new Watcher(id, key, end, startRev, minRev, filters, sink, this.seq++);
+    w.assertsRevisions = !this.replayAfterRestore && this.bugs.victimReplay !== true && this.bugs.futureRevLowered !== true;
     if (synced) this.synced.add(w);
     else this.unsynced.add(w);
     return w;
@@ -94,17 +95,17 @@ export class WatchableStore {
     if (victims.size > 0) this.victims.push(victims);
   }
 
-  /** Catches up to `maxWatchers` unsynced watchers from the revision log; returns how many remain. */
-  syncWatchers(maxWatchersIn = MAX_WATCHERS_PER_SYNC): number {
+  /** Catches up to `watchersMax` unsynced watchers from the revision log; returns how many remain. */
+  syncWatchers(watchersMax = MAX_WATCHERS_PER_SYNC): number {
     if (this.unsynced.size === 0) return 0;
     // BUGGIFY: a sync cut short leaves the others for the next round, as a busy etcd does.
-    const maxWatchers = this.hooks.fire('watch.sync-batch-cut') ? 1 : maxWatchersIn;
+    const chosenMax = this.hooks.fire('watch.sync-batch-cut') ? 1 : watchersMax;
     const curRev = this.store.currentRev;
     const compactRev = this.store.compactMainRev;
     const chosen: Watcher[] = [];
     let minRev = Infinity;
     for (const w of [...this.unsynced].sort((a, b) => a.seq - b.seq)) {
-      if (chosen.length >= maxWatchers) break;
+      if (chosen.length >= chosenMax) break;
       if (w.minRev < compactRev) {
         if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
           w.compacted = true;

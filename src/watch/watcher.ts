@@ -29,6 +29,13 @@ export class Watcher {
   minRev: number;
   victim = false;
   compacted = false;
+  /** The highest event revision sent to this watcher so far (0: none). */
+  private sentRev = 0;
+  /**
+   * Whether sent revisions are asserted to increase. The store turns it off only under the
+   * planted bugs that send a revision twice on purpose: the watch checker must find those.
+   */
+  assertsRevisions = true;
 
   constructor(
     readonly id: number,
@@ -58,12 +65,23 @@ export class Watcher {
       invariantHolds(resp.events[i]!.kv.mod_revision >= resp.events[i - 1]!.kv.mod_revision, 'watch', 'watch-response-revision-order', () => `watcher ${this.id}: event ${i} goes back in revision`);
     }
     const progressEvent = resp.events.length === 0;
+    const first = resp.events[0]?.kv.mod_revision ?? Infinity;
+    invariantHolds(!this.assertsRevisions || first > this.sentRev, 'watch', 'watcher-revision-increases', () => `watcher ${this.id}: an event at revision ${first} after one at ${this.sentRev} was sent`);
     let events = resp.events;
     if (this.filters.noPut || this.filters.noDelete) {
       events = events.filter((e) => !(e.type === 'PUT' ? this.filters.noPut : this.filters.noDelete));
     }
-    if (!progressEvent && events.length === 0) return true;
-    return this.sink.deliver(events === resp.events ? resp : { ...resp, events });
+    if (!progressEvent && events.length === 0) return this.sent(resp);
+    return this.sink.deliver(events === resp.events ? resp : { ...resp, events }) && this.sent(resp);
+  }
+
+  /** Records what a response (now delivered or filtered away) covered; true. */
+  private sent(resp: StoreWatchResponse): boolean {
+    const last = resp.events[resp.events.length - 1];
+    if (last === undefined) return true;
+    this.sentRev = last.kv.mod_revision;
+    invariantHolds(!this.assertsRevisions || this.minRev > this.sentRev, 'watch', 'watcher-needs-after-sent', () => `watcher ${this.id}: needs revision ${this.minRev} next, but was sent ${this.sentRev}`);
+    return true;
   }
 }
 

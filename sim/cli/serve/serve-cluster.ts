@@ -7,15 +7,16 @@ import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
 import { EtcdClient } from '../../etcd/client.ts';
 import { worldClientNet } from '../../etcd/client-net.ts';
-import { HistoryLog } from '../../etcd/history-log.ts';
+import type { HistoryLog } from '../../etcd/history-log.ts';
+import type { EtcdCluster } from '../../etcd/cluster.ts';
 import { WatchStream } from '../../etcd/watch-stream.ts';
 import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
 import { drawSwarm } from '../../nemesis/swarm.ts';
-import type { RunCluster } from '../../run/cluster-port.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
-import { buildClusterWith } from '../../run/etcd-cluster.ts';
-import { currentLeader, nemesisWorld } from '../../run/nemesis-world.ts';
+import { observeRun, scenarioCluster } from '../../run/scenario-cluster.ts';
+import type { RunObservers } from '../../run/scenario-cluster.ts';
+import { nemesisWorld } from '../../run/nemesis-world.ts';
 import { runStopOf, type RunStop } from '../../run/run-stop.ts';
 import { makeEtcdStateMachine } from '../../run/state-machine.ts';
 import { scheduleNeeds } from '../../scenario/fault.ts';
@@ -66,7 +67,9 @@ export interface ServeHandle {
 
 /** What serve-finish.ts needs to heal, check and report. */
 export interface ServeInternals {
-  readonly cluster: RunCluster;
+  readonly cluster: EtcdCluster;
+  /** The Raft and cluster invariants and the leader timeline, watched from the start. */
+  readonly observers: RunObservers;
   readonly nemesis: Nemesis;
   readonly schedule: readonly TimedFault[];
   readonly drawn: Record<string, unknown>;
@@ -115,7 +118,7 @@ function rotated(members: readonly string[], i: number): string[] {
  * resumes elsewhere after disconnects, as `detcd run` has: what they receive is checked by the
  * watch checker, beside the clients' own requests.
  */
-function startWatchers(cluster: RunCluster, names: readonly string[], history: HistoryLog, timeoutUs: number): WatchStream[] {
+function startWatchers(cluster: EtcdCluster, names: readonly string[], history: HistoryLog, timeoutUs: number): WatchStream[] {
   return names.map((m, i) => {
     const holder: { client?: EtcdClient } = {};
     const net = worldClientNet(cluster.world, watchId(m), (from, message) => holder.client?.receive(from, message));
@@ -130,16 +133,16 @@ function startWatchers(cluster: RunCluster, names: readonly string[], history: H
   });
 }
 
-function clientFor(cluster: RunCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number): EtcdClient {
+function clientFor(cluster: EtcdCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number): EtcdClient {
   const holder: { client?: EtcdClient } = {};
   const net = worldClientNet(cluster.world, id, (from, message) => holder.client?.receive(from, message));
   holder.client = new EtcdClient(net, { members: [member], requestTimeoutUs: timeoutUs, retriesMax: 0, followLeader: false, history });
   return holder.client;
 }
 
-async function waitForLeader(cluster: RunCluster): Promise<boolean> {
+async function waitForLeader(cluster: EtcdCluster): Promise<boolean> {
   const deadline = performance.now() + FIRST_LEADER_TIMEOUT_MS;
-  while (currentLeader(cluster) === undefined) {
+  while (cluster.leader() === undefined) {
     if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -156,13 +159,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const names = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
   const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m), watchId(m)]);
-  const cluster = buildClusterWith({
+  const cluster = scenarioCluster({
     scenario, seed: options.seed, bug: options.bug, clients: clientIds,
     ...scheduleNeeds(schedule),
     traceLog: false,
   }, options.makeStateMachine ?? makeEtcdStateMachine);
+  const observers = observeRun(cluster);
   const world = cluster.world;
-  const history = recording ? new HistoryLog(() => world.loop.now()) : undefined;
+  const history = recording ? cluster.history : undefined;
   const watchers = history === undefined || !scenario.clients.watchers ? [] : startWatchers(cluster, names, history, scenario.clients.requestTimeoutMs * 1000);
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => undefined), root.fork('nemesis'));
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
@@ -244,7 +248,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     },
     stopped,
     history,
-    internals: { cluster, nemesis, schedule, drawn, probes, watchers, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
+    internals: { cluster, observers, nemesis, schedule, drawn, probes, watchers, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
     close: async () => {
       clearInterval(timer);
       for (const e of endpoints) await e.close();

@@ -8,6 +8,7 @@ import { runChecks } from '../../run/checks.ts';
 import { runLiveness, type LivenessResult } from '../../run/liveness.ts';
 import { buildResults } from '../../run/results-build.ts';
 import { runStopOf } from '../../run/run-stop.ts';
+import { raftVerdict } from '../../run/scenario-cluster.ts';
 import type { Results } from '../../run/results.ts';
 import type { ServeHandle } from './serve-cluster.ts';
 
@@ -21,7 +22,7 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
   const history = handle.history;
   if (history === undefined) throw new Error('finishServe: serve was started without a scenario, so nothing was recorded');
   await handle.close();
-  const { cluster, nemesis, schedule, drawn, probes, watchers, seed, bug, wallStartMs } = handle.internals;
+  const { cluster, observers, nemesis, schedule, drawn, probes, watchers, seed, bug, wallStartMs } = handle.internals;
   const scenario = handle.scenario;
   let stop = handle.fatal;
   let liveness: LivenessResult | undefined;
@@ -35,9 +36,10 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
       if (stop === undefined) throw err;
     }
   }
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, cluster, stop });
+  const leaders = observers.leaders.timeline();
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, raft: raftVerdict(observers), leaders, stop });
   const results = buildResults({
-    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, cluster, nemesis, drawn, schedule, error: stop?.message, stop,
+    scenario, seed, bug, checkers, history: history.ops, world: cluster.world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error: stop?.message, stop,
     wallMs: performance.now() - wallStartMs,
     // Real clients cannot be replayed; the recorded history can be checked again.
     replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,

@@ -6,7 +6,7 @@
 // (member-local metadata included), so the content hash is computed here from the ranges.
 import type { EtcdClient } from '../../etcd/client.ts';
 import type { WatchStream } from '../../etcd/watch-stream.ts';
-import type { MemberStatus } from '../../run/cluster-port.ts';
+import type { EtcdMemberStatus } from '../../etcd/member-status.ts';
 import type { LivenessResult } from '../../run/liveness.ts';
 import { PROBE_PROCESS_BASE } from '../../run/liveness.ts';
 import { createHash } from 'node:crypto';
@@ -27,12 +27,12 @@ async function memberContent(cluster: RealCluster, member: string, revision: num
 interface Converged {
   ok: boolean;
   why: string;
-  members: Record<string, MemberStatus | null>;
+  members: Record<string, EtcdMemberStatus | null>;
 }
 
 async function converged(cluster: RealCluster, watchers: readonly WatchStream[]): Promise<Converged> {
   await cluster.poller.pollOnce();
-  const members: Record<string, MemberStatus | null> = {};
+  const members: Record<string, EtcdMemberStatus | null> = {};
   const ids = cluster.memberIds();
   const statuses = ids.map((m) => [m, cluster.poller.status(m)] as const);
   const down = statuses.filter(([, s]) => s === undefined).map(([m]) => m);

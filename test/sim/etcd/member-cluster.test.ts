@@ -36,6 +36,25 @@ describe('member cluster', () => {
     for (const n of c.names) expect(c.status(n)?.revision).toBe(2);
   });
 
+  test('a paused leader is no leader, and a cluster with a member paused or down has not converged', () => {
+    const c = cluster(5);
+    c.runUntilTrue(() => c.leader() !== undefined, 5_000_000);
+    c.runUntil(c.world.loop.now() + 500_000);
+    expect(c.converged()).toBe(true);
+    const leader = c.leader()!;
+    expect(c.status(leader)).toMatchObject({ up: true, isLeader: true });
+    c.world.pause(leader);
+    expect(c.leader()).toBeUndefined();
+    expect(c.status(leader)).toBeUndefined();
+    expect(c.converged()).toBe(false);
+    c.world.resume(leader);
+    expect(c.leader()).toBe(leader);
+    expect(c.converged()).toBe(true);
+    const follower = c.names.find((n) => n !== leader)!;
+    c.world.crash(follower);
+    expect(c.converged()).toBe(false);
+  });
+
   test('a linearizable read on a follower sees a write acknowledged before it', () => {
     const c = cluster(3);
     c.runUntilTrue(() => c.leader() !== undefined, 5_000_000);

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { violated } from '../../../src/invariant-violation.ts';
 import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
-import { buildClusterWith } from '../../../sim/run/etcd-cluster.ts';
-import type { ClusterOptions } from '../../../sim/run/cluster-port.ts';
+import { scenarioCluster } from '../../../sim/run/scenario-cluster.ts';
+import type { ClusterOptions } from '../../../sim/run/scenario-cluster.ts';
 import { runScenario } from '../../../sim/run/run.ts';
 import type { RunStop } from '../../../sim/run/run-stop.ts';
 import { makeEtcdStateMachine } from '../../../sim/run/state-machine.ts';
@@ -21,7 +21,7 @@ const scenario = defineScenario({
 
 /** The etcd state machine, except that member `id`'s applies throw once `throwAt` were applied. */
 function throwingOn(id: number, throwAt: number, error: string | Error) {
-  return (o: ClusterOptions) => buildClusterWith(o, (config: MemberConfig): StateMachinePort => {
+  return (o: ClusterOptions) => scenarioCluster(o, (config: MemberConfig): StateMachinePort => {
     const sm = makeEtcdStateMachine(config);
     if (config.id !== id) return sm;
     let applied = 0;

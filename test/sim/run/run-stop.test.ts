@@ -3,11 +3,11 @@
 // an untyped error that merely mentions "invariant" is a harness bug and propagates.
 import { describe, expect, it } from 'vitest';
 import { InvariantViolation, violated } from '../../../src/invariant-violation.ts';
-import { buildEtcdCluster } from '../../../sim/run/etcd-cluster.ts';
+import { scenarioCluster } from '../../../sim/run/scenario-cluster.ts';
 import { runScenario } from '../../../sim/run/run.ts';
 import { runStopOf } from '../../../sim/run/run-stop.ts';
 import { exitCodeFor } from '../../../sim/cli/errors.ts';
-import type { ClusterBuilder } from '../../../sim/run/cluster-port.ts';
+import type { ClusterBuilder } from '../../../sim/run/scenario-cluster.ts';
 import { defineScenario } from '../../../sim/scenario/parse.ts';
 
 const small = defineScenario({
@@ -20,7 +20,7 @@ const small = defineScenario({
 /** The etcd cluster, with `fault` thrown out of the event loop once, after 200 simulated ms. */
 function throwingAt(fault: () => Error): ClusterBuilder {
   return (o) => {
-    const cluster = buildEtcdCluster(o);
+    const cluster = scenarioCluster(o);
     let thrown = false;
     cluster.world.onEvent(() => {
       if (thrown || cluster.world.loop.now() < 200_000) return;

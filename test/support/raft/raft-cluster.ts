@@ -117,9 +117,9 @@ export class RaftCluster {
     this.world.run({ untilUs: this.world.loop.now() + us });
   }
 
-  /** Runs until a leader exists (checked every stepUs), up to maxUs. Returns the leader or undefined. */
-  runUntilLeader(maxUs: number, stepUs = 10_000): RaftHost | undefined {
-    const end = this.world.loop.now() + maxUs;
+  /** Runs until a leader exists (checked every stepUs), up to waitUsMax. Returns the leader or undefined. */
+  runUntilLeader(waitUsMax: number, stepUs = 10_000): RaftHost | undefined {
+    const end = this.world.loop.now() + waitUsMax;
     while (this.world.loop.now() < end) {
       const l = this.leader();
       if (l !== undefined) return l;

@@ -11,14 +11,16 @@
 // value matters), or a range sorted by VALUE (which keys come first depends on it). Values
 // named in any VALUE compare are kept as they are (a compare equal to them may succeed).
 import type { Req } from './apply.ts';
-import { decodeKey, encodeKey } from './json.ts';
+import { encodeKey } from './json.ts';
 
 /** Whatever the history's requests and answers show of values, and whether hiding is exact. */
 interface ValueFacts {
-  /** Values an answer shows, or a VALUE compare names. */
+  /** The values the unseen writes put: only these are looked for. */
+  candidates: ReadonlySet<string>;
+  /** Those of them an answer shows, or a VALUE compare names. */
   visible: Set<string>;
-  /** Every value any request or answer mentions: the placeholder must be none of them. */
-  all: Set<string>;
+  /** Values of the history that could be a placeholder (they start like one). */
+  clashes: Set<string>;
   /** A VALUE compare by order or a sort by VALUE: an unseen value's bytes may matter. */
   orderMatters: boolean;
 }
@@ -29,6 +31,13 @@ export interface UnseenWrite {
 }
 
 const PLACEHOLDER_TEXT = '\u0000detcd: a value no answer shows';
+/** Every placeholder (the text, then '#'s) starts with these base64 characters (the text's first 24 bytes). */
+const PLACEHOLDER_PREFIX = encodeKey(PLACEHOLDER_TEXT).slice(0, 32);
+
+function noteValue(v: string, facts: ValueFacts, visible: boolean): void {
+  if (visible && facts.candidates.has(v)) facts.visible.add(v);
+  if (v.startsWith(PLACEHOLDER_PREFIX)) facts.clashes.add(v);
+}
 
 /** The request with every value not in `visible` replaced by `placeholder` (a copy, or the same object when nothing changes). */
 function hideIn(f: string, req: Req, visible: ReadonlySet<string>, placeholder: string): Req {
@@ -65,15 +74,12 @@ function hideIn(f: string, req: Req, visible: ReadonlySet<string>, placeholder: 
 }
 
 function collectRequest(f: string, req: Req, facts: ValueFacts): void {
-  if (f === 'kv/put' && typeof req['value'] === 'string') facts.all.add(req['value']);
+  if (f === 'kv/put' && typeof req['value'] === 'string') noteValue(req['value'], facts, false);
   if (f === 'kv/range' && req['sort_target'] === 'VALUE') facts.orderMatters = true;
   if (f !== 'kv/txn') return;
   for (const c of (req['compare'] ?? []) as Req[]) {
     if (c['target'] !== 'VALUE') continue;
-    if (typeof c['value'] === 'string') {
-      facts.visible.add(c['value']);
-      facts.all.add(c['value']);
-    }
+    if (typeof c['value'] === 'string') noteValue(c['value'], facts, true);
     if (c['result'] === 'LESS' || c['result'] === 'GREATER') facts.orderMatters = true;
   }
   for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
@@ -92,10 +98,7 @@ function collectResponse(resp: unknown, facts: ValueFacts): void {
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
-  if (typeof o['value'] === 'string' && o['key'] !== undefined) {
-    facts.visible.add(o['value']);
-    facts.all.add(o['value']);
-  }
+  if (typeof o['value'] === 'string' && o['key'] !== undefined) noteValue(o['value'], facts, true);
   for (const v of Object.values(o)) if (typeof v === 'object') collectResponse(v, facts);
 }
 
@@ -110,17 +113,26 @@ export function hideUnseenValues(
   responses: readonly unknown[],
   unseen: readonly UnseenWrite[],
 ): { requests: Req[]; placeholder: string } | undefined {
-  const facts: ValueFacts = { visible: new Set(), all: new Set(), orderMatters: false };
+  const candidates = new Set<string>();
+  for (const w of unseen) collectPuts(w.f, w.request, candidates);
+  const facts: ValueFacts = { candidates, visible: new Set(), clashes: new Set(), orderMatters: false };
   for (const r of requests) collectRequest(r.f, r.request, facts);
   for (const r of responses) collectResponse(r, facts);
   if (facts.orderMatters) return undefined;
   let text = PLACEHOLDER_TEXT;
-  while (facts.all.has(encodeKey(text))) text += '#';
+  while (facts.clashes.has(encodeKey(text))) text += '#';
   const placeholder = encodeKey(text);
   return { requests: unseen.map((w) => hideIn(w.f, w.request, facts.visible, placeholder)), placeholder };
 }
 
-/** For people: the placeholder shown as what it stands for. */
-export function displayValue(value: string, placeholder: string | undefined): string {
-  return value === placeholder ? '(a value no answer shows)' : decodeKey(value);
+/** The values a write puts (txn branches, nested too). */
+function collectPuts(f: string, req: Req, out: Set<string>): void {
+  if (f === 'kv/put' && typeof req['value'] === 'string') out.add(req['value']);
+  if (f !== 'kv/txn') return;
+  for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of ops ?? []) {
+      if (op['request_put'] !== undefined) collectPuts('kv/put', op['request_put'] as Req, out);
+      if (op['request_txn'] !== undefined) collectPuts('kv/txn', op['request_txn'] as Req, out);
+    }
+  }
 }

@@ -1,0 +1,97 @@
+// The run's cluster: the one EtcdCluster (sim/etcd/cluster.ts, which the tests use too)
+// configured from a scenario, and the observers a run attaches to it: the Raft invariants and
+// the cluster invariants after every event, and the leader timeline for the report.
+import type { MemberConfig } from '../../src/server/member-config.ts';
+import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
+import type { PlantedBug } from '../bugs/planted-bugs.ts';
+import type { RaftInvariants } from '../check/raft-invariants.ts';
+import type { Validity } from '../check/verdict.ts';
+import type { ClusterInvariants } from '../etcd/cluster-invariants.ts';
+import { formatClusterViolation } from '../etcd/cluster-invariants.ts';
+import { EtcdCluster } from '../etcd/cluster.ts';
+import type { MemberSettings } from '../etcd/cluster.ts';
+import type { LeaderTimeline } from '../etcd/leader-timeline.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Prng } from '../world/prng.ts';
+import { baseLink } from './nemesis-world.ts';
+import { makeEtcdStateMachine } from './state-machine.ts';
+
+export interface ClusterOptions {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  /** The run's root stream: the world adopts it, so that every stream of the run forks from one root. */
+  readonly root?: Prng;
+  readonly bug?: PlantedBug | undefined;
+  /** Client endpoint names to register with the world. */
+  readonly clients: readonly string[];
+  readonly buggify: boolean;
+  readonly tornWrites: boolean;
+  readonly traceLog: boolean;
+}
+
+/** Builds and starts the cluster of a run (tests hand in their own to plant a fault). */
+export type ClusterBuilder = (options: ClusterOptions) => EtcdCluster;
+
+function memberSettings(s: Scenario): Partial<MemberSettings> {
+  const r = s.cluster.raft;
+  return {
+    tickMs: r.tickMs,
+    heartbeatTicks: r.heartbeatTicks,
+    electionTicks: r.electionTicks,
+    preVote: r.preVote,
+    checkQuorum: r.checkQuorum,
+    leaseReads: r.readOnly === 'lease-based',
+    snapshotCount: s.cluster.etcd.snapshotCount,
+    snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
+    watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
+    maxSizePerMsgBytes: r.maxSizePerMsgBytes,
+    maxInflightMsgs: r.maxInflightMsgs,
+  };
+}
+
+/** The scenario's cluster, started, with the etcd state machine or any other (tests use small ones). */
+export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: MemberConfig) => StateMachinePort = makeEtcdStateMachine): EtcdCluster {
+  const s = o.scenario;
+  const cluster = new EtcdCluster({
+    seed: o.seed,
+    ...(o.root !== undefined ? { prng: o.root } : {}),
+    members: s.cluster.members,
+    settings: memberSettings(s),
+    bug: o.bug,
+    // Clients reach members over TCP in etcd: their links have latency but never drop,
+    // duplicate or reorder a request; the scenario's lossiness is for the peer links.
+    network: { latency: baseLink(s).latency ?? { kind: 'constant', us: 0 } },
+    // A crash tears the last unsynced record only when the nemesis asks for torn writes.
+    disk: { fsyncLatencyUsMin: s.network.fsyncUsMin, fsyncLatencyUsMax: s.network.fsyncUsMax, tornWrite: { num: 1, den: 2 } },
+    buggify: o.buggify,
+    traceLog: o.traceLog,
+    makeStateMachine,
+  });
+  const world = cluster.world;
+  for (const c of o.clients) world.network.addEndpoint(c);
+  for (const a of cluster.names) for (const b of cluster.names) if (a !== b) world.network.setLink(a, b, baseLink(s));
+  cluster.start();
+  return cluster;
+}
+
+/** What a run watches on its cluster from the start. */
+export interface RunObservers {
+  readonly raft: RaftInvariants;
+  readonly cluster: ClusterInvariants;
+  readonly leaders: LeaderTimeline;
+}
+
+/** Attaches the run's observers (in this order: the Raft observer runs first after every event). */
+export function observeRun(cluster: EtcdCluster): RunObservers {
+  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders() };
+}
+
+/** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */
+export function raftVerdict(o: RunObservers): { valid: Validity; summary: string; [detail: string]: unknown } {
+  const v = o.raft.violation;
+  const counts = { clusterChecks: o.cluster.checks, votesSeen: o.cluster.votesSeen };
+  if (v !== undefined) return { valid: false, summary: `${v.invariant} violated on ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}`, violation: v, checks: o.raft.checks, ...counts };
+  const c = o.cluster.violation;
+  if (c !== undefined) return { valid: false, summary: formatClusterViolation(c), checks: o.raft.checks, clusterViolation: c, ...counts };
+  return { valid: true, summary: `no Raft invariant broken in ${o.raft.checks} checks`, checks: o.raft.checks, ...counts };
+}

@@ -1,0 +1,87 @@
+// The product's assertions fire on the state they guard: each one is shown a broken state and
+// must throw the typed InvariantViolation with its layer and name (and stay quiet on a sound one).
+import { describe, expect, it } from 'vitest';
+import { InvariantViolation } from '../../src/invariant-violation.ts';
+import type { Event } from '../../src/mvcc/key-value.ts';
+import { NO_LEASE } from '../../src/mvcc/key-value.ts';
+import { KeyIndex } from '../../src/mvcc/key-index.ts';
+import { Unstable } from '../../src/raft/log-unstable.ts';
+import type { Entry } from '../../src/raft/types.ts';
+import type { StoreWatchResponse } from '../../src/watch/watcher.ts';
+import { Watcher } from '../../src/watch/watcher.ts';
+
+function violation(f: () => unknown): { layer: string; invariant: string } | undefined {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof InvariantViolation) return { layer: err.layer, invariant: err.invariant };
+    throw err;
+  }
+  return undefined;
+}
+
+const put = (rev: number): Event => ({ type: 'PUT', kv: { key: 'k', create_revision: 1, mod_revision: rev, version: rev, value: 'v', lease: NO_LEASE } });
+const resp = (...revs: number[]): StoreWatchResponse => ({ watchId: 0, events: revs.map(put), revision: revs[revs.length - 1] ?? 0, compactRevision: 0 });
+
+function watcher(minRev: number): Watcher {
+  return new Watcher(0, 'k', undefined, 1, minRev, { noPut: false, noDelete: false }, { deliver: () => true }, 0);
+}
+
+describe('per-watcher revisions', () => {
+  it('a watcher is never sent a revision it was already sent', () => {
+    const w = watcher(1);
+    w.minRev = 6;
+    expect(violation(() => w.send(resp(4, 5)))).toBeUndefined();
+    expect(violation(() => w.send(resp(5)))).toEqual({ layer: 'watch', invariant: 'watcher-revision-increases' });
+  });
+
+  it('after a send, the next revision the watcher needs is past what it was sent', () => {
+    const w = watcher(1);
+    w.minRev = 5;
+    expect(violation(() => w.send(resp(5)))).toEqual({ layer: 'watch', invariant: 'watcher-needs-after-sent' });
+  });
+
+  it('progress and compaction responses carry no events and are not held to it', () => {
+    const w = watcher(-1);
+    expect(violation(() => w.send({ watchId: 0, events: [], revision: 0, compactRevision: 3 }))).toBeUndefined();
+  });
+
+  it('is off only for the planted bugs that resend a revision on purpose (their checker must find them)', () => {
+    const w = watcher(1);
+    w.assertsRevisions = false;
+    w.minRev = 6;
+    w.send(resp(5));
+    expect(violation(() => w.send(resp(5)))).toBeUndefined();
+  });
+});
+
+describe('raft log', () => {
+  const entry = (index: number, term = 1): Entry => ({ index, term, type: 'normal', data: '' });
+
+  it('an append is contiguous', () => {
+    const u = new Unstable(1);
+    expect(violation(() => u.truncateAndAppend([entry(1), entry(2)]))).toBeUndefined();
+    expect(violation(() => u.truncateAndAppend([entry(3), entry(5)]))).toEqual({ layer: 'raft', invariant: 'append-contiguous' });
+  });
+
+  it('unstable entries stay indexed from the offset', () => {
+    const u = new Unstable(1);
+    u.truncateAndAppend([entry(1), entry(2)]);
+    u.entries[0] = entry(9); // checked at both ends: a broken first entry
+    expect(violation(() => u.truncateAndAppend([entry(3)]))).toEqual({ layer: 'raft', invariant: 'unstable-indexed' });
+  });
+});
+
+describe('mvcc key index', () => {
+  it('a put keeps versions and the latest revision last', () => {
+    const ki = new KeyIndex('k');
+    ki.put({ main: 2, sub: 0 });
+    expect(violation(() => ki.put({ main: 3, sub: 0 }))).toBeUndefined();
+    ki.generations[0]!.ver = 0;
+    expect(violation(() => ki.put({ main: 4, sub: 0 }))).toEqual({ layer: 'mvcc', invariant: 'key-index: a generation counts every revision it holds, the latest last' });
+  });
+
+  it('a restored key has a version', () => {
+    expect(violation(() => new KeyIndex('k').restore({ main: 2, sub: 0 }, { main: 3, sub: 0 }, 0))).toMatchObject({ layer: 'mvcc' });
+  });
+});
