@@ -207,7 +207,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20418',
     plantedIn: 'src/server/read-index-loop.ts',
     unsafe: { readIndexReusesContext: true },
-    caughtBy: { test: 'test/src/server/read-index-loop.test.ts', checker: 'linearizable' },
+    caughtBy: { scenario: 'slow-network', seed: 4, checker: 'linearizable' },
   },
   {
     name: 'two-snapshots-forgotten',
@@ -263,7 +263,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18667',
     plantedIn: 'src/server/etcd-state-machine.ts',
     unsafe: { stateMachine: ['txn-ranges-stripped'] },
-    caughtBy: { test: 'test/src/server/txn-ranges-stripped.test.ts', checker: 'convergence' },
+    caughtBy: { scenario: 'kv-api', seed: 1, checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 

@@ -4,7 +4,7 @@
 //    read at a revision ≥ R (its header.revision, or its explicit revision) that shows a key
 //    attached to that lease is a key that outlived its revoked lease. Reads are ranges, each
 //    range inside a txn (with its own revision; nested txns too) and the prev_kv of a put or
-//    delete (the state just before the write).
+//    delete (the state just before the write: header.revision - 1).
 // 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 proves
 //    the lease no longer existed when that op completed — if the member that answered had
 //    applied the grant: its header.revision is above the grant's (a put after the grant). A
@@ -83,6 +83,8 @@ function completedOps(history: readonly Op[]): Completed[] {
 interface LeasedRead {
   /** The read's own revision (a range's `revision`), or 0 for a read of the state at the op. */
   explicit: number;
+  /** A write's prev_kv: the state just before the write, at header.revision - 1. */
+  beforeWrite: boolean;
   kvs: Obj[];
 }
 
@@ -92,9 +94,9 @@ interface LeasedRead {
  * returns, which show the state just before that write.
  */
 function reads(f: string, req: Obj, resp: Obj, out: LeasedRead[]): void {
-  if (f === 'kv/range') out.push({ explicit: int(req['revision']), kvs: arr(resp['kvs']) });
-  else if (f === 'kv/put') out.push({ explicit: 0, kvs: resp['prev_kv'] === undefined ? [] : [obj(resp['prev_kv'])] });
-  else if (f === 'kv/deleterange') out.push({ explicit: 0, kvs: arr(resp['prev_kvs']) });
+  if (f === 'kv/range') out.push({ explicit: int(req['revision']), beforeWrite: false, kvs: arr(resp['kvs']) });
+  else if (f === 'kv/put') out.push({ explicit: 0, beforeWrite: true, kvs: resp['prev_kv'] === undefined ? [] : [obj(resp['prev_kv'])] });
+  else if (f === 'kv/deleterange') out.push({ explicit: 0, beforeWrite: true, kvs: arr(resp['prev_kvs']) });
   else if (f === 'kv/txn') {
     const branch = arr(resp['succeeded'] === true ? req['success'] : req['failure']);
     const responses = arr(resp['responses']);
@@ -167,8 +169,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     }
     const opReads: LeasedRead[] = [];
     reads(invoke.f, obj(invoke.value), resp, opReads);
-    for (const { explicit, kvs } of opReads) {
-      const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']);
+    for (const { explicit, beforeWrite, kvs } of opReads) {
+      const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']) - (beforeWrite ? 1 : 0);
       for (const kv of kvs) {
         steps++;
         const id = id64(kv['lease']);

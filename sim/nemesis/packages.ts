@@ -41,6 +41,10 @@ const FIGURE8_CRASH_DELAY_MS_MAX = 40;
 const CRASH_DOWN_MS_MIN = 1;
 const CRASH_DOWN_MS_MAX = 20;
 
+/** A slow network delays member messages by up to this long: past etcd's 500 ms ReadIndex retry and its election timeout. */
+const SLOW_NETWORK_DELAY_MS_MIN = 300;
+const SLOW_NETWORK_DELAY_MS_MAX = 1500;
+
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
 const PACKAGES: readonly NemesisPackage[] = [
@@ -168,6 +172,12 @@ const PACKAGES: readonly NemesisPackage[] = [
     description: 'drop, duplicate, reorder and delay messages on every link',
     draw: (p, ctx) =>
       one({ kind: 'lossy', dropPercent: p.intRange(5, 50), duplicatePercent: p.intRange(0, 20), reorderPercent: p.intRange(0, 30), delayMsMax: p.intRange(0, 100) }, ctx),
+  },
+  {
+    name: 'slow-network',
+    membersMin: 1,
+    description: 'every link between members slows down to hundreds of ms (a congested network), nothing lost: answers arrive after their requests were retried',
+    draw: (p, ctx) => one({ kind: 'lossy', dropPercent: 0, duplicatePercent: 0, reorderPercent: 0, delayMsMax: p.intRange(SLOW_NETWORK_DELAY_MS_MIN, SLOW_NETWORK_DELAY_MS_MAX) }, ctx),
   },
   {
     name: 'clog',

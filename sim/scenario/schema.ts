@@ -92,6 +92,12 @@ export const WorkloadSchema = z.strictObject({
   valueBytes: int(0, 1024 * 1024).default(0),
   /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
   minOkOps: int(0, 10_000_000).default(20),
+  /**
+   * etcd workload: "robustness" sends etcd's robustness traffic mix; "full" adds the rest of the
+   * KV API (prev_kv, ignore_value/ignore_lease, every compare target and result, nested txns,
+   * write txns with a range at a past revision).
+   */
+  api: z.enum(['robustness', 'full']).default('robustness'),
 });
 
 export const NemesisPackages = [
@@ -119,6 +125,7 @@ export const NemesisPackages = [
   'figure8',
   'kill-majority',
   'crash-after-send',
+  'slow-network',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 

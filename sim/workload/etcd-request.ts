@@ -111,16 +111,42 @@ export const deleteRange = (key: string, rangeEnd?: string): EtcdRequest => ({
   body: rangeEnd === undefined ? { key: b64(key) } : { key: b64(key), range_end: b64(rangeEnd) },
 });
 
-export type Compare =
-  | { target: 'VALUE'; key: string; value: string; result?: 'EQUAL' | 'NOT_EQUAL' }
-  | { target: 'MOD' | 'CREATE' | 'VERSION'; key: string; revision: number; result?: 'EQUAL' | 'GREATER' | 'LESS' };
+export type CompareResult = 'EQUAL' | 'NOT_EQUAL' | 'GREATER' | 'LESS';
 
-/** One operation inside a txn branch, as the request form of the gateway. */
-export type TxnOp = { put: EtcdRequest } | { range: EtcdRequest } | { deleteRange: EtcdRequest };
+export type Compare =
+  | { target: 'VALUE'; key: string; value: string; result?: CompareResult }
+  | { target: 'MOD' | 'CREATE' | 'VERSION'; key: string; revision: number; result?: CompareResult }
+  | { target: 'LEASE'; key: string; lease: LeaseId; result?: CompareResult };
+
+/** One operation inside a txn branch, as the request form of the gateway (a txn may nest). */
+export type TxnOp = { put: EtcdRequest } | { range: EtcdRequest } | { deleteRange: EtcdRequest } | { txn: EtcdRequest };
+
+/** A put's or delete's optional fields: return the previous key-value(s), keep the current value or lease. */
+export interface WriteOptions {
+  prevKv?: boolean;
+  ignoreValue?: boolean;
+  ignoreLease?: boolean;
+}
+
+/** `request` with the write options set (gateway field names). */
+export function withWriteOptions(request: EtcdRequest, o: WriteOptions): EtcdRequest {
+  const body: Record<string, unknown> = { ...request.body };
+  if (o.prevKv === true) body['prev_kv'] = true;
+  if (o.ignoreValue === true) {
+    body['ignore_value'] = true;
+    delete body['value'];
+  }
+  if (o.ignoreLease === true) {
+    body['ignore_lease'] = true;
+    delete body['lease'];
+  }
+  return { path: request.path, body };
+}
 
 function compareBody(c: Compare): Record<string, unknown> {
   const base = { key: b64(c.key), result: c.result ?? 'EQUAL', target: c.target };
   if (c.target === 'VALUE') return { ...base, value: b64(c.value) };
+  if (c.target === 'LEASE') return { ...base, lease: c.lease };
   const field = c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version';
   return { ...base, [field]: String(c.revision) };
 }
@@ -128,6 +154,7 @@ function compareBody(c: Compare): Record<string, unknown> {
 function opBody(op: TxnOp): Record<string, unknown> {
   if ('put' in op) return { request_put: op.put.body };
   if ('range' in op) return { request_range: op.range.body };
+  if ('txn' in op) return { request_txn: op.txn.body };
   return { request_delete_range: op.deleteRange.body };
 }
 

@@ -1,13 +1,15 @@
 // etcd traffic with the mix of etcd's robustness tests (traffic/etcd.go, EtcdPutDeleteLease):
 // Put 20, Get 15, StaleGet 10, MultiOpTxn 10, List 15, StaleList 10, Delete 5, PutWithLease 5,
 // LeaseRevoke 5, CAS 5; every put value unique; stale reads at a recent past revision. A
-// periodic compaction at a random recent revision runs beside it (compaction.ts).
+// periodic compaction at a random recent revision runs beside it (compaction.ts). With
+// `workload.api: "full"` the rest of the KV API joins the mix (etcd-api-ops.ts).
 import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
 import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
 import type { LeaseId, TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
+import { ETCD_API_EXTRA_MIX, apiRequest, isApiOp } from './etcd-api-ops.ts';
 import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
@@ -45,16 +47,26 @@ export class EtcdTraffic implements Workload {
     return paddedValue(op, this.env.scenario.workload.valueBytes);
   }
 
+  /** etcd's robustness mix, plus the rest of the KV API with `workload.api: "full"`. */
+  private mix(): ReadonlyArray<readonly [string, number]> {
+    return this.env.scenario.workload.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+  }
+
   generator(): Gen {
     const keys = this.env.scenario.workload.keys;
-    const total = totalWeight(ETCD_TRAFFIC_MIX);
-    return repeatFn((ctx) => ({ f: weighted(ETCD_TRAFFIC_MIX, ctx.prng.int(total)), value: { key: this.key(ctx.prng.int(keys)) } }));
+    const mix = this.mix();
+    const total = totalWeight(mix);
+    return repeatFn((ctx) => ({ f: weighted(mix, ctx.prng.int(total)), value: { key: this.key(ctx.prng.int(keys)) } }));
   }
 
   execute(op: Dispatched, call: ClientCall, done: (outcome: Outcome) => void): void {
     const key = (op.value as { key: string }).key;
     const prng = this.env.prng;
     const observe = (body: unknown): void => this.state.observe(body);
+    if (isApiOp(op.f)) {
+      const other = (): string => this.key(prng.int(this.env.scenario.workload.keys));
+      return single(apiRequest(op.f, key, { prng, state: this.state, value: this.value(op), otherKey: other, prefix: 'key' }), op, call, done, observe);
+    }
     switch (op.f) {
       case 'put':
         return single(put(key, this.value(op)), op, call, done, observe);

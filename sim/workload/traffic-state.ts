@@ -2,7 +2,7 @@
 // (for stale reads at a past revision and for compactions), the last mod revision seen per key
 // (for optimistic updates), and the leases it granted and has not revoked.
 import { headerRevision, leaseId, NO_LEASE, rangeKvs } from './etcd-request.ts';
-import type { LeaseId } from './etcd-request.ts';
+import type { LeaseId, WireKv } from './etcd-request.ts';
 import type { Prng } from '../world/prng.ts';
 
 const LEASES_KEPT_MAX = 64;
@@ -10,12 +10,21 @@ const LEASES_KEPT_MAX = 64;
 export class TrafficState {
   maxRevision = 1;
   private readonly modRevision = new Map<string, number>();
+  private readonly lastKv = new Map<string, WireKv>();
   private readonly leases: LeaseId[] = [];
 
   observe(body: unknown): void {
     const rev = headerRevision(body);
     if (rev > this.maxRevision) this.maxRevision = rev;
-    for (const kv of rangeKvs(body)) this.modRevision.set(kv.key, kv.modRevision);
+    for (const kv of rangeKvs(body)) {
+      this.modRevision.set(kv.key, kv.modRevision);
+      this.lastKv.set(kv.key, kv);
+    }
+  }
+
+  /** The key-value last read for `key` (any revision), or undefined. */
+  kvOf(key: string): WireKv | undefined {
+    return this.lastKv.get(key);
   }
 
   setModRevision(key: string, rev: number): void {

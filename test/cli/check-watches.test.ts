@@ -50,8 +50,9 @@ describe('detcd check with watch events', () => {
     expect(r.err).toEqual([`${join(dir, 'r', 'history.jsonl')}: watches ${join(dir, 'r', 'watches.jsonl')}:2: field time must be a number (µs)`]);
   });
 
-  it('--watches is refused for other models and with several files', async () => {
+  it('--watches is refused for other models and with several files; --auto-compaction for other models', async () => {
     expect((await run(['check', '--model', 'kv', '--watches', 'w.jsonl', 'h.jsonl'])).code).toBe(3);
     expect((await run(['check', '--model', 'etcd', '--watches', 'w.jsonl', 'a.jsonl', 'b.jsonl'])).code).toBe(3);
+    expect((await run(['check', '--model', 'register', '--auto-compaction', 'h.jsonl'])).code).toBe(3);
   });
 });

@@ -1,5 +1,6 @@
 // detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json]
-//             [--timeout-ms N] [--initial-revision N] [--watches FILE|--no-watches] FILE...
+//             [--timeout-ms N] [--initial-revision N] [--auto-compaction]
+//             [--watches FILE|--no-watches] FILE...
 // Checks each history for linearizability and prints a verdict per file (with the
 // explanation when a file is not linearizable). A file that cannot be checked (unreadable,
 // binary, a format that does not match its content, no op in it) is reported in one line and
@@ -32,12 +33,14 @@ interface CheckArgs {
   timeoutMs: number | undefined;
   /** The etcd store's revision before the history's first op, when inference cannot tell. */
   initialRevision: number | undefined;
+  /** etcd: the server compacted on its own (--auto-compaction-retention). */
+  autoCompaction: boolean;
   /** A watches file given with --watches; false with --no-watches; undefined: a report's watches.jsonl beside history.jsonl. */
   watches: string | false | undefined;
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] [--watches FILE|--no-watches] FILE...';
+const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
@@ -46,6 +49,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let timeoutMs: number | undefined;
   let initialRevision: number | undefined;
   let watches: string | false | undefined;
+  let autoCompaction = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -65,7 +69,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       const v = value();
       initialRevision = Number(v);
       if (!Number.isSafeInteger(initialRevision) || initialRevision < 1) throw new UsageError(`detcd check: --initial-revision must be an integer ≥ 1, got '${v}'`);
-    } else if (a === '--watches') watches = value();
+    } else if (a === '--auto-compaction') autoCompaction = true;
+    else if (a === '--watches') watches = value();
     else if (a === '--no-watches') watches = false;
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
@@ -75,9 +80,10 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl)`);
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
+  if (autoCompaction && model !== 'etcd') throw new UsageError('detcd check: --auto-compaction applies to --model etcd only');
   if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
   if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, watches, files };
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, autoCompaction, watches, files };
 }
 
 /** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
@@ -159,6 +165,7 @@ function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResu
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
+    if (args.autoCompaction) options.autoCompaction = true;
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
     const result = checkHistory(history, args.model, budget, options);
     return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };

@@ -124,6 +124,18 @@ describe('lease reads inside txns and prev_kv', () => {
     expect(r.violations[0]!.kind).toBe('revoked-key-visible');
     expect(checkLease(h.slice(0, 6)).valid).toBe(true);
   });
+
+  it('passes a delete whose prev_kvs show the key just before the delete, at the revision a later revoke reports', () => {
+    // The delete makes revision 3; the revoke finds no key left and answers at revision 3 too.
+    clock = 0;
+    const h = indexed([
+      ...op(0, 'lease/grant', { ID: '7', TTL: '5' }, { ...hdr(1), ID: '7', TTL: '5' }),
+      ...op(0, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, hdr(2)),
+      ...op(1, 'kv/deleterange', { key: b64('k'), prev_kv: true }, { ...hdr(3), deleted: '1', prev_kvs: [kv('k', 'v', 2, 2, 1, 7)] }),
+      ...op(0, 'lease/revoke', { ID: '7' }, hdr(3)),
+    ]);
+    expect(checkLease(h).valid).toBe(true);
+  });
 });
 
 describe('convergence', () => {

@@ -5,6 +5,7 @@
 // any work, and the search prunes states whose revision already passed a pending op's bound.
 import type { Model } from '../../linearizability/model.ts';
 import {
+  ERR_COMPACTED,
   applyCompaction,
   applyDeleteRange,
   applyLeaseGrant,
@@ -116,7 +117,16 @@ export function canonicalResponse(f: EtcdF, response: Req): string {
  * `constraints`: which keys the write filling each gap may and must touch (gap-constraints.ts);
  * `initial`: the store before the history (an empty etcd unless it already held data).
  */
-export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial()): Model<EtcdState, EtcdInput, EtcdOutput> {
+export interface EtcdModelOptions {
+  /**
+   * The server compacts on its own (etcd's --auto-compaction-retention): a "compacted" answer
+   * needs no compaction request before it, only a revision the server may have compacted.
+   */
+  autoCompaction?: boolean;
+}
+
+export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial(), options: EtcdModelOptions = {}): Model<EtcdState, EtcdInput, EtcdOutput> {
+  const autoCompaction = options.autoCompaction === true;
   return {
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
@@ -140,7 +150,10 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
         if (r.state.revision !== s.revision && !fitsSightings(constraints, r.state)) return undefined;
         return r.state;
       }
-      if ('error' in output) return 'error' in r && decidedError(r.error) === decidedError(output.error) ? s : undefined;
+      if ('error' in output) {
+        if ('error' in r && decidedError(r.error) === decidedError(output.error)) return s;
+        return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
+      }
       if ('error' in r) return undefined;
       return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
     },
@@ -152,7 +165,8 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
     hash: (s) => s.hash,
     readOnly(input, output) {
       if (output === undefined || 'effective' in output) return false;
-      if ('error' in output) return true;
+      // With auto-compaction a "compacted" answer may move the compact revision: not a pure read.
+      if ('error' in output) return !(autoCompaction && decidedError(output.error) === decidedError(ERR_COMPACTED));
       if (input.f === 'kv/range' || input.f === 'lease/keepalive' || input.f === 'lease/timetolive') return true;
       if (input.f === 'kv/txn') return !txnWrites(input.request, output.response);
       return false;
@@ -180,6 +194,21 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       return displayJson(JSON.parse(output.canonical));
     },
   };
+}
+
+/**
+ * A "compacted" answer the state does not explain, from a server that compacts on its own: it
+ * compacted at least up to what was asked (a range at r: past r; a compaction to r: to r) some
+ * time before, so the state takes the least compaction that explains it (later answers may
+ * show more). Anything else is no auto-compaction's doing.
+ */
+function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState | undefined {
+  if (decidedError(error) !== decidedError(ERR_COMPACTED)) return undefined;
+  const rev = int(input.request['revision']);
+  if (rev <= 0 || rev > s.revision) return undefined;
+  const compact = input.f === 'kv/range' ? rev + 1 : input.f === 'kv/compaction' ? rev : undefined;
+  if (compact === undefined || compact <= s.compactRevision) return undefined;
+  return s.withCompactRevision(compact);
 }
 
 /** A serializable read: legal once the state reached its revision, against the store as of that revision. */

@@ -61,6 +61,11 @@ export class EtcdState {
     return mix(mix(mix(mix(this.historyHash, this.revision), this.compactRevision), this.kvsHash), this.leasesHash);
   }
 
+  /** The same store with a higher compact revision (a compaction that left no revision of its own). */
+  withCompactRevision(compactRevision: number): EtcdState {
+    return new EtcdState(this.revision, compactRevision, this.kvs, this.leases, this.kvsHash, this.leasesHash, this.previous, this.historyHash, this.changedKeys);
+  }
+
   /** The key space as of `revision` (which must be ≤ the current one). */
   kvsAt(revision: number): ReadonlyMap<string, KeyValue> {
     if (this.revision <= revision) return this.kvs;
