@@ -1,16 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
-// Timeouts are bounds that catch hangs, not measurements: CI runs on a shared 2-core machine
-// (one test file at a time there: vitest uses cores - 1 workers), so a test waits for the
-// condition it needs and these only end a test that would never finish.
+// Tests that drive real processes in wall time: real etcd (as root, in network namespaces),
+// etcdctl and the etcd3 client against `detcd serve`, Chromium, npm. They run after the
+// simulation tests, one file at a time, so that none competes with another for the CPU, ports
+// or namespaces whatever the machine's core count (vitest starts cores - 1 workers: one on the
+// 2-core CI machine, dozens in a container that sees a big host's cores).
+const REAL_PROCESS_TESTS = [
+  'test/cli/target-etcd/real-etcd.test.ts',
+  'test/differential/**/*.test.ts',
+  'test/sim/cli/serve/**/*.test.ts',
+  'test/sim/report/browser.test.ts',
+  'test/package/**/*.test.ts',
+];
+
+// Timeouts are bounds that catch hangs, not measurements: a test waits for the condition it
+// needs, and these only end a test that would never finish.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // expect.poll waits for a condition (a report's element visible in Chromium): 1 s by default.
     expect: { poll: { timeout: 20_000 } },
+    projects: [
+      { extends: true, test: { name: 'sim', include: ['test/**/*.test.ts'], exclude: REAL_PROCESS_TESTS } },
+      { extends: true, test: { name: 'real', include: REAL_PROCESS_TESTS, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -18,6 +18,8 @@ export const MODEL_NAMES: readonly ModelName[] = ['register', 'kv', 'etcd'];
 export interface CheckHistoryOptions {
   /** etcd: the store's revision before the history, when inference from the answers cannot tell. */
   initialRevision?: number;
+  /** etcd: the store before the history, as `etcdctl get "" --from-key -w json` printed it. */
+  initialDump?: unknown;
   /** etcd: the server compacts on its own (--auto-compaction-retention), so "compacted" needs no compaction request. */
   autoCompaction?: boolean;
   /** etcd: watch responses recorded beside the history (µs times); their events settle timed-out writes. */
@@ -39,6 +41,7 @@ export function checkHistory(history: ParsedHistory, model: ModelName, budget: C
     case 'etcd': {
       const prepareOptions: EtcdPrepareOptions = {};
       if (options.initialRevision !== undefined) prepareOptions.initialRevision = options.initialRevision;
+      if (options.initialDump !== undefined) prepareOptions.initialDump = options.initialDump;
       if (options.watches !== undefined && options.watches.length > 0) prepareOptions.watches = placeWatches(history.ops.map((o) => o.time), options.watches);
       const prepared = etcdOperations(pairs, prepareOptions);
       return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial, { autoCompaction: options.autoCompaction === true }), budget);

@@ -94,7 +94,8 @@ export const COMMAND_HELP: Record<string, string[]> = {
   check: [
     'usage: detcd check --model register|kv|etcd [--json] [--timeout-ms N]',
     '                   [--format jepsen-log|jepsen-edn|jsonl] [--initial-revision N]',
-    '                   [--auto-compaction] [--watches FILE|--no-watches] FILE...',
+    '                   [--initial-state FILE] [--auto-compaction]',
+    '                   [--watches FILE|--no-watches] FILE...',
     '',
     'Checks each history for linearizability and prints a verdict per file (with',
     'an explanation when a file is not linearizable).',
@@ -106,6 +107,8 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '  --timeout-ms N   give up (verdict unknown, exit 2) after N ms per file',
     '  --initial-revision N  the revision of an etcd that already held data, where',
     '                   the answers cannot tell it',
+    '  --initial-state FILE  etcd: the store before the history, as',
+    '                   `etcdctl get "" --from-key -w json` printed it',
     '  --auto-compaction  etcd: the server compacted on its own',
     '                   (--auto-compaction-retention): a "compacted" answer needs',
     '                   no compaction request before it',

@@ -1,5 +1,5 @@
 // detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json]
-//             [--timeout-ms N] [--initial-revision N] [--auto-compaction]
+//             [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction]
 //             [--watches FILE|--no-watches] FILE...
 // Checks each history for linearizability and prints a verdict per file (with the
 // explanation when a file is not linearizable). A file that cannot be checked (unreadable,
@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { dumpedState, DumpError } from '../../check/models/etcd/initial-state.ts';
 import { checkHistory, MODEL_NAMES, type CheckHistoryOptions, type ModelName } from '../../check/check-history.ts';
 import type { LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
@@ -33,6 +34,8 @@ interface CheckArgs {
   timeoutMs: number | undefined;
   /** The etcd store's revision before the history's first op, when inference cannot tell. */
   initialRevision: number | undefined;
+  /** etcd: a dump of the store before the history (etcdctl get "" --from-key -w json). */
+  initialState: string | undefined;
   /** etcd: the server compacted on its own (--auto-compaction-retention). */
   autoCompaction: boolean;
   /** A watches file given with --watches; false with --no-watches; undefined: a report's watches.jsonl beside history.jsonl. */
@@ -40,7 +43,7 @@ interface CheckArgs {
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
+const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
@@ -50,6 +53,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let initialRevision: number | undefined;
   let watches: string | false | undefined;
   let autoCompaction = false;
+  let initialState: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -70,6 +74,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       initialRevision = Number(v);
       if (!Number.isSafeInteger(initialRevision) || initialRevision < 1) throw new UsageError(`detcd check: --initial-revision must be an integer ≥ 1, got '${v}'`);
     } else if (a === '--auto-compaction') autoCompaction = true;
+    else if (a === '--initial-state') initialState = value();
     else if (a === '--watches') watches = value();
     else if (a === '--no-watches') watches = false;
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
@@ -80,10 +85,12 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl)`);
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
+  if (initialState !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-state applies to --model etcd only');
+  if (initialState !== undefined && initialRevision !== undefined) throw new UsageError('detcd check: --initial-state gives the revision too; leave out --initial-revision');
   if (autoCompaction && model !== 'etcd') throw new UsageError('detcd check: --auto-compaction applies to --model etcd only');
   if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
   if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, autoCompaction, watches, files };
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, files };
 }
 
 /** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
@@ -109,6 +116,23 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
   if (typeof args.watches === 'string') return args.watches;
   const sibling = join(dirname(file), 'watches.jsonl');
   return basename(file) === 'history.jsonl' && existsSync(sibling) ? sibling : undefined;
+}
+
+/** A store dump (etcdctl get "" --from-key -w json), checked field by field. */
+function readDump(file: string): unknown {
+  let dump: unknown;
+  try {
+    dump = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+  }
+  try {
+    dumpedState(dump, []);
+  } catch (err) {
+    if (err instanceof DumpError) throw new BadHistory(`initial state ${file}: ${err.message}`);
+    throw err;
+  }
+  return dump;
 }
 
 /** Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as detcd writes them. */
@@ -166,6 +190,7 @@ function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResu
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
     if (args.autoCompaction) options.autoCompaction = true;
+    if (args.initialState !== undefined) options.initialDump = readDump(args.initialState);
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
     const result = checkHistory(history, args.model, budget, options);
     return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };

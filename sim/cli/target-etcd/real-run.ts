@@ -24,6 +24,7 @@ import type { Results } from '../../run/results.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { createWorkload, supportsCompaction } from '../../workload/create.ts';
+import { range } from '../../workload/etcd-request.ts';
 import { every, repeat, stagger, timeLimit } from '../../workload/generator.ts';
 import { Interpreter } from '../../workload/interpreter.ts';
 import type { Scheduler } from '../../workload/interpreter.ts';
@@ -45,6 +46,10 @@ import { refusal } from './refusals.ts';
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
 const JOBS_PROCESS_BASE = 100_000;
+/** The process of the read that ends the history (apart from workers, jobs, keep-alives and probes). */
+const FINAL_READ_PROCESS = 3_000_000;
+/** A key no workload writes: the final read is there for its revision. */
+const FINAL_READ_KEY = 'detcd/history-end';
 /** A real run costs seconds of wall time: its checker may search 10× a simulated run's bound (a few seconds more at most). */
 const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
 
@@ -206,6 +211,13 @@ async function drive(
   const drainUntil = Date.now() + scenario.clients.requestTimeoutMs * 3 + 1_000;
   while (interpreters.some((i) => i.outstanding > 0) && Date.now() < drainUntil) await clock.sleep(50);
   for (const w of clients.watchers) w.cancel();
+  // The history ends with a linearizable read, after every watch event it records. A write whose
+  // client timed out may take effect seconds later (its proposal, forwarded across a partition,
+  // arrives after the heal), after every other answer: only a watcher sees it. Without a later
+  // answer its revision would lie past the history's last one, where no gap is known for it to
+  // fill, and the checker would call a correct etcd not linearizable.
+  const last = clients.workers[0];
+  if (last !== undefined) await new Promise<void>((resolve) => last.call(range(FINAL_READ_KEY), FINAL_READ_PROCESS, () => resolve()));
   for (const n of nets) n.close();
   clock.stop();
   if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));

@@ -26,7 +26,7 @@ import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
-import { inferInitialState } from './initial-state.ts';
+import { dumpedState, inferInitialState } from './initial-state.ts';
 import { hideUnseenValues } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
@@ -168,6 +168,8 @@ function draft(p: OpPair): Draft | undefined {
 export interface EtcdPrepareOptions {
   /** The store's revision before the history (default: inferred, 1 for an empty etcd). */
   initialRevision?: number;
+  /** The store before the history as a dump shows it (etcdctl get -w json output); implies its revision. */
+  initialDump?: unknown;
   /** Watch responses recorded with the history, placed among its ops (watch-observations.ts). */
   watches?: readonly WatchObservation[];
 }
@@ -181,7 +183,8 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     else drafts.push(d);
   }
   const watched = watchFacts(options.watches ?? []);
-  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, options.initialRevision, writtenValues(pairs), watched);
+  const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
+  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -206,7 +209,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
   const constraints = worth ? gapConstraints(ops, [...gaps].sort((a, b) => a - b), watched) : NO_GAP_CONSTRAINTS;
-  const initial = initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
+  const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
 }
 

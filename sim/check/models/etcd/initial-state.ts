@@ -86,3 +86,45 @@ export function inferInitialState(initialRevision: number, ops: readonly Prepare
   }
   return new EtcdState(initialRevision, -1, kvs, leases, kvsHash, leasesHash, undefined, 1);
 }
+
+/**
+ * The store as a dump shows it: what `etcdctl get "" --from-key -w json` prints (header
+ * revision, every kv). Leases the kvs are attached to, or the history uses but never grants,
+ * existed. Throws a DumpError naming the field that is wrong.
+ */
+export function dumpedState(dump: unknown, ops: readonly PreparedOp[]): EtcdState {
+  if (typeof dump !== 'object' || dump === null || Array.isArray(dump)) throw new DumpError('not a JSON object (expected etcdctl get -w json output)');
+  const d = dump as Req;
+  const header = d['header'];
+  if (typeof header !== 'object' || header === null) throw new DumpError('field header: missing (expected etcdctl get -w json output)');
+  const revision = int((header as Req)['revision']);
+  if (!Number.isSafeInteger(revision) || revision < 1) throw new DumpError('field header.revision: must be an integer ≥ 1');
+  const list = d['kvs'] ?? [];
+  if (!Array.isArray(list)) throw new DumpError('field kvs: must be an array');
+  const kvs = new Map<string, KeyValue>();
+  const leases = new Map<string, number>();
+  let leasesHash = 0;
+  const addLease = (id: string): void => {
+    if (id === '0' || leases.has(id)) return;
+    leases.set(id, 0);
+    leasesHash ^= leaseHash(id, 0);
+  };
+  (list as unknown[]).forEach((o, i) => {
+    if (typeof o !== 'object' || o === null || typeof (o as Req)['key'] !== 'string') throw new DumpError(`field kvs[${i}].key: must be base64 bytes`);
+    let kv: KeyValue;
+    try {
+      kv = keyValue(o as Req);
+    } catch (err) {
+      throw new DumpError(`field kvs[${i}]: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (kv.mod < 1 || kv.mod > revision || kv.create < 1 || kv.create > kv.mod || kv.version < 1) throw new DumpError(`field kvs[${i}]: revisions must satisfy 1 ≤ create_revision ≤ mod_revision ≤ header.revision and version ≥ 1`);
+    kvs.set(kv.key, kv);
+    addLease(kv.lease);
+  });
+  let kvsHash = 0;
+  for (const kv of kvs.values()) kvsHash ^= kvHash(kv);
+  for (const id of leasesUsedNotGranted(ops)) addLease(id);
+  return new EtcdState(revision, -1, kvs, leases, kvsHash, leasesHash, undefined, 1);
+}
+
+export class DumpError extends Error {}
