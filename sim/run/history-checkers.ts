@@ -6,6 +6,7 @@ import { checkHistory } from '../check/check-history.ts';
 import { checkLease } from '../check/lease.ts';
 import type { CheckResult } from '../check/verdict.ts';
 import { checkWatch } from '../check/watch.ts';
+import { writesOnly } from '../check/writes-only.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 
@@ -35,6 +36,14 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps }, { watches });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = { ...result, summary: result.summary ?? summary };
+    // A scenario that excuses stale reads (allowedViolations "linearizable") still judges its
+    // writes: linearized without the reads, they must be linearizable; this verdict is never excused.
+    if (ctx.scenario.expect === 'violation-allowed' && ctx.scenario.allowedViolations.includes('linearizable')) {
+      const writes = writesOnly(history);
+      const w = checkHistory({ ops: writes, lines: writes.map((op) => op.index + 1) }, 'etcd', { maxSteps }, { watches });
+      const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
+      out['linearizable-writes'] = { ...w, summary: wSummary };
+    }
   }
   if (names.has('watch') && watches.length > 0) {
     out['watch'] = checkWatch(watches, history, { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' });
