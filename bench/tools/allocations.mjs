@@ -1,7 +1,6 @@
 // Allocation profile of the harness bench scenario (seeds 1 and 2 after a warm-up), every allocation
 // sampled, also those already collected: `node bench/tools/allocations.mjs ROOT [TOP]` (ROOT has dist/).
 import { Session } from 'node:inspector/promises';
-import { writeFileSync } from 'node:fs';
 const root = process.argv[2] ?? '.';
 const { runScenario } = await import(`${root}/dist/sim/run/run.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);

@@ -1,9 +1,10 @@
-// node scale.mjs ROOT JOBS WARM MEASURE: pool of JOBS worker threads (compiled dist/), WARM tasks per worker first,
+// node bench/tools/sweep-scaling.mjs ROOT JOBS WARM MEASURE: pool of JOBS worker threads (compiled dist/), WARM tasks per worker first,
 // then MEASURE tasks; prints wall, process CPU and per-thread CPU (from /proc) for the measured part.
 import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const [root, jobsS, warmS, measS] = process.argv.slice(2);
+if (measS === undefined) { console.error('usage: node bench/tools/sweep-scaling.mjs ROOT JOBS WARM MEASURE (ROOT has dist/)'); process.exit(3); }
 const { WorkerPool } = await import(`${root}/dist/sim/cli/harness/worker-pool.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);
 const jobs = Number(jobsS), warm = Number(warmS), meas = Number(measS);
