@@ -111,7 +111,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#19179',
     plantedIn: 'src/mvcc/store.ts',
     unsafe: { stateMachine: ['compaction-drops-delete'] },
-    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 5, checker: 'watch' },
   },
   {
     name: 'watch-replay-after-restore',
@@ -223,7 +223,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18089',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['watch-skips-compact-revision'] },
-    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
     name: 'future-watch-rev-lowered',

@@ -27,6 +27,8 @@ export interface RaftView {
   /** The first index whose entry() is available (entries before it are in a snapshot). */
   readonly firstIndex: number;
   entry(i: number): ViewEntry | undefined;
+  /** entry(i)?.term without building the entry (optional: the observer asks for terms after every event). */
+  termAt?(i: number): number | undefined;
   readonly isLeader: boolean;
   readonly applied: number;
   /** The entry applied at index i, if the member still remembers it (undefined otherwise). */
@@ -41,10 +43,27 @@ export interface ViewEntry {
 /** The entry at index `i` of a member's raft log as the observer sees it; undefined when compacted or absent. */
 export function viewEntryAt(log: RaftLog, i: number): ViewEntry | undefined {
   if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+  // The raft entry itself (immutable) serves as the view: no copy, and no slice when unstable.
+  const u = log.unstable;
+  if (i >= u.offset) {
+    const e = u.entries[i - u.offset];
+    if (e !== undefined) return e;
+  }
   const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
   if (typeof ents === 'string') return undefined;
-  const e = ents[0];
-  return e === undefined ? undefined : { term: e.term, data: e.data };
+  return ents[0];
+}
+
+/** viewEntryAt(log, i)?.term, read without building anything. */
+export function viewTermAt(log: RaftLog, i: number): number | undefined {
+  if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+  const t = log.term(i);
+  return typeof t === 'number' ? t : undefined;
+}
+
+/** The term of a view's entry i: through termAt when the view has it. */
+function termOf(v: RaftView, i: number): number | undefined {
+  return v.termAt !== undefined ? v.termAt(i) : v.entry(i)?.term;
 }
 
 export type InvariantName =
@@ -261,15 +280,18 @@ export class RaftInvariants {
     }
     const mark = st.leaderMark;
     if (mark !== undefined && mark.term === v.term && mark.lastIndex >= v.firstIndex) {
-      const e = v.entry(mark.lastIndex);
-      if (v.lastIndex < mark.lastIndex || e === undefined || e.term !== mark.lastTerm) {
+      const t = termOf(v, mark.lastIndex);
+      if (v.lastIndex < mark.lastIndex || t === undefined || t !== mark.lastTerm) {
+        const e = v.entry(mark.lastIndex);
         return this.violationOf('leader-append-only', v.id, v.term, mark.lastIndex,
           `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${v.lastIndex}, entry ${describe(e)}`,
           [involved(v.id, mark.lastIndex, e, 'log')]);
       }
     }
-    const last = v.entry(v.lastIndex);
-    st.leaderMark = { term: v.term, lastIndex: v.lastIndex, lastTerm: last?.term ?? 0 };
+    const lastIndex = v.lastIndex;
+    const lastTerm = termOf(v, lastIndex) ?? 0;
+    if (mark !== undefined && mark.term === v.term && mark.lastIndex === lastIndex && mark.lastTerm === lastTerm) return undefined;
+    st.leaderMark = { term: v.term, lastIndex, lastTerm };
     return undefined;
   }
 
@@ -292,7 +314,7 @@ export class RaftInvariants {
     let from = Math.min(st.registeredTo, v.lastIndex);
     // Walk back over entries that changed since we registered them (a truncation).
     for (let n = 0; from >= v.firstIndex && n < TRUNCATION_WALK_MAX; n++, from--) {
-      if (v.entry(from)?.term === st.terms[from]) break;
+      if (termOf(v, from) === st.terms[from]) break;
     }
     // Entries from+1 .. registeredTo changed or disappeared; a committed one never may.
     if (from < st.registeredTo && from + 1 <= st.committedTo && from + 1 >= v.firstIndex) {
@@ -306,7 +328,7 @@ export class RaftInvariants {
       const e = v.entry(i);
       if (e === undefined) continue;
       st.terms[i] = e.term;
-      const prevTerm = i - 1 >= v.firstIndex ? (v.entry(i - 1)?.term ?? -1) : -1;
+      const prevTerm = i - 1 >= v.firstIndex ? (termOf(v, i - 1) ?? -1) : -1;
       const key = `${i}:${e.term}`;
       const seen = this.entries.get(key);
       if (seen === undefined) {

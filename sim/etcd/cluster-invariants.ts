@@ -228,16 +228,19 @@ export class ClusterInvariants {
   private hearsFromQuorum(name: string, host: MemberHost): boolean {
     const network = this.cluster.world.network;
     const cs = host.member.membership;
-    for (const voters of [cs.voters, cs.votersOutgoing]) {
-      if (voters.length === 0) continue;
-      let heard = 0;
-      for (const id of voters) {
-        const from = this.cluster.nameOf(id);
-        if (from === name || (!network.isCut(from, name) && !network.isClogged(from, name))) heard++;
-      }
-      if (heard * 2 <= voters.length) return false;
+    // Both configurations, without building a list of them: this runs after every event.
+    return this.quorumHeard(network, name, cs.voters) && this.quorumHeard(network, name, cs.votersOutgoing);
+  }
+
+  /** True when `voters` is empty or more than half of them reach `name`. */
+  private quorumHeard(network: World['network'], name: string, voters: readonly number[]): boolean {
+    if (voters.length === 0) return true;
+    let heard = 0;
+    for (let i = 0; i < voters.length; i++) {
+      const from = this.cluster.nameOf(voters[i]!);
+      if (from === name || (!network.isCut(from, name) && !network.isClogged(from, name))) heard++;
     }
-    return true;
+    return heard * 2 > voters.length;
   }
 
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {

@@ -30,12 +30,13 @@ import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
-export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer'> & {
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer' | 'maxPendingApply'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
   watchStreamBuffer?: number;
+  maxPendingApply?: number;
 };
 
 export interface ClusterOptions {
@@ -68,7 +69,19 @@ export function memberName(id: number): string {
   return `n${id}`;
 }
 
+/** memberId's answers by name: the observers ask for every member after every event. */
+const memberIdByName = new Map<string, number | undefined>();
+/** Bound on names remembered by memberId (endpoints are few; other names are computed each time). */
+const MEMBER_ID_MEMO_MAX = 256;
+
 export function memberId(name: string): number | undefined {
+  if (memberIdByName.has(name)) return memberIdByName.get(name);
+  const id = parseMemberId(name);
+  if (memberIdByName.size < MEMBER_ID_MEMO_MAX) memberIdByName.set(name, id);
+  return id;
+}
+
+function parseMemberId(name: string): number | undefined {
   const m = /^n(\d+)$/.exec(name);
   return m === null ? undefined : Number(m[1]);
 }

@@ -15,7 +15,7 @@ import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { MemberEvent } from '../../src/server/buggify.ts';
 import type { RaftNode } from '../../src/server/raft-node.ts';
-import { viewEntryAt } from '../check/raft-invariants.ts';
+import { viewEntryAt, viewTermAt } from '../check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { WAL_FILE, appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
@@ -256,6 +256,10 @@ export class MemberHost implements Host, RaftView {
 
   entry(i: number): ViewEntry | undefined {
     return viewEntryAt(this.raft.raftLog, i);
+  }
+
+  termAt(i: number): number | undefined {
+    return viewTermAt(this.raft.raftLog, i);
   }
 
   appliedEntry(i: number): ViewEntry | undefined {

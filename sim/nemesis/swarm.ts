@@ -56,12 +56,14 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
     api: prng.chance(1, 2) ? ('full' as const) : scenario.workload.api,
     compactionIntervalMs: prng.chance(1, 3) ? prng.pick([100, 200, 500]) : scenario.workload.compactionIntervalMs,
   };
-  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload };
+  // A third of the runs' watchers resume at the compact revision after a compaction cancel.
+  const clients = { ...scenario.clients, watchResumeAtCompactRevision: prng.chance(1, 3) || scenario.clients.watchResumeAtCompactRevision };
+  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload, clients };
   return {
     scenario: drawn,
     options: {
       packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs,
-      api: workload.api, compactionIntervalMs: workload.compactionIntervalMs,
+      api: workload.api, compactionIntervalMs: workload.compactionIntervalMs, watchResumeAtCompactRevision: clients.watchResumeAtCompactRevision,
     },
   };
 }

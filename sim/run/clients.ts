@@ -75,6 +75,7 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
           member: m,
           progressRequestIntervalUs: watchProgressRequests ? WATCH_PROGRESS_REQUEST_US : 0,
           requireLeader: true,
+          resumeAtCompactRevision: scenario.clients.watchResumeAtCompactRevision,
         }),
       );
     });

@@ -65,6 +65,11 @@ export const ClientsSchema = z.strictObject({
   connect: z.enum(['member', 'cluster']).default('member'),
   /** One watch client per member that resumes after disconnects (etcd's robustness setup). */
   watchers: z.boolean().default(true),
+  /**
+   * A watcher cancelled by a compaction watches again from the compact revision (a client that
+   * accepts the gap; where etcd#18089 and #19179 lost a delete) instead of ending, as clientv3's does.
+   */
+  watchResumeAtCompactRevision: z.boolean().default(false),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;

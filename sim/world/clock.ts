@@ -6,6 +6,7 @@
 // Timers: a node asks for a local delay; the world converts it once, at the time the timer is
 // set, into a world delay using the current drift. Later jumps do not move pending timers (like
 // a monotonic timer), and a later drift change does not stretch them.
+import { violated } from '../../src/invariant-violation.ts';
 
 export interface ClockOptions {
   /** Local minus world time at world time 0, µs. */
@@ -65,8 +66,10 @@ export class NodeClock {
   /** The node's local time at world time `worldUs` (which must not precede the last change). */
   localUs(worldUs: number): number {
     const elapsedUs = worldUs - this.anchorWorldUs;
-    if (elapsedUs < 0) throw new Error('NodeClock invariant: asked for local time before the last clock change');
-    return this.anchorLocalUs + elapsedUs + Math.floor((elapsedUs * this.drift) / PPM);
+    if (elapsedUs < 0) throw violated('harness', 'clock-read-after-change', `local time asked for at ${worldUs} µs, before the last clock change at ${this.anchorWorldUs} µs`);
+    const localUs = this.anchorLocalUs + elapsedUs + Math.floor((elapsedUs * this.drift) / PPM);
+    if (!Number.isSafeInteger(localUs)) throw violated('harness', 'clock-exact', `local time ${localUs} is not an exact integer`);
+    return localUs;
   }
 
   /** The world delay after which `localDelayUs` has passed on this clock (at least 0, rounded up). */
@@ -74,8 +77,9 @@ export class NodeClock {
     if (!(localDelayUs >= 0) || !Number.isFinite(localDelayUs)) {
       throw new Error(`NodeClock: delay must be a finite non-negative number, got ${localDelayUs}`);
     }
-    if (this.drift === 0) return Math.ceil(localDelayUs);
-    return Math.ceil((localDelayUs * PPM) / (PPM + this.drift));
+    const worldUs = this.drift === 0 ? Math.ceil(localDelayUs) : Math.ceil((localDelayUs * PPM) / (PPM + this.drift));
+    if (!(worldUs >= 0) || !Number.isSafeInteger(worldUs)) throw violated('harness', 'clock-delay-exact', `a local delay of ${localDelayUs} µs became ${worldUs} µs of world time`);
+    return worldUs;
   }
 
   /** Steps local time by `deltaUs` (negative: backwards) at world time `worldUs`. */

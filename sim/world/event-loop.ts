@@ -6,6 +6,7 @@
 // objects and a binary heap of references to them; a timer id encodes its slab slot and that
 // slot's generation, so cancelling is an array lookup rather than a hash map operation, and an
 // id from a timer that already ran or was cancelled never matches the slot's next occupant.
+import { violated } from '../../src/invariant-violation.ts';
 
 export type TimerId = number;
 
@@ -80,6 +81,7 @@ export class EventLoop {
     timer.cancelled = false;
     this.liveCount++;
     this.push(timer);
+    if (this.liveCount > this.slots.length - this.freeSlots.length) throw violated('harness', 'live-timer-count', `${this.liveCount} live timers in ${this.slots.length - this.freeSlots.length} occupied slots`);
     return timer.id;
   }
 
@@ -90,6 +92,7 @@ export class EventLoop {
     timer.cancelled = true;
     timer.fn = undefined;
     this.liveCount--;
+    if (this.liveCount < 0) throw violated('harness', 'live-timer-count', 'more timers cancelled than pending');
     return true;
   }
 
@@ -109,7 +112,7 @@ export class EventLoop {
       this.release(timer);
       if (cancelled || fn === undefined) continue;
       this.liveCount--;
-      if (timeUs < this.nowUs) throw new Error('EventLoop invariant: time went backwards');
+      if (timeUs < this.nowUs || this.liveCount < 0) throw violated('harness', 'time-monotonic', `an event at ${timeUs} µs after ${this.nowUs} µs (${this.liveCount} live)`);
       this.nowUs = timeUs;
       this.stepsDone++;
       this.stepping = true;

@@ -97,7 +97,9 @@ export class Raft {
 
   /** Queues a message, stamping `from` and (for non-vote messages) our term. */
   send(fields: Partial<Message> & Pick<Message, 'type' | 'to'>): void {
-    const m = message({ ...fields, from: this.id });
+    // One object per message, completed in place (this runs for every message Raft sends).
+    const m: { -readonly [K in keyof Message]: Message[K] } = message(fields);
+    m.from = this.id;
     const t = m.type;
     if (t === 'MsgVote' || t === 'MsgVoteResp' || t === 'MsgPreVote' || t === 'MsgPreVoteResp') {
       // Votes carry the term they are for: a pre-vote asks about a future term.
@@ -108,7 +110,8 @@ export class Raft {
     }
     invariant(m.term === 0, 'only-votes-set-term', () => `term should not be set when sending ${t} (was ${m.term})`);
     // Proposals and reads forwarded to the leader are local to it: they carry no term.
-    this.msgs.push(t === 'MsgProp' || t === 'MsgReadIndex' ? m : { ...m, term: this.term });
+    if (t !== 'MsgProp' && t !== 'MsgReadIndex') m.term = this.term;
+    this.msgs.push(m);
   }
 
   step(m: Message): StepError | undefined {

@@ -70,8 +70,13 @@ export class RaftNode implements RaftPort {
     this.node.advance(rd as Ready);
   }
 
+  /**
+   * Raft's soft and hard state as the member needs them (every client response carries the
+   * term): read from the node directly, not through RawNode.status(), which also renders every
+   * follower's progress as text.
+   */
   status(): RaftStatus {
-    const s = this.node.status();
-    return { lead: s.softState.lead, term: s.hardState.term, commit: s.hardState.commit, raftState: s.softState.raftState };
+    const r = this.node.raft;
+    return { lead: r.lead, term: r.term, commit: r.raftLog.committed, raftState: r.state };
   }
 }

@@ -44,10 +44,10 @@ class ScriptedRaft implements RaftPort {
   }
 }
 
-function setup(): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
+function setup(maxPendingApply?: number): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
   const raft = new ScriptedRaft();
   const storage = new MemoryStorage(initialConfState([1]));
-  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
+  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], maxPendingApply }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   return { member, raft, out: () => member.takeOutputs() };
 }
 
@@ -88,6 +88,20 @@ describe('member', () => {
     raft.dropProposals = true;
     put(3);
     expect(replies(out())).toMatchObject([{ id: 3, status: 503, body: { message: 'etcdserver: no leader' } }]);
+  });
+
+  test('the apply-lag limit is the member setting (a scenario\'s cluster.etcd.maxPendingApply)', () => {
+    const { member, raft, out } = setup(10);
+    const put = (id: number): void => member.receiveClient('c', { kind: 'request', id, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
+    deliver(member, raft, []);
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    raft.st = { ...raft.st, commit: 10 };
+    put(1);
+    expect(replies(out())).toEqual([]);
+    raft.st = { ...raft.st, commit: 11 };
+    put(2);
+    expect(replies(out())).toMatchObject([{ id: 2, status: 429, body: { message: 'etcdserver: too many requests' } }]);
   });
 
   test('a proposal that never applies times out after ReqTimeout with "request timed out"', () => {
