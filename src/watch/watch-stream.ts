@@ -4,6 +4,7 @@
 // watcher's Created response always precedes its events. Every response is an api
 // WatchResponse whose header holds only the revision; the member fills in cluster, member and
 // term (and must keep revision 0 of a compaction cancel as it is).
+import { invariantHolds } from '../invariant-violation.ts';
 import type { Event } from '../mvcc/key-value.ts';
 import type { WatchCreateRequest, WatchResponse } from '../api/types.ts';
 import { messageSize, MAX_REQUEST_BYTES } from '../api/proto-size.ts';
@@ -26,6 +27,8 @@ interface WatchState {
   idle: boolean;
   /** A start revision in the future at creation: no progress before it is reached (#20221). */
   readonly futureStartRev: number;
+  /** The highest revision a progress response queued on this stream vouched for this watch (0: none). */
+  bookmarkRev: number;
 }
 
 type Pending = { readonly ctrl: WatchResponse } | { readonly store: StoreWatchResponse };
@@ -57,9 +60,33 @@ export class WatchStream implements WatcherSink {
     if (this.buffered >= this.bufferCapacity) return false;
     // BUGGIFY: a stream that is momentarily full (a slow client): the watcher becomes a victim.
     if (resp.watchId !== -1 && this.ws.hooks.fire('watch.stream-full')) return false;
+    this.checkBookmarks(resp);
     this.buffered++;
     this.out.push({ store: resp });
+    invariantHolds(this.buffered <= this.bufferCapacity, 'watch', 'watch-stream-buffer-bounded', () => `${this.buffered} responses buffered, capacity ${this.bufferCapacity}`);
     return true;
+  }
+
+  /**
+   * A progress response vouches that its watches saw everything up to its revision, so no event
+   * at or below it may follow for them (etcd#15220 class), as queued, in the order the client
+   * reads. Off under the planted bugs that break exactly this, or resend revisions: the watch
+   * checker must find those.
+   */
+  private checkBookmarks(resp: StoreWatchResponse): void {
+    if (this.bugs.progressWhileUnsynced === true || this.bugs.progressBeforeStart === true || resp.compactRevision !== 0) return;
+    if (resp.events.length === 0) {
+      if (resp.watchId === -1) for (const st of this.watches.values()) st.bookmarkRev = Math.max(st.bookmarkRev, resp.revision);
+      else {
+        const st = this.watches.get(resp.watchId);
+        if (st !== undefined) st.bookmarkRev = Math.max(st.bookmarkRev, resp.revision);
+      }
+      return;
+    }
+    const st = this.watches.get(resp.watchId);
+    if (st === undefined || !st.watcher.assertsRevisions) return;
+    const first = resp.events[0]!.kv.mod_revision;
+    invariantHolds(first > st.bookmarkRev, 'watch', 'watch-event-after-progress', () => `watch ${resp.watchId}: an event at revision ${first} after a progress response for revision ${st.bookmarkRev}`);
   }
 
   /** A create_request (v3rpc recvLoop): answers Created, or Created+Canceled with the reason. */
@@ -92,6 +119,7 @@ export class WatchStream implements WatcherSink {
       progressNotify: creq.progress_notify === true,
       idle: true,
       futureStartRev: rev > wsrev + 1 ? rev : 0,
+      bookmarkRev: 0,
     });
   }
 

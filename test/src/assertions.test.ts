@@ -7,6 +7,9 @@ import { NO_LEASE } from '../../src/mvcc/key-value.ts';
 import { KeyIndex } from '../../src/mvcc/key-index.ts';
 import { Unstable } from '../../src/raft/log-unstable.ts';
 import type { Entry } from '../../src/raft/types.ts';
+import { MvccStore } from '../../src/mvcc/store.ts';
+import { WatchStream } from '../../src/watch/watch-stream.ts';
+import { WatchableStore } from '../../src/watch/watchable-store.ts';
 import type { StoreWatchResponse } from '../../src/watch/watcher.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
 
@@ -52,6 +55,28 @@ describe('per-watcher revisions', () => {
     w.minRev = 6;
     w.send(resp(5));
     expect(violation(() => w.send(resp(5)))).toBeUndefined();
+  });
+});
+
+describe('watch stream bookmarks', () => {
+  function stream(): WatchStream {
+    const store = new MvccStore();
+    const ws = new WatchableStore(store);
+    for (let i = 0; i < 3; i++) {
+      const t = store.write();
+      t.put('k', 'v', NO_LEASE);
+      t.end();
+    }
+    const s = new WatchStream(ws);
+    s.create({ key: 'k' });
+    return s;
+  }
+
+  it('no event at or below a revision a progress response vouched for', () => {
+    const s = stream();
+    s.requestProgress(); // synced at revision 4: vouches for 4
+    expect(violation(() => s.deliver({ ...resp(5), watchId: 0 }))).toBeUndefined();
+    expect(violation(() => s.deliver({ ...resp(4), watchId: 0 }))).toEqual({ layer: 'watch', invariant: 'watch-event-after-progress' });
   });
 });
 

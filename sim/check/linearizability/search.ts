@@ -17,6 +17,8 @@ import { VisitedCache } from './cache.ts';
 import type { Model, Operation } from './model.ts';
 
 export type SearchStatus = 'running' | 'valid' | 'invalid' | 'unknown';
+/** Gated ops tried most recently called first, or earliest called first. */
+export type FloatOrder = 'newest' | 'oldest';
 
 const APPLIED = 0;
 const SKIPPED = 1;
@@ -80,7 +82,11 @@ export class PartitionSearch<S, I, O> {
   private bestState: S;
   private bestValid = 0;
 
-  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number) {
+  /** The order gated ops are tried in at a node (see tryFloating). */
+  readonly floatOrder: FloatOrder;
+
+  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest') {
+    this.floatOrder = floatOrder;
     this.model = model;
     this.ops = ops;
     this.maxCacheEntries = maxCacheEntries;
@@ -174,6 +180,11 @@ export class PartitionSearch<S, I, O> {
     this.entry = this.next[0]!;
   }
 
+  /** Whether the partition has gated ops (then the order they are tried in matters). */
+  get hasGated(): boolean {
+    return this.floating.length > 0;
+  }
+
   get cacheEntries(): number {
     return this.cache.size;
   }
@@ -245,10 +256,11 @@ export class PartitionSearch<S, I, O> {
   }
 
   /**
-   * Tries the next callable gated op; true when one was linearized. Candidates go from the
-   * most recently called back to the oldest: an op whose outcome is unknown most likely took
-   * effect soon after its call, so the right one is usually found first. floatPos counts
-   * the candidates already tried at this node.
+   * Tries the next callable gated op; true when one was linearized. 'newest': from the most
+   * recently called back to the oldest (an op whose outcome is unknown often took effect soon
+   * after its call); 'oldest': the other way (writes proposed during a partition are applied in
+   * proposal order once a leader commits them). Which is faster depends on the history, so
+   * the checker runs both (check.ts). floatPos counts the candidates already tried here.
    */
   private tryFloating(): boolean {
     const floating = this.floating;
@@ -265,7 +277,7 @@ export class PartitionSearch<S, I, O> {
       this.floatCallable = lo;
     }
     while (this.floatPos < this.floatCallable) {
-      const pos = this.floatCallable - 1 - this.floatPos++;
+      const pos = this.floatOrder === 'newest' ? this.floatCallable - 1 - this.floatPos++ : this.floatPos++;
       const id = floating[pos]!;
       if (this.set.has(id)) continue;
       const twin = this.twin[id]!;

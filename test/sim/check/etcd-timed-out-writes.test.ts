@@ -91,16 +91,16 @@ describe('simulated histories with more than 100 timed-out writes', () => {
     expect(hidden.length).toBeGreaterThan(10);
   });
 
-  it('without its watch events seed 11 is never called a violation within a bounded search', () => {
-    const r = checkHistory(load(`${SEED11}/history.jsonl`), 'etcd', { maxSteps: 100_000 });
-    expect(r.valid).not.toBe(false);
+  it('seed 11 is decided valid from the history alone too (the oldest-first search finds it)', () => {
+    const r = checkHistory(load(`${SEED11}/history.jsonl`), 'etcd', { maxSteps: 200_000 });
+    expect(r.valid, r.summary).toBe(true);
   });
 
-  it('a stale read planted in seed 11 is found with the watch events, and never called valid without them', () => {
+  it('a stale read planted in seed 11 is found with the watch events and from the history alone', () => {
     const stale = withStaleRead(load(`${SEED11}/history.jsonl`));
     const r = checkHistory(stale, 'etcd', { maxSteps: 2_000_000 }, { watches: loadWatches(SEED11) });
     expect(r.valid, r.summary).toBe(false);
-    expect(checkHistory(stale, 'etcd', { maxSteps: 200_000 }).valid).not.toBe(true);
+    expect(checkHistory(stale, 'etcd', { maxSteps: 2_000_000 }).valid).toBe(false);
   });
 
   it('a stale read planted in seed 1 is found from the history alone', () => {
@@ -121,5 +121,13 @@ describe('simulated histories with more than 100 timed-out writes', () => {
     for (const w of lie) for (const e of (w.response as { events?: { kv: { value?: string; mod_revision: string } }[] }).events ?? []) if (e.kv.value === ev!.kv.value) e.kv.mod_revision = ackedRevision;
     const r = checkHistory(h, 'etcd', { maxSteps: 2_000_000 }, { watches: lie });
     expect(r.valid, r.summary).toBe(false);
+  });
+
+  it('a timed-out write applied after the last answer, seen only by watchers, is placed (real etcd 3.4.23, leader-partition seed 1)', () => {
+    // The history's last answer is at revision 140; the watchers saw 141-143 (a timed-out put
+    // and deletes applied late). Those revisions are part of the history: gaps for timed-out writes.
+    const dir = 'test/fixtures/check/real-etcd-late-write';
+    const r = checkHistory(load(`${dir}/history.jsonl`), 'etcd', { maxSteps: 200_000 }, { watches: loadWatches(dir) });
+    expect(r.valid, r.summary).toBe(true);
   });
 });

@@ -79,6 +79,12 @@ function deadlines(ops: readonly SupplyOp[], gaps: readonly number[]): Float64Ar
   return out;
 }
 
+/**
+ * Gaps ahead looked at after each filler. A window keeps the check's cost per step bounded in
+ * histories with hundreds of gaps; looking at fewer gaps only prunes less, never wrongly.
+ */
+const GAPS_AHEAD_MAX = 64;
+
 export type SupplyCheck = (state: EtcdState, linearized: (id: number) => boolean) => boolean;
 
 export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints): SupplyCheck | undefined {
@@ -109,9 +115,12 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
     const r = state.revision;
     // All gaps ahead against all unused candidates.
     let gi = firstAbove(gaps, r);
+    const end = Math.min(gaps.length, gi + GAPS_AHEAD_MAX);
+    if (gi === end) return true;
+    const lastGap = gaps[end - 1]!;
     let ci = 0;
     let supply = 0;
-    for (let needed = 1; gi < gaps.length; gi++, needed++) {
+    for (let needed = 1; gi < end; gi++, needed++) {
       const d = due[gi]!;
       while (ci < candidates.length && candidates[ci]!.call < d) if (!linearized(candidates[ci++]!.id)) supply++;
       if (supply < needed) return false;
@@ -123,6 +132,7 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
       const supplyList = byKey.get(k) ?? [];
       for (const m of list) {
         if (m.gap <= r) continue;
+        if (m.gap > lastGap) break;
         needed++;
         while (kci < supplyList.length && supplyList[kci]!.call < m.due) if (!linearized(supplyList[kci++]!.id)) ksupply++;
         if (ksupply < needed) return false;
@@ -133,7 +143,7 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
       const kv = state.kvs.get(k);
       if (kv === undefined) continue;
       const next = nextSighting(f, r);
-      if (next === undefined || next.create <= r) continue;
+      if (next === undefined || next.create <= r || next.create - 1 > lastGap) continue;
       if (countIn(f.deletes, r, next.create - 1) > 0 || countIn(c.anyDeletes, r, next.create - 1) > 0) continue;
       // The last gap before the re-creation: its deadline is the latest the delete can be.
       const last = firstAbove(gaps, next.create - 1) - 1;

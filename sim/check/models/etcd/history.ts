@@ -321,6 +321,9 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
       break;
     }
   }
+  // Watch events may show revisions past the last answer (a timed-out write applied late): the
+  // history then reaches them too, and those no write is known to have made are gaps.
+  maxRevision = Math.max(maxRevision, watched.maxRevision);
   const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts, written);
   const gaps: number[] = [];
   for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);

@@ -27,9 +27,11 @@ export interface WatchFacts {
   kvs: { key: string; value: string | undefined; create: number; mod: number; version: number; lease: string; at: number }[];
   /** Revision → keys a DELETE event shows deleted there. */
   deleted: Map<number, Set<string>>;
+  /** The highest revision an event shows (0 without events). */
+  maxRevision: number;
 }
 
-export const NO_WATCH_FACTS: WatchFacts = { values: [], kvs: [], deleted: new Map() };
+export const NO_WATCH_FACTS: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0 };
 
 function kvOf(o: unknown): Req | undefined {
   return typeof o === 'object' && o !== null && typeof (o as Req)['key'] === 'string' ? (o as Req) : undefined;
@@ -37,7 +39,7 @@ function kvOf(o: unknown): Req | undefined {
 
 export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
   if (observations.length === 0) return NO_WATCH_FACTS;
-  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map() };
+  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0 };
   const addKv = (kv: Req, at: number, by: number): void => {
     const mod = int(kv['mod_revision']);
     if (mod <= 0 || mod > at) return;
@@ -57,6 +59,7 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (kv === undefined) continue;
       const rev = int(kv['mod_revision']);
       if (rev <= 0) continue;
+      if (rev > facts.maxRevision) facts.maxRevision = rev;
       if (e['type'] === 'DELETE') {
         const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
         keys.add(decodeKey(kv['key']));
