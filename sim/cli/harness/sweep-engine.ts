@@ -136,10 +136,18 @@ export function timeLeft(elapsedMs: number, done: number, count: number): string
   return `about ${leftS >= 60 ? `${Math.floor(leftS / 60)} min ${leftS % 60} s` : `${leftS} s`} left`;
 }
 
+/** How often a progress line is written when stderr is not a terminal. */
+const PROGRESS_LINE_MS = 5_000;
+
 /** The sweep: `count` tasks (for the progress bar and the jobs cap) drawn lazily from `tasks`. */
 export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: SweepOptions): Promise<SweepResult> {
   const jobs = Math.max(1, Math.min(o.jobs, count));
-  const bar = o.progress ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  // On a stream that is not a terminal (DETCD_PROGRESS=1 in CI logs) cli-progress draws nothing
+  // unless told to: then one line every few seconds.
+  const notTerminal = process.stderr.isTTY !== true;
+  const bar = o.progress
+    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', stream: process.stderr, hideCursor: !notTerminal, noTTYOutput: notTerminal, notTTYSchedule: PROGRESS_LINE_MS }, cliProgress.Presets.shades_classic)
+    : undefined;
   let failed = 0;
   let done = 0;
   const startedMs = performance.now();
