@@ -4,18 +4,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../sim/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { cli } from './capture-cli.ts';
 
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
+const run = cli;
 
 const b64 = (s: string): string => btoa(s);
 const dir = mkdtempSync(join(tmpdir(), 'detcd-initial-state-'));
@@ -34,8 +26,6 @@ const dump = { header: { cluster_id: 1, member_id: 2, revision: 5, raft_term: 2 
 ], count: 2 };
 
 describe('detcd check --initial-state', () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it('a delete that counts keys from before the history is explained by the dump, and is a violation without it', async () => {
     const dumpFile = join(dir, 'dump.json');
     writeFileSync(dumpFile, JSON.stringify(dump));

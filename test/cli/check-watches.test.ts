@@ -5,24 +5,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../sim/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { cli } from './capture-cli.ts';
 
 const FIXTURE = 'test/fixtures/check/short-timeouts-seed11';
 
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
+const run = cli;
 
 describe('detcd check with watch events', () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("uses a report's watches.jsonl beside history.jsonl and says so", async () => {
     const r = await run(['check', '--model', 'etcd', `${FIXTURE}/history.jsonl`]);
     expect(r.code).toBe(0);

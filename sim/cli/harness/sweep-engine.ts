@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { RunSummary } from '../../report/index.ts';
+import type { DeterminismMismatchSummary } from '../../report/sweep-summary.ts';
 import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
 import type { SweepOutcome, SweepTask } from './sweep-task.ts';
@@ -33,14 +34,8 @@ export interface TaskRunner {
   close(): Promise<void>;
 }
 
-export interface DeterminismMismatch {
-  scenario: string;
-  seed: number;
-  replay: string;
-  traceHashes: [string, string];
-  workers: [number, number];
-  where: string;
-}
+/** One seed whose re-run gave another trace hash (the report's shape). */
+export type DeterminismMismatch = DeterminismMismatchSummary;
 
 export interface SweepResult {
   runs: RunSummary[];

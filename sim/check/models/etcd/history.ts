@@ -27,7 +27,7 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
-import { hideUnseenValues } from './unseen-values.ts';
+import { forEachPutValue, hideUnseenValues } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
 import { decidedError, errorKind, id64, int } from './json.ts';
@@ -87,14 +87,7 @@ function revisionBounds(f: EtcdF, req: Req, resp: Req): [number | undefined, num
 
 /** Put values a request writes (txn branches included). */
 function putValues(f: EtcdF, req: Req, out: string[]): void {
-  if (f === 'kv/put' && typeof req['value'] === 'string') out.push(req['value']);
-  if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
-      if (op['request_put'] !== undefined) putValues('kv/put', op['request_put'] as Req, out);
-      if (op['request_txn'] !== undefined) putValues('kv/txn', op['request_txn'] as Req, out);
-    }
-  }
+  forEachPutValue(f, req, (v) => out.push(v));
 }
 
 /** Every value any request of the history puts, whatever became of the request. */

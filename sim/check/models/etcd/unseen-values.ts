@@ -114,7 +114,7 @@ export function hideUnseenValues(
   unseen: readonly UnseenWrite[],
 ): { requests: Req[]; placeholder: string } | undefined {
   const candidates = new Set<string>();
-  for (const w of unseen) collectPuts(w.f, w.request, candidates);
+  for (const w of unseen) forEachPutValue(w.f, w.request, (v) => candidates.add(v));
   const facts: ValueFacts = { candidates, visible: new Set(), clashes: new Set(), orderMatters: false };
   for (const r of requests) collectRequest(r.f, r.request, facts);
   for (const r of responses) collectResponse(r, facts);
@@ -125,14 +125,14 @@ export function hideUnseenValues(
   return { requests: unseen.map((w) => hideIn(w.f, w.request, facts.visible, placeholder)), placeholder };
 }
 
-/** The values a write puts (txn branches, nested too). */
-function collectPuts(f: string, req: Req, out: Set<string>): void {
-  if (f === 'kv/put' && typeof req['value'] === 'string') out.add(req['value']);
+/** Each value a write puts (txn branches, nested too). */
+export function forEachPutValue(f: string, req: Req, each: (value: string) => void): void {
+  if (f === 'kv/put' && typeof req['value'] === 'string') each(req['value']);
   if (f !== 'kv/txn') return;
   for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
     for (const op of ops ?? []) {
-      if (op['request_put'] !== undefined) collectPuts('kv/put', op['request_put'] as Req, out);
-      if (op['request_txn'] !== undefined) collectPuts('kv/txn', op['request_txn'] as Req, out);
+      if (op['request_put'] !== undefined) forEachPutValue('kv/put', op['request_put'] as Req, each);
+      if (op['request_txn'] !== undefined) forEachPutValue('kv/txn', op['request_txn'] as Req, each);
     }
   }
 }
