@@ -223,7 +223,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-reorder', seed: 1, checker: 'raft (slice-within-log)' },
   },
   {
     name: 'watch-skips-compact-revision',
