@@ -80,7 +80,7 @@ describe('the fault table reaches every fault handler', () => {
       name: `fault-${kind}`,
       cluster: { members: MEMBERS },
       clients: { count: 2, watchers: false },
-      workload: { kind: 'etcd', durationMs: 1500, rateOpsPerSecond: 40, minOkOps: 0 },
+      workload: { kind: 'etcd', durationMs: 1500, rateOpsPerSecond: 40, okOpsMin: 0 },
       schedule: [{ atMs: 200, durationMs: kind === 'figure8' ? 1200 : 400, fault }],
     });
     const r = runScenario(scenario, 1).results;
