@@ -6,7 +6,8 @@
 // - vote-once: a member never grants its vote to two candidates in one term, across crashes
 //   (a vote answered before term and vote were durable is forgotten by a crash: hashicorp/raft#661).
 // - applied-durable-majority: an entry a member applies (committed, so possibly acknowledged to
-//   a client) is on the durable logs of a majority of the voters (a lost fsync breaks it).
+//   a client) is on the durable logs of enough voters that no quorum of the member's
+//   configuration can be formed without one of them (a lost fsync breaks it; see durable-quorum.ts).
 // - applied-monotonic: a member's state machine (its consistent index, its revision) never
 //   goes backwards, across crashes too (an older snapshot over newer state: etcd#2808 class).
 // - check-quorum-step-down: with CheckQuorum, a leader that cannot hear from a quorum steps
@@ -16,6 +17,7 @@
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { World } from '../world/world.ts';
+import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
 
 export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term';
@@ -59,8 +61,6 @@ interface Seen {
   term: number;
   /** World µs since the member (a leader) could not hear from a quorum. */
   cutOffSinceUs: number | undefined;
-  /** Its voters as of the previous check. */
-  voters: readonly number[];
 }
 
 export class ClusterInvariants {
@@ -128,7 +128,7 @@ export class ClusterInvariants {
   private seenOf(host: MemberHost): Seen {
     let s = this.seen.get(host.id);
     if (s === undefined) {
-      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, voters: [] };
+      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined };
       this.seen.set(host.id, s);
     }
     return s;
@@ -150,34 +150,16 @@ export class ClusterInvariants {
     for (let i = from; i <= applied; i++) {
       const e = host.appliedEntry(i);
       if (e === undefined) continue;
-      const missing = this.notDurableOnMajority(host, seen, i, e.term);
+      const missing = this.quorumWithoutHolder(host, i, e.term);
       if (missing !== undefined) return this.fail('applied-durable-majority', host.id, `applied entry ${i} of term ${e.term}, durable on ${missing}`);
     }
     seen.applied = Math.max(seen.applied, applied);
-    seen.voters = host.member.membership.voters;
   }
 
-  /**
-   * Undefined when entry (i, term) is on a durable majority of the member's configuration, now or
-   * as of the member's previous check (an entry applied together with a conf change may have
-   * committed under the configuration before it); else who has it.
-   */
-  private notDurableOnMajority(host: MemberHost, seen: Seen, i: number, term: number): string | undefined {
+  /** Undefined when every quorum of the member's configuration contains a durable holder of (i, term); else who holds it. */
+  private quorumWithoutHolder(host: MemberHost, i: number, term: number): string | undefined {
     const cs = host.member.membership;
-    const now = this.majorityHolds([cs.voters, cs.votersOutgoing], i, term);
-    if (now === undefined || (seen.voters.length > 0 && this.majorityHolds([seen.voters], i, term) === undefined)) return undefined;
-    return now;
-  }
-
-  private majorityHolds(configs: readonly (readonly number[])[], i: number, term: number): string | undefined {
-    for (const voters of configs) {
-      if (voters.length === 0) continue;
-      const holders = voters.filter((id) => this.durablyHolds(id, i, term));
-      if (holders.length * 2 <= voters.length) {
-        return `${holders.length} of ${voters.length} voters (${holders.map((id) => this.cluster.nameOf(id)).join(', ') || 'none'})`;
-      }
-    }
-    return undefined;
+    return quorumWithoutHolder(cs.voters, cs.votersOutgoing, (id) => this.durablyHolds(id, i, term), (id) => this.cluster.nameOf(id));
   }
 
   /** True when voter `raftId`'s durable log (its storage mirrors its disk, up or down) has entry (i, term) or a snapshot past i. */

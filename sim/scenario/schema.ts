@@ -1,8 +1,10 @@
 // A scenario is a data file a user writes without coding. This schema is its whole grammar:
 // every field with its type, bound and default, and no unknown field accepted anywhere, so a
-// typo is an error rather than a silently ignored setting.
+// typo is an error rather than a silently ignored setting. Fields renamed since (units and
+// bounds last) still load under their old spelling: ./renamed-fields.ts.
 import { z } from 'zod';
 import { TimedFaultSchema } from './fault.ts';
+import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -21,9 +23,10 @@ export const RaftSettingsSchema = z.strictObject({
   checkQuorum: z.boolean().default(true),
   /** "lease-based" answers reads from the leader's lease: depends on clocks (etcd's option). */
   readOnly: z.enum(['safe', 'lease-based']).default('safe'),
-  maxInflightMsgs: int(1, 4096).default(256),
+  /** Raft's MaxInflightMsgs: appends in flight to one follower. */
+  inflightMsgsMax: int(1, 4096).default(256),
   /** Raft's MaxSizePerMsg: a small value sends one entry per append (1 MiB by default). */
-  maxSizePerMsgBytes: int(1, 64 * 1024 * 1024).default(1024 * 1024),
+  sizePerMsgBytesMax: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
 export const EtcdSettingsSchema = z.strictObject({
@@ -34,7 +37,7 @@ export const EtcdSettingsSchema = z.strictObject({
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen); small values starve streams. */
   watchStreamBuffer: int(1, 100_000).default(128),
   /** The apply-lag limit behind "too many requests". */
-  maxPendingApply: int(1, 1_000_000).default(5000),
+  pendingApplyMax: int(1, 1_000_000).default(5000),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -70,6 +73,13 @@ export const ClientsSchema = z.strictObject({
    * accepts the gap; where etcd#18089 and #19179 lost a delete) instead of ending, as clientv3's does.
    */
   watchResumeAtCompactRevision: z.boolean().default(false),
+  /**
+   * Every this many ms a watcher re-opens its watch on the next member, from the last revision
+   * it saw plus one (a client balanced over endpoints; a Kubernetes reflector re-watching after
+   * its timeout): on a member that lags it, the watch waits for a future revision (etcd#20221).
+   * 0: never.
+   */
+  watchRotateMs: int(0, 3_600_000).default(0),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
@@ -84,6 +94,17 @@ export const WorkloadSchema = z.strictObject({
   keys: int(1, 100_000).default(10),
   /** A compaction at a random recent revision this often (0: never). */
   compactionIntervalMs: int(0, 3_600_000).default(0),
+  /**
+   * Where a compaction aims: "recent", up to 5 revisions either side of the newest revision the
+   * clients saw (etcd's robustness traffic); "newest", exactly the newest seen, so a delete that
+   * made the latest revision is compacted at its own revision (etcd#17780, #19179).
+   */
+  compactionRevision: z.enum(['recent', 'newest']).default('recent'),
+  /**
+   * etcd workload: weights replacing the mix's own for the ops named (put, delete, cas,
+   * lease-revoke, ... as `detcd` names them in the history); 0 takes an op out.
+   */
+  mix: z.record(z.string(), int(0, 1000)).optional(),
   leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
   /** Lock workload: how long a holder works inside the critical section. */
   holdMs: RangeSchema.default({ min: 10, max: 200 }),
@@ -96,13 +117,21 @@ export const WorkloadSchema = z.strictObject({
   /** Put values are padded to at least this many bytes (0: no padding); large values make one entry per Raft message. */
   valueBytes: int(0, 1024 * 1024).default(0),
   /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
-  minOkOps: int(0, 10_000_000).default(20),
+  okOpsMin: int(0, 10_000_000).default(20),
   /**
    * etcd workload: "robustness" sends etcd's robustness traffic mix; "full" adds the rest of the
    * KV API (prev_kv, ignore_value/ignore_lease, every compare target and result, nested txns,
    * write txns with a range at a past revision).
    */
   api: z.enum(['robustness', 'full']).default('robustness'),
+}).superRefine((w, ctx) => {
+  if (w.mix === undefined) return;
+  if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
+  for (const name of Object.keys(w.mix)) {
+    if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
+  }
+  const table = w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+  if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 
 export const NemesisPackages = [
@@ -143,7 +172,7 @@ export const NemesisSchema = z.strictObject({
   /** How long each fault lasts before the nemesis heals it. */
   faultDurationMs: RangeSchema.default({ min: 300, max: 1500 }),
   /** Upper bound on faults in one run. */
-  maxFaults: int(0, 10_000).default(100),
+  faultsMax: int(0, 10_000).default(100),
 });
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;

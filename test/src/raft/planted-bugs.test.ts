@@ -6,7 +6,7 @@ import { Cluster } from './cluster.ts';
 import type { ConfChange, Snapshot } from '../../../src/raft/types.ts';
 import { message } from '../../../src/raft/types.ts';
 import { Unstable } from '../../../src/raft/log-unstable.ts';
-import { entsWithTerms, newStorage, newTestRaft } from './helpers.ts';
+import { entsWithTerms, newStorage, newTestRaft, readMessages } from './helpers.ts';
 
 const CS = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 const snapAt = (index: number): Snapshot => ({ data: `s${index}`, metadata: { index, term: 1, confState: CS } });
@@ -25,6 +25,40 @@ describe('planted raft bugs', () => {
       c.node(1).raw.raft.becomeLeader();
       c.node(1).raw.proposeConfChange(addLearner(4));
       expect(c.node(1).raw.raft.raftLog.allEntries().some((e) => e.type === 'conf-change'), `planted ${planted}`).toBe(planted);
+    }
+  });
+
+  it('conf-change-before-term-commit as our reconfiguration driver can meet it is benign: a re-proposed change applies as a no-op', () => {
+    // The driver (sim/etcd/reconfiguration.ts) proposes a step only once the previous one applied
+    // on the current leader, and after a leader change re-proposes the same step. So the race it
+    // can reach is: the old leader left "add learner 4" uncommitted in the new leader's log, and
+    // the new leader, before its own entry commits, is asked for "add learner 4" again.
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => (planted ? { unsafe: { confChangeBeforeTermCommit: true } } : {}));
+      c.campaign(1);
+      c.cutOneWay(2, 1);
+      c.cut(1, 3);
+      c.proposeConfChange(1, addLearner(4)); // on 1 and 2 only, never acknowledged
+      c.recover();
+      c.isolate(1);
+      c.holdFilter = (m) => m.type === 'MsgAppResp' && m.from === 3; // 2's term entry stays uncommitted
+      c.campaign(2);
+      c.holdFilter = undefined;
+      expect(c.node(2).raw.raft.state).toBe('leader');
+      c.proposeConfChange(2, addLearner(4));
+      const confChanges = c.node(2).raw.raft.raftLog.allEntries().filter((e) => e.type === 'conf-change').length;
+      // The correct leader drops the second copy; the planted one appends it behind the first.
+      expect(confChanges, `planted ${planted}`).toBe(planted ? 2 : 1);
+      const held = c.held;
+      c.held = [];
+      for (const m of held) c.send(m);
+      c.recover();
+      c.tick(30);
+      // Both copies commit and apply in log order; the second changes nothing.
+      for (const id of [1, 2, 3]) {
+        expect(c.node(id).confState.voters, `planted ${planted} node ${id}`).toEqual([1, 2, 3]);
+        expect(c.node(id).confState.learners, `planted ${planted} node ${id}`).toEqual([4]);
+      }
     }
   });
 
@@ -58,6 +92,20 @@ describe('planted raft bugs', () => {
       r.becomeFollower(1, 1);
       r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snapAt(2) }));
       expect(r.raftLog.committed, `planted ${planted}`).toBe(planted ? 2 : 3);
+    }
+  });
+
+  it('up-to-date-index-only: a voter grants a longer log whose last term is older than its own', () => {
+    for (const planted of [false, true]) {
+      const s = newStorage([1, 2, 3]);
+      s.append(entsWithTerms(1, 1, 3));
+      const r = newTestRaft(2, 10, 1, s, planted ? { unsafe: { upToDateCheck: 'index-only' } } : {});
+      r.loadState({ term: 3, vote: 0, commit: 3 });
+      r.becomeFollower(3, 0);
+      // Candidate 1 has four entries of term 2: longer, but its last term (2) is older than ours (3).
+      r.step(message({ type: 'MsgVote', from: 1, to: 2, term: 4, index: 4, logTerm: 2 }));
+      const reply = readMessages(r).find((m) => m.type === 'MsgVoteResp');
+      expect(reply?.reject, `planted ${planted}`).toBe(!planted);
     }
   });
 
