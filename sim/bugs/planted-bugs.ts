@@ -95,7 +95,7 @@ export const PLANTED_BUGS = [
     reference: 'Raft paper §5.4.1 (weakened)',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { upToDateCheck: 'index-only' } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'older-longer-log', seed: 1, checker: 'raft (leader-completeness)' },
   },
   {
     name: 'check-quorum-stale-activity',
@@ -223,7 +223,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-reorder', seed: 1, checker: 'raft (slice-within-log)' },
   },
   {
     name: 'watch-skips-compact-revision',
