@@ -73,6 +73,13 @@ export const ClientsSchema = z.strictObject({
    * accepts the gap; where etcd#18089 and #19179 lost a delete) instead of ending, as clientv3's does.
    */
   watchResumeAtCompactRevision: z.boolean().default(false),
+  /**
+   * Every this many ms a watcher re-opens its watch on the next member, from the last revision
+   * it saw plus one (a client balanced over endpoints; a Kubernetes reflector re-watching after
+   * its timeout): on a member that lags it, the watch waits for a future revision (etcd#20221).
+   * 0: never.
+   */
+  watchRotateMs: int(0, 3_600_000).default(0),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
