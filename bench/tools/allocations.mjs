@@ -16,7 +16,8 @@ await s.post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObje
 for (const seed of [1, 2]) runScenario(scenario, seed);
 const { profile } = await s.post('HeapProfiler.stopSampling');
 const self = new Map(); let total = 0;
-const walk = (n) => { const cf = n.callFrame; const key = `${cf.functionName || '(anon)'} ${cf.url.replace(/.*\/dist\//, '')}:${cf.lineNumber + 1}`; total += n.selfSize; self.set(key, (self.get(key) ?? 0) + n.selfSize); for (const c of n.children) walk(c); };
-walk(profile.head);
+// Built-ins (no url: sort, push, Map, iterators) are charged to their nearest caller with a source file, named after it.
+const walk = (n, parent) => { const cf = n.callFrame; const own = `${cf.functionName || '(anon)'} ${cf.url.replace(/.*\/dist\//, '')}:${cf.lineNumber + 1}`; const key = cf.url === '' && parent !== undefined ? `${parent} <${cf.functionName || '(anon)'}>` : own; const src = cf.url === '' ? parent : own; total += n.selfSize; self.set(key, (self.get(key) ?? 0) + n.selfSize); for (const c of n.children) walk(c, src); };
+walk(profile.head, undefined);
 console.log('total sampled MB', (total / 1e6).toFixed(0));
 console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.argv[3] ?? 40)).map(([k, v]) => `${(100 * v / total).toFixed(1).padStart(5)}% ${k}`).join('\n'));

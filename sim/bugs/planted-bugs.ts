@@ -90,6 +90,14 @@ export const PLANTED_BUGS = [
     caughtBy: { scenario: 'divergent-logs', seed: 5, checker: 'raft (leader-completeness)' },
   },
   {
+    name: 'up-to-date-index-only',
+    description: 'the up-to-date-log vote check compares only the last indexes: a longer log of an older term wins',
+    reference: 'Raft paper §5.4.1 (weakened)',
+    plantedIn: 'src/raft/raft-log.ts',
+    unsafe: { raft: { upToDateCheck: 'index-only' } },
+    caughtBy: { scenario: 'older-longer-log', seed: 1, checker: 'raft (leader-completeness)' },
+  },
+  {
     name: 'check-quorum-stale-activity',
     description: 'CheckQuorum never resets follower activity: a leader cut off from its quorum never steps down',
     reference: 'etcd#8243 class (CheckQuorum)',
@@ -111,7 +119,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#19179',
     plantedIn: 'src/mvcc/store.ts',
     unsafe: { stateMachine: ['compaction-drops-delete'] },
-    caughtBy: { scenario: 'watch-compaction-churn', seed: 5, checker: 'watch' },
+    caughtBy: { scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
   },
   {
     name: 'watch-replay-after-restore',
@@ -215,7 +223,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'snapshot-reorder', seed: 1, checker: 'raft (slice-within-log)' },
   },
   {
     name: 'watch-skips-compact-revision',
@@ -255,7 +263,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#17780',
     plantedIn: 'src/mvcc/snapshot.ts',
     unsafe: { stateMachine: ['restore-rev-from-log'] },
-    caughtBy: { test: 'test/src/mvcc/store.test.ts', checker: 'convergence' },
+    caughtBy: { scenario: 'compaction-restore', seed: 2, checker: 'invariants (lessor-restore-revision)' },
   },
   {
     name: 'txn-ranges-stripped',

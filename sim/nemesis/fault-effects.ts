@@ -142,7 +142,7 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
         targeted: (node) => {
           if (!nodes.includes(node)) nodes.push(node);
         },
-      }, f.crashDelayMs * 1000);
+      }, f.crashDelayMs * 1000, (f.l2RunMs ?? 0) * 1000);
       return { nodes, cuts: [], sequence };
     },
     cutsOnHeal: true,

@@ -3,6 +3,9 @@
 //      so L1 appends term-t entries that only F gets;
 //  (2) as soon as the other side elects L2 (term t+1), isolate L2 alone before its own entry
 //      leaves it, and join L1 and F with the rest, so L1 or F (the longest term-t log) wins t+2;
+//      with l2RunUs, L2 first leads the majority side that long (committing term-t+1 entries
+//      there, fewer than L1's term-t ones): then a correct vote check elects one of the rest,
+//      and one that compares log lengths alone elects L1 or F, which erase what L2 committed;
 //  (3) crashDelayMs after that leader L3 is elected (while it catches the others up on the
 //      term-t entries, before its own entry reaches a majority) crash L1 and F and let L2 back:
 //      L2's last term t+1 beats the term-t entries, so L2 wins and overwrites them.
@@ -32,7 +35,7 @@ export interface Figure8Effects {
   targeted(node: string): void;
 }
 
-type Phase = 'split' | 'isolate-l2' | 'crash-l3' | 'done';
+type Phase = 'split' | 'l2-runs' | 'isolate-l2' | 'crash-l3' | 'done';
 
 export class Figure8Sequence {
   private phase: Phase = 'split';
@@ -47,6 +50,7 @@ export class Figure8Sequence {
     private readonly prng: Prng,
     private readonly effects: Figure8Effects,
     private readonly crashDelayUs: number,
+    private readonly l2RunUs = 0,
   ) {}
 
   /** Step (1); returns false when the cluster is too small for the sequence (fewer than 5 members). */
@@ -82,8 +86,13 @@ export class Figure8Sequence {
       this.l2 = leader;
       this.l2Term = this.world.raftStatus(leader)?.term ?? 0;
       this.effects.targeted(this.l2);
-      this.effects.setCuts(groupsToCuts([[this.l2], members.filter((m) => m !== this.l2)]));
-      this.phase = 'isolate-l2';
+      if (this.l2RunUs === 0) return this.isolateL2(members);
+      this.phase = 'l2-runs';
+      this.world.at(this.world.nowUs() + this.l2RunUs, () => {
+        if (this.stopped) return;
+        this.isolateL2(this.world.members());
+        this.poll();
+      });
       return;
     }
     if (this.phase === 'isolate-l2') {
@@ -95,6 +104,12 @@ export class Figure8Sequence {
       this.phase = 'crash-l3';
       this.world.at(this.world.nowUs() + this.crashDelayUs, () => this.crashL3());
     }
+  }
+
+  /** Step (2): L2 alone, L1 and F with the rest. */
+  private isolateL2(members: readonly string[]): void {
+    this.effects.setCuts(groupsToCuts([[this.l2], members.filter((m) => m !== this.l2)]));
+    this.phase = 'isolate-l2';
   }
 
   private crashL3(): void {

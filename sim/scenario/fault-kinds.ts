@@ -166,8 +166,15 @@ export const FAULT_KINDS = {
       kind: z.literal('figure8'),
       /** How long after the term t+2 leader is elected it crashes (while it catches the others up). */
       crashDelayMs: z.number().int().min(0).max(10_000),
+      /**
+       * How long L2 leads the majority side before it is isolated (0, the paper's sequence:
+       * at once, before its entry leaves it). Long enough for L2 to commit entries of term t+1
+       * on a majority, while L1's term-t log stays longer: only a vote check that compares last
+       * terms keeps L1 from winning and erasing them.
+       */
+      l2RunMs: z.number().int().min(0).max(10_000).optional(),
     }),
-    describe: (f) => `figure 8 sequence, crash the new leader after ${f.crashDelayMs} ms`,
+    describe: (f) => `figure 8 sequence, crash the new leader after ${f.crashDelayMs} ms${f.l2RunMs === undefined || f.l2RunMs === 0 ? '' : `, the second leader runs ${f.l2RunMs} ms`}`,
     arbitrary: ({ fc }) => fc.record({ kind: fc.constant('figure8' as const), crashDelayMs: fc.integer({ min: 0, max: 20 }) }),
     // The sequence needs five members and a long fault to mean anything.
     inPropertyMix: false,

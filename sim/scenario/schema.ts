@@ -3,6 +3,7 @@
 // typo is an error rather than a silently ignored setting.
 import { z } from 'zod';
 import { TimedFaultSchema } from './fault.ts';
+import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -84,6 +85,17 @@ export const WorkloadSchema = z.strictObject({
   keys: int(1, 100_000).default(10),
   /** A compaction at a random recent revision this often (0: never). */
   compactionIntervalMs: int(0, 3_600_000).default(0),
+  /**
+   * Where a compaction aims: "recent", up to 5 revisions either side of the newest revision the
+   * clients saw (etcd's robustness traffic); "newest", exactly the newest seen, so a delete that
+   * made the latest revision is compacted at its own revision (etcd#17780, #19179).
+   */
+  compactionRevision: z.enum(['recent', 'newest']).default('recent'),
+  /**
+   * etcd workload: weights replacing the mix's own for the ops named (put, delete, cas,
+   * lease-revoke, ... as `detcd` names them in the history); 0 takes an op out.
+   */
+  mix: z.record(z.string(), int(0, 1000)).optional(),
   leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
   /** Lock workload: how long a holder works inside the critical section. */
   holdMs: RangeSchema.default({ min: 10, max: 200 }),
@@ -103,6 +115,14 @@ export const WorkloadSchema = z.strictObject({
    * write txns with a range at a past revision).
    */
   api: z.enum(['robustness', 'full']).default('robustness'),
+}).superRefine((w, ctx) => {
+  if (w.mix === undefined) return;
+  if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
+  for (const name of Object.keys(w.mix)) {
+    if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
+  }
+  const table = w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+  if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 
 export const NemesisPackages = [

@@ -9,9 +9,9 @@ import type { Compare, CompareResult, EtcdRequest, TxnOp } from './etcd-request.
 import type { TrafficState } from './traffic-state.ts';
 
 /** Added to etcd's robustness mix (same weight units: that mix sums to 100). */
-export const ETCD_API_EXTRA_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['put-prev-kv', 6], ['put-ignore', 3], ['delete-prev-kv', 3], ['compare-txn', 8], ['nested-txn', 5], ['past-range-txn', 5],
-];
+export { ETCD_API_EXTRA_MIX } from './etcd-op-names.ts';
+
+import { ETCD_API_EXTRA_MIX } from './etcd-op-names.ts';
 
 export const isApiOp = (f: string): boolean => ETCD_API_EXTRA_MIX.some(([name]) => name === f);
 

@@ -10,8 +10,37 @@ export interface EtcdRequest {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/**
+ * Conversions already done, by their input: workloads send and read back the same few keys and
+ * values again and again. Pure functions of the text; bounded (cleared when full); short texts only.
+ */
+const MEMO_MAX = 4096;
+const MEMO_TEXT_MAX = 256;
+const ENCODED = new Map<string, string>();
+const DECODED = new Map<string, string>();
+
+function memo(table: Map<string, string>, text: string, convert: (t: string) => string): string {
+  if (text.length > MEMO_TEXT_MAX) return convert(text);
+  let out = table.get(text);
+  if (out === undefined) {
+    out = convert(text);
+    if (table.size >= MEMO_MAX) table.clear();
+    table.set(text, out);
+  }
+  return out;
+}
+
 /** Base64 of a string's UTF-8 bytes (keys and values here are ASCII). */
 export function b64(text: string): string {
+  return memo(ENCODED, text, encodeUtf8Base64);
+}
+
+/** Decodes base64 of ASCII/UTF-8 text. */
+export function unb64(text: string): string {
+  return memo(DECODED, text, decodeUtf8Base64);
+}
+
+function encodeUtf8Base64(text: string): string {
   const bytes: number[] = [];
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
@@ -33,8 +62,7 @@ export function b64(text: string): string {
   return out;
 }
 
-/** Decodes base64 of ASCII/UTF-8 text. */
-export function unb64(text: string): string {
+function decodeUtf8Base64(text: string): string {
   const bytes: number[] = [];
   let buffer = 0;
   let bits = 0;

@@ -9,14 +9,12 @@ import type { Dispatched, Outcome } from './interpreter.ts';
 import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, txn } from './etcd-request.ts';
 import type { LeaseId, TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
-import { ETCD_API_EXTRA_MIX, apiRequest, isApiOp } from './etcd-api-ops.ts';
+import { apiRequest, isApiOp } from './etcd-api-ops.ts';
+import { ETCD_API_EXTRA_MIX, ETCD_TRAFFIC_MIX, withWeights } from './etcd-op-names.ts';
 import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
-export const ETCD_TRAFFIC_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['put', 20], ['get', 15], ['stale-get', 10], ['multi-op-txn', 10], ['list', 15], ['stale-list', 10],
-  ['delete', 5], ['put-with-lease', 5], ['lease-revoke', 5], ['cas', 5],
-];
+export { ETCD_TRAFFIC_MIX } from './etcd-op-names.ts';
 
 /** Picks a name from a weighted table. */
 export function weighted(table: ReadonlyArray<readonly [string, number]>, r: number): string {
@@ -47,9 +45,10 @@ export class EtcdTraffic implements Workload {
     return paddedValue(op, this.env.scenario.workload.valueBytes);
   }
 
-  /** etcd's robustness mix, plus the rest of the KV API with `workload.api: "full"`. */
+  /** etcd's robustness mix, plus the rest of the KV API with `workload.api: "full"`, reweighted by `workload.mix`. */
   private mix(): ReadonlyArray<readonly [string, number]> {
-    return this.env.scenario.workload.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+    const w = this.env.scenario.workload;
+    return withWeights(w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX, w.mix);
   }
 
   generator(): Gen {
@@ -95,7 +94,7 @@ export class EtcdTraffic implements Workload {
         return single(leaseRevoke(id), op, call, done, observe);
       }
       case 'compact':
-        return single(compact(compactionRevision(this.state, this.env.prng)), op, call, done, observe);
+        return single(compact(compactionRevision(this.state, this.env.prng, this.env.scenario.workload.compactionRevision)), op, call, done, observe);
       default:
         throw new Error(`etcd traffic: unknown op ${op.f}`);
     }

@@ -54,7 +54,7 @@ export class KubernetesTraffic implements Workload {
       case 'delete':
         return single(txn([{ target: 'MOD', key, revision: rev }], [{ deleteRange: deleteRange(key) }], [{ range: range(key) }]), op, call, done, observe);
       case 'compact':
-        return single(compact(compactionRevision(this.state, this.env.prng)), op, call, done, observe);
+        return single(compact(compactionRevision(this.state, this.env.prng, this.env.scenario.workload.compactionRevision)), op, call, done, observe);
       default:
         throw new Error(`kubernetes traffic: unknown op ${op.f}`);
     }

@@ -59,7 +59,11 @@ export class TrafficState {
   }
 }
 
-/** A compaction target like etcd's robustness traffic: near the newest revision seen, up to 5 past it. */
-export function compactionRevision(state: TrafficState, prng: Prng): number {
+/**
+ * A compaction target: like etcd's robustness traffic near the newest revision seen, up to 5
+ * past it ("recent"), or exactly the newest seen ("newest").
+ */
+export function compactionRevision(state: TrafficState, prng: Prng, aim: 'recent' | 'newest' = 'recent'): number {
+  if (aim === 'newest') return state.maxRevision;
   return Math.max(1, state.maxRevision + prng.intRange(-5, 5));
 }

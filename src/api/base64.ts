@@ -6,7 +6,28 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(256).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
+/**
+ * Encodings and decodings already done, by their input: the same keys and values cross the
+ * codec again and again (every read answers the same few keys). Pure functions of the text, so
+ * a shared memo cannot couple members; bounded (cleared when full); only short texts.
+ */
+const MEMO_MAX = 4096;
+const MEMO_TEXT_MAX = 256;
+const ENCODED = new Map<string, string>();
+const DECODED = new Map<string, { readonly ok: true; readonly bytes: Bytes }>();
+
 export function base64Encode(s: Bytes): string {
+  if (s.length > MEMO_TEXT_MAX) return encode(s);
+  let out = ENCODED.get(s);
+  if (out === undefined) {
+    out = encode(s);
+    if (ENCODED.size >= MEMO_MAX) ENCODED.clear();
+    ENCODED.set(s, out);
+  }
+  return out;
+}
+
+function encode(s: Bytes): string {
   let out = '';
   let i = 0;
   for (; i + 2 < s.length; i += 3) {
@@ -25,7 +46,19 @@ export function base64Encode(s: Bytes): string {
 }
 
 /** Decodes; on bad input returns Go's error text "illegal base64 data at input byte N". */
-export function base64Decode(text: string): { ok: true; bytes: Bytes } | { ok: false; error: string } {
+export function base64Decode(text: string): { readonly ok: true; readonly bytes: Bytes } | { readonly ok: false; readonly error: string } {
+  if (text.length > MEMO_TEXT_MAX) return decode(text);
+  const known = DECODED.get(text);
+  if (known !== undefined) return known;
+  const d = decode(text);
+  if (d.ok) {
+    if (DECODED.size >= MEMO_MAX) DECODED.clear();
+    DECODED.set(text, Object.freeze(d));
+  }
+  return d;
+}
+
+function decode(text: string): { ok: true; bytes: Bytes } | { ok: false; error: string } {
   // Go skips \r and \n anywhere in the input.
   const src = text.includes('\n') || text.includes('\r') ? text.replace(/[\r\n]/g, '') : text;
   const fail = (at: number) => ({ ok: false as const, error: `illegal base64 data at input byte ${at}` });

@@ -1,9 +1,13 @@
 // A majority configuration: a set of voters, any strict majority of which is a quorum.
 import type { NodeId } from '../types.ts';
+import { sortAscending } from './sort-numbers.ts';
 import type { VoteResult } from './vote-result.ts';
 
 /** Looks up a voter's acknowledged index (its Match), or undefined if unknown. */
 export type AckedIndexer = (id: NodeId) => number | undefined;
+
+/** committedIndex's working array, reused: the call is synchronous and its callback only looks up. */
+const INDEXES: number[] = [];
 
 export class MajorityConfig {
   readonly ids: ReadonlySet<NodeId>;
@@ -22,7 +26,7 @@ export class MajorityConfig {
 
   /** The voter ids in increasing order, so that iteration never depends on insertion order. */
   sorted(): NodeId[] {
-    return [...this.ids].sort((a, b) => a - b);
+    return sortAscending([...this.ids]);
   }
 
   toString(): string {
@@ -36,9 +40,10 @@ export class MajorityConfig {
   committedIndex(acked: AckedIndexer): number {
     const n = this.ids.size;
     if (n === 0) return Number.MAX_SAFE_INTEGER;
-    const indexes: number[] = [];
+    const indexes = INDEXES;
+    indexes.length = 0;
     for (const id of this.ids) indexes.push(acked(id) ?? 0);
-    indexes.sort((a, b) => a - b);
+    sortAscending(indexes);
     // With the indexes sorted ascending, the one at position n - (n/2 + 1) is held by a quorum.
     return indexes[n - (Math.floor(n / 2) + 1)] as number;
   }

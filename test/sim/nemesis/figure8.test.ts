@@ -98,6 +98,27 @@ describe('Figure8Sequence', () => {
     expect(cuts).toEqual([]);
   });
 
+  it('with l2RunUs lets L2 lead the majority side that long before isolating it', () => {
+    const f = fakeWorld();
+    let cuts: readonly Cut[] = [];
+    const targets: string[] = [];
+    const seq = new Figure8Sequence(f.world, new Prng(7), { setCuts: (c) => void (cuts = c), crash: () => undefined, targeted: (n) => void targets.push(n) }, 5000, 30_000);
+    expect(seq.start()).toBe(true);
+    const [l1, fo] = targets as [string, string];
+    const rest = ['n1', 'n2', 'n3', 'n4', 'n5'].filter((m) => m !== l1 && m !== fo);
+    const l2 = rest[0] as string;
+    f.set(l1, false, 1);
+    f.set(l2, true, 2);
+    f.run(FIGURE8_POLL_US * 2);
+    expect(targets[2]).toBe(l2);
+    // Still the first split: L2 leads {L2, rest} for 30 ms.
+    expect(sides(cuts, l1)).toEqual(rest);
+    expect(sides(cuts, l2)).toEqual([l1, fo].sort());
+    f.run(30_000 + FIGURE8_POLL_US * 2);
+    expect(sides(cuts, l2)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5'].filter((m) => m !== l2));
+    expect(sides(cuts, l1)).toEqual([l2]);
+  });
+
   it('refuses a cluster of fewer than five members', () => {
     const f = fakeWorld();
     const small: Figure8World = { ...f.world, members: () => ['n1', 'n2', 'n3'] };

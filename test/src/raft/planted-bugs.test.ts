@@ -6,7 +6,7 @@ import { Cluster } from './cluster.ts';
 import type { ConfChange, Snapshot } from '../../../src/raft/types.ts';
 import { message } from '../../../src/raft/types.ts';
 import { Unstable } from '../../../src/raft/log-unstable.ts';
-import { entsWithTerms, newStorage, newTestRaft } from './helpers.ts';
+import { entsWithTerms, newStorage, newTestRaft, readMessages } from './helpers.ts';
 
 const CS = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 const snapAt = (index: number): Snapshot => ({ data: `s${index}`, metadata: { index, term: 1, confState: CS } });
@@ -58,6 +58,20 @@ describe('planted raft bugs', () => {
       r.becomeFollower(1, 1);
       r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snapAt(2) }));
       expect(r.raftLog.committed, `planted ${planted}`).toBe(planted ? 2 : 3);
+    }
+  });
+
+  it('up-to-date-index-only: a voter grants a longer log whose last term is older than its own', () => {
+    for (const planted of [false, true]) {
+      const s = newStorage([1, 2, 3]);
+      s.append(entsWithTerms(1, 1, 3));
+      const r = newTestRaft(2, 10, 1, s, planted ? { unsafe: { upToDateCheck: 'index-only' } } : {});
+      r.loadState({ term: 3, vote: 0, commit: 3 });
+      r.becomeFollower(3, 0);
+      // Candidate 1 has four entries of term 2: longer, but its last term (2) is older than ours (3).
+      r.step(message({ type: 'MsgVote', from: 1, to: 2, term: 4, index: 4, logTerm: 2 }));
+      const reply = readMessages(r).find((m) => m.type === 'MsgVoteResp');
+      expect(reply?.reject, `planted ${planted}`).toBe(!planted);
     }
   });
 

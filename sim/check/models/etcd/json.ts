@@ -42,7 +42,25 @@ export function compareId64(a: string, b: string): number {
 }
 
 function isZero(v: Json): boolean {
-  return v === null || v === false || v === 0 || v === '' || v === '0' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+  if (v === null || v === false || v === 0 || v === '' || v === '0') return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.length === 0;
+  for (const _ in v) return false;
+  return true;
+}
+
+/** Sorts strings in place by UTF-16 code units, as Array.prototype.sort() does; insertion sort: objects here have a few keys. */
+function sortKeys(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** Canonical form: zero fields dropped, numbers as strings, keys sorted; nested headers dropped. */
@@ -52,14 +70,21 @@ export function canonical(v: unknown, top = true): Json {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.map((x) => canonical(x, false));
   const out: { [k: string]: Json } = {};
-  for (const k of Object.keys(v).sort()) {
+  const o = v as Record<string, unknown>;
+  for (const k of sortKeys(Object.keys(v))) {
     let x: Json;
     if (k === 'header') {
       if (!top) continue;
-      x = canonical({ revision: (v as Record<string, unknown>)['header'] === undefined ? undefined : ((v as Record<string, { revision?: unknown }>)['header']?.revision ?? undefined) }, false);
-    } else x = canonical((v as Record<string, unknown>)[k], false);
+      // Only the header's revision: {revision} when it is there and not zero.
+      const h = o['header'] as { revision?: unknown } | null | undefined;
+      const revision = canonical(h?.revision, false);
+      if (isZero(revision)) continue;
+      x = { revision };
+    } else x = canonical(o[k], false);
+    if (isZero(x)) continue;
     // defineProperty: a '__proto__' key stays an own key instead of replacing the prototype.
-    if (!isZero(x)) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
   }
   return out;
 }
