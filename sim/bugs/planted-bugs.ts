@@ -143,7 +143,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20221 (notifications)',
     plantedIn: 'src/watch/watch-stream.ts',
     unsafe: { stateMachine: ['progress-before-start'] },
-    caughtBy: { scenario: 'figure8', seed: 3, checker: 'watch' },
+    caughtBy: { scenario: 'watch-rotation', seed: 1, checker: 'watch' },
   },
   {
     name: 'truncate-on-stale-append',
@@ -239,7 +239,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20221 (old events)',
     plantedIn: 'src/watch/watchable-store.ts',
     unsafe: { stateMachine: ['future-watch-rev-lowered'] },
-    caughtBy: { test: 'test/src/watch/watch-guarantees.test.ts', checker: 'watch' },
+    caughtBy: { scenario: 'watch-rotation', seed: 1, checker: 'watch' },
   },
   {
     name: 'compacted-watcher-starved',

@@ -33,6 +33,8 @@ export interface WatchOptions {
    * watch then ends, as clientv3's does.
    */
   readonly resumeAtCompactRevision?: boolean;
+  /** Re-open the watch on the next member this often, from the last revision seen plus one (0: never). */
+  readonly rotateEveryUs?: number;
 }
 
 export interface WatchResponseJson {
@@ -53,6 +55,7 @@ export class WatchStream {
   private pendingRequest: Record<string, unknown> | undefined;
   private timer = 0;
   private progressTimer = 0;
+  private rotateTimer = 0;
   private stopped = false;
   /** The watch was cancelled by the server (compaction): etcd's client ends it too. */
   serverCanceled = false;
@@ -62,6 +65,8 @@ export class WatchStream {
   responses = 0;
   /** Watches opened again at the compact revision after a compaction cancel. */
   compactionResumes = 0;
+  /** Watches moved to the next member by rotateEveryUs. */
+  rotations = 0;
 
   constructor(
     private readonly client: EtcdClient,
@@ -104,11 +109,20 @@ export class WatchStream {
     this.timer = this.client.net.schedule(this.options.pingIntervalUs ?? 300_000, () => this.probe());
     const every = this.options.progressRequestIntervalUs ?? 0;
     if (every > 0) this.progressTimer = this.client.net.schedule(every, () => this.progressLoop(every));
+    const rotate = this.options.rotateEveryUs ?? 0;
+    if (rotate > 0) {
+      this.rotateTimer = this.client.net.schedule(rotate, () => {
+        if (!this.active) return;
+        this.rotations++;
+        this.reconnect();
+      });
+    }
   }
 
   private teardown(): void {
     this.client.net.cancel(this.timer);
     this.client.net.cancel(this.progressTimer);
+    this.client.net.cancel(this.rotateTimer);
     this.client.closeStream(this.stream);
     this.client.sendStream(this.member, { kind: 'watch-close', stream: this.stream });
   }

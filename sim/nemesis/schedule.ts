@@ -15,19 +15,19 @@ export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
   if (scenario.schedule !== undefined) return scenario.schedule.map((f) => ({ ...f, fault: { ...f.fault } }));
   const { nemesis, workload } = scenario;
   const out: TimedFault[] = [];
-  if (nemesis.packages.length === 0 || nemesis.maxFaults === 0) return out;
+  if (nemesis.packages.length === 0 || nemesis.faultsMax === 0) return out;
   // Buggify is a mode of the whole run rather than an episode: it is on from the start.
   if (nemesis.packages.includes('buggify')) out.push({ atMs: 0, durationMs: workload.durationMs, fault: { kind: 'buggify' } });
   const episodic = nemesis.packages.filter((p) => p !== 'buggify');
   if (episodic.length === 0) return out;
   let atMs = drawRange(prng, nemesis.startMs);
   const lastStartMs = workload.durationMs - 1;
-  while (atMs <= lastStartMs && out.length < nemesis.maxFaults) {
+  while (atMs <= lastStartMs && out.length < nemesis.faultsMax) {
     const pkg = nemesisPackage(prng.pick(episodic));
     const durationMs = Math.max(1, drawRange(prng, nemesis.faultDurationMs));
     const drawn = pkg.draw(prng, { members: scenario.cluster.members, durationMs });
     for (const d of drawn) {
-      if (atMs > lastStartMs || out.length >= nemesis.maxFaults) break;
+      if (atMs > lastStartMs || out.length >= nemesis.faultsMax) break;
       out.push({ atMs, durationMs: d.durationMs, fault: d.fault });
       atMs += d.durationMs;
     }

@@ -10,6 +10,9 @@ export interface ScheduleShape {
   members: number;
   /** Faults start inside [0, safetyMs). */
   safetyMs: number;
+  /** Most faults in one schedule (default 8). */
+  faultsMax?: number;
+  /** @deprecated the old spelling of faultsMax, still read. */
   maxFaults?: number;
   /** Longest fault. */
   faultMsMax?: number;
@@ -37,5 +40,5 @@ export function faultScheduleArbitrary(shape: ScheduleShape): fc.Arbitrary<Timed
     durationMs: fc.integer({ min: 1, max: shape.faultMsMax ?? 2000 }),
     fault: faultArbitrary(shape.members, shape.kinds),
   });
-  return fc.array(timed, { maxLength: shape.maxFaults ?? 8 }).map((faults) => [...faults].sort((a, b) => a.atMs - b.atMs));
+  return fc.array(timed, { maxLength: shape.faultsMax ?? shape.maxFaults ?? 8 }).map((faults) => [...faults].sort((a, b) => a.atMs - b.atMs));
 }

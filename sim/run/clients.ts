@@ -76,6 +76,7 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
           progressRequestIntervalUs: watchProgressRequests ? WATCH_PROGRESS_REQUEST_US : 0,
           requireLeader: true,
           resumeAtCompactRevision: scenario.clients.watchResumeAtCompactRevision,
+          rotateEveryUs: scenario.clients.watchRotateMs * 1000,
         }),
       );
     });

@@ -1,9 +1,11 @@
-// The nemesis's view of a running cluster: world faults (network, processes, clocks) and
-// cluster faults (membership, disks) behind the NemesisWorld interface.
-import type { NemesisWorld } from '../nemesis/nemesis.ts';
+// The nemesis's view of a simulated etcd run: the world's capabilities
+// (../nemesis/simulated-world.ts) plus what the EtcdCluster knows: its members and leader,
+// crashes at a chosen moment, disks, membership changes, and the server's buggify sites.
+import type { NemesisWorld } from '../nemesis/nemesis-world-port.ts';
+import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
+import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
-import type { Cut } from '../world/partitions.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 
 /** The scenario's base link settings, as the world's link options. */
@@ -18,69 +20,56 @@ export function baseLink(s: Scenario): LinkOptions {
   };
 }
 
+export class SimNemesisWorld extends SimulatedNemesisWorld {
+  constructor(
+    private readonly cluster: EtcdCluster,
+    private readonly scenario: Scenario,
+    private readonly buggifySwitch: (on: boolean) => void,
+  ) {
+    super(cluster.world);
+  }
+
+  members(): readonly string[] {
+    return this.cluster.members();
+  }
+
+  leader(): string | undefined {
+    return this.cluster.leader();
+  }
+
+  raftStatus(node: string): { isLeader: boolean; term: number } | undefined {
+    const s = this.cluster.status(node);
+    return s === undefined ? undefined : { isLeader: s.isLeader, term: s.term };
+  }
+
+  crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void {
+    return this.cluster.crashAfter(node, moment, tornWrites, crashed);
+  }
+
+  setFsyncLatency(node: string, fsyncUs: number | undefined): void {
+    this.cluster.setFsyncLatency(node, fsyncUs);
+  }
+
+  membership(action: 'replace' | 'remove-add', node: string): boolean {
+    return this.cluster.changeMembership(action, node);
+  }
+
+  buggify(on: boolean): void {
+    this.buggifySwitch(on);
+  }
+
+  /** Lossy faults change the links between members; the scenario's network is what they return to. */
+  protected lossyLinks(): { endpoints: readonly string[]; base: LinkOptions } {
+    return { endpoints: this.cluster.members(), base: baseLink(this.scenario) };
+  }
+
+  /** A member a membership change holds down stays down. */
+  protected override mayRestart(node: string): boolean {
+    return !this.cluster.held(node);
+  }
+}
+
+/** The nemesis's view of `cluster` (for callers that build it as a function). */
 export function nemesisWorld(cluster: EtcdCluster, scenario: Scenario, buggify: (on: boolean) => void): NemesisWorld {
-  const world = cluster.world;
-  const network = world.network;
-  let applied: Cut[] = [];
-  const key = ([a, b]: Cut): string => `${a}>${b}`;
-  return {
-    nowUs: () => world.loop.now(),
-    at: (timeUs, fn) => void world.loop.at(timeUs, fn),
-    members: () => cluster.members(),
-    leader: () => cluster.leader(),
-    raftStatus(node) {
-      const s = cluster.status(node);
-      return s === undefined ? undefined : { isLeader: s.isLeader, term: s.term };
-    },
-    setCuts(cuts) {
-      const next = new Set(cuts.map(key));
-      const before = new Set(applied.map(key));
-      for (const c of applied) if (!next.has(key(c))) network.uncut(c[0], c[1]);
-      const added = cuts.filter((c) => !before.has(key(c)));
-      if (added.length > 0) network.applyCuts(added, 'nemesis');
-      applied = [...cuts];
-    },
-    crash: (node, tornWrites) => {
-      if (world.isUp(node)) world.crash(node, tornWrites);
-    },
-    crashAfter: (node, moment, tornWrites, crashed) => cluster.crashAfter(node, moment, tornWrites, crashed),
-    restart: (node) => {
-      if (!world.isUp(node) && !cluster.held(node)) world.restart(node);
-    },
-    pause: (node) => {
-      if (world.isUp(node) && !world.isPaused(node)) world.pause(node);
-    },
-    resume: (node) => {
-      if (world.isPaused(node)) world.resume(node);
-    },
-    clockOffset: (node, deltaUs) => world.clockJump(node, deltaUs),
-    clockJump: (node, deltaUs) => world.clockJump(node, deltaUs),
-    clockDrift: (node, driftPpm) => world.clockSetDrift(node, driftPpm),
-    clockReset(node) {
-      const now = world.loop.now();
-      const offset = world.clock(node).offsetUs(now);
-      if (offset !== 0) world.clockJump(node, -offset);
-      world.clockSetDrift(node, 0);
-    },
-    setLossy(lossy) {
-      const base = baseLink(scenario);
-      const options: LinkOptions =
-        lossy === undefined
-          ? base
-          : {
-              drop: { num: lossy.dropPercent, den: 100 },
-              duplicate: { num: lossy.duplicatePercent, den: 100 },
-              reorder: { num: lossy.reorderPercent, den: 100 },
-              ...(lossy.delayMsMax > 0 && base.latency?.kind === 'uniform' ? { latency: { kind: 'uniform', minUs: base.latency.minUs, maxUs: base.latency.maxUs + lossy.delayMsMax * 1000 } } : {}),
-            };
-      const members = cluster.members();
-      for (const a of members) for (const b of members) if (a !== b) network.setLink(a, b, { ...base, ...options });
-      if (lossy !== undefined) world.recordFault('lossy');
-    },
-    clog: (node) => network.clogNode(node),
-    unclog: (node) => network.unclogNode(node),
-    setFsyncLatency: (node, fsyncUs) => cluster.setFsyncLatency(node, fsyncUs),
-    membership: (action, node) => cluster.changeMembership(action, node),
-    buggify,
-  };
+  return new SimNemesisWorld(cluster, scenario, buggify);
 }

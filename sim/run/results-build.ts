@@ -86,9 +86,9 @@ export function buildResults(r: ResultsInput): Results {
   const judged = Object.entries(r.checkers).filter(([name]) => !excused.has(name));
   let valid = composeValidity(judged.map(([, c]) => c.valid));
   let error = r.error;
-  if (valid === true && ops.ok < r.scenario.workload.minOkOps) {
+  if (valid === true && ops.ok < r.scenario.workload.okOpsMin) {
     valid = 'unknown';
-    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.minOkOps ${r.scenario.workload.minOkOps}`;
+    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.okOpsMin ${r.scenario.workload.okOpsMin}`;
   }
   if (r.error !== undefined) valid = false;
   const results: Results = {

@@ -44,9 +44,9 @@ function memberSettings(s: Scenario): Partial<MemberSettings> {
     snapshotCount: s.cluster.etcd.snapshotCount,
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
     watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
-    maxPendingApply: s.cluster.etcd.maxPendingApply,
-    maxSizePerMsgBytes: r.maxSizePerMsgBytes,
-    maxInflightMsgs: r.maxInflightMsgs,
+    pendingApplyMax: s.cluster.etcd.pendingApplyMax,
+    maxSizePerMsgBytes: r.sizePerMsgBytesMax,
+    maxInflightMsgs: r.inflightMsgsMax,
   };
 }
 

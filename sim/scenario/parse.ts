@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
+import { renameOldFields } from './renamed-fields.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
 
@@ -58,8 +59,15 @@ function crossCheck(s: Scenario): [string, string] | undefined {
   return undefined;
 }
 
+export interface ParseOptions {
+  /** Told one line per field written with its old spelling (./renamed-fields.ts); default: silent. */
+  readonly onDeprecated?: (line: string) => void;
+}
+
 /** Validates a parsed scenario object; `file` names it in error messages. */
-export function parseScenario(raw: unknown, file: string): Scenario {
+export function parseScenario(input: unknown, file: string, options: ParseOptions = {}): Scenario {
+  const { raw, deprecated } = renameOldFields(input, file);
+  for (const line of deprecated) options.onDeprecated?.(line);
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
@@ -71,7 +79,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
 }
 
 /** Parses the JSON text of a scenario file. */
-export function parseScenarioText(text: string, file: string): Scenario {
+export function parseScenarioText(text: string, file: string, options: ParseOptions = {}): Scenario {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -79,7 +87,7 @@ export function parseScenarioText(text: string, file: string): Scenario {
     const reason = err instanceof Error ? err.message : String(err);
     throw new UsageError(`${file}: (file): not valid JSON: ${reason}`);
   }
-  return parseScenario(raw, file);
+  return parseScenario(raw, file, options);
 }
 
 /** Builds a scenario in code (property tests, benches): defaults filled, same validation. */

@@ -1,6 +1,7 @@
 // A scenario is a data file a user writes without coding. This schema is its whole grammar:
 // every field with its type, bound and default, and no unknown field accepted anywhere, so a
-// typo is an error rather than a silently ignored setting.
+// typo is an error rather than a silently ignored setting. Fields renamed since (units and
+// bounds last) still load under their old spelling: ./renamed-fields.ts.
 import { z } from 'zod';
 import { TimedFaultSchema } from './fault.ts';
 import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
@@ -22,9 +23,10 @@ export const RaftSettingsSchema = z.strictObject({
   checkQuorum: z.boolean().default(true),
   /** "lease-based" answers reads from the leader's lease: depends on clocks (etcd's option). */
   readOnly: z.enum(['safe', 'lease-based']).default('safe'),
-  maxInflightMsgs: int(1, 4096).default(256),
+  /** Raft's MaxInflightMsgs: appends in flight to one follower. */
+  inflightMsgsMax: int(1, 4096).default(256),
   /** Raft's MaxSizePerMsg: a small value sends one entry per append (1 MiB by default). */
-  maxSizePerMsgBytes: int(1, 64 * 1024 * 1024).default(1024 * 1024),
+  sizePerMsgBytesMax: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
 export const EtcdSettingsSchema = z.strictObject({
@@ -35,7 +37,7 @@ export const EtcdSettingsSchema = z.strictObject({
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen); small values starve streams. */
   watchStreamBuffer: int(1, 100_000).default(128),
   /** The apply-lag limit behind "too many requests". */
-  maxPendingApply: int(1, 1_000_000).default(5000),
+  pendingApplyMax: int(1, 1_000_000).default(5000),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -71,6 +73,13 @@ export const ClientsSchema = z.strictObject({
    * accepts the gap; where etcd#18089 and #19179 lost a delete) instead of ending, as clientv3's does.
    */
   watchResumeAtCompactRevision: z.boolean().default(false),
+  /**
+   * Every this many ms a watcher re-opens its watch on the next member, from the last revision
+   * it saw plus one (a client balanced over endpoints; a Kubernetes reflector re-watching after
+   * its timeout): on a member that lags it, the watch waits for a future revision (etcd#20221).
+   * 0: never.
+   */
+  watchRotateMs: int(0, 3_600_000).default(0),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
@@ -108,7 +117,7 @@ export const WorkloadSchema = z.strictObject({
   /** Put values are padded to at least this many bytes (0: no padding); large values make one entry per Raft message. */
   valueBytes: int(0, 1024 * 1024).default(0),
   /** Below this many ok ops the run means nothing and says "unknown" (etcd's QPS floor). */
-  minOkOps: int(0, 10_000_000).default(20),
+  okOpsMin: int(0, 10_000_000).default(20),
   /**
    * etcd workload: "robustness" sends etcd's robustness traffic mix; "full" adds the rest of the
    * KV API (prev_kv, ignore_value/ignore_lease, every compare target and result, nested txns,
@@ -163,7 +172,7 @@ export const NemesisSchema = z.strictObject({
   /** How long each fault lasts before the nemesis heals it. */
   faultDurationMs: RangeSchema.default({ min: 300, max: 1500 }),
   /** Upper bound on faults in one run. */
-  maxFaults: int(0, 10_000).default(100),
+  faultsMax: int(0, 10_000).default(100),
 });
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;

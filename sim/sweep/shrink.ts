@@ -78,9 +78,9 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
     if (!attempt({ ...best, workload: { ...best.workload, durationMs } }, `safety phase ${durationMs} ms`)) break;
   }
   // 5. A lower request rate, keeping enough traffic for the run to mean something (twice the
-  // minOkOps floor), so that the shrunk scenario without the bug still passes rather than
+  // okOpsMin floor), so that the shrunk scenario without the bug still passes rather than
   // saying "unknown".
-  const enoughTraffic = (rate: number): boolean => (rate * best.workload.durationMs) / 1000 >= 2 * best.workload.minOkOps;
+  const enoughTraffic = (rate: number): boolean => (rate * best.workload.durationMs) / 1000 >= 2 * best.workload.okOpsMin;
   while (best.workload.rateOpsPerSecond > 1 && runs < o.runsMax) {
     const rateOpsPerSecond = Math.max(1, Math.floor(best.workload.rateOpsPerSecond / 2));
     if (!enoughTraffic(rateOpsPerSecond)) break;

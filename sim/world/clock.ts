@@ -40,6 +40,9 @@ export class NodeClock {
   private anchorLocalUs: number;
   private drift: number;
   private jumps = 0;
+  /** The last reading since the last change (world, local), for the monotonic check. */
+  private lastReadWorldUs = -1;
+  private lastReadLocalUs = 0;
   /** The settings the clock started with, for printing a run's configuration. */
   readonly initialOffsetUs: number;
   readonly initialDriftPpm: number;
@@ -67,8 +70,17 @@ export class NodeClock {
   localUs(worldUs: number): number {
     const elapsedUs = worldUs - this.anchorWorldUs;
     if (elapsedUs < 0) throw violated('harness', 'clock-read-after-change', `local time asked for at ${worldUs} µs, before the last clock change at ${this.anchorWorldUs} µs`);
+    if (!(Math.abs(this.drift) <= DRIFT_PPM_MAX)) throw violated('harness', 'clock-drift-bounded', `drift ${this.drift} ppm outside ±${DRIFT_PPM_MAX}`);
     const localUs = this.anchorLocalUs + elapsedUs + Math.floor((elapsedUs * this.drift) / PPM);
     if (!Number.isSafeInteger(localUs)) throw violated('harness', 'clock-exact', `local time ${localUs} is not an exact integer`);
+    // Between changes a clock never runs backwards: only a jump may step it back.
+    if (worldUs >= this.lastReadWorldUs && this.lastReadWorldUs >= 0 && localUs < this.lastReadLocalUs) {
+      throw violated('harness', 'clock-monotonic', `local time went back from ${this.lastReadLocalUs} to ${localUs} µs without a jump`);
+    }
+    if (worldUs >= this.lastReadWorldUs) {
+      this.lastReadWorldUs = worldUs;
+      this.lastReadLocalUs = localUs;
+    }
     return localUs;
   }
 
@@ -77,17 +89,22 @@ export class NodeClock {
     if (!(localDelayUs >= 0) || !Number.isFinite(localDelayUs)) {
       throw new Error(`NodeClock: delay must be a finite non-negative number, got ${localDelayUs}`);
     }
+    if (!(Math.abs(this.drift) <= DRIFT_PPM_MAX)) throw violated('harness', 'clock-drift-bounded', `drift ${this.drift} ppm outside ±${DRIFT_PPM_MAX}`);
     const worldUs = this.drift === 0 ? Math.ceil(localDelayUs) : Math.ceil((localDelayUs * PPM) / (PPM + this.drift));
     if (!(worldUs >= 0) || !Number.isSafeInteger(worldUs)) throw violated('harness', 'clock-delay-exact', `a local delay of ${localDelayUs} µs became ${worldUs} µs of world time`);
+    // A timer never fires early by its own clock: the world delay spans at least the local delay.
+    if (worldUs + Math.floor((worldUs * this.drift) / PPM) < Math.floor(localDelayUs)) throw violated('harness', 'clock-timer-not-early', `a local delay of ${localDelayUs} µs became ${worldUs} µs of world time at ${this.drift} ppm`);
     return worldUs;
   }
 
   /** Steps local time by `deltaUs` (negative: backwards) at world time `worldUs`. */
   jump(worldUs: number, deltaUs: number): void {
     checkOffset('jump deltaUs', deltaUs);
+    const jumpsBefore = this.jumps;
     this.reanchor(worldUs);
     this.anchorLocalUs += deltaUs;
     this.jumps++;
+    if (this.jumps !== jumpsBefore + 1 || !Number.isSafeInteger(this.anchorLocalUs)) throw violated('harness', 'clock-exact', `after a jump of ${deltaUs} µs local time is ${this.anchorLocalUs}`);
   }
 
   /** Changes the drift from world time `worldUs` on; local time stays continuous. */
@@ -105,5 +122,7 @@ export class NodeClock {
   private reanchor(worldUs: number): void {
     this.anchorLocalUs = this.localUs(worldUs);
     this.anchorWorldUs = worldUs;
+    // A change starts a new piece: the monotonic check starts over from it.
+    this.lastReadWorldUs = -1;
   }
 }

@@ -133,6 +133,7 @@ export class SimDisk implements Disk {
   append(file: string, value: unknown, sizeBytes: number): void {
     checkSize(sizeBytes);
     const record: DiskRecord = Object.freeze({ value: freezeRecord(value), sizeBytes, torn: false });
+    if (!isFrozenRecord(record)) throw violated('harness', 'disk-record-frozen', `${file}: a record written is not frozen`);
     const lengthBefore = this.mutable(file).length;
     this.mutable(file).push(record);
     if (this.mutable(file).length !== lengthBefore + 1) throw violated('harness', 'disk-append-one', `${file}: ${lengthBefore} records before, ${this.mutable(file).length} after`);
@@ -148,6 +149,7 @@ export class SimDisk implements Disk {
       return Object.freeze({ value: freezeRecord(r.value), sizeBytes: r.sizeBytes, torn: false });
     });
     this.current.set(file, copy.slice());
+    if (this.read(file).length !== records.length) throw violated('harness', 'disk-replace', `${file}: ${records.length} records written, ${this.read(file).length} read back`);
     this.addOp({ kind: 'replace', file, records: copy });
     this.env.trace.record(TraceKind.write, this.env.nodeTraceId, this.env.trace.intern(file), -copy.length);
   }
@@ -158,6 +160,7 @@ export class SimDisk implements Disk {
     if (!Number.isInteger(length) || length < 0) throw new Error(`SimDisk.truncate: bad length ${length}`);
     if (length >= records.length) return;
     records.length = length;
+    if (this.read(file).length !== length) throw violated('harness', 'disk-truncate', `${file}: truncated to ${length}, ${this.read(file).length} records left`);
     this.addOp({ kind: 'truncate', file, length });
   }
 
@@ -174,6 +177,9 @@ export class SimDisk implements Disk {
     const doneUs = Math.max(now + latencyUs, this.lastFsyncDoneUs);
     this.lastFsyncDoneUs = doneUs;
     const opsCovered = this.pending.length;
+    // An fsync covers every write before it: at least what the fsync before it covers.
+    const before = this.fsyncs.at(-1)?.opsCovered ?? 0;
+    if (!(doneUs >= now && opsCovered >= before)) throw violated('harness', 'fsync-order', `an fsync done at ${doneUs} µs (now ${now}) covering ${opsCovered} writes after one covering ${before}`);
     const loopId = this.env.schedule(doneUs - now, () => this.complete(onDurable, latencyUs));
     this.fsyncs.push({ loopId, opsCovered });
   }
@@ -233,6 +239,7 @@ export class SimDisk implements Disk {
     this.pending = [];
     this.current = new Map();
     for (const [file, records] of this.durable) this.current.set(file, records.slice());
+    if (this.pending.length !== 0 || this.fsyncs.length !== 0 || this.current.size !== this.durable.size) throw violated('harness', 'disk-crash-reset', `after a crash ${this.pending.length} writes and ${this.fsyncs.length} fsyncs pending, ${this.current.size} files for ${this.durable.size} durable`);
     this.statsCounters.crashes++;
     this.statsCounters.opsLost += lost;
     return lost;
@@ -246,7 +253,10 @@ export class SimDisk implements Disk {
     const head = this.fsyncs.shift();
     if (head === undefined) throw new Error('SimDisk invariant: fsync completed with none in flight');
     const ops = this.pending.splice(0, head.opsCovered);
-    for (const later of this.fsyncs) later.opsCovered -= head.opsCovered;
+    for (const later of this.fsyncs) {
+      later.opsCovered -= head.opsCovered;
+      if (later.opsCovered < 0 || later.opsCovered > this.pending.length) throw violated('harness', 'fsync-covers', `a later fsync covers ${later.opsCovered} of ${this.pending.length} pending writes`);
+    }
     for (const op of ops) this.applyDurable(op);
     this.statsCounters.fsyncs++;
     this.env.trace.record(TraceKind.fsync, this.env.nodeTraceId, ops.length, latencyUs);
@@ -256,6 +266,8 @@ export class SimDisk implements Disk {
   private applyDurable(op: Op): void {
     switch (op.kind) {
       case 'append': {
+        // The pair of disk-record-frozen: what becomes durable is exactly what was written.
+        if (!isFrozenRecord(op.record)) throw violated('harness', 'disk-record-frozen', `${op.file}: a record made durable is not frozen`);
         let records = this.durable.get(op.file);
         if (records === undefined) this.durable.set(op.file, (records = []));
         records.push(op.record);
@@ -287,7 +299,8 @@ export class SimDisk implements Disk {
       const sizeBytes = 1 + this.prng.int(op.record.sizeBytes - 1);
       let records = this.durable.get(op.file);
       if (records === undefined) this.durable.set(op.file, (records = []));
-      records.push({ value: undefined, sizeBytes, torn: true });
+      if (!(sizeBytes < op.record.sizeBytes)) throw violated('harness', 'disk-torn-shorter', `${op.file}: a torn record of ${sizeBytes} bytes from one of ${op.record.sizeBytes}`);
+      records.push(Object.freeze({ value: undefined, sizeBytes, torn: true }));
       this.statsCounters.tornRecords++;
       this.env.trace.record(TraceKind.torn, this.env.nodeTraceId, this.env.trace.intern(op.file), sizeBytes);
     }
@@ -324,6 +337,12 @@ function checkLatencyRange(fsyncUsMin: number, fsyncUsMax: number): void {
   if (!(Number.isSafeInteger(fsyncUsMin) && Number.isSafeInteger(fsyncUsMax) && fsyncUsMin >= 0 && fsyncUsMax >= fsyncUsMin)) {
     throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${fsyncUsMin}..${fsyncUsMax}`);
   }
+}
+
+/** A record and its value (at its top level) cannot be changed any more. */
+function isFrozenRecord(record: DiskRecord): boolean {
+  const v = record.value;
+  return Object.isFrozen(record) && (typeof v !== 'object' || v === null || Object.isFrozen(v));
 }
 
 /** Freezes a record's value and everything it holds, so that what was written stays written. */

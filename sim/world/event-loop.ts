@@ -40,6 +40,8 @@ export class EventLoop {
   private liveCount = 0;
   private nowUs = 0;
   private nextSeq = 1;
+  /** Insertion sequence of the last event run: events run in (time, seq) order. */
+  private lastSeq = 0;
   private stepsDone = 0;
   private stopRequested = false;
   private stepping = false;
@@ -113,6 +115,9 @@ export class EventLoop {
       if (cancelled || fn === undefined) continue;
       this.liveCount--;
       if (timeUs < this.nowUs || this.liveCount < 0) throw violated('harness', 'time-monotonic', `an event at ${timeUs} µs after ${this.nowUs} µs (${this.liveCount} live)`);
+      // Ties break by insertion: at one time, events run in the order they were scheduled.
+      if (timeUs === this.nowUs && timer.seq < this.lastSeq) throw violated('harness', 'event-order', `at ${timeUs} µs event ${timer.seq} ran after event ${this.lastSeq}`);
+      this.lastSeq = timer.seq;
       this.nowUs = timeUs;
       this.stepsDone++;
       this.stepping = true;
@@ -167,6 +172,7 @@ export class EventLoop {
       this.generations.push(0);
     }
     const timer = this.slots[slot] as Timer;
+    if (timer.fn !== undefined) throw violated('harness', 'timer-slot-free', `slot ${slot} reused while its timer ${timer.id} is pending`);
     const generation = (this.generations[slot] as number) + 1;
     this.generations[slot] = generation;
     timer.id = generation * SLOTS_MAX + slot;

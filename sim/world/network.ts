@@ -75,6 +75,8 @@ interface Link {
   lastDeliveryUs: number;
   /** Messages scheduled on this link and not yet arrived (held ones not included). */
   inFlight: number;
+  /** Id of the last message that arrived in FIFO order (not reordered), for the order check. */
+  lastFifoArrivalId: number;
 }
 
 interface InFlight {
@@ -160,6 +162,8 @@ export class Network {
     if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) {
       this.counters.duplicated++;
       this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
+      // The copy needs room on the link too.
+      if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
       this.schedule(flight);
     }
   }
@@ -180,14 +184,18 @@ export class Network {
   uncut(from: string, to: string): void {
     const src = this.endpoint(from);
     const dst = this.endpoint(to);
-    this.link(src, dst).cut = false;
+    const link = this.link(src, dst);
+    link.cut = false;
     this.linkFault('uncut', src, dst);
+    if (link.cut) throw violated('harness', 'uncut-applied', `${from}->${to} still cut`);
   }
 
   applyCuts(cuts: readonly Cut[], faultName = 'cuts'): void {
+    const faultsBefore = this.counters.faults;
     for (const [from, to] of cuts) this.link(this.endpoint(from), this.endpoint(to)).cut = true;
     this.counters.faults++;
     this.fault(faultName, cuts.length);
+    if (this.counters.faults !== faultsBefore + 1 || !cuts.every(([from, to]) => this.isCut(from, to))) throw violated('harness', 'cut-applied', `${faultName}: a cut of ${cuts.length} left a link open`);
   }
 
   isolate(node: string): void {
@@ -212,11 +220,13 @@ export class Network {
 
   /** Removes every cut and every clog (held messages are released). */
   heal(): void {
-    for (const link of this.sortedLinks()) {
+    const links = this.sortedLinks();
+    for (const link of links) {
       link.cut = false;
       if (link.clogUntilUs !== 0) this.release(link);
     }
     this.fault('heal', 0);
+    if (this.heldCount !== 0 || links.some((l) => l.cut || l.clogUntilUs !== 0 || l.held.length !== 0)) throw violated('harness', 'heal-clears', `after heal ${this.heldCount} messages held, or a link still cut or clogged`);
   }
 
   // ---- clogging ----
@@ -273,6 +283,7 @@ export class Network {
     const link = this.link(from, to);
     const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
     link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
+    if (!(link.clogUntilUs >= this.loop.now())) throw violated('harness', 'clog-applied', `${from.name}->${to.name} clogged until ${link.clogUntilUs}, before now ${this.loop.now()}`);
     const generation = ++link.clogGeneration;
     this.trace.record(TraceKind.clog, from.traceId, to.traceId, Number.isFinite(link.clogUntilUs) ? link.clogUntilUs : -1);
     if (Number.isFinite(link.clogUntilUs)) {
@@ -287,7 +298,8 @@ export class Network {
     const o = link.options;
     const now = this.loop.now();
     let atUs = now + drawLatencyUs(this.prng, o.latency);
-    if (o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den)) {
+    const reordered = o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den);
+    if (reordered) {
       this.counters.reordered++;
       atUs += this.prng.int(o.reorderDelayUsMax + 1);
     } else {
@@ -299,9 +311,15 @@ export class Network {
     }
     if (!(atUs >= now)) throw violated('harness', 'link-latency-non-negative', `arrival ${atUs} before send ${now}`);
     link.inFlight++;
+    if (link.inFlight > this.linkCapacityMax) throw violated('harness', 'link-capacity', `${link.inFlight} messages in flight on ${flight.from.name}->${flight.to.name}, capacity ${this.linkCapacityMax}`);
     this.loop.at(atUs, () => {
       link.inFlight--;
       if (link.inFlight < 0) throw violated('harness', 'link-in-flight-count', 'a link delivered more messages than it carried');
+      // The pair of link-fifo: messages not picked for reordering arrive in the order they were sent.
+      if (!reordered) {
+        if (flight.id < link.lastFifoArrivalId) throw violated('harness', 'link-fifo-arrival', `${flight.from.name}->${flight.to.name}: message ${flight.id} arrived after message ${link.lastFifoArrivalId}`);
+        link.lastFifoArrivalId = flight.id;
+      }
       this.arrive(flight);
     });
   }
@@ -332,6 +350,10 @@ export class Network {
     link.held = [];
     this.heldCount -= held.length;
     if (this.heldCount < 0 || link.held.length !== 0) throw violated('harness', 'held-count', `released ${held.length}, network now holds ${this.heldCount}`);
+    // The network's held count is what its links hold (checked on release, which is rare).
+    let total = 0;
+    for (const l of this.links.values()) total += l.held.length;
+    if (total !== this.heldCount) throw violated('harness', 'held-count-total', `links hold ${total} messages, the network counts ${this.heldCount}`);
     for (const flight of held) {
       this.trace.record(TraceKind.release, flight.from.traceId, flight.to.traceId, flight.id);
       this.loop.schedule(0, () => this.arrive(flight));
@@ -344,6 +366,8 @@ export class Network {
     else if (reason === 'random') this.counters.droppedRandom++;
     else if (reason === 'down') this.counters.droppedDown++;
     else this.counters.droppedCapacity++;
+    const c = this.counters;
+    if (c.dropped !== c.droppedCut + c.droppedRandom + c.droppedDown + c.droppedCapacity) throw violated('harness', 'drop-counts', `${c.dropped} drops, by reason ${c.droppedCut}+${c.droppedRandom}+${c.droppedDown}+${c.droppedCapacity}`);
     this.trace.record(TraceKind.drop, from.traceId, to.traceId, id);
   }
 
@@ -365,7 +389,7 @@ export class Network {
     const key = linkKey(from, to);
     let link = this.links.get(key);
     if (link === undefined) {
-      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0, inFlight: 0 };
+      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0, inFlight: 0, lastFifoArrivalId: 0 };
       this.links.set(key, link);
     }
     return link;

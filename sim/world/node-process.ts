@@ -4,6 +4,7 @@
 //   - down (crashed or never started): the event is dropped;
 //   - paused: the event is held, in arrival order, and redelivered after resume (timers late);
 //   - running: the host handles it, then `afterEvent` runs for observers.
+import { violated } from '../../src/invariant-violation.ts';
 import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { EventLoop } from './event-loop.ts';
@@ -65,6 +66,8 @@ export class NodeProcess {
   boot(makeContext: (incarnation: number) => HostContext): void {
     if (this.factory === undefined) throw new Error(`NodeProcess ${this.id}: no host factory`);
     if (this.status === 'running') throw new Error(`NodeProcess invariant: ${this.id} is already running`);
+    // A new incarnation starts with nothing of the last one: no timers, no held events.
+    if (this.timers.size !== 0 || this.held.length !== 0 || this.host !== undefined) throw violated('harness', 'process-boot-clean', `${this.id} boots with ${this.timers.size} timers and ${this.held.length} held events left`);
     this.incarnation++;
     this.status = 'running';
     this.paused = false;
@@ -82,6 +85,7 @@ export class NodeProcess {
     this.host = undefined;
     this.status = 'crashed';
     this.paused = false;
+    if (this.timers.size !== 0 || this.held.length !== 0 || this.host !== undefined) throw violated('harness', 'process-kill-clears', `${this.id} keeps ${this.timers.size} timers and ${this.held.length} held events after its crash`);
     return this.disk.crash(mayTear);
   }
 
@@ -96,6 +100,7 @@ export class NodeProcess {
     this.paused = false;
     const held = this.held;
     this.held = [];
+    if (this.held.length !== 0 || this.paused) throw violated('harness', 'process-resume-releases', `${this.id} still holds ${this.held.length} events after resume`);
     const incarnation = this.incarnation;
     for (const event of held) {
       this.loop.schedule(0, () => {
@@ -115,6 +120,7 @@ export class NodeProcess {
       this.dispatch({ kind: 'timer', timer });
     });
     this.timers.set(timer.id, timer);
+    if (!(timer.dueUs >= this.loop.now()) || this.timers.get(timer.id) !== timer) throw violated('harness', 'timer-set', `${this.id}: timer ${timer.id} due at ${timer.dueUs} µs, now ${this.loop.now()}`);
     return timer.id;
   }
 
@@ -153,6 +159,7 @@ export class NodeProcess {
     if (this.paused) {
       if (this.held.length >= HELD_EVENTS_MAX) throw new Error(`NodeProcess bound: ${this.id} holds too many events`);
       this.held.push(event);
+      if (this.held.length > HELD_EVENTS_MAX || this.status !== 'running') throw violated('harness', 'held-while-paused', `${this.id} holds ${this.held.length} events while ${this.status}`);
       this.trace.record(TraceKind.hold, this.traceId, heldCode(event), this.held.length);
       return;
     }

@@ -3,6 +3,7 @@
 // isolate one node, split into halves, a majority ring (everyone sees a majority, no two see the
 // same one) and a bridge (two halves that only one node can talk to). They take the node order
 // they are given; a nemesis that wants random shapes shuffles the nodes first.
+import { violated } from '../../src/invariant-violation.ts';
 
 export type Cut = readonly [from: string, to: string];
 
@@ -24,19 +25,27 @@ export function groupsToCuts(groups: readonly (readonly string[])[]): Cut[] {
       });
     }
   });
+  // Every member is cut from everyone outside its group, in both directions, and from no one else.
+  const total = groupOf.size;
+  const expected = groups.reduce((sum, g) => sum + g.length * (total - g.length), 0);
+  if (cuts.length !== expected || cuts.some(([a, b]) => groupOf.get(a) === groupOf.get(b))) throw violated('harness', 'partition-cuts-complete', `${cuts.length} cuts for groups of ${groups.map((g) => g.length).join('/')}`);
   return cuts;
 }
 
 /** One node alone, the rest together. */
 export function isolateGroups(node: string, nodes: readonly string[]): string[][] {
   if (!nodes.includes(node)) throw new Error(`isolate: unknown node ${node}`);
-  return [[node], nodes.filter((n) => n !== node)];
+  const groups = [[node], nodes.filter((n) => n !== node)];
+  if (groups[1]!.length !== nodes.length - 1) throw violated('harness', 'partition-groups-cover', `isolating ${node} of ${nodes.length} left ${groups[1]!.length} together`);
+  return groups;
 }
 
 /** The first floor(n/2) nodes against the rest (the rest is the majority when n is odd). */
 export function halvesGroups(nodes: readonly string[]): string[][] {
   const half = Math.floor(nodes.length / 2);
-  return [nodes.slice(0, half), nodes.slice(half)];
+  const groups = [nodes.slice(0, half), nodes.slice(half)];
+  if (groups[0]!.length + groups[1]!.length !== nodes.length || groups[1]!.length < groups[0]!.length) throw violated('harness', 'partition-groups-cover', `halves of ${nodes.length}: ${groups[0]!.length}/${groups[1]!.length}`);
+  return groups;
 }
 
 /**
@@ -56,6 +65,11 @@ export function majorityRingCuts(nodes: readonly string[]): Cut[] {
       if (distance > d) cuts.push([nodes[i] as string, nodes[j] as string]);
     }
   }
+  // The shape's promise: every member still hears a majority (itself included).
+  for (const node of nodes) {
+    const heard = n - cuts.filter(([, to]) => to === node).length;
+    if (heard < majority) throw violated('harness', 'ring-majority', `${node} hears ${heard} of ${n}, a majority is ${majority}`);
+  }
   return cuts;
 }
 
@@ -65,5 +79,8 @@ export function bridgeCuts(nodes: readonly string[]): Cut[] {
   const mid = Math.floor(nodes.length / 2);
   const left = nodes.slice(0, mid);
   const right = nodes.slice(mid + 1);
-  return groupsToCuts([left, right]);
+  const cuts = groupsToCuts([left, right]);
+  const bridge = nodes[mid] as string;
+  if (cuts.some(([a, b]) => a === bridge || b === bridge)) throw violated('harness', 'bridge-sees-all', `the bridge ${bridge} is cut`);
+  return cuts;
 }

@@ -2,6 +2,7 @@
 // when asked for, a bounded log keeps the most recent events for trace.jsonl. Only integers go
 // into the hash (names are interned to small integers in first-use order, which is itself
 // deterministic), so hashing costs a few multiplies and never allocates.
+import { violated } from '../../src/invariant-violation.ts';
 import { TraceHash } from './trace-hash.ts';
 
 /** Event kind codes. The numbers enter the hash: append new kinds, never renumber. */
@@ -94,6 +95,7 @@ export class Trace {
       id = this.names.length + 1;
       this.ids.set(name, id);
       this.names.push(name);
+      if (this.names[id - 1] !== name) throw violated('harness', 'trace-intern', `${name} interned as ${id}, which names ${this.names[id - 1]}`);
     }
     return id;
   }
@@ -151,6 +153,7 @@ export class Trace {
       this.ring.push({ index, timeUs, kind, a, b, c, detail });
       return;
     }
+    if (this.ring.length !== this.logCap || this.ringStart >= this.logCap) throw violated('harness', 'trace-log-bounded', `${this.ring.length} entries logged, cap ${this.logCap}, start ${this.ringStart}`);
     const slot = this.ring[this.ringStart] as RawEntry;
     slot.index = index;
     slot.timeUs = timeUs;

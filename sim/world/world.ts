@@ -158,6 +158,7 @@ export class World {
   crash(id: string, tornWrites = true): void {
     const p = this.process(id);
     const lost = p.kill(tornWrites);
+    if (p.isUp) throw violated('harness', 'crash-downs', `${id} is still up after its crash`);
     this.counters.crashes++;
     this.trace.record(TraceKind.crash, p.traceId, p.incarnation, lost);
     this.notifyOutsideStep();
@@ -167,7 +168,9 @@ export class World {
   restart(id: string): void {
     const p = this.process(id);
     if (p.status !== 'crashed') throw new Error(`World.restart: ${id} is ${p.status}, not crashed`);
-    p.boot((incarnation) => this.makeContext(p, incarnation));
+    const incarnation = p.incarnation;
+    p.boot((i) => this.makeContext(p, i));
+    if (!p.isUp || p.incarnation !== incarnation + 1) throw violated('harness', 'restart-new-incarnation', `${id} restarted as incarnation ${p.incarnation} after ${incarnation}, up ${p.isUp}`);
     this.counters.restarts++;
     this.trace.record(TraceKind.restart, p.traceId, p.incarnation);
     this.notifyOutsideStep();
@@ -177,6 +180,7 @@ export class World {
   pause(id: string): void {
     const p = this.process(id);
     p.pause();
+    if (!p.paused) throw violated('harness', 'pause-holds', `${id} is not paused after pause`);
     this.counters.pauses++;
     this.trace.record(TraceKind.pause, p.traceId);
     this.notifyOutsideStep();

@@ -94,6 +94,7 @@ export class Lessor implements LeaseAttachments {
     this.leases.set(id, l);
     this.scheduleCheckpointIfNeeded(l, nowMs);
     assert(this.leases.get(id) === l && l.keys.size === 0, 'lessor: a granted lease starts with no keys');
+    assert(this.primary ? l.expiryMs > nowMs : l.expiryMs === Infinity, 'lessor: a granted lease expires after now on the primary, never elsewhere');
     return l;
   }
 
@@ -104,6 +105,7 @@ export class Lessor implements LeaseAttachments {
   revoke(id: LeaseId, store: MvccStore): 'lease-not-found' | undefined {
     const l = this.leases.get(id);
     if (l === undefined) return 'lease-not-found';
+    assert([...l.keys].every((key) => this.itemMap.get(key) === id), 'lessor: a lease\'s keys map back to it');
     const txn = store.write();
     for (const key of l.sortedKeys()) txn.deleteRange(key, undefined);
     this.leases.delete(id);
@@ -122,6 +124,7 @@ export class Lessor implements LeaseAttachments {
     const clearCheckpoint = this.config.checkpointingEnabled && l.remainingTtlSeconds > 0;
     l.refresh(nowMs, 0);
     this.scheduleCheckpointIfNeeded(l, nowMs);
+    assert(!l.expired(nowMs) && l.expiryMs !== Infinity, 'lessor: a renewed lease is live and expires');
     return { kind: 'renewed', ttlSeconds: l.ttlSeconds, clearCheckpoint };
   }
 
@@ -152,8 +155,8 @@ export class Lessor implements LeaseAttachments {
       l.refresh(nowMs, extendMs);
       this.scheduleCheckpointIfNeeded(l, nowMs);
     }
-    if (this.leases.size < LEASE_REVOKE_RATE) return;
-    this.spreadExpiries(nowMs, extendMs);
+    if (this.leases.size >= LEASE_REVOKE_RATE) this.spreadExpiries(nowMs, extendMs);
+    assert(this.primary && [...this.leases.values()].every((l) => l.expiryMs !== Infinity), 'lessor: every lease of the primary expires');
   }
 
   /** Stops being primary: no lease expires. */
@@ -161,6 +164,7 @@ export class Lessor implements LeaseAttachments {
     this.primary = false;
     for (const l of this.leases.values()) l.forever();
     this.checkpointDue.clear();
+    assert(this.checkpointDue.size === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: a follower\'s leases never expire');
   }
 
   /**
@@ -174,6 +178,7 @@ export class Lessor implements LeaseAttachments {
       .sort((a, b) => a.nextExpiryCheckMs - b.nextExpiryCheckMs || (a.id < b.id ? -1 : 1))
       .slice(0, limit);
     for (const l of due) l.nextExpiryCheckMs = nowMs + this.config.expiredLeaseRetryIntervalMs;
+    assert(due.length <= limit && due.every((l) => l.expired(nowMs) && this.leases.get(l.id) === l), 'lessor: only held, expired leases are reported, at most limit');
     return due.map((l) => l.id);
   }
 
@@ -192,6 +197,7 @@ export class Lessor implements LeaseAttachments {
       if (remaining >= l.ttlSeconds) continue;
       out.push({ id, remainingTtlSeconds: remaining });
     }
+    assert(out.length <= limit && out.every((c) => c.remainingTtlSeconds > 0 && c.remainingTtlSeconds < (this.leases.get(c.id)?.ttlSeconds ?? 0)), 'lessor: a checkpoint saves a remaining TTL between 0 and the granted TTL');
     return out;
   }
 
@@ -232,6 +238,17 @@ export class Lessor implements LeaseAttachments {
     for (const kv of live.kvs) {
       if (kv.lease !== NO_LEASE && this.leases.has(kv.lease)) this.attach(kv.lease, kv.key);
     }
+    assert(!this.primary && this.checkpointDue.size === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: restored leases never expire until promotion');
+    assert(this.attachmentsConsistent(), 'lessor: every attached key maps to its lease and back');
+  }
+
+  /** Every key of the item map is held by its lease, and the leases hold no other key. */
+  private attachmentsConsistent(): boolean {
+    let held = 0;
+    for (const l of this.leases.values()) held += l.keys.size;
+    if (held !== this.itemMap.size) return false;
+    for (const [key, id] of this.itemMap) if (this.leases.get(id)?.keys.has(key) !== true) return false;
+    return true;
   }
 
   private scheduleCheckpointIfNeeded(l: Lease, nowMs: number): void {

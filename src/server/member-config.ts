@@ -37,7 +37,7 @@ export interface MemberConfig {
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen: 128). */
   watchStreamBuffer?: number | undefined;
   /** Committed but unapplied entries past which writes are refused with "too many requests" (etcd's maxGapBetweenApplyAndCommitIndex: 5,000). */
-  maxPendingApply?: number | undefined;
+  pendingApplyMax?: number | undefined;
   /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
   unsafe?: MemberUnsafeOptions | undefined;
 }
@@ -106,6 +106,6 @@ export function minLeaseTtlSeconds(c: MemberConfig): number {
 }
 
 export function checkMemberConfig(c: MemberConfig): void {
-  const ok = c.id > 0 && (c.peers.length === 0 || c.peers.includes(c.id)) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0 && (c.maxPendingApply === undefined || c.maxPendingApply > 0);
+  const ok = c.id > 0 && (c.peers.length === 0 || c.peers.includes(c.id)) && c.tickMs > 0 && c.heartbeatTicks > 0 && c.electionTicks > c.heartbeatTicks && c.snapshotCount > 0 && c.snapshotCatchUpEntries >= 0 && (c.pendingApplyMax === undefined || c.pendingApplyMax > 0);
   if (!ok) throw violated('server', 'member-config', `bad member config ${JSON.stringify(c)}`);
 }

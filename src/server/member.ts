@@ -370,7 +370,7 @@ export class Member {
   }
 
   private propose(w: Waiter, encode: (requestId: string) => { data: string; sizeBytes: number }): void {
-    if (this.raft.status().commit > this.appliedIndex + (this.config.maxPendingApply ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
+    if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
     const requestId = this.newRequestId();

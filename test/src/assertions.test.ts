@@ -5,7 +5,9 @@ import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Event } from '../../src/mvcc/key-value.ts';
 import { NO_LEASE } from '../../src/mvcc/key-value.ts';
 import { KeyIndex } from '../../src/mvcc/key-index.ts';
+import { Lessor } from '../../src/lease/lessor.ts';
 import { Unstable } from '../../src/raft/log-unstable.ts';
+import { Progress } from '../../src/raft/tracker/progress.ts';
 import type { Entry } from '../../src/raft/types.ts';
 import { MvccStore } from '../../src/mvcc/store.ts';
 import { WatchStream } from '../../src/watch/watch-stream.ts';
@@ -108,5 +110,68 @@ describe('mvcc key index', () => {
 
   it('a restored key has a version', () => {
     expect(violation(() => new KeyIndex('k').restore({ main: 2, sub: 0 }, { main: 3, sub: 0 }, 0))).toMatchObject({ layer: 'mvcc' });
+  });
+});
+
+describe('lessor', () => {
+  const lease = (invariant: string) => ({ layer: 'lease', invariant: `lessor: ${invariant}` });
+
+  function withKey(): { lessor: Lessor; store: MvccStore } {
+    const store = new MvccStore();
+    const lessor = new Lessor();
+    store.leases = lessor;
+    lessor.grant(1n, 10, 0);
+    lessor.grant(2n, 10, 0);
+    const t = store.write();
+    t.put('a', 'v', 1n);
+    t.end();
+    return { lessor, store };
+  }
+
+  it('a lease\'s keys map back to it when it is revoked', () => {
+    const sound = withKey();
+    expect(violation(() => sound.lessor.revoke(1n, sound.store))).toBeUndefined();
+    const { lessor, store } = withKey();
+    (lessor as unknown as { itemMap: Map<string, bigint> }).itemMap.set('a', 2n);
+    expect(violation(() => lessor.revoke(1n, store))).toEqual(lease('a lease\'s keys map back to it'));
+  });
+
+  it('promotion gives every lease an expiry; demotion takes every expiry away', () => {
+    const sound = withKey();
+    expect(violation(() => sound.lessor.promote(0, 0))).toBeUndefined();
+    expect(violation(() => sound.lessor.demote())).toBeUndefined();
+    const { lessor } = withKey();
+    // A promotion that skips a lease (a bug in the loop) leaves it never expiring on the primary.
+    lessor.lookup(2n)!.refresh = () => undefined;
+    expect(violation(() => lessor.promote(0, 0))).toEqual(lease('every lease of the primary expires'));
+    const other = withKey().lessor;
+    other.promote(0, 0);
+    other.lookup(1n)!.forever = () => undefined;
+    expect(violation(() => other.demote())).toEqual(lease('a follower\'s leases never expire'));
+  });
+});
+
+describe('raft progress transitions', () => {
+  const raft = (invariant: string) => ({ layer: 'raft', invariant });
+
+  it('replication starts only from a probe', () => {
+    const pr = new Progress(0, 1, 4, false);
+    expect(violation(() => pr.becomeReplicate())).toBeUndefined();
+    expect(violation(() => pr.becomeReplicate())).toEqual(raft('progress-replicate-from-probe'));
+  });
+
+  it('an optimistic update happens only while replicating, and keeps match below next', () => {
+    const pr = new Progress(0, 1, 4, false);
+    expect(violation(() => pr.optimisticUpdate(3))).toEqual(raft('progress-optimistic-in-replicate'));
+    pr.becomeReplicate();
+    expect(violation(() => pr.optimisticUpdate(3))).toBeUndefined();
+    pr.match = 9; // a corrupted match past what was sent
+    expect(violation(() => pr.optimisticUpdate(4))).toEqual(raft('progress-match-below-next'));
+  });
+
+  it('one snapshot at a time', () => {
+    const pr = new Progress(0, 1, 4, false);
+    expect(violation(() => pr.becomeSnapshot(5))).toBeUndefined();
+    expect(violation(() => pr.becomeSnapshot(6))).toEqual(raft('progress-one-snapshot-at-a-time'));
   });
 });

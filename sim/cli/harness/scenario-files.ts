@@ -17,6 +17,9 @@ export interface ScenarioFile {
   scenario: Scenario;
 }
 
+/** A field written with its old spelling still loads; the user is told once per field, on stderr. */
+const warnDeprecated = { onDeprecated: (line: string): void => void process.stderr.write(`detcd: ${line}\n`) };
+
 export function readScenarioFile(file: string): Scenario {
   let text: string;
   try {
@@ -24,7 +27,7 @@ export function readScenarioFile(file: string): Scenario {
   } catch (err) {
     throw new UsageError(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const scenario = parseScenarioText(text, file);
+  const scenario = parseScenarioText(text, file, warnDeprecated);
   const stem = basename(file).replace(/\.json$/, '');
   if (dirname(resolve(file)) === SCENARIOS_DIR && scenario.name !== stem) {
     throw new UsageError(`${file}: name: must equal the file name "${stem}" for a shipped scenario`);
@@ -52,7 +55,7 @@ function readStdinScenario(): ScenarioFile {
     throw new UsageError(`--scenario -: cannot read standard input: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (text.trim() === '') throw new UsageError('--scenario -: standard input is empty (pipe a scenario\'s JSON into it)');
-  return { ref: STDIN_SCENARIO, file: '(stdin)', scenario: parseScenarioText(text, '(stdin)') };
+  return { ref: STDIN_SCENARIO, file: '(stdin)', scenario: parseScenarioText(text, '(stdin)', warnDeprecated) };
 }
 
 /** `--scenario` takes a shipped name, a path to a scenario file, or - for standard input. */

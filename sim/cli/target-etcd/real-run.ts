@@ -252,9 +252,9 @@ function buildRealResults(
   const excused: ReadonlySet<string> = new Set(scenario.expect === 'violation-allowed' ? scenario.allowedViolations : []);
   let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
   let error: string | undefined;
-  if (valid === true && ops.ok < scenario.workload.minOkOps) {
+  if (valid === true && ops.ok < scenario.workload.okOpsMin) {
     valid = 'unknown';
-    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.minOkOps ${scenario.workload.minOkOps}`;
+    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.okOpsMin ${scenario.workload.okOpsMin}`;
   }
   if (history.truncated && valid === true) {
     valid = 'unknown';

@@ -64,6 +64,8 @@ export class Progress {
   }
 
   becomeReplicate(): void {
+    // Replication starts from a successful probe (a snapshot is followed by a probe first).
+    invariant(this.state === 'probe', 'progress-replicate-from-probe', () => `replicate from ${this.state}`);
     this.resetState('replicate');
     this.next = this.match + 1;
     invariant(this.match < this.next, 'progress-match-below-next', () => `replicate: match ${this.match} next ${this.next}`);
@@ -72,6 +74,7 @@ export class Progress {
 
   becomeSnapshot(snapshotIndex: number): void {
     invariant(snapshotIndex > 0, 'progress-snapshot-index', () => `snapshot at index ${snapshotIndex}`);
+    invariant(this.state !== 'snapshot', 'progress-one-snapshot-at-a-time', () => `a snapshot at ${snapshotIndex} while one at ${this.pendingSnapshot} is pending`);
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
     invariant(this.isPaused(), 'progress-snapshot-paused', () => 'a follower waiting for a snapshot must not be sent entries');
@@ -94,7 +97,9 @@ export class Progress {
 
   /** In replicate state, entries up to n were sent: assume they will arrive. */
   optimisticUpdate(n: number): void {
+    invariant(this.state === 'replicate', 'progress-optimistic-in-replicate', () => `optimistic update in ${this.state}`);
     this.next = n + 1;
+    invariant(this.match < this.next, 'progress-match-below-next', () => `optimistic: match ${this.match} next ${this.next}`);
   }
 
   /**
@@ -105,6 +110,7 @@ export class Progress {
     if (this.state === 'replicate') {
       if (rejected <= this.match) return false; // stale: we already know it matches there
       this.next = this.match + 1;
+      invariant(this.match < this.next, 'progress-match-below-next', () => `replicate rejected: match ${this.match} next ${this.next}`);
       return true;
     }
     if (this.next - 1 !== rejected) return false; // not an answer to our latest probe

@@ -41,7 +41,7 @@ describe('nemesis schedule', () => {
   });
 
   it('rolling restart kills every member once', () => {
-    const s = defineScenario({ name: 'x', cluster: { members: 5 }, workload: { durationMs: 20_000 }, nemesis: { packages: ['rolling-restart'], maxFaults: 5 } });
+    const s = defineScenario({ name: 'x', cluster: { members: 5 }, workload: { durationMs: 20_000 }, nemesis: { packages: ['rolling-restart'], faultsMax: 5 } });
     const targets = expandSchedule(s, new Prng(2)).map((f) => (f.fault.kind === 'kill' ? f.fault.target : ''));
     expect([...targets].sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
   });

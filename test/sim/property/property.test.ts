@@ -13,7 +13,7 @@ const base = defineScenario({
   workload: { kind: 'etcd', durationMs: 1200, rateOpsPerSecond: 120 },
   liveness: { budgetMs: 15_000 },
 });
-const schedules = faultScheduleArbitrary({ members: 3, safetyMs: 1200, maxFaults: 4, faultMsMax: 800, kinds: ['partition', 'one-way', 'kill', 'pause', 'clock-skew', 'clock-jump', 'clog', 'slow-disk', 'buggify'] });
+const schedules = faultScheduleArbitrary({ members: 3, safetyMs: 1200, faultsMax: 4, faultMsMax: 800, kinds: ['partition', 'one-way', 'kill', 'pause', 'clock-skew', 'clock-jump', 'clog', 'slow-disk', 'buggify'] });
 const seed = propertySeed();
 
 describe('property API', () => {

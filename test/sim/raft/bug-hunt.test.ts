@@ -2,7 +2,7 @@
 // and the same seeds without the bug stay clean. Seeds are fixed: the test is deterministic.
 import { describe, expect, it } from 'vitest';
 import { RaftCluster } from '../../support/raft/raft-cluster.ts';
-import { applySchedule, healAll, randomSchedule } from '../../support/raft/fault-schedule.ts';
+import { applySchedule, randomSchedule } from '../../support/raft/fault-schedule.ts';
 import { plantedBug } from '../../../sim/bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../../sim/bugs/planted-bugs.ts';
 import type { MemberUnsafeOptions } from '../../../src/server/member-config.ts';
@@ -23,13 +23,13 @@ function runSeed(seed: number, bug: PlantedBug | undefined, slowDisk = false, fa
   const prng = new Prng(`${seed}/schedule`);
   const world = slowDisk ? { disk: SLOW_DISK } : {};
   const c = new RaftCluster({ seed, members: 3, host, world, replay: `seed ${seed} bug ${bug ?? 'none'}` });
-  applySchedule(c, randomSchedule(prng, 3, faults, 6_000));
+  const schedule = applySchedule(c, randomSchedule(prng, 3, faults, 6_000));
   try {
     for (let t = 0; t < 8_000; t += 50) {
       c.propose(prng.pick(c.ids), `s${t}`);
       c.runForUs(50_000);
     }
-    healAll(c);
+    schedule.healAll();
     c.runUntilLeader(10_000_000);
     c.runForUs(1_000_000);
     return undefined;

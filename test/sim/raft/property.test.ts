@@ -1,13 +1,15 @@
 // The safety and liveness property of the Raft core on the simulated world: under random fault
-// schedules (partitions incl. one-way, crashes and restarts, pauses, drops, duplicates,
-// reordering, clock jumps and drift) no invariant breaks at any event; after the faults heal a
+// schedules in the scenario's fault vocabulary (partitions incl. one-way, kills and restarts,
+// pauses, clock skews, jumps and drift, lossy links, clogs, slow disks; drops, duplicates and
+// reordering throughout) no invariant breaks at any event; after the faults heal a
 // leader is elected within LEADER_AFTER_HEAL_MS and every proposal made after that commits
 // within COMMIT_BOUND_MS. Replay a failure with RAFT_PROPERTY_SEED=<seed> (printed on failure).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RaftCluster } from '../../support/raft/raft-cluster.ts';
-import { applySchedule, describeSchedule, healAll } from '../../support/raft/fault-schedule.ts';
-import type { Fault, FaultSchedule } from '../../support/raft/fault-schedule.ts';
+import { applySchedule, describeSchedule, RAFT_FAULT_KINDS } from '../../support/raft/fault-schedule.ts';
+import type { FaultSchedule } from '../../support/raft/fault-schedule.ts';
+import { faultScheduleArbitrary } from '../../../sim/property/arbitraries.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 import { propertySeed, replayCommand } from '../../property-seed.ts';
 
@@ -20,24 +22,10 @@ const COMMIT_BOUND_MS = 1_000;
 const PROPOSALS_AFTER_HEAL = 5;
 const PROPOSAL_INTERVAL_MS = 50;
 
-const faultArb = (members: number): fc.Arbitrary<Fault> => {
-  const node = fc.nat(members - 1);
-  const atMs = fc.integer({ min: 0, max: FAULT_END_MS - 1 });
-  const durationMs = fc.integer({ min: 100, max: 3_000 });
-  return fc.oneof(
-    fc.record({ kind: fc.constant('isolate' as const), node, atMs, durationMs }),
-    fc.record({ kind: fc.constant('one-way' as const), from: node, to: node, atMs, durationMs }),
-    fc.record({ kind: fc.constant('halves' as const), atMs, durationMs }),
-    fc.record({ kind: fc.constant('crash' as const), node, atMs, durationMs }),
-    fc.record({ kind: fc.constant('pause' as const), node, atMs, durationMs }),
-    fc.record({ kind: fc.constant('clock-jump' as const), node, atMs, deltaMs: fc.integer({ min: -5_000, max: 5_000 }) }),
-    fc.record({ kind: fc.constant('clock-drift' as const), node, atMs, driftPpm: fc.integer({ min: -100_000, max: 100_000 }) }),
-  );
-};
-
+/** Faults in the scenario vocabulary, as the property arbitraries draw them: every kind a RaftCluster supports. */
 const scheduleArb = (members: number): fc.Arbitrary<FaultSchedule> =>
   fc.record({
-    faults: fc.array(faultArb(members), { maxLength: 8 }),
+    faults: faultScheduleArbitrary({ members, safetyMs: FAULT_END_MS, faultsMax: 8, faultMsMax: 3_000, kinds: RAFT_FAULT_KINDS }),
     dropPct: fc.integer({ min: 0, max: 10 }),
     duplicatePct: fc.integer({ min: 0, max: 10 }),
     reorderPct: fc.integer({ min: 0, max: 20 }),
@@ -49,13 +37,13 @@ function runOnce(members: number, worldSeed: number, schedule: FaultSchedule): v
   const host = { snapshotEveryEntries: 40, catchUpEntries: 10 };
   const c = new RaftCluster({ seed: worldSeed, members, host, replay: `world seed ${worldSeed}, schedule ${describeSchedule(schedule)}` });
   const workload = new Prng(`${worldSeed}/workload`);
-  applySchedule(c, schedule);
+  const faults = applySchedule(c, schedule);
   // Safety phase: proposals to random members while faults come and go.
   for (let t = 0; t < SAFETY_PHASE_MS; t += PROPOSAL_INTERVAL_MS) {
     c.propose(workload.pick(c.ids), `s${t}`);
     c.runForUs(PROPOSAL_INTERVAL_MS * 1000);
   }
-  healAll(c);
+  faults.healAll();
   const leader = c.runUntilLeader(LEADER_AFTER_HEAL_MS * 1000);
   expect(leader, `no leader within ${LEADER_AFTER_HEAL_MS} ms of healing`).toBeDefined();
   // Liveness phase: every proposal to the leader commits within the bound.

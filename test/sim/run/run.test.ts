@@ -37,7 +37,7 @@ describe('a run', () => {
   });
 
   it('says unknown when too little traffic succeeded to mean anything', () => {
-    const r = runScenario(defineScenario({ ...small, workload: { ...small.workload, minOkOps: 1_000_000 } }), 3).results;
+    const r = runScenario(defineScenario({ ...small, workload: { ...small.workload, okOpsMin: 1_000_000 } }), 3).results;
     expect(r.valid).toBe('unknown');
     expect(r.error).toMatch(/too little successful traffic/);
   });

@@ -1,6 +1,7 @@
 // One fault vocabulary: every kind of the fault table (sim/scenario/fault-kinds.ts) reaches every
 // place that handles faults without another edit — scenario files, the nemesis packages and
-// swarm, the nemesis itself (a run records the fault), shrink and the property arbitraries. A
+// swarm, the nemesis itself (a run records the fault), shrink, the property arbitraries and the
+// Raft-only test harness (test/support/raft, unless it says why it cannot act on the kind). A
 // kind added to the table and given its effect is checked here with no change to this test.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ import { FAULT_KIND_NAMES, FAULT_KINDS } from '../../../sim/scenario/fault-kinds
 import { defineScenario, parseScenario } from '../../../sim/scenario/parse.ts';
 import { shrinkScenario } from '../../../sim/sweep/shrink.ts';
 import { Prng } from '../../../sim/world/prng.ts';
+import { applySchedule, RAFT_UNSUPPORTED_KINDS } from '../../support/raft/fault-schedule.ts';
+import { RaftCluster } from '../../support/raft/raft-cluster.ts';
 
 const MEMBERS = 5;
 
@@ -85,10 +88,23 @@ describe('the fault table reaches every fault handler', () => {
       name: `fault-${kind}`,
       cluster: { members: MEMBERS },
       clients: { count: 2, watchers: false },
-      workload: { kind: 'etcd', durationMs: 1500, rateOpsPerSecond: 40, minOkOps: 0 },
+      workload: { kind: 'etcd', durationMs: 1500, rateOpsPerSecond: 40, okOpsMin: 0 },
       schedule: [{ atMs: 200, durationMs: kind === 'figure8' ? 1200 : 400, fault }],
     });
     const r = runScenario(scenario, 1).results;
     expect(r.faults?.map((f) => f.kind), r.replay).toContain(kind);
+  });
+
+  it.each(FAULT_KIND_NAMES)('%s: the Raft test harness applies it through the same nemesis, or says why it cannot', (kind) => {
+    const why = RAFT_UNSUPPORTED_KINDS.get(kind);
+    if (why !== undefined) return expect(why.length).toBeGreaterThan(10);
+    const fault = samples(kind)[0]!;
+    const c = new RaftCluster({ seed: 1, members: MEMBERS, replay: `fault kind ${kind}` });
+    c.runUntilLeader(10_000_000);
+    const applied = applySchedule(c, { faults: [{ atMs: 10, durationMs: 300, fault }], dropPct: 0, duplicatePct: 0, reorderPct: 0 });
+    c.runForUs(500_000);
+    applied.healAll();
+    expect(applied.nemesis.intervals.map((i) => i.kind)).toEqual([kind]);
+    expect(c.runUntilLeader(10_000_000)).toBeDefined();
   });
 });

@@ -28,6 +28,40 @@ describe('planted raft bugs', () => {
     }
   });
 
+  it('conf-change-before-term-commit as our reconfiguration driver can meet it is benign: a re-proposed change applies as a no-op', () => {
+    // The driver (sim/etcd/reconfiguration.ts) proposes a step only once the previous one applied
+    // on the current leader, and after a leader change re-proposes the same step. So the race it
+    // can reach is: the old leader left "add learner 4" uncommitted in the new leader's log, and
+    // the new leader, before its own entry commits, is asked for "add learner 4" again.
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => (planted ? { unsafe: { confChangeBeforeTermCommit: true } } : {}));
+      c.campaign(1);
+      c.cutOneWay(2, 1);
+      c.cut(1, 3);
+      c.proposeConfChange(1, addLearner(4)); // on 1 and 2 only, never acknowledged
+      c.recover();
+      c.isolate(1);
+      c.holdFilter = (m) => m.type === 'MsgAppResp' && m.from === 3; // 2's term entry stays uncommitted
+      c.campaign(2);
+      c.holdFilter = undefined;
+      expect(c.node(2).raw.raft.state).toBe('leader');
+      c.proposeConfChange(2, addLearner(4));
+      const confChanges = c.node(2).raw.raft.raftLog.allEntries().filter((e) => e.type === 'conf-change').length;
+      // The correct leader drops the second copy; the planted one appends it behind the first.
+      expect(confChanges, `planted ${planted}`).toBe(planted ? 2 : 1);
+      const held = c.held;
+      c.held = [];
+      for (const m of held) c.send(m);
+      c.recover();
+      c.tick(30);
+      // Both copies commit and apply in log order; the second changes nothing.
+      for (const id of [1, 2, 3]) {
+        expect(c.node(id).confState.voters, `planted ${planted} node ${id}`).toEqual([1, 2, 3]);
+        expect(c.node(id).confState.learners, `planted ${planted} node ${id}`).toEqual([4]);
+      }
+    }
+  });
+
   it('check-quorum-never-steps-down: an isolated leader stays leader past the election timeout', () => {
     for (const planted of [false, true]) {
       const c = new Cluster([1, 2, 3], () => ({ checkQuorum: true, ...(planted ? { unsafe: { checkQuorumNeverStepsDown: true } } : {}) }));

@@ -44,10 +44,10 @@ class ScriptedRaft implements RaftPort {
   }
 }
 
-function setup(maxPendingApply?: number): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
+function setup(pendingApplyMax?: number): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
   const raft = new ScriptedRaft();
   const storage = new MemoryStorage(initialConfState([1]));
-  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], maxPendingApply }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
+  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], pendingApplyMax }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   return { member, raft, out: () => member.takeOutputs() };
 }
 
@@ -90,7 +90,7 @@ describe('member', () => {
     expect(replies(out())).toMatchObject([{ id: 3, status: 503, body: { message: 'etcdserver: no leader' } }]);
   });
 
-  test('the apply-lag limit is the member setting (a scenario\'s cluster.etcd.maxPendingApply)', () => {
+  test('the apply-lag limit is the member setting (a scenario\'s cluster.etcd.pendingApplyMax)', () => {
     const { member, raft, out } = setup(10);
     const put = (id: number): void => member.receiveClient('c', { kind: 'request', id, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
     deliver(member, raft, []);
