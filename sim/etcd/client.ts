@@ -5,6 +5,7 @@
 // invoke with the request body, the completion with the response body (ok), etcd's error
 // message (fail), or the reason the outcome is unknown (info). Watch streams and lease
 // keep-alives live in watch-stream.ts and lease-keeper.ts and share this client's endpoint.
+import { jsonTextLength } from '../../src/api/json-length.ts';
 import type { ClientReplyMessage, MemberToClient } from '../../src/server/client-protocol.ts';
 import { isMemberToClient } from '../../src/server/client-protocol.ts';
 import type { ClientNet } from './client-net.ts';
@@ -144,7 +145,7 @@ export class EtcdClient {
     c.member = this.current;
     this.calls.set(id, c);
     c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
-    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body }, JSON.stringify(c.request.body ?? null).length);
+    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body }, jsonTextLength(c.request.body));
   }
 
   private onTimeout(id: number): void {

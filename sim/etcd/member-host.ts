@@ -75,6 +75,12 @@ export class MemberHost implements Host, RaftView {
   durableTerm: number;
   durableCommit: number;
   private readonly appliedEntries = new Map<number, ViewEntry>();
+  /**
+   * Counts the host's turns: every time member code runs (a message, a tick, an fsync, a
+   * hand-back, a call from the cluster) or the durable term moves. The Raft observer skips a
+   * member whose count did not change since it last looked: nothing it reads can have changed.
+   */
+  version = 0;
   /** This incarnation's settings (a re-added member's differ from its first incarnation's). */
   readonly config: MemberConfig;
   private readonly viewName: string;
@@ -108,6 +114,7 @@ export class MemberHost implements Host, RaftView {
   }
 
   receive(from: string, message: unknown): void {
+    this.version++;
     if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
@@ -119,6 +126,7 @@ export class MemberHost implements Host, RaftView {
   }
 
   private onTick(): void {
+    this.version++;
     const late = this.ctx.buggify('host.tick-late') ? this.config.tickMs * 1_000 : 0;
     this.ctx.setTimer(this.config.tickMs * 1_000 + late, () => this.onTick());
     this.member.tick();
@@ -139,11 +147,13 @@ export class MemberHost implements Host, RaftView {
       }
       this.persisting = true;
       const afterFsync = (): void => {
+        this.version++;
         if (rd.hardState !== undefined) {
           this.durableTerm = rd.hardState.term;
           this.durableCommit = rd.hardState.commit;
         }
         const handBack = (): void => {
+          this.version++;
           this.persisting = false;
           this.readiesPersisted++;
           this.member.afterPersist(rd);
@@ -200,12 +210,25 @@ export class MemberHost implements Host, RaftView {
     this.persisting = true;
     this.ctx.trace('member-snapshot', { index: snap.metadata.index, entries: entries.length });
     const fsync = (): void => this.ctx.disk.fsync(() => {
+      this.version++;
       this.persisting = false;
       this.snapshotsSaved++;
       this.pump();
     });
     if (this.ctx.buggify('host.snapshot-write-slow')) this.ctx.setTimer(SNAPSHOT_WRITE_SLOW_US, fsync);
     else fsync();
+  }
+
+  /** Proposes a membership change through the member (see Member.proposeConfChange). */
+  proposeConfChange(cc: Parameters<Member['proposeConfChange']>[0]): boolean {
+    this.version++;
+    return this.member.proposeConfChange(cc);
+  }
+
+  /** Asks the member to snapshot and compact its log now (see Member.requestSnapshot). */
+  requestSnapshot(): void {
+    this.version++;
+    this.member.requestSnapshot();
   }
 
   private rememberApplied(e: Entry): void {

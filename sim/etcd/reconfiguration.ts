@@ -145,7 +145,7 @@ export class Reconfiguration {
       if (inConfig(storage.snapshot().metadata.confState, this.newRaftId) && storage.firstIndex() > 1) {
         if (h === leader) ready = true;
       } else {
-        h.member.requestSnapshot();
+        h.requestSnapshot();
       }
     }
     return ready;
@@ -155,7 +155,7 @@ export class Reconfiguration {
     const now = this.cluster.nowUs();
     if (now < this.nextProposeUs) return;
     this.nextProposeUs = now + REPROPOSE_US;
-    leader.member.proposeConfChange({ transition: 'auto', changes: [change], context: '' });
+    leader.proposeConfChange({ transition: 'auto', changes: [change], context: '' });
   }
 }
 

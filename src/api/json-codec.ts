@@ -95,6 +95,28 @@ function camel(name: string): string {
   return c;
 }
 
+/** A schema's field names and their lowerCamel spellings (undefined when the same), worked out once per schema. */
+interface DecodePlan {
+  readonly names: readonly string[];
+  readonly camels: readonly (string | undefined)[];
+  readonly kinds: readonly Kind[];
+}
+
+const PLANS = new WeakMap<Schema, DecodePlan>();
+
+function planOf(schema: Schema): DecodePlan {
+  let plan = PLANS.get(schema);
+  if (plan === undefined) {
+    plan = {
+      names: schema.map(([name]) => name),
+      camels: schema.map(([name]) => (name.includes('_') ? camel(name) : undefined)),
+      kinds: schema.map(([, kind]) => kind),
+    };
+    PLANS.set(schema, plan);
+  }
+  return plan;
+}
+
 function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
   if (json === null || json === undefined) return {};
   if (typeof json !== 'object' || Array.isArray(json)) {
@@ -102,11 +124,16 @@ function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
   }
   const src = json as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, kind] of schema) {
+  const { names, camels, kinds } = planOf(schema);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
     let x = src[name];
-    if (x === undefined && name.includes('_')) x = src[camel(name)];
+    if (x === undefined) {
+      const c = camels[i];
+      if (c !== undefined) x = src[c];
+    }
     if (x === undefined || x === null) continue;
-    out[name] = decodeField(kind, x);
+    out[name] = decodeField(kinds[i] as Kind, x);
   }
   return out;
 }
