@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step.ts',
     unsafe: { raft: { leaseNeverExpires: true } },
-    caughtBy: { scenario: 'swarm', seed: 2, checker: 'liveness' },
+    caughtBy: { scenario: 'swarm', seed: 6, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',
@@ -191,7 +191,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15247, Jepsen etcd 3.4.3',
     plantedIn: 'src/server/member.ts',
     unsafe: { deposedLessorRevokes: true },
-    caughtBy: { test: 'test/sim/etcd/etcd-member.test.ts', checker: 'lease' },
+    caughtBy: { scenario: 'deposed-lessor', seed: 1, checker: 'lease (revoked-early)' },
   },
   {
     name: 'apply-before-persist',
