@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step.ts',
     unsafe: { raft: { leaseNeverExpires: true } },
-    caughtBy: { scenario: 'swarm', seed: 2, checker: 'liveness' },
+    caughtBy: { scenario: 'swarm', seed: 6, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',

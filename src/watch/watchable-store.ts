@@ -56,6 +56,7 @@ export class WatchableStore {
     w.assertsRevisions = !this.replayAfterRestore && this.bugs.victimReplay !== true && this.bugs.futureRevLowered !== true;
     if (synced) this.synced.add(w);
     else this.unsynced.add(w);
+    assert(this.inOneGroup(w), 'watch: a new watcher is in exactly one group');
     return w;
   }
 
@@ -63,6 +64,7 @@ export class WatchableStore {
     this.synced.delete(w);
     this.unsynced.delete(w);
     for (const v of this.victims) v.delete(w);
+    assert(!this.synced.has(w) && !this.unsynced.has(w) && this.victims.every((v) => !v.has(w)), 'watch: a cancelled watcher is in no group');
   }
 
   isSynced(w: Watcher): boolean {
@@ -90,6 +92,7 @@ export class WatchableStore {
         victims.set(w, eb);
         this.synced.delete(w);
         this.hooks.note('watch-victim');
+        assert(!this.synced.has(w) && !this.unsynced.has(w), 'watch: a victim waits in no other group');
       }
     }
     if (victims.size > 0) this.victims.push(victims);
@@ -136,6 +139,7 @@ export class WatchableStore {
       if (eb === undefined) {
         this.unsynced.delete(w);
         this.synced.add(w);
+        assert(w.minRev > curRev && this.inOneGroup(w), 'watch: a watcher synced needs only future revisions, in one group');
         continue;
       }
       if (eb.moreRev !== 0) w.minRev = eb.moreRev;
@@ -172,6 +176,7 @@ export class WatchableStore {
         if (eb.moreRev !== 0) w.minRev = eb.moreRev;
         if (w.minRev <= curRev) this.unsynced.add(w);
         else this.synced.add(w);
+        assert(this.inOneGroup(w), 'watch: a delivered victim joins exactly one group');
       }
       if (still.size > 0) this.victims.push(still);
     }
@@ -188,8 +193,15 @@ export class WatchableStore {
    * restored log (etcd's watchableStore.Restore).
    */
   restored(): void {
+    const watchers = this.synced.size + this.unsynced.size;
     for (const w of this.synced) this.unsynced.add(w);
     this.synced.clear();
+    assert(this.synced.size === 0 && this.unsynced.size === watchers, 'watch: after a restore every watcher catches up, none lost');
+  }
+
+  /** Synced or unsynced, not both (a victim is in neither until it is delivered). */
+  private inOneGroup(w: Watcher): boolean {
+    return this.synced.has(w) !== this.unsynced.has(w);
   }
 
   /** The events of the revision log in [minRev, curRev] that match one of the watchers. */

@@ -175,3 +175,41 @@ describe('raft progress transitions', () => {
     expect(violation(() => pr.becomeSnapshot(6))).toEqual(raft('progress-one-snapshot-at-a-time'));
   });
 });
+
+describe('watch groups', () => {
+  const watch = (invariant: string) => ({ layer: 'watch', invariant: `watch: ${invariant}` });
+
+  /** A synced watcher on k whose stream refuses until `open` is set: the next put makes it a victim. */
+  function victim(): { ws: WatchableStore; w: Watcher; open: () => void } {
+    const store = new MvccStore();
+    const ws = new WatchableStore(store);
+    let accepting = false;
+    const w = ws.watch('k', undefined, 0, 1, { noPut: false, noDelete: false }, { deliver: () => accepting });
+    const t = store.write();
+    t.put('k', 'v', NO_LEASE);
+    t.end();
+    return { ws, w, open: () => (accepting = true) };
+  }
+
+  it('a delivered victim joins exactly one group', () => {
+    const sound = victim();
+    sound.open();
+    expect(violation(() => sound.ws.moveVictims())).toBeUndefined();
+    expect(sound.ws.isSynced(sound.w)).toBe(true);
+    const { ws, w, open } = victim();
+    open();
+    // A bug that left the victim among the unsynced as well.
+    (ws as unknown as { unsynced: Set<Watcher> }).unsynced.add(w);
+    expect(violation(() => ws.moveVictims())).toEqual(watch('a delivered victim joins exactly one group'));
+  });
+
+  it('a cancelled watcher is in no group', () => {
+    const { ws, w } = victim();
+    expect(violation(() => ws.cancel(w))).toBeUndefined();
+    const other = victim();
+    // A bug that kept a second list of victims the cancel does not know about.
+    const victims = (other.ws as unknown as { victims: Map<Watcher, unknown>[] }).victims;
+    Object.defineProperty(other.ws, 'victims', { get: () => [...victims, new Map([[other.w, {}]])] });
+    expect(violation(() => other.ws.cancel(other.w))).toEqual(watch('a cancelled watcher is in no group'));
+  });
+});

@@ -129,6 +129,12 @@ export function checkLinearizable<S, I, O>(
     result.valid = false;
     result.explanation = explainViolation(model, illegal.key, illegal.search.ops, illegal.search.longestPrefix());
     result.summary = violationSummary(result.explanation);
+    const doomed = illegal.search.doomed;
+    if (doomed !== undefined) {
+      const op = illegal.search.ops[doomed.id]!;
+      result.explanation.contradiction = { index: op.index, op: model.describeOperation?.(op.input, op.output) ?? JSON.stringify(op.input), reason: doomed.reason };
+      result.summary = `not linearizable: ${result.explanation.contradiction.op} (history index ${op.index}): ${doomed.reason}`;
+    }
   } else if (partitions.some((p) => p.valid !== true)) {
     result.valid = 'unknown';
     result.unknownReason = partitions.find((p) => p.unknownReason !== undefined)?.unknownReason ?? outOfBudget ?? 'undecided';

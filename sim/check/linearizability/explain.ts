@@ -53,6 +53,8 @@ export interface ViolationExplanation {
   window: number[];
   /** How many ops the failing partition has. */
   partitionOps: number;
+  /** When set: an op no linearization can place whatever the others do (Model.doomed), and why. */
+  contradiction?: { index: number; op: string; reason: string };
 }
 
 /** Ops of the partition drawn around the violation, at most. */

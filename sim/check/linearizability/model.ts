@@ -77,6 +77,13 @@ export interface Model<S, I, O> {
    * extend the current string).
    */
   prepareReach?(ops: readonly Operation<I, O>[]): ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
+  /**
+   * Given one partition's ops, an op no linearization can place whatever the others do (etcd:
+   * an answer that contradicts what known writes and other answers prove), and why. The
+   * partition is then illegal: the search only looks for a long prefix for the explanation,
+   * within a bounded effort, instead of trying every order before it.
+   */
+  doomed?(ops: readonly Operation<I, O>[]): { id: number; reason: string } | undefined;
   /** Splits a history into independent sub-histories (P-compositionality). */
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;

@@ -20,6 +20,9 @@ export type SearchStatus = 'running' | 'valid' | 'invalid' | 'unknown';
 /** Gated ops tried most recently called first, or earliest called first. */
 export type FloatOrder = 'newest' | 'oldest';
 
+/** Steps a search with a doomed op spends looking for a long prefix to explain the violation with. */
+const DOOMED_PREFIX_STEPS = 20_000;
+
 const APPLIED = 0;
 const SKIPPED = 1;
 const FORCED = 2;
@@ -84,6 +87,8 @@ export class PartitionSearch<S, I, O> {
 
   /** The order gated ops are tried in at a node (see tryFloating). */
   readonly floatOrder: FloatOrder;
+  /** An op no linearization can place (Model.doomed), and why: the search only looks for a prefix to show. */
+  readonly doomed: { id: number; reason: string } | undefined;
 
   constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest') {
     this.floatOrder = floatOrder;
@@ -103,6 +108,7 @@ export class PartitionSearch<S, I, O> {
     this.twin = new Int32Array(n).fill(-1);
     this.reach = model.prepareReach?.(ops);
     this.gateCheck = model.prepareGateCheck?.(ops);
+    this.doomed = model.doomed?.(ops);
     // Identical unknown-outcome ops that never need to be linearized are interchangeable once
     // both are called: only the earliest not yet linearized is ever tried (symmetry breaking).
     const lastWithInput = new Map<string, number>();
@@ -200,6 +206,7 @@ export class PartitionSearch<S, I, O> {
     const model = this.model;
     while (true) {
       if (this.remaining === 0) return (this.status = 'valid');
+      if (this.doomed !== undefined && this.steps >= DOOMED_PREFIX_STEPS) return (this.status = 'invalid');
       if (this.steps >= limit) return this.status;
       if (this.cache.size > this.maxCacheEntries) {
         this.unknownReason = `memory budget: more than ${this.maxCacheEntries} cached search nodes`;

@@ -17,6 +17,8 @@
 // Both are facts about every valid linearization (each answer is the state at its revision),
 // so pruning by them never loses a linearization.
 import type { Req } from './apply.ts';
+import { rangeAbsences } from './absences.ts';
+import { deleteRanges, inKeyRanges, putKeys, type KeyRange } from './write-keys.ts';
 import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
@@ -38,8 +40,8 @@ export interface GapConstraints {
   sighted: ReadonlyMap<number, readonly SightedKv[]>;
   /** The gap revisions, ascending. */
   gaps: readonly number[];
-  /** Revisions of known writes that may delete some key (see anyDeleteRevisions). */
-  anyDeletes: readonly number[];
+  /** Known writes that may delete keys other than one named key, by revision (see knownDeletes). */
+  knownDeletes: KnownDeletes;
   /** Revision → keys a watch event shows deleted there. */
   deleted: ReadonlyMap<number, ReadonlySet<string>>;
 }
@@ -61,9 +63,11 @@ export interface KeyFacts {
   maybePuts: number[];
   /** Revisions of writes known to have deleted it (a one-key delete that deleted it), ascending. */
   deletes: number[];
+  /** Revisions an answer shows it missing at (absences.ts), ascending, each once. */
+  absent: number[];
 }
 
-export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], anyDeletes: [], deleted: new Map() };
+export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], knownDeletes: { revs: [], ranges: [] }, deleted: new Map() };
 
 export interface Sighting {
   key: string;
@@ -89,7 +93,7 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
 }
 
 /** What one op's ok answer shows; nested txn answers are left out (they see the txn's own writes). */
-function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): void {
+export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): void {
   const header = int((resp['header'] as Req | undefined)?.['revision']);
   if (header <= 0) return;
   if (f === 'kv/range') {
@@ -146,6 +150,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     if (s.at > s.mod) (byKey.get(s.key) ?? byKey.set(s.key, []).get(s.key)!).push([s.mod, s.at]);
   }
   const keys = keyFacts(ops, seen);
+  addAbsences(ops, keys, watched);
   for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
   const quiet = new Map<number, Set<string>>();
   for (const [key, intervals] of byKey) {
@@ -167,32 +172,46 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     }
     flush();
   }
-  return { quiet, must, keys, sighted, gaps, anyDeletes: anyDeleteRevisions(ops), deleted: watched.deleted };
+  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted };
 }
 
-/** Whether any branch of a txn (nested too) deletes. */
-function txnDeletes(req: Req): boolean {
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
-      if (op['request_delete_range'] !== undefined) return true;
-      if (op['request_txn'] !== undefined && txnDeletes(op['request_txn'] as Req)) return true;
-    }
-  }
-  return false;
+/**
+ * Known writes that may delete keys other than one named key: range deletes, txns with a
+ * delete in some branch (which branch ran may be unknown), lease revokes and expiries.
+ */
+export interface KnownDeletes {
+  /** Their revisions, ascending. */
+  revs: readonly number[];
+  /** For each, the key ranges it may delete; undefined: any key (a revoke or expiry, whose keys depend on later puts). */
+  ranges: readonly (readonly KeyRange[] | undefined)[];
 }
 
-/** Revisions of known writes that may delete keys other than one named key (range deletes, txns, revokes). */
-function anyDeleteRevisions(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[]): number[] {
-  const out: number[] = [];
+function knownDeletes(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[]): KnownDeletes {
+  const out: { rev: number; ranges: KeyRange[] | undefined }[] = [];
   for (const op of ops) {
     const { f, request, pre, preMax } = op.input;
     if (op.output === undefined || 'error' in op.output) continue;
     const rev = (pre ?? preMax ?? -2) + 1;
     if (rev < 0) continue;
-    if (f === 'lease/revoke' || f === 'lease/expire' || (f === 'kv/deleterange' && request['range_end'] !== undefined)) out.push(rev);
-    if (f === 'kv/txn' && txnDeletes(request)) out.push(rev);
+    if (f === 'lease/revoke' || f === 'lease/expire') out.push({ rev, ranges: undefined });
+    else if ((f === 'kv/deleterange' && request['range_end'] !== undefined) || f === 'kv/txn') {
+      const ranges: KeyRange[] = [];
+      deleteRanges(f, request, ranges);
+      if (ranges.length > 0) out.push({ rev, ranges });
+    }
   }
-  return out.sort((a, b) => a - b);
+  out.sort((a, b) => a.rev - b.rev);
+  return { revs: out.map((x) => x.rev), ranges: out.map((x) => x.ranges) };
+}
+
+/** Whether a known write in (lo, hi] (see KnownDeletes) may delete `key`. */
+export function knownDeleteIn(c: GapConstraints, key: string, lo: number, hi: number): boolean {
+  const { revs, ranges } = c.knownDeletes;
+  for (let i = firstAbove(revs, lo); i < revs.length && revs[i]! <= hi; i++) {
+    const r = ranges[i];
+    if (r === undefined || inKeyRanges(r, key)) return true;
+  }
+  return false;
 }
 
 /** The write that made `after` left every key an answer shows it wrote as the answer shows it. */
@@ -224,7 +243,7 @@ function txnPutKeys(branch: unknown, out: string[]): void {
 
 function facts(keys: Map<string, KeyFacts>, key: string): KeyFacts {
   let f = keys.get(key);
-  if (f === undefined) keys.set(key, (f = { sightings: [], puts: [], maybePuts: [], deletes: [] }));
+  if (f === undefined) keys.set(key, (f = { sightings: [], puts: [], maybePuts: [], deletes: [], absent: [] }));
   return f;
 }
 
@@ -267,6 +286,20 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
     f.deletes.sort((a, b) => a - b);
   }
   return keys;
+}
+
+/** Revisions each key was seen missing at: ranges that list every key of theirs, watch DELETE events. */
+function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts): void {
+  const universe = new Set<string>(keys.keys());
+  for (const op of ops) putKeys(op.input.f, op.input.request, universe);
+  const sorted = [...universe].sort();
+  rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at));
+  for (const [at, deleted] of watched.deleted) for (const key of deleted) facts(keys, key).absent.push(at);
+  for (const f of keys.values()) {
+    if (f.absent.length < 2) continue;
+    f.absent.sort((a, b) => a - b);
+    f.absent = f.absent.filter((r, i) => i === 0 || f.absent[i - 1] !== r);
+  }
 }
 
 /** How many of the ascending `revs` lie in (lo, hi]. */
@@ -344,13 +377,15 @@ function fitsNextSighting(f: KeyFacts, after: EtcdState, key: string): boolean {
 export function canReachSightings(c: GapConstraints, after: EtcdState): boolean {
   const r = after.revision;
   for (const [key, f] of c.keys) {
+    const kv = after.kvs.get(key);
+    // Seen missing at a revision ≥ r: if it exists now, something must delete it by then.
+    if (kv !== undefined && !canBeGoneBy(c, key, f, r, nextAbsence(f, r))) return false;
     const next = nextSighting(f, r);
     if (next === undefined) continue;
-    const kv = after.kvs.get(key);
     if (next.create > r) {
       // Created again at next.create: if it exists now, something must delete it before.
       if (kv === undefined) continue;
-      if (countIn(f.deletes, r, next.create - 1) > 0 || countIn(c.anyDeletes, r, next.create - 1) > 0) continue;
+      if (countIn(f.deletes, r, next.create - 1) > 0 || knownDeleteIn(c, key, r, next.create - 1)) continue;
       if (openGaps(c, key, r, next.create - 1, 1) === 0) return false;
       continue;
     }
@@ -361,6 +396,26 @@ export function canReachSightings(c: GapConstraints, after: EtcdState): boolean 
     if (need > 0 && openGaps(c, key, r, next.mod, need) < need) return false;
   }
   return true;
+}
+
+/** The first revision ≥ r an answer shows the key missing at, or Infinity. */
+export function nextAbsence(f: KeyFacts, r: number): number {
+  const a = f.absent;
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < a.length ? a[lo]! : Infinity;
+}
+
+/** Whether a key that exists at revision r can be deleted in (r, by]: by a known write, or in a gap not quiet for it. */
+function canBeGoneBy(c: GapConstraints, key: string, f: KeyFacts, r: number, by: number): boolean {
+  if (by === Infinity) return true;
+  if (by <= r) return false;
+  return countIn(f.deletes, r, by) > 0 || knownDeleteIn(c, key, r, by) || openGaps(c, key, r, by, 1) > 0;
 }
 
 /** The first sighting of the key with a mod revision above r. */

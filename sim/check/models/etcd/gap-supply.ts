@@ -13,9 +13,10 @@
 // Without it, a filler used up early (the only timed-out put of some key, say) is found
 // missing only when the search reaches the gap that needed it, after trying every order of
 // the fillers in between. Both checks are necessary conditions, so no linearization is lost.
-import type { Req } from './apply.ts';
-import { countIn, firstAbove, nextSighting, type GapConstraints } from './gap-constraints.ts';
-import { decodeKey } from './json.ts';
+import { id64 } from './json.ts';
+import { deleteRanges, inKeyRanges, leasedPuts, mustTouch, putKeys, type KeyRange } from './write-keys.ts';
+import { enoughCapacity, type CapacityCandidate } from './gap-capacity.ts';
+import { countIn, firstAbove, knownDeleteIn, nextAbsence, nextSighting, type GapConstraints } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
 
@@ -27,37 +28,40 @@ interface SupplyOp {
   output: EtcdOutput | undefined;
 }
 
-/** Keys a request may put (any txn branch, nested too). */
-function putKeys(f: string, req: Req, out: Set<string>): void {
-  if (f === 'kv/put') out.add(decodeKey(req['key']));
-  if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
-      if (op['request_put'] !== undefined) putKeys('kv/put', op['request_put'] as Req, out);
-      if (op['request_txn'] !== undefined) putKeys('kv/txn', op['request_txn'] as Req, out);
-    }
-  }
-}
+/**
+ * Whether a candidate may delete `key` in a gap in (r, by], the key having lease `leaseNow` at
+ * r: by its delete ranges, or as a revoke or expiry of the key's lease, which the key has now
+ * or gets from a put with that lease before then: a known write's, or a candidate's (which
+ * takes a gap of its own before the revoke's, so two gaps in (r, by]).
+ */
+export type MayDelete = (op: SupplyOp, key: string, leaseNow: string, r: number, by: number) => boolean;
 
-/** Key ranges a request may delete: [key, range_end), or the key alone when range_end is absent. */
-function deleteRanges(f: string, req: Req, out: [string, string | undefined][]): void {
-  if (f === 'kv/deleterange') out.push([decodeKey(req['key']), req['range_end'] === undefined ? undefined : decodeKey(req['range_end'])]);
-  if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
-      if (op['request_delete_range'] !== undefined) deleteRanges('kv/deleterange', op['request_delete_range'] as Req, out);
-      if (op['request_txn'] !== undefined) deleteRanges('kv/txn', op['request_txn'] as Req, out);
+function prepareMayDelete(ops: readonly SupplyOp[], candidates: readonly SupplyOp[], gaps: readonly number[]): MayDelete {
+  const ranges = new Map<number, KeyRange[]>();
+  for (const op of candidates) {
+    const out: KeyRange[] = [];
+    deleteRanges(op.input.f, op.input.request, out);
+    ranges.set(op.id, out);
+  }
+  const known = new Map<string, number[]>();
+  const byCandidate = new Set<string>();
+  for (const op of ops) {
+    const { f, request, pre, gaps } = op.input;
+    if (gaps !== undefined) leasedPuts(f, request, (k, lease) => byCandidate.add(`${lease}/${k}`));
+    else if (pre !== undefined) leasedPuts(f, request, (k, lease) => (known.get(`${lease}/${k}`) ?? known.set(`${lease}/${k}`, []).get(`${lease}/${k}`)!).push(pre + 1));
+  }
+  for (const revs of known.values()) revs.sort((a, b) => a - b);
+  return (op, key, leaseNow, r, by) => {
+    if (op.input.f === 'lease/revoke' || op.input.f === 'lease/expire') {
+      const lease = id64(op.input.request['ID']);
+      if (lease === '0') return false;
+      if (leaseNow === lease) return true;
+      if (byCandidate.has(`${lease}/${key}`) && firstAbove(gaps, by) - firstAbove(gaps, r) >= 2) return true;
+      const revs = known.get(`${lease}/${key}`);
+      return revs !== undefined && countIn(revs, r, by) > 0;
     }
-  }
-}
-
-/** Whether an op with these delete ranges may delete `key` (revokes and expiries: any key with a lease). */
-function mayDelete(op: SupplyOp, ranges: readonly [string, string | undefined][], key: string, leased: boolean): boolean {
-  if (op.input.f === 'lease/revoke' || op.input.f === 'lease/expire') return leased;
-  for (const [lo, hi] of ranges) {
-    if (hi === undefined ? key === lo : key >= lo && (hi === '\u0000' || key < hi)) return true;
-  }
-  return false;
+    return inKeyRanges(ranges.get(op.id) ?? [], key);
+  };
 }
 
 /** Position by which each gap must exist: the first return of an op that saw a revision at or above it. */
@@ -100,16 +104,16 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
     putKeys(op.input.f, op.input.request, keys);
     for (const k of keys) (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(op);
   }
-  const ranges = new Map<number, [string, string | undefined][]>();
-  for (const op of candidates) {
-    const out: [string, string | undefined][] = [];
-    deleteRanges(op.input.f, op.input.request, out);
-    ranges.set(op.id, out);
-  }
+  const mayDelete = prepareMayDelete(ops, candidates, gaps);
   // Per key, its must-put gaps ascending, with their deadlines.
   const musts = new Map<string, { gap: number; due: number }[]>();
   gaps.forEach((g, i) => {
     for (const k of c.must.get(g) ?? []) (musts.get(k) ?? musts.set(k, []).get(k)!).push({ gap: g, due: due[i]! });
+  });
+  const capacity: CapacityCandidate[] = candidates.map((op) => {
+    const puts = new Set<string>();
+    putKeys(op.input.f, op.input.request, puts);
+    return { id: op.id, call: op.call, mayPut: (k) => puts.has(k), mustTouch: mustTouch(op.input.f, op.input.request), mayDelete: (k, leaseNow, r, by) => mayDelete(op, k, leaseNow, r, by) };
   });
   return (state, linearized) => {
     const r = state.revision;
@@ -118,6 +122,8 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
     const end = Math.min(gaps.length, gi + GAPS_AHEAD_MAX);
     if (gi === end) return true;
     const lastGap = gaps[end - 1]!;
+    // Needs due after the window are left out, unless no gap lies beyond it to serve them.
+    const horizon = end === gaps.length ? Infinity : lastGap;
     let ci = 0;
     let supply = 0;
     for (let needed = 1; gi < end; gi++, needed++) {
@@ -138,27 +144,28 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
         if (ksupply < needed) return false;
       }
     }
-    // Keys that must be deleted before their next sighting's create revision.
+    // Keys that must be gone by a revision: seen missing there, or created again after it.
     for (const [k, f] of c.keys) {
       const kv = state.kvs.get(k);
       if (kv === undefined) continue;
       const next = nextSighting(f, r);
-      if (next === undefined || next.create <= r || next.create - 1 > lastGap) continue;
-      if (countIn(f.deletes, r, next.create - 1) > 0 || countIn(c.anyDeletes, r, next.create - 1) > 0) continue;
-      // The last gap before the re-creation: its deadline is the latest the delete can be.
-      const last = firstAbove(gaps, next.create - 1) - 1;
+      const by = Math.min(nextAbsence(f, r), next !== undefined && next.create > r ? next.create - 1 : Infinity);
+      if (by === Infinity || by > horizon) continue;
+      if (countIn(f.deletes, r, by) > 0 || knownDeleteIn(c, k, r, by)) continue;
+      // The last gap before then: its deadline is the latest the delete can be.
+      const last = firstAbove(gaps, by) - 1;
       if (last < 0 || gaps[last]! <= r) continue;
       const d = due[last]!;
       let found = false;
       for (const op of candidates) {
         if (op.call >= d) break;
-        if (!linearized(op.id) && mayDelete(op, ranges.get(op.id)!, k, kv.lease !== '0')) {
+        if (!linearized(op.id) && mayDelete(op, k, kv.lease, r, by)) {
           found = true;
           break;
         }
       }
       if (!found) return false;
     }
-    return true;
+    return enoughCapacity(c, state, horizon, due, capacity, linearized);
   };
 }

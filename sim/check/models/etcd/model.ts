@@ -19,6 +19,7 @@ import {
   type Req,
 } from './apply.ts';
 import { displayJson } from './display.ts';
+import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
 import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
@@ -131,6 +132,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
     prepareGateCheck: (ops) => prepareSupplyCheck(ops, constraints),
+    doomed: (ops) => findContradiction(ops, constraints, initial.revision),
     name: 'etcd',
     init: () => initial,
     step(s, input, output) {

@@ -1,0 +1,71 @@
+// Keys an answer shows missing. A range over [key, range_end) that returned every key it
+// matched (no limit cut it, no revision filter, not count_only) proves that every other key
+// in that range did not exist at the revision it read; a watch DELETE event proves the key
+// gone at the event's revision. Such a key that exists after a gap's filler must be deleted
+// by then, by a known write or by a filler of a gap before it: without this fact the search
+// found the missing delete only at the range that shows it, after trying every order of the
+// fillers in between (short-timeouts seed 3: a key put back by a filler twenty gaps before a
+// full-range read).
+//
+// Only keys some write may put (or an answer shows) can exist, so only those are looked for.
+// The work is bounded: a history with more reads x keys than ABSENCE_WORK_MAX gives fewer
+// facts, which only prunes less.
+import type { Req } from './apply.ts';
+import { decodeKey, int } from './json.ts';
+import type { EtcdInput, EtcdOutput } from './model.ts';
+import { inKeyRanges } from './write-keys.ts';
+
+const ABSENCE_WORK_MAX = 20_000_000;
+
+/** Whether a range answer lists every key of its range (so a key it does not list was missing). */
+function listsEveryKey(req: Req, resp: Req): boolean {
+  if (req['count_only'] === true || resp['more'] === true) return false;
+  for (const f of ['min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision']) if (int(req[f]) !== 0) return false;
+  // etcd's JSON leaves an empty kvs (and a zero count) out; a count beyond the kvs was cut.
+  const kvs = resp['kvs'] ?? [];
+  return Array.isArray(kvs) && (resp['count'] === undefined || int(resp['count']) === kvs.length);
+}
+
+/** The first index of a sorted array whose element is ≥ x. */
+function lowerBound(sorted: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Calls `absent(key, revision, i)` for each key of `universe` (sorted) that an ok range answer
+ * of `ops` (ops[i]) shows missing at the revision it read. Nested txn ranges are left out (they see the
+ * txn's own writes).
+ */
+export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], universe: readonly string[], absent: (key: string, revision: number, i: number) => void): void {
+  let work = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const out = op.output;
+    if (op.input.f !== 'kv/range' || out === undefined || !('response' in out)) continue;
+    const req = op.input.request;
+    const resp = out.response;
+    if (!listsEveryKey(req, resp)) continue;
+    const header = int((resp['header'] as Req | undefined)?.['revision']);
+    const explicit = int(req['revision']);
+    const at = explicit > 0 ? explicit : header;
+    if (at <= 0) continue;
+    const listed = new Set<string>();
+    for (const kv of (resp['kvs'] ?? []) as unknown[]) if (typeof kv === 'object' && kv !== null && typeof (kv as Req)['key'] === 'string') listed.add(decodeKey((kv as Req)['key']));
+    const lo = decodeKey(req['key']);
+    const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
+    const range = [[lo, end] as const];
+    for (let i = lowerBound(universe, lo); i < universe.length; i++) {
+      const k = universe[i]!;
+      if (!inKeyRanges(range, k)) break;
+      if (++work > ABSENCE_WORK_MAX) return;
+      if (!listed.has(k)) absent(k, at, i);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// Answers that no linearization can explain, whatever the writes of unknown outcome did. The
+// search proves a history invalid by trying every way to fill the gap revisions; with twenty
+// gaps in a row and a hundred timed-out writes that is hopeless when the bad answer comes
+// after them (short-timeouts seed 3 with one answer corrupted: "unknown" after 20 M steps).
+// But many bad answers contradict what etcd's other answers prove outright, per key:
+//
+// - stale: an answer shows key k at revision R with mod_revision M, but a write with a known
+//   revision in (M, R] certainly put or deleted k;
+// - wrong writer: M was made by a write with a known revision that cannot have put k (or put
+//   another value: values are unique);
+// - gone while alive: one answer shows k missing at A, another shows the incarnation created
+//   at C still there at R ≥ A ≥ C;
+// - miscounted: two answers show one incarnation of k at versions V1 (mod M1) and V2 (mod M2),
+//   but the writes in (M1, M2] certainly put k more than V2 - V1 times, or cannot have put it
+//   that often (known puts, txns that may put it, and gap revisions); its creation counts as
+//   version 1 at mod C; one key at one mod revision shows one version, create and value.
+//
+// Each is a fact of every linearization (each revision is made by exactly one write, each
+// answer is the store at its revision), so one contradiction makes the history invalid. The
+// op blamed is the answer the search would reach last (the higher revision).
+import type { Operation } from '../../linearizability/model.ts';
+import { rangeAbsences } from './absences.ts';
+import { countIn, sightings, type GapConstraints, type Sighting } from './gap-constraints.ts';
+import type { EtcdInput, EtcdOutput } from './model.ts';
+import { txnWrites } from './model.ts';
+import { putKeys } from './write-keys.ts';
+
+export interface Contradiction {
+  /** The op whose answer cannot be placed. */
+  id: number;
+  reason: string;
+}
+
+type EtcdOp = Operation<EtcdInput, EtcdOutput>;
+
+/** The keys a write with a known revision may have put there, and the value of a flat put. */
+interface KnownWrite {
+  id: number;
+  puts: Set<string>;
+  value: string | undefined;
+}
+
+/** Revision → the write with a known answer (or known effect) that made it. */
+function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
+  const out = new Map<number, KnownWrite>();
+  for (const op of ops) {
+    const { f, request, pre } = op.input;
+    const o = op.output;
+    if (pre === undefined || o === undefined || 'error' in o || op.input.servedAt !== undefined) continue;
+    const made = f === 'kv/put' || ('effective' in o && f === 'kv/txn') || (f === 'kv/txn' && 'response' in o && txnWrites(request, o.response));
+    if (!made) continue;
+    const puts = new Set<string>();
+    putKeys(f, request, puts);
+    const original = op.input.original ?? request;
+    out.set(pre + 1, { id: op.id, puts, value: f === 'kv/put' && typeof original['value'] === 'string' ? original['value'] : undefined });
+  }
+  return out;
+}
+
+function describe(s: Sighting): string {
+  return `${JSON.stringify(s.key)} with mod_revision ${s.mod} at revision ${s.at}`;
+}
+
+/**
+ * The first contradiction among `ops`' answers, given the facts of `c` (gap-constraints.ts), or
+ * undefined. `since`: the revision before the history (what came before it is not counted).
+ */
+export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, since: number): Contradiction | undefined {
+  if (c.keys.size === 0) return undefined;
+  const writes = knownWrites(ops);
+  const seen: { s: Sighting; id: number; ret: number }[] = [];
+  for (const op of ops) {
+    const o = op.output;
+    if (o === undefined || !('response' in o)) continue;
+    const out: Sighting[] = [];
+    sightings(op.input.f, op.input.request, o.response, out);
+    for (const s of out) seen.push({ s, id: op.id, ret: op.return });
+  }
+  for (const { s, id } of seen) {
+    const f = c.keys.get(s.key);
+    if (f === undefined) continue;
+    if (countIn(f.puts, s.mod, s.at) > 0 || countIn(f.deletes, s.mod, s.at) > 0) {
+      return { id, reason: `the answer shows ${describe(s)}, but a write with a known revision in (${s.mod}, ${s.at}] put or deleted it (a stale answer)` };
+    }
+    const w = writes.get(s.mod);
+    if (w !== undefined && w.id !== id && (!w.puts.has(s.key) || (w.value !== undefined && s.value !== undefined && w.value !== s.value))) {
+      return { id, reason: `the answer shows ${describe(s)}, but the write that made revision ${s.mod} (known from its answer) did not put that` };
+    }
+  }
+  const miscount = miscounted(seen, c, since);
+  if (miscount !== undefined) return miscount;
+  // Gone while alive: absences against the incarnations answers show alive.
+  const absentBy = new Map<string, { at: number; id: number; ret: number }[]>();
+  rangeAbsences(ops, [...c.keys.keys()].sort(), (key, at, i) => (absentBy.get(key) ?? absentBy.set(key, []).get(key)!).push({ at, id: ops[i]!.id, ret: ops[i]!.return }));
+  for (const { s, id, ret } of seen) {
+    for (const a of absentBy.get(s.key) ?? []) {
+      if (s.create <= 0 || a.at < s.create || a.at > s.at) continue;
+      const blame = a.at > s.at || (a.at === s.at && a.ret > ret) ? a.id : id;
+      return { id: blame, reason: `one answer shows ${JSON.stringify(s.key)} missing at revision ${a.at}, another shows it created at ${s.create} and still there at ${s.at}` };
+    }
+  }
+  return undefined;
+}
+
+/** The first version count that the writes between two sightings of one incarnation cannot make. */
+function miscounted(seen: readonly { s: Sighting; id: number; ret: number }[], c: GapConstraints, since: number): Contradiction | undefined {
+  const byKey = new Map<string, { s: Sighting; id: number; ret: number }[]>();
+  for (const x of seen) if (x.s.create > 0 && x.s.version > 0) (byKey.get(x.s.key) ?? byKey.set(x.s.key, []).get(x.s.key)!).push(x);
+  const later = (a: { s: Sighting; ret: number }, b: { s: Sighting; ret: number }): boolean => a.s.at > b.s.at || (a.s.at === b.s.at && a.ret > b.ret);
+  for (const [key, list] of byKey) {
+    const f = c.keys.get(key)!;
+    list.sort((a, b) => a.s.mod - b.s.mod || a.s.at - b.s.at);
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i]!;
+      // Its creation: version 1 at mod C.
+      const made = b.s.version - 1;
+      if (b.s.create > since && (made < countIn(f.puts, b.s.create, b.s.mod) || made > countIn(f.puts, b.s.create, b.s.mod) + countIn(f.maybePuts, b.s.create, b.s.mod) + countIn(c.gaps, b.s.create, b.s.mod) || (made === 0) !== (b.s.mod === b.s.create))) {
+        return { id: b.id, reason: `the answer shows ${JSON.stringify(key)} created at ${b.s.create} at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
+      }
+      if (i === 0) continue;
+      const a = list[i - 1]!;
+      if (a.s.create !== b.s.create || a.s.mod < since) continue;
+      const blame = later(a, b) ? a : b;
+      if (a.s.mod === b.s.mod) {
+        if (a.s.version !== b.s.version || (a.s.value !== undefined && b.s.value !== undefined && a.s.value !== b.s.value) || a.s.lease !== b.s.lease) {
+          return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} with mod_revision ${a.s.mod} differently (version ${a.s.version} and ${b.s.version})` };
+        }
+        continue;
+      }
+      const steps = b.s.version - a.s.version;
+      const sure = countIn(f.puts, a.s.mod, b.s.mod);
+      if (steps < sure || steps > sure + countIn(f.maybePuts, a.s.mod, b.s.mod) + countIn(c.gaps, a.s.mod, b.s.mod)) {
+        return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} (created at ${a.s.create}) at version ${a.s.version} with mod_revision ${a.s.mod} and at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
+      }
+    }
+  }
+  return undefined;
+}
