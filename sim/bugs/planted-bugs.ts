@@ -191,7 +191,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15247, Jepsen etcd 3.4.3',
     plantedIn: 'src/server/member.ts',
     unsafe: { deposedLessorRevokes: true },
-    caughtBy: { test: 'test/sim/etcd/etcd-member.test.ts', checker: 'lease' },
+    caughtBy: { scenario: 'deposed-lessor', seed: 1, checker: 'lease (revoked-early)' },
   },
   {
     name: 'apply-before-persist',

@@ -18,7 +18,11 @@
 //    every lease's TTL, etcd#9888), plus graceUs for clock drift. A range invoked after
 //    that deadline that shows a key attached to the lease, or a keep-alive invoked after it
 //    that answers TTL > 0, is a lease that outlived its TTL.
+// 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
+//    office, with no client revoke asked for (lease-revoked-early.ts).
 import type { Op } from '../history/op.ts';
+import { findRevokedEarly } from './lease-revoked-early.ts';
+import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 
@@ -28,13 +32,18 @@ export interface LeaseCheckOptions {
   /** Times (µs) of leader changes; each restarts every lease's TTL. */
   leaderChangesUs?: readonly number[];
   electionTimeoutUs?: number;
+  /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
+  leaders?: readonly LeaderInOffice[];
+  /** How much faster than real time a leader's clock may run (ppm), and the sum of its forward jumps (µs; Infinity: no revoked-early check). */
+  clockDriftPpmMax?: number;
+  clockJumpUsMax?: number;
   maxViolations?: number;
   /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
 }
 
 export interface LeaseViolation {
-  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed';
+  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed' | 'revoked-early';
   lease: string;
   /** History index of the op that shows it. */
   index: number;
@@ -182,6 +191,11 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
         else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
       }
     }
+  }
+  if (steps <= stepsMax) {
+    steps += history.length;
+    const early = findRevokedEarly(history, options, maxViolations);
+    for (const e of early) report({ kind: 'revoked-early', lease: e.lease, index: e.index, message: e.message });
   }
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax ? 'unknown' : true;
   const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: step budget of ${stepsMax} exhausted before every op was checked`;

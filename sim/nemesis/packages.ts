@@ -45,6 +45,10 @@ const CRASH_DOWN_MS_MAX = 20;
 const SLOW_NETWORK_DELAY_MS_MIN = 300;
 const SLOW_NETWORK_DELAY_MS_MAX = 1500;
 
+/** The clock packages skew or jump a clock by at most this much either way, and drift it by at most this many ppm. */
+export const CLOCK_STEP_MS_MAX = 5000;
+export const CLOCK_DRIFT_PPM_MAX = 200_000;
+
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
 const PACKAGES: readonly NemesisPackage[] = [
@@ -150,9 +154,9 @@ const PACKAGES: readonly NemesisPackage[] = [
     draw: (p, ctx) => {
       const target = p.pick(['leader', 'follower', 'random'] as const);
       const which = p.int(3);
-      if (which === 0) return one({ kind: 'clock-skew', target, offsetMs: p.intRange(-5000, 5000) }, ctx);
-      if (which === 1) return one({ kind: 'clock-jump', target, jumpMs: p.intRange(-5000, 5000) }, ctx);
-      return one({ kind: 'clock-drift', target, driftPpm: p.intRange(-200_000, 200_000) }, ctx);
+      if (which === 0) return one({ kind: 'clock-skew', target, offsetMs: p.intRange(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX) }, ctx);
+      if (which === 1) return one({ kind: 'clock-jump', target, jumpMs: p.intRange(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX) }, ctx);
+      return one({ kind: 'clock-drift', target, driftPpm: p.intRange(-CLOCK_DRIFT_PPM_MAX, CLOCK_DRIFT_PPM_MAX) }, ctx);
     },
   },
   {
@@ -162,8 +166,8 @@ const PACKAGES: readonly NemesisPackage[] = [
     draw: (p, ctx) => {
       const target = p.pick(['leader', 'follower', 'random'] as const);
       return p.int(2) === 0
-        ? one({ kind: 'clock-skew', target, offsetMs: p.intRange(-5000, 5000) }, ctx)
-        : one({ kind: 'clock-jump', target, jumpMs: p.intRange(-5000, 5000) }, ctx);
+        ? one({ kind: 'clock-skew', target, offsetMs: p.intRange(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX) }, ctx)
+        : one({ kind: 'clock-jump', target, jumpMs: p.intRange(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX) }, ctx);
     },
   },
   {

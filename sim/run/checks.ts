@@ -6,6 +6,7 @@ import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { checkMutex } from '../check/mutex.ts';
 import { convergenceOf } from '../etcd/member-status.ts';
+import { LEADER_SAMPLE_US } from '../etcd/leader-timeline.ts';
 import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 import { historyCheckers } from './history-checkers.ts';
 import type { LivenessResult } from './liveness.ts';
@@ -54,7 +55,9 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
   const leaderChangesUs = input.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, historyTruncated: input.historyTruncated === true }));
+  // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
+  const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true }));
   return out;
 }
 

@@ -4,6 +4,8 @@
 // "valid".
 import { checkHistory } from '../check/check-history.ts';
 import { checkLease } from '../check/lease.ts';
+import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
+import { clockErrorOf } from '../nemesis/clock-error.ts';
 import type { CheckResult } from '../check/verdict.ts';
 import { checkWatch } from '../check/watch.ts';
 import { writesOnly } from '../check/writes-only.ts';
@@ -21,6 +23,11 @@ export interface HistoryContext {
   historyTruncated?: boolean;
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
+  /**
+   * Leaders as they took office (term > 0), exactly when they did: a lease keep-alive answered in
+   * an older term than a leader in office renewed nothing. Without them only grants renew.
+   */
+  leaders?: readonly LeaderInOffice[];
   /**
    * The linearizability search's step bound, when a caller can afford more than a simulated run
    * (a real-etcd run costs seconds of machine time; its timed-out writes make searches longer).
@@ -50,7 +57,14 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   }
   if (names.has('lease')) {
     const raft = ctx.scenario.cluster.raft;
-    out['lease'] = checkLease(history, { leaderChangesUs: ctx.leaderChangesUs, electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000 });
+    const clock = clockErrorOf(ctx.scenario);
+    out['lease'] = checkLease(history, {
+      leaderChangesUs: ctx.leaderChangesUs,
+      electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000,
+      ...(ctx.leaders === undefined ? {} : { leaders: ctx.leaders }),
+      clockDriftPpmMax: clock.driftPpmMax,
+      clockJumpUsMax: clock.jumpUsMax,
+    });
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }

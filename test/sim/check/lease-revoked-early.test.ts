@@ -1,0 +1,85 @@
+// Lease revoked too early: a lease reported gone before its last renewal + TTL, with no client
+// revoke, fails; what etcd allows (a stale leader's keep-alive, a revoke asked for, a member that
+// never applied the grant, a fast or jumping clock) passes.
+import { describe, expect, it } from 'vitest';
+import { checkLease } from '../../../sim/check/lease.ts';
+import { findRevokedEarly } from '../../../sim/check/lease-revoked-early.ts';
+import type { Op } from '../../../sim/history/op.ts';
+
+const S = 1_000_000;
+/** A header as a leader of `term` answers at `revision`. */
+const header = (revision: number, term: number): { header: Record<string, string> } => ({ header: { revision: String(revision), raft_term: String(term), member_id: '1' } });
+
+class Builder {
+  readonly ops: Op[] = [];
+  /** An op invoked at `atUs` that takes 1 ms. */
+  add(process: number, atUs: number, f: string, request: unknown, response: unknown, type: 'ok' | 'info' = 'ok'): this {
+    this.ops.push({ index: this.ops.length, time: atUs, process, type: 'invoke', f, value: request });
+    this.ops.push({ index: this.ops.length, time: atUs + 1000, process, type, f, value: response });
+    return this;
+  }
+}
+
+/** Lease 7 (TTL 5 s) granted in term 1 at revision 2 at 0 s, kept alive at 3 s in `keepAliveTerm`, reported gone (TTL 0 at revision `goneRevision`) by an answer at `goneAtUs`. */
+function history(keepAliveTerm: number, goneAtUs: number, goneRevision = 4): Builder {
+  return new Builder()
+    .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+    .add(0, 3 * S, 'lease/keepalive', { ID: '7' }, { ...header(3, keepAliveTerm), ID: '7', TTL: '5' })
+    .add(1, goneAtUs - 1000, 'lease/keepalive', { ID: '7' }, { ...header(goneRevision, 2), ID: '7', TTL: '0' });
+}
+
+const leaders = [{ term: 1, startUs: 0 }, { term: 2, startUs: 2 * S }];
+
+describe('lease revoked too early', () => {
+  it('fails a lease reported gone before its last keep-alive on the leader in office + TTL', () => {
+    const r = checkLease(history(2, 6 * S).ops, { leaders });
+    expect(r.valid).toBe(false);
+    expect(r.violations.map((v) => v.kind)).toEqual(['revoked-early']);
+    expect(r.violations[0]!.message).toContain('no leader may end it before 8000000 µs');
+  });
+
+  it('fails a time-to-live of -1 before the grant + TTL', () => {
+    const h = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(1, 2 * S, 'lease/timetolive', { ID: '7' }, { ...header(3, 1), ID: '7', TTL: '-1' });
+    expect(findRevokedEarly(h.ops, { leaders }).map((v) => v.lease)).toEqual(['7']);
+    expect(findRevokedEarly(h.ops, {}).map((v) => v.lease)).toEqual(['7']);
+  });
+
+  it('passes the same answer after the last renewal + TTL', () => {
+    expect(checkLease(history(2, 8 * S + 1).ops, { leaders }).valid).toBe(true);
+    expect(findRevokedEarly(history(2, 8 * S + 1).ops, { leaders })).toEqual([]);
+  });
+
+  it('excuses a keep-alive answered in a term older than a leader already in office (a stale leader renewed only its own lessor)', () => {
+    // Kept alive at 3 s by term 1 while term 2 leads since 2 s: only the grant (0 s + 5 s) counts.
+    expect(findRevokedEarly(history(1, 6 * S).ops, { leaders })).toEqual([]);
+    expect(findRevokedEarly(history(1, 4 * S).ops, { leaders }).length).toBe(1);
+  });
+
+  it('counts no keep-alive as a renewal without the leaders\' terms', () => {
+    expect(findRevokedEarly(history(2, 6 * S).ops, {})).toEqual([]);
+    expect(findRevokedEarly(history(2, 6 * S).ops, { leaders }).length).toBe(1);
+  });
+
+  it('excuses an answer after a client asked to revoke, whatever the revoke\'s outcome', () => {
+    const h = history(2, 6 * S);
+    h.add(2, 5 * S, 'lease/revoke', { ID: '7' }, { error: 'timed out' }, 'info');
+    // The revoke's answer came after the gone answer in the history: reorder by time.
+    const ops = [...h.ops].sort((a, b) => a.time - b.time).map((o, index) => ({ ...o, index }));
+    expect(findRevokedEarly(ops, { leaders })).toEqual([]);
+  });
+
+  it('excuses a member that never applied the grant (its revision is not past the grant\'s)', () => {
+    expect(findRevokedEarly(history(2, 6 * S, 2).ops, { leaders })).toEqual([]);
+    expect(findRevokedEarly(history(2, 6 * S, 3).ops, { leaders }).length).toBe(1);
+  });
+
+  it('allows a leader clock that runs fast or jumps forward', () => {
+    // TTL 5 s at +25% drift ends after 4 s of real time: 3 s + 4 s = 7 s.
+    expect(findRevokedEarly(history(2, 7 * S + 1).ops, { leaders, clockDriftPpmMax: 250_000 })).toEqual([]);
+    expect(findRevokedEarly(history(2, 7 * S - 1).ops, { leaders, clockDriftPpmMax: 250_000 }).length).toBe(1);
+    expect(findRevokedEarly(history(2, 6 * S + 1).ops, { leaders, clockJumpUsMax: 2 * S })).toEqual([]);
+    expect(findRevokedEarly(history(2, 6 * S).ops, { leaders, clockJumpUsMax: Infinity })).toEqual([]);
+  });
+});
