@@ -242,3 +242,41 @@ describe('short-timeouts seed 3 (111 timed-out writes), from the history alone',
     expect(r.valid, r.summary).toBe(false);
   });
 });
+
+describe('the values a write stores: a contradiction only where no write could store the value shown', () => {
+  // a@2; a timed-out put of a fills the gap 3; b@4; a read of a at 4 shows what the gap stored.
+  const lines = (put: Req, shown: Record<string, string>): Line[] => [
+    [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+    [1, 'ok', 'kv/put', hdr(2)],
+    [2, 'invoke', 'kv/put', { key: b64('a'), ...put }],
+    [2, 'info', 'kv/put', undefined, 'timed out'],
+    [1, 'invoke', 'kv/put', { key: b64('b'), value: b64('vb') }],
+    [1, 'ok', 'kv/put', hdr(4)],
+    [3, 'invoke', 'kv/range', { key: b64('a') }],
+    [3, 'ok', 'kv/range', { ...hdr(4), kvs: [shown], count: '1' }],
+  ];
+
+  it('a put with ignore_value keeps the old value at the gap it fills', () => {
+    expect(verdict(lines({ ignore_value: true }, kv('a', 'va', 2, 3, 2)))).toBe(true);
+    expect(verdict(lines({ ignore_value: true }, kv('a', 'other', 2, 3, 2)))).toBe(false);
+  });
+
+  it('a put that leaves its value out (proto3 JSON omits an empty one) stores the empty value', () => {
+    expect(verdict(lines({}, { key: b64('a'), create_revision: '2', mod_revision: '3', version: '2' }))).toBe(true);
+  });
+
+  it('a value no write puts, shown at a revision a txn of known outcome made, is a contradiction naming the read', () => {
+    const txn: Line[] = [
+      [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+      [1, 'ok', 'kv/put', hdr(2)],
+      [1, 'invoke', 'kv/txn', { compare: [], success: [{ request_put: { key: b64('a'), value: b64('vt') } }], failure: [] }],
+      [1, 'ok', 'kv/txn', { ...hdr(3), succeeded: true, responses: [{ response_put: {} }] }],
+      [3, 'invoke', 'kv/range', { key: b64('a') }],
+      [3, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('a', 'vt', 2, 3, 2)], count: '1' }],
+    ];
+    expect(verdict(txn)).toBe(true);
+    const bad = structuredClone(txn);
+    (bad[5]![3] as { kvs: Record<string, string>[] }).kvs[0]!['value'] = b64('never-written');
+    expect(verdict(bad)).toBe(false);
+  });
+});

@@ -24,7 +24,7 @@ import { rangeAbsences } from './absences.ts';
 import { countIn, sightings, type GapConstraints, type Sighting } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
-import { forEachPut, putKeys } from './write-keys.ts';
+import { forEachStoredValue, putKeys } from './write-keys.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -53,7 +53,10 @@ function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
     const puts = new Set<string>();
     putKeys(f, request, puts);
     const original = op.input.original ?? request;
-    out.set(pre + 1, { id: op.id, puts, value: f === 'kv/put' && typeof original['value'] === 'string' ? original['value'] : undefined });
+    // A flat put's stored value; undefined (not checked) when it keeps the old one (ignore_value).
+    let value: string | undefined;
+    if (f === 'kv/put') forEachStoredValue(f, original, (_k, v) => (value = v));
+    out.set(pre + 1, { id: op.id, puts, value });
   }
   return out;
 }
@@ -79,9 +82,14 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   }
   const gapSet = new Set(c.gaps);
   const unknownPuts = new Set<string>();
-  for (const op of ops) if (op.input.gaps !== undefined) forEachPut(op.input.f, op.input.original ?? op.input.request, (key, value) => unknownPuts.add(`${value}/${key}`));
+  // Keys a write of unknown outcome may put keeping the old value (ignore_value): any value may show.
+  const anyValue = new Set<string>();
+  for (const op of ops) {
+    if (op.input.gaps === undefined) continue;
+    forEachStoredValue(op.input.f, op.input.original ?? op.input.request, (key, value) => (value === undefined ? anyValue.add(key) : unknownPuts.add(`${value}/${key}`)));
+  }
   for (const { s, id } of seen) {
-    if (gapSet.has(s.mod) && s.value !== undefined && !unknownPuts.has(`${s.value}/${s.key}`)) {
+    if (gapSet.has(s.mod) && s.value !== undefined && !anyValue.has(s.key) && !unknownPuts.has(`${s.value}/${s.key}`)) {
       return { id, reason: `the answer shows ${describe(s)} with a value no write of unknown outcome puts there, and no write with a known revision made ${s.mod}` };
     }
     const f = c.keys.get(s.key);

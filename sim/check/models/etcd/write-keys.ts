@@ -76,14 +76,18 @@ export function mustTouch(f: string, req: Req): string[] {
   return [...success].filter((k) => failure.has(k));
 }
 
-/** Calls `each(key, value)` for every put of the request (any txn branch, nested too); value as etcd's base64. */
-export function forEachPut(f: string, req: Req, each: (key: string, value: string) => void): void {
-  if (f === 'kv/put' && typeof req['value'] === 'string') each(decodeKey(req['key']), req['value']);
+/**
+ * Calls `each(key, value)` for every put of the request (any txn branch, nested too) with the
+ * value it stores: '' when the request leaves the value out (proto3 JSON omits an empty one),
+ * undefined when it keeps the key's old value (ignore_value).
+ */
+export function forEachStoredValue(f: string, req: Req, each: (key: string, value: string | undefined) => void): void {
+  if (f === 'kv/put') each(decodeKey(req['key']), req['ignore_value'] === true ? undefined : typeof req['value'] === 'string' ? req['value'] : '');
   if (f !== 'kv/txn') return;
   for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
     for (const op of branch ?? []) {
-      if (op['request_put'] !== undefined) forEachPut('kv/put', op['request_put'] as Req, each);
-      if (op['request_txn'] !== undefined) forEachPut('kv/txn', op['request_txn'] as Req, each);
+      if (op['request_put'] !== undefined) forEachStoredValue('kv/put', op['request_put'] as Req, each);
+      if (op['request_txn'] !== undefined) forEachStoredValue('kv/txn', op['request_txn'] as Req, each);
     }
   }
 }
