@@ -47,6 +47,7 @@ export function readDurableState(disk: Disk): DurableState {
   const snapIndex = snapshot?.metadata.index ?? 0;
   let hardState = EMPTY_HARD_STATE;
   let entries: Entry[] = [];
+  let ascending = true;
   const records = disk.read(WAL_FILE);
   let valid = 0;
   for (const r of records) {
@@ -59,8 +60,16 @@ export function readDurableState(disk: Disk): DurableState {
     }
     const first = rec.ents[0];
     if (first === undefined) continue;
-    entries = entries.filter((e) => e.index < first.index);
-    for (const e of rec.ents) entries.push(e);
+    // A record's entries replace everything from its first index on. While the log read so far
+    // is in ascending order (it always is: raft appends ascending runs) that is a suffix, cut
+    // from the end; a WAL replay is then linear in its length instead of quadratic.
+    if (ascending) while (entries.length > 0 && (entries[entries.length - 1] as Entry).index >= first.index) entries.pop();
+    else entries = entries.filter((e) => e.index < first.index);
+    for (const e of rec.ents) {
+      const last = entries[entries.length - 1];
+      if (last !== undefined && last.index >= e.index) ascending = false;
+      entries.push(e);
+    }
   }
   if (valid < records.length) disk.truncate(WAL_FILE, valid);
   entries = entries.filter((e) => e.index > snapIndex);

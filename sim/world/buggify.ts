@@ -3,6 +3,7 @@
 // (so adding a site elsewhere never flips this one), and an enabled site then fires one time in
 // four it is reached. With buggify off every site answers false and draws nothing. Coverage
 // records which sites were reached, enabled and fired, so a sweep can show rare paths ran.
+import { violated } from '../../src/invariant-violation.ts';
 import type { Prng } from './prng.ts';
 import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
@@ -57,6 +58,7 @@ export class Buggify {
     if (!s.enabled) return false;
     if (!s.stream.chance(this.siteFires.num, this.siteFires.den)) return false;
     s.fired++;
+    if (s.fired > s.reached) throw violated('harness', 'buggify-fired-within-reached', `site ${site} fired ${s.fired} times of ${s.reached} reached`);
     return true;
   }
 
@@ -79,6 +81,7 @@ export class Buggify {
       const stream = this.prng.fork(`site/${name}`);
       s = { enabled: stream.chance(this.siteEnabled.num, this.siteEnabled.den), stream, reached: 0, fired: 0 };
       this.sites.set(name, s);
+      if (this.sites.size > SITES_MAX || this.sites.get(name) !== s) throw violated('harness', 'buggify-site-once', `site ${name} registered as one of ${this.sites.size}`);
     }
     return s;
   }

@@ -131,6 +131,7 @@ export class NodeProcess {
       this.timers.delete(id);
       this.loop.cancel(timer.loopId);
       timer.cancelled = true;
+      if (this.timers.has(id)) throw violated('harness', 'timer-cancelled', `${this.id}: timer ${id} still pending after its cancel`);
       return;
     }
     // A timer that already came due while paused sits in `held`: mark it so it never fires.
@@ -155,6 +156,8 @@ export class NodeProcess {
   private dispatch(event: HeldEvent): void {
     const host = this.host;
     if (host === undefined) return;
+    // Only a running incarnation has a host: a crashed one's events go nowhere.
+    if (this.status !== 'running') throw violated('harness', 'process-host-running', `${this.id} has a host while ${this.status}`);
     if (event.kind === 'timer' && event.timer.cancelled) return;
     if (this.paused) {
       if (this.held.length >= HELD_EVENTS_MAX) throw new Error(`NodeProcess bound: ${this.id} holds too many events`);

@@ -1,16 +1,23 @@
 // The store's change log in revision order: what a hash and a snapshot both walk, so that the
 // two always see the same changes in the same order.
+import { revKey } from './key-index.ts';
 import type { LogEntry, MvccStore } from './store.ts';
 
-/** Calls `visit` for every stored change at or below `upTo`, ordered by (main, sub) revision. */
+/**
+ * Calls `visit` for every stored change at or below `upTo`, ordered by (main, sub) revision;
+ * below the compact revision, only what the compaction kept (its deletes may still be pending).
+ */
 export function forEachChange(store: MvccStore, upTo: number, visit: (main: number, sub: number, entry: LogEntry) => void): void {
   const mains = [...store.log.keys()].filter((m) => m <= upTo).sort((a, b) => a - b);
+  const pending = store.pendingDeletes;
   for (const main of mains) {
     const subs = store.log.get(main);
     if (subs === undefined) continue;
     for (let sub = 0; sub < subs.length; sub++) {
       const entry = subs[sub];
-      if (entry !== undefined) visit(main, sub, entry);
+      if (entry === undefined) continue;
+      if (pending !== undefined && main < store.compactMainRev && !pending.kept.has(revKey({ main, sub }))) continue;
+      visit(main, sub, entry);
     }
   }
 }

@@ -29,6 +29,7 @@ export function snapshotStore(store: MvccStore): MvccSnapshot {
 export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStore(), revFromLog = false): MvccStore {
   store.index.clear();
   store.log.clear();
+  store.pendingDeletes = undefined;
   store.currentRev = snap.currentRev;
   store.compactMainRev = snap.compactMainRev;
   let last = { main: 0, sub: -1 };

@@ -52,6 +52,14 @@ export class MvccStore {
   leases: LeaseAttachments | undefined;
   /** Planted bug (etcd #19179): compaction also drops a tombstone made at the compact revision. */
   compactionDropsDelete = false;
+  /** BUGGIFY (mvcc.compaction-deferred): whether this compaction leaves its deletes to the next one. */
+  deferCompactionDeletes: (() => boolean) | undefined;
+  /**
+   * While a compaction's deletes wait for the next compaction: the revisions below the compact
+   * revision that reads can still reach. Hashes and snapshots skip the others (etcd's HashByRev
+   * keeps only these), so a member holding them looks like one that deleted them.
+   */
+  pendingDeletes: { readonly kept: ReadonlySet<string> } | undefined;
   onCommit: CommitObserver | undefined;
   private writing = false;
 
@@ -91,6 +99,11 @@ export class MvccStore {
     if (rev > this.currentRev) return 'future-rev';
     this.compactMainRev = rev;
     const available = this.index.compact(rev);
+    if (this.deferCompactionDeletes?.() === true) {
+      this.pendingDeletes = { kept: available };
+      return undefined;
+    }
+    this.pendingDeletes = undefined;
     // Entries below rev that no read at or after rev can reach are deleted. Entries exactly at
     // rev stay, tombstones included, so that a watch from the compact revision still sees a
     // delete made at that revision (etcd #19179).

@@ -19,6 +19,7 @@ export const PRODUCT_BUGGIFY_SITES = {
   'watch.stream-full': 'a watch stream refuses a response as if its buffer were full (the watcher becomes a victim)',
   'watch.victims-skipped': 'victim watchers are not retried this tick',
   'watch.progress-skipped': 'a progress-notify tick sends nothing',
+  'mvcc.compaction-deferred': "a compaction leaves deleting what it compacted to the next one (etcd deletes in background batches: a snapshot or crash in between holds them)",
 } as const;
 
 export type ProductBuggifySite = keyof typeof PRODUCT_BUGGIFY_SITES;

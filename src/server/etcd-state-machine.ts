@@ -144,6 +144,7 @@ export class EtcdStateMachine implements StateMachinePort {
   bindHooks(buggify: BuggifyPort, onEvent: MemberEventSink): void {
     this.buggify = buggify;
     this.applier.watchable.hooks = { fire: (site) => buggify(site), note: (event) => onEvent(event) };
+    this.applier.store.deferCompactionDeletes = () => buggify('mvcc.compaction-deferred');
   }
 
   consistentIndex(): number {

@@ -17,8 +17,12 @@ import { VisitedCache } from './cache.ts';
 import type { Model, Operation } from './model.ts';
 
 export type SearchStatus = 'running' | 'valid' | 'invalid' | 'unknown';
-/** Gated ops tried most recently called first, or earliest called first. */
-export type FloatOrder = 'newest' | 'oldest';
+/**
+ * Gated ops tried most recently called first, earliest called first, or 'sequel': the ones
+ * called after the last gated op linearized first, in call order, then the earlier ones back
+ * from it (etcd: writes proposed to one leader get their revisions in proposal order).
+ */
+export type FloatOrder = 'newest' | 'oldest' | 'sequel';
 
 /** Steps a search with a doomed op spends looking for a long prefix to explain the violation with. */
 const DOOMED_PREFIX_STEPS = 20_000;
@@ -71,6 +75,8 @@ export class PartitionSearch<S, I, O> {
   /** Gated ops called before floatLimit (computed lazily; -1 until then). */
   private floatCallable = -1;
   private depth = 0;
+  /** Per depth: the position (in `floating`) of the last gated op linearized below it, or -1. */
+  private readonly lastFloatAt: Int32Array;
   // The search position.
   private state: S;
   private entry: number;
@@ -159,6 +165,7 @@ export class PartitionSearch<S, I, O> {
       this.next[e] = e + 1 < m + 1 ? e + 1 : -1;
     }
     this.next[0] = m > 0 ? 1 : -1;
+    this.lastFloatAt = new Int32Array(n + 1).fill(-1);
     this.frameEntry = new Int32Array(n);
     this.frameKind = new Uint8Array(n);
     this.frameOp = new Int32Array(n);
@@ -284,7 +291,7 @@ export class PartitionSearch<S, I, O> {
       this.floatCallable = lo;
     }
     while (this.floatPos < this.floatCallable) {
-      const pos = this.floatOrder === 'newest' ? this.floatCallable - 1 - this.floatPos++ : this.floatPos++;
+      const pos = this.floatOrder === 'newest' ? this.floatCallable - 1 - this.floatPos++ : this.floatOrder === 'oldest' ? this.floatPos++ : this.sequelPosition(this.floatPos++);
       const id = floating[pos]!;
       if (this.set.has(id)) continue;
       const twin = this.twin[id]!;
@@ -297,6 +304,7 @@ export class PartitionSearch<S, I, O> {
       this.set.set(id);
       if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && (this.gateCheck === undefined || this.gateCheck(after, this.isLinearized)) && this.cache.add(this.set, after)) {
         this.push(-1 - this.floatPos, APPLIED, after, id);
+        this.lastFloatAt[this.depth] = pos;
         return true;
       }
       this.unmark(id);
@@ -305,6 +313,13 @@ export class PartitionSearch<S, I, O> {
   }
 
 
+
+  /** The k-th gated op to try in 'sequel' order: after the last one linearized ascending, then before it descending. */
+  private sequelPosition(k: number): number {
+    const last = Math.min(this.lastFloatAt[this.depth]!, this.floatCallable - 1);
+    const after = this.floatCallable - 1 - last;
+    return k < after ? last + 1 + k : last - (k - after);
+  }
 
   /** Linearizes every callable read-only op that is legal now; false if this node is known to fail. */
   private linearizeLegalReads(): boolean {
@@ -356,6 +371,7 @@ export class PartitionSearch<S, I, O> {
     this.frameKind[d] = kind;
     this.frameState[d] = this.state;
     this.depth = d + 1;
+    this.lastFloatAt[d + 1] = this.lastFloatAt[d]!;
     this.state = after;
     this.floatPos = -1;
     if (e >= 0) {

@@ -10,10 +10,12 @@ import { checkHistory } from '../../../sim/check/check-history.ts';
 import { rangeAbsences } from '../../../sim/check/models/etcd/absences.ts';
 import { enoughCapacity, type CapacityCandidate } from '../../../sim/check/models/etcd/gap-capacity.ts';
 import { gapConstraints, knownDeleteIn } from '../../../sim/check/models/etcd/gap-constraints.ts';
+import { etcdOperations } from '../../../sim/check/models/etcd/history.ts';
 import { canonicalResponse, type EtcdF, type EtcdInput, type EtcdOutput } from '../../../sim/check/models/etcd/model.ts';
 import { EtcdState, type KeyValue } from '../../../sim/check/models/etcd/state.ts';
 import { parseJsonl } from '../../../sim/history/jsonl.ts';
 import type { Op } from '../../../sim/history/op.ts';
+import { pairOps } from '../../../sim/history/pair.ts';
 import type { ParsedHistory } from '../../../sim/history/parsed-history.ts';
 import { b64, hdr, history, kv, type Line } from './history-builder.ts';
 
@@ -196,7 +198,7 @@ describe('short-timeouts seed 3 (111 timed-out writes), from the history alone',
     throw new Error('no full range');
   };
 
-  it('has more than 100 timed-out writes and is decided valid (it was unknown after 30 s before the absences and the capacity check)', () => {
+  it('has more than 100 timed-out writes and is decided valid (it was unknown after 20 s before the absences, the capacity check and the sequel order)', () => {
     const h = load();
     expect(h.ops.filter((o) => o.type === 'info' && ['kv/put', 'kv/txn', 'kv/deleterange'].includes(o.f)).length).toBeGreaterThan(100);
     const r = checkHistory(h, 'etcd', { maxSteps: 20_000_000 });
@@ -216,6 +218,18 @@ describe('short-timeouts seed 3 (111 timed-out writes), from the history alone',
     const h = load();
     const resp = fullRange(h, 170).value as { header: { revision: string } };
     resp.header.revision = String(Number(resp.header.revision) + 1);
+    const r = checkHistory(h, 'etcd', { maxSteps: 20_000_000 });
+    expect(r.valid, r.summary).toBe(false);
+  });
+
+  it('a key-value moved to a gap revision (as if a timed-out write had put that value there) fails', () => {
+    const h = load();
+    const gaps = [...etcdOperations(pairOps(h)).gaps];
+    type Shown = { value?: string; mod_revision: string; create_revision: string };
+    const kvs = h.ops.filter((o) => o.type === 'ok').flatMap((o) => (o.value as { kvs?: Shown[] } | undefined)?.kvs ?? []);
+    const shown = kvs.find((kv) => kv.value !== undefined && gaps.some((g) => g >= Number(kv.create_revision) && g < Number(kv.mod_revision)));
+    expect(shown).toBeDefined();
+    shown!.mod_revision = String(gaps.find((g) => g >= Number(shown!.create_revision) && g < Number(shown!.mod_revision)));
     const r = checkHistory(h, 'etcd', { maxSteps: 20_000_000 });
     expect(r.valid, r.summary).toBe(false);
   });

@@ -3,6 +3,7 @@
 // typed harness InvariantViolation with its name; the same steps on a sound world stay quiet.
 import { describe, expect, it } from 'vitest';
 import { InvariantViolation } from '../../../src/invariant-violation.ts';
+import { Buggify } from '../../../sim/world/buggify.ts';
 import { NodeClock } from '../../../sim/world/clock.ts';
 import { SimDisk } from '../../../sim/world/disk.ts';
 import type { DiskRecord } from '../../../sim/world/disk.ts';
@@ -30,7 +31,8 @@ interface NetworkInside { links: Map<number, LinkInside>; heldCount: number; cou
 interface DiskInside { pending: { record: DiskRecord }[]; fsyncs: { opsCovered: number }[] }
 interface ClockInside { anchorLocalUs: number; drift: number }
 interface LoopInside { heap: { seq: number }[]; slots: { fn: (() => void) | undefined }[] }
-interface WorldInside { processes: Map<string, { timers: Map<number, unknown> }> }
+interface WorldInside { processes: Map<string, { timers: Map<number, unknown>; status: string; deliverMessage(from: string, m: unknown): void }> }
+interface BuggifyInside { sites: Map<string, { reached: number }> }
 
 const net$ = (o: Network): NetworkInside => o as unknown as NetworkInside;
 const disk$ = (o: SimDisk): DiskInside => o as unknown as DiskInside;
@@ -225,5 +227,25 @@ describe('event loop and processes', () => {
     w.crash('n1');
     world$(w).processes.get('n1')!.timers.set(99, { id: 99, loopId: 0, dueUs: 0, fn: () => undefined, cancelled: false });
     expect(violation(() => w.restart('n1'))).toEqual(harness('process-boot-clean'));
+  });
+});
+
+describe('processes and buggify', () => {
+  it('process-host-running: only a running incarnation handles events', () => {
+    const w = new World({ seed: 1, nodes: ['n1'] });
+    const got: unknown[] = [];
+    w.startNode('n1', () => ({ receive: (_from, m) => void got.push(m) }));
+    const p = world$(w).processes.get('n1')!;
+    expect(violation(() => p.deliverMessage('x', 1))).toBeUndefined();
+    expect(got).toEqual([1]);
+    p.status = 'crashed'; // a crash that forgot to drop the host
+    expect(violation(() => p.deliverMessage('x', 2))).toEqual(harness('process-host-running'));
+  });
+
+  it('buggify-fired-within-reached: a site fires only when reached', () => {
+    const b = new Buggify(new Prng(1), { enabled: true, siteEnabled: { num: 1, den: 1 }, siteFires: { num: 1, den: 1 } });
+    expect(violation(() => b.fire('s'))).toBeUndefined();
+    (b as unknown as BuggifyInside).sites.get('s')!.reached = -5;
+    expect(violation(() => b.fire('s'))).toEqual(harness('buggify-fired-within-reached'));
   });
 });

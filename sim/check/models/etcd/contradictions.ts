@@ -7,7 +7,8 @@
 // - stale: an answer shows key k at revision R with mod_revision M, but a write with a known
 //   revision in (M, R] certainly put or deleted k;
 // - wrong writer: M was made by a write with a known revision that cannot have put k (or put
-//   another value: values are unique);
+//   another value: values are unique), or M is a gap and no write of unknown outcome puts
+//   that value to k;
 // - gone while alive: one answer shows k missing at A, another shows the incarnation created
 //   at C still there at R ≥ A ≥ C;
 // - miscounted: two answers show one incarnation of k at versions V1 (mod M1) and V2 (mod M2),
@@ -23,7 +24,7 @@ import { rangeAbsences } from './absences.ts';
 import { countIn, sightings, type GapConstraints, type Sighting } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
-import { putKeys } from './write-keys.ts';
+import { forEachPut, putKeys } from './write-keys.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -76,7 +77,13 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
     sightings(op.input.f, op.input.request, o.response, out);
     for (const s of out) seen.push({ s, id: op.id, ret: op.return });
   }
+  const gapSet = new Set(c.gaps);
+  const unknownPuts = new Set<string>();
+  for (const op of ops) if (op.input.gaps !== undefined) forEachPut(op.input.f, op.input.original ?? op.input.request, (key, value) => unknownPuts.add(`${value}/${key}`));
   for (const { s, id } of seen) {
+    if (gapSet.has(s.mod) && s.value !== undefined && !unknownPuts.has(`${s.value}/${s.key}`)) {
+      return { id, reason: `the answer shows ${describe(s)} with a value no write of unknown outcome puts there, and no write with a known revision made ${s.mod}` };
+    }
     const f = c.keys.get(s.key);
     if (f === undefined) continue;
     if (countIn(f.puts, s.mod, s.at) > 0 || countIn(f.deletes, s.mod, s.at) > 0) {

@@ -45,14 +45,15 @@ export function needsAt(c: GapConstraints, state: EtcdState, horizon: number): N
     const kv = state.kvs.get(key);
     if (kv === undefined) continue;
     const next = nextSighting(f, r);
-    const by = Math.min(nextAbsence(f, r), next !== undefined && next.create > r ? next.create - 1 : Infinity);
-    if (by !== Infinity) {
-      if (by <= horizon && countIn(f.deletes, r, by) === 0 && !knownDeleteIn(c, key, r, by)) out.push({ key, del: true, lease: kv.lease, by, units: 1 });
-      continue;
+    const alive = next !== undefined && next.create <= r;
+    // This incarnation lives on to its next sighting: the puts it still needs by then.
+    if (alive && next.create === kv.create && next.mod <= horizon && countIn(f.maybePuts, r, next.mod) === 0) {
+      const units = next.version - kv.version - countIn(f.puts, r, next.mod);
+      if (units > 0) out.push({ key, del: false, lease: kv.lease, by: next.mod, units });
     }
-    if (next === undefined || next.create !== kv.create || next.mod > horizon || countIn(f.maybePuts, r, next.mod) > 0) continue;
-    const units = next.version - kv.version - countIn(f.puts, r, next.mod);
-    if (units > 0) out.push({ key, del: false, lease: kv.lease, by: next.mod, units });
+    // Seen missing, or created again, later: it must be deleted by then (after that sighting).
+    const by = Math.min(nextAbsence(f, r), next !== undefined && !alive ? next.create - 1 : Infinity);
+    if (by !== Infinity && by <= horizon && countIn(f.deletes, r, by) === 0 && !knownDeleteIn(c, key, r, by)) out.push({ key, del: true, lease: kv.lease, by, units: 1 });
   }
   return out;
 }

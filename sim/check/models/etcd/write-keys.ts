@@ -75,3 +75,15 @@ export function mustTouch(f: string, req: Req): string[] {
   const failure = branchPuts(req['failure']);
   return [...success].filter((k) => failure.has(k));
 }
+
+/** Calls `each(key, value)` for every put of the request (any txn branch, nested too); value as etcd's base64. */
+export function forEachPut(f: string, req: Req, each: (key: string, value: string) => void): void {
+  if (f === 'kv/put' && typeof req['value'] === 'string') each(decodeKey(req['key']), req['value']);
+  if (f !== 'kv/txn') return;
+  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
+    for (const op of branch ?? []) {
+      if (op['request_put'] !== undefined) forEachPut('kv/put', op['request_put'] as Req, each);
+      if (op['request_txn'] !== undefined) forEachPut('kv/txn', op['request_txn'] as Req, each);
+    }
+  }
+}
