@@ -62,6 +62,56 @@ describe('planted raft bugs', () => {
     }
   });
 
+  it('conf-change-before-term-commit is unsafe with two different changes: the cluster splits and two members apply different entries at one index', () => {
+    // Leader 1 leaves C1 (remove 3) uncommitted on 2; 2 wins term 2 with 3's vote and, before its
+    // own entry commits, accepts C2 (remove 1). 1 acknowledges C1 and C2 but never learns they
+    // committed, so it still counts the old configuration {1,2,3}: cut off from 2, it wins term 3
+    // with 3 and commits on {1,3}, while 2, alone in {2}, commits on its own.
+    const removeNode = (id: number): ConfChange => ({ transition: 'auto', changes: [{ type: 'remove-node', nodeId: id }] }) as unknown as ConfChange;
+    const divergent = (c: Cluster): number[] => {
+      const out: number[] = [];
+      for (const [index, data] of c.node(2).applied) {
+        const other = c.node(1).applied.get(index);
+        if (other !== undefined && other !== data) out.push(index);
+      }
+      return out;
+    };
+    for (const planted of [false, true]) {
+      const c = new Cluster([1, 2, 3], () => (planted ? { unsafe: { confChangeBeforeTermCommit: true } } : {}));
+      c.campaign(1);
+      c.cutOneWay(2, 1);
+      c.cut(1, 3);
+      c.proposeConfChange(1, removeNode(3));
+      c.recover();
+      c.isolate(1);
+      c.holdFilter = (m) => m.type === 'MsgAppResp' && m.from === 3;
+      c.campaign(2);
+      c.holdFilter = undefined;
+      c.held = [];
+      c.node(2).raw.proposeConfChange(removeNode(1));
+      c.recover();
+      c.cut(2, 3);
+      let acked = false;
+      c.holdFilter = (m) => {
+        if (m.type === 'MsgAppResp' && m.from === 1 && m.to === 2) {
+          acked = true;
+          return false;
+        }
+        return acked && m.from === 2 && m.to === 1;
+      };
+      c.deliver();
+      c.tick(3, [2]);
+      c.propose(2, 'two-alone');
+      c.holdFilter = undefined;
+      c.held = [];
+      c.recover();
+      c.isolate(2);
+      c.campaign(1);
+      c.tick(5, [1, 3]);
+      expect(divergent(c).length > 0, `planted ${planted}: ${c.status()}`).toBe(planted);
+    }
+  });
+
   it('check-quorum-never-steps-down: an isolated leader stays leader past the election timeout', () => {
     for (const planted of [false, true]) {
       const c = new Cluster([1, 2, 3], () => ({ checkQuorum: true, ...(planted ? { unsafe: { checkQuorumNeverStepsDown: true } } : {}) }));

@@ -16,6 +16,7 @@
 import { id64 } from './json.ts';
 import { deleteRanges, inKeyRanges, leasedPuts, mustTouch, putKeys, type KeyRange } from './write-keys.ts';
 import { enoughCapacity, type CapacityCandidate } from './gap-capacity.ts';
+import { gapDeadlines, type PinnedReturn } from './gap-deadlines.ts';
 import { countIn, firstAbove, knownDeleteIn, nextAbsence, nextSighting, type GapConstraints } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
@@ -66,21 +67,12 @@ function prepareMayDelete(ops: readonly SupplyOp[], candidates: readonly SupplyO
 
 /** Position by which each gap must exist: the first return of an op that saw a revision at or above it. */
 function deadlines(ops: readonly SupplyOp[], gaps: readonly number[]): Float64Array {
-  const out = new Float64Array(gaps.length).fill(Infinity);
-  // The earliest return among ops pinned at or above each revision: a suffix minimum over revisions.
-  const pinned: { rev: number; ret: number }[] = [];
+  const pinned: PinnedReturn[] = [];
   for (const op of ops) {
     const rev = op.input.servedAt ?? op.input.pre;
     if (rev !== undefined && op.return !== Infinity) pinned.push({ rev, ret: op.return });
   }
-  pinned.sort((a, b) => b.rev - a.rev);
-  let best = Infinity;
-  let p = 0;
-  for (let i = gaps.length - 1; i >= 0; i--) {
-    while (p < pinned.length && pinned[p]!.rev >= gaps[i]!) best = Math.min(best, pinned[p++]!.ret);
-    out[i] = best;
-  }
-  return out;
+  return gapDeadlines(pinned, gaps);
 }
 
 /**

@@ -26,6 +26,7 @@ import { HistoryParseError } from '../../../history/parse-error.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
+import { revisionReachedBefore } from './gap-deadlines.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
@@ -323,15 +324,15 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
   const gapSet: ReadonlySet<number> = new Set(gaps);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
-  const doneBefore = drafts
-    .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
-    .map((d) => ({ at: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) }))
-    .sort((a, b) => a.at - b.at);
-  let i = 0;
-  let reached = initialRevision;
+  const reachedBefore = revisionReachedBefore(
+    drafts
+      .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
+      .map((d) => ({ ret: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) })),
+    initialRevision,
+  );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (const d of byCall) {
-    while (i < doneBefore.length && doneBefore[i]!.at < d.pair.call) reached = Math.max(reached, doneBefore[i++]!.rev);
+    const reached = reachedBefore(d.pair.call);
     if (lastGap <= reached) d.returnPos = -1;
     else d.gaps = gapSet;
   }

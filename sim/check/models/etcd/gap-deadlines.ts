@@ -1,0 +1,40 @@
+// Revisions against real time, from the ops whose answers pin a revision and when they
+// returned: by when each gap revision must exist (an op that saw it or a later one returned),
+// and which revision certainly existed before a moment (an op that saw it returned before).
+// A write of unknown outcome fills a gap only between the two: after the revision reached
+// before its call, and by the gap's deadline. history.ts drops the writes no gap can take;
+// gap-supply.ts counts the writes each gap can still take.
+
+/** An op's pinned revision and its return position. */
+export interface PinnedReturn {
+  rev: number;
+  ret: number;
+}
+
+/** Per gap (ascending), the first return of an op pinned at or above it; Infinity when none. */
+export function gapDeadlines(pinned: readonly PinnedReturn[], gaps: readonly number[]): Float64Array {
+  const out = new Float64Array(gaps.length).fill(Infinity);
+  // A suffix minimum over revisions.
+  const byRev = [...pinned].sort((a, b) => b.rev - a.rev);
+  let best = Infinity;
+  let p = 0;
+  for (let i = gaps.length - 1; i >= 0; i--) {
+    while (p < byRev.length && byRev[p]!.rev >= gaps[i]!) best = Math.min(best, byRev[p++]!.ret);
+    out[i] = best;
+  }
+  return out;
+}
+
+/**
+ * A walker over nondecreasing moments: the highest revision pinned by an op that returned
+ * before each (at least `initial`).
+ */
+export function revisionReachedBefore(pinned: readonly PinnedReturn[], initial: number): (moment: number) => number {
+  const byRet = [...pinned].sort((a, b) => a.ret - b.ret);
+  let i = 0;
+  let reached = initial;
+  return (moment) => {
+    while (i < byRet.length && byRet[i]!.ret < moment) reached = Math.max(reached, byRet[i++]!.rev);
+    return reached;
+  };
+}
