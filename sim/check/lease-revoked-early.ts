@@ -1,8 +1,9 @@
 // A lease revoked too early: etcd's leader ends a lease no sooner than TTL after its last
 // renewal (its grant or a keep-alive), by its own clock. So when a member that applied the
-// grant answers that the lease is gone (a keep-alive with TTL 0 or a TimeToLive of -1) before
-// the last renewal's invocation + TTL, and no client asked to revoke it before that answer, the
-// lease was revoked early: by a deposed leader's lessor that goes on expiring what the new
+// grant answers that the lease is gone (a keep-alive with TTL 0 or a TimeToLive of -1), or a
+// read no longer shows a key only the lease's end can have deleted (lease-key-vanished.ts),
+// before the last renewal's invocation + TTL, and no client asked to revoke it before that
+// answer, the lease was revoked early: by a deposed leader's lessor that goes on expiring what the new
 // leader keeps alive (etcd#15247), a lease table restored wrong, a revoke applied twice...
 //
 // What is excused, as etcd documents it:
@@ -14,6 +15,7 @@
 //   the drift (ppm) and the sum of forward jumps the scenario allows.
 // - A new leader restarts every lease's TTL (etcd#9888): that only makes leases live longer.
 import type { Op } from '../history/op.ts';
+import { KeyWrites } from './lease-key-vanished.ts';
 import { id64, int } from './models/etcd/json.ts';
 
 /** A leader taking office (the harness's leader timeline). */
@@ -33,6 +35,8 @@ export interface RevokedEarlyOptions {
 
 export interface RevokedEarly {
   readonly lease: string;
+  /** The key that vanished, when a read (not a lease answer) shows it. */
+  readonly key?: string;
   /** History index of the answer that reports the lease gone. */
   readonly index: number;
   readonly message: string;
@@ -61,9 +65,10 @@ function staleAnswer(term: number, atUs: number, leaders: readonly LeaderInOffic
  * A client's revoke excuses every answer after its invocation, whatever its outcome (a revoke
  * that timed out may still apply).
  */
-export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOptions = {}, max = 100): RevokedEarly[] {
+export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOptions = {}, max = 100): { found: RevokedEarly[]; exhausted: boolean } {
   const jumpUs = options.clockJumpUsMax ?? 0;
-  if (!Number.isFinite(jumpUs)) return [];
+  if (!Number.isFinite(jumpUs)) return { found: [], exhausted: false };
+  const keyWrites = new KeyWrites(history);
   const drift = Math.max(0, options.clockDriftPpmMax ?? 0);
   const leases = new Map<string, Renewals>();
   const revokeInvokedUs = new Map<string, number>();
@@ -90,6 +95,22 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
       if (!leases.has(id)) leases.set(id, { ttlUs: ttlSeconds * 1e6, grantRevision: int(header['revision']), renewedAtUs: invoke.time });
       continue;
     }
+    if (invoke.f === 'kv/range') {
+      for (const { key, lease } of keyWrites.vanished(req, resp, op.time)) {
+        const l = leases.get(lease);
+        if (l === undefined || op.time >= (revokeInvokedUs.get(lease) ?? Infinity)) continue;
+        const earliestEndUs = l.renewedAtUs + Math.floor(l.ttlUs * PPM / (PPM + drift)) - jumpUs;
+        if (op.time < earliestEndUs && found.length < max) {
+          found.push({
+            lease,
+            key,
+            index: op.index,
+            message: `key ${JSON.stringify(key)} of lease ${lease} gone from a read at ${op.time} µs with no revoke asked for and no write of it, but the lease was renewed at ${l.renewedAtUs} µs with TTL ${l.ttlUs / 1e6} s: no leader may end it before ${earliestEndUs} µs`,
+          });
+        }
+      }
+      continue;
+    }
     const id = id64(req['ID']);
     const l = leases.get(id);
     if (l === undefined) continue;
@@ -110,5 +131,5 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
       });
     }
   }
-  return found;
+  return { found, exhausted: keyWrites.exhausted };
 }

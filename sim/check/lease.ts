@@ -192,14 +192,17 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       }
     }
   }
+  let keysUnjudged = false;
   if (steps <= stepsMax) {
     steps += history.length;
     const early = findRevokedEarly(history, options, maxViolations);
-    for (const e of early) report({ kind: 'revoked-early', lease: e.lease, index: e.index, message: e.message });
+    for (const e of early.found) report({ kind: 'revoked-early', lease: e.lease, index: e.index, message: e.message });
+    keysUnjudged = early.exhausted;
   }
-  const valid: Validity = violations.length > 0 ? false : steps > stepsMax ? 'unknown' : true;
-  const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: step budget of ${stepsMax} exhausted before every op was checked`;
+  const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;
+  const why = steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
+  const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
-  if (valid === 'unknown') result['unknownReason'] = `step budget: ${stepsMax}`;
+  if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
 }

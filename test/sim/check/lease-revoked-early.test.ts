@@ -4,16 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
 import { findRevokedEarly } from '../../../sim/check/lease-revoked-early.ts';
+import type { RevokedEarly } from '../../../sim/check/lease-revoked-early.ts';
 import type { Op } from '../../../sim/history/op.ts';
 
 const S = 1_000_000;
+const early = (ops: Op[], options: Parameters<typeof findRevokedEarly>[1]): RevokedEarly[] => findRevokedEarly(ops, options).found;
 /** A header as a leader of `term` answers at `revision`. */
 const header = (revision: number, term: number): { header: Record<string, string> } => ({ header: { revision: String(revision), raft_term: String(term), member_id: '1' } });
 
 class Builder {
   readonly ops: Op[] = [];
   /** An op invoked at `atUs` that takes 1 ms. */
-  add(process: number, atUs: number, f: string, request: unknown, response: unknown, type: 'ok' | 'info' = 'ok'): this {
+  add(process: number, atUs: number, f: string, request: unknown, response: unknown, type: 'ok' | 'info' | 'fail' = 'ok'): this {
     this.ops.push({ index: this.ops.length, time: atUs, process, type: 'invoke', f, value: request });
     this.ops.push({ index: this.ops.length, time: atUs + 1000, process, type, f, value: response });
     return this;
@@ -42,24 +44,24 @@ describe('lease revoked too early', () => {
     const h = new Builder()
       .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
       .add(1, 2 * S, 'lease/timetolive', { ID: '7' }, { ...header(3, 1), ID: '7', TTL: '-1' });
-    expect(findRevokedEarly(h.ops, { leaders }).map((v) => v.lease)).toEqual(['7']);
-    expect(findRevokedEarly(h.ops, {}).map((v) => v.lease)).toEqual(['7']);
+    expect(early(h.ops, { leaders }).map((v) => v.lease)).toEqual(['7']);
+    expect(early(h.ops, {}).map((v) => v.lease)).toEqual(['7']);
   });
 
   it('passes the same answer after the last renewal + TTL', () => {
     expect(checkLease(history(2, 8 * S + 1).ops, { leaders }).valid).toBe(true);
-    expect(findRevokedEarly(history(2, 8 * S + 1).ops, { leaders })).toEqual([]);
+    expect(early(history(2, 8 * S + 1).ops, { leaders })).toEqual([]);
   });
 
   it('excuses a keep-alive answered in a term older than a leader already in office (a stale leader renewed only its own lessor)', () => {
     // Kept alive at 3 s by term 1 while term 2 leads since 2 s: only the grant (0 s + 5 s) counts.
-    expect(findRevokedEarly(history(1, 6 * S).ops, { leaders })).toEqual([]);
-    expect(findRevokedEarly(history(1, 4 * S).ops, { leaders }).length).toBe(1);
+    expect(early(history(1, 6 * S).ops, { leaders })).toEqual([]);
+    expect(early(history(1, 4 * S).ops, { leaders }).length).toBe(1);
   });
 
   it('counts no keep-alive as a renewal without the leaders\' terms', () => {
-    expect(findRevokedEarly(history(2, 6 * S).ops, {})).toEqual([]);
-    expect(findRevokedEarly(history(2, 6 * S).ops, { leaders }).length).toBe(1);
+    expect(early(history(2, 6 * S).ops, {})).toEqual([]);
+    expect(early(history(2, 6 * S).ops, { leaders }).length).toBe(1);
   });
 
   it('excuses an answer after a client asked to revoke, whatever the revoke\'s outcome', () => {
@@ -67,19 +69,66 @@ describe('lease revoked too early', () => {
     h.add(2, 5 * S, 'lease/revoke', { ID: '7' }, { error: 'timed out' }, 'info');
     // The revoke's answer came after the gone answer in the history: reorder by time.
     const ops = [...h.ops].sort((a, b) => a.time - b.time).map((o, index) => ({ ...o, index }));
-    expect(findRevokedEarly(ops, { leaders })).toEqual([]);
+    expect(early(ops, { leaders })).toEqual([]);
   });
 
   it('excuses a member that never applied the grant (its revision is not past the grant\'s)', () => {
-    expect(findRevokedEarly(history(2, 6 * S, 2).ops, { leaders })).toEqual([]);
-    expect(findRevokedEarly(history(2, 6 * S, 3).ops, { leaders }).length).toBe(1);
+    expect(early(history(2, 6 * S, 2).ops, { leaders })).toEqual([]);
+    expect(early(history(2, 6 * S, 3).ops, { leaders }).length).toBe(1);
   });
 
   it('allows a leader clock that runs fast or jumps forward', () => {
     // TTL 5 s at +25% drift ends after 4 s of real time: 3 s + 4 s = 7 s.
-    expect(findRevokedEarly(history(2, 7 * S + 1).ops, { leaders, clockDriftPpmMax: 250_000 })).toEqual([]);
-    expect(findRevokedEarly(history(2, 7 * S - 1).ops, { leaders, clockDriftPpmMax: 250_000 }).length).toBe(1);
-    expect(findRevokedEarly(history(2, 6 * S + 1).ops, { leaders, clockJumpUsMax: 2 * S })).toEqual([]);
-    expect(findRevokedEarly(history(2, 6 * S).ops, { leaders, clockJumpUsMax: Infinity })).toEqual([]);
+    expect(early(history(2, 7 * S + 1).ops, { leaders, clockDriftPpmMax: 250_000 })).toEqual([]);
+    expect(early(history(2, 7 * S - 1).ops, { leaders, clockDriftPpmMax: 250_000 }).length).toBe(1);
+    expect(early(history(2, 6 * S + 1).ops, { leaders, clockJumpUsMax: 2 * S })).toEqual([]);
+    expect(early(history(2, 6 * S).ops, { leaders, clockJumpUsMax: Infinity })).toEqual([]);
+  });
+});
+
+describe('a key that vanished with its lease too early', () => {
+  const b64 = (s: string): string => btoa(s);
+  /** Lease 7 (TTL 5 s) granted at 0 s, k put with it at 1 s (revision 3), then a read of k at `readAtUs` (revision 4) that does not show it. */
+  function vanished(readAtUs: number, extra?: (b: Builder) => void): Builder {
+    const b = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 1 * S, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, header(3, 1));
+    extra?.(b);
+    return b.add(1, readAtUs - 1000, 'kv/range', { key: b64('k') }, { ...header(4, 1), count: '0' });
+  }
+
+  it('fails a read that misses the key before the lease can have ended', () => {
+    const r = checkLease(vanished(3 * S).ops, { leaders });
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.message).toContain('key "k" of lease 7 gone from a read');
+    // The same read missing the key once the grant + TTL passed: the lease may have expired.
+    expect(checkLease(vanished(5 * S + 1).ops, { leaders }).valid).toBe(true);
+  });
+
+  it('passes when a write of the key may have come between: an unknown put, a delete, a txn, a prefix delete', () => {
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/put', { key: b64('k'), value: b64('w') }, { error: 'timed out' }, 'info')).ops, { leaders })).toEqual([]);
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/deleterange', { key: b64('k') }, header(4, 1))).ops, { leaders })).toEqual([]);
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/deleterange', { key: b64('a'), range_end: b64('z') }, header(4, 1))).ops, { leaders })).toEqual([]);
+    const txn = { compare: [], success: [{ request_txn: { success: [{ request_delete_range: { key: b64('k') } }] } }], failure: [] };
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/txn', txn, header(4, 1))).ops, { leaders })).toEqual([]);
+  });
+
+  it('judges the key anyway when the other write failed for sure or committed outside the window', () => {
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/put', { key: b64('k'), value: b64('w') }, { error: 'lease not found' }, 'fail')).ops, { leaders }).length).toBe(1);
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'kv/deleterange', { key: b64('other') }, header(4, 1))).ops, { leaders }).length).toBe(1);
+  });
+
+  it('passes a read that shows the key, a read with a limit, and a key whose lease a client revoked', () => {
+    const shown = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 1 * S, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, header(3, 1))
+      .add(1, 3 * S, 'kv/range', { key: b64('k') }, { ...header(4, 1), kvs: [{ key: b64('k'), value: b64('v'), lease: '7', mod_revision: '3' }], count: '1' });
+    expect(early(shown.ops, { leaders })).toEqual([]);
+    const limited = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 1 * S, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, header(3, 1))
+      .add(1, 3 * S, 'kv/range', { key: b64('a'), range_end: b64('z'), limit: '1' }, { ...header(4, 1), kvs: [], more: true });
+    expect(early(limited.ops, { leaders })).toEqual([]);
+    expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'lease/revoke', { ID: '7' }, header(4, 1))).ops, { leaders })).toEqual([]);
   });
 });
