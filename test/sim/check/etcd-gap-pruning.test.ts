@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../sim/check/check-history.ts';
 import { rangeAbsences } from '../../../sim/check/models/etcd/absences.ts';
 import { enoughCapacity, type CapacityCandidate } from '../../../sim/check/models/etcd/gap-capacity.ts';
+import { findContradiction } from '../../../sim/check/models/etcd/contradictions.ts';
+import { placeWatches } from '../../../sim/check/models/etcd/watch-observations.ts';
 import { gapConstraints, knownDeleteIn } from '../../../sim/check/models/etcd/gap-constraints.ts';
 import { etcdOperations } from '../../../sim/check/models/etcd/history.ts';
 import { canonicalResponse, type EtcdF, type EtcdInput, type EtcdOutput } from '../../../sim/check/models/etcd/model.ts';
@@ -244,6 +246,13 @@ describe('short-timeouts seed 3 (111 timed-out writes), from the history alone',
 });
 
 describe('the values a write stores: a contradiction only where no write could store the value shown', () => {
+  // findContradiction directly: on a small history the search decides before it would consult
+  // it; on a long one a false contradiction ends the search as a violation.
+  const contradiction = (lines: Line[]): string | undefined => {
+    const h = history(lines);
+    const p = etcdOperations(pairOps(h), { watches: placeWatches(h.ops.map((o) => o.time), NO_EVENTS) });
+    return findContradiction(p.ops, p.constraints, p.initial.revision)?.reason;
+  };
   // a@2; a timed-out put of a fills the gap 3; b@4; a read of a at 4 shows what the gap stored.
   const lines = (put: Req, shown: Record<string, string>): Line[] => [
     [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
@@ -257,26 +266,30 @@ describe('the values a write stores: a contradiction only where no write could s
   ];
 
   it('a put with ignore_value keeps the old value at the gap it fills', () => {
+    expect(contradiction(lines({ ignore_value: true }, kv('a', 'va', 2, 3, 2)))).toBeUndefined();
     expect(verdict(lines({ ignore_value: true }, kv('a', 'va', 2, 3, 2)))).toBe(true);
     expect(verdict(lines({ ignore_value: true }, kv('a', 'other', 2, 3, 2)))).toBe(false);
   });
 
   it('a put that leaves its value out (proto3 JSON omits an empty one) stores the empty value', () => {
-    expect(verdict(lines({}, { key: b64('a'), create_revision: '2', mod_revision: '3', version: '2' }))).toBe(true);
+    const shown = { key: b64('a'), create_revision: '2', mod_revision: '3', version: '2' };
+    expect(contradiction(lines({}, shown))).toBeUndefined();
+    expect(verdict(lines({}, shown))).toBe(true);
+    expect(contradiction(lines({ value: b64('vg') }, kv('a', 'not-vg', 2, 3, 2)))).toMatch(/no write of unknown outcome puts there/);
   });
 
-  it('a value no write puts, shown at a revision a txn of known outcome made, is a contradiction naming the read', () => {
-    const txn: Line[] = [
-      [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+  it('a known flat put that left its value out made an empty value: another value at its revision is a contradiction', () => {
+    const known = (shown: Record<string, string>): Line[] => [
+      [1, 'invoke', 'kv/put', { key: b64('a') }],
       [1, 'ok', 'kv/put', hdr(2)],
-      [1, 'invoke', 'kv/txn', { compare: [], success: [{ request_put: { key: b64('a'), value: b64('vt') } }], failure: [] }],
-      [1, 'ok', 'kv/txn', { ...hdr(3), succeeded: true, responses: [{ response_put: {} }] }],
+      [2, 'invoke', 'kv/put', { key: b64('z'), value: b64('vz') }],
+      [2, 'info', 'kv/put', undefined, 'timed out'],
+      [1, 'invoke', 'kv/put', { key: b64('b'), value: b64('vb') }],
+      [1, 'ok', 'kv/put', hdr(4)],
       [3, 'invoke', 'kv/range', { key: b64('a') }],
-      [3, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('a', 'vt', 2, 3, 2)], count: '1' }],
+      [3, 'ok', 'kv/range', { ...hdr(4), kvs: [shown], count: '1' }],
     ];
-    expect(verdict(txn)).toBe(true);
-    const bad = structuredClone(txn);
-    (bad[5]![3] as { kvs: Record<string, string>[] }).kvs[0]!['value'] = b64('never-written');
-    expect(verdict(bad)).toBe(false);
+    expect(contradiction(known({ key: b64('a'), create_revision: '2', mod_revision: '2', version: '1' }))).toBeUndefined();
+    expect(contradiction(known(kv('a', 'filled', 2, 2, 1)))).toMatch(/did not put that/);
   });
 });
