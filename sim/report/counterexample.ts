@@ -40,6 +40,8 @@ export interface LinearizabilityExplanation {
   window?: number[];
   /** How many ops the failing partition has. */
   partitionOps?: number;
+  /** An op whose answer contradicts the others outright, whatever the ops of unknown outcome did, and why. */
+  contradiction?: { index: number; op: string; reason: string };
 }
 
 /** One op that cannot be placed: what it had to follow, the state there, expected vs returned. */
@@ -101,6 +103,11 @@ export function fromCheckerExplanation(v: unknown): LinearizabilityExplanation |
   }
   if (isNumberArray(e['window'])) out.window = e['window'];
   if (typeof e['partitionOps'] === 'number') out.partitionOps = e['partitionOps'];
+  const c = e['contradiction'];
+  if (isExplainedOp(c) && typeof (c as unknown as Record<string, unknown>)['reason'] === 'string') {
+    out.contradiction = { index: c.index, op: c.op, reason: (c as unknown as Record<string, string>)['reason']! };
+    labels[c.index] = c.op;
+  }
   return out;
 }
 
@@ -156,7 +163,7 @@ interface Drawn {
 
 /** The ops that cannot be placed: the checker's culprits, else the op the search stopped at. */
 function failedIndices(e: LinearizabilityExplanation): number[] {
-  const culprits = (e.unplaceable ?? []).map((u) => u.index);
+  const culprits = [...(e.contradiction === undefined ? [] : [e.contradiction.index]), ...(e.unplaceable ?? []).map((u) => u.index)];
   if (culprits.length > 0) return culprits;
   return e.failed === undefined ? [] : [e.failed];
 }
@@ -310,6 +317,13 @@ function culpritCard(e: LinearizabilityExplanation, u: UnplaceableExplained, his
 <p>${follow} There the model is in state <code class="state">${escapeHtml(truncate(u.stateBefore, 600))}</code></p>${table}${full}</div>`;
 }
 
+function contradictionCard(c: { index: number; op: string; reason: string }, history: PairedHistory): string {
+  const op = history.byIndex.get(c.index);
+  const who = op === undefined ? `history index ${c.index}` : `process ${String(op.process)}, history index ${c.index}, ${opWhen(op)}`;
+  return `<div class="culprit"><p class="reason"><b class="bad">✗ ${escapeHtml(c.op)}</b> cannot be placed <span class="muted">(${escapeHtml(who)})</span></p>
+<p>${escapeHtml(c.reason)}. No order of the other operations, whatever those of unknown outcome did, can explain this answer.</p></div>`;
+}
+
 export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }): string {
   if (explanations.length === 0) return '';
   const cards = explanations.slice(0, limits.partitionsMax).map((e) => {
@@ -322,8 +336,13 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     const why = culprits.length > 0
       ? culprits.map((u) => culpritCard(e, u, history, limits.tooltipCharsMax)).join('')
       : `<p class="reason">${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>`;
+    // A contradiction names the op to blame outright; the search's culprits are only where it
+    // stopped looking for a prefix to show, so they come after it.
+    const c = e.contradiction;
+    const cHtml = c === undefined ? '' : contradictionCard(c, history);
     return `<div class="card cx-card">
-<h3>${escapeHtml(heading)}</h3>
+<h3>${escapeHtml(c === undefined ? heading : `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable: an answer contradicts the others`)}</h3>
+${cHtml}${c === undefined ? '' : '<p class="muted">Where the search for a linearizable prefix to show stopped:</p>'}
 ${why}
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
 <p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${e.partitionOps === undefined ? '' : ` of the ${e.partitionOps} in ${escapeHtml(title)}`}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; the model state after it: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>

@@ -26,7 +26,14 @@ export function explanationLines(v: unknown, indent = '  '): string[] {
   const x = v;
   const out: string[] = [];
   const culprits = x.unplaceable ?? [];
-  out.push(`${partitionName(x.partition)} is not linearizable${culprits.length === 0 ? '' : `: ${culprits.length} op(s) cannot be placed`}`);
+  const c = x.contradiction;
+  if (c !== undefined) {
+    // Blamed outright; the search's culprits below are only where it stopped looking for a prefix.
+    out.push(`${partitionName(x.partition)} is not linearizable: an answer contradicts the others`);
+    out.push(`✗ #${c.index} ${c.op}`);
+    out.push(`    ${c.reason}`);
+    if (culprits.length > 0) out.push(`where the search for a linearizable prefix to show stopped: ${culprits.length} op(s) it could not place`);
+  } else out.push(`${partitionName(x.partition)} is not linearizable${culprits.length === 0 ? '' : `: ${culprits.length} op(s) cannot be placed`}`);
   for (const u of culprits) {
     out.push(`✗ ${opLine(u)}`);
     if (u.after.length > u.follows.length) out.push(`    must follow ${u.after.length} ops that completed before it was invoked, ending:`);

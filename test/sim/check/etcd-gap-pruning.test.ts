@@ -19,6 +19,10 @@ import { parseJsonl } from '../../../sim/history/jsonl.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { pairOps } from '../../../sim/history/pair.ts';
 import type { ParsedHistory } from '../../../sim/history/parsed-history.ts';
+import { counterexampleSection, findExplanations } from '../../../sim/report/counterexample.ts';
+import { explanationLines } from '../../../sim/report/explanation-text.ts';
+import { defaultReportLimits } from '../../../sim/report/limits.ts';
+import { pairOps as pairReportOps } from '../../../sim/report/paired-ops.ts';
 import { b64, hdr, history, kv, type Line } from './history-builder.ts';
 
 type Req = Record<string, unknown>;
@@ -291,5 +295,52 @@ describe('the values a write stores: a contradiction only where no write could s
     ];
     expect(contradiction(known({ key: b64('a'), create_revision: '2', mod_revision: '2', version: '1' }))).toBeUndefined();
     expect(contradiction(known(kv('a', 'filled', 2, 2, 1)))).toMatch(/did not put that/);
+  });
+});
+
+describe('a value no write stores, at a revision a txn of known outcome made', () => {
+  const contradiction = (lines: Line[]): string | undefined => {
+    const h = history(lines);
+    const p = etcdOperations(pairOps(h), { watches: placeWatches(h.ops.map((o) => o.time), NO_EVENTS) });
+    return findContradiction(p.ops, p.constraints, p.initial.revision)?.reason;
+  };
+  const lines = (shown: string, put: Req = { value: b64('vt') }): Line[] => [
+    [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+    [1, 'ok', 'kv/put', hdr(2)],
+    [2, 'invoke', 'kv/put', { key: b64('z'), value: b64('vz') }],
+    [2, 'info', 'kv/put', undefined, 'timed out'],
+    [1, 'invoke', 'kv/txn', { compare: [{ key: b64('a'), target: 'VERSION', result: 'EQUAL', version: '1' }], success: [{ request_put: { key: b64('a'), ...put } }], failure: [{ request_put: { key: b64('a'), value: b64('vf') } }] }],
+    [1, 'ok', 'kv/txn', { ...hdr(4), succeeded: true, responses: [{ response_put: {} }] }],
+    [3, 'invoke', 'kv/range', { key: b64('a') }],
+    [3, 'ok', 'kv/range', { ...hdr(4), kvs: [kv('a', shown, 2, 4, 2)], count: '1' }],
+  ];
+
+  it('is a contradiction naming the read; a value of either branch or a kept old value is not', () => {
+    expect(contradiction(lines('vt'))).toBeUndefined();
+    expect(contradiction(lines('vf'))).toBeUndefined();
+    expect(contradiction(lines('va', { ignore_value: true }))).toBeUndefined();
+    expect(contradiction(lines('never-written'))).toMatch(/did not put that/);
+  });
+});
+
+describe('a contradiction leads the explanation (terminal, JUnit, HTML)', () => {
+  it('names the corrupted read and why, before where the search stopped', () => {
+    const h: ParsedHistory = parseJsonl(readFileSync(new URL('../../fixtures/check/short-timeouts-seed3/history.jsonl', import.meta.url), 'utf8'));
+    // The last read answer that shows a value: its value replaced by one no write stores.
+    const read = [...h.ops].reverse().find((o) => o.type === 'ok' && o.f === 'kv/range' && ((o.value as { kvs?: unknown[] }).kvs ?? []).length > 0)!;
+    (read.value as { kvs: { value: string }[] }).kvs[0]!.value = b64('never-written');
+    const r = checkHistory(h, 'etcd', { maxSteps: 20_000_000 });
+    expect(r.valid).toBe(false);
+    const explanation = r.explanation as { contradiction?: { index: number } };
+    const invoke = h.ops.filter((o: Op) => o.process === read.process && o.index < read.index && o.type === 'invoke').at(-1)!;
+    expect(explanation.contradiction?.index).toBe(invoke.index);
+    const lines = explanationLines(r.explanation);
+    expect(lines[0]).toMatch(/an answer contradicts the others/);
+    expect(lines[1]).toContain(`#${invoke.index} `);
+    expect(lines[2]).toMatch(/did not put that|no write of unknown outcome/);
+    const found = findExplanations({ linearizability: { valid: false, explanation: r.explanation } });
+    const html = counterexampleSection(found, pairReportOps(h.ops), defaultReportLimits);
+    expect(html.indexOf('an answer contradicts the others')).toBeGreaterThan(-1);
+    expect(html.indexOf(`history index ${invoke.index}`)).toBeLessThan(html.indexOf('Where the search'));
   });
 });

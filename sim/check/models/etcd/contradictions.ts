@@ -38,7 +38,8 @@ type EtcdOp = Operation<EtcdInput, EtcdOutput>;
 interface KnownWrite {
   id: number;
   puts: Set<string>;
-  value: string | undefined;
+  /** Per key, every value the write may store there (any txn branch); absent: any value (ignore_value). */
+  values: Map<string, Set<string>>;
 }
 
 /** Revision → the write with a known answer (or known effect) that made it. */
@@ -53,10 +54,11 @@ function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
     const puts = new Set<string>();
     putKeys(f, request, puts);
     const original = op.input.original ?? request;
-    // A flat put's stored value; undefined (not checked) when it keeps the old one (ignore_value).
-    let value: string | undefined;
-    if (f === 'kv/put') forEachStoredValue(f, original, (_k, v) => (value = v));
-    out.set(pre + 1, { id: op.id, puts, value });
+    const values = new Map<string, Set<string>>();
+    const keepsOld = new Set<string>();
+    forEachStoredValue(f, original, (key, value) => (value === undefined ? keepsOld.add(key) : (values.get(key) ?? values.set(key, new Set()).get(key)!).add(value)));
+    for (const key of keepsOld) values.delete(key);
+    out.set(pre + 1, { id: op.id, puts, values });
   }
   return out;
 }
@@ -98,7 +100,7 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
       return { id, reason: `the answer shows ${describe(s)}, but a write with a known revision in (${s.mod}, ${s.at}] put or deleted it (a stale answer)` };
     }
     const w = writes.get(s.mod);
-    if (w !== undefined && w.id !== id && (!w.puts.has(s.key) || (w.value !== undefined && s.value !== undefined && w.value !== s.value))) {
+    if (w !== undefined && w.id !== id && (!w.puts.has(s.key) || (s.value !== undefined && w.values.get(s.key)?.has(s.value) === false))) {
       return { id, reason: `the answer shows ${describe(s)}, but the write that made revision ${s.mod} (known from its answer) did not put that` };
     }
   }
