@@ -332,16 +332,17 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     const shown = Math.min(e.prefix.length, limits.counterexampleStepsMax);
     const culprits = e.unplaceable ?? [];
     const title = partitionName(e.partition);
-    const heading = `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable${culprits.length === 0 ? '' : `: ${culprits.length} operation${culprits.length === 1 ? '' : 's'} cannot be placed`}`;
+    const c = e.contradiction;
+    const verdict = c !== undefined ? ': an answer contradicts the others' : culprits.length === 0 ? '' : `: ${culprits.length} operation${culprits.length === 1 ? '' : 's'} cannot be placed`;
+    const heading = `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable${verdict}`;
     const why = culprits.length > 0
       ? culprits.map((u) => culpritCard(e, u, history, limits.tooltipCharsMax)).join('')
       : `<p class="reason">${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>`;
     // A contradiction names the op to blame outright; the search's culprits are only where it
     // stopped looking for a prefix to show, so they come after it.
-    const c = e.contradiction;
     const cHtml = c === undefined ? '' : contradictionCard(c, history);
     return `<div class="card cx-card">
-<h3>${escapeHtml(c === undefined ? heading : `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable: an answer contradicts the others`)}</h3>
+<h3>${escapeHtml(heading)}</h3>
 ${cHtml}${c === undefined ? '' : '<p class="muted">Where the search for a linearizable prefix to show stopped:</p>'}
 ${why}
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}

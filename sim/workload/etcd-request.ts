@@ -1,6 +1,7 @@
 // Builders of etcd v3 requests in the gateway JSON form (base64 keys and values, 64-bit
 // integers as strings), which is what the simulated client sends and records. Workloads speak
 // in keys and values; these helpers turn them into wire requests and read responses back.
+import { base64Decode, base64Encode } from '../../src/api/base64.ts';
 
 /** A request for the client: gateway path ("/v3/kv/put") and JSON body. */
 export interface EtcdRequest {
@@ -8,90 +9,54 @@ export interface EtcdRequest {
   readonly body: Record<string, unknown>;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * Conversions already done, by their input: workloads send and read back the same few keys and
- * values again and again. Pure functions of the text; bounded (cleared when full); short texts only.
- */
-const MEMO_MAX = 4096;
-const MEMO_TEXT_MAX = 256;
-const ENCODED = new Map<string, string>();
-const DECODED = new Map<string, string>();
-
-function memo(table: Map<string, string>, text: string, convert: (t: string) => string): string {
-  if (text.length > MEMO_TEXT_MAX) return convert(text);
-  let out = table.get(text);
-  if (out === undefined) {
-    out = convert(text);
-    if (table.size >= MEMO_MAX) table.clear();
-    table.set(text, out);
-  }
-  return out;
-}
-
-/** Base64 of a string's UTF-8 bytes (keys and values here are ASCII). */
+/** Base64 of a string's UTF-8 bytes, by the codec the server uses (src/api/base64.ts, memoized there). */
 export function b64(text: string): string {
-  return memo(ENCODED, text, encodeUtf8Base64);
+  return base64Encode(isAscii(text) ? text : utf8Bytes(text));
 }
 
-/** Decodes base64 of ASCII/UTF-8 text. */
+/** Decodes base64 of UTF-8 text. */
 export function unb64(text: string): string {
-  return memo(DECODED, text, decodeUtf8Base64);
+  const d = base64Decode(text);
+  if (!d.ok) throw new Error(`unb64: not base64: ${text}`);
+  return isAscii(d.bytes) ? d.bytes : utf8Text(d.bytes);
 }
 
-function encodeUtf8Base64(text: string): string {
-  const bytes: number[] = [];
+/** Keys and values here are ASCII almost always: their UTF-8 bytes are their characters. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** A string's UTF-8 bytes as a binary string (one char per byte, as src/mvcc/key.ts keeps bytes). */
+function utf8Bytes(text: string): string {
+  let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
-    if (c < 0x80) bytes.push(c);
-    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] as number;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out += B64[a >> 2];
-    out += B64[((a & 3) << 4) | ((b ?? 0) >> 4)];
-    out += b === undefined ? '=' : B64[((b & 15) << 2) | ((c ?? 0) >> 6)];
-    out += c === undefined ? '=' : B64[c & 63];
+    if (c < 0x80) out += String.fromCharCode(c);
+    else if (c < 0x800) out += String.fromCharCode(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out += String.fromCharCode(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out += String.fromCharCode(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
   }
   return out;
 }
 
-function decodeUtf8Base64(text: string): string {
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const ch of text) {
-    if (ch === '=') break;
-    const v = B64.indexOf(ch);
-    if (v < 0) throw new Error(`unb64: not base64: ${text}`);
-    buffer = (buffer << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
-  }
+/** The text of UTF-8 bytes given as a binary string. */
+function utf8Text(bytes: string): string {
   let out = '';
   for (let i = 0; i < bytes.length; ) {
-    const a = bytes[i] as number;
+    const a = bytes.charCodeAt(i);
+    const at = (k: number): number => bytes.charCodeAt(i + k) & 63;
     if (a < 0x80) {
       out += String.fromCharCode(a);
       i += 1;
     } else if (a < 0xe0) {
-      out += String.fromCharCode(((a & 31) << 6) | ((bytes[i + 1] as number) & 63));
+      out += String.fromCharCode(((a & 31) << 6) | at(1));
       i += 2;
     } else if (a < 0xf0) {
-      out += String.fromCharCode(((a & 15) << 12) | (((bytes[i + 1] as number) & 63) << 6) | ((bytes[i + 2] as number) & 63));
+      out += String.fromCharCode(((a & 15) << 12) | (at(1) << 6) | at(2));
       i += 3;
     } else {
-      const cp = ((a & 7) << 18) | (((bytes[i + 1] as number) & 63) << 12) | (((bytes[i + 2] as number) & 63) << 6) | ((bytes[i + 3] as number) & 63);
-      out += String.fromCodePoint(cp);
+      out += String.fromCodePoint(((a & 7) << 18) | (at(1) << 12) | (at(2) << 6) | at(3));
       i += 4;
     }
   }

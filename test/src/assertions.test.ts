@@ -1,7 +1,6 @@
 // The product's assertions fire on the state they guard: each one is shown a broken state and
 // must throw the typed InvariantViolation with its layer and name (and stay quiet on a sound one).
 import { describe, expect, it } from 'vitest';
-import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Event } from '../../src/mvcc/key-value.ts';
 import { NO_LEASE } from '../../src/mvcc/key-value.ts';
 import { KeyIndex } from '../../src/mvcc/key-index.ts';
@@ -14,16 +13,7 @@ import { WatchStream } from '../../src/watch/watch-stream.ts';
 import { WatchableStore } from '../../src/watch/watchable-store.ts';
 import type { StoreWatchResponse } from '../../src/watch/watcher.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
-
-function violation(f: () => unknown): { layer: string; invariant: string } | undefined {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InvariantViolation) return { layer: err.layer, invariant: err.invariant };
-    throw err;
-  }
-  return undefined;
-}
+import { violation } from '../support/violation.ts';
 
 const put = (rev: number): Event => ({ type: 'PUT', kv: { key: 'k', create_revision: 1, mod_revision: rev, version: rev, value: 'v', lease: NO_LEASE } });
 const resp = (...revs: number[]): StoreWatchResponse => ({ watchId: 0, events: revs.map(put), revision: revs[revs.length - 1] ?? 0, compactRevision: 0 });

@@ -2,7 +2,6 @@
 // private field broken through a cast, as a bug in the world would break it) and must throw the
 // typed harness InvariantViolation with its name; the same steps on a sound world stay quiet.
 import { describe, expect, it } from 'vitest';
-import { InvariantViolation } from '../../../src/invariant-violation.ts';
 import { Buggify } from '../../../sim/world/buggify.ts';
 import { NodeClock } from '../../../sim/world/clock.ts';
 import { SimDisk } from '../../../sim/world/disk.ts';
@@ -12,16 +11,7 @@ import { Network } from '../../../sim/world/network.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 import { Trace } from '../../../sim/world/trace.ts';
 import { World } from '../../../sim/world/world.ts';
-
-function violation(f: () => unknown): { layer: string; invariant: string } | undefined {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof InvariantViolation) return { layer: err.layer, invariant: err.invariant };
-    throw err;
-  }
-  return undefined;
-}
+import { violation } from '../../support/violation.ts';
 
 const harness = (invariant: string) => ({ layer: 'harness', invariant });
 
