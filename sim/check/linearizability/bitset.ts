@@ -66,11 +66,11 @@ export class LinearizedSet {
     this.count++;
     if (id >= this.finiteCount) {
       const old = this.infinite;
-      const list = new Array<number>(old.length + 1);
+      const list: number[] = [];
       let i = 0;
-      for (; i < old.length && old[i]! < id; i++) list[i] = old[i]!;
-      list[i] = id;
-      for (; i < old.length; i++) list[i + 1] = old[i]!;
+      for (; i < old.length && old[i]! < id; i++) list.push(old[i]!);
+      list.push(id);
+      for (; i < old.length; i++) list.push(old[i]!);
       this.undoIds.push(id);
       this.undoLists.push(old);
       this.infinite = list;
