@@ -160,6 +160,7 @@ export const NemesisPackages = [
   'kill-majority',
   'crash-after-send',
   'slow-network',
+  'member-api',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
