@@ -99,7 +99,7 @@ export function checkMutex(history: readonly Op[]): CheckResult {
     open.push(h);
   }
   if (overlapCount > 0) {
-    const shown = overlaps.find((o) => o.anomaly === undefined) ?? (overlaps[0] as Overlap);
+    const shown = overlaps.find((o) => o.anomaly === undefined) ?? (overlaps[0]);
     const anomalies = [...new Set(overlaps.map((o) => o.anomaly).filter((a) => a !== undefined))];
     return {
       valid: false,
