@@ -98,8 +98,9 @@ export function checkMutex(history: readonly Op[]): CheckResult {
     }
     open.push(h);
   }
-  if (overlapCount > 0) {
-    const shown = overlaps.find((o) => o.anomaly === undefined) ?? (overlaps[0]);
+  const firstOverlap = overlaps[0];
+  if (firstOverlap !== undefined) {
+    const shown = overlaps.find((o) => o.anomaly === undefined) ?? firstOverlap;
     const anomalies = [...new Set(overlaps.map((o) => o.anomaly).filter((a) => a !== undefined))];
     return {
       valid: false,
