@@ -61,6 +61,21 @@ interface Seen {
   term: number;
   /** World µs since the member (a leader) could not hear from a quorum. */
   cutOffSinceUs: number | undefined;
+  /** The host's version (MemberHost.version) when a check last found nothing. */
+  version: number | undefined;
+}
+
+/**
+ * The last hearsFromQuorum answer for a member: it stays right while the network's cuts and
+ * clogs (linksVersion) and the member's configuration (the same voter arrays) stay the same.
+ */
+interface Heard {
+  linksVersion: number;
+  voters: readonly number[];
+  votersOutgoing: readonly number[];
+  votersLength: number;
+  votersOutgoingLength: number;
+  heard: boolean;
 }
 
 export class ClusterInvariants {
@@ -68,6 +83,7 @@ export class ClusterInvariants {
   private readonly seen = new Map<string, Seen>();
   /** The highest term each member ever had (across incarnations). */
   private readonly termMax = new Map<string, number>();
+  private readonly heardOf = new Map<string, Heard>();
   private found: ClusterViolation | undefined;
   checks = 0;
   votesSeen = 0;
@@ -118,17 +134,21 @@ export class ClusterInvariants {
       const host = this.cluster.hosts.get(name);
       if (host === undefined || !world.isUp(name) || host.member.removed) continue;
       const seen = this.seenOf(host);
+      // A follower whose host did not run since it was last checked has the same applied index,
+      // term and role: nothing below can find anything new. A leader's step-down bound runs on time.
+      if (seen.version === host.version && seen.incarnation === host.incarnation && !host.isLeader) continue;
       this.checkApplied(host, seen);
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       if (this.found !== undefined) return;
+      seen.version = host.version;
     }
   }
 
   private seenOf(host: MemberHost): Seen {
     let s = this.seen.get(host.id);
     if (s === undefined) {
-      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined };
+      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, version: undefined };
       this.seen.set(host.id, s);
     }
     return s;
@@ -210,8 +230,15 @@ export class ClusterInvariants {
   private hearsFromQuorum(name: string, host: MemberHost): boolean {
     const network = this.cluster.world.network;
     const cs = host.member.membership;
-    // Both configurations, without building a list of them: this runs after every event.
-    return this.quorumHeard(network, name, cs.voters) && this.quorumHeard(network, name, cs.votersOutgoing);
+    const linksVersion = network.linksVersion;
+    // This runs after every event; cuts, clogs and configurations change rarely.
+    const last = this.heardOf.get(name);
+    if (last !== undefined && last.linksVersion === linksVersion && last.voters === cs.voters && last.votersOutgoing === cs.votersOutgoing
+      && last.votersLength === cs.voters.length && last.votersOutgoingLength === cs.votersOutgoing.length) return last.heard;
+    // Both configurations, without building a list of them.
+    const heard = this.quorumHeard(network, name, cs.voters) && this.quorumHeard(network, name, cs.votersOutgoing);
+    this.heardOf.set(name, { linksVersion, voters: cs.voters, votersOutgoing: cs.votersOutgoing, votersLength: cs.voters.length, votersOutgoingLength: cs.votersOutgoing.length, heard });
+    return heard;
   }
 
   /** True when `voters` is empty or more than half of them reach `name`. */
