@@ -104,20 +104,20 @@ describe('a range answer compared without JSON', () => {
           s = r.state;
         }
         if (compacted > 0) s = s.withCompactRevision(Math.min(s.revision, compacted + 1));
-        const model = applyRange(s, req as Req);
+        const model = applyRange(s, req);
         if ('error' in model) {
           expect(applyRangeResult(s, req as Req)).toBe(model.error);
           return;
         }
         const observed = change(model.response, how);
         // The model orders ties as the observed answer does (TieRank), as the search's step does.
-        const answered = applyRange(s, req as Req, observed);
+        const answered = applyRange(s, req, observed);
         if ('error' in answered) throw new Error('the same range failed the second time');
         const byText = canonicalText(answered.response) === canonicalText(observed);
         const answer = rangeAnswerOf(canonical(observed));
         if (answer === undefined) return;
         compared++;
-        const found = applyRangeResult(s, req as Req, observed);
+        const found = applyRangeResult(s, req, observed);
         expect(typeof found).not.toBe('string');
         expect(sameRangeAnswer(answer, s.revision, found as Exclude<typeof found, string>)).toBe(byText);
       }),
