@@ -3,7 +3,8 @@
 // typo is an error rather than a silently ignored setting. Fields renamed since (units and
 // bounds last) still load under their old spelling: ./renamed-fields.ts.
 import { z } from 'zod';
-import { TimedFaultSchema } from './fault.ts';
+import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
+import type { KindPackageName } from './fault.ts';
 import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -134,7 +135,11 @@ export const WorkloadSchema = z.strictObject({
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 
-export const NemesisPackages = [
+/**
+ * The built-in nemesis packages (sim/nemesis/packages.ts gives each its draw; the compiler
+ * insists on one per name), in the order the swarm considers them.
+ */
+export const BuiltinNemesisPackages = [
   'partition-leader',
   'partition-minority',
   'partition-majority',
@@ -161,6 +166,9 @@ export const NemesisPackages = [
   'crash-after-send',
   'slow-network',
 ] as const;
+export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
+/** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */
+export const NemesisPackages: readonly [...typeof BuiltinNemesisPackages, ...KindPackageName[]] = [...BuiltinNemesisPackages, ...KIND_PACKAGE_NAMES];
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
 export const NemesisSchema = z.strictObject({
