@@ -5,6 +5,7 @@
 // processes and the network, and refuses the rest with `uninjectable` (its refusals, checked
 // before a run, say the same reasons).
 import type { Cut } from '../world/partitions.ts';
+import type { Prng } from '../world/prng.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 
 /** The clock faults are timed on. */
@@ -67,6 +68,12 @@ export interface NemesisDisks {
 export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
   membership(action: 'replace' | 'remove-add', node: string): boolean;
+  /**
+   * Starts `operators` clients calling the member API at once (learners added and removed, a
+   * different change sent as soon as the last one's outcome is unknown); returns what stops
+   * them, or undefined when the cluster cannot change members this way.
+   */
+  memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } | undefined;
 }
 
 export interface NemesisBuggify {

@@ -14,7 +14,7 @@ const FIGURE8_MEMBERS = 5;
  * swarm last, and drawing them last keeps what a seed drew before (its network, timings and
  * workload); only the schedule of a seed that draws one of them changes.
  */
-const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send'];
+const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send', 'member-api'];
 // The packages the fault table's kinds declare are drawn after those, on the same odds, for the
 // same reason: a kind added to the table changes only the seeds that draw its package (whose
 // cluster grows to the package's membersMin, as figure8's does).

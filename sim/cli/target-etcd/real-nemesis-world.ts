@@ -9,6 +9,7 @@ import type { NemesisWorld, RaftRole } from '../../nemesis/nemesis-world-port.ts
 import { raftRole, uninjectable } from '../../nemesis/nemesis-world-port.ts';
 import type { CrashMoment } from '../../scenario/fault.ts';
 import type { Cut } from '../../world/partitions.ts';
+import type { Prng } from '../../world/prng.ts';
 import type { RealCluster } from './real-cluster.ts';
 import type { Uninjectable } from './uninjectable.ts';
 import { UNINJECTABLE } from './uninjectable.ts';
@@ -105,6 +106,10 @@ export class RealNemesisWorld implements NemesisWorld {
 
   membership(_action: 'replace' | 'remove-add', _node: string): boolean {
     return refuse('a membership change', 'membership');
+  }
+
+  memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {
+    return refuse('member API operators', 'member-api');
   }
 
   buggify(on: boolean): void {

@@ -24,6 +24,7 @@ const NEVER: Readonly<Record<string, string>> = {
   buggify: UNINJECTABLE.buggify,
   figure8: UNINJECTABLE.figure8,
   membership: UNINJECTABLE.membership,
+  'member-api': UNINJECTABLE['member-api'],
 };
 
 const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);

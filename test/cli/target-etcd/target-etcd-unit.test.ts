@@ -12,6 +12,7 @@ import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
 import { UNINJECTABLE } from '../../../sim/cli/target-etcd/uninjectable.ts';
 import type { TimedFault } from '../../../sim/scenario/fault.ts';
 import { parseScenario } from '../../../sim/scenario/parse.ts';
+import { Prng } from '../../../sim/world/prng.ts';
 
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 'x', ...extra }, 'test.json');
 const at = (fault: TimedFault['fault']): TimedFault => ({ atMs: 100, durationMs: 500, fault });
@@ -119,6 +120,7 @@ describe("the nemesis's world over real processes", () => {
       [() => w.clockDrift('n1', 5), UNINJECTABLE.clock],
       [() => w.setFsyncLatency('n1', 50_000), UNINJECTABLE['slow-disk']],
       [() => w.membership('replace', 'n1'), UNINJECTABLE.membership],
+      [() => w.memberOperators(2, 300_000, new Prng(1)), UNINJECTABLE['member-api']],
       [() => w.buggify(true), UNINJECTABLE.buggify],
       [() => w.setLossy({ dropPercent: 5, duplicatePercent: 5, reorderPercent: 0, delayMsMax: 0 }), UNINJECTABLE['lossy-shape']],
     ];
@@ -133,6 +135,7 @@ describe("the nemesis's world over real processes", () => {
       [{ kind: 'clock-drift', target: 'n1', driftPpm: 5 }, UNINJECTABLE.clock],
       [{ kind: 'slow-disk', target: 'n2', fsyncMs: 50 }, UNINJECTABLE['slow-disk']],
       [{ kind: 'membership', action: 'replace', target: 'n1' }, UNINJECTABLE.membership],
+      [{ kind: 'member-api', operators: 2 }, UNINJECTABLE['member-api']],
       [{ kind: 'buggify' }, UNINJECTABLE.buggify],
       [{ kind: 'figure8', crashDelayMs: 10 }, UNINJECTABLE.figure8],
       [{ kind: 'lossy', dropPercent: 5, delayMsMax: 10 }, UNINJECTABLE['lossy-shape']],
