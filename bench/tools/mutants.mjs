@@ -4,8 +4,11 @@
 // whether a run failed, which scenario, seed and checker caught it first, and the wall time.
 //
 //   node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46]
-//                                [--only NAME,...] [--class CLASS,...] [--out DIR] [--list]
+//                                [--full] [--only NAME,...] [--class CLASS,...] [--out DIR] [--list]
 //
+// The sweep of a mutant stops at its first failing run (a caught mutant costs little; the
+// first catch is then the first failing run the workers finished); --full sweeps every run and
+// counts the failing ones (how narrowly a mutant is caught).
 // --aimed-seeds: a mutant the main sweep missed is then swept over the scenarios aimed at its
 // class (its `aimed` list) for those seeds, stopping at the first failure. The checkout is
 // only read (its dist/ must be fresh: `npm run build`); each mutant runs in /tmp and the
@@ -42,7 +45,7 @@ function runMutant(m, dir, o) {
   const start = performance.now();
   const restore = plant(ROOT, dir, m);
   try {
-    const main = sweep(dir, join(o.out, m.name, 'main'), o.scenario, o.seeds, o.jobs, false);
+    const main = sweep(dir, join(o.out, m.name, 'main'), o.scenario, o.seeds, o.jobs, !o.full);
     let row = { name: m.name, class: m.class, equivalent: m.equivalent !== undefined, ...main, stage: 'main' };
     if (!main.caught && o.aimedSeeds !== undefined) {
       for (const s of m.aimed ?? []) {
@@ -69,15 +72,16 @@ function rateLine(rows, label) {
 
 export function markdown(rows, o) {
   const lines = [
-    `\`node bench/tools/mutants.mjs --seeds ${o.seeds.join('..')} --scenario ${o.scenario} --jobs ${o.jobs}${o.aimedSeeds ? ` --aimed-seeds ${o.aimedSeeds.join('..')}` : ''}\``,
+    `\`node bench/tools/mutants.mjs --seeds ${o.seeds.join('..')} --scenario ${o.scenario} --jobs ${o.jobs}${o.aimedSeeds ? ` --aimed-seeds ${o.aimedSeeds.join('..')}` : ''}${o.full ? ' --full' : ''}\``,
     '',
-    '| mutant | class | caught | first caught by (scenario seed: checker) | failing runs | wall s |',
+    `| mutant | class | caught | first caught by (scenario seed: checker) | ${o.full ? 'failing runs' : 'runs until caught'} | wall s |`,
     '|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const caught = r.caught ? (r.stage === 'aimed' ? 'yes (aimed)' : 'yes') : r.equivalent ? 'no (equivalent)' : 'NO';
     const first = r.caught ? `${r.scenario} ${r.seed}: ${r.by}` : (r.note ?? (r.unknown > 0 ? `${r.unknown} unknown` : '–'));
-    lines.push(`| \`${r.name}\` | ${r.class} | ${caught} | ${first} | ${r.failed}/${r.runs}${r.aimedRuns ? ` (+${r.aimedRuns} aimed)` : ''} | ${r.wallSeconds.toFixed(0)} |`);
+    const runs = o.full ? `${r.failed}/${r.runs}` : String(r.runs);
+    lines.push(`| \`${r.name}\` | ${r.class} | ${caught} | ${first} | ${runs}${r.aimedRuns ? ` (+${r.aimedRuns} aimed)` : ''} | ${r.wallSeconds.toFixed(0)} |`);
   }
   lines.push('');
   const classes = [...new Set(rows.map((r) => r.class))];
@@ -90,7 +94,7 @@ function main() {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
-      'aimed-seeds': { type: 'string' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
+      'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
       list: { type: 'boolean' },
     },
   });
@@ -107,7 +111,7 @@ function main() {
   }
   const o = {
     seeds: parseSeeds(values.seeds), scenario: values.scenario, jobs: Number(values.jobs),
-    aimedSeeds: values['aimed-seeds'] === undefined ? undefined : parseSeeds(values['aimed-seeds']), out: resolve(values.out),
+    aimedSeeds: values['aimed-seeds'] === undefined ? undefined : parseSeeds(values['aimed-seeds']), out: resolve(values.out), full: values.full === true,
   };
   spawnSync(process.execPath, [join(ROOT, 'scripts/ensure-build.mjs')], { stdio: 'inherit' });
   mkdirSync(o.out, { recursive: true });
