@@ -30,7 +30,7 @@ export const MUTANTS = [
     find: 'if (e.index <= sm.consistentIndex() || e.index > durable.hardState.commit) continue;',
     replace: 'if (e.index <= sm.consistentIndex()) continue;',
     why: 'recovery replays the whole WAL into the state machine, also entries that were never committed and may be overwritten by the next leader',
-    aimed: ['kill-leader', 'divergent-logs', 'kill-majority'],
+    aimed: ['kill-leader', 'divergent-logs', 'figure8'],
   },
   // ---- elections ----
   {
@@ -66,7 +66,7 @@ export const MUTANTS = [
     find: "if (m.type === 'MsgVote' || m.type === 'MsgPreVote') {\n    const force",
     replace: "if (m.type === 'MsgVote') {\n    const force",
     why: 'the leader lease only guards real votes: a member rejoining after a partition wins its pre-vote while the others still hear from a stable leader, campaigns, and its higher term deposes that leader (etcd#8243 class)',
-    aimed: ['quorum-loss', 'one-way-partition', 'minority-partition'],
+    aimed: ['prevote-rejoin', 'quorum-loss', 'one-way-partition'],
   },
   {
     name: 'prevote-asks-current-term', class: 'prevote-checkquorum', file: 'src/raft/raft.ts',
@@ -87,7 +87,7 @@ export const MUTANTS = [
     find: 'const q = Math.floor(this.ids.size / 2) + 1;',
     replace: 'const q = Math.ceil(this.ids.size / 2);',
     why: 'ceil(n/2) is a majority only for odd n: with 4 voters 2 votes win, so two leaders can be elected in one term',
-    aimed: ['membership-change', 'partition-halves'],
+    aimed: ['even-cluster', 'membership-change'],
   },
   // ---- replication and commit ----
   {
@@ -109,7 +109,7 @@ export const MUTANTS = [
     find: 'const commit = Math.min(pr?.match ?? 0, r.raftLog.committed);',
     replace: 'const commit = r.raftLog.committed;',
     why: 'a heartbeat tells a lagging follower to commit beyond what it is known to hold: it commits stale entries of its own, or beyond its log',
-    aimed: ['divergent-logs', 'lagging-member'],
+    aimed: ['divergent-logs', 'snapshot-catch-up'],
   },
   {
     name: 'match-updated-on-reject', class: 'commit', file: 'src/raft/leader-responses.ts',
@@ -145,14 +145,14 @@ export const MUTANTS = [
     find: "if (r.readOnly.option === 'lease-based') {\n    respondToReadIndex",
     replace: "if (r.readOnly.option === 'lease-based' || r.prs.quorumActive()) {\n    respondToReadIndex",
     why: 'a leader that recently heard from a quorum (CheckQuorum bookkeeping) skips the heartbeat round: a deposed leader serves stale reads',
-    aimed: ['leader-partition', 'gc-pause', 'slow-network'],
+    aimed: ['stale-leader-reads', 'gc-pause', 'leader-partition'],
   },
   {
     name: 'read-served-one-short', class: 'read', file: 'src/server/read-index-loop.ts',
     find: 'if (b.index <= appliedIndex) this.out.served.push(...b.waiters);',
     replace: 'if (b.index <= appliedIndex + 1) this.out.served.push(...b.waiters);',
     why: 'off by one: a read is served when the member has applied up to the entry before its read index, missing the write at the read index',
-    aimed: ['lagging-member', 'slow-disk', 'kill-leader'],
+    aimed: ['slow-disk', 'leader-churn', 'kill-leader'],
   },
   // ---- leases ----
   {
