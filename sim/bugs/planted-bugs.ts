@@ -167,7 +167,15 @@ export const PLANTED_BUGS = [
     reference: 'Ongaro, raft-dev, July 2015',
     plantedIn: 'src/raft/raft.ts',
     unsafe: { raft: { confChangeBeforeTermCommit: true } },
-    caughtBy: { test: 'test/src/raft/planted-bugs.test.ts', checker: 'raft' },
+    caughtBy: { scenario: 'conf-change-race', seed: 1, checker: 'raft (conf-change-pending)' },
+  },
+  {
+    name: 'conf-change-while-pending',
+    description: 'a leader accepts a membership change while an earlier one is still unapplied (the pending check left out)',
+    reference: 'Raft thesis §4.1; etcd raft pendingConfIndex',
+    plantedIn: 'src/raft/step-leader.ts',
+    unsafe: { raft: { confChangeIgnoresPending: true } },
+    caughtBy: { scenario: 'conf-change-race', seed: 1, checker: 'raft (conf-change-pending)' },
   },
   {
     name: 'lease-never-expires',
@@ -175,7 +183,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step.ts',
     unsafe: { raft: { leaseNeverExpires: true } },
-    caughtBy: { scenario: 'swarm', seed: 6, checker: 'liveness' },
+    caughtBy: { scenario: 'swarm', seed: 8, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',

@@ -17,13 +17,18 @@
 // - pre-vote-lease: with PreVote and CheckQuorum, a member that heard from its leader within the
 //   election timeout grants no pre-vote (Raft thesis §4.2.3): otherwise a member rejoining after a
 //   partition wins a pre-vote, campaigns, and its higher term deposes a stable leader (etcd#8243).
+// - conf-change-pending: a leader appends a conf change only when every earlier conf change in
+//   its log is committed: one change at a time, and none behind an older term's uncommitted
+//   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
+//   majorities that need not overlap, and the cluster splits).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
-import type { Message } from '../../src/raft/types.ts';
+import type { RaftLog } from '../../src/raft/raft-log.ts';
+import type { Entry, Message } from '../../src/raft/types.ts';
 import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease';
+export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -56,6 +61,18 @@ const APPLIED_CHECKED_PER_EVENT_MAX = 10_000;
 /** Bound on votes remembered (member × term). */
 const VOTES_KEPT_MAX = 1_000_000;
 const PPM = 1_000_000;
+/** Uncommitted entries of a leader's log read per member per event for conf-change-pending. */
+const CONF_SCAN_PER_EVENT_MAX = 10_000;
+
+/** What conf-change-pending knows of one leader: its uncommitted conf changes, in log order. */
+interface LeaderConfChanges {
+  incarnation: number;
+  term: number;
+  /** The log read up to here. */
+  scannedTo: number;
+  /** Indexes of conf changes above the commit index when last looked at. */
+  uncommitted: number[];
+}
 
 interface Seen {
   consistentIndex: number;
@@ -64,6 +81,21 @@ interface Seen {
   term: number;
   /** World µs since the member (a leader) could not hear from a quorum. */
   cutOffSinceUs: number | undefined;
+  /** The host's version (MemberHost.version) when a check last found nothing. */
+  version: number | undefined;
+}
+
+/**
+ * The last hearsFromQuorum answer for a member: it stays right while the network's cuts and
+ * clogs (linksVersion) and the member's configuration (the same voter arrays) stay the same.
+ */
+interface Heard {
+  linksVersion: number;
+  voters: readonly number[];
+  votersOutgoing: readonly number[];
+  votersLength: number;
+  votersOutgoingLength: number;
+  heard: boolean;
 }
 
 export class ClusterInvariants {
@@ -71,6 +103,8 @@ export class ClusterInvariants {
   private readonly seen = new Map<string, Seen>();
   /** The highest term each member ever had (across incarnations). */
   private readonly termMax = new Map<string, number>();
+  private readonly leaderConfChanges = new Map<string, LeaderConfChanges>();
+  private readonly heardOf = new Map<string, Heard>();
   private found: ClusterViolation | undefined;
   checks = 0;
   votesSeen = 0;
@@ -127,17 +161,22 @@ export class ClusterInvariants {
       const host = this.cluster.hosts.get(name);
       if (host === undefined || !world.isUp(name) || host.member.removed) continue;
       const seen = this.seenOf(host);
+      // A follower whose host did not run since it was last checked has the same applied index,
+      // term and role: nothing below can find anything new. A leader's step-down bound runs on time.
+      if (seen.version === host.version && seen.incarnation === host.incarnation && !host.isLeader) continue;
       this.checkApplied(host, seen);
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
+      this.checkConfChanges(host);
       if (this.found !== undefined) return;
+      seen.version = host.version;
     }
   }
 
   private seenOf(host: MemberHost): Seen {
     let s = this.seen.get(host.id);
     if (s === undefined) {
-      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined };
+      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, version: undefined };
       this.seen.set(host.id, s);
     }
     return s;
@@ -212,6 +251,34 @@ export class ClusterInvariants {
     }
   }
 
+  /** conf-change-pending: a conf change of the leader's term appended while an earlier one in its log is uncommitted. */
+  private checkConfChanges(host: MemberHost): void {
+    if (!host.isLeader) {
+      this.leaderConfChanges.delete(host.id);
+      return;
+    }
+    const log = host.recovered.raft.node.raft.raftLog;
+    const commit = log.committed;
+    let s = this.leaderConfChanges.get(host.id);
+    if (s === undefined || s.incarnation !== host.incarnation || s.term !== host.term) {
+      s = { incarnation: host.incarnation, term: host.term, scannedTo: commit, uncommitted: [] };
+      this.leaderConfChanges.set(host.id, s);
+    }
+    while (s.uncommitted.length > 0 && (s.uncommitted[0] as number) <= commit) s.uncommitted.shift();
+    const last = log.lastIndex();
+    const from = Math.max(s.scannedTo + 1, commit + 1, log.firstIndex(), last - CONF_SCAN_PER_EVENT_MAX + 1);
+    for (let i = from; i <= last; i++) {
+      const e = entryAt(log, i);
+      if (e === undefined || e.type !== 'conf-change') continue;
+      const before = s.uncommitted[0];
+      if (e.term === host.term && before !== undefined) {
+        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${entryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
+      }
+      s.uncommitted.push(i);
+    }
+    s.scannedTo = Math.max(s.scannedTo, last);
+  }
+
   /**
    * True when the member can hear from a quorum of its configuration (itself included): the links
    * from them to it are neither cut nor clogged. What left before a cut never arrives after it.
@@ -219,8 +286,15 @@ export class ClusterInvariants {
   private hearsFromQuorum(name: string, host: MemberHost): boolean {
     const network = this.cluster.world.network;
     const cs = host.member.membership;
-    // Both configurations, without building a list of them: this runs after every event.
-    return this.quorumHeard(network, name, cs.voters) && this.quorumHeard(network, name, cs.votersOutgoing);
+    const linksVersion = network.linksVersion;
+    // This runs after every event; cuts, clogs and configurations change rarely.
+    const last = this.heardOf.get(name);
+    if (last !== undefined && last.linksVersion === linksVersion && last.voters === cs.voters && last.votersOutgoing === cs.votersOutgoing
+      && last.votersLength === cs.voters.length && last.votersOutgoingLength === cs.votersOutgoing.length) return last.heard;
+    // Both configurations, without building a list of them.
+    const heard = this.quorumHeard(network, name, cs.voters) && this.quorumHeard(network, name, cs.votersOutgoing);
+    this.heardOf.set(name, { linksVersion, voters: cs.voters, votersOutgoing: cs.votersOutgoing, votersLength: cs.voters.length, votersOutgoingLength: cs.votersOutgoing.length, heard });
+    return heard;
   }
 
   /** True when `voters` is empty or more than half of them reach `name`. */
@@ -237,6 +311,18 @@ export class ClusterInvariants {
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {
     this.found ??= { invariant, member, atUs: this.cluster.world.loop.now(), detail };
   }
+}
+
+/** Entry i of a raft log, undefined when compacted or absent. */
+function entryAt(log: RaftLog, i: number): Entry | undefined {
+  if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
+  const u = log.unstable;
+  if (i >= u.offset) {
+    const e = u.entries[i - u.offset];
+    if (e !== undefined) return e;
+  }
+  const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
+  return typeof ents === 'string' ? undefined : ents[0];
 }
 
 export function formatClusterViolation(v: ClusterViolation): string {

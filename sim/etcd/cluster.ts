@@ -24,6 +24,8 @@ import type { MemberHost } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
+import type { MemberOperatorOptions } from './member-operators.ts';
+import { MemberOperators } from './member-operators.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
 import { LeaderTimeline } from './leader-timeline.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
@@ -65,6 +67,9 @@ export const RECONFIGURATION_DEADLINE_US = 60_000_000;
 
 export type MembershipAction = 'replace' | 'remove-add';
 
+/** The endpoint of members added but never started: what they are sent goes nowhere. */
+export const UNSTARTED_ENDPOINT = 'unstarted';
+
 export function memberName(id: number): string {
   return `n${id}`;
 }
@@ -95,6 +100,7 @@ export class EtcdCluster {
   readonly reconfigurations: Reconfiguration[] = [];
   private readonly endpointOfRaftId = new Map<number, string>();
   private nextRaftId: number;
+  private unstartedAttached = false;
   /** The live incarnation of each member's host (the last one started). */
   readonly hosts = new Map<string, MemberHost>();
   /** Every client's requests and watch responses, in one history. */
@@ -195,6 +201,28 @@ export class EtcdCluster {
     return true;
   }
 
+  /**
+   * Starts operators calling the member API at once (see member-operators.ts): learners added
+   * and removed through Raft, none waiting for another's change. Stopped by the returned object.
+   */
+  startMemberOperators(options: MemberOperatorOptions, prng: Prng): MemberOperators {
+    const world = this.world;
+    if (!this.unstartedAttached) {
+      world.attachClient(UNSTARTED_ENDPOINT, () => undefined);
+      this.unstartedAttached = true;
+    }
+    return new MemberOperators({
+      nowUs: () => world.loop.now(),
+      schedule: (delayUs, f) => { world.loop.schedule(delayUs, f); },
+      leaderHost: () => this.leaderHost(),
+      newLearnerId: () => {
+        const id = this.nextRaftId++;
+        this.endpointOfRaftId.set(id, UNSTARTED_ENDPOINT);
+        return id;
+      },
+    }, prng, options);
+  }
+
   /** Empties a stopped endpoint's disk (durably) and makes its next start the fresh member `raftId`. */
   private wipeAs(name: string, raftId: number): void {
     const disk = this.world.disk(name);
@@ -274,12 +302,15 @@ export class EtcdCluster {
 
   /** Raft views of the members that are up (paused ones too), for the Raft observer (sim/check/raft-invariants.ts). */
   raftViews(): RaftView[] {
+    // Filled in place: emptying the array (length = 0) would free its store and push would
+    // allocate a new one after every event.
     const out = this.views;
-    out.length = 0;
+    let n = 0;
     for (const name of this.names) {
       const host = this.hosts.get(name);
-      if (host !== undefined && this.world.isUp(name)) out.push(host);
+      if (host !== undefined && this.world.isUp(name)) out[n++] = host;
     }
+    if (out.length !== n) out.length = n;
     return out;
   }
 

@@ -249,7 +249,8 @@ export class MemberHost implements Host, RaftView {
   }
 
   private rememberApplied(e: Entry): void {
-    this.appliedEntries.set(e.index, { term: e.term, data: e.data });
+    // The entry itself (frozen by raft, never changed) serves as the view: no copy per applied entry.
+    this.appliedEntries.set(e.index, e);
     this.appliedEntries.delete(e.index - APPLIED_ENTRIES_KEPT_MAX);
   }
 

@@ -50,6 +50,9 @@ export interface FaultEffect<F extends Fault> {
 
 const NO_CUTS: Cut[] = [];
 
+/** An operator on the member API gives up on a change it has not seen applied after this long (unless the fault says). */
+const MEMBER_API_REQUEST_TIMEOUT_MS = 300;
+
 /** A member crashed at its moment comes back this long after (unless the fault says). */
 const CRASH_DOWN_MS_DEFAULT = 10;
 
@@ -122,6 +125,20 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
       const first = nodes[0];
       if (first === undefined || !ctx.world.membership(f.action, first)) return undefined;
       return { nodes, cuts: NO_CUTS };
+    },
+  },
+  'member-api': {
+    // Operators on the member API while the fault lasts (its package runs it the whole run).
+    start: (f, ctx) => {
+      let running: { stop(): void } | undefined;
+      const sequence = {
+        start: (): boolean => {
+          running = ctx.world.memberOperators(f.operators, (f.requestTimeoutMs ?? MEMBER_API_REQUEST_TIMEOUT_MS) * 1000, ctx.prng.fork('member-operators'));
+          return running !== undefined;
+        },
+        stop: (): void => running?.stop(),
+      };
+      return { nodes: [], cuts: NO_CUTS, sequence };
     },
   },
   buggify: {

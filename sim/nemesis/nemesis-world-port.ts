@@ -1,6 +1,7 @@
 // What the nemesis needs from the world and the cluster, implemented by the run
 // (sim/run/nemesis-world.ts) over the simulated World and the etcd cluster.
 import type { Cut } from '../world/partitions.ts';
+import type { Prng } from '../world/prng.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 
 /** What the nemesis needs from the world and the cluster (implemented in ../run/). */
@@ -37,5 +38,11 @@ export interface NemesisWorld {
   setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
   membership(action: 'replace' | 'remove-add', node: string): boolean;
+  /**
+   * Starts `operators` clients calling the member API at once (learners added and removed, a
+   * different change sent as soon as the last one's outcome is unknown); returns what stops
+   * them, or undefined when the cluster cannot change members this way.
+   */
+  memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } | undefined;
   buggify(on: boolean): void;
 }

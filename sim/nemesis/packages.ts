@@ -30,12 +30,17 @@ export interface NemesisPackage {
   readonly membersMin: number;
   /** The faults of one occurrence, run back to back. */
   draw(prng: Prng, ctx: PackageContext): DrawnFault[];
+  /** A mode of the whole run rather than an episode: drawn once, on from the start to the end of the workload. */
+  readonly wholeRun?: boolean;
 }
 
 /** Figure 8 of the Raft paper takes five servers (S1..S5). */
 export const FIGURE8_MEMBERS_MIN = 5;
 const FIGURE8_CRASH_DELAY_MS_MIN = 5;
 const FIGURE8_CRASH_DELAY_MS_MAX = 40;
+
+/** At most this many operators call the member API at once. */
+const MEMBER_API_OPERATORS_MAX = 3;
 
 /** A member crashed at the worst moment comes back within an election or two. */
 const CRASH_DOWN_MS_MIN = 1;
@@ -214,10 +219,18 @@ const PACKAGES: readonly NemesisPackage[] = [
     draw: (p, ctx) => one({ kind: 'membership', action: p.pick(['replace', 'remove-add'] as const), target: p.pick(['leader', 'follower'] as const) }, ctx),
   },
   {
+    name: 'member-api',
+    membersMin: 1,
+    description: 'operators add and remove learners through the member API all run long, several at once, each sending a different change to the current leader when it cannot tell whether its last one applied',
+    draw: (p, ctx) => one({ kind: 'member-api', operators: p.intRange(1, MEMBER_API_OPERATORS_MAX) }, ctx),
+    wholeRun: true,
+  },
+  {
     name: 'buggify',
     membersMin: 1,
     description: 'switch on the buggify fault sites in the server for the rest of the run',
     draw: (_p, ctx) => one({ kind: 'buggify' }, ctx),
+    wholeRun: true,
   },
   {
     name: 'figure8',

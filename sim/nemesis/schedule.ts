@@ -16,9 +16,13 @@ export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
   const { nemesis, workload } = scenario;
   const out: TimedFault[] = [];
   if (nemesis.packages.length === 0 || nemesis.faultsMax === 0) return out;
-  // Buggify is a mode of the whole run rather than an episode: it is on from the start.
-  if (nemesis.packages.includes('buggify')) out.push({ atMs: 0, durationMs: workload.durationMs, fault: { kind: 'buggify' } });
-  const episodic = nemesis.packages.filter((p) => p !== 'buggify');
+  // Modes of the whole run rather than episodes (buggify, member API operators): on from the start.
+  for (const name of nemesis.packages) {
+    const pkg = nemesisPackage(name);
+    if (pkg.wholeRun !== true) continue;
+    for (const d of pkg.draw(prng, { members: scenario.cluster.members, durationMs: workload.durationMs })) out.push({ atMs: 0, durationMs: workload.durationMs, fault: d.fault });
+  }
+  const episodic = nemesis.packages.filter((p) => nemesisPackage(p).wholeRun !== true);
   if (episodic.length === 0) return out;
   let atMs = drawRange(prng, nemesis.startMs);
   const lastStartMs = workload.durationMs - 1;

@@ -8,6 +8,7 @@
 import type { CrashMoment } from '../scenario/fault.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Cut } from '../world/partitions.ts';
+import type { Prng } from '../world/prng.ts';
 import type { World } from '../world/world.ts';
 import type { NemesisWorld } from './nemesis-world-port.ts';
 
@@ -29,6 +30,10 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   abstract membership(action: 'replace' | 'remove-add', node: string): boolean;
   abstract buggify(on: boolean): void;
+  /** Operators on the member API: none unless the cluster adds them. */
+  memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {
+    return undefined;
+  }
   /** The endpoints whose links a lossy fault changes, and the links they go back to. */
   protected abstract lossyLinks(): { endpoints: readonly string[]; base: LinkOptions };
   /** False while the cluster keeps a stopped member down on purpose (a membership change). */

@@ -13,7 +13,7 @@ const FIGURE8_MEMBERS = 5;
  * swarm last, and drawing them last keeps what a seed drew before (its network, timings and
  * workload); only the schedule of a seed that draws one of them changes.
  */
-const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send'];
+const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send', 'member-api'];
 
 export interface SwarmDraw {
   scenario: Scenario;

@@ -6,7 +6,9 @@ import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
+import type { Prng } from '../world/prng.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
+import { MEMBER_OPERATOR_DEFAULTS } from '../etcd/member-operators.ts';
 
 /** The scenario's base link settings, as the world's link options. */
 export function baseLink(s: Scenario): LinkOptions {
@@ -52,6 +54,10 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
 
   membership(action: 'replace' | 'remove-add', node: string): boolean {
     return this.cluster.changeMembership(action, node);
+  }
+
+  override memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } {
+    return this.cluster.startMemberOperators({ ...MEMBER_OPERATOR_DEFAULTS, operators, requestTimeoutUs }, prng);
   }
 
   buggify(on: boolean): void {

@@ -1,6 +1,7 @@
 // Assembles results.json (../shared/design.md, "Contracts") from what a run produced.
 import type { CheckResult } from '../check/verdict.ts';
 import { composeValidity } from '../check/verdict.ts';
+import { excusedViolations } from '../check/documented-anomalies.ts';
 import type { Op } from '../history/op.ts';
 import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { TimedFault } from '../scenario/fault.ts';
@@ -81,8 +82,9 @@ export function buildResults(r: ResultsInput): Results {
   };
   if (r.historyTruncated) stats['historyTruncated'] = true;
   // A scenario documenting a known unsafety (the lock recipe under pauses, lease-based reads)
-  // excuses only the checkers it names, so an unrelated violation in it still fails the run.
-  const excused: ReadonlySet<string> = new Set(r.scenario.expect === 'violation-allowed' ? r.scenario.allowedViolations : []);
+  // excuses only the anomalies it names, when the evidence shows the violation is one of them:
+  // any other violation, of the same checker too, still fails the run.
+  const excused = excusedViolations(r.scenario, r.checkers, { faultKinds: new Set(r.nemesis.intervals.map((i) => i.kind)), leaderChanges: stats.leaderChanges });
   const judged = Object.entries(r.checkers).filter(([name]) => !excused.has(name));
   let valid = composeValidity(judged.map(([, c]) => c.valid));
   let error = r.error;
@@ -109,5 +111,6 @@ export function buildResults(r: ResultsInput): Results {
   if (r.shrink !== undefined) results.shrink = r.shrink;
   if (error !== undefined) results.error = error;
   if (r.stop !== undefined) results.stop = r.stop;
+  if (excused.size > 0) results.excused = Object.fromEntries(excused);
   return results;
 }

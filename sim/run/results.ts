@@ -61,4 +61,6 @@ export interface Results {
   target?: { kind: 'simulation' } | RealTargetInfo;
   /** The broken invariant that stopped the run, as data (layer, name, member, time). */
   stop?: RunStop;
+  /** Checkers whose violation the scenario allows, each with the documented anomaly the evidence shows it is. */
+  excused?: Record<string, string>;
 }

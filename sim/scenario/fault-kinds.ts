@@ -154,6 +154,23 @@ export const FAULT_KINDS = {
     // Membership changes need the cluster's support, which small property clusters skip.
     inPropertyMix: false,
   }),
+  'member-api': kind({
+    schema: z.strictObject({
+      kind: z.literal('member-api'),
+      /**
+       * Operators calling etcd's member API at once (MemberAdd as a learner, MemberRemove), each
+       * sending a different change to the current leader as soon as it cannot tell whether its
+       * last one applied (leader changed, request timed out): nothing serialises them.
+       */
+      operators: z.number().int().min(1).max(8),
+      /** An operator gives up on a change it has not seen applied after this long (default 300 ms). */
+      requestTimeoutMs: z.number().int().min(1).max(60_000).optional(),
+    }),
+    describe: (f) => `member API: ${f.operators} operator${f.operators === 1 ? '' : 's'} adding and removing learners at once`,
+    arbitrary: ({ fc }) => fc.record({ kind: fc.constant('member-api' as const), operators: fc.integer({ min: 1, max: 3 }) }),
+    // Membership changes need the cluster's support, which small property clusters skip.
+    inPropertyMix: false,
+  }),
   buggify: kind({
     schema: z.strictObject({ kind: z.literal('buggify') }),
     describe: () => 'buggify on',

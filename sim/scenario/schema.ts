@@ -3,6 +3,7 @@
 // typo is an error rather than a silently ignored setting. Fields renamed since (units and
 // bounds last) still load under their old spelling: ./renamed-fields.ts.
 import { z } from 'zod';
+import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-anomalies.ts';
 import { TimedFaultSchema } from './fault.ts';
 import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
@@ -160,6 +161,7 @@ export const NemesisPackages = [
   'kill-majority',
   'crash-after-send',
   'slow-network',
+  'member-api',
 ] as const;
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
@@ -177,6 +179,19 @@ export const NemesisSchema = z.strictObject({
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;
 export type CheckerName = (typeof CheckerNames)[number];
+
+/** One allowedViolations entry: "checker:anomaly", or a bare checker name. */
+const AllowedViolationSchema = z.string().superRefine((entry, ctx) => {
+  const { checker, anomaly } = parseAllowedViolation(entry);
+  if (!(CheckerNames as readonly string[]).includes(checker)) {
+    ctx.addIssue({ code: 'custom', message: `no checker '${checker}' (checkers: ${CheckerNames.join(', ')})` });
+    return;
+  }
+  const known = DOCUMENTED_ANOMALY_NAMES.filter((a) => a.checker === checker).map((a) => a.name);
+  if (anomaly !== undefined && !known.includes(anomaly)) {
+    ctx.addIssue({ code: 'custom', message: `no documented anomaly '${anomaly}' of checker ${checker} (${known.length === 0 ? 'it has none' : `documented: ${known.join(', ')}`})` });
+  }
+});
 
 export const LivenessSchema = z.strictObject({
   /** After healing, a leader, a served request per client and convergence must happen within this. */
@@ -212,10 +227,12 @@ export const ScenarioSchema = z.strictObject({
    */
   target: z.enum(['simulation', 'etcd']).optional(),
   /**
-   * With expect "violation-allowed": the checkers whose violations document that unsafety. Only
-   * these are excused, so an unrelated bug in the same scenario still fails the run.
+   * With expect "violation-allowed": the documented anomalies ("checker:anomaly", see
+   * documented-anomalies.ts; a bare checker name, the older form, means that checker's
+   * documented anomalies) this unsafety shows as. Only a violation the run's evidence shows to
+   * be one of them is excused: any other violation, of the same checker too, fails the run.
    */
-  allowedViolations: z.array(z.enum(CheckerNames)).max(CheckerNames.length).default([]),
+  allowedViolations: z.array(AllowedViolationSchema).max(DOCUMENTED_ANOMALY_NAMES.length + CheckerNames.length).default([]),
 }).refine((s) => s.expect === 'violation-allowed' ? s.allowedViolations.length > 0 : s.allowedViolations.length === 0, {
   message: 'allowedViolations names the checkers excused by expect "violation-allowed", and only then',
   path: ['allowedViolations'],

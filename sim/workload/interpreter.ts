@@ -38,6 +38,9 @@ const STEPS_PER_INSTANT_MAX = 100_000;
 export class Interpreter {
   private gen: Gen | undefined;
   private readonly free = new Set<number>();
+  /** `free` in worker order, for the generator; rebuilt only after `free` changed. */
+  private freeList: readonly number[] = [];
+  private freeListStale = true;
   private readonly processOf: number[] = [];
   private readonly workers: number[];
   private wakeScheduledUs: number | undefined;
@@ -86,7 +89,7 @@ export class Interpreter {
     for (let i = 0; i < STEPS_PER_INSTANT_MAX; i++) {
       if (this.stopped || this.gen === undefined) return;
       const now = this.scheduler.nowUs();
-      const free = this.workers.filter((w) => this.free.has(w));
+      const free = this.freeWorkers();
       const s = this.gen.step({ timeUs: now, free, workers: this.workers, prng: this.prng });
       if (s.kind === 'done') {
         this.gen = undefined;
@@ -101,14 +104,27 @@ export class Interpreter {
         // The op is for later: keep it, and dispatch it then (its worker stays reserved).
         const op = s.op;
         this.free.delete(op.worker);
+        this.freeListStale = true;
         this.scheduler.at(op.timeUs, () => this.dispatch(op));
         return;
       }
       if (!this.free.has(s.op.worker)) throw new Error(`Interpreter invariant: worker ${s.op.worker} is busy`);
       this.free.delete(s.op.worker);
+      this.freeListStale = true;
       this.dispatch(s.op);
     }
     throw new Error(`Interpreter invariant: generator took ${STEPS_PER_INSTANT_MAX} steps at one instant`);
+  }
+
+  /** The free workers in worker order: a new array after every change (generators may keep one). */
+  private freeWorkers(): readonly number[] {
+    if (this.freeListStale) {
+      const list: number[] = [];
+      for (const w of this.workers) if (this.free.has(w)) list.push(w);
+      this.freeList = list;
+      this.freeListStale = false;
+    }
+    return this.freeList;
   }
 
   private wakeAt(timeUs: number): void {
@@ -131,6 +147,7 @@ export class Interpreter {
       this.stats[outcome]++;
       if (outcome === 'info') this.processOf[op.worker] = process + this.workerCount;
       this.free.add(op.worker);
+      this.freeListStale = true;
       // Ask again on a fresh event: an executor may complete synchronously, inside pump().
       this.scheduler.at(this.scheduler.nowUs(), () => this.pump());
     });

@@ -57,9 +57,11 @@ export class LockWorkload implements Workload {
         const myRevision = headerRevision(created.body);
         const keepAlive = this.keepAlive(lease, ttl, call);
         const acquired = (): void => {
-          this.record(op.process, 'ok', 'acquire', { key });
           const w = this.env.scenario.workload;
           const pauseMs = this.env.prng.chance(1, w.clientPauseOdds) ? drawRange(this.env.prng, w.clientPauseMs) : 0;
+          // The lease's TTL and the client's pause go with the acquire: the lock checker's
+          // evidence for the documented anomaly (sim/check/mutex.ts).
+          this.record(op.process, 'ok', 'acquire', { key, ttlMs: ttl * 1000, pauseMs });
           // A paused client process sends nothing, keep-alives included, and then carries on
           // believing it holds the lock: the recipe has no fencing.
           if (pauseMs > 0) keepAlive.pauseFor(pauseMs * 1000);

@@ -97,6 +97,7 @@ export class Network {
   private readonly defaults: Required<LinkOptions>;
   private readonly heldMessagesMax: number;
   private heldCount = 0;
+  private linksChanged = 0;
   private readonly linkCapacityMax: number;
   private nextMessageId = 1;
   private deliverFn: DeliverFn = () => {
@@ -186,6 +187,7 @@ export class Network {
     const dst = this.endpoint(to);
     const link = this.link(src, dst);
     link.cut = false;
+    this.linksChanged++;
     this.linkFault('uncut', src, dst);
     if (link.cut) throw violated('harness', 'uncut-applied', `${from}->${to} still cut`);
   }
@@ -193,6 +195,7 @@ export class Network {
   applyCuts(cuts: readonly Cut[], faultName = 'cuts'): void {
     const faultsBefore = this.counters.faults;
     for (const [from, to] of cuts) this.link(this.endpoint(from), this.endpoint(to)).cut = true;
+    this.linksChanged++;
     this.counters.faults++;
     this.fault(faultName, cuts.length);
     if (this.counters.faults !== faultsBefore + 1 || !cuts.every(([from, to]) => this.isCut(from, to))) throw violated('harness', 'cut-applied', `${faultName}: a cut of ${cuts.length} left a link open`);
@@ -221,6 +224,7 @@ export class Network {
   /** Removes every cut and every clog (held messages are released). */
   heal(): void {
     const links = this.sortedLinks();
+    this.linksChanged++;
     for (const link of links) {
       link.cut = false;
       if (link.clogUntilUs !== 0) this.release(link);
@@ -273,6 +277,14 @@ export class Network {
     return (this.links.get(linkKey(this.endpoint(from), this.endpoint(to)))?.clogUntilUs ?? 0) !== 0;
   }
 
+  /**
+   * Counts changes to cuts and clogs (any link): while it stays the same, every isCut and
+   * isClogged answer stays the same, so an observer can keep what it derived from them.
+   */
+  get linksVersion(): number {
+    return this.linksChanged;
+  }
+
   stats(): NetworkStats {
     return { ...this.counters };
   }
@@ -283,6 +295,7 @@ export class Network {
     const link = this.link(from, to);
     const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
     link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
+    this.linksChanged++;
     if (!(link.clogUntilUs >= this.loop.now())) throw violated('harness', 'clog-applied', `${from.name}->${to.name} clogged until ${link.clogUntilUs}, before now ${this.loop.now()}`);
     const generation = ++link.clogGeneration;
     this.trace.record(TraceKind.clog, from.traceId, to.traceId, Number.isFinite(link.clogUntilUs) ? link.clogUntilUs : -1);
@@ -346,6 +359,7 @@ export class Network {
   private release(link: Link): void {
     link.clogUntilUs = 0;
     link.clogGeneration++;
+    this.linksChanged++;
     const held = link.held;
     link.held = [];
     this.heldCount -= held.length;

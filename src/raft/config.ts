@@ -37,6 +37,8 @@ export interface UnsafeOptions {
   readonly installOlderSnapshot?: boolean;
   /** A new leader accepts a conf change before an entry of its term commits (Ongaro, raft-dev, July 2015). */
   readonly confChangeBeforeTermCommit?: boolean;
+  /** A leader accepts a conf change while an earlier one is unapplied: the pendingConfIndex check is left out (Raft thesis §4.1). */
+  readonly confChangeIgnoresPending?: boolean;
   /**
    * The leader lease never runs out and survives a pre-election: a member that knew a leader
    * refuses every (pre)vote until it hears of a new term, so a dead leader is never replaced

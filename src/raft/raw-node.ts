@@ -31,6 +31,8 @@ export interface Ready {
   readonly mustSync: boolean;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface Status {
   readonly id: NodeId;
   readonly hardState: HardState;
@@ -113,10 +115,12 @@ export class RawNode {
 
   hasReady(): boolean {
     const r = this.raft;
-    const ss = r.softState();
-    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) return true;
-    const hs = r.hardState();
-    if (!isEmptyHardState(hs) && !hardStateEqual(hs, this.prevHardState)) return true;
+    // The soft and hard state compared field by field (the host asks after every event; no copies).
+    if (r.lead !== this.prevSoftState.lead || r.state !== this.prevSoftState.raftState) return true;
+    const commit = r.raftLog.committed;
+    const empty = r.term === 0 && r.vote === NONE && commit === 0;
+    const prev = this.prevHardState;
+    if (!empty && (r.term !== prev.term || r.vote !== prev.vote || commit !== prev.commit)) return true;
     if (r.raftLog.hasPendingSnapshot()) return true;
     if (r.msgs.length > 0 || r.raftLog.unstableEntries().length > 0 || r.raftLog.hasNextEnts()) return true;
     return r.readStates.length > 0;
@@ -130,16 +134,16 @@ export class RawNode {
     const snap = r.raftLog.unstable.snapshot;
     const entries = r.raftLog.unstableEntries().slice();
     const hsChanged = !isEmptyHardState(hs) && !hardStateEqual(hs, this.prevHardState);
-    const rd: Ready = {
-      ...(ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState ? { softState: ss } : {}),
-      ...(hsChanged ? { hardState: hs } : {}),
-      ...(snap !== undefined ? { snapshot: snap } : {}),
-      readStates: r.readStates,
-      entries,
-      committedEntries: r.raftLog.nextEnts().slice(),
-      messages: r.msgs,
-      mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,
-    };
+    // Filled field by field, in the order the optional fields always had (no spread copies).
+    const rd: Mutable<Ready> = {} as Mutable<Ready>;
+    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) rd.softState = ss;
+    if (hsChanged) rd.hardState = hs;
+    if (snap !== undefined) rd.snapshot = snap;
+    rd.readStates = r.readStates;
+    rd.entries = entries;
+    rd.committedEntries = r.raftLog.nextEnts().slice();
+    rd.messages = r.msgs;
+    rd.mustSync = entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
     // Messages and read states are handed over now; the rest is confirmed by advance().
     r.msgs = [];
     r.readStates = [];

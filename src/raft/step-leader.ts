@@ -62,7 +62,8 @@ function propose(r: Raft, m: Message): StepError | undefined {
 function checkConfChange(r: Raft, e: Entry, i: number): Entry {
   const cc = decodeConfChange(e.data);
   let refused: string | undefined;
-  if (r.pendingConfIndex > r.raftLog.applied) {
+  // UNSAFE (planted bug): without the pending check two changes can be in flight at once.
+  if (r.unsafe.confChangeIgnoresPending !== true && r.pendingConfIndex > r.raftLog.applied) {
     refused = `possible unapplied conf change at index ${r.pendingConfIndex} (applied to ${r.raftLog.applied})`;
   } else {
     refused = validateConfChange(new Changer(r.prs, r.raftLog.lastIndex()), cc);

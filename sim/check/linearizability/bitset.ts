@@ -7,7 +7,9 @@
 // word to the highest non-zero word, which keeps a 100,000-op history's cache small.
 // Ops with an infinite return (unknown outcome) are numbered last and kept apart, as a
 // sorted immutable list shared between snapshots: most are never linearized and would
-// otherwise pin the frontier.
+// otherwise pin the frontier. The search sets and clears ops last in, first out, so a clear
+// of the op set last gives back the list from before it (no copy, and the cache's
+// comparison meets the same array again), kept on an undo stack.
 
 /** SplitMix32-style mixer: deterministic per-id hash words, no global randomness. */
 function mix32(x: number): number {
@@ -23,6 +25,9 @@ export class LinearizedSet {
   readonly finiteCount: number;
   /** The linearized ops among those, sorted; replaced (never mutated) on change. */
   infinite: readonly number[] = [];
+  /** Per infinite-return op set and not yet cleared, newest last: its id and the list before it. */
+  private readonly undoIds: number[] = [];
+  private readonly undoLists: (readonly number[])[] = [];
   private readonly words: Uint32Array;
   private readonly hashA: Int32Array;
   private readonly hashB: Int32Array;
@@ -60,7 +65,14 @@ export class LinearizedSet {
     this.b ^= this.hashB[id]!;
     this.count++;
     if (id >= this.finiteCount) {
-      const list = [...this.infinite, id].sort((x, y) => x - y);
+      const old = this.infinite;
+      const list: number[] = [];
+      let i = 0;
+      for (; i < old.length && old[i]! < id; i++) list.push(old[i]!);
+      list.push(id);
+      for (; i < old.length; i++) list.push(old[i]!);
+      this.undoIds.push(id);
+      this.undoLists.push(old);
       this.infinite = list;
       return;
     }
@@ -81,7 +93,16 @@ export class LinearizedSet {
     this.b ^= this.hashB[id]!;
     this.count--;
     if (id >= this.finiteCount) {
+      const undo = this.undoIds;
+      if (undo.length > 0 && undo[undo.length - 1] === id) {
+        undo.pop();
+        this.infinite = this.undoLists.pop()!;
+        return;
+      }
+      // Not last in: the lists below on the stack may hold this op, so they are dropped.
       this.infinite = this.infinite.filter((x) => x !== id);
+      undo.length = 0;
+      this.undoLists.length = 0;
       return;
     }
     if (id < this.frontier) this.frontier = id;

@@ -147,6 +147,7 @@ export class RealCluster {
         if (fsyncUs !== undefined) refused('slow disk');
       },
       membership: () => refused('membership change'),
+      memberOperators: () => refused('member API operators'),
       buggify: (on) => {
         if (on) refused('buggify');
       },

@@ -30,6 +30,7 @@ import { Interpreter } from '../../workload/interpreter.ts';
 import type { Scheduler } from '../../workload/interpreter.ts';
 import { LockWorkload } from '../../workload/lock.ts';
 import { checkMutex } from '../../check/mutex.ts';
+import { excusedViolations } from '../../check/documented-anomalies.ts';
 import type { ClientCall } from '../../workload/workload.ts';
 import { Prng } from '../../world/prng.ts';
 import { UsageError } from '../errors.ts';
@@ -249,7 +250,7 @@ function buildRealResults(
   history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number,
 ): Results {
   const { ops, opsByF } = opCounts(history.ops);
-  const excused: ReadonlySet<string> = new Set(scenario.expect === 'violation-allowed' ? scenario.allowedViolations : []);
+  const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
   let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
   let error: string | undefined;
   if (valid === true && ops.ok < scenario.workload.okOpsMin) {
@@ -286,5 +287,6 @@ function buildRealResults(
     target: { ...target, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
+  if (excused.size > 0) results.excused = Object.fromEntries(excused);
   return results;
 }

@@ -22,6 +22,7 @@ const NEVER: Readonly<Record<string, string>> = {
   buggify: 'buggify sites live inside the simulated product, not in etcd',
   figure8: 'the figure 8 sequence needs control of every message of the simulated network',
   membership: 'membership changes are not driven on real processes',
+  'member-api': 'member API operators are not driven on real processes',
 };
 
 const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLANTED_BUGS } from '../../../sim/bugs/planted-bugs.ts';
+import type { CaughtByRun, CaughtByTest } from '../../../sim/bugs/planted-bugs.ts';
 import { medianWallSeconds, trackRecordMarkdown, trackRecordRow } from '../../../sim/bugs/track-record.ts';
 import type { TrackRecordRow } from '../../../sim/bugs/track-record.ts';
 import { SCENARIOS_DIR, loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
@@ -12,7 +13,9 @@ describe('the planted-bug track record', () => {
     for (const b of PLANTED_BUGS) {
       expect(b.reference.length, b.name).toBeGreaterThan(3);
       expect(existsSync(b.plantedIn), `${b.name}: ${b.plantedIn}`).toBe(true);
-      const where = 'scenario' in b.caughtBy ? join(SCENARIOS_DIR, `${b.caughtBy.scenario}.json`) : b.caughtBy.test;
+      // Typed as the registry allows (every entry is a run today, so the literal type leaves no test).
+      const caught = b.caughtBy as CaughtByRun | CaughtByTest;
+      const where = 'scenario' in caught ? join(SCENARIOS_DIR, `${caught.scenario}.json`) : caught.test;
       expect(existsSync(where), `${b.name}: ${where}`).toBe(true);
     }
     // etcd's robustness track record, every row in scope.

@@ -25,7 +25,7 @@ function reference(v: unknown, top = true): Json {
   return out;
 }
 
-const KEYS = ['header', 'revision', 'kvs', 'count', 'more', 'key', 'value', 'a', 'B', '__proto__', '10', '2', 'é', ''];
+const KEYS = ['header', 'revision', 'kvs', 'count', 'more', 'key', 'value', 'a', 'B', '__proto__', '10', '2', 'é', '', '0', '01', '-1', '4294967294', '4294967295'];
 const json = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.constant(null), fc.boolean(), fc.integer({ min: -3, max: 3 }), fc.constantFrom('', '0', 'x', '12'), tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 3 }),

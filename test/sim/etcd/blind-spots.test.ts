@@ -43,4 +43,15 @@ describe('blind spots closed', () => {
   it('the correct build under the same long partitions stays clean', () => {
     expect(hunt('quorum-loss', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('conf changes racing: a new leader that accepts a change before its term commits, or a leader that accepts one while another is unapplied, is found by conf-change-pending', () => {
+    for (const bug of ['conf-change-before-term-commit', 'conf-change-while-pending'] as const) {
+      const found = hunt('conf-change-race', bug, SEEDS);
+      expect(found.filter((v) => v === 'conf-change-pending').length, `${bug}: ${found.join(', ')}`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('the correct build with operators racing on the member API stays clean', () => {
+    expect(hunt('conf-change-race', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });

@@ -173,6 +173,37 @@ describe('Network', () => {
     expect(net.stats().droppedCut).toBe(1);
   });
 
+  it('linksVersion moves with every change of a cut or clog (a timed clog ending too) and never while only messages flow', () => {
+    const { loop, net } = makeNetwork();
+    const links = (): string => NODES.flatMap((a) => NODES.map((b) => `${net.isCut(a, b) ? 'x' : '-'}${net.isClogged(a, b) ? 'c' : '-'}`)).join('');
+    const prng = new Prng(7);
+    const changes: (() => void)[] = [
+      () => net.cut('n1', 'n2'), () => net.uncut('n1', 'n2'), () => net.isolate('n3'), () => net.halves(), () => net.heal(),
+      () => net.clog('n2', 'n4'), () => net.unclog('n2', 'n4'), () => net.clog('n5', 'n1', 300), () => net.clogNode('n4', 200), () => net.unclogNode('n4'),
+    ];
+    let version = net.linksVersion;
+    let shape = links();
+    let moved = 0;
+    for (let i = 0; i < 300; i++) {
+      if (prng.chance(1, 3)) (changes[prng.int(changes.length)] as () => void)();
+      else net.send(NODES[prng.int(5)] as string, NODES[prng.int(5)] as string, i);
+      loop.run({ untilUs: loop.now() + 100 });
+      const v = net.linksVersion;
+      const now = links();
+      // Same version, same answers; different answers, a different version.
+      if (v === version) expect(now).toBe(shape);
+      if (now !== shape) expect(v).not.toBe(version);
+      if (v !== version) moved++;
+      version = v;
+      shape = now;
+    }
+    expect(moved).toBeGreaterThan(50);
+    const before = net.linksVersion;
+    net.send('n1', 'n2', 'only-a-message');
+    loop.run();
+    expect(net.linksVersion).toBe(before);
+  });
+
   it('unclogNode releases every link clogNode clogged, to every endpoint the network knows', () => {
     const { loop, net, got } = makeNetwork();
     net.clogNode('n3');

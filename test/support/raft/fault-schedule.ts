@@ -16,6 +16,7 @@ export type { TimedFault } from '../../../sim/scenario/fault.ts';
 /** Fault kinds a RaftCluster cannot act on, and why; every other kind of the table is in its mix. */
 export const RAFT_UNSUPPORTED_KINDS: ReadonlyMap<FaultKind, string> = new Map<FaultKind, string>([
   ['membership', 'a RaftCluster has fixed membership (RaftNemesisWorld refuses the change)'],
+  ['member-api', 'a RaftCluster has no member API (RaftNemesisWorld starts no operators); sim runs cover it (scenarios/conf-change-race.json)'],
   ['figure8', 'the sequence needs five members and long faults; sim runs cover it (scenarios/figure8.json)'],
 ]);
 

@@ -4,22 +4,58 @@
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/**
+ * Decodings and encodings already done, by their input: a history names the same few keys and
+ * values again and again, and the model and the facts about the answers decode them at every
+ * step. Pure functions of the text; bounded (cleared when full); short texts only.
+ */
+const MEMO_MAX = 4096;
+const MEMO_TEXT_MAX = 256;
+const DECODED = new Map<string, string>();
+const ENCODED = new Map<string, string>();
+
 /** Bytes of a base64 string as a binary string (one char per byte), so < is byte order. */
 export function decodeKey(b64: unknown): string {
   if (b64 === undefined || b64 === null || b64 === '') return '';
   if (typeof b64 !== 'string') throw new Error(`expected base64 bytes, got ${JSON.stringify(b64)}`);
-  return atob(b64);
+  if (b64.length > MEMO_TEXT_MAX) return atob(b64);
+  let bytes = DECODED.get(b64);
+  if (bytes === undefined) {
+    bytes = atob(b64);
+    if (DECODED.size >= MEMO_MAX) DECODED.clear();
+    DECODED.set(b64, bytes);
+  }
+  return bytes;
 }
 
 export function encodeKey(bytes: string): string {
-  return btoa(bytes);
+  if (bytes.length > MEMO_TEXT_MAX) return btoa(bytes);
+  let b64 = ENCODED.get(bytes);
+  if (b64 === undefined) {
+    b64 = btoa(bytes);
+    if (ENCODED.size >= MEMO_MAX) ENCODED.clear();
+    ENCODED.set(bytes, b64);
+  }
+  return b64;
+}
+
+/** Whether `v` is an optional minus sign and one or more ASCII digits (/^-?\d+$/ without the regex). */
+function isDecimal(v: string): boolean {
+  const n = v.length;
+  let i = n > 0 && v.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** An int64 field: absent, a decimal string or a number. */
 export function int(v: unknown): number {
   if (v === undefined || v === null || v === '') return 0;
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  if (typeof v === 'string' && isDecimal(v)) return Number(v);
   throw new Error(`expected an int64, got ${JSON.stringify(v)}`);
 }
 
@@ -30,7 +66,7 @@ export function int(v: unknown): number {
 export function id64(v: unknown): string {
   if (v === undefined || v === null || v === '') return '0';
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v).toString();
+  if (typeof v === 'string' && isDecimal(v)) return BigInt(v).toString();
   throw new Error(`expected an int64 id, got ${JSON.stringify(v)}`);
 }
 

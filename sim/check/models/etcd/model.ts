@@ -3,7 +3,7 @@
 // input may carry the revision the state must be at just before it (`pre`, known from the
 // response) or an upper bound (`preMax`): a step at any other revision is rejected before
 // any work, and the search prunes states whose revision already passed a pending op's bound.
-import type { Model } from '../../linearizability/model.ts';
+import type { Model, Operation } from '../../linearizability/model.ts';
 import {
   ERR_COMPACTED,
   applyCompaction,
@@ -128,11 +128,17 @@ export interface EtcdModelOptions {
 
 export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial(), options: EtcdModelOptions = {}): Model<EtcdState, EtcdInput, EtcdOutput> {
   const autoCompaction = options.autoCompaction === true;
+  // A hard partition gets three searches over the same ops (check.ts): the contradictions are found once.
+  const doomedOf = new WeakMap<readonly Operation<EtcdInput, EtcdOutput>[], { found: ReturnType<typeof findContradiction> }>();
   return {
     gated: (input) => input.gaps !== undefined,
     gateOpen: (s) => gaps.has(s.revision + 1),
     prepareGateCheck: (ops) => prepareSupplyCheck(ops, constraints),
-    doomed: (ops) => findContradiction(ops, constraints, initial.revision),
+    doomed(ops) {
+      let memo = doomedOf.get(ops);
+      if (memo === undefined) doomedOf.set(ops, (memo = { found: findContradiction(ops, constraints, initial.revision) }));
+      return memo.found;
+    },
     name: 'etcd',
     init: () => initial,
     step(s, input, output) {
