@@ -12,6 +12,8 @@ import { firstCatch, makeScratch, mutateText, MutantError, parseSeeds, plant, re
 import { MUTANTS } from '../../bench/tools/mutants/list.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A bound that catches a hang, not a measurement: two runs of the bin each, on a loaded machine. */
+const RUNS_TIMEOUT_MS = 240_000;
 
 describe('the mutant list', () => {
   it('holds at least 20 mutants with unique names, each naming why it is wrong', () => {
@@ -107,7 +109,7 @@ describe('fast mutants, planted in a scratch package, fail their run; the correc
     const correct = run(`${p.name}-correct`, p.scenario, p.seed);
     expect(correct.status).toBe(0);
     expect(correct.results.valid).toBe(true);
-  });
+  }, RUNS_TIMEOUT_MS);
 
   it('an equivalent mutant (a fast-backtracking hint one term lower) stays valid where the Raft observer once raised a false alarm', () => {
     // figure8 seed 1 with this mutant broke commit-monotonic: the observer counted a stored stale
@@ -122,5 +124,5 @@ describe('fast mutants, planted in a scratch package, fail their run; the correc
     } finally {
       restore();
     }
-  });
+  }, RUNS_TIMEOUT_MS);
 });

@@ -1,7 +1,9 @@
 // Planting one mutant without touching the checkout: a scratch package (a copy of dist/, the
 // bin, package.json; scenarios/ and node_modules/ linked) whose one compiled file is replaced by
 // the mutated source transpiled alone (TypeScript's transpileModule: no type check, the same
-// output tsc gives for an unmutated file). The checkout's src/, sim/ and dist/ are only read.
+// output tsc gives for an unmutated file). The checkout's src/, sim/ and dist/ are only read, once:
+// the scratch package keeps its own copy of the sources (sources/), so that editing or merging in
+// the checkout while mutants run changes nothing.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -48,6 +50,8 @@ export function makeScratch(root) {
   cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+  cpSync(join(root, 'src'), join(dir, 'sources/src'), { recursive: true });
+  cpSync(join(root, 'sim'), join(dir, 'sources/sim'), { recursive: true });
   // No src/ in the scratch package: the bin then runs dist/ as it is, without rebuilding.
   symlinkSync(join(root, 'scenarios'), join(dir, 'scenarios'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -56,14 +60,14 @@ export function makeScratch(root) {
 
 /** Plants `m` in the scratch package `dir`; returns a function that restores the correct build. */
 export function plant(root, dir, m) {
-  const source = readFileSync(join(root, m.file), 'utf8');
+  const source = readFileSync(join(dir, 'sources', m.file), 'utf8');
   const mutated = mutateText(source, m);
   const target = join(dir, compiledPath(m.file));
   if (!existsSync(target)) throw new MutantError(`mutant ${m.name}: ${compiledPath(m.file)} is not in the build`);
   const original = readFileSync(target, 'utf8');
   const correct = transpile(root, m.file, source);
   // The transpiled correct source must be the file tsc built, or the build is stale.
-  if (correct !== original) throw new MutantError(`${m.file}: dist/ is stale (run npm run build)`);
+  if (correct !== original) throw new MutantError(`${m.file}: dist/ was not built from these sources (run npm run build)`);
   writeFileSync(target, transpile(root, m.file, mutated));
   return () => writeFileSync(target, original);
 }
