@@ -5,6 +5,7 @@
 import type { NemesisPackageName, Scenario } from '../scenario/schema.ts';
 import { NemesisPackages } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
+import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
 /** Every package is drawn, figure8 and membership included; figure8 needs five members. */
 const FIGURE8_MEMBERS = 5;
@@ -14,6 +15,26 @@ const FIGURE8_MEMBERS = 5;
  * workload); only the schedule of a seed that draws one of them changes.
  */
 const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send', 'member-api'];
+
+/** The election timeout is at least this many times the drawn one-way latency bound. */
+const ELECTION_LATENCY_RATIO = 10;
+/** The liveness phase has at least this many election timeouts to elect, serve and converge. */
+const LIVENESS_ELECTION_TIMEOUTS = 20;
+/** Weights a reweighted op may get (0 takes it out of the mix). */
+const MIX_WEIGHTS = [0, 30, 60] as const;
+
+/**
+ * A third of the runs: some of etcd's robustness ops reweighted (each with odds 1 in 3), the
+ * scenario's own mix kept underneath. Undefined: the mix stays as it is.
+ */
+function drawMix(prng: Prng, base: Readonly<Record<string, number>> | undefined): Record<string, number> | undefined {
+  if (!prng.chance(1, 3)) return undefined;
+  const mix: Record<string, number> = { ...base };
+  for (const [name] of ETCD_TRAFFIC_MIX) if (prng.chance(1, 3)) mix[name] = prng.pick(MIX_WEIGHTS);
+  // Never all out: etcd's put stays in when every op was taken out.
+  if (withWeights(ETCD_TRAFFIC_MIX, mix).every(([, w]) => w === 0)) mix['put'] = MIX_WEIGHTS[1];
+  return mix;
+}
 
 export interface SwarmDraw {
   scenario: Scenario;
@@ -38,8 +59,11 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const fsyncUsMin = prng.pick([100, 500, 2000]);
   network.fsyncUsMin = fsyncUsMin;
   network.fsyncUsMax = fsyncUsMin * prng.pick([1, 4, 20]);
-  // etcd robustness's tick/election variations, scaled to a tick of 10 to 100 ms.
-  const [tickMs, electionTicks] = prng.pick([[10, 10], [29, 9], [50, 10], [100, 10], [100, 20]] as const);
+  // etcd robustness's tick/election variations, scaled to a tick of 10 to 100 ms; the election
+  // timeout stays at least ELECTION_LATENCY_RATIO one-way latencies (10 ms ticks x 10 against
+  // 50 ms latency elected a leader every round trip: too little traffic to judge, "unknown").
+  const [tickMs, electionTicksDrawn] = prng.pick([[10, 10], [29, 9], [50, 10], [100, 10], [100, 20]] as const);
+  const electionTicks = Math.max(electionTicksDrawn, Math.ceil((ELECTION_LATENCY_RATIO * network.latencyUsMax) / (tickMs * 1000)));
   const raft = { ...scenario.cluster.raft, tickMs, electionTicks, preVote: prng.chance(3, 4), checkQuorum: prng.chance(3, 4) };
   // Small stream buffers make slow watchers (victims) common; small snapshot counts, snapshots.
   const etcd = { ...scenario.cluster.etcd, snapshotCount: prng.pick([50, 100, 1000]), watchStreamBuffer: prng.pick([128, 128, 4]) };
@@ -56,12 +80,23 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // A third of the runs' watchers resume at the compact revision after a compaction cancel.
   const clients = { ...scenario.clients, watchResumeAtCompactRevision: prng.chance(1, 3) || scenario.clients.watchResumeAtCompactRevision };
   const nemesis = { ...scenario.nemesis, packages: [...packages, ...DRAWN_LAST.filter(() => prng.chance(1, odds))], intervalMs, faultDurationMs };
-  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload, clients };
+  // Drawn after the packages (a seed keeps its packages): a third of the runs rotate watchers
+  // over the members, reweight the etcd op mix, compact at the newest revision.
+  if (prng.chance(1, 3)) clients.watchRotateMs = prng.pick([200, 400, 1000]);
+  const mix = drawMix(prng, scenario.workload.mix);
+  if (mix !== undefined && scenario.workload.kind === 'etcd') workload.mix = mix;
+  if (prng.chance(1, 3)) workload.compactionRevision = 'newest';
+  // The liveness budget counts election timeouts, not ms: without PreVote a member whose log is
+  // behind keeps winning the race to campaign and cannot win (swarm 42: three such rounds of 2 s
+  // timeouts ran out a 10 s budget).
+  const liveness = { ...scenario.liveness, budgetMs: Math.max(scenario.liveness.budgetMs, LIVENESS_ELECTION_TIMEOUTS * tickMs * electionTicks) };
+  const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload, clients, liveness };
   return {
     scenario: drawn,
     options: {
       packages: nemesis.packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs,
       api: workload.api, compactionIntervalMs: workload.compactionIntervalMs, watchResumeAtCompactRevision: clients.watchResumeAtCompactRevision,
+      livenessBudgetMs: liveness.budgetMs, watchRotateMs: clients.watchRotateMs, compactionRevision: workload.compactionRevision, ...(workload.mix === undefined ? {} : { mix: workload.mix }),
     },
   };
 }

@@ -7,8 +7,11 @@
 // allocation per node except the model's state).
 import type { LinearizedSet } from './bitset.ts';
 
-const SLOTS_FIRST = 1 << 12;
-const ENTRIES_FIRST = 1 << 12;
+// Small at first: most partitions are small, and the growth paths then run (and give V8 their
+// type feedback) before the hot add() is optimized, instead of deoptimizing it later.
+const SLOTS_FIRST = 1 << 8;
+const ENTRIES_FIRST = 1 << 8;
+const ARENA_FIRST = 1 << 10;
 
 export class VisitedCache<S> {
   size = 0;
@@ -20,7 +23,7 @@ export class VisitedCache<S> {
   private entryLen = new Int32Array(ENTRIES_FIRST);
   private readonly states: S[] = [];
   private readonly infinite: (readonly number[])[] = [];
-  private arena = new Uint32Array(1 << 14);
+  private arena = new Uint32Array(ARENA_FIRST);
   private arenaUsed = 0;
 
   constructor(
@@ -38,11 +41,7 @@ export class VisitedCache<S> {
     const e = this.size;
     if (e === this.entryHash.length) this.growEntries();
     const len = set.wordCount;
-    if (this.arenaUsed + len > this.arena.length) {
-      const bigger = new Uint32Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
-      bigger.set(this.arena);
-      this.arena = bigger;
-    }
+    if (this.arenaUsed + len > this.arena.length) this.growArena(len);
     set.copyTo(this.arena, this.arenaUsed);
     this.entryHash[e] = h;
     this.entryAt[e] = this.arenaUsed;
@@ -56,6 +55,12 @@ export class VisitedCache<S> {
     this.size = e + 1;
     if (this.size > this.slots.length) this.rehash();
     return true;
+  }
+
+  private growArena(len: number): void {
+    const bigger = new Uint32Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+    bigger.set(this.arena);
+    this.arena = bigger;
   }
 
   private growEntries(): void {

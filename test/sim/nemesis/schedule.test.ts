@@ -55,4 +55,19 @@ describe('nemesis schedule', () => {
     const plain = defineScenario({ name: 'y' });
     expect(drawSwarm(plain, new Prng(1)).scenario).toBe(plain);
   });
+
+  it('swarm draws the workload knobs (watch rotation, op mix, compaction revision) and keeps the election timeout at least 10 one-way latencies, the liveness budget 20 election timeouts', () => {
+    const s = defineScenario({ name: 'x', swarm: { enabled: true } });
+    const drawn = Array.from({ length: 200 }, (_, seed) => drawSwarm(s, new Prng(seed)).scenario);
+    expect(drawn.filter((d) => d.clients.watchRotateMs > 0).length).toBeGreaterThan(30);
+    expect(drawn.filter((d) => d.workload.mix !== undefined).length).toBeGreaterThan(30);
+    expect(drawn.filter((d) => d.workload.compactionRevision === 'newest').length).toBeGreaterThan(30);
+    for (const d of drawn) {
+      const r = d.cluster.raft;
+      expect(r.tickMs * r.electionTicks * 1000, JSON.stringify(r)).toBeGreaterThanOrEqual(10 * d.network.latencyUsMax);
+      expect(d.liveness.budgetMs, JSON.stringify(r)).toBeGreaterThanOrEqual(20 * r.tickMs * r.electionTicks);
+      // Every drawn scenario is one the schema accepts (a mix that leaves an op in, ticks in range).
+      expect(() => defineScenario(d)).not.toThrow();
+    }
+  });
 });

@@ -104,18 +104,30 @@ export function tieRankOf(observed: unknown): TieRank | undefined {
   return rank;
 }
 
-function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
+/** What a range answers, before it is written as gateway JSON (rangeOn) or compared as it is (range-answer.ts). */
+export interface RangeResult {
+  count: number;
+  /** count_only: the count and nothing else. */
+  countOnly: boolean;
+  /** The kvs answered, in order. */
+  found: KeyValue[];
+  more: boolean;
+  keysOnly: boolean;
+}
+
+export function rangeResult(kvs: ReadonlyMap<string, KeyValue>, req: Req, observed?: Req): RangeResult {
   const keys = keysInRange(kvs, req);
   const count = keys.length;
+  const keysOnly = req['keys_only'] === true;
   // count_only: etcd's store returns the count and no kvs, so there is never "more" either.
-  if (req['count_only'] === true) return { ...header(currentRevision), count: String(count) };
+  if (req['count_only'] === true) return { count, countOnly: true, found: [], more: false, keysOnly };
   let found = keys.map((k) => kvs.get(k)!);
   const minMod = int(req['min_mod_revision']);
   const maxMod = int(req['max_mod_revision']);
   const minCreate = int(req['min_create_revision']);
   const maxCreate = int(req['max_create_revision']);
   const filtered = minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0;
-  found = found.filter((kv) => (minMod === 0 || kv.mod >= minMod) && (maxMod === 0 || kv.mod <= maxMod) && (minCreate === 0 || kv.create >= minCreate) && (maxCreate === 0 || kv.create <= maxCreate));
+  if (filtered) found = found.filter((kv) => (minMod === 0 || kv.mod >= minMod) && (maxMod === 0 || kv.mod <= maxMod) && (minCreate === 0 || kv.create >= minCreate) && (maxCreate === 0 || kv.create <= maxCreate));
   const target = typeof req['sort_target'] === 'string' ? req['sort_target'] : 'KEY';
   const order = typeof req['sort_order'] === 'string' ? req['sort_order'] : 'NONE';
   const limitFirst = int(req['limit']);
@@ -143,10 +155,33 @@ function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: 
   const limit = int(req['limit']);
   const more = limit > 0 && found.length > limit;
   if (more) found = found.slice(0, limit);
-  const resp: Req = { ...header(currentRevision), count: String(count) };
-  resp['kvs'] = found.map((kv) => kvJson(kv, req['keys_only'] === true));
-  if (more) resp['more'] = true;
+  return { count, countOnly: false, found, more, keysOnly };
+}
+
+function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
+  const r = rangeResult(kvs, req, observed);
+  if (r.countOnly) return { ...header(currentRevision), count: String(r.count) };
+  const resp: Req = { ...header(currentRevision), count: String(r.count) };
+  resp['kvs'] = r.found.map((kv) => kvJson(kv, r.keysOnly));
+  if (r.more) resp['more'] = true;
   return resp;
+}
+
+/** The range's answer before it is written as JSON, or the error: what applyRange does, for a comparison without JSON. */
+export function applyRangeResult(s: EtcdState, req: Req, observed?: Req): RangeResult | string {
+  const err = rangeError(s, req);
+  if (err !== undefined) return err;
+  const rev = int(req['revision']);
+  const kvs = rev <= 0 || rev === s.revision ? s.kvs : s.kvsAt(rev);
+  return rangeResult(kvs, req, observed);
+}
+
+/** The error a range gets on `s`, if any (what applyRange answers before it reads anything). */
+export function rangeError(s: EtcdState, req: Req): string | undefined {
+  const rev = int(req['revision']);
+  if (rev > s.revision) return ERR_FUTURE_REV;
+  if (rev > 0 && rev < s.compactRevision) return ERR_COMPACTED;
+  return undefined;
 }
 
 /** `observed`: the response the client saw, if any; only the order of its kvs is used (see TieRank). */

@@ -14,7 +14,9 @@ import {
   applyLeaseTimeToLive,
   applyPut,
   applyRange,
+  applyRangeResult,
   applyTxn,
+  rangeError,
   type Applied,
   type Req,
 } from './apply.ts';
@@ -23,6 +25,7 @@ import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
 import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
+import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -65,8 +68,8 @@ export interface EtcdInput {
 }
 
 export type EtcdOutput =
-  /** A response, with its canonical text precomputed. */
-  | { response: Req; canonical: string }
+  /** A response, with its canonical text precomputed (and a range's answer read for comparison without text, range-answer.ts). */
+  | { response: Req; canonical: string; range?: RangeAnswer }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
@@ -146,6 +149,19 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       if (input.pre !== undefined && s.revision !== input.pre) return undefined;
       if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
       if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
+      if (output !== undefined && input.f === 'kv/range') {
+        // Without writing the model's answer as JSON: an error answer needs only the error, a
+        // range answer is compared as it is (range-answer.ts); both as the general path below.
+        if ('error' in output) {
+          const err = rangeError(s, input.request);
+          if (err !== undefined && decidedError(err) === decidedError(output.error)) return s;
+          return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
+        }
+        if ('range' in output && output.range !== undefined) {
+          const found = applyRangeResult(s, input.request, output.response);
+          return typeof found !== 'string' && sameRangeAnswer(output.range, s.revision, found) ? s : undefined;
+        }
+      }
       const r = apply(s, input, output);
       if (input.gaps !== undefined) {
         const ok = r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) && fitsSightings(constraints, r.state) && canReachSightings(constraints, r.state);
@@ -222,6 +238,11 @@ function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState
 /** A serializable read: legal once the state reached its revision, against the store as of that revision. */
 function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: EtcdOutput | undefined): EtcdState | undefined {
   if (output === undefined || !('response' in output) || s.revision < servedAt) return undefined;
+  if (output.range !== undefined && input.f === 'kv/range') {
+    const at = s.at(servedAt);
+    const found = applyRangeResult(at, input.request, output.response);
+    return at.revision === servedAt && typeof found !== 'string' && sameRangeAnswer(output.range, at.revision, found) ? s : undefined;
+  }
   const r = apply(s.at(servedAt), input, output);
   return !('error' in r) && r.state.revision === servedAt && canonicalResponse(input.f, r.response) === output.canonical ? s : undefined;
 }
