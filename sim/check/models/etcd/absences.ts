@@ -43,24 +43,49 @@ function lowerBound(sorted: readonly string[], x: string): number {
  * of `ops` (ops[i]) shows missing at the revision it read. Nested txn ranges are left out (they see the
  * txn's own writes).
  */
-export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], universe: readonly string[], absent: (key: string, revision: number, i: number) => void): void {
+/** A range answer that lists every key of its range: the revision it read, its range and the keys it listed. */
+export interface FullListing {
+  at: number;
+  range: readonly (readonly [string, string | undefined])[];
+  listed: ReadonlySet<string>;
+}
+
+/** Range answers' listings already read, by answer (null: it lists nothing for sure); one per prepared history (GapConstraints.answers). */
+export type ListingMemo = WeakMap<Req, { req: Req; listing: FullListing | null }>;
+
+/** The revision a range read: its own revision, or the header's. */
+function readAt(req: Req, resp: Req): number {
+  const header = int((resp['header'] as Req | undefined)?.['revision']);
+  const explicit = int(req['revision']);
+  return explicit > 0 ? explicit : header;
+}
+
+function fullListing(req: Req, resp: Req, memos: ListingMemo): FullListing | null {
+  const memo = memos.get(resp);
+  if (memo !== undefined && memo.req === req) return memo.listing;
+  let known: FullListing | null = null;
+  const at = listsEveryKey(req, resp) ? readAt(req, resp) : 0;
+  if (at > 0) {
+    const listed = new Set<string>();
+    for (const kv of (resp['kvs'] ?? []) as unknown[]) if (typeof kv === 'object' && kv !== null && typeof (kv as Req)['key'] === 'string') listed.add(decodeKey((kv as Req)['key']));
+    const lo = decodeKey(req['key']);
+    const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
+    known = { at, range: [[lo, end] as const], listed };
+  }
+  memos.set(resp, { req, listing: known });
+  return known;
+}
+
+export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], universe: readonly string[], absent: (key: string, revision: number, i: number) => void, memo: ListingMemo = new WeakMap()): void {
   let work = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const out = op.output;
     if (op.input.f !== 'kv/range' || out === undefined || !('response' in out)) continue;
-    const req = op.input.request;
-    const resp = out.response;
-    if (!listsEveryKey(req, resp)) continue;
-    const header = int((resp['header'] as Req | undefined)?.['revision']);
-    const explicit = int(req['revision']);
-    const at = explicit > 0 ? explicit : header;
-    if (at <= 0) continue;
-    const listed = new Set<string>();
-    for (const kv of (resp['kvs'] ?? []) as unknown[]) if (typeof kv === 'object' && kv !== null && typeof (kv as Req)['key'] === 'string') listed.add(decodeKey((kv as Req)['key']));
-    const lo = decodeKey(req['key']);
-    const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
-    const range = [[lo, end] as const];
+    const listing = fullListing(op.input.request, out.response, memo);
+    if (listing === null) continue;
+    const { at, range, listed } = listing;
+    const lo = range[0]![0];
     for (let i = lowerBound(universe, lo); i < universe.length; i++) {
       const k = universe[i]!;
       if (!inKeyRanges(range, k)) break;

@@ -21,7 +21,7 @@
 // op blamed is the answer the search would reach last (the higher revision).
 import type { Operation } from '../../linearizability/model.ts';
 import { rangeAbsences } from './absences.ts';
-import { countIn, sightings, type GapConstraints, type Sighting } from './gap-constraints.ts';
+import { countIn, sightingsOf, type GapConstraints, type Sighting } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
@@ -78,9 +78,7 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   for (const op of ops) {
     const o = op.output;
     if (o === undefined || !('response' in o)) continue;
-    const out: Sighting[] = [];
-    sightings(op.input.f, op.input.request, o.response, out);
-    for (const s of out) seen.push({ s, id: op.id, ret: op.return });
+    for (const s of sightingsOf(op.input.f, op.input.request, o.response, c.answers)) seen.push({ s, id: op.id, ret: op.return });
   }
   const gapSet = new Set(c.gaps);
   const unknownPuts = new Set<string>();
@@ -108,15 +106,32 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   if (miscount !== undefined) return miscount;
   // Gone while alive: absences against the incarnations answers show alive.
   const absentBy = new Map<string, { at: number; id: number; ret: number }[]>();
-  rangeAbsences(ops, [...c.keys.keys()].sort(), (key, at, i) => (absentBy.get(key) ?? absentBy.set(key, []).get(key)!).push({ at, id: ops[i]!.id, ret: ops[i]!.return }));
+  rangeAbsences(ops, [...c.keys.keys()].sort(), (key, at, i) => (absentBy.get(key) ?? absentBy.set(key, []).get(key)!).push({ at, id: ops[i]!.id, ret: ops[i]!.return }), c.answers.listings);
+  // Per key, the absences' revisions sorted: a sighting with none in [create, at] (most) is passed over in O(log n).
+  const absentAt = new Map<string, number[]>();
+  for (const [key, list] of absentBy) absentAt.set(key, list.map((a) => a.at).sort((x, y) => x - y));
   for (const { s, id, ret } of seen) {
-    for (const a of absentBy.get(s.key) ?? []) {
-      if (s.create <= 0 || a.at < s.create || a.at > s.at) continue;
+    const ats = absentAt.get(s.key);
+    if (ats === undefined || s.create <= 0 || !anyIn(ats, s.create, s.at)) continue;
+    for (const a of absentBy.get(s.key)!) {
+      if (a.at < s.create || a.at > s.at) continue;
       const blame = a.at > s.at || (a.at === s.at && a.ret > ret) ? a.id : id;
       return { id: blame, reason: `one answer shows ${JSON.stringify(s.key)} missing at revision ${a.at}, another shows it created at ${s.create} and still there at ${s.at}` };
     }
   }
   return undefined;
+}
+
+/** Whether the ascending `sorted` has an element in [lo, hi]. */
+function anyIn(sorted: readonly number[], lo: number, hi: number): boolean {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (sorted[mid]! < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a < sorted.length && sorted[a]! <= hi;
 }
 
 /** The first version count that the writes between two sightings of one incarnation cannot make. */

@@ -17,7 +17,7 @@
 // Both are facts about every valid linearization (each answer is the state at its revision),
 // so pruning by them never loses a linearization.
 import type { Req } from './apply.ts';
-import { rangeAbsences } from './absences.ts';
+import { rangeAbsences, type ListingMemo } from './absences.ts';
 import { deleteRanges, inKeyRanges, putKeys, type KeyRange } from './write-keys.ts';
 import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
@@ -44,6 +44,8 @@ export interface GapConstraints {
   knownDeletes: KnownDeletes;
   /** Revision → keys a watch event shows deleted there. */
   deleted: ReadonlyMap<number, ReadonlySet<string>>;
+  /** What the answers of this history show, read once: the contradictions (contradictions.ts) go over them again. */
+  answers: AnswerMemo;
 }
 
 export interface SightedKv {
@@ -67,7 +69,7 @@ export interface KeyFacts {
   absent: number[];
 }
 
-export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], knownDeletes: { revs: [], ranges: [] }, deleted: new Map() };
+export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], knownDeletes: { revs: [], ranges: [] }, deleted: new Map(), answers: newAnswerMemo() };
 
 export interface Sighting {
   key: string;
@@ -92,6 +94,26 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
   }
 }
 
+/** Each answer's sightings, read once: the gap constraints and the contradictions both go over them. */
+export interface AnswerMemo {
+  sightings: WeakMap<Req, { f: EtcdInput['f']; req: Req; list: readonly Sighting[] }>;
+  listings: ListingMemo;
+}
+
+export function newAnswerMemo(): AnswerMemo {
+  return { sightings: new WeakMap(), listings: new WeakMap() };
+}
+
+/** What one op's ok answer shows (see sightings), read once per prepared history (for the same op and request). */
+export function sightingsOf(f: EtcdInput['f'], req: Req, resp: Req, memo: AnswerMemo): readonly Sighting[] {
+  const known = memo.sightings.get(resp);
+  if (known !== undefined && known.f === f && known.req === req) return known.list;
+  const list: Sighting[] = [];
+  sightings(f, req, resp, list);
+  memo.sightings.set(resp, { f, req, list });
+  return list;
+}
+
 /** What one op's ok answer shows; nested txn answers are left out (they see the txn's own writes). */
 export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): void {
   const header = int((resp['header'] as Req | undefined)?.['revision']);
@@ -110,11 +132,12 @@ export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[
 /** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
 export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], watched: WatchFacts = NO_WATCH_FACTS): GapConstraints {
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
+  const answers = newAnswerMemo();
   const all: Sighting[] = [...watched.kvs];
   for (const op of ops) {
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
-    sightings(op.input.f, op.input.request, out.response, all);
+    for (const x of sightingsOf(op.input.f, op.input.request, out.response, answers)) all.push(x);
   }
   // Sightings are checked only where a write of unknown answer is tried: at gaps and at the
   // revisions of writes whose answer is unknown (the others' answers are compared anyway).
@@ -150,7 +173,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     if (s.at > s.mod) (byKey.get(s.key) ?? byKey.set(s.key, []).get(s.key)!).push([s.mod, s.at]);
   }
   const keys = keyFacts(ops, seen);
-  addAbsences(ops, keys, watched);
+  addAbsences(ops, keys, watched, answers.listings);
   for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
   const quiet = new Map<number, Set<string>>();
   for (const [key, intervals] of byKey) {
@@ -172,7 +195,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     }
     flush();
   }
-  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted };
+  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted, answers };
 }
 
 /**
@@ -289,11 +312,11 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
 }
 
 /** Revisions each key was seen missing at: ranges that list every key of theirs, watch DELETE events. */
-function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts): void {
+function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts, listings: ListingMemo): void {
   const universe = new Set<string>(keys.keys());
   for (const op of ops) putKeys(op.input.f, op.input.request, universe);
   const sorted = [...universe].sort();
-  rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at));
+  rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at), listings);
   for (const [at, deleted] of watched.deleted) for (const key of deleted) facts(keys, key).absent.push(at);
   for (const f of keys.values()) {
     if (f.absent.length < 2) continue;
