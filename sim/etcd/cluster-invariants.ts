@@ -14,6 +14,9 @@
 //   down within a bounded number of election timeouts of its own clock (etcd#8243 class).
 // - pre-vote-term: with PreVote, a member that cannot hear from a quorum never raises its term
 //   above every other member's: when it rejoins it cannot depose a stable leader (etcd#9586 class).
+// - pre-vote-lease: with PreVote and CheckQuorum, a member that heard from its leader within the
+//   election timeout grants no pre-vote (Raft thesis §4.2.3): otherwise a member rejoining after a
+//   partition wins a pre-vote, campaigns, and its higher term deposes a stable leader (etcd#8243).
 // - conf-change-pending: a leader appends a conf change only when every earlier conf change in
 //   its log is committed: one change at a time, and none behind an older term's uncommitted
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
@@ -25,7 +28,7 @@ import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'conf-change-pending';
+export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -123,6 +126,12 @@ export class ClusterInvariants {
     if (this.found !== undefined) return;
     if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
+  }
+
+  /** A member answered a pre-vote request; `inLease`: it had heard from a leader within the election timeout. */
+  onPreVote(host: MemberHost, m: Message, inLease: boolean, granted: boolean): void {
+    if (this.found !== undefined || !this.options.preVote || !this.options.checkQuorum || !inLease || !granted) return;
+    this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
   }
 
   private recordVote(host: MemberHost, term: number, candidate: number): void {
