@@ -13,7 +13,9 @@
 //   ok put of the history that falls in that window;
 // - resumable: a watch opened at start_revision S first sees the first matching event ≥ S;
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
-//   history is complete up to there.
+//   history is complete up to there; a prev_kv left out of an event of a watch that asked for
+//   it is a violation unless a compaction past revision − 1 was requested before the response
+//   arrived (etcd reads prev_kv at revision − 1 when it sends the event).
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -69,6 +71,8 @@ interface WatchEvent {
 }
 
 interface WatchResponse {
+  /** When the client received it (simulated µs; 0 when unknown). */
+  time: number;
   headerRevision: number;
   created: boolean;
   canceled: boolean;
@@ -105,14 +109,14 @@ function parseEvent(e: Obj): WatchEvent {
   };
 }
 
-function parseResponse(raw: unknown): WatchResponse {
+function parseResponse(raw: unknown, time: number): WatchResponse {
   const r = obj(obj(raw)['result'] ?? raw);
   const events = Array.isArray(r['events']) ? (r['events'] as Obj[]).map(parseEvent) : [];
   const created = r['created'] === true;
   const canceled = r['canceled'] === true;
   const compactRevision = int(r['compact_revision']);
   const headerRevision = int(obj(r['header'])['revision']);
-  return { headerRevision, created, canceled, compactRevision, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0 };
+  return { time, headerRevision, created, canceled, compactRevision, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0 };
 }
 
 /** Splits each client's records into watch ops, one per (re)open request. */
@@ -138,7 +142,7 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
       current.set(rec.process, op);
       ops.push(op);
     }
-    op.responses.push(parseResponse(rec.response));
+    op.responses.push(parseResponse(rec.response, rec.time));
   }
   return ops;
 }
@@ -169,7 +173,7 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   const merged = mergeEvents(ops, report, budget);
   if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, compactionsRequested(history), report, budget);
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
   const summary =
     valid === true
@@ -331,7 +335,34 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
   }
 }
 
-function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, report: Report, budget: WorkBudget): void {
+/**
+ * The compactions clients asked for (ok, failed or unknown) by invoke time: `times` ascending and
+ * `revMax[i]` the largest revision asked for by the i+1 first. A member's compact revision at any
+ * moment is at most the largest revision asked for before then.
+ */
+interface Compactions {
+  readonly times: number[];
+  readonly revMax: number[];
+}
+
+function compactionsRequested(history: readonly Op[]): Compactions {
+  const asked: [number, number][] = [];
+  for (const op of history) {
+    if (op.type === 'invoke' && op.f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
+  }
+  asked.sort((a, b) => a[0] - b[0]);
+  const revMax: number[] = [];
+  for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
+  return { times: asked.map(([t]) => t), revMax };
+}
+
+/** The largest revision a compaction asked for at or before `time` (0: none). */
+function compactedBy(c: Compactions, time: number): number {
+  const n = lowerBound(c.times, time + 1, (t) => t);
+  return n === 0 ? 0 : c.revMax[n - 1]!;
+}
+
+function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, report: Report, budget: WorkBudget): void {
   // Which keys the watchers' events ask about at each revision: only those are remembered
   // (copying the whole key space at every revision would be quadratic).
   const asked = new Map<number, Set<string>>();
@@ -373,6 +404,9 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, report: R
         }
         if (!op.prevKv) continue;
         if (prior === undefined && e.prevKv !== undefined) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
+        if (prior !== undefined && e.prevKv === undefined && compactedBy(compactions, r.time) < e.revision) {
+          report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
+        }
         if (prior !== undefined && e.prevKv !== undefined && (e.prevKv.value !== prior.value || e.prevKv.mod !== prior.revision || e.prevKv.version !== prior.version)) {
           report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevKv.mod}, but the key was last written at ${prior.revision}`);
         }

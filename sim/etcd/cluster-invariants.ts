@@ -14,18 +14,21 @@
 //   down within a bounded number of election timeouts of its own clock (etcd#8243 class).
 // - pre-vote-term: with PreVote, a member that cannot hear from a quorum never raises its term
 //   above every other member's: when it rejoins it cannot depose a stable leader (etcd#9586 class).
+// - pre-vote-lease: with PreVote and CheckQuorum, a member that heard from its leader within the
+//   election timeout grants no pre-vote (Raft thesis §4.2.3): otherwise a member rejoining after a
+//   partition wins a pre-vote, campaigns, and its higher term deposes a stable leader (etcd#8243).
 // - conf-change-pending: a leader appends a conf change only when every earlier conf change in
 //   its log is committed: one change at a time, and none behind an older term's uncommitted
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
 //   majorities that need not overlap, and the cluster splits).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
-import type { RaftLog } from '../../src/raft/raft-log.ts';
-import type { Entry, Message } from '../../src/raft/types.ts';
+import type { Message } from '../../src/raft/types.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'conf-change-pending';
+export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -123,6 +126,12 @@ export class ClusterInvariants {
     if (this.found !== undefined) return;
     if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
+  }
+
+  /** A member answered a pre-vote request; `inLease`: it had heard from a leader within the election timeout. */
+  onPreVote(host: MemberHost, m: Message, inLease: boolean, granted: boolean): void {
+    if (this.found !== undefined || !this.options.preVote || !this.options.checkQuorum || !inLease || !granted) return;
+    this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
   }
 
   private recordVote(host: MemberHost, term: number, candidate: number): void {
@@ -259,11 +268,11 @@ export class ClusterInvariants {
     const last = log.lastIndex();
     const from = Math.max(s.scannedTo + 1, commit + 1, log.firstIndex(), last - CONF_SCAN_PER_EVENT_MAX + 1);
     for (let i = from; i <= last; i++) {
-      const e = entryAt(log, i);
+      const e = viewEntryAt(log, i);
       if (e === undefined || e.type !== 'conf-change') continue;
       const before = s.uncommitted[0];
       if (e.term === host.term && before !== undefined) {
-        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${entryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
+        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${viewEntryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
       }
       s.uncommitted.push(i);
     }
@@ -302,18 +311,6 @@ export class ClusterInvariants {
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {
     this.found ??= { invariant, member, atUs: this.cluster.world.loop.now(), detail };
   }
-}
-
-/** Entry i of a raft log, undefined when compacted or absent. */
-function entryAt(log: RaftLog, i: number): Entry | undefined {
-  if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
-  const u = log.unstable;
-  if (i >= u.offset) {
-    const e = u.entries[i - u.offset];
-    if (e !== undefined) return e;
-  }
-  const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
-  return typeof ents === 'string' ? undefined : ents[0];
 }
 
 export function formatClusterViolation(v: ClusterViolation): string {

@@ -108,6 +108,7 @@ export class EtcdCluster {
   private readonly clients = new Map<string, EtcdClient>();
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
+  private preVoteObserver: ((host: MemberHost, m: Message, inLease: boolean, granted: boolean) => void) | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -254,6 +255,7 @@ export class EtcdCluster {
         onRaftSend: (host, m) => {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
+        onPreVote: (host, m, inLease, granted) => this.preVoteObserver?.(host, m, inLease, granted),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
       }));
     }
@@ -331,6 +333,7 @@ export class EtcdCluster {
       tickUs: s.tickMs * 1000,
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
+    this.preVoteObserver = (host, m, inLease, granted) => invariants.onPreVote(host, m, inLease, granted);
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

@@ -35,6 +35,12 @@ export interface MemberHostOptions {
   readonly onStart?: (host: MemberHost) => void;
   /** Told about every raft message the member sends (the cluster's invariant observer reads votes). */
   readonly onRaftSend?: (host: MemberHost, m: Message) => void;
+  /**
+   * Told how the member answered a pre-vote request, as it decided: whether it had heard from a
+   * leader within the election timeout when the request arrived (the CheckQuorum lease), and
+   * whether it granted the pre-vote.
+   */
+  readonly onPreVote?: (host: MemberHost, request: Message, inLease: boolean, granted: boolean) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
 }
@@ -118,11 +124,22 @@ export class MemberHost implements Host, RaftView {
     if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
-      this.member.receivePeer(id, message);
+      if (message.kind === 'raft' && message.message.type === 'MsgPreVote' && this.options.onPreVote !== undefined) this.receivePreVote(id, message.message);
+      else this.member.receivePeer(id, message);
     } else if (isClientToMember(message)) {
       this.member.receiveClient(from, message);
     }
     this.pump();
+  }
+
+  /** Hands a pre-vote request to the member and tells the observer the lease it held and its answer. */
+  private receivePreVote(id: number, m: Message): void {
+    const r = this.raft;
+    const inLease = r.lead !== 0 && r.electionElapsed < r.electionTimeout;
+    const sent = r.msgs.length;
+    this.member.receivePeer(id, { kind: 'raft', message: m });
+    const granted = r.msgs.slice(sent).some((out) => out.type === 'MsgPreVoteResp' && out.to === m.from && !out.reject);
+    this.options.onPreVote?.(this, m, inLease, granted);
   }
 
   private onTick(): void {
@@ -256,10 +273,13 @@ export class MemberHost implements Host, RaftView {
    * The commit index as far as this member's own durable log goes. Raft counts a leader's own
    * unstable entries towards a quorum (etcd raft does too), so a single member may "commit" an
    * entry before it is on disk; this host never sends, applies or acknowledges anything before
-   * the fsync, so what the observer must hold to is the durable part.
+   * the fsync, so what the observer must hold to is the durable part: the stored entries raft's
+   * log still holds, which end before the first unstable entry (stored entries at and after it
+   * are a stale tail being replaced, not durable copies of the log).
    */
   get commit(): number {
-    return Math.min(this.raft.raftLog.committed, this.recovered.storage.lastIndex());
+    const log = this.raft.raftLog;
+    return Math.min(log.committed, this.recovered.storage.lastIndex(), log.unstable.offset - 1);
   }
 
   get lastIndex(): number {

@@ -1,7 +1,8 @@
 // The rest of the etcd KV API, for `workload.api: "full"`: what etcd's robustness traffic never
 // sends. Puts and deletes that return prev_kv, puts with ignore_value / ignore_lease, txns whose
 // compare is any target (VALUE, MOD, CREATE, VERSION, LEASE) with any result (EQUAL, NOT_EQUAL,
-// GREATER, LESS) against what the client last read, nested txns, and write txns with a range at
+// GREATER, LESS) against what the client last read (or, in one in four, a MOD or CREATE compare
+// over every key of the workload, which every key must pass), nested txns, and write txns with a range at
 // a past revision (compacted or not: such a txn fails as a whole on every member, etcd#18667).
 import type { Prng } from '../world/prng.ts';
 import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
@@ -46,6 +47,17 @@ export function drawCompare(key: string, c: ApiOpContext): Compare {
   }
 }
 
+/**
+ * A compare over every key of the workload (each must pass): its MOD or CREATE revision LESS or
+ * GREATER than the one last read of `key`, so that usually some keys pass and some do not.
+ */
+export function drawRangeCompare(key: string, c: ApiOpContext): Compare {
+  const kv = c.state.kvOf(key);
+  const target = c.prng.pick(['MOD', 'CREATE'] as const);
+  const revision = (target === 'MOD' ? kv?.modRevision : kv?.createRevision) ?? 0;
+  return { target, key: c.prefix, rangeEnd: prefixEnd(c.prefix), revision, result: c.prng.pick(['LESS', 'GREATER'] as const) };
+}
+
 export function apiRequest(f: string, key: string, c: ApiOpContext): EtcdRequest {
   const prng = c.prng;
   switch (f) {
@@ -59,7 +71,7 @@ export function apiRequest(f: string, key: string, c: ApiOpContext): EtcdRequest
     case 'delete-prev-kv':
       return withWriteOptions(deleteRange(key), { prevKv: true });
     case 'compare-txn':
-      return txn([drawCompare(key, c)], [{ put: withWriteOptions(put(key, c.value), { prevKv: true }) }, { range: range(key) }], [{ range: range(key) }]);
+      return txn([prng.chance(1, 4) ? drawRangeCompare(key, c) : drawCompare(key, c)], [{ put: withWriteOptions(put(key, c.value), { prevKv: true }) }, { range: range(key) }], [{ range: range(key) }]);
     case 'nested-txn': {
       const other = c.otherKey();
       const inner: TxnOp = { txn: txn([drawCompare(key, c)], [{ put: put(key, c.value) }], [{ deleteRange: withWriteOptions(deleteRange(other), { prevKv: true }) }]) };

@@ -106,10 +106,11 @@ export const deleteRange = (key: string, rangeEnd?: string): EtcdRequest => ({
 
 export type CompareResult = 'EQUAL' | 'NOT_EQUAL' | 'GREATER' | 'LESS';
 
+/** A compare on one key, or with rangeEnd on every key of [key, rangeEnd) (each must pass). */
 export type Compare =
-  | { target: 'VALUE'; key: string; value: string; result?: CompareResult }
-  | { target: 'MOD' | 'CREATE' | 'VERSION'; key: string; revision: number; result?: CompareResult }
-  | { target: 'LEASE'; key: string; lease: LeaseId; result?: CompareResult };
+  | { target: 'VALUE'; key: string; value: string; result?: CompareResult; rangeEnd?: string }
+  | { target: 'MOD' | 'CREATE' | 'VERSION'; key: string; revision: number; result?: CompareResult; rangeEnd?: string }
+  | { target: 'LEASE'; key: string; lease: LeaseId; result?: CompareResult; rangeEnd?: string };
 
 /** One operation inside a txn branch, as the request form of the gateway (a txn may nest). */
 export type TxnOp = { put: EtcdRequest } | { range: EtcdRequest } | { deleteRange: EtcdRequest } | { txn: EtcdRequest };
@@ -137,7 +138,7 @@ export function withWriteOptions(request: EtcdRequest, o: WriteOptions): EtcdReq
 }
 
 function compareBody(c: Compare): Record<string, unknown> {
-  const base = { key: b64(c.key), result: c.result ?? 'EQUAL', target: c.target };
+  const base = { key: b64(c.key), ...(c.rangeEnd === undefined ? {} : { range_end: b64(c.rangeEnd) }), result: c.result ?? 'EQUAL', target: c.target };
   if (c.target === 'VALUE') return { ...base, value: b64(c.value) };
   if (c.target === 'LEASE') return { ...base, lease: c.lease };
   const field = c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version';

@@ -1,13 +1,13 @@
 // Watch guarantees: a clean stream passes; a duplicate event, a missing event, a split
 // revision, an out-of-order event, an event after a progress notification at its revision,
-// an event outside the watched range, a wrong is-create flag and a wrong prev_kv each fail.
+// an event outside the watched range, a wrong is-create flag and a wrong or missing prev_kv each fail.
 import { describe, expect, it } from 'vitest';
 import { checkWatch } from '../../../sim/check/watch.ts';
-import type { WatchRecord } from '../../../sim/history/op.ts';
+import type { Op, WatchRecord } from '../../../sim/history/op.ts';
 import { b64, hdr, history, kv } from './history-builder.ts';
 
 const put = (key: string, value: string, create: number, mod: number, version: number, prev?: Record<string, string>) => ({ kv: kv(key, value, create, mod, version), ...(prev === undefined ? {} : { prev_kv: prev }) });
-const del = (key: string, mod: number) => ({ type: 'DELETE', kv: { key: b64(key), mod_revision: String(mod) } });
+const del = (key: string, mod: number, prev?: Record<string, string>) => ({ type: 'DELETE', kv: { key: b64(key), mod_revision: String(mod) }, ...(prev === undefined ? {} : { prev_kv: prev }) });
 const all = { key: b64('\0'), range_end: b64('\0'), prev_kv: true };
 const resp = (rev: number, events: unknown[]) => ({ ...hdr(rev), watch_id: '0', events });
 
@@ -19,7 +19,7 @@ const clean = (): unknown[] => [
   { ...hdr(1), created: true },
   resp(2, [put('a', '1', 2, 2, 1)]),
   resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]),
-  resp(4, [del('a', 4)]),
+  resp(4, [del('a', 4, kv('a', '2', 2, 3, 2))]),
   { ...hdr(4) },
 ];
 
@@ -85,9 +85,23 @@ describe('watch guarantees', () => {
     expect(g).toContain('prev_kv');
   });
 
+  it('fail on a prev_kv left out, unless a compaction past revision - 1 was asked for before the event arrived', () => {
+    // The same stream without the delete's prev_kv; the records arrive at µs 0..4.
+    const s = clean().map((r, i) => (i === 3 ? resp(4, [del('a', 4)]) : r));
+    const missing = checkWatch(stream(0, s));
+    expect(missing.violations.map((v) => v.guarantee)).toEqual(['prev_kv']);
+    expect(missing.violations[0]!.message).toMatch(/DELETE "a"@4 carries no prev_kv, but the key was written at 3/);
+    // A compaction to revision 4 asked for (outcome unknown) at µs 2, before the delete arrived at µs 3: prev_kv may be gone.
+    const compactAt = (time: number, revision: number): Op[] => [{ index: 0, time, process: 9, type: 'invoke', f: 'kv/compaction', value: { revision: String(revision) } }];
+    expect(checkWatch(stream(0, s), compactAt(2, 4)).valid).toBe(true);
+    // Asked for after the event arrived, or only up to revision 3 (prev_kv is read at 3, still there): a violation.
+    expect(checkWatch(stream(0, s), compactAt(4, 4)).violations.map((v) => v.guarantee)).toEqual(['prev_kv']);
+    expect(checkWatch(stream(0, s), compactAt(2, 3)).violations.map((v) => v.guarantee)).toEqual(['prev_kv']);
+  });
+
   it('fail when a watch resumed at a revision starts later than it should (resumable)', () => {
     const full = stream(0, clean());
-    const resumed = stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]), resp(4, [del('a', 4)])], { ...all, start_revision: '2' });
+    const resumed = stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]), resp(4, [del('a', 4, kv('a', '2', 2, 3, 2))])], { ...all, start_revision: '2' });
     const r = checkWatch([...full, ...resumed]);
     expect(r.violations.map((v) => v.guarantee)).toContain('resumable');
   });

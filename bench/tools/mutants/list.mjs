@@ -1,0 +1,251 @@
+// Realistic programmer's mistakes planted in the product (src/) and in the simulated host's
+// persistence (sim/etcd/member-host.ts, where fsync ordering lives), one edit each: `find` must
+// occur exactly once in `file` (bench/tools/mutants.mjs refuses otherwise), `replace` is what a
+// programmer plausibly wrote instead, `why` says why it is wrong. `aimed` names the shipped
+// scenarios meant to catch that class (the tool's --aimed-seeds sweeps them when the main sweep
+// did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
+// These are not the --bug flags: nothing here is known to the harness.
+
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string }} Mutant */
+
+/** @type {Mutant[]} */
+export const MUTANTS = [
+  // ---- persistence ordering ----
+  {
+    name: 'hard-state-not-written-alone', class: 'persistence', file: 'sim/etcd/member-host.ts',
+    find: 'if (rd.hardState !== undefined) appendHardState(disk, rd.hardState);',
+    replace: 'if (rd.hardState !== undefined && rd.entries.length > 0) appendHardState(disk, rd.hardState);',
+    why: 'the hard state is written only along with entries: a term or vote granted without new entries is never durable, so a restarted member votes again in the same term',
+    aimed: ['crash-after-vote', 'rolling-restart', 'kill-leader'],
+  },
+  {
+    name: 'hard-state-ready-skips-fsync', class: 'persistence', file: 'sim/etcd/member-host.ts',
+    find: 'if (!this.write(rd)) {',
+    replace: 'if (!this.write(rd) || rd.entries.length === 0) {',
+    why: 'a Ready holding only a hard state is handed back without waiting for its fsync: the vote is sent before it is durable (hashicorp/raft#661)',
+    aimed: ['crash-after-vote', 'rolling-restart'],
+  },
+  {
+    name: 'recovery-replays-uncommitted', class: 'persistence', file: 'src/server/member-recovery.ts',
+    find: 'if (e.index <= sm.consistentIndex() || e.index > durable.hardState.commit) continue;',
+    replace: 'if (e.index <= sm.consistentIndex()) continue;',
+    why: 'recovery replays the whole WAL into the state machine, also entries that were never committed and may be overwritten by the next leader',
+    aimed: ['kill-leader', 'divergent-logs', 'figure8'],
+  },
+  // ---- elections ----
+  {
+    name: 'double-vote-without-leader', class: 'election', file: 'src/raft/step.ts',
+    find: 'r.vote === m.from || (r.vote === NONE && r.lead === NONE) ||',
+    replace: 'r.vote === m.from || r.lead === NONE ||',
+    why: 'a member that knows no leader grants its vote again in a term where it already voted for someone else: two leaders in one term',
+    aimed: ['leader-churn', 'partition-shapes'],
+  },
+  {
+    name: 'up-to-date-term-ge', class: 'up-to-date', file: 'src/raft/raft-log.ts',
+    find: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());',
+    replace: 'return term >= ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());',
+    why: 'with equal last terms a shorter log wins the vote: a candidate missing committed entries can lead',
+    aimed: ['divergent-logs', 'older-longer-log', 'figure8'],
+  },
+  {
+    name: 'up-to-date-vs-commit', class: 'up-to-date', file: 'src/raft/raft-log.ts',
+    find: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());',
+    replace: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.committed);',
+    why: 'the candidate\'s last index is compared with our commit index, not our last index: a candidate lacking entries we acknowledged (committed on a quorum we are part of) can win',
+    aimed: ['divergent-logs', 'older-longer-log'],
+  },
+  {
+    name: 'up-to-date-strict-index', class: 'up-to-date', file: 'src/raft/raft-log.ts',
+    find: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());',
+    replace: 'return term > ourTerm || (term === ourTerm && lastIndex > this.lastIndex());',
+    why: '> instead of >=: members with identical logs refuse each other, so a cluster whose logs all match never elects a leader again',
+    aimed: ['kill-leader', 'leader-partition'],
+  },
+  {
+    name: 'prevote-ignores-lease', class: 'prevote-checkquorum', file: 'src/raft/step.ts',
+    find: "if (m.type === 'MsgVote' || m.type === 'MsgPreVote') {\n    const force",
+    replace: "if (m.type === 'MsgVote') {\n    const force",
+    why: 'the leader lease only guards real votes: a member rejoining after a partition wins its pre-vote while the others still hear from a stable leader, campaigns, and its higher term deposes that leader (etcd#8243 class)',
+    aimed: ['prevote-rejoin', 'quorum-loss', 'one-way-partition'],
+  },
+  {
+    name: 'prevote-asks-current-term', class: 'prevote-checkquorum', file: 'src/raft/raft.ts',
+    find: 'term = this.term + 1; // the term we would campaign in',
+    replace: 'term = this.term; // the term we would campaign in',
+    why: 'the pre-vote asks about the current term, not the next one: members that voted or know a leader refuse it, so after a leader dies no pre-candidate ever wins',
+    aimed: ['kill-leader', 'leader-partition'],
+  },
+  {
+    name: 'checkquorum-trusts-replicating', class: 'prevote-checkquorum', file: 'src/raft/step-leader.ts',
+    find: "if (id !== r.id) pr.recentActive = false;",
+    replace: "if (id !== r.id && pr.state !== 'replicate') pr.recentActive = false;",
+    why: 'followers being streamed to are assumed alive: a leader cut off from them never notices it lost its quorum and never steps down',
+    aimed: ['quorum-loss', 'leader-partition', 'majority-partition'],
+  },
+  {
+    name: 'quorum-ceil', class: 'quorum', file: 'src/raft/quorum/majority.ts',
+    find: 'const q = Math.floor(this.ids.size / 2) + 1;',
+    replace: 'const q = Math.ceil(this.ids.size / 2);',
+    why: 'ceil(n/2) is a majority only for odd n: with 4 voters 2 votes win, so two leaders can be elected in one term',
+    aimed: ['even-cluster', 'membership-change'],
+  },
+  // ---- replication and commit ----
+  {
+    name: 'commit-previous-term', class: 'commit', file: 'src/raft/raft-log.ts',
+    find: 'if (maxIndex > this.committed && this.termOrZero(maxIndex) === term) {',
+    replace: 'if (maxIndex > this.committed && this.termOrZero(maxIndex) <= term) {',
+    why: 'an entry of an earlier term is committed by counting replicas (Raft Figure 8)',
+    aimed: ['figure8', 'older-longer-log', 'divergent-logs'],
+  },
+  {
+    name: 'follower-commit-beyond-append', class: 'commit', file: 'src/raft/raft-log.ts',
+    find: 'this.commitTo(Math.min(committed, lastNewIndex));',
+    replace: 'this.commitTo(Math.min(committed, this.lastIndex()));',
+    why: 'a follower commits up to the leader\'s commit index within its own log, including stale entries after the ones this append checked',
+    aimed: ['divergent-logs', 'figure8'],
+  },
+  {
+    name: 'heartbeat-commit-beyond-match', class: 'commit', file: 'src/raft/replication.ts',
+    find: 'const commit = Math.min(pr?.match ?? 0, r.raftLog.committed);',
+    replace: 'const commit = r.raftLog.committed;',
+    why: 'a heartbeat tells a lagging follower to commit beyond what it is known to hold: it commits stale entries of its own, or beyond its log',
+    aimed: ['divergent-logs', 'snapshot-catch-up'],
+  },
+  {
+    name: 'match-updated-on-reject', class: 'commit', file: 'src/raft/leader-responses.ts',
+    find: 'let nextProbeIdx = m.rejectHint;',
+    replace: 'let nextProbeIdx = m.rejectHint; pr.maybeUpdate(m.rejectHint);',
+    why: 'the reject hint is taken as a match: the follower\'s entry there may be of another term, yet counts towards the quorum',
+    aimed: ['divergent-logs', 'figure8'],
+  },
+  {
+    name: 'find-conflict-by-term-strict', class: 'commit', file: 'src/raft/raft-log.ts',
+    find: 'if (t <= term) return i;',
+    replace: 'if (t < term) return i;',
+    why: 'the fast-backtracking hint skips one term too many; the leader probes further back than needed (only slower)',
+    equivalent: 'the hint only chooses where the next probe starts; the consistency check still decides every append, so a lower hint costs messages, never safety',
+  },
+  // ---- snapshots and applied state ----
+  {
+    name: 'snapshot-older-than-applied', class: 'snapshot', file: 'src/raft/membership.ts',
+    find: 'const older = meta.index <= r.raftLog.committed;',
+    replace: 'const older = meta.index <= r.raftLog.applied;',
+    why: 'a snapshot older than the commit index but newer than the applied index is installed: the commit index and the log go backwards (etcd#2808 class)',
+    aimed: ['snapshot-reorder', 'snapshot-storm', 'snapshot-catch-up'],
+  },
+  {
+    name: 'readindex-before-term-commit', class: 'read', file: 'src/raft/step-leader.ts',
+    find: 'if (!r.committedEntryInCurrentTerm()) {',
+    replace: 'if (r.raftLog.committed === 0) {',
+    why: 'a new leader answers ReadIndex before an entry of its term commits: its commit index may lag the last leader\'s, so a read misses an acknowledged write (Raft thesis §6.4)',
+    aimed: ['kill-leader', 'leader-churn', 'slow-network'],
+  },
+  {
+    name: 'readindex-trusts-checkquorum', class: 'read', file: 'src/raft/step-leader.ts',
+    find: "if (r.readOnly.option === 'lease-based') {\n    respondToReadIndex",
+    replace: "if (r.readOnly.option === 'lease-based' || r.prs.quorumActive()) {\n    respondToReadIndex",
+    why: 'a leader that recently heard from a quorum (CheckQuorum bookkeeping) skips the heartbeat round: a deposed leader serves stale reads',
+    aimed: ['stale-leader-reads', 'gc-pause', 'leader-partition'],
+  },
+  {
+    name: 'read-served-one-short', class: 'read', file: 'src/server/read-index-loop.ts',
+    find: 'if (b.index <= appliedIndex) this.out.served.push(...b.waiters);',
+    replace: 'if (b.index <= appliedIndex + 1) this.out.served.push(...b.waiters);',
+    why: 'off by one: a read is served when the member has applied up to the entry before its read index, missing the write at the read index',
+    aimed: ['slow-disk', 'leader-churn', 'kill-leader'],
+  },
+  // ---- leases ----
+  {
+    name: 'lease-expiry-grace', class: 'lease', file: 'src/lease/lease.ts',
+    find: 'return this.expiryMs - nowMs <= 0;',
+    replace: 'return this.expiryMs - nowMs < -1000;',
+    why: 'a second of "grace for clock error" after the TTL: a keep-alive in that second renews a lease whose TTL already ran out',
+    aimed: ['lease-expiry-partition', 'lease-long-partition'],
+  },
+  {
+    name: 'deposed-lessor-stays-primary', class: 'lease', file: 'src/server/member.ts',
+    find: 'if (this.isLeader && !isLeader && this.config.unsafe?.deposedLessorRevokes !== true) {',
+    replace: 'if (this.isLeader && !isLeader && lead !== 0 && this.config.unsafe?.deposedLessorRevokes !== true) {',
+    why: 'the lessor is demoted only when a new leader is already known: a leader that steps down to "no leader" keeps a primary lessor whose expiries it proposes as a follower (etcd#15247 class)',
+    aimed: ['deposed-lessor', 'lease-expiry-partition', 'quorum-loss'],
+  },
+  {
+    name: 'put-skips-lease-check', class: 'apply-exception', file: 'src/server/apply/kv-ops.ts',
+    find: '  if (lease !== NO_LEASE && lessor.lookup(lease) === undefined) return ErrLeaseNotFound;\n  const txn = store.write();',
+    replace: '  const txn = store.write();',
+    why: 'a put with a lease that was revoked meanwhile is applied anyway (the check was "done by the client"): the lessor\'s attach throws inside apply',
+    aimed: ['lease-expiry-partition', 'lock'],
+  },
+  // ---- MVCC ----
+  {
+    name: 'range-refuses-compact-rev', class: 'mvcc', file: 'src/mvcc/store.ts',
+    find: "if (rev < this.compactMainRev) return 'compacted';",
+    replace: "if (rev <= this.compactMainRev) return 'compacted';",
+    why: 'off by one: a read at exactly the compact revision, which etcd still serves, answers "compacted"',
+    aimed: ['kv-api', 'watch-compaction-churn'],
+  },
+  {
+    name: 'compaction-drops-single-rev-key', class: 'mvcc', file: 'src/mvcc/key-index.ts',
+    find: 'if (g.revs.length === 1 && genIdx !== this.generations.length - 1) {',
+    replace: 'if (g.revs.length === 1) {',
+    why: 'compaction drops a generation reduced to one revision even when it is the open one: the latest version of a key written once is deleted',
+    aimed: ['compaction-restore', 'watch-compaction-churn'],
+  },
+  {
+    name: 'delete-always-bumps-revision', class: 'mvcc', file: 'src/mvcc/store.ts',
+    find: 'const rev = live.length !== 0 || this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;',
+    replace: 'const rev = this.beginRev + 1;',
+    why: 'a delete that deleted nothing reports the next revision in its header, though the store did not move',
+    aimed: ['kv-api', 'kv-transactions'],
+  },
+  {
+    name: 'version-survives-delete', class: 'mvcc', file: 'src/mvcc/key-index.ts',
+    find: 'this.generations.push({ ver: 0, created: ZERO, revs: [] });',
+    replace: 'this.generations.push({ ver: last.ver, created: ZERO, revs: [] });',
+    why: 'the new generation opened by a delete keeps counting versions: a key put again after a delete gets version n+1, not 1',
+    aimed: ['kv-api', 'kv-transactions'],
+  },
+  {
+    name: 'compare-greater-swapped', class: 'txn', file: 'src/server/apply/compare.ts',
+    find: 'case \'GREATER\':\n      return result > 0;',
+    replace: 'case \'GREATER\':\n      return result < 0;',
+    why: 'GREATER evaluates as LESS (the operands read the wrong way round)',
+    aimed: ['kv-api', 'swarm'],
+  },
+  {
+    name: 'compare-mod-uses-create', class: 'txn', file: 'src/server/apply/compare.ts',
+    find: 'result = cmp(kv.mod_revision, c.mod_revision ?? 0);',
+    replace: 'result = cmp(kv.create_revision, c.mod_revision ?? 0);',
+    why: 'copy and paste from CREATE: a MOD compare reads the create revision, so a CAS on mod_revision succeeds on a key modified since',
+    aimed: ['kv-transactions', 'lock'],
+  },
+  {
+    name: 'compare-range-some', class: 'txn', file: 'src/server/apply/compare.ts',
+    find: 'return rr.kvs.every((kv) => compareKV(c, kv));',
+    replace: 'return rr.kvs.some((kv) => compareKV(c, kv));',
+    why: 'a compare over a key range passes when one key passes, not every key',
+    aimed: ['kv-api'],
+  },
+  // ---- watch ----
+  {
+    name: 'watch-start-at-current-synced', class: 'watch', file: 'src/watch/watchable-store.ts',
+    find: 'const synced = startRev > cur || startRev === 0;',
+    replace: 'const synced = startRev >= cur || startRev === 0;',
+    why: 'off by one: a watch from exactly the current revision is treated as synced and misses the events of that revision',
+    aimed: ['watch-rotation', 'watch-partition-compaction'],
+  },
+  {
+    name: 'watch-prev-kv-at-mod-rev', class: 'watch', file: 'src/watch/watch-stream.ts',
+    find: '{ rev: e.kv.mod_revision - 1 }',
+    replace: '{ rev: e.kv.mod_revision }',
+    why: 'prev_kv is read at the event\'s own revision: it carries the new value, not the previous one',
+    aimed: ['watch-partition-compaction', 'kv-api'],
+  },
+  {
+    name: 'watch-prev-kv-deletes-only', class: 'watch', file: 'src/watch/watch-stream.ts',
+    find: "if (e.type === 'PUT' && e.kv.create_revision === e.kv.mod_revision) return e;",
+    replace: "if (e.type === 'PUT') return e;",
+    why: 'prev_kv is attached to DELETE events only; a PUT over an existing key carries none',
+    aimed: ['watch-partition-compaction', 'kv-api'],
+  },
+];

@@ -1,0 +1,128 @@
+// The mutation-testing tool (bench/tools/mutants.mjs) must not rot: every mutant of its list
+// still applies to today's sources (its find text occurs exactly once and the mutated file
+// parses), and a few fast mutants, planted through the tool's own code in a scratch package,
+// fail the one run known to catch them while the correct build passes it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstCatch, makeScratch, mutateText, MutantError, parseSeeds, plant, removeScratch, transpile } from '../../bench/tools/mutants/apply.mjs';
+import { MUTANTS } from '../../bench/tools/mutants/list.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A bound that catches a hang, not a measurement: two runs of the bin each, on a loaded machine. */
+const RUNS_TIMEOUT_MS = 240_000;
+
+describe('the mutant list', () => {
+  it('holds at least 20 mutants with unique names, each naming why it is wrong', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+    expect(MUTANTS.every((m) => m.why.length > 20 && m.class.length > 0)).toBe(true);
+  });
+
+  it.each(MUTANTS.map((m) => [m.name, m] as const))('%s applies to today\'s sources and parses', (_name, m) => {
+    const source = readFileSync(join(ROOT, m.file), 'utf8');
+    const mutated = mutateText(source, m);
+    expect(mutated).not.toBe(source);
+    expect(transpile(ROOT, m.file, mutated).length).toBeGreaterThan(0);
+  });
+
+  it('every aimed scenario is shipped', () => {
+    const missing = MUTANTS.flatMap((m) => (m.aimed ?? []).filter((s) => {
+      try {
+        readFileSync(join(ROOT, 'scenarios', `${s}.json`));
+        return false;
+      } catch {
+        return true;
+      }
+    }).map((s) => `${m.name}: ${s}`));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('planting', () => {
+  const m = { name: 'x', file: 'f.ts', find: 'a < b', replace: 'a <= b' };
+
+  it('replaces the one occurrence of the find text', () => {
+    expect(mutateText('if (a < b) return;', m)).toBe('if (a <= b) return;');
+  });
+
+  it('refuses a find text that is missing or occurs twice, naming the mutant and the file', () => {
+    expect(() => mutateText('if (a > b) return;', m)).toThrow(MutantError);
+    expect(() => mutateText('if (a > b) return;', m)).toThrow(/mutant x: f\.ts does not contain/);
+    expect(() => mutateText('a < b; a < b;', m)).toThrow(/more than once/);
+  });
+
+  it('reads seeds as A..B or N, and the first failing run of a sweep in plan order', () => {
+    expect(parseSeeds('3..9')).toEqual([3, 9]);
+    expect(parseSeeds('6')).toEqual([1, 6]);
+    expect(() => parseSeeds('x')).toThrow(MutantError);
+    const sweep = { runs: [
+      { scenario: 'a', seed: 1, valid: true, checkers: {} },
+      { scenario: 'a', seed: 2, valid: false, checkers: { raft: { valid: false }, watch: { valid: true } }, replay: 'r' },
+      { scenario: 'b', seed: 1, valid: 'unknown', checkers: {} },
+    ] };
+    expect(firstCatch(sweep)).toMatchObject({ caught: true, runs: 3, failed: 1, unknown: 1, scenario: 'a', seed: 2, by: 'raft' });
+    expect(firstCatch({ runs: [sweep.runs[0]!] })).toMatchObject({ caught: false, failed: 0 });
+  });
+});
+
+// Fast mutants and the one run (one scenario, one seed) measured to catch each
+// (node bench/tools/mutants.mjs --only NAME --scenario SCENARIO --seeds SEED --jobs 1).
+const PINNED: readonly { name: string; scenario: string; seed: number; checker: string }[] = [
+  { name: 'hard-state-not-written-alone', scenario: 'buggify', seed: 1, checker: 'raft' },
+  { name: 'compare-mod-uses-create', scenario: 'buggify', seed: 1, checker: 'linearizable' },
+  { name: 'prevote-ignores-lease', scenario: 'prevote-rejoin', seed: 1, checker: 'raft' },
+];
+
+describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {
+  let dir = '';
+  let out = '';
+  beforeAll(() => {
+    dir = makeScratch(ROOT);
+    out = mkdtempSync(join(tmpdir(), 'detcd-mutant-runs-'));
+  });
+  afterAll(() => {
+    removeScratch(dir);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  function run(tag: string, scenario: string, seed: number): { status: number | null; results: { valid: unknown; checkers: Record<string, { valid: unknown }> } } {
+    const dest = join(out, tag);
+    const p = spawnSync(process.execPath, [join(dir, 'bin/detcd.js'), 'run', '--scenario', scenario, '--seed', String(seed), '--out', dest, '--quiet'], { encoding: 'utf8' });
+    return { status: p.status, results: JSON.parse(readFileSync(join(dest, 'results.json'), 'utf8')) as never };
+  }
+
+  it.each(PINNED.map((p) => [p.name, p] as const))('%s', (_name, p) => {
+    const m = MUTANTS.find((x) => x.name === p.name)!;
+    const restore = plant(ROOT, dir, m);
+    let mutated;
+    try {
+      mutated = run(`${p.name}-mutant`, p.scenario, p.seed);
+    } finally {
+      restore();
+    }
+    expect(mutated.status).toBe(1);
+    expect(mutated.results.checkers[p.checker]?.valid).toBe(false);
+    const correct = run(`${p.name}-correct`, p.scenario, p.seed);
+    expect(correct.status).toBe(0);
+    expect(correct.results.valid).toBe(true);
+  }, RUNS_TIMEOUT_MS);
+
+  it('an equivalent mutant (a fast-backtracking hint one term lower) stays valid where the Raft observer once raised a false alarm', () => {
+    // figure8 seed 1 with this mutant broke commit-monotonic: the observer counted a stored stale
+    // tail, being replaced by unstable entries, as durable. The hint only costs messages.
+    const m = MUTANTS.find((x) => x.name === 'find-conflict-by-term-strict')!;
+    expect(m.equivalent).toBeDefined();
+    const restore = plant(ROOT, dir, m);
+    try {
+      const r = run('equivalent', 'figure8', 1);
+      expect(r.results.checkers['raft']?.valid).toBe(true);
+      expect(r.status).toBe(0);
+    } finally {
+      restore();
+    }
+  }, RUNS_TIMEOUT_MS);
+});
