@@ -183,7 +183,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step.ts',
     unsafe: { raft: { leaseNeverExpires: true } },
-    caughtBy: { scenario: 'swarm', seed: 8, checker: 'liveness' },
+    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'liveness' },
   },
   {
     name: 'check-quorum-never-steps-down',

@@ -166,8 +166,3 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
     healNode: (_f, node, ctx) => ctx.restart(node),
   },
 };
-
-/** The effect of a fault's kind, typed for that fault. */
-export function faultEffect(fault: Fault): FaultEffect<Fault> {
-  return FAULT_EFFECTS[fault.kind];
-}

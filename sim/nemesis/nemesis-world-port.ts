@@ -1,21 +1,45 @@
-// What the nemesis needs from the world and the cluster, implemented by the run
-// (sim/run/nemesis-world.ts) over the simulated World and the etcd cluster.
+// What the nemesis needs from the world and the cluster, one interface per capability, so that
+// each target says which ones it has: the simulated etcd run (../run/nemesis-world.ts) and the
+// Raft test harness have every one (./simulated-world.ts holds the world's, written once); the
+// real-etcd target (../cli/target-etcd/real-nemesis-world.ts) has time, the cluster view,
+// processes and the network, and refuses the rest with `uninjectable` (its refusals, checked
+// before a run, say the same reasons).
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 
-/** What the nemesis needs from the world and the cluster (implemented in ../run/). */
-export interface NemesisWorld {
+/** The clock faults are timed on. */
+export interface NemesisTime {
   nowUs(): number;
   at(timeUs: number, fn: () => void): void;
+}
+
+/** A member's term and whether it believes it leads, as the nemesis resolves roles. */
+export interface RaftRole {
+  readonly isLeader: boolean;
+  readonly term: number;
+}
+
+/** What the nemesis reads of the cluster to resolve targets ("leader", "follower", ...). */
+export interface NemesisClusterView {
   /** Voting members now, in a stable order. */
   members(): readonly string[];
   /** The member that believes it leads in the highest term, if any is up. */
   leader(): string | undefined;
   /** A member's term and whether it believes it leads; undefined when it is down or unknown. */
-  raftStatus(node: string): { isLeader: boolean; term: number } | undefined;
+  raftStatus(node: string): RaftRole | undefined;
+}
+
+export interface NemesisNetwork {
   /** Replaces every cut among members with `cuts` (the union of active partition faults). */
   setCuts(cuts: readonly Cut[]): void;
+  /** Network-wide lossiness; undefined restores the scenario's base network. */
+  setLossy(lossy: { dropPercent: number; duplicatePercent: number; reorderPercent: number; delayMsMax: number } | undefined): void;
+  clog(node: string): void;
+  unclog(node: string): void;
+}
+
+export interface NemesisProcesses {
   crash(node: string, tornWrites: boolean): void;
   /**
    * Crashes `node` right after it next sends a message of `moment` (before its in-flight fsync
@@ -25,17 +49,23 @@ export interface NemesisWorld {
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
+}
+
+export interface NemesisClocks {
   /** Adds `deltaUs` to the node's clock offset (skew) or jumps it (jump); drift in ppm. */
   clockOffset(node: string, deltaUs: number): void;
   clockJump(node: string, deltaUs: number): void;
   clockDrift(node: string, driftPpm: number): void;
   /** Clears every clock fault of a node. */
   clockReset(node: string): void;
-  /** Network-wide lossiness; undefined restores the scenario's base network. */
-  setLossy(lossy: { dropPercent: number; duplicatePercent: number; reorderPercent: number; delayMsMax: number } | undefined): void;
-  clog(node: string): void;
-  unclog(node: string): void;
+}
+
+export interface NemesisDisks {
+  /** Every fsync of `node` takes `fsyncUs`; undefined restores its normal latency. */
   setFsyncLatency(node: string, fsyncUs: number | undefined): void;
+}
+
+export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
   membership(action: 'replace' | 'remove-add', node: string): boolean;
   /**
@@ -44,5 +74,25 @@ export interface NemesisWorld {
    * them, or undefined when the cluster cannot change members this way.
    */
   memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } | undefined;
+}
+
+export interface NemesisBuggify {
   buggify(on: boolean): void;
+}
+
+/** Everything the nemesis needs from the world and the cluster. */
+export interface NemesisWorld
+  extends NemesisTime, NemesisClusterView, NemesisNetwork, NemesisProcesses, NemesisClocks, NemesisDisks, NemesisMembership, NemesisBuggify {}
+
+/** A member's role from whatever status a cluster keeps (only the two fields the nemesis reads). */
+export function raftRole(status: RaftRole | undefined): RaftRole | undefined {
+  return status === undefined ? undefined : { isLeader: status.isLeader, term: status.term };
+}
+
+/**
+ * A target asked for a capability it does not have. Targets refuse such faults before a run
+ * starts, so reaching this is a harness bug; the message names the target, what was asked and why.
+ */
+export function uninjectable(target: string, what: string, why: string): never {
+  throw new Error(`${target}: ${what} cannot be injected: ${why} (the fault should have been refused before the run)`);
 }

@@ -10,8 +10,8 @@ import { describeFault } from '../scenario/fault.ts';
 import type { FaultInterval } from './fault-interval.ts';
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
-import { faultEffect } from './fault-effects.ts';
-import type { NemesisContext, Started } from './fault-effects.ts';
+import { FAULT_EFFECTS } from './fault-effects.ts';
+import type { FaultEffect, NemesisContext, Started } from './fault-effects.ts';
 import type { NemesisWorld } from './nemesis-world-port.ts';
 
 export type { NemesisWorld } from './nemesis-world-port.ts';
@@ -165,4 +165,11 @@ export class Nemesis {
     for (const node of a.nodes) effect.healNode?.(a.fault, node, ctx);
     if (this.active.has(id)) throw violated('harness', 'nemesis-heal-once', `fault ${id} still active after its heal`);
   }
+}
+
+/** The effect of a fault's kind, typed for that fault (read here, not in the table's module, so that a test can add a kind). */
+function faultEffect(fault: Fault): FaultEffect<Fault> {
+  const effect = FAULT_EFFECTS[fault.kind] as FaultEffect<Fault> | undefined;
+  if (effect === undefined) throw new Error(`nemesis: no effect for fault kind ${fault.kind}`);
+  return effect;
 }

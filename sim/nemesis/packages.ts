@@ -4,8 +4,9 @@
 // is separate from applying so that a run's whole schedule exists before it starts: it goes
 // into results.json, and `detcd shrink` edits it.
 import type { Fault } from '../scenario/fault.ts';
-import { CrashMoments, PartitionShapes } from '../scenario/fault.ts';
-import type { NemesisPackageName } from '../scenario/schema.ts';
+import { CrashMoments, KIND_PACKAGES, PartitionShapes } from '../scenario/fault.ts';
+import { BuiltinNemesisPackages } from '../scenario/schema.ts';
+import type { BuiltinNemesisPackageName, NemesisPackageName } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
 /** A fault with its own duration (packages like rolling restarts emit several in sequence). */
@@ -56,76 +57,65 @@ export const CLOCK_DRIFT_PPM_MAX = 200_000;
 
 const one = (fault: Fault, ctx: PackageContext): DrawnFault[] => [{ fault, durationMs: ctx.durationMs }];
 
-const PACKAGES: readonly NemesisPackage[] = [
-  {
-    name: 'partition-leader',
+/** The built-in packages; the fault table's kinds may declare more (../scenario/fault-kinds.ts). */
+const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage, 'name'> } = {
+  'partition-leader': {
     membersMin: 2,
     description: 'isolate the leader from every other member',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-leader' }, ctx),
   },
-  {
-    name: 'partition-minority',
+  'partition-minority': {
     membersMin: 3,
     description: 'cut a minority of followers off; the leader keeps its quorum',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'follower-minority' }, ctx),
   },
-  {
-    name: 'partition-majority',
+  'partition-majority': {
     membersMin: 2,
     description: 'leave the leader with a minority; the majority must elect a new leader',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'leader-minority' }, ctx),
   },
-  {
-    name: 'partition-halves',
+  'partition-halves': {
     membersMin: 2,
     description: 'a random split into a majority and a minority',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'halves' }, ctx),
   },
-  {
-    name: 'partition-ring',
+  'partition-ring': {
     membersMin: 4,
     description: 'a majority ring: every member sees a majority, no two the same one',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'ring' }, ctx),
   },
-  {
-    name: 'partition-bridge',
+  'partition-bridge': {
     membersMin: 3,
     description: 'two halves joined by one member that sees both',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'bridge' }, ctx),
   },
-  {
-    name: 'one-way',
+  'one-way': {
     membersMin: 2,
     description: 'cut the messages into or out of one member (an asymmetric partition)',
     draw: (p, ctx) =>
       one({ kind: 'one-way', target: p.pick(['leader', 'follower'] as const), direction: p.pick(['in', 'out'] as const) }, ctx),
   },
-  {
-    name: 'kill-leader',
+  'kill-leader': {
     membersMin: 1,
     description: 'crash the leader, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'leader' }, ctx),
   },
-  {
-    name: 'kill-follower',
+  'kill-follower': {
     membersMin: 2,
     description: 'crash a follower, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'follower' }, ctx),
   },
-  {
-    name: 'kill-random',
+  'kill-random': {
     membersMin: 1,
     description: 'crash any member, restart it when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'random' }, ctx),
   },
-  {
-    name: 'kill-majority',
+  'kill-majority': {
     membersMin: 2,
     description: 'crash a majority of the members at once (their unsynced writes are lost), restart them when the fault heals',
     draw: (_p, ctx) => one({ kind: 'kill', target: 'majority' }, ctx),
   },
-  {
-    name: 'crash-after-send',
+  'crash-after-send': {
     membersMin: 2,
     description: 'arm a member to crash right after its next granted vote or append acknowledgement, before its fsync in flight completes; it restarts a few ms later',
     draw: (p, ctx) =>
@@ -136,8 +126,7 @@ const PACKAGES: readonly NemesisPackage[] = [
         downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX),
       }, ctx),
   },
-  {
-    name: 'rolling-restart',
+  'rolling-restart': {
     membersMin: 1,
     description: 'restart every member in turn',
     draw: (p, ctx) => {
@@ -146,14 +135,12 @@ const PACKAGES: readonly NemesisPackage[] = [
       return order.map((target) => ({ fault: { kind: 'kill', target }, durationMs: each }));
     },
   },
-  {
-    name: 'pause',
+  pause: {
     membersMin: 1,
     description: 'stop a member process (a GC pause), resume it when the fault heals',
     draw: (p, ctx) => one({ kind: 'pause', target: p.pick(['leader', 'follower', 'random'] as const) }, ctx),
   },
-  {
-    name: 'clock',
+  clock: {
     membersMin: 1,
     description: 'skew, jump or drift one member clock',
     draw: (p, ctx) => {
@@ -164,8 +151,7 @@ const PACKAGES: readonly NemesisPackage[] = [
       return one({ kind: 'clock-drift', target, driftPpm: p.intRange(-CLOCK_DRIFT_PPM_MAX, CLOCK_DRIFT_PPM_MAX) }, ctx);
     },
   },
-  {
-    name: 'clock-jumps',
+  'clock-jumps': {
     membersMin: 1,
     description: 'skew or jump one member clock (no drift: elapsed time stays true)',
     draw: (p, ctx) => {
@@ -175,74 +161,76 @@ const PACKAGES: readonly NemesisPackage[] = [
         : one({ kind: 'clock-jump', target, jumpMs: p.intRange(-CLOCK_STEP_MS_MAX, CLOCK_STEP_MS_MAX) }, ctx);
     },
   },
-  {
-    name: 'lossy',
+  lossy: {
     membersMin: 1,
     description: 'drop, duplicate, reorder and delay messages on every link',
     draw: (p, ctx) =>
       one({ kind: 'lossy', dropPercent: p.intRange(5, 50), duplicatePercent: p.intRange(0, 20), reorderPercent: p.intRange(0, 30), delayMsMax: p.intRange(0, 100) }, ctx),
   },
-  {
-    name: 'slow-network',
+  'slow-network': {
     membersMin: 1,
     description: 'every link between members slows down to hundreds of ms (a congested network), nothing lost: answers arrive after their requests were retried',
     draw: (p, ctx) => one({ kind: 'lossy', dropPercent: 0, duplicatePercent: 0, reorderPercent: 0, delayMsMax: p.intRange(SLOW_NETWORK_DELAY_MS_MIN, SLOW_NETWORK_DELAY_MS_MAX) }, ctx),
   },
-  {
-    name: 'clog',
+  clog: {
     membersMin: 1,
     description: "hold a member's messages and release them late",
     draw: (p, ctx) => one({ kind: 'clog', target: p.pick(['leader', 'follower'] as const) }, ctx),
   },
-  {
-    name: 'slow-disk',
+  'slow-disk': {
     membersMin: 1,
     description: "make one member's fsyncs slow",
     draw: (p, ctx) => one({ kind: 'slow-disk', target: p.pick(['leader', 'follower'] as const), fsyncMs: p.intRange(20, 500) }, ctx),
   },
-  {
-    name: 'torn-writes',
+  'torn-writes': {
     membersMin: 1,
     description: 'crash a member so that its last unsynced write is torn',
     draw: (p, ctx) => one({ kind: 'kill', target: p.pick(['leader', 'follower'] as const), tornWrites: true }, ctx),
   },
-  {
-    name: 'lagging-member',
+  'lagging-member': {
     membersMin: 2,
     description: 'isolate a follower long enough to need a snapshot to catch up',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-one', target: 'follower' }, { ...ctx, durationMs: ctx.durationMs * 2 }),
   },
-  {
-    name: 'membership',
+  membership: {
     membersMin: 1,
     description: 'replace a member, or remove it and add it back, through joint consensus',
     draw: (p, ctx) => one({ kind: 'membership', action: p.pick(['replace', 'remove-add'] as const), target: p.pick(['leader', 'follower'] as const) }, ctx),
   },
-  {
-    name: 'member-api',
+  'member-api': {
     membersMin: 1,
     description: 'operators add and remove learners through the member API all run long, several at once, each sending a different change to the current leader when it cannot tell whether its last one applied',
     draw: (p, ctx) => one({ kind: 'member-api', operators: p.intRange(1, MEMBER_API_OPERATORS_MAX) }, ctx),
     wholeRun: true,
   },
-  {
-    name: 'buggify',
+  buggify: {
     membersMin: 1,
     description: 'switch on the buggify fault sites in the server for the rest of the run',
     draw: (_p, ctx) => one({ kind: 'buggify' }, ctx),
     wholeRun: true,
   },
-  {
-    name: 'figure8',
+  figure8: {
     membersMin: FIGURE8_MEMBERS_MIN,
     description: "the Raft paper's Figure 8: a leader counts an older term's entry onto a majority, crashes, and a leader of a higher last term overwrites it",
     // The crash must land while the new leader is catching the others up on the old term's
     // entries, before its own entry reaches a majority: a few ms after its election.
     draw: (p, ctx) => one({ kind: 'figure8', crashDelayMs: p.intRange(FIGURE8_CRASH_DELAY_MS_MIN, FIGURE8_CRASH_DELAY_MS_MAX) }, ctx),
   },
+};
+
+/** A package a fault kind declares: one fault of the kind per occurrence. */
+function declaredByKind(p: (typeof KIND_PACKAGES)[number]): NemesisPackage {
+  return { name: p.name, description: p.description, membersMin: p.membersMin ?? 1, wholeRun: p.wholeRun === true, draw: (prng, ctx) => one(p.draw(prng, ctx.members), ctx) };
+}
+
+/** Every package, in the schema's order (NemesisPackages): the built-in ones, then the table's. */
+const PACKAGES: readonly NemesisPackage[] = [
+  ...BuiltinNemesisPackages.map((name): NemesisPackage => ({ name, ...BUILTIN[name] })),
+  ...KIND_PACKAGES.map(declaredByKind),
 ];
 
 const BY_NAME = new Map(PACKAGES.map((p) => [p.name, p]));
+if (BY_NAME.size !== PACKAGES.length) throw new Error(`nemesis: a fault kind declares a package whose name is taken (${PACKAGES.map((p) => p.name).join(', ')})`);
 
 export function nemesisPackage(name: NemesisPackageName): NemesisPackage {
   const p = BY_NAME.get(name);

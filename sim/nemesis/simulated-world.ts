@@ -10,7 +10,7 @@ import type { LinkOptions } from '../world/network.ts';
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
 import type { World } from '../world/world.ts';
-import type { NemesisWorld } from './nemesis-world-port.ts';
+import type { NemesisWorld, RaftRole } from './nemesis-world-port.ts';
 
 type Lossy = Parameters<NemesisWorld['setLossy']>[0];
 
@@ -25,7 +25,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   // What the cluster knows.
   abstract members(): readonly string[];
   abstract leader(): string | undefined;
-  abstract raftStatus(node: string): { isLeader: boolean; term: number } | undefined;
+  abstract raftStatus(node: string): RaftRole | undefined;
   abstract crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   abstract membership(action: 'replace' | 'remove-add', node: string): boolean;

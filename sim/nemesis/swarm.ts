@@ -2,8 +2,9 @@
 // which fault packages are on and how the network, disks and Raft timings behave, so that
 // different seeds explore different corners. The draw replaces the scenario's knobs; the
 // options it drew go into results.json so the report shows them.
+import { KIND_PACKAGES } from '../scenario/fault.ts';
 import type { NemesisPackageName, Scenario } from '../scenario/schema.ts';
-import { NemesisPackages } from '../scenario/schema.ts';
+import { BuiltinNemesisPackages } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
@@ -15,6 +16,9 @@ const FIGURE8_MEMBERS = 5;
  * workload); only the schedule of a seed that draws one of them changes.
  */
 const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send', 'member-api'];
+// The packages the fault table's kinds declare are drawn last of all, on the same odds, for the
+// same reason: a kind added to the table changes only the seeds that draw its package (whose
+// cluster grows to the package's membersMin, as figure8's does).
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -44,7 +48,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = NemesisPackages.filter((p) => !DRAWN_LAST.includes(p));
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p));
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
@@ -67,7 +71,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const raft = { ...scenario.cluster.raft, tickMs, electionTicks, preVote: prng.chance(3, 4), checkQuorum: prng.chance(3, 4) };
   // Small stream buffers make slow watchers (victims) common; small snapshot counts, snapshots.
   const etcd = { ...scenario.cluster.etcd, snapshotCount: prng.pick([50, 100, 1000]), watchStreamBuffer: prng.pick([128, 128, 4]) };
-  const members = packages.includes('figure8') ? Math.max(FIGURE8_MEMBERS, scenario.cluster.members) : scenario.cluster.members;
+  const membersBuiltin = packages.includes('figure8') ? Math.max(FIGURE8_MEMBERS, scenario.cluster.members) : scenario.cluster.members;
   const intervalMs = { min: prng.intRange(50, 300), max: prng.intRange(300, 1500) };
   const faultDurationMs = { min: prng.intRange(50, 500), max: prng.intRange(500, 3000) };
   // Workload knobs, drawn last (a seed's earlier draws stay what they were): half the runs send
@@ -79,7 +83,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   };
   // A third of the runs' watchers resume at the compact revision after a compaction cancel.
   const clients = { ...scenario.clients, watchResumeAtCompactRevision: prng.chance(1, 3) || scenario.clients.watchResumeAtCompactRevision };
-  const nemesis = { ...scenario.nemesis, packages: [...packages, ...DRAWN_LAST.filter(() => prng.chance(1, odds))], intervalMs, faultDurationMs };
+  const drawnLast = DRAWN_LAST.filter(() => prng.chance(1, odds));
   // Drawn after the packages (a seed keeps its packages): a third of the runs rotate watchers
   // over the members, reweight the etcd op mix, compact at the newest revision.
   if (prng.chance(1, 3)) clients.watchRotateMs = prng.pick([200, 400, 1000]);
@@ -90,6 +94,11 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // behind keeps winning the race to campaign and cannot win (swarm 42: three such rounds of 2 s
   // timeouts ran out a 10 s budget).
   const liveness = { ...scenario.liveness, budgetMs: Math.max(scenario.liveness.budgetMs, LIVENESS_ELECTION_TIMEOUTS * tickMs * electionTicks) };
+  // The packages fault kinds declare: the very last draws, so that a kind added to the table
+  // changes nothing else a seed drew.
+  const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
+  const members = Math.max(membersBuiltin, ...declared.map((p) => p.membersMin ?? 1));
+  const nemesis = { ...scenario.nemesis, packages: [...packages, ...drawnLast, ...declared.map((p) => p.name)], intervalMs, faultDurationMs };
   const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload, clients, liveness };
   return {
     scenario: drawn,

@@ -3,7 +3,8 @@
 // durations toward zero and fault kinds toward the first (mildest) alternative.
 import fc from 'fast-check';
 import type { Fault, FaultKind, TimedFault } from '../scenario/fault.ts';
-import { FAULT_KIND_NAMES, FAULT_KINDS } from '../scenario/fault-kinds.ts';
+import { FAULT_KINDS } from '../scenario/fault-kinds.ts';
+import { FAULT_KIND_NAMES } from '../scenario/fault.ts';
 
 export interface ScheduleShape {
   /** Members n1..nN the faults may name. */

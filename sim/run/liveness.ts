@@ -38,56 +38,82 @@ function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok
   return { ok: true, why: '' };
 }
 
-export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
-  const startUs = world.loop.now();
-  const deadlineUs = startUs + budgetMs * 1000;
+/** The clock a liveness phase runs on: the simulated world's event loop, or the real clock of a run against real processes. */
+export interface LivenessClock {
+  nowUs(): number;
+  schedule(delayUs: number, fn: () => void): unknown;
+}
+
+/**
+ * Sends a write from every client, each on its own probe process, and again every
+ * PROBE_RETRY_US until it is answered ok or the deadline has passed; the flags say which
+ * clients were served so far.
+ */
+export function probeClients(workers: readonly EtcdClient[], clock: LivenessClock, deadlineUs: number): readonly boolean[] {
   const served = workers.map(() => false);
-  let leaderAtUs: number | undefined;
-  let servedAtUs: number | undefined;
-  let convergedAtUs: number | undefined;
   let nextProcess = PROBE_PROCESS_BASE;
   let probeSeq = 0;
   const probe = (i: number): void => {
     const client = workers[i] as EtcdClient;
     client.call(put(`liveness/${i}`, `probe-${probeSeq++}`), nextProcess++, (r) => {
       if (r.type === 'ok') served[i] = true;
-      else if (world.loop.now() < deadlineUs) world.loop.schedule(PROBE_RETRY_US, () => probe(i));
+      else if (clock.nowUs() < deadlineUs) clock.schedule(PROBE_RETRY_US, () => probe(i));
     });
   };
   workers.forEach((_, i) => probe(i));
-  let lastWhy = '';
-  while (world.loop.now() < deadlineUs) {
-    world.run({ untilUs: Math.min(deadlineUs, world.loop.now() + POLL_US) });
-    const now = world.loop.now();
-    if (leaderAtUs === undefined && cluster.leader() !== undefined) leaderAtUs = now;
-    if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
-    if (servedAtUs !== undefined) {
-      const c = converged(cluster, watchers);
-      lastWhy = c.why;
-      if (c.ok) {
-        convergedAtUs = now;
-        break;
-      }
-    }
-  }
-  const members: Record<string, EtcdMemberStatus | null> = {};
-  for (const m of cluster.members()) members[m] = cluster.status(m) ?? MEMBER_DOWN;
-  const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
+  return served;
+}
+
+/** When the liveness phase started and first saw a leader, every client served, and convergence. */
+export interface LivenessMilestones {
+  readonly startUs: number;
+  leaderAtUs?: number;
+  servedAtUs?: number;
+  convergedAtUs?: number;
+}
+
+/** The verdict of a liveness phase: what was reached and when, or what was not within the budget. */
+export function livenessVerdict(
+  m: LivenessMilestones, budgetMs: number, served: readonly boolean[], why: { noLeader: string; notConverged: string }, members: Record<string, EtcdMemberStatus | null>,
+): LivenessResult {
+  const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - m.startUs) / 1000));
   const missing: string[] = [];
-  if (leaderAtUs === undefined) missing.push('no leader elected');
-  if (servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
-  if (convergedAtUs === undefined && servedAtUs !== undefined) missing.push(`not converged: ${lastWhy}`);
+  if (m.leaderAtUs === undefined) missing.push(why.noLeader);
+  if (m.servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
+  if (m.convergedAtUs === undefined && m.servedAtUs !== undefined) missing.push(`not converged: ${why.notConverged}`);
   const out: LivenessResult = {
     valid: missing.length === 0,
-    summary: missing.length === 0 ? `leader after ${ms(leaderAtUs)} ms, every client served after ${ms(servedAtUs)} ms, converged after ${ms(convergedAtUs)} ms` : `within ${budgetMs} ms: ${missing.join('; ')}`,
+    summary: missing.length === 0 ? `leader after ${ms(m.leaderAtUs)} ms, every client served after ${ms(m.servedAtUs)} ms, converged after ${ms(m.convergedAtUs)} ms` : `within ${budgetMs} ms: ${missing.join('; ')}`,
     members,
   };
-  const leaderMs = ms(leaderAtUs);
-  const servedMs = ms(servedAtUs);
-  const convergedMs = ms(convergedAtUs);
+  const [leaderMs, servedMs, convergedMs] = [ms(m.leaderAtUs), ms(m.servedAtUs), ms(m.convergedAtUs)];
   if (leaderMs !== undefined) out.leaderAfterMs = leaderMs;
   if (servedMs !== undefined) out.servedAfterMs = servedMs;
   if (convergedMs !== undefined) out.convergedAfterMs = convergedMs;
   if (missing.length > 0) out.missing = missing;
   return out;
+}
+
+export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
+  const m: LivenessMilestones = { startUs: world.loop.now() };
+  const deadlineUs = m.startUs + budgetMs * 1000;
+  const served = probeClients(workers, { nowUs: () => world.loop.now(), schedule: (delayUs, fn) => world.loop.schedule(delayUs, fn) }, deadlineUs);
+  let lastWhy = '';
+  while (world.loop.now() < deadlineUs) {
+    world.run({ untilUs: Math.min(deadlineUs, world.loop.now() + POLL_US) });
+    const now = world.loop.now();
+    if (m.leaderAtUs === undefined && cluster.leader() !== undefined) m.leaderAtUs = now;
+    if (m.servedAtUs === undefined && served.every(Boolean)) m.servedAtUs = now;
+    if (m.servedAtUs !== undefined) {
+      const c = converged(cluster, watchers);
+      lastWhy = c.why;
+      if (c.ok) {
+        m.convergedAtUs = now;
+        break;
+      }
+    }
+  }
+  const members: Record<string, EtcdMemberStatus | null> = {};
+  for (const id of cluster.members()) members[id] = cluster.status(id) ?? MEMBER_DOWN;
+  return livenessVerdict(m, budgetMs, served, { noLeader: 'no leader elected', notConverged: lastWhy }, members);
 }

@@ -1,7 +1,8 @@
 // The nemesis's view of a simulated etcd run: the world's capabilities
 // (../nemesis/simulated-world.ts) plus what the EtcdCluster knows: its members and leader,
 // crashes at a chosen moment, disks, membership changes, and the server's buggify sites.
-import type { NemesisWorld } from '../nemesis/nemesis-world-port.ts';
+import type { NemesisWorld, RaftRole } from '../nemesis/nemesis-world-port.ts';
+import { raftRole } from '../nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
 import type { CrashMoment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -39,9 +40,8 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.leader();
   }
 
-  raftStatus(node: string): { isLeader: boolean; term: number } | undefined {
-    const s = this.cluster.status(node);
-    return s === undefined ? undefined : { isLeader: s.isLeader, term: s.term };
+  raftStatus(node: string): RaftRole | undefined {
+    return raftRole(this.cluster.status(node));
   }
 
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void {

@@ -2,12 +2,18 @@
 // property tests know, one entry each, in one table. An entry is the kind's schema (what a
 // scenario file may write), how it reads in a table, how property tests draw it, and what it
 // asks of the cluster before the run starts. What it does to the world is its effect, one
-// entry of sim/nemesis/fault-effects.ts (the compiler insists on one per kind); how runs draw
-// it is a nemesis package (sim/nemesis/packages.ts) naming the kind.
+// entry of sim/nemesis/fault-effects.ts (the compiler insists on one per kind). How runs draw
+// it: the entry's own `package` (a nemesis package that scenarios name, swarm draws and the
+// schema accepts, appended after the built-in ones of sim/nemesis/packages.ts), or a built-in
+// package that already draws the kind.
 //
-// To add a fault kind: one entry here, its effect there, and a package that draws it.
+// To add a fault kind: one entry here (with its `package`) and its effect there. Everything
+// that lists kinds or packages derives them from this table through ./fault.ts; nothing else
+// reads it, so that a test can add a kind by replacing this one export (see
+// test/sim/scenario/fault-kind-added.test.ts).
 import type fc from 'fast-check';
 import { z } from 'zod';
+import type { Prng } from '../world/prng.ts';
 
 /**
  * A member by role, resolved when the fault starts, or by id ("n1", "n2", ...). "majority" is a
@@ -41,7 +47,22 @@ export interface ArbitraryContext {
   readonly target: fc.Arbitrary<string>;
 }
 
-export interface FaultKindEntry<S extends z.ZodObject> {
+/**
+ * A nemesis package a kind declares: runs name it in `nemesis.packages`, the swarm draws it
+ * (after the built-in packages, so no built-in draw moves), and each occurrence is one fault of
+ * the kind, drawn from the nemesis stream, lasting the occurrence's duration.
+ */
+export interface KindPackage<F, N extends string = string> {
+  readonly name: N;
+  readonly description: string;
+  /** The smallest cluster it acts on (default 1); the swarm grows its cluster to it. */
+  readonly membersMin?: number;
+  /** A mode of the whole run rather than an episode (drawn once, on from the start to the end of the workload). */
+  readonly wholeRun?: boolean;
+  draw(prng: Prng, members: number): F;
+}
+
+export interface FaultKindEntry<S extends z.ZodObject, N extends string = never> {
   readonly schema: S;
   /** The fault in a few words, for tables and the fault timeline. */
   describe(fault: z.infer<S>): string;
@@ -53,9 +74,11 @@ export interface FaultKindEntry<S extends z.ZodObject> {
   needsBuggify?(fault: z.infer<S>): boolean;
   /** True when a schedule holding this fault needs disks that can tear the last write. */
   needsTornWrites?(fault: z.infer<S>): boolean;
+  /** The package that draws it in runs; leave out when a built-in package does. */
+  readonly package?: KindPackage<z.infer<S>, N>;
 }
 
-function kind<S extends z.ZodObject>(entry: FaultKindEntry<S>): FaultKindEntry<S> {
+function kind<S extends z.ZodObject, N extends string = never>(entry: FaultKindEntry<S, N>): FaultKindEntry<S, N> {
   return entry;
 }
 
@@ -203,11 +226,5 @@ export type FaultKind = keyof Kinds;
 /** One fault, as data: the union of every kind's schema. */
 export type Fault = { [K in FaultKind]: z.infer<Kinds[K]['schema']> }[FaultKind];
 export type FaultOf<K extends FaultKind> = Extract<Fault, { kind: K }>;
-
-/** Every fault kind, in the table's order. */
-export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
-
-/** The table entry of a fault's kind, typed for that fault. */
-export function faultKind<K extends FaultKind>(kindName: K): FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string } {
-  return FAULT_KINDS[kindName] as unknown as FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string };
-}
+/** The names of the packages the table's entries declare. */
+export type KindPackageName = { [K in FaultKind]: NonNullable<Kinds[K]['package']>['name'] }[FaultKind];

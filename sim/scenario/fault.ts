@@ -2,13 +2,32 @@
 // "follower", "random") or by member id; roles resolve when the fault starts, from the nemesis
 // stream, so a schedule written by `detcd shrink` replays exactly. Every fault but `buggify`
 // has a duration after which the nemesis heals it; the liveness phase heals whatever is left.
-// The kinds themselves are one table (./fault-kinds.ts); this file derives the schemas.
+// The kinds themselves are one table (./fault-kinds.ts); this file derives from it everything
+// else reads: the kind names, the schemas, the descriptions and the packages the kinds declare.
 import { z } from 'zod';
-import { FAULT_KINDS, faultKind } from './fault-kinds.ts';
-import type { Fault, FaultKindEntry } from './fault-kinds.ts';
+import { FAULT_KINDS } from './fault-kinds.ts';
+import type { Fault, FaultKind, FaultKindEntry, FaultOf, KindPackage, KindPackageName } from './fault-kinds.ts';
 
 export { CrashMoments, PartitionShapes, TargetSchema } from './fault-kinds.ts';
-export type { CrashMoment, Fault, FaultKind, FaultOf, Target } from './fault-kinds.ts';
+export type { CrashMoment, Fault, FaultKind, FaultOf, KindPackage, KindPackageName, Target } from './fault-kinds.ts';
+
+/** Every fault kind, in the table's order. */
+export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];
+
+/** The table entry of a fault's kind, typed for that fault. */
+export function faultKind<K extends FaultKind>(kindName: K): FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string } {
+  const entry = FAULT_KINDS[kindName] as unknown as (FaultKindEntry<z.ZodObject> & { describe(f: FaultOf<K>): string }) | undefined;
+  if (entry === undefined) throw new Error(`fault: no kind ${kindName} in the fault table`);
+  return entry;
+}
+
+/** The packages the table's kinds declare, in the table's order, each with the kind it draws. */
+export const KIND_PACKAGES: readonly (KindPackage<Fault, KindPackageName> & { readonly kind: FaultKind })[] = FAULT_KIND_NAMES.flatMap((k) => {
+  const p = (FAULT_KINDS[k] as FaultKindEntry<z.ZodObject, KindPackageName>).package as KindPackage<Fault, KindPackageName> | undefined;
+  return p === undefined ? [] : [{ ...p, kind: k }];
+});
+/** Their names, as the scenario schema appends them to the built-in packages. */
+export const KIND_PACKAGE_NAMES: readonly KindPackageName[] = KIND_PACKAGES.map((p) => p.name);
 
 const positiveMs = z.number().int().min(1).max(3_600_000);
 

@@ -4,7 +4,8 @@
 // bounds last) still load under their old spelling: ./renamed-fields.ts.
 import { z } from 'zod';
 import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-anomalies.ts';
-import { TimedFaultSchema } from './fault.ts';
+import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
+import type { KindPackageName } from './fault.ts';
 import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -135,7 +136,11 @@ export const WorkloadSchema = z.strictObject({
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 
-export const NemesisPackages = [
+/**
+ * The built-in nemesis packages (sim/nemesis/packages.ts gives each its draw; the compiler
+ * insists on one per name), in the order the swarm considers them.
+ */
+export const BuiltinNemesisPackages = [
   'partition-leader',
   'partition-minority',
   'partition-majority',
@@ -163,6 +168,9 @@ export const NemesisPackages = [
   'slow-network',
   'member-api',
 ] as const;
+export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
+/** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */
+export const NemesisPackages: readonly [...typeof BuiltinNemesisPackages, ...KindPackageName[]] = [...BuiltinNemesisPackages, ...KIND_PACKAGE_NAMES];
 export type NemesisPackageName = (typeof NemesisPackages)[number];
 
 export const NemesisSchema = z.strictObject({

@@ -99,6 +99,7 @@ export class KeyIndex {
    */
   compact(atRev: number, available: Set<string>): boolean {
     assert(!this.isEmpty(), 'key-index: compact of an empty index');
+    const seen = this.get(atRev);
     let genIdx = 0;
     let g = this.generations[0]!;
     // Find the first generation that includes atRev or was created after it.
@@ -126,7 +127,24 @@ export class KeyIndex {
     }
     this.generations = this.generations.slice(genIdx);
     assert(this.generations.length >= 1 && (this.generations[this.generations.length - 1]!.revs.length === 0) === (this.get(this.modified.main) === undefined), 'key-index: compaction keeps the open generation and what a read at the last revision sees');
+    this.assertOrdered();
+    const kept = this.get(atRev);
+    assert(kept?.modified === seen?.modified && kept?.ver === seen?.ver && (seen === undefined || available.has(revKey(seen.modified))), 'key-index: compaction keeps the latest version at or below the compact revision');
     return this.isEmpty();
+  }
+
+  /** Revisions strictly increase across the generations, each closed one ends in its tombstone (etcd's keyIndex invariants). */
+  assertOrdered(): void {
+    let last: Revision | undefined;
+    for (const [n, g] of this.generations.entries()) {
+      for (const r of g.revs) {
+        assert(last === undefined || revisionGreater(r, last), 'key-index: revisions increase across generations');
+        last = r;
+      }
+      const closed = n < this.generations.length - 1;
+      assert(!closed || (g.revs.length > 0 && g.ver >= g.revs.length), 'key-index: a closed generation holds its revisions and tombstone');
+    }
+    assert(last === undefined || last === this.modified, 'key-index: the last revision is the key\'s modified revision');
   }
 }
 

@@ -64,5 +64,8 @@ export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStor
   // etcd's restore scans its backend, without the floor of the compact revision: once a
   // compaction dropped the latest revision (a delete), the revision goes backwards.
   if (revFromLog) store.currentRev = Math.max(1, last.main);
+  else assert(store.compactMainRev <= store.currentRev, 'snapshot: a restored store is at or after its compact revision');
+  for (const ki of store.index.entries()) ki.assertOrdered();
+  store.assertIndexStored(store.currentRev);
   return store;
 }

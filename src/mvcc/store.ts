@@ -121,7 +121,16 @@ export class MvccStore {
       if (live === 0) this.log.delete(main);
     }
     assert(this.compactMainRev === rev && rev <= this.currentRev, 'mvcc: compaction stops at or below the current revision');
+    this.assertIndexStored(rev);
     return undefined;
+  }
+
+  /** The tree index and the revision log agree: what a read at `rev` finds in the index is stored. */
+  assertIndexStored(rev: number): void {
+    for (const ki of this.index.entries()) {
+      const g = ki.get(rev);
+      assert(g === undefined || this.log.get(g.modified.main)?.[g.modified.sub]?.kv.key === ki.key, 'mvcc: every revision the index keeps is stored, under its key');
+    }
   }
 
   entryAt(rev: { main: number; sub: number }): LogEntry {

@@ -136,6 +136,7 @@ export class Raft {
   }
 
   private reset(term: number): void {
+    invariant(term >= this.term, 'term-monotonic', () => `${this.id} from term ${this.term} back to ${term}`);
     if (this.term !== term) {
       this.term = term;
       this.vote = NONE;

@@ -144,11 +144,28 @@ export class RawNode {
     rd.committedEntries = r.raftLog.nextEnts().slice();
     rd.messages = r.msgs;
     rd.mustSync = entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
+    this.assertPersistsBeforeSending(hs, rd.messages);
     // Messages and read states are handed over now; the rest is confirmed by advance().
     r.msgs = [];
     r.readStates = [];
     if (rd.softState !== undefined) this.prevSoftState = rd.softState;
     return rd;
+  }
+
+  /**
+   * What a Ready asks the host to persist (its hard state, or the one persisted before when it
+   * has none) already holds every vote its messages grant: a member never tells a candidate yes
+   * before the vote is durable, and a persisted term and vote never go back.
+   */
+  private assertPersistsBeforeSending(hs: HardState, messages: readonly Message[]): void {
+    const before = this.prevHardState;
+    invariant(hs.term >= before.term && (hs.term > before.term || before.vote === NONE || hs.vote === before.vote), 'hard-state-monotonic',
+      () => `hard state term ${before.term} vote ${before.vote} -> term ${hs.term} vote ${hs.vote}`);
+    for (const m of messages) {
+      if (m.type !== 'MsgVoteResp' || m.reject) continue;
+      invariant(hs.term > m.term || (hs.term === m.term && hs.vote === m.to), 'vote-persisted-before-granted',
+        () => `vote for ${m.to} in term ${m.term} sent with hard state term ${hs.term} vote ${hs.vote}`);
+    }
   }
 
   /** The host persisted, sent and applied `rd`. */

@@ -1,7 +1,7 @@
 // Stable storage as Raft reads it. The host fills a MemoryStorage from its durable disk on
 // restart and appends to it (after the disk write is durable) as it handles each Ready.
 import type { ConfState, Entry, HardState, Snapshot } from './types.ts';
-import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, entrySize } from './types.ts';
+import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, NONE, entrySize } from './types.ts';
 import type { StorageError } from './errors.ts';
 import { ErrCompacted, ErrSnapOutOfDate, ErrUnavailable, invariant } from './errors.ts';
 
@@ -52,7 +52,11 @@ export class MemoryStorage implements Storage {
     return { hardState: this.hardState, confState: this.snap.metadata.confState };
   }
 
+  /** Records the durable term, vote and commit: the term never goes back, nor a vote within a term. */
   setHardState(hs: HardState): void {
+    const before = this.hardState;
+    invariant(hs.term > before.term || (hs.term === before.term && (before.vote === NONE || hs.vote === before.vote)), 'storage-hard-state-monotonic',
+      () => `stored term ${before.term} vote ${before.vote}, then term ${hs.term} vote ${hs.vote}`);
     this.hardState = hs;
   }
 
@@ -92,6 +96,8 @@ export class MemoryStorage implements Storage {
     if (this.snap.metadata.index >= snap.metadata.index && this.snap.metadata.index > 0) return ErrSnapOutOfDate;
     this.snap = snap;
     this.ents = [{ term: snap.metadata.term, index: snap.metadata.index, type: 'normal', data: '' }];
+    invariant(this.firstIndex() === snap.metadata.index + 1 && this.term(snap.metadata.index) === snap.metadata.term, 'storage-snapshot-boundary',
+      () => `after snapshot ${snap.metadata.index}/${snap.metadata.term}: first ${this.firstIndex()}, term ${String(this.term(snap.metadata.index))}`);
     return undefined;
   }
 
@@ -112,7 +118,10 @@ export class MemoryStorage implements Storage {
     invariant(compactIndex <= this.lastIndex(), 'compact-within-log', () => `compact ${compactIndex} beyond last ${this.lastIndex()}`);
     const i = compactIndex - offset;
     const head = this.ents[i] as Entry;
+    const last = this.lastIndex();
     this.ents = [{ term: head.term, index: head.index, type: 'normal', data: '' }, ...this.ents.slice(i + 1)];
+    invariant(this.firstIndex() === compactIndex + 1 && this.lastIndex() === last, 'storage-compact-boundary',
+      () => `compact ${compactIndex} left first ${this.firstIndex()}, last ${this.lastIndex()} (was ${last})`);
     return undefined;
   }
 
@@ -129,5 +138,7 @@ export class MemoryStorage implements Storage {
     // Truncate in place (readers only ever get copies), then append: O(appended), not O(log).
     if (offset < this.ents.length) this.ents.splice(offset);
     for (const e of ents) this.ents.push(e);
+    invariant(this.lastIndex() === last && this.term(last) === (entries[entries.length - 1] as Entry).term, 'storage-append-last',
+      () => `appended up to ${last}, storage ends at ${this.lastIndex()} term ${String(this.term(this.lastIndex()))}`);
   }
 }

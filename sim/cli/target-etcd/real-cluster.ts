@@ -1,18 +1,18 @@
 // A cluster of real etcd processes behind the nemesis's NemesisWorld port: the same nemesis
 // that faults the simulated world kills (SIGKILL) and restarts, pauses (SIGSTOP/SIGCONT) and
-// partitions real members, through their network namespaces' nftables rules. Faults a real
-// machine cannot inject are refused before the run starts (refusals.ts), so reaching one of
-// the throwing methods here is a harness bug.
+// partitions real members, through their network namespaces' nftables rules
+// (real-nemesis-world.ts). Faults a real machine cannot inject are refused before the run
+// starts (refusals.ts).
 import http from 'node:http';
 import { join } from 'node:path';
 import type { NemesisWorld } from '../../nemesis/nemesis.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { Cut } from '../../world/partitions.ts';
 import { EtcdMember, memberPaths } from './etcd-member.ts';
 import type { RunNames } from './names.ts';
 import type { NetworkMode } from './network.ts';
 import { RealNetwork } from './network.ts';
 import type { RealClock } from './real-clock.ts';
+import { RealNemesisWorld } from './real-nemesis-world.ts';
 import { StatusPoller } from './status-poller.ts';
 
 export interface RealClusterOptions {
@@ -110,48 +110,21 @@ export class RealCluster {
     this.network.destroy();
   }
 
+  /** Kills a member (SIGKILL), after whatever kill or restart of it is under way. */
+  kill(name: string): void {
+    this.chain(name, () => this.member(name).kill());
+  }
+
+  /** Starts a killed member again, after whatever kill or restart of it is under way. */
+  restart(name: string): void {
+    this.chain(name, () => {
+      if (this.member(name).state === 'down') this.member(name).start();
+    });
+  }
+
+  /** The nemesis's view of this cluster. */
   nemesisWorld(): NemesisWorld {
-    const clock = this.options.clock;
-    const index = (name: string): number => this.member(name).spec.index;
-    const refused = (what: string): never => {
-      throw new Error(`real etcd target: ${what} cannot be injected (should have been refused before the run)`);
-    };
-    return {
-      nowUs: () => clock.nowUs(),
-      at: (timeUs, fn) => clock.at(timeUs, fn),
-      members: () => this.memberIds(),
-      leader: () => this.poller.leader(),
-      raftStatus: (node) => {
-        const s = this.poller.status(node);
-        return s === undefined ? undefined : { isLeader: s.isLeader, term: s.term };
-      },
-      setCuts: (cuts: readonly Cut[]) => this.network.setCuts(cuts.filter(([a, b]) => this.urls.has(a) && this.urls.has(b)).map(([a, b]) => ({ from: index(a), to: index(b) }))),
-      crash: (node, tornWrites) => {
-        if (tornWrites) refused('torn writes');
-        this.chain(node, () => this.member(node).kill());
-      },
-      crashAfter: () => refused('a crash right after a vote or an append acknowledgement'),
-      restart: (node) => this.chain(node, () => {
-        if (this.member(node).state === 'down') this.member(node).start();
-      }),
-      pause: (node) => this.member(node).pause(),
-      resume: (node) => this.member(node).resume(),
-      clockOffset: () => refused('clock skew'),
-      clockJump: () => refused('clock jump'),
-      clockDrift: () => refused('clock drift'),
-      clockReset: () => undefined,
-      setLossy: (lossy) => this.network.setDropPercent(lossy?.dropPercent ?? this.options.scenario.network.dropPercent),
-      clog: (node) => this.network.setClogged(index(node), true),
-      unclog: (node) => this.network.setClogged(index(node), false),
-      setFsyncLatency: (_node, fsyncUs) => {
-        if (fsyncUs !== undefined) refused('slow disk');
-      },
-      membership: () => refused('membership change'),
-      memberOperators: () => refused('member API operators'),
-      buggify: (on) => {
-        if (on) refused('buggify');
-      },
-    };
+    return new RealNemesisWorld(this);
   }
 
   logFiles(): string[] {

@@ -9,8 +9,8 @@
 import type { EtcdClient } from '../../etcd/client.ts';
 import type { WatchStream } from '../../etcd/watch-stream.ts';
 import type { EtcdMemberStatus } from '../../etcd/member-status.ts';
-import type { LivenessResult } from '../../run/liveness.ts';
-import { PROBE_PROCESS_BASE } from '../../run/liveness.ts';
+import type { LivenessMilestones, LivenessResult } from '../../run/liveness.ts';
+import { livenessVerdict, probeClients } from '../../run/liveness.ts';
 import { createHash } from 'node:crypto';
 import { checkConvergence } from '../../check/convergence.ts';
 import { postJson } from './post-json.ts';
@@ -63,59 +63,27 @@ async function converged(cluster: RealCluster, watchers: readonly WatchStream[])
 
 export async function runRealLiveness(cluster: RealCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): Promise<LivenessResult> {
   const clock = cluster.options.clock;
-  const startUs = clock.nowUs();
-  const deadlineUs = startUs + budgetMs * 1000;
-  const served = workers.map(() => false);
-  let leaderAtUs: number | undefined;
-  let servedAtUs: number | undefined;
-  let convergedAtUs: number | undefined;
-  let nextProcess = PROBE_PROCESS_BASE;
-  let probeSeq = 0;
-  const probe = (i: number): void => {
-    const client = workers[i] as EtcdClient;
-    const key = Buffer.from(`liveness/${i}`).toString('base64');
-    const value = Buffer.from(`probe-${probeSeq++}`).toString('base64');
-    client.call({ path: '/v3/kv/put', body: { key, value } }, nextProcess++, (r) => {
-      if (r.type === 'ok') served[i] = true;
-      else if (clock.nowUs() < deadlineUs) clock.schedule(100_000, () => probe(i));
-    });
-  };
-  workers.forEach((_, i) => probe(i));
+  const m: LivenessMilestones = { startUs: clock.nowUs() };
+  const deadlineUs = m.startUs + budgetMs * 1000;
+  const served = probeClients(workers, clock, deadlineUs);
   let last: Converged = { ok: false, why: 'not checked', members: {} };
   while (clock.nowUs() < deadlineUs) {
     await clock.sleep(POLL_MS);
     const now = clock.nowUs();
-    if (leaderAtUs === undefined && cluster.poller.leader() !== undefined) leaderAtUs = now;
-    if (servedAtUs === undefined && served.every(Boolean)) servedAtUs = now;
-    if (servedAtUs === undefined) continue;
+    if (m.leaderAtUs === undefined && cluster.poller.leader() !== undefined) m.leaderAtUs = now;
+    if (m.servedAtUs === undefined && served.every(Boolean)) m.servedAtUs = now;
+    if (m.servedAtUs === undefined) continue;
     last = await converged(cluster, watchers);
     // converged() polled again: a leader it saw counts (it is checked there before convergence).
-    if (leaderAtUs === undefined && cluster.poller.leader() !== undefined) leaderAtUs = clock.nowUs();
+    if (m.leaderAtUs === undefined && cluster.poller.leader() !== undefined) m.leaderAtUs = clock.nowUs();
     if (last.ok) {
-      convergedAtUs = clock.nowUs();
+      m.convergedAtUs = clock.nowUs();
       break;
     }
   }
-  const ms = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round((t - startUs) / 1000));
-  const missing: string[] = [];
-  if (leaderAtUs === undefined) {
-    const seen = cluster.memberIds().map((m) => {
-      const st = cluster.poller.status(m);
-      return st === undefined ? `${m} not answering` : `${m} (id ${st.memberId}) term ${st.term} leader ${st.leaderId === '0' ? 'none' : st.leaderId}`;
-    });
-    missing.push(`no leader elected (${seen.join(', ')})`);
-  }
-  if (servedAtUs === undefined) missing.push(`clients never served: ${served.flatMap((ok, i) => (ok ? [] : [`c${i}`])).join(', ')}`);
-  if (convergedAtUs === undefined && servedAtUs !== undefined) missing.push(`not converged: ${last.why}`);
-  const out: LivenessResult = {
-    valid: missing.length === 0,
-    summary: missing.length === 0 ? `leader after ${ms(leaderAtUs)} ms, every client served after ${ms(servedAtUs)} ms, converged after ${ms(convergedAtUs)} ms` : `within ${budgetMs} ms: ${missing.join('; ')}`,
-    members: last.members,
-  };
-  const [l, s, c] = [ms(leaderAtUs), ms(servedAtUs), ms(convergedAtUs)];
-  if (l !== undefined) out.leaderAfterMs = l;
-  if (s !== undefined) out.servedAfterMs = s;
-  if (c !== undefined) out.convergedAfterMs = c;
-  if (missing.length > 0) out.missing = missing;
-  return out;
+  const seen = cluster.memberIds().map((id) => {
+    const st = cluster.poller.status(id);
+    return st === undefined ? `${id} not answering` : `${id} (id ${st.memberId}) term ${st.term} leader ${st.leaderId === '0' ? 'none' : st.leaderId}`;
+  });
+  return livenessVerdict(m, budgetMs, served, { noLeader: `no leader elected (${seen.join(', ')})`, notConverged: last.why }, last.members);
 }

@@ -10,19 +10,21 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { nemesisPackage } from '../../nemesis/packages.ts';
 import { Prng } from '../../world/prng.ts';
 import type { NetworkMode } from './network.ts';
+import { UNINJECTABLE } from './uninjectable.ts';
 
 /** Draws per package when asking what faults it can produce (its random choices, sampled). */
 const PACKAGE_SAMPLES = 64;
 
+/** Fault kinds that always need what the target lacks (uninjectable.ts says why). */
 const NEVER: Readonly<Record<string, string>> = {
-  'clock-skew': 'a real process reads the kernel clock, which cannot be skewed per member',
-  'clock-jump': 'a real process reads the kernel clock, which cannot be jumped per member',
-  'clock-drift': 'a real process reads the kernel clock, which cannot drift per member',
-  'slow-disk': 'slowing one process\'s fsync needs a fault-injecting file system (kernel modules)',
-  buggify: 'buggify sites live inside the simulated product, not in etcd',
-  figure8: 'the figure 8 sequence needs control of every message of the simulated network',
-  membership: 'membership changes are not driven on real processes',
-  'member-api': 'member API operators are not driven on real processes',
+  'clock-skew': UNINJECTABLE.clock,
+  'clock-jump': UNINJECTABLE.clock,
+  'clock-drift': UNINJECTABLE.clock,
+  'slow-disk': UNINJECTABLE['slow-disk'],
+  buggify: UNINJECTABLE.buggify,
+  figure8: UNINJECTABLE.figure8,
+  membership: UNINJECTABLE.membership,
+  'member-api': UNINJECTABLE['member-api'],
 };
 
 const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);
@@ -53,10 +55,10 @@ function faultRefusal(schedule: readonly TimedFault[], mode: NetworkMode): strin
   for (const { fault } of schedule) {
     const never = NEVER[fault.kind];
     if (never !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${never}`;
-    if (fault.kind === 'kill' && fault.tornWrites === true) return `fault '${describeFault(fault)}' cannot run on ${target}: torn writes need a fault-injecting file system`;
-    if (fault.kind === 'kill' && fault.after !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: crashing right after a message needs the simulation's view of every send`;
+    if (fault.kind === 'kill' && fault.tornWrites === true) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['torn-writes']}`;
+    if (fault.kind === 'kill' && fault.after !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['crash-after']}`;
     if (fault.kind === 'lossy' && ((fault.duplicatePercent ?? 0) > 0 || (fault.reorderPercent ?? 0) > 0 || (fault.delayMsMax ?? 0) > 0)) {
-      return `fault '${describeFault(fault)}' cannot run on ${target}: only random drops are injected (duplication, reordering and delay need tc netem, which this kernel lacks)`;
+      return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['lossy-shape']}`;
     }
     if (NEEDS_NETWORK.has(fault.kind) && mode === 'loopback') return `fault '${describeFault(fault)}' cannot run on ${target}: network faults need network namespaces (run as root with ip and nft installed)`;
   }

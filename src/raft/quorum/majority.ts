@@ -1,6 +1,6 @@
 // A majority configuration: a set of voters, any strict majority of which is a quorum.
 import type { NodeId } from '../types.ts';
-import { sortAscending } from './sort-numbers.ts';
+import { insertionSort } from '../../sort/insertion-sort.ts';
 import type { VoteResult } from './vote-result.ts';
 
 /** Looks up a voter's acknowledged index (its Match), or undefined if unknown. */
@@ -26,7 +26,7 @@ export class MajorityConfig {
 
   /** The voter ids in increasing order, so that iteration never depends on insertion order. */
   sorted(): NodeId[] {
-    return sortAscending([...this.ids]);
+    return insertionSort([...this.ids]);
   }
 
   toString(): string {
@@ -43,7 +43,7 @@ export class MajorityConfig {
     const indexes = INDEXES;
     indexes.length = 0;
     for (const id of this.ids) indexes.push(acked(id) ?? 0);
-    sortAscending(indexes);
+    insertionSort(indexes);
     // With the indexes sorted ascending, the one at position n - (n/2 + 1) is held by a quorum.
     return indexes[n - (Math.floor(n / 2) + 1)] as number;
   }

@@ -2,7 +2,7 @@
 // one Progress per member, and the votes of the current election.
 import type { ConfState, NodeId } from '../types.ts';
 import { JointConfig } from '../quorum/joint.ts';
-import { sortAscending } from '../quorum/sort-numbers.ts';
+import { insertionSort } from '../../sort/insertion-sort.ts';
 import type { VoteResult } from '../quorum/vote-result.ts';
 import type { Progress } from './progress.ts';
 
@@ -66,7 +66,7 @@ export class ProgressTracker {
 
   /** Every member with a Progress, in increasing id order (deterministic message order). */
   ids(): NodeId[] {
-    return sortAscending([...this.progress.keys()]);
+    return insertionSort([...this.progress.keys()]);
   }
 
   visit(fn: (id: NodeId, pr: Progress) => void): void {

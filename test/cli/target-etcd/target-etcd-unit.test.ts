@@ -1,13 +1,18 @@
 // The real-etcd target's pure parts, without etcd: detcd-owned names and how leftovers are
-// recognised, the faults refused before a run starts, the nftables rules a fault set becomes,
-// and which known bugs a version has.
+// recognised, the faults refused before a run starts, the nemesis's world over the cluster (what
+// each capability becomes, what it refuses), the nftables rules a fault set becomes, and which
+// known bugs a version has.
 import { describe, expect, it } from 'vitest';
 import { knownBugsOf } from '../../../sim/cli/target-etcd/known-bugs.ts';
 import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
 import { nftRules, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
+import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
+import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-world.ts';
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
+import { UNINJECTABLE } from '../../../sim/cli/target-etcd/uninjectable.ts';
 import type { TimedFault } from '../../../sim/scenario/fault.ts';
 import { parseScenario } from '../../../sim/scenario/parse.ts';
+import { Prng } from '../../../sim/world/prng.ts';
 
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 'x', ...extra }, 'test.json');
 const at = (fault: TimedFault['fault']): TimedFault => ({ atMs: 100, durationMs: 500, fault });
@@ -59,6 +64,84 @@ describe('refusals', () => {
   it('without namespaces, network faults are refused and process faults still run', () => {
     expect(refusal(scenario(), [at({ kind: 'partition', shape: 'halves' })], 'loopback')).toMatch(/network namespaces/);
     expect(refusal(scenario(), [at({ kind: 'kill', target: 'leader' }), at({ kind: 'pause', target: 'n2' })], 'loopback')).toBeUndefined();
+  });
+});
+
+/** A RealCluster without processes or namespaces: it records what the world asks of it. */
+function recordingCluster(calls: string[]): RealCluster {
+  const members = ['n1', 'n2', 'n3'];
+  return {
+    options: { scenario: scenario({ network: { dropPercent: 3 } }), clock: { nowUs: () => 7, at: (t: number) => calls.push(`at ${t}`) } },
+    memberIds: () => members,
+    urls: new Map(members.map((m) => [m, `http://${m}`])),
+    poller: { leader: () => 'n2', status: (n: string) => (n === 'n2' ? { isLeader: true, term: 4, revision: 9 } : undefined) },
+    network: {
+      setCuts: (cuts: unknown) => calls.push(`cuts ${JSON.stringify(cuts)}`),
+      setDropPercent: (p: number) => calls.push(`drop ${p}`),
+      setClogged: (i: number, on: boolean) => calls.push(`clog ${i} ${on}`),
+    },
+    member: (name: string) => ({ spec: { index: Number(name.slice(1)) }, pause: () => calls.push(`pause ${name}`), resume: () => calls.push(`resume ${name}`) }),
+    kill: (name: string) => calls.push(`kill ${name}`),
+    restart: (name: string) => calls.push(`restart ${name}`),
+  } as unknown as RealCluster;
+}
+
+describe("the nemesis's world over real processes", () => {
+  it('each capability it has becomes a signal, a rule or a read of the status poller', () => {
+    const calls: string[] = [];
+    const w = new RealNemesisWorld(recordingCluster(calls));
+    expect([w.nowUs(), w.members(), w.leader(), w.raftStatus('n2'), w.raftStatus('n1')]).toEqual([7, ['n1', 'n2', 'n3'], 'n2', { isLeader: true, term: 4 }, undefined]);
+    w.at(100, () => undefined);
+    w.setCuts([['n1', 'n2'], ['client-1', 'n3'], ['n3', 'n1']]);
+    w.setLossy({ dropPercent: 20, duplicatePercent: 0, reorderPercent: 0, delayMsMax: 0 });
+    w.setLossy(undefined);
+    w.clog('n3');
+    w.unclog('n3');
+    w.crash('n1', false);
+    w.restart('n1');
+    w.pause('n2');
+    w.resume('n2');
+    w.clockReset('n1');
+    w.setFsyncLatency('n1', undefined);
+    w.buggify(false);
+    expect(calls).toEqual([
+      'at 100', 'cuts [{"from":1,"to":2},{"from":3,"to":1}]', 'drop 20', 'drop 3', 'clog 3 true', 'clog 3 false', 'kill n1', 'restart n1', 'pause n2', 'resume n2',
+    ]);
+  });
+
+  it('each capability it lacks throws one line naming the target and the reason refusals give before a run', () => {
+    const calls: string[] = [];
+    const w = new RealNemesisWorld(recordingCluster(calls));
+    const cases: [() => unknown, string][] = [
+      [() => w.crash('n1', true), UNINJECTABLE['torn-writes']],
+      [() => w.crashAfter('n1', 'vote', false, () => undefined), UNINJECTABLE['crash-after']],
+      [() => w.clockOffset('n1', 5), UNINJECTABLE.clock],
+      [() => w.clockJump('n1', 5), UNINJECTABLE.clock],
+      [() => w.clockDrift('n1', 5), UNINJECTABLE.clock],
+      [() => w.setFsyncLatency('n1', 50_000), UNINJECTABLE['slow-disk']],
+      [() => w.membership('replace', 'n1'), UNINJECTABLE.membership],
+      [() => w.memberOperators(2, 300_000, new Prng(1)), UNINJECTABLE['member-api']],
+      [() => w.buggify(true), UNINJECTABLE.buggify],
+      [() => w.setLossy({ dropPercent: 5, duplicatePercent: 5, reorderPercent: 0, delayMsMax: 0 }), UNINJECTABLE['lossy-shape']],
+    ];
+    for (const [call, why] of cases) {
+      expect(call).toThrow(/^real etcd target: .* cannot be injected: /);
+      expect(call).toThrow(why);
+    }
+    expect(calls).toEqual([]);
+    for (const [fault, why] of [
+      [{ kind: 'kill', target: 'leader', tornWrites: true }, UNINJECTABLE['torn-writes']],
+      [{ kind: 'kill', target: 'leader', after: 'vote' }, UNINJECTABLE['crash-after']],
+      [{ kind: 'clock-drift', target: 'n1', driftPpm: 5 }, UNINJECTABLE.clock],
+      [{ kind: 'slow-disk', target: 'n2', fsyncMs: 50 }, UNINJECTABLE['slow-disk']],
+      [{ kind: 'membership', action: 'replace', target: 'n1' }, UNINJECTABLE.membership],
+      [{ kind: 'member-api', operators: 2 }, UNINJECTABLE['member-api']],
+      [{ kind: 'buggify' }, UNINJECTABLE.buggify],
+      [{ kind: 'figure8', crashDelayMs: 10 }, UNINJECTABLE.figure8],
+      [{ kind: 'lossy', dropPercent: 5, delayMsMax: 10 }, UNINJECTABLE['lossy-shape']],
+    ] as [TimedFault['fault'], string][]) {
+      expect(refusal(scenario(), [at(fault)], 'netns')).toContain(why);
+    }
   });
 });
 

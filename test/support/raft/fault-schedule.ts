@@ -5,7 +5,7 @@
 // reordering network; then a heal that removes every fault so that liveness can be checked.
 import { Nemesis } from '../../../sim/nemesis/nemesis.ts';
 import type { FaultKind, Target, TimedFault } from '../../../sim/scenario/fault.ts';
-import { FAULT_KIND_NAMES } from '../../../sim/scenario/fault-kinds.ts';
+import { FAULT_KIND_NAMES } from '../../../sim/scenario/fault.ts';
 import { NEVER } from '../../../sim/world/ratio.ts';
 import type { Prng } from '../../../sim/world/prng.ts';
 import type { RaftCluster } from './raft-cluster.ts';

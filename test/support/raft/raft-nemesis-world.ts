@@ -3,6 +3,8 @@
 // the scenario's faults (sim/scenario/fault-kinds.ts), applied and healed by the one nemesis.
 // What a RaftCluster cannot do, it says: membership changes are refused (the fault starts
 // nothing), a crash at a chosen moment throws, buggify has no sites.
+import type { RaftRole } from '../../../sim/nemesis/nemesis-world-port.ts';
+import { raftRole, uninjectable } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../../../sim/nemesis/simulated-world.ts';
 import type { CrashMoment } from '../../../sim/scenario/fault.ts';
 import { DISK_DEFAULTS } from '../../../sim/world/disk.ts';
@@ -38,13 +40,12 @@ export class RaftNemesisWorld extends SimulatedNemesisWorld {
     return this.c.leader()?.id;
   }
 
-  raftStatus(node: string): { isLeader: boolean; term: number } | undefined {
-    const h = this.c.host(node);
-    return h === undefined ? undefined : { isLeader: h.isLeader, term: h.term };
+  raftStatus(node: string): RaftRole | undefined {
+    return raftRole(this.c.host(node));
   }
 
   crashAfter(node: string, moment: CrashMoment): () => void {
-    throw new Error(`the Raft harness cannot crash ${node} after its next ${moment} (use an EtcdCluster run)`);
+    return uninjectable('the Raft harness', `a crash of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
   }
 
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {

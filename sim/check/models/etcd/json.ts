@@ -2,6 +2,8 @@
 // checker compares responses in a canonical form: zero fields dropped, object keys sorted,
 // headers reduced to the revision (cluster, member and term are not the model's business).
 
+import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /**
@@ -85,20 +87,6 @@ function isZero(v: Json): boolean {
   return true;
 }
 
-/** Sorts strings in place by UTF-16 code units, as Array.prototype.sort() does; insertion sort: objects here have a few keys. */
-function sortKeys(keys: string[]): string[] {
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i] as string;
-    let j = i - 1;
-    while (j >= 0 && (keys[j] as string) > k) {
-      keys[j + 1] = keys[j] as string;
-      j--;
-    }
-    keys[j + 1] = k;
-  }
-  return keys;
-}
-
 /** Canonical form: zero fields dropped, numbers as strings, keys sorted; nested headers dropped. */
 export function canonical(v: unknown, top = true): Json {
   if (v === null || v === undefined) return null;
@@ -107,7 +95,7 @@ export function canonical(v: unknown, top = true): Json {
   if (Array.isArray(v)) return v.map((x) => canonical(x, false));
   const out: { [k: string]: Json } = {};
   const o = v as Record<string, unknown>;
-  for (const k of sortKeys(Object.keys(v))) {
+  for (const k of insertionSort(Object.keys(v))) {
     let x: Json;
     if (k === 'header') {
       if (!top) continue;
