@@ -3,8 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { hideUnseenValues } from '../../../sim/check/models/etcd/unseen-values.ts';
 import { placeWatches } from '../../../sim/check/models/etcd/watch-observations.ts';
-import { checkHistory } from '../../../sim/check/check-history.ts';
-import { parseJsonl } from '../../../sim/history/jsonl.ts';
 
 const b64 = (s: string): string => btoa(s);
 const put = (key: string, value: string): { f: string; request: Record<string, unknown> } => ({ f: 'kv/put', request: { key: b64(key), value: b64(value) } });
@@ -59,34 +57,5 @@ describe('placing watch responses among ops', () => {
   it('times that go backwards in the history move positions later, never earlier', () => {
     // Op 2 (time 15) was recorded after op 1 (time 30): a response at 20 comes after op 2.
     expect(placeWatches([10, 30, 15, 40], [{ time: 20, response: {} }])[0]!.pos).toBe(3);
-  });
-});
-
-describe('the empty value', () => {
-  const header = (revision: number): { revision: string } => ({ revision: String(revision) });
-  /** A timed-out put of k='' fills revision 2; a range shows k at mod 2 with no value field (gateway JSON leaves '' out). */
-  const lines = (value: string): string =>
-    [
-      { index: 0, time: 1000, process: 0, type: 'invoke', f: 'kv/put', value: { key: b64('k'), value } },
-      { index: 1, time: 1100, process: 1, type: 'invoke', f: 'kv/put', value: { key: b64('a'), value: b64('1') } },
-      { index: 2, time: 1200, process: 1, type: 'ok', f: 'kv/put', value: { header: header(3) } },
-      { index: 3, time: 1300, process: 2, type: 'invoke', f: 'kv/range', value: { key: b64('k') } },
-      { index: 4, time: 1400, process: 2, type: 'ok', f: 'kv/range', value: { header: header(3), count: '1', kvs: [{ key: b64('k'), create_revision: '2', mod_revision: '2', version: '1' }] } },
-      { index: 5, time: 5000, process: 0, type: 'info', f: 'kv/put', error: 'context deadline exceeded' },
-    ]
-      .map((l) => JSON.stringify(l))
-      .join('\n');
-
-  it('is never hidden: an answer listing a key without a value shows it', () => {
-    const a = put('k', '');
-    const b = put('k', 'v2');
-    const r = hideUnseenValues([a, b], [], [a, b])!;
-    expect(r.requests[0]!['value']).toBe('');
-    expect(r.requests[1]!['value']).toBe(r.placeholder);
-  });
-
-  it('a timed-out put of the empty value that a range shows is linearizable (lock-gc-pause seed 14 was a false violation); another value is not', () => {
-    expect(checkHistory(parseJsonl(lines('')), 'etcd').valid).toBe(true);
-    expect(checkHistory(parseJsonl(lines(b64('x'))), 'etcd').valid).toBe(false);
   });
 });
