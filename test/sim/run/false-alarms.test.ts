@@ -13,6 +13,10 @@
 //   removal (etcd-raft switches configuration at apply), so after it only 1 of {n2, n3} held them.
 //   Every quorum of {n2, n3} contains that one: the invariant asked for a strict majority where
 //   Raft needs only that no quorum can be formed without a holder (sim/etcd/durable-quorum.ts).
+// - swarm 8473 (raft commit-within-log, "toCommit 22 is out of range [lastIndex 0]"): a heartbeat
+//   the slow network held for 724 ms reached n2's endpoint after a remove-add replaced n2 with a
+//   fresh member (a new raft id, an empty log), which took it as its own. etcd's transport hands a
+//   member only messages naming its ID and none from removed members (src/server/member.ts).
 // - lease-long-partition 6: a deposed leader that never saw a lease's grant answered its
 //   TimeToLive "not found"; the lease checker took that as proof the lease was gone.
 //
@@ -46,6 +50,10 @@ describe('the correct build passes the seeds that were false alarms', () => {
       expect(failing(swarmDrawn(seed), seed)).toEqual([]);
     });
   }
+
+  it('swarm seed 8473 (a message to the member a remove-add replaced reaches its successor)', () => {
+    expect(failing(swarmDrawn(8473), 8473)).toEqual([]);
+  });
 
   it('lease-long-partition seed 6 (a deposed leader answers "not found" for a lease granted after it was cut off)', () => {
     expect(failing('lease-long-partition', 6)).toEqual([]);
