@@ -18,7 +18,7 @@ function run(durationMs: number): { startUs: number; endUs: number; target: stri
   });
   const out = runScenario(scenario, 1, { traceLog: true });
   const fault = out.results.faults![0]!;
-  const target = fault.targets[0]!;
+  const target = fault.targets![0]!;
   const oldTerm = out.results.leaders!.filter((l) => l.node === target && l.startUs <= fault.startUs).at(-1)!.term;
   const newLeaderUs = out.results.leaders!.find((l) => l.node !== null && l.node !== target && l.term > oldTerm)?.startUs;
   const pauses = out.trace.filter((t) => (t.kind === 'pause' || t.kind === 'resume') && t.node === target).map((t) => ({ kind: t.kind, timeUs: t.timeUs, node: t.node }));
