@@ -48,7 +48,7 @@ const READ_MOSTLY_MIX: Readonly<Record<string, number>> = { put: 3, delete: 0, '
 /**
  * Shapes that once only a named scenario reached, drawn after every other knob and before the
  * table's packages (a seed that draws none of them keeps what it drew): progress notifications
- * every 50-250 ms (etcd's robustness tests: 100 ms; a third of the runs), an even cluster
+ * every 100-250 ms (etcd's robustness tests: 100 ms; a third of the runs), an even cluster
  * (a sixth; not with figure8's five), prevote-rejoin's read-mostly mix (a sixth, etcd workload),
  * snapshots on their own slow connection, sometimes sent twice (a sixth). The cut-then-pause
  * sequence is a package of the fault table, drawn with those.
@@ -60,7 +60,7 @@ function drawShapes(
   network: { snapshotDelayUsMax: number; snapshotDuplicatePercent: number },
   workload: { mix?: Record<string, number> | undefined },
 ): { evenCluster: boolean } {
-  if (prng.chance(1, 3)) etcd.progressNotifyIntervalMs = prng.pick([50, 100, 250]);
+  if (prng.chance(1, 3)) etcd.progressNotifyIntervalMs = prng.pick([100, 150, 250]);
   const evenCluster = prng.chance(1, 6);
   if (prng.chance(1, 6) && scenario.workload.kind === 'etcd') workload.mix = { ...READ_MOSTLY_MIX };
   if (prng.chance(1, 6)) {

@@ -46,9 +46,9 @@ export const EtcdSettingsSchema = z.strictObject({
   /**
    * etcd's --experimental-watch-progress-notify-interval: watches that asked for progress_notify
    * and saw no event since the last tick get a progress notification (10 min by default, so never
-   * within a run; etcd's robustness tests use 100 ms).
+   * within a run; etcd's robustness tests use 100 ms, the flag's minimum).
    */
-  progressNotifyIntervalMs: int(1, 3_600_000).default(PROGRESS_NOTIFY_INTERVAL_MS_ETCD),
+  progressNotifyIntervalMs: int(100, 3_600_000).default(PROGRESS_NOTIFY_INTERVAL_MS_ETCD),
 });
 
 export const ClusterSchema = z.strictObject({
