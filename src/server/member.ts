@@ -230,6 +230,10 @@ export class Member {
     if (this.removedFromCluster) return;
     switch (pm.kind) {
       case 'raft':
+        // A message for another raft id (a member removed from this endpoint, delayed in the
+        // network past its replacement's start) is refused, as etcd's rafthttp refuses a
+        // destination ID mismatch: stepped, its commit could point past an empty log.
+        if (pm.message.to !== this.config.id) return;
         if (this.awaitsJoinSnapshot(pm.message)) return;
         this.raft.step(pm.message);
         return;

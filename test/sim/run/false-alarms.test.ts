@@ -13,6 +13,10 @@
 //   removal (etcd-raft switches configuration at apply), so after it only 1 of {n2, n3} held them.
 //   Every quorum of {n2, n3} contains that one: the invariant asked for a strict majority where
 //   Raft needs only that no quorum can be formed without a holder (sim/etcd/durable-quorum.ts).
+// - swarm 8473 (raft commit-within-log, "toCommit 22 is out of range [lastIndex 0]" on n2): a heartbeat
+//   for n2's removed raft id, delayed by slow-network, reached the fresh member started on n2's
+//   endpoint. A member now refuses a raft message addressed to another raft id, as etcd's rafthttp
+//   refuses a destination ID mismatch.
 // - lease-long-partition 6: a deposed leader that never saw a lease's grant answered its
 //   TimeToLive "not found"; the lease checker took that as proof the lease was gone.
 //
@@ -46,6 +50,10 @@ describe('the correct build passes the seeds that were false alarms', () => {
       expect(failing(swarmDrawn(seed), seed)).toEqual([]);
     });
   }
+
+  it('swarm seed 8473 (a delayed message for a removed raft id reaches its replacement on the same endpoint)', () => {
+    expect(failing(swarmDrawn(8473), 8473)).toEqual([]);
+  });
 
   it('lease-long-partition seed 6 (a deposed leader answers "not found" for a lease granted after it was cut off)', () => {
     expect(failing('lease-long-partition', 6)).toEqual([]);
