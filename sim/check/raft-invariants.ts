@@ -9,6 +9,7 @@
 
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
+import type { Entry } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
 
 export { InvariantViolation };
@@ -46,7 +47,7 @@ export interface ViewEntry {
 }
 
 /** The entry at index `i` of a member's raft log as the observer sees it; undefined when compacted or absent. */
-export function viewEntryAt(log: RaftLog, i: number): ViewEntry | undefined {
+export function viewEntryAt(log: RaftLog, i: number): Entry | undefined {
   if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
   // The raft entry itself (immutable) serves as the view: no copy, and no slice when unstable.
   const u = log.unstable;

@@ -22,8 +22,8 @@
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
 //   majorities that need not overlap, and the cluster splits).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
-import type { RaftLog } from '../../src/raft/raft-log.ts';
-import type { Entry, Message } from '../../src/raft/types.ts';
+import type { Message } from '../../src/raft/types.ts';
+import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
@@ -268,11 +268,11 @@ export class ClusterInvariants {
     const last = log.lastIndex();
     const from = Math.max(s.scannedTo + 1, commit + 1, log.firstIndex(), last - CONF_SCAN_PER_EVENT_MAX + 1);
     for (let i = from; i <= last; i++) {
-      const e = entryAt(log, i);
+      const e = viewEntryAt(log, i);
       if (e === undefined || e.type !== 'conf-change') continue;
       const before = s.uncommitted[0];
       if (e.term === host.term && before !== undefined) {
-        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${entryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
+        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${viewEntryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
       }
       s.uncommitted.push(i);
     }
@@ -311,18 +311,6 @@ export class ClusterInvariants {
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {
     this.found ??= { invariant, member, atUs: this.cluster.world.loop.now(), detail };
   }
-}
-
-/** Entry i of a raft log, undefined when compacted or absent. */
-function entryAt(log: RaftLog, i: number): Entry | undefined {
-  if (i < log.firstIndex() || i > log.lastIndex()) return undefined;
-  const u = log.unstable;
-  if (i >= u.offset) {
-    const e = u.entries[i - u.offset];
-    if (e !== undefined) return e;
-  }
-  const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
-  return typeof ents === 'string' ? undefined : ents[0];
 }
 
 export function formatClusterViolation(v: ClusterViolation): string {

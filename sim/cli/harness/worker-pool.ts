@@ -3,6 +3,7 @@
 // another worker than the original). Tasks wait in arrival order; a worker that turns idle takes
 // the first waiting task it may take. Each worker runs one task at a time.
 import { Worker } from 'node:worker_threads';
+import { lowerInliningBudget } from './worker-jit.ts';
 
 export interface PoolReply<R> {
   id: number;
@@ -32,6 +33,8 @@ export class WorkerPool<T, R> {
   constructor(file: string, size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`worker pool: size must be a positive integer, got ${size}`);
     this.size = size;
+    // Cold isolates compile less before they are fast (worker-jit.ts).
+    lowerInliningBudget();
     for (let i = 0; i < size; i++) {
       const w = new Worker(file);
       w.on('message', (m: PoolReply<R>) => this.settle(m));
