@@ -230,10 +230,11 @@ export class Member {
     if (this.removedFromCluster) return;
     switch (pm.kind) {
       case 'raft':
-        // A message for another raft id (a member removed from this endpoint, delayed in the
-        // network past its replacement's start) is refused, as etcd's rafthttp refuses a
-        // destination ID mismatch: stepped, its commit could point past an empty log.
-        if (pm.message.to !== this.config.id) return;
+        // etcd's transport hands a member only messages naming its own ID (rafthttp ignores a
+        // stream whose X-Raft-To differs) and none from a removed member (EtcdServer.Process):
+        // one sent to or by an earlier member on the same endpoint, removed and replaced, and
+        // still in flight, belongs to a connection that no longer exists.
+        if (pm.message.to !== this.config.id || pm.message.from !== from) return;
         if (this.awaitsJoinSnapshot(pm.message)) return;
         this.raft.step(pm.message);
         return;

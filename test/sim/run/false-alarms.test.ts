@@ -13,10 +13,10 @@
 //   removal (etcd-raft switches configuration at apply), so after it only 1 of {n2, n3} held them.
 //   Every quorum of {n2, n3} contains that one: the invariant asked for a strict majority where
 //   Raft needs only that no quorum can be formed without a holder (sim/etcd/durable-quorum.ts).
-// - swarm 8473 (raft commit-within-log, "toCommit 22 is out of range [lastIndex 0]" on n2): a heartbeat
-//   for n2's removed raft id, delayed by slow-network, reached the fresh member started on n2's
-//   endpoint. A member now refuses a raft message addressed to another raft id, as etcd's rafthttp
-//   refuses a destination ID mismatch.
+// - swarm 8473 (raft commit-within-log, "toCommit 22 is out of range [lastIndex 0]"): a heartbeat
+//   the slow network held for 724 ms reached n2's endpoint after a remove-add replaced n2 with a
+//   fresh member (a new raft id, an empty log), which took it as its own. etcd's transport hands a
+//   member only messages naming its ID and none from removed members (src/server/member.ts).
 // - lease-long-partition 6: a deposed leader that never saw a lease's grant answered its
 //   TimeToLive "not found"; the lease checker took that as proof the lease was gone.
 //
@@ -51,7 +51,7 @@ describe('the correct build passes the seeds that were false alarms', () => {
     });
   }
 
-  it('swarm seed 8473 (a delayed message for a removed raft id reaches its replacement on the same endpoint)', () => {
+  it('swarm seed 8473 (a message to the member a remove-add replaced reaches its successor)', () => {
     expect(failing(swarmDrawn(8473), 8473)).toEqual([]);
   });
 

@@ -115,9 +115,16 @@ export function hideUnseenValues(
 ): { requests: Req[]; placeholder: string } | undefined {
   const candidates = new Set<string>();
   for (const w of unseen) forEachPutValue(w.f, w.request, (v) => candidates.add(v));
-  const facts: ValueFacts = { candidates, visible: new Set(), clashes: new Set(), orderMatters: false };
+  // The empty value is never unseen: gateway JSON leaves an empty field out, so every answer
+  // listing a key without a value shows it (lock-gc-pause seed 14: a timed-out put of '' hidden,
+  // then a range showing that key: a false violation). One copy of this rule: the lead's 27ce434
+  // and check's 9765a17 added it at once, and each then removed its own (423533e, 0aa39d9).
+  const facts: ValueFacts = { candidates, visible: new Set(['']), clashes: new Set(), orderMatters: false };
   for (const r of requests) collectRequest(r.f, r.request, facts);
   for (const r of responses) collectResponse(r, facts);
+  // etcd's JSON omits empty bytes, so an answer shows the empty value as a kv with no `value`
+  // field, which collectResponse cannot tell from a keys_only answer: it is never hidden.
+  if (candidates.has('')) facts.visible.add('');
   if (facts.orderMatters) return undefined;
   let text = PLACEHOLDER_TEXT;
   while (facts.clashes.has(encodeKey(text))) text += '#';
