@@ -21,6 +21,7 @@
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
+import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'prev_kv' | 'is_create' | 'agreement';
 
@@ -292,17 +293,6 @@ function okPuts(history: readonly Op[]): { key: string; value: string; revision:
 }
 
 /** Index of the first element of the ascending `xs` (by `at`) that is ≥ x. */
-function lowerBound<T>(xs: readonly T[], x: number, at: (t: T) => number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (at(xs[mid]!) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: { key: string; value: string; revision: number }[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
@@ -315,7 +305,7 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const canceledAt = op.responses.find((r) => r.compactRevision > 0);
     if (canceledAt !== undefined) continue;
     const expected: WatchEvent[] = [];
-    for (let i = lowerBound(merged.revisions, first, (r) => r); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
+    for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
       if (!budget.spend(1 + events.length)) return;
       for (const e of events) if (matches(op, e)) expected.push(e);
@@ -326,7 +316,7 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const got = new Set(delivered.map((e) => `${e.revision} ${e.key}`));
     for (const e of expected) if (!got.has(`${e.revision} ${e.key}`)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
     if (!budget.spend(delivered.length + expected.length)) return;
-    for (let i = lowerBound(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
+    for (let i = lowerBoundBy(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
       const p = puts[i]!;
       if (!budget.spend(1)) return;
       if (op.noPut || !matchesKey(op, p.key)) continue;
@@ -358,7 +348,7 @@ function compactionsRequested(history: readonly Op[]): Compactions {
 
 /** The largest revision a compaction asked for at or before `time` (0: none). */
 function compactedBy(c: Compactions, time: number): number {
-  const n = lowerBound(c.times, time + 1, (t) => t);
+  const n = lowerBound(c.times, time + 1);
   return n === 0 ? 0 : c.revMax[n - 1]!;
 }
 

@@ -15,7 +15,7 @@
 // - pre-vote-term: with PreVote, a member that cannot hear from a quorum never raises its term
 //   above every other member's: when it rejoins it cannot depose a stable leader (etcd#9586 class).
 // - pre-vote-lease: with PreVote and CheckQuorum, a member that heard from its leader within the
-//   election timeout grants no pre-vote (Raft thesis §4.2.3): otherwise a member rejoining after a
+//   election timeout grants no pre-vote for a later term than its own (Raft thesis §4.2.3): otherwise a member rejoining after a
 //   partition wins a pre-vote, campaigns, and its higher term deposes a stable leader (etcd#8243).
 // - conf-change-pending: a leader appends a conf change only when every earlier conf change in
 //   its log is committed: one change at a time, and none behind an older term's uncommitted

@@ -135,7 +135,11 @@ export class MemberHost implements Host, RaftView {
   /** Hands a pre-vote request to the member and tells the observer the lease it held and its answer. */
   private receivePreVote(id: number, m: Message): void {
     const r = this.raft;
-    const inLease = r.lead !== 0 && r.electionElapsed < r.electionTimeout;
+    // The lease guards the leader against a request for a later term only: one for this term
+    // (a late duplicate from the member it already voted for, say, as etcd-raft grants too)
+    // cannot start an election that deposes anyone (swarm 600: a reordered pre-vote from the
+    // new leader itself arrived after its MsgVote and first heartbeat).
+    const inLease = m.term > r.term && r.lead !== 0 && r.electionElapsed < r.electionTimeout;
     const sent = r.msgs.length;
     this.member.receivePeer(id, { kind: 'raft', message: m });
     const granted = r.msgs.slice(sent).some((out) => out.type === 'MsgPreVoteResp' && out.to === m.from && !out.reject);

@@ -1,30 +1,20 @@
 // Standard base64 with padding (Go's base64.StdEncoding, which the gateway uses for bytes), over
 // binary strings (src/mvcc/key.ts). Pure, without Buffer or atob.
+import { BoundedMemo } from '../memo/bounded-memo.ts';
 import type { Bytes } from '../mvcc/key.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int16Array(256).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
-/**
- * Encodings and decodings already done, by their input: the same keys and values cross the
- * codec again and again (every read answers the same few keys). Pure functions of the text, so
- * a shared memo cannot couple members; bounded (cleared when full); only short texts.
- */
-const MEMO_MAX = 4096;
-const MEMO_TEXT_MAX = 256;
-const ENCODED = new Map<string, string>();
-const DECODED = new Map<string, { readonly ok: true; readonly bytes: Bytes }>();
+// Encodings and decodings already done, by their input: the same keys and values cross the
+// codec again and again (every read answers the same few keys). Pure functions of the text, so
+// a shared memo cannot couple members.
+const ENCODED = new BoundedMemo(encode);
+const DECODED = new BoundedMemo((text) => Object.freeze(decode(text)));
 
 export function base64Encode(s: Bytes): string {
-  if (s.length > MEMO_TEXT_MAX) return encode(s);
-  let out = ENCODED.get(s);
-  if (out === undefined) {
-    out = encode(s);
-    if (ENCODED.size >= MEMO_MAX) ENCODED.clear();
-    ENCODED.set(s, out);
-  }
-  return out;
+  return ENCODED.get(s);
 }
 
 function encode(s: Bytes): string {
@@ -47,15 +37,7 @@ function encode(s: Bytes): string {
 
 /** Decodes; on bad input returns Go's error text "illegal base64 data at input byte N". */
 export function base64Decode(text: string): { readonly ok: true; readonly bytes: Bytes } | { readonly ok: false; readonly error: string } {
-  if (text.length > MEMO_TEXT_MAX) return decode(text);
-  const known = DECODED.get(text);
-  if (known !== undefined) return known;
-  const d = decode(text);
-  if (d.ok) {
-    if (DECODED.size >= MEMO_MAX) DECODED.clear();
-    DECODED.set(text, Object.freeze(d));
-  }
-  return d;
+  return DECODED.get(text);
 }
 
 function decode(text: string): { ok: true; bytes: Bytes } | { ok: false; error: string } {

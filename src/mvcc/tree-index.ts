@@ -7,6 +7,7 @@ import { KeyIndex } from './key-index.ts';
 import type { KeyIndexGet } from './key-index.ts';
 import type { Revision } from './revision.ts';
 import { assert } from './errors.ts';
+import { lowerBound } from '../sort/lower-bound.ts';
 
 /**
  * The upper end of a key range: undefined selects the single key, '' means no upper bound
@@ -73,7 +74,7 @@ export class TreeIndex {
       return g === undefined ? [] : [{ key, get: g }];
     }
     const out: IndexedRevision[] = [];
-    for (let i = this.lowerBound(key); i < this.keys.length; i++) {
+    for (let i = lowerBound(this.keys, key); i < this.keys.length; i++) {
       const k = this.keys[i]!;
       if (end !== '' && k >= end) break;
       const g = this.byKey.get(k)!.get(atRev);
@@ -98,19 +99,8 @@ export class TreeIndex {
     for (const k of this.keys) yield this.byKey.get(k)!;
   }
 
-  private lowerBound(key: Bytes): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   private insert(key: Bytes, ki: KeyIndex): void {
-    const i = this.lowerBound(key);
+    const i = lowerBound(this.keys, key);
     assert(this.keys[i] !== key, 'tree-index: an inserted key is new');
     this.keys.splice(i, 0, key);
     this.byKey.set(key, ki);
@@ -118,7 +108,7 @@ export class TreeIndex {
   }
 
   private remove(key: Bytes): void {
-    const i = this.lowerBound(key);
+    const i = lowerBound(this.keys, key);
     assert(this.keys[i] === key, 'tree-index: removed key is present');
     this.keys.splice(i, 1);
     this.byKey.delete(key);

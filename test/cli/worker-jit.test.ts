@@ -2,17 +2,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as WorkerJit from '../../sim/cli/harness/worker-jit.ts';
 
 const MODULE = '../../sim/cli/harness/worker-jit.ts';
-const saved = process.env['NODE_OPTIONS'];
+const savedExecArgv = [...process.execArgv];
 
 afterEach(() => {
-  if (saved === undefined) delete process.env['NODE_OPTIONS'];
-  else process.env['NODE_OPTIONS'] = saved;
+  process.execArgv.splice(0, process.execArgv.length, ...savedExecArgv);
   vi.resetModules();
 });
 
 describe('the sweep workers\' inlining budget', () => {
   it('is lowered once per process, before the first worker starts', async () => {
-    delete process.env['NODE_OPTIONS'];
     vi.resetModules();
     const jit = (await import(MODULE)) as typeof WorkerJit;
     expect(jit.WORKER_INLINING_BUDGET).toBeLessThan(920);
@@ -20,10 +18,10 @@ describe('the sweep workers\' inlining budget', () => {
     expect(jit.lowerInliningBudget()).toBe(false);
   });
 
-  it('is left alone when the user gave one (NODE_OPTIONS)', async () => {
+  it('is left alone when the user gave one on node\'s command line', async () => {
     vi.resetModules();
     const jit = (await import(MODULE)) as typeof WorkerJit;
-    process.env['NODE_OPTIONS'] = `--max-old-space-size=4096 ${jit.WORKER_INLINING_FLAG}=920`;
+    process.execArgv.push('--max-old-space-size=4096', `${jit.WORKER_INLINING_FLAG}=920`);
     expect(jit.lowerInliningBudget()).toBe(false);
     expect(jit.lowerInliningBudget()).toBe(false);
   });

@@ -5,7 +5,8 @@
 // cut a cold worker's first 12 runs by 16–19 % of CPU with no loss in its later runs
 // (bench/tools/sweep-scaling.mjs; figures in bench/README.md). V8 flags are per process, so
 // this is set once, before the first worker starts; it changes how fast code runs, never what
-// it computes (same trace hashes). A budget given on the command line or in NODE_OPTIONS wins.
+// it computes (same trace hashes). A budget given on node's command line wins (NODE_OPTIONS
+// cannot carry this V8 flag).
 import { setFlagsFromString } from 'node:v8';
 
 export const WORKER_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative';
@@ -17,7 +18,7 @@ let applied = false;
 export function lowerInliningBudget(): boolean {
   if (applied) return false;
   applied = true;
-  const given = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((a) => a.startsWith(WORKER_INLINING_FLAG));
+  const given = process.execArgv.some((a) => a.startsWith(WORKER_INLINING_FLAG));
   if (given) return false;
   setFlagsFromString(`${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET}`);
   return true;

@@ -14,6 +14,7 @@ import type { Req } from './apply.ts';
 import { decodeKey, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { inKeyRanges } from './write-keys.ts';
+import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 
 const ABSENCE_WORK_MAX = 20_000_000;
 
@@ -26,17 +27,6 @@ function listsEveryKey(req: Req, resp: Req): boolean {
   return Array.isArray(kvs) && (resp['count'] === undefined || int(resp['count']) === kvs.length);
 }
 
-/** The first index of a sorted array whose element is ≥ x. */
-function lowerBound(sorted: readonly string[], x: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Calls `absent(key, revision, i)` for each key of `universe` (sorted) that an ok range answer

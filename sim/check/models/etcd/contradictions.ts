@@ -25,6 +25,7 @@ import { countIn, sightingsOf, type GapConstraints, type Sighting } from './gap-
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
+import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -124,13 +125,7 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
 
 /** Whether the ascending `sorted` has an element in [lo, hi]. */
 function anyIn(sorted: readonly number[], lo: number, hi: number): boolean {
-  let a = 0;
-  let b = sorted.length;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (sorted[mid]! < lo) a = mid + 1;
-    else b = mid;
-  }
+  const a = lowerBound(sorted, lo);
   return a < sorted.length && sorted[a]! <= hi;
 }
 

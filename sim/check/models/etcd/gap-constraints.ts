@@ -23,6 +23,7 @@ import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
 import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
+import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 
 export interface GapConstraints {
   /** Gap revision → keys no write touched there. */
@@ -424,13 +425,7 @@ export function canReachSightings(c: GapConstraints, after: EtcdState): boolean 
 /** The first revision ≥ r an answer shows the key missing at, or Infinity. */
 export function nextAbsence(f: KeyFacts, r: number): number {
   const a = f.absent;
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < r) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(a, r);
   return lo < a.length ? a[lo]! : Infinity;
 }
 

@@ -1,44 +1,25 @@
 // etcd's gateway JSON: base64 bytes, int64 as decimal strings, zero fields omitted. The
 // checker compares responses in a canonical form: zero fields dropped, object keys sorted,
 // headers reduced to the revision (cluster, member and term are not the model's business).
-
+import { BoundedMemo } from '../../../../src/memo/bounded-memo.ts';
 import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/**
- * Decodings and encodings already done, by their input: a history names the same few keys and
- * values again and again, and the model and the facts about the answers decode them at every
- * step. Pure functions of the text; bounded (cleared when full); short texts only.
- */
-const MEMO_MAX = 4096;
-const MEMO_TEXT_MAX = 256;
-const DECODED = new Map<string, string>();
-const ENCODED = new Map<string, string>();
+// Decodings and encodings already done, by their input: a history names the same few keys and
+// values again and again, and the model and the facts about the answers decode them at every step.
+const DECODED = new BoundedMemo(atob);
+const ENCODED = new BoundedMemo(btoa);
 
 /** Bytes of a base64 string as a binary string (one char per byte), so < is byte order. */
 export function decodeKey(b64: unknown): string {
   if (b64 === undefined || b64 === null || b64 === '') return '';
   if (typeof b64 !== 'string') throw new Error(`expected base64 bytes, got ${JSON.stringify(b64)}`);
-  if (b64.length > MEMO_TEXT_MAX) return atob(b64);
-  let bytes = DECODED.get(b64);
-  if (bytes === undefined) {
-    bytes = atob(b64);
-    if (DECODED.size >= MEMO_MAX) DECODED.clear();
-    DECODED.set(b64, bytes);
-  }
-  return bytes;
+  return DECODED.get(b64);
 }
 
 export function encodeKey(bytes: string): string {
-  if (bytes.length > MEMO_TEXT_MAX) return btoa(bytes);
-  let b64 = ENCODED.get(bytes);
-  if (b64 === undefined) {
-    b64 = btoa(bytes);
-    if (ENCODED.size >= MEMO_MAX) ENCODED.clear();
-    ENCODED.set(bytes, b64);
-  }
-  return b64;
+  return ENCODED.get(bytes);
 }
 
 /** Whether `v` is an optional minus sign and one or more ASCII digits (/^-?\d+$/ without the regex). */

@@ -122,9 +122,6 @@ export function hideUnseenValues(
   const facts: ValueFacts = { candidates, visible: new Set(['']), clashes: new Set(), orderMatters: false };
   for (const r of requests) collectRequest(r.f, r.request, facts);
   for (const r of responses) collectResponse(r, facts);
-  // etcd's JSON omits empty bytes, so an answer shows the empty value as a kv with no `value`
-  // field, which collectResponse cannot tell from a keys_only answer: it is never hidden.
-  if (candidates.has('')) facts.visible.add('');
   if (facts.orderMatters) return undefined;
   let text = PLACEHOLDER_TEXT;
   while (facts.clashes.has(encodeKey(text))) text += '#';
