@@ -46,8 +46,8 @@ const EVEN_MEMBERS = 4;
 const READ_MOSTLY_MIX: Readonly<Record<string, number>> = { put: 3, delete: 0, 'put-with-lease': 0, 'lease-revoke': 0, cas: 0, 'multi-op-txn': 0 };
 
 /**
- * Shapes that once only a named scenario reached, drawn after every other knob and before the
- * table's packages (a seed that draws none of them keeps what it drew): progress notifications
+ * Shapes that once only a named scenario reached, drawn from their own stream (a seed that draws
+ * none of them keeps what it drew): progress notifications
  * every 100-250 ms (etcd's robustness tests: 100 ms; a third of the runs), an even cluster
  * (a sixth; not with figure8's five), prevote-rejoin's read-mostly mix (a sixth, etcd workload),
  * snapshots on their own slow connection, sometimes sent twice (a sixth). The cut-then-pause
@@ -124,7 +124,8 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // behind keeps winning the race to campaign and cannot win (swarm 42: three such rounds of 2 s
   // timeouts ran out a 10 s budget).
   const liveness = { ...scenario.liveness, budgetMs: Math.max(scenario.liveness.budgetMs, LIVENESS_ELECTION_TIMEOUTS * tickMs * electionTicks) };
-  const shapes = drawShapes(prng, scenario, etcd, network, workload);
+  // From a stream of their own: no other draw of a seed moves, and neither do they when a draw is added.
+  const shapes = drawShapes(prng.fork('shapes'), scenario, etcd, network, workload);
   // The packages fault kinds declare: the very last draws, so that a kind added to the table
   // changes nothing else a seed drew.
   const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
