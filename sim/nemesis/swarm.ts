@@ -51,7 +51,7 @@ const READ_MOSTLY_MIX: Readonly<Record<string, number>> = { put: 3, delete: 0, '
  * every 100-250 ms (etcd's robustness tests: 100 ms; a third of the runs), an even cluster
  * (a sixth; not with figure8's five), prevote-rejoin's read-mostly mix (a sixth, etcd workload),
  * snapshots on their own slow connection, sometimes sent twice (a sixth). The cut-then-pause
- * sequence is a package of the fault table, drawn with those.
+ * sequence is a package of the fault table, drawn with the table's packages.
  */
 function drawShapes(
   prng: Prng,
