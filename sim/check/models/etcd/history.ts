@@ -104,14 +104,18 @@ function writtenValues(pairs: readonly OpPair[]): Set<string> {
 
 /** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
 function observedValues(resp: unknown, out: (value: string, mod: number) => void): void {
+  // Index and for-in loops: no array of values per object, no iterator result per element.
   if (Array.isArray(resp)) {
-    for (const x of resp) observedValues(x, out);
+    for (let i = 0; i < resp.length; i++) observedValues(resp[i], out);
     return;
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
   if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']));
-  for (const v of Object.values(o)) if (typeof v === 'object') observedValues(v, out);
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object') observedValues(v, out);
+  }
 }
 
 interface Draft {
