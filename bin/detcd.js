@@ -9,7 +9,7 @@ const ensure = new URL('../scripts/ensure-build.mjs', import.meta.url);
 if (existsSync(new URL('../src/', import.meta.url)) && existsSync(ensure)) {
   const { ensureBuild } = await import(ensure.href);
   try {
-    ensureBuild();
+    await ensureBuild();
   } catch {
     // tsc printed its errors above; the harness cannot run from sources that do not build.
     console.error('detcd: rebuilding dist/ from the sources failed (see the errors above; run npm install, then npm run build)');

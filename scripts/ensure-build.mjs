@@ -2,8 +2,7 @@
 // Keeps dist/ in step with the sources for the tests and benchmarks that run the compiled
 // package (the bin, the sweep's worker threads): rebuilds (tsc, incremental) when any file
 // under src/ or sim/, or a tsconfig, is newer than the last build. Cheap when nothing changed.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,12 +18,18 @@ function newestMs(dir) {
   return newest;
 }
 
-export function ensureBuild() {
+export async function ensureBuild() {
   const sources = Math.max(newestMs(join(ROOT, 'src')), newestMs(join(ROOT, 'sim')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.base.json')).mtimeMs);
   if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources) return false;
   process.stderr.write('detcd: the sources changed since the last build: rebuilding dist/ (tsc)\n');
+  // Loaded only to rebuild: a start with nothing changed does not pay for it.
+  const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] });
+  // tsc leaves the stamp alone when no output changed (a file touched, or edited and put back):
+  // without this every later start would run tsc again. The stamp moves to just after the
+  // newest source seen before tsc ran, so an edit made while tsc ran still counts.
+  if (existsSync(STAMP) && statSync(STAMP).mtimeMs < sources) utimesSync(STAMP, (sources + 1) / 1000, (sources + 1) / 1000);
   return true;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) ensureBuild();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureBuild();

@@ -41,6 +41,11 @@ export interface MemberHostOptions {
    * whether it granted the pre-vote.
    */
   readonly onPreVote?: (host: MemberHost, request: Message, inLease: boolean, granted: boolean) => void;
+  /**
+   * Told how the member answered a vote or pre-vote request, as it decided: the last index and
+   * term of its own log when the request arrived, and whether it granted it.
+   */
+  readonly onVoteRequest?: (host: MemberHost, request: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
 }
@@ -124,26 +129,32 @@ export class MemberHost implements Host, RaftView {
     if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
-      if (message.kind === 'raft' && message.message.type === 'MsgPreVote' && this.options.onPreVote !== undefined) this.receivePreVote(id, message.message);
-      else this.member.receivePeer(id, message);
+      if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && (this.options.onPreVote !== undefined || this.options.onVoteRequest !== undefined)) {
+        this.receiveVoteRequest(id, message.message);
+      } else {
+        this.member.receivePeer(id, message);
+      }
     } else if (isClientToMember(message)) {
       this.member.receiveClient(from, message);
     }
     this.pump();
   }
 
-  /** Hands a pre-vote request to the member and tells the observer the lease it held and its answer. */
-  private receivePreVote(id: number, m: Message): void {
+  /** Hands a (pre-)vote request to the member and tells the observers its log, the lease it held and its answer. */
+  private receiveVoteRequest(id: number, m: Message): void {
     const r = this.raft;
     // The lease guards the leader against a request for a later term only: one for this term
     // (a late duplicate from the member it already voted for, say, as etcd-raft grants too)
     // cannot start an election that deposes anyone (swarm 600: a reordered pre-vote from the
     // new leader itself arrived after its MsgVote and first heartbeat).
     const inLease = m.term > r.term && r.lead !== 0 && r.electionElapsed < r.electionTimeout;
+    const ours = { index: r.raftLog.lastIndex(), term: r.raftLog.lastTerm() };
     const sent = r.msgs.length;
     this.member.receivePeer(id, { kind: 'raft', message: m });
-    const granted = r.msgs.slice(sent).some((out) => out.type === 'MsgPreVoteResp' && out.to === m.from && !out.reject);
-    this.options.onPreVote?.(this, m, inLease, granted);
+    const answer = m.type === 'MsgPreVote' ? 'MsgPreVoteResp' : 'MsgVoteResp';
+    const granted = r.msgs.slice(sent).some((out) => out.type === answer && out.to === m.from && !out.reject);
+    if (m.type === 'MsgPreVote') this.options.onPreVote?.(this, m, inLease, granted);
+    this.options.onVoteRequest?.(this, m, ours, granted);
   }
 
   private onTick(): void {

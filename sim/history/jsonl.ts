@@ -1,5 +1,11 @@
-// detcd's own history: one JSON object per line in Jepsen's shape (see op.ts). Blank lines
-// are allowed; anything else that is not an op object is an error naming the line and field.
+// detcd's own history: one JSON object per line in Jepsen's shape (see op.ts), or the same
+// objects as one JSON array (how many tools write a history). Blank lines are allowed;
+// anything else that is not an op object is an error naming the line and field.
+//
+// Histories from other tools often leave out `index` and `time`: the file's order is what a
+// checker needs, so an op without them gets its position (0, 1, 2, ...) for both. A file
+// must be consistent, all ops with the field or none: a history where some ops have a time
+// and others do not cannot be ordered honestly.
 import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
@@ -12,13 +18,15 @@ function field(o: Record<string, unknown>, name: string, line: number, ok: (v: u
   return v;
 }
 
-export function parseOpObject(raw: unknown, line: number): Op {
+const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+/** One op object; `position` stands in for a left-out index and time. */
+export function parseOpObject(raw: unknown, line: number, position = 0): Op {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HistoryParseError(line, 'expected a JSON object');
   const o = raw as Record<string, unknown>;
-  const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
   const op: Op = {
-    index: field(o, 'index', line, isNum, 'a number') as number,
-    time: field(o, 'time', line, isNum, 'a number') as number,
+    index: o['index'] === undefined ? position : (field(o, 'index', line, isNum, 'a number') as number),
+    time: o['time'] === undefined ? position : (field(o, 'time', line, isNum, 'a number') as number),
     process: field(o, 'process', line, (v) => isNum(v) || typeof v === 'string', 'a number or string') as number | string,
     type: field(o, 'type', line, (v) => typeof v === 'string' && TYPES.has(v), 'invoke, ok, fail or info') as OpType,
     f: field(o, 'f', line, (v) => typeof v === 'string' && v !== '', 'a non-empty string') as string,
@@ -30,21 +38,87 @@ export function parseOpObject(raw: unknown, line: number): Op {
   return op;
 }
 
-export function parseJsonl(text: string): ParsedHistory {
+/** Refuses a history where some ops carry `name` and others leave it out. */
+class Consistency {
+  private first: { line: number; has: boolean } | undefined;
+  constructor(private readonly name: string) {}
+  see(raw: unknown, line: number): void {
+    const has = typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[this.name] !== undefined;
+    if (this.first === undefined) this.first = { line, has };
+    else if (this.first.has !== has) {
+      throw new HistoryParseError(line, `field '${this.name}' is ${has ? 'given' : 'left out'} here but ${this.first.has ? 'given' : 'left out'} on line ${this.first.line}: give it on every op or on none`);
+    }
+  }
+}
+
+function opsFrom(rows: { raw: unknown; line: number }[]): ParsedHistory {
   const ops: Op[] = [];
   const lines: number[] = [];
-  const rows = text.split('\n');
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!.trim();
+  const index = new Consistency('index');
+  const time = new Consistency('time');
+  for (const { raw, line } of rows) {
+    index.see(raw, line);
+    time.see(raw, line);
+    ops.push(parseOpObject(raw, line, ops.length));
+    lines.push(line);
+  }
+  return { ops, lines };
+}
+
+/** The 1-based line where each top-level element of a JSON array starts (strings skipped). */
+function elementLines(text: string): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expecting = false; // at depth 1, after '[' or ',': the next token starts an element
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    if (expecting && c !== ']') {
+      out.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1) expecting = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  return out;
+}
+
+function parseArray(text: string): ParsedHistory {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HistoryParseError(1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!Array.isArray(raw)) throw new HistoryParseError(1, 'expected a JSON array of op objects');
+  const starts = elementLines(text);
+  return opsFrom(raw.map((r: unknown, i) => ({ raw: r, line: starts[i] ?? 1 })));
+}
+
+export function parseJsonl(text: string): ParsedHistory {
+  if (text.trimStart().startsWith('[')) return parseArray(text);
+  const rows: { raw: unknown; line: number }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const row = lines[i]!.trim();
     if (row === '') continue;
-    let raw: unknown;
     try {
-      raw = JSON.parse(row);
+      rows.push({ raw: JSON.parse(row), line: i + 1 });
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-    ops.push(parseOpObject(raw, i + 1));
-    lines.push(i + 1);
   }
-  return { ops, lines };
+  return opsFrom(rows);
 }

@@ -3,6 +3,7 @@
 // linearization points joined by a line, the operation that cannot follow in red, the
 // operations concurrent with it in amber, and the model's state where the search stopped.
 import { escapeHtml, truncate } from './escape.ts';
+import { partitionName } from './partition-name.ts';
 import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { formatUs, px } from './svg-kit.ts';
@@ -293,9 +294,6 @@ function stuckText(e: LinearizabilityExplanation, failed: PairedOp | undefined):
 }
 
 /** "the history" (one partition) or "key x". */
-export function partitionName(partition: string): string {
-  return partition === '' ? 'the history' : `key ${partition}`;
-}
 
 function opWhen(op: PairedOp): string {
   return `invoked at ${formatUs(op.startUs)}, ${op.type === 'info' ? 'outcome unknown' : `returned at ${formatUs(op.endUs)}`}`;

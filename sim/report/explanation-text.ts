@@ -4,7 +4,7 @@
 // the longest linearizable prefix. Bounded: a reader of a CI log needs the culprit, not the run.
 import type { ViolationExplanation } from '../check/linearizability/explain.ts';
 import { truncate } from './escape.ts';
-import { partitionName } from './counterexample.ts';
+import { partitionName } from './partition-name.ts';
 
 const PREFIX_TAIL_OPS = 5;
 const CONCURRENT_OPS_MAX = 5;

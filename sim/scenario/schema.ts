@@ -205,6 +205,13 @@ const AllowedViolationSchema = z.string().superRefine((entry, ctx) => {
     return;
   }
   const known = DOCUMENTED_ANOMALY_NAMES.filter((a) => a.checker === checker).map((a) => a.name);
+  // A bare name excuses that checker's documented anomalies; for a checker with none it would
+  // excuse nothing while reading as if it excused the checker, so it is refused.
+  if (anomaly === undefined && known.length === 0) {
+    const all = DOCUMENTED_ANOMALY_NAMES.map((a) => `${a.checker}:${a.name}`).join(', ');
+    ctx.addIssue({ code: 'custom', message: `checker ${checker} has no documented anomaly to excuse, so '${entry}' would excuse nothing (entries: ${all})` });
+    return;
+  }
   if (anomaly !== undefined && !known.includes(anomaly)) {
     ctx.addIssue({ code: 'custom', message: `no documented anomaly '${anomaly}' of checker ${checker} (${known.length === 0 ? 'it has none' : `documented: ${known.join(', ')}`})` });
   }

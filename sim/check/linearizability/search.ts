@@ -71,6 +71,8 @@ export class PartitionSearch<S, I, O> {
   private readonly entryTime: Float64Array;
   /** -1 while scanning the entry list; otherwise the next gated op to try. */
   private floatPos = -1;
+  /** Whether coveredBeforeFree may prune (no order bounds, no gated ops). */
+  private readonly freeReorder: boolean;
   private floatLimit = Infinity;
   /** Gated ops called before floatLimit (computed lazily; -1 until then). */
   private floatCallable = -1;
@@ -188,6 +190,7 @@ export class PartitionSearch<S, I, O> {
       bounded.forEach((id, i) => (this.byBoundPos[id] = i));
     }
     this.byBound = Int32Array.from(bounded);
+    this.freeReorder = this.order === undefined && this.floating.length === 0;
     this.state = model.init();
     this.bestState = this.state;
     this.entry = this.next[0]!;
@@ -243,7 +246,9 @@ export class PartitionSearch<S, I, O> {
         const op = ops[id]!;
         const variant = this.variant;
         const after = variant === APPLIED ? model.step(this.state, op.input, op.output) : this.state;
-        if (after !== undefined) {
+        // A free op (unknown outcome, never returned) that leaves the state as it was is never
+        // needed here: the node without it has the same state and fewer ops to place.
+        if (after !== undefined && !(after === this.state && this.finite[id] === 0) && !this.coveredBeforeFree(id, variant, after)) {
           this.set.set(id);
           if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
             this.push(e, variant, after);
@@ -313,6 +318,39 @@ export class PartitionSearch<S, I, O> {
   }
 
 
+
+  /**
+   * At a node reached by linearizing a free op f (unknown outcome, never returned) from the
+   * parent's state s: whether op x, leading here to `after`, is covered by a node the parent
+   * explores itself. Without f: x from s gives the same state (f was overwritten before anyone
+   * saw it), so the parent's child by x has the same state and f still unplaced. Before f
+   * (x with a known return only): x from s, then f, gives the same state, so the parent's child
+   * by x reaches this node's child with f placed second. Either way this child is satisfiable
+   * only if the parent's child by x is, which the parent tries (f, never returning, does not
+   * hold back anything x's call could wait for). A free x only drops f, never swaps with it, so
+   * two free ops cannot each leave the order to the other. Models without order bounds or gated
+   * ops only (register, kv).
+   */
+  private coveredBeforeFree(id: number, variant: number, after: S): boolean {
+    const d = this.depth - 1;
+    if (d < 0 || !this.freeReorder || this.frameKind[d] !== APPLIED || this.frameEntry[d]! < 0) return false;
+    const f = this.frameOp[d]!;
+    if (this.finite[f] === 1) return false;
+    const parent = this.frameState[d]!;
+    let b: S | undefined = parent;
+    if (variant === APPLIED) {
+      const op = this.ops[id]!;
+      this.steps++;
+      b = this.model.step(parent, op.input, op.output);
+    }
+    if (b === undefined) return false;
+    if (this.model.equal(b, after)) return true;
+    if (this.finite[id] === 0) return false;
+    const fop = this.ops[f]!;
+    this.steps++;
+    const swapped = this.model.step(b, fop.input, fop.output);
+    return swapped !== undefined && this.model.equal(swapped, after);
+  }
 
   /** The k-th gated op to try in 'sequel' order: after the last one linearized ascending, then before it descending. */
   private sequelPosition(k: number): number {

@@ -14,17 +14,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dumpedState, DumpError } from '../../check/models/etcd/initial-state.ts';
-import { checkHistory, MODEL_NAMES, type CheckHistoryOptions, type ModelName } from '../../check/check-history.ts';
+import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
+import { runHistoryCheck } from '../../check/history-check/run.ts';
 import type { LinearizabilityResult } from '../../check/linearizability/check.ts';
+import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
-import { parseJepsenEdn } from '../../history/jepsen-edn.ts';
-import { parseJepsenLog } from '../../history/jepsen-log.ts';
-import { parseJsonl } from '../../history/jsonl.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { explanationLines } from '../../report/explanation-text.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 
@@ -94,19 +91,34 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, files };
 }
 
+// Modules loaded only when a check needs them (a process checks with one model, and most
+// files come in one format): a register check does not load the etcd model or the EDN reader.
+
+/** The one model this process checks with (a register check need not load the etcd model). */
+async function loadPairsCheck(model: ModelName): Promise<PairsCheck> {
+  switch (model) {
+    case 'register':
+      return (await import('../../check/history-check/register.ts')).checkRegisterPairs;
+    case 'kv':
+      return (await import('../../check/history-check/kv.ts')).checkKvPairs;
+    case 'etcd':
+      return (await import('../../check/history-check/etcd.ts')).checkEtcdPairs;
+  }
+}
+
 /** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
-function parse(text: string, format: HistoryFormat | undefined): ParsedHistory {
+async function parse(text: string, format: HistoryFormat | undefined): Promise<ParsedHistory> {
   const detected = detectFormat(text);
   const f = format ?? detected;
   if (f === undefined) throw new BadHistory('cannot tell the history format (give --format jepsen-log, jepsen-edn or jsonl)');
   if (format !== undefined && detected !== undefined && detected !== format) throw new BadHistory(`the content is ${detected}, not ${format} (--format ${format})`);
   if (f === 'jepsen-log') {
-    const h = parseJepsenLog(text);
+    const h = (await import('../../history/jepsen-log.ts')).parseJepsenLog(text);
     if (h.ops.length === 0) throw new BadHistory('no Jepsen op line ("INFO jepsen.util - PROCESS :TYPE :F VALUE") in the file');
     return h;
   }
-  if (f === 'jepsen-edn') return parseJepsenEdn(text);
-  return parseJsonl(text);
+  if (f === 'jepsen-edn') return (await import('../../history/jepsen-edn.ts')).parseJepsenEdn(text);
+  return (await import('../../history/jsonl.ts')).parseJsonl(text);
 }
 
 class BadHistory extends Error {}
@@ -120,13 +132,14 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 }
 
 /** A store dump (etcdctl get "" --from-key -w json), checked field by field. */
-function readDump(file: string): unknown {
+async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
   try {
     dump = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
+  const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
   } catch (err) {
@@ -180,20 +193,20 @@ function readText(file: string): string {
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
-function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string } {
+async function checkFile(file: string, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string }> {
   const started = performance.now();
   try {
     const text = readText(file);
-    const history = text.trim() === '' ? { ops: [], lines: [] } : parse(text, args.format);
+    const history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format);
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
     const budget = deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs };
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
     if (args.autoCompaction) options.autoCompaction = true;
-    if (args.initialState !== undefined) options.initialDump = readDump(args.initialState);
+    if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
-    const result = checkHistory(history, args.model, budget, options);
+    const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };
   } catch (err) {
     if (err instanceof BadHistory) return { bad: `${file}: ${err.message}` };
@@ -203,26 +216,22 @@ function checkFile(file: string, args: CheckArgs): { result: LinearizabilityResu
   }
 }
 
-function printExplanation(r: LinearizabilityResult): void {
-  for (const line of explanationLines(r.explanation)) console.log(line);
-}
-
 /**
  * Every file is checked even when another one is bad. Exit code: 1 if any history is not
  * linearizable (a finding outranks the rest), else 3 if any file could not be checked, else 2
  * if any verdict is unknown, else 0.
  */
-// eslint-disable-next-line @typescript-eslint/require-await
 export async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   // A check is one short process whose search runs while V8 still compiles it: the smaller
   // inlining budget the sweep's workers use (worker-jit.ts) makes TurboFan's work on the
   // search's big loop cheaper. 102 Jepsen logs: 8 % less CPU (median of 9 pairs, load 12).
   lowerInliningBudget();
+  const pairsCheck = await loadPairsCheck(args.model);
   let overall: Validity = true;
   let bad = 0;
   for (const file of args.files) {
-    const r = checkFile(file, args);
+    const r = await checkFile(file, args, pairsCheck);
     if ('bad' in r) {
       bad++;
       console.error(r.bad);
@@ -234,8 +243,9 @@ export async function check(argv: string[]): Promise<number> {
     if (args.json) console.log(JSON.stringify(watchesFile === undefined ? { file, valid: result.valid, ms } : { file, valid: result.valid, ms, watches: watchesFile }));
     else {
       const verdict = result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN';
-      console.log(`${file}: ${verdict} (${result.ops} ops, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`);
-      if (result.valid === false) printExplanation(result);
+      const lines = [`${file}: ${verdict} (${result.ops} ops, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
+      for (const line of lines) console.log(line);
     }
   }
   if (overall === false) return exitCodeFor(false);

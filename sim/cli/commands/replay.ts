@@ -15,6 +15,7 @@ import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
 import { replayReal } from '../target-etcd/replay-real.ts';
+import { lowerInliningBudget } from '../harness/worker-jit.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
@@ -37,6 +38,7 @@ export async function replay(argv: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('replay', argv, {}, true);
   if (positionals.length > 1) throw new UsageError(`detcd replay: one run at a time, got ${positionals.length} arguments`);
   const run = readRunDir('replay', positionals[0]);
+  lowerInliningBudget(); // as `detcd run` does: same hashes, less compile CPU in a fresh process
   if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
   console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
   if (run.checkpoints === undefined) console.error(`note: ${join(run.dir, 'checkpoints.json')} is missing: a difference can be detected, not located`);

@@ -54,6 +54,23 @@ describe('JSONL', () => {
     expect(() => parseJsonl(good + '{"index":1,"time":0,"process":1,"type":"done","f":"kv/put"}')).toThrow(/line 3: field 'type'/);
     expect(() => parseJsonl('{oops')).toThrow(/line 1: not JSON/);
   });
+
+  it('reads a JSON array of ops, naming the line where a bad element starts', () => {
+    const ops = '[\n  {"index":0,"time":0,"process":1,"type":"invoke","f":"read","value":null},\n  {"index":1,"time":2,"process":1,"type":"ok","f":"read","value":"a,]}\\"b"}\n]\n';
+    const h = parseJsonl(ops);
+    expect(h.ops.map((o) => [o.index, o.time, o.type, o.value])).toEqual([[0, 0, 'invoke', null], [1, 2, 'ok', 'a,]}"b']]);
+    expect(h.lines).toEqual([2, 3]);
+    expect(() => parseJsonl('[\n {"process":0,"type":"invoke","f":"read"},\n\n 7\n]')).toThrow(/line 4: expected a JSON object/);
+    expect(() => parseJsonl('[{"process":0,')).toThrow(/line 1: not JSON/);
+    expect(parseJsonl('[]').ops).toEqual([]);
+  });
+
+  it('gives an op without index and time its position, and refuses a file that mixes both kinds', () => {
+    const h = parseJsonl('{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"ok","f":"write","value":1}\n');
+    expect(h.ops.map((o) => [o.index, o.time])).toEqual([[0, 0], [1, 1]]);
+    expect(() => parseJsonl('{"process":0,"type":"invoke","f":"write","value":1}\n{"time":9,"process":0,"type":"ok","f":"write","value":1}')).toThrow(/line 2: field 'time' is given here but left out on line 1/);
+    expect(() => parseJsonl('{"index":0,"time":0,"process":0,"type":"invoke","f":"write"}\n{"time":1,"process":0,"type":"ok","f":"write"}')).toThrow(/line 2: field 'index' is left out here but given on line 1/);
+  });
 });
 
 describe('pairing', () => {
@@ -67,6 +84,11 @@ describe('format detection', () => {
     expect(detectFormat('INFO  jepsen.util - 0\t:invoke\t:read\tnil')).toBe('jepsen-log');
     expect(detectFormat('{:process 0, :type :invoke}')).toBe('jepsen-edn');
     expect(detectFormat('{"index":0}')).toBe('jsonl');
+    expect(detectFormat('[{:process 0, :type :invoke}]')).toBe('jepsen-edn');
+    expect(detectFormat('[\n  {:process 0}\n]')).toBe('jepsen-edn');
+    expect(detectFormat('[{"process":0}]')).toBe('jsonl');
+    expect(detectFormat('\n[\n\n  { "process": 0 }\n]')).toBe('jsonl');
+    expect(detectFormat('[]')).toBe('jsonl');
   });
 });
 

@@ -40,6 +40,10 @@ describe('scenario parsing', () => {
     expect(errorOf({ name: 'x', allowedViolations: ['lock'] })).toMatch(/allowedViolations: /);
     expect(errorOf({ name: 'x', expect: 'violation-allowed', allowedViolations: ['nope'] })).toMatch(/allowedViolations\[0\]/);
     expect(defineScenario({ name: 'x', expect: 'violation-allowed', allowedViolations: ['lock'] }).allowedViolations).toEqual(['lock']);
+    // A bare checker name with no documented anomaly would excuse nothing: refused, naming the entry.
+    for (const checker of ['watch', 'lease', 'convergence', 'raft']) {
+      expect(errorOf({ name: 'x', expect: 'violation-allowed', allowedViolations: ['lock:pause-outlived-lease', checker] })).toMatch(new RegExp(`^scenarios/x\\.json: allowedViolations\\[1\\]: checker ${checker} has no documented anomaly to excuse`));
+    }
   });
 
   it('rejects a fault on a member the cluster does not have', () => {
