@@ -201,9 +201,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     }
   }
   if (steps <= stepsMax) {
-    steps += ops.length;
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    for (const a of findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations)) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations);
+    steps += ttl.steps;
+    for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
   }
   let keysUnjudged = false;
   if (steps <= stepsMax) {

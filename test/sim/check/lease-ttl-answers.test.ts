@@ -48,6 +48,15 @@ describe('lease TTL answers', () => {
     expect(kinds(history([ttl(6.5 * S, 2, 1)]))).toEqual(['ttl-answer']);
   });
 
+  it('count a keep-alive still in flight when the TimeToLive was answered as renewed by then', () => {
+    const inFlight: [number, number, string, unknown, unknown] = [3, 1.1 * S, 'lease/keepalive', { ID: '7' }, { header: header(2), ID: '7', TTL: '5' }];
+    const ops = history([ttl(1.2 * S, 2, 5)]);
+    // The keep-alive is invoked at 1.1 s and answered at 1.5 s, after the TimeToLive's answer.
+    ops.push({ index: ops.length, time: inFlight[1], process: 3, type: 'invoke', f: 'lease/keepalive', value: inFlight[3] });
+    ops.push({ index: ops.length, time: 1.5 * S, process: 3, type: 'ok', f: 'lease/keepalive', value: inFlight[4] });
+    expect(kinds(ops)).toEqual([]);
+  });
+
   it('judge nothing across a leader change (a new leader restarts the TTL), or with unbounded clock steps', () => {
     expect(kinds(history([ttl(1.2 * S, 3, 5)]))).toEqual([]);
     expect(kinds(history([ttl(1.2 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } })).toEqual([]);
