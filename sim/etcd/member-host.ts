@@ -203,8 +203,10 @@ export class MemberHost implements Host, RaftView {
     throw violated('server', 'pump-bounded', 'the member kept producing work');
   }
 
-  private flush(outputs: MemberOutput[]): void {
-    for (const o of outputs) {
+  private flush(outputs: readonly MemberOutput[]): void {
+    // An indexed loop: for-of allocated an iterator result per output here (1 % of all bytes).
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i] as MemberOutput;
       switch (o.kind) {
         case 'peer':
           if (o.message.kind === 'raft') this.options.onRaftSend?.(this, o.message.message);
