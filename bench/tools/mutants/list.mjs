@@ -131,7 +131,7 @@ export const MUTANTS = [
     find: 'const older = meta.index <= r.raftLog.committed;',
     replace: 'const older = meta.index <= r.raftLog.applied;',
     why: 'a snapshot older than the commit index but newer than the applied index is installed: the commit index and the log go backwards (etcd#2808 class)',
-    aimed: ['snapshot-reorder', 'snapshot-storm', 'snapshot-catch-up'],
+    aimed: ['snapshot-pipeline', 'snapshot-reorder', 'snapshot-storm'],
   },
   {
     name: 'readindex-before-term-commit', class: 'read', file: 'src/raft/step-leader.ts',
@@ -145,7 +145,7 @@ export const MUTANTS = [
     find: "if (r.readOnly.option === 'lease-based') {\n    respondToReadIndex",
     replace: "if (r.readOnly.option === 'lease-based' || r.prs.quorumActive()) {\n    respondToReadIndex",
     why: 'a leader that recently heard from a quorum (CheckQuorum bookkeeping) skips the heartbeat round: a deposed leader serves stale reads',
-    aimed: ['stale-leader-reads', 'gc-pause', 'leader-partition'],
+    aimed: ['gc-pause', 'stale-leader-reads', 'leader-partition'],
   },
   {
     name: 'read-served-one-short', class: 'read', file: 'src/server/read-index-loop.ts',
@@ -297,7 +297,7 @@ export const MUTANTS = [
     find: 'if (this.synced.has(w)) w.send(',
     replace: 'if (this.synced.has(w) || this.unsynced.has(w)) w.send(',
     why: 'a progress notification goes to a watcher still catching up: it promises the current revision before the events below it arrive (etcd#15220 class)',
-    aimed: ['watch-rotation', 'watch-partition-compaction'],
+    aimed: ['watch-progress', 'watch-rotation'],
   },
   {
     name: 'candidate-forgets-own-vote', class: 'election', file: 'src/raft/raft.ts',
