@@ -90,6 +90,14 @@ export const PLANTED_BUGS = [
     caughtBy: { scenario: 'divergent-logs', seed: 5, checker: 'raft (leader-completeness)' },
   },
   {
+    name: 'up-to-date-vs-commit',
+    description: "the up-to-date-log vote check compares the candidate's last index with our commit index, not our last index: a candidate missing entries we acknowledged wins once the leader that committed them crashes before telling us",
+    reference: 'Raft paper §5.4.1 (weakened)',
+    plantedIn: 'src/raft/raft-log.ts',
+    unsafe: { raft: { upToDateCheck: 'vs-commit' } },
+    caughtBy: { scenario: 'crash-moments', seed: 2, checker: 'raft (vote-up-to-date)' },
+  },
+  {
     name: 'up-to-date-index-only',
     description: 'the up-to-date-log vote check compares only the last indexes: a longer log of an older term wins',
     reference: 'Raft paper §5.4.1 (weakened)',

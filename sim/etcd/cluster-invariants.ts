@@ -17,6 +17,11 @@
 // - pre-vote-lease: with PreVote and CheckQuorum, a member that heard from its leader within the
 //   election timeout grants no pre-vote for a later term than its own (Raft thesis §4.2.3): otherwise a member rejoining after a
 //   partition wins a pre-vote, campaigns, and its higher term deposes a stable leader (etcd#8243).
+// - vote-up-to-date: a member grants a vote or pre-vote only to a candidate whose log is at least
+//   as up to date as its own when the request arrived: a later last term, or the same last term
+//   and a last index at least its own (Raft §5.4.1, the election restriction; etcd-raft's
+//   isUpToDate). Any weakening of the check shows at the first grant it changes, whether or not
+//   the election it decides then loses a committed entry.
 // - conf-change-pending: a leader appends a conf change only when every earlier conf change in
 //   its log is committed: one change at a time, and none behind an older term's uncommitted
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
@@ -28,7 +33,7 @@ import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import type { MemberHost } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
+export type ClusterInvariantName = 'vote-once' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -132,6 +137,14 @@ export class ClusterInvariants {
   onPreVote(host: MemberHost, m: Message, inLease: boolean, granted: boolean): void {
     if (this.found !== undefined || !this.options.preVote || !this.options.checkQuorum || !inLease || !granted) return;
     this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
+  }
+
+  /** A member answered a vote or pre-vote request; `ours`: the last index and term of its log when the request arrived. */
+  onVoteRequest(host: MemberHost, m: Message, ours: { readonly index: number; readonly term: number }, granted: boolean): void {
+    if (this.found !== undefined || !granted) return;
+    if (m.logTerm > ours.term || (m.logTerm === ours.term && m.index >= ours.index)) return;
+    const what = m.type === 'MsgPreVote' ? 'pre-vote' : 'vote';
+    this.fail('vote-up-to-date', host.id, `granted ${this.cluster.nameOf(m.from)} a ${what} for term ${m.term} though its log (last index ${m.index}, term ${m.logTerm}) is behind ours (last index ${ours.index}, term ${ours.term})`);
   }
 
   private recordVote(host: MemberHost, term: number, candidate: number): void {

@@ -27,6 +27,7 @@ import { Reconfiguration } from './reconfiguration.ts';
 import type { MemberOperatorOptions } from './member-operators.ts';
 import { MemberOperators } from './member-operators.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
+import { isEventMoment, momentWatch } from './crash-moments.ts';
 import { LeaderTimeline } from './leader-timeline.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
@@ -54,6 +55,10 @@ export interface ClusterOptions {
   readonly clock?: WorldClockOptions;
   readonly buggify?: boolean;
   readonly traceLog?: boolean | number;
+  /** A MsgSnap leaves up to this much later than the member's other messages (its own connection). */
+  readonly snapshotDelayUsMax?: number;
+  /** Percent of MsgSnaps sent twice, each copy with its own such delay (needs snapshotDelayUsMax). */
+  readonly snapshotDuplicatePercent?: number;
   /** Record client requests and watch responses (default true; `detcd serve` turns it off). */
   readonly recordHistory?: boolean;
   /** The replicated state machine of each member; the etcd applier by default. */
@@ -109,6 +114,7 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private preVoteObserver: ((host: MemberHost, m: Message, inLease: boolean, granted: boolean) => void) | undefined;
+  private voteRequestObserver: ((host: MemberHost, m: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void) | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -256,7 +262,10 @@ export class EtcdCluster {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
         onPreVote: (host, m, inLease, granted) => this.preVoteObserver?.(host, m, inLease, granted),
+        onVoteRequest: (host, m, ours, granted) => this.voteRequestObserver?.(host, m, ours, granted),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
+        ...(this.options.snapshotDelayUsMax !== undefined ? { snapshotDelayUsMax: this.options.snapshotDelayUsMax } : {}),
+        ...(this.options.snapshotDuplicatePercent !== undefined ? { snapshotDuplicatePercent: this.options.snapshotDuplicatePercent } : {}),
       }));
     }
   }
@@ -334,6 +343,7 @@ export class EtcdCluster {
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.preVoteObserver = (host, m, inLease, granted) => invariants.onPreVote(host, m, inLease, granted);
+    this.voteRequestObserver = (host, m, ours, granted) => invariants.onVoteRequest(host, m, ours, granted);
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }
@@ -366,17 +376,15 @@ export class EtcdCluster {
   }
 
   /**
-   * Crashes `node` right after it next sends a granted vote or a successful append
-   * acknowledgement, before its in-flight fsync completes; returns a function that disarms it.
+   * Crashes `node` at its next `moment` (../scenario/fault-kinds.ts CrashMoments), within the same
+   * instant, before any fsync in flight completes; returns a function that disarms it.
    */
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void {
     let armed = true;
     const world = this.world;
-    const stop = this.observeRaftSends((host, m) => {
-      if (!armed || host.ctx.id !== node || m.reject) return;
-      if (m.type !== (moment === 'vote' ? 'MsgVoteResp' : 'MsgAppResp')) return;
+    const fire = (): void => {
       armed = false;
-      // After this send, within the same instant: before any fsync in flight completes.
+      // After this send or event, within the same instant: before any fsync in flight completes.
       world.loop.schedule(0, () => {
         stop();
         if (!world.isUp(node)) return;
@@ -384,7 +392,19 @@ export class EtcdCluster {
         world.recordFault(`crash-after-${moment}`, node);
         crashed();
       });
-    });
+    };
+    let stop: () => void;
+    if (isEventMoment(moment)) {
+      const happened = momentWatch(moment, node, { live: (n) => this.liveHost(n), liveAll: () => this.names.flatMap((n) => this.liveHost(n) ?? []) });
+      stop = this.world.onEvent(() => {
+        if (armed && happened()) fire();
+      });
+    } else {
+      stop = this.observeRaftSends((host, m) => {
+        if (!armed || host.ctx.id !== node || m.reject) return;
+        if (m.type === (moment === 'vote' ? 'MsgVoteResp' : 'MsgAppResp')) fire();
+      });
+    }
     return () => {
       armed = false;
       stop();

@@ -41,8 +41,20 @@ export interface MemberHostOptions {
    * whether it granted the pre-vote.
    */
   readonly onPreVote?: (host: MemberHost, request: Message, inLease: boolean, granted: boolean) => void;
+  /**
+   * Told how the member answered a vote or pre-vote request, as it decided: the last index and
+   * term of its own log when the request arrived, and whether it granted it.
+   */
+  readonly onVoteRequest?: (host: MemberHost, request: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
+  /**
+   * A MsgSnap travels on its own connection (etcd's snapshot pipeline, not the peer stream) and
+   * leaves up to this much later, outside the order of the member's other messages (0: with them).
+   */
+  readonly snapshotDelayUsMax?: number;
+  /** Percent of MsgSnaps sent a second time on another such connection, each copy with its own delay (a transfer retried). */
+  readonly snapshotDuplicatePercent?: number;
 }
 
 /** The host's own BUGGIFY sites: legal slowness of the process and its disk. */
@@ -124,26 +136,32 @@ export class MemberHost implements Host, RaftView {
     if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
-      if (message.kind === 'raft' && message.message.type === 'MsgPreVote' && this.options.onPreVote !== undefined) this.receivePreVote(id, message.message);
-      else this.member.receivePeer(id, message);
+      if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && (this.options.onPreVote !== undefined || this.options.onVoteRequest !== undefined)) {
+        this.receiveVoteRequest(id, message.message);
+      } else {
+        this.member.receivePeer(id, message);
+      }
     } else if (isClientToMember(message)) {
       this.member.receiveClient(from, message);
     }
     this.pump();
   }
 
-  /** Hands a pre-vote request to the member and tells the observer the lease it held and its answer. */
-  private receivePreVote(id: number, m: Message): void {
+  /** Hands a (pre-)vote request to the member and tells the observers its log, the lease it held and its answer. */
+  private receiveVoteRequest(id: number, m: Message): void {
     const r = this.raft;
     // The lease guards the leader against a request for a later term only: one for this term
     // (a late duplicate from the member it already voted for, say, as etcd-raft grants too)
     // cannot start an election that deposes anyone (swarm 600: a reordered pre-vote from the
     // new leader itself arrived after its MsgVote and first heartbeat).
     const inLease = m.term > r.term && r.lead !== 0 && r.electionElapsed < r.electionTimeout;
+    const ours = { index: r.raftLog.lastIndex(), term: r.raftLog.lastTerm() };
     const sent = r.msgs.length;
     this.member.receivePeer(id, { kind: 'raft', message: m });
-    const granted = r.msgs.slice(sent).some((out) => out.type === 'MsgPreVoteResp' && out.to === m.from && !out.reject);
-    this.options.onPreVote?.(this, m, inLease, granted);
+    const answer = m.type === 'MsgPreVote' ? 'MsgPreVoteResp' : 'MsgVoteResp';
+    const granted = r.msgs.slice(sent).some((out) => out.type === answer && out.to === m.from && !out.reject);
+    if (m.type === 'MsgPreVote') this.options.onPreVote?.(this, m, inLease, granted);
+    this.options.onVoteRequest?.(this, m, ours, granted);
   }
 
   private onTick(): void {
@@ -192,17 +210,33 @@ export class MemberHost implements Host, RaftView {
     throw violated('server', 'pump-bounded', 'the member kept producing work');
   }
 
-  private flush(outputs: MemberOutput[]): void {
-    for (const o of outputs) {
+  private flush(outputs: readonly MemberOutput[]): void {
+    // An indexed loop: for-of allocated an iterator result per output here (1 % of all bytes).
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i] as MemberOutput;
       switch (o.kind) {
-        case 'peer':
+        case 'peer': {
           if (o.message.kind === 'raft') this.options.onRaftSend?.(this, o.message.message);
-          this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes);
+          const to = this.options.nameOf(o.to);
+          if ((this.options.snapshotDelayUsMax ?? 0) > 0 && o.message.kind === 'raft' && o.message.message.type === 'MsgSnap') this.sendSnapshot(to, o.message, o.sizeBytes);
+          else this.ctx.send(to, o.message, o.sizeBytes);
           break;
+        }
         case 'client': this.ctx.send(o.to, o.message, 64); break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
       }
     }
+  }
+
+  /**
+   * A snapshot on its own connection: it leaves after a delay drawn up to snapshotDelayUsMax, and
+   * with snapshotDuplicatePercent odds a second copy leaves after a delay of its own. A crash
+   * before then loses it (the host's timers die with it), as a broken transfer would.
+   */
+  private sendSnapshot(to: string, message: unknown, sizeBytes: number): void {
+    const delayUsMax = this.options.snapshotDelayUsMax ?? 0;
+    const copies = this.ctx.prng.chance(this.options.snapshotDuplicatePercent ?? 0, 100) ? 2 : 1;
+    for (let i = 0; i < copies; i++) this.ctx.setTimer(this.ctx.prng.int(delayUsMax + 1), () => this.ctx.send(to, message, sizeBytes));
   }
 
   /** Writes a Ready's durable parts; false when it has none (nothing to fsync). */

@@ -33,7 +33,7 @@ export class Nemesis {
   readonly intervals: FaultInterval[] = [];
   private readonly crashed = new Set<string>();
   private readonly paused = new Set<string>();
-  /** Armed crash-at-a-moment triggers by node, disarmed by the final heal. */
+  /** Armed crash-at-a-moment triggers by node (and event moment), disarmed by the final heal. */
   private readonly armed = new Map<string, () => void>();
 
   constructor(
@@ -120,9 +120,12 @@ export class Nemesis {
   }
 
   private armCrash(node: string, moment: CrashMoment, tornWrites: boolean, downMs: number): void {
-    this.armed.get(node)?.();
-    this.armed.set(node, this.world.crashAfter(node, moment, tornWrites, () => {
-      this.armed.delete(node);
+    // A member waits for one send moment (a new one replaces the last) and, besides, for each
+    // event moment: a truncation armed stays armed when a commit crash is armed on the member.
+    const key = moment === 'vote' || moment === 'append-ack' ? node : `${node} ${moment}`;
+    this.armed.get(key)?.();
+    this.armed.set(key, this.world.crashAfter(node, moment, tornWrites, () => {
+      this.armed.delete(key);
       this.crashed.add(node);
       this.world.at(this.world.nowUs() + downMs * 1000, () => {
         if (this.crashed.delete(node)) this.world.restart(node);

@@ -4,7 +4,8 @@
 // is separate from applying so that a run's whole schedule exists before it starts: it goes
 // into results.json, and `detcd shrink` edits it.
 import type { Fault } from '../scenario/fault.ts';
-import { CrashMoments, KIND_PACKAGES, PartitionShapes } from '../scenario/fault.ts';
+import { KIND_PACKAGES, PartitionShapes } from '../scenario/fault.ts';
+import type { CrashMoment } from '../scenario/fault.ts';
 import { BuiltinNemesisPackages } from '../scenario/schema.ts';
 import type { BuiltinNemesisPackageName, NemesisPackageName } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
@@ -42,6 +43,9 @@ const FIGURE8_CRASH_DELAY_MS_MAX = 40;
 
 /** At most this many operators call the member API at once. */
 const MEMBER_API_OPERATORS_MAX = 3;
+
+/** The moments crash-after-send draws (the kill kind's own package, crash-moments, draws the others). */
+const AFTER_SEND_MOMENTS: readonly CrashMoment[] = ['vote', 'append-ack'];
 
 /** A member crashed at the worst moment comes back within an election or two. */
 const CRASH_DOWN_MS_MIN = 1;
@@ -122,7 +126,7 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
       one({
         kind: 'kill',
         target: p.pick(['follower', 'random', 'all'] as const),
-        after: p.pick(CrashMoments),
+        after: p.pick(AFTER_SEND_MOMENTS),
         downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX),
       }, ctx),
   },

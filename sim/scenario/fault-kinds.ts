@@ -27,9 +27,42 @@ export type Target = z.infer<typeof TargetSchema>;
 
 const percent = z.number().int().min(0).max(100);
 
-/** The moments a kill can wait for (see the kill fault's `after`). */
-export const CrashMoments = ['vote', 'append-ack'] as const;
+/**
+ * The moments a kill can wait for (see the kill fault's `after`): right after the member sends a
+ * granted vote ("vote") or a successful append acknowledgement ("append-ack"); right after it
+ * accepts an append that overwrites entries of its durable log, before that write's fsync
+ * completes ("truncate": its unsynced truncation is lost, the stale tail comes back on restart);
+ * right after a leader's commit index advances, before the leader's hard state with it is durable
+ * and before any member hears of it ("leader-commit": every member armed so crashes at that one
+ * instant, so a target of "majority" or "all" is a power loss at the worst moment).
+ */
+export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
+
+/** How each moment reads in a fault description. */
+const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
+  vote: 'after its next granted vote',
+  'append-ack': 'after its next append acknowledgement',
+  truncate: 'after it next accepts an append that overwrites its log, before the fsync',
+  'leader-commit': "right after a leader's commit index next advances, before anyone learns it",
+};
+
+/**
+ * What the crash-moments package draws: a moment and the members it arms. A truncation happens
+ * on a member that holds a stale tail, most often a deposed leader: "leader" arms the member
+ * that leads now, so that it crashes when it is deposed and its tail is overwritten.
+ */
+const CRASH_MOMENT_DRAWS = [
+  { after: 'truncate', target: 'leader' },
+  { after: 'truncate', target: 'all' },
+  { after: 'leader-commit', target: 'leader' },
+  { after: 'leader-commit', target: 'leader' },
+  { after: 'leader-commit', target: 'majority' },
+  { after: 'leader-commit', target: 'all' },
+] as const;
+/** A member crashed at a chosen moment comes back within an election or two. */
+const CRASH_MOMENT_DOWN_MS_MIN = 1;
+const CRASH_MOMENT_DOWN_MS_MAX = 20;
 
 export const PartitionShapes = [
   'isolate-leader', // the leader alone on one side
@@ -106,20 +139,31 @@ export const FAULT_KINDS = {
       target: TargetSchema,
       tornWrites: z.boolean().optional(),
       /**
-       * Crash at the worst moment instead of at once: right after the member next sends a granted
-       * vote ("vote") or a successful append acknowledgement ("append-ack"), before any fsync it
-       * has in flight completes. The trigger stays armed past the fault's end, until it fires or
-       * the run heals everything; the member restarts `downMs` after its crash.
+       * Crash at the worst moment instead of at once (CrashMoments): right after the member next
+       * sends a granted vote ("vote") or a successful append acknowledgement ("append-ack"), or
+       * accepts an append that overwrites its log ("truncate"), before any fsync it has in flight
+       * completes; or right after a leader's commit index advances ("leader-commit"). The trigger
+       * stays armed past the fault's end, until it fires or the run heals everything; the member
+       * restarts `downMs` after its crash.
        */
       after: z.enum(CrashMoments).optional(),
       /** With `after`: restart the member this long after the crash (default 10 ms). */
       downMs: z.number().int().min(0).max(3_600_000).optional(),
     }),
-    describe: (f) =>
-      `kill ${f.target}${f.after === undefined ? '' : ` after its next ${f.after === 'vote' ? 'granted vote' : 'append acknowledgement'}`}${f.tornWrites === true ? ' (torn writes)' : ''}`,
+    describe: (f) => `kill ${f.target}${f.after === undefined ? '' : ` ${CRASH_MOMENT_TEXT[f.after]}`}${f.tornWrites === true ? ' (torn writes)' : ''}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('kill' as const), target, tornWrites: fc.boolean() }),
     inPropertyMix: true,
     needsTornWrites: (f) => f.tornWrites === true,
+    package: {
+      name: 'crash-moments',
+      description:
+        "crash at a chosen event: a member (the leader, once deposed, or any) right after it accepts an append that overwrites its log, before the fsync (the stale tail comes back); a leader, a majority or every member right after a leader's commit index advances, before anyone learns it; back within 20 ms",
+      membersMin: 3,
+      draw: (prng) => {
+        const { after, target } = prng.pick(CRASH_MOMENT_DRAWS);
+        return { kind: 'kill' as const, target, after, downMs: prng.intRange(CRASH_MOMENT_DOWN_MS_MIN, CRASH_MOMENT_DOWN_MS_MAX) };
+      },
+    },
   }),
   pause: kind({
     schema: z.strictObject({ kind: z.literal('pause'), target: TargetSchema }),
@@ -200,6 +244,25 @@ export const FAULT_KINDS = {
     arbitrary: ({ fc }) => fc.constant({ kind: 'buggify' as const }),
     inPropertyMix: true,
     needsBuggify: () => true,
+  }),
+  'cut-then-pause': kind({
+    schema: z.strictObject({
+      kind: z.literal('cut-then-pause'),
+      /** The leader is cut off from every other member, then paused this long after (a GC pause as its network fails). */
+      pauseAfterMs: z.number().int().min(0).max(10_000),
+      /** It runs again this long after another member leads in a later term (or when the fault heals, if sooner). */
+      resumeAfterLeaderMs: z.number().int().min(0).max(60_000),
+    }),
+    describe: (f) => `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
+    arbitrary: ({ fc }) => fc.record({ kind: fc.constant('cut-then-pause' as const), pauseAfterMs: fc.integer({ min: 0, max: 20 }), resumeAfterLeaderMs: fc.integer({ min: 0, max: 300 }) }),
+    // Needs a leader to cut and a quorum left to elect another: kept out of the small property clusters' mix.
+    inPropertyMix: false,
+    package: {
+      name: 'cut-then-pause',
+      description: 'cut the leader off and pause it a few ms later; it runs again, still cut off, after the others elected a new leader and wrote: reads that reached it meanwhile come before any tick lets CheckQuorum notice the lost quorum',
+      membersMin: 3,
+      draw: (p) => ({ kind: 'cut-then-pause' as const, pauseAfterMs: p.intRange(0, 20), resumeAfterLeaderMs: p.intRange(20, 300) }),
+    },
   }),
   figure8: kind({
     schema: z.strictObject({

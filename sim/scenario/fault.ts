@@ -51,7 +51,7 @@ export function describeFault(fault: Fault): string {
 
 /** What a schedule asks of the cluster before the run starts (buggify sites, tearing disks). */
 export function scheduleNeeds(schedule: readonly TimedFault[]): { buggify: boolean; tornWrites: boolean } {
-  const entry = (f: Fault): FaultKindEntry<z.ZodObject> => FAULT_KINDS[f.kind];
+  const entry = (f: Fault): FaultKindEntry<z.ZodObject, KindPackageName> => FAULT_KINDS[f.kind];
   return {
     buggify: schedule.some((t) => entry(t.fault).needsBuggify?.(t.fault) === true),
     tornWrites: schedule.some((t) => entry(t.fault).needsTornWrites?.(t.fault) === true),

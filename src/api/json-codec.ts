@@ -3,7 +3,7 @@
 // 64-bit integers as decimal strings, enums by name, uint32 as a JSON number. Decoding accepts
 // what jsonpb accepts: proto or lowerCamel names, integers as strings or numbers, enum names or
 // numbers, null as absent, unknown fields ignored; it reports errors in jsonpb's words.
-import type { Kind, Schema, Scalar } from './schema.ts';
+import type { Field, Kind, Schema, Scalar } from './schema.ts';
 import { base64Decode, base64Encode } from './base64.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -11,12 +11,22 @@ export type JsonObject = { [k: string]: Json };
 
 /** Encodes a message value (types.ts) to its gateway JSON object. */
 export function encodeMessage(schema: Schema, value: object): JsonObject {
+  return encodeWithHeader(schema, value, undefined);
+}
+
+/**
+ * Encodes a response with `header` in place of its own header field: the same object as
+ * encodeMessage(schema, { ...value, header }), without the copy (every reply is encoded so).
+ */
+export function encodeWithHeader(schema: Schema, value: object, header: object | undefined): JsonObject {
   const out: JsonObject = {};
   const v = value as Record<string, unknown>;
-  for (const [name, kind, oneof] of schema) {
-    const x = v[name];
+  for (let i = 0; i < schema.length; i++) {
+    const field = schema[i] as Field;
+    const name = field[0];
+    const x = header !== undefined && name === 'header' ? header : v[name];
     if (x === undefined) continue;
-    const enc = encodeField(kind, x, oneof === true);
+    const enc = encodeField(field[1], x, field[2] === true);
     if (enc !== undefined) out[name] = enc;
   }
   return out;
@@ -27,9 +37,11 @@ function encodeField(kind: Kind, x: unknown, keepZero: boolean): Json | undefine
   if ('repeated' in kind) {
     const arr = x as unknown[];
     if (arr.length === 0) return undefined;
-    return arr.map((e) => encodeField(kind.repeated, e, true) ?? null);
+    const out: Json[] = new Array<Json>(arr.length);
+    for (let i = 0; i < arr.length; i++) out[i] = encodeField(kind.repeated, arr[i], true) ?? null;
+    return out;
   }
-  if ('message' in kind) return encodeMessage(kind.message(), x as object);
+  if ('message' in kind) return encodeWithHeader(kind.message(), x as object, undefined);
   const name = x as string;
   if (!keepZero && name === kind.names[0]) return undefined;
   return name;

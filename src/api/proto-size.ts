@@ -2,7 +2,7 @@
 // a raft request (InternalRaftRequest) over MaxRequestBytes is "request is too large", a gRPC
 // message over the receive limit is ResourceExhausted, and watch responses of MaxRequestBytes
 // or more are fragmented when the watcher asked for it.
-import type { Kind, Schema, Scalar } from './schema.ts';
+import type { Field, Kind, Schema, Scalar } from './schema.ts';
 import * as S from './schema.ts';
 
 /** etcd's default --max-request-bytes: 1.5 MiB. */
@@ -79,10 +79,13 @@ function fieldSize(num: number, kind: Kind, x: unknown, keepZero: boolean): numb
     const inner = kind.repeated;
     if (typeof inner === 'object' && 'names' in inner) {
       // proto3 packs repeated enums.
-      const n = arr.reduce<number>((s, e) => s + smallVarintSize(inner.names.indexOf(e as string)), 0);
+      let n = 0;
+      for (let i = 0; i < arr.length; i++) n += smallVarintSize(inner.names.indexOf(arr[i] as string));
       return tag + smallVarintSize(n) + n;
     }
-    return arr.reduce<number>((s, e) => s + fieldSize(num, inner, e, true), 0);
+    let n = 0;
+    for (let i = 0; i < arr.length; i++) n += fieldSize(num, inner, arr[i], true);
+    return n;
   }
   const idx = kind.names.indexOf(x as string);
   return idx === 0 && !keepZero ? 0 : tag + smallVarintSize(idx);
@@ -93,11 +96,13 @@ export function messageSize(schema: Schema, value: object): number {
   const v = value as Record<string, unknown>;
   const overrides = FIELD_NUMBER_OVERRIDES.get(schema);
   let size = 0;
-  schema.forEach(([name, kind, oneof], i) => {
-    const x = v[name];
-    if (x === undefined) return;
-    size += fieldSize(overrides?.get(name) ?? i + 1, kind, x, oneof === true);
-  });
+  // An indexed loop: forEach with a destructuring closure allocated per message and per field.
+  for (let i = 0; i < schema.length; i++) {
+    const field = schema[i] as Field;
+    const x = v[field[0]];
+    if (x === undefined) continue;
+    size += fieldSize(overrides?.get(field[0]) ?? i + 1, field[1], x, field[2] === true);
+  }
   return size;
 }
 

@@ -23,7 +23,7 @@ export interface UnsafeOptions {
   /** Answer ReadIndex at once from the leader's own commit index, without a heartbeat quorum. */
   readonly readWithoutReadIndex?: boolean;
   /** A weakened up-to-date-log check (§5.4.1): compare only the last terms, or only the last indexes. */
-  readonly upToDateCheck?: 'term-only' | 'index-only';
+  readonly upToDateCheck?: 'term-only' | 'index-only' | 'vs-commit';
   /** CheckQuorum forgets to reset the followers' recent activity: a leader that once had a quorum never steps down. */
   readonly checkQuorumKeepsActivity?: boolean;
   /** A pre-candidate moves to the term it campaigns for (PreVote then no longer protects the cluster from it). */

@@ -194,11 +194,12 @@ export class RaftLog {
    * True if a candidate whose last entry is (lastIndex, term) is at least as up to date as
    * this log (§5.4.1): a later last term wins; with equal terms the longer log wins.
    */
-  isUpToDate(lastIndex: number, term: number, weakened?: 'term-only' | 'index-only'): boolean {
+  isUpToDate(lastIndex: number, term: number, weakened?: 'term-only' | 'index-only' | 'vs-commit'): boolean {
     const ourTerm = this.lastTerm();
-    // UNSAFE (planted bugs): half of the comparison.
+    // UNSAFE (planted bugs): half of the comparison, or the wrong index of ours.
     if (weakened === 'term-only') return term >= ourTerm;
     if (weakened === 'index-only') return lastIndex >= this.lastIndex();
+    if (weakened === 'vs-commit') return term > ourTerm || (term === ourTerm && lastIndex >= this.committed);
     return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());
   }
 

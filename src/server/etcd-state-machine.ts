@@ -6,7 +6,7 @@
 import type { EtcdError } from '../api/errors.ts';
 import { ErrCompacted, ErrFutureRev, errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
 import type { JsonObject } from '../api/json-codec.ts';
-import { decodeMessage, encodeMessage } from '../api/json-codec.ts';
+import { decodeMessage, encodeWithHeader } from '../api/json-codec.ts';
 import { apiPath } from '../api/paths.ts';
 import { MAX_GRPC_RECV_BYTES, messageSize } from '../api/proto-size.ts';
 import type { Schema } from '../api/schema.ts';
@@ -167,7 +167,7 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   private ok(schema: Schema, resp: { header?: ResponseHeader }): WireReply {
-    return { ok: true, body: encodeMessage(schema, { ...resp, header: this.fill(resp.header) }) };
+    return { ok: true, body: encodeWithHeader(schema, resp, this.fill(resp.header)) };
   }
 
   classify(path: string, body: unknown, _memberHeader?: MemberHeader): Classified {
@@ -421,7 +421,7 @@ class EtcdWatchStream implements WatchStreamPort {
     return this.stream.take().map((resp): JsonObject => {
       // A compaction cancel keeps its revision 0, as etcd sends it.
       const keepZero = resp.compact_revision !== undefined && resp.compact_revision !== 0;
-      return encodeMessage(S.WatchResponse, { ...resp, header: this.sm.fill(resp.header, keepZero) });
+      return encodeWithHeader(S.WatchResponse, resp, this.sm.fill(resp.header, keepZero));
     });
   }
 

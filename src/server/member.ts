@@ -75,6 +75,8 @@ export const MAX_NO_LEADER_CHECKS = 3;
 
 /** Bound on requests forwarded to the leader (lease keep-alive, time-to-live) and not yet answered. */
 const FORWARDED_MAX = 10_000;
+/** What takeOutputs answers when nothing was produced (shared, never written). */
+const NO_OUTPUTS: readonly MemberOutput[] = Object.freeze([]);
 /** Bound on lease requests held until an expired lease's revoke applies. */
 const HELD_LEASE_MAX = 10_000;
 
@@ -193,8 +195,10 @@ export class Member {
     this.maybeSnapshot();
   }
 
-  takeOutputs(): MemberOutput[] {
+  takeOutputs(): readonly MemberOutput[] {
     const out = this.outputs;
+    // The host asks after every turn, mostly when nothing was produced: no new array then.
+    if (out.length === 0) return NO_OUTPUTS;
     this.outputs = [];
     return out;
   }

@@ -88,6 +88,10 @@ export class ReadIndexLoop<W> {
 
   /** The member applied up to `appliedIndex`: batches whose read index is reached are served. */
   onApplied(appliedIndex: number): void {
+    // Called after every apply: most of the time no batch waits, or none is due yet.
+    let due = false;
+    for (const b of this.indexed) if (b.index <= appliedIndex) due = true;
+    if (!due) return;
     const still: Indexed<W>[] = [];
     for (const b of this.indexed) {
       if (b.index <= appliedIndex) this.out.served.push(...b.waiters);

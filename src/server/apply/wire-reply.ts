@@ -3,7 +3,7 @@ import type { EtcdError } from '../../api/errors.ts';
 import { wireError } from '../../api/errors.ts';
 import type { HeaderSource } from '../../api/header.ts';
 import { fillHeader } from '../../api/header.ts';
-import { encodeMessage } from '../../api/json-codec.ts';
+import { encodeMessage, encodeWithHeader } from '../../api/json-codec.ts';
 import type { Schema } from '../../api/schema.ts';
 import type { ResponseHeader } from '../../api/types.ts';
 import type { WireReply } from '../state-machine-port.ts';
@@ -22,7 +22,6 @@ export function wireReply(
 ): WireReply {
   if (isEtcdError(resp)) return errorReply(resp);
   const header = (resp as { header?: ResponseHeader }).header;
-  const filled = src === undefined ? resp : { ...resp, header: fillHeader(header, src, currentRev) };
-  const body = encodeMessage(schema, filled);
+  const body = src === undefined ? encodeMessage(schema, resp) : encodeWithHeader(schema, resp, fillHeader(header, src, currentRev));
   return { ok: true, body: stream ? { result: body } : body };
 }

@@ -54,4 +54,18 @@ describe('blind spots closed', () => {
   it('the correct build with operators racing on the member API stays clean', () => {
     expect(hunt('conf-change-race', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('a weakened up-to-date check (our commit index instead of our last index) is found by vote-up-to-date, with leaders crashed right after they commit', () => {
+    const found = hunt('crash-moments', 'up-to-date-vs-commit', SEEDS);
+    expect(found.filter((v) => v === 'vote-up-to-date').length, found.join(', ')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a check of the last terms alone is found the same way', () => {
+    const found = hunt('crash-moments', 'up-to-date-term-only', SEEDS);
+    expect(found.filter((v) => v === 'vote-up-to-date').length, found.join(', ')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the correct build crashed at those moments stays clean', () => {
+    expect(hunt('crash-moments', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode } from '../../../src/api/base64.ts';
-import { decodeMessage, decodeMessageText, encodeMessage } from '../../../src/api/json-codec.ts';
+import { decodeMessage, decodeMessageText, encodeMessage, encodeWithHeader } from '../../../src/api/json-codec.ts';
 import { MAX_GRPC_RECV_BYTES, MAX_REQUEST_BYTES, internalRaftRequestSize, messageSize } from '../../../src/api/proto-size.ts';
 import * as S from '../../../src/api/schema.ts';
 import { SingleMemberDriver } from '../server/apply/driver.ts';
@@ -32,6 +32,17 @@ describe('wire codec', () => {
     expect(encodeMessage(S.Event, { type: 'DELETE', kv: { key: 'a', create_revision: 0, mod_revision: 2, version: 0, value: '', lease: 0n } }))
       .toEqual({ type: 'DELETE', kv: { key: 'YQ==', mod_revision: '2' } });
     expect(JSON.stringify(encodeMessage(S.TxnResponse, { header: {}, succeeded: false }))).toBe('{"header":{}}');
+  });
+
+  it('encodes a response with a header in place of its own exactly as the spread copy would', () => {
+    const kv = fc.record({ key: fc.string({ maxLength: 4 }), mod_revision: fc.nat(9), version: fc.nat(3), value: fc.string({ maxLength: 4 }) });
+    const hdr = fc.option(fc.record({ cluster_id: fc.constantFrom('', '7'), member_id: fc.constant('2'), revision: fc.nat(5), raft_term: fc.nat(3) }), { nil: undefined });
+    fc.assert(fc.property(hdr, hdr, fc.array(kv, { maxLength: 3 }), fc.nat(4), (own, filled, kvs, count) => {
+      const resp = { header: own, kvs, count, more: count > 2 };
+      expect(encodeWithHeader(S.RangeResponse, resp, filled)).toEqual(encodeMessage(S.RangeResponse, filled === undefined ? resp : { ...resp, header: filled }));
+    }), fcParams(300));
+    // Its pair: a schema without a header field ignores the one given, as the copy's was ignored.
+    expect(encodeWithHeader(S.KeyValue, { key: 'a', version: 1 }, { revision: 3 })).toEqual({ key: 'YQ==', version: '1' });
   });
 
   it('decodes what jsonpb accepts: lowerCamel names, numbers or strings, enum numbers, null', () => {

@@ -44,14 +44,14 @@ class ScriptedRaft implements RaftPort {
   }
 }
 
-function setup(pendingApplyMax?: number): { member: Member; raft: ScriptedRaft; out: () => MemberOutput[] } {
+function setup(pendingApplyMax?: number): { member: Member; raft: ScriptedRaft; out: () => readonly MemberOutput[] } {
   const raft = new ScriptedRaft();
   const storage = new MemoryStorage(initialConfState([1]));
   const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], pendingApplyMax }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   return { member, raft, out: () => member.takeOutputs() };
 }
 
-function replies(outs: MemberOutput[]): unknown[] {
+function replies(outs: readonly MemberOutput[]): unknown[] {
   return outs.flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message] : []));
 }
 

@@ -1,0 +1,59 @@
+// The crash moments a member host cannot report by a send (../scenario/fault-kinds.ts
+// CrashMoments): read off the members' Raft state after every world event, so that the crash
+// lands in the same instant, before any fsync in flight completes and before anything the
+// member produced in that event leaves it (the host sends a Ready's messages after its fsync).
+//   truncate       the member accepted an append that overwrites entries of its durable log
+//                  (raft's unstable entries start at or below the last stored index): crashing
+//                  now loses the truncation, and the stale tail is back on restart.
+//   leader-commit  a leader's commit index advanced: crashing now loses the hard state holding
+//                  it, and no member has heard of the new commit index yet.
+import type { CrashMoment } from '../scenario/fault-kinds.ts';
+import type { MemberHost } from './member-host.ts';
+
+/** The moments watched after every event rather than on a send. */
+export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit'>;
+
+export function isEventMoment(moment: CrashMoment): moment is EventCrashMoment {
+  return moment === 'truncate' || moment === 'leader-commit';
+}
+
+/** What the watch reads of the cluster: the hosts of members that are up and running (not paused). */
+export interface MomentHosts {
+  live(name: string): MemberHost | undefined;
+  liveAll(): readonly MemberHost[];
+}
+
+/** True when the member holds entries that replace part of its durable log, not yet fsynced. */
+export function overwritesDurableLog(host: MemberHost): boolean {
+  const log = host.recovered.raft.node.raft.raftLog;
+  return log.unstable.entries.length > 0 && log.unstable.offset <= host.recovered.storage.lastIndex();
+}
+
+/**
+ * A check to run after every event: true at the first event after which `moment` happened for
+ * `node` (truncate) or in the cluster (leader-commit). Commit indexes are compared per host
+ * incarnation, so a member's recovery never counts as an advance.
+ */
+export function momentWatch(moment: EventCrashMoment, node: string, hosts: MomentHosts): () => boolean {
+  if (moment === 'truncate') {
+    return () => {
+      const host = hosts.live(node);
+      return host !== undefined && overwritesDurableLog(host);
+    };
+  }
+  const seen = new Map<MemberHost, number>();
+  const look = (): boolean => {
+    let advanced = false;
+    for (const host of hosts.liveAll()) {
+      const log = host.recovered.raft.node.raft.raftLog;
+      const before = seen.get(host);
+      if (before !== undefined && log.committed > before && host.isLeader) advanced = true;
+      seen.set(host, log.committed);
+    }
+    // Hosts of earlier incarnations are never looked at again.
+    if (seen.size > hosts.liveAll().length * 4) for (const h of [...seen.keys()]) if (!hosts.liveAll().includes(h)) seen.delete(h);
+    return advanced;
+  };
+  look();
+  return look;
+}
