@@ -55,6 +55,10 @@ export interface ClusterOptions {
   readonly clock?: WorldClockOptions;
   readonly buggify?: boolean;
   readonly traceLog?: boolean | number;
+  /** A MsgSnap leaves up to this much later than the member's other messages (its own connection). */
+  readonly snapshotDelayUsMax?: number;
+  /** Percent of MsgSnaps sent twice, each copy with its own such delay (needs snapshotDelayUsMax). */
+  readonly snapshotDuplicatePercent?: number;
   /** Record client requests and watch responses (default true; `detcd serve` turns it off). */
   readonly recordHistory?: boolean;
   /** The replicated state machine of each member; the etcd applier by default. */
@@ -260,6 +264,8 @@ export class EtcdCluster {
         onPreVote: (host, m, inLease, granted) => this.preVoteObserver?.(host, m, inLease, granted),
         onVoteRequest: (host, m, ours, granted) => this.voteRequestObserver?.(host, m, ours, granted),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
+        ...(this.options.snapshotDelayUsMax !== undefined ? { snapshotDelayUsMax: this.options.snapshotDelayUsMax } : {}),
+        ...(this.options.snapshotDuplicatePercent !== undefined ? { snapshotDuplicatePercent: this.options.snapshotDuplicatePercent } : {}),
       }));
     }
   }

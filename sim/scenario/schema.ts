@@ -31,6 +31,9 @@ export const RaftSettingsSchema = z.strictObject({
   sizePerMsgBytesMax: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
+/** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
+export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
+
 export const EtcdSettingsSchema = z.strictObject({
   /** Applied entries between snapshots (etcd's --snapshot-count); small values force snapshots. */
   snapshotCount: int(1, 1_000_000).default(1000),
@@ -40,6 +43,12 @@ export const EtcdSettingsSchema = z.strictObject({
   watchStreamBuffer: int(1, 100_000).default(128),
   /** The apply-lag limit behind "too many requests". */
   pendingApplyMax: int(1, 1_000_000).default(5000),
+  /**
+   * etcd's --experimental-watch-progress-notify-interval: watches that asked for progress_notify
+   * and saw no event since the last tick get a progress notification (10 min by default, so never
+   * within a run; etcd's robustness tests use 100 ms, the flag's minimum).
+   */
+  progressNotifyIntervalMs: int(100, 3_600_000).default(PROGRESS_NOTIFY_INTERVAL_MS_ETCD),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -58,7 +67,16 @@ export const NetworkSchema = z.strictObject({
   fsyncUsMax: int(0, 10_000_000).default(3000),
   /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
   reorderDelayUsMax: int(0, 10_000_000).default(5000),
+  /**
+   * A snapshot message (MsgSnap) leaves its member up to this much later than the member's other
+   * messages, outside their order: etcd sends snapshots over their own connection (the snapshot
+   * pipeline), so a slow transfer lets the leader's next snapshot or appends overtake it.
+   */
+  snapshotDelayUsMax: int(0, 10_000_000).default(0),
+  /** Percent of snapshot messages sent a second time over such a connection, with a delay of its own (a transfer retried). */
+  snapshotDuplicatePercent: int(0, 100).default(0),
 }).refine((n) => n.latencyUsMin <= n.latencyUsMax, { message: 'latencyUsMin must be <= latencyUsMax', path: ['latencyUsMax'] })
+  .refine((n) => n.snapshotDuplicatePercent === 0 || n.snapshotDelayUsMax > 0, { message: 'snapshotDuplicatePercent needs snapshotDelayUsMax > 0', path: ['snapshotDuplicatePercent'] })
   .refine((n) => n.fsyncUsMin <= n.fsyncUsMax, { message: 'fsyncUsMin must be <= fsyncUsMax', path: ['fsyncUsMax'] });
 
 export const ClientsSchema = z.strictObject({

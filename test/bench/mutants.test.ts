@@ -75,6 +75,10 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   { name: 'hard-state-not-written-alone', scenario: 'buggify', seed: 1, checker: 'raft' },
   { name: 'compare-mod-uses-create', scenario: 'buggify', seed: 1, checker: 'linearizable' },
   { name: 'prevote-ignores-lease', scenario: 'prevote-rejoin', seed: 1, checker: 'raft' },
+  { name: 'progress-for-unsynced', scenario: 'watch-progress', seed: 1, checker: 'watch' },
+  { name: 'snapshot-older-than-applied', scenario: 'snapshot-pipeline', seed: 1, checker: 'raft' },
+  { name: 'readindex-trusts-checkquorum', scenario: 'gc-pause', seed: 2, checker: 'linearizable' },
+  { name: 'watch-cancelled-at-compact-rev', scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {

@@ -16,21 +16,21 @@ export const MUTANTS = [
     find: 'if (rd.hardState !== undefined) appendHardState(disk, rd.hardState);',
     replace: 'if (rd.hardState !== undefined && rd.entries.length > 0) appendHardState(disk, rd.hardState);',
     why: 'the hard state is written only along with entries: a term or vote granted without new entries is never durable, so a restarted member votes again in the same term',
-    aimed: ['crash-after-vote', 'rolling-restart', 'kill-leader'],
+    aimed: ['crash-after-vote', 'rolling-restart', 'kill-leader', 'crash-moments'],
   },
   {
     name: 'hard-state-ready-skips-fsync', class: 'persistence', file: 'sim/etcd/member-host.ts',
     find: 'if (!this.write(rd)) {',
     replace: 'if (!this.write(rd) || rd.entries.length === 0) {',
     why: 'a Ready holding only a hard state is handed back without waiting for its fsync: the vote is sent before it is durable (hashicorp/raft#661)',
-    aimed: ['crash-after-vote', 'rolling-restart'],
+    aimed: ['crash-after-vote', 'rolling-restart', 'crash-moments'],
   },
   {
     name: 'recovery-replays-uncommitted', class: 'persistence', file: 'src/server/member-recovery.ts',
     find: 'if (e.index <= sm.consistentIndex() || e.index > durable.hardState.commit) continue;',
     replace: 'if (e.index <= sm.consistentIndex()) continue;',
     why: 'recovery replays the whole WAL into the state machine, also entries that were never committed and may be overwritten by the next leader',
-    aimed: ['kill-leader', 'divergent-logs', 'figure8'],
+    aimed: ['kill-leader', 'divergent-logs', 'figure8', 'crash-moments'],
   },
   // ---- elections ----
   {
@@ -52,7 +52,7 @@ export const MUTANTS = [
     find: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.lastIndex());',
     replace: 'return term > ourTerm || (term === ourTerm && lastIndex >= this.committed);',
     why: 'the candidate\'s last index is compared with our commit index, not our last index: a candidate lacking entries we acknowledged (committed on a quorum we are part of) can win',
-    aimed: ['divergent-logs', 'older-longer-log'],
+    aimed: ['divergent-logs', 'older-longer-log', 'crash-moments'],
   },
   {
     name: 'up-to-date-strict-index', class: 'up-to-date', file: 'src/raft/raft-log.ts',
@@ -102,7 +102,7 @@ export const MUTANTS = [
     find: 'this.commitTo(Math.min(committed, lastNewIndex));',
     replace: 'this.commitTo(Math.min(committed, this.lastIndex()));',
     why: 'a follower commits up to the leader\'s commit index within its own log, including stale entries after the ones this append checked',
-    aimed: ['divergent-logs', 'figure8'],
+    aimed: ['divergent-logs', 'figure8', 'crash-moments'],
   },
   {
     name: 'heartbeat-commit-beyond-match', class: 'commit', file: 'src/raft/replication.ts',
@@ -131,7 +131,7 @@ export const MUTANTS = [
     find: 'const older = meta.index <= r.raftLog.committed;',
     replace: 'const older = meta.index <= r.raftLog.applied;',
     why: 'a snapshot older than the commit index but newer than the applied index is installed: the commit index and the log go backwards (etcd#2808 class)',
-    aimed: ['snapshot-reorder', 'snapshot-storm', 'snapshot-catch-up'],
+    aimed: ['snapshot-pipeline', 'snapshot-reorder', 'snapshot-storm'],
   },
   {
     name: 'readindex-before-term-commit', class: 'read', file: 'src/raft/step-leader.ts',
@@ -145,7 +145,7 @@ export const MUTANTS = [
     find: "if (r.readOnly.option === 'lease-based') {\n    respondToReadIndex",
     replace: "if (r.readOnly.option === 'lease-based' || r.prs.quorumActive()) {\n    respondToReadIndex",
     why: 'a leader that recently heard from a quorum (CheckQuorum bookkeeping) skips the heartbeat round: a deposed leader serves stale reads',
-    aimed: ['stale-leader-reads', 'gc-pause', 'leader-partition'],
+    aimed: ['gc-pause', 'stale-leader-reads', 'leader-partition'],
   },
   {
     name: 'read-served-one-short', class: 'read', file: 'src/server/read-index-loop.ts',
@@ -297,7 +297,7 @@ export const MUTANTS = [
     find: 'if (this.synced.has(w)) w.send(',
     replace: 'if (this.synced.has(w) || this.unsynced.has(w)) w.send(',
     why: 'a progress notification goes to a watcher still catching up: it promises the current revision before the events below it arrive (etcd#15220 class)',
-    aimed: ['watch-rotation', 'watch-partition-compaction'],
+    aimed: ['watch-progress', 'watch-rotation'],
   },
   {
     name: 'candidate-forgets-own-vote', class: 'election', file: 'src/raft/raft.ts',
