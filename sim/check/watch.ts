@@ -253,7 +253,7 @@ interface Merged {
 }
 
 function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
-  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean }>();
+  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; op: WatchOp }>();
   for (const op of ops) {
     // Only a watch on every key with no filters sees a revision's whole set of events.
     const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
@@ -269,12 +269,14 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
       if (!budget.spend(1 + events.length)) break;
       const prev = byRevision.get(rev);
       if (prev === undefined || (complete && !prev.complete)) {
-        if (prev !== undefined) compareEvents(prev.events.filter((e) => events.some((x) => x.key === e.key)), prev.events, prev.process, op.process, rev, report);
-        byRevision.set(rev, { events, process: op.process, complete });
+        if (prev !== undefined) compareEvents(prev.events, events.filter((e) => matches(prev.op, e)), prev.process, op.process, rev, report);
+        byRevision.set(rev, { events, process: op.process, complete, op });
         continue;
       }
-      const theirs = complete || !prev.complete ? prev.events : prev.events.filter((e) => matches(op, e));
-      compareEvents(events, theirs, op.process, prev.process, rev, report);
+      // Two watches that each see part of the revision agree on the events both of them match.
+      const mineSeen = complete || prev.complete ? events : events.filter((e) => matches(prev.op, e));
+      const theirs = complete ? prev.events : prev.events.filter((e) => matches(op, e));
+      compareEvents(mineSeen, theirs, op.process, prev.process, rev, report);
     }
   }
   const out = new Map<number, WatchEvent[]>();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-anomalies.ts';
 import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
 import type { KindPackageName } from './fault.ts';
-import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
+import { ETCD_OP_NAMES, etcdMixOf, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -100,6 +100,12 @@ export const ClientsSchema = z.strictObject({
    * 0: never.
    */
   watchRotateMs: int(0, 3_600_000).default(0),
+  /**
+   * Beside each member's watcher of every key, one more watch stream on the same client whose
+   * create request has another shape (sim/run/watch-shapes.ts): a key range or a single key of
+   * the etcd workload's keys, NOPUT or NODELETE filters, prev_kv off. Needs `watchers`.
+   */
+  watchShapes: z.boolean().default(false),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
@@ -141,16 +147,19 @@ export const WorkloadSchema = z.strictObject({
   /**
    * etcd workload: "robustness" sends etcd's robustness traffic mix; "full" adds the rest of the
    * KV API (prev_kv, ignore_value/ignore_lease, every compare target and result, nested txns,
-   * write txns with a range at a past revision).
+   * write txns with a range at a past revision); "wide" adds to "full" the request shapes it never
+   * sends (limited, count-only, keys-only, filtered and sorted ranges; ranges, deletes and compares
+   * ending at an existing key; txns reading on success and writing on failure; VALUE compares
+   * on missing keys).
    */
-  api: z.enum(['robustness', 'full']).default('robustness'),
+  api: z.enum(['robustness', 'full', 'wide']).default('robustness'),
 }).superRefine((w, ctx) => {
   if (w.mix === undefined) return;
   if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
   for (const name of Object.keys(w.mix)) {
     if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
   }
-  const table = w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+  const table = etcdMixOf(w.api);
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 

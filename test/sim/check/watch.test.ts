@@ -144,4 +144,45 @@ describe('watch guarantees', () => {
     const r = checkWatch([...full, ...resumed]);
     expect(r.violations.map((v) => v.guarantee)).toContain('resumable');
   });
+
+  describe('agreement between watches that each see part of a revision', () => {
+    // Revision 3 puts a and b; one watch sees only a (one key), another only b ([b, c)), a third
+    // only puts of every key.
+    const onlyA = { key: b64('a'), prev_kv: true };
+    const onlyB = { key: b64('b'), range_end: b64('c') };
+    const putsOnly = { ...all, filters: ['NODELETE'] };
+    const a2 = put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1));
+    const b1 = put('b', '1', 3, 3, 1);
+
+    it('pass when two partial watches see disjoint parts of a revision', () => {
+      const r = checkWatch([
+        ...stream(1, [{ ...hdr(2), created: true }, resp(3, [a2])], onlyA),
+        ...stream(2, [{ ...hdr(2), created: true }, resp(3, [b1])], onlyB),
+      ]);
+      expect(r.violations).toEqual([]);
+      expect(r.valid).toBe(true);
+    });
+
+    it('pass when a partial watch and a watch of every key agree, whichever comes first', () => {
+      const partial = stream(1, [{ ...hdr(2), created: true }, resp(3, [b1])], onlyB);
+      expect(checkWatch([...partial, ...stream(0, clean())]).valid).toBe(true);
+      expect(checkWatch([...stream(0, clean()), ...partial]).valid).toBe(true);
+    });
+
+    it('fail when two partial watches disagree on a key both watch', () => {
+      const other = put('b', 'X', 3, 3, 1);
+      const r = checkWatch([
+        ...stream(1, [{ ...hdr(2), created: true }, resp(3, [a2, b1])], putsOnly),
+        ...stream(2, [{ ...hdr(2), created: true }, resp(3, [other])], onlyB),
+      ]);
+      expect(r.valid).toBe(false);
+      expect(r.violations.map((v) => v.guarantee)).toContain('agreement');
+    });
+
+    it('fail when a partial watch saw an event the watch of every key did not, whichever comes first', () => {
+      const partial = stream(1, [{ ...hdr(2), created: true }, resp(3, [put('b', 'X', 3, 3, 1)])], onlyB);
+      expect(checkWatch([...partial, ...stream(0, clean())]).violations.map((v) => v.guarantee)).toContain('agreement');
+      expect(checkWatch([...stream(0, clean()), ...partial]).violations.map((v) => v.guarantee)).toContain('agreement');
+    });
+  });
 });
