@@ -145,7 +145,7 @@ export class ReadIndexLoop<W> {
   /** Reads served or failed since the last call. */
   takeOutcome(): ReadOutcome<W> {
     // Asked after every tick and apply, mostly with nothing to hand over: no new arrays then.
-    if (this.out.served.length === 0 && this.out.failed.length === 0) return NO_OUTCOME as ReadOutcome<W>;
+    if (this.out.served.length === 0 && this.out.failed.length === 0) return NO_OUTCOME;
     const out = { served: this.out.served.splice(0), failed: this.out.failed.splice(0) };
     return out;
   }
