@@ -325,6 +325,7 @@ export const MUTANTS = [
     replace: "  } else {\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.lastIndex() });",
     why: 'a follower that refuses a snapshot (older than its commit index, or already matching) answers with its last index, not its commit index: the leader takes a stale uncommitted tail as a match and counts it towards the quorum',
     aimed: ['snapshot-storm', 'snapshot-reorder', 'snapshot-catch-up'],
+    equivalent: 'probably (concluded after the first measurement, by reading the code; not proven): a snapshot is refused, or fast-forwards the commit index, only when the follower is at or past it, and then every entry beyond its commit index is the current leader\'s: a follower with a stale tail of an older term is reached by fast backtracking, which stops at or above the last index where it matches (at least its commit index, at or above the leader\'s first index - 1), so the leader sends it an append, not a snapshot; a delayed or duplicated snapshot of the current term arrives only after the follower took the leader\'s entries. Not caught in 302 runs, nor in 8 seeds of a divergent-logs + snapshots-every-10-entries + duplicating network scenario',
   },
   {
     name: 'restore-created-at-mod', class: 'snapshot', file: 'src/mvcc/snapshot.ts', holdout2: true,
