@@ -4,7 +4,7 @@
 // whether a run failed, which scenario, seed and checker caught it first, and the wall time.
 //
 //   node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46]
-//                                [--full] [--only NAME,...] [--class CLASS,...] [--out DIR] [--list]
+//                                [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--out DIR] [--list]
 //
 // The sweep of a mutant stops at its first failing run (a caught mutant costs little; the
 // first catch is then the first failing run the workers finished); --full sweeps every run and
@@ -90,20 +90,36 @@ export function markdown(rows, o) {
   return lines.join('\n');
 }
 
+const USAGE = 'usage: node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46] [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--out DIR] [--list]';
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
+        'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
+        list: { type: 'boolean' }, holdout2: { type: 'boolean' }, help: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    // An unknown option or a missing value: one line and the usage, never a stack trace.
+    throw new MutantError(`mutants: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n${USAGE}`);
+  }
+}
+
 function main() {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
-      'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
-      list: { type: 'boolean' },
-    },
-  });
+  const { values } = parseOptions();
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
   let selected = MUTANTS;
   if (values.only !== undefined) {
     const names = values.only.split(',');
     for (const n of names) if (!MUTANTS.some((m) => m.name === n)) throw new MutantError(`--only: no mutant named ${n}`);
     selected = selected.filter((m) => names.includes(m.name));
   }
+  if (values.holdout2 === true) selected = selected.filter((m) => m.holdout2 === true);
   if (values.class !== undefined) selected = selected.filter((m) => values.class.split(',').includes(m.class));
   if (values.list === true) {
     for (const m of selected) console.log(`${m.name.padEnd(34)} ${m.class.padEnd(20)} ${m.file}${m.equivalent ? '  (equivalent)' : ''}`);

@@ -20,8 +20,11 @@
 //    that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
+// 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and at most
+//    the whole seconds its leader can have left since its last keep-alive (lease-ttl-answers.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
+import { findTtlAnswers } from './lease-ttl-answers.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import type { CheckResult, Validity } from './verdict.ts';
@@ -38,12 +41,17 @@ export interface LeaseCheckOptions {
   clockDriftPpmMax?: number;
   clockJumpUsMax?: number;
   maxViolations?: number;
+  /**
+   * How far a leader's clock may run slow or step back (ppm, sum of steps in µs; Infinity: no
+   * bound), for the remaining-TTL bound of TimeToLive answers. Default: clockDriftPpmMax and clockJumpUsMax.
+   */
+  slowClock?: { driftPpmMax: number; jumpUsMax: number };
   /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
 }
 
 export interface LeaseViolation {
-  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed' | 'revoked-early';
+  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed' | 'revoked-early' | 'ttl-answer';
   lease: string;
   /** History index of the op that shows it. */
   index: number;
@@ -191,6 +199,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
         else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
       }
     }
+  }
+  if (steps <= stepsMax) {
+    const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations);
+    steps += ttl.steps;
+    for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
   }
   let keysUnjudged = false;
   if (steps <= stepsMax) {

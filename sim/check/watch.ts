@@ -12,6 +12,9 @@
 //   progress), it got exactly the matching events of the merged event history — and every
 //   ok put of the history that falls in that window;
 // - resumable: a watch opened at start_revision S first sees the first matching event ≥ S;
+// - compaction: a watch is cancelled as compacted only when the next revision it needs (its start,
+//   or one past its last event or progress notification) is below the compact revision: the
+//   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers);
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
@@ -23,7 +26,7 @@ import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'prev_kv' | 'is_create' | 'agreement';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -172,6 +175,7 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const budget = new WorkBudget(options.stepsMax ?? 50_000_000);
   const ops = watchOps(records);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
+  checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
   if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
   if (!budget.out) checkPrevKvAndCreate(ops, merged, compactionsRequested(history), report, budget);
@@ -226,13 +230,30 @@ function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, 
   }
 }
 
+function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget: WorkBudget): void {
+  for (const op of ops) {
+    let needed = op.startRevision;
+    for (const r of op.responses) {
+      if (!budget.spend(1)) return;
+      if (r.compactRevision > 0) {
+        if (needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
+        break;
+      }
+      const lastEvent = r.events.length > 0 ? r.events[r.events.length - 1]!.revision : 0;
+      // A watch "from now" needs the revision after its Created response's (etcd: wsrev + 1).
+      const fromNow = r.created && !r.canceled && op.startRevision === 0 ? r.headerRevision + 1 : 0;
+      needed = Math.max(needed, lastEvent + 1, r.progress ? r.headerRevision + 1 : 0, fromNow);
+    }
+  }
+}
+
 interface Merged {
   byRevision: Map<number, WatchEvent[]>;
   revisions: number[];
 }
 
 function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
-  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean }>();
+  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; op: WatchOp }>();
   for (const op of ops) {
     // Only a watch on every key with no filters sees a revision's whole set of events.
     const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
@@ -248,12 +269,14 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
       if (!budget.spend(1 + events.length)) break;
       const prev = byRevision.get(rev);
       if (prev === undefined || (complete && !prev.complete)) {
-        if (prev !== undefined) compareEvents(prev.events.filter((e) => events.some((x) => x.key === e.key)), prev.events, prev.process, op.process, rev, report);
-        byRevision.set(rev, { events, process: op.process, complete });
+        if (prev !== undefined) compareEvents(prev.events, events.filter((e) => matches(prev.op, e)), prev.process, op.process, rev, report);
+        byRevision.set(rev, { events, process: op.process, complete, op });
         continue;
       }
-      const theirs = complete || !prev.complete ? prev.events : prev.events.filter((e) => matches(op, e));
-      compareEvents(events, theirs, op.process, prev.process, rev, report);
+      // Two watches that each see part of the revision agree on the events both of them match.
+      const mineSeen = complete || prev.complete ? events : events.filter((e) => matches(prev.op, e));
+      const theirs = complete ? prev.events : prev.events.filter((e) => matches(op, e));
+      compareEvents(mineSeen, theirs, op.process, prev.process, rev, report);
     }
   }
   const out = new Map<number, WatchEvent[]>();
@@ -297,13 +320,19 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
     const delivered = op.responses.flatMap((r) => r.events);
-    const first = op.startRevision > 0 ? op.startRevision : (delivered[0]?.revision ?? Infinity);
+    const created = op.responses.find((r) => r.created && !r.canceled);
     const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
+    const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0);
+    // A progress notification at R vouches that the watch got every matching event <= R (etcd
+    // sends it only to a synced watcher, mvcc/watchable_store.go progressAll). A watch cancelled
+    // by a compaction is judged only up to its last progress before the cancel.
     let lastProgress = 0;
-    for (const r of op.responses) if (r.progress && r.headerRevision > lastProgress) lastProgress = r.headerRevision;
-    const last = Math.max(lastEvent, lastProgress);
-    const canceledAt = op.responses.find((r) => r.compactRevision > 0);
-    if (canceledAt !== undefined) continue;
+    for (const r of canceledAt < 0 ? op.responses : op.responses.slice(0, canceledAt)) if (r.progress && r.headerRevision > lastProgress) lastProgress = r.headerRevision;
+    if (canceledAt >= 0 && lastProgress === 0) continue;
+    const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
+    // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
+    // which matters when a progress notification promises revisions before its first event.
+    const first = op.startRevision > 0 ? op.startRevision : created !== undefined && lastProgress > 0 ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
     const expected: WatchEvent[] = [];
     for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;

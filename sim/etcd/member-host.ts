@@ -48,6 +48,13 @@ export interface MemberHostOptions {
   readonly onVoteRequest?: (host: MemberHost, request: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
+  /**
+   * A MsgSnap travels on its own connection (etcd's snapshot pipeline, not the peer stream) and
+   * leaves up to this much later, outside the order of the member's other messages (0: with them).
+   */
+  readonly snapshotDelayUsMax?: number;
+  /** Percent of MsgSnaps sent a second time on another such connection, each copy with its own delay (a transfer retried). */
+  readonly snapshotDuplicatePercent?: number;
 }
 
 /** The host's own BUGGIFY sites: legal slowness of the process and its disk. */
@@ -208,14 +215,28 @@ export class MemberHost implements Host, RaftView {
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i] as MemberOutput;
       switch (o.kind) {
-        case 'peer':
+        case 'peer': {
           if (o.message.kind === 'raft') this.options.onRaftSend?.(this, o.message.message);
-          this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes);
+          const to = this.options.nameOf(o.to);
+          if ((this.options.snapshotDelayUsMax ?? 0) > 0 && o.message.kind === 'raft' && o.message.message.type === 'MsgSnap') this.sendSnapshot(to, o.message, o.sizeBytes);
+          else this.ctx.send(to, o.message, o.sizeBytes);
           break;
+        }
         case 'client': this.ctx.send(o.to, o.message, 64); break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
       }
     }
+  }
+
+  /**
+   * A snapshot on its own connection: it leaves after a delay drawn up to snapshotDelayUsMax, and
+   * with snapshotDuplicatePercent odds a second copy leaves after a delay of its own. A crash
+   * before then loses it (the host's timers die with it), as a broken transfer would.
+   */
+  private sendSnapshot(to: string, message: unknown, sizeBytes: number): void {
+    const delayUsMax = this.options.snapshotDelayUsMax ?? 0;
+    const copies = this.ctx.prng.chance(this.options.snapshotDuplicatePercent ?? 0, 100) ? 2 : 1;
+    for (let i = 0; i < copies; i++) this.ctx.setTimer(this.ctx.prng.int(delayUsMax + 1), () => this.ctx.send(to, message, sizeBytes));
   }
 
   /** Writes a Ready's durable parts; false when it has none (nothing to fsync). */

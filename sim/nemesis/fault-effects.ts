@@ -5,6 +5,7 @@
 import type { CrashMoment, Fault, FaultKind, FaultOf, Target } from '../scenario/fault.ts';
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
+import { CutThenPause } from './cut-then-pause.ts';
 import { Figure8Sequence } from './figure8.ts';
 import type { NemesisWorld } from './nemesis-world-port.ts';
 import { partitionCuts } from './partition-shapes.ts';
@@ -146,6 +147,16 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
       ctx.world.buggify(true);
       return { nodes: [], cuts: NO_CUTS };
     },
+  },
+  'cut-then-pause': {
+    // The leader cut off, then paused (./cut-then-pause.ts): its cuts are this fault's, and a
+    // pause still on when the fault heals ends with it.
+    start: (f, ctx) => {
+      const [nodes, cuts] = partitionCuts(ctx, 'isolate-leader', undefined);
+      return { nodes, cuts, sequence: new CutThenPause(ctx, nodes[0]!, f.pauseAfterMs * 1000, f.resumeAfterLeaderMs * 1000) };
+    },
+    cutsOnHeal: true,
+    healNode: (_f, node, ctx) => ctx.resume(node),
   },
   figure8: {
     // The Figure 8 sequence (./figure8.ts): its cuts and crashes are this fault's, healed with it.

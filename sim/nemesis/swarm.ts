@@ -40,6 +40,36 @@ function drawMix(prng: Prng, base: Readonly<Record<string, number>> | undefined)
   return mix;
 }
 
+/** The even cluster the swarm draws: a quorum is 3 of 4, not half. */
+const EVEN_MEMBERS = 4;
+/** prevote-rejoin's read-mostly mix: members cut off by bridge or ring partitions stay as up to date as the rest. */
+const READ_MOSTLY_MIX: Readonly<Record<string, number>> = { put: 3, delete: 0, 'put-with-lease': 0, 'lease-revoke': 0, cas: 0, 'multi-op-txn': 0 };
+
+/**
+ * Shapes that once only a named scenario reached, drawn from their own stream (a seed that draws
+ * none of them keeps what it drew): progress notifications
+ * every 100-250 ms (etcd's robustness tests: 100 ms; a third of the runs), an even cluster
+ * (a sixth; not with figure8's five), prevote-rejoin's read-mostly mix (a sixth, etcd workload),
+ * snapshots on their own slow connection, sometimes sent twice (a sixth). The cut-then-pause
+ * sequence is a package of the fault table, drawn with the table's packages.
+ */
+function drawShapes(
+  prng: Prng,
+  scenario: Scenario,
+  etcd: { progressNotifyIntervalMs: number },
+  network: { snapshotDelayUsMax: number; snapshotDuplicatePercent: number },
+  workload: { mix?: Record<string, number> | undefined },
+): { evenCluster: boolean } {
+  if (prng.chance(1, 3)) etcd.progressNotifyIntervalMs = prng.pick([100, 150, 250]);
+  const evenCluster = prng.chance(1, 6);
+  if (prng.chance(1, 6) && scenario.workload.kind === 'etcd') workload.mix = { ...READ_MOSTLY_MIX };
+  if (prng.chance(1, 6)) {
+    network.snapshotDelayUsMax = prng.pick([100_000, 300_000]);
+    network.snapshotDuplicatePercent = prng.pick([0, 50, 100]);
+  }
+  return { evenCluster };
+}
+
 export interface SwarmDraw {
   scenario: Scenario;
   options: Record<string, unknown>;
@@ -94,10 +124,12 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // behind keeps winning the race to campaign and cannot win (swarm 42: three such rounds of 2 s
   // timeouts ran out a 10 s budget).
   const liveness = { ...scenario.liveness, budgetMs: Math.max(scenario.liveness.budgetMs, LIVENESS_ELECTION_TIMEOUTS * tickMs * electionTicks) };
+  // From a stream of their own: no other draw of a seed moves, and neither do they when a draw is added.
+  const shapes = drawShapes(prng.fork('shapes'), scenario, etcd, network, workload);
   // The packages fault kinds declare: the very last draws, so that a kind added to the table
   // changes nothing else a seed drew.
   const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
-  const members = Math.max(membersBuiltin, ...declared.map((p) => p.membersMin ?? 1));
+  const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, ...declared.map((p) => p.membersMin ?? 1));
   const nemesis = { ...scenario.nemesis, packages: [...packages, ...drawnLast, ...declared.map((p) => p.name)], intervalMs, faultDurationMs };
   const drawn: Scenario = { ...scenario, network, nemesis, cluster: { ...scenario.cluster, members, raft, etcd }, workload, clients, liveness };
   return {
@@ -106,6 +138,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
       packages: nemesis.packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs,
       api: workload.api, compactionIntervalMs: workload.compactionIntervalMs, watchResumeAtCompactRevision: clients.watchResumeAtCompactRevision,
       livenessBudgetMs: liveness.budgetMs, watchRotateMs: clients.watchRotateMs, compactionRevision: workload.compactionRevision, ...(workload.mix === undefined ? {} : { mix: workload.mix }),
+      progressNotifyIntervalMs: etcd.progressNotifyIntervalMs, snapshotDelayUsMax: network.snapshotDelayUsMax, snapshotDuplicatePercent: network.snapshotDuplicatePercent,
     },
   };
 }

@@ -10,6 +10,7 @@ import { WatchStream } from '../etcd/watch-stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { b64 } from '../workload/etcd-request.ts';
 import type { World } from '../world/world.ts';
+import { watchShapes } from './watch-shapes.ts';
 
 export const WORKER_CLIENT_PREFIX = 'c';
 export const JOB_CLIENT = 'jobs';
@@ -72,6 +73,22 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
         new WatchStream(client, {
           process: watchProcess(m),
           create: { key: b64('\0'), range_end: b64('\0'), prev_kv: true, progress_notify: true },
+          member: m,
+          progressRequestIntervalUs: watchProgressRequests ? WATCH_PROGRESS_REQUEST_US : 0,
+          requireLeader: true,
+          resumeAtCompactRevision: scenario.clients.watchResumeAtCompactRevision,
+          rotateEveryUs: scenario.clients.watchRotateMs * 1000,
+        }),
+      );
+      // Without progress requests a ranged or filtered watch learns no revision it has no event
+      // for, and the liveness phase would wait for it to catch up: no shapes then (real etcd).
+      if (!scenario.clients.watchShapes || !watchProgressRequests) return;
+      const shapes = watchShapes(scenario.workload.keys);
+      const shape = shapes[i % shapes.length]!;
+      watchers.push(
+        new WatchStream(client, {
+          process: `${watchProcess(m)}/${shape.name}`,
+          create: shape.create,
           member: m,
           progressRequestIntervalUs: watchProgressRequests ? WATCH_PROGRESS_REQUEST_US : 0,
           requireLeader: true,

@@ -8,6 +8,7 @@ import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
 import { clockErrorOf } from '../nemesis/clock-error.ts';
 import type { CheckResult } from '../check/verdict.ts';
 import { checkWatch } from '../check/watch.ts';
+import { checkErrorReplies } from '../check/error-replies.ts';
 import { writesOnly } from '../check/writes-only.ts';
 import { allowsAnomalyOf } from '../check/documented-anomalies.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -53,6 +54,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = { ...w, summary: wSummary };
     }
+    // The error replies among the answers: etcd's code and text for each message.
+    out['error-replies'] = checkErrorReplies(history);
   }
   if (names.has('watch') && watches.length > 0) {
     out['watch'] = checkWatch(watches, history, { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' });
@@ -66,9 +69,30 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
       ...(ctx.leaders === undefined ? {} : { leaders: ctx.leaders }),
       clockDriftPpmMax: clock.driftPpmMax,
       clockJumpUsMax: clock.jumpUsMax,
+      slowClock: slowClockOf(ctx.scenario),
     });
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
+}
+
+/**
+ * How far a member clock may run slow or step back in a scenario (the mirror of clockErrorOf,
+ * which bounds fast clocks and forward steps): drift of either sign, steps of either direction.
+ */
+export function slowClockOf(scenario: Scenario): { driftPpmMax: number; jumpUsMax: number } {
+  if (scenario.schedule === undefined) {
+    const packages = new Set(scenario.nemesis.packages);
+    const clock = clockErrorOf(scenario);
+    return { driftPpmMax: clock.driftPpmMax, jumpUsMax: packages.has('clock') || packages.has('clock-jumps') ? Infinity : 0 };
+  }
+  let driftPpmMax = 0;
+  let jumpUsMax = 0;
+  for (const { fault } of scenario.schedule) {
+    if (fault.kind === 'clock-drift') driftPpmMax = Math.max(driftPpmMax, Math.abs(fault.driftPpm));
+    else if (fault.kind === 'clock-skew') jumpUsMax += Math.abs(fault.offsetMs) * 1000;
+    else if (fault.kind === 'clock-jump') jumpUsMax += Math.abs(fault.jumpMs) * 1000;
+  }
+  return { driftPpmMax, jumpUsMax };
 }
 
 /**

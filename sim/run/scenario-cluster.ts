@@ -45,6 +45,7 @@ function memberSettings(s: Scenario): Partial<MemberSettings> {
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
     watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
     pendingApplyMax: s.cluster.etcd.pendingApplyMax,
+    progressNotifyIntervalMs: s.cluster.etcd.progressNotifyIntervalMs,
     maxSizePerMsgBytes: r.sizePerMsgBytesMax,
     maxInflightMsgs: r.inflightMsgsMax,
   };
@@ -65,7 +66,9 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
     // A crash tears the last unsynced record only when the nemesis asks for torn writes.
     disk: { fsyncLatencyUsMin: s.network.fsyncUsMin, fsyncLatencyUsMax: s.network.fsyncUsMax, tornWrite: { num: 1, den: 2 } },
     buggify: o.buggify,
+    ...(s.network.snapshotDelayUsMax > 0 ? { snapshotDelayUsMax: s.network.snapshotDelayUsMax, snapshotDuplicatePercent: s.network.snapshotDuplicatePercent } : {}),
     traceLog: o.traceLog,
+    ...(s.nemesis.learnerHoldMs > 0 ? { learnerHoldUs: s.nemesis.learnerHoldMs * 1000 } : {}),
     makeStateMachine,
   });
   const world = cluster.world;

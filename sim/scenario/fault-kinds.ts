@@ -245,6 +245,25 @@ export const FAULT_KINDS = {
     inPropertyMix: true,
     needsBuggify: () => true,
   }),
+  'cut-then-pause': kind({
+    schema: z.strictObject({
+      kind: z.literal('cut-then-pause'),
+      /** The leader is cut off from every other member, then paused this long after (a GC pause as its network fails). */
+      pauseAfterMs: z.number().int().min(0).max(10_000),
+      /** It runs again this long after another member leads in a later term (or when the fault heals, if sooner). */
+      resumeAfterLeaderMs: z.number().int().min(0).max(60_000),
+    }),
+    describe: (f) => `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
+    arbitrary: ({ fc }) => fc.record({ kind: fc.constant('cut-then-pause' as const), pauseAfterMs: fc.integer({ min: 0, max: 20 }), resumeAfterLeaderMs: fc.integer({ min: 0, max: 300 }) }),
+    // Needs a leader to cut and a quorum left to elect another: kept out of the small property clusters' mix.
+    inPropertyMix: false,
+    package: {
+      name: 'cut-then-pause',
+      description: 'cut the leader off and pause it a few ms later; it runs again, still cut off, after the others elected a new leader and wrote: reads that reached it meanwhile come before any tick lets CheckQuorum notice the lost quorum',
+      membersMin: 3,
+      draw: (p) => ({ kind: 'cut-then-pause' as const, pauseAfterMs: p.intRange(0, 20), resumeAfterLeaderMs: p.intRange(20, 300) }),
+    },
+  }),
   figure8: kind({
     schema: z.strictObject({
       kind: z.literal('figure8'),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-anomalies.ts';
 import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
 import type { KindPackageName } from './fault.ts';
-import { ETCD_API_EXTRA_MIX, ETCD_OP_NAMES, ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
+import { ETCD_OP_NAMES, etcdMixOf, withWeights } from '../workload/etcd-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -31,6 +31,9 @@ export const RaftSettingsSchema = z.strictObject({
   sizePerMsgBytesMax: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
+/** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
+export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
+
 export const EtcdSettingsSchema = z.strictObject({
   /** Applied entries between snapshots (etcd's --snapshot-count); small values force snapshots. */
   snapshotCount: int(1, 1_000_000).default(1000),
@@ -40,6 +43,12 @@ export const EtcdSettingsSchema = z.strictObject({
   watchStreamBuffer: int(1, 100_000).default(128),
   /** The apply-lag limit behind "too many requests". */
   pendingApplyMax: int(1, 1_000_000).default(5000),
+  /**
+   * etcd's --experimental-watch-progress-notify-interval: watches that asked for progress_notify
+   * and saw no event since the last tick get a progress notification (10 min by default, so never
+   * within a run; etcd's robustness tests use 100 ms, the flag's minimum).
+   */
+  progressNotifyIntervalMs: int(100, 3_600_000).default(PROGRESS_NOTIFY_INTERVAL_MS_ETCD),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -58,7 +67,16 @@ export const NetworkSchema = z.strictObject({
   fsyncUsMax: int(0, 10_000_000).default(3000),
   /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
   reorderDelayUsMax: int(0, 10_000_000).default(5000),
+  /**
+   * A snapshot message (MsgSnap) leaves its member up to this much later than the member's other
+   * messages, outside their order: etcd sends snapshots over their own connection (the snapshot
+   * pipeline), so a slow transfer lets the leader's next snapshot or appends overtake it.
+   */
+  snapshotDelayUsMax: int(0, 10_000_000).default(0),
+  /** Percent of snapshot messages sent a second time over such a connection, with a delay of its own (a transfer retried). */
+  snapshotDuplicatePercent: int(0, 100).default(0),
 }).refine((n) => n.latencyUsMin <= n.latencyUsMax, { message: 'latencyUsMin must be <= latencyUsMax', path: ['latencyUsMax'] })
+  .refine((n) => n.snapshotDuplicatePercent === 0 || n.snapshotDelayUsMax > 0, { message: 'snapshotDuplicatePercent needs snapshotDelayUsMax > 0', path: ['snapshotDuplicatePercent'] })
   .refine((n) => n.fsyncUsMin <= n.fsyncUsMax, { message: 'fsyncUsMin must be <= fsyncUsMax', path: ['fsyncUsMax'] });
 
 export const ClientsSchema = z.strictObject({
@@ -82,6 +100,12 @@ export const ClientsSchema = z.strictObject({
    * 0: never.
    */
   watchRotateMs: int(0, 3_600_000).default(0),
+  /**
+   * Beside each member's watcher of every key, one more watch stream on the same client whose
+   * create request has another shape (sim/run/watch-shapes.ts): a key range or a single key of
+   * the etcd workload's keys, NOPUT or NODELETE filters, prev_kv off. Needs `watchers`.
+   */
+  watchShapes: z.boolean().default(false),
 });
 
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
@@ -123,16 +147,19 @@ export const WorkloadSchema = z.strictObject({
   /**
    * etcd workload: "robustness" sends etcd's robustness traffic mix; "full" adds the rest of the
    * KV API (prev_kv, ignore_value/ignore_lease, every compare target and result, nested txns,
-   * write txns with a range at a past revision).
+   * write txns with a range at a past revision); "wide" adds to "full" the request shapes it never
+   * sends (limited, count-only, keys-only, filtered and sorted ranges; ranges, deletes and compares
+   * ending at an existing key; txns reading on success and writing on failure; VALUE compares
+   * on missing keys).
    */
-  api: z.enum(['robustness', 'full']).default('robustness'),
+  api: z.enum(['robustness', 'full', 'wide']).default('robustness'),
 }).superRefine((w, ctx) => {
   if (w.mix === undefined) return;
   if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
   for (const name of Object.keys(w.mix)) {
     if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
   }
-  const table = w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX;
+  const table = etcdMixOf(w.api);
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 
@@ -183,6 +210,12 @@ export const NemesisSchema = z.strictObject({
   faultDurationMs: RangeSchema.default({ min: 300, max: 1500 }),
   /** Upper bound on faults in one run. */
   faultsMax: int(0, 10_000).default(100),
+  /**
+   * A membership change (package `membership`) keeps its new member a learner this long after it
+   * caught up before it promotes it (an operator who waits): other conf changes, elections and
+   * faults then meet a started learner. 0: promote as soon as etcd would.
+   */
+  learnerHoldMs: int(0, 600_000).default(0),
 });
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;

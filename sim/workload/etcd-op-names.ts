@@ -13,7 +13,27 @@ export const ETCD_API_EXTRA_MIX: ReadonlyArray<readonly [string, number]> = [
   ['put-prev-kv', 6], ['put-ignore', 3], ['delete-prev-kv', 3], ['compare-txn', 8], ['nested-txn', 5], ['past-range-txn', 5],
 ];
 
-export const ETCD_OP_NAMES: readonly string[] = [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX].map(([name]) => name);
+/**
+ * With `workload.api: "wide"`, on top of "full": the shapes of a request that "full" never sends
+ * (etcd-api-wide-ops.ts): ranges with a limit below the number of keys, count_only, keys_only,
+ * revision filters and sorts; ranges, deletes and compares that end exactly at an existing key;
+ * txns whose success branch only reads and whose failure branch writes; VALUE compares other
+ * than EQUAL on keys that do not exist.
+ */
+export const ETCD_API_WIDE_MIX: ReadonlyArray<readonly [string, number]> = [
+  ['range-shapes', 8], ['range-bounds', 5], ['read-else-write-txn', 5], ['compare-missing', 3],
+];
+
+export type EtcdApi = 'robustness' | 'full' | 'wide';
+
+/** The op table of an etcd workload's `api` (before `workload.mix` reweights it). */
+export function etcdMixOf(api: EtcdApi): ReadonlyArray<readonly [string, number]> {
+  if (api === 'robustness') return ETCD_TRAFFIC_MIX;
+  if (api === 'full') return [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX];
+  return [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX, ...ETCD_API_WIDE_MIX];
+}
+
+export const ETCD_OP_NAMES: readonly string[] = etcdMixOf('wide').map(([name]) => name);
 
 /** `table` with the weights `mix` names replaced (ops it does not name keep theirs). */
 export function withWeights(table: ReadonlyArray<readonly [string, number]>, mix: Readonly<Record<string, number>> | undefined): ReadonlyArray<readonly [string, number]> {

@@ -83,8 +83,13 @@ export interface RangeOptions {
   limit?: number;
   serializable?: boolean;
   sortOrder?: 'ASCEND' | 'DESCEND';
-  sortTarget?: 'KEY' | 'CREATE' | 'MOD';
+  sortTarget?: 'KEY' | 'CREATE' | 'MOD' | 'VERSION' | 'VALUE';
   maxCreateRevision?: number;
+  minCreateRevision?: number;
+  minModRevision?: number;
+  maxModRevision?: number;
+  countOnly?: boolean;
+  keysOnly?: boolean;
 }
 
 export function range(key: string, o: RangeOptions = {}): EtcdRequest {
@@ -96,6 +101,11 @@ export function range(key: string, o: RangeOptions = {}): EtcdRequest {
   if (o.sortOrder !== undefined) body['sort_order'] = o.sortOrder;
   if (o.sortTarget !== undefined) body['sort_target'] = o.sortTarget;
   if (o.maxCreateRevision !== undefined) body['max_create_revision'] = String(o.maxCreateRevision);
+  if (o.minCreateRevision !== undefined) body['min_create_revision'] = String(o.minCreateRevision);
+  if (o.minModRevision !== undefined) body['min_mod_revision'] = String(o.minModRevision);
+  if (o.maxModRevision !== undefined) body['max_mod_revision'] = String(o.maxModRevision);
+  if (o.countOnly === true) body['count_only'] = true;
+  if (o.keysOnly === true) body['keys_only'] = true;
   return { path: '/v3/kv/range', body };
 }
 

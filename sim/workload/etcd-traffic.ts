@@ -2,7 +2,8 @@
 // Put 20, Get 15, StaleGet 10, MultiOpTxn 10, List 15, StaleList 10, Delete 5, PutWithLease 5,
 // LeaseRevoke 5, CAS 5; every put value unique; stale reads at a recent past revision. A
 // periodic compaction at a random recent revision runs beside it (compaction.ts). With
-// `workload.api: "full"` the rest of the KV API joins the mix (etcd-api-ops.ts).
+// `workload.api: "full"` the rest of the KV API joins the mix (etcd-api-ops.ts); with "wide" also
+// the request shapes "full" never sends (etcd-api-wide-ops.ts).
 import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
@@ -10,7 +11,8 @@ import { compact, deleteRange, leaseGrant, leaseRevoke, prefixEnd, put, range, t
 import type { LeaseId, TxnOp } from './etcd-request.ts';
 import { TrafficState, compactionRevision } from './traffic-state.ts';
 import { apiRequest, isApiOp } from './etcd-api-ops.ts';
-import { ETCD_API_EXTRA_MIX, ETCD_TRAFFIC_MIX, withWeights } from './etcd-op-names.ts';
+import { etcdMixOf, withWeights } from './etcd-op-names.ts';
+import { isWideOp, wideRequest } from './etcd-api-wide-ops.ts';
 import { paddedValue, single, uniqueValue } from './workload.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
@@ -48,7 +50,7 @@ export class EtcdTraffic implements Workload {
   /** etcd's robustness mix, plus the rest of the KV API with `workload.api: "full"`, reweighted by `workload.mix`. */
   private mix(): ReadonlyArray<readonly [string, number]> {
     const w = this.env.scenario.workload;
-    return withWeights(w.api === 'full' ? [...ETCD_TRAFFIC_MIX, ...ETCD_API_EXTRA_MIX] : ETCD_TRAFFIC_MIX, w.mix);
+    return withWeights(etcdMixOf(w.api), w.mix);
   }
 
   generator(): Gen {
@@ -62,9 +64,10 @@ export class EtcdTraffic implements Workload {
     const key = (op.value as { key: string }).key;
     const prng = this.env.prng;
     const observe = (body: unknown): void => this.state.observe(body);
-    if (isApiOp(op.f)) {
+    if (isApiOp(op.f) || isWideOp(op.f)) {
       const other = (): string => this.key(prng.int(this.env.scenario.workload.keys));
-      return single(apiRequest(op.f, key, { prng, state: this.state, value: this.value(op), otherKey: other, prefix: 'key' }), op, call, done, observe);
+      const c = { prng, state: this.state, value: this.value(op), otherKey: other, prefix: 'key' };
+      return single(isApiOp(op.f) ? apiRequest(op.f, key, c) : wideRequest(op.f, key, c), op, call, done, observe);
     }
     switch (op.f) {
       case 'put':

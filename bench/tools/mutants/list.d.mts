@@ -8,5 +8,7 @@ export interface Mutant {
   readonly why: string;
   readonly aimed?: readonly string[];
   readonly equivalent?: string;
+  /** One of the second holdout set (house, 2026-12-05). */
+  readonly holdout2?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

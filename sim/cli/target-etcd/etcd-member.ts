@@ -21,6 +21,8 @@ export interface EtcdMemberSpec {
   readonly electionMs: number;
   readonly snapshotCount: number;
   readonly preVote: boolean;
+  /** --experimental-watch-progress-notify-interval, in ms (left to etcd's default when absent). */
+  readonly progressNotifyIntervalMs?: number;
   /** Command prefix that enters the member's network namespace, if any. */
   readonly prefix: readonly string[];
 }
@@ -53,6 +55,7 @@ export class EtcdMember {
       '--election-timeout', String(s.electionMs),
       '--snapshot-count', String(s.snapshotCount),
       `--pre-vote=${s.preVote}`,
+      ...(s.progressNotifyIntervalMs !== undefined ? ['--experimental-watch-progress-notify-interval', `${s.progressNotifyIntervalMs}ms`] : []),
       '--logger', 'zap',
       '--log-outputs', 'stderr',
     ];

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import type { NemesisWorld } from '../../nemesis/nemesis.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { PROGRESS_NOTIFY_INTERVAL_MS_ETCD } from '../../scenario/schema.ts';
 import { EtcdMember, memberPaths } from './etcd-member.ts';
 import type { RunNames } from './names.ts';
 import type { NetworkMode } from './network.ts';
@@ -56,6 +57,8 @@ export class RealCluster {
         electionMs: raft.tickMs * raft.electionTicks,
         snapshotCount: options.scenario.cluster.etcd.snapshotCount,
         preVote: raft.preVote,
+        // etcd's own default (10 min) unless the scenario shortens it.
+        ...(options.scenario.cluster.etcd.progressNotifyIntervalMs !== PROGRESS_NOTIFY_INTERVAL_MS_ETCD ? { progressNotifyIntervalMs: options.scenario.cluster.etcd.progressNotifyIntervalMs } : {}),
         prefix: this.network.spawnPrefix(i),
       }));
     }

@@ -73,6 +73,45 @@ describe('watch guarantees', () => {
     expect(checkWatch(stream(0, s)).violations.map((v) => v.guarantee)).toContain('bookmarkable');
   });
 
+  it('pass on progress notifications that follow every event at or below them', () => {
+    const s = clean();
+    s.splice(2, 0, { ...hdr(2) });
+    const fromNow = [{ ...hdr(3), created: true }, { ...hdr(3) }, resp(4, [del('a', 4, kv('a', '2', 2, 3, 2))]), { ...hdr(4) }];
+    const r = checkWatch([...stream(0, s), ...stream(1, clean()), ...stream(2, fromNow)]);
+    expect(r.violations).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+
+  it('fail on a progress notification to a watcher still catching up: its events come after (bookmarkable) or never (reliable)', () => {
+    // An unsynced watcher from revision 2 is told "progress 4" before it got revisions 2..4.
+    const behind = [{ ...hdr(4), created: true }, { ...hdr(4) }, resp(4, [put('a', '1', 2, 2, 1), put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1))])];
+    const late = checkWatch([...stream(0, clean()), ...stream(1, behind, { ...all, start_revision: '2' })]);
+    expect(late.valid).toBe(false);
+    expect(late.violations.map((v) => v.guarantee)).toContain('bookmarkable');
+    // A watch "from now" created at revision 1 and told "progress 3" without an event: it missed 2 and 3.
+    const never = checkWatch([...stream(0, clean()), ...stream(1, [{ ...hdr(1), created: true }, { ...hdr(3) }])]);
+    expect(never.violations.map((v) => v.guarantee)).toEqual(['reliable', 'reliable', 'reliable']);
+    expect(never.violations[0]!.message).toMatch(/missed PUT "a"@2/);
+    // The same promise before a compaction cancel still counts; without a progress the cancelled watch is not judged.
+    const cancel = { ...hdr(0), canceled: true, compact_revision: '4' };
+    expect(checkWatch([...stream(0, clean()), ...stream(1, [{ ...hdr(1), created: true }, { ...hdr(3) }, cancel])]).violations.map((v) => v.guarantee)).toContain('reliable');
+    expect(checkWatch([...stream(0, clean()), ...stream(1, [{ ...hdr(1), created: true }, cancel])]).valid).toBe(true);
+  });
+
+  it('fail on a watch cancelled as compacted at a revision it could still read (compaction)', () => {
+    const cancel = (rev: number) => ({ ...hdr(0), canceled: true, compact_revision: String(rev) });
+    const from = (rev: number) => ({ ...all, start_revision: String(rev) });
+    // Start 3, compact revision 3: revision 3 is kept, so the cancel is wrong; compact revision 4 is right.
+    expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(3)], from(3))).violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(4)], from(3))).valid).toBe(true);
+    // After an event at 2 the watch needs 3; after a progress at 3 it needs 4; from now (created at 4) it needs 5.
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), cancel(3)], from(2))).violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), cancel(4)], from(2))).valid).toBe(true);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, { ...hdr(3) }, cancel(4)], from(2))).violations[0]!.message).toMatch(/needed revision 4 next/);
+    expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(5)])).violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(6)])).valid).toBe(true);
+  });
+
   it('fail on an event outside the watched key (filter)', () => {
     const s = [{ ...hdr(1), created: true }, resp(2, [put('b', '1', 2, 2, 1)])];
     expect(checkWatch(stream(0, s, { key: b64('a') })).violations.map((v) => v.guarantee)).toContain('filter');
@@ -104,5 +143,46 @@ describe('watch guarantees', () => {
     const resumed = stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]), resp(4, [del('a', 4, kv('a', '2', 2, 3, 2))])], { ...all, start_revision: '2' });
     const r = checkWatch([...full, ...resumed]);
     expect(r.violations.map((v) => v.guarantee)).toContain('resumable');
+  });
+
+  describe('agreement between watches that each see part of a revision', () => {
+    // Revision 3 puts a and b; one watch sees only a (one key), another only b ([b, c)), a third
+    // only puts of every key.
+    const onlyA = { key: b64('a'), prev_kv: true };
+    const onlyB = { key: b64('b'), range_end: b64('c') };
+    const putsOnly = { ...all, filters: ['NODELETE'] };
+    const a2 = put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1));
+    const b1 = put('b', '1', 3, 3, 1);
+
+    it('pass when two partial watches see disjoint parts of a revision', () => {
+      const r = checkWatch([
+        ...stream(1, [{ ...hdr(2), created: true }, resp(3, [a2])], onlyA),
+        ...stream(2, [{ ...hdr(2), created: true }, resp(3, [b1])], onlyB),
+      ]);
+      expect(r.violations).toEqual([]);
+      expect(r.valid).toBe(true);
+    });
+
+    it('pass when a partial watch and a watch of every key agree, whichever comes first', () => {
+      const partial = stream(1, [{ ...hdr(2), created: true }, resp(3, [b1])], onlyB);
+      expect(checkWatch([...partial, ...stream(0, clean())]).valid).toBe(true);
+      expect(checkWatch([...stream(0, clean()), ...partial]).valid).toBe(true);
+    });
+
+    it('fail when two partial watches disagree on a key both watch', () => {
+      const other = put('b', 'X', 3, 3, 1);
+      const r = checkWatch([
+        ...stream(1, [{ ...hdr(2), created: true }, resp(3, [a2, b1])], putsOnly),
+        ...stream(2, [{ ...hdr(2), created: true }, resp(3, [other])], onlyB),
+      ]);
+      expect(r.valid).toBe(false);
+      expect(r.violations.map((v) => v.guarantee)).toContain('agreement');
+    });
+
+    it('fail when a partial watch saw an event the watch of every key did not, whichever comes first', () => {
+      const partial = stream(1, [{ ...hdr(2), created: true }, resp(3, [put('b', 'X', 3, 3, 1)])], onlyB);
+      expect(checkWatch([...partial, ...stream(0, clean())]).violations.map((v) => v.guarantee)).toContain('agreement');
+      expect(checkWatch([...stream(0, clean()), ...partial]).violations.map((v) => v.guarantee)).toContain('agreement');
+    });
   });
 });

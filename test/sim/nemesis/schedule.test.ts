@@ -70,4 +70,17 @@ describe('nemesis schedule', () => {
       expect(() => defineScenario(d)).not.toThrow();
     }
   });
+
+  it('swarm draws the shapes once only named scenarios reached: short progress-notify intervals, even clusters, the read-mostly mix, snapshots on a slow connection, cut-then-pause', () => {
+    const s = defineScenario({ name: 'x', swarm: { enabled: true } });
+    const drawn = Array.from({ length: 300 }, (_, seed) => drawSwarm(s, new Prng(seed)).scenario);
+    const count = (f: (d: (typeof drawn)[number]) => boolean): number => drawn.filter(f).length;
+    expect(count((d) => d.cluster.etcd.progressNotifyIntervalMs <= 250)).toBeGreaterThan(60);
+    expect(count((d) => d.cluster.members === 4)).toBeGreaterThan(20);
+    expect(count((d) => d.workload.mix?.['put'] === 3 && d.workload.mix['delete'] === 0)).toBeGreaterThan(20);
+    expect(count((d) => d.network.snapshotDelayUsMax > 0)).toBeGreaterThan(20);
+    expect(count((d) => d.nemesis.packages.includes('cut-then-pause'))).toBeGreaterThan(60);
+    // Figure 8 keeps its five members; an even cluster replaces only the scenario's three.
+    for (const d of drawn) if (d.nemesis.packages.includes('figure8')) expect(d.cluster.members).toBe(5);
+  });
 });

@@ -65,7 +65,7 @@ describe('a fault kind added in one place', () => {
   it('is a kind of the table, with a description and a package after the built-in ones', () => {
     expect(FAULT_KIND_NAMES).toContain(KIND);
     expect(describeFault({ kind: KIND, target: 'n2' } as unknown as Fault)).toBe('stall n2');
-    // After the packages the shipped kinds declare (the kill kind's crash-moments).
+    // After the packages the shipped kinds declare (the kill kind's crash-moments, cut-then-pause).
     expect(KIND_PACKAGES.map((p) => p.name).at(-1)).toBe(KIND);
     expect(KIND_PACKAGES.filter((p) => (p.name as string) === KIND)).toHaveLength(1);
     expect(NemesisPackages.at(-1)).toBe(KIND);

@@ -135,39 +135,49 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
   const answers = newAnswerMemo();
   const all: Sighting[] = [...watched.kvs];
-  for (const op of ops) {
+  // Index loops: this runs once per history, mostly before V8 optimizes it, and an interpreted
+  // for-of allocates an iterator result per element.
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
-    for (const x of sightingsOf(op.input.f, op.input.request, out.response, answers)) all.push(x);
+    const list = sightingsOf(op.input.f, op.input.request, out.response, answers);
+    for (let j = 0; j < list.length; j++) all.push(list[j]!);
   }
   // Sightings are checked only where a write of unknown answer is tried: at gaps and at the
   // revisions of writes whose answer is unknown (the others' answers are compared anyway).
   const unknownAnswer = new Set(gaps);
   for (const op of ops) if (op.input.pre !== undefined && (op.output === undefined || 'effective' in op.output)) unknownAnswer.add(op.input.pre + 1);
+  // Sightings are deduplicated without building a text id per sighting (there is one per kv
+  // of every answer: those ids were the largest share of the bytes the preparation allocated).
   const sighted = new Map<number, SightedKv[]>();
-  const sightedIds = new Set<string>();
-  for (const x of all) {
+  for (let i = 0; i < all.length; i++) {
+    const x = all[i]!;
     if (!unknownAnswer.has(x.mod)) continue;
-    const id = `${x.mod}/${x.version}/${x.create}/${x.lease}/${x.value ?? ''}/${x.key}`;
-    if (sightedIds.has(id)) continue;
-    sightedIds.add(id);
     const list = sighted.get(x.mod) ?? sighted.set(x.mod, []).get(x.mod)!;
-    list.push({ key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
+    if (!hasSighted(list, x)) list.push({ key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
   }
   // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
-  // kv seen again at an earlier revision adds nothing.
-  const latest = new Map<string, Sighting>();
-  for (const x of all) {
-    const id = `${x.mod}/${x.version}/${x.create}/${x.key}`;
-    const had = latest.get(id);
-    if (had === undefined || had.at < x.at) latest.set(id, x);
+  // kv seen again at an earlier revision adds nothing. Kept in the order each was first seen.
+  const seen: Sighting[] = [];
+  const seenAt = new Map<string, Map<number, number[]>>();
+  for (let k = 0; k < all.length; k++) {
+    const x = all[k]!;
+    const byMod = seenAt.get(x.key) ?? seenAt.set(x.key, new Map()).get(x.key)!;
+    const at = byMod.get(x.mod) ?? byMod.set(x.mod, []).get(x.mod)!;
+    let i = 0;
+    while (i < at.length && !(seen[at[i]!]!.version === x.version && seen[at[i]!]!.create === x.create)) i++;
+    if (i === at.length) {
+      at.push(seen.length);
+      seen.push(x);
+    } else if (seen[at[i]!]!.at < x.at) seen[at[i]!] = x;
   }
-  const seen = [...latest.values()];
   const gapSet = new Set(gaps);
   const must = new Map<number, Set<string>>();
   // Per key, the (M, R] intervals, merged, then spread over the gaps they cover.
   const byKey = new Map<string, [number, number][]>();
-  for (const s of seen) {
+  for (let i = 0; i < seen.length; i++) {
+    const s = seen[i]!;
     if (gapSet.has(s.mod)) (must.get(s.mod) ?? must.set(s.mod, new Set()).get(s.mod)!).add(s.key);
     // The key's create revision is a gap: the filler of that gap created it.
     if (gapSet.has(s.create) && s.create < s.mod) (must.get(s.create) ?? must.set(s.create, new Set()).get(s.create)!).add(s.key);
@@ -197,6 +207,12 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     flush();
   }
   return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted, answers };
+}
+
+/** Whether `list` holds x's kv already (a missing value counts as ''). */
+function hasSighted(list: readonly SightedKv[], x: Sighting): boolean {
+  for (const y of list) if (y.key === x.key && y.version === x.version && y.create === x.create && y.lease === x.lease && (y.value ?? '') === (x.value ?? '')) return true;
+  return false;
 }
 
 /**

@@ -104,14 +104,18 @@ function writtenValues(pairs: readonly OpPair[]): Set<string> {
 
 /** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
 function observedValues(resp: unknown, out: (value: string, mod: number) => void): void {
+  // Index and for-in loops: no array of values per object, no iterator result per element.
   if (Array.isArray(resp)) {
-    for (const x of resp) observedValues(x, out);
+    for (let i = 0; i < resp.length; i++) observedValues(resp[i], out);
     return;
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
   if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']));
-  for (const v of Object.values(o)) if (typeof v === 'object') observedValues(v, out);
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object') observedValues(v, out);
+  }
 }
 
 interface Draft {
@@ -282,11 +286,8 @@ function isLeaseRead(d: Draft): boolean {
  */
 function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
   const valueCount = new Map<string, number>();
-  for (const d of drafts) {
-    const vals: string[] = [];
-    putValues(d.f, d.request, vals);
-    for (const v of vals) valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
-  }
+  const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
+  for (const d of drafts) forEachPutValue(d.f, d.request, count);
   const seen = new Map<string, { mod: number; by: number }>();
   const created = new Set<number>();
   let maxRevision = 1;
@@ -391,15 +392,16 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   const present = (id: string, at: number): void => {
     if (id !== '0' && at < (presentBy.get(id) ?? Infinity)) presentBy.set(id, at);
   };
+  // One function for every op (not a closure per op: this runs over every op of the history).
+  const absent = (id: string, d: Draft): void => {
+    absentSet.add(id);
+    const at = absentAt.get(id);
+    if (at === undefined) absentAt.set(id, [{ call: d.pair.call, ret: d.returnPos }]);
+    else at.push({ call: d.pair.call, ret: d.returnPos });
+  };
   for (const d of drafts) {
     const out = d.output;
     if (out === undefined) continue;
-    const absent = { add: (id: string): void => {
-      absentSet.add(id);
-      const at = absentAt.get(id);
-      if (at === undefined) absentAt.set(id, [{ call: d.pair.call, ret: d.returnPos }]);
-      else at.push({ call: d.pair.call, ret: d.returnPos });
-    } };
     // A put with a lease that took effect proves the lease existed when it did.
     if (d.f === 'kv/put' && !('error' in out) && id64(d.request['lease']) !== '0') present(id64(d.request['lease']), d.returnPos);
     if (d.f === 'kv/txn' && 'response' in out) {
@@ -412,16 +414,16 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
-      if (errorKind(out.error).endsWith('requested lease not found')) absent.add(id);
+      if (errorKind(out.error).endsWith('requested lease not found')) absent(id, d);
       continue;
     }
     const ttl = int(out.response['TTL']);
     if (d.f === 'lease/keepalive') {
       if (ttl > 0) present(id, d.returnPos);
-      else absent.add(id);
+      else absent(id, d);
     }
     if (d.f === 'lease/timetolive') {
-      if (ttl === -1) absent.add(id);
+      if (ttl === -1) absent(id, d);
       else present(id, d.returnPos);
     }
     if (d.f === 'lease/revoke') present(id, d.returnPos);

@@ -92,14 +92,18 @@ function collectRequest(f: string, req: Req, facts: ValueFacts): void {
 }
 
 function collectResponse(resp: unknown, facts: ValueFacts): void {
+  // Index and for-in loops: no array of values per object, no iterator result per element.
   if (Array.isArray(resp)) {
-    for (const x of resp) collectResponse(x, facts);
+    for (let i = 0; i < resp.length; i++) collectResponse(resp[i], facts);
     return;
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
   if (typeof o['value'] === 'string' && o['key'] !== undefined) noteValue(o['value'], facts, true);
-  for (const v of Object.values(o)) if (typeof v === 'object') collectResponse(v, facts);
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object') collectResponse(v, facts);
+  }
 }
 
 /**

@@ -1,0 +1,106 @@
+// Error replies as etcd's gateway writes them: {"error": msg, "message": msg, "code": gRPC code},
+// the code being the one etcd 3.4 gives that message (api/v3rpc/rpctypes/error.go; checked
+// against a real etcd 3.4 over its JSON gateway). Clients branch on the code (clientv3 retries
+// Unavailable; a Kubernetes reflector relists on OutOfRange), so a right message with a wrong
+// code is a wrong answer. The table is the checker's own, not the product's. A message etcd
+// does not have in the table is not judged (counted in the summary): the check says nothing
+// about it rather than guess.
+import type { Op } from '../history/op.ts';
+import type { CheckResult, Validity } from './verdict.ts';
+
+const INVALID_ARGUMENT = 3;
+const NOT_FOUND = 5;
+const RESOURCE_EXHAUSTED = 8;
+const FAILED_PRECONDITION = 9;
+const OUT_OF_RANGE = 11;
+const UNAVAILABLE = 14;
+const DATA_LOSS = 15;
+
+/** etcd 3.4's client-facing errors: message → gRPC code. */
+export const ETCD_ERROR_CODES: ReadonlyMap<string, number> = new Map([
+  ['etcdserver: key is not provided', INVALID_ARGUMENT],
+  ['etcdserver: key not found', INVALID_ARGUMENT],
+  ['etcdserver: value is provided', INVALID_ARGUMENT],
+  ['etcdserver: lease is provided', INVALID_ARGUMENT],
+  ['etcdserver: too many operations in txn request', INVALID_ARGUMENT],
+  ['etcdserver: duplicate key given in txn request', INVALID_ARGUMENT],
+  ['etcdserver: request is too large', INVALID_ARGUMENT],
+  ['etcdserver: mvcc: required revision has been compacted', OUT_OF_RANGE],
+  ['etcdserver: mvcc: required revision is a future revision', OUT_OF_RANGE],
+  ['etcdserver: too large lease TTL', OUT_OF_RANGE],
+  ['etcdserver: mvcc: database space exceeded', RESOURCE_EXHAUSTED],
+  ['etcdserver: too many requests', RESOURCE_EXHAUSTED],
+  ['etcdserver: requested lease not found', NOT_FOUND],
+  ['etcdserver: member not found', NOT_FOUND],
+  ['etcdserver: lease already exists', FAILED_PRECONDITION],
+  ['etcdserver: not leader', FAILED_PRECONDITION],
+  ['etcdserver: member ID already exist', FAILED_PRECONDITION],
+  ['etcdserver: Peer URLs already exists', FAILED_PRECONDITION],
+  ['etcdserver: re-configuration failed due to not enough started members', FAILED_PRECONDITION],
+  ['etcdserver: can only promote a learner member', FAILED_PRECONDITION],
+  ['etcdserver: can only promote a learner member which is in sync with leader', FAILED_PRECONDITION],
+  ['etcdserver: too many learner members in cluster', FAILED_PRECONDITION],
+  ['etcdserver: no leader', UNAVAILABLE],
+  ['etcdserver: leader changed', UNAVAILABLE],
+  ['etcdserver: server stopped', UNAVAILABLE],
+  ['etcdserver: request timed out', UNAVAILABLE],
+  ['etcdserver: request timed out, possibly due to previous leader failure', UNAVAILABLE],
+  ['etcdserver: request timed out, possibly due to connection lost', UNAVAILABLE],
+  ['etcdserver: unhealthy cluster', UNAVAILABLE],
+  ['etcdserver: rpc not supported for learner', UNAVAILABLE],
+  ['etcdserver: corrupt cluster', DATA_LOSS],
+]);
+
+/** Messages with a variable part, by prefix. */
+const PREFIX_CODES: readonly (readonly [string, number])[] = [['grpc: received message larger than max', RESOURCE_EXHAUSTED]];
+
+export function etcdErrorCode(message: string): number | undefined {
+  const exact = ETCD_ERROR_CODES.get(message);
+  if (exact !== undefined) return exact;
+  return PREFIX_CODES.find(([prefix]) => message.startsWith(prefix))?.[1];
+}
+
+export interface ErrorReplyViolation {
+  readonly process: number | string;
+  readonly f: string;
+  readonly index: number;
+  readonly message: string;
+}
+
+export interface ErrorRepliesResult extends CheckResult {
+  valid: Validity;
+  violations: ErrorReplyViolation[];
+  /** Error replies judged, and those whose message the table does not have. */
+  judged: number;
+  unjudged: number;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Every failed op whose value is a gateway error body: its code and its two texts must be etcd's. */
+export function checkErrorReplies(history: readonly Op[], maxViolations = 20): ErrorRepliesResult {
+  const violations: ErrorReplyViolation[] = [];
+  let judged = 0;
+  let unjudged = 0;
+  for (const op of history) {
+    if (op.type !== 'fail' || typeof op.value !== 'object' || op.value === null) continue;
+    const body = op.value as Obj;
+    const message = body['message'];
+    if (typeof message !== 'string' || !('code' in body)) continue;
+    const code = Number(body['code']);
+    const expected = etcdErrorCode(message);
+    let wrong: string | undefined;
+    if (body['error'] !== undefined && body['error'] !== message) wrong = `error ${JSON.stringify(body['error'])} differs from message ${JSON.stringify(message)}`;
+    if (expected === undefined) unjudged++;
+    else {
+      judged++;
+      if (code !== expected) wrong = `${JSON.stringify(message)} with gRPC code ${String(body['code'])}; etcd answers it with code ${expected}`;
+    }
+    if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
+  }
+  const valid: Validity = violations.length > 0 ? false : true;
+  const summary = valid === true
+    ? `${judged} error replies with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}`
+    : `error reply unlike etcd's: ${violations[0]!.f} (process ${String(violations[0]!.process)}): ${violations[0]!.message}`;
+  return { valid, violations, judged, unjudged, summary };
+}

@@ -1,0 +1,135 @@
+// What a lease's answers say about its TTL, against what the history proves (etcd 3.4's lessor):
+// - a keep-alive that renews answers the granted TTL (the grant's answer's TTL);
+// - a TimeToLive answers the granted TTL as grantedTTL;
+// - a TimeToLive answers at most the time the lease can have left, in whole seconds rounded
+//   down (etcd: int64(Remaining().Seconds())). A keep-alive renews the lease when its leader
+//   serves it, before its answer arrives; one invoked before the TimeToLive's answer arrived may
+//   have renewed it before the TimeToLive was served, by min(its answer, the TimeToLive's answer)
+//   at the latest. So the lease expires no later than that + TTL on the leader's clock, and a
+//   TimeToLive invoked at t sees at most that + TTL - t, plus the leader clock's error. Only
+//   keep-alives answered in the TimeToLive's raft term count: the one leader of that term served
+//   both, and its lessor (promoted once, before it renewed anything) restarts no TTL meanwhile,
+//   while a new leader restarts every TTL (etcd#9888). Not judged when the scenario's clock steps
+//   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s).
+import type { Op } from '../history/op.ts';
+import { id64, int } from './models/etcd/json.ts';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const PPM = 1_000_000;
+/** etcd's Remaining() of a lease without expiry, in seconds. */
+const FOREVER_SECONDS = 9223372036;
+/** The simulated lessor reads a millisecond clock. */
+const CLOCK_RESOLUTION_US = 1000;
+
+export interface TtlAnswerOptions {
+  readonly clockDriftPpmMax?: number;
+  /** Sum of a leader clock's jumps (µs); Infinity: the remaining-TTL bound is not judged. */
+  readonly clockJumpUsMax?: number;
+}
+
+export interface TtlAnswer {
+  readonly lease: string;
+  readonly index: number;
+  readonly message: string;
+}
+
+interface Pair {
+  readonly invoke: Op;
+  readonly ok: Op;
+}
+
+/** The keep-alives of one lease answered in one raft term, by invocation, with the latest answer among the first i. */
+interface Renewals {
+  readonly invokeUs: number[];
+  readonly doneMaxUs: number[];
+}
+
+/** The lease id a lease op names (a grant with ID 0: the id it was answered). */
+function leaseOf(invoke: Op, ok: Op): string {
+  const id = id64(obj(invoke.value)['ID']);
+  return invoke.f === 'lease/grant' && id === '0' ? id64(obj(ok.value)['ID']) : id;
+}
+
+const termOf = (ok: Op): number => int(obj(obj(ok.value)['header'])['raft_term']);
+
+/** Index of the first element of the ascending `xs` that is >= x. */
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * TTL answers that contradict the grant or the renewals; `pairs` are the ok ops with their
+ * invocations. Linear in the lease ops, plus a binary search per TimeToLive; `steps` counts them.
+ */
+export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max: number): { answers: TtlAnswer[]; steps: number } {
+  const out: TtlAnswer[] = [];
+  const report = (a: TtlAnswer): void => {
+    if (out.length < max) out.push(a);
+  };
+  const granted = new Map<string, number>();
+  const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
+  let steps = 0;
+  for (const { invoke, ok } of pairs) {
+    if (!invoke.f.startsWith('lease/')) continue;
+    steps++;
+    const resp = obj(ok.value);
+    const id = leaseOf(invoke, ok);
+    if (invoke.f === 'lease/grant') {
+      if (int(resp['TTL']) > 0) granted.set(id, int(resp['TTL']));
+      continue;
+    }
+    if (invoke.f !== 'lease/keepalive' || int(resp['TTL']) <= 0 || termOf(ok) <= 0) continue;
+    const key = `${id}@${termOf(ok)}`;
+    const list = byTerm.get(key);
+    const r = { invokeUs: invoke.time, doneUs: ok.time };
+    if (list === undefined) byTerm.set(key, [r]);
+    else list.push(r);
+  }
+  const renewals = new Map<string, Renewals>();
+  for (const [key, list] of byTerm) {
+    list.sort((a, b) => a.invokeUs - b.invokeUs);
+    steps += list.length;
+    const doneMaxUs: number[] = [];
+    for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
+    renewals.set(key, { invokeUs: list.map((r) => r.invokeUs), doneMaxUs });
+  }
+  for (const { invoke, ok } of pairs) {
+    if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
+    const id = leaseOf(invoke, ok);
+    const ttl = granted.get(id);
+    if (ttl === undefined) continue;
+    const resp = obj(ok.value);
+    const answered = int(resp['TTL']);
+    if (invoke.f === 'lease/keepalive') {
+      if (answered > 0 && answered !== ttl) report({ lease: id, index: ok.index, message: `keep-alive of lease ${id} answered TTL ${answered}, but it was granted ${ttl}` });
+      continue;
+    }
+    if (answered < 0) continue;
+    if (resp['grantedTTL'] !== undefined && int(resp['grantedTTL']) !== ttl) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${ttl}` });
+    if (answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
+    const r = renewals.get(`${id}@${termOf(ok)}`);
+    if (r === undefined) continue;
+    // The keep-alives invoked before this answer arrived: each renewed the lease before its own
+    // answer, and one that had not renewed it by the time this TimeToLive was served does not count.
+    const n = firstAtOrAfter(r.invokeUs, ok.time);
+    if (n === 0) continue;
+    const renewedByUs = Math.min(r.doneMaxUs[n - 1]!, ok.time);
+    const elapsedUs = ok.time - r.invokeUs[0]!;
+    const slackUs = ((o.clockDriftPpmMax ?? 0) * elapsedUs) / PPM + (o.clockJumpUsMax ?? 0) + CLOCK_RESOLUTION_US;
+    const leftUs = renewedByUs + ttl * PPM - invoke.time + slackUs;
+    // etcd truncates toward zero, and truncation keeps order: at most trunc(left) whole seconds.
+    const mostS = Math.trunc(leftUs / PPM);
+    if (answered > mostS) {
+      report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} invoked at ${invoke.time} µs answered TTL ${answered} s, but the keep-alives its leader answered renewed it by ${renewedByUs} µs with TTL ${ttl} s: at most ${mostS} s can be left` });
+    }
+  }
+  return { answers: out, steps };
+}

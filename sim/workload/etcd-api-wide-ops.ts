@@ -1,0 +1,86 @@
+// The request shapes `workload.api: "full"` never sends, for `workload.api: "wide"`: each op
+// exercises a part of etcd's semantics whose mistakes no other traffic can show.
+// - range-shapes: a range over the workload's keys with a limit below their number and no sort
+//   (count is every key in range, `more` only when keys were left out), count_only, keys_only,
+//   min/max mod and create revision filters, a sort on any target with a limit, at the current
+//   or a recent past revision;
+// - range-bounds: a range, a delete (with prev_kv) or a range compare over [keyA, keyB) where
+//   keyB is a key the workload writes (range_end is exclusive);
+// - read-else-write-txn: "read it if it is as I last saw it, else write it": a txn whose
+//   success branch only reads and whose failure branch puts (not a read-only txn: etcd's
+//   isTxnReadonly looks at both branches);
+// - compare-missing: a VALUE compare other than EQUAL on a key nobody writes (etcd fails every
+//   VALUE compare on a missing key), a put on success and a read on failure.
+import type { ApiOpContext } from './etcd-api-ops.ts';
+import { drawCompare } from './etcd-api-ops.ts';
+import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
+import type { CompareResult, EtcdRequest, RangeOptions } from './etcd-request.ts';
+import { ETCD_API_WIDE_MIX } from './etcd-op-names.ts';
+
+export const isWideOp = (f: string): boolean => ETCD_API_WIDE_MIX.some(([name]) => name === f);
+
+const SORT_TARGETS = ['KEY', 'CREATE', 'MOD', 'VERSION', 'VALUE'] as const;
+/** Limits of range-shapes: below the number of keys a workload writes (at least 4 keys). */
+const LIMIT_MAX = 3;
+
+/** A range over every key of the workload in one of its shapes (see the file comment). */
+export function rangeShape(c: ApiOpContext): EtcdRequest {
+  const p = c.prng;
+  const all: RangeOptions = { rangeEnd: prefixEnd(c.prefix) };
+  const at = p.chance(1, 3) ? { revision: c.state.staleRevision(p) } : {};
+  const recent = Math.max(1, c.state.maxRevision - p.int(20));
+  switch (p.int(6)) {
+    case 0:
+      return range(c.prefix, { ...all, ...at, limit: p.intRange(1, LIMIT_MAX) });
+    case 1:
+      return range(c.prefix, { ...all, ...at, countOnly: true, ...(p.chance(1, 2) ? { limit: p.intRange(1, LIMIT_MAX) } : {}) });
+    case 2:
+      return range(c.prefix, { ...all, ...at, keysOnly: true, limit: p.intRange(1, LIMIT_MAX + 2) });
+    case 3:
+      return range(c.prefix, { ...all, ...at, ...(p.chance(1, 2) ? { minModRevision: recent } : { maxModRevision: recent }), limit: p.intRange(0, LIMIT_MAX) });
+    case 4:
+      return range(c.prefix, { ...all, ...at, ...(p.chance(1, 2) ? { minCreateRevision: recent } : { maxCreateRevision: recent }), limit: p.intRange(0, LIMIT_MAX) });
+    default:
+      return range(c.prefix, { ...all, ...at, sortTarget: p.pick(SORT_TARGETS), sortOrder: p.chance(1, 2) ? 'ASCEND' : 'DESCEND', limit: p.intRange(1, LIMIT_MAX) });
+  }
+}
+
+/** [lo, hi) between two distinct keys of the workload, hi being one of them. */
+function bounds(key: string, c: ApiOpContext): [string, string] {
+  let other = c.otherKey();
+  for (let i = 0; i < 4 && other === key; i++) other = c.otherKey();
+  if (other === key) return [key, `${key}\0`];
+  return key < other ? [key, other] : [other, key];
+}
+
+export function wideRequest(f: string, key: string, c: ApiOpContext): EtcdRequest {
+  const p = c.prng;
+  switch (f) {
+    case 'range-shapes':
+      return rangeShape(c);
+    case 'range-bounds': {
+      const [lo, hi] = bounds(key, c);
+      switch (p.int(3)) {
+        case 0:
+          return range(lo, { rangeEnd: hi });
+        case 1:
+          return withWriteOptions(deleteRange(lo, hi), { prevKv: true });
+        default: {
+          const kv = c.state.kvOf(key);
+          const revision = kv?.modRevision ?? 0;
+          return txn([{ target: 'MOD', key: lo, rangeEnd: hi, revision, result: p.chance(1, 2) ? 'LESS' : 'GREATER' }], [{ put: put(key, c.value) }], [{ range: range(lo, { rangeEnd: hi }) }]);
+        }
+      }
+    }
+    case 'read-else-write-txn':
+      return txn([drawCompare(key, c)], [{ range: range(key) }, { range: range(c.prefix, { rangeEnd: prefixEnd(c.prefix), limit: 2 }) }], [{ put: withWriteOptions(put(key, c.value), { prevKv: true }) }]);
+    case 'compare-missing': {
+      const missing = `${c.prefix}-missing${p.int(3)}`;
+      const result = p.pick<CompareResult>(['NOT_EQUAL', 'GREATER', 'LESS']);
+      const value = result === 'LESS' ? '~' : 'a';
+      return txn([{ target: 'VALUE', key: missing, value, result }], [{ put: put(key, c.value) }], [{ range: range(missing) }]);
+    }
+    default:
+      throw new Error(`etcd api traffic: unknown op ${f}`);
+  }
+}

@@ -1,0 +1,54 @@
+// Error replies: etcd's message with etcd's gRPC code passes; the right message with another code,
+// or an "error" text that is not the message, fails; a message outside etcd's table is not judged.
+import { describe, expect, it } from 'vitest';
+import { checkErrorReplies, etcdErrorCode } from '../../../sim/check/error-replies.ts';
+import type { Op } from '../../../sim/history/op.ts';
+
+const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+
+function failed(value: unknown, f = 'kv/range'): Op[] {
+  return [
+    { index: 0, time: 1, process: 0, type: 'invoke', f, value: {} },
+    { index: 1, time: 2, process: 0, type: 'fail', f, value, error: typeof value === 'object' && value !== null ? String((value as { message?: unknown }).message) : 'x' },
+  ];
+}
+
+describe('error replies', () => {
+  it('pass when every error carries etcd\'s code, and count what they judged', () => {
+    const ops = [
+      ...failed({ error: COMPACTED, message: COMPACTED, code: 11 }),
+      ...failed({ error: 'etcdserver: requested lease not found', message: 'etcdserver: requested lease not found', code: 5 }, 'kv/put').map((o) => ({ ...o, index: o.index + 2, process: 1 })),
+    ];
+    const r = checkErrorReplies(ops);
+    expect(r.valid).toBe(true);
+    expect(r.judged).toBe(2);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('fail on etcd\'s message with another code', () => {
+    const r = checkErrorReplies(failed({ error: COMPACTED, message: COMPACTED, code: 9 }));
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/code 9; etcd answers it with code 11/);
+  });
+
+  it('fail when the error text is not the message', () => {
+    const r = checkErrorReplies(failed({ error: 'compacted', message: COMPACTED, code: 11 }));
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/differs from message/);
+  });
+
+  it('leave a message outside etcd\'s table unjudged, and ok ops and bodies without a code alone', () => {
+    const odd = checkErrorReplies(failed({ error: 'json: unexpected end', message: 'json: unexpected end', code: 3 }));
+    expect(odd.valid).toBe(true);
+    expect([odd.judged, odd.unjudged]).toEqual([0, 1]);
+    const ok: Op[] = [{ index: 0, time: 1, process: 0, type: 'ok', f: 'kv/range', value: { message: COMPACTED, code: 9 } }];
+    expect(checkErrorReplies(ok).judged).toBe(0);
+    expect(checkErrorReplies(failed({ message: COMPACTED })).judged).toBe(0);
+  });
+
+  it('know messages with a variable part by their prefix', () => {
+    expect(etcdErrorCode('grpc: received message larger than max (3000000 vs. 2097152)')).toBe(8);
+    expect(etcdErrorCode('etcdserver: no leader')).toBe(14);
+    expect(etcdErrorCode('no such error')).toBeUndefined();
+  });
+});

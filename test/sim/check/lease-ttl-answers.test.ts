@@ -1,0 +1,78 @@
+// TTL answers (lease checker rule 5): a keep-alive answers the granted TTL; a TimeToLive answers
+// the granted TTL and, after a keep-alive its own leader (same raft term) answered at K, at most
+// trunc(K + TTL - its invocation) whole seconds, give or take the clock error the scenario allows.
+import { describe, expect, it } from 'vitest';
+import { checkLease } from '../../../sim/check/lease.ts';
+import type { LeaseCheckOptions } from '../../../sim/check/lease.ts';
+import type { Op } from '../../../sim/history/op.ts';
+
+const S = 1_000_000;
+const header = (term: number) => ({ revision: '2', raft_term: String(term) });
+
+function pairs(list: [number, number, string, unknown, unknown][]): Op[] {
+  const out: Op[] = [];
+  for (const [process, at, f, req, resp] of list) {
+    out.push({ index: out.length, time: at, process, type: 'invoke', f, value: req });
+    out.push({ index: out.length, time: at + 1000, process, type: 'ok', f, value: resp });
+  }
+  return out;
+}
+
+/** A lease granted 5 s at t=0 and kept alive at t=1 s, both answered by the leader of term 2; then `more`. */
+function history(more: [number, number, string, unknown, unknown][]): Op[] {
+  return pairs([
+    [0, 0, 'lease/grant', { TTL: '5' }, { header: header(2), ID: '7', TTL: '5' }],
+    [1, S, 'lease/keepalive', { ID: '7' }, { header: header(2), ID: '7', TTL: '5' }],
+    ...more,
+  ]);
+}
+
+const ttl = (at: number, term: number, answered: number, granted = 5): [number, number, string, unknown, unknown] =>
+  [2, at, 'lease/timetolive', { ID: '7' }, { header: header(term), ID: '7', TTL: String(answered), grantedTTL: String(granted) }];
+
+const kinds = (ops: Op[], o: LeaseCheckOptions = {}) => checkLease(ops, o).violations.map((v) => v.kind);
+
+describe('lease TTL answers', () => {
+  it('pass when a TimeToLive after a keep-alive answers what can be left, rounded down', () => {
+    expect(kinds(history([ttl(1.2 * S, 2, 4)]))).toEqual([]);
+    expect(kinds(history([ttl(1.2 * S, 2, 0)]))).toEqual([]);
+    // Past the expiry etcd's truncation toward zero answers 0.
+    expect(kinds(history([ttl(6.5 * S, 2, 0)]))).toEqual([]);
+  });
+
+  it('fail when a TimeToLive answers more than the time left since the last keep-alive', () => {
+    const r = checkLease(history([ttl(1.2 * S, 2, 5)]));
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]).toMatchObject({ kind: 'ttl-answer', lease: '7' });
+    expect(r.violations[0]!.message).toMatch(/at most 4 s can be left/);
+    expect(kinds(history([ttl(6.5 * S, 2, 1)]))).toEqual(['ttl-answer']);
+  });
+
+  it('count a keep-alive still in flight when the TimeToLive was answered as renewed by then', () => {
+    const inFlight: [number, number, string, unknown, unknown] = [3, 1.1 * S, 'lease/keepalive', { ID: '7' }, { header: header(2), ID: '7', TTL: '5' }];
+    const ops = history([ttl(1.2 * S, 2, 5)]);
+    // The keep-alive is invoked at 1.1 s and answered at 1.5 s, after the TimeToLive's answer.
+    ops.push({ index: ops.length, time: inFlight[1], process: 3, type: 'invoke', f: 'lease/keepalive', value: inFlight[3] });
+    ops.push({ index: ops.length, time: 1.5 * S, process: 3, type: 'ok', f: 'lease/keepalive', value: inFlight[4] });
+    expect(kinds(ops)).toEqual([]);
+  });
+
+  it('judge nothing across a leader change (a new leader restarts the TTL), or with unbounded clock steps', () => {
+    expect(kinds(history([ttl(1.2 * S, 3, 5)]))).toEqual([]);
+    expect(kinds(history([ttl(1.2 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } })).toEqual([]);
+    // A clock that may step back 0.5 s leaves room for a TTL that rounds to 5 only when invoked within 0.5 s.
+    expect(kinds(history([ttl(1.2 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: 500_000 } })).toEqual([]);
+    expect(kinds(history([ttl(1.8 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: 500_000 } })).toEqual(['ttl-answer']);
+  });
+
+  it('fail when a keep-alive or a TimeToLive answers another TTL than the one granted', () => {
+    const bad = pairs([
+      [0, 0, 'lease/grant', { TTL: '5' }, { header: header(2), ID: '7', TTL: '5' }],
+      [1, S, 'lease/keepalive', { ID: '7' }, { header: header(2), ID: '7', TTL: '2' }],
+    ]);
+    expect(kinds(bad)).toEqual(['ttl-answer']);
+    expect(kinds(history([ttl(1.2 * S, 2, 4, 6)]))).toEqual(['ttl-answer']);
+    // A lease whose lessor has no expiry (a demoted lessor) answers etcd's "forever": not judged.
+    expect(kinds(history([ttl(1.2 * S, 2, 9223372036)]))).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+// workload.api "wide": the request shapes "full" never sends (limited, count-only, keys-only,
+// filtered and sorted ranges; ranges, deletes and range compares ending at a written key; txns
+// reading on success and writing on failure; VALUE compares on missing keys) are sent, answered
+// ok, and the correct build is valid on kv-api-wide.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
+import { runScenario } from '../../../sim/run/run.ts';
+import { defineScenario } from '../../../sim/scenario/parse.ts';
+import { isWideOp, wideRequest } from '../../../sim/workload/etcd-api-wide-ops.ts';
+import { b64 } from '../../../sim/workload/etcd-request.ts';
+import { TrafficState } from '../../../sim/workload/traffic-state.ts';
+import { Prng } from '../../../sim/world/prng.ts';
+
+type Obj = Record<string, unknown>;
+
+describe('the wide KV API workload', () => {
+  const keys = Array.from({ length: 10 }, (_, i) => `key${i}`);
+
+  it('draws every range shape, bounds that end at a written key, and txns reading on success and writing on failure', () => {
+    const state = new TrafficState();
+    state.observe({ header: { revision: '40' } });
+    const prng = new Prng(3);
+    const c = { prng, state, value: 'v', otherKey: () => prng.pick(keys), prefix: 'key' };
+    const fields = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const r = wideRequest('range-shapes', 'key1', c);
+      expect(r.path).toBe('/v3/kv/range');
+      for (const f of Object.keys(r.body)) fields.add(f);
+    }
+    expect([...fields].sort()).toEqual(['count_only', 'key', 'keys_only', 'limit', 'max_create_revision', 'max_mod_revision', 'min_create_revision', 'min_mod_revision', 'range_end', 'revision', 'sort_order', 'sort_target'].sort());
+    const written = new Set(keys.map((k) => b64(k)));
+    for (let i = 0; i < 60; i++) {
+      const r = wideRequest('range-bounds', 'key4', c);
+      const end = (r.body['range_end'] ?? ((r.body['compare'] as Obj[] | undefined)?.[0]?.['range_end'])) as string;
+      expect(written.has(end) || end === b64('key4\0')).toBe(true);
+    }
+    const t = wideRequest('read-else-write-txn', 'key2', c).body;
+    expect((t['success'] as Obj[]).every((op) => op['request_range'] !== undefined)).toBe(true);
+    expect((t['failure'] as Obj[]).some((op) => op['request_put'] !== undefined)).toBe(true);
+    const m = wideRequest('compare-missing', 'key2', c).body['compare'] as Obj[];
+    expect(m[0]).toMatchObject({ target: 'VALUE' });
+    expect(['NOT_EQUAL', 'GREATER', 'LESS']).toContain(m[0]!['result']);
+    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing'].every(isWideOp)).toBe(true);
+    expect(isWideOp('put')).toBe(false);
+  });
+
+  it('is a workload.api value with its ops nameable in a mix', () => {
+    const s = defineScenario({ name: 'w', workload: { kind: 'etcd', api: 'wide', mix: { 'range-shapes': 0 } } });
+    expect(s.workload.api).toBe('wide');
+    expect(() => defineScenario({ name: 'w', workload: { kind: 'etcd', api: 'wide', mix: { 'range-shape': 1 } } })).toThrow(/no etcd workload op 'range-shape'/);
+  });
+
+  it('kv-api-wide seed 1: every shape is answered ok and the correct build is valid', () => {
+    const out = runScenario(loadScenario('kv-api-wide').scenario, 1);
+    expect(out.results.valid).toBe(true);
+    const invokes = new Map<number | string, string>();
+    const okFeatures = new Set<string>();
+    const missing = [0, 1, 2].map((n) => b64(`key-missing${n}`));
+    const features = ['count_only', 'keys_only', 'min_mod_revision', 'max_create_revision', '"VERSION"', '"limit"', ...missing];
+    for (const op of out.history) {
+      if (op.type === 'invoke') invokes.set(op.process, JSON.stringify(op.value));
+      else if (op.type === 'ok') for (const f of features) if (invokes.get(op.process)?.includes(f) === true) okFeatures.add(f);
+    }
+    expect([...okFeatures].filter((f) => !missing.includes(f)).sort()).toEqual(features.filter((f) => !missing.includes(f)).sort());
+    expect(missing.some((f) => okFeatures.has(f))).toBe(true);
+    // A txn that read on success and wrote on failure took its failure branch at least once.
+    expect(out.history.some((op) => op.type === 'ok' && op.f === 'kv/txn' && (op.value as Obj)['succeeded'] !== true && JSON.stringify(op.value).includes('response_put'))).toBe(true);
+  });
+});
