@@ -90,14 +90,29 @@ export function markdown(rows, o) {
   return lines.join('\n');
 }
 
+const USAGE = 'usage: node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46] [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--out DIR] [--list]';
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
+        'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
+        list: { type: 'boolean' }, holdout2: { type: 'boolean' }, help: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    // An unknown option or a missing value: one line and the usage, never a stack trace.
+    throw new MutantError(`mutants: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n${USAGE}`);
+  }
+}
+
 function main() {
-  const { values } = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
-      'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
-      list: { type: 'boolean' }, holdout2: { type: 'boolean' },
-    },
-  });
+  const { values } = parseOptions();
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
   let selected = MUTANTS;
   if (values.only !== undefined) {
     const names = values.only.split(',');

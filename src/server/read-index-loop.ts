@@ -47,6 +47,9 @@ export interface ReadOutcome<W> {
   readonly failed: { waiter: W; error: MemberError }[];
 }
 
+/** The outcome with nothing served or failed (shared, never written). */
+const NO_OUTCOME: ReadOutcome<never> = Object.freeze({ served: Object.freeze([]) as never[], failed: Object.freeze([]) as never[] });
+
 export class ReadIndexLoop<W> {
   private queued: W[] = [];
   private round: Round<W> | undefined;
@@ -141,6 +144,8 @@ export class ReadIndexLoop<W> {
 
   /** Reads served or failed since the last call. */
   takeOutcome(): ReadOutcome<W> {
+    // Asked after every tick and apply, mostly with nothing to hand over: no new arrays then.
+    if (this.out.served.length === 0 && this.out.failed.length === 0) return NO_OUTCOME;
     const out = { served: this.out.served.splice(0), failed: this.out.failed.splice(0) };
     return out;
   }

@@ -55,6 +55,15 @@ describe('planting', () => {
     expect(() => mutateText('a < b; a < b;', m)).toThrow(/more than once/);
   });
 
+  it('refuses an unknown option in one line with the usage (exit 3, no stack trace); --help prints the usage', () => {
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bench/tools/mutants.mjs'), '--bogus'], { encoding: 'utf8' });
+    expect(bad.status).toBe(3);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mutants: Unknown option '--bogus'/), expect.stringMatching(/^usage: /)]);
+    const help = spawnSync(process.execPath, [join(ROOT, 'bench/tools/mutants.mjs'), '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: node bench\/tools\/mutants\.mjs/);
+  });
+
   it('reads seeds as A..B or N, and the first failing run of a sweep in plan order', () => {
     expect(parseSeeds('3..9')).toEqual([3, 9]);
     expect(parseSeeds('6')).toEqual([1, 6]);
