@@ -26,14 +26,17 @@
 //   its log is committed: one change at a time, and none behind an older term's uncommitted
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
 //   majorities that need not overlap, and the cluster splits).
+// - leader-is-voter: a member leads only as a voter of its own configuration: a learner never
+//   leads (leader-voter.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
+import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending';
+export type ClusterInvariantName = 'vote-once' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -181,6 +184,9 @@ export class ClusterInvariants {
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
+      // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
+      const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
+      if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);
       if (this.found !== undefined) return;
       seen.version = host.version;
     }

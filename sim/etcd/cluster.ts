@@ -59,6 +59,8 @@ export interface ClusterOptions {
   readonly snapshotDelayUsMax?: number;
   /** Percent of MsgSnaps sent twice, each copy with its own such delay (needs snapshotDelayUsMax). */
   readonly snapshotDuplicatePercent?: number;
+  /** A membership change keeps its caught-up learner this long before promoting it (default 0). */
+  readonly learnerHoldUs?: number;
   /** Record client requests and watch responses (default true; `detcd serve` turns it off). */
   readonly recordHistory?: boolean;
   /** The replicated state machine of each member; the etcd applier by default. */
@@ -201,7 +203,7 @@ export class EtcdCluster {
       wipeAs: (n, raftId) => this.wipeAs(n, raftId),
       start: (n) => { if (!world.isUp(n)) world.restart(n); },
       finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
-    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US);
+    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0);
     this.reconfigurations.push(r);
     world.recordFault('membership-start', name);
     return true;

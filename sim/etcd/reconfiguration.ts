@@ -43,6 +43,8 @@ export interface ReconfigurationStep {
 export class Reconfiguration {
   private phaseNow: ReconfigurationPhase = 'remove';
   private nextProposeUs = 0;
+  /** When the learner was first found caught up (learnerHoldUs counts from there). */
+  private readyAtUs: number | undefined;
   /** When each phase began, for results and tests. */
   readonly steps: ReconfigurationStep[] = [];
 
@@ -52,6 +54,8 @@ export class Reconfiguration {
     readonly oldRaftId: number,
     readonly newRaftId: number,
     readonly deadlineUs: number,
+    /** How long the caught-up learner stays a learner before the promotion is proposed. */
+    readonly learnerHoldUs = 0,
   ) {
     this.steps.push({ phase: 'remove', atUs: cluster.nowUs() });
     cluster.schedule(0, () => this.poll());
@@ -117,8 +121,10 @@ export class Reconfiguration {
         const raft = leader.recovered.raft.node.raft;
         const match = raft.prs.progress.get(this.newRaftId)?.match ?? 0;
         const leaderMatch = raft.raftLog.lastIndex();
-        if (match * 100 >= leaderMatch * LEARNER_READY_PERCENT) return this.enter('promote');
-        return;
+        if (match * 100 < leaderMatch * LEARNER_READY_PERCENT) return;
+        this.readyAtUs ??= c.nowUs();
+        if (c.nowUs() - this.readyAtUs < this.learnerHoldUs) return;
+        return this.enter('promote');
       }
       case 'promote': {
         if (leader === undefined) return;

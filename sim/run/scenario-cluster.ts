@@ -68,6 +68,7 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
     buggify: o.buggify,
     ...(s.network.snapshotDelayUsMax > 0 ? { snapshotDelayUsMax: s.network.snapshotDelayUsMax, snapshotDuplicatePercent: s.network.snapshotDuplicatePercent } : {}),
     traceLog: o.traceLog,
+    ...(s.nemesis.learnerHoldMs > 0 ? { learnerHoldUs: s.nemesis.learnerHoldMs * 1000 } : {}),
     makeStateMachine,
   });
   const world = cluster.world;

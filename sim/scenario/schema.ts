@@ -210,6 +210,12 @@ export const NemesisSchema = z.strictObject({
   faultDurationMs: RangeSchema.default({ min: 300, max: 1500 }),
   /** Upper bound on faults in one run. */
   faultsMax: int(0, 10_000).default(100),
+  /**
+   * A membership change (package `membership`) keeps its new member a learner this long after it
+   * caught up before it promotes it (an operator who waits): other conf changes, elections and
+   * faults then meet a started learner. 0: promote as soon as etcd would.
+   */
+  learnerHoldMs: int(0, 600_000).default(0),
 });
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;
