@@ -49,7 +49,7 @@ function runMutant(m, dir, o) {
     let row = { name: m.name, class: m.class, equivalent: m.equivalent !== undefined, ...main, stage: 'main' };
     if (!main.caught && o.aimedSeeds !== undefined) {
       for (const s of m.aimed ?? []) {
-        if (!existsSync(join(ROOT, 'scenarios', `${s}.json`))) continue;
+        if (!existsSync(join(dir, 'scenarios', `${s}.json`))) continue;
         const aimed = sweep(dir, join(o.out, m.name, `aimed-${s}`), s, o.aimedSeeds, o.jobs, true);
         row.aimedRuns = (row.aimedRuns ?? 0) + aimed.runs;
         if (aimed.caught) {

@@ -1,9 +1,10 @@
 // Planting one mutant without touching the checkout: a scratch package (a copy of dist/, the
-// bin, package.json; scenarios/ and node_modules/ linked) whose one compiled file is replaced by
+// bin, package.json and scenarios/; node_modules/ linked) whose one compiled file is replaced by
 // the mutated source transpiled alone (TypeScript's transpileModule: no type check, the same
 // output tsc gives for an unmutated file). The checkout's src/, sim/ and dist/ are only read, once:
-// the scratch package keeps its own copy of the sources (sources/), so that editing or merging in
-// the checkout while mutants run changes nothing.
+// the scratch package keeps its own copy of the sources (sources/) and of the scenarios, so that
+// editing or merging in the checkout while mutants run changes nothing (a scenario merged in
+// mid-run with a field the copied schema does not know once made every later sweep exit 3).
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,7 @@ export function makeScratch(root) {
   cpSync(join(root, 'src'), join(dir, 'sources/src'), { recursive: true });
   cpSync(join(root, 'sim'), join(dir, 'sources/sim'), { recursive: true });
   // No src/ in the scratch package: the bin then runs dist/ as it is, without rebuilding.
-  symlinkSync(join(root, 'scenarios'), join(dir, 'scenarios'));
+  cpSync(join(root, 'scenarios'), join(dir, 'scenarios'), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
