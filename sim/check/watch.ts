@@ -11,7 +11,8 @@
 // - reliable: between the first revision a watch could see and the last it saw (event or
 //   progress), it got exactly the matching events of the merged event history — and every
 //   ok put of the history that falls in that window;
-// - resumable: a watch opened at start_revision S first sees the first matching event ≥ S;
+// - resumable: a watch opened at start_revision S first sees the first matching event ≥ S; a
+//   watch opened "from now" (no start_revision) sees nothing at or below its Created revision;
 // - compaction: a watch is cancelled as compacted only when the next revision it needs (its start,
 //   or one past its last event or progress notification) is below the compact revision: the
 //   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers);
@@ -250,6 +251,8 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
 interface Merged {
   byRevision: Map<number, WatchEvent[]>;
   revisions: number[];
+  /** Revisions whose events a watch of every key without filters saw (the others are a watch's part). */
+  complete: Set<number>;
 }
 
 function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
@@ -281,7 +284,9 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
   }
   const out = new Map<number, WatchEvent[]>();
   for (const [rev, v] of byRevision) out.set(rev, v.events);
-  return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b) };
+  const complete = new Set<number>();
+  for (const [rev, v] of byRevision) if (v.complete) complete.add(rev);
+  return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete };
 }
 
 function compareEvents(a: WatchEvent[], b: WatchEvent[], pa: number | string, pb: number | string, rev: number, report: Report): void {
@@ -321,6 +326,10 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
   for (const op of ops) {
     const delivered = op.responses.flatMap((r) => r.events);
     const created = op.responses.find((r) => r.created && !r.canceled);
+    // A watch "from now" gets no event at or below its Created response's revision (etcd starts it at wsrev + 1).
+    if (op.startRevision === 0 && created !== undefined && delivered.length > 0 && delivered[0]!.revision <= created.headerRevision) {
+      report('resumable', op.process, created.headerRevision + 1, `watch from now, created at revision ${created.headerRevision}, first got ${eventText(delivered[0]!)}, at or below it`);
+    }
     const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
     const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0);
     // A progress notification at R vouches that the watch got every matching event <= R (etcd
@@ -399,7 +408,8 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
   const state = new Map<string, WatchEvent>();
   let expectNext = 2;
   for (const rev of merged.revisions) {
-    if (rev !== expectNext) break;
+    // Only a revision a watch of every key saw whole can be replayed onto the key space.
+    if (rev !== expectNext || !merged.complete.has(rev)) break;
     const keys = asked.get(rev);
     const events = merged.byRevision.get(rev)!;
     if (!budget.spend(1 + events.length + (keys?.size ?? 0))) return;

@@ -18,6 +18,8 @@ export const WATCH_CLIENT_PREFIX = 'w-';
 /** Watch processes are named, apart from the numbered workload processes. */
 export const watchProcess = (member: string): string => `watch-${member}`;
 const WATCH_PROGRESS_REQUEST_US = 100_000;
+/** `clients.watchShapes`: member i's shaped watch opens (from now) this long times i + 1 into the run. */
+const SHAPED_WATCH_OPEN_US = 500_000;
 
 /** Every client endpoint a run registers, in a stable order. */
 export function clientEndpoints(scenario: Scenario, members: readonly string[]): string[] {
@@ -85,7 +87,9 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
       if (!scenario.clients.watchShapes || !watchProgressRequests) return;
       const shapes = watchShapes(scenario.workload.keys);
       const shape = shapes[i % shapes.length]!;
-      watchers.push(
+      // Opened "from now" a while into the run, after the first writes: a watch without a start
+      // revision must start right after the revision it was created at.
+      client.net.schedule(SHAPED_WATCH_OPEN_US * (i + 1), () => watchers.push(
         new WatchStream(client, {
           process: `${watchProcess(m)}/${shape.name}`,
           create: shape.create,
@@ -95,7 +99,7 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
           resumeAtCompactRevision: scenario.clients.watchResumeAtCompactRevision,
           rotateEveryUs: scenario.clients.watchRotateMs * 1000,
         }),
-      );
+      ));
     });
   }
   return { workers, jobs, watchers };

@@ -2,8 +2,8 @@
 // exercises a part of etcd's semantics whose mistakes no other traffic can show.
 // - range-shapes: a range over the workload's keys with a limit below their number and no sort
 //   (count is every key in range, `more` only when keys were left out), count_only, keys_only,
-//   min/max mod and create revision filters, a sort on any target with a limit, at the current
-//   or a recent past revision;
+//   min/max mod and create revision filters, a sort on any target with a limit (a target without
+//   an order too, and an order without a target), at the current or a recent past revision;
 // - range-bounds: a range, a delete (with prev_kv) or a range compare over [keyA, keyB) where
 //   keyB is a key the workload writes (range_end is exclusive);
 // - read-else-write-txn: "read it if it is as I last saw it, else write it": a txn whose
@@ -40,8 +40,13 @@ export function rangeShape(c: ApiOpContext): EtcdRequest {
       return range(c.prefix, { ...all, ...at, ...(p.chance(1, 2) ? { minModRevision: recent } : { maxModRevision: recent }), limit: p.intRange(0, LIMIT_MAX) });
     case 4:
       return range(c.prefix, { ...all, ...at, ...(p.chance(1, 2) ? { minCreateRevision: recent } : { maxCreateRevision: recent }), limit: p.intRange(0, LIMIT_MAX) });
-    default:
-      return range(c.prefix, { ...all, ...at, sortTarget: p.pick(SORT_TARGETS), sortOrder: p.chance(1, 2) ? 'ASCEND' : 'DESCEND', limit: p.intRange(1, LIMIT_MAX) });
+    default: {
+      // A target without an order sorts ascending by the target (etcd), an order without a target sorts by key.
+      const sort = p.int(4);
+      const order = sort === 0 ? {} : { sortOrder: sort === 1 ? ('ASCEND' as const) : ('DESCEND' as const) };
+      const target = sort === 3 ? {} : { sortTarget: p.pick(SORT_TARGETS) };
+      return range(c.prefix, { ...all, ...at, ...order, ...target, limit: p.intRange(1, LIMIT_MAX) });
+    }
   }
 }
 

@@ -11,7 +11,10 @@
 // links unless a test cuts them explicitly.
 //
 // A clogged link holds what arrives on it and releases it, in arrival order, when the clog ends
-// (unclog, heal, or the clog's end time). A released message still obeys cuts.
+// (unclog, heal, or the clog's end time). A released message still obeys cuts. Until the last
+// released message has arrived, a message that was not held waits behind them: a TCP stream
+// (a watch, say) never delivers a later message before the ones a clog held (swarm 3230: a
+// progress notification sent after a watch event overtook it in the instant the clog ended).
 import { violated } from '../../src/invariant-violation.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { LinkOptions } from './link.ts';
@@ -75,8 +78,12 @@ interface Link {
   lastDeliveryUs: number;
   /** Messages scheduled on this link and not yet arrived (held ones not included). */
   inFlight: number;
-  /** Id of the last message that arrived in FIFO order (not reordered), for the order check. */
-  lastFifoArrivalId: number;
+  /** Id of the last message delivered in FIFO order (not reordered), for the order check. */
+  lastFifoDeliveredId: number;
+  /** Released messages scheduled and not yet arrived: later arrivals wait behind them. */
+  releasing: number;
+  /** Messages that arrived while released ones were on their way, in arrival order. */
+  behind: InFlight[];
 }
 
 interface InFlight {
@@ -85,6 +92,8 @@ interface InFlight {
   readonly link: Link;
   readonly id: number;
   readonly message: unknown;
+  /** Scheduled in the link's FIFO order (not picked for reordering). */
+  fifo: boolean;
 }
 
 const ENDPOINTS_MAX = 4096;
@@ -158,14 +167,14 @@ export class Network {
     if (link.cut) return this.drop(src, dst, id, 'cut');
     if (o.drop.num > 0 && this.prng.chance(o.drop.num, o.drop.den)) return this.drop(src, dst, id, 'random');
     if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
-    const flight: InFlight = { from: src, to: dst, link, id, message };
+    const flight: InFlight = { from: src, to: dst, link, id, message, fifo: true };
     this.schedule(flight);
     if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) {
       this.counters.duplicated++;
       this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
       // The copy needs room on the link too.
       if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
-      this.schedule(flight);
+      this.schedule({ ...flight, fifo: true });
     }
   }
 
@@ -312,6 +321,7 @@ export class Network {
     const now = this.loop.now();
     let atUs = now + drawLatencyUs(this.prng, o.latency);
     const reordered = o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den);
+    flight.fifo = !reordered;
     if (reordered) {
       this.counters.reordered++;
       atUs += this.prng.int(o.reorderDelayUsMax + 1);
@@ -328,18 +338,18 @@ export class Network {
     this.loop.at(atUs, () => {
       link.inFlight--;
       if (link.inFlight < 0) throw violated('harness', 'link-in-flight-count', 'a link delivered more messages than it carried');
-      // The pair of link-fifo: messages not picked for reordering arrive in the order they were sent.
-      if (!reordered) {
-        if (flight.id < link.lastFifoArrivalId) throw violated('harness', 'link-fifo-arrival', `${flight.from.name}->${flight.to.name}: message ${flight.id} arrived after message ${link.lastFifoArrivalId}`);
-        link.lastFifoArrivalId = flight.id;
-      }
-      this.arrive(flight);
+      this.arrive(flight, false);
     });
   }
 
-  private arrive(flight: InFlight): void {
+  /** A message reaches the end of its link: dropped, held by a clog, kept behind released ones, or delivered. */
+  private arrive(flight: InFlight, released: boolean): void {
     const link = flight.link;
     if (link.cut) return this.drop(flight.from, flight.to, flight.id, 'cut');
+    if (!released && link.releasing > 0) {
+      link.behind.push(flight);
+      return;
+    }
     if (link.clogUntilUs !== 0) {
       if (this.heldCount >= this.heldMessagesMax) throw new Error('Network bound: too many messages held by clogged links');
       const heldBefore = link.held.length;
@@ -350,6 +360,12 @@ export class Network {
       return;
     }
     if (!this.acceptsFn(flight.to.name)) return this.drop(flight.from, flight.to, flight.id, 'down');
+    // The pair of link-fifo (send side): messages not picked for reordering are delivered in the
+    // order they were sent, clogs and releases included.
+    if (flight.fifo) {
+      if (flight.id < link.lastFifoDeliveredId) throw violated('harness', 'link-fifo-delivery', `${flight.from.name}->${flight.to.name}: message ${flight.id} delivered after message ${link.lastFifoDeliveredId}`);
+      link.lastFifoDeliveredId = flight.id;
+    }
     this.counters.delivered++;
     this.trace.record(TraceKind.deliver, flight.from.traceId, flight.to.traceId, flight.id);
     this.deliverFn(flight.from.name, flight.to.name, flight.message);
@@ -368,9 +384,24 @@ export class Network {
     let total = 0;
     for (const l of this.links.values()) total += l.held.length;
     if (total !== this.heldCount) throw violated('harness', 'held-count-total', `links hold ${total} messages, the network counts ${this.heldCount}`);
-    for (const flight of held) {
+    this.sendOnReleased(link, held);
+  }
+
+  /** Released messages arrive one event each, in order; what arrived meanwhile follows them. */
+  private sendOnReleased(link: Link, flights: readonly InFlight[]): void {
+    link.releasing += flights.length;
+    for (const flight of flights) {
       this.trace.record(TraceKind.release, flight.from.traceId, flight.to.traceId, flight.id);
-      this.loop.schedule(0, () => this.arrive(flight));
+      this.loop.schedule(0, () => {
+        link.releasing--;
+        if (link.releasing < 0) throw violated('harness', 'releasing-count', `${flight.from.name}->${flight.to.name}: more released messages arrived than were released`);
+        this.arrive(flight, true);
+        if (link.releasing === 0 && link.behind.length > 0) {
+          const behind = link.behind;
+          link.behind = [];
+          this.sendOnReleased(link, behind);
+        }
+      });
     }
   }
 
@@ -403,7 +434,7 @@ export class Network {
     const key = linkKey(from, to);
     let link = this.links.get(key);
     if (link === undefined) {
-      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0, inFlight: 0, lastFifoArrivalId: 0 };
+      link = { options: this.defaults, cut: false, clogUntilUs: 0, clogGeneration: 0, held: [], lastDeliveryUs: 0, inFlight: 0, lastFifoDeliveredId: 0, releasing: 0, behind: [] };
       this.links.set(key, link);
     }
     return link;

@@ -88,6 +88,11 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   { name: 'snapshot-older-than-applied', scenario: 'snapshot-pipeline', seed: 1, checker: 'raft' },
   { name: 'readindex-trusts-checkquorum', scenario: 'gc-pause', seed: 2, checker: 'linearizable' },
   { name: 'watch-cancelled-at-compact-rev', scenario: 'watch-compaction-churn', seed: 1, checker: 'watch' },
+  // Holdout-2 (house): each caught only by what its blind spot's fix added.
+  { name: 'learner-promotable', scenario: 'learner-churn', seed: 4, checker: 'raft' },
+  { name: 'watch-filter-swapped', scenario: 'watch-shapes', seed: 1, checker: 'watch' },
+  { name: 'error-code-compacted', scenario: 'kv-api', seed: 1, checker: 'error-replies' },
+  { name: 'lease-ttl-rounds-up', scenario: 'lease-expiry-partition', seed: 1, checker: 'lease' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {

@@ -10,5 +10,7 @@ export interface Mutant {
   readonly equivalent?: string;
   /** One of the second holdout set (house, 2026-12-05). */
   readonly holdout2?: boolean;
+  /** One of the third holdout set (house, 2026-12-05, after the holdout-2 fixes). */
+  readonly holdout3?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -424,5 +424,57 @@ export const MUTANTS = [
     replace: "export const ErrCompacted = e('etcdserver: mvcc: required revision has been compacted', C.FailedPrecondition);",
     why: 'the wrong gRPC code for "compacted" (FailedPrecondition, HTTP 412, instead of OutOfRange, HTTP 400): clients that branch on the code (clientv3 retries, Kubernetes\' reflector relists on OutOfRange) misread it',
     aimed: ['kv-api', 'kv-api-wide', 'watch-compaction-churn'],
+  },
+
+  // ---- HOLDOUT 3 (house, 2026-12-05 fourth session, 12:40 UTC): written after the holdout-2 fixes and
+  // before measuring them, to estimate the fresh catch rate after those fixes. `holdout3: true`. ----
+  {
+    name: 'new-leader-assumes-match', class: 'commit', file: 'src/raft/raft.ts', holdout3: true,
+    find: 'pr.match = id === this.id ? lastIndex : 0;',
+    replace: 'pr.match = lastIndex;',
+    why: 'a new leader assumes every follower holds its whole log: its quorum of matches is met at once, so it commits entries only it has',
+    aimed: ['kill-leader', 'leader-churn', 'divergent-logs'],
+  },
+  {
+    name: 'apply-without-dedup', class: 'apply', file: 'src/server/etcd-state-machine.ts', holdout3: true,
+    find: 'if (this.appliedIds.seen(req.id)) {',
+    replace: 'if (req.id === "dedup-disabled" && this.appliedIds.seen(req.id)) {',
+    why: '"raft delivers each entry once" so the request-id check is dropped: a proposal committed twice (a forwarded MsgProp duplicated, a retried proposal) is applied twice',
+    aimed: ['duplicating-network', 'buggify', 'lossy-network'],
+  },
+  {
+    name: 'ignore-lease-missing-key-ok', class: 'txn', file: 'src/server/apply/kv-ops.ts', holdout3: true,
+    find: 'if ((p.ignore_value === true || p.ignore_lease === true) && prev === undefined) return ErrKeyNotFound;',
+    replace: 'if (p.ignore_value === true && prev === undefined) return ErrKeyNotFound;',
+    why: 'only ignore_value is refused on a missing key: a put with ignore_lease on a key that does not exist creates it (etcd answers "key not found")',
+    aimed: ['kv-api', 'kv-api-wide'],
+  },
+  {
+    name: 'compact-same-rev-ok', class: 'mvcc', file: 'src/mvcc/store.ts', holdout3: true,
+    find: "if (rev <= this.compactMainRev) return 'compacted';",
+    replace: "if (rev < this.compactMainRev) return 'compacted';",
+    why: 'off by one: compacting again at the current compact revision succeeds, where etcd answers "compacted"',
+    aimed: ['kv-api', 'compaction-restore', 'watch-compaction-churn'],
+  },
+  {
+    name: 'sort-target-without-order', class: 'mvcc', file: 'src/server/apply/range.ts', holdout3: true,
+    find: "const order = target !== 'KEY' && sortOrder === 'NONE' ? 'ASCEND' : sortOrder;",
+    replace: 'const order = sortOrder;',
+    why: 'a sort target without a sort order keeps key order; etcd sorts ascending by the target then',
+    aimed: ['kv-api-wide', 'kubernetes-traffic'],
+  },
+  {
+    name: 'watch-now-includes-current', class: 'watch', file: 'src/watch/watch-stream.ts', holdout3: true,
+    find: 'const rev = (creq.start_revision ?? 0) === 0 ? wsrev + 1 : creq.start_revision!;',
+    replace: 'const rev = (creq.start_revision ?? 0) === 0 ? wsrev : creq.start_revision!;',
+    why: 'a watch without a start revision starts at the current revision, not the next: it replays the events of a revision that happened before it was created',
+    aimed: ['watch-shapes', 'watch-rotation', 'watch-partition-compaction'],
+  },
+  {
+    name: 'txn-header-before-write', class: 'api', file: 'src/server/apply/kv-ops.ts', holdout3: true,
+    find: 'resp.header = { revision: txn.readRev() };',
+    replace: 'resp.header = { revision: txn.beginRev };',
+    why: 'a write txn\'s header carries the revision it started from, not the one its writes made',
+    aimed: ['kv-api', 'kv-transactions'],
   },
 ];

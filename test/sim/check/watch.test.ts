@@ -145,6 +145,14 @@ describe('watch guarantees', () => {
     expect(r.violations.map((v) => v.guarantee)).toContain('resumable');
   });
 
+  it('fail when a watch from now gets an event at or below the revision it was created at (resumable)', () => {
+    const fromNow = { key: b64('\0'), range_end: b64('\0') };
+    const late = stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2), put('b', '1', 3, 3, 1)]), resp(4, [del('a', 4)])], fromNow);
+    expect(checkWatch([...stream(0, clean()), ...late]).violations.map((v) => v.guarantee)).toContain('resumable');
+    const right = stream(1, [{ ...hdr(3), created: true }, resp(4, [del('a', 4)])], fromNow);
+    expect(checkWatch([...stream(0, clean()), ...right]).violations).toEqual([]);
+  });
+
   describe('agreement between watches that each see part of a revision', () => {
     // Revision 3 puts a and b; one watch sees only a (one key), another only b ([b, c)), a third
     // only puts of every key.
@@ -167,6 +175,20 @@ describe('watch guarantees', () => {
       const partial = stream(1, [{ ...hdr(2), created: true }, resp(3, [b1])], onlyB);
       expect(checkWatch([...partial, ...stream(0, clean())]).valid).toBe(true);
       expect(checkWatch([...stream(0, clean()), ...partial]).valid).toBe(true);
+    });
+
+    it('replay prev_kv only over revisions a watch of every key saw whole', () => {
+      // Revision 4 put a and b; only a watch of b saw it, and the watch of every key saw 2, 3, 5.
+      const full = stream(0, [
+        { ...hdr(1), created: true },
+        resp(2, [put('a', '1', 2, 2, 1)]),
+        resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)]),
+        { ...hdr(3) },
+      ]);
+      const resumed = stream(2, [{ ...hdr(4), created: true }, resp(5, [put('a', '4', 2, 5, 4, kv('a', '3', 2, 4, 3))])], { ...all, start_revision: '5' });
+      const onlyB4 = stream(1, [{ ...hdr(3), created: true }, resp(4, [put('b', '2', 3, 4, 2)])], onlyB);
+      const r = checkWatch([...full, ...onlyB4, ...resumed]);
+      expect(r.violations).toEqual([]);
     });
 
     it('fail when two partial watches disagree on a key both watch', () => {

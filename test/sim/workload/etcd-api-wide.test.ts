@@ -22,11 +22,15 @@ describe('the wide KV API workload', () => {
     const prng = new Prng(3);
     const c = { prng, state, value: 'v', otherKey: () => prng.pick(keys), prefix: 'key' };
     const fields = new Set<string>();
+    const sorts = new Set<string>();
     for (let i = 0; i < 300; i++) {
       const r = wideRequest('range-shapes', 'key1', c);
       expect(r.path).toBe('/v3/kv/range');
       for (const f of Object.keys(r.body)) fields.add(f);
+      if (r.body['sort_target'] !== undefined || r.body['sort_order'] !== undefined) sorts.add(`${r.body['sort_target'] !== undefined ? 'target' : '-'}/${r.body['sort_order'] !== undefined ? 'order' : '-'}`);
     }
+    // A target without an order (etcd sorts ascending by it) and an order without a target (by key).
+    expect([...sorts].sort()).toEqual(['-/order', 'target/-', 'target/order']);
     expect([...fields].sort()).toEqual(['count_only', 'key', 'keys_only', 'limit', 'max_create_revision', 'max_mod_revision', 'min_create_revision', 'min_mod_revision', 'range_end', 'revision', 'sort_order', 'sort_target'].sort());
     const written = new Set(keys.map((k) => b64(k)));
     for (let i = 0; i < 60; i++) {

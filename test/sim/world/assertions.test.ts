@@ -16,7 +16,7 @@ import { violation } from '../../support/violation.ts';
 const harness = (invariant: string) => ({ layer: 'harness', invariant });
 
 // The private state each test corrupts, the way a bug would.
-interface LinkInside { lastFifoArrivalId: number; inFlight: number }
+interface LinkInside { lastFifoDeliveredId: number; inFlight: number }
 interface NetworkInside { links: Map<number, LinkInside>; heldCount: number; counters: { droppedCut: number }; schedule(flight: unknown): void }
 interface DiskInside { pending: { record: DiskRecord }[]; fsyncs: { opsCovered: number }[] }
 interface ClockInside { anchorLocalUs: number; drift: number }
@@ -46,15 +46,15 @@ function disk() {
 }
 
 describe('network', () => {
-  it('link-fifo-arrival: messages not reordered arrive in the order sent', () => {
+  it('link-fifo-delivery: messages not reordered are delivered in the order sent', () => {
     const sound = network();
     sound.net.send('n1', 'n2', 'a');
     sound.net.send('n1', 'n2', 'b');
     expect(violation(() => sound.loop.run())).toBeUndefined();
     const { loop, net } = network();
     net.send('n1', 'n2', 'a');
-    for (const link of net$(net).links.values()) link.lastFifoArrivalId = 99;
-    expect(violation(() => loop.run())).toEqual(harness('link-fifo-arrival'));
+    for (const link of net$(net).links.values()) link.lastFifoDeliveredId = 99;
+    expect(violation(() => loop.run())).toEqual(harness('link-fifo-delivery'));
   });
 
   it('held-count-total: the network holds what its links hold', () => {

@@ -160,6 +160,30 @@ describe('Network', () => {
     expect(net.stats().clogHeld).toBe(5);
   });
 
+  it('a message arriving in the instant a clog ends waits behind the ones the clog held (a TCP stream keeps its order)', () => {
+    // Swarm 3230: a watch event held by a clog, then a progress notification sent later that
+    // arrived at the very time the clog ended, and overtook the event.
+    const { loop, net, got } = makeNetwork();
+    net.clog('n1', 'n2', 1_000);
+    net.send('n1', 'n2', 'held-1');
+    net.send('n1', 'n2', 'held-2');
+    loop.at(900, () => net.send('n1', 'n2', 'sent-later')); // arrives at 1,000, as the clog ends
+    loop.at(1_000, () => net.send('n1', 'n2', 'after')); // arrives at 1,100
+    loop.run();
+    expect(got.map((g) => [g.message, g.atUs])).toEqual([['held-1', 1_000], ['held-2', 1_000], ['sent-later', 1_000], ['after', 1_100]]);
+  });
+
+  it('what waits behind released messages is held again, in order, if the link clogs meanwhile', () => {
+    const { loop, net, got } = makeNetwork();
+    net.clog('n1', 'n2', 1_000);
+    net.send('n1', 'n2', 'held');
+    loop.at(900, () => net.send('n1', 'n2', 'sent-later'));
+    // A second clog begins in the same instant, after the release was scheduled.
+    loop.at(1_000, () => net.clog('n1', 'n2', 500));
+    loop.run();
+    expect(got.map((g) => [g.message, g.atUs])).toEqual([['held', 1_500], ['sent-later', 1_500]]);
+  });
+
   it('releases a timed clog at its end, and a cut made meanwhile still drops what was held', () => {
     const { loop, net, got } = makeNetwork();
     net.clog('n1', 'n2', 5_000);
