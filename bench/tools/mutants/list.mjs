@@ -149,8 +149,10 @@ export const MUTANTS = [
   },
   {
     name: 'read-served-one-short', class: 'read', file: 'src/server/read-index-loop.ts',
-    find: 'if (b.index <= appliedIndex) this.out.served.push(...b.waiters);',
-    replace: 'if (b.index <= appliedIndex + 1) this.out.served.push(...b.waiters);',
+    // Both comparisons of onApplied: since the early return (64a4670) changing only the second one is
+    // inert unless another batch is due at the same apply.
+    find: 'if (b.index <= appliedIndex) due = true;\n    if (!due) return;\n    const still: Indexed<W>[] = [];\n    for (const b of this.indexed) {\n      if (b.index <= appliedIndex) this.out.served.push(...b.waiters);',
+    replace: 'if (b.index <= appliedIndex + 1) due = true;\n    if (!due) return;\n    const still: Indexed<W>[] = [];\n    for (const b of this.indexed) {\n      if (b.index <= appliedIndex + 1) this.out.served.push(...b.waiters);',
     why: 'off by one: a read is served when the member has applied up to the entry before its read index, missing the write at the read index',
     aimed: ['slow-disk', 'leader-churn', 'kill-leader'],
   },
