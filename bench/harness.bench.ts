@@ -15,18 +15,13 @@ import type { TaskRunner } from '../sim/cli/harness/sweep-engine.ts';
 import type { SweepTask } from '../sim/cli/harness/sweep-task.ts';
 import { runScenario } from '../sim/run/run.ts';
 import { defineScenario } from '../sim/scenario/parse.ts';
+import { BENCH_SCENARIO } from './bench-scenario.mjs';
 import { splitCpu, threadCpu } from './thread-cpu.ts';
 import type { CpuSplit, ThreadCpu } from './thread-cpu.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
 
-const scenario = defineScenario({
-  name: 'bench-etcd-50-clients',
-  cluster: { members: 3 },
-  clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } },
-});
+const scenario = defineScenario(BENCH_SCENARIO);
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);

@@ -1,10 +1,9 @@
 // Two builds (each ROOT has dist/, e.g. a 'git archive main' copy built with tsc) compared in one process:
 // node bench/tools/ab-builds.mjs ROOT_A ROOT_B [ROUNDS]: both builds in one process, warmed, then alternated seed by seed; CPU (process, µs) summed per build.
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 const roots = process.argv.slice(2, 4);
 if (roots.length !== 2) { console.error('usage: node bench/tools/ab-builds.mjs ROOT_A ROOT_B [ROUNDS] (each ROOT has dist/)'); process.exit(3); } const rounds = Number(process.argv[4] ?? 4);
-const sc = { name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } } };
+const sc = BENCH_SCENARIO;
 const b = [];
 for (const r of roots) { const { runScenario } = await import(`${r}/dist/sim/run/run.js`); const { defineScenario } = await import(`${r}/dist/sim/scenario/parse.js`); const s = defineScenario(sc); b.push({ r, run: (seed) => runScenario(s, seed).results, cpu: [], hashes: [] }); }
 for (const x of b) { x.run(100); x.run(101); }

@@ -1,14 +1,11 @@
 // Allocation profile of the harness bench scenario (seeds 1 and 2 after a warm-up), every allocation
 // sampled, also those already collected: `node bench/tools/allocations.mjs ROOT [TOP]` (ROOT has dist/).
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 import { Session } from 'node:inspector/promises';
 const root = process.argv[2] ?? '.';
 const { runScenario } = await import(`${root}/dist/sim/run/run.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);
-const scenario = defineScenario({
-  name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } },
-});
+const scenario = defineScenario(BENCH_SCENARIO);
 runScenario(scenario, 100);
 const s = new Session(); s.connect();
 await s.post('HeapProfiler.enable');

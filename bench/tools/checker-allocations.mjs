@@ -1,9 +1,8 @@
 // node bench/tools/checker-allocations.mjs ROOT [TOP]: the bytes the history checkers (linearizability with the watch events, watch, lease) allocate on the 5 harness bench runs, sampled every 8 KB by the HeapProfiler, objects already collected included; by allocating function. Run it for two builds and compare the totals.
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 import { Session } from 'node:inspector/promises';
 const root = process.argv[2]; const top = Number(process.argv[3] ?? 30);
-const sc = { name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } } };
+const sc = BENCH_SCENARIO;
 const { runScenario } = await import(`${root}/dist/sim/run/run.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);
 const { historyCheckers } = await import(`${root}/dist/sim/run/history-checkers.js`);

@@ -1,10 +1,9 @@
 // node bench/tools/checker-share.mjs ROOT [ROUNDS]: the history checkers' share of a harness bench run. CPU of whole runs of the
 // bench scenario (seeds 1-5, warmed by seed 100) and of their history checkers (linearizability with the watch events, watch,
 // lease) run again on the same histories, median of ROUNDS; run it for two builds in turn, several times, and compare.
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 const root = process.argv[2]; const rounds = Number(process.argv[3] ?? 3);
-const sc = { name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } } };
+const sc = BENCH_SCENARIO;
 const { runScenario } = await import(`${root}/dist/sim/run/run.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);
 const { historyCheckers } = await import(`${root}/dist/sim/run/history-checkers.js`);

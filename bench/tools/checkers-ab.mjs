@@ -4,12 +4,11 @@
 // watch checker and lease checker judge every history, alternated build by build, warmed first. Prints the
 // CPU per checker and build, the ratio B/A (total and median of the paired checks) and whether every
 // verdict and summary is the same in both builds (it must be: these changes keep verdicts).
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 const roots = process.argv.slice(2, 4);
 if (roots.length !== 2) { console.error('usage: node bench/tools/checkers-ab.mjs ROOT_A ROOT_B [ROUNDS] (each ROOT has dist/)'); process.exit(3); }
 const rounds = Number(process.argv[4] ?? 4);
-const sc = { name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } } };
+const sc = BENCH_SCENARIO;
 const { runScenario } = await import(`${roots[0]}/dist/sim/run/run.js`);
 const { defineScenario } = await import(`${roots[0]}/dist/sim/scenario/parse.js`);
 const scenario = defineScenario(sc);

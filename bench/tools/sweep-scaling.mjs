@@ -1,5 +1,6 @@
 // node bench/tools/sweep-scaling.mjs ROOT JOBS WARM MEASURE: pool of JOBS worker threads (compiled dist/), WARM tasks per worker first,
 // then MEASURE tasks; prints wall, process CPU and per-thread CPU (from /proc) for the measured part.
+import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +9,7 @@ if (measS === undefined) { console.error('usage: node bench/tools/sweep-scaling.
 const { WorkerPool } = await import(`${root}/dist/sim/cli/harness/worker-pool.js`);
 const { defineScenario } = await import(`${root}/dist/sim/scenario/parse.js`);
 const jobs = Number(jobsS), warm = Number(warmS), meas = Number(measS);
-const base = { name: 'bench-etcd-50-clients', cluster: { members: 3 }, clients: { count: 50, requestTimeoutMs: 1000 },
-  workload: { kind: 'etcd', rateOpsPerSecond: 1000, durationMs: 5000, keys: 10, compactionIntervalMs: 500 },
-  nemesis: { packages: ['partition-leader', 'kill-follower', 'pause', 'clock'], faultDurationMs: { min: 300, max: 800 } } };
+const base = BENCH_SCENARIO;
 const sc = defineScenario({ ...base, name: 'bench-sweep', clients: { count: 10 }, workload: { ...base.workload, rateOpsPerSecond: 200, durationMs: 3000 } });
 const dir = mkdtempSync(join(tmpdir(), 'scale-'));
 const task = (seed) => ({ scenario: sc, scenarioRef: 'bench-sweep', seed, reportsDir: dir, sweepDir: dir, reportAll: false });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../sim/check/check-history.ts';
 import { checkLinearizable } from '../../../sim/check/linearizability/check.ts';
 import type { Operation } from '../../../sim/check/linearizability/model.ts';
-import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../../../sim/check/models/register.ts';
+import { registerModel, type RegisterInput, type RegisterOutput } from '../../../sim/check/models/register.ts';
+import { bruteForceLinearizable } from './linearizability/brute-force.ts';
 import { history } from './history-builder.ts';
 import { fcParams } from '../../property-seed.ts';
 
@@ -67,23 +68,7 @@ describe('register histories', () => {
   });
 });
 
-// A brute-force reference: tries every order consistent with real time.
 type RegOp = Operation<RegisterInput, RegisterOutput>;
-function bruteForce(ops: RegOp[]): boolean {
-  const mustDo = ops.filter((o) => o.return !== Infinity);
-  const search = (done: Set<number>, state: RegisterValue): boolean => {
-    if (mustDo.every((o) => done.has(o.id))) return true;
-    const firstReturn = Math.min(...ops.filter((o) => !done.has(o.id)).map((o) => o.return));
-    for (const o of ops) {
-      if (done.has(o.id) || o.call > firstReturn) continue;
-      const next = registerModel.step(state, o.input, o.output);
-      if (next === undefined) continue;
-      if (search(new Set([...done, o.id]), next)) return true;
-    }
-    return false;
-  };
-  return search(new Set(), null);
-}
 
 const arbHistory = fc
   .array(
@@ -110,7 +95,7 @@ describe('the search agrees with brute force', () => {
   it('on random small register histories (reads, writes, CAS, info)', () => {
     fc.assert(
       fc.property(arbHistory, (ops) => {
-        expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForce(ops));
+        expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForceLinearizable(ops, registerModel));
       }),
       fcParams(400),
     );

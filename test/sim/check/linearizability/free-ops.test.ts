@@ -8,27 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { checkLinearizable } from '../../../../sim/check/linearizability/check.ts';
 import type { Operation } from '../../../../sim/check/linearizability/model.ts';
 import { createKvModel, type KvInput, type KvOperation, type KvOutput } from '../../../../sim/check/models/kv.ts';
-import { registerModel, type RegisterInput, type RegisterOutput, type RegisterValue } from '../../../../sim/check/models/register.ts';
+import { registerModel, type RegisterInput, type RegisterOutput } from '../../../../sim/check/models/register.ts';
 import { fcParams } from '../../../property-seed.ts';
+import { bruteForceLinearizable } from './brute-force.ts';
 
 type RegOp = Operation<RegisterInput, RegisterOutput>;
-
-/** Every order consistent with real time; free ops may be left out. */
-function bruteForce(ops: RegOp[]): boolean {
-  const mustDo = ops.filter((o) => o.return !== Infinity);
-  const search = (done: Set<number>, state: RegisterValue): boolean => {
-    if (mustDo.every((o) => done.has(o.id))) return true;
-    const firstReturn = Math.min(...ops.filter((o) => !done.has(o.id)).map((o) => o.return));
-    for (const o of ops) {
-      if (done.has(o.id) || o.call > firstReturn) continue;
-      const next = registerModel.step(state, o.input, o.output);
-      if (next === undefined) continue;
-      if (search(new Set([...done, o.id]), next)) return true;
-    }
-    return false;
-  };
-  return search(new Set(), null);
-}
 
 function op(id: number, input: RegisterInput, output: RegisterOutput | undefined, call: number, ret: number): RegOp {
   return { id, process: id, input, output, call, return: ret, index: id };
@@ -59,23 +43,6 @@ const arbFreeHeavy = fc
     }),
   );
 
-/** The same for one key of the kv model (appends do not overwrite: the order of two matters). */
-function bruteForceKv(ops: KvOperation[]): boolean {
-  const model = createKvModel();
-  const search = (done: Set<number>, state: number): boolean => {
-    const left = ops.filter((o) => !done.has(o.id));
-    if (left.every((o) => o.return === Infinity)) return true;
-    const firstReturn = Math.min(...left.map((o) => o.return));
-    for (const o of left) {
-      if (o.call > firstReturn) continue;
-      const next = model.step(state, o.input, o.output);
-      if (next !== undefined && search(new Set([...done, o.id]), next)) return true;
-    }
-    return false;
-  };
-  return search(new Set(), model.init());
-}
-
 const arbKvFreeHeavy = fc
   .array(fc.record({ f: fc.constantFrom('append', 'append', 'put', 'get'), v: fc.constantFrom('a', 'b', 'ab', 'aa', ''), free: fc.constantFrom(true, true, false), call: fc.integer({ min: 0, max: 10 }), len: fc.integer({ min: 1, max: 6 }) }), { minLength: 1, maxLength: 8 })
   .map((specs) =>
@@ -99,7 +66,7 @@ describe('free ops are placed only where they matter', () => {
   it('agrees with brute force on random histories where half the writes and CAS are free', () => {
     fc.assert(
       fc.property(arbFreeHeavy, (ops) => {
-        expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForce(ops));
+        expect(checkLinearizable(ops, registerModel).valid).toBe(bruteForceLinearizable(ops, registerModel));
       }),
       fcParams(600),
     );
@@ -108,7 +75,7 @@ describe('free ops are placed only where they matter', () => {
   it('agrees with brute force on random kv histories where most appends and puts are free', () => {
     fc.assert(
       fc.property(arbKvFreeHeavy, (ops) => {
-        expect(checkLinearizable(ops, createKvModel()).valid).toBe(bruteForceKv(ops));
+        expect(checkLinearizable(ops, createKvModel()).valid).toBe(bruteForceLinearizable(ops, createKvModel()));
       }),
       fcParams(800),
     );
