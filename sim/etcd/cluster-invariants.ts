@@ -34,7 +34,7 @@ import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
-import type { MemberHost } from './member-host.ts';
+import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
 export type ClusterInvariantName = 'vote-once' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter';
 
@@ -136,15 +136,18 @@ export class ClusterInvariants {
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
   }
 
-  /** A member answered a pre-vote request; `inLease`: it had heard from a leader within the election timeout. */
-  onPreVote(host: MemberHost, m: Message, inLease: boolean, granted: boolean): void {
-    if (this.found !== undefined || !this.options.preVote || !this.options.checkQuorum || !inLease || !granted) return;
-    this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
-  }
-
-  /** A member answered a vote or pre-vote request; `ours`: the last index and term of its log when the request arrived. */
-  onVoteRequest(host: MemberHost, m: Message, ours: { readonly index: number; readonly term: number }, granted: boolean): void {
+  /**
+   * A member granted or refused a vote or pre-vote request, knowing `seen`. pre-vote-lease: no
+   * pre-vote granted while it heard from its leader (PreVote with CheckQuorum); vote-up-to-date:
+   * no vote or pre-vote granted to a log behind its own (Raft §5.4.1).
+   */
+  onVoteRequest(host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean): void {
     if (this.found !== undefined || !granted) return;
+    if (m.type === 'MsgPreVote' && seen.inLease && this.options.preVote && this.options.checkQuorum) {
+      this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
+      return;
+    }
+    const ours = seen;
     if (m.logTerm > ours.term || (m.logTerm === ours.term && m.index >= ours.index)) return;
     const what = m.type === 'MsgPreVote' ? 'pre-vote' : 'vote';
     this.fail('vote-up-to-date', host.id, `granted ${this.cluster.nameOf(m.from)} a ${what} for term ${m.term} though its log (last index ${m.index}, term ${m.logTerm}) is behind ours (last index ${ours.index}, term ${ours.term})`);

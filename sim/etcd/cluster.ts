@@ -20,7 +20,7 @@ import type { EtcdClientOptions } from './client.ts';
 import { EtcdClient } from './client.ts';
 import { worldClientNet } from './client-net.ts';
 import { HistoryLog } from './history-log.ts';
-import type { MemberHost } from './member-host.ts';
+import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
@@ -115,8 +115,7 @@ export class EtcdCluster {
   private readonly clients = new Map<string, EtcdClient>();
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
-  private preVoteObserver: ((host: MemberHost, m: Message, inLease: boolean, granted: boolean) => void) | undefined;
-  private voteRequestObserver: ((host: MemberHost, m: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void) | undefined;
+  private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -263,8 +262,7 @@ export class EtcdCluster {
         onRaftSend: (host, m) => {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
-        onPreVote: (host, m, inLease, granted) => this.preVoteObserver?.(host, m, inLease, granted),
-        onVoteRequest: (host, m, ours, granted) => this.voteRequestObserver?.(host, m, ours, granted),
+        onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
         ...(this.options.snapshotDelayUsMax !== undefined ? { snapshotDelayUsMax: this.options.snapshotDelayUsMax } : {}),
         ...(this.options.snapshotDuplicatePercent !== undefined ? { snapshotDuplicatePercent: this.options.snapshotDuplicatePercent } : {}),
@@ -344,8 +342,7 @@ export class EtcdCluster {
       tickUs: s.tickMs * 1000,
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
-    this.preVoteObserver = (host, m, inLease, granted) => invariants.onPreVote(host, m, inLease, granted);
-    this.voteRequestObserver = (host, m, ours, granted) => invariants.onVoteRequest(host, m, ours, granted);
+    this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

@@ -44,14 +44,15 @@ export function momentWatch(moment: EventCrashMoment, node: string, hosts: Momen
   const seen = new Map<MemberHost, number>();
   const look = (): boolean => {
     let advanced = false;
-    for (const host of hosts.liveAll()) {
+    const live = hosts.liveAll();
+    for (const host of live) {
       const log = host.recovered.raft.node.raft.raftLog;
       const before = seen.get(host);
       if (before !== undefined && log.committed > before && host.isLeader) advanced = true;
       seen.set(host, log.committed);
     }
     // Hosts of earlier incarnations are never looked at again.
-    if (seen.size > hosts.liveAll().length * 4) for (const h of [...seen.keys()]) if (!hosts.liveAll().includes(h)) seen.delete(h);
+    if (seen.size > live.length * 4) for (const h of [...seen.keys()]) if (!live.includes(h)) seen.delete(h);
     return advanced;
   };
   look();

@@ -35,17 +35,8 @@ export interface MemberHostOptions {
   readonly onStart?: (host: MemberHost) => void;
   /** Told about every raft message the member sends (the cluster's invariant observer reads votes). */
   readonly onRaftSend?: (host: MemberHost, m: Message) => void;
-  /**
-   * Told how the member answered a pre-vote request, as it decided: whether it had heard from a
-   * leader within the election timeout when the request arrived (the CheckQuorum lease), and
-   * whether it granted the pre-vote.
-   */
-  readonly onPreVote?: (host: MemberHost, request: Message, inLease: boolean, granted: boolean) => void;
-  /**
-   * Told how the member answered a vote or pre-vote request, as it decided: the last index and
-   * term of its own log when the request arrived, and whether it granted it.
-   */
-  readonly onVoteRequest?: (host: MemberHost, request: Message, ours: { readonly index: number; readonly term: number }, granted: boolean) => void;
+  /** Told how the member answered a vote or pre-vote request, as it decided (the cluster's invariants judge it). */
+  readonly onVoteRequest?: (host: MemberHost, request: Message, seen: VoteRequestSeen, granted: boolean) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
   /**
@@ -55,6 +46,15 @@ export interface MemberHostOptions {
   readonly snapshotDelayUsMax?: number;
   /** Percent of MsgSnaps sent a second time on another such connection, each copy with its own delay (a transfer retried). */
   readonly snapshotDuplicatePercent?: number;
+}
+
+/** What a member knew when a vote or pre-vote request arrived. */
+export interface VoteRequestSeen {
+  /** The last index and term of its own log. */
+  readonly index: number;
+  readonly term: number;
+  /** It had heard from a leader within the election timeout (the CheckQuorum lease) and the request is for a later term. */
+  readonly inLease: boolean;
 }
 
 /** The host's own BUGGIFY sites: legal slowness of the process and its disk. */
@@ -136,7 +136,7 @@ export class MemberHost implements Host, RaftView {
     if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
-      if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && (this.options.onPreVote !== undefined || this.options.onVoteRequest !== undefined)) {
+      if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && this.options.onVoteRequest !== undefined) {
         this.receiveVoteRequest(id, message.message);
       } else {
         this.member.receivePeer(id, message);
@@ -155,13 +155,12 @@ export class MemberHost implements Host, RaftView {
     // cannot start an election that deposes anyone (swarm 600: a reordered pre-vote from the
     // new leader itself arrived after its MsgVote and first heartbeat).
     const inLease = m.term > r.term && r.lead !== 0 && r.electionElapsed < r.electionTimeout;
-    const ours = { index: r.raftLog.lastIndex(), term: r.raftLog.lastTerm() };
+    const seen: VoteRequestSeen = { index: r.raftLog.lastIndex(), term: r.raftLog.lastTerm(), inLease };
     const sent = r.msgs.length;
     this.member.receivePeer(id, { kind: 'raft', message: m });
     const answer = m.type === 'MsgPreVote' ? 'MsgPreVoteResp' : 'MsgVoteResp';
     const granted = r.msgs.slice(sent).some((out) => out.type === answer && out.to === m.from && !out.reject);
-    if (m.type === 'MsgPreVote') this.options.onPreVote?.(this, m, inLease, granted);
-    this.options.onVoteRequest?.(this, m, ours, granted);
+    this.options.onVoteRequest?.(this, m, seen, granted);
   }
 
   private onTick(): void {
