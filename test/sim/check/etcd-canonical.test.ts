@@ -71,7 +71,7 @@ function variant(v: unknown, next: () => number, top = true): unknown {
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
     if (canonicalIsZero(x) && next() < 0.3) continue;
-    const y = k === 'header' && top && next() < 0.3 && typeof x === 'object' && x !== null ? { ...(x as object), member_id: '5' } : variant(x, next, false);
+    const y = k === 'header' && top && next() < 0.3 && typeof x === 'object' && x !== null ? { ...x, member_id: '5' } : variant(x, next, false);
     Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
   }
   const extra = next();
