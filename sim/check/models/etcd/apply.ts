@@ -3,6 +3,7 @@
 // lessor): one revision per request with an effective change, compares on the pre-txn
 // state, later txn ops see earlier writes, a missing key compares as a zero KV except VALUE.
 import { compareId64, id64, decodeKey, encodeKey, int } from './json.ts';
+import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
 import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
 
 export type Req = Record<string, unknown>;
@@ -46,8 +47,18 @@ class Writer {
   finish(leases: ReadonlyMap<string, number> = this.base.leases, leasesHash = this.base.leasesHash): EtcdState {
     const b = this.base;
     if (!this.changed) return leases === b.leases ? b : new EtcdState(b.revision, b.compactRevision, b.kvs, leases, b.kvsHash, leasesHash, b.previous, b.historyHash);
-    let h = 0;
-    for (const kv of this.view.values()) h ^= kvHash(kv);
+    // The key space's hash is the XOR of its kvs' hashes: only the keys this write touched change it.
+    const view = this.view;
+    const touched = this.touched;
+    let h = b.kvsHash;
+    for (let i = 0; i < touched.length; i++) {
+      const k = touched[i]!;
+      if (touched.indexOf(k) !== i) continue;
+      const before = b.kvs.get(k);
+      if (before !== undefined) h ^= kvHash(before);
+      const after = view.get(k);
+      if (after !== undefined) h ^= kvHash(after);
+    }
     return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision), this.touched);
   }
 }
@@ -59,6 +70,8 @@ export function kvJson(kv: KeyValue, keysOnly = false): Req {
   return o;
 }
 
+const SMALL_SORT_MAX = 16;
+
 /** Keys of [key, range_end) present in `kvs`, in byte order. */
 export function keysInRange(kvs: ReadonlyMap<string, KeyValue>, req: Req): string[] {
   const key = decodeKey(req['key']);
@@ -67,7 +80,8 @@ export function keysInRange(kvs: ReadonlyMap<string, KeyValue>, req: Req): strin
   const all = end === '\0';
   const out: string[] = [];
   for (const k of kvs.keys()) if (k >= key && (all || k < end)) out.push(k);
-  return out.sort();
+  // A handful of keys sort in place without sort's working copy (same order: UTF-16 code units).
+  return out.length <= SMALL_SORT_MAX ? insertionSort(out) : out.sort();
 }
 
 function header(revision: number): Req {
