@@ -215,12 +215,18 @@ function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): 
   return undefined;
 }
 
-function putIn(w: Writer, req: Req): Req {
+/** Writes one put; the key-value it replaced, if any. */
+function putKv(w: Writer, req: Req): KeyValue | undefined {
   const key = decodeKey(req['key']);
   const prev = w.view.get(key);
   const value = req['ignore_value'] === true ? prev!.value : typeof req['value'] === 'string' ? req['value'] : '';
   const lease = req['ignore_lease'] === true ? prev!.lease : id64(req['lease']);
   w.put({ key, value, lease, create: prev?.create ?? w.revision, mod: w.revision, version: (prev?.version ?? 0) + 1 });
+  return prev;
+}
+
+function putIn(w: Writer, req: Req): Req {
+  const prev = putKv(w, req);
   const resp: Req = {};
   if (req['prev_kv'] === true && prev !== undefined) resp['prev_kv'] = kvJson(prev);
   return resp;
@@ -233,6 +239,15 @@ function deleteIn(w: Writer, req: Req): Req {
   const resp: Req = { deleted: String(keys.length) };
   if (req['prev_kv'] === true) resp['prev_kvs'] = prevs.map((kv) => kvJson(kv));
   return resp;
+}
+
+/** What a put does, before its answer is written as JSON: the state after and the prev_kv it answers (only when asked for), or the error. */
+export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: KeyValue | undefined } | string {
+  const err = checkPut(s, s.kvs, req);
+  if (err !== undefined) return err;
+  const w = new Writer(s, s.revision + 1);
+  const prev = putKv(w, req);
+  return { state: w.finish(), prevKv: req['prev_kv'] === true ? prev : undefined };
 }
 
 export function applyPut(s: EtcdState, req: Req): Applied {
