@@ -32,9 +32,9 @@ import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
-import { canonical, decidedError, decodeKey, errorKind, id64, int } from './json.ts';
-import { rangeAnswerOf } from './range-answer.ts';
-import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { decidedError, decodeKey, errorKind, id64, int } from './json.ts';
+import { rangeAnswerOfResponse } from './range-answer.ts';
+import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -145,11 +145,9 @@ function draft(p: OpPair): Draft | undefined {
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    if (f === 'kv/range') {
-      const c = canonical(resp);
-      const range = rangeAnswerOf(c);
-      d.output = range === undefined ? { response: resp as Req, canonical: JSON.stringify(c) } : { response: resp as Req, canonical: JSON.stringify(c), range };
-    } else d.output = { response: resp as Req, canonical: canonicalResponse(f, resp as Req) };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined };
+    // The TTL of a time-to-live answer is read where the answer is compared: a bad one is bad input, said here.
+    if (f === 'lease/timetolive') int((resp as Req)['TTL']);
     if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
     else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
     return d;
