@@ -201,7 +201,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     dropped++;
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
-  const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept);
+  const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
     if (d.original !== undefined) input.original = d.original;
@@ -220,8 +220,11 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
 }
 
-/** Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined when not done. */
-function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (readonly Req[] | undefined)[], kept: Draft[]): string | undefined {
+/**
+ * Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined
+ * when not done. A value a watch event shows is seen as much as one an answer shows.
+ */
+function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (readonly Req[] | undefined)[], kept: Draft[], watches: readonly WatchObservation[]): string | undefined {
   const unseen = kept.filter((d) => d.gaps !== undefined && d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/txn'));
   if (unseen.length === 0) return undefined;
   const requests: { f: string; request: Req }[] = [];
@@ -234,6 +237,11 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
     // Every ok answer: those the preparation left out (lease listings) are read here.
     let list = shownByPair[i];
     if (list === undefined) valuedObjects(p.completion.value, (list = []));
+    shown.push(list);
+  }
+  for (const w of watches) {
+    const list: Req[] = [];
+    valuedObjects(w.response, list);
     shown.push(list);
   }
   const hidden = hideUnseenValues(requests, shown, unseen);
