@@ -128,6 +128,16 @@ interface CommittedEntry extends ViewEntry {
   readonly member: string;
 }
 
+/** An (index, term) entry as first seen in some log; entries of other terms at the same index are chained. */
+interface LoggedEntry {
+  readonly term: number;
+  readonly data: string;
+  /** The term of the entry before it in that log (-1: unknown there). */
+  readonly prevTerm: number;
+  readonly member: string;
+  readonly otherTerm: LoggedEntry | undefined;
+}
+
 /** A ViewEntry and the member it was first seen on. */
 interface SeenEntry extends ViewEntry {
   readonly member: string;
@@ -157,8 +167,11 @@ export class RaftInvariants {
   private readonly replay: string | undefined;
   private readonly leaders = new Map<number, string>();
   private readonly members = new Map<string, MemberState>();
-  /** Every (index, term) entry ever seen in any log: its data and the term of the entry before it. */
-  private readonly entries = new Map<string, { data: string; prevTerm: number; member: string }>();
+  /**
+   * Every (index, term) entry ever seen in any log, by index (a number key: a text key per entry
+   * was a third of the observer's log registration): its data and the term of the entry before it.
+   */
+  private readonly entries = new Map<number, LoggedEntry>();
   private readonly committed = new Map<number, CommittedEntry>();
   private readonly applied = new Map<number, SeenEntry>();
   private readonly acked = new Map<number, SeenEntry>();
@@ -342,10 +355,11 @@ export class RaftInvariants {
       if (e === undefined) continue;
       st.terms[i] = e.term;
       const prevTerm = i - 1 >= v.firstIndex ? (termOf(v, i - 1) ?? -1) : -1;
-      const key = `${i}:${e.term}`;
-      const seen = this.entries.get(key);
+      const atIndex = this.entries.get(i);
+      let seen = atIndex;
+      while (seen !== undefined && seen.term !== e.term) seen = seen.otherTerm;
       if (seen === undefined) {
-        this.entries.set(key, { data: e.data, prevTerm, member: v.id });
+        this.entries.set(i, { term: e.term, data: e.data, prevTerm, member: v.id, otherTerm: atIndex });
       } else if (seen.data !== e.data || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
         return this.violationOf('log-matching', v.id, e.term, i,
           `entry ${i} of term ${e.term} is ${entryText(e.data)} after term ${prevTerm} here, ${entryText(seen.data)} after term ${seen.prevTerm} on ${seen.member}`,
