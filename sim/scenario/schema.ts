@@ -7,6 +7,7 @@ import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-an
 import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
 import type { KindPackageName } from './fault.ts';
 import { ETCD_OP_NAMES, etcdMixOf, withWeights } from '../workload/etcd-op-names.ts';
+import { LEASE_MIX, LEASE_OP_NAMES } from '../workload/lease-op-names.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -127,8 +128,9 @@ export const WorkloadSchema = z.strictObject({
    */
   compactionRevision: z.enum(['recent', 'newest']).default('recent'),
   /**
-   * etcd workload: weights replacing the mix's own for the ops named (put, delete, cas,
-   * lease-revoke, ... as `detcd` names them in the history); 0 takes an op out.
+   * etcd and lease workloads: weights replacing the mix's own for the ops named (put, delete,
+   * cas, lease-revoke, ... as `detcd` names them in the history; the lease workload's are in
+   * sim/workload/lease-op-names.ts); 0 takes an op out.
    */
   mix: z.record(z.string(), int(0, 1000)).optional(),
   leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
@@ -155,11 +157,15 @@ export const WorkloadSchema = z.strictObject({
   api: z.enum(['robustness', 'full', 'wide']).default('robustness'),
 }).superRefine((w, ctx) => {
   if (w.mix === undefined) return;
-  if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
-  for (const name of Object.keys(w.mix)) {
-    if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
+  if (w.kind !== 'etcd' && w.kind !== 'lease') {
+    ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd and lease workloads only', path: ['mix'] });
+    return;
   }
-  const table = etcdMixOf(w.api);
+  const names = w.kind === 'etcd' ? ETCD_OP_NAMES : LEASE_OP_NAMES;
+  for (const name of Object.keys(w.mix)) {
+    if (!names.includes(name)) ctx.addIssue({ code: 'custom', message: `no ${w.kind} workload op '${name}' (ops: ${names.join(', ')})`, path: ['mix', name] });
+  }
+  const table = w.kind === 'etcd' ? etcdMixOf(w.api) : LEASE_MIX;
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 

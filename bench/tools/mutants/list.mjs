@@ -495,7 +495,22 @@ export const MUTANTS = [
     find: "    if (l.expired(nowMs)) return { kind: 'expired' };\n",
     replace: '',
     why: 'a keep-alive renews a lease that already expired and whose revoke is on its way through raft: the client is told its lease lives on for a full TTL, then its keys vanish',
-    aimed: ['lock', 'lease-expiry-partition', 'lock-gc-pause', 'deposed-lessor'],
+    aimed: ['lease-renew-expiry', 'lock', 'lease-expiry-partition', 'lock-gc-pause'],
+    equivalent: 'the member holds a keep-alive while its lease is expired (renewReady in src/server/etcd-state-machine.ts) and hands it to the lessor only once the lease is revoked or renewable, so the lessor\'s own check never meets an expired lease; renew-ready-ignores-expiry plants the mistake where it bites',
+  },
+  {
+    name: 'renew-ready-ignores-expiry', class: 'lease', file: 'src/server/etcd-state-machine.ts', holdout4: true,
+    find: 'return lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) !== true;',
+    replace: 'return lessor.isPrimary();',
+    why: 'a keep-alive of an expired lease is not held until its revoke applies: it answers "not found" (TTL 0) while the lease and its keys still exist, and they live on if that revoke never commits',
+    aimed: ['lease-renew-expiry', 'lease-expiry-partition', 'deposed-lessor'],
+  },
+  {
+    name: 'renew-not-primary-answers-at-once', class: 'lease', file: 'src/server/etcd-state-machine.ts', holdout4: true,
+    find: 'return lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) !== true;',
+    replace: 'return !(lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) === true);',
+    why: 'a keep-alive reaching a leader that has not promoted its lessor yet (its term\'s first entry not applied) is not held: it meets a lessor that is not primary (the run stops on renew-on-primary), where etcd retries until the lessor is primary or the request times out (etcd be1f36d, #6922); until 2026-12-05 detcd answered "not leader" at once, with gRPC code 14',
+    aimed: ['lease-renew-expiry', 'lease-expiry-partition'],
   },
   {
     name: 'lease-restore-forgets-keys', class: 'snapshot', file: 'src/lease/lessor.ts', holdout4: true,
