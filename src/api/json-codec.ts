@@ -66,6 +66,66 @@ function encodeScalar(kind: Scalar, x: unknown, keepZero: boolean): Json | undef
   }
 }
 
+/**
+ * The value decodeMessage(schema, JSON.parse(JSON.stringify(encodeMessage(schema, value)))) gives,
+ * built without the text: zero values that encoding omits are left out, fields in schema order,
+ * -0 read as 0. `value` must be what decoding gives (bytes as binary strings, decimal ids as
+ * integerText leaves them): a request a member decoded, about to be written as raft entry text.
+ * Undefined where the text would not read back as a number (an int64 beyond 2^53 held as a
+ * number): the caller then decodes the text.
+ */
+export function normalizeMessage(schema: Schema, value: object): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  const v = value as Record<string, unknown>;
+  for (let i = 0; i < schema.length; i++) {
+    const field = schema[i] as Field;
+    const x = v[field[0]];
+    if (x === undefined) continue;
+    const n = normalizeField(field[1], x, field[2] === true);
+    if (n === NOT_NORMAL) return undefined;
+    if (n !== undefined) out[field[0]] = n;
+  }
+  return out;
+}
+
+/** normalizeField's answer where only the text can say (see normalizeMessage). */
+const NOT_NORMAL = Symbol('not normal');
+
+function normalizeField(kind: Kind, x: unknown, keepZero: boolean): unknown {
+  if (typeof kind === 'string') return normalizeScalar(kind, x, keepZero);
+  if ('repeated' in kind) {
+    const arr = x as unknown[];
+    if (arr.length === 0) return undefined;
+    const out: unknown[] = new Array<unknown>(arr.length);
+    for (let i = 0; i < arr.length; i++) {
+      const n = normalizeField(kind.repeated, arr[i], true);
+      if (n === NOT_NORMAL) return NOT_NORMAL;
+      out[i] = n;
+    }
+    return out;
+  }
+  if ('message' in kind) return normalizeMessage(kind.message(), x as object) ?? NOT_NORMAL;
+  return !keepZero && x === kind.names[0] ? undefined : x;
+}
+
+function normalizeScalar(kind: Scalar, x: unknown, keepZero: boolean): unknown {
+  switch (kind) {
+    case 'bytes':
+    case 'string':
+      return x === '' && !keepZero ? undefined : x;
+    case 'int64':
+    case 'uint32':
+      if (x === 0) return keepZero ? 0 : undefined;
+      return Number.isSafeInteger(x) ? x : NOT_NORMAL;
+    case 'bigint':
+      return x === 0n && !keepZero ? undefined : x;
+    case 'id':
+      return (x === '' || x === '0') && !keepZero ? undefined : x;
+    case 'bool':
+      return x === false && !keepZero ? undefined : x;
+  }
+}
+
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Decodes a gateway JSON value (already parsed) into a message value. */

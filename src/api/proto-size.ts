@@ -16,13 +16,13 @@ const FIELD_NUMBER_OVERRIDES = new Map<Schema, Map<string, number>>([
   [S.WatchResponse, new Map([['events', 11]])],
 ]);
 
+/** 2^7, 2^14, ..., 2^63: a uint64 below VARINT_LIMITS[k] takes k + 1 bytes. */
+const VARINT_LIMITS: readonly bigint[] = Array.from({ length: 9 }, (_, k) => 1n << BigInt(7 * (k + 1)));
+
 function varintSize(v: bigint): number {
-  let x = BigInt.asUintN(64, v);
+  const x = BigInt.asUintN(64, v);
   let n = 1;
-  while (x >= 0x80n) {
-    x >>= 7n;
-    n++;
-  }
+  while (n < 10 && x >= (VARINT_LIMITS[n - 1] as bigint)) n++;
   return n;
 }
 
@@ -123,10 +123,10 @@ export type RaftRequestKind = keyof typeof RAFT_REQUEST_FIELD;
  * The size of the InternalRaftRequest etcd marshals for a request: header (field 100) with the
  * request id, plus the request itself. This is what "request is too large" measures.
  */
-export function internalRaftRequestSize(kind: RaftRequestKind, request: object, requestId: bigint): number {
+export function internalRaftRequestSize(kind: RaftRequestKind, request: object, requestId: bigint, requestBytes?: number): number {
   const headerPayload = requestId === 0n ? 0 : 1 + varintSize(requestId);
   const header = smallVarintSize(100 << 3) + smallVarintSize(headerPayload) + headerPayload;
   const [num, schema] = RAFT_REQUEST_FIELD[kind];
-  const n = messageSize(schema, request);
+  const n = requestBytes ?? messageSize(schema, request);
   return header + smallVarintSize(num << 3) + smallVarintSize(n) + n;
 }

@@ -53,6 +53,10 @@ interface StateMachineSnapshot {
   readonly appliedRequestIds: string[];
 }
 
+/** The reply of an entry applied where no client waits for it (proposedHere said no): never read. */
+const UNREAD_REPLY: WireReply = Object.freeze({ ok: true, body: Object.freeze({}) });
+const NO_LEASES: readonly number[] = Object.freeze([]);
+
 /** Request ids remembered for duplicate detection; older ones are forgotten in apply order. */
 const APPLIED_REQUEST_IDS_MAX = 20_000;
 
@@ -63,8 +67,9 @@ const APPLIED_REQUEST_IDS_MAX = 20_000;
  */
 class AppliedRequestIds {
   private readonly seq = new Map<string, number>();
-  private order: [string, number][] = [];
-  private count = 0;
+  /** Recorded ids in order; order[i] was recorded as number base + i. */
+  private order: string[] = [];
+  private base = 0;
 
   constructor(ids: readonly string[] = []) {
     for (const id of ids.slice(-APPLIED_REQUEST_IDS_MAX)) this.record(id);
@@ -74,23 +79,26 @@ class AppliedRequestIds {
   seen(id: string): boolean {
     if (id === '0' || id === '') return false;
     const at = this.seq.get(id);
-    if (at !== undefined && this.count - at <= APPLIED_REQUEST_IDS_MAX) return true;
+    if (at !== undefined && this.base + this.order.length - at <= APPLIED_REQUEST_IDS_MAX) return true;
     this.record(id);
     return false;
   }
 
   list(): string[] {
-    return this.order.slice(-APPLIED_REQUEST_IDS_MAX).map(([id]) => id);
+    return this.order.slice(-APPLIED_REQUEST_IDS_MAX);
   }
 
   private record(id: string): void {
-    this.seq.set(id, this.count);
-    this.order.push([id, this.count]);
-    this.count++;
+    this.seq.set(id, this.base + this.order.length);
+    this.order.push(id);
     if (this.order.length <= 2 * APPLIED_REQUEST_IDS_MAX) return;
-    const old = this.order.slice(0, this.order.length - APPLIED_REQUEST_IDS_MAX);
-    this.order = this.order.slice(old.length);
-    for (const [oldId, at] of old) if (this.seq.get(oldId) === at) this.seq.delete(oldId);
+    const drop = this.order.length - APPLIED_REQUEST_IDS_MAX;
+    for (let i = 0; i < drop; i++) {
+      const oldId = this.order[i] as string;
+      if (this.seq.get(oldId) === this.base + i) this.seq.delete(oldId);
+    }
+    this.order = this.order.slice(drop);
+    this.base += drop;
   }
 }
 
@@ -184,12 +192,12 @@ export class EtcdStateMachine implements StateMachinePort {
     const r = decoded.value;
     switch (api.path) {
       case '/v3/kv/range': return this.classifyRange(r);
-      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r });
-      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r });
-      case '/v3/kv/txn': return this.classifyTxn(r);
-      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r });
+      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes);
+      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes);
+      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes);
+      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes);
       case '/v3/lease/grant': return this.classifyGrant(r);
-      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r });
+      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes);
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
@@ -205,10 +213,10 @@ export class EtcdStateMachine implements StateMachinePort {
     return { kind: 'read', serializable: r.serializable === true, read: () => this.reply(S.RangeResponse, this.applier.range(r)) };
   }
 
-  private classifyTxn(r: TxnRequest): Classified {
+  private classifyTxn(r: TxnRequest, sizeBytes: number): Classified {
     const err = checkTxn(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r });
+    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes);
     return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.reply(S.TxnResponse, this.applier.readTxn(r)) };
   }
 
@@ -223,18 +231,19 @@ export class EtcdStateMachine implements StateMachinePort {
     };
   }
 
-  private checked(err: EtcdError | undefined, req: RaftRequest): Classified {
+  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number): Classified {
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return this.propose(req);
+    return this.propose(req, requestBytes);
   }
 
-  private propose(req: RaftRequest): Classified {
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req) };
+  /** `requestBytes`: the request's encoded size (classify measured it), not measured again. */
+  private propose(req: RaftRequest, requestBytes: number): Classified {
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes) };
   }
 
-  private encode(requestId: string, body: RaftRequest): { data: string; sizeBytes: number } {
+  private encode(requestId: string, body: RaftRequest, requestBytes?: number): { data: string; sizeBytes: number } {
     const r = { id: requestId, body };
-    return { data: encodeRaftRequest(r), sizeBytes: raftRequestSize(r) };
+    return { data: encodeRaftRequest(r), sizeBytes: raftRequestSize(r, requestBytes) };
   }
 
   private reply(schema: Schema, resp: { header?: ResponseHeader } | EtcdError): WireReply {
@@ -306,8 +315,11 @@ export class EtcdStateMachine implements StateMachinePort {
     }
     const res = this.applier.apply(index, req, nowMs);
     if (res === undefined) throw violated('server', 'apply-once', `entry ${index} at or below consistent index ${this.consistentIndex()}`);
-    const reply = res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
-    return { requestId: res.requestId, reply, revokedLeases: res.revokedLeases.map((id) => this.forgetLeaseNumber(id)) };
+    // Only the member that proposed the request answers it: the others do not encode a reply.
+    const answers = proposedHere === undefined || proposedHere(res.requestId);
+    const reply = !answers ? UNREAD_REPLY : res.ok ? this.ok(RESPONSE_SCHEMA[req.body.kind], res.response as { header?: ResponseHeader }) : fail(res.response as EtcdError);
+    const revokedLeases = res.revokedLeases.length === 0 ? NO_LEASES : res.revokedLeases.map((id) => this.forgetLeaseNumber(id));
+    return { requestId: res.requestId, reply, revokedLeases };
   }
 
   applyNoop(index: number): void {

@@ -14,6 +14,8 @@ import { RaftNode } from './raft-node.ts';
 import type { StateMachinePort } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
 
+const NOT_PROPOSED_HERE = (): boolean => false;
+
 export interface DurableState {
   readonly snapshot?: Snapshot | undefined;
   readonly hardState: HardState;
@@ -51,7 +53,8 @@ export function recoverMember(config: MemberConfig, durable: DurableState, sm: S
   let replayed = 0;
   for (const e of durable.entries) {
     if (e.index <= sm.consistentIndex() || e.index > durable.hardState.commit) continue;
-    if (e.type === 'normal' && e.data !== '') sm.apply(e.index, e.term, e.data, env.nowMs());
+    // Nobody waits for a reply of a replayed entry.
+    if (e.type === 'normal' && e.data !== '') sm.apply(e.index, e.term, e.data, env.nowMs(), NOT_PROPOSED_HERE);
     else sm.applyNoop(e.index);
     replayed++;
   }

@@ -65,7 +65,11 @@ export interface StateMachinePort {
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
   classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
-  /** Applies one committed normal entry at `index`. Never throws for bad requests (they are replies). */
+  /**
+   * Applies one committed normal entry at `index`. Never throws for bad requests (they are
+   * replies). `proposedHere(requestId)` false: no client here waits for the reply, which may
+   * then be a placeholder (not encoded); without it the reply is always built.
+   */
   apply(index: number, term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied;
   /** Records that `index` was applied without changing state (empty or conf-change entries). */
   applyNoop(index: number): void;

@@ -1,7 +1,7 @@
 // The requests that go through raft (etcd's InternalRaftRequest), and their encoding as raft
 // entry data: one JSON object {"ID": request id, <kind>: the request in gateway JSON}. Using the
 // wire codec keeps entries readable in traces and exactly as expressive as the API.
-import { decodeMessage, encodeMessage } from '../../api/json-codec.ts';
+import { decodeMessage, encodeMessage, normalizeMessage } from '../../api/json-codec.ts';
 import type { RaftRequestKind } from '../../api/proto-size.ts';
 import { RAFT_REQUEST_FIELD, internalRaftRequestSize } from '../../api/proto-size.ts';
 import type {
@@ -24,11 +24,6 @@ export interface InternalRaftRequest {
   readonly body: RaftRequest;
 }
 
-export function encodeRaftRequest(r: InternalRaftRequest): string {
-  const [, schema] = RAFT_REQUEST_FIELD[r.body.kind];
-  return JSON.stringify({ ID: r.id, [r.body.kind]: encodeMessage(schema, r.body.request) });
-}
-
 const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
 
 /**
@@ -48,15 +43,40 @@ function deepFreeze<T>(x: T): T {
   return x;
 }
 
+/**
+ * The entry text, and what decodeRaftRequest will answer for it remembered at once: the request
+ * as decoding the text would give it (normalizeMessage), so that no member parses the text of an
+ * entry proposed in this process (in the simulation, every entry).
+ */
+export function encodeRaftRequest(r: InternalRaftRequest): string {
+  const kind = r.body.kind;
+  const [, schema] = RAFT_REQUEST_FIELD[kind];
+  const data = JSON.stringify({ ID: r.id, [kind]: encodeMessage(schema, r.body.request) });
+  if (!DECODED.has(data)) {
+    const request = normalizeMessage(schema, r.body.request);
+    if (request !== undefined) remember(data, deepFreeze({ id: r.id, body: { kind, request } }));
+  }
+  return data;
+}
+
 /** Decodes entry data written by encodeRaftRequest; anything else is a bug (entries are ours). */
 export function decodeRaftRequest(data: string): InternalRaftRequest {
   let r = DECODED.get(data);
   if (r === undefined) {
     r = deepFreeze(decodeRaftRequestText(data));
-    if (DECODED.size >= DECODED_MAX) DECODED.clear();
-    DECODED.set(data, r);
+    remember(data, r);
   }
   return r;
+}
+
+function remember(data: string, r: InternalRaftRequest): void {
+  if (DECODED.size >= DECODED_MAX) DECODED.clear();
+  DECODED.set(data, r);
+}
+
+/** For tests: decodes the text itself, without the memo (what a member of another process does). */
+export function decodeRaftRequestUncached(data: string): InternalRaftRequest {
+  return decodeRaftRequestText(data);
 }
 
 function decodeRaftRequestText(data: string): InternalRaftRequest {
@@ -72,7 +92,10 @@ function decodeRaftRequestText(data: string): InternalRaftRequest {
   throw violated('server', 'raft-entry-known', 'raft entry holds a known request');
 }
 
-/** The size etcd would check against MaxRequestBytes for this request. */
-export function raftRequestSize(r: InternalRaftRequest): number {
-  return internalRaftRequestSize(r.body.kind, r.body.request, BigInt(r.id));
+/**
+ * The size etcd would check against MaxRequestBytes for this request; `requestBytes`, when
+ * given, is messageSize of the request (already measured by the caller).
+ */
+export function raftRequestSize(r: InternalRaftRequest, requestBytes?: number): number {
+  return internalRaftRequestSize(r.body.kind, r.body.request, BigInt(r.id), requestBytes);
 }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDeleteRange, applyPut, applyRange, applyRangeResult, type Req } from '../../../sim/check/models/etcd/apply.ts';
 import { canonical, canonicalText } from '../../../sim/check/models/etcd/json.ts';
-import { rangeAnswerOf, sameRangeAnswer } from '../../../sim/check/models/etcd/range-answer.ts';
+import { rangeAnswerOf, rangeAnswerOfResponse, sameRangeAnswer } from '../../../sim/check/models/etcd/range-answer.ts';
 import { EtcdState } from '../../../sim/check/models/etcd/state.ts';
 import { fcParams } from '../../property-seed.ts';
 
@@ -115,6 +115,7 @@ describe('a range answer compared without JSON', () => {
         if ('error' in answered) throw new Error('the same range failed the second time');
         const byText = canonicalText(answered.response) === canonicalText(observed);
         const answer = rangeAnswerOf(canonical(observed));
+        expect(rangeAnswerOfResponse(observed)).toStrictEqual(answer);
         if (answer === undefined) return;
         compared++;
         const found = applyRangeResult(s, req, observed);
@@ -126,6 +127,25 @@ describe('a range answer compared without JSON', () => {
     expect(compared).toBeGreaterThan(1000);
   });
 
+  it('is read from the answer as it is exactly as from its canonical form, on random JSON of a range answer\'s shape', () => {
+    const scalar = fc.oneof(fc.constant(null), fc.constant(undefined), fc.boolean(), fc.integer({ min: -2, max: 12 }), fc.constantFrom('', '0', '7', 'YQ==', 'true'));
+    const small = fc.oneof(scalar, fc.constant([]), fc.constant({}), fc.constant([null]), fc.record({ revision: scalar }, { requiredKeys: [] }), fc.record({ a: scalar }, { requiredKeys: [] }));
+    const kvKeys = ['key', 'create_revision', 'mod_revision', 'version', 'value', 'lease', 'header', 'x', '__proto__'];
+    const kv = fc.oneof(fc.array(fc.tuple(fc.constantFrom(...kvKeys), small), { maxLength: 7 }).map(own), scalar, fc.constant([]));
+    const answerKeys = ['header', 'count', 'kvs', 'more', 'raft_term', '__proto__'];
+    const answer = fc.array(fc.tuple(fc.constantFrom(...answerKeys), fc.oneof(small, fc.array(kv, { maxLength: 3 }))), { maxLength: 6 }).map(own);
+    let typed = 0;
+    fc.assert(
+      fc.property(answer, (a) => {
+        const expected = rangeAnswerOf(canonical(a));
+        expect(rangeAnswerOfResponse(a)).toStrictEqual(expected);
+        if (expected !== undefined) typed++;
+      }),
+      fcParams(4000),
+    );
+    expect(typed).toBeGreaterThan(300);
+  });
+
   it('leaves answers of another shape to the text comparison', () => {
     expect(rangeAnswerOf(canonical({ header: { revision: '3' }, count: '1', kvs: [{ key: 'YQ==', extra: 'x' }] }))).toBeUndefined();
     expect(rangeAnswerOf(canonical({ header: { revision: '3' }, more: 'yes' }))).toBeUndefined();
@@ -133,3 +153,10 @@ describe('a range answer compared without JSON', () => {
     expect(rangeAnswerOf(canonical({ header: { revision: '3' }, count: '0', kvs: [], more: false }))).toEqual({ revision: '3', count: undefined, more: false, kvs: [] });
   });
 });
+
+/** An object with these own fields (a '__proto__' field stays a field, as JSON.parse makes it). */
+function own(pairs: readonly [string, unknown][]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of pairs) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+}

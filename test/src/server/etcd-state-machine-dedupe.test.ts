@@ -136,4 +136,24 @@ describe('duplicated entries in any log', () => {
       expect(restored.status()).toEqual(ref.status());
     }), fcParams(150));
   });
+
+  it('is remembered for the last 20,000 applied ids: a copy just inside is skipped, just outside applies', () => {
+    const sm = newStateMachine();
+    const first = put(sm, '1', 'k', 'first');
+    const second = put(sm, '2', 'k', 'second');
+    let index = 0;
+    sm.apply(++index, 1, first, 0);
+    sm.apply(++index, 1, second, 0);
+    // 19,999 more ids: '2' is the 20,000th newest, '1' the 20,001st (forgotten).
+    for (let i = 0; i < 19_999; i++) sm.apply(++index, 1, entry(sm, String(100_000 + i), '/v3/kv/compaction', {}), 0);
+    // Several trims of the window happen while the copies arrive: go past 2 x 20,000.
+    expect(sm.apply(++index, 1, second, 0).requestId).toBe('');
+    expect(sm.apply(++index, 1, first, 0).requestId).toBe('1');
+    for (let i = 0; i < 20_001; i++) sm.apply(++index, 1, entry(sm, String(200_000 + i), '/v3/kv/compaction', {}), 0);
+    const restored = newStateMachine();
+    restored.restore(sm.snapshot(), 0);
+    // The newest 20,000 are '200001'..'220000': the same pair again, in the restored member too.
+    for (const m of [sm, restored]) expect(m.apply(index + 1, 1, put(m, '200001', 'k', 'x'), 0).requestId).toBe('');
+    for (const m of [sm, restored]) expect(m.apply(index + 2, 1, put(m, '200000', 'k', 'y'), 0).requestId).toBe('200000');
+  });
 });

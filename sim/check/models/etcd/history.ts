@@ -27,13 +27,14 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { revisionReachedBefore } from './gap-deadlines.ts';
+import { forEachStoredValue } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
-import { canonical, decidedError, errorKind, id64, int } from './json.ts';
-import { rangeAnswerOf } from './range-answer.ts';
-import { canonicalResponse, ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { decidedError, decodeKey, errorKind, id64, int } from './json.ts';
+import { rangeAnswerOfResponse } from './range-answer.ts';
+import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -103,7 +104,7 @@ function writtenValues(pairs: readonly OpPair[]): Set<string> {
 }
 
 /** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
-function observedValues(resp: unknown, out: (value: string, mod: number) => void): void {
+function observedValues(resp: unknown, out: (value: string, mod: number, key: unknown) => void): void {
   // Index and for-in loops: no array of values per object, no iterator result per element.
   if (Array.isArray(resp)) {
     for (let i = 0; i < resp.length; i++) observedValues(resp[i], out);
@@ -111,7 +112,7 @@ function observedValues(resp: unknown, out: (value: string, mod: number) => void
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
-  if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']));
+  if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']), o['key']);
   for (const k in o) {
     const v = o[k];
     if (typeof v === 'object') observedValues(v, out);
@@ -144,11 +145,9 @@ function draft(p: OpPair): Draft | undefined {
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    if (f === 'kv/range') {
-      const c = canonical(resp);
-      const range = rangeAnswerOf(c);
-      d.output = range === undefined ? { response: resp as Req, canonical: JSON.stringify(c) } : { response: resp as Req, canonical: JSON.stringify(c), range };
-    } else d.output = { response: resp as Req, canonical: canonicalResponse(f, resp as Req) };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined };
+    // The TTL of a time-to-live answer is read where the answer is compared: a bad one is bad input, said here.
+    if (f === 'lease/timetolive') int((resp as Req)['TTL']);
     if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
     else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
     return d;
@@ -288,6 +287,11 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const valueCount = new Map<string, number>();
   const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
   for (const d of drafts) forEachPutValue(d.f, d.request, count);
+  // Keys some write may put keeping the old value (ignore_value, any outcome): there a value
+  // shows with that write's mod_revision, not the revision of the write that stored it, so a
+  // sighting on such a key does not say when the value's writer took effect.
+  const keepsOld = new Set<string>();
+  for (const d of drafts) forEachStoredValue(d.f, d.request, (key, value) => void (value === undefined && keepsOld.add(key)));
   const seen = new Map<string, { mod: number; by: number }>();
   const created = new Set<number>();
   let maxRevision = 1;
@@ -296,12 +300,14 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
     const rev = int((d.output.response['header'] as Req | undefined)?.['revision']);
     maxRevision = Math.max(maxRevision, rev);
     if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
-    observedValues(d.output.response, (value, mod) => {
+    observedValues(d.output.response, (value, mod, key) => {
+      if (keepsOld.size > 0 && keepsOld.has(decodeKey(key))) return;
       const s = seen.get(value);
       if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
     });
   }
   for (const w of watched.values) {
+    if (keepsOld.size > 0 && keepsOld.has(w.key)) continue;
     const s = seen.get(w.value);
     if (s === undefined || w.by < s.by) seen.set(w.value, { mod: w.mod, by: w.by });
   }

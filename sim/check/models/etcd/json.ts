@@ -114,3 +114,108 @@ export function decidedError(message: string): string | undefined {
   const k = errorKind(message);
   return DECIDED_ERRORS.find((d) => k === d || k.endsWith(d) || k.endsWith(`${d}.`));
 }
+
+// Comparing two answers in canonical form without building it: the model's answer to a put or a
+// txn was written as gateway JSON, put in canonical form and printed at every step, to be
+// compared with the observed answer's text. These give exactly what comparing canonicalText
+// of both gives (the same rules: own keys, zero fields dropped, numbers as their decimal
+// text, only the top header's revision), and allocate nothing.
+
+/** The text canonical form gives a scalar, null for null and undefined; NOT_SCALAR for an object or array. */
+const NOT_SCALAR = Symbol('not a scalar');
+
+function scalarOf(v: unknown): string | boolean | null | typeof NOT_SCALAR {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'number':
+      return String(v);
+    case 'string':
+    case 'boolean':
+      return v;
+    default:
+      return NOT_SCALAR;
+  }
+}
+
+/** Whether canonical(v) is a zero field (isZero), without building it; `top`: v is a whole answer (its header counts). */
+export function canonicalIsZero(v: unknown, top = false): boolean {
+  if (v === null || v === undefined) return true;
+  switch (typeof v) {
+    case 'number':
+      return v === 0;
+    case 'string':
+      return v === '' || v === '0';
+    case 'boolean':
+      return v === false;
+  }
+  if (Array.isArray(v)) return v.length === 0;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (k === 'header') {
+      if (top && !canonicalIsZero(headerRevision(o))) return false;
+    } else if (!canonicalIsZero(o[k])) return false;
+  }
+  return true;
+}
+
+/** What canonical reads as an answer's header revision: `header?.revision`. */
+export function headerRevision(o: Record<string, unknown>): unknown {
+  const h = o['header'] as { revision?: unknown } | null | undefined;
+  return h?.revision;
+}
+
+/** The text canonical form makes of a field that is not zero, when it makes text (a number or a string); else undefined. */
+export function canonicalTextOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' ? String(v) : undefined;
+}
+
+/** How many fields canonical(o, top) keeps. */
+function canonicalFieldCount(o: Record<string, unknown>, top: boolean): number {
+  let n = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (k === 'header') {
+      if (top && !canonicalIsZero(headerRevision(o))) n++;
+    } else if (!canonicalIsZero(o[k])) n++;
+  }
+  return n;
+}
+
+/** canonicalText(a) === canonicalText(b), without building either (`top` as canonical's). */
+export function sameCanonical(a: unknown, b: unknown, top = true): boolean {
+  const sa = scalarOf(a);
+  const sb = scalarOf(b);
+  if (sa !== NOT_SCALAR || sb !== NOT_SCALAR) return sa === sb;
+  const arrayA = Array.isArray(a);
+  if (arrayA || Array.isArray(b)) {
+    if (!arrayA || !Array.isArray(b)) return false;
+    const x = a as unknown[];
+    if (x.length !== b.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameCanonical(x[i], b[i], false)) return false;
+    return true;
+  }
+  const o = a as Record<string, unknown>;
+  const p = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (k === 'header') {
+      if (!top) continue;
+      const x = headerRevision(o);
+      if (canonicalIsZero(x)) continue;
+      if (!Object.hasOwn(p, k)) return false;
+      const y = headerRevision(p);
+      if (canonicalIsZero(y) || !sameCanonical(x, y, false)) return false;
+    } else {
+      const x = o[k];
+      if (canonicalIsZero(x)) continue;
+      if (!Object.hasOwn(p, k)) return false;
+      const y = p[k];
+      if (canonicalIsZero(y) || !sameCanonical(x, y, false)) return false;
+    }
+    n++;
+  }
+  return n === canonicalFieldCount(p, top);
+}

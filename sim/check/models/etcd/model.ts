@@ -24,7 +24,7 @@ import { displayJson } from './display.ts';
 import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
 import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
-import { canonical, canonicalText, decidedError, decodeKey, id64, int } from './json.ts';
+import { canonical, decidedError, decodeKey, id64, int, sameCanonical, type Json } from './json.ts';
 import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
 
@@ -68,8 +68,12 @@ export interface EtcdInput {
 }
 
 export type EtcdOutput =
-  /** A response, with its canonical text precomputed (and a range's answer read for comparison without text, range-answer.ts). */
-  | { response: Req; canonical: string; range?: RangeAnswer }
+  /**
+   * A response, compared with the model's in canonical form (sameResponse, without building
+   * it); a range's answer also read for a comparison without JSON (range-answer.ts), undefined
+   * for other ops and for answers of another shape.
+   */
+  | { response: Req; range: RangeAnswer | undefined }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
@@ -104,16 +108,29 @@ function apply(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): 
   }
 }
 
-/** The canonical text a response is compared by; lease reads are served without a linearizable header. */
+/** The part of a response the model decides; lease reads are served without a linearizable header. */
+function comparedPart(f: EtcdF, response: Req): Req {
+  if (f !== 'lease/keepalive' && f !== 'lease/timetolive') return response;
+  const r: Req = { ...response };
+  delete r['header'];
+  // The remaining TTL shrinks with time the model does not keep; only "not found" (-1) is checked.
+  if (f === 'lease/timetolive' && int(r['TTL']) !== -1) delete r['TTL'];
+  return r;
+}
+
+/** The canonical form a response is compared in (json.ts canonical). */
+export function canonicalResponseJson(f: EtcdF, response: Req): Json {
+  return canonical(comparedPart(f, response));
+}
+
+/** The canonical text a response is compared by. */
 export function canonicalResponse(f: EtcdF, response: Req): string {
-  if (f === 'lease/keepalive' || f === 'lease/timetolive') {
-    const r: Req = { ...response };
-    delete r['header'];
-    // The remaining TTL shrinks with time the model does not keep; only "not found" (-1) is checked.
-    if (f === 'lease/timetolive' && int(r['TTL']) !== -1) delete r['TTL'];
-    return canonicalText(r);
-  }
-  return canonicalText(response);
+  return JSON.stringify(canonicalResponseJson(f, response));
+}
+
+/** Whether two responses to an `f` are the same in canonical form: canonicalResponse(f, a) === canonicalResponse(f, b), without the texts. */
+export function sameResponse(f: EtcdF, a: Req, b: Req): boolean {
+  return sameCanonical(comparedPart(f, a), comparedPart(f, b));
 }
 
 /** `gaps`: revisions no known write created (see history.ts); gated ops only apply there. */
@@ -179,7 +196,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
         return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
       }
       if ('error' in r) return undefined;
-      return canonicalResponse(input.f, r.response) === output.canonical ? r.state : undefined;
+      return sameResponse(input.f, r.response, output.response) ? r.state : undefined;
     },
     equal: equalStates,
     // Ops that differ only in the request as the history holds it are interchangeable.
@@ -200,7 +217,7 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       if (output === undefined) return `${req} → ?`;
       if ('effective' in output) return `${req} → (took effect)`;
       if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;
-      return `${req} → ${JSON.stringify(displayJson(JSON.parse(output.canonical)))}`;
+      return `${req} → ${JSON.stringify(displayJson(canonicalResponseJson(input.f, output.response)))}`;
     },
     describeState(s) {
       const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
@@ -212,10 +229,10 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
       if ('error' in r) return { error: r.error };
       return displayJson(JSON.parse(canonicalResponse(input.f, r.response)));
     },
-    observedOutput(_input, output) {
+    observedOutput(input, output) {
       if ('error' in output) return { error: output.error };
       if ('effective' in output) return '(took effect, response unknown)';
-      return displayJson(JSON.parse(output.canonical));
+      return displayJson(canonicalResponseJson(input.f, output.response));
     },
   };
 }
@@ -244,7 +261,7 @@ function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: 
     return at.revision === servedAt && typeof found !== 'string' && sameRangeAnswer(output.range, at.revision, found) ? s : undefined;
   }
   const r = apply(s.at(servedAt), input, output);
-  return !('error' in r) && r.state.revision === servedAt && canonicalResponse(input.f, r.response) === output.canonical ? s : undefined;
+  return !('error' in r) && r.state.revision === servedAt && sameResponse(input.f, r.response, output.response) ? s : undefined;
 }
 
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */

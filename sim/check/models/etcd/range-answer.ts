@@ -7,7 +7,7 @@
 // string fields, more); any other answer keeps the text comparison.
 import type { KeyValue } from './state.ts';
 import type { RangeResult } from './apply.ts';
-import { encodeKey, type Json } from './json.ts';
+import { canonicalIsZero, canonicalTextOf, encodeKey, headerRevision, type Json } from './json.ts';
 
 /** One kv of the canonical answer: each field's text, undefined where canonical form dropped it (zero). */
 export interface AnswerKv {
@@ -58,6 +58,68 @@ export function rangeAnswerOf(c: Json): RangeAnswer | undefined {
     out.push({ key, create_revision, mod_revision, version, value, lease });
   }
   return { revision: header === undefined ? undefined : (header['revision'] as string), count, more: more === true, kvs: out };
+}
+
+const NO_KVS: readonly AnswerKv[] = [];
+
+/**
+ * rangeAnswerOf(canonical(resp)) for a JSON answer, read from the answer as it is: the history
+ * preparation reads every range's answer, and building its canonical form first was most of that work.
+ */
+export function rangeAnswerOfResponse(resp: unknown): RangeAnswer | undefined {
+  if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) return undefined;
+  const o = resp as Record<string, unknown>;
+  let revision: string | undefined;
+  let count: string | undefined;
+  let more = false;
+  let kvs: readonly AnswerKv[] = NO_KVS;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    if (k === 'header') {
+      const r = headerRevision(o);
+      if (canonicalIsZero(r)) continue;
+      revision = canonicalTextOf(r);
+      if (revision === undefined) return undefined;
+      continue;
+    }
+    const v = o[k];
+    if (canonicalIsZero(v)) continue;
+    if (k === 'count') {
+      count = canonicalTextOf(v);
+      if (count === undefined) return undefined;
+    } else if (k === 'more') {
+      if (v !== true) return undefined;
+      more = true;
+    } else if (k === 'kvs') {
+      if (!Array.isArray(v)) return undefined;
+      const read = answerKvs(v);
+      if (read === undefined) return undefined;
+      kvs = read;
+    } else return undefined;
+  }
+  return { revision, count, more, kvs };
+}
+
+/** The kvs of an answer as their canonical form shows them, or undefined when one has another shape. */
+function answerKvs(list: readonly unknown[]): AnswerKv[] | undefined {
+  const out: AnswerKv[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i];
+    if (typeof kv !== 'object' || kv === null || Array.isArray(kv)) return undefined;
+    const o = kv as Record<string, unknown>;
+    const a: AnswerKv = { key: undefined, create_revision: undefined, mod_revision: undefined, version: undefined, value: undefined, lease: undefined };
+    for (const k in o) {
+      // Nested headers are dropped by canonical form.
+      if (!Object.hasOwn(o, k) || k === 'header') continue;
+      const v = o[k];
+      if (canonicalIsZero(v)) continue;
+      const text = canonicalTextOf(v);
+      if (text === undefined || !KV_FIELDS.has(k)) return undefined;
+      a[k as keyof AnswerKv] = text;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 /** A field of the model's answer against the canonical answer's: canonical form drops '' and '0'. */

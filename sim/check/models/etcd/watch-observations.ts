@@ -21,8 +21,8 @@ export interface WatchObservation {
 }
 
 export interface WatchFacts {
-  /** (value, mod_revision, position seen by) of every PUT event and prev_kv. */
-  values: { value: string; mod: number; by: number }[];
+  /** (value, mod_revision, key, position seen by) of every PUT event and prev_kv. */
+  values: { value: string; mod: number; key: string; by: number }[];
   /** Key-values as of a revision: a PUT event's kv at its mod_revision, a prev_kv one revision before its event. */
   kvs: { key: string; value: string | undefined; create: number; mod: number; version: number; lease: string; at: number }[];
   /** Revision → keys a DELETE event shows deleted there. */
@@ -44,8 +44,9 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
     const mod = int(kv['mod_revision']);
     if (mod <= 0 || mod > at) return;
     const value = typeof kv['value'] === 'string' ? kv['value'] : undefined;
-    if (value !== undefined) facts.values.push({ value, mod, by });
-    facts.kvs.push({ key: decodeKey(kv['key']), value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
+    const key = decodeKey(kv['key']);
+    if (value !== undefined) facts.values.push({ value, mod, key, by });
+    facts.kvs.push({ key, value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
   };
   for (const o of observations) {
     const resp = o.response;
