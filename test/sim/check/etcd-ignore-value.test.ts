@@ -5,6 +5,8 @@
 // seed 10314 on the correct build ("key1 with mod_revision 143 at revision 144 with a value no
 // write of unknown outcome puts there"): a timed-out txn put key2 and key1 at 143, a timed-out
 // ignore_value put of key2 made 144, and a range at 144 showed both.
+// With such sightings no longer resolving their writer, a value only a watch event showed was
+// then hidden as a value nobody saw (swarm seeds 12299 and 13147): watch events count as seen.
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../sim/check/check-history.ts';
 import { b64, hdr, history, kv, type Line } from './history-builder.ts';
@@ -69,5 +71,21 @@ describe('ignore_value: a value shown at a later mod_revision than its writer ma
 
   it('the ignore_value put keeps key2, not key1: key1 at 4 and key2 at 3 is not linearizable', () => {
     expect(verdict(race({ f: 'kv/put', request: keepKey2 }, [kv('key1', 'B', 4, 4, 1), kv('key2', 'A', 2, 3, 2)]))).toBe(false);
+  });
+
+  it('a timed-out put whose value only a watch event shows, on a key an ignore_value put may keep: linearizable', () => {
+    const lines: Line[] = [
+      [0, 'invoke', 'kv/put', { key: b64('key2'), value: b64('X') }],
+      [0, 'ok', 'kv/put', hdr(2)],
+      [1, 'invoke', 'kv/put', { key: b64('key1'), value: b64('V') }],
+      [2, 'invoke', 'kv/put', { key: b64('key1'), ignore_value: true }],
+      [1, 'info', 'kv/put', null, 'timeout'],
+      [2, 'info', 'kv/put', null, 'timeout'],
+      [3, 'invoke', 'kv/range', { key: b64('key2') }],
+      [3, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('key2', 'X', 2, 2, 1)], count: '1' }],
+    ];
+    const shows = (value: string): { time: number; response: unknown }[] => [{ time: 65, response: { header: { revision: '3' }, events: [{ type: 'PUT', kv: kv('key1', value, 3, 3, 1) }] } }];
+    expect(verdict(lines, shows('V'))).toBe(true);
+    expect(verdict(lines, shows('W'))).toBe(false);
   });
 });

@@ -196,7 +196,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     dropped++;
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
-  const placeholder = hideValuesNobodySaw(pairs, kept);
+  const placeholder = hideValuesNobodySaw(pairs, kept, options.watches ?? []);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
     if (d.original !== undefined) input.original = d.original;
@@ -215,8 +215,11 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
 }
 
-/** Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined when not done. */
-function hideValuesNobodySaw(pairs: readonly OpPair[], kept: Draft[]): string | undefined {
+/**
+ * Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined
+ * when not done. A value a watch event shows is seen as much as one an answer shows.
+ */
+function hideValuesNobodySaw(pairs: readonly OpPair[], kept: Draft[], watches: readonly WatchObservation[]): string | undefined {
   const unseen = kept.filter((d) => d.gaps !== undefined && d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/txn'));
   if (unseen.length === 0) return undefined;
   const requests: { f: string; request: Req }[] = [];
@@ -226,6 +229,7 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], kept: Draft[]): string | 
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) requests.push({ f: p.invoke.f, request: v as Req });
     if (p.completion?.type === 'ok') responses.push(p.completion.value);
   }
+  for (const w of watches) responses.push(w.response);
   const hidden = hideUnseenValues(requests, responses, unseen);
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
