@@ -1,7 +1,7 @@
 // Values no answer shows become one placeholder (sim/check/models/etcd/unseen-values.ts),
 // only where that cannot change a verdict.
 import { describe, expect, it } from 'vitest';
-import { hideUnseenValues } from '../../../sim/check/models/etcd/unseen-values.ts';
+import { hideUnseenValues, valuedObjects } from '../../../sim/check/models/etcd/unseen-values.ts';
 import { placeWatches } from '../../../sim/check/models/etcd/watch-observations.ts';
 
 const b64 = (s: string): string => btoa(s);
@@ -19,7 +19,7 @@ describe('hiding values nobody saw', () => {
   it('a value an answer shows (a range kv, a prev_kv, a nested txn answer) is kept', () => {
     const a = put('k', 'v1');
     const b = put('k', 'v2');
-    const r = hideUnseenValues([a, b], [{ responses: [{ response_range: { kvs: [{ key: b64('k'), value: b64('v1'), mod_revision: '3' }] } }] }], [a, b])!;
+    const r = hideUnseenValues([a, b], [shownBy({ responses: [{ response_range: { kvs: [{ key: b64('k'), value: b64('v1'), mod_revision: '3' }] } }] })], [a, b])!;
     expect(r.requests[0]!['value']).toBe(b64('v1'));
     expect(r.requests[1]!['value']).toBe(r.placeholder);
   });
@@ -59,3 +59,10 @@ describe('placing watch responses among ops', () => {
     expect(placeWatches([10, 30, 15, 40], [{ time: 20, response: {} }])[0]!.pos).toBe(3);
   });
 });
+
+/** The valued objects of one answer, as the history preparation hands them to hideUnseenValues. */
+function shownBy(answer: unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  valuedObjects(answer, out);
+  return out;
+}

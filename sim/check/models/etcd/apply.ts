@@ -3,6 +3,7 @@
 // lessor): one revision per request with an effective change, compares on the pre-txn
 // state, later txn ops see earlier writes, a missing key compares as a zero KV except VALUE.
 import { compareId64, id64, decodeKey, encodeKey, int } from './json.ts';
+import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
 import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
 
 export type Req = Record<string, unknown>;
@@ -46,8 +47,18 @@ class Writer {
   finish(leases: ReadonlyMap<string, number> = this.base.leases, leasesHash = this.base.leasesHash): EtcdState {
     const b = this.base;
     if (!this.changed) return leases === b.leases ? b : new EtcdState(b.revision, b.compactRevision, b.kvs, leases, b.kvsHash, leasesHash, b.previous, b.historyHash);
-    let h = 0;
-    for (const kv of this.view.values()) h ^= kvHash(kv);
+    // The key space's hash is the XOR of its kvs' hashes: only the keys this write touched change it.
+    const view = this.view;
+    const touched = this.touched;
+    let h = b.kvsHash;
+    for (let i = 0; i < touched.length; i++) {
+      const k = touched[i]!;
+      if (touched.indexOf(k) !== i) continue;
+      const before = b.kvs.get(k);
+      if (before !== undefined) h ^= kvHash(before);
+      const after = view.get(k);
+      if (after !== undefined) h ^= kvHash(after);
+    }
     return new EtcdState(this.revision, b.compactRevision, this.view, leases, h, leasesHash, b, nextHistoryHash(b, b.kvsHash, b.revision), this.touched);
   }
 }
@@ -59,6 +70,8 @@ export function kvJson(kv: KeyValue, keysOnly = false): Req {
   return o;
 }
 
+const SMALL_SORT_MAX = 16;
+
 /** Keys of [key, range_end) present in `kvs`, in byte order. */
 export function keysInRange(kvs: ReadonlyMap<string, KeyValue>, req: Req): string[] {
   const key = decodeKey(req['key']);
@@ -67,7 +80,8 @@ export function keysInRange(kvs: ReadonlyMap<string, KeyValue>, req: Req): strin
   const all = end === '\0';
   const out: string[] = [];
   for (const k of kvs.keys()) if (k >= key && (all || k < end)) out.push(k);
-  return out.sort();
+  // A handful of keys sort in place without sort's working copy (same order: UTF-16 code units).
+  return out.length <= SMALL_SORT_MAX ? insertionSort(out) : out.sort();
 }
 
 function header(revision: number): Req {
@@ -201,12 +215,18 @@ function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): 
   return undefined;
 }
 
-function putIn(w: Writer, req: Req): Req {
+/** Writes one put; the key-value it replaced, if any. */
+function putKv(w: Writer, req: Req): KeyValue | undefined {
   const key = decodeKey(req['key']);
   const prev = w.view.get(key);
   const value = req['ignore_value'] === true ? prev!.value : typeof req['value'] === 'string' ? req['value'] : '';
   const lease = req['ignore_lease'] === true ? prev!.lease : id64(req['lease']);
   w.put({ key, value, lease, create: prev?.create ?? w.revision, mod: w.revision, version: (prev?.version ?? 0) + 1 });
+  return prev;
+}
+
+function putIn(w: Writer, req: Req): Req {
+  const prev = putKv(w, req);
   const resp: Req = {};
   if (req['prev_kv'] === true && prev !== undefined) resp['prev_kv'] = kvJson(prev);
   return resp;
@@ -219,6 +239,15 @@ function deleteIn(w: Writer, req: Req): Req {
   const resp: Req = { deleted: String(keys.length) };
   if (req['prev_kv'] === true) resp['prev_kvs'] = prevs.map((kv) => kvJson(kv));
   return resp;
+}
+
+/** What a put does, before its answer is written as JSON: the state after and the prev_kv it answers (only when asked for), or the error. */
+export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: KeyValue | undefined } | string {
+  const err = checkPut(s, s.kvs, req);
+  if (err !== undefined) return err;
+  const w = new Writer(s, s.revision + 1);
+  const prev = putKv(w, req);
+  return { state: w.finish(), prevKv: req['prev_kv'] === true ? prev : undefined };
 }
 
 export function applyPut(s: EtcdState, req: Req): Applied {

@@ -29,10 +29,11 @@ import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-c
 import { revisionReachedBefore } from './gap-deadlines.ts';
 import { forEachStoredValue } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
-import { forEachPutValue, hideUnseenValues } from './unseen-values.ts';
+import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
 import { decidedError, decodeKey, errorKind, id64, int } from './json.ts';
+import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
@@ -103,27 +104,23 @@ function writtenValues(pairs: readonly OpPair[]): Set<string> {
   return new Set(out);
 }
 
-/** Every (value, mod_revision) an ok response shows: range kvs, prev_kv(s), nested txn responses. */
-function observedValues(resp: unknown, out: (value: string, mod: number, key: unknown) => void): void {
-  // Index and for-in loops: no array of values per object, no iterator result per element.
-  if (Array.isArray(resp)) {
-    for (let i = 0; i < resp.length; i++) observedValues(resp[i], out);
-    return;
-  }
-  if (typeof resp !== 'object' || resp === null) return;
-  const o = resp as Req;
-  if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out(o['value'], int(o['mod_revision']), o['key']);
-  for (const k in o) {
-    const v = o[k];
-    if (typeof v === 'object') observedValues(v, out);
+/** Every (value, mod_revision, key) an ok response shows (its valued objects with a mod_revision): range kvs, prev_kv(s), nested txn responses. */
+function observedValues(shown: readonly Req[], out: (value: string, mod: number, key: unknown) => void): void {
+  for (let i = 0; i < shown.length; i++) {
+    const o = shown[i]!;
+    if (o['mod_revision'] !== undefined) out(o['value'] as string, int(o['mod_revision']), o['key']);
   }
 }
+
+const NOTHING_SHOWN: readonly Req[] = [];
 
 interface Draft {
   pair: OpPair;
   f: EtcdF;
   request: Req;
   output: EtcdOutput | undefined;
+  /** The objects with a value the ok answer shows (valuedObjects), read once. */
+  shown: readonly Req[];
   pre: number | undefined;
   preMax: number | undefined;
   gaps?: ReadonlySet<number>;
@@ -140,12 +137,15 @@ function draft(p: OpPair): Draft | undefined {
   const request = p.invoke.value;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
   const c = p.completion;
-  const d: Draft = { pair: p, f, request: request as Req, output: undefined, pre: undefined, preMax: undefined, returnPos: p.return };
+  const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, returnPos: p.return };
   const serializable = isSerializableRead(f, d.request);
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined };
+    const shown: Req[] = [];
+    valuedObjects(resp, shown);
+    if (shown.length > 0) d.shown = shown;
     // The TTL of a time-to-live answer is read where the answer is compared: a bad one is bad input, said here.
     if (f === 'lease/timetolive') int((resp as Req)['TTL']);
     if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
@@ -179,10 +179,15 @@ export interface EtcdPrepareOptions {
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
   let dropped = 0;
   const drafts: Draft[] = [];
-  for (const p of pairs) {
-    const d = draft(p);
+  // Per pair, what its ok answer shows (valuedObjects), read once by its draft.
+  const shownByPair: (readonly Req[] | undefined)[] = new Array<readonly Req[] | undefined>(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const d = draft(pairs[i]!);
     if (d === undefined) dropped++;
-    else drafts.push(d);
+    else {
+      drafts.push(d);
+      shownByPair[i] = d.shown;
+    }
   }
   const watched = watchFacts(options.watches ?? []);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
@@ -196,7 +201,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     dropped++;
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
-  const placeholder = hideValuesNobodySaw(pairs, kept, options.watches ?? []);
+  const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
   const ops: EtcdOperation[] = kept.map((d, id) => {
     const input: EtcdInput = { f: d.f, request: d.request };
     if (d.original !== undefined) input.original = d.original;
@@ -219,18 +224,27 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
  * Unseen writes' values become one placeholder (unseen-values.ts); the placeholder, or undefined
  * when not done. A value a watch event shows is seen as much as one an answer shows.
  */
-function hideValuesNobodySaw(pairs: readonly OpPair[], kept: Draft[], watches: readonly WatchObservation[]): string | undefined {
+function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (readonly Req[] | undefined)[], kept: Draft[], watches: readonly WatchObservation[]): string | undefined {
   const unseen = kept.filter((d) => d.gaps !== undefined && d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/txn'));
   if (unseen.length === 0) return undefined;
   const requests: { f: string; request: Req }[] = [];
-  const responses: unknown[] = [];
-  for (const p of pairs) {
+  const shown: (readonly Req[])[] = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
     const v = p.invoke.value;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) requests.push({ f: p.invoke.f, request: v as Req });
-    if (p.completion?.type === 'ok') responses.push(p.completion.value);
+    if (p.completion?.type !== 'ok') continue;
+    // Every ok answer: those the preparation left out (lease listings) are read here.
+    let list = shownByPair[i];
+    if (list === undefined) valuedObjects(p.completion.value, (list = []));
+    shown.push(list);
   }
-  for (const w of watches) responses.push(w.response);
-  const hidden = hideUnseenValues(requests, responses, unseen);
+  for (const w of watches) {
+    const list: Req[] = [];
+    valuedObjects(w.response, list);
+    shown.push(list);
+  }
+  const hidden = hideUnseenValues(requests, shown, unseen);
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
     const req = hidden.requests[i]!;
@@ -304,7 +318,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
     const rev = int((d.output.response['header'] as Req | undefined)?.['revision']);
     maxRevision = Math.max(maxRevision, rev);
     if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
-    observedValues(d.output.response, (value, mod, key) => {
+    observedValues(d.shown, (value, mod, key) => {
       if (keepsOld.size > 0 && keepsOld.has(decodeKey(key))) return;
       const s = seen.get(value);
       if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
@@ -378,7 +392,7 @@ function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<str
   let ownValueBefore = false;
   for (const d of drafts) {
     if (d.output === undefined || !('response' in d.output)) continue;
-    observedValues(d.output.response, (value, mod) => {
+    observedValues(d.shown, (value, mod) => {
       if (mod <= minPre && written.has(value)) ownValueBefore = true;
     });
   }

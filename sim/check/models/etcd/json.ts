@@ -10,6 +10,8 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 // values again and again, and the model and the facts about the answers decode them at every step.
 const DECODED = new BoundedMemo(atob);
 const ENCODED = new BoundedMemo(btoa);
+/** Decimal texts of 64-bit ids in their exact canonical form (a BigInt parse each time otherwise). */
+const ID64 = new BoundedMemo((v: string) => BigInt(v).toString());
 
 /** Bytes of a base64 string as a binary string (one char per byte), so < is byte order. */
 export function decodeKey(b64: unknown): string {
@@ -49,7 +51,7 @@ export function int(v: unknown): number {
 export function id64(v: unknown): string {
   if (v === undefined || v === null || v === '') return '0';
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  if (typeof v === 'string' && isDecimal(v)) return BigInt(v).toString();
+  if (typeof v === 'string' && isDecimal(v)) return ID64.get(v);
   throw new Error(`expected an int64 id, got ${JSON.stringify(v)}`);
 }
 

@@ -16,6 +16,7 @@ import {
   applyRange,
   applyRangeResult,
   applyTxn,
+  putResult,
   rangeError,
   type Applied,
   type Req,
@@ -25,6 +26,7 @@ import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
 import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { canonical, decidedError, decodeKey, id64, int, sameCanonical, type Json } from './json.ts';
+import { samePutAnswer, type PutAnswer } from './put-answer.ts';
 import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
 
@@ -70,10 +72,10 @@ export interface EtcdInput {
 export type EtcdOutput =
   /**
    * A response, compared with the model's in canonical form (sameResponse, without building
-   * it); a range's answer also read for a comparison without JSON (range-answer.ts), undefined
-   * for other ops and for answers of another shape.
+   * it); a range's and a put's answer also read for a comparison without JSON (range-answer.ts,
+   * put-answer.ts), undefined for other ops and for answers of another shape.
    */
-  | { response: Req; range: RangeAnswer | undefined }
+  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
@@ -178,6 +180,11 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
           const found = applyRangeResult(s, input.request, output.response);
           return typeof found !== 'string' && sameRangeAnswer(output.range, s.revision, found) ? s : undefined;
         }
+      }
+      if (output !== undefined && input.f === 'kv/put' && 'response' in output && output.put !== undefined) {
+        // Without writing the model's answer as JSON (put-answer.ts), as the general path below.
+        const put = putResult(s, input.request);
+        return typeof put !== 'string' && samePutAnswer(output.put, put.state.revision, put.prevKv) ? put.state : undefined;
       }
       const r = apply(s, input, output);
       if (input.gaps !== undefined) {

@@ -104,30 +104,36 @@ export function rangeAnswerOfResponse(resp: unknown): RangeAnswer | undefined {
 function answerKvs(list: readonly unknown[]): AnswerKv[] | undefined {
   const out: AnswerKv[] = [];
   for (let i = 0; i < list.length; i++) {
-    const kv = list[i];
-    if (typeof kv !== 'object' || kv === null || Array.isArray(kv)) return undefined;
-    const o = kv as Record<string, unknown>;
-    const a: AnswerKv = { key: undefined, create_revision: undefined, mod_revision: undefined, version: undefined, value: undefined, lease: undefined };
-    for (const k in o) {
-      // Nested headers are dropped by canonical form.
-      if (!Object.hasOwn(o, k) || k === 'header') continue;
-      const v = o[k];
-      if (canonicalIsZero(v)) continue;
-      const text = canonicalTextOf(v);
-      if (text === undefined || !KV_FIELDS.has(k)) return undefined;
-      a[k as keyof AnswerKv] = text;
-    }
-    out.push(a);
+    const kv = answerKvOf(list[i]);
+    if (kv === undefined) return undefined;
+    out.push(kv);
   }
   return out;
 }
 
+/** One kv of an answer (a JSON value) as canonical form shows it, or undefined when it is no object of kv fields. */
+export function answerKvOf(kv: unknown): AnswerKv | undefined {
+  if (typeof kv !== 'object' || kv === null || Array.isArray(kv)) return undefined;
+  const o = kv as Record<string, unknown>;
+  const a: AnswerKv = { key: undefined, create_revision: undefined, mod_revision: undefined, version: undefined, value: undefined, lease: undefined };
+  for (const k in o) {
+    // Nested headers are dropped by canonical form.
+    if (!Object.hasOwn(o, k) || k === 'header') continue;
+    const v = o[k];
+    if (canonicalIsZero(v)) continue;
+    const text = canonicalTextOf(v);
+    if (text === undefined || !KV_FIELDS.has(k)) return undefined;
+    a[k as keyof AnswerKv] = text;
+  }
+  return a;
+}
+
 /** A field of the model's answer against the canonical answer's: canonical form drops '' and '0'. */
-function sameField(model: string, observed: string | undefined): boolean {
+export function sameField(model: string, observed: string | undefined): boolean {
   return model === '' || model === '0' ? observed === undefined : model === observed;
 }
 
-function sameKv(kv: KeyValue, keysOnly: boolean, a: AnswerKv): boolean {
+export function sameKv(kv: KeyValue, keysOnly: boolean, a: AnswerKv): boolean {
   return (
     sameField(String(kv.mod), a.mod_revision) &&
     sameField(String(kv.version), a.version) &&

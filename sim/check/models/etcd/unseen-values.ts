@@ -91,30 +91,35 @@ function collectRequest(f: string, req: Req, facts: ValueFacts): void {
   }
 }
 
-function collectResponse(resp: unknown, facts: ValueFacts): void {
+/**
+ * The objects of an answer, at any depth, with a string `value` (the kvs and prev_kvs it shows,
+ * nested txn answers too), in the order a depth-first walk meets them: read once per answer,
+ * for the values it shows (history.ts) and for what hiding needs here.
+ */
+export function valuedObjects(resp: unknown, out: Req[]): void {
   // Index and for-in loops: no array of values per object, no iterator result per element.
   if (Array.isArray(resp)) {
-    for (let i = 0; i < resp.length; i++) collectResponse(resp[i], facts);
+    for (let i = 0; i < resp.length; i++) valuedObjects(resp[i], out);
     return;
   }
   if (typeof resp !== 'object' || resp === null) return;
   const o = resp as Req;
-  if (typeof o['value'] === 'string' && o['key'] !== undefined) noteValue(o['value'], facts, true);
+  if (typeof o['value'] === 'string') out.push(o);
   for (const k in o) {
     const v = o[k];
-    if (typeof v === 'object') collectResponse(v, facts);
+    if (typeof v === 'object') valuedObjects(v, out);
   }
 }
 
 /**
- * Hides the values of `unseen` writes that no answer shows. `requests` and `responses` are
- * everything the history holds (any op, any outcome). Returns each unseen write's request to
- * check with (the same object when nothing was hidden), or undefined when hiding would not be
- * exact for this history.
+ * Hides the values of `unseen` writes that no answer shows. `requests` are everything the
+ * history holds (any op, any outcome), `shown` the valued objects (valuedObjects) of every ok
+ * answer. Returns each unseen write's request to check with (the same object when nothing was
+ * hidden), or undefined when hiding would not be exact for this history.
  */
 export function hideUnseenValues(
   requests: readonly { f: string; request: Req }[],
-  responses: readonly unknown[],
+  shown: readonly (readonly Req[])[],
   unseen: readonly UnseenWrite[],
 ): { requests: Req[]; placeholder: string } | undefined {
   const candidates = new Set<string>();
@@ -125,7 +130,14 @@ export function hideUnseenValues(
   // and check's 9765a17 added it at once, and each then removed its own (423533e, 0aa39d9).
   const facts: ValueFacts = { candidates, visible: new Set(['']), clashes: new Set(), orderMatters: false };
   for (const r of requests) collectRequest(r.f, r.request, facts);
-  for (const r of responses) collectResponse(r, facts);
+  // A value an answer shows as a key's: every valued object that names a key.
+  for (let i = 0; i < shown.length; i++) {
+    const list = shown[i]!;
+    for (let j = 0; j < list.length; j++) {
+      const o = list[j]!;
+      if (o['key'] !== undefined) noteValue(o['value'] as string, facts, true);
+    }
+  }
   if (facts.orderMatters) return undefined;
   let text = PLACEHOLDER_TEXT;
   while (facts.clashes.has(encodeKey(text))) text += '#';
