@@ -207,10 +207,15 @@ export function applyRange(s: EtcdState, req: Req, observed?: Req): Applied {
   return { state: s, response: rangeOn(kvs, req, s.revision, observed) };
 }
 
-function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
+/**
+ * A put's error, in etcd's order: a put inside a txn checks its key first (checkRequestPut), a
+ * put on its own its lease first (applierV3backend.Put looks the lease up before it ranges).
+ */
+function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req, topLevel = false): string | undefined {
+  const lease = id64(req['lease']);
+  if (topLevel && lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
   const key = decodeKey(req['key']);
   if ((req['ignore_value'] === true || req['ignore_lease'] === true) && !view.has(key)) return ERR_KEY_NOT_FOUND;
-  const lease = id64(req['lease']);
   if (lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
   return undefined;
 }
@@ -243,7 +248,7 @@ function deleteIn(w: Writer, req: Req): Req {
 
 /** What a put does, before its answer is written as JSON: the state after and the prev_kv it answers (only when asked for), or the error. */
 export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: KeyValue | undefined } | string {
-  const err = checkPut(s, s.kvs, req);
+  const err = checkPut(s, s.kvs, req, true);
   if (err !== undefined) return err;
   const w = new Writer(s, s.revision + 1);
   const prev = putKv(w, req);
@@ -251,7 +256,7 @@ export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: K
 }
 
 export function applyPut(s: EtcdState, req: Req): Applied {
-  const err = checkPut(s, s.kvs, req);
+  const err = checkPut(s, s.kvs, req, true);
   if (err !== undefined) return { state: s, error: err };
   const w = new Writer(s, s.revision + 1);
   const resp = putIn(w, req);
