@@ -280,7 +280,9 @@ function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
     const compactedBefore = d.f === 'kv/compaction' && int(d.request['revision']) <= initialRevision && d.output !== undefined && 'error' in d.output;
     // A serializable read a member served at a revision before the history: the same.
     const servedBefore = d.servedAt !== undefined && d.servedAt < initialRevision;
-    if (!compactedBefore && !servedBefore && !((d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
+    // Only an answer can show the key space before the history: a txn of unknown outcome keeps its writes.
+    const answered = d.output !== undefined && !('effective' in d.output);
+    if (!compactedBefore && !servedBefore && !(answered && (d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
     // A txn that also wrote still made its revision: its answer is not checked, its writes are.
     if (d.f === 'kv/txn' && d.output !== undefined && 'response' in d.output && txnWrites(d.request, d.output.response)) {
       d.output = { effective: true };
@@ -346,6 +348,8 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
     for (const v of vals) {
       const s = seen.get(v);
       if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
+      // Seen at or before the revision the history starts at: the store held it before (a value the history writes again).
+      if (initialRevisionGiven !== undefined && s.mod <= initialRevisionGiven) continue;
       d.output = { effective: true };
       d.pre = s.mod - 1;
       d.returnPos = s.by;
@@ -435,8 +439,10 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   for (const d of drafts) {
     const out = d.output;
     if (out === undefined) continue;
-    // A put with a lease that took effect proves the lease existed when it did.
-    if (d.f === 'kv/put' && !('error' in out) && id64(d.request['lease']) !== '0') present(id64(d.request['lease']), d.returnPos);
+    // A put with a lease that took effect proves the lease existed when it did; so does one refused
+    // for its key (ignore_value): a put on its own looks its lease up first (applierV3backend.Put).
+    const putLease = d.f === 'kv/put' ? id64(d.request['lease']) : '0';
+    if (putLease !== '0' && (!('error' in out) || errorKind(out.error).endsWith('key not found'))) present(putLease, d.returnPos);
     if (d.f === 'kv/txn' && 'response' in out) {
       const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
       for (const op of branch ?? []) {
@@ -445,9 +451,12 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
       }
     }
     if ('effective' in out) continue;
-    const id = d.f === 'kv/txn' ? onlyTxnLease(d.request) : id64(d.request['ID'] ?? d.request['lease']);
+    const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
-      if (id !== undefined && errorKind(out.error).endsWith('requested lease not found')) absent(id, d);
+      const missing = d.f === 'kv/txn' ? onlyTxnLease(d.request) : id;
+      if (missing !== undefined && errorKind(out.error).endsWith('requested lease not found')) absent(missing, d);
+      // A grant refused because its ID is taken saw the lease exist (maybe made by a timed-out grant).
+      if (d.f === 'lease/grant' && errorKind(out.error).endsWith('lease already exists')) present(id, d.returnPos);
       continue;
     }
     const ttl = int(out.response['TTL']);
@@ -523,10 +532,11 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
     const id = id64(d.request['ID']);
     if (d.f === 'lease/grant') {
       const by = evidence.presentBy.get(id);
+      // Another grant of the same ID (a client that sent it again, or after a revoke): which one
+      // made the lease a later op saw is not known, so this one stays, may take effect any time.
+      if ((grantsOf.get(id) ?? 0) > 1) d.returnPos = Infinity;
       // Nobody saw it, but a timed-out put may have used it: it stays, may take effect any time.
-      if (by === undefined || by < d.pair.call) d.returnPos = wanted.has(id) ? Infinity : -1;
-      // Another grant of the same ID (a client that sent it again): either may have made the lease, this one stays unknown.
-      else if ((grantsOf.get(id) ?? 0) > 1) d.returnPos = Infinity;
+      else if (by === undefined || by < d.pair.call) d.returnPos = wanted.has(id) ? Infinity : -1;
       else {
         d.output = { effective: true };
         d.returnPos = by;
@@ -562,7 +572,8 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
       const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
-      if (by === undefined) {
+      // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
+      if (by === undefined && grants.length === 1) {
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }

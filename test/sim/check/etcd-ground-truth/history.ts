@@ -87,7 +87,14 @@ export class GroundRun {
   readonly leases = new Set<string>();
   initialDump: unknown;
 
+  private watchShapes: readonly number[] | undefined;
+
+  /** The watchers open with the history (after any preload: a store that held data is watched from then on). */
   constructor(watchShapes: readonly number[]) {
+    this.watchShapes = watchShapes;
+  }
+
+  private openWatchers(watchShapes: readonly number[]): void {
     const creates = watchCreates();
     watchShapes.forEach((shape, i) => {
       const member = i % 2 === 0 ? this.cluster.leader : this.cluster.follower;
@@ -110,6 +117,12 @@ export class GroundRun {
   run(step: Step): void {
     this.steps.push(step);
     this.clockUs += 1000 + (this.steps.length % 7) * 37;
+    if (step.t !== 'preload' && this.watchShapes !== undefined) {
+      // The history starts on a settled cluster: the follower holds what was preloaded.
+      this.cluster.catchUp(Number.MAX_SAFE_INTEGER);
+      this.openWatchers(this.watchShapes);
+      this.watchShapes = undefined;
+    }
     switch (step.t) {
       case 'preload':
         return this.preload(step.req);
@@ -296,7 +309,7 @@ export function generate(seed: number, o: GenerateOptions): Generated {
         const k = atob(body['key']);
         knowledge.values.set(k, [...(knowledge.values.get(k) ?? []), atob(body['value'])]);
       }
-      if (path === 'grant' && body['ID'] !== undefined) knowledge.leases.push(String(body['ID']));
+      if (path === 'grant' && typeof body['ID'] === 'string') knowledge.leases.push(body['ID']);
       for (const branch of [body['success'], body['failure']] as (Record<string, unknown>[] | undefined)[]) {
         for (const op of branch ?? []) {
           if (op['request_put'] !== undefined) visit(op['request_put'] as Record<string, unknown>, 'put');

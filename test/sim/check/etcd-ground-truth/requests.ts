@@ -101,8 +101,9 @@ export function rangeBody(p: Prng, k: Knowledge, inTxn = false): Record<string, 
   const body = keyRange(p, k);
   if (p.chance(1, 4)) body['revision'] = String(revisionNear(p, k));
   if (p.chance(1, 4)) body['limit'] = String(p.intRange(0, 3));
-  if (p.chance(1, 8)) body['count_only'] = true;
-  else if (p.chance(1, 8)) body['keys_only'] = true;
+  const only = p.int(8);
+  if (only === 0) body['count_only'] = true;
+  else if (only === 1) body['keys_only'] = true;
   if (p.chance(1, 4)) {
     if (p.chance(3, 4)) body['sort_target'] = p.pick(SORT_TARGETS);
     if (p.chance(3, 4)) body['sort_order'] = p.pick(['ASCEND', 'DESCEND', 'NONE']);
