@@ -10,7 +10,9 @@
 //   keep-alives answered in the TimeToLive's raft term count: the one leader of that term served
 //   both, and its lessor (promoted once, before it renewed anything) restarts no TTL meanwhile,
 //   while a new leader restarts every TTL (etcd#9888). Not judged when the scenario's clock steps
-//   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s).
+//   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s), nor once a
+//   keep-alive of the lease whose serving time no answer bounds (timed out, or sent more than
+//   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 
@@ -26,6 +28,8 @@ export interface TtlAnswerOptions {
   readonly clockDriftPpmMax?: number;
   /** Sum of a leader clock's jumps (µs); Infinity: the remaining-TTL bound is not judged. */
   readonly clockJumpUsMax?: number;
+  /** Lease id → the earliest invocation of a keep-alive of unbounded serving time (unboundedKeepAlives). */
+  readonly unboundedKeepAlivesUs?: ReadonlyMap<string, number>;
 }
 
 export interface TtlAnswer {
@@ -115,6 +119,9 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if (answered < 0) continue;
     if (resp['grantedTTL'] !== undefined && int(resp['grantedTTL']) !== ttl) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${ttl}` });
     if (answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
+    // A keep-alive that may have been served at any time since its invocation may have renewed
+    // the lease just before this TimeToLive was served.
+    if ((o.unboundedKeepAlivesUs?.get(id) ?? Infinity) < ok.time) continue;
     const r = renewals.get(`${id}@${termOf(ok)}`);
     if (r === undefined) continue;
     // The keep-alives invoked before this answer arrived: each renewed the lease before its own

@@ -22,9 +22,13 @@
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and at most
 //    the whole seconds its leader can have left since its last keep-alive (lease-ttl-answers.ts).
+// 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
+//    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
 import { findTtlAnswers } from './lease-ttl-answers.ts';
+import { findRenewedExpired } from './lease-renewed-expired.ts';
+import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import type { CheckResult, Validity } from './verdict.ts';
@@ -46,6 +50,11 @@ export interface LeaseCheckOptions {
    * bound), for the remaining-TTL bound of TimeToLive answers. Default: clockDriftPpmMax and clockJumpUsMax.
    */
   slowClock?: { driftPpmMax: number; jumpUsMax: number };
+  /**
+   * A lease answer's raft_term is the term of the leader that served it (detcd's members pass the
+   * leader's answer through; a real etcd follower fills in its own term): turns on rule 6.
+   */
+  answersCarryLeaderTerm?: boolean;
   /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
 }
@@ -202,9 +211,15 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
+    if (options.answersCarryLeaderTerm === true) {
+      const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps);
+      steps += renewed.steps;
+      if (renewed.exhausted) steps = stepsMax + 1;
+      for (const r of renewed.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });
+    }
   }
   let keysUnjudged = false;
   if (steps <= stepsMax) {

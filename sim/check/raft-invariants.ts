@@ -55,6 +55,10 @@ export function viewEntryAt(log: RaftLog, i: number): Entry | undefined {
     const e = u.entries[i - u.offset];
     if (e !== undefined) return e;
   }
+  // A stored entry read in place (no one-entry slice); anything else goes the slice's way.
+  // Stored entries at or after the unstable offset are a stale tail: only those before it count.
+  const stored = i < u.offset ? log.storage.entryAt?.(i) : undefined;
+  if (stored !== undefined && stored.index === i) return stored;
   const ents = log.slice(i, i + 1, Number.MAX_SAFE_INTEGER);
   if (typeof ents === 'string') return undefined;
   return ents[0];
@@ -128,6 +132,15 @@ interface CommittedEntry extends ViewEntry {
   readonly member: string;
 }
 
+/** The first sighting of an (index, term) entry in any log, and the sighting of another term at its index. */
+interface LogSighting {
+  readonly term: number;
+  readonly data: string;
+  readonly prevTerm: number;
+  readonly member: string;
+  readonly other: LogSighting | undefined;
+}
+
 /** A ViewEntry and the member it was first seen on. */
 interface SeenEntry extends ViewEntry {
   readonly member: string;
@@ -157,8 +170,11 @@ export class RaftInvariants {
   private readonly replay: string | undefined;
   private readonly leaders = new Map<number, string>();
   private readonly members = new Map<string, MemberState>();
-  /** Every (index, term) entry ever seen in any log: its data and the term of the entry before it. */
-  private readonly entries = new Map<string, { data: string; prevTerm: number; member: string }>();
+  /**
+   * Every (index, term) entry ever seen in any log: its data and the term of the entry before it.
+   * Keyed by index, with the rare other terms at one index chained: no key text per entry.
+   */
+  private readonly entries = new Map<number, LogSighting>();
   private readonly committed = new Map<number, CommittedEntry>();
   private readonly applied = new Map<number, SeenEntry>();
   private readonly acked = new Map<number, SeenEntry>();
@@ -213,7 +229,7 @@ export class RaftInvariants {
         [involved(member, index, entry, 'acknowledged'), involved(c.member, index, c, 'committed')]);
       return this.violationFound;
     }
-    this.acked.set(index, { ...entry, member });
+    this.acked.set(index, { term: entry.term, data: entry.data, member });
     return undefined;
   }
 
@@ -337,15 +353,24 @@ export class RaftInvariants {
         [involved(v.id, from + 1, v.entry(from + 1), 'log'), ...(was === undefined ? [] : [involved(was.member, from + 1, was, 'committed')])]);
     }
     from = Math.max(from, v.firstIndex - 1);
-    for (let i = from + 1; i <= v.lastIndex; i++) {
+    const firstIndex = v.firstIndex;
+    const lastIndex = v.lastIndex;
+    // The term of entry i-1 as read in the walk (undefined: read it from the view).
+    let before: number | undefined = undefined;
+    for (let i = from + 1; i <= lastIndex; i++) {
       const e = v.entry(i);
-      if (e === undefined) continue;
+      if (e === undefined) {
+        before = undefined;
+        continue;
+      }
       st.terms[i] = e.term;
-      const prevTerm = i - 1 >= v.firstIndex ? (termOf(v, i - 1) ?? -1) : -1;
-      const key = `${i}:${e.term}`;
-      const seen = this.entries.get(key);
+      const prevTerm = i - 1 >= firstIndex ? (before ?? termOf(v, i - 1) ?? -1) : -1;
+      before = e.term;
+      const first = this.entries.get(i);
+      let seen = first;
+      while (seen !== undefined && seen.term !== e.term) seen = seen.other;
       if (seen === undefined) {
-        this.entries.set(key, { data: e.data, prevTerm, member: v.id });
+        this.entries.set(i, { term: e.term, data: e.data, prevTerm, member: v.id, other: first });
       } else if (seen.data !== e.data || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
         return this.violationOf('log-matching', v.id, e.term, i,
           `entry ${i} of term ${e.term} is ${entryText(e.data)} after term ${prevTerm} here, ${entryText(seen.data)} after term ${seen.prevTerm} on ${seen.member}`,
@@ -389,7 +414,7 @@ export class RaftInvariants {
       const e = v.appliedEntry(i);
       if (e === undefined) continue;
       const a = this.applied.get(i);
-      if (a === undefined) this.applied.set(i, { ...e, member: v.id });
+      if (a === undefined) this.applied.set(i, { term: e.term, data: e.data, member: v.id });
       else if (a.term !== e.term || a.data !== e.data) {
         return this.violationOf('state-machine-safety', v.id, v.term, i, `applied ${describe(e)} here, ${describe(a)} on ${a.member}`,
           [involved(v.id, i, e, 'applied'), involved(a.member, i, a, 'applied')]);

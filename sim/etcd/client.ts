@@ -182,7 +182,7 @@ export class EtcdClient {
 
   private finish(c: Call, r: CallResult): void {
     const value = r.type === 'ok' ? r.body : r.type === 'fail' ? (r.body ?? null) : null;
-    this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node);
+    this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node, c.tries);
     c.done(r);
   }
 }

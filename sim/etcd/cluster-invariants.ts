@@ -106,6 +106,13 @@ interface Heard {
   heard: boolean;
 }
 
+/** A member up, its host, and (once looked up) what the checks saw of that host. */
+interface LiveHost {
+  readonly name: string;
+  readonly host: MemberHost;
+  seen: Seen | undefined;
+}
+
 export class ClusterInvariants {
   private readonly votes = new Map<string, number>();
   private readonly seen = new Map<string, Seen>();
@@ -114,6 +121,9 @@ export class ClusterInvariants {
   private readonly leaderConfChanges = new Map<string, LeaderConfChanges>();
   private readonly heardOf = new Map<string, Heard>();
   private found: ClusterViolation | undefined;
+  /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
+  private live: readonly LiveHost[] = [];
+  private liveLifecycle = -1;
   checks = 0;
   votesSeen = 0;
 
@@ -175,11 +185,13 @@ export class ClusterInvariants {
 
   private check(): void {
     this.checks++;
-    const world = this.cluster.world;
-    for (const name of this.cluster.names) {
-      const host = this.cluster.hosts.get(name);
-      if (host === undefined || !world.isUp(name) || host.member.removed) continue;
-      const seen = this.seenOf(host);
+    const live = this.liveHosts();
+    for (let k = 0; k < live.length; k++) {
+      const slot = live[k] as LiveHost;
+      const name = slot.name;
+      const host = slot.host;
+      if (host.member.removed) continue;
+      const seen = (slot.seen ??= this.seenOf(host));
       // A follower whose host did not run since it was last checked has the same applied index,
       // term and role: nothing below can find anything new. A leader's step-down bound runs on time.
       if (seen.version === host.version && seen.incarnation === host.incarnation && !host.isLeader) continue;
@@ -193,6 +205,21 @@ export class ClusterInvariants {
       if (this.found !== undefined) return;
       seen.version = host.version;
     }
+  }
+
+  /** The members up, with their hosts, in the cluster's order: rebuilt only when the world's lifecycle changed. */
+  private liveHosts(): readonly LiveHost[] {
+    const world = this.cluster.world;
+    const lifecycle = world.lifecycleVersion;
+    if (lifecycle === this.liveLifecycle) return this.live;
+    const live: LiveHost[] = [];
+    for (const name of this.cluster.names) {
+      const host = this.cluster.hosts.get(name);
+      if (host !== undefined && world.isUp(name)) live.push({ name, host, seen: undefined });
+    }
+    this.live = live;
+    this.liveLifecycle = lifecycle;
+    return live;
   }
 
   private seenOf(host: MemberHost): Seen {

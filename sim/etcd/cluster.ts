@@ -120,6 +120,8 @@ export class EtcdCluster {
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
   private readonly views: RaftView[] = [];
+  /** The world's lifecycleVersion when `views` was filled (-1: never). */
+  private viewsLifecycle = -1;
 
   constructor(readonly options: ClusterOptions) {
     const n = options.members ?? 3;
@@ -314,6 +316,10 @@ export class EtcdCluster {
     // Filled in place: emptying the array (length = 0) would free its store and push would
     // allocate a new one after every event.
     const out = this.views;
+    // Who is up (and which host each runs) changes only with the world's lifecycle.
+    const lifecycle = this.world.lifecycleVersion;
+    if (lifecycle === this.viewsLifecycle) return out;
+    this.viewsLifecycle = lifecycle;
     let n = 0;
     for (const name of this.names) {
       const host = this.hosts.get(name);

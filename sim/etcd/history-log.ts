@@ -22,10 +22,11 @@ export class HistoryLog {
     this.push({ index: this.ops.length, time: this.nowUs(), process, type: 'invoke', f, value });
   }
 
-  complete(process: number | string, type: Exclude<OpType, 'invoke'>, f: string, value: unknown, error?: string, node?: string): void {
+  complete(process: number | string, type: Exclude<OpType, 'invoke'>, f: string, value: unknown, error?: string, node?: string, tries = 1): void {
     const op: Op = { index: this.ops.length, time: this.nowUs(), process, type, f, value };
     if (error !== undefined) op.error = error;
     if (node !== undefined) op.node = node;
+    if (tries > 1) op.tries = tries;
     this.push(op);
   }
 

@@ -85,6 +85,8 @@ export class MemberHost implements Host, RaftView {
   readonly member: Member;
   readonly recovered: RecoveredMember;
   private persisting = false;
+  /** The Ready being persisted while `persisting` (one at a time), for afterFsync and handBack. */
+  private persistingReady: RaftReady | undefined = undefined;
   private snapshotDue: { compactIndex: number } | undefined;
   /** Snapshots written by this incarnation, and Readies persisted (for tests and stats). */
   snapshotsSaved = 0;
@@ -184,30 +186,38 @@ export class MemberHost implements Host, RaftView {
         continue;
       }
       this.persisting = true;
-      const afterFsync = (): void => {
-        this.version++;
-        if (rd.hardState !== undefined) {
-          this.durableTerm = rd.hardState.term;
-          this.durableCommit = rd.hardState.commit;
-        }
-        const handBack = (): void => {
-          this.version++;
-          this.persisting = false;
-          this.readiesPersisted++;
-          this.member.afterPersist(rd);
-          this.pump();
-        };
-        if (this.ctx.buggify('host.apply-slow')) this.ctx.setTimer(APPLY_SLOW_US, handBack);
-        else handBack();
-      };
-      if (this.ctx.buggify('host.fsync-spike')) this.ctx.setTimer(FSYNC_SPIKE_US, () => this.ctx.disk.fsync(afterFsync));
-      else this.ctx.disk.fsync(afterFsync);
+      this.persistingReady = rd;
+      if (this.ctx.buggify('host.fsync-spike')) this.ctx.setTimer(FSYNC_SPIKE_US, () => this.ctx.disk.fsync(this.afterFsync));
+      else this.ctx.disk.fsync(this.afterFsync);
       // Empty unless a planted bug sends the Ready's messages before the fsync.
       this.flush(this.member.takeOutputs());
       return;
     }
     throw violated('server', 'pump-bounded', 'the member kept producing work');
   }
+
+  /** The Ready's fsync completed: its hard state is durable; hand it back (late under host.apply-slow). */
+  private readonly afterFsync = (): void => {
+    this.version++;
+    const rd = this.persistingReady as RaftReady;
+    if (rd.hardState !== undefined) {
+      this.durableTerm = rd.hardState.term;
+      this.durableCommit = rd.hardState.commit;
+    }
+    if (this.ctx.buggify('host.apply-slow')) this.ctx.setTimer(APPLY_SLOW_US, this.handBack);
+    else this.handBack();
+  };
+
+  /** The member sends, applies and advances the durable Ready; the pump goes on. */
+  private readonly handBack = (): void => {
+    this.version++;
+    const rd = this.persistingReady as RaftReady;
+    this.persistingReady = undefined;
+    this.persisting = false;
+    this.readiesPersisted++;
+    this.member.afterPersist(rd);
+    this.pump();
+  };
 
   private flush(outputs: readonly MemberOutput[]): void {
     // An indexed loop: for-of allocated an iterator result per output here (1 % of all bytes).

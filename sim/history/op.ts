@@ -23,6 +23,11 @@ export interface Op {
   error?: string;
   /** Which member served it, when known. */
   node?: string;
+  /**
+   * How many times the client sent the request, when more than once (a read or keep-alive sent
+   * again after a timeout): the other tries may still be served after this completion.
+   */
+  tries?: number;
   /** Jepsen's `:key` for independent-key workloads (the kv histories), when present. */
   key?: unknown;
 }

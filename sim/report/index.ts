@@ -1,7 +1,7 @@
 // The public surface of the report module: run and sweep reports and the types they take.
 export { writeRunReport, writeRunReportTo, runReportDir } from './run-report.ts';
 export { renderRunHtml, type RunReportInput } from './run-page.ts';
-export { writeSweepReport, mergeShards, readSweep } from './sweep-report.ts';
+export { writeSweepReport, mergeShards, readSweep, shardConflict } from './sweep-report.ts';
 export { summarizeRun, type RunSummary, type CheckerSummary } from './run-summary.ts';
 export { SWEEP_FORMAT, SWEEP_VERSION, type DeterminismMismatchSummary, type SweepDeterminism, type SweepSummary, type SweepTotals } from './sweep-summary.ts';
 export { type LinearizabilityExplanation } from './counterexample.ts';

@@ -48,6 +48,27 @@ function rebase(report: string | undefined, fromDir: string, toDir: string): str
 }
 
 /**
+ * Two shards that ran the same (scenario, seed) and got different trace hashes ran different
+ * builds or different scenario files: a merge would keep one of them silently. Returns a line
+ * naming both, or undefined when every repeated run agrees.
+ */
+export function shardConflict(shards: readonly { dir: string; runs: readonly RunSummary[] }[]): string | undefined {
+  const first = new Map<string, { dir: string; hash: string }>();
+  for (const { dir, runs } of shards) {
+    for (const run of runs) {
+      const key = `${run.scenario}\u0000${run.seed}`;
+      const hash = run.traceHash ?? '';
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, { dir, hash });
+      else if (seen.hash !== hash) {
+        return `${run.scenario} seed ${run.seed} has trace hash ${seen.hash || '(none)'} in ${seen.dir} but ${hash || '(none)'} in ${dir}: the shards ran different builds or scenario files`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Merges the sweep.json of each shard directory into one sweep report in `outDir`, with report
  * links rebased onto `outDir`. A (scenario, seed) seen in two shards is kept once, the first.
  */

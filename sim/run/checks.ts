@@ -57,7 +57,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const leaderChangesUs = input.leaders.map((l) => l.startUs);
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true }));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true }));
   return out;
 }
 

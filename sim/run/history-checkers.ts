@@ -31,6 +31,11 @@ export interface HistoryContext {
    */
   leaders?: readonly LeaderInOffice[];
   /**
+   * The lease answers' raft_term is the term of the leader that served them: true for detcd's
+   * simulated members (a follower passes the leader's answer through), not for a real etcd.
+   */
+  leaseAnswersFromLeader?: boolean;
+  /**
    * The linearizability search's step bound, when a caller can afford more than a simulated run
    * (a real-etcd run costs seconds of machine time; its timed-out writes make searches longer).
    */
@@ -70,6 +75,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
       clockDriftPpmMax: clock.driftPpmMax,
       clockJumpUsMax: clock.jumpUsMax,
       slowClock: slowClockOf(ctx.scenario),
+      answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
     });
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;

@@ -7,6 +7,8 @@ import { DOCUMENTED_ANOMALY_NAMES, parseAllowedViolation } from './documented-an
 import { KIND_PACKAGE_NAMES, TimedFaultSchema } from './fault.ts';
 import type { KindPackageName } from './fault.ts';
 import { ETCD_OP_NAMES, etcdMixOf, withWeights } from '../workload/etcd-op-names.ts';
+import { LEASE_MIX, LEASE_OP_NAMES } from '../workload/lease-op-names.ts';
+import { HISTORY_OPS_MAX_DEFAULT } from '../etcd/history-log.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -108,6 +110,11 @@ export const ClientsSchema = z.strictObject({
   watchShapes: z.boolean().default(false),
 });
 
+/** The requests a workload may plan (rate x length): each is two history records, and the history holds HISTORY_OPS_MAX_DEFAULT. */
+export const PLANNED_REQUESTS_MAX = HISTORY_OPS_MAX_DEFAULT / 2;
+/** The value bytes a workload may plan (requests x valueBytes): 256 MiB, kept in the MVCC log, the history and the messages. */
+export const PLANNED_VALUE_BYTES_MAX = 256 * 1024 * 1024;
+
 export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
 export type WorkloadKind = (typeof WorkloadKinds)[number];
 
@@ -127,8 +134,9 @@ export const WorkloadSchema = z.strictObject({
    */
   compactionRevision: z.enum(['recent', 'newest']).default('recent'),
   /**
-   * etcd workload: weights replacing the mix's own for the ops named (put, delete, cas,
-   * lease-revoke, ... as `detcd` names them in the history); 0 takes an op out.
+   * etcd and lease workloads: weights replacing the mix's own for the ops named (put, delete,
+   * cas, lease-revoke, ... as `detcd` names them in the history; the lease workload's are in
+   * sim/workload/lease-op-names.ts); 0 takes an op out.
    */
   mix: z.record(z.string(), int(0, 1000)).optional(),
   leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
@@ -154,12 +162,24 @@ export const WorkloadSchema = z.strictObject({
    */
   api: z.enum(['robustness', 'full', 'wide']).default('robustness'),
 }).superRefine((w, ctx) => {
-  if (w.mix === undefined) return;
-  if (w.kind !== 'etcd') ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd workload only', path: ['mix'] });
-  for (const name of Object.keys(w.mix)) {
-    if (!ETCD_OP_NAMES.includes(name)) ctx.addIssue({ code: 'custom', message: `no etcd workload op '${name}' (ops: ${ETCD_OP_NAMES.join(', ')})`, path: ['mix', name] });
+  // A run records every request; one whose plan cannot fit the history would run for hours and
+  // end "unknown", so it is refused up front (a 1 MiB value is fine, a million of them is not).
+  const plannedRequests = Math.ceil((w.rateOpsPerSecond * w.durationMs) / 1000);
+  if (plannedRequests > PLANNED_REQUESTS_MAX) {
+    ctx.addIssue({ code: 'custom', message: `${w.rateOpsPerSecond} ops/s for ${w.durationMs} ms plans ${plannedRequests} requests, more than the ${PLANNED_REQUESTS_MAX} a run's history holds: lower rateOpsPerSecond or durationMs`, path: ['rateOpsPerSecond'] });
+  } else if (plannedRequests * w.valueBytes > PLANNED_VALUE_BYTES_MAX) {
+    ctx.addIssue({ code: 'custom', message: `${plannedRequests} requests with values of ${w.valueBytes} bytes plan ${plannedRequests * w.valueBytes} bytes of values, more than the ${PLANNED_VALUE_BYTES_MAX} a run keeps in memory: lower valueBytes, rateOpsPerSecond or durationMs`, path: ['valueBytes'] });
   }
-  const table = etcdMixOf(w.api);
+  if (w.mix === undefined) return;
+  if (w.kind !== 'etcd' && w.kind !== 'lease') {
+    ctx.addIssue({ code: 'custom', message: 'a mix is for the etcd and lease workloads only', path: ['mix'] });
+    return;
+  }
+  const names = w.kind === 'etcd' ? ETCD_OP_NAMES : LEASE_OP_NAMES;
+  for (const name of Object.keys(w.mix)) {
+    if (!names.includes(name)) ctx.addIssue({ code: 'custom', message: `no ${w.kind} workload op '${name}' (ops: ${names.join(', ')})`, path: ['mix', name] });
+  }
+  const table = w.kind === 'etcd' ? etcdMixOf(w.api) : LEASE_MIX;
   if (withWeights(table, w.mix).every(([, weight]) => weight === 0)) ctx.addIssue({ code: 'custom', message: 'the mix leaves no op with a weight above 0', path: ['mix'] });
 });
 

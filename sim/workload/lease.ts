@@ -7,29 +7,46 @@ import type { Dispatched, Outcome } from './interpreter.ts';
 import { leaseGrant, leaseKeepAlive, leaseRevoke, leaseTimeToLive, prefixEnd, put, range } from './etcd-request.ts';
 import { TrafficState } from './traffic-state.ts';
 import { single, uniqueValue } from './workload.ts';
+import { LEASE_MIX } from './lease-op-names.ts';
+import type { LeaseId } from './etcd-request.ts';
+import { withWeights } from './etcd-op-names.ts';
 import type { ClientCall, Workload, WorkloadEnv } from './workload.ts';
 
-export const LEASE_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['grant', 10], ['put-with-lease', 30], ['keepalive', 15], ['revoke', 5], ['time-to-live', 10], ['get', 20], ['list', 10],
-];
+export { LEASE_MIX } from './lease-op-names.ts';
 
 const PREFIX = 'leased/';
 /** Short TTLs (etcd's minimum is 2 s) so that leases expire inside a run. */
 const TTL_SECONDS_MIN = 2;
 const TTL_SECONDS_MAX = 6;
+/**
+ * A late keep-alive goes to a lease whose last renewal (a keep-alive answered with a TTL) was
+ * answered at least TTL and at most this much more ago: expired on its leader, whose expiry loop
+ * (every 500 ms) and the revoke's commit may not have ended it yet.
+ */
+const LATE_US_MAX = 600_000;
+/** Leases whose renewals a late keep-alive remembers (the oldest are forgotten). */
+const RENEWED_KEPT_MAX = 256;
+
+/** A lease's last renewal as this client saw it: its answer's time and TTL. */
+interface Renewed {
+  readonly atUs: number;
+  readonly ttlUs: number;
+}
 
 export class LeaseWorkload implements Workload {
   private readonly state = new TrafficState();
+  private readonly renewed = new Map<LeaseId, Renewed>();
 
   constructor(private readonly env: WorkloadEnv) {}
 
   generator(): Gen {
     const keys = this.env.scenario.workload.keys;
-    const total = LEASE_MIX.reduce((s, [, w]) => s + w, 0);
+    const mix = withWeights(LEASE_MIX, this.env.scenario.workload.mix);
+    const total = mix.reduce((s, [, w]) => s + w, 0);
     return repeatFn((ctx) => {
       let r = ctx.prng.int(total);
       let f = 'get';
-      for (const [name, w] of LEASE_MIX) {
+      for (const [name, w] of mix) {
         if (r < w) {
           f = name;
           break;
@@ -52,7 +69,11 @@ export class LeaseWorkload implements Workload {
       case 'put-with-lease':
         return lease === undefined ? grant() : single(put(key, uniqueValue(op), lease), op, call, done, observe);
       case 'keepalive':
-        return lease === undefined ? grant() : single(leaseKeepAlive(lease), op, call, done, observe);
+        return lease === undefined ? grant() : single(leaseKeepAlive(lease), op, call, done, (b) => this.noteRenewal(lease, b));
+      case 'keepalive-late': {
+        const late = this.pickExpired();
+        return late === undefined ? grant() : single(leaseKeepAlive(late), op, call, done, (b) => this.noteRenewal(late, b));
+      }
       case 'revoke':
         if (lease === undefined) return grant();
         this.state.forgetLease(lease);
@@ -66,5 +87,30 @@ export class LeaseWorkload implements Workload {
       default:
         throw new Error(`lease: unknown op ${op.f}`);
     }
+  }
+
+  /** A keep-alive answered: a TTL renewed the lease now; none means it is gone. */
+  private noteRenewal(lease: LeaseId, body: unknown): void {
+    this.state.observe(body);
+    const ttlSeconds = Number((body as { TTL?: unknown } | null)?.TTL ?? 0);
+    this.renewed.delete(lease);
+    if (!(ttlSeconds > 0)) return;
+    this.renewed.set(lease, { atUs: this.env.clock.nowUs(), ttlUs: ttlSeconds * 1_000_000 });
+    if (this.renewed.size > RENEWED_KEPT_MAX) this.renewed.delete(this.renewed.keys().next().value!);
+  }
+
+  /** The renewed lease that expired most recently, within LATE_US_MAX, if any (map order breaks ties). */
+  private pickExpired(): LeaseId | undefined {
+    const now = this.env.clock.nowUs();
+    let best: LeaseId | undefined;
+    let bestExpiryUs = -Infinity;
+    for (const [id, r] of this.renewed) {
+      const expiryUs = r.atUs + r.ttlUs;
+      if (expiryUs <= now && now - expiryUs <= LATE_US_MAX && expiryUs > bestExpiryUs) {
+        best = id;
+        bestExpiryUs = expiryUs;
+      }
+    }
+    return best;
   }
 }

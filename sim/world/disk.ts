@@ -134,8 +134,9 @@ export class SimDisk implements Disk {
     checkSize(sizeBytes);
     const record: DiskRecord = Object.freeze({ value: freezeRecord(value), sizeBytes, torn: false });
     if (!isFrozenRecord(record)) throw violated('harness', 'disk-record-frozen', `${file}: a record written is not frozen`);
-    const lengthBefore = this.mutable(file).length;
-    this.mutable(file).push(record);
+    const records = this.mutable(file);
+    const lengthBefore = records.length;
+    records.push(record);
     if (this.mutable(file).length !== lengthBefore + 1) throw violated('harness', 'disk-append-one', `${file}: ${lengthBefore} records before, ${this.mutable(file).length} after`);
     this.addOp({ kind: 'append', file, record });
     this.statsCounters.bytesWritten += sizeBytes;
@@ -349,6 +350,12 @@ function isFrozenRecord(record: DiskRecord): boolean {
 function freezeRecord<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const v of Object.values(value as Record<string, unknown>)) freezeRecord(v);
+  // Walked in place (Object.values built an array per object written: every WAL record).
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) freezeRecord(value[i]);
+  } else {
+    const o = value as Record<string, unknown>;
+    for (const k in o) if (Object.hasOwn(o, k)) freezeRecord(o[k]);
+  }
   return value;
 }

@@ -30,7 +30,11 @@ export function asHost<T>(node: string, incarnation: number, during: string, fn:
   try {
     return fn();
   } catch (err) {
-    if (err instanceof HostError) throw err;
-    throw new HostError(node, incarnation, during, err);
+    throw hostError(node, incarnation, during, err);
   }
+}
+
+/** What a host's exception leaves as: itself when it already is a HostError, else one naming the node. */
+export function hostError(node: string, incarnation: number, during: string, err: unknown): HostError {
+  return err instanceof HostError ? err : new HostError(node, incarnation, during, err);
 }

@@ -335,12 +335,16 @@ export class Network {
     if (!(atUs >= now)) throw violated('harness', 'link-latency-non-negative', `arrival ${atUs} before send ${now}`);
     link.inFlight++;
     if (link.inFlight > this.linkCapacityMax) throw violated('harness', 'link-capacity', `${link.inFlight} messages in flight on ${flight.from.name}->${flight.to.name}, capacity ${this.linkCapacityMax}`);
-    this.loop.at(atUs, () => {
-      link.inFlight--;
-      if (link.inFlight < 0) throw violated('harness', 'link-in-flight-count', 'a link delivered more messages than it carried');
-      this.arrive(flight, false);
-    });
+    this.loop.atWith(atUs, this.arriveScheduled, flight);
   }
+
+  /** A scheduled message's event (one function for all of them: no closure per message). */
+  private readonly arriveScheduled = (flight: InFlight): void => {
+    const link = flight.link;
+    link.inFlight--;
+    if (link.inFlight < 0) throw violated('harness', 'link-in-flight-count', 'a link delivered more messages than it carried');
+    this.arrive(flight, false);
+  };
 
   /** A message reaches the end of its link: dropped, held by a clog, kept behind released ones, or delivered. */
   private arrive(flight: InFlight, released: boolean): void {

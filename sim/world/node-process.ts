@@ -9,7 +9,7 @@ import type { NodeClock } from './clock.ts';
 import type { SimDisk } from './disk.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { Host, HostContext, HostFactory } from './host.ts';
-import { asHost } from './host-error.ts';
+import { asHost, hostError } from './host-error.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
 
@@ -139,12 +139,30 @@ export class NodeProcess {
   }
 
   deliverMessage(from: string, message: unknown): void {
-    this.dispatch({ kind: 'message', from, message });
+    const host = this.host;
+    // The common case (a running, unpaused process) goes straight to the host: no held-event
+    // object and no closure per message. Anything else takes the general gate.
+    if (host === undefined || this.paused || this.status !== 'running') return this.dispatch({ kind: 'message', from, message });
+    const incarnation = this.incarnation;
+    try {
+      host.receive(from, message);
+      if (this.host === host) host.afterEvent?.();
+    } catch (err) {
+      throw hostError(this.id, incarnation, 'message', err);
+    }
   }
 
   /** Runs an fsync callback (or any world-to-process callback) through the gate. */
   deliverCallback(fn: () => void): void {
-    this.dispatch({ kind: 'callback', fn });
+    const host = this.host;
+    if (host === undefined || this.paused || this.status !== 'running') return this.dispatch({ kind: 'callback', fn });
+    const incarnation = this.incarnation;
+    try {
+      fn();
+      if (this.host === host) host.afterEvent?.();
+    } catch (err) {
+      throw hostError(this.id, incarnation, 'callback', err);
+    }
   }
 
   checkIncarnation(incarnation: number): void {

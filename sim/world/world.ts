@@ -105,6 +105,7 @@ export class World {
   private readonly clients = new Map<string, (from: string, message: unknown) => void>();
   private readonly observers: ((event: WorldEvent) => void)[] = [];
   private nextTimerId = 1;
+  private lifecycleChanges = 0;
   private readonly options: WorldOptions;
   private readonly counters = { crashes: 0, restarts: 0, pauses: 0, clockChanges: 0, faults: 0, buggifyFired: 0 };
 
@@ -147,6 +148,7 @@ export class World {
     if (p.status !== 'never-started') throw new Error(`World.startNode: ${id} was already started`);
     p.factory = factory;
     p.boot((incarnation) => this.makeContext(p, incarnation));
+    this.lifecycleChanges++;
     this.trace.record(TraceKind.start, p.traceId, p.incarnation);
     this.notifyOutsideStep();
   }
@@ -160,6 +162,7 @@ export class World {
     const lost = p.kill(tornWrites);
     if (p.isUp) throw violated('harness', 'crash-downs', `${id} is still up after its crash`);
     this.counters.crashes++;
+    this.lifecycleChanges++;
     this.trace.record(TraceKind.crash, p.traceId, p.incarnation, lost);
     this.notifyOutsideStep();
   }
@@ -172,6 +175,7 @@ export class World {
     p.boot((i) => this.makeContext(p, i));
     if (!p.isUp || p.incarnation !== incarnation + 1) throw violated('harness', 'restart-new-incarnation', `${id} restarted as incarnation ${p.incarnation} after ${incarnation}, up ${p.isUp}`);
     this.counters.restarts++;
+    this.lifecycleChanges++;
     this.trace.record(TraceKind.restart, p.traceId, p.incarnation);
     this.notifyOutsideStep();
   }
@@ -182,6 +186,7 @@ export class World {
     p.pause();
     if (!p.paused) throw violated('harness', 'pause-holds', `${id} is not paused after pause`);
     this.counters.pauses++;
+    this.lifecycleChanges++;
     this.trace.record(TraceKind.pause, p.traceId);
     this.notifyOutsideStep();
   }
@@ -190,8 +195,17 @@ export class World {
   resume(id: string): void {
     const p = this.process(id);
     const held = p.resume();
+    this.lifecycleChanges++;
     this.trace.record(TraceKind.resume, p.traceId, held);
     this.notifyOutsideStep();
+  }
+
+  /**
+   * Counts starts, crashes, restarts, pauses and resumes: while it stays the same, every isUp,
+   * isPaused and incarnation answer stays the same, so an observer can keep what it derived.
+   */
+  get lifecycleVersion(): number {
+    return this.lifecycleChanges;
   }
 
   /** Started and not crashed (a paused node is up). */

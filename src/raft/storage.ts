@@ -16,6 +16,8 @@ export interface Storage {
   entries(lo: number, hi: number, maxSizeBytes: number): readonly Entry[] | StorageError;
   /** The term of entry i, for i in [firstIndex()-1, lastIndex()]. */
   term(i: number): number | StorageError;
+  /** Optional: entry i itself when it is stored (after the compacted prefix), else undefined; builds nothing. */
+  entryAt?(i: number): Entry | undefined;
   lastIndex(): number;
   /** The index of the first entry that may be read; entries before it are compacted away. */
   firstIndex(): number;
@@ -70,6 +72,11 @@ export class MemoryStorage implements Storage {
     if (hi > this.lastIndex() + 1) return ErrUnavailable;
     if (this.ents.length === 1) return ErrUnavailable; // only the dummy entry
     return limitSize(this.ents.slice(lo - offset, hi - offset), maxSizeBytes);
+  }
+
+  entryAt(i: number): Entry | undefined {
+    const offset = this.offset();
+    return i > offset ? this.ents[i - offset] : undefined;
   }
 
   term(i: number): number | StorageError {

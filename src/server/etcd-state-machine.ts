@@ -263,7 +263,9 @@ export class EtcdStateMachine implements StateMachinePort {
   private keepAlive(r: LeaseKeepAliveRequest, nowMs: number): WireReply {
     const id = r.ID ?? 0n;
     const res = this.applier.lessor.renew(id, nowMs);
-    if (res.kind === 'not-primary') return { ok: false, error: { error: 'etcdserver: not leader', code: 14, message: 'etcdserver: not leader' } };
+    // The member holds a renew until its lessor is primary (renewReady): etcd never answers a
+    // keep-alive with "not primary".
+    if (res.kind === 'not-primary') throw violated('server', 'renew-on-primary', `keep-alive of lease ${id} served by a lessor that is not primary`);
     // An unknown lease answers TTL 0, not an error (one expired and not yet revoked is held
     // by the member until renewReady: then it is unknown, or the lessor was demoted).
     const ttl = res.kind === 'renewed' ? res.ttlSeconds : 0;
@@ -271,13 +273,17 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   /**
-   * False while etcd's lessor.Renew would block: the primary's lease has expired and its revoke
-   * has not applied. Answering TTL 0 at once would say "not found" while the lease and its keys
-   * still exist (and live on if the revoke never commits).
+   * False while etcd's LeaseRenew would wait:
+   * - the lessor is not primary yet (a leader that has not applied its term's first entry):
+   *   etcd retries the renew until it is, or answers "request timed out"; a client never sees
+   *   "not primary" (etcd be1f36d, #6922);
+   * - the lease has expired and its revoke has not applied (lessor.Renew blocks): answering TTL 0
+   *   at once would say "not found" while the lease and its keys still exist (and live on if
+   *   the revoke never commits).
    */
   private renewReady(r: LeaseKeepAliveRequest, nowMs: number): boolean {
     const lessor = this.applier.lessor;
-    return !(lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) === true);
+    return lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) !== true;
   }
 
   private timeToLive(r: LeaseTimeToLiveRequest, nowMs: number): WireReply {

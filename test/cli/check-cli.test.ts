@@ -1,10 +1,10 @@
 // detcd check: usage errors and malformed input exit 3 with one line naming the file and
 // line; a budget that runs out exits 2; --json prints one object per file; etcd JSONL works.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -16,7 +16,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
   return { code, out, err };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'detcd-check-'));
+const dir = scratchDir('detcd-check-');
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

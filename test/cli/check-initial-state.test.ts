@@ -1,16 +1,16 @@
 // detcd check --initial-state: the store before the history, as `etcdctl get "" --from-key
 // -w json` prints it (base64 keys and values, numbers as numbers), for where the answers
 // cannot tell it: a delete of everything that counts keys no answer ever showed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const run = cli;
 
 const b64 = (s: string): string => btoa(s);
-const dir = mkdtempSync(join(tmpdir(), 'detcd-initial-state-'));
+const dir = scratchDir('detcd-initial-state-');
 const historyFile = join(dir, 'h.jsonl');
 const lines = [
   { process: 0, type: 'invoke', f: 'kv/put', value: { key: b64('c'), value: b64('v1') } },

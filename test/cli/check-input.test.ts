@@ -1,11 +1,11 @@
 // detcd check on input that is not a history of the format asked for: garbage, binary, a
 // format that does not match the content, a file with no op, an empty file; several files
 // with one unreadable; Jepsen's independent-key register values.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -17,7 +17,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
   return { code, out, err };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'detcd-check-input-'));
+const dir = scratchDir('detcd-check-input-');
 function file(name: string, content: string | Buffer): string {
   const p = join(dir, name);
   writeFileSync(p, content);

@@ -2,11 +2,11 @@
 // watches.jsonl next to its history.jsonl is used (and the verdict line says so), --watches
 // names another file, --no-watches judges the history alone, a bad watches file is one line
 // naming the file, the line and the field, exit 3.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const FIXTURE = 'test/fixtures/check/short-timeouts-seed11';
 
@@ -22,7 +22,7 @@ describe('detcd check with watch events', () => {
   it('--no-watches judges the history alone; --watches names the file for a history named otherwise', async () => {
     const alone = await run(['check', '--model', 'etcd', '--no-watches', '--timeout-ms', '20000', '--json', `${FIXTURE}/history.jsonl`]);
     expect(JSON.parse(alone.out[0]!)).not.toHaveProperty('watches');
-    const dir = mkdtempSync(join(tmpdir(), 'detcd-check-watches-'));
+    const dir = scratchDir('detcd-check-watches-');
     copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'run.jsonl'));
     copyFileSync(`${FIXTURE}/watches.jsonl`, join(dir, 'streams.jsonl'));
     const r = await run(['check', '--model', 'etcd', '--json', '--watches', join(dir, 'streams.jsonl'), join(dir, 'run.jsonl')]);
@@ -31,7 +31,7 @@ describe('detcd check with watch events', () => {
   });
 
   it('a bad watches file is one line naming the file, the line and the field; exit 3', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'detcd-check-watches-'));
+    const dir = scratchDir('detcd-check-watches-');
     mkdirSync(join(dir, 'r'));
     copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'r', 'history.jsonl'));
     writeFileSync(join(dir, 'r', 'watches.jsonl'), '{"time":1,"response":{}}\n{"time":"soon","response":{}}\n');

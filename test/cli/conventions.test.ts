@@ -3,8 +3,7 @@
 // a terminal or with NO_COLOR, tables within 80 columns, failures in seed order with report
 // paths that work from the current directory, and a nemesis package that cannot act refused.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_HELP } from '../../sim/cli/help.ts';
@@ -14,8 +13,9 @@ import { summarizeRun } from '../../sim/report/index.ts';
 import { defineScenario, explain, runResults } from '../../sim/property/index.ts';
 import * as fx from '../fixtures/report/fixtures.ts';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'detcd-conv-'));
+const root = scratchDir('detcd-conv-');
 const tiny = join(root, 'tiny.json');
 writeFileSync(tiny, JSON.stringify({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 300, rateOpsPerSecond: 50 } }));
 const COMMANDS = ['run', 'replay', 'sweep', 'shrink', 'check', 'serve', 'scenarios', 'bugs', 'campaign'];

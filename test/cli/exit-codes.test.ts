@@ -1,14 +1,14 @@
 // The exit-code contract for bad input (3): merge inputs of every wrong kind and a taken serve
 // port, each answered with one line, before any work and (for serve) within 2 s.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'detcd-exit-'));
+const root = scratchDir('detcd-exit-');
 
 function shard(name: string, sweepJson: string | undefined): string {
   const d = join(root, name);

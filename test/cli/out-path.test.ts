@@ -1,13 +1,13 @@
 // Output paths: detcd never deletes or replaces what it did not write. Every refused path is
 // refused before the work starts, with one line naming the path and the reason, and exit 3.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'detcd-out-'));
+const root = scratchDir('detcd-out-');
 const tiny = join(root, 'tiny.json');
 writeFileSync(tiny, JSON.stringify({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 300, rateOpsPerSecond: 50 } }));
 

@@ -1,13 +1,13 @@
 // The harness commands through the real dispatcher: run, replay, shrink, scenarios, bugs, and
 // every kind of bad input giving one line and exit 3.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
 import { cli } from './capture-cli.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'detcd-cli-'));
+const dir = scratchDir('detcd-cli-');
 const small = join(dir, 'small.json');
 writeFileSync(small, JSON.stringify({
   name: 'small',

@@ -1,7 +1,7 @@
 // The sweep engine: lazy tasks, the jobs cap, worker threads started once and reused, and the
 // determinism re-run (a share of the seeds again in another worker; a mismatch says where the
 // traces part and exits 4), with nondeterminism injected through the task runner.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -15,12 +15,13 @@ import type { ScenarioFile } from '../../sim/cli/harness/scenario-files.ts';
 import { runSweepTask } from '../../sim/cli/harness/sweep-task.ts';
 import type { SweepTask } from '../../sim/cli/harness/sweep-task.ts';
 import { defineScenario } from '../../sim/scenario/parse.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const scenario = defineScenario({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 1000, rateOpsPerSecond: 50 } });
 const file: ScenarioFile = { scenario, ref: 'tiny' } as ScenarioFile;
 
 function plan(over: Partial<SweepPlan> = {}): SweepPlan {
-  const outDir = mkdtempSync(join(tmpdir(), 'detcd-sweep-engine-'));
+  const outDir = scratchDir('detcd-sweep-engine-');
   return { files: [file], seeds: [1, 4], bug: undefined, shard: { index: 1, count: 1 }, jobs: 1, stopOnFail: false, outDir, reportAll: false, title: 'test sweep', ...over };
 }
 

@@ -3,10 +3,10 @@
 // `detcd/property` and `detcd/check`, type-checks against the shipped declarations, and runs a
 // fast-check property over fault schedules; the installed bin answers `detcd --help`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -38,7 +38,7 @@ test('no fault schedule breaks linearizability', () => {
 `;
 
 test('npm pack installs into a scratch project whose vitest suite imports detcd/property with types', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detcd-pack-'));
+  const dir = scratchDir('detcd-pack-');
   const env = cleanEnv();
   execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));

@@ -12,5 +12,7 @@ export interface Mutant {
   readonly holdout2?: boolean;
   /** One of the third holdout set (house, 2026-12-05, after the holdout-2 fixes). */
   readonly holdout3?: boolean;
+  /** One of the fourth holdout set (bugs, 2026-12-05 fifth session: areas the others leave alone). */
+  readonly holdout4?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -478,5 +478,87 @@ export const MUTANTS = [
     replace: 'resp.header = { revision: txn.beginRev };',
     why: 'a write txn\'s header carries the revision it started from, not the one its writes made',
     aimed: ['kv-api', 'kv-transactions'],
+  },
+  // ---- HOLDOUT 4 (bugs, 2026-12-05 fifth session, 14:15 UTC): written as a hidden tester would,
+  // in areas the blocks above leave alone (lease revoke and renew, lease state in snapshots,
+  // filtered watches, range filters with a limit, range compares, historical reads at a delete,
+  // compaction at the current revision, snapshots to learners), before measuring them. `holdout4: true`. ----
+  {
+    name: 'revoke-one-revision-per-key', class: 'lease', file: 'src/lease/lessor.ts', holdout4: true,
+    find: '    const txn = store.write();\n    for (const key of l.sortedKeys()) txn.deleteRange(key, undefined);',
+    replace: '    for (const key of l.sortedKeys()) { const t = store.write(); t.deleteRange(key, undefined); t.end(); }\n    const txn = store.write();',
+    why: 'a revoke deletes its keys one write txn each: one revision and one watch response per key instead of one for the whole revoke (etcd revokes in one txn)',
+    aimed: ['lock', 'lease-expiry-partition', 'deposed-lessor', 'kv-api'],
+  },
+  {
+    name: 'renew-expired-lease', class: 'lease', file: 'src/lease/lessor.ts', holdout4: true,
+    find: "    if (l.expired(nowMs)) return { kind: 'expired' };\n",
+    replace: '',
+    why: 'a keep-alive renews a lease that already expired and whose revoke is on its way through raft: the client is told its lease lives on for a full TTL, then its keys vanish',
+    aimed: ['lease-renew-expiry', 'lock', 'lease-expiry-partition', 'lock-gc-pause'],
+    equivalent: 'the member holds a keep-alive while its lease is expired (renewReady in src/server/etcd-state-machine.ts) and hands it to the lessor only once the lease is revoked or renewable, so the lessor\'s own check never meets an expired lease; renew-ready-ignores-expiry plants the mistake where it bites',
+  },
+  {
+    name: 'renew-ready-ignores-expiry', class: 'lease', file: 'src/server/etcd-state-machine.ts', holdout4: true,
+    find: 'return lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) !== true;',
+    replace: 'return lessor.isPrimary();',
+    why: 'a keep-alive of an expired lease is not held until its revoke applies: it answers "not found" (TTL 0) while the lease and its keys still exist, and they live on if that revoke never commits',
+    aimed: ['lease-renew-expiry', 'lease-expiry-partition', 'deposed-lessor'],
+  },
+  {
+    name: 'renew-not-primary-answers-at-once', class: 'lease', file: 'src/server/etcd-state-machine.ts', holdout4: true,
+    find: 'return lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) !== true;',
+    replace: 'return !(lessor.isPrimary() && lessor.lookup(r.ID ?? 0n)?.expired(nowMs) === true);',
+    why: 'a keep-alive reaching a leader that has not promoted its lessor yet (its term\'s first entry not applied) is not held: it meets a lessor that is not primary (the run stops on renew-on-primary), where etcd retries until the lessor is primary or the request times out (etcd be1f36d, #6922); until 2026-12-05 detcd answered "not leader" at once, with gRPC code 14',
+    aimed: ['lease-renew-expiry', 'lease-expiry-partition'],
+  },
+  {
+    name: 'lease-restore-forgets-keys', class: 'snapshot', file: 'src/lease/lessor.ts', holdout4: true,
+    find: '      if (kv.lease !== NO_LEASE && this.leases.has(kv.lease)) this.attach(kv.lease, kv.key);',
+    replace: '      if (kv.lease !== NO_LEASE && this.leases.has(kv.lease) && kv.version > 1) this.attach(kv.lease, kv.key);',
+    why: 'a member restored from a snapshot reattaches only keys written more than once to their leases: a key put once with a lease outlives that lease\'s revoke on this member, and the members\' key spaces part',
+    aimed: ['snapshot-catch-up', 'snapshot-storm', 'rolling-restart', 'lock'],
+  },
+  {
+    name: 'filtered-watch-misses-cancel', class: 'watch', file: 'src/watch/watcher.ts', holdout4: true,
+    find: '    if (!progressEvent && events.length === 0) return this.sent(resp);',
+    replace: '    if (events.length === 0 && (this.filters.noPut || this.filters.noDelete || !progressEvent)) return this.sent(resp);',
+    why: 'a watcher with a NOPUT or NODELETE filter swallows every response without events: it is never told it was compacted (so it silently stops) and never gets progress notifications',
+    aimed: ['watch-shapes', 'watch-compaction-churn', 'watch-partition-compaction', 'watch-progress'],
+  },
+  {
+    name: 'range-filter-limit-early', class: 'mvcc', file: 'src/server/apply/range.ts', holdout4: true,
+    find: "  if (sortOrder !== 'NONE' || minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0) limit = 0;",
+    replace: "  if (sortOrder !== 'NONE') limit = 0;",
+    why: 'only sorting fetches the whole range: with a min/max mod or create revision filter and a limit, the store returns limit+1 keys that are then filtered, so keys that pass the filter are missed and `more` is wrong',
+    aimed: ['kv-api-wide', 'kubernetes-traffic'],
+  },
+  {
+    name: 'compare-empty-range-vacuous', class: 'txn', file: 'src/server/apply/compare.ts', holdout4: true,
+    find: '  if (rr.kvs.length === 0) {',
+    replace: '  if (rr.kvs.length === 0 && c.range_end === undefined) {',
+    why: 'a range compare over a range with no keys passes whatever it asks (every() of nothing is true), where etcd compares one zero KV: `mod(prefix) > 5` holds on an empty prefix',
+    aimed: ['kv-api-wide', 'kv-transactions'],
+  },
+  {
+    name: 'read-at-delete-rev-sees-key', class: 'mvcc', file: 'src/mvcc/key-index.ts', holdout4: true,
+    find: '      if (cg !== lastg && g.revs[g.revs.length - 1]!.main <= rev) return undefined;',
+    replace: '      if (cg !== lastg && g.revs[g.revs.length - 1]!.main < rev) return undefined;',
+    why: 'off by one in the generation lookup: a read at exactly the revision that deleted a key still finds the key (its tombstone)',
+    aimed: ['kv-api-wide', 'kv-api', 'kubernetes-traffic'],
+  },
+  {
+    name: 'compact-current-rev-future', class: 'mvcc', file: 'src/mvcc/store.ts', holdout4: true,
+    find: "    if (rev > this.currentRev) return 'future-rev';\n    this.compactMainRev = rev;",
+    replace: "    if (rev >= this.currentRev) return 'future-rev';\n    this.compactMainRev = rev;",
+    why: 'off by one: compacting at the current revision is refused as a future revision (etcd allows it; Kubernetes compacts at the revision it just read)',
+    aimed: ['kv-api', 'kv-api-wide', 'compaction-restore', 'watch-compaction-churn'],
+  },
+  {
+    name: 'learner-ignores-snapshot', class: 'membership', file: 'src/raft/membership.ts', holdout4: true,
+    find: '  const member = [cs.voters, cs.learners, cs.votersOutgoing].some((ids) => ids.includes(r.id));',
+    replace: '  const member = [cs.voters, cs.votersOutgoing].some((ids) => ids.includes(r.id));',
+    why: 'a snapshot is installed only by a member it lists as a voter: a learner that fell behind the leader\'s compacted log drops every snapshot and never catches up (so it can never be promoted)',
+    aimed: ['learner-churn', 'membership-change', 'conf-change-voters', 'snapshot-catch-up'],
   },
 ];

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { mergeShards, readSweep, removeStagingOf, writeSweepReport } from '../../report/index.ts';
+import { mergeShards, readSweep, removeStagingOf, shardConflict, writeSweepReport } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
@@ -131,13 +131,16 @@ export async function sweep(argv: string[]): Promise<number> {
   if (values.merge === true) {
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
     const out = values.out ?? join(REPORTS_DIR_DEFAULT, 'sweep-merged');
+    const shards = [];
     for (const dir of positionals) {
       try {
-        await readSweep(dir);
+        shards.push({ dir, runs: (await readSweep(dir)).runs });
       } catch (err) {
         throw new UsageError(`detcd sweep --merge: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    const conflict = shardConflict(shards);
+    if (conflict !== undefined) throw new UsageError(`detcd sweep --merge: ${conflict}`);
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));

@@ -2,8 +2,7 @@
 // installed by .ci/run), in network namespaces as root. In CI a missing etcd fails the suite
 // instead of skipping it: a test that cannot run must not pass silently.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRunReportTo } from '../../../sim/report/run-report.ts';
@@ -11,6 +10,7 @@ import { removeLeftovers } from '../../../sim/cli/target-etcd/leftovers.ts';
 import { runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
 import type { RealRunOutput } from '../../../sim/cli/target-etcd/real-run.ts';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
+import { scratchDir } from '../../scratch-dir.ts';
 
 const haveEtcd = spawnSync('etcd', ['--version']).status === 0;
 const root = process.getuid?.() === 0;
@@ -95,7 +95,7 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, 4 * RUN_MS_MAX);
 
   it('the command line writes the report with the target, the members\' data and logs, and the faults on the timeline', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'detcd-real-')), 'report');
+    const out = join(scratchDir('detcd-real-'), 'report');
     const p = spawnSync(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'kill-leader', '--seed', '2', '--out', out, '--quiet'], { encoding: 'utf8', timeout: RUN_MS_MAX });
     // The verdict of these scenarios is the it.each above; here the command's report is the point
     // (a real run on a starved machine may say unknown or invalid, and still writes it).
@@ -112,7 +112,7 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, RUN_MS_MAX);
 
   it('sweep --target etcd runs seeds one at a time and writes the sweep report; a scenario file can name the target', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'detcd-real-sweep-'));
+    const dir = scratchDir('detcd-real-sweep-');
     const file = join(dir, 'real.json');
     writeFileSync(file, JSON.stringify({ name: 'real-one-way', target: 'etcd', workload: { durationMs: 2000 }, nemesis: { packages: ['one-way'] } }));
     const p = spawnSync(process.execPath, [BIN, 'sweep', '--scenario', file, '--seeds', '1..1', '--out', join(dir, 'sweep')], { encoding: 'utf8', timeout: RUN_MS_MAX });
@@ -129,7 +129,7 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, RUN_MS_MAX);
 
   it('Ctrl-C in the middle of a run stops every etcd and removes every namespace and link it made', async () => {
-    const child = spawn(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'leader-partition', '--seed', '1', '--out', join(mkdtempSync(join(tmpdir(), 'detcd-int-')), 'r')], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'run', '--target', 'etcd', '--scenario', 'leader-partition', '--seed', '1', '--out', join(scratchDir('detcd-int-'), 'r')], { stdio: 'ignore' });
     const pid = child.pid as number;
     const mine = (): string[] => [
       ...execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`detcd-${pid}-`)),

@@ -57,6 +57,19 @@ describe('lease TTL answers', () => {
     expect(kinds(ops)).toEqual([]);
   });
 
+  it('judge nothing once a keep-alive of unbounded serving time was invoked before the answer', () => {
+    // The keep-alive at 1 s needed a second try: its first try may have been served at any time
+    // after 1 s, so just before the TimeToLive (lease-renew-expiry seed 49 before this rule).
+    const retried = history([ttl(1.2 * S, 2, 5)]).map((op) => (op.type === 'ok' && op.f === 'lease/keepalive' ? { ...op, tries: 2 } : op));
+    expect(kinds(retried)).toEqual([]);
+    // A keep-alive that timed out (info) at 1.1 s may have been served later too.
+    const timedOut = history([ttl(1.8 * S, 2, 5)]);
+    timedOut.push({ index: timedOut.length, time: 1.1 * S, process: 3, type: 'invoke', f: 'lease/keepalive', value: { ID: '7' } });
+    timedOut.push({ index: timedOut.length, time: 1.5 * S, process: 3, type: 'info', f: 'lease/keepalive', value: null, error: 'timeout' });
+    timedOut.sort((a, b) => a.time - b.time);
+    expect(kinds(timedOut.map((op, index) => ({ ...op, index })))).toEqual([]);
+  });
+
   it('judge nothing across a leader change (a new leader restarts the TTL), or with unbounded clock steps', () => {
     expect(kinds(history([ttl(1.2 * S, 3, 5)]))).toEqual([]);
     expect(kinds(history([ttl(1.2 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } })).toEqual([]);

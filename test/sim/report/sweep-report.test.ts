@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRunReport } from '../../../sim/report/run-report.ts';
 import { summarizeRun, type RunSummary } from '../../../sim/report/run-summary.ts';
-import { mergeShards, readSweep, writeSweepReport } from '../../../sim/report/sweep-report.ts';
+import { mergeShards, readSweep, shardConflict, writeSweepReport } from '../../../sim/report/sweep-report.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
 let root: string;
@@ -81,6 +81,16 @@ describe('sweep report', () => {
     const html = await readFile(join(out, 'index.html'), 'utf8');
     expect(html).toContain('href="../shard-2/stale-read-bug/202/index.html"');
     expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite name="stale-read-bug"');
+  });
+
+  it('finds shards that ran one (scenario, seed) to different trace hashes: different builds or scenario files', () => {
+    const a = summarizeRun(fx.passingRun().results);
+    const same = { dir: 'shard-2', runs: [a, summarizeRun(fx.linearizabilityFailingRun().results)] };
+    expect(shardConflict([{ dir: 'shard-1', runs: [a] }, same])).toBeUndefined();
+    // Before: --merge kept the first of the two silently (the merged report hid the disagreement).
+    const other = { dir: 'shard-3', runs: [{ ...a, traceHash: 'ffff0000ffff0000' }] };
+    expect(shardConflict([{ dir: 'shard-1', runs: [a] }, other])).toBe(
+      `partition-leader seed 101 has trace hash ${a.traceHash} in shard-1 but ffff0000ffff0000 in shard-3: the shards ran different builds or scenario files`);
   });
 
   it('shows the determinism re-runs in summary.md, index.html and sweep.json, and adds them up over merged shards', async () => {

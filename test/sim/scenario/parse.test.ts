@@ -35,6 +35,17 @@ describe('scenario parsing', () => {
     expect(errorOf({ name: 'x', nemesis: { packages: ['partition-everything'] } })).toMatch(/nemesis\.packages\[0\]/);
   });
 
+  it('refuses a workload whose plan cannot fit a run: too many requests for the history, too many value bytes', () => {
+    // Before the bound, 1,000,000 ops/s for an hour ran until the history was cut at 2,000,000
+    // records and then on for days; 3000 values of 1 MiB held 4 GB after 5 minutes.
+    expect(errorOf({ name: 'x', workload: { rateOpsPerSecond: 1_000_000, durationMs: 3_600_000 } })).toBe(
+      'scenarios/x.json: workload.rateOpsPerSecond: 1000000 ops/s for 3600000 ms plans 3600000000 requests, more than the 1000000 a run\'s history holds: lower rateOpsPerSecond or durationMs');
+    expect(errorOf({ name: 'x', workload: { rateOpsPerSecond: 1000, durationMs: 3000, valueBytes: 1_048_576 } })).toMatch(/^scenarios\/x\.json: workload\.valueBytes: 3000 requests with values of 1048576 bytes plan 3145728000 bytes/);
+    // At the bounds: accepted.
+    expect(defineScenario({ name: 'x', workload: { rateOpsPerSecond: 1000, durationMs: 1_000_000 } }).workload.durationMs).toBe(1_000_000);
+    expect(defineScenario({ name: 'x', workload: { rateOpsPerSecond: 256, durationMs: 1000, valueBytes: 1_048_576 } }).workload.valueBytes).toBe(1_048_576);
+  });
+
   it('excuses only named checkers, and only in a scenario that expects a violation', () => {
     expect(errorOf({ name: 'x', expect: 'violation-allowed' })).toMatch(/^scenarios\/x\.json: allowedViolations: /);
     expect(errorOf({ name: 'x', allowedViolations: ['lock'] })).toMatch(/allowedViolations: /);

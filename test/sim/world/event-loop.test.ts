@@ -14,6 +14,21 @@ describe('EventLoop', () => {
     expect(loop.now()).toBe(20);
   });
 
+  it('atWith calls one shared function with each event\'s datum, in the same (time, insertion) order as at', () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    const shared = (name: string): void => void seen.push(`${name}@${loop.now()}`);
+    loop.atWith(20, shared, 'b');
+    loop.at(20, () => seen.push(`c@${loop.now()}`));
+    loop.atWith(10, shared, 'a');
+    const cancelled = loop.atWith(15, shared, 'never');
+    loop.atWith(20, shared, 'd');
+    expect(loop.cancel(cancelled)).toBe(true);
+    expect(loop.run()).toBe('idle');
+    expect(seen).toEqual(['a@10', 'b@20', 'c@20', 'd@20']);
+    expect(loop.pending).toBe(0);
+  });
+
   it('never runs a cancelled timer', () => {
     const loop = new EventLoop();
     let fired = false;

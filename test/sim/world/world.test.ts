@@ -243,6 +243,47 @@ describe('World', () => {
     expect(a.traceEntries().at(-1)).toMatchObject({ kind: 'fault', fault: 'disk-full', node: 'n2' });
   });
 
+  it('lifecycleVersion moves with every start, crash, restart, pause and resume, and never while only events run', () => {
+    const world = new World({ seed: 3, nodes: ['n1', 'n2'], clients: ['c1'], network: quiet });
+    const shape = (): string => ['n1', 'n2'].map((n) => `${world.isUp(n) ? 'u' : 'd'}${world.isUp(n) && world.isPaused(n) ? 'p' : '-'}${world.incarnation(n)}`).join(' ');
+    const client = world.attachClient('c1', () => undefined);
+    let version = world.lifecycleVersion;
+    let seen = shape();
+    const changes: (() => void)[] = [
+      () => world.startNode('n1', echoHost([])), () => world.startNode('n2', echoHost([])), () => world.pause('n1'), () => world.resume('n1'),
+      () => world.crash('n2'), () => world.restart('n2'), () => world.crash('n1'), () => world.restart('n1'), () => world.pause('n2'), () => world.resume('n2'),
+    ];
+    for (const change of changes) {
+      client.send('n1', 'ping');
+      world.run();
+      // Events alone (messages, replies) leave it where it was.
+      expect([world.lifecycleVersion, shape()]).toEqual([version, seen]);
+      change();
+      expect(world.lifecycleVersion).not.toBe(version);
+      expect(shape()).not.toBe(seen);
+      version = world.lifecycleVersion;
+      seen = shape();
+    }
+  });
+
+  it('names the node, its incarnation and what it handled when a host throws on a message or an fsync callback', () => {
+    const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'], network: quiet });
+    world.startNode('n1', (ctx) => ({
+      receive(_from, message) {
+        if (message === 'boom') throw new Error('product bug');
+        ctx.disk.append('wal', message, 1);
+        ctx.disk.fsync(() => {
+          throw new Error('fsync bug');
+        });
+      },
+    }));
+    const client = world.attachClient('c1', () => undefined);
+    client.send('n1', 'boom');
+    expect(() => world.run()).toThrow(/member n1 \(incarnation 1\) threw while handling a message: product bug/);
+    client.send('n1', 'write');
+    expect(() => world.run()).toThrow(/member n1 \(incarnation 1\) threw while handling a callback: fsync bug/);
+  });
+
   it('rejects misuse of the lifecycle', () => {
     const world = new World({ seed: 1, nodes: ['n1'], clients: ['c1'] });
     expect(() => world.crash('n1')).toThrow(/never-started/);

@@ -32,6 +32,17 @@ describe('MemoryStorage', () => {
     expect(s.compact(2)).toBe(ErrCompacted);
   });
 
+  it('entryAt reads a stored entry in place: the entry entries() returns, undefined where entries() has none', () => {
+    const s = storageWith(1, 1, 2, 3, 3);
+    s.compact(2);
+    for (let i = 0; i <= 7; i++) {
+      const got = s.entries(i, i + 1, Number.MAX_SAFE_INTEGER);
+      const expected = i <= s.lastIndex() && typeof got !== 'string' ? got[0] : undefined;
+      expect(s.entryAt(i)).toBe(expected);
+    }
+    expect([s.entryAt(2), s.entryAt(3)?.index, s.entryAt(6)]).toEqual([undefined, 3, undefined]);
+  });
+
   it('limits entries by size but always returns at least one', () => {
     const s = storageWith(1, 1, 1, 1);
     expect((s.entries(1, 5, 0) as Entry[]).length).toBe(1);

@@ -95,3 +95,22 @@ describe('the member state machine', () => {
     expect(eventsBy({ watchSyncIntervalMs: 1_000 }, 1_000)).toBe(1);
   });
 });
+
+describe('keep-alives on a leader whose lessor is not primary yet', () => {
+  it('are held until the lessor is promoted, then renew: etcd never answers a keep-alive "not primary" (#6922)', () => {
+    // A new leader that has not applied its term's first entry: its lessor is not promoted.
+    const sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] });
+    sm.bindHeader(HEADER);
+    propose(sm, 1, '11', '/v3/lease/grant', { ID: '7', TTL: '5' });
+    const c = sm.classify('/v3/lease/keepalive', { ID: '7' }, HEADER);
+    if (c.kind !== 'leader-lease') throw new Error('a keep-alive is served by the leader');
+    // Before the fix it was ready and answered "etcdserver: not leader" with gRPC code 14 at once
+    // (found by the error-replies checker on lease-renew-expiry).
+    expect(c.ready?.(100)).toBe(false);
+    sm.promoteLessor(100, 1000);
+    expect(c.ready?.(200)).toBe(true);
+    const r = c.serve(200);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.body).toMatchObject({ ID: '7', TTL: '5' });
+  });
+});

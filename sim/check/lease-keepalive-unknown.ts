@@ -1,0 +1,34 @@
+// Keep-alives whose serving time no answer bounds: one that timed out, failed or was never
+// answered, and one the client sent more than once (a retry after a timeout; the history's
+// `tries`): such a keep-alive may renew its lease at any time after its invocation, also after
+// its own answer arrived (a paused member serves the first try when it resumes). The lease
+// checker's rules that bound a lease's expiry by its renewals' answers skip what one of these
+// may have renewed.
+import type { Op } from '../history/op.ts';
+import { id64 } from './models/etcd/json.ts';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+
+/** Lease id → the earliest invocation (µs) of a keep-alive of that lease whose serving time is unbounded. */
+export function unboundedKeepAlives(history: readonly Op[]): Map<string, number> {
+  const open = new Map<number | string, Op>();
+  const out = new Map<string, number>();
+  const note = (inv: Op): void => {
+    const id = id64(obj(inv.value)['ID']);
+    out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
+  };
+  for (const op of history) {
+    if (op.f !== 'lease/keepalive') continue;
+    if (op.type === 'invoke') {
+      open.set(op.process, op);
+      continue;
+    }
+    const inv = open.get(op.process);
+    open.delete(op.process);
+    if (inv === undefined) continue;
+    if (op.type !== 'ok' || (op.tries ?? 1) > 1) note(inv);
+  }
+  for (const inv of open.values()) note(inv);
+  return out;
+}
