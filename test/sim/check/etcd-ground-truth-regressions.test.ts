@@ -179,3 +179,20 @@ describe('an etcd that held data (--initial-state dump)', () => {
     expect(verdict(lines(2), dump, watches)).toBe(false);
   });
 });
+
+describe('serializable reads', () => {
+  it('a member behind on a compaction (no revision of its own) still serves the revision it removed', () => {
+    const lines = (value: string): Line[] => [
+      [0, 'invoke', 'kv/put', { key: b64('key2'), value: b64('A') }],
+      [0, 'ok', 'kv/put', hdr(2)],
+      [0, 'invoke', 'kv/put', { key: b64('key0'), value: b64('B') }],
+      [0, 'ok', 'kv/put', hdr(3)],
+      [0, 'invoke', 'kv/compaction', { revision: '3' }],
+      [0, 'ok', 'kv/compaction', hdr(3)],
+      [1, 'invoke', 'kv/range', { key: b64('key2'), revision: '2', serializable: true }],
+      [1, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('key2', value, 2, 2, 1)], count: '1' }],
+    ];
+    expect(verdict(lines('A'))).toBe(true);
+    expect(verdict(lines('Z'))).toBe(false);
+  });
+});
