@@ -13,14 +13,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Set while a run's TMPDIR is in place: vitest runs the global setup once per project. */
+const RUN_TMP_ENV = 'DETCD_TEST_RUN_TMP';
+
 export default function setup(): () => void {
+  // Once per run, not once per project: nested folders made Chromium's socket path too long.
+  if (process.env[RUN_TMP_ENV] !== undefined) return () => {};
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-  const runTmp = mkdtempSync(join(tmpdir(), 'detcd-test-run-'));
+  // A short name: Chromium puts a Unix socket under it (108 bytes at most).
+  const runTmp = mkdtempSync(join(tmpdir(), 'dt-'));
   const before = process.env['TMPDIR'];
   process.env['TMPDIR'] = runTmp;
+  process.env[RUN_TMP_ENV] = runTmp;
   return () => {
     if (before === undefined) delete process.env['TMPDIR'];
     else process.env['TMPDIR'] = before;
+    delete process.env[RUN_TMP_ENV];
     rmSync(runTmp, { recursive: true, force: true });
   };
 }
