@@ -1,8 +1,25 @@
 // Before the tests: the compiled package in dist/ is rebuilt when the sources changed (see
 // scripts/ensure-build.mjs), so that the tests that start the bin or the sweep's worker threads
 // run today's code, not an older build.
+//
+// Every test run also gets a temporary folder of its own (TMPDIR, which os.tmpdir() and the
+// processes the tests start read), removed when the run ends: tests make report folders, real
+// etcd data folders (64 MB write-ahead logs each) and scratch files there, and a run must not
+// leave hundreds of them behind on the machine (one engineer's day of test runs filled a 250 GB
+// disk).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-export default function setup(): void {
+export default function setup(): () => void {
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  const runTmp = mkdtempSync(join(tmpdir(), 'detcd-test-run-'));
+  const before = process.env['TMPDIR'];
+  process.env['TMPDIR'] = runTmp;
+  return () => {
+    if (before === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = before;
+    rmSync(runTmp, { recursive: true, force: true });
+  };
 }
