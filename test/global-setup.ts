@@ -5,8 +5,9 @@
 // Every test run also gets a temporary folder of its own (TMPDIR, which os.tmpdir() and the
 // processes the tests start read), removed when the run ends: tests make report folders, real
 // etcd data folders (64 MB write-ahead logs each) and scratch files there, and a run must not
-// leave hundreds of them behind on the machine (one engineer's day of test runs filled a 250 GB
-// disk).
+// leave hundreds of them behind on the machine (a day of test runs filled a 250 GB disk). Test
+// files remove their own folders as they go (test/scratch-dir.ts); this is the net under them,
+// for whatever a file or a process it starts leaves in the temp dir.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

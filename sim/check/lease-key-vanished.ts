@@ -57,13 +57,27 @@ function touchesOf(f: string, req: Obj): ((key: string) => boolean) | undefined 
 /** Writes looked at, in all, before the key check gives up (its verdict then says so). */
 const KEY_CHECK_STEPS_MAX = 20_000_000;
 
+/** The writes that may touch one key and did not fail for sure. */
+interface KeyWriteLists {
+  /** Answered ok, in answer order (so by endUs). */
+  readonly answered: Write[];
+  /** Unknown outcome: answered "info" or never answered. */
+  readonly open: Write[];
+}
+
 export class KeyWrites {
   private readonly writes: Write[] = [];
   private steps = 0;
   /** True once the key check ran out of its step budget: keys read after that were not judged. */
   exhausted = false;
-  /** Acknowledged plain puts by key, in answer order. */
+  /** Acknowledged plain puts by key, in answer order; sorted by revision (stable) before the first read. */
   private readonly puts = new Map<string, Put[]>();
+  private putsSorted = false;
+  /** The keys of `puts`, sorted (a read looks only at the keys of its range), and each one's place in `puts`. */
+  private keysSorted: string[] = [];
+  private readonly keyPlace = new Map<string, number>();
+  /** Per key, the writes that may touch it, built at its first question (one pass over the writes per key). */
+  private readonly byKey = new Map<string, KeyWriteLists>();
 
   constructor(history: readonly Op[]) {
     const open = new Map<number | string, Op>();
@@ -102,30 +116,105 @@ export class KeyWrites {
     if (int(req['revision']) !== 0 || int(req['limit']) !== 0 || req['count_only'] === true || resp['more'] === true) return [];
     for (const f of ['min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision']) if (int(req[f]) !== 0) return [];
     if (this.exhausted) return [];
+    if (!this.putsSorted) {
+      // Stable: puts at one revision (only in a broken history) keep their answer order.
+      for (const list of this.puts.values()) list.sort((a, b) => a.write.revision - b.write.revision);
+      for (const key of this.puts.keys()) this.keyPlace.set(key, this.keyPlace.size);
+      this.keysSorted = [...this.puts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.putsSorted = true;
+    }
     const readRevision = int(obj(resp['header'])['revision']);
     const inRange = rangeOf(req);
     const shown = new Set(arr(resp['kvs']).map((kv) => decodeKey(kv['key'])));
-    const out: { key: string; lease: string }[] = [];
-    for (const [key, puts] of this.puts) {
-      if (!inRange(key) || shown.has(key)) continue;
-      let last: Put | undefined;
-      for (const p of puts) if (p.write.revision < readRevision && (last === undefined || p.write.revision > last.write.revision)) last = p;
+    const out: { key: string; lease: string; place: number }[] = [];
+    const keys = this.keysSorted;
+    // The range's keys: from its first key on, in key order, while in the range.
+    for (let i = lowerBoundKey(keys, decodeKey(req['key'])); i < keys.length && inRange(keys[i]!); i++) {
+      const key = keys[i]!;
+      if (shown.has(key)) continue;
+      const last = lastPutBelow(this.puts.get(key)!, readRevision);
       if (last === undefined || last.lease === '0' || this.otherWrite(key, last.write, readRevision, okUs)) continue;
-      out.push({ key, lease: last.lease });
+      out.push({ key, lease: last.lease, place: this.keyPlace.get(key)! });
     }
-    return out;
+    // In the order the keys were first put, as the report always listed them.
+    out.sort((a, b) => a.place - b.place);
+    return out.map(({ key, lease }) => ({ key, lease }));
   }
 
   /** True when a write other than `put` may have written `key` after it and at or below `readRevision`. */
   private otherWrite(key: string, put: Write, readRevision: number, okUs: number): boolean {
-    for (const w of this.writes) {
-      if (++this.steps > KEY_CHECK_STEPS_MAX) {
-        this.exhausted = true;
-        return true;
-      }
-      if (w === put || w.failed || w.invokeUs >= okUs || w.endUs <= put.invokeUs || !w.touches(key)) continue;
-      if (w.revision === 0 || (w.revision > put.revision && w.revision <= readRevision)) return true;
+    const lists = this.writesOf(key);
+    if (lists === undefined) return true;
+    // Answered writes that ended before the put was invoked cannot come after it: start past them.
+    const answered = lists.answered;
+    let lo = 0;
+    let hi = answered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (answered[mid]!.endUs <= put.invokeUs) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < answered.length; i++) {
+      const w = answered[i]!;
+      if (!this.step()) return true;
+      if (w === put || w.invokeUs >= okUs) continue;
+      if (w.revision > put.revision && w.revision <= readRevision) return true;
+    }
+    for (const w of lists.open) {
+      if (!this.step()) return true;
+      if (w !== put && w.invokeUs < okUs && w.endUs > put.invokeUs) return true;
     }
     return false;
   }
+
+  /** The writes that may touch `key` and did not fail for sure; undefined once the step budget is out. */
+  private writesOf(key: string): KeyWriteLists | undefined {
+    let lists = this.byKey.get(key);
+    if (lists !== undefined) return lists;
+    lists = { answered: [], open: [] };
+    for (const w of this.writes) {
+      if (!this.step()) return undefined;
+      if (w.failed || !w.touches(key)) continue;
+      if (w.revision === 0) lists.open.push(w);
+      else lists.answered.push(w);
+    }
+    // In answer order already when the history's times are (a file's history need not be).
+    lists.answered.sort((a, b) => a.endUs - b.endUs);
+    this.byKey.set(key, lists);
+    return lists;
+  }
+
+  /** Spends one step; false (and exhausted) once the budget is out. */
+  private step(): boolean {
+    if (++this.steps <= KEY_CHECK_STEPS_MAX) return true;
+    this.exhausted = true;
+    return false;
+  }
+}
+
+/** The first position of sorted `keys` whose key is ≥ `key`. */
+function lowerBoundKey(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The put with the highest revision below `revision` (the first answered among equals), in puts sorted by revision. */
+function lastPutBelow(puts: readonly Put[], revision: number): Put | undefined {
+  let lo = 0;
+  let hi = puts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (puts[mid]!.write.revision < revision) lo = mid + 1;
+    else hi = mid;
+  }
+  let i = lo - 1;
+  if (i < 0) return undefined;
+  while (i > 0 && puts[i - 1]!.write.revision === puts[i]!.write.revision) i--;
+  return puts[i];
 }

@@ -95,6 +95,33 @@ interface WatchOp {
   noPut: boolean;
   noDelete: boolean;
   responses: WatchResponse[];
+  /** Every event of its responses, in the order delivered. */
+  events: WatchEvent[];
+}
+
+/**
+ * A set of (revision, key) pairs without a text id per pair: the key of the first pair of a
+ * revision, a set for the rare revision with several keys (a txn or a range delete).
+ */
+class RevisionKeys {
+  private readonly first = new Map<number, string>();
+  private readonly more = new Map<number, Set<string>>();
+
+  has(revision: number, key: string): boolean {
+    const k = this.first.get(revision);
+    if (k === undefined) return false;
+    return k === key || this.more.get(revision)?.has(key) === true;
+  }
+
+  add(revision: number, key: string): void {
+    const k = this.first.get(revision);
+    if (k === undefined) this.first.set(revision, key);
+    else if (k !== key) {
+      const set = this.more.get(revision);
+      if (set === undefined) this.more.set(revision, new Set([key]));
+      else set.add(key);
+    }
+  }
 }
 
 type Obj = Record<string, unknown>;
@@ -142,12 +169,15 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
         noPut: filters.includes('NOPUT'),
         noDelete: filters.includes('NODELETE'),
         responses: [],
+        events: [],
       };
       if (rec.request === undefined) op.rangeEnd = '\0';
       current.set(rec.process, op);
       ops.push(op);
     }
-    op.responses.push(parseResponse(rec.response, rec.time));
+    const response = parseResponse(rec.response, rec.time);
+    op.responses.push(response);
+    for (let i = 0; i < response.events.length; i++) op.events.push(response.events[i]!);
   }
   return ops;
 }
@@ -205,7 +235,7 @@ function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, 
     let lastEvent = 1;
     let lastResponseEnd = 1;
     let lastProgress = 0;
-    const seen = new Set<string>();
+    const seen = new RevisionKeys();
     for (const op of list) {
       for (const r of op.responses) {
         if (!budget.spend(1 + r.events.length)) return;
@@ -217,9 +247,9 @@ function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, 
           if (!matches(op, e)) report('filter', client, e.revision, `${eventText(e)} does not match the watch`);
           if (e.revision < lastEvent) report('ordered', client, e.revision, `${eventText(e)} after revision ${lastEvent}`);
           lastEvent = e.revision;
-          const id = expectRevisionUnique ? String(e.revision) : `${e.revision} ${e.key}`;
-          if (seen.has(id)) report('unique', client, e.revision, `${eventText(e)} delivered twice`);
-          seen.add(id);
+          const key = expectRevisionUnique ? '' : e.key;
+          if (seen.has(e.revision, key)) report('unique', client, e.revision, `${eventText(e)} delivered twice`);
+          seen.add(e.revision, key);
           if (e.revision <= lastProgress) report('bookmarkable', client, e.revision, `${eventText(e)} after a progress notification at ${lastProgress}`);
         }
         if (r.progress) {
@@ -261,12 +291,10 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
     // Only a watch on every key with no filters sees a revision's whole set of events.
     const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
     const mine = new Map<number, WatchEvent[]>();
-    for (const r of op.responses) {
-      for (const e of r.events) {
-        const at = mine.get(e.revision);
-        if (at === undefined) mine.set(e.revision, [e]);
-        else at.push(e);
-      }
+    for (const e of op.events) {
+      const at = mine.get(e.revision);
+      if (at === undefined) mine.set(e.revision, [e]);
+      else at.push(e);
     }
     for (const [rev, events] of mine) {
       if (!budget.spend(1 + events.length)) break;
@@ -324,7 +352,7 @@ function okPuts(history: readonly Op[]): { key: string; value: string; revision:
 function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: { key: string; value: string; revision: number }[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
-    const delivered = op.responses.flatMap((r) => r.events);
+    const delivered = op.events;
     const created = op.responses.find((r) => r.created && !r.canceled);
     // A watch "from now" gets no event at or below its Created response's revision (etcd starts it at wsrev + 1).
     if (op.startRevision === 0 && created !== undefined && delivered.length > 0 && delivered[0]!.revision <= created.headerRevision) {
@@ -351,14 +379,15 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !sameEvent(expected[0]!, delivered[0]!)) {
       report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
     }
-    const got = new Set(delivered.map((e) => `${e.revision} ${e.key}`));
-    for (const e of expected) if (!got.has(`${e.revision} ${e.key}`)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
+    const got = new RevisionKeys();
+    for (const e of delivered) got.add(e.revision, e.key);
+    for (const e of expected) if (!got.has(e.revision, e.key)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
     if (!budget.spend(delivered.length + expected.length)) return;
     for (let i = lowerBoundBy(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
       const p = puts[i]!;
       if (!budget.spend(1)) return;
       if (op.noPut || !matchesKey(op, p.key)) continue;
-      if (!got.has(`${p.revision} ${p.key}`)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
+      if (!got.has(p.revision, p.key)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
     }
   }
 }
@@ -395,12 +424,10 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
   // (copying the whole key space at every revision would be quadratic).
   const asked = new Map<number, Set<string>>();
   for (const op of ops) {
-    for (const r of op.responses) {
-      for (const e of r.events) {
-        const keys = asked.get(e.revision);
-        if (keys === undefined) asked.set(e.revision, new Set([e.key]));
-        else keys.add(e.key);
-      }
+    for (const e of op.events) {
+      const keys = asked.get(e.revision);
+      if (keys === undefined) asked.set(e.revision, new Set([e.key]));
+      else keys.add(e.key);
     }
   }
   // The asked keys as they were before each revision, while the merged history has no hole from revision 2.

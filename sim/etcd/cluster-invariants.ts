@@ -192,9 +192,16 @@ export class ClusterInvariants {
       const host = slot.host;
       if (host.member.removed) continue;
       const seen = (slot.seen ??= this.seenOf(host));
-      // A follower whose host did not run since it was last checked has the same applied index,
-      // term and role: nothing below can find anything new. A leader's step-down bound runs on time.
-      if (seen.version === host.version && seen.incarnation === host.incarnation && !host.isLeader) continue;
+      // A member whose host did not run since it was last checked has the same applied index,
+      // term, role, log and configuration: nothing below can find anything new, except a
+      // leader's step-down bound, which runs on the world's time and links.
+      if (seen.version === host.version && seen.incarnation === host.incarnation) {
+        if (host.isLeader) {
+          this.checkStepDown(name, host, seen);
+          if (this.found !== undefined) return;
+        }
+        continue;
+      }
       this.checkApplied(host, seen);
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);

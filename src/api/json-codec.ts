@@ -72,7 +72,7 @@ function encodeScalar(kind: Scalar, x: unknown, keepZero: boolean): Json | undef
  * -0 read as 0. `value` must be what decoding gives (bytes as binary strings, decimal ids as
  * integerText leaves them): a request a member decoded, about to be written as raft entry text.
  * Undefined where the text would not read back as a number (an int64 beyond 2^53 held as a
- * number): the caller then decodes the text.
+ * number): the caller then decodes the text. The value is frozen, deeply (it is shared).
  */
 export function normalizeMessage(schema: Schema, value: object): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
@@ -85,7 +85,7 @@ export function normalizeMessage(schema: Schema, value: object): Record<string, 
     if (n === NOT_NORMAL) return undefined;
     if (n !== undefined) out[field[0]] = n;
   }
-  return out;
+  return Object.freeze(out);
 }
 
 /** normalizeField's answer where only the text can say (see normalizeMessage). */
@@ -102,7 +102,7 @@ function normalizeField(kind: Kind, x: unknown, keepZero: boolean): unknown {
       if (n === NOT_NORMAL) return NOT_NORMAL;
       out[i] = n;
     }
-    return out;
+    return Object.freeze(out);
   }
   if ('message' in kind) return normalizeMessage(kind.message(), x as object) ?? NOT_NORMAL;
   return !keepZero && x === kind.names[0] ? undefined : x;

@@ -146,7 +146,7 @@ export class Member {
         this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId()));
       },
     }, timeoutMs);
-    this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: () => this.raft.status().term };
+    this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: this.termReader(raft) };
     sm.bindHeader(this.header);
     sm.bindHooks?.((site) => this.buggify(site), (event) => this.note(event));
     this.watches = new ClientWatchStreams(sm, (client, m) => this.toClient(client, m));
@@ -424,6 +424,11 @@ export class Member {
       else if (h.deadlineMs <= now) h.answer({ ok: false, error: errorBody(ErrTimeout) });
       else this.heldLease.push(h);
     }
+  }
+
+  /** The raft term for response headers: RaftPort.term where the port has it, else status().term. */
+  private termReader(raft: RaftPort): () => number {
+    return raft.term !== undefined ? () => raft.term!() : () => raft.status().term;
   }
 
   private headerBody(): Record<string, string> {

@@ -79,4 +79,8 @@ export class RaftNode implements RaftPort {
     const r = this.node.raft;
     return { lead: r.lead, term: r.term, commit: r.raftLog.committed, raftState: r.state };
   }
+
+  term(): number {
+    return this.node.raft.term;
+  }
 }

@@ -36,4 +36,6 @@ export interface RaftPort {
   ready(): RaftReady;
   advance(rd: RaftReady): void;
   status(): RaftStatus;
+  /** status().term without building the status (every response header reads it); optional. */
+  term?(): number;
 }

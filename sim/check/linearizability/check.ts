@@ -83,7 +83,7 @@ export function checkLinearizable<S, I, O>(
   while (undecided.length > 0 && illegal === undefined && outOfBudget === undefined) {
     for (const s of undecided) {
       if (!s.othersDone && s.search.steps > OTHER_ORDERS_AFTER_STEPS_PER_OP * s.search.ops.length) {
-        s.others = OTHER_ORDERS.map((order) => new PartitionSearch(model, s.search.ops, maxCacheEntries, order));
+        s.others = OTHER_ORDERS.map((order) => new PartitionSearch(model, s.search.ops, maxCacheEntries, order, s.search.layout));
         s.othersDone = true;
       }
       let status: SearchStatus = 'running';

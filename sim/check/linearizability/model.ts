@@ -66,7 +66,8 @@ export interface Model<S, I, O> {
    * Given one partition's ops, a test run after each gated op is applied: whether the ops not
    * yet linearized can still fill what must be filled ahead (etcd: enough unused timed-out
    * writes for the gap revisions still to come). False kills the node. Must be a necessary
-   * condition of every linearization through that state.
+   * condition of every linearization through that state. Prepared once per partition and
+   * shared by its searches (several orders run at once): it must keep no state between calls.
    */
   prepareGateCheck?(ops: readonly Operation<I, O>[]): ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
   /**
@@ -74,7 +75,7 @@ export interface Model<S, I, O> {
    * become legal from `state` by applying ops of that partition (true when unsure). The
    * search uses it on the callable reads at every node: a read that can never be satisfied
    * any more kills the node at once (kv: with appends only, every pending get's value must
-   * extend the current string).
+   * extend the current string). Prepared once per partition and shared like prepareGateCheck.
    */
   prepareReach?(ops: readonly Operation<I, O>[]): ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
   /**

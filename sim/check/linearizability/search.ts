@@ -14,6 +14,7 @@
 // scheduler can interleave partitions and stop on a deadline.
 import { LinearizedSet } from './bitset.ts';
 import { VisitedCache } from './cache.ts';
+import { PartitionLayout } from './layout.ts';
 import type { Model, Operation } from './model.ts';
 
 export type SearchStatus = 'running' | 'valid' | 'invalid' | 'unknown';
@@ -37,6 +38,8 @@ export class PartitionSearch<S, I, O> {
   unknownReason: string | undefined;
   steps = 0;
   readonly ops: readonly Operation<I, O>[];
+  /** The partition's read-only layout (shared with the other orders' searches over the same ops). */
+  readonly layout: PartitionLayout<S, I, O>;
   private readonly model: Model<S, I, O>;
   private readonly maxCacheEntries: number;
   private readonly cache: VisitedCache<S>;
@@ -98,73 +101,41 @@ export class PartitionSearch<S, I, O> {
   /** An op no linearization can place (Model.doomed), and why: the search only looks for a prefix to show. */
   readonly doomed: { id: number; reason: string } | undefined;
 
-  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest') {
+  /**
+   * `layout`: the partition's read-only layout, when another search over the same ops (another
+   * order) already built it; built here otherwise.
+   */
+  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest', layout?: PartitionLayout<S, I, O>) {
+    if (layout !== undefined && layout.ops !== ops) throw new Error('invariant layout-of-these-ops broken: a shared layout must be of the same ops');
+    const l = layout ?? new PartitionLayout(model, ops);
+    this.layout = l;
     this.floatOrder = floatOrder;
     this.model = model;
     this.ops = ops;
     this.maxCacheEntries = maxCacheEntries;
     const n = ops.length;
-    for (let i = 0; i < n; i++) if (ops[i]!.id !== i) throw new Error('invariant dense-op-ids broken: partition ops must be renumbered 0..n-1');
     this.cache = new VisitedCache<S>((a, b) => model.equal(a, b), model.hash === undefined ? undefined : (st) => model.hash!(st));
-    let finiteCount = 0;
-    while (finiteCount < n && ops[finiteCount]!.return !== Infinity) finiteCount++;
-    for (let i = finiteCount; i < n; i++) if (ops[i]!.return !== Infinity) throw new Error('invariant finite-ops-first broken: ops with an infinite return must be numbered last');
-    this.set = new LinearizedSet(n, finiteCount);
-    this.finite = new Uint8Array(n);
-    this.skippable = new Uint8Array(n);
-    this.readOnly = new Uint8Array(n);
-    this.twin = new Int32Array(n).fill(-1);
-    this.reach = model.prepareReach?.(ops);
-    this.gateCheck = model.prepareGateCheck?.(ops);
-    this.doomed = model.doomed?.(ops);
-    // Identical unknown-outcome ops that never need to be linearized are interchangeable once
-    // both are called: only the earliest not yet linearized is ever tried (symmetry breaking).
-    const lastWithInput = new Map<string, number>();
-    for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
-      if (op.return !== Infinity || op.output !== undefined) continue;
-      const key = model.equivalenceKey?.(op.input) ?? JSON.stringify(op.input);
-      const prev = lastWithInput.get(key);
-      if (prev !== undefined) this.twin[op.id] = prev;
-      lastWithInput.set(key, op.id);
-    }
-    const events: { time: number; call: boolean; op: number }[] = [];
-    const floating: number[] = [];
-    for (const op of ops) {
-      if (op.return === Infinity && op.output === undefined && model.gated?.(op.input) === true && model.gateOpen !== undefined) {
-        floating.push(op.id);
-        continue;
-      }
-      if (!(op.call <= op.return)) throw new Error(`invariant call<=return broken for op ${op.index}`);
-      events.push({ time: op.call, call: true, op: op.id });
-      if (op.return !== Infinity) {
-        events.push({ time: op.return, call: false, op: op.id });
-        this.finite[op.id] = 1;
-        this.remaining++;
-        if (op.output === undefined) this.skippable[op.id] = 1;
-      }
-      if (op.output !== undefined && model.readOnly?.(op.input, op.output) === true) this.readOnly[op.id] = 1;
-    }
-    // Real-time order; at equal times calls come first, so touching ops count as concurrent.
-    events.sort((x, y) => x.time - y.time || (x.call === y.call ? x.op - y.op : x.call ? -1 : 1));
-    this.floating = Int32Array.from(floating.sort((x, y) => ops[x]!.call - ops[y]!.call || x - y));
-    const m = events.length;
-    this.entryTime = new Float64Array(m + 1);
-    this.entryOp = new Int32Array(m + 1);
-    this.entryIsCall = new Uint8Array(m + 1);
-    this.entryMatch = new Int32Array(m + 1).fill(-1);
+    this.set = new LinearizedSet(n, l.finiteCount);
+    this.finite = l.finite;
+    this.skippable = l.skippable;
+    this.readOnly = l.readOnly;
+    this.twin = l.twin;
+    this.reach = l.reach;
+    this.gateCheck = l.gateCheck;
+    this.doomed = l.doomed;
+    this.remaining = l.finiteOps;
+    this.floating = l.floating;
+    this.entryTime = l.entryTime;
+    this.entryOp = l.entryOp;
+    this.entryIsCall = l.entryIsCall;
+    this.entryMatch = l.entryMatch;
+    // The search's own linked list over the shared entries: linearizing lifts entries out of it.
+    const m = l.entries;
     this.next = new Int32Array(m + 1);
     this.prev = new Int32Array(m + 1);
-    const callEntry = new Int32Array(n);
-    for (let i = 0; i < m; i++) {
-      const ev = events[i]!;
-      const e = i + 1;
-      this.entryOp[e] = ev.op;
-      this.entryTime[e] = ev.time;
-      this.entryIsCall[e] = ev.call ? 1 : 0;
-      if (ev.call) callEntry[ev.op] = e;
-      else this.entryMatch[callEntry[ev.op]!] = e;
+    for (let e = 1; e <= m; e++) {
       this.prev[e] = e - 1;
-      this.next[e] = e + 1 < m + 1 ? e + 1 : -1;
+      this.next[e] = e < m ? e + 1 : -1;
     }
     this.next[0] = m > 0 ? 1 : -1;
     this.lastFloatAt = new Int32Array(n + 1).fill(-1);
@@ -175,21 +146,10 @@ export class PartitionSearch<S, I, O> {
     this.bestEntry = new Int32Array(n);
     this.bestKind = new Uint8Array(n);
     this.bestOp = new Int32Array(n);
-    this.boundOf = new Float64Array(n).fill(Infinity);
-    this.byBoundPos = new Int32Array(n).fill(n);
-    const bounded: number[] = [];
-    if (model.order !== undefined && model.orderBound !== undefined) {
-      this.order = (st) => model.order!(st);
-      for (const op of ops) {
-        const b = model.orderBound(op.input, op.output);
-        if (b === undefined || op.return === Infinity) continue;
-        this.boundOf[op.id] = b;
-        bounded.push(op.id);
-      }
-      bounded.sort((x, y) => this.boundOf[x]! - this.boundOf[y]! || x - y);
-      bounded.forEach((id, i) => (this.byBoundPos[id] = i));
-    }
-    this.byBound = Int32Array.from(bounded);
+    this.boundOf = l.boundOf;
+    this.byBoundPos = l.byBoundPos;
+    this.byBound = l.byBound;
+    this.order = l.hasOrder ? (st) => model.order!(st) : undefined;
     this.freeReorder = this.order === undefined && this.floating.length === 0;
     this.state = model.init();
     this.bestState = this.state;

@@ -7,7 +7,6 @@ import type { RunSummary } from '../../report/run-summary.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { executeRealRun } from '../target-etcd/execute-real.ts';
 import { executeRun } from './execute.ts';
 
 export interface SweepTask {
@@ -33,7 +32,10 @@ export interface SweepOutcome {
 
 export async function runSweepTask(task: SweepTask): Promise<SweepOutcome> {
   if (task.realEtcd !== undefined) {
-    // A real target records no trace: nothing to compare in a determinism re-run.
+    // A real target records no trace: nothing to compare in a determinism re-run. Loaded only
+    // here: it brings the whole report (vega, vega-lite, d3), which a simulated sweep's worker
+    // would otherwise load and compile at its start for nothing.
+    const { executeRealRun } = await import('../target-etcd/execute-real.ts');
     const real = await executeRealRun({
       scenario: task.scenario, scenarioRef: task.scenarioRef, seed: task.seed, binary: task.realEtcd.binary, mitigations: task.realEtcd.mitigations,
       reportsDir: task.reportsDir, reportOnlyOnFailure: !task.reportAll,

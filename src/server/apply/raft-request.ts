@@ -54,7 +54,7 @@ export function encodeRaftRequest(r: InternalRaftRequest): string {
   const data = JSON.stringify({ ID: r.id, [kind]: encodeMessage(schema, r.body.request) });
   if (!DECODED.has(data)) {
     const request = normalizeMessage(schema, r.body.request);
-    if (request !== undefined) remember(data, deepFreeze({ id: r.id, body: { kind, request } }));
+    if (request !== undefined) remember(data, Object.freeze({ id: r.id, body: Object.freeze({ kind, request }) }));
   }
   return data;
 }

@@ -132,6 +132,21 @@ describe('RaftInvariants', () => {
     expect(inv.check([a])?.invariant).toBe('committed-entry-lost');
   });
 
+  it('entries of several terms at one index are each remembered: the contents of each term are compared (log-matching)', () => {
+    // Index 2 is seen with term 1, then term 2, then term 3: a later member agreeing on any of
+    // them passes, one disagreeing with the oldest or a middle one fails.
+    const a = new FakeView('a').append(1, 'x').append(1, 'old');
+    const b = new FakeView('b').append(1, 'x').append(2, 'mid');
+    const c = new FakeView('c').append(1, 'x').append(3, 'new');
+    const agrees = new FakeView('d').append(1, 'x').append(2, 'mid');
+    const inv = new RaftInvariants();
+    expect(inv.check([a, b, c, agrees])).toBeUndefined();
+    expect(inv.check([a, b, c, new FakeView('e').append(1, 'x').append(1, 'OTHER')])?.invariant).toBe('log-matching');
+    const inv2 = new RaftInvariants();
+    expect(inv2.check([a, b, c])).toBeUndefined();
+    expect(inv2.check([new FakeView('e').append(1, 'x').append(2, 'OTHER')])?.invariant).toBe('log-matching');
+  });
+
   it('a lagging member holding a stale uncommitted entry at a committed index is not a violation', () => {
     const inv = new RaftInvariants();
     const a = new FakeView('a').append(1, 'x').append(2, 'new');

@@ -57,6 +57,20 @@ describe('watch guarantees', () => {
     expect(r.violations[0]!.guarantee).toBe('reliable');
   });
 
+  it('judge each key of a revision with several keys: the second one missed (reliable) or delivered twice (unique)', () => {
+    const missed = clean();
+    missed.splice(2, 1, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1))]));
+    const r = checkWatch([...stream(0, clean()), ...stream(1, missed)]);
+    expect(r.violations.map((v) => [v.guarantee, v.process, v.revision])).toContainEqual(['reliable', 1, 3]);
+    expect(r.violations.filter((v) => v.guarantee === 'reliable')).toHaveLength(1);
+    const twice = clean();
+    twice.splice(3, 0, resp(3, [put('b', '1', 3, 3, 1)]));
+    expect(checkWatch(stream(0, twice)).violations.map((v) => v.guarantee)).toContain('unique');
+    // Kubernetes-style traffic: one key per revision, so a second key at a revision is a duplicate revision.
+    expect(checkWatch(stream(0, clean())).valid).toBe(true);
+    expect(checkWatch(stream(0, clean()), [], { expectRevisionUnique: true }).violations.map((v) => [v.guarantee, v.revision])).toEqual([['unique', 3]]);
+  });
+
   it('fail when one revision is split across two responses (atomic)', () => {
     const s = [{ ...hdr(1), created: true }, resp(3, [put('a', '1', 3, 3, 1)]), resp(3, [put('b', '1', 3, 3, 1)])];
     const r = checkWatch(stream(0, s));

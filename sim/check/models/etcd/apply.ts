@@ -232,11 +232,17 @@ function putIn(w: Writer, req: Req): Req {
   return resp;
 }
 
-function deleteIn(w: Writer, req: Req): Req {
+/** Deletes [key, range_end); the key-values it removed, in key order. */
+function deleteKvs(w: Writer, req: Req): KeyValue[] {
   const keys = keysInRange(w.view, req);
   const prevs = keys.map((k) => w.view.get(k)!);
   for (const k of keys) w.remove(k);
-  const resp: Req = { deleted: String(keys.length) };
+  return prevs;
+}
+
+function deleteIn(w: Writer, req: Req): Req {
+  const prevs = deleteKvs(w, req);
+  const resp: Req = { deleted: String(prevs.length) };
   if (req['prev_kv'] === true) resp['prev_kvs'] = prevs.map((kv) => kvJson(kv));
   return resp;
 }
@@ -363,6 +369,61 @@ function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, 
   const resp: Req = { responses };
   if (ok) resp['succeeded'] = true;
   return resp;
+}
+
+/** What one op of a txn's branch answered, before it is written as JSON (see txnResult). */
+export type TxnOpResult =
+  | { kind: 'range'; range: RangeResult }
+  /** prevKv: only when the put asked for it and the key existed. */
+  | { kind: 'put'; prevKv: KeyValue | undefined }
+  /** prevKvs: only when the delete asked for them. */
+  | { kind: 'delete'; deleted: number; prevKvs: KeyValue[] | undefined }
+  | { kind: 'txn'; txn: TxnBody };
+
+/** A (nested) txn's answer without its header. */
+export interface TxnBody {
+  succeeded: boolean;
+  responses: TxnOpResult[];
+}
+
+/** runTxn's twin that answers typed results instead of JSON (the same writes in the same order). */
+function runTxnTyped(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, observed: Req | undefined): TxnBody {
+  const ok = branches.get(req)!;
+  const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
+  const seen = Array.isArray(observed?.['responses']) ? (observed['responses'] as unknown[]) : [];
+  const responses: TxnOpResult[] = [];
+  (branch ?? []).forEach((op, i) => {
+    const saw = (name: string): Req | undefined => {
+      const r = seen[i];
+      const v = typeof r === 'object' && r !== null ? (r as Req)[name] : undefined;
+      return typeof v === 'object' && v !== null ? (v as Req) : undefined;
+    };
+    if (op['request_range'] !== undefined) {
+      const r = op['request_range'] as Req;
+      const rev = int(r['revision']);
+      const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
+      responses.push({ kind: 'range', range: rangeResult(kvs, r, saw('response_range')) });
+    } else if (op['request_put'] !== undefined) {
+      const put = op['request_put'] as Req;
+      const prev = putKv(w, put);
+      responses.push({ kind: 'put', prevKv: put['prev_kv'] === true ? prev : undefined });
+    } else if (op['request_delete_range'] !== undefined) {
+      const del = op['request_delete_range'] as Req;
+      const prevs = deleteKvs(w, del);
+      responses.push({ kind: 'delete', deleted: prevs.length, prevKvs: del['prev_kv'] === true ? prevs : undefined });
+    } else if (op['request_txn'] !== undefined) responses.push({ kind: 'txn', txn: runTxnTyped(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
+  });
+  return { succeeded: ok, responses };
+}
+
+/** What a txn does, before its answer is written as JSON: the state after and the answer's body (header revision: the state's), or the error. */
+export function txnResult(s: EtcdState, req: Req, observed?: Req): { state: EtcdState; body: TxnBody } | string {
+  const branches = new Map<Req, boolean>();
+  const err = plan(s, req, branches);
+  if (err !== undefined) return err;
+  const w = new Writer(s, s.revision + 1);
+  const body = runTxnTyped(s, w, req, branches, observed);
+  return { state: w.finish(), body };
 }
 
 export function applyTxn(s: EtcdState, req: Req, observed?: Req): Applied {

@@ -35,6 +35,7 @@ import { EtcdState } from './state.ts';
 import { decidedError, decodeKey, errorKind, id64, int } from './json.ts';
 import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
+import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
@@ -142,7 +143,7 @@ function draft(p: OpPair): Draft | undefined {
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined };
     const shown: Req[] = [];
     valuedObjects(resp, shown);
     if (shown.length > 0) d.shown = shown;

@@ -18,6 +18,7 @@ import {
   applyTxn,
   putResult,
   rangeError,
+  txnResult,
   type Applied,
   type Req,
 } from './apply.ts';
@@ -28,6 +29,7 @@ import { canReachSightings, fitsGap, fitsSightings, NO_GAP_CONSTRAINTS, type Gap
 import { canonical, decidedError, decodeKey, id64, int, sameCanonical, type Json } from './json.ts';
 import { samePutAnswer, type PutAnswer } from './put-answer.ts';
 import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
+import { sameTxnAnswer, type TxnAnswer } from './txn-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
 
 export type EtcdF =
@@ -72,10 +74,11 @@ export interface EtcdInput {
 export type EtcdOutput =
   /**
    * A response, compared with the model's in canonical form (sameResponse, without building
-   * it); a range's and a put's answer also read for a comparison without JSON (range-answer.ts,
-   * put-answer.ts), undefined for other ops and for answers of another shape.
+   * it); a range's, a put's and a txn's answer also read for a comparison without JSON
+   * (range-answer.ts, put-answer.ts, txn-answer.ts), undefined for other ops and for answers of
+   * another shape.
    */
-  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined }
+  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined; txn?: TxnAnswer | undefined }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
@@ -185,6 +188,11 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
         // Without writing the model's answer as JSON (put-answer.ts), as the general path below.
         const put = putResult(s, input.request);
         return typeof put !== 'string' && samePutAnswer(output.put, put.state.revision, put.prevKv) ? put.state : undefined;
+      }
+      if (output !== undefined && input.f === 'kv/txn' && 'response' in output && output.txn !== undefined) {
+        // Without writing the model's answer as JSON (txn-answer.ts), as the general path below.
+        const txn = txnResult(s, input.request, output.response);
+        return typeof txn !== 'string' && sameTxnAnswer(output.txn, txn.state.revision, txn.body) ? txn.state : undefined;
       }
       const r = apply(s, input, output);
       if (input.gaps !== undefined) {

@@ -16,7 +16,7 @@ export interface PutAnswer {
 }
 
 /** The answer as canonical form shows it, or undefined when it has another shape. */
-export function putAnswerOfResponse(resp: unknown): PutAnswer | undefined {
+export function putAnswerOfResponse(resp: unknown, top = true): PutAnswer | undefined {
   if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) return undefined;
   const o = resp as Record<string, unknown>;
   let revision: string | undefined;
@@ -24,6 +24,8 @@ export function putAnswerOfResponse(resp: unknown): PutAnswer | undefined {
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
     if (k === 'header') {
+      // A nested answer's header (a txn's put) is dropped by canonical form.
+      if (!top) continue;
       const r = headerRevision(o);
       if (canonicalIsZero(r)) continue;
       revision = canonicalTextOf(r);
