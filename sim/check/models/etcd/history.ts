@@ -240,12 +240,7 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
     if (list === undefined) valuedObjects(p.completion.value, (list = []));
     shown.push(list);
   }
-  for (const w of watches) {
-    const list: Req[] = [];
-    valuedObjects(w.response, list);
-    shown.push(list);
-  }
-  const hidden = hideUnseenValues(requests, shown, unseen);
+  const hidden = hideUnseenValues(requests, shown, unseen, watches.map((w) => w.response));
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
     const req = hidden.requests[i]!;
