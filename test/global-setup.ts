@@ -13,15 +13,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Set while a run's TMPDIR is in place: vitest runs the global setup once per project. */
+/** Set while a run's folder exists: vitest runs this setup for the root and again for each project. */
 const RUN_TMP_ENV = 'DETCD_TEST_RUN_TMP';
 
 export default function setup(): () => void {
-  // Once per run, not once per project: nested folders made Chromium's socket path too long.
-  if (process.env[RUN_TMP_ENV] !== undefined) return () => {};
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-  // A short name: Chromium puts a Unix socket under it (108 bytes at most).
-  const runTmp = mkdtempSync(join(tmpdir(), 'dt-'));
+  // One folder per run, not one inside another per project: three nested folders made Chromium's
+  // socket path (/tmp/detcd-test-run-X/detcd-test-run-Y/detcd-test-run-Z/org.chromium.../SingletonSocket)
+  // longer than a Unix socket path may be, and the browser tests failed in every full run.
+  if (process.env[RUN_TMP_ENV] !== undefined) return () => undefined;
+  const runTmp = mkdtempSync(join(tmpdir(), 'detcd-test-run-'));
   const before = process.env['TMPDIR'];
   process.env['TMPDIR'] = runTmp;
   process.env[RUN_TMP_ENV] = runTmp;

@@ -111,6 +111,16 @@ describe('leases: more of what the answers show', () => {
   });
 });
 
+describe('leases: evidence inside a refused txn', () => {
+  it('a txn refused for a later put\'s key ("key not found") passed its put with a lease a timed-out grant made', () => {
+    const txn = { compare: [], success: [{ request_put: { key: b64('key0'), value: b64('v'), lease: '102' } }, { request_put: { key: b64('key1'), value: b64('w'), ignore_lease: true } }], failure: [] };
+    const refused: Line[] = [[2, 'invoke', 'kv/txn', txn], [2, 'fail', 'kv/txn', null, KEY_NOT_FOUND]];
+    expect(verdict([[0, 'invoke', 'lease/grant', { TTL: '4', ID: '102' }], ...refused])).toBe(true);
+    // Without a grant the lease is missing: the txn fails on it first.
+    expect(verdict(refused)).toBe(false);
+  });
+});
+
 describe('a txn etcd never applies', () => {
   it('a timed-out txn keeping the value of a key it deleted: never applied, and the model does not crash on it', () => {
     const txn = { compare: [], success: [{ request_delete_range: { key: b64('key'), range_end: b64('kez') } }, { request_put: { key: b64('key1'), ignore_value: true, prev_kv: true } }], failure: [] };
