@@ -167,6 +167,18 @@ export function headerRevision(o: Record<string, unknown>): unknown {
   return h?.revision;
 }
 
+/**
+ * The header revision canonical form keeps of answer `o`, as text: undefined when it keeps none
+ * (a nested answer's header, or a zero revision), null when it is not a number or a string (the
+ * typed readers then give up and the answer is compared as JSON).
+ */
+export function canonicalHeaderRevision(o: Record<string, unknown>, top: boolean): string | undefined | null {
+  if (!top) return undefined;
+  const r = headerRevision(o);
+  if (canonicalIsZero(r)) return undefined;
+  return canonicalTextOf(r) ?? null;
+}
+
 /** The text canonical form makes of a field that is not zero, when it makes text (a number or a string); else undefined. */
 export function canonicalTextOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v;

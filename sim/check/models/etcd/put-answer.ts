@@ -4,7 +4,7 @@
 // canonical forms gives (sameResponse): the answer is read as canonical form shows it (zero
 // fields dropped, nested headers gone), and only when it has the shape the model's answer has
 // (a header revision, a prev_kv of kv fields); any other answer keeps the JSON comparison.
-import { canonicalIsZero, canonicalTextOf, headerRevision } from './json.ts';
+import { canonicalHeaderRevision, canonicalIsZero } from './json.ts';
 import { answerKvOf, sameField, sameKv, type AnswerKv } from './range-answer.ts';
 import type { KeyValue } from './state.ts';
 
@@ -25,11 +25,9 @@ export function putAnswerOfResponse(resp: unknown, top = true): PutAnswer | unde
     if (!Object.hasOwn(o, k)) continue;
     if (k === 'header') {
       // A nested answer's header (a txn's put) is dropped by canonical form.
-      if (!top) continue;
-      const r = headerRevision(o);
-      if (canonicalIsZero(r)) continue;
-      revision = canonicalTextOf(r);
-      if (revision === undefined) return undefined;
+      const r = canonicalHeaderRevision(o, top);
+      if (r === null) return undefined;
+      if (r !== undefined) revision = r;
       continue;
     }
     const v = o[k];

@@ -7,7 +7,7 @@
 // string fields, more); any other answer keeps the text comparison.
 import type { KeyValue } from './state.ts';
 import type { RangeResult } from './apply.ts';
-import { canonicalIsZero, canonicalTextOf, encodeKey, headerRevision, type Json } from './json.ts';
+import { canonicalIsZero, canonicalTextOf, encodeKey, canonicalHeaderRevision, type Json } from './json.ts';
 
 /** One kv of the canonical answer: each field's text, undefined where canonical form dropped it (zero). */
 export interface AnswerKv {
@@ -77,11 +77,9 @@ export function rangeAnswerOfResponse(resp: unknown, top = true): RangeAnswer | 
     if (!Object.hasOwn(o, k)) continue;
     if (k === 'header') {
       // A nested answer's header (a txn's range) is dropped by canonical form.
-      if (!top) continue;
-      const r = headerRevision(o);
-      if (canonicalIsZero(r)) continue;
-      revision = canonicalTextOf(r);
-      if (revision === undefined) return undefined;
+      const r = canonicalHeaderRevision(o, top);
+      if (r === null) return undefined;
+      if (r !== undefined) revision = r;
       continue;
     }
     const v = o[k];

@@ -6,7 +6,7 @@
 // object; nested headers gone), and only when it has the shape the model's answer has; any
 // other answer keeps the JSON comparison.
 import type { TxnBody, TxnOpResult } from './apply.ts';
-import { canonicalIsZero, canonicalTextOf, headerRevision } from './json.ts';
+import { canonicalIsZero, canonicalTextOf, canonicalHeaderRevision } from './json.ts';
 import { putAnswerOfResponse, type PutAnswer } from './put-answer.ts';
 import { answerKvs, rangeAnswerOfResponse, sameField, sameKv, sameRangeBody, type AnswerKv, type RangeAnswer } from './range-answer.ts';
 
@@ -44,11 +44,9 @@ export function txnAnswerOfResponse(resp: unknown, top = true): TxnAnswer | unde
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
     if (k === 'header') {
-      if (!top) continue;
-      const r = headerRevision(o);
-      if (canonicalIsZero(r)) continue;
-      revision = canonicalTextOf(r);
-      if (revision === undefined) return undefined;
+      const r = canonicalHeaderRevision(o, top);
+      if (r === null) return undefined;
+      if (r !== undefined) revision = r;
       continue;
     }
     const v = o[k];
