@@ -24,6 +24,11 @@ const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(
 export function parseOpObject(raw: unknown, line: number, position = 0): Op {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HistoryParseError(line, 'expected a JSON object');
   const o = raw as Record<string, unknown>;
+  if (o['process'] === undefined && o['ClientId'] !== undefined && o['Input'] !== undefined && o['Call'] !== undefined) {
+    // etcd's robustness tests save porcupine operations (client-N/operations.json): another shape
+    // of history, named as such rather than as a missing field.
+    throw new HistoryParseError(line, 'an etcd robustness-test operation (porcupine\'s ClientId, Input, Call, Output, Return), which detcd check does not read: give it Jepsen\'s log or EDN, or JSONL ops with process, type, f and value');
+  }
   const op: Op = {
     index: o['index'] === undefined ? position : (field(o, 'index', line, isNum, 'a number') as number),
     time: o['time'] === undefined ? position : (field(o, 'time', line, isNum, 'a number') as number),

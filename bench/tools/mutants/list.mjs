@@ -561,4 +561,27 @@ export const MUTANTS = [
     why: 'a snapshot is installed only by a member it lists as a voter: a learner that fell behind the leader\'s compacted log drops every snapshot and never catches up (so it can never be promoted)',
     aimed: ['learner-churn', 'membership-change', 'conf-change-voters', 'snapshot-catch-up'],
   },
+  // Written at 15:30 (bugs), after the holdout-4 fixes, before measuring them: the same rule
+  // (areas no block covers), `holdout4: true`.
+  {
+    name: 'prev-kv-at-compact-rev', class: 'watch', file: 'src/watch/watch-stream.ts', holdout4: true,
+    find: 'const rr = this.ws.store.range(e.kv.key, undefined, { rev: e.kv.mod_revision - 1 });',
+    replace: 'const rr = this.ws.store.range(e.kv.key, undefined, { rev: Math.max(e.kv.mod_revision - 1, this.ws.store.compactMainRev) });',
+    why: 'a watcher catching up across a compaction reads prev_kv at the compact revision when mod-1 is compacted, instead of leaving it out: an event at or below the compact revision carries a prev_kv that is itself, or a later state',
+    aimed: ['watch-partition-compaction', 'watch-compaction-churn', 'watch-shapes'],
+  },
+  {
+    name: 'key-sort-keeps-limit', class: 'mvcc', file: 'src/server/apply/range.ts', holdout4: true,
+    find: "  if (sortOrder !== 'NONE' || minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0) limit = 0;",
+    replace: "  if ((sortOrder !== 'NONE' && target !== 'KEY') || minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0) limit = 0;",
+    why: '"the store returns keys in key order already", so a KEY sort keeps the limit: a DESCEND range with a limit sorts the first limit+1 keys of the range instead of the last ones',
+    aimed: ['kv-api-wide', 'kubernetes-traffic'],
+  },
+  {
+    name: 'safe-reads-lease-based', class: 'read', file: 'src/raft/step-leader.ts', holdout4: true,
+    find: "  if (r.readOnly.option === 'lease-based') {\n    respondToReadIndex(r, m, r.raftLog.committed);",
+    replace: "  if (r.readOnly.option === 'lease-based' || r.prs.config.voters.ids().length > 0) {\n    respondToReadIndex(r, m, r.raftLog.committed);",
+    why: 'every ReadIndex is answered from the leader\'s commit index at once, without the heartbeat round that proves it still leads (a "lease" taken for granted in safe mode): a deposed leader that has not heard of its successor serves stale reads',
+    aimed: ['stale-leader-reads', 'leader-partition', 'gc-pause'],
+  },
 ];

@@ -147,6 +147,25 @@ describe('RaftInvariants', () => {
     expect(inv2.check([new FakeView('e').append(1, 'x').append(2, 'OTHER')])?.invariant).toBe('log-matching');
   });
 
+  it('each view is judged against its own member whatever the order of the views or a view object re-used under another id', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x');
+    a.term = 3;
+    a.durableTerm = 3;
+    const b = new FakeView('b').append(1, 'x');
+    expect(inv.check([a, b])).toBeUndefined();
+    expect(inv.check([b, a])).toBeUndefined();
+    expect(inv.check([a])).toBeUndefined();
+    // The same object now shows member 'c' (term 1): a new member, not 'a' going back from term 3.
+    (a as { id: string }).id = 'c';
+    a.term = 1;
+    a.durableTerm = 1;
+    expect(inv.check([a, b])).toBeUndefined();
+    // ...and a real step back is still found on whichever position the member comes.
+    b.term = 0;
+    expect(inv.check([a, b])?.invariant).toBe('term-monotonic');
+  });
+
   it('a lagging member holding a stale uncommitted entry at a committed index is not a violation', () => {
     const inv = new RaftInvariants();
     const a = new FakeView('a').append(1, 'x').append(2, 'new');

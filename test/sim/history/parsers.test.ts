@@ -65,6 +65,12 @@ describe('JSONL', () => {
     expect(parseJsonl('[]').ops).toEqual([]);
   });
 
+  it('names an etcd robustness-test operations.json as such instead of a missing field', () => {
+    // Before: "field 'process' must be a number or string, got nothing".
+    const porcupine = '[{"ClientId":0,"Input":{"Type":"range","Range":{"Start":"a","End":"","Limit":0}},"Call":1000,"Output":{"Range":{"KVs":null,"Count":0},"Revision":1},"Return":2000}]';
+    expect(() => parseJsonl(porcupine)).toThrow(/line 1: an etcd robustness-test operation \(porcupine's ClientId, Input, Call, Output, Return\), which detcd check does not read/);
+  });
+
   it('gives an op without index and time its position, and refuses a file that mixes both kinds', () => {
     const h = parseJsonl('{"process":0,"type":"invoke","f":"write","value":1}\n{"process":0,"type":"ok","f":"write","value":1}\n');
     expect(h.ops.map((o) => [o.index, o.time])).toEqual([[0, 0], [1, 1]]);

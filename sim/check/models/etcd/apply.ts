@@ -207,10 +207,15 @@ export function applyRange(s: EtcdState, req: Req, observed?: Req): Applied {
   return { state: s, response: rangeOn(kvs, req, s.revision, observed) };
 }
 
-function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req): string | undefined {
+/**
+ * A put's error, in etcd's order: a put inside a txn checks its key first (checkRequestPut), a
+ * put on its own its lease first (applierV3backend.Put looks the lease up before it ranges).
+ */
+function checkPut(s: EtcdState, view: ReadonlyMap<string, KeyValue>, req: Req, topLevel = false): string | undefined {
+  const lease = id64(req['lease']);
+  if (topLevel && lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
   const key = decodeKey(req['key']);
   if ((req['ignore_value'] === true || req['ignore_lease'] === true) && !view.has(key)) return ERR_KEY_NOT_FOUND;
-  const lease = id64(req['lease']);
   if (lease !== '0' && !s.leases.has(lease)) return ERR_LEASE_NOT_FOUND;
   return undefined;
 }
@@ -249,7 +254,7 @@ function deleteIn(w: Writer, req: Req): Req {
 
 /** What a put does, before its answer is written as JSON: the state after and the prev_kv it answers (only when asked for), or the error. */
 export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: KeyValue | undefined } | string {
-  const err = checkPut(s, s.kvs, req);
+  const err = checkPut(s, s.kvs, req, true);
   if (err !== undefined) return err;
   const w = new Writer(s, s.revision + 1);
   const prev = putKv(w, req);
@@ -257,7 +262,7 @@ export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: K
 }
 
 export function applyPut(s: EtcdState, req: Req): Applied {
-  const err = checkPut(s, s.kvs, req);
+  const err = checkPut(s, s.kvs, req, true);
   if (err !== undefined) return { state: s, error: err };
   const w = new Writer(s, s.revision + 1);
   const resp = putIn(w, req);
@@ -324,21 +329,31 @@ function compares(kvs: ReadonlyMap<string, KeyValue>, cmps: unknown): boolean {
   return true;
 }
 
-/** The branch each (nested) txn takes, decided on the pre-txn state, and the pre-checks. */
+/**
+ * The branch each (nested) txn takes, decided on the pre-txn state, and the pre-checks in etcd's
+ * order (applierV3backend.Txn): every put of the taken branches first (checkPut), then every
+ * range (checkRange), so a txn with a missing lease and a future-revision range fails on the lease.
+ */
 function plan(s: EtcdState, req: Req, out: Map<Req, boolean>): string | undefined {
-  const ok = compares(s.kvs, req['compare']);
-  out.set(req, ok);
+  return planPass(s, req, out, 'put') ?? planPass(s, req, out, 'range');
+}
+
+function planPass(s: EtcdState, req: Req, out: Map<Req, boolean>, pass: 'put' | 'range'): string | undefined {
+  let ok = out.get(req);
+  if (ok === undefined) out.set(req, (ok = compares(s.kvs, req['compare'])));
   const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
   for (const op of branch ?? []) {
     if (op['request_put'] !== undefined) {
+      if (pass !== 'put') continue;
       const err = checkPut(s, s.kvs, op['request_put'] as Req);
       if (err !== undefined) return err;
     } else if (op['request_range'] !== undefined) {
+      if (pass !== 'range') continue;
       const rev = int((op['request_range'] as Req)['revision']);
       if (rev > s.revision) return ERR_FUTURE_REV;
       if (rev > 0 && rev < s.compactRevision) return ERR_COMPACTED;
     } else if (op['request_txn'] !== undefined) {
-      const err = plan(s, op['request_txn'] as Req, out);
+      const err = planPass(s, op['request_txn'] as Req, out, pass);
       if (err !== undefined) return err;
     }
   }
@@ -362,7 +377,11 @@ function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, 
       const rev = int(r['revision']);
       const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
       responses.push({ response_range: rangeOn(kvs, r, s.revision, saw('response_range')) });
-    } else if (op['request_put'] !== undefined) responses.push({ response_put: putIn(w, op['request_put'] as Req) });
+    } else if (op['request_put'] !== undefined) {
+      const put = op['request_put'] as Req;
+      if ((put['ignore_value'] === true || put['ignore_lease'] === true) && !w.view.has(decodeKey(put['key']))) throw new TxnNeverApplies();
+      responses.push({ response_put: putIn(w, put) });
+    }
     else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
     else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
   });
@@ -370,6 +389,15 @@ function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, 
   if (ok) resp['succeeded'] = true;
   return resp;
 }
+
+/**
+ * A txn put keeping a value or lease of a key an earlier op of the txn deleted. etcd refuses such
+ * a txn before raft ("duplicate key given in txn request") unless the delete's interval is one
+ * its check sees as empty ([\0, \0)), and then panics applying it ("unexpected error during
+ * txn"): either way it never takes effect. The model used to crash on it (a timed-out txn of a
+ * generated ground-truth history).
+ */
+class TxnNeverApplies extends Error {}
 
 /** What one op of a txn's branch answered, before it is written as JSON (see txnResult). */
 export type TxnOpResult =
@@ -405,6 +433,7 @@ function runTxnTyped(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boole
       responses.push({ kind: 'range', range: rangeResult(kvs, r, saw('response_range')) });
     } else if (op['request_put'] !== undefined) {
       const put = op['request_put'] as Req;
+      if ((put['ignore_value'] === true || put['ignore_lease'] === true) && !w.view.has(decodeKey(put['key']))) throw new TxnNeverApplies();
       const prev = putKv(w, put);
       responses.push({ kind: 'put', prevKv: put['prev_kv'] === true ? prev : undefined });
     } else if (op['request_delete_range'] !== undefined) {
@@ -422,7 +451,13 @@ export function txnResult(s: EtcdState, req: Req, observed?: Req): { state: Etcd
   const err = plan(s, req, branches);
   if (err !== undefined) return err;
   const w = new Writer(s, s.revision + 1);
-  const body = runTxnTyped(s, w, req, branches, observed);
+  let body: TxnBody;
+  try {
+    body = runTxnTyped(s, w, req, branches, observed);
+  } catch (e) {
+    if (e instanceof TxnNeverApplies) return ERR_KEY_NOT_FOUND;
+    throw e;
+  }
   return { state: w.finish(), body };
 }
 
@@ -431,7 +466,13 @@ export function applyTxn(s: EtcdState, req: Req, observed?: Req): Applied {
   const err = plan(s, req, branches);
   if (err !== undefined) return { state: s, error: err };
   const w = new Writer(s, s.revision + 1);
-  const resp = runTxn(s, w, req, branches, observed);
+  let resp: Req;
+  try {
+    resp = runTxn(s, w, req, branches, observed);
+  } catch (e) {
+    if (e instanceof TxnNeverApplies) return { state: s, error: ERR_KEY_NOT_FOUND };
+    throw e;
+  }
   const state = w.finish();
   return { state, response: { ...header(state.revision), ...resp } };
 }

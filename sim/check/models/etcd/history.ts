@@ -240,12 +240,7 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
     if (list === undefined) valuedObjects(p.completion.value, (list = []));
     shown.push(list);
   }
-  for (const w of watches) {
-    const list: Req[] = [];
-    valuedObjects(w.response, list);
-    shown.push(list);
-  }
-  const hidden = hideUnseenValues(requests, shown, unseen);
+  const hidden = hideUnseenValues(requests, shown, unseen, watches.map((w) => w.response));
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
     const req = hidden.requests[i]!;
@@ -259,7 +254,9 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
 /**
  * Marks as dropped what the history cannot decide when it starts at `initialRevision` > 1:
  * reads of revisions before it (the key space then is unknown) and compacted answers to
- * compactions of them (what was compacted before is unknown). Returns how many.
+ * compactions of them (what was compacted before is unknown). Returns how many. A txn that
+ * reads before it and writes keeps its effect with its answer unchecked (dropping it lost a
+ * revision: a generated ground-truth history was "not linearizable").
  */
 function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
   let n = 0;
@@ -277,7 +274,16 @@ function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
   for (const d of drafts) {
     if (d.returnPos === -1) continue;
     const compactedBefore = d.f === 'kv/compaction' && int(d.request['revision']) <= initialRevision && d.output !== undefined && 'error' in d.output;
-    if (!compactedBefore && !((d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
+    // A serializable read a member served at a revision before the history: the same.
+    const servedBefore = d.servedAt !== undefined && d.servedAt < initialRevision;
+    // Only an answer can show the key space before the history: a txn of unknown outcome keeps its writes.
+    const answered = d.output !== undefined && !('effective' in d.output);
+    if (!compactedBefore && !servedBefore && !(answered && (d.f === 'kv/range' || d.f === 'kv/txn') && readsBefore(d.request))) continue;
+    // A txn that also wrote still made its revision: its answer is not checked, its writes are.
+    if (d.f === 'kv/txn' && d.output !== undefined && 'response' in d.output && txnWrites(d.request, d.output.response)) {
+      d.output = { effective: true };
+      continue;
+    }
     d.returnPos = -1;
     n++;
   }
@@ -338,6 +344,8 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
     for (const v of vals) {
       const s = seen.get(v);
       if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
+      // Seen at or before the revision the history starts at: the store held it before (a value the history writes again).
+      if (initialRevisionGiven !== undefined && s.mod <= initialRevisionGiven) continue;
       d.output = { effective: true };
       d.pre = s.mod - 1;
       d.returnPos = s.by;
@@ -427,8 +435,10 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   for (const d of drafts) {
     const out = d.output;
     if (out === undefined) continue;
-    // A put with a lease that took effect proves the lease existed when it did.
-    if (d.f === 'kv/put' && !('error' in out) && id64(d.request['lease']) !== '0') present(id64(d.request['lease']), d.returnPos);
+    // A put with a lease that took effect proves the lease existed when it did; so does one refused
+    // for its key (ignore_value): a put on its own looks its lease up first (applierV3backend.Put).
+    const putLease = d.f === 'kv/put' ? id64(d.request['lease']) : '0';
+    if (putLease !== '0' && (!('error' in out) || errorKind(out.error).endsWith('key not found'))) present(putLease, d.returnPos);
     if (d.f === 'kv/txn' && 'response' in out) {
       const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
       for (const op of branch ?? []) {
@@ -439,7 +449,10 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
-      if (errorKind(out.error).endsWith('requested lease not found')) absent(id, d);
+      const missing = d.f === 'kv/txn' ? onlyTxnLease(d.request) : id;
+      if (missing !== undefined && errorKind(out.error).endsWith('requested lease not found')) absent(missing, d);
+      // A grant refused because its ID is taken saw the lease exist (maybe made by a timed-out grant).
+      if (d.f === 'lease/grant' && errorKind(out.error).endsWith('lease already exists')) present(id, d.returnPos);
       continue;
     }
     const ttl = int(out.response['TTL']);
@@ -456,6 +469,31 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   return { absent: absentSet, absentAt, presentBy };
 }
 
+/**
+ * The one lease a txn's puts name (any branch, nested ones too), if exactly one: a txn that
+ * failed with "requested lease not found" saw that lease missing. With several, which one is
+ * not known (no evidence then). Without this a keyless lease that expired (no revision) and a
+ * txn that then failed on it could not be linearized (a generated ground-truth history).
+ */
+function onlyTxnLease(req: Req): string | undefined {
+  let only: string | undefined;
+  let several = false;
+  const visit = (t: Req): void => {
+    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) {
+        const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
+        if (lease !== '0') {
+          if (only !== undefined && only !== lease) several = true;
+          only = lease;
+        }
+        if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
+      }
+    }
+  };
+  visit(req);
+  return several ? undefined : only;
+}
+
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
 function goneBy(evidence: LeaseEvidence, id: string, after: number): number | undefined {
   let by: number | undefined;
@@ -469,22 +507,34 @@ function goneBy(evidence: LeaseEvidence, id: string, after: number): number | un
  * only matter by deleting keys, which takes a gap revision: it is gated like unseen writes.
  */
 function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
-  // Leases that a write of unknown outcome (still in play) would attach keys to.
+  // Leases that a write of unknown outcome (still in play) would attach keys to, or that a write
+  // refused with a decided error names (a txn's put with the lease may have passed before
+  // another op of it failed: "key not found" then shows the lease existed).
   const wanted = new Set<string>();
   for (const d of drafts) {
-    if (d.output !== undefined || d.returnPos === -1) continue;
+    if ((d.output !== undefined && !('error' in d.output)) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
     for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
       for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
+  }
+  // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
+  const grantsOf = new Map<string, number>();
+  for (const d of drafts) {
+    if (d.f !== 'lease/grant' || d.returnPos === -1 || (d.output !== undefined && !('response' in d.output))) continue;
+    const id = id64(d.request['ID']);
+    grantsOf.set(id, (grantsOf.get(id) ?? 0) + 1);
   }
   for (const d of drafts) {
     if (d.output !== undefined || d.returnPos === -1) continue;
     const id = id64(d.request['ID']);
     if (d.f === 'lease/grant') {
       const by = evidence.presentBy.get(id);
+      // Another grant of the same ID (a client that sent it again, or after a revoke): which one
+      // made the lease a later op saw is not known, so this one stays, may take effect any time.
+      if ((grantsOf.get(id) ?? 0) > 1) d.returnPos = Infinity;
       // Nobody saw it, but a timed-out put may have used it: it stays, may take effect any time.
-      if (by === undefined || by < d.pair.call) d.returnPos = wanted.has(id) ? Infinity : -1;
+      else if (by === undefined || by < d.pair.call) d.returnPos = wanted.has(id) ? Infinity : -1;
       else {
         d.output = { effective: true };
         d.returnPos = by;
@@ -503,22 +553,29 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
 function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
   const revoked = new Set<string>();
   for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(id64(d.request['ID']));
-  const granted = new Map<string, Draft>();
+  // Every grant that may have made the lease: a lease granted again (same ID) after it expired expires again.
+  const granted = new Map<string, Draft[]>();
   for (const d of kept) {
-    if (d.f !== 'lease/grant') continue;
+    if (d.f !== 'lease/grant' || (d.output !== undefined && 'error' in d.output)) continue;
     const resp = d.output !== undefined && 'response' in d.output ? d.output.response : undefined;
     const id = (id64(d.request['ID']) !== '0' ? id64(d.request['ID']) : id64(resp?.['ID']));
-    if (id !== '0' && !granted.has(id)) granted.set(id, d);
+    if (id === '0') continue;
+    const list = granted.get(id);
+    if (list === undefined) granted.set(id, [d]);
+    else list.push(d);
   }
-  for (const [id, d] of granted) {
-    if (revoked.has(id)) continue;
-    const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
-    // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
-    const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
-    if (by === undefined) {
-      if (gaps.size === 0) continue;
-      input.gaps = gaps;
-    }
-    ops.push({ id: ops.length, process: `lease-expiry-${id}`, input, output: undefined, call: d.pair.call, return: by ?? Infinity, index: d.pair.invoke.index });
+  for (const [id, grants] of granted) {
+    if (revoked.has(id) && grants.length === 1) continue;
+    grants.forEach((d, n) => {
+      const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
+      // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
+      const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
+      // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
+      if (by === undefined && grants.length === 1) {
+        if (gaps.size === 0) return;
+        input.gaps = gaps;
+      }
+      ops.push({ id: ops.length, process: n === 0 ? `lease-expiry-${id}` : `lease-expiry-${id}/${n}`, input, output: undefined, call: d.pair.call, return: by ?? Infinity, index: d.pair.invoke.index });
+    });
   }
 }

@@ -6,7 +6,8 @@
 //   incarnation; its version then is the answer's minus the known puts since R0 (its value
 //   and mod revision at R0 are not known: they only show in a prev_kv or a read below R0,
 //   which are not checked);
-// - a lease the history uses (puts, revokes) but never grants was granted before it.
+// - a lease the history shows existing (answered puts, txns and revokes, keys attached to it)
+//   but never grants was granted before it.
 // Keys no answer shows from before the history are taken as absent at R0.
 import type { Req } from './apply.ts';
 import type { GapConstraints } from './gap-constraints.ts';
@@ -43,7 +44,27 @@ function shownKvs(ops: readonly PreparedOp[], out: (kv: KeyValue, at: number) =>
   }
 }
 
-function leasesUsedNotGranted(ops: readonly PreparedOp[]): Set<string> {
+/** Leases the taken branches of an answered txn attach keys to (nested txns by their own answers). */
+function txnLeases(req: Req, resp: Req | undefined, out: Set<string>): void {
+  if (resp === undefined) return;
+  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
+  const responses = (resp['responses'] ?? []) as Req[];
+  (branch ?? []).forEach((op, i) => {
+    const put = op['request_put'] as Req | undefined;
+    if (put !== undefined && id64(put['lease']) !== '0') out.add(id64(put['lease']));
+    const nested = op['request_txn'] as Req | undefined;
+    if (nested !== undefined) txnLeases(nested, responses[i]?.['response_txn'] as Req | undefined, out);
+  });
+}
+
+/**
+ * Leases the history shows existing but never grants: they were granted before it. Shown by an
+ * answered put or txn that attached a key to one, a put seen to take effect with one, an
+ * answered revoke, or an answer showing a key attached to one. A lease only named is not: a
+ * put or revoke of a lease nobody granted fails with "requested lease not found" (a generated
+ * ground-truth history revoked one on an etcd that held data: "not linearizable").
+ */
+function leasesShownNotGranted(ops: readonly PreparedOp[]): Set<string> {
   const used = new Set<string>();
   const granted = new Set<string>();
   for (const { input, output } of ops) {
@@ -52,9 +73,14 @@ function leasesUsedNotGranted(ops: readonly PreparedOp[]): Set<string> {
       const resp = output !== undefined && 'response' in output ? output.response : undefined;
       granted.add(id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp?.['ID']));
     }
+    if (output === undefined || 'error' in output) continue;
     if (input.f === 'kv/put' && id64(req['lease']) !== '0') used.add(id64(req['lease']));
-    if (input.f === 'lease/revoke' || input.f === 'lease/expire') used.add(id64(req['ID']));
+    if (input.f === 'lease/revoke' && 'response' in output) used.add(id64(req['ID']));
+    if (input.f === 'kv/txn' && 'response' in output) txnLeases(req, output.response, used);
   }
+  shownKvs(ops, (kv) => {
+    if (kv.lease !== '0') used.add(kv.lease);
+  });
   for (const id of granted) used.delete(id);
   used.delete('0');
   return used;
@@ -80,7 +106,7 @@ export function inferInitialState(initialRevision: number, ops: readonly Prepare
   for (const kv of kvs.values()) kvsHash ^= kvHash(kv);
   const leases = new Map<string, number>();
   let leasesHash = 0;
-  for (const id of leasesUsedNotGranted(ops)) {
+  for (const id of leasesShownNotGranted(ops)) {
     leases.set(id, 0);
     leasesHash ^= leaseHash(id, 0);
   }
@@ -89,8 +115,8 @@ export function inferInitialState(initialRevision: number, ops: readonly Prepare
 
 /**
  * The store as a dump shows it: what `etcdctl get "" --from-key -w json` prints (header
- * revision, every kv). Leases the kvs are attached to, or the history uses but never grants,
- * existed. Throws a DumpError naming the field that is wrong.
+ * revision, every kv). Leases the kvs are attached to, or the history shows existing but never
+ * grants, existed. Throws a DumpError naming the field that is wrong.
  */
 export function dumpedState(dump: unknown, ops: readonly PreparedOp[]): EtcdState {
   if (typeof dump !== 'object' || dump === null || Array.isArray(dump)) throw new DumpError('not a JSON object (expected etcdctl get -w json output)');
@@ -123,7 +149,7 @@ export function dumpedState(dump: unknown, ops: readonly PreparedOp[]): EtcdStat
   });
   let kvsHash = 0;
   for (const kv of kvs.values()) kvsHash ^= kvHash(kv);
-  for (const id of leasesUsedNotGranted(ops)) addLease(id);
+  for (const id of leasesShownNotGranted(ops)) addLease(id);
   return new EtcdState(revision, -1, kvs, leases, kvsHash, leasesHash, undefined, 1);
 }
 

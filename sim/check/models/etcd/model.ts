@@ -270,13 +270,25 @@ function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState
 /** A serializable read: legal once the state reached its revision, against the store as of that revision. */
 function stepServedAt(s: EtcdState, input: EtcdInput, servedAt: number, output: EtcdOutput | undefined): EtcdState | undefined {
   if (output === undefined || !('response' in output) || s.revision < servedAt) return undefined;
+  let at = s.at(servedAt);
   if (output.range !== undefined && input.f === 'kv/range') {
-    const at = s.at(servedAt);
-    const found = applyRangeResult(at, input.request, output.response);
+    let found = applyRangeResult(at, input.request, output.response);
+    if (found === ERR_COMPACTED) found = applyRangeResult((at = uncompacted(at)), input.request, output.response);
     return at.revision === servedAt && typeof found !== 'string' && sameRangeAnswer(output.range, at.revision, found) ? s : undefined;
   }
-  const r = apply(s.at(servedAt), input, output);
+  let r = apply(at, input, output);
+  if ('error' in r && r.error === ERR_COMPACTED) r = apply(uncompacted(at), input, output);
   return !('error' in r) && r.state.revision === servedAt && sameResponse(input.f, r.response, output.response) ? s : undefined;
+}
+
+/**
+ * The state at a revision before the compactions applied at it. A compaction makes no revision,
+ * so a member that served revision R may not have applied a compaction the leader applied at R
+ * yet: its read of a revision that compaction removed still answers (a generated ground-truth
+ * history: a follower's serializable read at revision 2 after "compact 6" applied on the leader).
+ */
+function uncompacted(at: EtcdState): EtcdState {
+  return at.withCompactRevision(-1);
 }
 
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */

@@ -91,6 +91,21 @@ function collectRequest(f: string, req: Req, facts: ValueFacts): void {
   }
 }
 
+/** What valuedObjects then the loop in hideUnseenValues note, without the list: for answers read once. */
+function collectResponse(resp: unknown, facts: ValueFacts): void {
+  if (Array.isArray(resp)) {
+    for (let i = 0; i < resp.length; i++) collectResponse(resp[i], facts);
+    return;
+  }
+  if (typeof resp !== 'object' || resp === null) return;
+  const o = resp as Req;
+  if (typeof o['value'] === 'string' && o['key'] !== undefined) noteValue(o['value'], facts, true);
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object') collectResponse(v, facts);
+  }
+}
+
 /**
  * The objects of an answer, at any depth, with a string `value` (the kvs and prev_kvs it shows,
  * nested txn answers too), in the order a depth-first walk meets them: read once per answer,
@@ -121,6 +136,8 @@ export function hideUnseenValues(
   requests: readonly { f: string; request: Req }[],
   shown: readonly (readonly Req[])[],
   unseen: readonly UnseenWrite[],
+  /** Other answers that show values (watch responses), read here as they are. */
+  others: readonly unknown[] = [],
 ): { requests: Req[]; placeholder: string } | undefined {
   const candidates = new Set<string>();
   for (const w of unseen) forEachPutValue(w.f, w.request, (v) => candidates.add(v));
@@ -138,6 +155,7 @@ export function hideUnseenValues(
       if (o['key'] !== undefined) noteValue(o['value'] as string, facts, true);
     }
   }
+  for (let i = 0; i < others.length; i++) collectResponse(others[i], facts);
   if (facts.orderMatters) return undefined;
   let text = PLACEHOLDER_TEXT;
   while (facts.clashes.has(encodeKey(text))) text += '#';

@@ -1,0 +1,208 @@
+// False "not linearizable" verdicts the ground-truth generator (etcd-ground-truth.test.ts) found
+// on histories the real state machine produced, shrunk to a few ops each, with a must-fail twin.
+// Each was an inference of the history preparation or the model that is not true of every
+// history etcd can produce.
+import { describe, expect, it } from 'vitest';
+import { checkHistory } from '../../../sim/check/check-history.ts';
+import { b64, hdr, history, kv, type Line } from './history-builder.ts';
+
+type Watches = { time: number; response: unknown }[];
+
+function verdict(lines: Line[], initialDump?: unknown, watches: Watches = []): boolean | 'unknown' {
+  return checkHistory(history(lines), 'etcd', { maxSteps: 200_000 }, { watches, ...(initialDump === undefined ? {} : { initialDump }) }).valid;
+}
+
+const LEASE_NOT_FOUND = 'etcdserver: requested lease not found';
+const KEY_NOT_FOUND = 'etcdserver: key not found';
+const FUTURE = 'etcdserver: mvcc: required revision is a future revision';
+const LEASE_EXISTS = 'etcdserver: lease already exists';
+/** An etcd that held key1 = X (revision 2) before the history: what `etcdctl get "" --from-key -w json` printed. */
+const DUMP = { header: { revision: '2' }, kvs: [kv('key1', 'X', 2, 2, 1)], count: '1' };
+
+describe('error precedence as etcd applies requests', () => {
+  const keepValue = { key: b64('k'), ignore_value: true, lease: '7' };
+
+  it('a put on its own checks its lease before its key (applierV3backend.Put): lease not found', () => {
+    expect(verdict([[0, 'invoke', 'kv/put', keepValue], [0, 'fail', 'kv/put', null, LEASE_NOT_FOUND]])).toBe(true);
+    expect(verdict([[0, 'invoke', 'kv/put', keepValue], [0, 'fail', 'kv/put', null, KEY_NOT_FOUND]])).toBe(false);
+  });
+
+  it('a put in a txn checks its key first (checkRequestPut): key not found', () => {
+    const txn = { compare: [], success: [{ request_put: keepValue }], failure: [] };
+    expect(verdict([[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, KEY_NOT_FOUND]])).toBe(true);
+    expect(verdict([[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, LEASE_NOT_FOUND]])).toBe(false);
+  });
+
+  it("a txn checks every put before any range (applierV3backend.Txn): a missing lease wins over a future revision", () => {
+    const txn = { compare: [], success: [{ request_range: { key: b64('k'), revision: '5' } }, { request_put: { key: b64('k'), value: b64('v'), lease: '104' } }], failure: [] };
+    expect(verdict([[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, LEASE_NOT_FOUND]])).toBe(true);
+    expect(verdict([[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, FUTURE]])).toBe(false);
+  });
+});
+
+describe('leases: what the answers show', () => {
+  it('a txn that failed on a lease saw it gone: a keyless lease expired (no revision) before it', () => {
+    const txn = { compare: [], success: [{ request_put: { key: b64('k'), value: b64('v'), lease: '5' } }], failure: [] };
+    const lines: Line[] = [
+      [0, 'invoke', 'lease/grant', { ID: '5', TTL: '2' }],
+      [0, 'ok', 'lease/grant', { ...hdr(1), ID: '5', TTL: '2' }],
+      [0, 'invoke', 'kv/txn', txn],
+      [0, 'fail', 'kv/txn', null, LEASE_NOT_FOUND],
+    ];
+    expect(verdict(lines)).toBe(true);
+    // Gone is gone: a put with it afterwards cannot succeed.
+    expect(verdict([...lines, [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('w'), lease: '5' }], [0, 'ok', 'kv/put', hdr(2)]])).toBe(false);
+  });
+
+  it('a grant refused with "lease already exists" saw the lease a timed-out grant of the same ID made', () => {
+    const refused: Line[] = [
+      [3, 'invoke', 'lease/grant', { TTL: '2', ID: '100' }],
+      [3, 'fail', 'lease/grant', null, LEASE_EXISTS],
+    ];
+    expect(verdict([[2, 'invoke', 'lease/grant', { TTL: '3', ID: '100' }], ...refused, [2, 'info', 'lease/grant', null, 'timeout']])).toBe(true);
+    expect(verdict(refused)).toBe(false);
+  });
+
+  it('two answered grants of one ID: the first lease expired keyless in between', () => {
+    const lines: Line[] = [
+      [2, 'invoke', 'lease/grant', { TTL: '3', ID: '100' }],
+      [3, 'invoke', 'lease/grant', { TTL: '2', ID: '100' }],
+      [2, 'ok', 'lease/grant', { ...hdr(1), ID: '100', TTL: '3' }],
+      [3, 'ok', 'lease/grant', { ...hdr(1), ID: '100', TTL: '2' }],
+    ];
+    expect(verdict(lines)).toBe(true);
+    const revoke: Line[] = [[4, 'invoke', 'lease/revoke', { ID: '100' }], [4, 'ok', 'lease/revoke', hdr(1)]];
+    expect(verdict([...lines, ...revoke, ...revoke])).toBe(false);
+  });
+
+  it('a grant sent again with the same ID: a lease seen existing does not say the timed-out one made it', () => {
+    const lines: Line[] = [
+      [4, 'invoke', 'lease/grant', { TTL: '6', ID: '104' }],
+      [1, 'invoke', 'lease/keepalive', { ID: '104' }],
+      [2, 'invoke', 'lease/grant', { TTL: '2', ID: '104' }],
+      [1, 'ok', 'lease/keepalive', { ...hdr(1), ID: '104', TTL: '2' }],
+      [2, 'ok', 'lease/grant', { ...hdr(1), ID: '104', TTL: '2' }],
+      [4, 'info', 'lease/grant', null, 'timeout'],
+      [2, 'invoke', 'kv/put', { key: b64('key1'), value: b64('v'), lease: '104' }],
+      [2, 'fail', 'kv/put', null, LEASE_NOT_FOUND],
+    ];
+    expect(verdict(lines)).toBe(true);
+    expect(verdict([...lines, [1, 'invoke', 'kv/range', { key: b64('key1') }], [1, 'ok', 'kv/range', { ...hdr(1), kvs: [kv('key1', 'v', 2, 2, 1)], count: '1' }]])).toBe(false);
+  });
+});
+
+describe('leases: more of what the answers show', () => {
+  it('a put refused for its key ("key not found") looked its lease up first: a timed-out grant made it', () => {
+    const refused: Line[] = [[2, 'invoke', 'kv/put', { key: b64('key2'), ignore_value: true, lease: '100' }], [2, 'fail', 'kv/put', null, KEY_NOT_FOUND]];
+    expect(verdict([[2, 'invoke', 'lease/grant', { TTL: '1', ID: '100' }], [2, 'info', 'lease/grant', null, 'timeout'], ...refused])).toBe(true);
+    expect(verdict(refused)).toBe(false);
+  });
+
+  it('a grant of an ID revoked before, never answered, may make the lease a later revoke removes', () => {
+    const before: Line[] = [
+      [1, 'invoke', 'lease/grant', { TTL: '5', ID: '100' }],
+      [1, 'ok', 'lease/grant', { ...hdr(1), ID: '100', TTL: '5' }],
+      [0, 'invoke', 'lease/revoke', { ID: '100' }],
+      [0, 'ok', 'lease/revoke', hdr(1)],
+    ];
+    const after: Line[] = [[4, 'invoke', 'lease/revoke', { ID: '100' }], [4, 'ok', 'lease/revoke', hdr(1)]];
+    expect(verdict([...before, [0, 'invoke', 'lease/grant', { TTL: '5', ID: '100' }], ...after])).toBe(true);
+    expect(verdict([...before, ...after])).toBe(false);
+  });
+});
+
+describe('leases: evidence inside a refused txn', () => {
+  it('a txn refused for a later put\'s key ("key not found") passed its put with a lease a timed-out grant made', () => {
+    const txn = { compare: [], success: [{ request_put: { key: b64('key0'), value: b64('v'), lease: '102' } }, { request_put: { key: b64('key1'), value: b64('w'), ignore_lease: true } }], failure: [] };
+    const refused: Line[] = [[2, 'invoke', 'kv/txn', txn], [2, 'fail', 'kv/txn', null, KEY_NOT_FOUND]];
+    expect(verdict([[0, 'invoke', 'lease/grant', { TTL: '4', ID: '102' }], ...refused])).toBe(true);
+    // Without a grant the lease is missing: the txn fails on it first.
+    expect(verdict(refused)).toBe(false);
+  });
+});
+
+describe('a txn etcd never applies', () => {
+  it('a timed-out txn keeping the value of a key it deleted: never applied, and the model does not crash on it', () => {
+    const txn = { compare: [], success: [{ request_delete_range: { key: b64('key'), range_end: b64('kez') } }, { request_put: { key: b64('key1'), ignore_value: true, prev_kv: true } }], failure: [] };
+    const lines = (fillsRevision3: boolean): Line[] => [
+      [0, 'invoke', 'kv/put', { key: b64('key1'), value: b64('A') }],
+      [0, 'ok', 'kv/put', hdr(2)],
+      [1, 'invoke', 'kv/txn', txn],
+      [1, 'info', 'kv/txn', null, 'timeout'],
+      ...(fillsRevision3 ? ([[1, 'invoke', 'kv/put', { key: b64('key1'), value: b64('C'), prev_kv: true }]] as Line[]) : []),
+      [0, 'invoke', 'kv/put', { key: b64('key1'), value: b64('B') }],
+      [0, 'ok', 'kv/put', hdr(4)],
+    ];
+    expect(verdict(lines(true))).toBe(true);
+    // Without another write, revision 3 has no writer: the txn cannot have made it.
+    expect(verdict(lines(false))).toBe(false);
+  });
+});
+
+describe('an etcd that held data (--initial-state dump)', () => {
+  it('a revoke of a lease nobody granted fails: naming a lease does not show it existed', () => {
+    expect(verdict([[0, 'invoke', 'lease/revoke', { ID: '104' }], [0, 'fail', 'lease/revoke', null, LEASE_NOT_FOUND]], DUMP)).toBe(true);
+    const revoke: Line[] = [[0, 'invoke', 'lease/revoke', { ID: '104' }], [0, 'ok', 'lease/revoke', hdr(2)]];
+    expect(verdict([...revoke, ...revoke], DUMP)).toBe(false);
+  });
+
+  it('an answered txn that read a revision before the history and wrote still made its revision', () => {
+    const txn = { compare: [], success: [{ request_put: { key: b64('key2'), value: b64('B') } }, { request_range: { key: b64('key1'), revision: '1' } }], failure: [] };
+    const answer = { ...hdr(3), succeeded: true, responses: [{ response_put: hdr(3) }, { response_range: hdr(3) }] };
+    const read = (value: string): Line[] => [[1, 'invoke', 'kv/range', { key: b64('key2') }], [1, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('key2', value, 3, 3, 1)], count: '1' }]];
+    const lines: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'ok', 'kv/txn', answer]];
+    expect(verdict([...lines, ...read('B')], DUMP)).toBe(true);
+    expect(verdict([...lines, ...read('Z')], DUMP)).toBe(false);
+  });
+
+  it('a timed-out txn that reads a revision before the history keeps its writes', () => {
+    const txn = { compare: [], success: [{ request_put: { key: b64('key1'), value: b64('V'), prev_kv: true } }, { request_range: { key: b64('key2'), revision: '1' } }], failure: [] };
+    const deleteAll = (version: number): Line[] => [
+      [1, 'invoke', 'kv/deleterange', { key: b64('\0'), range_end: b64('\0'), prev_kv: true }],
+      [1, 'ok', 'kv/deleterange', { ...hdr(4), deleted: '1', prev_kvs: [kv('key1', 'V', 2, 3, version)] }],
+    ];
+    const lines: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'info', 'kv/txn', null, 'timeout']];
+    expect(verdict([...lines, ...deleteAll(2)], DUMP)).toBe(true);
+    expect(verdict([...lines, ...deleteAll(1)], DUMP)).toBe(false);
+  });
+
+  it('a serializable read a lagging member served before the history is not checked against it', () => {
+    const put: Line[] = [[1, 'invoke', 'kv/put', { key: b64('key3'), value: b64('C') }], [1, 'ok', 'kv/put', hdr(3)]];
+    const stale = (revision: number, shown: Record<string, string>[]): Line[] => [
+      [0, 'invoke', 'kv/range', { key: b64('\0'), range_end: b64('\0'), serializable: true }],
+      [0, 'ok', 'kv/range', { ...hdr(revision), ...(shown.length > 0 ? { kvs: shown, count: String(shown.length) } : {}) }],
+    ];
+    expect(verdict([...stale(1, []), ...put], DUMP)).toBe(true);
+    expect(verdict([...stale(2, [kv('key1', 'Y', 2, 2, 1)]), ...put], DUMP)).toBe(false);
+  });
+
+  it('a value the store held before, seen by a watch, does not pin a timed-out write of the same value', () => {
+    const dump = { header: { revision: '2' }, kvs: [kv('key2', 'dup', 2, 2, 1)], count: '1' };
+    const lines = (deleted: number): Line[] => [
+      [3, 'invoke', 'kv/put', { key: b64('key2'), value: b64('dup'), lease: '101' }],
+      [2, 'invoke', 'kv/deleterange', { key: b64('key0'), range_end: b64('key3') }],
+      [2, 'ok', 'kv/deleterange', { ...hdr(3), deleted: String(deleted) }],
+    ];
+    const event = { type: 'DELETE', kv: { key: b64('key2'), mod_revision: '3' }, prev_kv: kv('key2', 'dup', 2, 2, 1) };
+    const watches = [{ time: 25, response: { header: { revision: '3' }, events: [event] } }];
+    expect(verdict(lines(1), dump, watches)).toBe(true);
+    expect(verdict(lines(2), dump, watches)).toBe(false);
+  });
+});
+
+describe('serializable reads', () => {
+  it('a member behind on a compaction (no revision of its own) still serves the revision it removed', () => {
+    const lines = (value: string): Line[] => [
+      [0, 'invoke', 'kv/put', { key: b64('key2'), value: b64('A') }],
+      [0, 'ok', 'kv/put', hdr(2)],
+      [0, 'invoke', 'kv/put', { key: b64('key0'), value: b64('B') }],
+      [0, 'ok', 'kv/put', hdr(3)],
+      [0, 'invoke', 'kv/compaction', { revision: '3' }],
+      [0, 'ok', 'kv/compaction', hdr(3)],
+      [1, 'invoke', 'kv/range', { key: b64('key2'), revision: '2', serializable: true }],
+      [1, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('key2', value, 2, 2, 1)], count: '1' }],
+    ];
+    expect(verdict(lines('A'))).toBe(true);
+    expect(verdict(lines('Z'))).toBe(false);
+  });
+});

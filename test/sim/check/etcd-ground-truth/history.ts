@@ -1,0 +1,373 @@
+// Ground-truth etcd histories: a list of steps (invoke, apply, complete, watch deliveries, ticks)
+// run against a leader and a lagging follower (cluster.ts). Every client op is applied at one
+// point between its invoke and its completion (or, timed out, at any point after its invoke, or
+// never), so the recorded history is linearizable by construction; answers and watch responses
+// are the state machine's own gateway JSON, recorded as the simulated client and watch streams
+// record them (sim/etcd/client.ts, watch-stream.ts). Steps are concrete, and running them is
+// lenient (a step that no longer fits is skipped), so a failing list shrinks by removing steps.
+import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
+import { opName } from '../../../../sim/etcd/request-kinds.ts';
+import { b64, prefixEnd } from '../../../../sim/workload/etcd-request.ts';
+import { Prng } from '../../../../sim/world/prng.ts';
+import type { Classified, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
+import { GroundCluster, type GroundMember } from './cluster.ts';
+import { drawRequest, type Knowledge, type Request } from './requests.ts';
+
+/** What becomes of a request: answered; timed out (applied later or never); failed with an ambiguous error (applied or not). */
+export type Fate = 'ok' | 'info-applied' | 'info-unapplied' | 'fail-applied' | 'fail-unapplied';
+
+export type Step =
+  | { t: 'preload'; req: Request }
+  | { t: 'invoke'; p: number; req: Request; fate: Fate; error?: string; follower?: boolean }
+  | { t: 'apply'; k: number }
+  | { t: 'complete'; p: number }
+  | { t: 'catch-up'; n: number }
+  | { t: 'tick'; ms: number; expire: boolean }
+  | { t: 'deliver'; w: number }
+  | { t: 'progress'; w: number }
+  | { t: 'rotate'; w: number };
+
+export interface Generated {
+  /** The watchers' shapes (watchCreates indexes): the run opens them before the first step. */
+  shapes: number[];
+  steps: Step[];
+  history: Op[];
+  watches: WatchRecord[];
+  /** When steps preloaded the store: what `etcdctl get "" --from-key -w json` printed before the first op. */
+  initialDump?: unknown;
+}
+
+interface InFlight {
+  process: number;
+  f: string;
+  req: Request;
+  fate: Fate;
+  error: string | undefined;
+  member: GroundMember;
+  classified: Classified;
+  reply: WireReply | undefined;
+  applied: boolean;
+}
+
+interface Watcher {
+  process: string;
+  create: Record<string, unknown>;
+  member: GroundMember;
+  stream: WatchStreamPort;
+  out: unknown[];
+  first: boolean;
+  next: number;
+  canceled: boolean;
+}
+
+const clone = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
+
+/** The watch creates of the run's watchers (sim/run/clients.ts, watch-shapes.ts) over keys key0..keyN-1. */
+export function watchCreates(): Record<string, unknown>[] {
+  return [
+    { key: b64('\0'), range_end: b64('\0'), prev_kv: true, progress_notify: true },
+    { key: b64('key'), range_end: b64(prefixEnd('key')), filters: ['NODELETE'], prev_kv: true, progress_notify: true },
+    { key: b64('key'), range_end: b64(prefixEnd('key')), filters: ['NOPUT'], progress_notify: true },
+    { key: b64('key1'), prev_kv: true, progress_notify: true },
+    { key: b64('key1'), range_end: b64('key3'), progress_notify: true },
+    { key: b64('key2'), range_end: b64('\0'), prev_kv: true, progress_notify: true },
+  ];
+}
+
+export class GroundRun {
+  readonly cluster = new GroundCluster();
+  readonly history: Op[] = [];
+  readonly watches: WatchRecord[] = [];
+  readonly steps: Step[] = [];
+  private clockUs = 0;
+  private readonly procs = new Map<number, InFlight>();
+  /** Every op not applied yet that will be (answered, or timed out and applied later). */
+  private readonly toApply: InFlight[] = [];
+  readonly watchers: Watcher[] = [];
+  readonly leases = new Set<string>();
+  initialDump: unknown;
+
+  private watchShapes: readonly number[] | undefined;
+
+  /** The watchers open with the history (after any preload: a store that held data is watched from then on). */
+  constructor(watchShapes: readonly number[]) {
+    this.watchShapes = watchShapes;
+  }
+
+  private openWatchers(watchShapes: readonly number[]): void {
+    const creates = watchCreates();
+    watchShapes.forEach((shape, i) => {
+      const member = i % 2 === 0 ? this.cluster.leader : this.cluster.follower;
+      this.openWatch({ process: `watch-${member.name}/${shape}`, create: creates[shape % creates.length]!, member, stream: undefined as never, out: [], first: true, next: 0, canceled: false });
+    });
+  }
+
+  get nowMs(): number {
+    return Math.floor(this.clockUs / 1000);
+  }
+
+  busy(p: number): boolean {
+    return this.procs.has(p);
+  }
+
+  pendingApplies(): number {
+    return this.toApply.length;
+  }
+
+  run(step: Step): void {
+    this.steps.push(step);
+    this.clockUs += 1000 + (this.steps.length % 7) * 37;
+    if (step.t !== 'preload' && this.watchShapes !== undefined) {
+      // The history starts on a settled cluster: the follower holds what was preloaded.
+      this.cluster.catchUp(Number.MAX_SAFE_INTEGER);
+      this.openWatchers(this.watchShapes);
+      this.watchShapes = undefined;
+    }
+    switch (step.t) {
+      case 'preload':
+        return this.preload(step.req);
+      case 'invoke':
+        return this.invoke(step);
+      case 'apply': {
+        if (this.toApply.length === 0) return;
+        this.apply(this.toApply[step.k % this.toApply.length]!);
+        return;
+      }
+      case 'complete':
+        return this.complete(step.p);
+      case 'catch-up':
+        return this.cluster.catchUp(step.n);
+      case 'tick':
+        this.clockUs += step.ms * 1000;
+        this.cluster.tick(this.nowMs);
+        if (step.expire) this.cluster.expireLeases(this.nowMs, () => true);
+        return;
+      case 'deliver':
+        return this.deliver(step.w);
+      case 'progress': {
+        const w = this.watchers[step.w % Math.max(1, this.watchers.length)];
+        if (w !== undefined && !w.canceled) w.out.push(...w.stream.handle({ progress_request: {} }));
+        return;
+      }
+      case 'rotate':
+        return this.rotate(step.w);
+    }
+  }
+
+  private preload(req: Request): void {
+    if (this.history.length > 0) return;
+    const c = this.cluster.leader.classify(req.path, req.body);
+    if (c.kind === 'propose') this.cluster.propose(c, this.nowMs);
+  }
+
+  private invoke(step: Step & { t: 'invoke' }): void {
+    if (this.procs.has(step.p)) return;
+    if (this.history.length === 0 && this.cluster.leader.revision > 1) {
+      const dump = this.cluster.leader.classify('/v3/kv/range', { key: b64('\0'), range_end: b64('\0') });
+      if (dump.kind === 'read') {
+        const r = dump.read();
+        if (r.ok) this.initialDump = clone(r.body);
+      }
+    }
+    const f = opName(step.req.path);
+    this.history.push({ index: this.history.length, time: this.clockUs, process: step.p, type: 'invoke', f, value: clone(step.req.body) });
+    let member = this.cluster.leader;
+    let classified = member.classify(step.req.path, step.req.body);
+    // A serializable read may be served by the lagging follower; a linearizable one waits for the leader's state.
+    if (step.follower === true && classified.kind === 'read' && classified.serializable) {
+      member = this.cluster.follower;
+      classified = member.classify(step.req.path, step.req.body);
+    }
+    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false };
+    if (classified.kind === 'invalid') {
+      op.reply = { ok: false, error: classified.error };
+      op.applied = true;
+    } else if (step.fate === 'ok' || step.fate === 'info-applied' || step.fate === 'fail-applied') this.toApply.push(op);
+    this.procs.set(step.p, op);
+  }
+
+  /** The op's linearization point. False when it cannot happen now (a keep-alive of an expired lease waits for the revoke). */
+  private apply(op: InFlight): boolean {
+    const c = op.classified;
+    let reply: WireReply;
+    if (c.kind === 'read') reply = c.read();
+    else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
+    else if (c.kind === 'leader-lease') {
+      if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
+      reply = c.serve(this.nowMs);
+    } else if (c.kind === 'local') reply = c.serve();
+    else reply = { ok: false, error: c.error };
+    op.reply = reply;
+    op.applied = true;
+    const i = this.toApply.indexOf(op);
+    if (i >= 0) this.toApply.splice(i, 1);
+    return true;
+  }
+
+  private complete(p: number): void {
+    const op = this.procs.get(p);
+    if (op === undefined) return;
+    this.procs.delete(p);
+    const at = { index: this.history.length, time: this.clockUs, process: p, f: op.f };
+    if (op.fate === 'ok') {
+      if (!op.applied && !this.apply(op)) {
+        // Blocked (a keep-alive waiting for a revoke): the client gives up.
+        this.toApply.splice(this.toApply.indexOf(op), 1);
+        this.history.push({ ...at, type: 'info', value: null, error: 'timeout' });
+        return;
+      }
+      const r = op.reply!;
+      // A lease id the server chose is known from the grant's answer only (ID 0 grants that timed out stay unknown).
+      if (r.ok && op.f === 'lease/grant') this.leases.add(String((r.body as { ID?: unknown }).ID));
+      if (r.ok) this.history.push({ ...at, type: 'ok', value: clone(r.body) });
+      else this.history.push({ ...at, type: 'fail', value: clone(r.error), error: r.error.message });
+      return;
+    }
+    if (op.fate.startsWith('info')) {
+      this.history.push({ ...at, type: 'info', value: null, error: 'timeout' });
+      return;
+    }
+    const message = op.error ?? 'etcdserver: request timed out';
+    this.history.push({ ...at, type: 'fail', value: { error: message, code: 14, message }, error: message });
+  }
+
+  private openWatch(w: Watcher): void {
+    const create: Record<string, unknown> = { ...w.create };
+    if (w.next > 0) create['start_revision'] = String(w.next);
+    w.stream = w.member.sm.openWatchStream();
+    const entry = { stream: w.stream, out: w.out };
+    w.member.streams.push(entry);
+    w.out.length = 0;
+    w.out.push(...w.stream.handle({ create_request: create }));
+    w.first = true;
+    (w as { opened?: unknown }).opened = create;
+    if (!this.watchers.includes(w)) this.watchers.push(w);
+  }
+
+  private rotate(k: number): void {
+    const w = this.watchers[k % Math.max(1, this.watchers.length)];
+    if (w === undefined || w.canceled) return;
+    w.stream.close();
+    const at = w.member.streams.findIndex((s) => s.stream === w.stream);
+    if (at >= 0) w.member.streams.splice(at, 1);
+    w.member = w.member === this.cluster.leader ? this.cluster.follower : this.cluster.leader;
+    this.openWatch(w);
+  }
+
+  private deliver(k: number): void {
+    const w = this.watchers[k % Math.max(1, this.watchers.length)];
+    if (w === undefined || w.canceled || w.out.length === 0) return;
+    const response = clone(w.out.shift()) as { created?: boolean; canceled?: boolean; header?: { revision?: string }; events?: { kv?: { mod_revision?: string } }[] };
+    const record: WatchRecord = { process: w.process, time: this.clockUs, node: w.member.name, response };
+    if (w.first) {
+      record.request = { create_request: (w as { opened?: unknown }).opened };
+      w.first = false;
+    }
+    this.watches.push(record);
+    const events = response.events ?? [];
+    const last = events[events.length - 1];
+    if (last?.kv?.mod_revision !== undefined) w.next = Math.max(w.next, Number(last.kv.mod_revision) + 1);
+    else {
+      const rev = Number(response.header?.revision ?? 0);
+      const progress = response.created !== true && response.canceled !== true && events.length === 0;
+      if ((response.created === true && w.next === 0) || progress) w.next = Math.max(w.next, rev + 1);
+    }
+    if (response.canceled === true) {
+      w.canceled = true;
+      w.stream.close();
+    }
+  }
+}
+
+export interface GenerateOptions {
+  /** Client processes. */
+  processes: number;
+  /** Steps of traffic (invokes, applies, completions, watch deliveries, ticks). */
+  steps: number;
+  keys: number;
+}
+
+const AMBIGUOUS_APPLIED = ['etcdserver: request timed out', 'etcdserver: leader changed'];
+const AMBIGUOUS_UNAPPLIED = ['etcdserver: request timed out', 'etcdserver: leader changed', 'etcdserver: no leader', 'etcdserver: too many requests'];
+
+/** A random ground-truth history of `seed`. */
+export function generate(seed: number, o: GenerateOptions): Generated {
+  const p = new Prng(`etcd-ground-truth/${seed}`);
+  const shapes = Array.from({ length: p.int(3) }, () => p.int(6));
+  const run = new GroundRun(shapes);
+  let valueSeq = 0;
+  const knowledge: Knowledge = {
+    keys: Array.from({ length: o.keys }, (_, i) => `key${i}`),
+    leases: [],
+    values: new Map(),
+    revision: () => run.cluster.leader.revision,
+    nextValue: () => (p.chance(1, 6) ? p.pick(['', 'dup', 'dup2']) : `v${seed}-${valueSeq++}`),
+  };
+  const noteRequest = (req: Request): void => {
+    const visit = (body: Record<string, unknown>, path: string): void => {
+      if (path === 'put' && typeof body['key'] === 'string' && typeof body['value'] === 'string') {
+        const k = atob(body['key']);
+        knowledge.values.set(k, [...(knowledge.values.get(k) ?? []), atob(body['value'])]);
+      }
+      if (path === 'grant' && typeof body['ID'] === 'string') knowledge.leases.push(body['ID']);
+      for (const branch of [body['success'], body['failure']] as (Record<string, unknown>[] | undefined)[]) {
+        for (const op of branch ?? []) {
+          if (op['request_put'] !== undefined) visit(op['request_put'] as Record<string, unknown>, 'put');
+          if (op['request_txn'] !== undefined) visit(op['request_txn'] as Record<string, unknown>, 'txn');
+        }
+      }
+    };
+    visit(req.body, req.path.endsWith('/put') ? 'put' : req.path.endsWith('/grant') ? 'grant' : 'other');
+  };
+  if (p.chance(1, 5)) {
+    for (let i = p.intRange(1, 6); i > 0; i--) {
+      const req = drawRequest(p, knowledge);
+      if (req.path === '/v3/kv/put' || req.path === '/v3/kv/txn' || req.path === '/v3/kv/deleterange') {
+        noteRequest(req);
+        run.run({ t: 'preload', req });
+      }
+    }
+  }
+  for (let i = 0; i < o.steps; i++) {
+    for (const id of run.leases) if (!knowledge.leases.includes(id)) knowledge.leases.push(id);
+    const r = p.int(100);
+    if (r < 30) {
+      const proc = p.int(o.processes);
+      if (run.busy(proc)) {
+        run.run({ t: 'complete', p: proc });
+        continue;
+      }
+      const req = drawRequest(p, knowledge);
+      noteRequest(req);
+      const f = p.int(20);
+      const fate: Fate = f < 14 ? 'ok' : f < 16 ? 'info-applied' : f < 18 ? 'info-unapplied' : f < 19 ? 'fail-applied' : 'fail-unapplied';
+      const step: Step = { t: 'invoke', p: proc, req, fate };
+      if (fate === 'fail-applied') step.error = p.pick(AMBIGUOUS_APPLIED);
+      if (fate === 'fail-unapplied') step.error = p.pick(AMBIGUOUS_UNAPPLIED);
+      if (p.chance(1, 2)) step.follower = true;
+      run.run(step);
+    } else if (r < 50) run.run({ t: 'apply', k: p.int(1000) });
+    else if (r < 72) run.run({ t: 'complete', p: p.int(o.processes) });
+    else if (r < 78) run.run({ t: 'catch-up', n: p.intRange(1, 4) });
+    else if (r < 82) run.run({ t: 'tick', ms: p.int(3) === 0 ? p.intRange(500, 3000) : p.intRange(10, 120), expire: p.chance(2, 3) });
+    else if (r < 95) run.run({ t: 'deliver', w: p.int(8) });
+    else if (r < 98) run.run({ t: 'progress', w: p.int(8) });
+    else run.run({ t: 'rotate', w: p.int(8) });
+  }
+  for (let proc = 0; proc < o.processes; proc++) run.run({ t: 'complete', p: proc });
+  for (let i = 0; i < 20; i++) run.run({ t: 'deliver', w: p.int(8) });
+  return result(shapes, run);
+}
+
+/** Runs concrete steps again (a shrunk list): the same history for the same list. */
+export function replaySteps(steps: readonly Step[], shapes: readonly number[]): Generated {
+  const run = new GroundRun(shapes);
+  for (const s of steps) run.run(s);
+  return result([...shapes], run);
+}
+
+function result(shapes: number[], run: GroundRun): Generated {
+  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches };
+  if (run.initialDump !== undefined) g.initialDump = run.initialDump;
+  return g;
+}
