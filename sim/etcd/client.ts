@@ -51,6 +51,8 @@ interface Call {
   tries: number;
   timer: number;
   member: string;
+  /** JSON.stringify(request.body).length, once the first try measured it. */
+  bodyTextLength: number | undefined;
 }
 
 type StreamListener = (from: string, message: MemberToClient) => void;
@@ -97,10 +99,10 @@ export class EtcdClient {
     this.options.history?.invoke(process, f, request.body);
     if (this.calls.size >= this.outstandingMax) {
       // Refused locally before anything was sent: certainly not applied.
-      this.finish({ request, process, f, safe: true, done, tries: 0, timer: 0, member: this.current }, { type: 'fail', error: 'client: too many outstanding requests' });
+      this.finish({ request, process, f, safe: true, done, tries: 0, timer: 0, member: this.current, bodyTextLength: undefined }, { type: 'fail', error: 'client: too many outstanding requests' });
       return;
     }
-    const c: Call = { request, process, f, safe: safeToRetry(request.path, request.body), done, tries: 0, timer: 0, member: this.current };
+    const c: Call = { request, process, f, safe: safeToRetry(request.path, request.body), done, tries: 0, timer: 0, member: this.current, bodyTextLength: undefined };
     this.send(c);
   }
 
@@ -145,7 +147,9 @@ export class EtcdClient {
     c.member = this.current;
     this.calls.set(id, c);
     c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
-    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body }, jsonTextLength(c.request.body));
+    // Measured once per call (a retry sends the same body); the member's size bound reads it too.
+    c.bodyTextLength ??= jsonTextLength(c.request.body);
+    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, c.bodyTextLength);
   }
 
   private onTimeout(id: number): void {

@@ -9,6 +9,12 @@ export interface ClientRequestMessage {
   readonly id: number;
   readonly path: string;
   readonly body: unknown;
+  /**
+   * JSON.stringify(body).length, where the sender already measured it (the simulated client
+   * does, for the network): the member's size bound then reads it instead of walking the body
+   * again. Absent, the member measures (jsonTextLength, the same figure).
+   */
+  readonly bodyTextLength?: number;
 }
 
 /** One message of a watch stream: a WatchRequest ({create_request} | {cancel_request} | {progress_request}). */

@@ -119,6 +119,19 @@ describe('member', () => {
     expect(replies(member.takeOutputs())).toMatchObject([{ id: 9, status: 503, body: { message: 'etcdserver: request timed out' } }]);
   });
 
+  test('the size bound reads the body length the sender measured, and measures the body when none came', () => {
+    const { member, raft, out } = setup();
+    raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
+    member.afterPersist(member.nextReady()!);
+    const body = { key: 'a', value: 'b' };
+    member.receiveClient('c', { kind: 'request', id: 1, path: '/v3/kv/put', body, bodyTextLength: 4 * 1_572_864 + 1 });
+    expect(replies(out())).toMatchObject([{ id: 1, body: { message: 'etcdserver: request is too large' } }]);
+    member.receiveClient('c', { kind: 'request', id: 2, path: '/v3/kv/put', body, bodyTextLength: JSON.stringify(body).length });
+    member.receiveClient('c', { kind: 'request', id: 3, path: '/v3/kv/put', body: { key: 'a', value: 'x'.repeat(4 * 1_572_864) } });
+    expect(raft.proposals.length).toBe(1);
+    expect(replies(out())).toMatchObject([{ id: 3, body: { message: 'etcdserver: request is too large' } }]);
+  });
+
   test('a request the network delivers twice is proposed once', () => {
     const { member, raft } = setup();
     raft.pending = { softState: { lead: 1, raftState: 'leader' }, readStates: [], entries: [], committedEntries: [], messages: [] };
