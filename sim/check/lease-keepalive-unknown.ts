@@ -10,14 +10,12 @@ import { id64 } from './models/etcd/json.ts';
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 
-/** Lease id → the earliest invocation (µs) of a keep-alive of that lease whose serving time is unbounded. */
-export function unboundedKeepAlives(history: readonly Op[]): Map<string, number> {
+/**
+ * Each keep-alive of `history` as its invocation and its completion (undefined when never
+ * answered), completions in history order, then the unanswered ones.
+ */
+export function forEachKeepAlive(history: readonly Op[], each: (invoke: Op, completion: Op | undefined) => void): void {
   const open = new Map<number | string, Op>();
-  const out = new Map<string, number>();
-  const note = (inv: Op): void => {
-    const id = id64(obj(inv.value)['ID']);
-    out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
-  };
   for (const op of history) {
     if (op.f !== 'lease/keepalive') continue;
     if (op.type === 'invoke') {
@@ -26,9 +24,18 @@ export function unboundedKeepAlives(history: readonly Op[]): Map<string, number>
     }
     const inv = open.get(op.process);
     open.delete(op.process);
-    if (inv === undefined) continue;
-    if (op.type !== 'ok' || (op.tries ?? 1) > 1) note(inv);
+    if (inv !== undefined) each(inv, op);
   }
-  for (const inv of open.values()) note(inv);
+  for (const inv of open.values()) each(inv, undefined);
+}
+
+/** Lease id → the earliest invocation (µs) of a keep-alive of that lease whose serving time is unbounded. */
+export function unboundedKeepAlives(history: readonly Op[]): Map<string, number> {
+  const out = new Map<string, number>();
+  forEachKeepAlive(history, (inv, op) => {
+    if (op !== undefined && op.type === 'ok' && (op.tries ?? 1) <= 1) return;
+    const id = id64(obj(inv.value)['ID']);
+    out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
+  });
   return out;
 }

@@ -18,7 +18,7 @@
 // (lease-keepalive-unknown.ts).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
+import { forEachKeepAlive, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -53,36 +53,28 @@ interface KeepAlives {
 
 /** Every keep-alive of every lease, as renewals by term and invocations of unknown outcome. */
 function gather(history: readonly Op[]): Map<string, KeepAlives> {
-  const open = new Map<number | string, Op>();
   const byLease = new Map<string, KeepAlives>();
   const of = (id: string): KeepAlives => {
     let k = byLease.get(id);
     if (k === undefined) byLease.set(id, (k = { renewalsByTerm: new Map() }));
     return k;
   };
-  for (const op of history) {
-    if (op.f !== 'lease/keepalive') continue;
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      continue;
-    }
-    const inv = open.get(op.process);
-    open.delete(op.process);
-    if (inv === undefined) continue;
+  forEachKeepAlive(history, (inv, op) => {
+    if (op === undefined) return;
     const k = of(id64(obj(inv.value)['ID']));
     const resp = obj(op.value);
     const term = int(obj(resp['header'])['raft_term']);
     const memberId = obj(resp['header'])['member_id'];
     const member = typeof memberId === 'string' || typeof memberId === 'number' ? String(memberId) : '';
-    if (op.type !== 'ok' || term <= 0 || member === '' || member === '0') continue;
+    if (op.type !== 'ok' || term <= 0 || member === '' || member === '0') return;
     const ttlSeconds = int(resp['TTL']);
-    if (ttlSeconds <= 0) continue; // the lease was gone: nothing renewed
+    if (ttlSeconds <= 0) return; // the lease was gone: nothing renewed
     const period = `${member}@${term}`;
     const list = k.renewalsByTerm.get(period);
     const r: Renewal = { invokeUs: inv.time, doneUs: op.time, ttlSeconds, index: op.index };
     if (list === undefined) k.renewalsByTerm.set(period, [r]);
     else list.push(r);
-  }
+  });
   return byLease;
 }
 
