@@ -1,6 +1,7 @@
 // detcd check on etcd robustness-test reports (client-N/operations.json, porcupine operations):
 // a report directory or any client file of it is checked as the whole run; a run that is not
 // linearizable exits 1; what detcd cannot read or model is one line naming the file, exit 3.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,5 +74,28 @@ describe('detcd check: etcd robustness-test reports', () => {
     const fmt = await cli(['check', '--model', 'register', '--format', 'etcd-robustness', RUN]);
     expect(fmt.code).toBe(3);
     expect(fmt.err[0]).toMatch(/--format etcd-robustness goes with --model etcd/);
+  });
+
+  it('judges a run with many timed-out writes in bounded time from what its answers record, and finds a stale read in it', async () => {
+    // short-timeouts seed 3 (818 ops, 294 streams after the timeouts) written in the robustness
+    // format by bench/tools/robustness-export.mjs. Its answers have no create_revision or version:
+    // before the gap facts were drawn from such answers too (gap-constraints.ts), the check ran
+    // for more than 10 minutes; now ~4,000 model steps.
+    const out = join(dir, 'seed3');
+    const tool = join(import.meta.dirname, '../../bench/tools/robustness-export.mjs');
+    const p = spawnSync(process.execPath, [tool, join(import.meta.dirname, '../fixtures/check/short-timeouts-seed3/history.jsonl'), out], { encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    const valid = await cli(['check', '--model', 'etcd', '--timeout-ms', '300000', out]);
+    expect(valid.code, valid.out.join('\n')).toBe(0);
+    expect(valid.out[0]).toMatch(/: valid \(818 ops, the 294 client files/);
+    // client-183's read of key7 at revision 289 (v870-p231, mod 286) made to show the value of revision 202.
+    const file = join(out, 'client-183', 'operations.json');
+    const text = readFileSync(file, 'utf8');
+    const before = '{"Key":"key7","Value":{"Value":"v870-p231"},"ModRevision":286}';
+    expect(text.split(before).length).toBe(2);
+    writeFileSync(file, text.replace(before, '{"Key":"key7","Value":{"Value":"v671-p231"},"ModRevision":202}'));
+    const stale = await cli(['check', '--model', 'etcd', '--timeout-ms', '300000', out]);
+    expect(stale.code).toBe(1);
+    expect(stale.out.join('\n')).toMatch(/a write with a known revision in \(202, 289\] put or deleted it \(a stale answer\)/);
   });
 });

@@ -10,7 +10,6 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   const prepareOptions: EtcdPrepareOptions = {};
   if (options.initialRevision !== undefined) prepareOptions.initialRevision = options.initialRevision;
   if (options.initialDump !== undefined) prepareOptions.initialDump = options.initialDump;
-  if (options.partialAnswers === true) prepareOptions.partialAnswers = true;
   if (options.watches !== undefined && options.watches.length > 0) prepareOptions.watches = placeWatches(times(), options.watches);
   const prepared = etcdOperations(pairs, prepareOptions);
   return checkLinearizable(prepared.ops, createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial, { autoCompaction: options.autoCompaction === true }), budget);

@@ -13,8 +13,6 @@ export interface CheckHistoryOptions {
   autoCompaction?: boolean;
   /** etcd: watch responses recorded beside the history (µs times); their events settle timed-out writes. */
   watches?: readonly { time: number; response: unknown }[];
-  /** etcd: the answers leave fields out (etcd robustness-test histories; ParsedHistory.partialAnswers). */
-  partialAnswers?: boolean;
 }
 
 /** Checks a history's paired ops (at least one) against one model; `times` are the history's op times in file order. */

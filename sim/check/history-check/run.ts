@@ -8,5 +8,5 @@ import type { CheckHistoryOptions, PairsCheck } from './options.ts';
 export function runHistoryCheck(check: PairsCheck, model: string, history: ParsedHistory, budget: CheckBudget, options: CheckHistoryOptions): LinearizabilityResult {
   const pairs = pairOps(history);
   if (pairs.length === 0) return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: 'no operations', summary: 'unknown: no operations' };
-  return check(pairs, () => history.ops.map((o) => o.time), budget, history.partialAnswers === true ? { ...options, partialAnswers: true } : options);
+  return check(pairs, () => history.ops.map((o) => o.time), budget, options);
 }

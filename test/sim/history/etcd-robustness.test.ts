@@ -8,7 +8,7 @@
 // and a read of a compacted revision (an error), a defragment, a timed-out put that a later read
 // shows took effect (the client then continues on a new stream, ClientId 3), a timed-out put
 // nobody saw, and a 25-byte value recorded as its FNV-32a hash.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../../sim/history/detect-format.ts';
@@ -148,6 +148,47 @@ describe('etcd robustness-test histories: judged by the etcd model', () => {
 
   it('needs the whole run: one client alone sees writes it does not hold', () => {
     expect(check([clientText(3)]).valid).toBe(false);
+  });
+});
+
+// A real etcd 3.4.23 run (3 members, `detcd run --target etcd --scenario kill-leader --seed 3`:
+// the leader killed and restarted under etcd's robustness traffic mix, 11 requests timed out)
+// written in the robustness format by bench/tools/robustness-export.mjs.
+const REAL = join(import.meta.dirname, '../../fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3');
+const realClients = (): string[] => readdirSync(REAL).filter((d) => d.startsWith('client-')).sort();
+
+/** The real run with line `line` of one client file replaced by `edit` of it. */
+function realEdited(client: string, line: number, edit: (text: string) => string): string[] {
+  return realClients().map((c) => {
+    const text = readFileSync(join(REAL, c, 'operations.json'), 'utf8');
+    if (c !== client) return text;
+    const lines = text.split('\n');
+    const before = lines[line - 1]!;
+    lines[line - 1] = edit(before);
+    expect(lines[line - 1]).not.toBe(before);
+    return lines.join('\n');
+  });
+}
+
+describe('etcd robustness-test histories: a real etcd run', () => {
+  it('finds the real run linearizable, timed-out writes and all', () => {
+    const texts = realClients().map((c) => readFileSync(join(REAL, c, 'operations.json'), 'utf8'));
+    expect(texts.length).toBe(32);
+    const r = check(texts);
+    expect(r.valid).toBe(true);
+    expect(r.ops).toBe(139);
+  });
+
+  it('finds it not linearizable with an acknowledged put read back missing (a lost write)', () => {
+    // client-3 line 5 read key3 at revision 16 as v44-p4 (mod 14), put by client-5's acknowledged txn before the read's call.
+    const lost = realEdited('client-3', 5, (t) => t.replace('"KVs":[{"Key":"key3","Value":{"Value":"v44-p4"},"ModRevision":14}],"Count":1', '"KVs":[],"Count":0'));
+    expect(check(lost).valid).toBe(false);
+  });
+
+  it('finds it not linearizable with a read of an older value (a stale read)', () => {
+    // client-6 line 7 read key8 at revision 31 as v94-p4 (mod 27); v20-p3 (mod 7) is what an earlier read saw.
+    const stale = realEdited('client-6', 7, (t) => t.replace('{"Key":"key8","Value":{"Value":"v94-p4"},"ModRevision":27}', '{"Key":"key8","Value":{"Value":"v20-p3"},"ModRevision":7}'));
+    expect(check(stale).valid).toBe(false);
   });
 });
 

@@ -175,12 +175,6 @@ export interface EtcdPrepareOptions {
   initialDump?: unknown;
   /** Watch responses recorded with the history, placed among its ops (watch-observations.ts). */
   watches?: readonly WatchObservation[];
-  /**
-   * Answers leave fields out (UNRECORDED, sim/history/etcd-robustness.ts): the gap constraints
-   * and contradictions, which read every kv's create_revision, version and lease as facts, are
-   * not drawn from them (the search alone judges; it may take longer, never less strictly).
-   */
-  partialAnswers?: boolean;
 }
 
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
@@ -221,7 +215,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   // The constraints cost a pass over every answer; they pay off only with many unseen writes.
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
-  const worth = options.partialAnswers !== true && (gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS));
+  const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
   const constraints = worth ? gapConstraints(ops, [...gaps].sort((a, b) => a - b), watched) : NO_GAP_CONSTRAINTS;
   const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
