@@ -111,6 +111,11 @@ class Reader {
   }
 }
 
+/** A value for a refusal: numbers as JavaScript reads them (1e400 is Infinity, not JSON's null). */
+function shown(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
+}
+
 function isZero(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === '') return true;
   if (Array.isArray(v)) return v.length === 0;
@@ -332,7 +337,7 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
   const o = r.object(raw, '(operation)');
   r.onlyKnown(o, ['ClientId', 'Input', 'Call', 'Output', 'Return'], '');
   const clientId = r.count(o['ClientId'], 'ClientId');
-  if (typeof o['Call'] !== 'number' || !Number.isFinite(o['Call'])) r.fail('Call', `must be a time in nanoseconds, got ${JSON.stringify(o['Call']) ?? 'nothing'}`);
+  if (typeof o['Call'] !== 'number' || !Number.isFinite(o['Call'])) r.fail('Call', `must be a time in nanoseconds, got ${shown(o['Call'])}`);
   const call = o['Call'] as number;
   const req = requestOf(r, o['Input']);
   const out = r.object(o['Output'], 'Output');
@@ -347,7 +352,7 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
     return { clientId, call, ret: undefined, f: req.f, request: req.request, completion: { type: decided ? 'fail' : 'info', error: message }, line };
   }
   const ret = o['Return'] as number;
-  if (typeof ret !== 'number' || !Number.isFinite(ret) || ret < call) r.fail('Return', `must be a time in nanoseconds not before Call (${call}) for an answered request, got ${JSON.stringify(ret) ?? 'nothing'}`);
+  if (typeof ret !== 'number' || !Number.isFinite(ret) || ret < call) r.fail('Return', `must be a time in nanoseconds not before Call (${call}) for an answered request, got ${shown(ret)}`);
   const revision = r.count(out['Revision'], 'Output.Revision');
   if (revision === 0) r.fail('Output.Revision', 'an answered request needs the revision of its answer header (≥ 1)');
   const value: Json = { header: { revision: String(revision) }, ...answerOf(r, req, out) };
