@@ -76,8 +76,8 @@ export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutp
     if (listing === null) continue;
     const { at, range, listed } = listing;
     const lo = range[0]![0];
-    for (let i = lowerBound(universe, lo); i < universe.length; i++) {
-      const k = universe[i]!;
+    for (let u = lowerBound(universe, lo); u < universe.length; u++) {
+      const k = universe[u]!;
       if (!inKeyRanges(range, k)) break;
       if (++work > ABSENCE_WORK_MAX) return;
       if (!listed.has(k)) absent(k, at, i);
