@@ -12,56 +12,18 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../sim/check/check-history.ts';
 import type { Op } from '../../../sim/history/op.ts';
-import { generate, type Generated, type GenerateOptions } from './etcd-ground-truth/history.ts';
+import { generate, type Generated } from './etcd-ground-truth/history.ts';
+import { sizeOf } from './etcd-ground-truth/sizes.ts';
+import { withUnwrittenValue } from './etcd-ground-truth/twins.ts';
 
 const HISTORIES = Number(process.env['ETCD_GROUND_TRUTH_HISTORIES'] ?? 400);
 const FROM = Number(process.env['ETCD_GROUND_TRUTH_FROM'] ?? 1);
 /** The search's step bound per history, as a simulated run's smallest (sim/run/history-checkers.ts). */
 const MAX_STEPS = 200_000;
 
-/** Sizes cycle with the seed: small histories shrink well, larger ones interleave more. */
-export function sizeOf(seed: number): GenerateOptions {
-  return { processes: 2 + (seed % 4), steps: 20 + (seed % 8) * 15, keys: 2 + (seed % 4) };
-}
-
 function check(g: Generated, history: Op[] = g.history): ReturnType<typeof checkHistory> {
   const options = { watches: g.watches, ...(g.initialDump !== undefined ? { initialDump: g.initialDump } : {}) };
   return checkHistory({ ops: history, lines: history.map((_, i) => i + 1) }, 'etcd', { maxSteps: MAX_STEPS }, options);
-}
-
-/** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
-function firstValued(o: unknown): { value?: unknown } | undefined {
-  if (typeof o !== 'object' || o === null) return undefined;
-  const r = o as Record<string, unknown>;
-  if (typeof r['value'] === 'string' && r['mod_revision'] !== undefined) return r;
-  for (const v of Object.values(r)) {
-    const found = firstValued(v);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** The request an op's completion answers. */
-function requestOf(history: readonly Op[], at: number): unknown {
-  for (let i = at - 1; i >= 0; i--) if (history[i]!.process === history[at]!.process && history[i]!.type === 'invoke') return history[i]!.value;
-  return undefined;
-}
-
-/**
- * The history with the first value an answer shows replaced by one nobody wrote, or undefined.
- * On a store that held data, not in the answer to a request naming a revision: a read of a
- * revision before the history is not checked (what the store held then is not known), and the
- * preparation leaves out a txn naming one in either branch.
- */
-function withUnwrittenValue(history: readonly Op[], preloaded: boolean): Op[] | undefined {
-  const at = history.findIndex((o, i) => o.type === 'ok' && firstValued(o.value) !== undefined && !(preloaded && JSON.stringify(requestOf(history, i)).includes('"revision"')));
-  if (at < 0) return undefined;
-  const op = history[at]!;
-  const body = JSON.parse(JSON.stringify(op.value)) as unknown;
-  firstValued(body)!.value = btoa('nobody wrote this');
-  const out = [...history];
-  out[at] = { ...op, value: body };
-  return out;
 }
 
 describe('etcd checker on ground-truth histories', () => {
