@@ -2,9 +2,10 @@
 // ground-truth histories (etcd-ground-truth/history.ts: random requests applied by the real
 // state machine in a random linearization, with timeouts, ambiguous errors, a lagging follower
 // serving serializable reads, watch streams, lease expiry and stores that already held data) are
-// all valid or unknown, and the unknowns are few. Each history has a must-fail twin where that
-// is certain (an answer showing a value nobody wrote), so the test cannot pass by the
-// checker calling everything valid.
+// all valid or unknown, and the unknowns are few; their watch streams keep every watch guarantee
+// (sim/check/watch.ts). Each history has must-fail twins where that is certain (twins.ts: an
+// answer showing a value nobody wrote, a stale read, a lost write, a revision made twice, a
+// watch event left out), so the test cannot pass by the checkers calling everything valid.
 //
 // More histories: ETCD_GROUND_TRUTH_HISTORIES=20000 npx vitest run test/sim/check/etcd-ground-truth.test.ts
 // (ETCD_GROUND_TRUTH_FROM=N starts at another seed). A failure names its seed; shrink it with
@@ -14,7 +15,8 @@ import { checkHistory } from '../../../sim/check/check-history.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { generate, type Generated } from './etcd-ground-truth/history.ts';
 import { sizeOf } from './etcd-ground-truth/sizes.ts';
-import { withUnwrittenValue } from './etcd-ground-truth/twins.ts';
+import { mustFailTwins, withMissedEvent } from './etcd-ground-truth/twins.ts';
+import { checkWatch } from '../../../sim/check/watch.ts';
 
 const HISTORIES = Number(process.env['ETCD_GROUND_TRUTH_HISTORIES'] ?? 400);
 const FROM = Number(process.env['ETCD_GROUND_TRUTH_FROM'] ?? 1);
@@ -27,11 +29,11 @@ function check(g: Generated, history: Op[] = g.history): ReturnType<typeof check
 }
 
 describe('etcd checker on ground-truth histories', () => {
-  it(`calls none of ${HISTORIES} linearizable histories (seeds ${FROM}..) not linearizable, and every must-fail twin not linearizable`, () => {
+  it(`calls none of ${HISTORIES} linearizable histories (seeds ${FROM}..) not linearizable, nor their watch streams broken, and every must-fail twin so`, () => {
     const falseAlarms: string[] = [];
-    const twinsPassed: number[] = [];
+    const twinsPassed: string[] = [];
+    const twins = new Map<string, number>();
     let unknown = 0;
-    let twins = 0;
     let ops = 0;
     for (let seed = FROM; seed < FROM + HISTORIES; seed++) {
       const g = generate(seed, sizeOf(seed));
@@ -45,15 +47,23 @@ describe('etcd checker on ground-truth histories', () => {
       }
       if (r.valid === false) falseAlarms.push(`seed ${seed}: ${r.summary ?? ''}`);
       if (r.valid === 'unknown' && r.unknownReason !== 'no operations') unknown++;
-      const twin = withUnwrittenValue(g.history, g.initialDump !== undefined);
-      if (twin === undefined) continue;
-      twins++;
-      if (check(g, twin).valid !== false) twinsPassed.push(seed);
+      for (const t of mustFailTwins(g)) {
+        twins.set(t.kind, (twins.get(t.kind) ?? 0) + 1);
+        if (check(g, t.history).valid !== false) twinsPassed.push(`seed ${seed}: ${t.kind}`);
+      }
+      if (g.watches.length === 0) continue;
+      const w = checkWatch(g.watches, g.history);
+      if (w.valid === false) falseAlarms.push(`seed ${seed} (watch): ${w.summary ?? ''}`);
+      const missed = withMissedEvent(g.history, g.watches);
+      if (missed === undefined) continue;
+      twins.set('missed-event', (twins.get('missed-event') ?? 0) + 1);
+      if (checkWatch(missed, g.history).valid !== false) twinsPassed.push(`seed ${seed}: missed-event`);
     }
     expect(falseAlarms).toEqual([]);
     expect(twinsPassed).toEqual([]);
-    // Most histories have a twin (an answer showing a value), and the search decides nearly all.
-    expect(twins).toBeGreaterThan(HISTORIES / 2);
+    // Every kind of planted violation comes up often (seeds 1..1000: unwritten value 513, duplicate
+    // revision 468, stale read 226, missed watch event 194, lost write 48), and the search decides nearly all.
+    for (const kind of ['unwritten-value', 'duplicate-revision', 'stale-read', 'missed-event', 'lost-write']) expect(twins.get(kind) ?? 0, kind).toBeGreaterThan(HISTORIES / 50);
     expect(unknown).toBeLessThanOrEqual(Math.ceil(HISTORIES / 50));
     expect(ops).toBeGreaterThan(HISTORIES * 10);
   });

@@ -35,6 +35,12 @@ export interface Generated {
   watches: WatchRecord[];
   /** When steps preloaded the store: what `etcdctl get "" --from-key -w json` printed before the first op. */
   initialDump?: unknown;
+  /**
+   * Stale reads the run could have answered: per linearizable range the leader answered, the
+   * lagging follower's answer to it, when that shows a revision below one an answer of a put or
+   * delete showed before the range was called (a ReadIndex skipped: a certain violation).
+   */
+  stale: { at: number; value: unknown }[];
 }
 
 interface InFlight {
@@ -47,6 +53,10 @@ interface InFlight {
   classified: Classified;
   reply: WireReply | undefined;
   applied: boolean;
+  /** The highest revision a put or delete answer showed before this op was called. */
+  seenAtInvoke: number;
+  /** A linearizable range's answer from the lagging follower at its linearization point. */
+  staleReply?: WireReply;
 }
 
 interface Watcher {
@@ -85,6 +95,9 @@ export class GroundRun {
   private readonly toApply: InFlight[] = [];
   readonly watchers: Watcher[] = [];
   readonly leases = new Set<string>();
+  readonly stale: { at: number; value: unknown }[] = [];
+  /** The highest revision an answer of a put or delete showed so far. */
+  private seenRevision = 0;
   initialDump: unknown;
 
   private watchShapes: readonly number[] | undefined;
@@ -178,7 +191,7 @@ export class GroundRun {
       member = this.cluster.follower;
       classified = member.classify(step.req.path, step.req.body);
     }
-    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false };
+    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false, seenAtInvoke: this.seenRevision };
     if (classified.kind === 'invalid') {
       op.reply = { ok: false, error: classified.error };
       op.applied = true;
@@ -190,8 +203,13 @@ export class GroundRun {
   private apply(op: InFlight): boolean {
     const c = op.classified;
     let reply: WireReply;
-    if (c.kind === 'read') reply = c.read();
-    else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
+    if (c.kind === 'read') {
+      reply = c.read();
+      if (!c.serializable && op.member === this.cluster.leader && op.f === 'kv/range' && op.req.body['revision'] === undefined) {
+        const f = this.cluster.follower.classify(op.req.path, op.req.body);
+        if (f.kind === 'read') op.staleReply = f.read();
+      }
+    } else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
     else if (c.kind === 'leader-lease') {
       if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
       reply = c.serve(this.nowMs);
@@ -219,8 +237,13 @@ export class GroundRun {
       const r = op.reply!;
       // A lease id the server chose is known from the grant's answer only (ID 0 grants that timed out stay unknown).
       if (r.ok && op.f === 'lease/grant') this.leases.add(String((r.body as { ID?: unknown }).ID));
-      if (r.ok) this.history.push({ ...at, type: 'ok', value: clone(r.body) });
-      else this.history.push({ ...at, type: 'fail', value: clone(r.error), error: r.error.message });
+      if (r.ok) {
+        const rev = Number((r.body as { header?: { revision?: string } }).header?.revision ?? 0);
+        if (op.f === 'kv/put' || op.f === 'kv/deleterange') this.seenRevision = Math.max(this.seenRevision, rev);
+        const stale = op.staleReply;
+        if (stale?.ok === true && Number((stale.body as { header?: { revision?: string } }).header?.revision ?? 0) < op.seenAtInvoke) this.stale.push({ at: this.history.length, value: clone(stale.body) });
+        this.history.push({ ...at, type: 'ok', value: clone(r.body) });
+      } else this.history.push({ ...at, type: 'fail', value: clone(r.error), error: r.error.message });
       return;
     }
     if (op.fate.startsWith('info')) {
@@ -367,7 +390,7 @@ export function replaySteps(steps: readonly Step[], shapes: readonly number[]): 
 }
 
 function result(shapes: number[], run: GroundRun): Generated {
-  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches };
+  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale };
   if (run.initialDump !== undefined) g.initialDump = run.initialDump;
   return g;
 }
