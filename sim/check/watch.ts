@@ -49,6 +49,11 @@ export interface WatchCheckOptions {
   maxViolations?: number;
   /** Work units (events, revisions and puts visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
+  /**
+   * The server compacts on its own (etcd --auto-compaction-retention): a prev_kv left out needs
+   * no compaction request before it (its revision − 1 may have been compacted any time).
+   */
+  autoCompaction?: boolean;
 }
 
 /** The checker's work bound: every loop spends from it, and once it is out the verdict is unknown. */
@@ -209,7 +214,7 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
   if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, compactionsRequested(history), report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : compactionsRequested(history), report, budget);
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
   const summary =
     valid === true
@@ -394,7 +399,7 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
     // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
     // which matters when a progress notification promises revisions before its first event.
-    const first = op.startRevision > 0 ? op.startRevision : created !== undefined && lastProgress > 0 ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
+    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
     const expected: WatchEvent[] = [];
     for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
@@ -439,6 +444,9 @@ function compactionsRequested(history: readonly Op[]): Compactions {
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
   return { times: asked.map(([t]) => t), revMax };
 }
+
+/** A server that compacts on its own: any revision may be compacted at any time. */
+const COMPACTED_ANY_TIME: Compactions = { times: [-Infinity], revMax: [Infinity] };
 
 /** The largest revision a compaction asked for at or before `time` (0: none). */
 function compactedBy(c: Compactions, time: number): number {

@@ -274,3 +274,37 @@ describe('a lease revoked or expired with no keys (no revision)', () => {
     expect(verdict([...grant, ...grant1008, ...failed, ...putWith101, ...putWith1008])).toBe(false);
   });
 });
+
+describe('a server that compacts on its own (--auto-compaction-retention)', () => {
+  const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+  const auto = (lines: Line[], autoCompaction = true): boolean | 'unknown' => checkHistory(history(lines), 'etcd', { maxSteps: 200_000 }, { autoCompaction }).valid;
+  const puts: Line[] = [
+    [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('A') }],
+    [0, 'ok', 'kv/put', hdr(2)],
+    [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('B') }],
+    [0, 'ok', 'kv/put', hdr(3)],
+  ];
+
+  it('a compaction to 0 fails "compacted" once the server compacted anything', () => {
+    const compact0: Line[] = [[1, 'invoke', 'kv/compaction', { revision: '0' }], [1, 'fail', 'kv/compaction', null, COMPACTED]];
+    expect(auto([...puts, ...compact0])).toBe(true);
+    // Nobody compacted: a server that does not compact on its own cannot say so.
+    expect(auto([...puts, ...compact0], false)).toBe(false);
+  });
+
+  it('a txn whose range reads a revision the server compacted fails "compacted"', () => {
+    const txn = (revision: string): Line[] => [
+      [1, 'invoke', 'kv/txn', { compare: [], success: [{ request_range: { key: b64('k'), revision } }], failure: [] }],
+      [1, 'fail', 'kv/txn', null, COMPACTED],
+    ];
+    expect(auto([...puts, ...txn('2')])).toBe(true);
+    expect(auto([...puts, ...txn('2')], false)).toBe(false);
+    // The current revision is never compacted away (compact ≤ current): that answer is a lie, for a range too.
+    expect(auto([...puts, ...txn('3')])).toBe(false);
+    expect(auto([...puts, [1, 'invoke', 'kv/range', { key: b64('k'), revision: '3' }], [1, 'fail', 'kv/range', null, COMPACTED]])).toBe(false);
+    expect(auto([...puts, [1, 'invoke', 'kv/range', { key: b64('k'), revision: '2' }], [1, 'fail', 'kv/range', null, COMPACTED]])).toBe(true);
+    // And a read after it at a revision it compacted cannot succeed.
+    const readAt2: Line[] = [[2, 'invoke', 'kv/range', { key: b64('k'), revision: '2' }], [2, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('k', 'A', 2, 2, 1)], count: '1' }]];
+    expect(auto([...puts, ...txn('2'), ...readAt2])).toBe(false);
+  });
+});

@@ -24,7 +24,7 @@ const FROM = Number(process.env['ETCD_GROUND_TRUTH_FROM'] ?? 1);
 const MAX_STEPS = 200_000;
 
 function check(g: Generated, history: Op[] = g.history): ReturnType<typeof checkHistory> {
-  const options = { watches: g.watches, ...(g.initialDump !== undefined ? { initialDump: g.initialDump } : {}) };
+  const options = { watches: g.watches, autoCompaction: g.autoCompaction, ...(g.initialDump !== undefined ? { initialDump: g.initialDump } : {}) };
   return checkHistory({ ops: history, lines: history.map((_, i) => i + 1) }, 'etcd', { maxSteps: MAX_STEPS }, options);
 }
 
@@ -52,12 +52,12 @@ describe('etcd checker on ground-truth histories', () => {
         if (check(g, t.history).valid !== false) twinsPassed.push(`seed ${seed}: ${t.kind}`);
       }
       if (g.watches.length === 0) continue;
-      const w = checkWatch(g.watches, g.history);
+      const w = checkWatch(g.watches, g.history, { autoCompaction: g.autoCompaction });
       if (w.valid === false) falseAlarms.push(`seed ${seed} (watch): ${w.summary ?? ''}`);
       const missed = withMissedEvent(g.history, g.watches);
       if (missed === undefined) continue;
       twins.set('missed-event', (twins.get('missed-event') ?? 0) + 1);
-      if (checkWatch(missed, g.history).valid !== false) twinsPassed.push(`seed ${seed}: missed-event`);
+      if (checkWatch(missed, g.history, { autoCompaction: g.autoCompaction }).valid !== false) twinsPassed.push(`seed ${seed}: missed-event`);
     }
     expect(falseAlarms).toEqual([]);
     expect(twinsPassed).toEqual([]);

@@ -7,7 +7,7 @@ const size = sizeOf(seed);
 const g = generate(seed, size);
 const verdict = (steps: Step[], shapes: number[]) => {
   const h = replaySteps(steps, shapes);
-  try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
+  try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, autoCompaction: h.autoCompaction, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
 };
 let steps = g.steps, shapes = g.shapes;
 const first = verdict(steps, shapes);

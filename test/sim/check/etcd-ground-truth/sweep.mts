@@ -18,7 +18,7 @@ const started = performance.now();
 for (let seed = from; seed < from + count; seed++) {
   const g = generate(seed, sizeOf(seed));
   ops += g.history.length;
-  const options = { watches: g.watches, ...(g.initialDump !== undefined ? { initialDump: g.initialDump } : {}) };
+  const options = { watches: g.watches, autoCompaction: g.autoCompaction, ...(g.initialDump !== undefined ? { initialDump: g.initialDump } : {}) };
   const run = (h: typeof g.history) => checkHistory({ ops: h, lines: h.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, options);
   try {
     const r = run(g.history);
@@ -36,7 +36,7 @@ for (let seed = from; seed < from + count; seed++) {
     bad.push(`threw ${seed}: ${String(err)}`);
   }
   if (g.watches.length > 0) {
-    const w = checkWatch(g.watches, g.history);
+    const w = checkWatch(g.watches, g.history, { autoCompaction: g.autoCompaction });
     if (w.valid === false) {
       counts.watchBroken++;
       bad.push(`watch ${seed}: ${w.summary ?? ''}`);
@@ -44,7 +44,7 @@ for (let seed = from; seed < from + count; seed++) {
     const missed = withMissedEvent(g.history, g.watches);
     if (missed !== undefined) {
       twins.set('missed-event' as TwinKind, (twins.get('missed-event' as TwinKind) ?? 0) + 1);
-      if (checkWatch(missed, g.history).valid !== false) {
+      if (checkWatch(missed, g.history, { autoCompaction: g.autoCompaction }).valid !== false) {
         counts.twinsPassed++;
         bad.push(`missed-event twin passed ${seed}`);
       }
