@@ -36,11 +36,15 @@ const MULTI_OP_TXN_OPS = 4;
 
 export class EtcdTraffic implements Workload {
   private readonly state = new TrafficState();
+  /** The key names, built once (every operation names one, a multi-op txn shuffles them all). */
+  private readonly keyNames: readonly string[];
 
-  constructor(private readonly env: WorkloadEnv) {}
+  constructor(private readonly env: WorkloadEnv) {
+    this.keyNames = Array.from({ length: env.scenario.workload.keys }, (_, i) => `key${i}`);
+  }
 
   private key(n: number): string {
-    return `key${n}`;
+    return this.keyNames[n] ?? `key${n}`;
   }
 
   private value(op: Dispatched): string {
@@ -106,7 +110,7 @@ export class EtcdTraffic implements Workload {
   /** Four distinct keys, each a put (50 %), a get (40 %) or a delete (10 %). */
   private multiOps(op: Dispatched): TxnOp[] {
     const prng = this.env.prng;
-    const keys = prng.shuffle(Array.from({ length: this.env.scenario.workload.keys }, (_, i) => this.key(i))).slice(0, MULTI_OP_TXN_OPS);
+    const keys = prng.shuffle(this.keyNames).slice(0, MULTI_OP_TXN_OPS);
     return keys.map((k, i): TxnOp => {
       const r = prng.int(10);
       if (r < 5) return { put: put(k, `${uniqueValue(op)}-${i}`) };
