@@ -49,7 +49,11 @@ export interface EtcdPrepared {
   dropped: number;
   /** Timed-out writes whose revision was recovered from an observed unique value. */
   resolved: number;
-  /** Revisions no known write created: only a timed-out write, a revoke or an expiry can have. */
+  /**
+   * Revisions no known write created: only a timed-out write, a revoke or an expiry can have.
+   * Up to maxRevision every one needs a filler; past it (trailing, seen only through decided
+   * errors) none does.
+   */
   gaps: ReadonlySet<number>;
   /** Which keys the write filling each gap may and must touch. */
   constraints: GapConstraints;
@@ -72,9 +76,8 @@ function isDecided(error: string): boolean {
   return decidedError(error) !== undefined;
 }
 
-/** The pre-op revision the response pins, as [exact, upper bound]. */
-function revisionBounds(f: EtcdF, req: Req, resp: Req): [number | undefined, number | undefined] {
-  const rev = int((resp['header'] as Req | undefined)?.['revision']);
+/** The pre-op revision the response pins, as [exact, upper bound]; `rev`: its header revision. */
+function revisionBounds(f: EtcdF, req: Req, resp: Req, rev: number): [number | undefined, number | undefined] {
   if (rev === 0 || f === 'lease/keepalive' || f === 'lease/timetolive') return [undefined, undefined];
   switch (f) {
     case 'kv/put':
@@ -124,11 +127,13 @@ interface Draft {
   shown: readonly Req[];
   pre: number | undefined;
   preMax: number | undefined;
-  gaps?: ReadonlySet<number>;
-  servedAt?: number;
+  gaps: ReadonlySet<number> | undefined;
+  servedAt: number | undefined;
   /** The request as the history holds it, when the check uses another (unseen values hidden). */
-  original?: Req;
+  original: Req | undefined;
   returnPos: number;
+  /** The ok answer's header revision (0 without one). */
+  rev: number;
 }
 
 function draft(p: OpPair): Draft | undefined {
@@ -138,19 +143,20 @@ function draft(p: OpPair): Draft | undefined {
   const request = p.invoke.value;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
   const c = p.completion;
-  const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, returnPos: p.return };
+  const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined, returnPos: p.return, rev: 0 };
   const serializable = isSerializableRead(f, d.request);
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined, read: undefined };
     const shown: Req[] = [];
     valuedObjects(resp, shown);
     if (shown.length > 0) d.shown = shown;
     // The TTL of a time-to-live answer is read where the answer is compared: a bad one is bad input, said here.
     if (f === 'lease/timetolive') int((resp as Req)['TTL']);
-    if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
-    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
+    d.rev = int((resp as { header?: Req }).header?.['revision']);
+    if (serializable) d.servedAt = d.rev;
+    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req, d.rev);
     return d;
   }
   // A serializable read that failed may have failed on a lagging member (a future revision
@@ -192,7 +198,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   }
   const watched = watchFacts(options.watches ?? []);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
-  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, writtenValues(pairs), watched);
+  const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -204,19 +210,16 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
   const ops: EtcdOperation[] = kept.map((d, id) => {
-    const input: EtcdInput = { f: d.f, request: d.request };
-    if (d.original !== undefined) input.original = d.original;
-    if (d.pre !== undefined) input.pre = d.pre;
-    if (d.preMax !== undefined) input.preMax = d.preMax;
-    if (d.gaps !== undefined) input.gaps = d.gaps;
-    if (d.servedAt !== undefined) input.servedAt = d.servedAt;
+    // Every field set (undefined when not known): one object shape for every op's input, so the
+    // code reading them (the facts about the answers, the model's step) sees one shape, not dozens.
+    const input: EtcdInput = { f: d.f, request: d.request, pre: d.pre, preMax: d.preMax, gaps: d.gaps, servedAt: d.servedAt, original: d.original };
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
   // The constraints cost a pass over every answer; they pay off only with many unseen writes.
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
-  const constraints = worth ? gapConstraints(ops, [...gaps].sort((a, b) => a - b), watched) : NO_GAP_CONSTRAINTS;
+  const constraints = worth ? gapConstraints(ops, pinnedGaps, watched) : NO_GAP_CONSTRAINTS;
   const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
 }
@@ -308,7 +311,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; pinnedGaps: readonly number[]; initialRevision: number } {
   const valueCount = new Map<string, number>();
   const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
   for (const d of drafts) forEachPutValue(d.f, d.request, count);
@@ -322,7 +325,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   let maxRevision = 1;
   for (const d of drafts) {
     if (d.output === undefined || !('response' in d.output)) continue;
-    const rev = int((d.output.response['header'] as Req | undefined)?.['revision']);
+    const rev = d.rev;
     maxRevision = Math.max(maxRevision, rev);
     if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
     observedValues(d.shown, (value, mod, key) => {
@@ -361,21 +364,42 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const gaps: number[] = [];
   for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
-  const gapSet: ReadonlySet<number> = new Set(gaps);
+  // Past the last revision anything shows, an unseen write is still seen through a decided
+  // error (no header revision: "key not found" after a timed-out delete of the key): called
+  // before the last such error returned, it may fill a trailing revision. Those need no
+  // filler (gapConstraints gets only the gaps below maxRevision), and there are at most as
+  // many as the writes, revokes and grants (their expiry) that may fill them.
+  const seenBy = lastDecidedErrorReturn(drafts);
+  let trailing = 0;
+  for (const d of drafts) if (d.pair.call < seenBy && mayFillTrailing(d)) trailing++;
+  const gapSet: ReadonlySet<number> = new Set(trailing === 0 ? gaps : [...gaps, ...Array.from({ length: trailing }, (_, i) => maxRevision + 1 + i)]);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
   const reachedBefore = revisionReachedBefore(
     drafts
       .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
-      .map((d) => ({ ret: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) })),
+      .map((d) => ({ ret: d.returnPos, rev: d.rev })),
     initialRevision,
   );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (const d of byCall) {
     const reached = reachedBefore(d.pair.call);
-    if (lastGap <= reached) d.returnPos = -1;
+    if (lastGap <= reached && d.pair.call >= seenBy) d.returnPos = -1;
     else d.gaps = gapSet;
   }
-  return { resolved, gaps: gapSet, initialRevision };
+  return { resolved, gaps: gapSet, pinnedGaps: gaps, initialRevision };
+}
+
+/** The last return of an op whose answer is an error the state decides (it shows no revision). */
+function lastDecidedErrorReturn(drafts: readonly Draft[]): number {
+  let by = -Infinity;
+  for (const d of drafts) if (d.output !== undefined && 'error' in d.output && d.returnPos > by) by = d.returnPos;
+  return by;
+}
+
+/** Whether `d` may make a revision no answer shows: an unseen write or revoke, or a grant (its lease's expiry). */
+function mayFillTrailing(d: Draft): boolean {
+  if (d.f === 'lease/grant') return d.output === undefined || !('error' in d.output);
+  return d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn' || d.f === 'lease/revoke');
 }
 
 /**
@@ -416,12 +440,15 @@ interface LeaseEvidence {
   absentAt: Map<string, { call: number; ret: number }[]>;
   /** Per lease, the earliest return of an op that saw it exist. */
   presentBy: Map<string, number>;
+  /** Per lease, the calls of ops that saw it or another lease they name missing (a txn naming several). */
+  maybeAbsentAt: Map<string, number[]>;
 }
 
 function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   const absentSet = new Set<string>();
   const absentAt = new Map<string, { call: number; ret: number }[]>();
   const presentBy = new Map<string, number>();
+  const maybeAbsentAt = new Map<string, number[]>();
   const present = (id: string, at: number): void => {
     if (id !== '0' && at < (presentBy.get(id) ?? Infinity)) presentBy.set(id, at);
   };
@@ -449,8 +476,11 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
-      const missing = d.f === 'kv/txn' ? onlyTxnLease(d.request) : id;
-      if (missing !== undefined && errorKind(out.error).endsWith('requested lease not found')) absent(missing, d);
+      const leases = d.f === 'kv/txn' ? txnLeases(d.request) : [id];
+      if (errorKind(out.error).endsWith('requested lease not found')) {
+        if (leases.length === 1) absent(leases[0]!, d);
+        else for (const lease of leases) (maybeAbsentAt.get(lease) ?? maybeAbsentAt.set(lease, []).get(lease)!).push(d.pair.call);
+      }
       // A grant refused because its ID is taken saw the lease exist (maybe made by a timed-out grant).
       if (d.f === 'lease/grant' && errorKind(out.error).endsWith('lease already exists')) present(id, d.returnPos);
       continue;
@@ -466,32 +496,39 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     }
     if (d.f === 'lease/revoke') present(id, d.returnPos);
   }
-  return { absent: absentSet, absentAt, presentBy };
+  return { absent: absentSet, absentAt, presentBy, maybeAbsentAt };
 }
 
 /**
- * The one lease a txn's puts name (any branch, nested ones too), if exactly one: a txn that
- * failed with "requested lease not found" saw that lease missing. With several, which one is
- * not known (no evidence then). Without this a keyless lease that expired (no revision) and a
- * txn that then failed on it could not be linearized (a generated ground-truth history).
+ * The leases a txn's puts name (any branch, nested ones too), each once. A txn that failed with
+ * "requested lease not found" saw one of them missing: the one, if it names one. Without this
+ * a keyless lease that expired (no revision) and a txn that then failed on it could not be
+ * linearized (a generated ground-truth history); with several, which one is not known, but each
+ * may have been (ground-truth seed 455: a keyless lease revoked by a timed-out revoke).
  */
-function onlyTxnLease(req: Req): string | undefined {
-  let only: string | undefined;
-  let several = false;
+function txnLeases(req: Req): string[] {
+  const out: string[] = [];
   const visit = (t: Req): void => {
     for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
       for (const op of branch ?? []) {
         const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
-        if (lease !== '0') {
-          if (only !== undefined && only !== lease) several = true;
-          only = lease;
-        }
+        if (lease !== '0' && !out.includes(lease)) out.push(lease);
         if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
       }
     }
   };
   visit(req);
-  return several ? undefined : only;
+  return out;
+}
+
+/**
+ * Whether an op called after `after` may have seen the lease missing (it or another lease it
+ * names). Then a revoke or expiry of the lease may matter without making a revision (the lease
+ * had no keys): it is not gated by the gaps but may take effect any time.
+ */
+function maybeGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
+  for (const call of evidence.maybeAbsentAt.get(id) ?? []) if (call > after) return true;
+  return false;
 }
 
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
@@ -543,8 +580,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       // If the lease was seen gone after this revoke's call, the revoke took effect by then
       // or never (it may be skipped); otherwise it only matters by filling a gap.
       const by = goneBy(evidence, id, d.pair.call);
-      if (by === undefined) d.gaps = gaps;
-      else d.returnPos = by;
+      if (by !== undefined) d.returnPos = by;
+      else if (!maybeGoneAfter(evidence, id, d.pair.call)) d.gaps = gaps;
     }
   }
 }
@@ -567,11 +604,11 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
   for (const [id, grants] of granted) {
     if (revoked.has(id) && grants.length === 1) continue;
     grants.forEach((d, n) => {
-      const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
+      const input: EtcdInput = { f: 'lease/expire', request: { ID: id }, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined };
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
       // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
-      if (by === undefined && grants.length === 1) {
+      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call)) {
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }

@@ -22,6 +22,7 @@ import {
   type Applied,
   type Req,
 } from './apply.ts';
+import type { AnswerRead } from './answer-read.ts';
 import { displayJson } from './display.ts';
 import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
@@ -51,24 +52,24 @@ export interface EtcdInput {
   f: EtcdF;
   request: Req;
   /** The state's revision just before this op, when the response tells it exactly. */
-  pre?: number;
+  pre?: number | undefined;
   /** An upper bound on that revision. */
-  preMax?: number;
+  preMax?: number | undefined;
   /**
    * For a timed-out write nobody saw: the revisions no known write created. It can only have
    * taken effect as one of them, so at any other point it is rejected at once (and taking
    * no effect is the same as never happening).
    */
-  gaps?: ReadonlySet<number>;
+  gaps?: ReadonlySet<number> | undefined;
   /**
    * A serializable read (a range with serializable, or a txn of serializable ranges only):
    * etcd serves it from one member's applied state without asking the leader, so it may be
    * stale. This is the header.revision it was served at; the read is checked against that
    * revision of the store, at any point after the linearization reached it.
    */
-  servedAt?: number;
+  servedAt?: number | undefined;
   /** The request as the history holds it, when `request` has unseen values hidden (unseen-values.ts); for explanations only. */
-  original?: Req;
+  original?: Req | undefined;
 }
 
 export type EtcdOutput =
@@ -78,7 +79,7 @@ export type EtcdOutput =
    * (range-answer.ts, put-answer.ts, txn-answer.ts), undefined for other ops and for answers of
    * another shape.
    */
-  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined; txn?: TxnAnswer | undefined }
+  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined; txn?: TxnAnswer | undefined; read?: AnswerRead | undefined }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
@@ -261,10 +262,38 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
 function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState | undefined {
   if (decidedError(error) !== decidedError(ERR_COMPACTED)) return undefined;
   const rev = int(input.request['revision']);
-  if (rev <= 0 || rev > s.revision) return undefined;
-  const compact = input.f === 'kv/range' ? rev + 1 : input.f === 'kv/compaction' ? rev : undefined;
-  if (compact === undefined || compact <= s.compactRevision) return undefined;
-  return s.withCompactRevision(compact);
+  // A compaction to 0 fails "compacted" once anything was compacted (etcd's compactMainRev starts at -1).
+  if (input.f === 'kv/compaction') return rev >= 0 && rev <= s.revision && rev > s.compactRevision ? s.withCompactRevision(rev) : undefined;
+  if (input.f === 'kv/txn') return txnAutoCompacted(s, input);
+  // A range at r fails "compacted" below the compact revision, which is at most the current one.
+  if (input.f !== 'kv/range' || rev <= 0 || rev >= s.revision || rev + 1 <= s.compactRevision) return undefined;
+  return s.withCompactRevision(rev + 1);
+}
+
+/**
+ * A txn that failed "compacted" on a server that compacts on its own: one of its ranges (the
+ * branch the compares take, nested ones too) reads a revision compacted since. The least
+ * compaction past one of those revisions that makes the txn fail so (ground-truth histories
+ * with auto-compaction: "compacted" txns were not linearizable).
+ */
+function txnAutoCompacted(s: EtcdState, input: EtcdInput): EtcdState | undefined {
+  const revs: number[] = [];
+  const visit = (t: Req): void => {
+    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) {
+        const rev = int((op['request_range'] as Req | undefined)?.['revision']);
+        if (rev > 0 && rev < s.revision && rev + 1 > s.compactRevision) revs.push(rev + 1);
+        if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
+      }
+    }
+  };
+  visit(input.request);
+  for (const compact of revs.sort((a, b) => a - b)) {
+    const t = s.withCompactRevision(compact);
+    const r = applyTxn(t, input.request);
+    if ('error' in r && decidedError(r.error) === decidedError(ERR_COMPACTED)) return t;
+  }
+  return undefined;
 }
 
 /** A serializable read: legal once the state reached its revision, against the store as of that revision. */
