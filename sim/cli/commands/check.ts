@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
 import { runHistoryCheck } from '../../check/history-check/run.ts';
-import type { LinearizabilityResult } from '../../check/linearizability/check.ts';
+import type { CheckBudget, LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
@@ -29,6 +29,7 @@ import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
+import { heapBudget } from '../heap-budget.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -300,7 +301,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       if (args.initialRevision !== undefined || args.initialState !== undefined) throw new BadHistory("an etcd robustness-test history, whose runs start from an empty etcd: leave out --initial-revision and --initial-state");
     }
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
-    const budget = deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs };
+    const budget: CheckBudget = { memory: heapBudget() };
+    if (deadlineMs !== undefined) budget.deadline = () => performance.now() > deadlineMs;
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
