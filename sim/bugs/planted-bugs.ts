@@ -122,6 +122,14 @@ export const PLANTED_BUGS = [
     caughtBy: { scenario: 'quorum-loss', seed: 1, checker: 'raft (pre-vote-term)' },
   },
   {
+    name: 'candidate-counts-pre-votes',
+    description: 'a candidate counts late pre-vote grants as votes: a pre-vote binds nobody, so it can lead with fewer real votes than a quorum, and two leaders can win one term',
+    reference: 'etcd-raft stepCandidate (only the response type of its own campaign counts)',
+    plantedIn: 'src/raft/step-candidate.ts',
+    unsafe: { raft: { countPreVotes: true } },
+    caughtBy: { scenario: 'buggify', seed: 1, checker: 'raft (leader-has-votes)' },
+  },
+  {
     name: 'compaction-drops-delete',
     description: 'compaction drops a delete made at exactly the compact revision: a watch from there misses it',
     reference: 'etcd#19179',

@@ -28,6 +28,10 @@
 //   majorities that need not overlap, and the cluster splits).
 // - leader-is-voter: a member leads only as a voter of its own configuration: a learner never
 //   leads (leader-voter.ts).
+// - leader-has-votes: a member that leads term T holds the votes of a quorum of its voters in T
+//   (itself included): each granted vote is seen when it is sent (vote-once's record), so a
+//   leader that counted anything else (a pre-vote, a refusal, a vote of another term) shows
+//   at once, whether or not a second leader of T ever appears.
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
@@ -36,7 +40,7 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter';
+export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -115,6 +119,8 @@ interface LiveHost {
 
 export class ClusterInvariants {
   private readonly votes = new Map<string, number>();
+  /** Leaders (member@term) leader-has-votes has looked at. */
+  private readonly leadersChecked = new Set<string>();
   private readonly seen = new Map<string, Seen>();
   /** The highest term each member ever had (across incarnations). */
   private readonly termMax = new Map<string, number>();
@@ -181,6 +187,24 @@ export class ClusterInvariants {
     }
   }
 
+  /** leader-has-votes: a leader of term T was granted T's votes by a quorum of its voters (itself included). */
+  private checkLeaderVotes(host: MemberHost): void {
+    const term = host.term;
+    const key = `${host.id}@${term}`;
+    // Votes past the bound are not remembered: nothing to count them by then.
+    if (this.leadersChecked.has(key) || this.votes.size >= VOTES_KEPT_MAX) return;
+    this.leadersChecked.add(key);
+    const me = host.config.id;
+    const granted = (v: number): boolean => v === me || this.votes.get(`${this.cluster.viewId(this.cluster.nameOf(v), v)}@${term}`) === me;
+    const cs = host.member.membership;
+    for (const voters of [cs.voters, cs.votersOutgoing]) {
+      if (voters.length === 0) continue;
+      const yes = voters.filter(granted);
+      if (yes.length * 2 > voters.length) continue;
+      return this.fail('leader-has-votes', host.id, `leads term ${term} with the votes of ${yes.length} of its ${voters.length} voters (${yes.map((v) => this.cluster.nameOf(v)).join(', ')})`);
+    }
+  }
+
   /** Checks every live member; throws at the first violation. */
   checkOrThrow(): void {
     if (this.found === undefined) this.check();
@@ -223,6 +247,7 @@ export class ClusterInvariants {
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
       if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);
+      if (host.isLeader) this.checkLeaderVotes(host);
       if (this.found !== undefined) return;
       seen.version = host.version;
     }

@@ -28,6 +28,8 @@ export interface UnsafeOptions {
   readonly checkQuorumKeepsActivity?: boolean;
   /** A pre-candidate moves to the term it campaigns for (PreVote then no longer protects the cluster from it). */
   readonly preVoteBumpsTerm?: boolean;
+  /** A candidate counts late pre-vote grants as votes: a pre-vote binds nobody, so two leaders can win one term. */
+  readonly countPreVotes?: boolean;
   /**
    * A follower truncates its log after every AppendEntries it accepts, even a stale one whose
    * entries all match: entries it already acknowledged vanish (etcd#1811, etcd#2808).

@@ -28,7 +28,7 @@ export function stepCandidate(r: Raft, m: Message): StepError | undefined {
     case 'MsgTimeoutNow':
       return undefined; // we are campaigning already
     default:
-      if (m.type === myVoteResp) onVoteResp(r, m);
+      if (m.type === myVoteResp || (r.unsafe.countPreVotes === true && m.type === 'MsgPreVoteResp')) onVoteResp(r, m);
       return undefined;
   }
 }

@@ -602,7 +602,7 @@ export const MUTANTS = [
   },
   {
     name: 'candidate-counts-pre-votes', class: 'election', file: 'src/raft/step-candidate.ts', holdout5: true,
-    find: 'if (m.type === myVoteResp) onVoteResp(r, m);',
+    find: "if (m.type === myVoteResp || (r.unsafe.countPreVotes === true && m.type === 'MsgPreVoteResp')) onVoteResp(r, m);",
     replace: "if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') onVoteResp(r, m);",
     why: 'a candidate counts late pre-vote grants as votes: a pre-vote records no vote, so the granting member may vote for another candidate of the same term: two leaders in one term',
     aimed: ['leader-churn', 'quorum-loss', 'prevote-rejoin', 'figure8'],

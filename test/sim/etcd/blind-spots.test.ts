@@ -68,4 +68,13 @@ describe('blind spots closed', () => {
   it('the correct build crashed at those moments stays clean', () => {
     expect(hunt('crash-moments', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('a candidate that counts late pre-vote grants as votes is found by leader-has-votes (before: 0 of 67 runs, no second leader of a term ever showed)', () => {
+    const found = hunt('leader-churn', 'candidate-counts-pre-votes', SEEDS);
+    expect(found.filter((v) => v === 'leader-has-votes').length, found.join(', ')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the correct build through the same elections stays clean', () => {
+    expect(hunt('leader-churn', undefined, SEEDS)).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });
