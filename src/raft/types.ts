@@ -110,16 +110,16 @@ export interface Message {
 export function message(fields: Partial<Message> & Pick<Message, 'type'>): Message {
   const f = fields;
   const m: { -readonly [K in keyof Message]: Message[K] } = {
-    to: 'to' in f ? (f.to as NodeId) : NONE,
-    from: 'from' in f ? (f.from as NodeId) : NONE,
-    term: 'term' in f ? (f.term as number) : 0,
-    logTerm: 'logTerm' in f ? (f.logTerm as number) : 0,
-    index: 'index' in f ? (f.index as number) : 0,
-    entries: 'entries' in f ? (f.entries as readonly Entry[]) : [],
-    commit: 'commit' in f ? (f.commit as number) : 0,
-    reject: 'reject' in f ? (f.reject as boolean) : false,
-    rejectHint: 'rejectHint' in f ? (f.rejectHint as number) : 0,
-    context: 'context' in f ? (f.context as string) : '',
+    to: 'to' in f ? f.to : NONE,
+    from: 'from' in f ? f.from : NONE,
+    term: 'term' in f ? f.term : 0,
+    logTerm: 'logTerm' in f ? f.logTerm : 0,
+    index: 'index' in f ? f.index : 0,
+    entries: 'entries' in f ? f.entries : [],
+    commit: 'commit' in f ? f.commit : 0,
+    reject: 'reject' in f ? f.reject : false,
+    rejectHint: 'rejectHint' in f ? f.rejectHint : 0,
+    context: 'context' in f ? f.context : '',
     type: f.type,
   };
   // The one optional field, after them, as the spread put it.

@@ -14,7 +14,7 @@ const cases: (Partial<Message> & Pick<Message, 'type'>)[] = [
   { type: 'MsgHeartbeat', to: 3, commit: 2, context: 'ctx' },
   { type: 'MsgSnap', to: 2, snapshot },
   { type: 'MsgVote', to: 2, term: 4, context: undefined as unknown as string },
-  { type: 'MsgProp', snapshot: undefined },
+  { type: 'MsgProp', snapshot: undefined } as unknown as Pick<Message, 'type'>,
 ];
 
 describe('raft message builders', () => {
