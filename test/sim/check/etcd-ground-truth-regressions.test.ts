@@ -308,3 +308,22 @@ describe('a server that compacts on its own (--auto-compaction-retention)', () =
     expect(auto([...puts, ...txn('2'), ...readAt2])).toBe(false);
   });
 });
+
+describe('a lease the server chose for a grant whose answer was lost', () => {
+  // Ground-truth seeds 93, 2638, 2999 (with lease listings): a client learnt lease 1000 from a
+  // listing and used it; only a timed-out grant with ID 0 can have made it.
+  const grant: Line[] = [[0, 'invoke', 'lease/grant', { TTL: '5' }], [0, 'info', 'lease/grant', null, 'timeout']];
+  const use = (lease: string, rev: number): Line[] => [[1, 'invoke', 'kv/put', { key: b64(`k${lease}`), value: b64(`v${lease}`), lease }], [1, 'ok', 'kv/put', hdr(rev)]];
+
+  it('a timed-out grant with ID 0 may have made a lease nobody granted by name', () => {
+    expect(verdict([grant[0]!, ...use('1000', 2), grant[1]!])).toBe(true);
+    expect(verdict([...grant, ...use('1000', 2)])).toBe(true);
+    // No grant: the lease never existed.
+    expect(verdict(use('1000', 2))).toBe(false);
+    // The grant was sent after the lease was used.
+    expect(verdict([...use('1000', 2), ...grant])).toBe(false);
+    // One lost answer makes one lease, not two.
+    expect(verdict([...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(false);
+    expect(verdict([...grant, ...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(true);
+  });
+});
