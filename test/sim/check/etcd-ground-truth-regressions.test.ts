@@ -327,3 +327,19 @@ describe('a lease the server chose for a grant whose answer was lost', () => {
     expect(verdict([...grant, ...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(true);
   });
 });
+
+describe('a lease a write seen to take effect used', () => {
+  it('a timed-out grant made the lease of a timed-out txn a watch event shows took effect', () => {
+    // Ground-truth seeds 3415, 12779.
+    const grant: Line[] = [[2, 'invoke', 'lease/grant', { TTL: '1', ID: '104' }], [2, 'info', 'lease/grant', null, 'timeout']];
+    const txn = { compare: [], success: [{ request_put: { key: b64('key2'), value: b64('V'), lease: '104' } }], failure: [] };
+    const timedOut: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, 'etcdserver: request timed out']];
+    const event = { header: { revision: '2' }, events: [{ kv: { ...kv('key2', 'V', 2, 2, 1), lease: '104' } }] };
+    const watches = [{ time: 35, response: event }];
+    expect(verdict([grant[0]!, ...timedOut, grant[1]!], undefined, watches)).toBe(true);
+    // Nobody granted 104.
+    expect(verdict(timedOut, undefined, watches)).toBe(false);
+    // The grant was sent after the event was seen.
+    expect(verdict([...timedOut, [3, 'invoke', 'kv/range', { key: b64('x') }], [3, 'ok', 'kv/range', hdr(2)], ...grant], undefined, watches)).toBe(false);
+  });
+});

@@ -543,12 +543,14 @@ function goneBy(evidence: LeaseEvidence, id: string, after: number): number | un
  * only matter by deleting keys, which takes a gap revision: it is gated like unseen writes.
  */
 function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
-  // Leases that a write of unknown outcome (still in play) would attach keys to, or that a write
-  // refused with a decided error names (a txn's put with the lease may have passed before
-  // another op of it failed: "key not found" then shows the lease existed).
+  // Leases that a write of unknown outcome (still in play, or seen to take effect: ground-truth
+  // seed 3415, a timed-out txn whose put with a timed-out grant's lease a watch event showed)
+  // would attach keys to, or that a write refused with a decided error names (a txn's put with
+  // the lease may have passed before another op of it failed: "key not found" then shows the
+  // lease existed).
   const wanted = new Set<string>();
   for (const d of drafts) {
-    if ((d.output !== undefined && !('error' in d.output)) || d.returnPos === -1) continue;
+    if ((d.output !== undefined && 'response' in d.output) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
     for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
       for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
