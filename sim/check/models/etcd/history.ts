@@ -197,7 +197,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   }
   const watched = watchFacts(options.watches ?? []);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
-  const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, writtenValues(pairs), watched);
+  const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, () => writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -310,7 +310,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; pinnedGaps: readonly number[]; initialRevision: number } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: () => ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; pinnedGaps: readonly number[]; initialRevision: number } {
   const valueCount = new Map<string, number>();
   const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
   for (const d of drafts) forEachPutValue(d.f, d.request, count);
@@ -407,7 +407,7 @@ function mayFillTrailing(d: Draft): boolean {
  * in which case the etcd already held data and the lowest revision an answer pins is where
  * the history starts (its key space then comes from what the answers show: initial-state.ts).
  */
-function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<string>): number {
+function inferInitialRevision(drafts: readonly Draft[], writtenValuesOf: () => ReadonlySet<string>): number {
   let minPre = Infinity;
   let firstReturn = Infinity;
   for (const d of drafts) {
@@ -422,6 +422,8 @@ function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<str
   // A value from before the history that one of its own writes puts (values are unique) says
   // the history wrote it, not an earlier one: then the store was empty and something is wrong.
   let ownValueBefore = false;
+  // Every value the history's requests put, read only here (most histories start empty and return above).
+  const written = writtenValuesOf();
   for (const d of drafts) {
     if (d.output === undefined || !('response' in d.output)) continue;
     observedValues(d.shown, (value, mod) => {
