@@ -77,7 +77,11 @@ interface WatchEvent {
   revision: number;
   create: number;
   version: number;
-  prevKv: { value: string; create: number; mod: number; version: number } | undefined;
+  /** Whether the event carries a prev_kv, and its fields (flat: no object per event). */
+  hasPrevKv: boolean;
+  prevValue: string;
+  prevMod: number;
+  prevVersion: number;
 }
 
 interface WatchResponse {
@@ -134,15 +138,22 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Ob
 
 function parseEvent(e: Obj): WatchEvent {
   const kv = obj(e['kv']);
-  const prev = e['prev_kv'] === undefined ? undefined : obj(e['prev_kv']);
+  const prevRaw = e['prev_kv'];
+  const prev = prevRaw === undefined ? undefined : obj(prevRaw);
+  const value = kv['value'];
+  // prev_kv's create_revision is not judged, but read as before so a malformed one is still refused.
+  if (prev !== undefined) int(prev['create_revision']);
   return {
     type: e['type'] === 'DELETE' ? 'DELETE' : 'PUT',
     key: decodeKey(kv['key']),
-    value: typeof kv['value'] === 'string' ? kv['value'] : '',
+    value: typeof value === 'string' ? value : '',
     revision: int(kv['mod_revision']),
     create: int(kv['create_revision']),
     version: int(kv['version']),
-    prevKv: prev === undefined ? undefined : { value: typeof prev['value'] === 'string' ? prev['value'] : '', create: int(prev['create_revision']), mod: int(prev['mod_revision']), version: int(prev['version']) },
+    hasPrevKv: prev !== undefined,
+    prevValue: prev !== undefined && typeof prev['value'] === 'string' ? prev['value'] : '',
+    prevMod: prev === undefined ? 0 : int(prev['mod_revision']),
+    prevVersion: prev === undefined ? 0 : int(prev['version']),
   };
 }
 
@@ -213,8 +224,9 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
-  if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : compactionsRequested(history), report, budget);
+  const facts = historyFacts(history);
+  if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
   const summary =
     valid === true
@@ -352,34 +364,48 @@ function compareEvents(a: WatchEvent[], b: WatchEvent[], pa: number | string, pb
   report('agreement', pa, rev, `watchers ${String(pa)} and ${String(pb)} saw different events at revision ${rev}: [${a.map(eventText).join(', ')}] vs [${b.map(eventText).join(', ')}]`);
 }
 
-/** (key, value, revision) of every ok put, from kv/put and kv/txn responses. */
-function okPuts(history: readonly Op[]): { key: string; value: string; revision: number }[] {
-  const out: { key: string; value: string; revision: number }[] = [];
+interface OkPut {
+  key: string;
+  value: string;
+  revision: number;
+}
+
+/**
+ * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
+ * responses, and the compactions clients asked for.
+ */
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions } {
+  const puts: OkPut[] = [];
+  const asked: [number, number][] = [];
   const invokes = new Map<number | string, Op>();
   for (const op of history) {
+    const f = op.f;
     if (op.type === 'invoke') {
       invokes.set(op.process, op);
+      if (f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
       continue;
     }
     const inv = invokes.get(op.process);
     invokes.delete(op.process);
     if (op.type !== 'ok' || inv === undefined) continue;
+    const invF = inv.f;
+    if (invF !== 'kv/put' && invF !== 'kv/txn') continue;
     const rev = int(obj(obj(op.value)['header'])['revision']);
     const req = obj(inv.value);
-    if (inv.f === 'kv/put') out.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
-    if (inv.f === 'kv/txn') {
+    if (invF === 'kv/put') puts.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
+    else {
       const branch = obj(op.value)['succeeded'] === true ? req['success'] : req['failure'];
       for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
         const put = r['request_put'];
-        if (put !== undefined) out.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
+        if (put !== undefined) puts.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
       }
     }
   }
-  return out;
+  return { puts, compactions: compactionsOf(asked) };
 }
 
 /** Index of the first element of the ascending `xs` (by `at`) that is ≥ x. */
-function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: { key: string; value: string; revision: number }[], report: Report, budget: WorkBudget): void {
+function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: OkPut[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
     const delivered = op.events;
@@ -434,11 +460,8 @@ interface Compactions {
   readonly revMax: number[];
 }
 
-function compactionsRequested(history: readonly Op[]): Compactions {
-  const asked: [number, number][] = [];
-  for (const op of history) {
-    if (op.type === 'invoke' && op.f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
-  }
+/** The compactions asked for, [invoke time, revision] in history order, as Compactions. */
+function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
@@ -494,12 +517,12 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
           if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
         }
         if (!op.prevKv) continue;
-        if (prior === undefined && e.prevKv !== undefined) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
-        if (prior !== undefined && e.prevKv === undefined && compactedBy(compactions, r.time) < e.revision) {
+        if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
+        if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
           report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
         }
-        if (prior !== undefined && e.prevKv !== undefined && (e.prevKv.value !== prior.value || e.prevKv.mod !== prior.revision || e.prevKv.version !== prior.version)) {
-          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevKv.mod}, but the key was last written at ${prior.revision}`);
+        if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
+          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
         }
       }
     }
