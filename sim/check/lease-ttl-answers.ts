@@ -13,6 +13,10 @@
 //   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s), nor once a
 //   keep-alive of the lease whose serving time no answer bounds (timed out, or sent more than
 //   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer.
+//   The bound is judged only when an answer's raft_term is the serving leader's (detcd's members):
+//   a real etcd member fills in its own term, and a follower that has not yet heard of a new
+//   leader passes that leader's answer on under the old term — whose keep-alives then say nothing
+//   of the TTL the new leader restarted at its promotion.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 
@@ -30,6 +34,8 @@ export interface TtlAnswerOptions {
   readonly clockJumpUsMax?: number;
   /** Lease id → the earliest invocation of a keep-alive of unbounded serving time (unboundedKeepAlives). */
   readonly unboundedKeepAlivesUs?: ReadonlyMap<string, number>;
+  /** An answer's raft_term is the term of the leader that served it (else the remaining-TTL bound is not judged). */
+  readonly answersCarryLeaderTerm?: boolean;
 }
 
 export interface TtlAnswer {
@@ -118,7 +124,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     }
     if (answered < 0) continue;
     if (resp['grantedTTL'] !== undefined && int(resp['grantedTTL']) !== ttl) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${ttl}` });
-    if (answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
+    if (o.answersCarryLeaderTerm !== true || answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
     // A keep-alive that may have been served at any time since its invocation may have renewed
     // the lease just before this TimeToLive was served.
     if ((o.unboundedKeepAlivesUs?.get(id) ?? Infinity) < ok.time) continue;

@@ -20,8 +20,9 @@
 //    that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
-// 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and at most
-//    the whole seconds its leader can have left since its last keep-alive (lease-ttl-answers.ts).
+// 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
+//    answers that carry the serving leader's term, at most the whole seconds its leader can have
+//    left since its last keep-alive (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
@@ -52,7 +53,8 @@ export interface LeaseCheckOptions {
   slowClock?: { driftPpmMax: number; jumpUsMax: number };
   /**
    * A lease answer's raft_term is the term of the leader that served it (detcd's members pass the
-   * leader's answer through; a real etcd follower fills in its own term): turns on rule 6.
+   * leader's answer through; a real etcd follower fills in its own term): turns on rule 6 and
+   * rule 5's remaining-TTL bound.
    */
   answersCarryLeaderTerm?: boolean;
   /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
@@ -211,7 +213,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history) }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {

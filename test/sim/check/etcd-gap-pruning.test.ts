@@ -323,6 +323,33 @@ describe('a value no write stores, at a revision a txn of known outcome made', (
   });
 });
 
+describe('a key shown missing and alive at once: the answer blamed', () => {
+  // a@2, a timed-out put of z (a gap), b@4; one read shows a alive at 4, a later one shows it
+  // missing at 4: the later read is the one the search would reach last, and is blamed. (The
+  // absences' callback once passed the index of the key in its list of keys, not the op's.)
+  it('blames the read that returned last', () => {
+    const lines: Line[] = [
+      [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+      [1, 'ok', 'kv/put', hdr(2)],
+      [2, 'invoke', 'kv/put', { key: b64('z'), value: b64('vz') }],
+      [2, 'info', 'kv/put', undefined, 'timed out'],
+      [1, 'invoke', 'kv/put', { key: b64('b'), value: b64('vb') }],
+      [1, 'ok', 'kv/put', hdr(4)],
+      [3, 'invoke', 'kv/range', { key: b64('a') }],
+      [3, 'ok', 'kv/range', { ...hdr(4), kvs: [kv('a', 'va', 2, 2, 1)], count: '1' }],
+      [3, 'invoke', 'kv/range', { key: b64('a') }],
+      [3, 'ok', 'kv/range', { ...hdr(4) }],
+    ];
+    const h = history(lines);
+    const p = etcdOperations(pairOps(h), { watches: placeWatches(h.ops.map((o) => o.time), NO_EVENTS) });
+    const found = findContradiction(p.ops, p.constraints, p.initial.revision);
+    expect(found?.reason).toMatch(/missing at revision 4, another shows it created at 2/);
+    const blamed = p.ops[found!.id]!;
+    expect(blamed.input.f).toBe('kv/range');
+    expect(blamed.output !== undefined && 'response' in blamed.output && blamed.output.response['kvs']).toBeUndefined();
+  });
+});
+
 describe('a contradiction leads the explanation (terminal, JUnit, HTML)', () => {
   it('names the corrupted read and why, before where the search stopped', () => {
     const h: ParsedHistory = parseJsonl(readFileSync(new URL('../../fixtures/check/short-timeouts-seed3/history.jsonl', import.meta.url), 'utf8'));

@@ -1,6 +1,7 @@
 // TTL answers (lease checker rule 5): a keep-alive answers the granted TTL; a TimeToLive answers
 // the granted TTL and, after a keep-alive its own leader (same raft term) answered at K, at most
-// trunc(K + TTL - its invocation) whole seconds, give or take the clock error the scenario allows.
+// trunc(K + TTL - its invocation) whole seconds, give or take the clock error the scenario allows —
+// judged only when answers carry the serving leader's term (detcd's members; not a real etcd's).
 import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
 import type { LeaseCheckOptions } from '../../../sim/check/lease.ts';
@@ -30,7 +31,9 @@ function history(more: [number, number, string, unknown, unknown][]): Op[] {
 const ttl = (at: number, term: number, answered: number, granted = 5): [number, number, string, unknown, unknown] =>
   [2, at, 'lease/timetolive', { ID: '7' }, { header: header(term), ID: '7', TTL: String(answered), grantedTTL: String(granted) }];
 
-const kinds = (ops: Op[], o: LeaseCheckOptions = {}) => checkLease(ops, o).violations.map((v) => v.kind);
+/** detcd's members answer with the serving leader's term, which the remaining-TTL bound needs. */
+const LEADER_TERMS: LeaseCheckOptions = { answersCarryLeaderTerm: true };
+const kinds = (ops: Op[], o: LeaseCheckOptions = {}) => checkLease(ops, { ...LEADER_TERMS, ...o }).violations.map((v) => v.kind);
 
 describe('lease TTL answers', () => {
   it('pass when a TimeToLive after a keep-alive answers what can be left, rounded down', () => {
@@ -41,7 +44,7 @@ describe('lease TTL answers', () => {
   });
 
   it('fail when a TimeToLive answers more than the time left since the last keep-alive', () => {
-    const r = checkLease(history([ttl(1.2 * S, 2, 5)]));
+    const r = checkLease(history([ttl(1.2 * S, 2, 5)]), LEADER_TERMS);
     expect(r.valid).toBe(false);
     expect(r.violations[0]).toMatchObject({ kind: 'ttl-answer', lease: '7' });
     expect(r.violations[0]!.message).toMatch(/at most 4 s can be left/);
@@ -87,5 +90,17 @@ describe('lease TTL answers', () => {
     expect(kinds(history([ttl(1.2 * S, 2, 4, 6)]))).toEqual(['ttl-answer']);
     // A lease whose lessor has no expiry (a demoted lessor) answers etcd's "forever": not judged.
     expect(kinds(history([ttl(1.2 * S, 2, 9223372036)]))).toEqual([]);
+  });
+
+  it('judge no remaining TTL when an answer may carry the answering member\'s own term (a real etcd)', () => {
+    // A real etcd follower fills in its own raft_term: one that has not yet heard of a new leader
+    // passes on that leader's answer — a TTL it restarted at its promotion — under the old term,
+    // whose keep-alives say nothing of it. The same history is a violation with leader terms.
+    const followerOfNewLeader = history([ttl(1.2 * S, 2, 5)]);
+    expect(checkLease(followerOfNewLeader).valid).toBe(true);
+    expect(kinds(followerOfNewLeader)).toEqual(['ttl-answer']);
+    // The granted TTL must still be answered: that needs no term.
+    const wrongGrant = checkLease(history([ttl(1.2 * S, 2, 4, 6)]));
+    expect(wrongGrant.violations.map((v) => v.kind)).toEqual(['ttl-answer']);
   });
 });

@@ -11,6 +11,7 @@
 // The work is bounded: a history with more reads x keys than ABSENCE_WORK_MAX gives fewer
 // facts, which only prunes less.
 import type { Req } from './apply.ts';
+import { answerRead } from './answer-read.ts';
 import { decodeKey, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { inKeyRanges } from './write-keys.ts';
@@ -40,8 +41,6 @@ export interface FullListing {
   listed: ReadonlySet<string>;
 }
 
-/** Range answers' listings already read, by answer (null: it lists nothing for sure); one per prepared history (GapConstraints.answers). */
-export type ListingMemo = WeakMap<Req, { req: Req; listing: FullListing | null }>;
 
 /** The revision a range read: its own revision, or the header's. */
 function readAt(req: Req, resp: Req): number {
@@ -50,9 +49,7 @@ function readAt(req: Req, resp: Req): number {
   return explicit > 0 ? explicit : header;
 }
 
-function fullListing(req: Req, resp: Req, memos: ListingMemo): FullListing | null {
-  const memo = memos.get(resp);
-  if (memo !== undefined && memo.req === req) return memo.listing;
+function fullListing(req: Req, resp: Req): FullListing | null {
   let known: FullListing | null = null;
   const at = listsEveryKey(req, resp) ? readAt(req, resp) : 0;
   if (at > 0) {
@@ -62,25 +59,31 @@ function fullListing(req: Req, resp: Req, memos: ListingMemo): FullListing | nul
     const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
     known = { at, range: [[lo, end] as const], listed };
   }
-  memos.set(resp, { req, listing: known });
   return known;
 }
 
-export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], universe: readonly string[], absent: (key: string, revision: number, i: number) => void, memo: ListingMemo = new WeakMap()): void {
+/**
+ * `into`: what the callback fills (the gap constraints' key facts); each answer listed whole
+ * (not cut by the work bound) is marked as read into it (AnswerRead.absencesIn).
+ */
+export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], universe: readonly string[], absent: (key: string, revision: number, i: number) => void, into?: object): void {
   let work = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const out = op.output;
     if (op.input.f !== 'kv/range' || out === undefined || !('response' in out)) continue;
-    const listing = fullListing(op.input.request, out.response, memo);
+    // Read once per answer (answer-read.ts): the gap constraints and the contradictions both list absences.
+    const read = answerRead(op.input.f, op.input.request, out);
+    const listing = read.listing === undefined ? (read.listing = fullListing(op.input.request, out.response)) : read.listing;
     if (listing === null) continue;
     const { at, range, listed } = listing;
     const lo = range[0]![0];
-    for (let i = lowerBound(universe, lo); i < universe.length; i++) {
-      const k = universe[i]!;
+    for (let u = lowerBound(universe, lo); u < universe.length; u++) {
+      const k = universe[u]!;
       if (!inKeyRanges(range, k)) break;
       if (++work > ABSENCE_WORK_MAX) return;
       if (!listed.has(k)) absent(k, at, i);
     }
+    if (into !== undefined) read.absencesIn = into;
   }
 }

@@ -17,7 +17,8 @@
 // Both are facts about every valid linearization (each answer is the state at its revision),
 // so pruning by them never loses a linearization.
 import type { Req } from './apply.ts';
-import { rangeAbsences, type ListingMemo } from './absences.ts';
+import { rangeAbsences } from './absences.ts';
+import { answerRead, type AnswerRead } from './answer-read.ts';
 import { deleteRanges, inKeyRanges, putKeys, type KeyRange } from './write-keys.ts';
 import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
@@ -45,8 +46,6 @@ export interface GapConstraints {
   knownDeletes: KnownDeletes;
   /** Revision → keys a watch event shows deleted there. */
   deleted: ReadonlyMap<number, ReadonlySet<string>>;
-  /** What the answers of this history show, read once: the contradictions (contradictions.ts) go over them again. */
-  answers: AnswerMemo;
 }
 
 export interface SightedKv {
@@ -66,11 +65,11 @@ export interface KeyFacts {
   maybePuts: number[];
   /** Revisions of writes known to have deleted it (a one-key delete that deleted it), ascending. */
   deletes: number[];
-  /** Revisions an answer shows it missing at (absences.ts), ascending, each once. */
+  /** Revisions an answer shows it missing at (absences.ts; range answers read whole are marked: AnswerRead.absencesIn), ascending, each once. */
   absent: number[];
 }
 
-export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], knownDeletes: { revs: [], ranges: [] }, deleted: new Map(), answers: newAnswerMemo() };
+export const NO_GAP_CONSTRAINTS: GapConstraints = { quiet: new Map(), must: new Map(), keys: new Map(), sighted: new Map(), gaps: [], knownDeletes: { revs: [], ranges: [] }, deleted: new Map() };
 
 export interface Sighting {
   key: string;
@@ -95,24 +94,15 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
   }
 }
 
-/** Each answer's sightings, read once: the gap constraints and the contradictions both go over them. */
-export interface AnswerMemo {
-  sightings: WeakMap<Req, { f: EtcdInput['f']; req: Req; list: readonly Sighting[] }>;
-  listings: ListingMemo;
-}
-
-export function newAnswerMemo(): AnswerMemo {
-  return { sightings: new WeakMap(), listings: new WeakMap() };
-}
-
-/** What one op's ok answer shows (see sightings), read once per prepared history (for the same op and request). */
-export function sightingsOf(f: EtcdInput['f'], req: Req, resp: Req, memo: AnswerMemo): readonly Sighting[] {
-  const known = memo.sightings.get(resp);
-  if (known !== undefined && known.f === f && known.req === req) return known.list;
-  const list: Sighting[] = [];
-  sightings(f, req, resp, list);
-  memo.sightings.set(resp, { f, req, list });
-  return list;
+/** What one op's ok answer shows (see sightings), read once (answer-read.ts): the gap constraints and the contradictions both go over it. */
+export function sightingsOf(f: EtcdInput['f'], req: Req, out: { response: Req; read?: AnswerRead | undefined }): readonly Sighting[] {
+  const r = answerRead(f, req, out);
+  if (r.sightings === undefined) {
+    const list: Sighting[] = [];
+    sightings(f, req, out.response, list);
+    r.sightings = list;
+  }
+  return r.sightings;
 }
 
 /** What one op's ok answer shows; nested txn answers are left out (they see the txn's own writes). */
@@ -133,7 +123,6 @@ export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[
 /** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
 export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], watched: WatchFacts = NO_WATCH_FACTS): GapConstraints {
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
-  const answers = newAnswerMemo();
   const all: Sighting[] = [...watched.kvs];
   // Index loops: this runs once per history, mostly before V8 optimizes it, and an interpreted
   // for-of allocates an iterator result per element.
@@ -141,7 +130,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     const op = ops[i]!;
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
-    const list = sightingsOf(op.input.f, op.input.request, out.response, answers);
+    const list = sightingsOf(op.input.f, op.input.request, out);
     for (let j = 0; j < list.length; j++) all.push(list[j]!);
   }
   // Sightings are checked only where a write of unknown answer is tried: at gaps and at the
@@ -184,7 +173,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     if (s.at > s.mod) (byKey.get(s.key) ?? byKey.set(s.key, []).get(s.key)!).push([s.mod, s.at]);
   }
   const keys = keyFacts(ops, seen);
-  addAbsences(ops, keys, watched, answers.listings);
+  addAbsences(ops, keys, watched);
   for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
   const quiet = new Map<number, Set<string>>();
   for (const [key, intervals] of byKey) {
@@ -206,7 +195,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     }
     flush();
   }
-  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted, answers };
+  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted };
 }
 
 /** Whether `list` holds x's kv already (a missing value counts as ''). */
@@ -329,11 +318,11 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
 }
 
 /** Revisions each key was seen missing at: ranges that list every key of theirs, watch DELETE events. */
-function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts, listings: ListingMemo): void {
+function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts): void {
   const universe = new Set<string>(keys.keys());
   for (const op of ops) putKeys(op.input.f, op.input.request, universe);
   const sorted = [...universe].sort();
-  rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at), listings);
+  rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at), keys);
   for (const [at, deleted] of watched.deleted) for (const key of deleted) facts(keys, key).absent.push(at);
   for (const f of keys.values()) {
     if (f.absent.length < 2) continue;

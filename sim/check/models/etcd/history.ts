@@ -72,9 +72,8 @@ function isDecided(error: string): boolean {
   return decidedError(error) !== undefined;
 }
 
-/** The pre-op revision the response pins, as [exact, upper bound]. */
-function revisionBounds(f: EtcdF, req: Req, resp: Req): [number | undefined, number | undefined] {
-  const rev = int((resp['header'] as Req | undefined)?.['revision']);
+/** The pre-op revision the response pins, as [exact, upper bound]; `rev`: its header revision. */
+function revisionBounds(f: EtcdF, req: Req, resp: Req, rev: number): [number | undefined, number | undefined] {
   if (rev === 0 || f === 'lease/keepalive' || f === 'lease/timetolive') return [undefined, undefined];
   switch (f) {
     case 'kv/put':
@@ -124,11 +123,13 @@ interface Draft {
   shown: readonly Req[];
   pre: number | undefined;
   preMax: number | undefined;
-  gaps?: ReadonlySet<number>;
-  servedAt?: number;
+  gaps: ReadonlySet<number> | undefined;
+  servedAt: number | undefined;
   /** The request as the history holds it, when the check uses another (unseen values hidden). */
-  original?: Req;
+  original: Req | undefined;
   returnPos: number;
+  /** The ok answer's header revision (0 without one). */
+  rev: number;
 }
 
 function draft(p: OpPair): Draft | undefined {
@@ -138,19 +139,20 @@ function draft(p: OpPair): Draft | undefined {
   const request = p.invoke.value;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
   const c = p.completion;
-  const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, returnPos: p.return };
+  const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined, returnPos: p.return, rev: 0 };
   const serializable = isSerializableRead(f, d.request);
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
-    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined, read: undefined };
     const shown: Req[] = [];
     valuedObjects(resp, shown);
     if (shown.length > 0) d.shown = shown;
     // The TTL of a time-to-live answer is read where the answer is compared: a bad one is bad input, said here.
     if (f === 'lease/timetolive') int((resp as Req)['TTL']);
-    if (serializable) d.servedAt = int((resp as { header?: Req }).header?.['revision']);
-    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req);
+    d.rev = int((resp as { header?: Req }).header?.['revision']);
+    if (serializable) d.servedAt = d.rev;
+    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req, d.rev);
     return d;
   }
   // A serializable read that failed may have failed on a lagging member (a future revision
@@ -204,12 +206,9 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
   const ops: EtcdOperation[] = kept.map((d, id) => {
-    const input: EtcdInput = { f: d.f, request: d.request };
-    if (d.original !== undefined) input.original = d.original;
-    if (d.pre !== undefined) input.pre = d.pre;
-    if (d.preMax !== undefined) input.preMax = d.preMax;
-    if (d.gaps !== undefined) input.gaps = d.gaps;
-    if (d.servedAt !== undefined) input.servedAt = d.servedAt;
+    // Every field set (undefined when not known): one object shape for every op's input, so the
+    // code reading them (the facts about the answers, the model's step) sees one shape, not dozens.
+    const input: EtcdInput = { f: d.f, request: d.request, pre: d.pre, preMax: d.preMax, gaps: d.gaps, servedAt: d.servedAt, original: d.original };
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
   addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
@@ -322,7 +321,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   let maxRevision = 1;
   for (const d of drafts) {
     if (d.output === undefined || !('response' in d.output)) continue;
-    const rev = int((d.output.response['header'] as Req | undefined)?.['revision']);
+    const rev = d.rev;
     maxRevision = Math.max(maxRevision, rev);
     if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
     observedValues(d.shown, (value, mod, key) => {
@@ -366,7 +365,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const reachedBefore = revisionReachedBefore(
     drafts
       .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
-      .map((d) => ({ ret: d.returnPos, rev: int(((d.output as { response: Req }).response['header'] as Req | undefined)?.['revision']) })),
+      .map((d) => ({ ret: d.returnPos, rev: d.rev })),
     initialRevision,
   );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
@@ -567,7 +566,7 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
   for (const [id, grants] of granted) {
     if (revoked.has(id) && grants.length === 1) continue;
     grants.forEach((d, n) => {
-      const input: EtcdInput = { f: 'lease/expire', request: { ID: id } };
+      const input: EtcdInput = { f: 'lease/expire', request: { ID: id }, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined };
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
       // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.

@@ -22,6 +22,7 @@ import {
   type Applied,
   type Req,
 } from './apply.ts';
+import type { AnswerRead } from './answer-read.ts';
 import { displayJson } from './display.ts';
 import { findContradiction } from './contradictions.ts';
 import { prepareSupplyCheck } from './gap-supply.ts';
@@ -51,24 +52,24 @@ export interface EtcdInput {
   f: EtcdF;
   request: Req;
   /** The state's revision just before this op, when the response tells it exactly. */
-  pre?: number;
+  pre?: number | undefined;
   /** An upper bound on that revision. */
-  preMax?: number;
+  preMax?: number | undefined;
   /**
    * For a timed-out write nobody saw: the revisions no known write created. It can only have
    * taken effect as one of them, so at any other point it is rejected at once (and taking
    * no effect is the same as never happening).
    */
-  gaps?: ReadonlySet<number>;
+  gaps?: ReadonlySet<number> | undefined;
   /**
    * A serializable read (a range with serializable, or a txn of serializable ranges only):
    * etcd serves it from one member's applied state without asking the leader, so it may be
    * stale. This is the header.revision it was served at; the read is checked against that
    * revision of the store, at any point after the linearization reached it.
    */
-  servedAt?: number;
+  servedAt?: number | undefined;
   /** The request as the history holds it, when `request` has unseen values hidden (unseen-values.ts); for explanations only. */
-  original?: Req;
+  original?: Req | undefined;
 }
 
 export type EtcdOutput =
@@ -78,7 +79,7 @@ export type EtcdOutput =
    * (range-answer.ts, put-answer.ts, txn-answer.ts), undefined for other ops and for answers of
    * another shape.
    */
-  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined; txn?: TxnAnswer | undefined }
+  | { response: Req; range: RangeAnswer | undefined; put?: PutAnswer | undefined; txn?: TxnAnswer | undefined; read?: AnswerRead | undefined }
   /** An error the state decides (compacted, lease not found…): the op had no effect. */
   | { error: string }
   /** Took effect (its value was observed) but the response is unknown. */
