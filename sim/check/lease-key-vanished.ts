@@ -80,16 +80,13 @@ export class KeyWrites {
   private readonly byKey = new Map<string, KeyWriteLists>();
 
   constructor(history: readonly Op[]) {
-    const open = new Map<number | string, Op>();
     const pending = new Map<number | string, { invoke: Op; touches: (key: string) => boolean }>();
     for (const op of history) {
       if (op.type === 'invoke') {
-        open.set(op.process, op);
         const touches = touchesOf(op.f, obj(op.value));
         if (touches !== undefined) pending.set(op.process, { invoke: op, touches });
         continue;
       }
-      open.delete(op.process);
       const p = pending.get(op.process);
       pending.delete(op.process);
       if (p === undefined) continue;

@@ -86,10 +86,13 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
     const invoke = open.get(op.process);
     open.delete(op.process);
     if (invoke === undefined || op.type !== 'ok') continue;
+    const f = invoke.f;
+    // Only lease answers and reads tell anything here (a write's ID field is absent: no lease).
+    if (f !== 'kv/range' && !f.startsWith('lease/')) continue;
     const req = obj(invoke.value);
     const resp = obj(op.value);
     const header = obj(resp['header']);
-    if (invoke.f === 'lease/grant') {
+    if (f === 'lease/grant') {
       const id = id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']);
       const ttlSeconds = int(resp['TTL']) || int(req['TTL']);
       if (!leases.has(id)) leases.set(id, { ttlUs: ttlSeconds * 1e6, grantRevision: int(header['revision']), renewedAtUs: invoke.time });

@@ -11,6 +11,7 @@ import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
 import type { Entry } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
+import { IndexTable } from './raft-index-table.ts';
 
 export { InvariantViolation };
 
@@ -154,15 +155,15 @@ interface MemberState {
   commit: number;
   durableTerm: number;
   durableCommit: number;
-  /** Terms of this incarnation's log as registered, by index (sparse below firstIndex). */
-  terms: number[];
+  /** Terms of this incarnation's log as registered, by index. */
+  terms: IndexTable<number>;
   registeredTo: number;
   committedTo: number;
   appliedTo: number;
   /** The view's version when last checked without a violation (undefined: look every time). */
   version: number | undefined;
   /** While leader: the term and last entry it had, to check it never loses entries. */
-  leaderMark: { term: number; lastIndex: number; lastTerm: number } | undefined;
+  leaderMark: { readonly term: number; lastIndex: number; lastTerm: number } | undefined;
 }
 
 /** A bound on entries walked back when looking for where a member's log was truncated. */
@@ -176,9 +177,12 @@ export class RaftInvariants {
    * Every (index, term) entry ever seen in any log: its data and the term of the entry before it.
    * Keyed by index, with the rare other terms at one index chained: no key text per entry.
    */
-  private readonly entries = new Map<number, LogSighting>();
-  private readonly committed = new Map<number, CommittedEntry>();
-  private readonly applied = new Map<number, SeenEntry>();
+  private readonly entries = new IndexTable<LogSighting>();
+  private readonly committed = new IndexTable<CommittedEntry>();
+  /** The committed indexes in the order they were first seen committed (checkCompleteness looks in that order). */
+  private readonly committedOrder: number[] = [];
+  private committedMaxSeen = 0;
+  private readonly applied = new IndexTable<SeenEntry>();
   private readonly acked = new Map<number, SeenEntry>();
   private violationFound: Violation | undefined = undefined;
   /** The views of the last check by position, and the state of each (stateOf without a lookup per event). */
@@ -196,9 +200,7 @@ export class RaftInvariants {
 
   /** The largest index known committed anywhere. */
   get committedMax(): number {
-    let max = 0;
-    for (const i of this.committed.keys()) if (i > max) max = i;
-    return max;
+    return this.committedMaxSeen;
   }
 
   committedEntry(i: number): ViewEntry | undefined {
@@ -258,12 +260,20 @@ export class RaftInvariants {
     // would find nothing new); other members' changes are checked against it when they happen.
     const version = v.version;
     if (version !== undefined && version === st.version && v.incarnation === st.incarnation) return undefined;
+    // Each of the view's numbers is read once here (getters that walk into the member) and
+    // handed to the checks below.
+    const term = v.term;
+    const commit = v.commit;
+    const firstIndex = v.firstIndex;
+    const lastIndex = v.lastIndex;
+    // The term at the last index: the leader check and the log's registration both start there.
+    const lastTermAt = lastIndex >= firstIndex ? termOf(v, lastIndex) : undefined;
     const found =
-      this.checkMonotonic(v, st) ??
-      this.checkLeader(v, st) ??
-      this.registerLog(v, st) ??
-      this.registerCommitted(v, st) ??
-      this.registerApplied(v, st);
+      this.checkMonotonic(v, st, term, commit) ??
+      this.checkLeader(v, st, term, firstIndex, lastIndex, lastTermAt) ??
+      this.registerLog(v, st, firstIndex, lastIndex, lastTermAt) ??
+      this.registerCommitted(v, st, term, commit, firstIndex) ??
+      this.registerApplied(v, st, term);
     st.version = found === undefined ? version : undefined;
     return found;
   }
@@ -273,7 +283,7 @@ export class RaftInvariants {
     if (st === undefined) {
       st = {
         id: v.id, incarnation: v.incarnation, term: v.term, commit: v.commit, durableTerm: v.durableTerm, durableCommit: v.durableCommit,
-        terms: [], registeredTo: 0, committedTo: 0, appliedTo: 0, version: undefined, leaderMark: undefined,
+        terms: new IndexTable<number>(), registeredTo: 0, committedTo: 0, appliedTo: 0, version: undefined, leaderMark: undefined,
       };
       this.members.set(v.id, st);
     }
@@ -281,65 +291,75 @@ export class RaftInvariants {
   }
 
   /** Term and commit never decrease: in memory within an incarnation, on disk across crashes. */
-  private checkMonotonic(v: RaftView, st: MemberState): Violation | undefined {
-    const restarted = st.incarnation !== v.incarnation;
+  private checkMonotonic(v: RaftView, st: MemberState, term: number, commit: number): Violation | undefined {
+    const incarnation = v.incarnation;
+    const durableTerm = v.durableTerm;
+    const durableCommit = v.durableCommit;
+    const restarted = st.incarnation !== incarnation;
     const termFloor = restarted ? st.durableTerm : st.term;
     const commitFloor = restarted ? st.durableCommit : st.commit;
-    if (v.term < termFloor || v.durableTerm < st.durableTerm) {
-      return this.violationOf('term-monotonic', v.id, v.term, v.lastIndex, `term went from ${termFloor} (durable ${st.durableTerm}) to ${v.term} (durable ${v.durableTerm})${restarted ? ' across a restart' : ''}`);
+    if (term < termFloor || durableTerm < st.durableTerm) {
+      return this.violationOf('term-monotonic', v.id, term, v.lastIndex, `term went from ${termFloor} (durable ${st.durableTerm}) to ${term} (durable ${durableTerm})${restarted ? ' across a restart' : ''}`);
     }
-    if (v.commit < commitFloor || v.durableCommit < st.durableCommit) {
-      return this.violationOf('commit-monotonic', v.id, v.term, v.commit, `commit went from ${commitFloor} (durable ${st.durableCommit}) to ${v.commit} (durable ${v.durableCommit})${restarted ? ' across a restart' : ''}`);
+    if (commit < commitFloor || durableCommit < st.durableCommit) {
+      return this.violationOf('commit-monotonic', v.id, term, commit, `commit went from ${commitFloor} (durable ${st.durableCommit}) to ${commit} (durable ${durableCommit})${restarted ? ' across a restart' : ''}`);
     }
     if (restarted) {
-      st.incarnation = v.incarnation;
-      st.terms = [];
+      st.incarnation = incarnation;
+      st.terms = new IndexTable<number>();
       st.registeredTo = 0;
       st.committedTo = 0;
       st.appliedTo = v.applied;
       st.leaderMark = undefined;
     }
-    st.term = v.term;
-    st.commit = v.commit;
-    st.durableTerm = v.durableTerm;
-    st.durableCommit = v.durableCommit;
+    st.term = term;
+    st.commit = commit;
+    st.durableTerm = durableTerm;
+    st.durableCommit = durableCommit;
     return undefined;
   }
 
   /** At most one leader per term; a leader only appends; a new leader has every committed entry. */
-  private checkLeader(v: RaftView, st: MemberState): Violation | undefined {
+  private checkLeader(v: RaftView, st: MemberState, term: number, firstIndex: number, lastIndex: number, lastTermAt: number | undefined): Violation | undefined {
     if (!v.isLeader) {
       st.leaderMark = undefined;
       return undefined;
     }
-    const known = this.leaders.get(v.term);
-    if (known !== undefined && known !== v.id) {
-      return this.violationOf('election-safety', v.id, v.term, v.lastIndex, `${known} and ${v.id} both lead term ${v.term}`, [], [known]);
-    }
-    if (known === undefined) {
-      this.leaders.set(v.term, v.id);
-      const missing = this.checkCompleteness(v);
-      if (missing !== undefined) return missing;
-    }
     const mark = st.leaderMark;
-    if (mark !== undefined && mark.term === v.term && mark.lastIndex >= v.firstIndex) {
-      const t = termOf(v, mark.lastIndex);
-      if (v.lastIndex < mark.lastIndex || t === undefined || t !== mark.lastTerm) {
+    // A mark of this term means this member already passed as the term's leader (the first
+    // leader of a term stays its leader: any other is a violation), so the map is not asked again.
+    const sameTerm = mark !== undefined && mark.term === term;
+    if (!sameTerm) {
+      const known = this.leaders.get(term);
+      if (known !== undefined && known !== v.id) {
+        return this.violationOf('election-safety', v.id, term, lastIndex, `${known} and ${v.id} both lead term ${term}`, [], [known]);
+      }
+      if (known === undefined) {
+        this.leaders.set(term, v.id);
+        const missing = this.checkCompleteness(v);
+        if (missing !== undefined) return missing;
+      }
+    }
+    if (sameTerm && mark.lastIndex >= firstIndex) {
+      const t = mark.lastIndex === lastIndex ? lastTermAt : termOf(v, mark.lastIndex);
+      if (lastIndex < mark.lastIndex || t === undefined || t !== mark.lastTerm) {
         const e = v.entry(mark.lastIndex);
-        return this.violationOf('leader-append-only', v.id, v.term, mark.lastIndex,
-          `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${v.lastIndex}, entry ${describe(e)}`,
+        return this.violationOf('leader-append-only', v.id, term, mark.lastIndex,
+          `leader had entry ${mark.lastIndex} of term ${mark.lastTerm}; now last index ${lastIndex}, entry ${describe(e)}`,
           [involved(v.id, mark.lastIndex, e, 'log')]);
       }
     }
-    const lastIndex = v.lastIndex;
-    const lastTerm = termOf(v, lastIndex) ?? 0;
-    if (mark !== undefined && mark.term === v.term && mark.lastIndex === lastIndex && mark.lastTerm === lastTerm) return undefined;
-    st.leaderMark = { term: v.term, lastIndex, lastTerm };
+    const lastTerm = lastTermAt ?? 0;
+    if (sameTerm) {
+      mark.lastIndex = lastIndex;
+      mark.lastTerm = lastTerm;
+    } else st.leaderMark = { term, lastIndex, lastTerm };
     return undefined;
   }
 
   private checkCompleteness(v: RaftView): Violation | undefined {
-    for (const [i, c] of this.committed) {
+    for (const i of this.committedOrder) {
+      const c = this.committed.get(i)!;
       // Only entries committed in an earlier term must be there (a late-arriving election of
       // an old term may legitimately miss what a newer term committed meanwhile).
       if (c.commitTerm >= v.term || i < v.firstIndex) continue;
@@ -353,22 +373,21 @@ export class RaftInvariants {
   }
 
   /** Log matching: one (index, term) means one entry, with one (index-1, term) before it. */
-  private registerLog(v: RaftView, st: MemberState): Violation | undefined {
-    let from = Math.min(st.registeredTo, v.lastIndex);
+  private registerLog(v: RaftView, st: MemberState, firstIndex: number, lastIndex: number, lastTermAt: number | undefined): Violation | undefined {
+    const registeredTo = st.registeredTo;
+    let from = Math.min(registeredTo, lastIndex);
     // Walk back over entries that changed since we registered them (a truncation).
-    for (let n = 0; from >= v.firstIndex && n < TRUNCATION_WALK_MAX; n++, from--) {
-      if (termOf(v, from) === st.terms[from]) break;
+    for (let n = 0; from >= firstIndex && n < TRUNCATION_WALK_MAX; n++, from--) {
+      if ((from === lastIndex ? lastTermAt : termOf(v, from)) === st.terms.get(from)) break;
     }
     // Entries from+1 .. registeredTo changed or disappeared; a committed one never may.
-    if (from < st.registeredTo && from + 1 <= st.committedTo && from + 1 >= v.firstIndex) {
+    if (from < registeredTo && from + 1 <= st.committedTo && from + 1 >= firstIndex) {
       const was = this.committed.get(from + 1);
       return this.violationOf('committed-entry-lost', v.id, v.term, from + 1,
-        `member replaced or dropped its committed entry ${from + 1} (term ${st.terms[from + 1]})`,
+        `member replaced or dropped its committed entry ${from + 1} (term ${st.terms.get(from + 1)})`,
         [involved(v.id, from + 1, v.entry(from + 1), 'log'), ...(was === undefined ? [] : [involved(was.member, from + 1, was, 'committed')])]);
     }
-    from = Math.max(from, v.firstIndex - 1);
-    const firstIndex = v.firstIndex;
-    const lastIndex = v.lastIndex;
+    from = Math.max(from, firstIndex - 1);
     // The term of entry i-1 as read in the walk (undefined: read it from the view).
     let before: number | undefined = undefined;
     for (let i = from + 1; i <= lastIndex; i++) {
@@ -377,7 +396,7 @@ export class RaftInvariants {
         before = undefined;
         continue;
       }
-      st.terms[i] = e.term;
+      st.terms.set(i, e.term);
       const prevTerm = i - 1 >= firstIndex ? (before ?? termOf(v, i - 1) ?? -1) : -1;
       before = e.term;
       const first = this.entries.get(i);
@@ -391,50 +410,53 @@ export class RaftInvariants {
           [involved(v.id, i, e, 'log'), involved(seen.member, i, { term: e.term, data: seen.data }, 'log')]);
       }
     }
-    st.registeredTo = v.lastIndex;
+    st.registeredTo = lastIndex;
     return undefined;
   }
 
   /** Every member commits the same entry at an index (and acknowledged entries stay). */
-  private registerCommitted(v: RaftView, st: MemberState): Violation | undefined {
-    if (v.commit <= st.committedTo) return undefined;
-    for (let i = Math.max(st.committedTo + 1, v.firstIndex); i <= v.commit; i++) {
+  private registerCommitted(v: RaftView, st: MemberState, term: number, commit: number, firstIndex: number): Violation | undefined {
+    if (commit <= st.committedTo) return undefined;
+    for (let i = Math.max(st.committedTo + 1, firstIndex); i <= commit; i++) {
       const e = v.entry(i);
       if (e === undefined) continue;
       const c = this.committed.get(i);
       if (c === undefined) {
         const a = this.acked.get(i);
         if (a !== undefined && (a.term !== e.term || a.data !== e.data)) {
-          return this.violationOf('committed-entry-lost', v.id, v.term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`,
+          return this.violationOf('committed-entry-lost', v.id, term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`,
             [involved(v.id, i, e, 'committed'), involved(a.member, i, a, 'acknowledged')]);
         }
-        this.committed.set(i, { term: e.term, data: e.data, commitTerm: v.term, member: v.id });
+        this.committed.set(i, { term: e.term, data: e.data, commitTerm: term, member: v.id });
+        this.committedOrder.push(i);
+        if (i > this.committedMaxSeen) this.committedMaxSeen = i;
       } else if (c.term !== e.term || c.data !== e.data) {
-        return this.violationOf('state-machine-safety', v.id, v.term, i, `committed ${describe(e)} here, ${describe(c)} on ${c.member}`,
+        return this.violationOf('state-machine-safety', v.id, term, i, `committed ${describe(e)} here, ${describe(c)} on ${c.member}`,
           [involved(v.id, i, e, 'committed'), involved(c.member, i, c, 'committed')]);
       }
     }
-    st.committedTo = v.commit;
+    st.committedTo = commit;
     return undefined;
   }
 
   /** No two members apply different entries at one index. */
-  private registerApplied(v: RaftView, st: MemberState): Violation | undefined {
-    if (v.applied <= st.appliedTo) {
-      st.appliedTo = Math.min(st.appliedTo, v.applied);
+  private registerApplied(v: RaftView, st: MemberState, term: number): Violation | undefined {
+    const applied = v.applied;
+    if (applied <= st.appliedTo) {
+      st.appliedTo = Math.min(st.appliedTo, applied);
       return undefined;
     }
-    for (let i = st.appliedTo + 1; i <= v.applied; i++) {
+    for (let i = st.appliedTo + 1; i <= applied; i++) {
       const e = v.appliedEntry(i);
       if (e === undefined) continue;
       const a = this.applied.get(i);
       if (a === undefined) this.applied.set(i, { term: e.term, data: e.data, member: v.id });
       else if (a.term !== e.term || a.data !== e.data) {
-        return this.violationOf('state-machine-safety', v.id, v.term, i, `applied ${describe(e)} here, ${describe(a)} on ${a.member}`,
+        return this.violationOf('state-machine-safety', v.id, term, i, `applied ${describe(e)} here, ${describe(a)} on ${a.member}`,
           [involved(v.id, i, e, 'applied'), involved(a.member, i, a, 'applied')]);
       }
     }
-    st.appliedTo = v.applied;
+    st.appliedTo = applied;
     return undefined;
   }
 }

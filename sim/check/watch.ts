@@ -49,6 +49,11 @@ export interface WatchCheckOptions {
   maxViolations?: number;
   /** Work units (events, revisions and puts visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
+  /**
+   * The server compacts on its own (etcd --auto-compaction-retention): a prev_kv left out needs
+   * no compaction request before it (its revision − 1 may have been compacted any time).
+   */
+  autoCompaction?: boolean;
 }
 
 /** The checker's work bound: every loop spends from it, and once it is out the verdict is unknown. */
@@ -72,7 +77,11 @@ interface WatchEvent {
   revision: number;
   create: number;
   version: number;
-  prevKv: { value: string; create: number; mod: number; version: number } | undefined;
+  /** Whether the event carries a prev_kv, and its fields (flat: no object per event). */
+  hasPrevKv: boolean;
+  prevValue: string;
+  prevMod: number;
+  prevVersion: number;
 }
 
 interface WatchResponse {
@@ -129,15 +138,22 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Ob
 
 function parseEvent(e: Obj): WatchEvent {
   const kv = obj(e['kv']);
-  const prev = e['prev_kv'] === undefined ? undefined : obj(e['prev_kv']);
+  const prevRaw = e['prev_kv'];
+  const prev = prevRaw === undefined ? undefined : obj(prevRaw);
+  const value = kv['value'];
+  // prev_kv's create_revision is not judged, but read as before so a malformed one is still refused.
+  if (prev !== undefined) int(prev['create_revision']);
   return {
     type: e['type'] === 'DELETE' ? 'DELETE' : 'PUT',
     key: decodeKey(kv['key']),
-    value: typeof kv['value'] === 'string' ? kv['value'] : '',
+    value: typeof value === 'string' ? value : '',
     revision: int(kv['mod_revision']),
     create: int(kv['create_revision']),
     version: int(kv['version']),
-    prevKv: prev === undefined ? undefined : { value: typeof prev['value'] === 'string' ? prev['value'] : '', create: int(prev['create_revision']), mod: int(prev['mod_revision']), version: int(prev['version']) },
+    hasPrevKv: prev !== undefined,
+    prevValue: prev !== undefined && typeof prev['value'] === 'string' ? prev['value'] : '',
+    prevMod: prev === undefined ? 0 : int(prev['mod_revision']),
+    prevVersion: prev === undefined ? 0 : int(prev['version']),
   };
 }
 
@@ -208,8 +224,9 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
-  if (!budget.out) checkReliableAndResumable(ops, merged, okPuts(history), report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, compactionsRequested(history), report, budget);
+  const facts = historyFacts(history);
+  if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
   const summary =
     valid === true
@@ -283,10 +300,23 @@ interface Merged {
   revisions: number[];
   /** Revisions whose events a watch of every key without filters saw (the others are a watch's part). */
   complete: Set<number>;
+  /**
+   * Partial revisions put together from several watches' parts (each saw keys the others do not
+   * watch): which of them came first in the revision is not known, so its order is not checked.
+   */
+  unordered: Set<number>;
+}
+
+/** Whether one of `ops` watches the event (its part of a revision shows it). */
+function seenByAny(ops: readonly WatchOp[], e: WatchEvent): boolean {
+  for (const op of ops) if (matches(op, e)) return true;
+  return false;
 }
 
 function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
-  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; op: WatchOp }>();
+  // Per revision, the events seen and the watches whose parts they are (one, for a complete revision).
+  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; ops: WatchOp[] }>();
+  const unordered = new Set<number>();
   for (const op of ops) {
     // Only a watch on every key with no filters sees a revision's whole set of events.
     const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
@@ -300,56 +330,82 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
       if (!budget.spend(1 + events.length)) break;
       const prev = byRevision.get(rev);
       if (prev === undefined || (complete && !prev.complete)) {
-        if (prev !== undefined) compareEvents(prev.events, events.filter((e) => matches(prev.op, e)), prev.process, op.process, rev, report);
-        byRevision.set(rev, { events, process: op.process, complete, op });
+        if (prev !== undefined) compareEvents(prev.events, events.filter((e) => seenByAny(prev.ops, e)), prev.process, op.process, rev, report, !unordered.has(rev));
+        byRevision.set(rev, { events, process: op.process, complete, ops: [op] });
+        unordered.delete(rev);
         continue;
       }
       // Two watches that each see part of the revision agree on the events both of them match.
-      const mineSeen = complete || prev.complete ? events : events.filter((e) => matches(prev.op, e));
+      const mineSeen = complete || prev.complete ? events : events.filter((e) => seenByAny(prev.ops, e));
       const theirs = complete ? prev.events : prev.events.filter((e) => matches(op, e));
-      compareEvents(mineSeen, theirs, op.process, prev.process, rev, report);
+      compareEvents(mineSeen, theirs, op.process, prev.process, rev, report, !unordered.has(rev));
+      if (complete || prev.complete) continue;
+      // Another part of the revision: the revision is the union of the parts (a watch on
+      // [key, kez) saw key1 and key3 deleted where one on [key2, ∞) saw key3 only: ground-truth
+      // seed 2686, a "resumable" false alarm when only the first part seen was kept).
+      const more = events.filter((e) => !seenByAny(prev.ops, e));
+      prev.ops.push(op);
+      if (more.length === 0) continue;
+      prev.events = [...prev.events, ...more];
+      unordered.add(rev);
     }
   }
   const out = new Map<number, WatchEvent[]>();
   for (const [rev, v] of byRevision) out.set(rev, v.events);
   const complete = new Set<number>();
   for (const [rev, v] of byRevision) if (v.complete) complete.add(rev);
-  return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete };
+  return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete, unordered };
 }
 
-function compareEvents(a: WatchEvent[], b: WatchEvent[], pa: number | string, pb: number | string, rev: number, report: Report): void {
+/** `ordered`: false when one side's order within the revision is not known (Merged.unordered): then compared as sets. */
+function compareEvents(a: WatchEvent[], b: WatchEvent[], pa: number | string, pb: number | string, rev: number, report: Report, ordered = true): void {
   if (a.length === b.length && a.every((e, i) => sameEvent(e, b[i]!))) return;
+  if (!ordered && a.length === b.length && a.every((e) => b.some((x) => sameEvent(e, x)))) return;
   report('agreement', pa, rev, `watchers ${String(pa)} and ${String(pb)} saw different events at revision ${rev}: [${a.map(eventText).join(', ')}] vs [${b.map(eventText).join(', ')}]`);
 }
 
-/** (key, value, revision) of every ok put, from kv/put and kv/txn responses. */
-function okPuts(history: readonly Op[]): { key: string; value: string; revision: number }[] {
-  const out: { key: string; value: string; revision: number }[] = [];
+interface OkPut {
+  key: string;
+  value: string;
+  revision: number;
+}
+
+/**
+ * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
+ * responses, and the compactions clients asked for.
+ */
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions } {
+  const puts: OkPut[] = [];
+  const asked: [number, number][] = [];
   const invokes = new Map<number | string, Op>();
   for (const op of history) {
+    const f = op.f;
     if (op.type === 'invoke') {
       invokes.set(op.process, op);
+      if (f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
       continue;
     }
     const inv = invokes.get(op.process);
     invokes.delete(op.process);
     if (op.type !== 'ok' || inv === undefined) continue;
+    const invF = inv.f;
+    if (invF !== 'kv/put' && invF !== 'kv/txn') continue;
     const rev = int(obj(obj(op.value)['header'])['revision']);
     const req = obj(inv.value);
-    if (inv.f === 'kv/put') out.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
-    if (inv.f === 'kv/txn') {
+    if (invF === 'kv/put') puts.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
+    else {
       const branch = obj(op.value)['succeeded'] === true ? req['success'] : req['failure'];
       for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
         const put = r['request_put'];
-        if (put !== undefined) out.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
+        if (put !== undefined) puts.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
       }
     }
   }
-  return out;
+  return { puts, compactions: compactionsOf(asked) };
 }
 
 /** Index of the first element of the ascending `xs` (by `at`) that is ≥ x. */
-function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: { key: string; value: string; revision: number }[], report: Report, budget: WorkBudget): void {
+function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: OkPut[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   for (const op of ops) {
     const delivered = op.events;
@@ -369,14 +425,16 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
     // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
     // which matters when a progress notification promises revisions before its first event.
-    const first = op.startRevision > 0 ? op.startRevision : created !== undefined && lastProgress > 0 ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
+    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
     const expected: WatchEvent[] = [];
     for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
       if (!budget.spend(1 + events.length)) return;
       for (const e of events) if (matches(op, e)) expected.push(e);
     }
-    if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !sameEvent(expected[0]!, delivered[0]!)) {
+    // Where the first expected revision is put together from parts, the first event is any of its events the watch matches.
+    const firstFits = (e: WatchEvent): boolean => (merged.unordered.has(expected[0]!.revision) ? e.revision === expected[0]!.revision && expected.some((x) => sameEvent(x, e)) : sameEvent(expected[0]!, e));
+    if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !firstFits(delivered[0]!)) {
       report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
     }
     const got = new RevisionKeys();
@@ -402,16 +460,16 @@ interface Compactions {
   readonly revMax: number[];
 }
 
-function compactionsRequested(history: readonly Op[]): Compactions {
-  const asked: [number, number][] = [];
-  for (const op of history) {
-    if (op.type === 'invoke' && op.f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
-  }
+/** The compactions asked for, [invoke time, revision] in history order, as Compactions. */
+function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
   return { times: asked.map(([t]) => t), revMax };
 }
+
+/** A server that compacts on its own: any revision may be compacted at any time. */
+const COMPACTED_ANY_TIME: Compactions = { times: [-Infinity], revMax: [Infinity] };
 
 /** The largest revision a compaction asked for at or before `time` (0: none). */
 function compactedBy(c: Compactions, time: number): number {
@@ -459,12 +517,12 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
           if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
         }
         if (!op.prevKv) continue;
-        if (prior === undefined && e.prevKv !== undefined) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
-        if (prior !== undefined && e.prevKv === undefined && compactedBy(compactions, r.time) < e.revision) {
+        if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
+        if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
           report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
         }
-        if (prior !== undefined && e.prevKv !== undefined && (e.prevKv.value !== prior.value || e.prevKv.mod !== prior.revision || e.prevKv.version !== prior.version)) {
-          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevKv.mod}, but the key was last written at ${prior.revision}`);
+        if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
+          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
         }
       }
     }

@@ -124,6 +124,11 @@ export class ClusterInvariants {
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
   private live: readonly LiveHost[] = [];
   private liveLifecycle = -1;
+  /** As of the last check that looked: the members' summed versions, the lifecycle, the links, and whether a leader's step-down clock ran. */
+  private checkedTurns = -1;
+  private checkedLifecycle = -1;
+  private checkedLinks = -1;
+  private cutOffLeader = false;
   checks = 0;
   votesSeen = 0;
 
@@ -186,6 +191,15 @@ export class ClusterInvariants {
   private check(): void {
     this.checks++;
     const live = this.liveHosts();
+    // Nothing to look at when no member ran, the same members are up, the links are as they
+    // were and no leader's step-down clock is running (the one check that runs on time).
+    const world = this.cluster.world;
+    let turns = 0;
+    for (let k = 0; k < live.length; k++) turns += (live[k] as LiveHost).host.version;
+    const linksVersion = world.network.linksVersion;
+    if (turns === this.checkedTurns && this.liveLifecycle === this.checkedLifecycle && linksVersion === this.checkedLinks && !this.cutOffLeader) return;
+    this.checkedTurns = -1;
+    this.cutOffLeader = false;
     for (let k = 0; k < live.length; k++) {
       const slot = live[k] as LiveHost;
       const name = slot.name;
@@ -212,6 +226,10 @@ export class ClusterInvariants {
       if (this.found !== undefined) return;
       seen.version = host.version;
     }
+    for (let k = 0; k < live.length; k++) if ((live[k] as LiveHost).seen?.cutOffSinceUs !== undefined) this.cutOffLeader = true;
+    this.checkedTurns = turns;
+    this.checkedLifecycle = this.liveLifecycle;
+    this.checkedLinks = linksVersion;
   }
 
   /** The members up, with their hosts, in the cluster's order: rebuilt only when the world's lifecycle changed. */

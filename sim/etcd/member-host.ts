@@ -94,7 +94,14 @@ export class MemberHost implements Host, RaftView {
   /** Term and commit as of the last completed fsync of a hard state (RaftView). */
   durableTerm: number;
   durableCommit: number;
-  private readonly appliedEntries = new Map<number, ViewEntry>();
+  /**
+   * The entries this incarnation applied, by index: appliedEntries[i - appliedBase] (a dense
+   * array, not a Map: applied indexes ascend; a snapshot's jump leaves holes). Those more than
+   * APPLIED_ENTRIES_KEPT_MAX below the last applied are forgotten.
+   */
+  private appliedEntries: (ViewEntry | undefined)[] = [];
+  private appliedBase = 0;
+  private appliedLast = 0;
   /**
    * Counts the host's turns: every time member code runs (a message, a tick, an fsync, a
    * hand-back, a call from the cluster) or the durable term moves. The Raft observer skips a
@@ -297,8 +304,23 @@ export class MemberHost implements Host, RaftView {
 
   private rememberApplied(e: Entry): void {
     // The entry itself (frozen by raft, never changed) serves as the view: no copy per applied entry.
-    this.appliedEntries.set(e.index, e);
-    this.appliedEntries.delete(e.index - APPLIED_ENTRIES_KEPT_MAX);
+    const i = e.index;
+    let list = this.appliedEntries;
+    const at = i - this.appliedBase;
+    if (list.length === 0 || at < 0 || at - list.length >= APPLIED_ENTRIES_KEPT_MAX) {
+      // First entry, or a jump past everything kept: start again at this index.
+      list = this.appliedEntries = [];
+      this.appliedBase = i;
+    } else if (list.length >= 2 * APPLIED_ENTRIES_KEPT_MAX) {
+      // Drop the forgotten half at once (amortized: no shift per entry).
+      const drop = list.length - APPLIED_ENTRIES_KEPT_MAX;
+      list = this.appliedEntries = list.slice(drop);
+      this.appliedBase += drop;
+    }
+    const k = i - this.appliedBase;
+    while (list.length < k) list.push(undefined);
+    list[k] = e;
+    if (i > this.appliedLast) this.appliedLast = i;
   }
 
   // ---- RaftView (the global invariant observer reads members through it) ----
@@ -354,7 +376,8 @@ export class MemberHost implements Host, RaftView {
   }
 
   appliedEntry(i: number): ViewEntry | undefined {
-    return this.appliedEntries.get(i);
+    if (i <= this.appliedLast - APPLIED_ENTRIES_KEPT_MAX) return undefined;
+    return this.appliedEntries[i - this.appliedBase];
   }
 }
 

@@ -3,6 +3,7 @@
 // bound: when the linearizability search runs out of steps the verdict is "unknown", never
 // "valid".
 import { checkHistory } from '../check/check-history.ts';
+import type { CheckBudget } from '../check/linearizability/check.ts';
 import { checkLease } from '../check/lease.ts';
 import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
 import { clockErrorOf } from '../nemesis/clock-error.ts';
@@ -40,6 +41,8 @@ export interface HistoryContext {
    * (a real-etcd run costs seconds of machine time; its timed-out writes make searches longer).
    */
   linearizabilityStepsMax?: number;
+  /** The search's memory probe (CheckBudget.memory), for a caller that owns a real process's heap. */
+  linearizabilityMemory?: () => string | undefined;
 }
 
 export function historyCheckers(names: ReadonlySet<CheckerName>, history: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
@@ -47,7 +50,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   if (names.has('linearizable')) {
     const lines = history.map((_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
-    const result = checkHistory({ ops: [...history], lines }, 'etcd', { maxSteps }, { watches });
+    const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
+    const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = { ...result, summary: result.summary ?? summary };
     // A scenario that allows stale-read anomalies still judges its writes: linearized without the
@@ -55,7 +59,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
     if (allowsAnomalyOf(ctx.scenario, 'linearizable')) {
       const writes = writesOnly(history);
-      const w = checkHistory({ ops: writes, lines: writes.map((op) => op.index + 1) }, 'etcd', { maxSteps }, { watches });
+      const w = checkHistory({ ops: writes, lines: writes.map((op) => op.index + 1) }, 'etcd', budget, { watches });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = { ...w, summary: wSummary };
     }

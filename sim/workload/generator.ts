@@ -19,7 +19,10 @@ export interface Emitted extends Invocation {
 
 export interface GenContext {
   readonly timeUs: number;
-  /** Workers with no operation outstanding, ascending. */
+  /**
+   * Workers with no operation outstanding, ascending. Valid during the step only: the
+   * interpreter updates this array in place afterwards (a generator copies what it keeps).
+   */
   readonly free: readonly number[];
   /** Every worker this generator may use, ascending. */
   readonly workers: readonly number[];
@@ -49,16 +52,21 @@ function earlierWake(a: number | undefined, b: number | undefined): number | und
 
 /** Endless: each step asks `fn` for an invocation and gives it to a random free worker now. */
 export function repeatFn(fn: (ctx: GenContext) => Invocation | undefined): Gen {
-  const gen: Gen = {
-    step(ctx) {
-      if (ctx.free.length === 0) return pending(gen);
-      const invocation = fn(ctx);
-      if (invocation === undefined) return DONE;
-      const worker = ctx.prng.pick(ctx.free);
-      return { kind: 'op', op: { ...invocation, worker, timeUs: ctx.timeUs }, next: gen };
-    },
-  };
-  return gen;
+  return new RepeatFn(fn);
+}
+
+// The hot generators (every operation of a run passes through repeatFn, stagger and timeLimit)
+// are classes: one small object per step instead of an object, a closure and its context.
+class RepeatFn implements Gen {
+  constructor(private readonly fn: (ctx: GenContext) => Invocation | undefined) {}
+
+  step(ctx: GenContext): Step {
+    if (ctx.free.length === 0) return pending(this);
+    const invocation = this.fn(ctx);
+    if (invocation === undefined) return DONE;
+    const worker = ctx.prng.pick(ctx.free);
+    return { kind: 'op', op: { ...invocation, worker, timeUs: ctx.timeUs }, next: this };
+  }
 }
 
 /** Endless repetition of one invocation. */
@@ -87,33 +95,57 @@ export function limit(n: number, gen: Gen): Gen {
 
 /** Operations of `gen` until `durationUs` after its first step; later ones are dropped. */
 export function timeLimit(durationUs: number, gen: Gen): Gen {
-  const bounded = (deadlineUs: number, inner: Gen): Gen => ({
-    step(ctx) {
-      if (ctx.timeUs >= deadlineUs) return DONE;
-      const s = inner.step(ctx);
-      if (s.kind === 'done') return DONE;
-      if (s.kind === 'pending') return pending(bounded(deadlineUs, s.next), earlierWake(s.wakeUs, deadlineUs));
-      if (s.op.timeUs >= deadlineUs) return DONE;
-      return { kind: 'op', op: s.op, next: bounded(deadlineUs, s.next) };
-    },
-  });
-  return { step: (ctx) => bounded(ctx.timeUs + durationUs, gen).step(ctx) };
+  return { step: (ctx) => new Bounded(ctx.timeUs + durationUs, gen).step(ctx) };
+}
+
+class Bounded implements Gen {
+  constructor(
+    private readonly deadlineUs: number,
+    private readonly inner: Gen,
+  ) {}
+
+  step(ctx: GenContext): Step {
+    const deadlineUs = this.deadlineUs;
+    if (ctx.timeUs >= deadlineUs) return DONE;
+    const s = this.inner.step(ctx);
+    if (s.kind === 'done') return DONE;
+    if (s.kind === 'pending') return pending(this.with(s.next), earlierWake(s.wakeUs, deadlineUs));
+    if (s.op.timeUs >= deadlineUs) return DONE;
+    return { kind: 'op', op: s.op, next: this.with(s.next) };
+  }
+
+  private with(inner: Gen): Bounded {
+    return inner === this.inner ? this : new Bounded(this.deadlineUs, inner);
+  }
 }
 
 /** Spaces operations by a random gap in [0, 2 × meanGapUs): a mean rate of 1/meanGapUs. */
 export function stagger(meanGapUs: number, gen: Gen): Gen {
   if (!(meanGapUs > 0)) throw new Error(`stagger: meanGapUs must be positive, got ${meanGapUs}`);
-  const spaced = (nextTimeUs: number | undefined, inner: Gen): Gen => ({
-    step(ctx) {
-      const at = nextTimeUs ?? ctx.timeUs;
-      if (at > ctx.timeUs) return pending(spaced(at, inner), at);
-      const s = inner.step(ctx);
-      if (s.kind !== 'op') return s.kind === 'done' ? DONE : pending(spaced(at, s.next), s.wakeUs);
-      const gap = ctx.prng.int(Math.max(1, Math.floor(2 * meanGapUs)));
-      return { kind: 'op', op: s.op, next: spaced(Math.max(at, s.op.timeUs) + gap, s.next) };
-    },
-  });
-  return spaced(undefined, gen);
+  return new Spaced(undefined, gen, Math.max(1, Math.floor(2 * meanGapUs)));
+}
+
+class Spaced implements Gen {
+  constructor(
+    private readonly nextTimeUs: number | undefined,
+    private readonly inner: Gen,
+    /** Gaps are drawn from [0, gapBound). */
+    private readonly gapBound: number,
+  ) {}
+
+  step(ctx: GenContext): Step {
+    const at = this.nextTimeUs ?? ctx.timeUs;
+    // Not due: the same generator (its next time is `at`) waits until then.
+    if (at > ctx.timeUs) return pending(this, at);
+    const s = this.inner.step(ctx);
+    if (s.kind !== 'op') return s.kind === 'done' ? DONE : pending(this.with(at, s.next), s.wakeUs);
+    const gap = ctx.prng.int(this.gapBound);
+    return { kind: 'op', op: s.op, next: new Spaced(Math.max(at, s.op.timeUs) + gap, s.next, this.gapBound) };
+  }
+
+  private with(nextTimeUs: number, inner: Gen): Spaced {
+    return nextTimeUs === this.nextTimeUs && inner === this.inner ? this : new Spaced(nextTimeUs, inner, this.gapBound);
+  }
 }
 
 /** Nothing for `durationUs` after the first step, then done (a pause between phases). */

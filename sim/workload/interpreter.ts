@@ -37,11 +37,15 @@ const STEPS_PER_INSTANT_MAX = 100_000;
 
 export class Interpreter {
   private gen: Gen | undefined;
-  private readonly free = new Set<number>();
-  /** `free` in worker order, for the generator; rebuilt only after `free` changed. */
-  private freeList: readonly number[] = [];
-  private freeListStale = true;
+  /**
+   * The free workers in worker order, kept sorted in place (no array per change): the
+   * generator reads it during a step and never keeps it (GenContext.free).
+   */
+  private readonly freeList: number[] = [];
+  private readonly isFree: boolean[] = [];
   private readonly processOf: number[] = [];
+  /** One function for every "ask again" event, instead of a closure per completion. */
+  private readonly pumpLater = (): void => this.pump();
   private readonly workers: number[];
   private wakeScheduledUs: number | undefined;
   private seq = 0;
@@ -61,14 +65,15 @@ export class Interpreter {
     this.gen = gen;
     this.workers = Array.from({ length: workerCount }, (_, i) => i);
     for (const w of this.workers) {
-      this.free.add(w);
+      this.freeList.push(w);
+      this.isFree.push(true);
       this.processOf[w] = processBase + w;
     }
   }
 
   /** Starts asking the generator now. */
   start(): void {
-    this.scheduler.at(this.scheduler.nowUs(), () => this.pump());
+    this.scheduler.at(this.scheduler.nowUs(), this.pumpLater);
   }
 
   /** No more operations are dispatched (outstanding ones still complete). */
@@ -82,15 +87,14 @@ export class Interpreter {
   }
 
   get outstanding(): number {
-    return this.workerCount - this.free.size;
+    return this.workerCount - this.freeList.length;
   }
 
   private pump(): void {
     for (let i = 0; i < STEPS_PER_INSTANT_MAX; i++) {
       if (this.stopped || this.gen === undefined) return;
       const now = this.scheduler.nowUs();
-      const free = this.freeWorkers();
-      const s = this.gen.step({ timeUs: now, free, workers: this.workers, prng: this.prng });
+      const s = this.gen.step({ timeUs: now, free: this.freeList, workers: this.workers, prng: this.prng });
       if (s.kind === 'done') {
         this.gen = undefined;
         return;
@@ -103,28 +107,35 @@ export class Interpreter {
       if (s.op.timeUs > now) {
         // The op is for later: keep it, and dispatch it then (its worker stays reserved).
         const op = s.op;
-        this.free.delete(op.worker);
-        this.freeListStale = true;
+        this.take(op.worker);
         this.scheduler.at(op.timeUs, () => this.dispatch(op));
         return;
       }
-      if (!this.free.has(s.op.worker)) throw new Error(`Interpreter invariant: worker ${s.op.worker} is busy`);
-      this.free.delete(s.op.worker);
-      this.freeListStale = true;
+      this.take(s.op.worker);
       this.dispatch(s.op);
     }
     throw new Error(`Interpreter invariant: generator took ${STEPS_PER_INSTANT_MAX} steps at one instant`);
   }
 
-  /** The free workers in worker order: a new array after every change (generators may keep one). */
-  private freeWorkers(): readonly number[] {
-    if (this.freeListStale) {
-      const list: number[] = [];
-      for (const w of this.workers) if (this.free.has(w)) list.push(w);
-      this.freeList = list;
-      this.freeListStale = false;
-    }
-    return this.freeList;
+  /** Marks a free worker busy: out of the sorted free list, in place. */
+  private take(worker: number): void {
+    if (this.isFree[worker] !== true) throw new Error(`Interpreter invariant: worker ${worker} is busy`);
+    const list = this.freeList;
+    const at = list.indexOf(worker);
+    for (let i = at; i < list.length - 1; i++) list[i] = list[i + 1] as number;
+    list.length--;
+    this.isFree[worker] = false;
+  }
+
+  /** Marks a busy worker free: into the sorted free list at its place, in place. */
+  private release(worker: number): void {
+    if (this.isFree[worker] !== false) throw new Error(`Interpreter invariant: worker ${worker} freed twice`);
+    const list = this.freeList;
+    let i = list.length;
+    list.push(worker);
+    for (; i > 0 && (list[i - 1] as number) > worker; i--) list[i] = list[i - 1] as number;
+    list[i] = worker;
+    this.isFree[worker] = true;
   }
 
   private wakeAt(timeUs: number): void {
@@ -146,10 +157,9 @@ export class Interpreter {
       completed = true;
       this.stats[outcome]++;
       if (outcome === 'info') this.processOf[op.worker] = process + this.workerCount;
-      this.free.add(op.worker);
-      this.freeListStale = true;
+      this.release(op.worker);
       // Ask again on a fresh event: an executor may complete synchronously, inside pump().
-      this.scheduler.at(this.scheduler.nowUs(), () => this.pump());
+      this.scheduler.at(this.scheduler.nowUs(), this.pumpLater);
     });
   }
 }

@@ -32,6 +32,8 @@ export type StopReason = 'idle' | 'time-limit' | 'step-limit' | 'stopped';
 
 /** Slots per generation in a timer id; also the bound on timers pending at once. */
 const SLOTS_MAX = 1 << 22;
+/** Cancelled timers tolerated in the heap before it is compacted (and only when they outnumber the live ones). */
+const COMPACT_CANCELLED_MIN = 64;
 
 export class EventLoop {
   private heap: Timer[] = [];
@@ -40,6 +42,8 @@ export class EventLoop {
   /** Per slot, how many times it was occupied; part of the timer id. */
   private generations: number[] = [];
   private liveCount = 0;
+  /** Cancelled timers still in the heap (they leave when due, or all at once in compact()). */
+  private cancelledInHeap = 0;
   private nowUs = 0;
   private nextSeq = 1;
   /** Insertion sequence of the last event run: events run in (time, seq) order. */
@@ -107,6 +111,10 @@ export class EventLoop {
     timer.arg = undefined;
     this.liveCount--;
     if (this.liveCount < 0) throw violated('harness', 'live-timer-count', 'more timers cancelled than pending');
+    this.cancelledInHeap++;
+    // Most cancelled timers are request timeouts a second away: left in the heap they would
+    // outnumber the live ones many times over and deepen every push and pop.
+    if (this.cancelledInHeap > COMPACT_CANCELLED_MIN && this.cancelledInHeap > this.liveCount) this.compact();
     return true;
   }
 
@@ -125,6 +133,7 @@ export class EventLoop {
       const cancelled = timer.cancelled;
       const timeUs = timer.timeUs;
       this.release(timer);
+      if (cancelled) this.cancelledInHeap--;
       if (cancelled || fn === undefined) continue;
       this.liveCount--;
       if (timeUs < this.nowUs || this.liveCount < 0) throw violated('harness', 'time-monotonic', `an event at ${timeUs} µs after ${this.nowUs} µs (${this.liveCount} live)`);
@@ -151,6 +160,7 @@ export class EventLoop {
       if (top === undefined) return undefined;
       if (!top.cancelled) return top.timeUs;
       this.release(this.pop() as Timer);
+      this.cancelledInHeap--;
     }
   }
 
@@ -221,10 +231,17 @@ export class EventLoop {
     const top = heap[0];
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
+    this.siftDown(0, last);
+    return top;
+  }
+
+  /** Places `timer` at position i or below it, moving earlier children up (the heap order below i holds). */
+  private siftDown(start: number, timer: Timer): void {
+    const heap = this.heap;
     const n = heap.length;
-    const t = last.timeUs;
-    const s = last.seq;
-    let i = 0;
+    const t = timer.timeUs;
+    const s = timer.seq;
+    let i = start;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
@@ -242,7 +259,25 @@ export class EventLoop {
       heap[i] = child;
       i = c;
     }
-    heap[i] = last;
-    return top;
+    heap[i] = timer;
+  }
+
+  /**
+   * Drops every cancelled timer from the heap at once and rebuilds it (Floyd). Events still run
+   * in (time, insertion) order: the order is the timers' own, not the heap's shape.
+   */
+  private compact(): void {
+    const heap = this.heap;
+    const before = heap.length;
+    let n = 0;
+    for (let i = 0; i < heap.length; i++) {
+      const timer = heap[i] as Timer;
+      if (timer.cancelled) this.release(timer);
+      else heap[n++] = timer;
+    }
+    heap.length = n;
+    if (n !== this.liveCount || before - n !== this.cancelledInHeap) throw violated('harness', 'live-timer-count', `compacting ${before} timers kept ${n}, ${this.liveCount} live and ${this.cancelledInHeap} cancelled`);
+    this.cancelledInHeap = 0;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, heap[i] as Timer);
   }
 }

@@ -56,7 +56,7 @@ export interface ClientEndpoint {
   send(to: string, message: unknown, sizeBytes?: number): void;
 }
 
-/** What an observer learns after each event: the time, the step and the node it concerned. */
+/** What an observer learns after each event: the time and the step (valid during its call: the object is reused). */
 export interface WorldEvent {
   readonly timeUs: number;
   readonly step: number;
@@ -104,6 +104,7 @@ export class World {
   private readonly processes = new Map<string, NodeProcess>();
   private readonly clients = new Map<string, (from: string, message: unknown) => void>();
   private readonly observers: ((event: WorldEvent) => void)[] = [];
+  private readonly lastEvent: { timeUs: number; step: number } = { timeUs: 0, step: 0 };
   private nextTimerId = 1;
   private lifecycleChanges = 0;
   private readonly options: WorldOptions;
@@ -401,9 +402,13 @@ export class World {
   }
 
   private notify(): void {
-    if (this.observers.length === 0) return;
-    const event: WorldEvent = { timeUs: this.loop.now(), step: this.loop.steps };
-    for (const observer of this.observers) observer(event);
+    const observers = this.observers;
+    if (observers.length === 0) return;
+    // One event object, refilled after every event (an observer reads it during its call).
+    const event = this.lastEvent;
+    event.timeUs = this.loop.now();
+    event.step = this.loop.steps;
+    for (let i = 0; i < observers.length; i++) (observers[i] as (event: WorldEvent) => void)(event);
   }
 
   private notifyOutsideStep(): void {

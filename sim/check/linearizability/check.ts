@@ -24,6 +24,12 @@ export interface CheckBudget {
   maxCacheEntries?: number;
   /** Returns true once time is up. Checked between quanta; the caller owns the clock. */
   deadline?: () => boolean;
+  /**
+   * Returns why memory is up (the process heap near its limit), else undefined. Checked between
+   * quanta like `deadline`; the caller owns the probe. The cache bound counts nodes, but a node
+   * holds a model state whose size only the heap shows (an etcd state is kilobytes).
+   */
+  memory?: () => string | undefined;
 }
 
 export interface PartitionResult {
@@ -115,6 +121,7 @@ export function checkLinearizable<S, I, O>(
       }
       if (steps >= maxSteps) outOfBudget = `step budget: ${maxSteps} model steps`;
       else if (budget.deadline?.() === true) outOfBudget = 'time budget';
+      else outOfBudget = budget.memory?.();
       if (outOfBudget !== undefined) break;
     }
     undecided = undecided.filter((s) => s.search.status === 'running');

@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
 import { runHistoryCheck } from '../../check/history-check/run.ts';
-import type { LinearizabilityResult } from '../../check/linearizability/check.ts';
+import type { CheckBudget, LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
@@ -24,6 +24,7 @@ import { HistoryParseError } from '../../history/parse-error.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
+import { heapBudget } from '../heap-budget.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -199,7 +200,8 @@ async function checkFile(file: string, args: CheckArgs, pairsCheck: PairsCheck):
     const text = readText(file);
     const history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format);
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
-    const budget = deadlineMs === undefined ? {} : { deadline: () => performance.now() > deadlineMs };
+    const budget: CheckBudget = { memory: heapBudget() };
+    if (deadlineMs !== undefined) budget.deadline = () => performance.now() > deadlineMs;
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;

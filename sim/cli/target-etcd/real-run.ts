@@ -34,6 +34,7 @@ import { excusedViolations } from '../../check/documented-anomalies.ts';
 import type { ClientCall } from '../../workload/workload.ts';
 import { Prng } from '../../world/prng.ts';
 import { UsageError } from '../errors.ts';
+import { heapBudget } from '../heap-budget.ts';
 import { gatewayClientNet } from './gateway-net.ts';
 import { removeLeftovers, WORK_DIR_PREFIX } from './leftovers.ts';
 import { runNames } from './names.ts';
@@ -241,7 +242,7 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   if (names.has('convergence')) out['convergence'] = convergence(liveness);
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? []);
   const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX }));
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget() }));
   return out;
 }
 

@@ -41,6 +41,16 @@ describe('budgets', () => {
     expect(r.unknownReason).toMatch(/memory budget/);
   });
 
+  it('a memory probe that reports the heap full gives unknown with its reason, consulted between quanta', () => {
+    let asked = 0;
+    const r = checkHistory(heavy(), 'register', { memory: () => (++asked >= 3 ? 'memory budget: heap 900 MB above 800 MB' : undefined) });
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toBe('memory budget: heap 900 MB above 800 MB');
+    expect(asked).toBe(3);
+    // A probe that never fires changes nothing.
+    expect(checkHistory(heavy(), 'register', { memory: () => undefined }).valid).toBe(true);
+  });
+
   it('the same history with enough budget is valid', () => {
     expect(checkHistory(heavy(), 'register').valid).toBe(true);
   });

@@ -296,6 +296,24 @@ describe('the values a write stores: a contradiction only where no write could s
     expect(contradiction(known({ key: b64('a'), create_revision: '2', mod_revision: '2', version: '1' }))).toBeUndefined();
     expect(contradiction(known(kv('a', 'filled', 2, 2, 1)))).toMatch(/did not put that/);
   });
+
+  it('a key shown with the revision of a known put of another key is a contradiction; of its own key it is not', () => {
+    const lines = (shown: Record<string, string>): Line[] => [
+      [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+      [1, 'ok', 'kv/put', hdr(2)],
+      [2, 'invoke', 'kv/put', { key: b64('z'), value: b64('vz') }],
+      [2, 'info', 'kv/put', undefined, 'timed out'],
+      [1, 'invoke', 'kv/put', { key: b64('b'), value: b64('vb') }],
+      [1, 'ok', 'kv/put', hdr(4)],
+      [3, 'invoke', 'kv/range', { key: b64('a'), range_end: b64('c') }],
+      [3, 'ok', 'kv/range', { ...hdr(4), kvs: [kv('a', 'va', 2, 2, 1), shown], count: '2' }],
+    ];
+    expect(contradiction(lines(kv('b', 'vb', 4, 4, 1)))).toBeUndefined();
+    expect(contradiction(lines({ key: b64('b'), create_revision: '4', mod_revision: '4', version: '1' }))).toBeUndefined();
+    const wrong = lines(kv('b', 'vb', 4, 4, 1));
+    (wrong[7]![3] as { kvs: Record<string, string>[] }).kvs[0] = kv('a', 'vb', 2, 4, 2);
+    expect(contradiction(wrong)).toMatch(/did not put that/);
+  });
 });
 
 describe('a value no write stores, at a revision a txn of known outcome made', () => {

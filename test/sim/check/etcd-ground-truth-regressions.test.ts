@@ -206,3 +206,105 @@ describe('serializable reads', () => {
     expect(verdict(lines('Z'))).toBe(false);
   });
 });
+
+describe('unseen writes after the last revision anything shows', () => {
+  // Ground-truth seeds 971, 2908, 6845: the timed-out delete took effect at revision 3, after the
+  // last revision any answer shows (2); only the later "key not found" (no revision) shows it.
+  const deleteAll: Line[] = [[0, 'invoke', 'kv/deleterange', { key: b64('key'), range_end: b64('kez') }], [0, 'info', 'kv/deleterange', null, 'timeout']];
+  const put: Line[] = [[0, 'invoke', 'kv/put', { key: b64('key0'), value: b64('A') }], [0, 'ok', 'kv/put', hdr(2)]];
+  const keepValue: Line[] = [[1, 'invoke', 'kv/put', { key: b64('key0'), ignore_value: true }], [1, 'fail', 'kv/put', null, KEY_NOT_FOUND]];
+
+  it('a timed-out delete seen only through a later "key not found" took effect after every answer', () => {
+    expect(verdict([...deleteAll, ...put, ...keepValue])).toBe(true);
+    // Nothing deleted key0: "key not found" is a lie.
+    expect(verdict([...put, ...keepValue])).toBe(false);
+    // The delete was called after the error returned: it cannot explain it.
+    expect(verdict([...put, ...keepValue, ...deleteAll])).toBe(false);
+    // It deletes another key.
+    const other: Line[] = [[0, 'invoke', 'kv/deleterange', { key: b64('key1') }], [0, 'info', 'kv/deleterange', null, 'timeout']];
+    expect(verdict([...other, ...put, ...keepValue])).toBe(false);
+  });
+
+  it('the same through a txn whose compare the late delete decided (a put with a missing lease failed)', () => {
+    const txn = { compare: [{ key: b64('key0'), target: 'MOD', result: 'LESS', mod_revision: '2' }], success: [{ request_put: { key: b64('key1'), value: b64('B'), lease: '102' } }], failure: [] };
+    const failed: Line[] = [[2, 'invoke', 'kv/txn', txn], [2, 'fail', 'kv/txn', null, LEASE_NOT_FOUND]];
+    expect(verdict([...put, ...deleteAll, ...failed])).toBe(true);
+    // Without the delete key0 is at mod 2: the compare fails, the empty failure branch cannot fail.
+    expect(verdict([...put, ...failed])).toBe(false);
+  });
+
+  it('several unseen writes after the last answer apply in any order, each once', () => {
+    // A timed-out put and a timed-out delete of key0: put then delete leaves it missing.
+    const del0: Line[] = [[3, 'invoke', 'kv/deleterange', { key: b64('key0') }], [3, 'info', 'kv/deleterange', null, 'timeout']];
+    const put0: Line[] = [[4, 'invoke', 'kv/put', { key: b64('key0'), value: b64('C') }], [4, 'info', 'kv/put', null, 'timeout']];
+    expect(verdict([...put, ...put0, ...del0, ...keepValue])).toBe(true);
+    // Only the put: key0 exists whichever way, the error is a lie.
+    expect(verdict([...put, ...put0, ...keepValue])).toBe(false);
+  });
+});
+
+describe('a lease revoked or expired with no keys (no revision)', () => {
+  // Ground-truth seed 455: the timed-out revoke of a keyless lease makes no revision; only a txn
+  // that names that lease and another one and failed "requested lease not found" shows it.
+  const grant: Line[] = [[4, 'invoke', 'lease/grant', { TTL: '2', ID: '101' }], [4, 'ok', 'lease/grant', { ...hdr(1), ID: '101', TTL: '2' }]];
+  const revoke: Line[] = [[4, 'invoke', 'lease/revoke', { ID: '101' }], [4, 'fail', 'lease/revoke', null, 'etcdserver: request timed out']];
+  const txn = {
+    compare: [{ key: b64('key0'), target: 'LEASE', result: 'GREATER', lease: '1008' }],
+    success: [{ request_put: { key: b64('key2'), ignore_value: true, lease: '1008' } }],
+    failure: [{ request_put: { key: b64('key0'), value: b64('A'), lease: '101' } }],
+  };
+  const failed: Line[] = [[3, 'invoke', 'kv/txn', txn], [3, 'fail', 'kv/txn', null, LEASE_NOT_FOUND]];
+  const putWith101: Line[] = [[3, 'invoke', 'kv/put', { key: b64('key1'), value: b64('B'), lease: '101' }], [3, 'ok', 'kv/put', hdr(2)]];
+
+  it('a txn naming two leases that failed "lease not found" may have seen the revoked one gone', () => {
+    expect(verdict([...grant, ...revoke, ...failed])).toBe(true);
+    // Gone is gone: a put with it afterwards cannot succeed.
+    expect(verdict([...grant, ...revoke, ...failed, ...putWith101])).toBe(false);
+  });
+
+  it('the same for a keyless lease the leader expired', () => {
+    expect(verdict([...grant, ...failed])).toBe(true);
+    expect(verdict([...grant, ...failed, ...putWith101])).toBe(false);
+  });
+
+  it('a txn failing on a lease nobody may have removed is still a violation', () => {
+    // 101 granted and used after the txn, and 1008 names a lease that exists too (granted, kept).
+    const grant1008: Line[] = [[5, 'invoke', 'lease/grant', { TTL: '2', ID: '1008' }], [5, 'ok', 'lease/grant', { ...hdr(1), ID: '1008', TTL: '2' }]];
+    const putWith1008: Line[] = [[5, 'invoke', 'kv/put', { key: b64('key3'), value: b64('C'), lease: '1008' }], [5, 'ok', 'kv/put', hdr(3)]];
+    expect(verdict([...grant, ...grant1008, ...failed, ...putWith101, ...putWith1008])).toBe(false);
+  });
+});
+
+describe('a server that compacts on its own (--auto-compaction-retention)', () => {
+  const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+  const auto = (lines: Line[], autoCompaction = true): boolean | 'unknown' => checkHistory(history(lines), 'etcd', { maxSteps: 200_000 }, { autoCompaction }).valid;
+  const puts: Line[] = [
+    [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('A') }],
+    [0, 'ok', 'kv/put', hdr(2)],
+    [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('B') }],
+    [0, 'ok', 'kv/put', hdr(3)],
+  ];
+
+  it('a compaction to 0 fails "compacted" once the server compacted anything', () => {
+    const compact0: Line[] = [[1, 'invoke', 'kv/compaction', { revision: '0' }], [1, 'fail', 'kv/compaction', null, COMPACTED]];
+    expect(auto([...puts, ...compact0])).toBe(true);
+    // Nobody compacted: a server that does not compact on its own cannot say so.
+    expect(auto([...puts, ...compact0], false)).toBe(false);
+  });
+
+  it('a txn whose range reads a revision the server compacted fails "compacted"', () => {
+    const txn = (revision: string): Line[] => [
+      [1, 'invoke', 'kv/txn', { compare: [], success: [{ request_range: { key: b64('k'), revision } }], failure: [] }],
+      [1, 'fail', 'kv/txn', null, COMPACTED],
+    ];
+    expect(auto([...puts, ...txn('2')])).toBe(true);
+    expect(auto([...puts, ...txn('2')], false)).toBe(false);
+    // The current revision is never compacted away (compact ≤ current): that answer is a lie, for a range too.
+    expect(auto([...puts, ...txn('3')])).toBe(false);
+    expect(auto([...puts, [1, 'invoke', 'kv/range', { key: b64('k'), revision: '3' }], [1, 'fail', 'kv/range', null, COMPACTED]])).toBe(false);
+    expect(auto([...puts, [1, 'invoke', 'kv/range', { key: b64('k'), revision: '2' }], [1, 'fail', 'kv/range', null, COMPACTED]])).toBe(true);
+    // And a read after it at a revision it compacted cannot succeed.
+    const readAt2: Line[] = [[2, 'invoke', 'kv/range', { key: b64('k'), revision: '2' }], [2, 'ok', 'kv/range', { ...hdr(3), kvs: [kv('k', 'A', 2, 2, 1)], count: '1' }]];
+    expect(auto([...puts, ...txn('2'), ...readAt2])).toBe(false);
+  });
+});

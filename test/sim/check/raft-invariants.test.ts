@@ -175,4 +175,52 @@ describe('RaftInvariants', () => {
     b.commit = 1;
     expect(inv.check([a, b])).toBeUndefined();
   });
+
+  it('a member restored from a snapshot far from index 1: its registered terms still catch a replaced committed entry and a log-matching break', () => {
+    // Entries below firstIndex are in the snapshot; registration starts at firstIndex 5001.
+    const restored = (id: string): FakeView => {
+      const v = new FakeView(id);
+      for (let i = 1; i <= 5003; i++) v.append(1, `e${i}`);
+      v.firstIndex = 5001;
+      return v;
+    };
+    const a = restored('a');
+    a.commit = 5003;
+    a.durableCommit = 5003;
+    const inv = new RaftInvariants();
+    expect(inv.check([a])).toBeUndefined();
+    a.log[5002] = { term: 2, data: 'replaced' };
+    expect(inv.check([a])?.invariant).toBe('committed-entry-lost');
+    const b = restored('b');
+    const inv2 = new RaftInvariants();
+    expect(inv2.check([b])).toBeUndefined();
+    b.append(2, 'new');
+    expect(inv2.check([b])).toBeUndefined();
+    // The uncommitted tail replaced by another term's entry is fine; another member's other entry of that term is not.
+    b.log[5003] = { term: 3, data: 'newer' };
+    expect(inv2.check([b])).toBeUndefined();
+    const c = restored('c').append(3, 'DIFFERENT');
+    expect(inv2.check([b, c])?.invariant).toBe('log-matching');
+  });
+
+  it('a leader that keeps appending, then loses entries it had, in one term (leader-append-only after marks moved)', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a').append(1, 'x');
+    a.isLeader = true;
+    for (let i = 0; i < 5; i++) {
+      expect(inv.check([a])).toBeUndefined();
+      a.append(1, `y${i}`);
+    }
+    expect(inv.check([a])).toBeUndefined();
+    a.log.pop();
+    a.log.pop();
+    expect(inv.check([a])?.invariant).toBe('leader-append-only');
+    const inv2 = new RaftInvariants();
+    const b = new FakeView('b').append(1, 'x').append(1, 'y');
+    b.isLeader = true;
+    expect(inv2.check([b])).toBeUndefined();
+    // Same last index, another term there: the leader replaced its own entry.
+    b.log[1] = { term: 2, data: 'y' };
+    expect(inv2.check([b])?.invariant).toBe('leader-append-only');
+  });
 });

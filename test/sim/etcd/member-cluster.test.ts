@@ -91,3 +91,27 @@ describe('member cluster', () => {
     expect(ok).toMatchObject({ process: 7, type: 'ok', f: 'kv/put', value: { header: { revision: '2' } }, node: 'n1' });
   });
 });
+
+describe('member host applied entries (the invariant observers read them)', () => {
+  test('every entry a member applied is there by index, the same as its log holds, and nothing past the last applied', () => {
+    const c = cluster(11);
+    c.runUntilTrue(() => c.leader() !== undefined, 5_000_000);
+    const client = c.client('c1');
+    for (let k = 0; k < 20; k++) expect(callSync(c, client, '/v3/kv/put', { key: `k${k % 3}`, value: String(k) }).type).toBe('ok');
+    c.runUntil(c.world.loop.now() + 1_000_000);
+    for (const name of c.names) {
+      const host = c.hosts.get(name)!;
+      const applied = host.applied;
+      expect(applied).toBeGreaterThan(20);
+      const storage = host.recovered.storage;
+      for (let i = Math.max(1, storage.firstIndex()); i <= applied; i++) {
+        const e = host.appliedEntry(i);
+        const stored = storage.entries(i, i + 1, Number.MAX_SAFE_INTEGER);
+        expect(typeof stored).not.toBe('string');
+        expect(e).toBe((stored as readonly unknown[])[0]);
+      }
+      expect(host.appliedEntry(applied + 1)).toBeUndefined();
+      expect(host.appliedEntry(0)).toBeUndefined();
+    }
+  });
+});

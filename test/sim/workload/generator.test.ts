@@ -85,4 +85,34 @@ describe('generators', () => {
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
+
+  it('a step sees exactly the workers with nothing outstanding, ascending (the free list kept in place)', () => {
+    const loop = new EventLoop();
+    const prng = new Prng(7);
+    const outstanding = new Set<number>();
+    const seen: number[][] = [];
+    const checking: Gen = {
+      step(ctx) {
+        const expected = ctx.workers.filter((w) => !outstanding.has(w));
+        expect(ctx.free).toEqual(expected);
+        seen.push(ctx.free.slice());
+        const s = repeat({ f: 'x' }).step(ctx);
+        return s.kind === 'op' ? { ...s, next: checking } : s.kind === 'pending' ? { kind: 'pending', next: checking } : s;
+      },
+    };
+    const interp = new Interpreter(limit(300, stagger(50, checking)), 6, { nowUs: () => loop.now(), at: (t, fn) => loop.at(t, fn) }, new Prng(3), (op, done) => {
+      outstanding.add(op.worker);
+      loop.schedule(1 + prng.int(400), () => {
+        outstanding.delete(op.worker);
+        done('ok');
+      });
+    });
+    interp.start();
+    loop.run({ maxSteps: 100_000 });
+    expect(interp.done).toBe(true);
+    expect(interp.outstanding).toBe(0);
+    // Both shapes happened: every worker free, and some busy.
+    expect(seen.some((f) => f.length === 6)).toBe(true);
+    expect(seen.some((f) => f.length > 0 && f.length < 6)).toBe(true);
+  });
 });

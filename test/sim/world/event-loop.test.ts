@@ -116,6 +116,38 @@ describe('EventLoop', () => {
     expect(loop.pending).toBe(0);
   });
 
+  it('drops cancelled timers from the heap once they outnumber the live ones, keeping order, counts and stale ids dead', () => {
+    const loop = new EventLoop();
+    const model: { timeUs: number; seq: number; id: number; cancelled: boolean }[] = [];
+    const fired: number[] = [];
+    let x = 11;
+    const heapOf = (l: EventLoop) => (l as unknown as { heap: unknown[] }).heap;
+    let compacted = false;
+    for (let i = 0; i < 4_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // Like request timeouts: scheduled far ahead, nearly all cancelled soon after.
+      const timeUs = 1_000 + (x % 5_000);
+      const id = loop.at(timeUs, () => fired.push(i));
+      model.push({ timeUs, seq: i, id, cancelled: false });
+      if (x % 10 !== 0) {
+        expect(loop.cancel(id)).toBe(true);
+        model[i]!.cancelled = true;
+      }
+      if (heapOf(loop).length < model.filter((m) => !m.cancelled).length + 64) compacted ||= i > 200;
+    }
+    expect(compacted).toBe(true);
+    // Ids of timers dropped by a compaction cancel nothing, even after their slots are reused.
+    for (let i = 0; i < 50; i++) loop.at(6_000 + i, () => fired.push(-1));
+    for (const m of model) if (m.cancelled) expect(loop.cancel(m.id)).toBe(false);
+    const live = model.filter((m) => !m.cancelled);
+    expect(loop.pending).toBe(live.length + 50);
+    expect(heapOf(loop).length).toBeLessThanOrEqual(2 * (live.length + 50) + 65);
+    loop.run();
+    const expected = live.sort((a, b) => a.timeUs - b.timeUs || a.seq - b.seq).map((m) => m.seq);
+    expect(fired).toEqual([...expected, ...Array.from({ length: 50 }, () => -1)]);
+    expect(loop.pending).toBe(0);
+  });
+
   it('calls afterEach after every event and reports inStep only inside one', () => {
     const loop = new EventLoop();
     const log: string[] = [];

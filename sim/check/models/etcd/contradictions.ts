@@ -24,6 +24,7 @@ import { rangeAbsences } from './absences.ts';
 import { countIn, sightingsOf, type GapConstraints, type Sighting } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
+import { decodeKey } from './json.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 
@@ -35,12 +36,14 @@ export interface Contradiction {
 
 type EtcdOp = Operation<EtcdInput, EtcdOutput>;
 
-/** The keys a write with a known revision may have put there, and the value of a flat put. */
+/** A write with a known revision (or known effect): what it may have put is read only when an answer shows its revision (writeShows). */
 interface KnownWrite {
   id: number;
-  puts: Set<string>;
+  op: EtcdOp;
+  /** Read by writeShows (txns only: a flat put is compared field by field). */
+  puts: Set<string> | undefined;
   /** Per key, every value the write may store there (any txn branch); absent: any value (ignore_value). */
-  values: Map<string, Set<string>>;
+  values: Map<string, Set<string>> | undefined;
 }
 
 /** Revision → the write with a known answer (or known effect) that made it. */
@@ -52,16 +55,35 @@ function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
     if (pre === undefined || o === undefined || 'error' in o || op.input.servedAt !== undefined) continue;
     const made = f === 'kv/put' || ('effective' in o && f === 'kv/txn') || (f === 'kv/txn' && 'response' in o && txnWrites(request, o.response));
     if (!made) continue;
-    const puts = new Set<string>();
-    putKeys(f, request, puts);
-    const original = op.input.original ?? request;
-    const values = new Map<string, Set<string>>();
-    const keepsOld = new Set<string>();
-    forEachStoredValue(f, original, (key, value) => (value === undefined ? keepsOld.add(key) : (values.get(key) ?? values.set(key, new Set()).get(key)!).add(value)));
-    for (const key of keepsOld) values.delete(key);
-    out.set(pre + 1, { id: op.id, puts, values });
+    out.set(pre + 1, { id: op.id, op, puts: undefined, values: undefined });
   }
   return out;
+}
+
+/**
+ * Whether write `w` may have left `key` showing `value` (undefined: the answer left values out)
+ * at its revision: it put the key, and (unless it kept the old value) one of the values it stores there.
+ */
+function writeShows(w: KnownWrite, key: string, value: string | undefined): boolean {
+  const { f, request } = w.op.input;
+  const original = w.op.input.original ?? request;
+  if (f === 'kv/put') {
+    // The same as the txn case's sets for a flat put, without building them (most known writes are puts).
+    if (decodeKey(request['key']) !== key) return false;
+    if (value === undefined || original['ignore_value'] === true || decodeKey(original['key']) !== key) return true;
+    return value === (typeof original['value'] === 'string' ? original['value'] : '');
+  }
+  if (w.puts === undefined || w.values === undefined) {
+    const puts = new Set<string>();
+    putKeys(f, request, puts);
+    const values = new Map<string, Set<string>>();
+    const keepsOld = new Set<string>();
+    forEachStoredValue(f, original, (k, v) => (v === undefined ? keepsOld.add(k) : (values.get(k) ?? values.set(k, new Set()).get(k)!).add(v)));
+    for (const k of keepsOld) values.delete(k);
+    w.puts = puts;
+    w.values = values;
+  }
+  return w.puts.has(key) && (value === undefined || w.values.get(key)?.has(value) !== false);
 }
 
 function describe(s: Sighting): string {
@@ -99,7 +121,7 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
       return { id, reason: `the answer shows ${describe(s)}, but a write with a known revision in (${s.mod}, ${s.at}] put or deleted it (a stale answer)` };
     }
     const w = writes.get(s.mod);
-    if (w !== undefined && w.id !== id && (!w.puts.has(s.key) || (s.value !== undefined && w.values.get(s.key)?.has(s.value) === false))) {
+    if (w !== undefined && w.id !== id && !writeShows(w, s.key, s.value)) {
       return { id, reason: `the answer shows ${describe(s)}, but the write that made revision ${s.mod} (known from its answer) did not put that` };
     }
   }

@@ -49,7 +49,11 @@ export interface EtcdPrepared {
   dropped: number;
   /** Timed-out writes whose revision was recovered from an observed unique value. */
   resolved: number;
-  /** Revisions no known write created: only a timed-out write, a revoke or an expiry can have. */
+  /**
+   * Revisions no known write created: only a timed-out write, a revoke or an expiry can have.
+   * Up to maxRevision every one needs a filler; past it (trailing, seen only through decided
+   * errors) none does.
+   */
   gaps: ReadonlySet<number>;
   /** Which keys the write filling each gap may and must touch. */
   constraints: GapConstraints;
@@ -194,7 +198,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   }
   const watched = watchFacts(options.watches ?? []);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
-  const { resolved, gaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, writtenValues(pairs), watched);
+  const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, () => writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
@@ -215,7 +219,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   // The constraints cost a pass over every answer; they pay off only with many unseen writes.
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
-  const constraints = worth ? gapConstraints(ops, [...gaps].sort((a, b) => a - b), watched) : NO_GAP_CONSTRAINTS;
+  const constraints = worth ? gapConstraints(ops, pinnedGaps, watched) : NO_GAP_CONSTRAINTS;
   const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
   return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
 }
@@ -307,7 +311,7 @@ function isLeaseRead(d: Draft): boolean {
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
-function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; initialRevision: number } {
+function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: () => ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; pinnedGaps: readonly number[]; initialRevision: number } {
   const valueCount = new Map<string, number>();
   const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
   for (const d of drafts) forEachPutValue(d.f, d.request, count);
@@ -360,7 +364,15 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const gaps: number[] = [];
   for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
-  const gapSet: ReadonlySet<number> = new Set(gaps);
+  // Past the last revision anything shows, an unseen write is still seen through a decided
+  // error (no header revision: "key not found" after a timed-out delete of the key): called
+  // before the last such error returned, it may fill a trailing revision. Those need no
+  // filler (gapConstraints gets only the gaps below maxRevision), and there are at most as
+  // many as the writes, revokes and grants (their expiry) that may fill them.
+  const seenBy = lastDecidedErrorReturn(drafts);
+  let trailing = 0;
+  for (const d of drafts) if (d.pair.call < seenBy && mayFillTrailing(d)) trailing++;
+  const gapSet: ReadonlySet<number> = new Set(trailing === 0 ? gaps : [...gaps, ...Array.from({ length: trailing }, (_, i) => maxRevision + 1 + i)]);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
   const reachedBefore = revisionReachedBefore(
     drafts
@@ -371,10 +383,23 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (const d of byCall) {
     const reached = reachedBefore(d.pair.call);
-    if (lastGap <= reached) d.returnPos = -1;
+    if (lastGap <= reached && d.pair.call >= seenBy) d.returnPos = -1;
     else d.gaps = gapSet;
   }
-  return { resolved, gaps: gapSet, initialRevision };
+  return { resolved, gaps: gapSet, pinnedGaps: gaps, initialRevision };
+}
+
+/** The last return of an op whose answer is an error the state decides (it shows no revision). */
+function lastDecidedErrorReturn(drafts: readonly Draft[]): number {
+  let by = -Infinity;
+  for (const d of drafts) if (d.output !== undefined && 'error' in d.output && d.returnPos > by) by = d.returnPos;
+  return by;
+}
+
+/** Whether `d` may make a revision no answer shows: an unseen write or revoke, or a grant (its lease's expiry). */
+function mayFillTrailing(d: Draft): boolean {
+  if (d.f === 'lease/grant') return d.output === undefined || !('error' in d.output);
+  return d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn' || d.f === 'lease/revoke');
 }
 
 /**
@@ -383,7 +408,7 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
  * in which case the etcd already held data and the lowest revision an answer pins is where
  * the history starts (its key space then comes from what the answers show: initial-state.ts).
  */
-function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<string>): number {
+function inferInitialRevision(drafts: readonly Draft[], writtenValuesOf: () => ReadonlySet<string>): number {
   let minPre = Infinity;
   let firstReturn = Infinity;
   for (const d of drafts) {
@@ -398,6 +423,8 @@ function inferInitialRevision(drafts: readonly Draft[], written: ReadonlySet<str
   // A value from before the history that one of its own writes puts (values are unique) says
   // the history wrote it, not an earlier one: then the store was empty and something is wrong.
   let ownValueBefore = false;
+  // Every value the history's requests put, read only here (most histories start empty and return above).
+  const written = writtenValuesOf();
   for (const d of drafts) {
     if (d.output === undefined || !('response' in d.output)) continue;
     observedValues(d.shown, (value, mod) => {
@@ -415,12 +442,15 @@ interface LeaseEvidence {
   absentAt: Map<string, { call: number; ret: number }[]>;
   /** Per lease, the earliest return of an op that saw it exist. */
   presentBy: Map<string, number>;
+  /** Per lease, the calls of ops that saw it or another lease they name missing (a txn naming several). */
+  maybeAbsentAt: Map<string, number[]>;
 }
 
 function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   const absentSet = new Set<string>();
   const absentAt = new Map<string, { call: number; ret: number }[]>();
   const presentBy = new Map<string, number>();
+  const maybeAbsentAt = new Map<string, number[]>();
   const present = (id: string, at: number): void => {
     if (id !== '0' && at < (presentBy.get(id) ?? Infinity)) presentBy.set(id, at);
   };
@@ -448,8 +478,11 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
-      const missing = d.f === 'kv/txn' ? onlyTxnLease(d.request) : id;
-      if (missing !== undefined && errorKind(out.error).endsWith('requested lease not found')) absent(missing, d);
+      const leases = d.f === 'kv/txn' ? txnLeases(d.request) : [id];
+      if (errorKind(out.error).endsWith('requested lease not found')) {
+        if (leases.length === 1) absent(leases[0]!, d);
+        else for (const lease of leases) (maybeAbsentAt.get(lease) ?? maybeAbsentAt.set(lease, []).get(lease)!).push(d.pair.call);
+      }
       // A grant refused because its ID is taken saw the lease exist (maybe made by a timed-out grant).
       if (d.f === 'lease/grant' && errorKind(out.error).endsWith('lease already exists')) present(id, d.returnPos);
       continue;
@@ -465,32 +498,39 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     }
     if (d.f === 'lease/revoke') present(id, d.returnPos);
   }
-  return { absent: absentSet, absentAt, presentBy };
+  return { absent: absentSet, absentAt, presentBy, maybeAbsentAt };
 }
 
 /**
- * The one lease a txn's puts name (any branch, nested ones too), if exactly one: a txn that
- * failed with "requested lease not found" saw that lease missing. With several, which one is
- * not known (no evidence then). Without this a keyless lease that expired (no revision) and a
- * txn that then failed on it could not be linearized (a generated ground-truth history).
+ * The leases a txn's puts name (any branch, nested ones too), each once. A txn that failed with
+ * "requested lease not found" saw one of them missing: the one, if it names one. Without this
+ * a keyless lease that expired (no revision) and a txn that then failed on it could not be
+ * linearized (a generated ground-truth history); with several, which one is not known, but each
+ * may have been (ground-truth seed 455: a keyless lease revoked by a timed-out revoke).
  */
-function onlyTxnLease(req: Req): string | undefined {
-  let only: string | undefined;
-  let several = false;
+function txnLeases(req: Req): string[] {
+  const out: string[] = [];
   const visit = (t: Req): void => {
     for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
       for (const op of branch ?? []) {
         const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
-        if (lease !== '0') {
-          if (only !== undefined && only !== lease) several = true;
-          only = lease;
-        }
+        if (lease !== '0' && !out.includes(lease)) out.push(lease);
         if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
       }
     }
   };
   visit(req);
-  return several ? undefined : only;
+  return out;
+}
+
+/**
+ * Whether an op called after `after` may have seen the lease missing (it or another lease it
+ * names). Then a revoke or expiry of the lease may matter without making a revision (the lease
+ * had no keys): it is not gated by the gaps but may take effect any time.
+ */
+function maybeGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
+  for (const call of evidence.maybeAbsentAt.get(id) ?? []) if (call > after) return true;
+  return false;
 }
 
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
@@ -542,8 +582,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       // If the lease was seen gone after this revoke's call, the revoke took effect by then
       // or never (it may be skipped); otherwise it only matters by filling a gap.
       const by = goneBy(evidence, id, d.pair.call);
-      if (by === undefined) d.gaps = gaps;
-      else d.returnPos = by;
+      if (by !== undefined) d.returnPos = by;
+      else if (!maybeGoneAfter(evidence, id, d.pair.call)) d.gaps = gaps;
     }
   }
 }
@@ -570,7 +610,7 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
       // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
-      if (by === undefined && grants.length === 1) {
+      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call)) {
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }

@@ -262,10 +262,38 @@ export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constrain
 function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState | undefined {
   if (decidedError(error) !== decidedError(ERR_COMPACTED)) return undefined;
   const rev = int(input.request['revision']);
-  if (rev <= 0 || rev > s.revision) return undefined;
-  const compact = input.f === 'kv/range' ? rev + 1 : input.f === 'kv/compaction' ? rev : undefined;
-  if (compact === undefined || compact <= s.compactRevision) return undefined;
-  return s.withCompactRevision(compact);
+  // A compaction to 0 fails "compacted" once anything was compacted (etcd's compactMainRev starts at -1).
+  if (input.f === 'kv/compaction') return rev >= 0 && rev <= s.revision && rev > s.compactRevision ? s.withCompactRevision(rev) : undefined;
+  if (input.f === 'kv/txn') return txnAutoCompacted(s, input);
+  // A range at r fails "compacted" below the compact revision, which is at most the current one.
+  if (input.f !== 'kv/range' || rev <= 0 || rev >= s.revision || rev + 1 <= s.compactRevision) return undefined;
+  return s.withCompactRevision(rev + 1);
+}
+
+/**
+ * A txn that failed "compacted" on a server that compacts on its own: one of its ranges (the
+ * branch the compares take, nested ones too) reads a revision compacted since. The least
+ * compaction past one of those revisions that makes the txn fail so (ground-truth histories
+ * with auto-compaction: "compacted" txns were not linearizable).
+ */
+function txnAutoCompacted(s: EtcdState, input: EtcdInput): EtcdState | undefined {
+  const revs: number[] = [];
+  const visit = (t: Req): void => {
+    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
+      for (const op of branch ?? []) {
+        const rev = int((op['request_range'] as Req | undefined)?.['revision']);
+        if (rev > 0 && rev < s.revision && rev + 1 > s.compactRevision) revs.push(rev + 1);
+        if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
+      }
+    }
+  };
+  visit(input.request);
+  for (const compact of revs.sort((a, b) => a - b)) {
+    const t = s.withCompactRevision(compact);
+    const r = applyTxn(t, input.request);
+    if ('error' in r && decidedError(r.error) === decidedError(ERR_COMPACTED)) return t;
+  }
+  return undefined;
 }
 
 /** A serializable read: legal once the state reached its revision, against the store as of that revision. */

@@ -37,10 +37,24 @@ function kvOf(o: unknown): Req | undefined {
   return typeof o === 'object' && o !== null && typeof (o as Req)['key'] === 'string' ? (o as Req) : undefined;
 }
 
+/** Whether two kvs have the same fields as the facts read them (===: the same text or number). */
+function sameFields(a: Req, b: Req): boolean {
+  return a['key'] === b['key'] && a['mod_revision'] === b['mod_revision'] && a['value'] === b['value'] && a['create_revision'] === b['create_revision'] && a['version'] === b['version'] && a['lease'] === b['lease'];
+}
+
 export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
   if (observations.length === 0) return NO_WATCH_FACTS;
   const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0 };
+  // Every watcher of a key gets the same events (three watchers: each kv three times): a kv whose
+  // fields are the very same as one already added as of the same revision, by then, adds nothing
+  // (the same entries again, seen no earlier), so it is passed over before any field is decoded.
+  const addedAt = new Map<number, { kv: Req; by: number }[]>();
   const addKv = (kv: Req, at: number, by: number): void => {
+    const added = addedAt.get(at);
+    if (added !== undefined) {
+      for (let i = 0; i < added.length; i++) if (added[i]!.by <= by && sameFields(added[i]!.kv, kv)) return;
+      added.push({ kv, by });
+    } else addedAt.set(at, [{ kv, by }]);
     const mod = int(kv['mod_revision']);
     if (mod <= 0 || mod > at) return;
     const value = typeof kv['value'] === 'string' ? kv['value'] : undefined;

@@ -8,21 +8,42 @@ import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
 import type { Classified, MemberHeader, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
 
 export class GroundMember {
-  readonly sm: EtcdStateMachine;
+  sm: EtcdStateMachine;
   /** Entries of the log this member applied. */
   applied = 0;
   readonly streams: { stream: WatchStreamPort; out: unknown[] }[] = [];
 
   constructor(
     readonly name: string,
-    id: number,
+    private readonly id: number,
     leader: boolean,
   ) {
-    this.sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id, peers: [1, 2] });
-    const header: MemberHeader = { clusterId: '1', memberId: String(id), raftTerm: () => 2 };
-    this.sm.bindHeader(header);
+    this.sm = this.fresh();
     if (leader) this.sm.promoteLessor(0, 0);
     else this.sm.demoteLessor();
+  }
+
+  private fresh(): EtcdStateMachine {
+    const sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: this.id, peers: [1, 2] });
+    const header: MemberHeader = { clusterId: '1', memberId: String(this.id), raftTerm: () => 2 };
+    sm.bindHeader(header);
+    return sm;
+  }
+
+  /**
+   * A crash and restart (a follower): a new process that loads its last snapshot (or nothing)
+   * and applies the rest of the log only as it catches up again. Its watch streams are gone.
+   */
+  restart(snapshot: { data: string; applied: number } | undefined, nowMs: number): void {
+    for (const s of this.streams) s.stream.close();
+    this.streams.length = 0;
+    this.sm = this.fresh();
+    this.applied = 0;
+    if (snapshot !== undefined) {
+      this.sm.restore(snapshot.data, nowMs);
+      this.applied = snapshot.applied;
+    }
+    this.sm.demoteLessor();
   }
 
   classify(path: string, body: unknown): Classified {
@@ -64,6 +85,15 @@ export class GroundCluster {
     for (const id of this.leader.sm.expiredLeases(nowMs, 16)) {
       if (revoke()) this.applyOnLeader(this.leader.sm.encodeLeaseRevoke(id, String(this.nextRequestId++)), nowMs);
     }
+  }
+
+  /** The leader's whole state as a raft snapshot the follower installs (it lagged past the leader's log). */
+  installLeaderSnapshot(nowMs: number): void {
+    if (this.follower.applied >= this.log.length) return;
+    this.follower.sm.restore(this.leader.sm.snapshot(), nowMs);
+    this.follower.sm.demoteLessor();
+    this.follower.applied = this.log.length;
+    this.follower.poll();
   }
 
   /** The follower applies up to `n` more entries of the log. */

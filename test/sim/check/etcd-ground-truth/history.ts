@@ -11,7 +11,7 @@ import { b64, prefixEnd } from '../../../../sim/workload/etcd-request.ts';
 import { Prng } from '../../../../sim/world/prng.ts';
 import type { Classified, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
 import { GroundCluster, type GroundMember } from './cluster.ts';
-import { drawRequest, type Knowledge, type Request } from './requests.ts';
+import { drawRequest, nextPage, type Knowledge, type Request } from './requests.ts';
 
 /** What becomes of a request: answered; timed out (applied later or never); failed with an ambiguous error (applied or not). */
 export type Fate = 'ok' | 'info-applied' | 'info-unapplied' | 'fail-applied' | 'fail-unapplied';
@@ -25,7 +25,15 @@ export type Step =
   | { t: 'tick'; ms: number; expire: boolean }
   | { t: 'deliver'; w: number }
   | { t: 'progress'; w: number }
-  | { t: 'rotate'; w: number };
+  | { t: 'rotate'; w: number }
+  /** The follower saves a snapshot of what it applied (what a restart loads). */
+  | { t: 'snapshot' }
+  /** The follower crashes and restarts from its last snapshot; its watchers reconnect (to it, or to the leader). */
+  | { t: 'restart'; toLeader: boolean }
+  /** The follower installs the leader's snapshot. */
+  | { t: 'install' }
+  /** The leader compacts on its own, `behind` revisions behind its current one. */
+  | { t: 'auto-compact'; behind: number };
 
 export interface Generated {
   /** The watchers' shapes (watchCreates indexes): the run opens them before the first step. */
@@ -35,6 +43,14 @@ export interface Generated {
   watches: WatchRecord[];
   /** When steps preloaded the store: what `etcdctl get "" --from-key -w json` printed before the first op. */
   initialDump?: unknown;
+  /**
+   * Stale reads the run could have answered: per linearizable range the leader answered, the
+   * lagging follower's answer to it, when that shows a revision below one an answer of a put or
+   * delete showed before the range was called (a ReadIndex skipped: a certain violation).
+   */
+  stale: { at: number; value: unknown }[];
+  /** The server compacted on its own (etcd --auto-compaction-retention): the checks are told. */
+  autoCompaction: boolean;
 }
 
 interface InFlight {
@@ -47,6 +63,10 @@ interface InFlight {
   classified: Classified;
   reply: WireReply | undefined;
   applied: boolean;
+  /** The highest revision a put or delete answer showed before this op was called. */
+  seenAtInvoke: number;
+  /** A linearizable range's answer from the lagging follower at its linearization point. */
+  staleReply?: WireReply;
 }
 
 interface Watcher {
@@ -85,9 +105,16 @@ export class GroundRun {
   private readonly toApply: InFlight[] = [];
   readonly watchers: Watcher[] = [];
   readonly leases = new Set<string>();
+  readonly stale: { at: number; value: unknown }[] = [];
+  /** Whether the server compacted on its own (then the check is told so). */
+  autoCompacted = false;
+  /** The highest revision an answer of a put or delete showed so far. */
+  private seenRevision = 0;
   initialDump: unknown;
 
   private watchShapes: readonly number[] | undefined;
+  /** The follower's last snapshot (a restart loads it). */
+  private followerSnapshot: { data: string; applied: number } | undefined;
 
   /** The watchers open with the history (after any preload: a store that held data is watched from then on). */
   constructor(watchShapes: readonly number[]) {
@@ -151,6 +178,42 @@ export class GroundRun {
       }
       case 'rotate':
         return this.rotate(step.w);
+      case 'snapshot':
+        this.followerSnapshot = { data: this.cluster.follower.sm.snapshot(), applied: this.cluster.follower.applied };
+        return;
+      case 'restart':
+        return this.restart(step.toLeader);
+      case 'install':
+        this.cluster.installLeaderSnapshot(this.nowMs);
+        this.followerSnapshot = { data: this.cluster.follower.sm.snapshot(), applied: this.cluster.follower.applied };
+        return;
+      case 'auto-compact': {
+        // The leader's compactor (--auto-compaction-retention): a compaction through raft no client asked for.
+        const rev = this.cluster.leader.revision - step.behind;
+        if (rev <= this.cluster.leader.sm.status().compactRevision) return;
+        const c = this.cluster.leader.classify('/v3/kv/compaction', { revision: String(rev) });
+        if (c.kind === 'propose') this.cluster.propose(c, this.nowMs);
+        this.autoCompacted = true;
+        return;
+      }
+    }
+  }
+
+  private restart(toLeader: boolean): void {
+    const f = this.cluster.follower;
+    f.restart(this.followerSnapshot, this.nowMs);
+    for (const w of this.watchers) {
+      if (w.member !== f || w.canceled) continue;
+      if (toLeader) w.member = this.cluster.leader;
+      this.openWatch(w);
+    }
+    // Requests in flight on the restarted member get no answer from it: a serializable read
+    // not yet served there is served again after the restart (the client retries).
+    for (const op of this.procs.values()) {
+      if (op.member === f && !op.applied) {
+        const c = f.classify(op.req.path, op.req.body);
+        op.classified = c;
+      }
     }
   }
 
@@ -178,7 +241,7 @@ export class GroundRun {
       member = this.cluster.follower;
       classified = member.classify(step.req.path, step.req.body);
     }
-    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false };
+    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false, seenAtInvoke: this.seenRevision };
     if (classified.kind === 'invalid') {
       op.reply = { ok: false, error: classified.error };
       op.applied = true;
@@ -190,8 +253,13 @@ export class GroundRun {
   private apply(op: InFlight): boolean {
     const c = op.classified;
     let reply: WireReply;
-    if (c.kind === 'read') reply = c.read();
-    else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
+    if (c.kind === 'read') {
+      reply = c.read();
+      if (!c.serializable && op.member === this.cluster.leader && op.f === 'kv/range' && op.req.body['revision'] === undefined) {
+        const f = this.cluster.follower.classify(op.req.path, op.req.body);
+        if (f.kind === 'read') op.staleReply = f.read();
+      }
+    } else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
     else if (c.kind === 'leader-lease') {
       if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
       reply = c.serve(this.nowMs);
@@ -219,8 +287,13 @@ export class GroundRun {
       const r = op.reply!;
       // A lease id the server chose is known from the grant's answer only (ID 0 grants that timed out stay unknown).
       if (r.ok && op.f === 'lease/grant') this.leases.add(String((r.body as { ID?: unknown }).ID));
-      if (r.ok) this.history.push({ ...at, type: 'ok', value: clone(r.body) });
-      else this.history.push({ ...at, type: 'fail', value: clone(r.error), error: r.error.message });
+      if (r.ok) {
+        const rev = Number((r.body as { header?: { revision?: string } }).header?.revision ?? 0);
+        if (op.f === 'kv/put' || op.f === 'kv/deleterange') this.seenRevision = Math.max(this.seenRevision, rev);
+        const stale = op.staleReply;
+        if (stale?.ok === true && Number((stale.body as { header?: { revision?: string } }).header?.revision ?? 0) < op.seenAtInvoke) this.stale.push({ at: this.history.length, value: clone(stale.body) });
+        this.history.push({ ...at, type: 'ok', value: clone(r.body) });
+      } else this.history.push({ ...at, type: 'fail', value: clone(r.error), error: r.error.message });
       return;
     }
     if (op.fate.startsWith('info')) {
@@ -302,6 +375,19 @@ export function generate(seed: number, o: GenerateOptions): Generated {
     values: new Map(),
     revision: () => run.cluster.leader.revision,
     nextValue: () => (p.chance(1, 6) ? p.pick(['', 'dup', 'dup2']) : `v${seed}-${valueSeq++}`),
+    pages: [],
+  };
+  // A list answered with `more`: its next page becomes a request clients may send.
+  const notePage = (): void => {
+    const last = run.history[run.history.length - 1];
+    if (last?.type !== 'ok' || last.f !== 'kv/range') return;
+    for (let i = run.history.length - 2; i >= 0; i--) {
+      const o = run.history[i]!;
+      if (o.process !== last.process || o.type !== 'invoke') continue;
+      const page = nextPage(o.value as Record<string, unknown>, last.value as Record<string, unknown>);
+      if (page !== undefined) knowledge.pages.push(page);
+      return;
+    }
   };
   const noteRequest = (req: Request): void => {
     const visit = (body: Record<string, unknown>, path: string): void => {
@@ -328,13 +414,25 @@ export function generate(seed: number, o: GenerateOptions): Generated {
       }
     }
   }
+  // Member faults and the server's own compactions, drawn apart so that the traffic of a seed
+  // stays the same with them or without: a follower's snapshots, restarts and snapshot installs
+  // in 1 in 3 histories, auto-compaction in 1 in 4.
+  const q = new Prng(`etcd-ground-truth/${seed}/faults`);
+  const restarts = q.chance(1, 3);
+  const autoCompaction = q.chance(1, 4);
   for (let i = 0; i < o.steps; i++) {
     for (const id of run.leases) if (!knowledge.leases.includes(id)) knowledge.leases.push(id);
+    if (restarts && q.chance(1, 12)) {
+      const f = q.int(3);
+      run.run(f === 0 ? { t: 'snapshot' } : f === 1 ? { t: 'restart', toLeader: q.chance(1, 2) } : { t: 'install' });
+    }
+    if (autoCompaction && q.chance(1, 10)) run.run({ t: 'auto-compact', behind: q.int(4) });
     const r = p.int(100);
     if (r < 30) {
       const proc = p.int(o.processes);
       if (run.busy(proc)) {
         run.run({ t: 'complete', p: proc });
+        notePage();
         continue;
       }
       const req = drawRequest(p, knowledge);
@@ -347,7 +445,10 @@ export function generate(seed: number, o: GenerateOptions): Generated {
       if (p.chance(1, 2)) step.follower = true;
       run.run(step);
     } else if (r < 50) run.run({ t: 'apply', k: p.int(1000) });
-    else if (r < 72) run.run({ t: 'complete', p: p.int(o.processes) });
+    else if (r < 72) {
+      run.run({ t: 'complete', p: p.int(o.processes) });
+      notePage();
+    }
     else if (r < 78) run.run({ t: 'catch-up', n: p.intRange(1, 4) });
     else if (r < 82) run.run({ t: 'tick', ms: p.int(3) === 0 ? p.intRange(500, 3000) : p.intRange(10, 120), expire: p.chance(2, 3) });
     else if (r < 95) run.run({ t: 'deliver', w: p.int(8) });
@@ -367,7 +468,7 @@ export function replaySteps(steps: readonly Step[], shapes: readonly number[]): 
 }
 
 function result(shapes: number[], run: GroundRun): Generated {
-  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches };
+  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale, autoCompaction: run.autoCompacted };
   if (run.initialDump !== undefined) g.initialDump = run.initialDump;
   return g;
 }

@@ -19,6 +19,8 @@ export interface Knowledge {
   revision: () => number;
   /** Repeated values get drawn from this small pool. */
   nextValue: () => string;
+  /** The next pages of lists whose answer said `more` (Kubernetes' paginated lists): drawn now and then. */
+  pages: Record<string, unknown>[];
 }
 
 export interface Request {
@@ -97,6 +99,21 @@ export function deleteBody(p: Prng, k: Knowledge, inTxn = false): Record<string,
   return body;
 }
 
+/**
+ * The request for the page after an answer that said `more`: from just after its last key, with
+ * the same limit, at the revision of the first page; undefined when the list is not paged so.
+ */
+export function nextPage(req: Record<string, unknown>, answer: Record<string, unknown>): Record<string, unknown> | undefined {
+  const kvs = answer['kvs'] as { key: string }[] | undefined;
+  if (answer['more'] !== true || kvs === undefined || kvs.length === 0 || req['range_end'] === undefined) return undefined;
+  if (req['sort_order'] !== undefined || req['sort_target'] !== undefined || req['count_only'] === true) return undefined;
+  const revision = req['revision'] ?? (answer['header'] as { revision?: string } | undefined)?.revision;
+  const body: Record<string, unknown> = { key: b64(`${atob(kvs[kvs.length - 1]!.key)}\0`), range_end: req['range_end'], limit: req['limit'], revision };
+  if (req['serializable'] === true) body['serializable'] = true;
+  if (req['keys_only'] === true) body['keys_only'] = true;
+  return body;
+}
+
 export function rangeBody(p: Prng, k: Knowledge, inTxn = false): Record<string, unknown> {
   const body = keyRange(p, k);
   if (p.chance(1, 4)) body['revision'] = String(revisionNear(p, k));
@@ -153,7 +170,17 @@ export function drawRequest(p: Prng, k: Knowledge): Request {
   const r = p.int(100);
   if (r < 25) return { path: '/v3/kv/put', body: putBody(p, k) };
   if (r < 33) return { path: '/v3/kv/deleterange', body: deleteBody(p, k) };
-  if (r < 55) return { path: '/v3/kv/range', body: rangeBody(p, k) };
+  if (r < 55) {
+    // The next page of a list, at the revision of its first page (as a Kubernetes list pages).
+    if (k.pages.length > 0 && p.chance(1, 2)) return { path: '/v3/kv/range', body: k.pages.splice(p.int(k.pages.length), 1)[0]! };
+    // The first page of a Kubernetes-style list: the prefix, a small limit.
+    if (p.chance(1, 5)) {
+      const body: Record<string, unknown> = { key: b64('key'), range_end: b64(prefixEnd('key')), limit: String(p.intRange(1, 2)) };
+      if (p.chance(1, 4)) body['serializable'] = true;
+      return { path: '/v3/kv/range', body };
+    }
+    return { path: '/v3/kv/range', body: rangeBody(p, k) };
+  }
   if (r < 75) return { path: '/v3/kv/txn', body: txnBody(p, k) };
   if (r < 79) return { path: '/v3/kv/compaction', body: { revision: String(Math.max(0, k.revision() - p.int(5) + (p.chance(1, 6) ? 3 : 0))) } };
   if (r < 86) {

@@ -1,12 +1,13 @@
 // Ad hoc: npx tsx test/sim/check/etcd-ground-truth/shrink.mts SEED  — shrinks a false alarm's steps, prints the history.
 import { checkHistory } from '../../../../sim/check/check-history.ts';
 import { generate, replaySteps, type Step } from './history.ts';
+import { sizeOf } from './sizes.ts';
 const seed = Number(process.argv[2]);
-const size = { processes: 2 + (seed % 4), steps: 20 + (seed % 8) * 15, keys: 2 + (seed % 4) };
+const size = sizeOf(seed);
 const g = generate(seed, size);
 const verdict = (steps: Step[], shapes: number[]) => {
   const h = replaySteps(steps, shapes);
-  try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
+  try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, autoCompaction: h.autoCompaction, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
 };
 let steps = g.steps, shapes = g.shapes;
 const first = verdict(steps, shapes);

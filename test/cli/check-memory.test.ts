@@ -1,0 +1,29 @@
+// A history whose search outgrows the heap: `detcd check` answers "unknown" with the memory
+// budget as the reason (exit 2), never V8's out-of-memory abort with a native stack trace.
+// A lease-renew-expiry history took a real-etcd run down that way (20 M steps, Map growth).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** Twenty concurrent appends, then a read of a value none of their orders gives: the search must try them all. */
+function appendStorm(): string {
+  const lines: object[] = [];
+  const n = 20;
+  for (let p = 0; p < n; p++) lines.push({ process: p, type: 'invoke', f: 'append', key: 'hard', value: `x${p} ` });
+  for (let p = 0; p < n; p++) lines.push({ process: p, type: 'ok', f: 'append', key: 'hard', value: `x${p} ` });
+  lines.push({ process: 99, type: 'invoke', f: 'get', key: 'hard', value: null }, { process: 99, type: 'ok', f: 'get', key: 'hard', value: 'never' });
+  return lines.map((op, index) => JSON.stringify({ index, time: index, ...op })).join('\n') + '\n';
+}
+
+it('detcd check stops a search at the heap budget: unknown, exit 2, no crash', () => {
+  const file = join(scratchDir('detcd-check-memory-'), 'append-storm.jsonl');
+  writeFileSync(file, appendStorm());
+  const p = spawnSync(process.execPath, ['--max-old-space-size=256', join(ROOT, 'bin/detcd.js'), 'check', '--model', 'kv', file], { encoding: 'utf8', timeout: 600_000 });
+  expect(p.stderr).not.toMatch(/FATAL|out of memory|at .*\.js:\d+/);
+  expect(p.stdout).toMatch(/UNKNOWN .*memory budget: heap \d+ MB above \d+ MB/);
+  expect(p.status).toBe(2);
+});

@@ -1,0 +1,164 @@
+// Must-fail twins of ground-truth histories: the same history with one answer made a lie, so
+// the checker must call it not linearizable (a ground-truth test that cannot fail is a defect).
+import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
+
+/** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
+function firstValued(o: unknown): { value?: unknown } | undefined {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const r = o as Record<string, unknown>;
+  if (typeof r['value'] === 'string' && r['mod_revision'] !== undefined) return r;
+  for (const v of Object.values(r)) {
+    const found = firstValued(v);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The request an op's completion answers. */
+export function requestOf(history: readonly Op[], at: number): unknown {
+  for (let i = at - 1; i >= 0; i--) if (history[i]!.process === history[at]!.process && history[i]!.type === 'invoke') return history[i]!.value;
+  return undefined;
+}
+
+/**
+ * The history with the first value an answer shows replaced by one nobody wrote, or undefined.
+ * On a store that held data, not in the answer to a request naming a revision: a read of a
+ * revision before the history is not checked (what the store held then is not known), and the
+ * preparation leaves out a txn naming one in either branch.
+ */
+export function withUnwrittenValue(history: readonly Op[], preloaded: boolean): Op[] | undefined {
+  const at = history.findIndex((o, i) => o.type === 'ok' && firstValued(o.value) !== undefined && !(preloaded && JSON.stringify(requestOf(history, i)).includes('"revision"')));
+  if (at < 0) return undefined;
+  const op = history[at]!;
+  const body = JSON.parse(JSON.stringify(op.value)) as unknown;
+  firstValued(body)!.value = btoa('nobody wrote this');
+  const out = [...history];
+  out[at] = { ...op, value: body };
+  return out;
+}
+
+type Body = Record<string, unknown>;
+const headerRevision = (v: unknown): number => Number(((v as Body | null)?.['header'] as Body | undefined)?.['revision'] ?? 0);
+const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A stale read: a linearizable range answered as the lagging follower would have answered it
+ * (its revision below one a put or delete answer showed before the range was called). `stale`:
+ * the generator's candidates (Generated.stale).
+ */
+export function withStaleRead(history: readonly Op[], stale: readonly { at: number; value: unknown }[]): Op[] | undefined {
+  const s = stale[0];
+  if (s === undefined) return undefined;
+  const op = history[s.at]!;
+  const original = op.value as Body;
+  const value = { ...(s.value as Body), header: { ...(original['header'] as Body), revision: String(headerRevision(s.value)) } };
+  const out = [...history];
+  out[s.at] = { ...op, value };
+  return out;
+}
+
+/** Whether an op whose outcome is unknown (timed out, ambiguous failure) may have deleted keys. */
+function unknownDeleter(history: readonly Op[]): boolean {
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.type === 'ok' || o.type === 'invoke') continue;
+    if (o.type === 'fail' && !/timed out|leader changed|no leader|too many requests/.test(o.error ?? '')) continue;
+    if (o.f === 'kv/deleterange' || o.f === 'kv/txn' || o.f === 'lease/revoke') return true;
+  }
+  // Never completed.
+  const open = new Map<number | string, Op>();
+  for (const o of history) {
+    if (o.type === 'invoke') open.set(o.process, o);
+    else open.delete(o.process);
+  }
+  return [...open.values()].some((o) => o.f === 'kv/deleterange' || o.f === 'kv/txn' || o.f === 'lease/revoke');
+}
+
+/**
+ * A lost write: a linearizable range that showed a key an answered put made (no lease: no
+ * expiry can remove it) answers without it. Only where nothing of unknown outcome may have
+ * deleted keys, so that every linearization has the key at the range's revision.
+ */
+export function withLostWrite(history: readonly Op[]): Op[] | undefined {
+  if (unknownDeleter(history)) return undefined;
+  const putAt = new Map<number, string>();
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.type !== 'ok' || o.f !== 'kv/put') continue;
+    const req = requestOf(history, i) as Body;
+    putAt.set(headerRevision(o.value), String(req['key']));
+  }
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.type !== 'ok' || o.f !== 'kv/range') continue;
+    const req = requestOf(history, i) as Body;
+    if (req['revision'] !== undefined || req['serializable'] === true) continue;
+    const body = o.value as Body;
+    const kvs = (body['kvs'] ?? []) as Body[];
+    const lost = kvs.findIndex((kv) => (kv['lease'] ?? '0') === '0' && putAt.get(Number(kv['mod_revision'])) === kv['key']);
+    if (lost < 0) continue;
+    const value: Body = { ...body, kvs: kvs.filter((_, j) => j !== lost) };
+    if ((value['kvs'] as Body[]).length === 0) delete value['kvs'];
+    if (value['count'] !== undefined) value['count'] = String(Number(value['count']) - 1);
+    const out = [...history];
+    out[i] = { ...o, value };
+    return out;
+  }
+  return undefined;
+}
+
+/** A wrong revision: an answered put claims the revision another answered put made (one revision, one write). */
+export function withDuplicateRevision(history: readonly Op[]): Op[] | undefined {
+  const puts = history.map((o, i) => ({ o, i })).filter(({ o }) => o.type === 'ok' && o.f === 'kv/put' && isObject(o.value));
+  if (puts.length < 2) return undefined;
+  const [a, b] = [puts[0]!, puts[1]!];
+  const body = a.o.value as Body;
+  const out = [...history];
+  out[a.i] = { ...a.o, value: { ...body, header: { ...(body['header'] as Body), revision: String(headerRevision(b.o.value)) } } };
+  return out;
+}
+
+export type TwinKind = 'unwritten-value' | 'stale-read' | 'lost-write' | 'duplicate-revision';
+
+/** Every must-fail twin of a generated history, by kind. */
+export function mustFailTwins(g: { history: readonly Op[]; stale: readonly { at: number; value: unknown }[]; initialDump?: unknown }): { kind: TwinKind; history: Op[] }[] {
+  const out: { kind: TwinKind; history: Op[] }[] = [];
+  const add = (kind: TwinKind, h: Op[] | undefined): void => void (h !== undefined && out.push({ kind, history: h }));
+  add('unwritten-value', withUnwrittenValue(g.history, g.initialDump !== undefined));
+  add('stale-read', withStaleRead(g.history, g.stale));
+  add('lost-write', withLostWrite(g.history));
+  add('duplicate-revision', withDuplicateRevision(g.history));
+  return out;
+}
+
+/**
+ * A lost watch event: a watch's PUT event of an answered put left out of its response, where
+ * the same watch (not reopened) later got a later event. The watch checker must find it missed.
+ */
+export function withMissedEvent(history: readonly Op[], watches: readonly WatchRecord[]): WatchRecord[] | undefined {
+  const acknowledged = new Set<string>();
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.type === 'ok' && o.f === 'kv/put') acknowledged.add(`${String((requestOf(history, i) as Body)['key'])}@${headerRevision(o.value)}`);
+  }
+  type Event = { type?: string; kv?: { key?: string; mod_revision?: string } };
+  const eventsOf = (w: WatchRecord): Event[] => ((w.response as { events?: Event[] }).events ?? []);
+  for (let i = 0; i < watches.length; i++) {
+    const events = eventsOf(watches[i]!);
+    const drop = events.findIndex((e) => e.type !== 'DELETE' && acknowledged.has(`${e.kv?.key}@${Number(e.kv?.mod_revision)}`));
+    if (drop < 0) continue;
+    const rev = Number(events[drop]!.kv!.mod_revision);
+    let later = false;
+    for (let j = i; j < watches.length && !later; j++) {
+      const w = watches[j]!;
+      if (w.process !== watches[i]!.process) continue;
+      if (j > i && w.request !== undefined) break;
+      later = eventsOf(w).some((e) => Number(e.kv?.mod_revision) > rev);
+    }
+    if (!later) continue;
+    const out = [...watches];
+    out[i] = { ...watches[i]!, response: { ...(watches[i]!.response as Body), events: events.filter((_, k) => k !== drop) } };
+    return out;
+  }
+  return undefined;
+}

@@ -1,0 +1,53 @@
+// What the linearizability check reads of watch responses (watch-observations.ts watchFacts):
+// every watcher of a key gets the same events, and a kv already read with the very same fields
+// as of the same revision, no later, is passed over. These pin that the facts are those of the
+// responses read one by one: the same kv seen earlier by another watcher still counts (the
+// earliest position a value was seen by matters), and a kv that differs in any field does.
+import { describe, expect, it } from 'vitest';
+import { watchFacts, type WatchObservation } from '../../../sim/check/models/etcd/watch-observations.ts';
+import { b64, kv } from './history-builder.ts';
+
+const put = (pos: number, key: string, value: string, create: number, mod: number, version: number, prev?: Record<string, string>): WatchObservation => ({
+  pos,
+  response: { header: { revision: String(mod) }, events: [{ kv: kv(key, value, create, mod, version), ...(prev === undefined ? {} : { prev_kv: prev }) }] },
+});
+
+describe('watch facts from responses that repeat each other', () => {
+  it('a kv seen again by another watcher, later, adds nothing', () => {
+    const one = watchFacts([put(3, 'a', 'v1', 2, 2, 1)]);
+    const three = watchFacts([put(3, 'a', 'v1', 2, 2, 1), put(4, 'a', 'v1', 2, 2, 1), put(9, 'a', 'v1', 2, 2, 1)]);
+    expect(three).toEqual(one);
+    expect(three.values).toEqual([{ value: b64('v1'), mod: 2, key: 'a', by: 3 }]);
+  });
+
+  it('the same kv seen earlier than the first copy read counts (its position)', () => {
+    const f = watchFacts([put(9, 'a', 'v1', 2, 2, 1), put(3, 'a', 'v1', 2, 2, 1)]);
+    expect(f.values.map((v) => v.by)).toEqual([9, 3]);
+  });
+
+  it('a kv that differs in any field, or is read as of another revision, counts', () => {
+    const f = watchFacts([
+      put(3, 'a', 'v1', 2, 2, 1),
+      put(3, 'a', 'v2', 2, 2, 1),
+      put(3, 'a', 'v1', 1, 2, 1),
+      put(3, 'a', 'v1', 2, 2, 2),
+      put(3, 'b', 'v1', 2, 2, 1),
+      // The same kv as a prev_kv: as of revision 4, not 2.
+      put(3, 'a', 'v3', 2, 5, 2, kv('a', 'v1', 2, 2, 1)),
+    ]);
+    expect(f.kvs.map((k) => `${k.key}=${k.value}@${k.mod}/${k.create}/${k.version} at ${k.at}`)).toEqual([
+      `a=${b64('v1')}@2/2/1 at 2`,
+      `a=${b64('v2')}@2/2/1 at 2`,
+      `a=${b64('v1')}@2/1/1 at 2`,
+      `a=${b64('v1')}@2/2/2 at 2`,
+      `b=${b64('v1')}@2/2/1 at 2`,
+      `a=${b64('v3')}@5/2/2 at 5`,
+      `a=${b64('v1')}@2/2/1 at 4`,
+    ]);
+  });
+
+  it('a repeated kv with a bad field is still bad input', () => {
+    const bad = { pos: 3, response: { events: [{ kv: { key: b64('a'), mod_revision: '2', version: 'x' } }] } };
+    expect(() => watchFacts([bad, { ...bad, pos: 4 }])).toThrow(/expected an int64/);
+  });
+});
