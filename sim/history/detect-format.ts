@@ -10,10 +10,19 @@ function nextToken(text: string, from: number): { c: string | undefined; at: num
   return { c: text[i], at: i };
 }
 
+/**
+ * An etcd robustness-test operation (porcupine's ClientId, Input, Call, Output, Return:
+ * etcd-robustness.ts) opens with its ClientId, or at least holds Input and Call.
+ */
+function isRobustnessOp(text: string): boolean {
+  return /^\{\s*"ClientId"\s*:/.test(text) || (/"Input"\s*:/.test(text) && /"Call"\s*:/.test(text) && !/"process"\s*:/.test(text));
+}
+
 function arrayFormat(text: string, open: number): HistoryFormat {
   const first = nextToken(text, open + 1);
   if (first.c !== '{') return first.c === ']' ? 'jsonl' : 'jepsen-edn';
-  return nextToken(text, first.at + 1).c === '"' ? 'jsonl' : 'jepsen-edn';
+  if (nextToken(text, first.at + 1).c !== '"') return 'jepsen-edn';
+  return isRobustnessOp(text.slice(first.at, first.at + 4096)) ? 'etcd-robustness' : 'jsonl';
 }
 
 export function detectFormat(text: string): HistoryFormat | undefined {
@@ -24,7 +33,7 @@ export function detectFormat(text: string): HistoryFormat | undefined {
     const line = raw.trim();
     if (line === '' || line.startsWith(';')) continue;
     if (/jepsen\.util\s+-/.test(line)) return 'jepsen-log';
-    if (line.startsWith('{"') || line.startsWith('{ "')) return 'jsonl';
+    if (line.startsWith('{"') || line.startsWith('{ "')) return isRobustnessOp(line) ? 'etcd-robustness' : 'jsonl';
     if (line.startsWith('[')) return arrayFormat(text, start + raw.indexOf('['));
     if (line.startsWith('{:')) return 'jepsen-edn';
   }

@@ -27,7 +27,7 @@ export function parseOpObject(raw: unknown, line: number, position = 0): Op {
   if (o['process'] === undefined && o['ClientId'] !== undefined && o['Input'] !== undefined && o['Call'] !== undefined) {
     // etcd's robustness tests save porcupine operations (client-N/operations.json): another shape
     // of history, named as such rather than as a missing field.
-    throw new HistoryParseError(line, 'an etcd robustness-test operation (porcupine\'s ClientId, Input, Call, Output, Return), which detcd check does not read: give it Jepsen\'s log or EDN, or JSONL ops with process, type, f and value');
+    throw new HistoryParseError(line, 'an etcd robustness-test operation (porcupine\'s ClientId, Input, Call, Output, Return), not a JSONL op: read it with --format etcd-robustness --model etcd');
   }
   const op: Op = {
     index: o['index'] === undefined ? position : (field(o, 'index', line, isNum, 'a number') as number),

@@ -5,8 +5,14 @@ export interface ParsedHistory {
   ops: Op[];
   /** lines[i] is the 1-based line of ops[i] in the source text. */
   lines: number[];
+  /**
+   * The answers leave fields out (etcd robustness-test histories, etcd-robustness.ts): a field
+   * written as UNRECORDED ('*') matches any value, and the etcd model skips the facts it
+   * would read from those fields.
+   */
+  partialAnswers?: boolean;
 }
 
-export type HistoryFormat = 'jepsen-log' | 'jepsen-edn' | 'jsonl';
+export type HistoryFormat = 'jepsen-log' | 'jepsen-edn' | 'jsonl' | 'etcd-robustness';
 
-export const HISTORY_FORMATS: readonly HistoryFormat[] = ['jepsen-log', 'jepsen-edn', 'jsonl'];
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['jepsen-log', 'jepsen-edn', 'jsonl', 'etcd-robustness'];

@@ -148,11 +148,16 @@ export function withWriteOptions(request: EtcdRequest, o: WriteOptions): EtcdReq
 }
 
 function compareBody(c: Compare): Record<string, unknown> {
-  const base = { key: b64(c.key), ...(c.rangeEnd === undefined ? {} : { range_end: b64(c.rangeEnd) }), result: c.result ?? 'EQUAL', target: c.target };
-  if (c.target === 'VALUE') return { ...base, value: b64(c.value) };
-  if (c.target === 'LEASE') return { ...base, lease: c.lease };
-  const field = c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version';
-  return { ...base, [field]: String(c.revision) };
+  // Built field by field, in the order the spreads gave: an object spread followed by more
+  // fields takes V8 (Node 20) a slow path of microseconds per object.
+  const body: Record<string, unknown> = { key: b64(c.key) };
+  if (c.rangeEnd !== undefined) body['range_end'] = b64(c.rangeEnd);
+  body['result'] = c.result ?? 'EQUAL';
+  body['target'] = c.target;
+  if (c.target === 'VALUE') body['value'] = b64(c.value);
+  else if (c.target === 'LEASE') body['lease'] = c.lease;
+  else body[c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version'] = String(c.revision);
+  return body;
 }
 
 function opBody(op: TxnOp): Record<string, unknown> {

@@ -174,7 +174,7 @@ export class Network {
       this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
       // The copy needs room on the link too.
       if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
-      this.schedule({ ...flight, fifo: true });
+      this.schedule({ from: flight.from, to: flight.to, link: flight.link, id: flight.id, message: flight.message, fifo: true });
     }
   }
 

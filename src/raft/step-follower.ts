@@ -2,7 +2,7 @@
 // campaign at once on MsgTimeoutNow (leadership transfer).
 import type { Raft } from './raft.ts';
 import type { Message } from './types.ts';
-import { NONE } from './types.ts';
+import { NONE, messageTo } from './types.ts';
 import type { StepError } from './errors.ts';
 import { ErrProposalDropped } from './errors.ts';
 import { handleAppendEntries, handleHeartbeat, handleSnapshot } from './follower-handlers.ts';
@@ -11,7 +11,7 @@ export function stepFollower(r: Raft, m: Message): StepError | undefined {
   switch (m.type) {
     case 'MsgProp':
       if (r.lead === NONE || r.cfg.disableProposalForwarding) return ErrProposalDropped;
-      r.send({ ...m, to: r.lead });
+      r.send(messageTo(m, r.lead));
       return undefined;
     case 'MsgApp':
       r.electionElapsed = 0;
@@ -30,7 +30,7 @@ export function stepFollower(r: Raft, m: Message): StepError | undefined {
       return undefined;
     case 'MsgTransferLeader':
       if (r.lead === NONE) return undefined;
-      r.send({ ...m, to: r.lead });
+      r.send(messageTo(m, r.lead));
       return undefined;
     case 'MsgTimeoutNow':
       // The leader asks us to take over: campaign now, without a pre-vote, breaking leases.
@@ -38,7 +38,7 @@ export function stepFollower(r: Raft, m: Message): StepError | undefined {
       return undefined;
     case 'MsgReadIndex':
       if (r.lead === NONE) return ErrProposalDropped;
-      r.send({ ...m, to: r.lead });
+      r.send(messageTo(m, r.lead));
       return undefined;
     case 'MsgReadIndexResp':
       r.readStates.push({ index: m.index, requestCtx: m.context });

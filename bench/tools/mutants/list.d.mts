@@ -14,5 +14,7 @@ export interface Mutant {
   readonly holdout3?: boolean;
   /** One of the fourth holdout set (bugs, 2026-12-05 fifth session: areas the others leave alone). */
   readonly holdout4?: boolean;
+  /** One of the fifth holdout set (bugs, 2026-12-05 sixth session: request ids, ReadIndex release, vote counting). */
+  readonly holdout5?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

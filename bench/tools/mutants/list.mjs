@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -583,5 +583,28 @@ export const MUTANTS = [
     replace: "  if (r.readOnly.option === 'lease-based' || r.prs.config.voters.ids().length > 0) {\n    respondToReadIndex(r, m, r.raftLog.committed);",
     why: 'every ReadIndex is answered from the leader\'s commit index at once, without the heartbeat round that proves it still leads (a "lease" taken for granted in safe mode): a deposed leader that has not heard of its successor serves stale reads',
     aimed: ['stale-leader-reads', 'leader-partition', 'gc-pause'],
+  },
+  // ---- holdout 5 (bugs, 2026-12-05 sixth session): request ids across restarts, ReadIndex
+  // release order, vote counting — files no earlier mutant touched. `holdout5: true`. ----
+  {
+    name: 'request-ids-restart-at-zero', class: 'apply', file: 'src/lease/request-id.ts', holdout5: true,
+    find: 'this.suffix = (BigInt(Math.trunc(startMs)) << 8n) & MASK_48;',
+    replace: 'this.suffix = 0n;',
+    why: 'request ids restart from the same counter in every incarnation (etcd seeds idutil with the start time): after a restart a new request can take the id of an entry the member proposed before the crash and applies only now, so the new client is answered with that old entry\'s result; lease grants reuse old lease ids',
+    aimed: ['kill-leader', 'rolling-restart', 'crash-moments', 'lease-renew-expiry'],
+  },
+  {
+    name: 'read-index-releases-later-reads', class: 'read', file: 'src/raft/read-only.ts', holdout5: true,
+    find: 'const released = this.queue.slice(0, at + 1);\n    this.queue = this.queue.slice(at + 1);',
+    replace: 'const released = this.queue.slice();\n    this.queue = [];',
+    why: 'a heartbeat quorum releases every queued ReadIndex, also those that arrived after that heartbeat was sent: a read registered once a newer leader may exist is served on an older proof of leadership (stale read)',
+    aimed: ['stale-leader-reads', 'leader-partition', 'slow-network', 'gc-pause'],
+  },
+  {
+    name: 'candidate-counts-pre-votes', class: 'election', file: 'src/raft/step-candidate.ts', holdout5: true,
+    find: 'if (m.type === myVoteResp) onVoteResp(r, m);',
+    replace: "if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') onVoteResp(r, m);",
+    why: 'a candidate counts late pre-vote grants as votes: a pre-vote records no vote, so the granting member may vote for another candidate of the same term: two leaders in one term',
+    aimed: ['leader-churn', 'quorum-loss', 'prevote-rejoin', 'figure8'],
   },
 ];

@@ -1,6 +1,8 @@
 // Where an expected answer and a returned one differ, field by field, for explanations: paths
 // like `header.revision` or `kvs[0].value` with both sides as compact JSON ("absent" when a side
-// lacks the field). Bounded in depth and in the differences reported.
+// lacks the field). Bounded in depth and in the differences reported. A returned field the
+// history's recorder did not keep (UNRECORDED, etcd robustness-test histories) is no difference.
+import { UNRECORDED } from '../../history/etcd-robustness.ts';
 
 export interface OutputDifference {
   /** Dotted path into the answer; '' for the answer as a whole. */
@@ -25,7 +27,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function walk(a: unknown, b: unknown, path: string, depth: number, out: OutputDifference[]): void {
   if (out.length >= DIFFERENCES_MAX) return;
-  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  if (b === UNRECORDED || JSON.stringify(a) === JSON.stringify(b)) return;
   const join = (k: string | number): string => (typeof k === 'number' ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`);
   if (depth < DEPTH_MAX && isRecord(a) && isRecord(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[k], b[k], join(k), depth + 1, out);

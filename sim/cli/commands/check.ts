@@ -11,7 +11,12 @@
 // etcd histories: the watch responses recorded with a history (a detcd report's
 // watches.jsonl beside its history.jsonl, or --watches FILE) settle timed-out writes; the
 // verdict line says when they were used.
-import { existsSync, readFileSync } from 'node:fs';
+//
+// etcd robustness-test histories (etcd-robustness.ts): one run's history is every
+// client-N/operations.json of its report, so a report directory, or any one client file of
+// it, is checked as the whole run (a client alone sees other clients' writes and would look
+// wrong); the verdict line says how many client files it read.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
@@ -42,7 +47,7 @@ interface CheckArgs {
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
+const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
 
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
@@ -81,7 +86,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   }
   if (model === undefined) throw new UsageError(`detcd check: --model is required (${USAGE})`);
   if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: unknown model '${model}' (register, kv, etcd)`);
-  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl)`);
+  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl, etcd-robustness)`);
+  if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd (etcd robustness-test histories are etcd API histories)');
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
   if (initialState !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-state applies to --model etcd only');
@@ -119,10 +125,94 @@ async function parse(text: string, format: HistoryFormat | undefined): Promise<P
     return h;
   }
   if (f === 'jepsen-edn') return (await import('../../history/jepsen-edn.ts')).parseJepsenEdn(text);
+  if (f === 'etcd-robustness') {
+    const { parseRobustnessOps, robustnessHistory } = await import('../../history/etcd-robustness.ts');
+    return robustnessHistory([parseRobustnessOps(text)]);
+  }
   return (await import('../../history/jsonl.ts')).parseJsonl(text);
 }
 
-class BadHistory extends Error {}
+/** What one verdict is about: a history file, or the client files of one etcd robustness-test run. */
+interface CheckUnit {
+  /** The file or directory named in verdicts. */
+  label: string;
+  /** The run's client files, for a robustness run; undefined for one history file. */
+  clients?: string[];
+}
+
+/** The client-N/operations.json files of a robustness report directory, in client order (empty when none). */
+function clientFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, 'operations.json')))
+    .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
+    .map((n) => join(dir, n, 'operations.json'));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The units the arguments name: a directory holding client-N/operations.json is one robustness
+ * run; a client-N/operations.json whose report holds other clients is that whole run (named
+ * once however many of its files are given); anything else is one history file.
+ */
+function checkUnits(files: readonly string[]): CheckUnit[] {
+  const units: CheckUnit[] = [];
+  const runs = new Set<string>();
+  for (const file of files) {
+    const dir = isDirectory(file) ? file : basename(file) === 'operations.json' && /^client-\d+$/.test(basename(dirname(file))) ? dirname(dirname(file)) : undefined;
+    const clients = dir === undefined ? [] : clientFiles(dir);
+    if (dir === undefined || (clients.length <= 1 && !isDirectory(file))) units.push({ label: file });
+    else if (!runs.has(dir)) {
+      runs.add(dir);
+      units.push({ label: isDirectory(file) ? file : dir, clients });
+    }
+  }
+  return units;
+}
+
+/** The client files of one robustness run as one history; a file that is not one names itself. */
+async function parseRun(clients: readonly string[], label: string): Promise<ParsedHistory> {
+  if (clients.length === 0) {
+    const own = existsSync(join(label, 'history.jsonl')) ? `; a detcd report's history is ${join(label, 'history.jsonl')}` : '';
+    throw new BadHistory(`a directory with no client-N/operations.json in it (an etcd robustness-test report holds one per client), not a history${own}`);
+  }
+  const { parseRobustnessOps, robustnessHistory } = await import('../../history/etcd-robustness.ts');
+  const files = [];
+  for (const file of clients) {
+    const text = readText(file, file);
+    const detected = detectFormat(text);
+    if (text.trim() !== '' && detected !== 'etcd-robustness') throw new BadHistory(`${file}: ${detected === undefined ? 'not a history' : `a ${detected} history`}, not an etcd robustness-test operations file (run ${label})`, true);
+    try {
+      files.push(parseRobustnessOps(text));
+    } catch (err) {
+      if (err instanceof HistoryParseError) throw new BadHistory(`${file}:${err.line}: ${err.reason}`, true);
+      throw err;
+    }
+  }
+  return robustnessHistory(files);
+}
+
+/** A history that cannot be checked; `named`: the message already names the file it is about. */
+class BadHistory extends Error {
+  constructor(
+    message: string,
+    readonly named = false,
+  ) {
+    super(message);
+  }
+}
 
 /** The watches file to use with a history: --watches, or a detcd report's watches.jsonl beside its history.jsonl. */
 function watchesFileFor(file: string, args: CheckArgs): string | undefined {
@@ -176,42 +266,55 @@ function readWatches(file: string): { time: number; response: unknown }[] {
   return out;
 }
 
-function readText(file: string): string {
+/** A history file's text; `name`: the file to name in a refusal when the verdict is about another (a run's client file). */
+function readText(file: string, name?: string): string {
+  const prefix = name === undefined ? '' : `${name}: `;
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new BadHistory(`cannot read (${err instanceof Error ? err.message : String(err)})`);
+    throw new BadHistory(`${prefix}cannot read (${err instanceof Error ? err.message : String(err)})`, name !== undefined);
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new BadHistory('a binary file (not UTF-8 text), not a history');
+    throw new BadHistory(`${prefix}a binary file (not UTF-8 text), not a history`, name !== undefined);
   }
-  if (text.includes('\u0000')) throw new BadHistory('a binary file (NUL bytes), not a history');
+  if (text.includes('\u0000')) throw new BadHistory(`${prefix}a binary file (NUL bytes), not a history`, name !== undefined);
   return text;
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
-async function checkFile(file: string, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string }> {
+async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string }> {
   const started = performance.now();
+  const file = unit.label;
   try {
-    const text = readText(file);
-    const history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format);
+    let history: ParsedHistory;
+    if (unit.clients !== undefined || isDirectory(file)) history = await parseRun(unit.clients ?? [], file);
+    else {
+      const text = readText(file);
+      history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format);
+    }
+    if (history.partialAnswers === true) {
+      if (args.model !== 'etcd') throw new BadHistory('an etcd robustness-test history (porcupine operations): check it with --model etcd');
+      if (args.initialRevision !== undefined || args.initialState !== undefined) throw new BadHistory("an etcd robustness-test history, whose runs start from an empty etcd: leave out --initial-revision and --initial-state");
+    }
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
     const budget: CheckBudget = { memory: heapBudget() };
     if (deadlineMs !== undefined) budget.deadline = () => performance.now() > deadlineMs;
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
     if (args.initialRevision !== undefined) options.initialRevision = args.initialRevision;
+    // etcd's robustness tests start every run from an empty etcd (the answers keep no create_revision to infer one from).
+    if (history.partialAnswers === true) options.initialRevision = 1;
     if (args.autoCompaction) options.autoCompaction = true;
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };
   } catch (err) {
-    if (err instanceof BadHistory) return { bad: `${file}: ${err.message}` };
+    if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
     if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
     if (err instanceof UsageError) return { bad: `${file}: ${err.message}` };
     throw err;
@@ -232,8 +335,9 @@ export async function check(argv: string[]): Promise<number> {
   const pairsCheck = await loadPairsCheck(args.model);
   let overall: Validity = true;
   let bad = 0;
-  for (const file of args.files) {
-    const r = await checkFile(file, args, pairsCheck);
+  for (const unit of checkUnits(args.files)) {
+    const file = unit.label;
+    const r = await checkFile(unit, args, pairsCheck);
     if ('bad' in r) {
       bad++;
       console.error(r.bad);
@@ -245,7 +349,8 @@ export async function check(argv: string[]): Promise<number> {
     if (args.json) console.log(JSON.stringify(watchesFile === undefined ? { file, valid: result.valid, ms } : { file, valid: result.valid, ms, watches: watchesFile }));
     else {
       const verdict = result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN';
-      const lines = [`${file}: ${verdict} (${result.ops} ops, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
+      const lines = [`${file}: ${verdict} (${result.ops} ops${run}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       for (const line of lines) console.log(line);
     }

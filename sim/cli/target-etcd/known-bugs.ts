@@ -1,15 +1,34 @@
 // Bugs of the real etcd versions a run may target that the harness's own clients would trip over
-// on every run, whatever the scenario, with how the run steps around each. The mitigation is
+// on every run (of every scenario, or of every scenario whose workload sends the request that
+// trips it), with how the run steps around each. The mitigation is
 // recorded in results.json (target.mitigations), so a verdict says what it did not exercise, and
 // `--no-mitigations` turns them off to reproduce the bug itself.
+
+import type { Scenario } from '../../scenario/schema.ts';
+import { etcdMixOf, withWeights } from '../../workload/etcd-op-names.ts';
 
 export interface KnownBug {
   readonly id: string;
   readonly what: string;
-  /** The first fixed release per minor line ("3.4" → "3.4.24"); absent lines are not affected. */
-  readonly fixedIn: Readonly<Record<string, string>>;
-  readonly mitigation: 'no-watch-progress-requests';
+  /**
+   * The first fixed release per minor line ("3.4" → "3.4.24"); null: no release of that line is
+   * known to fix it; absent lines are not affected.
+   */
+  readonly fixedIn: Readonly<Record<string, string | null>>;
+  readonly mitigation: 'no-watch-progress-requests' | 'no-past-range-txns';
   readonly mitigationText: string;
+  /** Whether a scenario's clients would send what trips the bug (default: every scenario). */
+  readonly trippedBy?: (scenario: Scenario) => boolean;
+}
+
+/** The workload op of `workload.api: "full"` (and "wide") that writes and reads a past revision in one txn. */
+export const PAST_RANGE_TXN = 'past-range-txn';
+
+/** Whether an etcd workload's mix sends txns with a range at a past revision. */
+function sendsPastRangeTxns(scenario: Scenario): boolean {
+  const w = scenario.workload;
+  if (w.kind !== 'etcd') return false;
+  return withWeights(etcdMixOf(w.api), w.mix).some(([name, weight]) => name === PAST_RANGE_TXN && weight > 0);
 }
 
 export const KNOWN_BUGS: readonly KnownBug[] = [
@@ -19,6 +38,15 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     fixedIn: { '3.4': '3.4.24', '3.5': '3.5.8' },
     mitigation: 'no-watch-progress-requests',
     mitigationText: 'watchers do not send progress requests',
+  },
+  {
+    id: 'etcd#18667',
+    what: 'a txn that writes and ranges at a compacted (or future) revision fails on the member the client talks to, which checks the range, and succeeds on the others, which drop its ranges: the members diverge',
+    // Fixed on main in 2026 (etcd#21432); no 3.4, 3.5 or 3.6 release is known to carry the fix.
+    fixedIn: { '3.4': null, '3.5': null, '3.6': null },
+    mitigation: 'no-past-range-txns',
+    mitigationText: `clients send no txn with a range at a past revision (workload op ${PAST_RANGE_TXN})`,
+    trippedBy: sendsPastRangeTxns,
   },
 ];
 
@@ -32,12 +60,22 @@ function below(version: string, fixed: string): boolean {
   return false;
 }
 
-/** The known bugs `version` ("3.4.23") has. Versions of lines the table does not list are taken as fixed. */
-export function knownBugsOf(version: string): KnownBug[] {
+/**
+ * The known bugs `version` ("3.4.23") has that `scenario`'s clients would trip (every one when no
+ * scenario is given). Versions of lines the table does not list are taken as fixed.
+ */
+export function knownBugsOf(version: string, scenario?: Scenario): KnownBug[] {
   const [major, minor] = parts(version);
   const line = `${major}.${minor}`;
   return KNOWN_BUGS.filter((b) => {
     const fixed = b.fixedIn[line];
-    return fixed !== undefined && below(version, fixed);
+    if (fixed === undefined || (fixed !== null && !below(version, fixed))) return false;
+    return scenario === undefined || b.trippedBy === undefined || b.trippedBy(scenario);
   });
+}
+
+/** The scenario as the run's clients send it with `bugs` stepped around (only what the workload can change). */
+export function mitigatedScenario(scenario: Scenario, bugs: readonly KnownBug[]): Scenario {
+  if (!bugs.some((b) => b.mitigation === 'no-past-range-txns') || scenario.workload.kind !== 'etcd') return scenario;
+  return { ...scenario, workload: { ...scenario.workload, mix: { ...scenario.workload.mix, [PAST_RANGE_TXN]: 0 } } };
 }

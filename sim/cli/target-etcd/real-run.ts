@@ -42,7 +42,7 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
-import { knownBugsOf } from './known-bugs.ts';
+import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { refusal } from './refusals.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
@@ -107,7 +107,7 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
   const version = etcdVersion(binary);
-  const bugs = knownBugsOf(version);
+  const bugs = knownBugsOf(version, scenario);
   const mitigate = options.mitigations !== false;
   const removed = removeLeftovers();
   if (removed.namespaces.length + removed.links.length + removed.processes + removed.dirs.length > 0) {
@@ -187,7 +187,9 @@ async function drive(
     return net;
   }, cluster.memberIds(), scenario, history, !target.mitigations.some((m) => m.startsWith('etcd#15220')));
   const scheduler: Scheduler = { nowUs: () => clock.nowUs(), at: (t, fn) => clock.at(t, fn) };
-  const workload = createWorkload({ scenario, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
+  // A known bug stepped around in what the clients send (target.mitigations says which).
+  const sent = target.mitigations.length === 0 ? scenario : mitigatedScenario(scenario, knownBugsOf(target.version, scenario));
+  const workload = createWorkload({ scenario: sent, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
   const durationUs = scenario.workload.durationMs * 1000;
   const startUs = clock.nowUs();
   const callOf = (worker: number): ClientCall => (req, process, done) => clients.workers[worker]?.call(req, process, done);

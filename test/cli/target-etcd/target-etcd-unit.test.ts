@@ -3,7 +3,7 @@
 // each capability becomes, what it refuses), the nftables rules a fault set becomes, and which
 // known bugs a version has.
 import { describe, expect, it } from 'vitest';
-import { knownBugsOf } from '../../../sim/cli/target-etcd/known-bugs.ts';
+import { knownBugsOf, mitigatedScenario, PAST_RANGE_TXN } from '../../../sim/cli/target-etcd/known-bugs.ts';
 import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
 import { nftRules, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
 import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
@@ -11,7 +11,7 @@ import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-worl
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
 import { UNINJECTABLE } from '../../../sim/cli/target-etcd/uninjectable.ts';
 import type { TimedFault } from '../../../sim/scenario/fault.ts';
-import { parseScenario } from '../../../sim/scenario/parse.ts';
+import { defineScenario, parseScenario } from '../../../sim/scenario/parse.ts';
 import { Prng } from '../../../sim/world/prng.ts';
 
 const scenario = (extra: Record<string, unknown> = {}) => parseScenario({ name: 'x', ...extra }, 'test.json');
@@ -160,10 +160,27 @@ describe('nftables rules', () => {
 
 describe('known bugs of a target version', () => {
   it('etcd 3.4.23 has etcd#15220; 3.4.24, 3.5.8 and 3.6 do not', () => {
-    expect(knownBugsOf('3.4.23').map((b) => b.id)).toEqual(['etcd#15220']);
-    expect(knownBugsOf('3.5.7').map((b) => b.id)).toEqual(['etcd#15220']);
-    expect(knownBugsOf('3.4.24')).toEqual([]);
-    expect(knownBugsOf('3.5.8')).toEqual([]);
-    expect(knownBugsOf('3.6.0')).toEqual([]);
+    const ids = (v: string) => knownBugsOf(v).map((b) => b.id).filter((id) => id === 'etcd#15220');
+    expect(ids('3.4.23')).toEqual(['etcd#15220']);
+    expect(ids('3.5.7')).toEqual(['etcd#15220']);
+    expect(ids('3.4.24')).toEqual([]);
+    expect(ids('3.5.8')).toEqual([]);
+    expect(ids('3.6.0')).toEqual([]);
+  });
+
+  it('etcd#18667 (no 3.4, 3.5 or 3.6 release fixes it) only for scenarios whose clients send txns ranging at a past revision', () => {
+    for (const v of ['3.4.23', '3.4.40', '3.5.21', '3.6.5']) expect(knownBugsOf(v).map((b) => b.id)).toContain('etcd#18667');
+    expect(knownBugsOf('3.7.0')).toEqual([]);
+    const wide = defineScenario({ name: 'wide', workload: { kind: 'etcd', api: 'wide' } });
+    const robustness = defineScenario({ name: 'robustness', workload: { kind: 'etcd' } });
+    const without = defineScenario({ name: 'without', workload: { kind: 'etcd', api: 'full', mix: { [PAST_RANGE_TXN]: 0 } } });
+    expect(knownBugsOf('3.4.23', wide).map((b) => b.id)).toEqual(['etcd#15220', 'etcd#18667']);
+    expect(knownBugsOf('3.4.23', robustness).map((b) => b.id)).toEqual(['etcd#15220']);
+    expect(knownBugsOf('3.4.23', without).map((b) => b.id)).toEqual(['etcd#15220']);
+    // Stepped around: the clients' mix leaves that op out, and nothing else changes.
+    const sent = mitigatedScenario(wide, knownBugsOf('3.4.23', wide));
+    expect(sent.workload.mix).toEqual({ [PAST_RANGE_TXN]: 0 });
+    expect({ ...sent, workload: { ...sent.workload, mix: undefined } }).toEqual({ ...wide, workload: { ...wide.workload, mix: undefined } });
+    expect(mitigatedScenario(robustness, knownBugsOf('3.4.23', robustness))).toBe(robustness);
   });
 });

@@ -308,3 +308,38 @@ describe('a server that compacts on its own (--auto-compaction-retention)', () =
     expect(auto([...puts, ...txn('2'), ...readAt2])).toBe(false);
   });
 });
+
+describe('a lease the server chose for a grant whose answer was lost', () => {
+  // Ground-truth seeds 93, 2638, 2999 (with lease listings): a client learnt lease 1000 from a
+  // listing and used it; only a timed-out grant with ID 0 can have made it.
+  const grant: Line[] = [[0, 'invoke', 'lease/grant', { TTL: '5' }], [0, 'info', 'lease/grant', null, 'timeout']];
+  const use = (lease: string, rev: number): Line[] => [[1, 'invoke', 'kv/put', { key: b64(`k${lease}`), value: b64(`v${lease}`), lease }], [1, 'ok', 'kv/put', hdr(rev)]];
+
+  it('a timed-out grant with ID 0 may have made a lease nobody granted by name', () => {
+    expect(verdict([grant[0]!, ...use('1000', 2), grant[1]!])).toBe(true);
+    expect(verdict([...grant, ...use('1000', 2)])).toBe(true);
+    // No grant: the lease never existed.
+    expect(verdict(use('1000', 2))).toBe(false);
+    // The grant was sent after the lease was used.
+    expect(verdict([...use('1000', 2), ...grant])).toBe(false);
+    // One lost answer makes one lease, not two.
+    expect(verdict([...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(false);
+    expect(verdict([...grant, ...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(true);
+  });
+});
+
+describe('a lease a write seen to take effect used', () => {
+  it('a timed-out grant made the lease of a timed-out txn a watch event shows took effect', () => {
+    // Ground-truth seeds 3415, 12779.
+    const grant: Line[] = [[2, 'invoke', 'lease/grant', { TTL: '1', ID: '104' }], [2, 'info', 'lease/grant', null, 'timeout']];
+    const txn = { compare: [], success: [{ request_put: { key: b64('key2'), value: b64('V'), lease: '104' } }], failure: [] };
+    const timedOut: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'fail', 'kv/txn', null, 'etcdserver: request timed out']];
+    const event = { header: { revision: '2' }, events: [{ kv: { ...kv('key2', 'V', 2, 2, 1), lease: '104' } }] };
+    const watches = [{ time: 35, response: event }];
+    expect(verdict([grant[0]!, ...timedOut, grant[1]!], undefined, watches)).toBe(true);
+    // Nobody granted 104.
+    expect(verdict(timedOut, undefined, watches)).toBe(false);
+    // The grant was sent after the event was seen.
+    expect(verdict([...timedOut, [3, 'invoke', 'kv/range', { key: b64('x') }], [3, 'ok', 'kv/range', hdr(2)], ...grant], undefined, watches)).toBe(false);
+  });
+});

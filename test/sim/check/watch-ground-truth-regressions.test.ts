@@ -71,3 +71,28 @@ describe('what a watch from now promises', () => {
     expect(checkWatch(records, ackedPuts, { autoCompaction: true }).valid).toBe(true);
   });
 });
+
+describe('what one txn and a snapshot restore may show a watch', () => {
+  const all = { key: b64('\0'), range_end: b64('\0') };
+  const open = (rev: number): WatchRecord => ({ process: 'w', time: 1, request: { create_request: all }, response: { ...hdr(rev), created: true } });
+  const at = (time: number, response: unknown): WatchRecord => ({ process: 'w', time, response });
+
+  it('a key put by one nested txn and deleted by a later one: PUT then DELETE at one revision', () => {
+    // Ground-truth seed 12099: etcd's checkIntervals checks a nested txn's puts only against the deletes before it.
+    expect(checkWatch([open(1), at(2, { ...hdr(2), events: [put('key3', 2), del('key3', 2)] })]).valid).toBe(true);
+    // Still caught: the same event twice, and a DELETE then a PUT of one key at one revision (no txn makes that).
+    expect(checkWatch([open(1), at(2, { ...hdr(2), events: [put('key3', 2), put('key3', 2)] })]).violations.map((v) => v.guarantee)).toContain('unique');
+    expect(checkWatch([open(1), at(2, { ...hdr(2), events: [del('key3', 2), put('key3', 2)] })]).violations.map((v) => v.guarantee)).toContain('unique');
+    expect(checkWatch([open(1), at(2, { ...hdr(2), events: [put('key3', 2)] }), at(3, { ...hdr(2), events: [del('key3', 2)] })]).valid).toBe(false);
+  });
+
+  it('a watch that saw only progress is cancelled after a snapshot restore from where it started', () => {
+    // Ground-truth seed 11318: created at 1, progress at 2, cancelled as compacted at 3 after the
+    // member installed a snapshot compacted at 3 (etcd moves minRev only with events).
+    const cancel = (rev: number): WatchRecord => at(3, { header: { revision: '0' }, canceled: true, compact_revision: String(rev) });
+    expect(checkWatch([open(1), at(2, hdr(2)), cancel(3)]).valid).toBe(true);
+    // Still caught: cancelled at the revision it needed from its start, or after an event showed it past it.
+    expect(checkWatch([open(1), at(2, hdr(2)), cancel(2)]).valid).toBe(false);
+    expect(checkWatch([open(1), at(2, { ...hdr(2), events: [put('a', 2)] }), cancel(3)]).valid).toBe(false);
+  });
+});

@@ -118,10 +118,13 @@ describe('watch guarantees', () => {
     // Start 3, compact revision 3: revision 3 is kept, so the cancel is wrong; compact revision 4 is right.
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(3)], from(3))).violations.map((v) => v.guarantee)).toEqual(['compaction']);
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(4)], from(3))).valid).toBe(true);
-    // After an event at 2 the watch needs 3; after a progress at 3 it needs 4; from now (created at 4) it needs 5.
+    // After an event at 2 the watch needs 3; from now (created at 4) it needs 5. A progress at 3
+    // does not move it: etcd moves a synced watcher's minRev only with events, so after a snapshot
+    // restore it is cancelled from its start (ground-truth seed 11318; this test said 4 before).
     expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), cancel(3)], from(2))).violations.map((v) => v.guarantee)).toEqual(['compaction']);
     expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), cancel(4)], from(2))).valid).toBe(true);
-    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, { ...hdr(3) }, cancel(4)], from(2))).violations[0]!.message).toMatch(/needed revision 4 next/);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, { ...hdr(3) }, cancel(4)], from(2))).valid).toBe(true);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, { ...hdr(3) }, cancel(2)], from(2))).violations[0]!.message).toMatch(/needed revision 2 next/);
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(5)])).violations.map((v) => v.guarantee)).toEqual(['compaction']);
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(6)])).valid).toBe(true);
   });

@@ -65,10 +65,11 @@ describe('JSONL', () => {
     expect(parseJsonl('[]').ops).toEqual([]);
   });
 
-  it('names an etcd robustness-test operations.json as such instead of a missing field', () => {
-    // Before: "field 'process' must be a number or string, got nothing".
+  it('names an etcd robustness-test operations.json read as JSONL, and the format to read it with', () => {
+    // Before: "field 'process' must be a number or string, got nothing". detcd check reads the
+    // format since session 6 (etcd-robustness.ts); only a forced --format jsonl gets here.
     const porcupine = '[{"ClientId":0,"Input":{"Type":"range","Range":{"Start":"a","End":"","Limit":0}},"Call":1000,"Output":{"Range":{"KVs":null,"Count":0},"Revision":1},"Return":2000}]';
-    expect(() => parseJsonl(porcupine)).toThrow(/line 1: an etcd robustness-test operation \(porcupine's ClientId, Input, Call, Output, Return\), which detcd check does not read/);
+    expect(() => parseJsonl(porcupine)).toThrow(/line 1: an etcd robustness-test operation \(porcupine's ClientId, Input, Call, Output, Return\), not a JSONL op: read it with --format etcd-robustness --model etcd/);
   });
 
   it('gives an op without index and time its position, and refuses a file that mixes both kinds', () => {

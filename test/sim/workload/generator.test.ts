@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../../../sim/world/event-loop.ts';
 import { Prng } from '../../../sim/world/prng.ts';
-import { concat, eachWorker, limit, mix, once, phases, repeat, sleep, stagger, timeLimit } from '../../../sim/workload/generator.ts';
+import { concat, eachWorker, emitted, hasKeys, limit, mix, once, phases, repeat, sleep, stagger, timeLimit } from '../../../sim/workload/generator.ts';
 import type { Gen } from '../../../sim/workload/generator.ts';
-import { Interpreter } from '../../../sim/workload/interpreter.ts';
+import { Interpreter, dispatchedOf } from '../../../sim/workload/interpreter.ts';
 import type { Dispatched, Outcome } from '../../../sim/workload/interpreter.ts';
 
 /** Runs `gen` with `workers` workers whose ops each take `latencyUs`; returns what was dispatched. */
@@ -114,5 +114,23 @@ describe('generators', () => {
     // Both shapes happened: every worker free, and some busy.
     expect(seen.some((f) => f.length === 6)).toBe(true);
     expect(seen.some((f) => f.length > 0 && f.length < 6)).toBe(true);
+  });
+
+  it('emitted and dispatchedOf build what the spreads built (fields, values, key order), extra fields included', () => {
+    const invocations = [{ f: 'put', value: { key: 'k' } }, { f: 'read' }, { f: 'w', value: undefined }, { value: 1, f: 'odd-order' }, { f: 'x', value: 2, extra: true }];
+    for (const inv of invocations) {
+      const e = emitted(inv, 3, 100);
+      const eSpread = { ...inv, worker: 3, timeUs: 100 };
+      expect(e).toEqual(eSpread);
+      expect(Object.keys(e)).toEqual(Object.keys(eSpread));
+      const d = dispatchedOf(e, 7, 12, 150);
+      const dSpread = { ...e, process: 7, seq: 12, timeUs: 150 };
+      expect(d).toEqual(dSpread);
+      expect(Object.keys(d)).toEqual(Object.keys(dSpread));
+    }
+    expect(hasKeys({ f: 1, value: 2 }, ['f', 'value'])).toBe(true);
+    expect(hasKeys({ value: 2, f: 1 }, ['f', 'value'])).toBe(false);
+    expect(hasKeys({ f: 1 }, ['f', 'value'])).toBe(false);
+    expect(hasKeys(Object.create({ f: 1 }) as object, ['f'])).toBe(false);
   });
 });

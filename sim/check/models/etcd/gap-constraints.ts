@@ -21,6 +21,7 @@ import { rangeAbsences } from './absences.ts';
 import { answerRead, type AnswerRead } from './answer-read.ts';
 import { deleteRanges, inKeyRanges, putKeys, type KeyRange } from './write-keys.ts';
 import { decodeKey, id64, int } from './json.ts';
+import { UNRECORDED } from '../../../history/etcd-robustness.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
 import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
@@ -55,6 +56,8 @@ export interface SightedKv {
   create: number;
   version: number;
   lease: string;
+  /** The history's recorder did not keep the create_revision, version or lease (UNRECORDED): they say nothing. */
+  unrecorded?: true;
 }
 
 export interface KeyFacts {
@@ -80,6 +83,8 @@ export interface Sighting {
   at: number;
   value: string | undefined;
   lease: string;
+  /** The answer did not record create_revision, version or lease (UNRECORDED): version and create are 0, lease '0', and say nothing. */
+  unrecorded?: true;
 }
 
 function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
@@ -89,6 +94,13 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
     const o = kv as Req;
     const mod = int(o['mod_revision']);
     if (mod > 0 && mod <= at && typeof o['key'] === 'string') {
+      // An answer that does not record create_revision, version or lease (etcd robustness-test
+      // histories): its key, mod_revision and value still make quiet and must facts; what the
+      // version reasoning needs it does not show (keyFacts leaves it out of the key's sightings).
+      if (o['create_revision'] === UNRECORDED || o['version'] === UNRECORDED || o['lease'] === UNRECORDED) {
+        out.push({ key: decodeKey(o['key']), mod, at, version: 0, create: 0, value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: '0', unrecorded: true });
+        continue;
+      }
       out.push({ key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']), value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: id64(o['lease']) });
     }
   }
@@ -144,7 +156,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     const x = all[i]!;
     if (!unknownAnswer.has(x.mod)) continue;
     const list = sighted.get(x.mod) ?? sighted.set(x.mod, []).get(x.mod)!;
-    if (!hasSighted(list, x)) list.push({ key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
+    if (!hasSighted(list, x)) list.push(x.unrecorded === true ? { key: x.key, value: x.value, create: 0, version: 0, lease: '0', unrecorded: true } : { key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
   }
   // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
   // kv seen again at an earlier revision adds nothing. Kept in the order each was first seen.
@@ -200,7 +212,7 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
 
 /** Whether `list` holds x's kv already (a missing value counts as ''). */
 function hasSighted(list: readonly SightedKv[], x: Sighting): boolean {
-  for (const y of list) if (y.key === x.key && y.version === x.version && y.create === x.create && y.lease === x.lease && (y.value ?? '') === (x.value ?? '')) return true;
+  for (const y of list) if (y.key === x.key && y.version === x.version && y.create === x.create && y.lease === x.lease && y.unrecorded === x.unrecorded && (y.value ?? '') === (x.value ?? '')) return true;
   return false;
 }
 
@@ -251,7 +263,8 @@ export function fitsSightings(c: GapConstraints, after: EtcdState): boolean {
   if (list === undefined) return true;
   for (const x of list) {
     const kv = after.kvs.get(x.key);
-    if (kv === undefined || kv.mod !== after.revision || kv.create !== x.create || kv.version !== x.version || kv.lease !== x.lease) return false;
+    if (kv === undefined || kv.mod !== after.revision) return false;
+    if (x.unrecorded !== true && (kv.create !== x.create || kv.version !== x.version || kv.lease !== x.lease)) return false;
     if (x.value !== undefined && kv.value !== x.value) return false;
   }
   return true;
@@ -279,7 +292,8 @@ function facts(keys: Map<string, KeyFacts>, key: string): KeyFacts {
 /** Known and possible puts per key from the writes with a known revision, and the sightings by key. */
 function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], seen: readonly Sighting[]): Map<string, KeyFacts> {
   const keys = new Map<string, KeyFacts>();
-  for (const s of seen) facts(keys, s.key).sightings.push(s);
+  // A sighting without create_revision and version (unrecorded) cannot take part in the version reasoning.
+  for (const s of seen) if (s.unrecorded !== true) facts(keys, s.key).sightings.push(s);
   for (const op of ops) {
     const { f, request, pre } = op.input;
     const out = op.output;

@@ -169,7 +169,6 @@ function draft(p: OpPair): Draft | undefined {
   }
   // Unknown outcome.
   if (READS.has(f)) return undefined;
-  if (f === 'lease/grant' && id64(d.request['ID']) === '0') return undefined;
   d.returnPos = Infinity;
   return d;
 }
@@ -546,17 +545,20 @@ function goneBy(evidence: LeaseEvidence, id: string, after: number): number | un
  * only matter by deleting keys, which takes a gap revision: it is gated like unseen writes.
  */
 function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
-  // Leases that a write of unknown outcome (still in play) would attach keys to, or that a write
-  // refused with a decided error names (a txn's put with the lease may have passed before
-  // another op of it failed: "key not found" then shows the lease existed).
+  // Leases that a write of unknown outcome (still in play, or seen to take effect: ground-truth
+  // seed 3415, a timed-out txn whose put with a timed-out grant's lease a watch event showed)
+  // would attach keys to, or that a write refused with a decided error names (a txn's put with
+  // the lease may have passed before another op of it failed: "key not found" then shows the
+  // lease existed).
   const wanted = new Set<string>();
   for (const d of drafts) {
-    if ((d.output !== undefined && !('error' in d.output)) || d.returnPos === -1) continue;
+    if ((d.output !== undefined && 'response' in d.output) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
     for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
       for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
+  nameAnonymousGrants(drafts, evidence);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
   const grantsOf = new Map<string, number>();
   for (const d of drafts) {
@@ -586,6 +588,36 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       else if (!maybeGoneAfter(evidence, id, d.pair.call)) d.gaps = gaps;
     }
   }
+}
+
+/**
+ * Timed-out grants with ID 0 (the server picks the ID, and only the lost answer said which): a
+ * lease seen existing that no grant names may be one such a grant made (a client learnt it from
+ * a lease listing). Each such lease gets one of them called before it was seen, by the deadline
+ * it was seen (the grants eligible for a later deadline include those for an earlier one, so
+ * taking the earliest called each time matches as many as can be); the rest are dropped.
+ */
+function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence): void {
+  const anonymous: Draft[] = [];
+  const named = new Set<string>();
+  for (const d of drafts) {
+    if (d.f !== 'lease/grant' || d.returnPos === -1 || (d.output !== undefined && 'error' in d.output)) continue;
+    const id = id64(d.request['ID']);
+    if (id === '0' && d.output === undefined) anonymous.push(d);
+    named.add(id);
+    if (d.output !== undefined && 'response' in d.output) named.add(id64(d.output.response['ID']));
+  }
+  if (anonymous.length === 0) return;
+  anonymous.sort((a, b) => a.pair.call - b.pair.call);
+  const unexplained = [...evidence.presentBy].filter(([id]) => !named.has(id)).sort((a, b) => a[1] - b[1]);
+  let next = 0;
+  for (const [id, by] of unexplained) {
+    if (next >= anonymous.length || anonymous[next]!.pair.call >= by) continue;
+    const d = anonymous[next++]!;
+    d.original = d.request;
+    d.request = { ...d.request, ID: id };
+  }
+  for (; next < anonymous.length; next++) anonymous[next]!.returnPos = -1;
 }
 
 /** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */

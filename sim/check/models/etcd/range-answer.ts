@@ -8,6 +8,7 @@
 import type { KeyValue } from './state.ts';
 import type { RangeResult } from './apply.ts';
 import { canonicalIsZero, canonicalTextOf, encodeKey, canonicalHeaderRevision, type Json } from './json.ts';
+import { UNRECORDED } from '../../../history/etcd-robustness.ts';
 
 /** One kv of the canonical answer: each field's text, undefined where canonical form dropped it (zero). */
 export interface AnswerKv {
@@ -128,8 +129,13 @@ export function answerKvOf(kv: unknown): AnswerKv | undefined {
   return a;
 }
 
-/** A field of the model's answer against the canonical answer's: canonical form drops '' and '0'. */
+/**
+ * A field of the model's answer against the canonical answer's: canonical form drops '' and '0'.
+ * An observed UNRECORDED ('*': a field the history's recorder did not keep, as etcd's
+ * robustness tests keep no create_revision or lease; sim/history/etcd-robustness.ts) is any value.
+ */
 export function sameField(model: string, observed: string | undefined): boolean {
+  if (observed === UNRECORDED) return true;
   return model === '' || model === '0' ? observed === undefined : model === observed;
 }
 

@@ -287,6 +287,7 @@ export class GroundRun {
       const r = op.reply!;
       // A lease id the server chose is known from the grant's answer only (ID 0 grants that timed out stay unknown).
       if (r.ok && op.f === 'lease/grant') this.leases.add(String((r.body as { ID?: unknown }).ID));
+      if (r.ok && op.f === 'lease/leases') for (const l of (r.body as { leases?: { ID?: unknown }[] }).leases ?? []) this.leases.add(String(l.ID));
       if (r.ok) {
         const rev = Number((r.body as { header?: { revision?: string } }).header?.revision ?? 0);
         if (op.f === 'kv/put' || op.f === 'kv/deleterange') this.seenRevision = Math.max(this.seenRevision, rev);

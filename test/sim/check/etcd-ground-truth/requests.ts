@@ -5,7 +5,7 @@
 // count_only, keys_only, sorts, revision filters and serializable; txns comparing VALUE,
 // VERSION, MOD, CREATE or LEASE (over a key or a range) with nested txns and several puts,
 // deletes and ranges (duplicate keys too: etcd refuses those); compactions; lease grant
-// (ID 0 or chosen, duplicates too), revoke, keep-alive and time-to-live.
+// (ID 0 or chosen, duplicates too), revoke, keep-alive, time-to-live and lease listings.
 import type { Prng } from '../../../../sim/world/prng.ts';
 import { b64, prefixEnd } from '../../../../sim/workload/etcd-request.ts';
 
@@ -190,5 +190,7 @@ export function drawRequest(p: Prng, k: Knowledge): Request {
   }
   if (r < 91) return { path: '/v3/lease/revoke', body: { ID: lease(p, k) } };
   if (r < 96) return { path: '/v3/lease/keepalive', body: { ID: lease(p, k) } };
+  // A lease listing: clients learn the IDs the server chose from it (grants whose answer was lost too).
+  if (r >= 98) return { path: '/v3/lease/leases', body: {} };
   return { path: '/v3/lease/timetolive', body: p.chance(1, 2) ? { ID: lease(p, k), keys: true } : { ID: lease(p, k) } };
 }

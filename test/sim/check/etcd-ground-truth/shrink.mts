@@ -1,5 +1,7 @@
-// Ad hoc: npx tsx test/sim/check/etcd-ground-truth/shrink.mts SEED  — shrinks a false alarm's steps, prints the history.
+// Ad hoc: npx tsx test/sim/check/etcd-ground-truth/shrink.mts SEED [watch] — shrinks a false alarm's steps (of the
+// etcd checker, or with `watch` of the watch checker), prints the history.
 import { checkHistory } from '../../../../sim/check/check-history.ts';
+import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate, replaySteps, type Step } from './history.ts';
 import { sizeOf } from './sizes.ts';
 const seed = Number(process.argv[2]);
@@ -7,6 +9,7 @@ const size = sizeOf(seed);
 const g = generate(seed, size);
 const verdict = (steps: Step[], shapes: number[]) => {
   const h = replaySteps(steps, shapes);
+  if (process.argv[3] === 'watch') return checkWatch(h.watches, h.history, { autoCompaction: h.autoCompaction });
   try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, autoCompaction: h.autoCompaction, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
 };
 let steps = g.steps, shapes = g.shapes;

@@ -5,7 +5,7 @@ import { checkHistory } from '../../../../sim/check/check-history.ts';
 import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate } from './history.ts';
 import { sizeOf } from './sizes.ts';
-import { mustFailTwins, withMissedEvent, type TwinKind } from './twins.ts';
+import { mustFailTwins, withDuplicatedEvent, withMissedEvent, type TwinKind } from './twins.ts';
 
 const from = Number(process.argv[2] ?? 1);
 const count = Number(process.argv[3] ?? 1000);
@@ -41,6 +41,14 @@ for (let seed = from; seed < from + count; seed++) {
       counts.watchBroken++;
       bad.push(`watch ${seed}: ${w.summary ?? ''}`);
     } else if (w.valid === 'unknown') counts.watchUnknown++;
+    const dup = withDuplicatedEvent(g.watches);
+    if (dup !== undefined) {
+      twins.set('duplicated-event' as TwinKind, (twins.get('duplicated-event' as TwinKind) ?? 0) + 1);
+      if (checkWatch(dup, g.history, { autoCompaction: g.autoCompaction }).valid !== false) {
+        counts.twinsPassed++;
+        bad.push(`duplicated-event twin passed ${seed}`);
+      }
+    }
     const missed = withMissedEvent(g.history, g.watches);
     if (missed !== undefined) {
       twins.set('missed-event' as TwinKind, (twins.get('missed-event' as TwinKind) ?? 0) + 1);

@@ -162,3 +162,12 @@ export function withMissedEvent(history: readonly Op[], watches: readonly WatchR
   }
   return undefined;
 }
+
+/** A duplicated watch response: the first response with events delivered again right after it (etcd#17247's shape). */
+export function withDuplicatedEvent(watches: readonly WatchRecord[]): WatchRecord[] | undefined {
+  const at = watches.findIndex((w) => ((w.response as { events?: unknown[] }).events ?? []).length > 0);
+  if (at < 0) return undefined;
+  const again: WatchRecord = { process: watches[at]!.process, time: watches[at]!.time, response: watches[at]!.response };
+  if (watches[at]!.node !== undefined) again.node = watches[at]!.node;
+  return [...watches.slice(0, at + 1), again, ...watches.slice(at + 1)];
+}
