@@ -27,7 +27,7 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { revisionReachedBefore } from './gap-deadlines.ts';
-import { forEachStoredValue } from './write-keys.ts';
+import { forEachStoredValue, leasedPuts } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
@@ -558,7 +558,15 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
-  nameAnonymousGrants(drafts, evidence);
+  // The leases writes of unknown outcome (or seen to take effect) name, in call order: one of them
+  // may be a lease a timed-out grant with ID 0 made (not those only refused writes name).
+  const usedUnseen: string[] = [];
+  for (const d of drafts) {
+    if (d.output !== undefined && !('effective' in d.output)) continue;
+    if (d.returnPos === -1) continue;
+    leasedPuts(d.f, d.request, (_, lease) => void (usedUnseen.includes(lease) || usedUnseen.push(lease)));
+  }
+  nameAnonymousGrants(drafts, evidence, usedUnseen);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
   const grantsOf = new Map<string, number>();
   for (const d of drafts) {
@@ -593,11 +601,12 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
 /**
  * Timed-out grants with ID 0 (the server picks the ID, and only the lost answer said which): a
  * lease seen existing that no grant names may be one such a grant made (a client learnt it from
- * a lease listing). Each such lease gets one of them called before it was seen, by the deadline
+ * a lease listing), or that a write of unknown outcome names. Each such lease gets one of them
+ * called before it was seen, by the deadline
  * it was seen (the grants eligible for a later deadline include those for an earlier one, so
  * taking the earliest called each time matches as many as can be); the rest are dropped.
  */
-function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence): void {
+function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: readonly string[]): void {
   const anonymous: Draft[] = [];
   const named = new Set<string>();
   for (const d of drafts) {
@@ -610,6 +619,9 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence): void {
   if (anonymous.length === 0) return;
   anonymous.sort((a, b) => a.pair.call - b.pair.call);
   const unexplained = [...evidence.presentBy].filter(([id]) => !named.has(id)).sort((a, b) => a[1] - b[1]);
+  // Then the leases nobody saw but a write of unknown outcome names (ground-truth seed 42095: an
+  // answer showed the key it put with that lease, its value not unique): no deadline.
+  for (const id of wanted) if (!named.has(id) && !evidence.presentBy.has(id)) unexplained.push([id, Infinity]);
   let next = 0;
   for (const [id, by] of unexplained) {
     if (next >= anonymous.length || anonymous[next]!.pair.call >= by) continue;
