@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Keeps dist/ in step with the sources for the tests and benchmarks that run the compiled
 // package (the bin, the sweep's worker threads): rebuilds (tsc, incremental) when any file
-// under src/ or sim/, or a tsconfig, is newer than the last build. Cheap when nothing changed.
+// under src/ or sim/, or a tsconfig, is newer than the last build, then bundles the sweep
+// worker (scripts/bundle-worker.mjs; also when tsc was run alone). Cheap when nothing changed.
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist/.tsbuildinfo');
+const WORKER_MANIFEST = join(ROOT, 'dist/sim/cli/harness/sweep-worker.bundle.json');
 
 function newestMs(dir) {
   let newest = 0;
@@ -18,9 +20,23 @@ function newestMs(dir) {
   return newest;
 }
 
+/** The sweep worker's bundle (scripts/bundle-worker.mjs) is made after the last tsc build, or was found impossible then. */
+function bundleCurrent() {
+  return existsSync(WORKER_MANIFEST) && statSync(WORKER_MANIFEST).mtimeMs >= statSync(STAMP).mtimeMs;
+}
+
+async function bundle() {
+  const { bundleWorker } = await import('./bundle-worker.mjs');
+  await bundleWorker();
+}
+
 export async function ensureBuild() {
   const sources = Math.max(newestMs(join(ROOT, 'src')), newestMs(join(ROOT, 'sim')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.base.json')).mtimeMs);
-  if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources) return false;
+  if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources) {
+    // dist/ built by tsc alone (npx tsc -p tsconfig.build.json): bundle what it built.
+    if (!bundleCurrent()) await bundle();
+    return false;
+  }
   process.stderr.write('detcd: the sources changed since the last build: rebuilding dist/ (tsc)\n');
   // Loaded only to rebuild: a start with nothing changed does not pay for it.
   const { execFileSync } = await import('node:child_process');
@@ -29,6 +45,7 @@ export async function ensureBuild() {
   // without this every later start would run tsc again. The stamp moves to just after the
   // newest source seen before tsc ran, so an edit made while tsc ran still counts.
   if (existsSync(STAMP) && statSync(STAMP).mtimeMs < sources) utimesSync(STAMP, (sources + 1) / 1000, (sources + 1) / 1000);
+  await bundle();
   return true;
 }
 

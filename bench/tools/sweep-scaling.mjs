@@ -1,7 +1,8 @@
 // node bench/tools/sweep-scaling.mjs ROOT JOBS WARM MEASURE: pool of JOBS worker threads (compiled dist/), WARM tasks per worker first,
-// then MEASURE tasks; prints wall, process CPU and per-thread CPU (from /proc) for the measured part.
+// then MEASURE tasks; prints wall, process CPU and per-thread CPU (from /proc) for the measured part. The workers load what
+// a sweep's load (sweep-worker-boot.js: the bundle; DETCD_WORKER_BUNDLE=0 in the environment: the modules of dist/).
 import { BENCH_SCENARIO } from '../bench-scenario.mjs';
-import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const [root, jobsS, warmS, measS] = process.argv.slice(2);
@@ -26,7 +27,10 @@ function threads() {
 }
 function cpu() { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; }
 const c0 = cpu(), t0 = performance.now();
-const pool = new WorkerPool(`${root}/dist/sim/cli/harness/sweep-worker.js`, jobs);
+// The worker as the sweep starts it (the boot module: the bundle when the build made one; DETCD_WORKER_BUNDLE=0 for
+// the modules one by one); an older ROOT without it, its sweep-worker.js.
+const boot = `${root}/dist/sim/cli/harness/sweep-worker-boot.js`;
+const pool = new WorkerPool(existsSync(boot) ? boot : `${root}/dist/sim/cli/harness/sweep-worker.js`, jobs);
 let seed = 1000;
 async function drain(n) { let next = 0; await Promise.all(Array.from({ length: jobs }, async () => { while (next < n) { next++; await pool.run(task(seed++)); } })); }
 await drain(warm * jobs);

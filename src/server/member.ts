@@ -376,7 +376,8 @@ export class Member {
   private read(w: Waiter, serializable: boolean, read: () => WireReply): void {
     // The planted bug serves "linearizable" reads from local state: stale on a deposed leader.
     if (serializable || this.config.unsafe?.readWithoutReadIndex === true) return this.reply(w, read());
-    if (!this.reads.enqueue({ ...w, read }, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
+    // Object.assign, not { ...w, read }: V8 (Node 20) builds a spread followed by a field slowly (µs).
+    if (!this.reads.enqueue(Object.assign({}, w, { read }), this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
   private propose(w: Waiter, encode: (requestId: string) => { data: string; sizeBytes: number }): void {

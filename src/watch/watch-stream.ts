@@ -209,7 +209,8 @@ export class WatchStream implements WatcherSink {
     if (e.type === 'PUT' && e.kv.create_revision === e.kv.mod_revision) return e;
     const rr = this.ws.store.range(e.kv.key, undefined, { rev: e.kv.mod_revision - 1 });
     if (typeof rr === 'string' || rr.kvs.length === 0) return e;
-    return { ...e, prev_kv: rr.kvs[0]! };
+    // Object.assign, not { ...e, prev_kv }: V8 (Node 20) builds a spread followed by a field slowly (µs).
+    return Object.assign({}, e, { prev_kv: rr.kvs[0]! });
   }
 
   /** etcd's sendFragments: split responses of maxRequestBytes or more that hold several events. */

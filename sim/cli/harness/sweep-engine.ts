@@ -66,7 +66,7 @@ export const inlineRunner: TaskRunner = {
 };
 
 export function threadRunner(jobs: number): TaskRunner {
-  const pool = new WorkerPool<SweepTask, SweepOutcome>(compiledModule('sim/cli/harness/sweep-worker'), jobs);
+  const pool = new WorkerPool<SweepTask, SweepOutcome>(compiledModule('sim/cli/harness/sweep-worker-boot'), jobs);
   return { workers: jobs, run: (task, avoid) => pool.run(task, avoid), close: () => pool.close() };
 }
 
