@@ -26,7 +26,7 @@ describe('detcd check: etcd robustness-test reports', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out).toHaveLength(1);
-    expect(r.out[0]).toMatch(/: valid \(18 ops, the 3 client files of one etcd robustness-test run, /);
+    expect(r.out[0]).toMatch(/: valid \(19 ops, the 3 client files of one etcd robustness-test run, /);
   });
 
   it('checks one client file as its whole run, once however many of its files are given', async () => {
