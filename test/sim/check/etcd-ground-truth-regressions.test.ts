@@ -354,3 +354,16 @@ describe('a lease a write seen to take effect used', () => {
     expect(verdict([...timedOut, [3, 'invoke', 'kv/range', { key: b64('x') }], [3, 'ok', 'kv/range', hdr(2)], ...grant], undefined, watches)).toBe(false);
   });
 });
+
+describe('a lease a nested txn put used', () => {
+  it('an answered txn whose nested put used the lease an ambiguous grant made shows the lease existed', () => {
+    // Ground-truth seed 21502.
+    const grant: Line[] = [[2, 'invoke', 'lease/grant', { TTL: '3', ID: '100' }], [2, 'fail', 'lease/grant', null, 'etcdserver: leader changed']];
+    const txn = { compare: [], success: [{ request_txn: { compare: [], success: [{ request_put: { key: b64('key3'), value: b64('V'), lease: '100' } }], failure: [] } }], failure: [] };
+    const answer = { ...hdr(2), succeeded: true, responses: [{ response_txn: { succeeded: true, responses: [{ response_put: hdr(2) }] } }] };
+    const used: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'ok', 'kv/txn', answer]];
+    expect(verdict([...grant, ...used])).toBe(true);
+    // No grant: the lease never existed.
+    expect(verdict(used)).toBe(false);
+  });
+});

@@ -467,13 +467,7 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     // for its key (ignore_value): a put on its own looks its lease up first (applierV3backend.Put).
     const putLease = d.f === 'kv/put' ? id64(d.request['lease']) : '0';
     if (putLease !== '0' && (!('error' in out) || errorKind(out.error).endsWith('key not found'))) present(putLease, d.returnPos);
-    if (d.f === 'kv/txn' && 'response' in out) {
-      const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
-      for (const op of branch ?? []) {
-        const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
-        if (lease !== '0') present(lease, d.returnPos);
-      }
-    }
+    if (d.f === 'kv/txn' && 'response' in out) takenPutLeases(d.request, out.response, (lease) => present(lease, d.returnPos));
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
@@ -498,6 +492,21 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if (d.f === 'lease/revoke') present(id, d.returnPos);
   }
   return { absent: absentSet, absentAt, presentBy, maybeAbsentAt };
+}
+
+/**
+ * The leases the puts of an answered txn's taken branches name, nested txns followed by their
+ * answers' `succeeded` (ground-truth seed 21502: a nested put with a lease an ambiguous grant
+ * made was no evidence, and the grant was dropped).
+ */
+function takenPutLeases(req: Req, resp: Req, each: (lease: string) => void): void {
+  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
+  const responses = (resp['responses'] ?? []) as Req[];
+  (branch ?? []).forEach((op, i) => {
+    const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
+    if (lease !== '0') each(lease);
+    if (op['request_txn'] !== undefined) takenPutLeases(op['request_txn'] as Req, (responses[i]?.['response_txn'] ?? {}) as Req, each);
+  });
 }
 
 /**
