@@ -245,7 +245,7 @@ export function phases(...gens: readonly Gen[]): Gen {
 export function onWorkers(keep: (worker: number) => boolean, gen: Gen): Gen {
   return {
     step(ctx) {
-      const sub: GenContext = { ...ctx, free: ctx.free.filter(keep), workers: ctx.workers.filter(keep) };
+      const sub: GenContext = { timeUs: ctx.timeUs, free: ctx.free.filter(keep), workers: ctx.workers.filter(keep), prng: ctx.prng };
       if (sub.workers.length === 0) return DONE;
       const s = gen.step(sub);
       if (s.kind === 'done') return DONE;
@@ -264,7 +264,7 @@ export function eachWorker(make: (worker: number) => Gen): Gen {
       const updated = new Map(gens);
       for (const worker of ctx.workers) {
         const g = updated.get(worker) ?? make(worker);
-        const own: GenContext = { ...ctx, free: ctx.free.includes(worker) ? [worker] : [], workers: [worker] };
+        const own: GenContext = { timeUs: ctx.timeUs, free: ctx.free.includes(worker) ? [worker] : [], workers: [worker], prng: ctx.prng };
         const s = g.step(own);
         if (s.kind === 'done') {
           updated.set(worker, { step: () => DONE });

@@ -91,17 +91,54 @@ function fieldSize(num: number, kind: Kind, x: unknown, keepZero: boolean): numb
   return idx === 0 && !keepZero ? 0 : tag + smallVarintSize(idx);
 }
 
-/** The encoded size of a message value (types.ts) of the given schema. */
+/** A schema's field numbers and kinds, and each field's index by name, worked out once per schema. */
+interface SizePlan {
+  readonly numbers: readonly number[];
+  readonly indexOf: ReadonlyMap<string, number>;
+}
+
+const SIZE_PLANS = new WeakMap<Schema, SizePlan>();
+
+function sizePlanOf(schema: Schema): SizePlan {
+  let plan = SIZE_PLANS.get(schema);
+  if (plan === undefined) {
+    const overrides = FIELD_NUMBER_OVERRIDES.get(schema);
+    plan = {
+      numbers: schema.map(([name], i) => overrides?.get(name) ?? i + 1),
+      indexOf: new Map(schema.map(([name], i) => [name, i])),
+    };
+    SIZE_PLANS.set(schema, plan);
+  }
+  return plan;
+}
+
+/**
+ * The encoded size of a message value (types.ts) of the given schema. The size is a sum over
+ * fields, so a plain object's own keys are walked (a decoded request holds only the fields it
+ * sets; a range request's schema has 13); anything else walks the schema.
+ */
 export function messageSize(schema: Schema, value: object): number {
   const v = value as Record<string, unknown>;
-  const overrides = FIELD_NUMBER_OVERRIDES.get(schema);
+  const { numbers, indexOf } = sizePlanOf(schema);
   let size = 0;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto === Object.prototype || proto === null) {
+    for (const name in v) {
+      const i = indexOf.get(name);
+      if (i === undefined) continue;
+      const x = v[name];
+      if (x === undefined) continue;
+      const field = schema[i] as Field;
+      size += fieldSize(numbers[i] as number, field[1], x, field[2] === true);
+    }
+    return size;
+  }
   // An indexed loop: forEach with a destructuring closure allocated per message and per field.
   for (let i = 0; i < schema.length; i++) {
     const field = schema[i] as Field;
     const x = v[field[0]];
     if (x === undefined) continue;
-    size += fieldSize(overrides?.get(field[0]) ?? i + 1, field[1], x, field[2] === true);
+    size += fieldSize(numbers[i] as number, field[1], x, field[2] === true);
   }
   return size;
 }

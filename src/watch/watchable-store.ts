@@ -12,6 +12,7 @@ import type { RangeEnd } from '../mvcc/tree-index.ts';
 import { assert } from '../mvcc/errors.ts';
 import type { WatcherFilters, WatcherSink } from './watcher.ts';
 import { EventBatch, Watcher } from './watcher.ts';
+import { WatcherGroup } from './watcher-group.ts';
 
 /** Buggify and event hooks (src/server/buggify.ts), injected by the member's host; inert by default. */
 export interface WatchHooks {
@@ -30,8 +31,8 @@ type Batches = Map<Watcher, EventBatch>;
 
 export class WatchableStore {
   /** Watchers are kept in creation order so that every iteration is deterministic. */
-  private readonly synced = new Set<Watcher>();
-  private readonly unsynced = new Set<Watcher>();
+  private readonly synced = new WatcherGroup();
+  private readonly unsynced = new WatcherGroup();
   private victims: Batches[] = [];
   hooks: WatchHooks = NO_HOOKS;
   private seq = 0;
@@ -78,8 +79,8 @@ export class WatchableStore {
 
   /** A txn committed at rev: its events go to every synced watcher they match, in one response. */
   private notify(rev: number, events: readonly Event[]): void {
-    const victims: Batches = new Map();
-    for (const [w, eb] of this.batch(this.synced, events)) {
+    let victims: Batches | undefined;
+    for (const [w, eb] of this.batch(this.synced.ordered(), events)) {
       assert(eb.revs === 1, 'watch: a notification holds one revision');
       // A synced watcher has now seen everything up to rev. Recording it (etcd's fix for #15271)
       // keeps a later resync, after a snapshot restore, from replaying events.
@@ -89,13 +90,13 @@ export class WatchableStore {
         // stays at rev, and the resync after moveVictims sends rev a second time.
         w.minRev = this.bugs.victimReplay === true ? rev : rev + 1;
         w.victim = true;
-        victims.set(w, eb);
+        (victims ??= new Map()).set(w, eb);
         this.synced.delete(w);
         this.hooks.note('watch-victim');
         assert(!this.synced.has(w) && !this.unsynced.has(w), 'watch: a victim waits in no other group');
       }
     }
-    if (victims.size > 0) this.victims.push(victims);
+    if (victims !== undefined) this.victims.push(victims);
   }
 
   /** Catches up to `watchersMax` unsynced watchers from the revision log; returns how many remain. */
@@ -107,7 +108,7 @@ export class WatchableStore {
     const compactRev = this.store.compactMainRev;
     const chosen: Watcher[] = [];
     let minRev = Infinity;
-    for (const w of [...this.unsynced].sort((a, b) => a.seq - b.seq)) {
+    for (const w of this.unsynced.ordered()) {
       if (chosen.length >= chosenMax) break;
       if (w.minRev < compactRev) {
         if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
@@ -130,7 +131,7 @@ export class WatchableStore {
     // The compact revision itself is still readable (only older ones are gone); the planted bug
     // (etcd#18089) starts after it.
     const from = this.bugs.skipsCompactRevision === true && minRev <= compactRev ? compactRev + 1 : minRev;
-    const batches = this.batch(new Set(chosen), this.eventsBetween(from, curRev, chosen));
+    const batches = this.batch(chosen, this.eventsBetween(from, curRev, chosen));
     const victims: Batches = new Map();
     for (const w of chosen) {
       // Never move backwards: a watcher restored ahead of the store keeps its minRev (#15271).
@@ -219,10 +220,10 @@ export class WatchableStore {
     return out;
   }
 
-  private batch(group: ReadonlySet<Watcher>, events: readonly Event[]): Batches {
+  /** Events by watcher; `ordered` in creation order (the batches' iteration order follows it). */
+  private batch(ordered: readonly Watcher[], events: readonly Event[]): Batches {
     const wb: Batches = new Map();
-    if (group.size === 0) return wb;
-    const ordered = [...group].sort((a, b) => a.seq - b.seq);
+    if (ordered.length === 0) return wb;
     for (const ev of events) {
       for (const w of ordered) {
         if (!w.contains(ev.kv.key) || ev.kv.mod_revision < w.minRev) continue;

@@ -326,6 +326,17 @@ describe('a lease the server chose for a grant whose answer was lost', () => {
     expect(verdict([...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(false);
     expect(verdict([...grant, ...grant, ...use('1000', 2), ...use('1001', 3)])).toBe(true);
   });
+
+  it('the same for a lease only a timed-out write names, seen through a watch event (not through lease evidence)', () => {
+    // Ground-truth seed 40438: the timed-out txn's put with lease 1002 shows in a watch event.
+    const txn = { compare: [], success: [{ request_put: { key: b64('key1'), value: b64('V'), lease: '1002' } }], failure: [] };
+    const timedOut: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'info', 'kv/txn', null, 'timeout']];
+    const refused: Line[] = [[3, 'invoke', 'kv/put', { key: b64('key0'), value: b64('W'), lease: '101' }], [3, 'fail', 'kv/put', null, LEASE_NOT_FOUND]];
+    const watches = [{ time: 45, response: { header: { revision: '2' }, events: [{ kv: { ...kv('key1', 'V', 2, 2, 1), lease: '1002' } }] } }];
+    // A refused put naming another lease (101, missing) does not take the lost grant's place (seed 42095).
+    expect(verdict([...grant, ...refused, ...timedOut], undefined, watches)).toBe(true);
+    expect(verdict([...refused, ...timedOut], undefined, watches)).toBe(false);
+  });
 });
 
 describe('a lease a write seen to take effect used', () => {
@@ -341,5 +352,18 @@ describe('a lease a write seen to take effect used', () => {
     expect(verdict(timedOut, undefined, watches)).toBe(false);
     // The grant was sent after the event was seen.
     expect(verdict([...timedOut, [3, 'invoke', 'kv/range', { key: b64('x') }], [3, 'ok', 'kv/range', hdr(2)], ...grant], undefined, watches)).toBe(false);
+  });
+});
+
+describe('a lease a nested txn put used', () => {
+  it('an answered txn whose nested put used the lease an ambiguous grant made shows the lease existed', () => {
+    // Ground-truth seed 21502.
+    const grant: Line[] = [[2, 'invoke', 'lease/grant', { TTL: '3', ID: '100' }], [2, 'fail', 'lease/grant', null, 'etcdserver: leader changed']];
+    const txn = { compare: [], success: [{ request_txn: { compare: [], success: [{ request_put: { key: b64('key3'), value: b64('V'), lease: '100' } }], failure: [] } }], failure: [] };
+    const answer = { ...hdr(2), succeeded: true, responses: [{ response_txn: { succeeded: true, responses: [{ response_put: hdr(2) }] } }] };
+    const used: Line[] = [[0, 'invoke', 'kv/txn', txn], [0, 'ok', 'kv/txn', answer]];
+    expect(verdict([...grant, ...used])).toBe(true);
+    // No grant: the lease never existed.
+    expect(verdict(used)).toBe(false);
   });
 });

@@ -88,6 +88,15 @@ function header(revision: number): Req {
   return { header: { revision: String(revision) } };
 }
 
+// Answers are built with Object.assign or written out, not `{ ...a, x }` nor `{ ...a, ...b }`:
+// Node 20 builds a spread followed by more properties on a slow path (1.5–4 µs against 0.3),
+// and these run at every model step of the search.
+
+/** `resp` after a header of `revision` (the header first, as etcd's JSON has it). */
+function withHeader(revision: number, resp: Req): Req {
+  return Object.assign(header(revision), resp);
+}
+
 const SORT_FIELD: Record<string, (kv: KeyValue) => number | string> = {
   KEY: (kv) => kv.key,
   VERSION: (kv) => kv.version,
@@ -174,8 +183,8 @@ export function rangeResult(kvs: ReadonlyMap<string, KeyValue>, req: Req, observ
 
 function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
   const r = rangeResult(kvs, req, observed);
-  if (r.countOnly) return { ...header(currentRevision), count: String(r.count) };
-  const resp: Req = { ...header(currentRevision), count: String(r.count) };
+  if (r.countOnly) return { header: { revision: String(currentRevision) }, count: String(r.count) };
+  const resp: Req = { header: { revision: String(currentRevision) }, count: String(r.count) };
   resp['kvs'] = r.found.map((kv) => kvJson(kv, r.keysOnly));
   if (r.more) resp['more'] = true;
   return resp;
@@ -266,14 +275,14 @@ export function applyPut(s: EtcdState, req: Req): Applied {
   if (err !== undefined) return { state: s, error: err };
   const w = new Writer(s, s.revision + 1);
   const resp = putIn(w, req);
-  return { state: w.finish(), response: { ...header(w.revision), ...resp } };
+  return { state: w.finish(), response: withHeader(w.revision, resp) };
 }
 
 export function applyDeleteRange(s: EtcdState, req: Req): Applied {
   const w = new Writer(s, s.revision + 1);
   const resp = deleteIn(w, req);
   const state = w.finish();
-  return { state, response: { ...header(state.revision), ...resp } };
+  return { state, response: withHeader(state.revision, resp) };
 }
 
 function compareOne(kv: KeyValue | undefined, c: Req): boolean {
@@ -474,7 +483,7 @@ export function applyTxn(s: EtcdState, req: Req, observed?: Req): Applied {
     throw e;
   }
   const state = w.finish();
-  return { state, response: { ...header(state.revision), ...resp } };
+  return { state, response: withHeader(state.revision, resp) };
 }
 
 export function applyCompaction(s: EtcdState, req: Req): Applied {
@@ -493,7 +502,7 @@ export function applyLeaseGrant(s: EtcdState, req: Req, grantedId: string | unde
   const ttl = Math.max(int(req['TTL']), grantedTtlSeconds ?? 0);
   const leases = new Map(s.leases).set(id, ttl);
   const state = new EtcdState(s.revision, s.compactRevision, s.kvs, leases, s.kvsHash, s.leasesHash ^ leaseHash(id, ttl), s.previous, s.historyHash);
-  return { state, response: { ...header(s.revision), ID: id, TTL: String(ttl) } };
+  return { state, response: { header: { revision: String(s.revision) }, ID: id, TTL: String(ttl) } };
 }
 
 /** Revoke, or expiry (the leader's own revoke): deletes the lease's keys in one revision. */

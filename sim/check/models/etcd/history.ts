@@ -27,7 +27,7 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { revisionReachedBefore } from './gap-deadlines.ts';
-import { forEachStoredValue } from './write-keys.ts';
+import { forEachStoredValue, leasedPuts } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
@@ -467,13 +467,7 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     // for its key (ignore_value): a put on its own looks its lease up first (applierV3backend.Put).
     const putLease = d.f === 'kv/put' ? id64(d.request['lease']) : '0';
     if (putLease !== '0' && (!('error' in out) || errorKind(out.error).endsWith('key not found'))) present(putLease, d.returnPos);
-    if (d.f === 'kv/txn' && 'response' in out) {
-      const branch = (out.response['succeeded'] === true ? d.request['success'] : d.request['failure']) as Req[] | undefined;
-      for (const op of branch ?? []) {
-        const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
-        if (lease !== '0') present(lease, d.returnPos);
-      }
-    }
+    if (d.f === 'kv/txn' && 'response' in out) takenPutLeases(d.request, out.response, (lease) => present(lease, d.returnPos));
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
@@ -498,6 +492,21 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if (d.f === 'lease/revoke') present(id, d.returnPos);
   }
   return { absent: absentSet, absentAt, presentBy, maybeAbsentAt };
+}
+
+/**
+ * The leases the puts of an answered txn's taken branches name, nested txns followed by their
+ * answers' `succeeded` (ground-truth seed 21502: a nested put with a lease an ambiguous grant
+ * made was no evidence, and the grant was dropped).
+ */
+function takenPutLeases(req: Req, resp: Req, each: (lease: string) => void): void {
+  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
+  const responses = (resp['responses'] ?? []) as Req[];
+  (branch ?? []).forEach((op, i) => {
+    const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
+    if (lease !== '0') each(lease);
+    if (op['request_txn'] !== undefined) takenPutLeases(op['request_txn'] as Req, (responses[i]?.['response_txn'] ?? {}) as Req, each);
+  });
 }
 
 /**
@@ -558,7 +567,15 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
-  nameAnonymousGrants(drafts, evidence);
+  // The leases writes of unknown outcome (or seen to take effect) name, in call order: one of them
+  // may be a lease a timed-out grant with ID 0 made (not those only refused writes name).
+  const usedUnseen: string[] = [];
+  for (const d of drafts) {
+    if (d.output !== undefined && !('effective' in d.output)) continue;
+    if (d.returnPos === -1) continue;
+    leasedPuts(d.f, d.request, (_, lease) => void (usedUnseen.includes(lease) || usedUnseen.push(lease)));
+  }
+  nameAnonymousGrants(drafts, evidence, usedUnseen);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
   const grantsOf = new Map<string, number>();
   for (const d of drafts) {
@@ -593,11 +610,12 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
 /**
  * Timed-out grants with ID 0 (the server picks the ID, and only the lost answer said which): a
  * lease seen existing that no grant names may be one such a grant made (a client learnt it from
- * a lease listing). Each such lease gets one of them called before it was seen, by the deadline
+ * a lease listing), or that a write of unknown outcome names. Each such lease gets one of them
+ * called before it was seen, by the deadline
  * it was seen (the grants eligible for a later deadline include those for an earlier one, so
  * taking the earliest called each time matches as many as can be); the rest are dropped.
  */
-function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence): void {
+function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: readonly string[]): void {
   const anonymous: Draft[] = [];
   const named = new Set<string>();
   for (const d of drafts) {
@@ -610,6 +628,9 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence): void {
   if (anonymous.length === 0) return;
   anonymous.sort((a, b) => a.pair.call - b.pair.call);
   const unexplained = [...evidence.presentBy].filter(([id]) => !named.has(id)).sort((a, b) => a[1] - b[1]);
+  // Then the leases nobody saw but a write of unknown outcome names (ground-truth seed 42095: an
+  // answer showed the key it put with that lease, its value not unique): no deadline.
+  for (const id of wanted) if (!named.has(id) && !evidence.presentBy.has(id)) unexplained.push([id, Infinity]);
   let next = 0;
   for (const [id, by] of unexplained) {
     if (next >= anonymous.length || anonymous[next]!.pair.call >= by) continue;

@@ -39,11 +39,16 @@ function noteValue(v: string, facts: ValueFacts, visible: boolean): void {
   if (v.startsWith(PLACEHOLDER_PREFIX)) facts.clashes.add(v);
 }
 
+/** `o` with `key` set to `value`: a copy (Object.assign: Node 20 takes `{ ...o, key: value }` on a slow path). */
+function withField(o: Req, key: string, value: unknown): Req {
+  return Object.assign({}, o, { [key]: value });
+}
+
 /** The request with every value not in `visible` replaced by `placeholder` (a copy, or the same object when nothing changes). */
 function hideIn(f: string, req: Req, visible: ReadonlySet<string>, placeholder: string): Req {
   if (f === 'kv/put') {
     const v = req['value'];
-    return typeof v === 'string' && !visible.has(v) ? { ...req, value: placeholder } : req;
+    return typeof v === 'string' && !visible.has(v) ? withField(req, 'value', placeholder) : req;
   }
   if (f !== 'kv/txn') return req;
   let changed = false;
@@ -56,18 +61,18 @@ function hideIn(f: string, req: Req, visible: ReadonlySet<string>, placeholder: 
         const hidden = hideIn('kv/put', put, visible, placeholder);
         if (hidden === put) return op;
         changed = true;
-        return { ...op, request_put: hidden };
+        return withField(op, 'request_put', hidden);
       }
       if (txn !== undefined) {
         const hidden = hideIn('kv/txn', txn, visible, placeholder);
         if (hidden === txn) return op;
         changed = true;
-        return { ...op, request_txn: hidden };
+        return withField(op, 'request_txn', hidden);
       }
       return op;
     });
   };
-  const out = { ...req, success: branch(req['success']), failure: branch(req['failure']) };
+  const out = Object.assign({}, req, { success: branch(req['success']), failure: branch(req['failure']) });
   if (req['success'] === undefined) delete out.success;
   if (req['failure'] === undefined) delete out.failure;
   return changed ? out : req;

@@ -32,6 +32,8 @@ export type Step =
   | { t: 'restart'; toLeader: boolean }
   /** The follower installs the leader's snapshot. */
   | { t: 'install' }
+  /** First of the history's steps: the follower has applied only `n` of the preloaded entries. */
+  | { t: 'lag'; n: number }
   /** The leader compacts on its own, `behind` revisions behind its current one. */
   | { t: 'auto-compact'; behind: number };
 
@@ -145,8 +147,9 @@ export class GroundRun {
     this.steps.push(step);
     this.clockUs += 1000 + (this.steps.length % 7) * 37;
     if (step.t !== 'preload' && this.watchShapes !== undefined) {
-      // The history starts on a settled cluster: the follower holds what was preloaded.
-      this.cluster.catchUp(Number.MAX_SAFE_INTEGER);
+      // The history starts on a settled cluster (the follower holds what was preloaded), or with
+      // the follower still `n` entries short of it (a 'lag' step first).
+      this.cluster.catchUp(step.t === 'lag' ? step.n : Number.MAX_SAFE_INTEGER);
       this.openWatchers(this.watchShapes);
       this.watchShapes = undefined;
     }
@@ -183,6 +186,8 @@ export class GroundRun {
         return;
       case 'restart':
         return this.restart(step.toLeader);
+      case 'lag':
+        return;
       case 'install':
         this.cluster.installLeaderSnapshot(this.nowMs);
         this.followerSnapshot = { data: this.cluster.follower.sm.snapshot(), applied: this.cluster.follower.applied };
@@ -215,6 +220,10 @@ export class GroundRun {
         op.classified = c;
       }
     }
+  }
+
+  get preloaded(): boolean {
+    return this.cluster.leader.revision > 1;
   }
 
   private preload(req: Request): void {
@@ -421,6 +430,8 @@ export function generate(seed: number, o: GenerateOptions): Generated {
   const q = new Prng(`etcd-ground-truth/${seed}/faults`);
   const restarts = q.chance(1, 3);
   const autoCompaction = q.chance(1, 4);
+  // A follower that had not applied all that was preloaded when the history starts (half the stores that held data).
+  if (run.preloaded && q.chance(1, 2)) run.run({ t: 'lag', n: q.int(3) });
   for (let i = 0; i < o.steps; i++) {
     for (const id of run.leases) if (!knowledge.leases.includes(id)) knowledge.leases.push(id);
     if (restarts && q.chance(1, 12)) {

@@ -22,12 +22,13 @@ export function requestOf(history: readonly Op[], at: number): unknown {
 
 /**
  * The history with the first value an answer shows replaced by one nobody wrote, or undefined.
- * On a store that held data, not in the answer to a request naming a revision: a read of a
- * revision before the history is not checked (what the store held then is not known), and the
- * preparation leaves out a txn naming one in either branch.
+ * On a store that held data, not in the answer to a request naming a revision or serializable: a
+ * read of a revision before the history is not checked (what the store held then is not known),
+ * nor is a serializable read a lagging member served before it, and the preparation leaves out a
+ * txn naming one in either branch.
  */
 export function withUnwrittenValue(history: readonly Op[], preloaded: boolean): Op[] | undefined {
-  const at = history.findIndex((o, i) => o.type === 'ok' && firstValued(o.value) !== undefined && !(preloaded && JSON.stringify(requestOf(history, i)).includes('"revision"')));
+  const at = history.findIndex((o, i) => o.type === 'ok' && firstValued(o.value) !== undefined && !(preloaded && /"revision"|"serializable"/.test(JSON.stringify(requestOf(history, i)))));
   if (at < 0) return undefined;
   const op = history[at]!;
   const body = JSON.parse(JSON.stringify(op.value)) as unknown;
