@@ -139,7 +139,9 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   process.once('SIGTERM', onSignal);
   process.once('exit', onExit);
   try {
-    return await drive(scenario, seed, drawn, schedule, root, cluster, clock, target, options, workDir, log);
+    // What the clients send: the scenario with the known bugs stepped around (target.mitigations says which).
+    const sent = mitigate ? mitigatedScenario(scenario, bugs) : scenario;
+    return await drive(scenario, sent, seed, drawn, schedule, root, cluster, clock, target, options, workDir, log);
   } finally {
     await cluster.destroy();
     process.off('SIGINT', onSignal);
@@ -159,6 +161,7 @@ function tryKill(pid: number): void {
 
 async function drive(
   scenario: Scenario,
+  sent: Scenario,
   seed: number,
   drawn: Record<string, unknown>,
   schedule: RealRunOutput['schedule'],
@@ -187,8 +190,6 @@ async function drive(
     return net;
   }, cluster.memberIds(), scenario, history, !target.mitigations.some((m) => m.startsWith('etcd#15220')));
   const scheduler: Scheduler = { nowUs: () => clock.nowUs(), at: (t, fn) => clock.at(t, fn) };
-  // A known bug stepped around in what the clients send (target.mitigations says which).
-  const sent = target.mitigations.length === 0 ? scenario : mitigatedScenario(scenario, knownBugsOf(target.version, scenario));
   const workload = createWorkload({ scenario: sent, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
   const durationUs = scenario.workload.durationMs * 1000;
   const startUs = clock.nowUs();

@@ -182,9 +182,13 @@ export function rangeResult(kvs: ReadonlyMap<string, KeyValue>, req: Req, observ
 }
 
 function rangeOn(kvs: ReadonlyMap<string, KeyValue>, req: Req, currentRevision: number, observed?: Req): Req {
-  const r = rangeResult(kvs, req, observed);
-  if (r.countOnly) return { header: { revision: String(currentRevision) }, count: String(r.count) };
+  return rangeJson(rangeResult(kvs, req, observed), currentRevision);
+}
+
+/** A range's answer as etcd's JSON gateway writes it, with a header at `currentRevision`. */
+function rangeJson(r: RangeResult, currentRevision: number): Req {
   const resp: Req = { header: { revision: String(currentRevision) }, count: String(r.count) };
+  if (r.countOnly) return resp;
   resp['kvs'] = r.found.map((kv) => kvJson(kv, r.keysOnly));
   if (r.more) resp['more'] = true;
   return resp;
@@ -239,26 +243,12 @@ function putKv(w: Writer, req: Req): KeyValue | undefined {
   return prev;
 }
 
-function putIn(w: Writer, req: Req): Req {
-  const prev = putKv(w, req);
-  const resp: Req = {};
-  if (req['prev_kv'] === true && prev !== undefined) resp['prev_kv'] = kvJson(prev);
-  return resp;
-}
-
 /** Deletes [key, range_end); the key-values it removed, in key order. */
 function deleteKvs(w: Writer, req: Req): KeyValue[] {
   const keys = keysInRange(w.view, req);
   const prevs = keys.map((k) => w.view.get(k)!);
   for (const k of keys) w.remove(k);
   return prevs;
-}
-
-function deleteIn(w: Writer, req: Req): Req {
-  const prevs = deleteKvs(w, req);
-  const resp: Req = { deleted: String(prevs.length) };
-  if (req['prev_kv'] === true) resp['prev_kvs'] = prevs.map((kv) => kvJson(kv));
-  return resp;
 }
 
 /** What a put does, before its answer is written as JSON: the state after and the prev_kv it answers (only when asked for), or the error. */
@@ -271,18 +261,28 @@ export function putResult(s: EtcdState, req: Req): { state: EtcdState; prevKv: K
 }
 
 export function applyPut(s: EtcdState, req: Req): Applied {
-  const err = checkPut(s, s.kvs, req, true);
-  if (err !== undefined) return { state: s, error: err };
-  const w = new Writer(s, s.revision + 1);
-  const resp = putIn(w, req);
-  return { state: w.finish(), response: withHeader(w.revision, resp) };
+  const r = putResult(s, req);
+  if (typeof r === 'string') return { state: s, error: r };
+  return { state: r.state, response: withHeader(r.state.revision, putJson(r.prevKv)) };
 }
 
 export function applyDeleteRange(s: EtcdState, req: Req): Applied {
   const w = new Writer(s, s.revision + 1);
-  const resp = deleteIn(w, req);
+  const prevs = deleteKvs(w, req);
   const state = w.finish();
-  return { state, response: withHeader(state.revision, resp) };
+  return { state, response: withHeader(state.revision, deleteJson(prevs.length, req['prev_kv'] === true ? prevs : undefined)) };
+}
+
+/** A put's answer body as the gateway writes it: prev_kv only when asked for and the key existed. */
+function putJson(prevKv: KeyValue | undefined): Req {
+  return prevKv === undefined ? {} : { prev_kv: kvJson(prevKv) };
+}
+
+/** A delete's answer body as the gateway writes it: prev_kvs only when asked for. */
+function deleteJson(deleted: number, prevKvs: readonly KeyValue[] | undefined): Req {
+  const resp: Req = { deleted: String(deleted) };
+  if (prevKvs !== undefined) resp['prev_kvs'] = prevKvs.map((kv) => kvJson(kv));
+  return resp;
 }
 
 function compareOne(kv: KeyValue | undefined, c: Req): boolean {
@@ -369,33 +369,22 @@ function planPass(s: EtcdState, req: Req, out: Map<Req, boolean>, pass: 'put' | 
   return undefined;
 }
 
-/** `observed`: the txn response the client saw, for the tie order of its ranges (see TieRank). */
-function runTxn(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, observed: Req | undefined): Req {
-  const ok = branches.get(req)!;
-  const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
-  const seen = Array.isArray(observed?.['responses']) ? (observed['responses'] as unknown[]) : [];
-  const responses: Req[] = [];
-  (branch ?? []).forEach((op, i) => {
-    const saw = (name: string): Req | undefined => {
-      const r = seen[i];
-      const v = typeof r === 'object' && r !== null ? (r as Req)[name] : undefined;
-      return typeof v === 'object' && v !== null ? (v as Req) : undefined;
-    };
-    if (op['request_range'] !== undefined) {
-      const r = op['request_range'] as Req;
-      const rev = int(r['revision']);
-      const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
-      responses.push({ response_range: rangeOn(kvs, r, s.revision, saw('response_range')) });
-    } else if (op['request_put'] !== undefined) {
-      const put = op['request_put'] as Req;
-      if ((put['ignore_value'] === true || put['ignore_lease'] === true) && !w.view.has(decodeKey(put['key']))) throw new TxnNeverApplies();
-      responses.push({ response_put: putIn(w, put) });
+/** A txn's answer body (no header) as etcd's JSON gateway writes it; its ranges' headers at `rangeRevision`, the revision before the txn. */
+function txnBodyJson(body: TxnBody, rangeRevision: number): Req {
+  const responses = body.responses.map((r): Req => {
+    switch (r.kind) {
+      case 'range':
+        return { response_range: rangeJson(r.range, rangeRevision) };
+      case 'put':
+        return { response_put: putJson(r.prevKv) };
+      case 'delete':
+        return { response_delete_range: deleteJson(r.deleted, r.prevKvs) };
+      case 'txn':
+        return { response_txn: txnBodyJson(r.txn, rangeRevision) };
     }
-    else if (op['request_delete_range'] !== undefined) responses.push({ response_delete_range: deleteIn(w, op['request_delete_range'] as Req) });
-    else if (op['request_txn'] !== undefined) responses.push({ response_txn: runTxn(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
   });
   const resp: Req = { responses };
-  if (ok) resp['succeeded'] = true;
+  if (body.succeeded) resp['succeeded'] = true;
   return resp;
 }
 
@@ -423,7 +412,7 @@ export interface TxnBody {
   responses: TxnOpResult[];
 }
 
-/** runTxn's twin that answers typed results instead of JSON (the same writes in the same order). */
+/** `observed`: the txn response the client saw, for the tie order of its ranges (see TieRank). */
 function runTxnTyped(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, observed: Req | undefined): TxnBody {
   const ok = branches.get(req)!;
   const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
@@ -471,19 +460,9 @@ export function txnResult(s: EtcdState, req: Req, observed?: Req): { state: Etcd
 }
 
 export function applyTxn(s: EtcdState, req: Req, observed?: Req): Applied {
-  const branches = new Map<Req, boolean>();
-  const err = plan(s, req, branches);
-  if (err !== undefined) return { state: s, error: err };
-  const w = new Writer(s, s.revision + 1);
-  let resp: Req;
-  try {
-    resp = runTxn(s, w, req, branches, observed);
-  } catch (e) {
-    if (e instanceof TxnNeverApplies) return { state: s, error: ERR_KEY_NOT_FOUND };
-    throw e;
-  }
-  const state = w.finish();
-  return { state, response: withHeader(state.revision, resp) };
+  const r = txnResult(s, req, observed);
+  if (typeof r === 'string') return { state: s, error: r };
+  return { state: r.state, response: withHeader(r.state.revision, txnBodyJson(r.body, s.revision)) };
 }
 
 export function applyCompaction(s: EtcdState, req: Req): Applied {
