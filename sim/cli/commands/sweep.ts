@@ -16,7 +16,7 @@ import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
-import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks } from '../harness/sweep-engine.ts';
+import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks, sweepLanes } from '../harness/sweep-engine.ts';
 import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
@@ -91,7 +91,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const count = countTasks(p);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
+  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
   const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
