@@ -1,7 +1,7 @@
 // detcd sweep [--scenario NAME|FILE|all] [--seeds A..B] [--jobs N] [--shard I/N] [--bug NAME]
 //             [--stop-on-fail] [--out DIR] [--report-all] [--rerun-percent P]
 // detcd sweep --merge DIR... [--out DIR]
-// Many seeds over all cores (worker threads started once and reused), a progress bar, a table
+// Many seeds over all cores (workers started once and reused: processes or threads, lane-policy.ts), a progress bar, a table
 // per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
 // in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
 import { writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ export interface SweepPlan {
   title: string;
   /** Percent of the seeds re-run in another worker to check determinism (default 5; 0: none). */
   rerunPercent?: number;
-  /** Where the tasks run: tests inject a runner; by default inline for one job, worker threads otherwise. */
+  /** Where the tasks run: tests inject a runner; by default inline for one job, workers (lane-policy.ts) otherwise. */
   runner?: ((jobs: number) => TaskRunner) | undefined;
   /** Against real etcd processes: one run at a time, in this process. */
   realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
