@@ -37,6 +37,7 @@ import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { withFields } from '../../../../src/object/with-fields.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -636,7 +637,7 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: r
     if (next >= anonymous.length || anonymous[next]!.pair.call >= by) continue;
     const d = anonymous[next++]!;
     d.original = d.request;
-    d.request = { ...d.request, ID: id };
+    d.request = withFields(d.request, { ID: id });
   }
   for (; next < anonymous.length; next++) anonymous[next]!.returnPos = -1;
 }
