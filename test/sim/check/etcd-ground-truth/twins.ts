@@ -172,3 +172,17 @@ export function withDuplicatedEvent(watches: readonly WatchRecord[]): WatchRecor
   if (watches[at]!.node !== undefined) again.node = watches[at]!.node;
   return [...watches.slice(0, at + 1), again, ...watches.slice(at + 1)];
 }
+
+/**
+ * A revision split in two without etcd's fragment flag: the first part of a fragmented response
+ * (fragment: true) delivered with the flag left out. Fragments are put back together only when
+ * flagged, so the watch checker must find the revision split (atomic).
+ */
+export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRecord[] | undefined {
+  const at = watches.findIndex((w) => (w.response as { fragment?: boolean }).fragment === true);
+  if (at < 0) return undefined;
+  const { fragment: _fragment, ...response } = watches[at]!.response as Body;
+  const out = [...watches];
+  out[at] = { ...watches[at]!, response };
+  return out;
+}
