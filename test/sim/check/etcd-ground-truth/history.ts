@@ -148,7 +148,10 @@ export class GroundRun {
     watchShapes.forEach((shape, i) => {
       const member = members[i % members.length]!;
       const create = this.shape.fragment === true ? { ...creates[shape % creates.length]!, fragment: true } : creates[shape % creates.length]!;
-      this.openWatch({ process: `watch-${member.name}/${shape}`, create, member, stream: undefined as never, out: [], first: true, next: 0, canceled: false, watchId: '0' });
+      // One process per watcher (two watchers of one shape on one member are two clients).
+      let process = `watch-${member.name}/${shape}`;
+      if (this.watchers.some((w) => w.process === process)) process = `${process}.${i}`;
+      this.openWatch({ process, create, member, stream: undefined as never, out: [], first: true, next: 0, canceled: false, watchId: '0' });
     });
   }
 
@@ -388,6 +391,8 @@ export class GroundRun {
     this.watches.push(record);
     const events = response.events ?? [];
     const last = events[events.length - 1];
+    // clientv3 delivers a fragmented response once its last part came: it resumes from what it delivered.
+    if ((response as { fragment?: boolean }).fragment === true) return;
     if (last?.kv?.mod_revision !== undefined) w.next = Math.max(w.next, Number(last.kv.mod_revision) + 1);
     else {
       const rev = Number(response.header?.revision ?? 0);
@@ -467,13 +472,15 @@ export function generate(seed: number, o: GenerateOptions): Generated {
   const shapes = Array.from({ length: p.int(3) }, () => p.int(6));
   // The cluster, drawn apart from the traffic (a seed's traffic stays the same): a second
   // follower in 1 in 2 histories, periodic progress notifications in 1 in 3, watchers asking for
-  // fragmented responses (of a small size) in 1 in 3, leader changes in 1 in 3, watch cancels in 1 in 3.
+  // fragmented responses (of a small size) in 1 in 2, leader changes in 1 in 3, watch cancels in 1 in 3.
   const c = new Prng(`etcd-ground-truth/${seed}/cluster`);
   const shape: ClusterShape = { members: c.chance(1, 2) ? 3 : 2, member: {} };
   if (c.chance(1, 3)) shape.member!.progressNotifyMs = c.intRange(100, 1500);
-  if (c.chance(1, 3)) {
-    shape.member!.fragmentBytes = c.intRange(40, 200);
+  if (c.chance(1, 2)) {
+    shape.member!.fragmentBytes = c.intRange(20, 60);
     shape.fragment = true;
+    // One more watcher of every key there (the most events, so the most fragmented responses).
+    shapes.push(0);
   }
   const elections = c.chance(1, 3);
   const cancels = c.chance(1, 3);
