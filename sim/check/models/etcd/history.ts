@@ -37,6 +37,7 @@ import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { withFields } from '../../../../src/object/with-fields.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -662,7 +663,7 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: r
     const d = anonymous[g]!;
     used.add(g);
     d.original = d.request;
-    d.request = { ...d.request, ID: unexplained[c]![0] };
+    d.request = withFields(d.request, { ID: unexplained[c]![0] });
   });
   anonymous.forEach((d, g) => void (used.has(g) || (d.returnPos = -1)));
   return ways.count;
