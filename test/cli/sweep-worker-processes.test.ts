@@ -1,13 +1,15 @@
 // The sweep's workers as child processes (worker-pool.ts, lane-policy.ts): the same outcomes as
 // a run in this thread and as worker threads, determinism re-runs in another process, the
-// process flags they were given, children gone after the pool closes, and a child that dies
-// failing its task and the sweep with its exit named.
+// process flags they were given, children gone after the pool closes, a child that dies
+// failing its task and the sweep with its exit named, and a child outliving its pool ending quietly.
+import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childFlags, nodeAccepts } from '../../sim/cli/harness/lane-policy.ts';
 import type { LanePlan } from '../../sim/cli/harness/lane-policy.ts';
 import { poolRunner, runTasks } from '../../sim/cli/harness/sweep-engine.ts';
+import { SWEEP_CHILD_ENV } from '../../sim/cli/harness/sweep-port.ts';
 import type { TaskRunner } from '../../sim/cli/harness/sweep-engine.ts';
 import type { SweepTask } from '../../sim/cli/harness/sweep-task.ts';
 import { WorkerPool } from '../../sim/cli/harness/worker-pool.ts';
@@ -121,3 +123,21 @@ function childrenRunning(what: string): number[] {
   }
   return out;
 }
+
+describe('a sweep worker process whose pool is gone', () => {
+  it('ends quietly: its outcome goes nowhere, no EPIPE stack trace, exit 0', async () => {
+    const dir = scratchDir('detcd-sweep-orphan-');
+    const file = join(dir, 'late.mjs');
+    const port = join(process.cwd(), 'dist/sim/cli/harness/sweep-port.js');
+    // Answers 200 ms after its task, as a run would, through the sweep's own port.
+    writeFileSync(file, `import { sweepPort } from ${JSON.stringify(port)};\nconst p = sweepPort();\np.onMessage((m) => setTimeout(() => p.postMessage({ id: m.id, result: 1 }), 200));\n`);
+    const child = fork(file, [], { env: { ...process.env, [SWEEP_CHILD_ENV]: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => void (stderr += b.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.send({ id: 0, task: null });
+    child.disconnect();
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+});

@@ -32,7 +32,9 @@ function childPort(): SweepPort | null {
   return {
     onMessage: (listener) => void process.on('message', listener),
     postMessage: (value) => {
-      send(value);
+      // A pool that is gone (the sweep was killed) closed the channel: the outcome has no one to
+      // go to, and the child ends once its loop is empty (no EPIPE stack trace on the terminal).
+      if (process.connected) send(value, undefined, undefined, () => {});
     },
   };
 }
