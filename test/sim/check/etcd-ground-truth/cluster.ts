@@ -5,6 +5,7 @@
 // applies entries is the history's linearization.
 import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
+import type { EntryData } from '../../../../src/raft/types.ts';
 import type { Classified, MemberHeader, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
 
 export class GroundMember {
@@ -63,7 +64,7 @@ export class GroundMember {
 export class GroundCluster {
   readonly leader = new GroundMember('n1', 1, true);
   readonly follower = new GroundMember('n2', 2, false);
-  private readonly log: { data: string; nowMs: number }[] = [];
+  private readonly log: { data: EntryData; nowMs: number }[] = [];
   private nextRequestId = 1000;
 
   /** Appends an entry and applies it on the leader: the linearization point of a write. */
@@ -72,7 +73,7 @@ export class GroundCluster {
     return this.applyOnLeader(data, nowMs);
   }
 
-  private applyOnLeader(data: string, nowMs: number): WireReply {
+  private applyOnLeader(data: EntryData, nowMs: number): WireReply {
     this.log.push({ data, nowMs });
     const reply = this.leader.sm.apply(this.log.length, 2, data, nowMs).reply;
     this.leader.applied = this.log.length;
