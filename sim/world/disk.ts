@@ -18,6 +18,7 @@ import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface DiskRecord {
   readonly value: unknown;
@@ -123,7 +124,7 @@ export class SimDisk implements Disk {
     private readonly prng: Prng,
     options: DiskOptions = {},
   ) {
-    this.options = { ...DISK_DEFAULTS, ...options };
+    this.options = withFields(DISK_DEFAULTS, options);
     const o = this.options;
     checkLatencyRange(o.fsyncLatencyUsMin, o.fsyncLatencyUsMax);
     checkRatio('fsyncSpike', o.fsyncSpike);
