@@ -85,7 +85,7 @@ describe('encodedTextLength', () => {
       viaText = undefined;
     }
     if (viaText !== undefined) expect(encodedTextLength(S.KeyValue, odd)).toBe(viaText);
-    expect(encodedTextLength(S.KeyValue, { key: 'k', create_revision: '12' } as unknown as object)).toBe('{"key":"aw==","create_revision":"12"}'.length);
+    expect(encodedTextLength(S.KeyValue, { key: 'k', create_revision: '12' })).toBe('{"key":"aw==","create_revision":"12"}'.length);
     // Zero values: left out of a plain field, kept in a compare's oneof target.
     expect(encodedTextLength(S.PutRequest, { key: '', value: '', lease: 0n, prev_kv: false })).toBe(2);
     expect(encodedTextLength(S.Compare, { version: 0 })).toBe('{"version":"0"}'.length);
