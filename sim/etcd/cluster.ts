@@ -281,20 +281,26 @@ export class EtcdCluster {
    * believes it leads). Undefined when none does.
    */
   leader(): string | undefined {
-    let best: { name: string; term: number } | undefined;
-    for (const name of this.names) {
+    // Read from the hosts (role and term of their raft): no status object per member per look.
+    let bestName: string | undefined;
+    let bestTerm = 0;
+    for (let i = 0; i < this.names.length; i++) {
+      const name = this.names[i] as string;
       const host = this.liveHost(name);
-      if (host === undefined) continue;
-      const st = host.recovered.raft.status();
-      if (st.raftState === 'leader' && (best === undefined || st.term > best.term)) best = { name, term: st.term };
+      if (host === undefined || !host.isLeader) continue;
+      const term = host.term;
+      if (bestName === undefined || term > bestTerm) {
+        bestName = name;
+        bestTerm = term;
+      }
     }
-    return best?.name;
+    return bestName;
   }
 
   /** A member's current term while it is up (paused too), 0 while it is down. */
   termOf(name: string): number {
     const host = this.hosts.get(name);
-    return host === undefined || !this.world.isUp(name) ? 0 : host.recovered.raft.status().term;
+    return host === undefined || !this.world.isUp(name) ? 0 : host.term;
   }
 
   /** The host of a member that is up and not paused (a paused process answers nothing). */

@@ -1,12 +1,14 @@
 // The handlers of etcd's v3 gRPC services for one member: KV, Watch (the bidirectional stream),
-// Lease (with the keep-alive stream), Maintenance and Cluster. Unary calls go through the
-// member's gate as their gateway path; errors keep etcd's gRPC status code and message (what
-// etcdctl prints). Methods that detcd does not serve answer UNIMPLEMENTED naming the method, at
-// once, never a hang.
+// Lease (with the keep-alive stream), Maintenance, Cluster and Auth. Unary calls go through the
+// member's gate as their gateway path, or are answered beside it (local-methods.ts: member
+// list, alarms, defragment, the empty auth store) exactly as the gateway answers them; errors
+// keep etcd's gRPC status code and message (what etcdctl prints). Methods that detcd does not
+// serve answer UNIMPLEMENTED naming the method, at once, never a hang.
 import * as grpc from '@grpc/grpc-js';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
+import { answerLocal, notServedError } from './local-methods.ts';
 
 /** One member of `MemberList` as etcd describes it (gateway JSON form). */
 export interface MemberInfo {
@@ -41,13 +43,37 @@ function answer(callback: grpc.sendUnaryData<unknown>): (r: GateResult) => void 
   return (r) => (r.ok ? callback(null, r.body) : callback(status(r.error)));
 }
 
+/** etcd's ErrGRPCNoLeader: what a call requiring a leader gets from a member that knows none. */
+export const NO_LEADER: GateError = { code: GRPC_UNAVAILABLE, message: 'etcdserver: no leader' };
+
+function requiresLeader(call: { metadata: grpc.Metadata }): boolean {
+  return call.metadata.get('hasleader').some((v) => String(v) === 'true');
+}
+
+/**
+ * Like etcd's unary interceptor: a call with the metadata "hasleader: true" (clientv3's
+ * WithRequireLeader) fails at once with "no leader" when the member knows no leader, instead
+ * of waiting for one; other calls go on.
+ */
+function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done: (r: GateResult) => void, go: () => void): void {
+  if (!requiresLeader(call)) return go();
+  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
+    if (!r.ok) return done(r);
+    const leader = (r.body as { leader?: string }).leader;
+    if (leader === undefined || leader === '0') return done({ ok: false, error: NO_LEADER });
+    go();
+  });
+}
+
 function unary(ctx: ServiceContext, path: string): Unary {
-  return (call, callback) => ctx.gate.call(path, call.request, answer(callback));
+  return (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done));
+  };
 }
 
 export function notServed(service: string, method: string): grpc.UntypedHandleCall {
-  const message = `detcd serve: ${service}.${method} is not served (unimplemented in the simulated cluster)`;
-  const err = status({ code: grpc.status.UNIMPLEMENTED, message });
+  const err = status(notServedError(`${service}.${method}`));
   return ((call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
     if (callback !== undefined) return callback(err);
     (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
@@ -57,7 +83,7 @@ export function notServed(service: string, method: string): grpc.UntypedHandleCa
 function watch(ctx: ServiceContext): Duplex {
   return (call) => {
     let ended = false;
-    const requireLeader = call.metadata.get('hasleader').some((v) => String(v) === 'true');
+    const requireLeader = requiresLeader(call);
     const handle = ctx.gate.openWatch({
       response: (body) => {
         if (!ended) call.write(body);
@@ -127,32 +153,15 @@ function keepAlive(ctx: ServiceContext): Duplex {
   };
 }
 
-/** A cluster-level header (no revision: etcd's MemberList does not read the store). */
-export function clusterHeader(statusBody: unknown): Record<string, unknown> {
-  const { revision: _revision, ...header } = (statusBody as { header?: Record<string, unknown> }).header ?? {};
-  return header;
-}
-
-function withHeader(ctx: ServiceContext, callback: grpc.sendUnaryData<unknown>, build: (header: unknown) => object): void {
-  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
-    if (!r.ok) return callback(status(r.error));
-    callback(null, build(clusterHeader(r.body)));
-  });
-}
-
-function alarm(ctx: ServiceContext): Unary {
+/** A method answered beside the member (local-methods.ts), as the gateway answers it. */
+function local(ctx: ServiceContext, method: string): Unary {
   return (call, callback) => {
-    const action = (call.request as { action?: string }).action ?? 'GET';
-    // The simulated members never raise an alarm (no space quota, no corruption check); etcd
-    // 3.4 answers a GET without alarms with an empty message (no header).
-    if (action !== 'GET') return callback(status({ code: grpc.status.UNIMPLEMENTED, message: `detcd serve: Maintenance.Alarm ${action} is not served (members raise no alarms)` }));
-    ctx.gate.call('/v3/maintenance/status', {}, (r) => (r.ok ? callback(null, {}) : callback(status(r.error))));
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => answerLocal(ctx, method, call.request, done));
   };
 }
 
-function memberList(ctx: ServiceContext): Unary {
-  return (_call, callback) => withHeader(ctx, callback, (header) => ({ header, members: ctx.members() }));
-}
+const AUTH_METHODS = ['AuthEnable', 'AuthDisable', 'Authenticate', 'UserAdd', 'UserGet', 'UserList', 'UserDelete', 'UserChangePassword', 'UserGrantRole', 'UserRevokeRole', 'RoleAdd', 'RoleGet', 'RoleList', 'RoleDelete', 'RoleGrantPermission', 'RoleRevokePermission'];
 
 /** Every method of every service, by service, with its handler. */
 export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers> {
@@ -173,7 +182,7 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       LeaseLeases: unary(ctx, '/v3/lease/leases'),
     },
     Cluster: {
-      MemberList: memberList(ctx),
+      MemberList: local(ctx, 'Cluster.MemberList'),
       MemberAdd: notServed('Cluster', 'MemberAdd'),
       MemberRemove: notServed('Cluster', 'MemberRemove'),
       MemberUpdate: notServed('Cluster', 'MemberUpdate'),
@@ -183,10 +192,11 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       Status: unary(ctx, '/v3/maintenance/status'),
       Hash: unary(ctx, '/v3/maintenance/hash'),
       HashKV: unary(ctx, '/v3/maintenance/hashkv'),
-      Alarm: alarm(ctx),
-      Defragment: notServed('Maintenance', 'Defragment'),
+      Alarm: local(ctx, 'Maintenance.Alarm'),
+      Defragment: local(ctx, 'Maintenance.Defragment'),
       Snapshot: notServed('Maintenance', 'Snapshot'),
-      MoveLeader: notServed('Maintenance', 'MoveLeader'),
+      MoveLeader: local(ctx, 'Maintenance.MoveLeader'),
     },
+    Auth: Object.fromEntries(AUTH_METHODS.map((m) => [m, local(ctx, `Auth.${m}`)])),
   };
 }

@@ -555,6 +555,12 @@ function maybeGoneAfter(evidence: LeaseEvidence, id: string, after: number): boo
   return false;
 }
 
+/** Whether an op called after `after` saw the lease missing. */
+function seenGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
+  for (const a of evidence.absentAt.get(id) ?? []) if (a.call > after) return true;
+  return false;
+}
+
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
 function goneBy(evidence: LeaseEvidence, id: string, after: number): number | undefined {
   let by: number | undefined;
@@ -727,8 +733,11 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
       const input: EtcdInput = { f: 'lease/expire', request: { ID: id }, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined };
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
-      // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
-      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call)) {
+      // A lease granted again shows its expiry without a revision (a keyless lease): then it may
+      // expire any time. So does an op called after the grant was (not only after it returned)
+      // that saw it missing (ground-truth seed 60330: a revoke answered "not found" after a
+      // write the grant's answer shows it preceded, the grant's answer still on its way).
+      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call) && !seenGoneAfter(evidence, id, d.pair.call)) {
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }
