@@ -141,7 +141,8 @@ export class RawNode {
     if (snap !== undefined) rd.snapshot = snap;
     rd.readStates = r.readStates;
     rd.entries = entries;
-    rd.committedEntries = r.raftLog.nextEnts().slice();
+    // nextEnts builds a fresh array (raftLog.slice copies what it reads): no second copy.
+    rd.committedEntries = r.raftLog.nextEnts();
     rd.messages = r.msgs;
     rd.mustSync = entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
     this.assertPersistsBeforeSending(hs, rd.messages);
