@@ -8,6 +8,7 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { Message } from '../../src/raft/types.ts';
+import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
 import type { CrashMoment } from '../scenario/fault-kinds.ts';
@@ -116,6 +117,8 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
+  /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
+  private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -265,6 +268,8 @@ export class EtcdCluster {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
+        onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
+        onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
         ...(this.options.snapshotDelayUsMax !== undefined ? { snapshotDelayUsMax: this.options.snapshotDelayUsMax } : {}),
         ...(this.options.snapshotDuplicatePercent !== undefined ? { snapshotDuplicatePercent: this.options.snapshotDuplicatePercent } : {}),
@@ -344,11 +349,13 @@ export class EtcdCluster {
     const invariants = new ClusterInvariants(this, {
       checkQuorum: s.checkQuorum || s.leaseReads,
       preVote: s.preVote,
+      leaseReads: s.leaseReads,
       electionTimeoutUs: s.electionTicks * s.tickMs * 1000,
       tickUs: s.tickMs * 1000,
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
+    if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

@@ -37,6 +37,8 @@ export interface NemesisNetwork {
   setLossy(lossy: { dropPercent: number; duplicatePercent: number; reorderPercent: number; delayMsMax: number } | undefined): void;
   clog(node: string): void;
   unclog(node: string): void;
+  /** What `from` sends `to` (one direction of one link) arrives `extraUs` later; undefined restores the scenario's link. */
+  slowLink(from: string, to: string, extraUs: number | undefined): void;
 }
 
 export interface NemesisProcesses {

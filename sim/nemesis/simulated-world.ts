@@ -84,6 +84,18 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
     this.world.network.unclogNode(node);
   }
 
+  slowLink(from: string, to: string, extraUs: number | undefined): void {
+    const { base } = this.lossyLinks();
+    if (extraUs === undefined) {
+      this.world.network.setLink(from, to, base);
+      return;
+    }
+    const l = base.latency;
+    const minUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.minUs : l.floorUs;
+    const maxUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.maxUs : (l.capUs ?? l.floorUs + 20 * l.meanUs);
+    this.world.network.setLink(from, to, { ...base, latency: { kind: 'uniform', minUs: minUs + extraUs, maxUs: maxUs + extraUs } });
+  }
+
   // Processes.
   crash(node: string, tornWrites: boolean): void {
     if (this.world.isUp(node)) this.world.crash(node, tornWrites);

@@ -252,8 +252,17 @@ export const FAULT_KINDS = {
       pauseAfterMs: z.number().int().min(0).max(10_000),
       /** It runs again this long after another member leads in a later term (or when the fault heals, if sooner). */
       resumeAfterLeaderMs: z.number().int().min(0).max(60_000),
+      /**
+       * When set, what the others send the leader arrives this much later from the start (its
+       * inbound links slowed), not cut; its own links are cut when it pauses: answers to the
+       * heartbeat rounds it sent until the pause reach it after it runs again, after the reads
+       * that came in meanwhile (etcd#20418's late heartbeat responses).
+       */
+      lateAnswersMs: z.number().int().min(1).max(10_000).optional(),
     }),
-    describe: (f) => `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
+    describe: (f) => f.lateAnswersMs === undefined
+      ? `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`
+      : `slow what the others send the leader by ${f.lateAnswersMs} ms, cut its own links and pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
     arbitrary: ({ fc }) => fc.record({ kind: fc.constant('cut-then-pause' as const), pauseAfterMs: fc.integer({ min: 0, max: 20 }), resumeAfterLeaderMs: fc.integer({ min: 0, max: 300 }) }),
     // Needs a leader to cut and a quorum left to elect another: kept out of the small property clusters' mix.
     inPropertyMix: false,
