@@ -1,6 +1,8 @@
 // `detcd run --target etcd`: one real-etcd run from the command line, its report written like a
-// simulated run's, with the members' data directories and logs under etcd/ in the report.
-import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// simulated run's, with the members' logs under etcd/ in the report, and their data directories
+// too when the run did not pass (the evidence; about 370 MB for three members, mostly
+// preallocated WAL files, so a passing run does not keep them).
+import { cpSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runReportDir, writeRunReportTo } from '../../report/index.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -34,8 +36,16 @@ export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: R
   await writeRunReportTo(dir, { results: output.results, history: output.history, watches: output.watches, trace: [], scenario: output.scenario });
   writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
   if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');
+  if (output.results.valid === true) removeDataDirs(output.workDir);
   moveInto(output.workDir, join(dir, 'etcd'));
   return { output, dir };
+}
+
+/** Removes the members' data directories from the run's folder and keeps their logs (files). */
+function removeDataDirs(workDir: string): void {
+  for (const entry of readdirSync(workDir, { withFileTypes: true })) {
+    if (entry.isDirectory()) rmSync(join(workDir, entry.name), { recursive: true, force: true });
+  }
 }
 
 /** Moves the members' folder into the report (a copy when they are on different file systems). */

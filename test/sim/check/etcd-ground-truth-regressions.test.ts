@@ -337,6 +337,27 @@ describe('a lease the server chose for a grant whose answer was lost', () => {
     expect(verdict([...grant, ...refused, ...timedOut], undefined, watches)).toBe(true);
     expect(verdict([...refused, ...timedOut], undefined, watches)).toBe(false);
   });
+
+  it('which of several leases timed-out writes name the lost grant made is not known: any may be (not the first named)', () => {
+    // Ground-truth seed 31772: a timed-out write naming lease 101 that never applies (here a put
+    // keeping the value of a missing key), an ambiguous put with lease 1000 that made revision 2.
+    const put = (p: number, key: string, lease: string): Line[] => [[p, 'invoke', 'kv/put', { key: b64(key), value: b64(`V${key}`), lease }], [p, 'fail', 'kv/put', null, 'etcdserver: leader changed']];
+    const never: Line[] = [[4, 'invoke', 'kv/put', { key: b64('k9'), ignore_value: true, lease: '101' }], [4, 'info', 'kv/put', null, 'timeout']];
+    const read = (rev: number, count: string): Line[] => [[3, 'invoke', 'kv/range', { key: b64('k2'), count_only: true }], [3, 'ok', 'kv/range', { ...hdr(rev), count }]];
+    expect(verdict([...grant, ...never, ...put(2, 'k2', '1000'), ...read(2, '1')])).toBe(true);
+    // No grant, or one sent after the read: nothing made revision 2.
+    expect(verdict([...never, ...put(2, 'k2', '1000'), ...read(2, '1')])).toBe(false);
+    expect(verdict([...never, ...put(2, 'k2', '1000'), ...read(2, '1'), ...grant])).toBe(false);
+    // One lost answer makes one lease: two puts with two unnamed leases, k2 still there at 3 (no expiry made 3), need two grants.
+    const both: Line[] = [...never, ...put(2, 'k2', '1000'), ...put(1, 'k1', '1001'), ...read(3, '1')];
+    expect(verdict([...grant, ...both])).toBe(false);
+    expect(verdict([...grant, ...grant, ...both])).toBe(true);
+    // Past 16 ways to name the lease the search gives up honestly: unknown, never a false alarm.
+    const many: Line[] = Array.from({ length: 17 }, (_, i): Line[] => [[10 + i, 'invoke', 'kv/put', { key: b64(`m${i}`), ignore_value: true, lease: String(200 + i) }], [10 + i, 'info', 'kv/put', null, 'timeout']]).flat();
+    expect(verdict([...grant, ...many, ...put(2, 'k2', '1000'), ...read(2, '1')])).toBe('unknown');
+    expect(verdict([...grant, ...put(2, 'k2', '1000'), ...many, ...read(2, '1')])).toBe(true);
+    expect(verdict([...many, ...put(2, 'k2', '1000'), ...read(2, '1')])).toBe(false);
+  });
 });
 
 describe('a lease a write seen to take effect used', () => {

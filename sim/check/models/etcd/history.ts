@@ -61,7 +61,18 @@ export interface EtcdPrepared {
   initial: EtcdState;
   /** The value standing for every value no answer shows (unseen-values.ts), if any was hidden. */
   placeholder?: string | undefined;
+  /**
+   * How many ways there are to name the leases timed-out grants with ID 0 made (1 when there is
+   * nothing to choose; ANONYMOUS_GRANT_CHOICES_MAX + 1 means at least that many): these ops
+   * hold choice `anonymousGrantChoice`, and another may be linearizable when this one is not.
+   */
+  anonymousGrantChoices: number;
 }
+
+/** The ways of naming the leases of timed-out ID-0 grants a check tries at most (history-check/etcd.ts). */
+export const ANONYMOUS_GRANT_CHOICES_MAX = 16;
+/** Search nodes spent at most listing those ways (many timed-out ID-0 grants and many leases). */
+const ANONYMOUS_GRANT_NODES_MAX = 20_000;
 
 /**
  * Errors after which the request may still have been applied. etcd's own: request timed out
@@ -180,6 +191,8 @@ export interface EtcdPrepareOptions {
   initialDump?: unknown;
   /** Watch responses recorded with the history, placed among its ops (watch-observations.ts). */
   watches?: readonly WatchObservation[];
+  /** Which naming of the leases timed-out ID-0 grants made to use (EtcdPrepared.anonymousGrantChoices); default 0, the first. */
+  anonymousGrantChoice?: number;
 }
 
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
@@ -199,7 +212,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
   const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, () => writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
-  settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps);
+  const anonymousGrantChoices = settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps, options.anonymousGrantChoice ?? 0);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   for (const d of drafts) {
     if (!isLeaseRead(d) || d.returnPos === -1) continue;
@@ -220,7 +233,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
   const constraints = worth ? gapConstraints(ops, pinnedGaps, watched) : NO_GAP_CONSTRAINTS;
   const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
-  return { ops, dropped, resolved, gaps, constraints, initial, placeholder };
+  return { ops, dropped, resolved, gaps, constraints, initial, placeholder, anonymousGrantChoices };
 }
 
 /**
@@ -553,7 +566,7 @@ function goneBy(evidence: LeaseEvidence, id: string, after: number): number | un
  * before that op returned) or a timed-out write may have used its lease. A timed-out revoke that nobody saw the lease missing after can
  * only matter by deleting keys, which takes a gap revision: it is gated like unseen writes.
  */
-function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
+function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: ReadonlySet<number>, anonymousChoice: number): number {
   // Leases that a write of unknown outcome (still in play, or seen to take effect: ground-truth
   // seed 3415, a timed-out txn whose put with a timed-out grant's lease a watch event showed)
   // would attach keys to, or that a write refused with a decided error names (a txn's put with
@@ -575,7 +588,7 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
     if (d.returnPos === -1) continue;
     leasedPuts(d.f, d.request, (_, lease) => void (usedUnseen.includes(lease) || usedUnseen.push(lease)));
   }
-  nameAnonymousGrants(drafts, evidence, usedUnseen);
+  const anonymousChoices = nameAnonymousGrants(drafts, evidence, usedUnseen, anonymousChoice);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
   const grantsOf = new Map<string, number>();
   for (const d of drafts) {
@@ -605,17 +618,21 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
       else if (!maybeGoneAfter(evidence, id, d.pair.call)) d.gaps = gaps;
     }
   }
+  return anonymousChoices;
 }
 
 /**
  * Timed-out grants with ID 0 (the server picks the ID, and only the lost answer said which): a
  * lease seen existing that no grant names may be one such a grant made (a client learnt it from
- * a lease listing), or that a write of unknown outcome names. Each such lease gets one of them
- * called before it was seen, by the deadline
- * it was seen (the grants eligible for a later deadline include those for an earlier one, so
- * taking the earliest called each time matches as many as can be); the rest are dropped.
+ * a lease listing), or that a write of unknown outcome names. Each such lease may get one of
+ * them called before it was seen (by the deadline it was seen); the rest are dropped. Which
+ * grant made which lease is not known: the ways that leave no lease without a grant it could
+ * have had are listed (the first takes, by deadline, the earliest called grant each time, which
+ * matches as many as can be), choice `choice` is named, and how many ways there are is returned
+ * (ground-truth seed 31772: of a timed-out put with lease 101 that could never apply and an
+ * ambiguous one with lease 1000 that made a revision, only 1000 explains the history).
  */
-function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: readonly string[]): void {
+function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: readonly string[], choice: number): number {
   const anonymous: Draft[] = [];
   const named = new Set<string>();
   for (const d of drafts) {
@@ -625,20 +642,67 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: r
     named.add(id);
     if (d.output !== undefined && 'response' in d.output) named.add(id64(d.output.response['ID']));
   }
-  if (anonymous.length === 0) return;
+  if (anonymous.length === 0) return 1;
   anonymous.sort((a, b) => a.pair.call - b.pair.call);
   const unexplained = [...evidence.presentBy].filter(([id]) => !named.has(id)).sort((a, b) => a[1] - b[1]);
   // Then the leases nobody saw but a write of unknown outcome names (ground-truth seed 42095: an
   // answer showed the key it put with that lease, its value not unique): no deadline.
   for (const id of wanted) if (!named.has(id) && !evidence.presentBy.has(id)) unexplained.push([id, Infinity]);
-  let next = 0;
-  for (const [id, by] of unexplained) {
-    if (next >= anonymous.length || anonymous[next]!.pair.call >= by) continue;
-    const d = anonymous[next++]!;
+  const ways = anonymousNamings(anonymous.map((d) => d.pair.call), unexplained.map(([, by]) => by), choice);
+  const picked = ways.picked ?? ways.first;
+  const used = new Set<number>();
+  picked.forEach((g, c) => {
+    if (g < 0) return;
+    const d = anonymous[g]!;
+    used.add(g);
     d.original = d.request;
-    d.request = { ...d.request, ID: id };
-  }
-  for (; next < anonymous.length; next++) anonymous[next]!.returnPos = -1;
+    d.request = { ...d.request, ID: unexplained[c]![0] };
+  });
+  anonymous.forEach((d, g) => void (used.has(g) || (d.returnPos = -1)));
+  return ways.count;
+}
+
+/**
+ * The ways of giving lease c a grant g called before its deadline (calls[g] < deadlines[c]),
+ * each grant at most once, that leave no lease without a grant when a free one could have made
+ * it, in search order (each lease first takes the earliest called free grant, then a later one,
+ * then none): per lease the grant's index or -1. Returns the first way, way `choice` and how
+ * many ways there are (past ANONYMOUS_GRANT_CHOICES_MAX or the node bound it stops counting).
+ */
+function anonymousNamings(calls: readonly number[], deadlines: readonly number[], choice: number): { first: number[]; picked: number[] | undefined; count: number } {
+  const used = calls.map(() => false);
+  const pick: number[] = [];
+  let first: number[] | undefined;
+  let picked: number[] | undefined;
+  let count = 0;
+  let nodes = 0;
+  const full = (): boolean => count > ANONYMOUS_GRANT_CHOICES_MAX || nodes > ANONYMOUS_GRANT_NODES_MAX;
+  const maximal = (): boolean => pick.every((g, c) => g >= 0 || calls.every((call, j) => used[j] || call >= deadlines[c]!));
+  const visit = (c: number): void => {
+    nodes++;
+    if (full()) return;
+    if (c === deadlines.length) {
+      if (!maximal()) return;
+      if (count === 0) first = [...pick];
+      if (count === choice) picked = [...pick];
+      count++;
+      return;
+    }
+    for (let g = 0; g < calls.length; g++) {
+      if (used[g] || calls[g]! >= deadlines[c]!) continue;
+      used[g] = true;
+      pick.push(g);
+      visit(c + 1);
+      pick.pop();
+      used[g] = false;
+    }
+    pick.push(-1);
+    visit(c + 1);
+    pick.pop();
+  };
+  visit(0);
+  // The node bound hit before any way was found (cannot happen with the first path, which never backtracks): the greedy one.
+  return { first: first ?? deadlines.map(() => -1), picked, count: nodes > ANONYMOUS_GRANT_NODES_MAX ? Math.max(count, ANONYMOUS_GRANT_CHOICES_MAX + 1) : Math.max(count, 1) };
 }
 
 /** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */
