@@ -36,17 +36,21 @@
 //   that applied every entry committed anywhere before the request reached the member: no stale
 //   read, however the read index or lease went wrong (answer-covers-commit.ts; not with
 //   readOnly lease-based, whose stale reads are documented anomalies).
+// - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
+//   the member holds as the leader of its term does, and while its term lasts the member keeps
+//   them (replication-acks.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { AnswerCoversCommit } from './answer-covers-commit.ts';
+import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit';
+export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -146,12 +150,20 @@ export class ClusterInvariants {
   checks = 0;
   votesSeen = 0;
   private readonly answers: AnswerCoversCommit;
+  private readonly acks: ReplicationAcks;
 
   constructor(
     private readonly cluster: ObservedCluster,
     private readonly options: ClusterInvariantOptions,
   ) {
     this.answers = new AnswerCoversCommit({ hosts: cluster.hosts, fail: (member, detail) => this.fail('answer-covers-commit', member, detail) });
+    this.acks = new ReplicationAcks({
+      hostOf: (raftId) => {
+        const host = cluster.hosts.get(cluster.nameOf(raftId));
+        return host !== undefined && host.config.id === raftId ? host : undefined;
+      },
+      fail: (invariant, member, detail) => this.fail(invariant, member, detail),
+    });
   }
 
   /** A client request reached a member (answer-covers-commit notes the cluster's commit index). */
@@ -181,6 +193,7 @@ export class ClusterInvariants {
     if (this.found !== undefined) return;
     if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
+    else if (m.type === 'MsgAppResp') this.acks.onSend(host, m);
   }
 
   /**
@@ -267,6 +280,7 @@ export class ClusterInvariants {
         continue;
       }
       this.checkApplied(host, seen);
+      this.acks.checkKept(host);
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
