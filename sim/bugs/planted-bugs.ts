@@ -167,7 +167,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#1811, etcd#2808',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { truncateOnStaleAppend: true } },
-    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft' },
+    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft (acked-entries-kept)' },
   },
   {
     name: 'install-older-snapshot',
@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (commit-monotonic)' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (ack-matches-leader)' },
   },
   {
     name: 'conf-change-before-term-commit',

@@ -73,7 +73,7 @@ export const MEMBERS_MAX = 9;
 /** A membership change that has not finished by then is abandoned (simulated time). */
 export const RECONFIGURATION_DEADLINE_US = 60_000_000;
 
-export type MembershipAction = 'replace' | 'remove-add';
+export type MembershipAction = 'replace' | 'remove-add' | 'joint-replace';
 
 /** The endpoint of members added but never started: what they are sent goes nowhere. */
 export const UNSTARTED_ENDPOINT = 'unstarted';
@@ -186,9 +186,12 @@ export class EtcdCluster {
    * an empty disk on the same endpoint as a learner and promote it (see reconfiguration.ts).
    * 'replace' and 'remove-add' differ only in name here: the world's endpoints are fixed, so the
    * replacement member lives on the removed one's endpoint, with a new raft id either way.
+   * 'joint-replace' makes the removal and the promotion joint-consensus changes (etcd-raft's
+   * ConfChangeV2 with transition JointImplicit): while each is under way both the outgoing and
+   * the incoming majorities must agree on every election and commit.
    * False (refused) when another change runs, there is no leader, or the member is down.
    */
-  changeMembership(_action: MembershipAction, name: string): boolean {
+  changeMembership(action: MembershipAction, name: string): boolean {
     if (this.reconfiguring() !== undefined) return false;
     const oldId = this.raftIdOf(name);
     if (oldId === undefined || !this.world.isUp(name) || this.world.isPaused(name)) return false;
@@ -207,7 +210,7 @@ export class EtcdCluster {
       wipeAs: (n, raftId) => this.wipeAs(n, raftId),
       start: (n) => { if (!world.isUp(n)) world.restart(n); },
       finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
-    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0);
+    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0, action === 'joint-replace' ? 'joint-implicit' : 'auto');
     this.reconfigurations.push(r);
     world.recordFault('membership-start', name);
     return true;

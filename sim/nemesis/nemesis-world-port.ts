@@ -69,7 +69,7 @@ export interface NemesisDisks {
 
 export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
-  membership(action: 'replace' | 'remove-add', node: string): boolean;
+  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
   /**
    * Starts `operators` clients calling the member API at once (learners added and removed, a
    * different change sent as soon as the last one's outcome is unknown); returns what stops

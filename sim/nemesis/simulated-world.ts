@@ -28,7 +28,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract raftStatus(node: string): RaftRole | undefined;
   abstract crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
-  abstract membership(action: 'replace' | 'remove-add', node: string): boolean;
+  abstract membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
   abstract buggify(on: boolean): void;
   /** Operators on the member API: none unless the cluster adds them. */
   memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {

@@ -108,7 +108,7 @@ export class RealNemesisWorld implements NemesisWorld {
     if (fsyncUs !== undefined) refuse('a slow disk', 'slow-disk');
   }
 
-  membership(_action: 'replace' | 'remove-add', _node: string): boolean {
+  membership(_action: 'replace' | 'remove-add' | 'joint-replace', _node: string): boolean {
     return refuse('a membership change', 'membership');
   }
 
