@@ -9,6 +9,7 @@ import type { Results } from '../run/results.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { bakeScenario, shrinkScenario } from '../sweep/shrink.ts';
 import type { PlantedBug, PlantedBugEntry } from './planted-bugs.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface TrackRecordOptions {
   /** Seeds tried per scenario (1..seedsMax). */
@@ -112,7 +113,7 @@ export function trackRecordRow(entry: PlantedBugEntry & { name: PlantedBug }, o:
     wallSeconds, caughtBy: failingChecker(found.results), scheduleFaults: found.schedule,
     cleanRuns: clean.runs, cleanNotValid: clean.notValid, replay: found.results.replay,
   };
-  return shrunk === undefined ? row : { ...row, shrunkFaults: shrunk };
+  return shrunk === undefined ? row : withFields(row, { shrunkFaults: shrunk });
 }
 
 /** The median of the wall times of the bugs found (0 when none was). */

@@ -20,6 +20,10 @@ const CLOCK_FAULTS = ['clock-skew', 'clock-jump', 'clock-drift'];
 /** Faults that leave a leader serving clients while the others cannot hear it (or it them). */
 const LEADER_CUT_OFF_FAULTS = ['partition', 'one-way', 'clog', 'pause', 'figure8'];
 
+/** Every overlap of the lock checker's result explained, by this anomaly alone. */
+const lockAnomaliesOnly = (r: CheckResult, anomaly: string): boolean =>
+  Array.isArray(r['anomalies']) && r['anomalies'].length > 0 && r['anomalies'].every((a) => a === anomaly);
+
 type Explains = (result: CheckResult, all: Readonly<Record<string, CheckResult>>, scenario: Scenario, e: AnomalyEvidence) => boolean;
 
 /** Stale reads only: the history without its reads linearizes, and reads came from a leader lease. */
@@ -27,7 +31,8 @@ const staleLeaseReads = (all: Readonly<Record<string, CheckResult>>, scenario: S
   scenario.cluster.raft.readOnly === 'lease-based' && all['linearizable-writes']?.valid === true;
 
 const EXPLAINS: Readonly<Record<string, Explains>> = {
-  'lock:pause-outlived-lease': (r) => Array.isArray(r['anomalies']) && r['anomalies'].length > 0 && r['anomalies'].every((a) => a === 'pause-outlived-lease'),
+  'lock:pause-outlived-lease': (r) => lockAnomaliesOnly(r, 'pause-outlived-lease'),
+  'lock:lease-expired': (r) => lockAnomaliesOnly(r, 'lease-expired'),
   'linearizable:lease-read-clock': (_r, all, s, e) => staleLeaseReads(all, s) && CLOCK_FAULTS.some((k) => e.faultKinds.has(k)),
   'linearizable:lease-read-deposed': (_r, all, s, e) => staleLeaseReads(all, s) && e.leaderChanges > 0 && LEADER_CUT_OFF_FAULTS.some((k) => e.faultKinds.has(k)),
 };
@@ -48,6 +53,9 @@ export function excusedViolations(scenario: Scenario, checkers: Readonly<Record<
         break;
       }
     }
+    // A lock result whose overlaps are explained by several allowed anomalies is each of them.
+    const shown = result['anomalies'];
+    if (!out.has(checker) && checker === 'lock' && Array.isArray(shown) && shown.length > 1 && shown.every((a) => anomalies.has(a as string))) out.set(checker, shown.join(', '));
   }
   return out;
 }

@@ -8,13 +8,20 @@
 // `pause-outlived-lease`: the first holder's client paused right after acquiring for longer than
 // its lease's TTL (its keep-alives stopped), and the second acquired no sooner than that TTL
 // after the first asked for the lock (when the first's lease, granted after that, may have run
-// out). The evidence comes from the history: the acquire's ok value carries `ttlMs` and
-// `pauseMs` (sim/workload/lock.ts). An overlap without that evidence is unexplained.
+// out). The recipe's other documented anomaly is `lease-expired`, of which a pause is one cause:
+// a holder's session lease was not certainly alive when the second holder acquired, because
+// no keep-alive of it (nor its grant) was asked for within a TTL before that moment — its
+// member paused or cut off, a slow machine. etcd then expires the lease and deletes the key,
+// as it must, and neither the holder nor a waiter (etcd 3.4's Mutex.Lock does not read its own
+// key back after the wait) notices. The evidence comes from the history: the acquire's ok
+// value carries `lease`, `ttlMs` and `pauseMs`, and `keepalive` ops answered with a TTL renew a
+// lease no earlier than their invocation (sim/workload/lock.ts). An overlap without that
+// evidence is unexplained.
 import type { Op } from '../history/op.ts';
 import type { CheckResult } from './verdict.ts';
 
 /** The lock checker's documented anomalies (see sim/check/documented-anomalies.ts). */
-export const MUTEX_ANOMALIES = ['pause-outlived-lease'] as const;
+export const MUTEX_ANOMALIES = ['pause-outlived-lease', 'lease-expired'] as const;
 export type MutexAnomaly = (typeof MUTEX_ANOMALIES)[number];
 
 interface Hold {
@@ -27,7 +34,11 @@ interface Hold {
   /** From the acquire's ok value, when the workload recorded them. */
   ttlUs: number | undefined;
   pauseUs: number | undefined;
+  lease: string | undefined;
 }
+
+/** Per lease, the invocation times of its keep-alives answered with a TTL (ascending). */
+export type Renewals = ReadonlyMap<string, readonly number[]>;
 
 /** Two holders at once, and what explains it (undefined: nothing documented does). */
 export interface Overlap {
@@ -38,6 +49,43 @@ export interface Overlap {
 
 /** Overlaps kept in a result (the count covers all). */
 const OVERLAPS_KEPT_MAX = 100;
+
+function leaseField(value: unknown): string | undefined {
+  const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['lease'] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+/** The keep-alives answered with a TTL, by lease: each renewed it no earlier than its invocation. */
+export function renewalsOf(history: readonly Op[]): Renewals {
+  const invoked = new Map<number | string, number>();
+  const out = new Map<string, number[]>();
+  for (const op of history) {
+    if (op.f !== 'keepalive') continue;
+    if (op.type === 'invoke') invoked.set(op.process, op.time);
+    else if (op.type === 'ok' && (msField(op.value, 'ttlMs') ?? 0) > 0) {
+      const lease = leaseField(op.value);
+      const at = invoked.get(op.process);
+      if (lease === undefined || at === undefined) continue;
+      const times = out.get(lease);
+      if (times === undefined) out.set(lease, [at]);
+      else times.push(at);
+    }
+  }
+  for (const times of out.values()) times.sort((a, b) => a - b);
+  return out;
+}
+
+/**
+ * Until when a hold's lease was certainly alive, from what happened before `atUs`: its grant
+ * (asked for after the acquire's invocation) and each keep-alive answered with a TTL renewed it
+ * for at least a TTL from the request's invocation. undefined: no evidence (lease or TTL not recorded).
+ */
+function certainlyAliveUntilUs(h: Hold, renewals: Renewals, atUs: number): number | undefined {
+  if (h.lease === undefined || h.ttlUs === undefined || h.ttlUs === 0) return undefined;
+  let latest = h.invokeUs;
+  for (const t of renewals.get(h.lease) ?? []) if (t <= atUs && t > latest) latest = t;
+  return latest + h.ttlUs;
+}
 
 function msField(value: unknown, field: string): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -54,7 +102,7 @@ export function holdsOf(history: readonly Op[]): Hold[] {
     if (op.f === 'acquire' && op.type === 'ok') {
       const hold = {
         process: op.process, invokeUs: invoked.get(op.process) ?? op.time, fromUs: op.time, toUs: Number.POSITIVE_INFINITY, acquireIndex: op.index,
-        ttlUs: msField(op.value, 'ttlMs'), pauseUs: msField(op.value, 'pauseMs'),
+        ttlUs: msField(op.value, 'ttlMs'), pauseUs: msField(op.value, 'pauseMs'), lease: leaseField(op.value),
       };
       open.set(op.process, hold);
       holds.push(hold);
@@ -70,17 +118,23 @@ export function holdsOf(history: readonly Op[]): Hold[] {
 }
 
 /** What explains `second` acquiring while `first` holds, if anything documented does. */
-export function explainOverlap(first: Hold, second: Hold): MutexAnomaly | undefined {
+export function explainOverlap(first: Hold, second: Hold, renewals: Renewals = new Map()): MutexAnomaly | undefined {
   const { ttlUs, pauseUs } = first;
-  if (ttlUs === undefined || pauseUs === undefined || ttlUs === 0) return undefined;
   // Its keep-alives stopped at its acquire for longer than the TTL, and the second came after
   // the earliest moment its lease (granted after the acquire's invoke) could have run out.
-  if (pauseUs > ttlUs && second.fromUs >= first.invokeUs + ttlUs) return 'pause-outlived-lease';
+  if (ttlUs !== undefined && pauseUs !== undefined && ttlUs > 0 && pauseUs > ttlUs && second.fromUs >= first.invokeUs + ttlUs) return 'pause-outlived-lease';
+  // Either session may have expired by the second's acquire: the first's key gone while it
+  // held, or the second's own key gone while it waited (so nothing older was left to wait for).
+  const at = second.fromUs;
+  const firstUntil = certainlyAliveUntilUs(first, renewals, at);
+  const secondUntil = certainlyAliveUntilUs(second, renewals, at);
+  if ((firstUntil !== undefined && firstUntil < at) || (secondUntil !== undefined && secondUntil < at)) return 'lease-expired';
   return undefined;
 }
 
 export function checkMutex(history: readonly Op[]): CheckResult {
   const holds = holdsOf(history).sort((a, b) => a.fromUs - b.fromUs);
+  const renewals = renewalsOf(history);
   const acquires = holds.length;
   const overlaps: Overlap[] = [];
   let overlapCount = 0;
@@ -91,7 +145,7 @@ export function checkMutex(history: readonly Op[]): CheckResult {
     for (let i = open.length - 1; i >= 0; i--) if ((open[i] as Hold).toUs <= h.fromUs) open.splice(i, 1);
     for (const o of open) {
       if (o.process === h.process) continue;
-      const anomaly = explainOverlap(o, h);
+      const anomaly = explainOverlap(o, h, renewals);
       overlapCount++;
       if (anomaly === undefined) unexplained++;
       if (overlaps.length < OVERLAPS_KEPT_MAX) overlaps.push({ first: o, second: h, anomaly });

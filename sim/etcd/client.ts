@@ -11,6 +11,7 @@ import { isMemberToClient } from '../../src/server/client-protocol.ts';
 import type { ClientNet } from './client-net.ts';
 import type { HistoryLog } from './history-log.ts';
 import { opName, outcomeUnknown, retryableError, safeToRetry } from './request-kinds.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface EtcdRequest {
   readonly path: string;
@@ -120,7 +121,7 @@ export class EtcdClient {
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
   sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
-    this.net.send(member, { ...m, id: this.nextMessageId() });
+    this.net.send(member, withFields(m, { id: this.nextMessageId() }));
   }
 
   /** A new stream id with a listener for its messages (watch-stream.ts uses this). */

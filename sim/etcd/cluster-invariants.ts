@@ -107,6 +107,8 @@ interface Seen {
   cutOffSinceUs: number | undefined;
   /** The host's version (MemberHost.version) when a check last found nothing. */
   version: number | undefined;
+  /** The last term leader-has-votes looked at for this member (0: none): spares the member@term key after every event it leads. */
+  leaderVotesTerm: number;
 }
 
 /**
@@ -151,6 +153,11 @@ export class ClusterInvariants {
   votesSeen = 0;
   private readonly answers: AnswerCoversCommit;
   private readonly acks: ReplicationAcks;
+  /** The entry quorumWithoutHolder asks about, for holdsEntry. */
+  private holdsIndex = 0;
+  private holdsTerm = 0;
+  private readonly holdsEntry = (raftId: number): boolean => this.durablyHolds(raftId, this.holdsIndex, this.holdsTerm);
+  private readonly nameOfRaftId = (raftId: number): string => this.cluster.nameOf(raftId);
 
   constructor(
     private readonly cluster: ObservedCluster,
@@ -227,12 +234,15 @@ export class ClusterInvariants {
   }
 
   /** leader-has-votes: a leader of term T was granted T's votes by a quorum of its voters (itself included). */
-  private checkLeaderVotes(host: MemberHost): void {
+  private checkLeaderVotes(host: MemberHost, seen: Seen): void {
     const term = host.term;
+    // Looked at already (the key below is in leadersChecked): the common case, a leader that keeps leading.
+    if (seen.leaderVotesTerm === term) return;
     const key = `${host.id}@${term}`;
     // Votes past the bound are not remembered: nothing to count them by then.
     if (this.leadersChecked.has(key) || this.votes.size >= VOTES_KEPT_MAX) return;
     this.leadersChecked.add(key);
+    seen.leaderVotesTerm = term;
     const me = host.config.id;
     const granted = (v: number): boolean => v === me || this.votes.get(`${this.cluster.viewId(this.cluster.nameOf(v), v)}@${term}`) === me;
     const cs = host.member.membership;
@@ -287,7 +297,7 @@ export class ClusterInvariants {
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
       if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);
-      if (host.isLeader) this.checkLeaderVotes(host);
+      if (host.isLeader) this.checkLeaderVotes(host, seen);
       if (this.found !== undefined) return;
       seen.version = host.version;
     }
@@ -315,7 +325,7 @@ export class ClusterInvariants {
   private seenOf(host: MemberHost): Seen {
     let s = this.seen.get(host.id);
     if (s === undefined) {
-      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, version: undefined };
+      s = { consistentIndex: 0, applied: 0, incarnation: host.incarnation, term: 0, cutOffSinceUs: undefined, version: undefined, leaderVotesTerm: 0 };
       this.seen.set(host.id, s);
     }
     return s;
@@ -346,7 +356,10 @@ export class ClusterInvariants {
   /** Undefined when every quorum of the member's configuration contains a durable holder of (i, term); else who holds it. */
   private quorumWithoutHolder(host: MemberHost, i: number, term: number): string | undefined {
     const cs = host.member.membership;
-    return quorumWithoutHolder(cs.voters, cs.votersOutgoing, (id) => this.durablyHolds(id, i, term), (id) => this.cluster.nameOf(id));
+    // Two functions made once, reading the entry from fields: this runs for every applied entry.
+    this.holdsIndex = i;
+    this.holdsTerm = term;
+    return quorumWithoutHolder(cs.voters, cs.votersOutgoing, this.holdsEntry, this.nameOfRaftId);
   }
 
   /** True when voter `raftId`'s durable log (its storage mirrors its disk, up or down) has entry (i, term) or a snapshot past i. */

@@ -15,7 +15,7 @@ import type { CrashMoment } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
-import type { WorldClockOptions } from '../world/world.ts';
+import type { WorldClockOptions, WorldOptions } from '../world/world.ts';
 import { World } from '../world/world.ts';
 import type { EtcdClientOptions } from './client.ts';
 import { EtcdClient } from './client.ts';
@@ -32,6 +32,7 @@ import { isEventMoment, momentWatch } from './crash-moments.ts';
 import { LeaderTimeline } from './leader-timeline.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
 export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer' | 'pendingApplyMax'> & {
@@ -131,20 +132,11 @@ export class EtcdCluster {
     if (!Number.isInteger(n) || n < 1 || n > MEMBERS_MAX) throw new Error(`EtcdCluster: members must be 1..${MEMBERS_MAX}, got ${n}`);
     const ids = Array.from({ length: n }, (_, i) => i + 1);
     this.names = ids.map(memberName);
-    this.world = new World({
-      seed: options.seed,
-      ...(options.prng !== undefined ? { prng: options.prng } : {}),
-      nodes: this.names,
-      ...(options.network !== undefined ? { network: options.network } : {}),
-      ...(options.disk !== undefined ? { disk: options.disk } : {}),
-      ...(options.clock !== undefined ? { clock: options.clock } : {}),
-      ...(options.buggify !== undefined ? { buggify: options.buggify } : {}),
-      ...(options.traceLog !== undefined ? { traceLog: options.traceLog } : {}),
-    });
+    this.world = new World(worldOptions(options, this.names));
     this.history = new HistoryLog(() => this.world.loop.now());
     const configs = new Map<string, MemberConfig>();
     for (const id of ids) {
-      configs.set(memberName(id), { ...DEFAULT_MEMBER_CONFIG, ...options.settings, id, peers: ids, unsafe: options.bug === undefined ? undefined : plantedBug(options.bug).unsafe });
+      configs.set(memberName(id), withFields(withFields(DEFAULT_MEMBER_CONFIG, options.settings ?? {}), { id, peers: ids, unsafe: options.bug === undefined ? undefined : plantedBug(options.bug).unsafe }));
     }
     this.configs = configs;
     for (const id of ids) this.endpointOfRaftId.set(id, memberName(id));
@@ -245,7 +237,7 @@ export class EtcdCluster {
     disk.remove(SNAP_FILE);
     disk.fsync(() => undefined);
     const old = this.configs.get(name) as MemberConfig;
-    this.configs.set(name, { ...old, id: raftId, peers: [] });
+    this.configs.set(name, withFields(old, { id: raftId, peers: [] as number[] }));
     this.endpointOfRaftId.set(raftId, name);
   }
 
@@ -274,8 +266,7 @@ export class EtcdCluster {
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
-        ...(this.options.snapshotDelayUsMax !== undefined ? { snapshotDelayUsMax: this.options.snapshotDelayUsMax } : {}),
-        ...(this.options.snapshotDuplicatePercent !== undefined ? { snapshotDuplicatePercent: this.options.snapshotDuplicatePercent } : {}),
+        ...snapshotOptions(this.options),
       }));
     }
   }
@@ -286,7 +277,7 @@ export class EtcdCluster {
     const holder: { client?: EtcdClient } = {};
     const net = worldClientNet(this.world, id, (from, m) => holder.client?.receive(from, m));
     const history = this.options.recordHistory === false ? undefined : this.history;
-    const client = new EtcdClient(net, { ...options, members: options.members ?? this.names, history });
+    const client = new EtcdClient(net, withFields(options, { members: options.members ?? this.names, history }));
     holder.client = client;
     this.clients.set(id, client);
     return client;
@@ -298,20 +289,26 @@ export class EtcdCluster {
    * believes it leads). Undefined when none does.
    */
   leader(): string | undefined {
-    let best: { name: string; term: number } | undefined;
-    for (const name of this.names) {
+    // Read from the hosts (role and term of their raft): no status object per member per look.
+    let bestName: string | undefined;
+    let bestTerm = 0;
+    for (let i = 0; i < this.names.length; i++) {
+      const name = this.names[i] as string;
       const host = this.liveHost(name);
-      if (host === undefined) continue;
-      const st = host.recovered.raft.status();
-      if (st.raftState === 'leader' && (best === undefined || st.term > best.term)) best = { name, term: st.term };
+      if (host === undefined || !host.isLeader) continue;
+      const term = host.term;
+      if (bestName === undefined || term > bestTerm) {
+        bestName = name;
+        bestTerm = term;
+      }
     }
-    return best?.name;
+    return bestName;
   }
 
   /** A member's current term while it is up (paused too), 0 while it is down. */
   termOf(name: string): number {
     const host = this.hosts.get(name);
-    return host === undefined || !this.world.isUp(name) ? 0 : host.recovered.raft.status().term;
+    return host === undefined || !this.world.isUp(name) ? 0 : host.term;
   }
 
   /** The host of a member that is up and not paused (a paused process answers nothing). */
@@ -480,6 +477,26 @@ export class EtcdCluster {
     }
     return true;
   }
+}
+
+/** The world's options from the cluster's: those the cluster leaves out stay absent, not undefined. */
+function worldOptions(options: ClusterOptions, nodes: readonly string[]): WorldOptions {
+  const out: WorldOptions = { seed: options.seed, nodes };
+  if (options.prng !== undefined) out.prng = options.prng;
+  if (options.network !== undefined) out.network = options.network;
+  if (options.disk !== undefined) out.disk = options.disk;
+  if (options.clock !== undefined) out.clock = options.clock;
+  if (options.buggify !== undefined) out.buggify = options.buggify;
+  if (options.traceLog !== undefined) out.traceLog = options.traceLog;
+  return out;
+}
+
+/** The snapshot connection's settings a member host takes, those set only. */
+function snapshotOptions(options: ClusterOptions): { snapshotDelayUsMax?: number; snapshotDuplicatePercent?: number } {
+  const out: { snapshotDelayUsMax?: number; snapshotDuplicatePercent?: number } = {};
+  if (options.snapshotDelayUsMax !== undefined) out.snapshotDelayUsMax = options.snapshotDelayUsMax;
+  if (options.snapshotDuplicatePercent !== undefined) out.snapshotDuplicatePercent = options.snapshotDuplicatePercent;
+  return out;
 }
 
 /**

@@ -4,9 +4,18 @@
 
 /** The history's `f` for a gateway path: "/v3/kv/put" → "kv/put", "/v3/kv/lease/revoke" → "lease/revoke". */
 export function opName(path: string): string {
+  // Asked twice per request, for a handful of paths: remembered rather than matched each time.
+  const known = OP_NAMES.get(path);
+  if (known !== undefined) return known;
   const f = path.replace(/^\/v3(beta|alpha)?\//, '');
-  return f.startsWith('kv/lease/') ? f.slice(3) : f;
+  const name = f.startsWith('kv/lease/') ? f.slice(3) : f;
+  if (OP_NAMES.size < OP_NAMES_KEPT_MAX) OP_NAMES.set(path, name);
+  return name;
 }
+
+/** Paths whose op name is remembered (the API has a few dozen; past this, names are computed each time). */
+const OP_NAMES_KEPT_MAX = 256;
+const OP_NAMES = new Map<string, string>();
 
 const READ_ONLY = new Set(['kv/range', 'lease/timetolive', 'lease/leases', 'lease/keepalive', 'maintenance/status', 'maintenance/hash', 'maintenance/hashkv']);
 

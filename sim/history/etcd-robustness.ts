@@ -34,6 +34,7 @@
 import type { Op } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** What an answer field the recorder did not keep is written as: the etcd model matches it with any value. */
 export const UNRECORDED = '*';
@@ -452,9 +453,9 @@ export function robustnessHistory(files: readonly (readonly RobustnessOp[])[]): 
   for (const e of events) {
     const time = (e.t === Infinity ? end : e.t) / 1000;
     const base = { index: ops.length, time, process: e.process, f: e.op.f };
-    if (e.kind === 0) ops.push({ ...base, type: 'invoke', value: e.op.request });
-    else if (e.op.completion.type === 'ok') ops.push({ ...base, type: 'ok', value: e.op.completion.value });
-    else ops.push({ ...base, type: e.op.completion.type, value: null, error: e.op.completion.error });
+    if (e.kind === 0) ops.push(withFields(base, { type: 'invoke' as const, value: e.op.request }));
+    else if (e.op.completion.type === 'ok') ops.push(withFields(base, { type: 'ok' as const, value: e.op.completion.value }));
+    else ops.push(withFields(base, { type: e.op.completion.type, value: null, error: e.op.completion.error }));
     lines.push(e.op.line);
   }
   return { ops, lines, partialAnswers: true };

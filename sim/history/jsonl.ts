@@ -19,6 +19,8 @@ function field(o: Record<string, unknown>, name: string, line: number, ok: (v: u
 }
 
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+/** An op's index: its position in Jepsen's history, a whole number. */
+const isIndex = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** One op object; `position` stands in for a left-out index and time. */
 export function parseOpObject(raw: unknown, line: number, position = 0): Op {
@@ -30,7 +32,7 @@ export function parseOpObject(raw: unknown, line: number, position = 0): Op {
     throw new HistoryParseError(line, 'an etcd robustness-test operation (porcupine\'s ClientId, Input, Call, Output, Return), not a JSONL op: read it with --format etcd-robustness --model etcd');
   }
   const op: Op = {
-    index: o['index'] === undefined ? position : (field(o, 'index', line, isNum, 'a number') as number),
+    index: o['index'] === undefined ? position : (field(o, 'index', line, isIndex, 'a whole number ≥ 0') as number),
     time: o['time'] === undefined ? position : (field(o, 'time', line, isNum, 'a number') as number),
     process: field(o, 'process', line, (v) => isNum(v) || typeof v === 'string', 'a number or string') as number | string,
     type: field(o, 'type', line, (v) => typeof v === 'string' && TYPES.has(v), 'invoke, ok, fail or info') as OpType,

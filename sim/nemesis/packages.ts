@@ -9,6 +9,7 @@ import type { CrashMoment } from '../scenario/fault.ts';
 import { BuiltinNemesisPackages } from '../scenario/schema.ts';
 import type { BuiltinNemesisPackageName, NemesisPackageName } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** A fault with its own duration (packages like rolling restarts emit several in sequence). */
 export interface DrawnFault {
@@ -194,7 +195,7 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
   'lagging-member': {
     membersMin: 2,
     description: 'isolate a follower long enough to need a snapshot to catch up',
-    draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-one', target: 'follower' }, { ...ctx, durationMs: ctx.durationMs * 2 }),
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'isolate-one', target: 'follower' }, withFields(ctx, { durationMs: ctx.durationMs * 2 })),
   },
   membership: {
     membersMin: 1,

@@ -5,6 +5,7 @@ import type { TimedFault } from '../scenario/fault.ts';
 import type { Range, Scenario } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 import { nemesisPackage } from './packages.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export function drawRange(prng: Prng, range: Range): number {
   return typeof range === 'number' ? range : prng.intRange(range.min, range.max);
@@ -12,7 +13,7 @@ export function drawRange(prng: Prng, range: Range): number {
 
 /** The timed faults of one run. Pure: the same scenario and stream give the same list. */
 export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
-  if (scenario.schedule !== undefined) return scenario.schedule.map((f) => ({ ...f, fault: { ...f.fault } }));
+  if (scenario.schedule !== undefined) return scenario.schedule.map((f) => withFields(f, { fault: { ...f.fault } }));
   const { nemesis, workload } = scenario;
   const out: TimedFault[] = [];
   if (nemesis.packages.length === 0 || nemesis.faultsMax === 0) return out;

@@ -11,6 +11,7 @@ import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
 import type { World } from '../world/world.ts';
 import type { NemesisWorld, RaftRole } from './nemesis-world-port.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 type Lossy = Parameters<NemesisWorld['setLossy']>[0];
 
@@ -72,7 +73,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
             reorder: { num: lossy.reorderPercent, den: 100 },
             ...(lossy.delayMsMax > 0 && base.latency?.kind === 'uniform' ? { latency: { kind: 'uniform', minUs: base.latency.minUs, maxUs: base.latency.maxUs + lossy.delayMsMax * 1000 } } : {}),
           };
-    for (const a of endpoints) for (const b of endpoints) if (a !== b) this.world.network.setLink(a, b, { ...base, ...options });
+    for (const a of endpoints) for (const b of endpoints) if (a !== b) this.world.network.setLink(a, b, withFields(base, options));
     if (lossy !== undefined) this.world.recordFault('lossy');
   }
 

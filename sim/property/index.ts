@@ -10,6 +10,7 @@ import type { RunOptions, RunOutput } from '../run/run.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import { defineScenario } from '../scenario/parse.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export { faultArbitrary, faultScheduleArbitrary } from './arbitraries.ts';
 export type { ScheduleShape } from './arbitraries.ts';
@@ -26,13 +27,13 @@ export function replayCommand(scenario: Scenario, seed: number, bug?: string): s
 
 /** Runs `scenario` with `seed`; its results' replay command works for a scenario built in code. */
 export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
-  return runScenarioNamed(scenario, seed, { ...options, replay: options.replay ?? replayCommand(scenario, seed, options.bug) });
+  return runScenarioNamed(scenario, seed, withFields(options, { replay: options.replay ?? replayCommand(scenario, seed, options.bug) }));
 }
 export type { RunOptions, RunOutput, Results, Scenario, ScenarioInput, TimedFault };
 
 /** The scenario with `schedule` as its explicit fault list (validated again). */
 export function withSchedule(base: Scenario, schedule: readonly TimedFault[]): Scenario {
-  return defineScenario({ ...base, schedule: [...schedule], swarm: { ...base.swarm, enabled: false } });
+  return defineScenario(withFields(base, { schedule: [...schedule], swarm: withFields(base.swarm, { enabled: false }) }));
 }
 
 /** Runs and returns only the verdict-bearing results. */

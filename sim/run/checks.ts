@@ -11,6 +11,7 @@ import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 import { historyCheckers } from './history-checkers.ts';
 import type { LivenessResult } from './liveness.ts';
 import type { RunStop } from './run-stop.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface ChecksInput {
   scenario: Scenario;
@@ -43,7 +44,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const stop = input.stop;
   if (names.has('raft')) {
     const raft = input.raft;
-    out['raft'] = stop?.checker === 'raft' ? { ...raft, valid: false, summary: stop.message, stop } : raft;
+    out['raft'] = stop?.checker === 'raft' ? withFields(raft, { valid: false, summary: stop.message, stop }) : raft;
   }
   if (stop !== undefined && stop.checker !== 'raft') out[stop.checker] = { valid: false, summary: stop.message, stop };
   if (input.liveness !== undefined) {

@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { b64 } from '../workload/etcd-request.ts';
 import type { World } from '../world/world.ts';
 import { watchShapes } from './watch-shapes.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export const WORKER_CLIENT_PREFIX = 'c';
 export const JOB_CLIENT = 'jobs';
@@ -66,7 +67,7 @@ export interface RunClients {
  */
 export function startClients(world: World | ClientNetFactory, members: readonly string[], scenario: Scenario, history: HistoryLog, watchProgressRequests = true): RunClients {
   const workers = Array.from({ length: scenario.clients.count }, (_, i) => makeClient(world, `${WORKER_CLIENT_PREFIX}${i}`, rotated(members, i), scenario, history));
-  const jobs = makeClient(world, JOB_CLIENT, members, { ...scenario, clients: { ...scenario.clients, connect: 'cluster' } }, history);
+  const jobs = makeClient(world, JOB_CLIENT, members, withFields(scenario, { clients: withFields(scenario.clients, { connect: 'cluster' as const }) }), history);
   const watchers: WatchStream[] = [];
   if (scenario.clients.watchers) {
     members.forEach((m, i) => {

@@ -8,18 +8,17 @@ import { MEMBER_EVENTS, PRODUCT_BUGGIFY_SITES } from '../../src/server/buggify.t
 import { HOST_BUGGIFY_SITES, HOST_EVENTS } from '../etcd/member-host.ts';
 import type { BuggifySiteCoverage } from '../world/buggify.ts';
 import type { LeaderSpan } from './results.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** Every BUGGIFY site a run may reach, with what it does. */
-export const BUGGIFY_SITES: Readonly<Record<string, string>> = { ...PRODUCT_BUGGIFY_SITES, ...HOST_BUGGIFY_SITES };
+export const BUGGIFY_SITES: Readonly<Record<string, string>> = withFields(PRODUCT_BUGGIFY_SITES, HOST_BUGGIFY_SITES);
 
 /** Every rare event counted, with what it means. */
-export const COVERAGE_EVENTS: Readonly<Record<string, string>> = {
-  ...MEMBER_EVENTS,
-  ...HOST_EVENTS,
+export const COVERAGE_EVENTS: Readonly<Record<string, string>> = withFields(withFields(MEMBER_EVENTS, HOST_EVENTS), {
   'split-vote': 'a term that ended without a leader (an election nobody won)',
   'leader-change': 'a new leader',
   'leader-transfer': 'a leadership transfer (MsgTransferLeader)',
-};
+});
 
 export interface SiteCoverage {
   /** Switched on for this run (one run in four, by seed and name). */
@@ -58,7 +57,7 @@ export function runCoverage(buggify: boolean, sites: readonly BuggifySiteCoverag
     const s = bySite.get(name);
     siteOut[name] = { enabled: s?.enabled ?? false, reached: s?.reached ?? 0, fired: s?.fired ?? 0 };
   }
-  const counts: Record<string, number> = { ...events, 'split-vote': splitVotes(leaders), 'leader-change': Math.max(0, leaders.filter((l) => l.node !== null).length - 1) };
+  const counts: Record<string, number> = withFields(events, { 'split-vote': splitVotes(leaders), 'leader-change': Math.max(0, leaders.filter((l) => l.node !== null).length - 1) });
   const eventOut: Record<string, number> = {};
   for (const name of [...new Set([...Object.keys(COVERAGE_EVENTS), ...Object.keys(counts)])].sort()) eventOut[name] = counts[name] ?? 0;
   return {

@@ -14,6 +14,7 @@ import { writesOnly } from '../check/writes-only.ts';
 import { allowsAnomalyOf } from '../check/documented-anomalies.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** Model steps the linearizability search may take per history op, and in all (seconds of search). */
 const LINEARIZABILITY_STEPS_PER_OP = 500;
@@ -53,7 +54,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
     const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
-    out['linearizable'] = { ...result, summary: result.summary ?? summary };
+    out['linearizable'] = withFields(result, { summary: result.summary ?? summary });
     // A scenario that allows stale-read anomalies still judges its writes: linearized without the
     // reads, they must be linearizable (this verdict is never excused; it is also the evidence
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
@@ -61,7 +62,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
       const writes = writesOnly(history);
       const w = checkHistory({ ops: writes, lines: writes.map((op) => op.index + 1) }, 'etcd', budget, { watches });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
-      out['linearizable-writes'] = { ...w, summary: wSummary };
+      out['linearizable-writes'] = withFields(w, { summary: wSummary });
     }
     // The error replies among the answers: etcd's code and text for each message.
     out['error-replies'] = checkErrorReplies(history);
@@ -75,11 +76,11 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     out['lease'] = checkLease(history, {
       leaderChangesUs: ctx.leaderChangesUs,
       electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000,
-      ...(ctx.leaders === undefined ? {} : { leaders: ctx.leaders }),
       clockDriftPpmMax: clock.driftPpmMax,
       clockJumpUsMax: clock.jumpUsMax,
       slowClock: slowClockOf(ctx.scenario),
       answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
+      ...(ctx.leaders === undefined ? {} : { leaders: ctx.leaders }),
     });
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
@@ -112,7 +113,7 @@ export function slowClockOf(scenario: Scenario): { driftPpmMax: number; jumpUsMa
 export function truncatedVerdicts(results: Record<string, CheckResult>, recordedOps: number): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
   for (const [name, r] of Object.entries(results)) {
-    out[name] = r.valid !== true ? r : { ...r, valid: 'unknown', unknownReason: 'history truncated at its bound', summary: `unknown: the history was truncated at its bound (${recordedOps} ops recorded); ${r.summary ?? 'valid'} for the recorded part only` };
+    out[name] = r.valid !== true ? r : withFields(r, { valid: 'unknown' as const, unknownReason: 'history truncated at its bound', summary: `unknown: the history was truncated at its bound (${recordedOps} ops recorded); ${r.summary ?? 'valid'} for the recorded part only` });
   }
   return out;
 }

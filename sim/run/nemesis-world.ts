@@ -10,6 +10,7 @@ import type { LinkOptions } from '../world/network.ts';
 import type { Prng } from '../world/prng.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 import { MEMBER_OPERATOR_DEFAULTS } from '../etcd/member-operators.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** The scenario's base link settings, as the world's link options. */
 export function baseLink(s: Scenario): LinkOptions {
@@ -57,7 +58,7 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
   }
 
   override memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } {
-    return this.cluster.startMemberOperators({ ...MEMBER_OPERATOR_DEFAULTS, operators, requestTimeoutUs }, prng);
+    return this.cluster.startMemberOperators(withFields(MEMBER_OPERATOR_DEFAULTS, { operators, requestTimeoutUs }), prng);
   }
 
   buggify(on: boolean): void {

@@ -11,6 +11,7 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { LeaderSpan, Results, RunStats } from './results.ts';
 import { runCoverage } from './coverage.ts';
 import type { RunStop } from './run-stop.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -101,7 +102,7 @@ export function buildResults(r: ResultsInput): Results {
     stats,
     traceHash: r.world.traceHash(),
     replay: r.replay,
-    options: { ...r.drawn, schedule: r.schedule, expect: r.scenario.expect },
+    options: withFields(r.drawn, { schedule: r.schedule, expect: r.scenario.expect }),
     faults: r.nemesis.intervals,
     leaders,
     target: { kind: 'simulation' },

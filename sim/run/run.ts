@@ -94,8 +94,8 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     root,
     bug: options.bug,
     clients: endpoints,
-    ...scheduleNeeds(schedule),
     traceLog: options.traceLog ?? false,
+    ...scheduleNeeds(schedule),
   });
   const observers = observeRun(cluster);
   const world = cluster.world;

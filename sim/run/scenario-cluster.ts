@@ -32,6 +32,26 @@ export interface ClusterOptions {
 /** Builds and starts the cluster of a run (tests hand in their own to plant a fault). */
 export type ClusterBuilder = (options: ClusterOptions) => EtcdCluster;
 
+interface OccasionalOptions {
+  prng?: Prng;
+  snapshotDelayUsMax?: number;
+  snapshotDuplicatePercent?: number;
+  learnerHoldUs?: number;
+}
+
+/** The cluster options a run sets only sometimes: absent, not undefined, when it does not. */
+function occasionalOptions(o: ClusterOptions): OccasionalOptions {
+  const s = o.scenario;
+  const out: OccasionalOptions = {};
+  if (o.root !== undefined) out.prng = o.root;
+  if (s.network.snapshotDelayUsMax > 0) {
+    out.snapshotDelayUsMax = s.network.snapshotDelayUsMax;
+    out.snapshotDuplicatePercent = s.network.snapshotDuplicatePercent;
+  }
+  if (s.nemesis.learnerHoldMs > 0) out.learnerHoldUs = s.nemesis.learnerHoldMs * 1000;
+  return out;
+}
+
 function memberSettings(s: Scenario): Partial<MemberSettings> {
   const r = s.cluster.raft;
   return {
@@ -56,7 +76,6 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
   const s = o.scenario;
   const cluster = new EtcdCluster({
     seed: o.seed,
-    ...(o.root !== undefined ? { prng: o.root } : {}),
     members: s.cluster.members,
     settings: memberSettings(s),
     bug: o.bug,
@@ -66,10 +85,9 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
     // A crash tears the last unsynced record only when the nemesis asks for torn writes.
     disk: { fsyncLatencyUsMin: s.network.fsyncUsMin, fsyncLatencyUsMax: s.network.fsyncUsMax, tornWrite: { num: 1, den: 2 } },
     buggify: o.buggify,
-    ...(s.network.snapshotDelayUsMax > 0 ? { snapshotDelayUsMax: s.network.snapshotDelayUsMax, snapshotDuplicatePercent: s.network.snapshotDuplicatePercent } : {}),
     traceLog: o.traceLog,
-    ...(s.nemesis.learnerHoldMs > 0 ? { learnerHoldUs: s.nemesis.learnerHoldMs * 1000 } : {}),
     makeStateMachine,
+    ...occasionalOptions(o),
   });
   const world = cluster.world;
   for (const c of o.clients) world.network.addEndpoint(c);

@@ -20,6 +20,11 @@ export const DOCUMENTED_ANOMALY_NAMES: readonly AnomalyName[] = [
     description: 'two holders of the lock because the first client paused right after acquiring for longer than its lease TTL (its keep-alives stopped) and the second acquired no sooner than a TTL after the first asked (Jepsen, etcd 3.4.3)',
   },
   {
+    checker: 'lock',
+    name: 'lease-expired',
+    description: "two holders of the lock because one holder's session lease was not certainly alive when the second acquired: neither its grant nor a keep-alive answered with a TTL was asked for within a TTL before (its member paused or cut off, a slow client), so etcd may have expired it and deleted its key, and the recipe does not notice (Jepsen, etcd 3.4.3; etcd 3.4's Mutex.Lock does not read its own key back after waiting)",
+  },
+  {
     checker: 'linearizable',
     name: 'lease-read-clock',
     description: 'stale reads served from a leader lease (readOnly lease-based) in a run whose clocks were skewed, jumped or drifted: the reads alone break linearizability, the writes linearize without them',

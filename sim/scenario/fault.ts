@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { FAULT_KINDS } from './fault-kinds.ts';
 import type { Fault, FaultKind, FaultKindEntry, FaultOf, KindPackage, KindPackageName } from './fault-kinds.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export { CrashMoments, PartitionShapes, TargetSchema } from './fault-kinds.ts';
 export type { CrashMoment, Fault, FaultKind, FaultOf, KindPackage, KindPackageName, Target } from './fault-kinds.ts';
@@ -24,7 +25,7 @@ export function faultKind<K extends FaultKind>(kindName: K): FaultKindEntry<z.Zo
 /** The packages the table's kinds declare, in the table's order, each with the kind it draws. */
 export const KIND_PACKAGES: readonly (KindPackage<Fault, KindPackageName> & { readonly kind: FaultKind })[] = FAULT_KIND_NAMES.flatMap((k) => {
   const p = (FAULT_KINDS[k] as FaultKindEntry<z.ZodObject, KindPackageName>).package as KindPackage<Fault, KindPackageName> | undefined;
-  return p === undefined ? [] : [{ ...p, kind: k }];
+  return p === undefined ? [] : [withFields(p, { kind: k })];
 });
 /** Their names, as the scenario schema appends them to the built-in packages. */
 export const KIND_PACKAGE_NAMES: readonly KindPackageName[] = KIND_PACKAGES.map((p) => p.name);

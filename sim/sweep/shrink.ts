@@ -5,6 +5,7 @@
 // a file that `detcd run` replays. The predicate runs the simulation; the search is bounded.
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface ShrinkOptions {
   /** True when the candidate still fails. */
@@ -21,12 +22,12 @@ export interface ShrinkResult {
 }
 
 function withSchedule(s: Scenario, schedule: TimedFault[]): Scenario {
-  return { ...s, schedule };
+  return withFields(s, { schedule });
 }
 
 /** The scenario of a run as it ran: swarm draws baked in, the drawn schedule made explicit. */
 export function bakeScenario(ran: Scenario, schedule: readonly TimedFault[]): Scenario {
-  return { ...ran, swarm: { ...ran.swarm, enabled: false }, schedule: schedule.map((f) => ({ ...f, fault: { ...f.fault } })) };
+  return withFields(ran, { swarm: withFields(ran.swarm, { enabled: false }), schedule: schedule.map((f) => withFields(f, { fault: { ...f.fault } })) });
 }
 
 export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult {
@@ -61,21 +62,21 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
       const f = schedule[i] as TimedFault;
       if (f.durationMs <= 1) break;
       const shorter = [...schedule];
-      shorter[i] = { ...f, durationMs: Math.max(1, Math.floor(f.durationMs / 2)) };
+      shorter[i] = withFields(f, { durationMs: Math.max(1, Math.floor(f.durationMs / 2)) });
       if (!attempt(withSchedule(best, shorter), `fault ${i} lasts ${shorter[i]?.durationMs} ms`)) break;
     }
   }
   // 3. Fewer clients.
   while (best.clients.count > 1 && runs < o.runsMax) {
     const count = Math.max(1, Math.floor(best.clients.count / 2));
-    if (!attempt({ ...best, clients: { ...best.clients, count } }, `${count} clients`)) break;
+    if (!attempt(withFields(best, { clients: withFields(best.clients, { count }) }), `${count} clients`)) break;
   }
   // 4. A shorter safety phase: just past the last fault's start, then halves.
   const lastStartMs = Math.max(0, ...(best.schedule ?? []).map((f) => f.atMs));
   for (;;) {
     const durationMs = Math.max(lastStartMs + 1, Math.floor(best.workload.durationMs / 2));
     if (durationMs >= best.workload.durationMs || runs >= o.runsMax) break;
-    if (!attempt({ ...best, workload: { ...best.workload, durationMs } }, `safety phase ${durationMs} ms`)) break;
+    if (!attempt(withFields(best, { workload: withFields(best.workload, { durationMs }) }), `safety phase ${durationMs} ms`)) break;
   }
   // 5. A lower request rate, keeping enough traffic for the run to mean something (twice the
   // okOpsMin floor), so that the shrunk scenario without the bug still passes rather than
@@ -84,7 +85,7 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
   while (best.workload.rateOpsPerSecond > 1 && runs < o.runsMax) {
     const rateOpsPerSecond = Math.max(1, Math.floor(best.workload.rateOpsPerSecond / 2));
     if (!enoughTraffic(rateOpsPerSecond)) break;
-    if (!attempt({ ...best, workload: { ...best.workload, rateOpsPerSecond } }, `${rateOpsPerSecond} ops/s`)) break;
+    if (!attempt(withFields(best, { workload: withFields(best.workload, { rateOpsPerSecond }) }), `${rateOpsPerSecond} ops/s`)) break;
   }
   return { scenario: best, runs, steps };
 }

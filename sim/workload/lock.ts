@@ -3,8 +3,10 @@
 // under /lock/ has a lower create revision (waiting for the lower ones to be deleted); keep the
 // lease alive while holding; release by deleting the key and revoking the lease. Each
 // invocation is one acquire, hold, release cycle, recorded as acquire and release operations
-// in the lock history, which the mutual-exclusion checker (sim/check/mutex.ts) judges. Like the
-// real recipe, a holder does not notice that its lease expired (Jepsen, etcd 3.4.3).
+// in the lock history, which the mutual-exclusion checker (sim/check/mutex.ts) judges, with the
+// session's keep-alives (the evidence of when its lease was certainly alive). Like the real
+// recipe, a holder does not notice that its lease expired (Jepsen, etcd 3.4.3), and neither does
+// a waiter (etcd 3.4's Mutex.Lock does not read its own key back after the wait).
 import type { Op } from '../history/op.ts';
 import { repeat } from './generator.ts';
 import type { Gen } from './generator.ts';
@@ -32,7 +34,7 @@ export class LockWorkload implements Workload {
     return repeat({ f: 'lock-cycle' });
   }
 
-  private record(process: number, type: Op['type'], f: 'acquire' | 'release', value: unknown = null): void {
+  private record(process: number, type: Op['type'], f: 'acquire' | 'release' | 'keepalive', value: unknown = null): void {
     this.history.push({ index: this.history.length, time: this.env.clock.nowUs(), process, type, f, value });
   }
 
@@ -61,7 +63,7 @@ export class LockWorkload implements Workload {
           const pauseMs = this.env.prng.chance(1, w.clientPauseOdds) ? drawRange(this.env.prng, w.clientPauseMs) : 0;
           // The lease's TTL and the client's pause go with the acquire: the lock checker's
           // evidence for the documented anomaly (sim/check/mutex.ts).
-          this.record(op.process, 'ok', 'acquire', { key, ttlMs: ttl * 1000, pauseMs });
+          this.record(op.process, 'ok', 'acquire', { key, lease, ttlMs: ttl * 1000, pauseMs });
           // A paused client process sends nothing, keep-alives included, and then carries on
           // believing it holds the lock: the recipe has no fencing.
           if (pauseMs > 0) keepAlive.pauseFor(pauseMs * 1000);
@@ -106,8 +108,15 @@ export class LockWorkload implements Workload {
       if (!inFlight && this.env.clock.nowUs() >= pausedUntilUs) {
         inFlight = true;
         // Each keep-alive is its own process: one with an unknown outcome never shares a process
-        // with a later request, and none overlaps the holder's own requests.
-        call(leaseKeepAlive(lease), this.nextKeepAliveProcess++, () => (inFlight = false));
+        // with a later request, and none overlaps the holder's own requests. The lock history
+        // keeps them too: the lock checker's evidence of when the session was certainly alive.
+        const process = this.nextKeepAliveProcess++;
+        this.record(process, 'invoke', 'keepalive', { lease });
+        call(leaseKeepAlive(lease), process, (r) => {
+          inFlight = false;
+          const ttlSeconds = r.type === 'ok' ? Number((r.body as { TTL?: unknown } | null)?.TTL ?? 0) : 0;
+          this.record(process, r.type, 'keepalive', r.type === 'ok' ? { lease, ttlMs: ttlSeconds > 0 ? ttlSeconds * 1000 : 0 } : { lease });
+        });
       }
       this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);
     };

@@ -18,6 +18,7 @@ import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface DiskRecord {
   readonly value: unknown;
@@ -100,6 +101,8 @@ interface PendingFsync {
   readonly loopId: number;
   /** Number of ops (from the head of `pending`) this fsync covers. */
   opsCovered: number;
+  readonly onDurable: () => void;
+  readonly latencyUs: number;
 }
 
 const FSYNC_QUEUE_MAX = 100_000;
@@ -123,7 +126,7 @@ export class SimDisk implements Disk {
     private readonly prng: Prng,
     options: DiskOptions = {},
   ) {
-    this.options = { ...DISK_DEFAULTS, ...options };
+    this.options = withFields(DISK_DEFAULTS, options);
     const o = this.options;
     checkLatencyRange(o.fsyncLatencyUsMin, o.fsyncLatencyUsMax);
     checkRatio('fsyncSpike', o.fsyncSpike);
@@ -181,8 +184,10 @@ export class SimDisk implements Disk {
     // An fsync covers every write before it: at least what the fsync before it covers.
     const before = this.fsyncs.at(-1)?.opsCovered ?? 0;
     if (!(doneUs >= now && opsCovered >= before)) throw violated('harness', 'fsync-order', `an fsync done at ${doneUs} µs (now ${now}) covering ${opsCovered} writes after one covering ${before}`);
-    const loopId = this.env.schedule(doneUs - now, () => this.complete(onDurable, latencyUs));
-    this.fsyncs.push({ loopId, opsCovered });
+    // Fsyncs complete in issue order (doneUs never goes back, ties run in schedule order): the
+    // event completes the oldest one in flight, through one function rather than a closure each.
+    const loopId = this.env.schedule(doneUs - now, this.completeOldest);
+    this.fsyncs.push({ loopId, opsCovered, onDurable, latencyUs });
   }
 
   read(file: string): readonly DiskRecord[] {
@@ -250,19 +255,25 @@ export class SimDisk implements Disk {
     return { ...this.statsCounters };
   }
 
-  private complete(onDurable: () => void, latencyUs: number): void {
+  private readonly completeOldest = (): void => {
     const head = this.fsyncs.shift();
     if (head === undefined) throw new Error('SimDisk invariant: fsync completed with none in flight');
-    const ops = this.pending.splice(0, head.opsCovered);
-    for (const later of this.fsyncs) {
-      later.opsCovered -= head.opsCovered;
-      if (later.opsCovered < 0 || later.opsCovered > this.pending.length) throw violated('harness', 'fsync-covers', `a later fsync covers ${later.opsCovered} of ${this.pending.length} pending writes`);
+    // The covered writes become durable in order and leave `pending` in place (no array of them).
+    const pending = this.pending;
+    const covered = head.opsCovered;
+    if (covered > pending.length) throw violated('harness', 'fsync-covers', `the oldest fsync covers ${covered} of ${pending.length} pending writes`);
+    for (let i = 0; i < covered; i++) this.applyDurable(pending[i] as Op);
+    pending.copyWithin(0, covered);
+    pending.length -= covered;
+    for (let i = 0; i < this.fsyncs.length; i++) {
+      const later = this.fsyncs[i] as PendingFsync;
+      later.opsCovered -= covered;
+      if (later.opsCovered < 0 || later.opsCovered > pending.length) throw violated('harness', 'fsync-covers', `a later fsync covers ${later.opsCovered} of ${pending.length} pending writes`);
     }
-    for (const op of ops) this.applyDurable(op);
     this.statsCounters.fsyncs++;
-    this.env.trace.record(TraceKind.fsync, this.env.nodeTraceId, ops.length, latencyUs);
-    this.env.deliver(onDurable);
-  }
+    this.env.trace.record(TraceKind.fsync, this.env.nodeTraceId, covered, head.latencyUs);
+    this.env.deliver(head.onDurable);
+  };
 
   private applyDurable(op: Op): void {
     switch (op.kind) {

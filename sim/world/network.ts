@@ -27,6 +27,7 @@ import { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts
 import type { Prng } from './prng.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface NetworkOptions extends LinkOptions {
   /** Bound on messages held by clogged links, network-wide. */
@@ -128,7 +129,7 @@ export class Network {
   ) {
     const { heldMessagesMax, linkCapacityMax, ...linkOptions } = options;
     this.linkCapacityMax = linkCapacityMax ?? LINK_CAPACITY_MAX_DEFAULT;
-    this.defaults = checkLink({ ...LINK_DEFAULTS, ...linkOptions });
+    this.defaults = checkLink(withFields(LINK_DEFAULTS, linkOptions));
     this.heldMessagesMax = heldMessagesMax ?? HELD_MESSAGES_MAX_DEFAULT;
     for (const node of nodes) this.addEndpoint(node);
   }
@@ -152,7 +153,7 @@ export class Network {
   /** Overrides the options of the directed link from -> to (unset fields keep their values). */
   setLink(from: string, to: string, options: LinkOptions): void {
     const link = this.link(this.endpoint(from), this.endpoint(to));
-    link.options = checkLink({ ...link.options, ...options });
+    link.options = checkLink(withFields(link.options, options));
   }
 
   send(from: string, to: string, message: unknown, sizeBytes = 0): void {

@@ -24,6 +24,7 @@ import { violated } from '../../src/invariant-violation.ts';
 import { Prng } from './prng.ts';
 import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
 import type { TraceEntry } from './trace.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface WorldClockOptions extends ClockOptions {
   /** Each node's offset is drawn uniformly from [-offsetUsMax, offsetUsMax] and added. */
@@ -287,8 +288,8 @@ export class World {
       nodes: this.nodeIds,
       // Clients named at construction, then those attached later without being named.
       clients: [...new Set([...(this.options.clients ?? []), ...this.clients.keys()])],
-      network: { ...LINK_DEFAULTS, ...this.options.network },
-      disk: { ...DISK_DEFAULTS, ...this.options.disk },
+      network: withFields(LINK_DEFAULTS, this.options.network ?? {}),
+      disk: withFields(DISK_DEFAULTS, this.options.disk ?? {}),
       clocks,
       buggify: this.buggifySites.enabled,
       traceLogCap: this.trace.logCap,
@@ -322,8 +323,12 @@ export class World {
       traceEvents: this.trace.events,
       network,
       disk,
-      ...c,
+      crashes: c.crashes,
+      restarts: c.restarts,
+      pauses: c.pauses,
+      clockChanges: c.clockChanges,
       faults: c.faults + network.faults + c.crashes + c.pauses + c.clockChanges,
+      buggifyFired: c.buggifyFired,
     };
   }
 

@@ -25,6 +25,7 @@ import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
+import { withFields } from '../object/with-fields.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
 const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
@@ -139,11 +140,10 @@ export class EtcdStateMachine implements StateMachinePort {
   private readonly leaseIdByNumber = new Map<number, LeaseId>();
 
   constructor(config: MemberConfig, private readonly options: EtcdStateMachineOptions = {}) {
-    this.applier = new Applier({
-      ...DEFAULT_LESSOR_CONFIG,
+    this.applier = new Applier(withFields(DEFAULT_LESSOR_CONFIG, {
       minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
       checkpointingEnabled: options.checkpointingEnabled ?? false,
-    }, new Set(config.unsafe?.stateMachine ?? []));
+    }), new Set(config.unsafe?.stateMachine ?? []));
     if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
   }
 
@@ -226,7 +226,7 @@ export class EtcdStateMachine implements StateMachinePort {
       kind: 'propose',
       encode: (requestId) => {
         const id = (r.ID ?? 0n) === 0n ? BigInt(requestId) & ((1n << 63n) - 1n) : r.ID!;
-        return this.encode(requestId, { kind: 'lease_grant', request: { ...r, ID: id } });
+        return this.encode(requestId, { kind: 'lease_grant', request: withFields(r, { ID: id }) });
       },
     };
   }
@@ -305,7 +305,7 @@ export class EtcdStateMachine implements StateMachinePort {
     // (nobody reads their results), and with them their revision checks: where a range asks
     // for a compacted revision, the proposer fails the txn and every other member applies it.
     if (this.applier.bugs.has('txn-ranges-stripped') && req.body.kind === 'txn' && proposedHere?.(req.id) !== true) {
-      req = { ...req, body: { kind: 'txn', request: stripRanges(req.body.request) } };
+      req = withFields(req, { body: { kind: 'txn' as const, request: stripRanges(req.body.request) } });
     }
     if (this.appliedIds.seen(req.id)) {
       // The same proposal committed twice: the simulated network duplicated a forwarded MsgProp
@@ -457,8 +457,8 @@ function stripRanges(t: TxnRequest): TxnRequest {
 }
 
 export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {
-  return new EtcdStateMachine(config, {
-    ...(config.progressNotifyIntervalMs !== undefined ? { progressNotifyIntervalMs: config.progressNotifyIntervalMs } : {}),
-    ...(config.leaseCheckpointing !== undefined ? { checkpointingEnabled: config.leaseCheckpointing } : {}),
-  });
+  const options: { progressNotifyIntervalMs?: number; checkpointingEnabled?: boolean } = {};
+  if (config.progressNotifyIntervalMs !== undefined) options.progressNotifyIntervalMs = config.progressNotifyIntervalMs;
+  if (config.leaseCheckpointing !== undefined) options.checkpointingEnabled = config.leaseCheckpointing;
+  return new EtcdStateMachine(config, options);
 }

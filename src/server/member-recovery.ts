@@ -13,6 +13,7 @@ import { Member } from './member.ts';
 import { RaftNode } from './raft-node.ts';
 import type { StateMachinePort } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
+import { withFields } from '../object/with-fields.ts';
 
 const NOT_PROPOSED_HERE = (): boolean => false;
 
@@ -26,7 +27,7 @@ export interface DurableState {
 export const EMPTY_DURABLE_STATE: DurableState = { hardState: EMPTY_HARD_STATE, entries: [] };
 
 export function initialConfState(peers: readonly number[]): ConfState {
-  return { ...EMPTY_CONF_STATE, voters: peers.slice() };
+  return withFields(EMPTY_CONF_STATE, { voters: peers.slice() });
 }
 
 export interface RecoveredMember {

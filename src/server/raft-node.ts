@@ -24,8 +24,7 @@ export class RaftNode implements RaftPort {
       readOnlyOption: c.leaseReads ? 'lease-based' : 'safe',
       random,
       unsafe: c.unsafe?.raft ?? {},
-      ...(c.maxSizePerMsgBytes !== undefined ? { maxSizePerMsgBytes: c.maxSizePerMsgBytes } : {}),
-      ...(c.maxInflightMsgs !== undefined ? { maxInflightMsgs: c.maxInflightMsgs } : {}),
+      ...flowControl(c),
     });
   }
 
@@ -83,4 +82,12 @@ export class RaftNode implements RaftPort {
   term(): number {
     return this.node.raft.term;
   }
+}
+
+/** The flow-control settings a member sets (absent, not undefined, when it leaves them to raft's defaults). */
+function flowControl(c: MemberConfig): { maxSizePerMsgBytes?: number; maxInflightMsgs?: number } {
+  const out: { maxSizePerMsgBytes?: number; maxInflightMsgs?: number } = {};
+  if (c.maxSizePerMsgBytes !== undefined) out.maxSizePerMsgBytes = c.maxSizePerMsgBytes;
+  if (c.maxInflightMsgs !== undefined) out.maxInflightMsgs = c.maxInflightMsgs;
+  return out;
 }

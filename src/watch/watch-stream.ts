@@ -11,6 +11,7 @@ import { messageSize, MAX_REQUEST_BYTES } from '../api/proto-size.ts';
 import { WatchResponse as WatchResponseSchema } from '../api/schema.ts';
 import type { WatchableStore } from './watchable-store.ts';
 import type { StoreWatchResponse, Watcher, WatcherSink } from './watcher.ts';
+import { withFields } from '../object/with-fields.ts';
 
 /** etcd's chanBufLen: responses a stream buffers before its watchers become victims. */
 export const WATCH_STREAM_BUFFER = 128;
@@ -222,7 +223,7 @@ export class WatchStream implements WatcherSink {
     }
     let idx = 0;
     for (;;) {
-      const cur: WatchResponse = { ...wr, fragment: true, events: [] };
+      const cur: WatchResponse = withFields(wr, { fragment: true, events: [] as Event[] });
       for (const ev of events.slice(idx)) {
         cur.events!.push(ev);
         if (cur.events!.length > 1 && messageSize(WatchResponseSchema, cur) >= this.maxRequestBytes) {

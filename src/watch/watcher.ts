@@ -4,6 +4,7 @@ import { invariantHolds } from '../invariant-violation.ts';
 import type { Bytes } from '../mvcc/key.ts';
 import type { Event } from '../mvcc/key-value.ts';
 import type { RangeEnd } from '../mvcc/tree-index.ts';
+import { withFields } from '../object/with-fields.ts';
 
 /** A response of the watchable store, before the stream adds prev_kv and the header. */
 export interface StoreWatchResponse {
@@ -72,7 +73,7 @@ export class Watcher {
       events = events.filter((e) => !(e.type === 'PUT' ? this.filters.noPut : this.filters.noDelete));
     }
     if (!progressEvent && events.length === 0) return this.sent(resp);
-    return this.sink.deliver(events === resp.events ? resp : { ...resp, events }) && this.sent(resp);
+    return this.sink.deliver(events === resp.events ? resp : withFields(resp, { events })) && this.sent(resp);
   }
 
   /** Records what a response (now delivered or filtered away) covered; true. */

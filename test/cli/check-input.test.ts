@@ -106,3 +106,41 @@ describe('detcd check --model register: Jepsen independent keys', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('detcd check --model etcd: fields of the wrong type in requests and answers', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const header = (rev: unknown) => ({ cluster_id: '1', member_id: '1', revision: rev, raft_term: '1' });
+  const put = (answer: unknown, request: unknown = { key: 'aw==', value: 'dg==' }) => [
+    { index: 0, time: 0, process: 0, type: 'invoke', f: 'kv/put', value: request },
+    { index: 1, time: 1, process: 0, type: 'ok', f: 'kv/put', value: answer },
+    { index: 2, time: 2, process: 0, type: 'invoke', f: 'kv/range', value: { key: 'aw==' } },
+    { index: 3, time: 3, process: 0, type: 'ok', f: 'kv/range', value: { header: header('2'), kvs: [{ key: 'aw==', create_revision: '2', mod_revision: '2', version: '1', value: 'dg==' }], count: '1' } },
+  ].map((o) => JSON.stringify(o)).join('\n') + '\n';
+
+  it('a well-typed history is checked (the control)', async () => {
+    const r = await run(['check', '--model', 'etcd', file('typed-ok.jsonl', put({ header: header('2') }))]);
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['an int64 that is no number', put({ header: header('!!') }), "2: kv/put: field 'value.header.revision' must be an int64 (a decimal string or an integer), got \"!!\""],
+    ['a fractional int64', put({ header: header(1.5) }), "2: kv/put: field 'value.header.revision' must be an int64"],
+    ['a key that is not base64', put({ header: header('2') }, { key: '!!', value: 'dg==' }), "1: kv/put: field 'value.key' must be base64 bytes, got \"!!\""],
+    ['a key that is a number', put({ header: header('2') }, { key: 7, value: 'dg==' }), "1: kv/put: field 'value.key' must be base64 bytes, got 7"],
+    ['a txn op that is not a message', put({ header: header('2') }, { key: 'aw==', value: 'dg==', compare: [], success: [1e308] }).replace(/"kv\/put"/g, '"kv/txn"'), "1: kv/txn: field 'value.success[0]' must be an object, got 1e+308"],
+  ])('%s: exit 3, one line naming the file, line and field', async (_name, text, reason) => {
+    const f = file(`typed-${_name.replace(/ /g, '-')}.jsonl`, text);
+    const r = await run(['check', '--model', 'etcd', f]);
+    expect(r.code).toBe(3);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain(`${f}:${reason}`);
+  });
+
+  it('an index that is not a whole number is refused', async () => {
+    const f = file('index-fraction.jsonl', put({ header: header('2') }).replace('"index":1,', '"index":1.5,'));
+    const r = await run(['check', '--model', 'etcd', f]);
+    expect([r.code, r.err.length]).toEqual([3, 1]);
+    expect(r.err[0]).toMatch(/:2: field 'index' must be a whole number ≥ 0/);
+  });
+});

@@ -5,6 +5,7 @@ import { ANONYMOUS_GRANT_CHOICES_MAX, etcdOperations, type EtcdPrepareOptions } 
 import { createEtcdModel } from '../models/etcd/model.ts';
 import { placeWatches } from '../models/etcd/watch-observations.ts';
 import type { PairsCheck } from './options.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 
 export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   const prepareOptions: EtcdPrepareOptions = {};
@@ -12,9 +13,9 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   if (options.initialDump !== undefined) prepareOptions.initialDump = options.initialDump;
   if (options.watches !== undefined && options.watches.length > 0) prepareOptions.watches = placeWatches(times(), options.watches);
   const check = (choice: number, maxSteps: number | undefined): { result: LinearizabilityResult; choices: number } => {
-    const prepared = etcdOperations(pairs, choice === 0 ? prepareOptions : { ...prepareOptions, anonymousGrantChoice: choice });
+    const prepared = etcdOperations(pairs, choice === 0 ? prepareOptions : withFields(prepareOptions, { anonymousGrantChoice: choice }));
     const model = createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial, { autoCompaction: options.autoCompaction === true });
-    return { result: checkLinearizable(prepared.ops, model, maxSteps === undefined ? budget : { ...budget, maxSteps }), choices: prepared.anonymousGrantChoices };
+    return { result: checkLinearizable(prepared.ops, model, maxSteps === undefined ? budget : withFields(budget, { maxSteps })), choices: prepared.anonymousGrantChoices };
   };
   const first = check(0, budget.maxSteps);
   if (first.result.valid !== false || first.choices <= 1) return first.result;
@@ -32,11 +33,11 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
     }
     const { result } = check(choice, left);
     steps += result.steps;
-    if (result.valid === true) return { ...result, steps };
+    if (result.valid === true) return withFields(result, { steps });
     if (result.valid === 'unknown') unknownReason ??= result.unknownReason;
   }
   if (unknownReason === undefined && first.choices > ANONYMOUS_GRANT_CHOICES_MAX) unknownReason = `the leases of timed-out grants with ID 0 can be named more than ${ANONYMOUS_GRANT_CHOICES_MAX} ways: ${ANONYMOUS_GRANT_CHOICES_MAX} tried, none linearizable`;
-  if (unknownReason === undefined) return { ...first.result, steps };
+  if (unknownReason === undefined) return withFields(first.result, { steps });
   const { explanation: _explanation, ...rest } = first.result;
-  return { ...rest, valid: 'unknown', steps, unknownReason, summary: `unknown: ${unknownReason}` };
+  return withFields(rest, { valid: 'unknown' as const, steps, unknownReason, summary: `unknown: ${unknownReason}` });
 };

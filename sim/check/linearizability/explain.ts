@@ -5,6 +5,7 @@
 import type { Model, Operation } from './model.ts';
 import { findUnplaceable, type Unplaceable } from './unplaceable.ts';
 import { outputDiff, type OutputDifference } from './output-diff.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 
 export interface ExplainedOp {
   /** Index of the op's invoke in the source history. */
@@ -77,7 +78,7 @@ function stateText<S, I, O>(model: Model<S, I, O>, state: S): string {
 function explainUnplaceable<S, I, O>(model: Model<S, I, O>, u: Unplaceable<S, I, O>, byId: ReadonlyMap<number, Operation<I, O>>): UnplaceableOp {
   const op = u.op;
   const follows = u.after.slice(-FOLLOWS_SHOWN).map((id) => byId.get(id)).filter((q): q is Operation<I, O> => q !== undefined).map((q) => describe(model, q));
-  const out: UnplaceableOp = { ...describe(model, op), after: u.after.map((id) => byId.get(id)?.index ?? -1), follows, stateBefore: stateText(model, u.state), differences: [], reason: '' };
+  const out: UnplaceableOp = withFields(describe(model, op), { after: u.after.map((id) => byId.get(id)?.index ?? -1), follows, stateBefore: stateText(model, u.state), differences: [] as UnplaceableOp['differences'], reason: '' });
   if (op.output !== undefined && model.expectedOutput !== undefined && model.observedOutput !== undefined) {
     out.expected = model.expectedOutput(u.state, op.input, op.output);
     out.returned = model.observedOutput(op.input, op.output);
@@ -123,7 +124,7 @@ export function explainViolation<S, I, O>(
   if (blocked !== undefined) {
     for (const op of ops) {
       if (done.has(op.id) || op.call > blocked.return) continue;
-      concurrent.push({ ...describe(model, op), legal: model.step(prefix.state, op.input, op.output) !== undefined });
+      concurrent.push(withFields(describe(model, op), { legal: model.step(prefix.state, op.input, op.output) !== undefined }));
     }
   }
   const byId = new Map(ops.map((op) => [op.id, op]));
@@ -132,7 +133,7 @@ export function explainViolation<S, I, O>(
   const focus = found.length > 0 ? found.map((u) => u.op) : blocked === undefined ? [] : [blocked];
   return {
     partition,
-    prefix: prefix.ids.map((id, i) => ({ ...describe(model, ops[id]!), skipped: prefix.skipped[i] === true })),
+    prefix: prefix.ids.map((id, i) => withFields(describe(model, ops[id]!), { skipped: prefix.skipped[i] === true })),
     state: stateText(model, prefix.state),
     blocked: blocked === undefined ? undefined : describe(model, blocked),
     concurrent,

@@ -8,6 +8,7 @@
 import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import type { RegisterInput, RegisterOperation, RegisterOutput, RegisterValue } from './register.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 
 function registerValue(v: unknown, line: number): RegisterValue {
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string') return v ?? null;
@@ -50,7 +51,7 @@ export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[
     }
     const op = registerOperation(p, out.length, invokeValue, completionValue);
     if (op === undefined) continue;
-    if (key !== undefined) op.input = { ...op.input, key };
+    if (key !== undefined) op.input = withFields(op.input, { key });
     out.push(op);
   }
   return out;

@@ -26,6 +26,7 @@ import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
+import { checkEtcdFieldTypes } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
@@ -300,6 +301,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       if (args.model !== 'etcd') throw new BadHistory('an etcd robustness-test history (porcupine operations): check it with --model etcd');
       if (args.initialRevision !== undefined || args.initialState !== undefined) throw new BadHistory("an etcd robustness-test history, whose runs start from an empty etcd: leave out --initial-revision and --initial-state");
     }
+    if (args.model === 'etcd') checkEtcdFieldTypes(history);
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
     const budget: CheckBudget = { memory: heapBudget() };
     if (deadlineMs !== undefined) budget.deadline = () => performance.now() > deadlineMs;

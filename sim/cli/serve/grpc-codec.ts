@@ -21,8 +21,8 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_DIR],
 };
 
-export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance';
-export const SERVICE_NAMES: readonly ServiceName[] = ['KV', 'Watch', 'Lease', 'Cluster', 'Maintenance'];
+export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+export const SERVICE_NAMES: readonly ServiceName[] = ['KV', 'Watch', 'Lease', 'Cluster', 'Maintenance', 'Auth'];
 
 let loaded: Record<ServiceName, grpc.ServiceDefinition> | undefined;
 

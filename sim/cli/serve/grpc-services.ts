@@ -1,12 +1,14 @@
 // The handlers of etcd's v3 gRPC services for one member: KV, Watch (the bidirectional stream),
-// Lease (with the keep-alive stream), Maintenance and Cluster. Unary calls go through the
-// member's gate as their gateway path; errors keep etcd's gRPC status code and message (what
-// etcdctl prints). Methods that detcd does not serve answer UNIMPLEMENTED naming the method, at
-// once, never a hang.
+// Lease (with the keep-alive stream), Maintenance, Cluster and Auth. Unary calls go through the
+// member's gate as their gateway path, or are answered beside it (local-methods.ts: member
+// list, alarms, defragment, the empty auth store) exactly as the gateway answers them; errors
+// keep etcd's gRPC status code and message (what etcdctl prints). Methods that detcd does not
+// serve answer UNIMPLEMENTED naming the method, at once, never a hang.
 import * as grpc from '@grpc/grpc-js';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
+import { answerLocal, notServedError } from './local-methods.ts';
 
 /** One member of `MemberList` as etcd describes it (gateway JSON form). */
 export interface MemberInfo {
@@ -46,8 +48,7 @@ function unary(ctx: ServiceContext, path: string): Unary {
 }
 
 export function notServed(service: string, method: string): grpc.UntypedHandleCall {
-  const message = `detcd serve: ${service}.${method} is not served (unimplemented in the simulated cluster)`;
-  const err = status({ code: grpc.status.UNIMPLEMENTED, message });
+  const err = status(notServedError(`${service}.${method}`));
   return ((call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
     if (callback !== undefined) return callback(err);
     (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
@@ -127,32 +128,12 @@ function keepAlive(ctx: ServiceContext): Duplex {
   };
 }
 
-/** A cluster-level header (no revision: etcd's MemberList does not read the store). */
-export function clusterHeader(statusBody: unknown): Record<string, unknown> {
-  const { revision: _revision, ...header } = (statusBody as { header?: Record<string, unknown> }).header ?? {};
-  return header;
+/** A method answered beside the member (local-methods.ts), as the gateway answers it. */
+function local(ctx: ServiceContext, method: string): Unary {
+  return (call, callback) => answerLocal(ctx, method, call.request, answer(callback));
 }
 
-function withHeader(ctx: ServiceContext, callback: grpc.sendUnaryData<unknown>, build: (header: unknown) => object): void {
-  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
-    if (!r.ok) return callback(status(r.error));
-    callback(null, build(clusterHeader(r.body)));
-  });
-}
-
-function alarm(ctx: ServiceContext): Unary {
-  return (call, callback) => {
-    const action = (call.request as { action?: string }).action ?? 'GET';
-    // The simulated members never raise an alarm (no space quota, no corruption check); etcd
-    // 3.4 answers a GET without alarms with an empty message (no header).
-    if (action !== 'GET') return callback(status({ code: grpc.status.UNIMPLEMENTED, message: `detcd serve: Maintenance.Alarm ${action} is not served (members raise no alarms)` }));
-    ctx.gate.call('/v3/maintenance/status', {}, (r) => (r.ok ? callback(null, {}) : callback(status(r.error))));
-  };
-}
-
-function memberList(ctx: ServiceContext): Unary {
-  return (_call, callback) => withHeader(ctx, callback, (header) => ({ header, members: ctx.members() }));
-}
+const AUTH_METHODS = ['AuthEnable', 'AuthDisable', 'Authenticate', 'UserAdd', 'UserGet', 'UserList', 'UserDelete', 'UserChangePassword', 'UserGrantRole', 'UserRevokeRole', 'RoleAdd', 'RoleGet', 'RoleList', 'RoleDelete', 'RoleGrantPermission', 'RoleRevokePermission'];
 
 /** Every method of every service, by service, with its handler. */
 export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers> {
@@ -173,7 +154,7 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       LeaseLeases: unary(ctx, '/v3/lease/leases'),
     },
     Cluster: {
-      MemberList: memberList(ctx),
+      MemberList: local(ctx, 'Cluster.MemberList'),
       MemberAdd: notServed('Cluster', 'MemberAdd'),
       MemberRemove: notServed('Cluster', 'MemberRemove'),
       MemberUpdate: notServed('Cluster', 'MemberUpdate'),
@@ -183,10 +164,11 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       Status: unary(ctx, '/v3/maintenance/status'),
       Hash: unary(ctx, '/v3/maintenance/hash'),
       HashKV: unary(ctx, '/v3/maintenance/hashkv'),
-      Alarm: alarm(ctx),
-      Defragment: notServed('Maintenance', 'Defragment'),
+      Alarm: local(ctx, 'Maintenance.Alarm'),
+      Defragment: local(ctx, 'Maintenance.Defragment'),
       Snapshot: notServed('Maintenance', 'Snapshot'),
-      MoveLeader: notServed('Maintenance', 'MoveLeader'),
+      MoveLeader: local(ctx, 'Maintenance.MoveLeader'),
     },
+    Auth: Object.fromEntries(AUTH_METHODS.map((m) => [m, local(ctx, `Auth.${m}`)])),
   };
 }

@@ -6,20 +6,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
-import { clusterHeader, type MemberInfo } from './grpc-services.ts';
+import type { MemberInfo } from './grpc-services.ts';
+import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
   '/v3/lease/grant', '/v3/lease/revoke', '/v3/lease/keepalive', '/v3/lease/timetolive', '/v3/lease/leases',
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
-  '/v3/maintenance/alarm', '/v3/cluster/member/list',
+  ...Object.keys(LOCAL_PATHS),
 ]);
 /** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a hang or a vague 404. */
 const NOT_SERVED: Record<string, string> = {
-  '/v3/maintenance/defragment': 'Maintenance.Defragment',
   '/v3/maintenance/snapshot': 'Maintenance.Snapshot',
-  '/v3/maintenance/transfer-leadership': 'Maintenance.MoveLeader',
   '/v3/cluster/member/add': 'Cluster.MemberAdd',
   '/v3/cluster/member/remove': 'Cluster.MemberRemove',
   '/v3/cluster/member/update': 'Cluster.MemberUpdate',
@@ -56,8 +55,11 @@ export class HttpBridge {
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
-    const method = NOT_SERVED[path] ?? (path.startsWith('/v3/auth/') ? `Auth (${path})` : undefined);
-    if (method !== undefined) return grpcError(res, 12, `detcd serve: ${method} is not served (unimplemented in the simulated cluster)`);
+    const method = NOT_SERVED[path];
+    if (method !== undefined) {
+      const e = notServedError(method);
+      return grpcError(res, e.code, e.message);
+    }
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -87,20 +89,9 @@ export class HttpBridge {
       if (r.ok) return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
       grpcError(res, r.error.code, r.error.message);
     };
-    if (path === '/v3/cluster/member/list' || path === '/v3/maintenance/alarm') return this.local(path, body, answer);
+    const local = LOCAL_PATHS[path];
+    if (local !== undefined) return answerLocal({ gate: this.gate, members: this.members }, local, body, answer);
     this.gate.call(path, body, answer);
-  }
-
-  /** Member list and alarms are answered here, with the member's header (see grpc-services.ts). */
-  private local(path: string, body: unknown, answer: (r: GateResult) => void): void {
-    const action = (body as { action?: unknown } | null)?.action ?? 'GET';
-    if (path === '/v3/maintenance/alarm' && action !== 'GET' && action !== 0) {
-      return answer({ ok: false, error: { code: 12, message: `detcd serve: Maintenance.Alarm ${JSON.stringify(action)} is not served (members raise no alarms)` } });
-    }
-    this.gate.call('/v3/maintenance/status', {}, (r) => {
-      if (!r.ok) return answer(r);
-      answer({ ok: true, body: path === '/v3/maintenance/alarm' ? {} : { header: clusterHeader(r.body), members: this.members() } });
-    });
   }
 
   /** etcd's /health: healthy when the member knows a leader and serves a linearizable read. */

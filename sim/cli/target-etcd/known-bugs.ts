@@ -15,7 +15,7 @@ export interface KnownBug {
    * known to fix it; absent lines are not affected.
    */
   readonly fixedIn: Readonly<Record<string, string | null>>;
-  readonly mitigation: 'no-watch-progress-requests' | 'no-past-range-txns';
+  readonly mitigation: 'no-watch-progress-requests' | 'no-past-range-txns' | 'no-watch-resume-at-compact-revision';
   readonly mitigationText: string;
   /** Whether a scenario's clients would send what trips the bug (default: every scenario). */
   readonly trippedBy?: (scenario: Scenario) => boolean;
@@ -48,6 +48,16 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     mitigationText: `clients send no txn with a range at a past revision (workload op ${PAST_RANGE_TXN})`,
     trippedBy: sendsPastRangeTxns,
   },
+  {
+    id: 'etcd#18089',
+    what: 'a watch opened at the compact revision misses a delete made at that revision: compaction removes the tombstone at the compact revision from the backend, which the watch reads its first events from',
+    // Backported in August 2024 (etcd#18455/#18456/#18475 for 3.4, #18457/#18461/#18474/#18476
+    // for 3.5); 3.6 shipped with the fix. A variant after a crash mid-compaction is etcd#19179.
+    fixedIn: { '3.4': '3.4.34', '3.5': '3.5.16' },
+    mitigation: 'no-watch-resume-at-compact-revision',
+    mitigationText: 'a watcher cancelled by a compaction ends instead of watching again from the compact revision (clients.watchResumeAtCompactRevision off)',
+    trippedBy: (scenario) => scenario.clients.watchers && scenario.clients.watchResumeAtCompactRevision,
+  },
 ];
 
 function parts(version: string): number[] {
@@ -76,6 +86,9 @@ export function knownBugsOf(version: string, scenario?: Scenario): KnownBug[] {
 
 /** The scenario as the run's clients send it with `bugs` stepped around (only what the workload can change). */
 export function mitigatedScenario(scenario: Scenario, bugs: readonly KnownBug[]): Scenario {
-  if (!bugs.some((b) => b.mitigation === 'no-past-range-txns') || scenario.workload.kind !== 'etcd') return scenario;
-  return { ...scenario, workload: { ...scenario.workload, mix: { ...scenario.workload.mix, [PAST_RANGE_TXN]: 0 } } };
+  const mitigates = (m: KnownBug['mitigation']): boolean => bugs.some((b) => b.mitigation === m);
+  let out = scenario;
+  if (mitigates('no-past-range-txns') && out.workload.kind === 'etcd') out = { ...out, workload: { ...out.workload, mix: { ...out.workload.mix, [PAST_RANGE_TXN]: 0 } } };
+  if (mitigates('no-watch-resume-at-compact-revision') && out.clients.watchResumeAtCompactRevision) out = { ...out, clients: { ...out.clients, watchResumeAtCompactRevision: false } };
+  return out;
 }

@@ -9,6 +9,7 @@ import type { MvccError } from '../../mvcc/errors.ts';
 import type { ReadView } from './read-view.ts';
 import { rangeEndOf } from './read-view.ts';
 import { goSort } from './go-sort.ts';
+import { withFields } from '../../object/with-fields.ts';
 
 export function mvccErrorToEtcd(err: MvccError): EtcdError {
   return err === 'compacted' ? ErrCompacted : ErrFutureRev;
@@ -48,7 +49,7 @@ export function applyRange(view: ReadView, r: RangeRequest): RangeResponse | Etc
     kvs = kvs.slice(0, reqLimit);
     resp.more = true;
   }
-  if (r.keys_only === true) kvs = kvs.map((kv) => (kv.value === '' ? kv : { ...kv, value: '' }));
+  if (r.keys_only === true) kvs = kvs.map((kv) => (kv.value === '' ? kv : withFields(kv, { value: '' })));
   if (kvs.length > 0) resp.kvs = kvs;
   if (rr.count !== 0) resp.count = rr.count;
   return resp;

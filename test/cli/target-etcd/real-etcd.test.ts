@@ -3,11 +3,13 @@
 // instead of skipping it: a test that cannot run must not pass silently.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRunReportTo } from '../../../sim/report/run-report.ts';
 import { removeLeftovers } from '../../../sim/cli/target-etcd/leftovers.ts';
-import { runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
+import { etcdVersion, runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
+import { knownBugsOf } from '../../../sim/cli/target-etcd/known-bugs.ts';
 import type { RealRunOutput } from '../../../sim/cli/target-etcd/real-run.ts';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
 import { scratchDir } from '../../scratch-dir.ts';
@@ -15,6 +17,8 @@ import { scratchDir } from '../../scratch-dir.ts';
 const haveEtcd = spawnSync('etcd', ['--version']).status === 0;
 const root = process.getuid?.() === 0;
 if (process.env['CI'] === 'true' && (!haveEtcd || !root)) throw new Error('CI must run the real-etcd tests: etcd-server installed and root (for network namespaces)');
+const haveEtcdctl = spawnSync('etcdctl', ['version']).status === 0;
+if (process.env['CI'] === 'true' && !haveEtcdctl) throw new Error('CI must run the real-etcd tests: etcd-client (etcdctl) installed');
 const BIN = join(import.meta.dirname, '../../../bin/detcd.js');
 const RUN_MS_MAX = 120_000;
 
@@ -171,6 +175,27 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     expect(mine()).toEqual([]);
   }, RUN_MS_MAX);
 
+  it.skipIf(!haveEtcdctl)('the known-bugs table is right about etcd#18089 for this binary: a watch opened at the compact revision misses its delete', async () => {
+    const dir = scratchDir('detcd-18089-');
+    const [client, peer] = [await freePort(), await freePort()];
+    const child = spawn('etcd', ['--data-dir', join(dir, 'd'), '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', `http://127.0.0.1:${client}`,
+      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`, '--initial-cluster', `default=http://127.0.0.1:${peer}`], { stdio: 'ignore' });
+    try {
+      const ctl = (...args: string[]) => spawnSync('etcdctl', [`--endpoints=127.0.0.1:${client}`, '--command-timeout=5s', ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: args[0] === 'watch' ? 5000 : 10_000 });
+      for (let i = 0; i < 100 && ctl('endpoint', 'health').status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+      // put k (rev 2), delete k (rev 3), put k (rev 4), compact at 3 (the delete's revision), watch from 3.
+      for (const args of [['put', 'k', 'v1'], ['del', 'k'], ['put', 'k', 'v2'], ['compact', '3', '--physical']]) expect(ctl(...args).status, args.join(' ')).toBe(0);
+      // The watch runs until killed: its first response is printed at once.
+      const watched = ctl('watch', 'k', '--rev', '3', '-w', 'json');
+      const first = JSON.parse(watched.stdout.split('\n')[0] ?? '{}') as { Events?: { type?: number; kv: { mod_revision: number } }[] };
+      const missesDelete = (first.Events ?? [])[0]?.kv.mod_revision === 4;
+      expect(first.Events?.length, watched.stdout + watched.stderr).toBeGreaterThan(0);
+      expect(missesDelete).toBe(knownBugsOf(etcdVersion('etcd')).some((b) => b.id === 'etcd#18089'));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, RUN_MS_MAX);
+
   it('leftovers of a dead harness are removed by name; a live owner\'s are kept', () => {
     // Above the kernel's pid_max (32768, or 4194304 where systemd raises it): never a live process.
     const dead = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1 + (process.pid % 100_000);
@@ -193,3 +218,15 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     }
   });
 });
+
+/** A TCP port nobody listens on now (the kernel's pick). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolvePort(port));
+    });
+  });
+}

@@ -183,4 +183,22 @@ describe('known bugs of a target version', () => {
     expect({ ...sent, workload: { ...sent.workload, mix: undefined } }).toEqual({ ...wide, workload: { ...wide.workload, mix: undefined } });
     expect(mitigatedScenario(robustness, knownBugsOf('3.4.23', robustness))).toBe(robustness);
   });
+
+  it('etcd#18089 (fixed in 3.4.34 and 3.5.16) only for scenarios whose watchers resume at the compact revision; stepped around by ending them', () => {
+    const resume = defineScenario({ name: 'resume', workload: { kind: 'etcd' }, clients: { watchResumeAtCompactRevision: true } });
+    const plain = defineScenario({ name: 'plain', workload: { kind: 'etcd' } });
+    const noWatchers = defineScenario({ name: 'no-watchers', workload: { kind: 'etcd' }, clients: { watchers: false, watchResumeAtCompactRevision: true } });
+    const has = (v: string, sc = resume) => knownBugsOf(v, sc).some((b) => b.id === 'etcd#18089');
+    for (const v of ['3.4.23', '3.4.33', '3.5.15']) expect(has(v), v).toBe(true);
+    for (const v of ['3.4.34', '3.5.16', '3.6.0']) expect(has(v), v).toBe(false);
+    expect(has('3.4.23', plain)).toBe(false);
+    expect(has('3.4.23', noWatchers)).toBe(false);
+    const sent = mitigatedScenario(resume, knownBugsOf('3.4.23', resume));
+    expect(sent.clients.watchResumeAtCompactRevision).toBe(false);
+    expect({ ...sent, clients: resume.clients }).toEqual(resume);
+    // Both mitigations at once compose.
+    const both = defineScenario({ name: 'both', workload: { kind: 'etcd', api: 'wide' }, clients: { watchResumeAtCompactRevision: true } });
+    const sentBoth = mitigatedScenario(both, knownBugsOf('3.4.23', both));
+    expect([sentBoth.clients.watchResumeAtCompactRevision, sentBoth.workload.mix]).toEqual([false, { [PAST_RANGE_TXN]: 0 }]);
+  });
 });

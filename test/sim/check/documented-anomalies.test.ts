@@ -92,7 +92,7 @@ describe('documented anomalies', () => {
   });
 
   it('a scenario names a documented anomaly or a checker; anything else is refused in one line', () => {
-    expect(() => lockScenario(['lock:no-such'])).toThrow(/allowedViolations\[0\]: no documented anomaly 'no-such' of checker lock \(documented: pause-outlived-lease\)/);
+    expect(() => lockScenario(['lock:no-such'])).toThrow(/allowedViolations\[0\]: no documented anomaly 'no-such' of checker lock \(documented: pause-outlived-lease, lease-expired\)/);
     expect(() => lockScenario(['watch:x'])).toThrow(/of checker watch \(it has none\)/);
     expect(() => lockScenario(['nope:pause-outlived-lease'])).toThrow(/no checker 'nope'/);
     expect(lockScenario(['lock:pause-outlived-lease']).allowedViolations).toEqual(['lock:pause-outlived-lease']);
@@ -107,5 +107,77 @@ describe('documented anomalies', () => {
     expect(reads.valid).toBe(true);
     // Its run had a clock jump and a cut-off leader: either documented cause explains the stale reads.
     expect(reads.excused?.['linearizable']).toMatch(/^lease-read-(clock|deposed)$/);
+  });
+});
+
+/** A keep-alive of `lease` asked at `atMs` (its own process), answered ok with `ttlMs` (0: lease gone), or 'info'. */
+function keepAlive(process: number, lease: string, atMs: number, answer: number | 'info'): Omit<Op, 'index'>[] {
+  return [
+    { time: atMs * 1000, process, type: 'invoke', f: 'keepalive', value: { lease } },
+    answer === 'info'
+      ? { time: atMs * 1000 + 1_000_000, process, type: 'info', f: 'keepalive', value: { lease } }
+      : { time: atMs * 1000 + 2000, process, type: 'ok', f: 'keepalive', value: { lease, ttlMs: answer } },
+  ];
+}
+
+/** Holder 1 (lease a) acquires at `firstAtMs`, asked at `firstAskedMs`; holder 2 (lease b, asked at `secondAskedMs`) at `secondAtMs`; neither paused. */
+function leaseHolders(o: { firstAskedMs: number; firstAtMs: number; secondAskedMs: number; secondAtMs: number; keepAlives: Omit<Op, 'index'>[] }): Op[] {
+  const ops: Omit<Op, 'index'>[] = [
+    { time: o.firstAskedMs * 1000, process: 1, type: 'invoke', f: 'acquire', value: null },
+    { time: o.firstAtMs * 1000, process: 1, type: 'ok', f: 'acquire', value: { key: '/lock/a', lease: 'a', ttlMs: TTL_MS, pauseMs: 0 } },
+    { time: o.secondAskedMs * 1000, process: 2, type: 'invoke', f: 'acquire', value: null },
+    { time: o.secondAtMs * 1000, process: 2, type: 'ok', f: 'acquire', value: { key: '/lock/b', lease: 'b', ttlMs: TTL_MS, pauseMs: 0 } },
+    { time: (o.secondAtMs + 100) * 1000, process: 2, type: 'invoke', f: 'release', value: null },
+    { time: (o.secondAtMs + 200) * 1000, process: 1, type: 'invoke', f: 'release', value: null },
+    ...o.keepAlives,
+  ];
+  return ops.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
+}
+
+describe('documented anomaly lock:lease-expired (a session lease not certainly alive, no pause)', () => {
+  const renewedA = (timesMs: number[], answer: number | 'info' = TTL_MS): Omit<Op, 'index'>[] => timesMs.flatMap((t, i) => keepAlive(1_000_000 + i, 'a', t, answer));
+  const renewedB = (timesMs: number[]): Omit<Op, 'index'>[] => timesMs.flatMap((t, i) => keepAlive(2_000_000 + i, 'b', t, TTL_MS));
+
+  it("the holder's keep-alives stopped a TTL before the second acquired: lease-expired, excused only when the scenario names it", () => {
+    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedB([700, 1400, 2100, 2800])] }));
+    expect(r.valid).toBe(false);
+    expect(r['anomalies']).toEqual(['lease-expired']);
+    expect(excusedViolations(lockScenario(['lock:lease-expired']), { lock: r }, NO_FAULTS)).toEqual(new Map([['lock', 'lease-expired']]));
+    expect(excusedViolations(lockScenario(['lock:pause-outlived-lease']), { lock: r }, NO_FAULTS).size).toBe(0);
+  });
+
+  it('both leases certainly alive (keep-alives answered within a TTL): two holders are not excused', () => {
+    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300, 2000]), ...renewedB([700, 1400, 2100, 2800])] }));
+    expect(r.valid).toBe(false);
+    expect(r['unexplained']).toBe(1);
+    expect(r['anomalies']).toBeUndefined();
+    expect(excusedViolations(lockScenario(['lock:lease-expired', 'lock:pause-outlived-lease']), { lock: r }, NO_FAULTS).size).toBe(0);
+  });
+
+  it('keep-alives that timed out or found the lease gone (TTL 0) renew nothing', () => {
+    for (const answer of ['info', 0] as const) {
+      const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedA([2000].map((t) => t), answer).map((op) => ({ ...op, process: 1_500_000 })), ...renewedB([700, 1400, 2100, 2800])] }));
+      expect(r['anomalies'], String(answer)).toEqual(['lease-expired']);
+    }
+  });
+
+  it("a waiter whose own lease lapsed while it waited acquires beside a later holder: lease-expired", () => {
+    // 2 asked at 20 ms and was never renewed; 1 asked at 4 s and acquired at 4.99 s (2's key, older, was gone).
+    const r = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: renewedA([4300]) }));
+    expect(r['anomalies']).toEqual(['lease-expired']);
+    // The same, with the waiter's lease renewed until just before: both certainly alive, not excused.
+    const renewed = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: [...renewedA([4300]), ...renewedB([700, 1400, 2100, 2800, 3500, 4200])] }));
+    expect(renewed['unexplained']).toBe(1);
+  });
+
+  it('a run with pause and expiry overlaps is excused only when the scenario names both', () => {
+    const paused = twoHolders(3000, 2500);
+    const expired = leaseHolders({ firstAskedMs: 10_000, firstAtMs: 10_010, secondAskedMs: 10_020, secondAtMs: 13_500, keepAlives: [...renewedA([10_600, 11_300]), ...renewedB([10_700, 11_400, 12_100, 12_800])] })
+      .map((op) => ({ ...op, process: op.process === 1 ? 5 : op.process === 2 ? 6 : op.process }));
+    const r = checkMutex([...paused, ...expired].map((op, index) => ({ ...op, index })));
+    expect(r['anomalies']).toEqual(['pause-outlived-lease', 'lease-expired']);
+    expect(excusedViolations(lockScenario(['lock:pause-outlived-lease', 'lock:lease-expired']), { lock: r }, NO_FAULTS).get('lock')).toBe('pause-outlived-lease, lease-expired');
+    expect(excusedViolations(lockScenario(['lock:pause-outlived-lease']), { lock: r }, NO_FAULTS).size).toBe(0);
+    expect(excusedViolations(lockScenario(['lock']), { lock: r }, NO_FAULTS).get('lock')).toBe('pause-outlived-lease, lease-expired');
   });
 });

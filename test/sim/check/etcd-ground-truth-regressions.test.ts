@@ -360,6 +360,24 @@ describe('a lease the server chose for a grant whose answer was lost', () => {
   });
 });
 
+describe('a keyless lease seen missing while the answer to its grant was on its way', () => {
+  it('expired without a revision after the grant took effect, before a revoke called after the grant was', () => {
+    // Ground-truth seed 60330: the grant's answer (revision 1) places it before the put (2), and
+    // the revoke, called after the put returned, found the lease gone: it expired keyless.
+    const lines: Line[] = [
+      [3, 'invoke', 'lease/grant', { ID: '103', TTL: '2' }],
+      [0, 'invoke', 'kv/put', { key: b64('k'), value: b64('A') }],
+      [0, 'ok', 'kv/put', hdr(2)],
+      [1, 'invoke', 'lease/revoke', { ID: '103' }],
+      [1, 'fail', 'lease/revoke', null, LEASE_NOT_FOUND],
+      [3, 'ok', 'lease/grant', { ...hdr(1), ID: '103', TTL: '2' }],
+    ];
+    expect(verdict(lines)).toBe(true);
+    // Gone is gone: a put with it afterwards cannot succeed.
+    expect(verdict([...lines, [4, 'invoke', 'kv/put', { key: b64('j'), value: b64('B'), lease: '103' }], [4, 'ok', 'kv/put', hdr(3)]])).toBe(false);
+  });
+});
+
 describe('a lease a write seen to take effect used', () => {
   it('a timed-out grant made the lease of a timed-out txn a watch event shows took effect', () => {
     // Ground-truth seeds 3415, 12779.

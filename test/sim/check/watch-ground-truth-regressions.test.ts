@@ -2,7 +2,7 @@
 // which runs the watch checker on the real state machine's watch streams) found, shrunk, each
 // with watch streams that must still fail.
 import { describe, expect, it } from 'vitest';
-import type { WatchRecord } from '../../../sim/history/op.ts';
+import type { Op, WatchRecord } from '../../../sim/history/op.ts';
 import { checkWatch } from '../../../sim/check/watch.ts';
 
 const b64 = (s: string): string => btoa(s);
@@ -94,5 +94,45 @@ describe('what one txn and a snapshot restore may show a watch', () => {
     // Still caught: cancelled at the revision it needed from its start, or after an event showed it past it.
     expect(checkWatch([open(1), at(2, hdr(2)), cancel(2)]).valid).toBe(false);
     expect(checkWatch([open(1), at(2, { ...hdr(2), events: [put('a', 2)] }), cancel(3)]).valid).toBe(false);
+  });
+});
+
+describe('fragmented responses (a watch created with fragment: true)', () => {
+  // Ground-truth histories with fragmenting watchers (seeds 102, 431, 710 of the widened
+  // generator): etcd splits a large response in parts, each but the last saying fragment: true,
+  // and clientv3 puts them back together; the checker judged each part as a response.
+  const create = { key: b64('\0'), range_end: b64('\0'), fragment: true };
+  const records = (firstFlag: boolean): WatchRecord[] => [
+    { process: 'w', time: 1, request: { create_request: create }, response: { ...hdr(3), created: true } },
+    { process: 'w', time: 2, response: { ...hdr(4), ...(firstFlag ? { fragment: true } : {}), events: [del('key0', 4)] } },
+    { process: 'w', time: 3, response: { ...hdr(4), events: [del('key3', 4)] } },
+  ];
+
+  it('the parts of one revision are one response', () => {
+    expect(checkWatch(records(true)).valid).toBe(true);
+  });
+
+  it('still caught: parts without the flag split the revision; the whole response delivered twice', () => {
+    const split = checkWatch(records(false));
+    expect(split.valid).toBe(false);
+    expect(split.violations.map((v) => v.guarantee)).toContain('atomic');
+    const twice = records(true);
+    expect(checkWatch([...twice, ...twice.slice(1).map((r) => ({ ...r, time: r.time + 10 }))]).valid).toBe(false);
+  });
+});
+
+describe('a fragmented response whose last part never came', () => {
+  it('was never delivered (clientv3 waits for the last part): not judged as the whole revision', () => {
+    // Ground-truth seed 1159: a txn put key1 and key0 at 2 (acknowledged); the watch got the first part only.
+    const txn = { compare: [], success: [{ request_put: { key: b64('key1'), value: b64('A') } }, { request_put: { key: b64('key0'), value: b64('B') } }], failure: [] };
+    const ops: Op[] = [
+      { index: 0, time: 10, process: 0, type: 'invoke', f: 'kv/txn', value: txn },
+      { index: 1, time: 20, process: 0, type: 'ok', f: 'kv/txn', value: { ...hdr(2), succeeded: true, responses: [{ response_put: hdr(2) }, { response_put: hdr(2) }] } },
+    ];
+    const created: WatchRecord = { process: 'w', time: 5, request: { create_request: { key: b64('\0'), range_end: b64('\0'), fragment: true } }, response: { ...hdr(1), created: true } };
+    const part = (key: string, flag: boolean): WatchRecord => ({ process: 'w', time: 30, response: { ...hdr(2), ...(flag ? { fragment: true } : {}), events: [{ kv: { key: b64(key), value: b64(key === 'key1' ? 'A' : 'B'), create_revision: '2', mod_revision: '2', version: '1' } }] } });
+    expect(checkWatch([created, part('key1', true)], ops).valid).toBe(true);
+    // Still caught: the same part delivered as a whole response misses key0.
+    expect(checkWatch([created, part('key1', false)], ops).valid).toBe(false);
   });
 });

@@ -37,6 +37,7 @@ import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
+import { withFields } from '../../../../src/object/with-fields.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -554,6 +555,12 @@ function maybeGoneAfter(evidence: LeaseEvidence, id: string, after: number): boo
   return false;
 }
 
+/** Whether an op called after `after` saw the lease missing. */
+function seenGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
+  for (const a of evidence.absentAt.get(id) ?? []) if (a.call > after) return true;
+  return false;
+}
+
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
 function goneBy(evidence: LeaseEvidence, id: string, after: number): number | undefined {
   let by: number | undefined;
@@ -656,7 +663,7 @@ function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: r
     const d = anonymous[g]!;
     used.add(g);
     d.original = d.request;
-    d.request = { ...d.request, ID: unexplained[c]![0] };
+    d.request = withFields(d.request, { ID: unexplained[c]![0] });
   });
   anonymous.forEach((d, g) => void (used.has(g) || (d.returnPos = -1)));
   return ways.count;
@@ -726,8 +733,11 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
       const input: EtcdInput = { f: 'lease/expire', request: { ID: id }, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined };
       // Seen gone after the grant completed: expired by then, or removed otherwise (skipped).
       const by = d.returnPos === Infinity ? undefined : goneBy(evidence, id, d.returnPos);
-      // A lease granted again shows its expiry without a revision (a keyless lease): then it may expire any time.
-      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call)) {
+      // A lease granted again shows its expiry without a revision (a keyless lease): then it may
+      // expire any time. So does an op called after the grant was (not only after it returned)
+      // that saw it missing (ground-truth seed 60330: a revoke answered "not found" after a
+      // write the grant's answer shows it preceded, the grant's answer still on its way).
+      if (by === undefined && grants.length === 1 && !maybeGoneAfter(evidence, id, d.pair.call) && !seenGoneAfter(evidence, id, d.pair.call)) {
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }

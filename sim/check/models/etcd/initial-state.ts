@@ -14,6 +14,7 @@ import type { GapConstraints } from './gap-constraints.ts';
 import { decodeKey, id64, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { EtcdState, kvHash, leaseHash, type KeyValue } from './state.ts';
+import { withFields } from '../../../../src/object/with-fields.ts';
 
 type PreparedOp = { input: EtcdInput; output: EtcdOutput | undefined };
 
@@ -99,7 +100,7 @@ export function inferInitialState(initialRevision: number, ops: readonly Prepare
     const puts = constraints.keys.get(kv.key);
     if (puts === undefined || puts.maybePuts.some((r) => r > initialRevision && r <= kv.mod)) return;
     const version = kv.version - puts.puts.filter((r) => r > initialRevision && r <= kv.mod).length;
-    if (version >= 1 && !partial.has(kv.key)) partial.set(kv.key, { ...kv, mod: Math.max(kv.create, initialRevision), version });
+    if (version >= 1 && !partial.has(kv.key)) partial.set(kv.key, withFields(kv, { mod: Math.max(kv.create, initialRevision), version }));
   });
   for (const [key, kv] of partial) if (!kvs.has(key)) kvs.set(key, kv);
   let kvsHash = 0;

@@ -1,22 +1,42 @@
-// The ground truth of a generated etcd history: a leader and a lagging follower, each the
-// state machine every simulated member runs (src/server/etcd-state-machine.ts), fed one raft
-// log. Requests are classified, proposed, applied and read exactly as a member does, so every
-// answer is, byte for byte, the gateway JSON a client records; the order in which the leader
-// applies entries is the history's linearization.
+// The ground truth of a generated etcd history: a leader and one or two lagging followers,
+// each the state machine every simulated member runs (src/server/etcd-state-machine.ts), fed
+// one raft log. Requests are classified, proposed, applied and read exactly as a member does, so
+// every answer is, byte for byte, the gateway JSON a client records; the order in which the
+// leader applies entries is the history's linearization. Leadership may move: the new leader
+// has every committed entry (what the old leader applied), appends its term's empty entry,
+// and only after applying it promotes its lessor (every lease's TTL restarts from then plus an
+// election timeout, etcd#9888); the old leader's lessor is demoted (its leases never expire).
 import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
-import { DEFAULT_MEMBER_CONFIG } from '../../../../src/server/member-config.ts';
+import { DEFAULT_MEMBER_CONFIG, electionTimeoutMs } from '../../../../src/server/member-config.ts';
+import { WatchStream } from '../../../../src/watch/watch-stream.ts';
 import type { Classified, MemberHeader, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
+
+/** What a member is built with: how often its watches get progress notifications, and the size past which its watch responses fragment. */
+export interface MemberShape {
+  /** --experimental-watch-progress-notify-interval (default 10 min: never within a history). */
+  progressNotifyMs?: number;
+  /**
+   * Watch responses of several events this large or larger are fragmented (fragment: true).
+   * etcd's bound is 1.5 MiB; a small one stands in for large values, so that generated
+   * histories (short values) exercise fragmented responses.
+   */
+  fragmentBytes?: number;
+}
 
 export class GroundMember {
   sm: EtcdStateMachine;
   /** Entries of the log this member applied. */
   applied = 0;
   readonly streams: { stream: WatchStreamPort; out: unknown[] }[] = [];
+  /** The term the member's answers carry. */
+  term = 2;
 
   constructor(
     readonly name: string,
     private readonly id: number,
     leader: boolean,
+    private readonly peers: number[],
+    private readonly shape: MemberShape = {},
   ) {
     this.sm = this.fresh();
     if (leader) this.sm.promoteLessor(0, 0);
@@ -24,9 +44,15 @@ export class GroundMember {
   }
 
   private fresh(): EtcdStateMachine {
-    const sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: this.id, peers: [1, 2] });
-    const header: MemberHeader = { clusterId: '1', memberId: String(this.id), raftTerm: () => 2 };
+    const sm = new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: this.id, peers: this.peers }, this.shape.progressNotifyMs !== undefined ? { progressNotifyIntervalMs: this.shape.progressNotifyMs } : {});
+    const header: MemberHeader = { clusterId: '1', memberId: String(this.id), raftTerm: () => this.term };
     sm.bindHeader(header);
+    const bytes = this.shape.fragmentBytes;
+    if (bytes !== undefined) {
+      // The applier's own watch stream, with a smaller fragment bound (applier.ts openWatchStream).
+      const applier = sm.applier;
+      applier.openWatchStream = () => new WatchStream(applier.watchable, applier.watchStreamBuffer, bytes);
+    }
     return sm;
   }
 
@@ -47,7 +73,7 @@ export class GroundMember {
   }
 
   classify(path: string, body: unknown): Classified {
-    return this.sm.classify(path, body, { clusterId: '1', memberId: '1', raftTerm: () => 2 });
+    return this.sm.classify(path, body, { clusterId: '1', memberId: String(this.id), raftTerm: () => this.term });
   }
 
   /** Collects what every watch stream of this member has ready. */
@@ -60,11 +86,35 @@ export class GroundMember {
   }
 }
 
+interface Entry {
+  /** Undefined: the empty entry a new leader appends for its term. */
+  data: string | undefined;
+  term: number;
+  nowMs: number;
+}
+
 export class GroundCluster {
-  readonly leader = new GroundMember('n1', 1, true);
-  readonly follower = new GroundMember('n2', 2, false);
-  private readonly log: { data: string; nowMs: number }[] = [];
+  readonly members: GroundMember[];
+  leader: GroundMember;
+  private readonly log: Entry[] = [];
   private nextRequestId = 1000;
+  private term = 2;
+
+  /** `size`: 2 or 3 members; n1 leads first. */
+  constructor(size = 2, shape: MemberShape = {}) {
+    const peers = Array.from({ length: size }, (_, i) => i + 1);
+    this.members = peers.map((id) => new GroundMember(`n${id}`, id, id === 1, peers, shape));
+    this.leader = this.members[0]!;
+  }
+
+  /** The first follower (the one a two-member cluster has). */
+  get follower(): GroundMember {
+    return this.followers[0]!;
+  }
+
+  get followers(): GroundMember[] {
+    return this.members.filter((m) => m !== this.leader);
+  }
 
   /** Appends an entry and applies it on the leader: the linearization point of a write. */
   propose(c: Classified & { kind: 'propose' }, nowMs: number): WireReply {
@@ -73,8 +123,8 @@ export class GroundCluster {
   }
 
   private applyOnLeader(data: string, nowMs: number): WireReply {
-    this.log.push({ data, nowMs });
-    const reply = this.leader.sm.apply(this.log.length, 2, data, nowMs).reply;
+    this.log.push({ data, term: this.term, nowMs });
+    const reply = this.leader.sm.apply(this.log.length, this.term, data, nowMs).reply;
     this.leader.applied = this.log.length;
     this.leader.poll();
     return reply;
@@ -87,27 +137,47 @@ export class GroundCluster {
     }
   }
 
-  /** The leader's whole state as a raft snapshot the follower installs (it lagged past the leader's log). */
-  installLeaderSnapshot(nowMs: number): void {
-    if (this.follower.applied >= this.log.length) return;
-    this.follower.sm.restore(this.leader.sm.snapshot(), nowMs);
-    this.follower.sm.demoteLessor();
-    this.follower.applied = this.log.length;
-    this.follower.poll();
+  /** The leader's whole state as a raft snapshot `m` installs (it lagged past the leader's log). */
+  installLeaderSnapshot(m: GroundMember, nowMs: number): void {
+    if (m === this.leader || m.applied >= this.log.length) return;
+    m.sm.restore(this.leader.sm.snapshot(), nowMs);
+    m.sm.demoteLessor();
+    m.applied = this.log.length;
+    m.poll();
   }
 
-  /** The follower applies up to `n` more entries of the log. */
-  catchUp(n: number): void {
-    for (let i = 0; i < n && this.follower.applied < this.log.length; i++) {
-      const e = this.log[this.follower.applied]!;
-      this.follower.applied++;
-      this.follower.sm.apply(this.follower.applied, 2, e.data, e.nowMs);
+  /** `m` applies up to `n` more entries of the log. */
+  catchUp(m: GroundMember, n: number): void {
+    for (let i = 0; i < n && m.applied < this.log.length; i++) {
+      const e = this.log[m.applied]!;
+      m.applied++;
+      m.term = Math.max(m.term, e.term);
+      if (e.data === undefined) m.sm.applyNoop(m.applied);
+      else m.sm.apply(m.applied, e.term, e.data, e.nowMs);
     }
-    this.follower.poll();
+    m.poll();
+  }
+
+  /**
+   * `m` wins an election: it has every committed entry (it catches up first), appends and
+   * applies its term's empty entry, and then promotes its lessor; the old leader is demoted.
+   */
+  elect(m: GroundMember, nowMs: number): void {
+    if (m === this.leader) return;
+    this.catchUp(m, Number.MAX_SAFE_INTEGER);
+    this.leader.sm.demoteLessor();
+    this.term++;
+    this.leader = m;
+    m.term = this.term;
+    this.log.push({ data: undefined, term: this.term, nowMs });
+    m.sm.applyNoop(this.log.length);
+    m.applied = this.log.length;
+    m.sm.promoteLessor(nowMs, electionTimeoutMs({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1] }));
+    m.poll();
   }
 
   tick(nowMs: number): void {
-    for (const m of [this.leader, this.follower]) {
+    for (const m of this.members) {
       m.sm.onTick(nowMs);
       m.poll();
     }

@@ -10,7 +10,7 @@ import { opName } from '../../../../sim/etcd/request-kinds.ts';
 import { b64, prefixEnd } from '../../../../sim/workload/etcd-request.ts';
 import { Prng } from '../../../../sim/world/prng.ts';
 import type { Classified, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
-import { GroundCluster, type GroundMember } from './cluster.ts';
+import { GroundCluster, type GroundMember, type MemberShape } from './cluster.ts';
 import { drawRequest, nextPage, type Knowledge, type Request } from './requests.ts';
 
 /** What becomes of a request: answered; timed out (applied later or never); failed with an ambiguous error (applied or not). */
@@ -18,20 +18,29 @@ export type Fate = 'ok' | 'info-applied' | 'info-unapplied' | 'fail-applied' | '
 
 export type Step =
   | { t: 'preload'; req: Request }
-  | { t: 'invoke'; p: number; req: Request; fate: Fate; error?: string; follower?: boolean }
+  /** `follower`: a serializable read goes to a follower (`via`: which, default the first). */
+  | { t: 'invoke'; p: number; req: Request; fate: Fate; error?: string; follower?: boolean; via?: number }
   | { t: 'apply'; k: number }
   | { t: 'complete'; p: number }
-  | { t: 'catch-up'; n: number }
+  /** A follower (`m`: which, default the first) applies up to `n` more entries. */
+  | { t: 'catch-up'; n: number; m?: number }
   | { t: 'tick'; ms: number; expire: boolean }
   | { t: 'deliver'; w: number }
   | { t: 'progress'; w: number }
   | { t: 'rotate'; w: number }
-  /** The follower saves a snapshot of what it applied (what a restart loads). */
-  | { t: 'snapshot' }
-  /** The follower crashes and restarts from its last snapshot; its watchers reconnect (to it, or to the leader). */
-  | { t: 'restart'; toLeader: boolean }
-  /** The follower installs the leader's snapshot. */
-  | { t: 'install' }
+  /** A follower (`m`: which, default the first) saves a snapshot of what it applied (what a restart loads). */
+  | { t: 'snapshot'; m?: number }
+  /** A follower crashes and restarts from its last snapshot; its watchers reconnect (to it, or to the leader). */
+  | { t: 'restart'; toLeader: boolean; m?: number }
+  /** A follower installs the leader's snapshot. */
+  | { t: 'install'; m?: number }
+  /**
+   * A follower (`m`) becomes leader in a new term; writes in flight that the old leader had not
+   * committed are lost (`lose`: each with chance 1/2, by a draw of the faults' PRNG recorded here as bits).
+   */
+  | { t: 'elect'; m: number; lose: number }
+  /** A watcher cancels its watch (a cancel request on its stream); `recreate`: then watches again on the same stream from where it was. */
+  | { t: 'cancel'; w: number; recreate: boolean }
   /** First of the history's steps: the follower has applied only `n` of the preloaded entries. */
   | { t: 'lag'; n: number }
   /** The leader compacts on its own, `behind` revisions behind its current one. */
@@ -40,6 +49,8 @@ export type Step =
 export interface Generated {
   /** The watchers' shapes (watchCreates indexes): the run opens them before the first step. */
   shapes: number[];
+  /** The cluster it ran on (replaySteps needs it). */
+  cluster: ClusterShape;
   steps: Step[];
   history: Op[];
   watches: WatchRecord[];
@@ -80,6 +91,10 @@ interface Watcher {
   first: boolean;
   next: number;
   canceled: boolean;
+  /** The watch's id on its stream (from its created answer). */
+  watchId: string;
+  /** A cancel was sent: on its answer the watcher watches again on the same stream, or ends. */
+  cancelling?: 'recreate' | 'end' | undefined;
 }
 
 const clone = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
@@ -97,7 +112,6 @@ export function watchCreates(): Record<string, unknown>[] {
 }
 
 export class GroundRun {
-  readonly cluster = new GroundCluster();
   readonly history: Op[] = [];
   readonly watches: WatchRecord[] = [];
   readonly steps: Step[] = [];
@@ -115,20 +129,36 @@ export class GroundRun {
   initialDump: unknown;
 
   private watchShapes: readonly number[] | undefined;
-  /** The follower's last snapshot (a restart loads it). */
-  private followerSnapshot: { data: string; applied: number } | undefined;
+  /** Each follower's last snapshot (a restart loads it). */
+  private readonly snapshots = new Map<GroundMember, { data: string; applied: number }>();
+  readonly cluster: GroundCluster;
 
   /** The watchers open with the history (after any preload: a store that held data is watched from then on). */
-  constructor(watchShapes: readonly number[]) {
+  constructor(
+    watchShapes: readonly number[],
+    readonly shape: ClusterShape = {},
+  ) {
     this.watchShapes = watchShapes;
+    this.cluster = new GroundCluster(shape.members ?? 2, shape.member ?? {});
   }
 
   private openWatchers(watchShapes: readonly number[]): void {
     const creates = watchCreates();
+    const members = this.cluster.members;
     watchShapes.forEach((shape, i) => {
-      const member = i % 2 === 0 ? this.cluster.leader : this.cluster.follower;
-      this.openWatch({ process: `watch-${member.name}/${shape}`, create: creates[shape % creates.length]!, member, stream: undefined as never, out: [], first: true, next: 0, canceled: false });
+      const member = members[i % members.length]!;
+      const create = this.shape.fragment === true ? { ...creates[shape % creates.length]!, fragment: true } : creates[shape % creates.length]!;
+      // One process per watcher (two watchers of one shape on one member are two clients).
+      let process = `watch-${member.name}/${shape}`;
+      if (this.watchers.some((w) => w.process === process)) process = `${process}.${i}`;
+      this.openWatch({ process, create, member, stream: undefined as never, out: [], first: true, next: 0, canceled: false, watchId: '0' });
     });
+  }
+
+  /** Follower `m` (wrapping), the first by default. */
+  private followerAt(m: number | undefined): GroundMember {
+    const f = this.cluster.followers;
+    return f[(m ?? 0) % f.length]!;
   }
 
   get nowMs(): number {
@@ -149,7 +179,7 @@ export class GroundRun {
     if (step.t !== 'preload' && this.watchShapes !== undefined) {
       // The history starts on a settled cluster (the follower holds what was preloaded), or with
       // the follower still `n` entries short of it (a 'lag' step first).
-      this.cluster.catchUp(step.t === 'lag' ? step.n : Number.MAX_SAFE_INTEGER);
+      for (const f of this.cluster.followers) this.cluster.catchUp(f, step.t === 'lag' ? step.n : Number.MAX_SAFE_INTEGER);
       this.openWatchers(this.watchShapes);
       this.watchShapes = undefined;
     }
@@ -166,7 +196,7 @@ export class GroundRun {
       case 'complete':
         return this.complete(step.p);
       case 'catch-up':
-        return this.cluster.catchUp(step.n);
+        return this.cluster.catchUp(this.followerAt(step.m), step.n);
       case 'tick':
         this.clockUs += step.ms * 1000;
         this.cluster.tick(this.nowMs);
@@ -181,17 +211,25 @@ export class GroundRun {
       }
       case 'rotate':
         return this.rotate(step.w);
-      case 'snapshot':
-        this.followerSnapshot = { data: this.cluster.follower.sm.snapshot(), applied: this.cluster.follower.applied };
+      case 'snapshot': {
+        const f = this.followerAt(step.m);
+        this.snapshots.set(f, { data: f.sm.snapshot(), applied: f.applied });
         return;
+      }
       case 'restart':
-        return this.restart(step.toLeader);
+        return this.restart(this.followerAt(step.m), step.toLeader);
       case 'lag':
         return;
-      case 'install':
-        this.cluster.installLeaderSnapshot(this.nowMs);
-        this.followerSnapshot = { data: this.cluster.follower.sm.snapshot(), applied: this.cluster.follower.applied };
+      case 'install': {
+        const f = this.followerAt(step.m);
+        this.cluster.installLeaderSnapshot(f, this.nowMs);
+        this.snapshots.set(f, { data: f.sm.snapshot(), applied: f.applied });
         return;
+      }
+      case 'elect':
+        return this.elect(this.followerAt(step.m), step.lose);
+      case 'cancel':
+        return this.cancel(step.w, step.recreate);
       case 'auto-compact': {
         // The leader's compactor (--auto-compaction-retention): a compaction through raft no client asked for.
         const rev = this.cluster.leader.revision - step.behind;
@@ -204,9 +242,8 @@ export class GroundRun {
     }
   }
 
-  private restart(toLeader: boolean): void {
-    const f = this.cluster.follower;
-    f.restart(this.followerSnapshot, this.nowMs);
+  private restart(f: GroundMember, toLeader: boolean): void {
+    f.restart(this.snapshots.get(f), this.nowMs);
     for (const w of this.watchers) {
       if (w.member !== f || w.canceled) continue;
       if (toLeader) w.member = this.cluster.leader;
@@ -247,7 +284,7 @@ export class GroundRun {
     let classified = member.classify(step.req.path, step.req.body);
     // A serializable read may be served by the lagging follower; a linearizable one waits for the leader's state.
     if (step.follower === true && classified.kind === 'read' && classified.serializable) {
-      member = this.cluster.follower;
+      member = this.followerAt(step.via);
       classified = member.classify(step.req.path, step.req.body);
     }
     const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false, seenAtInvoke: this.seenRevision };
@@ -265,7 +302,9 @@ export class GroundRun {
     if (c.kind === 'read') {
       reply = c.read();
       if (!c.serializable && op.member === this.cluster.leader && op.f === 'kv/range' && op.req.body['revision'] === undefined) {
-        const f = this.cluster.follower.classify(op.req.path, op.req.body);
+        // The answer of the follower that lags most.
+        const lagging = this.cluster.followers.reduce((a, b) => (b.applied < a.applied ? b : a));
+        const f = lagging.classify(op.req.path, op.req.body);
         if (f.kind === 'read') op.staleReply = f.read();
       }
     } else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
@@ -318,6 +357,8 @@ export class GroundRun {
     const create: Record<string, unknown> = { ...w.create };
     if (w.next > 0) create['start_revision'] = String(w.next);
     w.stream = w.member.sm.openWatchStream();
+    w.watchId = '0';
+    w.cancelling = undefined;
     const entry = { stream: w.stream, out: w.out };
     w.member.streams.push(entry);
     w.out.length = 0;
@@ -333,7 +374,8 @@ export class GroundRun {
     w.stream.close();
     const at = w.member.streams.findIndex((s) => s.stream === w.stream);
     if (at >= 0) w.member.streams.splice(at, 1);
-    w.member = w.member === this.cluster.leader ? this.cluster.follower : this.cluster.leader;
+    const members = this.cluster.members;
+    w.member = members[(members.indexOf(w.member) + 1) % members.length]!;
     this.openWatch(w);
   }
 
@@ -349,15 +391,66 @@ export class GroundRun {
     this.watches.push(record);
     const events = response.events ?? [];
     const last = events[events.length - 1];
+    // clientv3 delivers a fragmented response once its last part came: it resumes from what it delivered.
+    if ((response as { fragment?: boolean }).fragment === true) return;
     if (last?.kv?.mod_revision !== undefined) w.next = Math.max(w.next, Number(last.kv.mod_revision) + 1);
     else {
       const rev = Number(response.header?.revision ?? 0);
       const progress = response.created !== true && response.canceled !== true && events.length === 0;
       if ((response.created === true && w.next === 0) || progress) w.next = Math.max(w.next, rev + 1);
     }
+    if (response.created === true && (response as { watch_id?: string }).watch_id !== undefined) w.watchId = String((response as { watch_id?: string }).watch_id);
     if (response.canceled === true) {
+      if (w.cancelling === 'recreate' && (response as { compact_revision?: string }).compact_revision === undefined) {
+        // Watches again on the same stream from the revision after the last it saw (a new watch id).
+        w.cancelling = undefined;
+        const create: Record<string, unknown> = { ...w.create };
+        if (w.next > 0) create['start_revision'] = String(w.next);
+        w.out.push(...w.stream.handle({ create_request: create }));
+        w.first = true;
+        (w as { opened?: unknown }).opened = create;
+        return;
+      }
       w.canceled = true;
       w.stream.close();
+    }
+  }
+
+  /** A cancel request for the watcher's watch; its answer (canceled) ends it or makes it watch again. */
+  private cancel(k: number, recreate: boolean): void {
+    const w = this.watchers[k % Math.max(1, this.watchers.length)];
+    if (w === undefined || w.canceled || w.cancelling !== undefined || w.first) return;
+    w.cancelling = recreate ? 'recreate' : 'end';
+    w.out.push(...w.stream.handle({ cancel_request: { watch_id: w.watchId } }));
+  }
+
+  /**
+   * Follower `f` wins an election. Writes in flight the old leader had not applied (committed)
+   * are lost, each with chance 1/2 (`lose`'s bits): they never happen, and their clients time
+   * out or hear "leader changed". Requests still waiting are served by the new leader.
+   */
+  private elect(f: GroundMember, lose: number): void {
+    this.cluster.elect(f, this.nowMs);
+    let bit = 0;
+    for (const op of this.procs.values()) {
+      if (op.applied) continue;
+      const i = this.toApply.indexOf(op);
+      if (op.classified.kind === 'propose' && i >= 0 && ((lose >> bit++ % 30) & 1) === 1) {
+        this.toApply.splice(i, 1);
+        op.fate = op.fate.startsWith('info') ? 'info-unapplied' : 'fail-unapplied';
+        op.error ??= 'etcdserver: leader changed';
+        continue;
+      }
+      // Served by the new leader (a follower's serializable read stays where it was).
+      if (op.member === this.cluster.leader || op.classified.kind !== 'read' || !op.classified.serializable) {
+        op.member = this.cluster.leader;
+        op.classified = op.member.classify(op.req.path, op.req.body);
+        if (op.classified.kind === 'invalid') {
+          op.reply = { ok: false, error: op.classified.error };
+          op.applied = true;
+          if (i >= 0) this.toApply.splice(i, 1);
+        }
+      }
     }
   }
 }
@@ -377,7 +470,21 @@ const AMBIGUOUS_UNAPPLIED = ['etcdserver: request timed out', 'etcdserver: leade
 export function generate(seed: number, o: GenerateOptions): Generated {
   const p = new Prng(`etcd-ground-truth/${seed}`);
   const shapes = Array.from({ length: p.int(3) }, () => p.int(6));
-  const run = new GroundRun(shapes);
+  // The cluster, drawn apart from the traffic (a seed's traffic stays the same): a second
+  // follower in 1 in 2 histories, periodic progress notifications in 1 in 3, watchers asking for
+  // fragmented responses (of a small size) in 1 in 2, leader changes in 1 in 3, watch cancels in 1 in 3.
+  const c = new Prng(`etcd-ground-truth/${seed}/cluster`);
+  const shape: ClusterShape = { members: c.chance(1, 2) ? 3 : 2, member: {} };
+  if (c.chance(1, 3)) shape.member!.progressNotifyMs = c.intRange(100, 1500);
+  if (c.chance(1, 2)) {
+    shape.member!.fragmentBytes = c.intRange(20, 60);
+    shape.fragment = true;
+    // One more watcher of every key there (the most events, so the most fragmented responses).
+    shapes.push(0);
+  }
+  const elections = c.chance(1, 3);
+  const cancels = c.chance(1, 3);
+  const run = new GroundRun(shapes, shape);
   let valueSeq = 0;
   const knowledge: Knowledge = {
     keys: Array.from({ length: o.keys }, (_, i) => `key${i}`),
@@ -436,9 +543,13 @@ export function generate(seed: number, o: GenerateOptions): Generated {
     for (const id of run.leases) if (!knowledge.leases.includes(id)) knowledge.leases.push(id);
     if (restarts && q.chance(1, 12)) {
       const f = q.int(3);
-      run.run(f === 0 ? { t: 'snapshot' } : f === 1 ? { t: 'restart', toLeader: q.chance(1, 2) } : { t: 'install' });
+      const step: Step = f === 0 ? { t: 'snapshot' } : f === 1 ? { t: 'restart', toLeader: q.chance(1, 2) } : { t: 'install' };
+      if (shape.members === 3) step.m = c.int(2);
+      run.run(step);
     }
     if (autoCompaction && q.chance(1, 10)) run.run({ t: 'auto-compact', behind: q.int(4) });
+    if (elections && c.chance(1, 25)) run.run({ t: 'elect', m: c.int(2), lose: c.int(1 << 30) });
+    if (cancels && c.chance(1, 30)) run.run({ t: 'cancel', w: c.int(8), recreate: c.chance(2, 3) });
     const r = p.int(100);
     if (r < 30) {
       const proc = p.int(o.processes);
@@ -454,14 +565,21 @@ export function generate(seed: number, o: GenerateOptions): Generated {
       const step: Step = { t: 'invoke', p: proc, req, fate };
       if (fate === 'fail-applied') step.error = p.pick(AMBIGUOUS_APPLIED);
       if (fate === 'fail-unapplied') step.error = p.pick(AMBIGUOUS_UNAPPLIED);
-      if (p.chance(1, 2)) step.follower = true;
+      if (p.chance(1, 2)) {
+        step.follower = true;
+        if (shape.members === 3) step.via = c.int(2);
+      }
       run.run(step);
     } else if (r < 50) run.run({ t: 'apply', k: p.int(1000) });
     else if (r < 72) {
       run.run({ t: 'complete', p: p.int(o.processes) });
       notePage();
     }
-    else if (r < 78) run.run({ t: 'catch-up', n: p.intRange(1, 4) });
+    else if (r < 78) {
+      const step: Step = { t: 'catch-up', n: p.intRange(1, 4) };
+      if (shape.members === 3) step.m = c.int(2);
+      run.run(step);
+    }
     else if (r < 82) run.run({ t: 'tick', ms: p.int(3) === 0 ? p.intRange(500, 3000) : p.intRange(10, 120), expire: p.chance(2, 3) });
     else if (r < 95) run.run({ t: 'deliver', w: p.int(8) });
     else if (r < 98) run.run({ t: 'progress', w: p.int(8) });
@@ -473,14 +591,22 @@ export function generate(seed: number, o: GenerateOptions): Generated {
 }
 
 /** Runs concrete steps again (a shrunk list): the same history for the same list. */
-export function replaySteps(steps: readonly Step[], shapes: readonly number[]): Generated {
-  const run = new GroundRun(shapes);
+export function replaySteps(steps: readonly Step[], shapes: readonly number[], shape: ClusterShape = {}): Generated {
+  const run = new GroundRun(shapes, shape);
   for (const s of steps) run.run(s);
   return result([...shapes], run);
 }
 
+/** The cluster a history runs on: 2 or 3 members, how they are built, whether watchers ask for fragmented responses. */
+export interface ClusterShape {
+  members?: number;
+  member?: MemberShape;
+  /** The watchers' creates ask for fragment: true. */
+  fragment?: boolean;
+}
+
 function result(shapes: number[], run: GroundRun): Generated {
-  const g: Generated = { shapes, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale, autoCompaction: run.autoCompacted };
+  const g: Generated = { shapes, cluster: run.shape, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale, autoCompaction: run.autoCompacted };
   if (run.initialDump !== undefined) g.initialDump = run.initialDump;
   return g;
 }

@@ -8,7 +8,7 @@ const seed = Number(process.argv[2]);
 const size = sizeOf(seed);
 const g = generate(seed, size);
 const verdict = (steps: Step[], shapes: number[]) => {
-  const h = replaySteps(steps, shapes);
+  const h = replaySteps(steps, shapes, g.cluster);
   if (process.argv[3] === 'watch') return checkWatch(h.watches, h.history, { autoCompaction: h.autoCompaction });
   try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, autoCompaction: h.autoCompaction, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
 };
@@ -24,9 +24,9 @@ for (let chunk = 16; chunk >= 1; chunk = Math.floor(chunk / 2)) {
     if (fails(s2, shapes)) { steps = s2; i = Math.min(i, steps.length - chunk + 1); }
   }
 }
-const h = replaySteps(steps, shapes);
+const h = replaySteps(steps, shapes, g.cluster);
 console.log('after:', verdict(steps, shapes)?.summary ?? 'threw');
-console.log('shapes', JSON.stringify(shapes));
+console.log('shapes', JSON.stringify(shapes), 'cluster', JSON.stringify(g.cluster));
 const dec = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (typeof x === 'string' && ['key', 'value', 'range_end'].includes(k) ? `b64:${atob(x)}` : x))) as unknown;
 for (const o of h.history) console.log(o.index, o.time, o.process, o.type, o.f, JSON.stringify(dec(o.value)), o.error ?? '');
 for (const w of h.watches) console.log('W', w.time, w.process, JSON.stringify(dec(w.response)), w.request ? JSON.stringify(dec(w.request)) : '');

@@ -5,7 +5,7 @@ import { checkHistory } from '../../../../sim/check/check-history.ts';
 import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate } from './history.ts';
 import { sizeOf } from './sizes.ts';
-import { mustFailTwins, withDuplicatedEvent, withMissedEvent, type TwinKind } from './twins.ts';
+import { mustFailTwins, withDuplicatedEvent, withMissedEvent, withUnflaggedFragment, type TwinKind } from './twins.ts';
 
 const from = Number(process.argv[2] ?? 1);
 const count = Number(process.argv[3] ?? 1000);
@@ -47,6 +47,14 @@ for (let seed = from; seed < from + count; seed++) {
       if (checkWatch(dup, g.history, { autoCompaction: g.autoCompaction }).valid !== false) {
         counts.twinsPassed++;
         bad.push(`duplicated-event twin passed ${seed}`);
+      }
+    }
+    const unflagged = withUnflaggedFragment(g.watches);
+    if (unflagged !== undefined) {
+      twins.set('unflagged-fragment' as TwinKind, (twins.get('unflagged-fragment' as TwinKind) ?? 0) + 1);
+      if (checkWatch(unflagged, g.history, { autoCompaction: g.autoCompaction }).valid !== false) {
+        counts.twinsPassed++;
+        bad.push(`unflagged-fragment twin passed ${seed}`);
       }
     }
     const missed = withMissedEvent(g.history, g.watches);

@@ -145,6 +145,8 @@ export function withMissedEvent(history: readonly Op[], watches: readonly WatchR
   type Event = { type?: string; kv?: { key?: string; mod_revision?: string } };
   const eventsOf = (w: WatchRecord): Event[] => ((w.response as { events?: Event[] }).events ?? []);
   for (let i = 0; i < watches.length; i++) {
+    // Not a part of a fragmented response (the client may never get the rest: then it never delivered it).
+    if ((watches[i]!.response as { fragment?: boolean }).fragment === true) continue;
     const events = eventsOf(watches[i]!);
     const drop = events.findIndex((e) => e.type !== 'DELETE' && acknowledged.has(`${e.kv?.key}@${Number(e.kv?.mod_revision)}`));
     if (drop < 0) continue;
@@ -166,9 +168,33 @@ export function withMissedEvent(history: readonly Op[], watches: readonly WatchR
 
 /** A duplicated watch response: the first response with events delivered again right after it (etcd#17247's shape). */
 export function withDuplicatedEvent(watches: readonly WatchRecord[]): WatchRecord[] | undefined {
-  const at = watches.findIndex((w) => ((w.response as { events?: unknown[] }).events ?? []).length > 0);
+  const at = watches.findIndex((w) => ((w.response as { events?: unknown[] }).events ?? []).length > 0 && (w.response as { fragment?: boolean }).fragment !== true);
   if (at < 0) return undefined;
   const again: WatchRecord = { process: watches[at]!.process, time: watches[at]!.time, response: watches[at]!.response };
   if (watches[at]!.node !== undefined) again.node = watches[at]!.node;
   return [...watches.slice(0, at + 1), again, ...watches.slice(at + 1)];
+}
+
+/**
+ * A revision split in two without etcd's fragment flag: the first part of a fragmented response
+ * (fragment: true) delivered with the flag left out. Fragments are put back together only when
+ * flagged, so the watch checker must find the revision split (atomic).
+ */
+export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRecord[] | undefined {
+  type Response = { fragment?: boolean; events?: { kv?: { mod_revision?: string } }[] };
+  const revisionAt = (w: WatchRecord | undefined, last: boolean): string | undefined => {
+    const events = (w?.response as Response | undefined)?.events ?? [];
+    return events[last ? events.length - 1 : 0]?.kv?.mod_revision;
+  };
+  // A part whose next and last part (the same watch's next record) the client got, starting with the revision it ended with.
+  const at = watches.findIndex((w, i) => {
+    if ((w.response as Response).fragment !== true) return false;
+    const next = watches.slice(i + 1).find((n) => n.process === w.process);
+    return next !== undefined && next.request === undefined && (next.response as Response).fragment !== true && revisionAt(next, false) === revisionAt(w, true);
+  });
+  if (at < 0) return undefined;
+  const { fragment: _fragment, ...response } = watches[at]!.response as Body;
+  const out = [...watches];
+  out[at] = { ...watches[at]!, response };
+  return out;
 }

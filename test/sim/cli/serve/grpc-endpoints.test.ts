@@ -75,9 +75,6 @@ describe('serve --nodes 3 over gRPC', () => {
     await unaryCall(maintenance, 'Status', {});
     await unaryCall(cluster, 'MemberList', {});
     const started = Date.now();
-    const defrag = await failure(unaryCall(maintenance, 'Defragment', {}));
-    expect(defrag.code).toBe(grpc.status.UNIMPLEMENTED);
-    expect(defrag.details).toContain('Maintenance.Defragment');
     const add = await failure(unaryCall(cluster, 'MemberAdd', { peerURLs: ['http://x:2380'] }));
     expect(add.code).toBe(grpc.status.UNIMPLEMENTED);
     expect(add.details).toContain('Cluster.MemberAdd');
@@ -97,15 +94,28 @@ describe('serve --nodes 3 over gRPC', () => {
     expect(await unaryCall(client('Maintenance', 0), 'Alarm', {})).toEqual({});
   });
 
+  test("MoveLeader: etcd's checks on a follower and the leader, a move to the leader itself; a real transfer is not served", async () => {
+    const status = await unaryCall(client('Maintenance', 0), 'Status', {});
+    const leader = Number(status['leader']) - 1;
+    const follower = [0, 1, 2].find((m) => m !== leader)!;
+    await expect(unaryCall(client('Maintenance', follower), 'MoveLeader', { targetID: String(leader + 1) })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION, details: 'etcdserver: not leader' });
+    await expect(unaryCall(client('Maintenance', leader), 'MoveLeader', { targetID: '99' })).rejects.toMatchObject({ code: grpc.status.FAILED_PRECONDITION, details: 'etcdserver: bad leader transferee' });
+    expect(await unaryCall(client('Maintenance', leader), 'MoveLeader', { targetID: String(leader + 1) })).toEqual({});
+    const transfer = await failure(unaryCall(client('Maintenance', leader), 'MoveLeader', { targetID: String(follower + 1) }));
+    expect(transfer.code).toBe(grpc.status.UNIMPLEMENTED);
+    expect(transfer.details).toContain('Maintenance.MoveLeader');
+  });
+
   test('the gateway on the same port: /version, /health, 501 naming the method, 404 for nonsense', async () => {
     const url = serve.endpoints[1]!.url;
     expect(await (await fetch(`${url}/version`)).json()).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ health: 'true' });
-    const defrag = await postJson(url, '/v3/maintenance/defragment', {});
-    expect(defrag).toMatchObject({ status: 501, body: { code: 12 } });
-    expect((defrag.body as { message: string }).message).toContain('Maintenance.Defragment');
+    const snapshot = await postJson(url, '/v3/maintenance/snapshot', {});
+    expect(snapshot).toMatchObject({ status: 501, body: { code: 12 } });
+    expect((snapshot.body as { message: string }).message).toContain('Maintenance.Snapshot');
+    expect(await postJson(url, '/v3/maintenance/defragment', {})).toEqual({ status: 200, body: {} });
     expect((await postJson(url, '/v3/nope', {})).status).toBe(404);
   });
 

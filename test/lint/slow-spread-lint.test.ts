@@ -1,0 +1,46 @@
+// The speed lint rejects an object literal with members after a spread (V8 in Node 20 builds it
+// on a slow path) in src/ and the simulated world, and accepts a spread alone or last, array
+// spreads and rest patterns.
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+// eslint.config.js is plain JavaScript outside the TypeScript project: imported by URL, typed here.
+const configUrl = new URL('../../eslint.config.js', import.meta.url).href;
+const { slowSyntax } = (await import(configUrl)) as { slowSyntax: unknown[] };
+
+const eslint = new ESLint({
+  overrideConfigFile: true,
+  overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, rules: { 'no-restricted-syntax': ['error', ...slowSyntax] } }],
+});
+
+async function errors(code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: 'src/probe.ts' });
+  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+const rejected: [string, string][] = [
+  ['a field after a spread', 'const a = { x: 1 };\nexport const b = { ...a, y: 2 };'],
+  ['a spread after a spread', 'const a = { x: 1 };\nexport const b = { ...a, ...{ y: 2 } };'],
+  ['conditional spreads in a row', 'const n: number | undefined = 1;\nexport const b = { ...(n !== undefined ? { n } : {}), ...(n === 1 ? { one: true } : {}) };'],
+  ['a field between two spreads', 'const a = { x: 1 };\nexport const b = { y: 1, ...a, z: 2, ...a };'],
+];
+
+const accepted: [string, string][] = [
+  ['a spread alone', 'const a = { x: 1 };\nexport const b = { ...a };'],
+  ['a spread last', 'const a = { x: 1 };\nexport const b = { y: 2, ...a };'],
+  ['one conditional spread last', 'const n: number | undefined = 1;\nexport const b = { m: 1, ...(n !== undefined ? { n } : {}) };'],
+  ['array spreads', 'const a = [1];\nexport const b = [...a, 2, ...a];'],
+  ['rest patterns', 'const o = { x: 1, y: 2 };\nconst { x, ...rest } = o;\nexport const b = [x, rest];'],
+];
+
+describe('the slow-spread lint', () => {
+  it.each(rejected)('rejects %s', async (_what, code) => {
+    const found = await errors(code);
+    expect(found).not.toEqual([]);
+    expect(found.every((e) => e.startsWith('no-restricted-syntax: Nothing after a spread'))).toBe(true);
+  });
+
+  it.each(accepted)('accepts %s', async (_what, code) => {
+    expect(await errors(code)).toEqual([]);
+  });
+});
