@@ -21,7 +21,6 @@
 // lease-based: stale reads under clock trouble or a cut-off leader are documented anomalies),
 // answers that are not ok, and requests a member no longer remembers (bounded table).
 import { isTxnReadonly, isTxnSerializable } from '../../src/api/validate.ts';
-import type { TxnRequest } from '../../src/api/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { MemberHost } from './member-host.ts';
 
@@ -39,7 +38,7 @@ export function isLinearizableKv(path: string, body: unknown): boolean {
   if (path === '/v3/kv/put' || path === '/v3/kv/deleterange') return true;
   if (typeof body !== 'object' || body === null) return false;
   if (path === '/v3/kv/range') return (body as { serializable?: unknown }).serializable !== true;
-  if (path === '/v3/kv/txn') return !(isTxnReadonly(body as TxnRequest) && isTxnSerializable(body as TxnRequest));
+  if (path === '/v3/kv/txn') return !(isTxnReadonly(body) && isTxnSerializable(body));
   return false;
 }
 

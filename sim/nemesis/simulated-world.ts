@@ -94,7 +94,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
     const l = base.latency;
     const minUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.minUs : l.floorUs;
     const maxUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.maxUs : (l.capUs ?? l.floorUs + 20 * l.meanUs);
-    this.world.network.setLink(from, to, { ...base, latency: { kind: 'uniform', minUs: minUs + extraUs, maxUs: maxUs + extraUs } });
+    this.world.network.setLink(from, to, withFields(base, { latency: { kind: 'uniform', minUs: minUs + extraUs, maxUs: maxUs + extraUs } as const }));
   }
 
   // Processes.
