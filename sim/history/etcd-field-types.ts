@@ -17,7 +17,7 @@ const INT64_FIELDS = new Set([
 const BYTES_FIELDS = new Set(['key', 'range_end', 'value']);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Lists whose elements are messages (objects). */
-const MESSAGE_LISTS = new Set(['compare', 'success', 'failure', 'kvs', 'responses', 'prev_kvs', 'leases']);
+const MESSAGE_LISTS = new Set(['compare', 'success', 'failure', 'kvs', 'responses', 'prev_kvs', 'leases', 'events']);
 /** Nesting deeper than any etcd request or answer (nested txns included) is not one. */
 const DEPTH_MAX = 64;
 
@@ -64,6 +64,11 @@ function firstProblem(v: unknown, path: string, partial: boolean, depth: number)
     if (inner !== undefined) return inner;
   }
   return undefined;
+}
+
+/** The first etcd field of `value` (named `path`) whose type is wrong, as "field 'path…' problem". */
+export function etcdFieldProblem(value: unknown, path: string): string | undefined {
+  return firstProblem(value, path, false, 0);
 }
 
 /** Throws a HistoryParseError naming the line and field of the first etcd field of the wrong type. */

@@ -123,6 +123,9 @@ export function timeLimit(durationUs: number, gen: Gen): Gen {
 }
 
 class Bounded implements Gen {
+  /** The last pending step this generator gave (a step is immutable: the same answer is given again, not rebuilt). */
+  private waiting: Step | undefined = undefined;
+
   constructor(
     private readonly deadlineUs: number,
     private readonly inner: Gen,
@@ -133,7 +136,13 @@ class Bounded implements Gen {
     if (ctx.timeUs >= deadlineUs) return DONE;
     const s = this.inner.step(ctx);
     if (s.kind === 'done') return DONE;
-    if (s.kind === 'pending') return pending(this.with(s.next), earlierWake(s.wakeUs, deadlineUs));
+    if (s.kind === 'pending') {
+      const next = this.with(s.next);
+      const wakeUs = earlierWake(s.wakeUs, deadlineUs);
+      const w = this.waiting;
+      if (w !== undefined && w.kind === 'pending' && w.next === next && w.wakeUs === wakeUs) return w;
+      return (this.waiting = pending(next, wakeUs));
+    }
     if (s.op.timeUs >= deadlineUs) return DONE;
     return { kind: 'op', op: s.op, next: this.with(s.next) };
   }
@@ -150,6 +159,9 @@ export function stagger(meanGapUs: number, gen: Gen): Gen {
 }
 
 class Spaced implements Gen {
+  /** pending(this, nextTimeUs), made once: a generator not yet due gives the same answer at every step. */
+  private waiting: Step | undefined = undefined;
+
   constructor(
     private readonly nextTimeUs: number | undefined,
     private readonly inner: Gen,
@@ -160,7 +172,7 @@ class Spaced implements Gen {
   step(ctx: GenContext): Step {
     const at = this.nextTimeUs ?? ctx.timeUs;
     // Not due: the same generator (its next time is `at`) waits until then.
-    if (at > ctx.timeUs) return pending(this, at);
+    if (at > ctx.timeUs) return (this.waiting ??= pending(this, at));
     const s = this.inner.step(ctx);
     if (s.kind !== 'op') return s.kind === 'done' ? DONE : pending(this.with(at, s.next), s.wakeUs);
     const gap = ctx.prng.int(this.gapBound);

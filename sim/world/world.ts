@@ -104,6 +104,8 @@ export class World {
   private readonly trace: Trace;
   private readonly processes = new Map<string, NodeProcess>();
   private readonly clients = new Map<string, (from: string, message: unknown) => void>();
+  /** Who takes a message sent to a name, node or client: one lookup per delivery (and one for accepts). */
+  private readonly receivers = new Map<string, Receiver>();
   private readonly observers: ((event: WorldEvent) => void)[] = [];
   private readonly lastEvent: { timeUs: number; step: number } = { timeUs: 0, step: 0 };
   private nextTimerId = 1;
@@ -123,10 +125,17 @@ export class World {
     this.network = new Network(this.loop, this.trace, this.prng.fork('network'), this.nodeIds, options.network);
     this.network.setDeliver(
       (from, to, message) => this.deliver(from, to, message),
-      (to) => this.clients.has(to) || (this.processes.get(to)?.isUp ?? false),
+      (to) => {
+        const r = this.receivers.get(to);
+        return r !== undefined && (r.client !== undefined || (r.process?.isUp ?? false));
+      },
     );
     this.buggifySites = new Buggify(this.prng.fork('buggify'), { enabled: options.buggify ?? false });
-    for (const id of this.nodeIds) this.processes.set(id, this.makeProcess(id, options));
+    for (const id of this.nodeIds) {
+      const process = this.makeProcess(id, options);
+      this.processes.set(id, process);
+      this.receivers.set(id, { process, client: undefined });
+    }
     for (const client of options.clients ?? []) this.network.addEndpoint(client);
   }
 
@@ -248,6 +257,7 @@ export class World {
     if (this.clients.has(id)) throw new Error(`World.attachClient: ${id} is already attached`);
     this.network.addEndpoint(id);
     this.clients.set(id, onMessage);
+    this.receivers.set(id, { process: undefined, client: onMessage });
     return { id, send: (to, message, sizeBytes) => this.network.send(id, to, message, sizeBytes ?? 0) };
   }
 
@@ -401,9 +411,10 @@ export class World {
   }
 
   private deliver(from: string, to: string, message: unknown): void {
-    const client = this.clients.get(to);
-    if (client !== undefined) return client(from, message);
-    this.process(to).deliverMessage(from, message);
+    const r = this.receivers.get(to);
+    if (r?.client !== undefined) return r.client(from, message);
+    if (r?.process === undefined) throw new Error(`World: unknown node ${to}`);
+    r.process.deliverMessage(from, message);
   }
 
   private notify(): void {
@@ -419,6 +430,12 @@ export class World {
   private notifyOutsideStep(): void {
     if (!this.loop.inStep) this.notify();
   }
+}
+
+/** A node's process or a client's handler: what a message to that name reaches. */
+interface Receiver {
+  readonly process: NodeProcess | undefined;
+  readonly client: ((from: string, message: unknown) => void) | undefined;
 }
 
 function checkNames(nodes: readonly string[], clients: readonly string[]): void {

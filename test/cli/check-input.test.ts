@@ -144,3 +144,23 @@ describe('detcd check --model etcd: fields of the wrong type in requests and ans
     expect(r.err[0]).toMatch(/:2: field 'index' must be a whole number ≥ 0/);
   });
 });
+
+describe('detcd check --model etcd --watches: watch records with fields of the wrong type', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const history = [
+    { index: 0, time: 0, process: 0, type: 'invoke', f: 'kv/put', value: { key: 'aw==', value: 'dg==' } },
+    { index: 1, time: 1, process: 0, type: 'ok', f: 'kv/put', value: { header: { revision: '2' } } },
+  ].map((o) => JSON.stringify(o)).join('\n') + '\n';
+  const watch = (kv: unknown) => JSON.stringify({ process: 'w', time: 1, response: { header: { revision: '2' }, events: [{ kv }] } }) + '\n';
+
+  it.each([
+    ['a key that is not base64', { key: '\u0000', mod_revision: '2' }, "field 'response.events[0].kv.key' must be base64 bytes"],
+    ['a revision that is no number', { key: 'aw==', mod_revision: 'x' }, "field 'response.events[0].kv.mod_revision' must be an int64"],
+  ])('%s: exit 3, one line naming the watches file, line and field (was an internal error)', async (name, kv, reason) => {
+    const h = file(`w-${name.replace(/ /g, '-')}.jsonl`, history);
+    const w = file(`w-${name.replace(/ /g, '-')}.watches.jsonl`, watch(kv));
+    const r = await run(['check', '--model', 'etcd', '--watches', w, h]);
+    expect([r.code, r.err.length]).toEqual([3, 1]);
+    expect(r.err[0]).toContain(`watches ${w}:1: ${reason}`);
+  });
+});

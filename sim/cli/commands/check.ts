@@ -26,7 +26,7 @@ import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
-import { checkEtcdFieldTypes } from '../../history/etcd-field-types.ts';
+import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
@@ -262,6 +262,8 @@ function readWatches(file: string): { time: number; response: unknown }[] {
     const r = o as { time?: unknown; response?: unknown };
     if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`watches ${file}:${i + 1}: field time must be a number (µs)`);
     if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`watches ${file}:${i + 1}: field response must be an object`);
+    const problem = etcdFieldProblem(r.response, 'response');
+    if (problem !== undefined) throw new BadHistory(`watches ${file}:${i + 1}: ${problem}`);
     out.push({ time: r.time, response: r.response });
   });
   return out;

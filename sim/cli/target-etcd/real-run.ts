@@ -188,7 +188,7 @@ async function drive(
     }, clock, onMessage);
     nets.push(net);
     return net;
-  }, cluster.memberIds(), scenario, history, !target.mitigations.some((m) => m.startsWith('etcd#15220')));
+  }, cluster.memberIds(), sent, history, !target.mitigations.some((m) => m.startsWith('etcd#15220')));
   const scheduler: Scheduler = { nowUs: () => clock.nowUs(), at: (t, fn) => clock.at(t, fn) };
   const workload = createWorkload({ scenario: sent, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
   const durationUs = scenario.workload.durationMs * 1000;

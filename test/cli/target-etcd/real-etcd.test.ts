@@ -175,6 +175,29 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     expect(mine()).toEqual([]);
   }, RUN_MS_MAX);
 
+  it('on an etcd with etcd#18089, watchers cancelled by a compaction end instead of watching again from the compact revision', async () => {
+    // watch-compaction-churn's watchers come back behind compactions, are cancelled, and resume at
+    // the compact revision; stepped around, the cancelled ones must end (their clients send no new create).
+    const seen: string[] = [];
+    for (let seed = 16; seed <= 19 && !seen.some((s) => s.startsWith('cancel')); seed++) {
+      const out = await run('watch-compaction-churn', seed);
+      const version = out.results.target?.kind === 'etcd' ? out.results.target.version : '';
+      if (!knownBugsOf(version).some((b) => b.id === 'etcd#18089')) return;
+      expect(out.results.target?.kind === 'etcd' ? (out.results.target.mitigations ?? []).join(' ') : '').toMatch(/etcd#18089/);
+      const cancelled = new Set<string | number>();
+      for (const w of out.watches) {
+        const r = w.response as { canceled?: boolean; compact_revision?: string };
+        if (w.request !== undefined && cancelled.has(w.process)) seen.push(`resumed ${String(w.process)} at ${w.time} (seed ${seed})`);
+        if (r.canceled === true && r.compact_revision !== undefined) {
+          cancelled.add(w.process);
+          seen.push(`cancel ${String(w.process)}`);
+        }
+      }
+    }
+    expect(seen.filter((s) => s.startsWith('resumed'))).toEqual([]);
+    expect(seen.some((s) => s.startsWith('cancel')), 'no watcher was cancelled by a compaction in 4 runs').toBe(true);
+  }, 4 * RUN_MS_MAX);
+
   it.skipIf(!haveEtcdctl)('the known-bugs table is right about etcd#18089 for this binary: a watch opened at the compact revision misses its delete', async () => {
     const dir = scratchDir('detcd-18089-');
     const [client, peer] = [await freePort(), await freePort()];

@@ -1,0 +1,152 @@
+// The etcdctl commands of the flag-by-flag differential test, in order: every output form (-w
+// json, fields, table, simple, --hex) and flag of put, get, del, txn (interactive), compaction,
+// lease, watch, lock, member, endpoint, defrag, alarm, move-leader and the auth commands, with
+// empty, binary (\0, 0xff), 1 MiB and too large values. Both servers start empty and get the
+// same commands, so every revision must match.
+import { createHash } from 'node:crypto';
+import { b } from '../grpc-diff/grpc-script.ts';
+
+export interface CtlStep {
+  args: string[];
+  stdin?: string;
+  /** A streaming command (watch): stopped a moment after its output shows this. */
+  until?: RegExp;
+  /** Instead of etcdctl: a raw gRPC request (keys and values etcdctl's argv cannot carry). */
+  grpc?: { call: string; req: object };
+}
+
+const MB = 1024 * 1024;
+
+// etcdctl 3.4 panics on a lease("k") compare (clientv3.mustInt64): LEASE compares are in the gRPC test.
+const TXN_EVERY_TARGET = 'ver("a") = "1"\nc("a") > "0"\nm("a") < "100"\nval("a") != "zz"\n\nput t1 x\nget a\ndel b --prev-kv\n\nget a\n\n';
+const TXN_MISSING_KEY = 'val("nokey") = "x"\n\nput t2 y\n\nput t3 z\nget t --prefix\n\n';
+const TXN_RANGE_COMPARE = 'mod("a") > "0"\n\nget a --rev=2\n\n\n';
+const TXN_DUPLICATE = '\nput d 1\nput d 2\n\n\n';
+const TXN_EMPTY = '\n\n\n';
+
+export const CTL_SCRIPT: CtlStep[] = [
+  { args: ['put', 'k1', 'v1', '-w', 'json'] },
+  { args: ['put', 'k1', 'v2', '--prev-kv', '-w', 'json'] },
+  { args: ['put', 'k1', '--ignore-value', '--prev-kv', '-w', 'json'] },
+  { args: ['put', 'k2', '', '-w', 'json'] },
+  { args: ['put', 'k1', 'v3', '--ignore-lease', '-w', 'json'] },
+  { args: ['put', 'nokey', '--ignore-value', '-w', 'json'] },
+  { args: ['put', 'nokey', 'v', '--ignore-lease'] },
+  { args: ['put', 'k3', 'v', '--lease=1234'] },
+  { args: ['put', '', 'v'] },
+  { args: ['lease', 'grant', '100', '-w', 'json'] },
+  { args: ['put', 'kl', 'v', '--lease={LEASE}', '-w', 'json'] },
+  { args: ['put', 'lk', 'v', '--lease={LEASE}'] },
+  { args: ['put', 'kl', 'v2', '--ignore-lease', '--prev-kv', '-w', 'json'] },
+  { args: ['get', 'kl', '-w', 'json'] },
+  { args: ['put', 'bin'], stdin: '\0\x01\xff value from stdin' },
+  { args: ['put', 'large'], stdin: 'L'.repeat(MB) },
+  { args: ['put', 'big'], stdin: 'B'.repeat(1_600_000) },
+  { args: ['put', 'bigger'], stdin: 'G'.repeat(2_200_000) },
+  { args: [], grpc: { call: 'KV.Put', req: { key: b('k\0\xff'), value: b('\xff\0') } } },
+  { args: [], grpc: { call: 'KV.Put', req: { key: b('\xff'), value: b('ff') } } },
+  { args: ['get', 'k', '--prefix', '-w', 'json'] },
+  { args: ['get', 'k', '--from-key', '--keys-only', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--limit=1', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--rev=2', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--rev=100', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--sort-by=MODIFY', '--order=DESCEND', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--sort-by=CREATE', '--order=ASCEND', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--sort-by=VERSION', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--sort-by=VALUE', '--order=DESCEND', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--sort-by=KEY', '--order=DESCEND', '--limit=2', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--keys-only', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--keys-only'] },
+  { args: ['get', 'k', '--prefix', '--count-only', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '--print-value-only'] },
+  { args: ['get', 'k', '--prefix', '--consistency=s', '-w', 'json'] },
+  { args: ['get', 'k1', 'k3', '-w', 'json'] },
+  { args: ['get', '', '--prefix', '--keys-only', '-w', 'json'] },
+  { args: ['get', '', '--from-key', '--limit', '3', '--keys-only', '-w', 'json'] },
+  { args: ['get', 'k', '--prefix', '-w', 'fields'] },
+  { args: ['get', 'k', '--prefix', '-w', 'table'] },
+  { args: ['get', 'k', '--prefix', '--hex'] },
+  { args: ['get', 'bin', '--hex'] },
+  { args: ['get', 'bin', '-w', 'json'] },
+  { args: ['get', 'large', '--print-value-only'] },
+  { args: ['get', 'large', '--keys-only', '-w', 'json'] },
+  { args: ['del', 'k9', '-w', 'json'] },
+  { args: ['del', 'k1', '--prev-kv', '-w', 'json'] },
+  { args: ['del', 'k', '--prefix', '--prev-kv', '-w', 'json'] },
+  { args: ['del', 'k9'] },
+  { args: ['put', 'a', '1'] },
+  { args: ['put', 'b', '2'] },
+  { args: ['put', 'c', '3'] },
+  { args: ['txn', '-i'], stdin: TXN_EVERY_TARGET },
+  { args: ['txn', '-i', '-w', 'json'], stdin: TXN_EVERY_TARGET },
+  { args: ['txn', '-i'], stdin: TXN_MISSING_KEY },
+  { args: ['txn', '-i', '-w', 'json'], stdin: TXN_RANGE_COMPARE },
+  { args: ['txn', '-i'], stdin: TXN_DUPLICATE },
+  { args: ['txn', '-i', '-w', 'json'], stdin: TXN_EMPTY },
+  { args: ['del', 'c', '--from-key', '-w', 'json'] },
+  { args: ['get', '', '--from-key', '-w', 'json', '--keys-only'] },
+  { args: ['watch', 'a', '--rev', '1', '--prev-kv'], until: /PUT\na\n1\n/ },
+  { args: ['watch', '', '--prefix', '--rev', '16', '-w', 'json'], until: /"mod_revision":22/ },
+  { args: ['lease', 'list', '-w', 'json'] },
+  { args: ['lease', 'timetolive', '{LEASE}', '--keys', '-w', 'json'] },
+  { args: ['lease', 'timetolive', '{LEASE}'] },
+  { args: ['lease', 'keep-alive', '--once', '{LEASE}'] },
+  { args: ['lease', 'revoke', '{LEASE}'] },
+  { args: ['lease', 'timetolive', '{LEASE}', '-w', 'json'] },
+  { args: ['lease', 'keep-alive', '--once', '{LEASE}'] },
+  { args: ['lease', 'revoke', '{LEASE}'] },
+  { args: ['lease', 'grant', '9000000001'] },
+  { args: ['lock', 'L', 'echo', 'locked'] },
+  { args: ['compaction', '5', '-w', 'json'] },
+  { args: ['compaction', '5'] },
+  { args: ['compaction', '1000'] },
+  { args: ['compaction', '7', '--physical'] },
+  { args: ['get', 'a', '--rev=6'] },
+  { args: ['get', 'a', '--rev=7', '-w', 'json'] },
+  { args: ['watch', 'a', '--rev', '2'], until: /compacted/ },
+  { args: ['member', 'list', '-w', 'json'] },
+  { args: ['endpoint', 'status', '-w', 'json'] },
+  { args: ['endpoint', 'health', '-w', 'json'] },
+  { args: ['endpoint', 'hashkv', '-w', 'json'] },
+  { args: ['defrag'] },
+  { args: ['alarm', 'list', '-w', 'json'] },
+  { args: ['alarm', 'disarm'] },
+  { args: ['move-leader', '12345'] },
+  { args: ['user', 'list'] },
+  { args: ['role', 'list', '-w', 'json'] },
+  { args: ['user', 'get', 'root'] },
+  { args: ['role', 'get', 'r'] },
+  { args: ['auth', 'disable'] },
+  { args: ['auth', 'enable'] },
+  { args: ['user', 'delete', 'u'] },
+  { args: ['user', 'grant-role', 'u', 'r'] },
+  { args: ['role', 'grant-permission', 'r', 'read', 'a'] },
+  { args: ['get', '', '--from-key', '--keys-only', '-w', 'json'] },
+];
+
+/** Lines longer than this (a 1 MiB value) are compared by length and hash, so a difference stays readable. */
+const LINE_CHARS_MAX = 500;
+
+/**
+ * Replaces what legitimately differs between two etcd clusters by placeholders: cluster and
+ * member ids, names and URLs, raft terms and indexes, database sizes, lease ids (chosen by each
+ * server), hashes, remaining TTLs (the etcdctl-vs-etcd test checks the countdown), timings.
+ * Revisions are kept.
+ */
+export function normalizeCtl(text: string): string {
+  const normalized = text
+    .replace(/"(cluster_id|member_id|raft_term|leader|raftIndex|raftTerm|raftAppliedIndex|dbSize|dbSizeInUse|hash|ID|id|lease)":-?\d+/g, '"$1":N')
+    .replace(/"(ClusterID|MemberID|RaftTerm|Lease)" : \d+/g, '"$1" : N')
+    .replace(/"(name)":"[^"]*"/g, '"$1":"NAME"')
+    .replace(/"(peerURLs|clientURLs)":\[[^\]]*\]/g, '"$1":["URL"]')
+    .replace(/127\.0\.0\.1:\d+/g, 'ENDPOINT')
+    .replace(/\b[0-9a-f]{16}\b/g, 'LEASE')
+    .replace(/remaining\(\d+s\)/g, 'remaining(Ns)')
+    .replace(/"ttl":\d+/g, '"ttl":N')
+    .replace(/"took":"[^"]*"/g, '"took":"T"')
+    .replace(/took = [\d.]+[µa-z]+/g, 'took = T');
+  return normalized
+    .split('\n')
+    .map((l) => (l.length > LINE_CHARS_MAX ? `<${l.length} chars sha256 ${createHash('sha256').update(l).digest('hex').slice(0, 12)}>` : l))
+    .join('\n');
+}
