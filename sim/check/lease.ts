@@ -27,7 +27,7 @@
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
-import { findTtlAnswers } from './lease-ttl-answers.ts';
+import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
@@ -220,7 +220,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {
