@@ -36,7 +36,39 @@ export interface TtlAnswerOptions {
   readonly unboundedKeepAlivesUs?: ReadonlyMap<string, number>;
   /** An answer's raft_term is the term of the leader that served it (else the remaining-TTL bound is not judged). */
   readonly answersCarryLeaderTerm?: boolean;
+  /** Lease id → the earliest invocation (µs) of a grant of that id whose outcome is unknown (unknownGrants). */
+  readonly unknownGrantsUs?: ReadonlyMap<string, number>;
 }
+
+/**
+ * Lease id → the earliest invocation (µs) of a grant naming that id whose outcome is unknown
+ * (timed out, failed with an error that does not say it was refused, never answered): it may
+ * have made the lease, with its own TTL.
+ */
+export function unknownGrants(history: readonly Op[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const open = new Map<number | string, Op>();
+  const note = (inv: Op): void => {
+    const id = id64(obj(inv.value)['ID']);
+    if (id !== '0') out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
+  };
+  for (const op of history) {
+    if (op.f !== 'lease/grant') continue;
+    if (op.type === 'invoke') {
+      open.set(op.process, op);
+      continue;
+    }
+    const inv = open.get(op.process);
+    open.delete(op.process);
+    if (inv === undefined || op.type === 'ok' || (op.type === 'fail' && REFUSED_GRANT.test(op.error ?? ''))) continue;
+    note(inv);
+  }
+  for (const inv of open.values()) note(inv);
+  return out;
+}
+
+/** Errors of a grant that certainly did not happen. */
+const REFUSED_GRANT = /lease already exists|too large lease TTL/i;
 
 export interface TtlAnswer {
   readonly lease: string;
@@ -84,7 +116,8 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   const report = (a: TtlAnswer): void => {
     if (out.length < max) out.push(a);
   };
-  const granted = new Map<string, number>();
+  // Every answered grant of an id (a lease granted again after a revoke or an expiry may have another TTL).
+  const granted = new Map<string, { invokeUs: number; ttl: number }[]>();
   const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
   let steps = 0;
   for (const { invoke, ok } of pairs) {
@@ -93,7 +126,12 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     const resp = obj(ok.value);
     const id = leaseOf(invoke, ok);
     if (invoke.f === 'lease/grant') {
-      if (int(resp['TTL']) > 0) granted.set(id, int(resp['TTL']));
+      if (int(resp['TTL']) > 0) {
+        const g = { invokeUs: invoke.time, ttl: int(resp['TTL']) };
+        const list = granted.get(id);
+        if (list === undefined) granted.set(id, [g]);
+        else list.push(g);
+      }
       continue;
     }
     if (invoke.f !== 'lease/keepalive' || int(resp['TTL']) <= 0 || termOf(ok) <= 0) continue;
@@ -114,16 +152,23 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   for (const { invoke, ok } of pairs) {
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
     const id = leaseOf(invoke, ok);
-    const ttl = granted.get(id);
-    if (ttl === undefined) continue;
+    // The grants that may have made the lease this answer is about: those sent before it arrived
+    // (ground-truth seeds 1966, 4277: a lease granted again with another TTL was judged by the
+    // last grant's); a grant of unknown outcome sent before it may have made it with any TTL.
+    if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
+    const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
+    if (grants.length === 0) continue;
+    const ttls = grants.map((g) => g.ttl);
+    const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
+    const ttl = Math.max(...ttls);
     const resp = obj(ok.value);
     const answered = int(resp['TTL']);
     if (invoke.f === 'lease/keepalive') {
-      if (answered > 0 && answered !== ttl) report({ lease: id, index: ok.index, message: `keep-alive of lease ${id} answered TTL ${answered}, but it was granted ${ttl}` });
+      if (answered > 0 && !ttls.includes(answered)) report({ lease: id, index: ok.index, message: `keep-alive of lease ${id} answered TTL ${answered}, but it was granted ${said(ttl)}` });
       continue;
     }
     if (answered < 0) continue;
-    if (resp['grantedTTL'] !== undefined && int(resp['grantedTTL']) !== ttl) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${ttl}` });
+    if (resp['grantedTTL'] !== undefined && !ttls.includes(int(resp['grantedTTL']))) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${said(ttl)}` });
     if (o.answersCarryLeaderTerm !== true || answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
     // A keep-alive that may have been served at any time since its invocation may have renewed
     // the lease just before this TimeToLive was served.

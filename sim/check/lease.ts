@@ -27,7 +27,7 @@
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
-import { findTtlAnswers } from './lease-ttl-answers.ts';
+import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
@@ -107,38 +107,39 @@ function completedOps(history: readonly Op[]): Completed[] {
   return out;
 }
 
-/** One read an op made: the kvs it shows and the revision it asked for (0: the current one). */
-interface LeasedRead {
-  /** The read's own revision (a range's `revision`), or 0 for a read of the state at the op. */
-  explicit: number;
-  /** A write's prev_kv: the state just before the write, at header.revision - 1. */
-  beforeWrite: boolean;
-  kvs: Obj[];
-}
+/**
+ * One read an op made: the revision it asked for (0: the state at the op), whether it is a
+ * write's prev_kv (the state just before the write, at header.revision - 1), and the kvs it
+ * shows (read through obj: what is not an object shows no lease).
+ */
+type LeasedRead = (explicit: number, beforeWrite: boolean, kvs: readonly unknown[]) => void;
+
+const NO_KVS: readonly unknown[] = [];
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_KVS);
 
 /**
  * Every read an op made: a range's kvs; a txn's ranges (each with its own revision, nested txns
  * included, in the branch its `succeeded` chose); and the prev_kv / prev_kvs a put or delete
- * returns, which show the state just before that write.
+ * returns, which show the state just before that write. Read where they are, no list of reads
+ * nor copy of their kvs per op (those were 2 % of the bytes the history checkers allocated).
  */
-function reads(f: string, req: Obj, resp: Obj, out: LeasedRead[]): void {
-  if (f === 'kv/range') out.push({ explicit: int(req['revision']), beforeWrite: false, kvs: arr(resp['kvs']) });
-  else if (f === 'kv/put') out.push({ explicit: 0, beforeWrite: true, kvs: resp['prev_kv'] === undefined ? [] : [obj(resp['prev_kv'])] });
-  else if (f === 'kv/deleterange') out.push({ explicit: 0, beforeWrite: true, kvs: arr(resp['prev_kvs']) });
+function forEachRead(f: string, req: Obj, resp: Obj, each: LeasedRead): void {
+  if (f === 'kv/range') each(int(req['revision']), false, list(resp['kvs']));
+  else if (f === 'kv/put') each(0, true, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
+  else if (f === 'kv/deleterange') each(0, true, list(resp['prev_kvs']));
   else if (f === 'kv/txn') {
-    const branch = arr(resp['succeeded'] === true ? req['success'] : req['failure']);
-    const responses = arr(resp['responses']);
-    branch.forEach((op, i) => {
+    const branch = list(resp['succeeded'] === true ? req['success'] : req['failure']);
+    const responses = list(resp['responses']);
+    for (let i = 0; i < branch.length; i++) {
+      const op = obj(branch[i]);
       const r = obj(responses[i]);
-      if (op['request_range'] !== undefined) reads('kv/range', obj(op['request_range']), obj(r['response_range']), out);
-      else if (op['request_put'] !== undefined) reads('kv/put', obj(op['request_put']), obj(r['response_put']), out);
-      else if (op['request_delete_range'] !== undefined) reads('kv/deleterange', obj(op['request_delete_range']), obj(r['response_delete_range']), out);
-      else if (op['request_txn'] !== undefined) reads('kv/txn', obj(op['request_txn']), obj(r['response_txn']), out);
-    });
+      if (op['request_range'] !== undefined) forEachRead('kv/range', obj(op['request_range']), obj(r['response_range']), each);
+      else if (op['request_put'] !== undefined) forEachRead('kv/put', obj(op['request_put']), obj(r['response_put']), each);
+      else if (op['request_delete_range'] !== undefined) forEachRead('kv/deleterange', obj(op['request_delete_range']), obj(r['response_delete_range']), each);
+      else if (op['request_txn'] !== undefined) forEachRead('kv/txn', obj(op['request_txn']), obj(r['response_txn']), each);
+    }
   }
 }
-
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 
 function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
   const leases = new Map<string, LeaseFacts>();
@@ -186,34 +187,40 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
   const deadlines = new Map<string, number>();
   if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options));
-  for (const { invoke, ok } of ops) {
+  // The op whose reads judgeRead is given (one function for every read of every op).
+  let invoke: Op | undefined;
+  let resp: Obj = {};
+  const judgeRead: LeasedRead = (explicit, beforeWrite, kvs) => {
+    const at = invoke!;
+    const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']) - (beforeWrite ? 1 : 0);
+    for (let i = 0; i < kvs.length; i++) {
+      const kv = obj(kvs[i]);
+      steps++;
+      const id = id64(kv['lease']);
+      const f = id === '0' ? undefined : leases.get(id);
+      if (f === undefined) continue;
+      const key = decodeKey(kv['key']);
+      if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
+      else if (explicit === 0 && at.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
+      else if (explicit === 0 && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+    }
+  };
+  for (const { invoke: inv, ok } of ops) {
     if (steps > stepsMax) break;
     steps++;
-    const resp = obj(ok.value);
-    if (invoke.f === 'lease/keepalive' && int(resp['TTL']) > 0) {
-      const id = id64(obj(invoke.value)['ID']);
+    const answer = obj(ok.value);
+    if (inv.f === 'lease/keepalive' && int(answer['TTL']) > 0) {
+      const id = id64(obj(inv.value)['ID']);
       const d = deadlines.get(id);
-      if (d !== undefined && invoke.time > d) report({ kind: 'expired-lease-renewed', lease: id, index: invoke.index, message: `lease ${id} renewed at ${invoke.time} µs, after it must have expired (${d} µs)` });
+      if (d !== undefined && inv.time > d) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
-    const opReads: LeasedRead[] = [];
-    reads(invoke.f, obj(invoke.value), resp, opReads);
-    for (const { explicit, beforeWrite, kvs } of opReads) {
-      const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']) - (beforeWrite ? 1 : 0);
-      for (const kv of kvs) {
-        steps++;
-        const id = id64(kv['lease']);
-        const f = id === '0' ? undefined : leases.get(id);
-        if (f === undefined) continue;
-        const key = decodeKey(kv['key']);
-        if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
-        else if (explicit === 0 && invoke.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
-        else if (explicit === 0 && invoke.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: invoke.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${invoke.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
-      }
-    }
+    invoke = inv;
+    resp = answer;
+    forEachRead(inv.f, obj(inv.value), answer, judgeRead);
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {

@@ -21,22 +21,21 @@ export class VisitedCache<S> {
   private entryAt = new Int32Array(ENTRIES_FIRST);
   private entryLo = new Int32Array(ENTRIES_FIRST);
   private entryLen = new Int32Array(ENTRIES_FIRST);
-  private readonly states: S[] = [];
+  private readonly stateOf: S[] = [];
   private readonly infinite: (readonly number[])[] = [];
   private arena = new Uint32Array(ARENA_FIRST);
   private arenaUsed = 0;
 
-  constructor(
-    private readonly equal: (a: S, b: S) => boolean,
-    private readonly stateHash: ((s: S) => number) | undefined,
-  ) {}
+  /** `states`: the model's equality and hash (Model.equal, Model.hash), called as its methods. */
+  constructor(private readonly states: { equal(a: S, b: S): boolean; hash?(s: S): number }) {}
 
   /** Adds the node; returns false when it was already there. */
   add(set: LinearizedSet, state: S): boolean {
-    const h = this.stateHash === undefined ? set.hash() : (set.hash() ^ Math.imul(this.stateHash(state), 0x9e3779b1)) | 0;
+    const states = this.states;
+    const h = states.hash === undefined ? set.hash() : (set.hash() ^ Math.imul(states.hash(state), 0x9e3779b1)) | 0;
     const slot = h & (this.slots.length - 1);
     for (let e = this.slots[slot]!; e !== -1; e = this.entryNext[e]!) {
-      if (this.entryHash[e] === h && set.equalsAt(this.arena, this.entryAt[e]!, this.entryLo[e]!, this.entryLen[e]!) && set.sameInfinite(this.infinite[e]!) && this.equal(this.states[e]!, state)) return false;
+      if (this.entryHash[e] === h && set.equalsAt(this.arena, this.entryAt[e]!, this.entryLo[e]!, this.entryLen[e]!) && set.sameInfinite(this.infinite[e]!) && states.equal(this.stateOf[e]!, state)) return false;
     }
     const e = this.size;
     if (e === this.entryHash.length) this.growEntries();
@@ -48,7 +47,7 @@ export class VisitedCache<S> {
     this.entryLo[e] = set.loWord;
     this.entryLen[e] = len;
     this.arenaUsed += len;
-    this.states.push(state);
+    this.stateOf.push(state);
     this.infinite.push(set.infinite);
     this.entryNext[e] = this.slots[slot]!;
     this.slots[slot] = e;

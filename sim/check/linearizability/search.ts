@@ -59,7 +59,11 @@ export class PartitionSearch<S, I, O> {
   private readonly gateCheck: ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
   private readonly isLinearized = (id: number): boolean => this.set.has(id);
   // Order bounds (see Model.order): op ids sorted by bound, and the first one not linearized.
-  private readonly order: ((s: S) => number) | undefined;
+  /**
+   * The model orders its states (Model.order): called on the model, not through a closure made per
+   * search, so that the call site keeps one target from one check to the next.
+   */
+  private readonly hasOrder: boolean;
   private readonly boundOf: Float64Array;
   private readonly byBound: Int32Array;
   private readonly byBoundPos: Int32Array;
@@ -114,7 +118,7 @@ export class PartitionSearch<S, I, O> {
     this.ops = ops;
     this.maxCacheEntries = maxCacheEntries;
     const n = ops.length;
-    this.cache = new VisitedCache<S>((a, b) => model.equal(a, b), model.hash === undefined ? undefined : (st) => model.hash!(st));
+    this.cache = new VisitedCache<S>(model);
     this.set = new LinearizedSet(n, l.finiteCount);
     this.finite = l.finite;
     this.skippable = l.skippable;
@@ -149,8 +153,8 @@ export class PartitionSearch<S, I, O> {
     this.boundOf = l.boundOf;
     this.byBoundPos = l.byBoundPos;
     this.byBound = l.byBound;
-    this.order = l.hasOrder ? (st) => model.order!(st) : undefined;
-    this.freeReorder = this.order === undefined && this.floating.length === 0;
+    this.hasOrder = l.hasOrder;
+    this.freeReorder = !this.hasOrder && this.floating.length === 0;
     this.state = model.init();
     this.bestState = this.state;
     this.entry = this.next[0]!;
@@ -210,7 +214,7 @@ export class PartitionSearch<S, I, O> {
         // needed here: the node without it has the same state and fewer ops to place.
         if (after !== undefined && !(after === this.state && this.finite[id] === 0) && !this.coveredBeforeFree(id, variant, after)) {
           this.set.set(id);
-          if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
+          if ((!this.hasOrder || this.model.order!(after) <= this.minPendingBound()) && this.cache.add(this.set, after)) {
             this.push(e, variant, after);
             this.fresh = true;
             continue;
@@ -267,7 +271,7 @@ export class PartitionSearch<S, I, O> {
       const after = this.model.step(this.state, op.input, op.output);
       if (after === undefined) continue;
       this.set.set(id);
-      if ((this.order === undefined || this.order(after) <= this.minPendingBound()) && (this.gateCheck === undefined || this.gateCheck(after, this.isLinearized)) && this.cache.add(this.set, after)) {
+      if ((!this.hasOrder || this.model.order!(after) <= this.minPendingBound()) && (this.gateCheck === undefined || this.gateCheck(after, this.isLinearized)) && this.cache.add(this.set, after)) {
         this.push(-1 - this.floatPos, APPLIED, after, id);
         this.lastFloatAt[this.depth] = pos;
         return true;

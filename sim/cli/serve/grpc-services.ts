@@ -43,8 +43,33 @@ function answer(callback: grpc.sendUnaryData<unknown>): (r: GateResult) => void 
   return (r) => (r.ok ? callback(null, r.body) : callback(status(r.error)));
 }
 
+/** etcd's ErrGRPCNoLeader: what a call requiring a leader gets from a member that knows none. */
+export const NO_LEADER: GateError = { code: GRPC_UNAVAILABLE, message: 'etcdserver: no leader' };
+
+function requiresLeader(call: { metadata: grpc.Metadata }): boolean {
+  return call.metadata.get('hasleader').some((v) => String(v) === 'true');
+}
+
+/**
+ * Like etcd's unary interceptor: a call with the metadata "hasleader: true" (clientv3's
+ * WithRequireLeader) fails at once with "no leader" when the member knows no leader, instead
+ * of waiting for one; other calls go on.
+ */
+function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done: (r: GateResult) => void, go: () => void): void {
+  if (!requiresLeader(call)) return go();
+  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
+    if (!r.ok) return done(r);
+    const leader = (r.body as { leader?: string }).leader;
+    if (leader === undefined || leader === '0') return done({ ok: false, error: NO_LEADER });
+    go();
+  });
+}
+
 function unary(ctx: ServiceContext, path: string): Unary {
-  return (call, callback) => ctx.gate.call(path, call.request, answer(callback));
+  return (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done));
+  };
 }
 
 export function notServed(service: string, method: string): grpc.UntypedHandleCall {
@@ -58,7 +83,7 @@ export function notServed(service: string, method: string): grpc.UntypedHandleCa
 function watch(ctx: ServiceContext): Duplex {
   return (call) => {
     let ended = false;
-    const requireLeader = call.metadata.get('hasleader').some((v) => String(v) === 'true');
+    const requireLeader = requiresLeader(call);
     const handle = ctx.gate.openWatch({
       response: (body) => {
         if (!ended) call.write(body);
@@ -130,7 +155,10 @@ function keepAlive(ctx: ServiceContext): Duplex {
 
 /** A method answered beside the member (local-methods.ts), as the gateway answers it. */
 function local(ctx: ServiceContext, method: string): Unary {
-  return (call, callback) => answerLocal(ctx, method, call.request, answer(callback));
+  return (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => answerLocal(ctx, method, call.request, done));
+  };
 }
 
 const AUTH_METHODS = ['AuthEnable', 'AuthDisable', 'Authenticate', 'UserAdd', 'UserGet', 'UserList', 'UserDelete', 'UserChangePassword', 'UserGrantRole', 'UserRevokeRole', 'RoleAdd', 'RoleGet', 'RoleList', 'RoleDelete', 'RoleGrantPermission', 'RoleRevokePermission'];

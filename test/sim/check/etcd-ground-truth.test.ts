@@ -4,9 +4,11 @@
 // followers serving serializable reads, leader changes, watch streams (cancels, fragments,
 // progress), lease expiry and stores that already held data) are
 // all valid or unknown, and the unknowns are few; their watch streams keep every watch guarantee
-// (sim/check/watch.ts). Each history has must-fail twins where that is certain (twins.ts: an
+// (sim/check/watch.ts), and where the leader revokes expired leases as etcd does, lease safety
+// holds (sim/check/lease.ts). Each history has must-fail twins where that is certain (twins.ts: an
 // answer showing a value nobody wrote, a stale read, a lost write, a revision made twice, a
-// watch event left out or delivered twice), so the test cannot pass by the checkers calling everything valid.
+// watch event left out or delivered twice or split without its fragment flag, a key read long
+// after its lease expired), so the test cannot pass by the checkers calling everything valid.
 //
 // More histories: ETCD_GROUND_TRUTH_HISTORIES=20000 npx vitest run test/sim/check/etcd-ground-truth.test.ts
 // (ETCD_GROUND_TRUTH_FROM=N starts at another seed). A failure names its seed; shrink it with
@@ -16,7 +18,9 @@ import { checkHistory } from '../../../sim/check/check-history.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { generate, type Generated } from './etcd-ground-truth/history.ts';
 import { sizeOf } from './etcd-ground-truth/sizes.ts';
-import { mustFailTwins, withDuplicatedEvent, withMissedEvent, withUnflaggedFragment } from './etcd-ground-truth/twins.ts';
+import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withMissedEvent, withUnflaggedFragment } from './etcd-ground-truth/twins.ts';
+import { leaseOptions } from './etcd-ground-truth/lease-options.ts';
+import { checkLease } from '../../../sim/check/lease.ts';
 import { checkWatch } from '../../../sim/check/watch.ts';
 
 const HISTORIES = Number(process.env['ETCD_GROUND_TRUTH_HISTORIES'] ?? 400);
@@ -52,6 +56,16 @@ describe('etcd checker on ground-truth histories', () => {
         twins.set(t.kind, (twins.get(t.kind) ?? 0) + 1);
         if (check(g, t.history).valid !== false) twinsPassed.push(`seed ${seed}: ${t.kind}`);
       }
+      // The lease checker judges the histories whose leader revokes expired leases as etcd does.
+      if (g.cluster.promptExpiry === true) {
+        const l = checkLease(g.history, leaseOptions(g));
+        if (l.valid === false) falseAlarms.push(`seed ${seed} (lease): ${l.summary ?? ''}`);
+        const late = withExpiredKey(g.history);
+        if (late !== undefined) {
+          twins.set('expired-key', (twins.get('expired-key') ?? 0) + 1);
+          if (checkLease(late, leaseOptions(g)).valid !== false) twinsPassed.push(`seed ${seed}: expired-key`);
+        }
+      }
       if (g.watches.length === 0) continue;
       const w = checkWatch(g.watches, g.history, { autoCompaction: g.autoCompaction });
       if (w.valid === false) falseAlarms.push(`seed ${seed} (watch): ${w.summary ?? ''}`);
@@ -65,8 +79,9 @@ describe('etcd checker on ground-truth histories', () => {
     expect(twinsPassed).toEqual([]);
     // Every kind of planted violation comes up often (seeds 1..5000: unwritten value 2596, duplicate
     // revision 2302, duplicated watch event 2617, stale read 1302, missed watch event 1215, lost
-    // write 248, fragment without its flag 208; seeds 1..400: the last 24), and the search decides nearly all.
-    for (const kind of ['unwritten-value', 'duplicate-revision', 'stale-read', 'missed-event', 'duplicated-event', 'lost-write', 'unflagged-fragment']) expect(twins.get(kind) ?? 0, kind).toBeGreaterThan(HISTORIES / 50);
+    // write 248, fragment without its flag 208, key outliving its lease 1201; seeds 1..400: fragments
+    // 24), and the search decides nearly all.
+    for (const kind of ['unwritten-value', 'duplicate-revision', 'stale-read', 'missed-event', 'duplicated-event', 'lost-write', 'unflagged-fragment', 'expired-key']) expect(twins.get(kind) ?? 0, kind).toBeGreaterThan(HISTORIES / 50);
     expect(unknown).toBeLessThanOrEqual(Math.ceil(HISTORIES / 50));
     expect(ops).toBeGreaterThan(HISTORIES * 10);
   });

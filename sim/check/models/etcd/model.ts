@@ -153,104 +153,154 @@ export interface EtcdModelOptions {
 }
 
 export function createEtcdModel(gaps: ReadonlySet<number> = new Set(), constraints: GapConstraints = NO_GAP_CONSTRAINTS, initial: EtcdState = EtcdState.initial(), options: EtcdModelOptions = {}): Model<EtcdState, EtcdInput, EtcdOutput> {
-  const autoCompaction = options.autoCompaction === true;
+  return new EtcdModel(gaps, constraints, initial, options.autoCompaction === true);
+}
+
+/**
+ * The model as a class, not an object of closures made per check: the search calls step, equal
+ * and hash millions of times, and V8 compiles those call sites for the function it saw. With a
+ * closure per check, every new check's functions broke the code compiled for the last one
+ * ("wrong call target" deoptimizations) and it was compiled again; a method is the same
+ * function in every check.
+ */
+class EtcdModel implements Model<EtcdState, EtcdInput, EtcdOutput> {
+  readonly name = 'etcd';
   // A hard partition gets three searches over the same ops (check.ts): the contradictions are found once.
-  const doomedOf = new WeakMap<readonly Operation<EtcdInput, EtcdOutput>[], { found: ReturnType<typeof findContradiction> }>();
-  return {
-    gated: (input) => input.gaps !== undefined,
-    gateOpen: (s) => gaps.has(s.revision + 1),
-    prepareGateCheck: (ops) => prepareSupplyCheck(ops, constraints),
-    doomed(ops) {
-      let memo = doomedOf.get(ops);
-      if (memo === undefined) doomedOf.set(ops, (memo = { found: findContradiction(ops, constraints, initial.revision) }));
-      return memo.found;
-    },
-    name: 'etcd',
-    init: () => initial,
-    step(s, input, output) {
-      if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
-      if (input.pre !== undefined && s.revision !== input.pre) return undefined;
-      if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
-      if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
-      if (output !== undefined && input.f === 'kv/range') {
-        // Without writing the model's answer as JSON: an error answer needs only the error, a
-        // range answer is compared as it is (range-answer.ts); both as the general path below.
-        if ('error' in output) {
-          const err = rangeError(s, input.request);
-          if (err !== undefined && decidedError(err) === decidedError(output.error)) return s;
-          return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
-        }
-        if ('range' in output && output.range !== undefined) {
-          const found = applyRangeResult(s, input.request, output.response);
-          return typeof found !== 'string' && sameRangeAnswer(output.range, s.revision, found) ? s : undefined;
-        }
-      }
-      if (output !== undefined && input.f === 'kv/put' && 'response' in output && output.put !== undefined) {
-        // Without writing the model's answer as JSON (put-answer.ts), as the general path below.
-        const put = putResult(s, input.request);
-        return typeof put !== 'string' && samePutAnswer(output.put, put.state.revision, put.prevKv) ? put.state : undefined;
-      }
-      if (output !== undefined && input.f === 'kv/txn' && 'response' in output && output.txn !== undefined) {
-        // Without writing the model's answer as JSON (txn-answer.ts), as the general path below.
-        const txn = txnResult(s, input.request, output.response);
-        return typeof txn !== 'string' && sameTxnAnswer(output.txn, txn.state.revision, txn.body) ? txn.state : undefined;
-      }
-      const r = apply(s, input, output);
-      if (input.gaps !== undefined) {
-        const ok = r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) && fitsSightings(constraints, r.state) && canReachSightings(constraints, r.state);
-        return ok ? r.state : undefined;
-      }
-      if (output === undefined || 'effective' in output) {
-        if ('error' in r) return output === undefined ? s : undefined;
-        if (r.state.revision !== s.revision && gaps.has(r.state.revision) && !fitsGap(constraints, r.state)) return undefined;
-        // A write whose answer is unknown: the answers that show what it wrote must agree.
-        if (r.state.revision !== s.revision && !fitsSightings(constraints, r.state)) return undefined;
-        return r.state;
-      }
+  private readonly doomedOf = new WeakMap<readonly Operation<EtcdInput, EtcdOutput>[], { found: ReturnType<typeof findContradiction> }>();
+
+  constructor(
+    private readonly gaps: ReadonlySet<number>,
+    private readonly constraints: GapConstraints,
+    private readonly initial: EtcdState,
+    private readonly autoCompaction: boolean,
+  ) {}
+
+  gated(input: EtcdInput): boolean {
+    return input.gaps !== undefined;
+  }
+
+  gateOpen(s: EtcdState): boolean {
+    return this.gaps.has(s.revision + 1);
+  }
+
+  prepareGateCheck(ops: readonly Operation<EtcdInput, EtcdOutput>[]): ReturnType<typeof prepareSupplyCheck> {
+    return prepareSupplyCheck(ops, this.constraints);
+  }
+
+  doomed(ops: readonly Operation<EtcdInput, EtcdOutput>[]): ReturnType<typeof findContradiction> {
+    let memo = this.doomedOf.get(ops);
+    if (memo === undefined) this.doomedOf.set(ops, (memo = { found: findContradiction(ops, this.constraints, this.initial.revision) }));
+    return memo.found;
+  }
+
+  init(): EtcdState {
+    return this.initial;
+  }
+
+  step(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): EtcdState | undefined {
+    const { gaps, constraints, autoCompaction } = this;
+    if (input.servedAt !== undefined) return stepServedAt(s, input, input.servedAt, output);
+    if (input.pre !== undefined && s.revision !== input.pre) return undefined;
+    if (input.preMax !== undefined && s.revision > input.preMax) return undefined;
+    if (input.gaps !== undefined && !input.gaps.has(s.revision + 1)) return undefined;
+    if (output !== undefined && input.f === 'kv/range') {
+      // Without writing the model's answer as JSON: an error answer needs only the error, a
+      // range answer is compared as it is (range-answer.ts); both as the general path below.
       if ('error' in output) {
-        if ('error' in r && decidedError(r.error) === decidedError(output.error)) return s;
+        const err = rangeError(s, input.request);
+        if (err !== undefined && decidedError(err) === decidedError(output.error)) return s;
         return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
       }
-      if ('error' in r) return undefined;
-      return sameResponse(input.f, r.response, output.response) ? r.state : undefined;
-    },
-    equal: equalStates,
-    // Ops that differ only in the request as the history holds it are interchangeable.
-    equivalenceKey: (input) => JSON.stringify([input.f, input.request, input.pre, input.preMax, input.servedAt, input.gaps === undefined]),
-    order: (s) => s.revision,
-    orderBound: (input) => input.pre ?? input.preMax,
-    hash: (s) => s.hash,
-    readOnly(input, output) {
-      if (output === undefined || 'effective' in output) return false;
-      // With auto-compaction a "compacted" answer may move the compact revision: not a pure read.
-      if ('error' in output) return !(autoCompaction && decidedError(output.error) === decidedError(ERR_COMPACTED));
-      if (input.f === 'kv/range' || input.f === 'lease/keepalive' || input.f === 'lease/timetolive') return true;
-      if (input.f === 'kv/txn') return !txnWrites(input.request, output.response);
-      return false;
-    },
-    describeOperation(input, output) {
-      const req = describeRequest(input.f, input.original ?? input.request);
-      if (output === undefined) return `${req} → ?`;
-      if ('effective' in output) return `${req} → (took effect)`;
-      if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;
-      return `${req} → ${JSON.stringify(displayJson(canonicalResponseJson(input.f, output.response)))}`;
-    },
-    describeState(s) {
-      const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
-      const leases = [...s.leases.keys()].sort();
-      return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
-    },
-    expectedOutput(s, input, output) {
-      const r = apply(s, input, output);
-      if ('error' in r) return { error: r.error };
-      return displayJson(JSON.parse(canonicalResponse(input.f, r.response)));
-    },
-    observedOutput(input, output) {
-      if ('error' in output) return { error: output.error };
-      if ('effective' in output) return '(took effect, response unknown)';
-      return displayJson(canonicalResponseJson(input.f, output.response));
-    },
-  };
+      if ('range' in output && output.range !== undefined) {
+        const found = applyRangeResult(s, input.request, output.response);
+        return typeof found !== 'string' && sameRangeAnswer(output.range, s.revision, found) ? s : undefined;
+      }
+    }
+    if (output !== undefined && input.f === 'kv/put' && 'response' in output && output.put !== undefined) {
+      // Without writing the model's answer as JSON (put-answer.ts), as the general path below.
+      const put = putResult(s, input.request);
+      return typeof put !== 'string' && samePutAnswer(output.put, put.state.revision, put.prevKv) ? put.state : undefined;
+    }
+    if (output !== undefined && input.f === 'kv/txn' && 'response' in output && output.txn !== undefined) {
+      // Without writing the model's answer as JSON (txn-answer.ts), as the general path below.
+      const txn = txnResult(s, input.request, output.response);
+      return typeof txn !== 'string' && sameTxnAnswer(output.txn, txn.state.revision, txn.body) ? txn.state : undefined;
+    }
+    const r = apply(s, input, output);
+    if (input.gaps !== undefined) {
+      const ok = r.state.revision === s.revision + 1 && fitsGap(constraints, r.state) && fitsSightings(constraints, r.state) && canReachSightings(constraints, r.state);
+      return ok ? r.state : undefined;
+    }
+    if (output === undefined || 'effective' in output) {
+      if ('error' in r) return output === undefined ? s : undefined;
+      if (r.state.revision !== s.revision && gaps.has(r.state.revision) && !fitsGap(constraints, r.state)) return undefined;
+      // A write whose answer is unknown: the answers that show what it wrote must agree.
+      if (r.state.revision !== s.revision && !fitsSightings(constraints, r.state)) return undefined;
+      return r.state;
+    }
+    if ('error' in output) {
+      if ('error' in r && decidedError(r.error) === decidedError(output.error)) return s;
+      return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
+    }
+    if ('error' in r) return undefined;
+    return sameResponse(input.f, r.response, output.response) ? r.state : undefined;
+  }
+
+  equal(a: EtcdState, b: EtcdState): boolean {
+    return equalStates(a, b);
+  }
+
+  // Ops that differ only in the request as the history holds it are interchangeable.
+  equivalenceKey(input: EtcdInput): string {
+    return JSON.stringify([input.f, input.request, input.pre, input.preMax, input.servedAt, input.gaps === undefined]);
+  }
+
+  order(s: EtcdState): number {
+    return s.revision;
+  }
+
+  orderBound(input: EtcdInput): number | undefined {
+    return input.pre ?? input.preMax;
+  }
+
+  hash(s: EtcdState): number {
+    return s.hash;
+  }
+
+  readOnly(input: EtcdInput, output: EtcdOutput | undefined): boolean {
+    if (output === undefined || 'effective' in output) return false;
+    // With auto-compaction a "compacted" answer may move the compact revision: not a pure read.
+    if ('error' in output) return !(this.autoCompaction && decidedError(output.error) === decidedError(ERR_COMPACTED));
+    if (input.f === 'kv/range' || input.f === 'lease/keepalive' || input.f === 'lease/timetolive') return true;
+    if (input.f === 'kv/txn') return !txnWrites(input.request, output.response);
+    return false;
+  }
+
+  describeOperation(input: EtcdInput, output: EtcdOutput | undefined): string {
+    const req = describeRequest(input.f, input.original ?? input.request);
+    if (output === undefined) return `${req} → ?`;
+    if ('effective' in output) return `${req} → (took effect)`;
+    if ('error' in output) return `${req} → error ${JSON.stringify(output.error)}`;
+    return `${req} → ${JSON.stringify(displayJson(canonicalResponseJson(input.f, output.response)))}`;
+  }
+
+  describeState(s: EtcdState): string {
+    const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
+    const leases = [...s.leases.keys()].sort();
+    return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
+  }
+
+  expectedOutput(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): unknown {
+    const r = apply(s, input, output);
+    if ('error' in r) return { error: r.error };
+    return displayJson(JSON.parse(canonicalResponse(input.f, r.response)));
+  }
+
+  observedOutput(input: EtcdInput, output: EtcdOutput): unknown {
+    if ('error' in output) return { error: output.error };
+    if ('effective' in output) return '(took effect, response unknown)';
+    return displayJson(canonicalResponseJson(input.f, output.response));
+  }
 }
 
 /**

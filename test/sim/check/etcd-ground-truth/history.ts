@@ -64,6 +64,8 @@ export interface Generated {
   stale: { at: number; value: unknown }[];
   /** The server compacted on its own (etcd --auto-compaction-retention): the checks are told. */
   autoCompaction: boolean;
+  /** Leaders as they took office (term, µs): the first at 0, then one per leader change. */
+  leaders: { term: number; startUs: number }[];
 }
 
 interface InFlight {
@@ -97,6 +99,9 @@ interface Watcher {
   cancelling?: 'recreate' | 'end' | undefined;
 }
 
+/** How often etcd's leader looks for expired leases (lessor.go revokeExpiredLeases' loop). */
+const EXPIRY_CHECK_MS = 500;
+
 const clone = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));
 
 /** The watch creates of the run's watchers (sim/run/clients.ts, watch-shapes.ts) over keys key0..keyN-1. */
@@ -124,6 +129,8 @@ export class GroundRun {
   readonly stale: { at: number; value: unknown }[] = [];
   /** Whether the server compacted on its own (then the check is told so). */
   autoCompacted = false;
+  /** Leaders as they took office (term, µs). */
+  readonly leaders: { term: number; startUs: number }[] = [{ term: 2, startUs: 0 }];
   /** The highest revision an answer of a put or delete showed so far. */
   private seenRevision = 0;
   initialDump: unknown;
@@ -198,6 +205,15 @@ export class GroundRun {
       case 'catch-up':
         return this.cluster.catchUp(this.followerAt(step.m), step.n);
       case 'tick':
+        if (this.shape.promptExpiry === true) {
+          // etcd's leader looks for expired leases every 500 ms and its revokes commit.
+          for (let left = step.ms; left > 0; left -= EXPIRY_CHECK_MS) {
+            this.clockUs += Math.min(left, EXPIRY_CHECK_MS) * 1000;
+            this.cluster.tick(this.nowMs);
+            this.cluster.expireLeases(this.nowMs, () => true);
+          }
+          return;
+        }
         this.clockUs += step.ms * 1000;
         this.cluster.tick(this.nowMs);
         if (step.expire) this.cluster.expireLeases(this.nowMs, () => true);
@@ -431,6 +447,7 @@ export class GroundRun {
    */
   private elect(f: GroundMember, lose: number): void {
     this.cluster.elect(f, this.nowMs);
+    this.leaders.push({ term: f.term, startUs: this.clockUs });
     let bit = 0;
     for (const op of this.procs.values()) {
       if (op.applied) continue;
@@ -483,6 +500,7 @@ export function generate(seed: number, o: GenerateOptions): Generated {
     shapes.push(0);
   }
   const elections = c.chance(1, 3);
+  if (c.chance(1, 2)) shape.promptExpiry = true;
   const cancels = c.chance(1, 3);
   const run = new GroundRun(shapes, shape);
   let valueSeq = 0;
@@ -603,10 +621,16 @@ export interface ClusterShape {
   member?: MemberShape;
   /** The watchers' creates ask for fragment: true. */
   fragment?: boolean;
+  /**
+   * The leader revokes expired leases as etcd does: it looks every 500 ms and its revokes
+   * commit (without this, a tick may leave them for later, or forever). The lease checker
+   * judges these histories' timing.
+   */
+  promptExpiry?: boolean;
 }
 
 function result(shapes: number[], run: GroundRun): Generated {
-  const g: Generated = { shapes, cluster: run.shape, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale, autoCompaction: run.autoCompacted };
+  const g: Generated = { shapes, cluster: run.shape, steps: run.steps, history: run.history, watches: run.watches, stale: run.stale, autoCompaction: run.autoCompacted, leaders: run.leaders };
   if (run.initialDump !== undefined) g.initialDump = run.initialDump;
   return g;
 }

@@ -119,8 +119,8 @@ export function rangeBody(p: Prng, k: Knowledge, inTxn = false): Record<string, 
   if (p.chance(1, 4)) body['revision'] = String(revisionNear(p, k));
   if (p.chance(1, 4)) body['limit'] = String(p.intRange(0, 3));
   const only = p.int(8);
-  if (only === 0) body['count_only'] = true;
-  else if (only === 1) body['keys_only'] = true;
+  if (only === 0 || only === 2) body['count_only'] = true;
+  if (only === 1 || only === 2) body['keys_only'] = true;
   if (p.chance(1, 4)) {
     if (p.chance(3, 4)) body['sort_target'] = p.pick(SORT_TARGETS);
     if (p.chance(3, 4)) body['sort_order'] = p.pick(['ASCEND', 'DESCEND', 'NONE']);

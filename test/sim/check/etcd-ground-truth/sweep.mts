@@ -5,11 +5,13 @@ import { checkHistory } from '../../../../sim/check/check-history.ts';
 import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate } from './history.ts';
 import { sizeOf } from './sizes.ts';
-import { mustFailTwins, withDuplicatedEvent, withMissedEvent, withUnflaggedFragment, type TwinKind } from './twins.ts';
+import { checkLease } from '../../../../sim/check/lease.ts';
+import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withMissedEvent, withUnflaggedFragment, type TwinKind } from './twins.ts';
+import { leaseOptions } from './lease-options.ts';
 
 const from = Number(process.argv[2] ?? 1);
 const count = Number(process.argv[3] ?? 1000);
-const counts = { watchBroken: 0, watchUnknown: 0, valid: 0, unknown: 0, invalid: 0, threw: 0, twinsPassed: 0 };
+const counts = { leaseChecked: 0, leaseBroken: 0, leaseUnknown: 0, watchBroken: 0, watchUnknown: 0, valid: 0, unknown: 0, invalid: 0, threw: 0, twinsPassed: 0 };
 const bad: string[] = [];
 const twins = new Map<TwinKind, number>();
 let steps = 0;
@@ -34,6 +36,22 @@ for (let seed = from; seed < from + count; seed++) {
   } catch (err) {
     counts.threw++;
     bad.push(`threw ${seed}: ${String(err)}`);
+  }
+  if (g.cluster.promptExpiry === true) {
+    counts.leaseChecked++;
+    const l = checkLease(g.history, leaseOptions(g));
+    if (l.valid === false) {
+      counts.leaseBroken++;
+      bad.push(`lease ${seed}: ${l.summary ?? ''}`);
+    } else if (l.valid === 'unknown') counts.leaseUnknown++;
+    const late = withExpiredKey(g.history);
+    if (late !== undefined) {
+      twins.set('expired-key' as TwinKind, (twins.get('expired-key' as TwinKind) ?? 0) + 1);
+      if (checkLease(late, leaseOptions(g)).valid !== false) {
+        counts.twinsPassed++;
+        bad.push(`expired-key twin passed ${seed}`);
+      }
+    }
   }
   if (g.watches.length > 0) {
     const w = checkWatch(g.watches, g.history, { autoCompaction: g.autoCompaction });

@@ -156,7 +156,8 @@ export function withMissedEvent(history: readonly Op[], watches: readonly WatchR
       const w = watches[j]!;
       if (w.process !== watches[i]!.process) continue;
       if (j > i && w.request !== undefined) break;
-      later = eventsOf(w).some((e) => Number(e.kv?.mod_revision) > rev);
+      // In a response the client delivered (not a part of a fragmented one, whose rest may never come).
+      later = (w.response as { fragment?: boolean }).fragment !== true && eventsOf(w).some((e) => Number(e.kv?.mod_revision) > rev);
     }
     if (!later) continue;
     const out = [...watches];
@@ -197,4 +198,26 @@ export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRec
   const out = [...watches];
   out[at] = { ...watches[at]!, response };
   return out;
+}
+
+/**
+ * A key outliving its lease: a read sent 100 s after the history's last op (past every TTL and
+ * leader change, with no keep-alive after) shows a key attached to a lease an answered grant
+ * made. The lease checker must find it (expired-key-visible, or revoked-key-visible).
+ */
+export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
+  const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value));
+  if (grant === undefined) return undefined;
+  const g = grant.value as Body;
+  let revision = 1;
+  for (const o of history) if (o.type === 'ok') revision = Math.max(revision, headerRevision(o.value));
+  const last = history[history.length - 1]!;
+  const time = last.time + 100_000_000;
+  const process = 'late-read';
+  const kv = { key: btoa('late'), create_revision: String(revision), mod_revision: String(revision), version: '1', value: btoa('v'), lease: g['ID'] };
+  return [
+    ...history,
+    { index: history.length, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
+    { index: history.length + 1, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header: { ...(g['header'] as Body), revision: String(revision) }, kvs: [kv], count: '1' } },
+  ];
 }

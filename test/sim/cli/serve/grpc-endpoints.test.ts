@@ -106,6 +106,31 @@ describe('serve --nodes 3 over gRPC', () => {
     expect(transfer.details).toContain('Maintenance.MoveLeader');
   });
 
+  test('a call requiring a leader (metadata hasleader) fails at once with "no leader" on a member that knows none', async () => {
+    const kv = client('KV', 0);
+    const requireLeader = new grpc.Metadata();
+    requireLeader.set('hasleader', 'true');
+    type RangeWithMetadata = (r: object, m: grpc.Metadata, cb: (e: grpc.ServiceError | null, v: unknown) => void) => void;
+    const range = (): Promise<unknown> => new Promise((resolve, reject) => {
+      (kv as unknown as { Range: RangeWithMetadata }).Range({ key: b64('x') }, requireLeader, (e, v) => (e === null ? resolve(v) : reject(e)));
+    });
+    await range(); // with a leader it is served
+    const leaderOf0 = async (): Promise<unknown> => (await unaryCall(client('Maintenance', 0), 'Status', {}))['leader'] ?? '0';
+    const world = serve.internals.cluster.world;
+    world.crash('n2', false);
+    world.crash('n3', false);
+    try {
+      // n1 alone loses its leader (or its leadership) within an election timeout or two.
+      await expect.poll(leaderOf0).toBe('0');
+      // Refused at once with etcd's answer (waiting for a leader would end in a timeout's message).
+      await expect(range()).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE, details: 'etcdserver: no leader' });
+    } finally {
+      world.restart('n2');
+      world.restart('n3');
+    }
+    await expect.poll(leaderOf0).not.toBe('0');
+  });
+
   test('the gateway on the same port: /version, /health, 501 naming the method, 404 for nonsense', async () => {
     const url = serve.endpoints[1]!.url;
     expect(await (await fetch(`${url}/version`)).json()).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });

@@ -20,6 +20,8 @@ type Action =
 export type Step = { name: string; knownDifference?: string } & (
   | { call: string; req: object }
   | { stream: 'Watch.Watch' | 'Lease.LeaseKeepAlive'; actions: Action[]; hasLeader?: boolean }
+  /** A server stream: its first `replies` replies. */
+  | { serverStream: string; req: object; replies: number }
 );
 
 /** What one step got: the unary reply, or the stream's replies and side calls in order. */
@@ -302,6 +304,13 @@ export const SCRIPT: Step[] = [
   { name: 'defragment', call: 'Maintenance.Defragment', req: {} },
   { name: 'member list', call: 'Cluster.MemberList', req: {} },
   { name: 'move leader to an unknown member', call: 'Maintenance.MoveLeader', req: { targetID: '12345' } },
+  { name: 'move leader to itself', call: 'Maintenance.MoveLeader', req: { targetID: '{SELF}' } },
+
+  // gRPC's health service, which etcd registers on its client port.
+  { name: 'health check of the server', call: 'Health.Check', req: {} },
+  { name: 'health check of a named service', call: 'Health.Check', req: { service: 'etcdserverpb.KV' } },
+  { name: 'health watch of the server', serverStream: 'Health.Watch', req: {}, replies: 1 },
+  { name: 'health watch of a named service', serverStream: 'Health.Watch', req: { service: 'nope' }, replies: 1 },
 
   // Auth: an empty store with authentication disabled.
   { name: 'auth disable', call: 'Auth.AuthDisable', req: {} },
@@ -351,11 +360,25 @@ const SIDE_CALL_MS = 10_000;
 const STREAM_WAIT_MS = 10_000;
 
 /** Runs the script against one server, step by step; every outcome is a value. */
+/** A request with "{SELF}" replaced by the answering member's id. */
+function resolve(req: object, self: string): object {
+  return JSON.parse(JSON.stringify(req).replaceAll('{SELF}', self)) as object;
+}
+
 export async function runScript(client: RawClient, steps: readonly Step[] = SCRIPT): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  const status = await client.unary('Maintenance.Status', {});
+  const self = 'ok' in status ? String((status.ok['header'] as { member_id?: string } | undefined)?.member_id ?? '0') : '0';
   for (const step of steps) {
     if ('call' in step) {
-      outcomes.push(await client.unary(step.call, step.req));
+      outcomes.push(await client.unary(step.call, resolve(step.req, self)));
+      continue;
+    }
+    if ('serverStream' in step) {
+      const stream = client.serverStream(step.serverStream, step.req);
+      await stream.until((r) => r.length >= step.replies, STREAM_WAIT_MS);
+      stream.close();
+      outcomes.push({ stream: stream.replies });
       continue;
     }
     const metadata = new grpc.Metadata();

@@ -3,7 +3,8 @@
 // are decoded here, so a field the proto does not know (which grpc-js would silently drop) is
 // not lost: the decoded message is encoded again and the bytes it lacks are reported as
 // `unknownBytes`. Unary calls, the Watch stream and the LeaseKeepAlive stream; errors keep the
-// status code and message the server sent. Never rejects: every outcome is a value.
+// status code and message the server sent; also gRPC's own health service. Never rejects:
+// every outcome is a value.
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -25,12 +26,15 @@ let methods: Map<string, Method> | undefined;
 /** "KV.Range" → the method's path and codecs (loaded once). */
 function method(name: string): Method {
   if (methods === undefined) {
-    const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);
+    const definition = {
+      ...protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS),
+      ...protoLoader.loadSync(join(PROTO_DIR, '..', 'grpc', 'health.proto'), LOADER_OPTIONS),
+    };
     methods = new Map();
     for (const [service, def] of Object.entries(definition)) {
-      if (!service.startsWith('etcdserverpb.') || typeof def !== 'object' || 'format' in def) continue;
+      if (typeof def !== 'object' || 'format' in def) continue;
       for (const [m, d] of Object.entries(def)) {
-        methods.set(`${service.slice('etcdserverpb.'.length)}.${m}`, {
+        methods.set(`${service.split('.').at(-1)!}.${m}`, {
           path: d.path,
           serialize: d.requestSerialize as (v: unknown) => Buffer,
           deserialize: d.responseDeserialize,
@@ -74,6 +78,12 @@ export class RawClient {
     });
   }
 
+  /** A server stream (Health.Watch): its responses collected in order. */
+  serverStream(name: string, request: object): RawStream {
+    const m = method(name);
+    return new RawStream(this.client.makeServerStreamRequest(m.path, m.serialize, identity, request, new grpc.Metadata(), {}), m);
+  }
+
   /** A bidirectional stream (Watch.Watch or Lease.LeaseKeepAlive) whose responses are collected in order. */
   stream(name: string, metadata = new grpc.Metadata()): RawStream {
     const m = method(name);
@@ -92,7 +102,7 @@ export class RawStream {
   private ended = false;
 
   constructor(
-    private readonly call: grpc.ClientDuplexStream<unknown, Buffer>,
+    private readonly call: grpc.ClientDuplexStream<unknown, Buffer> | grpc.ClientReadableStream<Buffer>,
     m: Method,
   ) {
     call.on('data', (bytes: Buffer) => {
@@ -111,7 +121,7 @@ export class RawStream {
   }
 
   send(request: object): void {
-    this.call.write(request);
+    if ('write' in this.call) this.call.write(request);
   }
 
   /** Resolves when `test` holds for the replies so far, the stream ended, or after `maxMs`. */

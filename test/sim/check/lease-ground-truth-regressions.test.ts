@@ -1,0 +1,45 @@
+// False "lease violated" verdicts the ground-truth generator (etcd-ground-truth.test.ts, which
+// runs the lease checker on histories whose leader revokes expired leases as etcd does) found,
+// shrunk, each with histories that must still fail.
+import { describe, expect, it } from 'vitest';
+import { checkLease } from '../../../sim/check/lease.ts';
+import type { Op } from '../../../sim/history/op.ts';
+
+type Line = [process: number, type: Op['type'], f: string, value: unknown, error?: string];
+const hdr = (term = 2): { header: { member_id: string; revision: string; raft_term: string } } => ({ header: { member_id: '1', revision: '1', raft_term: String(term) } });
+function ops(lines: Line[]): Op[] {
+  return lines.map(([process, type, f, value, error], index) => {
+    const op: Op = { index, time: index * 1000, process, type, f, value };
+    if (error !== undefined) op.error = error;
+    return op;
+  });
+}
+const verdict = (lines: Line[]): boolean | 'unknown' => checkLease(ops(lines), { answersCarryLeaderTerm: true, clockDriftPpmMax: 0, clockJumpUsMax: 0 }).valid;
+
+const grant = (ttl: number): Line[] => [[0, 'invoke', 'lease/grant', { ID: '104', TTL: String(ttl) }], [0, 'ok', 'lease/grant', { ...hdr(), ID: '104', TTL: String(ttl) }]];
+const keepAlive = (ttl: number): Line[] => [[1, 'invoke', 'lease/keepalive', { ID: '104' }], [1, 'ok', 'lease/keepalive', { ...hdr(), ID: '104', TTL: String(ttl) }]];
+const timeToLive = (granted: number): Line[] => [[1, 'invoke', 'lease/timetolive', { ID: '104' }], [1, 'ok', 'lease/timetolive', { ...hdr(), ID: '104', TTL: '1', grantedTTL: String(granted) }]];
+const revoke: Line[] = [[2, 'invoke', 'lease/revoke', { ID: '104' }], [2, 'ok', 'lease/revoke', hdr()]];
+
+describe('a lease id granted again with another TTL', () => {
+  it('answers before the second grant are judged by the first (ground-truth seeds 4277, 1966)', () => {
+    expect(verdict([...grant(4), ...keepAlive(4), ...timeToLive(4), ...revoke, ...grant(2)])).toBe(true);
+    expect(verdict([...grant(4), ...revoke, ...grant(2), ...keepAlive(2), ...timeToLive(2)])).toBe(true);
+  });
+
+  it('still caught: a TTL no grant sent before the answer gave', () => {
+    expect(verdict([...grant(4), ...keepAlive(2), ...revoke, ...grant(2)])).toBe(false);
+    expect(verdict([...grant(4), ...timeToLive(3), ...revoke, ...grant(2)])).toBe(false);
+    expect(verdict([...grant(4), ...revoke, ...grant(2), ...keepAlive(3)])).toBe(false);
+  });
+
+  it('a grant of unknown outcome may have made the lease with its TTL', () => {
+    const timedOut: Line[] = [[3, 'invoke', 'lease/grant', { ID: '104', TTL: '5' }], [3, 'info', 'lease/grant', null, 'timeout']];
+    expect(verdict([...grant(4), ...revoke, ...timedOut, ...keepAlive(5)])).toBe(true);
+    // A grant refused because the lease existed made nothing.
+    const refused: Line[] = [[3, 'invoke', 'lease/grant', { ID: '104', TTL: '5' }], [3, 'fail', 'lease/grant', null, 'etcdserver: lease already exists']];
+    expect(verdict([...grant(4), ...refused, ...keepAlive(5)])).toBe(false);
+    // Nor one sent after the answer.
+    expect(verdict([...grant(4), ...revoke, ...keepAlive(5), ...timedOut])).toBe(false);
+  });
+});
