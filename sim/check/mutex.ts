@@ -14,9 +14,12 @@
 // member paused or cut off, a slow machine. etcd then expires the lease and deletes the key,
 // as it must, and neither the holder nor a waiter (etcd 3.4's Mutex.Lock does not read its own
 // key back after the wait) notices. The evidence comes from the history: the acquire's ok
-// value carries `lease`, `ttlMs` and `pauseMs`, and `keepalive` ops answered with a TTL renew a
-// lease no earlier than their invocation (sim/workload/lock.ts). An overlap without that
-// evidence is unexplained.
+// value carries `lease`, `ttlMs` and `pauseMs`, and a `keepalive` op answered with a TTL renews
+// a lease no earlier than its invocation (sim/workload/lock.ts) — but only when the leaders'
+// timeline shows no leader of a newer term than the answer's in office when it arrived: etcd
+// serves keep-alives on whoever thinks it leads, and a deposed leader's renewal is its own
+// (sim/check/lease-revoked-early.ts says the same). Without the timeline (a real etcd) only the
+// grant counts. An overlap without that evidence is unexplained.
 import type { Op } from '../history/op.ts';
 import type { CheckResult } from './verdict.ts';
 
@@ -55,8 +58,21 @@ function leaseField(value: unknown): string | undefined {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
-/** The keep-alives answered with a TTL, by lease: each renewed it no earlier than its invocation. */
-export function renewalsOf(history: readonly Op[]): Renewals {
+/** A leader taking office: its term and when (the harness's leader timeline). */
+export interface MutexLeader {
+  readonly term: number;
+  readonly startUs: number;
+}
+
+/** True when the leader that answered in `term` may have been deposed by `atUs` (or nothing says it was not). */
+function maybeStale(term: number, atUs: number, leaders: readonly MutexLeader[] | undefined): boolean {
+  if (leaders === undefined || !(term > 0)) return true;
+  for (const l of leaders) if (l.term > term && l.startUs <= atUs) return true;
+  return false;
+}
+
+/** The keep-alives answered with a TTL by a leader in office, by lease: each renewed it no earlier than its invocation. */
+export function renewalsOf(history: readonly Op[], leaders?: readonly MutexLeader[]): Renewals {
   const invoked = new Map<number | string, number>();
   const out = new Map<string, number[]>();
   for (const op of history) {
@@ -65,7 +81,8 @@ export function renewalsOf(history: readonly Op[]): Renewals {
     else if (op.type === 'ok' && (msField(op.value, 'ttlMs') ?? 0) > 0) {
       const lease = leaseField(op.value);
       const at = invoked.get(op.process);
-      if (lease === undefined || at === undefined) continue;
+      const term = (op.value as Record<string, unknown>)['raftTerm'];
+      if (lease === undefined || at === undefined || maybeStale(typeof term === 'number' ? term : 0, op.time, leaders)) continue;
       const times = out.get(lease);
       if (times === undefined) out.set(lease, [at]);
       else times.push(at);
@@ -132,9 +149,9 @@ export function explainOverlap(first: Hold, second: Hold, renewals: Renewals = n
   return undefined;
 }
 
-export function checkMutex(history: readonly Op[]): CheckResult {
+export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeader[]): CheckResult {
   const holds = holdsOf(history).sort((a, b) => a.fromUs - b.fromUs);
-  const renewals = renewalsOf(history);
+  const renewals = renewalsOf(history, leaders);
   const acquires = holds.length;
   const overlaps: Overlap[] = [];
   let overlapCount = 0;

@@ -3,6 +3,9 @@
 // when they are printable text, cuts every long string to a few dozen characters (saying how long
 // it was) and bounds the whole, so an invariant message stays one readable line.
 
+import type { EntryData } from '../../src/raft/types.ts';
+import { entryDataText } from '../../src/raft/types.ts';
+
 const BYTE_FIELDS: ReadonlySet<string> = new Set(['key', 'value', 'range_end', 'prev_value']);
 const STRING_CHARS_MAX = 24;
 const DEPTH_MAX = 8;
@@ -36,7 +39,8 @@ function readable(v: unknown, depth: number): unknown {
 }
 
 /** `data` decoded and bounded; an empty entry (a new leader's no-op) is "(empty)". */
-export function entryText(data: string, charsMax = ENTRY_TEXT_CHARS_MAX): string {
+export function entryText(entryData: EntryData, charsMax = ENTRY_TEXT_CHARS_MAX): string {
+  const data = entryDataText(entryData);
   if (data === '') return '(empty)';
   let parsed: unknown;
   try {

@@ -9,7 +9,8 @@
 
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { RaftLog } from '../../src/raft/raft-log.ts';
-import type { Entry } from '../../src/raft/types.ts';
+import type { Entry, EntryData } from '../../src/raft/types.ts';
+import { sameEntryData } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
 import { IndexTable } from './raft-index-table.ts';
 
@@ -44,7 +45,7 @@ export interface RaftView {
 
 export interface ViewEntry {
   readonly term: number;
-  readonly data: string;
+  readonly data: EntryData;
 }
 
 /** The entry at index `i` of a member's raft log as the observer sees it; undefined when compacted or absent. */
@@ -136,7 +137,7 @@ interface CommittedEntry extends ViewEntry {
 /** The first sighting of an (index, term) entry in any log, and the sighting of another term at its index. */
 interface LogSighting {
   readonly term: number;
-  readonly data: string;
+  readonly data: EntryData;
   readonly prevTerm: number;
   readonly member: string;
   readonly other: LogSighting | undefined;
@@ -240,7 +241,7 @@ export class RaftInvariants {
   recordAck(member: string, index: number, entry: ViewEntry): Violation | undefined {
     if (this.violationFound !== undefined) return this.violationFound;
     const c = this.committed.get(index);
-    if (c !== undefined && (c.term !== entry.term || c.data !== entry.data)) {
+    if (c !== undefined && (c.term !== entry.term || !sameEntryData(c.data, entry.data))) {
       this.violationFound = this.violationOf('committed-entry-lost', member, entry.term, index,
         `acknowledged ${describe(entry)} but ${describe(c)} is committed there`,
         [involved(member, index, entry, 'acknowledged'), involved(c.member, index, c, 'committed')]);
@@ -364,7 +365,7 @@ export class RaftInvariants {
       // an old term may legitimately miss what a newer term committed meanwhile).
       if (c.commitTerm >= v.term || i < v.firstIndex) continue;
       const e = v.entry(i);
-      if (e === undefined || e.term !== c.term || e.data !== c.data) {
+      if (e === undefined || e.term !== c.term || !sameEntryData(e.data, c.data)) {
         return this.violationOf('leader-completeness', v.id, v.term, i, `new leader lacks committed ${describe(c)}: has ${describe(e)}`,
           [involved(v.id, i, e, 'log'), involved(c.member, i, c, 'committed')]);
       }
@@ -404,7 +405,7 @@ export class RaftInvariants {
       while (seen !== undefined && seen.term !== e.term) seen = seen.other;
       if (seen === undefined) {
         this.entries.set(i, { term: e.term, data: e.data, prevTerm, member: v.id, other: first });
-      } else if (seen.data !== e.data || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
+      } else if (!sameEntryData(seen.data, e.data) || (seen.prevTerm !== -1 && prevTerm !== -1 && seen.prevTerm !== prevTerm)) {
         return this.violationOf('log-matching', v.id, e.term, i,
           `entry ${i} of term ${e.term} is ${entryText(e.data)} after term ${prevTerm} here, ${entryText(seen.data)} after term ${seen.prevTerm} on ${seen.member}`,
           [involved(v.id, i, e, 'log'), involved(seen.member, i, { term: e.term, data: seen.data }, 'log')]);
@@ -423,14 +424,14 @@ export class RaftInvariants {
       const c = this.committed.get(i);
       if (c === undefined) {
         const a = this.acked.get(i);
-        if (a !== undefined && (a.term !== e.term || a.data !== e.data)) {
+        if (a !== undefined && (a.term !== e.term || !sameEntryData(a.data, e.data))) {
           return this.violationOf('committed-entry-lost', v.id, term, i, `acknowledged ${describe(a)} but ${describe(e)} committed`,
             [involved(v.id, i, e, 'committed'), involved(a.member, i, a, 'acknowledged')]);
         }
         this.committed.set(i, { term: e.term, data: e.data, commitTerm: term, member: v.id });
         this.committedOrder.push(i);
         if (i > this.committedMaxSeen) this.committedMaxSeen = i;
-      } else if (c.term !== e.term || c.data !== e.data) {
+      } else if (c.term !== e.term || !sameEntryData(c.data, e.data)) {
         return this.violationOf('state-machine-safety', v.id, term, i, `committed ${describe(e)} here, ${describe(c)} on ${c.member}`,
           [involved(v.id, i, e, 'committed'), involved(c.member, i, c, 'committed')]);
       }
@@ -451,7 +452,7 @@ export class RaftInvariants {
       if (e === undefined) continue;
       const a = this.applied.get(i);
       if (a === undefined) this.applied.set(i, { term: e.term, data: e.data, member: v.id });
-      else if (a.term !== e.term || a.data !== e.data) {
+      else if (a.term !== e.term || !sameEntryData(a.data, e.data)) {
         return this.violationOf('state-machine-safety', v.id, term, i, `applied ${describe(e)} here, ${describe(a)} on ${a.member}`,
           [involved(v.id, i, e, 'applied'), involved(a.member, i, a, 'applied')]);
       }

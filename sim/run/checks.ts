@@ -54,10 +54,10 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
     out['liveness'] = { valid: 'unknown', summary: 'not reached: the safety phase stopped on a violation' };
   }
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
-  if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? []);
   const leaderChangesUs = input.leaders.map((l) => l.startUs);
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
+  if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
   Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true }));
   return out;
 }

@@ -114,8 +114,11 @@ export class LockWorkload implements Workload {
         this.record(process, 'invoke', 'keepalive', { lease });
         call(leaseKeepAlive(lease), process, (r) => {
           inFlight = false;
-          const ttlSeconds = r.type === 'ok' ? Number((r.body as { TTL?: unknown } | null)?.TTL ?? 0) : 0;
-          this.record(process, r.type, 'keepalive', r.type === 'ok' ? { lease, ttlMs: ttlSeconds > 0 ? ttlSeconds * 1000 : 0 } : { lease });
+          const body = r.body as { TTL?: unknown; header?: { raft_term?: unknown } } | null;
+          const ttlSeconds = r.type === 'ok' ? Number(body?.TTL ?? 0) : 0;
+          // The answer's term: a keep-alive renews only the lessor of whoever thinks it leads, so
+          // it proves a renewal only when no newer leader was in office (sim/check/mutex.ts).
+          this.record(process, r.type, 'keepalive', r.type === 'ok' ? { lease, ttlMs: ttlSeconds > 0 ? ttlSeconds * 1000 : 0, raftTerm: Number(body?.header?.raft_term ?? 0) } : { lease });
         });
       }
       this.env.clock.after((ttlSeconds * 1_000_000) / 3, tick);

@@ -7,7 +7,8 @@
 // eslint-disable-next-line no-control-regex -- the characters JSON.stringify escapes are control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function stringLength(s: string): number {
+/** JSON.stringify(s).length, without the text. */
+export function jsonStringLength(s: string): number {
   if (!NEEDS_ESCAPE.test(s)) return s.length + 2;
   let n = 2;
   for (let i = 0; i < s.length; i++) {
@@ -31,7 +32,7 @@ function isPlainObject(x: object): boolean {
 /** The text length of `x` as a value (undefined: left out, as JSON.stringify leaves it out of an object). */
 function valueLength(x: unknown, limit: number): number | undefined {
   switch (typeof x) {
-    case 'string': return stringLength(x);
+    case 'string': return jsonStringLength(x);
     case 'number': return Number.isFinite(x) ? String(x).length : 4;
     case 'boolean': return x ? 4 : 5;
     case 'undefined':
@@ -53,7 +54,7 @@ function valueLength(x: unknown, limit: number): number | undefined {
     if (!Object.prototype.hasOwnProperty.call(x, key)) continue;
     const v = valueLength((x as Record<string, unknown>)[key], limit - n);
     if (v === undefined) continue;
-    n += (fields++ > 0 ? 1 : 0) + stringLength(key) + 1 + v;
+    n += (fields++ > 0 ? 1 : 0) + jsonStringLength(key) + 1 + v;
     if (n > limit) return n;
   }
   return n;

@@ -25,9 +25,11 @@ export {
   NONE,
   decodeConfChange,
   encodeConfChange,
+  entryDataText,
   hardStateEqual,
   isEmptyHardState,
   message,
+  sameEntryData,
 } from './types.ts';
 export type {
   ConfChange,
@@ -36,6 +38,8 @@ export type {
   ConfChangeType,
   ConfState,
   Entry,
+  EntryData,
+  EntryPayload,
   EntryType,
   HardState,
   Message,

@@ -5,7 +5,7 @@
 //      (fsync) — only then send rd.messages (they may depend on them: votes, append acks);
 //   4. apply rd.committedEntries (calling applyConfChange for conf-change entries);
 //   5. advance(rd).
-import type { ConfChange, ConfState, Entry, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
+import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
 import { NONE, encodeConfChange, hardStateEqual, isEmptyHardState, isLocalMessage, isResponseMessage, message } from './types.ts';
 import type { Config } from './config.ts';
 import type { StepError } from './errors.ts';
@@ -64,13 +64,13 @@ export class RawNode {
     return this.raft.step(message({ type: 'MsgHup', from: this.raft.id }));
   }
 
-  propose(data: string): StepError | undefined {
+  propose(data: EntryData): StepError | undefined {
     const e: Entry = { term: 0, index: 0, type: 'normal', data };
     return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
   }
 
   /** Proposes several entries in one message: they travel together in one MsgApp per follower. */
-  proposeBatch(data: readonly string[]): StepError | undefined {
+  proposeBatch(data: readonly EntryData[]): StepError | undefined {
     invariant(data.length > 0, 'proposal-not-empty', () => 'empty batch');
     const entries = data.map((d): Entry => ({ term: 0, index: 0, type: 'normal', data: d }));
     return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries }));

@@ -11,12 +11,42 @@ export const CAMPAIGN_TRANSFER = 'CampaignTransfer';
 
 export type EntryType = 'normal' | 'conf-change';
 
+/**
+ * Entry data proposed in this process as a value instead of text: it knows the length its text
+ * has, and builds the text only when asked (a member of another process would receive the
+ * text). Raft never looks inside data: it sizes an entry by `data.length`, which a string and a
+ * payload answer alike (the text's length), so flow control, uncommitted-size limits and WAL
+ * bytes do not depend on the form an entry carries. A payload is immutable.
+ */
+export interface EntryPayload {
+  /** The length of text(), exactly. */
+  readonly length: number;
+  /** The entry's text, built on each call: for people and for comparing distinct payloads. */
+  text(): string;
+}
+
+/** An entry's data: text (conf changes, empty entries, anything received as text) or a payload. */
+export type EntryData = string | EntryPayload;
+
+/** The text of entry data (a payload builds it). */
+export function entryDataText(d: EntryData): string {
+  return typeof d === 'string' ? d : d.text();
+}
+
+/**
+ * Whether two entries carry the same data, as texts compare: the same value (every copy of an
+ * entry in one process shares its data) without building any text, else the texts.
+ */
+export function sameEntryData(a: EntryData, b: EntryData): boolean {
+  return a === b || entryDataText(a) === entryDataText(b);
+}
+
 /** One log entry. `data` is opaque to Raft; a conf-change entry holds an encoded ConfChange. */
 export interface Entry {
   readonly term: number;
   readonly index: number;
   readonly type: EntryType;
-  readonly data: string;
+  readonly data: EntryData;
 }
 
 /** The membership a snapshot (or the log up to some index) implies. */
@@ -160,9 +190,10 @@ export function encodeConfChange(cc: ConfChange): string {
   return JSON.stringify(cc);
 }
 
-export function decodeConfChange(data: string): ConfChange {
-  const cc = JSON.parse(data) as ConfChange;
-  if (!Array.isArray(cc.changes)) throw violated('raft', 'conf-change-encoding', `bad ConfChange ${data}`);
+export function decodeConfChange(data: EntryData): ConfChange {
+  const text = entryDataText(data);
+  const cc = JSON.parse(text) as ConfChange;
+  if (!Array.isArray(cc.changes)) throw violated('raft', 'conf-change-encoding', `bad ConfChange ${text}`);
   return cc;
 }
 

@@ -19,12 +19,13 @@ import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
 import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
-import { decodeRaftRequest, encodeRaftRequest, raftRequestSize } from './apply/raft-request.ts';
+import { decodeRaftRequest, raftRequestData, raftRequestSize } from './apply/raft-request.ts';
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
+import type { EntryData } from '../raft/types.ts';
 import { withFields } from '../object/with-fields.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
@@ -241,9 +242,9 @@ export class EtcdStateMachine implements StateMachinePort {
     return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes) };
   }
 
-  private encode(requestId: string, body: RaftRequest, requestBytes?: number): { data: string; sizeBytes: number } {
+  private encode(requestId: string, body: RaftRequest, requestBytes?: number): { data: EntryData; sizeBytes: number } {
     const r = { id: requestId, body };
-    return { data: encodeRaftRequest(r), sizeBytes: raftRequestSize(r, requestBytes) };
+    return { data: raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
   }
 
   private reply(schema: Schema, resp: { header?: ResponseHeader } | EtcdError): WireReply {
@@ -299,7 +300,7 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.ok(S.LeaseLeasesResponse, { header: {}, leases } as never);
   }
 
-  apply(index: number, _term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied {
+  apply(index: number, _term: number, data: EntryData, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied {
     let req = decodeRaftRequest(data);
     // Planted bug (etcd#18667): a member that will not answer the client drops a txn's ranges
     // (nobody reads their results), and with them their revision checks: where a range asks
@@ -338,9 +339,9 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.applier.lessor.findExpiredLeases(nowMs, max).map((id) => this.leaseNumber(id));
   }
 
-  encodeLeaseRevoke(id: number, requestId: string): string {
+  encodeLeaseRevoke(id: number, requestId: string): EntryData {
     const lease = this.leaseIdByNumber.get(id) ?? BigInt(id);
-    return encodeRaftRequest({ id: requestId, body: { kind: 'lease_revoke', request: { ID: lease } } });
+    return raftRequestData({ id: requestId, body: { kind: 'lease_revoke', request: { ID: lease } } });
   }
 
   /** The port's number for a lease, remembering the exact id until its revoke applies. */
@@ -356,11 +357,11 @@ export class EtcdStateMachine implements StateMachinePort {
     return n;
   }
 
-  checkpoints(nowMs: number, newRequestId: () => string): string[] {
+  checkpoints(nowMs: number, newRequestId: () => string): EntryData[] {
     const due = this.applier.lessor.findDueCheckpoints(nowMs, this.options.checkpointBatchMax ?? CHECKPOINT_BATCH_MAX_DEFAULT);
     if (due.length === 0) return [];
     const checkpoints = due.map((c) => ({ ID: c.id, remaining_TTL: c.remainingTtlSeconds }));
-    return [encodeRaftRequest({ id: newRequestId(), body: { kind: 'lease_checkpoint', request: { checkpoints } } })];
+    return [raftRequestData({ id: newRequestId(), body: { kind: 'lease_checkpoint', request: { checkpoints } } })];
   }
 
   openWatchStream(): WatchStreamPort {

@@ -3,7 +3,7 @@
 // by the leader, and one watch stream per client stream. Pure and synchronous: the host calls
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
-import type { ConfChange, ConfState, Entry, Message, Snapshot } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, EntryData, Message, Snapshot } from '../raft/types.ts';
 import { decodeConfChange, raftMessageSize } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientToMember, MemberToClient } from './client-protocol.ts';
@@ -380,7 +380,7 @@ export class Member {
     if (!this.reads.enqueue(Object.assign({}, w, { read }), this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
-  private propose(w: Waiter, encode: (requestId: string) => { data: string; sizeBytes: number }): void {
+  private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }): void {
     if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);

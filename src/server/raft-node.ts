@@ -5,7 +5,7 @@ import { RawNode } from '../raft/raw-node.ts';
 import type { Ready } from '../raft/raw-node.ts';
 import type { RandomSource } from '../raft/config.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
-import type { ConfChange, ConfState, Message } from '../raft/types.ts';
+import type { ConfChange, ConfState, EntryData, Message } from '../raft/types.ts';
 import type { MemberConfig } from './member-config.ts';
 import type { RaftPort, RaftReady, RaftStatus } from './raft-port.ts';
 
@@ -37,7 +37,7 @@ export class RaftNode implements RaftPort {
     this.node.step(m);
   }
 
-  propose(data: string): boolean {
+  propose(data: EntryData): boolean {
     return this.node.propose(data) === undefined;
   }
 

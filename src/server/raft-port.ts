@@ -1,6 +1,6 @@
 // The raft node as the member drives it: etcd raft's RawNode interface. raft-node.ts adapts
 // src/raft's RawNode to it.
-import type { ConfChange, ConfState, Entry, HardState, Message, ReadState, Snapshot, SoftState } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadState, Snapshot, SoftState } from '../raft/types.ts';
 
 export interface RaftReady {
   readonly softState?: SoftState | undefined;
@@ -25,7 +25,7 @@ export interface RaftPort {
   tick(): void;
   step(m: Message): void;
   /** False when the proposal was dropped (no leader, leadership transfer, ...). */
-  propose(data: string): boolean;
+  propose(data: EntryData): boolean;
   /** False when the proposal was dropped (not the leader, a conf change already pending, ...). */
   proposeConfChange(cc: ConfChange): boolean;
   readIndex(ctx: string): void;

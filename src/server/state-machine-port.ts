@@ -4,6 +4,7 @@
 // lease expiry and watch streams, and snapshots or restores the whole state machine. The
 // adapter in etcd-state-machine.ts implements this over the applier.
 
+import type { EntryData } from '../raft/types.ts';
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 
 /** A member-level or state-machine error in wire form. */
@@ -27,7 +28,7 @@ export type Classified =
    * gets the request id (a uint64 in decimal) and returns the entry data and the size etcd
    * checks against MaxRequestBytes.
    */
-  | { readonly kind: 'propose'; readonly encode: (requestId: string) => { data: string; sizeBytes: number } }
+  | { readonly kind: 'propose'; readonly encode: (requestId: string) => { data: EntryData; sizeBytes: number } }
   /**
    * Served by the leader's lessor (keep-alive, time-to-live); followers forward it. `ready`
    * false means etcd's LeaseRenew would block now (the lease has expired and its revoke has
@@ -70,7 +71,7 @@ export interface StateMachinePort {
    * replies). `proposedHere(requestId)` false: no client here waits for the reply, which may
    * then be a placeholder (not encoded); without it the reply is always built.
    */
-  apply(index: number, term: number, data: string, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied;
+  apply(index: number, term: number, data: EntryData, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied;
   /** Records that `index` was applied without changing state (empty or conf-change entries). */
   applyNoop(index: number): void;
   /** The leader's lessor: every lease expires at now + extendMs + remaining TTL. */
@@ -79,9 +80,9 @@ export interface StateMachinePort {
   demoteLessor(): void;
   expiredLeases(nowMs: number, max: number): number[];
   /** The raft entry that revokes lease `id` (an internal request, no client waiting). */
-  encodeLeaseRevoke(id: number, requestId: string): string;
+  encodeLeaseRevoke(id: number, requestId: string): EntryData;
   /** Lease checkpoints the leader should propose now (remaining TTLs), as encoded entries. */
-  checkpoints(nowMs: number, newRequestId: () => string): string[];
+  checkpoints(nowMs: number, newRequestId: () => string): EntryData[];
   openWatchStream(): WatchStreamPort;
   /** Background work on the member's clock: watcher sync, victims, progress notifications. */
   onTick(nowMs: number): void;

@@ -43,4 +43,21 @@ describe('the slow-spread lint', () => {
   it.each(accepted)('accepts %s', async (_what, code) => {
     expect(await errors(code)).toEqual([]);
   });
+
+  // The repository's own config: the rule covers src/ and the simulated world, not the command
+  // line, the reports or the tests (which run outside the world and are not hot).
+  const selectorOf = (slowSyntax[0] as { selector: string }).selector;
+  async function appliesTo(file: string): Promise<boolean> {
+    const config = (await new ESLint().calculateConfigForFile(file)) as { rules?: Record<string, unknown[]> };
+    const entries = config.rules?.['no-restricted-syntax'] ?? [];
+    return entries.some((e) => typeof e === 'object' && e !== null && (e as { selector?: string }).selector === selectorOf);
+  }
+
+  it.each(['src/raft/raft.ts', 'sim/world/world.ts', 'sim/check/watch.ts', 'sim/workload/generator.ts'])('applies to %s', async (file) => {
+    expect(await appliesTo(file)).toBe(true);
+  });
+
+  it.each(['sim/cli/main.ts', 'sim/report/charts.ts', 'test/lint/slow-spread-lint.test.ts'])('leaves %s alone', async (file) => {
+    expect(await appliesTo(file)).toBe(false);
+  });
 });

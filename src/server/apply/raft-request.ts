@@ -1,13 +1,19 @@
 // The requests that go through raft (etcd's InternalRaftRequest), and their encoding as raft
 // entry data: one JSON object {"ID": request id, <kind>: the request in gateway JSON}. Using the
-// wire codec keeps entries readable in traces and exactly as expressive as the API.
+// wire codec keeps entries readable in traces and exactly as expressive as the API. A request
+// proposed in this process travels as a RaftRequestPayload: the request itself plus its text's
+// exact length, so no member builds, hashes or parses the text.
+import { encodedTextLength } from '../../api/encoded-length.ts';
 import { decodeMessage, encodeMessage, normalizeMessage } from '../../api/json-codec.ts';
+import { jsonStringLength } from '../../api/json-length.ts';
 import type { RaftRequestKind } from '../../api/proto-size.ts';
 import { RAFT_REQUEST_FIELD, internalRaftRequestSize } from '../../api/proto-size.ts';
 import type {
   CompactionRequest, DeleteRangeRequest, LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest, PutRequest, TxnRequest,
 } from '../../api/types.ts';
 import { violated } from '../../invariant-violation.ts';
+import type { EntryData, EntryPayload } from '../../raft/types.ts';
+import { entryDataText } from '../../raft/types.ts';
 
 export type RaftRequest =
   | { readonly kind: 'put'; readonly request: PutRequest }
@@ -43,28 +49,74 @@ function deepFreeze<T>(x: T): T {
   return x;
 }
 
-/**
- * The entry text, and what decodeRaftRequest will answer for it remembered at once: the request
- * as decoding the text would give it (normalizeMessage), so that no member parses the text of an
- * entry proposed in this process (in the simulation, every entry).
- */
-export function encodeRaftRequest(r: InternalRaftRequest): string {
+/** The entry text: {"ID": request id, <kind>: the request in gateway JSON}. */
+function raftRequestText(r: InternalRaftRequest): string {
   const kind = r.body.kind;
   const [, schema] = RAFT_REQUEST_FIELD[kind];
-  const data = JSON.stringify({ ID: r.id, [kind]: encodeMessage(schema, r.body.request) });
+  return JSON.stringify({ ID: r.id, [kind]: encodeMessage(schema, r.body.request) });
+}
+
+/**
+ * The entry text, and what decodeRaftRequest will answer for it remembered at once: the request
+ * as decoding the text would give it (normalizeMessage), so that no member parses the text.
+ */
+export function encodeRaftRequest(r: InternalRaftRequest): string {
+  const data = raftRequestText(r);
   if (!DECODED.has(data)) {
-    const request = normalizeMessage(schema, r.body.request);
-    if (request !== undefined) remember(data, Object.freeze({ id: r.id, body: Object.freeze({ kind, request }) }));
+    const normal = normalizedRequest(r);
+    if (normal !== undefined) remember(data, normal);
   }
   return data;
 }
 
-/** Decodes entry data written by encodeRaftRequest; anything else is a bug (entries are ours). */
-export function decodeRaftRequest(data: string): InternalRaftRequest {
-  let r = DECODED.get(data);
+/** The request as decoding its entry text would give it, frozen; undefined where only the text can say. */
+function normalizedRequest(r: InternalRaftRequest): InternalRaftRequest | undefined {
+  const kind = r.body.kind;
+  const [, schema] = RAFT_REQUEST_FIELD[kind];
+  const request = normalizeMessage(schema, r.body.request);
+  return request === undefined ? undefined : Object.freeze({ id: r.id, body: Object.freeze({ kind, request } as RaftRequest) });
+}
+
+/**
+ * A raft entry's data as a value (src/raft/types.ts EntryPayload): the request as decoding its
+ * text would give it, and that text's exact length, counted without building it. Every member
+ * of this process applies the request itself; the text is built only when asked (reports, the
+ * Raft observer comparing two distinct payloads, tests).
+ */
+export class RaftRequestPayload implements EntryPayload {
+  readonly length: number;
+
+  constructor(readonly request: InternalRaftRequest) {
+    const kind = request.body.kind;
+    const [, schema] = RAFT_REQUEST_FIELD[kind];
+    // {"ID":<id>,<kind>:<request>}: 6 + id + 1 + kind + 1 + request + 1 characters.
+    this.length = 9 + jsonStringLength(request.id) + jsonStringLength(kind) + encodedTextLength(schema, request.body.request);
+    Object.freeze(this);
+  }
+
+  text(): string {
+    return raftRequestText(this.request);
+  }
+}
+
+/**
+ * The entry data of a request proposed in this process: a payload carrying the request (no text,
+ * nothing to decode), or, where only the text can say what a member would apply (an int64 beyond
+ * 2^53 held as a number), the text as encodeRaftRequest writes it.
+ */
+export function raftRequestData(r: InternalRaftRequest): EntryData {
+  const normal = normalizedRequest(r);
+  return normal === undefined ? encodeRaftRequest(r) : new RaftRequestPayload(normal);
+}
+
+/** Decodes entry data written by encodeRaftRequest or raftRequestData; anything else is a bug (entries are ours). */
+export function decodeRaftRequest(data: EntryData): InternalRaftRequest {
+  if (data instanceof RaftRequestPayload) return data.request;
+  const text = entryDataText(data);
+  let r = DECODED.get(text);
   if (r === undefined) {
-    r = deepFreeze(decodeRaftRequestText(data));
-    remember(data, r);
+    r = deepFreeze(decodeRaftRequestText(text));
+    remember(text, r);
   }
   return r;
 }

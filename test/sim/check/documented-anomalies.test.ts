@@ -116,7 +116,7 @@ function keepAlive(process: number, lease: string, atMs: number, answer: number 
     { time: atMs * 1000, process, type: 'invoke', f: 'keepalive', value: { lease } },
     answer === 'info'
       ? { time: atMs * 1000 + 1_000_000, process, type: 'info', f: 'keepalive', value: { lease } }
-      : { time: atMs * 1000 + 2000, process, type: 'ok', f: 'keepalive', value: { lease, ttlMs: answer } },
+      : { time: atMs * 1000 + 2000, process, type: 'ok', f: 'keepalive', value: { lease, ttlMs: answer, raftTerm: 1 } },
   ];
 }
 
@@ -134,12 +134,15 @@ function leaseHolders(o: { firstAskedMs: number; firstAtMs: number; secondAskedM
   return ops.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
 }
 
+/** One leader, of term 1, in office from the start: every keep-alive answer (term 1) was its. */
+const ONE_LEADER = [{ term: 1, startUs: 0 }];
+
 describe('documented anomaly lock:lease-expired (a session lease not certainly alive, no pause)', () => {
   const renewedA = (timesMs: number[], answer: number | 'info' = TTL_MS): Omit<Op, 'index'>[] => timesMs.flatMap((t, i) => keepAlive(1_000_000 + i, 'a', t, answer));
   const renewedB = (timesMs: number[]): Omit<Op, 'index'>[] => timesMs.flatMap((t, i) => keepAlive(2_000_000 + i, 'b', t, TTL_MS));
 
   it("the holder's keep-alives stopped a TTL before the second acquired: lease-expired, excused only when the scenario names it", () => {
-    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedB([700, 1400, 2100, 2800])] }));
+    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedB([700, 1400, 2100, 2800])] }), ONE_LEADER);
     expect(r.valid).toBe(false);
     expect(r['anomalies']).toEqual(['lease-expired']);
     expect(excusedViolations(lockScenario(['lock:lease-expired']), { lock: r }, NO_FAULTS)).toEqual(new Map([['lock', 'lease-expired']]));
@@ -147,7 +150,7 @@ describe('documented anomaly lock:lease-expired (a session lease not certainly a
   });
 
   it('both leases certainly alive (keep-alives answered within a TTL): two holders are not excused', () => {
-    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300, 2000]), ...renewedB([700, 1400, 2100, 2800])] }));
+    const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300, 2000]), ...renewedB([700, 1400, 2100, 2800])] }), ONE_LEADER);
     expect(r.valid).toBe(false);
     expect(r['unexplained']).toBe(1);
     expect(r['anomalies']).toBeUndefined();
@@ -156,25 +159,34 @@ describe('documented anomaly lock:lease-expired (a session lease not certainly a
 
   it('keep-alives that timed out or found the lease gone (TTL 0) renew nothing', () => {
     for (const answer of ['info', 0] as const) {
-      const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedA([2000].map((t) => t), answer).map((op) => ({ ...op, process: 1_500_000 })), ...renewedB([700, 1400, 2100, 2800])] }));
+      const r = checkMutex(leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300]), ...renewedA([2000].map((t) => t), answer).map((op) => ({ ...op, process: 1_500_000 })), ...renewedB([700, 1400, 2100, 2800])] }), ONE_LEADER);
       expect(r['anomalies'], String(answer)).toEqual(['lease-expired']);
     }
   });
 
   it("a waiter whose own lease lapsed while it waited acquires beside a later holder: lease-expired", () => {
     // 2 asked at 20 ms and was never renewed; 1 asked at 4 s and acquired at 4.99 s (2's key, older, was gone).
-    const r = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: renewedA([4300]) }));
+    const r = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: renewedA([4300]) }), ONE_LEADER);
     expect(r['anomalies']).toEqual(['lease-expired']);
     // The same, with the waiter's lease renewed until just before: both certainly alive, not excused.
-    const renewed = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: [...renewedA([4300]), ...renewedB([700, 1400, 2100, 2800, 3500, 4200])] }));
+    const renewed = checkMutex(leaseHolders({ firstAskedMs: 4000, firstAtMs: 4990, secondAskedMs: 20, secondAtMs: 5000, keepAlives: [...renewedA([4300]), ...renewedB([700, 1400, 2100, 2800, 3500, 4200])] }), ONE_LEADER);
     expect(renewed['unexplained']).toBe(1);
+  });
+
+  it('keep-alive answers prove a renewal only with a leader timeline that shows their leader still in office', () => {
+    const history = leaseHolders({ firstAskedMs: 0, firstAtMs: 10, secondAskedMs: 20, secondAtMs: 3500, keepAlives: [...renewedA([600, 1300, 2000]), ...renewedB([700, 1400, 2100, 2800])] });
+    expect(checkMutex(history, ONE_LEADER)['unexplained']).toBe(1);
+    // A real etcd: no timeline, so only the grant counts (a deposed leader may have answered).
+    expect(checkMutex(history)['anomalies']).toEqual(['lease-expired']);
+    // A leader of term 2 in office from 1.5 s: the term-1 answer to the keep-alive asked at 2 s was a deposed leader's.
+    expect(checkMutex(history, [...ONE_LEADER, { term: 2, startUs: 1_500_000 }])['anomalies']).toEqual(['lease-expired']);
   });
 
   it('a run with pause and expiry overlaps is excused only when the scenario names both', () => {
     const paused = twoHolders(3000, 2500);
     const expired = leaseHolders({ firstAskedMs: 10_000, firstAtMs: 10_010, secondAskedMs: 10_020, secondAtMs: 13_500, keepAlives: [...renewedA([10_600, 11_300]), ...renewedB([10_700, 11_400, 12_100, 12_800])] })
       .map((op) => ({ ...op, process: op.process === 1 ? 5 : op.process === 2 ? 6 : op.process }));
-    const r = checkMutex([...paused, ...expired].map((op, index) => ({ ...op, index })));
+    const r = checkMutex([...paused, ...expired].map((op, index) => ({ ...op, index })), ONE_LEADER);
     expect(r['anomalies']).toEqual(['pause-outlived-lease', 'lease-expired']);
     expect(excusedViolations(lockScenario(['lock:pause-outlived-lease', 'lock:lease-expired']), { lock: r }, NO_FAULTS).get('lock')).toBe('pause-outlived-lease, lease-expired');
     expect(excusedViolations(lockScenario(['lock:pause-outlived-lease']), { lock: r }, NO_FAULTS).size).toBe(0);

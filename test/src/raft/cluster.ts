@@ -6,7 +6,7 @@ import { RawNode } from '../../../src/raft/raw-node.ts';
 import type { Config } from '../../../src/raft/config.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
 import type { ConfChange, ConfState, Entry, Message, MessageType, NodeId, ReadState } from '../../../src/raft/types.ts';
-import { decodeConfChange, message } from '../../../src/raft/types.ts';
+import { decodeConfChange, entryDataText, message } from '../../../src/raft/types.ts';
 import { confState, describeMessage, seededRandom } from './helpers.ts';
 
 export interface ClusterNode {
@@ -114,7 +114,7 @@ export class Cluster {
       this.log(`  ${n.id}: applied conf change at ${e.index}: voters=(${n.confState.voters.join(' ')})${n.confState.votersOutgoing.length > 0 ? `&&(${n.confState.votersOutgoing.join(' ')})` : ''}${n.confState.learners.length > 0 ? ` learners=(${n.confState.learners.join(' ')})` : ''}`);
       return;
     }
-    n.applied.set(e.index, e.data);
+    n.applied.set(e.index, entryDataText(e.data));
   }
 
   drainAll(): void {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
+import type { EntryData } from '../../../src/raft/types.ts';
 import type { MemberHeader, StateMachinePort } from '../../../src/server/state-machine-port.ts';
 import { fcParams } from '../../property-seed.ts';
 
@@ -22,13 +23,13 @@ function newStateMachine(): StateMachinePort {
 }
 
 /** The raft entry data a member proposes for `path`/`body` with request id `requestId`. */
-function entry(sm: StateMachinePort, requestId: string, path: string, body: unknown): string {
+function entry(sm: StateMachinePort, requestId: string, path: string, body: unknown): EntryData {
   const c = sm.classify(path, body, HEADER);
   if (c.kind !== 'propose') throw new Error(`${path} is not proposed through raft`);
   return c.encode(requestId).data;
 }
 
-const put = (sm: StateMachinePort, requestId: string, key: string, value: string): string =>
+const put = (sm: StateMachinePort, requestId: string, key: string, value: string): EntryData =>
   entry(sm, requestId, '/v3/kv/put', { key: b64(key), value: b64(value) });
 
 function revisionOf(reply: { ok: boolean; body?: unknown }): number {
@@ -80,7 +81,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('txn' as const), key: fc.constantFrom('a', 'b', 'c'), value: fc.constantFrom('1', '2') }),
 );
 
-function encodeOp(sm: StateMachinePort, requestId: string, o: Op): string {
+function encodeOp(sm: StateMachinePort, requestId: string, o: Op): EntryData {
   switch (o.kind) {
     case 'put': return put(sm, requestId, o.key, o.value);
     case 'delete': return entry(sm, requestId, '/v3/kv/deleterange', { key: b64(o.key) });
@@ -98,8 +99,8 @@ describe('duplicated entries in any log', () => {
     const log = fc.array(fc.tuple(op, fc.option(fc.nat(), { nil: undefined })), { minLength: 1, maxLength: 40 });
     fc.assert(fc.property(log, fc.nat(), (raw, cut) => {
       const enc = newStateMachine();
-      const fresh: string[] = [];
-      const data: string[] = [];
+      const fresh: EntryData[] = [];
+      const data: EntryData[] = [];
       const isCopy: boolean[] = [];
       raw.forEach(([o, copyOf], i) => {
         if (copyOf !== undefined && fresh.length > 0) {

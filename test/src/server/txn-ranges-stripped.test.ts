@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import type { MemberUnsafeOptions } from '../../../src/server/member-config.ts';
 import { EtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
+import type { EntryData } from '../../../src/raft/types.ts';
 import type { MemberHeader } from '../../../src/server/state-machine-port.ts';
 
 const HEADER: MemberHeader = { clusterId: '1', memberId: '1', raftTerm: () => 1 };
@@ -16,7 +17,7 @@ function member(unsafe: MemberUnsafeOptions | undefined): EtcdStateMachine {
   return sm;
 }
 
-function encode(sm: EtcdStateMachine, requestId: string, path: string, body: unknown): string {
+function encode(sm: EtcdStateMachine, requestId: string, path: string, body: unknown): EntryData {
   const c = sm.classify(path, body, HEADER);
   if (c.kind !== 'propose') throw new Error(`${path} is not proposed`);
   return c.encode(requestId).data;

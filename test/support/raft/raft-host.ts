@@ -10,7 +10,7 @@ import { MemoryStorage } from '../../../src/raft/storage.ts';
 import type { UnsafeOptions } from '../../../src/raft/config.ts';
 import type { ReadOnlyOption } from '../../../src/raft/read-only.ts';
 import type { Entry, Message, NodeId, ReadState, Snapshot } from '../../../src/raft/types.ts';
-import { EMPTY_CONF_STATE, decodeConfChange, raftMessageSize } from '../../../src/raft/types.ts';
+import { EMPTY_CONF_STATE, decodeConfChange, entryDataText, raftMessageSize } from '../../../src/raft/types.ts';
 import { viewEntryAt } from '../../../sim/check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../../../sim/check/raft-invariants.ts';
 import { ReplicatedLog } from './replicated-log.ts';
@@ -242,11 +242,13 @@ export class RaftHost implements Host, RaftView {
     if (e.type === 'conf-change') {
       this.raw.applyConfChange(decodeConfChange(e.data));
     } else if (e.data !== '') {
-      this.sm.apply(e.index, e.data);
-      const client = this.pendingProposals.get(e.data);
+      // This host proposes text only.
+      const text = entryDataText(e.data);
+      this.sm.apply(e.index, text);
+      const client = this.pendingProposals.get(text);
       if (client !== undefined) {
-        this.pendingProposals.delete(e.data);
-        const [, reqId, data] = splitPayload(e.data);
+        this.pendingProposals.delete(text);
+        const [, reqId, data] = splitPayload(text);
         this.ctx.send(client, { kind: 'propose-result', reqId, ok: true, index: e.index, term: e.term, data } satisfies RaftWire);
       }
     }

@@ -9,6 +9,7 @@
 import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
 import { DEFAULT_MEMBER_CONFIG, electionTimeoutMs } from '../../../../src/server/member-config.ts';
 import { WatchStream } from '../../../../src/watch/watch-stream.ts';
+import type { EntryData } from '../../../../src/raft/types.ts';
 import type { Classified, MemberHeader, WatchStreamPort, WireReply } from '../../../../src/server/state-machine-port.ts';
 
 /** What a member is built with: how often its watches get progress notifications, and the size past which its watch responses fragment. */
@@ -88,7 +89,7 @@ export class GroundMember {
 
 interface Entry {
   /** Undefined: the empty entry a new leader appends for its term. */
-  data: string | undefined;
+  data: EntryData | undefined;
   term: number;
   nowMs: number;
 }
@@ -122,7 +123,7 @@ export class GroundCluster {
     return this.applyOnLeader(data, nowMs);
   }
 
-  private applyOnLeader(data: string, nowMs: number): WireReply {
+  private applyOnLeader(data: EntryData, nowMs: number): WireReply {
     this.log.push({ data, term: this.term, nowMs });
     const reply = this.leader.sm.apply(this.log.length, this.term, data, nowMs).reply;
     this.leader.applied = this.log.length;
