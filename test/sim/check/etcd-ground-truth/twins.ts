@@ -209,7 +209,7 @@ export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRec
 export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
   // A lease no grant of unknown outcome may have made again (then its keys are not judged).
   const regranted = unknownGrants(history);
-  const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && !regranted.has(String((o.value as Body)['ID'])));
+  const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && !regranted.has(String(o.value['ID'])));
   if (grant === undefined) return undefined;
   const g = grant.value as Body;
   let revision = 1;
