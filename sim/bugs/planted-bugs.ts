@@ -47,7 +47,7 @@ export const PLANTED_BUGS = [
     reference: 'Jepsen etcd 2014 (stale reads)',
     plantedIn: 'src/server/member.ts',
     unsafe: { readWithoutReadIndex: true },
-    caughtBy: { scenario: 'kill-leader', seed: 1, checker: 'linearizable' },
+    caughtBy: { scenario: 'kill-leader', seed: 1, checker: 'raft (answer-covers-commit)' },
   },
   {
     name: 'vote-without-log-check',
@@ -63,7 +63,7 @@ export const PLANTED_BUGS = [
     reference: 'Jepsen etcd 2014, etcd#20418',
     plantedIn: 'src/raft/read-only.ts',
     unsafe: { raft: { readWithoutReadIndex: true } },
-    caughtBy: { scenario: 'duplicating-network', seed: 3, checker: 'linearizable' },
+    caughtBy: { scenario: 'duplicating-network', seed: 3, checker: 'raft (answer-covers-commit)' },
   },
   {
     name: 'send-before-fsync',
@@ -167,7 +167,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#1811, etcd#2808',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { truncateOnStaleAppend: true } },
-    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft' },
+    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft (acked-entries-kept)' },
   },
   {
     name: 'install-older-snapshot',
@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (commit-monotonic)' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (ack-matches-leader)' },
   },
   {
     name: 'conf-change-before-term-commit',
@@ -239,7 +239,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#20418',
     plantedIn: 'src/server/read-index-loop.ts',
     unsafe: { readIndexReusesContext: true },
-    caughtBy: { scenario: 'slow-network', seed: 4, checker: 'linearizable' },
+    caughtBy: { scenario: 'slow-network', seed: 4, checker: 'raft (answer-covers-commit)' },
   },
   {
     name: 'two-snapshots-forgotten',

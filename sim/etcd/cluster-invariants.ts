@@ -32,15 +32,25 @@
 //   (itself included): each granted vote is seen when it is sent (vote-once's record), so a
 //   leader that counted anything else (a pre-vote, a refusal, a vote of another term) shows
 //   at once, whether or not a second leader of T ever appears.
+// - answer-covers-commit: an ok answer to a linearizable KV request comes from a state machine
+//   that applied every entry committed anywhere before the request reached the member: no stale
+//   read, however the read index or lease went wrong (answer-covers-commit.ts; not with
+//   readOnly lease-based, whose stale reads are documented anomalies).
+// - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
+//   the member holds as the leader of its term does, and while its term lasts the member keeps
+//   them (replication-acks.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
+import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
+import { AnswerCoversCommit } from './answer-covers-commit.ts';
+import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter';
+export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -52,6 +62,8 @@ export interface ClusterViolation {
 export interface ClusterInvariantOptions {
   readonly checkQuorum: boolean;
   readonly preVote: boolean;
+  /** readOnly lease-based: answer-covers-commit is not judged (stale lease reads are documented anomalies). */
+  readonly leaseReads?: boolean;
   /** One election timeout of a member's own clock, µs. */
   readonly electionTimeoutUs: number;
   readonly tickUs: number;
@@ -139,6 +151,8 @@ export class ClusterInvariants {
   private cutOffLeader = false;
   checks = 0;
   votesSeen = 0;
+  private readonly answers: AnswerCoversCommit;
+  private readonly acks: ReplicationAcks;
   /** The entry quorumWithoutHolder asks about, for holdsEntry. */
   private holdsIndex = 0;
   private holdsTerm = 0;
@@ -148,7 +162,31 @@ export class ClusterInvariants {
   constructor(
     private readonly cluster: ObservedCluster,
     private readonly options: ClusterInvariantOptions,
-  ) {}
+  ) {
+    this.answers = new AnswerCoversCommit({ hosts: cluster.hosts, fail: (member, detail) => this.fail('answer-covers-commit', member, detail) });
+    this.acks = new ReplicationAcks({
+      hostOf: (raftId) => {
+        const host = cluster.hosts.get(cluster.nameOf(raftId));
+        return host !== undefined && host.config.id === raftId ? host : undefined;
+      },
+      fail: (invariant, member, detail) => this.fail(invariant, member, detail),
+    });
+  }
+
+  /** A client request reached a member (answer-covers-commit notes the cluster's commit index). */
+  onClientRequest(host: MemberHost, from: string, m: ClientRequestMessage): void {
+    if (this.found === undefined && this.options.leaseReads !== true) this.answers.onRequest(host, from, m);
+  }
+
+  /** A member answered a client: an ok linearizable answer must cover what was committed before the request arrived. */
+  onClientReply(host: MemberHost, to: string, m: ClientReplyMessage): void {
+    if (this.found === undefined && this.options.leaseReads !== true) this.answers.onReply(host, to, m);
+  }
+
+  /** Linearizable answers answer-covers-commit judged. */
+  get answersJudged(): number {
+    return this.answers.judged;
+  }
 
   get violation(): ClusterViolation | undefined {
     return this.found;
@@ -162,6 +200,7 @@ export class ClusterInvariants {
     if (this.found !== undefined) return;
     if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
+    else if (m.type === 'MsgAppResp') this.acks.onSend(host, m);
   }
 
   /**
@@ -251,6 +290,7 @@ export class ClusterInvariants {
         continue;
       }
       this.checkApplied(host, seen);
+      this.acks.checkKept(host);
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);

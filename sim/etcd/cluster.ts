@@ -8,6 +8,7 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { Message } from '../../src/raft/types.ts';
+import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
 import type { CrashMoment } from '../scenario/fault-kinds.ts';
@@ -73,7 +74,7 @@ export const MEMBERS_MAX = 9;
 /** A membership change that has not finished by then is abandoned (simulated time). */
 export const RECONFIGURATION_DEADLINE_US = 60_000_000;
 
-export type MembershipAction = 'replace' | 'remove-add';
+export type MembershipAction = 'replace' | 'remove-add' | 'joint-replace';
 
 /** The endpoint of members added but never started: what they are sent goes nowhere. */
 export const UNSTARTED_ENDPOINT = 'unstarted';
@@ -117,6 +118,8 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
+  /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
+  private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -175,9 +178,12 @@ export class EtcdCluster {
    * an empty disk on the same endpoint as a learner and promote it (see reconfiguration.ts).
    * 'replace' and 'remove-add' differ only in name here: the world's endpoints are fixed, so the
    * replacement member lives on the removed one's endpoint, with a new raft id either way.
+   * 'joint-replace' makes the removal and the promotion joint-consensus changes (etcd-raft's
+   * ConfChangeV2 with transition JointImplicit): while each is under way both the outgoing and
+   * the incoming majorities must agree on every election and commit.
    * False (refused) when another change runs, there is no leader, or the member is down.
    */
-  changeMembership(_action: MembershipAction, name: string): boolean {
+  changeMembership(action: MembershipAction, name: string): boolean {
     if (this.reconfiguring() !== undefined) return false;
     const oldId = this.raftIdOf(name);
     if (oldId === undefined || !this.world.isUp(name) || this.world.isPaused(name)) return false;
@@ -196,7 +202,7 @@ export class EtcdCluster {
       wipeAs: (n, raftId) => this.wipeAs(n, raftId),
       start: (n) => { if (!world.isUp(n)) world.restart(n); },
       finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
-    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0);
+    }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0, action === 'joint-replace' ? 'joint-implicit' : 'auto');
     this.reconfigurations.push(r);
     world.recordFault('membership-start', name);
     return true;
@@ -257,6 +263,8 @@ export class EtcdCluster {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
+        onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
+        onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
         ...snapshotOptions(this.options),
       }));
@@ -341,11 +349,13 @@ export class EtcdCluster {
     const invariants = new ClusterInvariants(this, {
       checkQuorum: s.checkQuorum || s.leaseReads,
       preVote: s.preVote,
+      leaseReads: s.leaseReads,
       electionTimeoutUs: s.electionTicks * s.tickMs * 1000,
       tickUs: s.tickMs * 1000,
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
+    if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

@@ -7,14 +7,18 @@
 //                  now loses the truncation, and the stale tail is back on restart.
 //   leader-commit  a leader's commit index advanced: crashing now loses the hard state holding
 //                  it, and no member has heard of the new commit index yet.
+//   joint-add      the member and at least one other live member have applied a joint
+//                  configuration that adds a voter (a promotion or a swap between its two steps):
+//                  crashing a leader now makes the others elect one while both majorities must
+//                  agree, and a majority of the incoming voters is not one of the outgoing.
 import type { CrashMoment } from '../scenario/fault-kinds.ts';
 import type { MemberHost } from './member-host.ts';
 
 /** The moments watched after every event rather than on a send. */
-export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit'>;
+export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit' | 'joint-add'>;
 
 export function isEventMoment(moment: CrashMoment): moment is EventCrashMoment {
-  return moment === 'truncate' || moment === 'leader-commit';
+  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add';
 }
 
 /** What the watch reads of the cluster: the hosts of members that are up and running (not paused). */
@@ -35,6 +39,16 @@ export function overwritesDurableLog(host: MemberHost): boolean {
  * incarnation, so a member's recovery never counts as an advance.
  */
 export function momentWatch(moment: EventCrashMoment, node: string, hosts: MomentHosts): () => boolean {
+  if (moment === 'joint-add') {
+    const joint = (h: MemberHost): boolean => {
+      const cs = h.member.membership;
+      return cs.votersOutgoing.length > 0 && cs.voters.some((v) => !cs.votersOutgoing.includes(v));
+    };
+    return () => {
+      const host = hosts.live(node);
+      return host !== undefined && joint(host) && hosts.liveAll().some((h) => h !== host && joint(h));
+    };
+  }
   if (moment === 'truncate') {
     return () => {
       const host = hosts.live(node);

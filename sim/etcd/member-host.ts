@@ -6,6 +6,7 @@
 import type { Entry, Message } from '../../src/raft/types.ts';
 import { violated } from '../../src/invariant-violation.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { recoverMember } from '../../src/server/member-recovery.ts';
@@ -37,6 +38,9 @@ export interface MemberHostOptions {
   readonly onRaftSend?: (host: MemberHost, m: Message) => void;
   /** Told how the member answered a vote or pre-vote request, as it decided (the cluster's invariants judge it). */
   readonly onVoteRequest?: (host: MemberHost, request: Message, seen: VoteRequestSeen, granted: boolean) => void;
+  /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
+  readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
+  readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
   /**
@@ -151,6 +155,7 @@ export class MemberHost implements Host, RaftView {
         this.member.receivePeer(id, message);
       }
     } else if (isClientToMember(message)) {
+      if (message.kind === 'request') this.options.onClientRequest?.(this, from, message);
       this.member.receiveClient(from, message);
     }
     this.pump();
@@ -238,7 +243,10 @@ export class MemberHost implements Host, RaftView {
           else this.ctx.send(to, o.message, o.sizeBytes);
           break;
         }
-        case 'client': this.ctx.send(o.to, o.message, 64); break;
+        case 'client':
+          if (o.message.kind === 'reply') this.options.onClientReply?.(this, o.to, o.message);
+          this.ctx.send(o.to, o.message, 64);
+          break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
       }
     }

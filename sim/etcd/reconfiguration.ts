@@ -3,8 +3,10 @@
 // MemberAdd a fresh member on the same endpoint as a learner (a new raft id, as etcd gives
 // every added member), start it with an empty disk, and MemberPromote it once it has caught
 // up (etcd's isLearnerReady: its match at least 90% of the leader's). Each step waits for the
-// previous one to apply on the current leader and re-proposes after leader changes.
-import type { ConfChangeSingle, ConfState } from '../../src/raft/types.ts';
+// previous one to apply on the current leader and re-proposes after leader changes. With a
+// joint transition, the removal and the promotion each go through a joint configuration (left
+// automatically once it applies); the removed member stops once the joint one is left.
+import type { ConfChangeSingle, ConfChangeTransition, ConfState } from '../../src/raft/types.ts';
 import type { MemberHost } from './member-host.ts';
 
 export type ReconfigurationPhase = 'remove' | 'add-learner' | 'start' | 'catch-up' | 'promote' | 'done' | 'abandoned';
@@ -56,6 +58,8 @@ export class Reconfiguration {
     readonly deadlineUs: number,
     /** How long the caught-up learner stays a learner before the promotion is proposed. */
     readonly learnerHoldUs = 0,
+    /** How the removal and the promotion are proposed: 'auto' one-voter changes, or through a joint configuration. */
+    readonly transition: ConfChangeTransition = 'auto',
   ) {
     this.steps.push({ phase: 'remove', atUs: cluster.nowUs() });
     cluster.schedule(0, () => this.poll());
@@ -161,7 +165,7 @@ export class Reconfiguration {
     const now = this.cluster.nowUs();
     if (now < this.nextProposeUs) return;
     this.nextProposeUs = now + REPROPOSE_US;
-    leader.proposeConfChange({ transition: 'auto', changes: [change], context: '' });
+    leader.proposeConfChange({ transition: change.type === 'add-learner-node' ? 'auto' : this.transition, changes: [change], context: '' });
   }
 }
 

@@ -153,7 +153,12 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
     // pause still on when the fault heals ends with it.
     start: (f, ctx) => {
       const [nodes, cuts] = partitionCuts(ctx, 'isolate-leader', undefined);
-      return { nodes, cuts, sequence: new CutThenPause(ctx, nodes[0]!, f.pauseAfterMs * 1000, f.resumeAfterLeaderMs * 1000) };
+      const leader = nodes[0]!;
+      if (f.lateAnswersMs === undefined) return { nodes, cuts, sequence: new CutThenPause(ctx, leader, f.pauseAfterMs * 1000, f.resumeAfterLeaderMs * 1000) };
+      // Late answers: the sequence slows the others' links to the leader now and cuts the
+      // leader's own links when it pauses it; until then the leader's rounds are answered, late.
+      const late = { outboundCuts: cuts.filter(([from]) => from === leader), answersUs: f.lateAnswersMs * 1000 };
+      return { nodes, cuts: [], sequence: new CutThenPause(ctx, leader, f.pauseAfterMs * 1000, f.resumeAfterLeaderMs * 1000, late) };
     },
     cutsOnHeal: true,
     healNode: (_f, node, ctx) => ctx.resume(node),

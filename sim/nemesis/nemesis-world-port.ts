@@ -37,6 +37,8 @@ export interface NemesisNetwork {
   setLossy(lossy: { dropPercent: number; duplicatePercent: number; reorderPercent: number; delayMsMax: number } | undefined): void;
   clog(node: string): void;
   unclog(node: string): void;
+  /** What `from` sends `to` (one direction of one link) arrives `extraUs` later; undefined restores the scenario's link. */
+  slowLink(from: string, to: string, extraUs: number | undefined): void;
 }
 
 export interface NemesisProcesses {
@@ -67,7 +69,7 @@ export interface NemesisDisks {
 
 export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
-  membership(action: 'replace' | 'remove-add', node: string): boolean;
+  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
   /**
    * Starts `operators` clients calling the member API at once (learners added and removed, a
    * different change sent as soon as the last one's outcome is unknown); returns what stops

@@ -29,7 +29,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract raftStatus(node: string): RaftRole | undefined;
   abstract crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
-  abstract membership(action: 'replace' | 'remove-add', node: string): boolean;
+  abstract membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
   abstract buggify(on: boolean): void;
   /** Operators on the member API: none unless the cluster adds them. */
   memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {
@@ -83,6 +83,18 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
 
   unclog(node: string): void {
     this.world.network.unclogNode(node);
+  }
+
+  slowLink(from: string, to: string, extraUs: number | undefined): void {
+    const { base } = this.lossyLinks();
+    if (extraUs === undefined) {
+      this.world.network.setLink(from, to, base);
+      return;
+    }
+    const l = base.latency;
+    const minUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.minUs : l.floorUs;
+    const maxUs = l === undefined ? 0 : l.kind === 'constant' ? l.us : l.kind === 'uniform' ? l.maxUs : (l.capUs ?? l.floorUs + 20 * l.meanUs);
+    this.world.network.setLink(from, to, withFields(base, { latency: { kind: 'uniform', minUs: minUs + extraUs, maxUs: maxUs + extraUs } as const }));
   }
 
   // Processes.

@@ -53,7 +53,7 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     this.cluster.setFsyncLatency(node, fsyncUs);
   }
 
-  membership(action: 'replace' | 'remove-add', node: string): boolean {
+  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean {
     return this.cluster.changeMembership(action, node);
   }
 

@@ -36,7 +36,7 @@ const percent = z.number().int().min(0).max(100);
  * and before any member hears of it ("leader-commit": every member armed so crashes at that one
  * instant, so a target of "majority" or "all" is a power loss at the worst moment).
  */
-export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit'] as const;
+export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
 
 /** How each moment reads in a fault description. */
@@ -45,6 +45,7 @@ const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
   'append-ack': 'after its next append acknowledgement',
   truncate: 'after it next accepts an append that overwrites its log, before the fsync',
   'leader-commit': "right after a leader's commit index next advances, before anyone learns it",
+  'joint-add': 'once it and another member apply a joint configuration that adds a voter',
 };
 
 /**
@@ -142,7 +143,10 @@ export const FAULT_KINDS = {
        * Crash at the worst moment instead of at once (CrashMoments): right after the member next
        * sends a granted vote ("vote") or a successful append acknowledgement ("append-ack"), or
        * accepts an append that overwrites its log ("truncate"), before any fsync it has in flight
-       * completes; or right after a leader's commit index advances ("leader-commit"). The trigger
+       * completes; or right after a leader's commit index advances ("leader-commit"); or once it
+       * and another member are in a joint configuration that adds a voter ("joint-add": the
+       * others then elect while both majorities count, and a majority of the incoming voters
+       * is not one of the outgoing). The trigger
        * stays armed past the fault's end, until it fires or the run heals everything; the member
        * restarts `downMs` after its crash.
        */
@@ -215,7 +219,7 @@ export const FAULT_KINDS = {
     inPropertyMix: true,
   }),
   membership: kind({
-    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add']), target: TargetSchema }),
+    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add', 'joint-replace']), target: TargetSchema }),
     describe: (f) => `membership ${f.action} ${f.target}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('membership' as const), action: fc.constantFrom('replace' as const, 'remove-add' as const), target }),
     // Membership changes need the cluster's support, which small property clusters skip.
@@ -252,8 +256,17 @@ export const FAULT_KINDS = {
       pauseAfterMs: z.number().int().min(0).max(10_000),
       /** It runs again this long after another member leads in a later term (or when the fault heals, if sooner). */
       resumeAfterLeaderMs: z.number().int().min(0).max(60_000),
+      /**
+       * When set, what the others send the leader arrives this much later from the start (its
+       * inbound links slowed), not cut; its own links are cut when it pauses: answers to the
+       * heartbeat rounds it sent until the pause reach it after it runs again, after the reads
+       * that came in meanwhile (etcd#20418's late heartbeat responses).
+       */
+      lateAnswersMs: z.number().int().min(1).max(10_000).optional(),
     }),
-    describe: (f) => `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
+    describe: (f) => f.lateAnswersMs === undefined
+      ? `cut the leader off, pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`
+      : `slow what the others send the leader by ${f.lateAnswersMs} ms, cut its own links and pause it ${f.pauseAfterMs} ms later, resume it ${f.resumeAfterLeaderMs} ms after a new leader`,
     arbitrary: ({ fc }) => fc.record({ kind: fc.constant('cut-then-pause' as const), pauseAfterMs: fc.integer({ min: 0, max: 20 }), resumeAfterLeaderMs: fc.integer({ min: 0, max: 300 }) }),
     // Needs a leader to cut and a quorum left to elect another: kept out of the small property clusters' mix.
     inPropertyMix: false,

@@ -16,5 +16,6 @@ export interface Mutant {
   readonly holdout4?: boolean;
   /** One of the fifth holdout set (bugs, 2026-12-05 sixth session: request ids, ReadIndex release, vote counting). */
   readonly holdout5?: boolean;
+  readonly holdout6?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

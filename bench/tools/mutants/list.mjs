@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -606,5 +606,43 @@ export const MUTANTS = [
     replace: "if (m.type === 'MsgVoteResp' || m.type === 'MsgPreVoteResp') onVoteResp(r, m);",
     why: 'a candidate counts late pre-vote grants as votes: a pre-vote records no vote, so the granting member may vote for another candidate of the same term: two leaders in one term',
     aimed: ['leader-churn', 'quorum-loss', 'prevote-rejoin', 'figure8'],
+  },
+  // ---- holdout 6 (2026-12-05, seventh session): written before measuring, one per area — a
+  // snapshot install, a follower's answer to a stale append, a lease attachment, a joint
+  // configuration's election, the election timer. `holdout6: true`. ----
+  {
+    name: 'snapshot-replaces-matching-log', class: 'snapshot', file: 'src/raft/membership.ts', holdout6: true,
+    find: 'if (!older && r.raftLog.matchTerm(meta.index, meta.term)) {',
+    replace: 'if (!older && r.raftLog.lastIndex() === meta.index && r.raftLog.matchTerm(meta.index, meta.term)) {',
+    why: 'a follower keeps its log only when it ends exactly at a matching snapshot: a longer log that matches (a late or duplicated MsgSnap) is replaced by the snapshot, dropping entries past it that the follower acknowledged and the leader counted towards commit',
+    aimed: ['snapshot-reorder', 'snapshot-pipeline', 'snapshot-catch-up', 'snapshot-storm'],
+  },
+  {
+    name: 'stale-append-acks-last-index', class: 'replication', file: 'src/raft/follower-handlers.ts', holdout6: true,
+    find: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.committed });",
+    replace: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.lastIndex() });",
+    why: 'a stale append (below our commit index: a duplicate or a late one) is answered with our last index, not our commit index: entries past the commit index, perhaps an older term\'s that the leader never checked, count as replicated on us and can be committed without a quorum holding them',
+    aimed: ['duplicating-network', 'divergent-logs', 'lossy-network', 'figure8'],
+  },
+  {
+    name: 'put-keeps-old-lease', class: 'lease', file: 'src/mvcc/store.ts', holdout6: true,
+    find: 'if (oldLease !== NO_LEASE) this.s.leases?.detach(oldLease, key);',
+    replace: 'if (oldLease !== NO_LEASE && lease !== NO_LEASE) this.s.leases?.detach(oldLease, key);',
+    why: 'a put without a lease over a key attached to one leaves it attached (only a put moving it to another lease detaches it): revoking or expiring the old lease deletes a key the client wrote with no lease',
+    aimed: ['lease-expiry-partition', 'kv-api-wide', 'deposed-lessor', 'lease-renew-expiry'],
+  },
+  {
+    name: 'joint-vote-incoming-decides', class: 'membership', file: 'src/raft/quorum/joint.ts', holdout6: true,
+    find: 'if (r1 === r2) return r1;',
+    replace: "if (r1 === 'won' || r1 === r2) return r1;",
+    why: 'in a joint configuration the incoming voters alone decide an election won: a candidate without a majority of the outgoing voters leads, and the outgoing majority can elect another leader of the same term (Raft thesis §4.3: joint consensus needs both majorities)',
+    aimed: ['membership-change', 'conf-change-voters', 'conf-change-race', 'learner-churn'],
+  },
+  {
+    name: 'election-timeout-not-randomized', class: 'election', file: 'src/raft/raft.ts', holdout6: true,
+    find: 'this.randomizedElectionTimeout = this.electionTimeout + this.random.int(this.electionTimeout);',
+    replace: 'this.randomizedElectionTimeout = this.electionTimeout;',
+    why: 'the election timeout is not randomized: members that lose their leader together time out together, every candidate votes for itself, and split votes repeat (Raft §5.2)',
+    aimed: ['kill-leader', 'leader-churn', 'even-cluster', 'quorum-loss'],
   },
 ];

@@ -80,6 +80,17 @@ export function notServed(service: string, method: string): grpc.UntypedHandleCa
   }) as grpc.UntypedHandleCall;
 }
 
+/**
+ * A create request's filters without the values the proto does not define (decoded as bare
+ * numbers): etcd's FiltersFromRequest ignores them, and the member would refuse the request.
+ */
+export function knownFilters(req: unknown): unknown {
+  const create = (req as { create_request?: { filters?: unknown } } | null)?.create_request;
+  if (create === undefined || !Array.isArray(create.filters)) return req;
+  const filters = create.filters.filter((f) => f === 'NOPUT' || f === 'NODELETE');
+  return { ...(req as object), create_request: { ...create, filters } };
+}
+
 function watch(ctx: ServiceContext): Duplex {
   return (call) => {
     let ended = false;
@@ -100,7 +111,7 @@ function watch(ctx: ServiceContext): Duplex {
       call.emit('error', status({ code: GRPC_UNAVAILABLE, message: down }));
       return;
     }
-    call.on('data', (req: unknown) => handle.send(req));
+    call.on('data', (req: unknown) => handle.send(knownFilters(req)));
     const finish = (): void => {
       if (ended) return;
       ended = true;

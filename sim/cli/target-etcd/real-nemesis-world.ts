@@ -62,6 +62,10 @@ export class RealNemesisWorld implements NemesisWorld {
     this.cluster.network.setClogged(this.index(node), false);
   }
 
+  slowLink(from: string, to: string, extraUs: number | undefined): void {
+    if (extraUs !== undefined) refuse(`slowing what ${from} sends ${to}`, 'late-answers');
+  }
+
   // Processes: kills and restarts of one member run one after another.
   crash(node: string, tornWrites: boolean): void {
     if (tornWrites) refuse('torn writes', 'torn-writes');
@@ -104,7 +108,7 @@ export class RealNemesisWorld implements NemesisWorld {
     if (fsyncUs !== undefined) refuse('a slow disk', 'slow-disk');
   }
 
-  membership(_action: 'replace' | 'remove-add', _node: string): boolean {
+  membership(_action: 'replace' | 'remove-add' | 'joint-replace', _node: string): boolean {
     return refuse('a membership change', 'membership');
   }
 

@@ -11,6 +11,7 @@ export const UNINJECTABLE = {
   'member-api': 'member API operators are not driven on real processes',
   buggify: 'buggify sites live inside the simulated product, not in etcd',
   figure8: 'the figure 8 sequence needs control of every message of the simulated network',
+  'late-answers': "slowing one direction of a member's links needs tc netem, which this kernel lacks",
   'lossy-shape': 'only random drops are injected (duplication, reordering and delay need tc netem, which this kernel lacks)',
 } as const;
 export type Uninjectable = keyof typeof UNINJECTABLE;

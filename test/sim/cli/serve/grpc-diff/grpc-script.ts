@@ -108,6 +108,8 @@ export const SCRIPT: Step[] = [
   { name: 'range at the current revision', call: 'KV.Range', req: { key: b('a'), revision: '12' } },
   { name: 'range at a future revision', call: 'KV.Range', req: { key: b('a'), revision: '13' } },
   { name: 'range serializable', call: 'KV.Range', req: { key: b('a'), serializable: true } },
+  { name: 'range with an unknown sort order', knownDifference: 'detcd refuses an enum value the proto does not define (INVALID_ARGUMENT naming the enum); etcd 3.4 ignores an unknown sort order, counts an unknown compare result or target as true, and panics (drops the connection) on an unknown sort target or alarm action, so those two are not sent', call: 'KV.Range', req: { key: b('a'), range_end: b('c'), sort_order: 7 } },
+  { name: 'range with a negative revision filter', call: 'KV.Range', req: { key: b('a'), range_end: b('c'), min_mod_revision: '-3', max_create_revision: '-1' } },
 
   // DeleteRange.
   { name: 'delete a missing key', call: 'KV.DeleteRange', req: { key: b('nothing'), prev_kv: true } },
@@ -136,6 +138,9 @@ export const SCRIPT: Step[] = [
   })),
   { name: 'txn compare VALUE with no value given', call: 'KV.Txn', req: { compare: [{ target: 'VALUE', key: b('c') }] } },
   { name: 'txn compare on an empty key', call: 'KV.Txn', req: { compare: [{ target: 'VERSION', result: 'EQUAL', key: '' }] } },
+  { name: 'txn compare with an unknown result', knownDifference: 'detcd refuses an enum value the proto does not define (INVALID_ARGUMENT naming the enum); etcd 3.4 ignores an unknown sort order, counts an unknown compare result or target as true, and panics (drops the connection) on an unknown sort target or alarm action, so those two are not sent', call: 'KV.Txn', req: { compare: [{ target: 'VERSION', result: 9, key: b('a'), version: '1' }] } },
+  { name: 'txn compare with an unknown target', knownDifference: 'detcd refuses an enum value the proto does not define (INVALID_ARGUMENT naming the enum); etcd 3.4 ignores an unknown sort order, counts an unknown compare result or target as true, and panics (drops the connection) on an unknown sort target or alarm action, so those two are not sent', call: 'KV.Txn', req: { compare: [{ target: 9, result: 'EQUAL', key: b('a') }] } },
+  { name: 'txn with an empty request op', call: 'KV.Txn', req: { success: [{}] } },
   { name: 'txn deletes a key then puts it (duplicate key)', call: 'KV.Txn', req: { success: [opPut('t1', 'x'), opDel('a', { prev_kv: true }), opPut('a', 'again')] } },
   { name: 'txn writes then reads its own writes', call: 'KV.Txn', req: { success: [opPut('t1', 'x'), opGet('t1'), opDel('c', { prev_kv: true }), opGet('c'), opPut('t0', 'again'), opGet('t', { range_end: b('u'), count_only: true })] } },
   { name: 'txn failure branch with a put', call: 'KV.Txn', req: { compare: [cmp('VALUE', 'EQUAL', 't1', { value: b('nope') })], success: [opPut('t2', 's')], failure: [opPut('t2', 'f'), opGet('t', { range_end: b('u') })] } },
@@ -246,16 +251,27 @@ export const SCRIPT: Step[] = [
     ],
   },
   {
-    name: 'watch with an empty range, a negative start revision, an empty key',
+    name: 'watch with an empty range, an empty key, an unknown filter, an empty request',
     stream: 'Watch.Watch',
     actions: [
       { send: { create_request: { key: b('z'), range_end: b('a') } } },
       { replies: 1 },
-      { send: { create_request: { key: b('a'), start_revision: '-3' } } },
-      { replies: 2 },
+      // From revision 20: created, then the events since (etcd sends them at its next sync).
       { send: { create_request: { key: '', range_end: b('\0'), start_revision: '20' } } },
       { replies: 3 },
+      { send: { create_request: { key: b('u'), filters: [5] } } },
+      { replies: 4 },
+      { send: {} },
+      { send: { progress_request: {} } },
+      { replies: 5 },
     ],
+  },
+  {
+    // Created, then (at the next sync of unsynced watchers, every 100 ms in etcd) canceled with
+    // the compact revision, -1 before any compaction.
+    name: 'watch from a negative start revision',
+    stream: 'Watch.Watch',
+    actions: [{ send: { create_request: { key: b('a'), start_revision: '-3' } } }, { replies: 2 }],
   },
   { name: 'put a second 1 MiB value', call: 'KV.Put', req: put('large2', LARGE) },
   {
