@@ -3,20 +3,24 @@
 //    faults, with the history recorded, the Raft invariants checked after every event and every
 //    checker run at the end: simulated seconds per wall second and client ops per wall second,
 //    for the simulation alone and including the checkers' share;
-//  - sweep throughput (runs per wall second and per CPU second) inline, on 1 and on 2 worker
-//    threads, with the CPU split by thread (main, workers, V8's background threads).
+//  - sweep throughput (runs per wall second and per CPU second) inline, and on 1 and 2 workers
+//    of each kind (threads with V8's defaults; processes with one core's flags each), with the
+//    CPU split by thread (main, workers, V8's background threads) and what 2 workers could reach
+//    on 2 free cores by CPU alone.
 // Figures are medians over several seeds after a warm-up; CPU time is shown beside wall time
 // because the machine's two cores are shared.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inlineRunner, runTasks, threadRunner } from '../sim/cli/harness/sweep-engine.ts';
+import { childFlags, nodeAccepts } from '../sim/cli/harness/lane-policy.ts';
+import type { LanePlan } from '../sim/cli/harness/lane-policy.ts';
+import { inlineRunner, poolRunner, runTasks, sweepLanes } from '../sim/cli/harness/sweep-engine.ts';
 import type { TaskRunner } from '../sim/cli/harness/sweep-engine.ts';
 import type { SweepTask } from '../sim/cli/harness/sweep-task.ts';
 import { runScenario } from '../sim/run/run.ts';
 import { defineScenario } from '../sim/scenario/parse.ts';
 import { BENCH_SCENARIO } from './bench-scenario.mjs';
-import { splitCpu, threadCpu } from './thread-cpu.ts';
+import { splitCpu, splitTotal, threadCpu } from './thread-cpu.ts';
 import type { CpuSplit, ThreadCpu } from './thread-cpu.ts';
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -46,15 +50,17 @@ interface SweepRate {
   split: CpuSplit;
 }
 
-/** `threads`: run in worker threads even for one job (the engine runs a single job inline). */
-async function sweepRate(jobs: number, seeds: number, threads: boolean): Promise<SweepRate> {
+/** Where a measured sweep runs: inline (this thread, already warm), or `jobs` workers as `plan` says. */
+type SweepWhere = { kind: 'inline' } | { kind: 'pool'; plan: LanePlan };
+
+async function sweepRate(jobs: number, seeds: number, where: SweepWhere): Promise<SweepRate> {
   const dir = mkdtempSync(join(tmpdir(), 'detcd-bench-'));
   const sweepScenario = defineScenario({ ...scenario, name: 'bench-sweep', clients: { count: 10 }, workload: { ...scenario.workload, rateOpsPerSecond: 200, durationMs: 3000 } });
   const tasks: SweepTask[] = Array.from({ length: seeds }, (_, i) => ({ scenario: sweepScenario, scenarioRef: 'bench-sweep', seed: i + 1, reportsDir: dir, sweepDir: dir, reportAll: false }));
-  // The per-thread CPU is read just before the pool closes (a finished thread leaves /proc).
+  // The per-thread CPU is read just before the pool closes (a finished thread or process leaves /proc).
   let after: ThreadCpu | undefined;
   const runner = (n: number): TaskRunner => {
-    const r = threads ? threadRunner(n) : inlineRunner;
+    const r = where.kind === 'pool' ? poolRunner(n, where.plan) : inlineRunner;
     return { workers: r.workers, run: (t, avoid) => r.run(t, avoid), close: async () => { after = threadCpu(); await r.close(); } };
   };
   // No determinism re-runs here: the figure is the pool's throughput (the re-runs add 5 %).
@@ -65,10 +71,15 @@ async function sweepRate(jobs: number, seeds: number, threads: boolean): Promise
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   rmSync(dir, { recursive: true, force: true });
-  return { perWall: seeds / seconds, perCpu: seeds / ((cpu.user + cpu.system) / 1e6), split: splitCpu(before, after ?? threadCpu()) };
+  const split = splitCpu(before, after ?? threadCpu());
+  // /proc sees the worker processes' CPU too; process.cpuUsage() only this process's (other systems).
+  const cpuS = before.size > 0 ? splitTotal(split) : (cpu.user + cpu.system) / 1e6;
+  return { perWall: seeds / seconds, perCpu: seeds / cpuS, split };
 }
 
-function describeSplit(s: CpuSplit): string {
+function describeSplit(split: CpuSplit): string {
+  // Threads this process starts on the way (libuv's pool, a child's pipe readers) are not workers.
+  const s = { ...split, workersS: split.workersS.filter((w) => w >= 0.01) };
   return `main ${s.mainS.toFixed(2)} s, worker${s.workersS.length === 1 ? '' : 's'} ${s.workersS.length === 0 ? '-' : s.workersS.map((w) => w.toFixed(2)).join(' + ')} s, V8 background ${s.backgroundS.toFixed(2)} s`;
 }
 
@@ -87,20 +98,34 @@ export async function bench(): Promise<void> {
   console.log(`  client ops per CPU second: ${Math.round(opsPerCpu)}   events per op: ${eventsPerOp.toFixed(2)}   events per CPU second: ${Math.round(median(samples.map((s) => s.events / (s.cpuMs / 1000))))}`);
   console.log(`  verdicts: ${samples.map((s) => String(s.valid)).join(' ')}`);
   console.log(`  trace hashes: ${samples.map((s) => s.traceHash.slice(0, 12)).join(' ')}`);
-  // Worker threads load the compiled package (dist/) once each and are reused for every run.
-  // The engine runs one job inline (in this thread, already warm); the fair base for two
-  // workers is one worker thread, which pays the same start-up and JIT warm-up per thread.
+  // Workers load the compiled package (dist/) once each and are reused for every run. The
+  // engine runs one job inline (in this thread, already warm); the fair base for two workers is
+  // one worker of the same kind, which pays the same start-up and JIT warm-up. Two kinds:
+  // threads with V8's defaults (every sweep's workers until the seventh session; now those of a
+  // sweep with spare cores), and processes with one core's flags each (lane-policy.ts: what a
+  // sweep with a worker on every core uses). Measured alternately, one sweep each.
   const seeds = 60;
-  const inline = await sweepRate(1, seeds, false);
-  const one = await sweepRate(1, seeds, true);
-  const two = await sweepRate(2, seeds, true);
-  console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s), runs per wall second: inline ${inline.perWall.toFixed(2)}, 1 worker thread ${one.perWall.toFixed(2)}, 2 worker threads ${two.perWall.toFixed(2)} (×${(two.perWall / one.perWall).toFixed(2)} of 1 thread)`);
-  console.log(`  runs per CPU second (all threads): inline ${inline.perCpu.toFixed(2)}, 1 thread ${one.perCpu.toFixed(2)}, 2 threads ${two.perCpu.toFixed(2)} (×${(two.perCpu / one.perCpu).toFixed(2)})`);
+  const threads: LanePlan = { lanes: { kind: 'thread' }, describe: 'threads' };
+  const processes: LanePlan = { lanes: { kind: 'process', execArgv: childFlags(process.execArgv, nodeAccepts) }, describe: 'processes' };
+  const inline = await sweepRate(1, seeds, { kind: 'inline' });
+  const t1 = await sweepRate(1, seeds, { kind: 'pool', plan: threads });
+  const p1 = await sweepRate(1, seeds, { kind: 'pool', plan: processes });
+  const t2 = await sweepRate(2, seeds, { kind: 'pool', plan: threads });
+  const p2 = await sweepRate(2, seeds, { kind: 'pool', plan: processes });
+  const x = (a: number, b: number): string => `×${(a / b).toFixed(2)}`;
+  const cores = availableParallelism();
+  const flags = processes.lanes.kind === 'process' ? processes.lanes.execArgv.join(' ') : '';
+  console.log(`sweep throughput (${seeds} runs of 10 clients × 3 s; inline ${inline.perWall.toFixed(2)} runs/s in this warm thread), runs per wall second, 1 → 2 workers:`);
+  console.log(`  threads, V8's defaults:        ${t1.perWall.toFixed(2)} → ${t2.perWall.toFixed(2)} (${x(t2.perWall, t1.perWall)})`);
+  console.log(`  processes, one core's flags:   ${p1.perWall.toFixed(2)} → ${p2.perWall.toFixed(2)} (${x(p2.perWall, p1.perWall)}); 2 processes ${x(p2.perWall, t2.perWall)} of 2 threads`);
+  console.log(`  (processes' flags: ${flags}; a sweep with 2 workers on this machine, ${cores} cores, uses ${sweepLanes(2).describe})`);
+  console.log(`  runs per CPU second (all threads and worker processes): threads ${t1.perCpu.toFixed(2)} → ${t2.perCpu.toFixed(2)}, processes ${p1.perCpu.toFixed(2)} → ${p2.perCpu.toFixed(2)}`);
   console.log(`  CPU by thread: inline: ${describeSplit(inline.split)}`);
-  console.log(`                 1 thread: ${describeSplit(one.split)}`);
-  console.log(`                 2 threads: ${describeSplit(two.split)}`);
-  const busy = (s: CpuSplit): number => s.mainS + s.backgroundS + s.workersS.reduce((a, b) => a + b, 0);
-  const cores = (r: SweepRate): string => (busy(r.split) / (seeds / r.perWall)).toFixed(2);
+  for (const [label, r] of [['1 thread', t1], ['2 threads', t2], ['1 process', p1], ['2 processes', p2]] as const) console.log(`    ${label.padEnd(11)}: ${describeSplit(r.split)}`);
+  // Load-proof: the ratio 2 workers reach if each worker has one core and no more (what one single-threaded
+  // simulator per core gives), from CPU alone. ×1.8 needs 2 workers to spend at most 11 % more CPU on the runs than 1.
+  console.log(`  2 workers on 2 cores of their own, one core each, by CPU (2 × runs per CPU s of 2 / of 1): threads ${x(2 * t2.perCpu, t1.perCpu)}, processes ${x(2 * p2.perCpu, p1.perCpu)}`);
+  const busy = (r: SweepRate): number => splitTotal(r.split) / (seeds / r.perWall);
   // On an idle 2-core machine 2 workers would keep about 2 cores busy; fewer means other load took them.
-  console.log(`  cores kept busy: 1 thread ${cores(one)}, 2 threads ${cores(two)} of ${availableParallelism()} (machine load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`  cores kept busy: threads ${busy(t1).toFixed(2)} / ${busy(t2).toFixed(2)}, processes ${busy(p1).toFixed(2)} / ${busy(p2).toFixed(2)} of ${cores} (machine load average ${loadavg()[0]!.toFixed(1)})`);
 }

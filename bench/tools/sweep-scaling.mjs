@@ -15,22 +15,36 @@ const sc = defineScenario({ ...base, name: 'bench-sweep', clients: { count: 10 }
 const dir = mkdtempSync(join(tmpdir(), 'scale-'));
 const task = (seed) => ({ scenario: sc, scenarioRef: 'bench-sweep', seed, reportsDir: dir, sweepDir: dir, reportAll: false });
 const HZ = 100;
-function threads() {
-  const out = {};
-  for (const t of readdirSync('/proc/self/task')) {
-    const s = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+// This process's threads and those of its child processes (process lanes): a child's main thread is its JS thread.
+function threadsOf(pid, out, child) {
+  let tids = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return; }
+  for (const t of tids) {
+    let s;
+    try { s = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8'); } catch { continue; }
     const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    out[t] = { name, cpu: (Number(f[11]) + Number(f[12])) / HZ };
+    out[t] = { name: child ? (t === String(pid) ? `child-js` : `child-bg`) : name, cpu: (Number(f[11]) + Number(f[12])) / HZ };
+    if (!child) {
+      let kids = '';
+      try { kids = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8'); } catch {}
+      for (const k of kids.split(' ').filter(Boolean)) threadsOf(k, out, true);
+    }
   }
-  return out;
 }
-function cpu() { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; }
+function threads() { const out = {}; threadsOf(String(process.pid), out, false); return out; }
+// Process CPU plus the children's (process lanes), from /proc.
+function cpu() { const c = process.cpuUsage(); let kids = 0; for (const [t, v] of Object.entries(threads())) if (v.name.startsWith('child-')) kids += v.cpu; return (c.user + c.system) / 1e6 + kids; }
+// SWEEP_LANES=thread|process (default thread), SWEEP_V8_FLAGS='--a --b': the lanes and their V8 flags (set in this
+// process for threads, on the children's command line for processes).
+const lanesKind = process.env.SWEEP_LANES ?? 'thread';
+const v8Flags = (process.env.SWEEP_V8_FLAGS ?? '').split(' ').filter(Boolean);
+if (lanesKind === 'thread' && v8Flags.length > 0) { const { setFlagsFromString } = await import('node:v8'); for (const f of v8Flags) setFlagsFromString(f); }
 const c0 = cpu(), t0 = performance.now();
 // The worker as the sweep starts it (the boot module: the bundle when the build made one; DETCD_WORKER_BUNDLE=0 for
 // the modules one by one); an older ROOT without it, its sweep-worker.js.
 const boot = `${root}/dist/sim/cli/harness/sweep-worker-boot.js`;
-const pool = new WorkerPool(existsSync(boot) ? boot : `${root}/dist/sim/cli/harness/sweep-worker.js`, jobs);
+const pool = new WorkerPool(existsSync(boot) ? boot : `${root}/dist/sim/cli/harness/sweep-worker.js`, jobs, ...(lanesKind === 'process' ? [{ kind: 'process', execArgv: ['--max-inlined-bytecode-size-cumulative=240', ...v8Flags] }] : []));
 let seed = 1000;
 async function drain(n) { let next = 0; await Promise.all(Array.from({ length: jobs }, async () => { while (next < n) { next++; await pool.run(task(seed++)); } })); }
 await drain(warm * jobs);

@@ -22,10 +22,13 @@ export interface IndexedRevision {
 
 export class TreeIndex {
   private readonly keys: Bytes[] = [];
+  /** indexes[i] is the KeyIndex of keys[i] (range scans read it without a Map lookup per key). */
+  private readonly indexes: KeyIndex[] = [];
   private readonly byKey = new Map<Bytes, KeyIndex>();
 
   clear(): void {
     this.keys.length = 0;
+    this.indexes.length = 0;
     this.byKey.clear();
   }
 
@@ -77,7 +80,7 @@ export class TreeIndex {
     for (let i = lowerBound(this.keys, key); i < this.keys.length; i++) {
       const k = this.keys[i]!;
       if (end !== '' && k >= end) break;
-      const g = this.byKey.get(k)!.get(atRev);
+      const g = this.indexes[i]!.get(atRev);
       if (g !== undefined) out.push({ key: k, get: g });
     }
     return out;
@@ -87,8 +90,8 @@ export class TreeIndex {
   compact(atRev: number): Set<string> {
     const available = new Set<string>();
     const emptied: Bytes[] = [];
-    for (const k of this.keys) {
-      if (this.byKey.get(k)!.compact(atRev, available)) emptied.push(k);
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.indexes[i]!.compact(atRev, available)) emptied.push(this.keys[i]!);
     }
     for (const k of emptied) this.remove(k);
     return available;
@@ -96,22 +99,25 @@ export class TreeIndex {
 
   /** Every key index in byte order (for snapshots and tests). */
   *entries(): IterableIterator<KeyIndex> {
-    for (const k of this.keys) yield this.byKey.get(k)!;
+    for (const ki of this.indexes) yield ki;
   }
 
   private insert(key: Bytes, ki: KeyIndex): void {
     const i = lowerBound(this.keys, key);
     assert(this.keys[i] !== key, 'tree-index: an inserted key is new');
     this.keys.splice(i, 0, key);
+    this.indexes.splice(i, 0, ki);
     this.byKey.set(key, ki);
-    assert(this.keys.length === this.byKey.size && (i + 1 >= this.keys.length || key < this.keys[i + 1]!), 'tree-index: keys stay sorted and indexed once');
+    assert(this.keys.length === this.byKey.size && this.indexes.length === this.keys.length && (i + 1 >= this.keys.length || key < this.keys[i + 1]!),
+      'tree-index: keys stay sorted and indexed once');
   }
 
   private remove(key: Bytes): void {
     const i = lowerBound(this.keys, key);
     assert(this.keys[i] === key, 'tree-index: removed key is present');
     this.keys.splice(i, 1);
+    this.indexes.splice(i, 1);
     this.byKey.delete(key);
-    assert(this.keys.length === this.byKey.size, 'tree-index: keys stay indexed once');
+    assert(this.keys.length === this.byKey.size && this.indexes.length === this.keys.length, 'tree-index: keys stay indexed once');
   }
 }

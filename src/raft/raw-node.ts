@@ -6,7 +6,7 @@
 //   4. apply rd.committedEntries (calling applyConfChange for conf-change entries);
 //   5. advance(rd).
 import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
-import { NONE, encodeConfChange, hardStateEqual, isEmptyHardState, isLocalMessage, isResponseMessage, message } from './types.ts';
+import { NONE, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, message } from './types.ts';
 import type { Config } from './config.ts';
 import type { StepError } from './errors.ts';
 import { ErrStepLocalMsg, ErrStepPeerNotFound, invariant } from './errors.ts';
@@ -15,14 +15,14 @@ import type { Progress } from './tracker/progress.ts';
 
 export interface Ready {
   /** Present when the leader or our role changed. Not to be persisted. */
-  readonly softState?: SoftState;
+  readonly softState?: SoftState | undefined;
   /** Present when term, vote or commit changed: persist before sending messages. */
-  readonly hardState?: HardState;
+  readonly hardState?: HardState | undefined;
   readonly readStates: readonly ReadState[];
   /** Entries to append to stable storage before sending messages. */
   readonly entries: readonly Entry[];
   /** A snapshot to install in stable storage (and the state machine) before anything else. */
-  readonly snapshot?: Snapshot;
+  readonly snapshot?: Snapshot | undefined;
   /** Entries committed and not yet applied: apply them, in order, after persisting. */
   readonly committedEntries: readonly Entry[];
   /** Send after entries, hard state and snapshot are durable. */
@@ -30,8 +30,6 @@ export interface Ready {
   /** Whether the persisted data must be fsynced (term, vote or entries changed). */
   readonly mustSync: boolean;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface Status {
   readonly id: NodeId;
@@ -129,21 +127,26 @@ export class RawNode {
   /** What the host must persist, send and apply now. Call advance(rd) when done. */
   ready(): Ready {
     const r = this.raft;
-    const ss = r.softState();
-    const hs = r.hardState();
-    const snap = r.raftLog.unstable.snapshot;
+    const prevSoft = this.prevSoftState;
+    const prevHard = this.prevHardState;
+    // Soft and hard state built only when they changed (the previous ones serve otherwise).
+    const softChanged = r.lead !== prevSoft.lead || r.state !== prevSoft.raftState;
+    const hardSame = r.term === prevHard.term && r.vote === prevHard.vote && r.raftLog.committed === prevHard.commit;
+    const hs = hardSame ? prevHard : r.hardState();
     const entries = r.raftLog.unstableEntries().slice();
-    const hsChanged = !isEmptyHardState(hs) && !hardStateEqual(hs, this.prevHardState);
-    // Filled field by field, in the order the optional fields always had (no spread copies).
-    const rd: Mutable<Ready> = {} as Mutable<Ready>;
-    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) rd.softState = ss;
-    if (hsChanged) rd.hardState = hs;
-    if (snap !== undefined) rd.snapshot = snap;
-    rd.readStates = r.readStates;
-    rd.entries = entries;
-    rd.committedEntries = r.raftLog.nextEnts().slice();
-    rd.messages = r.msgs;
-    rd.mustSync = entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
+    // One literal with every field, absent ones undefined: every Ready has one shape, so the
+    // host's reads of it stay monomorphic (fields set one by one gave a shape per combination).
+    const rd: Ready = {
+      softState: softChanged ? r.softState() : undefined,
+      hardState: !hardSame && !isEmptyHardState(hs) ? hs : undefined,
+      snapshot: r.raftLog.unstable.snapshot,
+      readStates: r.readStates,
+      entries,
+      // nextEnts builds a fresh array (raftLog.slice copies what it reads): no second copy.
+      committedEntries: r.raftLog.nextEnts(),
+      messages: r.msgs,
+      mustSync: entries.length > 0 || hs.term !== prevHard.term || hs.vote !== prevHard.vote,
+    };
     this.assertPersistsBeforeSending(hs, rd.messages);
     // Messages and read states are handed over now; the rest is confirmed by advance().
     r.msgs = [];

@@ -1,7 +1,7 @@
 // detcd sweep [--scenario NAME|FILE|all] [--seeds A..B] [--jobs N] [--shard I/N] [--bug NAME]
 //             [--stop-on-fail] [--out DIR] [--report-all] [--rerun-percent P]
 // detcd sweep --merge DIR... [--out DIR]
-// Many seeds over all cores (worker threads started once and reused), a progress bar, a table
+// Many seeds over all cores (workers started once and reused: processes or threads, lane-policy.ts), a progress bar, a table
 // per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
 // in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
 import { writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
-import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks } from '../harness/sweep-engine.ts';
+import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks, sweepLanes } from '../harness/sweep-engine.ts';
 import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
@@ -35,7 +35,7 @@ export interface SweepPlan {
   title: string;
   /** Percent of the seeds re-run in another worker to check determinism (default 5; 0: none). */
   rerunPercent?: number;
-  /** Where the tasks run: tests inject a runner; by default inline for one job, worker threads otherwise. */
+  /** Where the tasks run: tests inject a runner; by default inline for one job, workers (lane-policy.ts) otherwise. */
   runner?: ((jobs: number) => TaskRunner) | undefined;
   /** Against real etcd processes: one run at a time, in this process. */
   realEtcd?: { binary: string | undefined; mitigations: boolean } | undefined;
@@ -91,7 +91,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const count = countTasks(p);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
+  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
   const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));

@@ -1,7 +1,9 @@
-// Runs many (scenario, seed) tasks over worker threads, each started once and reused, with a
-// progress bar, stopping at the first failure when asked. Tasks come from an iterator and are
-// drawn only when a worker is free, so `--seeds 1..3000000` never holds three million tasks.
-// With one job the tasks run inline (no thread start-up).
+// Runs many (scenario, seed) tasks over workers, each started once and reused, with a progress
+// bar, stopping at the first failure when asked. Tasks come from an iterator and are drawn only
+// when a worker is free, so `--seeds 1..3000000` never holds three million tasks. With one job
+// the tasks run inline (no worker start-up); with more, lane-policy.ts says whether the workers
+// are threads or processes of their own (a worker on every core: processes, each with a
+// single-threaded garbage collector).
 //
 // Determinism is checked as FoundationDB does: a share of the seeds (every failing one, at
 // least one, and `rerunPercent` of the rest, spread evenly) runs again in another worker, and
@@ -11,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { RunSummary } from '../../report/index.ts';
 import type { DeterminismMismatchSummary } from '../../report/sweep-summary.ts';
+import { nodeAccepts, planLanes, SWEEP_WORKERS_ENV } from './lane-policy.ts';
+import type { LanePlan } from './lane-policy.ts';
 import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
 import type { SweepOutcome, SweepTask } from './sweep-task.ts';
@@ -65,8 +69,14 @@ export const inlineRunner: TaskRunner = {
   async close() {},
 };
 
-export function threadRunner(jobs: number): TaskRunner {
-  const pool = new WorkerPool<SweepTask, SweepOutcome>(compiledModule('sim/cli/harness/sweep-worker-boot'), jobs);
+/** The workers a sweep of `jobs` workers gets on this machine (lane-policy.ts). */
+export function sweepLanes(jobs: number): LanePlan {
+  return planLanes({ jobs, cores: availableParallelism(), execArgv: process.execArgv, choice: process.env[SWEEP_WORKERS_ENV], accepts: nodeAccepts });
+}
+
+/** `jobs` workers, as `plan` says (by default as this machine's cores say). */
+export function poolRunner(jobs: number, plan: LanePlan = sweepLanes(jobs)): TaskRunner {
+  const pool = new WorkerPool<SweepTask, SweepOutcome>(compiledModule('sim/cli/harness/sweep-worker-boot'), jobs, plan.lanes);
   return { workers: jobs, run: (task, avoid) => pool.run(task, avoid), close: () => pool.close() };
 }
 
@@ -147,7 +157,7 @@ export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: Swe
   let done = 0;
   const startedMs = performance.now();
   bar?.start(count, 0, { failed, left: 'estimating…' });
-  const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineRunner : threadRunner(jobs));
+  const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineRunner : poolRunner(jobs));
   try {
     return await driveTasks(tasks, runner, o, (s) => {
       if (s.valid === false) failed++;

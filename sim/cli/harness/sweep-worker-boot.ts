@@ -14,8 +14,9 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
 import { Script } from 'node:vm';
+import { sweepPort } from './sweep-port.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER_BUNDLE = join(HERE, 'sweep-worker.bundle.cjs');
@@ -84,18 +85,18 @@ function runBundle(code: string): boolean {
  * every function a run called (V8 compiles functions when first called), not only the top level's.
  */
 function afterFirstReply(then: () => void): void {
-  const port = parentPort;
+  const port = sweepPort();
   if (port === null) return;
   const post = port.postMessage.bind(port);
-  port.postMessage = (value: unknown, transfer?: Parameters<MessagePort['postMessage']>[1]) => {
-    post(value, transfer);
+  port.postMessage = (value: unknown) => {
+    post(value);
     port.postMessage = post;
     setImmediate(then);
   };
 }
 
-// Only in a worker thread: the tests import this module for its functions.
-if (!isMainThread) {
+// Only in a sweep worker (thread or child process): the tests import this module for its functions.
+if (sweepPort() !== null) {
   // DETCD_WORKER_BUNDLE=0: the modules one by one (to measure what the bundle saves).
   const code = process.env['DETCD_WORKER_BUNDLE'] === '0' ? undefined : freshBundle(HERE);
   if (code === undefined) await import('./sweep-worker.ts');

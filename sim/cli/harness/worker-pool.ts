@@ -1,8 +1,13 @@
-// A fixed set of worker threads, each started once and reused for every task of a sweep. A task
-// goes to an idle worker, optionally not to a given one (the determinism re-run must run in
-// another worker than the original). Tasks wait in arrival order; a worker that turns idle takes
-// the first waiting task it may take. Each worker runs one task at a time.
+// A fixed set of workers, each started once and reused for every task of a sweep: worker
+// threads of this process, or child processes of their own (node started per worker, with its
+// own V8 flags and heap; see lane-policy.ts for which a sweep uses). A task goes to an idle
+// worker, optionally not to a given one (the determinism re-run must run in another worker than
+// the original). Tasks wait in arrival order; a worker that turns idle takes the first waiting
+// task it may take. Each worker runs one task at a time.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { SWEEP_CHILD_ENV } from './sweep-port.ts';
 import { lowerInliningBudget } from './worker-jit.ts';
 
 export interface PoolReply<R> {
@@ -10,6 +15,9 @@ export interface PoolReply<R> {
   result?: R;
   error?: string;
 }
+
+/** How the workers run: threads of this process, or child processes started with `execArgv` (node's and V8's flags). */
+export type PoolLanes = { kind: 'thread' } | { kind: 'process'; execArgv: readonly string[] };
 
 interface Waiting {
   avoid: number | undefined;
@@ -21,30 +29,29 @@ interface InFlight<R> {
   reject: (e: Error) => void;
 }
 
+/** One worker as the pool sees it, a thread or a process. */
+interface Lane {
+  post(message: unknown): void;
+  stop(): Promise<void>;
+}
+
 export class WorkerPool<T, R> {
   readonly size: number;
-  private readonly workers: Worker[] = [];
+  private readonly lanes: Lane[] = [];
   private readonly idle: boolean[] = [];
   private readonly inFlight = new Map<number, InFlight<R>>();
   private readonly waiting: Waiting[] = [];
   private nextId = 0;
   private broken: Error | undefined;
+  private closing = false;
 
-  constructor(file: string, size: number) {
+  constructor(file: string, size: number, lanes: PoolLanes = { kind: 'thread' }) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`worker pool: size must be a positive integer, got ${size}`);
     this.size = size;
-    // Cold isolates compile less before they are fast (worker-jit.ts).
-    lowerInliningBudget();
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(file);
-      w.on('message', (m: PoolReply<R>) => this.settle(m));
-      w.on('error', (err) => this.fail(err));
-      w.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`sweep worker ${i} exited with code ${code}`));
-      });
-      this.workers.push(w);
-      this.idle.push(true);
-    }
+    // Cold isolates compile less before they are fast (worker-jit.ts); a child process is given its own flags.
+    if (lanes.kind === 'thread') lowerInliningBudget();
+    for (let i = 0; i < size; i++) this.lanes.push(lanes.kind === 'thread' ? this.thread(file, i) : this.child(file, i, lanes.execArgv));
+    for (let i = 0; i < size; i++) this.idle.push(true);
   }
 
   /** Runs `task` on an idle worker other than `avoid` (when the pool has another); resolves with the result and the worker. */
@@ -59,7 +66,41 @@ export class WorkerPool<T, R> {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closing = true;
+    await Promise.all(this.lanes.map((l) => l.stop()));
+  }
+
+  private thread(file: string, i: number): Lane {
+    const w = new Worker(file);
+    w.on('message', (m: PoolReply<R>) => this.settle(m));
+    w.on('error', (err) => this.fail(err));
+    w.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`sweep worker ${i} exited with code ${code}`));
+    });
+    return { post: (m) => w.postMessage(m), stop: async () => void (await w.terminate()) };
+  }
+
+  private child(file: string, i: number, execArgv: readonly string[]): Lane {
+    // 'advanced': the structured clone worker threads use, so a task arrives as it would in a thread.
+    const c: ChildProcess = fork(file, [], { execArgv: [...execArgv], serialization: 'advanced', env: { ...process.env, [SWEEP_CHILD_ENV]: '1' } });
+    const exited = new Promise<void>((done) => c.once('exit', () => done()));
+    c.on('message', (m: PoolReply<R>) => this.settle(m));
+    c.on('error', (err) => this.fail(err));
+    c.on('exit', (code, signal) => {
+      if (!this.closing) this.fail(new Error(`sweep worker ${i} (process ${c.pid}) exited with ${signal ?? `code ${code}`}`));
+    });
+    return {
+      post: (m) => c.send(m as object),
+      stop: async () => {
+        // The child ends when its channel closes (nothing else keeps it); a kill if it does not.
+        if (c.exitCode === null && c.signalCode === null) {
+          if (c.connected) c.disconnect();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+      },
+    };
   }
 
   private acquire(avoid: number | undefined): Promise<number> {
@@ -87,7 +128,7 @@ export class WorkerPool<T, R> {
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.inFlight.set(id, { resolve, reject });
-      this.workers[worker]!.postMessage({ id, task });
+      this.lanes[worker]!.post({ id, task });
     });
   }
 
