@@ -43,3 +43,15 @@ describe('a lease id granted again with another TTL', () => {
     expect(verdict([...grant(4), ...revoke, ...keepAlive(5), ...timedOut])).toBe(false);
   });
 });
+
+describe('a lease id granted again by a grant of unknown outcome', () => {
+  it('its new keys are not the revoked lease outliving its revoke (ground-truth seed 16391)', () => {
+    const read: Line[] = [[5, 'invoke', 'kv/range', { key: btoa('k') }], [5, 'ok', 'kv/range', { header: { revision: '5' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '4', mod_revision: '4', version: '1', lease: '104' }], count: '1' }]];
+    const revokeAt3: Line[] = [[2, 'invoke', 'lease/revoke', { ID: '104' }], [2, 'ok', 'lease/revoke', { header: { revision: '3' } }]];
+    const timedOut: Line[] = [[3, 'invoke', 'lease/grant', { ID: '104', TTL: '5' }], [3, 'info', 'lease/grant', null, 'timeout']];
+    expect(verdict([...grant(4), ...revokeAt3, ...timedOut, ...read])).toBe(true);
+    // Still caught: no grant after the revoke, or one sent only after the read.
+    expect(verdict([...grant(4), ...revokeAt3, ...read])).toBe(false);
+    expect(verdict([...grant(4), ...revokeAt3, ...read, ...timedOut])).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 // Must-fail twins of ground-truth histories: the same history with one answer made a lie, so
 // the checker must call it not linearizable (a ground-truth test that cannot fail is a defect).
 import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
+import { unknownGrants } from '../../../../sim/check/lease-ttl-answers.ts';
 
 /** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
 function firstValued(o: unknown): { value?: unknown } | undefined {
@@ -206,7 +207,9 @@ export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRec
  * made. The lease checker must find it (expired-key-visible, or revoked-key-visible).
  */
 export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
-  const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value));
+  // A lease no grant of unknown outcome may have made again (then its keys are not judged).
+  const regranted = unknownGrants(history);
+  const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && !regranted.has(String(o.value['ID'])));
   if (grant === undefined) return undefined;
   const g = grant.value as Body;
   let revision = 1;
