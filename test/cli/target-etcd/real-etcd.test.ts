@@ -3,13 +3,13 @@
 // instead of skipping it: a test that cannot run must not pass silently.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRunReportTo } from '../../../sim/report/run-report.ts';
 import { removeLeftovers } from '../../../sim/cli/target-etcd/leftovers.ts';
 import { etcdVersion, runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
 import { knownBugsOf } from '../../../sim/cli/target-etcd/known-bugs.ts';
+import { startEtcd } from '../../differential/etcd-process.ts';
 import type { RealRunOutput } from '../../../sim/cli/target-etcd/real-run.ts';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
 import { scratchDir } from '../../scratch-dir.ts';
@@ -199,13 +199,10 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
   }, 4 * RUN_MS_MAX);
 
   it.skipIf(!haveEtcdctl)('the known-bugs table is right about etcd#18089 for this binary: a watch opened at the compact revision misses its delete', async () => {
-    const dir = scratchDir('detcd-18089-');
-    const [client, peer] = [await freePort(), await freePort()];
-    const child = spawn('etcd', ['--data-dir', join(dir, 'd'), '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', `http://127.0.0.1:${client}`,
-      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`, '--initial-cluster', `default=http://127.0.0.1:${peer}`], { stdio: 'ignore' });
+    const etcd = await startEtcd('etcd');
+    const client = etcd.endpoint.replace(/^http:\/\//, '');
     try {
-      const ctl = (...args: string[]) => spawnSync('etcdctl', [`--endpoints=127.0.0.1:${client}`, '--command-timeout=5s', ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: args[0] === 'watch' ? 5000 : 10_000 });
-      for (let i = 0; i < 100 && ctl('endpoint', 'health').status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const ctl = (...args: string[]) => spawnSync('etcdctl', [`--endpoints=${client}`, '--command-timeout=5s', ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: args[0] === 'watch' ? 5000 : 10_000 });
       // put k (rev 2), delete k (rev 3), put k (rev 4), compact at 3 (the delete's revision), watch from 3.
       for (const args of [['put', 'k', 'v1'], ['del', 'k'], ['put', 'k', 'v2'], ['compact', '3', '--physical']]) expect(ctl(...args).status, args.join(' ')).toBe(0);
       // The watch runs until killed: its first response is printed at once.
@@ -215,7 +212,7 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
       expect(first.Events?.length, watched.stdout + watched.stderr).toBeGreaterThan(0);
       expect(missesDelete).toBe(knownBugsOf(etcdVersion('etcd')).some((b) => b.id === 'etcd#18089'));
     } finally {
-      child.kill('SIGKILL');
+      await etcd.stop();
     }
   }, RUN_MS_MAX);
 
@@ -241,15 +238,3 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     }
   });
 });
-
-/** A TCP port nobody listens on now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolvePort(port));
-    });
-  });
-}

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFields } from '../../../src/object/with-fields.ts';
 
-/* eslint-disable no-restricted-syntax -- the spread is the reference withFields must equal */
 describe('withFields', () => {
   it('equals the spread: keys in order, replaced fields in place, new fields last', () => {
     const base = { a: 1, b: 'x', c: undefined, 2: 'two', 1: 'one' };
