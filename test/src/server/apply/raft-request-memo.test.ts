@@ -7,50 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, normalizeMessage } from '../../../../src/api/json-codec.ts';
 import { RAFT_REQUEST_FIELD, internalRaftRequestSize, messageSize } from '../../../../src/api/proto-size.ts';
 import type { RaftRequestKind } from '../../../../src/api/proto-size.ts';
-import type { Kind, Schema } from '../../../../src/api/schema.ts';
 import type { RaftRequest } from '../../../../src/server/apply/raft-request.ts';
 import { decodeRaftRequest, decodeRaftRequestUncached, encodeRaftRequest, raftRequestSize } from '../../../../src/server/apply/raft-request.ts';
 import { SingleMemberDriver } from './driver.ts';
 import { fcParams } from '../../../property-seed.ts';
-
-/** Key order, bigints and -0 included: toEqual ignores key order. */
-function text(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : v));
-}
-
-const binary = fc.uint8Array({ maxLength: 6 }).map((a) => String.fromCharCode(...a));
-const int64Json = fc.oneof(
-  fc.constantFrom(0, -0, '0', '-0', '007', 1, '-1', 2 ** 53 - 1, '9007199254740993', '1e3'),
-  fc.integer({ min: -1000, max: 1000 }),
-  fc.integer({ min: -1000, max: 1000 }).map(String),
-);
-
-/** Gateway JSON a client could send for a field of `kind` (zero values, numbers as text, enums by number). */
-function jsonOf(kind: Kind, depth: number): fc.Arbitrary<unknown> {
-  if (typeof kind === 'string') {
-    switch (kind) {
-      case 'bytes': return binary.map((s) => Buffer.from(s, 'latin1').toString('base64'));
-      case 'int64': case 'uint32': return int64Json;
-      case 'bigint': case 'id': return fc.oneof(fc.constantFrom('0', '00', '18446744073709551615', '-5'), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String));
-      case 'bool': return fc.boolean();
-      case 'string': return fc.string({ maxLength: 4 });
-    }
-  }
-  if ('repeated' in kind) return fc.array(jsonOf(kind.repeated, depth), { maxLength: 3 });
-  if ('message' in kind) return depth <= 0 ? fc.constant({}) : requestJson(kind.message(), depth - 1);
-  return fc.oneof(fc.constantFrom(...kind.names), fc.nat(kind.names.length - 1));
-}
-
-function requestJson(schema: Schema, depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, kind] of schema) fields[name] = jsonOf(kind, depth);
-  return fc.record(fields, { requiredKeys: [] });
-}
-
-function deeplyFrozen(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null) return true;
-  return Object.isFrozen(x) && Object.values(x).every(deeplyFrozen);
-}
+import { deeplyFrozen, requestJson, text } from './request-json-arbitrary.ts';
 
 function hasUnsafeNumber(x: unknown): boolean {
   if (typeof x === 'number') return !Number.isSafeInteger(x);

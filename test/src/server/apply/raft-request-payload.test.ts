@@ -9,7 +9,7 @@ import { encodedTextLength } from '../../../../src/api/encoded-length.ts';
 import { decodeMessage, encodeMessage } from '../../../../src/api/json-codec.ts';
 import { RAFT_REQUEST_FIELD } from '../../../../src/api/proto-size.ts';
 import type { RaftRequestKind } from '../../../../src/api/proto-size.ts';
-import type { Kind, Schema } from '../../../../src/api/schema.ts';
+import type { Schema } from '../../../../src/api/schema.ts';
 import * as S from '../../../../src/api/schema.ts';
 import { entryDataText, sameEntryData } from '../../../../src/raft/types.ts';
 import type { RaftRequest } from '../../../../src/server/apply/raft-request.ts';
@@ -17,47 +17,7 @@ import {
   RaftRequestPayload, decodeRaftRequest, decodeRaftRequestUncached, encodeRaftRequest, raftRequestData,
 } from '../../../../src/server/apply/raft-request.ts';
 import { fcParams } from '../../../property-seed.ts';
-
-/** Key order, bigints and -0 included: toEqual ignores key order. */
-function text(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : v));
-}
-
-const binary = fc.uint8Array({ maxLength: 7 }).map((a) => String.fromCharCode(...a));
-const int64Json = fc.oneof(
-  fc.constantFrom(0, -0, '0', '-0', '007', 1, '-1', 9, 10, 99, 100, 2 ** 53 - 1, -(2 ** 53 - 1), '9007199254740993', '1e3', 1e21),
-  fc.integer({ min: -100_000, max: 100_000 }),
-  fc.integer().map(String),
-);
-/** Strings JSON escapes: quotes, backslashes, control characters, lone surrogates. */
-const anyString = fc.oneof(fc.string({ maxLength: 4 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('"', '\\', '\n', '\u0001', '\ud800', '\udc00x', '😀'));
-
-/** Gateway JSON a client could send for a field of `kind` (zero values, numbers as text, enums by number). */
-function jsonOf(kind: Kind, depth: number): fc.Arbitrary<unknown> {
-  if (typeof kind === 'string') {
-    switch (kind) {
-      case 'bytes': return binary.map((s) => Buffer.from(s, 'latin1').toString('base64'));
-      case 'int64': case 'uint32': return int64Json;
-      case 'bigint': case 'id': return fc.oneof(fc.constantFrom('0', '00', '18446744073709551615', '-5'), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String));
-      case 'bool': return fc.boolean();
-      case 'string': return anyString;
-    }
-  }
-  if ('repeated' in kind) return fc.array(jsonOf(kind.repeated, depth), { maxLength: 3 });
-  if ('message' in kind) return depth <= 0 ? fc.constant({}) : requestJson(kind.message(), depth - 1);
-  return fc.oneof(fc.constantFrom(...kind.names), fc.nat(kind.names.length - 1));
-}
-
-function requestJson(schema: Schema, depth: number): fc.Arbitrary<Record<string, unknown>> {
-  const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, kind] of schema) fields[name] = jsonOf(kind, depth);
-  return fc.record(fields, { requiredKeys: [] });
-}
-
-function deeplyFrozen(x: unknown): boolean {
-  if (typeof x !== 'object' || x === null) return true;
-  return Object.isFrozen(x) && Object.values(x).every(deeplyFrozen);
-}
+import { deeplyFrozen, requestJson, text } from './request-json-arbitrary.ts';
 
 const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
 /** Every message the codec encodes, requests and responses (responses exercise uint32, strings and nested key-values). */
