@@ -84,3 +84,19 @@ describe('a range inside a txn is judged at the revision its own answer shows', 
     expect(verdict([...grant(4), ...put, ...revokeAt2, ...txn(undefined, false)])).toBe(false);
   });
 });
+
+describe('a write that failed with an error after which it may have applied', () => {
+  const put: Line[] = [[4, 'invoke', 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '104' }], [4, 'ok', 'kv/put', { header: { revision: '2' } }]];
+  const deleter = (error: string): Line[] => [[3, 'invoke', 'kv/txn', { compare: [], success: [{ request_delete_range: { key: btoa('k') } }], failure: [] }], [3, 'fail', 'kv/txn', { error }, error]];
+  const read: Line[] = [[5, 'invoke', 'kv/range', { key: btoa('\0'), range_end: btoa('\0') }], [5, 'ok', 'kv/range', { header: { revision: '3' } }]];
+
+  it('may have deleted the leased key: its absence is no early revoke (ground-truth seed 53023, "leader changed")', () => {
+    expect(verdict([...grant(5), ...put, ...deleter('etcdserver: leader changed'), ...read])).toBe(true);
+    expect(verdict([...grant(5), ...put, ...deleter('etcdserver: request timed out'), ...read])).toBe(true);
+  });
+
+  it('still caught: a write that certainly failed deleted nothing, so only the lease\'s end can have', () => {
+    expect(verdict([...grant(5), ...put, ...deleter('etcdserver: requested lease not found'), ...read])).toBe(false);
+    expect(verdict([...grant(5), ...put, ...read])).toBe(false);
+  });
+});
