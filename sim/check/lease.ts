@@ -15,7 +15,8 @@
 // 3. Expired: the lease is known alive at the completion of its grant and of every
 //    keep-alive ok with TTL > 0; it may live at most TTL after the latest of those, plus
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
-//    every lease's TTL, etcd#9888), plus graceUs for clock drift. A range invoked after
+//    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
+//    a keep-alive of unknown serving time invoked while the lease may have been alive. A range invoked after
 //    that deadline that shows a key attached to the lease, or a keep-alive invoked after it
 //    that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
@@ -29,7 +30,7 @@ import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
 import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
-import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
+import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
@@ -185,14 +186,24 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
   return leases;
 }
 
-function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions): number {
+/**
+ * The latest moment the lease can be alive. `unknownTriesUs`: the invocations (ascending) of the
+ * keep-alive tries of the lease whose serving time no answer bounds (timed out, failed, sent
+ * again): each may have been served at any moment the lease was still alive, and renewed it for
+ * one more TTL from then (ground-truth seed 47191: a timed-out keep-alive applied 2.79 s after a
+ * grant of TTL 3 s kept a key put at 4.0 s alive). One invoked after the lease certainly expired
+ * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
+ */
+function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
   const ttlUs = f.ttlSeconds * 1e6;
   // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
   let alive = -Infinity;
   for (const t of f.aliveAtUs) if (t > alive) alive = t;
   let d = alive + ttlUs;
   for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
-  return d + (o.graceUs ?? 1_000_000);
+  d += o.graceUs ?? 1_000_000;
+  for (const t of unknownTriesUs) if (t <= d) d += ttlUs;
+  return d;
 }
 
 export function checkLease(history: readonly Op[], options: LeaseCheckOptions = {}): LeaseCheckResult {
@@ -206,7 +217,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const stepsMax = options.stepsMax ?? 50_000_000;
   let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
   const deadlines = new Map<string, number>();
-  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options));
+  const unknownTries = unboundedKeepAliveTries(history);
+  for (const times of unknownTries.values()) {
+    steps += times.length;
+    times.sort((a, b) => a - b);
+  }
+  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options, unknownTries.get(id) ?? []));
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).

@@ -100,3 +100,31 @@ describe('a write that failed with an error after which it may have applied', ()
     expect(verdict([...grant(5), ...put, ...read])).toBe(false);
   });
 });
+
+describe('a keep-alive of unknown outcome may have renewed the lease', () => {
+  type Timed = [timeUs: number, ...line: Line];
+  const timedVerdict = (lines: Timed[]): boolean | 'unknown' =>
+    checkLease(
+      lines.map(([time, process, type, f, value, error], index) => ({ index, time, process, type, f, value, ...(error !== undefined ? { error } : {}) })),
+      { answersCarryLeaderTerm: true, clockDriftPpmMax: 0, clockJumpUsMax: 0 },
+    ).valid;
+  const grant3: Timed[] = [[1_000, 0, 'invoke', 'lease/grant', { ID: '104', TTL: '3' }], [2_000, 0, 'ok', 'lease/grant', { ...hdr(), ID: '104', TTL: '3' }]];
+  const timedOutKeepAlive = (atUs: number): Timed[] => [[atUs, 1, 'invoke', 'lease/keepalive', { ID: '104' }], [atUs + 2_000, 1, 'info', 'lease/keepalive', null, 'timeout']];
+  const readAt = (atUs: number): Timed[] => [
+    [atUs, 2, 'invoke', 'kv/range', { key: btoa('k') }],
+    [atUs + 1_000, 2, 'ok', 'kv/range', { header: { revision: '2' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '104' }], count: '1' }],
+  ];
+
+  it('a timed-out keep-alive sent while the lease lived keeps its key alive one TTL longer (ground-truth seed 47191)', () => {
+    // Granted TTL 3 s by 2 ms; kept alive (its answer lost) at 2.79 s; a key of it read at 4.01 s.
+    expect(timedVerdict([...grant3, ...timedOutKeepAlive(2_793_000), ...readAt(4_010_000)])).toBe(true);
+  });
+
+  it('still caught: the key read past what every renewal could give, or a keep-alive sent after the lease expired', () => {
+    expect(timedVerdict([...grant3, ...readAt(4_010_000)])).toBe(false);
+    // 2 ms + 3 s + 1 s grace + one more TTL: gone by 7.002 s.
+    expect(timedVerdict([...grant3, ...timedOutKeepAlive(2_793_000), ...readAt(7_100_000)])).toBe(false);
+    // Sent at 4.5 s, after the lease had expired (4.002 s with the grace): it renewed nothing.
+    expect(timedVerdict([...grant3, ...timedOutKeepAlive(4_500_000), ...readAt(4_600_000)])).toBe(false);
+  });
+});
