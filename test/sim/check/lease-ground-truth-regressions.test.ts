@@ -128,3 +128,37 @@ describe('a keep-alive of unknown outcome may have renewed the lease', () => {
     expect(timedVerdict([...grant3, ...timedOutKeepAlive(4_500_000), ...readAt(4_600_000)])).toBe(false);
   });
 });
+
+describe('a lease id granted again after it expired', () => {
+  type Timed = [timeUs: number, ...line: Line];
+  const timedVerdict = (lines: Timed[]): boolean | 'unknown' =>
+    checkLease(
+      lines.map(([time, process, type, f, value, error], index) => ({ index, time, process, type, f, value, ...(error !== undefined ? { error } : {}) })),
+      { answersCarryLeaderTerm: true, clockDriftPpmMax: 0, clockJumpUsMax: 0 },
+    ).valid;
+  const withTerm = { header: { member_id: '1', revision: '1', raft_term: '2' } };
+  const grant2: Timed[] = [[1_000, 0, 'invoke', 'lease/grant', { ID: '100', TTL: '2' }], [2_000, 0, 'ok', 'lease/grant', { ...withTerm, ID: '100', TTL: '2' }]];
+  const keepAlive = (atUs: number, p = 3): Timed[] => [[atUs, p, 'invoke', 'lease/keepalive', { ID: '100' }], [atUs + 1_000, p, 'ok', 'lease/keepalive', { ...withTerm, ID: '100', TTL: '2' }]];
+  const regrant = (atUs: number, outcome: 'open' | 'ok' | 'refused'): Timed[] => {
+    const inv: Timed = [atUs, 5, 'invoke', 'lease/grant', { ID: '100', TTL: '2' }];
+    if (outcome === 'open') return [inv];
+    if (outcome === 'ok') return [inv, [atUs + 500, 5, 'ok', 'lease/grant', { ...withTerm, ID: '100', TTL: '2' }]];
+    const error = 'etcdserver: lease already exists';
+    return [inv, [atUs + 500, 5, 'fail', 'lease/grant', { error }, error]];
+  };
+  const renewal = keepAlive(4_000);
+
+  it('a keep-alive after the expiry renewed the new lease a grant in flight made (ground-truth seeds 52967, 60902)', () => {
+    // Renewed by 5 ms with TTL 2 s, expired (revoked) by 2.005 s; a grant of the id sent at 2.023 s made it again.
+    const late = keepAlive(2_022_777, 2);
+    expect(timedVerdict([...grant2, ...renewal, late[0]!, ...regrant(2_023_000, 'open'), late[1]!])).toBe(true);
+    expect(timedVerdict([...grant2, ...renewal, ...regrant(2_010_000, 'ok'), ...late])).toBe(true);
+  });
+
+  it('still caught: no grant in between, one refused, or one sent only after the renewal answered', () => {
+    const late = keepAlive(2_022_777, 2);
+    expect(timedVerdict([...grant2, ...renewal, ...late])).toBe(false);
+    expect(timedVerdict([...grant2, ...renewal, ...regrant(2_010_000, 'refused'), ...late])).toBe(false);
+    expect(timedVerdict([...grant2, ...renewal, ...late, ...regrant(2_030_000, 'open')])).toBe(false);
+  });
+});
