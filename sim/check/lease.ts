@@ -30,6 +30,7 @@ import type { Op } from '../history/op.ts';
 import { findRevokedEarly } from './lease-revoked-early.ts';
 import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
+import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
@@ -91,8 +92,22 @@ interface LeaseFacts {
   grantRevision: number;
   aliveAtUs: number[];
   grantedAtUs: number;
-  revokedAtRevision: number;
-  goneAtUs: number;
+  /** Revokes answered and answers that reported the lease gone, of this id's every grant (a grant again keeps them). */
+  ends: LeaseEnd[];
+}
+
+/**
+ * A revoke answered ok at `revision` (it deleted the lease's keys there), or an answer that
+ * reported the lease gone from a member at `revision` (its keys were deleted by then). A key of
+ * the lease's id read after it outlived the lease, unless the key was written after it and a
+ * grant of the id may have made the lease again in between (ground-truth seed 49511: a revoke
+ * answered after a grant of the id again was answered, and a key put with the new lease).
+ */
+interface LeaseEnd {
+  readonly revoked: boolean;
+  readonly revision: number;
+  readonly invokeUs: number;
+  readonly doneUs: number;
 }
 
 function completedOps(history: readonly Op[]): Completed[] {
@@ -170,18 +185,20 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
       const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
-      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
+      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, ends: leases.get(id)?.ends ?? [] });
     }
     const id = id64(req['ID']);
     const f = facts(id);
     if (f === undefined) continue;
-    if (invoke.f === 'lease/revoke') f.revokedAtRevision = Math.min(f.revokedAtRevision, int(obj(resp['header'])['revision']));
-    const sawGrant = int(obj(resp['header'])['revision']) > f.grantRevision;
+    const revision = int(obj(resp['header'])['revision']);
+    const end = (revoked: boolean): void => void f.ends.push({ revoked, revision, invokeUs: invoke.time, doneUs: ok.time });
+    if (invoke.f === 'lease/revoke') end(true);
+    const sawGrant = revision > f.grantRevision;
     if (invoke.f === 'lease/keepalive') {
       if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
-      else if (sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+      else if (sawGrant) end(false);
     }
-    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) end(false);
   }
   return leases;
 }
@@ -227,6 +244,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const regranted = unknownGrants(history);
+  const grants = grantWindows(history);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
@@ -241,8 +259,14 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       const f = id === '0' ? undefined : leases.get(id);
       if (f === undefined || !judged(id, answeredUs)) continue;
       const key = decodeKey(kv['key']);
-      if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
-      else if (explicit === 0 && at.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
+      // A key without its mod_revision may have been written at any revision.
+      const modRevision = kv['mod_revision'] === undefined ? Infinity : int(kv['mod_revision']);
+      const outlived = (e: LeaseEnd): boolean => !(modRevision > e.revision && mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs));
+      const revoked = f.ends.find((e) => e.revoked && readRevision >= e.revision && outlived(e));
+      const gone = explicit === 0 ? f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e)) : undefined;
+      steps += f.ends.length;
+      if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
+      else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
       else if (explicit === 0 && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
     }
   };

@@ -162,3 +162,28 @@ describe('a lease id granted again after it expired', () => {
     expect(timedVerdict([...grant2, ...renewal, ...late, ...regrant(2_030_000, 'open')])).toBe(false);
   });
 });
+
+describe('a revoke answered after a grant of the same id again was answered', () => {
+  const grantAgain: Line[] = [[3, 'invoke', 'lease/grant', { ID: '104', TTL: '5' }], [3, 'ok', 'lease/grant', { ...hdr(), ID: '104', TTL: '5' }]];
+  const revokeInvoke: Line = [2, 'invoke', 'lease/revoke', { ID: '104' }];
+  const revokeOk: Line = [2, 'ok', 'lease/revoke', { header: { revision: '1' } }];
+  const put = (rev: number): Line[] => [[4, 'invoke', 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '104' }], [4, 'ok', 'kv/put', { header: { revision: String(rev) } }]];
+  const read = (mod: number): Line[] => [[5, 'invoke', 'kv/range', { key: btoa('k') }], [5, 'ok', 'kv/range', { header: { revision: '3' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: String(mod), mod_revision: String(mod), version: '1', lease: '104' }], count: '1' }]];
+
+  it('keys put after the revoke belong to the lease granted again (ground-truth seed 49511)', () => {
+    // The revoke applied before the second grant (which succeeded), though its answer came after.
+    expect(verdict([...grant(4), revokeInvoke, ...grantAgain, revokeOk, ...put(2), ...read(2)])).toBe(true);
+  });
+
+  it('still caught: a key the revoke must have deleted, or one put after it with no grant again', () => {
+    const putBefore: Line[] = [[4, 'invoke', 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '104' }], [4, 'ok', 'kv/put', { header: { revision: '2' } }]];
+    const revokeAt2: Line = [2, 'ok', 'lease/revoke', { header: { revision: '3' } }];
+    const readAt4: Line[] = [[5, 'invoke', 'kv/range', { key: btoa('k') }], [5, 'ok', 'kv/range', { header: { revision: '4' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '104' }], count: '1' }]];
+    // Put at 2, revoked at 3 (its keys deleted), granted again: the key of revision 2 read at 4 outlived the revoke.
+    expect(verdict([...grant(4), ...putBefore, revokeInvoke, revokeAt2, ...grantAgain, ...readAt4])).toBe(false);
+    // No grant again: a key of the revoked lease written after the revoke.
+    expect(verdict([...grant(4), revokeInvoke, revokeOk, ...put(2), ...read(2)])).toBe(false);
+    // A grant again sent only after the read answered.
+    expect(verdict([...grant(4), revokeInvoke, revokeOk, ...put(2), ...read(2), ...grantAgain])).toBe(false);
+  });
+});
