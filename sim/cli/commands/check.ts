@@ -16,7 +16,7 @@
 // client-N/operations.json of its report, so a report directory, or any one client file of
 // it, is checked as the whole run (a client alone sees other clients' writes and would look
 // wrong); the verdict line says how many client files it read.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
@@ -28,6 +28,7 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
+import { InputFileError, readInputBytes, readInputText } from '../../report/input-file.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
@@ -227,9 +228,9 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
   try {
-    dump = JSON.parse(readFileSync(file, 'utf8'));
+    dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
@@ -245,9 +246,9 @@ async function readDump(file: string): Promise<unknown> {
 function readWatches(file: string): { time: number; response: unknown }[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    throw new BadHistory(`watches ${file}: ${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: { time: number; response: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -274,9 +275,9 @@ function readText(file: string, name?: string): string {
   const prefix = name === undefined ? '' : `${name}: `;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readInputBytes(file);
   } catch (err) {
-    throw new BadHistory(`${prefix}cannot read (${err instanceof Error ? err.message : String(err)})`, name !== undefined);
+    throw new BadHistory(`${prefix}${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
   let text: string;
   try {
