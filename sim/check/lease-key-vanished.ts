@@ -2,9 +2,11 @@
 // but does not show it, where the last acknowledged put of k below R attached lease L and no other
 // write could have touched k between that put and R (no put, delete or txn on k that was invoked
 // before the read answered, overlapped the put, and did not fail for sure or commit outside the
-// window). Then only L's end (expiry or revoke) deleted k, before the read answered.
+// window). Then only L's end (expiry or revoke) deleted k, before the read answered. A failure
+// is sure only with an error after which etcd cannot have applied the request (not a timeout,
+// "leader changed", "no leader" or a lost connection: mayHaveApplied).
 import type { Op } from '../history/op.ts';
-import { decodeKey, id64, int } from './models/etcd/json.ts';
+import { decodeKey, id64, int, mayHaveApplied } from './models/etcd/json.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -91,7 +93,12 @@ export class KeyWrites {
       pending.delete(op.process);
       if (p === undefined) continue;
       const ok = op.type === 'ok';
-      const write: Write = { invokeUs: p.invoke.time, endUs: op.type === 'info' ? Infinity : op.time, failed: op.type === 'fail', revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
+      // A write that failed with an error after which it may still have applied ("leader
+      // changed", "request timed out") is of unknown outcome, as one that timed out (ground-truth
+      // seed 53023: a txn answered "leader changed" had deleted the leased key).
+      const failed = op.type === 'fail' && !mayHaveApplied(op.error ?? '');
+      const unknown = op.type === 'info' || (op.type === 'fail' && !failed);
+      const write: Write = { invokeUs: p.invoke.time, endUs: unknown ? Infinity : op.time, failed, revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
       this.writes.push(write);
       if (ok && p.invoke.f === 'kv/put') {
         const req = obj(p.invoke.value);

@@ -32,6 +32,7 @@ import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
+import { txnWrites } from './models/etcd/model.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 
 export interface LeaseCheckOptions {
@@ -108,35 +109,54 @@ function completedOps(history: readonly Op[]): Completed[] {
 }
 
 /**
- * One read an op made: the revision it asked for (0: the state at the op), whether it is a
- * write's prev_kv (the state just before the write, at header.revision - 1), and the kvs it
- * shows (read through obj: what is not an object shows no lease).
+ * One read an op made: the revision of the state it showed (a lower bound where the answer does
+ * not say), the revision it asked for (0: the state at the op), and the kvs it shows (read
+ * through obj: what is not an object shows no lease).
  */
-type LeasedRead = (explicit: number, beforeWrite: boolean, kvs: readonly unknown[]) => void;
+type LeasedRead = (readRevision: number, explicit: number, kvs: readonly unknown[]) => void;
 
 const NO_KVS: readonly unknown[] = [];
 const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_KVS);
+const headerRevision = (resp: Obj): number => int(obj(resp['header'])['revision']);
 
 /**
  * Every read an op made: a range's kvs; a txn's ranges (each with its own revision, nested txns
  * included, in the branch its `succeeded` chose); and the prev_kv / prev_kvs a put or delete
  * returns, which show the state just before that write. Read where they are, no list of reads
  * nor copy of their kvs per op (those were 2 % of the bytes the history checkers allocated).
+ *
+ * `revision`: the revision of the state after the op (its header's). Inside a txn each answer's
+ * own header says which state it saw: etcd 3.4 serves a txn's range at the revision before the
+ * txn, or one past it once the txn wrote (storeTxnWrite.Range), and that header is the range's
+ * (ground-truth seeds 57389, 94452: a range before the txn's delete of the lease's last key was
+ * judged at the txn's revision, at which a later revoke had ended the lease). Where a nested
+ * answer has no header, a txn that wrote may have read the state before its writes.
  */
-function forEachRead(f: string, req: Obj, resp: Obj, each: LeasedRead): void {
-  if (f === 'kv/range') each(int(req['revision']), false, list(resp['kvs']));
-  else if (f === 'kv/put') each(0, true, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
-  else if (f === 'kv/deleterange') each(0, true, list(resp['prev_kvs']));
+function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: LeasedRead): void {
+  if (f === 'kv/range') each(revision, int(req['revision']), list(resp['kvs']));
+  else if (f === 'kv/put') each(revision - 1, 0, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
+  else if (f === 'kv/deleterange') each(revision - 1, 0, list(resp['prev_kvs']));
   else if (f === 'kv/txn') {
     const branch = list(resp['succeeded'] === true ? req['success'] : req['failure']);
     const responses = list(resp['responses']);
+    const before = txnWrites(req, resp) ? revision - 1 : revision;
     for (let i = 0; i < branch.length; i++) {
       const op = obj(branch[i]);
       const r = obj(responses[i]);
-      if (op['request_range'] !== undefined) forEachRead('kv/range', obj(op['request_range']), obj(r['response_range']), each);
-      else if (op['request_put'] !== undefined) forEachRead('kv/put', obj(op['request_put']), obj(r['response_put']), each);
-      else if (op['request_delete_range'] !== undefined) forEachRead('kv/deleterange', obj(op['request_delete_range']), obj(r['response_delete_range']), each);
-      else if (op['request_txn'] !== undefined) forEachRead('kv/txn', obj(op['request_txn']), obj(r['response_txn']), each);
+      const nested = (answer: Obj, fallback: number): number => (headerRevision(answer) > 0 ? headerRevision(answer) : fallback);
+      if (op['request_range'] !== undefined) {
+        const answer = obj(r['response_range']);
+        forEachRead('kv/range', obj(op['request_range']), answer, nested(answer, before), each);
+      } else if (op['request_put'] !== undefined) {
+        const answer = obj(r['response_put']);
+        forEachRead('kv/put', obj(op['request_put']), answer, nested(answer, revision), each);
+      } else if (op['request_delete_range'] !== undefined) {
+        const answer = obj(r['response_delete_range']);
+        forEachRead('kv/deleterange', obj(op['request_delete_range']), answer, nested(answer, revision), each);
+      } else if (op['request_txn'] !== undefined) {
+        const answer = obj(r['response_txn']);
+        forEachRead('kv/txn', obj(op['request_txn']), answer, nested(answer, revision), each);
+      }
     }
   }
 }
@@ -194,11 +214,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
-  let resp: Obj = {};
   let answeredUs = 0;
-  const judgeRead: LeasedRead = (explicit, beforeWrite, kvs) => {
+  const judgeRead: LeasedRead = (stateRevision, explicit, kvs) => {
     const at = invoke!;
-    const readRevision = explicit > 0 ? explicit : int(obj(resp['header'])['revision']) - (beforeWrite ? 1 : 0);
+    const readRevision = explicit > 0 ? explicit : stateRevision;
     for (let i = 0; i < kvs.length; i++) {
       const kv = obj(kvs[i]);
       steps++;
@@ -221,9 +240,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       if (d !== undefined && inv.time > d && judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
     invoke = inv;
-    resp = answer;
     answeredUs = ok.time;
-    forEachRead(inv.f, obj(inv.value), answer, judgeRead);
+    forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead);
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
