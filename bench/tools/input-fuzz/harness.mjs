@@ -67,7 +67,9 @@ export function changedPaths(before, after) {
 export function runDetcd(bin, c, cwd) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [bin, ...c.argv], { cwd, env: { ...process.env, NO_COLOR: '1', DETCD_DEBUG: '', FORCE_COLOR: '0' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // DETCD_DEBUG would print an internal error's stack trace on purpose: a user's shell has it unset.
+    const { DETCD_DEBUG: _debug, ...env } = process.env;
+    const child = spawn(process.execPath, [bin, ...c.argv], { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { if (stdout.length < OUTPUT_BYTES_MAX) stdout += d; });

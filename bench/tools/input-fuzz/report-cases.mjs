@@ -42,7 +42,9 @@ export function runDirCases(fx, pick, random, outFor) {
     add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), JSON.stringify(value)), { compared: COMPARED.test(key), bad: key === 'seed' || key === 'scenario' ? true : undefined });
   }
   for (const [label, bytes] of textMutations(readFileSync(join(fx.okRun, 'results.json'), 'utf8'), random)) {
-    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), bytes), { bad: label === 'CRLF line ends' ? undefined : true, compared: label === 'CRLF line ends' || label === 'a UTF-8 BOM first' });
+    // CRLF, and a bad byte inside a string (read as U+FFFD), still make valid JSON.
+    const stillJson = label === 'CRLF line ends' || label === 'an invalid UTF-8 byte inside';
+    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), bytes), { bad: stillJson ? undefined : true, compared: stillJson || label === 'a UTF-8 BOM first' });
   }
   for (const [kind, path] of Object.entries(fx.kinds)) {
     add(`results.json is ${kind}`, (dir) => {
@@ -52,7 +54,10 @@ export function runDirCases(fx, pick, random, outFor) {
   }
   for (const file of ['scenario.json', 'checkpoints.json']) {
     const text = readFileSync(join(fx.okRun, file), 'utf8');
-    for (const [label, bytes] of pick(textMutations(text, random))) add(`${file} ${label}`, (dir) => writeFileSync(join(dir, file), bytes), { bad: label === 'CRLF line ends' ? undefined : true, compared: label === 'CRLF line ends' });
+    for (const [label, bytes] of pick(textMutations(text, random))) {
+      const stillJson = label === 'CRLF line ends' || label === 'an invalid UTF-8 byte inside';
+      add(`${file} ${label}`, (dir) => writeFileSync(join(dir, file), bytes), { bad: stillJson ? undefined : true, compared: stillJson });
+    }
     for (const [kind, path] of pick(Object.entries(fx.kinds))) {
       add(`${file} is ${kind}`, (dir) => {
         rmSync(join(dir, file));

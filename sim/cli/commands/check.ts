@@ -239,6 +239,9 @@ async function readDump(file: string): Promise<unknown> {
   } catch (err) {
     throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
+  // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
+  const problem = etcdFieldProblem(dump, 'dump');
+  if (problem !== undefined) throw new BadHistory(`initial state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
