@@ -73,9 +73,9 @@ export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputFileError(path, 'no such file (ENOENT)');
-    if (code === 'ELOOP') throw new InputFileError(path, 'a loop of symbolic links (ELOOP)');
-    if (code === 'ENOTDIR') throw new InputFileError(path, 'a parent of it is a file, not a directory (ENOTDIR)');
+    if (code === 'ENOENT') throw new InputFileError(path, 'cannot read: no such file (ENOENT)');
+    if (code === 'ELOOP') throw new InputFileError(path, 'cannot read: a loop of symbolic links (ELOOP)');
+    if (code === 'ENOTDIR') throw new InputFileError(path, 'cannot read: a parent of it is a file, not a directory (ENOTDIR)');
     throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
   }
   if (!st.isFile() && !(isShellPipePath(path) && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()))) throw new InputFileError(path, kindOf(st));

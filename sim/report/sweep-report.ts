@@ -32,7 +32,7 @@ export async function readSweep(dir: string): Promise<SweepSummary> {
   try {
     text = readInputText(file);
   } catch (err) {
-    if (err instanceof InputFileError) throw new Error(`${file}: cannot read: ${err.reason}`, { cause: err });
+    if (err instanceof InputFileError) throw new Error(`${file}: ${err.reason}`, { cause: err });
     throw err;
   }
   let json: unknown;
