@@ -186,6 +186,21 @@ export class Member {
   }
 
   /**
+   * etcd's MoveLeader: hands leadership to the voter `transferee`. False where etcd answers an
+   * error and does nothing: this member does not lead ("not leader"), or the transferee is not
+   * a voter ("bad leader transferee": no such member, or a learner). True: raft took the request;
+   * it abandons the transfer if it does not finish within an election timeout, and drops
+   * proposals meanwhile.
+   */
+  transferLeadership(transferee: number): boolean {
+    if (this.removedFromCluster || !this.isLeader) return false;
+    const cs = this.membership;
+    if (transferee === this.config.id || !cs.voters.includes(transferee)) return false;
+    this.raft.transferLeadership(transferee);
+    return true;
+  }
+
+  /**
    * Takes a snapshot at the applied index and compacts the whole log behind it, so a member
    * that joins with an empty disk is sent a snapshot holding the current membership (the
    * bootstrap membership is not in the log: replaying the log from index 1 would be wrong).
@@ -318,6 +333,7 @@ export class Member {
     const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
     for (const m of messages) {
       if (!which(m)) continue;
+      if (m.type === 'MsgTimeoutNow') this.note('leader-transfer');
       if (m.type === 'MsgSnap') {
         this.note('snapshot-sent');
         const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;

@@ -49,6 +49,10 @@ export class RaftNode implements RaftPort {
     this.node.readIndex(ctx);
   }
 
+  transferLeadership(transferee: number): void {
+    this.node.transferLeadership(transferee);
+  }
+
   reportSnapshot(id: number, failed: boolean): void {
     this.node.reportSnapshot(id, failed);
   }

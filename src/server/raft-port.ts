@@ -29,6 +29,12 @@ export interface RaftPort {
   /** False when the proposal was dropped (not the leader, a conf change already pending, ...). */
   proposeConfChange(cc: ConfChange): boolean;
   readIndex(ctx: string): void;
+  /**
+   * Hands leadership to `transferee` (etcd's Node.TransferLeadership, behind MoveLeader and a
+   * graceful stop): the leader catches it up, then sends MsgTimeoutNow; raft abandons a transfer
+   * that does not finish within an election timeout. Ignored where raft ignores it.
+   */
+  transferLeadership(transferee: number): void;
   /** The transport finished sending a snapshot to `id` (etcd's ReportSnapshot). */
   reportSnapshot(id: number, failed: boolean): void;
   applyConfChange(cc: ConfChange): ConfState;
