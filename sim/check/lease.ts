@@ -11,14 +11,14 @@
 //    deposed leader that never saw the grant answers "not found" too (etcd serves lease
 //    lookups from the leader's lessor without a linearizable check); that is no evidence.
 //    Any range invoked after that completion that shows a key attached to the lease is a
-//    key that outlived its lease.
+//    key that outlived its lease (not a serializable one: a lagging member serves it).
 // 3. Expired: the lease is known alive at the completion of its grant and of every
 //    keep-alive ok with TTL > 0; it may live at most TTL after the latest of those, plus
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
 //    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
-//    a keep-alive of unknown serving time invoked while the lease may have been alive. A range invoked after
-//    that deadline that shows a key attached to the lease, or a keep-alive invoked after it
-//    that answers TTL > 0, is a lease that outlived its TTL.
+//    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
+//    invoked after that deadline that shows a key attached to the lease (not a serializable one),
+//    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
@@ -35,6 +35,7 @@ import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
+import { isSerializableRead } from './models/etcd/apply.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 
 export interface LeaseCheckOptions {
@@ -248,6 +249,11 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
+  // Whether the op was served from one member's own state (a serializable range, or a txn of
+  // serializable ranges): a member that lags shows the state of a revision before a revoke or an
+  // expiry long after it (etcd's serializable reads may be stale). Such a read is judged by its
+  // revision only (rule 1), never by when it came (rules 2 and 3).
+  let servedLocally = false;
   let answeredUs = 0;
   const judgeRead: LeasedRead = (stateRevision, explicit, kvs) => {
     const at = invoke!;
@@ -263,11 +269,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       const modRevision = kv['mod_revision'] === undefined ? Infinity : int(kv['mod_revision']);
       const outlived = (e: LeaseEnd): boolean => !(modRevision > e.revision && mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs));
       const revoked = f.ends.find((e) => e.revoked && readRevision >= e.revision && outlived(e));
-      const gone = explicit === 0 ? f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e)) : undefined;
+      const current = explicit === 0 && !servedLocally;
+      const gone = current ? f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e)) : undefined;
       steps += f.ends.length;
       if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
       else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (explicit === 0 && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      else if (current && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
     }
   };
   for (const { invoke: inv, ok } of ops) {
@@ -280,6 +287,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       if (d !== undefined && inv.time > d && judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
     invoke = inv;
+    servedLocally = isSerializableRead(inv.f, obj(inv.value));
     answeredUs = ok.time;
     forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead);
   }

@@ -187,3 +187,34 @@ describe('a revoke answered after a grant of the same id again was answered', ()
     expect(verdict([...grant(4), revokeInvoke, revokeOk, ...put(2), ...read(2), ...grantAgain])).toBe(false);
   });
 });
+
+describe('a serializable read is judged by its revision only', () => {
+  type Timed = [timeUs: number, ...line: Line];
+  const timedVerdict = (lines: Timed[]): boolean | 'unknown' =>
+    checkLease(
+      lines.map(([time, process, type, f, value, error], index) => ({ index, time, process, type, f, value, ...(error !== undefined ? { error } : {}) })),
+      { answersCarryLeaderTerm: true, clockDriftPpmMax: 0, clockJumpUsMax: 0 },
+    ).valid;
+  const kv = { key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '100' };
+  const setup: Timed[] = [
+    [1_000, 0, 'invoke', 'lease/grant', { ID: '100', TTL: '2' }], [2_000, 0, 'ok', 'lease/grant', { ...hdr(), ID: '100', TTL: '2' }],
+    [3_000, 1, 'invoke', 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '100' }], [4_000, 1, 'ok', 'kv/put', { header: { revision: '2' } }],
+  ];
+  const gone: Timed[] = [[4_000_000, 3, 'invoke', 'lease/timetolive', { ID: '100' }], [4_001_000, 3, 'ok', 'lease/timetolive', { header: { member_id: '1', revision: '3', raft_term: '2' }, ID: '100', TTL: '-1' }]];
+  const read = (serializable: boolean, revision: number): Timed[] => [
+    [5_000_000, 2, 'invoke', 'kv/range', serializable ? { key: btoa('k'), serializable: true } : { key: btoa('k') }],
+    [5_001_000, 2, 'ok', 'kv/range', { header: { member_id: '2', revision: String(revision), raft_term: '2' }, kvs: [kv], count: '1' }],
+  ];
+
+  it('a lagging member shows a key of a lease expired or reported gone long before (etcd: serializable reads may be stale)', () => {
+    expect(timedVerdict([...setup, ...read(true, 2)])).toBe(true);
+    expect(timedVerdict([...setup, ...gone, ...read(true, 2)])).toBe(true);
+  });
+
+  it('still caught: the same read linearizable, or a serializable one at or past a revoke\'s revision', () => {
+    expect(timedVerdict([...setup, ...read(false, 2)])).toBe(false);
+    expect(timedVerdict([...setup, ...gone, ...read(false, 3)])).toBe(false);
+    const revoke: Timed[] = [[3_000_000, 4, 'invoke', 'lease/revoke', { ID: '100' }], [3_001_000, 4, 'ok', 'lease/revoke', { header: { revision: '3' } }]];
+    expect(timedVerdict([...setup, ...revoke, ...read(true, 3)])).toBe(false);
+  });
+});
