@@ -307,9 +307,7 @@ export class MemberHost implements Host, RaftView {
   /** Asks the member to hand leadership to `transferee` (see Member.transferLeadership). */
   transferLeadership(transferee: number): boolean {
     this.version++;
-    const taken = this.member.transferLeadership(transferee);
-    this.pump();
-    return taken;
+    return this.member.transferLeadership(transferee);
   }
 
   /** Asks the member to snapshot and compact its log now (see Member.requestSnapshot). */

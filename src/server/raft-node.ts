@@ -49,10 +49,6 @@ export class RaftNode implements RaftPort {
     this.node.readIndex(ctx);
   }
 
-  transferLeadership(transferee: number): void {
-    this.node.transferLeadership(transferee);
-  }
-
   reportSnapshot(id: number, failed: boolean): void {
     this.node.reportSnapshot(id, failed);
   }
@@ -85,6 +81,15 @@ export class RaftNode implements RaftPort {
 
   term(): number {
     return this.node.raft.term;
+  }
+
+  transferLeadership(transferee: number): void {
+    this.node.transferLeadership(transferee);
+  }
+
+  matchOf(id: number): number | undefined {
+    const r = this.node.raft;
+    return r.state === 'leader' ? r.prs.progress.get(id)?.match : undefined;
   }
 }
 

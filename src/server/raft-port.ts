@@ -29,12 +29,6 @@ export interface RaftPort {
   /** False when the proposal was dropped (not the leader, a conf change already pending, ...). */
   proposeConfChange(cc: ConfChange): boolean;
   readIndex(ctx: string): void;
-  /**
-   * Hands leadership to `transferee` (etcd's Node.TransferLeadership, behind MoveLeader and a
-   * graceful stop): the leader catches it up, then sends MsgTimeoutNow; raft abandons a transfer
-   * that does not finish within an election timeout. Ignored where raft ignores it.
-   */
-  transferLeadership(transferee: number): void;
   /** The transport finished sending a snapshot to `id` (etcd's ReportSnapshot). */
   reportSnapshot(id: number, failed: boolean): void;
   applyConfChange(cc: ConfChange): ConfState;
@@ -42,6 +36,10 @@ export interface RaftPort {
   ready(): RaftReady;
   advance(rd: RaftReady): void;
   status(): RaftStatus;
+  /** Asks raft to hand leadership to `transferee` (etcd's TransferLeadership; a follower ignores it); optional. */
+  transferLeadership?(transferee: number): void;
+  /** On the leader, how far `id`'s log is known to match (raft's Progress.Match); undefined elsewhere or for a non-member; optional. */
+  matchOf?(id: number): number | undefined;
   /** status().term without building the status (every response header reads it); optional. */
   term?(): number;
 }

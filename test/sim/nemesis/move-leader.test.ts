@@ -6,12 +6,12 @@
 import { describe, expect, test } from 'vitest';
 import { defineScenario } from '../../../sim/scenario/parse.ts';
 import { runScenario } from '../../../sim/run/run.ts';
-import type { RunResults } from '../../../sim/run/results.ts';
+import type { Results } from '../../../sim/run/results.ts';
 
 /** The scenario's election timeout: 10 ticks of 10 ms. */
 const ELECTION_TIMEOUT_US = 100_000;
 
-function run(schedule: unknown[]): RunResults {
+function run(schedule: { atMs: number; durationMs: number; fault: unknown }[]): Results {
   const scenario = defineScenario({
     name: 'move-leader',
     cluster: { raft: { tickMs: 10, electionTicks: 10 } },
@@ -21,7 +21,7 @@ function run(schedule: unknown[]): RunResults {
   return runScenario(scenario, 1).results;
 }
 
-function leaderAt(r: RunResults, us: number): { node: string | null; term: number } {
+function leaderAt(r: Results, us: number): { node: string | null; term: number } {
   const spans = r.leaders!.filter((l) => l.startUs <= us);
   return spans.at(-1)!;
 }
