@@ -118,6 +118,7 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
+  private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
   private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
@@ -263,6 +264,7 @@ export class EtcdCluster {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
+        onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
@@ -355,6 +357,7 @@ export class EtcdCluster {
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
+    this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
     if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
