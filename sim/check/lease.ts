@@ -33,6 +33,7 @@ import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
+import type { RenewalProof } from './renewal-proof.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
 import { isSerializableRead } from './models/etcd/apply.ts';
@@ -46,6 +47,8 @@ export interface LeaseCheckOptions {
   electionTimeoutUs?: number;
   /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
   leaders?: readonly LeaderInOffice[];
+  /** A real etcd run's leader timeline: which keep-alives renewed on the leader in office (replaces `leaders`). */
+  renewalProof?: RenewalProof;
   /** How much faster than real time a leader's clock may run (ppm), and the sum of its forward jumps (µs; Infinity: no revoked-early check). */
   clockDriftPpmMax?: number;
   clockJumpUsMax?: number;
