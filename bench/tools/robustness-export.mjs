@@ -14,8 +14,8 @@
 // one second past the client's last time, and the client's next ops on a new stream
 // (ClientId). Any other request (sorting, serializable, prev_kv, other compares…) cannot be
 // written in the format: the tool stops naming it rather than write a history that lies.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const [, , from, to] = process.argv;
 if (from === undefined || to === undefined) {
@@ -179,4 +179,66 @@ for (const [process, recs] of [...byProcess].sort((a, b) => Number(a[0]) - Numbe
   writeFileSync(join(dir, 'operations.json'), [...ok, ...failed].map((r) => `${json(r)}\n`).join(''));
   n += recs.length;
 }
-console.log(`${to}: ${n} operations of ${byProcess.size} clients`);
+
+// Watches: a report's watches.jsonl beside its history.jsonl, each watch client of it a client
+// of its own after the operations' clients (client/client.go: a watch client records
+// model.WatchOperation lines in client-N/watch.json). A watch (re)opened with a request is one
+// WatchOperation; what clientv3 would not deliver (the Created response) is left out; what the
+// format cannot say (filters, fragments, a range that is neither one key nor a prefix) stops
+// the tool naming it.
+const watchesFile = join(dirname(from), 'watches.jsonl');
+let watchClients = 0;
+let watchResponses = 0;
+if (existsSync(watchesFile)) {
+  const records = readFileSync(watchesFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  const prefixEnd = (key) => {
+    const b = [...bytes(key)];
+    for (let i = b.length - 1; i >= 0; i--) if (b[i] < 0xff) return Buffer.from([...b.slice(0, i), b[i] + 1]).toString('base64');
+    return 'AA==';
+  };
+  const watchRequest = (req) => {
+    const c = req.create_request ?? req;
+    only(c, ['key', 'range_end', 'start_revision', 'progress_notify', 'prev_kv'], 'a watch request');
+    const all = (c.key === 'AA==' || (c.key ?? '') === '') && c.range_end === 'AA==';
+    if (c.range_end !== undefined && !all && c.range_end !== prefixEnd(c.key)) throw new Refused(`a watch of [${text(c.key)}, ${text(c.range_end)}) is neither one key nor a prefix`);
+    return { Key: all ? '' : text(c.key), Revision: int(c.start_revision), WithPrefix: c.range_end !== undefined, WithProgressNotify: c.progress_notify === true, WithPrevKV: c.prev_kv === true };
+  };
+  const watchEvent = (e) => {
+    const kv = e.kv ?? {};
+    const put = e.type !== 'DELETE';
+    const out = { Type: put ? 'put-operation' : 'delete-operation', Key: text(kv.key), Value: put ? valueOrHash(kv.value) : {}, Revision: int(kv.mod_revision), IsCreate: put && int(kv.create_revision) === int(kv.mod_revision) };
+    out.PrevValue = e.prev_kv === undefined ? null : { Value: valueOrHash(e.prev_kv.value), ModRevision: int(e.prev_kv.mod_revision), Version: int(e.prev_kv.version) };
+    return out;
+  };
+  const byWatcher = new Map();
+  try {
+    for (const rec of records) {
+      const r = rec.response.result ?? rec.response;
+      let ops = byWatcher.get(rec.process);
+      if (ops === undefined) byWatcher.set(rec.process, (ops = []));
+      if (rec.request !== undefined || ops.length === 0) ops.push({ Request: watchRequest(rec.request ?? { key: 'AA==', range_end: 'AA==' }), Responses: [] });
+      if (r.fragment === true) throw new Refused('a fragmented watch response (clientv3 puts the parts together; the format has no parts)');
+      if (r.created === true && r.canceled !== true) continue;
+      const resp = { Events: null, IsProgressNotify: false, Revision: int(r.header?.revision), Time: Math.round(rec.time * 1000) };
+      if (r.canceled === true) resp.Error = int(r.compact_revision) > 0 ? 'etcdserver: mvcc: required revision has been compacted' : (r.cancel_reason || 'etcdserver: watch canceled');
+      else if ((r.events ?? []).length > 0) resp.Events = r.events.map(watchEvent);
+      else resp.IsProgressNotify = true;
+      ops[ops.length - 1].Responses.push(resp);
+      watchResponses++;
+    }
+  } catch (err) {
+    if (err instanceof Refused) {
+      console.error(`${watchesFile}: ${err.message}`);
+      process.exit(3);
+    }
+    throw err;
+  }
+  let client = Math.max(0, ...[...byProcess.keys()].map((p) => Number(p) + 1));
+  for (const [, ops] of byWatcher) {
+    const dir = join(to, `client-${++client}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'watch.json'), ops.map((o) => `${JSON.stringify(o)}\n`).join(''));
+    watchClients++;
+  }
+}
+console.log(`${to}: ${n} operations of ${byProcess.size} clients${watchClients > 0 ? `, ${watchResponses} watch responses of ${watchClients} watch clients` : ''}`);

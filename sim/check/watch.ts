@@ -15,7 +15,9 @@
 //   watch opened "from now" (no start_revision) sees nothing at or below its Created revision;
 // - compaction: a watch is cancelled as compacted only when the next revision it needs (its start,
 //   or one past its last event or progress notification) is below the compact revision: the
-//   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers);
+//   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers); a
+//   cancel whose record keeps only the "compacted" error text (etcd's robustness reports) is
+//   not judged here, and its watch only up to its last progress notification;
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
@@ -26,6 +28,7 @@ import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement';
 
@@ -91,6 +94,11 @@ interface WatchResponse {
   created: boolean;
   canceled: boolean;
   compactRevision: number;
+  /**
+   * Cancelled as compacted, but the record does not say at which compact revision (etcd's
+   * robustness reports keep clientv3's error text only): its compaction is not judged.
+   */
+  compactedUnrecorded: boolean;
   events: WatchEvent[];
   progress: boolean;
   /** More events of this response follow in the next (etcd's fragment: true). */
@@ -135,6 +143,9 @@ class RevisionKeys {
   }
 }
 
+/** The text of a cancel by compaction (etcd's ErrCompacted, as clientv3 reports it). */
+const COMPACTED = /required revision has been compacted/;
+
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 
@@ -166,7 +177,8 @@ function parseResponse(raw: unknown, time: number): WatchResponse {
   const canceled = r['canceled'] === true;
   const compactRevision = int(r['compact_revision']);
   const headerRevision = int(obj(r['header'])['revision']);
-  return { time, headerRevision, created, canceled, compactRevision, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0, fragment: r['fragment'] === true };
+  const compactedUnrecorded = canceled && !created && compactRevision === 0 && typeof r['cancel_reason'] === 'string' && COMPACTED.test(r['cancel_reason']);
+  return { time, headerRevision, created, canceled, compactRevision, compactedUnrecorded, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0, fragment: r['fragment'] === true };
 }
 
 /**
@@ -344,6 +356,7 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
     let needed = op.startRevision;
     for (const r of op.responses) {
       if (!budget.spend(1)) return;
+      if (r.compactedUnrecorded) break;
       if (r.compactRevision > 0) {
         if (needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
         break;
@@ -481,7 +494,7 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
       report('resumable', op.process, created.headerRevision + 1, `watch from now, created at revision ${created.headerRevision}, first got ${eventText(delivered[0]!)}, at or below it`);
     }
     const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
-    const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0);
+    const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0 || r.compactedUnrecorded);
     // A progress notification at R vouches that the watch got every matching event <= R (etcd
     // sends it only to a synced watcher, mvcc/watchable_store.go progressAll). A watch cancelled
     // by a compaction is judged only up to its last progress before the cancel.
@@ -568,8 +581,11 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
     for (const k of keys ?? []) prior.set(k, state.get(k));
     before.set(rev, prior);
     for (const e of events) {
-      if (e.type === 'PUT') state.set(e.key, e);
-      else state.delete(e.key);
+      if (e.type === 'DELETE') state.delete(e.key);
+      // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
+      // robustness reports): the replay gives it, so a prev_kv's version is still judged.
+      else if (e.version > 0) state.set(e.key, e);
+      else state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
     }
     expectNext = rev + 1;
   }

@@ -215,20 +215,31 @@ export class EtcdCluster {
    */
   startMemberOperators(options: MemberOperatorOptions, prng: Prng): MemberOperators {
     const world = this.world;
-    if (!this.unstartedAttached) {
-      world.attachClient(UNSTARTED_ENDPOINT, () => undefined);
-      this.unstartedAttached = true;
-    }
+    this.attachUnstarted();
     return new MemberOperators({
       nowUs: () => world.loop.now(),
       schedule: (delayUs, f) => { world.loop.schedule(delayUs, f); },
       leaderHost: () => this.leaderHost(),
-      newLearnerId: () => {
-        const id = this.nextRaftId++;
-        this.endpointOfRaftId.set(id, UNSTARTED_ENDPOINT);
-        return id;
-      },
+      newLearnerId: () => this.newUnstartedId(),
     }, prng, options);
+  }
+
+  /**
+   * A new raft id (never reused) for a member added through the member API that no process
+   * will start: what it is sent goes to one endpoint that swallows it, as messages to an etcd
+   * member that has not started go nowhere.
+   */
+  newUnstartedId(): number {
+    this.attachUnstarted();
+    const id = this.nextRaftId++;
+    this.endpointOfRaftId.set(id, UNSTARTED_ENDPOINT);
+    return id;
+  }
+
+  private attachUnstarted(): void {
+    if (this.unstartedAttached) return;
+    this.world.attachClient(UNSTARTED_ENDPOINT, () => undefined);
+    this.unstartedAttached = true;
   }
 
   /** Empties a stopped endpoint's disk (durably) and makes its next start the fresh member `raftId`. */

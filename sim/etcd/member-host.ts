@@ -326,6 +326,12 @@ export class MemberHost implements Host, RaftView {
     return this.member.proposeConfChange(cc);
   }
 
+  /** Asks the member to hand leadership to `transferee` (see Member.transferLeadership). */
+  transferLeadership(transferee: number): boolean {
+    this.version++;
+    return this.member.transferLeadership(transferee);
+  }
+
   /** Asks the member to snapshot and compact its log now (see Member.requestSnapshot). */
   requestSnapshot(): void {
     this.version++;

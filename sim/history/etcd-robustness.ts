@@ -59,7 +59,7 @@ const DECIDED = /required revision has been compacted|required revision is a fut
 
 const HASHED_PREFIX = 'fnv32a-hash-of-value:';
 
-class Reader {
+export class Reader {
   constructor(readonly line: number) {}
 
   fail(path: string, reason: string): never {
@@ -113,7 +113,7 @@ class Reader {
 }
 
 /** A value for a refusal: numbers as JavaScript reads them (1e400 is Infinity, not JSON's null). */
-function shown(v: unknown): string {
+export function shown(v: unknown): string {
   return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
 }
 
@@ -125,7 +125,7 @@ function isZero(v: unknown): boolean {
 }
 
 /** A Go string's UTF-8 bytes in base64 (gateway JSON's bytes). */
-function b64(s: string): string {
+export function b64(s: string): string {
   const bytes = new TextEncoder().encode(s);
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
@@ -133,7 +133,7 @@ function b64(s: string): string {
 }
 
 /** ValueOrHash → the value's bytes as a Go string, or the hash stand-in. */
-function valueOf(r: Reader, v: unknown, path: string): string {
+export function valueOf(r: Reader, v: unknown, path: string): string {
   if (typeof v === 'string') return v;
   const o = r.optionalObject(v, path);
   if (o === undefined) return '';
@@ -364,7 +364,7 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
  * JSON.parse, keeping integers beyond 2^53 exact as their decimal text: etcd's lease IDs are
  * random int64s, which a double rounds (and then no longer names the lease).
  */
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {

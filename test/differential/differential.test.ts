@@ -2,13 +2,14 @@
 // oracle) and to `detcd serve`; every response must be identical field for field, apart from
 // cluster and member ids and raft terms. In CI a missing etcd fails the test; elsewhere the
 // test says that it skipped.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Prng } from '../../sim/world/prng.ts';
 import { startServe, type ServeHandle } from '../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, startEtcd, type EtcdProcess } from './etcd-process.ts';
+import { startEtcd, type EtcdProcess } from './etcd-process.ts';
 import { next, type DiffRequest, type GenContext } from './generator.ts';
 import { postJson, postText, watchFor } from './http.ts';
 import { firstDifference, normalize } from './normalize.ts';
+import { describeWithRealEtcd } from './real-etcd-suite.ts';
 
 const SEQUENCES = Number(process.env['DETCD_DIFF_SEQUENCES'] ?? 12);
 const REQUESTS_PER_SEQUENCE = Number(process.env['DETCD_DIFF_REQUESTS'] ?? 40);
@@ -17,8 +18,6 @@ const WATCH_QUIET_MS = 250;
 const WATCH_MAX_MS = 10_000;
 /** A watch whose two streams differ is read again, quiet for this long: a late batch of events is not a difference. */
 const WATCH_RETRY_QUIET_MS = 2_000;
-
-const etcdBinary = findEtcd();
 
 async function send(endpoint: string, req: DiffRequest): Promise<unknown> {
   if (req.kind === 'watch') return watchFor(endpoint, req.create, WATCH_QUIET_MS, WATCH_MAX_MS);
@@ -51,65 +50,53 @@ function headerRevision(reply: unknown): number | undefined {
   return rev === undefined ? undefined : Number(rev);
 }
 
-if (etcdBinary === undefined) {
-  if (process.env['CI'] !== undefined) {
-    test('the differential test needs etcd 3.4 (apt-get install etcd-server) in CI', () => {
-      throw new Error('etcd is not installed: .ci/run must install etcd-server');
-    });
-  } else {
-    test.skip('differential test against etcd: SKIPPED because etcd is not installed (apt-get install etcd-server)', () => {});
-    console.warn('differential test SKIPPED: no etcd binary on PATH (apt-get install etcd-server)');
-  }
-} else {
-  const binary = etcdBinary;
-  describe('detcd serve answers exactly like a single-member etcd 3.4', () => {
-    let etcd: EtcdProcess | undefined;
-    let detcd: ServeHandle | undefined;
-    beforeAll(async () => {
-      etcd = await startEtcd(binary);
-      detcd = await startServe({ port: 0, nodes: 1, seed: SEED });
-    });
-    afterAll(async () => {
-      await etcd?.stop();
-      await detcd?.close();
-    });
-
-    test(`${SEQUENCES} random sequences of ${REQUESTS_PER_SEQUENCE} requests get identical responses (seed ${SEED})`, async () => {
-      const oracle = etcd!.endpoint;
-      const subject = detcd!.endpoint;
-      let compared = 0;
-      let watches = 0;
-      let watchesReread = 0;
-      let ttlAligned = 0;
-      let malformed = 0;
-      let revision = 1;
-      for (let s = 0; s < SEQUENCES; s++) {
-        const g: GenContext = { prng: new Prng(SEED).fork(`sequence-${s}`), prefix: `s${s}/`, revision, leases: [], nextLeaseId: 1_000 * (s + 1) };
-        for (let i = 0; i < REQUESTS_PER_SEQUENCE; i++) {
-          const req = next(g);
-          let [expected, actual] = await Promise.all([send(oracle, req), send(subject, req)]);
-          if (alignRemainingTtl(req, expected, actual)) ttlAligned++;
-          let diff = firstDifference(normalize(expected), normalize(actual));
-          if (diff !== undefined && req.kind === 'watch') {
-            // A watch from a past revision changes nothing: reading it again with a longer quiet
-            // period tells a real difference from events that came late on a loaded machine.
-            [expected, actual] = await Promise.all([oracle, subject].map((e) => watchFor(e, req.create, WATCH_RETRY_QUIET_MS, WATCH_MAX_MS)));
-            diff = firstDifference(normalize(expected), normalize(actual));
-            watchesReread++;
-          }
-          if (diff !== undefined) {
-            const replay = `DETCD_DIFF_SEED=${SEED} npx vitest run test/differential`;
-            expect.fail(`sequence ${s} request ${i} ${JSON.stringify(req)}\n  etcd:  ${JSON.stringify(expected)}\n  detcd: ${JSON.stringify(actual)}\n  first difference ${diff}\n  replay: ${replay}`);
-          }
-          compared++;
-          if (req.kind === 'watch') watches++;
-          if (req.kind === 'raw') malformed++;
-          g.revision = headerRevision(expected) ?? g.revision;
-        }
-        revision = g.revision;
-      }
-      console.log(`differential: compared ${SEQUENCES} sequences, ${compared} requests (${watches} watches, ${malformed} raw or malformed bodies) against etcd, all identical (remaining lease TTLs one second apart at a boundary: ${ttlAligned}; watches read again after a late batch: ${watchesReread})`);
-      expect(compared).toBe(SEQUENCES * REQUESTS_PER_SEQUENCE);
-    });
+describeWithRealEtcd('detcd serve answers exactly like a single-member etcd 3.4', ['etcd'], (tools) => {
+  let etcd: EtcdProcess | undefined;
+  let detcd: ServeHandle | undefined;
+  beforeAll(async () => {
+    etcd = await startEtcd(tools.etcd);
+    detcd = await startServe({ port: 0, nodes: 1, seed: SEED });
   });
-}
+  afterAll(async () => {
+    await etcd?.stop();
+    await detcd?.close();
+  });
+
+  test(`${SEQUENCES} random sequences of ${REQUESTS_PER_SEQUENCE} requests get identical responses (seed ${SEED})`, async () => {
+    const oracle = etcd!.endpoint;
+    const subject = detcd!.endpoint;
+    let compared = 0;
+    let watches = 0;
+    let watchesReread = 0;
+    let ttlAligned = 0;
+    let malformed = 0;
+    let revision = 1;
+    for (let s = 0; s < SEQUENCES; s++) {
+      const g: GenContext = { prng: new Prng(SEED).fork(`sequence-${s}`), prefix: `s${s}/`, revision, leases: [], nextLeaseId: 1_000 * (s + 1) };
+      for (let i = 0; i < REQUESTS_PER_SEQUENCE; i++) {
+        const req = next(g);
+        let [expected, actual] = await Promise.all([send(oracle, req), send(subject, req)]);
+        if (alignRemainingTtl(req, expected, actual)) ttlAligned++;
+        let diff = firstDifference(normalize(expected), normalize(actual));
+        if (diff !== undefined && req.kind === 'watch') {
+          // A watch from a past revision changes nothing: reading it again with a longer quiet
+          // period tells a real difference from events that came late on a loaded machine.
+          [expected, actual] = await Promise.all([oracle, subject].map((e) => watchFor(e, req.create, WATCH_RETRY_QUIET_MS, WATCH_MAX_MS)));
+          diff = firstDifference(normalize(expected), normalize(actual));
+          watchesReread++;
+        }
+        if (diff !== undefined) {
+          const replay = `DETCD_DIFF_SEED=${SEED} npx vitest run test/differential`;
+          expect.fail(`sequence ${s} request ${i} ${JSON.stringify(req)}\n  etcd:  ${JSON.stringify(expected)}\n  detcd: ${JSON.stringify(actual)}\n  first difference ${diff}\n  replay: ${replay}`);
+        }
+        compared++;
+        if (req.kind === 'watch') watches++;
+        if (req.kind === 'raw') malformed++;
+        g.revision = headerRevision(expected) ?? g.revision;
+      }
+      revision = g.revision;
+    }
+    console.log(`differential: compared ${SEQUENCES} sequences, ${compared} requests (${watches} watches, ${malformed} raw or malformed bodies) against etcd, all identical (remaining lease TTLs one second apart at a boundary: ${ttlAligned}; watches read again after a late batch: ${watchesReread})`);
+    expect(compared).toBe(SEQUENCES * REQUESTS_PER_SEQUENCE);
+  });
+});

@@ -15,7 +15,9 @@
 // etcd robustness-test histories (etcd-robustness.ts): one run's history is every
 // client-N/operations.json of its report, so a report directory, or any one client file of
 // it, is checked as the whole run (a client alone sees other clients' writes and would look
-// wrong); the verdict line says how many client files it read.
+// wrong); the verdict line says how many client files it read. Its client-N/watch.json files
+// (robustness-watches.ts) are judged by the watch checker against its operations, and the
+// run's verdict is both checkers'.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +33,8 @@ import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../h
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
+import { runWatches, WatchFileError, watchFiles } from './robustness-watches.ts';
+import type { CheckResult } from '../../check/verdict.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -139,6 +143,8 @@ interface CheckUnit {
   label: string;
   /** The run's client files, for a robustness run; undefined for one history file. */
   clients?: string[];
+  /** The run's client-N/watch.json files, for a robustness run. */
+  watches?: string[];
 }
 
 /** The client-N/operations.json files of a robustness report directory, in client order (empty when none). */
@@ -174,10 +180,11 @@ function checkUnits(files: readonly string[]): CheckUnit[] {
   for (const file of files) {
     const dir = isDirectory(file) ? file : basename(file) === 'operations.json' && /^client-\d+$/.test(basename(dirname(file))) ? dirname(dirname(file)) : undefined;
     const clients = dir === undefined ? [] : clientFiles(dir);
-    if (dir === undefined || (clients.length <= 1 && !isDirectory(file))) units.push({ label: file });
+    const watches = dir === undefined ? [] : watchFiles(dir);
+    if (dir === undefined || (clients.length <= 1 && watches.length === 0 && !isDirectory(file))) units.push({ label: file });
     else if (!runs.has(dir)) {
       runs.add(dir);
-      units.push({ label: isDirectory(file) ? file : dir, clients });
+      units.push({ label: isDirectory(file) ? file : dir, clients, watches });
     }
   }
   return units;
@@ -289,7 +296,7 @@ function readText(file: string, name?: string): string {
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
-async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined } | { bad: string }> {
+async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined; watch?: CheckResult } | { bad: string }> {
   const started = performance.now();
   const file = unit.label;
   try {
@@ -315,9 +322,14 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (args.autoCompaction) options.autoCompaction = true;
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
+    // A robustness run's watch files, read before the search so a refusal costs no search.
+    const records = unit.watches !== undefined && unit.watches.length > 0 ? await runWatches(unit.watches, (f) => readText(f, f)) : undefined;
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
-    return { result, ms: Math.round((performance.now() - started) * 10) / 10, watchesFile };
+    const watch = records === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(records, history.ops);
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    return watch === undefined ? { result, ms, watchesFile } : { result, ms, watchesFile, watch };
   } catch (err) {
+    if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
     if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
     if (err instanceof UsageError) return { bad: `${file}: ${err.message}` };
@@ -348,14 +360,20 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile } = r;
-    overall = mergeValidity(overall, result.valid);
-    if (args.json) console.log(JSON.stringify(watchesFile === undefined ? { file, valid: result.valid, ms } : { file, valid: result.valid, ms, watches: watchesFile }));
-    else {
-      const verdict = result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN';
+    const { result, ms, watchesFile, watch } = r;
+    // A robustness run with watch files: its verdict is both checkers' (false beats unknown beats true).
+    const valid = watch === undefined ? result.valid : mergeValidity(result.valid, watch.valid);
+    overall = mergeValidity(overall, valid);
+    if (args.json) {
+      const extra = watch === undefined ? {} : { linearizable: result.valid, watch: { valid: watch.valid, summary: watch.summary } };
+      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra } : { file, valid, ms, watches: watchesFile, ...extra }));
+    } else {
+      const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
-      const lines = [`${file}: ${verdict} (${result.ops} ops${run}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      const watched = watch === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files`;
+      const lines = [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
+      if (watch !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}; watch: ${watch.summary ?? String(watch.valid)}`);
       for (const line of lines) console.log(line);
     }
   }

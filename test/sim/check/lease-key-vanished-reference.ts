@@ -2,7 +2,7 @@
 // the key and every write of the history per question): the reference its indexed version is
 // tested against (lease-key-vanished.test.ts). Not used by the checker.
 import type { Op } from '../../../sim/history/op.ts';
-import { decodeKey, id64, int } from '../../../sim/check/models/etcd/json.ts';
+import { decodeKey, id64, int, mayHaveApplied } from '../../../sim/check/models/etcd/json.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -78,7 +78,10 @@ export class ReferenceKeyWrites {
       pending.delete(op.process);
       if (p === undefined) continue;
       const ok = op.type === 'ok';
-      const write: Write = { invokeUs: p.invoke.time, endUs: op.type === 'info' ? Infinity : op.time, failed: op.type === 'fail', revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
+      // A failure after which the write may still have applied is an unknown outcome.
+      const failed = op.type === 'fail' && !mayHaveApplied(op.error ?? '');
+      const unknown = op.type === 'info' || (op.type === 'fail' && !failed);
+      const write: Write = { invokeUs: p.invoke.time, endUs: unknown ? Infinity : op.time, failed, revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
       this.writes.push(write);
       if (ok && p.invoke.f === 'kv/put') {
         const req = obj(p.invoke.value);

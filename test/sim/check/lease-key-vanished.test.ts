@@ -23,7 +23,10 @@ function randomHistory(prng: Prng, shuffledTimes: boolean): Op[] {
     if (open.length > 0 && (open.length >= 4 || prng.int(2) === 0)) {
       const [o] = open.splice(prng.int(open.length), 1);
       const r = o!.reply();
-      ops.push({ index: ops.length, time: t, process: o!.process, type: r.type, f: o!.f, value: r.value });
+      const done: Op = { index: ops.length, time: t, process: o!.process, type: r.type, f: o!.f, value: r.value };
+      // A failure is sure ("key not found") or ambiguous ("leader changed": it may have applied).
+      if (r.type === 'fail') done.error = prng.int(2) === 0 ? 'etcdserver: key not found' : 'etcdserver: leader changed';
+      ops.push(done);
       continue;
     }
     const process = 100 + step;

@@ -32,7 +32,7 @@ import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
 import { EtcdState } from './state.ts';
-import { decidedError, decodeKey, errorKind, id64, int } from './json.ts';
+import { decidedError, decodeKey, errorKind, id64, int, mayHaveApplied } from './json.ts';
 import { putAnswerOfResponse } from './put-answer.ts';
 import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
@@ -75,13 +75,6 @@ export const ANONYMOUS_GRANT_CHOICES_MAX = 16;
 /** Search nodes spent at most listing those ways (many timed-out ID-0 grants and many leases). */
 const ANONYMOUS_GRANT_NODES_MAX = 20_000;
 
-/**
- * Errors after which the request may still have been applied. etcd's own: request timed out
- * (also "…due to previous leader failure" and "…connection lost"), leader changed, no leader,
- * server stopped, request cancelled (British spelling); gRPC's Unavailable, Canceled,
- * DeadlineExceeded, Unknown; and a transport that went away (EOF, reset, closing, hang up).
- */
-const AMBIGUOUS_ERROR = /timed?[ _-]?out|leader changed|no leader|server stopped|connection|unavailable|cancel|deadline|unknown|\beof\b|transport|closing|reset|broken pipe|hang up/i;
 const READS = new Set<EtcdF>(['kv/range', 'lease/keepalive', 'lease/timetolive']);
 
 function isDecided(error: string): boolean {
@@ -174,7 +167,7 @@ function draft(p: OpPair): Draft | undefined {
   // A serializable read that failed may have failed on a lagging member (a future revision
   // there): it tells nothing about the cluster.
   if (serializable) return undefined;
-  if (c?.type === 'fail' && !AMBIGUOUS_ERROR.test(c.error ?? '')) {
+  if (c?.type === 'fail' && !mayHaveApplied(c.error ?? '')) {
     if (!isDecided(c.error ?? '')) return undefined;
     d.output = { error: c.error! };
     return d;

@@ -106,6 +106,19 @@ export function errorKind(message: string): string {
 }
 
 /**
+ * Errors after which the request may still have been applied. etcd's own: request timed out
+ * (also "…due to previous leader failure" and "…connection lost"), leader changed, no leader,
+ * server stopped, request cancelled (British spelling); gRPC's Unavailable, Canceled,
+ * DeadlineExceeded, Unknown; and a transport that went away (EOF, reset, closing, hang up).
+ */
+const AMBIGUOUS_ERROR = /timed?[ _-]?out|leader changed|no leader|server stopped|connection|unavailable|cancel|deadline|unknown|\beof\b|transport|closing|reset|broken pipe|hang up/i;
+
+/** Whether a request that failed with `error` may still have been applied (its outcome is unknown). */
+export function mayHaveApplied(error: string): boolean {
+  return AMBIGUOUS_ERROR.test(error);
+}
+
+/**
  * Errors whose answer the state decides (the request had no effect), by the text etcd ends
  * them with. Clients add prefixes ("rpc error: code = OutOfRange desc = ", "etcdserver: ").
  */

@@ -1,14 +1,17 @@
-// Ad hoc: npx tsx test/sim/check/etcd-ground-truth/shrink.mts SEED [watch] — shrinks a false alarm's steps (of the
-// etcd checker, or with `watch` of the watch checker), prints the history.
+// Ad hoc: npx tsx test/sim/check/etcd-ground-truth/shrink.mts SEED [watch|lease] — shrinks a false alarm's steps (of the
+// etcd checker, or with `watch` of the watch checker, with `lease` of the lease checker), prints the history.
 import { checkHistory } from '../../../../sim/check/check-history.ts';
 import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate, replaySteps, type Step } from './history.ts';
 import { sizeOf } from './sizes.ts';
+import { checkLease } from '../../../../sim/check/lease.ts';
+import { leaseOptions } from './lease-options.ts';
 const seed = Number(process.argv[2]);
 const size = sizeOf(seed);
 const g = generate(seed, size);
 const verdict = (steps: Step[], shapes: number[]) => {
   const h = replaySteps(steps, shapes, g.cluster);
+  if (process.argv[3] === 'lease') return checkLease(h.history, leaseOptions(h));
   if (process.argv[3] === 'watch') return checkWatch(h.watches, h.history, { autoCompaction: h.autoCompaction });
   try { return checkHistory({ ops: h.history, lines: h.history.map((_, i) => i + 1) }, 'etcd', { maxSteps: 200_000 }, { watches: h.watches, autoCompaction: h.autoCompaction, ...(h.initialDump !== undefined ? { initialDump: h.initialDump } : {}) }); } catch { return undefined; }
 };
@@ -30,4 +33,5 @@ console.log('shapes', JSON.stringify(shapes), 'cluster', JSON.stringify(g.cluste
 const dec = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (typeof x === 'string' && ['key', 'value', 'range_end'].includes(k) ? `b64:${atob(x)}` : x))) as unknown;
 for (const o of h.history) console.log(o.index, o.time, o.process, o.type, o.f, JSON.stringify(dec(o.value)), o.error ?? '');
 for (const w of h.watches) console.log('W', w.time, w.process, JSON.stringify(dec(w.response)), w.request ? JSON.stringify(dec(w.request)) : '');
+console.log('LEADERS', JSON.stringify(h.leaders));
 console.log('STEPS', JSON.stringify(steps));

@@ -5,13 +5,14 @@
 // and exit code must be equal after normalizeCtl (ids, names, URLs, raft terms and indexes,
 // sizes, lease ids, hashes, remaining TTLs, timings — never revisions). Without etcd or
 // etcdctl the test says it skipped (and fails under CI).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
 import { CTL_SCRIPT, normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
-import { errorLines, etcdctl, findEtcdctl } from './etcdctl.ts';
+import { errorLines, etcdctl } from './etcdctl.ts';
 import { normalizeReply } from './grpc-diff/normalize-reply.ts';
 import { RawClient } from './grpc-diff/raw-client.ts';
+import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 /** After a streaming command printed what it must, how long it may still print more (it must not). */
 const GRACE_MS = 500;
@@ -45,39 +46,25 @@ async function runScript(address: string): Promise<string[]> {
   return outputs;
 }
 
-const etcdBinary = findEtcd();
-const etcdctlBinary = findEtcdctl();
-
-if (etcdBinary === undefined || etcdctlBinary === undefined) {
-  if (process.env['CI'] !== undefined) {
-    test('etcdctl flags against serve need etcd 3.4 and etcdctl (apt-get install etcd-server etcd-client) in CI', () => {
-      throw new Error('etcd or etcdctl is not installed: .ci/run must install etcd-server and etcd-client');
-    });
-  } else {
-    test.skip('etcdctl flags against serve and etcd: SKIPPED because etcd or etcdctl is not installed', () => {});
-  }
-} else {
-  const binary = etcdBinary;
-  describe('etcdctl, flag by flag, prints the same against detcd serve as against etcd 3.4', () => {
-    let etcd: EtcdProcess | undefined;
-    let detcd: ServeHandle | undefined;
-    beforeAll(async () => {
-      [etcd, detcd] = await Promise.all([startEtcd(binary), startServe({ port: 0, nodes: 1, seed: 5 })]);
-    }, 60_000);
-    afterAll(async () => {
-      await etcd?.stop();
-      await detcd?.close();
-    });
-
-    test(`${CTL_SCRIPT.length} commands, output for output`, async () => {
-      const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
-      const subject = await runScript(detcd!.endpoint.replace('http://', ''));
-      if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
-      const differences = CTL_SCRIPT.flatMap((_s, i) => (oracle[i] === subject[i] ? [] : [`step ${i}\n--- etcd\n${oracle[i]}\n--- detcd\n${subject[i]}`]));
-      expect(differences.join('\n')).toBe('');
-      // The script means something only if the commands did what they say on etcd itself.
-      const all = oracle.join('\n');
-      for (const shown of ['SUCCESS', 'FAILURE', 'duplicate key given in txn request', 'required revision has been compacted', 'request is too large', 'locked', 'lease not found', 'PUT\na\n1']) expect(all).toContain(shown);
-    }, 240_000);
+describeWithRealEtcd('etcdctl, flag by flag, prints the same against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
+  let etcd: EtcdProcess | undefined;
+  let detcd: ServeHandle | undefined;
+  beforeAll(async () => {
+    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 5 })]);
+  }, 60_000);
+  afterAll(async () => {
+    await etcd?.stop();
+    await detcd?.close();
   });
-}
+
+  test(`${CTL_SCRIPT.length} commands, output for output`, async () => {
+    const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
+    const subject = await runScript(detcd!.endpoint.replace('http://', ''));
+    if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
+    const differences = CTL_SCRIPT.flatMap((_s, i) => (oracle[i] === subject[i] ? [] : [`step ${i}\n--- etcd\n${oracle[i]}\n--- detcd\n${subject[i]}`]));
+    expect(differences.join('\n')).toBe('');
+    // The script means something only if the commands did what they say on etcd itself.
+    const all = oracle.join('\n');
+    for (const shown of ['SUCCESS', 'FAILURE', 'duplicate key given in txn request', 'required revision has been compacted', 'request is too large', 'locked', 'lease not found', 'PUT\na\n1']) expect(all).toContain(shown);
+  }, 240_000);
+});

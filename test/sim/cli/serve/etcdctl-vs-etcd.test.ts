@@ -6,10 +6,11 @@
 // indexes, database sizes, lease ids (chosen by each server), HashKV values (detcd's hash is not
 // bbolt's CRC) and remaining lease TTLs (compared to within a second). In CI a missing etcd or
 // etcdctl fails the test; elsewhere it says that it skipped.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
-import { errorLines, etcdctl, findEtcdctl } from './etcdctl.ts';
+import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { errorLines, etcdctl } from './etcdctl.ts';
+import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 interface Step {
   args: string[];
@@ -144,47 +145,33 @@ function expectCountdown(who: string, readings: readonly TtlReading[]): void {
   }
 }
 
-const etcdBinary = findEtcd();
-const etcdctlBinary = findEtcdctl();
-
-if (etcdBinary === undefined || etcdctlBinary === undefined) {
-  if (process.env['CI'] !== undefined) {
-    test('etcdctl against serve needs etcd 3.4 and etcdctl (apt-get install etcd-server etcd-client) in CI', () => {
-      throw new Error('etcd or etcdctl is not installed: .ci/run must install etcd-server and etcd-client');
-    });
-  } else {
-    test.skip('etcdctl against serve and etcd: SKIPPED because etcd or etcdctl is not installed', () => {});
-  }
-} else {
-  const binary = etcdBinary;
-  describe('etcdctl prints the same against detcd serve as against etcd 3.4', () => {
-    let etcd: EtcdProcess | undefined;
-    let detcd: ServeHandle | undefined;
-    beforeAll(async () => {
-      etcd = await startEtcd(binary);
-      detcd = await startServe({ port: 0, nodes: 1, seed: 11 });
-    }, 60_000);
-    afterAll(async () => {
-      await etcd?.stop();
-      await detcd?.close();
-    });
-
-    test(`${SCRIPT.length} etcdctl commands, output for output`, async () => {
-      const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
-      const subject = await runScript(detcd!.endpoint.replace('http://', ''));
-      if (process.env["DETCD_SHOW"] !== undefined) console.log(subject.outputs.join("\n"));
-      for (let i = 0; i < SCRIPT.length; i++) expect(subject.outputs[i], `step ${i}`).toBe(oracle.outputs[i]);
-      expect(subject.ttls.length).toBe(oracle.ttls.length);
-      expect(oracle.ttls.length).toBeGreaterThan(0);
-      // Read at least 2 s after the keep-alive (delayMs), so a TTL that does not count down fails.
-      expect(Math.min(...subject.ttls.map((t) => t.ageMsMin))).toBeGreaterThanOrEqual(2_000);
-      expectCountdown('etcd', oracle.ttls);
-      expectCountdown('detcd', subject.ttls);
-      // The script means something only if the commands did what they say on etcd itself.
-      expect(oracle.outputs.join('\n')).toMatch(/SUCCESS/);
-      expect(oracle.outputs.join('\n')).toMatch(/FAILURE|"succeeded":false|\{"header"/);
-      expect(oracle.outputs.join('\n')).toMatch(/required revision has been compacted/);
-      expect(oracle.outputs.join('\n')).toMatch(/keepalived with TTL\(60\)/);
-    }, 120_000);
+describeWithRealEtcd('etcdctl prints the same against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
+  let etcd: EtcdProcess | undefined;
+  let detcd: ServeHandle | undefined;
+  beforeAll(async () => {
+    etcd = await startEtcd(tools.etcd);
+    detcd = await startServe({ port: 0, nodes: 1, seed: 11 });
+  }, 60_000);
+  afterAll(async () => {
+    await etcd?.stop();
+    await detcd?.close();
   });
-}
+
+  test(`${SCRIPT.length} etcdctl commands, output for output`, async () => {
+    const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
+    const subject = await runScript(detcd!.endpoint.replace('http://', ''));
+    if (process.env["DETCD_SHOW"] !== undefined) console.log(subject.outputs.join("\n"));
+    for (let i = 0; i < SCRIPT.length; i++) expect(subject.outputs[i], `step ${i}`).toBe(oracle.outputs[i]);
+    expect(subject.ttls.length).toBe(oracle.ttls.length);
+    expect(oracle.ttls.length).toBeGreaterThan(0);
+    // Read at least 2 s after the keep-alive (delayMs), so a TTL that does not count down fails.
+    expect(Math.min(...subject.ttls.map((t) => t.ageMsMin))).toBeGreaterThanOrEqual(2_000);
+    expectCountdown('etcd', oracle.ttls);
+    expectCountdown('detcd', subject.ttls);
+    // The script means something only if the commands did what they say on etcd itself.
+    expect(oracle.outputs.join('\n')).toMatch(/SUCCESS/);
+    expect(oracle.outputs.join('\n')).toMatch(/FAILURE|"succeeded":false|\{"header"/);
+    expect(oracle.outputs.join('\n')).toMatch(/required revision has been compacted/);
+    expect(oracle.outputs.join('\n')).toMatch(/keepalived with TTL\(60\)/);
+  }, 120_000);
+});

@@ -6,16 +6,15 @@
 // message text. Responses are decoded from their bytes, so a field etcd sends that serve does
 // not (or the proto does not know) shows as unknown bytes. Without etcd the test says it
 // skipped (and fails under CI).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { findEtcd, startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
 import { firstDifference } from '../../../differential/normalize.ts';
 import { postJson } from '../../../differential/http.ts';
 import { GATEWAY_SCRIPT, runScript, SCRIPT, type Outcome, type Step } from './grpc-diff/grpc-script.ts';
 import { byWatch, normalizeReply } from './grpc-diff/normalize-reply.ts';
 import { RawClient } from './grpc-diff/raw-client.ts';
-
-const etcdBinary = findEtcd();
+import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 async function scriptAgainst(endpoint: string): Promise<unknown[]> {
   const client = new RawClient(endpoint.replace('http://', ''));
@@ -32,50 +31,39 @@ function comparable(step: Step, outcome: Outcome): unknown {
   return 'stream' in o && 'stream' in step && step.stream === 'Watch.Watch' ? { ...o, stream: byWatch(o.stream) } : o;
 }
 
-if (etcdBinary === undefined) {
-  if (process.env['CI'] !== undefined) {
-    test('the gRPC differential test needs etcd 3.4 (apt-get install etcd-server) in CI', () => {
-      throw new Error('etcd is not installed: .ci/run must install etcd-server');
-    });
-  } else {
-    test.skip('gRPC requests against serve and etcd: SKIPPED because etcd is not installed (apt-get install etcd-server)', () => {});
-  }
-} else {
-  const binary = etcdBinary;
-  describe('raw gRPC requests get the same replies from detcd serve as from etcd 3.4', () => {
-    let etcd: EtcdProcess | undefined;
-    let detcd: ServeHandle | undefined;
-    beforeAll(async () => {
-      [etcd, detcd] = await Promise.all([startEtcd(binary), startServe({ port: 0, nodes: 1, seed: 7 })]);
-    }, 60_000);
-    afterAll(async () => {
-      await etcd?.stop();
-      await detcd?.close();
-    });
-
-    test(`${SCRIPT.length} requests, reply for reply`, async () => {
-      const started = Date.now();
-      const oracle = await scriptAgainst(etcd!.endpoint);
-      const half = Date.now();
-      const subject = await scriptAgainst(detcd!.endpoint);
-      if (process.env['DETCD_SHOW'] !== undefined) console.log(`etcd ${half - started} ms, detcd ${Date.now() - half} ms`);
-      const differences: string[] = [];
-      const known: string[] = [];
-      SCRIPT.forEach((step, i) => {
-        const d = firstDifference(oracle[i], subject[i]);
-        const shown = `step ${i} "${step.name}": ${d}\n  etcd:  ${JSON.stringify(oracle[i])}\n  detcd: ${JSON.stringify(subject[i])}`;
-        if (d !== undefined) (step.knownDifference === undefined ? differences : known).push(step.knownDifference === undefined ? shown : `${shown}\n  why: ${step.knownDifference}`);
-      });
-      if (known.length > 0) console.log(`known differences from etcd 3.4 (on purpose):\n${known.join('\n')}`);
-      if (process.env['DETCD_SHOW'] !== undefined) SCRIPT.forEach((s, i) => console.log(`${i} ${s.name}\n  ${JSON.stringify(oracle[i])}`));
-      expect(differences.join('\n')).toBe('');
-    }, 180_000);
-
-    test(`${GATEWAY_SCRIPT.length} JSON gateway requests, answer for answer`, async () => {
-      for (const { path, body } of GATEWAY_SCRIPT) {
-        const [e, d] = await Promise.all([postJson(etcd!.endpoint, path, body), postJson(detcd!.endpoint, path, body)]);
-        expect(normalizeReply(d), `${path} ${JSON.stringify(body)}`).toEqual(normalizeReply(e));
-      }
-    });
+describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
+  let etcd: EtcdProcess | undefined;
+  let detcd: ServeHandle | undefined;
+  beforeAll(async () => {
+    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 7 })]);
+  }, 60_000);
+  afterAll(async () => {
+    await etcd?.stop();
+    await detcd?.close();
   });
-}
+
+  test(`${SCRIPT.length} requests, reply for reply`, async () => {
+    const started = Date.now();
+    const oracle = await scriptAgainst(etcd!.endpoint);
+    const half = Date.now();
+    const subject = await scriptAgainst(detcd!.endpoint);
+    if (process.env['DETCD_SHOW'] !== undefined) console.log(`etcd ${half - started} ms, detcd ${Date.now() - half} ms`);
+    const differences: string[] = [];
+    const known: string[] = [];
+    SCRIPT.forEach((step, i) => {
+      const d = firstDifference(oracle[i], subject[i]);
+      const shown = `step ${i} "${step.name}": ${d}\n  etcd:  ${JSON.stringify(oracle[i])}\n  detcd: ${JSON.stringify(subject[i])}`;
+      if (d !== undefined) (step.knownDifference === undefined ? differences : known).push(step.knownDifference === undefined ? shown : `${shown}\n  why: ${step.knownDifference}`);
+    });
+    if (known.length > 0) console.log(`known differences from etcd 3.4 (on purpose):\n${known.join('\n')}`);
+    if (process.env['DETCD_SHOW'] !== undefined) SCRIPT.forEach((s, i) => console.log(`${i} ${s.name}\n  ${JSON.stringify(oracle[i])}`));
+    expect(differences.join('\n')).toBe('');
+  }, 180_000);
+
+  test(`${GATEWAY_SCRIPT.length} JSON gateway requests, answer for answer`, async () => {
+    for (const { path, body } of GATEWAY_SCRIPT) {
+      const [e, d] = await Promise.all([postJson(etcd!.endpoint, path, body), postJson(detcd!.endpoint, path, body)]);
+      expect(normalizeReply(d), `${path} ${JSON.stringify(body)}`).toEqual(normalizeReply(e));
+    }
+  });
+});

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { etcdctl, findEtcdctl } from './etcdctl.ts';
+import { afterAll, expect, test } from 'vitest';
+import { etcdctl } from './etcdctl.ts';
+import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 interface ServeRun {
   code: number | null;
@@ -61,49 +62,39 @@ async function serveWithEtcdctl(args: string[], out: string, loops: number): Pro
   return { code, stdout, results, loops: tally };
 }
 
-if (findEtcdctl() === undefined) {
-  if (process.env['CI'] !== undefined) {
-    test('serve --scenario with etcdctl needs etcdctl (apt-get install etcd-client) in CI', () => {
-      throw new Error('etcdctl is not installed: .ci/run must install etcd-client');
-    });
-  } else {
-    test.skip('serve --scenario with etcdctl: SKIPPED because etcdctl is not installed', () => {});
-  }
-} else {
-  describe('detcd serve --scenario with an etcdctl loop', () => {
-    test('leader-partition: faults are printed as they start and heal, the report is valid, exit 0', async () => {
-      const out = join(work, 'leader-partition');
-      const run = await serveWithEtcdctl(['--scenario', 'leader-partition', '--seed', '3', '--duration', '10'], out, 3);
-      expect(run.stdout).toMatch(/fault +partition isolate-leader/);
-      expect(run.stdout).toMatch(/healed +partition isolate-leader/);
-      expect(run.results.stats.faults).toBeGreaterThan(0);
-      expect(run.results.stats.ops.ok).toBeGreaterThanOrEqual(20);
-      expect(run.loops.ok).toBeGreaterThan(0);
-      expect(run.results.checkers['linearizable']?.valid).toBe(true);
-      // The per-member watchers and etcdctl's own watch stream are both judged.
-      expect(run.results.checkers['watch']?.valid, run.results.checkers['watch']?.summary).toBe(true);
-      expect(readFileSync(join(out, 'watches.jsonl'), 'utf8')).toMatch(/"process":"client-watch-\d+"/);
-      expect(run.results.valid, run.stdout).toBe(true);
-      expect(run.code).toBe(0);
-      expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/leader-partition/);
-      expect(readFileSync(join(out, 'history.jsonl'), 'utf8')).toMatch(/"f":"kv\/put"/);
-    }, 90_000);
+describeWithRealEtcd('detcd serve --scenario with an etcdctl loop', ['etcdctl'], () => {
+  test('leader-partition: faults are printed as they start and heal, the report is valid, exit 0', async () => {
+    const out = join(work, 'leader-partition');
+    const run = await serveWithEtcdctl(['--scenario', 'leader-partition', '--seed', '3', '--duration', '10'], out, 3);
+    expect(run.stdout).toMatch(/fault +partition isolate-leader/);
+    expect(run.stdout).toMatch(/healed +partition isolate-leader/);
+    expect(run.results.stats.faults).toBeGreaterThan(0);
+    expect(run.results.stats.ops.ok).toBeGreaterThanOrEqual(20);
+    expect(run.loops.ok).toBeGreaterThan(0);
+    expect(run.results.checkers['linearizable']?.valid).toBe(true);
+    // The per-member watchers and etcdctl's own watch stream are both judged.
+    expect(run.results.checkers['watch']?.valid, run.results.checkers['watch']?.summary).toBe(true);
+    expect(readFileSync(join(out, 'watches.jsonl'), 'utf8')).toMatch(/"process":"client-watch-\d+"/);
+    expect(run.results.valid, run.stdout).toBe(true);
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/leader-partition/);
+    expect(readFileSync(join(out, 'history.jsonl'), 'utf8')).toMatch(/"f":"kv\/put"/);
+  }, 90_000);
 
-    test('a planted bug (reads without ReadIndex) under long leader partitions: the report is invalid, exit 1', async () => {
-      const scenario = join(work, 'long-leader-partitions.json');
-      writeFileSync(scenario, JSON.stringify({
-        name: 'long-leader-partitions',
-        description: 'the leader cut off for seconds at a time, so a new leader takes writes while the old one still answers',
-        nemesis: { packages: ['partition-leader'], startMs: 300, faultDurationMs: { min: 2500, max: 3000 }, intervalMs: 300 },
-      }));
-      const out = join(work, 'bug');
-      const run = await serveWithEtcdctl(['--scenario', scenario, '--seed', '4', '--duration', '9', '--bug', 'read-without-readindex'], out, 3);
-      // Found at the first stale answer by the answer-covers-commit invariant (the simulation
-      // stops there), or by the linearizability checker on what the clients saw.
-      expect(run.results.checkers['raft']?.valid === false || run.results.checkers['linearizable']?.valid === false, run.stdout).toBe(true);
-      expect(run.results.valid).toBe(false);
-      expect(run.code).toBe(1);
-      expect(run.stdout).toMatch(/check again: detcd check --model etcd .*history\.jsonl/);
-    }, 90_000);
-  });
-}
+  test('a planted bug (reads without ReadIndex) under long leader partitions: the report is invalid, exit 1', async () => {
+    const scenario = join(work, 'long-leader-partitions.json');
+    writeFileSync(scenario, JSON.stringify({
+      name: 'long-leader-partitions',
+      description: 'the leader cut off for seconds at a time, so a new leader takes writes while the old one still answers',
+      nemesis: { packages: ['partition-leader'], startMs: 300, faultDurationMs: { min: 2500, max: 3000 }, intervalMs: 300 },
+    }));
+    const out = join(work, 'bug');
+    const run = await serveWithEtcdctl(['--scenario', scenario, '--seed', '4', '--duration', '9', '--bug', 'read-without-readindex'], out, 3);
+    // Found at the first stale answer by the answer-covers-commit invariant (the simulation
+    // stops there), or by the linearizability checker on what the clients saw.
+    expect(run.results.checkers['raft']?.valid === false || run.results.checkers['linearizable']?.valid === false, run.stdout).toBe(true);
+    expect(run.results.valid).toBe(false);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/check again: detcd check --model etcd .*history\.jsonl/);
+  }, 90_000);
+});

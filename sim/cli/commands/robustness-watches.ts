@@ -1,0 +1,51 @@
+// The watch side of an etcd robustness-test report for `detcd check`: every client-N/watch.json
+// of the run (sim/history/etcd-robustness-watch.ts reads one), judged by detcd's watch checker
+// against the run's operations. A run whose watch files cannot be read or modelled is refused
+// in one line naming the file, line and field, as its operations files are.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WatchRecord } from '../../history/op.ts';
+import { HistoryParseError } from '../../history/parse-error.ts';
+
+/** A watch file that cannot be checked; the message names the file. */
+export class WatchFileError extends Error {}
+
+/** The client-N/watch.json files of a robustness report directory, in client order (empty when none). */
+export function watchFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, 'watch.json')))
+    .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
+    .map((n) => join(dir, n, 'watch.json'));
+}
+
+/** Every watch of the run's watch files as detcd watch records, in time order. `read` gives a file's text (or throws naming it). */
+export async function runWatches(files: readonly string[], read: (file: string) => string): Promise<WatchRecord[]> {
+  const { parseRobustnessWatches } = await import('../../history/etcd-robustness-watch.ts');
+  const records: WatchRecord[] = [];
+  let putEvents = 0;
+  let recordsIsCreate = false;
+  for (const file of files) {
+    const client = Number(/client-(\d+)[/\\]watch\.json$/.exec(file)?.[1] ?? 0);
+    try {
+      const one = parseRobustnessWatches(read(file), client);
+      records.push(...one.records);
+      putEvents += one.putEvents;
+      recordsIsCreate ||= one.recordsIsCreate;
+    } catch (err) {
+      if (err instanceof HistoryParseError) throw new WatchFileError(`${file}:${err.line}: ${err.reason}`);
+      throw err;
+    }
+  }
+  // Before 2024 the tests did not record whether an event created its key; a PUT event without
+  // it would be judged as an update. Go's encoder with omitempty leaves out IsCreate: false, so
+  // the run's files together say which format they are: a run's first put of a key is a create.
+  if (putEvents > 0 && !recordsIsCreate) throw new WatchFileError(`${files.join(', ')}: field Responses[].Events[].IsCreate: no event of the run records it (the format before etcd's robustness tests recorded IsCreate), so detcd cannot judge its events`);
+  // Stable: one watch's records keep their order (their times never go back: the reader checks).
+  return records.sort((a, b) => a.time - b.time);
+}
