@@ -85,11 +85,11 @@ export class RealNemesisWorld implements NemesisWorld {
   }
 
   pause(node: string): void {
-    this.cluster.member(node).pause();
+    this.cluster.pause(node);
   }
 
   resume(node: string): void {
-    this.cluster.member(node).resume();
+    this.cluster.resume(node);
   }
 
   // Clocks: never faulted here, so there is nothing to reset.
