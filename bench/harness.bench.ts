@@ -3,23 +3,33 @@
 //    faults, with the history recorded, the Raft invariants checked after every event and every
 //    checker run at the end: simulated seconds per wall second and client ops per wall second,
 //    for the simulation alone and including the checkers' share;
+//  - the same runs in a steady state (steady-state.mjs: warm-up rounds of seeds 1–5 until a round
+//    costs what the one before cost, then measured rounds, medians), in this process with its
+//    flags, and in a fresh process with the inlining budget that `detcd run` and the sweep
+//    workers set (sim/cli/harness/worker-jit.ts): the first figure is one warm-up run and then
+//    seeds 1–5 once, so it is mostly TurboFan compiling the stack, and it is kept as it is to stay
+//    comparable with earlier rows of bench/README.md;
 //  - sweep throughput (runs per wall second and per CPU second) inline, and on 1 and 2 workers
 //    of each kind (threads with V8's defaults; processes with one core's flags each), with the
 //    CPU split by thread (main, workers, V8's background threads) and what 2 workers could reach
 //    on 2 free cores by CPU alone.
 // Figures are medians over several seeds after a warm-up; CPU time is shown beside wall time
 // because the machine's two cores are shared.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { childFlags, nodeAccepts } from '../sim/cli/harness/lane-policy.ts';
 import type { LanePlan } from '../sim/cli/harness/lane-policy.ts';
 import { inlineRunner, poolRunner, runTasks, sweepLanes } from '../sim/cli/harness/sweep-engine.ts';
 import type { TaskRunner } from '../sim/cli/harness/sweep-engine.ts';
 import type { SweepTask } from '../sim/cli/harness/sweep-task.ts';
+import { WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG } from '../sim/cli/harness/worker-jit.ts';
 import { runScenario } from '../sim/run/run.ts';
 import { defineScenario } from '../sim/scenario/parse.ts';
 import { BENCH_SCENARIO } from './bench-scenario.mjs';
+import { describeSteady, steadyState } from './steady-state.mjs';
 import { splitCpu, splitTotal, threadCpu } from './thread-cpu.ts';
 import type { CpuSplit, ThreadCpu } from './thread-cpu.ts';
 
@@ -41,6 +51,25 @@ function oneRun(seed: number): { wallMs: number; cpuMs: number; simSeconds: numb
   const r = out.results;
   const checkMs = Object.values(r.checkers).reduce((sum, c) => sum + (typeof c['ms'] === 'number' ? c['ms'] : 0), 0);
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, simSeconds: r.stats.simulatedMs / 1000, ops: r.stats.ops.ok + r.stats.ops.fail + r.stats.ops.info, events: r.stats.events, checkMs, valid: r.valid, traceHash: r.traceHash };
+}
+
+/** The steady state of seeds 1–5 in this process (already warm from the first figure's runs). */
+function steadyHere(): string {
+  const result = steadyState([{ label: 'this process', run: (seed) => { const r = oneRun(seed); return { cpuS: r.cpuMs / 1000, ops: r.ops, events: r.events, traceHash: r.traceHash }; } }]);
+  return describeSteady(result);
+}
+
+/**
+ * The steady state in a fresh process on the compiled package (dist/, which `npm run bench` keeps
+ * built) with the commands' inlining budget: the last line of bench/tools/steady-state.mjs.
+ */
+function steadyAsCommands(): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const tool = join(root, 'bench/tools/steady-state.mjs');
+  const out = execFileSync(process.execPath, [`${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET}`, tool, '--json', root], { encoding: 'utf8' });
+  const j = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { steady: { opsPerCpuS: number; cpuSPerRun: number }[]; warmup: { rounds: number; stable: boolean } };
+  const s = j.steady[0]!;
+  return `${Math.round(s.opsPerCpuS)} client ops per CPU second, ${s.cpuSPerRun.toFixed(3)} s CPU per run (${j.warmup.rounds} warm-up rounds, ${j.warmup.stable ? 'stable' : 'NOT stable'})`;
 }
 
 interface SweepRate {
@@ -98,6 +127,11 @@ export async function bench(): Promise<void> {
   console.log(`  client ops per CPU second: ${Math.round(opsPerCpu)}   events per op: ${eventsPerOp.toFixed(2)}   events per CPU second: ${Math.round(median(samples.map((s) => s.events / (s.cpuMs / 1000))))}`);
   console.log(`  verdicts: ${samples.map((s) => String(s.valid)).join(' ')}`);
   console.log(`  trace hashes: ${samples.map((s) => s.traceHash.slice(0, 12)).join(' ')}`);
+  // The figure above is kept as it was measured since the issue (one warm-up run, then seeds 1–5
+  // once): comparable with the earlier rows, but mostly JIT warm-up. These two are what a run
+  // costs once compiled, the second with the flags the commands use.
+  console.log(`  steady state, this process (JMH-like): ${steadyHere()}`);
+  console.log(`  steady state, fresh process, dist/ with ${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET} as the commands: ${steadyAsCommands()}`);
   // Workers load the compiled package (dist/) once each and are reused for every run. The
   // engine runs one job inline (in this thread, already warm); the fair base for two workers is
   // one worker of the same kind, which pays the same start-up and JIT warm-up. Two kinds:

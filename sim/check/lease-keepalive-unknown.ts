@@ -39,3 +39,21 @@ export function unboundedKeepAlives(history: readonly Op[]): Map<string, number>
   });
   return out;
 }
+
+/**
+ * Lease id → the invocation (µs) of every try of a keep-alive whose serving time no answer
+ * bounds, one entry per try that may have renewed the lease (an answered keep-alive sent n times:
+ * its n - 1 other tries; one of unknown outcome: all of its tries).
+ */
+export function unboundedKeepAliveTries(history: readonly Op[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  forEachKeepAlive(history, (inv, op) => {
+    const tries = Math.max(1, op?.tries ?? 1) - (op !== undefined && op.type === 'ok' ? 1 : 0);
+    if (tries <= 0) return;
+    const id = id64(obj(inv.value)['ID']);
+    let list = out.get(id);
+    if (list === undefined) out.set(id, (list = []));
+    for (let i = 0; i < tries; i++) list.push(inv.time);
+  });
+  return out;
+}

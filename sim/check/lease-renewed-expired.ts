@@ -15,10 +15,13 @@
 // have been served at any time) can have been served between them, the lease had expired on
 // that lessor before K was served, and K renewed an expired lease. A keep-alive the client sent
 // more than once is of unknown serving time too: another try may be served after its answer
-// (lease-keepalive-unknown.ts).
+// (lease-keepalive-unknown.ts). Nor when a grant of the lease id may have been applied between
+// them (lease-grants.ts): the lease expired, was granted again, and K renewed the new one
+// (ground-truth seeds 52967, 60902).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { forEachKeepAlive, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
+import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -87,6 +90,7 @@ export function findRenewedExpired(history: readonly Op[], o: RenewedExpiredOpti
   let steps = history.length;
   if (!Number.isFinite(o.clockJumpUsMax)) return { found, steps, exhausted: false };
   const unbounded = unboundedKeepAlives(history);
+  const grants = grantWindows(history);
   for (const [lease, k] of gather(history)) {
     const firstUnknownUs = unbounded.get(lease) ?? Infinity;
     for (const [period, renewals] of k.renewalsByTerm) {
@@ -107,6 +111,8 @@ export function findRenewedExpired(history: readonly Op[], o: RenewedExpiredOpti
           }
         }
         if (overlapped || last === undefined) continue;
+        // The lease may have expired and been granted again in between: K renewed the new lease.
+        if (mayHaveGrantedBetween(grants.get(lease), last.invokeUs, kk.doneUs)) continue;
         const slackUs = (o.clockDriftPpmMax * (kk.doneUs - last.doneUs)) / PPM + o.clockJumpUsMax + CLOCK_RESOLUTION_US;
         const expiredByUs = last.doneUs + last.ttlSeconds * PPM + slackUs;
         if (kk.invokeUs > expiredByUs && found.length < max) {

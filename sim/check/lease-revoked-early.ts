@@ -11,10 +11,13 @@
 //   leader never sees (etcd serves LeaseKeepAlive on whoever thinks it leads). A keep-alive
 //   counts as a renewal only when no leader of a newer term than its answer's raft_term had
 //   taken office by the time the answer arrived; without the leaders' terms only the grant counts.
+//   A real etcd's answer carries the term of the member the client talked to: there the run's
+//   leader timeline (renewal-proof.ts) says which keep-alives the leader in office answered.
 // - A leader's clock that runs fast or jumps ends leases early by its error: the caller gives
 //   the drift (ppm) and the sum of forward jumps the scenario allows.
 // - A new leader restarts every lease's TTL (etcd#9888): that only makes leases live longer.
 import type { Op } from '../history/op.ts';
+import type { RenewalProof } from './renewal-proof.ts';
 import { KeyWrites } from './lease-key-vanished.ts';
 import { id64, int } from './models/etcd/json.ts';
 
@@ -27,6 +30,11 @@ export interface LeaderInOffice {
 export interface RevokedEarlyOptions {
   /** Leaders as they took office; without them a keep-alive is no proof of a renewal. */
   readonly leaders?: readonly LeaderInOffice[];
+  /**
+   * A real etcd's answers do not name the renewing leader's term: its leader timeline decides
+   * which keep-alives renewed on the leader in office (renewal-proof.ts). Replaces `leaders`.
+   */
+  readonly renewalProof?: RenewalProof;
   /** How much faster than real time a leader's clock may run, ppm. Default 0. */
   readonly clockDriftPpmMax?: number;
   /** The sum of the forward jumps a leader's clock may take, µs; Infinity turns the check off. Default 0. */
@@ -51,6 +59,16 @@ interface Renewals {
   grantRevision: number;
   /** The latest invocation of a grant or of a keep-alive that renewed the lease on a leader in office. */
   renewedAtUs: number;
+}
+
+/**
+ * Whether a TimeToLive answer says "not found": TTL -1 without grantedTTL. etcd 3.4 answers a
+ * lease it still holds with int64(Remaining().Seconds()), which is -1 (or less) for a lease
+ * expired more than a second ago whose revoke has not applied yet, and with its grantedTTL; a
+ * lease it does not hold gets {ID, TTL: -1} only (v3rpc LeaseTimeToLive on ErrLeaseNotFound).
+ */
+export function timeToLiveNotFound(resp: Obj): boolean {
+  return int(resp['TTL']) === -1 && int(resp['grantedTTL']) === 0;
 }
 
 /** True when a leader of a newer term than `term` had taken office by `atUs`: the answer may be a stale leader's. */
@@ -119,10 +137,11 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
     if (l === undefined) continue;
     const keepAlive = invoke.f === 'lease/keepalive';
     if (keepAlive && int(resp['TTL']) > 0) {
-      if (!staleAnswer(int(header['raft_term']), op.time, options.leaders)) l.renewedAtUs = Math.max(l.renewedAtUs, invoke.time);
+      const renewed = options.renewalProof !== undefined ? options.renewalProof(invoke.time, op.time) : !staleAnswer(int(header['raft_term']), op.time, options.leaders);
+      if (renewed) l.renewedAtUs = Math.max(l.renewedAtUs, invoke.time);
       continue;
     }
-    const gone = (keepAlive && int(resp['TTL']) === 0) || (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1);
+    const gone = (keepAlive && int(resp['TTL']) === 0) || (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp));
     // A member that has not applied the grant (its revision is not past the grant's) knows nothing of the lease.
     if (!gone || int(header['revision']) <= l.grantRevision || op.time >= (revokeInvokedUs.get(id) ?? Infinity)) continue;
     const earliestEndUs = l.renewedAtUs + Math.floor(l.ttlUs * PPM / (PPM + drift)) - jumpUs;

@@ -19,6 +19,7 @@
 //   of the TTL the new leader restarted at its promotion.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
+import { REFUSED_GRANT } from './lease-grants.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -66,9 +67,6 @@ export function unknownGrants(history: readonly Op[]): Map<string, number> {
   for (const inv of open.values()) note(inv);
   return out;
 }
-
-/** Errors of a grant that certainly did not happen. */
-const REFUSED_GRANT = /lease already exists|too large lease TTL/i;
 
 export interface TtlAnswer {
   readonly lease: string;

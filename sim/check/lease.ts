@@ -5,19 +5,20 @@
 //    attached to that lease is a key that outlived its revoked lease. Reads are ranges, each
 //    range inside a txn (with its own revision; nested txns too) and the prev_kv of a put or
 //    delete (the state just before the write: header.revision - 1).
-// 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 proves
-//    the lease no longer existed when that op completed — if the member that answered had
+// 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 and no
+//    grantedTTL (timeToLiveNotFound) proves the lease no longer existed when that op completed — if the member that answered had
 //    applied the grant: its header.revision is above the grant's (a put after the grant). A
 //    deposed leader that never saw the grant answers "not found" too (etcd serves lease
 //    lookups from the leader's lessor without a linearizable check); that is no evidence.
 //    Any range invoked after that completion that shows a key attached to the lease is a
-//    key that outlived its lease.
+//    key that outlived its lease (not a serializable one: a lagging member serves it).
 // 3. Expired: the lease is known alive at the completion of its grant and of every
 //    keep-alive ok with TTL > 0; it may live at most TTL after the latest of those, plus
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
-//    every lease's TTL, etcd#9888), plus graceUs for clock drift. A range invoked after
-//    that deadline that shows a key attached to the lease, or a keep-alive invoked after it
-//    that answers TTL > 0, is a lease that outlived its TTL.
+//    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
+//    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
+//    invoked after that deadline that shows a key attached to the lease (not a serializable one),
+//    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
@@ -26,13 +27,16 @@
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
-import { findRevokedEarly } from './lease-revoked-early.ts';
+import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
-import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
+import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
+import type { RenewalProof } from './renewal-proof.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
+import { isSerializableRead } from './models/etcd/apply.ts';
 import type { CheckResult, Validity } from './verdict.ts';
 
 export interface LeaseCheckOptions {
@@ -43,6 +47,8 @@ export interface LeaseCheckOptions {
   electionTimeoutUs?: number;
   /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
   leaders?: readonly LeaderInOffice[];
+  /** A real etcd run's leader timeline: which keep-alives renewed on the leader in office (replaces `leaders`). */
+  renewalProof?: RenewalProof;
   /** How much faster than real time a leader's clock may run (ppm), and the sum of its forward jumps (µs; Infinity: no revoked-early check). */
   clockDriftPpmMax?: number;
   clockJumpUsMax?: number;
@@ -90,8 +96,22 @@ interface LeaseFacts {
   grantRevision: number;
   aliveAtUs: number[];
   grantedAtUs: number;
-  revokedAtRevision: number;
-  goneAtUs: number;
+  /** Revokes answered and answers that reported the lease gone, of this id's every grant (a grant again keeps them). */
+  ends: LeaseEnd[];
+}
+
+/**
+ * A revoke answered ok at `revision` (it deleted the lease's keys there), or an answer that
+ * reported the lease gone from a member at `revision` (its keys were deleted by then). A key of
+ * the lease's id read after it outlived the lease, unless the key was written after it and a
+ * grant of the id may have made the lease again in between (ground-truth seed 49511: a revoke
+ * answered after a grant of the id again was answered, and a key put with the new lease).
+ */
+interface LeaseEnd {
+  readonly revoked: boolean;
+  readonly revision: number;
+  readonly invokeUs: number;
+  readonly doneUs: number;
 }
 
 function completedOps(history: readonly Op[]): Completed[] {
@@ -169,30 +189,42 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
       const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
-      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, revokedAtRevision: Infinity, goneAtUs: Infinity });
+      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, ends: leases.get(id)?.ends ?? [] });
     }
     const id = id64(req['ID']);
     const f = facts(id);
     if (f === undefined) continue;
-    if (invoke.f === 'lease/revoke') f.revokedAtRevision = Math.min(f.revokedAtRevision, int(obj(resp['header'])['revision']));
-    const sawGrant = int(obj(resp['header'])['revision']) > f.grantRevision;
+    const revision = int(obj(resp['header'])['revision']);
+    const end = (revoked: boolean): void => void f.ends.push({ revoked, revision, invokeUs: invoke.time, doneUs: ok.time });
+    if (invoke.f === 'lease/revoke') end(true);
+    const sawGrant = revision > f.grantRevision;
     if (invoke.f === 'lease/keepalive') {
       if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
-      else if (sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+      else if (sawGrant) end(false);
     }
-    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) f.goneAtUs = Math.min(f.goneAtUs, ok.time);
+    if (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp) && sawGrant) end(false);
   }
   return leases;
 }
 
-function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions): number {
+/**
+ * The latest moment the lease can be alive. `unknownTriesUs`: the invocations (ascending) of the
+ * keep-alive tries of the lease whose serving time no answer bounds (timed out, failed, sent
+ * again): each may have been served at any moment the lease was still alive, and renewed it for
+ * one more TTL from then (ground-truth seed 47191: a timed-out keep-alive applied 2.79 s after a
+ * grant of TTL 3 s kept a key put at 4.0 s alive). One invoked after the lease certainly expired
+ * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
+ */
+function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
   const ttlUs = f.ttlSeconds * 1e6;
   // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
   let alive = -Infinity;
   for (const t of f.aliveAtUs) if (t > alive) alive = t;
   let d = alive + ttlUs;
   for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
-  return d + (o.graceUs ?? 1_000_000);
+  d += o.graceUs ?? 1_000_000;
+  for (const t of unknownTriesUs) if (t <= d) d += ttlUs;
+  return d;
 }
 
 export function checkLease(history: readonly Op[], options: LeaseCheckOptions = {}): LeaseCheckResult {
@@ -206,14 +238,25 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const stepsMax = options.stepsMax ?? 50_000_000;
   let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
   const deadlines = new Map<string, number>();
-  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options));
+  const unknownTries = unboundedKeepAliveTries(history);
+  for (const times of unknownTries.values()) {
+    steps += times.length;
+    times.sort((a, b) => a - b);
+  }
+  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options, unknownTries.get(id) ?? []));
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const regranted = unknownGrants(history);
+  const grants = grantWindows(history);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
+  // Whether the op was served from one member's own state (a serializable range, or a txn of
+  // serializable ranges): a member that lags shows the state of a revision before a revoke or an
+  // expiry long after it (etcd's serializable reads may be stale). Such a read is judged by its
+  // revision only (rule 1), never by when it came (rules 2 and 3).
+  let servedLocally = false;
   let answeredUs = 0;
   const judgeRead: LeasedRead = (stateRevision, explicit, kvs) => {
     const at = invoke!;
@@ -225,9 +268,16 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       const f = id === '0' ? undefined : leases.get(id);
       if (f === undefined || !judged(id, answeredUs)) continue;
       const key = decodeKey(kv['key']);
-      if (readRevision >= f.revokedAtRevision) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${f.revokedAtRevision}` });
-      else if (explicit === 0 && at.time > f.goneAtUs) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${f.goneAtUs} µs)` });
-      else if (explicit === 0 && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      // A key without its mod_revision may have been written at any revision.
+      const modRevision = kv['mod_revision'] === undefined ? Infinity : int(kv['mod_revision']);
+      const outlived = (e: LeaseEnd): boolean => !(modRevision > e.revision && mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs));
+      const revoked = f.ends.find((e) => e.revoked && readRevision >= e.revision && outlived(e));
+      const current = explicit === 0 && !servedLocally;
+      const gone = current ? f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e)) : undefined;
+      steps += f.ends.length;
+      if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
+      else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
+      else if (current && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
     }
   };
   for (const { invoke: inv, ok } of ops) {
@@ -240,6 +290,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       if (d !== undefined && inv.time > d && judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
     invoke = inv;
+    servedLocally = isSerializableRead(inv.f, obj(inv.value));
     answeredUs = ok.time;
     forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead);
   }

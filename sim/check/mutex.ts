@@ -18,10 +18,12 @@
 // a lease no earlier than its invocation (sim/workload/lock.ts) — but only when the leaders'
 // timeline shows no leader of a newer term than the answer's in office when it arrived: etcd
 // serves keep-alives on whoever thinks it leads, and a deposed leader's renewal is its own
-// (sim/check/lease-revoked-early.ts says the same). Without the timeline (a real etcd) only the
-// grant counts. An overlap without that evidence is unexplained.
+// (sim/check/lease-revoked-early.ts says the same). A real etcd's answers do not carry the
+// renewing leader's term: there the run's polled leader timeline decides (renewal-proof.ts);
+// without either only the grant counts. An overlap without that evidence is unexplained.
 import type { Op } from '../history/op.ts';
 import type { CheckResult } from './verdict.ts';
+import type { RenewalProof } from './renewal-proof.ts';
 
 /** The lock checker's documented anomalies (see sim/check/documented-anomalies.ts). */
 export const MUTEX_ANOMALIES = ['pause-outlived-lease', 'lease-expired'] as const;
@@ -72,7 +74,7 @@ function maybeStale(term: number, atUs: number, leaders: readonly MutexLeader[] 
 }
 
 /** The keep-alives answered with a TTL by a leader in office, by lease: each renewed it no earlier than its invocation. */
-export function renewalsOf(history: readonly Op[], leaders?: readonly MutexLeader[]): Renewals {
+export function renewalsOf(history: readonly Op[], leaders?: readonly MutexLeader[], proof?: RenewalProof): Renewals {
   const invoked = new Map<number | string, number>();
   const out = new Map<string, number[]>();
   for (const op of history) {
@@ -82,7 +84,8 @@ export function renewalsOf(history: readonly Op[], leaders?: readonly MutexLeade
       const lease = leaseField(op.value);
       const at = invoked.get(op.process);
       const term = (op.value as Record<string, unknown>)['raftTerm'];
-      if (lease === undefined || at === undefined || maybeStale(typeof term === 'number' ? term : 0, op.time, leaders)) continue;
+      if (lease === undefined || at === undefined) continue;
+      if (proof !== undefined ? !proof(at, op.time) : maybeStale(typeof term === 'number' ? term : 0, op.time, leaders)) continue;
       const times = out.get(lease);
       if (times === undefined) out.set(lease, [at]);
       else times.push(at);
@@ -149,9 +152,10 @@ export function explainOverlap(first: Hold, second: Hold, renewals: Renewals = n
   return undefined;
 }
 
-export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeader[]): CheckResult {
+/** `proof`: a real etcd run's leader timeline (renewal-proof.ts), which replaces `leaders`' term rule. */
+export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeader[], proof?: RenewalProof): CheckResult {
   const holds = holdsOf(history).sort((a, b) => a.fromUs - b.fromUs);
-  const renewals = renewalsOf(history, leaders);
+  const renewals = renewalsOf(history, leaders, proof);
   const acquires = holds.length;
   const overlaps: Overlap[] = [];
   let overlapCount = 0;

@@ -5,7 +5,9 @@
 import { checkHistory } from '../check/check-history.ts';
 import type { CheckBudget } from '../check/linearizability/check.ts';
 import { checkLease } from '../check/lease.ts';
+import type { LeaseCheckOptions } from '../check/lease.ts';
 import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
+import type { RenewalProof } from '../check/renewal-proof.ts';
 import { clockErrorOf } from '../nemesis/clock-error.ts';
 import type { CheckResult } from '../check/verdict.ts';
 import { checkWatch } from '../check/watch.ts';
@@ -37,6 +39,8 @@ export interface HistoryContext {
    * simulated members (a follower passes the leader's answer through), not for a real etcd.
    */
   leaseAnswersFromLeader?: boolean;
+  /** A real etcd run's polled leader timeline: which keep-alives renewed on the leader in office (sim/check/renewal-proof.ts). */
+  renewalProof?: RenewalProof;
   /**
    * The linearizability search's step bound, when a caller can afford more than a simulated run
    * (a real-etcd run costs seconds of machine time; its timed-out writes make searches longer).
@@ -73,15 +77,17 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
   if (names.has('lease')) {
     const raft = ctx.scenario.cluster.raft;
     const clock = clockErrorOf(ctx.scenario);
-    out['lease'] = checkLease(history, {
+    const options: LeaseCheckOptions = {
       leaderChangesUs: ctx.leaderChangesUs,
       electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000,
       clockDriftPpmMax: clock.driftPpmMax,
       clockJumpUsMax: clock.jumpUsMax,
       slowClock: slowClockOf(ctx.scenario),
       answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
-      ...(ctx.leaders === undefined ? {} : { leaders: ctx.leaders }),
-    });
+    };
+    if (ctx.leaders !== undefined) options.leaders = ctx.leaders;
+    if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
+    out['lease'] = checkLease(history, options);
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }

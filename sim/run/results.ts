@@ -31,6 +31,8 @@ export interface RealTargetInfo {
   replayable: string;
   mitigations?: string[];
   exposed?: string[];
+  /** Known bugs of the version no client can step around (a violation may be one of them). */
+  unmitigable?: string[];
   notChecked: string[];
 }
 
@@ -63,4 +65,6 @@ export interface Results {
   stop?: RunStop;
   /** Checkers whose violation the scenario allows, each with the documented anomaly the evidence shows it is. */
   excused?: Record<string, string>;
+  /** A real target: by failing checker, the known bugs of the version no client can step around that its violation may be. */
+  mayBeKnownBug?: Record<string, string[]>;
 }

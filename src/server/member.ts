@@ -79,6 +79,8 @@ const FORWARDED_MAX = 10_000;
 const NO_OUTPUTS: readonly MemberOutput[] = Object.freeze([]);
 /** Bound on lease requests held until an expired lease's revoke applies. */
 const HELD_LEASE_MAX = 10_000;
+/** etcd's readyPercent: a learner may be promoted once its match is this share of the leader's. */
+const LEARNER_READY_RATIO = 0.9;
 
 export class Member {
   private outputs: MemberOutput[] = [];
@@ -183,6 +185,29 @@ export class Member {
   proposeConfChange(cc: ConfChange): boolean {
     if (this.removedFromCluster || !this.isLeader) return false;
     return this.raft.proposeConfChange(cc);
+  }
+
+  /**
+   * etcd's MoveLeader on the leader: asks raft to hand leadership to `transferee` (raft waits
+   * until its log is caught up, then tells it to campaign at once). False when this member does
+   * not lead; whether leadership moves shows in `leader` later.
+   */
+  transferLeadership(transferee: number): boolean {
+    if (this.removedFromCluster || !this.isLeader || this.raft.transferLeadership === undefined) return false;
+    this.raft.transferLeadership(transferee);
+    return true;
+  }
+
+  /**
+   * etcd's isLearnerReady, on the leader: `id`'s match is at least 90% of the leader's own
+   * (readyPercent). Undefined when this member does not lead (etcd: ErrNotLeader, ask the
+   * leader); true for an id raft does not track (etcd leaves that to the apply-time checks).
+   */
+  learnerReady(id: number): boolean | undefined {
+    if (!this.isLeader || this.raft.matchOf === undefined) return undefined;
+    const match = this.raft.matchOf(id);
+    const own = this.raft.matchOf(this.config.id) ?? 0;
+    return match === undefined || match >= own * LEARNER_READY_RATIO;
   }
 
   /**
@@ -318,6 +343,7 @@ export class Member {
     const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
     for (const m of messages) {
       if (!which(m)) continue;
+      if (m.type === 'MsgTimeoutNow') this.note('leader-transfer');
       if (m.type === 'MsgSnap') {
         this.note('snapshot-sent');
         const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;

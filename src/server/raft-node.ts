@@ -82,6 +82,15 @@ export class RaftNode implements RaftPort {
   term(): number {
     return this.node.raft.term;
   }
+
+  transferLeadership(transferee: number): void {
+    this.node.transferLeadership(transferee);
+  }
+
+  matchOf(id: number): number | undefined {
+    const r = this.node.raft;
+    return r.state === 'leader' ? r.prs.progress.get(id)?.match : undefined;
+  }
 }
 
 /** The flow-control settings a member sets (absent, not undefined, when it leaves them to raft's defaults). */

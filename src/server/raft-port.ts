@@ -36,6 +36,10 @@ export interface RaftPort {
   ready(): RaftReady;
   advance(rd: RaftReady): void;
   status(): RaftStatus;
+  /** Asks raft to hand leadership to `transferee` (etcd's TransferLeadership; a follower ignores it); optional. */
+  transferLeadership?(transferee: number): void;
+  /** On the leader, how far `id`'s log is known to match (raft's Progress.Match); undefined elsewhere or for a non-member; optional. */
+  matchOf?(id: number): number | undefined;
   /** status().term without building the status (every response header reads it); optional. */
   term?(): number;
 }

@@ -12,6 +12,16 @@ import { setFlagsFromString } from 'node:v8';
 export const WORKER_INLINING_FLAG = '--max-inlined-bytecode-size-cumulative';
 export const WORKER_INLINING_BUDGET = 240;
 
+/**
+ * V8 flags for a sweep worker process, for its cold start: every function gets Sparkplug's
+ * baseline code on its first call instead of waiting in the interpreter until it is warm. A cold
+ * isolate runs much of its first ≈50 runs' worth of CPU before TurboFan's code is ready; baseline
+ * code from the start cut a cold worker's first 60 runs of the bench's sweep scenario by 5–6 % of
+ * CPU (its warm-up cost by ≈0.5 of ≈3.5 CPU s) with the same cost per warm run, in 3 of 3 rounds
+ * (bench/tools/warmup-cost.mjs, bench/README.md). Flags are per process: only child workers get it.
+ */
+export const WORKER_TIER_FLAGS: readonly string[] = ['--always-sparkplug'];
+
 let applied = false;
 
 /** Lowers V8's cumulative inlining budget for this process, unless the user chose one. Idempotent. */

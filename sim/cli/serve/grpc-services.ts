@@ -1,7 +1,8 @@
 // The handlers of etcd's v3 gRPC services for one member: KV, Watch (the bidirectional stream),
 // Lease (with the keep-alive stream), Maintenance, Cluster and Auth. Unary calls go through the
-// member's gate as their gateway path, or are answered beside it (local-methods.ts: member
-// list, alarms, defragment, the empty auth store) exactly as the gateway answers them; errors
+// member's gate as their gateway path, or are answered beside it (local-methods.ts: the member
+// API and MoveLeader through the simulated cluster, alarms, defragment, the empty auth store)
+// exactly as the gateway answers them; errors
 // keep etcd's gRPC status code and message (what etcdctl prints). Methods that detcd does not
 // serve answer UNIMPLEMENTED naming the method, at once, never a hang.
 import * as grpc from '@grpc/grpc-js';
@@ -9,19 +10,12 @@ import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
 import { answerLocal, notServedError } from './local-methods.ts';
-
-/** One member of `MemberList` as etcd describes it (gateway JSON form). */
-export interface MemberInfo {
-  readonly ID: string;
-  readonly name: string;
-  readonly peerURLs: readonly string[];
-  readonly clientURLs: readonly string[];
-}
+import type { ClusterAdmin } from './cluster-admin.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
-  /** The cluster's members as MemberList reports them. */
-  readonly members: () => readonly MemberInfo[];
+  /** The member API and MoveLeader over the simulated cluster. */
+  readonly admin: ClusterAdmin;
 }
 
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
@@ -194,10 +188,10 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
     },
     Cluster: {
       MemberList: local(ctx, 'Cluster.MemberList'),
-      MemberAdd: notServed('Cluster', 'MemberAdd'),
-      MemberRemove: notServed('Cluster', 'MemberRemove'),
-      MemberUpdate: notServed('Cluster', 'MemberUpdate'),
-      MemberPromote: notServed('Cluster', 'MemberPromote'),
+      MemberAdd: local(ctx, 'Cluster.MemberAdd'),
+      MemberRemove: local(ctx, 'Cluster.MemberRemove'),
+      MemberUpdate: local(ctx, 'Cluster.MemberUpdate'),
+      MemberPromote: local(ctx, 'Cluster.MemberPromote'),
     },
     Maintenance: {
       Status: unary(ctx, '/v3/maintenance/status'),

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
-import type { MemberInfo } from './grpc-services.ts';
+import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
@@ -19,10 +19,6 @@ const UNARY_PATHS = new Set([
 /** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a hang or a vague 404. */
 const NOT_SERVED: Record<string, string> = {
   '/v3/maintenance/snapshot': 'Maintenance.Snapshot',
-  '/v3/cluster/member/add': 'Cluster.MemberAdd',
-  '/v3/cluster/member/remove': 'Cluster.MemberRemove',
-  '/v3/cluster/member/update': 'Cluster.MemberUpdate',
-  '/v3/cluster/member/promote': 'Cluster.MemberPromote',
 };
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
@@ -47,7 +43,7 @@ function grpcError(res: ServerResponse, code: number, message: string): void {
 export class HttpBridge {
   constructor(
     private readonly gate: MemberGate,
-    private readonly members: () => readonly MemberInfo[],
+    private readonly admin: ClusterAdmin,
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -90,7 +86,7 @@ export class HttpBridge {
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
-    if (local !== undefined) return answerLocal({ gate: this.gate, members: this.members }, local, body, answer);
+    if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
     this.gate.call(path, body, answer);
   }
 

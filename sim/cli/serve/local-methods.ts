@@ -2,19 +2,17 @@
 // JSON gateway (one table, so the two faces cannot drift apart). Each first asks the member for
 // its status (a down member refuses at once, and the answer carries its header), then answers
 // as etcd 3.4 answers on a cluster like this one:
-//   - MemberList: the cluster's members;
+//   - the member API (MemberList, MemberAdd, MemberRemove, MemberUpdate, MemberPromote) and
+//     MoveLeader: through the simulated cluster (cluster-admin.ts);
 //   - Alarm GET and DEACTIVATE: no alarm is ever raised (no space quota, no corruption check),
 //     so both answer an empty message, without a header, as etcd does; ACTIVATE is not served;
 //   - Defragment: nothing to defragment (no bbolt file); etcd's answer is an empty message;
-//   - MoveLeader: etcd's checks ("not leader" on a follower, "bad leader transferee" for a
-//     target that is not a member) and a move to the leader itself; a real transfer to
-//     another member is not served;
 //   - Auth: an empty auth store with authentication disabled — lists are empty, AuthDisable
 //     succeeds, every name is "not found", Authenticate says authentication is not enabled and
 //     AuthEnable that the root user does not exist (etcd's codes and messages); adding a user
 //     or role (the only way out of that state) is not served, so the store stays empty.
 // What is not in the table is not served: UNIMPLEMENTED naming the method.
-import type { MemberInfo } from './grpc-services.ts';
+import type { AdminAnswer, ClusterAdmin } from './cluster-admin.ts';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 
 const INVALID_ARGUMENT = 3;
@@ -23,7 +21,7 @@ const UNIMPLEMENTED = 12;
 
 export interface LocalContext {
   readonly gate: MemberGate;
-  readonly members: () => readonly MemberInfo[];
+  readonly admin: ClusterAdmin;
 }
 
 /** The member's own Status answer (gateway JSON). */
@@ -33,7 +31,10 @@ interface Status {
 }
 
 /** What a method answers, given the member's status header (revision included) and status. */
-type Answer = (request: Record<string, unknown>, header: Record<string, unknown>, members: () => readonly MemberInfo[], status: Status) => { body: object } | { error: GateError };
+type Answer = (request: Record<string, unknown>, header: Record<string, unknown>) => { body: object } | { error: GateError };
+
+/** A method answered by the simulated cluster (possibly later), given etcd's cluster header (no revision). */
+type AdminMethod = (admin: ClusterAdmin, member: string, request: Record<string, unknown>, header: object, done: AdminAnswer) => void;
 
 const fail = (code: number, message: string): { error: GateError } => ({ error: { code, message } });
 const USER_NOT_FOUND = fail(FAILED_PRECONDITION, 'etcdserver: user name not found');
@@ -52,27 +53,12 @@ function emptyName(request: Record<string, unknown>, field: string): boolean {
 
 /** The methods answered here, by "Service.Method". */
 const LOCAL: Record<string, Answer> = {
-  'Cluster.MemberList': (_r, header, members) => {
-    // etcd's MemberList does not read the store: its header has no revision.
-    const { revision: _revision, ...clusterHeader } = header;
-    return { body: { header: clusterHeader, members: members() } };
-  },
   'Maintenance.Alarm': (request) => {
     const action = request['action'] ?? 'GET';
     if (action === 'GET' || action === 0 || action === 'DEACTIVATE' || action === 2) return { body: {} };
     return { error: notServedError(`Maintenance.Alarm ${JSON.stringify(action)}`, 'members raise no alarms') };
   },
   'Maintenance.Defragment': empty,
-  'Maintenance.MoveLeader': (request, header, members, status) => {
-    // etcd: only the leader moves leadership; the target must be a voting member; moving it to
-    // the leader itself is done at once. A transfer to another member is not served.
-    if (status.leader === undefined || String(header['member_id']) !== status.leader) return fail(FAILED_PRECONDITION, 'etcdserver: not leader');
-    const raw = request['targetID'];
-    const target = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '0';
-    if (!members().some((m) => m.ID === target)) return fail(FAILED_PRECONDITION, 'etcdserver: bad leader transferee');
-    if (target === status.leader) return { body: {} };
-    return { error: notServedError('Maintenance.MoveLeader to another member', 'the simulated members do not transfer leadership on request') };
-  },
   'Auth.AuthEnable': () => fail(FAILED_PRECONDITION, 'etcdserver: root user does not exist'),
   'Auth.AuthDisable': withHeader,
   'Auth.Authenticate': () => fail(FAILED_PRECONDITION, 'etcdserver: authentication is not enabled'),
@@ -91,9 +77,22 @@ const LOCAL: Record<string, Answer> = {
   'Auth.RoleRevokePermission': () => ROLE_NOT_FOUND,
 };
 
+const ADMIN: Record<string, AdminMethod> = {
+  'Cluster.MemberList': (admin, member, _r, header, done) => done({ ok: true, body: { header, members: admin.members(member) } }),
+  'Cluster.MemberAdd': (admin, member, r, header, done) => admin.add(member, r, header, done),
+  'Cluster.MemberRemove': (admin, member, r, header, done) => admin.remove(member, r, header, done),
+  'Cluster.MemberUpdate': (admin, member, r, header, done) => admin.update(member, r, header, done),
+  'Cluster.MemberPromote': (admin, member, r, header, done) => admin.promote(member, r, header, done),
+  'Maintenance.MoveLeader': (admin, member, r, _header, done) => admin.moveLeader(member, r, done),
+};
+
 /** The gateway paths of the methods answered here (etcd's grpc-gateway routes). */
 export const LOCAL_PATHS: Record<string, string> = {
   '/v3/cluster/member/list': 'Cluster.MemberList',
+  '/v3/cluster/member/add': 'Cluster.MemberAdd',
+  '/v3/cluster/member/remove': 'Cluster.MemberRemove',
+  '/v3/cluster/member/update': 'Cluster.MemberUpdate',
+  '/v3/cluster/member/promote': 'Cluster.MemberPromote',
   '/v3/maintenance/alarm': 'Maintenance.Alarm',
   '/v3/maintenance/defragment': 'Maintenance.Defragment',
   '/v3/maintenance/transfer-leadership': 'Maintenance.MoveLeader',
@@ -116,18 +115,24 @@ export const LOCAL_PATHS: Record<string, string> = {
 };
 
 export function isLocal(method: string): boolean {
-  return Object.hasOwn(LOCAL, method);
+  return Object.hasOwn(LOCAL, method) || Object.hasOwn(ADMIN, method);
 }
 
 /** Answers a local method (`isLocal`), after the member showed it is up by answering its status. */
 export function answerLocal(ctx: LocalContext, method: string, request: unknown, done: (r: GateResult) => void): void {
   const answer = LOCAL[method];
-  if (answer === undefined) return done({ ok: false, error: notServedError(method) });
+  const admin = ADMIN[method];
+  if (answer === undefined && admin === undefined) return done({ ok: false, error: notServedError(method) });
   const req = request !== null && typeof request === 'object' ? (request as Record<string, unknown>) : {};
   ctx.gate.call('/v3/maintenance/status', {}, (r) => {
     if (!r.ok) return done(r);
-    const status = r.body as Status;
-    const a = answer(req, status.header ?? {}, ctx.members, status);
+    const header = (r.body as Status).header ?? {};
+    if (admin !== undefined) {
+      // etcd's cluster methods do not read the store: their header has no revision.
+      const { revision: _revision, ...clusterHeader } = header;
+      return admin(ctx.admin, ctx.gate.member, req, clusterHeader, done);
+    }
+    const a = (answer as Answer)(req, header);
     done('body' in a ? { ok: true, body: a.body } : { ok: false, error: a.error });
   });
 }

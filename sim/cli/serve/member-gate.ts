@@ -57,7 +57,7 @@ export class MemberGate {
 
   /** Why the member cannot be reached right now (crashed by the nemesis), or undefined. */
   downReason(): string | undefined {
-    return this.isUp() ? undefined : `detcd: member ${this.member} is down (killed by the nemesis); try another endpoint`;
+    return this.isUp() ? undefined : `detcd: member ${this.member} is down (killed by the nemesis, or removed from the cluster); try another endpoint`;
   }
 
   /** Sends one unary request (gateway path, gateway JSON body) to this member. */

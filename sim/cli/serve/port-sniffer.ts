@@ -2,10 +2,14 @@
 // a connection that opens with the HTTP/2 connection preface ("PRI * HTTP/2.0", what gRPC
 // clients such as etcdctl send in cleartext) is relayed to the member's gRPC server (grpc-js
 // owns its HTTP/2 server, so it listens on a private Unix socket); anything else is HTTP/1.1
-// and goes to the gateway's HTTP server in this process.
+// and goes to the gateway's HTTP server in this process. What a client sends over HTTP/2 goes
+// through an AuthorityRewriter (h2-authority.ts): etcd 3.4's Go clients put the endpoint's
+// scheme in :authority, which Node's HTTP/2 would refuse.
 import { connect, createServer } from 'node:net';
+import { Transform } from 'node:stream';
 import type { Server, Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
+import { AuthorityRewriter } from './h2-authority.ts';
 
 const H2_PREFACE_START = Buffer.from('PRI * HTTP/2.0', 'latin1');
 /** Bytes that decide the protocol: HTTP/1 has no method starting "PRI". */
@@ -19,13 +23,24 @@ export function looksLikeHttp2(head: Buffer): boolean {
 
 function relay(client: Socket, upstreamPath: string, head: Buffer): void {
   const upstream = connect(upstreamPath);
-  upstream.write(head);
-  client.pipe(upstream);
+  const rewriter = new AuthorityRewriter();
+  const rewrite = new Transform({
+    transform(chunk: Buffer, _encoding, done): void {
+      try {
+        done(null, rewriter.push(chunk));
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  });
+  rewrite.write(head);
+  client.pipe(rewrite).pipe(upstream);
   upstream.pipe(client);
   const close = (): void => {
     client.destroy();
     upstream.destroy();
   };
+  rewrite.on('error', close);
   client.on('error', close);
   upstream.on('error', close);
   client.on('close', close);

@@ -25,7 +25,7 @@ import { defineScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { Prng } from '../../world/prng.ts';
 import { FaultLog } from './fault-log.ts';
-import type { MemberInfo } from './grpc-services.ts';
+import { ClusterAdmin } from './cluster-admin.ts';
 import { HttpBridge } from './http-bridge.ts';
 import { MemberGate, ProcessCounter } from './member-gate.ts';
 import { startMemberEndpoint, type MemberEndpoint } from './member-endpoint.ts';
@@ -172,6 +172,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
   const gates: MemberGate[] = [];
+  // A member removed through the member API stops, as etcd's process exits: its port refuses.
+  const serving = (m: string): boolean => world.isUp(m) && cluster.hosts.get(m)?.member.removed !== true;
   const wasUp = new Map<string, boolean>();
   const wallStart = performance.now();
   let fatal: RunStop | undefined;
@@ -185,7 +187,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       world.run({ untilUs: Math.max(world.loop.now(), Math.floor((performance.now() - wallStart) * 1_000)) });
       faults.poll(world.loop.now());
       for (const g of gates) {
-        const up = world.isUp(g.member);
+        const up = serving(g.member);
         if (wasUp.get(g.member) === true && !up) g.memberDown();
         wasUp.set(g.member, up);
       }
@@ -209,18 +211,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
 
   const processes = new ProcessCounter();
   const endpoints: MemberEndpoint[] = [];
-  const members = (): MemberInfo[] => names.map((m, i) => ({
-    ID: String(i + 1),
-    name: m,
-    peerURLs: [`http://${m}.detcd.sim:2380`],
-    clientURLs: endpoints[i] === undefined ? [] : [endpoints[i].url],
-  }));
+  const admin = new ClusterAdmin(cluster, (m) => endpoints.find((e) => e.member === m)?.url);
   try {
     for (const [i, m] of names.entries()) {
-      const gate = new MemberGate(m, clientFor(cluster, gateId(m), m, history, GATE_TIMEOUT_US), clientFor(cluster, quietId(m), m, undefined, GATE_TIMEOUT_US), run, () => world.isUp(m), processes);
+      const gate = new MemberGate(m, clientFor(cluster, gateId(m), m, history, GATE_TIMEOUT_US), clientFor(cluster, quietId(m), m, undefined, GATE_TIMEOUT_US), run, () => serving(m), processes);
       gates.push(gate);
       const port = options.port === 0 ? 0 : options.port + i;
-      endpoints.push(await startMemberEndpoint({ gate, members }, port, new HttpBridge(gate, members)));
+      endpoints.push(await startMemberEndpoint({ gate, admin }, port, new HttpBridge(gate, admin)));
     }
   } catch (err) {
     // A taken port fails here, before any wait: the command line says so at once.

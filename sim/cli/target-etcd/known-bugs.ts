@@ -15,8 +15,11 @@ export interface KnownBug {
    * known to fix it; absent lines are not affected.
    */
   readonly fixedIn: Readonly<Record<string, string | null>>;
-  readonly mitigation: 'no-watch-progress-requests' | 'no-past-range-txns' | 'no-watch-resume-at-compact-revision';
+  /** How the clients step around it; 'none': nothing a client sends avoids it, and a verdict may show it (target.unmitigable). */
+  readonly mitigation: 'no-watch-progress-requests' | 'no-past-range-txns' | 'no-watch-resume-at-compact-revision' | 'none';
   readonly mitigationText: string;
+  /** The checkers whose violations it can cause (for the bugs no client steps around: results.mayBeKnownBug). */
+  readonly showsIn?: readonly string[];
   /** Whether a scenario's clients would send what trips the bug (default: every scenario). */
   readonly trippedBy?: (scenario: Scenario) => boolean;
 }
@@ -57,6 +60,17 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     mitigation: 'no-watch-resume-at-compact-revision',
     mitigationText: 'a watcher cancelled by a compaction ends instead of watching again from the compact revision (clients.watchResumeAtCompactRevision off)',
     trippedBy: (scenario) => scenario.clients.watchers && scenario.clients.watchResumeAtCompactRevision,
+  },
+  {
+    id: 'etcd#15247',
+    what: 'a leader stalled (paused, slow disk or CPU) past its leases\' TTLs goes on expiring them when it wakes, before it learns of the new leader; its revoke proposals are forwarded to the new leader and commit, so a lease the new leader renewed is revoked early (the lease checker: revoked-early; the lock checker: an overlap no documented anomaly explains)',
+    // 3.4.30 and 3.5.13 carry #16822 (#17465, #17480), which etcd calls a mitigation: a member
+    // that is not the leader in raft's state no longer revokes, but the window is not closed.
+    fixedIn: { '3.4': null, '3.5': null, '3.6': null },
+    mitigation: 'none',
+    showsIn: ['lock', 'lease'],
+    mitigationText: 'nothing a client sends avoids it: a run whose leader stalls longer than a lease TTL may show it',
+    trippedBy: (scenario) => scenario.workload.kind === 'lock' || scenario.workload.kind === 'lease',
   },
 ];
 

@@ -15,6 +15,7 @@ import { RealNetwork } from './network.ts';
 import type { RealClock } from './real-clock.ts';
 import { RealNemesisWorld } from './real-nemesis-world.ts';
 import { StatusPoller } from './status-poller.ts';
+import type { StoppedSpan } from '../../check/renewal-proof.ts';
 
 export interface RealClusterOptions {
   readonly scenario: Scenario;
@@ -26,6 +27,8 @@ export interface RealClusterOptions {
 }
 
 const memberName = (i: number): string => `n${i}`;
+/** Stopped spans kept (a run pauses and kills members a few times a second at most). */
+const STOPS_MAX = 10_000;
 
 export class RealCluster {
   readonly network: RealNetwork;
@@ -35,6 +38,9 @@ export class RealCluster {
   readonly poller: StatusPoller;
   /** Per member, the kill or restart under way: they run one after another. */
   private readonly pending = new Map<string, Promise<void>>();
+  /** When each member was paused or down (the leader timeline's evidence: sim/check/renewal-proof.ts). */
+  private readonly stops: StoppedSpan[] = [];
+  private readonly openStops = new Map<string, { kind: StoppedSpan['kind']; fromUs: number }>();
 
   constructor(readonly options: RealClusterOptions) {
     const count = options.scenario.cluster.members;
@@ -115,14 +121,52 @@ export class RealCluster {
 
   /** Kills a member (SIGKILL), after whatever kill or restart of it is under way. */
   kill(name: string): void {
-    this.chain(name, () => this.member(name).kill());
+    this.chain(name, () => {
+      if (this.member(name).state !== 'down') this.openStop(name, 'down');
+      return this.member(name).kill();
+    });
   }
 
   /** Starts a killed member again, after whatever kill or restart of it is under way. */
   restart(name: string): void {
     this.chain(name, () => {
-      if (this.member(name).state === 'down') this.member(name).start();
+      if (this.member(name).state !== 'down') return;
+      this.closeStop(name, 'down');
+      this.member(name).start();
     });
+  }
+
+  /** SIGSTOP. */
+  pause(name: string): void {
+    if (this.member(name).state !== 'up') return;
+    this.member(name).pause();
+    this.openStop(name, 'paused');
+  }
+
+  /** SIGCONT. */
+  resume(name: string): void {
+    if (this.member(name).state !== 'paused') return;
+    this.closeStop(name, 'paused');
+    this.member(name).resume();
+  }
+
+  /** The stopped spans, with the ones still open ending at Infinity. */
+  get stopped(): StoppedSpan[] {
+    return [...this.stops, ...[...this.openStops].map(([member, s]) => ({ member, kind: s.kind, fromUs: s.fromUs, toUs: Infinity }))];
+  }
+
+  private openStop(member: string, kind: StoppedSpan['kind']): void {
+    // A kill of a paused member: the process stays stopped, now for good.
+    const open = this.openStops.get(member);
+    if (open !== undefined && open.kind === 'paused') this.closeStop(member, 'paused');
+    this.openStops.set(member, { kind, fromUs: this.options.clock.nowUs() });
+  }
+
+  private closeStop(member: string, kind: StoppedSpan['kind']): void {
+    const open = this.openStops.get(member);
+    if (open === undefined || open.kind !== kind) return;
+    this.openStops.delete(member);
+    if (this.stops.length < STOPS_MAX) this.stops.push({ member, kind, fromUs: open.fromUs, toUs: this.options.clock.nowUs() });
   }
 
   /** The nemesis's view of this cluster. */

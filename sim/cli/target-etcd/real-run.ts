@@ -30,6 +30,7 @@ import { Interpreter } from '../../workload/interpreter.ts';
 import type { Scheduler } from '../../workload/interpreter.ts';
 import { LockWorkload } from '../../workload/lock.ts';
 import { checkMutex } from '../../check/mutex.ts';
+import { renewalProof } from '../../check/renewal-proof.ts';
 import { excusedViolations } from '../../check/documented-anomalies.ts';
 import type { ClientCall } from '../../workload/workload.ts';
 import { Prng } from '../../world/prng.ts';
@@ -77,6 +78,10 @@ export interface RealTarget {
   mitigations: string[];
   /** Known bugs of this version the run did not step around (--no-mitigations). */
   exposed: string[];
+  /** Known bugs of this version no client can step around: a violation of the run may be one of them. */
+  unmitigable: string[];
+  /** Their ids and the checkers whose violations they can cause. */
+  unmitigableIn: { id: string; checkers: readonly string[] }[];
 }
 
 export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
@@ -108,6 +113,7 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
   const version = etcdVersion(binary);
   const bugs = knownBugsOf(version, scenario);
+  const steppable = bugs.filter((b) => b.mitigation !== 'none');
   const mitigate = options.mitigations !== false;
   const removed = removeLeftovers();
   if (removed.namespaces.length + removed.links.length + removed.processes + removed.dirs.length > 0) {
@@ -124,8 +130,10 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
     version,
     network: mode,
     replayable: "the workload and the fault schedule (from the seed); not the interleaving, which is the real machine's",
-    mitigations: mitigate ? bugs.map((b) => `${b.id}: ${b.mitigationText}`) : [],
-    exposed: mitigate ? [] : bugs.map((b) => `${b.id}: ${b.what}`),
+    mitigations: mitigate ? steppable.map((b) => `${b.id}: ${b.mitigationText}`) : [],
+    exposed: mitigate ? [] : steppable.map((b) => `${b.id}: ${b.what}`),
+    unmitigable: bugs.filter((b) => b.mitigation === 'none').map((b) => `${b.id}: ${b.what}`),
+    unmitigableIn: bugs.filter((b) => b.mitigation === 'none').map((b) => ({ id: b.id, checkers: b.showsIn ?? [] })),
   };
   // Ctrl-C or a crash of the harness must not leave processes or namespaces behind.
   const onSignal = (): void => {
@@ -140,7 +148,7 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   process.once('exit', onExit);
   try {
     // What the clients send: the scenario with the known bugs stepped around (target.mitigations says which).
-    const sent = mitigate ? mitigatedScenario(scenario, bugs) : scenario;
+    const sent = mitigate ? mitigatedScenario(scenario, steppable) : scenario;
     return await drive(scenario, sent, seed, drawn, schedule, root, cluster, clock, target, options, workDir, log);
   } finally {
     await cluster.destroy();
@@ -243,9 +251,12 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   const { valid, summary, ...detail } = liveness;
   out['liveness'] = { valid, summary, ...detail };
   if (names.has('convergence')) out['convergence'] = convergence(liveness);
-  if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? []);
+  // Which keep-alives renewed on the leader in office, from the polled statuses and the members
+  // the nemesis stopped (a real etcd's answers do not name the renewing leader's term).
+  const proof = renewalProof(cluster.memberIds(), cluster.poller.samples, cluster.stopped);
+  if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
   const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget() }));
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget() }));
   return out;
 }
 
@@ -288,9 +299,23 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...target, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);
+  // A violation a known bug of this version can cause, which no client could step around: say so
+  // (the verdict stays: it is the real server's bug, found).
+  const mayBe: Record<string, string[]> = {};
+  for (const [name, c] of Object.entries(checkers)) {
+    const ids = target.unmitigableIn.filter((b) => b.checkers.includes(name)).map((b) => b.id);
+    if (c.valid === false && !excused.has(name) && ids.length > 0) mayBe[name] = ids;
+  }
+  if (Object.keys(mayBe).length > 0) results.mayBeKnownBug = mayBe;
   return results;
+}
+
+/** The target as results.json records it (without the lookup the run used). */
+function targetInfo(target: RealTarget): Omit<RealTarget, 'unmitigableIn'> {
+  const { unmitigableIn: _unused, ...info } = target;
+  return info;
 }

@@ -5,9 +5,11 @@
 import type http from 'node:http';
 import type { RealClock } from './real-clock.ts';
 import { postJson } from './post-json.ts';
+import type { StatusSample } from '../../check/renewal-proof.ts';
 
 export interface PolledStatus {
   readonly isLeader: boolean;
+  /** etcd's Status raftTerm: the term of the last entry the member applied (EtcdServer.Term, set in apply), not raft's current term. */
   readonly term: number;
   readonly revision: number;
   /** The member's id in hex, as etcd prints it. */
@@ -18,6 +20,8 @@ export interface PolledStatus {
 
 const POLL_MS = 100;
 const STATUS_TIMEOUT_MS = 500;
+/** Answers kept for the leader timeline: ~10 minutes of polls of 5 members; later ones are not kept. */
+const SAMPLES_MAX = 30_000;
 
 export class StatusPoller {
   private readonly latest = new Map<string, PolledStatus | undefined>();
@@ -25,6 +29,12 @@ export class StatusPoller {
   private readonly idToName = new Map<string, string>();
   /** Every (leader, term) the poller saw take over, in order. */
   readonly leaders: { node: string | null; term: number; startUs: number }[] = [];
+  /**
+   * Every answer, with when its request left and when it came back: the evidence of which terms
+   * each member's lessor can have been promoted in (sim/check/renewal-proof.ts). Bounded by SAMPLES_MAX.
+   */
+  readonly samples: StatusSample[] = [];
+  samplesTruncated = false;
 
   constructor(
     private readonly urls: ReadonlyMap<string, string>,
@@ -59,12 +69,21 @@ export class StatusPoller {
 
   async pollOnce(): Promise<void> {
     await Promise.all([...this.urls].map(async ([name, url]) => {
+      const sentUs = this.clock.nowUs();
       const body = await postJson(url, '/v3/maintenance/status', {}, STATUS_TIMEOUT_MS, this.agent);
       this.latest.set(name, body === undefined ? undefined : parseStatus(body, this.clock.nowUs()));
       const s = this.latest.get(name);
-      if (s !== undefined) this.idToName.set(s.memberId, name);
+      if (s !== undefined) {
+        this.idToName.set(s.memberId, name);
+        this.keep({ member: name, sentUs, atUs: s.atUs, appliedTerm: s.term });
+      }
     }));
     this.noteLeader();
+  }
+
+  private keep(sample: StatusSample): void {
+    if (this.samples.length < SAMPLES_MAX) this.samples.push(sample);
+    else this.samplesTruncated = true;
   }
 
   private noteLeader(): void {

@@ -83,6 +83,8 @@ function recordingCluster(calls: string[]): RealCluster {
     member: (name: string) => ({ spec: { index: Number(name.slice(1)) }, pause: () => calls.push(`pause ${name}`), resume: () => calls.push(`resume ${name}`) }),
     kill: (name: string) => calls.push(`kill ${name}`),
     restart: (name: string) => calls.push(`restart ${name}`),
+    pause: (name: string) => calls.push(`pause ${name}`),
+    resume: (name: string) => calls.push(`resume ${name}`),
   } as unknown as RealCluster;
 }
 
@@ -182,6 +184,16 @@ describe('known bugs of a target version', () => {
     expect(sent.workload.mix).toEqual({ [PAST_RANGE_TXN]: 0 });
     expect({ ...sent, workload: { ...sent.workload, mix: undefined } }).toEqual({ ...wide, workload: { ...wide.workload, mix: undefined } });
     expect(mitigatedScenario(robustness, knownBugsOf('3.4.23', robustness))).toBe(robustness);
+  });
+
+  it('etcd#15247 (only mitigated, in 3.4.30 and 3.5.13) for lock and lease scenarios, with nothing a client can step around', () => {
+    const lock = defineScenario({ name: 'lock', workload: { kind: 'lock' } });
+    const lease = defineScenario({ name: 'lease', workload: { kind: 'lease' } });
+    const kv = defineScenario({ name: 'kv', workload: { kind: 'etcd' } });
+    for (const v of ['3.4.23', '3.4.30', '3.5.21', '3.6.5']) expect(knownBugsOf(v, lock).map((b) => b.id), v).toContain('etcd#15247');
+    expect(knownBugsOf('3.4.23', lease).find((b) => b.id === 'etcd#15247')?.mitigation).toBe('none');
+    expect(knownBugsOf('3.4.23', kv).map((b) => b.id)).not.toContain('etcd#15247');
+    expect(mitigatedScenario(lock, knownBugsOf('3.4.23', lock))).toBe(lock);
   });
 
   it('etcd#18089 (fixed in 3.4.34 and 3.5.16) only for scenarios whose watchers resume at the compact revision; stepped around by ending them', () => {
