@@ -81,9 +81,13 @@ function inFreshProcesses() {
       console.log(`${roots[i]}: first runs ${Math.round(j.first.opsPerCpuS)}, steady state ${Math.round(j.steady[0].opsPerCpuS)} client ops per CPU s (${j.warmup.rounds} warm-up rounds${j.warmup.stable ? '' : ', NOT stable'})`);
     }
   }
-  const m = rows.map((r) => ({ first: median(r.map((x) => x.first)), steady: median(r.map((x) => x.steady)) }));
-  for (const [i, root] of roots.entries()) console.log(`MEDIAN of ${processes} processes, ${root}: first runs ${Math.round(m[i].first)}, steady state ${Math.round(m[i].steady)} client ops per CPU s`);
-  console.log(`B/A client ops per CPU s: first runs ×${(m[1].first / m[0].first).toFixed(3)}, steady state ×${(m[1].steady / m[0].steady).toFixed(3)} (node flags: ${process.execArgv.join(' ') || '(none)'})`);
+  // An even count has two middle values: their mean (the upper one alone would flatter whichever build it favours).
+  const mid = (xs) => { const v = [...xs].sort((a, b) => a - b); const h = Math.floor(v.length / 2); return v.length % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2; };
+  const m = rows.map((r) => ({ first: mid(r.map((x) => x.first)), steady: mid(r.map((x) => x.steady)) }));
+  for (const [i, root] of roots.entries()) console.log(`${root}: first runs ${rows[i].map((x) => Math.round(x.first)).join(', ')} (median ${Math.round(m[i].first)}); steady state ${rows[i].map((x) => Math.round(x.steady)).join(', ')} (median ${Math.round(m[i].steady)}) client ops per CPU s`);
+  // Process k of B against process k of A: the two ran next to each other, under about the same load.
+  const pairs = (key) => rows[1].map((x, k) => x[key] / rows[0][k][key]);
+  console.log(`B/A client ops per CPU s, pair by pair: first runs ${pairs('first').map((r) => `×${r.toFixed(2)}`).join(' ')} (median ×${mid(pairs('first')).toFixed(2)}); steady state ${pairs('steady').map((r) => `×${r.toFixed(2)}`).join(' ')} (median ×${mid(pairs('steady')).toFixed(2)}) (node flags: ${process.execArgv.join(' ') || '(none)'})`);
   if (json) console.log(JSON.stringify({ roots, medians: m, rows }));
 }
 

@@ -63,6 +63,11 @@ const KEY_CHECK_STEPS_MAX = 20_000_000;
 interface KeyWriteLists {
   /** Answered ok, in answer order (so by endUs). */
   readonly answered: Write[];
+  /**
+   * Per position of `answered`, the earliest invocation among it and the writes after it: a read
+   * answered at okUs can stop where this is ≥ okUs (no later write was invoked before its answer).
+   */
+  readonly invokedFromUs: Float64Array;
   /** Unknown outcome: answered "info" or never answered. */
   readonly open: Write[];
 }
@@ -158,7 +163,15 @@ export class KeyWrites {
       if (answered[mid]!.endUs <= put.invokeUs) lo = mid + 1;
       else hi = mid;
     }
+    const invokedFrom = lists.invokedFromUs;
     for (let i = lo; i < answered.length; i++) {
+      // None of the writes left was invoked before the read answered: each would be passed over
+      // below. Their steps are spent all at once (the budget then ends exactly where the scan
+      // one by one would have ended it), so the step count stays that of the plain scan.
+      if (invokedFrom[i]! >= okUs && this.steps + (answered.length - i) <= KEY_CHECK_STEPS_MAX) {
+        this.steps += answered.length - i;
+        break;
+      }
       const w = answered[i]!;
       if (!this.step()) return true;
       if (w === put || w.invokeUs >= okUs) continue;
@@ -175,15 +188,20 @@ export class KeyWrites {
   private writesOf(key: string): KeyWriteLists | undefined {
     let lists = this.byKey.get(key);
     if (lists !== undefined) return lists;
-    lists = { answered: [], open: [] };
+    const answered: Write[] = [];
+    const open: Write[] = [];
     for (const w of this.writes) {
       if (!this.step()) return undefined;
       if (w.failed || !w.touches(key)) continue;
-      if (w.revision === 0) lists.open.push(w);
-      else lists.answered.push(w);
+      if (w.revision === 0) open.push(w);
+      else answered.push(w);
     }
     // In answer order already when the history's times are (a file's history need not be).
-    lists.answered.sort((a, b) => a.endUs - b.endUs);
+    answered.sort((a, b) => a.endUs - b.endUs);
+    const invokedFromUs = new Float64Array(answered.length);
+    let earliest = Infinity;
+    for (let i = answered.length - 1; i >= 0; i--) invokedFromUs[i] = earliest = Math.min(earliest, answered[i]!.invokeUs);
+    lists = { answered, invokedFromUs, open };
     this.byKey.set(key, lists);
     return lists;
   }

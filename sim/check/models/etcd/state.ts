@@ -34,6 +34,14 @@ export function leaseHash(id: string, ttlSeconds: number): number {
 }
 
 export class EtcdState {
+  /**
+   * A memo of equalStates, not part of the value: a state whose chain was found equal to this
+   * one's, revision by revision (revision, key space) down to `chainTwinFloor` or to where the two
+   * chains meet (-Infinity).
+   */
+  chainTwin: EtcdState | undefined = undefined;
+  chainTwinFloor = Infinity;
+
   constructor(
     readonly revision: number,
     readonly compactRevision: number,
@@ -117,14 +125,47 @@ export function equalStates(a: EtcdState, b: EtcdState): boolean {
   if (a === b) return true;
   if (a.revision !== b.revision || a.compactRevision !== b.compactRevision || a.kvsHash !== b.kvsHash || a.leasesHash !== b.leasesHash || a.historyHash !== b.historyHash) return false;
   if (!sameKvs(a.kvs, b.kvs) || !sameLeases(a.leases, b.leases)) return false;
+  const floor = a.compactRevision;
   let x = a.previous;
   let y = b.previous;
-  while (x !== y && x !== undefined && y !== undefined && x.revision >= a.compactRevision) {
+  // How far down the pairs walked are now known equal: where the chains meet or end (-Infinity).
+  let known = -Infinity;
+  while (x !== y && x !== undefined && y !== undefined) {
+    if (x.revision < floor) {
+      known = floor;
+      break;
+    }
+    // Found equal down to a floor at or below this one before: the rest of the walk is known.
+    if (x.chainTwin === y && x.chainTwinFloor <= floor) {
+      known = x.chainTwinFloor;
+      break;
+    }
+    if (y.chainTwin === x && y.chainTwinFloor <= floor) {
+      known = y.chainTwinFloor;
+      break;
+    }
     if (x.revision !== y.revision || x.kvsHash !== y.kvsHash || !sameKvs(x.kvs, y.kvs)) return false;
     x = x.previous;
     y = y.previous;
   }
+  rememberTwins(a.previous, b.previous, x, known);
   return true;
+}
+
+/**
+ * Marks each pair of the walk from (x, y) to where it stopped (`end` on x's side) as equal down
+ * to `floor`. The search meets one pair of twin chains again and again (an op with no revision of
+ * its own, a lease grant, tried one revision later each time: twins one revision longer each
+ * time); with the marks every walk ends at the first pair compared before, not at the floor.
+ */
+function rememberTwins(x: EtcdState | undefined, y: EtcdState | undefined, end: EtcdState | undefined, floor: number): void {
+  while (x !== end && x !== undefined && y !== undefined && x !== y) {
+    if (x.chainTwin === y && x.chainTwinFloor <= floor) return;
+    x.chainTwin = y;
+    x.chainTwinFloor = floor;
+    x = x.previous;
+    y = y.previous;
+  }
 }
 
 /** The hash a new revision's history gets. */
