@@ -61,6 +61,16 @@ interface Renewals {
   renewedAtUs: number;
 }
 
+/**
+ * Whether a TimeToLive answer says "not found": TTL -1 without grantedTTL. etcd 3.4 answers a
+ * lease it still holds with int64(Remaining().Seconds()), which is -1 (or less) for a lease
+ * expired more than a second ago whose revoke has not applied yet, and with its grantedTTL; a
+ * lease it does not hold gets {ID, TTL: -1} only (v3rpc LeaseTimeToLive on ErrLeaseNotFound).
+ */
+export function timeToLiveNotFound(resp: Obj): boolean {
+  return int(resp['TTL']) === -1 && int(resp['grantedTTL']) === 0;
+}
+
 /** True when a leader of a newer term than `term` had taken office by `atUs`: the answer may be a stale leader's. */
 function staleAnswer(term: number, atUs: number, leaders: readonly LeaderInOffice[] | undefined): boolean {
   if (leaders === undefined || term <= 0) return true;
@@ -131,7 +141,7 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
       if (renewed) l.renewedAtUs = Math.max(l.renewedAtUs, invoke.time);
       continue;
     }
-    const gone = (keepAlive && int(resp['TTL']) === 0) || (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1);
+    const gone = (keepAlive && int(resp['TTL']) === 0) || (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp));
     // A member that has not applied the grant (its revision is not past the grant's) knows nothing of the lease.
     if (!gone || int(header['revision']) <= l.grantRevision || op.time >= (revokeInvokedUs.get(id) ?? Infinity)) continue;
     const earliestEndUs = l.renewedAtUs + Math.floor(l.ttlUs * PPM / (PPM + drift)) - jumpUs;

@@ -5,8 +5,8 @@
 //    attached to that lease is a key that outlived its revoked lease. Reads are ranges, each
 //    range inside a txn (with its own revision; nested txns too) and the prev_kv of a put or
 //    delete (the state just before the write: header.revision - 1).
-// 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 proves
-//    the lease no longer existed when that op completed — if the member that answered had
+// 2. Gone: a `lease/keepalive` ok with TTL 0 or a `lease/timetolive` ok with TTL -1 and no
+//    grantedTTL (timeToLiveNotFound) proves the lease no longer existed when that op completed — if the member that answered had
 //    applied the grant: its header.revision is above the grant's (a put after the grant). A
 //    deposed leader that never saw the grant answers "not found" too (etcd serves lease
 //    lookups from the leader's lessor without a linearizable check); that is no evidence.
@@ -27,7 +27,7 @@
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 import type { Op } from '../history/op.ts';
-import { findRevokedEarly } from './lease-revoked-early.ts';
+import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
@@ -202,7 +202,7 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
       if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
       else if (sawGrant) end(false);
     }
-    if (invoke.f === 'lease/timetolive' && int(resp['TTL']) === -1 && sawGrant) end(false);
+    if (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp) && sawGrant) end(false);
   }
   return leases;
 }

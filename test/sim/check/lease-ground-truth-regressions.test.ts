@@ -218,3 +218,24 @@ describe('a serializable read is judged by its revision only', () => {
     expect(timedVerdict([...setup, ...revoke, ...read(true, 3)])).toBe(false);
   });
 });
+
+describe('a TimeToLive of -1 with its grantedTTL is a lease still held, overdue', () => {
+  type Timed = [timeUs: number, ...line: Line];
+  // A large grace: rule 3 (expired) stays out of the way, rule 2 (gone) is what is judged.
+  const timedVerdict = (lines: Timed[]): boolean | 'unknown' =>
+    checkLease(lines.map(([time, process, type, f, value]) => ({ index: 0, time, process, type, f, value })).map((o, index) => ({ ...o, index })), { graceUs: 10_000_000 }).valid;
+  const setup: Timed[] = [
+    [1_000, 0, 'invoke', 'lease/grant', { ID: '100', TTL: '2' }], [2_000, 0, 'ok', 'lease/grant', { ...hdr(), ID: '100', TTL: '2' }],
+    [3_000, 1, 'invoke', 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '100' }], [4_000, 1, 'ok', 'kv/put', { header: { revision: '2' } }],
+  ];
+  const timeToLive = (answer: Record<string, string>): Timed[] => [[3_500_000, 3, 'invoke', 'lease/timetolive', { ID: '100' }], [3_501_000, 3, 'ok', 'lease/timetolive', { header: { revision: '2' }, ID: '100', ...answer }]];
+  const read: Timed[] = [[3_600_000, 2, 'invoke', 'kv/range', { key: btoa('k') }], [3_601_000, 2, 'ok', 'kv/range', { header: { revision: '2' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '100' }], count: '1' }]];
+
+  it('its keys are still there until the revoke applies (etcd 3.4: int64(Remaining().Seconds()) of an expired lease)', () => {
+    expect(timedVerdict([...setup, ...timeToLive({ TTL: '-1', grantedTTL: '2' }), ...read])).toBe(true);
+  });
+
+  it('still caught: -1 without grantedTTL is "not found", and a key read after it outlived the lease', () => {
+    expect(timedVerdict([...setup, ...timeToLive({ TTL: '-1' }), ...read])).toBe(false);
+  });
+});
