@@ -36,6 +36,12 @@
 //   that applied every entry committed anywhere before the request reached the member: no stale
 //   read, however the read index or lease went wrong (answer-covers-commit.ts; not with
 //   readOnly lease-based, whose stale reads are documented anomalies).
+// - stale-leader-answered: with PreVote or CheckQuorum, a member that receives an append or a
+//   heartbeat of a term below its own answers the sender with its term (Raft §5.1: the reply
+//   carries the current term "for the leader to update itself"). Both features make members
+//   ignore what would otherwise depose a stale leader (a vote request of a member it cannot
+//   beat, or one inside the lease), so this answer is how it learns: without it a member whose
+//   term moved ahead never rejoins and the leader never steps down (etcd#8243, etcd#9586).
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
@@ -50,7 +56,7 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -218,6 +224,12 @@ export class ClusterInvariants {
     if (m.logTerm > ours.term || (m.logTerm === ours.term && m.index >= ours.index)) return;
     const what = m.type === 'MsgPreVote' ? 'pre-vote' : 'vote';
     this.fail('vote-up-to-date', host.id, `granted ${this.cluster.nameOf(m.from)} a ${what} for term ${m.term} though its log (last index ${m.index}, term ${m.logTerm}) is behind ours (last index ${ours.index}, term ${ours.term})`);
+  }
+
+  /** stale-leader-answered: a stale leader's append or heartbeat is answered with the member's newer term. */
+  onStaleLeaderMessage(host: MemberHost, m: Message, answered: boolean): void {
+    if (this.found !== undefined || answered || !(this.options.preVote || this.options.checkQuorum)) return;
+    this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${this.options.preVote ? 'on' : 'off'}, CheckQuorum ${this.options.checkQuorum ? 'on' : 'off'})`);
   }
 
   private recordVote(host: MemberHost, term: number, candidate: number): void {

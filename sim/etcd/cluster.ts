@@ -118,6 +118,7 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
+  private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
   private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
@@ -258,6 +259,18 @@ export class EtcdCluster {
     return name === undefined ? undefined : this.hosts.get(name);
   }
 
+  /**
+   * MoveLeader: asks the current leader to hand leadership to the member `to`. False when there
+   * is no leader up, `to` is unknown or is the leader, or the leader refused (see
+   * Member.transferLeadership).
+   */
+  transferLeadership(to: string): boolean {
+    const leader = this.leaderHost();
+    const id = this.raftIdOf(to);
+    if (leader === undefined || id === undefined || to === this.leader()) return false;
+    return leader.transferLeadership(id);
+  }
+
   /** Starts every member (each recovers from its empty disk). */
   start(): void {
     const configs = this.configs;
@@ -274,6 +287,7 @@ export class EtcdCluster {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
+        onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
@@ -366,6 +380,7 @@ export class EtcdCluster {
     });
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
+    this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
     if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;

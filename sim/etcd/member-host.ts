@@ -38,6 +38,11 @@ export interface MemberHostOptions {
   readonly onRaftSend?: (host: MemberHost, m: Message) => void;
   /** Told how the member answered a vote or pre-vote request, as it decided (the cluster's invariants judge it). */
   readonly onVoteRequest?: (host: MemberHost, request: Message, seen: VoteRequestSeen, granted: boolean) => void;
+  /**
+   * Told how the member took an append or heartbeat of a term below its own (a stale leader's),
+   * when its raft stepped it: `answered` is true when it answered the sender with its newer term.
+   */
+  readonly onStaleLeaderMessage?: (host: MemberHost, m: Message, answered: boolean) => void;
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
@@ -151,6 +156,8 @@ export class MemberHost implements Host, RaftView {
       if (id === undefined) return;
       if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && this.options.onVoteRequest !== undefined) {
         this.receiveVoteRequest(id, message.message);
+      } else if (message.kind === 'raft' && this.options.onStaleLeaderMessage !== undefined && this.fromStaleLeader(id, message.message)) {
+        this.receiveStaleLeaderMessage(id, message.message);
       } else {
         this.member.receivePeer(id, message);
       }
@@ -175,6 +182,21 @@ export class MemberHost implements Host, RaftView {
     const answer = m.type === 'MsgPreVote' ? 'MsgPreVoteResp' : 'MsgVoteResp';
     const granted = r.msgs.slice(sent).some((out) => out.type === answer && out.to === m.from && !out.reject);
     this.options.onVoteRequest?.(this, m, seen, granted);
+  }
+
+  /** An append or heartbeat of a term below ours, addressed to this member by the member that sent it, that raft will step. */
+  private fromStaleLeader(id: number, m: Message): boolean {
+    if (m.type !== 'MsgApp' && m.type !== 'MsgHeartbeat') return false;
+    return m.term > 0 && m.term < this.raft.term && m.to === this.config.id && m.from === id && !this.member.removed;
+  }
+
+  /** Hands a stale leader's message to the member and tells the observers whether it answered with its term. */
+  private receiveStaleLeaderMessage(id: number, m: Message): void {
+    const r = this.raft;
+    const sent = r.msgs.length;
+    this.member.receivePeer(id, { kind: 'raft', message: m });
+    const answered = r.msgs.slice(sent).some((out) => out.to === m.from && out.term > m.term);
+    this.options.onStaleLeaderMessage?.(this, m, answered);
   }
 
   private onTick(): void {

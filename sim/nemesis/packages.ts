@@ -52,6 +52,17 @@ const AFTER_SEND_MOMENTS: readonly CrashMoment[] = ['vote', 'append-ack'];
 const CRASH_DOWN_MS_MIN = 1;
 const CRASH_DOWN_MS_MAX = 20;
 
+/** late-answers: what the others send the leader arrives this much later (past etcd's 500 ms ReadIndex retry at the top). */
+const LATE_ANSWERS_MS_MIN = 200;
+const LATE_ANSWERS_MS_MAX = 600;
+/** late-answers: the leader pauses this soon after its links are cut, and runs again this soon after a new leader. */
+const LATE_ANSWERS_PAUSE_AFTER_MS_MAX = 40;
+const LATE_ANSWERS_RESUME_MS_MIN = 20;
+const LATE_ANSWERS_RESUME_MS_MAX = 150;
+/** joint-membership: the crash is armed this long before the joint change starts (it stays armed until it fires). */
+const JOINT_CRASH_ARM_MS = 5;
+const JOINT_CRASH_DOWN_MS_MAX = 50;
+
 /** A slow network delays member messages by up to this long: past etcd's 500 ms ReadIndex retry and its election timeout. */
 const SLOW_NETWORK_DELAY_MS_MIN = 300;
 const SLOW_NETWORK_DELAY_MS_MAX = 1500;
@@ -207,6 +218,27 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
     description: 'operators add and remove learners through the member API all run long, several at once, each sending a different change to the current leader when it cannot tell whether its last one applied',
     draw: (p, ctx) => one({ kind: 'member-api', operators: p.intRange(1, MEMBER_API_OPERATORS_MAX) }, ctx),
     wholeRun: true,
+  },
+  'late-answers': {
+    membersMin: 3,
+    description: "slow what the others send the leader by hundreds of ms, then cut its links and pause it; it runs again after a new leader, takes the reads that reached it meanwhile, and only then gets the late answers to its earlier heartbeat rounds (etcd#20418)",
+    draw: (p, ctx) =>
+      one({
+        kind: 'cut-then-pause',
+        pauseAfterMs: p.intRange(0, LATE_ANSWERS_PAUSE_AFTER_MS_MAX),
+        resumeAfterLeaderMs: p.intRange(LATE_ANSWERS_RESUME_MS_MIN, LATE_ANSWERS_RESUME_MS_MAX),
+        lateAnswersMs: p.intRange(LATE_ANSWERS_MS_MIN, LATE_ANSWERS_MS_MAX),
+      }, ctx),
+  },
+  'joint-membership': {
+    membersMin: 3,
+    description: 'replace a member through joint consensus (the removal and the promotion each a joint configuration, left automatically); half the time the leader is armed first to crash once it and another member apply the joint configuration that adds a voter, so the others elect while both majorities count',
+    draw: (p, ctx) => {
+      const change: Fault = { kind: 'membership', action: 'joint-replace', target: p.pick(['leader', 'follower'] as const) };
+      if (!p.chance(1, 2)) return one(change, ctx);
+      const crash: Fault = { kind: 'kill', target: 'leader', after: 'joint-add', downMs: p.intRange(CRASH_DOWN_MS_MIN, JOINT_CRASH_DOWN_MS_MAX) };
+      return [{ fault: crash, durationMs: JOINT_CRASH_ARM_MS }, { fault: change, durationMs: ctx.durationMs }];
+    },
   },
   buggify: {
     membersMin: 1,

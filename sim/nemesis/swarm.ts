@@ -6,6 +6,7 @@ import { KIND_PACKAGES } from '../scenario/fault.ts';
 import type { NemesisPackageName, Scenario } from '../scenario/schema.ts';
 import { BuiltinNemesisPackages } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
+import { nemesisPackage } from './packages.ts';
 import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
@@ -17,9 +18,15 @@ const FIGURE8_MEMBERS = 5;
  * workload); only the schedule of a seed that draws one of them changes.
  */
 const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majority', 'crash-after-send', 'member-api'];
-// The packages the fault table's kinds declare are drawn last of all, on the same odds, for the
+// The packages the fault table's kinds declare are drawn after those, on the same odds, for the
 // same reason: a kind added to the table changes only the seeds that draw its package (whose
 // cluster grows to the package's membersMin, as figure8's does).
+/**
+ * Built-in packages that joined after the fault table's: drawn after them, the last draws of
+ * all, on the same odds (late heartbeat answers to a paused leader, joint-consensus changes with
+ * a crash at the joint configuration: shapes only named scenarios made before).
+ */
+const DRAWN_AFTER_DECLARED: readonly NemesisPackageName[] = ['late-answers', 'joint-membership'];
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -71,6 +78,36 @@ function drawShapes(
   return { evenCluster };
 }
 
+/** Lease checkpoint intervals the swarm draws (etcd's default, 5 min, never elapses in a run). */
+const LEASE_CHECKPOINT_INTERVALS_MS = [200, 500, 1000] as const;
+
+/**
+ * Lease checkpointing (etcd's --experimental-enable-lease-checkpoint) in a third of the runs, with
+ * an interval short enough to checkpoint within one, from a stream of its own: no other draw of a
+ * seed moves. Without it no run ever reached the checkpoint code (eighth session).
+ */
+function drawLeaseCheckpoints(prng: Prng, etcd: { leaseCheckpointing: boolean; leaseCheckpointIntervalMs: number }): void {
+  if (!prng.chance(1, 3)) return;
+  etcd.leaseCheckpointing = true;
+  etcd.leaseCheckpointIntervalMs = prng.pick(LEASE_CHECKPOINT_INTERVALS_MS);
+}
+
+/** Writes per tick of a trickle run: about one, so a loop that runs every tick finds the store one revision on. */
+const TRICKLE_WRITES_PER_TICK = 1.5;
+const TRICKLE_RATE_OPS_PER_SECOND_MIN = 30;
+
+/**
+ * A sixth of the runs trickle: watch streams that buffer one response, and about one request per
+ * tick, so that a starved watcher's held batch is delivered when the store is exactly one revision
+ * past it (an off-by-one there lost events; at 200 ops/s a tick sees a dozen revisions and never
+ * that boundary). From a stream of its own: no other draw of a seed moves.
+ */
+function drawTrickle(prng: Prng, tickMs: number, etcd: { watchStreamBuffer: number }, workload: { rateOpsPerSecond: number }): void {
+  if (!prng.chance(1, 6)) return;
+  etcd.watchStreamBuffer = 1;
+  workload.rateOpsPerSecond = Math.max(TRICKLE_RATE_OPS_PER_SECOND_MIN, Math.round((TRICKLE_WRITES_PER_TICK * 1000) / tickMs));
+}
+
 export interface SwarmDraw {
   scenario: Scenario;
   options: Record<string, unknown>;
@@ -79,7 +116,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p));
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p));
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
@@ -126,22 +163,31 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const liveness = withFields(scenario.liveness, { budgetMs: Math.max(scenario.liveness.budgetMs, LIVENESS_ELECTION_TIMEOUTS * tickMs * electionTicks) });
   // From a stream of their own: no other draw of a seed moves, and neither do they when a draw is added.
   const shapes = drawShapes(prng.fork('shapes'), scenario, etcd, network, workload);
+  drawLeaseCheckpoints(prng.fork('lease-checkpoint'), etcd);
+  drawTrickle(prng.fork('trickle'), tickMs, etcd, workload);
   // The packages fault kinds declare: the very last draws, so that a kind added to the table
   // changes nothing else a seed drew.
   const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
-  const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, ...declared.map((p) => p.membersMin ?? 1));
-  const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name)], intervalMs, faultDurationMs });
+  const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => prng.chance(1, odds));
+  const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...drawnAfter.map((p) => nemesisPackage(p).membersMin));
+  const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
+  const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter], intervalMs, faultDurationMs });
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
+  // mix only when drawn, in its place among the options (they are printed in this order); the
+  // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
+  // runs that draw neither read as before.
+  const last: Record<string, unknown> = withFields(workload.mix === undefined ? {} : { mix: workload.mix }, {
+    progressNotifyIntervalMs: etcd.progressNotifyIntervalMs, snapshotDelayUsMax: network.snapshotDelayUsMax, snapshotDuplicatePercent: network.snapshotDuplicatePercent,
+  });
+  if (etcd.leaseCheckpointing) last['leaseCheckpointIntervalMs'] = etcd.leaseCheckpointIntervalMs;
+  if (workload.rateOpsPerSecond !== scenario.workload.rateOpsPerSecond) last['rateOpsPerSecond'] = workload.rateOpsPerSecond;
   return {
     scenario: drawn,
     options: {
       packages: nemesis.packages, network, raft: { tickMs, electionTicks, preVote: raft.preVote, checkQuorum: raft.checkQuorum }, snapshotCount: etcd.snapshotCount, watchStreamBuffer: etcd.watchStreamBuffer, members, intervalMs: nemesis.intervalMs, faultDurationMs: nemesis.faultDurationMs,
       api: workload.api, compactionIntervalMs: workload.compactionIntervalMs, watchResumeAtCompactRevision: clients.watchResumeAtCompactRevision,
       livenessBudgetMs: liveness.budgetMs, watchRotateMs: clients.watchRotateMs, compactionRevision: workload.compactionRevision,
-      // mix only when drawn, in its place among the options (they are printed in this order).
-      ...withFields(workload.mix === undefined ? {} : { mix: workload.mix }, {
-        progressNotifyIntervalMs: etcd.progressNotifyIntervalMs, snapshotDelayUsMax: network.snapshotDelayUsMax, snapshotDuplicatePercent: network.snapshotDuplicatePercent,
-      }),
+      ...last,
     },
   };
 }

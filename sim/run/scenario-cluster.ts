@@ -66,6 +66,8 @@ function memberSettings(s: Scenario): Partial<MemberSettings> {
     watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
     pendingApplyMax: s.cluster.etcd.pendingApplyMax,
     progressNotifyIntervalMs: s.cluster.etcd.progressNotifyIntervalMs,
+    leaseCheckpointing: s.cluster.etcd.leaseCheckpointing,
+    leaseCheckpointIntervalMs: s.cluster.etcd.leaseCheckpointIntervalMs,
     maxSizePerMsgBytes: r.sizePerMsgBytesMax,
     maxInflightMsgs: r.inflightMsgsMax,
   };

@@ -36,6 +36,9 @@ export const RaftSettingsSchema = z.strictObject({
 /** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
 export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
 
+/** etcd's --experimental-lease-checkpoint-interval default: 5 min. */
+export const LEASE_CHECKPOINT_INTERVAL_MS_ETCD = 300_000;
+
 export const EtcdSettingsSchema = z.strictObject({
   /** Applied entries between snapshots (etcd's --snapshot-count); small values force snapshots. */
   snapshotCount: int(1, 1_000_000).default(1000),
@@ -51,6 +54,13 @@ export const EtcdSettingsSchema = z.strictObject({
    * within a run; etcd's robustness tests use 100 ms, the flag's minimum).
    */
   progressNotifyIntervalMs: int(100, 3_600_000).default(PROGRESS_NOTIFY_INTERVAL_MS_ETCD),
+  /**
+   * etcd's --experimental-enable-lease-checkpoint: the leader records each lease's remaining TTL
+   * through raft, and a new leader restarts a lease from it instead of from the full TTL.
+   */
+  leaseCheckpointing: z.boolean().default(false),
+  /** etcd's --experimental-lease-checkpoint-interval (5 min, so never within a run; the swarm draws 200 ms to 1 s). */
+  leaseCheckpointIntervalMs: int(100, 3_600_000).default(LEASE_CHECKPOINT_INTERVAL_MS_ETCD),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -214,6 +224,8 @@ export const BuiltinNemesisPackages = [
   'crash-after-send',
   'slow-network',
   'member-api',
+  'late-answers',
+  'joint-membership',
 ] as const;
 export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
 /** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */

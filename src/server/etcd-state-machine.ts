@@ -117,6 +117,8 @@ export interface EtcdStateMachineOptions {
   readonly progressNotifyIntervalMs?: number;
   /** --experimental-enable-lease-checkpoint. */
   readonly checkpointingEnabled?: boolean;
+  /** --experimental-lease-checkpoint-interval: 5 min by default, as etcd. */
+  readonly checkpointIntervalMs?: number;
   /** How often unsynced watchers catch up: 100 ms by default, as etcd. */
   readonly watchSyncIntervalMs?: number;
   /** How often victim watchers (blocked on a full channel) are retried: every tick by default. */
@@ -144,6 +146,7 @@ export class EtcdStateMachine implements StateMachinePort {
     this.applier = new Applier(withFields(DEFAULT_LESSOR_CONFIG, {
       minTtlSeconds: minLeaseTtlSeconds(config.electionTicks, config.tickMs),
       checkpointingEnabled: options.checkpointingEnabled ?? false,
+      checkpointIntervalMs: options.checkpointIntervalMs ?? DEFAULT_LESSOR_CONFIG.checkpointIntervalMs,
     }), new Set(config.unsafe?.stateMachine ?? []));
     if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
   }
@@ -458,8 +461,9 @@ function stripRanges(t: TxnRequest): TxnRequest {
 }
 
 export function makeEtcdStateMachine(config: MemberConfig): StateMachinePort {
-  const options: { progressNotifyIntervalMs?: number; checkpointingEnabled?: boolean } = {};
+  const options: { progressNotifyIntervalMs?: number; checkpointingEnabled?: boolean; checkpointIntervalMs?: number } = {};
   if (config.progressNotifyIntervalMs !== undefined) options.progressNotifyIntervalMs = config.progressNotifyIntervalMs;
   if (config.leaseCheckpointing !== undefined) options.checkpointingEnabled = config.leaseCheckpointing;
+  if (config.leaseCheckpointIntervalMs !== undefined) options.checkpointIntervalMs = config.leaseCheckpointIntervalMs;
   return new EtcdStateMachine(config, options);
 }

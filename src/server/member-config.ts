@@ -31,6 +31,8 @@ export interface MemberConfig {
   progressNotifyIntervalMs?: number | undefined;
   /** etcd's --experimental-enable-lease-checkpoint. */
   leaseCheckpointing?: boolean | undefined;
+  /** etcd's --experimental-lease-checkpoint-interval (5 min by default): how often a lease's remaining TTL is checkpointed. */
+  leaseCheckpointIntervalMs?: number | undefined;
   /** Raft's flow control (etcd's MaxSizePerMsg, MaxInflightMsgs); raft's defaults when absent. */
   maxSizePerMsgBytes?: number | undefined;
   maxInflightMsgs?: number | undefined;

@@ -17,5 +17,7 @@ export interface Mutant {
   /** One of the fifth holdout set (bugs, 2026-12-05 sixth session: request ids, ReadIndex release, vote counting). */
   readonly holdout5?: boolean;
   readonly holdout6?: boolean;
+  /** One of the seventh holdout set (bugs, 2026-12-05 eighth session: one per row of the anchors table). */
+  readonly holdout7?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -623,6 +623,7 @@ export const MUTANTS = [
     replace: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.lastIndex() });",
     why: 'a stale append (below our commit index: a duplicate or a late one) is answered with our last index, not our commit index: entries past the commit index, perhaps an older term\'s that the leader never checked, count as replicated on us and can be committed without a quorum holding them',
     aimed: ['duplicating-network', 'divergent-logs', 'lossy-network', 'figure8'],
+    equivalent: 'probably (eighth session, by reading the code; not proven): the answer lies only if the follower holds, past its commit index, an entry the current leader did not send it, and then no append of that leader has reached it yet (the first one that does truncates from the first entry it carries: fast backtracking lands where the logs still match, so that entry conflicts); every append the leader sends before that carries an index at or above the follower\'s commit index (its first probe is at its own last index, which holds every committed entry, and a reject hint never goes below the follower\'s commit index, where both logs agree on the term), so the stale path meets only logs whose entries past the commit index the leader sent, all durable before the answer leaves. Not caught in 228 campaign runs (seeds 1..4) and 68 runs of the sixth session',
   },
   {
     name: 'put-keeps-old-lease', class: 'lease', file: 'src/mvcc/store.ts', holdout6: true,
@@ -644,5 +645,78 @@ export const MUTANTS = [
     replace: 'this.randomizedElectionTimeout = this.electionTimeout;',
     why: 'the election timeout is not randomized: members that lose their leader together time out together, every candidate votes for itself, and split votes repeat (Raft §5.2)',
     aimed: ['kill-leader', 'leader-churn', 'even-cluster', 'quorum-loss'],
+  },
+  // ---- holdout 7 (bugs, 2026-12-05 eighth session): one per row of the anchors table
+  // (shared/anchors/README.md) that no earlier mutant plants at that code site, written before
+  // measuring them against the default campaign and swarm. `holdout7: true`. ----
+  {
+    name: 'commit-checks-last-term', class: 'commit', file: 'src/raft/raft-log.ts', holdout7: true,
+    find: 'if (maxIndex > this.committed && this.termOrZero(maxIndex) === term) {',
+    replace: 'if (maxIndex > this.committed && this.lastTerm() === term) {',
+    why: '"the leader holds an entry of its term, so what a quorum holds is committed": the term test reads the leader\'s last entry, not the entry being committed, so an older term\'s entry counted onto a majority commits while the new leader\'s own entry is on no one else (Raft Figure 8)',
+    aimed: ['figure8', 'older-longer-log', 'divergent-logs'],
+  },
+  {
+    name: 'prevote-skips-log-check', class: 'up-to-date', file: 'src/raft/step.ts', holdout7: true,
+    find: 'const upToDate = r.unsafe.voteWithoutLogCheck === true ||',
+    replace: "const upToDate = m.type === 'MsgPreVote' || r.unsafe.voteWithoutLogCheck === true ||",
+    why: '"a pre-vote is only a poll; the real vote checks the log": a member behind the others wins its pre-vote, campaigns and raises everyone\'s term though it can never win, deposing a healthy leader again and again (what PreVote exists to prevent, Raft thesis §9.6)',
+    aimed: ['prevote-rejoin', 'divergent-logs', 'leader-churn'],
+  },
+  {
+    name: 'append-replaces-matching-tail', class: 'replication', file: 'src/raft/raft-log.ts', holdout7: true,
+    find: 'const ci = this.findConflict(ents);',
+    replace: 'const ci = ents.length > 0 ? (ents[0] as Entry).index : 0;',
+    why: '"the leader\'s entries replace ours from where they start": a late or duplicated append whose entries all match truncates the entries after them, which the follower acknowledged and the leader counted towards commit (etcd#1811, etcd#2808)',
+    aimed: ['duplicating-network', 'lossy-network', 'divergent-logs'],
+  },
+  {
+    name: 'conf-change-pending-from-commit', class: 'membership', file: 'src/raft/raft.ts', holdout7: true,
+    find: 'this.pendingConfIndex = this.unsafe.confChangeBeforeTermCommit === true ? 0 : this.raftLog.lastIndex();',
+    replace: 'this.pendingConfIndex = this.unsafe.confChangeBeforeTermCommit === true ? 0 : this.raftLog.committed;',
+    why: '"no conf change until what is committed is applied": a new leader accepts a membership change before an entry of its own term commits, while an older term\'s conf change may still sit uncommitted in its log (Ongaro, raft-dev, July 2015)',
+    aimed: ['conf-change-race', 'membership-change', 'joint-leader-crash', 'learner-churn'],
+  },
+  {
+    name: 'stale-leader-not-told', class: 'prevote-checkquorum', file: 'src/raft/step.ts', holdout7: true,
+    find: "if ((r.cfg.checkQuorum || r.cfg.preVote) && (m.type === 'MsgHeartbeat' || m.type === 'MsgApp')) {",
+    replace: "if (r.cfg.checkQuorum && (m.type === 'MsgHeartbeat' || m.type === 'MsgApp')) {",
+    why: 'only CheckQuorum answers a lower-term leader (etcd-raft before the fix of etcd#8243/#9586): with PreVote alone, a member whose term moved ahead of a leader it hears ignores it silently, the leader never learns the newer term, and the member never rejoins',
+    aimed: ['prevote-rejoin', 'one-way-partition', 'partition-shapes'],
+  },
+  {
+    name: 'leader-reads-locally', class: 'read', file: 'src/server/member.ts', holdout7: true,
+    find: 'if (serializable || this.config.unsafe?.readWithoutReadIndex === true) return this.reply(w, read());',
+    replace: 'if (serializable || this.isLeader || this.config.unsafe?.readWithoutReadIndex === true) return this.reply(w, read());',
+    why: '"the leader has everything committed, so it can read locally": a leader cut off or paused that has not noticed its successor answers linearizable reads from stale state (Jepsen etcd 2014)',
+    aimed: ['stale-leader-reads', 'leader-partition', 'gc-pause'],
+  },
+  {
+    name: 'victim-synced-one-early', class: 'watch', file: 'src/watch/watchable-store.ts', holdout7: true,
+    find: 'if (w.minRev <= curRev) this.unsynced.add(w);',
+    replace: 'if (w.minRev < curRev) this.unsynced.add(w);',
+    why: 'off by one: a slow watcher whose held batch is finally delivered one revision behind the store joins the synced watchers and never gets the events of the current revision (etcd#17529 class: events lost while a stream is starved)',
+    aimed: ['watch-trickle', 'watch-starvation', 'watch-rotation', 'watch-shapes'],
+  },
+  {
+    name: 'commit-index-median', class: 'quorum', file: 'src/raft/quorum/majority.ts', holdout7: true,
+    find: 'return indexes[n - (Math.floor(n / 2) + 1)] as number;',
+    replace: 'return indexes[Math.floor(n / 2)] as number;',
+    why: '"the commit index is the median match": the same element for an odd number of voters, but with 2 or 4 voters it is held by only half of them, so an entry commits without a quorum',
+    aimed: ['even-cluster', 'membership-change', 'conf-change-voters'],
+  },
+  {
+    name: 'lease-checkpoint-saves-elapsed', class: 'lease', file: 'src/lease/lessor.ts', holdout7: true,
+    find: 'const remaining = Math.ceil(l.remainingMs(nowMs) / 1000);',
+    replace: 'const remaining = Math.ceil((l.ttlSeconds * 1000 - l.remainingMs(nowMs)) / 1000);',
+    why: 'a lease checkpoint records the time elapsed since the last renewal instead of the time left: the next leader restarts a lease just renewed with a second or two to live and revokes it while its client keeps it alive',
+    aimed: ['lease-expiry-partition', 'lock', 'deposed-lessor', 'lease-renew-expiry'],
+  },
+  {
+    name: 'ready-without-messages-unsynced', class: 'persistence', file: 'sim/etcd/member-host.ts', holdout7: true,
+    find: 'if (!this.write(rd)) {',
+    replace: 'if (!this.write(rd) || rd.messages.length === 0) {',
+    why: '"a Ready with nothing to send has no one waiting on its fsync": its entries are applied and answered while still volatile; a single member acknowledges writes a crash then loses (etcd#14370)',
+    aimed: ['single-member-crash', 'torn-writes', 'rolling-restart'],
   },
 ];
