@@ -259,6 +259,18 @@ export class EtcdCluster {
     return name === undefined ? undefined : this.hosts.get(name);
   }
 
+  /**
+   * MoveLeader: asks the current leader to hand leadership to the member `to`. False when there
+   * is no leader up, `to` is unknown or is the leader, or the leader refused (see
+   * Member.transferLeadership).
+   */
+  transferLeadership(to: string): boolean {
+    const leader = this.leaderHost();
+    const id = this.raftIdOf(to);
+    if (leader === undefined || id === undefined || to === this.leader()) return false;
+    return leader.transferLeadership(id);
+  }
+
   /** Starts every member (each recovers from its empty disk). */
   start(): void {
     const configs = this.configs;

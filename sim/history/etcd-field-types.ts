@@ -6,6 +6,7 @@
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { UNRECORDED } from './etcd-robustness.ts';
+import { shownValue } from './shown-value.ts';
 
 /** int64 fields of etcd's requests and responses (etcdserverpb, mvccpb) the model reads. */
 const INT64_FIELDS = new Set([
@@ -22,8 +23,7 @@ const MESSAGE_LISTS = new Set(['compare', 'success', 'failure', 'kvs', 'response
 const DEPTH_MAX = 64;
 
 function describe(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return shownValue(v);
 }
 
 function fieldProblem(name: string, v: unknown, partial: boolean): string | undefined {

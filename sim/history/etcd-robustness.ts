@@ -35,6 +35,7 @@ import type { Op } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { shownValue } from './shown-value.ts';
 
 /** What an answer field the recorder did not keep is written as: the etcd model matches it with any value. */
 export const UNRECORDED = '*';
@@ -67,7 +68,7 @@ export class Reader {
   }
 
   object(v: unknown, path: string): Json {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `must be an object, got ${JSON.stringify(v) ?? 'nothing'}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `must be an object, got ${shownValue(v)}`);
     return v as Json;
   }
 
@@ -78,20 +79,20 @@ export class Reader {
 
   list(v: unknown, path: string): unknown[] {
     if (v === null || v === undefined) return [];
-    if (!Array.isArray(v)) this.fail(path, `must be a list, got ${JSON.stringify(v)}`);
+    if (!Array.isArray(v)) this.fail(path, `must be a list, got ${shownValue(v)}`);
     return v;
   }
 
   string(v: unknown, path: string): string {
     if (v === null || v === undefined) return '';
-    if (typeof v !== 'string') this.fail(path, `must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') this.fail(path, `must be a string, got ${shownValue(v)}`);
     return v;
   }
 
   /** A non-negative integer (int64 in Go; ids above 2^53 keep their digits only when given as text). */
   count(v: unknown, path: string): number {
     if (v === null || v === undefined) return 0;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(path, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(path, `must be a non-negative integer, got ${shownValue(v)}`);
     return v;
   }
 
@@ -100,21 +101,21 @@ export class Reader {
     if (v === null || v === undefined) return '0';
     if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
     if (typeof v === 'string' && /^-?\d+$/.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n) return BigInt(v).toString();
-    this.fail(path, `must be an int64 (a lease ID), got ${JSON.stringify(v)}`);
+    this.fail(path, `must be an int64 (a lease ID), got ${shownValue(v)}`);
   }
 
   /** Refuses a field not in `known` whose value is not zero (Go's encoder writes zero fields too; a new option set to something would be misread). */
   onlyKnown(o: Json, known: readonly string[], path: string): void {
     for (const k of Object.keys(o)) {
       if (known.includes(k) || isZero(o[k])) continue;
-      this.fail(`${path}${path === '' ? '' : '.'}${k}`, `detcd does not know this field (set to ${JSON.stringify(o[k])}), so it cannot model the request or answer`);
+      this.fail(`${path}${path === '' ? '' : '.'}${k}`, `detcd does not know this field (set to ${shownValue(o[k])}), so it cannot model the request or answer`);
     }
   }
 }
 
 /** A value for a refusal: numbers as JavaScript reads them (1e400 is Infinity, not JSON's null). */
 export function shown(v: unknown): string {
-  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? 'nothing');
+  return typeof v === 'number' ? String(v) : shownValue(v);
 }
 
 function isZero(v: unknown): boolean {
@@ -214,7 +215,7 @@ function txnOperation(r: Reader, v: unknown, path: string): { op: Json; limit: n
     if (end !== '') req['range_end'] = b64(end);
     return { op: { request_delete_range: req }, limit: 0, kind: type };
   }
-  r.fail(`${path}.Type`, `${JSON.stringify(type)} is not an operation detcd models (${OPERATION_TYPES.join(', ')})`);
+  r.fail(`${path}.Type`, `${shownValue(type)} is not an operation detcd models (${OPERATION_TYPES.join(', ')})`);
 }
 
 function condition(r: Reader, v: unknown, path: string): Json {
@@ -280,7 +281,7 @@ function requestOf(r: Reader, v: unknown): Request {
     case 'defragment':
       return { f: undefined, request: {} };
   }
-  r.fail('Input.Type', `${JSON.stringify(type)} is not a request detcd models (${REQUEST_TYPES.join(', ')})`);
+  r.fail('Input.Type', `${shownValue(type)} is not a request detcd models (${REQUEST_TYPES.join(', ')})`);
 }
 
 const OUTPUT_FIELDS = ['Txn', 'Range', 'LeaseGrant', 'LeaseRevoke', 'Defragment', 'Compact', 'ClientError', 'Revision', 'Persisted', 'PersistedRevision', 'PartialResponse', 'Error'];

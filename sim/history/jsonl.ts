@@ -9,12 +9,13 @@
 import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
+import { shownValue } from './shown-value.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 
 function field(o: Record<string, unknown>, name: string, line: number, ok: (v: unknown) => boolean, what: string): unknown {
   const v = o[name];
-  if (!ok(v)) throw new HistoryParseError(line, `field '${name}' must be ${what}, got ${JSON.stringify(v) ?? 'nothing'}`);
+  if (!ok(v)) throw new HistoryParseError(line, `field '${name}' must be ${what}, got ${shownValue(v)}`);
   return v;
 }
 

@@ -142,6 +142,18 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
       return { nodes: [], cuts: NO_CUTS, sequence };
     },
   },
+  'move-leader': {
+    // Asked once, at the start: raft finishes the transfer or abandons it by itself, and nothing
+    // is left to heal. The leader is never its own transferee.
+    start: (f, ctx) => {
+      const leader = ctx.world.leader();
+      const avoid = new Set(ctx.down());
+      if (leader !== undefined) avoid.add(leader);
+      const to = ctx.resolve(f.target, avoid)[0];
+      if (to === undefined || !ctx.world.moveLeader(to)) return undefined;
+      return { nodes: [to], cuts: NO_CUTS };
+    },
+  },
   buggify: {
     start: (_f, ctx) => {
       ctx.world.buggify(true);

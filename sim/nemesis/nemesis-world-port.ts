@@ -78,13 +78,22 @@ export interface NemesisMembership {
   memberOperators(operators: number, requestTimeoutUs: number, prng: Prng): { stop(): void } | undefined;
 }
 
+export interface NemesisLeadership {
+  /**
+   * etcd's MoveLeader (`etcdctl move-leader`): asks the current leader to hand leadership to
+   * `to`; false when it could not be asked (no leader known, `to` leads already or is unknown)
+   * or refused at once. The transfer itself may still fail (raft gives up after an election timeout).
+   */
+  moveLeader(to: string): boolean;
+}
+
 export interface NemesisBuggify {
   buggify(on: boolean): void;
 }
 
 /** Everything the nemesis needs from the world and the cluster. */
 export interface NemesisWorld
-  extends NemesisTime, NemesisClusterView, NemesisNetwork, NemesisProcesses, NemesisClocks, NemesisDisks, NemesisMembership, NemesisBuggify {}
+  extends NemesisTime, NemesisClusterView, NemesisNetwork, NemesisProcesses, NemesisClocks, NemesisDisks, NemesisMembership, NemesisLeadership, NemesisBuggify {}
 
 /** A member's role from whatever status a cluster keeps (only the two fields the nemesis reads). */
 export function raftRole(status: RaftRole | undefined): RaftRole | undefined {

@@ -31,6 +31,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
   abstract membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
   abstract buggify(on: boolean): void;
+  abstract moveLeader(to: string): boolean;
   /** Operators on the member API: none unless the cluster adds them. */
   memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {
     return undefined;

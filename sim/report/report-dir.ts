@@ -56,9 +56,14 @@ function kindOf(st: Stats): string {
   return 'not a directory';
 }
 
+/** The largest results.json or sweep.json read to tell whether a directory is a detcd report. */
+const REPORT_JSON_BYTES_MAX = 256 * 1024 * 1024;
+
 function readJsonObject(file: string): Record<string, unknown> | undefined {
   try {
-    if (!statSync(file).isFile()) return undefined;
+    const st = statSync(file);
+    // A report's own results.json or sweep.json: a regular file of bounded size, never read whole otherwise.
+    if (!st.isFile() || st.size > REPORT_JSON_BYTES_MAX) return undefined;
     const json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   } catch {

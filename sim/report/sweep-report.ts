@@ -1,11 +1,11 @@
 // A sweep's report in reports/: index.html (table of runs, failures first), junit.xml (all
 // runs merged), summary.md (for a CI job summary) and sweep.json (what mergeShards reads), each
 // with the determinism re-runs' result when the sweep made any.
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { renderJunit, suitesFromRuns } from './junit.ts';
 import { renderSweepMarkdown } from './markdown-summary.ts';
+import { InputFileError, readInputText } from './input-file.ts';
 import { SWEEP_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import type { RunSummary } from './run-summary.ts';
 import { buildSweepSummary, mergeDeterminism, parseSweepSummary, type SweepDeterminism, type SweepSummary } from './sweep-summary.ts';
@@ -24,13 +24,16 @@ export async function writeSweepReport(dir: string, runs: readonly RunSummary[],
   return sweep;
 }
 
+// Async for its callers, which await it; the read itself is bounded and synchronous.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function readSweep(dir: string): Promise<SweepSummary> {
   const file = join(dir, 'sweep.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputText(file);
   } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    if (err instanceof InputFileError) throw new Error(`${file}: ${err.reason}`, { cause: err });
+    throw err;
   }
   let json: unknown;
   try {

@@ -101,12 +101,43 @@ function parseDeterminism(v: unknown, file: string): SweepDeterminism | undefine
   return { reruns: d['reruns'], rerunIn: d['rerunIn'], mismatches: ms as DeterminismMismatchSummary[] };
 }
 
-function isRunSummary(v: unknown): v is RunSummary {
-  if (v === null || typeof v !== 'object') return false;
+const isCount = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+const isCountMap = (x: unknown): boolean => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every(isCount);
+
+function checkerProblem(name: string, v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `checkers.${name} is not an object`;
+  const c = v as Record<string, unknown>;
+  if (c['valid'] !== true && c['valid'] !== false && c['valid'] !== 'unknown') return `checkers.${name}.valid is not true, false or "unknown"`;
+  if (c['summary'] !== undefined && typeof c['summary'] !== 'string') return `checkers.${name}.summary is not a string`;
+  if (c['ms'] !== undefined && !isCount(c['ms'])) return `checkers.${name}.ms is not a number`;
+  if (c['detail'] !== undefined && !(Array.isArray(c['detail']) && c['detail'].every((l) => typeof l === 'string'))) return `checkers.${name}.detail is not a list of strings`;
+  return undefined;
+}
+
+/**
+ * The first field of a run summary whose type is wrong, or undefined: every field the sweep
+ * table, the pages, junit.xml and summary.md read is checked, since a shard's sweep.json is a
+ * file a user may have edited (a number where text goes stopped a merge with exit 4).
+ */
+function runSummaryProblem(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'is not an object';
   const r = v as Record<string, unknown>;
+  if (typeof r['scenario'] !== 'string') return 'scenario is not a string';
+  if (typeof r['seed'] !== 'number' || !Number.isSafeInteger(r['seed'])) return 'seed is not an integer';
+  if (r['valid'] !== true && r['valid'] !== false && r['valid'] !== 'unknown') return 'valid is not true, false or "unknown"';
+  if (typeof r['checkers'] !== 'object' || r['checkers'] === null || Array.isArray(r['checkers'])) return 'checkers is not an object';
+  for (const [name, c] of Object.entries(r['checkers'])) {
+    const problem = checkerProblem(name, c);
+    if (problem !== undefined) return problem;
+  }
   const ops = r['ops'] as Record<string, unknown> | undefined;
-  return typeof r['scenario'] === 'string' && typeof r['seed'] === 'number' && (r['valid'] === true || r['valid'] === false || r['valid'] === 'unknown') &&
-    typeof r['checkers'] === 'object' && r['checkers'] !== null && typeof ops?.['ok'] === 'number' && typeof r['replay'] === 'string';
+  if (typeof ops !== 'object' || ops === null || !isCount(ops['ok']) || !isCount(ops['fail']) || !isCount(ops['info'])) return 'ops is not {ok, fail, info} counts';
+  for (const key of ['faults', 'wallMs', 'simulatedMs']) if (!isCount(r[key])) return `${key} is not a number`;
+  for (const key of ['traceHash', 'replay']) if (typeof r[key] !== 'string') return `${key} is not a string`;
+  for (const key of ['bug', 'shrink', 'error', 'report']) if (r[key] !== undefined && typeof r[key] !== 'string') return `${key} is not a string`;
+  const coverage = r['coverage'] as Record<string, unknown> | undefined;
+  if (coverage !== undefined && (typeof coverage !== 'object' || coverage === null || typeof coverage['buggify'] !== 'boolean' || !isCountMap(coverage['fired']) || !isCountMap(coverage['events']))) return 'coverage is not {buggify, fired, events}';
+  return undefined;
 }
 
 /** Validates a parsed sweep.json; the error names the file and what is wrong. */
@@ -117,7 +148,9 @@ export function parseSweepSummary(json: unknown, file: string): SweepSummary {
   if (s['version'] !== SWEEP_VERSION) throw new Error(`${file}: version ${String(s['version'])} is not ${SWEEP_VERSION}`);
   const runs = s['runs'];
   if (!Array.isArray(runs)) throw new Error(`${file}: runs is not an array`);
-  const bad = runs.findIndex((r) => !isRunSummary(r));
-  if (bad >= 0) throw new Error(`${file}: runs[${bad}] is not a run summary`);
+  for (const [i, r] of runs.entries()) {
+    const problem = runSummaryProblem(r);
+    if (problem !== undefined) throw new Error(`${file}: runs[${i}]: ${problem}`);
+  }
   return buildSweepSummary(runs as RunSummary[], parseDeterminism(s['determinism'], file));
 }

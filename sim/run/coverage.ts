@@ -17,7 +17,6 @@ export const BUGGIFY_SITES: Readonly<Record<string, string>> = withFields(PRODUC
 export const COVERAGE_EVENTS: Readonly<Record<string, string>> = withFields(withFields(MEMBER_EVENTS, HOST_EVENTS), {
   'split-vote': 'a term that ended without a leader (an election nobody won)',
   'leader-change': 'a new leader',
-  'leader-transfer': 'a leadership transfer (MsgTransferLeader)',
 });
 
 export interface SiteCoverage {

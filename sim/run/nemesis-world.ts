@@ -61,6 +61,10 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.startMemberOperators(withFields(MEMBER_OPERATOR_DEFAULTS, { operators, requestTimeoutUs }), prng);
   }
 
+  moveLeader(to: string): boolean {
+    return this.cluster.transferLeadership(to);
+  }
+
   buggify(on: boolean): void {
     this.buggifySwitch(on);
   }

@@ -242,6 +242,23 @@ export const FAULT_KINDS = {
     // Membership changes need the cluster's support, which small property clusters skip.
     inPropertyMix: false,
   }),
+  'move-leader': kind({
+    schema: z.strictObject({
+      kind: z.literal('move-leader'),
+      /** The member to hand leadership to (never the leader itself; a fault naming only it starts nothing). */
+      target: TargetSchema,
+    }),
+    describe: (f) => `move the leader to ${f.target}`,
+    arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('move-leader' as const), target }),
+    inPropertyMix: true,
+    package: {
+      name: 'move-leader',
+      description:
+        "etcd's MoveLeader (etcdctl move-leader; a graceful stop of the leader does the same): the leader catches a follower up, sends it MsgTimeoutNow and drops proposals until it steps down or gives up after an election timeout",
+      membersMin: 2,
+      draw: () => ({ kind: 'move-leader' as const, target: 'follower' as const }),
+    },
+  }),
   buggify: kind({
     schema: z.strictObject({ kind: z.literal('buggify') }),
     describe: () => 'buggify on',

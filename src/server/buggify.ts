@@ -39,6 +39,7 @@ export const MEMBER_EVENTS = {
   'lease-expired': 'a leader proposed the revoke of an expired lease',
   'watch-compacted': 'a watch was cancelled because its revision was compacted',
   'watch-victim': 'a watcher could not be sent to and became a victim',
+  'leader-transfer': 'a leader handed over leadership (sent MsgTimeoutNow to a caught-up transferee)',
 } as const;
 
 export type MemberEvent = keyof typeof MEMBER_EVENTS;

@@ -343,6 +343,7 @@ export class Member {
     const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
     for (const m of messages) {
       if (!which(m)) continue;
+      if (m.type === 'MsgTimeoutNow') this.note('leader-transfer');
       if (m.type === 'MsgSnap') {
         this.note('snapshot-sent');
         const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;

@@ -19,7 +19,7 @@ function shard(name: string, sweepJson: string | undefined): string {
 
 describe('sweep --merge of a bad shard exits 3 with one line naming the file', () => {
   const cases: [string, string | undefined, RegExp][] = [
-    ['missing', undefined, /missing\/sweep\.json: cannot read \(ENOENT\)/],
+    ['missing', undefined, /missing\/sweep\.json: cannot read: no such file \(ENOENT\)/],
     ['empty', '', /empty\/sweep\.json: not valid JSON/],
     ['garbage', '\u0000garbage{', /garbage\/sweep\.json: not valid JSON/],
     ['wrong-shaped', JSON.stringify({ format: 'detcd-sweep', version: 1, runs: [{ seed: 1 }] }), /wrong-shaped\/sweep\.json: /],

@@ -6,6 +6,7 @@ import type { Op } from '../../history/op.ts';
 import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import type { KvInput, KvOperation } from './kv.ts';
+import { shownValue } from '../../history/shown-value.ts';
 
 function keyAndValue(op: Op, line: number): { key: string; value: unknown } {
   if (typeof op.key === 'string' || typeof op.key === 'number') return { key: String(op.key), value: op.value };
@@ -16,7 +17,7 @@ function keyAndValue(op: Op, line: number): { key: string; value: unknown } {
 function text(v: unknown, line: number): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string' || typeof v === 'number') return String(v);
-  throw new HistoryParseError(line, `kv value must be a string, got ${JSON.stringify(v)}`);
+  throw new HistoryParseError(line, `kv value must be a string, got ${shownValue(v)}`);
 }
 
 export function kvOperations(pairs: readonly OpPair[]): KvOperation[] {

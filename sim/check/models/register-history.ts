@@ -9,14 +9,15 @@ import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import type { RegisterInput, RegisterOperation, RegisterOutput, RegisterValue } from './register.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { shownValue } from '../../history/shown-value.ts';
 
 function registerValue(v: unknown, line: number): RegisterValue {
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string') return v ?? null;
-  throw new HistoryParseError(line, `register value must be nil, a number or a string, got ${JSON.stringify(v)}`);
+  throw new HistoryParseError(line, `register value must be nil, a number or a string, got ${shownValue(v)}`);
 }
 
 function casArgs(v: unknown, line: number): [RegisterValue, RegisterValue] {
-  if (!Array.isArray(v) || v.length !== 2) throw new HistoryParseError(line, `cas value must be [from to], got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || v.length !== 2) throw new HistoryParseError(line, `cas value must be [from to], got ${shownValue(v)}`);
   return [registerValue(v[0], line), registerValue(v[1], line)];
 }
 
@@ -41,13 +42,13 @@ export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[
     let invokeValue = p.invoke.value;
     let completionValue = p.completion?.value;
     if (independent) {
-      if (!independentKey(p.invoke.f, invokeValue)) throw new HistoryParseError(p.line, `an independent-key history needs [key value] values, got ${JSON.stringify(invokeValue)}`);
+      if (!independentKey(p.invoke.f, invokeValue)) throw new HistoryParseError(p.line, `an independent-key history needs [key value] values, got ${shownValue(invokeValue)}`);
       const [k, v] = invokeValue as [unknown, unknown];
       key = keyText(k);
       invokeValue = v;
       if (Array.isArray(completionValue) && completionValue.length === 2 && keyText(completionValue[0]) === key) completionValue = completionValue[1];
     } else if (p.invoke.f !== 'cas' && Array.isArray(invokeValue)) {
-      throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${JSON.stringify(invokeValue)}`);
+      throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${shownValue(invokeValue)}`);
     }
     const op = registerOperation(p, out.length, invokeValue, completionValue);
     if (op === undefined) continue;

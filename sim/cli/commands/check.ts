@@ -18,7 +18,7 @@
 // wrong); the verdict line says how many client files it read. Its client-N/watch.json files
 // (robustness-watches.ts) are judged by the watch checker against its operations, and the
 // run's verdict is both checkers'.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
@@ -30,6 +30,7 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
+import { InputFileError, readInputBytes, readInputText } from '../../report/input-file.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
@@ -234,10 +235,13 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
   try {
-    dump = JSON.parse(readFileSync(file, 'utf8'));
+    dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
+  // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
+  const problem = etcdFieldProblem(dump, 'dump');
+  if (problem !== undefined) throw new BadHistory(`initial state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
@@ -252,9 +256,9 @@ async function readDump(file: string): Promise<unknown> {
 function readWatches(file: string): { time: number; response: unknown }[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    throw new BadHistory(`watches ${file}: ${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: { time: number; response: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -281,9 +285,9 @@ function readText(file: string, name?: string): string {
   const prefix = name === undefined ? '' : `${name}: `;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readInputBytes(file);
   } catch (err) {
-    throw new BadHistory(`${prefix}cannot read (${err instanceof Error ? err.message : String(err)})`, name !== undefined);
+    throw new BadHistory(`${prefix}${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
   let text: string;
   try {

@@ -2,7 +2,8 @@
 // hashes. Equal: the run replayed exactly (its verdict is the exit code). Different: where the
 // traces part, from the trace-hash checkpoints (every 100 ms of simulated time) and from the
 // logged tail of the trace; that is a determinism bug of the harness (exit 4).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { InputFileError, readInputText } from '../../report/input-file.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
@@ -19,7 +20,14 @@ import { lowerInliningBudget } from '../harness/worker-jit.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
-  const before = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  let text: string;
+  try {
+    text = readInputText(file);
+  } catch (err) {
+    if (err instanceof InputFileError) return `${file}: ${err.reason}; the logged trace cannot be compared`;
+    throw err;
+  }
+  const before = text.split('\n').filter((l) => l !== '');
   const byIndex = new Map(now.map((e) => [e.index, JSON.stringify(e)]));
   for (const line of before) {
     let entry: TraceEntry;

@@ -1,7 +1,7 @@
 // Every output path is checked before the work starts: a report directory must be new, empty or
 // a detcd report, and writable; a file to write must have a writable directory and must not be
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { claimReportDir, errnoWords, prepareReportDir, ReportPathError } from '../../report/report-dir.ts';
 import { UsageError } from '../errors.ts';
@@ -23,6 +23,17 @@ export function checkReportDirOut(command: string, option: string, dir: string):
 /** A sweep report directory, claimed (created and marked as detcd's) before the runs write into it. */
 export function claimSweepDirOut(command: string, option: string, dir: string): void {
   asUsage(command, option, () => claimReportDir(dir));
+}
+
+/** The largest existing file `checkFileOut` reads to see whether detcd wrote it. */
+const OURS_BYTES_MAX = 16 * 1024 * 1024;
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -50,10 +61,16 @@ export function checkFileOut(command: string, option: string, file: string, isOu
   let st;
   try {
     st = statSync(file);
-  } catch {
+  } catch (err) {
+    // A link to nothing (or a loop of links) is something the user made there: not replaced.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') refuse('a loop of symbolic links; detcd will not replace it');
+    if (isLink(file)) refuse('a symbolic link to nothing; detcd will not replace it');
     return;
   }
   if (!st.isFile()) refuse('exists and is not a regular file; detcd will not replace it');
+  // A file detcd wrote here is a scenario of a few KB: a big one is someone else's, and is not read whole.
+  if (st.size > OURS_BYTES_MAX) refuse('exists and is not a file detcd wrote; detcd never replaces files it did not write');
   let text = '';
   try {
     text = readFileSync(file, 'utf8');

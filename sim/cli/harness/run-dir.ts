@@ -1,7 +1,8 @@
 // Reading back a run's report directory: results.json, the scenario as given, checkpoints.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { InputFileError, readInputText } from '../../report/input-file.ts';
 import { isPlantedBug } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
@@ -21,8 +22,15 @@ export interface RunDir {
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readInputText(file);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new UsageError(`${file}: (file): ${err.reason}`);
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
   } catch (err) {
     throw new UsageError(`${file}: (file): cannot read as JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

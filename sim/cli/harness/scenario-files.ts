@@ -1,9 +1,10 @@
 // Scenario files on disk: the shipped ones in scenarios/ (by name) and any file a user points
 // at. Reading is here (sim/cli may touch the file system); validation is in sim/scenario.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
+import { InputFileError, readInputText, readStdinText } from '../../report/input-file.ts';
 import { parseScenarioText } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
@@ -17,15 +18,19 @@ export interface ScenarioFile {
   scenario: Scenario;
 }
 
+/** A scenario file is a few KB: a bigger one (or an endless stdin) is not read whole. */
+export const SCENARIO_BYTES_MAX = 16 * 1024 * 1024;
+
 /** A field written with its old spelling still loads; the user is told once per field, on stderr. */
 const warnDeprecated = { onDeprecated: (line: string): void => void process.stderr.write(`detcd: ${line}\n`) };
 
 export function readScenarioFile(file: string): Scenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, SCENARIO_BYTES_MAX);
   } catch (err) {
-    throw new UsageError(`${file}: (file): cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if (err instanceof InputFileError) throw new UsageError(`${file}: (file): ${err.reason}`);
+    throw err;
   }
   const scenario = parseScenarioText(text, file, warnDeprecated);
   const stem = basename(file).replace(/\.json$/, '');
@@ -50,9 +55,9 @@ export const STDIN_SCENARIO = '-';
 function readStdinScenario(): ScenarioFile {
   let text: string;
   try {
-    text = readFileSync(0, 'utf8');
+    text = readStdinText(SCENARIO_BYTES_MAX);
   } catch (err) {
-    throw new UsageError(`--scenario -: cannot read standard input: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`--scenario -: cannot read standard input: ${err instanceof InputFileError ? err.reason : (err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (text.trim() === '') throw new UsageError('--scenario -: standard input is empty (pipe a scenario\'s JSON into it)');
   return { ref: STDIN_SCENARIO, file: '(stdin)', scenario: parseScenarioText(text, '(stdin)', warnDeprecated) };

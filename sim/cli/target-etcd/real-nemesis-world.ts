@@ -10,11 +10,15 @@ import { raftRole, uninjectable } from '../../nemesis/nemesis-world-port.ts';
 import type { CrashMoment } from '../../scenario/fault.ts';
 import type { Cut } from '../../world/partitions.ts';
 import type { Prng } from '../../world/prng.ts';
+import { postJson } from './post-json.ts';
 import type { RealCluster } from './real-cluster.ts';
 import type { Uninjectable } from './uninjectable.ts';
 import { UNINJECTABLE } from './uninjectable.ts';
 
 type Lossy = Parameters<NemesisWorld['setLossy']>[0];
+
+/** etcd waits up to about an election timeout for the transferee to lead; then a little more. */
+const MOVE_LEADER_TIMEOUT_MS = 5_000;
 
 const refuse = (what: string, why: Uninjectable): never => uninjectable('real etcd target', what, UNINJECTABLE[why]);
 
@@ -118,6 +122,20 @@ export class RealNemesisWorld implements NemesisWorld {
 
   buggify(on: boolean): void {
     if (on) refuse('buggify', 'buggify');
+  }
+
+  /**
+   * MoveLeader through the leader's gateway (`etcdctl move-leader`), by the last polls: sent and
+   * not awaited (the poller sees the new leader, if the transfer succeeds; etcd answers an error
+   * where it refuses or times out, which changes nothing).
+   */
+  moveLeader(to: string): boolean {
+    const leader = this.cluster.poller.leader();
+    const target = this.cluster.poller.status(to);
+    const url = leader === undefined ? undefined : this.cluster.urls.get(leader);
+    if (url === undefined || target === undefined || leader === to) return false;
+    void postJson(url, '/v3/maintenance/transfer-leadership', { targetID: target.memberId }, MOVE_LEADER_TIMEOUT_MS, this.cluster.agent);
+    return true;
   }
 
   private index(name: string): number {

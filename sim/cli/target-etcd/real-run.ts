@@ -299,7 +299,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);

@@ -54,6 +54,11 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     expect(r.target?.kind === 'etcd' ? r.target.version : '').toMatch(/^3\.4\./);
     expect(r.faults?.length).toBeGreaterThan(0);
     for (const f of r.faults ?? []) expect(f.targets?.length).toBeGreaterThan(0);
+    // The leader timeline the lease and lock checkers use: status answers of every member, and the
+    // spans a pause or a kill stopped one (sim/check/renewal-proof.ts).
+    const timeline = r.target?.kind === 'etcd' ? r.target.leaderTimeline : undefined;
+    expect(timeline?.statusAnswers).toBeGreaterThan(3 * 10);
+    if (name === 'gc-pause' || name === 'kill-leader') expect(timeline?.stoppedSpans).toBeGreaterThan(0);
     expect(r.checkers['linearizable']?.valid, kept + JSON.stringify(r.checkers['linearizable']?.summary)).toBe(true);
     expect(r.checkers['liveness']?.valid, kept + r.checkers['liveness']?.summary).toBe(true);
     expect(r.checkers['convergence']?.valid, kept).toBe(true);

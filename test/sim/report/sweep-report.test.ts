@@ -130,7 +130,7 @@ describe('sweep report', () => {
 
   it('rejects a shard whose sweep.json is not a sweep summary, naming the file', async () => {
     await writeFile(join(root, 'sweep.json'), JSON.stringify({ format: 'detcd-sweep', version: 1, runs: [{ seed: 1 }] }));
-    await expect(mergeShards([root], join(root, 'out'))).rejects.toThrow(/sweep\.json: runs\[0\] is not a run summary/);
-    await expect(mergeShards([join(root, 'missing')], join(root, 'out'))).rejects.toThrow(/missing\/sweep\.json: cannot read \(ENOENT\)/);
+    await expect(mergeShards([root], join(root, 'out'))).rejects.toThrow(/sweep\.json: runs\[0\]: scenario is not a string/);
+    await expect(mergeShards([join(root, 'missing')], join(root, 'out'))).rejects.toThrow(/missing\/sweep\.json: cannot read: no such file \(ENOENT\)/);
   });
 });

@@ -26,6 +26,7 @@ class ScriptedRaft implements RaftPort {
     return false;
   }
   readIndex(): void {}
+  transferLeadership(): void {}
   reportSnapshot(): void {}
   applyConfChange(): never {
     throw new Error('no conf changes here');

@@ -53,6 +53,14 @@ export class RaftNemesisWorld extends SimulatedNemesisWorld {
     else this.world.disk(node).setFsyncLatency(fsyncUs, fsyncUs);
   }
 
+  /** MoveLeader: the leader's raft is asked to hand over to `to` (its hosts send what it produces on their next turn). */
+  moveLeader(to: string): boolean {
+    const leader = this.c.leader();
+    const transferee = this.c.host(to);
+    if (leader === undefined || transferee === undefined || leader === transferee) return false;
+    return leader.raw.transferLeadership(transferee.raftId) === undefined;
+  }
+
   /** A RaftCluster's membership is fixed: the change is refused, so the fault starts nothing. */
   membership(): boolean {
     return false;

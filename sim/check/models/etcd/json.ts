@@ -3,6 +3,7 @@
 // headers reduced to the revision (cluster, member and term are not the model's business).
 import { BoundedMemo } from '../../../../src/memo/bounded-memo.ts';
 import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
+import { shownValue } from '../../../history/shown-value.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -16,7 +17,7 @@ const ID64 = new BoundedMemo((v: string) => BigInt(v).toString());
 /** Bytes of a base64 string as a binary string (one char per byte), so < is byte order. */
 export function decodeKey(b64: unknown): string {
   if (b64 === undefined || b64 === null || b64 === '') return '';
-  if (typeof b64 !== 'string') throw new Error(`expected base64 bytes, got ${JSON.stringify(b64)}`);
+  if (typeof b64 !== 'string') throw new Error(`expected base64 bytes, got ${shownValue(b64)}`);
   return DECODED.get(b64);
 }
 
@@ -41,7 +42,7 @@ export function int(v: unknown): number {
   if (v === undefined || v === null || v === '') return 0;
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && isDecimal(v)) return Number(v);
-  throw new Error(`expected an int64, got ${JSON.stringify(v)}`);
+  throw new Error(`expected an int64, got ${shownValue(v)}`);
 }
 
 /**
@@ -52,7 +53,7 @@ export function id64(v: unknown): string {
   if (v === undefined || v === null || v === '') return '0';
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   if (typeof v === 'string' && isDecimal(v)) return ID64.get(v);
-  throw new Error(`expected an int64 id, got ${JSON.stringify(v)}`);
+  throw new Error(`expected an int64 id, got ${shownValue(v)}`);
 }
 
 /** Compares two int64 ids exactly: negative, zero or positive. */

@@ -1,0 +1,82 @@
+// Every option of every command (read from the commands' --help text, so a new option is fuzzed
+// without touching this file), each given hostile values on top of a base command line that is
+// otherwise valid and quick.
+import { join, resolve } from 'node:path';
+
+/** The options each command's help names, and whether each takes a value. */
+export function optionsOf(helpLines) {
+  const options = new Map();
+  for (const line of helpLines) {
+    for (const m of line.matchAll(/(--[a-z][a-z-]*)( [^\s[\]-][^\s\]]*)?/g)) {
+      const takesValue = m[2] !== undefined && !/^ (no|the|a|an|with|only|run|stop|re-run|merge|etcd:)$/.test(m[2]);
+      options.set(m[1], (options.get(m[1]) ?? false) || takesValue);
+    }
+  }
+  options.delete('--help');
+  return options;
+}
+
+/** Values no option expects: empty, signs, floats, huge, words, control characters, paths of odd kinds. */
+export function hostileValues(fx) {
+  return [
+    '', '-1', '0', '1.5', '1e3', '0x10', '99999999999999999999', '2147483648', 'NaN', 'abc', ' 7', 'a\nb', '✓é', '-', '--', '/',
+    fx.kinds['a directory'], fx.kinds['a missing file'], fx.kinds['a link to /dev/null'], fx.kinds['a named pipe'], fx.kinds['a path under a file'],
+    fx.userFile, fx.userDir, fx.userSubdirsOnly, '<script>alert(1)</script>', 'x'.repeat(5000),
+  ];
+}
+
+/** A base command line per command: valid and quick; `out` is this case's own output path. */
+function baseArgs(command, fx, out) {
+  switch (command) {
+    case 'run': return { argv: ['--scenario', fx.tiny, '--seed', '1', '--out', out, '--quiet'], timeoutMs: 60_000 };
+    case 'sweep': return { argv: ['--scenario', fx.tiny, '--seeds', '1..2', '--jobs', '1', '--rerun-percent', '0', '--out', out], timeoutMs: 90_000 };
+    case 'campaign': return { argv: ['--seeds', '1', '--jobs', '1', '--out', out], timeoutMs: 20_000, slowOk: true };
+    case 'shrink': return { argv: [fx.failingRunCopy(out), '--runs', '2', '--out', join(out, 'shrunk.json')], timeoutMs: 60_000, prepareOut: true };
+    case 'check': return { argv: ['--model', 'register', fx.registerHistory], timeoutMs: 30_000 };
+    case 'serve': return { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--out', out], timeoutMs: 30_000 };
+    case 'bugs': return { argv: [], timeoutMs: 30_000 };
+    case 'replay': return { argv: [fx.okRun], timeoutMs: 60_000 };
+    default: return { argv: [], timeoutMs: 30_000 };
+  }
+}
+
+/** `argv` without `option` (and its value). */
+function without(argv, option, takesValue) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === option) {
+      if (takesValue) i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** Cases for each option of each command; `pick` samples the hostile values (all, or a few per option). */
+export function flagCases(commands, fx, pick, outFor) {
+  const cases = [];
+  for (const [command, helpLines] of Object.entries(commands)) {
+    const options = optionsOf(helpLines);
+    const add = (name, build, own = []) => {
+      const out = outFor();
+      const base = baseArgs(command, fx, out);
+      // A path given to --out is the user's request: writing there is allowed (refusing a user's files is judged by the out cases).
+      cases.push({ kind: 'flags', name: `${command} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out });
+    };
+    add('--no-such-option', (argv) => [...argv, '--no-such-option']);
+    add('an extra argument', (argv) => [...argv, 'extra-argument']);
+    for (const [option, takesValue] of options) {
+      if (!takesValue) {
+        add(`${option}=yes (a value to a switch)`, (argv) => [...without(argv, option, false), `${option}=yes`]);
+        add(`${option} twice`, (argv) => [...without(argv, option, false), option, option]);
+        continue;
+      }
+      add(`${option} with no value`, (argv) => [...without(argv, option, true), option]);
+      const asOut = (v) => (option === '--out' && v !== '/' && !Object.values(fx.kinds).includes(v) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(v) ? [resolve(fx.cwd, v)] : []);
+      add(`${option} twice`, (argv) => [...argv, option, 'abc', option, '1'], [...asOut('abc'), ...asOut('1')]);
+      for (const value of pick(hostileValues(fx))) {
+        add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value], value === '' ? [] : asOut(value));
+      }
+    }
+  }
+  return cases;
+}

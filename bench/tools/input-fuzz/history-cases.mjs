@@ -1,0 +1,100 @@
+// Histories for `detcd check`: detcd's JSONL (register and etcd), Jepsen EDN and logs, etcd
+// robustness operations.json and watches.jsonl / initial-state files, each mutated line by line
+// (fields replaced by huge, negative, fractional, wrong-typed and deeply nested values) and as
+// a whole, and replaced by odd kinds of path. Any verdict is allowed (0, 1, 2); a refusal is
+// exit 3 with one line per file that could not be checked.
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { textMutations } from './file-kinds.mjs';
+
+const FIELD_VALUES = [null, -1, 1.5, 1e300, 2 ** 63, '99999999999999999999999', 'x', true, [], {}, '<b>x</b>', '@DEEP@', '@HUGEINT@'];
+/** Values JSON.stringify cannot make, spliced into the text: 100,000 nested arrays, a 40-digit integer literal. */
+const RAW = { '"@DEEP@"': `${'['.repeat(100_000)}${']'.repeat(100_000)}`, '"@HUGEINT@"': '1234567890123456789012345678901234567890' };
+const raw = (text) => text.replace(/"@DEEP@"|"@HUGEINT@"/g, (m) => RAW[m]);
+
+/** One line's JSON object with one field (top level, or one level down) replaced. */
+function lineMutations(line) {
+  let obj;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return [];
+  }
+  if (obj === null || typeof obj !== 'object') return [];
+  const out = [];
+  const visit = (holder, path) => {
+    for (const key of Object.keys(holder)) {
+      for (const v of FIELD_VALUES) {
+        const copy = structuredClone(obj);
+        let at = copy;
+        for (const k of path) at = at[k];
+        at[key] = v;
+        out.push([`${[...path, key].join('.')} = ${JSON.stringify(v).slice(0, 30)}`, raw(JSON.stringify(copy))]);
+      }
+      if (path.length < 2 && holder[key] !== null && typeof holder[key] === 'object') visit(holder[key], [...path, key]);
+    }
+  };
+  visit(obj, []);
+  return out;
+}
+
+/** Cases for one history file given as `check --model MODEL FILE [extra]`. */
+function historyFileCases(label, model, text, fx, pick, random, inputPath, extra = []) {
+  const cases = [];
+  const add = (name, content) => {
+    const file = inputPath(`history-${label}-${cases.length}${label === 'robustness' ? '-operations.json' : label === 'edn' ? '.edn' : label === 'log' ? '.log' : '.jsonl'}`);
+    writeFileSync(file, content);
+    cases.push({ kind: 'history', name: `check ${label}: ${name}`, argv: ['check', '--model', model, ...extra, file], outs: [], timeoutMs: 60_000, slowOk: true, mustName: file });
+  };
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const mid = lines[Math.floor(lines.length / 2)] ?? '';
+  for (const [name, line] of pick(lineMutations(lines[0]).concat(lineMutations(mid)))) {
+    add(`a line's ${name}`, lines.map((l) => (l === mid || l === lines[0] ? line : l)).join('\n'));
+  }
+  for (const [name, bytes] of textMutations(text, random)) add(name, bytes);
+  add('a 50 MB line', `${'x'.repeat(50 * 1024 * 1024)}\n`);
+  return cases;
+}
+
+/** Every history case, and odd paths for each file argument of check. */
+export function historyCases(fx, pick, random, inputPath) {
+  const cases = [];
+  cases.push(...historyFileCases('register', 'register', readFileSync(fx.registerHistory, 'utf8'), fx, pick, random, inputPath));
+  cases.push(...historyFileCases('etcd', 'etcd', readFileSync(fx.etcdHistory, 'utf8'), fx, pick, random, inputPath, ['--no-watches']));
+  cases.push(...historyFileCases('edn', 'register', readFileSync(fx.registerEdn, 'utf8'), fx, pick, random, inputPath));
+  cases.push(...historyFileCases('log', 'register', fx.jepsenLog, fx, pick, random, inputPath));
+  cases.push(...historyFileCases('robustness', 'etcd', readFileSync(fx.robustnessClient, 'utf8'), fx, pick, random, inputPath));
+  const watchesText = readFileSync(join(fx.etcdRun, 'watches.jsonl'), 'utf8');
+  const wl = watchesText.split('\n').filter((l) => l !== '');
+  for (const [name, line] of pick(lineMutations(wl[0] ?? '{}'))) {
+    const file = inputPath(`watches-${cases.length}.jsonl`);
+    writeFileSync(file, [line, ...wl.slice(1)].join('\n'));
+    cases.push({ kind: 'history', name: `check --watches: a line's ${name}`, argv: ['check', '--model', 'etcd', '--watches', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
+  }
+  for (const [name, bytes] of textMutations(watchesText, random)) {
+    const file = inputPath(`watches-${cases.length}.jsonl`);
+    writeFileSync(file, bytes);
+    cases.push({ kind: 'history', name: `check --watches: ${name}`, argv: ['check', '--model', 'etcd', '--watches', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
+  }
+  const dump = JSON.stringify({ header: { cluster_id: 1, member_id: 2, revision: 5, raft_term: 2 }, kvs: [{ key: 'YQ==', create_revision: 2, mod_revision: 3, version: 2, value: 'MQ==' }], count: 1 });
+  for (const [name, bytes] of textMutations(dump, random).concat(lineMutations(dump).map(([n, l]) => [n, Buffer.from(l)]))) {
+    const file = inputPath(`dump-${cases.length}.json`);
+    writeFileSync(file, bytes);
+    cases.push({ kind: 'history', name: `check --initial-state: ${name}`, argv: ['check', '--model', 'etcd', '--no-watches', '--initial-state', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
+  }
+  for (const [kind, path] of Object.entries(fx.kinds)) {
+    cases.push({ kind: 'history', name: `check FILE is ${kind}`, argv: ['check', '--model', 'register', path], bad: kind === 'a link to /dev/null' || kind === 'an empty file' || kind === '100 MB of spaces' ? undefined : true, outs: [], timeoutMs: 30_000, mustName: path });
+    cases.push({ kind: 'history', name: `check --watches is ${kind}`, argv: ['check', '--model', 'etcd', '--watches', path, fx.etcdHistory], bad: kind === 'a link to /dev/null' || kind === 'an empty file' || kind === '100 MB of spaces' ? undefined : true, outs: [], timeoutMs: 30_000, mustName: path });
+    cases.push({ kind: 'history', name: `check --initial-state is ${kind}`, argv: ['check', '--model', 'etcd', '--no-watches', '--initial-state', path, fx.etcdHistory], bad: true, outs: [], timeoutMs: 30_000, mustName: path });
+  }
+  // A robustness report directory whose client file is replaced by an odd path.
+  for (const [kind, path] of Object.entries(fx.kinds)) {
+    const dir = inputPath(`robustness-${cases.length}`);
+    cpSync(fx.robustnessDir, dir, { recursive: true });
+    mkdirSync(join(dir, 'client-999'));
+    symlinkSync(path, join(dir, 'client-999', 'operations.json'));
+    cases.push({ kind: 'history', name: `check a robustness report with a client file that is ${kind}`, argv: ['check', '--model', 'etcd', dir], outs: [], timeoutMs: 30_000, slowOk: true });
+  }
+  cases.push({ kind: 'history', name: 'check two bad files: one line each', argv: ['check', '--model', 'register', fx.kinds['a directory'], fx.kinds['a missing file']], bad: true, badFiles: 2, outs: [], timeoutMs: 30_000 });
+  return cases;
+}

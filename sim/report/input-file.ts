@@ -1,0 +1,111 @@
+// Reading a file a user names (a scenario, a history, a run's results.json, a shard's
+// sweep.json): only what can end. A regular file is read up to a bound; a named pipe, a device
+// or a socket in the file system is refused before any read (a pipe with no writer blocks
+// forever, /dev/zero never ends), except the pipes a shell hands over for stdin and <(...)
+// (/dev/stdin, /dev/fd/N), which are read in bounded chunks. Every refusal is a reason in words
+// for the caller's one line (file, field, reason).
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { errnoWords } from './report-dir.ts';
+
+/**
+ * The most bytes detcd reads from one input file: just under V8's longest string (2^29 - 24
+ * UTF-16 units), so that the text always fits in one string.
+ */
+export const INPUT_BYTES_MAX = 2 ** 29 - 24;
+const MIB = 1024 * 1024;
+const CHUNK_BYTES = MIB;
+
+/** A file detcd will not read, and why (the caller names the file and the field). */
+export class InputFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'InputFileError';
+  }
+}
+
+/** The pipes a shell hands a command (stdin, process substitution): read as a stream. */
+function isShellPipePath(path: string): boolean {
+  return /^\/(dev\/(stdin|fd\/\d+)|proc\/(self|\d+)\/fd\/\d+)$/.test(path);
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory, not a file';
+  if (st.isFIFO()) return 'a named pipe, not a regular file (a pipe may never end: give a file, or pipe it into stdin)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device, not a regular file';
+  if (st.isSocket()) return 'a socket, not a regular file';
+  return 'not a regular file';
+}
+
+function tooLarge(path: string, what: string, bytesMax: number): InputFileError {
+  return new InputFileError(path, `${what}, more than the ${Math.floor(bytesMax / MIB)} MiB detcd reads from one file`);
+}
+
+/** Reads `fd` to its end in chunks, refusing past `bytesMax`. */
+function readStream(path: string, fd: number, bytesMax: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((err as NodeJS.ErrnoException).code === 'EOF') break;
+      throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > bytesMax) throw tooLarge(path, 'a stream', bytesMax);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** The bytes of a file a user named, or an InputFileError saying why not. */
+export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputFileError(path, 'cannot read: no such file (ENOENT)');
+    if (code === 'ELOOP') throw new InputFileError(path, 'cannot read: a loop of symbolic links (ELOOP)');
+    if (code === 'ENOTDIR') throw new InputFileError(path, 'cannot read: a parent of it is a file, not a directory (ENOTDIR)');
+    throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+  }
+  if (!st.isFile() && !(isShellPipePath(path) && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()))) throw new InputFileError(path, kindOf(st));
+  if (st.isFile() && st.size > bytesMax) throw tooLarge(path, `${st.size} bytes`, bytesMax);
+  if (st.isFile()) {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+    }
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+  }
+  try {
+    return readStream(path, fd, bytesMax);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The text of a file a user named (UTF-8; invalid bytes read as U+FFFD), or an InputFileError. */
+export function readInputText(path: string, bytesMax = INPUT_BYTES_MAX): string {
+  return readInputBytes(path, bytesMax).toString('utf8');
+}
+
+/** Standard input to its end, bounded like a file (`--scenario -` fed from /dev/zero must end). */
+export function readStdinText(bytesMax = INPUT_BYTES_MAX): string {
+  return readStream('(stdin)', 0, bytesMax).toString('utf8');
+}
