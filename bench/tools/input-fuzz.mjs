@@ -91,6 +91,7 @@ async function makeFixtures() {
     robustnessClient: join(robustnessDir, 'client-9', 'operations.json'),
     jepsenLog: 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t1\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t1\nINFO  jepsen.util - 2\t:invoke\t:cas\t[1 2]\nINFO  jepsen.util - 2\t:ok\t:cas\t[1 2]\n',
     userFile: join(dirs.user, 'notes.txt'), userDir: join(dirs.user, 'project'), userSubdirsOnly: join(dirs.user, 'subdirs-only'), userDirLink: join(dirs.user, 'project-link'),
+    cwd: dirs.cwd,
     cwdReports: join(dirs.cwd, 'reports'),
     kinds: makeFileKinds(join(sandbox, 'kinds')),
     /** A copy of the run under `out`, marked as failing so that shrink gets past its first check. */

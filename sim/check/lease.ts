@@ -26,10 +26,13 @@
 //    left since its last keep-alive (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
+// 7. Renewed ended: with such answers, a keep-alive must not renew a lease its member revoked or
+//    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
+import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
@@ -304,6 +307,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       steps += renewed.steps;
       if (renewed.exhausted) steps = stepsMax + 1;
       for (const r of renewed.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });
+      const ended = findRenewedEnded(history, maxViolations, Math.max(0, stepsMax - steps));
+      steps += ended.steps;
+      if (ended.exhausted) steps = stepsMax + 1;
+      for (const r of ended.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });
     }
   }
   let keysUnjudged = false;

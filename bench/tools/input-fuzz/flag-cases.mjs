@@ -1,7 +1,7 @@
 // Every option of every command (read from the commands' --help text, so a new option is fuzzed
 // without touching this file), each given hostile values on top of a base command line that is
 // otherwise valid and quick.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The options each command's help names, and whether each takes a value. */
 export function optionsOf(helpLines) {
@@ -56,10 +56,11 @@ export function flagCases(commands, fx, pick, outFor) {
   const cases = [];
   for (const [command, helpLines] of Object.entries(commands)) {
     const options = optionsOf(helpLines);
-    const add = (name, build) => {
+    const add = (name, build, own = []) => {
       const out = outFor();
       const base = baseArgs(command, fx, out);
-      cases.push({ kind: 'flags', name: `${command} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports], out });
+      // A path given to --out is the user's request: writing there is allowed (refusing a user's files is judged by the out cases).
+      cases.push({ kind: 'flags', name: `${command} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out });
     };
     add('--no-such-option', (argv) => [...argv, '--no-such-option']);
     add('an extra argument', (argv) => [...argv, 'extra-argument']);
@@ -70,9 +71,10 @@ export function flagCases(commands, fx, pick, outFor) {
         continue;
       }
       add(`${option} with no value`, (argv) => [...without(argv, option, true), option]);
-      add(`${option} twice`, (argv) => [...argv, option, 'abc', option, '1']);
+      const asOut = (v) => (option === '--out' && v !== '/' && !Object.values(fx.kinds).includes(v) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(v) ? [resolve(fx.cwd, v)] : []);
+      add(`${option} twice`, (argv) => [...argv, option, 'abc', option, '1'], [...asOut('abc'), ...asOut('1')]);
       for (const value of pick(hostileValues(fx))) {
-        add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value]);
+        add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value], value === '' ? [] : asOut(value));
       }
     }
   }

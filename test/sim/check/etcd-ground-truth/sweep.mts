@@ -6,7 +6,7 @@ import { checkWatch } from '../../../../sim/check/watch.ts';
 import { generate } from './history.ts';
 import { sizeOf } from './sizes.ts';
 import { checkLease } from '../../../../sim/check/lease.ts';
-import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withMissedEvent, withUnflaggedFragment, type TwinKind } from './twins.ts';
+import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withRenewedAfterRevoke, withMissedEvent, withUnflaggedFragment, type TwinKind } from './twins.ts';
 import { leaseOptions } from './lease-options.ts';
 
 const from = Number(process.argv[2] ?? 1);
@@ -50,6 +50,14 @@ for (let seed = from; seed < from + count; seed++) {
       if (checkLease(late, leaseOptions(g)).valid !== false) {
         counts.twinsPassed++;
         bad.push(`expired-key twin passed ${seed}`);
+      }
+    }
+    const renewed = withRenewedAfterRevoke(g.history);
+    if (renewed !== undefined) {
+      twins.set('renewed-after-revoke' as TwinKind, (twins.get('renewed-after-revoke' as TwinKind) ?? 0) + 1);
+      if (checkLease(renewed, leaseOptions(g)).valid !== false) {
+        counts.twinsPassed++;
+        bad.push(`renewed-after-revoke twin passed ${seed}`);
       }
     }
   }

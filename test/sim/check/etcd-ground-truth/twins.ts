@@ -2,6 +2,7 @@
 // the checker must call it not linearizable (a ground-truth test that cannot fail is a defect).
 import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
 import { unknownGrants } from '../../../../sim/check/lease-ttl-answers.ts';
+import { grantWindows, mayHaveGrantedBetween } from '../../../../sim/check/lease-grants.ts';
 
 /** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
 function firstValued(o: unknown): { value?: unknown } | undefined {
@@ -223,4 +224,32 @@ export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
     { index: history.length, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
     { index: history.length + 1, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header: { ...(g['header'] as Body), revision: String(revision) }, kvs: [kv], count: '1' } },
   ];
+}
+
+/**
+ * A lease renewed after its member revoked it: a keep-alive sent 1 ms after the history's last op,
+ * answered with a TTL by the member that answered an ok revoke of the lease, where no grant of
+ * the lease id may have made it again after that revoke (every grant of it answered before the
+ * revoke was sent). The lease checker must find it (rule 7, lease-renewed-ended.ts).
+ */
+export function withRenewedAfterRevoke(history: readonly Op[]): Op[] | undefined {
+  const grants = grantWindows(history);
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.type !== 'ok' || o.f !== 'lease/revoke' || !isObject(o.value)) continue;
+    const revokeInvoke = history.slice(0, i).reverse().find((x) => x.process === o.process && x.type === 'invoke');
+    if (revokeInvoke === undefined) continue;
+    const id = String((revokeInvoke.value as Body)['ID']);
+    if (mayHaveGrantedBetween(grants.get(id), revokeInvoke.time, Infinity)) continue;
+    const header = o.value['header'] as Body;
+    const last = history[history.length - 1]!;
+    const time = last.time + 1000;
+    const process = 'late-keepalive';
+    return [
+      ...history,
+      { index: history.length, time, process, type: 'invoke', f: 'lease/keepalive', value: { ID: id } },
+      { index: history.length + 1, time: time + 1000, process, type: 'ok', f: 'lease/keepalive', value: { header, ID: id, TTL: '5' } },
+    ];
+  }
+  return undefined;
 }
