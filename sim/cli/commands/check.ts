@@ -18,7 +18,7 @@
 // wrong); the verdict line says how many client files it read. Its client-N/watch.json files
 // (robustness-watches.ts) are judged by the watch checker against its operations, and the
 // run's verdict is both checkers'.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
@@ -34,7 +34,7 @@ import { InputFileError, readInputBytes, readInputText } from '../../report/inpu
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
-import { runWatches, WatchFileError, watchFiles } from './robustness-watches.ts';
+import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 
 interface CheckArgs {
@@ -148,20 +148,6 @@ interface CheckUnit {
   watches?: string[];
 }
 
-/** The client-N/operations.json files of a robustness report directory, in client order (empty when none). */
-function clientFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, 'operations.json')))
-    .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
-    .map((n) => join(dir, n, 'operations.json'));
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -180,8 +166,8 @@ function checkUnits(files: readonly string[]): CheckUnit[] {
   const runs = new Set<string>();
   for (const file of files) {
     const dir = isDirectory(file) ? file : basename(file) === 'operations.json' && /^client-\d+$/.test(basename(dirname(file))) ? dirname(dirname(file)) : undefined;
-    const clients = dir === undefined ? [] : clientFiles(dir);
-    const watches = dir === undefined ? [] : watchFiles(dir);
+    const clients = dir === undefined ? [] : clientFiles(dir, 'operations.json');
+    const watches = dir === undefined ? [] : clientFiles(dir, 'watch.json');
     if (dir === undefined || (clients.length <= 1 && watches.length === 0 && !isDirectory(file))) units.push({ label: file });
     else if (!runs.has(dir)) {
       runs.add(dir);

@@ -10,8 +10,11 @@ import { HistoryParseError } from '../../history/parse-error.ts';
 /** A watch file that cannot be checked; the message names the file. */
 export class WatchFileError extends Error {}
 
-/** The client-N/watch.json files of a robustness report directory, in client order (empty when none). */
-export function watchFiles(dir: string): string[] {
+/**
+ * The client-N/`file` files of a robustness report directory (operations.json, watch.json), in
+ * client order (empty when none).
+ */
+export function clientFiles(dir: string, file: 'operations.json' | 'watch.json'): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -19,9 +22,9 @@ export function watchFiles(dir: string): string[] {
     return [];
   }
   return names
-    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, 'watch.json')))
+    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, file)))
     .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
-    .map((n) => join(dir, n, 'watch.json'));
+    .map((n) => join(dir, n, file));
 }
 
 /** Every watch of the run's watch files as detcd watch records, in time order. `read` gives a file's text (or throws naming it). */
