@@ -45,7 +45,8 @@ export function normalizeCluster(text: string, ids: Identities): string {
     out = out.replace(new RegExp(`("name":"|, |\\| +|ETCD_INITIAL_CLUSTER="|,)${m.name}(?=[",= |])`, 'g'), `$1<${role}>`);
   }
   return out
-    .replace(/cluster [0-9a-f]+/g, 'cluster <cluster>')
+    // etcdctl prints the cluster id with %16x: one with a leading zero digit is padded with spaces.
+    .replace(/cluster +[0-9a-f]+/g, 'cluster <cluster>')
     .replace(/ETCD_INITIAL_CLUSTER="([^"]*)"/g, (_w, list: string) => `ETCD_INITIAL_CLUSTER="${list.split(',').sort().join(',')}"`)
     .replace(/"(cluster_id|raft_term|raftIndex|raftTerm|raftAppliedIndex|dbSize|dbSizeInUse|hash)":"?\d+"?/g, '"$1":"N"')
     .replace(/"(ID|id|lease)":"?\d+"?/g, '"$1":"N"')
