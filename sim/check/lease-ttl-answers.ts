@@ -20,6 +20,7 @@
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { REFUSED_GRANT } from './lease-grants.ts';
+import { packedMap } from './packed-map.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -145,7 +146,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     steps += list.length;
     const doneMaxUs: number[] = [];
     for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: list.map((r) => r.invokeUs), doneMaxUs });
+    renewals.set(key, { invokeUs: packedMap(list, (r) => r.invokeUs), doneMaxUs });
   }
   for (const { invoke, ok } of pairs) {
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
@@ -156,7 +157,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
     const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
     if (grants.length === 0) continue;
-    const ttls = grants.map((g) => g.ttl);
+    const ttls = packedMap(grants, (g) => g.ttl);
     const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
     const ttl = Math.max(...ttls);
     const resp = obj(ok.value);

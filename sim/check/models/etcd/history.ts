@@ -38,6 +38,7 @@ import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
+import { packedMap } from '../../packed-map.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -215,7 +216,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
-  const ops: EtcdOperation[] = kept.map((d, id) => {
+  const ops: EtcdOperation[] = packedMap(kept, (d, id) => {
     // Every field set (undefined when not known): one object shape for every op's input, so the
     // code reading them (the facts about the answers, the model's step) sees one shape, not dozens.
     const input: EtcdInput = { f: d.f, request: d.request, pre: d.pre, preMax: d.preMax, gaps: d.gaps, servedAt: d.servedAt, original: d.original };
@@ -249,7 +250,7 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
     if (list === undefined) valuedObjects(p.completion.value, (list = []));
     shown.push(list);
   }
-  const hidden = hideUnseenValues(requests, shown, unseen, watches.map((w) => w.response));
+  const hidden = hideUnseenValues(requests, shown, unseen, packedMap(watches, (w) => w.response));
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
     const req = hidden.requests[i]!;
@@ -381,9 +382,10 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const gapSet: ReadonlySet<number> = new Set(trailing === 0 ? gaps : [...gaps, ...Array.from({ length: trailing }, (_, i) => maxRevision + 1 + i)]);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
   const reachedBefore = revisionReachedBefore(
-    drafts
-      .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
-      .map((d) => ({ ret: d.returnPos, rev: d.rev })),
+    packedMap(
+      drafts.filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity),
+      (d) => ({ ret: d.returnPos, rev: d.rev }),
+    ),
     initialRevision,
   );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
