@@ -19,7 +19,6 @@
 //   of the TTL the new leader restarted at its promotion.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { REFUSED_GRANT } from './lease-grants.ts';
 import { packedMap } from './packed-map.ts';
 
 type Obj = Record<string, unknown>;
@@ -40,33 +39,6 @@ export interface TtlAnswerOptions {
   readonly answersCarryLeaderTerm?: boolean;
   /** Lease id → the earliest invocation (µs) of a grant of that id whose outcome is unknown (unknownGrants). */
   readonly unknownGrantsUs?: ReadonlyMap<string, number>;
-}
-
-/**
- * Lease id → the earliest invocation (µs) of a grant naming that id whose outcome is unknown
- * (timed out, failed with an error that does not say it was refused, never answered): it may
- * have made the lease, with its own TTL.
- */
-export function unknownGrants(history: readonly Op[]): Map<string, number> {
-  const out = new Map<string, number>();
-  const open = new Map<number | string, Op>();
-  const note = (inv: Op): void => {
-    const id = id64(obj(inv.value)['ID']);
-    if (id !== '0') out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
-  };
-  for (const op of history) {
-    if (op.f !== 'lease/grant') continue;
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      continue;
-    }
-    const inv = open.get(op.process);
-    open.delete(op.process);
-    if (inv === undefined || op.type === 'ok' || (op.type === 'fail' && REFUSED_GRANT.test(op.error ?? ''))) continue;
-    note(inv);
-  }
-  for (const inv of open.values()) note(inv);
-  return out;
 }
 
 export interface TtlAnswer {
