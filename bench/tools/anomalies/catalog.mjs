@@ -1,7 +1,7 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
 import { duplicateRevision, lostWrite, phantomRead, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
-import { leaseKeepAliveTtlNotGranted, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
+import { leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
 import { watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
@@ -19,6 +19,7 @@ export const ANOMALIES = [
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
   { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
+  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl },
   { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke },
   { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },

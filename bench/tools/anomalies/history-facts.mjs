@@ -114,3 +114,10 @@ export function wroteRevision(p) {
 export function clone(v) {
   return structuredClone(v);
 }
+
+/** The history with `ops` added (each placed by its time, after ops of the same time), indexes made dense again. */
+export function withOps(history, ops) {
+  const all = [...history.map((op, i) => ({ op, key: i })), ...ops.map((op, i) => ({ op, key: history.length + i }))];
+  all.sort((a, b) => a.op.time - b.op.time || a.key - b.key);
+  return all.map(({ op }, index) => ({ ...op, index }));
+}

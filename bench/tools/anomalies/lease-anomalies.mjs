@@ -1,7 +1,7 @@
 // Anomalies planted in the lease answers of a valid run, and in its lock history: a key of a
 // revoked lease still read, a revoked lease renewed by the member that revoked it, TTL answers a
 // lease cannot give, two holders of the lock at once.
-import { clone, floorsBefore, isLinearizableKv, isOk, num, pairOps, sightings, unb64 } from './history-facts.mjs';
+import { clone, floorsBefore, isLinearizableKv, isOk, num, pairOps, sightings, unb64, withOps } from './history-facts.mjs';
 
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
@@ -44,25 +44,47 @@ export function leaseKeySurvivesRevoke(run, rng) {
   return { ...run, history, site: `op ${i}: range of ${unb64(s.kv.key)} begun after lease ${s.rv.id}'s revoke was answered shows the key with that lease` };
 }
 
-/** lease-renewed-after-revoke: a keep-alive sent after a revoke was answered, answered by the same member with the lease's TTL. */
+/**
+ * lease-renewed-after-revoke: a keep-alive sent just after a revoke was answered, answered by the
+ * member that answered the revoke (same header: member, term) with the lease's granted TTL.
+ */
 export function leaseRenewedAfterRevoke(run, rng) {
   const pairs = pairOps(run.history);
   const ttls = grantedTtl(pairs);
-  const sites = [];
-  for (const rv of revokes(pairs)) {
-    for (const p of pairs) {
-      if (p.inv.f !== 'lease/keepalive' || !isOk(p) || String(p.inv.value?.ID) !== rv.id || p.inv.time <= rv.at) continue;
-      if (num(p.done.value?.TTL) > 0 || String(p.done.value?.header?.member_id ?? '') !== rv.member || !ttls.has(rv.id)) continue;
-      sites.push({ p, rv });
-    }
+  const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
+  if (s === undefined) return undefined;
+  const process = 'anomaly';
+  const header = clone(s.p.done.value.header);
+  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/keepalive', value: { ID: s.id } };
+  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/keepalive', value: { header, ID: s.id, TTL: String(ttls.get(s.id)) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: `keep-alive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered by that member with TTL ${ttls.get(s.id)}` };
+}
+
+/**
+ * lease-key-outlives-ttl: a linearizable read, a minute past the end of the run and more than
+ * three TTLs after anything renewed the lease (no keep-alive of unknown outcome, no leader change
+ * after the run), shows a key of that lease as the last read of it showed it.
+ */
+export function leaseKeyOutlivesTtl(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const revoked = new Set(revokes(pairs).map((r) => r.id));
+  const unsure = new Set(pairs.filter((p) => p.inv.f === 'lease/keepalive' && !isOk(p)).map((p) => String(p.inv.value?.ID)));
+  const last = new Map();
+  for (const p of pairs) {
+    if (!isOk(p) || p.inv.f !== 'kv/range' || !isLinearizableKv(p)) continue;
+    for (const kv of p.done.value?.kvs ?? []) if (kv.lease !== undefined && kv.lease !== '0') last.set(kv.key, { kv, p });
   }
+  const sites = [...last.values()].filter(({ kv }) => ttls.has(String(kv.lease)) && !revoked.has(String(kv.lease)) && !unsure.has(String(kv.lease)));
   const s = pick(rng, sites);
   if (s === undefined) return undefined;
-  const history = clone(run.history);
-  const i = run.history.indexOf(s.p.done);
-  history[i].value.TTL = String(ttls.get(s.rv.id));
-  history[i].value.ID = s.rv.id;
-  return { ...run, history, site: `op ${i}: keep-alive of lease ${s.rv.id} sent after member ${s.rv.member} answered its revoke, answered by that member with TTL ${ttls.get(s.rv.id)}` };
+  const endUs = Math.max(...run.history.map((o) => o.time));
+  const ttl = ttls.get(String(s.kv.lease));
+  const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
+  const header = clone(s.p.done.value.header);
+  const invoke = { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } };
+  const ok = { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
 }
 
 /** lease-keepalive-ttl-not-granted: a keep-alive answered with a TTL other than the one its grant answered. */
