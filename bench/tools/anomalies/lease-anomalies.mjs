@@ -63,7 +63,8 @@ export function leaseRenewedAfterRevoke(run, rng) {
 /**
  * lease-key-outlives-ttl: a linearizable read, a minute past the end of the run and more than
  * three TTLs after anything renewed the lease (no keep-alive of unknown outcome, no leader change
- * after the run), shows a key of that lease as the last read of it showed it.
+ * after the run), at the revision of a write sent just before it, shows a key of that lease as the
+ * last read of it showed it.
  */
 export function leaseKeyOutlivesTtl(run, rng) {
   const pairs = pairOps(run.history);
@@ -81,10 +82,18 @@ export function leaseKeyOutlivesTtl(run, rng) {
   const endUs = Math.max(...run.history.map((o) => o.time));
   const ttl = ttls.get(String(s.kv.lease));
   const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
-  const header = clone(s.p.done.value.header);
-  const invoke = { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } };
-  const ok = { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
-  return { ...run, history: withOps(run.history, [invoke, ok]), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
+  // A write sent then applied after the lease's revoke (the leader proposed that first): the read at its revision must not show the key.
+  let top = 0;
+  for (const p of pairs) if (isOk(p)) top = Math.max(top, num(p.done.value?.header?.revision));
+  const header = { ...clone(s.p.done.value.header), revision: String(top + 1) };
+  const node = s.p.done.node === undefined ? {} : { node: s.p.done.node };
+  const ops = [
+    { index: 0, time: at - 2000, process: 'anomaly-write', type: 'invoke', f: 'kv/put', value: { key: Buffer.from('anomaly-write').toString('base64'), value: Buffer.from('w').toString('base64') } },
+    { index: 0, time: at - 1000, process: 'anomaly-write', type: 'ok', f: 'kv/put', value: { header }, ...node },
+    { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
+    { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end, after a write sent then, shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
 }
 
 /** lease-keepalive-ttl-not-granted: a keep-alive answered with a TTL other than the one its grant answered. */
