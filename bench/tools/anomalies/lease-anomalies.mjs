@@ -151,3 +151,22 @@ export function lockOverlap(run, rng) {
   const lockHistory = moved.sort((x, y) => x.time - y.time || x.index - y.index).map((op, index) => ({ ...op, index }));
   return { ...run, lockHistory, site: `process ${s.a.inv.process}'s release moved after process ${s.b.inv.process}'s acquire was answered (${Math.round((s.b.done.time - s.a.inv.time) / 1000)} ms after the first asked, TTL ${s.a.done.value?.ttlMs} ms)` };
 }
+
+/** lease-grant-live-id: a grant (ID 0: the server chooses) answered with the id of a lease granted before and neither revoked nor reported gone. */
+export function leaseGrantLiveId(run, rng) {
+  const pairs = pairOps(run.history);
+  const ended = new Set(pairs.filter((p) => isOk(p) && (p.inv.f === 'lease/revoke' || (p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) <= 0) || (p.inv.f === 'lease/timetolive' && num(p.done.value?.TTL) < 0))).map((p) => String(p.inv.value?.ID)));
+  const grants = pairs.filter((p) => p.inv.f === 'lease/grant' && isOk(p));
+  const sites = [];
+  for (const g2 of grants) {
+    if (num(g2.inv.value?.ID) !== 0) continue;
+    const live = grants.filter((g1) => g1 !== g2 && g1.done.time < g2.inv.time && !ended.has(String(g1.done.value?.ID)) && g2.inv.time - g1.done.time < num(g1.done.value?.TTL) * 500_000);
+    if (live.length > 0) sites.push({ g2, g1: live[live.length - 1] });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.g2.done);
+  history[i].value.ID = String(s.g1.done.value.ID);
+  return { ...run, history, site: `op ${i}: a grant answered the id of lease ${s.g1.done.value.ID}, granted ${Math.round((s.g2.inv.time - s.g1.done.time) / 1000)} ms before (within half its TTL) and not ended` };
+}
