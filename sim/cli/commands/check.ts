@@ -30,7 +30,8 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { InputFileError, readInputBytes, readInputText } from '../../report/input-file.ts';
+import { readInputBytes, readInputText } from '../../report/input-file.ts';
+import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
@@ -223,7 +224,7 @@ async function readDump(file: string): Promise<unknown> {
   try {
     dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = etcdFieldProblem(dump, 'dump');
@@ -244,7 +245,7 @@ function readWatches(file: string): { time: number; response: unknown }[] {
   try {
     text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: ${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`watches ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: { time: number; response: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -273,7 +274,7 @@ function readText(file: string, name?: string): string {
   try {
     bytes = readInputBytes(file);
   } catch (err) {
-    throw new BadHistory(`${prefix}${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
+    throw new BadHistory(`${prefix}${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
   let text: string;
   try {
