@@ -93,6 +93,11 @@ function revisionBounds(f: EtcdF, req: Req, resp: Req, rev: number): [number | u
       return [txnWrites(req, resp) ? rev - 1 : rev, undefined];
     case 'lease/revoke':
       return [undefined, rev];
+    case 'kv/compaction':
+      // etcd's Compact answers with the revision when it answers (v3_server.go: Header.Revision =
+      // s.kv.Rev() after the apply returned), not the one it applied at: writes applied in
+      // between raise it. The compaction applied at that revision or before.
+      return [undefined, rev];
     default:
       return [rev, undefined];
   }
