@@ -23,14 +23,15 @@
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
 //    answers that carry the serving leader's term, at most the whole seconds its leader can have
-//    left since its last keep-alive (lease-ttl-answers.ts).
+//    left since its last keep-alive; with electionTimeoutUs, never more than the TTL plus a new
+//    leader's extension (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 // 7. Renewed ended: with such answers, a keep-alive must not renew a lease its member revoked or
 //    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
-import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
+import { findTtlAnswers, LEASE_REVOKE_RATE, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
@@ -299,7 +300,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history) }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history), ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {
@@ -326,4 +327,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
+}
+
+/** Rule 5's ceiling on TimeToLive answers: Promote's extension, while the history's grants cannot make etcd spread expiries. */
+function promoteBound(history: readonly Op[], o: LeaseCheckOptions): { promoteExtendUs?: number; pileUpPossible: boolean } {
+  let grants = 0;
+  for (const op of history) if (op.type === 'invoke' && op.f === 'lease/grant') grants++;
+  const pileUpPossible = grants >= LEASE_REVOKE_RATE;
+  return o.electionTimeoutUs === undefined ? { pileUpPossible } : { promoteExtendUs: o.electionTimeoutUs, pileUpPossible };
 }

@@ -22,8 +22,8 @@ const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majorit
 // same reason: a kind added to the table changes only the seeds that draw its package (whose
 // cluster grows to the package's membersMin, as figure8's does).
 /**
- * Built-in packages that joined after the fault table's: drawn after them, the last draws of
- * all, on the same odds (late heartbeat answers to a paused leader, joint-consensus changes with
+ * Built-in packages that joined after the fault table's: drawn after them from a stream of their
+ * own (so that a kind added to the table changes only the seeds that draw its package), on the same odds (late heartbeat answers to a paused leader, joint-consensus changes with
  * a crash at the joint configuration: shapes only named scenarios made before).
  */
 const DRAWN_AFTER_DECLARED: readonly NemesisPackageName[] = ['late-answers', 'joint-membership'];
@@ -168,7 +168,9 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // The packages fault kinds declare: the very last draws, so that a kind added to the table
   // changes nothing else a seed drew.
   const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
-  const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => prng.chance(1, odds));
+  // From a stream of their own: a kind added to the table (one more draw above) moves none of them.
+  const after = prng.fork('drawn-after-declared');
+  const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => after.chance(1, odds));
   const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...drawnAfter.map((p) => nemesisPackage(p).membersMin));
   const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter], intervalMs, faultDurationMs });

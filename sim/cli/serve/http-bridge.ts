@@ -7,7 +7,8 @@ import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
-import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
+import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
+import { takeSnapshot } from './snapshot-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -16,10 +17,6 @@ const UNARY_PATHS = new Set([
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
   ...Object.keys(LOCAL_PATHS),
 ]);
-/** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a hang or a vague 404. */
-const NOT_SERVED: Record<string, string> = {
-  '/v3/maintenance/snapshot': 'Maintenance.Snapshot',
-};
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
@@ -51,11 +48,7 @@ export class HttpBridge {
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
-    const method = NOT_SERVED[path];
-    if (method !== undefined) {
-      const e = notServedError(method);
-      return grpcError(res, e.code, e.message);
-    }
+    if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -88,6 +81,17 @@ export class HttpBridge {
     const local = LOCAL_PATHS[path];
     if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
     this.gate.call(path, body, answer);
+  }
+
+  /** Maintenance.Snapshot as the gateway streams it: one {"result": SnapshotResponse} line per chunk. */
+  private snapshot(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    takeSnapshot(this.gate, this.admin, (r) => {
+      if (!r.ok) return grpcError(res, r.error.code, r.error.message);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (const chunk of r.chunks) res.write(JSON.stringify({ result: chunk }) + '\n');
+      res.end();
+    });
   }
 
   /** etcd's /health: healthy when the member knows a leader and serves a linearizable read. */

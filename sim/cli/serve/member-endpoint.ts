@@ -16,6 +16,7 @@ export interface MemberEndpoint {
   readonly member: string;
   readonly port: number;
   readonly url: string;
+  /** Stops listening and drops every connection (a stopped etcd process); idempotent. */
   close(): Promise<void>;
 }
 
@@ -53,16 +54,20 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
     throw err;
   }
   const bound = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     member: ctx.gate.member,
     port: bound,
     url: `http://127.0.0.1:${bound}`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      http.closeAllConnections();
-      grpcServer.forceShutdown();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+    close: () => {
+      closed ??= (async () => {
+        for (const s of sockets) s.destroy();
+        http.closeAllConnections();
+        grpcServer.forceShutdown();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return closed;
     },
   };
 }

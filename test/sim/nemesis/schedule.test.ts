@@ -5,6 +5,7 @@ import { drawSwarm } from '../../../sim/nemesis/swarm.ts';
 import { defineScenario } from '../../../sim/scenario/parse.ts';
 import { NemesisPackages } from '../../../sim/scenario/schema.ts';
 import { Prng } from '../../../sim/world/prng.ts';
+import { DRAWN_AFTER_DECLARED_PIN, drawnAfterDeclared } from '../../support/swarm-drawn-after.ts';
 
 describe('nemesis schedule', () => {
   it('has a package for every package name a scenario may use', () => {
@@ -54,6 +55,8 @@ describe('nemesis schedule', () => {
     expect(JSON.stringify(a.options)).not.toEqual(JSON.stringify(b.options));
     const plain = defineScenario({ name: 'y' });
     expect(drawSwarm(plain, new Prng(1)).scenario).toBe(plain);
+    // The pin test/sim/scenario/fault-kind-added.test.ts holds a table with one more kind to.
+    expect(drawnAfterDeclared(40)).toEqual(DRAWN_AFTER_DECLARED_PIN);
   });
 
   it('swarm draws the workload knobs (watch rotation, op mix, compaction revision) and keeps the election timeout at least 10 one-way latencies, the liveness budget 20 election timeouts', () => {
