@@ -37,6 +37,13 @@ export function etcdServices(): Record<ServiceName, grpc.ServiceDefinition> {
   return out;
 }
 
+/** etcd's lock service (v3lockpb.Lock, v3lock.proto), served beside etcdserverpb's. */
+export function lockService(): grpc.ServiceDefinition {
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as { v3lockpb: { Lock: { service: grpc.ServiceDefinition } } };
+  return pkg.v3lockpb.Lock.service;
+}
+
 /** A client constructor for a service (the tests use it to speak gRPC to serve). */
 export function etcdClientConstructor(name: ServiceName): grpc.ServiceClientConstructor {
   const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);

@@ -12,6 +12,7 @@ import type { ServiceName } from './grpc-codec.ts';
 import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { takeSnapshot } from './snapshot-method.ts';
+import { lock, unlock } from './lock-method.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -164,6 +165,23 @@ function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, 
       for (const chunk of r.chunks) if (!cancelled) call.write(chunk);
       call.end();
     }));
+  };
+}
+
+/** v3lockpb.Lock (lock-method.ts): a Lock the caller cancels releases its waiter key. */
+export function lockHandlers(ctx: ServiceContext): Handlers {
+  return {
+    Lock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = lock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Unlock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => unlock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+    }) as Unary,
   };
 }
 

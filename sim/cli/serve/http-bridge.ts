@@ -7,8 +7,9 @@ import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
-import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
+import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
 import { takeSnapshot } from './snapshot-method.ts';
+import { lock, unlock } from './lock-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -16,7 +17,16 @@ const UNARY_PATHS = new Set([
   '/v3/lease/grant', '/v3/lease/revoke', '/v3/lease/keepalive', '/v3/lease/timetolive', '/v3/lease/leases',
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
   ...Object.keys(LOCAL_PATHS),
+  '/v3/lock/lock', '/v3/lock/unlock',
 ]);
+/** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a vague 404. */
+const NOT_SERVED: Record<string, string> = {
+  '/v3/election/campaign': 'Election.Campaign',
+  '/v3/election/proclaim': 'Election.Proclaim',
+  '/v3/election/leader': 'Election.Leader',
+  '/v3/election/observe': 'Election.Observe',
+  '/v3/election/resign': 'Election.Resign',
+};
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
@@ -49,6 +59,11 @@ export class HttpBridge {
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
+    const notServed = NOT_SERVED[path];
+    if (notServed !== undefined) {
+      const e = notServedError(notServed);
+      return grpcError(res, e.code, e.message);
+    }
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -80,6 +95,13 @@ export class HttpBridge {
     };
     const local = LOCAL_PATHS[path];
     if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
+    const request = (body ?? {}) as Record<string, unknown>;
+    if (path === '/v3/lock/lock') {
+      const pending = lock(this.gate, request, answer);
+      res.on('close', () => pending.cancel());
+      return;
+    }
+    if (path === '/v3/lock/unlock') return unlock(this.gate, request, answer);
     this.gate.call(path, body, answer);
   }
 

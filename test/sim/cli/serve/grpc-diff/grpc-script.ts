@@ -345,6 +345,22 @@ export const SCRIPT: Step[] = [
   { name: 'role delete', call: 'Auth.RoleDelete', req: { role: 'r' } },
   { name: 'role grant permission', call: 'Auth.RoleGrantPermission', req: { name: 'r', perm: { permType: 'READ', key: b('a') } } },
   { name: 'role revoke permission', call: 'Auth.RoleRevokePermission', req: { role: 'r', key: b('a') } },
+  // v3lock (etcd's lock service, run over the KV API): uncontended locks, a lease's own lock taken
+  // again, unknown leases, unlocks (the contended case: grpc-endpoints.test.ts).
+  { name: 'lease for locks', call: 'Lease.LeaseGrant', req: { ID: '8001', TTL: '600' } },
+  { name: 'lease for locks, another', call: 'Lease.LeaseGrant', req: { ID: '8002', TTL: '600' } },
+  { name: 'lock', call: 'Lock.Lock', req: { name: b('lk'), lease: '8001' } },
+  { name: 'lock again with the same lease', call: 'Lock.Lock', req: { name: b('lk'), lease: '8001' } },
+  { name: 'lock another name', call: 'Lock.Lock', req: { name: b('lk2'), lease: '8002' } },
+  { name: 'lock an empty name', call: 'Lock.Lock', req: { lease: '8002' } },
+  { name: 'lock with an unknown lease', call: 'Lock.Lock', req: { name: b('lk3'), lease: '8999' } },
+  { name: 'the lock keys', call: 'KV.Range', req: { key: b('lk'), range_end: b('ll') } },
+  { name: 'unlock', call: 'Lock.Unlock', req: { key: b('lk/1f41') } },
+  { name: 'unlock a key nobody holds', call: 'Lock.Unlock', req: { key: b('lk/1f41') } },
+  { name: 'unlock without a key', call: 'Lock.Unlock', req: {} },
+  { name: 'lock after the unlock, by the other lease', call: 'Lock.Lock', req: { name: b('lk'), lease: '8002' } },
+  { name: 'revoke a lock\'s lease', call: 'Lease.LeaseRevoke', req: { ID: '8002' } },
+  { name: 'the lock keys after the revoke', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
   { name: 'range all at the end', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
   // Last: leases of the minimum TTL (2 s) expire while the script runs, at times that differ.
   { name: 'lease grant ttl 1 (raised to the minimum)', call: 'Lease.LeaseGrant', req: { ID: LEASE2, TTL: '1' } },
@@ -354,6 +370,9 @@ export const SCRIPT: Step[] = [
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts). */
 export const GATEWAY_SCRIPT: { path: string; body: object }[] = [
+  { path: '/v3/lock/lock', body: { name: b('gw'), lease: '8999' } },
+  { path: '/v3/lock/unlock', body: {} },
+  { path: '/v3/lock/unlock', body: { key: b('gw/1') } },
   { path: '/v3/maintenance/defragment', body: {} },
   { path: '/v3/maintenance/alarm', body: {} },
   { path: '/v3/maintenance/alarm', body: { action: 'DEACTIVATE', alarm: 'NOSPACE' } },
