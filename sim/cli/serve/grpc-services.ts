@@ -9,10 +9,11 @@ import * as grpc from '@grpc/grpc-js';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
-import { answerLocal } from './local-methods.ts';
+import { answerLocal, notServedError } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
+import { campaign, leader, proclaim, resign } from './election-method.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -182,6 +183,29 @@ export function lockHandlers(ctx: ServiceContext): Handlers {
       const done = answer(callback);
       withLeader(ctx, call, done, () => unlock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
     }) as Unary,
+  };
+}
+
+/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe is not served. */
+export function electionHandlers(ctx: ServiceContext): Handlers {
+  const plain = (method: (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => void): Unary => (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+  };
+  return {
+    Campaign: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = campaign(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Proclaim: plain(proclaim),
+    Leader: plain(leader),
+    Resign: plain(resign),
+    Observe: ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+      call.emit('error', status(notServedError('Election.Observe', 'observe through a watch on the election\'s prefix')));
+    }) as grpc.handleServerStreamingCall<unknown, unknown>,
   };
 }
 

@@ -10,6 +10,7 @@ import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
 import { takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
+import { campaign, leader, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -17,15 +18,12 @@ const UNARY_PATHS = new Set([
   '/v3/lease/grant', '/v3/lease/revoke', '/v3/lease/keepalive', '/v3/lease/timetolive', '/v3/lease/leases',
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
   ...Object.keys(LOCAL_PATHS),
-  '/v3/lock/lock', '/v3/lock/unlock',
+  '/v3/lock/lock', '/v3/lock/unlock', '/v3/election/campaign', '/v3/election/proclaim', '/v3/election/leader', '/v3/election/resign',
 ]);
+const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
 /** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a vague 404. */
 const NOT_SERVED: Record<string, string> = {
-  '/v3/election/campaign': 'Election.Campaign',
-  '/v3/election/proclaim': 'Election.Proclaim',
-  '/v3/election/leader': 'Election.Leader',
   '/v3/election/observe': 'Election.Observe',
-  '/v3/election/resign': 'Election.Resign',
 };
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
@@ -102,6 +100,13 @@ export class HttpBridge {
       return;
     }
     if (path === '/v3/lock/unlock') return unlock(this.gate, request, answer);
+    if (path === '/v3/election/campaign') {
+      const pending = campaign(this.gate, request, answer);
+      res.on('close', () => pending.cancel());
+      return;
+    }
+    const election = ELECTION[path];
+    if (election !== undefined) return election(this.gate, request, answer);
     this.gate.call(path, body, answer);
   }
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { etcdServices, lockService, SERVICE_NAMES } from './grpc-codec.ts';
-import { etcdHandlers, lockHandlers, type ServiceContext } from './grpc-services.ts';
+import { electionService, etcdServices, lockService, SERVICE_NAMES } from './grpc-codec.ts';
+import { electionHandlers, etcdHandlers, lockHandlers, type ServiceContext } from './grpc-services.ts';
 import { healthHandlers, healthService } from './grpc-health.ts';
 import type { HttpBridge } from './http-bridge.ts';
 import { sniffingServer } from './port-sniffer.ts';
@@ -40,6 +40,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   const handlers = etcdHandlers(ctx);
   for (const name of SERVICE_NAMES) grpcServer.addService(services[name], handlers[name]);
   grpcServer.addService(lockService(), lockHandlers(ctx));
+  grpcServer.addService(electionService(), electionHandlers(ctx));
   grpcServer.addService(healthService(), healthHandlers(ctx.gate));
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));

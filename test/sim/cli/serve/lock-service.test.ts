@@ -1,9 +1,10 @@
-// etcd's lock service (v3lockpb.Lock) on `detcd serve`, where the differential test cannot go
-// without racing (grpc-vs-etcd.test.ts has the uncontended cases, compared with etcd 3.4): a
-// second locker waits, its waiter key in place, until the holder unlocks; a locker that gives up
-// (its deadline) has its waiter key deleted, as etcd's Mutex.Lock does; without a lease, a
-// session lease of 60 s is granted; the gateway's /v3/lock/lock and /v3/lock/unlock answer the
-// same. Before v3lock was served, every call here answered UNIMPLEMENTED (gateway: 404).
+// etcd's lock and election services (v3lockpb.Lock, v3electionpb.Election) on `detcd serve`,
+// where the differential test cannot go without racing (grpc-vs-etcd.test.ts has the
+// uncontended cases, compared with etcd 3.4): a second locker (candidate) waits, its key in
+// place, until the holder unlocks (the leader resigns); a locker that gives up (its deadline)
+// has its waiter key deleted, as etcd's Mutex.Lock does; without a lease, a session lease of
+// 60 s is granted; the gateway's /v3/lock/... and /v3/election/... answer the same. Before
+// they were served, every call here answered UNIMPLEMENTED (gateway: 404).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { postJson } from '../../../differential/http.ts';
@@ -16,7 +17,7 @@ const ok = (r: Reply): Record<string, unknown> => {
   return r.ok;
 };
 
-describe('v3lock on serve', () => {
+describe('v3lock and v3election on serve', () => {
   let serve: ServeHandle;
   let raw: RawClient;
   const keys = async (prefix: string): Promise<string[]> => {
@@ -65,7 +66,22 @@ describe('v3lock on serve', () => {
     expect(await keys('g/')).toEqual([]);
   });
 
-  test('the election service is not served: UNIMPLEMENTED over gRPC, 501 naming the method on the gateway', async () => {
-    expect(await postJson(serve.endpoint, '/v3/election/campaign', { name: b64('e') })).toMatchObject({ status: 501, body: { code: 12 } });
+  test('a second candidate waits, its key in place, until the leader resigns', async () => {
+    const first = ok(await raw.unary('Election.Campaign', { name: b64('ce'), lease: '1', value: b64('a') }));
+    let second: Reply | undefined;
+    const waiting = raw.unary('Election.Campaign', { name: b64('ce'), lease: '2', value: b64('b') }, 60_000).then((r) => (second = r));
+    await expect.poll(() => keys('ce/')).toEqual(['ce/1', 'ce/2']);
+    expect(second).toBeUndefined();
+    expect(text((ok(await raw.unary('Election.Leader', { name: b64('ce') }))['kv'] as { value: string }).value)).toBe('a');
+    ok(await raw.unary('Election.Resign', { leader: first['leader'] }));
+    await waiting;
+    expect(text((ok(second!)['leader'] as { key: string }).key)).toBe('ce/2');
+    expect(text((ok(await raw.unary('Election.Leader', { name: b64('ce') }))['kv'] as { value: string }).value)).toBe('b');
+  });
+
+  test('the gateway campaigns and reads the leader; Observe is not served (UNIMPLEMENTED, 501 naming it)', async () => {
+    expect(await postJson(serve.endpoint, '/v3/election/campaign', { name: b64('ge'), lease: '1', value: b64('v') })).toMatchObject({ status: 200, body: { leader: { key: b64('ge/1') } } });
+    expect(await postJson(serve.endpoint, '/v3/election/leader', { name: b64('ge') })).toMatchObject({ status: 200, body: { kv: { value: b64('v') } } });
+    expect(await postJson(serve.endpoint, '/v3/election/observe', { name: b64('ge') })).toMatchObject({ status: 501, body: { code: 12 } });
   });
 });

@@ -30,6 +30,7 @@ function method(name: string): Method {
       ...protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS),
       ...protoLoader.loadSync(join(PROTO_DIR, '..', 'grpc', 'health.proto'), LOADER_OPTIONS),
       ...protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), LOADER_OPTIONS),
+      ...protoLoader.loadSync(join(PROTO_DIR, 'v3election.proto'), LOADER_OPTIONS),
     };
     methods = new Map();
     for (const [service, def] of Object.entries(definition)) {
