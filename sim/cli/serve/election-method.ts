@@ -9,10 +9,9 @@
 //     not leader"; Resign: the key deleted under the same compare; Leader: the oldest key of the
 //     prefix, or "election: no leader". A request without its leader key: `"leader" field must
 //     be provided`. Errors are sent as UNKNOWN with their text, as etcd's election server does.
-// Observe (a stream) is not served: UNIMPLEMENTED naming it (etcdctl's `elect -l` observes
-// through the KV API and needs none of this).
+//   - Observe: a stream of the leader's key (concurrency's observe loop), see `observe`.
 import type { GateResult, MemberGate } from './member-gate.ts';
-import { asServerError, b64, byCreate, int64Field, serverError, sessionLease, unb64, waitDeletes, type Done, type RangeResponse, type TxnResponse, type Waiting } from './concurrency.ts';
+import { asServerError, b64, byCreate, int64Field, serverError, sessionLease, unb64, waitDeletes, type Done, type Header, type KeyValue, type RangeResponse, type TxnResponse, type Waiting } from './concurrency.ts';
 
 const NO_LEADER = 'election: no leader';
 const NOT_LEADER = 'election: not leader';
@@ -117,4 +116,77 @@ export function leader(gate: MemberGate, request: Record<string, unknown>, done:
     const kv = range.kvs?.[0];
     done(kv === undefined ? serverError(NO_LEADER) : { ok: true, body: { header: range.header, kv } });
   });
+}
+
+/** An Observe stream in progress: `cancel()` when the caller goes. */
+export interface ObserveCall {
+  cancel(): void;
+}
+
+interface WatchBody {
+  header?: { revision?: string };
+  events?: { type?: string; kv?: KeyValue }[];
+}
+
+/**
+ * Election.Observe as concurrency.Election's observe loop: the current leader (or, with none,
+ * the first candidate put on the prefix), then every new value of its key until it is deleted,
+ * then the next leader. A failed read ends the stream without an error, as etcd's does.
+ */
+export function observe(gate: MemberGate, request: Record<string, unknown>, send: (body: object) => void, end: () => void): ObserveCall {
+  const prefix = `${unb64(request['name'])}/`;
+  let over = false;
+  let closeWatch: (() => void) | undefined;
+  const stop = (): void => {
+    if (over) return;
+    over = true;
+    closeWatch?.();
+    end();
+  };
+  const watch = (key: string, range: string | undefined, fromRev: string, onEvents: (body: WatchBody) => boolean): void => {
+    const handle = gate.openWatch({
+      response: (body) => {
+        if (over || !onEvents(body as WatchBody)) return;
+        // onEvents may have opened the next watch already: only this one is done.
+        if (closeWatch === closeThis) closeWatch = undefined;
+        handle.close();
+      },
+      closed: () => stop(),
+    }, false);
+    const closeThis = (): void => handle.close();
+    closeWatch = closeThis;
+    handle.send({ create_request: { key: b64(key), ...(range === undefined ? {} : { range_end: range }), start_revision: fromRev } });
+  };
+  const follow = (header: Header, kv: KeyValue): void => {
+    send({ header, kv });
+    watch(unb64(kv.key), undefined, String(Number(header.revision ?? 0) + 1), (body) => {
+      for (const ev of body.events ?? []) {
+        if (ev.type === 'DELETE') {
+          look();
+          return true;
+        }
+        send({ header: body.header, kv: ev.kv });
+      }
+      return false;
+    });
+  };
+  const look = (): void => {
+    if (over) return;
+    gate.call('/v3/kv/range', byCreate(prefix, 'ASCEND'), (r) => {
+      if (over) return;
+      if (!r.ok) return stop();
+      const range = r.body as RangeResponse;
+      const kv = range.kvs?.[0];
+      if (kv !== undefined) return follow(range.header ?? {}, kv);
+      const whole = byCreate(prefix, 'ASCEND') as { range_end: string };
+      watch(prefix, whole.range_end, range.header?.revision ?? '0', (body) => {
+        const put = (body.events ?? []).find((e) => e.type !== 'DELETE');
+        if (put?.kv === undefined) return false;
+        follow({ ...body.header, revision: put.kv.mod_revision ?? '0' }, put.kv);
+        return true;
+      });
+    });
+  };
+  look();
+  return { cancel: stop };
 }

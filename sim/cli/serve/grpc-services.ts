@@ -9,11 +9,11 @@ import * as grpc from '@grpc/grpc-js';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
-import { answerLocal, notServedError } from './local-methods.ts';
+import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
-import { campaign, leader, proclaim, resign } from './election-method.ts';
+import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -186,7 +186,7 @@ export function lockHandlers(ctx: ServiceContext): Handlers {
   };
 }
 
-/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe is not served. */
+/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe streams the leader. */
 export function electionHandlers(ctx: ServiceContext): Handlers {
   const plain = (method: (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => void): Unary => (call, callback) => {
     const done = answer(callback);
@@ -204,7 +204,13 @@ export function electionHandlers(ctx: ServiceContext): Handlers {
     Leader: plain(leader),
     Resign: plain(resign),
     Observe: ((call: grpc.ServerWritableStream<unknown, unknown>) => {
-      call.emit('error', status(notServedError('Election.Observe', 'observe through a watch on the election\'s prefix')));
+      const done = (r: GateResult): void => {
+        if (!r.ok) call.emit('error', status(r.error));
+      };
+      withLeader(ctx, call, done, () => {
+        const pending = observe(ctx.gate, (call.request ?? {}) as Record<string, unknown>, (body) => call.write(body), () => call.end());
+        call.on('cancelled', () => pending.cancel());
+      });
     }) as grpc.handleServerStreamingCall<unknown, unknown>,
   };
 }

@@ -7,10 +7,10 @@ import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
-import { answerLocal, LOCAL_PATHS, notServedError } from './local-methods.ts';
+import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
 import { takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
-import { campaign, leader, proclaim, resign } from './election-method.ts';
+import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -21,10 +21,6 @@ const UNARY_PATHS = new Set([
   '/v3/lock/lock', '/v3/lock/unlock', '/v3/election/campaign', '/v3/election/proclaim', '/v3/election/leader', '/v3/election/resign',
 ]);
 const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
-/** Gateway paths etcd has and detcd does not serve: 501 naming the method, never a vague 404. */
-const NOT_SERVED: Record<string, string> = {
-  '/v3/election/observe': 'Election.Observe',
-};
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
@@ -57,11 +53,7 @@ export class HttpBridge {
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
-    const notServed = NOT_SERVED[path];
-    if (notServed !== undefined) {
-      const e = notServedError(notServed);
-      return grpcError(res, e.code, e.message);
-    }
+    if (path === '/v3/election/observe') return this.observe(req, res);
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -118,6 +110,20 @@ export class HttpBridge {
       res.writeHead(200, { 'content-type': 'application/json' });
       for (const chunk of r.chunks) res.write(JSON.stringify({ result: chunk }) + '\n');
       res.end();
+    });
+  }
+
+  /** Election.Observe as the gateway streams it: one {"result": LeaderResponse} line per leader or value. */
+  private observe(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const scan = scanGoJson(Buffer.concat(chunks));
+      if (!scan.ok) return grpcError(res, 3, scan.message);
+      const body = (scan.empty ? {} : JSON.parse(Buffer.concat(chunks).subarray(0, scan.end).toString('utf8'))) as Record<string, unknown>;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pending = observe(this.gate, body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
+      res.on('close', () => pending.cancel());
     });
   }
 

@@ -79,9 +79,21 @@ describe('v3lock and v3election on serve', () => {
     expect(text((ok(await raw.unary('Election.Leader', { name: b64('ce') }))['kv'] as { value: string }).value)).toBe('b');
   });
 
-  test('the gateway campaigns and reads the leader; Observe is not served (UNIMPLEMENTED, 501 naming it)', async () => {
+  test('the gateway campaigns and reads the leader', async () => {
     expect(await postJson(serve.endpoint, '/v3/election/campaign', { name: b64('ge'), lease: '1', value: b64('v') })).toMatchObject({ status: 200, body: { leader: { key: b64('ge/1') } } });
     expect(await postJson(serve.endpoint, '/v3/election/leader', { name: b64('ge') })).toMatchObject({ status: 200, body: { kv: { value: b64('v') } } });
-    expect(await postJson(serve.endpoint, '/v3/election/observe', { name: b64('ge') })).toMatchObject({ status: 501, body: { code: 12 } });
+  });
+
+  test('Observe: the first candidate, its proclaimed values, then the next leader after a resign', async () => {
+    const stream = raw.serverStream('Election.Observe', { name: b64('ob') });
+    const values = (): string[] => stream.replies.map((r) => text((ok(r)['kv'] as { value: string }).value));
+    const first = ok(await raw.unary('Election.Campaign', { name: b64('ob'), lease: '1', value: b64('a') }));
+    const second = raw.unary('Election.Campaign', { name: b64('ob'), lease: '2', value: b64('b') }, 60_000);
+    await expect.poll(() => keys('ob/')).toEqual(['ob/1', 'ob/2']);
+    ok(await raw.unary('Election.Proclaim', { leader: first['leader'], value: b64('a2') }));
+    ok(await raw.unary('Election.Resign', { leader: first['leader'] }));
+    ok(await second);
+    await expect.poll(values).toEqual(['a', 'a2', 'b']);
+    stream.close();
   });
 });

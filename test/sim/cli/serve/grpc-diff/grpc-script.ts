@@ -362,8 +362,8 @@ export const SCRIPT: Step[] = [
   { name: 'revoke a lock\'s lease', call: 'Lease.LeaseRevoke', req: { ID: '8002' } },
   { name: 'the lock keys after the revoke', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
   // v3election (etcd's election service, run over the KV API): no leader, a campaign, the same
-  // candidate again (same value: nothing; another value: proclaimed), proclaims and resigns with
-  // a stale leader key, a resign (the contended case: lock-service.test.ts).
+  // candidate again (same value: nothing; another value: proclaimed), an observer, proclaims and
+  // resigns with a stale leader key, a resign (contention, observing changes: lock-service.test.ts).
   { name: 'lease for elections', call: 'Lease.LeaseGrant', req: { ID: '8003', TTL: '600' } },
   { name: 'election leader, nobody campaigned', call: 'Election.Leader', req: { name: b('el') } },
   { name: 'campaign', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v1') } },
@@ -371,6 +371,7 @@ export const SCRIPT: Step[] = [
   { name: 'campaign again, same value', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v1') } },
   { name: 'campaign again, another value', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v2') } },
   { name: 'election leader after the second campaign', call: 'Election.Leader', req: { name: b('el') } },
+  { name: 'observe the election (its leader now)', serverStream: 'Election.Observe', req: { name: b('el') }, replies: 1 },
   { name: 'proclaim with a stale leader key', call: 'Election.Proclaim', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '1', lease: '8003' }, value: b('v3') } },
   { name: 'proclaim without a leader key', call: 'Election.Proclaim', req: { value: b('v3') } },
   { name: 'resign with a stale leader key', call: 'Election.Resign', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '1', lease: '8003' } } },
