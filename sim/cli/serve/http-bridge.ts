@@ -9,6 +9,8 @@ import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
 import { takeSnapshot } from './snapshot-method.ts';
+import { CONCURRENCY_REQUESTS } from './concurrency-schema.ts';
+import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
@@ -86,6 +88,9 @@ export class HttpBridge {
     const local = LOCAL_PATHS[path];
     if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
     const request = (body ?? {}) as Record<string, unknown>;
+    const schema = CONCURRENCY_REQUESTS[path];
+    const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
+    if (decoded !== undefined && !decoded.ok) return grpcError(res, 3, decoded.error);
     if (path === '/v3/lock/lock') {
       const pending = lock(this.gate, request, answer);
       res.on('close', () => pending.cancel());
@@ -121,6 +126,8 @@ export class HttpBridge {
       const scan = scanGoJson(Buffer.concat(chunks));
       if (!scan.ok) return grpcError(res, 3, scan.message);
       const body = (scan.empty ? {} : JSON.parse(Buffer.concat(chunks).subarray(0, scan.end).toString('utf8'))) as Record<string, unknown>;
+      const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
+      if (!decoded.ok) return grpcError(res, 3, decoded.error);
       res.writeHead(200, { 'content-type': 'application/json' });
       const pending = observe(this.gate, body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
       res.on('close', () => pending.cancel());

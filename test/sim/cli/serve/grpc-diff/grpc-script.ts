@@ -392,6 +392,11 @@ export const SCRIPT: Step[] = [
 export const GATEWAY_SCRIPT: { path: string; body: object }[] = [
   { path: '/v3/lock/lock', body: { name: b('gw'), lease: '8999' } },
   { path: '/v3/lock/unlock', body: {} },
+  { path: '/v3/lock/lock', body: { name: b('gw'), lease: 'abc' } },
+  { path: '/v3/lock/lock', body: { name: '%%%' } },
+  { path: '/v3/election/resign', body: { leader: { rev: 'x' } } },
+  { path: '/v3/election/campaign', body: { name: 7 } },
+  { path: '/v3/election/proclaim', body: { leader: 'k' } },
   { path: '/v3/lock/unlock', body: { key: b('gw/1') } },
   { path: '/v3/maintenance/defragment', body: {} },
   { path: '/v3/maintenance/alarm', body: {} },
