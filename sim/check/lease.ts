@@ -17,7 +17,9 @@
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
 //    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
 //    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
-//    invoked after that deadline that shows a key attached to the lease (not a serializable one),
+//    invoked after that deadline that shows a key attached to the lease (not a serializable one)
+//    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
+//    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later),
 //    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
@@ -35,6 +37,7 @@ import { findTtlAnswers, LEASE_REVOKE_RATE, unknownGrants } from './lease-ttl-an
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { RevokeCommitted } from './lease-revoke-committed.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import type { RenewalProof } from './renewal-proof.ts';
@@ -253,6 +256,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const regranted = unknownGrants(history);
   const grants = grantWindows(history);
+  const committed = new RevokeCommitted(ops);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
@@ -281,7 +285,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       steps += f.ends.length;
       if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
       else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (current && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(deadlines.get(id)!) <= readRevision) {
+        const by = committed.appliedBy(deadlines.get(id)!);
+        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after that was answered at revision ${by})` });
+      }
     }
   };
   for (const { invoke: inv, ok } of ops) {

@@ -19,6 +19,8 @@ import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 import { normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
 import { errorLines, etcdctl } from './etcdctl.ts';
+import type { Identities } from '../../../differential/etcdctl-normalize.ts';
+import { hostPort, identities } from '../../../differential/etcdctl-runner.ts';
 
 interface SnapStep {
   readonly args: readonly string[];
@@ -73,8 +75,8 @@ const AFTER_RESTORE: SnapStep[] = [
 ];
 
 /** What `snapshot status` prints that depends on ids and page layout: hash and size. */
-function normalizeSnapshot(text: string, dir: string): string {
-  return normalizeCtl(text.split(dir).join('{DIR}'))
+function normalizeSnapshot(text: string, dir: string, ids: Identities): string {
+  return normalizeCtl(text.split(dir).join('{DIR}'), ids)
     .replace(/"(hash|totalSize)":\d+/g, '"$1":N')
     .replace(/^[0-9a-f]+, (\d+), (\d+), [\d.]+ [kMG]?B$/gm, 'HASH, $1, $2, SIZE')
     .replace(/"size":"[^"]*"/g, '"size":"S"');
@@ -85,7 +87,9 @@ function logMessages(stderr: string): string[] {
   return stderr.split('\n').flatMap((l) => /"msg":"([^"]*)"/.exec(l)?.[1] ?? []);
 }
 
-async function runSteps(address: string, dir: string, steps: readonly SnapStep[], lease: { id: string }): Promise<string[]> {
+async function runSteps(endpoint: string, dir: string, steps: readonly SnapStep[], lease: { id: string }): Promise<string[]> {
+  const ids = await identities([endpoint]);
+  const address = hostPort(endpoint);
   const out: string[] = [];
   for (const step of steps) {
     const args = step.args.map((a) => a.replace('{DIR}', dir).replace('{LEASE}', lease.id));
@@ -93,7 +97,7 @@ async function runSteps(address: string, dir: string, steps: readonly SnapStep[]
     const granted = /^lease ([0-9a-f]+) granted/.exec(r.stdout);
     if (granted !== null && step.args[1] === 'grant') lease.id = granted[1]!;
     const logs = step.logMessages === true ? `${logMessages(r.stderr).join('\n')}\n` : '';
-    out.push(`$ etcdctl ${step.args.join(' ')}\n${normalizeSnapshot(r.stdout, dir)}${logs}${errorLines(r.stderr).map((l) => normalizeSnapshot(l, dir)).join('\n')}[exit ${r.code}]`);
+    out.push(`$ etcdctl ${step.args.join(' ')}\n${normalizeSnapshot(r.stdout, dir, ids)}${logs}${errorLines(r.stderr).map((l) => normalizeSnapshot(l, dir, ids)).join('\n')}[exit ${r.code}]`);
   }
   return out;
 }
@@ -114,7 +118,7 @@ function shaAppended(file: Buffer): boolean {
 }
 
 interface Side {
-  readonly address: string;
+  readonly endpoint: string;
   readonly dir: string;
   readonly lease: { id: string };
 }
@@ -140,14 +144,14 @@ describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd ser
   });
 
   test('snapshot save, status and restore print the same; etcd serves the same from both restores', async () => {
-    const sides: Side[] = [etcd!.endpoint, detcd!.endpoint].map((e) => ({ address: e.replace('http://', ''), dir: scratch(), lease: { id: '0' } }));
-    const before = await Promise.all(sides.map((s) => runSteps(s.address, s.dir, BEFORE_RESTORE, s.lease)));
+    const sides: Side[] = [etcd!.endpoint, detcd!.endpoint].map((e) => ({ endpoint: e, dir: scratch(), lease: { id: '0' } }));
+    const before = await Promise.all(sides.map((s) => runSteps(s.endpoint, s.dir, BEFORE_RESTORE, s.lease)));
     const gateway = await Promise.all([etcd!.endpoint, detcd!.endpoint].map(gatewaySnapshot));
     const after: string[][] = [];
     for (const s of sides) {
       const restored = await startEtcd(tools.etcd, { dataDir: join(s.dir, 'restored') });
       try {
-        after.push(await runSteps(restored.endpoint.replace('http://', ''), s.dir, AFTER_RESTORE, s.lease));
+        after.push(await runSteps(restored.endpoint, s.dir, AFTER_RESTORE, s.lease));
       } finally {
         await restored.stop();
       }
