@@ -151,7 +151,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#15220',
     plantedIn: 'src/watch/watch-stream.ts',
     unsafe: { stateMachine: ['progress-while-unsynced'] },
-    caughtBy: { scenario: 'swarm', seed: 5, checker: 'watch' },
+    caughtBy: { scenario: 'swarm', seed: 1, checker: 'watch' },
   },
   {
     name: 'progress-before-start',

@@ -17,6 +17,12 @@
 //   a real etcd member fills in its own term, and a follower that has not yet heard of a new
 //   leader passes that leader's answer on under the old term — whose keep-alives then say nothing
 //   of the TTL the new leader restarted at its promotion.
+// - a TimeToLive answers at most the granted TTL plus Promote's extension (the election timeout),
+//   whoever served it and whatever the terms say: a primary lessor's expiry is at most now + TTL
+//   (a renewal, etcd lessor.Renew: refresh(0)) or now + extend + TTL (its promotion; a checkpointed
+//   remaining TTL is below the TTL), on its own clock, so only a step back of that clock can add to
+//   it. Not judged when the caller does not give the extension, nor when the history grants a
+//   thousand leases or more (Promote then spreads expiries further: etcd's leaseRevokeRate).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { REFUSED_GRANT } from './lease-grants.ts';
@@ -39,7 +45,14 @@ export interface TtlAnswerOptions {
   readonly answersCarryLeaderTerm?: boolean;
   /** Lease id → the earliest invocation (µs) of a grant of that id whose outcome is unknown (unknownGrants). */
   readonly unknownGrantsUs?: ReadonlyMap<string, number>;
+  /** Promote's extension of every TTL (µs; etcd: the election timeout): bounds every TimeToLive answer. Undefined: not judged. */
+  readonly promoteExtendUs?: number;
+  /** Promote may spread expiries past its extension (the history grants etcd's leaseRevokeRate leases or more). */
+  readonly pileUpPossible?: boolean;
 }
+
+/** etcd 3.4 lessor.go leaseRevokeRate: Promote spreads expiries only with this many leases or more. */
+export const LEASE_REVOKE_RATE = 1000;
 
 /**
  * Lease id → the earliest invocation (µs) of a grant naming that id whose outcome is unknown
@@ -105,6 +118,13 @@ function firstAtOrAfter(xs: readonly number[], x: number): number {
   return lo;
 }
 
+/** The most whole seconds a primary lessor can answer for a lease granted `ttl` s (Infinity: not judged). */
+function ttlCeilingS(ttl: number, o: TtlAnswerOptions): number {
+  const backUs = o.clockJumpUsMax ?? 0;
+  if (o.promoteExtendUs === undefined || o.pileUpPossible === true || !Number.isFinite(backUs)) return Infinity;
+  return Math.trunc((ttl * PPM + o.promoteExtendUs + backUs + CLOCK_RESOLUTION_US) / PPM);
+}
+
 /**
  * TTL answers that contradict the grant or the renewals; `pairs` are the ok ops with their
  * invocations. Linear in the lease ops, plus a binary search per TimeToLive; `steps` counts them.
@@ -167,6 +187,11 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     }
     if (answered < 0) continue;
     if (resp['grantedTTL'] !== undefined && !ttls.includes(int(resp['grantedTTL']))) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${said(ttl)}` });
+    const ceilingS = ttlCeilingS(ttl, o);
+    if (answered < FOREVER_SECONDS && answered > ceilingS) {
+      report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered TTL ${answered} s, but it was granted ${said(ttl)} s: a lessor can have at most ${ceilingS} s left (the TTL, plus ${o.promoteExtendUs! / PPM} s of a new leader's extension and the clock's steps back)` });
+      continue;
+    }
     if (o.answersCarryLeaderTerm !== true || answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
     // A keep-alive that may have been served at any time since its invocation may have renewed
     // the lease just before this TimeToLive was served.

@@ -17,23 +17,27 @@
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
 //    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
 //    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
-//    invoked after that deadline that shows a key attached to the lease (not a serializable one),
+//    invoked after that deadline that shows a key attached to the lease (not a serializable one)
+//    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
+//    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later),
 //    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
 //    answers that carry the serving leader's term, at most the whole seconds its leader can have
-//    left since its last keep-alive (lease-ttl-answers.ts).
+//    left since its last keep-alive; with electionTimeoutUs, never more than the TTL plus a new
+//    leader's extension (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 // 7. Renewed ended: with such answers, a keep-alive must not renew a lease its member revoked or
 //    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
-import { findTtlAnswers, unknownGrants } from './lease-ttl-answers.ts';
+import { findTtlAnswers, LEASE_REVOKE_RATE, unknownGrants } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { RevokeCommitted } from './lease-revoke-committed.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import type { RenewalProof } from './renewal-proof.ts';
@@ -252,6 +256,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const regranted = unknownGrants(history);
   const grants = grantWindows(history);
+  const committed = new RevokeCommitted(ops);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
@@ -280,7 +285,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       steps += f.ends.length;
       if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
       else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (current && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(deadlines.get(id)!) <= readRevision) {
+        const by = committed.appliedBy(deadlines.get(id)!);
+        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after that was answered at revision ${by})` });
+      }
     }
   };
   for (const { invoke: inv, ok } of ops) {
@@ -299,7 +307,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history) }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history), ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {
@@ -326,4 +334,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
+}
+
+/** Rule 5's ceiling on TimeToLive answers: Promote's extension, while the history's grants cannot make etcd spread expiries. */
+function promoteBound(history: readonly Op[], o: LeaseCheckOptions): { promoteExtendUs?: number; pileUpPossible: boolean } {
+  let grants = 0;
+  for (const op of history) if (op.type === 'invoke' && op.f === 'lease/grant') grants++;
+  const pileUpPossible = grants >= LEASE_REVOKE_RATE;
+  return o.electionTimeoutUs === undefined ? { pileUpPossible } : { promoteExtendUs: o.electionTimeoutUs, pileUpPossible };
 }

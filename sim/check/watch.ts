@@ -356,9 +356,9 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
     let needed = op.startRevision;
     for (const r of op.responses) {
       if (!budget.spend(1)) return;
-      if (r.compactedUnrecorded) break;
-      if (r.compactRevision > 0) {
-        if (needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
+      if (r.compactedUnrecorded || r.compactRevision > 0) {
+        if (r.compactRevision > 0 && needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
+        eventsAfterCancel(op, r, report);
         break;
       }
       const lastEvent = r.events.length > 0 ? r.events[r.events.length - 1]!.revision : 0;
@@ -372,6 +372,19 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
       needed = Math.max(needed, lastEvent + 1, fromNow);
     }
   }
+}
+
+/**
+ * etcd sends a watch cancelled by a compaction nothing more: the cancel travels on the watcher's
+ * own channel after every event it was sent (mvcc/watchable_store.go syncWatchers), and the
+ * watcher leaves its group with it. (A cancel the client asked for may still be followed by
+ * events already queued on the stream, so only compaction cancels are judged.)
+ */
+function eventsAfterCancel(op: WatchOp, cancel: WatchResponse, report: Report): void {
+  const after = op.responses.slice(op.responses.indexOf(cancel) + 1).find((r) => r.events.length > 0);
+  if (after === undefined) return;
+  const e = after.events[0]!;
+  report('compaction', op.process, e.revision, `${eventText(e)} after the watch was cancelled as compacted${cancel.compactRevision > 0 ? ` at revision ${cancel.compactRevision}` : ''}: a cancelled watch is sent nothing more`);
 }
 
 interface Merged {

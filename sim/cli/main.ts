@@ -1,7 +1,7 @@
 // Entry point of the detcd command line: picks the subcommand, maps errors to exit codes.
 import { existsSync, readFileSync } from 'node:fs';
 import chalk from 'chalk';
-import { ReportPathError } from '../report/report-dir.ts';
+import { PathError } from '../report/path-error.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
 
@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === undefined) throw new UsageError(`detcd: unknown command '${name}' (try: detcd --help)`);
     return await (await command.load())(rest);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ReportPathError) {
+    if (err instanceof UsageError || err instanceof PathError) {
       console.error(inVoice(name, err.message));
       return EXIT_USAGE;
     }

@@ -128,9 +128,11 @@ export class MemberHost implements Host, RaftView {
   ) {
     this.config = options.config;
     this.viewName = options.viewId?.(ctx.id, this.config.id) ?? ctx.id;
-    const walRecords = ctx.disk.read(WAL_FILE);
+    // Before reading the durable state: that drops the torn record, truncating the very array
+    // disk.read returned (the count never moved from 0 while it was looked at afterwards).
+    const tornTail = ctx.disk.read(WAL_FILE).some((r) => r.torn);
     const durable = readDurableState(ctx.disk);
-    if (walRecords.some((r) => r.torn)) options.onEvent?.('torn-write-recovered');
+    if (tornTail) options.onEvent?.('torn-write-recovered');
     this.durableTerm = durable.hardState.term;
     this.durableCommit = durable.hardState.commit;
     const env = {

@@ -105,8 +105,8 @@ function eventOf(r: Reader, v: unknown, path: string): Json {
 function responseOf(r: Reader, v: unknown, path: string): { time: number; response: Json; ended: boolean } {
   const o = r.object(v, path);
   r.onlyKnown(o, ['Events', 'IsProgressNotify', 'Revision', 'Time', 'Error'], path);
-  if (typeof o['Time'] !== 'number' || !Number.isFinite(o['Time']) || o['Time'] < 0) r.fail(`${path}.Time`, `must be the time it arrived in nanoseconds, got ${shown(o['Time'])} (a watch.json without times cannot be placed among the operations)`);
-  const time = o['Time'] / 1000;
+  // A watch.json without times cannot be placed among the operations.
+  const time = r.nanoseconds(o['Time'], `${path}.Time`, 'the time it arrived', { ns: 0, name: 'the run\'s start' }) / 1000;
   const events = r.list(o['Events'], `${path}.Events`).map((e, i) => eventOf(r, e, `${path}.Events[${i}]`));
   const revision = r.count(o['Revision'], `${path}.Revision`);
   const error = r.string(o['Error'], `${path}.Error`);

@@ -96,6 +96,19 @@ export class Reader {
     return v;
   }
 
+  /**
+   * A time in nanoseconds since the run's base time (porcupine's Call and Return, a watch
+   * response's Time: Go's Duration.Nanoseconds()): a finite number not before `notBefore`. An
+   * integer past 2^53 (kept as text by parseJson) is refused too: its µs would be rounded.
+   */
+  nanoseconds(v: unknown, path: string, what: string, notBefore?: { ns: number; name: string }): number {
+    const floor = notBefore?.ns ?? -Infinity;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= floor) return v;
+    const since = notBefore === undefined ? '' : ` not before ${notBefore.name} (${notBefore.ns})`;
+    const beyond = typeof v === 'string' && /^-?\d+$/.test(v) ? ' (an integer past 2^53: no run lasts that long)' : '';
+    this.fail(path, `must be ${what} in nanoseconds${since}, got ${shown(v)}${beyond}`);
+  }
+
   /** A lease ID: an int64, kept as its decimal text (parseJson keeps big ones as text). */
   id(v: unknown, path: string): string {
     if (v === null || v === undefined) return '0';
@@ -339,8 +352,7 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
   const o = r.object(raw, '(operation)');
   r.onlyKnown(o, ['ClientId', 'Input', 'Call', 'Output', 'Return'], '');
   const clientId = r.count(o['ClientId'], 'ClientId');
-  if (typeof o['Call'] !== 'number' || !Number.isFinite(o['Call'])) r.fail('Call', `must be a time in nanoseconds, got ${shown(o['Call'])}`);
-  const call = o['Call'] as number;
+  const call = r.nanoseconds(o['Call'], 'Call', 'a time');
   const req = requestOf(r, o['Input']);
   const out = r.object(o['Output'], 'Output');
   r.onlyKnown(out, OUTPUT_FIELDS, 'Output');
@@ -353,8 +365,7 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
     const decided = DECIDED.test(message) && out['Persisted'] !== true;
     return { clientId, call, ret: undefined, f: req.f, request: req.request, completion: { type: decided ? 'fail' : 'info', error: message }, line };
   }
-  const ret = o['Return'] as number;
-  if (typeof ret !== 'number' || !Number.isFinite(ret) || ret < call) r.fail('Return', `must be a time in nanoseconds not before Call (${call}) for an answered request, got ${shown(ret)}`);
+  const ret = r.nanoseconds(o['Return'], 'Return', 'the time of an answered request', { ns: call, name: 'Call' });
   const revision = r.count(out['Revision'], 'Output.Revision');
   if (revision === 0) r.fail('Output.Revision', 'an answered request needs the revision of its answer header (≥ 1)');
   const value: Json = { header: { revision: String(revision) }, ...answerOf(r, req, out) };

@@ -9,5 +9,6 @@ export { type ReportViolation } from './violations.ts';
 export { type ReportLimits, defaultReportLimits } from './limits.ts';
 export { renderJunit, suitesFromRuns } from './junit.ts';
 export { opToEdn } from './edn.ts';
-export { InputFileError, readInputText, readInputBytes, readStdinText, INPUT_BYTES_MAX } from './input-file.ts';
-export { ReportPathError, prepareReportDir, claimReportDir, removeStagingOf, writeFileReplacing, isDetcdReport, errnoWords } from './report-dir.ts';
+export { readInputText, readInputBytes, readStdinText, INPUT_BYTES_MAX } from './input-file.ts';
+export { PathError, errnoWords } from './path-error.ts';
+export { prepareReportDir, claimReportDir, removeStagingOf, writeFileReplacing, isDetcdReport } from './report-dir.ts';

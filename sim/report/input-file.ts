@@ -6,7 +6,7 @@
 // for the caller's one line (file, field, reason).
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { errnoWords } from './report-dir.ts';
+import { errnoWords, PathError } from './path-error.ts';
 
 /**
  * The most bytes detcd reads from one input file: just under V8's longest string (2^29 - 24
@@ -15,17 +15,6 @@ import { errnoWords } from './report-dir.ts';
 export const INPUT_BYTES_MAX = 2 ** 29 - 24;
 const MIB = 1024 * 1024;
 const CHUNK_BYTES = MIB;
-
-/** A file detcd will not read, and why (the caller names the file and the field). */
-export class InputFileError extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`${path}: ${reason}`);
-    this.name = 'InputFileError';
-  }
-}
 
 /** The pipes a shell hands a command (stdin, process substitution): read as a stream. */
 function isShellPipePath(path: string): boolean {
@@ -40,8 +29,8 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-function tooLarge(path: string, what: string, bytesMax: number): InputFileError {
-  return new InputFileError(path, `${what}, more than the ${Math.floor(bytesMax / MIB)} MiB detcd reads from one file`);
+function tooLarge(path: string, what: string, bytesMax: number): PathError {
+  return new PathError(path, `${what}, more than the ${Math.floor(bytesMax / MIB)} MiB detcd reads from one file`);
 }
 
 /** Reads `fd` to its end in chunks, refusing past `bytesMax`. */
@@ -56,7 +45,7 @@ function readStream(path: string, fd: number, bytesMax: number): Buffer {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       if ((err as NodeJS.ErrnoException).code === 'EOF') break;
-      throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+      throw new PathError(path, `cannot read: ${errnoWords(err)}`);
     }
     if (n === 0) break;
     total += n;
@@ -66,32 +55,32 @@ function readStream(path: string, fd: number, bytesMax: number): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** The bytes of a file a user named, or an InputFileError saying why not. */
+/** The bytes of a file a user named, or an PathError saying why not. */
 export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer {
   let st: Stats;
   try {
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputFileError(path, 'cannot read: no such file (ENOENT)');
-    if (code === 'ELOOP') throw new InputFileError(path, 'cannot read: a loop of symbolic links (ELOOP)');
-    if (code === 'ENOTDIR') throw new InputFileError(path, 'cannot read: a parent of it is a file, not a directory (ENOTDIR)');
-    throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+    if (code === 'ENOENT') throw new PathError(path, 'cannot read: no such file (ENOENT)');
+    if (code === 'ELOOP') throw new PathError(path, 'cannot read: a loop of symbolic links (ELOOP)');
+    if (code === 'ENOTDIR') throw new PathError(path, 'cannot read: a parent of it is a file, not a directory (ENOTDIR)');
+    throw new PathError(path, `cannot read: ${errnoWords(err)}`);
   }
-  if (!st.isFile() && !(isShellPipePath(path) && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()))) throw new InputFileError(path, kindOf(st));
+  if (!st.isFile() && !(isShellPipePath(path) && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()))) throw new PathError(path, kindOf(st));
   if (st.isFile() && st.size > bytesMax) throw tooLarge(path, `${st.size} bytes`, bytesMax);
   if (st.isFile()) {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+      throw new PathError(path, `cannot read: ${errnoWords(err)}`);
     }
   }
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new InputFileError(path, `cannot read: ${errnoWords(err)}`);
+    throw new PathError(path, `cannot read: ${errnoWords(err)}`);
   }
   try {
     return readStream(path, fd, bytesMax);
@@ -100,7 +89,7 @@ export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer
   }
 }
 
-/** The text of a file a user named (UTF-8; invalid bytes read as U+FFFD), or an InputFileError. */
+/** The text of a file a user named (UTF-8; invalid bytes read as U+FFFD), or an PathError. */
 export function readInputText(path: string, bytesMax = INPUT_BYTES_MAX): string {
   return readInputBytes(path, bytesMax).toString('utf8');
 }

@@ -12,6 +12,7 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { errnoWords, PathError } from './path-error.ts';
 
 /** Written into every report directory: this directory is detcd's, its named files may be replaced. */
 export const REPORT_MARKER = '.detcd-report';
@@ -21,32 +22,6 @@ export const STAGING_PREFIX = '.detcd-staging-';
 export const RUN_REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'watches.jsonl', 'junit.xml', 'scenario.json', 'checkpoints.json', 'lock-history.jsonl', 'shrunk.json'];
 /** The files of a sweep report (its run reports live in subdirectories). */
 export const SWEEP_REPORT_FILES: readonly string[] = ['index.html', 'junit.xml', 'summary.md', 'sweep.json', 'determinism.json'];
-
-/** A report path detcd will not write to: bad input (exit 3), with the path and the reason. */
-export class ReportPathError extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`${path}: ${reason}`);
-    this.name = 'ReportPathError';
-  }
-}
-
-const ERRNO_WORDS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a parent of it is not a directory',
-  ENOENT: 'a parent of it does not exist',
-  ENOSPC: 'no space left on the device',
-  EEXIST: 'something is already there',
-};
-
-export function errnoWords(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === undefined ? String(err) : `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
-}
 
 function kindOf(st: Stats): string {
   if (st.isFile()) return 'a regular file';
@@ -88,7 +63,7 @@ function isOwnHidden(name: string): boolean {
 /**
  * Checks that `dir` can take a report and creates it when missing: a directory that is new,
  * empty or a detcd report, and writable. `acceptSubdirs` also accepts a directory holding
- * nothing but subdirectories (a sweep's run reports). Throws ReportPathError otherwise.
+ * nothing but subdirectories (a sweep's run reports). Throws a PathError otherwise.
  */
 export function prepareReportDir(dir: string, acceptSubdirs = false): void {
   let st: Stats;
@@ -96,26 +71,26 @@ export function prepareReportDir(dir: string, acceptSubdirs = false): void {
     st = statSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') throw new ReportPathError(dir, 'a parent of it is a file, not a directory');
-    if (code !== 'ENOENT') throw new ReportPathError(dir, `cannot look at it: ${errnoWords(err)}`);
-    if (isLink(dir)) throw new ReportPathError(dir, 'a symbolic link to nothing');
+    if (code === 'ENOTDIR') throw new PathError(dir, 'a parent of it is a file, not a directory');
+    if (code !== 'ENOENT') throw new PathError(dir, `cannot look at it: ${errnoWords(err)}`);
+    if (isLink(dir)) throw new PathError(dir, 'a symbolic link to nothing');
     try {
       makeDirs(dir);
     } catch (mkdirErr) {
-      throw new ReportPathError(dir, `cannot create the directory: ${errnoWords(mkdirErr)}`);
+      throw new PathError(dir, `cannot create the directory: ${errnoWords(mkdirErr)}`);
     }
     return;
   }
-  if (!st.isDirectory()) throw new ReportPathError(dir, `exists and is ${kindOf(st)}, not a directory; detcd writes a report only into a directory`);
+  if (!st.isDirectory()) throw new PathError(dir, `exists and is ${kindOf(st)}, not a directory; detcd writes a report only into a directory`);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new ReportPathError(dir, `not writable: ${errnoWords(err)}`);
+    throw new PathError(dir, `not writable: ${errnoWords(err)}`);
   }
   const entries = readdirSync(dir).filter((e) => !isOwnHidden(e));
   if (entries.length === 0 || isDetcdReport(dir)) return;
   if (acceptSubdirs && entries.every((e) => statSync(join(dir, e)).isDirectory())) return;
-  throw new ReportPathError(dir, 'not empty and not a detcd report; detcd never replaces files it did not write (use a new or empty directory)');
+  throw new PathError(dir, 'not empty and not a detcd report; detcd never replaces files it did not write (use a new or empty directory)');
 }
 
 /**

@@ -5,7 +5,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { renderJunit, suitesFromRuns } from './junit.ts';
 import { renderSweepMarkdown } from './markdown-summary.ts';
-import { InputFileError, readInputText } from './input-file.ts';
+import { readInputText } from './input-file.ts';
+import { PathError } from './path-error.ts';
 import { SWEEP_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import type { RunSummary } from './run-summary.ts';
 import { buildSweepSummary, mergeDeterminism, parseSweepSummary, type SweepDeterminism, type SweepSummary } from './sweep-summary.ts';
@@ -32,7 +33,7 @@ export async function readSweep(dir: string): Promise<SweepSummary> {
   try {
     text = readInputText(file);
   } catch (err) {
-    if (err instanceof InputFileError) throw new Error(`${file}: ${err.reason}`, { cause: err });
+    if (err instanceof PathError) throw new Error(`${file}: ${err.reason}`, { cause: err });
     throw err;
   }
   let json: unknown;

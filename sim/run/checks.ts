@@ -32,7 +32,9 @@ export interface ChecksInput {
 export function defaultCheckers(scenario: Scenario): CheckerName[] {
   const base: CheckerName[] = ['linearizable', 'convergence', 'raft'];
   if (scenario.clients.watchers) base.push('watch');
-  if (scenario.workload.kind === 'lease' || scenario.workload.kind === 'etcd') base.push('lease');
+  // The lock recipe's sessions are leases (grants, keep-alives, revokes on release): their
+  // answers are judged like any lease's, beside mutual exclusion.
+  if (scenario.workload.kind === 'lease' || scenario.workload.kind === 'etcd' || scenario.workload.kind === 'lock') base.push('lease');
   if (scenario.workload.kind === 'lock') base.push('lock');
   return base;
 }

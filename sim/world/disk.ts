@@ -43,7 +43,10 @@ export interface Disk {
   remove(file: string): void;
   /** Makes every write made before this call durable after the fsync latency, then calls back. */
   fsync(onDurable: () => void): void;
-  /** The process's view of `file` (durable plus volatile writes); empty if it does not exist. */
+  /**
+   * The process's view of `file` (durable plus volatile writes); empty if it does not exist. A live
+   * view, not a copy: a later truncate or append of the file changes it (copy what must stay).
+   */
   read(file: string): readonly DiskRecord[];
   exists(file: string): boolean;
   /** Names of existing files, sorted. */

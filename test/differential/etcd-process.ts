@@ -39,14 +39,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface EtcdOptions {
+  /** Start from this data directory (e.g. what `etcdctl snapshot restore` wrote; the caller removes it) instead of a new one. */
+  readonly dataDir?: string;
+}
+
 /** etcd on two loopback ports picked now; new ports when the ones picked were taken meanwhile. */
-export async function startEtcd(binary: string): Promise<EtcdProcess> {
+export async function startEtcd(binary: string, options: EtcdOptions = {}): Promise<EtcdProcess> {
   for (let attempt = 1; ; attempt++) {
     const clientPort = await freePort();
     let peerPort = await freePort();
     while (peerPort === clientPort) peerPort = await freePort();
     try {
-      return await startEtcdOn(binary, clientPort, peerPort);
+      return await startEtcdOn(binary, clientPort, peerPort, options);
     } catch (err) {
       if (!(err instanceof PortTakenError) || attempt >= PORT_TRIES_MAX) throw err;
     }
@@ -55,8 +60,8 @@ export async function startEtcd(binary: string): Promise<EtcdProcess> {
 
 class PortTakenError extends Error {}
 
-async function startEtcdOn(binary: string, clientPort: number, peerPort: number): Promise<EtcdProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'detcd-diff-etcd-'));
+async function startEtcdOn(binary: string, clientPort: number, peerPort: number, options: EtcdOptions): Promise<EtcdProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'detcd-diff-etcd-'));
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const child: ChildProcess = spawn(binary, [
@@ -76,7 +81,7 @@ async function startEtcdOn(binary: string, clientPort: number, peerPort: number)
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {

@@ -25,6 +25,30 @@ export function hostileValues(fx) {
   ];
 }
 
+/**
+ * Values that are no number, no name and no path a user could mean: every option but --out must
+ * refuse them (exit 3) with a line naming the option. A value accepted here was either ignored
+ * (an option that does nothing in this mode) or read loosely (Number(' 7'), Number('0x10')).
+ */
+export function isGarbage(value, fx) {
+  return !/^-?\d+$/.test(value) && !Object.values(fx.kinds).includes(value) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(value);
+}
+
+/** Options that take any text (a path to write): every other option refuses garbage. */
+const FREE_TEXT = new Set(['--out']);
+
+/**
+ * The modes of a command other than its base (each with its own base command line): an option
+ * that means nothing in a mode must be refused there, not ignored.
+ */
+function modes(command, fx, out) {
+  switch (command) {
+    case 'sweep': return { 'sweep --merge': { argv: ['--merge', fx.okSweep, '--out', out], timeoutMs: 30_000 } };
+    case 'bugs': return { 'bugs --verify': { argv: ['--verify', '--seeds', '1', '--bug', 'figure8', '--shrink-runs', '0'], timeoutMs: 120_000 } };
+    default: return {};
+  }
+}
+
 /** A base command line per command: valid and quick; `out` is this case's own output path. */
 function baseArgs(command, fx, out) {
   switch (command) {
@@ -32,7 +56,8 @@ function baseArgs(command, fx, out) {
     case 'sweep': return { argv: ['--scenario', fx.tiny, '--seeds', '1..2', '--jobs', '1', '--rerun-percent', '0', '--out', out], timeoutMs: 90_000 };
     case 'campaign': return { argv: ['--seeds', '1', '--jobs', '1', '--out', out], timeoutMs: 20_000, slowOk: true };
     case 'shrink': return { argv: [fx.failingRunCopy(out), '--runs', '2', '--out', join(out, 'shrunk.json')], timeoutMs: 60_000, prepareOut: true };
-    case 'check': return { argv: ['--model', 'register', fx.registerHistory], timeoutMs: 30_000 };
+    // detcd's register workload records etcd API ops: its history is an etcd model's.
+    case 'check': return { argv: ['--model', 'etcd', fx.registerHistory], timeoutMs: 30_000 };
     case 'serve': return { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--out', out], timeoutMs: 30_000 };
     case 'bugs': return { argv: [], timeoutMs: 30_000 };
     case 'replay': return { argv: [fx.okRun], timeoutMs: 60_000 };
@@ -55,12 +80,20 @@ function without(argv, option, takesValue) {
 export function flagCases(commands, fx, pick, outFor) {
   const cases = [];
   for (const [command, helpLines] of Object.entries(commands)) {
-    const options = optionsOf(helpLines);
-    const add = (name, build, own = []) => {
+    for (const mode of [command, ...Object.keys(modes(command, fx, ''))]) cases.push(...modeCases(command, mode, optionsOf(helpLines), fx, pick, outFor));
+  }
+  return cases;
+}
+
+/** The cases of one command in one mode (its base command line, or one of modes()). */
+function modeCases(command, mode, options, fx, pick, outFor) {
+  const cases = [];
+  {
+    const add = (name, build, own = [], judged = {}) => {
       const out = outFor();
-      const base = baseArgs(command, fx, out);
+      const base = mode === command ? baseArgs(command, fx, out) : modes(command, fx, out)[mode];
       // A path given to --out is the user's request: writing there is allowed (refusing a user's files is judged by the out cases).
-      cases.push({ kind: 'flags', name: `${command} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out });
+      cases.push({ kind: 'flags', name: `${mode} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out, ...judged });
     };
     add('--no-such-option', (argv) => [...argv, '--no-such-option']);
     add('an extra argument', (argv) => [...argv, 'extra-argument']);
@@ -71,10 +104,12 @@ export function flagCases(commands, fx, pick, outFor) {
         continue;
       }
       add(`${option} with no value`, (argv) => [...without(argv, option, true), option]);
-      const asOut = (v) => (option === '--out' && v !== '/' && !Object.values(fx.kinds).includes(v) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(v) ? [resolve(fx.cwd, v)] : []);
+      // An empty directory is a valid --out: the user asked for the report there.
+      const asOut = (v) => (option === '--out' && v !== '/' && (v === fx.kinds['a directory'] || (!Object.values(fx.kinds).includes(v) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(v))) ? [resolve(fx.cwd, v)] : []);
       add(`${option} twice`, (argv) => [...argv, option, 'abc', option, '1'], [...asOut('abc'), ...asOut('1')]);
       for (const value of pick(hostileValues(fx))) {
-        add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value], value === '' ? [] : asOut(value));
+        const judged = !FREE_TEXT.has(option) && isGarbage(value, fx) ? { bad: true, mustName: option } : {};
+        add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value], value === '' ? [] : asOut(value), judged);
       }
     }
   }

@@ -19,5 +19,7 @@ export interface Mutant {
   readonly holdout6?: boolean;
   /** One of the seventh holdout set (bugs, 2026-12-05 eighth session: one per row of the anchors table). */
   readonly holdout7?: boolean;
+  /** One of the eighth holdout set (bugs, 2026-12-06 ninth session: a reviewer's off-by-ones and missed steps at sites no earlier mutant plants). */
+  readonly holdout8?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -718,5 +718,78 @@ export const MUTANTS = [
     replace: 'if (!this.write(rd) || rd.messages.length === 0) {',
     why: '"a Ready with nothing to send has no one waiting on its fsync": its entries are applied and answered while still volatile; a single member acknowledges writes a crash then loses (etcd#14370)',
     aimed: ['single-member-crash', 'torn-writes', 'rolling-restart'],
+  },
+  // ---- holdout 8 (bugs, 2026-12-06 ninth session): ten mistakes a reviewer would plant, each at
+  // a code site no earlier mutant plants, written before measuring them against the default
+  // campaign and the swarm. `holdout8: true`. ----
+  {
+    name: 'stale-term-by-one', class: 'term', file: 'src/raft/step.ts', holdout8: true,
+    find: '} else if (m.term !== 0 && m.term < r.term) {',
+    replace: '} else if (m.term !== 0 && m.term + 1 < r.term) {',
+    why: 'off by one in the term check (§5.1): a message of the term just before ours is stepped as if current, so a deposed leader\'s appends are taken by a follower of the next term and may overwrite what the new leader replicated',
+    aimed: ['leader-partition', 'partition-shapes', 'gc-pause', 'duplicating-network'],
+  },
+  {
+    name: 'torn-tail-kept', class: 'persistence', file: 'sim/etcd/member-storage.ts', holdout8: true,
+    find: 'if (valid < records.length) disk.truncate(WAL_FILE, valid);',
+    replace: 'void valid;',
+    why: 'recovery skips the torn last record but leaves it in the WAL: the records the restarted member appends next lie behind it, and the restart after that stops reading at the torn record and loses every entry and vote written since (etcd repairs the WAL tail before appending)',
+    aimed: ['torn-writes', 'crash-moments', 'rolling-restart'],
+  },
+  {
+    name: 'restart-first-hard-state', class: 'persistence', file: 'sim/etcd/member-storage.ts', holdout8: true,
+    find: '      hardState = rec.hs;',
+    replace: '      if (hardState === EMPTY_HARD_STATE) hardState = rec.hs;',
+    why: 'a restart keeps the first hard-state record of the WAL (the one written with the last snapshot) instead of the last: the term, vote and commit recorded since are lost, so a restarted member votes a second time in a term',
+    aimed: ['crash-after-vote', 'rolling-restart', 'kill-leader', 'crash-moments'],
+  },
+  {
+    name: 'installed-snapshot-not-synced', class: 'persistence', file: 'sim/etcd/member-host.ts', holdout8: true,
+    find: 'saveSnapshot(disk, rd.snapshot, rd.hardState ?? storage.hardState, rd.entries);\n      return true;',
+    replace: 'saveSnapshot(disk, rd.snapshot, rd.hardState ?? storage.hardState, rd.entries);\n      return false;',
+    why: '"a snapshot file is replaced atomically, so it needs no fsync": a follower acknowledges a snapshot from the leader before it is durable; a crash brings back its old log, and the leader counted it as holding everything up to the snapshot',
+    aimed: ['snapshot-catch-up', 'snapshot-storm', 'snapshot-pipeline'],
+  },
+  {
+    name: 'put-attaches-new-keys-only', class: 'lease', file: 'src/mvcc/store.ts', holdout8: true,
+    find: 'if (lease !== NO_LEASE) this.s.leases?.attach(lease, key);',
+    replace: 'if (lease !== NO_LEASE && prev === undefined) this.s.leases?.attach(lease, key);',
+    why: 'a put attaches its lease only when it creates the key: a key put again with a lease (its own or another) is detached from the old one and attached to none, so revoking or expiring the lease leaves the key behind',
+    aimed: ['lock', 'lease-expiry-partition', 'kv-api', 'kubernetes-traffic'],
+  },
+  {
+    name: 'watch-range-end-inclusive', class: 'watch', file: 'src/watch/watcher.ts', holdout8: true,
+    find: "return this.key <= key && (this.end === '' || key < this.end);",
+    replace: "return this.key <= key && (this.end === '' || key <= this.end);",
+    why: 'off by one at a range watch\'s end: the half-open range [key, range_end) is taken as closed, so a watch also gets events of the key equal to range_end',
+    aimed: ['watch-shapes', 'watch-rotation', 'kubernetes-traffic'],
+  },
+  {
+    name: 'restore-forgets-compaction', class: 'compaction', file: 'src/mvcc/snapshot.ts', holdout8: true,
+    find: 'store.compactMainRev = snap.compactMainRev;',
+    replace: 'store.compactMainRev = -1;',
+    why: 'the compact revision is not restored with the store (etcd keeps it in the meta bucket): after a restart or a snapshot install, a read or a watch at a compacted revision is served from the surviving revisions as if nothing was compacted, and a watch skips the events compaction removed instead of being cancelled',
+    aimed: ['watch-partition-compaction', 'watch-compaction-churn', 'snapshot-catch-up'],
+  },
+  {
+    name: 'revoke-never-retried', class: 'lease', file: 'src/server/lease-expiry.ts', holdout8: true,
+    find: 'if (nowMs - sentMs >= this.requestTimeoutMs) this.inFlight.delete(id);',
+    replace: 'if (nowMs - sentMs < 0) this.inFlight.delete(id);',
+    why: 'an expired lease whose revoke proposal was lost (dropped, or cut off with a partition that healed) is never proposed again while this leader lasts: the lease and its keys outlive their TTL indefinitely',
+    aimed: ['lease-expiry-partition', 'lease-long-partition', 'lease-renew-expiry'],
+  },
+  {
+    name: 'follower-read-own-commit', class: 'read', file: 'src/raft/step-follower.ts', holdout8: true,
+    find: 'r.readStates.push({ index: m.index, requestCtx: m.context });',
+    replace: 'r.readStates.push({ index: r.raftLog.committed, requestCtx: m.context });',
+    why: 'a follower serving a linearizable read waits for its own commit index, not the read index the leader answered: a follower lagging behind the leader returns stale data',
+    aimed: ['kill-leader', 'slow-network', 'lossy-network', 'gc-pause'],
+  },
+  {
+    name: 'compare-less-or-equal', class: 'txn', file: 'src/server/apply/compare.ts', holdout8: true,
+    find: 'return result < 0;',
+    replace: 'return result <= 0;',
+    why: 'off by one in a txn compare: LESS succeeds on equal values, so a compare-and-swap guarded by mod_revision < N (or version < N) also swaps at N',
+    aimed: ['kv-transactions', 'kv-api', 'register'],
   },
 ];

@@ -5,6 +5,7 @@
 import type { Op } from '../../history/op.ts';
 import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
+import { noSuchOp } from '../model-names.ts';
 import type { KvInput, KvOperation } from './kv.ts';
 import { shownValue } from '../../history/shown-value.ts';
 
@@ -27,7 +28,7 @@ export function kvOperations(pairs: readonly OpPair[]): KvOperation[] {
     const type = c?.type ?? 'info';
     if (type === 'fail') continue;
     const f = p.invoke.f;
-    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryParseError(p.line, `the kv model has no op :${f} (get, put, append)`);
+    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryParseError(p.line, noSuchOp('kv', f));
     if (f === 'get' && type !== 'ok') continue;
     const { key, value } = keyAndValue(p.invoke, p.line);
     const input: KvInput = f === 'get' ? { f: 'get', key } : { f, key, value: text(value, p.line) };

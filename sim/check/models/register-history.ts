@@ -7,6 +7,7 @@
 //   cas info: unknown outcome, return = +∞.
 import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
+import { noSuchOp } from '../model-names.ts';
 import type { RegisterInput, RegisterOperation, RegisterOutput, RegisterValue } from './register.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { shownValue } from '../../history/shown-value.ts';
@@ -81,7 +82,7 @@ function registerOperation(p: OpPair, id: number, invokeValue: unknown, completi
       break;
     }
     default:
-      throw new HistoryParseError(p.line, `the register model has no op :${p.invoke.f} (read, write, cas)`);
+      throw new HistoryParseError(p.line, noSuchOp('register', p.invoke.f));
   }
   const unknown = output === undefined;
   return { id, process: p.invoke.process, input, output, call: p.call, return: unknown ? Infinity : p.return, index: p.invoke.index };

@@ -8,7 +8,7 @@ import { PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
 import { medianWallSeconds, trackRecordMarkdown, trackRecordRow } from '../../bugs/track-record.ts';
 import type { TrackRecordRow } from '../../bugs/track-record.ts';
 import { EXIT_VIOLATION } from '../errors.ts';
-import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
+import { bugOption, intOption, parseCommandArgs, refuseIgnored } from '../harness/args.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -19,6 +19,7 @@ export async function bugs(argv: string[]): Promise<number> {
     bug: { type: 'string' },
     'shrink-runs': { type: 'string' },
   });
+  refuseIgnored('bugs', values.verify === true ? {} : values, ['seeds', 'bug', 'shrink-runs'], 'goes with --verify (without it, detcd bugs only lists the bugs): detcd bugs --verify ...');
   if (values.verify !== true) {
     for (const b of PLANTED_BUGS) console.log(`${b.name.padEnd(31)} ${b.reference.padEnd(28)} ${b.description}`);
     return 0;

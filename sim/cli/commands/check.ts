@@ -31,7 +31,8 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { InputFileError, readInputBytes, readInputText } from '../../report/input-file.ts';
+import { readInputBytes, readInputText } from '../../report/input-file.ts';
+import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
@@ -56,6 +57,13 @@ interface CheckArgs {
 
 const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
 
+/** A whole number ≥ 1 written in decimal digits (not Number()'s ' 7', '0x10' or '1e3'). */
+function wholeNumber(option: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`detcd check: ${option} must be a whole number ≥ 1, got '${v}'`);
+  return n;
+}
+
 export function parseCheckArgs(argv: string[]): CheckArgs {
   let model: string | undefined;
   let format: string | undefined;
@@ -76,24 +84,21 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     if (a === '--model') model = value();
     else if (a === '--format') format = value();
     else if (a === '--json') json = true;
-    else if (a === '--timeout-ms') {
-      const v = value();
-      timeoutMs = Number(v);
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`detcd check: --timeout-ms must be a positive integer, got '${v}'`);
-    } else if (a === '--initial-revision') {
-      const v = value();
-      initialRevision = Number(v);
-      if (!Number.isSafeInteger(initialRevision) || initialRevision < 1) throw new UsageError(`detcd check: --initial-revision must be an integer ≥ 1, got '${v}'`);
-    } else if (a === '--auto-compaction') autoCompaction = true;
+    else if (a === '--timeout-ms') timeoutMs = wholeNumber(a, value());
+    else if (a === '--initial-revision') initialRevision = wholeNumber(a, value());
+    else if (a === '--auto-compaction') autoCompaction = true;
     else if (a === '--initial-state') initialState = value();
-    else if (a === '--watches') watches = value();
-    else if (a === '--no-watches') watches = false;
+    else if (a === '--watches' || a === '--no-watches') {
+      const next = a === '--watches' ? value() : false;
+      if (watches !== undefined && (watches === false) !== (next === false)) throw new UsageError('detcd check: --watches FILE and --no-watches say opposite things: give one');
+      watches = next;
+    }
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
   }
   if (model === undefined) throw new UsageError(`detcd check: --model is required (${USAGE})`);
-  if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: unknown model '${model}' (register, kv, etcd)`);
-  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl, etcd-robustness)`);
+  if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: --model: unknown model '${model}' (register, kv or etcd)`);
+  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: --format: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl or etcd-robustness; default: from the content)`);
   if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd (etcd robustness-test histories are etcd API histories)');
   if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
@@ -224,7 +229,7 @@ async function readDump(file: string): Promise<unknown> {
   try {
     dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = etcdFieldProblem(dump, 'dump');
@@ -245,7 +250,7 @@ function readWatches(file: string): { time: number; response: unknown }[] {
   try {
     text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: ${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`watches ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: { time: number; response: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -274,7 +279,7 @@ function readText(file: string, name?: string): string {
   try {
     bytes = readInputBytes(file);
   } catch (err) {
-    throw new BadHistory(`${prefix}${err instanceof InputFileError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
+    throw new BadHistory(`${prefix}${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
   let text: string;
   try {

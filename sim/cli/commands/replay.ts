@@ -3,7 +3,8 @@
 // traces part, from the trace-hash checkpoints (every 100 ms of simulated time) and from the
 // logged tail of the trace; that is a determinism bug of the harness (exit 4).
 import { existsSync } from 'node:fs';
-import { InputFileError, readInputText } from '../../report/input-file.ts';
+import { readInputText } from '../../report/input-file.ts';
+import { PathError } from '../../report/path-error.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
@@ -24,7 +25,7 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   try {
     text = readInputText(file);
   } catch (err) {
-    if (err instanceof InputFileError) return `${file}: ${err.reason}; the logged trace cannot be compared`;
+    if (err instanceof PathError) return `${file}: ${err.reason}; the logged trace cannot be compared`;
     throw err;
   }
   const before = text.split('\n').filter((l) => l !== '');

@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     'no-mitigations': { type: 'boolean' },
   });
   const file = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
-  const target = targetOption('run', values.target ?? file.scenario.target, values.etcd);
+  const target = targetOption('run', values.target ?? file.scenario.target, values);
   // Without --seed a run picks one (and prints it): every run is replayable from its seed.
   const seed = intOption('run', 'seed', values.seed, Math.floor(Math.random() * 1_000_000) + 1, 0, SEED_MAX);
   const bug = bugOption('run', values.bug);
@@ -56,10 +56,11 @@ export async function run(argv: string[]): Promise<number> {
   return exitCodeFor(r.valid);
 }
 
-/** `--target simulation|etcd` (the scenario's `target`, else simulation); `--etcd PATH` only with the etcd target. */
-export function targetOption(command: string, target: string | undefined, etcd: string | undefined): 'simulation' | 'etcd' {
+/** `--target simulation|etcd` (the scenario's `target`, else simulation); `--etcd PATH` and `--no-mitigations` only with the etcd target. */
+export function targetOption(command: string, target: string | undefined, values: { etcd?: string | undefined; 'no-mitigations'?: boolean | undefined }): 'simulation' | 'etcd' {
   const t = target ?? 'simulation';
   if (t !== 'simulation' && t !== 'etcd') throw new UsageError(`${command}: --target must be simulation or etcd, got '${t}'`);
-  if (etcd !== undefined && t !== 'etcd') throw new UsageError(`${command}: --etcd PATH needs --target etcd`);
+  if (values.etcd !== undefined && t !== 'etcd') throw new UsageError(`${command}: --etcd PATH needs --target etcd`);
+  if (values['no-mitigations'] !== undefined && t !== 'etcd') throw new UsageError(`${command}: --no-mitigations needs --target etcd (the mitigations are for real etcd's known issues)`);
   return t;
 }

@@ -29,7 +29,7 @@ async function probePorts(port: number, nodes: number): Promise<void> {
       server.once('error', reject);
       server.listen(p, '127.0.0.1', () => resolve());
     }).catch((err: unknown) => {
-      if (portInUse(err)) throw new UsageError(`serve: --port ${port}: port ${p} (for member n${p - port + 1}) is already in use`);
+      if (portInUse(err)) throw new UsageError(`serve: --port ${port}: port ${p} (for member n${p - port + 1}) is already in use (another --port, or --port 0 for free ones)`);
       throw err;
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -49,11 +49,12 @@ export async function serve(argv: string[]): Promise<number> {
   const file = values.scenario === undefined ? undefined : loadScenario(values.scenario);
   const port = intOption('serve', 'port', values.port, 2379, 0, 65_535);
   const nodes = intOption('serve', 'nodes', values.nodes, file?.scenario.cluster.members ?? 1, 1, 9);
-  if (port !== 0 && port + nodes - 1 > 65_535) throw new UsageError(`serve: --port ${port} leaves no room for ${nodes} member ports`);
+  if (port !== 0 && port + nodes - 1 > 65_535) throw new UsageError(`serve: --port ${port} leaves no room for ${nodes} member ports (at most --port ${65_536 - nodes}, or --port 0 for free ones)`);
   const seed = intOption('serve', 'seed', values.seed, 1, 0, 2 ** 31 - 1);
   const durationSeconds = values.duration === undefined ? undefined : intOption('serve', 'duration', values.duration, 0, 1, DURATION_SECONDS_MAX);
   const bug = bugOption('serve', values.bug);
   if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
+  if (values.out !== undefined && file === undefined) throw new UsageError('serve: --out needs --scenario (serve writes a report only of a scenario\'s run)');
   const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
   if (file !== undefined) checkReportDirOut('serve', values.out === undefined ? 'report directory' : '--out', out);
   await probePorts(port, nodes);
@@ -64,7 +65,7 @@ export async function serve(argv: string[]): Promise<number> {
   try {
     handle = await startServe({ port, nodes, seed, scenario: file?.scenario, scenarioRef: file?.ref, durationSeconds, bug, log: (line) => console.log(line) });
   } catch (err) {
-    if (portInUse(err)) throw new UsageError(`serve: --port ${port}: a port in ${port}..${port + nodes - 1} is already in use`);
+    if (portInUse(err)) throw new UsageError(`serve: --port ${port}: a port in ${port}..${port + nodes - 1} is already in use (another --port, or --port 0 for free ones)`);
     throw err;
   }
   const urls = handle.endpoints.map((e) => e.url).join(', ');

@@ -11,7 +11,7 @@ import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, shardConflict, writeSweepReport } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';
-import { bugOption, intOption, parseCommandArgs, seedsOption, shardOption } from '../harness/args.ts';
+import { bugOption, intOption, parseCommandArgs, refuseIgnored, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { claimSweepDirOut } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
@@ -129,6 +129,7 @@ export async function sweep(argv: string[]): Promise<number> {
     'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
+    refuseIgnored('sweep', values, ['scenario', 'seeds', 'jobs', 'shard', 'bug', 'stop-on-fail', 'report-all', 'rerun-percent', 'target', 'etcd', 'no-mitigations'], 'does nothing with --merge, which runs nothing (it merges the shards\' sweep.json): leave it out');
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
     const out = values.out ?? join(REPORTS_DIR_DEFAULT, 'sweep-merged');
     const shards = [];
@@ -160,7 +161,7 @@ export async function sweep(argv: string[]): Promise<number> {
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');
-  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values.etcd);
+  const target = targetOption('sweep', values.target ?? (ref === 'all' ? undefined : files[0]?.scenario.target), values);
   if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
   // Real processes share this machine's network and ports: their runs go one at a time.
   const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;

@@ -27,12 +27,41 @@ function joinNegativeValues(argv: readonly string[], options: NonNullable<ParseA
 /** What parseArgs gives for these options (named, so that the compiled declarations can say it). */
 export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
 
+/**
+ * parseArgs's refusal in detcd's voice, with the way out: Node's words ("Option '--seed <value>'
+ * argument missing", an unknown option's hint with an unbalanced quote) become one line that
+ * names the option and points at the command's --help.
+ */
+function argsMistake(command: string, err: Error): string {
+  const help = `detcd ${command} --help lists its options`;
+  const code = (err as NodeJS.ErrnoException).code;
+  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  const option = quoted.replace(/ <value>$/, '');
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}' (${help}; a file whose name starts with '-' goes after --)`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/argument missing/.test(err.message)) return `${option} needs a value (${help})`;
+    return `${option} is a switch and takes no value: give ${option} alone (${help})`;
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${option}': detcd ${command} takes options only (${help})`;
+  return `${err.message} (${help})`;
+}
+
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(`detcd ${command}: ${(err as Error).message}`);
+    throw new UsageError(`detcd ${command}: ${argsMistake(command, err as Error)}`);
   }
+}
+
+/**
+ * Refuses options given where they do nothing: a user who writes `bugs --bug X` without
+ * --verify, or `sweep --merge --seeds 5`, expects them to act, and an option silently ignored
+ * hides the mistake. `names` are option names without dashes; `why` ends the line.
+ */
+export function refuseIgnored(command: string, values: Readonly<Record<string, unknown>>, names: readonly string[], why: string): void {
+  const given = names.find((n) => values[n] !== undefined);
+  if (given !== undefined) throw new UsageError(`detcd ${command}: --${given} ${why}`);
 }
 
 export function intOption(command: string, name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {

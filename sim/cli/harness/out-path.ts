@@ -3,14 +3,15 @@
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { claimReportDir, errnoWords, prepareReportDir, ReportPathError } from '../../report/report-dir.ts';
+import { claimReportDir, prepareReportDir } from '../../report/report-dir.ts';
+import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
 
 function asUsage(command: string, option: string, check: () => void): void {
   try {
     check();
   } catch (err) {
-    if (err instanceof ReportPathError) throw new UsageError(`detcd ${command}: ${option} ${err.message}`);
+    if (err instanceof PathError) throw new UsageError(`detcd ${command}: ${option} ${err.message}`);
     throw err;
   }
 }

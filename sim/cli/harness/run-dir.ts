@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { InputFileError, readInputText } from '../../report/input-file.ts';
+import { readInputText } from '../../report/input-file.ts';
+import { PathError } from '../../report/path-error.ts';
 import { isPlantedBug } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
@@ -26,7 +27,7 @@ function readJson(file: string): unknown {
   try {
     text = readInputText(file);
   } catch (err) {
-    if (err instanceof InputFileError) throw new UsageError(`${file}: (file): ${err.reason}`);
+    if (err instanceof PathError) throw new UsageError(`${file}: (file): ${err.reason}`);
     throw err;
   }
   try {

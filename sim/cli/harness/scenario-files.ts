@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
-import { InputFileError, readInputText, readStdinText } from '../../report/input-file.ts';
+import { readInputText, readStdinText } from '../../report/input-file.ts';
+import { PathError } from '../../report/path-error.ts';
 import { parseScenarioText } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
@@ -29,7 +30,7 @@ export function readScenarioFile(file: string): Scenario {
   try {
     text = readInputText(file, SCENARIO_BYTES_MAX);
   } catch (err) {
-    if (err instanceof InputFileError) throw new UsageError(`${file}: (file): ${err.reason}`);
+    if (err instanceof PathError) throw new UsageError(`${file}: (file): ${err.reason}`);
     throw err;
   }
   const scenario = parseScenarioText(text, file, warnDeprecated);
@@ -57,7 +58,7 @@ function readStdinScenario(): ScenarioFile {
   try {
     text = readStdinText(SCENARIO_BYTES_MAX);
   } catch (err) {
-    throw new UsageError(`--scenario -: cannot read standard input: ${err instanceof InputFileError ? err.reason : (err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`--scenario -: cannot read standard input: ${err instanceof PathError ? err.reason : (err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (text.trim() === '') throw new UsageError('--scenario -: standard input is empty (pipe a scenario\'s JSON into it)');
   return { ref: STDIN_SCENARIO, file: '(stdin)', scenario: parseScenarioText(text, '(stdin)', warnDeprecated) };

@@ -26,6 +26,7 @@ import type { EtcdCluster } from '../../etcd/cluster.ts';
 import type { MemberHost } from '../../etcd/member-host.ts';
 import type { ConfChangeSingle, ConfState } from '../../../src/raft/types.ts';
 import type { GateError, GateResult } from './member-gate.ts';
+import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
 
 /** One member as etcd's MemberList describes it (gateway JSON form). */
 export interface MemberInfo {
@@ -109,6 +110,11 @@ export class ClusterAdmin {
   ) {}
 
   // ---- reading ----
+
+  /** The state machine of `endpoint`'s member while its process runs (Maintenance.Snapshot reads it). */
+  stateMachineOf(endpoint: string): StateMachinePort | undefined {
+    return this.host(endpoint)?.member.stateMachine;
+  }
 
   private host(endpoint: string): MemberHost | undefined {
     return this.cluster.world.isUp(endpoint) ? this.cluster.hosts.get(endpoint) : undefined;

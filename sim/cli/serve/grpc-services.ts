@@ -9,8 +9,11 @@ import * as grpc from '@grpc/grpc-js';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
 import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
-import { answerLocal, notServedError } from './local-methods.ts';
+import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
+import { takeSnapshot } from './snapshot-method.ts';
+import { lock, unlock } from './lock-method.ts';
+import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -64,14 +67,6 @@ function unary(ctx: ServiceContext, path: string): Unary {
     const done = answer(callback);
     withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done));
   };
-}
-
-export function notServed(service: string, method: string): grpc.UntypedHandleCall {
-  const err = status(notServedError(`${service}.${method}`));
-  return ((call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
-    if (callback !== undefined) return callback(err);
-    (call as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
-  }) as grpc.UntypedHandleCall;
 }
 
 /**
@@ -158,6 +153,68 @@ function keepAlive(ctx: ServiceContext): Duplex {
   };
 }
 
+/** Maintenance.Snapshot: the member's backend as etcd's bbolt file, in etcd's chunks (snapshot-method.ts). */
+function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    let cancelled = false;
+    call.on('cancelled', () => (cancelled = true));
+    const done = (r: GateResult): void => {
+      if (!r.ok) call.emit('error', status(r.error));
+    };
+    withLeader(ctx, call, done, () => takeSnapshot(ctx.gate, ctx.admin, (r) => {
+      if (!r.ok) return done(r);
+      for (const chunk of r.chunks) if (!cancelled) call.write(chunk);
+      call.end();
+    }));
+  };
+}
+
+/** v3lockpb.Lock (lock-method.ts): a Lock the caller cancels releases its waiter key. */
+export function lockHandlers(ctx: ServiceContext): Handlers {
+  return {
+    Lock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = lock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Unlock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => unlock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+    }) as Unary,
+  };
+}
+
+/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe streams the leader. */
+export function electionHandlers(ctx: ServiceContext): Handlers {
+  const plain = (method: (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => void): Unary => (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+  };
+  return {
+    Campaign: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = campaign(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Proclaim: plain(proclaim),
+    Leader: plain(leader),
+    Resign: plain(resign),
+    Observe: ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+      const done = (r: GateResult): void => {
+        if (!r.ok) call.emit('error', status(r.error));
+      };
+      withLeader(ctx, call, done, () => {
+        const pending = observe(ctx.gate, (call.request ?? {}) as Record<string, unknown>, (body) => call.write(body), () => call.end());
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as grpc.handleServerStreamingCall<unknown, unknown>,
+  };
+}
+
 /** A method answered beside the member (local-methods.ts), as the gateway answers it. */
 function local(ctx: ServiceContext, method: string): Unary {
   return (call, callback) => {
@@ -199,7 +256,7 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       HashKV: unary(ctx, '/v3/maintenance/hashkv'),
       Alarm: local(ctx, 'Maintenance.Alarm'),
       Defragment: local(ctx, 'Maintenance.Defragment'),
-      Snapshot: notServed('Maintenance', 'Snapshot'),
+      Snapshot: snapshot(ctx),
       MoveLeader: local(ctx, 'Maintenance.MoveLeader'),
     },
     Auth: Object.fromEntries(AUTH_METHODS.map((m) => [m, local(ctx, `Auth.${m}`)])),

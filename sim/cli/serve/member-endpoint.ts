@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { etcdServices, SERVICE_NAMES } from './grpc-codec.ts';
-import { etcdHandlers, type ServiceContext } from './grpc-services.ts';
+import { electionService, etcdServices, lockService, SERVICE_NAMES } from './grpc-codec.ts';
+import { electionHandlers, etcdHandlers, lockHandlers, type ServiceContext } from './grpc-services.ts';
 import { healthHandlers, healthService } from './grpc-health.ts';
 import type { HttpBridge } from './http-bridge.ts';
 import { sniffingServer } from './port-sniffer.ts';
@@ -16,6 +16,7 @@ export interface MemberEndpoint {
   readonly member: string;
   readonly port: number;
   readonly url: string;
+  /** Stops listening and drops every connection (a stopped etcd process); idempotent. */
   close(): Promise<void>;
 }
 
@@ -38,6 +39,8 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   const services = etcdServices();
   const handlers = etcdHandlers(ctx);
   for (const name of SERVICE_NAMES) grpcServer.addService(services[name], handlers[name]);
+  grpcServer.addService(lockService(), lockHandlers(ctx));
+  grpcServer.addService(electionService(), electionHandlers(ctx));
   grpcServer.addService(healthService(), healthHandlers(ctx.gate));
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
@@ -53,16 +56,20 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
     throw err;
   }
   const bound = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     member: ctx.gate.member,
     port: bound,
     url: `http://127.0.0.1:${bound}`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      http.closeAllConnections();
-      grpcServer.forceShutdown();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+    close: () => {
+      closed ??= (async () => {
+        for (const s of sockets) s.destroy();
+        http.closeAllConnections();
+        grpcServer.forceShutdown();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return closed;
     },
   };
 }

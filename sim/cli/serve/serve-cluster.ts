@@ -172,8 +172,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
   const gates: MemberGate[] = [];
-  // A member removed through the member API stops, as etcd's process exits: its port refuses.
-  const serving = (m: string): boolean => world.isUp(m) && cluster.hosts.get(m)?.member.removed !== true;
+  const endpoints: MemberEndpoint[] = [];
+  const removed = (m: string): boolean => cluster.hosts.get(m)?.member.removed === true;
+  const serving = (m: string): boolean => world.isUp(m) && !removed(m);
   const wasUp = new Map<string, boolean>();
   const wallStart = performance.now();
   let fatal: RunStop | undefined;
@@ -190,6 +191,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         const up = serving(g.member);
         if (wasUp.get(g.member) === true && !up) g.memberDown();
         wasUp.set(g.member, up);
+        // A member that applied its own removal stops for good, as etcd's process exits
+        // ("the member has been permanently removed from the cluster"): its port is closed
+        // and refuses connections, as a real removed member's does.
+        if (removed(g.member)) void endpoints.find((e) => e.member === g.member)?.close();
       }
     } catch (err) {
       // A broken invariant ends the run (the checkers report it); anything else is a harness bug.
@@ -210,7 +215,6 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const timer = setInterval(drive, DRIVE_INTERVAL_MS);
 
   const processes = new ProcessCounter();
-  const endpoints: MemberEndpoint[] = [];
   const admin = new ClusterAdmin(cluster, (m) => endpoints.find((e) => e.member === m)?.url);
   try {
     for (const [i, m] of names.entries()) {

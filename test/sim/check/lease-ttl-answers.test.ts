@@ -103,4 +103,23 @@ describe('lease TTL answers', () => {
     const wrongGrant = checkLease(history([ttl(1.2 * S, 2, 4, 6)]));
     expect(wrongGrant.violations.map((v) => v.kind)).toEqual(['ttl-answer']);
   });
+
+  it('fail a TimeToLive above the granted TTL plus a new leader\'s extension, whatever the terms say (planted lease-ttl-above-grant)', () => {
+    // Answered in a term no keep-alive was answered in, and as from a real etcd (no leader terms):
+    // the remaining-TTL bound does not apply, but no lessor ever has more than TTL + extend left.
+    const extend1s: LeaseCheckOptions = { electionTimeoutUs: S };
+    const r = checkLease(history([ttl(1.2 * S, 3, 65)]), extend1s);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/answered TTL 65 s.*at most 6 s left/);
+    expect(checkLease(history([ttl(1.2 * S, 3, 7)]), extend1s).valid).toBe(false);
+    // A new leader's promotion leaves up to TTL + extend, truncated: 6 passes, and so does a step back.
+    expect(checkLease(history([ttl(1.2 * S, 3, 6)]), extend1s).valid).toBe(true);
+    expect(checkLease(history([ttl(1.2 * S, 3, 7)]), { ...extend1s, slowClock: { driftPpmMax: 0, jumpUsMax: S } }).valid).toBe(true);
+    // Not judged without the extension, with unbounded clock steps, or with a thousand leases (Promote spreads expiries).
+    expect(checkLease(history([ttl(1.2 * S, 3, 65)])).valid).toBe(true);
+    expect(checkLease(history([ttl(1.2 * S, 3, 65)]), { ...extend1s, slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } }).valid).toBe(true);
+    const many = history([ttl(1.2 * S, 3, 65)]);
+    for (let i = 0; i < 1000; i++) many.push({ index: many.length, time: 2 * S + i, process: 100 + i, type: 'invoke', f: 'lease/grant', value: { TTL: '5' } });
+    expect(checkLease(many, extend1s).valid).toBe(true);
+  });
 });

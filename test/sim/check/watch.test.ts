@@ -129,6 +129,19 @@ describe('watch guarantees', () => {
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(6)])).valid).toBe(true);
   });
 
+  it('fail on an event a watch is sent after its cancel by a compaction (planted watch-event-after-cancel)', () => {
+    const cancel = { ...hdr(0), canceled: true, compact_revision: '4' };
+    const from2 = { ...all, start_revision: '2' };
+    // Cancelled at 4 needing 2, then an event at 3 on the same watch: etcd sends the cancel on the
+    // watcher's own channel, after all it sent it, and the watcher is gone.
+    const late = checkWatch(stream(0, [{ ...hdr(1), created: true }, cancel, resp(3, [put('a', '1', 3, 3, 1)])], from2));
+    expect(late.violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(late.violations[0]!.message).toMatch(/PUT "a"@3 after the watch was cancelled as compacted at revision 4/);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, cancel], from2)).valid).toBe(true);
+    // The watch opened again (a new create request) may get that event.
+    expect(checkWatch([...stream(0, [{ ...hdr(1), created: true }, cancel], from2), ...stream(0, [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 5, 5, 1)])], { ...all, start_revision: '4' })]).valid).toBe(true);
+  });
+
   it('fail on an event outside the watched key (filter)', () => {
     const s = [{ ...hdr(1), created: true }, resp(2, [put('b', '1', 2, 2, 1)])];
     expect(checkWatch(stream(0, s, { key: b64('a') })).violations.map((v) => v.guarantee)).toContain('filter');

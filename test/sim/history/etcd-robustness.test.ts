@@ -212,7 +212,7 @@ describe('etcd robustness-test histories: refused with one line naming the field
   });
 
   it('refuses answers that do not fit their request, and bad times', () => {
-    refuse({ ...base, Return: 5 }, /line 2: field Return: must be a time in nanoseconds not before Call \(10\)/);
+    refuse({ ...base, Return: 5 }, /line 2: field Return: must be the time of an answered request in nanoseconds not before Call \(10\)/);
     refuse({ ...base, Call: 'soon' }, /line 2: field Call: must be a time in nanoseconds/);
     refuse({ ...base, Output: { Range: { KVs: [], Count: 0 }, Revision: 0 } }, /line 2: field Output\.Revision: an answered request needs the revision/);
     refuse({ ...base, Output: { Range: { KVs: [{ Key: 'a', ModRevision: 2 }, { Key: 'b', ModRevision: 3 }], Count: 1 }, Revision: 3 } }, /line 2: field Output\.Range\.Count: is 1, but 2 KVs are listed/);

@@ -14,6 +14,7 @@ import { NemesisPackages } from '../../../sim/scenario/schema.ts';
 import { describeFault, FAULT_KIND_NAMES, KIND_PACKAGES } from '../../../sim/scenario/fault.ts';
 import type { Fault } from '../../../sim/scenario/fault.ts';
 import { walkFaultTable } from '../../support/fault-table-walk.ts';
+import { DRAWN_AFTER_DECLARED_PIN, drawnAfterDeclared } from '../../support/swarm-drawn-after.ts';
 
 const KIND = 'test-stall';
 
@@ -69,6 +70,10 @@ describe('a fault kind added in one place', () => {
     expect(KIND_PACKAGES.map((p) => p.name).at(-1)).toBe(KIND);
     expect(KIND_PACKAGES.filter((p) => (p.name as string) === KIND)).toHaveLength(1);
     expect(NemesisPackages.at(-1)).toBe(KIND);
+  });
+
+  it('changes only the swarm seeds that draw its package: the packages drawn after the table\'s are drawn as before', () => {
+    expect(drawnAfterDeclared(40)).toEqual(DRAWN_AFTER_DECLARED_PIN);
   });
 });
 

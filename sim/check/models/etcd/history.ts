@@ -23,6 +23,7 @@
 // independent (splitting by key would lose the check that revisions are dense and shared).
 import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError } from '../../../history/parse-error.ts';
+import { noSuchOp } from '../../model-names.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
@@ -149,7 +150,7 @@ interface Draft {
 function draft(p: OpPair): Draft | undefined {
   const f = p.invoke.f as EtcdF;
   if (p.invoke.f === 'lease/leases') return undefined;
-  if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, `the etcd model has no op '${p.invoke.f}'`);
+  if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, noSuchOp('etcd', p.invoke.f));
   const request = p.invoke.value;
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
   const c = p.completion;

@@ -219,10 +219,15 @@ export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
   const time = last.time + 100_000_000;
   const process = 'late-read';
   const kv = { key: btoa('late'), create_revision: String(revision), mod_revision: String(revision), version: '1', value: btoa('v'), lease: g['ID'] };
+  // A write sent that late applied after the lease's revoke (the leader proposed it first), so the
+  // read at its revision proves the key outlived the lease however late the revoke committed.
+  const header = { ...(g['header'] as Body), revision: String(revision + 1) };
   return [
     ...history,
-    { index: history.length, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
-    { index: history.length + 1, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header: { ...(g['header'] as Body), revision: String(revision) }, kvs: [kv], count: '1' } },
+    { index: history.length, time: time - 2000, process: 'late-write', type: 'invoke', f: 'kv/put', value: { key: btoa('late-write'), value: btoa('w') } },
+    { index: history.length + 1, time: time - 1000, process: 'late-write', type: 'ok', f: 'kv/put', value: { header } },
+    { index: history.length + 2, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
+    { index: history.length + 3, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header, kvs: [kv], count: '1' } },
   ];
 }
 

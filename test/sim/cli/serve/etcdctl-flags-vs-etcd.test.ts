@@ -1,47 +1,29 @@
 // The real etcdctl, flag by flag (etcdctl-diff/etcdctl-script.ts: put/get/del with every flag
 // and output form, interactive txns over every compare target, watch, lease, lock, compaction,
 // member/endpoint/defrag/alarm/move-leader and the auth commands, binary, empty, 1 MiB and too
-// large values) against a real etcd 3.4 started by the test and against `detcd serve`: output
-// and exit code must be equal after normalizeCtl (ids, names, URLs, raft terms and indexes,
-// sizes, lease ids, hashes, remaining TTLs, timings — never revisions). Without etcd or
-// etcdctl the test says it skipped (and fails under CI).
+// large values) against a real etcd 3.4 started by the test and against `detcd serve`, through
+// the step loop of the etcdctl differential tests (test/differential/etcdctl-runner.ts): output
+// and exit code must be equal after normalizeCtl (ids, names and URLs as the member's role,
+// raft terms and indexes, sizes, lease ids, hashes, remaining TTLs, timings — never revisions).
+// Without etcd or etcdctl the test says it skipped (and fails under CI).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { describeStep, differences, grantedLease, hostPort, identities, runStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
 import { CTL_SCRIPT, normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
-import { errorLines, etcdctl } from './etcdctl.ts';
 import { normalizeReply } from './grpc-diff/normalize-reply.ts';
-import { RawClient } from './grpc-diff/raw-client.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
-/** After a streaming command printed what it must, how long it may still print more (it must not). */
-const GRACE_MS = 500;
-/** A streaming command that never prints what it must is stopped after this (the comparison then fails). */
-const STREAM_MS_MAX = 20_000;
-
-async function runScript(address: string): Promise<string[]> {
-  let lease = '0';
+async function runScript(endpoint: string): Promise<string[]> {
+  const ids = await identities([endpoint]);
+  const lease = { id: '0' };
+  const target: StepTarget = { address: () => hostPort(endpoint), fill: (arg) => arg.replace('{LEASE}', lease.id) };
   const outputs: string[] = [];
-  const raw = new RawClient(address);
-  try {
-    for (const step of CTL_SCRIPT) {
-      if (step.grpc !== undefined) {
-        outputs.push(`$ grpc ${step.grpc.call}\n${JSON.stringify(normalizeReply(await raw.unary(step.grpc.call, step.grpc.req)))}`);
-        continue;
-      }
-      const args = step.args.map((a) => a.replace('{LEASE}', lease));
-      const r = await etcdctl(address, args, {
-        stdin: step.stdin,
-        killWhen: step.until === undefined ? undefined : { pattern: step.until, graceMs: GRACE_MS, maxMs: STREAM_MS_MAX },
-        dialTimeout: '10s',
-      });
-      const granted = /"ID":(\d+)/.exec(r.stdout);
-      if (step.args[0] === 'lease' && step.args[1] === 'grant' && granted !== null) lease = BigInt(granted[1]!).toString(16);
-      const exit = step.until === undefined ? `[exit ${r.code}]` : '';
-      outputs.push(`$ etcdctl ${step.args.join(' ')}\n${normalizeCtl(r.stdout)}${errorLines(r.stderr).map(normalizeCtl).join('\n')}${exit}`);
-    }
-  } finally {
-    raw.close();
+  for (const step of CTL_SCRIPT) {
+    const out = await runStep(step, target);
+    if (step.args?.[0] === 'lease' && step.args[1] === 'grant') lease.id = grantedLease(out.text) ?? lease.id;
+    const shown = out.reply === undefined ? `${normalizeCtl(out.text, ids)}${out.exit}` : JSON.stringify(normalizeReply(out.reply));
+    outputs.push(`$ ${describeStep(step)}\n${shown}`);
   }
   return outputs;
 }
@@ -58,13 +40,12 @@ describeWithRealEtcd('etcdctl, flag by flag, prints the same against detcd serve
   });
 
   test(`${CTL_SCRIPT.length} commands, output for output`, async () => {
-    const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
-    const subject = await runScript(detcd!.endpoint.replace('http://', ''));
+    const oracle = await runScript(etcd!.endpoint);
+    const subject = await runScript(detcd!.endpoint);
     if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
-    const differences = CTL_SCRIPT.flatMap((_s, i) => (oracle[i] === subject[i] ? [] : [`step ${i}\n--- etcd\n${oracle[i]}\n--- detcd\n${subject[i]}`]));
-    expect(differences.join('\n')).toBe('');
+    expect(differences(oracle, subject)).toBe('');
     // The script means something only if the commands did what they say on etcd itself.
     const all = oracle.join('\n');
-    for (const shown of ['SUCCESS', 'FAILURE', 'duplicate key given in txn request', 'required revision has been compacted', 'request is too large', 'locked', 'lease not found', 'PUT\na\n1']) expect(all).toContain(shown);
+    for (const shown of ['SUCCESS', 'FAILURE', 'duplicate key given in txn request', 'required revision has been compacted', 'request is too large', 'locked', 'lease not found', 'PUT\na\n1', '| <L> | started |', '<client L>, <L>, 3.4.23, SIZE']) expect(all).toContain(shown);
   }, 240_000);
 });

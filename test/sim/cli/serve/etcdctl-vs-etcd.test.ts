@@ -1,31 +1,24 @@
 // The real etcdctl against `detcd serve` and against a real etcd 3.4 started by the test: the same
 // script of commands (put, get with prefixes and revisions, del, the interactive txn, watch from
 // a revision with prev_kv, lease grant/keep-alive/timetolive/revoke, compaction, endpoint
-// status, hashkv, alarm and member list) must print the same thing to both. Only what
-// legitimately differs is normalised: cluster and member ids, names and URLs, raft terms and
-// indexes, database sizes, lease ids (chosen by each server), HashKV values (detcd's hash is not
-// bbolt's CRC) and remaining lease TTLs (compared to within a second). In CI a missing etcd or
-// etcdctl fails the test; elsewhere it says that it skipped.
+// status, hashkv, alarm and member list) must print the same thing to both, exit codes too,
+// through the step loop of the etcdctl differential tests (test/differential/etcdctl-runner.ts).
+// Only what legitimately differs is normalised (test/differential/etcdctl-normalize.ts): cluster
+// and member ids, names and URLs, raft terms and indexes, database sizes, lease ids (chosen by
+// each server), HashKV values (detcd's hash is not bbolt's CRC) and remaining lease TTLs (each
+// server's countdown is checked against its own timing here). In CI a missing etcd or etcdctl
+// fails the test; elsewhere it says that it skipped.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
-import { errorLines, etcdctl } from './etcdctl.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
+import { normalizeEtcdctl } from '../../../differential/etcdctl-normalize.ts';
+import { describeStep, grantedLease, hostPort, identities, runStep, type CtlStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
 
-interface Step {
-  args: string[];
-  stdin?: string;
-  /** A streaming command (watch, keep-alive): stopped GRACE_MS after its output shows this. */
-  until?: RegExp;
-  /** Wait this long before the command (lets a lease's remaining TTL count down). */
-  delayMs?: number;
-}
+/** `delayMs` lets a lease's remaining TTL count down. */
+type Step = CtlStep & { readonly args: readonly string[] };
 
 const LEASE_TTL_S = 60;
-/** After a streaming command printed what it must, how long it may still print more (it must not). */
-const GRACE_MS = 500;
-/** A streaming command that never prints what it must is stopped after this (the comparison then fails). */
-const STREAM_MS_MAX = 20_000;
 
 const TXN_SUCCESS = 'value("txn/a") = "1"\nmod("txn/b") > "0"\n\nput txn/c 3\nget txn --prefix\n\ndel txn/a\n\n';
 const TXN_FAILURE = 'version("txn/a") = "7"\n\nput txn/x 1\n\nget txn/a\nput txn/d 4\n\n';
@@ -79,19 +72,6 @@ const SCRIPT: Step[] = [
   { args: ['member', 'list', '-w', 'json'] },
 ];
 
-/** Replaces what legitimately differs between two etcd clusters by placeholders. */
-export function normalize(text: string): string {
-  return text
-    .replace(/"(cluster_id|member_id|raft_term|leader|raftIndex|raftTerm|raftAppliedIndex|dbSize|dbSizeInUse|hash|ID|id)":\d+/g, '"$1":N')
-    .replace(/"(name)":"[^"]*"/g, '"$1":"NAME"')
-    .replace(/"(peerURLs|clientURLs)":\[[^\]]*\]/g, '"$1":["URL"]')
-    .replace(/127\.0\.0\.1:\d+/g, 'ENDPOINT')
-    .replace(/\b[0-9a-f]{16}\b/g, 'LEASE')
-    .replace(/remaining\(\d+s\)/g, 'remaining(Ns)')
-    .replace(/"ttl":\d+/g, '"ttl":N')
-    .replace(/took = [\d.]+[µa-z]+/g, 'took = T');
-}
-
 /** Remaining TTLs printed in `text` (human and JSON forms). */
 function remainingTtls(text: string): number[] {
   return [...text.matchAll(/remaining\((\d+)s\)|"ttl":(\d+)/g)].map((m) => Number(m[1] ?? m[2]));
@@ -110,28 +90,25 @@ interface TtlReading {
 }
 
 async function runScript(endpoint: string): Promise<{ outputs: string[]; ttls: TtlReading[] }> {
-  let lease = '0';
+  const ids = await identities([endpoint]);
+  const lease = { id: '0' };
+  const target: StepTarget = { address: () => hostPort(endpoint), fill: (arg) => arg.replace('{LEASE}', lease.id) };
   const outputs: string[] = [];
   const ttls: TtlReading[] = [];
   let refreshed = { fromMs: 0, toMs: 0 };
   for (const step of SCRIPT) {
-    const args = step.args.map((a) => a.replace('{LEASE}', lease));
+    // Waited here, not in the runner: the TTL's age is measured from the command's start.
     if (step.delayMs !== undefined) await new Promise((r) => setTimeout(r, step.delayMs));
     const startMs = Date.now();
     let matchMs: number | undefined;
-    const r = await etcdctl(endpoint, args, {
-      stdin: step.stdin,
-      killWhen: step.until === undefined ? undefined : { pattern: step.until, graceMs: GRACE_MS, maxMs: STREAM_MS_MAX },
-      onMatch: () => (matchMs = Date.now()),
-      dialTimeout: '10s',
-    });
+    const { delayMs: _waited, ...now } = step;
+    const r = await runStep(now, target, () => (matchMs = Date.now()));
     const endMs = Date.now();
-    const granted = /^lease ([0-9a-f]+) granted/.exec(r.stdout);
-    if (granted !== null) lease = granted[1]!;
+    if (step.args[0] === 'lease' && step.args[1] === 'grant') lease.id = grantedLease(r.text) ?? lease.id;
     // A grant or keep-alive refreshes the lease after the command starts and before it prints.
     if (step.args[0] === 'lease' && (step.args[1] === 'grant' || step.args[1] === 'keep-alive')) refreshed = { fromMs: startMs, toMs: matchMs ?? endMs };
-    for (const ttl of remainingTtls(r.stdout)) ttls.push({ ttl, ageMsMin: startMs - refreshed.toMs, ageMsMax: endMs - refreshed.fromMs });
-    outputs.push(`$ etcdctl ${step.args.join(' ')}\n${normalize(r.stdout)}${errorLines(r.stderr).map(normalize).join('\n')}`);
+    for (const ttl of remainingTtls(r.text)) ttls.push({ ttl, ageMsMin: startMs - refreshed.toMs, ageMsMax: endMs - refreshed.fromMs });
+    outputs.push(`$ ${describeStep(step)}\n${normalizeEtcdctl(r.text, ids)}${r.exit}`);
   }
   return { outputs, ttls };
 }
@@ -158,8 +135,8 @@ describeWithRealEtcd('etcdctl prints the same against detcd serve as against etc
   });
 
   test(`${SCRIPT.length} etcdctl commands, output for output`, async () => {
-    const oracle = await runScript(etcd!.endpoint.replace('http://', ''));
-    const subject = await runScript(detcd!.endpoint.replace('http://', ''));
+    const oracle = await runScript(etcd!.endpoint);
+    const subject = await runScript(detcd!.endpoint);
     if (process.env["DETCD_SHOW"] !== undefined) console.log(subject.outputs.join("\n"));
     for (let i = 0; i < SCRIPT.length; i++) expect(subject.outputs[i], `step ${i}`).toBe(oracle.outputs[i]);
     expect(subject.ttls.length).toBe(oracle.ttls.length);

@@ -138,9 +138,9 @@ describe('serve --nodes 3 over gRPC', () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ health: 'true' });
-    const snapshot = await postJson(url, '/v3/maintenance/snapshot', {});
-    expect(snapshot).toMatchObject({ status: 501, body: { code: 12 } });
-    expect((snapshot.body as { message: string }).message).toContain('Maintenance.Snapshot');
+    const userAdd = await postJson(url, '/v3/auth/user/add', { name: 'u', password: 'p' });
+    expect(userAdd).toMatchObject({ status: 501, body: { code: 12 } });
+    expect((userAdd.body as { message: string }).message).toContain('Auth.UserAdd');
     expect(await postJson(url, '/v3/maintenance/defragment', {})).toEqual({ status: 200, body: {} });
     expect((await postJson(url, '/v3/nope', {})).status).toBe(404);
   });

@@ -7,30 +7,24 @@
 // MoveLeader (refused by a follower, to a follower and back, to a learner and to a member that
 // never started), and the member API: adding a voter (after which etcd's strict checks refuse
 // another), a learner (one at most), promotions that must fail, updates, removals, bad URLs,
-// unknown ids.
+// unknown ids; finally a started member removed (its port then refuses connections).
 //
 // Placeholders in arguments: {ID:L}, {ID:F1}, {ID:F2} (hex for etcdctl, decimal for gRPC),
 // {ID:ADDED} (the member the last "member add" added), {PEER:F1} (that member's peer URL),
 // {LEASE} (the last lease granted).
 
+import type { CtlStep } from '../../../../differential/etcdctl-runner.ts';
+
 export type Role = 'L' | 'F1' | 'F2';
 export const ROLES: readonly Role[] = ['L', 'F1', 'F2'];
 
-export interface ClusterStep {
+export interface ClusterStep extends CtlStep {
   /** Which endpoints the command is given. */
   readonly at: Role | 'ALL';
-  readonly args?: readonly string[];
-  readonly stdin?: string;
-  /** A command that does not end by itself: stopped after its output shows this. */
-  readonly until?: RegExp;
   /** Compared with lines (or JSON arrays) sorted: etcd lists members by their random ids and asks endpoints concurrently. */
   readonly sorted?: boolean;
   /** Endpoints given with their scheme ("http://host:port"), as users often write them. */
   readonly withScheme?: boolean;
-  /** Wait this long first. */
-  readonly delayMs?: number;
-  /** A raw gRPC call instead of etcdctl. */
-  readonly grpc?: { readonly call: string; readonly req: Record<string, unknown> };
 }
 
 const ctl = (at: ClusterStep['at'], args: string[], more: Partial<ClusterStep> = {}): ClusterStep => ({ at, args, ...more });
@@ -102,4 +96,10 @@ export const CLUSTER_SCRIPT: readonly ClusterStep[] = [
   ctl('ALL', ['member', 'remove', '{ID:ADDED}'], { sorted: true }),
   ctl('ALL', ['member', 'list', '-w', 'json'], { sorted: true }),
   ctl('ALL', ['get', '', '--prefix', '--keys-only']),
+  // A started member removed: it applies its own removal and its process exits, so its port
+  // refuses connections (etcdctl's dial fails; gRPC: UNAVAILABLE, connection refused).
+  ctl('L', ['member', 'remove', '{ID:F2}']),
+  ctl('F2', ['get', 'k1'], { delayMs: 3_000, commandTimeout: '2s' }),
+  { at: 'F2', grpc: { call: 'KV.Range', req: { key: 'azE=' } } },
+  ctl('L', ['member', 'list'], { sorted: true }),
 ];

@@ -1,19 +1,12 @@
 // The etcdctl commands of the flag-by-flag differential test, in order: every output form (-w
 // json, fields, table, simple, --hex) and flag of put, get, del, txn (interactive), compaction,
-// lease, watch, lock, member, endpoint, defrag, alarm, move-leader and the auth commands, with
+// lease, watch, lock, member and endpoint (every output form), defrag, alarm, move-leader and the auth commands, with
 // empty, binary (\0, 0xff), 1 MiB and too large values. Both servers start empty and get the
 // same commands, so every revision must match.
 import { createHash } from 'node:crypto';
 import { b } from '../grpc-diff/grpc-script.ts';
-
-export interface CtlStep {
-  args: string[];
-  stdin?: string;
-  /** A streaming command (watch): stopped a moment after its output shows this. */
-  until?: RegExp;
-  /** Instead of etcdctl: a raw gRPC request (keys and values etcdctl's argv cannot carry). */
-  grpc?: { call: string; req: object };
-}
+import { normalizeEtcdctl, type Identities } from '../../../../differential/etcdctl-normalize.ts';
+import type { CtlStep } from '../../../../differential/etcdctl-runner.ts';
 
 const MB = 1024 * 1024;
 
@@ -108,6 +101,17 @@ export const CTL_SCRIPT: CtlStep[] = [
   { args: ['endpoint', 'status', '-w', 'json'] },
   { args: ['endpoint', 'health', '-w', 'json'] },
   { args: ['endpoint', 'hashkv', '-w', 'json'] },
+  // Every output form that prints member ids (their widths differ: etcd's are random 64-bit).
+  { args: ['member', 'list'] },
+  { args: ['member', 'list', '-w', 'table'] },
+  { args: ['member', 'list', '-w', 'fields'] },
+  { args: ['endpoint', 'status'] },
+  { args: ['endpoint', 'status', '-w', 'table'] },
+  { args: ['endpoint', 'status', '-w', 'fields'] },
+  { args: ['endpoint', 'hashkv'] },
+  { args: ['endpoint', 'hashkv', '-w', 'table'] },
+  { args: ['endpoint', 'health', '-w', 'table'] },
+  { args: ['get', 'a', '-w', 'fields'] },
   { args: ['defrag'] },
   { args: ['alarm', 'list', '-w', 'json'] },
   { args: ['alarm', 'disarm'] },
@@ -128,24 +132,12 @@ export const CTL_SCRIPT: CtlStep[] = [
 const LINE_CHARS_MAX = 500;
 
 /**
- * Replaces what legitimately differs between two etcd clusters by placeholders: cluster and
- * member ids, names and URLs, raft terms and indexes, database sizes, lease ids (chosen by each
- * server), hashes, remaining TTLs (the etcdctl-vs-etcd test checks the countdown), timings.
- * Revisions are kept.
+ * What etcdctl printed, comparable between the two servers: test/differential/etcdctl-normalize.ts
+ * (ids, names and URLs as roles; terms, indexes, sizes, lease ids, hashes, remaining TTLs,
+ * timings as placeholders; revisions kept), then lines longer than LINE_CHARS_MAX as length and hash.
  */
-export function normalizeCtl(text: string): string {
-  const normalized = text
-    .replace(/"(cluster_id|member_id|raft_term|leader|raftIndex|raftTerm|raftAppliedIndex|dbSize|dbSizeInUse|hash|ID|id|lease)":-?\d+/g, '"$1":N')
-    .replace(/"(ClusterID|MemberID|RaftTerm|Lease)" : \d+/g, '"$1" : N')
-    .replace(/"(name)":"[^"]*"/g, '"$1":"NAME"')
-    .replace(/"(peerURLs|clientURLs)":\[[^\]]*\]/g, '"$1":["URL"]')
-    .replace(/127\.0\.0\.1:\d+/g, 'ENDPOINT')
-    .replace(/\b[0-9a-f]{16}\b/g, 'LEASE')
-    .replace(/remaining\(\d+s\)/g, 'remaining(Ns)')
-    .replace(/"ttl":\d+/g, '"ttl":N')
-    .replace(/"took":"[^"]*"/g, '"took":"T"')
-    .replace(/took = [\d.]+[µa-z]+/g, 'took = T');
-  return normalized
+export function normalizeCtl(text: string, ids: Identities): string {
+  return normalizeEtcdctl(text, ids)
     .split('\n')
     .map((l) => (l.length > LINE_CHARS_MAX ? `<${l.length} chars sha256 ${createHash('sha256').update(l).digest('hex').slice(0, 12)}>` : l))
     .join('\n');

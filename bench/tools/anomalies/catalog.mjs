@@ -1,0 +1,46 @@
+// Every anomaly class the campaign plants, with the checker expected to convict it (any
+// checker's conviction counts; the expected one is reported beside it).
+import { deleteCountWrong, duplicateRevision, lostWrite, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
+import { watchHeaderBehindEvents, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
+
+export const ANOMALIES = [
+  { name: 'stale-read', checker: 'linearizable', inject: staleRead },
+  { name: 'phantom-read', checker: 'linearizable', inject: phantomRead },
+  { name: 'lost-write', checker: 'linearizable', inject: lostWrite },
+  { name: 'revision-backwards', checker: 'linearizable', inject: revisionBackwards },
+  { name: 'duplicate-revision', checker: 'linearizable', inject: duplicateRevision },
+  { name: 'txn-half-applied', checker: 'linearizable', inject: txnHalfApplied },
+  { name: 'range-count-wrong', checker: 'linearizable', inject: rangeCountWrong },
+  { name: 'read-wrong-version', checker: 'linearizable', inject: readWrongVersion },
+  { name: 'put-prev-kv-phantom', checker: 'linearizable', inject: putPrevKvPhantom },
+  { name: 'delete-count-wrong', checker: 'linearizable', inject: deleteCountWrong },
+  { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
+  { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
+  { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
+  { name: 'watch-wrong-prev-kv', checker: 'watch', inject: watchWrongPrevKv },
+  { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
+  { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
+  { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
+  { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
+  { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
+  { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
+  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl },
+  { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke },
+  { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
+  { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
+  { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
+  { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
+];
+
+/** A small seeded generator (mulberry32): the same seed plants the same anomalies. */
+export function rngOf(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,236 @@
+// Anomalies planted in the key-value answers of a valid etcd history. Each injector picks one
+// site at random among those where the result is certainly not what etcd 3.4 may answer, and
+// returns the changed copy with a line saying what it did (or undefined: no such site).
+import { b64, clone, floorsBefore, headerRev, isLinearizableKv, isOk, num, pairOps, rangeAnswers, sightings, unb64, uncertainPutKeys, wroteRevision } from './history-facts.mjs';
+
+function pick(rng, list) {
+  return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
+}
+
+/** The op at the same position in a copy of the history (histories are dense: index = position). */
+function at(history, op) {
+  const i = history.indexOf(op);
+  if (i < 0) throw new Error('op not in history');
+  return i;
+}
+
+function rangeAnswerIn(doneCopy, f, which) {
+  if (f === 'kv/range') return doneCopy.value;
+  let n = 0;
+  for (const r of doneCopy.value.responses ?? []) {
+    if (r.response_range === undefined) continue;
+    if (n++ === which) return r.response_range;
+  }
+  throw new Error('nested range answer not found');
+}
+
+function linearizableReads(pairs) {
+  const out = [];
+  for (const p of pairs) {
+    if (!isLinearizableKv(p)) continue;
+    rangeAnswers(p).forEach((a, which) => {
+      if (num(a.request.revision) === 0 && a.request.serializable !== true) out.push({ p, a, which });
+    });
+  }
+  return out;
+}
+
+/**
+ * stale-read: a linearizable read shows an older version of a key than one a write had made
+ * before the read began (an op answered before the read's invocation was at or past the newer
+ * version's revision).
+ */
+export function staleRead(run, rng) {
+  const pairs = pairOps(run.history);
+  const floors = floorsBefore(pairs);
+  const seen = sightings(pairs);
+  const sites = [];
+  for (const r of linearizableReads(pairs)) {
+    r.a.answer.kvs?.forEach((kv, k) => {
+      const m = num(kv.mod_revision);
+      if (floors.get(r.p) < m) return;
+      const older = (seen.get(kv.key) ?? []).filter((o) => num(o.mod_revision) < m && unb64(o.value) !== unb64(kv.value));
+      if (older.length > 0) sites.push({ ...r, k, older });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const old = pick(rng, s.older);
+  rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k] = clone(old);
+  return { ...run, history, site: `op ${i}: ${s.p.inv.f} of ${unb64(old.key)} answers mod_revision ${old.mod_revision} though revision ${floors.get(s.p)} was reached before it began (it had ${s.a.answer.kvs[s.k].mod_revision})` };
+}
+
+/** phantom-read: a read shows a value no one wrote. */
+export function phantomRead(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = [];
+  for (const p of pairs) rangeAnswers(p).forEach((a, which) => a.answer.kvs?.forEach((kv, k) => { if (a.request.keys_only !== true) sites.push({ p, which, k }); }));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kv = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k];
+  kv.value = b64(`phantom-${Math.floor(rng() * 1e9)}`);
+  return { ...run, history, site: `op ${i}: ${s.p.inv.f} shows ${unb64(kv.key)} = a value never written` };
+}
+
+/**
+ * lost-write: an acknowledged put whose version no read shows: every answer that showed it shows
+ * the version before it (or no key), and at least one of them began after the put was answered.
+ */
+export function lostWrite(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const reads = linearizableReads(pairs);
+  const sites = [];
+  for (const w of pairs) {
+    if (w.inv.f !== 'kv/put' || !isOk(w)) continue;
+    const key = w.inv.value?.key;
+    const r = headerRev(w);
+    const showing = [];
+    for (const x of reads) x.a.answer.kvs?.forEach((kv, k) => { if (kv.key === key && num(kv.mod_revision) === r) showing.push({ ...x, k }); });
+    if (!showing.some((x) => x.p.inv.time > w.done.time)) continue;
+    const before = (seen.get(key) ?? []).filter((o) => num(o.mod_revision) < r);
+    const created = showing.some((x) => num(x.a.answer.kvs[x.k].version) === 1);
+    if (!created && before.length === 0) continue;
+    sites.push({ w, showing, previous: created ? undefined : before[before.length - 1] });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  for (const x of s.showing) {
+    const answer = rangeAnswerIn(history[at(run.history, x.p.done)], x.p.inv.f, x.which);
+    if (s.previous === undefined) {
+      answer.kvs.splice(x.k, 1);
+      answer.count = String(Math.max(0, num(answer.count) - 1));
+      if (answer.kvs.length === 0) delete answer.kvs;
+    } else answer.kvs[x.k] = clone(s.previous);
+  }
+  return { ...run, history, site: `put op ${at(run.history, s.w.done)} (revision ${headerRev(s.w)}) lost: ${s.showing.length} read(s) show the version before it` };
+}
+
+/** revision-backwards: an ok linearizable kv op answers a header revision below one answered before it began. */
+export function revisionBackwards(run, rng) {
+  const pairs = pairOps(run.history);
+  const floors = floorsBefore(pairs);
+  const sites = pairs.filter((p) => isOk(p) && isLinearizableKv(p) && floors.get(p) >= 2);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const rev = floors.get(s) - 1;
+  setRevision(history[i], rev);
+  return { ...run, history, site: `op ${i}: ${s.inv.f} answered at revision ${rev}, though revision ${floors.get(s)} was answered before it began` };
+}
+
+function setRevision(done, rev) {
+  done.value.header.revision = String(rev);
+  for (const r of done.value.responses ?? []) for (const inner of Object.values(r)) if (inner?.header?.revision !== undefined) inner.header.revision = String(rev);
+}
+
+/** duplicate-revision: a write answered with the revision of another write answered before it began. */
+export function duplicateRevision(run, rng) {
+  const pairs = pairOps(run.history);
+  const writes = pairs.filter((p) => wroteRevision(p));
+  const sites = [];
+  for (const w2 of writes) {
+    const earlier = writes.filter((w1) => w1.done.time < w2.inv.time && headerRev(w1) < headerRev(w2));
+    if (earlier.length > 0) sites.push({ w2, w1: earlier[earlier.length - 1] });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.w2.done);
+  setRevision(history[i], headerRev(s.w1));
+  return { ...run, history, site: `write op ${i} answered revision ${headerRev(s.w1)}, the revision of write op ${at(run.history, s.w1.done)} answered before it began` };
+}
+
+/**
+ * txn-half-applied: a read that showed both keys a succeeded txn put (at the txn's revision)
+ * shows one of them at its version before the txn.
+ */
+export function txnHalfApplied(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const sites = [];
+  const reads = linearizableReads(pairs);
+  for (const t of pairs) {
+    if (t.inv.f !== 'kv/txn' || !isOk(t) || t.done.value?.succeeded !== true) continue;
+    const keys = [...new Set((t.inv.value?.success ?? []).filter((o) => o.request_put !== undefined).map((o) => o.request_put.key))];
+    if (keys.length < 2) continue;
+    const r = headerRev(t);
+    for (const x of reads) {
+      const kvs = x.a.answer.kvs ?? [];
+      const hits = kvs.map((kv, k) => ({ kv, k })).filter(({ kv }) => keys.includes(kv.key) && num(kv.mod_revision) === r);
+      if (hits.length < 2) continue;
+      const h = hits[hits.length - 1];
+      const before = (seen.get(h.kv.key) ?? []).filter((o) => num(o.mod_revision) < r);
+      sites.push({ t, x, k: h.k, previous: num(h.kv.version) === 1 ? undefined : before[before.length - 1], created: num(h.kv.version) === 1 });
+    }
+  }
+  const s = pick(rng, sites.filter((x) => x.created || x.previous !== undefined));
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.x.p.done);
+  const answer = rangeAnswerIn(history[i], s.x.p.inv.f, s.x.which);
+  const key = unb64(answer.kvs[s.k].key);
+  if (s.previous === undefined) {
+    answer.kvs.splice(s.k, 1);
+    answer.count = String(Math.max(0, num(answer.count) - 1));
+  } else answer.kvs[s.k] = clone(s.previous);
+  return { ...run, history, site: `op ${i} shows txn op ${at(run.history, s.t.done)} (revision ${headerRev(s.t)}) half applied: ${key} before it, another of its keys after it` };
+}
+
+/** range-count-wrong: a range without a limit answers a count other than the keys it shows. */
+export function rangeCountWrong(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/range' && num(p.inv.value?.limit) === 0 && p.inv.value?.count_only !== true && num(p.inv.value?.revision) === 0);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const shown = (s.done.value.kvs ?? []).length;
+  history[i].value.count = String(shown + 1);
+  return { ...run, history, site: `op ${i}: a range showing ${shown} key(s) answers count ${shown + 1}` };
+}
+
+/** read-wrong-version: a read shows a key's version one past what it was (a key no put of unknown outcome may have written). */
+export function readWrongVersion(run, rng) {
+  const pairs = pairOps(run.history);
+  const unsure = uncertainPutKeys(pairs);
+  const sites = [];
+  for (const p of pairs) rangeAnswers(p).forEach((a, which) => a.answer.kvs?.forEach((kv, k) => { if (kv.version !== undefined && !unsure.has(kv.key)) sites.push({ p, which, k }); }));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kv = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k];
+  kv.version = String(num(kv.version) + 1);
+  return { ...run, history, site: `op ${i}: ${unb64(kv.key)} shown at version ${kv.version}, one past its version` };
+}
+
+/** put-prev-kv-phantom: a put asked for prev_kv answers a previous value no one wrote. */
+export function putPrevKvPhantom(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/put' && p.done.value?.prev_kv !== undefined);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  history[i].value.prev_kv.value = b64(`phantom-prev-${Math.floor(rng() * 1e9)}`);
+  return { ...run, history, site: `op ${i}: put's prev_kv shows a value never written` };
+}
+
+/** delete-count-wrong: a delete answers one more key deleted than it did. */
+export function deleteCountWrong(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/deleterange');
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  history[i].value.deleted = String(num(s.done.value?.deleted) + 1);
+  return { ...run, history, site: `op ${i}: delete answers ${history[i].value.deleted} deleted, one more than it did` };
+}

@@ -1,0 +1,172 @@
+// Anomalies planted in the lease answers of a valid run, and in its lock history: a key of a
+// revoked lease still read, a revoked lease renewed by the member that revoked it, TTL answers a
+// lease cannot give, two holders of the lock at once.
+import { clone, floorsBefore, isLinearizableKv, isOk, num, pairOps, sightings, unb64, withOps } from './history-facts.mjs';
+
+function pick(rng, list) {
+  return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
+}
+
+function revokes(pairs) {
+  return pairs.filter((p) => p.inv.f === 'lease/revoke' && isOk(p)).map((p) => ({ p, id: String(p.inv.value?.ID), at: p.done.time, member: String(p.done.value?.header?.member_id ?? '') }));
+}
+
+function grantedTtl(pairs) {
+  const out = new Map();
+  for (const p of pairs) if (p.inv.f === 'lease/grant' && isOk(p)) out.set(String(p.done.value?.ID), num(p.done.value?.TTL));
+  return out;
+}
+
+/**
+ * lease-key-survives-revoke: a linearizable read of one key, begun after the revoke of a lease
+ * the key was written with was answered, shows the key (with that lease) where it showed none.
+ */
+export function leaseKeySurvivesRevoke(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const floors = floorsBefore(pairs);
+  const sites = [];
+  for (const rv of revokes(pairs)) {
+    for (const p of pairs) {
+      if (!isOk(p) || !isLinearizableKv(p) || p.inv.time <= rv.at || p.inv.f !== 'kv/range') continue;
+      const req = p.inv.value ?? {};
+      if (req.range_end !== undefined || (p.done.value?.kvs ?? []).length > 0 || req.count_only === true) continue;
+      const withLease = (seen.get(req.key) ?? []).filter((kv) => String(kv.lease ?? '') === rv.id && num(kv.mod_revision) <= floors.get(p));
+      if (withLease.length > 0) sites.push({ p, rv, kv: withLease[withLease.length - 1] });
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.p.done);
+  history[i].value.kvs = [clone(s.kv)];
+  history[i].value.count = '1';
+  return { ...run, history, site: `op ${i}: range of ${unb64(s.kv.key)} begun after lease ${s.rv.id}'s revoke was answered shows the key with that lease` };
+}
+
+/**
+ * lease-renewed-after-revoke: a keep-alive sent just after a revoke was answered, answered by the
+ * member that answered the revoke (same header: member, term) with the lease's granted TTL.
+ */
+export function leaseRenewedAfterRevoke(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
+  if (s === undefined) return undefined;
+  const process = 'anomaly';
+  const header = clone(s.p.done.value.header);
+  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/keepalive', value: { ID: s.id } };
+  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/keepalive', value: { header, ID: s.id, TTL: String(ttls.get(s.id)) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: `keep-alive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered by that member with TTL ${ttls.get(s.id)}` };
+}
+
+/**
+ * lease-key-outlives-ttl: a linearizable read, a minute past the end of the run and more than
+ * three TTLs after anything renewed the lease (no keep-alive of unknown outcome, no leader change
+ * after the run), at the revision of a write sent just before it, shows a key of that lease as the
+ * last read of it showed it.
+ */
+export function leaseKeyOutlivesTtl(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const revoked = new Set(revokes(pairs).map((r) => r.id));
+  const unsure = new Set(pairs.filter((p) => p.inv.f === 'lease/keepalive' && !isOk(p)).map((p) => String(p.inv.value?.ID)));
+  const last = new Map();
+  for (const p of pairs) {
+    if (!isOk(p) || p.inv.f !== 'kv/range' || !isLinearizableKv(p)) continue;
+    for (const kv of p.done.value?.kvs ?? []) if (kv.lease !== undefined && kv.lease !== '0') last.set(kv.key, { kv, p });
+  }
+  const sites = [...last.values()].filter(({ kv }) => ttls.has(String(kv.lease)) && !revoked.has(String(kv.lease)) && !unsure.has(String(kv.lease)));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const endUs = Math.max(...run.history.map((o) => o.time));
+  const ttl = ttls.get(String(s.kv.lease));
+  const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
+  // A write sent then applied after the lease's revoke (the leader proposed that first): the read at its revision must not show the key.
+  let top = 0;
+  for (const p of pairs) if (isOk(p)) top = Math.max(top, num(p.done.value?.header?.revision));
+  const header = { ...clone(s.p.done.value.header), revision: String(top + 1) };
+  const node = s.p.done.node === undefined ? {} : { node: s.p.done.node };
+  const ops = [
+    { index: 0, time: at - 2000, process: 'anomaly-write', type: 'invoke', f: 'kv/put', value: { key: Buffer.from('anomaly-write').toString('base64'), value: Buffer.from('w').toString('base64') } },
+    { index: 0, time: at - 1000, process: 'anomaly-write', type: 'ok', f: 'kv/put', value: { header }, ...node },
+    { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
+    { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end, after a write sent then, shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
+}
+
+/** lease-keepalive-ttl-not-granted: a keep-alive answered with a TTL other than the one its grant answered. */
+export function leaseKeepAliveTtlNotGranted(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const sites = pairs.filter((p) => p.inv.f === 'lease/keepalive' && isOk(p) && num(p.done.value?.TTL) > 0 && ttls.has(String(p.inv.value?.ID)));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.done);
+  const ttl = ttls.get(String(s.inv.value.ID)) + 1;
+  history[i].value.TTL = String(ttl);
+  return { ...run, history, site: `op ${i}: keep-alive of lease ${s.inv.value.ID} answered TTL ${ttl}, its grant ${ttl - 1}` };
+}
+
+/** lease-ttl-above-grant: a TimeToLive answer whose remaining TTL is a minute past the granted TTL. */
+export function leaseTtlAboveGrant(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => p.inv.f === 'lease/timetolive' && isOk(p) && num(p.done.value?.grantedTTL) > 0 && num(p.done.value?.TTL) > 0);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.done);
+  history[i].value.TTL = String(num(s.done.value.grantedTTL) + 60);
+  return { ...run, history, site: `op ${i}: TimeToLive of lease ${s.inv.value?.ID} answered TTL ${history[i].value.TTL} of a granted ${s.done.value.grantedTTL}` };
+}
+
+/**
+ * lock-overlap: a holder's release moved after the next holder's acquire was answered, while the
+ * first holder's lease was certainly alive (the second acquire answered within half a TTL of the
+ * first acquire's invocation).
+ */
+export function lockOverlap(run, rng) {
+  const lock = run.lockHistory;
+  if (lock === undefined || lock.length === 0) return undefined;
+  const pairs = pairOps(lock);
+  const acquires = pairs.filter((p) => p.inv.f === 'acquire' && isOk(p));
+  const sites = [];
+  for (const a of acquires) {
+    const rel = pairs.find((p) => p.inv.f === 'release' && p.inv.process === a.inv.process && p.inv.time > a.done.time);
+    if (rel === undefined) continue;
+    const ttlUs = num(a.done.value?.ttlMs) * 1000;
+    const b = acquires.find((x) => x !== a && x.done.time > rel.inv.time && x.done.time - a.inv.time < ttlUs / 2);
+    if (b !== undefined) sites.push({ a, rel, b });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const moved = clone(lock);
+  const ri = lock.indexOf(s.rel.inv);
+  const rd = s.rel.done === undefined ? -1 : lock.indexOf(s.rel.done);
+  const shift = s.b.done.time + 1 - s.rel.inv.time;
+  moved[ri].time += shift;
+  if (rd >= 0) moved[rd].time = Math.max(moved[rd].time + shift, moved[ri].time);
+  const lockHistory = moved.sort((x, y) => x.time - y.time || x.index - y.index).map((op, index) => ({ ...op, index }));
+  return { ...run, lockHistory, site: `process ${s.a.inv.process}'s release moved after process ${s.b.inv.process}'s acquire was answered (${Math.round((s.b.done.time - s.a.inv.time) / 1000)} ms after the first asked, TTL ${s.a.done.value?.ttlMs} ms)` };
+}
+
+/** lease-grant-live-id: a grant (ID 0: the server chooses) answered with the id of a lease granted before and neither revoked nor reported gone. */
+export function leaseGrantLiveId(run, rng) {
+  const pairs = pairOps(run.history);
+  const ended = new Set(pairs.filter((p) => isOk(p) && (p.inv.f === 'lease/revoke' || (p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) <= 0) || (p.inv.f === 'lease/timetolive' && num(p.done.value?.TTL) < 0))).map((p) => String(p.inv.value?.ID)));
+  const grants = pairs.filter((p) => p.inv.f === 'lease/grant' && isOk(p));
+  const sites = [];
+  for (const g2 of grants) {
+    if (num(g2.inv.value?.ID) !== 0) continue;
+    const live = grants.filter((g1) => g1 !== g2 && g1.done.time < g2.inv.time && !ended.has(String(g1.done.value?.ID)) && g2.inv.time - g1.done.time < num(g1.done.value?.TTL) * 500_000);
+    if (live.length > 0) sites.push({ g2, g1: live[live.length - 1] });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.g2.done);
+  history[i].value.ID = String(s.g1.done.value.ID);
+  return { ...run, history, site: `op ${i}: a grant answered the id of lease ${s.g1.done.value.ID}, granted ${Math.round((s.g2.inv.time - s.g1.done.time) / 1000)} ms before (within half its TTL) and not ended` };
+}

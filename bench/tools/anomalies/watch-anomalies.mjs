@@ -1,0 +1,131 @@
+// Anomalies planted in the watch responses of a valid run (watches.jsonl): an event missing,
+// delivered twice, out of order, with a wrong prev_kv or value, a progress notification that
+// promises an event not yet sent, an event after the watch was cancelled by a compaction.
+import { b64, clone, num, pairOps, uncertainPutKeys } from './history-facts.mjs';
+
+function pick(rng, list) {
+  return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
+}
+
+/**
+ * Every event of every stream connection (a process's records from one (re)open to the next),
+ * in delivery order, with its record and position, and the connection's records.
+ */
+function connections(watches) {
+  const byProcess = new Map();
+  watches.forEach((rec, r) => {
+    let list = byProcess.get(rec.process);
+    if (list === undefined) byProcess.set(rec.process, (list = []));
+    if (rec.request !== undefined || list.length === 0) list.push({ records: [], events: [] });
+    const c = list[list.length - 1];
+    c.records.push(r);
+    (rec.response?.events ?? []).forEach((e, i) => c.events.push({ r, i, e, rev: num(e.kv?.mod_revision) }));
+  });
+  return [...byProcess.values()].flat();
+}
+
+function describe(watches, ev) {
+  return `${watches[ev.r].process} record ${ev.r}: event at ${ev.rev} (${Buffer.from(String(ev.e.kv?.key ?? ''), 'base64').toString('latin1')})`;
+}
+
+/** watch-event-missing: an event left out of a stream that delivers later events. */
+export function watchEventMissing(run, rng) {
+  const sites = connections(run.watches).flatMap((c) => c.events.slice(0, -1));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const events = watches[s.r].response.events;
+  events.splice(s.i, 1);
+  if (events.length === 0) watches.splice(s.r, 1);
+  return { ...run, watches, site: `missing: ${describe(run.watches, s)}` };
+}
+
+/** watch-event-duplicated: an event delivered twice in a row. */
+export function watchEventDuplicated(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.events.splice(s.i + 1, 0, clone(s.e));
+  return { ...run, watches, site: `duplicated: ${describe(run.watches, s)}` };
+}
+
+/** watch-events-reordered: two events of different revisions, adjacent in one response, swapped. */
+export function watchEventsReordered(run, rng) {
+  const sites = connections(run.watches).flatMap((c) => c.events.slice(0, -1).filter((ev, n) => c.events[n + 1].r === ev.r && c.events[n + 1].rev > ev.rev));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const events = watches[s.r].response.events;
+  [events[s.i], events[s.i + 1]] = [events[s.i + 1], events[s.i]];
+  return { ...run, watches, site: `reordered: ${describe(run.watches, s)} swapped with the next` };
+}
+
+/** watch-wrong-prev-kv: an event's prev_kv carries a value the key never had. */
+export function watchWrongPrevKv(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.prev_kv !== undefined)));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.events[s.i].prev_kv.value = b64(`phantom-prev-${Math.floor(rng() * 1e9)}`);
+  return { ...run, watches, site: `prev_kv of ${describe(run.watches, s)} changed to a value never written` };
+}
+
+/** watch-phantom-value: an event carries a value no one wrote. */
+export function watchPhantomValue(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.type !== 'DELETE')));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.events[s.i].kv.value = b64(`phantom-${Math.floor(rng() * 1e9)}`);
+  return { ...run, watches, site: `value of ${describe(run.watches, s)} changed to one never written` };
+}
+
+/** watch-progress-early: a progress notification at an event's revision, delivered just before that event. */
+export function watchProgressEarly(run, rng) {
+  const sites = connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.i === 0));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const rec = run.watches[s.r];
+  const header = { ...clone(rec.response.header), revision: String(s.rev) };
+  const progress = { process: rec.process, time: rec.time, ...(rec.node === undefined ? {} : { node: rec.node }), response: { header, watch_id: rec.response.watch_id ?? '0' } };
+  watches.splice(s.r, 0, progress);
+  return { ...run, watches, site: `progress notification at ${s.rev} just before ${describe(run.watches, s)}` };
+}
+
+/** watch-event-after-cancel: after a cancel by compaction at C, the same stream delivers an event below C. */
+export function watchEventAfterCancel(run, rng) {
+  const all = connections(run.watches).flatMap((c) => c.events);
+  const sites = [];
+  run.watches.forEach((rec, r) => {
+    const c = num(rec.response?.compact_revision);
+    if (rec.response?.canceled !== true || c < 2) return;
+    const below = all.filter((ev) => ev.rev < c && ev.rev >= c - 20);
+    if (below.length > 0) sites.push({ r, c, ev: below[below.length - 1] });
+  });
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const rec = run.watches[s.r];
+  const late = { process: rec.process, time: rec.time, ...(rec.node === undefined ? {} : { node: rec.node }), response: { header: clone(rec.response.header), watch_id: rec.response.watch_id ?? '0', events: [clone(s.ev.e)] } };
+  watches.splice(s.r + 1, 0, late);
+  return { ...run, watches, site: `${rec.process} record ${s.r}: cancelled at compact revision ${s.c}, then an event at ${s.ev.rev}` };
+}
+
+/** watch-header-behind-events: a response's header revision below the revision of an event it carries. */
+export function watchHeaderBehindEvents(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.i === 0 && ev.rev >= 2)));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.header.revision = String(s.rev - 1);
+  return { ...run, watches, site: `header revision ${s.rev - 1} on the response of ${describe(run.watches, s)}` };
+}
+
+/** watch-wrong-version: an event shows its key at a version one past the right one. */
+export function watchWrongVersion(run, rng) {
+  const unsure = uncertainPutKeys(pairOps(run.history));
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.type !== 'DELETE' && ev.e.kv?.version !== undefined && !unsure.has(ev.e.kv.key))));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const kv = watches[s.r].response.events[s.i].kv;
+  kv.version = String(num(kv.version) + 1);
+  return { ...run, watches, site: `version of ${describe(run.watches, s)} one past the right one` };
+}

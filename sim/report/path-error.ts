@@ -1,0 +1,29 @@
+// A path detcd will not read or write, and why: one error for the files a user hands detcd
+// (input-file.ts: a scenario, a history, a run's results.json, a shard's sweep.json) and for the
+// places it writes (report-dir.ts: a report directory). Either is bad input (exit 3): the
+// command line puts the option or the field before `path: reason` on its one line.
+export class PathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'PathError';
+  }
+}
+
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a parent of it is not a directory',
+  ENOENT: 'a parent of it does not exist',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'something is already there',
+};
+
+/** A file system error in words, with its code: "permission denied (EACCES)". */
+export function errnoWords(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === undefined ? String(err) : `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
+}
