@@ -41,7 +41,9 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (network.dropPercent !== s.network.dropPercent) leftOut.push(`network.dropPercent ${s.network.dropPercent}`);
   if (!s.cluster.raft.checkQuorum) leftOut.push('raft.checkQuorum false');
   if (s.cluster.raft.readOnly !== 'safe') leftOut.push(`raft.readOnly ${s.cluster.raft.readOnly}`);
-  const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept }) });
+  // Torn kills need a fault-injecting file system: the kills run as plain kills.
+  if (s.nemesis.tornKills) leftOut.push('nemesis.tornKills');
+  const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept, tornKills: false }) });
   const options = withFields(drawn.options, { packages: kept, network, raft: withFields(drawn.options['raft'] as Record<string, unknown>, { checkQuorum: true }) });
   return { scenario, options: leftOut.length === 0 ? options : withFields(options, { leftOut }) };
 }
