@@ -17,7 +17,9 @@
 //    (when given) electionTimeoutUs + TTL after each leader change (a new leader restarts
 //    every lease's TTL, etcd#9888), plus graceUs for clock drift, plus one TTL for each try of
 //    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
-//    invoked after that deadline that shows a key attached to the lease (not a serializable one),
+//    invoked after that deadline that shows a key attached to the lease (not a serializable one)
+//    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
+//    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later),
 //    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
@@ -31,10 +33,12 @@
 //    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
-import { findTtlAnswers, LEASE_REVOKE_RATE, unknownGrants } from './lease-ttl-answers.ts';
+import { findTtlAnswers, LEASE_REVOKE_RATE } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
-import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf } from './lease-grants.ts';
+import { pairLeaseOps } from './lease-pairs.ts';
+import { RevokeCommitted } from './lease-revoke-committed.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import type { RenewalProof } from './renewal-proof.ts';
@@ -242,7 +246,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const stepsMax = options.stepsMax ?? 50_000_000;
   let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
   const deadlines = new Map<string, number>();
-  const unknownTries = unboundedKeepAliveTries(history);
+  // The grants and keep-alives paired once for every rule below.
+  const paired = pairLeaseOps(history);
+  const unknownTries = unboundedKeepAliveTries(paired.keepAlives);
   for (const times of unknownTries.values()) {
     steps += times.length;
     times.sort((a, b) => a - b);
@@ -251,8 +257,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
-  const regranted = unknownGrants(history);
-  const grants = grantWindows(history);
+  const grants = grantWindowsOf(paired.grants);
+  const regranted = unknownGrantsOf(grants);
+  const committed = new RevokeCommitted(ops);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
   let invoke: Op | undefined;
@@ -281,7 +288,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       steps += f.ends.length;
       if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
       else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (current && at.time > deadlines.get(id)!) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs, after the lease must have expired (${deadlines.get(id)!} µs)` });
+      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(deadlines.get(id)!) <= readRevision) {
+        const by = committed.appliedBy(deadlines.get(id)!);
+        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after that was answered at revision ${by})` });
+      }
     }
   };
   for (const { invoke: inv, ok } of ops) {
@@ -300,15 +310,15 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history), ...promoteBound(history, options) }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {
-      const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps);
+      const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps, paired, grants);
       steps += renewed.steps;
       if (renewed.exhausted) steps = stepsMax + 1;
       for (const r of renewed.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });
-      const ended = findRenewedEnded(history, maxViolations, Math.max(0, stepsMax - steps));
+      const ended = findRenewedEnded(history, maxViolations, Math.max(0, stepsMax - steps), grants);
       steps += ended.steps;
       if (ended.exhausted) steps = stepsMax + 1;
       for (const r of ended.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });

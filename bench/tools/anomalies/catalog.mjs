@@ -1,8 +1,8 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { duplicateRevision, lostWrite, phantomRead, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
-import { leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
-import { watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
+import { deleteCountWrong, duplicateRevision, lostWrite, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
+import { watchHeaderBehindEvents, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
   { name: 'stale-read', checker: 'linearizable', inject: staleRead },
@@ -11,6 +11,10 @@ export const ANOMALIES = [
   { name: 'revision-backwards', checker: 'linearizable', inject: revisionBackwards },
   { name: 'duplicate-revision', checker: 'linearizable', inject: duplicateRevision },
   { name: 'txn-half-applied', checker: 'linearizable', inject: txnHalfApplied },
+  { name: 'range-count-wrong', checker: 'linearizable', inject: rangeCountWrong },
+  { name: 'read-wrong-version', checker: 'linearizable', inject: readWrongVersion },
+  { name: 'put-prev-kv-phantom', checker: 'linearizable', inject: putPrevKvPhantom },
+  { name: 'delete-count-wrong', checker: 'linearizable', inject: deleteCountWrong },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
@@ -18,11 +22,14 @@ export const ANOMALIES = [
   { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
+  { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
+  { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
   { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
   { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl },
   { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke },
   { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
+  { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
   { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
 ];
 

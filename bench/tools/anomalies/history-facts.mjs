@@ -121,3 +121,20 @@ export function withOps(history, ops) {
   all.sort((a, b) => a.op.time - b.op.time || a.key - b.key);
   return all.map(({ op }, index) => ({ ...op, index }));
 }
+
+/** Keys (base64) a put of unknown outcome may have written (a put or a txn's put that timed out or failed): their versions are not certain. */
+export function uncertainPutKeys(pairs) {
+  const out = new Set();
+  const visit = (req) => {
+    for (const o of [...(req?.success ?? []), ...(req?.failure ?? [])]) {
+      if (o.request_put !== undefined) out.add(o.request_put.key);
+      if (o.request_txn !== undefined) visit(o.request_txn);
+    }
+  };
+  for (const p of pairs) {
+    if (isOk(p)) continue;
+    if (p.inv.f === 'kv/put') out.add(p.inv.value?.key);
+    if (p.inv.f === 'kv/txn') visit(p.inv.value);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // Anomalies planted in the key-value answers of a valid etcd history. Each injector picks one
 // site at random among those where the result is certainly not what etcd 3.4 may answer, and
 // returns the changed copy with a line saying what it did (or undefined: no such site).
-import { b64, clone, floorsBefore, headerRev, isLinearizableKv, isOk, num, pairOps, rangeAnswers, sightings, unb64, wroteRevision } from './history-facts.mjs';
+import { b64, clone, floorsBefore, headerRev, isLinearizableKv, isOk, num, pairOps, rangeAnswers, sightings, unb64, uncertainPutKeys, wroteRevision } from './history-facts.mjs';
 
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
@@ -181,4 +181,56 @@ export function txnHalfApplied(run, rng) {
     answer.count = String(Math.max(0, num(answer.count) - 1));
   } else answer.kvs[s.k] = clone(s.previous);
   return { ...run, history, site: `op ${i} shows txn op ${at(run.history, s.t.done)} (revision ${headerRev(s.t)}) half applied: ${key} before it, another of its keys after it` };
+}
+
+/** range-count-wrong: a range without a limit answers a count other than the keys it shows. */
+export function rangeCountWrong(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/range' && num(p.inv.value?.limit) === 0 && p.inv.value?.count_only !== true && num(p.inv.value?.revision) === 0);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const shown = (s.done.value.kvs ?? []).length;
+  history[i].value.count = String(shown + 1);
+  return { ...run, history, site: `op ${i}: a range showing ${shown} key(s) answers count ${shown + 1}` };
+}
+
+/** read-wrong-version: a read shows a key's version one past what it was (a key no put of unknown outcome may have written). */
+export function readWrongVersion(run, rng) {
+  const pairs = pairOps(run.history);
+  const unsure = uncertainPutKeys(pairs);
+  const sites = [];
+  for (const p of pairs) rangeAnswers(p).forEach((a, which) => a.answer.kvs?.forEach((kv, k) => { if (kv.version !== undefined && !unsure.has(kv.key)) sites.push({ p, which, k }); }));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kv = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k];
+  kv.version = String(num(kv.version) + 1);
+  return { ...run, history, site: `op ${i}: ${unb64(kv.key)} shown at version ${kv.version}, one past its version` };
+}
+
+/** put-prev-kv-phantom: a put asked for prev_kv answers a previous value no one wrote. */
+export function putPrevKvPhantom(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/put' && p.done.value?.prev_kv !== undefined);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  history[i].value.prev_kv.value = b64(`phantom-prev-${Math.floor(rng() * 1e9)}`);
+  return { ...run, history, site: `op ${i}: put's prev_kv shows a value never written` };
+}
+
+/** delete-count-wrong: a delete answers one more key deleted than it did. */
+export function deleteCountWrong(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/deleterange');
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  history[i].value.deleted = String(num(s.done.value?.deleted) + 1);
+  return { ...run, history, site: `op ${i}: delete answers ${history[i].value.deleted} deleted, one more than it did` };
 }

@@ -63,7 +63,8 @@ export function leaseRenewedAfterRevoke(run, rng) {
 /**
  * lease-key-outlives-ttl: a linearizable read, a minute past the end of the run and more than
  * three TTLs after anything renewed the lease (no keep-alive of unknown outcome, no leader change
- * after the run), shows a key of that lease as the last read of it showed it.
+ * after the run), at the revision of a write sent just before it, shows a key of that lease as the
+ * last read of it showed it.
  */
 export function leaseKeyOutlivesTtl(run, rng) {
   const pairs = pairOps(run.history);
@@ -81,10 +82,18 @@ export function leaseKeyOutlivesTtl(run, rng) {
   const endUs = Math.max(...run.history.map((o) => o.time));
   const ttl = ttls.get(String(s.kv.lease));
   const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
-  const header = clone(s.p.done.value.header);
-  const invoke = { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } };
-  const ok = { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
-  return { ...run, history: withOps(run.history, [invoke, ok]), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
+  // A write sent then applied after the lease's revoke (the leader proposed that first): the read at its revision must not show the key.
+  let top = 0;
+  for (const p of pairs) if (isOk(p)) top = Math.max(top, num(p.done.value?.header?.revision));
+  const header = { ...clone(s.p.done.value.header), revision: String(top + 1) };
+  const node = s.p.done.node === undefined ? {} : { node: s.p.done.node };
+  const ops = [
+    { index: 0, time: at - 2000, process: 'anomaly-write', type: 'invoke', f: 'kv/put', value: { key: Buffer.from('anomaly-write').toString('base64'), value: Buffer.from('w').toString('base64') } },
+    { index: 0, time: at - 1000, process: 'anomaly-write', type: 'ok', f: 'kv/put', value: { header }, ...node },
+    { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
+    { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end, after a write sent then, shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
 }
 
 /** lease-keepalive-ttl-not-granted: a keep-alive answered with a TTL other than the one its grant answered. */
@@ -141,4 +150,23 @@ export function lockOverlap(run, rng) {
   if (rd >= 0) moved[rd].time = Math.max(moved[rd].time + shift, moved[ri].time);
   const lockHistory = moved.sort((x, y) => x.time - y.time || x.index - y.index).map((op, index) => ({ ...op, index }));
   return { ...run, lockHistory, site: `process ${s.a.inv.process}'s release moved after process ${s.b.inv.process}'s acquire was answered (${Math.round((s.b.done.time - s.a.inv.time) / 1000)} ms after the first asked, TTL ${s.a.done.value?.ttlMs} ms)` };
+}
+
+/** lease-grant-live-id: a grant (ID 0: the server chooses) answered with the id of a lease granted before and neither revoked nor reported gone. */
+export function leaseGrantLiveId(run, rng) {
+  const pairs = pairOps(run.history);
+  const ended = new Set(pairs.filter((p) => isOk(p) && (p.inv.f === 'lease/revoke' || (p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) <= 0) || (p.inv.f === 'lease/timetolive' && num(p.done.value?.TTL) < 0))).map((p) => String(p.inv.value?.ID)));
+  const grants = pairs.filter((p) => p.inv.f === 'lease/grant' && isOk(p));
+  const sites = [];
+  for (const g2 of grants) {
+    if (num(g2.inv.value?.ID) !== 0) continue;
+    const live = grants.filter((g1) => g1 !== g2 && g1.done.time < g2.inv.time && !ended.has(String(g1.done.value?.ID)) && g2.inv.time - g1.done.time < num(g1.done.value?.TTL) * 500_000);
+    if (live.length > 0) sites.push({ g2, g1: live[live.length - 1] });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = run.history.indexOf(s.g2.done);
+  history[i].value.ID = String(s.g1.done.value.ID);
+  return { ...run, history, site: `op ${i}: a grant answered the id of lease ${s.g1.done.value.ID}, granted ${Math.round((s.g2.inv.time - s.g1.done.time) / 1000)} ms before (within half its TTL) and not ended` };
 }

@@ -1,7 +1,7 @@
 // Anomalies planted in the watch responses of a valid run (watches.jsonl): an event missing,
 // delivered twice, out of order, with a wrong prev_kv or value, a progress notification that
 // promises an event not yet sent, an event after the watch was cancelled by a compaction.
-import { b64, clone, num } from './history-facts.mjs';
+import { b64, clone, num, pairOps, uncertainPutKeys } from './history-facts.mjs';
 
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
@@ -108,4 +108,24 @@ export function watchEventAfterCancel(run, rng) {
   const late = { process: rec.process, time: rec.time, ...(rec.node === undefined ? {} : { node: rec.node }), response: { header: clone(rec.response.header), watch_id: rec.response.watch_id ?? '0', events: [clone(s.ev.e)] } };
   watches.splice(s.r + 1, 0, late);
   return { ...run, watches, site: `${rec.process} record ${s.r}: cancelled at compact revision ${s.c}, then an event at ${s.ev.rev}` };
+}
+
+/** watch-header-behind-events: a response's header revision below the revision of an event it carries. */
+export function watchHeaderBehindEvents(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.i === 0 && ev.rev >= 2)));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.header.revision = String(s.rev - 1);
+  return { ...run, watches, site: `header revision ${s.rev - 1} on the response of ${describe(run.watches, s)}` };
+}
+
+/** watch-wrong-version: an event shows its key at a version one past the right one. */
+export function watchWrongVersion(run, rng) {
+  const unsure = uncertainPutKeys(pairOps(run.history));
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.type !== 'DELETE' && ev.e.kv?.version !== undefined && !unsure.has(ev.e.kv.key))));
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  const kv = watches[s.r].response.events[s.i].kv;
+  kv.version = String(num(kv.version) + 1);
+  return { ...run, watches, site: `version of ${describe(run.watches, s)} one past the right one` };
 }

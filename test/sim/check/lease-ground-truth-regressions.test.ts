@@ -4,6 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
 import type { Op } from '../../../sim/history/op.ts';
+import { generate } from './etcd-ground-truth/history.ts';
+import { leaseOptions } from './etcd-ground-truth/lease-options.ts';
+import { sizeOf } from './etcd-ground-truth/sizes.ts';
+import { withExpiredKey } from './etcd-ground-truth/twins.ts';
 
 type Line = [process: number, type: Op['type'], f: string, value: unknown, error?: string];
 const hdr = (term = 2): { header: { member_id: string; revision: string; raft_term: string } } => ({ header: { member_id: '1', revision: '1', raft_term: String(term) } });
@@ -110,10 +114,12 @@ describe('a keep-alive of unknown outcome may have renewed the lease', () => {
     ).valid;
   const grant3: Timed[] = [[1_000, 0, 'invoke', 'lease/grant', { ID: '104', TTL: '3' }], [2_000, 0, 'ok', 'lease/grant', { ...hdr(), ID: '104', TTL: '3' }]];
   const timedOutKeepAlive = (atUs: number): Timed[] => [[atUs, 1, 'invoke', 'lease/keepalive', { ID: '104' }], [atUs + 2_000, 1, 'info', 'lease/keepalive', null, 'timeout']];
-  const readAt = (atUs: number): Timed[] => [
+  const readAt = (atUs: number, revision = 2): Timed[] => [
     [atUs, 2, 'invoke', 'kv/range', { key: btoa('k') }],
-    [atUs + 1_000, 2, 'ok', 'kv/range', { header: { revision: '2' }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '104' }], count: '1' }],
+    [atUs + 1_000, 2, 'ok', 'kv/range', { header: { revision: String(revision) }, kvs: [{ key: btoa('k'), value: btoa('v'), create_revision: '2', mod_revision: '2', version: '1', lease: '104' }], count: '1' }],
   ];
+  /** A put of another key sent at `atUs`, answered at revision 3: the revoke proposed before it had applied by then. */
+  const writeAt = (atUs: number): Timed[] => [[atUs, 6, 'invoke', 'kv/put', { key: btoa('other'), value: btoa('w') }], [atUs + 1_000, 6, 'ok', 'kv/put', { header: { revision: '3' } }]];
 
   it('a timed-out keep-alive sent while the lease lived keeps its key alive one TTL longer (ground-truth seed 47191)', () => {
     // Granted TTL 3 s by 2 ms; kept alive (its answer lost) at 2.79 s; a key of it read at 4.01 s.
@@ -121,11 +127,12 @@ describe('a keep-alive of unknown outcome may have renewed the lease', () => {
   });
 
   it('still caught: the key read past what every renewal could give, or a keep-alive sent after the lease expired', () => {
-    expect(timedVerdict([...grant3, ...readAt(4_010_000)])).toBe(false);
+    // Each read at or past a write sent after the deadline (the revoke, proposed by then, applied before it).
+    expect(timedVerdict([...grant3, ...writeAt(4_005_000), ...readAt(4_010_000, 3)])).toBe(false);
     // 2 ms + 3 s + 1 s grace + one more TTL: gone by 7.002 s.
-    expect(timedVerdict([...grant3, ...timedOutKeepAlive(2_793_000), ...readAt(7_100_000)])).toBe(false);
+    expect(timedVerdict([...grant3, ...timedOutKeepAlive(2_793_000), ...writeAt(7_050_000), ...readAt(7_100_000, 3)])).toBe(false);
     // Sent at 4.5 s, after the lease had expired (4.002 s with the grace): it renewed nothing.
-    expect(timedVerdict([...grant3, ...timedOutKeepAlive(4_500_000), ...readAt(4_600_000)])).toBe(false);
+    expect(timedVerdict([...grant3, ...timedOutKeepAlive(4_500_000), ...writeAt(4_550_000), ...readAt(4_600_000, 3)])).toBe(false);
   });
 });
 
@@ -212,7 +219,8 @@ describe('a serializable read is judged by its revision only', () => {
   });
 
   it('still caught: the same read linearizable, or a serializable one at or past a revoke\'s revision', () => {
-    expect(timedVerdict([...setup, ...read(false, 2)])).toBe(false);
+    const later: Timed[] = [[4_500_000, 6, 'invoke', 'kv/put', { key: btoa('other'), value: btoa('w') }], [4_501_000, 6, 'ok', 'kv/put', { header: { revision: '3' } }]];
+    expect(timedVerdict([...setup, ...later, ...read(false, 3)])).toBe(false);
     expect(timedVerdict([...setup, ...gone, ...read(false, 3)])).toBe(false);
     const revoke: Timed[] = [[3_000_000, 4, 'invoke', 'lease/revoke', { ID: '100' }], [3_001_000, 4, 'ok', 'lease/revoke', { header: { revision: '3' } }]];
     expect(timedVerdict([...setup, ...revoke, ...read(true, 3)])).toBe(false);
@@ -237,5 +245,20 @@ describe('a TimeToLive of -1 with its grantedTTL is a lease still held, overdue'
 
   it('still caught: -1 without grantedTTL is "not found", and a key read after it outlived the lease', () => {
     expect(timedVerdict([...setup, ...timeToLive({ TTL: '-1' }), ...read])).toBe(false);
+  });
+});
+
+describe('a revoke of an expired lease that commits late (slow disks, a backlog)', () => {
+  // The ground truth's late revokes: the leader proposed the revoke when the lease expired, and its
+  // key stayed readable until it committed, seconds past TTL + grace. Rule 3 called these
+  // "expired-key-visible" by the clock alone; now a write sent after the deadline must have applied
+  // at or below the read's revision (it is behind the revoke in the leader's log).
+  it.each([1230, 1246, 1371, 1483])('ground-truth seed %i: no lease violation, and its expired-key twin is still caught', (seed) => {
+    const g = generate(seed, sizeOf(seed));
+    expect(g.cluster.revokesCommitLate).toBe(true);
+    expect(checkLease(g.history, leaseOptions(g)).violations).toEqual([]);
+    const twin = withExpiredKey(g.history);
+    expect(twin).toBeDefined();
+    expect(checkLease(twin!, leaseOptions(g)).valid).toBe(false);
   });
 });

@@ -131,6 +131,22 @@ export class GroundCluster {
     return reply;
   }
 
+  /** Revokes the leader proposed that have not committed yet, in proposal order, with when it proposed them (µs). */
+  private readonly proposedRevokes: { id: number; data: EntryData; proposedUs: number }[] = [];
+
+  /** The leader proposes the revokes of leases that expired by `nowMs` (once each), to commit later. */
+  proposeExpiredRevokes(nowMs: number, nowUs: number): void {
+    for (const id of this.leader.sm.expiredLeases(nowMs, 16)) {
+      if (this.proposedRevokes.some((r) => r.id === id)) continue;
+      this.proposedRevokes.push({ id, data: this.leader.sm.encodeLeaseRevoke(id, String(this.nextRequestId++)), proposedUs: nowUs });
+    }
+  }
+
+  /** The revokes proposed before `beforeUs` commit, and the leader applies them in the order it proposed them. */
+  commitRevokes(beforeUs: number, nowMs: number): void {
+    while (this.proposedRevokes.length > 0 && this.proposedRevokes[0]!.proposedUs < beforeUs) this.applyOnLeader(this.proposedRevokes.shift()!.data, nowMs);
+  }
+
   /** The leader revokes leases that expired by `nowMs` (each with chance `revoke`), as its expiry loop does. */
   expireLeases(nowMs: number, revoke: () => boolean): void {
     for (const id of this.leader.sm.expiredLeases(nowMs, 16)) {

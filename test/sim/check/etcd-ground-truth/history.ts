@@ -44,7 +44,9 @@ export type Step =
   /** First of the history's steps: the follower has applied only `n` of the preloaded entries. */
   | { t: 'lag'; n: number }
   /** The leader compacts on its own, `behind` revisions behind its current one. */
-  | { t: 'auto-compact'; behind: number };
+  | { t: 'auto-compact'; behind: number }
+  /** The revokes of expired leases the leader proposed commit and apply (ClusterShape.revokesCommitLate). */
+  | { t: 'commit-revokes' };
 
 export interface Generated {
   /** The watchers' shapes (watchCreates indexes): the run opens them before the first step. */
@@ -80,6 +82,8 @@ interface InFlight {
   applied: boolean;
   /** The highest revision a put or delete answer showed before this op was called. */
   seenAtInvoke: number;
+  /** When the client called it (µs): a revoke the leader proposed before then is ahead of it in the log. */
+  invokedUs: number;
   /** A linearizable range's answer from the lagging follower at its linearization point. */
   staleReply?: WireReply;
 }
@@ -206,11 +210,14 @@ export class GroundRun {
         return this.cluster.catchUp(this.followerAt(step.m), step.n);
       case 'tick':
         if (this.shape.promptExpiry === true) {
-          // etcd's leader looks for expired leases every 500 ms and its revokes commit.
+          // etcd's leader looks for expired leases every 500 ms and proposes their revokes, which
+          // commit at once, or (revokesCommitLate) at a commit-revokes step, a leader change or a
+          // write the leader got after them (slow disks, a backlog: etcd bounds the delay by nothing).
           for (let left = step.ms; left > 0; left -= EXPIRY_CHECK_MS) {
             this.clockUs += Math.min(left, EXPIRY_CHECK_MS) * 1000;
             this.cluster.tick(this.nowMs);
-            this.cluster.expireLeases(this.nowMs, () => true);
+            if (this.shape.revokesCommitLate === true) this.cluster.proposeExpiredRevokes(this.nowMs, this.clockUs);
+            else this.cluster.expireLeases(this.nowMs, () => true);
           }
           return;
         }
@@ -220,6 +227,8 @@ export class GroundRun {
         return;
       case 'deliver':
         return this.deliver(step.w);
+      case 'commit-revokes':
+        return this.cluster.commitRevokes(Infinity, this.nowMs);
       case 'progress': {
         const w = this.watchers[step.w % Math.max(1, this.watchers.length)];
         if (w !== undefined && !w.canceled) w.out.push(...w.stream.handle({ progress_request: {} }));
@@ -303,7 +312,7 @@ export class GroundRun {
       member = this.followerAt(step.via);
       classified = member.classify(step.req.path, step.req.body);
     }
-    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false, seenAtInvoke: this.seenRevision };
+    const op: InFlight = { process: step.p, f, req: step.req, fate: step.fate, error: step.error, member, classified, reply: undefined, applied: false, seenAtInvoke: this.seenRevision, invokedUs: this.clockUs };
     if (classified.kind === 'invalid') {
       op.reply = { ok: false, error: classified.error };
       op.applied = true;
@@ -323,8 +332,11 @@ export class GroundRun {
         const f = lagging.classify(op.req.path, op.req.body);
         if (f.kind === 'read') op.staleReply = f.read();
       }
-    } else if (c.kind === 'propose') reply = this.cluster.propose(c, this.nowMs);
-    else if (c.kind === 'leader-lease') {
+    } else if (c.kind === 'propose') {
+      // The leader's log order: what it proposed before this request reached it applies first.
+      this.cluster.commitRevokes(op.invokedUs, this.nowMs);
+      reply = this.cluster.propose(c, this.nowMs);
+    } else if (c.kind === 'leader-lease') {
       if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
       reply = c.serve(this.nowMs);
     } else if (c.kind === 'local') reply = c.serve();
@@ -446,6 +458,8 @@ export class GroundRun {
    * out or hear "leader changed". Requests still waiting are served by the new leader.
    */
   private elect(f: GroundMember, lose: number): void {
+    // The old leader's proposed revokes committed before it lost office (the new leader has them).
+    this.cluster.commitRevokes(Infinity, this.nowMs);
     this.cluster.elect(f, this.nowMs);
     this.leaders.push({ term: f.term, startUs: this.clockUs });
     let bit = 0;
@@ -501,6 +515,9 @@ export function generate(seed: number, o: GenerateOptions): Generated {
   }
   const elections = c.chance(1, 3);
   if (c.chance(1, 2)) shape.promptExpiry = true;
+  // Revokes that commit late, drawn apart (a seed's other draws stay the same): half the histories that revoke promptly.
+  const late = new Prng(`etcd-ground-truth/${seed}/late-revokes`);
+  if (shape.promptExpiry === true && late.chance(1, 2)) shape.revokesCommitLate = true;
   const cancels = c.chance(1, 3);
   const run = new GroundRun(shapes, shape);
   let valueSeq = 0;
@@ -557,6 +574,17 @@ export function generate(seed: number, o: GenerateOptions): Generated {
   const autoCompaction = q.chance(1, 4);
   // A follower that had not applied all that was preloaded when the history starts (half the stores that held data).
   if (run.preloaded && q.chance(1, 2)) run.run({ t: 'lag', n: q.int(3) });
+  // With late revokes, a client of its own (past the traffic's processes) first grants a lease
+  // and puts key0 with it: the traffic reads it, renews or revokes it now and then, or lets it expire.
+  if (shape.revokesCommitLate === true) {
+    const proc = o.processes;
+    const id = String(9000 + late.int(1000));
+    for (const req of [{ path: '/v3/lease/grant', body: { ID: id, TTL: String(late.intRange(2, 4)) } }, { path: '/v3/kv/put', body: { key: b64('key0'), value: b64(`late-${seed}`), lease: id } }] as Request[]) {
+      run.run({ t: 'invoke', p: proc, req, fate: 'ok' });
+      run.run({ t: 'complete', p: proc });
+    }
+    knowledge.leases.push(id);
+  }
   for (let i = 0; i < o.steps; i++) {
     for (const id of run.leases) if (!knowledge.leases.includes(id)) knowledge.leases.push(id);
     if (restarts && q.chance(1, 12)) {
@@ -566,6 +594,9 @@ export function generate(seed: number, o: GenerateOptions): Generated {
       run.run(step);
     }
     if (autoCompaction && q.chance(1, 10)) run.run({ t: 'auto-compact', behind: q.int(4) });
+    // Seconds pass (leases expire within the history) and the revokes wait for a commit.
+    if (shape.revokesCommitLate === true && late.chance(1, 12)) run.run({ t: 'tick', ms: late.intRange(1000, 4000), expire: true });
+    if (shape.revokesCommitLate === true && late.chance(1, 40)) run.run({ t: 'commit-revokes' });
     if (elections && c.chance(1, 25)) run.run({ t: 'elect', m: c.int(2), lose: c.int(1 << 30) });
     if (cancels && c.chance(1, 30)) run.run({ t: 'cancel', w: c.int(8), recreate: c.chance(2, 3) });
     const r = p.int(100);
@@ -627,6 +658,12 @@ export interface ClusterShape {
    * judges these histories' timing.
    */
   promptExpiry?: boolean;
+  /**
+   * With promptExpiry: the leader's revokes of expired leases commit late (a commit-revokes step,
+   * a leader change, or a write the leader got after them), so a lease's keys stay readable past
+   * its TTL for as long as that takes (slow disks on a majority, a backlog).
+   */
+  revokesCommitLate?: boolean;
 }
 
 function result(shapes: number[], run: GroundRun): Generated {

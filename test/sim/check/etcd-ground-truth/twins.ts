@@ -1,8 +1,7 @@
 // Must-fail twins of ground-truth histories: the same history with one answer made a lie, so
 // the checker must call it not linearizable (a ground-truth test that cannot fail is a defect).
 import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
-import { unknownGrants } from '../../../../sim/check/lease-ttl-answers.ts';
-import { grantWindows, mayHaveGrantedBetween } from '../../../../sim/check/lease-grants.ts';
+import { grantWindows, mayHaveGrantedBetween, unknownGrantsOf } from '../../../../sim/check/lease-grants.ts';
 
 /** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
 function firstValued(o: unknown): { value?: unknown } | undefined {
@@ -209,7 +208,7 @@ export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRec
  */
 export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
   // A lease no grant of unknown outcome may have made again (then its keys are not judged).
-  const regranted = unknownGrants(history);
+  const regranted = unknownGrantsOf(grantWindows(history));
   const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && !regranted.has(String(o.value['ID'])));
   if (grant === undefined) return undefined;
   const g = grant.value as Body;
@@ -219,10 +218,15 @@ export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
   const time = last.time + 100_000_000;
   const process = 'late-read';
   const kv = { key: btoa('late'), create_revision: String(revision), mod_revision: String(revision), version: '1', value: btoa('v'), lease: g['ID'] };
+  // A write sent that late applied after the lease's revoke (the leader proposed it first), so the
+  // read at its revision proves the key outlived the lease however late the revoke committed.
+  const header = { ...(g['header'] as Body), revision: String(revision + 1) };
   return [
     ...history,
-    { index: history.length, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
-    { index: history.length + 1, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header: { ...(g['header'] as Body), revision: String(revision) }, kvs: [kv], count: '1' } },
+    { index: history.length, time: time - 2000, process: 'late-write', type: 'invoke', f: 'kv/put', value: { key: btoa('late-write'), value: btoa('w') } },
+    { index: history.length + 1, time: time - 1000, process: 'late-write', type: 'ok', f: 'kv/put', value: { header } },
+    { index: history.length + 2, time, process, type: 'invoke', f: 'kv/range', value: { key: btoa('late') } },
+    { index: history.length + 3, time: time + 1000, process, type: 'ok', f: 'kv/range', value: { header, kvs: [kv], count: '1' } },
   ];
 }
 
