@@ -11,7 +11,7 @@
 // loaded only when needed) stay imports of the dist files (through __detcdImport, given by the
 // boot module), and import.meta.url is each module's own file, so paths found from it are the same.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,10 +60,10 @@ function writeWhole(file, text) {
 }
 
 /** The file name the boot module gives this bundle text's code cache for this node (undefined: unknown). */
-async function cacheNameOf(text) {
+async function cacheTextKeyOf(text) {
   try {
-    const { codeCacheFile } = await import(pathToFileURL(join(DIR, 'sweep-worker-boot.js')).href);
-    return basename(codeCacheFile(DIR, text));
+    const { codeCacheTextKey } = await import(pathToFileURL(join(DIR, 'sweep-worker-boot.js')).href);
+    return codeCacheTextKey(text);
   } catch {
     return undefined;
   }
@@ -121,11 +121,12 @@ export async function bundleWorker() {
   } catch (err) {
     return unbundled(`bundling failed: ${String(err?.message ?? err).split('\n')[0]}`);
   }
-  // The code caches of other bundle texts (sweep-worker-boot.ts names them by the text) are of no
-  // use now; the one of this very text (a rebuild that changed nothing) stays, so a worker starting
-  // meanwhile keeps the cache it may be about to read.
-  const keep = await cacheNameOf(text);
-  for (const f of readdirSync(DIR)) if (/^sweep-worker\.bundle\..*\.v8cache$/.test(f) && f !== keep) rmSync(join(DIR, f), { force: true });
+  // The code caches of other bundle texts (sweep-worker-boot.ts names them by the text, then by
+  // V8's flags) are of no use now; those of this very text (a rebuild that changed nothing) stay,
+  // one per flag set, so a worker starting meanwhile keeps the cache it may be about to read.
+  const key = await cacheTextKeyOf(text);
+  const keep = (f) => key !== undefined && new RegExp(`^sweep-worker\\.bundle\\.${key}\\.[0-9a-f]+\\.v8cache$`).test(f);
+  for (const f of readdirSync(DIR)) if (/^sweep-worker\.bundle\..*\.v8cache$/.test(f) && !keep(f)) rmSync(join(DIR, f), { force: true });
   writeWhole(BUNDLE, text);
   writeWhole(MANIFEST, `${JSON.stringify({ inputs })}\n`);
   return true;

@@ -6,6 +6,7 @@
 // nothing of them (ground-truth seeds 49511, 52967, 60902).
 import type { Op } from '../history/op.ts';
 import { id64 } from './models/etcd/json.ts';
+import { pairLeaseOps, type LeasePair } from './lease-pairs.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -21,6 +22,11 @@ export interface GrantWindow {
 
 /** Lease id → the grants that may have made it, in the order their completions appear. */
 export function grantWindows(history: readonly Op[]): Map<string, GrantWindow[]> {
+  return grantWindowsOf(pairLeaseOps(history).grants);
+}
+
+/** grantWindows from the history's grants as pairLeaseOps paired them. */
+export function grantWindowsOf(grants: readonly LeasePair[]): Map<string, GrantWindow[]> {
   const out = new Map<string, GrantWindow[]>();
   const add = (id: string, w: GrantWindow): void => {
     if (id === '0') return;
@@ -28,21 +34,28 @@ export function grantWindows(history: readonly Op[]): Map<string, GrantWindow[]>
     if (list === undefined) out.set(id, [w]);
     else list.push(w);
   };
-  const open = new Map<number | string, Op>();
-  for (const op of history) {
-    if (op.f !== 'lease/grant') continue;
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      continue;
-    }
-    const inv = open.get(op.process);
-    open.delete(op.process);
-    if (inv === undefined) continue;
+  for (let i = 0; i < grants.length; i++) {
+    const { invoke: inv, completion: op } = grants[i]!;
     const named = id64(obj(inv.value)['ID']);
-    if (op.type === 'ok') add(named !== '0' ? named : id64(obj(op.value)['ID']), { invokeUs: inv.time, doneUs: op.time });
+    if (op === undefined) add(named, { invokeUs: inv.time, doneUs: Infinity });
+    else if (op.type === 'ok') add(named !== '0' ? named : id64(obj(op.value)['ID']), { invokeUs: inv.time, doneUs: op.time });
     else if (op.type === 'info' || !REFUSED_GRANT.test(op.error ?? '')) add(named, { invokeUs: inv.time, doneUs: Infinity });
   }
-  for (const inv of open.values()) add(id64(obj(inv.value)['ID']), { invokeUs: inv.time, doneUs: Infinity });
+  return out;
+}
+
+/**
+ * Lease id → the earliest invocation (µs) of a grant naming that id whose outcome is unknown
+ * (timed out, failed with an error that does not say it was refused, never answered): it may
+ * have made the lease, with its own TTL. These are the windows with no answer (doneUs Infinity).
+ */
+export function unknownGrantsOf(windows: ReadonlyMap<string, readonly GrantWindow[]>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, list] of windows) {
+    let firstUs = Infinity;
+    for (const w of list) if (w.doneUs === Infinity && w.invokeUs < firstUs) firstUs = w.invokeUs;
+    if (firstUs !== Infinity) out.set(id, firstUs);
+  }
   return out;
 }
 

@@ -3,40 +3,22 @@
 // `tries`): such a keep-alive may renew its lease at any time after its invocation, also after
 // its own answer arrived (a paused member serves the first try when it resumes). The lease
 // checker's rules that bound a lease's expiry by its renewals' answers skip what one of these
-// may have renewed.
-import type { Op } from '../history/op.ts';
+// may have renewed. The keep-alives come paired (lease-pairs.ts).
+import type { LeasePair } from './lease-pairs.ts';
 import { id64 } from './models/etcd/json.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 
-/**
- * Each keep-alive of `history` as its invocation and its completion (undefined when never
- * answered), completions in history order, then the unanswered ones.
- */
-export function forEachKeepAlive(history: readonly Op[], each: (invoke: Op, completion: Op | undefined) => void): void {
-  const open = new Map<number | string, Op>();
-  for (const op of history) {
-    if (op.f !== 'lease/keepalive') continue;
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      continue;
-    }
-    const inv = open.get(op.process);
-    open.delete(op.process);
-    if (inv !== undefined) each(inv, op);
-  }
-  for (const inv of open.values()) each(inv, undefined);
-}
-
 /** Lease id → the earliest invocation (µs) of a keep-alive of that lease whose serving time is unbounded. */
-export function unboundedKeepAlives(history: readonly Op[]): Map<string, number> {
+export function unboundedKeepAlives(keepAlives: readonly LeasePair[]): Map<string, number> {
   const out = new Map<string, number>();
-  forEachKeepAlive(history, (inv, op) => {
-    if (op !== undefined && op.type === 'ok' && (op.tries ?? 1) <= 1) return;
+  for (let i = 0; i < keepAlives.length; i++) {
+    const { invoke: inv, completion: op } = keepAlives[i]!;
+    if (op !== undefined && op.type === 'ok' && (op.tries ?? 1) <= 1) continue;
     const id = id64(obj(inv.value)['ID']);
     out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
-  });
+  }
   return out;
 }
 
@@ -45,15 +27,16 @@ export function unboundedKeepAlives(history: readonly Op[]): Map<string, number>
  * bounds, one entry per try that may have renewed the lease (an answered keep-alive sent n times:
  * its n - 1 other tries; one of unknown outcome: all of its tries).
  */
-export function unboundedKeepAliveTries(history: readonly Op[]): Map<string, number[]> {
+export function unboundedKeepAliveTries(keepAlives: readonly LeasePair[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  forEachKeepAlive(history, (inv, op) => {
+  for (let k = 0; k < keepAlives.length; k++) {
+    const { invoke: inv, completion: op } = keepAlives[k]!;
     const tries = Math.max(1, op?.tries ?? 1) - (op !== undefined && op.type === 'ok' ? 1 : 0);
-    if (tries <= 0) return;
+    if (tries <= 0) continue;
     const id = id64(obj(inv.value)['ID']);
     let list = out.get(id);
     if (list === undefined) out.set(id, (list = []));
     for (let i = 0; i < tries; i++) list.push(inv.time);
-  });
+  }
   return out;
 }

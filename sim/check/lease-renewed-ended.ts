@@ -13,7 +13,7 @@
 // keep-alive to the leader, which may not have applied the revoke the follower answered.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { grantWindows, mayHaveGrantedBetween, type GrantWindow } from './lease-grants.ts';
 import { timeToLiveNotFound } from './lease-revoked-early.ts';
 
 type Obj = Record<string, unknown>;
@@ -42,9 +42,13 @@ const memberOf = (resp: Obj): string => {
  * Keep-alives that renewed a lease their member had ended before they were sent. Linear in the
  * history plus, per renewal, the ends of its lease; `stepsMax` bounds the work (then `exhausted`).
  */
-export function findRenewedEnded(history: readonly Op[], max: number, stepsMax: number): { found: RenewedEnded[]; steps: number; exhausted: boolean } {
+export function findRenewedEnded(
+  history: readonly Op[],
+  max: number,
+  stepsMax: number,
+  grants: ReadonlyMap<string, readonly GrantWindow[]> = grantWindows(history),
+): { found: RenewedEnded[]; steps: number; exhausted: boolean } {
   const found: RenewedEnded[] = [];
-  const grants = grantWindows(history);
   /** Per lease, the highest header revision of a grant answered so far (a member past it applied the grant). */
   const grantRevision = new Map<string, number>();
   const ends = new Map<string, End[]>();

@@ -20,8 +20,9 @@
 // (ground-truth seeds 52967, 60902).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { forEachKeepAlive, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
-import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { unboundedKeepAlives } from './lease-keepalive-unknown.ts';
+import { pairLeaseOps, type LeasePair, type LeasePairs } from './lease-pairs.ts';
+import { grantWindowsOf, mayHaveGrantedBetween, type GrantWindow } from './lease-grants.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -55,29 +56,30 @@ interface KeepAlives {
 }
 
 /** Every keep-alive of every lease, as renewals by term and invocations of unknown outcome. */
-function gather(history: readonly Op[]): Map<string, KeepAlives> {
+function gather(keepAlives: readonly LeasePair[]): Map<string, KeepAlives> {
   const byLease = new Map<string, KeepAlives>();
   const of = (id: string): KeepAlives => {
     let k = byLease.get(id);
     if (k === undefined) byLease.set(id, (k = { renewalsByTerm: new Map() }));
     return k;
   };
-  forEachKeepAlive(history, (inv, op) => {
-    if (op === undefined) return;
+  for (let i = 0; i < keepAlives.length; i++) {
+    const { invoke: inv, completion: op } = keepAlives[i]!;
+    if (op === undefined) continue;
     const k = of(id64(obj(inv.value)['ID']));
     const resp = obj(op.value);
     const term = int(obj(resp['header'])['raft_term']);
     const memberId = obj(resp['header'])['member_id'];
     const member = typeof memberId === 'string' || typeof memberId === 'number' ? String(memberId) : '';
-    if (op.type !== 'ok' || term <= 0 || member === '' || member === '0') return;
+    if (op.type !== 'ok' || term <= 0 || member === '' || member === '0') continue;
     const ttlSeconds = int(resp['TTL']);
-    if (ttlSeconds <= 0) return; // the lease was gone: nothing renewed
+    if (ttlSeconds <= 0) continue; // the lease was gone: nothing renewed
     const period = `${member}@${term}`;
     const list = k.renewalsByTerm.get(period);
     const r: Renewal = { invokeUs: inv.time, doneUs: op.time, ttlSeconds, index: op.index };
     if (list === undefined) k.renewalsByTerm.set(period, [r]);
     else list.push(r);
-  });
+  }
   return byLease;
 }
 
@@ -85,13 +87,19 @@ function gather(history: readonly Op[]): Map<string, KeepAlives> {
  * Keep-alives that renewed a lease already expired on the leader that served them. Quadratic in
  * the renewals of one lease in one term at worst; `stepsMax` bounds the work (then `exhausted`).
  */
-export function findRenewedExpired(history: readonly Op[], o: RenewedExpiredOptions, max: number, stepsMax: number): { found: RenewedExpired[]; steps: number; exhausted: boolean } {
+export function findRenewedExpired(
+  history: readonly Op[],
+  o: RenewedExpiredOptions,
+  max: number,
+  stepsMax: number,
+  paired: LeasePairs = pairLeaseOps(history),
+  grants: ReadonlyMap<string, readonly GrantWindow[]> = grantWindowsOf(paired.grants),
+): { found: RenewedExpired[]; steps: number; exhausted: boolean } {
   const found: RenewedExpired[] = [];
   let steps = history.length;
   if (!Number.isFinite(o.clockJumpUsMax)) return { found, steps, exhausted: false };
-  const unbounded = unboundedKeepAlives(history);
-  const grants = grantWindows(history);
-  for (const [lease, k] of gather(history)) {
+  const unbounded = unboundedKeepAlives(paired.keepAlives);
+  for (const [lease, k] of gather(paired.keepAlives)) {
     const firstUnknownUs = unbounded.get(lease) ?? Infinity;
     for (const [period, renewals] of k.renewalsByTerm) {
       const [member, term] = period.split('@');

@@ -25,7 +25,7 @@
 //   thousand leases or more (Promote then spreads expiries further: etcd's leaseRevokeRate).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { REFUSED_GRANT } from './lease-grants.ts';
+import { packedMap } from './packed-map.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -43,7 +43,7 @@ export interface TtlAnswerOptions {
   readonly unboundedKeepAlivesUs?: ReadonlyMap<string, number>;
   /** An answer's raft_term is the term of the leader that served it (else the remaining-TTL bound is not judged). */
   readonly answersCarryLeaderTerm?: boolean;
-  /** Lease id → the earliest invocation (µs) of a grant of that id whose outcome is unknown (unknownGrants). */
+  /** Lease id → the earliest invocation (µs) of a grant of that id whose outcome is unknown (lease-grants.ts unknownGrantsOf). */
   readonly unknownGrantsUs?: ReadonlyMap<string, number>;
   /** Promote's extension of every TTL (µs; etcd: the election timeout): bounds every TimeToLive answer. Undefined: not judged. */
   readonly promoteExtendUs?: number;
@@ -53,33 +53,6 @@ export interface TtlAnswerOptions {
 
 /** etcd 3.4 lessor.go leaseRevokeRate: Promote spreads expiries only with this many leases or more. */
 export const LEASE_REVOKE_RATE = 1000;
-
-/**
- * Lease id → the earliest invocation (µs) of a grant naming that id whose outcome is unknown
- * (timed out, failed with an error that does not say it was refused, never answered): it may
- * have made the lease, with its own TTL.
- */
-export function unknownGrants(history: readonly Op[]): Map<string, number> {
-  const out = new Map<string, number>();
-  const open = new Map<number | string, Op>();
-  const note = (inv: Op): void => {
-    const id = id64(obj(inv.value)['ID']);
-    if (id !== '0') out.set(id, Math.min(out.get(id) ?? Infinity, inv.time));
-  };
-  for (const op of history) {
-    if (op.f !== 'lease/grant') continue;
-    if (op.type === 'invoke') {
-      open.set(op.process, op);
-      continue;
-    }
-    const inv = open.get(op.process);
-    open.delete(op.process);
-    if (inv === undefined || op.type === 'ok' || (op.type === 'fail' && REFUSED_GRANT.test(op.error ?? ''))) continue;
-    note(inv);
-  }
-  for (const inv of open.values()) note(inv);
-  return out;
-}
 
 export interface TtlAnswer {
   readonly lease: string;
@@ -165,7 +138,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     steps += list.length;
     const doneMaxUs: number[] = [];
     for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: list.map((r) => r.invokeUs), doneMaxUs });
+    renewals.set(key, { invokeUs: packedMap(list, (r) => r.invokeUs), doneMaxUs });
   }
   for (const { invoke, ok } of pairs) {
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
@@ -176,7 +149,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
     const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
     if (grants.length === 0) continue;
-    const ttls = grants.map((g) => g.ttl);
+    const ttls = packedMap(grants, (g) => g.ttl);
     const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
     const ttl = Math.max(...ttls);
     const resp = obj(ok.value);

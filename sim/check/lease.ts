@@ -35,10 +35,11 @@
 //    (no revoke sent, no "gone" answer, its TTL not run out): etcd refuses a live id (lease-grant-reused.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
-import { findTtlAnswers, LEASE_REVOKE_RATE, unknownGrants } from './lease-ttl-answers.ts';
+import { findTtlAnswers, LEASE_REVOKE_RATE } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
-import { grantWindows, mayHaveGrantedBetween } from './lease-grants.ts';
+import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf } from './lease-grants.ts';
+import { pairLeaseOps } from './lease-pairs.ts';
 import { RevokeCommitted } from './lease-revoke-committed.ts';
 import { findGrantReused } from './lease-grant-reused.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
@@ -248,7 +249,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const stepsMax = options.stepsMax ?? 50_000_000;
   let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
   const deadlines = new Map<string, number>();
-  const unknownTries = unboundedKeepAliveTries(history);
+  // The grants and keep-alives paired once for every rule below.
+  const paired = pairLeaseOps(history);
+  const unknownTries = unboundedKeepAliveTries(paired.keepAlives);
   for (const times of unknownTries.values()) {
     steps += times.length;
     times.sort((a, b) => a - b);
@@ -257,8 +260,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
-  const regranted = unknownGrants(history);
-  const grants = grantWindows(history);
+  const grants = grantWindowsOf(paired.grants);
+  const regranted = unknownGrantsOf(grants);
   const committed = new RevokeCommitted(ops);
   const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
   // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
@@ -310,15 +313,15 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
-    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(history), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: unknownGrants(history), ...promoteBound(history, options) }, maxViolations);
+    const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     if (options.answersCarryLeaderTerm === true) {
-      const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps);
+      const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps, paired, grants);
       steps += renewed.steps;
       if (renewed.exhausted) steps = stepsMax + 1;
       for (const r of renewed.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });
-      const ended = findRenewedEnded(history, maxViolations, Math.max(0, stepsMax - steps));
+      const ended = findRenewedEnded(history, maxViolations, Math.max(0, stepsMax - steps), grants);
       steps += ended.steps;
       if (ended.exhausted) steps = stepsMax + 1;
       for (const r of ended.found) report({ kind: 'expired-lease-renewed', lease: r.lease, index: r.index, message: r.message });

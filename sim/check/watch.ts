@@ -30,6 +30,7 @@ import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { packedMap } from './packed-map.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header';
 
@@ -173,7 +174,7 @@ function parseEvent(e: Obj): WatchEvent {
 
 function parseResponse(raw: unknown, time: number): WatchResponse {
   const r = obj(obj(raw)['result'] ?? raw);
-  const events = Array.isArray(r['events']) ? (r['events'] as Obj[]).map(parseEvent) : [];
+  const events = Array.isArray(r['events']) ? packedMap(r['events'] as Obj[], parseEvent) : [];
   const created = r['created'] === true;
   const canceled = r['canceled'] === true;
   const compactRevision = int(r['compact_revision']);
@@ -571,7 +572,7 @@ function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
-  return { times: asked.map(([t]) => t), revMax };
+  return { times: packedMap(asked, ([t]) => t), revMax };
 }
 
 /** A server that compacts on its own: any revision may be compacted at any time. */

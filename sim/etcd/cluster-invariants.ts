@@ -42,6 +42,12 @@
 //   ignore what would otherwise depose a stale leader (a vote request of a member it cannot
 //   beat, or one inside the lease), so this answer is how it learns: without it a member whose
 //   term moved ahead never rejoins and the leader never steps down (etcd#8243, etcd#9586).
+// - recovered-durable: a member restarted from its disk comes back with everything its last
+//   incarnation had made durable (fsynced): its term and commit no lower, and the last entry of
+//   its stable log there with the same term (or inside its recovered snapshot). A crash loses
+//   only unsynced writes; recovery that loses more (a torn record left in the WAL so that the
+//   next restart stops reading there, the first hard-state record read instead of the last, an
+//   acknowledged snapshot never fsynced) lets a member forget a vote or an entry it acknowledged.
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
@@ -56,7 +62,7 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -230,6 +236,24 @@ export class ClusterInvariants {
   onStaleLeaderMessage(host: MemberHost, m: Message, answered: boolean): void {
     if (this.found !== undefined || answered || !(this.options.preVote || this.options.checkQuorum)) return;
     this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${this.options.preVote ? 'on' : 'off'}, CheckQuorum ${this.options.checkQuorum ? 'on' : 'off'})`);
+  }
+
+  /** recovered-durable: a restarted member recovers at least what its previous incarnation made durable. */
+  onRestart(before: MemberHost, after: MemberHost): void {
+    if (this.found !== undefined) return;
+    const hs = after.recovered.storage.hardState;
+    if (hs.term < before.durableTerm || hs.commit < before.durableCommit) {
+      this.fail('recovered-durable', after.id, `restarted with term ${hs.term}, commit ${hs.commit} though its disk had made term ${before.durableTerm}, commit ${before.durableCommit} durable`);
+      return;
+    }
+    // The old incarnation's stable storage holds only what its fsyncs completed (the host hands a Ready back after them).
+    const old = before.recovered.storage;
+    const last = old.lastIndex();
+    const term = old.term(last);
+    const fresh = after.recovered.storage;
+    if (typeof term !== 'number' || last <= fresh.snapshot().metadata.index) return;
+    const now = fresh.term(last);
+    if (now !== term) this.fail('recovered-durable', after.id, `restarted without entry ${last} (term ${term}) that its disk had made durable (recovered: ${typeof now === 'number' ? `term ${now}` : 'missing'}, last index ${fresh.lastIndex()}, snapshot ${fresh.snapshot().metadata.index})`);
   }
 
   private recordVote(host: MemberHost, term: number, candidate: number): void {

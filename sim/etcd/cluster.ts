@@ -119,6 +119,7 @@ export class EtcdCluster {
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
+  private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
   private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
@@ -282,7 +283,12 @@ export class EtcdCluster {
         idOf: (n) => this.raftIdOf(n),
         viewId: (n, raftId) => this.viewId(n, raftId),
         makeStateMachine: this.options.makeStateMachine,
-        onStart: (host) => this.hosts.set(name, host),
+        onStart: (host) => {
+          const before = this.hosts.get(name);
+          this.hosts.set(name, host);
+          // The same member again (not one re-added with an empty disk under a new raft id).
+          if (before !== undefined && before.id === host.id && before.config.id === host.config.id) this.restartObserver?.(before, host);
+        },
         onRaftSend: (host, m) => {
           for (const observe of this.raftSendObservers) observe(host, m);
         },
@@ -381,6 +387,7 @@ export class EtcdCluster {
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
     this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
+    this.restartObserver = (before, after) => invariants.onRestart(before, after);
     if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;

@@ -25,14 +25,21 @@ function arrayFormat(text: string, open: number): HistoryFormat {
   return isRobustnessOp(text.slice(first.at, first.at + 4096)) ? 'etcd-robustness' : 'jsonl';
 }
 
+/**
+ * A Jepsen log op line (jepsen-log.ts), in either shape Jepsen prints, anywhere in the file: a
+ * jepsen.log opens with the test's options, pretty-printed over hundreds of lines (some starting
+ * with `{:`), before its first op. A line opening with '{', '[' or '"' is data, never a log line.
+ */
+const JEPSEN_LOG_OP = /^[^{["\s][^\n]*jepsen\.util\s+(?:-\s+)?\S+\s+:\w+\s+:/m;
+
 export function detectFormat(text: string): HistoryFormat | undefined {
+  if (JEPSEN_LOG_OP.test(text)) return 'jepsen-log';
   let offset = 0;
   for (const raw of text.split('\n', 200)) {
     const start = offset;
     offset += raw.length + 1;
     const line = raw.trim();
     if (line === '' || line.startsWith(';')) continue;
-    if (/jepsen\.util\s+-/.test(line)) return 'jepsen-log';
     if (line.startsWith('{"') || line.startsWith('{ "')) return isRobustnessOp(line) ? 'etcd-robustness' : 'jsonl';
     if (line.startsWith('[')) return arrayFormat(text, start + raw.indexOf('['));
     if (line.startsWith('{:')) return 'jepsen-edn';

@@ -28,8 +28,9 @@
 // times that go back, the format before IsCreate was recorded) is refused naming the line and
 // field: a stream read partly would be judged wrongly.
 import type { WatchRecord } from './op.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 import { HistoryParseError } from './parse-error.ts';
-import { b64, parseJson, Reader, shown, valueOf } from './etcd-robustness.ts';
+import { b64, parseJson, Reader, shown, UNRECORDED, valueOf } from './etcd-robustness.ts';
 
 type Json = Record<string, unknown>;
 
@@ -172,4 +173,31 @@ export function parseRobustnessWatches(text: string, client: number): Robustness
     else parseOne(raw, i + 1, client, watch++, out);
   }
   return out;
+}
+
+/** A kv of an event as the linearizability check reads it: what the format does not record, UNRECORDED. */
+function unrecordedKv(kv: Json): Json {
+  return withFields(kv, { create_revision: kv['create_revision'] ?? UNRECORDED, version: kv['version'] ?? UNRECORDED, lease: UNRECORDED });
+}
+
+/**
+ * A run's watch responses as answers of the server for the linearizability check
+ * (watch-observations.ts): an event shows its write took effect at its revision, and a header
+ * (of events, a progress notification) that every revision up to it was made, before the
+ * response arrived (Time, the operations' clock). Each kv and prev_kv marks what the format does
+ * not record (create_revision unless IsCreate, version, lease) as UNRECORDED, so those fields are
+ * read as unknown, never as 0.
+ */
+export function watchAnswers(records: readonly WatchRecord[]): { time: number; response: unknown }[] {
+  return records.map((rec) => {
+    const response = rec.response as Json;
+    const events = response['events'] as Json[] | undefined;
+    if (events === undefined) return { time: rec.time, response };
+    const marked = events.map((e): Json => {
+      const one: Json = withFields(e, { kv: unrecordedKv(e['kv'] as Json) });
+      if (e['prev_kv'] !== undefined) one['prev_kv'] = unrecordedKv(e['prev_kv'] as Json);
+      return one;
+    });
+    return { time: rec.time, response: withFields(response, { events: marked }) };
+  });
 }

@@ -9,6 +9,10 @@ import type { Prng } from '../world/prng.ts';
 import { nemesisPackage } from './packages.ts';
 import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { minLeaseTtlSeconds } from '../../src/lease/lessor.ts';
+
+/** The shortest lease the swarm grants (the schema's floor). */
+const LEASE_TTL_SECONDS_MIN = 2;
 
 /** Every package is drawn, figure8 and membership included; figure8 needs five members. */
 const FIGURE8_MEMBERS = 5;
@@ -108,6 +112,28 @@ function drawTrickle(prng: Prng, tickMs: number, etcd: { watchStreamBuffer: numb
   workload.rateOpsPerSecond = Math.max(TRICKLE_RATE_OPS_PER_SECOND_MIN, Math.round((TRICKLE_WRITES_PER_TICK * 1000) / tickMs));
 }
 
+/**
+ * A quarter of the runs grant leases with the shortest TTL etcd allows for the drawn timing (its
+ * minimum, ceil(1.5 x election timeout), at least 2 s) and run long enough for them to expire
+ * (2 TTLs and a second), from a stream of its own: the etcd workload's leases otherwise live
+ * 7,200 s, so no swarm run ever saw a lease expire (coverage: lease-expired never reached) and a
+ * planted bug in expiry went unjudged.
+ */
+function drawShortLeases(prng: Prng, raft: { tickMs: number; electionTicks: number }, workload: { leaseTtlSeconds: number; durationMs: number }): void {
+  if (!prng.chance(1, 4)) return;
+  workload.leaseTtlSeconds = Math.max(LEASE_TTL_SECONDS_MIN, minLeaseTtlSeconds(raft.electionTicks, raft.tickMs));
+  workload.durationMs = Math.max(workload.durationMs, 2 * workload.leaseTtlSeconds * 1000 + 1000);
+}
+
+/**
+ * Half the runs' kills may tear the last unsynced WAL record (nemesis.tornKills), from a stream of
+ * its own: only the torn-writes package's kills tore one before, so recovery from a torn tail ran
+ * in few runs and never after the other packages' crashes (coverage: torn-write-recovered).
+ */
+function drawTornKills(prng: Prng, nemesis: { tornKills: boolean }): void {
+  if (prng.chance(1, 2)) nemesis.tornKills = true;
+}
+
 export interface SwarmDraw {
   scenario: Scenario;
   options: Record<string, unknown>;
@@ -165,6 +191,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const shapes = drawShapes(prng.fork('shapes'), scenario, etcd, network, workload);
   drawLeaseCheckpoints(prng.fork('lease-checkpoint'), etcd);
   drawTrickle(prng.fork('trickle'), tickMs, etcd, workload);
+  drawShortLeases(prng.fork('lease-ttl'), raft, workload);
   // The packages fault kinds declare: the very last draws, so that a kind added to the table
   // changes nothing else a seed drew.
   const declared = KIND_PACKAGES.filter(() => prng.chance(1, odds));
@@ -174,6 +201,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...drawnAfter.map((p) => nemesisPackage(p).membersMin));
   const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter], intervalMs, faultDurationMs });
+  drawTornKills(prng.fork('torn-kills'), nemesis);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
@@ -183,6 +211,9 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   });
   if (etcd.leaseCheckpointing) last['leaseCheckpointIntervalMs'] = etcd.leaseCheckpointIntervalMs;
   if (workload.rateOpsPerSecond !== scenario.workload.rateOpsPerSecond) last['rateOpsPerSecond'] = workload.rateOpsPerSecond;
+  if (workload.leaseTtlSeconds !== scenario.workload.leaseTtlSeconds) last['leaseTtlSeconds'] = workload.leaseTtlSeconds;
+  if (workload.durationMs !== scenario.workload.durationMs) last['durationMs'] = workload.durationMs;
+  if (nemesis.tornKills !== scenario.nemesis.tornKills) last['tornKills'] = nemesis.tornKills;
   return {
     scenario: drawn,
     options: {

@@ -17,6 +17,7 @@ import { allowsAnomalyOf } from '../check/documented-anomalies.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { packedMap } from '../check/packed-map.ts';
 
 /** Model steps the linearizability search may take per history op, and in all (seconds of search). */
 const LINEARIZABILITY_STEPS_PER_OP = 500;
@@ -53,7 +54,7 @@ export interface HistoryContext {
 export function historyCheckers(names: ReadonlySet<CheckerName>, history: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
   if (names.has('linearizable')) {
-    const lines = history.map((_, i) => i + 1);
+    const lines = packedMap(history, (_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
     const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches });
@@ -64,7 +65,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
     if (allowsAnomalyOf(ctx.scenario, 'linearizable')) {
       const writes = writesOnly(history);
-      const w = checkHistory({ ops: writes, lines: writes.map((op) => op.index + 1) }, 'etcd', budget, { watches });
+      const w = checkHistory({ ops: writes, lines: packedMap(writes, (op) => op.index + 1) }, 'etcd', budget, { watches });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = withFields(w, { summary: wSummary });
     }

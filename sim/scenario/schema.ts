@@ -248,6 +248,12 @@ export const NemesisSchema = z.strictObject({
    * faults then meet a started learner. 0: promote as soon as etcd would.
    */
   learnerHoldMs: int(0, 600_000).default(0),
+  /**
+   * Every kill the packages draw may tear the member's last unsynced WAL record, as the
+   * torn-writes package's kills do (an explicit schedule keeps its own faults). The swarm turns it
+   * on in half its runs: without it only torn-writes' own kills ever tore a record.
+   */
+  tornKills: z.boolean().default(false),
 });
 
 export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;

@@ -7,7 +7,7 @@
 // 179 ops, 14 of unknown outcome, three watchers of every key with prev_kv and progress
 // notifications, one per member, reopened after the leader's kill) written in the robustness format
 // by bench/tools/robustness-export.mjs (its operations and watches.jsonl).
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
@@ -47,7 +47,7 @@ describe('detcd check: the watch files of etcd robustness-test reports', () => {
     const r = await cli(['check', '--model', 'etcd', RUN]);
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/: valid \(179 ops, the 33 client files of one etcd robustness-test run, and its 3 watch files, /);
+    expect(r.out[0]).toMatch(/: valid \(179 ops, the 33 client files of one etcd robustness-test run, and its 3 watch files \(their events also as answers\), /);
     expect(r.out[1]).toMatch(/linearizable: valid; watch: watch guarantees hold over \d+ watch\(es\) and \d+ revisions/);
     const json = await cli(['check', '--model', 'etcd', '--json', RUN]);
     expect(JSON.parse(json.out[0]!)).toMatchObject({ file: RUN, valid: true, linearizable: true, watch: { valid: true } });
@@ -148,5 +148,40 @@ describe('detcd check: the watch files of etcd robustness-test reports', () => {
     const bare = planted('compacted', (op) => cancel(op, 7));
     const b = await cli(['check', '--model', 'etcd', bare]);
     expect(b.code, b.out.join('\n')).toBe(0);
+  });
+  it('uses the watch events as answers: a read called after an event showed a write, which it misses, fails (valid with --no-watches)', async () => {
+    // Two shapes of one class: the put's client timed out (only the event shows it took effect),
+    // and the put answered after the read was called (only the event shows it came first).
+    const put = (value: string, call: number, output: Record<string, unknown>, ret: number): string =>
+      JSON.stringify({ ClientId: 1, Input: { Type: 'txn', Txn: { Conditions: null, OperationsOnSuccess: [{ Type: 'put-operation', Put: { Key: 'key1', Value: { Value: value } } }], OperationsOnFailure: null } }, Call: call, Output: output, Return: ret });
+    const range = JSON.stringify({ ClientId: 2, Input: { Type: 'range', Range: { Start: 'key1', End: '', Limit: 0, Revision: 0 } }, Call: 6_000_000, Output: { Range: { KVs: [{ Key: 'key1', Value: { Value: 'a' }, ModRevision: 2 }], Count: 1 }, Revision: 2 }, Return: 7_000_000 });
+    const watch = (eventAt: number): string =>
+      JSON.stringify({
+        Request: { Key: 'key1', Revision: 1, WithPrefix: false, WithProgressNotify: false, WithPrevKV: true },
+        Responses: [
+          { Events: [{ Type: 'put-operation', Key: 'key1', Value: { Value: 'a' }, Revision: 2, IsCreate: true }], Revision: 2, Time: 1_500_000 },
+          { Events: [{ Type: 'put-operation', Key: 'key1', Value: { Value: 'b' }, Revision: 3, IsCreate: false, PrevValue: { Value: { Value: 'a' }, ModRevision: 2, Version: 1 } }], Revision: 3, Time: eventAt },
+        ],
+      });
+    const run = (name: string, second: string, eventAt: number): string => {
+      const to = join(dir, name);
+      for (const c of ['client-1', 'client-2', 'client-3']) mkdirSync(join(to, c), { recursive: true });
+      writeFileSync(join(to, 'client-1', 'operations.json'), `${put('a', 1_000_000, { Txn: { Failure: false, Results: [{}] }, Revision: 2 }, 2_000_000)}\n${second}\n`);
+      writeFileSync(join(to, 'client-2', 'operations.json'), `${range}\n`);
+      writeFileSync(join(to, 'client-3', 'watch.json'), `${watch(eventAt)}\n`);
+      return to;
+    };
+    const timedOut = put('b', 3_000_000, { Error: 'context deadline exceeded' }, 9_000_000);
+    const late = put('b', 3_000_000, { Txn: { Failure: false, Results: [{}] }, Revision: 3 }, 9_000_000);
+    for (const [name, second] of [['timed-out', timedOut], ['late', late]] as const) {
+      const convicted = run(name, second, 5_000_000);
+      const r = await cli(['check', '--model', 'etcd', '--json', convicted]);
+      expect([r.code, JSON.parse(r.out[0]!)], name).toMatchObject([1, { valid: false, linearizable: false, watch: { valid: true } }]);
+      const alone = await cli(['check', '--model', 'etcd', '--no-watches', convicted]);
+      expect(alone.code, `${name} --no-watches: ${alone.out.join('\n')}`).toBe(0);
+      // The event arrived after the read was called: the read may have come first.
+      const after = await cli(['check', '--model', 'etcd', run(`${name}-after`, second, 6_500_000)]);
+      expect(after.code, `${name} after: ${after.out.join('\n')}`).toBe(0);
+    }
   });
 });

@@ -2,10 +2,11 @@
 // (sim/cli/harness/sweep-worker-boot.ts): used only while no file it was made from is newer, a
 // cache named after the exact bundle text and node, and the same outcomes as the modules of
 // dist/ one by one (and as a run in this thread), also from the cache and in the report path.
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheFile, freshBundle } from '../../sim/cli/harness/sweep-worker-boot.ts';
+import { codeCacheFile, codeCacheTextKey, freshBundle } from '../../sim/cli/harness/sweep-worker-boot.ts';
 import { WorkerPool } from '../../sim/cli/harness/worker-pool.ts';
 import { runSweepTask } from '../../sim/cli/harness/sweep-task.ts';
 import type { SweepOutcome, SweepTask } from '../../sim/cli/harness/sweep-task.ts';
@@ -48,7 +49,44 @@ describe('the bundled sweep worker', () => {
     expect(codeCacheFile(dir, 'var a = 1;')).toBe(codeCacheFile(dir, 'var a = 1;'));
     expect(codeCacheFile(dir, 'var a = 1;')).not.toBe(codeCacheFile(dir, 'var a = 2;'));
     expect(codeCacheFile(dir, 'var a = 1;').startsWith(join(dir, 'sweep-worker.bundle.'))).toBe(true);
+    // V8 rejects a cache made under other flags: each flag set (V8's version tag of them) has its own file.
+    expect(codeCacheFile(dir, 'var a = 1;', 1)).not.toBe(codeCacheFile(dir, 'var a = 1;', 2));
+    expect(codeCacheFile(dir, 'var a = 1;', 1).startsWith(join(dir, `sweep-worker.bundle.${codeCacheTextKey('var a = 1;')}.`))).toBe(true);
   });
+
+  it('keeps a code cache per V8 flag set: worker processes of two flag sets neither reject nor overwrite each other\'s', async () => {
+    const text = freshBundle(DIST_HARNESS);
+    expect(text).toBeDefined();
+    // Flags no sweep uses, so that this test's caches are its own.
+    const flagSets = [['--stack-size=900'], ['--stack-size=901']];
+    const tagOf = (flags: string[]): number => Number(execFileSync(process.execPath, [...flags, '-p', "require('node:v8').cachedDataVersionTag()"], { encoding: 'utf8' }).trim());
+    const files = flagSets.map((flags) => codeCacheFile(DIST_HARNESS, text!, tagOf(flags)));
+    expect(files[0]).not.toBe(files[1]);
+    for (const f of files) rmSync(f, { force: true });
+    const scenario = defineScenario({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 500, rateOpsPerSecond: 50 } });
+    const out = scratchDir('detcd-bundle-flags-');
+    // Two tasks per pool: the cache is written right after the first reply, before the second task runs.
+    const sweep = async (flags: string[]): Promise<void> => {
+      const pool = new WorkerPool<SweepTask, SweepOutcome>(join(DIST_HARNESS, 'sweep-worker-boot.js'), 1, { kind: 'process', execArgv: flags });
+      try {
+        for (const seed of [1, 2]) await pool.run({ scenario, scenarioRef: 'tiny', seed, reportsDir: join(out, 'runs'), sweepDir: out, reportAll: false });
+      } finally {
+        await pool.close();
+      }
+    };
+    try {
+      await sweep(flagSets[0]!);
+      await sweep(flagSets[1]!);
+      // Both caches are there: the second flag set did not overwrite the first one's.
+      expect(files.map((f) => existsSync(f))).toEqual([true, true]);
+      const written = statSync(files[0]!).mtimeMs;
+      // The first flag set again: its cache is read, not rejected and written again.
+      await sweep(flagSets[0]!);
+      expect(statSync(files[0]!).mtimeMs).toBe(written);
+    } finally {
+      for (const f of files) rmSync(f, { force: true });
+    }
+  }, 120_000);
 
   it('exists after the build (the test setup builds it), and its workers give what a run in this thread gives, twice (the second from the cache), a run\'s report included', async () => {
     expect(freshBundle(DIST_HARNESS)).toBeDefined();

@@ -17,6 +17,7 @@ import { explainViolation, violationSummary, type ViolationExplanation } from '.
 import type { Model, Operation } from './model.ts';
 import { PartitionSearch, type FloatOrder, type SearchStatus } from './search.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { packedMap } from '../packed-map.ts';
 
 export interface CheckBudget {
   /** Model steps across all partitions. Default 200,000,000. */
@@ -64,7 +65,7 @@ const OTHER_ORDERS: readonly FloatOrder[] = ['newest', 'oldest'];
 /** Renumbers a partition's ops 0..n-1: finite returns first, each group in call order, as the search requires. */
 function renumber<I, O>(ops: readonly Operation<I, O>[]): Operation<I, O>[] {
   const sorted = [...ops].sort((a, b) => Number(a.return === Infinity) - Number(b.return === Infinity) || a.call - b.call || a.id - b.id);
-  return sorted.map((op, id) => (op.id === id ? op : withFields(op, { id })));
+  return packedMap(sorted, (op, id) => (op.id === id ? op : withFields(op, { id })));
 }
 
 export function checkLinearizable<S, I, O>(

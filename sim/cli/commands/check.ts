@@ -17,7 +17,8 @@
 // it, is checked as the whole run (a client alone sees other clients' writes and would look
 // wrong); the verdict line says how many client files it read. Its client-N/watch.json files
 // (robustness-watches.ts) are judged by the watch checker against its operations, and the
-// run's verdict is both checkers'.
+// run's verdict is both checkers'; their events are also answers for the linearizability check
+// (unless --no-watches): an event shows its write took effect before the response arrived.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -54,7 +55,8 @@ interface CheckArgs {
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
+/** The way out of a usage mistake: the whole usage (260 characters) wrapped a terminal's line mid-word. */
+const USAGE = 'see detcd check --help';
 
 /** A whole number ≥ 1 written in decimal digits (not Number()'s ' 7', '0x10' or '1e3'). */
 function wholeNumber(option: string, v: string): number {
@@ -95,11 +97,11 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
   }
-  if (model === undefined) throw new UsageError(`detcd check: --model is required (${USAGE})`);
+  if (model === undefined) throw new UsageError('detcd check: --model is required: register, kv or etcd');
   if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: --model: unknown model '${model}' (register, kv or etcd)`);
-  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: --format: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl or etcd-robustness; default: from the content)`);
-  if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd (etcd robustness-test histories are etcd API histories)');
-  if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
+  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: --format: unknown format '${format}' (see detcd check --help)`);
+  if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd');
+  if (files.length === 0) throw new UsageError(`detcd check: no history file given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
   if (initialState !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-state applies to --model etcd only');
   if (initialState !== undefined && initialRevision !== undefined) throw new UsageError('detcd check: --initial-state gives the revision too; leave out --initial-revision');
@@ -319,6 +321,13 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
     // A robustness run's watch files, read before the search so a refusal costs no search.
     const records = unit.watches !== undefined && unit.watches.length > 0 ? await runWatches(unit.watches, (f) => readText(f, f)) : undefined;
+    // Their events are the server's answers too: each shows a write took effect at its revision
+    // before the response arrived, which settles timed-out writes and convicts reads that miss
+    // it (--no-watches leaves them to the watch checker alone).
+    if (records !== undefined && args.watches !== false) {
+      const answers = (await import('../../history/etcd-robustness-watch.ts')).watchAnswers(records);
+      if (answers.length > 0) options.watches = [...(options.watches ?? []), ...answers];
+    }
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     const watch = records === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(records, history.ops);
     const ms = Math.round((performance.now() - started) * 10) / 10;
@@ -365,7 +374,7 @@ export async function check(argv: string[]): Promise<number> {
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
-      const watched = watch === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files`;
+      const watched = watch === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
       const lines = [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}; watch: ${watch.summary ?? String(watch.valid)}`);

@@ -7,13 +7,15 @@
 //
 // The code cache is keyed by the bundle's text (SHA-256), node's version and the architecture,
 // so a rebuilt bundle never meets an old cache (V8's own check compares only the source's
-// length). The first worker without a usable cache writes one after its first task (atomically:
+// length), and by V8's version tag of this isolate's flags (a cache made under other flags is
+// rejected), so workers of different flags never overwrite each other's. The first worker without a usable cache writes one after its first task (atomically:
 // a temporary file, renamed); any failure to read or write it only costs the time it saves.
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cachedDataVersionTag } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { Script } from 'node:vm';
 import { sweepPort } from './sweep-port.ts';
@@ -37,10 +39,21 @@ export function freshBundle(dir: string): string | undefined {
   }
 }
 
-/** Where the code cache of this bundle text lives in `dir` for this node: its name says what it was made for. */
-export function codeCacheFile(dir: string, code: string): string {
-  const key = createHash('sha256').update(code).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 24);
-  return join(dir, `sweep-worker.bundle.${key}.v8cache`);
+/** The part of a code cache's name that says which bundle text and node it is for (every V8 flag set has its own cache of it). */
+export function codeCacheTextKey(code: string): string {
+  return createHash('sha256').update(code).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 24);
+}
+
+/**
+ * Where the code cache of this bundle text lives in `dir` for this node and these V8 flags: its
+ * name says what it was made for. V8 rejects a cache made under other flags (its version tag
+ * hashes every flag: --single-threaded-gc, a semi-space size, the inlining budget set at run
+ * time), so worker threads (V8's defaults) and worker processes (one core's flags), or a sweep
+ * under `node --max-old-space-size=…`, each keep their own file; with one file they threw each
+ * other's cache away and every worker compiled the bundle afresh and wrote it again.
+ */
+export function codeCacheFile(dir: string, code: string, flagsTag: number = cachedDataVersionTag()): string {
+  return join(dir, `sweep-worker.bundle.${codeCacheTextKey(code)}.${(flagsTag >>> 0).toString(16)}.v8cache`);
 }
 
 function readCache(file: string): Buffer | undefined {

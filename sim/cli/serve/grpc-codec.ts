@@ -37,6 +37,20 @@ export function etcdServices(): Record<ServiceName, grpc.ServiceDefinition> {
   return out;
 }
 
+/** etcd's lock service (v3lockpb.Lock, v3lock.proto), served beside etcdserverpb's. */
+export function lockService(): grpc.ServiceDefinition {
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as { v3lockpb: { Lock: { service: grpc.ServiceDefinition } } };
+  return pkg.v3lockpb.Lock.service;
+}
+
+/** etcd's election service (v3electionpb.Election, v3election.proto), served beside etcdserverpb's. */
+export function electionService(): grpc.ServiceDefinition {
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'v3election.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as { v3electionpb: { Election: { service: grpc.ServiceDefinition } } };
+  return pkg.v3electionpb.Election.service;
+}
+
 /** A client constructor for a service (the tests use it to speak gRPC to serve). */
 export function etcdClientConstructor(name: ServiceName): grpc.ServiceClientConstructor {
   const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);

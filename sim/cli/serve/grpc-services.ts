@@ -12,6 +12,8 @@ import type { ServiceName } from './grpc-codec.ts';
 import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { takeSnapshot } from './snapshot-method.ts';
+import { lock, unlock } from './lock-method.ts';
+import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -164,6 +166,52 @@ function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, 
       for (const chunk of r.chunks) if (!cancelled) call.write(chunk);
       call.end();
     }));
+  };
+}
+
+/** v3lockpb.Lock (lock-method.ts): a Lock the caller cancels releases its waiter key. */
+export function lockHandlers(ctx: ServiceContext): Handlers {
+  return {
+    Lock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = lock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Unlock: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => unlock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+    }) as Unary,
+  };
+}
+
+/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe streams the leader. */
+export function electionHandlers(ctx: ServiceContext): Handlers {
+  const plain = (method: (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => void): Unary => (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+  };
+  return {
+    Campaign: ((call, callback) => {
+      const done = answer(callback);
+      withLeader(ctx, call, done, () => {
+        const pending = campaign(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as Unary,
+    Proclaim: plain(proclaim),
+    Leader: plain(leader),
+    Resign: plain(resign),
+    Observe: ((call: grpc.ServerWritableStream<unknown, unknown>) => {
+      const done = (r: GateResult): void => {
+        if (!r.ok) call.emit('error', status(r.error));
+      };
+      withLeader(ctx, call, done, () => {
+        const pending = observe(ctx.gate, (call.request ?? {}) as Record<string, unknown>, (body) => call.write(body), () => call.end());
+        call.on('cancelled', () => pending.cancel());
+      });
+    }) as grpc.handleServerStreamingCall<unknown, unknown>,
   };
 }
 

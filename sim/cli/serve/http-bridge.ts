@@ -9,6 +9,10 @@ import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
 import { takeSnapshot } from './snapshot-method.ts';
+import { CONCURRENCY_REQUESTS } from './concurrency-schema.ts';
+import { decodeMessage } from '../../../src/api/json-codec.ts';
+import { lock, unlock } from './lock-method.ts';
+import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 
 const UNARY_PATHS = new Set([
@@ -16,7 +20,9 @@ const UNARY_PATHS = new Set([
   '/v3/lease/grant', '/v3/lease/revoke', '/v3/lease/keepalive', '/v3/lease/timetolive', '/v3/lease/leases',
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
   ...Object.keys(LOCAL_PATHS),
+  '/v3/lock/lock', '/v3/lock/unlock', '/v3/election/campaign', '/v3/election/proclaim', '/v3/election/leader', '/v3/election/resign',
 ]);
+const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
@@ -49,6 +55,7 @@ export class HttpBridge {
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
+    if (path === '/v3/election/observe') return this.observe(req, res);
     if (!UNARY_PATHS.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Not Found');
@@ -80,6 +87,23 @@ export class HttpBridge {
     };
     const local = LOCAL_PATHS[path];
     if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
+    const request = (body ?? {}) as Record<string, unknown>;
+    const schema = CONCURRENCY_REQUESTS[path];
+    const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
+    if (decoded !== undefined && !decoded.ok) return grpcError(res, 3, decoded.error);
+    if (path === '/v3/lock/lock') {
+      const pending = lock(this.gate, request, answer);
+      res.on('close', () => pending.cancel());
+      return;
+    }
+    if (path === '/v3/lock/unlock') return unlock(this.gate, request, answer);
+    if (path === '/v3/election/campaign') {
+      const pending = campaign(this.gate, request, answer);
+      res.on('close', () => pending.cancel());
+      return;
+    }
+    const election = ELECTION[path];
+    if (election !== undefined) return election(this.gate, request, answer);
     this.gate.call(path, body, answer);
   }
 
@@ -91,6 +115,22 @@ export class HttpBridge {
       res.writeHead(200, { 'content-type': 'application/json' });
       for (const chunk of r.chunks) res.write(JSON.stringify({ result: chunk }) + '\n');
       res.end();
+    });
+  }
+
+  /** Election.Observe as the gateway streams it: one {"result": LeaderResponse} line per leader or value. */
+  private observe(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const scan = scanGoJson(Buffer.concat(chunks));
+      if (!scan.ok) return grpcError(res, 3, scan.message);
+      const body = (scan.empty ? {} : JSON.parse(Buffer.concat(chunks).subarray(0, scan.end).toString('utf8'))) as Record<string, unknown>;
+      const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
+      if (!decoded.ok) return grpcError(res, 3, decoded.error);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const pending = observe(this.gate, body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
+      res.on('close', () => pending.cancel());
     });
   }
 

@@ -15,7 +15,6 @@ import { composeValidity } from '../../check/verdict.ts';
 import { HistoryLog } from '../../etcd/history-log.ts';
 import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
-import { drawSwarm } from '../../nemesis/swarm.ts';
 import { convergence, defaultCheckers } from '../../run/checks.ts';
 import { startClients } from '../../run/clients.ts';
 import { historyCheckers } from '../../run/history-checkers.ts';
@@ -45,6 +44,7 @@ import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { refusal } from './refusals.ts';
+import { drawRealSwarm } from './real-swarm.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
@@ -106,9 +106,9 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const log = options.log ?? (() => undefined);
   const binary = options.binary ?? DEFAULT_ETCD_BINARY;
   const root = new Prng(seed);
-  const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
-  const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const mode = options.loopback !== true && namespacesAvailable() ? 'netns' : 'loopback';
+  const { scenario, options: drawn } = drawRealSwarm(input, root.fork('swarm'), mode);
+  const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
   const version = etcdVersion(binary);
@@ -209,6 +209,9 @@ async function drive(
     const jobCall: ClientCall = (req, process, done) => clients.jobs.call(req, process, done);
     interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
   }
+  // The scenario's background loss (network.dropPercent), as the simulated network drops from
+  // the start; a lossy fault replaces it while it lasts and puts it back when it heals.
+  if (scenario.network.dropPercent > 0) cluster.network.setDropPercent(scenario.network.dropPercent);
   const nemesis = new Nemesis(cluster.nemesisWorld(), root.fork('nemesis'));
   nemesis.schedule(schedule, startUs);
   for (const i of interpreters) i.start();

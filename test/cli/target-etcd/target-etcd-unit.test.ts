@@ -9,6 +9,10 @@ import { nftRules, type NetworkFaults } from '../../../sim/cli/target-etcd/netwo
 import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
 import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-world.ts';
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
+import { drawRealSwarm } from '../../../sim/cli/target-etcd/real-swarm.ts';
+import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
+import { drawSwarm } from '../../../sim/nemesis/swarm.ts';
+import { expandSchedule } from '../../../sim/nemesis/schedule.ts';
 import { UNINJECTABLE } from '../../../sim/cli/target-etcd/uninjectable.ts';
 import type { TimedFault } from '../../../sim/scenario/fault.ts';
 import { defineScenario, parseScenario } from '../../../sim/scenario/parse.ts';
@@ -64,6 +68,50 @@ describe('refusals', () => {
   it('without namespaces, network faults are refused and process faults still run', () => {
     expect(refusal(scenario(), [at({ kind: 'partition', shape: 'halves' })], 'loopback')).toMatch(/network namespaces/);
     expect(refusal(scenario(), [at({ kind: 'kill', target: 'leader' }), at({ kind: 'pause', target: 'n2' })], 'loopback')).toBeUndefined();
+  });
+});
+
+describe('swarm testing on a real target', () => {
+  const swarm = loadScenario('swarm').scenario;
+  const runs = (seed: number, mode: 'netns' | 'loopback', draw: typeof drawRealSwarm): string | undefined => {
+    const root = new Prng(seed);
+    const { scenario: s } = draw(swarm, root.fork('swarm'), mode);
+    return refusal(s, expandSchedule(s, root.fork('nemesis-schedule')), mode);
+  };
+
+  it('every seed of 1..100 runs, with namespaces and without (the simulation\'s draw: nearly every seed is refused)', () => {
+    const seeds = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(seeds.filter((seed) => runs(seed, 'netns', (s, p) => drawSwarm(s, p)) === undefined).length).toBeLessThan(5);
+    for (const mode of ['netns', 'loopback'] as const) expect(seeds.filter((seed) => runs(seed, mode, drawRealSwarm) !== undefined), mode).toEqual([]);
+  });
+
+  it('a seed keeps every knob and injectable package it drew, and lists what it left out', () => {
+    let kept = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const sim = drawSwarm(swarm, new Prng(seed).fork('swarm'));
+      const real = drawRealSwarm(swarm, new Prng(seed).fork('swarm'), 'netns');
+      const packages = real.scenario.nemesis.packages;
+      const left = (real.options['leftOut'] ?? []) as string[];
+      for (const p of sim.scenario.nemesis.packages) expect(packages.includes(p) !== left.includes(p), `seed ${seed} ${p}`).toBe(true);
+      if (packages.every((p) => sim.scenario.nemesis.packages.includes(p))) kept++;
+      expect(real.scenario.workload).toEqual(sim.scenario.workload);
+      expect(real.scenario.cluster.members).toBe(sim.scenario.cluster.members);
+      expect(real.scenario.cluster.raft.tickMs).toBe(sim.scenario.cluster.raft.tickMs);
+      expect(real.scenario.network.dropPercent).toBe(sim.scenario.network.dropPercent);
+      expect([real.scenario.network.duplicatePercent, real.scenario.network.reorderPercent, real.scenario.cluster.raft.checkQuorum]).toEqual([0, 0, true]);
+      if (sim.scenario.network.duplicatePercent > 0) expect(left).toContain(`network.duplicatePercent ${sim.scenario.network.duplicatePercent}`);
+      if (!sim.scenario.cluster.raft.checkQuorum) expect(left).toContain('raft.checkQuorum false');
+    }
+    // Most seeds drew an injectable package; the others got one drawn for them.
+    expect(kept).toBeGreaterThan(30);
+  });
+
+  it('without namespaces, a seed keeps only process faults and drops no messages', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { scenario: s } = drawRealSwarm(swarm, new Prng(seed).fork('swarm'), 'loopback');
+      expect(s.network.dropPercent, `seed ${seed}`).toBe(0);
+      for (const p of s.nemesis.packages) expect(p, `seed ${seed}`).not.toMatch(/partition|one-way|clog|lagging/);
+    }
   });
 });
 

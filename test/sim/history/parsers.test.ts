@@ -37,6 +37,41 @@ describe('Jepsen log lines', () => {
     ]);
   });
 
+  it('reads the lines of Jepsen 0.1 on (timestamp and thread before jepsen.util), with an error after the value', () => {
+    const h = parseJepsenLog(
+      [
+        'INFO [2019-04-01 11:25:23,700] jepsen worker 3 - jepsen.util 3\t:invoke\t:cas\t[0 4]',
+        'INFO [2019-04-01 11:25:23,760] jepsen worker 3 - jepsen.util 3\t:info\t:cas\t[0 4]\t:timed-out',
+        'INFO [2019-04-01 11:25:23,791] jepsen worker 1 - jepsen.util 1  :invoke :txn   [[:append 79 3]]',
+        'INFO [2019-04-01 11:25:23,794] jepsen worker 1 - jepsen.util 1\t:fail\t:txn\t[[:append 79 3]]\t[:txn-conflict "CAS failed!"]',
+        'INFO [2019-04-01 11:25:24,000] jepsen test runner - jepsen.util Run complete, writing',
+      ].join('\n'),
+    );
+    expect(h.ops.map((o) => [o.process, o.type, o.f, o.value, o.error])).toEqual([
+      [3, 'invoke', 'cas', [0, 4], undefined],
+      [3, 'info', 'cas', [0, 4], 'timed-out'],
+      [1, 'invoke', 'txn', [['append', 79, 3]], undefined],
+      [1, 'fail', 'txn', [['append', 79, 3]], '["txn-conflict","CAS failed!"]'],
+    ]);
+    expect(h.lines).toEqual([1, 2, 3, 4]);
+  });
+
+  it("skips the nemesis's lines in both shapes: faults, not client ops", () => {
+    const h = parseJepsenLog(
+      [
+        'INFO  jepsen.util - 0\t:invoke\t:write\t1',
+        'INFO  jepsen.util - :nemesis\t:info\t:start\tnil',
+        'INFO  jepsen.util - 0\t:ok\t:write\t1',
+        'INFO [2019-04-01 11:25:23,700] jepsen nemesis - jepsen.util :nemesis\t:info\t:start\t"Cut off {:n1 #{:n2 :n3}}"',
+      ].join('\n'),
+    );
+    expect(h.ops.map((o) => [o.process, o.type])).toEqual([
+      [0, 'invoke'],
+      [0, 'ok'],
+    ]);
+    expect(h.lines).toEqual([1, 3]);
+  });
+
   it('names the line of a malformed op line', () => {
     expect(() => parseJepsenLog('INFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t[1 2')).toThrow(HistoryParseError);
     try {
@@ -96,6 +131,14 @@ describe('format detection', () => {
     expect(detectFormat('[{"process":0}]')).toBe('jsonl');
     expect(detectFormat('\n[\n\n  { "process": 0 }\n]')).toBe('jsonl');
     expect(detectFormat('[]')).toBe('jsonl');
+  });
+
+  it("finds a jepsen.log's first op line past its pretty-printed test options (lines opening with {:)", () => {
+    const preamble = ['INFO [2019-04-01 11:25:20,000] jepsen test runner - jepsen.cli Test options:', ' {:concurrency 5,', '  :nodes ["n1" "n2"],', ...Array.from({ length: 300 }, (_, i) => `  :k${i} ${i},`), ' }'];
+    const log = [...preamble, 'INFO [2019-04-01 11:25:23,700] jepsen worker 3 - jepsen.util 3\t:invoke\t:read\tnil'].join('\n');
+    expect(detectFormat(log)).toBe('jepsen-log');
+    // A value that holds such text is data, not a log line.
+    expect(detectFormat('{"index":0,"value":"INFO jepsen.util - 1 :invoke :read nil"}')).toBe('jsonl');
   });
 });
 

@@ -5,6 +5,7 @@ import { drawSwarm } from '../../../sim/nemesis/swarm.ts';
 import { defineScenario } from '../../../sim/scenario/parse.ts';
 import { NemesisPackages } from '../../../sim/scenario/schema.ts';
 import { Prng } from '../../../sim/world/prng.ts';
+import { minLeaseTtlSeconds } from '../../../src/lease/lessor.ts';
 import { DRAWN_AFTER_DECLARED_PIN, drawnAfterDeclared } from '../../support/swarm-drawn-after.ts';
 
 describe('nemesis schedule', () => {
@@ -57,6 +58,38 @@ describe('nemesis schedule', () => {
     expect(drawSwarm(plain, new Prng(1)).scenario).toBe(plain);
     // The pin test/sim/scenario/fault-kind-added.test.ts holds a table with one more kind to.
     expect(drawnAfterDeclared(40)).toEqual(DRAWN_AFTER_DECLARED_PIN);
+  });
+
+  it('swarm grants leases short enough to expire within the run in some seeds, and makes every kill of some seeds tear', () => {
+    // Before: every swarm lease lived 7,200 s and only the torn-writes package's kills tore a
+    // record (coverage of 300 seeds: lease-expired and torn-write-recovered never reached).
+    const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
+    let short = 0;
+    let tornRuns = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const d = drawSwarm(swarm, new Prng(seed)).scenario;
+      const ttl = d.workload.leaseTtlSeconds;
+      if (ttl !== swarm.workload.leaseTtlSeconds) {
+        short++;
+        expect(ttl).toBe(Math.max(2, minLeaseTtlSeconds(d.cluster.raft.electionTicks, d.cluster.raft.tickMs)));
+        expect(d.workload.durationMs).toBeGreaterThanOrEqual(2 * ttl * 1000 + 1000);
+      }
+      const kills = expandSchedule(d, new Prng(seed)).filter((t) => t.fault.kind === 'kill');
+      if (d.nemesis.tornKills) {
+        tornRuns++;
+        for (const k of kills) expect(k.fault).toMatchObject({ tornWrites: true });
+      }
+    }
+    expect(short).toBeGreaterThan(5);
+    expect(tornRuns).toBeGreaterThan(15);
+    // Named scenarios keep their kills as drawn: clean unless the package tears.
+    const plain = defineScenario({ name: 'k', workload: { durationMs: 10_000 }, nemesis: { packages: ['kill-random'] } });
+    expect(plain.nemesis.tornKills).toBe(false);
+    expect(expandSchedule(plain, new Prng(1)).every((t) => t.fault.kind !== 'kill' || t.fault.tornWrites !== true)).toBe(true);
+    const torn = defineScenario({ name: 'k', workload: { durationMs: 10_000 }, nemesis: { packages: ['kill-random'], tornKills: true } });
+    const tornKills = expandSchedule(torn, new Prng(1));
+    expect(tornKills.length).toBeGreaterThan(0);
+    expect(tornKills.every((t) => t.fault.kind === 'kill' && t.fault.tornWrites === true)).toBe(true);
   });
 
   it('swarm draws the workload knobs (watch rotation, op mix, compaction revision) and keeps the election timeout at least 10 one-way latencies, the liveness budget 20 election timeouts', () => {

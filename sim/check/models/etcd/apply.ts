@@ -5,6 +5,7 @@
 import { compareId64, id64, decodeKey, encodeKey, int } from './json.ts';
 import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
 import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
+import { packedMap } from '../../packed-map.ts';
 
 export type Req = Record<string, unknown>;
 
@@ -155,7 +156,7 @@ export function rangeResult(kvs: ReadonlyMap<string, KeyValue>, req: Req, observ
   const keysOnly = req['keys_only'] === true;
   // count_only: etcd's store returns the count and no kvs, so there is never "more" either.
   if (req['count_only'] === true) return { count, countOnly: true, found: [], more: false, keysOnly };
-  let found = keys.map((k) => kvs.get(k)!);
+  let found = packedMap(keys, (k) => kvs.get(k)!);
   const minMod = int(req['min_mod_revision']);
   const maxMod = int(req['max_mod_revision']);
   const minCreate = int(req['min_create_revision']);
@@ -257,7 +258,7 @@ function putKv(w: Writer, req: Req): KeyValue | undefined {
 /** Deletes [key, range_end); the key-values it removed, in key order. */
 function deleteKvs(w: Writer, req: Req): KeyValue[] {
   const keys = keysInRange(w.view, req);
-  const prevs = keys.map((k) => w.view.get(k)!);
+  const prevs = packedMap(keys, (k) => w.view.get(k)!);
   for (const k of keys) w.remove(k);
   return prevs;
 }

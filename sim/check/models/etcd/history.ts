@@ -39,6 +39,7 @@ import { rangeAnswerOfResponse } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
+import { packedMap } from '../../packed-map.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -93,6 +94,11 @@ function revisionBounds(f: EtcdF, req: Req, resp: Req, rev: number): [number | u
     case 'kv/txn':
       return [txnWrites(req, resp) ? rev - 1 : rev, undefined];
     case 'lease/revoke':
+      return [undefined, rev];
+    case 'kv/compaction':
+      // etcd's Compact answers with the revision when it answers (v3_server.go: Header.Revision =
+      // s.kv.Rev() after the apply returned), not the one it applied at: writes applied in
+      // between raise it. The compaction applied at that revision or before.
       return [undefined, rev];
     default:
       return [rev, undefined];
@@ -204,6 +210,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     }
   }
   const watched = watchFacts(options.watches ?? []);
+  if (watched.reached.length > 0) returnBeforeWatchers(drafts, watched.reached);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
   const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, () => writtenValues(pairs), watched);
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
@@ -216,7 +223,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   }
   const kept = drafts.filter((d) => d.returnPos !== -1);
   const placeholder = hideValuesNobodySaw(pairs, shownByPair, kept, options.watches ?? []);
-  const ops: EtcdOperation[] = kept.map((d, id) => {
+  const ops: EtcdOperation[] = packedMap(kept, (d, id) => {
     // Every field set (undefined when not known): one object shape for every op's input, so the
     // code reading them (the facts about the answers, the model's step) sees one shape, not dozens.
     const input: EtcdInput = { f: d.f, request: d.request, pre: d.pre, preMax: d.preMax, gaps: d.gaps, servedAt: d.servedAt, original: d.original };
@@ -250,7 +257,7 @@ function hideValuesNobodySaw(pairs: readonly OpPair[], shownByPair: readonly (re
     if (list === undefined) valuedObjects(p.completion.value, (list = []));
     shown.push(list);
   }
-  const hidden = hideUnseenValues(requests, shown, unseen, watches.map((w) => w.response));
+  const hidden = hideUnseenValues(requests, shown, unseen, packedMap(watches, (w) => w.response));
   if (hidden === undefined) return undefined;
   unseen.forEach((d, i) => {
     const req = hidden.requests[i]!;
@@ -315,6 +322,39 @@ function isLeaseRead(d: Draft): boolean {
 }
 
 /**
+ * A write whose answer shows the revision it made was applied before any watch response showing
+ * that revision or a later one (header or event) was sent: an op called after such a response
+ * arrived follows the write, even when the write's own answer came later (its client or member
+ * slow, cut off). Its return is moved to just before the first such op (the response's position
+ * - 0.5), when that is after its call and before its answer.
+ */
+function returnBeforeWatchers(drafts: Draft[], reached: readonly { revision: number; by: number }[]): void {
+  // The highest revision shown by each position, as steps: positions ascending, revisions rising.
+  const sorted = [...reached].sort((a, b) => a.by - b.by);
+  const bys: number[] = [];
+  const revisions: number[] = [];
+  for (const r of sorted) {
+    if (revisions.length > 0 && r.revision <= revisions[revisions.length - 1]!) continue;
+    bys.push(r.by);
+    revisions.push(r.revision);
+  }
+  for (const d of drafts) {
+    if (d.output === undefined || !('response' in d.output) || d.pre === undefined || d.pre !== d.rev - 1) continue;
+    // The first step whose revision is at least the write's.
+    let lo = 0;
+    let hi = revisions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (revisions[mid]! < d.rev) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === revisions.length) continue;
+    const by = bys[lo]! - 0.5;
+    if (by > d.pair.call && by < d.returnPos) d.returnPos = by;
+  }
+}
+
+/**
  * Gives timed-out writes a revision when their unique value was observed, and marks (with
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
@@ -341,10 +381,13 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
       if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
     });
   }
+  // A watch response arrived before every op from its position on was called (placeWatches):
+  // the write it shows returns just before that op's call (by - 0.5), not at it, where the op
+  // would count as concurrent and could still be placed before the write.
   for (const w of watched.values) {
     if (keepsOld.size > 0 && keepsOld.has(w.key)) continue;
     const s = seen.get(w.value);
-    if (s === undefined || w.by < s.by) seen.set(w.value, { mod: w.mod, by: w.by });
+    if (s === undefined || w.by - 0.5 < s.by) seen.set(w.value, { mod: w.mod, by: w.by - 0.5 });
   }
   let resolved = 0;
   for (const d of drafts) {
@@ -382,9 +425,10 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   const gapSet: ReadonlySet<number> = new Set(trailing === 0 ? gaps : [...gaps, ...Array.from({ length: trailing }, (_, i) => maxRevision + 1 + i)]);
   // The revision reached before each unseen write's call: no gap at or below it can hold it.
   const reachedBefore = revisionReachedBefore(
-    drafts
-      .filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity)
-      .map((d) => ({ ret: d.returnPos, rev: d.rev })),
+    packedMap(
+      drafts.filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity),
+      (d) => ({ ret: d.returnPos, rev: d.rev }),
+    ),
     initialRevision,
   );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);

@@ -243,6 +243,8 @@ class EtcdModel implements Model<EtcdState, EtcdInput, EtcdOutput> {
       return autoCompaction ? autoCompacted(s, input, output.error) : undefined;
     }
     if ('error' in r) return undefined;
+    // A compaction's answer is a header whose revision is a bound (preMax), checked above.
+    if (input.f === 'kv/compaction') return r.state;
     return sameResponse(input.f, r.response, output.response) ? r.state : undefined;
   }
 

@@ -10,12 +10,18 @@
 // The facts only constrain (pin a write to a revision, rule fillers out), so a watch stream
 // can never make a non-linearizable history pass; a watch stream that lies can make the
 // check fail, which is a bug of the server either way (the watch checker judges streams).
+//
+// Events of etcd's robustness-test reports (client-N/watch.json) record a kv's key, value and
+// mod_revision only: their create_revision, version and lease are UNRECORDED ('*'), and such a
+// kv is a sighting marked unrecorded (gap-constraints.ts): its key, value and mod_revision pin
+// and constrain as an answer's do; what it does not record says nothing.
+import { UNRECORDED } from '../../../history/etcd-robustness.ts';
 import type { Req } from './apply.ts';
 import { decodeKey, id64, int } from './json.ts';
 
 /** One watch response, placed in the history's real-time order. */
 export interface WatchObservation {
-  /** History position by which the client had it: every op called at or after it came later. */
+  /** History position by which the client had it: every op at or after it came later (its time is after the response's). */
   pos: number;
   response: unknown;
 }
@@ -24,14 +30,20 @@ export interface WatchFacts {
   /** (value, mod_revision, key, position seen by) of every PUT event and prev_kv. */
   values: { value: string; mod: number; key: string; by: number }[];
   /** Key-values as of a revision: a PUT event's kv at its mod_revision, a prev_kv one revision before its event. */
-  kvs: { key: string; value: string | undefined; create: number; mod: number; version: number; lease: string; at: number }[];
+  kvs: { key: string; value: string | undefined; create: number; mod: number; version: number; lease: string; at: number; unrecorded?: true }[];
   /** Revision → keys a DELETE event shows deleted there. */
   deleted: Map<number, Set<string>>;
   /** The highest revision an event shows (0 without events). */
   maxRevision: number;
+  /**
+   * Per response with a header or events: the highest revision it shows (its header's, or an
+   * event's) and the position by which the client had it. Every revision up to it was committed
+   * and applied on the member that sent it before it was sent.
+   */
+  reached: { revision: number; by: number }[];
 }
 
-export const NO_WATCH_FACTS: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0 };
+export const NO_WATCH_FACTS: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0, reached: [] };
 
 function kvOf(o: unknown): Req | undefined {
   return typeof o === 'object' && o !== null && typeof (o as Req)['key'] === 'string' ? (o as Req) : undefined;
@@ -44,7 +56,7 @@ function sameFields(a: Req, b: Req): boolean {
 
 export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
   if (observations.length === 0) return NO_WATCH_FACTS;
-  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0 };
+  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0, reached: [] };
   // Every watcher of a key gets the same events (three watchers: each kv three times): a kv whose
   // fields are the very same as one already added as of the same revision, by then, adds nothing
   // (the same entries again, seen no earlier), so it is passed over before any field is decoded.
@@ -60,13 +72,22 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
     const value = typeof kv['value'] === 'string' ? kv['value'] : undefined;
     const key = decodeKey(kv['key']);
     if (value !== undefined) facts.values.push({ value, mod, key, by });
+    if (kv['create_revision'] === UNRECORDED || kv['version'] === UNRECORDED || kv['lease'] === UNRECORDED) {
+      facts.kvs.push({ key, value, create: 0, mod, version: 0, lease: '0', at, unrecorded: true });
+      return;
+    }
     facts.kvs.push({ key, value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
   };
   for (const o of observations) {
     const resp = o.response;
     if (typeof resp !== 'object' || resp === null) continue;
+    const header = (resp as Req)['header'];
+    let reached = typeof header === 'object' && header !== null ? int((header as Req)['revision']) : 0;
     const events = (resp as Req)['events'];
-    if (!Array.isArray(events)) continue;
+    if (!Array.isArray(events)) {
+      if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
+      continue;
+    }
     for (const ev of events as unknown[]) {
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
@@ -75,6 +96,7 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       const rev = int(kv['mod_revision']);
       if (rev <= 0) continue;
       if (rev > facts.maxRevision) facts.maxRevision = rev;
+      if (rev > reached) reached = rev;
       if (e['type'] === 'DELETE') {
         const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
         keys.add(decodeKey(kv['key']));
@@ -84,15 +106,17 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       const prev = kvOf(e['prev_kv']);
       if (prev !== undefined) addKv(prev, rev - 1, o.pos);
     }
+    if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
   }
   return facts;
 }
 
 /**
  * Places watch responses (µs times) among a history's ops (µs times, in history order): at the
- * first position from which on every op's time is at or after the response's, so whatever an
- * event shows happened before any op there. Times that go backwards in the history only move
- * positions later (weaker, never wrong).
+ * first position from which on every op's time is after the response's, so whatever an event
+ * shows happened before any op there (an op at the very same time may have come first: it is
+ * placed after the position). Times that go backwards in the history only move positions later
+ * (weaker, never wrong).
  */
 export function placeWatches(opTimes: readonly number[], watches: readonly { time: number; response: unknown }[]): WatchObservation[] {
   const n = opTimes.length;
@@ -103,7 +127,7 @@ export function placeWatches(opTimes: readonly number[], watches: readonly { tim
   const out: WatchObservation[] = [];
   let p = 0;
   for (const w of sorted) {
-    while (p < n && suffixMin[p]! < w.time) p++;
+    while (p < n && suffixMin[p]! <= w.time) p++;
     out.push({ pos: p, response: w.response });
   }
   return out;

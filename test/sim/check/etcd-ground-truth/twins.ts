@@ -1,8 +1,7 @@
 // Must-fail twins of ground-truth histories: the same history with one answer made a lie, so
 // the checker must call it not linearizable (a ground-truth test that cannot fail is a defect).
 import type { Op, WatchRecord } from '../../../../sim/history/op.ts';
-import { unknownGrants } from '../../../../sim/check/lease-ttl-answers.ts';
-import { grantWindows, mayHaveGrantedBetween } from '../../../../sim/check/lease-grants.ts';
+import { grantWindows, mayHaveGrantedBetween, unknownGrantsOf } from '../../../../sim/check/lease-grants.ts';
 
 /** The first key-value with a value in an answer (range kvs, prev_kv, prev_kvs, nested txn answers). */
 function firstValued(o: unknown): { value?: unknown } | undefined {
@@ -209,7 +208,7 @@ export function withUnflaggedFragment(watches: readonly WatchRecord[]): WatchRec
  */
 export function withExpiredKey(history: readonly Op[]): Op[] | undefined {
   // A lease no grant of unknown outcome may have made again (then its keys are not judged).
-  const regranted = unknownGrants(history);
+  const regranted = unknownGrantsOf(grantWindows(history));
   const grant = history.find((o) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && !regranted.has(String(o.value['ID'])));
   if (grant === undefined) return undefined;
   const g = grant.value as Body;

@@ -345,6 +345,42 @@ export const SCRIPT: Step[] = [
   { name: 'role delete', call: 'Auth.RoleDelete', req: { role: 'r' } },
   { name: 'role grant permission', call: 'Auth.RoleGrantPermission', req: { name: 'r', perm: { permType: 'READ', key: b('a') } } },
   { name: 'role revoke permission', call: 'Auth.RoleRevokePermission', req: { role: 'r', key: b('a') } },
+  // v3lock (etcd's lock service, run over the KV API): uncontended locks, a lease's own lock taken
+  // again, unknown leases, unlocks (the contended case: grpc-endpoints.test.ts).
+  { name: 'lease for locks', call: 'Lease.LeaseGrant', req: { ID: '8001', TTL: '600' } },
+  { name: 'lease for locks, another', call: 'Lease.LeaseGrant', req: { ID: '8002', TTL: '600' } },
+  { name: 'lock', call: 'Lock.Lock', req: { name: b('lk'), lease: '8001' } },
+  { name: 'lock again with the same lease', call: 'Lock.Lock', req: { name: b('lk'), lease: '8001' } },
+  { name: 'lock another name', call: 'Lock.Lock', req: { name: b('lk2'), lease: '8002' } },
+  { name: 'lock an empty name', call: 'Lock.Lock', req: { lease: '8002' } },
+  { name: 'lock with an unknown lease', call: 'Lock.Lock', req: { name: b('lk3'), lease: '8999' } },
+  { name: 'the lock keys', call: 'KV.Range', req: { key: b('lk'), range_end: b('ll') } },
+  { name: 'unlock', call: 'Lock.Unlock', req: { key: b('lk/1f41') } },
+  { name: 'unlock a key nobody holds', call: 'Lock.Unlock', req: { key: b('lk/1f41') } },
+  { name: 'unlock without a key', call: 'Lock.Unlock', req: {} },
+  { name: 'lock after the unlock, by the other lease', call: 'Lock.Lock', req: { name: b('lk'), lease: '8002' } },
+  { name: 'revoke a lock\'s lease', call: 'Lease.LeaseRevoke', req: { ID: '8002' } },
+  { name: 'the lock keys after the revoke', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
+  // v3election (etcd's election service, run over the KV API): no leader, a campaign, the same
+  // candidate again (same value: nothing; another value: proclaimed), an observer, proclaims and
+  // resigns with a stale leader key, a resign (contention, observing changes: lock-service.test.ts).
+  { name: 'lease for elections', call: 'Lease.LeaseGrant', req: { ID: '8003', TTL: '600' } },
+  { name: 'election leader, nobody campaigned', call: 'Election.Leader', req: { name: b('el') } },
+  { name: 'campaign', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v1') } },
+  { name: 'election leader', call: 'Election.Leader', req: { name: b('el') } },
+  { name: 'campaign again, same value', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v1') } },
+  { name: 'campaign again, another value', call: 'Election.Campaign', req: { name: b('el'), lease: '8003', value: b('v2') } },
+  { name: 'election leader after the second campaign', call: 'Election.Leader', req: { name: b('el') } },
+  { name: 'observe the election (its leader now)', serverStream: 'Election.Observe', req: { name: b('el') }, replies: 1 },
+  { name: 'proclaim with a stale leader key', call: 'Election.Proclaim', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '1', lease: '8003' }, value: b('v3') } },
+  { name: 'proclaim without a leader key', call: 'Election.Proclaim', req: { value: b('v3') } },
+  { name: 'resign with a stale leader key', call: 'Election.Resign', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '1', lease: '8003' } } },
+  { name: 'resign without a leader key', call: 'Election.Resign', req: {} },
+  { name: 'campaign with an unknown lease', call: 'Election.Campaign', req: { name: b('el2'), lease: '8999', value: b('x') } },
+  { name: 'election leader, still', call: 'Election.Leader', req: { name: b('el') } },
+  { name: 'proclaim', call: 'Election.Proclaim', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '34', lease: '8003' }, value: b('v3') } },
+  { name: 'resign', call: 'Election.Resign', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '34', lease: '8003' } } },
+  { name: 'election leader after the resign', call: 'Election.Leader', req: { name: b('el') } },
   { name: 'range all at the end', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
   // Last: leases of the minimum TTL (2 s) expire while the script runs, at times that differ.
   { name: 'lease grant ttl 1 (raised to the minimum)', call: 'Lease.LeaseGrant', req: { ID: LEASE2, TTL: '1' } },
@@ -354,6 +390,14 @@ export const SCRIPT: Step[] = [
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts). */
 export const GATEWAY_SCRIPT: { path: string; body: object }[] = [
+  { path: '/v3/lock/lock', body: { name: b('gw'), lease: '8999' } },
+  { path: '/v3/lock/unlock', body: {} },
+  { path: '/v3/lock/lock', body: { name: b('gw'), lease: 'abc' } },
+  { path: '/v3/lock/lock', body: { name: '%%%' } },
+  { path: '/v3/election/resign', body: { leader: { rev: 'x' } } },
+  { path: '/v3/election/campaign', body: { name: 7 } },
+  { path: '/v3/election/proclaim', body: { leader: 'k' } },
+  { path: '/v3/lock/unlock', body: { key: b('gw/1') } },
   { path: '/v3/maintenance/defragment', body: {} },
   { path: '/v3/maintenance/alarm', body: {} },
   { path: '/v3/maintenance/alarm', body: { action: 'DEACTIVATE', alarm: 'NOSPACE' } },

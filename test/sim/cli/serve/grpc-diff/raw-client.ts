@@ -29,6 +29,8 @@ function method(name: string): Method {
     const definition = {
       ...protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS),
       ...protoLoader.loadSync(join(PROTO_DIR, '..', 'grpc', 'health.proto'), LOADER_OPTIONS),
+      ...protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), LOADER_OPTIONS),
+      ...protoLoader.loadSync(join(PROTO_DIR, 'v3election.proto'), LOADER_OPTIONS),
     };
     methods = new Map();
     for (const [service, def] of Object.entries(definition)) {

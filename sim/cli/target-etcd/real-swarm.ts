@@ -1,0 +1,47 @@
+// Swarm testing against a real etcd: the swarm's draw (sim/nemesis/swarm.ts) kept to what the
+// target can do. The simulation's swarm draws from every fault package and knob, and nearly every
+// seed draws something a real cluster cannot suffer (clock faults, torn writes, buggify, slow
+// disks, membership: uninjectable.ts): one seed of 1..200 ran; the others were refused. Here a
+// seed keeps what it drew that the target can inject: its injectable packages (one of them drawn
+// when it kept none), random drops without duplication or reordering, ReadIndex reads with
+// CheckQuorum on (etcd 3.4 has no other). What it left out is listed in results.json's options
+// (`leftOut`), so a report never claims a fault that did not run.
+import type { NemesisPackageName, Scenario } from '../../scenario/schema.ts';
+import { NemesisPackages } from '../../scenario/schema.ts';
+import { drawSwarm, type SwarmDraw } from '../../nemesis/swarm.ts';
+import type { Prng } from '../../world/prng.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
+import type { NetworkMode } from './network.ts';
+import { refusal } from './refusals.ts';
+
+/** Whether the target can run every fault `name` can draw, on a cluster of `members`. */
+function injectable(scenario: Scenario, name: NemesisPackageName, mode: NetworkMode): boolean {
+  const alone = withFields(scenario, { nemesis: withFields(scenario.nemesis, { packages: [name] }) });
+  return refusal(alone, [], mode) === undefined;
+}
+
+/** The swarm's draw for a real target: `drawSwarm`'s, less what the target cannot inject. */
+export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): SwarmDraw {
+  const drawn = drawSwarm(input, prng);
+  if (!input.swarm.enabled) return drawn;
+  const s = drawn.scenario;
+  // Settings first: a package is judged on the settings the run will have.
+  const raft = withFields(s.cluster.raft, { readOnly: 'safe' as const, checkQuorum: true });
+  const network = withFields(s.network, { duplicatePercent: 0, reorderPercent: 0, dropPercent: mode === 'netns' ? s.network.dropPercent : 0 });
+  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft }) });
+  const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
+  const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
+  if (kept.length === 0) {
+    const candidates = NemesisPackages.filter((p) => injectable(settled, p, mode));
+    if (candidates.length === 0) throw new Error('drawRealSwarm: no nemesis package is injectable on this target');
+    kept.push(prng.fork('real-swarm').pick(candidates));
+  }
+  if (s.network.duplicatePercent > 0) leftOut.push(`network.duplicatePercent ${s.network.duplicatePercent}`);
+  if (s.network.reorderPercent > 0) leftOut.push(`network.reorderPercent ${s.network.reorderPercent}`);
+  if (network.dropPercent !== s.network.dropPercent) leftOut.push(`network.dropPercent ${s.network.dropPercent}`);
+  if (!s.cluster.raft.checkQuorum) leftOut.push('raft.checkQuorum false');
+  if (s.cluster.raft.readOnly !== 'safe') leftOut.push(`raft.readOnly ${s.cluster.raft.readOnly}`);
+  const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept }) });
+  const options = withFields(drawn.options, { packages: kept, network, raft: withFields(drawn.options['raft'] as Record<string, unknown>, { checkQuorum: true }) });
+  return { scenario, options: leftOut.length === 0 ? options : withFields(options, { leftOut }) };
+}
