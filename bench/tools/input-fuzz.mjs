@@ -5,7 +5,7 @@
 // line naming the file, field and reason, no stack trace, no hang, no half-written report,
 // nothing touched outside --out; HTML reports rendered in headless Chromium run no user markup.
 //
-//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,html]
+//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,shapes,html]
 //        [--jobs N] [--per-field N] [--seed N] [--keep]
 //
 // ROOT: a package root with a built dist/ (default: this checkout). --per-field: how many
@@ -22,12 +22,13 @@ import { flagCases } from './input-fuzz/flag-cases.mjs';
 import { scenarioCases, scenarioMutations } from './input-fuzz/scenario-cases.mjs';
 import { mergeCases, outCases, runDirCases } from './input-fuzz/report-cases.mjs';
 import { historyCases } from './input-fuzz/history-cases.mjs';
+import { historyShapeCases } from './input-fuzz/history-shapes.mjs';
 import { htmlCases, renderFindings } from './input-fuzz/html-cases.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { only: { type: 'string' }, jobs: { type: 'string' }, 'per-field': { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } } });
 const ROOT = resolve(positionals[0] ?? new URL('../..', import.meta.url).pathname);
 const BIN = join(ROOT, 'bin/detcd.js');
-const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,html').split(',');
+const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,shapes,html').split(',');
 const JOBS = Number(values.jobs ?? 2);
 const PER_FIELD = Number(values['per-field'] ?? 6);
 const SEED = Number(values.seed ?? 1);
@@ -82,8 +83,9 @@ async function makeFixtures() {
   const { symlinkSync } = await import('node:fs');
   symlinkSync(join(dirs.user, 'project'), join(dirs.user, 'project-link'));
   const robustnessDir = join(ROOT, 'test/fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3');
+  const robustnessWatchDir = join(ROOT, 'test/fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3-watch');
   return {
-    tiny, okRun, etcdRun, okSweep, robustnessDir,
+    tiny, okRun, etcdRun, okSweep, robustnessDir, robustnessWatchDir,
     scenariosDir: join(ROOT, 'scenarios'),
     registerHistory: join(okRun, 'history.jsonl'),
     registerEdn: join(okRun, 'history.edn'),
@@ -166,6 +168,7 @@ async function main() {
   if (KINDS.includes('merge')) cases.push(...mergeCases(fx, pick, random, outFor));
   if (KINDS.includes('out')) cases.push(...outCases(fx, outFor));
   if (KINDS.includes('history')) cases.push(...historyCases(fx, pick, random, inputPath));
+  if (KINDS.includes('shapes')) cases.push(...historyShapeCases(fx, pick, random, inputPath));
   if (KINDS.includes('html')) cases.push(...htmlCases(fx, outFor, inputPath));
   process.stderr.write(`${cases.length} command-line cases, ${JOBS} at a time, sandbox ${sandbox}\n`);
   const results = await runAll(cases);

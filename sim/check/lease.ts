@@ -31,6 +31,8 @@
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 // 7. Renewed ended: with such answers, a keep-alive must not renew a lease its member revoked or
 //    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
+// 8. Grant reused: two grants answered ok with one id while the first lease was certainly alive
+//    (no revoke sent, no "gone" answer, its TTL not run out): etcd refuses a live id (lease-grant-reused.ts).
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, LEASE_REVOKE_RATE } from './lease-ttl-answers.ts';
@@ -39,6 +41,7 @@ import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf } from './lease-grants.ts';
 import { pairLeaseOps } from './lease-pairs.ts';
 import { RevokeCommitted } from './lease-revoke-committed.ts';
+import { findGrantReused } from './lease-grant-reused.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
 import type { RenewalProof } from './renewal-proof.ts';
@@ -77,7 +80,7 @@ export interface LeaseCheckOptions {
 }
 
 export interface LeaseViolation {
-  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed' | 'revoked-early' | 'ttl-answer';
+  kind: 'revoked-key-visible' | 'gone-lease-key-visible' | 'expired-key-visible' | 'expired-lease-renewed' | 'revoked-early' | 'ttl-answer' | 'grant-reused-id';
   lease: string;
   /** History index of the op that shows it. */
   index: number;
@@ -329,6 +332,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     steps += history.length;
     const early = findRevokedEarly(history, options, maxViolations);
     for (const e of early.found) report({ kind: 'revoked-early', lease: e.lease, index: e.index, message: e.message });
+    steps += history.length;
+    for (const g of findGrantReused(history, options, maxViolations)) report({ kind: 'grant-reused-id', lease: g.lease, index: g.index, message: g.message });
     keysUnjudged = early.exhausted;
   }
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;

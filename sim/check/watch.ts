@@ -18,6 +18,7 @@
 //   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers); a
 //   cancel whose record keeps only the "compacted" error text (etcd's robustness reports) is
 //   not judged here, and its watch only up to its last progress notification;
+// - header: a response's header revision is at or past every event it carries;
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
@@ -31,7 +32,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -300,6 +301,18 @@ class ClientOrder {
   putRevision = 0;
 }
 
+/**
+ * header: a response's header revision is the store's revision when it was sent (etcd's
+ * watchable_store notify and syncWatchers send Revision: the current one), at or past every
+ * event it carries. A response without a header revision (0: not recorded) is not judged.
+ */
+function checkHeaderCoversEvents(client: number | string, r: WatchResponse, report: Report): void {
+  if (r.headerRevision <= 0) return;
+  let top = r.events[0]!;
+  for (let i = 1; i < r.events.length; i++) if (r.events[i]!.revision > top.revision) top = r.events[i]!;
+  if (top.revision > r.headerRevision) report('header', client, top.revision, `${eventText(top)} in a response whose header revision is ${r.headerRevision}: a response is sent at or past its events' revisions`);
+}
+
 // One function per client and one per response, not one loop nest: this runs once per check, and
 // V8 compiles a small function called for every response once, where a loop nest is compiled
 // again at each loop it enters (on-stack replacement) and again when it is called the next time.
@@ -322,6 +335,7 @@ function checkResponseOrder(client: number | string, op: WatchOp, r: WatchRespon
   if (r.events.length > 0) {
     if (r.events[0]!.revision === o.lastResponseEnd) report('atomic', client, o.lastResponseEnd, `revision ${o.lastResponseEnd} split across two responses`);
     o.lastResponseEnd = r.events[r.events.length - 1]!.revision;
+    checkHeaderCoversEvents(client, r, report);
   }
   // Keys a PUT event of this response showed at its revision: one txn may put a key in a
   // nested txn and delete it in a later one (etcd's checkIntervals checks a nested txn's

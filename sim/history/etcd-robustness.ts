@@ -131,10 +131,13 @@ export function shown(v: unknown): string {
   return typeof v === 'number' ? String(v) : shownValue(v);
 }
 
-function isZero(v: unknown): boolean {
+/** Deeper than any zero value Go's encoder writes: a field nested past it is not zero (and is refused, not walked to the stack's end). */
+const ZERO_DEPTH_MAX = 32;
+
+function isZero(v: unknown, depth = 0): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === '') return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.values(v as Json).every(isZero);
+  if (typeof v === 'object') return depth < ZERO_DEPTH_MAX && Object.values(v as Json).every((inner) => isZero(inner, depth + 1));
   return false;
 }
 

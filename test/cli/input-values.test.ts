@@ -46,6 +46,20 @@ describe('a value nested 100,000 deep, or 10 MB long, is quoted short in the ref
   });
 });
 
+describe('an unknown field nested 100,000 deep in a robustness file is refused, not walked to the end of the stack', () => {
+  const DEEP_OBJECT = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+  it("in operations.json and in a report's client-N/watch.json", async () => {
+    const line = readFileSync(ROBUSTNESS, 'utf8').split('\n')[0]!;
+    const ops = file('deep-unknown-operations.json', `${line.replace(/^\{/, `{"Surprise":${DEEP_OBJECT},`)}\n`);
+    await refused(['check', '--model', 'etcd', ops], ops, /field Surprise: detcd does not know this field \(set to an object nested too deeply to show\)/);
+    const report = join(root, 'deep-watch-report');
+    cpSync(join(ROBUSTNESS, '../../../real-etcd-3.4.23-kill-leader-3-watch'), report, { recursive: true });
+    const watch = join(report, 'client-3000002', 'watch.json');
+    writeFileSync(watch, DEEP_OBJECT);
+    await refused(['check', '--model', 'etcd', report], watch, /:1: field a: detcd does not know this field/);
+  });
+});
+
 describe('an --initial-state dump with fields of the wrong type', () => {
   const history = file('h.jsonl', '{"index":0,"time":0,"process":0,"type":"invoke","f":"put","value":{"key":"YQ==","value":"MQ=="}}\n');
   const dump = (header: unknown, value: unknown): string => JSON.stringify({ header, kvs: [{ key: 'YQ==', create_revision: 2, mod_revision: 3, version: 2, value }], count: 1 });

@@ -52,13 +52,18 @@ describe('a history checked with the wrong model names the model that reads it',
 
 describe("the option parser's refusals point at the command's --help", () => {
   it('an unknown option, a missing value, a value to a switch, an unexpected argument', async () => {
-    expect(await oneLine(['sweep', '--x'])).toBe("detcd sweep: unknown option '--x' (detcd sweep --help lists its options; a file whose name starts with '-' goes after --)");
-    expect(await oneLine(['run', '--seed'])).toBe('detcd run: --seed needs a value (detcd run --help lists its options)');
-    expect(await oneLine(['run', '--quiet=yes'])).toBe('detcd run: --quiet is a switch and takes no value: give --quiet alone (detcd run --help lists its options)');
-    expect(await oneLine(['campaign', 'x'])).toBe("detcd campaign: unexpected argument 'x': detcd campaign takes options only (detcd campaign --help lists its options)");
+    expect(await oneLine(['sweep', '--x'])).toBe("detcd sweep: unknown option '--x' (see detcd sweep --help)");
+    expect(await oneLine(['run', '--seed'])).toBe('detcd run: --seed needs a value (see detcd run --help)');
+    expect(await oneLine(['run', '--quiet=yes'])).toBe('detcd run: --quiet takes no value (see detcd run --help)');
+    expect(await oneLine(['campaign', 'x'])).toBe("detcd campaign: unexpected argument 'x' (see detcd campaign --help)");
+  });
+
+  it('an unknown bug: the closest name, and where the list is', async () => {
+    expect(await oneLine(['run', '--bug', 'figure9'])).toBe("detcd run: --bug: unknown bug 'figure9' (did you mean figure8? see detcd bugs)");
+    expect(await oneLine(['run', '--bug', 'nope'])).toBe("detcd run: --bug: unknown bug 'nope' (see detcd bugs)");
   });
 
   it('serve: a --port with no room for the members names the highest that has room', async () => {
-    expect(await oneLine(['serve', '--port', '65535', '--nodes', '3'])).toMatch(/--port 65535 leaves no room for 3 member ports \(at most --port 65533, or --port 0 for free ones\)/);
+    expect(await oneLine(['serve', '--port', '65535', '--nodes', '3'])).toMatch(/--port 65535: no room for 3 member ports \(use at most 65533, or 0\)/);
   });
 });

@@ -152,10 +152,11 @@ export function lockOverlap(run, rng) {
   return { ...run, lockHistory, site: `process ${s.a.inv.process}'s release moved after process ${s.b.inv.process}'s acquire was answered (${Math.round((s.b.done.time - s.a.inv.time) / 1000)} ms after the first asked, TTL ${s.a.done.value?.ttlMs} ms)` };
 }
 
-/** lease-grant-live-id: a grant (ID 0: the server chooses) answered with the id of a lease granted before and neither revoked nor reported gone. */
+/** lease-grant-live-id: a grant (ID 0: the server chooses) answered with the id of a lease granted before, no revoke of it sent, not reported gone. */
 export function leaseGrantLiveId(run, rng) {
   const pairs = pairOps(run.history);
-  const ended = new Set(pairs.filter((p) => isOk(p) && (p.inv.f === 'lease/revoke' || (p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) <= 0) || (p.inv.f === 'lease/timetolive' && num(p.done.value?.TTL) < 0))).map((p) => String(p.inv.value?.ID)));
+  // A revoke sent (whatever its outcome) or a "gone" answer may have ended the lease.
+  const ended = new Set(pairs.filter((p) => p.inv.f === 'lease/revoke' || (isOk(p) && ((p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) <= 0) || (p.inv.f === 'lease/timetolive' && num(p.done.value?.TTL) < 0)))).map((p) => String(p.inv.value?.ID)));
   const grants = pairs.filter((p) => p.inv.f === 'lease/grant' && isOk(p));
   const sites = [];
   for (const g2 of grants) {

@@ -10,6 +10,7 @@ import type { TrackRecordRow } from '../../bugs/track-record.ts';
 import { EXIT_VIOLATION } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs, refuseIgnored } from '../harness/args.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
+import { listEntry, stdoutColumns } from '../harness/wrap.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function bugs(argv: string[]): Promise<number> {
@@ -19,9 +20,10 @@ export async function bugs(argv: string[]): Promise<number> {
     bug: { type: 'string' },
     'shrink-runs': { type: 'string' },
   });
-  refuseIgnored('bugs', values.verify === true ? {} : values, ['seeds', 'bug', 'shrink-runs'], 'goes with --verify (without it, detcd bugs only lists the bugs): detcd bugs --verify ...');
+  refuseIgnored('bugs', values.verify === true ? {} : values, ['seeds', 'bug', 'shrink-runs'], 'goes with --verify (bugs alone only lists them)');
   if (values.verify !== true) {
-    for (const b of PLANTED_BUGS) console.log(`${b.name.padEnd(31)} ${b.reference.padEnd(28)} ${b.description}`);
+    const columns = stdoutColumns();
+    for (const b of PLANTED_BUGS) console.log(listEntry(b.name, 30, columns === undefined ? `${b.reference.padEnd(28)} ${b.description}` : `${b.description} (${b.reference})`, columns));
     return 0;
   }
   const seedsMax = intOption('bugs', 'seeds', values.seeds, 60, 1, 100_000);

@@ -55,7 +55,8 @@ interface CheckArgs {
   files: string[];
 }
 
-const USAGE = 'usage: detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness] [--json] [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction] [--watches FILE|--no-watches] FILE...';
+/** The way out of a usage mistake: the whole usage (260 characters) wrapped a terminal's line mid-word. */
+const USAGE = 'see detcd check --help';
 
 /** A whole number ≥ 1 written in decimal digits (not Number()'s ' 7', '0x10' or '1e3'). */
 function wholeNumber(option: string, v: string): number {
@@ -96,11 +97,11 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
     else files.push(a);
   }
-  if (model === undefined) throw new UsageError(`detcd check: --model is required (${USAGE})`);
+  if (model === undefined) throw new UsageError('detcd check: --model is required: register, kv or etcd');
   if (!(MODEL_NAMES as readonly string[]).includes(model)) throw new UsageError(`detcd check: --model: unknown model '${model}' (register, kv or etcd)`);
-  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: --format: unknown format '${format}' (jepsen-log, jepsen-edn, jsonl or etcd-robustness; default: from the content)`);
-  if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd (etcd robustness-test histories are etcd API histories)');
-  if (files.length === 0) throw new UsageError(`detcd check: no history files given (${USAGE})`);
+  if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`detcd check: --format: unknown format '${format}' (see detcd check --help)`);
+  if (format === 'etcd-robustness' && model !== 'etcd') throw new UsageError('detcd check: --format etcd-robustness goes with --model etcd');
+  if (files.length === 0) throw new UsageError(`detcd check: no history file given (${USAGE})`);
   if (initialRevision !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-revision applies to --model etcd only');
   if (initialState !== undefined && model !== 'etcd') throw new UsageError('detcd check: --initial-state applies to --model etcd only');
   if (initialState !== undefined && initialRevision !== undefined) throw new UsageError('detcd check: --initial-state gives the revision too; leave out --initial-revision');

@@ -1,12 +1,14 @@
-// detcd scenarios: every shipped scenario, one line each.
+// detcd scenarios: every shipped scenario, one line each (wrapped between words on a terminal).
 import { shippedScenarios } from '../harness/scenario-files.ts';
 import { parseCommandArgs } from '../harness/args.ts';
+import { listEntry, stdoutColumns } from '../harness/wrap.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function scenarios(argv: string[]): Promise<number> {
   parseCommandArgs('scenarios', argv, {});
   const all = shippedScenarios();
   const width = Math.max(...all.map((s) => s.ref.length));
-  for (const s of all) console.log(`${s.ref.padEnd(width)}  ${s.scenario.description}`);
+  const columns = stdoutColumns();
+  for (const s of all) console.log(listEntry(s.ref, width, s.scenario.description, columns));
   return 0;
 }

@@ -49,12 +49,12 @@ export async function serve(argv: string[]): Promise<number> {
   const file = values.scenario === undefined ? undefined : loadScenario(values.scenario);
   const port = intOption('serve', 'port', values.port, 2379, 0, 65_535);
   const nodes = intOption('serve', 'nodes', values.nodes, file?.scenario.cluster.members ?? 1, 1, 9);
-  if (port !== 0 && port + nodes - 1 > 65_535) throw new UsageError(`serve: --port ${port} leaves no room for ${nodes} member ports (at most --port ${65_536 - nodes}, or --port 0 for free ones)`);
+  if (port !== 0 && port + nodes - 1 > 65_535) throw new UsageError(`serve: --port ${port}: no room for ${nodes} member ports (use at most ${65_536 - nodes}, or 0)`);
   const seed = intOption('serve', 'seed', values.seed, 1, 0, 2 ** 31 - 1);
   const durationSeconds = values.duration === undefined ? undefined : intOption('serve', 'duration', values.duration, 0, 1, DURATION_SECONDS_MAX);
   const bug = bugOption('serve', values.bug);
   if (bug !== undefined && file === undefined) throw new UsageError('serve: --bug needs --scenario (a planted bug is judged by the report)');
-  if (values.out !== undefined && file === undefined) throw new UsageError('serve: --out needs --scenario (serve writes a report only of a scenario\'s run)');
+  if (values.out !== undefined && file === undefined) throw new UsageError('serve: --out needs --scenario (only a scenario\'s run has a report)');
   const out = values.out ?? `reports/serve-${file?.scenario.name ?? 'quiet'}-${seed}`;
   if (file !== undefined) checkReportDirOut('serve', values.out === undefined ? 'report directory' : '--out', out);
   await probePorts(port, nodes);

@@ -129,7 +129,7 @@ export async function sweep(argv: string[]): Promise<number> {
     'no-mitigations': { type: 'boolean' },
   }, true);
   if (values.merge === true) {
-    refuseIgnored('sweep', values, ['scenario', 'seeds', 'jobs', 'shard', 'bug', 'stop-on-fail', 'report-all', 'rerun-percent', 'target', 'etcd', 'no-mitigations'], 'does nothing with --merge, which runs nothing (it merges the shards\' sweep.json): leave it out');
+    refuseIgnored('sweep', values, ['scenario', 'seeds', 'jobs', 'shard', 'bug', 'stop-on-fail', 'report-all', 'rerun-percent', 'target', 'etcd', 'no-mitigations'], 'does nothing with --merge (a merge runs no seeds)');
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
     const out = values.out ?? join(REPORTS_DIR_DEFAULT, 'sweep-merged');
     const shards = [];
@@ -157,7 +157,7 @@ export async function sweep(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);
   const ref = values.scenario ?? 'swarm';
-  if (ref === STDIN_SCENARIO) throw new UsageError('detcd sweep: --scenario -: only run reads a scenario from standard input; save it to a file for a sweep');
+  if (ref === STDIN_SCENARIO) throw new UsageError('detcd sweep: --scenario - (stdin) is for run only: save the scenario to a file');
   const files = ref === 'all' ? shippedScenarios() : [loadScenario(ref)];
   const shard = shardOption('sweep', values.shard);
   const name = ref === 'all' ? 'all' : (files[0]?.scenario.name ?? 'sweep');

@@ -29,20 +29,20 @@ export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>
 
 /**
  * parseArgs's refusal in detcd's voice, with the way out: Node's words ("Option '--seed <value>'
- * argument missing", an unknown option's hint with an unbalanced quote) become one line that
- * names the option and points at the command's --help.
+ * argument missing", an unknown option's hint with an unbalanced quote) become one line within
+ * 80 columns that names the option and points at the command's --help.
  */
 function argsMistake(command: string, err: Error): string {
-  const help = `detcd ${command} --help lists its options`;
+  const help = `see detcd ${command} --help`;
   const code = (err as NodeJS.ErrnoException).code;
   const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
   const option = quoted.replace(/ <value>$/, '');
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}' (${help}; a file whose name starts with '-' goes after --)`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}' (${help})`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/argument missing/.test(err.message)) return `${option} needs a value (${help})`;
-    return `${option} is a switch and takes no value: give ${option} alone (${help})`;
+    return `${option} takes no value (${help})`;
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${option}': detcd ${command} takes options only (${help})`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument '${option}' (${help})`;
   return `${err.message} (${help})`;
 }
 
@@ -74,8 +74,36 @@ export function intOption(command: string, name: string, value: string | undefin
 
 export function bugOption(command: string, value: string | undefined): PlantedBug | undefined {
   if (value === undefined) return undefined;
-  if (!isPlantedBug(value)) throw new UsageError(`detcd ${command}: --bug: unknown bug '${value}' (one of: ${PLANTED_BUGS.map((b) => b.name).join(', ')})`);
+  if (!isPlantedBug(value)) {
+    // The 33 names made a line of 840 characters: the closest name, if there is one, and where the list is.
+    const near = closestName(value, PLANTED_BUGS.map((b) => b.name));
+    throw new UsageError(`detcd ${command}: --bug: unknown bug '${value}' (${near === undefined ? '' : `did you mean ${near}? `}see detcd bugs)`);
+  }
   return value;
+}
+
+/** Levenshtein distance, cut off past `max` (names are short; a typo is a few edits). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The one name within three edits of `typed` (the nearest), or undefined. */
+export function closestName(typed: string, names: readonly string[]): string | undefined {
+  if (typed.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const n of names) {
+    const d = editDistance(typed, n, 3);
+    if (d < bestDistance) [best, bestDistance] = [n, d];
+  }
+  return best;
 }
 
 /** "A..B" (inclusive) or "N" (seeds 1..N). */

@@ -142,6 +142,16 @@ describe('watch guarantees', () => {
     expect(checkWatch([...stream(0, [{ ...hdr(1), created: true }, cancel], from2), ...stream(0, [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 5, 5, 1)])], { ...all, start_revision: '4' })]).valid).toBe(true);
   });
 
+  it('fail on a response whose header revision is below an event it carries (planted watch-header-behind-events)', () => {
+    const behind = [{ ...hdr(1), created: true }, { ...resp(2, [put('a', '1', 2, 2, 1)]), ...hdr(1) }];
+    const r = checkWatch(stream(0, behind));
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['header']);
+    expect(r.violations[0]!.message).toMatch(/PUT "a"@2 in a response whose header revision is 1/);
+    // At or past its events passes; a response that recorded no header revision is not judged.
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(3, [put('a', '1', 2, 2, 1)])])).valid).toBe(true);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, { watch_id: '0', events: [put('a', '1', 2, 2, 1)] }])).valid).toBe(true);
+  });
+
   it('fail on an event outside the watched key (filter)', () => {
     const s = [{ ...hdr(1), created: true }, resp(2, [put('b', '1', 2, 2, 1)])];
     expect(checkWatch(stream(0, s, { key: b64('a') })).violations.map((v) => v.guarantee)).toContain('filter');

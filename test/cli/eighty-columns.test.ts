@@ -1,0 +1,70 @@
+// What detcd prints for a person at a terminal of 80 columns: the top-level usage and every
+// usage mistake's one line fit in 80 columns (a 260-character usage inside check's refusals and
+// the 33 bug names inside an unknown bug's were wrapped mid-word by the terminal), and the
+// scenario and bug lists wrap between words under their description column on a terminal,
+// keeping one line per entry in a pipe. (Each command's --help is held to 80 columns in
+// conventions.test.ts.)
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from './capture-cli.ts';
+import { listEntry, wrapHanging } from '../../sim/cli/harness/wrap.ts';
+import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
+
+const width = (l: string): number => [...l].length;
+
+describe('usage at 80 columns', () => {
+  it('detcd --help and detcd alone', async () => {
+    for (const argv of [['--help'], []]) {
+      const r = await cli(argv);
+      const lines = [...r.out, ...r.err].join('\n').split('\n');
+      expect(lines.filter((l) => width(l) > 80), `detcd ${argv.join(' ')}`).toEqual([]);
+    }
+  });
+
+  it("every usage mistake's one line, with its way out, within 80 columns", async () => {
+    const mistakes = [
+      ['check'], ['check', '--model', 'etcd'], ['check', '--model', 'etcd', '--x', 'f'], ['check', '--model', 'etcd', '--timeout-ms'],
+      ['check', '--model', 'register', '--format', 'etcd-robustness', 'f'], ['check', '--model', 'nope', 'f'], ['check', '--model', 'etcd', '--format', 'nope', 'f'],
+      ['run', '--bug', 'nope'], ['run', '--bug', 'figure9'], ['run', '--seed'], ['run', '--quiet=yes'], ['run', '--nope'], ['campaign', 'x'],
+      ['sweep', '--scenario', '-'], ['sweep', '--merge', 'd', '--rerun-percent', '5'], ['bugs', '--shrink-runs', '3'],
+      ['serve', '--port', '65535', '--nodes', '3'], ['serve', '--port', '0', '--out', 'o'], ['run', '--no-mitigations', '--scenario', 'swarm'],
+    ];
+    for (const argv of mistakes) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(' ')).toBe(3);
+      expect(r.err, argv.join(' ')).toHaveLength(1);
+      expect(width(r.err[0]!), r.err[0]).toBeLessThanOrEqual(80);
+    }
+  });
+});
+
+describe('lists wrap between words on a terminal', () => {
+  const own = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stdout, 'columns') };
+  afterEach(() => {
+    for (const [name, d] of Object.entries(own)) {
+      if (d === undefined) delete (process.stdout as unknown as Record<string, unknown>)[name];
+      else Object.defineProperty(process.stdout, name, d);
+    }
+  });
+
+  it('wrapHanging cuts only between words, indents the rest under the text, and keeps an overlong word whole', () => {
+    const text = 'a leader commits an older term entry by counting replicas (Raft paper, Figure 8) and then some more words to wrap';
+    const out = wrapHanging('figure8  ', text, 9, 40).split('\n');
+    expect(out.every((l) => width(l) <= 40)).toBe(true);
+    expect(out[0]!.startsWith('figure8  a leader')).toBe(true);
+    expect(out.slice(1).every((l) => l.startsWith(' '.repeat(9)) && l[9] !== ' ')).toBe(true);
+    expect(out.map((l) => l.trim()).join(' ').replace(/^figure8 {2}/, '')).toBe(text);
+    expect(wrapHanging('x  ', `short ${'y'.repeat(60)} end`, 3, 40).split('\n')).toEqual(['x  short', `   ${'y'.repeat(60)}`, '   end']);
+    expect(listEntry('name', 6, 'one line in a pipe', undefined)).toBe('name    one line in a pipe');
+  });
+
+  it('detcd scenarios and detcd bugs at 80 columns on a terminal: no line past 80, every word whole', async () => {
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
+    Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true, writable: true });
+    for (const command of ['scenarios', 'bugs']) {
+      const r = await cli([command]);
+      const lines = r.out.join('\n').split('\n');
+      expect(lines.filter((l) => width(l) > 80), command).toEqual([]);
+      if (command === 'bugs') for (const b of PLANTED_BUGS) expect(r.out.join('\n').replace(/\n\s+/g, ' ')).toContain(`${b.description} (${b.reference})`);
+    }
+  });
+});
