@@ -67,6 +67,7 @@ describe('bad input exits 3 with one line naming the file, field and reason', ()
     ['unknown bug', ['run', '--bug', 'nope'], /--bug: unknown bug 'nope'/],
     ['unknown option', ['run', '--sead', '1'], /detcd run: /],
     ['bad shard', ['sweep', '--shard', '3/2'], /--shard: expected I\/N/],
+    ['more shards than seeds can exist', ['sweep', '--shard', '1/99999999999999999999'], /--shard: 1\/99999999999999999999: at most 2147483647 shards/],
     ['bad seeds', ['sweep', '--seeds', '9..1'], /--seeds/],
     ['replay of nothing', ['replay', join(dir, 'missing')], /no such file or directory/],
   ];

@@ -127,12 +127,16 @@ export function seedsOption(command: string, value: string | undefined, fallback
   throw new UsageError(`detcd ${command}: --seeds: expected A..B or a count N (seeds 1..N), got ${value}`);
 }
 
-/** "I/N" with 1 <= I <= N. */
+/**
+ * "I/N" with 1 <= I <= N <= SEED_MAX: more shards than seeds can exist only leaves shards empty, and
+ * past 2^53 the digits would not even be read exactly (a shard printed as 1e+20).
+ */
 export function shardOption(command: string, value: string | undefined): { index: number; count: number } {
   if (value === undefined) return { index: 1, count: 1 };
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (m === null || count < 1 || index < 1 || index > count) throw new UsageError(`detcd ${command}: --shard: expected I/N with 1 <= I <= N, got ${value}`);
+  if (count > SEED_MAX) throw new UsageError(`detcd ${command}: --shard: ${value}: at most ${SEED_MAX} shards (one per seed)`);
   return { index, count };
 }
