@@ -50,8 +50,8 @@ describe('options that do nothing where they are given are refused', () => {
 describe('number options read decimal digits only', () => {
   it("check --timeout-ms and --initial-revision refuse ' 7', 0x10, 1e3 and 1.5 (Number() read them)", async () => {
     for (const v of [' 7', '0x10', '1e3', '1.5', '0', '-3', '']) {
-      await refused(['check', '--model', 'etcd', '--timeout-ms', v, history], /detcd check: --timeout-ms must be a whole number ≥ 1/);
-      await refused(['check', '--model', 'etcd', '--initial-revision', v, history], /detcd check: --initial-revision must be a whole number ≥ 1/);
+      await refused(['check', '--model', 'etcd', '--timeout-ms', v, history], /detcd check: --timeout-ms( must be a whole number ≥ 1|: the value is empty)/);
+      await refused(['check', '--model', 'etcd', '--initial-revision', v, history], /detcd check: --initial-revision( must be a whole number ≥ 1|: the value is empty)/);
     }
   });
 

@@ -80,6 +80,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     const value = (): string => {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`detcd check: ${a} needs a value (${USAGE})`);
+      if (v === '') throw new UsageError(`detcd check: ${a}: the value is empty (see detcd check --help)`);
       return v;
     };
     if (a === '--model') model = value();
@@ -95,6 +96,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
       watches = next;
     }
     else if (a.startsWith('--')) throw new UsageError(`detcd check: unknown option '${a}' (${USAGE})`);
+    else if (a === '') throw new UsageError('detcd check: an empty argument (see detcd check --help)');
     else files.push(a);
   }
   if (model === undefined) throw new UsageError('detcd check: --model is required: register, kv or etcd');

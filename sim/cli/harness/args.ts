@@ -47,11 +47,25 @@ function argsMistake(command: string, err: Error): string {
 }
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
+  let parsed: ParsedCommandArgs<T>;
   try {
-    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`detcd ${command}: ${argsMistake(command, err as Error)}`);
   }
+  refuseEmpty(command, parsed.values, parsed.positionals);
+  return parsed;
+}
+
+/**
+ * No option or argument of any command means anything when empty, and an empty path is not "here":
+ * `--out ""` reached the report writer and failed inside it (exit 4, "scandir ''").
+ */
+function refuseEmpty(command: string, values: Readonly<Record<string, unknown>>, positionals: readonly string[]): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`detcd ${command}: --${name}: the value is empty (see detcd ${command} --help)`);
+  }
+  if (positionals.includes('')) throw new UsageError(`detcd ${command}: an empty argument (see detcd ${command} --help)`);
 }
 
 /**
