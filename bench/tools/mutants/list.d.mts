@@ -21,5 +21,7 @@ export interface Mutant {
   readonly holdout7?: boolean;
   /** One of the eighth holdout set (bugs, 2026-12-06 ninth session: a reviewer's off-by-ones and missed steps at sites no earlier mutant plants). */
   readonly holdout8?: boolean;
+  /** One of the ninth holdout set (bugs, 2026-12-06 tenth session: written before measuring, Raft and etcd sites no earlier mutant plants). */
+  readonly holdout9?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -791,5 +791,76 @@ export const MUTANTS = [
     replace: 'return result <= 0;',
     why: 'off by one in a txn compare: LESS succeeds on equal values, so a compare-and-swap guarded by mod_revision < N (or version < N) also swaps at N',
     aimed: ['kv-transactions', 'kv-api', 'register'],
+  },
+  // ---- holdout 9 (tenth session): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: 'heartbeat-resp-higher-term-ignored', class: 'term', file: 'src/raft/step.ts', holdout9: true,
+    find: "if (m.type === 'MsgPreVote') return true; // never change term because of a pre-vote",
+    replace: "if (m.type === 'MsgPreVote' || m.type === 'MsgHeartbeatResp') return true; // never change term because of a pre-vote",
+    why: '"a heartbeat answer carries no log, so its term does not matter": a leader does not step down on a heartbeat response from a higher term and counts it as a ReadIndex acknowledgement, so a deposed leader confirms reads with the votes of members that already follow a newer leader',
+    aimed: ['stale-leader-reads', 'leader-partition', 'stale-leader-late-answers', 'partition-shapes'],
+  },
+  {
+    name: 'read-index-at-applied', class: 'read', file: 'src/raft/step-leader.ts', holdout9: true,
+    find: 'if (!r.readOnly.addRequest(r.raftLog.committed, m)) return ErrProposalDropped;',
+    replace: 'if (!r.readOnly.addRequest(r.raftLog.applied, m)) return ErrProposalDropped;',
+    why: 'the read index is the leader\'s applied index, not its commit index: a write committed (and answered by the follower that proposed it) but not yet applied on the leader is missing from a linearizable read served after it',
+    aimed: ['kill-leader', 'slow-network', 'lossy-network', 'kv-api'],
+  },
+  {
+    name: 'snapshot-term-of-last-entry', class: 'snapshot', file: 'src/raft/storage.ts', holdout9: true,
+    find: 'const term = this.term(i);\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
+    replace: 'const term = this.term(this.lastIndex());\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
+    why: 'a snapshot at applied index i is stamped with the term of the last log entry instead of the term of entry i: a follower that installs it believes entry i has a later term, so the log matching check against the leader fails at the snapshot boundary or, worse, matches entries it does not hold',
+    aimed: ['snapshot-catch-up', 'snapshot-storm', 'snapshot-pipeline', 'snapshot-reorder'],
+  },
+  {
+    name: 'campaign-log-term-is-current-term', class: 'up-to-date', file: 'src/raft/raft.ts', holdout9: true,
+    find: 'const lastTerm = this.raftLog.lastTerm();',
+    replace: 'const lastTerm = this.term;',
+    why: 'a candidate sends its current term as the term of its last log entry (the two are confused): in a real election that term is newer than any log, so the up-to-date check passes for a candidate that misses committed entries',
+    aimed: ['divergent-logs', 'older-longer-log', 'kill-leader', 'crash-moments'],
+  },
+  {
+    name: 'txn-range-misses-own-writes', class: 'txn', file: 'src/mvcc/store.ts', holdout9: true,
+    find: 'return this.s.rangeKeys(key, end, this.readRev(), ro);',
+    replace: 'return this.s.rangeKeys(key, end, this.beginRev, ro);',
+    why: 'a range inside a write txn reads the store as it was before the txn: a txn that puts (or deletes) a key and then reads it, or a nested txn whose compare follows a write, sees the old value (etcd\'s storeTxnWrite reads its own writes)',
+    aimed: ['kv-transactions', 'kv-api-wide', 'kubernetes-traffic'],
+  },
+  {
+    name: 'synced-after-partial-batch', class: 'watch', file: 'src/watch/watchable-store.ts', holdout9: true,
+    find: '} else if (eb.moreRev !== 0) {\n        continue;\n      } else {',
+    replace: '} else {',
+    why: 'an unsynced watcher that was sent one batch of a catch-up longer than the batch limit (watchBatchMaxRevs) is moved to the synced group as if it had caught up: the revisions between the batch and the current one are never sent',
+    aimed: ['watch-starvation', 'watch-partition-compaction', 'watch-shapes'],
+  },
+  {
+    name: 'delete-keeps-lease-attachment', class: 'lease', file: 'src/mvcc/store.ts', holdout9: true,
+    find: '    this.stage(idxRev, kv, true);\n    if (lease !== NO_LEASE) this.s.leases?.detach(lease, key);',
+    replace: '    this.stage(idxRev, kv, true);',
+    why: 'a delete leaves the key attached to its lease: when the key is put again without that lease, revoking (or expiring) the old lease deletes the new key',
+    aimed: ['lock', 'lease-expiry-partition', 'kv-api', 'kubernetes-traffic'],
+  },
+  {
+    name: 'compaction-deletes-at-compact-rev', class: 'compaction', file: 'src/mvcc/store.ts', holdout9: true,
+    find: 'if (main >= upTo) break;',
+    replace: 'if (main > upTo) break;',
+    why: 'off by one in compaction: the revision log is also swept at the compact revision itself, so what the index does not keep there (a delete at that revision) is dropped although the compact revision stays readable and watchable',
+    aimed: ['watch-compaction-churn', 'watch-partition-compaction', 'compaction-restore'],
+  },
+  {
+    name: 'historic-read-latest-version', class: 'mvcc', file: 'src/mvcc/key-index.ts', holdout9: true,
+    find: 'const ver = g.ver - (g.revs.length - n - 1);',
+    replace: 'const ver = g.ver;',
+    why: 'a read at a past revision reports the key\'s latest version in its generation, not the version it had at that revision (the version counts puts up to the revision read)',
+    aimed: ['kv-api-wide', 'kv-api', 'watch-shapes'],
+  },
+  {
+    name: 'watch-ping-pongs-unknown-stream', class: 'watch', file: 'src/server/client-watch-streams.ts', holdout9: true,
+    find: "this.send(client, this.streams.has(key) ? { kind: 'watch-pong', stream: m.stream } : { kind: 'watch-closed', stream: m.stream, reason: 'unknown stream' });",
+    replace: "this.send(client, { kind: 'watch-pong', stream: m.stream });",
+    why: 'a member answers a keep-alive ping on a watch stream it does not know (it restarted since the client opened it) as if the stream were alive: the client never reconnects, and its watches silently stop delivering events',
+    aimed: ['rolling-restart', 'kill-leader', 'watch-rotation'],
   },
 ];
