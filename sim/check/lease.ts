@@ -21,6 +21,9 @@
 //    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
 //    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later),
 //    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
+//    A leader transfer (when given) drops every proposal for up to an election timeout, the
+//    leader's revokes too, which it proposes again revokeRetryUs later: a transfer that may have
+//    dropped the revoke moves the deadline to its end plus revokeRetryUs.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
@@ -55,6 +58,13 @@ export interface LeaseCheckOptions {
   graceUs?: number;
   /** Times (µs) of leader changes; each restarts every lease's TTL. */
   leaderChangesUs?: readonly number[];
+  /**
+   * Times (µs) leader transfers were asked for: the leader drops proposals (its lease revokes
+   * too) for up to electionTimeoutUs from each, and proposes a dropped revoke again up to
+   * revokeRetryUs later (etcd: the revoke request times out, and the expiry loop retries).
+   */
+  transfersUs?: readonly number[];
+  revokeRetryUs?: number;
   electionTimeoutUs?: number;
   /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
   leaders?: readonly LeaderInOffice[];
@@ -234,6 +244,11 @@ function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonl
   let d = alive + ttlUs;
   for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
   d += o.graceUs ?? 1_000_000;
+  // The revoke is proposed between the earliest expiry and d; a transfer whose window meets that
+  // span may have dropped it (the transfers come sorted, so a retry dropped again moves it again).
+  const earliest = alive + ttlUs;
+  const windowUs = o.electionTimeoutUs ?? 0;
+  for (const t of o.transfersUs ?? []) if (t <= d && t + windowUs >= earliest) d = Math.max(d, t + windowUs + (o.revokeRetryUs ?? 0));
   for (const t of unknownTriesUs) if (t <= d) d += ttlUs;
   return d;
 }
@@ -247,7 +262,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     if (violations.length < maxViolations) violations.push(v);
   };
   const stepsMax = options.stepsMax ?? 50_000_000;
-  let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0));
+  let steps = leases.size * (1 + (options.leaderChangesUs?.length ?? 0) + (options.transfersUs?.length ?? 0));
   const deadlines = new Map<string, number>();
   // The grants and keep-alives paired once for every rule below.
   const paired = pairLeaseOps(history);

@@ -41,6 +41,11 @@ export interface RaftView {
   readonly version?: number;
   /** The entry applied at index i, if the member still remembers it (undefined otherwise). */
   appliedEntry(i: number): ViewEntry | undefined;
+  /**
+   * Optional: the index and term of the latest snapshot the member holds in stable storage (taken
+   * itself or installed from a leader; index 0: none). Its term must be the committed entry's.
+   */
+  readonly snapshotMeta?: { readonly index: number; readonly term: number };
 }
 
 export interface ViewEntry {
@@ -86,7 +91,8 @@ export type InvariantName =
   | 'state-machine-safety'
   | 'term-monotonic'
   | 'commit-monotonic'
-  | 'committed-entry-lost';
+  | 'committed-entry-lost'
+  | 'snapshot-term';
 
 export interface Violation {
   readonly invariant: InvariantName;
@@ -274,7 +280,8 @@ export class RaftInvariants {
       this.checkLeader(v, st, term, firstIndex, lastIndex, lastTermAt) ??
       this.registerLog(v, st, firstIndex, lastIndex, lastTermAt) ??
       this.registerCommitted(v, st, term, commit, firstIndex) ??
-      this.registerApplied(v, st, term);
+      this.registerApplied(v, st, term) ??
+      this.checkSnapshotTerm(v, term);
     st.version = found === undefined ? version : undefined;
     return found;
   }
@@ -438,6 +445,21 @@ export class RaftInvariants {
     }
     st.committedTo = commit;
     return undefined;
+  }
+
+  /**
+   * A snapshot stands for the log up to its index, so its (index, term) is the committed entry's:
+   * a member that installs one with another term holds a log that matches no leader's there (an
+   * append after it is refused, or matched against entries it never had), and one that restarts
+   * from it claims a last term it never had in an election.
+   */
+  private checkSnapshotTerm(v: RaftView, term: number): Violation | undefined {
+    const s = v.snapshotMeta;
+    if (s === undefined || s.index === 0) return undefined;
+    const c = this.committed.get(s.index);
+    if (c === undefined || c.term === s.term) return undefined;
+    return this.violationOf('snapshot-term', v.id, term, s.index, `holds a snapshot at index ${s.index} of term ${s.term}; committed there is ${describe(c)}`,
+      [involved(c.member, s.index, c, 'committed')]);
   }
 
   /** No two members apply different entries at one index. */

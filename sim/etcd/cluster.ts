@@ -464,6 +464,12 @@ export class EtcdCluster {
     } else {
       stop = this.observeRaftSends((host, m) => {
         if (!armed || host.ctx.id !== node || m.reject) return;
+        // A snapshot's acknowledgement is the append answer at the index of the snapshot the
+        // member just took from the leader (raft answers an installed snapshot with its index).
+        if (moment === 'snapshot-ack') {
+          if (m.type === 'MsgAppResp' && host.receivedSnapshotIndex > 0 && m.index === host.receivedSnapshotIndex) fire();
+          return;
+        }
         if (m.type === (moment === 'vote' ? 'MsgVoteResp' : 'MsgAppResp')) fire();
       });
     }

@@ -11,14 +11,17 @@
 //                  configuration that adds a voter (a promotion or a swap between its two steps):
 //                  crashing a leader now makes the others elect one while both majorities must
 //                  agree, and a majority of the incoming voters is not one of the outgoing.
+//   recovered      the member is a later incarnation than when the crash was armed (it restarted
+//                  from its disk) and has made a write durable since: crashing now makes the next
+//                  restart read what this recovery left on the disk and appended behind it.
 import type { CrashMoment } from '../scenario/fault-kinds.ts';
 import type { MemberHost } from './member-host.ts';
 
 /** The moments watched after every event rather than on a send. */
-export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit' | 'joint-add'>;
+export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered'>;
 
 export function isEventMoment(moment: CrashMoment): moment is EventCrashMoment {
-  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add';
+  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered';
 }
 
 /** What the watch reads of the cluster: the hosts of members that are up and running (not paused). */
@@ -47,6 +50,14 @@ export function momentWatch(moment: EventCrashMoment, node: string, hosts: Momen
     return () => {
       const host = hosts.live(node);
       return host !== undefined && joint(host) && hosts.liveAll().some((h) => h !== host && joint(h));
+    };
+  }
+  if (moment === 'recovered') {
+    // The incarnation up when the crash was armed (none when the member is down) never counts.
+    const armedOn = hosts.live(node)?.incarnation ?? 0;
+    return () => {
+      const host = hosts.live(node);
+      return host !== undefined && host.incarnation > armedOn && host.readiesPersisted > 0;
     };
   }
   if (moment === 'truncate') {

@@ -100,6 +100,8 @@ export class MemberHost implements Host, RaftView {
   /** Snapshots written by this incarnation, and Readies persisted (for tests and stats). */
   snapshotsSaved = 0;
   readiesPersisted = 0;
+  /** The index of the last snapshot this incarnation received from a leader and wrote (0: none). */
+  receivedSnapshotIndex = 0;
   /** Term and commit as of the last completed fsync of a hard state (RaftView). */
   durableTerm: number;
   durableCommit: number;
@@ -292,6 +294,7 @@ export class MemberHost implements Host, RaftView {
     const disk = this.ctx.disk;
     const storage = this.recovered.storage;
     if (rd.snapshot !== undefined && rd.snapshot.metadata.index > 0) {
+      this.receivedSnapshotIndex = rd.snapshot.metadata.index;
       saveSnapshot(disk, rd.snapshot, rd.hardState ?? storage.hardState, rd.entries);
       return true;
     }
@@ -411,6 +414,10 @@ export class MemberHost implements Host, RaftView {
 
   termAt(i: number): number | undefined {
     return viewTermAt(this.raft.raftLog, i);
+  }
+
+  get snapshotMeta(): { readonly index: number; readonly term: number } {
+    return this.recovered.storage.snapshot().metadata;
   }
 
   appliedEntry(i: number): ViewEntry | undefined {

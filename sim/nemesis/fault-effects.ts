@@ -144,15 +144,19 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
   },
   'move-leader': {
     // Asked once, at the start: raft finishes the transfer or abandons it by itself, and nothing
-    // is left to heal. The leader is never its own transferee.
+    // is left to heal. The leader is never its own transferee. An unreachable transferee is cut
+    // off in the same instant, before its catch-up or MsgTimeoutNow arrives: the transfer fails.
     start: (f, ctx) => {
       const leader = ctx.world.leader();
       const avoid = new Set(ctx.down());
       if (leader !== undefined) avoid.add(leader);
       const to = ctx.resolve(f.target, avoid)[0];
       if (to === undefined || !ctx.world.moveLeader(to)) return undefined;
-      return { nodes: [to], cuts: NO_CUTS };
+      if (f.unreachable !== true) return { nodes: [to], cuts: NO_CUTS };
+      const others = ctx.world.members().filter((m) => m !== to);
+      return { nodes: [to], cuts: others.flatMap((o): Cut[] => [[o, to], [to, o]]) };
     },
+    cutsOnHeal: true,
   },
   buggify: {
     start: (_f, ctx) => {

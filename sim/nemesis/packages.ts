@@ -63,6 +63,9 @@ const LATE_ANSWERS_RESUME_MS_MAX = 150;
 const JOINT_CRASH_ARM_MS = 5;
 const JOINT_CRASH_DOWN_MS_MAX = 50;
 
+/** crash-after-recovery and crash-after-snapshot-ack: the crash is armed this long before the fault that leads to its moment. */
+const MOMENT_ARM_MS = 5;
+
 /** A slow network delays member messages by up to this long: past etcd's 500 ms ReadIndex retry and its election timeout. */
 const SLOW_NETWORK_DELAY_MS_MIN = 300;
 const SLOW_NETWORK_DELAY_MS_MAX = 1500;
@@ -239,6 +242,29 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
       const crash: Fault = { kind: 'kill', target: 'leader', after: 'joint-add', downMs: p.intRange(CRASH_DOWN_MS_MIN, JOINT_CRASH_DOWN_MS_MAX) };
       return [{ fault: crash, durationMs: JOINT_CRASH_ARM_MS }, { fault: change, durationMs: ctx.durationMs }];
     },
+  },
+  'crash-after-recovery': {
+    membersMin: 2,
+    description: "crash a member right after a leader's commit index advances, while its write is in flight (torn writes: the unsynced record may be left half-written), and crash it again right after it restarted and made its first write durable: what the first recovery left on the disk (a torn tail, records appended behind it) is read by the second",
+    draw: (p, ctx) => {
+      const again: Fault = { kind: 'kill', target: 'all', after: 'recovered', downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX) };
+      const torn: Fault = { kind: 'kill', target: p.pick(['leader', 'follower'] as const), after: 'leader-commit', tornWrites: true, downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX) };
+      return [{ fault: again, durationMs: MOMENT_ARM_MS }, { fault: torn, durationMs: ctx.durationMs }];
+    },
+  },
+  'crash-after-snapshot-ack': {
+    membersMin: 2,
+    description: 'cut a follower off long enough to need a snapshot, with every member armed to crash right after it next acknowledges a snapshot from the leader (before anything else it writes is synced); it restarts a few ms later',
+    draw: (p, ctx) => {
+      const armed: Fault = { kind: 'kill', target: 'all', after: 'snapshot-ack', downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX) };
+      const lag: Fault = { kind: 'partition', shape: 'isolate-one', target: 'follower' };
+      return [{ fault: armed, durationMs: MOMENT_ARM_MS }, { fault: lag, durationMs: ctx.durationMs * 2 }];
+    },
+  },
+  'failed-transfer': {
+    membersMin: 2,
+    description: "move the leader to a follower cut off as the transfer starts (etcd's MoveLeader to a member that cannot answer): the leader drops every proposal, its own lease revokes included, until it gives the transfer up an election timeout later and stays leader",
+    draw: (_p, ctx) => one({ kind: 'move-leader', target: 'follower', unreachable: true }, ctx),
   },
   buggify: {
     membersMin: 1,

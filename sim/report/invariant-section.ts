@@ -16,6 +16,7 @@ const RAFT_PROMISES: Readonly<Record<string, string>> = {
   'term-monotonic': 'A member\'s term never decreases, in memory or on disk across a crash.',
   'commit-monotonic': 'A member\'s commit index never decreases, in memory or on disk across a crash.',
   'committed-entry-lost': 'An entry acknowledged to a client as committed is never lost or replaced.',
+  'snapshot-term': 'A snapshot at an index carries the term of the entry committed at that index.',
 };
 
 export function stopHeadline(stop: RunStop): string {

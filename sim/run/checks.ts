@@ -26,6 +26,8 @@ export interface ChecksInput {
   historyTruncated?: boolean;
   /** The broken invariant that stopped the run, if one did. */
   stop: RunStop | undefined;
+  /** Simulated µs of each leader transfer the nemesis asked for (the leader drops proposals while it lasts). */
+  transfersUs?: readonly number[];
 }
 
 /** The checkers a scenario runs when it names none. */
@@ -60,7 +62,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true }));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [] }));
   return out;
 }
 

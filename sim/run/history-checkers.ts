@@ -2,6 +2,7 @@
 // request against the etcd model, and etcd's watch and lease guarantees. Each runs inside a
 // bound: when the linearizability search runs out of steps the verdict is "unknown", never
 // "valid".
+import { LEASE_CHECK_INTERVAL_MS } from '../../src/server/member-config.ts';
 import { checkHistory } from '../check/check-history.ts';
 import type { CheckBudget } from '../check/linearizability/check.ts';
 import { checkLease } from '../check/lease.ts';
@@ -30,6 +31,8 @@ export interface HistoryContext {
   historyTruncated?: boolean;
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
+  /** Simulated µs of each leader transfer asked for (the leader drops proposals, lease revokes too, while it lasts). */
+  transfersUs?: readonly number[];
   /**
    * Leaders as they took office (term > 0), exactly when they did: a lease keep-alive answered in
    * an older term than a leader in office renewed nothing. Without them only grants renew.
@@ -88,6 +91,11 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, history: readon
     };
     if (ctx.leaders !== undefined) options.leaders = ctx.leaders;
     if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
+    if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
+      options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);
+      // etcd's request timeout (5 s + 2 election timeouts) clears the dropped revoke; the expiry loop proposes it again at its next check.
+      options.revokeRetryUs = (5_000 + 2 * raft.electionTicks * raft.tickMs + LEASE_CHECK_INTERVAL_MS) * 1000;
+    }
     out['lease'] = checkLease(history, options);
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;

@@ -34,9 +34,13 @@ const percent = z.number().int().min(0).max(100);
  * completes ("truncate": its unsynced truncation is lost, the stale tail comes back on restart);
  * right after a leader's commit index advances, before the leader's hard state with it is durable
  * and before any member hears of it ("leader-commit": every member armed so crashes at that one
- * instant, so a target of "majority" or "all" is a power loss at the worst moment).
+ * instant, so a target of "majority" or "all" is a power loss at the worst moment); right after
+ * a member restarted from its disk makes its first write durable ("recovered": what a recovery
+ * left on the disk, a torn tail kept or a file not synced, is read only by the restart after);
+ * right after it acknowledges a snapshot from the leader ("snapshot-ack": the leader counts it
+ * as holding the snapshot; a crash shows whether the member does).
  */
-export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add'] as const;
+export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
 
 /** How each moment reads in a fault description. */
@@ -46,6 +50,8 @@ const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
   truncate: 'after it next accepts an append that overwrites its log, before the fsync',
   'leader-commit': "right after a leader's commit index next advances, before anyone learns it",
   'joint-add': 'once it and another member apply a joint configuration that adds a voter',
+  recovered: 'after it next restarts and makes its first write durable',
+  'snapshot-ack': 'after it next acknowledges a snapshot from the leader',
 };
 
 /**
@@ -247,8 +253,14 @@ export const FAULT_KINDS = {
       kind: z.literal('move-leader'),
       /** The member to hand leadership to (never the leader itself; a fault naming only it starts nothing). */
       target: TargetSchema,
+      /**
+       * Cut the transferee off from every member as the transfer starts, for the fault's
+       * duration: the transfer fails, and the leader, which drops proposals while it lasts
+       * (its own too: lease revokes, checkpoints), stays leader after an election timeout.
+       */
+      unreachable: z.boolean().optional(),
     }),
-    describe: (f) => `move the leader to ${f.target}`,
+    describe: (f) => `move the leader to ${f.target}${f.unreachable === true ? ' (cut off: the transfer fails)' : ''}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('move-leader' as const), target }),
     inPropertyMix: true,
     package: {

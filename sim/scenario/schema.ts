@@ -226,6 +226,9 @@ export const BuiltinNemesisPackages = [
   'member-api',
   'late-answers',
   'joint-membership',
+  'crash-after-recovery',
+  'crash-after-snapshot-ack',
+  'failed-transfer',
 ] as const;
 export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
 /** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */

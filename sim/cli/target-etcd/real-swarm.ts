@@ -8,7 +8,7 @@
 // (`leftOut`), so a report never claims a fault that did not run.
 import type { NemesisPackageName, Scenario } from '../../scenario/schema.ts';
 import { NemesisPackages } from '../../scenario/schema.ts';
-import { drawSwarm, type SwarmDraw } from '../../nemesis/swarm.ts';
+import { drawSwarm, NOT_DRAWN, type SwarmDraw } from '../../nemesis/swarm.ts';
 import type { Prng } from '../../world/prng.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import type { NetworkMode } from './network.ts';
@@ -32,7 +32,7 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
   if (kept.length === 0) {
-    const candidates = NemesisPackages.filter((p) => injectable(settled, p, mode));
+    const candidates = NemesisPackages.filter((p) => !NOT_DRAWN.includes(p) && injectable(settled, p, mode));
     if (candidates.length === 0) throw new Error('drawRealSwarm: no nemesis package is injectable on this target');
     kept.push(prng.fork('real-swarm').pick(candidates));
   }

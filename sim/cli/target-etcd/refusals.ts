@@ -61,7 +61,8 @@ function faultRefusal(schedule: readonly TimedFault[], mode: NetworkMode): strin
     if (fault.kind === 'lossy' && ((fault.duplicatePercent ?? 0) > 0 || (fault.reorderPercent ?? 0) > 0 || (fault.delayMsMax ?? 0) > 0)) {
       return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['lossy-shape']}`;
     }
-    if (NEEDS_NETWORK.has(fault.kind) && mode === 'loopback') return `fault '${describeFault(fault)}' cannot run on ${target}: network faults need network namespaces (run as root with ip and nft installed)`;
+    const cutsLinks = NEEDS_NETWORK.has(fault.kind) || (fault.kind === 'move-leader' && fault.unreachable === true);
+    if (cutsLinks && mode === 'loopback') return `fault '${describeFault(fault)}' cannot run on ${target}: network faults need network namespaces (run as root with ip and nft installed)`;
   }
   return undefined;
 }
