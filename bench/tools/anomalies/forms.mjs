@@ -4,7 +4,8 @@
 // captured): `jsonl` (history.jsonl with its watches.jsonl beside it), `edn` (history.edn, Jepsen's
 // EDN of the same ops), `robustness` (etcd's robustness-test report: client-N/operations.json and
 // watch.json, written by bench/tools/robustness-export.mjs), and for register runs Jepsen's own
-// register ops (read, write, cas: Jepsen's etcd test) as `jepsen-edn` and `jepsen-log`.
+// register ops (read, write, cas: Jepsen's etcd test) as `jepsen-edn` and `jepsen-log`, and as
+// jepsen.etcd.register records them today, [key [version value]] (`jepsen-versioned`, EDN).
 // A form that cannot carry the anomaly (the export drops the field it changed, or refuses the
 // request) says so: judged only where the file differs from the unplanted run's.
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { registerOps } from './register-form.mjs';
 
-export const FORMS = ['run', 'jsonl', 'edn', 'robustness', 'jepsen-edn', 'jepsen-log'];
+export const FORMS = ['run', 'jsonl', 'edn', 'robustness', 'jepsen-edn', 'jepsen-log', 'jepsen-versioned'];
 
 const jsonLines = (ops) => ops.map((o) => JSON.stringify(o)).join('\n') + '\n';
 
@@ -27,10 +28,11 @@ function filesOf(form, root, run, lib) {
     case 'robustness':
       return robustnessFiles(root, run);
     case 'jepsen-edn':
+    case 'jepsen-versioned':
     case 'jepsen-log': {
-      const ops = registerOps(run.history);
+      const ops = registerOps(run.history, form === 'jepsen-versioned');
       if (ops === undefined) return { refused: 'not a register run' };
-      return form === 'jepsen-edn' ? { 'history.edn': ops.map((op) => lib.opToEdn(op)).join('\n') + '\n' } : { 'jepsen.log': ops.map(jepsenLogLine).join('\n') + '\n' };
+      return form === 'jepsen-log' ? { 'jepsen.log': ops.map(jepsenLogLine).join('\n') + '\n' } : { 'history.edn': ops.map((op) => lib.opToEdn(op)).join('\n') + '\n' };
     }
   }
   throw new Error(`unknown form ${form}`);

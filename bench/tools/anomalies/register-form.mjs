@@ -6,7 +6,12 @@
 // harness's liveness probes) are left out. Undefined for any other history.
 import { unb64 } from './history-facts.mjs';
 
-export function registerOps(history) {
+/**
+ * `versioned`: as jepsen.etcd.register records them, [k [version value]] (independent keys, the
+ * key's etcd version beside the value: a read's from its answer, a write's and a cas's nil, the
+ * register workload asks no prev_kv).
+ */
+export function registerOps(history, versioned = false) {
   const numbers = new Map();
   const n = (b64) => {
     const text = unb64(b64);
@@ -39,7 +44,16 @@ export function registerOps(history) {
     }
     out.push(done);
   }
-  return out.length === 0 ? undefined : out;
+  if (out.length === 0) return undefined;
+  if (!versioned) return out;
+  // The read's version rides on its own answer: found again by position (out was built in history order).
+  const readVersions = readVersionsOf(history, key);
+  let reads = 0;
+  return out.map((op) => {
+    const wrap = (v) => ['register', v];
+    if (op.f === 'read') return { ...op, value: wrap(op.type === 'ok' ? [op.value === null ? null : readVersions[reads++], op.value] : [null, null]) };
+    return { ...op, value: wrap([null, op.value]) };
+  });
 }
 
 /** The register op an etcd request is, or undefined for one the register workload never sends. */
@@ -52,4 +66,21 @@ function shapeOf(inv) {
   const [put] = v.success ?? [];
   if ((v.compare ?? []).length !== 1 || (v.success ?? []).length !== 1 || c.target !== 'VALUE' || (c.result ?? 'EQUAL') !== 'EQUAL' || put.request_put?.key !== c.key) return undefined;
   return { f: 'cas', key: c.key, from: c.value, to: put.request_put.value };
+}
+
+/** The version each ok read of the register key showed (its answer's kvs[0].version), in history order; nil where it showed no key. */
+function readVersionsOf(history, key) {
+  const open = new Map();
+  const out = [];
+  for (const op of history) {
+    if (op.type === 'invoke') {
+      open.set(op.process, op);
+      continue;
+    }
+    const inv = open.get(op.process);
+    if (op.type !== 'ok' || inv?.f !== 'kv/range' || inv.value?.key !== key) continue;
+    const kv = op.value?.kvs?.[0];
+    if (kv !== undefined) out.push(Number(kv.version));
+  }
+  return out;
 }
