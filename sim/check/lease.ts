@@ -55,6 +55,11 @@ export interface LeaseCheckOptions {
   graceUs?: number;
   /** Times (µs) of leader changes; each restarts every lease's TTL. */
   leaderChangesUs?: readonly number[];
+  /**
+   * No leader timeline (a history from elsewhere, `detcd check`): a new leader may have restarted
+   * every TTL at any moment, so no lease has a deadline and rule 3 is not judged.
+   */
+  leaderChangesUnknown?: boolean;
   electionTimeoutUs?: number;
   /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
   leaders?: readonly LeaderInOffice[];
@@ -227,6 +232,7 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
  * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
  */
 function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
+  if (o.leaderChangesUnknown === true) return Infinity;
   const ttlUs = f.ttlSeconds * 1e6;
   // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
   let alive = -Infinity;

@@ -12,6 +12,8 @@
 // watches.jsonl beside its history.jsonl, or --watches FILE) settle timed-out writes; the
 // verdict line says when they were used. Records that name their watch client (`process`, as
 // detcd writes them) are judged by the watch checker too, and the verdict is both checkers'.
+// An etcd history with lease grants has its lease answers judged too (lease-of-history.ts:
+// without a leader timeline, a lease outliving its TTL is not judged).
 //
 // etcd robustness-test histories (etcd-robustness.ts): one run's history is every
 // client-N/operations.json of its report, so a report directory, or any one client file of
@@ -304,8 +306,17 @@ function readText(file: string, name?: string): string {
   return text;
 }
 
+/** One file's verdicts: linearizability, and the watch and lease checkers' where they ran. */
+interface CheckedFile {
+  result: LinearizabilityResult;
+  ms: number;
+  watchesFile: string | undefined;
+  watch?: CheckResult;
+  lease?: CheckResult;
+}
+
 /** One file's verdict, or the one line that says why it could not be checked. */
-async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined; watch?: CheckResult } | { bad: string }> {
+async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<CheckedFile | { bad: string }> {
   const started = performance.now();
   const file = unit.label;
   try {
@@ -346,8 +357,14 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     const watchRecords = records ?? judgedStreams;
     const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, { autoCompaction: args.autoCompaction });
+    // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
+    const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
+    const lease = leases !== undefined && leases.hasLeases(history.ops) ? leases.checkHistoryLeases(history.ops) : undefined;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    return watch === undefined ? { result, ms, watchesFile } : { result, ms, watchesFile, watch };
+    const out: CheckedFile = { result, ms, watchesFile };
+    if (watch !== undefined) out.watch = watch;
+    if (lease !== undefined) out.lease = lease;
+    return out;
   } catch (err) {
     if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
@@ -380,12 +397,12 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile, watch } = r;
-    // A robustness run with watch files: its verdict is both checkers' (false beats unknown beats true).
-    const valid = watch === undefined ? result.valid : mergeValidity(result.valid, watch.valid);
+    const { result, ms, watchesFile, watch, lease } = r;
+    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
+    const valid = mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true);
     overall = mergeValidity(overall, valid);
     if (args.json) {
-      const extra = watch === undefined ? {} : { linearizable: result.valid, watch: { valid: watch.valid, summary: watch.summary } };
+      const extra = watch === undefined && lease === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }) };
       console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra } : { file, valid, ms, watches: watchesFile, ...extra }));
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
@@ -393,7 +410,7 @@ export async function check(argv: string[]): Promise<number> {
       const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
       const lines = [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
-      if (watch !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}; watch: ${watch.summary ?? String(watch.valid)}`);
+      if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const line of lines) console.log(line);
     }
   }
