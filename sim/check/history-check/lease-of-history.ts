@@ -12,6 +12,7 @@
 // etcd model's (revokes delete keys), and this checker does not run on it.
 import { checkLease, type LeaseCheckOptions, type LeaseCheckResult } from '../lease.ts';
 import type { Op } from '../../history/op.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 
 /** etcd 3.4 refuses an --election-timeout of 50 s or more (embed/config.go). */
 export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
@@ -34,5 +35,5 @@ export function hasLeases(ops: readonly Op[]): boolean {
 
 export function checkHistoryLeases(ops: readonly Op[]): LeaseCheckResult {
   const r = checkLease(ops, HISTORY_LEASE_OPTIONS);
-  return r.valid === true ? { ...r, summary: `${r.summary} (leases outliving their TTL not judged: no leader timeline)` } : r;
+  return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (leases outliving their TTL not judged: no leader timeline)` }) : r;
 }

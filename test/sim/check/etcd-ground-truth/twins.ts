@@ -270,7 +270,8 @@ export function withGrantReused(history: readonly Op[]): Op[] | undefined {
     const o = history[i]!;
     if (o.f === 'lease/revoke' && o.type === 'invoke' && isObject(o.value)) ended.add(String(o.value['ID']));
     if (o.type !== 'ok' || !isObject(o.value)) continue;
-    const id = String((requestOf(history, i) as Body | undefined)?.['ID'] ?? '');
+    const request = requestOf(history, i);
+    const id = isObject(request) ? String(request['ID'] as string | number | undefined ?? '') : '';
     if ((o.f === 'lease/keepalive' && Number(o.value['TTL'] ?? 0) <= 0) || (o.f === 'lease/timetolive' && Number(o.value['TTL'] ?? 0) < 0)) ended.add(id);
   }
   // A grant answered within half its TTL of being sent: the lease cannot have run out by then.
