@@ -39,6 +39,7 @@ import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
+import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
@@ -236,16 +237,16 @@ async function readDump(file: string): Promise<unknown> {
   try {
     dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = etcdFieldProblem(dump, 'dump');
-  if (problem !== undefined) throw new BadHistory(`initial state ${file}: ${problem}`);
+  if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
   } catch (err) {
-    if (err instanceof DumpError) throw new BadHistory(`initial state ${file}: ${err.message}`);
+    if (err instanceof DumpError) throw new BadHistory(`--initial-state ${file}: ${err.message}`);
     throw err;
   }
   return dump;
@@ -254,14 +255,16 @@ async function readDump(file: string): Promise<unknown> {
 /**
  * Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as
  * detcd writes them; with `process` (the watch client) and `request` (the create request a stream
- * was opened with) they are also streams the watch checker can judge.
+ * was opened with) they are also streams the watch checker can judge. `given`: named by
+ * --watches (else found beside the history), as the refusals say.
  */
-function readWatches(file: string): WatchRecord[] {
+function readWatches(file: string, given: boolean): WatchRecord[] {
+  const what = given ? '--watches' : 'watches';
   let text: string;
   try {
     text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`${what} ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: WatchRecord[] = [];
   text.split('\n').forEach((line, i) => {
@@ -270,16 +273,16 @@ function readWatches(file: string): WatchRecord[] {
     try {
       o = JSON.parse(line);
     } catch {
-      throw new BadHistory(`watches ${file}:${i + 1}: not JSON`);
+      throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`watches ${file}:${i + 1}: not a watch record (an object with time and response)`);
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
     const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown };
-    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`watches ${file}:${i + 1}: field time must be a number (µs)`);
-    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`watches ${file}:${i + 1}: field response must be an object`);
-    if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`watches ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
-    if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`watches ${file}:${i + 1}: field request must be an object (the watch's create request)`);
+    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
+    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
+    if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
+    if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
     const problem = etcdFieldProblem(r.response, 'response') ?? (r.request === undefined ? undefined : etcdFieldProblem(r.request, 'request'));
-    if (problem !== undefined) throw new BadHistory(`watches ${file}:${i + 1}: ${problem}`);
+    if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
     const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
     if (r.request !== undefined) rec.request = r.request;
     out.push(rec);
@@ -342,7 +345,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (args.autoCompaction) options.autoCompaction = true;
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     // Records that name their watch client are streams: the watch checker judges them too.
-    const streams = watchesFile === undefined ? undefined : readWatches(watchesFile);
+    const streams = watchesFile === undefined ? undefined : readWatches(watchesFile, typeof args.watches === 'string');
     if (streams !== undefined) options.watches = streams;
     const judgedStreams = streams !== undefined && streams.length > 0 && streams.every((r) => r.process !== '') ? streams : undefined;
     // A robustness run's watch files, read before the search so a refusal costs no search.
@@ -393,7 +396,7 @@ export async function check(argv: string[]): Promise<number> {
     const r = await checkFile(unit, args, pairsCheck);
     if ('bad' in r) {
       bad++;
-      console.error(r.bad);
+      console.error(oneLine(r.bad));
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
