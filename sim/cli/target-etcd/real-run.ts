@@ -42,7 +42,9 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import type { KnownBug } from './known-bugs.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
+import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
 
@@ -80,8 +82,8 @@ export interface RealTarget {
   exposed: string[];
   /** Known bugs of this version no client can step around: a violation of the run may be one of them. */
   unmitigable: string[];
-  /** Their ids and the checkers whose violations they can cause. */
-  unmitigableIn: { id: string; checkers: readonly string[] }[];
+  /** The bugs a violation of the run may be named for (results.mayBeKnownBug): not in results.json. */
+  attributable: { unmitigable: readonly KnownBug[]; shaped: readonly KnownBug[] };
 }
 
 export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
@@ -133,7 +135,8 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
     mitigations: mitigate ? steppable.map((b) => `${b.id}: ${b.mitigationText}`) : [],
     exposed: mitigate ? [] : steppable.map((b) => `${b.id}: ${b.what}`),
     unmitigable: bugs.filter((b) => b.mitigation === 'none').map((b) => `${b.id}: ${b.what}`),
-    unmitigableIn: bugs.filter((b) => b.mitigation === 'none').map((b) => ({ id: b.id, checkers: b.showsIn ?? [] })),
+    // Shapes are evidence whatever the scenario: every bug of the release that has one.
+    attributable: { unmitigable: bugs.filter((b) => b.mitigation === 'none'), shaped: knownBugsOf(version).filter((b) => b.watchShape !== undefined) },
   };
   // Ctrl-C or a crash of the harness must not leave processes or namespaces behind.
   const onSignal = (): void => {
@@ -306,19 +309,15 @@ function buildRealResults(
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);
-  // A violation a known bug of this version can cause, which no client could step around: say so
-  // (the verdict stays: it is the real server's bug, found).
-  const mayBe: Record<string, string[]> = {};
-  for (const [name, c] of Object.entries(checkers)) {
-    const ids = target.unmitigableIn.filter((b) => b.checkers.includes(name)).map((b) => b.id);
-    if (c.valid === false && !excused.has(name) && ids.length > 0) mayBe[name] = ids;
-  }
+  // A violation a known bug of this version can cause (no client could step around it, or the
+  // violations have its shape): say so. The verdict stays: it is the real server's bug, found.
+  const mayBe = mayBeKnownBugs({ checkers, excused: new Set(excused.keys()), ...target.attributable, watches: history.watches, history: history.ops });
   if (Object.keys(mayBe).length > 0) results.mayBeKnownBug = mayBe;
   return results;
 }
 
 /** The target as results.json records it (without the lookup the run used). */
-function targetInfo(target: RealTarget): Omit<RealTarget, 'unmitigableIn'> {
-  const { unmitigableIn: _unused, ...info } = target;
+function targetInfo(target: RealTarget): Omit<RealTarget, 'attributable'> {
+  const { attributable: _unused, ...info } = target;
   return info;
 }
