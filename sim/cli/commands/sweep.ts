@@ -22,6 +22,7 @@ import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts'
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable } from '../harness/table.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
+import { uncaughtBugHint } from '../harness/bug-hint.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -108,6 +109,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const rerunNote = `${result.reruns} seed(s) re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
   console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
   console.log(`determinism: ${rerunNote}`);
+  if (p.bug !== undefined && t.invalid === 0) console.log(uncaughtBugHint(p.bug, 'this sweep'));
   console.log(`report: ${join(p.outDir, 'index.html')}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
