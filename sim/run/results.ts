@@ -33,6 +33,8 @@ export interface RealTargetInfo {
   exposed?: string[];
   /** Known bugs of the version no client can step around (a violation may be one of them). */
   unmitigable?: string[];
+  /** How network faults reach real members (netns: nftables drops, and what a heal does). */
+  networkFaults?: string;
   /** What the leader timeline of the lease and lock checkers was built from (sim/check/renewal-proof.ts). */
   leaderTimeline?: { statusAnswers: number; truncated: boolean; stoppedSpans: number };
   notChecked: string[];

@@ -47,6 +47,7 @@ import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import { thinTraffic } from './thin-traffic.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
@@ -57,6 +58,9 @@ const FINAL_READ_PROCESS = 3_000_000;
 const FINAL_READ_KEY = 'detcd/history-end';
 /** A real run costs seconds of wall time: its checker may search 10× a simulated run's bound (a few seconds more at most). */
 const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
+
+/** What a network fault is on the real target (network.ts). */
+const NETNS_FAULTS = 'packets dropped by nftables in the members\' namespaces; at a heal the TCP connections between the healed members are reset, so raft traffic resumes at once instead of after TCP\'s retransmission backoff';
 
 export interface RealRunOptions {
   readonly binary?: string | undefined;
@@ -75,6 +79,8 @@ export interface RealTarget {
   binary: string;
   version: string;
   network: 'netns' | 'loopback';
+  /** How network faults reach the members. */
+  networkFaults: string;
   replayable: string;
   /** Known bugs of this version the run stepped around, and how. */
   mitigations: string[];
@@ -131,6 +137,7 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
     binary,
     version,
     network: mode,
+    networkFaults: mode === 'netns' ? NETNS_FAULTS : 'none: the members share loopback, and network faults are refused',
     replayable: "the workload and the fault schedule (from the seed); not the interleaving, which is the real machine's",
     mitigations: mitigate ? steppable.map((b) => `${b.id}: ${b.mitigationText}`) : [],
     exposed: mitigate ? [] : steppable.map((b) => `${b.id}: ${b.what}`),
@@ -274,9 +281,10 @@ function buildRealResults(
   const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
   let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
   let error: string | undefined;
-  if (valid === true && ops.ok < scenario.workload.okOpsMin) {
+  const thin = valid === true ? thinTraffic(scenario, ops) : undefined;
+  if (thin !== undefined) {
     valid = 'unknown';
-    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.okOpsMin ${scenario.workload.okOpsMin}`;
+    error = thin;
   }
   if (history.truncated && valid === true) {
     valid = 'unknown';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { knownBugsOf, mitigatedScenario, PAST_RANGE_TXN } from '../../../sim/cli/target-etcd/known-bugs.ts';
 import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
-import { nftRules, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
+import { healedPairs, nftRules, severedPairs, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
+import { thinTraffic } from '../../../sim/cli/target-etcd/thin-traffic.ts';
 import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
 import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-world.ts';
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
@@ -205,6 +206,36 @@ describe('nftables rules', () => {
     expect(nftRules(n, 3, faults)).toMatch(/iifname != "lo" drop[\s\S]*oifname != "lo" drop/);
     faults.dropPercent = 20;
     expect(nftRules(n, 1, faults)).toContain(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < 20 drop`);
+  });
+});
+
+describe('a heal resets the healed members\' connections', () => {
+  it('the pairs a fault set severs, either direction: cuts, a clogged member with every other, total loss; and which a change heals', () => {
+    const none: NetworkFaults = { cuts: [], clogged: new Set(), dropPercent: 0 };
+    const isolate: NetworkFaults = { cuts: [{ from: 1, to: 2 }, { from: 2, to: 1 }, { from: 1, to: 3 }, { from: 3, to: 1 }], clogged: new Set(), dropPercent: 0 };
+    const oneWay: NetworkFaults = { cuts: [{ from: 3, to: 2 }], clogged: new Set(), dropPercent: 0 };
+    expect([...severedPairs(3, isolate)].sort()).toEqual(['1-2', '1-3']);
+    expect([...severedPairs(3, oneWay)]).toEqual(['2-3']);
+    expect([...severedPairs(3, { ...none, clogged: new Set([2]) })].sort()).toEqual(['1-2', '2-3']);
+    expect([...severedPairs(3, { ...none, dropPercent: 100 })].sort()).toEqual(['1-2', '1-3', '2-3']);
+    expect([...severedPairs(3, { ...none, dropPercent: 30 })]).toEqual([]);
+    // Healing the isolation resets both of its pairs; moving to a one-way cut resets the two it left.
+    expect(healedPairs(severedPairs(3, isolate), severedPairs(3, none)).sort()).toEqual(['1-2', '1-3']);
+    expect(healedPairs(severedPairs(3, isolate), severedPairs(3, { ...isolate, cuts: isolate.cuts.slice(0, 2) }))).toEqual(['1-3']);
+    expect(healedPairs(severedPairs(3, none), severedPairs(3, oneWay))).toEqual([]);
+  });
+});
+
+describe('a real run\'s verdict on thin traffic', () => {
+  const sc = (extra: Record<string, unknown> = {}) => defineScenario({ name: 'thin', workload: { kind: 'etcd', rateOpsPerSecond: 300, durationMs: 3000, ...extra } });
+  it('unknown, saying why, under workload.okOpsMin or under a tenth of what the workload offered (rate over duration)', () => {
+    expect(thinTraffic(sc(), { ok: 93, fail: 2, info: 18 })).toBeUndefined();
+    expect(thinTraffic(sc(), { ok: 45, fail: 2, info: 30 })).toMatch(/45 ok ops, under a tenth of the 900 the workload offered \(300\/s for 3000 ms; 30 outcome unknown \(timeouts\), 2 failed\)/);
+    expect(thinTraffic(sc(), { ok: 18, fail: 0, info: 22 })).toMatch(/18 ok ops < workload.okOpsMin 20/);
+    // A slow workload offers little: its own okOpsMin decides.
+    expect(thinTraffic(sc({ rateOpsPerSecond: 50, durationMs: 2000, okOpsMin: 5 }), { ok: 10, fail: 0, info: 0 })).toBeUndefined();
+    expect(thinTraffic(sc({ okOpsMin: 0 }), { ok: 89, fail: 0, info: 0 })).toMatch(/under a tenth of the 900/);
+    expect(thinTraffic(sc({ okOpsMin: 0 }), { ok: 90, fail: 0, info: 0 })).toBeUndefined();
   });
 });
 
