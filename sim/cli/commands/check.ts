@@ -36,6 +36,7 @@ import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
+import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 
@@ -232,28 +233,30 @@ async function readDump(file: string): Promise<unknown> {
   try {
     dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = etcdFieldProblem(dump, 'dump');
-  if (problem !== undefined) throw new BadHistory(`initial state ${file}: ${problem}`);
+  if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
   } catch (err) {
-    if (err instanceof DumpError) throw new BadHistory(`initial state ${file}: ${err.message}`);
+    if (err instanceof DumpError) throw new BadHistory(`--initial-state ${file}: ${err.message}`);
     throw err;
   }
   return dump;
 }
 
 /** Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as detcd writes them. */
-function readWatches(file: string): { time: number; response: unknown }[] {
+/** `given`: named by --watches (else found beside the history), as the refusals say. */
+function readWatches(file: string, given: boolean): { time: number; response: unknown }[] {
+  const what = given ? '--watches' : 'watches';
   let text: string;
   try {
     text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`${what} ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: { time: number; response: unknown }[] = [];
   text.split('\n').forEach((line, i) => {
@@ -262,14 +265,14 @@ function readWatches(file: string): { time: number; response: unknown }[] {
     try {
       o = JSON.parse(line);
     } catch {
-      throw new BadHistory(`watches ${file}:${i + 1}: not JSON`);
+      throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`watches ${file}:${i + 1}: not a watch record (an object with time and response)`);
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
     const r = o as { time?: unknown; response?: unknown };
-    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`watches ${file}:${i + 1}: field time must be a number (µs)`);
-    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`watches ${file}:${i + 1}: field response must be an object`);
+    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
+    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
     const problem = etcdFieldProblem(r.response, 'response');
-    if (problem !== undefined) throw new BadHistory(`watches ${file}:${i + 1}: ${problem}`);
+    if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
     out.push({ time: r.time, response: r.response });
   });
   return out;
@@ -320,7 +323,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (history.partialAnswers === true) options.initialRevision = 1;
     if (args.autoCompaction) options.autoCompaction = true;
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
-    if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
+    if (watchesFile !== undefined) options.watches = readWatches(watchesFile, typeof args.watches === 'string');
     // A robustness run's watch files, read before the search so a refusal costs no search.
     const records = unit.watches !== undefined && unit.watches.length > 0 ? await runWatches(unit.watches, (f) => readText(f, f)) : undefined;
     // Their events are the server's answers too: each shows a write took effect at its revision
@@ -362,7 +365,7 @@ export async function check(argv: string[]): Promise<number> {
     const r = await checkFile(unit, args, pairsCheck);
     if ('bad' in r) {
       bad++;
-      console.error(r.bad);
+      console.error(oneLine(r.bad));
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
