@@ -31,7 +31,7 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { readInputBytes, readInputText } from '../../report/input-file.ts';
+import { otherEncoding, readInputBytes, readInputText } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
@@ -291,6 +291,8 @@ function readText(file: string, name?: string): string {
   // Text too big for the heap is a bound hit (unknown), not bad input: it may be a fine history.
   const tooBig = textBudget(bytes.length);
   if (tooBig !== undefined) throw new HistoryTooLarge(0, tooBig);
+  const other = otherEncoding(bytes);
+  if (other !== undefined) throw new BadHistory(`${prefix}${other}`, name !== undefined);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
