@@ -334,12 +334,17 @@ export function rangeKvs(body: unknown): WireKv[] {
   if (body === null || typeof body !== 'object') return [];
   const kvs = (body as { kvs?: unknown }).kvs;
   if (!Array.isArray(kvs)) return [];
-  return kvs.map((raw: Record<string, unknown>) => ({
+  return kvs.map(wireKv);
+}
+
+/** One kv of a gateway response, decoded. */
+export function wireKv(raw: Record<string, unknown>): WireKv {
+  return {
     key: typeof raw['key'] === 'string' ? unb64(raw['key']) : '',
     value: typeof raw['value'] === 'string' ? unb64(raw['value']) : '',
     createRevision: int64(raw['create_revision']),
     modRevision: int64(raw['mod_revision']),
     version: int64(raw['version']),
     lease: leaseId(raw['lease']),
-  }));
+  };
 }
