@@ -6,8 +6,10 @@ import { EdnKeyword, keyword, readAllEdn, ednToPlain, type EdnValue } from './ed
 import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
+import type { MemoryProbe } from './read-budget.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
+const NANOS_PER_MICRO = 1000;
 const K = {
   process: keyword('process'),
   type: keyword('type'),
@@ -34,16 +36,20 @@ function toOp(m: EdnValue, line: number, index: number): Op | undefined {
   if (type === undefined || !TYPES.has(type)) throw new HistoryParseError(line, `bad :type ${JSON.stringify(ednToPlain(m.get(K.type) ?? null))}`);
   const f = name(m.get(K.f));
   if (f === undefined) throw new HistoryParseError(line, 'op map without :f');
+  // Jepsen's :time is nanoseconds (detcd's history.edn too: sim/report/edn.ts); an op's time is
+  // µs. Read as µs, every duration was 1000 times too long: a grant of a live lease's id 19 ms
+  // after the first looked 19 s later, past its TTL (the lease checker's rules judge durations).
   const time = m.get(K.time);
-  const op: Op = { index, time: typeof time === 'number' ? time : index, process: proc, type: type as OpType, f, value: ednToPlain(m.get(K.value) ?? null) };
+  const op: Op = { index, time: typeof time === 'number' ? time / NANOS_PER_MICRO : index, process: proc, type: type as OpType, f, value: ednToPlain(m.get(K.value) ?? null) };
   if (m.has(K.key)) op.key = ednToPlain(m.get(K.key)!);
   const error = m.get(K.error);
   if (error !== undefined && error !== null) op.error = typeof error === 'string' ? error : JSON.stringify(ednToPlain(error));
   return op;
 }
 
-export function parseJepsenEdn(text: string): ParsedHistory {
-  const forms = readAllEdn(text);
+/** `probe`: the memory bound, asked every few thousand forms as they are read (read-budget.ts). */
+export function parseJepsenEdn(text: string, probe?: MemoryProbe): ParsedHistory {
+  const forms = readAllEdn(text, probe);
   const items: { value: EdnValue; line: number }[] = [];
   if (forms.length === 1 && Array.isArray(forms[0]!.value)) {
     for (const v of forms[0]!.value) items.push({ value: v, line: forms[0]!.line });

@@ -65,7 +65,7 @@ export interface StateMachinePort {
   bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
-  classify(path: string, body: unknown, memberHeader: MemberHeader): Classified;
+  classify(path: string, body: unknown, memberHeader: MemberHeader, decoded?: object): Classified;
   /**
    * Applies one committed normal entry at `index`. Never throws for bad requests (they are
    * replies). `proposedHere(requestId)` false: no client here waits for the reply, which may

@@ -11,7 +11,7 @@ import { GRPC_UNAVAILABLE } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
 import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
-import { takeSnapshot } from './snapshot-method.ts';
+import { status as memberStatus, takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 
@@ -169,40 +169,39 @@ function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, 
   };
 }
 
-/** v3lockpb.Lock (lock-method.ts): a Lock the caller cancels releases its waiter key. */
-export function lockHandlers(ctx: ServiceContext): Handlers {
-  return {
-    Lock: ((call, callback) => {
-      const done = answer(callback);
-      withLeader(ctx, call, done, () => {
-        const pending = lock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
-        call.on('cancelled', () => pending.cancel());
-      });
-    }) as Unary,
-    Unlock: ((call, callback) => {
-      const done = answer(callback);
-      withLeader(ctx, call, done, () => unlock(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
-    }) as Unary,
-  };
-}
+type ConcurrencyMethod<R> = (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => R;
 
-/** v3electionpb.Election (election-method.ts): a Campaign the caller cancels resigns; Observe streams the leader. */
-export function electionHandlers(ctx: ServiceContext): Handlers {
-  const plain = (method: (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => void): Unary => (call, callback) => {
+/** A unary method of the lock or election service that runs to its answer (Unlock, Proclaim, Leader, Resign). */
+function plain(ctx: ServiceContext, method: ConcurrencyMethod<void>): Unary {
+  return (call, callback) => {
     const done = answer(callback);
     withLeader(ctx, call, done, () => method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
   };
+}
+
+/** A unary method that waits (Lock, Campaign): a call its client cancels gives up its waiter key. */
+function cancellable(ctx: ServiceContext, method: ConcurrencyMethod<{ cancel(): void }>): Unary {
+  return (call, callback) => {
+    const done = answer(callback);
+    withLeader(ctx, call, done, () => {
+      const pending = method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+      call.on('cancelled', () => pending.cancel());
+    });
+  };
+}
+
+/** v3lockpb.Lock (lock-method.ts). */
+export function lockHandlers(ctx: ServiceContext): Handlers {
+  return { Lock: cancellable(ctx, lock), Unlock: plain(ctx, unlock) };
+}
+
+/** v3electionpb.Election (election-method.ts): Observe streams the leader. */
+export function electionHandlers(ctx: ServiceContext): Handlers {
   return {
-    Campaign: ((call, callback) => {
-      const done = answer(callback);
-      withLeader(ctx, call, done, () => {
-        const pending = campaign(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
-        call.on('cancelled', () => pending.cancel());
-      });
-    }) as Unary,
-    Proclaim: plain(proclaim),
-    Leader: plain(leader),
-    Resign: plain(resign),
+    Campaign: cancellable(ctx, campaign),
+    Proclaim: plain(ctx, proclaim),
+    Leader: plain(ctx, leader),
+    Resign: plain(ctx, resign),
     Observe: ((call: grpc.ServerWritableStream<unknown, unknown>) => {
       const done = (r: GateResult): void => {
         if (!r.ok) call.emit('error', status(r.error));
@@ -251,7 +250,10 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       MemberPromote: local(ctx, 'Cluster.MemberPromote'),
     },
     Maintenance: {
-      Status: unary(ctx, '/v3/maintenance/status'),
+      Status: ((call, callback) => {
+        const done = answer(callback);
+        withLeader(ctx, call, done, () => memberStatus(ctx.gate, ctx.admin, done));
+      }) as Unary,
       Hash: unary(ctx, '/v3/maintenance/hash'),
       HashKV: unary(ctx, '/v3/maintenance/hashkv'),
       Alarm: local(ctx, 'Maintenance.Alarm'),

@@ -8,7 +8,7 @@ import { scanGoJson } from './go-json.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
-import { takeSnapshot } from './snapshot-method.ts';
+import { status as memberStatus, takeSnapshot } from './snapshot-method.ts';
 import { CONCURRENCY_REQUESTS } from './concurrency-schema.ts';
 import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
@@ -97,6 +97,7 @@ export class HttpBridge {
       return;
     }
     if (path === '/v3/lock/unlock') return unlock(this.gate, request, answer);
+    if (path === '/v3/maintenance/status') return memberStatus(this.gate, this.admin, answer);
     if (path === '/v3/election/campaign') {
       const pending = campaign(this.gate, request, answer);
       res.on('close', () => pending.cancel());

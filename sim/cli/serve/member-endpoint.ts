@@ -16,6 +16,12 @@ export interface MemberEndpoint {
   readonly member: string;
   readonly port: number;
   readonly url: string;
+  /**
+   * The member's process is down (killed by the nemesis) or up again: while down the port is
+   * not listened on, so connections are refused and open ones are dropped, as a killed etcd's
+   * are; up again, the same port serves again. Calls are queued in order; no-op once closed.
+   */
+  setRunning(running: boolean): void;
   /** Stops listening and drops every connection (a stopped etcd process); idempotent. */
   close(): Promise<void>;
 }
@@ -57,16 +63,41 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   }
   const bound = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
+  let listening = true;
+  // Listen and unlisten in the order asked, one at a time (Node's server cannot do both at once).
+  let transitions: Promise<void> = Promise.resolve();
+  const dropConnections = (): void => {
+    for (const s of sockets) s.destroy();
+    http.closeAllConnections();
+  };
+  const setRunning = (running: boolean): void => {
+    transitions = transitions.then(async () => {
+      if (closed !== undefined || running === listening) return;
+      listening = running;
+      if (!running) {
+        dropConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        return;
+      }
+      // The port was ours a moment ago; if another process took it meanwhile, the member stays
+      // unreachable (as an etcd that cannot bind its port), and its gate still answers UNAVAILABLE.
+      await new Promise<void>((resolve) => {
+        server.once('error', () => resolve());
+        server.listen(bound, '127.0.0.1', () => resolve());
+      });
+    }).catch(() => undefined);
+  };
   return {
     member: ctx.gate.member,
     port: bound,
     url: `http://127.0.0.1:${bound}`,
+    setRunning,
     close: () => {
       closed ??= (async () => {
-        for (const s of sockets) s.destroy();
-        http.closeAllConnections();
+        await transitions;
+        dropConnections();
         grpcServer.forceShutdown();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
         rmSync(dir, { recursive: true, force: true });
       })();
       return closed;

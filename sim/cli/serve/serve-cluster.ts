@@ -189,12 +189,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       faults.poll(world.loop.now());
       for (const g of gates) {
         const up = serving(g.member);
+        const endpoint = endpoints.find((e) => e.member === g.member);
         if (wasUp.get(g.member) === true && !up) g.memberDown();
+        // A killed etcd's port refuses connections until it restarts (a removed one, for good below).
+        if (wasUp.get(g.member) !== up && !removed(g.member)) endpoint?.setRunning(up);
         wasUp.set(g.member, up);
         // A member that applied its own removal stops for good, as etcd's process exits
         // ("the member has been permanently removed from the cluster"): its port is closed
         // and refuses connections, as a real removed member's does.
-        if (removed(g.member)) void endpoints.find((e) => e.member === g.member)?.close();
+        if (removed(g.member)) void endpoint?.close();
       }
     } catch (err) {
       // A broken invariant ends the run (the checkers report it); anything else is a harness bug.
