@@ -16,6 +16,8 @@ import { withFields } from '../../src/object/with-fields.ts';
 export interface EtcdRequest {
   readonly path: string;
   readonly body: unknown;
+  /** An auth token to send with the request (serve passes on what a real client sent). */
+  readonly token?: string;
 }
 
 export interface CallResult {
@@ -120,7 +122,7 @@ export class EtcdClient {
   }
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
-  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
+  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean; token?: string } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
     this.net.send(member, withFields(m, { id: this.nextMessageId() }));
   }
 
@@ -150,7 +152,8 @@ export class EtcdClient {
     c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
-    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, c.bodyTextLength);
+    const token = c.request.token === undefined ? {} : { token: c.request.token };
+    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength, ...token }, c.bodyTextLength);
   }
 
   private onTimeout(id: number): void {
