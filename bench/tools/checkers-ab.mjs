@@ -4,6 +4,9 @@
 // watch checker and lease checker judge every history, alternated build by build, warmed first. Prints the
 // CPU per checker and build, the ratio B/A (total and median of the paired checks) and whether every
 // verdict and summary is the same in both builds (it must be: these changes keep verdicts).
+// A build with sim/check/fixed-shape.js gets its checkers' input as its runs give it (historyCheckers copies
+// each history into fixed shapes once, before every checker): the copy is made once per history and round and
+// its CPU is counted in that build's total (line "fixed-shape").
 import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 const roots = process.argv.slice(2, 4);
 if (roots.length !== 2) { console.error('usage: node bench/tools/checkers-ab.mjs ROOT_A ROOT_B [ROUNDS] (each ROOT has dist/)'); process.exit(3); }
@@ -23,17 +26,21 @@ for (const r of roots) {
     watch: (x) => checkWatch(x.watches, x.history, {}),
     lease: (x) => checkLease(x.history, { leaderChangesUs: [], electionTimeoutUs: 1_000_000, clockDriftPpmMax: 0, clockJumpUsMax: 0 }),
   };
-  builds.push({ r, checkers, cpu: {}, summaries: {} });
+  const fixed = await import(`${r}/dist/sim/check/fixed-shape.js`).catch(() => undefined);
+  const prepare = fixed === undefined ? (x) => x : (x) => ({ seed: x.seed, history: fixed.fixedShapeOps(x.history), watches: x.watches });
+  builds.push({ r, checkers, prepare, cpu: {}, summaries: {} });
 }
 const names = ['linearizable', 'watch', 'lease'];
 const time = (b, name, x) => { const c0 = process.cpuUsage(); const res = b.checkers[name](x); const c = process.cpuUsage(c0); return { s: (c.user + c.system) / 1e6, sig: `${res.valid} ${res.summary ?? ''}` }; };
-for (const b of builds) for (const name of names) for (const x of runs) time(b, name, x);
+const prepared = (b, x) => { const c0 = process.cpuUsage(); const y = b.prepare(x); const c = process.cpuUsage(c0); (b.cpu['fixed-shape'] ??= []).push((c.user + c.system) / 1e6); return y; };
+for (const b of builds) for (const name of names) for (const x of runs) time(b, name, b.prepare(x));
 for (let k = 0; k < rounds; k++) {
   for (const x of runs) {
+    const inputs = new Map(builds.map((b) => [b, prepared(b, x)]));
     for (const name of names) {
       const order = (k + x.seed) % 2 === 0 ? builds : [builds[1], builds[0]];
       for (const b of order) {
-        const t = time(b, name, x);
+        const t = time(b, name, inputs.get(b));
         (b.cpu[name] ??= []).push(t.s);
         if (k === 0) (b.summaries[name] ??= []).push(t.sig);
       }
@@ -49,5 +56,6 @@ for (const name of names) {
   console.log(`${name.padEnd(13)} A ${sum(a.cpu[name]).toFixed(2)} s  B ${sum(b.cpu[name]).toFixed(2)} s  B/A total ${(sum(b.cpu[name]) / sum(a.cpu[name])).toFixed(3)}, median of ${ratios.length} pairs ${median(ratios).toFixed(3)}  verdicts ${same ? 'identical' : 'DIFFER'}`);
   if (!same) for (let i = 0; i < runs.length; i++) if (a.summaries[name][i] !== b.summaries[name][i]) console.log(`  seed ${runs[i].seed}: A ${a.summaries[name][i].slice(0, 160)}\n          B ${b.summaries[name][i].slice(0, 160)}`);
 }
-const all = builds.map((b) => sum(names.map((n) => sum(b.cpu[n]))));
+console.log(`fixed-shape   A ${sum(builds[0].cpu['fixed-shape']).toFixed(2)} s  B ${sum(builds[1].cpu['fixed-shape']).toFixed(2)} s  (the copy of each history into fixed shapes, where a build makes it)`);
+const all = builds.map((b) => sum([...names, 'fixed-shape'].map((n) => sum(b.cpu[n]))));
 console.log(`all checkers  A ${all[0].toFixed(2)} s  B ${all[1].toFixed(2)} s  B/A ${(all[1] / all[0]).toFixed(3)}`);

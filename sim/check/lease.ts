@@ -19,7 +19,9 @@
 //    a keep-alive of unknown serving time invoked while the lease may have been alive. A range
 //    invoked after that deadline that shows a key attached to the lease (not a serializable one)
 //    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
-//    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later),
+//    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later;
+//    with 16 or more leases expiring with it, its proposal may wait behind theirs, and the write
+//    must be sent that much later: lease-revoke-queue.ts),
 //    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
 // 4. Revoked early: a lease reported gone (as in 2) before its last renewal + TTL on a leader in
 //    office, with no client revoke asked for (lease-revoked-early.ts).
@@ -41,6 +43,7 @@ import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf } from './lease-grants.ts';
 import { pairLeaseOps } from './lease-pairs.ts';
 import { RevokeCommitted } from './lease-revoke-committed.ts';
+import { revokeQueueDelaysUs, type ExpiryWindow } from './lease-revoke-queue.ts';
 import { findGrantReused } from './lease-grant-reused.ts';
 import { unboundedKeepAliveTries, unboundedKeepAlives } from './lease-keepalive-unknown.ts';
 import type { LeaderInOffice } from './lease-revoked-early.ts';
@@ -55,6 +58,11 @@ export interface LeaseCheckOptions {
   graceUs?: number;
   /** Times (µs) of leader changes; each restarts every lease's TTL. */
   leaderChangesUs?: readonly number[];
+  /**
+   * No leader timeline (a history from elsewhere, `detcd check`): a new leader may have restarted
+   * every TTL at any moment, so no lease has a deadline and rule 3 is not judged.
+   */
+  leaderChangesUnknown?: boolean;
   electionTimeoutUs?: number;
   /** Leaders as they took office (term, µs): a keep-alive answered in an older term than one in office renewed nothing. */
   leaders?: readonly LeaderInOffice[];
@@ -227,6 +235,7 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
  * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
  */
 function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
+  if (o.leaderChangesUnknown === true) return Infinity;
   const ttlUs = f.ttlSeconds * 1e6;
   // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
   let alive = -Infinity;
@@ -257,6 +266,10 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     times.sort((a, b) => a - b);
   }
   if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(f, options, unknownTries.get(id) ?? []));
+  // How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts).
+  const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options));
+  steps += queue.steps;
+  const proposedByUs = (id: string): number => deadlines.get(id)! + (queue.delays.get(id) ?? 0);
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
@@ -291,9 +304,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       steps += f.ends.length;
       if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
       else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(deadlines.get(id)!) <= readRevision) {
-        const by = committed.appliedBy(deadlines.get(id)!);
-        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after that was answered at revision ${by})` });
+      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(proposedByUs(id)) <= readRevision) {
+        const by = committed.appliedBy(proposedByUs(id));
+        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
       }
     }
   };
@@ -342,6 +355,23 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
+}
+
+/** etcd's ReqTimeout (5 s + 2 election timeouts): how long a revoke may hold its in-flight slot. */
+function requestTimeoutUsOf(o: LeaseCheckOptions): number {
+  return 5_000_000 + 2 * (o.electionTimeoutUs ?? 1_000_000);
+}
+
+/** When each lease may have expired on a leader: from its grant's sending + TTL (on a clock that may run fast or jump) to its deadline. */
+function expiryWindows(leases: ReadonlyMap<string, LeaseFacts>, deadlines: ReadonlyMap<string, number>, o: LeaseCheckOptions): Map<string, ExpiryWindow> {
+  const drift = Math.max(0, o.clockDriftPpmMax ?? 0);
+  const jumpUs = o.clockJumpUsMax ?? 0;
+  const out = new Map<string, ExpiryWindow>();
+  for (const [id, f] of leases) {
+    const toUs = deadlines.get(id);
+    if (toUs !== undefined) out.set(id, { fromUs: f.grantedAtUs + (f.ttlSeconds * 1e6 * 1e6) / (1e6 + drift) - jumpUs, toUs });
+  }
+  return out;
 }
 
 /** Rule 5's ceiling on TimeToLive answers: Promote's extension, while the history's grants cannot make etcd spread expiries. */

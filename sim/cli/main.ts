@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import { PathError } from '../report/path-error.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
+import { oneLine } from '../errors/one-line.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -84,11 +85,11 @@ export async function main(argv: string[]): Promise<number> {
     return await (await command.load())(rest);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
-      console.error(inVoice(name, err.message));
+      console.error(oneLine(inVoice(name, err.message)));
       return EXIT_USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);
-    console.error(`detcd ${name}: internal error: ${message}`);
+    console.error(oneLine(`detcd ${name}: internal error: ${message}`));
     if (process.env['DETCD_DEBUG'] !== undefined && err instanceof Error) console.error(err.stack);
     return EXIT_INTERNAL;
   }

@@ -1,5 +1,6 @@
 // Bad input, raised at any floor of the harness (scenario files, histories, run directories)
 // and turned into exit code 3 by the command line (sim/cli/errors.ts) without a stack trace.
+import { oneLine } from './one-line.ts';
 
 /**
  * Bad input or usage. The message is one line that names the file, the field and the reason;
@@ -7,7 +8,8 @@
  */
 export class UsageError extends Error {
   constructor(message: string) {
-    super(message.replace(/\s*\n\s*/g, ' '));
+    // A newline in a path the user gave was shown as a space ("shard dir" for "shard\ndir"): escaped, it names the real path.
+    super(oneLine(message));
     this.name = 'UsageError';
   }
 }

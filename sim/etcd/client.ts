@@ -6,7 +6,7 @@
 // message (fail), or the reason the outcome is unknown (info). Watch streams and lease
 // keep-alives live in watch-stream.ts and lease-keeper.ts and share this client's endpoint.
 import { jsonTextLength } from '../../src/api/json-length.ts';
-import type { ClientReplyMessage, MemberToClient } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, MemberToClient } from '../../src/server/client-protocol.ts';
 import { isMemberToClient } from '../../src/server/client-protocol.ts';
 import type { ClientNet } from './client-net.ts';
 import type { HistoryLog } from './history-log.ts';
@@ -16,6 +16,8 @@ import { withFields } from '../../src/object/with-fields.ts';
 export interface EtcdRequest {
   readonly path: string;
   readonly body: unknown;
+  /** The body as the member's codec decodes it, where the builder made it (sim/workload/etcd-request.ts); sent with the body. */
+  readonly decoded?: object;
   /** An auth token to send with the request (serve passes on what a real client sent). */
   readonly token?: string;
 }
@@ -152,8 +154,12 @@ export class EtcdClient {
     c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
-    const token = c.request.token === undefined ? {} : { token: c.request.token };
-    this.net.send(c.member, { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength, ...token }, c.bodyTextLength);
+    const decoded = c.request.decoded;
+    const token = c.request.token;
+    const m: ClientRequestMessage = decoded === undefined && token === undefined
+      ? { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }
+      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token } : token === undefined ? { decoded } : { decoded, token });
+    this.net.send(c.member, m, c.bodyTextLength);
   }
 
   private onTimeout(id: number): void {

@@ -8,6 +8,7 @@ import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
+const NANOS_PER_MICRO = 1000;
 const K = {
   process: keyword('process'),
   type: keyword('type'),
@@ -34,8 +35,11 @@ function toOp(m: EdnValue, line: number, index: number): Op | undefined {
   if (type === undefined || !TYPES.has(type)) throw new HistoryParseError(line, `bad :type ${JSON.stringify(ednToPlain(m.get(K.type) ?? null))}`);
   const f = name(m.get(K.f));
   if (f === undefined) throw new HistoryParseError(line, 'op map without :f');
+  // Jepsen's :time is nanoseconds (detcd's history.edn too: sim/report/edn.ts); an op's time is
+  // µs. Read as µs, every duration was 1000 times too long: a grant of a live lease's id 19 ms
+  // after the first looked 19 s later, past its TTL (the lease checker's rules judge durations).
   const time = m.get(K.time);
-  const op: Op = { index, time: typeof time === 'number' ? time : index, process: proc, type: type as OpType, f, value: ednToPlain(m.get(K.value) ?? null) };
+  const op: Op = { index, time: typeof time === 'number' ? time / NANOS_PER_MICRO : index, process: proc, type: type as OpType, f, value: ednToPlain(m.get(K.value) ?? null) };
   if (m.has(K.key)) op.key = ednToPlain(m.get(K.key)!);
   const error = m.get(K.error);
   if (error !== undefined && error !== null) op.error = typeof error === 'string' ? error : JSON.stringify(ednToPlain(error));

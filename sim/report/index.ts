@@ -2,6 +2,7 @@
 export { writeRunReport, writeRunReportTo, runReportDir } from './run-report.ts';
 export { renderRunHtml, type RunReportInput } from './run-page.ts';
 export { writeSweepReport, mergeShards, readSweep, shardConflict } from './sweep-report.ts';
+export { shardPlanConflict, type SweepPlanSummary } from './sweep-plan.ts';
 export { summarizeRun, type RunSummary, type CheckerSummary } from './run-summary.ts';
 export { SWEEP_FORMAT, SWEEP_VERSION, type DeterminismMismatchSummary, type SweepDeterminism, type SweepSummary, type SweepTotals } from './sweep-summary.ts';
 export { type LinearizabilityExplanation } from './counterexample.ts';

@@ -2,6 +2,8 @@
 // (input-file.ts: a scenario, a history, a run's results.json, a shard's sweep.json) and for the
 // places it writes (report-dir.ts: a report directory). Either is bad input (exit 3): the
 // command line puts the option or the field before `path: reason` on its one line.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 export class PathError extends Error {
   constructor(
     readonly path: string,
@@ -26,4 +28,19 @@ const ERRNO_WORDS: Record<string, string> = {
 export function errnoWords(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code === undefined ? String(err) : `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
+}
+
+/**
+ * Why creating `err.path` failed, in words: as errnoWords, except that ENOENT for a path whose
+ * parent exists is the file system refusing new entries there (/proc answers every mkdir and
+ * create with ENOENT), not a missing parent. `named`: the directory the message already names.
+ */
+export function createWords(err: unknown, named?: string): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT' && typeof e.path === 'string' && existsSync(dirname(e.path))) {
+    const parent = dirname(e.path);
+    const where = named !== undefined && resolve(named) === resolve(parent) ? 'its file system' : `${parent} exists but its file system`;
+    return `${where} takes no new entries there (ENOENT)`;
+  }
+  return errnoWords(err);
 }

@@ -12,7 +12,7 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { errnoWords, PathError } from './path-error.ts';
+import { createWords, errnoWords, PathError } from './path-error.ts';
 
 /** Written into every report directory: this directory is detcd's, its named files may be replaced. */
 export const REPORT_MARKER = '.detcd-report';
@@ -77,7 +77,7 @@ export function prepareReportDir(dir: string, acceptSubdirs = false): void {
     try {
       makeDirs(dir);
     } catch (mkdirErr) {
-      throw new PathError(dir, `cannot create the directory: ${errnoWords(mkdirErr)}`);
+      throw new PathError(dir, `cannot create the directory: ${createWords(mkdirErr)}`);
     }
     return;
   }
@@ -88,9 +88,24 @@ export function prepareReportDir(dir: string, acceptSubdirs = false): void {
     throw new PathError(dir, `not writable: ${errnoWords(err)}`);
   }
   const entries = readdirSync(dir).filter((e) => !isOwnHidden(e));
-  if (entries.length === 0 || isDetcdReport(dir)) return;
-  if (acceptSubdirs && entries.every((e) => statSync(join(dir, e)).isDirectory())) return;
-  throw new PathError(dir, 'not empty and not a detcd report; detcd never replaces files it did not write (use a new or empty directory)');
+  const accepted = entries.length === 0 || isDetcdReport(dir) || (acceptSubdirs && entries.every((e) => statSync(join(dir, e)).isDirectory()));
+  if (!accepted) throw new PathError(dir, 'not empty and not a detcd report; detcd never replaces files it did not write (use a new or empty directory)');
+  probeWritable(dir);
+}
+
+/**
+ * Creates and removes one hidden file in `dir`, before any work: the only sure test that detcd
+ * can write there. access() says yes to root everywhere, and /proc or /sys refuse a new file
+ * only when it is made: `shrink --out /proc/x.json` failed with exit 4 after all its runs.
+ */
+export function probeWritable(dir: string): void {
+  const probe = join(dir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+  } catch (err) {
+    throw new PathError(dir, `cannot write into it: ${createWords(err, dir)}`);
+  }
+  rmSync(probe, { force: true });
 }
 
 /**
@@ -118,7 +133,11 @@ function isLink(path: string): boolean {
 /** Claims a directory for a report before a long piece of work writes into it. */
 export function claimReportDir(dir: string, acceptSubdirs = false): void {
   prepareReportDir(dir, acceptSubdirs);
-  writeFileSync(join(dir, REPORT_MARKER), 'A detcd report: detcd replaces only the files it wrote here.\n');
+  try {
+    writeFileSync(join(dir, REPORT_MARKER), 'A detcd report: detcd replaces only the files it wrote here.\n');
+  } catch (err) {
+    throw new PathError(dir, `cannot write into it: ${createWords(err, dir)}`);
+  }
 }
 
 // Staging folders alive in this thread, removed on an interrupt before the process exits.
@@ -224,6 +243,9 @@ export function writeFileReplacing(path: string, content: string): void {
   try {
     writeFileSync(temp, content);
     renameSync(temp, path);
+  } catch (err) {
+    // A disk that filled up or a directory that changed since it was checked: the user's to mend.
+    throw new PathError(path, `cannot write: ${createWords(err)}`);
   } finally {
     rmSync(temp, { force: true });
     untrackStaging(temp);

@@ -75,6 +75,7 @@ function reproduce(results: Results): string {
       ...(t.mitigations ?? []).map((m) => `stepped around a known bug: ${escapeHtml(m)}`),
       ...(t.exposed ?? []).map((m) => `not stepped around: ${escapeHtml(m)}`),
       ...(t.unmitigable ?? []).map((m) => `a known bug no client can step around: ${escapeHtml(m)}`),
+      ...(t.networkFaults !== undefined ? [`network faults: ${escapeHtml(t.networkFaults)}`] : []),
       ...t.notChecked.map((m) => `not checked: ${escapeHtml(m)}`),
     ];
     return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}${notes.map((n) => `<p class="muted">${n}</p>`).join('')}</section>`;

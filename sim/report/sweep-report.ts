@@ -10,10 +10,11 @@ import { PathError } from './path-error.ts';
 import { SWEEP_REPORT_FILES, writeReportDir } from './report-dir.ts';
 import type { RunSummary } from './run-summary.ts';
 import { buildSweepSummary, mergeDeterminism, parseSweepSummary, type SweepDeterminism, type SweepSummary } from './sweep-summary.ts';
+import { mergedPlan, type SweepPlanSummary } from './sweep-plan.ts';
 import { renderSweepHtml } from './sweep-page.ts';
 
-export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism): Promise<SweepSummary> {
-  const sweep = buildSweepSummary(runs, determinism);
+export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): Promise<SweepSummary> {
+  const sweep = buildSweepSummary(runs, determinism, plan);
   // sweep.json last: a merge that finds it can trust the other files are complete.
   // Into a new, empty or detcd report directory (or one holding only the sweep's run reports).
   await writeReportDir(dir, { ownFiles: SWEEP_REPORT_FILES, lastFile: 'sweep.json', acceptSubdirs: true }, async (staging) => {
@@ -80,8 +81,10 @@ export async function mergeShards(shardDirs: readonly string[], outDir: string):
   const seen = new Set<string>();
   const runs: RunSummary[] = [];
   const determinism: (SweepDeterminism | undefined)[] = [];
+  const plans: { dir: string; plan: SweepPlanSummary | undefined; runs: RunSummary[] }[] = [];
   for (const dir of shardDirs) {
     const shard = await readSweep(dir);
+    plans.push({ dir, plan: shard.plan, runs: shard.runs });
     determinism.push(shard.determinism);
     for (const run of shard.runs) {
       const key = `${run.scenario}\u0000${run.seed}`;
@@ -92,5 +95,5 @@ export async function mergeShards(shardDirs: readonly string[], outDir: string):
       runs.push(report === undefined ? rest : { ...rest, report });
     }
   }
-  return writeSweepReport(outDir, runs, mergeDeterminism(determinism));
+  return writeSweepReport(outDir, runs, mergeDeterminism(determinism), mergedPlan(plans));
 }

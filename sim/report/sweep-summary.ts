@@ -4,6 +4,7 @@ import type { Validity } from '../check/verdict.ts';
 import { compareRunsFailuresFirst, type RunSummary } from './run-summary.ts';
 import { sweepCoverage } from '../run/coverage.ts';
 import type { SweepCoverage } from '../run/coverage.ts';
+import { planProblem, type SweepPlanSummary } from './sweep-plan.ts';
 
 export const SWEEP_FORMAT = 'detcd-sweep';
 export const SWEEP_VERSION = 1;
@@ -46,6 +47,8 @@ export interface SweepSummary {
   coverage: SweepCoverage;
   /** Absent when the sweep re-ran no seed (--rerun-percent 0, a real target) or was written before re-runs existed. */
   determinism?: SweepDeterminism;
+  /** What the sweep set out to run (absent in sweeps written before it was kept): a merge checks its shards with it. */
+  plan?: SweepPlanSummary;
   /** Failures first, then unknowns, then passes. */
   runs: RunSummary[];
 }
@@ -62,12 +65,13 @@ export function sweepTotals(runs: readonly RunSummary[]): SweepTotals {
   return totals;
 }
 
-export function buildSweepSummary(runs: readonly RunSummary[], determinism?: SweepDeterminism): SweepSummary {
+export function buildSweepSummary(runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): SweepSummary {
   const totals = sweepTotals(runs);
   const valid: Validity = totals.invalid > 0 ? false : totals.unknown > 0 ? 'unknown' : true;
   return {
     format: SWEEP_FORMAT, version: SWEEP_VERSION, valid, totals, coverage: sweepCoverage(runs.map((r) => r.coverage)),
     ...(determinism === undefined ? {} : { determinism }),
+    ...(plan === undefined ? {} : { plan }),
     runs: [...runs].sort(compareRunsFailuresFirst),
   };
 }
@@ -152,5 +156,8 @@ export function parseSweepSummary(json: unknown, file: string): SweepSummary {
     const problem = runSummaryProblem(r);
     if (problem !== undefined) throw new Error(`${file}: runs[${i}]: ${problem}`);
   }
-  return buildSweepSummary(runs as RunSummary[], parseDeterminism(s['determinism'], file));
+  const plan = s['plan'];
+  const problem = plan === undefined ? undefined : planProblem(plan);
+  if (problem !== undefined) throw new Error(`${file}: ${problem}`);
+  return buildSweepSummary(runs as RunSummary[], parseDeterminism(s['determinism'], file), plan as SweepPlanSummary | undefined);
 }

@@ -18,6 +18,7 @@ import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from '../check/packed-map.ts';
+import { fixedShapeOps } from '../check/fixed-shape.ts';
 
 /** Model steps the linearizability search may take per history op, and in all (seconds of search). */
 const LINEARIZABILITY_STEPS_PER_OP = 500;
@@ -51,8 +52,11 @@ export interface HistoryContext {
   linearizabilityMemory?: () => string | undefined;
 }
 
-export function historyCheckers(names: ReadonlySet<CheckerName>, history: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
+export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
   const out: Record<string, CheckResult> = {};
+  // Every checker reads one copy in fixed shapes (sim/check/fixed-shape.ts): a cold worker then
+  // compiles each checker once instead of again at every new shape of op, request or array.
+  const history = fixedShapeOps(recorded);
   if (names.has('linearizable')) {
     const lines = packedMap(history, (_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));

@@ -33,6 +33,8 @@ export interface RealTargetInfo {
   exposed?: string[];
   /** Known bugs of the version no client can step around (a violation may be one of them). */
   unmitigable?: string[];
+  /** How network faults reach real members (netns: nftables drops, and what a heal does). */
+  networkFaults?: string;
   /** What the leader timeline of the lease and lock checkers was built from (sim/check/renewal-proof.ts). */
   leaderTimeline?: { statusAnswers: number; truncated: boolean; stoppedSpans: number };
   notChecked: string[];
@@ -67,6 +69,10 @@ export interface Results {
   stop?: RunStop;
   /** Checkers whose violation the scenario allows, each with the documented anomaly the evidence shows it is. */
   excused?: Record<string, string>;
-  /** A real target: by failing checker, the known bugs of the version no client can step around that its violation may be. */
+  /**
+   * A real target: by failing checker, the known bugs of the version its violations may be: bugs
+   * no client can step around that cause such violations, or bugs whose shape every one of its
+   * violations has (target-etcd/known-bugs.ts watchShape).
+   */
   mayBeKnownBug?: Record<string, string[]>;
 }

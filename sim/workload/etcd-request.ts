@@ -7,6 +7,16 @@ import { base64Decode, base64Encode } from '../../src/api/base64.ts';
 export interface EtcdRequest {
   readonly path: string;
   readonly body: Record<string, unknown>;
+  /**
+   * The body as the member's codec decodes it (decodeMessage with the path's request schema:
+   * bytes as binary strings, int64 as numbers, lease ids as bigints, fields in schema order),
+   * built here from the raw keys and values. The simulated client hands it to
+   * the member with the body, so the member reads it instead of decoding the body again
+   * (issue 14: in-process messages carry objects). Absent where the builder cannot vouch for
+   * it (a value the codec would refuse or read otherwise): the member then decodes the body.
+   * test/sim/workload/etcd-request-decoded.test.ts holds the two equal.
+   */
+  readonly decoded?: object;
 }
 
 /** Base64 of a string's UTF-8 bytes, by the codec the server uses (src/api/base64.ts, memoized there). */
@@ -19,6 +29,11 @@ export function unb64(text: string): string {
   const d = base64Decode(text);
   if (!d.ok) throw new Error(`unb64: not base64: ${text}`);
   return isAscii(d.bytes) ? d.bytes : utf8Text(d.bytes);
+}
+
+/** A text's UTF-8 bytes as a binary string: what the codec decodes b64(text) to. */
+function bytesOf(text: string): string {
+  return isAscii(text) ? text : utf8Bytes(text);
 }
 
 /** Keys and values here are ASCII almost always: their UTF-8 bytes are their characters. */
@@ -72,10 +87,37 @@ export function prefixEnd(prefix: string): string {
   return '\0';
 }
 
-export const put = (key: string, value: string, lease?: LeaseId): EtcdRequest => ({
-  path: '/v3/kv/put',
-  body: lease === undefined ? { key: b64(key), value: b64(value) } : { key: b64(key), value: b64(value), lease },
-});
+export function put(key: string, value: string, lease?: LeaseId): EtcdRequest {
+  const path = '/v3/kv/put';
+  if (lease === undefined) return { path, body: { key: b64(key), value: b64(value) }, decoded: message('key', bytesOf(key), 'value', bytesOf(value)) };
+  const body = { key: b64(key), value: b64(value), lease };
+  const id = leaseBigInt(lease);
+  return id === undefined ? { path, body } : { path, body, decoded: message('key', bytesOf(key), 'value', bytesOf(value), 'lease', id) };
+}
+
+/**
+ * A decoded message of up to three fields, built as the codec builds one (an empty object, then
+ * each field in schema order): the same hidden classes as the objects decodeMessage makes, so the
+ * member's code that reads requests sees one shape per field set whichever way a request came.
+ */
+function message(k1: string, v1: unknown, k2?: string, v2?: unknown, k3?: string, v3?: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  out[k1] = v1;
+  if (k2 !== undefined) out[k2] = v2;
+  if (k3 !== undefined) out[k3] = v3;
+  return out;
+}
+
+/** A lease id text as the codec reads it (an int64 from its decimal text), or undefined if it would refuse it. */
+function leaseBigInt(lease: unknown): bigint | undefined {
+  return typeof lease === 'string' && /^-?\d+$/.test(lease) ? BigInt(lease) : undefined;
+}
+
+/** An int64 field the builder writes as String(n), as the codec reads it back; undefined unless n is a safe integer. */
+function int64Of(n: number): number | undefined {
+  if (!Number.isSafeInteger(n)) return undefined;
+  return n === 0 ? 0 : n;
+}
 
 export interface RangeOptions {
   rangeEnd?: string;
@@ -106,13 +148,36 @@ export function range(key: string, o: RangeOptions = {}): EtcdRequest {
   if (o.maxModRevision !== undefined) body['max_mod_revision'] = String(o.maxModRevision);
   if (o.countOnly === true) body['count_only'] = true;
   if (o.keysOnly === true) body['keys_only'] = true;
-  return { path: '/v3/kv/range', body };
+  const decoded = rangeDecoded(key, o);
+  return decoded === undefined ? { path: '/v3/kv/range', body } : { path: '/v3/kv/range', body, decoded };
 }
 
-export const deleteRange = (key: string, rangeEnd?: string): EtcdRequest => ({
-  path: '/v3/kv/deleterange',
-  body: rangeEnd === undefined ? { key: b64(key) } : { key: b64(key), range_end: b64(rangeEnd) },
-});
+/**
+ * range()'s body decoded, in RangeRequest's field order, for the options the workloads send
+ * (a range end, a revision, a limit, serializable); undefined for anything else.
+ */
+function rangeDecoded(key: string, o: RangeOptions): object | undefined {
+  if (o.sortOrder !== undefined || o.sortTarget !== undefined || o.countOnly === true || o.keysOnly === true) return undefined;
+  if (o.maxCreateRevision !== undefined || o.minCreateRevision !== undefined || o.minModRevision !== undefined || o.maxModRevision !== undefined) return undefined;
+  const out = message('key', bytesOf(key));
+  if (o.rangeEnd !== undefined) out['range_end'] = bytesOf(o.rangeEnd);
+  if (o.limit !== undefined) {
+    const limit = int64Of(o.limit);
+    if (limit === undefined) return undefined;
+    out['limit'] = limit;
+  }
+  if (o.revision !== undefined) {
+    const revision = int64Of(o.revision);
+    if (revision === undefined) return undefined;
+    out['revision'] = revision;
+  }
+  if (o.serializable === true) out['serializable'] = true;
+  return out;
+}
+
+export const deleteRange = (key: string, rangeEnd?: string): EtcdRequest => (rangeEnd === undefined
+  ? { path: '/v3/kv/deleterange', body: { key: b64(key) }, decoded: message('key', bytesOf(key)) }
+  : { path: '/v3/kv/deleterange', body: { key: b64(key), range_end: b64(rangeEnd) }, decoded: message('key', bytesOf(key), 'range_end', bytesOf(rangeEnd)) });
 
 export type CompareResult = 'EQUAL' | 'NOT_EQUAL' | 'GREATER' | 'LESS';
 
@@ -167,10 +232,59 @@ function opBody(op: TxnOp): Record<string, unknown> {
   return { request_delete_range: op.deleteRange.body };
 }
 
-export const txn = (compare: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[] = []): EtcdRequest => ({
-  path: '/v3/kv/txn',
-  body: { compare: compare.map(compareBody), success: success.map(opBody), failure: failure.map(opBody) },
-});
+/** The names of Compare's enums, in the codec's schema (a name outside them is refused). */
+const COMPARE_RESULTS: readonly string[] = ['EQUAL', 'GREATER', 'LESS', 'NOT_EQUAL'];
+const COMPARE_TARGETS: readonly string[] = ['VERSION', 'CREATE', 'MOD', 'VALUE', 'LEASE'];
+
+/** compareBody(c) decoded, in Compare's field order; undefined where the codec would refuse or read it otherwise. */
+function compareDecoded(c: Compare): object | undefined {
+  const result = c.result ?? 'EQUAL';
+  if (!COMPARE_RESULTS.includes(result) || !COMPARE_TARGETS.includes(c.target)) return undefined;
+  const out = message('result', result, 'target', c.target, 'key', bytesOf(c.key));
+  if (c.target === 'VALUE') out['value'] = bytesOf(c.value);
+  else if (c.target === 'LEASE') {
+    const id = leaseBigInt(c.lease);
+    if (id === undefined) return undefined;
+    out['lease'] = id;
+  } else {
+    const revision = int64Of(c.revision);
+    if (revision === undefined) return undefined;
+    const field = c.target === 'MOD' ? 'mod_revision' : c.target === 'CREATE' ? 'create_revision' : 'version';
+    // Compare's oneof: the target field comes before value, lease and range_end in schema order.
+    out[field] = revision;
+  }
+  if (c.rangeEnd !== undefined) out['range_end'] = bytesOf(c.rangeEnd);
+  return out;
+}
+
+/** opBody(op) decoded, or undefined where the inner request carries no decoded form. */
+function opDecoded(op: TxnOp): object | undefined {
+  let d: object | undefined;
+  if ('put' in op) return (d = op.put.decoded) === undefined ? undefined : message('request_put', d);
+  if ('range' in op) return (d = op.range.decoded) === undefined ? undefined : message('request_range', d);
+  if ('txn' in op) return (d = op.txn.decoded) === undefined ? undefined : message('request_txn', d);
+  return (d = op.deleteRange.decoded) === undefined ? undefined : message('request_delete_range', d);
+}
+
+/** Every element mapped; undefined if any maps to undefined. */
+function allDecoded<T>(xs: readonly T[], f: (x: T) => object | undefined): readonly object[] | undefined {
+  // Pushed, as Array.prototype.map fills the codec's arrays (packed elements, not holey).
+  const out: object[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const d = f(xs[i] as T);
+    if (d === undefined) return undefined;
+    out.push(d);
+  }
+  return out;
+}
+
+export function txn(compare: readonly Compare[], success: readonly TxnOp[], failure: readonly TxnOp[] = []): EtcdRequest {
+  const body = { compare: compare.map(compareBody), success: success.map(opBody), failure: failure.map(opBody) };
+  const c = allDecoded(compare, compareDecoded);
+  const s = c === undefined ? undefined : allDecoded(success, opDecoded);
+  const f = s === undefined ? undefined : allDecoded(failure, opDecoded);
+  return f === undefined ? { path: '/v3/kv/txn', body } : { path: '/v3/kv/txn', body, decoded: message('compare', c, 'success', s, 'failure', f) };
+}
 
 export const compact = (revision: number): EtcdRequest => ({ path: '/v3/kv/compaction', body: { revision: String(revision) } });
 export const leaseGrant = (ttlSeconds: number): EtcdRequest => ({ path: '/v3/lease/grant', body: { TTL: String(ttlSeconds) } });
@@ -220,12 +334,17 @@ export function rangeKvs(body: unknown): WireKv[] {
   if (body === null || typeof body !== 'object') return [];
   const kvs = (body as { kvs?: unknown }).kvs;
   if (!Array.isArray(kvs)) return [];
-  return kvs.map((raw: Record<string, unknown>) => ({
+  return kvs.map(wireKv);
+}
+
+/** One kv of a gateway response, decoded. */
+export function wireKv(raw: Record<string, unknown>): WireKv {
+  return {
     key: typeof raw['key'] === 'string' ? unb64(raw['key']) : '',
     value: typeof raw['value'] === 'string' ? unb64(raw['value']) : '',
     createRevision: int64(raw['create_revision']),
     modRevision: int64(raw['mod_revision']),
     version: int64(raw['version']),
     lease: leaseId(raw['lease']),
-  }));
+  };
 }

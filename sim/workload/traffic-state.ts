@@ -1,7 +1,7 @@
 // What the client side of a workload has learned from responses: the highest revision seen
 // (for stale reads at a past revision and for compactions), the last mod revision seen per key
 // (for optimistic updates), and the leases it granted and has not revoked.
-import { headerRevision, leaseId, NO_LEASE, rangeKvs } from './etcd-request.ts';
+import { b64, headerRevision, int64, leaseId, NO_LEASE, wireKv } from './etcd-request.ts';
 import type { LeaseId, WireKv } from './etcd-request.ts';
 import type { Prng } from '../world/prng.ts';
 
@@ -9,31 +9,43 @@ const LEASES_KEPT_MAX = 64;
 
 export class TrafficState {
   maxRevision = 1;
+  /**
+   * By the key as answers spell it (base64): every ok answer is observed, and decoding each of
+   * its keys and values costs more than encoding the one key an operation looks up.
+   */
   private readonly modRevision = new Map<string, number>();
-  private readonly lastKv = new Map<string, WireKv>();
+  /** The last kv read per (base64) key, as the answer gave it; decoded when asked for (kvOf). */
+  private readonly lastKv = new Map<string, Record<string, unknown>>();
   private readonly leases: LeaseId[] = [];
 
   observe(body: unknown): void {
     const rev = headerRevision(body);
     if (rev > this.maxRevision) this.maxRevision = rev;
-    for (const kv of rangeKvs(body)) {
-      this.modRevision.set(kv.key, kv.modRevision);
-      this.lastKv.set(kv.key, kv);
+    if (body === null || typeof body !== 'object') return;
+    const kvs = (body as { kvs?: unknown }).kvs;
+    if (!Array.isArray(kvs)) return;
+    for (let i = 0; i < kvs.length; i++) {
+      const kv = kvs[i] as Record<string, unknown>;
+      // A kv without a key (the empty key) is spelled '' on the wire, as b64('') is.
+      const key = typeof kv['key'] === 'string' ? kv['key'] : '';
+      this.modRevision.set(key, int64(kv['mod_revision']));
+      this.lastKv.set(key, kv);
     }
   }
 
   /** The key-value last read for `key` (any revision), or undefined. */
   kvOf(key: string): WireKv | undefined {
-    return this.lastKv.get(key);
+    const kv = this.lastKv.get(b64(key));
+    return kv === undefined ? undefined : wireKv(kv);
   }
 
   setModRevision(key: string, rev: number): void {
-    this.modRevision.set(key, rev);
+    this.modRevision.set(b64(key), rev);
   }
 
   /** The last mod revision seen for `key`; 0 when never seen (a create). */
   modRevisionOf(key: string): number {
-    return this.modRevision.get(key) ?? 0;
+    return this.modRevision.get(b64(key)) ?? 0;
   }
 
   /** A revision at most `back` behind the newest seen, at least 1 (etcd's stale reads). */

@@ -15,6 +15,14 @@ export interface ClientRequestMessage {
    * again. Absent, the member measures (jsonTextLength, the same figure).
    */
   readonly bodyTextLength?: number;
+  /**
+   * The body already decoded, where the sender built it beside the body (the simulated
+   * workload, from the raw keys and values): what decodeMessage with the path's request schema
+   * gives for the body (shared with the sender's retries: read, never written). The member then
+   * reads it instead of decoding the body.
+   * Absent, the member decodes the body (any other client).
+   */
+  readonly decoded?: object;
   /** The client's auth token (etcd's gRPC metadata "token"), after an Authenticate; absent without one. */
   readonly token?: string;
 }

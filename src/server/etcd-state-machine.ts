@@ -205,21 +205,27 @@ export class EtcdStateMachine implements StateMachinePort {
    * `token`: the client's auth token (gRPC metadata "token", the gateway's Authorization header).
    * Writes carry its user to the applier, which checks their permissions; reads and the
    * maintenance hashes are checked here, on the member's applied auth store, when they run.
+   * `decoded`: the body already decoded by its sender (ClientRequestMessage.decoded), read instead
+   * of decoding `body`.
    */
-  classify(path: string, body: unknown, _memberHeader?: MemberHeader, token?: string): Classified {
+  classify(path: string, body: unknown, _memberHeader?: MemberHeader, decoded?: object, token?: string): Classified {
     const authKind = authKindOf(path);
     if (authKind !== undefined) return this.classifyAuth(authKind, body, token);
     const api = apiPath(path);
     if (api === undefined || api.path === '/v3/watch') {
       return { kind: 'invalid', error: { error: 'Not Found', code: 12, message: 'Not Found' } };
     }
-    const decoded = decodeMessage<object>(api.request, body ?? {});
-    if (!decoded.ok) return { kind: 'invalid', error: wireError(errBadRequest(decoded.error)) };
+    let r: object;
+    if (decoded !== undefined) r = decoded;
+    else {
+      const d = decodeMessage<object>(api.request, body ?? {});
+      if (!d.ok) return { kind: 'invalid', error: wireError(errBadRequest(d.error)) };
+      r = d.value;
+    }
     // gRPC refuses a message over MaxRequestBytes + 512 KiB before etcd sees it.
-    const sizeBytes = messageSize(api.request, decoded.value);
+    const sizeBytes = messageSize(api.request, r);
     if (sizeBytes > MAX_GRPC_RECV_BYTES) return { kind: 'invalid', error: wireError(errMessageTooLarge(sizeBytes, MAX_GRPC_RECV_BYTES)) };
     // The decoded value has the shape of this path's request schema (every field optional).
-    const r = decoded.value;
     switch (api.path) {
       case '/v3/kv/range': return this.classifyRange(r, token);
       case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token);

@@ -65,8 +65,11 @@ export interface StateMachinePort {
   bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
-  /** `token`: the client's auth token, for a state machine that checks users (etcd's auth store). */
-  classify(path: string, body: unknown, memberHeader: MemberHeader, token?: string): Classified;
+  /**
+   * `decoded`: the body already decoded by its sender; `token`: the client's auth token, for a
+   * state machine that checks users (etcd's auth store).
+   */
+  classify(path: string, body: unknown, memberHeader: MemberHeader, decoded?: object, token?: string): Classified;
   /**
    * Applies one committed normal entry at `index`. Never throws for bad requests (they are
    * replies). `proposedHere(requestId)` false: no client here waits for the reply, which may

@@ -42,7 +42,7 @@ describe('detcd check --initial-state', () => {
     const r = await run(['check', '--model', 'etcd', '--initial-state', bad, historyFile]);
     expect(r.code).toBe(3);
     expect(r.err).toHaveLength(1);
-    expect(r.err[0]).toContain(`initial state ${bad}: field kvs[0]`);
+    expect(r.err[0]).toContain(`--initial-state ${bad}: field kvs[0]`);
     writeFileSync(bad, 'not json');
     expect((await run(['check', '--model', 'etcd', '--initial-state', bad, historyFile])).err[0]).toContain('not JSON');
     expect((await run(['check', '--model', 'etcd', '--initial-state', bad, '--initial-revision', '3', historyFile])).code).toBe(3);

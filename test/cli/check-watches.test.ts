@@ -2,7 +2,7 @@
 // watches.jsonl next to its history.jsonl is used (and the verdict line says so), --watches
 // names another file, --no-watches judges the history alone, a bad watches file is one line
 // naming the file, the line and the field, exit 3.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
@@ -38,6 +38,44 @@ describe('detcd check with watch events', () => {
     const r = await run(['check', '--model', 'etcd', join(dir, 'r', 'history.jsonl')]);
     expect(r.code).toBe(3);
     expect(r.err).toEqual([`${join(dir, 'r', 'history.jsonl')}: watches ${join(dir, 'r', 'watches.jsonl')}:2: field time must be a number (µs)`]);
+  });
+
+  // The campaign (node bench/tools/anomalies.mjs ROOT --forms jsonl …) planted watch anomalies in
+  // reports' watches.jsonl: `detcd check` used them as answers only and called every one valid.
+  it("judges a report's watch streams with the watch checker: a duplicated event is INVALID", async () => {
+    const dir = scratchDir('detcd-check-watches-');
+    copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'history.jsonl'));
+    const records = readFileSync(`${FIXTURE}/watches.jsonl`, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { response: { events?: unknown[] } });
+    const withEvents = records.findIndex((r) => (r.response.events ?? []).length > 0);
+    records[withEvents]!.response.events!.push(records[withEvents]!.response.events![0]);
+    writeFileSync(join(dir, 'watches.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const r = await run(['check', '--model', 'etcd', '--json', join(dir, 'history.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: false, linearizable: true, watch: { valid: false, summary: expect.stringMatching(/^watch guarantee broken: /) as unknown } });
+    const text = await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')]);
+    expect(text.out[0]).toMatch(/: INVALID \(599 ops, /);
+    expect(text.out[1]).toMatch(/^ {2}linearizable: valid; watch: watch guarantee broken: /);
+    // Records that do not name their watch client are not streams: answers only, as before.
+    writeFileSync(join(dir, 'watches.jsonl'), records.map((r) => JSON.stringify({ ...r, process: undefined })).join('\n') + '\n');
+    const anonymous = await run(['check', '--model', 'etcd', '--json', join(dir, 'history.jsonl')]);
+    expect(JSON.parse(anonymous.out[0]!)).not.toHaveProperty('watch');
+  });
+
+  it('the unplanted report: both checkers valid, the watch verdict beside', async () => {
+    const r = await run(['check', '--model', 'etcd', '--json', `${FIXTURE}/history.jsonl`]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: true, linearizable: true, watch: { valid: true } });
+  });
+
+  it('a watch record with a process or request of the wrong type is one line naming the field; exit 3', async () => {
+    const dir = scratchDir('detcd-check-watches-');
+    copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'history.jsonl'));
+    writeFileSync(join(dir, 'watches.jsonl'), '{"process":"w","time":1,"response":{}}\n{"process":[1],"time":2,"response":{}}\n');
+    const r = await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual([`${join(dir, 'history.jsonl')}: watches ${join(dir, 'watches.jsonl')}:2: field process must be a string or a whole number (the watch client)`]);
+    writeFileSync(join(dir, 'watches.jsonl'), '{"process":"w","time":1,"request":"all","response":{}}\n');
+    expect((await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')])).err[0]).toMatch(/watches\.jsonl:1: field request must be an object/);
   });
 
   it('--watches is refused for other models and with several files; --auto-compaction for other models', async () => {

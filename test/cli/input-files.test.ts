@@ -89,7 +89,7 @@ describe('a history, watches or initial-state file that never ends is refused', 
     const history = join(root, 'h.jsonl');
     writeFileSync(history, '{"index":0,"time":0,"process":0,"type":"invoke","f":"put","value":{"key":"YQ==","value":"MQ=="}}\n');
     await refused(['check', '--model', 'etcd', '--watches', fifo, history], fifo, /watches .*a named pipe/);
-    await refused(['check', '--model', 'etcd', '--no-watches', '--initial-state', zero, history], zero, /initial state .*a device/);
+    await refused(['check', '--model', 'etcd', '--no-watches', '--initial-state', zero, history], zero, /--initial-state .*a device/);
   });
 });
 

@@ -65,7 +65,7 @@ describe('an --initial-state dump with fields of the wrong type', () => {
   const dump = (header: unknown, value: unknown): string => JSON.stringify({ header, kvs: [{ key: 'YQ==', create_revision: 2, mod_revision: 3, version: 2, value }], count: 1 });
   it('header.revision not an int64, a kv value not base64, nesting past any answer', async () => {
     const cases: [string, RegExp][] = [
-      [dump({ revision: 'x' }, 'MQ=='), /initial state .*dump\.header\.revision' must be an int64/],
+      [dump({ revision: 'x' }, 'MQ=='), /--initial-state .*dump\.header\.revision' must be an int64/],
       [dump({ revision: true }, 'MQ=='), /dump\.header\.revision' must be an int64/],
       [dump({ revision: 5 }, 'x'), /dump\.kvs\[0\]\.value' must be base64 bytes, got "x"/],
       [dump({ revision: 5 }, '<b>x</b>'), /must be base64 bytes/],

@@ -58,6 +58,8 @@ describe('run --out never destroys what detcd did not write', () => {
     writeFileSync(file, '');
     await refused(['run', '--scenario', tiny, '--out', join(file, 'report')], /plain\/report: a parent of it is a file/);
     await refused(['run', '--scenario', tiny, '--out', '/proc/detcd-report'], /\/proc\/detcd-report: cannot create the directory/);
+    // /proc/self exists: ENOENT there is the file system refusing new entries, not a missing parent.
+    await refused(['run', '--scenario', tiny, '--out', '/proc/self/x'], /\/proc\/self\/x: cannot create the directory: \/proc\/self exists but its file system takes no new entries there \(ENOENT\)/);
     if (process.getuid?.() !== 0) {
       const ro = join(root, 'read-only');
       mkdirSync(ro);
@@ -104,16 +106,29 @@ describe('sweep, merge and shrink check their output paths before the work', () 
     expect(readdirSync(d)).toEqual(['thesis.tex']);
   });
 
-  it('shrink --out into a missing directory, or onto a user file, exits 3 before shrinking', async () => {
+  /** A failing run's report directory, made once: shrink's input. */
+  async function failingRun(): Promise<string> {
     const run = join(root, 'failing');
+    if (existsSync(join(run, 'results.json'))) return run;
     expect((await cli(['run', '--scenario', tiny, '--seed', '1', '--out', run, '--bug', 'read-without-readindex'])).code).toBeLessThan(3);
     const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as { valid: unknown };
     if (results.valid !== false) writeFileSync(join(run, 'results.json'), JSON.stringify({ ...results, valid: false }));
+    return run;
+  }
+
+  it('shrink --out into a missing directory, or onto a user file, exits 3 before shrinking', async () => {
+    const run = await failingRun();
     await refused(['shrink', run, '--out', join(root, 'no-such-dir', 'x.json')], /--out .*x\.json: its directory .*no-such-dir does not exist/);
     const mine = join(root, 'essay.json');
     writeFileSync(mine, '{"title":"mine"}');
     await refused(['shrink', run, '--out', mine], /essay\.json: exists and is not a file detcd wrote/);
     expect(readFileSync(mine, 'utf8')).toBe('{"title":"mine"}');
+  });
+
+  it('shrink --out into a directory that takes no new files (/proc) exits 3 before shrinking, not 4 after it', async () => {
+    const run = await failingRun();
+    // access() says /proc is writable to root; only a file made there shows that it is not.
+    await refused(['shrink', run, '--out', '/proc/detcd-shrunk.json'], /--out \/proc\/detcd-shrunk\.json: its directory \/proc: cannot write into it: its file system takes no new entries there \(ENOENT\)/);
   });
 });
 

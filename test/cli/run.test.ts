@@ -58,6 +58,19 @@ describe('detcd run and replay', () => {
     const again = await cli(['run', '--scenario', join(out, 'shrunk.json'), '--seed', '1', '--bug', 'read-without-readindex', '--out', join(dir, 'bug-again')]);
     expect(again.code).toBe(1);
   });
+
+  it('says so when a planted bug was not exposed, and names a run that catches it', async () => {
+    // figure8 needs a leader to crash with an uncommitted entry of an older term: a run of
+    // reads and writes with one partition does not reach it, and "valid" alone would read as
+    // "the harness cannot find it".
+    const r = await cli(['run', '--scenario', small, '--seed', '5', '--out', join(dir, 'uncaught'), '--bug', 'figure8']);
+    expect(r.code).toBe(0);
+    const out = r.out.join('\n');
+    expect(out).toContain("bug figure8 was planted but not exposed by this run's faults");
+    expect(out).toContain('caught by: detcd run --scenario figure8 --seed 1 --bug figure8');
+    expect(out).toContain('detcd bugs --verify --bug figure8');
+    for (const line of out.split('\n').filter((l) => l.includes('figure8'))) expect(line.length).toBeLessThanOrEqual(80);
+  });
 });
 
 describe('bad input exits 3 with one line naming the file, field and reason', () => {

@@ -234,3 +234,22 @@ export function deleteCountWrong(run, rng) {
   history[i].value.deleted = String(num(s.done.value?.deleted) + 1);
   return { ...run, history, site: `op ${i}: delete answers ${history[i].value.deleted} deleted, one more than it did` };
 }
+
+/**
+ * past-read-header-behind: a range at a past revision (not serializable) answers a header
+ * revision below one answered before it began. etcd 3.4 serves it through ReadIndex like any
+ * linearizable read, and its header is the member's current revision (at least the read index),
+ * whatever revision the range asked for.
+ */
+export function pastReadHeaderBehind(run, rng) {
+  const pairs = pairOps(run.history);
+  const floors = floorsBefore(pairs);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/range' && num(p.inv.value?.revision) > 0 && p.inv.value?.serializable !== true && floors.get(p) - 1 >= num(p.inv.value?.revision) && floors.get(p) - 1 >= 1);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const rev = floors.get(s) - 1;
+  history[i].value.header.revision = String(rev);
+  return { ...run, history, site: `op ${i}: a range at past revision ${s.inv.value.revision} answered header revision ${rev}, though revision ${floors.get(s)} was answered before it began` };
+}

@@ -6,37 +6,10 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textMutations } from './file-kinds.mjs';
+import { fieldMutations } from './field-walk.mjs';
 
-const FIELD_VALUES = [null, -1, 1.5, 1e300, 2 ** 63, '99999999999999999999999', 'x', true, [], {}, '<b>x</b>', '@DEEP@', '@HUGEINT@'];
-/** Values JSON.stringify cannot make, spliced into the text: 100,000 nested arrays, a 40-digit integer literal. */
-const RAW = { '"@DEEP@"': `${'['.repeat(100_000)}${']'.repeat(100_000)}`, '"@HUGEINT@"': '1234567890123456789012345678901234567890' };
-const raw = (text) => text.replace(/"@DEEP@"|"@HUGEINT@"/g, (m) => RAW[m]);
-
-/** One line's JSON object with one field (top level, or one level down) replaced. */
-function lineMutations(line) {
-  let obj;
-  try {
-    obj = JSON.parse(line);
-  } catch {
-    return [];
-  }
-  if (obj === null || typeof obj !== 'object') return [];
-  const out = [];
-  const visit = (holder, path) => {
-    for (const key of Object.keys(holder)) {
-      for (const v of FIELD_VALUES) {
-        const copy = structuredClone(obj);
-        let at = copy;
-        for (const k of path) at = at[k];
-        at[key] = v;
-        out.push([`${[...path, key].join('.')} = ${JSON.stringify(v).slice(0, 30)}`, raw(JSON.stringify(copy))]);
-      }
-      if (path.length < 2 && holder[key] !== null && typeof holder[key] === 'object') visit(holder[key], [...path, key]);
-    }
-  };
-  visit(obj, []);
-  return out;
-}
+/** One line's JSON object with one field (top level, or two levels down, every list element) replaced. */
+const lineMutations = (line) => fieldMutations(line, { depthMax: 2, everyElement: true });
 
 /** Cases for one history file given as `check --model MODEL FILE [extra]`. */
 function historyFileCases(label, model, text, fx, pick, random, inputPath, extra = []) {

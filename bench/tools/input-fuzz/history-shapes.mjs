@@ -9,44 +9,10 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textMutations } from './file-kinds.mjs';
+import { fieldMutations, FIELD_VALUES_UNICODE } from './field-walk.mjs';
 
-const FIELD_VALUES = [null, -1, 1.5, 1e300, 2 ** 63, '99999999999999999999999', 'x', true, [], {}, '<b>x</b>', '\u0000\u001b[31m', '\u202e✓é', '@DEEP@', '@HUGEINT@'];
-const RAW = { '"@DEEP@"': `${'['.repeat(100_000)}${']'.repeat(100_000)}`, '"@HUGEINT@"': '1234567890123456789012345678901234567890' };
-const raw = (text) => text.replace(/"@DEEP@"|"@HUGEINT@"/g, (m) => RAW[m]);
-
-/** One JSON line with one field replaced, at any depth down to `depthMax` (the first element of each list). */
-export function deepMutations(line, depthMax = 6) {
-  let obj;
-  try {
-    obj = JSON.parse(line);
-  } catch {
-    return [];
-  }
-  const out = [];
-  const visit = (holder, path) => {
-    const keys = Array.isArray(holder) ? (holder.length > 0 ? [0] : []) : Object.keys(holder);
-    for (const key of keys) {
-      for (const v of FIELD_VALUES) {
-        const copy = structuredClone(obj);
-        let at = copy;
-        for (const k of path) at = at[k];
-        at[key] = v;
-        out.push([`${[...path, key].join('.')} = ${JSON.stringify(v).slice(0, 30)}`, raw(JSON.stringify(copy))]);
-      }
-      if (!Array.isArray(holder)) {
-        const copy = structuredClone(obj);
-        let at = copy;
-        for (const k of path) at = at[k];
-        delete at[key];
-        out.push([`${[...path, key].join('.')} removed`, JSON.stringify(copy)]);
-      }
-      const inner = holder[key];
-      if (path.length < depthMax && inner !== null && typeof inner === 'object') visit(inner, [...path, key]);
-    }
-  };
-  if (obj !== null && typeof obj === 'object') visit(obj, []);
-  return out;
-}
+/** One JSON line with one field replaced or removed, at any depth down to `depthMax` (the first element of each list). */
+export const deepMutations = (line, depthMax = 6) => fieldMutations(line, { depthMax, removals: true, values: FIELD_VALUES_UNICODE });
 
 /** Whole-line JSON shapes: a key twice (the second wins in JSON.parse), unknown fields, odd keys. */
 export function jsonShapeMutations(line) {

@@ -32,7 +32,8 @@ export function htmlCases(fx, outFor, inputPath) {
   const hostile = (v, key) => {
     if (typeof v === 'string') return key === 'report' ? 'javascript:document.body.setAttribute(`data-pwned`,4)' : `${v}${PAYLOAD}`;
     if (Array.isArray(v)) return v.map((x) => hostile(x, key));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'format' ? x : hostile(x, k)]));
+    // format and each verdict are enums a shard must hold to be read at all; every other string is the user's.
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'format' || k === 'valid' ? x : hostile(x, k)]));
     return v;
   };
   writeFileSync(join(shard, 'sweep.json'), JSON.stringify(hostile(sweep, '')));

@@ -4,7 +4,11 @@
 //   completed: may take effect any time after its call, or never (return = +∞).
 // - cas ok: swapped; cas fail: completed WITHOUT swapping — an observation that the
 //   register did not hold `from` (Jepsen's etcd client reports a failed compare as :fail);
+//   a cas fail with an :error is a request that failed (jepsen.etcd's with-errors makes a
+//   definite error :fail): it did not happen and observed nothing, dropped;
 //   cas info: unknown outcome, return = +∞.
+// - versioned values (jepsen.etcd.register: [version value], the key's etcd version beside its
+//   value): checked against versioned-register.ts, nil versions not compared.
 import type { OpPair } from '../../history/pair.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { noSuchOp } from '../model-names.ts';
@@ -35,8 +39,34 @@ function keyText(k: unknown): string {
   return typeof k === 'string' ? k : JSON.stringify(k);
 }
 
+/**
+ * jepsen.etcd.register's values (inside the [key value] of an independent-key history): a
+ * [version value] pair, whose value is a [from to] pair for a cas.
+ */
+function versionedValue(f: string, v: unknown): boolean {
+  if (!Array.isArray(v) || v.length !== 2) return false;
+  return f === 'cas' ? Array.isArray(v[1]) : f === 'read' || f === 'write';
+}
+
+/** A [version value] pair's version: nil (not observed) or a whole number ≥ 0. */
+function versionOf(v: unknown, line: number): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  throw new HistoryParseError(line, `a register version must be nil or a whole number ≥ 0, got ${shownValue(v)}`);
+}
+
+/** The [version value] pair of a versioned op (the value alone; its version on `.version`), or the value of an unversioned one. */
+function unversioned(f: string, v: unknown, line: number, versioned: boolean): { value: unknown; version: number | undefined } {
+  if (!versioned) return { value: v, version: undefined };
+  if (!versionedValue(f, v)) throw new HistoryParseError(line, `a versioned register history needs [version value] values, got ${shownValue(v)}`);
+  const [version, value] = v as [unknown, unknown];
+  return { value, version: versionOf(version, line) };
+}
+
 export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[] {
-  const independent = pairs.length > 0 && independentKey(pairs[0]!.invoke.f, pairs[0]!.invoke.value);
+  const first = pairs[0];
+  const independent = first !== undefined && independentKey(first.invoke.f, first.invoke.value);
+  const versioned = independent && versionedValue(first.invoke.f, (first.invoke.value as unknown[])[1]);
   const out: RegisterOperation[] = [];
   for (const p of pairs) {
     let key: string | undefined;
@@ -51,7 +81,10 @@ export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[
     } else if (p.invoke.f !== 'cas' && Array.isArray(invokeValue)) {
       throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${shownValue(invokeValue)}`);
     }
-    const op = registerOperation(p, out.length, invokeValue, completionValue);
+    const invoked = unversioned(p.invoke.f, invokeValue, p.line, versioned);
+    // Only an ok completion says what it observed; a fail or info keeps the invocation's value.
+    const completed = p.completion?.type === 'ok' ? unversioned(p.invoke.f, completionValue, p.completionLine!, versioned) : { value: completionValue, version: undefined };
+    const op = registerOperation(p, out.length, invoked.value, completed.value, completed.version);
     if (op === undefined) continue;
     if (key !== undefined) op.input = withFields(op.input, { key });
     out.push(op);
@@ -59,7 +92,7 @@ export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[
   return out;
 }
 
-function registerOperation(p: OpPair, id: number, invokeValue: unknown, completionValue: unknown): RegisterOperation | undefined {
+function registerOperation(p: OpPair, id: number, invokeValue: unknown, completionValue: unknown, version: number | undefined): RegisterOperation | undefined {
   const c = p.completion;
   const type = c?.type ?? 'info';
   let input: RegisterInput;
@@ -68,16 +101,18 @@ function registerOperation(p: OpPair, id: number, invokeValue: unknown, completi
     case 'read':
       if (type !== 'ok') return undefined;
       input = { f: 'read' };
-      output = { value: registerValue(completionValue, p.completionLine!) };
+      output = version === undefined ? { value: registerValue(completionValue, p.completionLine!) } : { value: registerValue(completionValue, p.completionLine!), version };
       break;
     case 'write':
       if (type === 'fail') return undefined;
-      input = { f: 'write', value: registerValue(invokeValue, p.line) };
+      input = version === undefined ? { f: 'write', value: registerValue(invokeValue, p.line) } : { f: 'write', value: registerValue(invokeValue, p.line), version };
       output = type === 'ok' ? {} : undefined;
       break;
     case 'cas': {
+      // A request that failed with an error (no leader, a refused connection) did not happen and observed nothing.
+      if (type === 'fail' && c?.error !== undefined) return undefined;
       const [from, to] = casArgs(invokeValue, p.line);
-      input = { f: 'cas', from, to };
+      input = version === undefined ? { f: 'cas', from, to } : { f: 'cas', from, to, version };
       output = type === 'info' ? undefined : { swapped: type === 'ok' };
       break;
     }

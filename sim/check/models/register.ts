@@ -8,15 +8,19 @@ export type RegisterValue = number | string | null;
 
 export type RegisterInput = (
   | { f: 'read' }
-  | { f: 'write'; value: RegisterValue }
-  | { f: 'cas'; from: RegisterValue; to: RegisterValue }
+  | { f: 'write'; value: RegisterValue; version?: number }
+  | { f: 'cas'; from: RegisterValue; to: RegisterValue; version?: number }
 ) & {
   /** The key of an independent-key history (each key its own register). */
   key?: string;
 };
 
-/** A read's value, or whether a CAS swapped; a write's output carries nothing. */
-export type RegisterOutput = { value: RegisterValue } | { swapped: boolean } | Record<string, never>;
+/**
+ * A read's value, or whether a CAS swapped; a write's output carries nothing. `version`: the
+ * version a read observed, and on a write or CAS input the version it made, in a versioned
+ * history (versioned-register.ts); the plain register ignores them.
+ */
+export type RegisterOutput = { value: RegisterValue; version?: number } | { swapped: boolean } | Record<string, never>;
 
 function show(v: RegisterValue): string {
   return v === null ? 'nil' : String(v);

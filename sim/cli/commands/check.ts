@@ -10,7 +10,10 @@
 //
 // etcd histories: the watch responses recorded with a history (a detcd report's
 // watches.jsonl beside its history.jsonl, or --watches FILE) settle timed-out writes; the
-// verdict line says when they were used.
+// verdict line says when they were used. Records that name their watch client (`process`, as
+// detcd writes them) are judged by the watch checker too, and the verdict is both checkers'.
+// An etcd history with lease grants has its lease answers judged too (lease-of-history.ts:
+// without a leader timeline, a lease outliving its TTL is not judged).
 //
 // etcd robustness-test histories (etcd-robustness.ts): one run's history is every
 // client-N/operations.json of its report, so a report directory, or any one client file of
@@ -36,8 +39,10 @@ import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { heapBudget } from '../heap-budget.ts';
+import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
 import type { CheckResult } from '../../check/verdict.ts';
+import type { WatchRecord } from '../../history/op.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -232,45 +237,55 @@ async function readDump(file: string): Promise<unknown> {
   try {
     dump = JSON.parse(readInputText(file));
   } catch (err) {
-    throw new BadHistory(`initial state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = etcdFieldProblem(dump, 'dump');
-  if (problem !== undefined) throw new BadHistory(`initial state ${file}: ${problem}`);
+  if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
     dumpedState(dump, []);
   } catch (err) {
-    if (err instanceof DumpError) throw new BadHistory(`initial state ${file}: ${err.message}`);
+    if (err instanceof DumpError) throw new BadHistory(`--initial-state ${file}: ${err.message}`);
     throw err;
   }
   return dump;
 }
 
-/** Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as detcd writes them. */
-function readWatches(file: string): { time: number; response: unknown }[] {
+/**
+ * Watch records, one JSON object per line with a numeric `time` (µs) and a `response` object, as
+ * detcd writes them; with `process` (the watch client) and `request` (the create request a stream
+ * was opened with) they are also streams the watch checker can judge. `given`: named by
+ * --watches (else found beside the history), as the refusals say.
+ */
+function readWatches(file: string, given: boolean): WatchRecord[] {
+  const what = given ? '--watches' : 'watches';
   let text: string;
   try {
     text = readInputText(file);
   } catch (err) {
-    throw new BadHistory(`watches ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
+    throw new BadHistory(`${what} ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
-  const out: { time: number; response: unknown }[] = [];
+  const out: WatchRecord[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let o: unknown;
     try {
       o = JSON.parse(line);
     } catch {
-      throw new BadHistory(`watches ${file}:${i + 1}: not JSON`);
+      throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`watches ${file}:${i + 1}: not a watch record (an object with time and response)`);
-    const r = o as { time?: unknown; response?: unknown };
-    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`watches ${file}:${i + 1}: field time must be a number (µs)`);
-    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`watches ${file}:${i + 1}: field response must be an object`);
-    const problem = etcdFieldProblem(r.response, 'response');
-    if (problem !== undefined) throw new BadHistory(`watches ${file}:${i + 1}: ${problem}`);
-    out.push({ time: r.time, response: r.response });
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
+    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown };
+    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
+    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
+    if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
+    if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
+    const problem = etcdFieldProblem(r.response, 'response') ?? (r.request === undefined ? undefined : etcdFieldProblem(r.request, 'request'));
+    if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
+    const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
+    if (r.request !== undefined) rec.request = r.request;
+    out.push(rec);
   });
   return out;
 }
@@ -294,8 +309,17 @@ function readText(file: string, name?: string): string {
   return text;
 }
 
+/** One file's verdicts: linearizability, and the watch and lease checkers' where they ran. */
+interface CheckedFile {
+  result: LinearizabilityResult;
+  ms: number;
+  watchesFile: string | undefined;
+  watch?: CheckResult;
+  lease?: CheckResult;
+}
+
 /** One file's verdict, or the one line that says why it could not be checked. */
-async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<{ result: LinearizabilityResult; ms: number; watchesFile: string | undefined; watch?: CheckResult } | { bad: string }> {
+async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsCheck): Promise<CheckedFile | { bad: string }> {
   const started = performance.now();
   const file = unit.label;
   try {
@@ -320,7 +344,10 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (history.partialAnswers === true) options.initialRevision = 1;
     if (args.autoCompaction) options.autoCompaction = true;
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
-    if (watchesFile !== undefined) options.watches = readWatches(watchesFile);
+    // Records that name their watch client are streams: the watch checker judges them too.
+    const streams = watchesFile === undefined ? undefined : readWatches(watchesFile, typeof args.watches === 'string');
+    if (streams !== undefined) options.watches = streams;
+    const judgedStreams = streams !== undefined && streams.length > 0 && streams.every((r) => r.process !== '') ? streams : undefined;
     // A robustness run's watch files, read before the search so a refusal costs no search.
     const records = unit.watches !== undefined && unit.watches.length > 0 ? await runWatches(unit.watches, (f) => readText(f, f)) : undefined;
     // Their events are the server's answers too: each shows a write took effect at its revision
@@ -331,9 +358,16 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       if (answers.length > 0) options.watches = [...(options.watches ?? []), ...answers];
     }
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
-    const watch = records === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(records, history.ops);
+    const watchRecords = records ?? judgedStreams;
+    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, { autoCompaction: args.autoCompaction });
+    // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
+    const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
+    const lease = leases !== undefined && leases.hasLeases(history.ops) ? leases.checkHistoryLeases(history.ops) : undefined;
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    return watch === undefined ? { result, ms, watchesFile } : { result, ms, watchesFile, watch };
+    const out: CheckedFile = { result, ms, watchesFile };
+    if (watch !== undefined) out.watch = watch;
+    if (lease !== undefined) out.lease = lease;
+    return out;
   } catch (err) {
     if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
@@ -362,24 +396,24 @@ export async function check(argv: string[]): Promise<number> {
     const r = await checkFile(unit, args, pairsCheck);
     if ('bad' in r) {
       bad++;
-      console.error(r.bad);
+      console.error(oneLine(r.bad));
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile, watch } = r;
-    // A robustness run with watch files: its verdict is both checkers' (false beats unknown beats true).
-    const valid = watch === undefined ? result.valid : mergeValidity(result.valid, watch.valid);
+    const { result, ms, watchesFile, watch, lease } = r;
+    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
+    const valid = mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true);
     overall = mergeValidity(overall, valid);
     if (args.json) {
-      const extra = watch === undefined ? {} : { linearizable: result.valid, watch: { valid: watch.valid, summary: watch.summary } };
+      const extra = watch === undefined && lease === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }) };
       console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra } : { file, valid, ms, watches: watchesFile, ...extra }));
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
-      const watched = watch === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
+      const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
       const lines = [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
-      if (watch !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}; watch: ${watch.summary ?? String(watch.valid)}`);
+      if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const line of lines) console.log(line);
     }
   }

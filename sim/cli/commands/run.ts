@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { executeRealRun } from '../target-etcd/execute-real.ts';
+import { uncaughtBugHint } from '../harness/bug-hint.ts';
 import { bugOption, intOption, parseCommandArgs, SEED_MAX } from '../harness/args.ts';
 import { runReportDir } from '../../report/index.ts';
 import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
@@ -52,9 +53,12 @@ export async function run(argv: string[]): Promise<number> {
   if (r.valid !== true) {
     console.log(chalk.bold(`replay: ${r.replay}`));
     console.log(`shrink: detcd shrink ${dir ?? ''}`);
+  } else if (bug !== undefined) {
+    console.log(uncaughtBugHint(bug, 'this run', { scenario: file.scenario.name, seed }));
   }
   return exitCodeFor(r.valid);
 }
+
 
 /** `--target simulation|etcd` (the scenario's `target`, else simulation); `--etcd PATH` and `--no-mitigations` only with the etcd target. */
 export function targetOption(command: string, target: string | undefined, values: { etcd?: string | undefined; 'no-mitigations'?: boolean | undefined }): 'simulation' | 'etcd' {

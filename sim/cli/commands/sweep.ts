@@ -4,11 +4,12 @@
 // Many seeds over all cores (workers started once and reused: processes or threads, lane-policy.ts), a progress bar, a table
 // per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
 // in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { mergeShards, readSweep, removeStagingOf, shardConflict, writeSweepReport } from '../../report/index.ts';
+import { mergeShards, readSweep, removeStagingOf, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
+import type { SweepPlanSummary } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, refuseIgnored, seedsOption, shardOption } from '../harness/args.ts';
@@ -22,6 +23,8 @@ import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts'
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable } from '../harness/table.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
+import { uncaughtBugHint } from '../harness/bug-hint.ts';
+import { packageVersion } from '../harness/package-root.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -86,6 +89,24 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
   }
 }
 
+/** What this sweep set out to run, kept in sweep.json so that a merge can check its shards. */
+function sweepPlan(p: SweepPlan): SweepPlanSummary {
+  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: packageVersion() };
+  return p.bug === undefined ? plan : { ...plan, bug: p.bug };
+}
+
+/** Whether two paths name one directory (through links too). */
+function samePath(a: string, b: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  return real(a) === real(b);
+}
+
 export async function executeSweep(p: SweepPlan): Promise<number> {
   claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const count = countTasks(p);
@@ -99,7 +120,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const runs = result.runs;
   const rerunIn = jobs > 1 ? 'another worker' : 'the same thread';
   const determinism = result.reruns === 0 && result.mismatches.length === 0 ? undefined : { reruns: result.reruns, rerunIn, mismatches: result.mismatches };
-  const sweep = await writeSweepReport(p.outDir, runs, determinism);
+  const sweep = await writeSweepReport(p.outDir, runs, determinism, sweepPlan(p));
   writeFileSync(join(p.outDir, 'determinism.json'), `${JSON.stringify({ reruns: result.reruns, mismatches: result.mismatches }, null, 2)}\n`);
   console.log(sweepTable(rowsByScenario(runs)));
   for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
@@ -108,6 +129,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const rerunNote = `${result.reruns} seed(s) re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
   console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
   console.log(`determinism: ${rerunNote}`);
+  if (p.bug !== undefined && t.invalid === 0) console.log(uncaughtBugHint(p.bug, 'this sweep'));
   console.log(`report: ${join(p.outDir, 'index.html')}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
@@ -135,12 +157,16 @@ export async function sweep(argv: string[]): Promise<number> {
     const shards = [];
     for (const dir of positionals) {
       try {
-        shards.push({ dir, runs: (await readSweep(dir)).runs });
+        const { runs, plan } = await readSweep(dir);
+        shards.push({ dir, runs, plan });
       } catch (err) {
         throw new UsageError(`detcd sweep --merge: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const conflict = shardConflict(shards);
+    // A merge into one of its shards would replace that shard's own sweep.json with the merge.
+    const into = positionals.find((dir) => samePath(dir, out));
+    if (into !== undefined) throw new UsageError(`detcd sweep --merge: --out ${out} is one of the shards to merge: its sweep.json would be replaced (give a new directory)`);
+    const conflict = shardPlanConflict(shards) ?? shardConflict(shards);
     if (conflict !== undefined) throw new UsageError(`detcd sweep --merge: ${conflict}`);
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);

@@ -3,7 +3,7 @@
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { claimReportDir, prepareReportDir } from '../../report/report-dir.ts';
+import { claimReportDir, prepareReportDir, probeWritable } from '../../report/report-dir.ts';
 import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
 
@@ -58,6 +58,12 @@ export function checkFileOut(command: string, option: string, file: string, isOu
     accessSync(parent, constants.W_OK | constants.X_OK);
   } catch (err) {
     refuse(`its directory ${parent} is not writable: ${errnoWords(err)}`);
+  }
+  try {
+    probeWritable(parent);
+  } catch (err) {
+    if (err instanceof PathError) refuse(`its directory ${parent}: ${err.reason}`);
+    throw err;
   }
   let st;
   try {

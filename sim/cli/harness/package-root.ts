@@ -1,7 +1,7 @@
 // Where the package's files are, whether this code runs compiled (dist/sim/cli/harness/) or
 // from the TypeScript sources (sim/cli/harness/, under vitest or tsx): the shipped scenarios
 // and the compiled sweep worker are found from here.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +22,15 @@ export function compiledModule(relative: string): string {
   const file = join(PACKAGE_ROOT, 'dist', `${relative}.js`);
   if (!existsSync(file)) throw new Error(`${file} is missing: build the package first (npm run build)`);
   return file;
+}
+
+/** "detcd 0.1.0": the package's name and version, from its package.json. */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name === 'detcd' && typeof pkg.version === 'string') return `detcd ${pkg.version}`;
+  } catch {
+    // A package without its package.json (copied dist/ alone) still runs.
+  }
+  return 'detcd (version unknown)';
 }

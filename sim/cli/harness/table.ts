@@ -61,7 +61,7 @@ export function runTable(results: Results): string {
     `trace hash ${results.traceHash}`,
   ];
   if (results.error !== undefined) lines.push(chalk.red(`error: ${results.error}`));
-  for (const [checker, ids] of Object.entries(results.mayBeKnownBug ?? {})) lines.push(chalk.yellow(`${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${results.target?.kind === 'etcd' ? results.target.version : ''} no client can step around (results.json target.unmitigable)`));
+  for (const [checker, ids] of Object.entries(results.mayBeKnownBug ?? {})) lines.push(chalk.yellow(`${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${results.target?.kind === 'etcd' ? results.target.version : ''} (no client can step around it, or every violation has its shape: results.json mayBeKnownBug)`));
   return lines.join('\n');
 }
 

@@ -5,6 +5,9 @@
 // `--no-mitigations` turns them off to reproduce the bug itself.
 
 import type { Scenario } from '../../scenario/schema.ts';
+import type { WatchViolation } from '../../check/watch.ts';
+import type { WatchShapeFacts } from '../../check/watch-bug-shapes.ts';
+import { isCompactRevisionDeleteMissed, isFutureWatchAnswer } from '../../check/watch-bug-shapes.ts';
 import { etcdMixOf, withWeights } from '../../workload/etcd-op-names.ts';
 
 export interface KnownBug {
@@ -20,6 +23,13 @@ export interface KnownBug {
   readonly mitigationText: string;
   /** The checkers whose violations it can cause (for the bugs no client steps around: results.mayBeKnownBug). */
   readonly showsIn?: readonly string[];
+  /**
+   * The shape its watch violations have (watch-bug-shapes.ts): a failed watch checker whose every
+   * violation has the shape of one of the version's bugs names them in results.mayBeKnownBug,
+   * whatever the mitigations did (a mitigation may close one path to the bug, not every one).
+   * A bug with a shape is named by its shape only.
+   */
+  readonly watchShape?: (v: WatchViolation, facts: WatchShapeFacts) => boolean;
   /** Whether a scenario's clients would send what trips the bug (default: every scenario). */
   readonly trippedBy?: (scenario: Scenario) => boolean;
 }
@@ -60,6 +70,24 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     mitigation: 'no-watch-resume-at-compact-revision',
     mitigationText: 'a watcher cancelled by a compaction ends instead of watching again from the compact revision (clients.watchResumeAtCompactRevision off)',
     trippedBy: (scenario) => scenario.clients.watchers && scenario.clients.watchResumeAtCompactRevision,
+    // The mitigation closes the compaction-cancel path only: a watcher that reconnects after a
+    // member failure at last-seen + 1 = the compact revision trips it too (real etcd 3.4.23,
+    // watch-compaction-churn seed 3: compact(15) at a delete's revision, the watcher re-opened
+    // on another member at 15 and first got PUT@16). Named by its shape wherever it shows.
+    watchShape: isCompactRevisionDeleteMissed,
+  },
+  {
+    id: 'etcd#20221',
+    what: 'a watch opened at a revision the member has not reached (a client resuming on a lagging member at last-seen + 1) is sent progress notifications at the member\'s lower revision, and may be sent events below its start revision: progress goes back for the client',
+    // etcd#20229 ("Skip sending progress notification for watch with starting revision in the
+    // future") fixed the progress half in 3.6.2; its backports (#20250 for 3.4, #20245 for 3.5)
+    // carry no release number we could confirm, and the issue stays open for the events half.
+    fixedIn: { '3.4': null, '3.5': null, '3.6': null },
+    mitigation: 'none',
+    showsIn: ['watch'],
+    mitigationText: 'nothing a client sends avoids it: a watcher that moves to a lagging member may show it',
+    trippedBy: (scenario) => scenario.clients.watchers,
+    watchShape: isFutureWatchAnswer,
   },
   {
     id: 'etcd#15247',

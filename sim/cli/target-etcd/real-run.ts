@@ -42,9 +42,12 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import type { KnownBug } from './known-bugs.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
+import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import { thinTraffic } from './thin-traffic.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
@@ -55,6 +58,9 @@ const FINAL_READ_PROCESS = 3_000_000;
 const FINAL_READ_KEY = 'detcd/history-end';
 /** A real run costs seconds of wall time: its checker may search 10× a simulated run's bound (a few seconds more at most). */
 const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
+
+/** What a network fault is on the real target (network.ts). */
+const NETNS_FAULTS = 'packets dropped by nftables in the members\' namespaces; at a heal the TCP connections between the healed members are reset, so raft traffic resumes at once instead of after TCP\'s retransmission backoff';
 
 export interface RealRunOptions {
   readonly binary?: string | undefined;
@@ -73,6 +79,8 @@ export interface RealTarget {
   binary: string;
   version: string;
   network: 'netns' | 'loopback';
+  /** How network faults reach the members. */
+  networkFaults: string;
   replayable: string;
   /** Known bugs of this version the run stepped around, and how. */
   mitigations: string[];
@@ -80,8 +88,8 @@ export interface RealTarget {
   exposed: string[];
   /** Known bugs of this version no client can step around: a violation of the run may be one of them. */
   unmitigable: string[];
-  /** Their ids and the checkers whose violations they can cause. */
-  unmitigableIn: { id: string; checkers: readonly string[] }[];
+  /** The bugs a violation of the run may be named for (results.mayBeKnownBug): not in results.json. */
+  attributable: { unmitigable: readonly KnownBug[]; shaped: readonly KnownBug[] };
 }
 
 export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
@@ -129,11 +137,13 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
     binary,
     version,
     network: mode,
+    networkFaults: mode === 'netns' ? NETNS_FAULTS : 'none: the members share loopback, and network faults are refused',
     replayable: "the workload and the fault schedule (from the seed); not the interleaving, which is the real machine's",
     mitigations: mitigate ? steppable.map((b) => `${b.id}: ${b.mitigationText}`) : [],
     exposed: mitigate ? [] : steppable.map((b) => `${b.id}: ${b.what}`),
     unmitigable: bugs.filter((b) => b.mitigation === 'none').map((b) => `${b.id}: ${b.what}`),
-    unmitigableIn: bugs.filter((b) => b.mitigation === 'none').map((b) => ({ id: b.id, checkers: b.showsIn ?? [] })),
+    // Shapes are evidence whatever the scenario: every bug of the release that has one.
+    attributable: { unmitigable: bugs.filter((b) => b.mitigation === 'none'), shaped: knownBugsOf(version).filter((b) => b.watchShape !== undefined) },
   };
   // Ctrl-C or a crash of the harness must not leave processes or namespaces behind.
   const onSignal = (): void => {
@@ -271,9 +281,10 @@ function buildRealResults(
   const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
   let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
   let error: string | undefined;
-  if (valid === true && ops.ok < scenario.workload.okOpsMin) {
+  const thin = valid === true ? thinTraffic(scenario, ops) : undefined;
+  if (thin !== undefined) {
     valid = 'unknown';
-    error = `too little successful traffic to mean anything: ${ops.ok} ok ops < workload.okOpsMin ${scenario.workload.okOpsMin}`;
+    error = thin;
   }
   if (history.truncated && valid === true) {
     valid = 'unknown';
@@ -306,19 +317,15 @@ function buildRealResults(
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);
-  // A violation a known bug of this version can cause, which no client could step around: say so
-  // (the verdict stays: it is the real server's bug, found).
-  const mayBe: Record<string, string[]> = {};
-  for (const [name, c] of Object.entries(checkers)) {
-    const ids = target.unmitigableIn.filter((b) => b.checkers.includes(name)).map((b) => b.id);
-    if (c.valid === false && !excused.has(name) && ids.length > 0) mayBe[name] = ids;
-  }
+  // A violation a known bug of this version can cause (no client could step around it, or the
+  // violations have its shape): say so. The verdict stays: it is the real server's bug, found.
+  const mayBe = mayBeKnownBugs({ checkers, excused: new Set(excused.keys()), ...target.attributable, watches: history.watches, history: history.ops });
   if (Object.keys(mayBe).length > 0) results.mayBeKnownBug = mayBe;
   return results;
 }
 
 /** The target as results.json records it (without the lookup the run used). */
-function targetInfo(target: RealTarget): Omit<RealTarget, 'unmitigableIn'> {
-  const { unmitigableIn: _unused, ...info } = target;
+function targetInfo(target: RealTarget): Omit<RealTarget, 'attributable'> {
+  const { attributable: _unused, ...info } = target;
   return info;
 }

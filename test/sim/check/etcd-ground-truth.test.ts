@@ -8,7 +8,7 @@
 // holds (sim/check/lease.ts). Each history has must-fail twins where that is certain (twins.ts: an
 // answer showing a value nobody wrote, a stale read, a lost write, a revision made twice, a
 // watch event left out or delivered twice or split without its fragment flag, a key read long
-// after its lease expired), so the test cannot pass by the checkers calling everything valid.
+// after its lease expired, a grant answered with a live lease's id), so the test cannot pass by the checkers calling everything valid.
 //
 // More histories: ETCD_GROUND_TRUTH_HISTORIES=20000 npx vitest run test/sim/check/etcd-ground-truth.test.ts
 // (ETCD_GROUND_TRUTH_FROM=N starts at another seed). A failure names its seed; shrink it with
@@ -18,7 +18,7 @@ import { checkHistory } from '../../../sim/check/check-history.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { generate, type Generated } from './etcd-ground-truth/history.ts';
 import { sizeOf } from './etcd-ground-truth/sizes.ts';
-import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withMissedEvent, withUnflaggedFragment } from './etcd-ground-truth/twins.ts';
+import { mustFailTwins, withDuplicatedEvent, withExpiredKey, withGrantReused, withMissedEvent, withUnflaggedFragment } from './etcd-ground-truth/twins.ts';
 import { leaseOptions } from './etcd-ground-truth/lease-options.ts';
 import { checkLease } from '../../../sim/check/lease.ts';
 import { checkWatch } from '../../../sim/check/watch.ts';
@@ -65,6 +65,11 @@ describe('etcd checker on ground-truth histories', () => {
           twins.set('expired-key', (twins.get('expired-key') ?? 0) + 1);
           if (checkLease(late, leaseOptions(g)).valid !== false) twinsPassed.push(`seed ${seed}: expired-key`);
         }
+        const reused = withGrantReused(g.history);
+        if (reused !== undefined) {
+          twins.set('grant-reused', (twins.get('grant-reused') ?? 0) + 1);
+          if (checkLease(reused, leaseOptions(g)).valid !== false) twinsPassed.push(`seed ${seed}: grant-reused`);
+        }
       }
       if (g.watches.length === 0) continue;
       const w = checkWatch(g.watches, g.history, { autoCompaction: g.autoCompaction });
@@ -81,7 +86,7 @@ describe('etcd checker on ground-truth histories', () => {
     // revision 2302, duplicated watch event 2617, stale read 1302, missed watch event 1215, lost
     // write 248, fragment without its flag 208, key outliving its lease 1201; seeds 1..400: fragments
     // 24), and the search decides nearly all.
-    for (const kind of ['unwritten-value', 'duplicate-revision', 'stale-read', 'missed-event', 'duplicated-event', 'lost-write', 'unflagged-fragment', 'expired-key']) expect(twins.get(kind) ?? 0, kind).toBeGreaterThan(HISTORIES / 50);
+    for (const kind of ['unwritten-value', 'duplicate-revision', 'stale-read', 'missed-event', 'duplicated-event', 'lost-write', 'unflagged-fragment', 'expired-key', 'grant-reused']) expect(twins.get(kind) ?? 0, kind).toBeGreaterThan(HISTORIES / 50);
     expect(unknown).toBeLessThanOrEqual(Math.ceil(HISTORIES / 50));
     expect(ops).toBeGreaterThan(HISTORIES * 10);
   });

@@ -8,7 +8,7 @@ import { checkLinearizable } from '../../../sim/check/linearizability/check.ts';
 import type { Operation } from '../../../sim/check/linearizability/model.ts';
 import { registerModel, type RegisterInput, type RegisterOutput } from '../../../sim/check/models/register.ts';
 import { bruteForceLinearizable } from './linearizability/brute-force.ts';
-import { history } from './history-builder.ts';
+import { history, type Line } from './history-builder.ts';
 import { fcParams } from '../../property-seed.ts';
 
 describe('register histories', () => {
@@ -65,6 +65,38 @@ describe('register histories', () => {
     expect(checkHistory(swapped, 'register').valid).toBe(false);
     const notSwapped = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'cas', [3, 2]], [1, 'fail', 'cas', [3, 2]], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
     expect(checkHistory(notSwapped, 'register').valid).toBe(true);
+  });
+
+  // jepsen.etcd's with-errors makes a definite error (a refused connection, no leader) a :fail
+  // with an :error: that CAS never reached the register and observed nothing about it.
+  it('drops a :fail :cas with an error: a request that failed, not a compare that did', () => {
+    const h = history([[0, 'invoke', 'write', 1], [0, 'ok', 'write', 1], [1, 'invoke', 'cas', [1, 2]], [1, 'fail', 'cas', [1, 2], '["connect-timeout","UNAVAILABLE"]'], [1, 'invoke', 'read', null], [1, 'ok', 'read', 1]]);
+    expect(checkHistory(h, 'register').valid).toBe(true);
+  });
+});
+
+// jepsen.etcd.register records the key's etcd version beside its value: [k [version value]].
+describe('versioned register histories (jepsen.etcd.register)', () => {
+  const w = (p: number, v: number, version: number | null): Line[] => [[p, 'invoke', 'write', ['k', [null, v]]], [p, 'ok', 'write', ['k', [version, v]]]];
+  const r = (p: number, version: number | null, v: number | null): Line[] => [[p, 'invoke', 'read', ['k', [null, null]]], [p, 'ok', 'read', ['k', [version, v]]]];
+  const cas = (p: number, from: number, to: number, version: number | null): Line[] => [[p, 'invoke', 'cas', ['k', [null, [from, to]]]], [p, 'ok', 'cas', ['k', [version, [from, to]]]]];
+
+  it('passes writes, reads and a CAS whose versions count the writes', () => {
+    expect(checkHistory(history([...r(1, null, null), ...w(0, 3, 1), ...r(1, 1, 3), ...cas(0, 3, 4, 2), ...r(1, 2, 4), ...w(0, 4, null), ...r(1, 3, 4)]), 'register').valid).toBe(true);
+  });
+
+  it('fails a read of the right value at a version it never had (the same value written twice)', () => {
+    expect(checkHistory(history([...w(0, 3, 1), ...w(0, 3, 2), ...r(1, 1, 3)]), 'register').valid).toBe(false);
+  });
+
+  it('fails a write or CAS answering a version that skips one, and a read of no key after a write', () => {
+    expect(checkHistory(history([...w(0, 3, 1), ...cas(0, 3, 4, 3)]), 'register').valid).toBe(false);
+    expect(checkHistory(history([...w(0, 3, 2)]), 'register').valid).toBe(false);
+    expect(checkHistory(history([...w(0, 3, 1), ...r(1, null, null)]), 'register').valid).toBe(false);
+  });
+
+  it('refuses a version that is not a whole number, naming the line', () => {
+    expect(() => checkHistory(history([[0, 'invoke', 'write', ['k', [null, 3]]], [0, 'ok', 'write', ['k', ['one', 3]]]]), 'register')).toThrow(/line 2|register version must be nil or a whole number/);
   });
 });
 

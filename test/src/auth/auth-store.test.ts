@@ -23,7 +23,7 @@ class Machine {
 
   /** Classifies and, for a proposal, applies it at the next index; a read runs at once. */
   send(path: string, body: object, token?: string): WireReply {
-    const c: Classified = this.sm.classify(path, body, { clusterId: '1', memberId: '1', raftTerm: () => 1 }, token);
+    const c: Classified = this.sm.classify(path, body, { clusterId: '1', memberId: '1', raftTerm: () => 1 }, undefined, token);
     if (c.kind === 'invalid') return { ok: false, error: c.error };
     if (c.kind === 'read') return c.read();
     if (c.kind === 'local') return c.serve();

@@ -12,6 +12,7 @@
 // named in any VALUE compare are kept as they are (a compare equal to them may succeed).
 import type { Req } from './apply.ts';
 import { encodeKey } from './json.ts';
+import { packedMap } from '../../packed-map.ts';
 
 /** Whatever the history's requests and answers show of values, and whether hiding is exact. */
 interface ValueFacts {
@@ -165,7 +166,7 @@ export function hideUnseenValues(
   let text = PLACEHOLDER_TEXT;
   while (facts.clashes.has(encodeKey(text))) text += '#';
   const placeholder = encodeKey(text);
-  return { requests: unseen.map((w) => hideIn(w.f, w.request, facts.visible, placeholder)), placeholder };
+  return { requests: packedMap(unseen, (w) => hideIn(w.f, w.request, facts.visible, placeholder)), placeholder };
 }
 
 /** Each value a write puts (txn branches, nested too). */

@@ -257,3 +257,40 @@ export function withRenewedAfterRevoke(history: readonly Op[]): Op[] | undefined
   }
   return undefined;
 }
+
+/**
+ * A grant answered with the id of a lease still alive: 1 µs after an ok grant was answered (within half its TTL of being sent), a
+ * grant by another client answered ok with the same id, for a lease no revoke was ever sent for
+ * and no answer reported gone (etcd's Grant refuses a live id: "lease already exists"). The lease
+ * checker must find it (rule 8, lease-grant-reused.ts).
+ */
+export function withGrantReused(history: readonly Op[]): Op[] | undefined {
+  const ended = new Set<string>();
+  for (let i = 0; i < history.length; i++) {
+    const o = history[i]!;
+    if (o.f === 'lease/revoke' && o.type === 'invoke' && isObject(o.value)) ended.add(String(o.value['ID']));
+    if (o.type !== 'ok' || !isObject(o.value)) continue;
+    const request = requestOf(history, i);
+    const id = isObject(request) ? String(request['ID'] as string | number | undefined ?? '') : '';
+    if ((o.f === 'lease/keepalive' && Number(o.value['TTL'] ?? 0) <= 0) || (o.f === 'lease/timetolive' && Number(o.value['TTL'] ?? 0) < 0)) ended.add(id);
+  }
+  // A grant answered within half its TTL of being sent: the lease cannot have run out by then.
+  const quick = (i: number): boolean => {
+    const o = history[i]!;
+    const sent = history.slice(0, i).reverse().find((x) => x.process === o.process && x.type === 'invoke');
+    return sent !== undefined && o.time - sent.time < (Number((o.value as Body)['TTL']) * 1e6) / 2;
+  };
+  const at = history.findIndex((o, i) => o.type === 'ok' && o.f === 'lease/grant' && isObject(o.value) && Number(o.value['TTL'] ?? 0) > 0 && !ended.has(String(o.value['ID'])) && quick(i));
+  if (at < 0) return undefined;
+  const grant = history[at]!;
+  const answer = grant.value as Body;
+  const process = 'reused-grant';
+  const added: Op[] = [
+    { index: 0, time: grant.time + 1, process, type: 'invoke', f: 'lease/grant', value: { ID: answer['ID'], TTL: answer['TTL'] } },
+    { index: 0, time: grant.time + 2, process, type: 'ok', f: 'lease/grant', value: { header: answer['header'], ID: answer['ID'], TTL: answer['TTL'] } },
+  ];
+  // After every op of the history sent or answered by then: times stay in order.
+  let after = at + 1;
+  while (after < history.length && history[after]!.time <= grant.time + 2) after++;
+  return [...history.slice(0, after), ...added, ...history.slice(after)].map((o, index) => ({ ...o, index }));
+}
