@@ -36,6 +36,9 @@ if (root === undefined || dirs.length === 0 || forms.some((f) => !FORMS.includes
 const load = async (p) => import(pathToFileURL(join(resolve(root), 'dist', p)).href);
 const { runChecks, defaultCheckers } = await load('sim/run/checks.js');
 const { historyCheckers } = await load('sim/run/history-checkers.js');
+const { checkMutex } = await load('sim/check/mutex.js');
+/** sim/cli/target-etcd/real-run.ts's search bound for a real run (its timed-out writes make searches longer). */
+const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
 const lib = { opToEdn: (await load('sim/report/edn.js')).opToEdn, check: (await load('sim/cli/commands/check.js')).check };
 
 const jsonl = (file) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)) : undefined);
@@ -49,10 +52,13 @@ function loadRun(dir) {
 function judge(run) {
   if (run.real) {
     // A real etcd run is judged as sim/cli/target-etcd/real-run.ts judges it, less the polled
-    // leader timeline's renewal proof (not in the report): lease answers carry the answering member's term.
+    // leader timeline's renewal proof (not in the report: lease rules 4, 6 and 7 and the lock
+    // checker's renewals are weaker here); lease answers carry the answering member's term.
     const names = new Set(run.scenario.checkers ?? defaultCheckers(run.scenario));
     for (const n of ['raft', 'convergence', 'liveness', 'lock']) names.delete(n);
-    return historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs) });
+    const out = historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs), linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX });
+    if (run.lockHistory !== undefined) out['lock'] = checkMutex(run.lockHistory);
+    return out;
   }
   return runChecks({ scenario: run.scenario, history: run.history, watches: run.watches, lockHistory: run.lockHistory, liveness: undefined, raft: { valid: true, summary: 'not judged here' }, leaders: run.leaders, stop: undefined });
 }
@@ -131,6 +137,8 @@ function runVerdict(a, verdicts) {
 /** `detcd check`'s verdict on the planted files: caught when INVALID. */
 function formVerdict(v) {
   if (v.notCarried !== undefined) return v;
+  // detcd check refused the planted files (exit 3, naming what it cannot read): not a verdict of valid, and not a catch.
+  if (v.valid === 'refused') return { notCarried: `refused: ${v.summary}` };
   return { caught: v.valid === false, byExpected: v.valid === false, unknown: v.valid === true || v.valid === false ? undefined : `${v.valid}: ${v.summary}` };
 }
 

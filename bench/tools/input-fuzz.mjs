@@ -72,6 +72,9 @@ async function makeFixtures() {
   await detcd(['run', '--scenario', tinyEtcd, '--seed', '1', '--quiet', '--out', etcdRun], 'etcd run');
   const okSweep = join(f, 'ok-sweep');
   await detcd(['sweep', '--scenario', tiny, '--seeds', '1..2', '--jobs', '1', '--rerun-percent', '0', '--out', okSweep], 'sweep');
+  // Two shards of one sweep: a merge takes every shard of one sweep, each once.
+  const okShards = [join(f, 'shard-1'), join(f, 'shard-2')];
+  for (const [i, dir] of okShards.entries()) await detcd(['sweep', '--scenario', tiny, '--seeds', '1..2', '--shard', `${i + 1}/2`, '--jobs', '1', '--rerun-percent', '0', '--out', dir], 'shard');
   writeFileSync(join(dirs.user, 'notes.txt'), 'my notes\n');
   mkdirSync(join(dirs.user, 'project'));
   writeFileSync(join(dirs.user, 'project', 'index.html'), '<p>my page</p>\n');
@@ -85,7 +88,7 @@ async function makeFixtures() {
   const robustnessDir = join(ROOT, 'test/fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3');
   const robustnessWatchDir = join(ROOT, 'test/fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3-watch');
   return {
-    tiny, okRun, etcdRun, okSweep, robustnessDir, robustnessWatchDir,
+    tiny, okRun, etcdRun, okSweep, okShards, robustnessDir, robustnessWatchDir,
     scenariosDir: join(ROOT, 'scenarios'),
     registerHistory: join(okRun, 'history.jsonl'),
     registerEdn: join(okRun, 'history.edn'),

@@ -595,25 +595,41 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
       else keys.add(e.key);
     }
   }
-  // The asked keys as they were before each revision, while the merged history has no hole from revision 2.
+  // The asked keys as they were before each revision, replayed from revision 2 over the revisions
+  // a watch of every key saw whole. A hole (a revision no such watch saw whole) makes every key
+  // unknown until an event writes it again (a real run's watchers all reconnecting after a kill
+  // leave holes: before, the replay stopped at the first one and no prev_kv after it was judged).
   const before = new Map<number, Map<string, WatchEvent | undefined>>();
   const state = new Map<string, WatchEvent>();
+  /** Keys written since the last hole (their state is known); all keys are known while there was none. */
+  let knownSinceHole: Set<string> | undefined;
   let expectNext = 2;
   for (const rev of merged.revisions) {
-    // Only a revision a watch of every key saw whole can be replayed onto the key space.
-    if (rev !== expectNext || !merged.complete.has(rev)) break;
+    if (rev !== expectNext || !merged.complete.has(rev)) {
+      state.clear();
+      knownSinceHole = new Set();
+      expectNext = rev + 1;
+      if (!merged.complete.has(rev)) continue;
+    }
     const keys = asked.get(rev);
     const events = merged.byRevision.get(rev)!;
     if (!budget.spend(1 + events.length + (keys?.size ?? 0))) return;
     const prior = new Map<string, WatchEvent | undefined>();
-    for (const k of keys ?? []) prior.set(k, state.get(k));
+    for (const k of keys ?? []) if (knownSinceHole === undefined || knownSinceHole.has(k)) prior.set(k, state.get(k));
     before.set(rev, prior);
     for (const e of events) {
-      if (e.type === 'DELETE') state.delete(e.key);
-      // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
-      // robustness reports): the replay gives it, so a prev_kv's version is still judged.
-      else if (e.version > 0) state.set(e.key, e);
-      else state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
+      const known = knownSinceHole === undefined || knownSinceHole.has(e.key);
+      if (e.type === 'DELETE') {
+        state.delete(e.key);
+        knownSinceHole?.add(e.key);
+      } else if (e.version > 0) {
+        state.set(e.key, e);
+        knownSinceHole?.add(e.key);
+      } else if (known) {
+        // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
+        // robustness reports): the replay gives it, so a prev_kv's version is still judged.
+        state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
+      }
     }
     expectNext = rev + 1;
   }
@@ -621,7 +637,7 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
     for (const r of op.responses) {
       for (const e of r.events) {
         const prior = before.get(e.revision)?.get(e.key);
-        if (!before.has(e.revision)) continue;
+        if (before.get(e.revision)?.has(e.key) !== true) continue;
         if (e.type === 'PUT') {
           const isCreate = e.create === e.revision;
           if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);

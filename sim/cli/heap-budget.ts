@@ -8,6 +8,21 @@ import { getHeapStatistics } from 'node:v8';
 const HEAP_SHARE_MAX = 0.5;
 const MB = 1024 * 1024;
 
+/**
+ * The share of V8's heap limit one history's text may take before it is read: its lines, its ops
+ * and the search's pairs take about eight times its size (a 204 MB register history peaked at
+ * 1.6 GB resident; with a 512 MB heap it was V8's abort after 88 s).
+ */
+const TEXT_SHARE_MAX = 0.1;
+
+/** Why `bytes` of history text cannot be read within the heap, or undefined when they can. */
+export function textBudget(bytes: number): string | undefined {
+  const limitBytes = getHeapStatistics().heap_size_limit;
+  const maxBytes = limitBytes * TEXT_SHARE_MAX;
+  if (bytes <= maxBytes) return undefined;
+  return `memory budget: ${Math.round(bytes / MB)} MB of text above ${Math.round(maxBytes / MB)} MB (${Math.round(TEXT_SHARE_MAX * 100)} % of V8's ${Math.round(limitBytes / MB)} MB limit; node --max-old-space-size raises it)`;
+}
+
 /** A CheckBudget.memory probe: the reason once the used heap is above `share` of its limit. */
 export function heapBudget(share = HEAP_SHARE_MAX): () => string | undefined {
   const limitBytes = getHeapStatistics().heap_size_limit;

@@ -3,6 +3,7 @@
 // (#inst "..." reads as its string) and comments. Keywords are interned, so a map keyed by
 // keywords can be looked up with keyword('name').
 import { HistoryParseError } from './parse-error.ts';
+import { probeLine, type MemoryProbe } from './read-budget.ts';
 
 export class EdnKeyword {
   constructor(readonly name: string) {}
@@ -217,12 +218,13 @@ export class EdnReader {
   }
 }
 
-/** Reads every form in `text`. */
-export function readAllEdn(text: string): { value: EdnValue; line: number }[] {
+/** Reads every form in `text`; `probe`: the memory bound, asked every few thousand forms (read-budget.ts). */
+export function readAllEdn(text: string, probe?: MemoryProbe): { value: EdnValue; line: number }[] {
   const r = new EdnReader(text);
   const out: { value: EdnValue; line: number }[] = [];
   while (r.more()) {
     const line = r.line;
+    probeLine(probe, out.length + 1);
     out.push({ value: r.read(), line });
   }
   return out;

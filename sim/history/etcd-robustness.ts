@@ -36,6 +36,7 @@ import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shownValue } from './shown-value.ts';
+import { probeLine, type MemoryProbe } from './read-budget.ts';
 
 /** What an answer field the recorder did not keep is written as: the etcd model matches it with any value. */
 export const UNRECORDED = '*';
@@ -402,7 +403,7 @@ export function parseJson(text: string): unknown {
 }
 
 /** One operations.json: JSON lines (Go's encoder), or one JSON array of the same objects. Throws HistoryParseError. */
-export function parseRobustnessOps(text: string): RobustnessOp[] {
+export function parseRobustnessOps(text: string, probe?: MemoryProbe): RobustnessOp[] {
   const out: RobustnessOp[] = [];
   if (text.trimStart().startsWith('[')) {
     let all: unknown;
@@ -420,6 +421,7 @@ export function parseRobustnessOps(text: string): RobustnessOp[] {
   }
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
+    probeLine(probe, i + 1);
     const row = lines[i]!.trim();
     if (row === '') continue;
     let raw: unknown;

@@ -6,6 +6,7 @@ import { EdnKeyword, keyword, readAllEdn, ednToPlain, type EdnValue } from './ed
 import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
+import type { MemoryProbe } from './read-budget.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 const NANOS_PER_MICRO = 1000;
@@ -46,8 +47,9 @@ function toOp(m: EdnValue, line: number, index: number): Op | undefined {
   return op;
 }
 
-export function parseJepsenEdn(text: string): ParsedHistory {
-  const forms = readAllEdn(text);
+/** `probe`: the memory bound, asked every few thousand forms as they are read (read-budget.ts). */
+export function parseJepsenEdn(text: string, probe?: MemoryProbe): ParsedHistory {
+  const forms = readAllEdn(text, probe);
   const items: { value: EdnValue; line: number }[] = [];
   if (forms.length === 1 && Array.isArray(forms[0]!.value)) {
     for (const v of forms[0]!.value) items.push({ value: v, line: forms[0]!.line });

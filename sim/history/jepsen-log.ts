@@ -11,6 +11,7 @@ import { EdnKeyword, EdnReader, ednToPlain, type EdnValue } from './edn.ts';
 import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
+import { probeLine, type MemoryProbe } from './read-budget.ts';
 
 const OP_LINE = /jepsen\.util\s+(?:-\s+)?(\S+)\s+:(\w+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
 const LOOKS_LIKE_OP = /jepsen\.util\s+(?:-\s+)?\S+\s+:/;
@@ -21,11 +22,13 @@ function errorText(v: EdnValue): string {
   return v instanceof EdnKeyword ? v.name : JSON.stringify(ednToPlain(v));
 }
 
-export function parseJepsenLog(text: string): ParsedHistory {
+/** `probe`: the memory bound, asked every few thousand lines (read-budget.ts). */
+export function parseJepsenLog(text: string, probe?: MemoryProbe): ParsedHistory {
   const ops: Op[] = [];
   const lines: number[] = [];
   const rows = text.split('\n');
   for (let i = 0; i < rows.length; i++) {
+    probeLine(probe, i + 1);
     const row = rows[i]!.replace(/\r$/, '');
     if (!LOOKS_LIKE_OP.test(row)) continue;
     const lineNo = i + 1;

@@ -10,6 +10,7 @@ import type { Op, OpType } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { shownValue } from './shown-value.ts';
+import { probeLine, type MemoryProbe } from './read-budget.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 
@@ -115,11 +116,13 @@ function parseArray(text: string): ParsedHistory {
   return opsFrom(raw.map((r: unknown, i) => ({ raw: r, line: starts[i] ?? 1 })));
 }
 
-export function parseJsonl(text: string): ParsedHistory {
+/** `probe`: the memory bound, asked every few thousand lines (read-budget.ts). */
+export function parseJsonl(text: string, probe?: MemoryProbe): ParsedHistory {
   if (text.trimStart().startsWith('[')) return parseArray(text);
   const rows: { raw: unknown; line: number }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
+    probeLine(probe, i + 1);
     const row = lines[i]!.trim();
     if (row === '') continue;
     try {

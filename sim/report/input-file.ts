@@ -89,12 +89,38 @@ export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer
   }
 }
 
-/** The text of a file a user named (UTF-8; invalid bytes read as U+FFFD), or an PathError. */
+/**
+ * Why `bytes` are not UTF-8 text detcd can read although they are text: a UTF-16 or UTF-32 byte
+ * order mark (Windows editors and PowerShell's `>` write UTF-16), or UTF-16 without one (every
+ * other byte NUL). Undefined for anything else.
+ */
+export function otherEncoding(bytes: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = bytes;
+  const name = b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0 ? 'UTF-32LE'
+    : b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff ? 'UTF-32BE'
+      : b0 === 0xff && b1 === 0xfe ? 'UTF-16LE'
+        : b0 === 0xfe && b1 === 0xff ? 'UTF-16BE'
+          : undefined;
+  if (name !== undefined) return `${name} text (it starts with that byte order mark); detcd reads UTF-8: convert it (iconv -f ${name} -t UTF-8)`;
+  if (bytes.length >= 4 && b0 !== 0 && b1 === 0 && b2 !== 0 && b3 === 0) return 'UTF-16LE text without a byte order mark (every other byte is NUL); detcd reads UTF-8: convert it (iconv -f UTF-16LE -t UTF-8)';
+  if (bytes.length >= 4 && b0 === 0 && b1 !== 0 && b2 === 0 && b3 !== 0) return 'UTF-16BE text without a byte order mark (every other byte is NUL); detcd reads UTF-8: convert it (iconv -f UTF-16BE -t UTF-8)';
+  return undefined;
+}
+
+/** UTF-8 bytes as text: a leading byte order mark (Notepad writes one) is not part of the content. */
+function decodeInputText(path: string, bytes: Buffer): string {
+  const other = otherEncoding(bytes);
+  if (other !== undefined) throw new PathError(path, other);
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The text of a file a user named (UTF-8 with or without a BOM; invalid bytes read as U+FFFD), or an PathError. */
 export function readInputText(path: string, bytesMax = INPUT_BYTES_MAX): string {
-  return readInputBytes(path, bytesMax).toString('utf8');
+  return decodeInputText(path, readInputBytes(path, bytesMax));
 }
 
 /** Standard input to its end, bounded like a file (`--scenario -` fed from /dev/zero must end). */
 export function readStdinText(bytesMax = INPUT_BYTES_MAX): string {
-  return readStream('(stdin)', 0, bytesMax).toString('utf8');
+  return decodeInputText('(stdin)', readStream('(stdin)', 0, bytesMax));
 }

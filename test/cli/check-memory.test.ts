@@ -27,3 +27,24 @@ it('detcd check stops a search at the heap budget: unknown, exit 2, no crash', (
   expect(p.stdout).toMatch(/UNKNOWN .*memory budget: heap \d+ MB above \d+ MB/);
   expect(p.status).toBe(2);
 });
+
+/** `n` sequential register writes: a valid history of 2n lines, about 80 bytes a line. */
+function manyWrites(n: number): string {
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) {
+    lines.push(JSON.stringify({ index: 2 * k, time: 2 * k, process: k % 5, type: 'invoke', f: 'write', value: k }));
+    lines.push(JSON.stringify({ index: 2 * k + 1, time: 2 * k + 1, process: k % 5, type: 'ok', f: 'write', value: k }));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+it('detcd check answers unknown for a history too big for the heap, before reading it: no V8 abort', () => {
+  // 13 MB of history in a 48 MB heap: V8 aborted (signal 6, a native stack) after the parse.
+  const file = join(scratchDir('detcd-check-memory-'), 'many-writes.jsonl');
+  writeFileSync(file, manyWrites(80_000));
+  const p = spawnSync(process.execPath, ['--max-old-space-size=48', join(ROOT, 'bin/detcd.js'), 'check', '--model', 'register', file], { encoding: 'utf8', timeout: 600_000 });
+  expect(p.stderr).not.toMatch(/FATAL|out of memory|at .*\.js:\d+/);
+  expect(p.stdout).toMatch(/UNKNOWN .*not read: memory budget: \d+ MB of text above \d+ MB/);
+  expect(p.signal).toBeNull();
+  expect(p.status).toBe(2);
+});

@@ -125,6 +125,15 @@ describe('sweep, merge and shrink check their output paths before the work', () 
     expect(readFileSync(mine, 'utf8')).toBe('{"title":"mine"}');
   });
 
+  it("shrink --out naming one of the run's own files exits 3 and leaves it as it was: the run stays replayable", async () => {
+    const run = await failingRun();
+    for (const own of ['scenario.json', 'checkpoints.json']) {
+      const before = readFileSync(join(run, own), 'utf8');
+      await refused(['shrink', run, '--out', join(run, own)], new RegExp(`--out .*${own.replace('.', '\\.')}: the run's own ${own.replace('.', '\\.')}, which shrink reads and replay runs`));
+      expect(readFileSync(join(run, own), 'utf8')).toBe(before);
+    }
+  });
+
   it('shrink --out into a directory that takes no new files (/proc) exits 3 before shrinking, not 4 after it', async () => {
     const run = await failingRun();
     // access() says /proc is writable to root; only a file made there shows that it is not.

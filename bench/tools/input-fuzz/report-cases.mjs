@@ -68,17 +68,18 @@ export function runDirCases(fx, pick, random, outFor) {
   return cases;
 }
 
-/** Cases for sweep --merge with one shard's sweep.json mutated or replaced. */
+/** Cases for sweep --merge with one shard's sweep.json mutated or replaced, merged with its sibling shard. */
 export function mergeCases(fx, pick, random, outFor) {
   const cases = [];
-  const sweep = JSON.parse(readFileSync(join(fx.okSweep, 'sweep.json'), 'utf8'));
+  const [first, second] = fx.okShards;
+  const sweep = JSON.parse(readFileSync(join(first, 'sweep.json'), 'utf8'));
   const add = (label, edit, bad) => {
     const out = outFor();
     const shard = join(out, 'shard');
-    cpSync(fx.okSweep, shard, { recursive: true });
+    cpSync(first, shard, { recursive: true });
     edit(shard);
     const merged = join(out, 'merged');
-    cases.push({ kind: 'merge', name: `sweep --merge: ${label}`, argv: ['sweep', '--merge', shard, fx.okSweep, '--out', merged], bad, outs: [merged], out, timeoutMs: 30_000, mustName: bad === true ? 'sweep.json' : undefined });
+    cases.push({ kind: 'merge', name: `sweep --merge: ${label}`, argv: ['sweep', '--merge', shard, second, '--out', merged], bad, outs: [merged], out, timeoutMs: 30_000, mustName: bad === true ? 'sweep.json' : undefined });
   };
   for (const [label, value] of pick(mutateTop(sweep))) add(`sweep.json ${label}`, (d) => writeFileSync(join(d, 'sweep.json'), JSON.stringify(value)));
   const run0 = sweep.runs[0];
@@ -86,7 +87,27 @@ export function mergeCases(fx, pick, random, outFor) {
     for (const v of pick(WRONG)) add(`runs[0].${key} = ${JSON.stringify(v)}`, (d) => writeFileSync(join(d, 'sweep.json'), JSON.stringify({ ...sweep, runs: [{ ...run0, [key]: v }, ...sweep.runs.slice(1)] })));
   }
   add('runs[0].report = "javascript:alert(1)"', (d) => writeFileSync(join(d, 'sweep.json'), JSON.stringify({ ...sweep, runs: [{ ...run0, report: 'javascript:alert(1)' }] })));
-  for (const [label, bytes] of textMutations(JSON.stringify(sweep), random)) add(`sweep.json ${label}`, (d) => writeFileSync(join(d, 'sweep.json'), bytes), label === 'CRLF line ends' || label === 'a UTF-8 BOM first' ? undefined : true);
+  // CRLF, a BOM, and a bad byte inside a string (read as U+FFFD) still make a valid sweep.json.
+  for (const [label, bytes] of textMutations(JSON.stringify(sweep), random)) add(`sweep.json ${label}`, (d) => writeFileSync(join(d, 'sweep.json'), bytes), label === 'CRLF line ends' || label === 'a UTF-8 BOM first' || label === 'an invalid UTF-8 byte inside' ? undefined : true);
+  // Shards that do not make one sweep, or a merge that would write into what it reads.
+  const whole = (label, argv, extra) => {
+    const out = outFor();
+    const merged = join(out, 'merged');
+    cases.push({ kind: 'merge', name: `sweep --merge: ${label}`, argv: ['sweep', '--merge', ...argv(out), ...(extra?.noOut ? [] : ['--out', merged])], outs: extra?.outs?.(out) ?? [merged], out, timeoutMs: 30_000, bad: extra?.bad ?? true, mustMatch: extra?.mustMatch });
+  };
+  const copyOf = (dir, out, name, edit = () => {}) => {
+    const to = join(out, name);
+    cpSync(dir, to, { recursive: true });
+    edit(to);
+    return to;
+  };
+  whole('one shard of two (the other missing)', () => [first], { mustMatch: /missing/ });
+  whole('the same shard twice', () => [first, first], { mustMatch: /both shard 1\/2/ });
+  whole('a whole sweep and a shard of it', () => [fx.okSweep, second], { mustMatch: /another sweep/ });
+  whole('a shard of another detcd version', (out) => [copyOf(first, out, 's1', (d) => writeFileSync(join(d, 'sweep.json'), JSON.stringify({ ...sweep, plan: { ...sweep.plan, detcd: 'detcd 0.0.0' } }))), second], { mustMatch: /detcd version/ });
+  whole('a killed shard (runs, no sweep.json)', (out) => [copyOf(first, out, 's1', (d) => rmSync(join(d, 'sweep.json'))), second], { mustMatch: /sweep\.json/ });
+  whole('--out naming one of the shards', (out) => [copyOf(first, out, 's1'), second, '--out', join(out, 's1')], { noOut: true, outs: () => [], mustMatch: /one of the shards/ });
+  whole('--out inside one of the shards', (out) => [copyOf(first, out, 's1'), second, '--out', join(out, 's1', 'merged')], { noOut: true, outs: (out) => [join(out, 's1', 'merged')], bad: false });
   for (const [kind, path] of Object.entries(fx.kinds)) {
     add(`sweep.json is ${kind}`, (d) => {
       rmSync(join(d, 'sweep.json'));

@@ -34,11 +34,12 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { readInputBytes, readInputText } from '../../report/input-file.ts';
+import { otherEncoding, readInputBytes, readInputText } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
-import { heapBudget } from '../heap-budget.ts';
+import { heapBudget, textBudget } from '../heap-budget.ts';
+import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
 import type { CheckResult } from '../../check/verdict.ts';
@@ -134,22 +135,22 @@ async function loadPairsCheck(model: ModelName): Promise<PairsCheck> {
 }
 
 /** Reads and parses one history file; a BadHistory names the reason (the caller adds the file). */
-async function parse(text: string, format: HistoryFormat | undefined): Promise<ParsedHistory> {
+async function parse(text: string, format: HistoryFormat | undefined, probe: MemoryProbe): Promise<ParsedHistory> {
   const detected = detectFormat(text);
   const f = format ?? detected;
   if (f === undefined) throw new BadHistory('cannot tell the history format (give --format jepsen-log, jepsen-edn or jsonl)');
   if (format !== undefined && detected !== undefined && detected !== format) throw new BadHistory(`the content is ${detected}, not ${format} (--format ${format})`);
   if (f === 'jepsen-log') {
-    const h = (await import('../../history/jepsen-log.ts')).parseJepsenLog(text);
+    const h = (await import('../../history/jepsen-log.ts')).parseJepsenLog(text, probe);
     if (h.ops.length === 0) throw new BadHistory('no Jepsen op line ("INFO jepsen.util - PROCESS :TYPE :F VALUE") in the file');
     return h;
   }
-  if (f === 'jepsen-edn') return (await import('../../history/jepsen-edn.ts')).parseJepsenEdn(text);
+  if (f === 'jepsen-edn') return (await import('../../history/jepsen-edn.ts')).parseJepsenEdn(text, probe);
   if (f === 'etcd-robustness') {
     const { parseRobustnessOps, robustnessHistory } = await import('../../history/etcd-robustness.ts');
-    return robustnessHistory([parseRobustnessOps(text)]);
+    return robustnessHistory([parseRobustnessOps(text, probe)]);
   }
-  return (await import('../../history/jsonl.ts')).parseJsonl(text);
+  return (await import('../../history/jsonl.ts')).parseJsonl(text, probe);
 }
 
 /** What one verdict is about: a history file, or the client files of one etcd robustness-test run. */
@@ -192,7 +193,7 @@ function checkUnits(files: readonly string[]): CheckUnit[] {
 }
 
 /** The client files of one robustness run as one history; a file that is not one names itself. */
-async function parseRun(clients: readonly string[], label: string): Promise<ParsedHistory> {
+async function parseRun(clients: readonly string[], label: string, probe: MemoryProbe): Promise<ParsedHistory> {
   if (clients.length === 0) {
     const own = existsSync(join(label, 'history.jsonl')) ? `; a detcd report's history is ${join(label, 'history.jsonl')}` : '';
     throw new BadHistory(`a directory with no client-N/operations.json in it (an etcd robustness-test report holds one per client), not a history${own}`);
@@ -204,7 +205,7 @@ async function parseRun(clients: readonly string[], label: string): Promise<Pars
     const detected = detectFormat(text);
     if (text.trim() !== '' && detected !== 'etcd-robustness') throw new BadHistory(`${file}: ${detected === undefined ? 'not a history' : `a ${detected} history`}, not an etcd robustness-test operations file (run ${label})`, true);
     try {
-      files.push(parseRobustnessOps(text));
+      files.push(parseRobustnessOps(text, probe));
     } catch (err) {
       if (err instanceof HistoryParseError) throw new BadHistory(`${file}:${err.line}: ${err.reason}`, true);
       throw err;
@@ -299,6 +300,11 @@ function readText(file: string, name?: string): string {
   } catch (err) {
     throw new BadHistory(`${prefix}${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
+  // Text too big for the heap is a bound hit (unknown), not bad input: it may be a fine history.
+  const tooBig = textBudget(bytes.length);
+  if (tooBig !== undefined) throw new HistoryTooLarge(0, tooBig);
+  const other = otherEncoding(bytes);
+  if (other !== undefined) throw new BadHistory(`${prefix}${other}`, name !== undefined);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -307,6 +313,11 @@ function readText(file: string, name?: string): string {
   }
   if (text.includes('\u0000')) throw new BadHistory(`${prefix}a binary file (NUL bytes), not a history`, name !== undefined);
   return text;
+}
+
+/** The verdict on a history that did not fit the memory budget: unknown, with the bound as the reason. */
+function tooLargeResult(model: ModelName, err: HistoryTooLarge): LinearizabilityResult {
+  return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: err.message };
 }
 
 /** One file's verdicts: linearizability, and the watch and lease checkers' where they ran. */
@@ -324,10 +335,11 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
   const file = unit.label;
   try {
     let history: ParsedHistory;
-    if (unit.clients !== undefined || isDirectory(file)) history = await parseRun(unit.clients ?? [], file);
+    const probe = heapBudget();
+    if (unit.clients !== undefined || isDirectory(file)) history = await parseRun(unit.clients ?? [], file, probe);
     else {
       const text = readText(file);
-      history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format);
+      history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format, probe);
     }
     if (history.partialAnswers === true) {
       if (args.model !== 'etcd') throw new BadHistory('an etcd robustness-test history (porcupine operations): check it with --model etcd');
@@ -369,6 +381,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (lease !== undefined) out.lease = lease;
     return out;
   } catch (err) {
+    if (err instanceof HistoryTooLarge) return { result: tooLargeResult(args.model, err), ms: Math.round((performance.now() - started) * 10) / 10, watchesFile: undefined };
     if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
     if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };

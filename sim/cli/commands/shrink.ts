@@ -1,16 +1,16 @@
 // detcd shrink DIR [--runs N] [--out FILE]: the smallest fault schedule, client count and run
 // length that still fail with the run's seed (and bug), written as a scenario file that
 // `detcd run --scenario FILE --seed N` replays.
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import chalk from 'chalk';
-import { writeFileReplacing } from '../../report/index.ts';
+import { RUN_REPORT_FILES, writeFileReplacing } from '../../report/index.ts';
 import type { Results } from '../../run/results.ts';
 import { runScenario } from '../../run/run.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
 import { EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { intOption, parseCommandArgs } from '../harness/args.ts';
-import { checkFileOut } from '../harness/out-path.ts';
+import { checkFileOut, samePath } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
@@ -38,6 +38,10 @@ export async function shrink(argv: string[]): Promise<number> {
   const run = readRunDir('shrink', positionals[0]);
   if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: ${whyNotShrinkable(run.results)}`);
   const file = values.out ?? join(run.dir, 'shrunk.json');
+  // The run's own files are what shrink reads and replay runs: --out DIR/scenario.json replaced the run's scenario.
+  if (samePath(dirname(file), run.dir) && RUN_REPORT_FILES.includes(basename(file)) && basename(file) !== 'shrunk.json') {
+    throw new UsageError(`detcd shrink: --out ${file}: the run's own ${basename(file)}, which shrink reads and replay runs; give another file (default: ${join(run.dir, 'shrunk.json')})`);
+  }
   checkFileOut('shrink', values.out === undefined ? 'output' : '--out', file, isScenarioJson);
   const seed = run.results.seed;
   const bug = run.bug;

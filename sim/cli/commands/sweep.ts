@@ -4,8 +4,8 @@
 // Many seeds over all cores (workers started once and reused: processes or threads, lane-policy.ts), a progress bar, a table
 // per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
 // in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
-import { realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
 import { mergeShards, readSweep, removeStagingOf, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
@@ -14,7 +14,7 @@ import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';
 import { bugOption, intOption, parseCommandArgs, refuseIgnored, seedsOption, shardOption } from '../harness/args.ts';
 import { REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
-import { claimSweepDirOut } from '../harness/out-path.ts';
+import { claimSweepDirOut, samePath } from '../harness/out-path.ts';
 import { loadScenario, shippedScenarios, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import type { ScenarioFile } from '../harness/scenario-files.ts';
 import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks, sweepLanes } from '../harness/sweep-engine.ts';
@@ -93,18 +93,6 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
 function sweepPlan(p: SweepPlan): SweepPlanSummary {
   const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: packageVersion() };
   return p.bug === undefined ? plan : { ...plan, bug: p.bug };
-}
-
-/** Whether two paths name one directory (through links too). */
-function samePath(a: string, b: string): boolean {
-  const real = (path: string): string => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(path);
-    }
-  };
-  return real(a) === real(b);
 }
 
 export async function executeSweep(p: SweepPlan): Promise<number> {

@@ -1,8 +1,8 @@
 // Every output path is checked before the work starts: a report directory must be new, empty or
 // a detcd report, and writable; a file to write must have a writable directory and must not be
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
-import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { claimReportDir, prepareReportDir, probeWritable } from '../../report/report-dir.ts';
 import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
@@ -24,6 +24,18 @@ export function checkReportDirOut(command: string, option: string, dir: string):
 /** A sweep report directory, claimed (created and marked as detcd's) before the runs write into it. */
 export function claimSweepDirOut(command: string, option: string, dir: string): void {
   asUsage(command, option, () => claimReportDir(dir));
+}
+
+/** Whether two paths name one file or directory (through links too; a missing path by its absolute form). */
+export function samePath(a: string, b: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  return real(a) === real(b);
 }
 
 /** The largest existing file `checkFileOut` reads to see whether detcd wrote it. */

@@ -3,7 +3,7 @@
 // whose rules carry the nemesis's partitions, one-way cuts, clogs and random loss. Without root
 // (or without `ip`/`nft`) the members share loopback and network faults are refused before the
 // run starts. Every name comes from names.ts, so leftovers can be found and removed later.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import type { RunNames } from './names.ts';
 import { NFT_TABLE } from './names.ts';
 
@@ -145,7 +145,11 @@ export class RealNetwork {
    */
   private resetPeerConnections(pair: string): void {
     const [i, j] = pair.split('-').map(Number) as [number, number];
-    for (const [here, there] of [[i, j], [j, i]] as const) tryRun('ip', ['netns', 'exec', this.names.netns(here), 'ss', '-K', 'dst', this.names.memberIp(there)]);
+    // Not waited for: under load each `ip netns exec` takes about 0.1 s, and a 5-member heal
+    // resets up to 20 pairs' ends, which a synchronous run would freeze the harness's clients
+    // and timers for (their timeouts fired seconds late). A reset that fails (the namespace
+    // already removed at the end of the run) leaves the connection to TCP's own backoff.
+    for (const [here, there] of [[i, j], [j, i]] as const) execFile('ip', ['netns', 'exec', this.names.netns(here), 'ss', '-K', 'dst', this.names.memberIp(there)], { timeout: 10_000 }, () => undefined);
   }
 
   /** Removes the namespaces, veths and bridge this run made. Safe to call twice. */
