@@ -18,6 +18,8 @@ export interface EtcdRequest {
   readonly body: unknown;
   /** The body as the member's codec decodes it, where the builder made it (sim/workload/etcd-request.ts); sent with the body. */
   readonly decoded?: object;
+  /** An auth token to send with the request (serve passes on what a real client sent). */
+  readonly token?: string;
 }
 
 export interface CallResult {
@@ -122,7 +124,7 @@ export class EtcdClient {
   }
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
-  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
+  sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean; token?: string } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
     this.net.send(member, withFields(m, { id: this.nextMessageId() }));
   }
 
@@ -153,9 +155,10 @@ export class EtcdClient {
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
     const decoded = c.request.decoded;
-    const m: ClientRequestMessage = decoded === undefined
+    const token = c.request.token;
+    const m: ClientRequestMessage = decoded === undefined && token === undefined
       ? { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }
-      : { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength, decoded };
+      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token } : token === undefined ? { decoded } : { decoded, token });
     this.net.send(c.member, m, c.bodyTextLength);
   }
 

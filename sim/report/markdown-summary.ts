@@ -5,9 +5,14 @@ import { relativeHref } from './escape.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 
-/** Table cells may not contain pipes or newlines; backticks would open code spans. */
+/**
+ * Text as itself in a table cell: no pipe or newline may break the row, no backtick open a code
+ * span, no < > make HTML or & an entity, and no [ ] ! ( ) * _ ~ make a link, an image (a scenario
+ * named "![x](http://host/pixel)" loaded a pixel in a CI job summary) or emphasis: that
+ * punctuation is backslash-escaped, which CommonMark shows as the character itself.
+ */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'").replace(/[\\|[\]!()*_~#]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function code(text: string): string {

@@ -4,6 +4,8 @@
 // or more are fragmented when the watcher asked for it.
 import type { Field, Kind, Schema, Scalar } from './schema.ts';
 import * as S from './schema.ts';
+import type { AuthRaftKind } from './auth-schema.ts';
+import { AUTH_METHODS } from './auth-schema.ts';
 
 /** etcd's default --max-request-bytes: 1.5 MiB. */
 export const MAX_REQUEST_BYTES = 1_572_864;
@@ -156,14 +158,29 @@ export const RAFT_REQUEST_FIELD = {
 
 export type RaftRequestKind = keyof typeof RAFT_REQUEST_FIELD;
 
+/** The InternalRaftRequest field number and schema of a request kind, auth requests included. */
+export function raftRequestField(kind: RaftRequestKind | AuthRaftKind): readonly [number, Schema] {
+  if (Object.hasOwn(RAFT_REQUEST_FIELD, kind)) return RAFT_REQUEST_FIELD[kind as RaftRequestKind];
+  const m = AUTH_METHODS[kind as AuthRaftKind];
+  return [m.field, m.request];
+}
+
 /**
  * The size of the InternalRaftRequest etcd marshals for a request: header (field 100) with the
- * request id, plus the request itself. This is what "request is too large" measures.
+ * request id (and the proposer's user name and auth revision, when it sent a token), plus the
+ * request itself. This is what "request is too large" measures.
  */
-export function internalRaftRequestSize(kind: RaftRequestKind, request: object, requestId: bigint, requestBytes?: number): number {
-  const headerPayload = requestId === 0n ? 0 : 1 + varintSize(requestId);
+export function internalRaftRequestSize(
+  kind: RaftRequestKind | AuthRaftKind, request: object, requestId: bigint, requestBytes?: number, auth?: { readonly username: string; readonly revision: number },
+): number {
+  let headerPayload = requestId === 0n ? 0 : 1 + varintSize(requestId);
+  if (auth !== undefined) {
+    const name = utf8Length(auth.username);
+    if (name > 0) headerPayload += 1 + smallVarintSize(name) + name;
+    if (auth.revision > 0) headerPayload += 1 + varintSize(BigInt(auth.revision));
+  }
   const header = smallVarintSize(100 << 3) + smallVarintSize(headerPayload) + headerPayload;
-  const [num, schema] = RAFT_REQUEST_FIELD[kind];
+  const [num, schema] = raftRequestField(kind);
   const n = requestBytes ?? messageSize(schema, request);
   return header + smallVarintSize(num << 3) + smallVarintSize(n) + n;
 }

@@ -23,6 +23,8 @@ export interface ClientRequestMessage {
    * Absent, the member decodes the body (any other client).
    */
   readonly decoded?: object;
+  /** The client's auth token (etcd's gRPC metadata "token"), after an Authenticate; absent without one. */
+  readonly token?: string;
 }
 
 /** One message of a watch stream: a WatchRequest ({create_request} | {cancel_request} | {progress_request}). */
@@ -44,6 +46,8 @@ export interface WatchSendMessage {
    * "etcdserver: no leader" once it has had no leader for 3 election timeouts.
    */
   readonly requireLeader?: boolean;
+  /** On the opening message: the stream's auth token (gRPC metadata "token"), if the client has one. */
+  readonly token?: string;
 }
 
 /** The client closes a watch stream (its watchers are cancelled silently). */

@@ -36,7 +36,7 @@ export class ClientWatchStreams {
     const key = `${client}#${m.stream}`;
     switch (m.kind) {
       case 'watch-send':
-        return this.handle(client, m.stream, m.body, m.open === true, m.requireLeader === true);
+        return this.handle(client, m.stream, m.body, m.open === true, m.requireLeader === true, m.token);
       case 'watch-close':
         this.streams.get(key)?.port.close();
         this.streams.delete(key);
@@ -66,7 +66,7 @@ export class ClientWatchStreams {
     }
   }
 
-  private handle(client: string, stream: number, body: unknown, open: boolean, requireLeader: boolean): void {
+  private handle(client: string, stream: number, body: unknown, open: boolean, requireLeader: boolean, token: string | undefined): void {
     const key = `${client}#${stream}`;
     let s = this.streams.get(key);
     if (s === undefined) {
@@ -86,7 +86,7 @@ export class ClientWatchStreams {
         this.send(client, { kind: 'watch-closed', stream, reason: 'too many watch streams' });
         return;
       }
-      s = { client, stream, port: this.sm.openWatchStream(), requireLeader };
+      s = { client, stream, port: this.sm.openWatchStream(token), requireLeader };
       this.streams.set(key, s);
     }
     this.emit(s, s.port.handle(body));

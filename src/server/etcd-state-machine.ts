@@ -27,6 +27,12 @@ import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPo
 import { violated } from '../invariant-violation.ts';
 import type { EntryData } from '../raft/types.ts';
 import { withFields } from '../object/with-fields.ts';
+import type { AuthRaftKind, AuthRequest } from '../api/auth-schema.ts';
+import { AUTH_METHODS, AuthenticateRequest, authKindOf } from '../api/auth-schema.ts';
+import type { AuthInfo } from '../auth/auth-store.ts';
+import { ErrInvalidAuthToken, untranslated } from '../auth/auth-errors.ts';
+import { simpleTokenPrefix } from '../auth/simple-tokens.ts';
+import { checkTxnAuth } from './apply/auth-checks.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
 const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
@@ -48,7 +54,11 @@ const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
   lease_grant: S.LeaseGrantResponse,
   lease_revoke: S.LeaseRevokeResponse,
   lease_checkpoint: S.LeaseCheckpointResponse,
+  ...(Object.fromEntries(Object.entries(AUTH_METHODS).map(([kind, m]) => [kind, m.response])) as Record<AuthRaftKind, Schema>),
 };
+
+/** etcd's AuthInfoFromCtx: no token, none; a token the member does not hold, "invalid auth token". */
+type TokenAuth = { readonly ai: AuthInfo | undefined } | { readonly error: EtcdError };
 
 interface StateMachineSnapshot {
   readonly applier: ReturnType<Applier['snapshot']>;
@@ -141,6 +151,8 @@ export class EtcdStateMachine implements StateMachinePort {
    * 63-bit) survive expiry and revoke; an entry lives from expiry report to applied revoke.
    */
   private readonly leaseIdByNumber = new Map<number, LeaseId>();
+  /** The member clock as last seen (ticks and applies): simple tokens expire on it. */
+  private nowMs = 0;
 
   constructor(config: MemberConfig, private readonly options: EtcdStateMachineOptions = {}) {
     this.applier = new Applier(withFields(DEFAULT_LESSOR_CONFIG, {
@@ -182,8 +194,23 @@ export class EtcdStateMachine implements StateMachinePort {
     return { ok: true, body: encodeWithHeader(schema, resp, this.fill(resp.header)) };
   }
 
-  /** `decoded`: the body already decoded by its sender (ClientRequestMessage.decoded), read instead of decoding `body`. */
-  classify(path: string, body: unknown, _memberHeader?: MemberHeader, decoded?: object): Classified {
+  /** The user a token stands for now, as etcd's AuthInfoFromCtx finds it. */
+  tokenAuth(token: string | undefined): TokenAuth {
+    if (token === undefined) return { ai: undefined };
+    const ai = this.applier.auth.authInfoFromToken(token, this.nowMs);
+    return ai === undefined ? { error: ErrInvalidAuthToken } : { ai };
+  }
+
+  /**
+   * `token`: the client's auth token (gRPC metadata "token", the gateway's Authorization header).
+   * Writes carry its user to the applier, which checks their permissions; reads and the
+   * maintenance hashes are checked here, on the member's applied auth store, when they run.
+   * `decoded`: the body already decoded by its sender (ClientRequestMessage.decoded), read instead
+   * of decoding `body`.
+   */
+  classify(path: string, body: unknown, _memberHeader?: MemberHeader, decoded?: object, token?: string): Classified {
+    const authKind = authKindOf(path);
+    if (authKind !== undefined) return this.classifyAuth(authKind, body, token);
     const api = apiPath(path);
     if (api === undefined || api.path === '/v3/watch') {
       return { kind: 'invalid', error: { error: 'Not Found', code: 12, message: 'Not Found' } };
@@ -200,58 +227,104 @@ export class EtcdStateMachine implements StateMachinePort {
     if (sizeBytes > MAX_GRPC_RECV_BYTES) return { kind: 'invalid', error: wireError(errMessageTooLarge(sizeBytes, MAX_GRPC_RECV_BYTES)) };
     // The decoded value has the shape of this path's request schema (every field optional).
     switch (api.path) {
-      case '/v3/kv/range': return this.classifyRange(r);
-      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes);
-      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes);
-      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes);
-      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes);
-      case '/v3/lease/grant': return this.classifyGrant(r);
-      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes);
+      case '/v3/kv/range': return this.classifyRange(r, token);
+      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token);
+      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes, token);
+      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes, token);
+      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes, token);
+      case '/v3/lease/grant': return this.classifyGrant(r, token);
+      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes, token);
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
-      case '/v3/maintenance/hash': return { kind: 'local', serve: () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never) };
-      case '/v3/maintenance/hashkv': return { kind: 'local', serve: () => this.hashKV(r) };
+      case '/v3/maintenance/hash': return { kind: 'local', serve: () => this.asAdmin(token, () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never)) };
+      case '/v3/maintenance/hashkv': return { kind: 'local', serve: () => this.asAdmin(token, () => this.hashKV(r)) };
       default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
     }
   }
 
-  private classifyRange(r: RangeRequest): Classified {
+  private classifyRange(r: RangeRequest, token: string | undefined): Classified {
     const err = checkRangeRequest(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return { kind: 'read', serializable: r.serializable === true, read: () => this.reply(S.RangeResponse, this.applier.range(r)) };
+    const read = (): WireReply => this.reply(S.RangeResponse, this.applier.range(r));
+    return { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
   }
 
-  private classifyTxn(r: TxnRequest, sizeBytes: number): Classified {
+  private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined): Classified {
     const err = checkTxn(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes);
-    return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.reply(S.TxnResponse, this.applier.readTxn(r)) };
+    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token);
+    const read = (): WireReply => this.reply(S.TxnResponse, this.applier.readTxn(r));
+    return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.serialized(token, (ai) => checkTxnAuth(this.applier.auth, ai, r), read) };
+  }
+
+  /**
+   * etcd's doSerialize: once the read may run (after ReadIndex), the token's user is looked up
+   * and checked on the applied auth store, then the read runs (no user: "user name is empty"
+   * while authentication is enabled).
+   */
+  private serialized(token: string | undefined, check: (ai: AuthInfo | undefined) => EtcdError | undefined, read: () => WireReply): WireReply {
+    const t = this.tokenAuth(token);
+    if ('error' in t) return fail(t.error);
+    const denied = check(t.ai ?? { username: '', revision: 0 });
+    return denied !== undefined ? fail(denied) : read();
+  }
+
+  /** The maintenance server's isAuthenticated (Hash, HashKV): root only, errors untranslated. */
+  private asAdmin(token: string | undefined, serve: () => WireReply): WireReply {
+    const t = this.tokenAuth(token);
+    if ('error' in t) return fail(untranslated(t.error));
+    const denied = this.applier.auth.isAdminPermitted(t.ai);
+    return denied !== undefined ? fail(untranslated(denied)) : serve();
+  }
+
+  /**
+   * Every auth method goes through raft, as in etcd 3.4. Authenticate first checks the password
+   * on this member's store (etcd's CheckPassword) and proposes the token's random prefix with it.
+   */
+  private classifyAuth(kind: AuthRaftKind, body: unknown, token: string | undefined): Classified {
+    const decoded = decodeMessage<AuthRequest>(kind === 'authenticate' ? AuthenticateRequest : AUTH_METHODS[kind].request, body ?? {});
+    if (!decoded.ok) return { kind: 'invalid', error: wireError(errBadRequest(decoded.error)) };
+    const r = decoded.value;
+    if (kind !== 'authenticate') return this.propose({ kind, request: r }, undefined, token);
+    const t = this.tokenAuth(token);
+    if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
+    const err = this.applier.auth.checkPassword(r.name ?? '', r.password ?? '');
+    if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, { kind, request: withFields(r, { simple_token: simpleTokenPrefix(requestId) }) }, undefined, t.ai) };
   }
 
   /** ID 0: the member picks a positive id from its request id generator, as etcd does. */
-  private classifyGrant(r: LeaseGrantRequest): Classified {
+  private classifyGrant(r: LeaseGrantRequest, token: string | undefined): Classified {
+    const t = this.tokenAuth(token);
+    if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
     return {
       kind: 'propose',
       encode: (requestId) => {
         const id = (r.ID ?? 0n) === 0n ? BigInt(requestId) & ((1n << 63n) - 1n) : r.ID!;
-        return this.encode(requestId, { kind: 'lease_grant', request: withFields(r, { ID: id }) });
+        return this.encode(requestId, { kind: 'lease_grant', request: withFields(r, { ID: id }) }, undefined, t.ai);
       },
     };
   }
 
-  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number): Classified {
+  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number, token: string | undefined): Classified {
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return this.propose(req, requestBytes);
+    return this.propose(req, requestBytes, token);
   }
 
-  /** `requestBytes`: the request's encoded size (classify measured it), not measured again. */
-  private propose(req: RaftRequest, requestBytes: number): Classified {
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes) };
+  /**
+   * `requestBytes`: the request's encoded size (classify measured it), not measured again. The
+   * token's user goes into the entry (etcd's processInternalRaftRequestOnce); an unknown token
+   * is refused before raft.
+   */
+  private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined): Classified {
+    const t = this.tokenAuth(token);
+    if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai) };
   }
 
-  private encode(requestId: string, body: RaftRequest, requestBytes?: number): { data: EntryData; sizeBytes: number } {
-    const r = { id: requestId, body };
+  private encode(requestId: string, body: RaftRequest, requestBytes?: number, auth?: AuthInfo): { data: EntryData; sizeBytes: number } {
+    const r = auth === undefined ? { id: requestId, body } : { id: requestId, body, auth };
     return { data: raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
   }
 
@@ -309,6 +382,7 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   apply(index: number, _term: number, data: EntryData, nowMs: number, proposedHere?: (requestId: string) => boolean): Applied {
+    this.nowMs = nowMs;
     let req = decodeRaftRequest(data);
     // Planted bug (etcd#18667): a member that will not answer the client drops a txn's ranges
     // (nobody reads their results), and with them their revision checks: where a range asks
@@ -372,8 +446,8 @@ export class EtcdStateMachine implements StateMachinePort {
     return [raftRequestData({ id: newRequestId(), body: { kind: 'lease_checkpoint', request: { checkpoints } } })];
   }
 
-  openWatchStream(): WatchStreamPort {
-    const s = new EtcdWatchStream(this);
+  openWatchStream(token?: string): WatchStreamPort {
+    const s = new EtcdWatchStream(this, token);
     this.streams.add(s);
     return s;
   }
@@ -384,6 +458,7 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   onTick(nowMs: number): void {
+    this.nowMs = nowMs;
     const w = this.applier.watchable;
     if (nowMs - this.lastVictimMs >= (this.options.watchVictimIntervalMs ?? WATCH_VICTIM_INTERVAL_MS_DEFAULT) && !this.buggify('watch.victims-skipped')) {
       this.lastVictimMs = nowMs;
@@ -428,7 +503,7 @@ export class EtcdStateMachine implements StateMachinePort {
 class EtcdWatchStream implements WatchStreamPort {
   readonly stream;
 
-  constructor(private readonly sm: EtcdStateMachine) {
+  constructor(private readonly sm: EtcdStateMachine, private readonly token: string | undefined) {
     this.stream = sm.applier.openWatchStream();
   }
 
@@ -436,11 +511,25 @@ class EtcdWatchStream implements WatchStreamPort {
     const d = decodeMessage<WatchRequest>(S.WatchRequest, body ?? {});
     if (d.ok) {
       const r = d.value;
+      const denied = r.create_request === undefined ? undefined : this.watchDenied(r.create_request.key ?? '', r.create_request.range_end ?? '');
+      if (denied !== undefined) return [denied, ...this.poll()];
       if (r.create_request !== undefined) this.stream.create(r.create_request);
       else if (r.cancel_request !== undefined) this.stream.cancel(r.cancel_request.watch_id ?? 0);
       else if (r.progress_request !== undefined) this.stream.requestProgress();
     }
     return this.poll();
+  }
+
+  /**
+   * etcd 3.4's isWatchPermitted: a create the stream's user may not read is answered created and
+   * canceled at once, watch id -1, with the gRPC error's text as the reason (no watcher made).
+   */
+  private watchDenied(key: string, rangeEnd: string): JsonObject | undefined {
+    const t = this.sm.tokenAuth(this.token);
+    const err = 'error' in t ? t.error : this.sm.applier.auth.isRangePermitted(t.ai ?? { username: '', revision: 0 }, key, rangeEnd);
+    if (err === undefined) return undefined;
+    const reason = `rpc error: code = ${GRPC_CODE_NAMES[err.code] ?? 'Unknown'} desc = ${err.message}`;
+    return encodeWithHeader(S.WatchResponse, { watch_id: -1, created: true, canceled: true, cancel_reason: reason }, this.sm.fill(undefined));
   }
 
   poll(): unknown[] {
@@ -457,6 +546,9 @@ class EtcdWatchStream implements WatchStreamPort {
     this.sm.forgetStream(this);
   }
 }
+
+/** Go's codes.Code String() for the codes an auth check answers. */
+const GRPC_CODE_NAMES: Record<number, string> = { 3: 'InvalidArgument', 7: 'PermissionDenied', 9: 'FailedPrecondition', 16: 'Unauthenticated' };
 
 function stripRanges(t: TxnRequest): TxnRequest {
   const out: TxnRequest = { ...t };

@@ -296,7 +296,7 @@ export class Member {
     }
     switch (m.kind) {
       case 'request':
-        this.handleRequest({ client, id: m.id }, m.path, m.body, m.bodyTextLength, m.decoded);
+        this.handleRequest({ client, id: m.id }, m.path, m.body, m.bodyTextLength, m.decoded, m.token);
         return;
       case 'watch-send':
       case 'watch-close':
@@ -382,14 +382,14 @@ export class Member {
 
   // ---- requests ----
 
-  private handleRequest(w: Waiter, path: string, body: unknown, bodyTextLength?: number, decoded?: object): void {
+  private handleRequest(w: Waiter, path: string, body: unknown, bodyTextLength?: number, decoded?: object, token?: string): void {
     // The exact check is on the encoded raft request (below); this bounds what is even parsed,
     // like gRPC's receive limit (MaxRequestBytes + 512 KiB) with room for JSON's base64.
     const textLength = bodyTextLength ?? jsonTextLength(body, 4 * MAX_REQUEST_BYTES);
     if (textLength > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
     if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
-    const c: Classified = this.sm.classify(path, body, this.header, decoded);
+    const c: Classified = this.sm.classify(path, body, this.header, decoded, token);
     switch (c.kind) {
       case 'invalid': return this.reply(w, { ok: false, error: c.error });
       case 'local': return this.reply(w, c.serve());

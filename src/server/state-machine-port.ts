@@ -65,7 +65,11 @@ export interface StateMachinePort {
   bindHeader(header: MemberHeader): void;
   /** The raft index of the last applied entry, as recorded in the state machine (consistent index). */
   consistentIndex(): number;
-  classify(path: string, body: unknown, memberHeader: MemberHeader, decoded?: object): Classified;
+  /**
+   * `decoded`: the body already decoded by its sender; `token`: the client's auth token, for a
+   * state machine that checks users (etcd's auth store).
+   */
+  classify(path: string, body: unknown, memberHeader: MemberHeader, decoded?: object, token?: string): Classified;
   /**
    * Applies one committed normal entry at `index`. Never throws for bad requests (they are
    * replies). `proposedHere(requestId)` false: no client here waits for the reply, which may
@@ -83,7 +87,8 @@ export interface StateMachinePort {
   encodeLeaseRevoke(id: number, requestId: string): EntryData;
   /** Lease checkpoints the leader should propose now (remaining TTLs), as encoded entries. */
   checkpoints(nowMs: number, newRequestId: () => string): EntryData[];
-  openWatchStream(): WatchStreamPort;
+  /** `token`: the stream's auth token, if the client sent one. */
+  openWatchStream(token?: string): WatchStreamPort;
   /** Background work on the member's clock: watcher sync, victims, progress notifications. */
   onTick(nowMs: number): void;
   /** The whole state machine (mvcc, lessor, consistent index) as a string, for raft snapshots. */

@@ -5,7 +5,7 @@
 // DELETE), and the errors those servers send: the in-process client's errors are plain Go errors,
 // which gRPC sends as UNKNOWN with their text.
 import { bytesFromUint8Array, prefixRangeEnd } from '../../../src/mvcc/key.ts';
-import type { GateResult, MemberGate } from './member-gate.ts';
+import type { GateResult, ClientGate } from './member-gate.ts';
 
 /** concurrency.NewSession's default TTL. */
 const SESSION_TTL_S = '60';
@@ -56,7 +56,7 @@ export function byCreate(prefix: string, order: 'ASCEND' | 'DESCEND', extra: obj
 }
 
 /** The session's lease: the given one, or a new 60 s lease. */
-export function sessionLease(gate: MemberGate, lease: string, done: (r: GateResult) => void, withLease: (lease: string) => void): void {
+export function sessionLease(gate: ClientGate, lease: string, done: (r: GateResult) => void, withLease: (lease: string) => void): void {
   if (lease !== '0') return withLease(lease);
   gate.call('/v3/lease/grant', { TTL: SESSION_TTL_S }, (r) => {
     if (!r.ok) return done(r);
@@ -73,7 +73,7 @@ export interface Waiting {
  * concurrency's waitDeletes: answers the header of the read that found no key of `prefix`
  * created at or before `maxCreateRev`, or the first error.
  */
-export function waitDeletes(gate: MemberGate, prefix: string, maxCreateRev: number, done: (r: GateResult) => void): Waiting {
+export function waitDeletes(gate: ClientGate, prefix: string, maxCreateRev: number, done: (r: GateResult) => void): Waiting {
   let cancelled = false;
   let closeWatch: (() => void) | undefined;
   const look = (): void => {

@@ -10,7 +10,7 @@
 //     prefix, or "election: no leader". A request without its leader key: `"leader" field must
 //     be provided`. Errors are sent as UNKNOWN with their text, as etcd's election server does.
 //   - Observe: a stream of the leader's key (concurrency's observe loop), see `observe`.
-import type { GateResult, MemberGate } from './member-gate.ts';
+import type { GateResult, ClientGate } from './member-gate.ts';
 import { asServerError, b64, byCreate, int64Field, serverError, sessionLease, unb64, waitDeletes, type Done, type Header, type KeyValue, type RangeResponse, type TxnResponse, type Waiting } from './concurrency.ts';
 
 const NO_LEADER = 'election: no leader';
@@ -39,7 +39,7 @@ function proclaimTxn(key: string, rev: string, lease: string, value: string): ob
   return { compare: [{ target: 'CREATE', result: 'EQUAL', key, create_revision: rev }], success: [{ request_put: { key, value, lease } }] };
 }
 
-export function campaign(gate: MemberGate, request: Record<string, unknown>, done: Done): CampaignCall {
+export function campaign(gate: ClientGate, request: Record<string, unknown>, done: Done): CampaignCall {
   let over = false;
   let waiting: Waiting | undefined;
   let held: { key: string; rev: string; lease: string } | undefined;
@@ -88,7 +88,7 @@ export function campaign(gate: MemberGate, request: Record<string, unknown>, don
   };
 }
 
-export function proclaim(gate: MemberGate, request: Record<string, unknown>, done: Done): void {
+export function proclaim(gate: ClientGate, request: Record<string, unknown>, done: Done): void {
   const l = leaderKeyOf(request);
   if (l === undefined) return done(serverError(MISSING_LEADER_KEY));
   const value = typeof request['value'] === 'string' ? request['value'] : '';
@@ -99,7 +99,7 @@ export function proclaim(gate: MemberGate, request: Record<string, unknown>, don
   });
 }
 
-export function resign(gate: MemberGate, request: Record<string, unknown>, done: Done): void {
+export function resign(gate: ClientGate, request: Record<string, unknown>, done: Done): void {
   const l = leaderKeyOf(request);
   if (l === undefined) return done(serverError(MISSING_LEADER_KEY));
   const txn = { compare: [{ target: 'CREATE', result: 'EQUAL', key: l.key ?? '', create_revision: int64Field(l.rev, '0') }], success: [{ request_delete_range: { key: l.key ?? '' } }] };
@@ -109,7 +109,7 @@ export function resign(gate: MemberGate, request: Record<string, unknown>, done:
   });
 }
 
-export function leader(gate: MemberGate, request: Record<string, unknown>, done: Done): void {
+export function leader(gate: ClientGate, request: Record<string, unknown>, done: Done): void {
   gate.call('/v3/kv/range', byCreate(`${unb64(request['name'])}/`, 'ASCEND'), (r) => {
     if (!r.ok) return done(asServerError(r));
     const range = r.body as RangeResponse;
@@ -133,7 +133,7 @@ interface WatchBody {
  * the first candidate put on the prefix), then every new value of its key until it is deleted,
  * then the next leader. A failed read ends the stream without an error, as etcd's does.
  */
-export function observe(gate: MemberGate, request: Record<string, unknown>, send: (body: object) => void, end: () => void): ObserveCall {
+export function observe(gate: ClientGate, request: Record<string, unknown>, send: (body: object) => void, end: () => void): ObserveCall {
   const prefix = `${unb64(request['name'])}/`;
   let over = false;
   let closeWatch: (() => void) | undefined;

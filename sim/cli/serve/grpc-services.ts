@@ -6,8 +6,8 @@
 // keep etcd's gRPC status code and message (what etcdctl prints). Methods that detcd does not
 // serve answer UNIMPLEMENTED naming the method, at once, never a hang.
 import * as grpc from '@grpc/grpc-js';
-import type { GateError, GateResult, MemberGate } from './member-gate.ts';
-import { GRPC_UNAVAILABLE } from './member-gate.ts';
+import type { ClientGate, GateError, GateResult, MemberGate } from './member-gate.ts';
+import { GRPC_UNAVAILABLE, asClient } from './member-gate.ts';
 import type { ServiceName } from './grpc-codec.ts';
 import { answerLocal } from './local-methods.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
@@ -47,6 +47,12 @@ function requiresLeader(call: { metadata: grpc.Metadata }): boolean {
   return call.metadata.get('hasleader').some((v) => String(v) === 'true');
 }
 
+/** The call's auth token: etcd reads metadata "token" (clientv3), else "authorization" (the gateway's header). */
+export function tokenOf(call: { metadata: grpc.Metadata }): string | undefined {
+  const v = call.metadata.get('token')[0] ?? call.metadata.get('authorization')[0];
+  return v === undefined ? undefined : String(v);
+}
+
 /**
  * Like etcd's unary interceptor: a call with the metadata "hasleader: true" (clientv3's
  * WithRequireLeader) fails at once with "no leader" when the member knows no leader, instead
@@ -65,7 +71,7 @@ function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done
 function unary(ctx: ServiceContext, path: string): Unary {
   return (call, callback) => {
     const done = answer(callback);
-    withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done));
+    withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done, tokenOf(call)));
   };
 }
 
@@ -93,7 +99,7 @@ function watch(ctx: ServiceContext): Duplex {
         ended = true;
         call.emit('error', status({ code: GRPC_UNAVAILABLE, message: reason }));
       },
-    }, requireLeader);
+    }, requireLeader, tokenOf(call));
     const down = ctx.gate.downReason();
     if (down !== undefined) {
       ended = true;
@@ -161,7 +167,7 @@ function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, 
     const done = (r: GateResult): void => {
       if (!r.ok) call.emit('error', status(r.error));
     };
-    withLeader(ctx, call, done, () => takeSnapshot(ctx.gate, ctx.admin, (r) => {
+    withLeader(ctx, call, done, () => takeSnapshot(ctx.gate, ctx.admin, tokenOf(call), (r) => {
       if (!r.ok) return done(r);
       for (const chunk of r.chunks) if (!cancelled) call.write(chunk);
       call.end();
@@ -169,13 +175,13 @@ function snapshot(ctx: ServiceContext): grpc.handleServerStreamingCall<unknown, 
   };
 }
 
-type ConcurrencyMethod<R> = (gate: MemberGate, request: Record<string, unknown>, done: (r: GateResult) => void) => R;
+type ConcurrencyMethod<R> = (gate: ClientGate, request: Record<string, unknown>, done: (r: GateResult) => void) => R;
 
 /** A unary method of the lock or election service that runs to its answer (Unlock, Proclaim, Leader, Resign). */
 function plain(ctx: ServiceContext, method: ConcurrencyMethod<void>): Unary {
   return (call, callback) => {
     const done = answer(callback);
-    withLeader(ctx, call, done, () => method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done));
+    withLeader(ctx, call, done, () => method(asClient(ctx.gate, tokenOf(call)), (call.request ?? {}) as Record<string, unknown>, done));
   };
 }
 
@@ -184,7 +190,7 @@ function cancellable(ctx: ServiceContext, method: ConcurrencyMethod<{ cancel(): 
   return (call, callback) => {
     const done = answer(callback);
     withLeader(ctx, call, done, () => {
-      const pending = method(ctx.gate, (call.request ?? {}) as Record<string, unknown>, done);
+      const pending = method(asClient(ctx.gate, tokenOf(call)), (call.request ?? {}) as Record<string, unknown>, done);
       call.on('cancelled', () => pending.cancel());
     });
   };
@@ -207,7 +213,7 @@ export function electionHandlers(ctx: ServiceContext): Handlers {
         if (!r.ok) call.emit('error', status(r.error));
       };
       withLeader(ctx, call, done, () => {
-        const pending = observe(ctx.gate, (call.request ?? {}) as Record<string, unknown>, (body) => call.write(body), () => call.end());
+        const pending = observe(asClient(ctx.gate, tokenOf(call)), (call.request ?? {}) as Record<string, unknown>, (body) => call.write(body), () => call.end());
         call.on('cancelled', () => pending.cancel());
       });
     }) as grpc.handleServerStreamingCall<unknown, unknown>,
@@ -218,11 +224,18 @@ export function electionHandlers(ctx: ServiceContext): Handlers {
 function local(ctx: ServiceContext, method: string): Unary {
   return (call, callback) => {
     const done = answer(callback);
-    withLeader(ctx, call, done, () => answerLocal(ctx, method, call.request, done));
+    withLeader(ctx, call, done, () => answerLocal(ctx, method, call.request, done, tokenOf(call)));
   };
 }
 
-const AUTH_METHODS = ['AuthEnable', 'AuthDisable', 'Authenticate', 'UserAdd', 'UserGet', 'UserList', 'UserDelete', 'UserChangePassword', 'UserGrantRole', 'UserRevokeRole', 'RoleAdd', 'RoleGet', 'RoleList', 'RoleDelete', 'RoleGrantPermission', 'RoleRevokePermission'];
+/** The Auth service's methods by their gateway paths: each goes to the member (through raft). */
+const AUTH_PATHS: Record<string, string> = {
+  AuthEnable: '/v3/auth/enable', AuthDisable: '/v3/auth/disable', Authenticate: '/v3/auth/authenticate',
+  UserAdd: '/v3/auth/user/add', UserGet: '/v3/auth/user/get', UserList: '/v3/auth/user/list', UserDelete: '/v3/auth/user/delete',
+  UserChangePassword: '/v3/auth/user/changepw', UserGrantRole: '/v3/auth/user/grant', UserRevokeRole: '/v3/auth/user/revoke',
+  RoleAdd: '/v3/auth/role/add', RoleGet: '/v3/auth/role/get', RoleList: '/v3/auth/role/list', RoleDelete: '/v3/auth/role/delete',
+  RoleGrantPermission: '/v3/auth/role/grant', RoleRevokePermission: '/v3/auth/role/revoke',
+};
 
 /** Every method of every service, by service, with its handler. */
 export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers> {
@@ -261,6 +274,6 @@ export function etcdHandlers(ctx: ServiceContext): Record<ServiceName, Handlers>
       Snapshot: snapshot(ctx),
       MoveLeader: local(ctx, 'Maintenance.MoveLeader'),
     },
-    Auth: Object.fromEntries(AUTH_METHODS.map((m) => [m, local(ctx, `Auth.${m}`)])),
+    Auth: Object.fromEntries(Object.entries(AUTH_PATHS).map(([m, path]) => [m, unary(ctx, path)])),
   };
 }

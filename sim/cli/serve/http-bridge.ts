@@ -14,6 +14,8 @@ import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
+import { asClient } from './member-gate.ts';
+import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -21,6 +23,7 @@ const UNARY_PATHS = new Set([
   '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv',
   ...Object.keys(LOCAL_PATHS),
   '/v3/lock/lock', '/v3/lock/unlock', '/v3/election/campaign', '/v3/election/proclaim', '/v3/election/leader', '/v3/election/resign',
+  ...Object.values(AUTH_METHODS).map((m) => m.path),
 ]);
 const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
 /** etcd 3.4.23's /version. */
@@ -37,6 +40,12 @@ export function canonicalPath(url: string): string {
 function writeJson(res: ServerResponse, status: number, body: unknown, wrapResult = false): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(wrapResult ? { result: body } : body) + (wrapResult ? '\n' : ''));
+}
+
+/** The request's auth token: grpc-gateway passes the Authorization header on as metadata "authorization". */
+function tokenOf(req: IncomingMessage): string | undefined {
+  const v = req.headers.authorization;
+  return v === undefined || v === '' ? undefined : v;
 }
 
 function grpcError(res: ServerResponse, code: number, message: string): void {
@@ -73,10 +82,10 @@ export class HttpBridge {
       size += chunk.length;
       if (size > BODY_BYTES_MAX) req.destroy();
     });
-    req.on('end', () => this.unary(path, Buffer.concat(chunks), res));
+    req.on('end', () => this.unary(path, Buffer.concat(chunks), res, tokenOf(req)));
   }
 
-  private unary(path: string, bytes: Buffer, res: ServerResponse): void {
+  private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
     // Like the gateway's Go decoder: the first JSON value is the request, the rest is ignored.
     const scan = scanGoJson(bytes);
     if (!scan.ok) return grpcError(res, 3, scan.message);
@@ -86,32 +95,33 @@ export class HttpBridge {
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
-    if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer);
+    if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer, token);
     const request = (body ?? {}) as Record<string, unknown>;
     const schema = CONCURRENCY_REQUESTS[path];
     const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
     if (decoded !== undefined && !decoded.ok) return grpcError(res, 3, decoded.error);
+    const gate = asClient(this.gate, token);
     if (path === '/v3/lock/lock') {
-      const pending = lock(this.gate, request, answer);
+      const pending = lock(gate, request, answer);
       res.on('close', () => pending.cancel());
       return;
     }
-    if (path === '/v3/lock/unlock') return unlock(this.gate, request, answer);
+    if (path === '/v3/lock/unlock') return unlock(gate, request, answer);
     if (path === '/v3/maintenance/status') return memberStatus(this.gate, this.admin, answer);
     if (path === '/v3/election/campaign') {
-      const pending = campaign(this.gate, request, answer);
+      const pending = campaign(gate, request, answer);
       res.on('close', () => pending.cancel());
       return;
     }
     const election = ELECTION[path];
-    if (election !== undefined) return election(this.gate, request, answer);
-    this.gate.call(path, body, answer);
+    if (election !== undefined) return election(gate, request, answer);
+    this.gate.call(path, body, answer, token);
   }
 
   /** Maintenance.Snapshot as the gateway streams it: one {"result": SnapshotResponse} line per chunk. */
   private snapshot(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
-    takeSnapshot(this.gate, this.admin, (r) => {
+    takeSnapshot(this.gate, this.admin, tokenOf(req), (r) => {
       if (!r.ok) return grpcError(res, r.error.code, r.error.message);
       res.writeHead(200, { 'content-type': 'application/json' });
       for (const chunk of r.chunks) res.write(JSON.stringify({ result: chunk }) + '\n');
@@ -130,7 +140,7 @@ export class HttpBridge {
       const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
       if (!decoded.ok) return grpcError(res, 3, decoded.error);
       res.writeHead(200, { 'content-type': 'application/json' });
-      const pending = observe(this.gate, body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
+      const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
       res.on('close', () => pending.cancel());
     });
   }
@@ -140,7 +150,12 @@ export class HttpBridge {
     this.gate.call('/v3/maintenance/status', {}, (st) => {
       const leader = st.ok ? (st.body as { leader?: string }).leader : undefined;
       if (leader === undefined) return writeJson(res, 503, { health: 'false' });
-      this.gate.call('/v3/kv/range', { key: 'aGVhbHRo', keys_only: true, limit: '1' }, (r) => writeJson(res, r.ok ? 200 : 503, { health: r.ok ? 'true' : 'false' }));
+      // etcd 3.4's checkHealth: with authentication on, the read's "user name is empty" or
+      // "permission denied" still shows a serving member.
+      this.gate.call('/v3/kv/range', { key: 'aGVhbHRo', keys_only: true, limit: '1' }, (r) => {
+        const healthy = r.ok || r.error.message === 'etcdserver: user name is empty' || r.error.message === 'etcdserver: permission denied';
+        writeJson(res, healthy ? 200 : 503, { health: healthy ? 'true' : 'false' });
+      });
     });
   }
 
@@ -156,7 +171,7 @@ export class HttpBridge {
         closed = true;
         res.end();
       },
-    }, false);
+    }, false, tokenOf(req));
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       let values: string[];

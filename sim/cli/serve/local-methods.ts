@@ -6,17 +6,14 @@
 //     MoveLeader: through the simulated cluster (cluster-admin.ts);
 //   - Alarm GET and DEACTIVATE: no alarm is ever raised (no space quota, no corruption check),
 //     so both answer an empty message, without a header, as etcd does; ACTIVATE is not served;
-//   - Defragment: nothing to defragment (no bbolt file); etcd's answer is an empty message;
-//   - Auth: an empty auth store with authentication disabled — lists are empty, AuthDisable
-//     succeeds, every name is "not found", Authenticate says authentication is not enabled and
-//     AuthEnable that the root user does not exist (etcd's codes and messages); adding a user
-//     or role (the only way out of that state) is not served, so the store stays empty.
+//   - Defragment: nothing to defragment (no bbolt file); etcd's answer is an empty message,
+//     after etcd's admin check (with authentication enabled, root only).
+// (The Auth service is the member's own: its requests go through raft, see src/auth/.)
 // What is not in the table is not served: UNIMPLEMENTED naming the method.
 import type { AdminAnswer, ClusterAdmin } from './cluster-admin.ts';
 import type { GateError, GateResult, MemberGate } from './member-gate.ts';
+import { asAdmin } from './admin-check.ts';
 
-const INVALID_ARGUMENT = 3;
-const FAILED_PRECONDITION = 9;
 const UNIMPLEMENTED = 12;
 
 export interface LocalContext {
@@ -36,19 +33,10 @@ type Answer = (request: Record<string, unknown>, header: Record<string, unknown>
 /** A method answered by the simulated cluster (possibly later), given etcd's cluster header (no revision). */
 type AdminMethod = (admin: ClusterAdmin, member: string, request: Record<string, unknown>, header: object, done: AdminAnswer) => void;
 
-const fail = (code: number, message: string): { error: GateError } => ({ error: { code, message } });
-const USER_NOT_FOUND = fail(FAILED_PRECONDITION, 'etcdserver: user name not found');
-const ROLE_NOT_FOUND = fail(FAILED_PRECONDITION, 'etcdserver: role name not found');
-const withHeader: Answer = (_r, header) => ({ body: { header } });
 const empty: Answer = () => ({ body: {} });
 
 export function notServedError(method: string, why = 'unimplemented in the simulated cluster'): GateError {
   return { code: UNIMPLEMENTED, message: `detcd serve: ${method} is not served (${why})` };
-}
-
-/** A name the request leaves empty (proto3 leaves empty strings out). */
-function emptyName(request: Record<string, unknown>, field: string): boolean {
-  return typeof request[field] !== 'string' || request[field] === '';
 }
 
 /** The methods answered here, by "Service.Method". */
@@ -59,22 +47,6 @@ const LOCAL: Record<string, Answer> = {
     return { error: notServedError(`Maintenance.Alarm ${JSON.stringify(action)}`, 'members raise no alarms') };
   },
   'Maintenance.Defragment': empty,
-  'Auth.AuthEnable': () => fail(FAILED_PRECONDITION, 'etcdserver: root user does not exist'),
-  'Auth.AuthDisable': withHeader,
-  'Auth.Authenticate': () => fail(FAILED_PRECONDITION, 'etcdserver: authentication is not enabled'),
-  'Auth.UserAdd': (r) => (emptyName(r, 'name') ? fail(INVALID_ARGUMENT, 'etcdserver: user name is empty') : { error: notServedError('Auth.UserAdd', 'the auth store stays empty') }),
-  'Auth.UserGet': () => USER_NOT_FOUND,
-  'Auth.UserList': withHeader,
-  'Auth.UserDelete': () => USER_NOT_FOUND,
-  'Auth.UserChangePassword': () => USER_NOT_FOUND,
-  'Auth.UserGrantRole': () => USER_NOT_FOUND,
-  'Auth.UserRevokeRole': () => USER_NOT_FOUND,
-  'Auth.RoleAdd': (r) => (emptyName(r, 'name') ? fail(INVALID_ARGUMENT, 'etcdserver: role name is empty') : { error: notServedError('Auth.RoleAdd', 'the auth store stays empty') }),
-  'Auth.RoleGet': () => ROLE_NOT_FOUND,
-  'Auth.RoleList': withHeader,
-  'Auth.RoleDelete': () => ROLE_NOT_FOUND,
-  'Auth.RoleGrantPermission': () => ROLE_NOT_FOUND,
-  'Auth.RoleRevokePermission': () => ROLE_NOT_FOUND,
 };
 
 const ADMIN: Record<string, AdminMethod> = {
@@ -96,33 +68,28 @@ export const LOCAL_PATHS: Record<string, string> = {
   '/v3/maintenance/alarm': 'Maintenance.Alarm',
   '/v3/maintenance/defragment': 'Maintenance.Defragment',
   '/v3/maintenance/transfer-leadership': 'Maintenance.MoveLeader',
-  '/v3/auth/enable': 'Auth.AuthEnable',
-  '/v3/auth/disable': 'Auth.AuthDisable',
-  '/v3/auth/authenticate': 'Auth.Authenticate',
-  '/v3/auth/user/add': 'Auth.UserAdd',
-  '/v3/auth/user/get': 'Auth.UserGet',
-  '/v3/auth/user/list': 'Auth.UserList',
-  '/v3/auth/user/delete': 'Auth.UserDelete',
-  '/v3/auth/user/changepw': 'Auth.UserChangePassword',
-  '/v3/auth/user/grant': 'Auth.UserGrantRole',
-  '/v3/auth/user/revoke': 'Auth.UserRevokeRole',
-  '/v3/auth/role/add': 'Auth.RoleAdd',
-  '/v3/auth/role/get': 'Auth.RoleGet',
-  '/v3/auth/role/list': 'Auth.RoleList',
-  '/v3/auth/role/delete': 'Auth.RoleDelete',
-  '/v3/auth/role/grant': 'Auth.RoleGrantPermission',
-  '/v3/auth/role/revoke': 'Auth.RoleRevokePermission',
 };
 
 export function isLocal(method: string): boolean {
   return Object.hasOwn(LOCAL, method) || Object.hasOwn(ADMIN, method);
 }
 
-/** Answers a local method (`isLocal`), after the member showed it is up by answering its status. */
-export function answerLocal(ctx: LocalContext, method: string, request: unknown, done: (r: GateResult) => void): void {
+/** Methods that need etcd's admin check (maintenance isAuthenticated) first. */
+const ROOT_ONLY = new Set(['Maintenance.Defragment']);
+
+/**
+ * Answers a local method (`isLocal`), after the member showed it is up by answering its status
+ * (and, for a root-only method, that the caller's `token` is root's while authentication is on).
+ */
+export function answerLocal(ctx: LocalContext, method: string, request: unknown, done: (r: GateResult) => void, token?: string): void {
   const answer = LOCAL[method];
   const admin = ADMIN[method];
   if (answer === undefined && admin === undefined) return done({ ok: false, error: notServedError(method) });
+  if (ROOT_ONLY.has(method)) return asAdmin(ctx.gate, token, done, () => answerAdmitted(ctx, answer, admin, request, done));
+  answerAdmitted(ctx, answer, admin, request, done);
+}
+
+function answerAdmitted(ctx: LocalContext, answer: Answer | undefined, admin: AdminMethod | undefined, request: unknown, done: (r: GateResult) => void): void {
   const req = request !== null && typeof request === 'object' ? (request as Record<string, unknown>) : {};
   ctx.gate.call('/v3/maintenance/status', {}, (r) => {
     if (!r.ok) return done(r);

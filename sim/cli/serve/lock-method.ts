@@ -8,7 +8,7 @@
 //   - Unlock: a delete of the given key, answered with its header.
 // Errors are the KV requests' own messages ("requested lease not found", "key is not provided")
 // with gRPC code UNKNOWN, as etcd's lock server sends them.
-import type { GateResult, MemberGate } from './member-gate.ts';
+import type { GateResult, ClientGate } from './member-gate.ts';
 import { asServerError, b64, byCreate, int64Field, sessionLease, unb64, waitDeletes, type Done, type TxnResponse, type Waiting } from './concurrency.ts';
 
 /** A caller's Lock in progress: `cancel()` when the caller gives up. */
@@ -16,7 +16,7 @@ export interface LockCall {
   cancel(): void;
 }
 
-export function lock(gate: MemberGate, request: Record<string, unknown>, done: Done): LockCall {
+export function lock(gate: ClientGate, request: Record<string, unknown>, done: Done): LockCall {
   let over = false;
   let myKey: string | undefined;
   let waiting: Waiting | undefined;
@@ -59,7 +59,7 @@ export function lock(gate: MemberGate, request: Record<string, unknown>, done: D
   };
 }
 
-export function unlock(gate: MemberGate, request: Record<string, unknown>, done: Done): void {
+export function unlock(gate: ClientGate, request: Record<string, unknown>, done: Done): void {
   gate.call('/v3/kv/deleterange', { key: typeof request['key'] === 'string' ? request['key'] : '' }, (r) => {
     if (!r.ok) return done(asServerError(r));
     done({ ok: true, body: { header: (r.body as { header?: unknown }).header } });

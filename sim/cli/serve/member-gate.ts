@@ -60,8 +60,8 @@ export class MemberGate {
     return this.isUp() ? undefined : `detcd: member ${this.member} is down (killed by the nemesis, or removed from the cluster); try another endpoint`;
   }
 
-  /** Sends one unary request (gateway path, gateway JSON body) to this member. */
-  call(path: string, body: unknown, done: (r: GateResult) => void): void {
+  /** Sends one unary request (gateway path, gateway JSON body, the client's auth token if any) to this member. */
+  call(path: string, body: unknown, done: (r: GateResult) => void, token?: string): void {
     const down = this.downReason();
     // A killed etcd refuses connections: nothing is sent, so nothing enters the history.
     if (down !== undefined) return done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: down } });
@@ -74,7 +74,8 @@ export class MemberGate {
       done(r);
     };
     this.inflight.add(finish);
-    const ran = this.run(() => client.call({ path, body }, this.processes.take(), (r) => finish(gateResult(r, this.member))));
+    const request = token === undefined ? { path, body } : { path, body, token };
+    const ran = this.run(() => client.call(request, this.processes.take(), (r) => finish(gateResult(r, this.member))));
     if (!ran) finish({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
   }
 
@@ -89,8 +90,8 @@ export class MemberGate {
     for (const end of [...this.streams]) end(lost.error.message);
   }
 
-  /** Opens a watch stream on this member; `requireLeader` is gRPC metadata "hasleader". */
-  openWatch(listener: WatchListener, requireLeader: boolean): WatchHandle {
+  /** Opens a watch stream on this member; `requireLeader` is gRPC metadata "hasleader", `token` its "token". */
+  openWatch(listener: WatchListener, requireLeader: boolean, token?: string): WatchHandle {
     let stream = 0;
     let first = true;
     let closed = false;
@@ -121,7 +122,7 @@ export class MemberGate {
         const open = first;
         first = false;
         recorder?.request(body);
-        this.run(() => this.quiet.sendStream(this.member, { kind: 'watch-send', stream, body, open, ...(open && requireLeader ? { requireLeader } : {}) }));
+        this.run(() => this.quiet.sendStream(this.member, { kind: 'watch-send', stream, body, open, ...(open && requireLeader ? { requireLeader } : {}), ...(open && token !== undefined ? { token } : {}) }));
       },
       close: () => {
         closed = true;
@@ -187,4 +188,21 @@ function gateResult(r: CallResult, member: string): GateResult {
   const code = typeof b?.code === 'number' ? b.code : GRPC_UNKNOWN;
   const message = typeof b?.message === 'string' ? b.message : (r.error ?? 'unknown error');
   return { ok: false, error: { code, message } };
+}
+
+/** What the lock and election services need of a gate: calls and watches, as one client makes them. */
+export interface ClientGate {
+  readonly member: string;
+  call(path: string, body: unknown, done: (r: GateResult) => void): void;
+  openWatch(listener: WatchListener, requireLeader: boolean): WatchHandle;
+}
+
+/**
+ * The gate as a client holding `token` uses it: etcd's lock and election servers make their
+ * reads, writes and watches with their caller's credentials, so a user without permission on the
+ * lock's keys is refused ("permission denied"), as by etcd.
+ */
+export function asClient(gate: MemberGate, token: string | undefined): ClientGate {
+  if (token === undefined) return gate;
+  return { member: gate.member, call: (path, body, done) => gate.call(path, body, done, token), openWatch: (listener, requireLeader) => gate.openWatch(listener, requireLeader, token) };
 }

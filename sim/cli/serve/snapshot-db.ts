@@ -9,7 +9,8 @@
 //              finishedCompactRev (revision bytes);
 //   members  — id in hex → the member as JSON (id, peerURLs, isLearner, name, clientURLs);
 //   cluster  — clusterVersion "3.4.0"; auth — authRevision 1; alarm, authRoles, authUsers,
-//              members_removed — empty (serve raises no alarm and keeps no users).
+//              members_removed — empty (serve raises no alarm; its auth store is not written:
+//              etcd keeps bcrypt hashes, serve the passwords, so a restored etcd starts without users).
 // The stream: the file in 32 KiB blobs, each with the bytes still to come, then its SHA-256 as a
 // last blob (etcdctl's `snapshot restore` checks it), as v3rpc/maintenance.go sends them.
 import { createHash } from 'node:crypto';

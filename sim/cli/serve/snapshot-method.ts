@@ -7,6 +7,7 @@ import type { ClusterAdmin } from './cluster-admin.ts';
 import type { GateResult, MemberGate } from './member-gate.ts';
 import { backendFile, snapshotChunks, type BackendState, type SnapshotChunk } from './snapshot-db.ts';
 import { notServedError } from './local-methods.ts';
+import { asAdmin } from './admin-check.ts';
 
 export type SnapshotResult = { readonly ok: true; readonly chunks: readonly SnapshotChunk[] } | Extract<GateResult, { ok: false }>;
 
@@ -25,13 +26,13 @@ function backendOf(gate: MemberGate, admin: ClusterAdmin): Uint8Array | undefine
   return state === undefined ? undefined : backendFile({ ...state, members: admin.members(gate.member) });
 }
 
-export function takeSnapshot(gate: MemberGate, admin: ClusterAdmin, done: (r: SnapshotResult) => void): void {
-  gate.call('/v3/maintenance/status', {}, (r) => {
+export function takeSnapshot(gate: MemberGate, admin: ClusterAdmin, token: string | undefined, done: (r: SnapshotResult) => void): void {
+  asAdmin(gate, token, done, () => gate.call('/v3/maintenance/status', {}, (r) => {
     if (!r.ok) return done(r);
     const file = backendOf(gate, admin);
     if (file === undefined) return done({ ok: false, error: notServedError('Maintenance.Snapshot', 'the state machine is not etcd\'s') });
     done({ ok: true, chunks: snapshotChunks(file) });
-  });
+  }));
 }
 
 /**

@@ -26,10 +26,21 @@ import { applyDeleteRange, applyPut, applyTxn } from './kv-ops.ts';
 import type { InternalRaftRequest } from './raft-request.ts';
 import { applyRange, mvccErrorToEtcd } from './range.ts';
 import { storeView } from './read-view.ts';
+import { withFields } from '../../object/with-fields.ts';
+import type { AuthInfo, AuthSnapshot } from '../../auth/auth-store.ts';
+import { AuthStore } from '../../auth/auth-store.ts';
+import { checkRequestAuth } from './auth-checks.ts';
+import type { AuthRaftKind } from '../../api/auth-schema.ts';
+
+/** An auth method's response: the header and its fields (token, users, roles, perm). */
+export interface AuthResponse {
+  readonly header: { revision: number };
+  readonly [field: string]: unknown;
+}
 
 export type ApplyResponse =
   | PutResponse | DeleteRangeResponse | TxnResponse | CompactionResponse
-  | LeaseGrantResponse | LeaseRevokeResponse | LeaseCheckpointResponse;
+  | LeaseGrantResponse | LeaseRevokeResponse | LeaseCheckpointResponse | AuthResponse;
 
 export interface ApplyResult {
   readonly requestId: string;
@@ -44,11 +55,15 @@ export interface ApplierSnapshot {
   readonly consistentIndex: number;
   readonly mvcc: MvccSnapshot;
   readonly leases: [string, number, number][];
+  /** The auth store, left out while it is as a new cluster's (so snapshots without users are as before). */
+  readonly auth?: AuthSnapshot;
 }
 
 export class Applier {
   readonly store = new MvccStore();
   readonly lessor: Lessor;
+  /** Users, roles and permissions, replicated like the keys (etcd's auth store in the same backend). */
+  readonly auth = new AuthStore();
   readonly watchable: WatchableStore;
   /** Planted bug (etcd#17780): restore takes the revision from the log. */
   private readonly restoreRevFromLog: boolean;
@@ -84,7 +99,7 @@ export class Applier {
   apply(index: number, req: InternalRaftRequest, nowMs: number): ApplyResult | undefined {
     if (index <= this.consistentIdx) return undefined;
     const revBefore = this.store.currentRev;
-    const result = this.applyRequest(req, nowMs);
+    const result = this.applyRequest(req, index, nowMs);
     this.consistentIdx = index;
     assert(this.store.currentRev >= revBefore, 'applier: the revision never goes backwards');
     return result;
@@ -117,7 +132,8 @@ export class Applier {
   }
 
   snapshot(): ApplierSnapshot {
-    return { consistentIndex: this.consistentIdx, mvcc: snapshotStore(this.store), leases: this.lessor.snapshot() };
+    const snap = { consistentIndex: this.consistentIdx, mvcc: snapshotStore(this.store), leases: this.lessor.snapshot() };
+    return this.auth.pristine ? snap : withFields(snap, { auth: this.auth.snapshot() });
   }
 
   /** Replaces the whole state (raft snapshot or recovery). Leases restart at forever; open watchers resync. */
@@ -125,14 +141,19 @@ export class Applier {
     assert(snap.mvcc.currentRev >= 1, 'applier: a snapshot has a revision');
     restoreStore(snap.mvcc, this.store, this.restoreRevFromLog);
     this.lessor.restore(snap.leases, this.store);
+    this.auth.restore(snap.auth);
     this.consistentIdx = snap.consistentIndex;
     this.watchable.restored();
   }
 
-  private applyRequest(req: InternalRaftRequest, nowMs: number): ApplyResult {
+  private applyRequest(req: InternalRaftRequest, index: number, nowMs: number): ApplyResult {
     const b = req.body;
     let revoked: LeaseId[] = [];
     let response: ApplyResponse | EtcdError;
+    // etcd's authApplierV3: with authentication enabled, a write is checked against the proposer's
+    // permissions as of this entry (a no-op while it is disabled).
+    const denied = checkRequestAuth(this.auth, this.lessor, req.auth, b);
+    if (denied !== undefined) return { requestId: req.id, response: denied, ok: false, revokedLeases: [] };
     switch (b.kind) {
       case 'put':
         response = applyPut(this.store, this.lessor, b.request);
@@ -162,8 +183,15 @@ export class Applier {
         for (const cp of b.request.checkpoints ?? []) this.lessor.checkpoint(cp.ID ?? 0n, cp.remaining_TTL ?? 0, nowMs);
         response = { header: { revision: this.store.currentRev } };
         break;
+      default:
+        response = this.applyAuth(b.kind, b.request, req.auth, index, nowMs);
     }
     return { requestId: req.id, response, ok: !('code' in response), revokedLeases: revoked };
+  }
+
+  private applyAuth(kind: AuthRaftKind, request: Parameters<AuthStore['apply']>[1], ai: AuthInfo | undefined, index: number, nowMs: number): AuthResponse | EtcdError {
+    const r = this.auth.apply(kind, request, ai, index, nowMs);
+    return r.ok ? withFields(r.body, { header: { revision: this.store.currentRev } }) : r.error;
   }
 
   private leaseGrant(id: LeaseId, ttlSeconds: number, nowMs: number): LeaseGrantResponse | EtcdError {

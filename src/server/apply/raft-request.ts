@@ -7,7 +7,10 @@ import { encodedTextLength } from '../../api/encoded-length.ts';
 import { decodeMessage, encodeMessage, normalizeMessage } from '../../api/json-codec.ts';
 import { jsonStringLength } from '../../api/json-length.ts';
 import type { RaftRequestKind } from '../../api/proto-size.ts';
-import { RAFT_REQUEST_FIELD, internalRaftRequestSize } from '../../api/proto-size.ts';
+import { RAFT_REQUEST_FIELD, internalRaftRequestSize, raftRequestField } from '../../api/proto-size.ts';
+import type { AuthRaftKind, AuthRequest } from '../../api/auth-schema.ts';
+import { AUTH_METHODS } from '../../api/auth-schema.ts';
+import type { AuthInfo } from '../../auth/auth-store.ts';
 import type {
   CompactionRequest, DeleteRangeRequest, LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest, PutRequest, TxnRequest,
 } from '../../api/types.ts';
@@ -22,15 +25,21 @@ export type RaftRequest =
   | { readonly kind: 'compaction'; readonly request: CompactionRequest }
   | { readonly kind: 'lease_grant'; readonly request: LeaseGrantRequest }
   | { readonly kind: 'lease_revoke'; readonly request: LeaseRevokeRequest }
-  | { readonly kind: 'lease_checkpoint'; readonly request: LeaseCheckpointRequest };
+  | { readonly kind: 'lease_checkpoint'; readonly request: LeaseCheckpointRequest }
+  | { readonly kind: AuthRaftKind; readonly request: AuthRequest };
 
 export interface InternalRaftRequest {
   /** The proposer's request id (uint64, decimal); '0' for none. */
   readonly id: string;
   readonly body: RaftRequest;
+  /**
+   * The proposer's user and auth revision (etcd's RequestHeader username and auth_revision),
+   * when the client sent a token; the applier checks permissions against them.
+   */
+  readonly auth?: AuthInfo;
 }
 
-const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
+const KINDS = [...Object.keys(RAFT_REQUEST_FIELD), ...Object.keys(AUTH_METHODS)] as (RaftRequestKind | AuthRaftKind)[];
 
 /**
  * Decoded entries, by their data. Every member applies every entry, and in one process (the
@@ -49,11 +58,13 @@ function deepFreeze<T>(x: T): T {
   return x;
 }
 
-/** The entry text: {"ID": request id, <kind>: the request in gateway JSON}. */
+/** The entry text: {"ID": request id, ["username", "auth_revision",] <kind>: the request in gateway JSON}. */
 function raftRequestText(r: InternalRaftRequest): string {
   const kind = r.body.kind;
-  const [, schema] = RAFT_REQUEST_FIELD[kind];
-  return JSON.stringify({ ID: r.id, [kind]: encodeMessage(schema, r.body.request) });
+  const [, schema] = raftRequestField(kind);
+  const request = encodeMessage(schema, r.body.request);
+  if (r.auth === undefined) return JSON.stringify({ ID: r.id, [kind]: request });
+  return JSON.stringify({ ID: r.id, username: r.auth.username, auth_revision: String(r.auth.revision), [kind]: request });
 }
 
 /**
@@ -72,9 +83,11 @@ export function encodeRaftRequest(r: InternalRaftRequest): string {
 /** The request as decoding its entry text would give it, frozen; undefined where only the text can say. */
 function normalizedRequest(r: InternalRaftRequest): InternalRaftRequest | undefined {
   const kind = r.body.kind;
-  const [, schema] = RAFT_REQUEST_FIELD[kind];
+  const [, schema] = raftRequestField(kind);
   const request = normalizeMessage(schema, r.body.request);
-  return request === undefined ? undefined : Object.freeze({ id: r.id, body: Object.freeze({ kind, request } as RaftRequest) });
+  if (request === undefined) return undefined;
+  const body = Object.freeze({ kind, request } as RaftRequest);
+  return Object.freeze(r.auth === undefined ? { id: r.id, body } : { id: r.id, body, auth: Object.freeze({ username: r.auth.username, revision: r.auth.revision }) });
 }
 
 /**
@@ -88,9 +101,10 @@ export class RaftRequestPayload implements EntryPayload {
 
   constructor(readonly request: InternalRaftRequest) {
     const kind = request.body.kind;
-    const [, schema] = RAFT_REQUEST_FIELD[kind];
-    // {"ID":<id>,<kind>:<request>}: 6 + id + 1 + kind + 1 + request + 1 characters.
-    this.length = 9 + jsonStringLength(request.id) + jsonStringLength(kind) + encodedTextLength(schema, request.body.request);
+    const [, schema] = raftRequestField(kind);
+    // {"ID":<id>,<kind>:<request>}: 6 + id + 1 + kind + 1 + request + 1 characters. Entries with
+    // a user (auth enabled, rare) are measured on their text.
+    this.length = request.auth !== undefined ? raftRequestText(request).length : 9 + jsonStringLength(request.id) + jsonStringLength(kind) + encodedTextLength(schema, request.body.request);
     Object.freeze(this);
   }
 
@@ -134,12 +148,14 @@ export function decodeRaftRequestUncached(data: string): InternalRaftRequest {
 function decodeRaftRequestText(data: string): InternalRaftRequest {
   const obj = JSON.parse(data) as Record<string, unknown>;
   const id = typeof obj.ID === 'string' ? obj.ID : '0';
+  const auth = typeof obj.username === 'string' ? { username: obj.username, revision: Number(obj.auth_revision ?? 0) } : undefined;
   for (const kind of KINDS) {
     if (!(kind in obj)) continue;
-    const [, schema] = RAFT_REQUEST_FIELD[kind];
+    const [, schema] = raftRequestField(kind);
     const d = decodeMessage<never>(schema, obj[kind]);
     if (!d.ok) throw violated('server', 'raft-entry-decodes', `raft entry decodes (${d.error})`);
-    return { id, body: { kind, request: d.value } };
+    const body = { kind, request: d.value } as RaftRequest;
+    return auth === undefined ? { id, body } : { id, body, auth };
   }
   throw violated('server', 'raft-entry-known', 'raft entry holds a known request');
 }
@@ -149,5 +165,5 @@ function decodeRaftRequestText(data: string): InternalRaftRequest {
  * given, is messageSize of the request (already measured by the caller).
  */
 export function raftRequestSize(r: InternalRaftRequest, requestBytes?: number): number {
-  return internalRaftRequestSize(r.body.kind, r.body.request, BigInt(r.id), requestBytes);
+  return internalRaftRequestSize(r.body.kind, r.body.request, BigInt(r.id), requestBytes, r.auth);
 }

@@ -64,6 +64,23 @@ describe('sweep report', () => {
     expect(row.replace(/`[^`]*`/g, '')).not.toMatch(/[<>]/);
   });
 
+  it('shows links, images, emphasis and entities in Markdown cells as text', async () => {
+    const hostile = summarizeRun(fx.hostileRun().results);
+    hostile.scenario = '![x](http://host/pixel)';
+    hostile.checkers['linearizability'] = { valid: false, summary: '[y](javascript:z) *b* _i_ ~~s~~ &lt; # h' };
+    await writeSweepReport(root, [hostile]);
+    const md = await readFile(join(root, 'summary.md'), 'utf8');
+    const cells = md.split('\n').filter((l) => l.includes('pixel') || l.includes('javascript')).map((l) => l.replace(/`[^`]*`/g, ''));
+    expect(cells.length).toBeGreaterThanOrEqual(2);
+    for (const line of cells) {
+      // Every [ ] ! ( ) * _ ~ # outside code spans is escaped; & is never an entity.
+      expect(line.replace(/\\[[\]!()*_~#|\\]/g, '')).not.toMatch(/[[\]!()*_~#]/);
+      expect(line).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+    expect(md).toContain('\\!\\[x\\]\\(http://host/pixel\\)');
+    expect(md).toContain('&amp;lt;');
+  });
+
   it('merges shard results into the same report, rebasing report links and keeping each (scenario, seed) once', async () => {
     const shardA = join(root, 'shard-1');
     const shardB = join(root, 'shard-2');

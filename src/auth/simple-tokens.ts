@@ -1,0 +1,60 @@
+// etcd's simple tokens (auth/simple_token.go): "<16 random letters>.<raft index>", held in the
+// member's memory, each forgotten 5 minutes (--auth-token-ttl) after its last use; AuthDisable
+// forgets them all, deleting or re-passwording a user forgets that user's.
+
+/** etcd's default --auth-token-ttl. */
+export const SIMPLE_TOKEN_TTL_MS = 300_000;
+/** Bound on tokens held; the oldest is forgotten first (its client re-authenticates). */
+const TOKENS_MAX = 100_000;
+const PREFIX_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const PREFIX_LENGTH = 16;
+
+export class SimpleTokens {
+  /** token → user and when it expires (member clock); Map order is assignment order. */
+  private readonly tokens = new Map<string, { username: string; expiresMs: number }>();
+
+  assign(token: string, username: string, nowMs: number): void {
+    if (this.tokens.size >= TOKENS_MAX) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(token, { username, expiresMs: nowMs + SIMPLE_TOKEN_TTL_MS });
+  }
+
+  /** The token's user, its TTL restarted; undefined when unknown or expired. */
+  info(token: string, nowMs: number): string | undefined {
+    const t = this.tokens.get(token);
+    if (t === undefined) return undefined;
+    if (t.expiresMs <= nowMs) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    t.expiresMs = nowMs + SIMPLE_TOKEN_TTL_MS;
+    return t.username;
+  }
+
+  invalidateUser(username: string): void {
+    for (const [token, t] of this.tokens) if (t.username === username) this.tokens.delete(token);
+  }
+
+  clear(): void {
+    this.tokens.clear();
+  }
+
+  get size(): number {
+    return this.tokens.size;
+  }
+}
+
+/**
+ * The 16-letter prefix of a token (etcd draws it from crypto/rand), here derived from the
+ * proposal's request id so that the same run draws the same tokens: a 64-bit xorshift over the id.
+ */
+export function simpleTokenPrefix(requestId: string): string {
+  let x = BigInt.asUintN(64, BigInt(requestId) ^ 0x9e3779b97f4a7c15n);
+  let out = '';
+  for (let i = 0; i < PREFIX_LENGTH; i++) {
+    x ^= BigInt.asUintN(64, x << 13n);
+    x ^= x >> 7n;
+    x ^= BigInt.asUintN(64, x << 17n);
+    out += PREFIX_LETTERS[Number(x % BigInt(PREFIX_LETTERS.length))];
+  }
+  return out;
+}
