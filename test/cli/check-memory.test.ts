@@ -45,6 +45,9 @@ it('detcd check answers unknown for a history too big for the heap, before readi
   const p = spawnSync(process.execPath, ['--max-old-space-size=48', join(ROOT, 'bin/detcd.js'), 'check', '--model', 'register', file], { encoding: 'utf8', timeout: 600_000 });
   expect(p.stderr).not.toMatch(/FATAL|out of memory|at .*\.js:\d+/);
   expect(p.stdout).toMatch(/UNKNOWN .*not read: memory budget: \d+ MB of text above \d+ MB/);
+  // Its ops were never counted: the line does not say "0 ops".
+  expect(p.stdout).toMatch(/: UNKNOWN \(not checked, [\d.]+ ms\) — /);
+  expect(p.stdout).not.toMatch(/\b0 ops\b/);
   expect(p.signal).toBeNull();
   expect(p.status).toBe(2);
 });

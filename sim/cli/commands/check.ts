@@ -327,6 +327,8 @@ interface CheckedFile {
   watchesFile: string | undefined;
   watch?: CheckResult;
   lease?: CheckResult;
+  /** The history was not (wholly) read: its op count is unknown, not 0. */
+  notRead?: true;
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
@@ -381,7 +383,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (lease !== undefined) out.lease = lease;
     return out;
   } catch (err) {
-    if (err instanceof HistoryTooLarge) return { result: tooLargeResult(args.model, err), ms: Math.round((performance.now() - started) * 10) / 10, watchesFile: undefined };
+    if (err instanceof HistoryTooLarge) return { result: tooLargeResult(args.model, err), ms: Math.round((performance.now() - started) * 10) / 10, watchesFile: undefined, notRead: true };
     if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
     if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
@@ -413,7 +415,7 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile, watch, lease } = r;
+    const { result, ms, watchesFile, watch, lease, notRead } = r;
     // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
     const valid = mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true);
     overall = mergeValidity(overall, valid);
@@ -424,7 +426,7 @@ export async function check(argv: string[]): Promise<number> {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
       const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
-      const lines = [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const line of lines) console.log(line);
