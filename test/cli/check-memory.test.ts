@@ -2,7 +2,7 @@
 // budget as the reason (exit 2), never V8's out-of-memory abort with a native stack trace.
 // A lease-renew-expiry history took a real-etcd run down that way (20 M steps, Map growth).
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
@@ -48,6 +48,21 @@ it('detcd check answers unknown for a history too big for the heap, before readi
   // Its ops were never counted: the line does not say "0 ops".
   expect(p.stdout).toMatch(/: UNKNOWN \(not checked, [\d.]+ ms\) — /);
   expect(p.stdout).not.toMatch(/\b0 ops\b/);
+  expect(p.signal).toBeNull();
+  expect(p.status).toBe(2);
+});
+
+it('detcd check answers unknown for a watches file too big for the heap, before reading it', () => {
+  // A history of a few hundred ops and 13 MB of watch records in a 48 MB heap: the records were
+  // parsed whole without the text budget a history has.
+  const dir = scratchDir('detcd-check-memory-');
+  const fixture = 'test/fixtures/check/short-timeouts-seed11';
+  copyFileSync(join(ROOT, fixture, 'history.jsonl'), join(dir, 'history.jsonl'));
+  const line = `${JSON.stringify({ time: 1, response: { header: { revision: '1' }, events: [] } })}\n`;
+  writeFileSync(join(dir, 'big-watches.jsonl'), line.repeat(Math.ceil(13_000_000 / line.length)));
+  const p = spawnSync(process.execPath, ['--max-old-space-size=48', join(ROOT, 'bin/detcd.js'), 'check', '--model', 'etcd', '--watches', join(dir, 'big-watches.jsonl'), join(dir, 'history.jsonl')], { encoding: 'utf8', timeout: 600_000 });
+  expect(p.stderr).not.toMatch(/FATAL|out of memory|at .*\.js:\d+/);
+  expect(p.stdout).toMatch(/UNKNOWN \(not checked, [\d.]+ ms\) — not read: --watches .*big-watches\.jsonl: memory budget: \d+ MB of text above \d+ MB/);
   expect(p.signal).toBeNull();
   expect(p.status).toBe(2);
 });

@@ -261,6 +261,16 @@ async function readDump(file: string): Promise<unknown> {
  */
 function readWatches(file: string, given: boolean): WatchRecord[] {
   const what = given ? '--watches' : 'watches';
+  // Its records are parsed whole, like a history's: text above the heap's share is a bound hit
+  // (unknown), not a V8 abort.
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // readInputText below names what is wrong with the path.
+  }
+  const tooBig = textBudget(size);
+  if (tooBig !== undefined) throw new HistoryTooLarge(0, `${what} ${file}: ${tooBig}`);
   let text: string;
   try {
     text = readInputText(file);
