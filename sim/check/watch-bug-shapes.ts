@@ -12,7 +12,7 @@
 //   made at C. Any path reaches it: a watcher resuming after a compaction cancel, or one
 //   reconnecting after a member failure whose last-seen + 1 happens to be C.
 import type { Op, WatchRecord } from '../history/op.ts';
-import type { WatchViolation } from './watch.ts';
+import { matchesKey, type WatchViolation } from './watch.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 
 type Obj = Record<string, unknown>;
@@ -105,13 +105,6 @@ function compactionsAsked(history: readonly Op[]): [number, number][] {
   return out;
 }
 
-function watches(w: ShapeWatch, key: string): boolean {
-  const start = w.key === '' ? '\0' : w.key;
-  if (w.rangeEnd === undefined || w.rangeEnd === '') return key === w.key;
-  if (w.rangeEnd === '\0') return key >= start;
-  return key >= start && key < w.rangeEnd;
-}
-
 /** Whether the watch was opened at a revision past the member's (its Created header is below start − 1). */
 function openedInTheFuture(w: ShapeWatch): boolean {
   return w.startRevision > 0 && w.createdHeader > 0 && w.createdHeader < w.startRevision - 1;
@@ -149,7 +142,7 @@ export function isCompactRevisionDeleteMissed(v: WatchViolation, facts: WatchSha
     if (w.process !== v.process || w.startRevision !== s) continue;
     if (!facts.compactions.some(([time, revision]) => revision === s && time <= w.openedAt)) continue;
     const got = new Set(w.events.filter((e) => e.revision === s).map((e) => `${e.type} ${e.key}`));
-    const missed = at.filter((e) => watches(w, e.key) && !got.has(`${e.type} ${e.key}`));
+    const missed = at.filter((e) => matchesKey(w, e.key) && !got.has(`${e.type} ${e.key}`));
     if (missed.length > 0 && missed.every((e) => e.type === 'DELETE')) return true;
   }
   return false;

@@ -237,11 +237,12 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
   return ops;
 }
 
-function matchesKey(op: WatchOp, key: string): boolean {
-  const start = op.key === '' ? '\0' : op.key;
-  if (op.rangeEnd === undefined || op.rangeEnd === '') return key === op.key;
-  if (op.rangeEnd === '\0') return key >= start;
-  return key >= start && key < op.rangeEnd;
+/** Whether a watch on `w.key` (to `w.rangeEnd`: none = one key, "\0" = every key from it) covers `key`. */
+export function matchesKey(w: { readonly key: string; readonly rangeEnd?: string | undefined }, key: string): boolean {
+  const start = w.key === '' ? '\0' : w.key;
+  if (w.rangeEnd === undefined || w.rangeEnd === '') return key === w.key;
+  if (w.rangeEnd === '\0') return key >= start;
+  return key >= start && key < w.rangeEnd;
 }
 
 function matches(op: WatchOp, e: WatchEvent): boolean {
