@@ -8,6 +8,7 @@ import { grantWindows, REFUSED_GRANT, unknownGrantsOf } from '../../../sim/check
 import { unboundedKeepAlives, unboundedKeepAliveTries } from '../../../sim/check/lease-keepalive-unknown.ts';
 import { pairLeaseOps } from '../../../sim/check/lease-pairs.ts';
 import { id64 } from '../../../sim/check/models/etcd/json.ts';
+import { Prng } from '../../../sim/world/prng.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -71,21 +72,11 @@ function referenceUnboundedTries(history: readonly Op[]): Map<string, number[]> 
   return out;
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Random lease and kv ops from 4 processes; `wellFormed` false lets any op come anywhere. */
 function randomHistory(seed: number, wellFormed: boolean): Op[] {
-  const r = rng(seed);
+  // The project's seeded source (sim/world/prng.ts), not a copy of one.
+  const prng = new Prng(seed);
+  const r = (): number => prng.float();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const fs = ['lease/grant', 'lease/keepalive', 'lease/revoke', 'kv/put'];
   const errors = ['etcdserver: lease already exists', 'etcdserver: request timed out', 'etcdserver: too large lease TTL', 'lease not found'];
