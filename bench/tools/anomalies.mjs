@@ -12,7 +12,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ANOMALIES, rngOf } from './anomalies/catalog.mjs';
+import { ANOMALIES } from './anomalies/catalog.mjs';
+import { seededRandom } from './seeded-random.mjs';
 import { FORMS, formJudge } from './anomalies/forms.mjs';
 
 const args = process.argv.slice(2);
@@ -92,7 +93,7 @@ for (const dir of dirs) {
     if (only !== undefined && !only.includes(a.name)) continue;
     const sites = new Set();
     for (let k = 0; k < per; k++) {
-      const m = a.inject(run, rngOf(hashOf(`${seed}/${basename(dir)}/${a.name}/${k}`)));
+      const m = a.inject(run, seededRandom(hashOf(`${seed}/${basename(dir)}/${a.name}/${k}`)));
       if (m === undefined) {
         for (const form of judges.keys()) table.get(`${a.name}|${form}`).noSite++;
         break;

@@ -33,15 +33,3 @@ export const ANOMALIES = [
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
   { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
 ];
-
-/** A small seeded generator (mulberry32): the same seed plants the same anomalies. */
-export function rngOf(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

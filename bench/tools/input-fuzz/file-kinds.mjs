@@ -68,15 +68,3 @@ export function textMutations(text, seedRandom) {
   out.push(['the content twice', Buffer.from(text + text)]);
   return out;
 }
-
-/** A small seeded random source (mulberry32): the fuzzer's choices repeat for a seed. */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
