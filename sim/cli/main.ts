@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { PathError } from '../report/path-error.ts';
+import { forgetCreatedDirs, removeUnusedCreatedDirs } from '../report/report-dir.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
 import { oneLine } from '../errors/one-line.ts';
@@ -80,10 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(commandHelp(name) ?? usage());
     return 0;
   }
+  forgetCreatedDirs();
   try {
     if (command === undefined) throw new UsageError(`detcd: unknown command '${name}' (try: detcd --help)`);
     return await (await command.load())(rest);
   } catch (err) {
+    // A refusal or failure after the output path was made leaves no empty directory there.
+    removeUnusedCreatedDirs();
     if (err instanceof UsageError || err instanceof PathError) {
       console.error(oneLine(inVoice(name, err.message)));
       return EXIT_USAGE;

@@ -8,7 +8,7 @@
 // An interrupt (SIGINT, SIGTERM) removes the staging folder before the process exits; a folder
 // left by a killed process is removed by the next write into the same directory.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -119,7 +119,40 @@ function makeDirs(dir: string): void {
     missing.push(at);
     at = dirname(at);
   }
-  for (const path of missing.reverse()) mkdirSync(path);
+  for (const path of missing.reverse()) {
+    mkdirSync(path);
+    createdDirs.push(path);
+  }
+}
+
+/**
+ * The directories this command created for its reports, outermost first. An output path is
+ * checked (and made) before the work; a refusal found after it (`--target etcd --bug X`, an
+ * `--etcd` that does not run) left the new, empty directory behind.
+ */
+const createdDirs: string[] = [];
+
+/** Forgets the directories created so far (a new command in the same process: the tests). */
+export function forgetCreatedDirs(): void {
+  createdDirs.length = 0;
+}
+
+/**
+ * Removes every directory this command created that holds nothing but detcd's own hidden files
+ * (the report marker, staging folders), deepest first: a refused or failed command leaves
+ * nothing where it was asked to write. A directory with a report file in it is kept.
+ */
+export function removeUnusedCreatedDirs(): void {
+  for (const dir of createdDirs.splice(0).reverse()) {
+    try {
+      const entries = readdirSync(dir);
+      if (!entries.every(isOwnHidden)) continue;
+      for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
+      rmdirSync(dir);
+    } catch {
+      // Gone already, or no longer ours to judge: left as it is.
+    }
+  }
 }
 
 function isLink(path: string): boolean {

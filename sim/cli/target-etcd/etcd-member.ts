@@ -3,7 +3,7 @@
 // directory, or pauses it with SIGSTOP and resumes it with SIGCONT.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface EtcdMemberSpec {
@@ -29,11 +29,17 @@ export interface EtcdMemberSpec {
 
 export type MemberState = 'up' | 'paused' | 'down';
 
+/** Characters of a member's last log line shown in a refusal. */
+const LOG_LINE_SHOWN_MAX = 300;
+
 export class EtcdMember {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   state: MemberState = 'down';
   starts = 0;
+  /** How the process last ended when nobody killed it ("exit status 1", "signal SIGSEGV"): an etcd that would not start. */
+  endedOnItsOwn: string | undefined;
+  private killing = false;
 
   constructor(readonly spec: EtcdMemberSpec) {
     mkdirSync(spec.dataDir, { recursive: true });
@@ -71,14 +77,19 @@ export class EtcdMember {
     this.state = 'up';
     this.starts++;
     this.exited = new Promise((resolve) => {
-      child.once('exit', () => {
+      child.once('exit', (code, signal) => {
+        if (!this.killing) this.endedOnItsOwn = signal === null ? `exit status ${String(code)}` : `signal ${signal}`;
+        this.killing = false;
         if (this.child === child) {
           this.child = undefined;
           this.state = 'down';
         }
         resolve();
       });
-      child.once('error', () => resolve());
+      child.once('error', (err) => {
+        this.endedOnItsOwn = `could not start: ${err.message}`;
+        resolve();
+      });
     });
   }
 
@@ -86,6 +97,7 @@ export class EtcdMember {
   async kill(): Promise<void> {
     const child = this.child;
     if (child === undefined) return;
+    this.killing = true;
     child.kill('SIGKILL');
     await this.exited;
   }
@@ -100,6 +112,17 @@ export class EtcdMember {
     if (this.state !== 'paused' || this.child === undefined) return;
     this.child.kill('SIGCONT');
     this.state = 'up';
+  }
+
+  /** The last line the process wrote to its log (etcd's reason for exiting), cut short. */
+  lastLogLine(): string {
+    try {
+      const lines = readFileSync(this.spec.logFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
+      const last = lines.at(-1) ?? '';
+      return last.length > LOG_LINE_SHOWN_MAX ? `${last.slice(0, LOG_LINE_SHOWN_MAX)}…` : last;
+    } catch {
+      return '';
+    }
   }
 
   get pid(): number | undefined {

@@ -87,15 +87,21 @@ export class RealCluster {
     this.poller.start();
   }
 
-  /** Waits until some member leads, up to `timeoutMs`; false if none did. */
+  /** Waits until some member leads, up to `timeoutMs`; false if none did, at once when a member's process ended by itself. */
   async waitForLeader(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await this.poller.pollOnce();
       if (this.poller.leader() !== undefined) return true;
+      if (this.endedMember() !== undefined) return false;
       await this.options.clock.sleep(50);
     }
     return false;
+  }
+
+  /** A member whose process ended without being killed (it would not start), if any. */
+  endedMember(): EtcdMember | undefined {
+    return this.members.find((m) => m.endedOnItsOwn !== undefined);
   }
 
   private chain(name: string, step: () => Promise<void> | void): void {

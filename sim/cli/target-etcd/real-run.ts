@@ -195,7 +195,16 @@ async function drive(
   log(`starting ${scenario.cluster.members} etcd ${target.version} members (${target.network === 'netns' ? 'one network namespace each' : 'loopback'})`);
   cluster.start();
   const history = new HistoryLog(() => clock.nowUs());
-  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
+  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) {
+    // A member that ended by itself is an etcd that does not run here as a cluster member (a
+    // wrapper, another program, a broken install): what the user gave, named with etcd's own last words.
+    const ended = cluster.endedMember();
+    if (ended !== undefined) {
+      const said = ended.lastLogLine();
+      throw new UsageError(`--etcd ${target.binary}: member ${ended.spec.name} ended at start (${ended.endedOnItsOwn ?? ''})${said === '' ? '' : `, its log's last line: ${said}`}; logs in ${workDir}`);
+    }
+    throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
+  }
   const nets: { close(): void }[] = [];
   const clients = startClients((id, onMessage) => {
     const net = gatewayClientNet(id, {

@@ -1,0 +1,67 @@
+// --target etcd given what is not a working etcd, and refusals found after the report directory
+// was made: one line naming --etcd and etcd's own last words, exit 3, at once (a member that
+// ended by itself was waited for 30 s, then "internal error", exit 4), and no empty report
+// directory left where the user asked for a report (the refusal came after the path was made).
+// Needs no etcd: the binaries here are shell scripts.
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../capture-cli.ts';
+import { scratchDir } from '../../scratch-dir.ts';
+
+const root = scratchDir('detcd-bad-etcd-');
+const tiny = join(root, 'tiny.json');
+writeFileSync(tiny, JSON.stringify({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'register', durationMs: 300, rateOpsPerSecond: 20 }, nemesis: { packages: [] } }));
+
+/** A script that answers --version as etcd 3.4.23 does and otherwise runs `body`. */
+function fakeEtcd(name: string, body: string): string {
+  const path = join(root, name);
+  writeFileSync(path, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "etcd Version: 3.4.23"; echo "Git SHA: fake"; exit 0; fi\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Removes the members' folder a refusal names (its logs are the evidence the line points to). */
+function removeNamedLogs(line: string): void {
+  const dir = /logs in (\S+)$/.exec(line)?.[1];
+  if (dir !== undefined && dir.includes('detcd-etcd-')) rmSync(dir, { recursive: true, force: true });
+}
+
+describe('--target etcd with an etcd that does not run as a member', () => {
+  it('names --etcd, the member and its last log line, exit 3, and leaves no report directory', async () => {
+    const etcd = fakeEtcd('exits', 'echo "flag provided but not defined: -name" >&2\nexit 2');
+    const out = join(root, 'report-exits');
+    const r = await cli(['run', '--target', 'etcd', '--etcd', etcd, '--scenario', tiny, '--seed', '1', '--out', out, '--quiet']);
+    const line = r.err.at(-1) ?? '';
+    removeNamedLogs(line);
+    expect(r.code).toBe(3);
+    expect(line).toMatch(/^detcd run: --etcd .*exits: member n\d ended at start \(exit status 2\), its log's last line: flag provided but not defined: -name; logs in /);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a refusal after the report directory was made leaves none behind', () => {
+  it('run --target etcd --bug: the new directory (and the parents it made) are gone; exit 3', async () => {
+    const out = join(root, 'new-parent', 'a', 'b');
+    const r = await cli(['run', '--target', 'etcd', '--bug', 'figure8', '--scenario', tiny, '--seed', '1', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual(['detcd run: --bug plants a bug in the simulated product; it cannot be used with --target etcd']);
+    expect(existsSync(join(root, 'new-parent'))).toBe(false);
+  });
+
+  it('sweep --target etcd --etcd that cannot run: no sweep directory left; exit 3', async () => {
+    const out = join(root, 'sweep-missing-etcd');
+    const r = await cli(['sweep', '--target', 'etcd', '--etcd', join(root, 'no-such-etcd'), '--scenario', tiny, '--seeds', '1..2', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.err.at(-1)).toMatch(/--etcd .*no-such-etcd: cannot run it/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('keeps an empty directory the user made: detcd removes only what it created', async () => {
+    const out = join(root, 'users-empty');
+    mkdirSync(out);
+    const r = await cli(['run', '--target', 'etcd', '--bug', 'figure8', '--scenario', tiny, '--seed', '1', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
