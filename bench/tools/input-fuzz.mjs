@@ -5,7 +5,7 @@
 // line naming the file, field and reason, no stack trace, no hang, no half-written report,
 // nothing touched outside --out; HTML reports rendered in headless Chromium run no user markup.
 //
-//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,shapes,html]
+//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,shapes,html,etcd]
 //        [--jobs N] [--per-field N] [--seed N] [--keep]
 //
 // ROOT: a package root with a built dist/ (default: this checkout). --per-field: how many
@@ -25,11 +25,12 @@ import { mergeCases, outCases, runDirCases } from './input-fuzz/report-cases.mjs
 import { historyCases } from './input-fuzz/history-cases.mjs';
 import { historyShapeCases } from './input-fuzz/history-shapes.mjs';
 import { htmlCases, renderFindings } from './input-fuzz/html-cases.mjs';
+import { etcdCases } from './input-fuzz/etcd-cases.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { only: { type: 'string' }, jobs: { type: 'string' }, 'per-field': { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } } });
 const ROOT = resolve(positionals[0] ?? new URL('../..', import.meta.url).pathname);
 const BIN = join(ROOT, 'bin/detcd.js');
-const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,shapes,html').split(',');
+const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,shapes,html,etcd').split(',');
 const JOBS = Number(values.jobs ?? 2);
 const PER_FIELD = Number(values['per-field'] ?? 6);
 const SEED = Number(values.seed ?? 1);
@@ -174,6 +175,7 @@ async function main() {
   if (KINDS.includes('history')) cases.push(...historyCases(fx, pick, random, inputPath));
   if (KINDS.includes('shapes')) cases.push(...historyShapeCases(fx, pick, random, inputPath));
   if (KINDS.includes('html')) cases.push(...htmlCases(fx, outFor, inputPath));
+  if (KINDS.includes('etcd')) cases.push(...etcdCases(fx, outFor, join(sandbox, 'etcd-fakes')));
   process.stderr.write(`${cases.length} command-line cases, ${JOBS} at a time, sandbox ${sandbox}\n`);
   const results = await runAll(cases);
   // A finding is confirmed by running its case again alone (load and a neighbour's files can mislead).

@@ -45,6 +45,7 @@ function modes(command, fx, out) {
   switch (command) {
     case 'sweep': return { 'sweep --merge': { argv: ['--merge', fx.okSweep, '--out', out], timeoutMs: 30_000 } };
     case 'bugs': return { 'bugs --verify': { argv: ['--verify', '--seeds', '1', '--bug', 'figure8', '--shrink-runs', '0'], timeoutMs: 120_000 } };
+    case 'serve': return { 'serve without a scenario': { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--nodes', '3'], timeoutMs: 30_000 } };
     default: return {};
   }
 }
@@ -58,7 +59,8 @@ function baseArgs(command, fx, out) {
     case 'shrink': return { argv: [fx.failingRunCopy(out), '--runs', '2', '--out', join(out, 'shrunk.json')], timeoutMs: 60_000, prepareOut: true };
     // detcd's register workload records etcd API ops: its history is an etcd model's.
     case 'check': return { argv: ['--model', 'etcd', fx.registerHistory], timeoutMs: 30_000 };
-    case 'serve': return { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--out', out], timeoutMs: 30_000 };
+    // --out needs --scenario (only a scenario's run has a report): without it every serve case was refused for that.
+    case 'serve': return { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--scenario', fx.tiny, '--out', out], timeoutMs: 30_000 };
     case 'bugs': return { argv: [], timeoutMs: 30_000 };
     case 'replay': return { argv: [fx.okRun], timeoutMs: 60_000 };
     default: return { argv: [], timeoutMs: 30_000 };
@@ -95,6 +97,8 @@ function modeCases(command, mode, options, fx, pick, outFor) {
       // A path given to --out is the user's request: writing there is allowed (refusing a user's files is judged by the out cases).
       cases.push({ kind: 'flags', name: `${mode} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out, ...judged });
     };
+    // The base itself must be taken: a refused base makes every case of the mode pass for the wrong reason.
+    add('(the base command line, unchanged)', (argv) => argv, [], { bad: false });
     add('--no-such-option', (argv) => [...argv, '--no-such-option']);
     add('an extra argument', (argv) => [...argv, 'extra-argument']);
     for (const [option, takesValue] of options) {

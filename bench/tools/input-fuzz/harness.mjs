@@ -101,7 +101,7 @@ const DEPRECATION_LINE = /: deprecated spelling, read as /;
 /** The findings of one finished case; an empty list is a pass. Each finding is [class, detail]. */
 export function judge(c, r, touched) {
   const findings = [];
-  const errLines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !DEPRECATION_LINE.test(l));
+  const errLines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !DEPRECATION_LINE.test(l) && !(c.allowLines?.test(l) ?? false));
   if (r.timedOut) {
     const quiet = r.stdout.trim() === '' && r.stderr.trim() === '';
     // Bad input is refused at once; good input may take its time where the case says so.

@@ -179,6 +179,11 @@ export async function sweep(argv: string[]): Promise<number> {
   if (target === 'etcd' && values.bug !== undefined) throw new UsageError('sweep: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
   // Real processes share this machine's network and ports: their runs go one at a time.
   const realEtcd = target === 'etcd' ? { binary: values.etcd, mitigations: values['no-mitigations'] !== true } : undefined;
+  // An --etcd that does not run is refused before the sweep's header, as a run refuses it: one line.
+  if (realEtcd !== undefined) {
+    const { etcdVersion, DEFAULT_ETCD_BINARY } = await import('../target-etcd/real-run.ts');
+    etcdVersion(realEtcd.binary ?? DEFAULT_ETCD_BINARY);
+  }
   return executeSweep({
     files,
     seeds: seedsOption('sweep', values.seeds, [1, 20]),

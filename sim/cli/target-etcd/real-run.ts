@@ -101,13 +101,30 @@ export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> 
 export function etcdVersion(binary: string): string {
   let out: string;
   try {
-    out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    // Its stderr is read, not passed through: a refusal is one line, with the binary's own words in it.
+    out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: VERSION_WAIT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    throw new UsageError(`--etcd ${binary}: cannot run it (${(err as Error).message.split('\n')[0] ?? 'failed'})`);
+    throw new UsageError(`--etcd ${binary}: cannot run it (${versionFailure(err as Error & { status?: number | null; signal?: string | null; stderr?: string; code?: string })})`);
   }
   const m = /etcd Version:\s*(\S+)/.exec(out);
   if (m === null) throw new UsageError(`--etcd ${binary}: not an etcd binary ('--version' printed no etcd version)`);
   return m[1] as string;
+}
+
+/** How long `etcd --version` may take. */
+const VERSION_WAIT_MS = 10_000;
+
+/** Why `--version` failed: spawn's error code (ENOENT, EACCES), or its exit and the first line it wrote to stderr. */
+function versionFailure(err: Error & { status?: number | null; signal?: string | null; stderr?: string; code?: string }): string {
+  const said = (err.stderr ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200);
+  if (err.code === 'ETIMEDOUT') return `'--version' gave no answer within ${VERSION_WAIT_MS / 1000} s`;
+  if (err.status === undefined || err.status === null) {
+    if (err.signal !== undefined && err.signal !== null) return `'--version' ended by ${err.signal}${said === undefined ? '' : `: ${said}`}`;
+    if (err.code === 'ENOENT') return 'no such file, nor a program of that name on PATH (ENOENT)';
+    if (err.code === 'EACCES') return 'not an executable file (EACCES)';
+    return err.code ?? err.message.split('\n')[0] ?? 'failed';
+  }
+  return `'--version' exit status ${err.status}${said === undefined ? '' : `: ${said}`}`;
 }
 
 export async function runRealEtcd(input: Scenario, seed: number, options: RealRunOptions): Promise<RealRunOutput> {

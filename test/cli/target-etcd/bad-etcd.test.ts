@@ -38,6 +38,16 @@ describe('--target etcd with an etcd that does not run as a member', () => {
     expect(line).toMatch(/^detcd run: --etcd .*exits: member n\d ended at start \(exit status 2\), its log's last line: flag provided but not defined: -name; logs in /);
     expect(existsSync(out)).toBe(false);
   });
+
+  it("an etcd whose --version fails: one line with its exit status and its own words (its stderr was passed through)", async () => {
+    const etcd = fakeEtcd('version-fails', '');
+    writeFileSync(etcd, '#!/bin/sh\necho "cannot load libssl" >&2\nexit 127\n');
+    const out = join(root, 'report-version-fails');
+    const r = await cli(['run', '--target', 'etcd', '--etcd', etcd, '--scenario', tiny, '--seed', '1', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.err).toEqual([`detcd run: --etcd ${etcd}: cannot run it ('--version' exit status 127: cannot load libssl)`]);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe('a refusal after the report directory was made leaves none behind', () => {
@@ -53,7 +63,9 @@ describe('a refusal after the report directory was made leaves none behind', () 
     const out = join(root, 'sweep-missing-etcd');
     const r = await cli(['sweep', '--target', 'etcd', '--etcd', join(root, 'no-such-etcd'), '--scenario', tiny, '--seeds', '1..2', '--out', out]);
     expect(r.code).toBe(3);
-    expect(r.err.at(-1)).toMatch(/--etcd .*no-such-etcd: cannot run it/);
+    // Refused before the sweep's header line: one line in all.
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(/^detcd sweep: --etcd .*no-such-etcd: cannot run it \(no such file, nor a program of that name on PATH \(ENOENT\)\)$/);
     expect(existsSync(out)).toBe(false);
   });
 
