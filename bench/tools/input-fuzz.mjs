@@ -11,7 +11,7 @@
 // ROOT: a package root with a built dist/ (default: this checkout). --per-field: how many
 // hostile values each option or field gets (default 6; 0: all). Findings are re-run alone to
 // confirm them, grouped by class, and written to SANDBOX/findings.json. Exit 1 on any finding.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,6 +72,12 @@ async function makeFixtures() {
   await detcd(['run', '--scenario', tiny, '--seed', '1', '--quiet', '--out', okRun], 'run');
   const etcdRun = join(f, 'etcd-run');
   await detcd(['run', '--scenario', tinyEtcd, '--seed', '1', '--quiet', '--out', etcdRun], 'etcd run');
+  // A run that really fails (a planted bug), for shrink: a passing run marked failing was refused
+  // by shrink's first replay, so every shrink case was refused for that and judged nothing.
+  const planted = join(f, 'planted.json');
+  writeFileSync(planted, JSON.stringify({ name: 'planted', workload: { kind: 'register', rateOpsPerSecond: 60, durationMs: 800 }, clients: { count: 3 }, nemesis: { packages: [] } }, null, 1));
+  const failingRun = join(f, 'failing-run');
+  await detcd(['run', '--scenario', planted, '--seed', '7', '--bug', 'read-without-readindex', '--quiet', '--out', failingRun], 'failing run');
   const okSweep = join(f, 'ok-sweep');
   await detcd(['sweep', '--scenario', tiny, '--seeds', '1..2', '--jobs', '1', '--rerun-percent', '0', '--out', okSweep], 'sweep');
   // Two shards of one sweep: a merge takes every shard of one sweep, each once.
@@ -101,12 +107,10 @@ async function makeFixtures() {
     cwd: dirs.cwd,
     cwdReports: join(dirs.cwd, 'reports'),
     kinds: makeFileKinds(join(sandbox, 'kinds')),
-    /** A copy of the run under `out`, marked as failing so that shrink gets past its first check. */
+    /** A copy of a failing run (a planted bug) under `out`, for shrink. */
     failingRunCopy(out) {
       const dir = join(out, 'run');
-      cpSync(okRun, dir, { recursive: true });
-      const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-      writeFileSync(join(dir, 'results.json'), JSON.stringify({ ...results, valid: false }));
+      cpSync(failingRun, dir, { recursive: true });
       return dir;
     },
   };
