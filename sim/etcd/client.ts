@@ -45,6 +45,12 @@ export interface EtcdClientOptions {
   /** Switch to the member a reply names as leader. */
   readonly followLeader?: boolean;
   readonly history?: HistoryLog | undefined;
+  /**
+   * The auth token to send with a request (or a watch stream's opening) that carries none, asked
+   * per member at send time; undefined sends none. Serve's own clients log in this way once a
+   * user has turned authentication on (sim/cli/serve/harness-auth.ts).
+   */
+  readonly authToken?: ((member: string) => string | undefined) | undefined;
 }
 
 interface Call {
@@ -125,7 +131,8 @@ export class EtcdClient {
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
   sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean; token?: string } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
-    this.net.send(member, withFields(m, { id: this.nextMessageId() }));
+    const token = m.kind === 'watch-send' && m.open === true && m.token === undefined ? this.options.authToken?.(member) : undefined;
+    this.net.send(member, withFields(m, token === undefined ? { id: this.nextMessageId() } : { id: this.nextMessageId(), token }));
   }
 
   /** A new stream id with a listener for its messages (watch-stream.ts uses this). */
@@ -155,10 +162,10 @@ export class EtcdClient {
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
     const decoded = c.request.decoded;
-    const token = c.request.token;
+    const token = c.request.token ?? this.options.authToken?.(c.member);
     const m: ClientRequestMessage = decoded === undefined && token === undefined
       ? { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }
-      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token } : token === undefined ? { decoded } : { decoded, token });
+      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token: token as string } : token === undefined ? { decoded } : { decoded, token });
     this.net.send(c.member, m, c.bodyTextLength);
   }
 

@@ -194,6 +194,11 @@ export class EtcdStateMachine implements StateMachinePort {
     return { ok: true, body: encodeWithHeader(schema, resp, this.fill(resp.header)) };
   }
 
+  /** Whether this member holds `token` now (a look that does not count as a use: its TTL stays). */
+  holdsToken(token: string): boolean {
+    return this.applier.auth.tokens.holds(token, this.nowMs);
+  }
+
   /** The user a token stands for now, as etcd's AuthInfoFromCtx finds it. */
   tokenAuth(token: string | undefined): TokenAuth {
     if (token === undefined) return { ai: undefined };
