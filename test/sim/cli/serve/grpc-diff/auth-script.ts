@@ -124,7 +124,7 @@ export async function runAuthScript(client: RawClient, endpoint: string): Promis
       const r = await client.unary(step.call, step.req, step.as?.user === 'future' ? FUTURE_DEADLINE_MS : 10_000, md);
       if (step.login !== undefined && 'ok' in r) tokens.set(step.login, String(r.ok['token']));
       // The client's own deadline text carries its timings and the server's port.
-      out.push('code' in r && r.code === grpc.status.DEADLINE_EXCEEDED ? { code: r.code, details: 'Deadline exceeded' } : r);
+      out.push('code' in r && r.code === (grpc.status.DEADLINE_EXCEEDED as number) ? { code: r.code, details: 'Deadline exceeded' } : r);
     } else if ('gateway' in step) {
       const token = step.as === undefined ? undefined : md.get(step.as.key ?? 'token')[0]?.toString();
       out.push({ gateway: await gatewayCall(endpoint, step.gateway, step.body, token) });
