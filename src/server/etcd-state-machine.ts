@@ -19,7 +19,9 @@ import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
 import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
-import { decodeRaftRequest, raftRequestData, raftRequestSize } from './apply/raft-request.ts';
+import { decodeRaftRequest, normalRaftRequestData, raftRequestData, raftRequestSize } from './apply/raft-request.ts';
+import type { MeasuredNormal } from '../api/normal-form.ts';
+import { normalizeMeasured } from '../api/normal-form.ts';
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
@@ -222,18 +224,21 @@ export class EtcdStateMachine implements StateMachinePort {
       if (!d.ok) return { kind: 'invalid', error: wireError(errBadRequest(d.error)) };
       r = d.value;
     }
+    // A proposal is measured and put in the normal form its raft entry carries in one walk; a
+    // read is only measured.
+    const normal = proposes(api.path, r) ? normalizeMeasured(api.request, r) : undefined;
     // gRPC refuses a message over MaxRequestBytes + 512 KiB before etcd sees it.
-    const sizeBytes = messageSize(api.request, r);
+    const sizeBytes = normal !== undefined ? normal.protoSize : messageSize(api.request, r);
     if (sizeBytes > MAX_GRPC_RECV_BYTES) return { kind: 'invalid', error: wireError(errMessageTooLarge(sizeBytes, MAX_GRPC_RECV_BYTES)) };
     // The decoded value has the shape of this path's request schema (every field optional).
     switch (api.path) {
       case '/v3/kv/range': return this.classifyRange(r, token);
-      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token);
-      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes, token);
-      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes, token);
-      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes, token);
+      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token, normal);
+      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes, token, normal);
+      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes, token, normal);
+      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes, token, normal);
       case '/v3/lease/grant': return this.classifyGrant(r, token);
-      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes, token);
+      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes, token, normal);
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
@@ -250,10 +255,10 @@ export class EtcdStateMachine implements StateMachinePort {
     return { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
   }
 
-  private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined): Classified {
+  private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined, normal: MeasuredNormal | undefined): Classified {
     const err = checkTxn(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token);
+    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token, normal);
     const read = (): WireReply => this.reply(S.TxnResponse, this.applier.readTxn(r));
     return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.serialized(token, (ai) => checkTxnAuth(this.applier.auth, ai, r), read) };
   }
@@ -307,9 +312,9 @@ export class EtcdStateMachine implements StateMachinePort {
     };
   }
 
-  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number, token: string | undefined): Classified {
+  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number, token: string | undefined, normal: MeasuredNormal | undefined): Classified {
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return this.propose(req, requestBytes, token);
+    return this.propose(req, requestBytes, token, normal);
   }
 
   /**
@@ -317,15 +322,16 @@ export class EtcdStateMachine implements StateMachinePort {
    * token's user goes into the entry (etcd's processInternalRaftRequestOnce); an unknown token
    * is refused before raft.
    */
-  private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined): Classified {
+  private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined, normal?: MeasuredNormal): Classified {
     const t = this.tokenAuth(token);
     if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai) };
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai, normal) };
   }
 
-  private encode(requestId: string, body: RaftRequest, requestBytes?: number, auth?: AuthInfo): { data: EntryData; sizeBytes: number } {
+  /** `normal`: the request's normal form and text length (classify measured them): the entry carries it as it is. */
+  private encode(requestId: string, body: RaftRequest, requestBytes?: number, auth?: AuthInfo, normal?: MeasuredNormal): { data: EntryData; sizeBytes: number } {
     const r = auth === undefined ? { id: requestId, body } : { id: requestId, body, auth };
-    return { data: raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
+    return { data: normal !== undefined ? normalRaftRequestData(r, normal) : raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
   }
 
   private reply(schema: Schema, resp: { header?: ResponseHeader } | EtcdError): WireReply {
@@ -544,6 +550,15 @@ class EtcdWatchStream implements WatchStreamPort {
   close(): void {
     this.stream.close();
     this.sm.forgetStream(this);
+  }
+}
+
+/** Whether a request of this path (the decoded `r`) becomes a raft entry: every write, and a txn that is not read-only. */
+function proposes(path: string, r: object): boolean {
+  switch (path) {
+    case '/v3/kv/put': case '/v3/kv/deleterange': case '/v3/kv/compaction': case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return true;
+    case '/v3/kv/txn': return !isTxnReadonly(r as TxnRequest);
+    default: return false;
   }
 }
 
