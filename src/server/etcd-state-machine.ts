@@ -6,7 +6,7 @@
 import type { EtcdError } from '../api/errors.ts';
 import { ErrCompacted, ErrFutureRev, errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
 import type { JsonObject } from '../api/json-codec.ts';
-import { decodeMessage, encodeWithHeader } from '../api/json-codec.ts';
+import { decodeMessage, encodeMessage, encodeWithEncodedHeader, encodeWithHeader } from '../api/json-codec.ts';
 import { apiPath } from '../api/paths.ts';
 import { MAX_GRPC_RECV_BYTES, messageSize } from '../api/proto-size.ts';
 import type { Schema } from '../api/schema.ts';
@@ -61,6 +61,8 @@ const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
 
 /** etcd's AuthInfoFromCtx: no token, none; a token the member does not hold, "invalid auth token". */
 type TokenAuth = { readonly ai: AuthInfo | undefined } | { readonly error: EtcdError };
+/** tokenAuth of a request without a token (nearly all): one answer, not an object per request. */
+const NO_TOKEN: TokenAuth = Object.freeze({ ai: undefined });
 
 interface StateMachineSnapshot {
   readonly applier: ReturnType<Applier['snapshot']>;
@@ -179,6 +181,7 @@ export class EtcdStateMachine implements StateMachinePort {
 
   bindHeader(header: MemberHeader): void {
     this.header = header;
+    this.headerJson = undefined;
   }
 
   /** The member's header, filled into every response. */
@@ -192,13 +195,36 @@ export class EtcdStateMachine implements StateMachinePort {
     };
   }
 
+  /**
+   * fill(header, keepZeroRevision) encoded (encodeMessage(S.ResponseHeader, ...)): the last one
+   * is kept, and responses of the same revision and term (a read and the watch events of one
+   * write, every watcher's) share it instead of encoding the same header again.
+   */
+  encodedHeader(header: ResponseHeader | undefined, keepZeroRevision = false): JsonObject {
+    const rev = header?.revision ?? 0;
+    const revision = rev === 0 && !keepZeroRevision ? this.applier.store.currentRev : rev;
+    const term = this.header.raftTerm();
+    const cached = this.headerJson;
+    if (cached !== undefined && revision === this.headerJsonRevision && term === this.headerJsonTerm) return cached;
+    const json = encodeMessage(S.ResponseHeader, { cluster_id: this.header.clusterId, member_id: this.header.memberId, revision, raft_term: term });
+    this.headerJson = json;
+    this.headerJsonRevision = revision;
+    this.headerJsonTerm = term;
+    return json;
+  }
+
+  /** The last encodedHeader answer, for the revision and term it holds (bindHeader forgets it). */
+  private headerJson: JsonObject | undefined = undefined;
+  private headerJsonRevision = 0;
+  private headerJsonTerm = 0;
+
   private ok(schema: Schema, resp: { header?: ResponseHeader }): WireReply {
-    return { ok: true, body: encodeWithHeader(schema, resp, this.fill(resp.header)) };
+    return { ok: true, body: encodeWithEncodedHeader(schema, resp, this.encodedHeader(resp.header)) };
   }
 
   /** The user a token stands for now, as etcd's AuthInfoFromCtx finds it. */
   tokenAuth(token: string | undefined): TokenAuth {
-    if (token === undefined) return { ai: undefined };
+    if (token === undefined) return NO_TOKEN;
     const ai = this.applier.auth.authInfoFromToken(token, this.nowMs);
     return ai === undefined ? { error: ErrInvalidAuthToken } : { ai };
   }
@@ -543,7 +569,7 @@ class EtcdWatchStream implements WatchStreamPort {
     return this.stream.take().map((resp): JsonObject => {
       // A compaction cancel keeps its revision 0, as etcd sends it.
       const keepZero = resp.compact_revision !== undefined && resp.compact_revision !== 0;
-      return encodeWithHeader(S.WatchResponse, resp, this.sm.fill(resp.header, keepZero));
+      return encodeWithEncodedHeader(S.WatchResponse, resp, this.sm.encodedHeader(resp.header, keepZero));
     });
   }
 
