@@ -583,7 +583,7 @@ class EtcdWatchStream implements WatchStreamPort {
 function proposes(path: string, r: object): boolean {
   switch (path) {
     case '/v3/kv/put': case '/v3/kv/deleterange': case '/v3/kv/compaction': case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return true;
-    case '/v3/kv/txn': return !isTxnReadonly(r as TxnRequest);
+    case '/v3/kv/txn': return !isTxnReadonly(r);
     default: return false;
   }
 }
