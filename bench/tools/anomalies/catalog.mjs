@@ -1,6 +1,6 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, duplicateRevision, lostWrite, pastReadHeaderBehind, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
+import { deleteCountWrong, duplicateRevision, lostWrite, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
 
@@ -16,6 +16,8 @@ export const ANOMALIES = [
   { name: 'put-prev-kv-phantom', checker: 'linearizable', inject: putPrevKvPhantom },
   { name: 'delete-count-wrong', checker: 'linearizable', inject: deleteCountWrong },
   { name: 'past-read-header-behind', checker: 'linearizable', inject: pastReadHeaderBehind },
+  { name: 'past-read-later-version', checker: 'linearizable', inject: pastReadLaterVersion },
+  { name: 'past-read-later-kv', checker: 'linearizable', inject: pastReadLaterKv },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },

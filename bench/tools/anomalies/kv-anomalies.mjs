@@ -253,3 +253,55 @@ export function pastReadHeaderBehind(run, rng) {
   history[i].value.header.revision = String(rev);
   return { ...run, history, site: `op ${i}: a range at past revision ${s.inv.value.revision} answered header revision ${rev}, though revision ${floors.get(s)} was answered before it began` };
 }
+
+/**
+ * Ranges at a past revision R (not compacted: the answer shows keys) and, per key shown, the
+ * later versions of it in the same generation (same create_revision, mod_revision above R) some
+ * answer showed: what a read of R must not show of that key.
+ */
+function pastReadSites(pairs) {
+  const seen = sightings(pairs);
+  const unsure = uncertainPutKeys(pairs);
+  const sites = [];
+  for (const p of pairs) {
+    rangeAnswers(p).forEach((a, which) => {
+      const rev = num(a.request.revision);
+      if (rev <= 0) return;
+      a.answer.kvs?.forEach((kv, k) => {
+        if (unsure.has(kv.key) || num(kv.mod_revision) > rev) return;
+        const later = (seen.get(kv.key) ?? []).filter((o) => num(o.mod_revision) > rev && o.create_revision === kv.create_revision && num(o.version) > num(kv.version));
+        if (later.length > 0) sites.push({ p, which, k, later, rev });
+      });
+    });
+  }
+  return sites;
+}
+
+/**
+ * past-read-later-version: a range at a past revision R shows a key at the version it has
+ * after R (a later put in the same generation), with the value and mod_revision it had at R: a
+ * store that takes a historic read's version from the key's latest state.
+ */
+export function pastReadLaterVersion(run, rng) {
+  const s = pick(rng, pastReadSites(pairOps(run.history)));
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kv = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k];
+  const was = kv.version;
+  kv.version = pick(rng, s.later).version;
+  return { ...run, history, site: `op ${i}: a range at past revision ${s.rev} shows ${unb64(kv.key)} at version ${kv.version} (a later version; it had ${was} then)` };
+}
+
+/** past-read-later-kv: a range at a past revision R shows a key as a put after R left it (value, mod_revision, version). */
+export function pastReadLaterKv(run, rng) {
+  const s = pick(rng, pastReadSites(pairOps(run.history)));
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
+  const later = clone(pick(rng, s.later));
+  if (answer.kvs[s.k].value === undefined) delete later.value;
+  answer.kvs[s.k] = later;
+  return { ...run, history, site: `op ${i}: a range at past revision ${s.rev} shows ${unb64(later.key)} as written at revision ${later.mod_revision}, after it` };
+}
