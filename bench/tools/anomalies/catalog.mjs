@@ -2,7 +2,7 @@
 // checker's conviction counts; the expected one is reported beside it).
 import { deleteCountWrong, duplicateRevision, lostWrite, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
-import { watchHeaderBehindEvents, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
+import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
   { name: 'stale-read', checker: 'linearizable', inject: staleRead },
@@ -27,6 +27,7 @@ export const ANOMALIES = [
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
+  { name: 'watch-stream-stops', checker: 'watch', inject: watchStreamStops },
   { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
   { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl },
   { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke },
