@@ -106,6 +106,11 @@ for (const dir of dirs) {
       m.anomaly = a;
       for (const [form, judgeIn] of judges) {
         const row = table.get(`${a.name}|${form}`);
+        // A class only some forms carry the facts to judge (catalog.mjs `forms`): the others are not a miss.
+        if (a.forms !== undefined && !a.forms.includes(form)) {
+          row.notCarried++;
+          continue;
+        }
         const v = await judgeIn(m);
         if (v.notCarried !== undefined) {
           row.notCarried++;
