@@ -42,6 +42,7 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import { watchesCaughtUpRevision } from '../../run/liveness.ts';
 import type { KnownBug } from './known-bugs.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
@@ -271,7 +272,8 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   const proof = renewalProof(cluster.memberIds(), cluster.poller.samples, cluster.stopped);
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
   const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget() }));
+  const caughtUp = watchesCaughtUpRevision(liveness);
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }
 
