@@ -799,6 +799,7 @@ export const MUTANTS = [
     replace: "if (m.type === 'MsgPreVote' || m.type === 'MsgHeartbeatResp') return true; // never change term because of a pre-vote",
     why: '"a heartbeat answer carries no log, so its term does not matter": a leader does not step down on a heartbeat response from a higher term and counts it as a ReadIndex acknowledgement, so a deposed leader confirms reads with the votes of members that already follow a newer leader',
     aimed: ['stale-leader-reads', 'leader-partition', 'stale-leader-late-answers', 'partition-shapes'],
+    equivalent: 'no member ever sends a MsgHeartbeatResp of a term above the leader it answers: a heartbeat is answered only in the heartbeat\'s own term (a member of a newer term answers a stale heartbeat with a MsgAppResp, step.ts), and a leader\'s term never goes down, so the ignored case never arises (the invariant higher-term-adopted, eleventh session, judges every message that can carry a newer term)',
   },
   {
     name: 'read-index-at-applied', class: 'read', file: 'src/raft/step-leader.ts', holdout9: true,
@@ -891,6 +892,7 @@ export const MUTANTS = [
     replace: '  store.currentRev = snap.log.at(-1)?.[0] ?? snap.currentRev;',
     why: 'a store restored from a snapshot takes its current revision from the newest record it holds, not from the snapshot: when the newest revisions were deletes that compaction removed, the revision goes backwards after a snapshot install (etcd#13766, #17780 class)',
     aimed: ['compaction-restore', 'snapshot-catch-up', 'watch-partition-compaction', 'snapshot-storm'],
+    equivalent: 'probably equivalent: the newest revision always has a record in the log a snapshot holds (the planted bug restore-rev-from-log, caught by compaction-restore 2, differs only when that log is empty: it restores revision 1): every revision is made by a write that stages at least one change, and compaction deletes only records below the compact revision, which is at most the current one (mvcc/store.ts compact); a deferred compaction (BUGGIFY) hides only records below it too',
   },
   {
     name: 'sync-batch-ignores-watcher-start', class: 'watch', file: 'src/watch/watchable-store.ts', holdout10: true,
@@ -926,6 +928,7 @@ export const MUTANTS = [
     replace: 'if (id === w.max && w.ids.has(id)) return true;',
     why: 'the member drops a duplicated client message only when it repeats the newest id it saw from that client: a duplicate that arrives after a later request is executed again (a put or txn applied twice, at a later revision)',
     aimed: ['duplicating-network', 'lossy-network', 'kv-api'],
+    equivalent: 'client links never duplicate a message (they model TCP: sim/run/scenario-cluster.ts), and a client sends every message with a fresh id, so a member never sees a client id twice and the dedupe window is never consulted with a repeat',
   },
   {
     name: 'read-joins-round-in-flight', class: 'read', file: 'src/server/read-index-loop.ts', holdout10: true,
