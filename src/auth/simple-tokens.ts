@@ -58,3 +58,20 @@ export function simpleTokenPrefix(requestId: string): string {
   }
   return out;
 }
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * The raft index a simple token was issued at (etcd's isValidSimpleToken): "<prefix>.<index>"
+ * split on '.' into exactly two parts, the index as Go's strconv.Atoi reads it (a sign, decimal
+ * digits, within int64). A member that has not applied that index yet waits for it. Undefined:
+ * not a simple token (etcd: invalid at once). A negative index becomes a huge uint64 in etcd,
+ * which never applies: here the largest safe integer.
+ */
+export function simpleTokenIndex(token: string): number | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 2 || !/^[+-]?[0-9]+$/.test(parts[1] as string)) return undefined;
+  const n = BigInt(parts[1] as string);
+  if (n > INT64_MAX || n < -INT64_MAX - 1n) return undefined;
+  return n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
+}

@@ -23,7 +23,7 @@ import { decodeRaftRequest, raftRequestData, raftRequestSize } from './apply/raf
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
-import type { Applied, Classified, MemberHeader, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+import type { Applied, Classified, MemberHeader, Proposal, Refused, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
 import type { EntryData } from '../raft/types.ts';
 import { withFields } from '../object/with-fields.ts';
@@ -31,7 +31,7 @@ import type { AuthRaftKind, AuthRequest } from '../api/auth-schema.ts';
 import { AUTH_METHODS, AuthenticateRequest, authKindOf } from '../api/auth-schema.ts';
 import type { AuthInfo } from '../auth/auth-store.ts';
 import { ErrInvalidAuthToken, untranslated } from '../auth/auth-errors.ts';
-import { simpleTokenPrefix } from '../auth/simple-tokens.ts';
+import { simpleTokenIndex, simpleTokenPrefix } from '../auth/simple-tokens.ts';
 import { checkTxnAuth } from './apply/auth-checks.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
@@ -238,8 +238,8 @@ export class EtcdStateMachine implements StateMachinePort {
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
-      case '/v3/maintenance/hash': return { kind: 'local', serve: () => this.asAdmin(token, () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never)) };
-      case '/v3/maintenance/hashkv': return { kind: 'local', serve: () => this.asAdmin(token, () => this.hashKV(r)) };
+      case '/v3/maintenance/hash': return this.tokenWait(token) ?? { kind: 'local', serve: () => this.asAdmin(token, () => this.ok(S.HashResponse, { header: {}, hash: this.applier.hash().hash } as never)) };
+      case '/v3/maintenance/hashkv': return this.tokenWait(token) ?? { kind: 'local', serve: () => this.asAdmin(token, () => this.hashKV(r)) };
       default: return { kind: 'local', serve: () => this.ok(api.response, {}) };
     }
   }
@@ -248,7 +248,7 @@ export class EtcdStateMachine implements StateMachinePort {
     const err = checkRangeRequest(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
     const read = (): WireReply => this.reply(S.RangeResponse, this.applier.range(r));
-    return { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
+    return this.tokenWait(token) ?? { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
   }
 
   private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined): Classified {
@@ -256,7 +256,20 @@ export class EtcdStateMachine implements StateMachinePort {
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
     if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token);
     const read = (): WireReply => this.reply(S.TxnResponse, this.applier.readTxn(r));
-    return { kind: 'read', serializable: isTxnSerializable(r), read: () => this.serialized(token, (ai) => checkTxnAuth(this.applier.auth, ai, r), read) };
+    return this.tokenWait(token) ?? { kind: 'read', serializable: isTxnSerializable(r), read: () => this.serialized(token, (ai) => checkTxnAuth(this.applier.auth, ai, r), read) };
+  }
+
+  /**
+   * etcd's isValidSimpleToken: a token issued at a raft index this member has not applied yet
+   * (Authenticate went through another member, ahead of this one) holds the request until the
+   * member has applied it; etcd waits for as long as the client does, the member up to its
+   * request timeout, then answers what etcd answers when the wait ends unfinished.
+   */
+  private tokenWait(token: string | undefined): Classified | undefined {
+    if (token === undefined) return undefined;
+    const index = simpleTokenIndex(token);
+    if (index === undefined || index <= this.consistentIndex()) return undefined;
+    return { kind: 'wait-applied', index, timeoutError: wireError(ErrInvalidAuthToken) };
   }
 
   /**
@@ -280,23 +293,32 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 
   /**
-   * Every auth method goes through raft, as in etcd 3.4. Authenticate first checks the password
-   * on this member's store (etcd's CheckPassword) and proposes the token's random prefix with it.
+   * Every auth method goes through raft, as in etcd 3.4. Authenticate first makes a
+   * linearizable read (etcd's linearizableReadNotify: a user added or re-passworded through
+   * another member is seen), then checks the password on this member's store (CheckPassword)
+   * and proposes the token's random prefix with it.
    */
   private classifyAuth(kind: AuthRaftKind, body: unknown, token: string | undefined): Classified {
     const decoded = decodeMessage<AuthRequest>(kind === 'authenticate' ? AuthenticateRequest : AUTH_METHODS[kind].request, body ?? {});
     if (!decoded.ok) return { kind: 'invalid', error: wireError(errBadRequest(decoded.error)) };
     const r = decoded.value;
     if (kind !== 'authenticate') return this.propose({ kind, request: r }, undefined, token);
-    const t = this.tokenAuth(token);
-    if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
+    return this.tokenWait(token) ?? { kind: 'read-then-propose', after: () => this.authenticate(r, token) };
+  }
+
+  /** After Authenticate's read: the password, then the caller's own token (raftRequestOnce's AuthInfoFromCtx). */
+  private authenticate(r: AuthRequest, token: string | undefined): Refused | Proposal {
     const err = this.applier.auth.checkPassword(r.name ?? '', r.password ?? '');
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, { kind, request: withFields(r, { simple_token: simpleTokenPrefix(requestId) }) }, undefined, t.ai) };
+    const t = this.tokenAuth(token);
+    if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, { kind: 'authenticate', request: withFields(r, { simple_token: simpleTokenPrefix(requestId) }) }, undefined, t.ai) };
   }
 
   /** ID 0: the member picks a positive id from its request id generator, as etcd does. */
   private classifyGrant(r: LeaseGrantRequest, token: string | undefined): Classified {
+    const wait = this.tokenWait(token);
+    if (wait !== undefined) return wait;
     const t = this.tokenAuth(token);
     if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
     return {
@@ -319,6 +341,8 @@ export class EtcdStateMachine implements StateMachinePort {
    * is refused before raft.
    */
   private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined): Classified {
+    const wait = this.tokenWait(token);
+    if (wait !== undefined) return wait;
     const t = this.tokenAuth(token);
     if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
     return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai) };

@@ -20,7 +20,7 @@ import { PendingRequests } from './pending-requests.ts';
 import type { PeerMessage } from './peer-protocol.ts';
 import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
-import type { Classified, MemberHeader, StateMachinePort, WireReply } from './state-machine-port.ts';
+import type { Classified, MemberHeader, Proposal, Refused, StateMachinePort, WireError, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
 import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -53,6 +53,23 @@ interface Waiter {
 }
 interface ReadWaiter extends Waiter {
   readonly read: () => WireReply;
+  /** Set for a read that only orders what follows it (Authenticate): decides after the read. */
+  readonly after?: () => Refused | Proposal;
+}
+/** A request held until the member has applied `index` (etcd's simple token wait), then handled again. */
+interface AppliedWaiter {
+  readonly w: Waiter;
+  readonly request: HeldRequest;
+  readonly index: number;
+  readonly timeoutError: WireError;
+  readonly deadlineMs: number;
+}
+interface HeldRequest {
+  readonly path: string;
+  readonly body: unknown;
+  readonly bodyTextLength: number | undefined;
+  readonly decoded: object | undefined;
+  readonly token: string | undefined;
 }
 type LeaderLease = Extract<Classified, { kind: 'leader-lease' }>;
 /**
@@ -77,8 +94,12 @@ export const MAX_NO_LEADER_CHECKS = 3;
 const FORWARDED_MAX = 10_000;
 /** What takeOutputs answers when nothing was produced (shared, never written). */
 const NO_OUTPUTS: readonly MemberOutput[] = Object.freeze([]);
+/** The read of a ReadWaiter that only orders what follows it: never called. */
+const NO_READ = (): WireReply => { throw violated('server', 'read-then-propose', 'the read of an Authenticate waiter was served'); };
 /** Bound on lease requests held until an expired lease's revoke applies. */
 const HELD_LEASE_MAX = 10_000;
+/** Bound on requests held until the member applies their token's index. */
+const AWAITING_APPLY_MAX = 10_000;
 /** etcd's readyPercent: a learner may be promoted once its match is this share of the leader's. */
 const LEARNER_READY_RATIO = 0.9;
 
@@ -100,6 +121,7 @@ export class Member {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
   private heldLease: HeldLeaseRequest[] = [];
+  private awaitingApply: AppliedWaiter[] = [];
   private readonly watches: ClientWatchStreams;
   private readonly recentIds = new RecentIds();
   /**
@@ -250,6 +272,7 @@ export class Member {
       this.replyError(f.waiter, ErrTimeout);
     }
     this.retryHeldLease(now);
+    this.expireAwaitingApply(now);
     this.flushReads();
     this.monitorLeader();
     this.watches.poll();
@@ -375,6 +398,7 @@ export class Member {
     this.retryHeldLease(now);
     this.readyInFlight = undefined;
     this.raft.advance(rd);
+    this.releaseAwaitingApply();
     this.maybeSnapshot();
     this.flushReads();
     this.watches.poll();
@@ -396,7 +420,44 @@ export class Member {
       case 'read': return this.read(w, c.serializable, c.read);
       case 'propose': return this.propose(w, c.encode);
       case 'leader-lease': return this.leaderLease(w, path, body, c);
+      case 'read-then-propose': return this.readThenPropose(w, c.after);
+      case 'wait-applied': return this.awaitApplied(w, { path, body, bodyTextLength, decoded, token }, c.index, c.timeoutError);
     }
+  }
+
+  /** etcd's Authenticate: linearizableReadNotify, then the decision on the state read. */
+  private readThenPropose(w: Waiter, after: () => Refused | Proposal): void {
+    const waiter: ReadWaiter = Object.assign({}, w, { read: NO_READ, after });
+    if (this.config.unsafe?.readWithoutReadIndex === true) return this.afterRead(waiter, after);
+    if (!this.reads.enqueue(waiter, this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
+  }
+
+  private afterRead(w: Waiter, after: () => Refused | Proposal): void {
+    const c = after();
+    if (c.kind === 'invalid') return this.reply(w, { ok: false, error: c.error });
+    this.propose(w, c.encode);
+  }
+
+  private awaitApplied(w: Waiter, request: HeldRequest, index: number, timeoutError: WireError): void {
+    if (this.awaitingApply.length >= AWAITING_APPLY_MAX) return this.replyError(w, ErrTooManyRequests);
+    this.awaitingApply.push({ w, request, index, timeoutError, deadlineMs: this.env.nowMs() + requestTimeoutMs(this.config) });
+  }
+
+  /** After applies: requests whose index is now applied are handled again, in arrival order. */
+  private releaseAwaitingApply(): void {
+    if (this.awaitingApply.length === 0) return;
+    const ready = this.awaitingApply.filter((a) => a.index <= this.appliedIndex);
+    if (ready.length === 0) return;
+    this.awaitingApply = this.awaitingApply.filter((a) => a.index > this.appliedIndex);
+    for (const a of ready) this.handleRequest(a.w, a.request.path, a.request.body, a.request.bodyTextLength, a.request.decoded, a.request.token);
+  }
+
+  private expireAwaitingApply(now: number): void {
+    if (this.awaitingApply.length === 0) return;
+    const due = this.awaitingApply.filter((a) => a.deadlineMs <= now);
+    if (due.length === 0) return;
+    this.awaitingApply = this.awaitingApply.filter((a) => a.deadlineMs > now);
+    for (const a of due) this.reply(a.w, { ok: false, error: a.timeoutError });
   }
 
   private read(w: Waiter, serializable: boolean, read: () => WireReply): void {
@@ -608,7 +669,10 @@ export class Member {
 
   private flushReads(): void {
     const out = this.reads.takeOutcome();
-    for (const w of out.served) this.reply(w, w.read());
+    for (const w of out.served) {
+      if (w.after !== undefined) this.afterRead(w, w.after);
+      else this.reply(w, w.read());
+    }
     for (const f of out.failed) this.replyError(f.waiter, f.error);
   }
 

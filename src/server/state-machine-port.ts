@@ -37,7 +37,22 @@ export type Classified =
    */
   | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply; readonly ready?: (nowMs: number) => boolean }
   /** Served at once from local state (lease list, maintenance status and hash). */
-  | { readonly kind: 'local'; readonly serve: () => WireReply };
+  | { readonly kind: 'local'; readonly serve: () => WireReply }
+  /**
+   * etcd's Authenticate: a linearizable read first (ReadIndex, then applied up to it), then
+   * `after` decides on the state the member holds by then (the password check): refused, or
+   * proposed.
+   */
+  | { readonly kind: 'read-then-propose'; readonly after: () => Refused | Proposal }
+  /**
+   * The request names state this member has not applied yet (an auth token issued at a later
+   * raft index, etcd's simple token wait): the member holds it until it has applied `index`,
+   * then classifies it again; after the request timeout it answers `timeoutError`.
+   */
+  | { readonly kind: 'wait-applied'; readonly index: number; readonly timeoutError: WireError };
+
+export type Refused = Extract<Classified, { kind: 'invalid' }>;
+export type Proposal = Extract<Classified, { kind: 'propose' }>;
 
 /** The effects of applying one committed entry. */
 export interface Applied {

@@ -8,9 +8,12 @@
 //   meta     — consistent_index (8 bytes), and after a compaction scheduledCompactRev and
 //              finishedCompactRev (revision bytes);
 //   members  — id in hex → the member as JSON (id, peerURLs, isLearner, name, clientURLs);
-//   cluster  — clusterVersion "3.4.0"; auth — authRevision 1; alarm, authRoles, authUsers,
-//              members_removed — empty (serve raises no alarm; its auth store is not written:
-//              etcd keeps bcrypt hashes, serve the passwords, so a restored etcd starts without users).
+//   auth     — authRevision (8 bytes), and authEnabled (one byte, 1) while authentication is on;
+//   authUsers — name → authpb.User {name, password as a bcrypt hash (bcrypt.ts, etcd's default
+//              cost 10), roles, options {no_password}}; authRoles — name → authpb.Role {name,
+//              keyPermission {permType, key, range_end}...}: a restored etcd keeps the users,
+//              their passwords, roles and permissions, and whether authentication is on;
+//   cluster  — clusterVersion "3.4.0"; alarm, members_removed — empty (serve raises no alarm).
 // The stream: the file in 32 KiB blobs, each with the bytes still to come, then its SHA-256 as a
 // last blob (etcdctl's `snapshot restore` checks it), as v3rpc/maintenance.go sends them.
 import { createHash } from 'node:crypto';
@@ -18,6 +21,9 @@ import type { MvccSnapshot } from '../../../src/mvcc/snapshot.ts';
 import { bytesToUint8Array } from '../../../src/mvcc/key.ts';
 import { boltFile, compareBytes, type BoltBucket } from './bbolt-file.ts';
 import type { MemberInfo } from './cluster-admin.ts';
+import type { AuthSnapshot } from '../../../src/auth/auth-store.ts';
+import type { PermType } from '../../../src/auth/range-permissions.ts';
+import { bcryptHash } from './bcrypt.ts';
 
 /** A member's state as the detcd applier snapshots it (etcd-state-machine.ts, applier.ts). */
 export interface BackendState {
@@ -26,6 +32,8 @@ export interface BackendState {
   /** [id (decimal), ttl, remaining ttl] */
   readonly leases: readonly (readonly [string, number, number])[];
   readonly members: readonly MemberInfo[];
+  /** The auth store; absent while it is a new cluster's. */
+  readonly auth?: AuthSnapshot | undefined;
 }
 
 /** v3rpc's snapshotSendBufferSize. */
@@ -62,8 +70,9 @@ class ProtoWriter {
     return this;
   }
 
-  bytesField(field: number, value: Uint8Array): this {
-    if (value.length === 0) return this;
+  /** A length-delimited field, left out when empty unless `keepEmpty` (an empty sub-message that is set). */
+  bytesField(field: number, value: Uint8Array, keepEmpty = false): this {
+    if (value.length === 0 && !keepEmpty) return this;
     this.raw((field << 3) | 2);
     this.rawVarint(BigInt(value.length));
     for (const b of value) this.bytes.push(b);
@@ -126,14 +135,57 @@ function membersBucket(members: readonly MemberInfo[]): BoltBucket {
   return { name: text('members'), entries: entries.sort((a, b) => compareBytes(a[0], b[0])) };
 }
 
+const PERM_TYPE: Record<PermType, bigint> = { READ: 0n, WRITE: 1n, READWRITE: 2n };
+/** Binary strings (one char per byte), as the auth store keeps keys. */
+const binary = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
+
+/**
+ * bcrypt hashes by user and password: a hash takes a tenth of a second, and Status sizes the
+ * file on every call. Bounded; the oldest is dropped first.
+ */
+const hashes = new Map<string, string>();
+const HASHES_MAX = 1_000;
+
+function passwordHash(name: string, password: string): string {
+  const key = `${name}\0${password}`;
+  let h = hashes.get(key);
+  if (h !== undefined) return h;
+  h = bcryptHash(password);
+  if (hashes.size >= HASHES_MAX) hashes.delete(hashes.keys().next().value as string);
+  hashes.set(key, h);
+  return h;
+}
+
+function authBuckets(auth: AuthSnapshot | undefined): BoltBucket[] {
+  const authEntries: [Uint8Array, Uint8Array][] = [];
+  if (auth?.enabled === true) authEntries.push([text('authEnabled'), Uint8Array.of(1)]);
+  authEntries.push([text('authRevision'), uint64(BigInt(auth?.revision ?? 1))]);
+  const users = (auth?.users ?? []).map((u): [Uint8Array, Uint8Array] => {
+    const w = new ProtoWriter().bytesField(1, text(u.name));
+    if (!u.noPassword) w.bytesField(2, text(passwordHash(u.name, u.password ?? '')));
+    for (const role of u.roles) w.bytesField(3, text(role), true);
+    if (u.noPassword) w.bytesField(4, new ProtoWriter().varint(1, 1n).done());
+    return [text(u.name), w.done()];
+  });
+  const roles = (auth?.roles ?? []).map((r): [Uint8Array, Uint8Array] => {
+    const w = new ProtoWriter().bytesField(1, text(r.name));
+    for (const p of r.perms) w.bytesField(2, new ProtoWriter().varint(1, PERM_TYPE[p.permType]).bytesField(2, binary(p.key)).bytesField(3, binary(p.rangeEnd)).done(), true);
+    return [text(r.name), w.done()];
+  });
+  const sorted = (e: [Uint8Array, Uint8Array][]): [Uint8Array, Uint8Array][] => e.sort((a, b) => compareBytes(a[0], b[0]));
+  return [
+    { name: text('auth'), entries: sorted(authEntries) },
+    { name: text('authRoles'), entries: sorted(roles) },
+    { name: text('authUsers'), entries: sorted(users) },
+  ];
+}
+
 /** The member's backend as etcd 3.4 would hold it, as a bbolt file. */
 export function backendFile(state: BackendState): Uint8Array {
   const empty = (name: string): BoltBucket => ({ name: text(name), entries: [] });
   return boltFile([
     empty('alarm'),
-    { name: text('auth'), entries: [[text('authRevision'), uint64(1n)]] },
-    empty('authRoles'),
-    empty('authUsers'),
+    ...authBuckets(state.auth),
     { name: text('cluster'), entries: [[text('clusterVersion'), text(CLUSTER_VERSION)]] },
     keyBucket(state.mvcc),
     leaseBucket(state.leases),

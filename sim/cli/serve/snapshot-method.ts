@@ -16,7 +16,7 @@ function applierState(json: string): Omit<BackendState, 'members'> | undefined {
   const parsed = JSON.parse(json) as { applier?: Partial<BackendState> };
   const a = parsed.applier;
   if (a === undefined || typeof a.consistentIndex !== 'number' || a.mvcc === undefined || !Array.isArray(a.leases)) return undefined;
-  return { consistentIndex: a.consistentIndex, mvcc: a.mvcc, leases: a.leases };
+  return { consistentIndex: a.consistentIndex, mvcc: a.mvcc, leases: a.leases, auth: a.auth };
 }
 
 /** The member's backend as etcd's bbolt file, or undefined for a state machine that is not etcd's (or a down member). */

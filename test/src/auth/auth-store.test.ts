@@ -24,6 +24,11 @@ class Machine {
   /** Classifies and, for a proposal, applies it at the next index; a read runs at once. */
   send(path: string, body: object, token?: string): WireReply {
     const c: Classified = this.sm.classify(path, body, { clusterId: '1', memberId: '1', raftTerm: () => 1 }, undefined, token);
+    if (c.kind === 'read-then-propose') return this.run(c.after());
+    return this.run(c);
+  }
+
+  private run(c: Classified): WireReply {
     if (c.kind === 'invalid') return { ok: false, error: c.error };
     if (c.kind === 'read') return c.read();
     if (c.kind === 'local') return c.serve();

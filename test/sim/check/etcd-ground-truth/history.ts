@@ -340,7 +340,8 @@ export class GroundRun {
       if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
       reply = c.serve(this.nowMs);
     } else if (c.kind === 'local') reply = c.serve();
-    else reply = { ok: false, error: c.error };
+    else if (c.kind === 'invalid') reply = { ok: false, error: c.error };
+    else throw new Error(`ground truth: ${c.kind} is not modelled (it sends no auth requests or tokens)`);
     op.reply = reply;
     op.applied = true;
     const i = this.toApply.indexOf(op);

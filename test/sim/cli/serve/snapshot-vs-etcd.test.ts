@@ -6,7 +6,9 @@
 // a real etcd started on each restored data directory must serve the same keys, history,
 // compaction and leases. The gateway's streamed snapshot carries the same file. A second test
 // writes a large state (20,000 revisions, a 1.5 MB value, a thousand leases: branch pages,
-// overflow pages) and has etcdctl and etcd read it back.
+// overflow pages) and has etcdctl and etcd read it back. A third makes users, roles and
+// permissions, enables authentication and snapshots as root: an etcd restored from serve's file
+// must let the same users log in with the same passwords (bcrypt hashes) and refuse the same.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +74,36 @@ const AFTER_RESTORE: SnapStep[] = [
   { args: ['lease', 'timetolive', '{LEASE}', '--keys'] },
   { args: ['put', 'after', 'restore', '-w', 'json'] },
   { args: ['endpoint', 'hashkv', '-w', 'json'] },
+];
+
+/** Users, roles and permissions, authentication on, then a snapshot as root. */
+const AUTH_BEFORE_RESTORE: SnapStep[] = [
+  { args: ['put', 'k', 'v'] },
+  { args: ['user', 'add', 'root:r'] },
+  { args: ['user', 'add', 'u:p'] },
+  { args: ['user', 'add', 'nopw', '--no-password'] },
+  { args: ['role', 'add', 'rw'] },
+  { args: ['role', 'grant-permission', 'rw', 'read', 'k', 'l'] },
+  { args: ['role', 'grant-permission', 'rw', 'readwrite', 'w', '--prefix'] },
+  { args: ['user', 'grant-role', 'u', 'rw'] },
+  { args: ['auth', 'enable'] },
+  { args: ['--user', 'root:r', 'snapshot', 'save', '{DIR}/auth.db'] },
+  { args: ['snapshot', 'restore', '{DIR}/auth.db', '--data-dir', '{DIR}/restored', ...RESTORE_FLAGS] },
+];
+
+/** Against an etcd restored from that snapshot: the same users, passwords, permissions, and auth still on. */
+const AUTH_AFTER_RESTORE: SnapStep[] = [
+  { args: ['get', 'k'] },
+  { args: ['--user', 'u:p', 'get', 'k'] },
+  { args: ['--user', 'u:p', 'put', 'k', 'x'] },
+  { args: ['--user', 'u:p', 'put', 'w1', 'x'] },
+  { args: ['--user', 'u:wrong', 'get', 'k'] },
+  { args: ['--user', 'nopw:', 'get', 'k'] },
+  { args: ['--user', 'root:r', 'user', 'list'] },
+  { args: ['--user', 'root:r', 'user', 'get', 'u'] },
+  { args: ['--user', 'root:r', 'role', 'get', 'rw'] },
+  { args: ['--user', 'root:r', 'auth', 'disable'] },
+  { args: ['get', 'w1', '--print-value-only'] },
 ];
 
 /** What `snapshot status` prints that depends on ids and page layout: hash and size. */
@@ -165,6 +197,32 @@ describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd ser
     // The script means something only if etcd itself did what it says.
     const all = oracle.join('\n');
     for (const shown of ['Snapshot saved at {DIR}/x.db', '"revision":9', 'required revision has been compacted', '"value":"eA=="', 'found 1 leases', 'Error: snapshot must be requested to one selected node', 'Error: file size too small', 'Error: invalid database']) expect(all).toContain(shown);
+  }, 180_000);
+
+  test('users, roles, permissions and authentication survive snapshot save and restore, as etcd\'s', async () => {
+    // A fresh etcd and serve: authentication enabled here would leave the shared ones refusing.
+    const [authEtcd, authServe] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 11 })]);
+    const outputs: string[][] = [];
+    try {
+      for (const endpoint of [authEtcd.endpoint, authServe.endpoint]) {
+        const dir = scratch();
+        const lease = { id: '0' };
+        const before = await runSteps(endpoint, dir, AUTH_BEFORE_RESTORE, lease);
+        const restored = await startEtcd(tools.etcd, { dataDir: join(dir, 'restored') });
+        try {
+          outputs.push([...before, ...(await runSteps(restored.endpoint, dir, AUTH_AFTER_RESTORE, lease))]);
+        } finally {
+          await restored.stop();
+        }
+      }
+    } finally {
+      await Promise.all([authEtcd.stop(), authServe.close()]);
+    }
+    const [oracle, subject] = outputs as [string[], string[]];
+    const differences = oracle.flatMap((o, i) => (o === subject[i] ? [] : [`step ${i}\n--- etcd\n${o}\n--- detcd\n${subject[i]}`]));
+    expect(differences.join('\n')).toBe('');
+    const after = oracle.slice(AUTH_BEFORE_RESTORE.length).join('\n');
+    for (const shown of ['k\nv\n[exit 0]', 'user name is empty', 'permission denied', 'authentication failed', 'Role rw\nKV Read:\n\t[k, l)', 'Authentication Disabled']) expect(after).toContain(shown);
   }, 180_000);
 
   test('a large state (branch and overflow pages) reads back in etcdctl and etcd', async () => {

@@ -33,6 +33,9 @@ export class SingleMemberDriver {
         const { data } = c.encode(String(this.requestSeq++));
         return this.sm.apply(++this.index, 1, data, this.nowMs).reply;
       }
+      case 'read-then-propose':
+      case 'wait-applied':
+        throw new Error(`driver: ${c.kind} needs a member (auth requests and tokens are tested through one)`);
     }
   }
 
