@@ -855,6 +855,7 @@ export const MUTANTS = [
     replace: 'const ver = g.ver;',
     why: 'a read at a past revision reports the key\'s latest version in its generation, not the version it had at that revision (the version counts puts up to the revision read)',
     aimed: ['kv-api-wide', 'kv-api', 'watch-shapes'],
+    equivalent: 'no read takes its version from the index: a range returns the KeyValue stored at the revision the index names (src/mvcc/store.ts rangeKeys, as etcd 3.4 reads it from the backend), and the one caller that uses the index\'s version, a put, asks at beginRev + 1, where n is the generation\'s last revision and the two formulas agree. Same histories and trace hashes as the correct build (kv-api, kv-api-wide 1..2; kv-transactions, compaction-restore, watch-shapes, snapshot-catch-up 2). The symptom, a past read showing a later version, is judged: test/sim/check/etcd-model.test.ts "reads at a past revision" and the anomaly classes past-read-later-version, past-read-later-kv',
   },
   {
     name: 'watch-ping-pongs-unknown-stream', class: 'watch', file: 'src/server/client-watch-streams.ts', holdout9: true,
