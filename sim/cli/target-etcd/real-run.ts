@@ -223,6 +223,7 @@ async function drive(
   // The scenario's background loss (network.dropPercent), as the simulated network drops from
   // the start; a lossy fault replaces it while it lasts and puts it back when it heals.
   if (scenario.network.dropPercent > 0) cluster.network.setDropPercent(scenario.network.dropPercent);
+  await cluster.settle();
   const nemesis = new Nemesis(cluster.nemesisWorld(), root.fork('nemesis'));
   nemesis.schedule(schedule, startUs);
   for (const i of interpreters) i.start();
@@ -232,6 +233,7 @@ async function drive(
   nemesis.healAll();
   await cluster.settle();
   cluster.network.healAll();
+  await cluster.settle();
   log('healed; liveness phase');
   const liveness = await runRealLiveness(cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
   // Let requests still in flight complete (their timeouts are bounded) before judging.
