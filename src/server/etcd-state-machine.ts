@@ -165,6 +165,7 @@ export class EtcdStateMachine implements StateMachinePort {
       checkpointIntervalMs: options.checkpointIntervalMs ?? DEFAULT_LESSOR_CONFIG.checkpointIntervalMs,
     }), new Set(config.unsafe?.stateMachine ?? []));
     if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
+    if (config.watchBatchMaxRevs !== undefined) this.applier.watchable.batchMaxRevs = config.watchBatchMaxRevs;
   }
 
   private buggify: BuggifyPort = NO_BUGGIFY;
