@@ -1,6 +1,8 @@
 // The public surface of the simulation harness, listed by name. The world, the checkers and
 // the reports have their own index files (world/index.ts, report/index.ts).
 export { runScenario, defaultReplay, CHECKPOINT_US } from './run/run.ts';
+export { SEED_MAX } from './run/run-arguments.ts';
+export { UsageError } from './errors/usage-error.ts';
 export type { RunOptions, RunOutput } from './run/run.ts';
 export type { Results, RunStats, FaultInterval, LeaderSpan } from './run/results.ts';
 export { PLANTED_BUGS, isPlantedBug, plantedBug } from './bugs/planted-bugs.ts';

@@ -8,7 +8,10 @@ import type { CheckHistoryOptions, PairsCheck } from './history-check/options.ts
 import { checkRegisterPairs } from './history-check/register.ts';
 import { runHistoryCheck } from './history-check/run.ts';
 import type { CheckBudget, LinearizabilityResult } from './linearizability/check.ts';
-import type { ModelName } from './model-names.ts';
+import { MODEL_NAMES, type ModelName } from './model-names.ts';
+import type { Op } from '../history/op.ts';
+import { historyArgument } from '../history/history-argument.ts';
+import { badArgument } from '../errors/bad-argument.ts';
 
 export { MODEL_NAMES, type ModelName } from './model-names.ts';
 export type { CheckHistoryOptions } from './history-check/options.ts';
@@ -16,9 +19,14 @@ export type { CheckHistoryOptions } from './history-check/options.ts';
 const CHECKS: Record<ModelName, PairsCheck> = { register: checkRegisterPairs, kv: checkKvPairs, etcd: checkEtcdPairs };
 
 /**
- * Throws HistoryParseError when an op does not fit the model. A history with no operation to
+ * `history`: parseHistory(text), or the op objects themselves. Throws HistoryParseError when an
+ * op does not fit the model, UsageError for an unknown model or a history that is neither. A history with no operation to
  * check is "unknown: no operations", never valid.
  */
-export function checkHistory(history: ParsedHistory, model: ModelName, budget: CheckBudget = {}, options: CheckHistoryOptions = {}): LinearizabilityResult {
-  return runHistoryCheck(CHECKS[model], model, history, budget, options);
+export function checkHistory(history: ParsedHistory | readonly OpObject[], model: ModelName, budget: CheckBudget = {}, options: CheckHistoryOptions = {}): LinearizabilityResult {
+  if (!MODEL_NAMES.includes(model)) throw badArgument('checkHistory', 'model', `must be one of ${MODEL_NAMES.join(', ')}`, model);
+  return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history), budget, options);
 }
+
+/** An op as a program writes it: detcd's JSONL shape, `index` and `time` optional (array order then), as in a file. */
+export type OpObject = Omit<Op, 'index' | 'time'> & Partial<Pick<Op, 'index' | 'time'>>;

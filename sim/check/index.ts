@@ -5,7 +5,12 @@ export type { CheckBudget, LinearizabilityResult, PartitionResult } from './line
 export type { ViolationExplanation, ExplainedOp } from './linearizability/explain.ts';
 export type { Model, Operation } from './linearizability/model.ts';
 export { checkHistory, MODEL_NAMES } from './check-history.ts';
-export type { ModelName } from './check-history.ts';
+export type { ModelName, OpObject } from './check-history.ts';
+export { parseHistory } from '../history/parse-history.ts';
+export { HistoryParseError } from '../history/parse-error.ts';
+export { UsageError } from '../errors/usage-error.ts';
+export type { HistoryFormat, ParsedHistory } from '../history/parsed-history.ts';
+export type { Op, OpType, WatchRecord } from '../history/op.ts';
 export { registerModel } from './models/register.ts';
 export { createKvModel } from './models/kv.ts';
 export { createEtcdModel } from './models/etcd/model.ts';

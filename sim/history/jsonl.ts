@@ -74,6 +74,11 @@ function opsFrom(rows: { raw: unknown; line: number }[]): ParsedHistory {
   return { ops, lines };
 }
 
+/** Op objects a program holds, each checked as line `i + 1` of a file would be. */
+export function historyOfObjects(raws: readonly unknown[]): ParsedHistory {
+  return opsFrom(raws.map((raw, i) => ({ raw, line: i + 1 })));
+}
+
 /** The 1-based line where each top-level element of a JSON array starts (strings skipped). */
 function elementLines(text: string): number[] {
   const out: number[] = [];

@@ -11,10 +11,13 @@ import type { TimedFault } from '../scenario/fault.ts';
 import { defineScenario } from '../scenario/parse.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
+import { checkRunArguments, checkScenarioArgument } from '../run/run-arguments.ts';
 
 export { faultArbitrary, faultScheduleArbitrary } from './arbitraries.ts';
 export type { ScheduleShape } from './arbitraries.ts';
 export { defineScenario };
+export { UsageError } from '../errors/usage-error.ts';
 
 /**
  * The command that replays a run of a scenario that may exist only in memory: its JSON piped
@@ -25,24 +28,37 @@ export function replayCommand(scenario: Scenario, seed: number, bug?: string): s
   return `echo ${quoted} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
 }
 
-/** Runs `scenario` with `seed`; its results' replay command works for a scenario built in code. */
-export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+/** The run `fn` asked for, its arguments checked first (a bad one is a UsageError naming `fn`). */
+function runChecked(fn: string, scenario: Scenario, seed: number, options: RunOptions): RunOutput {
+  checkRunArguments(fn, scenario, seed, options);
   return runScenarioNamed(scenario, seed, withFields(options, { replay: options.replay ?? replayCommand(scenario, seed, options.bug) }));
+}
+
+/** Runs `scenario` with `seed` (0..2147483647); its results' replay command works for a scenario built in code. */
+export function runScenario(scenario: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  return runChecked('runScenario', scenario, seed, options);
 }
 export type { RunOptions, RunOutput, Results, Scenario, ScenarioInput, TimedFault };
 
+/** Array.isArray without narrowing a readonly array to any[]. */
+const isArray = (v: unknown): boolean => Array.isArray(v);
+
 /** The scenario with `schedule` as its explicit fault list (validated again). */
 export function withSchedule(base: Scenario, schedule: readonly TimedFault[]): Scenario {
+  checkScenarioArgument('withSchedule', 'base', base);
+  if (!isArray(schedule)) throw badArgument('withSchedule', 'schedule', 'must be an array of timed faults ({atMs, durationMs, fault})', schedule);
   return defineScenario(withFields(base, { schedule: [...schedule], swarm: withFields(base.swarm, { enabled: false }) }));
 }
 
 /** Runs and returns only the verdict-bearing results. */
 export function runResults(scenario: Scenario, seed: number, options: RunOptions = {}): Results {
-  return runScenario(scenario, seed, options).results;
+  return runChecked('runResults', scenario, seed, options).results;
 }
 
 /** A one-line description of a failed run for a property's failure message, ending with the command that replays it. */
 export function explain(results: Results): string {
+  const checkers = checkObjectArgument('explain', 'results', results, 'the results of a run (runResults(...))')['checkers'];
+  if (typeof checkers !== 'object' || checkers === null) throw badArgument('explain', 'results', 'must be the results of a run (runResults(...)): no checkers', results);
   const bad = Object.entries(results.checkers).filter(([, c]) => c.valid !== true).map(([n, c]) => `${n}: ${String(c.summary ?? c.valid)}`);
   return `seed ${results.seed} ${String(results.valid)}${results.error === undefined ? '' : ` (${results.error})`}; ${bad.join('; ')}; replay: ${results.replay}`;
 }

@@ -31,6 +31,7 @@ import { buildResults } from './results-build.ts';
 import { runStopOf } from './run-stop.ts';
 import type { RunPhase, RunStop } from './run-stop.ts';
 import type { Results } from './results.ts';
+import { checkRunArguments } from './run-arguments.ts';
 
 export interface RunOptions {
   bug?: PlantedBug | undefined;
@@ -80,6 +81,7 @@ export function defaultReplay(scenarioRef: string, seed: number, bug: string | u
 }
 
 export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  checkRunArguments('runScenario', input, seed, options);
   const wallStart = options.wallNowMs?.() ?? 0;
   // The run's one root stream: swarm and the fault schedule draw from it before the cluster
   // exists, then the world adopts it (world.prng === root) and every other stream forks from it.

@@ -92,5 +92,7 @@ export function parseScenarioText(text: string, file: string, options: ParseOpti
 
 /** Builds a scenario in code (property tests, benches): defaults filled, same validation. */
 export function defineScenario(input: ScenarioInput): Scenario {
-  return parseScenario(input, `<scenario ${input.name}>`);
+  // Messages name the scenario, or the function when there is no name to give (`<scenario undefined>` said nothing).
+  const name: unknown = typeof input === 'object' && input !== null ? (input as { name?: unknown }).name : undefined;
+  return parseScenario(input, typeof name === 'string' ? `<scenario ${name}>` : 'defineScenario');
 }

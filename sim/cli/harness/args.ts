@@ -6,8 +6,9 @@ import { UsageError } from '../errors.ts';
 import { isPlantedBug, PLANTED_BUGS } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 
-/** Seeds are 31-bit: one range for run, sweep, shrink, replay, serve and campaign. */
-export const SEED_MAX = 2 ** 31 - 1;
+import { SEED_MAX } from '../../run/run-arguments.ts';
+
+export { SEED_MAX };
 
 /** `--seed -1`: a negative number is the option's value (then refused by its range), not an option. */
 function joinNegativeValues(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
