@@ -36,6 +36,21 @@ export const WORKER_TIER_FLAGS: readonly string[] = ['--always-sparkplug'];
  */
 export const WORKER_HEAP_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
+let heapApplied = false;
+
+/**
+ * Sets WORKER_HEAP_FLAGS in this process, for the worker threads it starts (threads share their
+ * process's flags; V8 reads this one at each garbage collection, so setting it before the first
+ * worker's runs is enough), unless node's command line says otherwise about pretenuring. Idempotent.
+ */
+export function avoidPretenuring(): boolean {
+  if (heapApplied) return false;
+  heapApplied = true;
+  if (process.execArgv.some((a) => a.includes('allocation-site-pretenuring'))) return false;
+  for (const flag of WORKER_HEAP_FLAGS) setFlagsFromString(flag);
+  return true;
+}
+
 let applied = false;
 
 /** Lowers V8's cumulative inlining budget for this process, unless the user chose one. Idempotent. */
