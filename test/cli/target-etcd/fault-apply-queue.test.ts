@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runNames } from '../../../sim/cli/target-etcd/names.ts';
 import type { ExecAsync } from '../../../sim/cli/target-etcd/network.ts';
-import { RealNetwork } from '../../../sim/cli/target-etcd/network.ts';
+import { execAsync, RealNetwork } from '../../../sim/cli/target-etcd/network.ts';
 import { Nemesis } from '../../../sim/nemesis/nemesis.ts';
 import type { NemesisWorld } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { Prng } from '../../../sim/world/prng.ts';
@@ -22,6 +22,12 @@ function heldExec() {
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('nftables rule sets are written beside the run', () => {
+  it('a command that exits without reading its input resolves by its exit status; the closed pipe is no crash', async () => {
+    // 4 MB is past any pipe buffer: the write is still under way when `true` exits.
+    await expect(execAsync('true', [], 'x'.repeat(4 * 1024 * 1024))).resolves.toBeUndefined();
+    await expect(execAsync('false', [], 'x'.repeat(4 * 1024 * 1024))).rejects.toThrow(/^false : /);
+  });
+
   it('a fault change returns at once; applied() resolves once the rule sets are in force', async () => {
     const { exec, nftWrites } = heldExec();
     const net = new RealNetwork('netns', runNames(4242), 3, () => undefined, exec);
