@@ -38,6 +38,7 @@ const load = async (p) => import(pathToFileURL(join(resolve(root), 'dist', p)).h
 const { runChecks, defaultCheckers } = await load('sim/run/checks.js');
 const { historyCheckers } = await load('sim/run/history-checkers.js');
 const { checkMutex } = await load('sim/check/mutex.js');
+const { watchesCaughtUpRevision } = await load('sim/run/liveness.js');
 /** sim/cli/target-etcd/real-run.ts's search bound for a real run (its timed-out writes make searches longer). */
 const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
 const lib = { opToEdn: (await load('sim/report/edn.js')).opToEdn, check: (await load('sim/cli/commands/check.js')).check };
@@ -47,7 +48,9 @@ const jsonl = (file) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n
 function loadRun(dir) {
   const scenario = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-  return { scenario: scenario.scenario ?? scenario, leaders: results.leaders ?? [], real: results.target?.kind === 'etcd', history: jsonl(join(dir, 'history.jsonl')), watches: jsonl(join(dir, 'watches.jsonl')) ?? [], lockHistory: jsonl(join(dir, 'lock-history.jsonl')) };
+  // The liveness verdict as recorded: where it converged, every open watch had caught up (the watch checker's "complete").
+  const liveness = results.checkers?.liveness;
+  return { scenario: scenario.scenario ?? scenario, leaders: results.leaders ?? [], real: results.target?.kind === 'etcd', liveness, history: jsonl(join(dir, 'history.jsonl')), watches: jsonl(join(dir, 'watches.jsonl')) ?? [], lockHistory: jsonl(join(dir, 'lock-history.jsonl')) };
 }
 
 function judge(run) {
@@ -57,11 +60,12 @@ function judge(run) {
     // checker's renewals are weaker here); lease answers carry the answering member's term.
     const names = new Set(run.scenario.checkers ?? defaultCheckers(run.scenario));
     for (const n of ['raft', 'convergence', 'liveness', 'lock']) names.delete(n);
-    const out = historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs), linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX });
+    const caughtUp = watchesCaughtUpRevision(run.liveness);
+    const out = historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs), linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) });
     if (run.lockHistory !== undefined) out['lock'] = checkMutex(run.lockHistory);
     return out;
   }
-  return runChecks({ scenario: run.scenario, history: run.history, watches: run.watches, lockHistory: run.lockHistory, liveness: undefined, raft: { valid: true, summary: 'not judged here' }, leaders: run.leaders, stop: undefined });
+  return runChecks({ scenario: run.scenario, history: run.history, watches: run.watches, lockHistory: run.lockHistory, liveness: run.liveness, raft: { valid: true, summary: 'not judged here' }, leaders: run.leaders, stop: undefined });
 }
 
 function hashOf(text) {
@@ -103,6 +107,11 @@ for (const dir of dirs) {
       m.anomaly = a;
       for (const [form, judgeIn] of judges) {
         const row = table.get(`${a.name}|${form}`);
+        // A class only some forms carry the facts to judge (catalog.mjs `forms`): the others are not a miss.
+        if (a.forms !== undefined && !a.forms.includes(form)) {
+          row.notCarried++;
+          continue;
+        }
         const v = await judgeIn(m);
         if (v.notCarried !== undefined) {
           row.notCarried++;

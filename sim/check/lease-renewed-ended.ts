@@ -1,4 +1,5 @@
-// A lease renewed after the member that served the renewal had ended it (lease checker rule 7).
+// A lease renewed, or found alive by a TimeToLive, after the member that served the answer had
+// ended it (lease checker rule 7).
 // When member M answers a revoke of lease L (it applied the revoke: L left its lessor), or
 // answers that L is gone (a keep-alive of TTL 0 or a TimeToLive "not found", once it had applied
 // L's grant), M's lessor no longer holds L, in any later term (a revoke that applied is
@@ -87,12 +88,15 @@ export function findRenewedEnded(
     if (inv.f === 'lease/revoke') end(`revoked it (answered at ${op.time} µs)`);
     else if (inv.f === 'lease/timetolive' && timeToLiveNotFound(resp) && sawGrant) end(`answered it not found at ${op.time} µs`);
     else if (inv.f === 'lease/keepalive' && ttl === 0 && sawGrant) end(`answered it gone at ${op.time} µs`);
-    else if (inv.f === 'lease/keepalive' && ttl > 0) {
+    else if ((inv.f === 'lease/keepalive' && ttl > 0) || (inv.f === 'lease/timetolive' && !timeToLiveNotFound(resp))) {
+      // A TimeToLive is looked up in the same lessor (etcd's LeaseTimeToLive on the leader): a
+      // lease it no longer holds is "not found" (TTL -1), never listed with time left.
+      const what = inv.f === 'lease/keepalive' ? `renewed it (member ${member}, TTL ${ttl})` : `found it alive (member ${member}, TTL ${ttl})`;
       for (const e of ends.get(id) ?? []) {
         if (++steps > stepsMax) return { found, steps, exhausted: true };
         if (e.member !== member || e.doneUs >= inv.time) continue;
         if (mayHaveGrantedBetween(grants.get(id), e.invokeUs, op.time)) continue;
-        if (found.length < max) found.push({ lease: id, index: op.index, message: `keep-alive of lease ${id} invoked at ${inv.time} µs renewed it (member ${member}, TTL ${ttl}), but that member had ${e.what} and no grant of it came between` });
+        if (found.length < max) found.push({ lease: id, index: op.index, message: `${inv.f === 'lease/keepalive' ? 'keep-alive' : 'TimeToLive'} of lease ${id} invoked at ${inv.time} µs ${what}, but that member had ${e.what} and no grant of it came between` });
         break;
       }
     }

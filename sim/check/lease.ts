@@ -34,8 +34,9 @@
 //    leader's extension (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
-// 7. Renewed ended: with such answers, a keep-alive must not renew a lease its member revoked or
-//    answered gone before it was sent, with no grant of it between (lease-renewed-ended.ts).
+// 7. Renewed ended: with such answers, a keep-alive must not renew, nor a TimeToLive find alive, a
+//    lease its member revoked or answered gone before it was sent, with no grant of it between
+//    (lease-renewed-ended.ts).
 // 8. Grant reused: two grants answered ok with one id while the first lease was certainly alive
 //    (no revoke sent, no "gone" answer, its TTL not run out): etcd refuses a live id (lease-grant-reused.ts).
 import type { Op } from '../history/op.ts';

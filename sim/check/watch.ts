@@ -19,6 +19,11 @@
 //   cancel whose record keeps only the "compacted" error text (etcd's robustness reports) is
 //   not judged here, and its watch only up to its last progress notification;
 // - header: a response's header revision is at or past every event it carries;
+// - complete (only with caughtUpRevision: a recording that ended once every open watch had caught
+//   up, as detcd's liveness phase ends): a watch not cancelled delivered every matching event up to
+//   that revision — etcd delivers everything to a live watcher eventually, and the recorder waited;
+//   without it the end of a recording proves nothing (a watch behind at the end may be a watch
+//   whose member was cut off, or a recording stopped before delivery) and this is not judged;
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
@@ -32,7 +37,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -59,6 +64,14 @@ export interface WatchCheckOptions {
    * no compaction request before it (its revision − 1 may have been compacted any time).
    */
   autoCompaction?: boolean;
+  /**
+   * The recording ended only once every watch still open had been sent an event or a progress
+   * notification at or past this revision (detcd's liveness phase: every member at this revision
+   * and every active watcher resuming past it, sim/run/liveness.ts). Then a watch not cancelled
+   * must have delivered every matching event up to it (guarantee "complete"). Undefined: the end
+   * of the recording proves nothing and completeness is not judged (the summary says so).
+   */
+  caughtUpRevision?: number;
 }
 
 /** The checker's work bound: every loop spends from it, and once it is out the verdict is unknown. */
@@ -267,10 +280,13 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const facts = historyFacts(history);
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
   if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
+  const caughtUp = options.caughtUpRevision;
+  if (!budget.out && caughtUp !== undefined) checkComplete(ops, merged, facts.puts, caughtUp, report, budget);
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
+  const completeness = caughtUp === undefined ? '; delivery up to the end not judged (the recording did not wait for the watches)' : `, every open watch complete up to revision ${caughtUp}`;
   const summary =
     valid === true
-      ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions`
+      ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions${completeness}`
       : valid === false
         ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
         : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;
@@ -653,5 +669,48 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
         }
       }
     }
+  }
+}
+
+/**
+ * complete: a client's watch that was not cancelled delivered every matching event up to
+ * `caughtUp`, the revision the recording waited for every open watch to reach. What a client
+ * vouched for is its last event or progress notification, over all its segments (a watch
+ * reopened resumes after it), or the revision a watch "from now" was created at; every matching
+ * event past it and at most `caughtUp` — in the merged event history or an acknowledged put —
+ * was never delivered. Only a client's last segment counts: its filters are the watch's at the end.
+ */
+function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: readonly OkPut[], caughtUp: number, report: Report, budget: WorkBudget): void {
+  const lastOf = new Map<number | string, WatchOp>();
+  const vouched = new Map<number | string, number>();
+  for (const op of ops) {
+    lastOf.set(op.process, op);
+    let v = vouched.get(op.process) ?? 0;
+    for (const r of op.responses) {
+      if (!budget.spend(1)) return;
+      if (r.events.length > 0) v = Math.max(v, r.events[r.events.length - 1]!.revision);
+      else if (r.progress || (r.created && !r.canceled && op.startRevision === 0)) v = Math.max(v, r.headerRevision);
+    }
+    vouched.set(op.process, v);
+  }
+  const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
+  for (const [process, op] of lastOf) {
+    // A watch the server cancelled (a compaction, or any other cancel) is over: nothing more is owed.
+    if (op.responses.some((r) => r.canceled || r.compactRevision > 0 || r.compactedUnrecorded)) continue;
+    const from = vouched.get(process)! + 1;
+    let missing: WatchEvent | OkPut | undefined;
+    for (let i = lowerBound(merged.revisions, from); i < merged.revisions.length && merged.revisions[i]! <= caughtUp && missing === undefined; i++) {
+      const events = merged.byRevision.get(merged.revisions[i]!)!;
+      if (!budget.spend(1 + events.length)) return;
+      missing = events.find((e) => matches(op, e));
+    }
+    for (let i = lowerBoundBy(puts, from, (p) => p.revision); missing === undefined && i < puts.length && puts[i]!.revision <= caughtUp; i++) {
+      if (!budget.spend(1)) return;
+      const p = puts[i]!;
+      if (!op.noPut && matchesKey(op, p.key)) missing = p;
+    }
+    if (missing === undefined) continue;
+    const what = 'type' in missing ? eventText(missing) : `the acknowledged put of ${JSON.stringify(missing.key)} at revision ${missing.revision}`;
+    report('complete', process, missing.revision, `watch stopped delivering after revision ${from - 1}: it never got ${what}, though the recording ended only once every open watch had caught up to revision ${caughtUp}`);
   }
 }

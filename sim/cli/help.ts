@@ -97,7 +97,7 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                   [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness]',
     '                   [--initial-revision N]',
     '                   [--initial-state FILE] [--auto-compaction]',
-    '                   [--watches FILE|--no-watches] FILE...',
+    '                   [--watches FILE|--no-watches] [--etcd-version V] FILE...',
     '',
     'Checks each history for linearizability and prints a verdict per file (with',
     'an explanation when a file is not linearizable). An etcd robustness-test',
@@ -122,6 +122,9 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                   whose clients timed out (default: a report\'s watches.jsonl',
     '                   beside its history.jsonl)',
     '  --no-watches     etcd: judge the history alone',
+    '  --etcd-version V etcd: the release that answered (3.4.23): a violation',
+    '                   with the shape of one of its known bugs is named (default:',
+    '                   a detcd report\'s results.json beside its history.jsonl)',
   ],
   serve: [
     'usage: detcd serve [--port P] [--nodes N] [--seed N] [--scenario NAME|FILE]',

@@ -8,7 +8,8 @@
 import { jsonTextLength } from '../../src/api/json-length.ts';
 import type { ClientReplyMessage, ClientRequestMessage, MemberToClient } from '../../src/server/client-protocol.ts';
 import { isMemberToClient } from '../../src/server/client-protocol.ts';
-import type { ClientNet } from './client-net.ts';
+import type { ClientNet, TransportFailure } from './client-net.ts';
+import { isTransportFailure } from './client-net.ts';
 import type { HistoryLog } from './history-log.ts';
 import { opName, outcomeUnknown, retryableError, safeToRetry } from './request-kinds.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -45,6 +46,12 @@ export interface EtcdClientOptions {
   /** Switch to the member a reply names as leader. */
   readonly followLeader?: boolean;
   readonly history?: HistoryLog | undefined;
+  /**
+   * The auth token to send with a request (or a watch stream's opening) that carries none, asked
+   * per member at send time; undefined sends none. Serve's own clients log in this way once a
+   * user has turned authentication on (sim/cli/serve/harness-auth.ts).
+   */
+  readonly authToken?: ((member: string) => string | undefined) | undefined;
 }
 
 interface Call {
@@ -58,6 +65,12 @@ interface Call {
   member: string;
   /** JSON.stringify(request.body).length, once the first try measured it. */
   bodyTextLength: number | undefined;
+  /** When the try under way times out (a refused send goes elsewhere within the same try). */
+  deadlineUs: number;
+  /** Sends of the try under way that a member refused (the transport's word: certainly not received). */
+  refusedInTry: number;
+  /** Some try may have reached a member and taken effect (it timed out or its connection broke). */
+  mayHaveTakenEffect: boolean;
 }
 
 type StreamListener = (from: string, message: MemberToClient) => void;
@@ -104,15 +117,16 @@ export class EtcdClient {
     this.options.history?.invoke(process, f, request.body);
     if (this.calls.size >= this.outstandingMax) {
       // Refused locally before anything was sent: certainly not applied.
-      this.finish({ request, process, f, safe: true, done, tries: 0, timer: 0, member: this.current, bodyTextLength: undefined }, { type: 'fail', error: 'client: too many outstanding requests' });
+      this.finish(newCall(request, process, f, true, done, this.current), { type: 'fail', error: 'client: too many outstanding requests' });
       return;
     }
-    const c: Call = { request, process, f, safe: safeToRetry(request.path, request.body), done, tries: 0, timer: 0, member: this.current, bodyTextLength: undefined };
+    const c = newCall(request, process, f, safeToRetry(request.path, request.body), done, this.current);
     this.send(c);
   }
 
   /** Handles a message from a member (wire it to the world's client endpoint). */
   receive(from: string, message: unknown): void {
+    if (isTransportFailure(message)) return this.onTransportFailure(message);
     if (!isMemberToClient(message)) return;
     if (message.kind === 'reply') return this.onReply(from, message);
     this.streamListeners.get(message.stream)?.(from, message);
@@ -125,7 +139,8 @@ export class EtcdClient {
 
   /** Sends a watch stream message (send, close, ping) to `member`, with a fresh message id. */
   sendStream(member: string, m: { kind: 'watch-send'; stream: number; body: unknown; open?: boolean; requireLeader?: boolean; token?: string } | { kind: 'watch-close' | 'watch-ping'; stream: number }): void {
-    this.net.send(member, withFields(m, { id: this.nextMessageId() }));
+    const token = m.kind === 'watch-send' && m.open === true && m.token === undefined ? this.options.authToken?.(member) : undefined;
+    this.net.send(member, withFields(m, token === undefined ? { id: this.nextMessageId() } : { id: this.nextMessageId(), token }));
   }
 
   /** A new stream id with a listener for its messages (watch-stream.ts uses this). */
@@ -146,19 +161,30 @@ export class EtcdClient {
     return ms[(i + 1) % ms.length] as string;
   }
 
+  /** A new try: the request goes to the current member with the whole request timeout. */
   private send(c: Call): void {
-    const id = this.nextId++;
     c.tries++;
+    c.refusedInTry = 0;
+    c.deadlineUs = this.net.nowUs() + this.requestTimeoutUs;
+    this.attempt(c, this.requestTimeoutUs);
+  }
+
+  /** Sends the call to the current member; the try times out in `timeoutUs`. */
+  private attempt(c: Call, timeoutUs: number): void {
+    const id = this.nextId++;
     c.member = this.current;
     this.calls.set(id, c);
-    c.timer = this.net.schedule(this.requestTimeoutUs, () => this.onTimeout(id));
+    c.timer = this.net.schedule(timeoutUs, () => this.onTimeout(id));
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
     const decoded = c.request.decoded;
-    const token = c.request.token;
-    const m: ClientRequestMessage = decoded === undefined && token === undefined
-      ? { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }
-      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token } : token === undefined ? { decoded } : { decoded, token });
+    const token = c.request.token ?? this.options.authToken?.(c.member);
+    // Literals for the two shapes the workload sends (withFields costs an Object.assign per request).
+    const m: ClientRequestMessage = token === undefined
+      ? decoded === undefined
+        ? { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }
+        : { kind: 'request', id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength, decoded }
+      : withFields({ kind: 'request' as const, id, path: c.request.path, body: c.request.body, bodyTextLength: c.bodyTextLength }, decoded === undefined ? { token } : { decoded, token });
     this.net.send(c.member, m, c.bodyTextLength);
   }
 
@@ -168,8 +194,46 @@ export class EtcdClient {
     this.calls.delete(id);
     // The member may be down or cut off: the next try (if any) goes elsewhere.
     this.current = this.nextMember(c.member);
+    this.tryEnded(c, 'timeout', true);
+  }
+
+  /**
+   * The transport could not carry a send. Refused (nothing left this client): the same try goes
+   * to the next member at once, within what is left of its timeout, as clientv3's balancer sends
+   * an RPC only on a connected endpoint; after a whole round of refusals it waits retryDelayUs
+   * (every member down: a restart takes a while). Broken after it was written: the outcome is
+   * unknown, as at a timeout that came early, and only a safe call tries again.
+   */
+  private onTransportFailure(m: TransportFailure): void {
+    const c = this.calls.get(m.id);
+    if (c === undefined) return; // a try that already timed out
+    this.net.cancel(c.timer);
+    this.current = this.nextMember(c.member);
+    if (m.sent) {
+      this.calls.delete(m.id);
+      return this.tryEnded(c, m.reason, true);
+    }
+    c.refusedInTry++;
+    const waitUs = c.refusedInTry % this.options.members.length === 0 ? this.retryDelayUs : 0;
+    const remainingUs = c.deadlineUs - this.net.nowUs();
+    if (remainingUs <= waitUs) {
+      this.calls.delete(m.id);
+      return this.tryEnded(c, m.reason, false);
+    }
+    // Kept under its id while it waits, so that it counts as outstanding.
+    const resend = (): void => {
+      this.calls.delete(m.id);
+      this.attempt(c, remainingUs - waitUs);
+    };
+    if (waitUs === 0) return resend();
+    c.timer = this.net.schedule(waitUs, resend);
+  }
+
+  /** A try ended without an answer: a safe call tries again; otherwise unknown if any try may have taken effect, failed if none did. */
+  private tryEnded(c: Call, error: string, mayHaveTakenEffect: boolean): void {
+    if (mayHaveTakenEffect) c.mayHaveTakenEffect = true;
     if (c.safe && c.tries <= this.retriesMax) return this.send(c);
-    this.finish(c, { type: 'info', error: 'timeout' });
+    this.finish(c, c.mayHaveTakenEffect ? { type: 'info', error } : { type: 'fail', error: `client: ${error}` });
   }
 
   private onReply(from: string, m: ClientReplyMessage): void {
@@ -199,6 +263,10 @@ export class EtcdClient {
     this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node, c.tries);
     c.done(r);
   }
+}
+
+function newCall(request: EtcdRequest, process: number | string, f: string, safe: boolean, done: (r: CallResult) => void, member: string): Call {
+  return { request, process, f, safe, done, tries: 0, timer: 0, member, bodyTextLength: undefined, deadlineUs: 0, refusedInTry: 0, mayHaveTakenEffect: false };
 }
 
 function errorMessage(body: unknown): string {

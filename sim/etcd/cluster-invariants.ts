@@ -42,6 +42,14 @@
 //   ignore what would otherwise depose a stale leader (a vote request of a member it cannot
 //   beat, or one inside the lease), so this answer is how it learns: without it a member whose
 //   term moved ahead never rejoins and the leader never steps down (etcd#8243, etcd#9586).
+// - higher-term-adopted: a member that steps a message of a term above its own moves to that term
+//   before it acts on the message, and a leader steps down (Raft §5.1: "if one server's current
+//   term is smaller than the other's, then it updates its current term to the larger value; if a
+//   candidate or leader discovers that its term is out of date, it immediately reverts to follower
+//   state"). Not judged: vote and pre-vote requests (a leader lease may ignore them, and a pre-vote
+//   never moves a term) and granted pre-vote answers (etcd-raft's Step makes the same exceptions).
+//   A leader that kept its term on a heartbeat answer from a newer term could count that answer as
+//   a ReadIndex acknowledgement from a member that already follows another leader.
 // - recovered-durable: a member restarted from its disk comes back with everything its last
 //   incarnation had made durable (fsynced): its term and commit no lower, and the last entry of
 //   its stable log there with the same term (or inside its recovered snapshot). A crash loses
@@ -62,7 +70,7 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -236,6 +244,14 @@ export class ClusterInvariants {
   onStaleLeaderMessage(host: MemberHost, m: Message, answered: boolean): void {
     if (this.found !== undefined || answered || !(this.options.preVote || this.options.checkQuorum)) return;
     this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${this.options.preVote ? 'on' : 'off'}, CheckQuorum ${this.options.checkQuorum ? 'on' : 'off'})`);
+  }
+
+  /** higher-term-adopted: a message of a higher term moves the member to that term, and a leader steps down. */
+  onHigherTermMessage(host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean): void {
+    if (this.found !== undefined) return;
+    if (termAfter >= m.term && !leaderAfter) return;
+    const what = termAfter >= m.term ? `moved to term ${termAfter} and leads` : `stayed in term ${termAfter}${leaderAfter ? ' and still leads' : ''}`;
+    this.fail('higher-term-adopted', host.id, `stepped ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${termBefore} and ${what} (Raft §5.1: a newer term is adopted, and a leader steps down, before the message is acted on)`);
   }
 
   /** recovered-durable: a restarted member recovers at least what its previous incarnation made durable. */

@@ -35,12 +35,13 @@ import { convergenceOf } from './member-status.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
 /** The member settings a scenario chooses: MemberConfig's, with the options made explicit. */
-export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer' | 'pendingApplyMax'> & {
+export type MemberSettings = Omit<MemberConfig, 'id' | 'peers' | 'unsafe' | 'progressNotifyIntervalMs' | 'leaseCheckpointing' | 'maxSizePerMsgBytes' | 'maxInflightMsgs' | 'watchStreamBuffer' | 'watchBatchMaxRevs' | 'pendingApplyMax'> & {
   progressNotifyIntervalMs: number;
   leaseCheckpointing: boolean;
   maxSizePerMsgBytes?: number;
   maxInflightMsgs?: number;
   watchStreamBuffer?: number;
+  watchBatchMaxRevs?: number;
   pendingApplyMax?: number;
 };
 
@@ -119,6 +120,7 @@ export class EtcdCluster {
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
+  private higherTermObserver: ((host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void) | undefined;
   private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
   private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
@@ -294,6 +296,7 @@ export class EtcdCluster {
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
         onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),
+        onHigherTermMessage: (host, m, termBefore, termAfter, leaderAfter) => this.higherTermObserver?.(host, m, termBefore, termAfter, leaderAfter),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
@@ -387,6 +390,7 @@ export class EtcdCluster {
     this.observeRaftSends((host, m) => invariants.onRaftSend(host, m));
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
     this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
+    this.higherTermObserver = (host, m, termBefore, termAfter, leaderAfter) => invariants.onHigherTermMessage(host, m, termBefore, termAfter, leaderAfter);
     this.restartObserver = (before, after) => invariants.onRestart(before, after);
     if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());

@@ -43,6 +43,12 @@ export interface MemberHostOptions {
    * when its raft stepped it: `answered` is true when it answered the sender with its newer term.
    */
   readonly onStaleLeaderMessage?: (host: MemberHost, m: Message, answered: boolean) => void;
+  /**
+   * Told how the member took a message of a term above its own that must move it to that term
+   * (any but a vote or pre-vote request, or a granted pre-vote answer), when its raft stepped it:
+   * `termAfter` is its term and `leaderAfter` whether it still leads, after the step.
+   */
+  readonly onHigherTermMessage?: (host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void;
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
@@ -162,6 +168,8 @@ export class MemberHost implements Host, RaftView {
         this.receiveVoteRequest(id, message.message);
       } else if (message.kind === 'raft' && this.options.onStaleLeaderMessage !== undefined && this.fromStaleLeader(id, message.message)) {
         this.receiveStaleLeaderMessage(id, message.message);
+      } else if (message.kind === 'raft' && this.options.onHigherTermMessage !== undefined && this.ofHigherTerm(id, message.message)) {
+        this.receiveHigherTermMessage(id, message.message);
       } else {
         this.member.receivePeer(id, message);
       }
@@ -192,6 +200,26 @@ export class MemberHost implements Host, RaftView {
   private fromStaleLeader(id: number, m: Message): boolean {
     if (m.type !== 'MsgApp' && m.type !== 'MsgHeartbeat') return false;
     return m.term > 0 && m.term < this.raft.term && m.to === this.config.id && m.from === id && !this.member.removed;
+  }
+
+  /**
+   * A message of a term above ours that raft will step and that must move us to its term (Raft
+   * §5.1; etcd-raft's Step): not a vote or pre-vote request (a lease may refuse those, and a
+   * pre-vote never moves a term), not a granted pre-vote answer, not the empty member's first
+   * append that waits for its join snapshot (Member.awaitsJoinSnapshot drops it).
+   */
+  private ofHigherTerm(id: number, m: Message): boolean {
+    if (m.type === 'MsgVote' || m.type === 'MsgPreVote' || (m.type === 'MsgPreVoteResp' && !m.reject)) return false;
+    if (m.type === 'MsgApp' && m.index === 0) return false;
+    return m.term > this.raft.term && m.to === this.config.id && m.from === id && !this.member.removed;
+  }
+
+  /** Hands a higher term's message to the member and tells the observers the term and role it took. */
+  private receiveHigherTermMessage(id: number, m: Message): void {
+    const r = this.raft;
+    const termBefore = r.term;
+    this.member.receivePeer(id, { kind: 'raft', message: m });
+    this.options.onHigherTermMessage?.(this, m, termBefore, r.term, r.state === 'leader');
   }
 
   /** Hands a stale leader's message to the member and tells the observers whether it answered with its term. */

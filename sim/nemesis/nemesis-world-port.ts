@@ -12,6 +12,12 @@ import type { CrashMoment } from '../scenario/fault.ts';
 export interface NemesisTime {
   nowUs(): number;
   at(timeUs: number, fn: () => void): void;
+  /**
+   * Calls `done` once every fault asked of the world so far is in force, where faults take
+   * effect later than asked (the real target writes nftables rules and signals processes beside
+   * the run); absent, every fault is in force when asked (the simulated world).
+   */
+  inForce?(done: () => void): void;
 }
 
 /** A member's term and whether it believes it leads, as the nemesis resolves roles. */

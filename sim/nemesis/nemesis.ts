@@ -46,9 +46,34 @@ export class Nemesis {
     for (const timed of schedule) {
       this.world.at(startUs + timed.atMs * 1000, () => {
         const id = this.start(timed.fault);
-        if (id !== undefined) this.world.at(this.world.nowUs() + timed.durationMs * 1000, () => this.heal(id));
+        // The fault lasts its duration from when it is in force (at once in the simulated world).
+        if (id !== undefined) this.whenInForce(() => this.world.at(this.world.nowUs() + timed.durationMs * 1000, () => this.heal(id)));
       });
     }
+  }
+
+  /** Runs `fn` once what was asked of the world is in force: at once where the world has no delay. */
+  private whenInForce(fn: () => void): void {
+    if (this.world.inForce === undefined) fn();
+    else this.world.inForce(fn);
+  }
+
+  /** Where faults come in force after they are asked for: the interval's times become the in-force ones, and the asked ones are kept beside. */
+  private recordInForce(interval: FaultInterval, edge: 'start' | 'end'): void {
+    if (this.world.inForce === undefined) return;
+    const askedUs = this.world.nowUs();
+    this.world.inForce(() => {
+      const nowUs = this.world.nowUs();
+      // Both edges are reported in the order asked; the max keeps the interval ordered whatever the callbacks' order.
+      if (edge === 'start') {
+        interval.askedUs = askedUs;
+        interval.startUs = nowUs;
+        if (interval.endUs !== undefined && interval.endUs < nowUs) interval.endUs = nowUs;
+      } else {
+        interval.healAskedUs = askedUs;
+        interval.endUs = Math.max(nowUs, interval.startUs);
+      }
+    });
   }
 
   get faultCount(): number {
@@ -146,6 +171,7 @@ export class Nemesis {
     }
     this.intervals.push(interval);
     if (started.cuts.length > 0) this.applyCuts();
+    this.recordInForce(interval, 'start');
     return id;
   }
 
@@ -166,6 +192,7 @@ export class Nemesis {
     if (a.cuts.length > 0 || effect.cutsOnHeal === true) this.applyCuts();
     effect.healWorld?.(a.fault, ctx);
     for (const node of a.nodes) effect.healNode?.(a.fault, node, ctx);
+    this.recordInForce(a.interval, 'end');
     if (this.active.has(id)) throw violated('harness', 'nemesis-heal-once', `fault ${id} still active after its heal`);
   }
 }

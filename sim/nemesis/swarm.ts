@@ -32,12 +32,12 @@ const DRAWN_LAST: readonly NemesisPackageName[] = ['slow-network', 'kill-majorit
  */
 const DRAWN_AFTER_DECLARED: readonly NemesisPackageName[] = ['late-answers', 'joint-membership'];
 /**
- * Packages the swarm does not draw: the tenth session's crash right after a recovery made its
- * first write durable, crash right after a snapshot's acknowledgement, and failed leader transfer
- * (their scenarios crash-after-recovery and snapshot-ack-crash run them). Drawing them is next;
- * left out of the candidates so that every seed keeps what it drew (and its pinned catches).
+ * The tenth session's packages (a crash right after a recovery made its first write durable, a
+ * crash right after a snapshot's acknowledgement, a leader transfer to a member cut off): drawn
+ * after every other draw, from a stream of their own, on the same odds, so that a seed that draws
+ * none of them keeps its schedule.
  */
-export const NOT_DRAWN: readonly NemesisPackageName[] = ['crash-after-recovery', 'crash-after-snapshot-ack', 'failed-transfer'];
+const DRAWN_LATEST: readonly NemesisPackageName[] = ['crash-after-recovery', 'crash-after-snapshot-ack', 'failed-transfer'];
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -132,6 +132,40 @@ function drawShortLeases(prng: Prng, raft: { tickMs: number; electionTicks: numb
   workload.durationMs = Math.max(workload.durationMs, 2 * workload.leaseTtlSeconds * 1000 + 1000);
 }
 
+/** Watch catch-up batch limits the swarm draws (etcd's watchBatchMaxRevs is 1,000: no run's watcher fell that far behind). */
+const WATCH_BATCH_MAX_REVS_DRAWN = [5, 20, 50] as const;
+/** The members' watch sync loop runs every 100 ms (etcd's syncWatchersInterval), on a tick. */
+const WATCH_SYNC_INTERVAL_MS = 100;
+
+/**
+ * A quarter of the runs send an unsynced watcher its catch-up in batches of a few revisions, from
+ * a stream of its own: at etcd's 1,000 no watcher of any run fell a whole batch behind, so the
+ * path that resumes a catch-up after a partial batch never ran (holdout 9:
+ * synced-after-partial-batch went unjudged). A watcher that resumes from the first revision then
+ * needs one sync round per batch: the liveness budget covers twice the rounds the whole planned
+ * history takes (swarm 99 at 2 revisions a batch: 157 rounds of 116 ms against a 10 s budget).
+ */
+function drawWatchBatch(prng: Prng, tickMs: number, etcd: { watchBatchMaxRevs: number }, workload: { rateOpsPerSecond: number; durationMs: number }, liveness: { budgetMs: number }): void {
+  if (!prng.chance(1, 4)) return;
+  etcd.watchBatchMaxRevs = prng.pick(WATCH_BATCH_MAX_REVS_DRAWN);
+  const revisionsMax = Math.ceil((workload.rateOpsPerSecond * workload.durationMs) / 1000);
+  const roundMs = Math.ceil(WATCH_SYNC_INTERVAL_MS / tickMs) * tickMs;
+  liveness.budgetMs = Math.max(liveness.budgetMs, 2 * Math.ceil(revisionsMax / etcd.watchBatchMaxRevs) * roundMs);
+}
+
+/** How late a duplicated message's copy may arrive in the runs that draw late duplicates. */
+const DUPLICATE_DELAY_US_MAX_DRAWN = [20_000, 100_000, 300_000] as const;
+
+/**
+ * Half the runs that duplicate messages deliver the copies late (up to 20-300 ms, outside the
+ * link's order), from a stream of their own: a copy that travels with its original reaches a
+ * member before the client sends anything else, so no run tested that a member drops a
+ * duplicate arriving after newer requests (holdout 10: client-dedupe-newest-only went unjudged).
+ */
+function drawLateDuplicates(prng: Prng, network: { duplicatePercent: number; duplicateDelayUsMax: number }): void {
+  if (network.duplicatePercent > 0 && prng.chance(1, 2)) network.duplicateDelayUsMax = prng.pick(DUPLICATE_DELAY_US_MAX_DRAWN);
+}
+
 /**
  * Half the runs' kills may tear the last unsynced WAL record (nemesis.tornKills), from a stream of
  * its own: only the torn-writes package's kills tore one before, so recovery from a torn tail ran
@@ -149,7 +183,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !NOT_DRAWN.includes(p));
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p));
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
@@ -205,10 +239,14 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   // From a stream of their own: a kind added to the table (one more draw above) moves none of them.
   const after = prng.fork('drawn-after-declared');
   const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => after.chance(1, odds));
-  const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...drawnAfter.map((p) => nemesisPackage(p).membersMin));
+  const latest = prng.fork('drawn-latest');
+  const drawnLatest = DRAWN_LATEST.filter(() => latest.chance(1, odds));
+  const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...[...drawnAfter, ...drawnLatest].map((p) => nemesisPackage(p).membersMin));
   const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
-  const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter], intervalMs, faultDurationMs });
+  const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter, ...drawnLatest], intervalMs, faultDurationMs });
   drawTornKills(prng.fork('torn-kills'), nemesis);
+  drawWatchBatch(prng.fork('watch-batch'), tickMs, etcd, workload, liveness);
+  drawLateDuplicates(prng.fork('late-duplicates'), network);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
@@ -221,6 +259,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (workload.leaseTtlSeconds !== scenario.workload.leaseTtlSeconds) last['leaseTtlSeconds'] = workload.leaseTtlSeconds;
   if (workload.durationMs !== scenario.workload.durationMs) last['durationMs'] = workload.durationMs;
   if (nemesis.tornKills !== scenario.nemesis.tornKills) last['tornKills'] = nemesis.tornKills;
+  if (etcd.watchBatchMaxRevs !== scenario.cluster.etcd.watchBatchMaxRevs) last['watchBatchMaxRevs'] = etcd.watchBatchMaxRevs;
   return {
     scenario: drawn,
     options: {

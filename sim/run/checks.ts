@@ -9,7 +9,7 @@ import { convergenceOf } from '../etcd/member-status.ts';
 import { LEADER_SAMPLE_US } from '../etcd/leader-timeline.ts';
 import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 import { historyCheckers } from './history-checkers.ts';
-import type { LivenessResult } from './liveness.ts';
+import { watchesCaughtUpRevision, type LivenessResult } from './liveness.ts';
 import type { RunStop } from './run-stop.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
@@ -62,7 +62,8 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [] }));
+  const caughtUp = watchesCaughtUpRevision(input.liveness);
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }
 

@@ -11,7 +11,7 @@ import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
 import type { RenewalProof } from '../check/renewal-proof.ts';
 import { clockErrorOf } from '../nemesis/clock-error.ts';
 import type { CheckResult } from '../check/verdict.ts';
-import { checkWatch } from '../check/watch.ts';
+import { checkWatch, type WatchCheckOptions } from '../check/watch.ts';
 import { checkErrorReplies } from '../check/error-replies.ts';
 import { writesOnly } from '../check/writes-only.ts';
 import { allowsAnomalyOf } from '../check/documented-anomalies.ts';
@@ -53,6 +53,12 @@ export interface HistoryContext {
   linearizabilityStepsMax?: number;
   /** The search's memory probe (CheckBudget.memory), for a caller that owns a real process's heap. */
   linearizabilityMemory?: () => string | undefined;
+  /**
+   * The revision the run's liveness phase found every member at and every open watcher past
+   * before the run ended (watchesCaughtUpRevision in liveness.ts): the watch checker then judges
+   * that each open watch delivered everything up to it.
+   */
+  watchesCaughtUpRevision?: number;
 }
 
 export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: readonly Op[], watches: readonly WatchRecord[], ctx: HistoryContext): Record<string, CheckResult> {
@@ -80,7 +86,9 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     out['error-replies'] = checkErrorReplies(history);
   }
   if (names.has('watch') && watches.length > 0) {
-    out['watch'] = checkWatch(watches, history, { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' });
+    const options: WatchCheckOptions = { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' };
+    if (ctx.watchesCaughtUpRevision !== undefined) options.caughtUpRevision = ctx.watchesCaughtUpRevision;
+    out['watch'] = checkWatch(watches, history, options);
   }
   if (names.has('lease')) {
     const raft = ctx.scenario.cluster.raft;

@@ -38,6 +38,18 @@ function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok
   return { ok: true, why: '' };
 }
 
+/**
+ * The revision every open watcher had caught up past when the liveness phase converged (each
+ * member at it, every active watcher resuming after it: converged() here and in
+ * target-etcd/real-liveness.ts), or undefined when it did not converge. The run ends there, so
+ * its watch records must show every event up to it for every watch not cancelled.
+ */
+export function watchesCaughtUpRevision(l: LivenessResult | undefined): number | undefined {
+  if (l === undefined || l.valid !== true || l.convergedAfterMs === undefined) return undefined;
+  const revisions = Object.values(l.members).flatMap((m) => (m !== null && m.up ? [m.revision] : []));
+  return revisions.length === 0 ? undefined : Math.min(...revisions);
+}
+
 /** The clock a liveness phase runs on: the simulated world's event loop, or the real clock of a run against real processes. */
 export interface LivenessClock {
   nowUs(): number;

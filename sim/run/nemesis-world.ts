@@ -21,6 +21,7 @@ export function baseLink(s: Scenario): LinkOptions {
     duplicate: { num: n.duplicatePercent, den: 100 },
     reorder: { num: n.reorderPercent, den: 100 },
     reorderDelayUsMax: n.reorderDelayUsMax,
+    duplicateDelayUsMax: n.duplicateDelayUsMax,
   };
 }
 

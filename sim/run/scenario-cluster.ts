@@ -64,6 +64,7 @@ function memberSettings(s: Scenario): Partial<MemberSettings> {
     snapshotCount: s.cluster.etcd.snapshotCount,
     snapshotCatchUpEntries: s.cluster.etcd.snapshotCatchUpEntries,
     watchStreamBuffer: s.cluster.etcd.watchStreamBuffer,
+    watchBatchMaxRevs: s.cluster.etcd.watchBatchMaxRevs,
     pendingApplyMax: s.cluster.etcd.pendingApplyMax,
     progressNotifyIntervalMs: s.cluster.etcd.progressNotifyIntervalMs,
     leaseCheckpointing: s.cluster.etcd.leaseCheckpointing,

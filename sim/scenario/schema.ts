@@ -33,6 +33,9 @@ export const RaftSettingsSchema = z.strictObject({
   sizePerMsgBytesMax: int(1, 64 * 1024 * 1024).default(1024 * 1024),
 });
 
+/** etcd's watchBatchMaxRevs. */
+export const WATCH_BATCH_MAX_REVS_ETCD = 1000;
+
 /** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
 export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
 
@@ -46,6 +49,11 @@ export const EtcdSettingsSchema = z.strictObject({
   snapshotCatchUpEntries: int(0, 100_000).default(100),
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen); small values starve streams. */
   watchStreamBuffer: int(1, 100_000).default(128),
+  /**
+   * Revisions an unsynced watcher is sent per catch-up round (etcd's watchBatchMaxRevs, a constant
+   * 1,000 there): small values make a watcher that fell behind catch up in several batches.
+   */
+  watchBatchMaxRevs: int(1, 100_000).default(WATCH_BATCH_MAX_REVS_ETCD),
   /** The apply-lag limit behind "too many requests". */
   pendingApplyMax: int(1, 1_000_000).default(5000),
   /**
@@ -79,6 +87,12 @@ export const NetworkSchema = z.strictObject({
   fsyncUsMax: int(0, 10_000_000).default(3000),
   /** A reordered message is delayed by up to this much more (a late duplicate of an old message). */
   reorderDelayUsMax: int(0, 10_000_000).default(5000),
+  /**
+   * A duplicated message's copy arrives up to this much later than it would (0: with the
+   * original), outside the link's order: a retransmission that overtakes nothing but arrives after
+   * the requests sent behind it, which a member must still drop as a duplicate.
+   */
+  duplicateDelayUsMax: int(0, 10_000_000).default(0),
   /**
    * A snapshot message (MsgSnap) leaves its member up to this much later than the member's other
    * messages, outside their order: etcd sends snapshots over their own connection (the snapshot

@@ -17,6 +17,11 @@ export interface LinkOptions {
   reorder?: Ratio;
   /** A reordered message waits up to this much extra, outside the FIFO order. */
   reorderDelayUsMax?: number;
+  /**
+   * A duplicated message's copy waits up to this much extra, outside the FIFO order (0: it travels
+   * like the original): a retransmission that arrives after the traffic sent behind it.
+   */
+  duplicateDelayUsMax?: number;
 }
 
 export const LINK_DEFAULTS: Required<LinkOptions> = {
@@ -25,6 +30,7 @@ export const LINK_DEFAULTS: Required<LinkOptions> = {
   duplicate: NEVER,
   reorder: NEVER,
   reorderDelayUsMax: 5_000,
+  duplicateDelayUsMax: 0,
 };
 
 export function drawLatencyUs(prng: Prng, latency: Latency): number {
@@ -50,6 +56,7 @@ export function checkLink(o: Required<LinkOptions>): Required<LinkOptions> {
   checkRatio('duplicate', o.duplicate);
   checkRatio('reorder', o.reorder);
   checkDuration(o.reorderDelayUsMax);
+  checkDuration(o.duplicateDelayUsMax);
   const l = o.latency;
   const ok =
     l.kind === 'constant' ? Number.isSafeInteger(l.us) && l.us >= 0

@@ -177,7 +177,9 @@ export class Network {
       this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
       // The copy needs room on the link too.
       if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
-      this.schedule({ from: flight.from, to: flight.to, link: flight.link, id: flight.id, message: flight.message, fifo: true });
+      // A late copy (duplicateDelayUsMax) is drawn only where one is asked for: other runs draw as before.
+      const lateUs = o.duplicateDelayUsMax > 0 ? this.prng.int(o.duplicateDelayUsMax + 1) : 0;
+      this.schedule({ from: flight.from, to: flight.to, link: flight.link, id: flight.id, message: flight.message, fifo: true }, lateUs);
     }
   }
 
@@ -318,16 +320,19 @@ export class Network {
     }
   }
 
-  private schedule(flight: InFlight): void {
+  private schedule(flight: InFlight, lateUs = 0): void {
     const link = flight.link;
     const o = link.options;
     const now = this.loop.now();
     let atUs = now + drawLatencyUs(this.prng, o.latency);
     const reordered = o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den);
-    flight.fifo = !reordered;
+    flight.fifo = !reordered && lateUs === 0;
     if (reordered) {
       this.counters.reordered++;
-      atUs += this.prng.int(o.reorderDelayUsMax + 1);
+      atUs += this.prng.int(o.reorderDelayUsMax + 1) + lateUs;
+    } else if (lateUs > 0) {
+      // A late duplicate: outside the FIFO order, after whatever the link carries meanwhile.
+      atUs += lateUs;
     } else {
       // FIFO per link: a message that is not reordered arrives no earlier than the one before it.
       const lastUs = link.lastDeliveryUs;

@@ -82,7 +82,7 @@ function scalarLength(kind: Scalar, x: unknown, keepZero: boolean): number {
 }
 
 /** String(x).length, counted for safe integers (the usual case) without the string. */
-function decimalLength(x: number): number {
+export function decimalLength(x: number): number {
   if (!Number.isSafeInteger(x)) return String(x).length;
   let n = x < 0 ? 2 : 1;
   for (let a = Math.abs(x); a >= 10; a = Math.floor(a / 10)) n++;

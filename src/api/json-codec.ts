@@ -33,6 +33,29 @@ export function encodeWithHeader(schema: Schema, value: object, header: object |
   return out;
 }
 
+/**
+ * encodeWithHeader(schema, value, header) with the header already encoded
+ * (`headerJson` = encodeMessage(S.ResponseHeader, header)): the same object, whose header field
+ * is `headerJson` itself, so the responses of one revision and term share one (read, never written).
+ */
+export function encodeWithEncodedHeader(schema: Schema, value: object, headerJson: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  const v = value as Record<string, unknown>;
+  for (let i = 0; i < schema.length; i++) {
+    const field = schema[i] as Field;
+    const name = field[0];
+    if (name === 'header') {
+      out[name] = headerJson;
+      continue;
+    }
+    const x = v[name];
+    if (x === undefined) continue;
+    const enc = encodeField(field[1], x, field[2] === true);
+    if (enc !== undefined) out[name] = enc;
+  }
+  return out;
+}
+
 function encodeField(kind: Kind, x: unknown, keepZero: boolean): Json | undefined {
   if (typeof kind === 'string') return encodeScalar(kind, x, keepZero);
   if ('repeated' in kind) {

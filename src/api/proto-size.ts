@@ -21,18 +21,18 @@ const FIELD_NUMBER_OVERRIDES = new Map<Schema, Map<string, number>>([
 /** 2^7, 2^14, ..., 2^63: a uint64 below VARINT_LIMITS[k] takes k + 1 bytes. */
 const VARINT_LIMITS: readonly bigint[] = Array.from({ length: 9 }, (_, k) => 1n << BigInt(7 * (k + 1)));
 
-function varintSize(v: bigint): number {
+export function varintSize(v: bigint): number {
   const x = BigInt.asUintN(64, v);
   let n = 1;
   while (n < 10 && x >= (VARINT_LIMITS[n - 1] as bigint)) n++;
   return n;
 }
 
-function smallVarintSize(n: number): number {
+export function smallVarintSize(n: number): number {
   return n < 0 ? 10 : n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : varintSize(BigInt(n));
 }
 
-function utf8Length(s: string): number {
+export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -94,14 +94,14 @@ function fieldSize(num: number, kind: Kind, x: unknown, keepZero: boolean): numb
 }
 
 /** A schema's field numbers and kinds, and each field's index by name, worked out once per schema. */
-interface SizePlan {
+export interface SizePlan {
   readonly numbers: readonly number[];
   readonly indexOf: ReadonlyMap<string, number>;
 }
 
 const SIZE_PLANS = new WeakMap<Schema, SizePlan>();
 
-function sizePlanOf(schema: Schema): SizePlan {
+export function sizePlanOf(schema: Schema): SizePlan {
   let plan = SIZE_PLANS.get(schema);
   if (plan === undefined) {
     const overrides = FIELD_NUMBER_OVERRIDES.get(schema);

@@ -30,6 +30,12 @@ export class SimpleTokens {
     return t.username;
   }
 
+  /** Whether `token` is held and unexpired at `nowMs`, without restarting its TTL (a look, not a use). */
+  holds(token: string, nowMs: number): boolean {
+    const t = this.tokens.get(token);
+    return t !== undefined && t.expiresMs > nowMs;
+  }
+
   invalidateUser(username: string): void {
     for (const [token, t] of this.tokens) if (t.username === username) this.tokens.delete(token);
   }

@@ -6,7 +6,7 @@
 import type { EtcdError } from '../api/errors.ts';
 import { ErrCompacted, ErrFutureRev, errBadRequest, errMessageTooLarge, wireError } from '../api/errors.ts';
 import type { JsonObject } from '../api/json-codec.ts';
-import { decodeMessage, encodeWithHeader } from '../api/json-codec.ts';
+import { decodeMessage, encodeMessage, encodeWithEncodedHeader, encodeWithHeader } from '../api/json-codec.ts';
 import { apiPath } from '../api/paths.ts';
 import { MAX_GRPC_RECV_BYTES, messageSize } from '../api/proto-size.ts';
 import type { Schema } from '../api/schema.ts';
@@ -19,7 +19,9 @@ import { minLeaseTtlSeconds, DEFAULT_LESSOR_CONFIG } from '../lease/lessor.ts';
 import type { LeaseId } from '../mvcc/key-value.ts';
 import { Applier } from './apply/applier.ts';
 import type { RaftRequest } from './apply/raft-request.ts';
-import { decodeRaftRequest, raftRequestData, raftRequestSize } from './apply/raft-request.ts';
+import { decodeRaftRequest, normalRaftRequestData, raftRequestData, raftRequestSize } from './apply/raft-request.ts';
+import type { MeasuredNormal } from '../api/normal-form.ts';
+import { normalizeMeasured } from '../api/normal-form.ts';
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
@@ -59,6 +61,8 @@ const RESPONSE_SCHEMA: Record<RaftRequest['kind'], Schema> = {
 
 /** etcd's AuthInfoFromCtx: no token, none; a token the member does not hold, "invalid auth token". */
 type TokenAuth = { readonly ai: AuthInfo | undefined } | { readonly error: EtcdError };
+/** tokenAuth of a request without a token (nearly all): one answer, not an object per request. */
+const NO_TOKEN: TokenAuth = Object.freeze({ ai: undefined });
 
 interface StateMachineSnapshot {
   readonly applier: ReturnType<Applier['snapshot']>;
@@ -161,6 +165,7 @@ export class EtcdStateMachine implements StateMachinePort {
       checkpointIntervalMs: options.checkpointIntervalMs ?? DEFAULT_LESSOR_CONFIG.checkpointIntervalMs,
     }), new Set(config.unsafe?.stateMachine ?? []));
     if (config.watchStreamBuffer !== undefined) this.applier.watchStreamBuffer = config.watchStreamBuffer;
+    if (config.watchBatchMaxRevs !== undefined) this.applier.watchable.batchMaxRevs = config.watchBatchMaxRevs;
   }
 
   private buggify: BuggifyPort = NO_BUGGIFY;
@@ -177,6 +182,7 @@ export class EtcdStateMachine implements StateMachinePort {
 
   bindHeader(header: MemberHeader): void {
     this.header = header;
+    this.headerJson = undefined;
   }
 
   /** The member's header, filled into every response. */
@@ -190,13 +196,41 @@ export class EtcdStateMachine implements StateMachinePort {
     };
   }
 
+  /**
+   * fill(header, keepZeroRevision) encoded (encodeMessage(S.ResponseHeader, ...)): the last one
+   * is kept, and responses of the same revision and term (a read and the watch events of one
+   * write, every watcher's) share it instead of encoding the same header again.
+   */
+  encodedHeader(header: ResponseHeader | undefined, keepZeroRevision = false): JsonObject {
+    const rev = header?.revision ?? 0;
+    const revision = rev === 0 && !keepZeroRevision ? this.applier.store.currentRev : rev;
+    const term = this.header.raftTerm();
+    const cached = this.headerJson;
+    if (cached !== undefined && revision === this.headerJsonRevision && term === this.headerJsonTerm) return cached;
+    const json = encodeMessage(S.ResponseHeader, { cluster_id: this.header.clusterId, member_id: this.header.memberId, revision, raft_term: term });
+    this.headerJson = json;
+    this.headerJsonRevision = revision;
+    this.headerJsonTerm = term;
+    return json;
+  }
+
+  /** The last encodedHeader answer, for the revision and term it holds (bindHeader forgets it). */
+  private headerJson: JsonObject | undefined = undefined;
+  private headerJsonRevision = 0;
+  private headerJsonTerm = 0;
+
   private ok(schema: Schema, resp: { header?: ResponseHeader }): WireReply {
-    return { ok: true, body: encodeWithHeader(schema, resp, this.fill(resp.header)) };
+    return { ok: true, body: encodeWithEncodedHeader(schema, resp, this.encodedHeader(resp.header)) };
+  }
+
+  /** Whether this member holds `token` now (a look that does not count as a use: its TTL stays). */
+  holdsToken(token: string): boolean {
+    return this.applier.auth.tokens.holds(token, this.nowMs);
   }
 
   /** The user a token stands for now, as etcd's AuthInfoFromCtx finds it. */
   tokenAuth(token: string | undefined): TokenAuth {
-    if (token === undefined) return { ai: undefined };
+    if (token === undefined) return NO_TOKEN;
     const ai = this.applier.auth.authInfoFromToken(token, this.nowMs);
     return ai === undefined ? { error: ErrInvalidAuthToken } : { ai };
   }
@@ -222,18 +256,21 @@ export class EtcdStateMachine implements StateMachinePort {
       if (!d.ok) return { kind: 'invalid', error: wireError(errBadRequest(d.error)) };
       r = d.value;
     }
+    // A proposal is measured and put in the normal form its raft entry carries in one walk; a
+    // read is only measured.
+    const normal = proposes(api.path, r) ? normalizeMeasured(api.request, r) : undefined;
     // gRPC refuses a message over MaxRequestBytes + 512 KiB before etcd sees it.
-    const sizeBytes = messageSize(api.request, r);
+    const sizeBytes = normal !== undefined ? normal.protoSize : messageSize(api.request, r);
     if (sizeBytes > MAX_GRPC_RECV_BYTES) return { kind: 'invalid', error: wireError(errMessageTooLarge(sizeBytes, MAX_GRPC_RECV_BYTES)) };
     // The decoded value has the shape of this path's request schema (every field optional).
     switch (api.path) {
       case '/v3/kv/range': return this.classifyRange(r, token);
-      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token);
-      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes, token);
-      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes, token);
-      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes, token);
+      case '/v3/kv/put': return this.checked(checkPutRequest(r), { kind: 'put', request: r }, sizeBytes, token, normal);
+      case '/v3/kv/deleterange': return this.checked(checkDeleteRequest(r), { kind: 'delete_range', request: r }, sizeBytes, token, normal);
+      case '/v3/kv/txn': return this.classifyTxn(r, sizeBytes, token, normal);
+      case '/v3/kv/compaction': return this.propose({ kind: 'compaction', request: r }, sizeBytes, token, normal);
       case '/v3/lease/grant': return this.classifyGrant(r, token);
-      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes, token);
+      case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return this.propose({ kind: 'lease_revoke', request: r }, sizeBytes, token, normal);
       case '/v3/lease/keepalive': return { kind: 'leader-lease', serve: (now) => this.keepAlive(r, now), ready: (now) => this.renewReady(r, now) };
       case '/v3/lease/timetolive': case '/v3/kv/lease/timetolive': return { kind: 'leader-lease', serve: (now) => this.timeToLive(r, now) };
       case '/v3/lease/leases': case '/v3/kv/lease/leases': return { kind: 'local', serve: () => this.leases() };
@@ -250,10 +287,10 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.tokenWait(token) ?? { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
   }
 
-  private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined): Classified {
+  private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined, normal: MeasuredNormal | undefined): Classified {
     const err = checkTxn(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token);
+    if (!isTxnReadonly(r)) return this.propose({ kind: 'txn', request: r }, sizeBytes, token, normal);
     const read = (): WireReply => this.reply(S.TxnResponse, this.applier.readTxn(r));
     return this.tokenWait(token) ?? { kind: 'read', serializable: isTxnSerializable(r), read: () => this.serialized(token, (ai) => checkTxnAuth(this.applier.auth, ai, r), read) };
   }
@@ -329,9 +366,9 @@ export class EtcdStateMachine implements StateMachinePort {
     };
   }
 
-  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number, token: string | undefined): Classified {
+  private checked(err: EtcdError | undefined, req: RaftRequest, requestBytes: number, token: string | undefined, normal: MeasuredNormal | undefined): Classified {
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
-    return this.propose(req, requestBytes, token);
+    return this.propose(req, requestBytes, token, normal);
   }
 
   /**
@@ -339,17 +376,18 @@ export class EtcdStateMachine implements StateMachinePort {
    * token's user goes into the entry (etcd's processInternalRaftRequestOnce); an unknown token
    * is refused before raft.
    */
-  private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined): Classified {
+  private propose(req: RaftRequest, requestBytes: number | undefined, token: string | undefined, normal?: MeasuredNormal): Classified {
     const wait = this.tokenWait(token);
     if (wait !== undefined) return wait;
     const t = this.tokenAuth(token);
     if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai) };
+    return { kind: 'propose', encode: (requestId) => this.encode(requestId, req, requestBytes, t.ai, normal) };
   }
 
-  private encode(requestId: string, body: RaftRequest, requestBytes?: number, auth?: AuthInfo): { data: EntryData; sizeBytes: number } {
+  /** `normal`: the request's normal form and text length (classify measured them): the entry carries it as it is. */
+  private encode(requestId: string, body: RaftRequest, requestBytes?: number, auth?: AuthInfo, normal?: MeasuredNormal): { data: EntryData; sizeBytes: number } {
     const r = auth === undefined ? { id: requestId, body } : { id: requestId, body, auth };
-    return { data: raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
+    return { data: normal !== undefined ? normalRaftRequestData(r, normal) : raftRequestData(r), sizeBytes: raftRequestSize(r, requestBytes) };
   }
 
   private reply(schema: Schema, resp: { header?: ResponseHeader } | EtcdError): WireReply {
@@ -561,13 +599,22 @@ class EtcdWatchStream implements WatchStreamPort {
     return this.stream.take().map((resp): JsonObject => {
       // A compaction cancel keeps its revision 0, as etcd sends it.
       const keepZero = resp.compact_revision !== undefined && resp.compact_revision !== 0;
-      return encodeWithHeader(S.WatchResponse, resp, this.sm.fill(resp.header, keepZero));
+      return encodeWithEncodedHeader(S.WatchResponse, resp, this.sm.encodedHeader(resp.header, keepZero));
     });
   }
 
   close(): void {
     this.stream.close();
     this.sm.forgetStream(this);
+  }
+}
+
+/** Whether a request of this path (the decoded `r`) becomes a raft entry: every write, and a txn that is not read-only. */
+function proposes(path: string, r: object): boolean {
+  switch (path) {
+    case '/v3/kv/put': case '/v3/kv/deleterange': case '/v3/kv/compaction': case '/v3/lease/revoke': case '/v3/kv/lease/revoke': return true;
+    case '/v3/kv/txn': return !isTxnReadonly(r);
+    default: return false;
   }
 }
 

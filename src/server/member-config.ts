@@ -38,6 +38,8 @@ export interface MemberConfig {
   maxInflightMsgs?: number | undefined;
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen: 128). */
   watchStreamBuffer?: number | undefined;
+  /** Revisions one catch-up of an unsynced watcher sends at most before it syncs again (etcd's watchBatchMaxRevs: 1,000). */
+  watchBatchMaxRevs?: number | undefined;
   /** Committed but unapplied entries past which writes are refused with "too many requests" (etcd's maxGapBetweenApplyAndCommitIndex: 5,000). */
   pendingApplyMax?: number | undefined;
   /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */

@@ -36,6 +36,8 @@ export class WatchableStore {
   private victims: Batches[] = [];
   hooks: WatchHooks = NO_HOOKS;
   private seq = 0;
+  /** Revisions one catch-up sends an unsynced watcher at most (etcd's watchBatchMaxRevs). */
+  batchMaxRevs = WATCH_BATCH_MAX_REVS;
   /** Planted bug (etcd #15271): synced watchers do not record what they were sent. */
   replayAfterRestore = false;
   /** Planted bugs (src/server/apply/bugs.ts). */
@@ -229,7 +231,7 @@ export class WatchableStore {
         if (!w.contains(ev.kv.key) || ev.kv.mod_revision < w.minRev) continue;
         let eb = wb.get(w);
         if (eb === undefined) {
-          eb = new EventBatch(WATCH_BATCH_MAX_REVS);
+          eb = new EventBatch(this.batchMaxRevs);
           wb.set(w, eb);
         }
         eb.add(ev);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { childFlags, nodeAccepts, planLanes, SINGLE_CORE_FLAGS } from '../../sim/cli/harness/lane-policy.ts';
 import type { LanePolicyInput } from '../../sim/cli/harness/lane-policy.ts';
-import { WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG, WORKER_TIER_FLAGS } from '../../sim/cli/harness/worker-jit.ts';
+import { WORKER_HEAP_FLAGS, WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG, WORKER_TIER_FLAGS } from '../../sim/cli/harness/worker-jit.ts';
 
 const BUDGET = `${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET}`;
 const all = (): boolean => true;
@@ -17,7 +17,7 @@ describe('the sweep\'s workers', () => {
   it('are processes with one core\'s flags once every core has a worker, threads with V8\'s defaults while cores are spare', () => {
     for (const [jobs, cores] of [[2, 2], [4, 2], [8, 8]] as const) {
       const plan = planLanes(input({ jobs, cores }));
-      expect(plan.lanes).toEqual({ kind: 'process', execArgv: [...SINGLE_CORE_FLAGS, ...WORKER_TIER_FLAGS, BUDGET] });
+      expect(plan.lanes).toEqual({ kind: 'process', execArgv: [...SINGLE_CORE_FLAGS, ...WORKER_TIER_FLAGS, ...WORKER_HEAP_FLAGS, BUDGET] });
       expect(plan.describe).toBe(`processes with ${SINGLE_CORE_FLAGS.join(' ')}`);
     }
     for (const [jobs, cores] of [[2, 4], [7, 8]] as const) {
@@ -40,14 +40,14 @@ describe('the sweep\'s workers', () => {
     // Only the garbage collector's flag missing: the other one stays.
     const noGc = (flags: readonly string[]): boolean => !flags.includes('--single-threaded-gc');
     const some = planLanes(input({ accepts: noGc }));
-    expect(some.lanes).toEqual({ kind: 'process', execArgv: [...SINGLE_CORE_FLAGS.filter((f) => f !== '--single-threaded-gc'), ...WORKER_TIER_FLAGS, BUDGET] });
+    expect(some.lanes).toEqual({ kind: 'process', execArgv: [...SINGLE_CORE_FLAGS.filter((f) => f !== '--single-threaded-gc'), ...WORKER_TIER_FLAGS, ...WORKER_HEAP_FLAGS, BUDGET] });
     expect(some.describe).not.toContain('--single-threaded-gc');
   });
 
   it('keep the heap, stack and inlining flags node was started with (the user\'s win over ours), never a loader', () => {
     const execArgv = ['--require', '/x/tsx/preflight.cjs', '--import', 'file:///x/tsx/loader.mjs', '--max-old-space-size=4096', '--max-semi-space-size=8', `${WORKER_INLINING_FLAG}=920`, '--enable-source-maps'];
     const flags = childFlags(execArgv, all);
-    expect(flags).toEqual([...SINGLE_CORE_FLAGS.filter((f) => !f.startsWith('--max-semi-space-size')), ...WORKER_TIER_FLAGS, '--max-old-space-size=4096', '--max-semi-space-size=8', `${WORKER_INLINING_FLAG}=920`]);
+    expect(flags).toEqual([...SINGLE_CORE_FLAGS.filter((f) => !f.startsWith('--max-semi-space-size')), ...WORKER_TIER_FLAGS, ...WORKER_HEAP_FLAGS, '--max-old-space-size=4096', '--max-semi-space-size=8', `${WORKER_INLINING_FLAG}=920`]);
     expect(flags.some((f) => f.includes('tsx') || f === '--import' || f === '--require')).toBe(false);
   });
 
@@ -55,9 +55,17 @@ describe('the sweep\'s workers', () => {
     expect(WORKER_TIER_FLAGS).toEqual(['--always-sparkplug']);
     expect(childFlags([], all)).toContain('--always-sparkplug');
     const noSparkplug = (flags: readonly string[]): boolean => !flags.includes('--always-sparkplug');
-    expect(childFlags([], noSparkplug)).toEqual([...SINGLE_CORE_FLAGS, BUDGET]);
+    expect(childFlags([], noSparkplug)).toEqual([...SINGLE_CORE_FLAGS, ...WORKER_HEAP_FLAGS, BUDGET]);
     // Threads share this process's flags: they get none of ours but the inlining budget (worker-jit.ts).
     expect(planLanes(input({ jobs: 2, cores: 4 })).lanes).toEqual({ kind: 'thread' });
+  });
+
+  it('start without allocation-site pretenuring (its first decisions threw a cold worker\'s optimized code away), unless this node lacks the flag', () => {
+    expect(WORKER_HEAP_FLAGS).toEqual(['--no-allocation-site-pretenuring']);
+    expect(childFlags([], all)).toContain('--no-allocation-site-pretenuring');
+    const noPretenuringFlag = (flags: readonly string[]): boolean => !flags.includes('--no-allocation-site-pretenuring');
+    expect(childFlags([], noPretenuringFlag)).toEqual([...SINGLE_CORE_FLAGS, ...WORKER_TIER_FLAGS, BUDGET]);
+    expect(nodeAccepts(['--no-allocation-site-pretenuring'])).toBe(true);
   });
 
   it('are started with flags only after node said it knows them (a real node, asked with --version)', () => {

@@ -25,4 +25,15 @@ describe('the sweep workers\' inlining budget', () => {
     expect(jit.lowerInliningBudget()).toBe(false);
     expect(jit.lowerInliningBudget()).toBe(false);
   });
+
+  it('is joined by no allocation-site pretenuring, set once per process for the worker threads, unless node\'s command line chose', async () => {
+    vi.resetModules();
+    const jit = (await import(MODULE)) as typeof WorkerJit;
+    expect(jit.avoidPretenuring()).toBe(true);
+    expect(jit.avoidPretenuring()).toBe(false);
+    vi.resetModules();
+    const again = (await import(MODULE)) as typeof WorkerJit;
+    process.execArgv.push('--allocation-site-pretenuring');
+    expect(again.avoidPretenuring()).toBe(false);
+  });
 });

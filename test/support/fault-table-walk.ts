@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allPackages } from '../../sim/nemesis/packages.ts';
-import { drawSwarm, NOT_DRAWN } from '../../sim/nemesis/swarm.ts';
+import { drawSwarm } from '../../sim/nemesis/swarm.ts';
 import { FAULT_EFFECTS } from '../../sim/nemesis/fault-effects.ts';
 import { faultArbitrary } from '../../sim/property/arbitraries.ts';
 import { runScenario } from '../../sim/run/run.ts';
@@ -79,12 +79,8 @@ describe('the fault table reaches every fault handler', () => {
     }
   });
 
-  // NOT_DRAWN (swarm.ts): packages shipped scenarios run but the swarm does not draw yet, because
-  // drawing them moves most swarm seeds' schedules and every pinned catching seed must be
-  // re-measured first. Every other package is drawn; those never are, until the list says so.
-  it('swarm draws every nemesis package within 200 seeds, except the NOT_DRAWN ones', () => {
-    expect([...swarmDrawn].sort()).toEqual([...byPackage.keys()].filter((p) => !NOT_DRAWN.includes(p as never)).sort());
-    for (const p of NOT_DRAWN) expect(byPackage.has(p), `${p} is not a package`).toBe(true);
+  it('swarm draws every nemesis package within 200 seeds', () => {
+    expect([...swarmDrawn].sort()).toEqual([...byPackage.keys()].sort());
   });
 
   it('the property arbitraries draw every kind of the default mix, and only those', () => {

@@ -253,3 +253,150 @@ export function pastReadHeaderBehind(run, rng) {
   history[i].value.header.revision = String(rev);
   return { ...run, history, site: `op ${i}: a range at past revision ${s.inv.value.revision} answered header revision ${rev}, though revision ${floors.get(s)} was answered before it began` };
 }
+
+/**
+ * Ranges at a past revision R (not compacted: the answer shows keys) and, per key shown, the
+ * later versions of it in the same generation (same create_revision, mod_revision above R) some
+ * answer showed: what a read of R must not show of that key.
+ */
+function pastReadSites(pairs) {
+  const seen = sightings(pairs);
+  const unsure = uncertainPutKeys(pairs);
+  const sites = [];
+  for (const p of pairs) {
+    rangeAnswers(p).forEach((a, which) => {
+      const rev = num(a.request.revision);
+      if (rev <= 0) return;
+      a.answer.kvs?.forEach((kv, k) => {
+        if (unsure.has(kv.key) || num(kv.mod_revision) > rev) return;
+        const later = (seen.get(kv.key) ?? []).filter((o) => num(o.mod_revision) > rev && o.create_revision === kv.create_revision && num(o.version) > num(kv.version));
+        if (later.length > 0) sites.push({ p, which, k, later, rev });
+      });
+    });
+  }
+  return sites;
+}
+
+/**
+ * past-read-later-version: a range at a past revision R shows a key at the version it has
+ * after R (a later put in the same generation), with the value and mod_revision it had at R: a
+ * store that takes a historic read's version from the key's latest state.
+ */
+export function pastReadLaterVersion(run, rng) {
+  const s = pick(rng, pastReadSites(pairOps(run.history)));
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kv = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs[s.k];
+  const was = kv.version;
+  kv.version = pick(rng, s.later).version;
+  return { ...run, history, site: `op ${i}: a range at past revision ${s.rev} shows ${unb64(kv.key)} at version ${kv.version} (a later version; it had ${was} then)` };
+}
+
+/** past-read-later-kv: a range at a past revision R shows a key as a put after R left it (value, mod_revision, version). */
+export function pastReadLaterKv(run, rng) {
+  const s = pick(rng, pastReadSites(pairOps(run.history)));
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
+  const later = clone(pick(rng, s.later));
+  if (answer.kvs[s.k].value === undefined) delete later.value;
+  answer.kvs[s.k] = later;
+  return { ...run, history, site: `op ${i}: a range at past revision ${s.rev} shows ${unb64(later.key)} as written at revision ${later.mod_revision}, after it` };
+}
+
+/**
+ * lost-delete: an acknowledged delete of one key that a later linearizable read of that key
+ * does not show: the read, begun after the delete was answered and before any other write of the
+ * key was invoked, shows the key as it was before the delete.
+ */
+export function lostDelete(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = [];
+  for (const d of pairs) {
+    if (d.inv.f !== 'kv/deleterange' || !isOk(d) || d.inv.value?.range_end !== undefined || num(d.done.value?.deleted) !== 1) continue;
+    const key = d.inv.value?.key;
+    const before = d.done.value?.prev_kvs?.[0];
+    // The key as the delete found it: its prev_kv, else the last version an answer showed below the delete.
+    const shown = before ?? (sightings(pairs).get(key) ?? []).filter((o) => num(o.mod_revision) < headerRev(d)).at(-1);
+    if (shown === undefined) continue;
+    // The next write of the key invoked after the delete: reads must begin before it.
+    const nextWrite = pairs.filter((p) => p.inv.time > d.inv.time && p !== d && writesKey(p.inv, key)).map((p) => p.inv.time).reduce((a, b) => Math.min(a, b), Infinity);
+    for (const r of pairs) {
+      if (r.inv.f !== 'kv/range' || !isOk(r) || !isLinearizableKv(r) || !rangeListsKey(r.inv.value, key)) continue;
+      if (r.inv.time <= d.done.time || r.done.time >= nextWrite || (r.done.value?.kvs ?? []).some((kv) => kv.key === key)) continue;
+      sites.push({ d, r, shown });
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.r.done);
+  const kv = clone(s.shown);
+  if (s.r.inv.value?.keys_only === true) delete kv.value;
+  const answer = history[i].value;
+  answer.kvs = [...(answer.kvs ?? []), kv].sort((a, b) => (unb64(a.key) < unb64(b.key) ? -1 : unb64(a.key) > unb64(b.key) ? 1 : 0));
+  answer.count = String(num(answer.count) + 1);
+  return { ...run, history, site: `op ${i}: a read begun after delete op ${at(run.history, s.d.done)} (revision ${headerRev(s.d)}) was answered shows ${unb64(kv.key)} as before the delete` };
+}
+
+/** Whether the request `inv` may write `key`: a put of it, any delete, a txn with either, a lease revoke (conservative). */
+function writesKey(inv, key) {
+  if (inv.f === 'kv/put') return inv.value?.key === key;
+  if (inv.f === 'kv/txn') return txnMayWrite(inv.value, key);
+  return inv.f === 'kv/deleterange' || inv.f === 'lease/revoke';
+}
+
+function txnMayWrite(req, key) {
+  return [...(req?.success ?? []), ...(req?.failure ?? [])].some((o) => o.request_put?.key === key || o.request_delete_range !== undefined || (o.request_txn !== undefined && txnMayWrite(o.request_txn, key)));
+}
+
+/** Whether a range request covers `key` (base64) whole: no limit, no count_only, every key of the range listed in key order. */
+function rangeListsKey(req, key) {
+  if (req?.count_only === true || num(req?.limit) > 0 || (req?.sort_order !== undefined && req.sort_order !== 'NONE' && req.sort_order !== 'ASCEND') || (req?.sort_target !== undefined && req.sort_target !== 'KEY')) return false;
+  if (req?.min_mod_revision !== undefined || req?.max_mod_revision !== undefined || req?.min_create_revision !== undefined || req?.max_create_revision !== undefined) return false;
+  const k = unb64(key);
+  const start = unb64(req?.key);
+  if (req?.range_end === undefined) return req?.key === key;
+  const end = unb64(req.range_end);
+  return k >= start && (end === '\0' ? true : k < end);
+}
+
+/** delete-prev-kv-phantom: a delete asked for prev_kv answers a deleted value no one wrote. */
+export function deletePrevKvPhantom(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/deleterange' && (p.done.value?.prev_kvs ?? []).length > 0);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const kvs = history[i].value.prev_kvs;
+  const k = Math.floor(rng() * kvs.length);
+  kvs[k].value = b64(`phantom-deleted-${Math.floor(rng() * 1e9)}`);
+  return { ...run, history, site: `op ${i}: delete's prev_kvs shows ${unb64(kvs[k].key)} with a value never written` };
+}
+
+/**
+ * put-prev-kv-stale: a put asked for prev_kv answers an older version of the key than the one
+ * it overwrote (the version before its prev_kv, which an answer showed).
+ */
+export function putPrevKvStale(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const unsure = uncertainPutKeys(pairs);
+  const sites = [];
+  for (const p of pairs) {
+    const prev = p.done?.value?.prev_kv;
+    if (!isOk(p) || p.inv.f !== 'kv/put' || prev === undefined || unsure.has(prev.key)) continue;
+    const older = (seen.get(prev.key) ?? []).filter((o) => num(o.mod_revision) < num(prev.mod_revision) && o.create_revision === prev.create_revision && unb64(o.value) !== unb64(prev.value));
+    if (older.length > 0) sites.push({ p, older });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const old = clone(s.older.at(-1));
+  history[i].value.prev_kv = old;
+  return { ...run, history, site: `op ${i}: put's prev_kv is ${unb64(old.key)} at revision ${old.mod_revision}, older than the version it overwrote (${s.p.done.value.prev_kv.mod_revision})` };
+}

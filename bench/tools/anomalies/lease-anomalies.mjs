@@ -171,3 +171,20 @@ export function leaseGrantLiveId(run, rng) {
   history[i].value.ID = String(s.g1.done.value.ID);
   return { ...run, history, site: `op ${i}: a grant answered the id of lease ${s.g1.done.value.ID}, granted ${Math.round((s.g2.inv.time - s.g1.done.time) / 1000)} ms before (within half its TTL) and not ended` };
 }
+
+/**
+ * lease-ttl-after-revoke: a TimeToLive sent 1 µs after a member answered a lease's revoke,
+ * answered by that member as alive (its granted TTL left): a revoked lease is not found (TTL -1).
+ */
+export function leaseTtlAfterRevoke(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
+  if (s === undefined) return undefined;
+  const process = 'anomaly';
+  const header = clone(s.p.done.value.header);
+  const ttl = ttls.get(s.id);
+  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/timetolive', value: { ID: s.id } };
+  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/timetolive', value: { header, ID: s.id, TTL: String(ttl), grantedTTL: String(ttl) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: `TimeToLive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered alive (TTL ${ttl})` };
+}

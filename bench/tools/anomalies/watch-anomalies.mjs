@@ -129,3 +129,28 @@ export function watchWrongVersion(run, rng) {
   kv.version = String(num(kv.version) + 1);
   return { ...run, watches, site: `version of ${describe(run.watches, s)} one past the right one` };
 }
+
+/**
+ * watch-stream-stops: a watch that silently stops delivering (a member answering the client's
+ * keep-alive for a stream it lost, so the client never reconnects): every record of one watch
+ * client after one of its event responses is left out, though later events of its range exist.
+ * Judged where the recording waited for every open watch to catch up (a run's liveness phase).
+ */
+export function watchStreamStops(run, rng) {
+  const byProcess = new Map();
+  run.watches.forEach((rec, r) => {
+    if ((rec.response?.events ?? []).length === 0) return;
+    let list = byProcess.get(rec.process);
+    if (list === undefined) byProcess.set(rec.process, (list = []));
+    list.push(r);
+  });
+  // A cut after an event response that is not the client's last: later events of its range exist.
+  const sites = [...byProcess.values()].flatMap((rs) => rs.slice(0, -1));
+  const r = pick(rng, sites);
+  if (r === undefined) return undefined;
+  const process = run.watches[r].process;
+  const dropped = run.watches.filter((rec, i) => i > r && rec.process === process);
+  const watches = clone(run.watches.filter((rec, i) => i <= r || rec.process !== process));
+  const last = run.watches[r].response.events.at(-1);
+  return { ...run, watches, site: `${process} stops after record ${r} (event at ${last?.kv?.mod_revision}): ${dropped.length} later record(s) left out` };
+}

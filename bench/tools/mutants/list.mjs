@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -799,6 +799,7 @@ export const MUTANTS = [
     replace: "if (m.type === 'MsgPreVote' || m.type === 'MsgHeartbeatResp') return true; // never change term because of a pre-vote",
     why: '"a heartbeat answer carries no log, so its term does not matter": a leader does not step down on a heartbeat response from a higher term and counts it as a ReadIndex acknowledgement, so a deposed leader confirms reads with the votes of members that already follow a newer leader',
     aimed: ['stale-leader-reads', 'leader-partition', 'stale-leader-late-answers', 'partition-shapes'],
+    equivalent: 'no member ever sends a MsgHeartbeatResp of a term above the leader it answers: a heartbeat is answered only in the heartbeat\'s own term (a member of a newer term answers a stale heartbeat with a MsgAppResp, step.ts), and a leader\'s term never goes down, so the ignored case never arises (the invariant higher-term-adopted, eleventh session, judges every message that can carry a newer term)',
   },
   {
     name: 'read-index-at-applied', class: 'read', file: 'src/raft/step-leader.ts', holdout9: true,
@@ -855,6 +856,7 @@ export const MUTANTS = [
     replace: 'const ver = g.ver;',
     why: 'a read at a past revision reports the key\'s latest version in its generation, not the version it had at that revision (the version counts puts up to the revision read)',
     aimed: ['kv-api-wide', 'kv-api', 'watch-shapes'],
+    equivalent: 'no read takes its version from the index: a range returns the KeyValue stored at the revision the index names (src/mvcc/store.ts rangeKeys, as etcd 3.4 reads it from the backend), and the one caller that uses the index\'s version, a put, asks at beginRev + 1, where n is the generation\'s last revision and the two formulas agree. Same histories and trace hashes as the correct build (kv-api, kv-api-wide 1..2; kv-transactions, compaction-restore, watch-shapes, snapshot-catch-up 2). The symptom, a past read showing a later version, is judged: test/sim/check/etcd-model.test.ts "reads at a past revision" and the anomaly classes past-read-later-version, past-read-later-kv',
   },
   {
     name: 'watch-ping-pongs-unknown-stream', class: 'watch', file: 'src/server/client-watch-streams.ts', holdout9: true,
@@ -862,5 +864,78 @@ export const MUTANTS = [
     replace: "this.send(client, { kind: 'watch-pong', stream: m.stream });",
     why: 'a member answers a keep-alive ping on a watch stream it does not know (it restarted since the client opened it) as if the stream were alive: the client never reconnects, and its watches silently stop delivering events',
     aimed: ['rolling-restart', 'kill-leader', 'watch-rotation'],
+  },
+  // ---- holdout 10 (eleventh session): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: 'restore-learners-vote', class: 'membership', file: 'src/raft/confchange/restore.ts', holdout10: true,
+    find: 'voters: new JointConfig(new MajorityConfig(incoming), new MajorityConfig(outgoing)),',
+    replace: 'voters: new JointConfig(new MajorityConfig(new Set([...incoming, ...learners])), new MajorityConfig(outgoing)),',
+    why: 'a configuration rebuilt from a ConfState (restart, installed snapshot) counts the learners among the voters: that member then campaigns with, and commits on, the acknowledgements of members that have no vote, a quorum the real voters never formed',
+    aimed: ['learner-churn', 'membership-change', 'conf-change-voters', 'snapshot-catch-up'],
+  },
+  {
+    name: 'reset-clears-vote-same-term', class: 'election', file: 'src/raft/raft.ts', holdout10: true,
+    find: '      this.term = term;\n      this.vote = NONE;\n    }',
+    replace: '      this.term = term;\n    }\n    this.vote = NONE;',
+    why: 'every role change forgets the vote, also within the term it was cast in (becoming follower of the leader it voted for, or leader itself): the cleared vote is persisted, and after a restart the member votes a second time in that term (Raft §5.2: at most one vote per term)',
+    aimed: ['crash-after-vote', 'leader-churn', 'crash-moments', 'rolling-restart'],
+  },
+  {
+    name: 'joint-commit-incoming-only', class: 'membership', file: 'src/raft/quorum/joint.ts', holdout10: true,
+    find: 'return Math.min(this.incoming.committedIndex(acked), this.outgoing.committedIndex(acked));',
+    replace: 'return this.incoming.committedIndex(acked);',
+    why: 'in a joint configuration the commit index follows the incoming majority alone: an entry counts as committed without a majority of the outgoing configuration, which can still elect a leader that lacks it (Raft thesis §4.3: joint consensus needs both majorities)',
+    aimed: ['joint-leader-crash', 'membership-change', 'conf-change-voters'],
+  },
+  {
+    name: 'restore-rev-from-last-record', class: 'snapshot', file: 'src/mvcc/snapshot.ts', holdout10: true,
+    find: '  store.currentRev = snap.currentRev;',
+    replace: '  store.currentRev = snap.log.at(-1)?.[0] ?? snap.currentRev;',
+    why: 'a store restored from a snapshot takes its current revision from the newest record it holds, not from the snapshot: when the newest revisions were deletes that compaction removed, the revision goes backwards after a snapshot install (etcd#13766, #17780 class)',
+    aimed: ['compaction-restore', 'snapshot-catch-up', 'watch-partition-compaction', 'snapshot-storm'],
+    equivalent: 'probably equivalent: the newest revision always has a record in the log a snapshot holds (the planted bug restore-rev-from-log, caught by compaction-restore 2, differs only when that log is empty: it restores revision 1): every revision is made by a write that stages at least one change, and compaction deletes only records below the compact revision, which is at most the current one (mvcc/store.ts compact); a deferred compaction (BUGGIFY) hides only records below it too',
+  },
+  {
+    name: 'sync-batch-ignores-watcher-start', class: 'watch', file: 'src/watch/watchable-store.ts', holdout10: true,
+    find: 'if (!w.contains(ev.kv.key) || ev.kv.mod_revision < w.minRev) continue;',
+    replace: 'if (!w.contains(ev.kv.key)) continue;',
+    why: 'unsynced watchers caught up together all get the events from the oldest start revision among them: a watcher that started (or resumed) later receives revisions before its start again',
+    aimed: ['watch-shapes', 'watch-rotation', 'watch-starvation', 'watch-partition-compaction'],
+  },
+  {
+    name: 'time-to-live-reports-granted', class: 'lease', file: 'src/lease/lessor.ts', holdout10: true,
+    find: 'return { id, ttlSeconds: l.remainingSeconds(nowMs), grantedTtlSeconds: l.ttlSeconds, keys: l.sortedKeys() };',
+    replace: 'return { id, ttlSeconds: l.ttlSeconds, grantedTtlSeconds: l.ttlSeconds, keys: l.sortedKeys() };',
+    why: 'LeaseTimeToLive answers the granted TTL as the remaining one: a client that schedules its keep-alives (or trusts its lock) by the answer believes a lease that is about to expire has its whole TTL left',
+    aimed: ['lease-renew-expiry', 'lease-expiry-partition', 'lock'],
+  },
+  {
+    name: 'ignore-lease-drops-lease', class: 'api', file: 'src/server/apply/kv-ops.ts', holdout10: true,
+    find: '      if (p.ignore_lease === true) lease = prev.lease;',
+    replace: '',
+    why: 'a put with ignore_lease writes the key without a lease instead of keeping the lease it has: the key is detached and outlives its lease\'s revoke or expiry',
+    aimed: ['kv-api-wide', 'kv-api', 'kubernetes-traffic'],
+  },
+  {
+    name: 'wal-replay-keeps-overwritten-entry', class: 'persistence', file: 'sim/etcd/member-storage.ts', holdout10: true,
+    find: 'if (ascending) while (entries.length > 0 && (entries[entries.length - 1] as Entry).index >= first.index) entries.pop();',
+    replace: 'if (ascending) while (entries.length > 0 && (entries[entries.length - 1] as Entry).index > first.index) entries.pop();',
+    why: 'off by one in WAL replay: a record that overwrites the log from index i (a conflicting suffix replaced by a new leader) keeps the old entry at i beside the new one, so a restarted member may read back the overwritten entry',
+    aimed: ['divergent-logs', 'figure8', 'crash-moments', 'kill-leader'],
+  },
+  {
+    name: 'client-dedupe-newest-only', class: 'client', file: 'src/server/recent-ids.ts', holdout10: true,
+    find: 'if (w.ids.has(id) || id <= w.max - RECENT_IDS_WINDOW) return true;',
+    replace: 'if (id === w.max && w.ids.has(id)) return true;',
+    why: 'the member drops a duplicated client message only when it repeats the newest id it saw from that client: a duplicate that arrives after a later request is executed again (a put or txn applied twice, at a later revision)',
+    aimed: ['duplicating-network', 'lossy-network', 'kv-api'],
+    equivalent: 'client links never duplicate a message (they model TCP: sim/run/scenario-cluster.ts), and a client sends every message with a fresh id, so a member never sees a client id twice and the dedupe window is never consulted with a repeat',
+  },
+  {
+    name: 'read-joins-round-in-flight', class: 'read', file: 'src/server/read-index-loop.ts', holdout10: true,
+    find: '    this.queued.push(waiter);\n    this.maybeStartRound(nowMs);',
+    replace: '    if (this.round !== undefined) this.round.waiters.push(waiter);\n    else this.queued.push(waiter);\n    this.maybeStartRound(nowMs);',
+    why: 'a linearizable read that arrives while a ReadIndex round is in flight joins that round: its read index was fixed before the read arrived, so a write that completed in between can be missing from it (etcd\'s read loop starts a new round for it)',
+    aimed: ['kv-api', 'slow-network', 'leader-churn', 'stale-leader-reads'],
   },
 ];

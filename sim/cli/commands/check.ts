@@ -42,6 +42,7 @@ import { heapBudget, textBudget } from '../heap-budget.ts';
 import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
+import { checkedMayBeKnownBugs, isEtcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 
@@ -58,6 +59,8 @@ interface CheckArgs {
   autoCompaction: boolean;
   /** A watches file given with --watches; false with --no-watches; undefined: a report's watches.jsonl beside history.jsonl. */
   watches: string | false | undefined;
+  /** etcd: the release that answered (--etcd-version), whose known bugs a violation may be. */
+  etcdVersion: string | undefined;
   files: string[];
 }
 
@@ -80,6 +83,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let watches: string | false | undefined;
   let autoCompaction = false;
   let initialState: string | undefined;
+  let etcdVersion: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -96,6 +100,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     else if (a === '--initial-revision') initialRevision = wholeNumber(a, value());
     else if (a === '--auto-compaction') autoCompaction = true;
     else if (a === '--initial-state') initialState = value();
+    else if (a === '--etcd-version') etcdVersion = value();
     else if (a === '--watches' || a === '--no-watches') {
       const next = a === '--watches' ? value() : false;
       if (watches !== undefined && (watches === false) !== (next === false)) throw new UsageError('detcd check: --watches FILE and --no-watches say opposite things: give one');
@@ -116,7 +121,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (autoCompaction && model !== 'etcd') throw new UsageError('detcd check: --auto-compaction applies to --model etcd only');
   if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
   if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, files };
+  if (etcdVersion !== undefined && model !== 'etcd') throw new UsageError('detcd check: --etcd-version applies to --model etcd only');
+  if (etcdVersion !== undefined && !isEtcdRelease(etcdVersion)) throw new UsageError(`detcd check: --etcd-version must be an etcd release such as 3.4.23, got '${etcdVersion}'`);
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, etcdVersion, files };
 }
 
 // Modules loaded only when a check needs them (a process checks with one model, and most
@@ -339,6 +346,8 @@ interface CheckedFile {
   lease?: CheckResult;
   /** The history was not (wholly) read: its op count is unknown, not 0. */
   notRead?: true;
+  /** The etcd release the verdict's known bugs are of, and by failed checker the ones its violations may be. */
+  knownBugs?: { version: string; mayBe: Record<string, string[]> };
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
@@ -391,6 +400,13 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const out: CheckedFile = { result, ms, watchesFile };
     if (watch !== undefined) out.watch = watch;
     if (lease !== undefined) out.lease = lease;
+    const version = args.model === 'etcd' ? (args.etcdVersion ?? reportEtcdVersion(file)) : undefined;
+    if (version !== undefined) {
+      const checkers: Record<string, CheckResult> = { linearizable: result };
+      if (watch !== undefined) checkers['watch'] = watch;
+      if (lease !== undefined) checkers['lease'] = lease;
+      out.knownBugs = { version, mayBe: checkedMayBeKnownBugs(version, checkers, watchRecords ?? [], history.ops) };
+    }
     return out;
   } catch (err) {
     if (err instanceof HistoryTooLarge) return { result: tooLargeResult(args.model, err), ms: Math.round((performance.now() - started) * 10) / 10, watchesFile: undefined, notRead: true };
@@ -425,13 +441,15 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile, watch, lease, notRead } = r;
+    const { result, ms, watchesFile, watch, lease, notRead, knownBugs } = r;
+    const mayBe = knownBugs !== undefined && Object.keys(knownBugs.mayBe).length > 0 ? knownBugs.mayBe : undefined;
     // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
     const valid = mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true);
     overall = mergeValidity(overall, valid);
     if (args.json) {
       const extra = watch === undefined && lease === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }) };
-      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra } : { file, valid, ms, watches: watchesFile, ...extra }));
+      const bugs = mayBe === undefined ? {} : { etcdVersion: knownBugs?.version, mayBeKnownBug: mayBe };
+      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs }));
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
@@ -439,6 +457,8 @@ export async function check(argv: string[]): Promise<number> {
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
+      for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
+      if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
       for (const line of lines) console.log(line);
     }
   }

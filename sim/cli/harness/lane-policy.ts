@@ -11,7 +11,7 @@
 // Flags change how fast code runs, never what it computes: the same trace hashes either way.
 import { spawnSync } from 'node:child_process';
 import type { PoolLanes } from './worker-pool.ts';
-import { WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG, WORKER_TIER_FLAGS } from './worker-jit.ts';
+import { WORKER_HEAP_FLAGS, WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG, WORKER_TIER_FLAGS } from './worker-jit.ts';
 
 /** V8 flags for a sweep worker that has a core to itself. */
 export const SINGLE_CORE_FLAGS: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=32'];
@@ -52,14 +52,14 @@ export function nodeAccepts(flags: readonly string[]): boolean {
 }
 const accepted = new Map<string, boolean>();
 
-/** The flags a child worker starts with: the single-core ones and the cold-start ones (those node has), this process's kept ones, the inlining budget. */
+/** The flags a child worker starts with: the single-core ones and the cold-start ones (tier, heap; those node has), this process's kept ones, the inlining budget. */
 export function childFlags(execArgv: readonly string[], accepts: (flags: readonly string[]) => boolean): string[] {
   const kept = execArgv.filter((a) => INHERITED.test(a));
   const budget = kept.some((a) => a.startsWith(WORKER_INLINING_FLAG)) ? [] : [`${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET}`];
   // A semi-space size the user gave wins over ours.
   const mine = SINGLE_CORE_FLAGS.filter((f) => !kept.some((k) => k.split('=')[0] === f.split('=')[0]));
   const known = (flags: readonly string[]): string[] => (accepts(flags) ? [...flags] : flags.filter((f) => accepts([f])));
-  return [...known(mine), ...known(WORKER_TIER_FLAGS), ...kept, ...budget];
+  return [...known(mine), ...known(WORKER_TIER_FLAGS), ...known(WORKER_HEAP_FLAGS), ...kept, ...budget];
 }
 
 export function planLanes(i: LanePolicyInput): LanePlan {

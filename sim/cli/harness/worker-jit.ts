@@ -22,6 +22,35 @@ export const WORKER_INLINING_BUDGET = 240;
  */
 export const WORKER_TIER_FLAGS: readonly string[] = ['--always-sparkplug'];
 
+/**
+ * V8 flags for a sweep worker process, for its cold start: no allocation-site pretenuring. With it,
+ * V8 marks every allocation site that might deserve old-space allocation for deoptimization the
+ * first time the young generation reaches its maximum size (Heap::DeoptMaybeTenuredAllocationSites):
+ * in the bench's sweep scenario that came in the 6th run of a fresh worker, when most of the
+ * simulation's and the checkers' code was already optimized, and threw away about 30 functions' code
+ * at once (the checkers' gapConstraints, rangeAbsences, draft, watchFacts, fixedShapeOps …, the
+ * Raft log's and the history's), each compiled by TurboFan again, and more at its later tenuring
+ * decisions ("code dependencies" in `bench/tools/jit-recompiles.mjs`: 57 lazy deoptimizations in 10
+ * cold runs became 19). Measured in concurrent pairs of fresh processes, 60 cold runs each, the
+ * same cost per warm run (bench/README.md). Flags are per process: only child workers get it.
+ */
+export const WORKER_HEAP_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+
+let heapApplied = false;
+
+/**
+ * Sets WORKER_HEAP_FLAGS in this process, for the worker threads it starts (threads share their
+ * process's flags; V8 reads this one at each garbage collection, so setting it before the first
+ * worker's runs is enough), unless node's command line says otherwise about pretenuring. Idempotent.
+ */
+export function avoidPretenuring(): boolean {
+  if (heapApplied) return false;
+  heapApplied = true;
+  if (process.execArgv.some((a) => a.includes('allocation-site-pretenuring'))) return false;
+  for (const flag of WORKER_HEAP_FLAGS) setFlagsFromString(flag);
+  return true;
+}
+
 let applied = false;
 
 /** Lowers V8's cumulative inlining budget for this process, unless the user chose one. Idempotent. */

@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { SWEEP_CHILD_ENV } from './sweep-port.ts';
-import { lowerInliningBudget } from './worker-jit.ts';
+import { avoidPretenuring, lowerInliningBudget } from './worker-jit.ts';
 
 export interface PoolReply<R> {
   id: number;
@@ -49,7 +49,10 @@ export class WorkerPool<T, R> {
     if (!Number.isInteger(size) || size < 1) throw new Error(`worker pool: size must be a positive integer, got ${size}`);
     this.size = size;
     // Cold isolates compile less before they are fast (worker-jit.ts); a child process is given its own flags.
-    if (lanes.kind === 'thread') lowerInliningBudget();
+    if (lanes.kind === 'thread') {
+      lowerInliningBudget();
+      avoidPretenuring();
+    }
     for (let i = 0; i < size; i++) this.lanes.push(lanes.kind === 'thread' ? this.thread(file, i) : this.child(file, i, lanes.execArgv));
     for (let i = 0; i < size; i++) this.idle.push(true);
   }

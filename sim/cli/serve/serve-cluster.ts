@@ -3,6 +3,7 @@
 // gateway. With a scenario, its nemesis runs in real time, every client request is recorded,
 // and `finish()` heals, checks the history and returns the run's results (serve-finish.ts).
 // The tests start it in-process.
+import { HarnessAuth } from './harness-auth.ts';
 import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
 import { EtcdClient } from '../../etcd/client.ts';
@@ -76,6 +77,8 @@ export interface ServeInternals {
   readonly probes: readonly EtcdClient[];
   /** The robustness watchers (with a scenario). */
   readonly watchers: readonly WatchStream[];
+  /** The probes' and watchers' login once a user turns authentication on. */
+  readonly harnessAuth: HarnessAuth;
   readonly seed: number;
   readonly bug: PlantedBug | undefined;
   readonly wallStartMs: number;
@@ -105,6 +108,7 @@ const gateId = (m: string): string => `serve-${m}`;
 const quietId = (m: string): string => `serve-quiet-${m}`;
 const probeId = (m: string): string => `serve-probe-${m}`;
 const watchId = (m: string): string => `serve-watch-${m}`;
+const AUTH_CLIENT_ID = 'serve-auth';
 /** etcd's robustness watchers ask for progress this often. */
 const WATCH_PROGRESS_REQUEST_US = 100_000;
 
@@ -118,11 +122,11 @@ function rotated(members: readonly string[], i: number): string[] {
  * resumes elsewhere after disconnects, as `detcd run` has: what they receive is checked by the
  * watch checker, beside the clients' own requests.
  */
-function startWatchers(cluster: EtcdCluster, names: readonly string[], history: HistoryLog, timeoutUs: number): WatchStream[] {
+function startWatchers(cluster: EtcdCluster, names: readonly string[], history: HistoryLog, timeoutUs: number, authToken: (member: string) => string | undefined): WatchStream[] {
   return names.map((m, i) => {
     const holder: { client?: EtcdClient } = {};
     const net = worldClientNet(cluster.world, watchId(m), (from, message) => holder.client?.receive(from, message));
-    holder.client = new EtcdClient(net, { members: rotated(names, i), requestTimeoutUs: timeoutUs, history });
+    holder.client = new EtcdClient(net, { members: rotated(names, i), requestTimeoutUs: timeoutUs, history, authToken });
     return new WatchStream(holder.client, {
       process: `watch-${m}`,
       create: { key: 'AA==', range_end: 'AA==', prev_kv: true, progress_notify: true },
@@ -133,11 +137,19 @@ function startWatchers(cluster: EtcdCluster, names: readonly string[], history: 
   });
 }
 
-function clientFor(cluster: EtcdCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number): EtcdClient {
+function clientFor(cluster: EtcdCluster, id: string, member: string, history: HistoryLog | undefined, timeoutUs: number, authToken?: (member: string) => string | undefined): EtcdClient {
   const holder: { client?: EtcdClient } = {};
   const net = worldClientNet(cluster.world, id, (from, message) => holder.client?.receive(from, message));
-  holder.client = new EtcdClient(net, { members: [member], requestTimeoutUs: timeoutUs, retriesMax: 0, followLeader: false, history });
+  holder.client = new EtcdClient(net, { members: [member], requestTimeoutUs: timeoutUs, retriesMax: 0, followLeader: false, history, authToken });
   return holder.client;
+}
+
+/** The harness's own login client: any member, no history (its logins are not the user's requests). */
+function harnessAuthFor(cluster: EtcdCluster, names: readonly string[], timeoutUs: number): HarnessAuth {
+  const holder: { client?: EtcdClient } = {};
+  const net = worldClientNet(cluster.world, AUTH_CLIENT_ID, (from, message) => holder.client?.receive(from, message));
+  holder.client = new EtcdClient(net, { members: names, requestTimeoutUs: timeoutUs, retriesMax: names.length, followLeader: true, history: undefined });
+  return new HarnessAuth(cluster, holder.client);
 }
 
 async function waitForLeader(cluster: EtcdCluster): Promise<boolean> {
@@ -158,7 +170,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const { scenario, options: drawn } = drawSwarm(input, root.fork('swarm'));
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const names = Array.from({ length: scenario.cluster.members }, (_, i) => `n${i + 1}`);
-  const clientIds = names.flatMap((m) => [gateId(m), quietId(m), probeId(m), watchId(m)]);
+  const clientIds = [...names.flatMap((m) => [gateId(m), quietId(m), probeId(m), watchId(m)]), AUTH_CLIENT_ID];
   const cluster = scenarioCluster({
     scenario, seed: options.seed, bug: options.bug, clients: clientIds,
     ...scheduleNeeds(schedule),
@@ -167,7 +179,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const observers = observeRun(cluster);
   const world = cluster.world;
   const history = recording ? cluster.history : undefined;
-  const watchers = history === undefined || !scenario.clients.watchers ? [] : startWatchers(cluster, names, history, scenario.clients.requestTimeoutMs * 1000);
+  const harnessAuth = harnessAuthFor(cluster, names, scenario.clients.requestTimeoutMs * 1000);
+  const watchers = history === undefined || !scenario.clients.watchers ? [] : startWatchers(cluster, names, history, scenario.clients.requestTimeoutMs * 1000, harnessAuth.tokenFor);
   const nemesis = new Nemesis(nemesisWorld(cluster, scenario, () => undefined), root.fork('nemesis'));
   const faults = new FaultLog(nemesis, options.log ?? (() => undefined));
 
@@ -187,6 +200,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     try {
       world.run({ untilUs: Math.max(world.loop.now(), Math.floor((performance.now() - wallStart) * 1_000)) });
       faults.poll(world.loop.now());
+      if (recording) harnessAuth.refresh();
       for (const g of gates) {
         const up = serving(g.member);
         const endpoint = endpoints.find((e) => e.member === g.member);
@@ -240,7 +254,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     throw new Error('detcd serve: no leader elected');
   }
   nemesis.schedule(schedule, world.loop.now());
-  const probes = names.map((m) => clientFor(cluster, probeId(m), m, history, scenario.clients.requestTimeoutMs * 1000));
+  const probes = names.map((m) => clientFor(cluster, probeId(m), m, history, scenario.clients.requestTimeoutMs * 1000, harnessAuth.tokenFor));
   const first = endpoints[0] as MemberEndpoint;
   return {
     endpoint: first.url,
@@ -252,7 +266,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     },
     stopped,
     history,
-    internals: { cluster, observers, nemesis, schedule, drawn, probes, watchers, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
+    internals: { cluster, observers, nemesis, schedule, drawn, probes, watchers, harnessAuth, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
     close: async () => {
       clearInterval(timer);
       for (const e of endpoints) await e.close();

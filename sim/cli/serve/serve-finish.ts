@@ -12,6 +12,9 @@ import { raftVerdict } from '../../run/scenario-cluster.ts';
 import type { Results } from '../../run/results.ts';
 import type { ServeHandle } from './serve-cluster.ts';
 
+/** Simulated time the harness may spend logging in again after the heal, before the liveness phase. */
+const AUTH_SETTLE_US = 10_000_000;
+
 export interface ServeOutcome {
   readonly results: Results;
   readonly dir: string;
@@ -22,13 +25,15 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
   const history = handle.history;
   if (history === undefined) throw new Error('finishServe: serve was started without a scenario, so nothing was recorded');
   await handle.close();
-  const { cluster, observers, nemesis, schedule, drawn, probes, watchers, seed, bug, wallStartMs } = handle.internals;
+  const { cluster, observers, nemesis, schedule, drawn, probes, watchers, harnessAuth, seed, bug, wallStartMs } = handle.internals;
   const scenario = handle.scenario;
   let stop = handle.fatal;
   let liveness: LivenessResult | undefined;
   if (stop === undefined) {
     try {
       nemesis.healAll();
+      // With authentication on, the probes first need a token every member holds.
+      harnessAuth.settle(AUTH_SETTLE_US);
       liveness = runLiveness(cluster.world, cluster, probes, watchers, scenario.liveness.budgetMs);
       for (const w of watchers) w.cancel();
     } catch (err) {

@@ -7,7 +7,7 @@
 // carries {"result": WatchResponse} lines.
 import http from 'node:http';
 import type { ClientToMember, MemberToClient } from '../../../src/server/client-protocol.ts';
-import type { ClientNet } from '../../etcd/client-net.ts';
+import type { ClientNet, TransportFailure } from '../../etcd/client-net.ts';
 import type { RealClock } from './real-clock.ts';
 
 export interface GatewayTargets {
@@ -34,9 +34,24 @@ interface OpenStream {
   closed: boolean;
 }
 
-export function gatewayClientNet(id: string, targets: GatewayTargets, clock: RealClock, onMessage: (from: string, m: MemberToClient) => void): ClientNet & { close(): void } {
+/**
+ * Connection errors raised before a byte of the request was written: the member certainly did
+ * not receive it (a killed etcd's port refuses; its namespace gone, the host is unreachable).
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** What a unary request's transport error tells the client (TransportFailure). */
+export function transportFailure(id: number, err: unknown): TransportFailure {
+  const code = err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return { kind: 'transport-failure', id, sent: false, reason: `connection refused (${code})` };
+  return { kind: 'transport-failure', id, sent: true, reason: `connection lost (${typeof code === 'string' ? code : 'closed'})` };
+}
+
+type Deliver = (from: string, m: MemberToClient | TransportFailure) => void;
+
+export function gatewayClientNet(id: string, targets: GatewayTargets, clock: RealClock, onMessage: (from: string, m: MemberToClient | TransportFailure) => void): ClientNet & { close(): void } {
   const streams = new Map<number, OpenStream>();
-  const deliver = (from: string, m: MemberToClient): void => clock.guard(() => onMessage(from, m));
+  const deliver: Deliver = (from, m) => clock.guard(() => onMessage(from, m));
   const closeStream = (stream: number, reason: string): void => {
     const s = streams.get(stream);
     if (s === undefined || s.closed) return;
@@ -102,10 +117,19 @@ function onTheWire(path: string, body: unknown, serializable: boolean): unknown 
   return { ...(body as Record<string, unknown>), serializable: true };
 }
 
-function unary(url: string, member: string, id: number, path: string, body: unknown, targets: GatewayTargets, deliver: (from: string, m: MemberToClient) => void): void {
+function unary(url: string, member: string, id: number, path: string, body: unknown, targets: GatewayTargets, deliver: Deliver): void {
   const payload = JSON.stringify(body ?? {});
+  // Settled once: an answer, a transport failure, or the abort long after the client's timeout.
+  let settled = false;
+  const failed = (err: unknown): void => {
+    if (settled) return;
+    settled = true;
+    deliver(member, transportFailure(id, err));
+  };
   const req = http.request(`${url}${path}`, { method: 'POST', agent: targets.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-    readBody(res, (text) => {
+    readBody(res, failed, (text) => {
+      if (settled) return;
+      settled = true;
       let parsed: unknown;
       try {
         parsed = text === '' ? {} : JSON.parse(text);
@@ -117,13 +141,16 @@ function unary(url: string, member: string, id: number, path: string, body: unkn
       deliver(member, { kind: 'reply', id, status: res.statusCode ?? 500, body: parsed, member });
     });
   });
-  req.setTimeout(targets.requestAbortMs, () => req.destroy());
-  // A refused or reset connection is a reply that never comes: the client's own timeout decides.
-  req.on('error', () => undefined);
+  req.setTimeout(targets.requestAbortMs, () => {
+    settled = true;
+    req.destroy();
+  });
+  // A refused connection: the client sends elsewhere at once; a broken one: the outcome is unknown now, not at the timeout.
+  req.on('error', failed);
   req.end(payload);
 }
 
-function readBody(res: http.IncomingMessage, done: (text: string) => void): void {
+function readBody(res: http.IncomingMessage, failed: (err: unknown) => void, done: (text: string) => void): void {
   const chunks: Buffer[] = [];
   let bytes = 0;
   res.on('data', (c: Buffer) => {
@@ -132,7 +159,8 @@ function readBody(res: http.IncomingMessage, done: (text: string) => void): void
     chunks.push(c);
   });
   res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-  res.on('error', () => undefined);
+  res.on('error', failed);
+  res.on('aborted', () => failed(undefined));
 }
 
 function openWatch(

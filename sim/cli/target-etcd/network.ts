@@ -45,16 +45,47 @@ export function namespacesAvailable(): boolean {
   }
 }
 
+/** Runs `cmd` with `input` on stdin, without blocking the event loop; rejects with its stderr. */
+export type ExecAsync = (cmd: string, args: readonly string[], input: string) => Promise<void>;
+
+export const execAsync: ExecAsync = (cmd, args, input) => new Promise((resolve, reject) => {
+  const child = execFile(cmd, args, { timeout: 10_000 }, (err, _stdout, stderr) => {
+    if (err === null) resolve();
+    else reject(new Error(`${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`));
+  });
+  // A program that exits without reading its input (ss, or nft failing early) closes the pipe:
+  // the write's EPIPE is no failure of its own (the exit status says how the command went), and
+  // unhandled it killed the harness (real swarm seeds 302, 307, 314: 'write EPIPE' at a heal's reset).
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(input);
+});
+
 export class RealNetwork {
   private readonly faults: NetworkFaults = { cuts: [], clogged: new Set(), dropPercent: 0 };
-  /** Member pairs ("i-j", i < j) whose traffic the rules applied last drop, in either direction. */
+  /** Member pairs ("i-j", i < j) whose traffic the rules in force drop, in either direction. */
   private severed = new Set<string>();
   private built = false;
+  private destroyed = false;
+  /**
+   * The rule sets asked for and in force, numbered: each fault change asks for one. The
+   * members' rules are written by a queue that runs beside the harness (under load one
+   * `ip netns exec nft` took ~0.1 s, and a change writes every member's table: done
+   * synchronously, it froze the clients' timers ~0.5 s per change on 5 members). A change
+   * asked while one is being written is written after it; several asked meanwhile are written
+   * once, as the last of them (each table is replaced whole, so only the newest set matters).
+   */
+  private asked = 0;
+  private inForce = 0;
+  private writing: Promise<void> | undefined;
+  private readonly waiting: { generation: number; resolve: () => void }[] = [];
 
   constructor(
     readonly mode: NetworkMode,
     readonly names: RunNames,
     readonly members: number,
+    /** Where a rule set that could not be written is reported (the run fails with it). */
+    private readonly onError: (err: unknown) => void = () => undefined,
+    private readonly exec: ExecAsync = execAsync,
   ) {}
 
   clientUrl(i: number): string {
@@ -88,7 +119,8 @@ export class RealNetwork {
       sh('ip', ['-n', ns, 'addr', 'add', `${n.memberIp(i)}/24`, 'dev', 'eth0']);
       sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
     }
-    this.apply();
+    // Before anything runs, the empty rule sets are written at once.
+    for (let i = 1; i <= this.members; i++) sh('ip', ['netns', 'exec', this.names.netns(i), 'nft', '-f', '-'], this.rulesFor(i));
   }
 
   setCuts(cuts: readonly IndexCut[]): void {
@@ -121,16 +153,50 @@ export class RealNetwork {
     return nftRules(this.names, i, this.faults);
   }
 
+  /** Resolves once every rule set asked for so far is in force (or was superseded by one that is). */
+  applied(): Promise<void> {
+    const generation = this.asked;
+    if (this.inForce >= generation) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ generation, resolve }));
+  }
+
+  /** Asks for the current faults' rule sets; they are written after those asked before. */
   private apply(): void {
     if (this.mode === 'loopback') {
       const any = this.faults.cuts.length > 0 || this.faults.clogged.size > 0 || this.faults.dropPercent > 0;
       if (any) throw new Error('RealNetwork: network faults need network namespaces (run as root with ip and nft)');
       return;
     }
-    for (let i = 1; i <= this.members; i++) sh('ip', ['netns', 'exec', this.names.netns(i), 'nft', '-f', '-'], this.rulesFor(i));
-    const now = severedPairs(this.members, this.faults);
-    for (const pair of healedPairs(this.severed, now)) this.resetPeerConnections(pair);
-    this.severed = now;
+    this.asked++;
+    this.writing ??= this.writeQueued().catch((err: unknown) => {
+      // Not expected (each write's failure is caught): report it and release every waiter.
+      this.writing = undefined;
+      this.onError(err);
+      this.release(this.asked);
+    });
+  }
+
+  /** Writes the newest rule sets until none is asked for that is not in force. */
+  private async writeQueued(): Promise<void> {
+    while (this.inForce < this.asked) {
+      const generation = this.asked;
+      const scripts = Array.from({ length: this.members }, (_, k) => this.rulesFor(k + 1));
+      const severed = severedPairs(this.members, this.faults);
+      // One namespace's failure must not leave the others unwritten: each is written, then each failure is reported.
+      const results = await Promise.allSettled(scripts.map((script, k) => this.exec('ip', ['netns', 'exec', this.names.netns(k + 1), 'nft', '-f', '-'], script)));
+      for (const r of results) if (r.status === 'rejected' && !this.destroyed) this.onError(r.reason);
+      for (const pair of healedPairs(this.severed, severed)) this.resetPeerConnections(pair);
+      this.severed = severed;
+      this.release(generation);
+    }
+    this.writing = undefined;
+  }
+
+  private release(generation: number): void {
+    this.inForce = generation;
+    const done = this.waiting.filter((x) => x.generation <= generation);
+    this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((x) => x.generation > generation));
+    for (const w of done) w.resolve();
   }
 
   /**
@@ -149,11 +215,12 @@ export class RealNetwork {
     // resets up to 20 pairs' ends, which a synchronous run would freeze the harness's clients
     // and timers for (their timeouts fired seconds late). A reset that fails (the namespace
     // already removed at the end of the run) leaves the connection to TCP's own backoff.
-    for (const [here, there] of [[i, j], [j, i]] as const) execFile('ip', ['netns', 'exec', this.names.netns(here), 'ss', '-K', 'dst', this.names.memberIp(there)], { timeout: 10_000 }, () => undefined);
+    for (const [here, there] of [[i, j], [j, i]] as const) void this.exec('ip', ['netns', 'exec', this.names.netns(here), 'ss', '-K', 'dst', this.names.memberIp(there)], '').catch(() => undefined);
   }
 
-  /** Removes the namespaces, veths and bridge this run made. Safe to call twice. */
+  /** Removes the namespaces, veths and bridge this run made. Safe to call twice (await applied() first: a rule set written meanwhile fails). */
   destroy(): void {
+    this.destroyed = true;
     if (this.mode === 'loopback' || !this.built) return;
     this.built = false;
     for (let i = 1; i <= this.members; i++) {

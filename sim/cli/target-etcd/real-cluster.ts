@@ -14,6 +14,7 @@ import type { NetworkMode } from './network.ts';
 import { RealNetwork } from './network.ts';
 import type { RealClock } from './real-clock.ts';
 import { RealNemesisWorld } from './real-nemesis-world.ts';
+import { postJson } from './post-json.ts';
 import { StatusPoller } from './status-poller.ts';
 import type { StoppedSpan } from '../../check/renewal-proof.ts';
 
@@ -29,6 +30,11 @@ export interface RealClusterOptions {
 const memberName = (i: number): string => `n${i}`;
 /** Stopped spans kept (a run pauses and kills members a few times a second at most). */
 const STOPS_MAX = 10_000;
+/** How often, and how long each time, a restarted member is asked whether it serves. */
+const SERVING_POLL_MS = 50;
+const SERVING_ASK_TIMEOUT_MS = 500;
+/** A restarted member that does not serve within two election timeouts and this much is killed again anyway (it may be cut off). */
+const SERVING_WAIT_EXTRA_MS = 2_000;
 
 export class RealCluster {
   readonly network: RealNetwork;
@@ -36,15 +42,33 @@ export class RealCluster {
   readonly urls = new Map<string, string>();
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   readonly poller: StatusPoller;
-  /** Per member, the kill or restart under way: they run one after another. */
+  /**
+   * Per member, the kill or restart under way and, after a restart, the wait until the member
+   * serves: they run one after another. A kill asked while a restarted member is not serving yet
+   * waits for it, as etcd's robustness tests start a member again and wait for "ready to serve
+   * client requests" before the next fault: a restarted etcd 3.4 member serves only after its
+   * raft has a leader (a single member restarted without a snapshot elects itself only after a
+   * full election timeout, 1-2 s), so a schedule that kills it every few hundred ms kept it from
+   * ever serving (single-member-crash: no answer between the first kill and the end of the run).
+   * And it keeps the distance the schedule put between the restart and it, from when the member
+   * serves: the member runs as long between faults as the scenario meant it to.
+   */
   private readonly pending = new Map<string, Promise<void>>();
+  /** Per member, when its last restart was asked for, and when it served after it (or the wait gave up). */
+  private readonly restartAskedUs = new Map<string, number>();
+  private readonly servingAtUs = new Map<string, number>();
+  /** Per member, the last kill asked for; a restart asked before it began calls it off (the fault was healed before it was in force). */
+  private readonly queuedKills = new Map<string, { began: boolean; calledOff: boolean }>();
+  /** Per member, the last kill or restart asked for, done (the process gone, or started). */
+  private readonly effects = new Map<string, Promise<void>>();
+  private stopping = false;
   /** When each member was paused or down (the leader timeline's evidence: sim/check/renewal-proof.ts). */
   private readonly stops: StoppedSpan[] = [];
   private readonly openStops = new Map<string, { kind: StoppedSpan['kind']; fromUs: number }>();
 
   constructor(readonly options: RealClusterOptions) {
     const count = options.scenario.cluster.members;
-    this.network = new RealNetwork(options.mode, options.names, count);
+    this.network = new RealNetwork(options.mode, options.names, count, (err) => void options.clock.errors.push(err));
     const raft = options.scenario.cluster.raft;
     const initialCluster = Array.from({ length: count }, (_, k) => `${memberName(k + 1)}=${this.network.peerUrl(k + 1)}`).join(',');
     for (let i = 1; i <= count; i++) {
@@ -104,20 +128,51 @@ export class RealCluster {
     return this.members.find((m) => m.endedOnItsOwn !== undefined);
   }
 
-  private chain(name: string, step: () => Promise<void> | void): void {
+  /** Runs `step` after the member's earlier steps; a step that restarted the member (true) makes the next one wait until it serves. */
+  private chain(name: string, step: () => Promise<boolean> | boolean): void {
     const before = this.pending.get(name) ?? Promise.resolve();
-    const next = before.then(step).catch((err: unknown) => void this.options.clock.errors.push(err));
-    this.pending.set(name, next);
+    const started = before.then(step).catch((err: unknown) => {
+      this.options.clock.errors.push(err);
+      return false;
+    });
+    this.effects.set(name, started.then(() => undefined));
+    this.pending.set(name, started.then((restarted) => (restarted ? this.untilServing(name) : undefined)));
   }
 
-  /** Every kill and restart the nemesis asked for, finished. */
+  /** Waits until the member answers a status request (etcd serves clients once it is ready), within a bound. */
+  private async untilServing(name: string): Promise<void> {
+    const url = this.urls.get(name);
+    const waitMs = 2 * this.options.scenario.cluster.raft.tickMs * this.options.scenario.cluster.raft.electionTicks + SERVING_WAIT_EXTRA_MS;
+    const deadline = Date.now() + waitMs;
+    while (url !== undefined && !this.stopping && this.member(name).state === 'up' && Date.now() < deadline) {
+      if ((await postJson(url, '/v3/maintenance/status', {}, SERVING_ASK_TIMEOUT_MS, this.agent)) !== undefined) break;
+      await this.options.clock.sleep(SERVING_POLL_MS);
+    }
+    this.servingAtUs.set(name, this.options.clock.nowUs());
+  }
+
+  /** A kill asked `askedUs` after the member's last restart was asked waits until that long after the member served. */
+  private async keepDistance(name: string, askedUs: number, restartAskedUs: number | undefined, calledOff: () => boolean): Promise<void> {
+    const servingAtUs = this.servingAtUs.get(name);
+    if (restartAskedUs === undefined || servingAtUs === undefined || this.member(name).state !== 'up') return;
+    const untilUs = servingAtUs + (askedUs - restartAskedUs);
+    while (!this.stopping && !calledOff() && this.options.clock.nowUs() < untilUs) await this.options.clock.sleep(Math.min(SERVING_POLL_MS, Math.ceil((untilUs - this.options.clock.nowUs()) / 1000)));
+  }
+
+  /** Resolves once every fault asked of the cluster so far is in force: processes killed or started, rule sets written. */
+  async inForce(): Promise<void> {
+    await Promise.all([this.network.applied(), ...this.effects.values()]);
+  }
+
+  /** Every kill, restart (and the wait until it serves) and rule set the nemesis asked for, finished. */
   async settle(): Promise<void> {
-    await Promise.all([...this.pending.values()]);
+    await Promise.all([...this.pending.values(), this.network.applied()]);
   }
 
   /** Stops every process (SIGCONT first, so a paused one can die) and removes the network. */
   async destroy(): Promise<void> {
     this.poller.stop();
+    this.stopping = true;
     await this.settle();
     for (const m of this.members) m.resume();
     await Promise.all(this.members.map((m) => m.kill()));
@@ -127,18 +182,30 @@ export class RealCluster {
 
   /** Kills a member (SIGKILL), after whatever kill or restart of it is under way. */
   kill(name: string): void {
-    this.chain(name, () => {
+    const askedUs = this.options.clock.nowUs();
+    const restartAskedUs = this.restartAskedUs.get(name);
+    const ticket = { began: false, calledOff: false };
+    this.queuedKills.set(name, ticket);
+    this.chain(name, async () => {
+      await this.keepDistance(name, askedUs, restartAskedUs, () => ticket.calledOff);
+      if (ticket.calledOff) return false;
+      ticket.began = true;
       if (this.member(name).state !== 'down') this.openStop(name, 'down');
-      return this.member(name).kill();
+      await this.member(name).kill();
+      return false;
     });
   }
 
   /** Starts a killed member again, after whatever kill or restart of it is under way. */
   restart(name: string): void {
+    const queued = this.queuedKills.get(name);
+    if (queued !== undefined && !queued.began) queued.calledOff = true;
+    this.restartAskedUs.set(name, this.options.clock.nowUs());
     this.chain(name, () => {
-      if (this.member(name).state !== 'down') return;
+      if (this.member(name).state !== 'down' || this.stopping) return false;
       this.closeStop(name, 'down');
       this.member(name).start();
+      return true;
     });
   }
 

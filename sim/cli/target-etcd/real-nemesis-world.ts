@@ -34,6 +34,12 @@ export class RealNemesisWorld implements NemesisWorld {
     this.cluster.options.clock.at(timeUs, fn);
   }
 
+  /** Rules are written and processes signalled beside the run (real-cluster.ts, network.ts): `done` runs once they are. */
+  inForce(done: () => void): void {
+    const clock = this.cluster.options.clock;
+    void this.cluster.inForce().then(() => clock.guard(done));
+  }
+
   // What the cluster knows: the last status each member answered.
   members(): readonly string[] {
     return this.cluster.memberIds();

@@ -42,6 +42,7 @@ import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import { watchesCaughtUpRevision } from '../../run/liveness.ts';
 import type { KnownBug } from './known-bugs.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
@@ -248,6 +249,7 @@ async function drive(
   // The scenario's background loss (network.dropPercent), as the simulated network drops from
   // the start; a lossy fault replaces it while it lasts and puts it back when it heals.
   if (scenario.network.dropPercent > 0) cluster.network.setDropPercent(scenario.network.dropPercent);
+  await cluster.settle();
   const nemesis = new Nemesis(cluster.nemesisWorld(), root.fork('nemesis'));
   nemesis.schedule(schedule, startUs);
   for (const i of interpreters) i.start();
@@ -257,6 +259,7 @@ async function drive(
   nemesis.healAll();
   await cluster.settle();
   cluster.network.healAll();
+  await cluster.settle();
   log('healed; liveness phase');
   const liveness = await runRealLiveness(cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
   // Let requests still in flight complete (their timeouts are bounded) before judging.
@@ -295,7 +298,8 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   const proof = renewalProof(cluster.memberIds(), cluster.poller.samples, cluster.stopped);
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
   const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget() }));
+  const caughtUp = watchesCaughtUpRevision(liveness);
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }
 

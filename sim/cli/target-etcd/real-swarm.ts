@@ -7,8 +7,8 @@
 // CheckQuorum on (etcd 3.4 has no other). What it left out is listed in results.json's options
 // (`leftOut`), so a report never claims a fault that did not run.
 import type { NemesisPackageName, Scenario } from '../../scenario/schema.ts';
-import { NemesisPackages } from '../../scenario/schema.ts';
-import { drawSwarm, NOT_DRAWN, type SwarmDraw } from '../../nemesis/swarm.ts';
+import { NemesisPackages, WATCH_BATCH_MAX_REVS_ETCD } from '../../scenario/schema.ts';
+import { drawSwarm, type SwarmDraw } from '../../nemesis/swarm.ts';
 import type { Prng } from '../../world/prng.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import type { NetworkMode } from './network.ts';
@@ -28,11 +28,13 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // Settings first: a package is judged on the settings the run will have.
   const raft = withFields(s.cluster.raft, { readOnly: 'safe' as const, checkQuorum: true });
   const network = withFields(s.network, { duplicatePercent: 0, reorderPercent: 0, dropPercent: mode === 'netns' ? s.network.dropPercent : 0 });
-  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft }) });
+  // etcd's watch catch-up batch (watchBatchMaxRevs) is a constant of its build: the run keeps etcd's.
+  const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD });
+  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }) });
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
   if (kept.length === 0) {
-    const candidates = NemesisPackages.filter((p) => !NOT_DRAWN.includes(p) && injectable(settled, p, mode));
+    const candidates = NemesisPackages.filter((p) => injectable(settled, p, mode));
     if (candidates.length === 0) throw new Error('drawRealSwarm: no nemesis package is injectable on this target');
     kept.push(prng.fork('real-swarm').pick(candidates));
   }
@@ -43,6 +45,7 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (s.cluster.raft.readOnly !== 'safe') leftOut.push(`raft.readOnly ${s.cluster.raft.readOnly}`);
   // Torn kills need a fault-injecting file system: the kills run as plain kills.
   if (s.nemesis.tornKills) leftOut.push('nemesis.tornKills');
+  if (s.cluster.etcd.watchBatchMaxRevs !== WATCH_BATCH_MAX_REVS_ETCD) leftOut.push(`cluster.etcd.watchBatchMaxRevs ${s.cluster.etcd.watchBatchMaxRevs}`);
   const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept, tornKills: false }) });
   const options = withFields(drawn.options, { packages: kept, network, raft: withFields(drawn.options['raft'] as Record<string, unknown>, { checkQuorum: true }) });
   return { scenario, options: leftOut.length === 0 ? options : withFields(options, { leftOut }) };

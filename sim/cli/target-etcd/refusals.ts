@@ -7,6 +7,7 @@
 import type { TimedFault } from '../../scenario/fault.ts';
 import { describeFault } from '../../scenario/fault.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { WATCH_BATCH_MAX_REVS_ETCD } from '../../scenario/schema.ts';
 import { nemesisPackage } from '../../nemesis/packages.ts';
 import { Prng } from '../../world/prng.ts';
 import type { NetworkMode } from './network.ts';
@@ -72,6 +73,8 @@ function settingsRefusal(scenario: Scenario, mode: NetworkMode): string | undefi
   const n = scenario.network;
   if (n.duplicatePercent > 0 || n.reorderPercent > 0) return `network.duplicatePercent/reorderPercent cannot be applied on ${target}: only random drops are injected`;
   if (n.dropPercent > 0 && mode === 'loopback') return `network.dropPercent cannot be applied on ${target} without network namespaces (run as root)`;
+  const batch = scenario.cluster.etcd.watchBatchMaxRevs;
+  if (batch !== WATCH_BATCH_MAX_REVS_ETCD) return `cluster.etcd.watchBatchMaxRevs ${batch} cannot be applied on ${target}: etcd's watch batch limit is a constant of its build (${WATCH_BATCH_MAX_REVS_ETCD})`;
   if (scenario.cluster.members > 9) return `cluster.members ${scenario.cluster.members} is more than ${target} starts`;
   return undefined;
 }

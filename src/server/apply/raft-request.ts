@@ -6,6 +6,8 @@
 import { encodedTextLength } from '../../api/encoded-length.ts';
 import { decodeMessage, encodeMessage, normalizeMessage } from '../../api/json-codec.ts';
 import { jsonStringLength } from '../../api/json-length.ts';
+import type { MeasuredNormal } from '../../api/normal-form.ts';
+import { freezeNormal } from '../../api/normal-form.ts';
 import type { RaftRequestKind } from '../../api/proto-size.ts';
 import { RAFT_REQUEST_FIELD, internalRaftRequestSize, raftRequestField } from '../../api/proto-size.ts';
 import type { AuthRaftKind, AuthRequest } from '../../api/auth-schema.ts';
@@ -99,12 +101,14 @@ function normalizedRequest(r: InternalRaftRequest): InternalRaftRequest | undefi
 export class RaftRequestPayload implements EntryPayload {
   readonly length: number;
 
-  constructor(readonly request: InternalRaftRequest) {
+  /** `requestTextLength`: encodedTextLength of the request, where the proposer measured it already (normalizeMeasured). */
+  constructor(readonly request: InternalRaftRequest, requestTextLength?: number) {
     const kind = request.body.kind;
-    const [, schema] = raftRequestField(kind);
     // {"ID":<id>,<kind>:<request>}: 6 + id + 1 + kind + 1 + request + 1 characters. Entries with
     // a user (auth enabled, rare) are measured on their text.
-    this.length = request.auth !== undefined ? raftRequestText(request).length : 9 + jsonStringLength(request.id) + jsonStringLength(kind) + encodedTextLength(schema, request.body.request);
+    this.length = request.auth !== undefined
+      ? raftRequestText(request).length
+      : 9 + jsonStringLength(request.id) + jsonStringLength(kind) + (requestTextLength ?? encodedTextLength(raftRequestField(kind)[1], request.body.request));
     Object.freeze(this);
   }
 
@@ -121,6 +125,17 @@ export class RaftRequestPayload implements EntryPayload {
 export function raftRequestData(r: InternalRaftRequest): EntryData {
   const normal = normalizedRequest(r);
   return normal === undefined ? encodeRaftRequest(r) : new RaftRequestPayload(normal);
+}
+
+/**
+ * raftRequestData for a request measured by normalizeMeasured (its normal form and text length
+ * known): the normal form is frozen in place and carried, nothing is walked again. The same
+ * data as raftRequestData(r) gives (test/src/api/normal-form.test.ts).
+ */
+export function normalRaftRequestData(r: InternalRaftRequest, normal: MeasuredNormal): EntryData {
+  if (r.auth !== undefined) return raftRequestData(r);
+  const body = Object.freeze({ kind: r.body.kind, request: freezeNormal(normal.value) } as RaftRequest);
+  return new RaftRequestPayload(Object.freeze({ id: r.id, body }), normal.textLength);
 }
 
 /** Decodes entry data written by encodeRaftRequest or raftRequestData; anything else is a bug (entries are ours). */

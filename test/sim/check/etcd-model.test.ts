@@ -136,6 +136,61 @@ describe('etcd model: must fail', () => {
   });
 });
 
+// A range at a past revision R sees each key exactly as R left it: its value, mod_revision,
+// create_revision and version then (etcd reads the kv stored at that revision), not as a
+// later write left it (a version taken from the key's latest state: the holdout mutant
+// historic-read-latest-version's symptom), and no key created or deleted after R.
+describe('etcd model: reads at a past revision', () => {
+  // k: a at 2, b at 3; j: x at 4; k deleted at 5; k: c at 6 (a new generation); j: y at 7.
+  const writes: Line[] = [
+    ...put(0, 'k', 'a', 2),
+    ...put(0, 'k', 'b', 3),
+    ...put(0, 'j', 'x', 4),
+    [0, 'invoke', 'kv/deleterange', { key: b64('k') }],
+    [0, 'ok', 'kv/deleterange', { ...hdr(5), deleted: '1' }],
+    ...put(0, 'k', 'c', 6),
+    ...put(0, 'j', 'y', 7),
+  ];
+  const all = { key: b64('a'), range_end: b64('z') };
+  const at = (revision: number, kvs: Record<string, string>[], req: Record<string, unknown> = all): Line[] => get(1, 'k', 7, kvs, { ...req, revision: String(revision) });
+  const inTxn = (revision: number, kvs: Record<string, string>[]): Line[] => [
+    [1, 'invoke', 'kv/txn', { success: [{ request_range: { key: b64('k'), revision: String(revision) } }] }],
+    [1, 'ok', 'kv/txn', { ...hdr(7), succeeded: true, responses: [{ response_range: kvs.length > 0 ? { kvs, count: String(kvs.length) } : {} }] }],
+  ];
+
+  it.each<[string, Line[]]>([
+    ['k at 3: its second version', at(3, [kv('k', 'b', 2, 3, 2)])],
+    ['k at 2: its first version', at(2, [kv('k', 'a', 2, 2, 1)], { key: b64('k') })],
+    ['everything at 4', at(4, [kv('j', 'x', 4, 4, 1), kv('k', 'b', 2, 3, 2)])],
+    ['everything at 5: k deleted', at(5, [kv('j', 'x', 4, 4, 1)])],
+    ['k at 3 inside a txn', inTxn(3, [kv('k', 'b', 2, 3, 2)])],
+    ['j at 6: its first version', at(6, [kv('j', 'x', 4, 4, 1)], { key: b64('j') })],
+  ])('must pass: %s', (_, read) => {
+    expect(check([...writes, ...read]).valid).toBe(true);
+  });
+
+  it.each<[string, Line[]]>([
+    ['j at 4 with the version it has now (2)', at(4, [kv('j', 'x', 4, 4, 2)], { key: b64('j') })],
+    ['j at 6 as it is now', at(6, [kv('j', 'y', 4, 7, 2)], { key: b64('j') })],
+    ['k at 2 with the version it reached later (2)', at(2, [kv('k', 'a', 2, 2, 2)], { key: b64('k') })],
+    ['k at 3 with the version of its later generation (1)', at(3, [kv('k', 'b', 2, 3, 1)], { key: b64('k') })],
+    ['k at 3 with the create_revision of its later generation', at(3, [kv('k', 'b', 6, 3, 2)], { key: b64('k') })],
+    ['k at 3 with the mod_revision of its next version', at(3, [kv('k', 'b', 2, 6, 2)], { key: b64('k') })],
+    ['k at 3 as its later put left it', at(3, [kv('k', 'c', 6, 6, 1)], { key: b64('k') })],
+    ['k at 4 with the value it had before', at(4, [kv('j', 'x', 4, 4, 1), kv('k', 'a', 2, 3, 2)])],
+    ['everything at 3 with j, created at 4', at(3, [kv('j', 'x', 4, 4, 1), kv('k', 'b', 2, 3, 2)])],
+    ['everything at 5 with k, deleted at 5', at(5, [kv('j', 'x', 4, 4, 1), kv('k', 'b', 2, 3, 2)])],
+    ['everything at 4 without k', at(4, [kv('j', 'x', 4, 4, 1)])],
+    ['k at 2 inside a txn with its later version', inTxn(2, [kv('k', 'a', 2, 2, 2)])],
+    ['j at 4 inside a txn with the version it has now', [
+      [1, 'invoke', 'kv/txn', { success: [{ request_range: { key: b64('j'), revision: '4' } }] }],
+      [1, 'ok', 'kv/txn', { ...hdr(7), succeeded: true, responses: [{ response_range: { kvs: [kv('j', 'x', 4, 4, 2)], count: '1' } }] }],
+    ]],
+  ])('must fail: %s', (_, read) => {
+    expect(check([...writes, ...read]).valid).toBe(false);
+  });
+});
+
 function generated(ops: number, seed: number): Op[] {
   return syntheticEtcdHistory(new Prng(seed), { ops, keys: 10, clients: 50, timeoutPercent: 3, leases: true });
 }

@@ -54,6 +54,26 @@ describe('lease renewed after its member ended it', () => {
     expect(verdict([grant(0), put, overdue, keepAlive(2 * S)]).valid).toBe(true);
   });
 
+  // The same lessor answers TimeToLive (etcd's LeaseTimeToLive looks the lease up on the leader):
+  // after it revoked the lease it says "not found" (TTL -1, no grantedTTL), never time left.
+  const timeToLive = (at: number, member = 1, ttl = 4, granted = 5): Step => [6, at, 'lease/timetolive', { ID: '7' }, { header: header(member, 3), ID: '7', TTL: String(ttl), grantedTTL: String(granted) }];
+
+  it('fails a TimeToLive its member answered alive after it answered the revoke', () => {
+    const r = verdict([grant(0), put, revoke, timeToLive(2 * S)]);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.message).toMatch(/TimeToLive of lease 7 .* found it alive \(member 1, TTL 4\), but that member had revoked it/);
+    // Overdue (TTL -1 with its grantedTTL) is still listed: not what a lessor without the lease answers.
+    expect(verdict([grant(0), put, revoke, timeToLive(2 * S, 1, -1, 5)]).valid).toBe(false);
+  });
+
+  it('passes TimeToLive answers etcd may give: not found after the revoke, another member, sent before the revoke was answered, a grant between', () => {
+    const notFound: Step = [6, 2 * S, 'lease/timetolive', { ID: '7' }, { header: header(1, 3), ID: '7', TTL: '-1' }];
+    expect(verdict([grant(0), put, revoke, notFound]).valid).toBe(true);
+    expect(verdict([grant(0), put, revoke, timeToLive(2 * S, 2)]).valid).toBe(true);
+    expect(verdict([grant(0), put, revoke, timeToLive(0.9995 * S)]).valid).toBe(true);
+    expect(verdict([grant(0), put, revoke, grant(1.5 * S), timeToLive(2 * S)]).valid).toBe(true);
+  });
+
   it('is not judged without the serving leader\'s member in the answers (real etcd followers fill in their own)', () => {
     expect(checkLease(ops([grant(0), put, revoke, keepAlive(2 * S)])).valid).toBe(true);
   });

@@ -22,12 +22,6 @@ const DRAWS_PER_PACKAGE = 300;
 const NAMED_SCENARIOS_ONLY: Readonly<Record<string, string>> = {
   'figure8.l2RunMs': 'older-longer-log: a second leader that commits before it is isolated needs the figure8 sequence timed by hand',
   'member-api.requestTimeoutMs': 'the default (300 ms) is what operators use; a knob for tests of the operator loop',
-  // Tenth session: the packages that draw these (crash-after-recovery, crash-after-snapshot-ack,
-  // failed-transfer) are not drawn by the swarm yet (swarm.ts NOT_DRAWN): drawing them moves most
-  // seeds' schedules and every pinned swarm catch must be re-measured. Named scenarios run them.
-  'kill.after=recovered': 'scenario crash-after-recovery (swarm: NOT_DRAWN until its pins are re-measured)',
-  'kill.after=snapshot-ack': 'scenario snapshot-ack-crash (swarm: NOT_DRAWN until its pins are re-measured)',
-  'move-leader.unreachable': 'package failed-transfer (swarm: NOT_DRAWN until its pins are re-measured)',
 };
 
 /** kind.field and kind.field=value for every optional field and enum value of a kind's schema. */

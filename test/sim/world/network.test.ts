@@ -72,6 +72,21 @@ describe('Network', () => {
     expect(calm.net.stats()).toMatchObject({ delivered: 2_000, dropped: 0, duplicated: 0, reordered: 0 });
   });
 
+  it('delivers the copy of a duplicate late with duplicateDelayUsMax (after messages sent behind it), and with its original without', () => {
+    // Holdout 10: every copy travelled with its original, so a repeat never reached anyone after newer traffic.
+    const overtaken = (options: NetworkOptions): number => {
+      const { loop, net, got } = makeNetwork({ duplicate: { num: 1, den: 1 }, ...options });
+      for (let i = 0; i < 20; i++) loop.schedule(i * 1_000, () => net.send('n1', 'n2', i));
+      loop.run();
+      const order = got.map((g) => g.message as number);
+      expect(order.length).toBe(40);
+      // Copies of message i that arrive after the first delivery of a later message.
+      return order.filter((m, at) => order.indexOf(m) !== at && order.slice(0, at).some((x) => x > m)).length;
+    };
+    expect(overtaken({})).toBe(0);
+    expect(overtaken({ duplicateDelayUsMax: 50_000 })).toBeGreaterThan(10);
+  });
+
   it('delivers nothing across a partition, in either direction, including messages in flight when it was cut', () => {
     const { loop, net, got } = makeNetwork();
     net.send('n1', 'n4', 'in-flight'); // arrives at 100

@@ -4,8 +4,10 @@
 // field after grpc-diff/normalize-reply.ts (ids, raft terms and indexes, db sizes, hashes,
 // remaining TTLs — never revisions), and every error must carry etcd's gRPC status code and
 // message text. Responses are decoded from their bytes, so a field etcd sends that serve does
-// not (or the proto does not know) shows as unknown bytes. Without etcd the test says it
-// skipped (and fails under CI).
+// not (or the proto does not know) shows as unknown bytes. A second script (grpc-diff/auth-script.ts)
+// turns authentication on in fresh servers and sends tokens as gRPC metadata "token" and
+// "authorization", bogus, missing and not-yet-applied ones, and the gateway's Authorization
+// header. Without etcd the test says it skipped (and fails under CI).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
@@ -14,6 +16,7 @@ import { postJson } from '../../../differential/http.ts';
 import { GATEWAY_SCRIPT, runScript, SCRIPT, type Outcome, type Step } from './grpc-diff/grpc-script.ts';
 import { byWatch, normalizeReply } from './grpc-diff/normalize-reply.ts';
 import { RawClient } from './grpc-diff/raw-client.ts';
+import { AUTH_SCRIPT, runAuthScript } from './grpc-diff/auth-script.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 async function scriptAgainst(endpoint: string): Promise<unknown[]> {
@@ -59,6 +62,34 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     if (process.env['DETCD_SHOW'] !== undefined) SCRIPT.forEach((s, i) => console.log(`${i} ${s.name}\n  ${JSON.stringify(oracle[i])}`));
     expect(differences.join('\n')).toBe('');
   }, 180_000);
+
+  test(`with authentication on: ${AUTH_SCRIPT.length} requests with gRPC tokens, the gateway's Authorization header, bad and missing tokens`, async () => {
+    // Fresh servers: authentication turned on would leave the shared ones refusing.
+    const [authEtcd, authServe] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 8 })]);
+    const outcomes: unknown[][] = [];
+    try {
+      for (const endpoint of [authEtcd.endpoint, authServe.endpoint]) {
+        const client = new RawClient(endpoint.replace('http://', ''));
+        try {
+          outcomes.push((await runAuthScript(client, endpoint)).map((o) => normalizeReply(o)));
+        } finally {
+          client.close();
+        }
+      }
+    } finally {
+      await Promise.all([authEtcd.stop(), authServe.close()]);
+    }
+    const [oracle, subject] = outcomes as [unknown[], unknown[]];
+    if (process.env['DETCD_SHOW'] !== undefined) AUTH_SCRIPT.forEach((s, i) => console.log(`${i} ${s.name}\n  ${JSON.stringify(oracle[i])}`));
+    const differences = AUTH_SCRIPT.flatMap((step, i) => {
+      const d = firstDifference(oracle[i], subject[i]);
+      return d === undefined ? [] : [`step ${i} "${step.name}": ${d}\n  etcd:  ${JSON.stringify(oracle[i])}\n  detcd: ${JSON.stringify(subject[i])}`];
+    });
+    expect(differences.join('\n')).toBe('');
+    // The script means something only if etcd refused and allowed what it says.
+    const all = JSON.stringify(oracle);
+    for (const shown of ['user name is empty', 'invalid auth token', 'permission denied', 'auth: permission denied', 'authentication failed', '<token>', 'PermissionDenied']) expect(all).toContain(shown);
+  }, 120_000);
 
   test(`${GATEWAY_SCRIPT.length} JSON gateway requests, answer for answer`, async () => {
     for (const { path, body } of GATEWAY_SCRIPT) {

@@ -70,10 +70,10 @@ export class RawClient {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 16 * 1024 * 1024, ...options });
   }
 
-  unary(name: string, request: object, deadlineMs = 10_000): Promise<Reply> {
+  unary(name: string, request: object, deadlineMs = 10_000, metadata = new grpc.Metadata()): Promise<Reply> {
     const m = method(name);
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(m.path, m.serialize, identity, request, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, bytes) => {
+      this.client.makeUnaryRequest(m.path, m.serialize, identity, request, metadata, { deadline: Date.now() + deadlineMs }, (err, bytes) => {
         if (err !== null) resolve(failure(err));
         else resolve(decode(m, bytes!));
       });
