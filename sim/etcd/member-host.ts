@@ -100,6 +100,8 @@ const APPLIED_ENTRIES_KEPT_MAX = 200_000;
 export class MemberHost implements Host, RaftView {
   readonly member: Member;
   readonly recovered: RecoveredMember;
+  /** The incarnation's raft (fixed for it): the observers read its role and term after every event. */
+  private readonly raft: RaftNode['node']['raft'];
   private persisting = false;
   /** The Ready being persisted while `persisting` (one at a time), for afterFsync and handBack. */
   private persistingReady: RaftReady | undefined = undefined;
@@ -154,6 +156,7 @@ export class MemberHost implements Host, RaftView {
     };
     this.recovered = recoverMember(this.config, durable, options.makeStateMachine(this.config), env, ctx.prng);
     this.member = this.recovered.member;
+    this.raft = this.recovered.raft.node.raft;
     ctx.setTimer(this.config.tickMs * 1_000, () => this.onTick());
     ctx.trace('member-start', { applied: this.member.stateMachine.consistentIndex(), replayed: this.recovered.replayed });
     options.onStart?.(this);
@@ -310,8 +313,11 @@ export class MemberHost implements Host, RaftView {
         case 'peer':
           this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes);
           break;
+        case 'reply':
+          this.options.onClientReply?.(this, o.to, o);
+          this.ctx.send(o.to, o, 64);
+          break;
         case 'client':
-          if (o.message.kind === 'reply') this.options.onClientReply?.(this, o.to, o.message);
           this.ctx.send(o.to, o.message, 64);
           break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
@@ -410,10 +416,6 @@ export class MemberHost implements Host, RaftView {
   /** The name the observer knows this incarnation by (fixed for the incarnation). */
   get id(): string {
     return this.viewName;
-  }
-
-  private get raft(): RaftNode['node']['raft'] {
-    return this.recovered.raft.node.raft;
   }
 
   get term(): number {

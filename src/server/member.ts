@@ -6,7 +6,7 @@
 import type { ConfChange, ConfState, Entry, EntryData, Message, Snapshot } from '../raft/types.ts';
 import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
-import type { ClientToMember, MemberToClient } from './client-protocol.ts';
+import type { ClientReplyMessage, ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
 import { RequestIdGenerator } from '../lease/request-id.ts';
 import { LeaseExpiry } from './lease-expiry.ts';
@@ -48,9 +48,15 @@ export type MemberOutput =
    * travels between members, sized by raftMessageSize): one output per Ready, none per message.
    */
   | { readonly kind: 'raft'; readonly messages: readonly Message[] }
+  /** A reply to a client's request, carrying the client it goes to: sent as it is (no wrapper per answer). */
+  | AddressedReply
+  /** A watch stream's message to a client. */
   | { readonly kind: 'client'; readonly to: string; readonly message: MemberToClient }
   /** A snapshot the member took: persist it, then drop WAL entries up to compactIndex. */
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly compactIndex: number };
+
+/** A reply with its addressee: the member's output and the message on the wire are one object (the client reads the reply's fields). */
+export type AddressedReply = ClientReplyMessage & { readonly to: string };
 
 interface Waiter {
   readonly client: string;
@@ -696,7 +702,8 @@ export class Member {
     const leader = this.lead === 0 ? undefined : this.env.nameOf(this.lead);
     const member = this.env.nameOf(this.config.id);
     const status = r.ok ? 200 : httpStatusFromGrpcCode(r.error.code);
-    this.toClient(w.client, { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader });
+    const reply: AddressedReply = { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader, to: w.client };
+    this.outputs.push(reply);
   }
 
   private toClient(client: string, message: MemberToClient): void {

@@ -55,7 +55,7 @@ function setup(pendingApplyMax?: number, unsafe?: MemberUnsafeOptions): { member
 }
 
 function replies(outs: readonly MemberOutput[]): unknown[] {
-  return outs.flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message] : []));
+  return outs.flatMap((o) => (o.kind === 'reply' ? [o] : []));
 }
 
 function deliver(member: Member, raft: ScriptedRaft, entries: Entry[]): void {
@@ -73,7 +73,7 @@ describe('member', () => {
     member.receiveClient('c', { kind: 'request', id: 5, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
     expect(replies(out())).toEqual([]);
     deliver(member, raft, [{ term: 2, index: 2, type: 'normal', data: raft.proposals[0]! }]);
-    expect(replies(out())).toEqual([{ kind: 'reply', id: 5, status: 200, body: { header: { revision: '2' } }, member: 'n1', leader: 'n1' }]);
+    expect(replies(out())).toEqual([{ kind: 'reply', id: 5, status: 200, body: { header: { revision: '2' } }, member: 'n1', leader: 'n1', to: 'c' }]);
   });
 
   test('refusals: no leader, too many requests when apply lags commit by over 5000, dropped proposals', () => {
