@@ -11,45 +11,9 @@ import type { MemberOutput } from '../../../src/server/member.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import { initialConfState } from '../../../src/server/member-recovery.ts';
 import { EtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
-import type { RaftPort, RaftReady, RaftStatus } from '../../../src/server/raft-port.ts';
+import { ScriptedRaft } from '../../support/scripted-raft.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
 import type { Entry } from '../../../src/raft/types.ts';
-
-/** A follower's raft, scripted: the test decides what commits and what ReadIndex answers. */
-class ScriptedRaft implements RaftPort {
-  st: RaftStatus = { lead: 2, term: 2, commit: 0, raftState: 'follower' };
-  proposals: string[] = [];
-  readContexts: string[] = [];
-  pending: RaftReady | undefined;
-  tick(): void {}
-  step(): void {}
-  propose(data: string): boolean {
-    this.proposals.push(data);
-    return true;
-  }
-  proposeConfChange(): boolean {
-    return false;
-  }
-  readIndex(ctx: string): void {
-    this.readContexts.push(ctx);
-  }
-  reportSnapshot(): void {}
-  applyConfChange(): never {
-    throw new Error('no conf changes here');
-  }
-  hasReady(): boolean {
-    return this.pending !== undefined;
-  }
-  ready(): RaftReady {
-    return this.pending!;
-  }
-  advance(): void {
-    this.pending = undefined;
-  }
-  status(): RaftStatus {
-    return this.st;
-  }
-}
 
 const b = (s: string): string => Buffer.from(s).toString('base64');
 const HEADER = { clusterId: '1', memberId: '2', raftTerm: (): number => 2 };
@@ -89,7 +53,7 @@ class Leader {
 }
 
 function follower(): { member: Member; raft: ScriptedRaft; replies: () => { status: number; body: unknown }[]; applyUpTo: (leader: Leader, index: number, readCtx?: string) => void } {
-  const raft = new ScriptedRaft();
+  const raft = new ScriptedRaft({ lead: 2, term: 2, commit: 0, raftState: 'follower' });
   const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }, raft, new MemoryStorage(initialConfState([1, 2, 3])), new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   let applied = 0;
   const applyUpTo = (leader: Leader, index: number, readCtx?: string): void => {
@@ -135,7 +99,7 @@ describe('auth on a lagging member', () => {
   test('a token whose index never applies is "invalid auth token" after the request timeout', () => {
     const leader = authCluster();
     let nowMs = 0;
-    const raft = new ScriptedRaft();
+    const raft = new ScriptedRaft({ lead: 2, term: 2, commit: 0, raftState: 'follower' });
     const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }, raft, new MemoryStorage(initialConfState([1, 2, 3])), new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }), { nowMs: () => nowMs, nameOf: (id) => `n${id}`, nonce: 7 });
     raft.pending = { readStates: [], entries: leader.entries, committedEntries: leader.entries, messages: [] };
     member.afterPersist(member.nextReady()!);
