@@ -62,6 +62,12 @@ interface Waiter {
   readonly client: string;
   readonly id: number;
 }
+/** A proposal's waiter whose reply is decided again once its entry applied (Proposal.recheck). */
+interface RecheckWaiter extends Waiter {
+  readonly recheck: () => Refused | Proposal | undefined;
+  /** The first proposal's deadline: the retries share it, as etcd's loop shares the client's ctx. */
+  readonly deadlineMs: number;
+}
 interface ReadWaiter extends Waiter {
   readonly read: () => WireReply;
   /** Set for a read that only orders what follows it (Authenticate): decides after the read. */
@@ -430,13 +436,12 @@ export class Member {
     const textLength = bodyTextLength ?? jsonTextLength(body, 4 * MAX_REQUEST_BYTES);
     if (textLength > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
-    if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
     const c: Classified = this.sm.classify(path, body, this.header, decoded, token);
     switch (c.kind) {
       case 'invalid': return this.reply(w, { ok: false, error: c.error });
       case 'local': return this.reply(w, c.serve());
       case 'read': return this.read(w, c.serializable, c.read);
-      case 'propose': return this.propose(w, c.encode);
+      case 'propose': return this.propose(w, c.encode, c.recheck);
       case 'leader-lease': return this.leaderLease(w, path, body, c);
       case 'read-then-propose': return this.readThenPropose(w, c.after);
       case 'wait-applied': return this.awaitApplied(w, { path, body, bodyTextLength, decoded, token }, c.index, c.timeoutError);
@@ -453,7 +458,7 @@ export class Member {
   private afterRead(w: Waiter, after: () => Refused | Proposal): void {
     const c = after();
     if (c.kind === 'invalid') return this.reply(w, { ok: false, error: c.error });
-    this.propose(w, c.encode);
+    this.propose(w, c.encode, c.recheck);
   }
 
   private awaitApplied(w: Waiter, request: HeldRequest, index: number, timeoutError: WireError): void {
@@ -485,14 +490,17 @@ export class Member {
     if (!this.reads.enqueue(Object.assign({}, w, { read }), this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
-  private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }): void {
+  /** `recheck`: see Proposal.recheck; `deadlineMs`: a retry's, kept from the first proposal. */
+  private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }, recheck?: RecheckWaiter['recheck'], deadlineMs?: number): void {
     if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
     const requestId = this.newRequestId();
     const { data, sizeBytes } = encode(requestId);
     if (sizeBytes > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
-    this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
+    const deadline = deadlineMs ?? this.env.nowMs() + requestTimeoutMs(this.config);
+    const waiter: Waiter | RecheckWaiter = recheck === undefined ? w : { client: w.client, id: w.id, recheck, deadlineMs: deadline };
+    this.pending.register(requestId, waiter, deadline);
     // BUGGIFY: a proposal lost before raft (the client times out), or proposed twice (the
     // state machine applies a request id once).
     if (this.buggify('member.proposal-dropped')) return;
@@ -579,13 +587,22 @@ export class Member {
       const r = this.sm.apply(e.index, e.term, e.data, now, (id) => this.pending.has(id));
       for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
-      if (w !== undefined) this.reply(w, r.reply);
+      if (w !== undefined) this.answerApplied(w, r.reply);
     }
     this.appliedIndex = e.index;
     this.env.onApply?.(e);
     if (this.sm.consistentIndex() !== e.index) {
       throw violated('server', 'consistent-index', `applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }
+  }
+
+  /** The reply of an entry proposed here, unless its recheck asks for the request again. */
+  private answerApplied(w: Waiter | RecheckWaiter, reply: WireReply): void {
+    if (!('recheck' in w)) return this.reply(w, reply);
+    const again = w.recheck();
+    if (again === undefined) return this.reply(w, reply);
+    if (again.kind === 'invalid') return this.reply(w, { ok: false, error: again.error });
+    this.propose({ client: w.client, id: w.id }, again.encode, again.recheck, w.deadlineMs);
   }
 
   /** A committed conf change: raft switches configuration; a member no longer in it stops. */

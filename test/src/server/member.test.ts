@@ -6,46 +6,12 @@ import type { MemberOutput } from '../../../src/server/member.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import type { MemberUnsafeOptions } from '../../../src/server/member-config.ts';
 import { initialConfState } from '../../../src/server/member-recovery.ts';
-import type { RaftPort, RaftReady, RaftStatus } from '../../../src/server/raft-port.ts';
+import type { RaftReady } from '../../../src/server/raft-port.ts';
+import { ScriptedRaft } from '../../support/scripted-raft.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
 import type { Entry, Message } from '../../../src/raft/types.ts';
 import { message } from '../../../src/raft/types.ts';
 import { RegisterStateMachine } from '../../sim/etcd/register-state-machine.ts';
-
-class ScriptedRaft implements RaftPort {
-  st: RaftStatus = { lead: 1, term: 2, commit: 0, raftState: 'leader' };
-  proposals: string[] = [];
-  dropProposals = false;
-  pending: RaftReady | undefined;
-  tick(): void {}
-  step(): void {}
-  propose(data: string): boolean {
-    if (this.dropProposals) return false;
-    this.proposals.push(data);
-    return true;
-  }
-  proposeConfChange(): boolean {
-    return false;
-  }
-  readIndex(): void {}
-  transferLeadership(): void {}
-  reportSnapshot(): void {}
-  applyConfChange(): never {
-    throw new Error('no conf changes here');
-  }
-  hasReady(): boolean {
-    return this.pending !== undefined;
-  }
-  ready(): RaftReady {
-    return this.pending!;
-  }
-  advance(): void {
-    this.pending = undefined;
-  }
-  status(): RaftStatus {
-    return this.st;
-  }
-}
 
 function setup(pendingApplyMax?: number, unsafe?: MemberUnsafeOptions): { member: Member; raft: ScriptedRaft; out: () => readonly MemberOutput[] } {
   const raft = new ScriptedRaft();
