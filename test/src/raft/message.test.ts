@@ -40,3 +40,15 @@ describe('raft message builders', () => {
     }
   });
 });
+
+describe('messages without entries', () => {
+  it('share one empty entries array (none built per vote, heartbeat or answer)', () => {
+    const a = message({ type: 'MsgHeartbeat', to: 2 });
+    const b = message({ type: 'MsgAppResp', to: 1, index: 3 });
+    expect(a.entries).toBe(b.entries);
+    expect(a.entries).toEqual([]);
+    expect(messageTo(a, 3).entries).toBe(a.entries);
+    const given = [{ term: 1, index: 1, type: 'normal' as const, data: 'x' }];
+    expect(message({ type: 'MsgApp', entries: given }).entries).toBe(given);
+  });
+});
