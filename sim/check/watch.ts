@@ -563,7 +563,9 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
     // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
     // which matters when a progress notification promises revisions before its first event.
-    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
+    // Without its Created response (etcd's robustness reports leave it out), a progress
+    // notification at P before any event says the watch was synced at P: every event past P is owed.
+    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : Math.min(delivered[0]?.revision ?? Infinity, progressBeforeEvents(op) + 1);
     const expected: WatchEvent[] = [];
     for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
@@ -586,6 +588,15 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
       if (!got.has(p.revision, p.key)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
     }
   }
+}
+
+/** The revision of a watch's first progress notification if it came before any event, else Infinity. */
+function progressBeforeEvents(op: WatchOp): number {
+  for (const r of op.responses) {
+    if (r.events.length > 0 || r.canceled) return Infinity;
+    if (r.progress) return r.headerRevision;
+  }
+  return Infinity;
 }
 
 /**

@@ -206,6 +206,16 @@ describe('watch guarantees', () => {
     expect(checkWatch(stream(0, putThenDelete, noPrev)).violations).toEqual([]);
   });
 
+  // Campaign: watch-event-missing in robustness form (compaction-restore): the export drops the
+  // Created response, and a watch from now whose first event was removed was judged from its next one.
+  it('fail on an event missed after a progress notification, by a watch from now whose Created response was not recorded (reliable)', () => {
+    const noCreated = [{ ...hdr(1) }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)])];
+    const r = checkWatch([...stream(0, clean()), ...stream(1, noCreated, all)]);
+    expect(r.violations.map((v) => [v.guarantee, v.process, v.revision])).toEqual([['reliable', 1, 2]]);
+    // Its first progress at 2: the event at 2 was not owed.
+    expect(checkWatch([...stream(0, clean()), ...stream(1, [{ ...hdr(2) }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)])], all)]).violations).toEqual([]);
+  });
+
   it('fail on a prev_kv left out, unless a compaction past revision - 1 was asked for before the event arrived', () => {
     // The same stream without the delete's prev_kv; the records arrive at µs 0..4.
     const s = clean().map((r, i) => (i === 3 ? resp(4, [del('a', 4)]) : r));
