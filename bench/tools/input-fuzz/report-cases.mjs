@@ -10,12 +10,32 @@ const WRONG = [null, -1, 1.5, 2 ** 31, 1e300, 'x', '', true, [], {}, '../../../.
 /** Fields whose change replay reports as a difference (exit 4, documented) rather than as bad input. */
 const COMPARED = /^(valid|traceHash|checkers|stats|coverage|replay|target|faults|events|error|allowedViolations)/;
 
+const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether replay and shrink refuse a results.json whose `key` is `v` (undefined: removed) as bad
+ * input (sim/cli/harness/results-file.ts): a field they read, missing or of the wrong shape.
+ * Fields they do not read (options, faults, leaders, coverage, shrink) are left alone.
+ */
+function refusedField(key, v) {
+  switch (key) {
+    case 'version': case 'seed': case 'stats': case 'traceHash': return true;
+    case 'scenario': return typeof v !== 'string' || v === '';
+    case 'valid': return v !== true && v !== false && v !== 'unknown';
+    case 'checkers': return !isPlainObject(v) || Object.values(v).some((c) => !isPlainObject(c));
+    case 'replay': return typeof v !== 'string';
+    case 'target': return v !== undefined && !(isPlainObject(v) && v.kind === 'simulation');
+    case 'error': return v !== undefined && typeof v !== 'string';
+    default: return false;
+  }
+}
+
 function mutateTop(obj) {
   const out = [];
   for (const key of Object.keys(obj)) {
-    for (const v of WRONG) out.push([`${key} = ${JSON.stringify(v)}`, { ...obj, [key]: v }, key]);
+    for (const v of WRONG) out.push([`${key} = ${JSON.stringify(v)}`, { ...obj, [key]: v }, key, refusedField(key, v)]);
     const { [key]: _, ...rest } = obj;
-    out.push([`${key} removed`, rest, key]);
+    out.push([`${key} removed`, rest, key, refusedField(key, undefined)]);
   }
   return out;
 }
@@ -38,8 +58,9 @@ export function runDirCases(fx, pick, random, outFor) {
       cases.push({ kind: 'run-dir', name: `${command}: ${label}`, argv: [command, dir], outs: command === 'shrink' ? [join(dir, 'shrunk.json')] : [], out, timeoutMs: 90_000, slowOk: true, allowExit4: extra.compared === true ? /the replay differs/ : undefined, ...extra });
     }
   };
-  for (const [label, value, key] of pick(mutateTop(results))) {
-    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), JSON.stringify(value)), { compared: COMPARED.test(key), bad: key === 'seed' || key === 'scenario' ? true : undefined });
+  for (const [label, value, key, refused] of pick(mutateTop(results))) {
+    // A field of the wrong shape is bad input (exit 3), never a replay difference (exit 4).
+    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), JSON.stringify(value)), { compared: !refused && COMPARED.test(key), bad: refused ? true : undefined });
   }
   for (const [label, bytes] of textMutations(readFileSync(join(fx.okRun, 'results.json'), 'utf8'), random)) {
     // CRLF, a UTF-8 BOM (read past in every file since 0706df0), and a bad byte inside a string (read as U+FFFD) still make valid JSON.
