@@ -164,6 +164,20 @@ export function message(fields: Partial<Message> & Pick<Message, 'type'>): Messa
   return m;
 }
 
+/**
+ * message() for the two messages sent most (one per follower per append, and each answer):
+ * every field written, in message()'s order, without a test per field (message() reads each
+ * from literals of many shapes). Equal to message({ type, ...fields }) (test/src/raft/message.test.ts).
+ */
+export function appendMessage(to: NodeId, index: number, logTerm: number, entries: readonly Entry[], commit: number): Message {
+  return { to, from: NONE, term: 0, logTerm, index, entries, commit, reject: false, rejectHint: 0, context: '', type: 'MsgApp' };
+}
+
+/** message({ type: 'MsgAppResp', to, index }): an accepted append (or a follower's commit index), answered. */
+export function appendAccepted(to: NodeId, index: number): Message {
+  return { to, from: NONE, term: 0, logTerm: 0, index, entries: NO_ENTRIES, commit: 0, reject: false, rejectHint: 0, context: '', type: 'MsgAppResp' };
+}
+
 /** A copy of `m` addressed to `to` (`{ ...m, to }`: a proposal or read a follower forwards to its leader). */
 export function messageTo(m: Message, to: NodeId): Message {
   const out: { -readonly [K in keyof Message]: Message[K] } = message(m);
