@@ -37,6 +37,14 @@ export interface RealTargetInfo {
   networkFaults?: string;
   /** What the leader timeline of the lease and lock checkers was built from (sim/check/renewal-proof.ts). */
   leaderTimeline?: { statusAnswers: number; truncated: boolean; stoppedSpans: number };
+  /**
+   * How long the workload's traffic ran; how much of it a quorum of members was up, serving and
+   * connected both ways; and how much of that with a member at its centre that answered it led
+   * (target-etcd/quorum-time.ts; null where their records were cut short). Thin traffic is
+   * judged against the last. loadPerCore: the machine's 1-minute load average per core then (a
+   * loaded machine's members answer slowly).
+   */
+  servable?: { trafficMs: number; quorumMs: number | null; ledMs: number | null; loadPerCore: number };
   notChecked: string[];
 }
 

@@ -288,15 +288,17 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
-    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown };
+    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown; closed?: unknown };
     if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
     if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
     if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
     if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
+    if (r.closed !== undefined && typeof r.closed !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field closed must be a string (why the watch stream was closed)`);
     const problem = etcdFieldProblem(r.response, 'response') ?? (r.request === undefined ? undefined : etcdFieldProblem(r.request, 'request'));
     if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
     const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
     if (r.request !== undefined) rec.request = r.request;
+    if (r.closed !== undefined) rec.closed = r.closed;
     out.push(rec);
   });
   return out;
