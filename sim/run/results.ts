@@ -49,6 +49,11 @@ export interface RealTargetInfo {
 }
 
 export interface Results {
+  /**
+   * The detcd that wrote it ("detcd 0.1.0"): replay and shrink refuse a run directory another
+   * version wrote, or one written before the field existed, naming both (exit 3).
+   */
+  version: string;
   valid: Validity;
   seed: number;
   scenario: string;

@@ -50,6 +50,7 @@ import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
+import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
@@ -327,6 +328,7 @@ function buildRealResults(
   }
   const leaders = cluster.poller.leaders;
   const results: Results = {
+    version: DETCD_VERSION,
     valid,
     seed,
     scenario: scenario.name,
