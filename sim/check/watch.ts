@@ -28,7 +28,10 @@
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
-//   arrived (etcd reads prev_kv at revision − 1 when it sends the event).
+//   arrived (etcd reads prev_kv at revision − 1 when it sends the event);
+// - version: a PUT event's version is one past the key's (replayed) version before it, 1 for a
+//   key that did not exist; and on its own: 1 exactly when create_revision is the event's
+//   revision, one past its prev_kv's version.
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -38,7 +41,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -664,11 +667,14 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
   for (const op of ops) {
     for (const r of op.responses) {
       for (const e of r.events) {
+        if (e.type === 'PUT') checkPutVersion(op.process, e, report);
         const prior = before.get(e.revision)?.get(e.key);
         if (before.get(e.revision)?.has(e.key) !== true) continue;
         if (e.type === 'PUT') {
           const isCreate = e.create === e.revision;
           if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
+          const version = (prior?.version ?? 0) + 1;
+          if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
         }
         if (!op.prevKv) continue;
         if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
@@ -681,6 +687,20 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
       }
     }
   }
+}
+
+/**
+ * version: what one PUT event says of itself, whatever the replay knows. etcd 3.4's key index
+ * starts a generation at version 1 at the put that creates the key (create_revision = that
+ * revision) and adds one per put; a txn cannot delete a key and put it again (checkIntervals
+ * refuses it), so an event's version is 1 exactly when create_revision is its own revision, and
+ * one past its prev_kv's. Fields a record did not keep (0: etcd's robustness reports) are not judged.
+ */
+function checkPutVersion(process: number | string, e: WatchEvent, report: Report): void {
+  if (e.version <= 0) return;
+  if (e.create > 0 && (e.create === e.revision) !== (e.version === 1)) report('version', process, e.revision, `${eventText(e)} has version ${e.version} and create_revision ${e.create}: a key is at version 1 exactly at the put that created it`);
+  else if (e.create > e.revision) report('version', process, e.revision, `${eventText(e)} has create_revision ${e.create}, after its own revision`);
+  else if (e.hasPrevKv && e.prevVersion > 0 && e.version !== e.prevVersion + 1) report('version', process, e.revision, `${eventText(e)} has version ${e.version}, but its prev_kv is at version ${e.prevVersion} (each put adds one)`);
 }
 
 /**

@@ -4,9 +4,9 @@
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
 import type { ConfChange, ConfState, Entry, EntryData, Message, Snapshot } from '../raft/types.ts';
-import { decodeConfChange, raftMessageSize } from '../raft/types.ts';
+import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
-import type { ClientToMember, MemberToClient } from './client-protocol.ts';
+import type { ClientReplyMessage, ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
 import { RequestIdGenerator } from '../lease/request-id.ts';
 import { LeaseExpiry } from './lease-expiry.ts';
@@ -43,9 +43,20 @@ export interface MemberEnv {
 
 export type MemberOutput =
   | { readonly kind: 'peer'; readonly to: number; readonly message: PeerMessage; readonly sizeBytes: number }
+  /**
+   * Raft messages to send in this order, each to its `to`, as themselves (raft's Message is what
+   * travels between members, sized by raftMessageSize): one output per Ready, none per message.
+   */
+  | { readonly kind: 'raft'; readonly messages: readonly Message[] }
+  /** A reply to a client's request, carrying the client it goes to: sent as it is (no wrapper per answer). */
+  | AddressedReply
+  /** A watch stream's message to a client. */
   | { readonly kind: 'client'; readonly to: string; readonly message: MemberToClient }
   /** A snapshot the member took: persist it, then drop WAL entries up to compactIndex. */
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly compactIndex: number };
+
+/** A reply with its addressee: the member's output and the message on the wire are one object (the client reads the reply's fields). */
+export type AddressedReply = ClientReplyMessage & { readonly to: string };
 
 interface Waiter {
   readonly client: string;
@@ -284,18 +295,22 @@ export class Member {
     this.watches.poll();
   }
 
+  /** A raft message from member `from`. */
+  receiveRaft(from: number, m: Message): void {
+    if (this.removedFromCluster) return;
+    // etcd's transport hands a member only messages naming its own ID (rafthttp ignores a
+    // stream whose X-Raft-To differs) and none from a removed member (EtcdServer.Process):
+    // one sent to or by an earlier member on the same endpoint, removed and replaced, and
+    // still in flight, belongs to a connection that no longer exists.
+    if (m.to !== this.config.id || m.from !== from) return;
+    if (this.awaitsJoinSnapshot(m)) return;
+    this.raft.step(m);
+  }
+
+  /** A lease request forwarded by a follower, or the leader's answer to one this member forwarded. */
   receivePeer(from: number, pm: PeerMessage): void {
     if (this.removedFromCluster) return;
     switch (pm.kind) {
-      case 'raft':
-        // etcd's transport hands a member only messages naming its own ID (rafthttp ignores a
-        // stream whose X-Raft-To differs) and none from a removed member (EtcdServer.Process):
-        // one sent to or by an earlier member on the same endpoint, removed and replaced, and
-        // still in flight, belongs to a connection that no longer exists.
-        if (pm.message.to !== this.config.id || pm.message.from !== from) return;
-        if (this.awaitsJoinSnapshot(pm.message)) return;
-        this.raft.step(pm.message);
-        return;
       case 'lease-forward': {
         const c = this.sm.classify(pm.path, pm.body, this.header);
         const answer = (reply: WireReply): void => {
@@ -366,20 +381,22 @@ export class Member {
     return this.readyInFlight;
   }
 
-  private sendMessages(rd: RaftReady, which: (m: Message) => boolean = () => true): void {
+  /** Hands the Ready's messages (those `which` keeps; all without it) to the host, in one output. */
+  private sendMessages(rd: RaftReady, which?: (m: Message) => boolean): void {
     const now = this.env.nowMs();
     // BUGGIFY: messages to different peers (and to one peer) may arrive in any order anyway.
-    const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
-    for (const m of messages) {
-      if (!which(m)) continue;
+    const all = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
+    const messages = which === undefined ? all : all.filter(which);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as Message;
       if (m.type === 'MsgTimeoutNow') this.note('leader-transfer');
       if (m.type === 'MsgSnap') {
         this.note('snapshot-sent');
         const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;
         this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) + late });
       }
-      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
     }
+    if (messages.length > 0) this.outputs.push({ kind: 'raft', messages });
   }
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
@@ -390,7 +407,8 @@ export class Member {
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
-    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd, (m) => m.type !== 'MsgVoteResp' || this.config.unsafe?.voteBeforeSync !== true);
+    // The planted voteBeforeSync bug sent the vote answers before the fsync.
+    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd, this.config.unsafe?.voteBeforeSync === true ? (m) => m.type !== 'MsgVoteResp' : undefined);
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
     // A leader change fails the read round in flight before any read state is looked at: a read
     // state that arrives with it may answer an earlier attempt (etcd#20418). The planted bug
@@ -701,7 +719,8 @@ export class Member {
     const leader = this.lead === 0 ? undefined : this.env.nameOf(this.lead);
     const member = this.env.nameOf(this.config.id);
     const status = r.ok ? 200 : httpStatusFromGrpcCode(r.error.code);
-    this.toClient(w.client, { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader });
+    const reply: AddressedReply = { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader, to: w.client };
+    this.outputs.push(reply);
   }
 
   private toClient(client: string, message: MemberToClient): void {

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -937,5 +937,76 @@ export const MUTANTS = [
     replace: '    if (this.round !== undefined) this.round.waiters.push(waiter);\n    else this.queued.push(waiter);\n    this.maybeStartRound(nowMs);',
     why: 'a linearizable read that arrives while a ReadIndex round is in flight joins that round: its read index was fixed before the read arrived, so a write that completed in between can be missing from it (etcd\'s read loop starts a new round for it)',
     aimed: ['kv-api', 'slow-network', 'leader-churn', 'stale-leader-reads'],
+  },
+  // ---- holdout 11 (twelfth session): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: 'joint-outgoing-from-new-config', class: 'membership', file: 'src/raft/confchange/changer.ts', holdout11: true,
+    find: "    for (const id of w.incoming) w.outgoing.add(id);\n    const err = this.apply(w, ccs);\n    if (err !== undefined) return { ok: false, reason: err };",
+    replace: "    const err = this.apply(w, ccs);\n    if (err !== undefined) return { ok: false, reason: err };\n    for (const id of w.incoming) w.outgoing.add(id);",
+    why: 'entering a joint configuration copies the voters into the outgoing half after the changes are applied, not before: the outgoing half is the new configuration again, so a joint change that swaps or removes voters decides on the new majority alone (Raft thesis §4.3)',
+    aimed: ['joint-leader-crash', 'membership-change', 'conf-change-voters'],
+  },
+  {
+    name: 'progress-next-regresses', class: 'replication', file: 'src/raft/tracker/progress.ts', holdout11: true,
+    find: 'this.next = Math.max(this.next, n + 1);',
+    replace: 'if (updated) this.next = n + 1;',
+    why: 'an acknowledgement sets next to just past what it acknowledged, also while later appends are in flight: next goes backwards under pipelining, and the leader resends entries that are already in flight (etcd-raft: Next = max(Next, n+1))',
+    aimed: ['slow-network', 'lossy-network', 'duplicating-network'],
+  },
+  {
+    name: 'append-check-accepts-missing-entry', class: 'commit', file: 'src/raft/raft-log.ts', holdout11: true,
+    find: "return typeof t === 'number' && t === term;",
+    replace: "return typeof t !== 'number' || t === term;",
+    why: 'the AppendEntries consistency check (Raft §5.3) treats an entry the follower does not have (past its last index, or compacted away) as matching: it accepts entries that do not attach to its log',
+    aimed: ['divergent-logs', 'snapshot-catch-up', 'lossy-network'],
+  },
+  {
+    name: 'txn-auth-skips-failure-ops', class: 'auth', file: 'src/server/apply/auth-checks.ts', holdout11: true,
+    find: 'return checkOps(auth, ai, t.success ?? []) ?? checkOps(auth, ai, t.failure ?? []);',
+    replace: 'return checkOps(auth, ai, t.success ?? []);',
+    why: 'a txn is checked against the permissions of its success ops only: a user without write permission writes any key through the failure branch of a txn whose compare fails',
+    aimed: ['kv-transactions', 'kv-api-wide'],
+  },
+  {
+    name: 'range-perm-ignores-begin', class: 'auth', file: 'src/auth/range-permissions.ts', holdout11: true,
+    find: 'return compareAffine(maxEnd, q.end) >= 0 && compareAffine(first.begin, q.begin) <= 0;',
+    replace: 'return compareAffine(maxEnd, q.end) >= 0;',
+    why: 'a range request is permitted when the held intervals reach its end, without checking that they start at or before its begin: a user allowed [b, c) reads and deletes [a, c)',
+    aimed: ['kv-api-wide', 'kv-api'],
+  },
+  {
+    name: 'txn-range-skips-own-writes', class: 'txn', file: 'src/server/apply/read-view.ts', holdout11: true,
+    find: 'range: (key, end, ro = {}) => txn.range(key, end, ro),',
+    replace: 'range: (key, end, ro = {}) => store.range(key, end, ro),',
+    why: 'a range inside a write txn reads the store as it was before the txn, not the txn\'s own earlier puts and deletes (etcd\'s TxnWrite reads its writes): a txn that puts then gets a key answers the old value',
+    aimed: ['kv-api-wide', 'kv-api', 'kubernetes-traffic'],
+  },
+  {
+    name: 'changes-walk-stops-below-upto', class: 'snapshot', file: 'src/mvcc/changes.ts', holdout11: true,
+    find: 'filter((m) => m <= upTo)',
+    replace: 'filter((m) => m < upTo)',
+    why: 'the walk of the change log for snapshots and hashes leaves out the newest revision: a member restored from a snapshot lacks the last write before it, while its hash agrees with the sender\'s (both walk the same way)',
+    aimed: ['snapshot-catch-up', 'compaction-restore', 'snapshot-storm'],
+  },
+  {
+    name: 'txn-put-skips-lease-check', class: 'lease', file: 'src/server/apply/kv-ops.ts', holdout11: true,
+    find: '    const lease = p.lease ?? NO_LEASE;\n    if (lease !== NO_LEASE && lessor.lookup(lease) === undefined) return ErrLeaseNotFound;\n    return undefined;',
+    replace: '    return undefined;',
+    why: 'a put inside a txn is not checked for its lease existing: a txn attaches a key to a lease that was revoked (or never granted), and the key outlives it (etcd checks every put of a txn before applying it)',
+    aimed: ['lease-renew-expiry', 'kv-transactions', 'kv-api-wide'],
+  },
+  {
+    name: 'cancel-keeps-victim', class: 'watch', file: 'src/watch/watchable-store.ts', holdout11: true,
+    find: "    for (const v of this.victims) v.delete(w);\n    assert(!this.synced.has(w) && !this.unsynced.has(w) && this.victims.every((v) => !v.has(w)), 'watch: a cancelled watcher is in no group');",
+    replace: "    assert(!this.synced.has(w) && !this.unsynced.has(w), 'watch: a cancelled watcher is in no group');",
+    why: 'cancelling a watcher that waits as a victim (its stream was full) leaves it among the victims: its pending events are still delivered after the cancel, and it rejoins a group and keeps watching',
+    aimed: ['watch-starvation', 'watch-shapes', 'watch-rotation'],
+  },
+  {
+    name: 'compact-misses-rev-at-compact', class: 'compaction', file: 'src/mvcc/key-index.ts', holdout11: true,
+    find: 'if (r.main <= atRev) {\n        available.add(revKey(r));',
+    replace: 'if (r.main < atRev) {\n        available.add(revKey(r));',
+    why: 'key index compaction keeps the newest version strictly below the compact revision, not at it: a key written exactly at the compact revision loses that version from what compaction keeps (off by one in etcd\'s keyIndex.compact)',
+    aimed: ['compaction-restore', 'watch-partition-compaction', 'kv-api'],
   },
 ];

@@ -62,7 +62,7 @@ function follower(): { member: Member; raft: ScriptedRaft; replies: () => { stat
     raft.pending = { softState: { lead: 2, raftState: 'follower' }, readStates: readCtx === undefined ? [] : [{ index, requestCtx: readCtx }], entries: committed, committedEntries: committed, messages: [] };
     member.afterPersist(member.nextReady()!);
   };
-  const replies = (): { status: number; body: unknown }[] => member.takeOutputs().flatMap((o: MemberOutput) => (o.kind === 'client' && o.message.kind === 'reply' ? [{ status: o.message.status, body: o.message.body }] : []));
+  const replies = (): { status: number; body: unknown }[] => member.takeOutputs().flatMap((o: MemberOutput) => (o.kind === 'reply' ? [{ status: o.status, body: o.body }] : []));
   return { member, raft, replies, applyUpTo };
 }
 
@@ -105,7 +105,7 @@ describe('auth on a lagging member', () => {
     member.afterPersist(member.nextReady()!);
     member.receiveClient('c', { kind: 'request', id: 1, path: '/v3/kv/range', body: { key: b('k') }, token: 'abcdefghijklmnop.999999' });
     member.receiveClient('c', { kind: 'request', id: 2, path: '/v3/kv/range', body: { key: b('k'), serializable: true }, token: 'no-index' });
-    const out = (): unknown[] => member.takeOutputs().flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message.body] : []));
+    const out = (): unknown[] => member.takeOutputs().flatMap((o) => (o.kind === 'reply' ? [o.body] : []));
     expect(out()).toMatchObject([{ message: 'etcdserver: invalid auth token' }]);
     for (nowMs = 0; nowMs <= 60_000; nowMs += 100) member.tick();
     expect(out()).toMatchObject([{ code: 16, message: 'etcdserver: invalid auth token' }]);
