@@ -409,7 +409,8 @@ export class EtcdStateMachine implements StateMachinePort {
     const rev = r.revision ?? 0;
     const store = this.applier.hash();
     if (rev > 0 && rev > store.revision) return fail(ErrFutureRev);
-    if (rev > 0 && rev < store.compactRevision) return fail(ErrCompacted);
+    // etcd 3.4 refuses the compact revision itself too (kvstore HashByRev: rev <= compactRev; 3.6 serves it).
+    if (rev > 0 && rev <= store.compactRevision) return fail(ErrCompacted);
     const h = this.applier.hash(rev);
     return this.ok(S.HashKVResponse, { header: {}, hash: h.hash, compact_revision: h.compactRevision } as never);
   }
