@@ -25,6 +25,7 @@ import { Prng } from './prng.ts';
 import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
 import type { TraceEntry } from './trace.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
 
 export interface WorldClockOptions extends ClockOptions {
   /** Each node's offset is drawn uniformly from [-offsetUsMax, offsetUsMax] and added. */
@@ -114,7 +115,7 @@ export class World {
   private readonly counters = { crashes: 0, restarts: 0, pauses: 0, clockChanges: 0, faults: 0, buggifyFired: 0 };
 
   constructor(options: WorldOptions) {
-    checkNames(options.nodes, options.clients ?? []);
+    checkOptions(options);
     this.options = options;
     this.seed = String(options.seed);
     this.prng = options.prng ?? new Prng(options.seed);
@@ -438,12 +439,29 @@ interface Receiver {
   readonly client: ((from: string, message: unknown) => void) | undefined;
 }
 
-function checkNames(nodes: readonly string[], clients: readonly string[]): void {
-  if (nodes.length === 0 || nodes.length > NODES_MAX) throw new Error(`World: need 1..${NODES_MAX} nodes, got ${nodes.length}`);
-  const all = new Set<string>();
-  for (const name of [...nodes, ...clients]) {
-    if (name.length === 0) throw new Error('World: empty endpoint name');
-    if (all.has(name)) throw new Error(`World: duplicate endpoint name ${name}`);
-    all.add(name);
+/**
+ * The options a program builds a World from (detcd/world), checked before anything is built: a
+ * wrong one is one UsageError naming the option and the reason, not a TypeError from inside.
+ */
+function checkOptions(options: unknown): void {
+  const fn = 'new World';
+  const o = checkObjectArgument(fn, 'options', options, 'world options ({seed, nodes, clients?, network?, disk?, clock?, buggify?, traceLog?})');
+  const seed = o['seed'];
+  if (!((typeof seed === 'number' && Number.isSafeInteger(seed)) || (typeof seed === 'string' && seed.length > 0))) throw badArgument(fn, 'options.seed', 'must be a whole number or a non-empty string', seed);
+  const nodes = o['nodes'];
+  const clients = o['clients'] ?? [];
+  if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > NODES_MAX) throw badArgument(fn, 'options.nodes', `must be an array of 1..${NODES_MAX} node names`, nodes);
+  if (!Array.isArray(clients)) throw badArgument(fn, 'options.clients', 'must be an array of client names when given', clients);
+  const all = new Set<unknown>();
+  for (const [field, names] of [['nodes', nodes], ['clients', clients]] as const) {
+    names.forEach((name: unknown, i: number) => {
+      if (typeof name !== 'string' || name.length === 0) throw badArgument(fn, `options.${field}[${i}]`, 'must be a non-empty string', name);
+      if (all.has(name)) throw badArgument(fn, `options.${field}[${i}]`, 'must not duplicate another node or client name', name);
+      all.add(name);
+    });
   }
+  for (const field of ['network', 'disk', 'clock']) if (o[field] !== undefined) checkObjectArgument(fn, `options.${field}`, o[field], 'an object of options when given');
+  if (o['buggify'] !== undefined && typeof o['buggify'] !== 'boolean') throw badArgument(fn, 'options.buggify', 'must be a boolean when given', o['buggify']);
+  const traceLog = o['traceLog'];
+  if (traceLog !== undefined && typeof traceLog !== 'boolean' && !(typeof traceLog === 'number' && Number.isSafeInteger(traceLog) && traceLog >= 0)) throw badArgument(fn, 'options.traceLog', 'must be a boolean or a whole number of entries from 0 when given', traceLog);
 }

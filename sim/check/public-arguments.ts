@@ -1,0 +1,103 @@
+// The arguments a program hands the checkers through the package (detcd/check), checked before
+// any checking: a wrong one is one UsageError naming the function, the argument (down to the
+// element and field) and the reason, not a TypeError from deep inside a check. The simulator's
+// own records are right by construction and reach the checkers without these walks.
+import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import type { Op, WatchRecord } from '../history/op.ts';
+import type { MemberStatus } from './convergence.ts';
+import type { Model, Operation } from './linearizability/model.ts';
+
+const OP_TYPES: ReadonlySet<unknown> = new Set(['invoke', 'ok', 'fail', 'info']);
+
+function arrayArgument(fn: string, field: string, v: unknown, what: string): readonly unknown[] {
+  if (!Array.isArray(v)) throw badArgument(fn, field, `must be an array of ${what}`, v);
+  return v;
+}
+
+function isProcess(v: unknown): boolean {
+  return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
+}
+
+/** A history of ops (index dense from 0, time, process, type, f), as detcd's JSONL holds them. */
+export function opsArgument(fn: string, field: string, v: unknown): readonly Op[] {
+  const ops = arrayArgument(fn, field, v, 'ops ({index, time, process, type, f, value})');
+  ops.forEach((op, i) => {
+    const at = `${field}[${i}]`;
+    const o = checkObjectArgument(fn, at, op, 'an op ({index, time, process, type, f, value})');
+    if (o['index'] !== i) throw badArgument(fn, `${at}.index`, `must be ${i} (ops are numbered from 0, in order)`, o['index']);
+    if (typeof o['time'] !== 'number' || !Number.isFinite(o['time'])) throw badArgument(fn, `${at}.time`, 'must be a finite number (µs)', o['time']);
+    if (!isProcess(o['process'])) throw badArgument(fn, `${at}.process`, 'must be a number or a string', o['process']);
+    if (!OP_TYPES.has(o['type'])) throw badArgument(fn, `${at}.type`, 'must be one of invoke, ok, fail, info', o['type']);
+    if (typeof o['f'] !== 'string') throw badArgument(fn, `${at}.f`, 'must be a string', o['f']);
+    if (o['error'] !== undefined && typeof o['error'] !== 'string') throw badArgument(fn, `${at}.error`, 'must be a string when present', o['error']);
+  });
+  return ops as readonly Op[];
+}
+
+/** Watch responses as clients saw them ({process, time, response}). */
+export function watchRecordsArgument(fn: string, field: string, v: unknown): readonly WatchRecord[] {
+  const records = arrayArgument(fn, field, v, 'watch records ({process, time, response})');
+  records.forEach((rec, i) => {
+    const at = `${field}[${i}]`;
+    const r = checkObjectArgument(fn, at, rec, 'a watch record ({process, time, response})');
+    if (!isProcess(r['process'])) throw badArgument(fn, `${at}.process`, 'must be a number or a string', r['process']);
+    if (typeof r['time'] !== 'number' || !Number.isFinite(r['time'])) throw badArgument(fn, `${at}.time`, 'must be a finite number (µs)', r['time']);
+    if (r['closed'] !== undefined && typeof r['closed'] !== 'string') throw badArgument(fn, `${at}.closed`, 'must be a string when present', r['closed']);
+    if (r['closed'] === undefined && (typeof r['response'] !== 'object' || r['response'] === null)) throw badArgument(fn, `${at}.response`, "must be etcd's WatchResponse (an object)", r['response']);
+  });
+  return records as readonly WatchRecord[];
+}
+
+/** Options: absent, or a plain object whose maxViolations (if any) is a whole number from 1. */
+export function optionsArgument<T extends object>(fn: string, field: string, v: unknown): T {
+  if (v === undefined) return {} as T;
+  const o = checkObjectArgument(fn, field, v, 'an object of options');
+  if (o['maxViolations'] !== undefined) checkWholeArgument(fn, `${field}.maxViolations`, o['maxViolations'], 1);
+  return o as T;
+}
+
+/** Operations for the linearizability search ({id, index, process, input, output, call, return}). */
+export function operationsArgument<I, O>(fn: string, field: string, v: unknown): readonly Operation<I, O>[] {
+  const ops = arrayArgument(fn, field, v, 'operations ({id, index, process, input, output, call, return})');
+  ops.forEach((op, i) => {
+    const at = `${field}[${i}]`;
+    const o = checkObjectArgument(fn, at, op, 'an operation ({id, index, process, input, output, call, return})');
+    for (const k of ['id', 'index']) if (typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw badArgument(fn, `${at}.${k}`, 'must be a whole number', o[k]);
+    if (!isProcess(o['process'])) throw badArgument(fn, `${at}.process`, 'must be a number or a string', o['process']);
+    const call = o['call'];
+    const ret = o['return'];
+    if (typeof call !== 'number' || !Number.isFinite(call)) throw badArgument(fn, `${at}.call`, 'must be a finite number', call);
+    if (typeof ret !== 'number' || Number.isNaN(ret) || ret < call) throw badArgument(fn, `${at}.return`, 'must be a number not before call (Infinity for an unknown outcome)', ret);
+  });
+  return ops as readonly Operation<I, O>[];
+}
+
+/** A model: init, step and equal functions. */
+export function modelArgument<S, I, O>(fn: string, field: string, v: unknown): Model<S, I, O> {
+  const m = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  const missing = ['init', 'step', 'equal'].find((k) => typeof m?.[k] !== 'function');
+  if (missing !== undefined) throw badArgument(fn, field, `must be a model with init, step and equal functions (${missing} is not a function)`, v);
+  return v as Model<S, I, O>;
+}
+
+/** A budget: absent, or maxSteps and maxCacheEntries whole numbers from 1 where given. */
+export function budgetArgument(fn: string, field: string, v: unknown): object {
+  if (v === undefined) return {};
+  const o = checkObjectArgument(fn, field, v, 'a budget ({maxSteps, maxCacheEntries})');
+  for (const k of ['maxSteps', 'maxCacheEntries']) if (o[k] !== undefined) checkWholeArgument(fn, `${field}.${k}`, o[k], 1);
+  return o;
+}
+
+/** Members' statuses ({node, revision, compactRevision, hash, up?}). */
+export function memberStatusesArgument(fn: string, field: string, v: unknown): readonly MemberStatus[] {
+  const members = arrayArgument(fn, field, v, 'member statuses ({node, revision, compactRevision, hash})');
+  members.forEach((m, i) => {
+    const at = `${field}[${i}]`;
+    const o = checkObjectArgument(fn, at, m, 'a member status ({node, revision, compactRevision, hash})');
+    if (typeof o['node'] !== 'string') throw badArgument(fn, `${at}.node`, 'must be a string', o['node']);
+    for (const k of ['revision', 'compactRevision']) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw badArgument(fn, `${at}.${k}`, 'must be a finite number', o[k]);
+    if (typeof o['hash'] !== 'number' && typeof o['hash'] !== 'string') throw badArgument(fn, `${at}.hash`, 'must be a number or a string', o['hash']);
+    if (o['up'] !== undefined && typeof o['up'] !== 'boolean') throw badArgument(fn, `${at}.up`, 'must be a boolean when present', o['up']);
+  });
+  return members as readonly MemberStatus[];
+}

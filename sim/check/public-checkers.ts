@@ -1,0 +1,48 @@
+// The checkers as the package exports them (detcd/check): each argument is checked first
+// (public-arguments.ts), then the checker the simulator calls directly does the work.
+import { badArgument } from '../errors/bad-argument.ts';
+import type { Op, WatchRecord } from '../history/op.ts';
+import { checkConvergence as convergence } from './convergence.ts';
+import type { ConvergenceResult, MemberStatus } from './convergence.ts';
+import { checkLease as lease } from './lease.ts';
+import type { LeaseCheckOptions, LeaseCheckResult } from './lease.ts';
+import { checkLinearizable as linearizable } from './linearizability/check.ts';
+import type { CheckBudget, LinearizabilityResult } from './linearizability/check.ts';
+import type { Model, Operation } from './linearizability/model.ts';
+import { checkMutex as mutex } from './mutex.ts';
+import type { MutexLeader } from './mutex.ts';
+import { budgetArgument, memberStatusesArgument, modelArgument, operationsArgument, opsArgument, optionsArgument, watchRecordsArgument } from './public-arguments.ts';
+import type { CheckResult } from './verdict.ts';
+import { checkWatch as watch } from './watch.ts';
+import type { WatchCheckOptions, WatchCheckResult } from './watch.ts';
+
+/** Linearizability of `history` against `model` (Wing–Gong–Lowe with P-compositionality), within `budget`. */
+export function checkLinearizable<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>, budget: CheckBudget = {}): LinearizabilityResult {
+  const fn = 'checkLinearizable';
+  return linearizable(operationsArgument<I, O>(fn, 'history', history), modelArgument<S, I, O>(fn, 'model', model), budgetArgument(fn, 'budget', budget) as CheckBudget);
+}
+
+/** etcd's watch guarantees over watch `records`, with the KV `history` where it is known. */
+export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
+  const fn = 'checkWatch';
+  return watch(watchRecordsArgument(fn, 'records', records), opsArgument(fn, 'history', history), optionsArgument<WatchCheckOptions>(fn, 'options', options));
+}
+
+/** Lease safety over a history of lease and KV calls. */
+export function checkLease(history: readonly Op[], options: LeaseCheckOptions = {}): LeaseCheckResult {
+  const fn = 'checkLease';
+  return lease(opsArgument(fn, 'history', history), optionsArgument<LeaseCheckOptions>(fn, 'options', options));
+}
+
+/** Mutual exclusion of lock holds in a history of lock calls. */
+export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeader[], proof?: Parameters<typeof mutex>[2]): CheckResult {
+  const fn = 'checkMutex';
+  if (leaders !== undefined && !Array.isArray(leaders)) throw badArgument(fn, 'leaders', 'must be an array of {term, startUs} when given', leaders);
+  if (proof !== undefined && (typeof proof !== 'object' || proof === null)) throw badArgument(fn, 'proof', 'must be a renewal proof object when given', proof);
+  return mutex(opsArgument(fn, 'history', history), leaders, proof);
+}
+
+/** Whether the members that answered agree on revision, compaction and hash. */
+export function checkConvergence(members: readonly MemberStatus[]): ConvergenceResult {
+  return convergence(memberStatusesArgument('checkConvergence', 'members', members));
+}
