@@ -1,7 +1,7 @@
 // The client side of a run: one etcd client per workload worker (each starting at its own
 // member, moving on when that member stops answering), a client for periodic jobs, and one watch
-// client per member (all keys, prev_kv, progress requests every 100 ms: etcd's robustness
-// watchers) that resumes after disconnects. Everything records into one history.
+// client per member (all keys, prev_kv, progress requests every 100 ms unless the scenario turns
+// them off: etcd's robustness watchers) that resumes after disconnects. Everything records into one history.
 import { EtcdClient } from '../etcd/client.ts';
 import type { ClientNet } from '../etcd/client-net.ts';
 import { worldClientNet } from '../etcd/client-net.ts';
@@ -62,10 +62,12 @@ export interface RunClients {
 }
 
 /**
- * `watchProgressRequests` false: watchers never ask for progress notifications (a real etcd
- * with etcd#15220 answers them ahead of the events they cover; see target-etcd/known-bugs.ts).
+ * Watchers ask for progress notifications when `clients.watchProgressRequests` is on and the
+ * target allows it: `targetAllowsProgressRequests` false for a real etcd with etcd#15220, which
+ * answers them ahead of the events they cover (see target-etcd/known-bugs.ts).
  */
-export function startClients(world: World | ClientNetFactory, members: readonly string[], scenario: Scenario, history: HistoryLog, watchProgressRequests = true): RunClients {
+export function startClients(world: World | ClientNetFactory, members: readonly string[], scenario: Scenario, history: HistoryLog, targetAllowsProgressRequests = true): RunClients {
+  const watchProgressRequests = targetAllowsProgressRequests && scenario.clients.watchProgressRequests;
   const workers = Array.from({ length: scenario.clients.count }, (_, i) => makeClient(world, `${WORKER_CLIENT_PREFIX}${i}`, rotated(members, i), scenario, history));
   const jobs = makeClient(world, JOB_CLIENT, members, withFields(scenario, { clients: withFields(scenario.clients, { connect: 'cluster' as const }) }), history);
   const watchers: WatchStream[] = [];

@@ -132,6 +132,13 @@ export const ClientsSchema = z.strictObject({
    * the etcd workload's keys, NOPUT or NODELETE filters, prev_kv off. Needs `watchers`.
    */
   watchShapes: z.boolean().default(false),
+  /**
+   * Watchers ask for a progress notification every 100 ms (etcd's robustness watchers). Off:
+   * they never do, as clientv3's watchers by default; such a watcher finds out that a member
+   * forgot its stream (a restart) only from its keep-alive pings. Without progress requests a
+   * ranged or filtered watch learns no revision it has no event for, so no watch shapes then.
+   */
+  watchProgressRequests: z.boolean().default(true),
 });
 
 /** The requests a workload may plan (rate x length): each is two history records, and the history holds HISTORY_OPS_MAX_DEFAULT. */
