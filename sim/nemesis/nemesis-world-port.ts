@@ -54,6 +54,8 @@ export interface NemesisProcesses {
    * completes) and calls `crashed`; returns a function that disarms the trigger.
    */
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
+  /** Calls `fired` once at `node`'s (or the cluster's) next `moment`, in the same instant; returns a disarm. */
+  afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void;
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
@@ -75,7 +77,7 @@ export interface NemesisDisks {
 
 export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
-  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
+  membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean;
   /**
    * Starts `operators` clients calling the member API at once (learners added and removed, a
    * different change sent as soon as the last one's outcome is unknown); returns what stops

@@ -28,8 +28,9 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract leader(): string | undefined;
   abstract raftStatus(node: string): RaftRole | undefined;
   abstract crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
+  abstract afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void;
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
-  abstract membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
+  abstract membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean;
   abstract buggify(on: boolean): void;
   abstract moveLeader(to: string): boolean;
   /** Operators on the member API: none unless the cluster adds them. */

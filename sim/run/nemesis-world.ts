@@ -50,11 +50,15 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.crashAfter(node, moment, tornWrites, crashed);
   }
 
+  afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void {
+    return this.cluster.afterMoment(node, moment, fired);
+  }
+
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     this.cluster.setFsyncLatency(node, fsyncUs);
   }
 
-  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean {
+  membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean {
     return this.cluster.changeMembership(action, node);
   }
 

@@ -38,9 +38,12 @@ const percent = z.number().int().min(0).max(100);
  * a member restarted from its disk makes its first write durable ("recovered": what a recovery
  * left on the disk, a torn tail kept or a file not synced, is read only by the restart after);
  * right after it acknowledges a snapshot from the leader ("snapshot-ack": the leader counts it
- * as holding the snapshot; a crash shows whether the member does).
+ * as holding the snapshot; a crash shows whether the member does); right after a leader's commit
+ * index passes an entry that enters a joint configuration, before any member hears of it
+ * ("joint-commit": the leader applies the joint configuration while the others still use the
+ * old one; a one-way cut of its sends armed so leaves them there).
  */
-export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack'] as const;
+export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack', 'joint-commit'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
 
 /** How each moment reads in a fault description. */
@@ -52,6 +55,7 @@ const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
   'joint-add': 'once it and another member apply a joint configuration that adds a voter',
   recovered: 'after it next restarts and makes its first write durable',
   'snapshot-ack': 'after it next acknowledges a snapshot from the leader',
+  'joint-commit': "right after a leader's commit index next passes an entry that enters a joint configuration, before anyone learns it",
 };
 
 /**
@@ -135,8 +139,14 @@ export const FAULT_KINDS = {
       /** The member whose incoming ("in") or outgoing ("out") messages are cut. */
       target: TargetSchema,
       direction: z.enum(['in', 'out']),
+      /**
+       * Cut at that moment instead of at once (CrashMoments): "joint-commit" cuts a leader's sends
+       * right after its commit index passes an entry that enters a joint configuration, so that
+       * it uses the joint configuration and the others the old one.
+       */
+      after: z.enum(CrashMoments).optional(),
     }),
-    describe: (f) => `one-way cut ${f.direction} of ${f.target}`,
+    describe: (f) => `one-way cut ${f.direction} of ${f.target}${f.after === undefined ? '' : ` ${CRASH_MOMENT_TEXT[f.after]}`}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('one-way' as const), target, direction: fc.constantFrom('in' as const, 'out' as const) }),
     inPropertyMix: true,
   }),
@@ -225,7 +235,7 @@ export const FAULT_KINDS = {
     inPropertyMix: true,
   }),
   membership: kind({
-    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add', 'joint-replace']), target: TargetSchema }),
+    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add', 'joint-replace', 'joint-swap']), target: TargetSchema }),
     describe: (f) => `membership ${f.action} ${f.target}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('membership' as const), action: fc.constantFrom('replace' as const, 'remove-add' as const), target }),
     // Membership changes need the cluster's support, which small property clusters skip.

@@ -48,6 +48,10 @@ export class RaftNemesisWorld extends SimulatedNemesisWorld {
     return uninjectable('the Raft harness', `a crash of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
   }
 
+  afterMoment(node: string, moment: CrashMoment): () => void {
+    return uninjectable('the Raft harness', `a cut of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
+  }
+
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     if (fsyncUs === undefined) this.world.disk(node).setFsyncLatency(this.fsync.min, this.fsync.max);
     else this.world.disk(node).setFsyncLatency(fsyncUs, fsyncUs);
