@@ -11,7 +11,7 @@ import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
-import type { CrashMoment } from '../scenario/fault-kinds.ts';
+import type { CrashMoment, Moment } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
@@ -480,7 +480,7 @@ export class EtcdCluster {
    * within the same instant: before any fsync in flight completes, and before what the member
    * sends in that event arrives anywhere. Returns a function that disarms it.
    */
-  afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void {
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void {
     let armed = true;
     const world = this.world;
     const fire = (): void => {

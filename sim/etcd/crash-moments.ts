@@ -17,15 +17,15 @@
 //   recovered      the member is a later incarnation than when the crash was armed (it restarted
 //                  from its disk) and has made a write durable since: crashing now makes the next
 //                  restart read what this recovery left on the disk and appended behind it.
-import type { CrashMoment } from '../scenario/fault-kinds.ts';
+import type { Moment } from '../scenario/fault-kinds.ts';
 import type { MemberHost } from './member-host.ts';
 import { enterJoint } from '../../src/raft/confchange/conf-change-kind.ts';
 import { decodeConfChange } from '../../src/raft/types.ts';
 
 /** The moments watched after every event rather than on a send. */
-export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered' | 'joint-commit'>;
+export type EventCrashMoment = Extract<Moment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered' | 'joint-commit'>;
 
-export function isEventMoment(moment: CrashMoment): moment is EventCrashMoment {
+export function isEventMoment(moment: Moment): moment is EventCrashMoment {
   return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered' || moment === 'joint-commit';
 }
 

@@ -6,7 +6,7 @@
 // before a run, say the same reasons).
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
-import type { CrashMoment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../scenario/fault.ts';
 
 /** The clock faults are timed on. */
 export interface NemesisTime {
@@ -55,7 +55,7 @@ export interface NemesisProcesses {
    */
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   /** Calls `fired` once at `node`'s (or the cluster's) next `moment`, in the same instant; returns a disarm. */
-  afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void;
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void;
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;

@@ -4,7 +4,7 @@
 import type { NemesisWorld, RaftRole } from '../nemesis/nemesis-world-port.ts';
 import { raftRole } from '../nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
-import type { CrashMoment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Prng } from '../world/prng.ts';
@@ -50,7 +50,7 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.crashAfter(node, moment, tornWrites, crashed);
   }
 
-  afterMoment(node: string, moment: CrashMoment, fired: () => void): () => void {
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void {
     return this.cluster.afterMoment(node, moment, fired);
   }
 

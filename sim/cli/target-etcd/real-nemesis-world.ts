@@ -7,7 +7,7 @@
 // and reaching one of those methods throws that reason (a harness bug).
 import type { NemesisWorld, RaftRole } from '../../nemesis/nemesis-world-port.ts';
 import { raftRole, uninjectable } from '../../nemesis/nemesis-world-port.ts';
-import type { CrashMoment } from '../../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../../scenario/fault.ts';
 import type { Cut } from '../../world/partitions.ts';
 import type { Prng } from '../../world/prng.ts';
 import { postJson } from './post-json.ts';
@@ -86,7 +86,7 @@ export class RealNemesisWorld implements NemesisWorld {
     return refuse(`a crash of ${node} after its next ${moment}`, 'crash-after');
   }
 
-  afterMoment(node: string, moment: CrashMoment, _fired: () => void): () => void {
+  afterMoment(node: string, moment: Moment, _fired: () => void): () => void {
     return refuse(`a cut of ${node} after its next ${moment}`, 'crash-after');
   }
 
