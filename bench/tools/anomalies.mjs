@@ -141,6 +141,9 @@ function a0(m) {
 function runVerdict(a, verdicts) {
   const convicting = Object.entries(verdicts).filter(([, r]) => r.valid === false);
   const unknown = Object.entries(verdicts).filter(([, r]) => r.valid === 'unknown').map(([n, r]) => `${n}: ${r.summary}`);
+  // A scenario that does not run the class's checker (deposed-lessor: no linearizability) says
+  // nothing of it, and its results list only the checkers it ran: not judged, not a miss.
+  if (convicting.length === 0 && !(a.checker in verdicts)) return { notCarried: `the scenario runs no ${a.checker} checker` };
   return { caught: convicting.length > 0, byExpected: convicting.some(([n]) => n === a.checker), unknown: unknown.length > 0 ? unknown.join('; ') : undefined };
 }
 

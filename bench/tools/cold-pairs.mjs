@@ -6,6 +6,10 @@
 // in how many pairs B was cheaper. At load 20–30 on 2 cores one cold-60 figure moves ±10 % from one sample to the next,
 // sequential A B B A rounds could not tell a 5 % effect in 10 rounds, and these pairs did in 10 of 10; run an A/A (the
 // same flags twice: 'EXTRA_FLAGS_B' '') first to see the pairs' own spread. Which of the two starts first alternates.
+// Each figure is also split by thread (Linux): the JS thread's CPU and the rest, V8's background threads' (TurboFan).
+// A flag that moves compile work between them (an interrupt budget, inlining limits) shows it there: one worker with
+// an idle core beside it pays only its JS thread in wall time, two workers on two cores pay both. COLD 30 is one of
+// two workers' share of the bench's 60 cold runs.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -20,24 +24,35 @@ const base = childFlags([], nodeAccepts);
 const tool = fileURLToPath(new URL('./warmup-cost.mjs', import.meta.url));
 const words = (s) => s.split(' ').filter(Boolean);
 
-function coldCpu(extra) {
+function coldRun(extra) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...base, ...words(extra), tool, root, coldS, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()).coldCpuS) : reject(new Error(`warmup-cost exited ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`warmup-cost exited ${code}`))));
   });
 }
 
 console.log(`${pairs} pairs of ${coldS} cold runs; base flags ${base.join(' ')}; A +'${extraA}', B +'${extraB}'`);
 const diffs = [];
+const jsDiffs = [];
+const bgDiffs = [];
+// "JS 3.37 + background 1.96" where /proc gave the split.
+const split = (r) => (r.coldJsCpuS === undefined ? '' : ` (JS ${r.coldJsCpuS.toFixed(2)} + background ${r.coldBackgroundCpuS.toFixed(2)})`);
 for (let p = 0; p < pairs; p++) {
   // Both at once; which is spawned first alternates.
-  const [a, b] = p % 2 === 0 ? await Promise.all([coldCpu(extraA), coldCpu(extraB)]) : await Promise.all([coldCpu(extraB), coldCpu(extraA)]).then(([y, x]) => [x, y]);
-  diffs.push(b - a);
-  console.log(`pair ${p + 1}: A ${a.toFixed(2)} s, B ${b.toFixed(2)} s, B − A ${(b - a).toFixed(2)}`);
+  const [a, b] = p % 2 === 0 ? await Promise.all([coldRun(extraA), coldRun(extraB)]) : await Promise.all([coldRun(extraB), coldRun(extraA)]).then(([y, x]) => [x, y]);
+  diffs.push(b.coldCpuS - a.coldCpuS);
+  if (a.coldJsCpuS !== undefined && b.coldJsCpuS !== undefined) {
+    jsDiffs.push(b.coldJsCpuS - a.coldJsCpuS);
+    bgDiffs.push(b.coldBackgroundCpuS - a.coldBackgroundCpuS);
+  }
+  console.log(`pair ${p + 1}: A ${a.coldCpuS.toFixed(2)} s${split(a)}, B ${b.coldCpuS.toFixed(2)} s${split(b)}, B − A ${(b.coldCpuS - a.coldCpuS).toFixed(2)}`);
 }
-const sorted = [...diffs].sort((x, y) => x - y);
-const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+const median = (ds) => {
+  const sorted = [...ds].sort((x, y) => x - y);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+};
 const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
-console.log(`B − A: median ${median.toFixed(2)} s, mean ${mean.toFixed(2)} s; B cheaper in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`);
+console.log(`B − A: median ${median(diffs).toFixed(2)} s, mean ${mean.toFixed(2)} s; B cheaper in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`);
+if (jsDiffs.length === diffs.length) console.log(`B − A by thread, medians: JS thread ${median(jsDiffs).toFixed(2)} s, background ${median(bgDiffs).toFixed(2)} s`);

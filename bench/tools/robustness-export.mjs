@@ -213,6 +213,8 @@ if (existsSync(watchesFile)) {
   const byWatcher = new Map();
   try {
     for (const rec of records) {
+      // A stream's close record (detcd serve): the format has none (clientv3's channel just ends).
+      if (rec.closed !== undefined) continue;
       const r = rec.response.result ?? rec.response;
       let ops = byWatcher.get(rec.process);
       if (ops === undefined) byWatcher.set(rec.process, (ops = []));

@@ -124,7 +124,10 @@ interface LeaseFacts {
   ttlSeconds: number;
   /** header.revision of the grant's answer: a member past it has applied the grant. */
   grantRevision: number;
-  aliveAtUs: number[];
+  /** When its grant's answer came: alive then. */
+  grantedOkUs: number;
+  /** Keep-alives answered with TTL > 0: [invoked, answered] µs, in the order answered. */
+  renewalsUs: [number, number][];
   grantedAtUs: number;
   /** Revokes answered and answers that reported the lease gone, of this id's every grant (a grant again keeps them). */
   ends: LeaseEnd[];
@@ -219,7 +222,7 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
       const id = (id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']));
-      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), aliveAtUs: [ok.time], grantedAtUs: invoke.time, ends: leases.get(id)?.ends ?? [] });
+      leases.set(id, { ttlSeconds: int(resp['TTL']) || int(req['TTL']), grantRevision: int(obj(resp['header'])['revision']), grantedOkUs: ok.time, renewalsUs: [], grantedAtUs: invoke.time, ends: leases.get(id)?.ends ?? [] });
     }
     const id = id64(req['ID']);
     const f = facts(id);
@@ -229,7 +232,7 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
     if (invoke.f === 'lease/revoke') end(true);
     const sawGrant = revision > f.grantRevision;
     if (invoke.f === 'lease/keepalive') {
-      if (int(resp['TTL']) > 0) f.aliveAtUs.push(ok.time);
+      if (int(resp['TTL']) > 0) f.renewalsUs.push([invoke.time, ok.time]);
       else if (sawGrant) end(false);
     }
     if (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp) && sawGrant) end(false);
@@ -238,19 +241,36 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
 }
 
 /**
- * The latest moment the lease can be alive. `unknownTriesUs`: the invocations (ascending) of the
+ * The latest moment the lease can be alive: its deadline from its grant and the keep-alives that
+ * renewed it. A keep-alive sent after the deadline its earlier renewals give renewed nothing,
+ * whatever it answered (etcd 3.4's Renew answers "not found" for an expired lease): it is the
+ * violation the ops loop reports, and moves no deadline (before, its own answer kept the lease
+ * alive one more TTL, so a renewal planted long after expiry went unseen: campaign class
+ * lease-keepalive-after-expiry, 6 missed of 7).
+ */
+function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
+  if (o.leaderChangesUnknown === true) return Infinity;
+  const ttlUs = f.ttlSeconds * 1e6;
+  let alive = f.grantedOkUs;
+  const renewals = f.renewalsUs.length < 2 ? f.renewalsUs : [...f.renewalsUs].sort((a, b) => a[0] - b[0]);
+  for (const [invokedUs, answeredUs] of renewals) {
+    // Sent within a TTL of the last renewal: before any deadline (grace ≥ 0), nothing to compute.
+    if (invokedUs > alive + ttlUs && invokedUs > deadlineFromUs(alive, f, o, unknownTriesUs)) continue;
+    if (answeredUs > alive) alive = answeredUs;
+  }
+  return deadlineFromUs(alive, f, o, unknownTriesUs);
+}
+
+/**
+ * The latest moment the lease can be alive, known alive at `alive`. `unknownTriesUs`: the invocations (ascending) of the
  * keep-alive tries of the lease whose serving time no answer bounds (timed out, failed, sent
  * again): each may have been served at any moment the lease was still alive, and renewed it for
  * one more TTL from then (ground-truth seed 47191: a timed-out keep-alive applied 2.79 s after a
  * grant of TTL 3 s kept a key put at 4.0 s alive). One invoked after the lease certainly expired
  * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
  */
-function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
-  if (o.leaderChangesUnknown === true) return Infinity;
+function deadlineFromUs(alive: number, f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
   const ttlUs = f.ttlSeconds * 1e6;
-  // A loop, not Math.max(...): a lease kept alive a million times must not overflow the stack.
-  let alive = -Infinity;
-  for (const t of f.aliveAtUs) if (t > alive) alive = t;
   let d = alive + ttlUs;
   for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
   d += o.graceUs ?? 1_000_000;

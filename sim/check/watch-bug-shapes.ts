@@ -52,6 +52,8 @@ export function watchShapeFacts(records: readonly WatchRecord[], history: readon
   const current = new Map<number | string, ShapeWatch>();
   const eventsAt = new Map<number, ShapeEvent[]>();
   for (const rec of records) {
+    // A stream's close record carries no response.
+    if (rec.closed !== undefined) continue;
     let w = current.get(rec.process);
     if (rec.request !== undefined || w === undefined) {
       const req = obj(obj(rec.request)['create_request'] ?? rec.request);

@@ -20,14 +20,18 @@
 //   not judged here, and its watch only up to its last progress notification;
 // - header: a response's header revision is at or past every event it carries;
 // - complete (only with caughtUpRevision: a recording that ended once every open watch had caught
-//   up, as detcd's liveness phase ends): a watch not cancelled delivered every matching event up to
+//   up, as detcd's liveness phase ends): a watch neither cancelled nor closed (a record with
+//   `closed`: its client or connection ended it first) delivered every matching event up to
 //   that revision — etcd delivers everything to a live watcher eventually, and the recorder waited;
 //   without it the end of a recording proves nothing (a watch behind at the end may be a watch
 //   whose member was cut off, or a recording stopped before delivery) and this is not judged;
 // - prev_kv and is-create: against the replayed key space at revision − 1, where the merged
 //   history is complete up to there; a prev_kv left out of an event of a watch that asked for
 //   it is a violation unless a compaction past revision − 1 was requested before the response
-//   arrived (etcd reads prev_kv at revision − 1 when it sends the event).
+//   arrived (etcd reads prev_kv at revision − 1 when it sends the event);
+// - version: a PUT event's version is one past the key's (replayed) version before it, 1 for a
+//   key that did not exist; and on its own: 1 exactly when create_revision is the event's
+//   revision, one past its prev_kv's version.
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -37,7 +41,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -131,6 +135,8 @@ interface WatchOp {
   responses: WatchResponse[];
   /** Every event of its responses, in the order delivered. */
   events: WatchEvent[];
+  /** A record says the stream was closed (WatchRecord.closed): it delivers nothing after. */
+  closed: boolean;
 }
 
 /**
@@ -215,6 +221,12 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
   };
   for (const rec of records) {
     let op = current.get(rec.process);
+    if (rec.closed !== undefined) {
+      // The stream's end: parts whose last part had not come were never delivered.
+      if (op !== undefined) op.closed = true;
+      parts.delete(rec.process);
+      continue;
+    }
     if (rec.request !== undefined || op === undefined) {
       parts.delete(rec.process);
       const req = obj(obj(rec.request)['create_request'] ?? rec.request);
@@ -229,6 +241,7 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
         noDelete: filters.includes('NODELETE'),
         responses: [],
         events: [],
+        closed: false,
       };
       if (rec.request === undefined) op.rangeEnd = '\0';
       current.set(rec.process, op);
@@ -281,9 +294,10 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
   if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
   const caughtUp = options.caughtUpRevision;
-  if (!budget.out && caughtUp !== undefined) checkComplete(ops, merged, facts.puts, caughtUp, report, budget);
+  const closedBefore = !budget.out && caughtUp !== undefined ? checkComplete(ops, merged, facts.puts, caughtUp, report, budget) : 0;
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
-  const completeness = caughtUp === undefined ? '; delivery up to the end not judged (the recording did not wait for the watches)' : `, every open watch complete up to revision ${caughtUp}`;
+  const closedText = closedBefore === 0 ? '' : ` (${closedBefore} stream(s) closed before the end owed nothing past what they delivered)`;
+  const completeness = caughtUp === undefined ? '; delivery up to the end not judged (the recording did not wait for the watches)' : `, every open watch complete up to revision ${caughtUp}${closedText}`;
   const summary =
     valid === true
       ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions${completeness}`
@@ -549,7 +563,9 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
     const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
     // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
     // which matters when a progress notification promises revisions before its first event.
-    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : (delivered[0]?.revision ?? Infinity);
+    // Without its Created response (etcd's robustness reports leave it out), a progress
+    // notification at P before any event says the watch was synced at P: every event past P is owed.
+    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : Math.min(delivered[0]?.revision ?? Infinity, progressBeforeEvents(op) + 1);
     const expected: WatchEvent[] = [];
     for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
@@ -572,6 +588,15 @@ function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unso
       if (!got.has(p.revision, p.key)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
     }
   }
+}
+
+/** The revision of a watch's first progress notification if it came before any event, else Infinity. */
+function progressBeforeEvents(op: WatchOp): number {
+  for (const r of op.responses) {
+    if (r.events.length > 0 || r.canceled) return Infinity;
+    if (r.progress) return r.headerRevision;
+  }
+  return Infinity;
 }
 
 /**
@@ -653,11 +678,14 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
   for (const op of ops) {
     for (const r of op.responses) {
       for (const e of r.events) {
+        if (e.type === 'PUT') checkPutVersion(op.process, e, report);
         const prior = before.get(e.revision)?.get(e.key);
         if (before.get(e.revision)?.has(e.key) !== true) continue;
         if (e.type === 'PUT') {
           const isCreate = e.create === e.revision;
           if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
+          const version = (prior?.version ?? 0) + 1;
+          if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
         }
         if (!op.prevKv) continue;
         if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
@@ -673,6 +701,20 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
 }
 
 /**
+ * version: what one PUT event says of itself, whatever the replay knows. etcd 3.4's key index
+ * starts a generation at version 1 at the put that creates the key (create_revision = that
+ * revision) and adds one per put; a txn cannot delete a key and put it again (checkIntervals
+ * refuses it), so an event's version is 1 exactly when create_revision is its own revision, and
+ * one past its prev_kv's. Fields a record did not keep (0: etcd's robustness reports) are not judged.
+ */
+function checkPutVersion(process: number | string, e: WatchEvent, report: Report): void {
+  if (e.version <= 0) return;
+  if (e.create > 0 && (e.create === e.revision) !== (e.version === 1)) report('version', process, e.revision, `${eventText(e)} has version ${e.version} and create_revision ${e.create}: a key is at version 1 exactly at the put that created it`);
+  else if (e.create > e.revision) report('version', process, e.revision, `${eventText(e)} has create_revision ${e.create}, after its own revision`);
+  else if (e.hasPrevKv && e.prevVersion > 0 && e.version !== e.prevVersion + 1) report('version', process, e.revision, `${eventText(e)} has version ${e.version}, but its prev_kv is at version ${e.prevVersion} (each put adds one)`);
+}
+
+/**
  * complete: a client's watch that was not cancelled delivered every matching event up to
  * `caughtUp`, the revision the recording waited for every open watch to reach. What a client
  * vouched for is its last event or progress notification, over all its segments (a watch
@@ -680,14 +722,15 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
  * event past it and at most `caughtUp` — in the merged event history or an acknowledged put —
  * was never delivered. Only a client's last segment counts: its filters are the watch's at the end.
  */
-function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: readonly OkPut[], caughtUp: number, report: Report, budget: WorkBudget): void {
+function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: readonly OkPut[], caughtUp: number, report: Report, budget: WorkBudget): number {
+  let closed = 0;
   const lastOf = new Map<number | string, WatchOp>();
   const vouched = new Map<number | string, number>();
   for (const op of ops) {
     lastOf.set(op.process, op);
     let v = vouched.get(op.process) ?? 0;
     for (const r of op.responses) {
-      if (!budget.spend(1)) return;
+      if (!budget.spend(1)) return closed;
       if (r.events.length > 0) v = Math.max(v, r.events[r.events.length - 1]!.revision);
       else if (r.progress || (r.created && !r.canceled && op.startRevision === 0)) v = Math.max(v, r.headerRevision);
     }
@@ -697,15 +740,23 @@ function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: re
   for (const [process, op] of lastOf) {
     // A watch the server cancelled (a compaction, or any other cancel) is over: nothing more is owed.
     if (op.responses.some((r) => r.canceled || r.compactRevision > 0 || r.compactedUnrecorded)) continue;
+    // A stream closed before the end (its client left, its connection or member went) was not
+    // waited for: the events before its close may still have been on their way (etcd sends them
+    // from its own loop, and catches a slow watcher up in batches), so the close owes nothing
+    // past what it delivered, which "reliable" judges.
+    if (op.closed) {
+      closed++;
+      continue;
+    }
     const from = vouched.get(process)! + 1;
     let missing: WatchEvent | OkPut | undefined;
     for (let i = lowerBound(merged.revisions, from); i < merged.revisions.length && merged.revisions[i]! <= caughtUp && missing === undefined; i++) {
       const events = merged.byRevision.get(merged.revisions[i]!)!;
-      if (!budget.spend(1 + events.length)) return;
+      if (!budget.spend(1 + events.length)) return closed;
       missing = events.find((e) => matches(op, e));
     }
     for (let i = lowerBoundBy(puts, from, (p) => p.revision); missing === undefined && i < puts.length && puts[i]!.revision <= caughtUp; i++) {
-      if (!budget.spend(1)) return;
+      if (!budget.spend(1)) return closed;
       const p = puts[i]!;
       if (!op.noPut && matchesKey(op, p.key)) missing = p;
     }
@@ -713,4 +764,5 @@ function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: re
     const what = 'type' in missing ? eventText(missing) : `the acknowledged put of ${JSON.stringify(missing.key)} at revision ${missing.revision}`;
     report('complete', process, missing.revision, `watch stopped delivering after revision ${from - 1}: it never got ${what}, though the recording ended only once every open watch had caught up to revision ${caughtUp}`);
   }
+  return closed;
 }

@@ -1,11 +1,11 @@
 // Entry point of the detcd command line: picks the subcommand, maps errors to exit codes.
-import { existsSync, readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { PathError } from '../report/path-error.ts';
 import { forgetCreatedDirs, removeUnusedCreatedDirs } from '../report/report-dir.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
 import { oneLine } from '../errors/one-line.ts';
+import { DETCD_VERSION } from '../run/detcd-version.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -26,17 +26,6 @@ function usage(): string {
   const lines = ['usage: detcd <command> [options]', '       detcd <command> --help', '       detcd --version', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
   return lines.join('\n');
-}
-
-/** The package's version: package.json is two folders up from sim/cli/ in the sources, three from dist/sim/cli/. */
-function version(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    const url = new URL(up, import.meta.url);
-    if (!existsSync(url)) continue;
-    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'detcd' && typeof pkg.version === 'string') return `detcd ${pkg.version}`;
-  }
-  return 'detcd (version unknown: package.json not found)';
 }
 
 /** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
@@ -71,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    console.log(version());
+    console.log(DETCD_VERSION);
     return 0;
   }
   const command = commands[name];

@@ -4,6 +4,7 @@
 // applies its entries, writes the member's own snapshots (snapshot file and WAL rewrite in one
 // fsync), and on every (re)start recovers the member from what its disk made durable.
 import type { Entry, Message } from '../../src/raft/types.ts';
+import { raftMessageSize } from '../../src/raft/types.ts';
 import { violated } from '../../src/invariant-violation.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
@@ -11,7 +12,7 @@ import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { recoverMember } from '../../src/server/member-recovery.ts';
 import type { RecoveredMember } from '../../src/server/member-recovery.ts';
-import { isPeerMessage } from '../../src/server/peer-protocol.ts';
+import { isPeerMessage, isRaftMessage } from '../../src/server/peer-protocol.ts';
 import type { RaftReady } from '../../src/server/raft-port.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { MemberEvent } from '../../src/server/buggify.ts';
@@ -99,6 +100,8 @@ const APPLIED_ENTRIES_KEPT_MAX = 200_000;
 export class MemberHost implements Host, RaftView {
   readonly member: Member;
   readonly recovered: RecoveredMember;
+  /** The incarnation's raft (fixed for it): the observers read its role and term after every event. */
+  private readonly raft: RaftNode['node']['raft'];
   private persisting = false;
   /** The Ready being persisted while `persisting` (one at a time), for afterFsync and handBack. */
   private persistingReady: RaftReady | undefined = undefined;
@@ -153,6 +156,7 @@ export class MemberHost implements Host, RaftView {
     };
     this.recovered = recoverMember(this.config, durable, options.makeStateMachine(this.config), env, ctx.prng);
     this.member = this.recovered.member;
+    this.raft = this.recovered.raft.node.raft;
     ctx.setTimer(this.config.tickMs * 1_000, () => this.onTick());
     ctx.trace('member-start', { applied: this.member.stateMachine.consistentIndex(), replayed: this.recovered.replayed });
     options.onStart?.(this);
@@ -161,18 +165,22 @@ export class MemberHost implements Host, RaftView {
 
   receive(from: string, message: unknown): void {
     this.version++;
-    if (isPeerMessage(message)) {
+    if (isRaftMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
-      if (message.kind === 'raft' && (message.message.type === 'MsgPreVote' || message.message.type === 'MsgVote') && this.options.onVoteRequest !== undefined) {
-        this.receiveVoteRequest(id, message.message);
-      } else if (message.kind === 'raft' && this.options.onStaleLeaderMessage !== undefined && this.fromStaleLeader(id, message.message)) {
-        this.receiveStaleLeaderMessage(id, message.message);
-      } else if (message.kind === 'raft' && this.options.onHigherTermMessage !== undefined && this.ofHigherTerm(id, message.message)) {
-        this.receiveHigherTermMessage(id, message.message);
+      if ((message.type === 'MsgPreVote' || message.type === 'MsgVote') && this.options.onVoteRequest !== undefined) {
+        this.receiveVoteRequest(id, message);
+      } else if (this.options.onStaleLeaderMessage !== undefined && this.fromStaleLeader(id, message)) {
+        this.receiveStaleLeaderMessage(id, message);
+      } else if (this.options.onHigherTermMessage !== undefined && this.ofHigherTerm(id, message)) {
+        this.receiveHigherTermMessage(id, message);
       } else {
-        this.member.receivePeer(id, message);
+        this.member.receiveRaft(id, message);
       }
+    } else if (isPeerMessage(message)) {
+      const id = this.options.idOf(from);
+      if (id === undefined) return;
+      this.member.receivePeer(id, message);
     } else if (isClientToMember(message)) {
       if (message.kind === 'request') this.options.onClientRequest?.(this, from, message);
       this.member.receiveClient(from, message);
@@ -190,7 +198,7 @@ export class MemberHost implements Host, RaftView {
     const inLease = m.term > r.term && r.lead !== 0 && r.electionElapsed < r.electionTimeout;
     const seen: VoteRequestSeen = { index: r.raftLog.lastIndex(), term: r.raftLog.lastTerm(), inLease };
     const sent = r.msgs.length;
-    this.member.receivePeer(id, { kind: 'raft', message: m });
+    this.member.receiveRaft(id, m);
     const answer = m.type === 'MsgPreVote' ? 'MsgPreVoteResp' : 'MsgVoteResp';
     const granted = r.msgs.slice(sent).some((out) => out.type === answer && out.to === m.from && !out.reject);
     this.options.onVoteRequest?.(this, m, seen, granted);
@@ -218,7 +226,7 @@ export class MemberHost implements Host, RaftView {
   private receiveHigherTermMessage(id: number, m: Message): void {
     const r = this.raft;
     const termBefore = r.term;
-    this.member.receivePeer(id, { kind: 'raft', message: m });
+    this.member.receiveRaft(id, m);
     this.options.onHigherTermMessage?.(this, m, termBefore, r.term, r.state === 'leader');
   }
 
@@ -226,7 +234,7 @@ export class MemberHost implements Host, RaftView {
   private receiveStaleLeaderMessage(id: number, m: Message): void {
     const r = this.raft;
     const sent = r.msgs.length;
-    this.member.receivePeer(id, { kind: 'raft', message: m });
+    this.member.receiveRaft(id, m);
     const answered = r.msgs.slice(sent).some((out) => out.to === m.from && out.term > m.term);
     this.options.onStaleLeaderMessage?.(this, m, answered);
   }
@@ -290,15 +298,26 @@ export class MemberHost implements Host, RaftView {
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i] as MemberOutput;
       switch (o.kind) {
-        case 'peer': {
-          if (o.message.kind === 'raft') this.options.onRaftSend?.(this, o.message.message);
-          const to = this.options.nameOf(o.to);
-          if ((this.options.snapshotDelayUsMax ?? 0) > 0 && o.message.kind === 'raft' && o.message.message.type === 'MsgSnap') this.sendSnapshot(to, o.message, o.sizeBytes);
-          else this.ctx.send(to, o.message, o.sizeBytes);
+        case 'raft': {
+          const messages = o.messages;
+          const snapshotsDelayed = (this.options.snapshotDelayUsMax ?? 0) > 0;
+          for (let j = 0; j < messages.length; j++) {
+            const m = messages[j] as Message;
+            this.options.onRaftSend?.(this, m);
+            const to = this.options.nameOf(m.to);
+            if (snapshotsDelayed && m.type === 'MsgSnap') this.sendSnapshot(to, m, raftMessageSize(m));
+            else this.ctx.send(to, m, raftMessageSize(m));
+          }
           break;
         }
+        case 'peer':
+          this.ctx.send(this.options.nameOf(o.to), o.message, o.sizeBytes);
+          break;
+        case 'reply':
+          this.options.onClientReply?.(this, o.to, o);
+          this.ctx.send(o.to, o, 64);
+          break;
         case 'client':
-          if (o.message.kind === 'reply') this.options.onClientReply?.(this, o.to, o.message);
           this.ctx.send(o.to, o.message, 64);
           break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;
@@ -397,10 +416,6 @@ export class MemberHost implements Host, RaftView {
   /** The name the observer knows this incarnation by (fixed for the incarnation). */
   get id(): string {
     return this.viewName;
-  }
-
-  private get raft(): RaftNode['node']['raft'] {
-    return this.recovered.raft.node.raft;
   }
 
   get term(): number {

@@ -152,7 +152,6 @@ function parseOne(raw: unknown, line: number, client: number, watch: number, out
     if (i === 0) record.request = request;
     out.records.push(record);
   });
-  out.recordsIsCreate ||= /"IsCreate"\s*:/.test(JSON.stringify(raw));
 }
 
 /** One watch.json of client `client` (its report folder's number): JSON lines, or one JSON array. Throws HistoryParseError. */
@@ -169,6 +168,9 @@ export function parseRobustnessWatches(text: string, client: number): Robustness
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
+    // Read off the text, not a JSON.stringify of the parsed value: a value nested past the stack's
+    // depth parses but overflowed the stack there (exit 4; the input fuzzer found it).
+    out.recordsIsCreate ||= /"IsCreate"\s*:/.test(row);
     if (Array.isArray(raw)) raw.forEach((one, j) => parseOne(one, j + 1, client, watch++, out));
     else parseOne(raw, i + 1, client, watch++, out);
   }

@@ -44,4 +44,10 @@ export interface WatchRecord {
   request?: unknown;
   /** etcd's WatchResponse: header, watch_id, created, canceled, compact_revision, events… */
   response: unknown;
+  /**
+   * Set on the record that ends a stream (its `response` is then empty, {}): the stream was closed
+   * at `time` and why (the client closed it or its connection ended, the member dropped it). Its
+   * watch delivers nothing after that, and is owed nothing past what it delivered before.
+   */
+  closed?: string;
 }

@@ -29,8 +29,20 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-function tooLarge(path: string, what: string, bytesMax: number): PathError {
-  return new PathError(path, `${what}, more than the ${Math.floor(bytesMax / MIB)} MiB detcd reads from one file`);
+/** A file or stream past the bound its reader set: `bytes` is its size, or what a stream gave before it was stopped. */
+export class InputTooLarge extends PathError {
+  constructor(
+    path: string,
+    reason: string,
+    readonly bytes: number,
+  ) {
+    super(path, reason);
+    this.name = 'InputTooLarge';
+  }
+}
+
+function tooLarge(path: string, what: string, bytes: number, bytesMax: number): InputTooLarge {
+  return new InputTooLarge(path, `${what}, more than the ${Math.floor(bytesMax / MIB)} MiB detcd reads from one file`, bytes);
 }
 
 /** Reads `fd` to its end in chunks, refusing past `bytesMax`. */
@@ -49,7 +61,7 @@ function readStream(path: string, fd: number, bytesMax: number): Buffer {
     }
     if (n === 0) break;
     total += n;
-    if (total > bytesMax) throw tooLarge(path, 'a stream', bytesMax);
+    if (total > bytesMax) throw tooLarge(path, 'a stream', total, bytesMax);
     chunks.push(chunk.subarray(0, n));
   }
   return Buffer.concat(chunks, total);
@@ -68,7 +80,7 @@ export function readInputBytes(path: string, bytesMax = INPUT_BYTES_MAX): Buffer
     throw new PathError(path, `cannot read: ${errnoWords(err)}`);
   }
   if (!st.isFile() && !(isShellPipePath(path) && (st.isFIFO() || st.isSocket() || st.isCharacterDevice()))) throw new PathError(path, kindOf(st));
-  if (st.isFile() && st.size > bytesMax) throw tooLarge(path, `${st.size} bytes`, bytesMax);
+  if (st.isFile() && st.size > bytesMax) throw tooLarge(path, `${st.size} bytes`, st.size, bytesMax);
   if (st.isFile()) {
     try {
       return readFileSync(path);
@@ -108,7 +120,7 @@ export function otherEncoding(bytes: Uint8Array): string | undefined {
 }
 
 /** UTF-8 bytes as text: a leading byte order mark (Notepad writes one) is not part of the content. */
-function decodeInputText(path: string, bytes: Buffer): string {
+export function decodeInputText(path: string, bytes: Buffer): string {
   const other = otherEncoding(bytes);
   if (other !== undefined) throw new PathError(path, other);
   const text = bytes.toString('utf8');

@@ -100,7 +100,7 @@ function opsTable(ops: readonly PairedOp[], named: ReadonlySet<number>, charsMax
 
 function watchTable(records: readonly WatchRecord[], charsMax: number): string {
   if (records.length === 0) return '';
-  const rows = records.map((w) => `<tr><td class="nowrap">${escapeHtml(formatUs(w.time))}</td><td class="nowrap">${escapeHtml(String(w.process))}</td><td class="nowrap">${escapeHtml(w.node ?? '')}</td><td class="mono">${escapeHtml(responseLabel(w.response, charsMax))}</td></tr>`);
+  const rows = records.map((w) => `<tr><td class="nowrap">${escapeHtml(formatUs(w.time))}</td><td class="nowrap">${escapeHtml(String(w.process))}</td><td class="nowrap">${escapeHtml(w.node ?? '')}</td><td class="mono">${escapeHtml(w.closed === undefined ? responseLabel(w.response, charsMax) : `stream closed: ${w.closed}`)}</td></tr>`);
   return `<table class="data"><thead><tr><th>received</th><th>watcher</th><th>member</th><th>watch response</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

@@ -24,12 +24,6 @@ export interface ChecksInput {
   leaders: readonly LeaderSpan[];
   /** The history log hit its bound (sim/etcd/history-log.ts): history verdicts cannot be "valid". */
   historyTruncated?: boolean;
-  /**
-   * False where the recording holds watches the liveness phase did not wait for (serve: real
-   * clients' streams end when the ports close, before the liveness phase): then no watch is owed
-   * delivery up to the caught-up revision (the watch rule "complete" is not judged).
-   */
-  watchesOwedToEnd?: boolean;
   /** The broken invariant that stopped the run, if one did. */
   stop: RunStop | undefined;
   /** Simulated µs of each leader transfer the nemesis asked for (the leader drops proposals while it lasts). */
@@ -68,7 +62,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
-  const caughtUp = input.watchesOwedToEnd === false ? undefined : watchesCaughtUpRevision(input.liveness);
+  const caughtUp = watchesCaughtUpRevision(input.liveness);
   Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }

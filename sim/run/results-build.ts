@@ -12,6 +12,7 @@ import type { LeaderSpan, Results, RunStats } from './results.ts';
 import { runCoverage } from './coverage.ts';
 import type { RunStop } from './run-stop.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { DETCD_VERSION } from './detcd-version.ts';
 
 export interface ResultsInput {
   scenario: Scenario;
@@ -95,6 +96,7 @@ export function buildResults(r: ResultsInput): Results {
   }
   if (r.error !== undefined) valid = false;
   const results: Results = {
+    version: DETCD_VERSION,
     valid,
     seed: r.seed,
     scenario: r.scenario.name,

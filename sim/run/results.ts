@@ -37,10 +37,23 @@ export interface RealTargetInfo {
   networkFaults?: string;
   /** What the leader timeline of the lease and lock checkers was built from (sim/check/renewal-proof.ts). */
   leaderTimeline?: { statusAnswers: number; truncated: boolean; stoppedSpans: number };
+  /**
+   * How long the workload's traffic ran; how much of it a quorum of members was up, serving and
+   * connected both ways; and how much of that with a member at its centre that answered it led
+   * (target-etcd/quorum-time.ts; null where their records were cut short). Thin traffic is
+   * judged against the last. loadPerCore: the machine's 1-minute load average per core then (a
+   * loaded machine's members answer slowly).
+   */
+  servable?: { trafficMs: number; quorumMs: number | null; ledMs: number | null; loadPerCore: number };
   notChecked: string[];
 }
 
 export interface Results {
+  /**
+   * The detcd that wrote it ("detcd 0.1.0"): replay and shrink refuse a run directory another
+   * version wrote, or one written before the field existed, naming both (exit 3).
+   */
+  version: string;
   valid: Validity;
   seed: number;
   scenario: string;

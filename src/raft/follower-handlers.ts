@@ -2,16 +2,17 @@
 // heartbeats (the commit index), and snapshots.
 import type { Raft } from './raft.ts';
 import type { Message } from './types.ts';
+import { appendAccepted } from './types.ts';
 
 export function handleAppendEntries(r: Raft, m: Message): void {
   if (m.index < r.raftLog.committed) {
     // Everything up to our commit index matches the leader's log (Log Matching): tell it so.
-    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.committed });
+    r.sendMessage(appendAccepted(m.from, r.raftLog.committed));
     return;
   }
   const lastNewIndex = r.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
   if (lastNewIndex !== undefined) {
-    r.send({ type: 'MsgAppResp', to: m.from, index: lastNewIndex });
+    r.sendMessage(appendAccepted(m.from, lastNewIndex));
     return;
   }
   // Reject, with a hint: the last index <= the probe whose term is <= the probe's term.

@@ -97,8 +97,13 @@ export class Raft {
 
   /** Queues a message, stamping `from` and (for non-vote messages) our term. */
   send(fields: Partial<Message> & Pick<Message, 'type' | 'to'>): void {
+    this.sendMessage(message(fields));
+  }
+
+  /** send() of a message already built (a new object of message()'s shape, which only this completes). */
+  sendMessage(built: Message): void {
     // One object per message, completed in place (this runs for every message Raft sends).
-    const m: { -readonly [K in keyof Message]: Message[K] } = message(fields);
+    const m = built as { -readonly [K in keyof Message]: Message[K] };
     m.from = this.id;
     const t = m.type;
     if (t === 'MsgVote' || t === 'MsgVoteResp' || t === 'MsgPreVote' || t === 'MsgPreVoteResp') {

@@ -2,6 +2,7 @@
 // window, a snapshot when the follower needs compacted entries, heartbeats, and TimeoutNow.
 import type { Raft } from './raft.ts';
 import type { NodeId } from './types.ts';
+import { appendMessage } from './types.ts';
 import { violated } from '../invariant-violation.ts';
 
 /**
@@ -16,7 +17,7 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
   const ents = r.raftLog.entries(pr.next, r.cfg.maxSizePerMsgBytes);
   if (typeof ents !== 'string' && ents.length === 0 && !sendIfEmpty) return false;
   if (typeof prevTerm === 'string' || typeof ents === 'string') return sendSnapshot(r, to);
-  r.send({ type: 'MsgApp', to, index: prevIndex, logTerm: prevTerm, entries: ents, commit: r.raftLog.committed });
+  r.sendMessage(appendMessage(to, prevIndex, prevTerm, ents, r.raftLog.committed));
   const n = ents.length;
   if (n > 0) {
     const last = (ents[n - 1] as { index: number }).index;

@@ -342,13 +342,23 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.tokenWait(token) ?? { kind: 'read-then-propose', after: () => this.authenticate(r, token) };
   }
 
-  /** After Authenticate's read: the password, then the caller's own token (raftRequestOnce's AuthInfoFromCtx). */
+  /**
+   * After Authenticate's read: the password, then the caller's own token (raftRequestOnce's
+   * AuthInfoFromCtx). Once the entry applied, etcd compares the auth revision the password was
+   * checked at with the store's: if another auth request applied in between (the password
+   * changed, the user went), it checks and proposes again, and the client gets that answer.
+   */
   private authenticate(r: AuthRequest, token: string | undefined): Refused | Proposal {
     const err = this.applier.auth.checkPassword(r.name ?? '', r.password ?? '');
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
+    const checkedRevision = this.applier.auth.revision;
     const t = this.tokenAuth(token);
     if ('error' in t) return { kind: 'invalid', error: wireError(t.error) };
-    return { kind: 'propose', encode: (requestId) => this.encode(requestId, { kind: 'authenticate', request: withFields(r, { simple_token: simpleTokenPrefix(requestId) }) }, undefined, t.ai) };
+    return {
+      kind: 'propose',
+      encode: (requestId) => this.encode(requestId, { kind: 'authenticate', request: withFields(r, { simple_token: simpleTokenPrefix(requestId) }) }, undefined, t.ai),
+      recheck: () => (this.applier.auth.revision === checkedRevision ? undefined : this.authenticate(r, token)),
+    };
   }
 
   /** ID 0: the member picks a positive id from its request id generator, as etcd does. */
@@ -399,7 +409,8 @@ export class EtcdStateMachine implements StateMachinePort {
     const rev = r.revision ?? 0;
     const store = this.applier.hash();
     if (rev > 0 && rev > store.revision) return fail(ErrFutureRev);
-    if (rev > 0 && rev < store.compactRevision) return fail(ErrCompacted);
+    // etcd 3.4 refuses the compact revision itself too (kvstore HashByRev: rev <= compactRev; 3.6 serves it).
+    if (rev > 0 && rev <= store.compactRevision) return fail(ErrCompacted);
     const h = this.applier.hash(rev);
     return this.ok(S.HashKVResponse, { header: {}, hash: h.hash, compact_revision: h.compactRevision } as never);
   }
@@ -561,18 +572,46 @@ export class EtcdStateMachine implements StateMachinePort {
   }
 }
 
+/**
+ * Bound on the requests a watch stream holds behind a create whose token waits for its raft
+ * index (etcd's recvLoop blocks there, and gRPC's flow control then stops the sender); past it
+ * the stream's further requests are dropped.
+ */
+const WATCH_HELD_REQUESTS_MAX = 1_000;
+
 /** One client watch stream: WatchRequests in, gateway WatchResponses out. */
 class EtcdWatchStream implements WatchStreamPort {
   readonly stream;
+  /**
+   * Requests received since a create whose token names a raft index this member has not applied,
+   * that create first: etcd's recvLoop waits in isWatchPermitted's AuthInfoFromCtx (the simple
+   * token's index wait, as long as the stream lives) and reads nothing more meanwhile. Every
+   * create of a stream carries the stream's token, so once the index applies none waits again.
+   */
+  private held: unknown[] = [];
+  private heldUntilIndex = 0;
 
   constructor(private readonly sm: EtcdStateMachine, private readonly token: string | undefined) {
     this.stream = sm.applier.openWatchStream();
   }
 
   handle(body: unknown): unknown[] {
+    if (this.held.length > 0) {
+      if (this.held.length < WATCH_HELD_REQUESTS_MAX) this.held.push(body);
+      return this.poll();
+    }
+    return this.serve(body);
+  }
+
+  /** One request; its answers and whatever the stream has ready after it. */
+  private serve(body: unknown): unknown[] {
     const d = decodeMessage<WatchRequest>(S.WatchRequest, body ?? {});
     if (d.ok) {
       const r = d.value;
+      if (r.create_request !== undefined && this.awaitsTokenIndex()) {
+        this.held = [body];
+        return this.poll();
+      }
       const denied = r.create_request === undefined ? undefined : this.watchDenied(r.create_request.key ?? '', r.create_request.range_end ?? '');
       if (denied !== undefined) return [denied, ...this.poll()];
       if (r.create_request !== undefined) this.stream.create(r.create_request);
@@ -580,6 +619,14 @@ class EtcdWatchStream implements WatchStreamPort {
       else if (r.progress_request !== undefined) this.stream.requestProgress();
     }
     return this.poll();
+  }
+
+  /** Whether the stream's token names a raft index this member has not applied yet (etcd's isValidSimpleToken wait). */
+  private awaitsTokenIndex(): boolean {
+    const index = this.token === undefined ? undefined : simpleTokenIndex(this.token);
+    if (index === undefined || index <= this.sm.consistentIndex()) return false;
+    this.heldUntilIndex = index;
+    return true;
   }
 
   /**
@@ -595,6 +642,11 @@ class EtcdWatchStream implements WatchStreamPort {
   }
 
   poll(): unknown[] {
+    if (this.held.length > 0 && this.heldUntilIndex <= this.sm.consistentIndex()) {
+      const requests = this.held;
+      this.held = [];
+      return requests.flatMap((body) => this.serve(body));
+    }
     if (!this.stream.hasOutput()) return [];
     return this.stream.take().map((resp): JsonObject => {
       // A compaction cancel keeps its revision 0, as etcd sends it.

@@ -20,5 +20,5 @@ export type {
   ClientToMember, MemberToClient, ClientRequestMessage, ClientReplyMessage, WatchSendMessage, WatchCloseMessage, WatchPingMessage,
   WatchResponseMessage, WatchClosedMessage, WatchPongMessage,
 } from './client-protocol.ts';
-export { isPeerMessage } from './peer-protocol.ts';
+export { isPeerMessage, isRaftMessage } from './peer-protocol.ts';
 export type { PeerMessage } from './peer-protocol.ts';

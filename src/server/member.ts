@@ -4,9 +4,9 @@
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
 import type { ConfChange, ConfState, Entry, EntryData, Message, Snapshot } from '../raft/types.ts';
-import { decodeConfChange, raftMessageSize } from '../raft/types.ts';
+import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
-import type { ClientToMember, MemberToClient } from './client-protocol.ts';
+import type { ClientReplyMessage, ClientToMember, MemberToClient } from './client-protocol.ts';
 import { httpStatusFromGrpcCode } from './client-protocol.ts';
 import { RequestIdGenerator } from '../lease/request-id.ts';
 import { LeaseExpiry } from './lease-expiry.ts';
@@ -43,13 +43,30 @@ export interface MemberEnv {
 
 export type MemberOutput =
   | { readonly kind: 'peer'; readonly to: number; readonly message: PeerMessage; readonly sizeBytes: number }
+  /**
+   * Raft messages to send in this order, each to its `to`, as themselves (raft's Message is what
+   * travels between members, sized by raftMessageSize): one output per Ready, none per message.
+   */
+  | { readonly kind: 'raft'; readonly messages: readonly Message[] }
+  /** A reply to a client's request, carrying the client it goes to: sent as it is (no wrapper per answer). */
+  | AddressedReply
+  /** A watch stream's message to a client. */
   | { readonly kind: 'client'; readonly to: string; readonly message: MemberToClient }
   /** A snapshot the member took: persist it, then drop WAL entries up to compactIndex. */
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly compactIndex: number };
 
+/** A reply with its addressee: the member's output and the message on the wire are one object (the client reads the reply's fields). */
+export type AddressedReply = ClientReplyMessage & { readonly to: string };
+
 interface Waiter {
   readonly client: string;
   readonly id: number;
+}
+/** A proposal's waiter whose reply is decided again once its entry applied (Proposal.recheck). */
+interface RecheckWaiter extends Waiter {
+  readonly recheck: () => Refused | Proposal | undefined;
+  /** The first proposal's deadline: the retries share it, as etcd's loop shares the client's ctx. */
+  readonly deadlineMs: number;
 }
 interface ReadWaiter extends Waiter {
   readonly read: () => WireReply;
@@ -278,18 +295,22 @@ export class Member {
     this.watches.poll();
   }
 
+  /** A raft message from member `from`. */
+  receiveRaft(from: number, m: Message): void {
+    if (this.removedFromCluster) return;
+    // etcd's transport hands a member only messages naming its own ID (rafthttp ignores a
+    // stream whose X-Raft-To differs) and none from a removed member (EtcdServer.Process):
+    // one sent to or by an earlier member on the same endpoint, removed and replaced, and
+    // still in flight, belongs to a connection that no longer exists.
+    if (m.to !== this.config.id || m.from !== from) return;
+    if (this.awaitsJoinSnapshot(m)) return;
+    this.raft.step(m);
+  }
+
+  /** A lease request forwarded by a follower, or the leader's answer to one this member forwarded. */
   receivePeer(from: number, pm: PeerMessage): void {
     if (this.removedFromCluster) return;
     switch (pm.kind) {
-      case 'raft':
-        // etcd's transport hands a member only messages naming its own ID (rafthttp ignores a
-        // stream whose X-Raft-To differs) and none from a removed member (EtcdServer.Process):
-        // one sent to or by an earlier member on the same endpoint, removed and replaced, and
-        // still in flight, belongs to a connection that no longer exists.
-        if (pm.message.to !== this.config.id || pm.message.from !== from) return;
-        if (this.awaitsJoinSnapshot(pm.message)) return;
-        this.raft.step(pm.message);
-        return;
       case 'lease-forward': {
         const c = this.sm.classify(pm.path, pm.body, this.header);
         const answer = (reply: WireReply): void => {
@@ -360,20 +381,22 @@ export class Member {
     return this.readyInFlight;
   }
 
-  private sendMessages(rd: RaftReady, which: (m: Message) => boolean = () => true): void {
+  /** Hands the Ready's messages (those `which` keeps; all without it) to the host, in one output. */
+  private sendMessages(rd: RaftReady, which?: (m: Message) => boolean): void {
     const now = this.env.nowMs();
     // BUGGIFY: messages to different peers (and to one peer) may arrive in any order anyway.
-    const messages = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
-    for (const m of messages) {
-      if (!which(m)) continue;
+    const all = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
+    const messages = which === undefined ? all : all.filter(which);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as Message;
       if (m.type === 'MsgTimeoutNow') this.note('leader-transfer');
       if (m.type === 'MsgSnap') {
         this.note('snapshot-sent');
         const late = this.buggify('member.snapshot-report-late') ? electionTimeoutMs(this.config) : 0;
         this.snapshotSends.push({ to: m.to, reportAtMs: now + electionTimeoutMs(this.config) + late });
       }
-      this.outputs.push({ kind: 'peer', to: m.to, message: { kind: 'raft', message: m }, sizeBytes: raftMessageSize(m) });
     }
+    if (messages.length > 0) this.outputs.push({ kind: 'raft', messages });
   }
 
   /** The host made `rd`'s snapshot, hard state and entries durable: send, apply, advance. */
@@ -384,7 +407,8 @@ export class Member {
     if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
-    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd, (m) => m.type !== 'MsgVoteResp' || this.config.unsafe?.voteBeforeSync !== true);
+    // The planted voteBeforeSync bug sent the vote answers before the fsync.
+    if (this.config.unsafe?.sendBeforeSync !== true) this.sendMessages(rd, this.config.unsafe?.voteBeforeSync === true ? (m) => m.type !== 'MsgVoteResp' : undefined);
     if (snap !== undefined && snap.metadata.index > this.appliedIndex) this.installSnapshot(snap, now);
     // A leader change fails the read round in flight before any read state is looked at: a read
     // state that arrives with it may answer an earlier attempt (etcd#20418). The planted bug
@@ -412,13 +436,12 @@ export class Member {
     const textLength = bodyTextLength ?? jsonTextLength(body, 4 * MAX_REQUEST_BYTES);
     if (textLength > 4 * MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
     if (path === '/v3/maintenance/status') return this.reply(w, { ok: true, body: this.statusBody() });
-    if (path === '/v3/maintenance/hash') return this.reply(w, { ok: true, body: { header: this.headerBody(), hash: this.sm.status().hashKV } });
     const c: Classified = this.sm.classify(path, body, this.header, decoded, token);
     switch (c.kind) {
       case 'invalid': return this.reply(w, { ok: false, error: c.error });
       case 'local': return this.reply(w, c.serve());
       case 'read': return this.read(w, c.serializable, c.read);
-      case 'propose': return this.propose(w, c.encode);
+      case 'propose': return this.propose(w, c.encode, c.recheck);
       case 'leader-lease': return this.leaderLease(w, path, body, c);
       case 'read-then-propose': return this.readThenPropose(w, c.after);
       case 'wait-applied': return this.awaitApplied(w, { path, body, bodyTextLength, decoded, token }, c.index, c.timeoutError);
@@ -435,7 +458,7 @@ export class Member {
   private afterRead(w: Waiter, after: () => Refused | Proposal): void {
     const c = after();
     if (c.kind === 'invalid') return this.reply(w, { ok: false, error: c.error });
-    this.propose(w, c.encode);
+    this.propose(w, c.encode, c.recheck);
   }
 
   private awaitApplied(w: Waiter, request: HeldRequest, index: number, timeoutError: WireError): void {
@@ -467,14 +490,17 @@ export class Member {
     if (!this.reads.enqueue(Object.assign({}, w, { read }), this.env.nowMs())) this.replyError(w, ErrTooManyRequests);
   }
 
-  private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }): void {
+  /** `recheck`: see Proposal.recheck; `deadlineMs`: a retry's, kept from the first proposal. */
+  private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }, recheck?: RecheckWaiter['recheck'], deadlineMs?: number): void {
     if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
     if (this.lead === 0) return this.replyError(w, ErrNoLeader);
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
     const requestId = this.newRequestId();
     const { data, sizeBytes } = encode(requestId);
     if (sizeBytes > MAX_REQUEST_BYTES) return this.replyError(w, ErrRequestTooLarge);
-    this.pending.register(requestId, w, this.env.nowMs() + requestTimeoutMs(this.config));
+    const deadline = deadlineMs ?? this.env.nowMs() + requestTimeoutMs(this.config);
+    const waiter: Waiter | RecheckWaiter = recheck === undefined ? w : { client: w.client, id: w.id, recheck, deadlineMs: deadline };
+    this.pending.register(requestId, waiter, deadline);
     // BUGGIFY: a proposal lost before raft (the client times out), or proposed twice (the
     // state machine applies a request id once).
     if (this.buggify('member.proposal-dropped')) return;
@@ -561,13 +587,22 @@ export class Member {
       const r = this.sm.apply(e.index, e.term, e.data, now, (id) => this.pending.has(id));
       for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
-      if (w !== undefined) this.reply(w, r.reply);
+      if (w !== undefined) this.answerApplied(w, r.reply);
     }
     this.appliedIndex = e.index;
     this.env.onApply?.(e);
     if (this.sm.consistentIndex() !== e.index) {
       throw violated('server', 'consistent-index', `applied ${e.index}, state machine at ${this.sm.consistentIndex()}`);
     }
+  }
+
+  /** The reply of an entry proposed here, unless its recheck asks for the request again. */
+  private answerApplied(w: Waiter | RecheckWaiter, reply: WireReply): void {
+    if (!('recheck' in w)) return this.reply(w, reply);
+    const again = w.recheck();
+    if (again === undefined) return this.reply(w, reply);
+    if (again.kind === 'invalid') return this.reply(w, { ok: false, error: again.error });
+    this.propose({ client: w.client, id: w.id }, again.encode, again.recheck, w.deadlineMs);
   }
 
   /** A committed conf change: raft switches configuration; a member no longer in it stops. */
@@ -684,7 +719,8 @@ export class Member {
     const leader = this.lead === 0 ? undefined : this.env.nameOf(this.lead);
     const member = this.env.nameOf(this.config.id);
     const status = r.ok ? 200 : httpStatusFromGrpcCode(r.error.code);
-    this.toClient(w.client, { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader });
+    const reply: AddressedReply = { kind: 'reply', id: w.id, status, body: r.ok ? r.body : r.error, member, leader, to: w.client };
+    this.outputs.push(reply);
   }
 
   private toClient(client: string, message: MemberToClient): void {

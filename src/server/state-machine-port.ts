@@ -28,7 +28,16 @@ export type Classified =
    * gets the request id (a uint64 in decimal) and returns the entry data and the size etcd
    * checks against MaxRequestBytes.
    */
-  | { readonly kind: 'propose'; readonly encode: (requestId: string) => { data: EntryData; sizeBytes: number } }
+  | {
+      readonly kind: 'propose';
+      readonly encode: (requestId: string) => { data: EntryData; sizeBytes: number };
+      /**
+       * etcd's Authenticate loop: called once the entry applied on the member that proposed it;
+       * undefined answers the entry's reply, anything else is the request again (the auth store
+       * moved between the password check and the apply: checked again, proposed again).
+       */
+      readonly recheck?: () => Refused | Proposal | undefined;
+    }
   /**
    * Served by the leader's lessor (keep-alive, time-to-live); followers forward it. `ready`
    * false means etcd's LeaseRenew would block now (the lease has expired and its revoke has

@@ -76,6 +76,21 @@ describe('detcd check with watch events', () => {
     expect(r.err).toEqual([`${join(dir, 'history.jsonl')}: watches ${join(dir, 'watches.jsonl')}:2: field process must be a string or a whole number (the watch client)`]);
     writeFileSync(join(dir, 'watches.jsonl'), '{"process":"w","time":1,"request":"all","response":{}}\n');
     expect((await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')])).err[0]).toMatch(/watches\.jsonl:1: field request must be an object/);
+    // A stream's close record (serve writes one when a client's stream ends) says why as text.
+    writeFileSync(join(dir, 'watches.jsonl'), '{"process":"w","time":1,"response":{},"closed":true}\n');
+    expect((await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')])).err[0]).toMatch(/watches\.jsonl:1: field closed must be a string/);
+  });
+
+  it('a close record beside the unplanted report is read, not a response: both checkers valid', async () => {
+    const dir = scratchDir('detcd-check-watches-');
+    copyFileSync(`${FIXTURE}/history.jsonl`, join(dir, 'history.jsonl'));
+    const records = readFileSync(`${FIXTURE}/watches.jsonl`, 'utf8').split('\n').filter((l) => l !== '');
+    const last = JSON.parse(records[records.length - 1]!) as { process: unknown; time: number };
+    records.push(JSON.stringify({ process: last.process, time: last.time + 1, response: {}, closed: 'the client closed the stream' }));
+    writeFileSync(join(dir, 'watches.jsonl'), `${records.join('\n')}\n`);
+    const r = await run(['check', '--model', 'etcd', '--json', join(dir, 'history.jsonl')]);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: true, linearizable: true, watch: { valid: true } });
   });
 
   it('--watches is refused for other models and with several files; --auto-compaction for other models', async () => {

@@ -78,7 +78,7 @@ describe('messages: one voice, plain words for bad numbers, one seed range', () 
     for (const command of ['replay', 'shrink']) {
       const r = await cli([command, d]);
       expect(r.code).toBe(3);
-      expect(r.err[0]).toMatch(/seed: 2147483648 is not a whole number from 0 to 2147483647/);
+      expect(r.err[0]).toMatch(/seed: must be a whole number from 0 to 2147483647, got 2147483648/);
     }
   });
 });

@@ -20,7 +20,7 @@ const fifo = join(root, 'a-fifo');
 execFileSync('mkfifo', [fifo]);
 const zero = join(root, 'zero-link');
 symlinkSync('/dev/zero', zero);
-/** A sparse file past the 512 MiB bound on one input file: no disk used, no read needed to refuse it. */
+/** A sparse file past the 512 MiB bound on one input file: no disk used, no read needed to refuse it as shrink --out. */
 const huge = join(root, 'huge.jsonl');
 const fd = openSync(huge, 'w');
 ftruncateSync(fd, 600 * 1024 * 1024);
@@ -79,10 +79,10 @@ describe('a scenario file that never ends is refused', () => {
 });
 
 describe('a history, watches or initial-state file that never ends is refused', () => {
-  it('check FILE: a named pipe, a link to /dev/zero, a file past the bound', async () => {
+  it('check FILE: a named pipe, a link to /dev/zero', async () => {
     await refused(['check', '--model', 'register', fifo], fifo, /a named pipe/);
     await refused(['check', '--model', 'register', zero], zero, /a device/);
-    await refused(['check', '--model', 'register', huge], huge, /629145600 bytes, more than the 511 MiB/);
+    // A history past the bound is not read either, but it is a bound hit (unknown), not bad input: check-memory.test.ts.
   });
 
   it('--watches and --initial-state', async () => {

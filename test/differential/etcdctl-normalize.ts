@@ -84,8 +84,8 @@ export function normalizeEtcdctl(text: string, ids: Identities): string {
     .replace(/remaining\(\d+s\)/g, 'remaining(Ns)')
     .replace(/"ttl":"?\d+"?/g, '"ttl":"N"')
     // endpoint hashkv, simple and table: detcd's hash is not bbolt's CRC.
-    .replace(/^(<client \w+>), \d+$/gm, '$1, HASH')
-    .replace(/^\| (<client \w+>) \| \d+ \|$/gm, '| $1 | HASH |')
+    .replace(/^((?:http:\/\/)?<client \w+>), \d+$/gm, '$1, HASH')
+    .replace(/^\| ((?:http:\/\/)?<client \w+>) \| \d+ \|$/gm, '| $1 | HASH |')
     .replace(/"took":"[^"]*"/g, '"took":"T"')
     .replace(/took = [\d.]+[µa-z]+/g, 'took = T')
     .replace(/\| \d+(\.\d+)?(ns|µs|ms|s) \|/g, '| T |');

@@ -4,7 +4,7 @@
 // must) or a raw unary gRPC call; what it printed — stdout, etcdctl's error lines, its exit
 // code — comes back as text for the test's normaliser. The same script runs against a real etcd
 // and against `detcd serve`, and `differences` lists the steps whose normalised outputs differ.
-import { RawClient, type Reply } from '../sim/cli/serve/grpc-diff/raw-client.ts';
+import { decodeResponse, RawClient, type Reply } from '../sim/cli/serve/grpc-diff/raw-client.ts';
 import { errorLines, etcdctl } from '../sim/cli/serve/etcdctl.ts';
 import type { Identities, MemberIdentity } from './etcdctl-normalize.ts';
 
@@ -24,7 +24,24 @@ export interface CtlStep {
   readonly commandTimeout?: string;
   /** Instead of etcdctl: a raw unary gRPC call (keys and values etcdctl's argv cannot carry). */
   readonly grpc?: { readonly call: string; readonly req: object };
+  /** `-w protobuf`: etcdctl printed the bytes of this gRPC method's response ("KV.Range", or "ResponseHeader" alone); compared decoded. */
+  readonly protobuf?: string;
+  /** stdin stays open after `stdin` (watch -i reads its requests until it is stopped); needs `until`. */
+  readonly stdinOpen?: boolean;
+  /**
+   * A command that runs in the background (make-mirror) while these steps run; then it is
+   * stopped. The step's output: theirs, then what it printed.
+   */
+  readonly during?: readonly CtlStep[];
+  /**
+   * Run again (at most REPEATS_MAX times, REPEAT_MS apart) until the output matches: for what
+   * another process (a `during` command) writes in its own time. The last output counts.
+   */
+  readonly repeatUntil?: RegExp;
 }
+
+const REPEATS_MAX = 100;
+const REPEAT_MS = 200;
 
 /** Where and with what a step runs on one of the two servers. */
 export interface StepTarget {
@@ -39,13 +56,29 @@ export interface StepOutput {
   readonly text: string;
   /** "[exit N]" for an etcdctl command that ended by itself, else "". */
   readonly exit: string;
-  /** The gRPC reply, for a gRPC step. */
+  /** The gRPC reply, for a gRPC step or a `protobuf` one. */
   readonly reply?: Reply;
+  /**
+   * A `protobuf` step whose output holds a '%': etcdctl prints the bytes with fmt.Printf, which
+   * rewrites what follows a '%' (etcd's random ids end in that byte one time in 128), so the
+   * bytes are no longer the message and the step cannot be compared.
+   */
+  readonly printfRewrote?: boolean;
 }
 
 /** Runs one step; `onMatch`: called when a streaming command's output first shows `until`. */
 export async function runStep(step: CtlStep, target: StepTarget, onMatch?: () => void): Promise<StepOutput> {
   if (step.delayMs !== undefined) await new Promise((r) => setTimeout(r, step.delayMs));
+  if (step.during !== undefined) return runDuring(step, step.during, target);
+  if (step.repeatUntil !== undefined) {
+    const { repeatUntil, ...once } = step;
+    let out = await runStep(once, target, onMatch);
+    for (let i = 1; i < REPEATS_MAX && !repeatUntil.test(out.text); i++) {
+      await new Promise((r) => setTimeout(r, REPEAT_MS));
+      out = await runStep(once, target, onMatch);
+    }
+    return out;
+  }
   if (step.grpc !== undefined) {
     const raw = new RawClient(target.address(step));
     try {
@@ -58,12 +91,69 @@ export async function runStep(step: CtlStep, target: StepTarget, onMatch?: () =>
   const args = (step.args ?? []).map((a) => target.fill(a, false));
   const r = await etcdctl(target.address(step), args, {
     stdin: step.stdin,
+    keepStdinOpen: step.stdinOpen,
     killWhen: step.until === undefined ? undefined : { pattern: step.until, graceMs: GRACE_MS, maxMs: STREAM_MS_MAX },
     onMatch,
     dialTimeout: '10s',
     commandTimeout: step.commandTimeout,
   });
-  return { text: `${r.stdout}${errorLines(r.stderr).join('\n')}`, exit: step.until === undefined ? `[exit ${r.code}]` : '' };
+  const exit = step.until === undefined ? `[exit ${r.code}]` : '';
+  if (step.protobuf !== undefined && r.code === 0) {
+    // txn -i prints its prompts first.
+    const prompts = r.stdoutBytes.lastIndexOf(TXN_LAST_PROMPT);
+    const bytes = prompts < 0 ? r.stdoutBytes : r.stdoutBytes.subarray(prompts + TXN_LAST_PROMPT.length);
+    if (bytes.includes(PERCENT)) return { text: 'protobuf rewritten by Printf', exit, printfRewrote: true };
+    try {
+      const reply = step.protobuf === 'ResponseHeader' ? { ok: { header: responseHeader(bytes) } } : decodeResponse(step.protobuf, bytes);
+      return { text: JSON.stringify(reply), exit, reply };
+    } catch (err) {
+      return { text: `not a ${step.protobuf} response (${String(err)}): ${bytes.toString('hex')}`, exit };
+    }
+  }
+  return { text: `${r.stdout}${errorLines(r.stderr).join('\n')}`, exit };
+}
+
+const PERCENT = 0x25;
+
+/** etcdserverpb.ResponseHeader's four varint fields, in the gateway's JSON form. */
+function responseHeader(bytes: Buffer): Record<string, string> {
+  const names = ['', 'cluster_id', 'member_id', 'revision', 'raft_term'];
+  const out: Record<string, string> = {};
+  let at = 0;
+  const varint = (): bigint => {
+    let v = 0n;
+    for (let shift = 0n; at < bytes.length; shift += 7n) {
+      const b = bytes[at++]!;
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+    throw new Error('truncated varint');
+  };
+  while (at < bytes.length) {
+    const tag = Number(varint());
+    if ((tag & 7) !== 0 || names[tag >> 3] === undefined) throw new Error(`not a ResponseHeader field: tag ${tag}`);
+    out[names[tag >> 3]!] = String(varint());
+  }
+  return out;
+}
+const TXN_LAST_PROMPT = Buffer.from('failure requests (get, put, del):\n');
+
+/** A background command (`step`) while `steps` run; then stopped. */
+async function runDuring(step: CtlStep, steps: readonly CtlStep[], target: StepTarget): Promise<StepOutput> {
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((r) => (stop = r));
+  const background = etcdctl(target.address(step), (step.args ?? []).map((a) => target.fill(a, false)), { until: stopped, dialTimeout: '10s', commandTimeout: step.commandTimeout });
+  const texts: string[] = [];
+  try {
+    for (const s of steps) {
+      const out = await runStep(s, target);
+      texts.push(`$ ${describeStep(s)}\n${out.text}${out.exit}`);
+    }
+  } finally {
+    stop();
+  }
+  const r = await background;
+  return { text: `${texts.join('\n')}\n(background) ${r.stdout}${errorLines(r.stderr).join('\n')}`, exit: '' };
 }
 
 /** The lease a `lease grant` printed (simple: hex; JSON: "ID" in decimal), as etcdctl's hex. */

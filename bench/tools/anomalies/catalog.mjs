@@ -1,7 +1,7 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied } from './kv-anomalies.mjs';
-import { leaseGrantLiveId, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered } from './kv-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
@@ -21,6 +21,7 @@ export const ANOMALIES = [
   { name: 'lost-delete', checker: 'linearizable', inject: lostDelete },
   { name: 'delete-prev-kv-phantom', checker: 'linearizable', inject: deletePrevKvPhantom },
   { name: 'put-prev-kv-stale', checker: 'linearizable', inject: putPrevKvStale },
+  { name: 'compacted-read-answered', checker: 'linearizable', inject: compactedReadAnswered },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
@@ -34,11 +35,15 @@ export const ANOMALIES = [
   // the files detcd check reads do not say so, and it says delivery up to the end was not judged.
   { name: 'watch-stream-stops', checker: 'watch', inject: watchStreamStops, forms: ['run'] },
   { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
-  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl },
+  // A TTL is judged only with the run's leader timeline (any leader change may restart it): the
+  // files detcd check reads carry none, and its lease line says so (linearizability catches some).
+  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl, forms: ['run'] },
   // Judged only where lease answers carry the lessor that served them (detcd's members, a run's
   // checkers): a real etcd follower fills in its own header and forwards to a leader that may not
   // have applied the revoke, so detcd check does not judge these (lease-renewed-ended.ts).
   { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke, forms: ['run'] },
+  // Judged only with the run's leader timeline, as lease-key-outlives-ttl.
+  { name: 'lease-keepalive-after-expiry', checker: 'lease', inject: leaseKeepAliveAfterExpiry, forms: ['run'] },
   { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },

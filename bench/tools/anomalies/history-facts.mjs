@@ -122,6 +122,17 @@ export function withOps(history, ops) {
   return all.map(({ op }, index) => ({ ...op, index }));
 }
 
+/**
+ * `n` client processes no op of `history` uses, as numbers: a client's process is a number in
+ * every form (Jepsen's EDN and log skip ops of other processes as the nemesis's, and the
+ * robustness export numbers its client files after them).
+ */
+export function freshProcesses(history, n) {
+  let top = 0;
+  for (const op of history) if (typeof op.process === 'number' && op.process > top) top = op.process;
+  return Array.from({ length: n }, (_, i) => top + 1 + i);
+}
+
 /** Keys (base64) a put of unknown outcome may have written (a put or a txn's put that timed out or failed): their versions are not certain. */
 export function uncertainPutKeys(pairs) {
   const out = new Set();

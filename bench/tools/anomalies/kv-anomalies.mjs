@@ -1,7 +1,7 @@
 // Anomalies planted in the key-value answers of a valid etcd history. Each injector picks one
 // site at random among those where the result is certainly not what etcd 3.4 may answer, and
 // returns the changed copy with a line saying what it did (or undefined: no such site).
-import { b64, clone, floorsBefore, headerRev, isLinearizableKv, isOk, num, pairOps, rangeAnswers, sightings, unb64, uncertainPutKeys, wroteRevision } from './history-facts.mjs';
+import { b64, clone, floorsBefore, freshProcesses, headerRev, isLinearizableKv, isOk, num, pairOps, rangeAnswers, sightings, unb64, uncertainPutKeys, withOps, wroteRevision } from './history-facts.mjs';
 
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
@@ -399,4 +399,35 @@ export function putPrevKvStale(run, rng) {
   const old = clone(s.older.at(-1));
   history[i].value.prev_kv = old;
   return { ...run, history, site: `op ${i}: put's prev_kv is ${unb64(old.key)} at revision ${old.mod_revision}, older than the version it overwrote (${s.p.done.value.prev_kv.mod_revision})` };
+}
+
+/**
+ * compacted-read-answered: a range at past revision R answered with data though a compaction to
+ * R + 1 was answered ok before the range was sent (planted, by a client of its own, at a revision
+ * some answer had reached by then): etcd answers a read below the compact revision "mvcc: required
+ * revision has been compacted". Only reads no later op reads at or below R, and no later
+ * compaction asks for at or below R + 1 (which the planted one would make fail), are sites.
+ */
+export function compactedReadAnswered(run, rng) {
+  const pairs = pairOps(run.history);
+  const floors = floorsBefore(pairs);
+  const pastReads = pairs.filter((p) => p.inv.f === 'kv/range' && isOk(p) && num(p.inv.value?.revision) > 0);
+  const compactions = pairs.filter((p) => p.inv.f === 'kv/compaction');
+  const sites = pastReads.filter((p) => {
+    const rev = num(p.inv.value.revision);
+    if (floors.get(p) < rev + 1) return false;
+    if (pastReads.some((q) => q !== p && q.inv.time >= p.inv.time && num(q.inv.value.revision) <= rev)) return false;
+    return !compactions.some((c) => c.inv.time >= p.inv.time - 2 && num(c.inv.value?.revision) <= rev + 1);
+  });
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const rev = num(s.inv.value.revision);
+  const [process] = freshProcesses(run.history, 1);
+  const header = { ...clone(s.done.value.header), revision: String(floors.get(s)) };
+  const node = s.done.node === undefined ? {} : { node: s.done.node };
+  const ops = [
+    { index: 0, time: s.inv.time - 2, process, type: 'invoke', f: 'kv/compaction', value: { revision: String(rev + 1) } },
+    { index: 0, time: s.inv.time - 1, process, type: 'ok', f: 'kv/compaction', value: { header }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `op ${run.history.indexOf(s.done)}: a range at revision ${rev} answered, sent 1 µs after a compaction to ${rev + 1} was answered` };
 }

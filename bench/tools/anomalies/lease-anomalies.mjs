@@ -1,7 +1,7 @@
 // Anomalies planted in the lease answers of a valid run, and in its lock history: a key of a
 // revoked lease still read, a revoked lease renewed by the member that revoked it, TTL answers a
 // lease cannot give, two holders of the lock at once.
-import { clone, floorsBefore, isLinearizableKv, isOk, num, pairOps, sightings, unb64, withOps } from './history-facts.mjs';
+import { clone, floorsBefore, freshProcesses, isLinearizableKv, isOk, num, pairOps, sightings, unb64, withOps } from './history-facts.mjs';
 
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
@@ -53,7 +53,7 @@ export function leaseRenewedAfterRevoke(run, rng) {
   const ttls = grantedTtl(pairs);
   const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
   if (s === undefined) return undefined;
-  const process = 'anomaly';
+  const [process] = freshProcesses(run.history, 1);
   const header = clone(s.p.done.value.header);
   const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/keepalive', value: { ID: s.id } };
   const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/keepalive', value: { header, ID: s.id, TTL: String(ttls.get(s.id)) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
@@ -87,13 +87,44 @@ export function leaseKeyOutlivesTtl(run, rng) {
   for (const p of pairs) if (isOk(p)) top = Math.max(top, num(p.done.value?.header?.revision));
   const header = { ...clone(s.p.done.value.header), revision: String(top + 1) };
   const node = s.p.done.node === undefined ? {} : { node: s.p.done.node };
+  const [writer, reader] = freshProcesses(run.history, 2);
   const ops = [
-    { index: 0, time: at - 2000, process: 'anomaly-write', type: 'invoke', f: 'kv/put', value: { key: Buffer.from('anomaly-write').toString('base64'), value: Buffer.from('w').toString('base64') } },
-    { index: 0, time: at - 1000, process: 'anomaly-write', type: 'ok', f: 'kv/put', value: { header }, ...node },
-    { index: 0, time: at, process: 'anomaly', type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
-    { index: 0, time: at + 1000, process: 'anomaly', type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
+    { index: 0, time: at - 2000, process: writer, type: 'invoke', f: 'kv/put', value: { key: Buffer.from('anomaly-write').toString('base64'), value: Buffer.from('w').toString('base64') } },
+    { index: 0, time: at - 1000, process: writer, type: 'ok', f: 'kv/put', value: { header }, ...node },
+    { index: 0, time: at, process: reader, type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
+    { index: 0, time: at + 1000, process: reader, type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
   ];
   return { ...run, history: withOps(run.history, ops), site: `a read ${Math.round((at - endUs) / 1e6)} s after the run's end, after a write sent then, shows ${unb64(s.kv.key)} of lease ${s.kv.lease} (TTL ${ttl} s)` };
+}
+
+/**
+ * lease-keepalive-after-expiry: a keep-alive of a lease nothing renewed for three TTLs, sent a
+ * minute past the end of the run (no keep-alive of unknown outcome, no revoke, no leader change
+ * after the run), answered alive with its granted TTL by the member that answered its last
+ * renewal: the leader revoked it when its TTL ran out, and etcd answers "lease not found".
+ */
+export function leaseKeepAliveAfterExpiry(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const revoked = new Set(revokes(pairs).map((r) => r.id));
+  const unsure = new Set(pairs.filter((p) => p.inv.f === 'lease/keepalive' && !isOk(p)).map((p) => String(p.inv.value?.ID)));
+  const lastRenewal = new Map();
+  for (const p of pairs) {
+    if (!isOk(p) || p.done.value?.header === undefined) continue;
+    const id = p.inv.f === 'lease/grant' ? String(p.done.value?.ID) : p.inv.f === 'lease/keepalive' && num(p.done.value?.TTL) > 0 ? String(p.inv.value?.ID) : undefined;
+    if (id !== undefined) lastRenewal.set(id, p);
+  }
+  const sites = [...lastRenewal.entries()].filter(([id]) => ttls.has(id) && !revoked.has(id) && !unsure.has(id));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const [id, p] = s;
+  const ttl = ttls.get(id);
+  const endUs = Math.max(...run.history.map((o) => o.time));
+  const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
+  const [process] = freshProcesses(run.history, 1);
+  const invoke = { index: 0, time: at, process, type: 'invoke', f: 'lease/keepalive', value: { ID: id } };
+  const ok = { index: 0, time: at + 1000, process, type: 'ok', f: 'lease/keepalive', value: { header: clone(p.done.value.header), ID: id, TTL: String(ttl) }, ...(p.done.node === undefined ? {} : { node: p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: `a keep-alive of lease ${id} (TTL ${ttl} s) sent ${Math.round((at - endUs) / 1e6)} s after the run's end, nothing renewing it since, answered alive` };
 }
 
 /** lease-keepalive-ttl-not-granted: a keep-alive answered with a TTL other than the one its grant answered. */
@@ -181,7 +212,7 @@ export function leaseTtlAfterRevoke(run, rng) {
   const ttls = grantedTtl(pairs);
   const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
   if (s === undefined) return undefined;
-  const process = 'anomaly';
+  const [process] = freshProcesses(run.history, 1);
   const header = clone(s.p.done.value.header);
   const ttl = ttls.get(s.id);
   const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/timetolive', value: { ID: s.id } };

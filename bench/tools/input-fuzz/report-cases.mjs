@@ -10,12 +10,42 @@ const WRONG = [null, -1, 1.5, 2 ** 31, 1e300, 'x', '', true, [], {}, '../../../.
 /** Fields whose change replay reports as a difference (exit 4, documented) rather than as bad input. */
 const COMPARED = /^(valid|traceHash|checkers|stats|coverage|replay|target|faults|events|error|allowedViolations)/;
 
+/** Whether `bytes` are JSON as detcd reads them (UTF-8, a BOM skipped). */
+function parses(bytes) {
+  try {
+    JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether replay and shrink refuse a results.json whose `key` is `v` (undefined: removed) as bad
+ * input (sim/cli/harness/results-file.ts): a field they read, missing or of the wrong shape.
+ * Fields they do not read (options, faults, leaders, coverage, shrink) are left alone.
+ */
+function refusedField(key, v) {
+  switch (key) {
+    case 'version': case 'seed': case 'stats': case 'traceHash': return true;
+    case 'scenario': return typeof v !== 'string' || v === '';
+    case 'valid': return v !== true && v !== false && v !== 'unknown';
+    case 'checkers': return !isPlainObject(v) || Object.values(v).some((c) => !isPlainObject(c));
+    case 'replay': return typeof v !== 'string';
+    case 'target': return v !== undefined && !(isPlainObject(v) && v.kind === 'simulation');
+    case 'error': return v !== undefined && typeof v !== 'string';
+    default: return false;
+  }
+}
+
 function mutateTop(obj) {
   const out = [];
   for (const key of Object.keys(obj)) {
-    for (const v of WRONG) out.push([`${key} = ${JSON.stringify(v)}`, { ...obj, [key]: v }, key]);
+    for (const v of WRONG) out.push([`${key} = ${JSON.stringify(v)}`, { ...obj, [key]: v }, key, refusedField(key, v)]);
     const { [key]: _, ...rest } = obj;
-    out.push([`${key} removed`, rest, key]);
+    out.push([`${key} removed`, rest, key, refusedField(key, undefined)]);
   }
   return out;
 }
@@ -38,8 +68,9 @@ export function runDirCases(fx, pick, random, outFor) {
       cases.push({ kind: 'run-dir', name: `${command}: ${label}`, argv: [command, dir], outs: command === 'shrink' ? [join(dir, 'shrunk.json')] : [], out, timeoutMs: 90_000, slowOk: true, allowExit4: extra.compared === true ? /the replay differs/ : undefined, ...extra });
     }
   };
-  for (const [label, value, key] of pick(mutateTop(results))) {
-    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), JSON.stringify(value)), { compared: COMPARED.test(key), bad: key === 'seed' || key === 'scenario' ? true : undefined });
+  for (const [label, value, key, refused] of pick(mutateTop(results))) {
+    // A field of the wrong shape is bad input (exit 3), never a replay difference (exit 4).
+    add(`results.json ${label}`, (dir) => writeFileSync(join(dir, 'results.json'), JSON.stringify(value)), { compared: !refused && COMPARED.test(key), bad: refused ? true : undefined });
   }
   for (const [label, bytes] of textMutations(readFileSync(join(fx.okRun, 'results.json'), 'utf8'), random)) {
     // CRLF, a UTF-8 BOM (read past in every file since 0706df0), and a bad byte inside a string (read as U+FFFD) still make valid JSON.
@@ -55,14 +86,16 @@ export function runDirCases(fx, pick, random, outFor) {
   for (const file of ['scenario.json', 'checkpoints.json']) {
     const text = readFileSync(join(fx.okRun, file), 'utf8');
     for (const [label, bytes] of pick(textMutations(text, random))) {
-      const stillJson = label === 'CRLF line ends' || label === 'an invalid UTF-8 byte inside';
+      // Whether the mutation left valid JSON (a cut at 99 % of a short file may take only its newline).
+      const stillJson = label === 'CRLF line ends' || label === 'an invalid UTF-8 byte inside' || parses(bytes);
       add(`${file} ${label}`, (dir) => writeFileSync(join(dir, file), bytes), { bad: stillJson ? undefined : true, compared: stillJson });
     }
     for (const [kind, path] of pick(Object.entries(fx.kinds))) {
       add(`${file} is ${kind}`, (dir) => {
         rmSync(join(dir, file));
         symlinkSync(path, join(dir, file));
-      }, { bad: kind === 'a missing file' || kind === 'a dangling link' ? undefined : true, timeoutMs: 30_000 });
+      // A path under a file (ENOTDIR) is absent, as a missing file or a dangling link is: an optional file left out.
+      }, { bad: kind === 'a missing file' || kind === 'a dangling link' || kind === 'a path under a file' ? undefined : true, timeoutMs: 30_000 });
     }
   }
   return cases;

@@ -34,11 +34,11 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { otherEncoding, readInputBytes, readInputText } from '../../report/input-file.ts';
+import { decodeInputText, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
-import { heapBudget, textBudget } from '../heap-budget.ts';
+import { heapBudget, textBudget, textBytesMax } from '../heap-budget.ts';
 import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
@@ -243,8 +243,9 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
   try {
-    dump = JSON.parse(readInputText(file));
+    dump = JSON.parse(decodeInputText(file, readBounded(file, `--initial-state ${file}: `)));
   } catch (err) {
+    if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
@@ -268,20 +269,13 @@ async function readDump(file: string): Promise<unknown> {
  */
 function readWatches(file: string, given: boolean): WatchRecord[] {
   const what = given ? '--watches' : 'watches';
-  // Its records are parsed whole, like a history's: text above the heap's share is a bound hit
+  // Its records are parsed whole, like a history's: text past the bound is a bound hit
   // (unknown), not a V8 abort.
-  let size = 0;
-  try {
-    size = statSync(file).size;
-  } catch {
-    // readInputText below names what is wrong with the path.
-  }
-  const tooBig = textBudget(size);
-  if (tooBig !== undefined) throw new HistoryTooLarge(0, `${what} ${file}: ${tooBig}`);
   let text: string;
   try {
-    text = readInputText(file);
+    text = decodeInputText(file, readBounded(file, `${what} ${file}: `));
   } catch (err) {
+    if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`${what} ${file}: ${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   const out: WatchRecord[] = [];
@@ -294,18 +288,47 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
-    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown };
+    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown; closed?: unknown };
     if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
     if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
     if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
     if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
+    if (r.closed !== undefined && typeof r.closed !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field closed must be a string (why the watch stream was closed)`);
     const problem = etcdFieldProblem(r.response, 'response') ?? (r.request === undefined ? undefined : etcdFieldProblem(r.request, 'request'));
     if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
     const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
     if (r.request !== undefined) rec.request = r.request;
+    if (r.closed !== undefined) rec.closed = r.closed;
     out.push(rec);
   });
   return out;
+}
+
+/** The size of `file` when it is a regular file; 0 otherwise (the read names what is wrong with the path). */
+function regularFileBytes(file: string): number {
+  try {
+    const st = statSync(file);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The bytes of a history, a watches file or an initial state, or HistoryTooLarge (the verdict is
+ * unknown) when they are past what detcd reads of one file (heap-budget.ts textBytesMax): a
+ * regular file is judged by its size before any read, a stream once it has given that much.
+ * `prefix` names the file in the reason where the verdict line does not.
+ */
+function readBounded(file: string, prefix: string): Buffer {
+  const tooBig = textBudget(regularFileBytes(file));
+  if (tooBig !== undefined) throw new HistoryTooLarge(0, `${prefix}${tooBig}`);
+  try {
+    return readInputBytes(file, textBytesMax());
+  } catch (err) {
+    if (err instanceof InputTooLarge) throw new HistoryTooLarge(0, `${prefix}${textBudget(err.bytes) ?? err.reason}`);
+    throw err;
+  }
 }
 
 /** A history file's text; `name`: the file to name in a refusal when the verdict is about another (a run's client file). */
@@ -313,13 +336,11 @@ function readText(file: string, name?: string): string {
   const prefix = name === undefined ? '' : `${name}: `;
   let bytes: Buffer;
   try {
-    bytes = readInputBytes(file);
+    bytes = readBounded(file, prefix);
   } catch (err) {
+    if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`${prefix}${err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`, name !== undefined);
   }
-  // Text too big for the heap is a bound hit (unknown), not bad input: it may be a fine history.
-  const tooBig = textBudget(bytes.length);
-  if (tooBig !== undefined) throw new HistoryTooLarge(0, tooBig);
   const other = otherEncoding(bytes);
   if (other !== undefined) throw new BadHistory(`${prefix}${other}`, name !== undefined);
   let text: string;

@@ -1,9 +1,10 @@
 // Where the package's files are, whether this code runs compiled (dist/sim/cli/harness/) or
 // from the TypeScript sources (sim/cli/harness/, under vitest or tsx): the shipped scenarios
 // and the compiled sweep worker are found from here.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 const up3 = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -24,13 +25,7 @@ export function compiledModule(relative: string): string {
   return file;
 }
 
-/** "detcd 0.1.0": the package's name and version, from its package.json. */
+/** "detcd 0.1.0": the package's name and version (package.json's, kept equal by a test). */
 export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-    if (pkg.name === 'detcd' && typeof pkg.version === 'string') return `detcd ${pkg.version}`;
-  } catch {
-    // A package without its package.json (copied dist/ alone) still runs.
-  }
-  return 'detcd (version unknown)';
+  return DETCD_VERSION;
 }

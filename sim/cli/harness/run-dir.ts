@@ -4,13 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { readInputText } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
-import { isPlantedBug } from '../../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { SEED_MAX } from './args.ts';
-import { loadScenario } from './scenario-files.ts';
+import { checkResultsFile } from './results-file.ts';
+import { readScenarioFile, shippedScenarioFile } from './scenario-files.ts';
 
 export interface RunDir {
   dir: string;
@@ -37,30 +36,36 @@ function readJson(file: string): unknown {
   }
 }
 
+/** How `detcd run --scenario` names the run's scenario: its scenario.json, a shipped name, or FILE when neither is there. */
+function rerunScenario(scenarioFile: string | undefined): (name: string) => string {
+  return (name) => scenarioFile ?? (shippedScenarioFile(name) === undefined ? 'FILE' : name);
+}
+
 export function readRunDir(command: string, target: string | undefined): RunDir {
   if (target === undefined) throw new UsageError(`detcd ${command}: name a run directory or its results.json`);
   if (!existsSync(target)) throw new UsageError(`detcd ${command}: no such file or directory: ${target}`);
   const dir = statSync(target).isDirectory() ? target : dirname(target);
   const resultsFile = statSync(target).isDirectory() ? join(target, 'results.json') : target;
   if (basename(resultsFile) !== 'results.json' || !existsSync(resultsFile)) throw new UsageError(`detcd ${command}: ${target}: no results.json there`);
-  const results = readJson(resultsFile) as Results;
-  if (typeof results !== 'object' || results === null || typeof results.seed !== 'number' || typeof results.scenario !== 'string') throw new UsageError(`${resultsFile}: seed, scenario: missing or of the wrong type`);
-  if (!Number.isInteger(results.seed) || results.seed < 0 || results.seed > SEED_MAX) throw new UsageError(`${resultsFile}: seed: ${results.seed} is not a whole number from 0 to ${SEED_MAX}`);
   const scenarioFile = join(dir, 'scenario.json');
+  const hasScenarioFile = existsSync(scenarioFile);
+  const results = checkResultsFile(resultsFile, readJson(resultsFile), rerunScenario(hasScenarioFile ? scenarioFile : undefined));
   let scenario: Scenario;
   let scenarioRef: string;
-  if (existsSync(scenarioFile)) {
+  if (hasScenarioFile) {
     scenario = parseScenario(readJson(scenarioFile), scenarioFile);
     scenarioRef = scenarioFile;
   } else {
-    const shipped = loadScenario(results.scenario);
-    scenario = shipped.scenario;
-    scenarioRef = shipped.ref;
+    // Only a shipped scenario is looked up by the name results.json records: a name like "-" or a
+    // path would read standard input or a file the user never named.
+    const shipped = shippedScenarioFile(results.scenario);
+    if (shipped === undefined) throw new UsageError(`${scenarioFile}: (file): missing, and ${resultsFile}'s scenario '${results.scenario}' is not a shipped one (detcd scenarios lists them): the run's scenario file is needed`);
+    scenario = readScenarioFile(shipped);
+    scenarioRef = results.scenario;
   }
-  if (results.bug !== undefined && !isPlantedBug(results.bug)) throw new UsageError(`${resultsFile}: bug: unknown bug '${results.bug}'`);
   const cpFile = join(dir, 'checkpoints.json');
   const checkpoints = existsSync(cpFile) ? checkpointList(cpFile, readJson(cpFile)) : undefined;
-  return { dir, results, scenario, scenarioRef, bug: results.bug, checkpoints };
+  return { dir, results, scenario, scenarioRef, bug: results.bug as PlantedBug | undefined, checkpoints };
 }
 
 function checkpointList(file: string, json: unknown): [number, string][] {

@@ -50,6 +50,13 @@ export function shippedScenarios(): ScenarioFile[] {
   });
 }
 
+/** The file of the shipped scenario `name`, or undefined when no shipped scenario has that name (a path, "-", anything else). */
+export function shippedScenarioFile(name: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || name.endsWith('.json')) return undefined;
+  const file = join(SCENARIOS_DIR, `${name}.json`);
+  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}
+
 /** `--scenario -`: the scenario's JSON on standard input (how a scenario built in code is replayed). */
 export const STDIN_SCENARIO = '-';
 

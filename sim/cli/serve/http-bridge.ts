@@ -16,6 +16,7 @@ import { campaign, leader, observe, proclaim, resign } from './election-method.t
 import type { GateResult, MemberGate } from './member-gate.ts';
 import { asClient } from './member-gate.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
+import { writeMetrics } from './metrics.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -63,6 +64,7 @@ export class HttpBridge {
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
+    if (path === '/metrics') return memberStatus(this.gate, this.admin, (st) => writeMetrics(res, st));
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
     if (path === '/v3/election/observe') return this.observe(req, res);
     if (!UNARY_PATHS.has(path)) {

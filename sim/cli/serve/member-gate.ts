@@ -23,6 +23,7 @@ export type GateResult = { readonly ok: true; readonly body: unknown } | { reado
 export const GRPC_UNAVAILABLE = 14;
 export const GRPC_UNKNOWN = 2;
 const STOPPED = 'detcd: the simulation has stopped';
+const CLIENT_CLOSED = 'the client closed the stream (or its connection ended)';
 
 /** Numbers history processes across every member's gate, so no two requests share one. */
 export class ProcessCounter {
@@ -42,8 +43,11 @@ export type WatchListener = { response(body: unknown): void; closed(reason: stri
 export class MemberGate {
   /** Calls waiting for the member's answer, by their once-only completion. */
   private readonly inflight = new Set<(r: GateResult) => void>();
-  /** Open watch streams, by the function that ends them. */
-  private readonly streams = new Set<(reason: string) => void>();
+  /**
+   * Open watch streams: `end` as the member ends one (the client is told), `hangUp` as the client's
+   * side does (the member is told).
+   */
+  private readonly streams = new Set<{ end(reason: string): void; hangUp(reason: string): void }>();
 
   constructor(
     readonly member: string,
@@ -87,7 +91,15 @@ export class MemberGate {
   memberDown(): void {
     const lost = { ok: false as const, error: { code: GRPC_UNAVAILABLE, message: `detcd: member ${this.member} was killed (connection lost); the outcome is unknown` } };
     for (const finish of [...this.inflight]) finish(lost);
-    for (const end of [...this.streams]) end(lost.error.message);
+    for (const s of [...this.streams]) s.end(lost.error.message);
+  }
+
+  /**
+   * serve's ports close: every stream still open ends as its connection does, and its close is
+   * recorded now, not whenever the socket's last event comes (after the checks, maybe).
+   */
+  portsClosed(): void {
+    for (const s of [...this.streams]) s.hangUp('detcd serve: the ports closed (the connection ended)');
   }
 
   /** Opens a watch stream on this member; `requireLeader` is gRPC metadata "hasleader", `token` its "token". */
@@ -95,15 +107,29 @@ export class MemberGate {
     let stream = 0;
     let first = true;
     let closed = false;
-    const end = (reason: string): void => {
-      if (closed) return;
+    const recorder = this.recording.history === undefined ? undefined : new WatchRecorder(this.recording.history, this.member, () => this.recording.net.nowUs(), this.processes);
+    // The stream's end, once, recorded: the watch checker owes a closed stream nothing past it.
+    const finish = (reason: string): boolean => {
+      if (closed) return false;
       closed = true;
-      this.streams.delete(end);
+      this.streams.delete(ends);
+      recorder?.closed(reason);
+      return true;
+    };
+    const end = (reason: string): void => {
+      if (!finish(reason)) return;
       this.quiet.closeStream(stream);
       listener.closed(reason);
     };
-    this.streams.add(end);
-    const recorder = this.recording.history === undefined ? undefined : new WatchRecorder(this.recording.history, this.member, () => this.recording.net.nowUs(), this.processes);
+    const hangUp = (reason: string): void => {
+      if (!finish(reason)) return;
+      this.run(() => {
+        this.quiet.closeStream(stream);
+        this.quiet.sendStream(this.member, { kind: 'watch-close', stream });
+      });
+    };
+    const ends = { end, hangUp };
+    this.streams.add(ends);
     this.run(() => {
       stream = this.quiet.openStream((_from, m: MemberToClient) => {
         if (closed) return;
@@ -124,14 +150,7 @@ export class MemberGate {
         recorder?.request(body);
         this.run(() => this.quiet.sendStream(this.member, { kind: 'watch-send', stream, body, open, ...(open && requireLeader ? { requireLeader } : {}), ...(open && token !== undefined ? { token } : {}) }));
       },
-      close: () => {
-        closed = true;
-        this.streams.delete(end);
-        this.run(() => {
-          this.quiet.closeStream(stream);
-          this.quiet.sendStream(this.member, { kind: 'watch-close', stream });
-        });
-      },
+      close: () => hangUp(CLIENT_CLOSED),
     };
   }
 }
@@ -172,6 +191,14 @@ class WatchRecorder {
     this.history.watch({ process: w.process, time: this.nowUs(), node: this.member, response: body, ...(w.first ? { request: w.request } : {}) });
     w.first = false;
     if (r.canceled === true) this.watchers.delete(id);
+  }
+
+  /** The stream ended: each of its watchers still open gets a record saying so (WatchRecord.closed). */
+  closed(reason: string): void {
+    const time = this.nowUs();
+    for (const w of this.watchers.values()) this.history.watch({ process: w.process, time, node: this.member, response: {}, closed: reason });
+    this.watchers.clear();
+    this.pending.length = 0;
   }
 }
 

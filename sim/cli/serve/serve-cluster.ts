@@ -269,6 +269,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     internals: { cluster, observers, nemesis, schedule, drawn, probes, watchers, harnessAuth, seed: options.seed, bug: options.bug, wallStartMs: wallStart },
     close: async () => {
       clearInterval(timer);
+      // Streams end with the ports: recorded closed here, before the sockets' own events.
+      for (const g of gates) g.portsClosed();
       for (const e of endpoints) await e.close();
       stop();
     },

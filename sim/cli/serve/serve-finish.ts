@@ -42,9 +42,9 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
     }
   }
   const leaders = observers.leaders.timeline();
-  // Real clients' watch streams ended with the ports, before the liveness phase: not owed delivery
-  // up to its caught-up revision (CI on c564ad0 convicted etcdctl's closed watch so).
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, raft: raftVerdict(observers), leaders, stop, watchesOwedToEnd: false });
+  // Real clients' watch streams ended with the ports (recorded closed: owed nothing past their
+  // close); serve's own watchers stayed open through the liveness phase and are owed its end.
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, raft: raftVerdict(observers), leaders, stop });
   const results = buildResults({
     scenario, seed, bug, checkers, history: history.ops, world: cluster.world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error: stop?.message, stop,
     wallMs: performance.now() - wallStartMs,

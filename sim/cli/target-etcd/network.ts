@@ -86,6 +86,8 @@ export class RealNetwork {
     /** Where a rule set that could not be written is reported (the run fails with it). */
     private readonly onError: (err: unknown) => void = () => undefined,
     private readonly exec: ExecAsync = execAsync,
+    /** Told each time a rule set is in force: the member pairs it severs and the members it clogs (quorum-time.ts). */
+    private readonly onInForce: (severed: ReadonlySet<string>, clogged: ReadonlySet<number>) => void = () => undefined,
   ) {}
 
   clientUrl(i: number): string {
@@ -182,11 +184,13 @@ export class RealNetwork {
       const generation = this.asked;
       const scripts = Array.from({ length: this.members }, (_, k) => this.rulesFor(k + 1));
       const severed = severedPairs(this.members, this.faults);
+      const clogged = new Set(this.faults.clogged);
       // One namespace's failure must not leave the others unwritten: each is written, then each failure is reported.
       const results = await Promise.allSettled(scripts.map((script, k) => this.exec('ip', ['netns', 'exec', this.names.netns(k + 1), 'nft', '-f', '-'], script)));
       for (const r of results) if (r.status === 'rejected' && !this.destroyed) this.onError(r.reason);
       for (const pair of healedPairs(this.severed, severed)) this.resetPeerConnections(pair);
       this.severed = severed;
+      this.onInForce(severed, clogged);
       this.release(generation);
     }
     this.writing = undefined;

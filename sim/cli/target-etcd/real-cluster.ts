@@ -11,12 +11,14 @@ import { PROGRESS_NOTIFY_INTERVAL_MS_ETCD } from '../../scenario/schema.ts';
 import { EtcdMember, memberPaths } from './etcd-member.ts';
 import type { RunNames } from './names.ts';
 import type { NetworkMode } from './network.ts';
-import { RealNetwork } from './network.ts';
+import { execAsync, RealNetwork } from './network.ts';
 import type { RealClock } from './real-clock.ts';
 import { RealNemesisWorld } from './real-nemesis-world.ts';
 import { postJson } from './post-json.ts';
 import { StatusPoller } from './status-poller.ts';
 import type { StoppedSpan } from '../../check/renewal-proof.ts';
+import type { MemberOutage, SeveredPairs } from './quorum-time.ts';
+import { quorumAvailableUs } from './quorum-time.ts';
 
 export interface RealClusterOptions {
   readonly scenario: Scenario;
@@ -30,6 +32,8 @@ export interface RealClusterOptions {
 const memberName = (i: number): string => `n${i}`;
 /** Stopped spans kept (a run pauses and kills members a few times a second at most). */
 const STOPS_MAX = 10_000;
+/** Rule sets in force kept for the quorum's timeline (a run changes its network faults a few times a second at most). */
+const NETWORK_CHANGES_MAX = 10_000;
 /** How often, and how long each time, a restarted member is asked whether it serves. */
 const SERVING_POLL_MS = 50;
 const SERVING_ASK_TIMEOUT_MS = 500;
@@ -65,10 +69,16 @@ export class RealCluster {
   /** When each member was paused or down (the leader timeline's evidence: sim/check/renewal-proof.ts). */
   private readonly stops: StoppedSpan[] = [];
   private readonly openStops = new Map<string, { kind: StoppedSpan['kind']; fromUs: number }>();
+  /** From a restart until the member served (or the wait gave up): it could not take part in a quorum yet. */
+  private readonly starts: MemberOutage[] = [];
+  private readonly startingSinceUs = new Map<string, number>();
+  /** The network's rule sets, from when each was in force: severed pairs and clogged members (quorum-time.ts). */
+  private readonly networkInForce: { atUs: number; severed: SeveredPairs['pairs']; clogged: string[] }[] = [];
+  private networkChangesTruncated = false;
 
   constructor(readonly options: RealClusterOptions) {
     const count = options.scenario.cluster.members;
-    this.network = new RealNetwork(options.mode, options.names, count, (err) => void options.clock.errors.push(err));
+    this.network = new RealNetwork(options.mode, options.names, count, (err) => void options.clock.errors.push(err), execAsync, (severed, clogged) => this.noteNetwork(severed, clogged));
     const raft = options.scenario.cluster.raft;
     const initialCluster = Array.from({ length: count }, (_, k) => `${memberName(k + 1)}=${this.network.peerUrl(k + 1)}`).join(',');
     for (let i = 1; i <= count; i++) {
@@ -149,6 +159,9 @@ export class RealCluster {
       await this.options.clock.sleep(SERVING_POLL_MS);
     }
     this.servingAtUs.set(name, this.options.clock.nowUs());
+    const sinceUs = this.startingSinceUs.get(name);
+    this.startingSinceUs.delete(name);
+    if (sinceUs !== undefined && this.starts.length < STOPS_MAX) this.starts.push({ member: name, fromUs: sinceUs, toUs: this.options.clock.nowUs() });
   }
 
   /** A kill asked `askedUs` after the member's last restart was asked waits until that long after the member served. */
@@ -205,6 +218,7 @@ export class RealCluster {
       if (this.member(name).state !== 'down' || this.stopping) return false;
       this.closeStop(name, 'down');
       this.member(name).start();
+      this.startingSinceUs.set(name, this.options.clock.nowUs());
       return true;
     });
   }
@@ -240,6 +254,42 @@ export class RealCluster {
     if (open === undefined || open.kind !== kind) return;
     this.openStops.delete(member);
     if (this.stops.length < STOPS_MAX) this.stops.push({ member, kind, fromUs: open.fromUs, toUs: this.options.clock.nowUs() });
+  }
+
+  /**
+   * Of [fromUs, toUs): the microseconds in which a quorum of members was up, serving and
+   * connected both ways, by what this cluster put in force, and of those the ones in which a
+   * member that had answered it leads was at its centre (quorum-time.ts); undefined where their
+   * records were cut short at their bounds (the time is not known then).
+   */
+  servableUs(fromUs: number, toUs: number): { quorumUs: number | undefined; ledUs: number | undefined } {
+    if (this.networkChangesTruncated || this.stops.length >= STOPS_MAX || this.starts.length >= STOPS_MAX) return { quorumUs: undefined, ledUs: undefined };
+    const outages: MemberOutage[] = [
+      ...this.stopped,
+      ...this.starts,
+      ...[...this.startingSinceUs].map(([member, sinceUs]) => ({ member, fromUs: sinceUs, toUs: Infinity })),
+    ];
+    // A clogged member is cut from its clients as well as its peers: out while it is clogged.
+    for (let k = 0; k < this.networkInForce.length; k++) {
+      const change = this.networkInForce[k];
+      const untilUs = this.networkInForce[k + 1]?.atUs ?? Infinity;
+      for (const member of change?.clogged ?? []) outages.push({ member, fromUs: change?.atUs ?? 0, toUs: untilUs });
+    }
+    const severed = this.networkInForce.map((c) => ({ atUs: c.atUs, pairs: c.severed }));
+    const members = this.memberIds();
+    return {
+      quorumUs: quorumAvailableUs(members, outages, severed, fromUs, toUs),
+      ledUs: this.poller.claimsTruncated ? undefined : quorumAvailableUs(members, outages, severed, fromUs, toUs, this.poller.claims),
+    };
+  }
+
+  private noteNetwork(severed: ReadonlySet<string>, clogged: ReadonlySet<number>): void {
+    if (this.networkInForce.length >= NETWORK_CHANGES_MAX) {
+      this.networkChangesTruncated = true;
+      return;
+    }
+    const pairs = [...severed].map((pair) => pair.split('-').map((i) => memberName(Number(i))) as [string, string]);
+    this.networkInForce.push({ atUs: this.options.clock.nowUs(), severed: pairs, clogged: [...clogged].map(memberName) });
   }
 
   /** The nemesis's view of this cluster. */

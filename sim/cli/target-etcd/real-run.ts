@@ -8,7 +8,7 @@
 // the next start (leftovers.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult } from '../../check/verdict.ts';
 import { composeValidity } from '../../check/verdict.ts';
@@ -48,7 +48,9 @@ import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
+import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const LEADER_WAIT_MS = 30_000;
@@ -238,6 +240,7 @@ async function drive(
   const workload = createWorkload({ scenario: sent, prng: root.fork('workload-exec'), clock: { nowUs: () => clock.nowUs(), after: (d, fn) => void clock.schedule(d, fn) } });
   const durationUs = scenario.workload.durationMs * 1000;
   const startUs = clock.nowUs();
+  const loadAtStart = loadavg()[0] ?? 0;
   const callOf = (worker: number): ClientCall => (req, process, done) => clients.workers[worker]?.call(req, process, done);
   const gen = timeLimit(durationUs, stagger(1_000_000 / scenario.workload.rateOpsPerSecond, workload.generator()));
   const interpreters = [new Interpreter(gen, scenario.clients.count, scheduler, root.fork('workload'), (op, done) => workload.execute(op, callOf(op.worker), done))];
@@ -256,6 +259,9 @@ async function drive(
   log(`traffic and faults for ${scenario.workload.durationMs} ms`);
   await clock.sleep(scenario.workload.durationMs);
   for (const i of interpreters) i.stop();
+  const stopUs = clock.nowUs();
+  // Before the heal: what the cluster could serve while traffic ran (thin-traffic.ts).
+  const servable: ServableTime = { trafficUs: stopUs - startUs, ...cluster.servableUs(startUs, stopUs), loadPerCore: Math.max(loadAtStart, loadavg()[0] ?? 0) / Math.max(1, availableParallelism()) };
   nemesis.healAll();
   await cluster.settle();
   cluster.network.healAll();
@@ -278,7 +284,7 @@ async function drive(
   if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const checkers = judge(scenario, history, lockHistory, liveness, cluster);
-  const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs());
+  const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable);
   const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
   return out;
@@ -305,13 +311,13 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
 
 function buildRealResults(
   scenario: Scenario, seed: number, drawn: Record<string, unknown>, schedule: RealRunOutput['schedule'], checkers: Record<string, CheckResult>,
-  history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number,
+  history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number, servable: ServableTime,
 ): Results {
   const { ops, opsByF } = opCounts(history.ops);
   const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
   let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
   let error: string | undefined;
-  const thin = valid === true ? thinTraffic(scenario, ops) : undefined;
+  const thin = valid === true ? thinTraffic(scenario, ops, servable) : undefined;
   if (thin !== undefined) {
     valid = 'unknown';
     error = thin;
@@ -322,6 +328,7 @@ function buildRealResults(
   }
   const leaders = cluster.poller.leaders;
   const results: Results = {
+    version: DETCD_VERSION,
     valid,
     seed,
     scenario: scenario.name,
@@ -343,7 +350,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);
@@ -353,6 +360,8 @@ function buildRealResults(
   if (Object.keys(mayBe).length > 0) results.mayBeKnownBug = mayBe;
   return results;
 }
+
+const msOf = (us: number): number => Math.round(us / 1000);
 
 /** The target as results.json records it (without the lookup the run used). */
 function targetInfo(target: RealTarget): Omit<RealTarget, 'attributable'> {

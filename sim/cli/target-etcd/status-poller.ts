@@ -6,6 +6,7 @@ import type http from 'node:http';
 import type { RealClock } from './real-clock.ts';
 import { postJson } from './post-json.ts';
 import type { StatusSample } from '../../check/renewal-proof.ts';
+import type { LeaderClaim } from './quorum-time.ts';
 
 export interface PolledStatus {
   readonly isLeader: boolean;
@@ -35,6 +36,10 @@ export class StatusPoller {
    */
   readonly samples: StatusSample[] = [];
   samplesTruncated = false;
+  /** Each member's answers on whether it leads, kept where they change (quorum-time.ts); bounded by SAMPLES_MAX. */
+  readonly claims: LeaderClaim[] = [];
+  claimsTruncated = false;
+  private readonly lastClaim = new Map<string, boolean>();
 
   constructor(
     private readonly urls: ReadonlyMap<string, string>,
@@ -74,11 +79,19 @@ export class StatusPoller {
       this.latest.set(name, body === undefined ? undefined : parseStatus(body, this.clock.nowUs()));
       const s = this.latest.get(name);
       if (s !== undefined) {
+        this.noteClaim(name, s);
         this.idToName.set(s.memberId, name);
         this.keep({ member: name, sentUs, atUs: s.atUs, appliedTerm: s.term });
       }
     }));
     this.noteLeader();
+  }
+
+  private noteClaim(member: string, s: PolledStatus): void {
+    if (this.lastClaim.get(member) === s.isLeader) return;
+    this.lastClaim.set(member, s.isLeader);
+    if (this.claims.length < SAMPLES_MAX) this.claims.push({ member, atUs: s.atUs, leads: s.isLeader });
+    else this.claimsTruncated = true;
   }
 
   private keep(sample: StatusSample): void {

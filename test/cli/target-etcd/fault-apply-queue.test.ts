@@ -67,6 +67,22 @@ describe('nftables rule sets are written beside the run', () => {
     expect([applied, nftWrites().length]).toEqual([true, 6]);
   });
 
+  it('the pairs a rule set severs and the members it clogs are told once it is in force, not when asked (how long a quorum stood: quorum-time.ts)', async () => {
+    const { exec, nftWrites } = heldExec();
+    const told: [string[], number[]][] = [];
+    const net = new RealNetwork('netns', runNames(4242), 3, () => undefined, exec, (severed, clogged) => told.push([[...severed].sort(), [...clogged]]));
+    net.setCuts([{ from: 1, to: 2 }]);
+    net.setClogged(3, true);
+    await flush();
+    expect(told).toEqual([]);
+    for (const c of nftWrites()) c.finish();
+    await flush();
+    expect(told).toEqual([[['1-2'], []]]);
+    for (const c of nftWrites().slice(3)) c.finish();
+    await flush();
+    expect(told).toEqual([[['1-2'], []], [['1-2', '1-3', '2-3'], [3]]]);
+  });
+
   it('a heal resets the healed pair\'s connections once its rules are in force, not before', async () => {
     const { exec, calls, nftWrites } = heldExec();
     const net = new RealNetwork('netns', runNames(4242), 3, () => undefined, exec);

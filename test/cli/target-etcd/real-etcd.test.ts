@@ -59,6 +59,13 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     const timeline = r.target?.kind === 'etcd' ? r.target.leaderTimeline : undefined;
     expect(timeline?.statusAnswers).toBeGreaterThan(3 * 10);
     if (name === 'gc-pause' || name === 'kill-leader') expect(timeline?.stoppedSpans).toBeGreaterThan(0);
+    // How long the cluster could serve (thin traffic is judged against it): a leader killed or
+    // cut off takes an election to replace, time with no leader to serve.
+    const servable = r.target?.kind === 'etcd' ? r.target.servable : undefined;
+    expect(servable?.trafficMs).toBeGreaterThanOrEqual(3000);
+    expect(servable?.ledMs).toBeLessThanOrEqual(servable?.quorumMs ?? -1);
+    expect(servable?.quorumMs).toBeLessThanOrEqual(servable?.trafficMs ?? -1);
+    if (name === 'kill-leader' || name === 'leader-partition') expect(servable?.ledMs).toBeLessThan(servable?.trafficMs ?? -1);
     expect(r.checkers['linearizable']?.valid, kept + JSON.stringify(r.checkers['linearizable']?.summary)).toBe(true);
     expect(r.checkers['liveness']?.valid, kept + r.checkers['liveness']?.summary).toBe(true);
     expect(r.checkers['convergence']?.valid, kept).toBe(true);
@@ -82,6 +89,10 @@ describe.skipIf(!haveEtcd || !root)('run --target etcd against etcd 3.4', () => 
     const r = out.results;
     const faults = r.faults ?? [];
     expect(faults.length).toBeGreaterThanOrEqual(2);
+    // Down or restarting, the one member could not serve: the time thin traffic is judged against says so.
+    const servable = r.target?.kind === 'etcd' ? r.target.servable : undefined;
+    expect(servable?.quorumMs).toBeLessThan((servable?.trafficMs ?? 0) - 2 * 100);
+    expect(servable?.ledMs).toBeLessThanOrEqual(servable?.quorumMs ?? -1);
     const writes = out.history.filter((op) => op.type === 'ok' && op.f !== 'kv/range');
     for (const [before, after] of faults.slice(0, -1).map((f, k) => [f, faults[k + 1]!] as const)) {
       expect(after.askedUs ?? after.startUs).toBeLessThanOrEqual(after.startUs);

@@ -7,6 +7,7 @@ import { knownBugsOf, mitigatedScenario, PAST_RANGE_TXN } from '../../../sim/cli
 import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
 import { healedPairs, nftRules, severedPairs, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
 import { thinTraffic } from '../../../sim/cli/target-etcd/thin-traffic.ts';
+import { quorumAvailableUs } from '../../../sim/cli/target-etcd/quorum-time.ts';
 import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
 import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-world.ts';
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
@@ -236,6 +237,58 @@ describe('a real run\'s verdict on thin traffic', () => {
     expect(thinTraffic(sc({ rateOpsPerSecond: 50, durationMs: 2000, okOpsMin: 5 }), { ok: 10, fail: 0, info: 0 })).toBeUndefined();
     expect(thinTraffic(sc({ okOpsMin: 0 }), { ok: 89, fail: 0, info: 0 })).toMatch(/under a tenth of the 900/);
     expect(thinTraffic(sc({ okOpsMin: 0 }), { ok: 90, fail: 0, info: 0 })).toBeUndefined();
+  });
+
+  it('judged against the time the cluster could serve: a quorum up and connected, with an elected leader', () => {
+    const us = (ms: number) => ms * 1000;
+    // Single-member-crash's shape: the member down or restarting 2.4 s of 3 s; 34 ok ops in the 0.6 s it served.
+    const downMostly = { trafficUs: us(3000), quorumUs: us(700), ledUs: us(600) };
+    expect(thinTraffic(sc(), { ok: 34, fail: 0, info: 16 }, downMostly)).toBeUndefined();
+    // Its okOpsMin still holds, and says how long the cluster could serve.
+    expect(thinTraffic(sc(), { ok: 12, fail: 0, info: 16 }, downMostly)).toMatch(/12 ok ops < workload.okOpsMin 20 \(16 outcome unknown \(timeouts\), 0 failed; a quorum of members was up, serving and connected 700 of the traffic's 3000 ms, with an elected leader 600 ms\)/);
+    // A cluster that could serve the whole run and served little: unknown, and it says it could serve.
+    expect(thinTraffic(sc(), { ok: 60, fail: 0, info: 40 }, { trafficUs: us(3000), quorumUs: us(3000), ledUs: us(2900) })).toMatch(/60 ok ops, under a tenth of the 870 the workload offered while the cluster could serve \(300\/s for 2900 ms; .*\): the real cluster could serve and served too little/);
+    // On a loaded machine it says so.
+    expect(thinTraffic(sc(), { ok: 60, fail: 0, info: 40 }, { trafficUs: us(3000), quorumUs: us(3000), ledUs: us(2900), loadPerCore: 15.2 })).toMatch(/with an elected leader 2900 ms; the machine's load average was 15\.2 per core: its members answered slowly/);
+    // Elections are the cluster's own: a run between leaders most of the time could serve little.
+    expect(thinTraffic(sc(), { ok: 60, fail: 0, info: 40 }, { trafficUs: us(3000), quorumUs: us(3000), ledUs: us(1000) })).toBeUndefined();
+    // Without the leaders' word (its record cut short) the quorum's time decides; without either, the whole run.
+    expect(thinTraffic(sc(), { ok: 60, fail: 0, info: 40 }, { trafficUs: us(3000), quorumUs: us(3000), ledUs: undefined })).toMatch(/under a tenth of the 900 the workload offered while/);
+    expect(thinTraffic(sc(), { ok: 60, fail: 0, info: 40 }, { trafficUs: us(3000), quorumUs: undefined, ledUs: undefined })).toMatch(/under a tenth of the 900 the workload offered \(300\/s for 3000 ms/);
+  });
+});
+
+describe('how long a real cluster could serve', () => {
+  const three = ['n1', 'n2', 'n3'];
+  it('a quorum: some member up that reaches enough up members both ways', () => {
+    expect(quorumAvailableUs(three, [], [], 0, 1000)).toBe(1000);
+    // One member down: the other two still make a quorum; two down: none.
+    expect(quorumAvailableUs(three, [{ member: 'n1', fromUs: 100, toUs: 900 }], [], 0, 1000)).toBe(1000);
+    expect(quorumAvailableUs(three, [{ member: 'n1', fromUs: 100, toUs: 900 }, { member: 'n2', fromUs: 300, toUs: Infinity }], [], 0, 1000)).toBe(300 + 100);
+    // A one-member cluster serves while its member is up.
+    expect(quorumAvailableUs(['n1'], [{ member: 'n1', fromUs: 250, toUs: 700 }], [], 0, 1000)).toBe(550);
+    // Isolating n1 leaves n2-n3; a ring of five (each member cut from the two farthest) leaves every member three.
+    expect(quorumAvailableUs(three, [], [{ atUs: 200, pairs: [['n1', 'n2'], ['n1', 'n3']] }], 0, 1000)).toBe(1000);
+    expect(quorumAvailableUs(three, [{ member: 'n3', fromUs: 0, toUs: Infinity }], [{ atUs: 200, pairs: [['n1', 'n2']] }, { atUs: 600, pairs: [] }], 0, 1000)).toBe(200 + 400);
+    const five = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    const ring: [string, string][] = [['n1', 'n3'], ['n1', 'n4'], ['n2', 'n4'], ['n2', 'n5'], ['n3', 'n5']];
+    expect(quorumAvailableUs(five, [], [{ atUs: 0, pairs: ring }], 0, 1000)).toBe(1000);
+    // Three bridges of five cut off two ways each: no member reaches two others.
+    const split: [string, string][] = [['n1', 'n2'], ['n1', 'n3'], ['n1', 'n4'], ['n2', 'n3'], ['n2', 'n5'], ['n3', 'n4'], ['n3', 'n5'], ['n4', 'n5']];
+    expect(quorumAvailableUs(five, [], [{ atUs: 500, pairs: split }], 0, 1000)).toBe(500);
+  });
+
+  it('with the members\' word on who leads, only a member that answered it leads counts: the time between leaders is off', () => {
+    // n1 leads, is killed at 300; n2 answers it leads from 800 (the election); the traffic ends at 1000.
+    const claims = [{ member: 'n1', atUs: 0, leads: true }, { member: 'n2', atUs: 800, leads: true }];
+    const killed = [{ member: 'n1', fromUs: 300, toUs: Infinity }];
+    expect(quorumAvailableUs(three, killed, [], 0, 1000, claims)).toBe(300 + 200);
+    expect(quorumAvailableUs(three, killed, [], 0, 1000)).toBe(1000);
+    // An isolated leader that still says it leads leads no quorum; n3 elected at 700 does.
+    const isolated = [{ atUs: 100, pairs: [['n1', 'n2'], ['n1', 'n3']] as [string, string][] }];
+    expect(quorumAvailableUs(three, [], isolated, 0, 1000, [{ member: 'n1', atUs: 0, leads: true }, { member: 'n3', atUs: 700, leads: true }])).toBe(100 + 300);
+    // A member that stops leading (it answered so) is off from that answer.
+    expect(quorumAvailableUs(three, [], [], 0, 1000, [{ member: 'n1', atUs: 0, leads: true }, { member: 'n1', atUs: 400, leads: false }])).toBe(400);
   });
 });
 

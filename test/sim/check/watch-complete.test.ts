@@ -58,6 +58,35 @@ describe('watch guarantee "complete"', () => {
     expect(r.summary).toMatch(/every open watch complete up to revision 4/);
   });
 
+  // A real client's stream that ended before the end (serve: the client left, its connection or
+  // the ports closed; sim/cli/serve/member-gate.ts records it) was not waited for: owed nothing
+  // past what it delivered. A stream with no close record that stops delivering still is.
+  const closedAt = (process: number | string, time: number): WatchRecord => ({ process, time, response: {}, closed: 'the client closed the stream' });
+
+  it('must pass: a stream closed before the end, behind the caught-up revision, and the summary counts it', () => {
+    const r = verdict([...stream(0, full()), ...stream(1, stopsAt3()), closedAt(1, 3)], 4);
+    expect(r.violations).toEqual([]);
+    expect(r.valid).toBe(true);
+    expect(r.summary).toMatch(/every open watch complete up to revision 4 \(1 stream\(s\) closed before the end/);
+  });
+
+  it('must fail: a close record of another stream, or of the same client before it opened again, exempts nothing', () => {
+    const other = verdict([...stream(0, full()), ...stream(1, stopsAt3()), ...stream(2, full()), closedAt(2, 4)], 4);
+    expect(other.violations.map((v) => [v.guarantee, v.process])).toEqual([['complete', 1]]);
+    const reopened = [...stream(1, stopsAt3().slice(0, 2)), closedAt(1, 2), ...stream(1, [{ ...hdr(3), created: true }, resp(3, [put('a', '2', 2, 3, 2)])], { create_request: { ...all, start_revision: '3' } })];
+    const again = verdict([...stream(0, full()), ...reopened], 4);
+    expect(again.violations.map((v) => [v.guarantee, v.process, v.revision])).toEqual([['complete', 1, 4]]);
+  });
+
+  it('a close record is not a response: a fragment left before it was never delivered, and other guarantees still hold', () => {
+    const part = { ...resp(4, [put('b', '1', 4, 4, 1)]), fragment: true };
+    const r = verdict([...stream(0, full()), ...stream(1, [...stopsAt3(), part]), closedAt(1, 4)], 4);
+    expect(r.violations).toEqual([]);
+    // Its delivered window is still judged: a gap before the close is "reliable", close or not.
+    const gap = verdict([...stream(0, full()), ...stream(1, [full()[0], full()[1], full()[3]]), closedAt(1, 4)], 4);
+    expect(gap.violations.map((v) => v.guarantee)).toEqual(['reliable']);
+  });
+
   it('not judged without a caught-up revision (the end of a recording proves nothing), and the summary says so', () => {
     const r = verdict([...stream(0, full()), ...stream(1, stopsAt3())]);
     expect(r.valid).toBe(true);

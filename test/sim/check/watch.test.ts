@@ -178,6 +178,44 @@ describe('watch guarantees', () => {
     expect(checkWatch(stream(0, unseen, from5)).valid).toBe(true);
   });
 
+  // A put's version (campaign: watch-wrong-version on compaction-restore, a watcher's event at a
+  // revision no watch of every key saw whole: missed in run and jsonl forms before).
+  it('fail on a PUT event whose version is not one past the key\'s (version), even where the replay knows nothing', () => {
+    const noPrev = { key: b64('\0'), range_end: b64('\0') };
+    // Replayed: "a" was at version 1 before revision 3, so the put at 3 is version 2, not 3.
+    const replayed = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, [put('a', '2', 2, 3, 3)])];
+    expect(checkWatch(stream(0, replayed, noPrev)).violations.map((v) => v.guarantee)).toEqual(['version']);
+    // After a hole (the watch starts at 5): a created key (create_revision = its revision) is at version 1 ...
+    const from5 = { ...noPrev, start_revision: '5' };
+    const created = [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 5, 5, 2)])];
+    expect(checkWatch(stream(0, created, from5)).violations.map((v) => [v.guarantee, v.revision])).toEqual([['version', 5]]);
+    // ... a key at version 1 was created there ...
+    const notCreated = [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 3, 5, 1)])];
+    expect(checkWatch(stream(0, notCreated, from5)).violations.map((v) => v.guarantee)).toEqual(['version']);
+    // ... and a put is one past its prev_kv's version.
+    const pastPrev = [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 3, 5, 4, kv('a', '0', 3, 4, 2))])];
+    expect(checkWatch(stream(0, pastPrev, { ...all, start_revision: '5' })).violations.map((v) => v.guarantee)).toEqual(['version']);
+  });
+
+  it('pass on versions a record did not keep (0: etcd\'s robustness reports), and on a key put then deleted in one txn', () => {
+    const noPrev = { key: b64('\0'), range_end: b64('\0') };
+    // As sim/history/etcd-robustness-watch.ts reads them: create_revision only where IsCreate, no version.
+    const unkept = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 0)]), resp(3, [put('a', '2', 0, 3, 0, kv('a', '1', 2, 2, 1))])];
+    expect(checkWatch(stream(0, unkept, all)).violations).toEqual([]);
+    const putThenDelete = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, [put('a', '2', 2, 3, 2), del('a', 3)]), resp(4, [put('a', '3', 4, 4, 1)])];
+    expect(checkWatch(stream(0, putThenDelete, noPrev)).violations).toEqual([]);
+  });
+
+  // Campaign: watch-event-missing in robustness form (compaction-restore): the export drops the
+  // Created response, and a watch from now whose first event was removed was judged from its next one.
+  it('fail on an event missed after a progress notification, by a watch from now whose Created response was not recorded (reliable)', () => {
+    const noCreated = [{ ...hdr(1) }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)])];
+    const r = checkWatch([...stream(0, clean()), ...stream(1, noCreated, all)]);
+    expect(r.violations.map((v) => [v.guarantee, v.process, v.revision])).toEqual([['reliable', 1, 2]]);
+    // Its first progress at 2: the event at 2 was not owed.
+    expect(checkWatch([...stream(0, clean()), ...stream(1, [{ ...hdr(2) }, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), put('b', '1', 3, 3, 1)])], all)]).violations).toEqual([]);
+  });
+
   it('fail on a prev_kv left out, unless a compaction past revision - 1 was asked for before the event arrived', () => {
     // The same stream without the delete's prev_kv; the records arrive at µs 0..4.
     const s = clean().map((r, i) => (i === 3 ? resp(4, [del('a', 4)]) : r));

@@ -24,7 +24,7 @@ function clusterWithLeader(seed: number): { c: EtcdCluster; leader: MemberHost; 
 function higherTermHeartbeatResp(c: EtcdCluster, leader: MemberHost, leaderName: string, follower: string): void {
   const to = c.raftIdOf(leaderName) as number;
   const from = c.raftIdOf(follower) as number;
-  leader.receive(follower, { kind: 'raft', message: message({ type: 'MsgHeartbeatResp', to, from, term: leader.term + 1 }) });
+  leader.receive(follower, message({ type: 'MsgHeartbeatResp', to, from, term: leader.term + 1 }));
 }
 
 describe('higher-term-adopted', () => {

@@ -4,7 +4,7 @@
 // leaves twice, each copy with its own delay. Without the knob it leaves at once, once.
 import { describe, expect, test } from 'vitest';
 import { makeEtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
-import type { Message } from '../../../src/raft/types.ts';
+import { isRaftMessage } from '../../../src/server/peer-protocol.ts';
 import { EtcdCluster } from '../../../sim/etcd/cluster.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -27,8 +27,8 @@ function run(pipeline: { snapshotDelayUsMax?: number; snapshotDuplicatePercent?:
   const network = world.network;
   const send = network.send.bind(network);
   network.send = (from: string, to: string, message: unknown, sizeBytes = 0): void => {
-    const m = (message as { kind?: string; message?: Message }).message;
-    if ((message as { kind?: string }).kind === 'raft' && m?.type === 'MsgSnap') leftHost.push({ atUs: world.loop.now(), to, index: m.snapshot!.metadata.index });
+    // Raft messages travel between members as themselves.
+    if (isRaftMessage(message) && message.type === 'MsgSnap') leftHost.push({ atUs: world.loop.now(), to, index: message.snapshot!.metadata.index });
     send(from, to, message, sizeBytes);
   };
   cluster.start();

@@ -6,21 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodedTextLength } from '../../../src/api/encoded-length.ts';
-import { decodeMessage, encodeMessage, normalizeMessage } from '../../../src/api/json-codec.ts';
+import { encodeMessage, normalizeMessage } from '../../../src/api/json-codec.ts';
 import { freezeNormal, normalizeMeasured } from '../../../src/api/normal-form.ts';
-import { RAFT_REQUEST_FIELD, messageSize } from '../../../src/api/proto-size.ts';
-import type { RaftRequestKind } from '../../../src/api/proto-size.ts';
+import { messageSize } from '../../../src/api/proto-size.ts';
 import type { Schema } from '../../../src/api/schema.ts';
 import * as S from '../../../src/api/schema.ts';
 import type { RaftRequest } from '../../../src/server/apply/raft-request.ts';
 import { normalRaftRequestData, raftRequestData } from '../../../src/server/apply/raft-request.ts';
 import { entryDataText } from '../../../src/raft/types.ts';
 import { fcParams } from '../../property-seed.ts';
-import { deeplyFrozen, requestJson, text } from '../server/apply/request-json-arbitrary.ts';
+import { KIND_SCHEMAS, SCHEMAS, decodedRequest, deeplyFrozen, forEveryDecoded, text } from '../server/apply/request-json-arbitrary.ts';
 
-const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
-/** Every message schema, requests and responses (uint32, strings, nested key-values). */
-const SCHEMAS = Object.entries(S).filter((e): e is [string, Schema] => Array.isArray(e[1]));
 
 /** What the three walks say of `value`, or the error one of them throws. */
 function threeWalks(schema: Schema, value: object): { normal: string | undefined; proto: number; text: number } | string {
@@ -71,23 +67,18 @@ describe('normalizeMeasured', () => {
   it('gives normalizeMessage, messageSize and encodedTextLength of any decoded message of any schema', () => {
     expect(SCHEMAS.length).toBeGreaterThan(40);
     for (const [name, schema] of SCHEMAS) {
-      fc.assert(fc.property(requestJson(schema, 2), (json) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        expectSame(schema, d.value);
+      forEveryDecoded(schema, 2, name === 'TxnRequest' || name === 'TxnResponse' ? 300 : 40, (value) => {
+        expectSame(schema, value);
         // Only a number the text cannot carry back (an int64 beyond 2^53) is left to the three walks.
-        if (normalizeMessage(schema, d.value) !== undefined) expect(normalizeMeasured(schema, d.value), name).toBeDefined();
-      }), fcParams(name === 'TxnRequest' || name === 'TxnResponse' ? 300 : 40));
+        if (normalizeMessage(schema, value) !== undefined) expect(normalizeMeasured(schema, value), name).toBeDefined();
+      });
     }
   });
 
   it('gives the same for values the codec did not build: keys out of order, unknown keys, undefined fields, -0, other types', () => {
-    for (const kind of KINDS) {
-      const [, schema] = RAFT_REQUEST_FIELD[kind];
-      fc.assert(fc.property(requestJson(schema, 2), fc.nat(4), (json, how) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        expectSame(schema, reshaped(d.value, how) as object);
+    for (const [kind, schema] of KIND_SCHEMAS) {
+      fc.assert(fc.property(decodedRequest(schema, 2), fc.nat(4), (value, how) => {
+        if (value !== undefined) expectSame(schema, reshaped(value, how) as object);
       }), fcParams(kind === 'txn' ? 400 : 100));
     }
     // Not of the kind's type: left to the three walks.
@@ -115,14 +106,11 @@ describe('normalizeMeasured', () => {
 
   it('makes the raft entry raftRequestData makes: the same text, length and request', () => {
     let seq = 0;
-    for (const kind of KINDS) {
-      const [, schema] = RAFT_REQUEST_FIELD[kind];
-      fc.assert(fc.property(requestJson(schema, 2), (json) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        const m = normalizeMeasured(schema, d.value);
+    for (const [kind, schema] of KIND_SCHEMAS) {
+      forEveryDecoded(schema, 2, kind === 'txn' ? 200 : 60, (value) => {
+        const m = normalizeMeasured(schema, value);
         if (m === undefined) return;
-        const r = { id: String(1000 + seq++), body: { kind, request: d.value } as RaftRequest };
+        const r = { id: String(1000 + seq++), body: { kind, request: value } as RaftRequest };
         const want = raftRequestData(r);
         const got = normalRaftRequestData(r, m);
         expect(got.length).toBe(want.length);
@@ -132,7 +120,7 @@ describe('normalizeMeasured', () => {
           expect(text((got as unknown as { request: unknown }).request)).toBe(text((want as unknown as { request: unknown }).request));
           expect(deeplyFrozen((got as unknown as { request: unknown }).request)).toBe(true);
         }
-      }), fcParams(kind === 'txn' ? 200 : 60));
+      });
     }
   });
 });

@@ -1,7 +1,7 @@
 // message() and messageTo() build what `{ defaults..., ...fields }` and `{ ...m, to }` built
 // (the same fields, values and key order), without the object spreads V8 builds slowly.
 import { describe, expect, it } from 'vitest';
-import { message, messageTo } from '../../../src/raft/types.ts';
+import { appendAccepted, appendMessage, message, messageTo } from '../../../src/raft/types.ts';
 import type { Message } from '../../../src/raft/types.ts';
 
 const DEFAULTS = { to: 0, from: 0, term: 0, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0, context: '' };
@@ -38,5 +38,33 @@ describe('raft message builders', () => {
       expect(m).toEqual(before);
       expect(built).not.toBe(m);
     }
+  });
+});
+
+describe('messages without entries', () => {
+  it('share one empty entries array (none built per vote, heartbeat or answer)', () => {
+    const a = message({ type: 'MsgHeartbeat', to: 2 });
+    const b = message({ type: 'MsgAppResp', to: 1, index: 3 });
+    expect(a.entries).toBe(b.entries);
+    expect(a.entries).toEqual([]);
+    expect(messageTo(a, 3).entries).toBe(a.entries);
+    const given = [{ term: 1, index: 1, type: 'normal' as const, data: 'x' }];
+    expect(message({ type: 'MsgApp', entries: given }).entries).toBe(given);
+  });
+});
+
+describe('the builders of the messages sent most', () => {
+  it('appendMessage and appendAccepted equal message() of the same fields, key order included', () => {
+    const entries = [{ term: 3, index: 8, type: 'normal' as const, data: 'x' }];
+    const pairs: [ReturnType<typeof message>, ReturnType<typeof message>][] = [
+      [appendMessage(2, 7, 3, entries, 6), message({ type: 'MsgApp', to: 2, index: 7, logTerm: 3, entries, commit: 6 })],
+      [appendMessage(3, 0, 0, [], 0), message({ type: 'MsgApp', to: 3, index: 0, logTerm: 0, entries: [], commit: 0 })],
+      [appendAccepted(1, 9), message({ type: 'MsgAppResp', to: 1, index: 9 })],
+    ];
+    for (const [built, general] of pairs) {
+      expect(built).toEqual(general);
+      expect(Object.keys(built)).toEqual(Object.keys(general));
+    }
+    expect(appendAccepted(1, 9).entries).toBe(message({ type: 'MsgHeartbeat' }).entries);
   });
 });

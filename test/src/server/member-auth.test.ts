@@ -1,52 +1,19 @@
 // Authentication on a member that lags the cluster, as etcd 3.4 handles it: Authenticate makes a
 // linearizable read before it checks the password (a user added through another member is
 // found), and a token issued at a raft index the member has not applied yet holds the request
-// until the member applies it (etcd's simple token wait), instead of refusing it at once.
+// until the member applies it (etcd's simple token wait), instead of refusing it at once; a
+// watch stream's create waits the same way, and the stream's later requests behind it. An
+// Authenticate whose auth revision moved between its password check and its entry's apply is
+// checked and proposed again (etcd's loop in EtcdServer.Authenticate).
 import { describe, expect, test } from 'vitest';
 import { Member } from '../../../src/server/member.ts';
 import type { MemberOutput } from '../../../src/server/member.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
 import { initialConfState } from '../../../src/server/member-recovery.ts';
 import { EtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
-import type { RaftPort, RaftReady, RaftStatus } from '../../../src/server/raft-port.ts';
+import { ScriptedRaft } from '../../support/scripted-raft.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
 import type { Entry } from '../../../src/raft/types.ts';
-
-/** A follower's raft, scripted: the test decides what commits and what ReadIndex answers. */
-class ScriptedRaft implements RaftPort {
-  st: RaftStatus = { lead: 2, term: 2, commit: 0, raftState: 'follower' };
-  proposals: string[] = [];
-  readContexts: string[] = [];
-  pending: RaftReady | undefined;
-  tick(): void {}
-  step(): void {}
-  propose(data: string): boolean {
-    this.proposals.push(data);
-    return true;
-  }
-  proposeConfChange(): boolean {
-    return false;
-  }
-  readIndex(ctx: string): void {
-    this.readContexts.push(ctx);
-  }
-  reportSnapshot(): void {}
-  applyConfChange(): never {
-    throw new Error('no conf changes here');
-  }
-  hasReady(): boolean {
-    return this.pending !== undefined;
-  }
-  ready(): RaftReady {
-    return this.pending!;
-  }
-  advance(): void {
-    this.pending = undefined;
-  }
-  status(): RaftStatus {
-    return this.st;
-  }
-}
 
 const b = (s: string): string => Buffer.from(s).toString('base64');
 const HEADER = { clusterId: '1', memberId: '2', raftTerm: (): number => 2 };
@@ -76,10 +43,17 @@ class Leader {
     if (!r.reply.ok) throw new Error(`${path}: ${r.reply.error.message}`);
     return r.reply.body;
   }
+
+  /** Commits an entry another member proposed (its raft data as it was handed to raft). */
+  append(data: string): void {
+    const index = this.entries.length + 1;
+    this.entries.push({ term: 2, index, type: 'normal', data });
+    this.sm.apply(index, 2, data, 0);
+  }
 }
 
 function follower(): { member: Member; raft: ScriptedRaft; replies: () => { status: number; body: unknown }[]; applyUpTo: (leader: Leader, index: number, readCtx?: string) => void } {
-  const raft = new ScriptedRaft();
+  const raft = new ScriptedRaft({ lead: 2, term: 2, commit: 0, raftState: 'follower' });
   const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }, raft, new MemoryStorage(initialConfState([1, 2, 3])), new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   let applied = 0;
   const applyUpTo = (leader: Leader, index: number, readCtx?: string): void => {
@@ -88,7 +62,7 @@ function follower(): { member: Member; raft: ScriptedRaft; replies: () => { stat
     raft.pending = { softState: { lead: 2, raftState: 'follower' }, readStates: readCtx === undefined ? [] : [{ index, requestCtx: readCtx }], entries: committed, committedEntries: committed, messages: [] };
     member.afterPersist(member.nextReady()!);
   };
-  const replies = (): { status: number; body: unknown }[] => member.takeOutputs().flatMap((o: MemberOutput) => (o.kind === 'client' && o.message.kind === 'reply' ? [{ status: o.message.status, body: o.message.body }] : []));
+  const replies = (): { status: number; body: unknown }[] => member.takeOutputs().flatMap((o: MemberOutput) => (o.kind === 'reply' ? [{ status: o.status, body: o.body }] : []));
   return { member, raft, replies, applyUpTo };
 }
 
@@ -125,13 +99,13 @@ describe('auth on a lagging member', () => {
   test('a token whose index never applies is "invalid auth token" after the request timeout', () => {
     const leader = authCluster();
     let nowMs = 0;
-    const raft = new ScriptedRaft();
+    const raft = new ScriptedRaft({ lead: 2, term: 2, commit: 0, raftState: 'follower' });
     const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }, raft, new MemoryStorage(initialConfState([1, 2, 3])), new EtcdStateMachine({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1, 2, 3] }), { nowMs: () => nowMs, nameOf: (id) => `n${id}`, nonce: 7 });
     raft.pending = { readStates: [], entries: leader.entries, committedEntries: leader.entries, messages: [] };
     member.afterPersist(member.nextReady()!);
     member.receiveClient('c', { kind: 'request', id: 1, path: '/v3/kv/range', body: { key: b('k') }, token: 'abcdefghijklmnop.999999' });
     member.receiveClient('c', { kind: 'request', id: 2, path: '/v3/kv/range', body: { key: b('k'), serializable: true }, token: 'no-index' });
-    const out = (): unknown[] => member.takeOutputs().flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message.body] : []));
+    const out = (): unknown[] => member.takeOutputs().flatMap((o) => (o.kind === 'reply' ? [o.body] : []));
     expect(out()).toMatchObject([{ message: 'etcdserver: invalid auth token' }]);
     for (nowMs = 0; nowMs <= 60_000; nowMs += 100) member.tick();
     expect(out()).toMatchObject([{ code: 16, message: 'etcdserver: invalid auth token' }]);
@@ -158,5 +132,52 @@ describe('auth on a lagging member', () => {
     applyUpTo(leader, leader.entries.length, raft.readContexts[0]);
     expect(replies()).toMatchObject([{ body: { message: 'etcdserver: authentication failed, invalid user ID or password' } }]);
     expect(raft.proposals).toEqual([]);
+  });
+
+  test('Authenticate whose password changed between the check and the apply: checked again, "authentication failed"', () => {
+    const leader = authCluster();
+    const { member, raft, replies, applyUpTo } = follower();
+    applyUpTo(leader, leader.entries.length);
+    member.receiveClient('c', { kind: 'request', id: 1, path: '/v3/auth/authenticate', body: { name: 'u', password: 'p' } });
+    applyUpTo(leader, leader.entries.length, raft.readContexts[0]);
+    expect(raft.proposals).toHaveLength(1);
+    // The password changes through the leader; the member's login entry commits after it.
+    const { token } = leader.commit('/v3/auth/authenticate', { name: 'root', password: 'r' }) as { token: string };
+    leader.commit('/v3/auth/user/changepw', { name: 'u', password: 'q' }, token);
+    leader.append(raft.proposals[0]!);
+    applyUpTo(leader, leader.entries.length);
+    expect(replies()).toMatchObject([{ body: { message: 'etcdserver: authentication failed, invalid user ID or password' } }]);
+    expect(raft.proposals).toHaveLength(1);
+  });
+
+  test('Authenticate whose auth revision moved (another user added) is proposed again, and the second token answers', () => {
+    const leader = authCluster();
+    const { member, raft, replies, applyUpTo } = follower();
+    applyUpTo(leader, leader.entries.length);
+    member.receiveClient('c', { kind: 'request', id: 1, path: '/v3/auth/authenticate', body: { name: 'u', password: 'p' } });
+    applyUpTo(leader, leader.entries.length, raft.readContexts[0]);
+    leader.commit('/v3/auth/user/add', { name: 'v', password: 'w' }, (leader.commit('/v3/auth/authenticate', { name: 'root', password: 'r' }) as { token: string }).token);
+    leader.append(raft.proposals[0]!);
+    applyUpTo(leader, leader.entries.length);
+    expect(replies()).toEqual([]);
+    expect(raft.proposals).toHaveLength(2);
+    leader.append(raft.proposals[1]!);
+    applyUpTo(leader, leader.entries.length);
+    const [reply] = replies();
+    expect((reply?.body as { token?: string }).token).toMatch(new RegExp(`^[A-Za-z]{16}\\.${leader.entries.length}$`));
+  });
+
+  test('a watch created with a token the member has not applied waits for it (the stream reads nothing more), then is created', () => {
+    const leader = authCluster();
+    const { member, applyUpTo } = follower();
+    applyUpTo(leader, leader.entries.length);
+    const { token } = leader.commit('/v3/auth/authenticate', { name: 'u', password: 'p' }) as { token: string };
+    const watchReplies = (): unknown[] => member.takeOutputs().flatMap((o) => (o.kind === 'client' && o.message.kind === 'watch-response' ? [o.message.body] : []));
+    member.receiveClient('c', { kind: 'watch-send', id: 1, stream: 1, body: { create_request: { key: b('k'), watch_id: 5 } }, open: true, token });
+    member.receiveClient('c', { kind: 'watch-send', id: 2, stream: 1, body: { create_request: { key: b('z'), watch_id: 6 } } });
+    expect(watchReplies()).toEqual([]);
+    applyUpTo(leader, leader.entries.length);
+    // Both in order: k, which u may read, is created; z is refused.
+    expect(watchReplies()).toMatchObject([{ result: { watch_id: '5', created: true } }, { result: { watch_id: '-1', created: true, canceled: true, cancel_reason: 'rpc error: code = PermissionDenied desc = etcdserver: permission denied' } }]);
   });
 });

@@ -4,56 +4,24 @@ import { describe, expect, test } from 'vitest';
 import { Member } from '../../../src/server/member.ts';
 import type { MemberOutput } from '../../../src/server/member.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../../src/server/member-config.ts';
+import type { MemberUnsafeOptions } from '../../../src/server/member-config.ts';
 import { initialConfState } from '../../../src/server/member-recovery.ts';
-import type { RaftPort, RaftReady, RaftStatus } from '../../../src/server/raft-port.ts';
+import type { RaftReady } from '../../../src/server/raft-port.ts';
+import { ScriptedRaft } from '../../support/scripted-raft.ts';
 import { MemoryStorage } from '../../../src/raft/storage.ts';
-import type { Entry } from '../../../src/raft/types.ts';
+import type { Entry, Message } from '../../../src/raft/types.ts';
+import { message } from '../../../src/raft/types.ts';
 import { RegisterStateMachine } from '../../sim/etcd/register-state-machine.ts';
 
-class ScriptedRaft implements RaftPort {
-  st: RaftStatus = { lead: 1, term: 2, commit: 0, raftState: 'leader' };
-  proposals: string[] = [];
-  dropProposals = false;
-  pending: RaftReady | undefined;
-  tick(): void {}
-  step(): void {}
-  propose(data: string): boolean {
-    if (this.dropProposals) return false;
-    this.proposals.push(data);
-    return true;
-  }
-  proposeConfChange(): boolean {
-    return false;
-  }
-  readIndex(): void {}
-  transferLeadership(): void {}
-  reportSnapshot(): void {}
-  applyConfChange(): never {
-    throw new Error('no conf changes here');
-  }
-  hasReady(): boolean {
-    return this.pending !== undefined;
-  }
-  ready(): RaftReady {
-    return this.pending!;
-  }
-  advance(): void {
-    this.pending = undefined;
-  }
-  status(): RaftStatus {
-    return this.st;
-  }
-}
-
-function setup(pendingApplyMax?: number): { member: Member; raft: ScriptedRaft; out: () => readonly MemberOutput[] } {
+function setup(pendingApplyMax?: number, unsafe?: MemberUnsafeOptions): { member: Member; raft: ScriptedRaft; out: () => readonly MemberOutput[] } {
   const raft = new ScriptedRaft();
   const storage = new MemoryStorage(initialConfState([1]));
-  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], pendingApplyMax }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
+  const member = new Member({ ...DEFAULT_MEMBER_CONFIG, id: 1, peers: [1], pendingApplyMax, unsafe }, raft, storage, new RegisterStateMachine(), { nowMs: () => 0, nameOf: (id) => `n${id}`, nonce: 7 });
   return { member, raft, out: () => member.takeOutputs() };
 }
 
 function replies(outs: readonly MemberOutput[]): unknown[] {
-  return outs.flatMap((o) => (o.kind === 'client' && o.message.kind === 'reply' ? [o.message] : []));
+  return outs.flatMap((o) => (o.kind === 'reply' ? [o] : []));
 }
 
 function deliver(member: Member, raft: ScriptedRaft, entries: Entry[]): void {
@@ -71,7 +39,7 @@ describe('member', () => {
     member.receiveClient('c', { kind: 'request', id: 5, path: '/v3/kv/put', body: { key: 'a', value: 'b' } });
     expect(replies(out())).toEqual([]);
     deliver(member, raft, [{ term: 2, index: 2, type: 'normal', data: raft.proposals[0]! }]);
-    expect(replies(out())).toEqual([{ kind: 'reply', id: 5, status: 200, body: { header: { revision: '2' } }, member: 'n1', leader: 'n1' }]);
+    expect(replies(out())).toEqual([{ kind: 'reply', id: 5, status: 200, body: { header: { revision: '2' } }, member: 'n1', leader: 'n1', to: 'c' }]);
   });
 
   test('refusals: no leader, too many requests when apply lags commit by over 5000, dropped proposals', () => {
@@ -153,5 +121,39 @@ describe('member', () => {
     member.receiveClient('c', { kind: 'watch-send', id: 3, stream: 5, body: { create_request: { key: 'a' } }, open: true });
     member.receiveClient('c', { kind: 'watch-ping', id: 4, stream: 5 });
     expect(out().flatMap((o) => (o.kind === 'client' ? [o.message.kind] : []))).toEqual(['watch-pong']);
+  });
+
+  // Raft messages are what members send each other, as raft built them: no wrapper objects per
+  // message (two per message were most of the member's output garbage), one output per Ready.
+  const sent = (outs: readonly MemberOutput[]): (readonly Message[])[] => outs.flatMap((o) => (o.kind === 'raft' ? [o.messages] : []));
+  const readyWith = (messages: Message[]): RaftReady => ({ readStates: [], entries: [], committedEntries: [], messages });
+
+  test("a Ready's raft messages leave after its persist, as raft's own objects, in its order, in one output", () => {
+    const { member, raft, out } = setup();
+    const ms = [message({ type: 'MsgApp', to: 2, from: 1, term: 2 }), message({ type: 'MsgVoteResp', to: 3, from: 1, term: 2 }), message({ type: 'MsgHeartbeat', to: 3, from: 1, term: 2 })];
+    raft.pending = readyWith(ms);
+    const rd = member.nextReady()!;
+    expect(sent(out())).toEqual([]);
+    member.afterPersist(rd);
+    const batches = sent(out());
+    expect(batches.length).toBe(1);
+    expect(batches[0]!.length).toBe(3);
+    ms.forEach((m, i) => expect(batches[0]![i]).toBe(m));
+  });
+
+  test('the planted voteBeforeSync sends the vote answers before the persist and the rest after it; sendBeforeSync everything before', () => {
+    const ms = [message({ type: 'MsgApp', to: 2, from: 1, term: 2 }), message({ type: 'MsgVoteResp', to: 3, from: 1, term: 2 })];
+    const votes = setup(undefined, { voteBeforeSync: true });
+    votes.raft.pending = readyWith(ms);
+    const rd = votes.member.nextReady()!;
+    expect(sent(votes.out()).flat().map((m) => m.type)).toEqual(['MsgVoteResp']);
+    votes.member.afterPersist(rd);
+    expect(sent(votes.out()).flat().map((m) => m.type)).toEqual(['MsgApp']);
+    const early = setup(undefined, { sendBeforeSync: true });
+    early.raft.pending = readyWith(ms);
+    const rd2 = early.member.nextReady()!;
+    expect(sent(early.out()).flat()).toEqual(ms);
+    early.member.afterPersist(rd2);
+    expect(sent(early.out())).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 export interface EtcdctlResult {
   code: number | null;
   stdout: string;
+  /** stdout as bytes (-w protobuf prints a message's bytes, which are not UTF-8). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -27,6 +29,8 @@ export interface EtcdctlOptions {
   commandTimeout?: string | undefined;
   /** etcdctl's own --dial-timeout (its default is 2s). */
   dialTimeout?: string | undefined;
+  /** Leave stdin open after `stdin` (watch -i reads requests until it is stopped). */
+  keepStdinOpen?: boolean | undefined;
 }
 
 /** Runs `etcdctl --endpoints=<endpoints> <args>`; never rejects. */
@@ -38,10 +42,12 @@ export function etcdctl(endpoints: string, args: readonly string[], o: EtcdctlOp
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
+    const bytes: Buffer[] = [];
     let stderr = '';
     const timers: NodeJS.Timeout[] = [];
     let matched = false;
     child.stdout.on('data', (c: Buffer) => {
+      bytes.push(c);
       stdout += c.toString();
       if (o.killWhen !== undefined && !matched && o.killWhen.pattern.test(stdout)) {
         matched = true;
@@ -51,12 +57,13 @@ export function etcdctl(endpoints: string, args: readonly string[], o: EtcdctlOp
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stdin.on('error', () => undefined);
-    child.stdin.end(o.stdin ?? '');
+    if (o.keepStdinOpen === true) child.stdin.write(o.stdin ?? '');
+    else child.stdin.end(o.stdin ?? '');
     void o.until?.then(() => child.kill('SIGINT'));
     if (o.killWhen !== undefined) timers.push(setTimeout(() => child.kill('SIGINT'), o.killWhen.maxMs));
     child.once('close', (code) => {
       for (const t of timers) clearTimeout(t);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stdoutBytes: Buffer.concat(bytes), stderr });
     });
   });
 }

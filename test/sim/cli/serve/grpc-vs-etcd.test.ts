@@ -97,4 +97,19 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
       expect(normalizeReply(d), `${path} ${JSON.stringify(body)}`).toEqual(normalizeReply(e));
     }
   });
+
+  test('GET /metrics: every family serve exposes, etcd exposes with the same HELP and TYPE; leader gauges and versions equal', async () => {
+    const [e, d] = await Promise.all([fetch(`${etcd!.endpoint}/metrics`), fetch(`${detcd!.endpoint}/metrics`)]);
+    expect(d.headers.get('content-type')).toBe(e.headers.get('content-type'));
+    const [etcdText, serveText] = await Promise.all([e.text(), d.text()]);
+    const etcdLines = new Set(etcdText.split('\n'));
+    const families = serveText.split('\n').filter((l) => l.startsWith('# HELP ')).map((l) => l.split(' ')[2]!);
+    // check datascale reads this one; dashboards the others.
+    expect(families).toContain('process_resident_memory_bytes');
+    for (const line of serveText.split('\n')) {
+      if (line.startsWith('#')) expect(etcdLines, line).toContain(line);
+      else if (/^(etcd_server_(has|is)_leader|etcd_(server|cluster)_version)/.test(line)) expect(etcdLines, line).toContain(line);
+      else if (line !== '') expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? \d(\.\d+)?(e\+\d\d)?$|^[a-z_]+ \d+$/);
+    }
+  });
 });

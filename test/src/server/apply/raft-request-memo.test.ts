@@ -5,13 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, normalizeMessage } from '../../../../src/api/json-codec.ts';
-import { RAFT_REQUEST_FIELD, internalRaftRequestSize, messageSize } from '../../../../src/api/proto-size.ts';
-import type { RaftRequestKind } from '../../../../src/api/proto-size.ts';
+import { internalRaftRequestSize, messageSize } from '../../../../src/api/proto-size.ts';
 import type { RaftRequest } from '../../../../src/server/apply/raft-request.ts';
 import { decodeRaftRequest, decodeRaftRequestUncached, encodeRaftRequest, raftRequestSize } from '../../../../src/server/apply/raft-request.ts';
 import { SingleMemberDriver } from './driver.ts';
 import { fcParams } from '../../../property-seed.ts';
-import { deeplyFrozen, requestJson, text } from './request-json-arbitrary.ts';
+import { KIND_SCHEMAS, decodedRequest, deeplyFrozen, forEveryDecoded, text } from './request-json-arbitrary.ts';
 
 function hasUnsafeNumber(x: unknown): boolean {
   if (typeof x === 'number') return !Number.isSafeInteger(x);
@@ -19,36 +18,29 @@ function hasUnsafeNumber(x: unknown): boolean {
   return false;
 }
 
-const KINDS = Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[];
 
 describe('raft entries proposed here are remembered, not parsed', () => {
   it('normalizeMessage gives what decoding the encoded text gives, key order included', () => {
-    for (const kind of KINDS) {
-      const [, schema] = RAFT_REQUEST_FIELD[kind];
-      fc.assert(fc.property(requestJson(schema, 3), (json) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        const viaText = decodeMessage(schema, JSON.parse(JSON.stringify(encodeMessage(schema, d.value))) as unknown);
-        const normal = normalizeMessage(schema, d.value);
+    for (const [kind, schema] of KIND_SCHEMAS) {
+      forEveryDecoded(schema, 3, kind === 'txn' ? 400 : 150, (value) => {
+        const viaText = decodeMessage(schema, JSON.parse(JSON.stringify(encodeMessage(schema, value))) as unknown);
+        const normal = normalizeMessage(schema, value);
         if (normal === undefined) {
           // Its pair: only a number the text cannot carry back (an int64 beyond 2^53) is left to the text.
-          expect(hasUnsafeNumber(d.value)).toBe(true);
+          expect(hasUnsafeNumber(value)).toBe(true);
           return;
         }
         expect(viaText.ok).toBe(true);
         if (viaText.ok) expect(text(normal)).toBe(text(viaText.value));
-      }), fcParams(kind === 'txn' ? 400 : 150));
+      });
     }
   });
 
   it('decodeRaftRequest answers a proposed entry with exactly its decoded text, frozen', () => {
     let seq = 0;
-    for (const kind of KINDS) {
-      const [, schema] = RAFT_REQUEST_FIELD[kind];
-      fc.assert(fc.property(requestJson(schema, 2), (json) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        const r = { id: String(1000 + seq++), body: { kind, request: d.value } as RaftRequest };
+    for (const [kind, schema] of KIND_SCHEMAS) {
+      forEveryDecoded(schema, 2, 100, (value) => {
+        const r = { id: String(1000 + seq++), body: { kind, request: value } as RaftRequest };
         let data: string;
         try {
           data = encodeRaftRequest(r);
@@ -65,8 +57,8 @@ describe('raft entries proposed here are remembered, not parsed', () => {
         expect(text(remembered)).toBe(text(fromText));
         expect(deeplyFrozen(remembered)).toBe(true);
         // Remembering copies: the proposer's request stays as it was (not frozen).
-        if (Object.keys(d.value).length > 0) expect(Object.isFrozen(d.value)).toBe(false);
-      }), fcParams(100));
+        if (Object.keys(value).length > 0) expect(Object.isFrozen(value)).toBe(false);
+      });
     }
   });
 
@@ -80,13 +72,11 @@ describe('raft entries proposed here are remembered, not parsed', () => {
 
   it('the size of a raft request with the request measured once is the size measured twice', () => {
     const ids = fc.oneof(fc.constantFrom(0n, 127n, 128n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 1n), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
-    for (const kind of KINDS) {
-      const [, schema] = RAFT_REQUEST_FIELD[kind];
-      fc.assert(fc.property(requestJson(schema, 2), ids, (json, id) => {
-        const d = decodeMessage<object>(schema, json);
-        if (!d.ok) return;
-        const r = { id: String(id), body: { kind, request: d.value } as RaftRequest };
-        expect(raftRequestSize(r, messageSize(schema, d.value))).toBe(raftRequestSize(r));
+    for (const [kind, schema] of KIND_SCHEMAS) {
+      fc.assert(fc.property(decodedRequest(schema, 2), ids, (value, id) => {
+        if (value === undefined) return;
+        const r = { id: String(id), body: { kind, request: value } as RaftRequest };
+        expect(raftRequestSize(r, messageSize(schema, value))).toBe(raftRequestSize(r));
       }), fcParams(60));
     }
     // Varint sizes of request ids at every byte boundary (the header is tag 2 + length 1 + 1 + varint).

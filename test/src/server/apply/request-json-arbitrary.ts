@@ -2,7 +2,19 @@
 // request travels through raft (raft-request-memo, raft-request-payload): zero values, numbers
 // as text and as numbers, bytes of every value, strings JSON escapes, enums by name and number.
 import fc from 'fast-check';
+import { decodeMessage } from '../../../../src/api/json-codec.ts';
+import { RAFT_REQUEST_FIELD } from '../../../../src/api/proto-size.ts';
+import type { RaftRequestKind } from '../../../../src/api/proto-size.ts';
 import type { Kind, Schema } from '../../../../src/api/schema.ts';
+import * as S from '../../../../src/api/schema.ts';
+import { fcParams } from '../../../property-seed.ts';
+
+/** Every message schema of the API by name, requests and responses (uint32, strings, nested key-values). */
+export const SCHEMAS: readonly (readonly [string, Schema])[] = Object.entries(S).filter((e): e is [string, Schema] => Array.isArray(e[1]));
+
+/** Each raft request kind with its request's schema. */
+export const KIND_SCHEMAS: readonly (readonly [RaftRequestKind, Schema])[] = (Object.keys(RAFT_REQUEST_FIELD) as RaftRequestKind[])
+  .map((kind) => [kind, RAFT_REQUEST_FIELD[kind][1]] as const);
 
 /** Key order, bigints and -0 included: toEqual ignores key order. */
 export function text(x: unknown): string {
@@ -44,4 +56,26 @@ export function requestJson(schema: Schema, depth: number): fc.Arbitrary<Record<
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, kind] of schema) fields[name] = jsonOf(kind, depth);
   return fc.record(fields, { requiredKeys: [] });
+}
+
+/** A message of `schema` as the codec decodes a client's gateway JSON; undefined where the codec refuses the JSON. */
+export function decodedRequest(schema: Schema, depth: number): fc.Arbitrary<object | undefined> {
+  return requestJson(schema, depth).map((json) => {
+    const d = decodeMessage<object>(schema, json);
+    return d.ok ? d.value : undefined;
+  });
+}
+
+/**
+ * Asserts `check` for `runs` messages of `schema` the codec decodes from a client's JSON (refused
+ * JSON is skipped); fails if every generated JSON was refused, so that the property checked something.
+ */
+export function forEveryDecoded(schema: Schema, depth: number, runs: number, check: (value: object) => void): void {
+  let checked = 0;
+  fc.assert(fc.property(decodedRequest(schema, depth), (value) => {
+    if (value === undefined) return;
+    checked++;
+    check(value);
+  }), fcParams(runs));
+  if (checked === 0) throw new Error(`no JSON of ${runs} runs decoded as a message of this schema: the property checked nothing`);
 }

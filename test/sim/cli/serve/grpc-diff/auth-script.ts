@@ -18,11 +18,17 @@ export type AuthStep = { readonly name: string } & (
   | { readonly call: string; readonly req: object; readonly as?: TokenUse; readonly login?: 'root' | 'u' }
   /** A watch created with the token: its first replies (created, or created and canceled; events). */
   | { readonly watch: object; readonly as?: TokenUse; readonly put?: object }
+  /**
+   * A watch created with a token issued at the raft index `ahead` entries past the one the
+   * server has applied (etcd's isWatchPermitted waits for it); `ahead` puts as root then bring
+   * the index: its replies before the first put, after each put but the last, and after the last.
+   */
+  | { readonly watchAhead: object; readonly ahead: number; readonly put: object }
   /** Over the JSON gateway, the token in the Authorization header. */
   | { readonly gateway: string; readonly body: object; readonly as?: TokenUse }
 );
 
-export type AuthOutcome = Reply | { readonly watch: unknown[] } | { readonly gateway: { status: number; body: unknown } };
+export type AuthOutcome = Reply | { readonly watch: unknown[] } | { readonly gateway: { status: number; body: unknown } } | { readonly watchAhead: { readonly beforeIndex: number[]; readonly watch: unknown[] } };
 
 const root: TokenUse = { user: 'root' };
 const u: TokenUse = { user: 'u' };
@@ -72,6 +78,11 @@ export const AUTH_SCRIPT: AuthStep[] = [
   { name: 'u watches everything', watch: { key: b('\0'), range_end: b('\0') }, as: u },
   { name: 'watch with a bogus token', watch: { key: b('k') }, as: { user: 'bogus' } },
   { name: 'watch without a token', watch: { key: b('k') } },
+  { name: 'watch with a token of an index two entries ahead: held until applied, then refused', watchAhead: { key: b('k') }, ahead: 2, put: { key: b('k8'), value: b('x') } },
+  { name: 'u hashes (Hash)', call: 'Maintenance.Hash', req: {}, as: u },
+  { name: 'Hash without a token', call: 'Maintenance.Hash', req: {} },
+  { name: 'Hash with a bogus token', call: 'Maintenance.Hash', req: {}, as: { user: 'bogus' } },
+  { name: 'root hashes (Hash)', call: 'Maintenance.Hash', req: {}, as: root },
   { name: 'gateway: u reads a', gateway: '/v3/kv/range', body: { key: b('a') }, as: u },
   { name: 'gateway: u puts a', gateway: '/v3/kv/put', body: { key: b('a'), value: b('g') }, as: u },
   { name: 'gateway: u puts k5', gateway: '/v3/kv/put', body: { key: b('k5'), value: b('g') }, as: u },
@@ -93,6 +104,10 @@ const FUTURE_TOKEN = 'futurefuturefutu.99999999';
 /** The deadline of a request whose token waits for an index that never comes. */
 const FUTURE_DEADLINE_MS = 1_000;
 const WATCH_WAIT_MS = 3_000;
+/** How long a watch whose token waits for its index is given to answer anyway (it must not). */
+const HELD_WATCH_QUIET_MS = 500;
+/** The random half of a token issued ahead of the server's applied index. */
+const AHEAD_TOKEN_PREFIX = 'aheadaheadaheada';
 
 function metadataFor(use: TokenUse | undefined, tokens: Map<string, string>): grpc.Metadata {
   const md = new grpc.Metadata();
@@ -119,7 +134,7 @@ export async function runAuthScript(client: RawClient, endpoint: string): Promis
   const tokens = new Map<string, string>();
   const out: AuthOutcome[] = [];
   for (const step of AUTH_SCRIPT) {
-    const md = metadataFor(step.as, tokens);
+    const md = metadataFor('as' in step ? step.as : undefined, tokens);
     if ('call' in step) {
       const r = await client.unary(step.call, step.req, step.as?.user === 'future' ? FUTURE_DEADLINE_MS : 10_000, md);
       if (step.login !== undefined && 'ok' in r) tokens.set(step.login, String(r.ok['token']));
@@ -128,6 +143,8 @@ export async function runAuthScript(client: RawClient, endpoint: string): Promis
     } else if ('gateway' in step) {
       const token = step.as === undefined ? undefined : md.get(step.as.key ?? 'token')[0]?.toString();
       out.push({ gateway: await gatewayCall(endpoint, step.gateway, step.body, token) });
+    } else if ('watchAhead' in step) {
+      out.push({ watchAhead: await watchAhead(client, step, tokens) });
     } else {
       const stream = client.stream('Watch.Watch', md);
       stream.send({ create_request: step.watch });
@@ -141,4 +158,27 @@ export async function runAuthScript(client: RawClient, endpoint: string): Promis
     }
   }
   return out;
+}
+
+/** A watch step whose token is issued `ahead` raft entries past what the server applied (see AuthStep). */
+async function watchAhead(client: RawClient, step: Extract<AuthStep, { watchAhead: object }>, tokens: Map<string, string>): Promise<{ beforeIndex: number[]; watch: unknown[] }> {
+  const status = await client.unary('Maintenance.Status', {});
+  if (!('ok' in status)) throw new Error(`Status failed: ${JSON.stringify(status)}`);
+  const md = new grpc.Metadata();
+  md.set('token', `${AHEAD_TOKEN_PREFIX}.${Number(status.ok['raftAppliedIndex']) + step.ahead}`);
+  const stream = client.stream('Watch.Watch', md);
+  const rootMd = metadataFor(root, tokens);
+  const beforeIndex: number[] = [];
+  try {
+    stream.send({ create_request: step.watchAhead });
+    for (let i = 0; i < step.ahead; i++) {
+      await new Promise((r) => setTimeout(r, HELD_WATCH_QUIET_MS));
+      beforeIndex.push(stream.replies.length);
+      await client.unary('KV.Put', step.put, 10_000, rootMd);
+    }
+    await stream.until((r) => r.length >= 1, WATCH_WAIT_MS);
+  } finally {
+    stream.close();
+  }
+  return { beforeIndex, watch: stream.replies };
 }

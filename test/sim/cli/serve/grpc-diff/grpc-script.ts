@@ -314,6 +314,8 @@ export const SCRIPT: Step[] = [
   { name: 'hashkv', call: 'Maintenance.HashKV', req: {} },
   { name: 'hashkv at 10', call: 'Maintenance.HashKV', req: { revision: '10' } },
   { name: 'hashkv at a compacted revision', call: 'Maintenance.HashKV', req: { revision: '2' } },
+  { name: 'hashkv at the compact revision itself', call: 'Maintenance.HashKV', req: { revision: '6' } },
+  { name: 'hashkv just past the compact revision', call: 'Maintenance.HashKV', req: { revision: '7' } },
   { name: 'hashkv in the future', call: 'Maintenance.HashKV', req: { revision: '1000' } },
   { name: 'alarm get', call: 'Maintenance.Alarm', req: {} },
   { name: 'alarm deactivate NOSPACE', call: 'Maintenance.Alarm', req: { action: 'DEACTIVATE', alarm: 'NOSPACE' } },

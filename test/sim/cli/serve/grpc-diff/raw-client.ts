@@ -57,6 +57,11 @@ function decode(m: Method, bytes: Buffer): Reply {
   return unknownBytes === 0 ? { ok: value } : { ok: value, unknownBytes };
 }
 
+/** A response of method `name` ("KV.Range") from its bytes, as the client decodes one. */
+export function decodeResponse(name: string, bytes: Buffer): Reply {
+  return decode(method(name), bytes);
+}
+
 const identity = (b: Buffer): Buffer => b;
 
 function failure(err: grpc.ServiceError): Reply {
