@@ -20,3 +20,16 @@ export const kv = (key: string, value: string, create: number, mod: number, vers
   if (lease !== undefined) o['lease'] = String(lease);
   return o;
 };
+
+/** A call answered ok 1 ms after it was sent: [process, sent at (µs), f, request, answer]. */
+export type TimedCall = [process: number, atUs: number, f: string, request: unknown, answer: unknown];
+
+/** Timed calls as a history in time order: each an invoke at its time and its ok 1 ms later. */
+export function timedCalls(calls: readonly TimedCall[]): Op[] {
+  const out: Op[] = [];
+  for (const [process, at, f, request, answer] of calls) {
+    out.push({ index: 0, time: at, process, type: 'invoke', f, value: request });
+    out.push({ index: 0, time: at + 1000, process, type: 'ok', f, value: answer });
+  }
+  return out.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
+}

@@ -4,20 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
 import type { LeaseCheckOptions } from '../../../sim/check/lease.ts';
-import type { Op } from '../../../sim/history/op.ts';
+import { timedCalls as ops } from './history-builder.ts';
+import type { TimedCall as Call } from './history-builder.ts';
 
 const S = 1_000_000;
 const header = { revision: '2', raft_term: '2', member_id: '1' };
-type Call = [process: number, atUs: number, f: string, request: unknown, answer: unknown];
 
-function ops(calls: Call[]): Op[] {
-  const out: Op[] = [];
-  for (const [process, at, f, request, answer] of calls) {
-    out.push({ index: 0, time: at, process, type: 'invoke', f, value: request });
-    out.push({ index: 0, time: at + 1000, process, type: 'ok', f, value: answer });
-  }
-  return out.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
-}
 
 const grant = (process: number, at: number, id = '7', ttl = '5'): Call => [process, at, 'lease/grant', { TTL: ttl }, { header, ID: id, TTL: ttl }];
 const kinds = (calls: Call[], o: LeaseCheckOptions = {}) => checkLease(ops(calls), o).violations.map((v) => v.kind);

@@ -7,19 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
 import type { LeaseCheckOptions } from '../../../sim/check/lease.ts';
 import type { Op } from '../../../sim/history/op.ts';
+import { timedCalls as ops } from './history-builder.ts';
+import type { TimedCall as Step } from './history-builder.ts';
 
 const S = 1_000_000;
 const header = { revision: '2', member_id: '1', raft_term: '2' };
-type Step = [process: number, atUs: number, f: string, req: unknown, resp: unknown];
 
-function ops(list: Step[]): Op[] {
-  const out: Op[] = [];
-  for (const [process, at, f, req, resp] of list) {
-    out.push({ index: 0, time: at, process, type: 'invoke', f, value: req });
-    out.push({ index: 0, time: at + 1000, process, type: 'ok', f, value: resp });
-  }
-  return out.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
-}
 
 const keepAlive = (process: number, at: number): Step => [process, at, 'lease/keepalive', { ID: '7' }, { header, ID: '7', TTL: '5' }];
 /** A lease of TTL 5 s granted at 0 and kept alive at 1 s; then `more`. */

@@ -4,20 +4,12 @@
 // may have made it again in between. Rules 3 and 6 miss it within the lease's TTL + grace.
 import { describe, expect, it } from 'vitest';
 import { checkLease } from '../../../sim/check/lease.ts';
-import type { Op } from '../../../sim/history/op.ts';
+import { timedCalls as ops } from './history-builder.ts';
+import type { TimedCall as Step } from './history-builder.ts';
 
 const S = 1_000_000;
 const header = (member: number, revision = 2, term = 2) => ({ revision: String(revision), member_id: String(member), raft_term: String(term) });
-type Step = [process: number, atUs: number, f: string, req: unknown, resp: unknown];
 
-function ops(list: Step[]): Op[] {
-  const out: Op[] = [];
-  for (const [process, at, f, req, resp] of list) {
-    out.push({ index: 0, time: at, process, type: 'invoke', f, value: req });
-    out.push({ index: 0, time: at + 1000, process, type: 'ok', f, value: resp });
-  }
-  return out.sort((a, b) => a.time - b.time).map((op, index) => ({ ...op, index }));
-}
 
 const grant = (at: number): Step => [0, at, 'lease/grant', { ID: '7', TTL: '5' }, { header: header(1, 1), ID: '7', TTL: '5' }];
 const put: Step = [1, 0.1 * S, 'kv/put', { key: btoa('k'), value: btoa('v'), lease: '7' }, { header: header(1, 2) }];
