@@ -11,7 +11,7 @@ import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
-import type { CrashMoment } from '../scenario/fault-kinds.ts';
+import type { CrashMoment, Moment } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
@@ -25,6 +25,7 @@ import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
 import { Reconfiguration } from './reconfiguration.ts';
+import { JointSwap } from './joint-swap.ts';
 import type { MemberOperatorOptions } from './member-operators.ts';
 import { MemberOperators } from './member-operators.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
@@ -75,7 +76,7 @@ export const MEMBERS_MAX = 9;
 /** A membership change that has not finished by then is abandoned (simulated time). */
 export const RECONFIGURATION_DEADLINE_US = 60_000_000;
 
-export type MembershipAction = 'replace' | 'remove-add' | 'joint-replace';
+export type MembershipAction = 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap';
 
 /** The endpoint of members added but never started: what they are sent goes nowhere. */
 export const UNSTARTED_ENDPOINT = 'unstarted';
@@ -107,7 +108,7 @@ export class EtcdCluster {
   /** Each endpoint's current member settings (a re-added member has a new raft id, no peers). */
   readonly configs: Map<string, MemberConfig>;
   /** Every membership change started, in order (the last may be running). */
-  readonly reconfigurations: Reconfiguration[] = [];
+  readonly reconfigurations: (Reconfiguration | JointSwap)[] = [];
   private readonly endpointOfRaftId = new Map<number, string>();
   private nextRaftId: number;
   private unstartedAttached = false;
@@ -173,7 +174,7 @@ export class EtcdCluster {
   }
 
   /** The membership change running now, if any (one at a time, like etcd's strict reconfig check). */
-  reconfiguring(): Reconfiguration | undefined {
+  reconfiguring(): Reconfiguration | JointSwap | undefined {
     return this.reconfigurations.find((r) => !r.finished);
   }
 
@@ -185,6 +186,9 @@ export class EtcdCluster {
    * 'joint-replace' makes the removal and the promotion joint-consensus changes (etcd-raft's
    * ConfChangeV2 with transition JointImplicit): while each is under way both the outgoing and
    * the incoming majorities must agree on every election and commit.
+   * 'joint-swap' changes several voters at once on the members' own raft ids (see joint-swap.ts):
+   * two followers demoted to learners in one joint change, one promoted while another follower is
+   * demoted, then all promoted again; it needs 3 voters.
    * False (refused) when another change runs, there is no leader, or the member is down.
    */
   changeMembership(action: MembershipAction, name: string): boolean {
@@ -194,6 +198,7 @@ export class EtcdCluster {
     const leader = this.leaderHost();
     if (leader === undefined || !leader.member.membership.voters.includes(oldId)) return false;
     if (leader.member.membership.voters.length < 2) return false;
+    if (action === 'joint-swap') return this.startJointSwap(name, oldId, leader);
     const newId = this.nextRaftId++;
     const world = this.world;
     const r = new Reconfiguration({
@@ -208,6 +213,21 @@ export class EtcdCluster {
       finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
     }, name, oldId, newId, world.loop.now() + RECONFIGURATION_DEADLINE_US, this.options.learnerHoldUs ?? 0, action === 'joint-replace' ? 'joint-implicit' : 'auto');
     this.reconfigurations.push(r);
+    world.recordFault('membership-start', name);
+    return true;
+  }
+
+  private startJointSwap(name: string, raftId: number, leader: MemberHost): boolean {
+    const cs = leader.member.membership;
+    if (cs.voters.length < 3 || cs.votersOutgoing.length > 0) return false;
+    const world = this.world;
+    const s = new JointSwap({
+      nowUs: () => world.loop.now(),
+      schedule: (delayUs, f) => { world.loop.schedule(delayUs, f); },
+      leaderHost: () => this.leaderHost(),
+      finished: (done) => world.recordFault(`membership-${done.phase}`, done.endpoint),
+    }, name, raftId, [...cs.voters], world.loop.now() + RECONFIGURATION_DEADLINE_US);
+    this.reconfigurations.push(s);
     world.recordFault('membership-start', name);
     return true;
   }
@@ -446,6 +466,21 @@ export class EtcdCluster {
    * instant, before any fsync in flight completes; returns a function that disarms it.
    */
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void {
+    const world = this.world;
+    return this.afterMoment(node, moment, () => {
+      if (!world.isUp(node)) return;
+      world.crash(node, tornWrites);
+      world.recordFault(`crash-after-${moment}`, node);
+      crashed();
+    });
+  }
+
+  /**
+   * Calls `fired` once, at `node`'s next `moment` (or the cluster's, for the cluster-wide ones),
+   * within the same instant: before any fsync in flight completes, and before what the member
+   * sends in that event arrives anywhere. Returns a function that disarms it.
+   */
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void {
     let armed = true;
     const world = this.world;
     const fire = (): void => {
@@ -453,10 +488,7 @@ export class EtcdCluster {
       // After this send or event, within the same instant: before any fsync in flight completes.
       world.loop.schedule(0, () => {
         stop();
-        if (!world.isUp(node)) return;
-        world.crash(node, tornWrites);
-        world.recordFault(`crash-after-${moment}`, node);
-        crashed();
+        fired();
       });
     };
     let stop: () => void;

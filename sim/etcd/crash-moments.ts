@@ -11,17 +11,32 @@
 //                  configuration that adds a voter (a promotion or a swap between its two steps):
 //                  crashing a leader now makes the others elect one while both majorities must
 //                  agree, and a majority of the incoming voters is not one of the outgoing.
+//   joint-commit   a leader's commit index passed an entry that enters a joint configuration
+//                  (cluster-wide, like leader-commit): the leader applies it next, while no other
+//                  member has heard that it committed and every other one still uses the old one.
 //   recovered      the member is a later incarnation than when the crash was armed (it restarted
 //                  from its disk) and has made a write durable since: crashing now makes the next
 //                  restart read what this recovery left on the disk and appended behind it.
-import type { CrashMoment } from '../scenario/fault-kinds.ts';
+import type { Moment } from '../scenario/fault-kinds.ts';
 import type { MemberHost } from './member-host.ts';
+import { enterJoint } from '../../src/raft/confchange/conf-change-kind.ts';
+import { decodeConfChange } from '../../src/raft/types.ts';
 
 /** The moments watched after every event rather than on a send. */
-export type EventCrashMoment = Extract<CrashMoment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered'>;
+export type EventCrashMoment = Extract<Moment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered' | 'joint-commit'>;
 
-export function isEventMoment(moment: CrashMoment): moment is EventCrashMoment {
-  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered';
+export function isEventMoment(moment: Moment): moment is EventCrashMoment {
+  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered' || moment === 'joint-commit';
+}
+
+/** True when an entry in (from, to] of the member's log is a conf change that enters a joint configuration. */
+function commitsJointEntry(host: MemberHost, from: number, to: number): boolean {
+  const log = host.recovered.raft.node.raft.raftLog;
+  const lo = Math.max(from + 1, log.firstIndex());
+  if (lo > to) return false;
+  const ents = log.slice(lo, to + 1, Number.MAX_SAFE_INTEGER);
+  if (typeof ents === 'string') return false;
+  return ents.some((e) => e.type === 'conf-change' && enterJoint(decodeConfChange(e.data)).enter);
 }
 
 /** What the watch reads of the cluster: the hosts of members that are up and running (not paused). */
@@ -73,7 +88,7 @@ export function momentWatch(moment: EventCrashMoment, node: string, hosts: Momen
     for (const host of live) {
       const log = host.recovered.raft.node.raft.raftLog;
       const before = seen.get(host);
-      if (before !== undefined && log.committed > before && host.isLeader) advanced = true;
+      if (before !== undefined && log.committed > before && host.isLeader && (moment === 'leader-commit' || commitsJointEntry(host, before, log.committed))) advanced = true;
       seen.set(host, log.committed);
     }
     // Hosts of earlier incarnations are never looked at again.

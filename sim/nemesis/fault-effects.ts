@@ -82,7 +82,19 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
     start: (f, ctx) => {
       const nodes = ctx.resolve(f.target, new Set());
       const others = ctx.world.members().filter((m) => !nodes.includes(m));
-      return { nodes, cuts: nodes.flatMap((n) => others.map((o): Cut => (f.direction === 'in' ? [o, n] : [n, o]))) };
+      const cuts = nodes.flatMap((n) => others.map((o): Cut => (f.direction === 'in' ? [o, n] : [n, o])));
+      if (f.after === undefined || nodes.length === 0) return { nodes, cuts };
+      // Armed: the cuts come in force at the moment (in the instant it happens), until the heal.
+      const moment = f.after;
+      let disarm: (() => void) | undefined;
+      const sequence = {
+        start: (): boolean => {
+          disarm = ctx.world.afterMoment(nodes[0]!, moment, () => ctx.setOwnCuts(cuts));
+          return true;
+        },
+        stop: (): void => disarm?.(),
+      };
+      return { nodes, cuts: [], sequence };
     },
     cutsOnHeal: true,
   },

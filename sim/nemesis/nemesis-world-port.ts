@@ -6,7 +6,7 @@
 // before a run, say the same reasons).
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
-import type { CrashMoment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../scenario/fault.ts';
 
 /** The clock faults are timed on. */
 export interface NemesisTime {
@@ -54,6 +54,8 @@ export interface NemesisProcesses {
    * completes) and calls `crashed`; returns a function that disarms the trigger.
    */
   crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
+  /** Calls `fired` once at `node`'s (or the cluster's) next `moment`, in the same instant; returns a disarm. */
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void;
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
@@ -75,7 +77,7 @@ export interface NemesisDisks {
 
 export interface NemesisMembership {
   /** Replaces `node` by a fresh member, or removes it and adds it back; returns false when the cluster refused. */
-  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean;
+  membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean;
   /**
    * Starts `operators` clients calling the member API at once (learners added and removed, a
    * different change sent as soon as the last one's outcome is unknown); returns what stops

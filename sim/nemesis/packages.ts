@@ -59,6 +59,9 @@ const LATE_ANSWERS_MS_MAX = 600;
 const LATE_ANSWERS_PAUSE_AFTER_MS_MAX = 40;
 const LATE_ANSWERS_RESUME_MS_MIN = 20;
 const LATE_ANSWERS_RESUME_MS_MAX = 150;
+/** joint-swap: the leader's sends are cut from its commit of a joint entry to this long after the change started. */
+const JOINT_SWAP_CUT_MS_MIN = 150;
+const JOINT_SWAP_CUT_MS_MAX = 400;
 /** joint-membership: the crash is armed this long before the joint change starts (it stays armed until it fires). */
 const JOINT_CRASH_ARM_MS = 5;
 const JOINT_CRASH_DOWN_MS_MAX = 50;
@@ -259,6 +262,16 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
       const armed: Fault = { kind: 'kill', target: 'all', after: 'snapshot-ack', downMs: p.intRange(CRASH_DOWN_MS_MIN, CRASH_DOWN_MS_MAX) };
       const lag: Fault = { kind: 'partition', shape: 'isolate-one', target: 'follower' };
       return [{ fault: armed, durationMs: MOMENT_ARM_MS }, { fault: lag, durationMs: ctx.durationMs * 2 }];
+    },
+  },
+  'joint-swap': {
+    membersMin: 3,
+    description: "change several voters in one ConfChangeV2 each (two followers demoted at once, one member swapped in for another, all promoted again), the leader's sends cut right after its commit index passes the first joint entry: it uses the joint configuration while the others still use the old one, and a majority of the incoming voters alone must not commit",
+    draw: (p, _ctx) => {
+      const cut: Fault = { kind: 'one-way', target: 'leader', direction: 'out', after: 'joint-commit' };
+      const change: Fault = { kind: 'membership', action: 'joint-swap', target: p.pick(['leader', 'follower'] as const) };
+      // The change first (its first proposal takes a round trip to commit), the cut armed 1 ms later.
+      return [{ fault: change, durationMs: 1 }, { fault: cut, durationMs: p.intRange(JOINT_SWAP_CUT_MS_MIN, JOINT_SWAP_CUT_MS_MAX) }];
     },
   },
   'failed-transfer': {

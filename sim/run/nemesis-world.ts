@@ -4,7 +4,7 @@
 import type { NemesisWorld, RaftRole } from '../nemesis/nemesis-world-port.ts';
 import { raftRole } from '../nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
-import type { CrashMoment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Prng } from '../world/prng.ts';
@@ -50,11 +50,15 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.crashAfter(node, moment, tornWrites, crashed);
   }
 
+  afterMoment(node: string, moment: Moment, fired: () => void): () => void {
+    return this.cluster.afterMoment(node, moment, fired);
+  }
+
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     this.cluster.setFsyncLatency(node, fsyncUs);
   }
 
-  membership(action: 'replace' | 'remove-add' | 'joint-replace', node: string): boolean {
+  membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean {
     return this.cluster.changeMembership(action, node);
   }
 

@@ -39,9 +39,18 @@ const percent = z.number().int().min(0).max(100);
  * left on the disk, a torn tail kept or a file not synced, is read only by the restart after);
  * right after it acknowledges a snapshot from the leader ("snapshot-ack": the leader counts it
  * as holding the snapshot; a crash shows whether the member does).
+ * A one-way cut can wait for a moment of its own (CutMoments): right after a leader's commit
+ * index passes an entry that enters a joint configuration, before any member hears of it
+ * ("joint-commit": the leader applies the joint configuration while the others still use the
+ * old one, and a cut of its sends leaves them there).
  */
 export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
+/** The moments a one-way cut can wait for (see the one-way fault's `after`). */
+export const CutMoments = ['joint-commit'] as const;
+export type CutMoment = (typeof CutMoments)[number];
+/** Any moment the cluster can report: a crash's or a cut's. */
+export type Moment = CrashMoment | CutMoment;
 
 /** How each moment reads in a fault description. */
 const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
@@ -52,6 +61,9 @@ const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
   'joint-add': 'once it and another member apply a joint configuration that adds a voter',
   recovered: 'after it next restarts and makes its first write durable',
   'snapshot-ack': 'after it next acknowledges a snapshot from the leader',
+};
+const CUT_MOMENT_TEXT: { readonly [M in CutMoment]: string } = {
+  'joint-commit': "right after a leader's commit index next passes an entry that enters a joint configuration, before anyone learns it",
 };
 
 /**
@@ -135,8 +147,14 @@ export const FAULT_KINDS = {
       /** The member whose incoming ("in") or outgoing ("out") messages are cut. */
       target: TargetSchema,
       direction: z.enum(['in', 'out']),
+      /**
+       * Cut at that moment instead of at once (CutMoments): "joint-commit" cuts a leader's sends
+       * right after its commit index passes an entry that enters a joint configuration, so that
+       * it uses the joint configuration and the others the old one.
+       */
+      after: z.enum(CutMoments).optional(),
     }),
-    describe: (f) => `one-way cut ${f.direction} of ${f.target}`,
+    describe: (f) => `one-way cut ${f.direction} of ${f.target}${f.after === undefined ? '' : ` ${CUT_MOMENT_TEXT[f.after]}`}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('one-way' as const), target, direction: fc.constantFrom('in' as const, 'out' as const) }),
     inPropertyMix: true,
   }),
@@ -225,7 +243,7 @@ export const FAULT_KINDS = {
     inPropertyMix: true,
   }),
   membership: kind({
-    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add', 'joint-replace']), target: TargetSchema }),
+    schema: z.strictObject({ kind: z.literal('membership'), action: z.enum(['replace', 'remove-add', 'joint-replace', 'joint-swap']), target: TargetSchema }),
     describe: (f) => `membership ${f.action} ${f.target}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('membership' as const), action: fc.constantFrom('replace' as const, 'remove-add' as const), target }),
     // Membership changes need the cluster's support, which small property clusters skip.

@@ -250,6 +250,7 @@ export const BuiltinNemesisPackages = [
   'crash-after-recovery',
   'crash-after-snapshot-ack',
   'failed-transfer',
+  'joint-swap',
 ] as const;
 export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
 /** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */

@@ -106,7 +106,9 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // Checkpoints saving the elapsed time: reached only once the swarm draws lease checkpointing.
   { name: 'lease-checkpoint-saves-elapsed', scenario: 'swarm', seed: 14, checker: 'invariants' },
   // The first hard state of the WAL read back on restart: invariant recovered-durable (holdout 8).
-  { name: 'restart-first-hard-state', scenario: 'swarm', seed: 2, checker: 'raft' },
+  // Seed 3 since the swarm draws joint-swap (twelfth session): seed 2 draws it and no longer
+  // restarts a member where the mutant shows (caught by 22 of swarm 1..40, seed 3 the first).
+  { name: 'restart-first-hard-state', scenario: 'swarm', seed: 3, checker: 'raft' },
   // A watcher synced after one partial catch-up batch: reached once the swarm draws small watch
   // batch limits (watchBatchMaxRevs 5-50; etcd's 1,000 was never a batch behind), holdout 9.
   { name: 'synced-after-partial-batch', scenario: 'swarm', seed: 15, checker: 'watch' },

@@ -619,8 +619,8 @@ export const MUTANTS = [
   },
   {
     name: 'stale-append-acks-last-index', class: 'replication', file: 'src/raft/follower-handlers.ts', holdout6: true,
-    find: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.committed });",
-    replace: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.lastIndex() });",
+    find: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.sendMessage(appendAccepted(m.from, r.raftLog.committed));",
+    replace: "// Everything up to our commit index matches the leader's log (Log Matching): tell it so.\n    r.sendMessage(appendAccepted(m.from, r.raftLog.lastIndex()));",
     why: 'a stale append (below our commit index: a duplicate or a late one) is answered with our last index, not our commit index: entries past the commit index, perhaps an older term\'s that the leader never checked, count as replicated on us and can be committed without a quorum holding them',
     aimed: ['duplicating-network', 'divergent-logs', 'lossy-network', 'figure8'],
     equivalent: 'probably (eighth session, by reading the code; not proven): the answer lies only if the follower holds, past its commit index, an entry the current leader did not send it, and then no append of that leader has reached it yet (the first one that does truncates from the first entry it carries: fast backtracking lands where the logs still match, so that entry conflicts); every append the leader sends before that carries an index at or above the follower\'s commit index (its first probe is at its own last index, which holds every committed entry, and a reject hint never goes below the follower\'s commit index, where both logs agree on the term), so the stale path meets only logs whose entries past the commit index the leader sent, all durable before the answer leaves. Not caught in 228 campaign runs (seeds 1..4) and 68 runs of the sixth session',

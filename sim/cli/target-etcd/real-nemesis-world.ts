@@ -7,7 +7,7 @@
 // and reaching one of those methods throws that reason (a harness bug).
 import type { NemesisWorld, RaftRole } from '../../nemesis/nemesis-world-port.ts';
 import { raftRole, uninjectable } from '../../nemesis/nemesis-world-port.ts';
-import type { CrashMoment } from '../../scenario/fault.ts';
+import type { CrashMoment, Moment } from '../../scenario/fault.ts';
 import type { Cut } from '../../world/partitions.ts';
 import type { Prng } from '../../world/prng.ts';
 import { postJson } from './post-json.ts';
@@ -86,6 +86,10 @@ export class RealNemesisWorld implements NemesisWorld {
     return refuse(`a crash of ${node} after its next ${moment}`, 'crash-after');
   }
 
+  afterMoment(node: string, moment: Moment, _fired: () => void): () => void {
+    return refuse(`a cut of ${node} after its next ${moment}`, 'crash-after');
+  }
+
   restart(node: string): void {
     this.cluster.restart(node);
   }
@@ -118,7 +122,7 @@ export class RealNemesisWorld implements NemesisWorld {
     if (fsyncUs !== undefined) refuse('a slow disk', 'slow-disk');
   }
 
-  membership(_action: 'replace' | 'remove-add' | 'joint-replace', _node: string): boolean {
+  membership(_action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', _node: string): boolean {
     return refuse('a membership change', 'membership');
   }
 

@@ -6,7 +6,7 @@
 import type { RaftRole } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { raftRole, uninjectable } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../../../sim/nemesis/simulated-world.ts';
-import type { CrashMoment } from '../../../sim/scenario/fault.ts';
+import type { CrashMoment, Moment } from '../../../sim/scenario/fault.ts';
 import { DISK_DEFAULTS } from '../../../sim/world/disk.ts';
 import type { LinkOptions } from '../../../sim/world/network.ts';
 import type { RaftCluster } from './raft-cluster.ts';
@@ -46,6 +46,10 @@ export class RaftNemesisWorld extends SimulatedNemesisWorld {
 
   crashAfter(node: string, moment: CrashMoment): () => void {
     return uninjectable('the Raft harness', `a crash of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
+  }
+
+  afterMoment(node: string, moment: Moment): () => void {
+    return uninjectable('the Raft harness', `a cut of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
   }
 
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
