@@ -13,33 +13,25 @@
 // half alone is wrong there, where one-voter changes never tell.
 import type { ConfChangeSingle, ConfState } from '../../src/raft/types.ts';
 import type { MemberHost } from './member-host.ts';
+import { PhasedChange, POLL_US } from './phased-change.ts';
+import type { PhasedCluster } from './phased-change.ts';
 
 export type JointSwapPhase = 'shrink' | 'swap' | 'grow' | 'done' | 'abandoned';
 
 /** What the driver needs from the cluster. */
-export interface JointSwapCluster {
-  nowUs(): number;
-  schedule(delayUs: number, f: () => void): void;
+export interface JointSwapCluster extends PhasedCluster {
   /** The live leader with the highest term, if any. */
   leaderHost(): MemberHost | undefined;
   /** Told when the driver finished or gave up. */
   finished(s: JointSwap): void;
 }
 
-/** How often the driver looks at the cluster. */
-const POLL_US = 10_000;
-/** A change not applied after this long is proposed again (a duplicate applies as a no-op). */
-const REPROPOSE_US = 500_000;
 
-export class JointSwap {
-  private phaseNow: JointSwapPhase = 'shrink';
-  private nextProposeUs = 0;
+export class JointSwap extends PhasedChange<JointSwapPhase> {
   /** The members this change demoted and has not promoted again. */
   private readonly demoted = new Set<number>();
   /** The swap step's pair, chosen at its first proposal. */
   private swapPair: { promote: number; demote: number } | undefined;
-  /** When each phase began, for results and tests. */
-  readonly steps: { readonly phase: JointSwapPhase; readonly atUs: number }[] = [];
 
   constructor(
     private readonly cluster: JointSwapCluster,
@@ -51,16 +43,7 @@ export class JointSwap {
     readonly votersBefore: readonly number[],
     readonly deadlineUs: number,
   ) {
-    this.steps.push({ phase: 'shrink', atUs: cluster.nowUs() });
-    cluster.schedule(0, () => this.poll());
-  }
-
-  get phase(): JointSwapPhase {
-    return this.phaseNow;
-  }
-
-  get finished(): boolean {
-    return this.phaseNow === 'done' || this.phaseNow === 'abandoned';
+    super(cluster, 'shrink');
   }
 
   /** Every member stays up: no endpoint is held. */
@@ -68,14 +51,11 @@ export class JointSwap {
     return false;
   }
 
-  private enter(phase: JointSwapPhase): void {
-    this.phaseNow = phase;
-    this.nextProposeUs = 0;
-    this.steps.push({ phase, atUs: this.cluster.nowUs() });
-    if (this.finished) this.cluster.finished(this);
+  protected tellFinished(): void {
+    this.cluster.finished(this);
   }
 
-  private poll(): void {
+  protected poll(): void {
     if (this.finished) return;
     if (this.cluster.nowUs() >= this.deadlineUs) return this.enter('abandoned');
     const leader = this.cluster.leaderHost();
@@ -86,7 +66,7 @@ export class JointSwap {
 
   private advance(leader: MemberHost): void {
     const cs = leader.member.membership;
-    switch (this.phaseNow) {
+    switch (this.phase) {
       case 'shrink': {
         const demotedNow = this.votersBefore.filter((id) => cs.learners.includes(id));
         if (demotedNow.length > 0) {
@@ -124,9 +104,7 @@ export class JointSwap {
   }
 
   private propose(leader: MemberHost, changes: ConfChangeSingle[]): void {
-    const now = this.cluster.nowUs();
-    if (now < this.nextProposeUs) return;
-    this.nextProposeUs = now + REPROPOSE_US;
+    if (!this.proposalDue()) return;
     leader.proposeConfChange({ transition: 'joint-implicit', changes, context: '' });
   }
 }

@@ -8,13 +8,13 @@
 // automatically once it applies); the removed member stops once the joint one is left.
 import type { ConfChangeSingle, ConfChangeTransition, ConfState } from '../../src/raft/types.ts';
 import type { MemberHost } from './member-host.ts';
+import { PhasedChange, POLL_US } from './phased-change.ts';
+import type { PhasedCluster } from './phased-change.ts';
 
 export type ReconfigurationPhase = 'remove' | 'add-learner' | 'start' | 'catch-up' | 'promote' | 'done' | 'abandoned';
 
 /** What the driver needs from the cluster. */
-export interface ReconfigurableCluster {
-  nowUs(): number;
-  schedule(delayUs: number, f: () => void): void;
+export interface ReconfigurableCluster extends PhasedCluster {
   /** The live leader with the highest term, if any. */
   leaderHost(): MemberHost | undefined;
   /** Live hosts, for snapshots that hold the learner. */
@@ -30,25 +30,12 @@ export interface ReconfigurableCluster {
   finished(r: Reconfiguration): void;
 }
 
-/** How often the driver looks at the cluster. */
-const POLL_US = 10_000;
-/** A dropped or lost conf change is proposed again after this long. */
-const REPROPOSE_US = 500_000;
 /** etcd's readyPercent for promoting a learner. */
 const LEARNER_READY_PERCENT = 90;
 
-export interface ReconfigurationStep {
-  readonly phase: ReconfigurationPhase;
-  readonly atUs: number;
-}
-
-export class Reconfiguration {
-  private phaseNow: ReconfigurationPhase = 'remove';
-  private nextProposeUs = 0;
+export class Reconfiguration extends PhasedChange<ReconfigurationPhase> {
   /** When the learner was first found caught up (learnerHoldUs counts from there). */
   private readyAtUs: number | undefined;
-  /** When each phase began, for results and tests. */
-  readonly steps: ReconfigurationStep[] = [];
 
   constructor(
     private readonly cluster: ReconfigurableCluster,
@@ -61,31 +48,19 @@ export class Reconfiguration {
     /** How the removal and the promotion are proposed: 'auto' one-voter changes, or through a joint configuration. */
     readonly transition: ConfChangeTransition = 'auto',
   ) {
-    this.steps.push({ phase: 'remove', atUs: cluster.nowUs() });
-    cluster.schedule(0, () => this.poll());
-  }
-
-  get phase(): ReconfigurationPhase {
-    return this.phaseNow;
-  }
-
-  get finished(): boolean {
-    return this.phaseNow === 'done' || this.phaseNow === 'abandoned';
+    super(cluster, 'remove');
   }
 
   /** The endpoint has no process the cluster counts on: between its removal and its fresh start. */
   get holdsEndpoint(): boolean {
-    return this.phaseNow === 'add-learner' || this.phaseNow === 'start' || (this.phaseNow === 'abandoned' && !this.cluster.isUp(this.endpoint));
+    return this.phase === 'add-learner' || this.phase === 'start' || (this.phase === 'abandoned' && !this.cluster.isUp(this.endpoint));
   }
 
-  private enter(phase: ReconfigurationPhase): void {
-    this.phaseNow = phase;
-    this.nextProposeUs = 0;
-    this.steps.push({ phase, atUs: this.cluster.nowUs() });
-    if (this.finished) this.cluster.finished(this);
+  protected tellFinished(): void {
+    this.cluster.finished(this);
   }
 
-  private poll(): void {
+  protected poll(): void {
     if (this.finished) return;
     if (this.cluster.nowUs() >= this.deadlineUs) return this.enter('abandoned');
     this.advance();
@@ -95,7 +70,7 @@ export class Reconfiguration {
   private advance(): void {
     const c = this.cluster;
     const leader = c.leaderHost();
-    switch (this.phaseNow) {
+    switch (this.phase) {
       case 'remove': {
         if (leader === undefined) return;
         if (!inConfig(leader.member.membership, this.oldRaftId)) {
@@ -162,9 +137,7 @@ export class Reconfiguration {
   }
 
   private propose(leader: MemberHost, change: ConfChangeSingle): void {
-    const now = this.cluster.nowUs();
-    if (now < this.nextProposeUs) return;
-    this.nextProposeUs = now + REPROPOSE_US;
+    if (!this.proposalDue()) return;
     leader.proposeConfChange({ transition: change.type === 'add-learner-node' ? 'auto' : this.transition, changes: [change], context: '' });
   }
 }
