@@ -105,7 +105,7 @@ export function dumpFieldProblem(dump: unknown, path: string): string | undefine
 export function watchRecordProblem(request: unknown, response: unknown): string | undefined {
   const walk = { partial: false };
   const wrapped = typeof response === 'object' && response !== null && !Array.isArray(response) && 'result' in response;
-  const shown = wrapped ? (response as { result: unknown }).result : response;
+  const shown = wrapped ? response.result : response;
   return messageProblem(WatchResponse, shown, wrapped ? 'response.result' : 'response', walk, 0) ?? messageProblem(WatchRequest, request, 'request', walk, 0);
 }
 
