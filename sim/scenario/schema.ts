@@ -146,7 +146,7 @@ export const PLANNED_REQUESTS_MAX = HISTORY_OPS_MAX_DEFAULT / 2;
 /** The value bytes a workload may plan (requests x valueBytes): 256 MiB, kept in the MVCC log, the history and the messages. */
 export const PLANNED_VALUE_BYTES_MAX = 256 * 1024 * 1024;
 
-export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
+export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock', 'auth'] as const;
 export type WorkloadKind = (typeof WorkloadKinds)[number];
 
 export const WorkloadSchema = z.strictObject({
@@ -281,7 +281,7 @@ export const NemesisSchema = z.strictObject({
   tornKills: z.boolean().default(false),
 });
 
-export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;
+export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft', 'auth'] as const;
 export type CheckerName = (typeof CheckerNames)[number];
 
 /** One allowedViolations entry: "checker:anomaly", or a bare checker name. */

@@ -43,7 +43,7 @@ import { heapBudget, textBudget, textBytesMax } from '../heap-budget.ts';
 import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
-import { checkedMayBeKnownBugs, isEtcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
+import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 
@@ -123,7 +123,10 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
   if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
   if (etcdVersion !== undefined && model !== 'etcd') throw new UsageError('detcd check: --etcd-version applies to --model etcd only');
-  if (etcdVersion !== undefined && !isEtcdRelease(etcdVersion)) throw new UsageError(`detcd check: --etcd-version must be an etcd release such as 3.4.23, got '${etcdVersion}'`);
+  const release = etcdVersion === undefined ? undefined : etcdRelease(etcdVersion);
+  // A line (3.4) is not a release: which known bugs it has depends on the patch a fix came in.
+  if (etcdVersion !== undefined && release === undefined) throw new UsageError(`detcd check: --etcd-version '${etcdVersion}' is not an etcd release (3.4.23 or v3.4.23)`);
+  etcdVersion = release;
   return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, etcdVersion, files };
 }
 

@@ -255,6 +255,7 @@ async function drive(
   // Before the heal: what the cluster could serve while traffic ran (thin-traffic.ts).
   const servable: ServableTime = { trafficUs: stopUs - startUs, ...cluster.servableUs(startUs, stopUs), loadPerCore: Math.max(loadAtStart, loadavg()[0] ?? 0) / Math.max(1, availableParallelism()) };
   nemesis.healAll();
+  if (nemesis.faultsNotRun > 0) log(`${nemesis.faultsNotRun} faults of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first`);
   await cluster.settle();
   cluster.network.healAll();
   await cluster.settle();
@@ -342,7 +343,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, faultsNotRun: nemesis.faultsNotRun, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);
