@@ -20,6 +20,7 @@ import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap } from '../check/packed-map.ts';
 import { fixedShapeOps } from '../check/fixed-shape.ts';
+import { checkAuth } from '../check/auth.ts';
 
 /** Model steps the linearizability search may take per history op, and in all (seconds of search). */
 const LINEARIZABILITY_STEPS_PER_OP = 500;
@@ -65,7 +66,10 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   const out: Record<string, CheckResult> = {};
   // Every checker reads one copy in fixed shapes (sim/check/fixed-shape.ts): a cold worker then
   // compiles each checker once instead of again at every new shape of op, request or array.
-  const history = fixedShapeOps(recorded);
+  const all = fixedShapeOps(recorded);
+  // Auth requests change who may do what, not the key space: the etcd model judges the rest (auth.ts judges them).
+  const history = all.some(isAuthOp) ? all.filter((op) => !isAuthOp(op)) : all;
+  if (names.has('auth')) out['auth'] = checkAuth(all);
   if (names.has('linearizable')) {
     const lines = packedMap(history, (_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
@@ -112,6 +116,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   }
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }
+
+const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/');
 
 /**
  * How far a member clock may run slow or step back in a scenario (the mirror of clockErrorOf,
