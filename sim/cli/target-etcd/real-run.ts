@@ -49,6 +49,7 @@ import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import { drawDifference } from './replay-draw.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
@@ -73,6 +74,12 @@ export interface RealRunOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** Step around the target version's known bugs (known-bugs.ts); true by default. */
   readonly mitigations?: boolean | undefined;
+  /**
+   * A replay: the run's recorded options (results.json), which the draw and the schedule must
+   * give again; where they do not (another machine's or build's draw), the run is refused before
+   * anything starts.
+   */
+  readonly recordedOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Test hook: send every range as a serializable read while the history records what the workload asked for. */
   readonly serializableReadsOnTheWire?: boolean | undefined;
 }
@@ -139,6 +146,13 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
+  if (options.recordedOptions !== undefined) {
+    // leftOut describes the draw (its words may change between builds); the rest is the draw.
+    const { expect: _expect, leftOut: _recordedLeftOut, ...recorded } = options.recordedOptions;
+    const { leftOut: _leftOut, ...now } = drawn;
+    const differs = drawDifference(recorded, { ...now, schedule });
+    if (differs !== undefined) throw new UsageError(`the replay would not run what ran: seed ${seed} draws another run here (${differs})${mode === 'loopback' ? '; without network namespaces (run as root) the swarm keeps no network fault' : ''}`);
+  }
   const version = etcdVersion(binary);
   const bugs = knownBugsOf(version, scenario);
   const steppable = bugs.filter((b) => b.mitigation !== 'none');
