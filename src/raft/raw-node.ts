@@ -164,7 +164,8 @@ export class RawNode {
     const before = this.prevHardState;
     invariant(hs.term >= before.term && (hs.term > before.term || before.vote === NONE || hs.vote === before.vote), 'hard-state-monotonic',
       () => `hard state term ${before.term} vote ${before.vote} -> term ${hs.term} vote ${hs.vote}`);
-    for (const m of messages) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as Message;
       if (m.type !== 'MsgVoteResp' || m.reject) continue;
       invariant(hs.term > m.term || (hs.term === m.term && hs.vote === m.to), 'vote-persisted-before-granted',
         () => `vote for ${m.to} in term ${m.term} sent with hard state term ${hs.term} vote ${hs.vote}`);

@@ -40,6 +40,7 @@ import { removeLeftovers, WORK_DIR_PREFIX } from './leftovers.ts';
 import { runNames } from './names.ts';
 import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
+import { firstLeaderWaitMs, noFirstLeader } from './first-leader.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
 import { watchesCaughtUpRevision } from '../../run/liveness.ts';
@@ -48,12 +49,12 @@ import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import { drawDifference } from './replay-draw.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
-const LEADER_WAIT_MS = 30_000;
 const JOBS_PROCESS_BASE = 100_000;
 /** The process of the read that ends the history (apart from workers, jobs, keep-alives and probes). */
 const FINAL_READ_PROCESS = 3_000_000;
@@ -73,6 +74,12 @@ export interface RealRunOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** Step around the target version's known bugs (known-bugs.ts); true by default. */
   readonly mitigations?: boolean | undefined;
+  /**
+   * A replay: the run's recorded options (results.json), which the draw and the schedule must
+   * give again; where they do not (another machine's or build's draw), the run is refused before
+   * anything starts.
+   */
+  readonly recordedOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Test hook: send every range as a serializable read while the history records what the workload asked for. */
   readonly serializableReadsOnTheWire?: boolean | undefined;
 }
@@ -139,6 +146,13 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
+  if (options.recordedOptions !== undefined) {
+    // leftOut describes the draw (its words may change between builds); the rest is the draw.
+    const { expect: _expect, leftOut: _recordedLeftOut, ...recorded } = options.recordedOptions;
+    const { leftOut: _leftOut, ...now } = drawn;
+    const differs = drawDifference(recorded, { ...now, schedule });
+    if (differs !== undefined) throw new UsageError(`the replay would not run what ran: seed ${seed} draws another run here (${differs})${mode === 'loopback' ? '; without network namespaces (run as root) the swarm keeps no network fault' : ''}`);
+  }
   const version = etcdVersion(binary);
   const bugs = knownBugsOf(version, scenario);
   const steppable = bugs.filter((b) => b.mitigation !== 'none');
@@ -215,16 +229,8 @@ async function drive(
   log(`starting ${scenario.cluster.members} etcd ${target.version} members (${target.network === 'netns' ? 'one network namespace each' : 'loopback'})`);
   cluster.start();
   const history = new HistoryLog(() => clock.nowUs());
-  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) {
-    // A member that ended by itself is an etcd that does not run here as a cluster member (a
-    // wrapper, another program, a broken install): what the user gave, named with etcd's own last words.
-    const ended = cluster.endedMember();
-    if (ended !== undefined) {
-      const said = ended.lastLogLine();
-      throw new UsageError(`--etcd ${target.binary}: member ${ended.spec.name} ended at start (${ended.endedOnItsOwn ?? ''})${said === '' ? '' : `, its log's last line: ${said}`}; logs in ${workDir}`);
-    }
-    throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
-  }
+  const leaderWaitMs = firstLeaderWaitMs(scenario.cluster.raft.tickMs * scenario.cluster.raft.electionTicks);
+  if (!(await cluster.waitForLeader(leaderWaitMs))) throw noFirstLeader(cluster, target.binary, leaderWaitMs, workDir);
   const nets: { close(): void }[] = [];
   const clients = startClients((id, onMessage) => {
     const net = gatewayClientNet(id, {
