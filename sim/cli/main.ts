@@ -42,11 +42,18 @@ function inVoice(command: string, message: string): string {
 }
 
 /** A reader that closed the pipe early (`detcd check ... | head`) has all it wants: stop quietly. */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw err;
+}
+
+/**
+ * Once per process: main() also runs in-process, many times over (tests, programmatic use), and
+ * a listener per call leaked and tripped Node's MaxListenersExceededWarning at the 11th.
+ */
 function exitQuietlyOnClosedPipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    throw err;
-  });
+  if (process.stdout.listeners('error').includes(onStdoutError)) return;
+  process.stdout.on('error', onStdoutError);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -49,15 +49,24 @@ export function leaseKeySurvivesRevoke(run, rng) {
  * member that answered the revoke (same header: member, term) with the lease's granted TTL.
  */
 export function leaseRenewedAfterRevoke(run, rng) {
+  return answeredAliveAfterRevoke(run, rng, 'lease/keepalive', (id, ttl) => ({ ID: id, TTL: ttl }), (s, ttl) => `keep-alive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered by that member with TTL ${ttl}`);
+}
+
+/**
+ * An op of kind f sent 1 µs after a member answered a lease's revoke, answered by that member (same
+ * header: member, term) as if the lease were alive with its granted TTL (answer(id, ttl) is the rest).
+ */
+function answeredAliveAfterRevoke(run, rng, f, answer, describe) {
   const pairs = pairOps(run.history);
   const ttls = grantedTtl(pairs);
   const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
   if (s === undefined) return undefined;
   const [process] = freshProcesses(run.history, 1);
   const header = clone(s.p.done.value.header);
-  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/keepalive', value: { ID: s.id } };
-  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/keepalive', value: { header, ID: s.id, TTL: String(ttls.get(s.id)) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
-  return { ...run, history: withOps(run.history, [invoke, ok]), site: `keep-alive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered by that member with TTL ${ttls.get(s.id)}` };
+  const ttl = String(ttls.get(s.id));
+  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f, value: { ID: s.id } };
+  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f, value: { header, ...answer(s.id, ttl) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
+  return { ...run, history: withOps(run.history, [invoke, ok]), site: describe(s, ttl) };
 }
 
 /**
@@ -208,14 +217,5 @@ export function leaseGrantLiveId(run, rng) {
  * answered by that member as alive (its granted TTL left): a revoked lease is not found (TTL -1).
  */
 export function leaseTtlAfterRevoke(run, rng) {
-  const pairs = pairOps(run.history);
-  const ttls = grantedTtl(pairs);
-  const s = pick(rng, revokes(pairs).filter((rv) => ttls.has(rv.id) && rv.p.done.value?.header !== undefined));
-  if (s === undefined) return undefined;
-  const [process] = freshProcesses(run.history, 1);
-  const header = clone(s.p.done.value.header);
-  const ttl = ttls.get(s.id);
-  const invoke = { index: 0, time: s.at + 1, process, type: 'invoke', f: 'lease/timetolive', value: { ID: s.id } };
-  const ok = { index: 0, time: s.at + 2, process, type: 'ok', f: 'lease/timetolive', value: { header, ID: s.id, TTL: String(ttl), grantedTTL: String(ttl) }, ...(s.p.done.node === undefined ? {} : { node: s.p.done.node }) };
-  return { ...run, history: withOps(run.history, [invoke, ok]), site: `TimeToLive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered alive (TTL ${ttl})` };
+  return answeredAliveAfterRevoke(run, rng, 'lease/timetolive', (id, ttl) => ({ ID: id, TTL: ttl, grantedTTL: ttl }), (s, ttl) => `TimeToLive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered alive (TTL ${ttl})`);
 }
