@@ -2,7 +2,7 @@
 // request against the etcd model, and etcd's watch and lease guarantees. Each runs inside a
 // bound: when the linearizability search runs out of steps the verdict is "unknown", never
 // "valid".
-import { LEASE_CHECK_INTERVAL_MS } from '../../src/server/member-config.ts';
+import { EXPIRED_LEASE_RETRY_INTERVAL_MS, LEASE_CHECK_INTERVAL_MS } from '../../src/server/member-config.ts';
 import { checkHistory } from '../check/check-history.ts';
 import type { CheckBudget } from '../check/linearizability/check.ts';
 import { checkLease } from '../check/lease.ts';
@@ -109,8 +109,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
     if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
       options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);
-      // etcd's request timeout (5 s + 2 election timeouts) clears the dropped revoke; the expiry loop proposes it again at its next check.
-      options.revokeRetryUs = (5_000 + 2 * raft.electionTicks * raft.tickMs + LEASE_CHECK_INTERVAL_MS) * 1000;
+      // The lessor finds a lease whose revoke was dropped again 3 s after it proposed it, at its next check.
+      options.revokeRetryUs = (EXPIRED_LEASE_RETRY_INTERVAL_MS + LEASE_CHECK_INTERVAL_MS) * 1000;
     }
     out['lease'] = checkLease(history, options);
   }

@@ -773,7 +773,7 @@ export const MUTANTS = [
   },
   {
     name: 'revoke-never-retried', class: 'lease', file: 'src/server/lease-expiry.ts', holdout8: true,
-    find: 'if (nowMs - sentMs >= this.requestTimeoutMs) this.inFlight.delete(id);',
+    find: 'if (nowMs - sentMs >= EXPIRED_LEASE_RETRY_INTERVAL_MS) this.inFlight.delete(id);',
     replace: 'if (nowMs - sentMs < 0) this.inFlight.delete(id);',
     why: 'an expired lease whose revoke proposal was lost (dropped, or cut off with a partition that healed) is never proposed again while this leader lasts: the lease and its keys outlive their TTL indefinitely',
     aimed: ['lease-expiry-partition', 'lease-long-partition', 'lease-renew-expiry'],

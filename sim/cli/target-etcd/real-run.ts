@@ -40,6 +40,7 @@ import { removeLeftovers, WORK_DIR_PREFIX } from './leftovers.ts';
 import { runNames } from './names.ts';
 import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
+import { firstLeaderWaitMs, noFirstLeader } from './first-leader.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
 import { watchesCaughtUpRevision } from '../../run/liveness.ts';
@@ -55,7 +56,6 @@ import { thinTraffic } from './thin-traffic.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
-const LEADER_WAIT_MS = 30_000;
 const JOBS_PROCESS_BASE = 100_000;
 /** The process of the read that ends the history (apart from workers, jobs, keep-alives and probes). */
 const FINAL_READ_PROCESS = 3_000_000;
@@ -230,16 +230,8 @@ async function drive(
   log(`starting ${scenario.cluster.members} etcd ${target.version} members (${target.network === 'netns' ? 'one network namespace each' : 'loopback'})`);
   cluster.start();
   const history = new HistoryLog(() => clock.nowUs());
-  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) {
-    // A member that ended by itself is an etcd that does not run here as a cluster member (a
-    // wrapper, another program, a broken install): what the user gave, named with etcd's own last words.
-    const ended = cluster.endedMember();
-    if (ended !== undefined) {
-      const said = ended.lastLogLine();
-      throw new UsageError(`--etcd ${target.binary}: member ${ended.spec.name} ended at start (${ended.endedOnItsOwn ?? ''})${said === '' ? '' : `, its log's last line: ${said}`}; logs in ${workDir}`);
-    }
-    throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
-  }
+  const leaderWaitMs = firstLeaderWaitMs(scenario.cluster.raft.tickMs * scenario.cluster.raft.electionTicks);
+  if (!(await cluster.waitForLeader(leaderWaitMs))) throw noFirstLeader(cluster, target.binary, leaderWaitMs, workDir);
   const nets: { close(): void }[] = [];
   const clients = startClients((id, onMessage) => {
     const net = gatewayClientNet(id, {

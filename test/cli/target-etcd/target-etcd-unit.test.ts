@@ -71,6 +71,10 @@ describe('refusals', () => {
     expect(refusal(scenario(), ok.map(at), 'netns')).toBeUndefined();
   });
 
+  it('refuses the auth workload (the real liveness probes do not log in), naming the field', () => {
+    expect(refusal({ ...scenario(), workload: { ...scenario().workload, kind: 'auth' } }, [], 'netns')).toMatch(/^workload\.kind 'auth' cannot run on target etcd/);
+  });
+
   it('without namespaces, network faults are refused and process faults still run', () => {
     expect(refusal(scenario(), [at({ kind: 'partition', shape: 'halves' })], 'loopback')).toMatch(/network namespaces/);
     expect(refusal(scenario(), [at({ kind: 'kill', target: 'leader' }), at({ kind: 'pause', target: 'n2' })], 'loopback')).toBeUndefined();
