@@ -52,8 +52,10 @@ function judge(res) {
   } catch (err) {
     check = `check exit ${err.status}`;
   }
-  // The run's verdict may be unknown for thin traffic, which the check does not judge; anything else must agree.
-  if ((r.valid === false) !== check.endsWith('exit 1')) verdicts.checkDisagrees++;
+  // The run's verdict may be unknown for thin traffic, which the check does not judge, or invalid by a
+  // checker the check does not run (lock, liveness, convergence); its own checkers' verdicts must agree.
+  const checkFails = ['linearizable', 'watch', 'lease'].some((c) => r.checkers[c]?.valid === false);
+  if (checkFails !== check.endsWith('exit 1')) verdicts.checkDisagrees++;
   if (r.valid === true) verdicts.valid++;
   else if (r.valid === false) verdicts.invalid++;
   else verdicts.unknown++;
