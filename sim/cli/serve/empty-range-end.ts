@@ -27,7 +27,8 @@ function fromKeyOn(r: Body): Body {
   return r['range_end'] === '' ? { ...r, range_end: FROM_KEY_ON } : r;
 }
 
-const ops = (txn: Body): unknown[] => [...(Array.isArray(txn['success']) ? txn['success'] : []), ...(Array.isArray(txn['failure']) ? txn['failure'] : [])];
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
+const ops = (txn: Body): unknown[] => [...list(txn['success']), ...list(txn['failure'])];
 
 /** etcd's isTxnReadonly: every operation is a range (a nested txn is not: it goes through raft). */
 function readOnly(txn: Body): boolean {
@@ -37,8 +38,8 @@ function readOnly(txn: Body): boolean {
 function txnFromKeyOn(txn: Body): Body {
   const op = (o: unknown): unknown => (isBody(o) && isBody(o['request_range']) ? { ...o, request_range: fromKeyOn(o['request_range']) } : o);
   const out: Body = { ...txn };
-  if (Array.isArray(txn['compare'])) out['compare'] = txn['compare'].map((c) => (isBody(c) ? fromKeyOn(c) : c));
-  if (Array.isArray(txn['success'])) out['success'] = txn['success'].map(op);
-  if (Array.isArray(txn['failure'])) out['failure'] = txn['failure'].map(op);
+  if (Array.isArray(txn['compare'])) out['compare'] = list(txn['compare']).map((c) => (isBody(c) ? fromKeyOn(c) : c));
+  if (Array.isArray(txn['success'])) out['success'] = list(txn['success']).map(op);
+  if (Array.isArray(txn['failure'])) out['failure'] = list(txn['failure']).map(op);
   return out;
 }
