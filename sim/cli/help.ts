@@ -122,9 +122,10 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                   whose clients timed out (default: a report\'s watches.jsonl',
     '                   beside its history.jsonl)',
     '  --no-watches     etcd: judge the history alone',
-    '  --etcd-version V etcd: the release that answered (3.4.23): a violation',
-    '                   with the shape of one of its known bugs is named (default:',
-    '                   a detcd report\'s results.json beside its history.jsonl)',
+    '  --etcd-version V etcd: the release that answered (3.4.23, or its tag',
+    '                   v3.4.23): a violation with the shape of one of its known',
+    '                   bugs is named (default: a detcd report\'s results.json',
+    '                   beside its history.jsonl)',
   ],
   serve: [
     'usage: detcd serve [--port P] [--nodes N] [--seed N] [--scenario NAME|FILE]',

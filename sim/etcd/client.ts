@@ -49,7 +49,7 @@ export interface EtcdClientOptions {
   /**
    * The auth token to send with a request (or a watch stream's opening) that carries none, asked
    * per member at send time; undefined sends none. Serve's own clients log in this way once a
-   * user has turned authentication on (sim/cli/serve/harness-auth.ts).
+   * user has turned authentication on (sim/etcd/harness-auth.ts).
    */
   readonly authToken?: ((member: string) => string | undefined) | undefined;
 }

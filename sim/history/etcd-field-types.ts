@@ -1,84 +1,125 @@
 // The types of the etcd fields a history's requests and answers carry, checked before the etcd
 // model reads them: a history from outside (detcd check, a real etcd run) may hold anything, and
 // a field the model cannot read must be bad input naming its line and path (exit 3), not an
-// error deep inside a search. etcd's gateway JSON writes int64 fields as decimal strings and
-// bytes as base64; hand-written histories may use JSON integers.
+// error deep inside a search, nor a value read as something else (a flag "true" read as false,
+// an enum 2 or "DESCENDING" read as its default). Every field is typed by etcd's own messages
+// (src/api/schema.ts, the gateway's schemas): an op's request by its `f`'s request message, its
+// answer by the response message, a watch record's by WatchRequest and WatchResponse, a store
+// dump by RangeResponse. etcd's gateway JSON writes int64 fields as decimal strings, bytes as
+// base64 and enums by name; hand-written histories may use JSON integers. Fields the messages do
+// not have are left alone (they are not read).
+import { apiPath } from '../../src/api/paths.ts';
+import type { Kind, Scalar, Schema } from '../../src/api/schema.ts';
+import { RangeResponse, WatchRequest, WatchResponse } from '../../src/api/schema.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { UNRECORDED } from './etcd-robustness.ts';
 import { shownValue } from './shown-value.ts';
 
-/** int64 fields of etcd's requests and responses (etcdserverpb, mvccpb) the model reads. */
-const INT64_FIELDS = new Set([
-  'revision', 'mod_revision', 'create_revision', 'version', 'count', 'limit', 'deleted', 'raft_term', 'compact_revision',
-  'min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision', 'TTL', 'grantedTTL', 'start_revision',
-  'ID', 'lease', 'member_id', 'cluster_id',
-]);
-/** Bytes fields (base64). */
-const BYTES_FIELDS = new Set(['key', 'range_end', 'value']);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** Lists whose elements are messages (objects). */
-const MESSAGE_LISTS = new Set(['compare', 'success', 'failure', 'kvs', 'responses', 'prev_kvs', 'leases', 'events']);
+const DECIMAL = /^-?\d{1,20}$/;
 /** Nesting deeper than any etcd request or answer (nested txns included) is not one. */
 const DEPTH_MAX = 64;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const UINT32_MAX = 2 ** 32 - 1;
 
-function describe(v: unknown): string {
-  return shownValue(v);
-}
-
-function fieldProblem(name: string, v: unknown, partial: boolean): string | undefined {
-  if (v === undefined || v === null || (partial && v === UNRECORDED)) return undefined;
-  if (INT64_FIELDS.has(name)) {
-    if (typeof v === 'number' && Number.isInteger(v)) return undefined;
-    if (typeof v === 'string' && (v === '' || /^-?\d{1,20}$/.test(v))) return undefined;
-    return `must be an int64 (a decimal string or an integer), got ${describe(v)}`;
-  }
-  if (BYTES_FIELDS.has(name)) {
-    if (typeof v === 'string' && v.length % 4 === 0 && BASE64.test(v)) return undefined;
-    return `must be base64 bytes, got ${describe(v)}`;
-  }
+/** `v` as an integer (a JSON integer or decimal text), or undefined. */
+function integerOf(v: unknown): bigint | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && Number.isFinite(v) ? BigInt(v) : undefined;
+  if (typeof v === 'string') return v === '' ? 0n : DECIMAL.test(v) ? BigInt(v) : undefined;
   return undefined;
 }
 
-/** The first field of `v` (under `path`) whose type is wrong, as "path: problem". */
-function firstProblem(v: unknown, path: string, partial: boolean, depth: number): string | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  if (depth > DEPTH_MAX) return `${path}: nested deeper than ${DEPTH_MAX} levels`;
-  if (Array.isArray(v)) {
+function integerProblem(v: unknown, min: bigint, max: bigint, what: string): string | undefined {
+  const n = integerOf(v);
+  if (n !== undefined && n >= min && n <= max) return undefined;
+  return `must be ${what} (a decimal string or an integer), got ${shownValue(v)}`;
+}
+
+function scalarProblem(kind: Scalar, v: unknown): string | undefined {
+  switch (kind) {
+    case 'int64':
+    case 'bigint':
+      return integerProblem(v, INT64_MIN, INT64_MAX, 'an int64');
+    case 'id':
+      return integerProblem(v, 0n, UINT64_MAX, 'a uint64');
+    case 'uint32':
+      return integerProblem(v, 0n, BigInt(UINT32_MAX), 'a uint32');
+    case 'bytes':
+      return typeof v === 'string' && v.length % 4 === 0 && BASE64.test(v) ? undefined : `must be base64 bytes, got ${shownValue(v)}`;
+    case 'bool':
+      return typeof v === 'boolean' ? undefined : `must be true or false, got ${shownValue(v)}`;
+    case 'string':
+      return typeof v === 'string' ? undefined : `must be a string, got ${shownValue(v)}`;
+  }
+}
+
+interface Walk {
+  /** Answers that leave fields out write them as UNRECORDED: any value (etcd-robustness.ts). */
+  readonly partial: boolean;
+}
+
+/** The first field under `path` (of kind `kind`) whose value is of the wrong type, as "field 'path' problem". */
+function kindProblem(kind: Kind, v: unknown, path: string, walk: Walk, depth: number): string | undefined {
+  if (v === undefined || v === null || (walk.partial && v === UNRECORDED)) return undefined;
+  if (depth > DEPTH_MAX) return `field '${path}' is nested deeper than ${DEPTH_MAX} levels`;
+  if (typeof kind === 'string') {
+    const p = scalarProblem(kind, v);
+    return p === undefined ? undefined : `field '${path}' ${p}`;
+  }
+  if ('enumName' in kind) {
+    return typeof v === 'string' && kind.names.includes(v) ? undefined : `field '${path}' must be one of ${kind.names.join(', ')} (etcd's ${kind.enumName}, by name), got ${shownValue(v)}`;
+  }
+  if ('repeated' in kind) {
+    if (!Array.isArray(v)) return `field '${path}' must be a list, got ${shownValue(v)}`;
     for (let i = 0; i < v.length; i++) {
-      const p = firstProblem(v[i], `${path}[${i}]`, partial, depth + 1);
+      // An element of a list of messages may not be null: etcd never writes one.
+      if (v[i] === null && typeof kind.repeated !== 'string' && 'message' in kind.repeated) return `field '${path}[${i}]' must be an object, got null`;
+      const p = kindProblem(kind.repeated, v[i], `${path}[${i}]`, walk, depth + 1);
       if (p !== undefined) return p;
     }
     return undefined;
   }
-  for (const [name, field] of Object.entries(v)) {
-    const here = `${path}.${name}`;
-    const problem = fieldProblem(name, field, partial);
-    if (problem !== undefined) return `field '${here}' ${problem}`;
-    if (MESSAGE_LISTS.has(name) && field !== undefined && field !== null) {
-      if (!Array.isArray(field)) return `field '${here}' must be a list, got ${describe(field)}`;
-      const at = field.findIndex((e) => typeof e !== 'object' || e === null || Array.isArray(e));
-      if (at >= 0) return `field '${here}[${at}]' must be an object, got ${describe(field[at])}`;
-    }
-    const inner = firstProblem(field, here, partial, depth + 1);
-    if (inner !== undefined) return inner;
+  return messageProblem(kind.message(), v, path, walk, depth);
+}
+
+function messageProblem(schema: Schema, v: unknown, path: string, walk: Walk, depth: number): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) return `field '${path}' must be an object, got ${shownValue(v)}`;
+  const o = v as Record<string, unknown>;
+  for (const [name, kind] of schema) {
+    const p = kindProblem(kind, o[name], `${path}.${name}`, walk, depth + 1);
+    if (p !== undefined) return p;
   }
   return undefined;
 }
 
-/** The first etcd field of `value` (named `path`) whose type is wrong, as "field 'path…' problem". */
-export function etcdFieldProblem(value: unknown, path: string): string | undefined {
-  return firstProblem(value, path, false, 0);
+/** The first field of a store dump (etcdctl get -w json: a RangeResponse) whose type is wrong. */
+export function dumpFieldProblem(dump: unknown, path: string): string | undefined {
+  return messageProblem(RangeResponse, dump, path, { partial: false }, 0);
+}
+
+/** The first field of a watch record's create request and response whose type is wrong (a stream's response may be wrapped as {"result": …}). */
+export function watchRecordProblem(request: unknown, response: unknown): string | undefined {
+  const walk = { partial: false };
+  const wrapped = typeof response === 'object' && response !== null && !Array.isArray(response) && 'result' in response;
+  const shown = wrapped ? response.result : response;
+  return messageProblem(WatchResponse, shown, wrapped ? 'response.result' : 'response', walk, 0) ?? messageProblem(WatchRequest, request, 'request', walk, 0);
 }
 
 /** Throws a HistoryParseError naming the line and field of the first etcd field of the wrong type. */
 export function checkEtcdFieldTypes(history: ParsedHistory): void {
-  const partial = history.partialAnswers === true;
+  const walk = { partial: history.partialAnswers === true };
   for (let i = 0; i < history.ops.length; i++) {
     const op = history.ops[i]!;
     // A failed op's value is the error the client saw, not an etcd message.
     if (op.type === 'fail' || op.type === 'info') continue;
-    const problem = firstProblem(op.value, 'value', partial, 0);
+    // An f of no etcd call is the model's to refuse (model-names.ts).
+    const api = apiPath(`/v3/${op.f}`);
+    if (api === undefined) continue;
+    const problem = messageProblem(op.type === 'invoke' ? api.request : api.response, op.value, 'value', walk, 0);
     if (problem !== undefined) throw new HistoryParseError(history.lines[i] ?? i + 1, `${op.f}: ${problem}`);
   }
 }

@@ -57,11 +57,11 @@ function requestOf(r: Reader, v: unknown): Json {
   r.onlyKnown(o, ['Key', 'Revision', 'WithPrefix', 'WithProgressNotify', 'WithPrevKV'], 'Request');
   const key = r.string(o['Key'], 'Request.Key');
   const req: Json = { key: b64(key) };
-  if (o['WithPrefix'] === true) req['range_end'] = b64Bytes(prefixEnd(key));
+  if (r.flag(o['WithPrefix'], 'Request.WithPrefix')) req['range_end'] = b64Bytes(prefixEnd(key));
   const start = r.count(o['Revision'], 'Request.Revision');
   if (start > 0) req['start_revision'] = String(start);
-  if (o['WithProgressNotify'] === true) req['progress_notify'] = true;
-  if (o['WithPrevKV'] === true) req['prev_kv'] = true;
+  if (r.flag(o['WithProgressNotify'], 'Request.WithProgressNotify')) req['progress_notify'] = true;
+  if (r.flag(o['WithPrevKV'], 'Request.WithPrevKV')) req['prev_kv'] = true;
   return { create_request: req };
 }
 
@@ -74,8 +74,7 @@ function eventOf(r: Reader, v: unknown, path: string): Json {
   const revision = r.count(o['Revision'], `${path}.Revision`);
   if (revision < 2) r.fail(`${path}.Revision`, `must be a write's revision (≥ 2), got ${shown(o['Revision'])}`);
   const kv: Json = { key: b64(key), mod_revision: String(revision) };
-  const isCreate = o['IsCreate'] === true;
-  if (o['IsCreate'] !== undefined && typeof o['IsCreate'] !== 'boolean') r.fail(`${path}.IsCreate`, `must be true or false, got ${shown(o['IsCreate'])}`);
+  const isCreate = r.flag(o['IsCreate'], `${path}.IsCreate`);
   if (type === 'delete-operation') {
     if (isCreate) r.fail(`${path}.IsCreate`, 'is true for a delete-operation');
     if (valueOf(r, o['Value'], `${path}.Value`) !== '') r.fail(`${path}.Value`, 'is set for a delete-operation (a DELETE event carries only the key)');
@@ -110,7 +109,7 @@ function responseOf(r: Reader, v: unknown, path: string): { time: number; respon
   const events = r.list(o['Events'], `${path}.Events`).map((e, i) => eventOf(r, e, `${path}.Events[${i}]`));
   const revision = r.count(o['Revision'], `${path}.Revision`);
   const error = r.string(o['Error'], `${path}.Error`);
-  const progress = o['IsProgressNotify'] === true;
+  const progress = r.flag(o['IsProgressNotify'], `${path}.IsProgressNotify`);
   if (error !== '') {
     if (events.length > 0 || progress) r.fail(`${path}.Error`, 'is set on a response with events or a progress notification (clientv3 reports an error alone)');
     const response: Json = { canceled: true, cancel_reason: error };

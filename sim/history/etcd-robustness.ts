@@ -90,10 +90,17 @@ export class Reader {
     return v;
   }
 
-  /** A non-negative integer (int64 in Go; ids above 2^53 keep their digits only when given as text). */
+  /** A non-negative integer (int64 in Go; one past 2^53, as 1e300, would be read rounded: refused). */
   count(v: unknown, path: string): number {
     if (v === null || v === undefined) return 0;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(path, `must be a non-negative integer, got ${shownValue(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(path, `must be a non-negative integer, got ${shown(v)}`);
+    return v;
+  }
+
+  /** A Go bool: true or false (absent: false). Read as `=== true`, "true" or 1 would have been false. */
+  flag(v: unknown, path: string): boolean {
+    if (v === null || v === undefined) return false;
+    if (typeof v !== 'boolean') this.fail(path, `must be true or false, got ${shownValue(v)}`);
     return v;
   }
 
@@ -116,6 +123,17 @@ export class Reader {
     if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
     if (typeof v === 'string' && /^-?\d+$/.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n) return BigInt(v).toString();
     this.fail(path, `must be an int64 (a lease ID), got ${shownValue(v)}`);
+  }
+
+  /**
+   * Refuses a member of `o` named in `others` that is set: those are the members of another
+   * type of request, answer or operation, which Go's encoder writes as null or zero. Each was
+   * read (typed) before this; one set would be a part of the operation detcd does not model.
+   */
+  notCarried(o: Json, others: readonly string[], path: string, what: string): void {
+    for (const k of others) {
+      if (!isZero(o[k])) this.fail(`${path}${path === '' ? '' : '.'}${k}`, `is set (to ${shownValue(o[k])}) on ${what}, which does not carry it`);
+    }
   }
 
   /** Refuses a field not in `known` whose value is not zero (Go's encoder writes zero fields too; a new option set to something would be misread). */
@@ -170,6 +188,8 @@ function kvOf(r: Reader, v: unknown, path: string): Json {
   if (mod === 0) r.fail(`${path}.ModRevision`, 'must be a revision ≥ 1 (a key in an answer was written at some revision)');
   const version = r.count(o['Version'], `${path}.Version`);
   const create = r.count(o['CreateRevision'], `${path}.CreateRevision`);
+  // Not compared (later recorders leave it 0), but typed: a Lease of another kind is no kv of etcd's.
+  r.id(o['Lease'], `${path}.Lease`);
   const kv: Json = { key: b64(key), create_revision: create > 0 ? String(create) : UNRECORDED, mod_revision: String(mod), version: version > 0 ? String(version) : UNRECORDED, lease: UNRECORDED };
   const value = valueOf(r, o['Value'], `${path}.Value`);
   if (value !== '') kv['value'] = b64(value);
@@ -205,34 +225,46 @@ function rangeAnswer(r: Reader, o: Json, path: string, limit: number, extra: rea
 
 const OPERATION_TYPES = ['range-operation', 'put-operation', 'delete-operation'];
 
+/** The members of an operation, by its Type. */
+const OPERATION_MEMBERS: Record<string, string> = { 'range-operation': 'Range', 'put-operation': 'Put', 'delete-operation': 'Delete' };
+
+function putRequest(r: Reader, put: Json, path: string): Json {
+  r.onlyKnown(put, ['Key', 'Value', 'LeaseID'], path);
+  const req: Json = { key: b64(r.string(put['Key'], `${path}.Key`)) };
+  const value = valueOf(r, put['Value'], `${path}.Value`);
+  if (value !== '') req['value'] = b64(value);
+  const lease = r.id(put['LeaseID'], `${path}.LeaseID`);
+  if (lease !== '0') req['lease'] = lease;
+  return req;
+}
+
+function deleteRequest(r: Reader, del: Json, path: string): Json {
+  r.onlyKnown(del, ['Key', 'End'], path);
+  const req: Json = { key: b64(r.string(del['Key'], `${path}.Key`)) };
+  const end = r.string(del['End'], `${path}.End`);
+  if (end !== '') req['range_end'] = b64(end);
+  return req;
+}
+
 function txnOperation(r: Reader, v: unknown, path: string): { op: Json; limit: number; kind: string } {
   const o = r.object(v, path);
   if (o['Key'] !== undefined && o['Range'] === undefined) r.fail(`${path}.Key`, "an operation with its key at the top is the robustness format of early 2023, which detcd does not read (it reads operations with Range, Put and Delete)");
   r.onlyKnown(o, ['Type', 'Range', 'Put', 'Delete'], path);
   const type = r.string(o['Type'], `${path}.Type`);
-  if (type === 'range-operation') {
-    const range = r.optionalObject(o['Range'], `${path}.Range`) ?? {};
-    return { op: { request_range: rangeRequest(r, range, `${path}.Range`, ['Start', 'End', 'Limit']) }, limit: r.count(range['Limit'], `${path}.Range.Limit`), kind: type };
-  }
-  if (type === 'put-operation') {
-    const put = r.object(o['Put'], `${path}.Put`);
-    r.onlyKnown(put, ['Key', 'Value', 'LeaseID'], `${path}.Put`);
-    const req: Json = { key: b64(r.string(put['Key'], `${path}.Put.Key`)) };
-    const value = valueOf(r, put['Value'], `${path}.Put.Value`);
-    if (value !== '') req['value'] = b64(value);
-    const lease = r.id(put['LeaseID'], `${path}.Put.LeaseID`);
-    if (lease !== '0') req['lease'] = lease;
-    return { op: { request_put: req }, limit: 0, kind: type };
-  }
-  if (type === 'delete-operation') {
-    const del = r.object(o['Delete'], `${path}.Delete`);
-    r.onlyKnown(del, ['Key', 'End'], `${path}.Delete`);
-    const req: Json = { key: b64(r.string(del['Key'], `${path}.Delete.Key`)) };
-    const end = r.string(del['End'], `${path}.Delete.End`);
-    if (end !== '') req['range_end'] = b64(end);
-    return { op: { request_delete_range: req }, limit: 0, kind: type };
-  }
-  r.fail(`${path}.Type`, `${shownValue(type)} is not an operation detcd models (${OPERATION_TYPES.join(', ')})`);
+  const member = OPERATION_MEMBERS[type];
+  if (member === undefined) r.fail(`${path}.Type`, `${shownValue(type)} is not an operation detcd models (${OPERATION_TYPES.join(', ')})`);
+  // Every member is read, so each is typed; those of the other types must be zero.
+  const range = r.optionalObject(o['Range'], `${path}.Range`) ?? {};
+  const rangeReq = rangeRequest(r, range, `${path}.Range`, ['Start', 'End', 'Limit']);
+  const limit = r.count(range['Limit'], `${path}.Range.Limit`);
+  const put = type === 'put-operation' ? r.object(o['Put'], `${path}.Put`) : r.optionalObject(o['Put'], `${path}.Put`);
+  const putReq = put === undefined ? undefined : putRequest(r, put, `${path}.Put`);
+  const del = type === 'delete-operation' ? r.object(o['Delete'], `${path}.Delete`) : r.optionalObject(o['Delete'], `${path}.Delete`);
+  const delReq = del === undefined ? undefined : deleteRequest(r, del, `${path}.Delete`);
+  r.notCarried(o, Object.values(OPERATION_MEMBERS).filter((m) => m !== member), path, `a ${type}`);
+  if (type === 'range-operation') return { op: { request_range: rangeReq }, limit, kind: type };
+  if (type === 'put-operation') return { op: { request_put: putReq! }, limit: 0, kind: type };
+  return { op: { request_delete_range: delReq! }, limit: 0, kind: type };
 }
 
 function condition(r: Reader, v: unknown, path: string): Json {
@@ -255,19 +287,19 @@ interface Request {
   limit?: number;
 }
 
-const REQUEST_TYPES = ['range', 'txn', 'leaseGrant', 'leaseRevoke', 'compact', 'defragment'];
+/** The members of an EtcdRequest, by its Type. */
+const INPUT_MEMBERS: Record<string, string> = { range: 'Range', txn: 'Txn', leaseGrant: 'LeaseGrant', leaseRevoke: 'LeaseRevoke', compact: 'Compact', defragment: 'Defragment' };
+const REQUEST_TYPES = Object.keys(INPUT_MEMBERS);
 
-function requestOf(r: Reader, v: unknown): Request {
-  const input = r.object(v, 'Input');
-  r.onlyKnown(input, ['Type', 'Range', 'Txn', 'LeaseGrant', 'LeaseRevoke', 'Compact', 'Defragment'], 'Input');
-  const type = r.string(input['Type'], 'Input.Type');
+/** The request of member `member` (Input.Type `type`). */
+function memberRequest(r: Reader, type: string, member: unknown): Request {
   switch (type) {
     case 'range': {
-      const range = r.object(input['Range'], 'Input.Range');
+      const range = r.object(member, 'Input.Range');
       return { f: 'kv/range', request: rangeRequest(r, range, 'Input.Range', ['Start', 'End', 'Limit', 'Revision']), limit: r.count(range['Limit'], 'Input.Range.Limit') };
     }
     case 'txn': {
-      const txn = r.object(input['Txn'], 'Input.Txn');
+      const txn = r.object(member, 'Input.Txn');
       r.onlyKnown(txn, ['Conditions', 'OperationsOnSuccess', 'OperationsOnFailure'], 'Input.Txn');
       const compare = r.list(txn['Conditions'], 'Input.Txn.Conditions').map((c, i) => condition(r, c, `Input.Txn.Conditions[${i}]`));
       const success = r.list(txn['OperationsOnSuccess'], 'Input.Txn.OperationsOnSuccess').map((o, i) => txnOperation(r, o, `Input.Txn.OperationsOnSuccess[${i}]`));
@@ -279,29 +311,68 @@ function requestOf(r: Reader, v: unknown): Request {
       return { f: 'kv/txn', request, branches: { success, failure } };
     }
     case 'leaseGrant': {
-      const grant = r.object(input['LeaseGrant'], 'Input.LeaseGrant');
+      const grant = r.object(member, 'Input.LeaseGrant');
       r.onlyKnown(grant, ['LeaseID'], 'Input.LeaseGrant');
       // The ID the server gave (0 when the grant failed); the TTL is not recorded, so neither side has one.
       const id = r.id(grant['LeaseID'], 'Input.LeaseGrant.LeaseID');
       return { f: 'lease/grant', request: id === '0' ? {} : { ID: id } };
     }
     case 'leaseRevoke': {
-      const revoke = r.object(input['LeaseRevoke'], 'Input.LeaseRevoke');
+      const revoke = r.object(member, 'Input.LeaseRevoke');
       r.onlyKnown(revoke, ['LeaseID'], 'Input.LeaseRevoke');
       return { f: 'lease/revoke', request: { ID: r.id(revoke['LeaseID'], 'Input.LeaseRevoke.LeaseID') } };
     }
     case 'compact': {
-      const compact = r.object(input['Compact'], 'Input.Compact');
+      const compact = r.object(member, 'Input.Compact');
       r.onlyKnown(compact, ['Revision'], 'Input.Compact');
       return { f: 'kv/compaction', request: { revision: String(r.count(compact['Revision'], 'Input.Compact.Revision')) } };
     }
-    case 'defragment':
+    default:
+      r.onlyKnown(r.optionalObject(member, 'Input.Defragment') ?? {}, [], 'Input.Defragment');
       return { f: undefined, request: {} };
   }
-  r.fail('Input.Type', `${shownValue(type)} is not a request detcd models (${REQUEST_TYPES.join(', ')})`);
+}
+
+function requestOf(r: Reader, v: unknown): Request {
+  const input = r.object(v, 'Input');
+  r.onlyKnown(input, ['Type', ...Object.values(INPUT_MEMBERS)], 'Input');
+  const type = r.string(input['Type'], 'Input.Type');
+  const member = INPUT_MEMBERS[type];
+  if (member === undefined) r.fail('Input.Type', `${shownValue(type)} is not a request detcd models (${REQUEST_TYPES.join(', ')})`);
+  // Every member given is read, so each is typed; those of the other types must be zero.
+  for (const [t, m] of Object.entries(INPUT_MEMBERS)) if (t !== type && input[m] !== null && input[m] !== undefined) memberRequest(r, t, input[m]);
+  r.notCarried(input, Object.values(INPUT_MEMBERS).filter((m) => m !== member), 'Input', `a ${type} request`);
+  return memberRequest(r, type, input[member]);
 }
 
 const OUTPUT_FIELDS = ['Txn', 'Range', 'LeaseGrant', 'LeaseRevoke', 'Defragment', 'Compact', 'ClientError', 'Revision', 'Persisted', 'PersistedRevision', 'PartialResponse', 'Error'];
+/** The member of an EtcdResponse that answers each request (detcd's f; undefined: defragment). */
+const OUTPUT_MEMBERS: ReadonlyMap<string | undefined, string> = new Map([['kv/range', 'Range'], ['kv/txn', 'Txn'], ['lease/grant', 'LeaseGrant'], ['lease/revoke', 'LeaseRevoke'], ['kv/compaction', 'Compact'], [undefined, 'Defragment']]);
+
+/** Reads every member of an Output for its type (answerOf reads the request's own for its meaning); those of other requests must be zero. */
+function typedOutput(r: Reader, req: Request, out: Json): void {
+  const range = r.optionalObject(out['Range'], 'Output.Range');
+  if (range !== undefined) rangeAnswer(r, range, 'Output.Range', 0);
+  const txn = r.optionalObject(out['Txn'], 'Output.Txn');
+  if (txn !== undefined) {
+    r.onlyKnown(txn, ['Failure', 'Results'], 'Output.Txn');
+    r.flag(txn['Failure'], 'Output.Txn.Failure');
+    r.list(txn['Results'], 'Output.Txn.Results').forEach((x, i) => {
+      const result = r.object(x, `Output.Txn.Results[${i}]`);
+      rangeAnswer(r, result, `Output.Txn.Results[${i}]`, 0, ['Deleted']);
+      r.count(result['Deleted'], `Output.Txn.Results[${i}].Deleted`);
+    });
+  }
+  const grant = r.optionalObject(out['LeaseGrant'], 'Output.LeaseGrant');
+  if (grant !== undefined) {
+    r.onlyKnown(grant, ['LeaseID'], 'Output.LeaseGrant');
+    r.id(grant['LeaseID'], 'Output.LeaseGrant.LeaseID');
+  }
+  for (const m of ['LeaseRevoke', 'Defragment', 'Compact']) r.onlyKnown(r.optionalObject(out[m], `Output.${m}`) ?? {}, [], `Output.${m}`);
+  r.count(out['PersistedRevision'], 'Output.PersistedRevision');
+  const own = OUTPUT_MEMBERS.get(req.f);
+  r.notCarried(out, [...OUTPUT_MEMBERS.values()].filter((m) => m !== own), 'Output', `the answer to a ${req.f ?? 'defragment'} request`);
+}
 
 /** The answer's body for an ok op of `req` (header added by the caller). */
 function answerOf(r: Reader, req: Request, out: Json): Json {
@@ -313,7 +384,7 @@ function answerOf(r: Reader, req: Request, out: Json): Json {
     case 'kv/txn': {
       const txn = r.object(out['Txn'], 'Output.Txn');
       r.onlyKnown(txn, ['Failure', 'Results'], 'Output.Txn');
-      const failed = txn['Failure'] === true;
+      const failed = r.flag(txn['Failure'], 'Output.Txn.Failure');
       const ops = failed ? req.branches!.failure : req.branches!.success;
       const results = r.list(txn['Results'], 'Output.Txn.Results');
       if (results.length !== ops.length) r.fail('Output.Txn.Results', `has ${results.length} results for the ${ops.length} operations of the ${failed ? 'failure' : 'success'} branch`);
@@ -360,13 +431,15 @@ function parseOne(raw: unknown, line: number): RobustnessOp | undefined {
   const req = requestOf(r, o['Input']);
   const out = r.object(o['Output'], 'Output');
   r.onlyKnown(out, OUTPUT_FIELDS, 'Output');
+  typedOutput(r, req, out);
   if (req.f === undefined) return undefined;
   const error = r.string(out['Error'], 'Output.Error');
   const clientError = r.string(out['ClientError'], 'Output.ClientError');
-  const unknown = error !== '' || clientError !== '' || out['Persisted'] === true || out['PartialResponse'] === true;
+  const persisted = r.flag(out['Persisted'], 'Output.Persisted');
+  const unknown = error !== '' || clientError !== '' || persisted || r.flag(out['PartialResponse'], 'Output.PartialResponse');
   if (unknown) {
     const message = error !== '' ? error : clientError !== '' ? clientError : 'persisted, answer unknown';
-    const decided = DECIDED.test(message) && out['Persisted'] !== true;
+    const decided = DECIDED.test(message) && !persisted;
     return { clientId, call, ret: undefined, f: req.f, request: req.request, completion: { type: decided ? 'fail' : 'info', error: message }, line };
   }
   const ret = r.nanoseconds(o['Return'], 'Return', 'the time of an answered request', { ns: call, name: 'Call' });

@@ -18,6 +18,13 @@ export interface NemesisTime {
    * the run); absent, every fault is in force when asked (the simulated world).
    */
   inForce?(done: () => void): void;
+  /**
+   * Calls `done` once the world is back where every heal asked so far leaves it: each heal in
+   * force and each restarted member serving again. Where a restart takes seconds to serve (real
+   * etcd: 1-2 s from start to "ready to serve"), the nemesis starts a fault its schedule put
+   * after another's heal only then (nemesis.ts); absent, a healed world is ready at once.
+   */
+  recovered?(done: () => void): void;
 }
 
 /** A member's term and whether it believes it leads, as the nemesis resolves roles. */

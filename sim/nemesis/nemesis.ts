@@ -35,6 +35,11 @@ export class Nemesis {
   private readonly paused = new Set<string>();
   /** Armed crash-at-a-moment triggers by node (and event moment), disarmed by the final heal. */
   private readonly armed = new Map<string, () => void>();
+  /** Set by healAll: a fault the schedule starts later does not run (the run is past its faults). */
+  private healedAll = false;
+  /** Faults scheduled after recovery not started yet, and how many of them healAll found so. */
+  private unstarted = 0;
+  private notStartedAtHeal = 0;
 
   constructor(
     private readonly world: NemesisWorld,
@@ -43,6 +48,10 @@ export class Nemesis {
 
   /** Schedules every fault of `schedule` (times relative to `startUs`). */
   schedule(schedule: readonly TimedFault[], startUs: number): void {
+    if (this.world.recovered !== undefined) {
+      this.scheduleAfterRecovery(schedule, startUs, this.world.recovered.bind(this.world));
+      return;
+    }
     for (const timed of schedule) {
       this.world.at(startUs + timed.atMs * 1000, () => {
         const id = this.start(timed.fault);
@@ -50,6 +59,53 @@ export class Nemesis {
         if (id !== undefined) this.whenInForce(() => this.world.at(this.world.nowUs() + timed.durationMs * 1000, () => this.heal(id)));
       });
     }
+  }
+
+  /**
+   * On a world whose members take time to serve after a restart: a fault starts once every fault
+   * the schedule healed before it began has recovered (its heal in force, its restarted members
+   * serving), as late as the latest of them recovered past its planned end, so the gap the
+   * schedule put between them is kept. The schedule's faults follow one another, each healed
+   * before the next (schedule.ts): started at their planned times on real etcd, a member restarted
+   * 1-2 s before it served was down beside the next fault's (rolling-restart: two of three down).
+   * Faults the schedule overlaps still overlap. One that would start after healAll does not run.
+   */
+  private scheduleAfterRecovery(schedule: readonly TimedFault[], startUs: number, recovered: (done: () => void) => void): void {
+    this.unstarted += schedule.length;
+    const planned = schedule.map((t) => ({ startUs: startUs + t.atMs * 1000, endUs: startUs + (t.atMs + t.durationMs) * 1000 }));
+    const recoveredUs: (number | undefined)[] = schedule.map(() => undefined);
+    const waiting: (() => void)[][] = schedule.map(() => []);
+    const recover = (k: number): void => {
+      recoveredUs[k] = this.world.nowUs();
+      for (const fn of (waiting[k] ?? []).splice(0)) fn();
+    };
+    const afterAll = (faults: readonly number[], fn: () => void): void => {
+      const j = faults.find((f) => recoveredUs[f] === undefined);
+      if (j === undefined) fn();
+      else waiting[j]?.push(() => afterAll(faults, fn));
+    };
+    schedule.forEach((timed, k) => {
+      const plan = planned[k]!;
+      const before = planned.flatMap((p, j) => (j !== k && p.endUs <= plan.startUs ? [j] : []));
+      this.world.at(plan.startUs, () => afterAll(before, () => {
+        const lagUs = Math.max(0, ...before.map((j) => (recoveredUs[j] ?? 0) - planned[j]!.endUs));
+        this.world.at(Math.max(this.world.nowUs(), plan.startUs + lagUs), () => {
+          if (this.healedAll) return recover(k);
+          this.unstarted--;
+          const id = this.start(timed.fault);
+          if (id === undefined) return recover(k);
+          this.whenInForce(() => this.world.at(this.world.nowUs() + timed.durationMs * 1000, () => {
+            this.heal(id);
+            recovered(() => recover(k));
+          }));
+        });
+      }));
+    });
+  }
+
+  /** Faults of the schedule not started by healAll: waiting for the ones before them to recover, they came after it. */
+  get faultsNotRun(): number {
+    return this.notStartedAtHeal;
   }
 
   /** Runs `fn` once what was asked of the world is in force: at once where the world has no delay. */
@@ -82,6 +138,8 @@ export class Nemesis {
 
   /** Heals every active fault and brings every crashed or paused member back. */
   healAll(): void {
+    if (!this.healedAll) this.notStartedAtHeal = this.unstarted;
+    this.healedAll = true;
     for (const id of [...this.active.keys()]) this.heal(id);
     for (const disarm of this.armed.values()) disarm();
     this.armed.clear();

@@ -38,6 +38,7 @@ export function defaultCheckers(scenario: Scenario): CheckerName[] {
   // answers are judged like any lease's, beside mutual exclusion.
   if (scenario.workload.kind === 'lease' || scenario.workload.kind === 'etcd' || scenario.workload.kind === 'lock') base.push('lease');
   if (scenario.workload.kind === 'lock') base.push('lock');
+  if (scenario.workload.kind === 'auth') base.push('auth');
   return base;
 }
 

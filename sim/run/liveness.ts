@@ -9,6 +9,7 @@ import type { World } from '../world/world.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
 import { MEMBER_DOWN, convergenceOf } from '../etcd/member-status.ts';
 import type { EtcdMemberStatus } from '../etcd/member-status.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 /** Liveness probes use their own processes, apart from the workload's. */
 export const PROBE_PROCESS_BASE = 2_000_000;
@@ -61,13 +62,15 @@ export interface LivenessClock {
  * PROBE_RETRY_US until it is answered ok or the deadline has passed; the flags say which
  * clients were served so far.
  */
-export function probeClients(workers: readonly EtcdClient[], clock: LivenessClock, deadlineUs: number): readonly boolean[] {
+export function probeClients(workers: readonly EtcdClient[], clock: LivenessClock, deadlineUs: number, probeToken?: () => string | undefined): readonly boolean[] {
   const served = workers.map(() => false);
   let nextProcess = PROBE_PROCESS_BASE;
   let probeSeq = 0;
   const probe = (i: number): void => {
     const client = workers[i] as EtcdClient;
-    client.call(put(`liveness/${i}`, `probe-${probeSeq++}`), nextProcess++, (r) => {
+    const request = put(`liveness/${i}`, `probe-${probeSeq++}`);
+    const token = probeToken?.();
+    client.call(token === undefined ? request : withFields(request, { token }), nextProcess++, (r) => {
       if (r.type === 'ok') served[i] = true;
       else if (clock.nowUs() < deadlineUs) clock.schedule(PROBE_RETRY_US, () => probe(i));
     });
@@ -106,10 +109,11 @@ export function livenessVerdict(
   return out;
 }
 
-export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): LivenessResult {
+/** `probeToken`: the token the probes send (the harness's root login, once a workload turned authentication on). */
+export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number, probeToken?: () => string | undefined): LivenessResult {
   const m: LivenessMilestones = { startUs: world.loop.now() };
   const deadlineUs = m.startUs + budgetMs * 1000;
-  const served = probeClients(workers, { nowUs: () => world.loop.now(), schedule: (delayUs, fn) => world.loop.schedule(delayUs, fn) }, deadlineUs);
+  const served = probeClients(workers, { nowUs: () => world.loop.now(), schedule: (delayUs, fn) => world.loop.schedule(delayUs, fn) }, deadlineUs, probeToken);
   let lastWhy = '';
   while (world.loop.now() < deadlineUs) {
     world.run({ untilUs: Math.min(deadlineUs, world.loop.now() + POLL_US) });

@@ -45,6 +45,14 @@ export interface RealTargetInfo {
    * loaded machine's members answer slowly).
    */
   servable?: { trafficMs: number; quorumMs: number | null; ledMs: number | null; loadPerCore: number };
+  /**
+   * Faults of the schedule that did not run: each waits until the faults healed before it have
+   * recovered (restarted members serving again: sim/nemesis/nemesis.ts), and these would have
+   * started after the traffic ended.
+   */
+  faultsNotRun?: number;
+  /** Member settings of the scenario real etcd did not take, each with the value that ran (target-etcd/etcd-own-settings.ts). */
+  notApplied?: string[];
   notChecked: string[];
 }
 

@@ -25,6 +25,7 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { observeRun, raftVerdict, scenarioCluster } from './scenario-cluster.ts';
 import type { ClusterBuilder } from './scenario-cluster.ts';
 import { runLiveness } from './liveness.ts';
+import { HarnessAuth } from '../etcd/harness-auth.ts';
 import type { LivenessResult } from './liveness.ts';
 import { nemesisWorld } from './nemesis-world.ts';
 import { buildResults } from './results-build.ts';
@@ -138,7 +139,14 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     phase = 'heal';
     nemesis.healAll();
     phase = 'liveness';
-    liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs);
+    let probeToken: (() => string | undefined) | undefined;
+    if (scenario.workload.kind === 'auth') {
+      // The workload may leave authentication on: the probes log in as root, as etcd's robustness tests do.
+      const auth = new HarnessAuth(cluster, clients.jobs);
+      auth.settle((scenario.liveness.budgetMs * 1000) / 2);
+      probeToken = auth.currentToken;
+    }
+    liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs, probeToken);
     for (const w of clients.watchers) w.cancel();
   } catch (err) {
     // A broken invariant of the product (a typed InvariantViolation: the Raft observer, an

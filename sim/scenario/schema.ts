@@ -35,6 +35,8 @@ export const RaftSettingsSchema = z.strictObject({
 
 /** etcd's watchBatchMaxRevs. */
 export const WATCH_BATCH_MAX_REVS_ETCD = 1000;
+/** etcd's watch stream channel buffer (mvcc chanBufLen): a constant of its build. */
+export const WATCH_STREAM_BUFFER_ETCD = 128;
 
 /** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
 export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
@@ -48,7 +50,7 @@ export const EtcdSettingsSchema = z.strictObject({
   /** Entries kept behind a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
   snapshotCatchUpEntries: int(0, 100_000).default(100),
   /** Responses one watch stream buffers before its watchers become victims (etcd's chanBufLen); small values starve streams. */
-  watchStreamBuffer: int(1, 100_000).default(128),
+  watchStreamBuffer: int(1, 100_000).default(WATCH_STREAM_BUFFER_ETCD),
   /**
    * Revisions an unsynced watcher is sent per catch-up round (etcd's watchBatchMaxRevs, a constant
    * 1,000 there): small values make a watcher that fell behind catch up in several batches.
@@ -146,7 +148,7 @@ export const PLANNED_REQUESTS_MAX = HISTORY_OPS_MAX_DEFAULT / 2;
 /** The value bytes a workload may plan (requests x valueBytes): 256 MiB, kept in the MVCC log, the history and the messages. */
 export const PLANNED_VALUE_BYTES_MAX = 256 * 1024 * 1024;
 
-export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock'] as const;
+export const WorkloadKinds = ['register', 'kv', 'etcd', 'kubernetes', 'lease', 'lock', 'auth'] as const;
 export type WorkloadKind = (typeof WorkloadKinds)[number];
 
 export const WorkloadSchema = z.strictObject({
@@ -281,7 +283,7 @@ export const NemesisSchema = z.strictObject({
   tornKills: z.boolean().default(false),
 });
 
-export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft'] as const;
+export const CheckerNames = ['linearizable', 'watch', 'lease', 'lock', 'convergence', 'raft', 'auth'] as const;
 export type CheckerName = (typeof CheckerNames)[number];
 
 /** One allowedViolations entry: "checker:anomaly", or a bare checker name. */

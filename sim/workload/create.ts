@@ -5,6 +5,7 @@ import { KvWorkload } from './kv.ts';
 import { LeaseWorkload } from './lease.ts';
 import { LockWorkload } from './lock.ts';
 import { RegisterWorkload } from './register.ts';
+import { AuthWorkload } from './auth.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Workload, WorkloadEnv } from './workload.ts';
 
@@ -22,6 +23,8 @@ export function createWorkload(env: WorkloadEnv): Workload {
       return new LeaseWorkload(env);
     case 'lock':
       return new LockWorkload(env);
+    case 'auth':
+      return new AuthWorkload(env);
   }
 }
 

@@ -10,7 +10,10 @@
 //   success branch only reads and whose failure branch puts (not a read-only txn: etcd's
 //   isTxnReadonly looks at both branches);
 // - compare-missing: a VALUE compare other than EQUAL on a key nobody writes (etcd fails every
-//   VALUE compare on a missing key), a put on success and a read on failure.
+//   VALUE compare on a missing key), a put on success and a read on failure;
+// - txn-put-ended-lease: a txn whose taken branch puts with a lease the client revoked (or, before
+//   it revoked any, one nobody granted): etcd checks every put of the branch for its lease and
+//   fails the whole txn, "requested lease not found" (a revoke that failed leaves it alive: ok).
 import type { ApiOpContext } from './etcd-api-ops.ts';
 import { drawCompare } from './etcd-api-ops.ts';
 import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
@@ -21,6 +24,9 @@ import { withFields } from '../../src/object/with-fields.ts';
 export const isWideOp = (f: string): boolean => ETCD_API_WIDE_MIX.some(([name]) => name === f);
 
 const SORT_TARGETS = ['KEY', 'CREATE', 'MOD', 'VERSION', 'VALUE'] as const;
+/** A lease id no member grants (detcd's and etcd's ids are far from it only by chance; a clash just answers ok). */
+const NEVER_GRANTED_LEASE = '7340032000000000001';
+
 /** Limits of range-shapes: below the number of keys a workload writes (at least 4 keys). */
 const LIMIT_MAX = 3;
 
@@ -88,6 +94,11 @@ export function wideRequest(f: string, key: string, c: ApiOpContext): EtcdReques
       const result = p.pick<CompareResult>(['NOT_EQUAL', 'GREATER', 'LESS']);
       const value = result === 'LESS' ? '~' : 'a';
       return txn([{ target: 'VALUE', key: missing, value, result }], [{ put: put(key, c.value) }], [{ range: range(missing) }]);
+    }
+    case 'txn-put-ended-lease': {
+      const lease = c.state.pickEndedLease(p) ?? NEVER_GRANTED_LEASE;
+      const ended = { put: put(key, c.value, lease) };
+      return txn([], p.chance(1, 2) ? [{ range: range(key) }, ended] : [ended, { range: range(key) }]);
     }
     default:
       throw new Error(`etcd api traffic: unknown op ${f}`);

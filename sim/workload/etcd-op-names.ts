@@ -18,10 +18,11 @@ export const ETCD_API_EXTRA_MIX: ReadonlyArray<readonly [string, number]> = [
  * (etcd-api-wide-ops.ts): ranges with a limit below the number of keys, count_only, keys_only,
  * revision filters and sorts; ranges, deletes and compares that end exactly at an existing key;
  * txns whose success branch only reads and whose failure branch writes; VALUE compares other
- * than EQUAL on keys that do not exist.
+ * than EQUAL on keys that do not exist; txns that put with a lease the client revoked (or one
+ * never granted).
  */
 export const ETCD_API_WIDE_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['range-shapes', 8], ['range-bounds', 5], ['read-else-write-txn', 5], ['compare-missing', 3],
+  ['range-shapes', 8], ['range-bounds', 5], ['read-else-write-txn', 5], ['compare-missing', 3], ['txn-put-ended-lease', 3],
 ];
 
 export type EtcdApi = 'robustness' | 'full' | 'wide';

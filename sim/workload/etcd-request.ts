@@ -17,6 +17,8 @@ export interface EtcdRequest {
    * test/sim/workload/etcd-request-decoded.test.ts holds the two equal.
    */
   readonly decoded?: object;
+  /** An auth token to send with the request (gRPC metadata `token`): the auth workload's users. */
+  readonly token?: string;
 }
 
 /** Base64 of a string's UTF-8 bytes, by the codec the server uses (src/api/base64.ts, memoized there). */

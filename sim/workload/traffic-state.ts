@@ -1,6 +1,6 @@
 // What the client side of a workload has learned from responses: the highest revision seen
 // (for stale reads at a past revision and for compactions), the last mod revision seen per key
-// (for optimistic updates), and the leases it granted and has not revoked.
+// (for optimistic updates), the leases it granted and has not revoked, and the last ones it revoked.
 import { b64, headerRevision, int64, leaseId, NO_LEASE, wireKv } from './etcd-request.ts';
 import type { LeaseId, WireKv } from './etcd-request.ts';
 import type { Prng } from '../world/prng.ts';
@@ -17,6 +17,8 @@ export class TrafficState {
   /** The last kv read per (base64) key, as the answer gave it; decoded when asked for (kvOf). */
   private readonly lastKv = new Map<string, Record<string, unknown>>();
   private readonly leases: LeaseId[] = [];
+  /** Leases this client asked to revoke, newest last (their revoke may have failed: usually they are gone). */
+  private readonly ended: LeaseId[] = [];
 
   observe(body: unknown): void {
     const rev = headerRevision(body);
@@ -68,6 +70,13 @@ export class TrafficState {
   forgetLease(id: LeaseId): void {
     const i = this.leases.indexOf(id);
     if (i >= 0) this.leases.splice(i, 1);
+    this.ended.push(id);
+    if (this.ended.length > LEASES_KEPT_MAX) this.ended.shift();
+  }
+
+  /** A lease this client revoked (asked to), or undefined when it revoked none. */
+  pickEndedLease(prng: Prng): LeaseId | undefined {
+    return this.ended.length === 0 ? undefined : prng.pick(this.ended);
   }
 }
 

@@ -2,7 +2,7 @@
 // heartbeats (the commit index), and snapshots.
 import type { Raft } from './raft.ts';
 import type { Message } from './types.ts';
-import { appendAccepted } from './types.ts';
+import { appendAccepted, heartbeatAnswer } from './types.ts';
 
 export function handleAppendEntries(r: Raft, m: Message): void {
   if (m.index < r.raftLog.committed) {
@@ -24,7 +24,7 @@ export function handleAppendEntries(r: Raft, m: Message): void {
 
 export function handleHeartbeat(r: Raft, m: Message): void {
   r.raftLog.commitTo(m.commit);
-  r.send({ type: 'MsgHeartbeatResp', to: m.from, context: m.context });
+  r.sendMessage(heartbeatAnswer(m.from, m.context));
 }
 
 export function handleSnapshot(r: Raft, m: Message): void {

@@ -63,7 +63,7 @@ export class Unstable {
       invariant((ents[k] as Entry).index === after + k, 'append-contiguous', () => `entry ${k} of an append from ${after} has index ${(ents[k] as Entry).index}`);
     }
     if (after === this.offset + this.entries.length) {
-      for (const e of ents) this.entries.push(e);
+      for (let i = 0; i < ents.length; i++) this.entries.push(ents[i] as Entry);
     } else if (after <= this.offset) {
       // The log is being replaced from before our offset: the new entries become everything.
       this.offset = after;

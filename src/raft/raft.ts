@@ -2,7 +2,7 @@
 // and the transitions between roles. Messages in go through step() (step.ts); messages out
 // collect in `msgs` for the host to send after it has persisted what they depend on.
 import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, ReadState, Snapshot, SoftState, StateType } from './types.ts';
-import { CAMPAIGN_TRANSFER, NONE, entrySize, ENTRY_HEADER_BYTES, message } from './types.ts';
+import { CAMPAIGN_TRANSFER, NONE, entrySize, ENTRY_HEADER_BYTES, localMessage, message } from './types.ts';
 import type { Config, RandomSource, ResolvedConfig, UnsafeOptions } from './config.ts';
 import { resolveConfig } from './config.ts';
 import { invariant } from './errors.ts';
@@ -352,7 +352,7 @@ function tickElection(r: Raft): void {
   r.electionElapsed++;
   if (r.promotable() && r.pastElectionTimeout()) {
     r.electionElapsed = 0;
-    r.step(message({ type: 'MsgHup', from: r.id }));
+    r.step(localMessage('MsgHup', r.id));
   }
 }
 
@@ -361,13 +361,13 @@ function tickHeartbeat(r: Raft): void {
   r.electionElapsed++;
   if (r.electionElapsed >= r.electionTimeout) {
     r.electionElapsed = 0;
-    if (r.cfg.checkQuorum) r.step(message({ type: 'MsgCheckQuorum', from: r.id }));
+    if (r.cfg.checkQuorum) r.step(localMessage('MsgCheckQuorum', r.id));
     // A transfer that did not finish within an election timeout is abandoned.
     if (r.state === 'leader' && r.leadTransferee !== NONE) r.abortLeaderTransfer();
   }
   if (r.state !== 'leader') return;
   if (r.heartbeatElapsed >= r.heartbeatTimeout) {
     r.heartbeatElapsed = 0;
-    r.step(message({ type: 'MsgBeat', from: r.id }));
+    r.step(localMessage('MsgBeat', r.id));
   }
 }

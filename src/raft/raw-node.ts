@@ -6,7 +6,7 @@
 //   4. apply rd.committedEntries (calling applyConfChange for conf-change entries);
 //   5. advance(rd).
 import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
-import { NONE, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, message } from './types.ts';
+import { NONE, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, localMessage, message } from './types.ts';
 import type { Config } from './config.ts';
 import type { StepError } from './errors.ts';
 import { ErrStepLocalMsg, ErrStepPeerNotFound, invariant } from './errors.ts';
@@ -59,19 +59,19 @@ export class RawNode {
 
   /** Starts a campaign now (as an election timeout would). */
   campaign(): StepError | undefined {
-    return this.raft.step(message({ type: 'MsgHup', from: this.raft.id }));
+    return this.raft.step(localMessage('MsgHup', this.raft.id));
   }
 
   propose(data: EntryData): StepError | undefined {
     const e: Entry = { term: 0, index: 0, type: 'normal', data };
-    return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries: [e] }));
+    return this.raft.step(localMessage('MsgProp', this.raft.id, [e]));
   }
 
   /** Proposes several entries in one message: they travel together in one MsgApp per follower. */
   proposeBatch(data: readonly EntryData[]): StepError | undefined {
     invariant(data.length > 0, 'proposal-not-empty', () => 'empty batch');
     const entries = data.map((d): Entry => ({ term: 0, index: 0, type: 'normal', data: d }));
-    return this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries }));
+    return this.raft.step(localMessage('MsgProp', this.raft.id, entries));
   }
 
   proposeConfChange(cc: ConfChange): StepError | undefined {
@@ -96,7 +96,7 @@ export class RawNode {
    * the read may be served once the state machine has applied ReadState.index.
    */
   readIndex(ctx: string): StepError | undefined {
-    return this.raft.step(message({ type: 'MsgReadIndex', from: this.raft.id, context: ctx }));
+    return this.raft.step(localMessage('MsgReadIndex', this.raft.id, undefined, ctx));
   }
 
   transferLeadership(transferee: NodeId): StepError | undefined {
@@ -164,7 +164,8 @@ export class RawNode {
     const before = this.prevHardState;
     invariant(hs.term >= before.term && (hs.term > before.term || before.vote === NONE || hs.vote === before.vote), 'hard-state-monotonic',
       () => `hard state term ${before.term} vote ${before.vote} -> term ${hs.term} vote ${hs.vote}`);
-    for (const m of messages) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as Message;
       if (m.type !== 'MsgVoteResp' || m.reject) continue;
       invariant(hs.term > m.term || (hs.term === m.term && hs.vote === m.to), 'vote-persisted-before-granted',
         () => `vote for ${m.to} in term ${m.term} sent with hard state term ${hs.term} vote ${hs.vote}`);

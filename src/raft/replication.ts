@@ -2,7 +2,7 @@
 // window, a snapshot when the follower needs compacted entries, heartbeats, and TimeoutNow.
 import type { Raft } from './raft.ts';
 import type { NodeId } from './types.ts';
-import { appendMessage } from './types.ts';
+import { appendMessage, heartbeatMessage } from './types.ts';
 import { violated } from '../invariant-violation.ts';
 
 /**
@@ -65,7 +65,7 @@ export function sendHeartbeat(r: Raft, to: NodeId, context: string): void {
   // A follower may not have all committed entries: never tell it to commit beyond its match.
   const pr = r.prs.progress.get(to);
   const commit = Math.min(pr?.match ?? 0, r.raftLog.committed);
-  r.send({ type: 'MsgHeartbeat', to, commit, context });
+  r.sendMessage(heartbeatMessage(to, commit, context));
 }
 
 export function bcastHeartbeat(r: Raft): void {

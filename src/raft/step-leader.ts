@@ -3,7 +3,7 @@
 import type { Raft } from './raft.ts';
 import { validateConfChange } from './confchange/conf-change-kind.ts';
 import type { Entry, Message } from './types.ts';
-import { NONE, decodeConfChange } from './types.ts';
+import { NONE, decodeConfChange, readIndexAnswer } from './types.ts';
 import type { StepError } from './errors.ts';
 import { ErrProposalDropped, invariant } from './errors.ts';
 import { bcastAppend, bcastHeartbeat, bcastHeartbeatWithCtx, sendAppend, sendTimeoutNow } from './replication.ts';
@@ -110,7 +110,7 @@ export function respondToReadIndex(r: Raft, req: Message, index: number): void {
     r.readStates.push({ index, requestCtx: req.context });
     return;
   }
-  r.send({ type: 'MsgReadIndexResp', to: req.from, index, context: req.context });
+  r.sendMessage(readIndexAnswer(req.from, index, req.context));
 }
 
 /** Releases reads that waited for this leader's first commit. */

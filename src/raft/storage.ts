@@ -144,7 +144,7 @@ export class MemoryStorage implements Storage {
     invariant(offset <= this.ents.length, 'storage-append-contiguous', () => `missing log entry: last ${this.lastIndex()}, appended at ${(ents[0] as Entry).index}`);
     // Truncate in place (readers only ever get copies), then append: O(appended), not O(log).
     if (offset < this.ents.length) this.ents.splice(offset);
-    for (const e of ents) this.ents.push(e);
+    for (let i = 0; i < ents.length; i++) this.ents.push(ents[i] as Entry);
     invariant(this.lastIndex() === last && this.term(last) === (entries[entries.length - 1] as Entry).term, 'storage-append-last',
       () => `appended up to ${last}, storage ends at ${this.lastIndex()} term ${String(this.term(this.lastIndex()))}`);
   }

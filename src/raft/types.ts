@@ -178,10 +178,37 @@ export function appendAccepted(to: NodeId, index: number): Message {
   return { to, from: NONE, term: 0, logTerm: 0, index, entries: NO_ENTRIES, commit: 0, reject: false, rejectHint: 0, context: '', type: 'MsgAppResp' };
 }
 
+/** message({ type: 'MsgHeartbeat', to, commit, context }): one per follower per heartbeat round (every linearizable read starts one). */
+export function heartbeatMessage(to: NodeId, commit: number, context: string): Message {
+  return { to, from: NONE, term: 0, logTerm: 0, index: 0, entries: NO_ENTRIES, commit, reject: false, rejectHint: 0, context, type: 'MsgHeartbeat' };
+}
+
+/** message({ type: 'MsgHeartbeatResp', to, context }): a heartbeat answered. */
+export function heartbeatAnswer(to: NodeId, context: string): Message {
+  return { to, from: NONE, term: 0, logTerm: 0, index: 0, entries: NO_ENTRIES, commit: 0, reject: false, rejectHint: 0, context, type: 'MsgHeartbeatResp' };
+}
+
+/** message({ type: 'MsgReadIndexResp', to, index, context }): a follower's forwarded read answered. */
+export function readIndexAnswer(to: NodeId, index: number, context: string): Message {
+  return { to, from: NONE, term: 0, logTerm: 0, index, entries: NO_ENTRIES, commit: 0, reject: false, rejectHint: 0, context, type: 'MsgReadIndexResp' };
+}
+
+/**
+ * message({ type, from, entries, context }) for the messages a member steps into its own Raft
+ * (MsgHup, MsgBeat, MsgCheckQuorum on ticks; MsgProp per proposal; MsgReadIndex per read).
+ */
+export function localMessage(type: MessageType, from: NodeId, entries: readonly Entry[] = NO_ENTRIES, context = ''): Message {
+  return { to: NONE, from, term: 0, logTerm: 0, index: 0, entries, commit: 0, reject: false, rejectHint: 0, context, type };
+}
+
 /** A copy of `m` addressed to `to` (`{ ...m, to }`: a proposal or read a follower forwards to its leader). */
 export function messageTo(m: Message, to: NodeId): Message {
-  const out: { -readonly [K in keyof Message]: Message[K] } = message(m);
-  out.to = to;
+  // Every field copied in message()'s order (message(m) tested each with `in`).
+  const out: { -readonly [K in keyof Message]: Message[K] } = {
+    to, from: m.from, term: m.term, logTerm: m.logTerm, index: m.index, entries: m.entries, commit: m.commit,
+    reject: m.reject, rejectHint: m.rejectHint, context: m.context, type: m.type,
+  };
+  if ('snapshot' in m) out.snapshot = m.snapshot;
   return out;
 }
 

@@ -1,9 +1,12 @@
 // Lease expiry as etcd's leader runs it (lessor.runLoop + EtcdServer.revokeExpiredLeases): only
 // the leader looks for expired leases, every LEASE_CHECK_INTERVAL_MS, and for each one it
 // proposes a LeaseRevoke through raft, with at most LEASE_REVOKES_IN_FLIGHT_MAX in flight. A
-// revoke that has not applied after ReqTimeout is proposed again. A deposed leader stops at
-// once, and what it proposed never commits unless a later leader's log holds it.
-import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX } from './member-config.ts';
+// lease still not revoked EXPIRED_LEASE_RETRY_INTERVAL_MS after its revoke was proposed is found
+// again and its revoke proposed again (etcd 3.4's lessor re-registers a found lease in its expiry
+// heap at now + expiredLeaseRetryInterval, 3 s, whatever became of the proposal: dropped during a
+// leader transfer, lost, or still waiting out its ReqTimeout). A deposed leader stops at once, and
+// what it proposed never commits unless a later leader's log holds it.
+import { EXPIRED_LEASE_RETRY_INTERVAL_MS, LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_IN_FLIGHT_MAX } from './member-config.ts';
 import { violated } from '../invariant-violation.ts';
 
 export interface LeaseExpiryPort {
@@ -22,10 +25,7 @@ export class LeaseExpiry {
   private nextCheckMs = 0;
   private primary = false;
 
-  constructor(
-    private readonly port: LeaseExpiryPort,
-    private readonly requestTimeoutMs: number,
-  ) {}
+  constructor(private readonly port: LeaseExpiryPort) {}
 
   get revokesInFlight(): number {
     return this.inFlight.size;
@@ -53,7 +53,7 @@ export class LeaseExpiry {
     if (!this.primary || nowMs < this.nextCheckMs) return;
     this.nextCheckMs = nowMs + LEASE_CHECK_INTERVAL_MS;
     for (const [id, sentMs] of this.inFlight) {
-      if (nowMs - sentMs >= this.requestTimeoutMs) this.inFlight.delete(id);
+      if (nowMs - sentMs >= EXPIRED_LEASE_RETRY_INTERVAL_MS) this.inFlight.delete(id);
     }
     const room = LEASE_REVOKES_IN_FLIGHT_MAX - this.inFlight.size;
     if (room <= 0) return;

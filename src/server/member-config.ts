@@ -75,6 +75,11 @@ export interface MemberUnsafeOptions {
 export const MAX_GAP_APPLY_COMMIT = 5_000;
 /** How often the leader looks for expired leases (etcd's lessor revokeExpiredLeases loop). */
 export const LEASE_CHECK_INTERVAL_MS = 500;
+/**
+ * A lease found expired is found again, and its revoke proposed again, this long after if it is
+ * still not revoked (etcd 3.4 lessor's defaultExpiredleaseRetryInterval).
+ */
+export const EXPIRED_LEASE_RETRY_INTERVAL_MS = 3_000;
 /** Lease revokes proposed and not yet applied, at most (etcd's leaseRevokeRate batch of 16). */
 export const LEASE_REVOKES_IN_FLIGHT_MAX = 16;
 /** ReadIndex requests are retried with a new id this often (etcd 3.5 readIndexRetryTime). */

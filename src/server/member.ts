@@ -3,7 +3,7 @@
 // by the leader, and one watch stream per client stream. Pure and synchronous: the host calls
 // tick / receive, persists each raft Ready it is handed (fsync), then calls afterPersist; what
 // the member wants to send or write comes back from takeOutputs.
-import type { ConfChange, ConfState, Entry, EntryData, Message, Snapshot } from '../raft/types.ts';
+import type { ConfChange, ConfState, Entry, EntryData, Message, ReadState, Snapshot } from '../raft/types.ts';
 import { decodeConfChange } from '../raft/types.ts';
 import type { MemoryStorage } from '../raft/storage.ts';
 import type { ClientReplyMessage, ClientToMember, MemberToClient } from './client-protocol.ts';
@@ -186,7 +186,7 @@ export class Member {
         this.note('lease-expired');
         this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId()));
       },
-    }, timeoutMs);
+    });
     this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: this.termReader(raft) };
     sm.bindHeader(this.header);
     sm.bindHooks?.((site) => this.buggify(site), (event) => this.note(event));
@@ -414,10 +414,12 @@ export class Member {
     // state that arrives with it may answer an earlier attempt (etcd#20418). The planted bug
     // looks at the read states first.
     const readStatesFirst = this.config.unsafe?.readIndexReusesContext === true;
-    if (readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
+    if (readStatesFirst) this.onReadStates(rd.readStates, now);
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === 'leader', now);
-    if (!readStatesFirst) for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
-    for (const e of rd.committedEntries) this.applyEntry(e, now);
+    if (!readStatesFirst) this.onReadStates(rd.readStates, now);
+    // Indexed loops here and below: for-of allocated an iterator per Ready persisted.
+    const committed = rd.committedEntries;
+    for (let i = 0; i < committed.length; i++) this.applyEntry(committed[i] as Entry, now);
     this.reads.onApplied(this.appliedIndex);
     this.retryHeldLease(now);
     this.readyInFlight = undefined;
@@ -573,6 +575,9 @@ export class Member {
 
   // ---- apply ----
 
+  /** Whether a request id is one this member proposed and still waits on (one function, not one per entry applied). */
+  private readonly proposedHere = (id: string): boolean => this.pending.has(id);
+
   private applyEntry(e: Entry, now: number): void {
     if (e.index <= this.appliedIndex) return;
     if (e.index !== this.appliedIndex + 1) {
@@ -592,8 +597,9 @@ export class Member {
       this.sm.applyNoop(e.index);
       this.onLeaderEntry(e, now);
     } else {
-      const r = this.sm.apply(e.index, e.term, e.data, now, (id) => this.pending.has(id));
-      for (const id of r.revokedLeases) this.leaseExpiry.onRevoked(id);
+      const r = this.sm.apply(e.index, e.term, e.data, now, this.proposedHere);
+      const revoked = r.revokedLeases;
+      for (let i = 0; i < revoked.length; i++) this.leaseExpiry.onRevoked(revoked[i] as number);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
       if (w !== undefined) this.answerApplied(w, r.reply);
     }
@@ -712,11 +718,24 @@ export class Member {
 
   private flushReads(): void {
     const out = this.reads.takeOutcome();
-    for (const w of out.served) {
+    const served = out.served;
+    for (let i = 0; i < served.length; i++) {
+      const w = served[i] as (typeof served)[number];
       if (w.after !== undefined) this.afterRead(w, w.after);
       else this.reply(w, w.read());
     }
-    for (const f of out.failed) this.replyError(f.waiter, f.error);
+    const failed = out.failed;
+    for (let i = 0; i < failed.length; i++) {
+      const f = failed[i] as (typeof failed)[number];
+      this.replyError(f.waiter, f.error);
+    }
+  }
+
+  private onReadStates(readStates: readonly ReadState[], now: number): void {
+    for (let i = 0; i < readStates.length; i++) {
+      const rs = readStates[i] as ReadState;
+      this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);
+    }
   }
 
   private replyError(w: Waiter, e: MemberError): void {

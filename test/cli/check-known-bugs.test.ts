@@ -89,9 +89,19 @@ describe('detcd check: which known bug of the checked etcd a violation may be', 
     expect(named.out.at(-1)).toBe('  watch: may be etcd#20221, a known bug of etcd 3.4.23 (every violation has its shape, or no client can step around it)');
   });
 
+  it('a release as users write it: its tag, its archive\'s name, etcd --version\'s line, each names the release itself', async () => {
+    for (const written of ['v3.4.23', 'V3.4.23', ' 3.4.23 ', 'etcd-v3.4.23', 'etcd-v3.4.23-linux-amd64.tar.gz', 'etcd v3.4.23', 'etcd Version: 3.4.23']) {
+      const json = await cli(['check', '--model', 'etcd', '--json', '--etcd-version', written, lagging]);
+      expect([written, json.code, json.err]).toEqual([written, 1, []]);
+      expect(JSON.parse(json.out[0]!)).toMatchObject({ etcdVersion: '3.4.23', mayBeKnownBug: { watch: ['etcd#20221'] } });
+    }
+  });
+
   it('a release that is not one, or the flag with another model: one line, exit 3', async () => {
+    const notARelease = (v: string): string => `detcd check: --etcd-version '${v}' is not an etcd release (3.4.23 or v3.4.23)`;
     for (const [argv, line] of [
-      [['--model', 'etcd', '--etcd-version', '3.4', RUN], "detcd check: --etcd-version must be an etcd release such as 3.4.23, got '3.4'"],
+      ...['3.4', 'v3.4', '3.4.x', 'latest', '3.4.23.1', 'vv3.4.23', 'etcd'].map((v) => [['--model', 'etcd', '--etcd-version', v, RUN], notARelease(v)] as const),
+      [['--model', 'etcd', '--etcd-version', '3.4\n.23', RUN], notARelease('3.4\\n.23')],
       [['--model', 'kv', '--etcd-version', '3.4.23', RUN], 'detcd check: --etcd-version applies to --model etcd only'],
     ] as const) {
       const r = await cli(['check', ...argv]);

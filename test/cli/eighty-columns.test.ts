@@ -27,6 +27,7 @@ describe('usage at 80 columns', () => {
       ['run', '--bug', 'nope'], ['run', '--bug', 'figure9'], ['run', '--seed'], ['run', '--quiet=yes'], ['run', '--nope'], ['campaign', 'x'],
       ['sweep', '--scenario', '-'], ['sweep', '--merge', 'd', '--rerun-percent', '5'], ['bugs', '--shrink-runs', '3'],
       ['serve', '--port', '65535', '--nodes', '3'], ['serve', '--port', '0', '--out', 'o'], ['run', '--no-mitigations', '--scenario', 'swarm'],
+      ['check', '--model', 'etcd', '--etcd-version', '3.4', 'f'],
     ];
     for (const argv of mistakes) {
       const r = await cli(argv);

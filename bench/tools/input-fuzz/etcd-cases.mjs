@@ -21,6 +21,8 @@ function fakes(dir) {
     'a program that is no etcd': script('echo', 'echo hello'),
     'an etcd that ends at start': script('ends', `${version}\necho "etcdmain: bad flag" >&2\nexit 1`),
     'an etcd killed at start': script('killed', `${version}\nkill -9 $$`),
+    // Runs and never serves: refused once the first leader's wait (30 s) is over, naming the member.
+    'an etcd that never serves': script('never-serves', `${version}\necho "fake etcd: waiting" >&2\nexec sleep 600`),
     '--version that fails': script('version-fails', 'echo "no" >&2\nexit 1'),
     'a file that does not run': notExecutable,
   };
@@ -34,8 +36,8 @@ export function etcdCases(fx, outFor, dir) {
       const out = join(outFor(), 'new', 'report');
       const seeds = command === 'run' ? ['--seed', '1', '--quiet'] : ['--seeds', '1..2', '--jobs', '1'];
       // An etcd that ends at start is known only once started: the progress lines before the refusal are allowed.
-      const started = what.endsWith('at start');
-      cases.push({ kind: 'etcd', ...(started ? { allowLines: /^(removed leftovers of an earlier run|starting \d+ etcd|detcd sweep: \d+ runs over)/ } : {}), name: `${command} --target etcd --etcd ${what}`, argv: [command, '--target', 'etcd', '--etcd', etcd, '--scenario', fx.tiny, ...seeds, '--out', out], timeoutMs: 60_000, bad: true, mustName: '--etcd', outs: [join(out, '..', '..')], out: join(out, '..', '..') });
+      const started = what.endsWith('at start') || what.endsWith('never serves');
+      cases.push({ kind: 'etcd', ...(started ? { allowLines: /^(removed leftovers of an earlier run|starting \d+ etcd|detcd sweep: \d+ runs over)/ } : {}), name: `${command} --target etcd --etcd ${what}`, argv: [command, '--target', 'etcd', '--etcd', etcd, '--scenario', fx.tiny, ...seeds, '--out', out], timeoutMs: what.endsWith('never serves') ? 180_000 : 60_000, bad: true, mustName: '--etcd', outs: [join(out, '..', '..')], out: join(out, '..', '..') });
     }
   }
   return cases;

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -773,7 +773,7 @@ export const MUTANTS = [
   },
   {
     name: 'revoke-never-retried', class: 'lease', file: 'src/server/lease-expiry.ts', holdout8: true,
-    find: 'if (nowMs - sentMs >= this.requestTimeoutMs) this.inFlight.delete(id);',
+    find: 'if (nowMs - sentMs >= EXPIRED_LEASE_RETRY_INTERVAL_MS) this.inFlight.delete(id);',
     replace: 'if (nowMs - sentMs < 0) this.inFlight.delete(id);',
     why: 'an expired lease whose revoke proposal was lost (dropped, or cut off with a partition that healed) is never proposed again while this leader lasts: the lease and its keys outlive their TTL indefinitely',
     aimed: ['lease-expiry-partition', 'lease-long-partition', 'lease-renew-expiry'],
@@ -959,20 +959,21 @@ export const MUTANTS = [
     replace: "return typeof t !== 'number' || t === term;",
     why: 'the AppendEntries consistency check (Raft §5.3) treats an entry the follower does not have (past its last index, or compacted away) as matching: it accepts entries that do not attach to its log',
     aimed: ['divergent-logs', 'snapshot-catch-up', 'lossy-network'],
+    equivalent: 'term(i) answers 0 (a number) past the last index, so only a compacted index reads as missing; every caller asks at or above the commit index (handleAppendEntries answers an append below it at once, a snapshot at or below it is refused first), and compaction stays at or below it',
   },
   {
     name: 'txn-auth-skips-failure-ops', class: 'auth', file: 'src/server/apply/auth-checks.ts', holdout11: true,
     find: 'return checkOps(auth, ai, t.success ?? []) ?? checkOps(auth, ai, t.failure ?? []);',
     replace: 'return checkOps(auth, ai, t.success ?? []);',
     why: 'a txn is checked against the permissions of its success ops only: a user without write permission writes any key through the failure branch of a txn whose compare fails',
-    aimed: ['kv-transactions', 'kv-api-wide'],
+    aimed: ['auth-permissions', 'kv-transactions', 'kv-api-wide'],
   },
   {
     name: 'range-perm-ignores-begin', class: 'auth', file: 'src/auth/range-permissions.ts', holdout11: true,
     find: 'return compareAffine(maxEnd, q.end) >= 0 && compareAffine(first.begin, q.begin) <= 0;',
     replace: 'return compareAffine(maxEnd, q.end) >= 0;',
     why: 'a range request is permitted when the held intervals reach its end, without checking that they start at or before its begin: a user allowed [b, c) reads and deletes [a, c)',
-    aimed: ['kv-api-wide', 'kv-api'],
+    aimed: ['auth-permissions', 'kv-api-wide', 'kv-api'],
   },
   {
     name: 'txn-range-skips-own-writes', class: 'txn', file: 'src/server/apply/read-view.ts', holdout11: true,
@@ -1008,5 +1009,76 @@ export const MUTANTS = [
     replace: 'if (r.main < atRev) {\n        available.add(revKey(r));',
     why: 'key index compaction keeps the newest version strictly below the compact revision, not at it: a key written exactly at the compact revision loses that version from what compaction keeps (off by one in etcd\'s keyIndex.compact)',
     aimed: ['compaction-restore', 'watch-partition-compaction', 'kv-api'],
+  },
+  // ---- holdout 12 (thirteenth session): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: "vote-not-remembered", class: "election", file: "src/raft/step.ts", holdout12: true,
+    find: "      r.electionElapsed = 0;\n      r.vote = m.from;",
+    replace: "      r.electionElapsed = 0;",
+    why: "granting a real vote does not record it (r.vote): the voter grants again to another candidate of the same term, and two leaders win one term (Raft §5.2: one vote per term)",
+    aimed: ["leader-churn", "kill-leader", "crash-after-vote"],
+  },
+  {
+    name: "inflights-free-below-ack", class: "replication", file: "src/raft/tracker/inflights.ts", holdout12: true,
+    find: "while (i < this.countNow && this.at(i) <= to) i++;",
+    replace: "while (i < this.countNow && this.at(i) < to) i++;",
+    why: "an acknowledgement frees the inflight appends below it, not the one it acknowledges: the window fills with acknowledged appends and the leader stalls to one append per heartbeat (etcd-raft inflights.FreeLE)",
+    aimed: ["slow-network", "lossy-network", "snapshot-catch-up"],
+  },
+  {
+    name: "probe-next-below-match", class: "replication", file: "src/raft/tracker/progress.ts", holdout12: true,
+    find: "this.next = Math.max(Math.min(rejected, matchHint + 1), this.match + 1, 1);",
+    replace: "this.next = Math.max(Math.min(rejected, matchHint + 1), 1);",
+    why: "a rejected probe moves next to the follower's hint without the floor of match + 1: a stale or low hint puts next at or below what the follower is known to hold",
+    aimed: ["divergent-logs", "lossy-network", "older-longer-log"],
+  },
+  {
+    name: "watcher-group-delete-keeps-order", class: "watch", file: "src/watch/watcher-group.ts", holdout12: true,
+    find: "    if (!this.members.delete(w)) return false;\n    this.order = undefined;",
+    replace: "    if (!this.members.delete(w)) return false;",
+    why: "taking a watcher out of a group leaves it in the group's cached creation order: a watcher moved from synced to unsynced (or cancelled) is still notified by its old group, so it gets events twice or after its cancel",
+    aimed: ["watch-shapes", "watch-starvation", "watch-rotation"],
+  },
+  {
+    name: "snapshot-omits-auth", class: "auth", file: "src/server/apply/applier.ts", holdout12: true,
+    find: "return this.auth.pristine ? snap : withFields(snap, { auth: this.auth.snapshot() });",
+    replace: "return this.auth.pristine || snap.consistentIndex > 0 ? snap : withFields(snap, { auth: this.auth.snapshot() });",
+    why: "the state machine's snapshot leaves out the auth store once anything was applied: a member restored from a snapshot has no users, roles or permissions and authentication off, and serves every request",
+    aimed: ["auth-permissions", "snapshot-catch-up"],
+  },
+  {
+    name: "root-role-not-honoured", class: "auth", file: "src/auth/auth-store.ts", holdout12: true,
+    find: "    if (user.roles.includes(ROOT)) return undefined;\n    const perms",
+    replace: "    const perms",
+    why: "a key permission check does not let the root role through: root is refused \"permission denied\" on every key its roles hold no explicit permission for (etcd: root may do anything)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "password-not-checked", class: "auth", file: "src/auth/auth-store.ts", holdout12: true,
+    find: "if (user === undefined || user.noPassword || user.password !== password) return ErrAuthFailed;",
+    replace: "if (user === undefined || user.noPassword) return ErrAuthFailed;",
+    why: "Authenticate checks that the user exists and has a password, not that the password is the one given: any password logs in, an old one after a change too",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "lease-checkpoints-ignored", class: "lease", file: "src/server/apply/applier.ts", holdout12: true,
+    find: "        for (const cp of b.request.checkpoints ?? []) this.lessor.checkpoint(cp.ID ?? 0n, cp.remaining_TTL ?? 0, nowMs);\n",
+    replace: "",
+    why: "applied lease checkpoints are dropped: a new leader restarts every lease at its full TTL although checkpointing is on (etcd#9888 again, with the fix switched on)",
+    aimed: ["lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
+  },
+  {
+    name: "compaction-drops-single-kept", class: "compaction", file: "src/mvcc/store.ts", holdout12: true,
+    find: "      if (live === 0) this.log.delete(main);",
+    replace: "      if (live <= 1) this.log.delete(main);",
+    why: "compaction deletes a revision's log entries when at most one of them is kept (one write per revision: the version compaction keeps too): reads at or after the compact revision lose the newest version below it",
+    aimed: ["compaction-restore", "watch-partition-compaction", "kv-api"],
+  },
+  {
+    name: "from-key-range-end-literal", class: "txn", file: "src/server/apply/read-view.ts", holdout12: true,
+    find: "  if (rangeEnd === '\\0') return '';\n",
+    replace: "",
+    why: "a range end \"\\0\" (etcd's --from-key: every key from the key on) is read as the key \"\\0\", below every key: a from-key range, delete or compare reaches no key (etcd's mkGteRange)",
+    aimed: ["kv-api-wide", "auth-permissions", "watch-shapes"],
   },
 ];

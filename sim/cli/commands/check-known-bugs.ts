@@ -18,6 +18,20 @@ export function isEtcdRelease(v: string): boolean {
   return RELEASE.test(v);
 }
 
+/**
+ * The forms a user writes an etcd release in, around the release itself: its git tag (v3.4.23),
+ * its archive's name (etcd-v3.4.23, etcd-v3.4.23-linux-amd64.tar.gz), the line `etcd --version` prints (etcd Version: 3.4.23).
+ */
+const RELEASE_WRITTEN = /^(?:etcd(?:\s+version:?\s*|[-\s@]))?v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$/i;
+/** What a release archive's name adds after the release: etcd-v3.4.23-linux-amd64.tar.gz. */
+const ARCHIVE_SUFFIX = /-(?:linux|darwin|windows|freebsd)-[0-9a-z]+(?:\.tar\.gz|\.zip)?$/i;
+
+/** The release `written` names ("3.4.23" for v3.4.23, etcd-v3.4.23, "etcd Version: 3.4.23"), or undefined when it names none. */
+export function etcdRelease(written: string): string | undefined {
+  const m = RELEASE_WRITTEN.exec(written.trim().replace(ARCHIVE_SUFFIX, ''));
+  return m === null ? undefined : m[1];
+}
+
 /** The etcd release of the detcd report `file` (a history.jsonl) belongs to, from its results.json; undefined when it has none. */
 export function reportEtcdVersion(file: string): string | undefined {
   if (basename(file) !== 'history.jsonl') return undefined;

@@ -32,7 +32,8 @@ import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
-import { checkEtcdFieldTypes, etcdFieldProblem } from '../../history/etcd-field-types.ts';
+import { shownValue } from '../../history/shown-value.ts';
+import { checkEtcdFieldTypes, dumpFieldProblem, watchRecordProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { decodeInputText, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
@@ -42,7 +43,7 @@ import { heapBudget, textBudget, textBytesMax } from '../heap-budget.ts';
 import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
-import { checkedMayBeKnownBugs, isEtcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
+import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 
@@ -122,7 +123,10 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   if (typeof watches === 'string' && model !== 'etcd') throw new UsageError('detcd check: --watches applies to --model etcd only');
   if (typeof watches === 'string' && files.length !== 1) throw new UsageError(`detcd check: --watches goes with exactly one history file, got ${files.length}`);
   if (etcdVersion !== undefined && model !== 'etcd') throw new UsageError('detcd check: --etcd-version applies to --model etcd only');
-  if (etcdVersion !== undefined && !isEtcdRelease(etcdVersion)) throw new UsageError(`detcd check: --etcd-version must be an etcd release such as 3.4.23, got '${etcdVersion}'`);
+  const release = etcdVersion === undefined ? undefined : etcdRelease(etcdVersion);
+  // A line (3.4) is not a release: which known bugs it has depends on the patch a fix came in.
+  if (etcdVersion !== undefined && release === undefined) throw new UsageError(`detcd check: --etcd-version '${etcdVersion}' is not an etcd release (3.4.23 or v3.4.23)`);
+  etcdVersion = release;
   return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, etcdVersion, files };
 }
 
@@ -249,7 +253,7 @@ async function readDump(file: string): Promise<unknown> {
     throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
-  const problem = etcdFieldProblem(dump, 'dump');
+  const problem = dumpFieldProblem(dump, 'dump');
   if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
   const { dumpedState, DumpError } = await import('../../check/models/etcd/initial-state.ts');
   try {
@@ -288,13 +292,14 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
-    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown; closed?: unknown };
+    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown; closed?: unknown; node?: unknown };
     if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
     if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
     if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
     if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
+    if (r.node !== undefined && typeof r.node !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field node must be a string (the member the stream was connected to), got ${shownValue(r.node)}`);
     if (r.closed !== undefined && typeof r.closed !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field closed must be a string (why the watch stream was closed)`);
-    const problem = etcdFieldProblem(r.response, 'response') ?? (r.request === undefined ? undefined : etcdFieldProblem(r.request, 'request'));
+    const problem = watchRecordProblem(r.request, r.response);
     if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
     const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
     if (r.request !== undefined) rec.request = r.request;

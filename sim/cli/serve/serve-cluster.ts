@@ -3,7 +3,7 @@
 // gateway. With a scenario, its nemesis runs in real time, every client request is recorded,
 // and `finish()` heals, checks the history and returns the run's results (serve-finish.ts).
 // The tests start it in-process.
-import { HarnessAuth } from './harness-auth.ts';
+import { HarnessAuth } from '../../etcd/harness-auth.ts';
 import type { MemberConfig } from '../../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
 import { EtcdClient } from '../../etcd/client.ts';

@@ -54,13 +54,10 @@ export class RealCluster {
    * raft has a leader (a single member restarted without a snapshot elects itself only after a
    * full election timeout, 1-2 s), so a schedule that kills it every few hundred ms kept it from
    * ever serving (single-member-crash: no answer between the first kill and the end of the run).
-   * And it keeps the distance the schedule put between the restart and it, from when the member
-   * serves: the member runs as long between faults as the scenario meant it to.
+   * The distance the schedule put between a heal and the next fault is kept from when the healed
+   * members serve by the nemesis (nemesis.ts, through RealNemesisWorld.recovered), for every member.
    */
   private readonly pending = new Map<string, Promise<void>>();
-  /** Per member, when its last restart was asked for, and when it served after it (or the wait gave up). */
-  private readonly restartAskedUs = new Map<string, number>();
-  private readonly servingAtUs = new Map<string, number>();
   /** Per member, the last kill asked for; a restart asked before it began calls it off (the fault was healed before it was in force). */
   private readonly queuedKills = new Map<string, { began: boolean; calledOff: boolean }>();
   /** Per member, the last kill or restart asked for, done (the process gone, or started). */
@@ -158,18 +155,9 @@ export class RealCluster {
       if ((await postJson(url, '/v3/maintenance/status', {}, SERVING_ASK_TIMEOUT_MS, this.agent)) !== undefined) break;
       await this.options.clock.sleep(SERVING_POLL_MS);
     }
-    this.servingAtUs.set(name, this.options.clock.nowUs());
     const sinceUs = this.startingSinceUs.get(name);
     this.startingSinceUs.delete(name);
     if (sinceUs !== undefined && this.starts.length < STOPS_MAX) this.starts.push({ member: name, fromUs: sinceUs, toUs: this.options.clock.nowUs() });
-  }
-
-  /** A kill asked `askedUs` after the member's last restart was asked waits until that long after the member served. */
-  private async keepDistance(name: string, askedUs: number, restartAskedUs: number | undefined, calledOff: () => boolean): Promise<void> {
-    const servingAtUs = this.servingAtUs.get(name);
-    if (restartAskedUs === undefined || servingAtUs === undefined || this.member(name).state !== 'up') return;
-    const untilUs = servingAtUs + (askedUs - restartAskedUs);
-    while (!this.stopping && !calledOff() && this.options.clock.nowUs() < untilUs) await this.options.clock.sleep(Math.min(SERVING_POLL_MS, Math.ceil((untilUs - this.options.clock.nowUs()) / 1000)));
   }
 
   /** Resolves once every fault asked of the cluster so far is in force: processes killed or started, rule sets written. */
@@ -195,12 +183,9 @@ export class RealCluster {
 
   /** Kills a member (SIGKILL), after whatever kill or restart of it is under way. */
   kill(name: string): void {
-    const askedUs = this.options.clock.nowUs();
-    const restartAskedUs = this.restartAskedUs.get(name);
     const ticket = { began: false, calledOff: false };
     this.queuedKills.set(name, ticket);
     this.chain(name, async () => {
-      await this.keepDistance(name, askedUs, restartAskedUs, () => ticket.calledOff);
       if (ticket.calledOff) return false;
       ticket.began = true;
       if (this.member(name).state !== 'down') this.openStop(name, 'down');
@@ -213,7 +198,6 @@ export class RealCluster {
   restart(name: string): void {
     const queued = this.queuedKills.get(name);
     if (queued !== undefined && !queued.began) queued.calledOff = true;
-    this.restartAskedUs.set(name, this.options.clock.nowUs());
     this.chain(name, () => {
       if (this.member(name).state !== 'down' || this.stopping) return false;
       this.closeStop(name, 'down');

@@ -40,6 +40,12 @@ export class RealNemesisWorld implements NemesisWorld {
     void this.cluster.inForce().then(() => clock.guard(done));
   }
 
+  /** Every kill, restart (until the member serves, within a bound) and rule set asked so far, done (real-cluster.ts settle). */
+  recovered(done: () => void): void {
+    const clock = this.cluster.options.clock;
+    void this.cluster.settle().then(() => clock.guard(done));
+  }
+
   // What the cluster knows: the last status each member answered.
   members(): readonly string[] {
     return this.cluster.memberIds();

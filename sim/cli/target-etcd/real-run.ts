@@ -40,6 +40,7 @@ import { removeLeftovers, WORK_DIR_PREFIX } from './leftovers.ts';
 import { runNames } from './names.ts';
 import { namespacesAvailable } from './network.ts';
 import { RealCluster } from './real-cluster.ts';
+import { firstLeaderWaitMs, noFirstLeader } from './first-leader.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
 import { watchesCaughtUpRevision } from '../../run/liveness.ts';
@@ -48,12 +49,13 @@ import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
 import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
+import { drawDifference } from './replay-draw.ts';
+import { notApplied } from './etcd-own-settings.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
-const LEADER_WAIT_MS = 30_000;
 const JOBS_PROCESS_BASE = 100_000;
 /** The process of the read that ends the history (apart from workers, jobs, keep-alives and probes). */
 const FINAL_READ_PROCESS = 3_000_000;
@@ -73,6 +75,12 @@ export interface RealRunOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** Step around the target version's known bugs (known-bugs.ts); true by default. */
   readonly mitigations?: boolean | undefined;
+  /**
+   * A replay: the run's recorded options (results.json), which the draw and the schedule must
+   * give again; where they do not (another machine's or build's draw), the run is refused before
+   * anything starts.
+   */
+  readonly recordedOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Test hook: send every range as a serializable read while the history records what the workload asked for. */
   readonly serializableReadsOnTheWire?: boolean | undefined;
 }
@@ -139,6 +147,13 @@ export async function runRealEtcd(input: Scenario, seed: number, options: RealRu
   const schedule = expandSchedule(scenario, root.fork('nemesis-schedule'));
   const refused = refusal(scenario, schedule, mode);
   if (refused !== undefined) throw new UsageError(`scenario ${scenario.name}: ${refused}`);
+  if (options.recordedOptions !== undefined) {
+    // leftOut describes the draw (its words may change between builds); the rest is the draw.
+    const { expect: _expect, leftOut: _recordedLeftOut, ...recorded } = options.recordedOptions;
+    const { leftOut: _leftOut, ...now } = drawn;
+    const differs = drawDifference(recorded, { ...now, schedule });
+    if (differs !== undefined) throw new UsageError(`the replay would not run what ran: seed ${seed} draws another run here (${differs})${mode === 'loopback' ? '; without network namespaces (run as root) the swarm keeps no network fault' : ''}`);
+  }
   const version = etcdVersion(binary);
   const bugs = knownBugsOf(version, scenario);
   const steppable = bugs.filter((b) => b.mitigation !== 'none');
@@ -215,16 +230,8 @@ async function drive(
   log(`starting ${scenario.cluster.members} etcd ${target.version} members (${target.network === 'netns' ? 'one network namespace each' : 'loopback'})`);
   cluster.start();
   const history = new HistoryLog(() => clock.nowUs());
-  if (!(await cluster.waitForLeader(LEADER_WAIT_MS))) {
-    // A member that ended by itself is an etcd that does not run here as a cluster member (a
-    // wrapper, another program, a broken install): what the user gave, named with etcd's own last words.
-    const ended = cluster.endedMember();
-    if (ended !== undefined) {
-      const said = ended.lastLogLine();
-      throw new UsageError(`--etcd ${target.binary}: member ${ended.spec.name} ended at start (${ended.endedOnItsOwn ?? ''})${said === '' ? '' : `, its log's last line: ${said}`}; logs in ${workDir}`);
-    }
-    throw new Error(`real etcd target: no leader within ${LEADER_WAIT_MS} ms; logs in ${workDir}`);
-  }
+  const leaderWaitMs = firstLeaderWaitMs(scenario.cluster.raft.tickMs * scenario.cluster.raft.electionTicks);
+  if (!(await cluster.waitForLeader(leaderWaitMs))) throw noFirstLeader(cluster, target.binary, leaderWaitMs, workDir);
   const nets: { close(): void }[] = [];
   const clients = startClients((id, onMessage) => {
     const net = gatewayClientNet(id, {
@@ -263,6 +270,7 @@ async function drive(
   // Before the heal: what the cluster could serve while traffic ran (thin-traffic.ts).
   const servable: ServableTime = { trafficUs: stopUs - startUs, ...cluster.servableUs(startUs, stopUs), loadPerCore: Math.max(loadAtStart, loadavg()[0] ?? 0) / Math.max(1, availableParallelism()) };
   nemesis.healAll();
+  if (nemesis.faultsNotRun > 0) log(`${nemesis.faultsNotRun} faults of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first`);
   await cluster.settle();
   cluster.network.healAll();
   await cluster.settle();
@@ -350,7 +358,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, faultsNotRun: nemesis.faultsNotRun, notApplied: notApplied(scenario), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);

@@ -4,10 +4,11 @@
 // disks, membership: uninjectable.ts): one seed of 1..200 ran; the others were refused. Here a
 // seed keeps what it drew that the target can inject: its injectable packages (one of them drawn
 // when it kept none), random drops without duplication or reordering, ReadIndex reads with
-// CheckQuorum on (etcd 3.4 has no other). What it left out is listed in results.json's options
-// (`leftOut`), so a report never claims a fault that did not run.
+// CheckQuorum on (etcd 3.4 has no other), etcd's own watch and lease constants, the machine's own
+// latency and fsyncs. What it drew and left out is listed in results.json's options (`leftOut`),
+// and the scenario as run (the report's) holds what ran, so a report never claims what did not run.
 import type { NemesisPackageName, Scenario } from '../../scenario/schema.ts';
-import { NemesisPackages, WATCH_BATCH_MAX_REVS_ETCD } from '../../scenario/schema.ts';
+import { LEASE_CHECKPOINT_INTERVAL_MS_ETCD, NemesisPackages, WATCH_BATCH_MAX_REVS_ETCD, WATCH_STREAM_BUFFER_ETCD } from '../../scenario/schema.ts';
 import { drawSwarm, type SwarmDraw } from '../../nemesis/swarm.ts';
 import type { Prng } from '../../world/prng.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
@@ -27,9 +28,11 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   const s = drawn.scenario;
   // Settings first: a package is judged on the settings the run will have.
   const raft = withFields(s.cluster.raft, { readOnly: 'safe' as const, checkQuorum: true });
-  const network = withFields(s.network, { duplicatePercent: 0, reorderPercent: 0, dropPercent: mode === 'netns' ? s.network.dropPercent : 0 });
-  // etcd's watch catch-up batch (watchBatchMaxRevs) is a constant of its build: the run keeps etcd's.
-  const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD });
+  const network = withFields(s.network, { duplicatePercent: 0, reorderPercent: 0, dropPercent: mode === 'netns' ? s.network.dropPercent : 0, snapshotDelayUsMax: 0, snapshotDuplicatePercent: 0 });
+  // etcd's watch catch-up batch (watchBatchMaxRevs) and watch stream buffer are constants of its
+  // build, and etcd 3.4 checkpoints leases every 5 minutes at most (no flag sets the interval):
+  // the run keeps etcd's. The network's latency and the disks' fsyncs are the machine's own.
+  const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD, watchStreamBuffer: WATCH_STREAM_BUFFER_ETCD, leaseCheckpointing: false, leaseCheckpointIntervalMs: LEASE_CHECKPOINT_INTERVAL_MS_ETCD });
   const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }) });
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
@@ -46,7 +49,12 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // Torn kills need a fault-injecting file system: the kills run as plain kills.
   if (s.nemesis.tornKills) leftOut.push('nemesis.tornKills');
   if (s.cluster.etcd.watchBatchMaxRevs !== WATCH_BATCH_MAX_REVS_ETCD) leftOut.push(`cluster.etcd.watchBatchMaxRevs ${s.cluster.etcd.watchBatchMaxRevs}`);
+  if (s.cluster.etcd.watchStreamBuffer !== WATCH_STREAM_BUFFER_ETCD) leftOut.push(`cluster.etcd.watchStreamBuffer ${s.cluster.etcd.watchStreamBuffer}`);
+  if (s.cluster.etcd.leaseCheckpointing) leftOut.push(`cluster.etcd.leaseCheckpointing every ${s.cluster.etcd.leaseCheckpointIntervalMs} ms`);
+  if (s.network.snapshotDelayUsMax > 0) leftOut.push(`network.snapshotDelayUsMax ${s.network.snapshotDelayUsMax}`);
+  if (s.network.snapshotDuplicatePercent > 0) leftOut.push(`network.snapshotDuplicatePercent ${s.network.snapshotDuplicatePercent}`);
+  leftOut.push(`network latency ${s.network.latencyUsMin}-${s.network.latencyUsMax} µs and fsync ${s.network.fsyncUsMin}-${s.network.fsyncUsMax} µs (the machine's own)`);
   const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept, tornKills: false }) });
   const options = withFields(drawn.options, { packages: kept, network, raft: withFields(drawn.options['raft'] as Record<string, unknown>, { checkQuorum: true }) });
-  return { scenario, options: leftOut.length === 0 ? options : withFields(options, { leftOut }) };
+  return { scenario, options: withFields(options, { leftOut }) };
 }

@@ -12,9 +12,17 @@ export async function replayReal(results: Results, scenario: Scenario, dir: stri
   const target = results.target;
   if (target?.kind !== 'etcd') throw new Error('replayReal: not a real-target run');
   const mitigations = (target.exposed ?? []).length === 0;
-  console.error(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`);
-  console.error(`not an exact replay: the seed gives the same workload and fault schedule; the interleaving is the real machine's`);
-  const out = await runRealEtcd(scenario, results.seed, { binary: target.binary, replay: results.replay, mitigations, log: (line) => console.error(line) });
+  // Said once the run starts: a replay refused (another draw here, a binary that does not run) is its one line.
+  let said = false;
+  const log = (line: string): void => {
+    if (!said) {
+      console.error(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`);
+      console.error(`not an exact replay: the seed gives the same workload, fault schedule and swarm draw (checked against the run's); the interleaving is the real machine's`);
+      said = true;
+    }
+    console.error(line);
+  };
+  const out = await runRealEtcd(scenario, results.seed, { binary: target.binary, replay: results.replay, mitigations, log, recordedOptions: results.options });
   console.log(runTable(out.results));
   const same = out.results.valid === results.valid;
   console.log(`verdict ${String(out.results.valid)} (the original run: ${String(results.valid)}${same ? ', the same' : ', different'})`);

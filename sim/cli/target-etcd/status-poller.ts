@@ -40,6 +40,8 @@ export class StatusPoller {
   readonly claims: LeaderClaim[] = [];
   claimsTruncated = false;
   private readonly lastClaim = new Map<string, boolean>();
+  /** The members that answered a poll at least once (one that never did is named when no leader comes). */
+  private readonly answeredOnce = new Set<string>();
 
   constructor(
     private readonly urls: ReadonlyMap<string, string>,
@@ -65,6 +67,11 @@ export class StatusPoller {
     return this.latest.get(member);
   }
 
+  /** Whether `member` ever answered a status poll. */
+  answered(member: string): boolean {
+    return this.answeredOnce.has(member);
+  }
+
   /** The member that believes it leads in the highest term, by the last polls. */
   leader(): string | undefined {
     let best: { name: string; term: number } | undefined;
@@ -79,6 +86,7 @@ export class StatusPoller {
       this.latest.set(name, body === undefined ? undefined : parseStatus(body, this.clock.nowUs()));
       const s = this.latest.get(name);
       if (s !== undefined) {
+        this.answeredOnce.add(name);
         this.noteClaim(name, s);
         this.idToName.set(s.memberId, name);
         this.keep({ member: name, sentUs, atUs: s.atUs, appliedTerm: s.term });

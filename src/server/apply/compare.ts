@@ -2,7 +2,7 @@
 // included, are evaluated against the pre-txn state before any operation runs.
 import type { KeyValue } from '../../mvcc/key-value.ts';
 import { NO_LEASE } from '../../mvcc/key-value.ts';
-import type { Compare, TxnRequest } from '../../api/types.ts';
+import type { Compare, RequestOp, TxnRequest } from '../../api/types.ts';
 import type { ReadView } from './read-view.ts';
 import { rangeEndOf } from './read-view.ts';
 
@@ -63,9 +63,12 @@ export function applyCompares(view: ReadView, compares: readonly Compare[]): boo
 /** The branch taken at each txn, depth first: [top, nested txns of the taken branch...]. */
 export function compareToPath(view: ReadView, rt: TxnRequest): boolean[] {
   const path = [applyCompares(view, rt.compare ?? [])];
-  const ops = path[0] ? rt.success ?? [] : rt.failure ?? [];
-  for (const op of ops) {
-    if (op.request_txn !== undefined) path.push(...compareToPath(view, op.request_txn));
+  const ops = path[0] ? rt.success : rt.failure;
+  if (ops === undefined) return path;
+  // Indexed: for-of allocated an iterator per txn applied.
+  for (let i = 0; i < ops.length; i++) {
+    const nested = (ops[i] as RequestOp).request_txn;
+    if (nested !== undefined) path.push(...compareToPath(view, nested));
   }
   return path;
 }

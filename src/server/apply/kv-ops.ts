@@ -80,11 +80,19 @@ export function applyDeleteRange(store: MvccStore, d: DeleteRangeRequest): Delet
 
 type CheckFn = (view: ReadView, op: RequestOp) => EtcdError | undefined;
 
+/**
+ * A txn branch without requests. The txn walks index their branches (for-of allocated an
+ * iterator per walk, and `?? []` an array per absent branch: every txn's apply and check).
+ */
+const NO_OPS: readonly RequestOp[] = [];
+
 /** Runs `f` on every op of the taken branches; returns the first error. */
 function checkRequests(view: ReadView, rt: TxnRequest, path: boolean[], at: { i: number }, f: CheckFn): EtcdError | undefined {
   const taken = path[at.i++];
   assert(taken !== undefined, 'txn: path covers every nested txn');
-  for (const op of taken ? rt.success ?? [] : rt.failure ?? []) {
+  const ops = taken ? rt.success ?? NO_OPS : rt.failure ?? NO_OPS;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as RequestOp;
     if (op.request_txn !== undefined) {
       const err = checkRequests(view, op.request_txn, path, at, f);
       if (err !== undefined) return err;
@@ -151,9 +159,8 @@ function runTxn(txn: TxnWrite | undefined, view: ReadView, rt: TxnRequest, path:
   const succeeded = path[at.i++];
   assert(succeeded !== undefined, 'txn: path covers every nested txn');
   const responses: ResponseOp[] = [];
-  for (const op of succeeded ? rt.success ?? [] : rt.failure ?? []) {
-    responses.push(runOp(txn, view, op, path, at));
-  }
+  const ops = succeeded ? rt.success ?? NO_OPS : rt.failure ?? NO_OPS;
+  for (let i = 0; i < ops.length; i++) responses.push(runOp(txn, view, ops[i] as RequestOp, path, at));
   const resp: TxnResponse = { header: {} };
   if (succeeded) resp.succeeded = true;
   if (responses.length > 0) resp.responses = responses;

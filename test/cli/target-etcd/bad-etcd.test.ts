@@ -39,6 +39,20 @@ describe('--target etcd with an etcd that does not run as a member', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // An etcd that runs but never serves (a wrapper that waits on something else, an etcd that cannot
+  // reach its peers): waited for the whole leader wait, then it was "internal error" (exit 4, "no
+  // leader within 30000 ms"), which named neither the member nor what it waited for.
+  it('an etcd that runs but never serves: what was waited for, the member, its last log line, exit 3', { timeout: 180_000 }, async () => {
+    const etcd = fakeEtcd('never-serves', 'echo "fake etcd: waiting for a disk that never comes" >&2\nexec sleep 600');
+    const out = join(root, 'report-never-serves');
+    const r = await cli(['run', '--target', 'etcd', '--etcd', etcd, '--scenario', tiny, '--seed', '1', '--out', out, '--quiet']);
+    const line = r.err.at(-1) ?? '';
+    removeNamedLogs(line);
+    expect(r.code).toBe(3);
+    expect(line).toMatch(/^detcd run: --etcd .*never-serves: no leader within 30000 ms \(waited for a member's status on its client port to name it leader\): member n1 never answered on http:\/\/\S+, its log's last line: fake etcd: waiting for a disk that never comes \(\d+ of \d+ members never answered\); logs in /);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("an etcd whose --version fails: one line with its exit status and its own words (its stderr was passed through)", async () => {
     const etcd = fakeEtcd('version-fails', '');
     writeFileSync(etcd, '#!/bin/sh\necho "cannot load libssl" >&2\nexit 127\n');

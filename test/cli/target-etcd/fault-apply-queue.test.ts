@@ -175,3 +175,89 @@ describe('the nemesis on a target whose faults come in force late', () => {
     expect(interval).toMatchObject({ askedUs: 100_000, startUs: 300_000, healAskedUs: 120_000, endUs: 300_000 });
   });
 });
+
+/**
+ * A world like real etcd on a hand-driven clock: every fault comes in force `inForceMs` after it
+ * is asked, and a restarted member serves `servingMs` after its restart was asked.
+ */
+function slowWorld(inForceMs: number, servingMs: number) {
+  let t = 0;
+  const timers: { atUs: number; fn: () => void }[] = [];
+  const log: [number, string][] = [];
+  let servingAtUs = 0;
+  const at = (atUs: number, fn: () => void) => void timers.push({ atUs, fn });
+  const world = {
+    nowUs: () => t,
+    at,
+    inForce: (done: () => void) => at(t + inForceMs * 1000, done),
+    recovered: (done: () => void) => at(Math.max(t, servingAtUs), done),
+    members: () => ['n1', 'n2', 'n3'],
+    leader: () => 'n1',
+    raftStatus: () => undefined,
+    setCuts: (cuts: unknown) => void log.push([t / 1000, `cuts ${JSON.stringify(cuts)}`]),
+    setLossy: () => undefined,
+    clog: () => undefined,
+    unclog: () => undefined,
+    crash: (n: string) => void log.push([t / 1000, `crash ${n}`]),
+    restart: (n: string) => {
+      log.push([t / 1000, `restart ${n}`]);
+      servingAtUs = Math.max(servingAtUs, t + servingMs * 1000);
+    },
+    pause: () => undefined,
+    resume: () => undefined,
+    clockReset: () => undefined,
+    setFsyncLatency: () => undefined,
+    buggify: () => undefined,
+  } as unknown as NemesisWorld;
+  const runUntil = (us: number) => {
+    for (;;) {
+      timers.sort((a, b) => a.atUs - b.atUs);
+      const next = timers[0];
+      if (next === undefined || next.atUs > us) break;
+      timers.shift();
+      t = next.atUs;
+      next.fn();
+    }
+    t = us;
+  };
+  return { world, runUntil, log };
+}
+
+describe('the nemesis on a target whose restarted members serve seconds later', () => {
+  const rolling = (['n1', 'n2', 'n3'] as const).map((target, k) => ({ atMs: 600 * k, durationMs: 600, fault: { kind: 'kill' as const, target } }));
+
+  it('rolling-restart: each kill waits until the member restarted before it serves, the schedule\'s gap after: one member down at a time', () => {
+    const w = slowWorld(300, 1500);
+    const nemesis = new Nemesis(w.world, new Prng(1));
+    nemesis.schedule(rolling, 0);
+    w.runUntil(20_000_000);
+    // n1 in force at 300 ms, restarted 600 ms later (900), serving at 2400: then n2; and so on.
+    expect(w.log).toEqual([[0, 'crash n1'], [900, 'restart n1'], [2400, 'crash n2'], [3300, 'restart n2'], [4800, 'crash n3'], [5700, 'restart n3']]);
+    expect(nemesis.faultsNotRun).toBe(0);
+  });
+
+  it('the gap the schedule put between a heal and the next fault is kept from when the healed member serves', () => {
+    const w = slowWorld(0, 1000);
+    const nemesis = new Nemesis(w.world, new Prng(1));
+    nemesis.schedule([{ atMs: 0, durationMs: 100, fault: { kind: 'kill', target: 'n1' } }, { atMs: 400, durationMs: 100, fault: { kind: 'kill', target: 'n1' } }], 0);
+    w.runUntil(20_000_000);
+    expect(w.log).toEqual([[0, 'crash n1'], [100, 'restart n1'], [1400, 'crash n1'], [1500, 'restart n1']]);
+  });
+
+  it('faults the schedule overlaps still overlap; a fault that would start after healAll does not run, and is counted', () => {
+    const w = slowWorld(300, 1500);
+    const nemesis = new Nemesis(w.world, new Prng(1));
+    nemesis.schedule([
+      { atMs: 0, durationMs: 1000, fault: { kind: 'kill', target: 'n1' } },
+      { atMs: 500, durationMs: 200, fault: { kind: 'kill', target: 'n2' } },
+      { atMs: 1000, durationMs: 200, fault: { kind: 'kill', target: 'n3' } },
+      { atMs: 1300, durationMs: 200, fault: { kind: 'kill', target: 'n2' } },
+    ], 0);
+    w.runUntil(1_500_000);
+    expect(w.log).toEqual([[0, 'crash n1'], [500, 'crash n2'], [1000, 'restart n2'], [1300, 'restart n1']]);
+    nemesis.healAll();
+    w.runUntil(20_000_000);
+    expect(w.log.slice(4).filter(([, e]) => e.startsWith('crash'))).toEqual([]);
+    expect(nemesis.faultsNotRun).toBe(2);
+  });
+});

@@ -5,13 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { knownBugsOf, mitigatedScenario, PAST_RANGE_TXN } from '../../../sim/cli/target-etcd/known-bugs.ts';
 import { ownerOfLink, ownerOfNetns, runNames } from '../../../sim/cli/target-etcd/names.ts';
-import { healedPairs, nftRules, severedPairs, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
+import { healedPairs, namespacesAvailable, nftRules, severedPairs, type NetworkFaults } from '../../../sim/cli/target-etcd/network.ts';
 import { thinTraffic } from '../../../sim/cli/target-etcd/thin-traffic.ts';
 import { quorumAvailableUs } from '../../../sim/cli/target-etcd/quorum-time.ts';
 import type { RealCluster } from '../../../sim/cli/target-etcd/real-cluster.ts';
 import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-world.ts';
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
 import { drawRealSwarm } from '../../../sim/cli/target-etcd/real-swarm.ts';
+import { drawDifference } from '../../../sim/cli/target-etcd/replay-draw.ts';
+import { notApplied } from '../../../sim/cli/target-etcd/etcd-own-settings.ts';
+import { runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
+import { UsageError } from '../../../sim/cli/errors.ts';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
 import { drawSwarm } from '../../../sim/nemesis/swarm.ts';
 import { expandSchedule } from '../../../sim/nemesis/schedule.ts';
@@ -67,6 +71,10 @@ describe('refusals', () => {
     expect(refusal(scenario(), ok.map(at), 'netns')).toBeUndefined();
   });
 
+  it('refuses the auth workload (the real liveness probes do not log in), naming the field', () => {
+    expect(refusal({ ...scenario(), workload: { ...scenario().workload, kind: 'auth' } }, [], 'netns')).toMatch(/^workload\.kind 'auth' cannot run on target etcd/);
+  });
+
   it('without namespaces, network faults are refused and process faults still run', () => {
     expect(refusal(scenario(), [at({ kind: 'partition', shape: 'halves' })], 'loopback')).toMatch(/network namespaces/);
     expect(refusal(scenario(), [at({ kind: 'kill', target: 'leader' }), at({ kind: 'pause', target: 'n2' })], 'loopback')).toBeUndefined();
@@ -106,6 +114,67 @@ describe('swarm testing on a real target', () => {
     }
     // Most seeds drew an injectable package; the others got one drawn for them.
     expect(kept).toBeGreaterThan(30);
+  });
+
+  it('a setting the target does not apply runs as etcd has it: the scenario as run holds etcd\'s, and leftOut names what the seed drew', () => {
+    // What a real member takes from the scenario (real-cluster.ts: etcd's flags); every other
+    // member setting is etcd's own, so a knob the swarm draws there must show as left out.
+    const applied = { etcd: ['snapshotCount', 'progressNotifyIntervalMs'], raft: ['tickMs', 'electionTicks', 'heartbeatTicks', 'preVote'] };
+    const defaults = scenario().cluster;
+    for (let seed = 1; seed <= 200; seed++) {
+      const sim = drawSwarm(swarm, new Prng(seed).fork('swarm'));
+      const real = drawRealSwarm(swarm, new Prng(seed).fork('swarm'), 'netns');
+      const left = (real.options['leftOut'] ?? []) as string[];
+      for (const part of ['etcd', 'raft'] as const) {
+        for (const [key, value] of Object.entries(defaults[part])) {
+          if (applied[part].includes(key)) continue;
+          expect((real.scenario.cluster[part] as Record<string, unknown>)[key], `seed ${seed} cluster.${part}.${key}`).toEqual(value);
+          const drawn = (sim.scenario.cluster[part] as Record<string, unknown>)[key];
+          const named = left.some((l) => l.includes(key) || (key.startsWith('leaseCheckpoint') && l.includes('leaseCheckpointing')));
+          if (drawn !== value && !(part === 'raft' && key === 'checkQuorum')) expect(named, `seed ${seed} drew cluster.${part}.${key} ${String(drawn)}: ${left.join('; ')}`).toBe(true);
+        }
+      }
+      expect([real.scenario.network.snapshotDelayUsMax, real.scenario.network.snapshotDuplicatePercent], `seed ${seed}`).toEqual([0, 0]);
+      if (sim.scenario.network.snapshotDelayUsMax > 0) expect(left).toContain(`network.snapshotDelayUsMax ${sim.scenario.network.snapshotDelayUsMax}`);
+      expect(left.some((l) => l.startsWith('network latency ')), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('a replay runs the draw the run recorded or is refused before anything starts, naming where the draws part', async () => {
+    // Recorded with namespaces (as root); replayed without: the swarm would keep no network fault.
+    const seed = 560;
+    const root = new Prng(seed);
+    const { scenario: s, options } = drawRealSwarm(swarm, root.fork('swarm'), 'netns');
+    const recordedOptions = { ...options, schedule: expandSchedule(s, root.fork('nemesis-schedule')), expect: s.expect };
+    const replay = runRealEtcd(swarm, seed, { replay: 'x', loopback: true, binary: '/nonexistent/etcd', recordedOptions });
+    await expect(replay).rejects.toThrow(/^the replay would not run what ran: seed 560 draws another run here \(options\.\S+: recorded .*, now .*\); without network namespaces \(run as root\) the swarm keeps no network fault$/);
+    await expect(replay).rejects.toBeInstanceOf(UsageError);
+    // The same draw goes on to run (here: to the binary, which does not run).
+    const netns = runRealEtcd(swarm, seed, { replay: 'x', binary: '/nonexistent/etcd', recordedOptions: { ...recordedOptions, leftOut: ['words of another build'] } });
+    if (namespacesAvailable()) await expect(netns).rejects.toThrow(/^--etcd \/nonexistent\/etcd: cannot run it/);
+    else await expect(netns).rejects.toThrow(/would not run what ran/);
+  });
+
+  it('the member settings real etcd does not take are named with the value that ran', () => {
+    expect(notApplied(scenario())).toEqual([
+      "cluster.etcd.snapshotCatchUpEntries 100: etcd's 5000 ran (a constant of etcd's build)",
+      "cluster.raft.inflightMsgsMax 256: etcd's 512 ran (a constant of etcd's build)",
+    ]);
+    const trickle = scenario({ cluster: { etcd: { watchStreamBuffer: 1, snapshotCatchUpEntries: 5000, leaseCheckpointing: true }, raft: { inflightMsgsMax: 512 } }, network: { snapshotDelayUsMax: 300_000 } });
+    expect(notApplied(trickle)).toEqual([
+      "cluster.etcd.watchStreamBuffer 1: etcd's 128 ran (a constant of etcd's build)",
+      "cluster.etcd.leaseCheckpointing true: etcd's false ran (etcd 3.4 sets no checkpoint interval: every 5 min)",
+      "network.snapshotDelayUsMax 300000: etcd's 0 ran (snapshots go over the members' own connections)",
+    ]);
+    // The swarm's draw already runs etcd's own: only the two defaults every scenario has are left.
+    for (let seed = 1; seed <= 50; seed++) expect(notApplied(drawRealSwarm(swarm, new Prng(seed).fork('swarm'), 'netns').scenario), `seed ${seed}`).toHaveLength(2);
+  });
+
+  it('where two draws part: the first field, element or value that differs', () => {
+    expect(drawDifference({ a: [1, 2], b: { c: 3 } }, { a: [1, 2], b: { c: 3 } })).toBeUndefined();
+    expect(drawDifference({ packages: ['kill-leader'] }, { packages: ['kill-leader', 'clog'] })).toBe('options.packages[1]: recorded absent, now "clog"');
+    expect(drawDifference({ raft: { tickMs: 100 } }, { raft: { tickMs: 50 } })).toBe('options.raft.tickMs: recorded 100, now 50');
+    expect(drawDifference({ x: 1, y: undefined }, { x: 1 })).toBeUndefined();
   });
 
   it('without namespaces, a seed keeps only process faults and drops no messages', () => {

@@ -1,7 +1,7 @@
 // workload.api "wide": the request shapes "full" never sends (limited, count-only, keys-only,
 // filtered and sorted ranges; ranges, deletes and range compares ending at a written key; txns
-// reading on success and writing on failure; VALUE compares on missing keys) are sent, answered
-// ok, and the correct build is valid on kv-api-wide.
+// reading on success and writing on failure; VALUE compares on missing keys; txns putting with a
+// revoked lease) are sent, answered, and the correct build is valid on kv-api-wide.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
 import { runScenario } from '../../../sim/run/run.ts';
@@ -44,7 +44,9 @@ describe('the wide KV API workload', () => {
     const m = wideRequest('compare-missing', 'key2', c).body['compare'] as Obj[];
     expect(m[0]).toMatchObject({ target: 'VALUE' });
     expect(['NOT_EQUAL', 'GREATER', 'LESS']).toContain(m[0]!['result']);
-    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing'].every(isWideOp)).toBe(true);
+    const ended = wideRequest('txn-put-ended-lease', 'key3', c).body['success'] as Obj[];
+    expect(ended.some((op) => (op['request_put'] as Obj | undefined)?.['lease'] !== undefined)).toBe(true);
+    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing', 'txn-put-ended-lease'].every(isWideOp)).toBe(true);
     expect(isWideOp('put')).toBe(false);
   });
 
@@ -67,6 +69,8 @@ describe('the wide KV API workload', () => {
     }
     expect([...okFeatures].filter((f) => !missing.includes(f)).sort()).toEqual(features.filter((f) => !missing.includes(f)).sort());
     expect(missing.some((f) => okFeatures.has(f))).toBe(true);
+    // A txn put with a revoked lease (or one nobody granted) failed as a whole, as etcd fails it.
+    expect(out.history.some((op) => op.type === 'fail' && op.f === 'kv/txn' && op.error === 'etcdserver: requested lease not found')).toBe(true);
     // A txn that read on success and wrote on failure took its failure branch at least once.
     expect(out.history.some((op) => op.type === 'ok' && op.f === 'kv/txn' && (op.value as Obj)['succeeded'] !== true && JSON.stringify(op.value).includes('response_put'))).toBe(true);
   });

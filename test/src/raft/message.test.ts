@@ -1,7 +1,7 @@
 // message() and messageTo() build what `{ defaults..., ...fields }` and `{ ...m, to }` built
 // (the same fields, values and key order), without the object spreads V8 builds slowly.
 import { describe, expect, it } from 'vitest';
-import { appendAccepted, appendMessage, message, messageTo } from '../../../src/raft/types.ts';
+import { appendAccepted, appendMessage, heartbeatAnswer, heartbeatMessage, localMessage, message, messageTo, readIndexAnswer } from '../../../src/raft/types.ts';
 import type { Message } from '../../../src/raft/types.ts';
 
 const DEFAULTS = { to: 0, from: 0, term: 0, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0, context: '' };
@@ -66,5 +66,27 @@ describe('the builders of the messages sent most', () => {
       expect(Object.keys(built)).toEqual(Object.keys(general));
     }
     expect(appendAccepted(1, 9).entries).toBe(message({ type: 'MsgHeartbeat' }).entries);
+  });
+
+  it('the heartbeat, read-index and local builders equal message() of the same fields, key order included', () => {
+    const entries = [{ term: 0, index: 0, type: 'normal' as const, data: 'x' }];
+    const pairs: [ReturnType<typeof message>, ReturnType<typeof message>][] = [
+      [heartbeatMessage(3, 2, 'ctx'), message({ type: 'MsgHeartbeat', to: 3, commit: 2, context: 'ctx' })],
+      [heartbeatMessage(2, 0, ''), message({ type: 'MsgHeartbeat', to: 2, commit: 0, context: '' })],
+      [heartbeatAnswer(1, 'ctx'), message({ type: 'MsgHeartbeatResp', to: 1, context: 'ctx' })],
+      [readIndexAnswer(2, 11, 'r7'), message({ type: 'MsgReadIndexResp', to: 2, index: 11, context: 'r7' })],
+      [localMessage('MsgHup', 1), message({ type: 'MsgHup', from: 1 })],
+      [localMessage('MsgBeat', 2), message({ type: 'MsgBeat', from: 2 })],
+      [localMessage('MsgCheckQuorum', 3), message({ type: 'MsgCheckQuorum', from: 3 })],
+      [localMessage('MsgProp', 1, entries), message({ type: 'MsgProp', from: 1, entries })],
+      [localMessage('MsgReadIndex', 2, undefined, 'r8'), message({ type: 'MsgReadIndex', from: 2, context: 'r8' })],
+    ];
+    for (const [built, general] of pairs) {
+      expect(built).toEqual(general);
+      expect(Object.keys(built)).toEqual(Object.keys(general));
+    }
+    expect(localMessage('MsgProp', 1, entries).entries).toBe(entries);
+    expect(heartbeatAnswer(1, '').entries).toBe(message({ type: 'MsgHeartbeat' }).entries);
+    expect(localMessage('MsgBeat', 1)).not.toBe(localMessage('MsgBeat', 1));
   });
 });

@@ -1,11 +1,12 @@
 // Leader-driven lease expiry: only a promoted (leader) member proposes revokes, every 500 ms,
-// at most 16 in flight, re-proposed after ReqTimeout; a demoted member proposes nothing.
+// at most 16 in flight, a lease still not revoked found again and re-proposed 3 s later (etcd 3.4's
+// expiredLeaseRetryInterval); a demoted member proposes nothing.
 import { describe, expect, test } from 'vitest';
 import { LeaseExpiry } from '../../../src/server/lease-expiry.ts';
 
 function driver(expired: number[]): { e: LeaseExpiry; proposed: number[] } {
   const proposed: number[] = [];
-  const e = new LeaseExpiry({ expiredLeases: (_now, max) => expired.slice(0, max), proposeRevoke: (id) => proposed.push(id) }, 7_000);
+  const e = new LeaseExpiry({ expiredLeases: (_now, max) => expired.slice(0, max), proposeRevoke: (id) => proposed.push(id) });
   return { e, proposed };
 }
 
@@ -36,16 +37,18 @@ describe('lease expiry', () => {
     expect(e.revokesInFlight).toBe(16);
   });
 
-  test('a revoke that never applied is proposed again after ReqTimeout; demotion stops everything', () => {
+  test('a revoke that never applied is proposed again at the first check 3 s after it, not after ReqTimeout (7 s); demotion stops everything', () => {
     const { e, proposed } = driver([7]);
     e.promote(0);
     e.tick(500);
-    e.tick(5_000);
+    e.tick(3_000);
     expect(proposed).toEqual([7]);
-    e.tick(7_500);
+    e.tick(3_500);
     expect(proposed).toEqual([7, 7]);
+    e.tick(6_500);
+    expect(proposed).toEqual([7, 7, 7]);
     e.demote();
     e.tick(20_000);
-    expect(proposed).toEqual([7, 7]);
+    expect(proposed).toEqual([7, 7, 7]);
   });
 });

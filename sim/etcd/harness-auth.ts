@@ -1,15 +1,15 @@
-// With a scenario, serve's own clients — the liveness probes and the robustness watchers — speak
-// for the harness, not for a user. Once a user turns authentication on they would be refused
+// The harness's own clients — serve's liveness probes and robustness watchers with a scenario,
+// a simulated run's liveness probes after the auth workload — speak for the harness, not for a user. Once a user turns authentication on they would be refused
 // ("user name is empty"), and the liveness phase would blame the cluster for it. Like etcd's
 // robustness tests, which log in as root, the harness logs in as root, with the password the user
 // gave root (read from the replicated auth store: the simulation keeps it as given), and sends the
 // token to members whose authentication is on. Tokens are each member's memory: when an up member
 // that has applied the login no longer holds the token (restarted, or 5 idle minutes), the harness
 // logs in again.
-import type { EtcdCluster } from '../../etcd/cluster.ts';
-import type { EtcdClient } from '../../etcd/client.ts';
-import { EtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
-import { simpleTokenIndex } from '../../../src/auth/simple-tokens.ts';
+import type { EtcdCluster } from './cluster.ts';
+import type { EtcdClient } from './client.ts';
+import { EtcdStateMachine } from '../../src/server/etcd-state-machine.ts';
+import { simpleTokenIndex } from '../../src/auth/simple-tokens.ts';
 
 /** Simulated time between two logins while one is needed (a refused one, or a member that lags). */
 const LOGIN_RETRY_US = 1_000_000;
@@ -22,6 +22,12 @@ export class HarnessAuth {
   private lastLoginUs = -Infinity;
 
   constructor(private readonly cluster: EtcdCluster, private readonly client: EtcdClient) {}
+
+  /** The root token the harness holds now (it logs in again first when a member needs it). */
+  readonly currentToken = (): string | undefined => {
+    this.refresh();
+    return this.token;
+  };
 
   /** The token for a request to `member`: only while that member's authentication is on. */
   readonly tokenFor = (member: string): string | undefined => (this.machineOf(member)?.applier.auth.isEnabled === true ? this.token : undefined);

@@ -1,0 +1,172 @@
+// The auth checker: etcd 3.4's authentication and key permissions over a history whose
+// processes log in (auth/authenticate) and whose admin changes users, roles and permissions
+// (auth/... requests). Who sent a KV request is the user its process authenticated as (the
+// auth workload logs each process in as one user; a process that named two users, or none, is
+// not judged). For each KV request the store's facts are taken as they may have been during its
+// call..return window (auth-state.ts), and:
+// 1. a request answered ok that needs a permission its user held at no possible moment —
+//    authentication certainly on, no role it may have held covering it — is a permission not
+//    enforced (the txn's failure ops, a range beginning before the permission...);
+// 2. a request refused "permission denied" that its user's permissions certainly covered
+//    throughout (or with authentication certainly off) is a permission wrongly refused;
+// 3. a value written by a request refused by authentication (denied, old auth revision, no or
+//    invalid token) that any ok answer shows was applied although refused;
+// 4. an Authenticate answered ok with a password the user never had in its window (or with
+//    authentication certainly off), refused "authentication failed" with the password the user
+//    certainly had while authentication was certainly on, or refused "authentication is not
+//    enabled" while it certainly was.
+// What it cannot decide it does not judge; with nothing judged the verdict is unknown.
+import type { Op } from '../history/op.ts';
+import { pairOps } from '../history/pair.ts';
+import type { OpPair } from '../history/pair.ts';
+import { AuthFacts, ROOT_ROLE, NONE } from './auth-state.ts';
+import type { WindowFacts } from './auth-state.ts';
+import { covers, heldOf, needsOf } from './auth-needs.ts';
+import type { Held, Need } from './auth-needs.ts';
+import type { CheckResult } from './verdict.ts';
+
+const DENIED = 'permission denied';
+/** Errors with which authentication refused a request before it applied. */
+const REFUSED_BY_AUTH = [DENIED, 'revision of auth store is old', 'user name is empty', 'invalid auth token'];
+const VIOLATIONS_KEPT_MAX = 10;
+
+export interface AuthViolation {
+  readonly kind: 'not-enforced' | 'wrongly-denied' | 'denied-write-applied' | 'authenticate';
+  readonly op: number;
+  readonly process: number | string;
+  readonly user: string;
+  readonly f: string;
+  readonly detail: string;
+}
+
+type Req = Record<string, unknown>;
+
+const errorOf = (p: OpPair): string => p.completion?.error ?? '';
+/** A string field of a request (a name, a password), '' when absent. */
+const field = (request: unknown, name: string): string => {
+  const v = (request as Req | null)?.[name];
+  return typeof v === 'string' ? v : '';
+};
+
+/** The held permissions of `user` in the most (`most` true) or least permissive possible state. */
+function heldBy(facts: WindowFacts, roles: readonly string[], user: string, write: boolean, most: boolean): Held[] | 'all' {
+  const out: Held[] = [];
+  for (const role of roles) {
+    const holds = most ? facts.mayHold(user, role) : facts.mustHold(user, role);
+    if (!holds) continue;
+    if (role === ROOT_ROLE) return 'all';
+    for (const [slot, types] of facts.slots(role)) {
+      const grants = (t: string): boolean => t !== NONE && (write ? t !== 'READ' : t !== 'WRITE');
+      const ok = most ? [...types].some(grants) : [...types].every(grants);
+      if (ok) out.push(heldOf(slot.key, slot.rangeEnd));
+    }
+  }
+  return out;
+}
+
+function allowed(facts: WindowFacts, roles: readonly string[], user: string, need: Need, most: boolean): boolean {
+  // Authentication off lets everything through: the most permissive state has it off if it may be.
+  if (most ? facts.enabled.has('false') : !facts.enabled.has('true')) return true;
+  const held = heldBy(facts, roles, user, need.write, most);
+  return held === 'all' || covers(held, need);
+}
+
+const describe = (n: Need): string => `${n.write ? 'write' : 'read'} ${JSON.stringify(n.key)}${n.rangeEnd === '' ? '' : `..${JSON.stringify(n.rangeEnd === '\0' ? '(end)' : n.rangeEnd)}`}`;
+
+/** The value fields of the objects an ok answer shows (kvs, prev_kv, nested responses). */
+function shownValues(v: unknown, out: Set<string>): void {
+  if (Array.isArray(v)) {
+    for (const x of v) shownValues(x, out);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  const o = v as Req;
+  if (typeof o['value'] === 'string' && o['mod_revision'] !== undefined) out.add(o['value']);
+  for (const k in o) if (typeof o[k] === 'object') shownValues(o[k], out);
+}
+
+/** The values a KV request puts (txn branches too). */
+function putValues(f: string, request: unknown): string[] {
+  const r = (request ?? {}) as Req;
+  if (f === 'kv/put') return typeof r['value'] === 'string' ? [r['value']] : [];
+  if (f !== 'kv/txn') return [];
+  const out: string[] = [];
+  for (const branch of [r['success'], r['failure']]) {
+    if (!Array.isArray(branch)) continue;
+    for (const op of branch as Req[]) {
+      const p = op?.['request_put'] as Req | undefined;
+      if (typeof p?.['value'] === 'string') out.push(p['value']);
+    }
+  }
+  return out;
+}
+
+export function checkAuth(history: readonly Op[]): CheckResult {
+  const pairs = pairOps({ ops: [...history], lines: history.map((_, i) => i + 1) });
+  const facts = new AuthFacts();
+  const userOf = new Map<number | string, string | null>();
+  for (const p of pairs) {
+    facts.learn(p);
+    if (p.invoke.f !== 'auth/authenticate') continue;
+    const name = field(p.invoke.value, 'name');
+    const seen = userOf.get(p.invoke.process);
+    userOf.set(p.invoke.process, seen === undefined || seen === name ? name : null);
+  }
+  for (const p of pairs) if (p.invoke.f.startsWith('auth/') && p.invoke.f !== 'auth/authenticate') facts.apply(p);
+  const roles = facts.knownRoles();
+  const violations: AuthViolation[] = [];
+  let count = 0;
+  const report = (v: AuthViolation): void => {
+    count++;
+    if (violations.length < VIOLATIONS_KEPT_MAX) violations.push(v);
+  };
+  const judged = { ok: 0, denied: 0, authenticate: 0 };
+  const refusedValues = new Map<string, OpPair>();
+  const shown = new Set<string>();
+  for (const p of pairs) {
+    const c = p.completion;
+    if (c === undefined || c.type === 'info') continue;
+    if (c.type === 'ok') shownValues(c.value, shown);
+    const user = userOf.get(p.invoke.process);
+    const f = p.invoke.f;
+    if (c.type === 'fail' && REFUSED_BY_AUTH.some((e) => errorOf(p).endsWith(e))) for (const v of putValues(f, p.invoke.value)) refusedValues.set(v, p);
+    if (typeof user !== 'string') continue;
+    const at = (kind: AuthViolation['kind'], detail: string): void => report({ kind, op: p.invoke.index, process: p.invoke.process, user, f, detail });
+    if (f === 'auth/authenticate') {
+      const w = facts.window(p.call, p.return);
+      const password = field(p.invoke.value, 'password');
+      const passwords = w.passwords(user);
+      judged.authenticate++;
+      if (c.type === 'ok' && !passwords.has(password)) at('authenticate', `logged in with a password the user never had in the op's window (it may have had ${[...passwords].map((x) => (x === NONE ? 'no user' : JSON.stringify(x))).join(', ')})`);
+      else if (c.type === 'ok' && !w.enabled.has('true')) at('authenticate', 'logged in while authentication was certainly off');
+      else if (c.type === 'fail' && errorOf(p).endsWith('authentication failed, invalid user ID or password') && passwords.size === 1 && passwords.has(password) && !w.enabled.has('false')) at('authenticate', 'refused the password the user certainly had, with authentication certainly on');
+      else if (c.type === 'fail' && errorOf(p).endsWith('authentication is not enabled') && !w.enabled.has('false')) at('authenticate', 'said authentication is not enabled while it certainly was');
+      continue;
+    }
+    const needs = needsOf(f, p.invoke.value);
+    if (needs === undefined) continue;
+    // A serializable read runs on a member that may lag: its auth store may be any earlier one.
+    const serializable = f === 'kv/range' && (p.invoke.value as Req | null)?.['serializable'] === true;
+    const w = facts.window(serializable ? 0 : p.call, p.return);
+    if (c.type === 'ok') {
+      judged.ok++;
+      const missing = needs.needs.find((n) => !allowed(w, roles, user, n, true));
+      if (missing !== undefined) at('not-enforced', `answered ok, but ${user} could not ${describe(missing)} at any moment of the op's window`);
+    } else if (errorOf(p).endsWith(DENIED) && !needs.partial) {
+      judged.denied++;
+      if (needs.needs.every((n) => allowed(w, roles, user, n, false))) at('wrongly-denied', `refused "permission denied", but ${user} could ${needs.needs.map(describe).join(', ')} throughout the op's window`);
+    }
+  }
+  // Only a value no other request puts tells which write was applied.
+  const putters = new Map<string, number>();
+  for (const p of pairs) for (const v of putValues(p.invoke.f, p.invoke.value)) putters.set(v, (putters.get(v) ?? 0) + 1);
+  for (const [value, p] of refusedValues) {
+    if (!shown.has(value) || putters.get(value) !== 1) continue;
+    report({ op: p.invoke.index, process: p.invoke.process, user: String(userOf.get(p.invoke.process) ?? '?'), f: p.invoke.f, kind: 'denied-write-applied', detail: `refused "${errorOf(p)}", but an answer shows the value it put` });
+  }
+  const total = judged.ok + judged.denied + judged.authenticate;
+  const counts = `${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`;
+  if (count > 0) return { valid: false, summary: `${count} auth violation(s): ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
+  if (total === 0) return { valid: 'unknown', summary: 'unknown: no request of a logged-in user to judge', judged };
+  return { valid: true, summary: counts, judged };
+}

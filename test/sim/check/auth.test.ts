@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../../../sim/history/op.ts';
+import { checkAuth } from '../../../sim/check/auth.ts';
+import { covers, heldOf, needsOf } from '../../../sim/check/auth-needs.ts';
+
+const b = (s: string): string => Buffer.from(s, 'binary').toString('base64');
+
+/** A history built op by op; `op` invokes and completes at once, `invoke`/`complete` overlap ops. */
+class History {
+  readonly ops: Op[] = [];
+  private t = 0;
+  invoke(process: number | string, f: string, value: unknown): this {
+    this.ops.push({ index: this.ops.length, time: (this.t += 10), process, type: 'invoke', f, value });
+    return this;
+  }
+  complete(process: number | string, f: string, type: 'ok' | 'fail' | 'info', value: unknown = {}, error?: string): this {
+    const op: Op = { index: this.ops.length, time: (this.t += 10), process, type, f, value };
+    if (error !== undefined) op.error = error;
+    this.ops.push(op);
+    return this;
+  }
+  op(process: number | string, f: string, value: unknown, type: 'ok' | 'fail' | 'info' = 'ok', response: unknown = {}, error?: string): this {
+    return this.invoke(process, f, value).complete(process, f, type, response, error);
+  }
+}
+
+const ROOT = 0;
+const ALICE = 1;
+
+const grant = (role: string, permType: string, key: string, end?: string): unknown => ({ name: role, perm: end === undefined ? { permType, key: b(key) } : { permType, key: b(key), range_end: b(end) } });
+
+/** Root, role ra with READWRITE on [key1, key4), alice holding ra, authentication on, alice and root logged in. */
+function setUp(): History {
+  return new History()
+    .op(ROOT, 'auth/user/add', { name: 'root', password: 'r' })
+    .op(ROOT, 'auth/user/grant', { user: 'root', role: 'root' })
+    .op(ROOT, 'auth/role/add', { name: 'ra' })
+    .op(ROOT, 'auth/user/add', { name: 'alice', password: 'a0' })
+    .op(ROOT, 'auth/role/grant', grant('ra', 'READWRITE', 'key1', 'key4'))
+    .op(ROOT, 'auth/user/grant', { user: 'alice', role: 'ra' })
+    .op(ROOT, 'auth/enable', {})
+    .op(ROOT, 'auth/authenticate', { name: 'root', password: 'r' }, 'ok', { token: 'x.1' })
+    .op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a0' }, 'ok', { token: 'y.2' });
+}
+
+const put = (key: string, value: string): unknown => ({ key: b(key), value: b(value) });
+const range = (key: string, end?: string): unknown => (end === undefined ? { key: b(key) } : { key: b(key), range_end: b(end) });
+const kvs = (key: string, value: string): unknown => ({ header: { revision: '5' }, kvs: [{ key: b(key), value: b(value), mod_revision: '4', create_revision: '4', version: '1' }], count: '1' });
+const DENIED = 'etcdserver: permission denied';
+
+describe('auth checker: violations', () => {
+  it("fails a txn answered ok whose failure branch writes a key outside the user's permissions", () => {
+    const h = setUp().op(ALICE, 'kv/txn', {
+      compare: [{ key: b('key1'), target: 'VERSION', result: 'GREATER', version: '0' }],
+      success: [{ request_put: put('key2', 'v1') }],
+      failure: [{ request_put: put('key0', 'v2') }],
+    }, 'ok', { header: { revision: '3' }, succeeded: false });
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/not-enforced/);
+    expect(JSON.stringify(r['violations'])).toMatch(/write \\"key0\\"/);
+  });
+
+  it('fails a range answered ok that begins before the permission it needs', () => {
+    const r = checkAuth(setUp().op(ALICE, 'kv/range', range('key0', 'key3'), 'ok', { header: { revision: '1' } }).ops);
+    expect(r.valid).toBe(false);
+    expect(JSON.stringify(r['violations'])).toMatch(/read \\"key0\\"\.\.\\"key3\\"/);
+  });
+
+  it('fails a read answered ok after the role was certainly taken away', () => {
+    const h = setUp().op(ROOT, 'auth/user/revoke', { name: 'alice', role: 'ra' }).op(ALICE, 'kv/range', range('key2'), 'ok', kvs('key2', 'v'));
+    expect(checkAuth(h.ops).valid).toBe(false);
+  });
+
+  it('fails a write answered ok after its permission was certainly turned into READ', () => {
+    const h = setUp().op(ROOT, 'auth/role/grant', grant('ra', 'READ', 'key1', 'key4')).op(ALICE, 'kv/put', put('key2', 'v'), 'ok', { header: { revision: '2' } });
+    expect(checkAuth(h.ops).valid).toBe(false);
+  });
+
+  it('fails a put refused "permission denied" that the permissions certainly allowed', () => {
+    const r = checkAuth(setUp().op(ALICE, 'kv/put', put('key3', 'v'), 'fail', {}, DENIED).ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/wrongly-denied/);
+  });
+
+  it('fails a refused write whose value an answer shows', () => {
+    const h = setUp().op(ALICE, 'kv/put', put('key0', 'secret'), 'fail', {}, DENIED).op(ROOT, 'kv/range', range('key0'), 'ok', kvs('key0', 'secret'));
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/denied-write-applied/);
+  });
+
+  it('fails a login with a password the user certainly no longer had', () => {
+    const h = setUp().op(ROOT, 'auth/user/changepw', { name: 'alice', password: 'a1' }).op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a0' }, 'ok', { token: 'z.9' });
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/authenticate/);
+  });
+
+  it('fails a login refused "authentication is not enabled" while it certainly was', () => {
+    const h = setUp().op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a0' }, 'fail', {}, 'etcdserver: authentication is not enabled');
+    expect(checkAuth(h.ops).valid).toBe(false);
+  });
+});
+
+describe('auth checker: what it must not convict', () => {
+  it('passes requests within the permissions, denials outside them, and root', () => {
+    const h = setUp()
+      .op(ALICE, 'kv/put', put('key1', 'v1'), 'ok', { header: { revision: '2' } })
+      .op(ALICE, 'kv/range', range('key1', 'key4'), 'ok', kvs('key1', 'v1'))
+      .op(ALICE, 'kv/range', range('key0', 'key4'), 'fail', {}, DENIED)
+      .op(ALICE, 'kv/txn', { compare: [{ key: b('key2'), target: 'VERSION', result: 'GREATER', version: '0' }], success: [{ request_put: put('key3', 'v2') }], failure: [{ request_put: put('key0', 'v3') }] }, 'fail', {}, DENIED)
+      .op(ROOT, 'kv/range', range('key0', '\0'), 'ok', kvs('key1', 'v1'));
+    const r = checkAuth(h.ops);
+    expect(r.summary).toMatch(/3 ok and 2 denied requests/);
+    expect(r.valid).toBe(true);
+  });
+
+  it('passes both answers to a request that ran while a revoke was applying', () => {
+    const h = setUp()
+      .invoke(ROOT, 'auth/user/revoke', { name: 'alice', role: 'ra' })
+      .op(ALICE, 'kv/range', range('key2'), 'ok', kvs('key2', 'v'))
+      .op(ALICE, 'kv/range', range('key2'), 'fail', {}, DENIED)
+      .complete(ROOT, 'auth/user/revoke', 'ok');
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
+  it('passes both answers after a revoke whose outcome is unknown', () => {
+    const h = setUp()
+      .op(ROOT, 'auth/role/revoke', { role: 'ra', key: b('key1'), range_end: b('key4') }, 'info', null, 'timeout')
+      .op(ALICE, 'kv/put', put('key2', 'a'), 'ok', { header: { revision: '2' } })
+      .op(ALICE, 'kv/put', put('key2', 'b'), 'fail', {}, DENIED);
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
+  it('passes anything while authentication is off, and a grant that joins two ranges', () => {
+    const h = setUp()
+      .op(ROOT, 'auth/disable', {})
+      .op(ALICE, 'kv/put', put('key0', 'v'), 'ok', { header: { revision: '2' } })
+      .op(ROOT, 'auth/enable', {})
+      .op(ROOT, 'auth/role/grant', grant('ra', 'READ', 'key4', 'key6'))
+      .op(ALICE, 'kv/range', range('key1', 'key6'), 'ok', { header: { revision: '2' } });
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
+  it('does not judge a refused put with a lease (it needs write on the lease keys a history does not show)', () => {
+    const h = setUp().op(ALICE, 'kv/put', { key: b('key2'), value: b('v'), lease: '7' }, 'fail', {}, DENIED);
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(true);
+    expect(r.summary).toMatch(/0 denied/);
+  });
+
+  it('does not judge a process that logged in as two users, nor one that never did', () => {
+    const h = setUp()
+      .op(ALICE, 'auth/authenticate', { name: 'root', password: 'r' }, 'ok', { token: 'q.5' })
+      .op(ALICE, 'kv/range', range('key0'), 'ok', { header: { revision: '1' } })
+      .op(9, 'kv/range', range('key0'), 'ok', { header: { revision: '1' } });
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
+  it('is unknown with no logged-in request to judge', () => {
+    expect(checkAuth(new History().op(3, 'kv/put', put('a', 'b'), 'ok', { header: { revision: '2' } }).ops).valid).toBe('unknown');
+  });
+});
+
+describe('auth checker: what a request needs', () => {
+  it('joins adjacent permissions and finds a gap', () => {
+    const held = [heldOf('key1', 'key3'), heldOf('key3', 'key5')];
+    expect(covers(held, { write: false, key: 'key1', rangeEnd: 'key5' })).toBe(true);
+    expect(covers(held, { write: false, key: 'key0', rangeEnd: 'key5' })).toBe(false);
+    expect(covers([heldOf('key1', 'key2'), heldOf('key3', '\0')], { write: false, key: 'key1', rangeEnd: 'key4' })).toBe(false);
+    expect(covers([heldOf('key1', '\0')], { write: false, key: 'key2', rangeEnd: '\0' })).toBe(true);
+    expect(covers([heldOf('key1', '')], { write: true, key: 'key1', rangeEnd: '' })).toBe(true);
+    expect(covers([heldOf('key1', '')], { write: false, key: 'key1', rangeEnd: 'key2' })).toBe(false);
+  });
+
+  it("reads a txn's compares and both branches, and leaves an inverted range unjudged", () => {
+    const n = needsOf('kv/txn', { compare: [{ key: b('c') }], success: [{ request_range: { key: b('s') } }], failure: [{ request_delete_range: { key: b('f'), prev_kv: true } }] });
+    expect(n?.needs).toEqual([{ write: false, key: 'c', rangeEnd: '' }, { write: false, key: 's', rangeEnd: '' }, { write: false, key: 'f', rangeEnd: '' }, { write: true, key: 'f', rangeEnd: '' }]);
+    expect(needsOf('kv/range', { key: b('b'), range_end: b('a') })).toBeUndefined();
+    expect(needsOf('lease/grant', { TTL: '5' })).toBeUndefined();
+  });
+});
