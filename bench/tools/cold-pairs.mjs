@@ -9,7 +9,8 @@
 // Each figure is also split by thread (Linux): the JS thread's CPU and the rest, V8's background threads' (TurboFan).
 // A flag that moves compile work between them (an interrupt budget, inlining limits) shows it there: one worker with
 // an idle core beside it pays only its JS thread in wall time, two workers on two cores pay both. COLD 30 is one of
-// two workers' share of the bench's 60 cold runs.
+// two workers' share of the bench's 60 cold runs. COLD_PAIRS_ROOT_B=ROOT2 runs B from another build (same flags
+// unless given): two builds' cold cost, e.g. code that compiles less, in the same concurrent pairs.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -24,16 +25,18 @@ const base = childFlags([], nodeAccepts);
 const tool = fileURLToPath(new URL('./warmup-cost.mjs', import.meta.url));
 const words = (s) => s.split(' ').filter(Boolean);
 
-function coldRun(extra) {
+const rootB = process.env.COLD_PAIRS_ROOT_B ?? root;
+
+function coldRun(extra, from = root) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...base, ...words(extra), tool, root, coldS, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...base, ...words(extra), tool, from, coldS, '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`warmup-cost exited ${code}`))));
   });
 }
 
-console.log(`${pairs} pairs of ${coldS} cold runs; base flags ${base.join(' ')}; A +'${extraA}', B +'${extraB}'`);
+console.log(`${pairs} pairs of ${coldS} cold runs; base flags ${base.join(' ')}; A +'${extraA}', B +'${extraB}'${rootB === root ? '' : `; A from ${root}, B from ${rootB}`}`);
 const diffs = [];
 const jsDiffs = [];
 const bgDiffs = [];
@@ -41,7 +44,7 @@ const bgDiffs = [];
 const split = (r) => (r.coldJsCpuS === undefined ? '' : ` (JS ${r.coldJsCpuS.toFixed(2)} + background ${r.coldBackgroundCpuS.toFixed(2)})`);
 for (let p = 0; p < pairs; p++) {
   // Both at once; which is spawned first alternates.
-  const [a, b] = p % 2 === 0 ? await Promise.all([coldRun(extraA), coldRun(extraB)]) : await Promise.all([coldRun(extraB), coldRun(extraA)]).then(([y, x]) => [x, y]);
+  const [a, b] = p % 2 === 0 ? await Promise.all([coldRun(extraA), coldRun(extraB, rootB)]) : await Promise.all([coldRun(extraB, rootB), coldRun(extraA)]).then(([y, x]) => [x, y]);
   diffs.push(b.coldCpuS - a.coldCpuS);
   if (a.coldJsCpuS !== undefined && b.coldJsCpuS !== undefined) {
     jsDiffs.push(b.coldJsCpuS - a.coldJsCpuS);

@@ -451,48 +451,60 @@ function seenByAny(ops: readonly WatchOp[], e: WatchEvent): boolean {
   return false;
 }
 
+/** Per revision, the events seen and the watches whose parts they are (one, for a complete revision). */
+type RevisionParts = Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; ops: WatchOp[] }>;
+
+// One small function per watch and per revision of it, not one loop nest: this runs once per
+// check, and V8 compiles a loop nest again at each loop it enters (on-stack replacement).
 function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget): Merged {
-  // Per revision, the events seen and the watches whose parts they are (one, for a complete revision).
-  const byRevision = new Map<number, { events: WatchEvent[]; process: number | string; complete: boolean; ops: WatchOp[] }>();
+  const byRevision: RevisionParts = new Map();
   const unordered = new Set<number>();
-  for (const op of ops) {
-    // Only a watch on every key with no filters sees a revision's whole set of events.
-    const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
-    const mine = new Map<number, WatchEvent[]>();
-    for (const e of op.events) {
-      const at = mine.get(e.revision);
-      if (at === undefined) mine.set(e.revision, [e]);
-      else at.push(e);
-    }
-    for (const [rev, events] of mine) {
-      if (!budget.spend(1 + events.length)) break;
-      const prev = byRevision.get(rev);
-      if (prev === undefined || (complete && !prev.complete)) {
-        if (prev !== undefined) compareEvents(prev.events, events.filter((e) => seenByAny(prev.ops, e)), prev.process, op.process, rev, report, !unordered.has(rev));
-        byRevision.set(rev, { events, process: op.process, complete, ops: [op] });
-        unordered.delete(rev);
-        continue;
-      }
-      // Two watches that each see part of the revision agree on the events both of them match.
-      const mineSeen = complete || prev.complete ? events : events.filter((e) => seenByAny(prev.ops, e));
-      const theirs = complete ? prev.events : prev.events.filter((e) => matches(op, e));
-      compareEvents(mineSeen, theirs, op.process, prev.process, rev, report, !unordered.has(rev));
-      if (complete || prev.complete) continue;
-      // Another part of the revision: the revision is the union of the parts (a watch on
-      // [key, kez) saw key1 and key3 deleted where one on [key2, ∞) saw key3 only: ground-truth
-      // seed 2686, a "resumable" false alarm when only the first part seen was kept).
-      const more = events.filter((e) => !seenByAny(prev.ops, e));
-      prev.ops.push(op);
-      if (more.length === 0) continue;
-      prev.events = [...prev.events, ...more];
-      unordered.add(rev);
-    }
-  }
+  for (let i = 0; i < ops.length; i++) mergeWatch(ops[i]!, byRevision, unordered, report, budget);
   const out = new Map<number, WatchEvent[]>();
   for (const [rev, v] of byRevision) out.set(rev, v.events);
   const complete = new Set<number>();
   for (const [rev, v] of byRevision) if (v.complete) complete.add(rev);
   return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete, unordered };
+}
+
+/** One watch's events merged into `byRevision`, revision by revision (until the budget is out). */
+function mergeWatch(op: WatchOp, byRevision: RevisionParts, unordered: Set<number>, report: Report, budget: WorkBudget): void {
+  // Only a watch on every key with no filters sees a revision's whole set of events.
+  const complete = op.rangeEnd === '\0' && (op.key === '' || op.key === '\0') && !op.noPut && !op.noDelete;
+  const mine = new Map<number, WatchEvent[]>();
+  for (let i = 0; i < op.events.length; i++) {
+    const e = op.events[i]!;
+    const at = mine.get(e.revision);
+    if (at === undefined) mine.set(e.revision, [e]);
+    else at.push(e);
+  }
+  for (const [rev, events] of mine) {
+    if (!budget.spend(1 + events.length)) break;
+    mergeRevision(op, complete, rev, events, byRevision, unordered, report);
+  }
+}
+
+function mergeRevision(op: WatchOp, complete: boolean, rev: number, events: WatchEvent[], byRevision: RevisionParts, unordered: Set<number>, report: Report): void {
+  const prev = byRevision.get(rev);
+  if (prev === undefined || (complete && !prev.complete)) {
+    if (prev !== undefined) compareEvents(prev.events, events.filter((e) => seenByAny(prev.ops, e)), prev.process, op.process, rev, report, !unordered.has(rev));
+    byRevision.set(rev, { events, process: op.process, complete, ops: [op] });
+    unordered.delete(rev);
+    return;
+  }
+  // Two watches that each see part of the revision agree on the events both of them match.
+  const mineSeen = complete || prev.complete ? events : events.filter((e) => seenByAny(prev.ops, e));
+  const theirs = complete ? prev.events : prev.events.filter((e) => matches(op, e));
+  compareEvents(mineSeen, theirs, op.process, prev.process, rev, report, !unordered.has(rev));
+  if (complete || prev.complete) return;
+  // Another part of the revision: the revision is the union of the parts (a watch on
+  // [key, kez) saw key1 and key3 deleted where one on [key2, ∞) saw key3 only: ground-truth
+  // seed 2686, a "resumable" false alarm when only the first part seen was kept).
+  const more = events.filter((e) => !seenByAny(prev.ops, e));
+  prev.ops.push(op);
+  if (more.length === 0) return;
+  prev.events = [...prev.events, ...more];
+  unordered.add(rev);
 }
 
 /** `ordered`: false when one side's order within the revision is not known (Merged.unordered): then compared as sets. */
@@ -542,52 +554,84 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
   return { puts, compactions: compactionsOf(asked) };
 }
 
-/** Index of the first element of the ascending `xs` (by `at`) that is ≥ x. */
+/** reliable and resumable, watch by watch (see the top of this file). */
 function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: OkPut[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
-  for (const op of ops) {
-    const delivered = op.events;
-    const created = op.responses.find((r) => r.created && !r.canceled);
-    // A watch "from now" gets no event at or below its Created response's revision (etcd starts it at wsrev + 1).
-    if (op.startRevision === 0 && created !== undefined && delivered.length > 0 && delivered[0]!.revision <= created.headerRevision) {
-      report('resumable', op.process, created.headerRevision + 1, `watch from now, created at revision ${created.headerRevision}, first got ${eventText(delivered[0]!)}, at or below it`);
-    }
-    const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
-    const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0 || r.compactedUnrecorded);
-    // A progress notification at R vouches that the watch got every matching event <= R (etcd
-    // sends it only to a synced watcher, mvcc/watchable_store.go progressAll). A watch cancelled
-    // by a compaction is judged only up to its last progress before the cancel.
-    let lastProgress = 0;
-    for (const r of canceledAt < 0 ? op.responses : op.responses.slice(0, canceledAt)) if (r.progress && r.headerRevision > lastProgress) lastProgress = r.headerRevision;
-    if (canceledAt >= 0 && lastProgress === 0) continue;
-    const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
-    // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
-    // which matters when a progress notification promises revisions before its first event.
-    // Without its Created response (etcd's robustness reports leave it out), a progress
-    // notification at P before any event says the watch was synced at P: every event past P is owed.
-    const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : Math.min(delivered[0]?.revision ?? Infinity, progressBeforeEvents(op) + 1);
-    const expected: WatchEvent[] = [];
-    for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
-      const events = merged.byRevision.get(merged.revisions[i]!)!;
-      if (!budget.spend(1 + events.length)) return;
-      for (const e of events) if (matches(op, e)) expected.push(e);
-    }
-    // Where the first expected revision is put together from parts, the first event is any of its events the watch matches.
-    const firstFits = (e: WatchEvent): boolean => (merged.unordered.has(expected[0]!.revision) ? e.revision === expected[0]!.revision && expected.some((x) => sameEvent(x, e)) : sameEvent(expected[0]!, e));
-    if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !firstFits(delivered[0]!)) {
-      report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
-    }
-    const got = new RevisionKeys();
-    for (const e of delivered) got.add(e.revision, e.key);
-    for (const e of expected) if (!got.has(e.revision, e.key)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
-    if (!budget.spend(delivered.length + expected.length)) return;
-    for (let i = lowerBoundBy(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
-      const p = puts[i]!;
-      if (!budget.spend(1)) return;
-      if (op.noPut || !matchesKey(op, p.key)) continue;
-      if (!got.has(p.revision, p.key)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
-    }
+  // One function per watch, not one loop nest: see mergeEvents.
+  for (let i = 0; i < ops.length; i++) if (!checkWatchDelivery(ops[i]!, merged, puts, report, budget)) return;
+}
+
+/** reliable and resumable for one watch; false once the budget is out. */
+function checkWatchDelivery(op: WatchOp, merged: Merged, puts: readonly OkPut[], report: Report, budget: WorkBudget): boolean {
+  const delivered = op.events;
+  const created = op.responses.find((r) => r.created && !r.canceled);
+  // A watch "from now" gets no event at or below its Created response's revision (etcd starts it at wsrev + 1).
+  if (op.startRevision === 0 && created !== undefined && delivered.length > 0 && delivered[0]!.revision <= created.headerRevision) {
+    report('resumable', op.process, created.headerRevision + 1, `watch from now, created at revision ${created.headerRevision}, first got ${eventText(delivered[0]!)}, at or below it`);
   }
+  const lastEvent = delivered.length > 0 ? delivered[delivered.length - 1]!.revision : 0;
+  const canceledAt = op.responses.findIndex((r) => r.compactRevision > 0 || r.compactedUnrecorded);
+  const lastProgress = lastProgressBefore(op, canceledAt);
+  if (canceledAt >= 0 && lastProgress === 0) return true;
+  const last = canceledAt >= 0 ? lastProgress : Math.max(lastEvent, lastProgress);
+  // A watch "from now" starts right after its Created response's revision (etcd: wsrev + 1),
+  // which matters when a progress notification promises revisions before its first event.
+  // Without its Created response (etcd's robustness reports leave it out), a progress
+  // notification at P before any event says the watch was synced at P: every event past P is owed.
+  const first = op.startRevision > 0 ? op.startRevision : created !== undefined ? created.headerRevision + 1 : Math.min(delivered[0]?.revision ?? Infinity, progressBeforeEvents(op) + 1);
+  const expected = expectedEvents(op, merged, first, last, budget);
+  if (expected === undefined) return false;
+  // Where the first expected revision is put together from parts, the first event is any of its events the watch matches.
+  const firstFits = (e: WatchEvent): boolean => (merged.unordered.has(expected[0]!.revision) ? e.revision === expected[0]!.revision && expected.some((x) => sameEvent(x, e)) : sameEvent(expected[0]!, e));
+  if (op.startRevision > 0 && expected.length > 0 && delivered.length > 0 && !firstFits(delivered[0]!)) {
+    report('resumable', op.process, op.startRevision, `watch from ${op.startRevision} first got ${eventText(delivered[0]!)}, expected ${eventText(expected[0]!)}`);
+  }
+  const got = new RevisionKeys();
+  for (let i = 0; i < delivered.length; i++) got.add(delivered[i]!.revision, delivered[i]!.key);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    if (!got.has(e.revision, e.key)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
+  }
+  if (!budget.spend(delivered.length + expected.length)) return false;
+  return checkAcknowledgedPuts(op, got, puts, first, last, report, budget);
+}
+
+/**
+ * A progress notification at R vouches that the watch got every matching event <= R (etcd
+ * sends it only to a synced watcher, mvcc/watchable_store.go progressAll). A watch cancelled
+ * by a compaction is judged only up to its last progress before the cancel (`canceledAt`, the
+ * cancel's index, or -1). The highest such revision, or 0.
+ */
+function lastProgressBefore(op: WatchOp, canceledAt: number): number {
+  const end = canceledAt < 0 ? op.responses.length : canceledAt;
+  let lastProgress = 0;
+  for (let i = 0; i < end; i++) {
+    const r = op.responses[i]!;
+    if (r.progress && r.headerRevision > lastProgress) lastProgress = r.headerRevision;
+  }
+  return lastProgress;
+}
+
+/** The merged history's events in [first, last] the watch matches, in order; undefined once the budget is out. */
+function expectedEvents(op: WatchOp, merged: Merged, first: number, last: number, budget: WorkBudget): WatchEvent[] | undefined {
+  const expected: WatchEvent[] = [];
+  for (let i = lowerBound(merged.revisions, first); i < merged.revisions.length && merged.revisions[i]! <= last; i++) {
+    const events = merged.byRevision.get(merged.revisions[i]!)!;
+    if (!budget.spend(1 + events.length)) return undefined;
+    for (let j = 0; j < events.length; j++) if (matches(op, events[j]!)) expected.push(events[j]!);
+  }
+  return expected;
+}
+
+/** reliable: every ok put in [first, last] the watch matches was delivered; false once the budget is out. */
+function checkAcknowledgedPuts(op: WatchOp, got: RevisionKeys, puts: readonly OkPut[], first: number, last: number, report: Report, budget: WorkBudget): boolean {
+  for (let i = lowerBoundBy(puts, first, (p) => p.revision); i < puts.length && puts[i]!.revision <= last; i++) {
+    const p = puts[i]!;
+    if (!budget.spend(1)) return false;
+    if (op.noPut || !matchesKey(op, p.key)) continue;
+    if (!got.has(p.revision, p.key)) report('reliable', op.process, p.revision, `missed the acknowledged put of ${JSON.stringify(p.key)} at revision ${p.revision} within [${first}, ${last}]`);
+  }
+  return true;
 }
 
 /** The revision of a watch's first progress notification if it came before any event, else Infinity. */
@@ -627,20 +671,38 @@ function compactedBy(c: Compactions, time: number): number {
 }
 
 function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, report: Report, budget: WorkBudget): void {
-  // Which keys the watchers' events ask about at each revision: only those are remembered
-  // (copying the whole key space at every revision would be quadratic).
+  // One function per pass and per watch, not one loop nest: see mergeEvents.
+  const before = replayAskedKeys(merged, askedKeys(ops), budget);
+  if (before === undefined) return;
+  for (let i = 0; i < ops.length; i++) checkWatchPriors(ops[i]!, before, compactions, report);
+}
+
+/**
+ * Which keys the watchers' events ask about at each revision: only those are remembered
+ * (copying the whole key space at every revision would be quadratic).
+ */
+function askedKeys(ops: readonly WatchOp[]): Map<number, Set<string>> {
   const asked = new Map<number, Set<string>>();
-  for (const op of ops) {
-    for (const e of op.events) {
+  for (let i = 0; i < ops.length; i++) {
+    const events = ops[i]!.events;
+    for (let j = 0; j < events.length; j++) {
+      const e = events[j]!;
       const keys = asked.get(e.revision);
       if (keys === undefined) asked.set(e.revision, new Set([e.key]));
       else keys.add(e.key);
     }
   }
-  // The asked keys as they were before each revision, replayed from revision 2 over the revisions
-  // a watch of every key saw whole. A hole (a revision no such watch saw whole) makes every key
-  // unknown until an event writes it again (a real run's watchers all reconnecting after a kill
-  // leave holes: before, the replay stopped at the first one and no prev_kv after it was judged).
+  return asked;
+}
+
+/**
+ * The asked keys as they were before each revision, replayed from revision 2 over the revisions
+ * a watch of every key saw whole; undefined once the budget is out. A hole (a revision no such
+ * watch saw whole) makes every key unknown until an event writes it again (a real run's
+ * watchers all reconnecting after a kill leave holes: before, the replay stopped at the first
+ * one and no prev_kv after it was judged).
+ */
+function replayAskedKeys(merged: Merged, asked: ReadonlyMap<number, ReadonlySet<string>>, budget: WorkBudget): Map<number, Map<string, WatchEvent | undefined>> | undefined {
   const before = new Map<number, Map<string, WatchEvent | undefined>>();
   const state = new Map<string, WatchEvent>();
   /** Keys written since the last hole (their state is known); all keys are known while there was none. */
@@ -655,48 +717,60 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
     }
     const keys = asked.get(rev);
     const events = merged.byRevision.get(rev)!;
-    if (!budget.spend(1 + events.length + (keys?.size ?? 0))) return;
+    if (!budget.spend(1 + events.length + (keys?.size ?? 0))) return undefined;
     const prior = new Map<string, WatchEvent | undefined>();
     for (const k of keys ?? []) if (knownSinceHole === undefined || knownSinceHole.has(k)) prior.set(k, state.get(k));
     before.set(rev, prior);
-    for (const e of events) {
-      const known = knownSinceHole === undefined || knownSinceHole.has(e.key);
-      if (e.type === 'DELETE') {
-        state.delete(e.key);
-        knownSinceHole?.add(e.key);
-      } else if (e.version > 0) {
-        state.set(e.key, e);
-        knownSinceHole?.add(e.key);
-      } else if (known) {
-        // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
-        // robustness reports): the replay gives it, so a prev_kv's version is still judged.
-        state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
-      }
-    }
+    replayRevision(events, state, knownSinceHole);
     expectNext = rev + 1;
   }
-  for (const op of ops) {
-    for (const r of op.responses) {
-      for (const e of r.events) {
-        if (e.type === 'PUT') checkPutVersion(op.process, e, report);
-        const prior = before.get(e.revision)?.get(e.key);
-        if (before.get(e.revision)?.has(e.key) !== true) continue;
-        if (e.type === 'PUT') {
-          const isCreate = e.create === e.revision;
-          if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
-          const version = (prior?.version ?? 0) + 1;
-          if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
-        }
-        if (!op.prevKv) continue;
-        if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
-        if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
-          report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
-        }
-        if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
-          report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
-        }
-      }
+  return before;
+}
+
+/** One revision's events applied to the replayed `state` (keys written become known since the hole). */
+function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchEvent>, knownSinceHole: Set<string> | undefined): void {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const known = knownSinceHole === undefined || knownSinceHole.has(e.key);
+    if (e.type === 'DELETE') {
+      state.delete(e.key);
+      knownSinceHole?.add(e.key);
+    } else if (e.version > 0) {
+      state.set(e.key, e);
+      knownSinceHole?.add(e.key);
+    } else if (known) {
+      // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
+      // robustness reports): the replay gives it, so a prev_kv's version is still judged.
+      state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
     }
+  }
+}
+
+/** version, is_create and prev_kv of one watch's events against the replayed keys. */
+function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+  for (let i = 0; i < op.responses.length; i++) {
+    const r = op.responses[i]!;
+    for (let j = 0; j < r.events.length; j++) checkEventPrior(op, r, r.events[j]!, before, compactions, report);
+  }
+}
+
+function checkEventPrior(op: WatchOp, r: WatchResponse, e: WatchEvent, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+  if (e.type === 'PUT') checkPutVersion(op.process, e, report);
+  const prior = before.get(e.revision)?.get(e.key);
+  if (before.get(e.revision)?.has(e.key) !== true) return;
+  if (e.type === 'PUT') {
+    const isCreate = e.create === e.revision;
+    if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
+    const version = (prior?.version ?? 0) + 1;
+    if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
+  }
+  if (!op.prevKv) return;
+  if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
+  if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
+    report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
+  }
+  if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
+    report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
   }
 }
 

@@ -35,15 +35,16 @@ export const ANOMALIES = [
   // the files detcd check reads do not say so, and it says delivery up to the end was not judged.
   { name: 'watch-stream-stops', checker: 'watch', inject: watchStreamStops, forms: ['run'] },
   { name: 'lease-key-survives-revoke', checker: 'lease', inject: leaseKeySurvivesRevoke },
-  // A TTL is judged only with the run's leader timeline (any leader change may restart it): the
-  // files detcd check reads carry none, and its lease line says so (linearizability catches some).
-  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl, forms: ['run'] },
+  // A TTL is judged with the run's leader timeline, or in the files detcd check reads with the
+  // leader changes their answers' raft_term shows (answer-terms.ts): the robustness export keeps
+  // no lease TTL nor raft_term.
+  { name: 'lease-key-outlives-ttl', checker: 'lease', inject: leaseKeyOutlivesTtl, forms: ['run', 'jsonl', 'edn'] },
   // Judged only where lease answers carry the lessor that served them (detcd's members, a run's
   // checkers): a real etcd follower fills in its own header and forwards to a leader that may not
   // have applied the revoke, so detcd check does not judge these (lease-renewed-ended.ts).
   { name: 'lease-renewed-after-revoke', checker: 'lease', inject: leaseRenewedAfterRevoke, forms: ['run'] },
-  // Judged only with the run's leader timeline, as lease-key-outlives-ttl.
-  { name: 'lease-keepalive-after-expiry', checker: 'lease', inject: leaseKeepAliveAfterExpiry, forms: ['run'] },
+  // Judged with a leader timeline, as lease-key-outlives-ttl.
+  { name: 'lease-keepalive-after-expiry', checker: 'lease', inject: leaseKeepAliveAfterExpiry, forms: ['run', 'jsonl', 'edn'] },
   { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },

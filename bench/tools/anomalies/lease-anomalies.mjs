@@ -3,6 +3,14 @@
 // lease cannot give, two holders of the lock at once.
 import { clone, floorsBefore, freshProcesses, isLinearizableKv, isOk, num, pairOps, sightings, unb64, withOps } from './history-facts.mjs';
 
+/**
+ * How long after the run's end the TTL classes plant their op: past the reach of any leader
+ * change, grace and revoke queue detcd check allows a history without its leader timeline
+ * (lease-of-history.ts: etcd's largest election timeout makes a revoke's request timeout 105 s,
+ * and 125 leases expiring together queue 8 deep; five minutes was not enough).
+ */
+const PAST_RUN_US = 3_600_000_000;
+
 function pick(rng, list) {
   return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
 }
@@ -70,7 +78,8 @@ function answeredAliveAfterRevoke(run, rng, f, answer, describe) {
 }
 
 /**
- * lease-key-outlives-ttl: a linearizable read, a minute past the end of the run and more than
+ * lease-key-outlives-ttl: a linearizable read, an hour past the end of the run (past the
+ * grace detcd check gives a history without its leader timeline: lease-of-history.ts) and more than
  * three TTLs after anything renewed the lease (no keep-alive of unknown outcome, no leader change
  * after the run), at the revision of a write sent just before it, shows a key of that lease as the
  * last read of it showed it.
@@ -90,7 +99,7 @@ export function leaseKeyOutlivesTtl(run, rng) {
   if (s === undefined) return undefined;
   const endUs = Math.max(...run.history.map((o) => o.time));
   const ttl = ttls.get(String(s.kv.lease));
-  const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
+  const at = endUs + PAST_RUN_US + 3 * ttl * 1_000_000;
   // A write sent then applied after the lease's revoke (the leader proposed that first): the read at its revision must not show the key.
   let top = 0;
   for (const p of pairs) if (isOk(p)) top = Math.max(top, num(p.done.value?.header?.revision));
@@ -107,8 +116,8 @@ export function leaseKeyOutlivesTtl(run, rng) {
 }
 
 /**
- * lease-keepalive-after-expiry: a keep-alive of a lease nothing renewed for three TTLs, sent a
- * minute past the end of the run (no keep-alive of unknown outcome, no revoke, no leader change
+ * lease-keepalive-after-expiry: a keep-alive of a lease nothing renewed for three TTLs, sent an hour
+ * past the end of the run (no keep-alive of unknown outcome, no revoke, no leader change
  * after the run), answered alive with its granted TTL by the member that answered its last
  * renewal: the leader revoked it when its TTL ran out, and etcd answers "lease not found".
  */
@@ -129,7 +138,7 @@ export function leaseKeepAliveAfterExpiry(run, rng) {
   const [id, p] = s;
   const ttl = ttls.get(id);
   const endUs = Math.max(...run.history.map((o) => o.time));
-  const at = endUs + 60_000_000 + 3 * ttl * 1_000_000;
+  const at = endUs + PAST_RUN_US + 3 * ttl * 1_000_000;
   const [process] = freshProcesses(run.history, 1);
   const invoke = { index: 0, time: at, process, type: 'invoke', f: 'lease/keepalive', value: { ID: id } };
   const ok = { index: 0, time: at + 1000, process, type: 'ok', f: 'lease/keepalive', value: { header: clone(p.done.value.header), ID: id, TTL: String(ttl) }, ...(p.done.node === undefined ? {} : { node: p.done.node }) };

@@ -1,8 +1,15 @@
 // The lease checker (lease.ts) on an etcd history from elsewhere (`detcd check --model etcd`),
 // which comes without the scenario and the leader timeline a run has. What the history does not
 // say is taken at its worst for the lease, so only answers no etcd 3.4 gives are convicted:
-// - leader changes: unknown; each may restart every TTL (Promote), so a lease outliving its TTL
-//   (rule 3) is not judged;
+// - leader changes: where the answers' raft_term first shows a higher term (answer-terms.ts);
+//   each may restart every TTL (Promote) for etcd's largest election timeout + TTL. A history
+//   whose answers carry no raft_term, or no times, leaves them unknown and a lease outliving its
+//   TTL (rule 3) is not judged;
+// - a lease's deadline (rule 3) gets a grace of etcd's largest election timeout (a leader may
+//   apply its term's first entry, and promote, that much after the member that answered first
+//   in its term; a leader transfer that aborts, with no new term, drops proposals, the revoke
+//   too, for as long) + the lessor's retry of a revoke that failed (3 s) and its expiry check
+//   (500 ms) + the drift of the leader's clock over the TTL;
 // - the election timeout a new leader adds (rule 5's TimeToLive ceiling): etcd's largest
 //   (--election-timeout must stay under 50 s);
 // - clocks: etcd expires leases on the leader's monotonic clock (no steps), which may run up to
@@ -13,6 +20,8 @@
 import { checkLease, type LeaseCheckOptions, type LeaseCheckResult } from '../lease.ts';
 import type { Op } from '../../history/op.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { answerTermChanges } from './answer-terms.ts';
+import { int } from '../models/etcd/json.ts';
 
 /** etcd 3.4 refuses an --election-timeout of 50 s or more (embed/config.go). */
 export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
@@ -33,7 +42,24 @@ export function hasLeases(ops: readonly Op[]): boolean {
   return ops.some((op) => op.type === 'invoke' && op.f === 'lease/grant');
 }
 
+/** etcd 3.4's lessor: a revoke that failed is tried again 3 s later (expiredLeaseRetryInterval); expiries are looked for every 500 ms. */
+export const LEASE_REVOKE_RETRY_US = 3_000_000;
+export const LEASE_EXPIRY_CHECK_US = 500_000;
+
+/** Rule 3's grace on a history (see the head of this file), for its longest granted TTL. */
+export function historyGraceUs(ops: readonly Op[]): number {
+  let ttlSecondsMax = 0;
+  for (const op of ops) if (op.type === 'ok' && op.f === 'lease/grant') ttlSecondsMax = Math.max(ttlSecondsMax, int((op.value as Record<string, unknown> | null)?.['TTL']));
+  return ETCD_ELECTION_TIMEOUT_US_MAX + LEASE_REVOKE_RETRY_US + LEASE_EXPIRY_CHECK_US + Math.ceil((ttlSecondsMax * 1e6 * LEASE_CLOCK_DRIFT_PPM_MAX) / 1e6);
+}
+
 export function checkHistoryLeases(ops: readonly Op[]): LeaseCheckResult {
-  const r = checkLease(ops, HISTORY_LEASE_OPTIONS);
-  return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (leases outliving their TTL not judged: no leader timeline)` }) : r;
+  const terms = answerTermChanges(ops);
+  if ('unknown' in terms) {
+    const r = checkLease(ops, HISTORY_LEASE_OPTIONS);
+    return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (leases outliving their TTL not judged: no leader timeline, and ${terms.unknown})` }) : r;
+  }
+  const r = checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { leaderChangesUnknown: false, leaderChangesUs: terms.changesUs, graceUs: historyGraceUs(ops) }));
+  const judged = `leases outliving their TTL judged against the ${terms.changesUs.length} leader change(s) the answers' raft_term shows, each restarting every TTL`;
+  return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (${judged})` }) : r;
 }

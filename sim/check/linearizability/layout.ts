@@ -3,7 +3,35 @@
 // of identical unknown-outcome ops, the order bounds, and the model's prepared tests. A hard
 // partition is searched in three orders at once (check.ts); they share one layout, so the
 // sorting and the model's preparation (etcd: the gap supply check) are done once per partition.
+//
+// Built once per partition by one small function per pass, not one constructor with every loop:
+// V8 compiles a function with a hot loop at that loop (on-stack replacement), so a loop nest in
+// one body was compiled again for each loop it entered, and a branch the first partitions never
+// took (no gated op, no order bound) threw all of it away; a small function is compiled once,
+// and a path new to it costs only its own code.
 import type { Model, Operation } from './model.ts';
+
+/** The real-time entry list (index 0 is the head sentinel, entries 1..entries) and what building it found of each op. */
+interface EntryList {
+  entries: number;
+  entryTime: Float64Array;
+  entryOp: Int32Array;
+  entryIsCall: Uint8Array;
+  entryMatch: Int32Array;
+  finite: Uint8Array;
+  skippable: Uint8Array;
+  readOnly: Uint8Array;
+  finiteOps: number;
+  floating: Int32Array;
+}
+
+/** The order bounds (Model.order): each op's bound, the bounded op ids sorted by bound, and each one's position there. */
+interface OrderBounds {
+  hasOrder: boolean;
+  boundOf: Float64Array;
+  byBound: Int32Array;
+  byBoundPos: Int32Array;
+}
 
 export class PartitionLayout<S, I, O> {
   readonly ops: readonly Operation<I, O>[];
@@ -37,81 +65,122 @@ export class PartitionLayout<S, I, O> {
 
   constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[]) {
     this.ops = ops;
-    const n = ops.length;
-    for (let i = 0; i < n; i++) if (ops[i]!.id !== i) throw new Error('invariant dense-op-ids broken: partition ops must be renumbered 0..n-1');
-    let finiteCount = 0;
-    while (finiteCount < n && ops[finiteCount]!.return !== Infinity) finiteCount++;
-    for (let i = finiteCount; i < n; i++) if (ops[i]!.return !== Infinity) throw new Error('invariant finite-ops-first broken: ops with an infinite return must be numbered last');
-    this.finiteCount = finiteCount;
-    this.finite = new Uint8Array(n);
-    this.skippable = new Uint8Array(n);
-    this.readOnly = new Uint8Array(n);
-    this.twin = new Int32Array(n).fill(-1);
+    this.finiteCount = finiteCountOf(ops);
     this.reach = model.prepareReach?.(ops);
     this.gateCheck = model.prepareGateCheck?.(ops);
     this.doomed = model.doomed?.(ops);
-    // Identical unknown-outcome ops that never need to be linearized are interchangeable once
-    // both are called: only the earliest not yet linearized is ever tried (symmetry breaking).
-    const lastWithInput = new Map<string, number>();
-    for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
-      if (op.return !== Infinity || op.output !== undefined) continue;
-      const key = model.equivalenceKey?.(op.input) ?? JSON.stringify(op.input);
-      const prev = lastWithInput.get(key);
-      if (prev !== undefined) this.twin[op.id] = prev;
-      lastWithInput.set(key, op.id);
-    }
-    const events: { time: number; call: boolean; op: number }[] = [];
-    const floating: number[] = [];
-    let finiteOps = 0;
-    for (const op of ops) {
-      if (op.return === Infinity && op.output === undefined && model.gated?.(op.input) === true && model.gateOpen !== undefined) {
-        floating.push(op.id);
-        continue;
-      }
-      if (!(op.call <= op.return)) throw new Error(`invariant call<=return broken for op ${op.index}`);
-      events.push({ time: op.call, call: true, op: op.id });
-      if (op.return !== Infinity) {
-        events.push({ time: op.return, call: false, op: op.id });
-        this.finite[op.id] = 1;
-        finiteOps++;
-        if (op.output === undefined) this.skippable[op.id] = 1;
-      }
-      if (op.output !== undefined && model.readOnly?.(op.input, op.output) === true) this.readOnly[op.id] = 1;
-    }
-    this.finiteOps = finiteOps;
-    // Real-time order; at equal times calls come first, so touching ops count as concurrent.
-    events.sort((x, y) => x.time - y.time || (x.call === y.call ? x.op - y.op : x.call ? -1 : 1));
-    this.floating = Int32Array.from(floating.sort((x, y) => ops[x]!.call - ops[y]!.call || x - y));
-    const m = events.length;
-    this.entries = m;
-    this.entryTime = new Float64Array(m + 1);
-    this.entryOp = new Int32Array(m + 1);
-    this.entryIsCall = new Uint8Array(m + 1);
-    this.entryMatch = new Int32Array(m + 1).fill(-1);
-    const callEntry = new Int32Array(n);
-    for (let i = 0; i < m; i++) {
-      const ev = events[i]!;
-      const e = i + 1;
-      this.entryOp[e] = ev.op;
-      this.entryTime[e] = ev.time;
-      this.entryIsCall[e] = ev.call ? 1 : 0;
-      if (ev.call) callEntry[ev.op] = e;
-      else this.entryMatch[callEntry[ev.op]!] = e;
-    }
-    this.boundOf = new Float64Array(n).fill(Infinity);
-    this.byBoundPos = new Int32Array(n).fill(n);
-    const bounded: number[] = [];
-    this.hasOrder = model.order !== undefined && model.orderBound !== undefined;
-    if (this.hasOrder) {
-      for (const op of ops) {
-        const b = model.orderBound!(op.input, op.output);
-        if (b === undefined || op.return === Infinity) continue;
-        this.boundOf[op.id] = b;
-        bounded.push(op.id);
-      }
-      bounded.sort((x, y) => this.boundOf[x]! - this.boundOf[y]! || x - y);
-      bounded.forEach((id, i) => (this.byBoundPos[id] = i));
-    }
-    this.byBound = Int32Array.from(bounded);
+    this.twin = twinsOf(model, ops);
+    const list = entryListOf(model, ops);
+    this.finite = list.finite;
+    this.skippable = list.skippable;
+    this.readOnly = list.readOnly;
+    this.finiteOps = list.finiteOps;
+    this.floating = list.floating;
+    this.entries = list.entries;
+    this.entryTime = list.entryTime;
+    this.entryOp = list.entryOp;
+    this.entryIsCall = list.entryIsCall;
+    this.entryMatch = list.entryMatch;
+    const order = orderBoundsOf(model, ops);
+    this.hasOrder = order.hasOrder;
+    this.boundOf = order.boundOf;
+    this.byBound = order.byBound;
+    this.byBoundPos = order.byBoundPos;
   }
+}
+
+/** How many ops have a finite return, after checking the numbering the search relies on (dense ids, finite ones first). */
+function finiteCountOf<I, O>(ops: readonly Operation<I, O>[]): number {
+  const n = ops.length;
+  for (let i = 0; i < n; i++) if (ops[i]!.id !== i) throw new Error('invariant dense-op-ids broken: partition ops must be renumbered 0..n-1');
+  let finiteCount = 0;
+  while (finiteCount < n && ops[finiteCount]!.return !== Infinity) finiteCount++;
+  for (let i = finiteCount; i < n; i++) if (ops[i]!.return !== Infinity) throw new Error('invariant finite-ops-first broken: ops with an infinite return must be numbered last');
+  return finiteCount;
+}
+
+/**
+ * Identical unknown-outcome ops that never need to be linearized are interchangeable once both
+ * are called: only the earliest not yet linearized is ever tried (symmetry breaking). Per op,
+ * the previous such op with its input, or -1.
+ */
+function twinsOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Int32Array {
+  const twin = new Int32Array(ops.length).fill(-1);
+  const lastWithInput = new Map<string, number>();
+  for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
+    if (op.return !== Infinity || op.output !== undefined) continue;
+    const key = model.equivalenceKey?.(op.input) ?? JSON.stringify(op.input);
+    const prev = lastWithInput.get(key);
+    if (prev !== undefined) twin[op.id] = prev;
+    lastWithInput.set(key, op.id);
+  }
+  return twin;
+}
+
+/** Whether the op is gated (Model.gated): outside the entry list, tried where its gate opens. */
+function isFloating<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): boolean {
+  return op.return === Infinity && op.output === undefined && model.gated?.(op.input) === true && model.gateOpen !== undefined;
+}
+
+/** The entry list: every op's call and finite return in real-time order (at equal times calls first, so touching ops count as concurrent). */
+function entryListOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): EntryList {
+  const n = ops.length;
+  const finite = new Uint8Array(n);
+  const skippable = new Uint8Array(n);
+  const readOnly = new Uint8Array(n);
+  const events: { time: number; call: boolean; op: number }[] = [];
+  const floating: number[] = [];
+  let finiteOps = 0;
+  for (const op of ops) {
+    if (isFloating(model, op)) {
+      floating.push(op.id);
+      continue;
+    }
+    if (!(op.call <= op.return)) throw new Error(`invariant call<=return broken for op ${op.index}`);
+    events.push({ time: op.call, call: true, op: op.id });
+    if (op.return !== Infinity) {
+      events.push({ time: op.return, call: false, op: op.id });
+      finite[op.id] = 1;
+      finiteOps++;
+      if (op.output === undefined) skippable[op.id] = 1;
+    }
+    if (op.output !== undefined && model.readOnly?.(op.input, op.output) === true) readOnly[op.id] = 1;
+  }
+  events.sort((x, y) => x.time - y.time || (x.call === y.call ? x.op - y.op : x.call ? -1 : 1));
+  const m = events.length;
+  const entryTime = new Float64Array(m + 1);
+  const entryOp = new Int32Array(m + 1);
+  const entryIsCall = new Uint8Array(m + 1);
+  const entryMatch = new Int32Array(m + 1).fill(-1);
+  const callEntry = new Int32Array(n);
+  for (let i = 0; i < m; i++) {
+    const ev = events[i]!;
+    const e = i + 1;
+    entryOp[e] = ev.op;
+    entryTime[e] = ev.time;
+    entryIsCall[e] = ev.call ? 1 : 0;
+    if (ev.call) callEntry[ev.op] = e;
+    else entryMatch[callEntry[ev.op]!] = e;
+  }
+  const floatingSorted = Int32Array.from(floating.sort((x, y) => ops[x]!.call - ops[y]!.call || x - y));
+  return { entries: m, entryTime, entryOp, entryIsCall, entryMatch, finite, skippable, readOnly, finiteOps, floating: floatingSorted };
+}
+
+/** The order bounds of the ops with a finite return (Model.orderBound), when the model orders ops. */
+function orderBoundsOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): OrderBounds {
+  const n = ops.length;
+  const boundOf = new Float64Array(n).fill(Infinity);
+  const byBoundPos = new Int32Array(n).fill(n);
+  const hasOrder = model.order !== undefined && model.orderBound !== undefined;
+  if (!hasOrder) return { hasOrder, boundOf, byBound: new Int32Array(0), byBoundPos };
+  const bounded: number[] = [];
+  for (const op of ops) {
+    const b = model.orderBound!(op.input, op.output);
+    if (b === undefined || op.return === Infinity) continue;
+    boundOf[op.id] = b;
+    bounded.push(op.id);
+  }
+  bounded.sort((x, y) => boundOf[x]! - boundOf[y]! || x - y);
+  for (let i = 0; i < bounded.length; i++) byBoundPos[bounded[i]!] = i;
+  return { hasOrder, boundOf, byBound: Int32Array.from(bounded), byBoundPos };
 }

@@ -37,6 +37,9 @@ const NEEDS_NETWORK = new Set(['partition', 'one-way', 'clog', 'lossy']);
  */
 export function refusal(scenario: Scenario, schedule: readonly TimedFault[], mode: NetworkMode): string | undefined {
   const raft = scenario.cluster.raft;
+  // The real run's liveness probes and watchers send no token: once the workload turned
+  // authentication on they would be refused and the cluster blamed for it.
+  if (scenario.workload.kind === 'auth') return "workload.kind 'auth' cannot run on target etcd: its liveness probes and watchers do not log in (only the simulation's do)";
   if (raft.readOnly !== 'safe') return `cluster.raft.readOnly '${raft.readOnly}' cannot run on target etcd: etcd 3.4 serves linearizable reads with ReadIndex only`;
   if (!raft.checkQuorum) return 'cluster.raft.checkQuorum false cannot run on target etcd: etcd always enables CheckQuorum';
   for (const name of scenario.nemesis.packages) {

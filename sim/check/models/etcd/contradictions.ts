@@ -21,7 +21,7 @@
 // op blamed is the answer the search would reach last (the higher revision).
 import type { Operation } from '../../linearizability/model.ts';
 import { rangeAbsences } from './absences.ts';
-import { countIn, sightingsOf, type GapConstraints, type Sighting } from './gap-constraints.ts';
+import { countIn, sightingsOf, type GapConstraints, type KeyFacts, type Sighting } from './gap-constraints.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { txnWrites } from './model.ts';
 import { decodeKey } from './json.ts';
@@ -177,36 +177,47 @@ function anyIn(sorted: readonly number[], lo: number, hi: number): boolean {
   return a < sorted.length && sorted[a]! <= hi;
 }
 
+type SeenKv = { s: Sighting; id: number; ret: number };
+
 /** The first version count that the writes between two sightings of one incarnation cannot make. */
-function miscounted(seen: readonly { s: Sighting; id: number; ret: number }[], c: GapConstraints, since: number): Contradiction | undefined {
-  const byKey = new Map<string, { s: Sighting; id: number; ret: number }[]>();
+function miscounted(seen: readonly SeenKv[], c: GapConstraints, since: number): Contradiction | undefined {
+  const byKey = new Map<string, SeenKv[]>();
   for (const x of seen) if (x.s.create > 0 && x.s.version > 0) (byKey.get(x.s.key) ?? byKey.set(x.s.key, []).get(x.s.key)!).push(x);
-  const later = (a: { s: Sighting; ret: number }, b: { s: Sighting; ret: number }): boolean => a.s.at > b.s.at || (a.s.at === b.s.at && a.ret > b.ret);
+  // One function per key, not one loop nest: this runs once per history, and V8 compiles a loop
+  // nest again at each loop it enters (on-stack replacement).
   for (const [key, list] of byKey) {
-    const f = c.keys.get(key)!;
-    list.sort((a, b) => a.s.mod - b.s.mod || a.s.at - b.s.at);
-    for (let i = 0; i < list.length; i++) {
-      const b = list[i]!;
-      // Its creation: version 1 at mod C.
-      const made = b.s.version - 1;
-      if (b.s.create > since && (made < countIn(f.puts, b.s.create, b.s.mod) || made > countIn(f.puts, b.s.create, b.s.mod) + countIn(f.maybePuts, b.s.create, b.s.mod) + countIn(c.gaps, b.s.create, b.s.mod) || (made === 0) !== (b.s.mod === b.s.create))) {
-        return { id: b.id, reason: `the answer shows ${JSON.stringify(key)} created at ${b.s.create} at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
+    const found = miscountedKey(key, list, c.keys.get(key)!, c, since);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const later = (a: SeenKv, b: SeenKv): boolean => a.s.at > b.s.at || (a.s.at === b.s.at && a.ret > b.ret);
+
+/** miscounted for one key's sightings (`f`: the key's facts). */
+function miscountedKey(key: string, list: SeenKv[], f: KeyFacts, c: GapConstraints, since: number): Contradiction | undefined {
+  list.sort((a, b) => a.s.mod - b.s.mod || a.s.at - b.s.at);
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i]!;
+    // Its creation: version 1 at mod C.
+    const made = b.s.version - 1;
+    if (b.s.create > since && (made < countIn(f.puts, b.s.create, b.s.mod) || made > countIn(f.puts, b.s.create, b.s.mod) + countIn(f.maybePuts, b.s.create, b.s.mod) + countIn(c.gaps, b.s.create, b.s.mod) || (made === 0) !== (b.s.mod === b.s.create))) {
+      return { id: b.id, reason: `the answer shows ${JSON.stringify(key)} created at ${b.s.create} at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
+    }
+    if (i === 0) continue;
+    const a = list[i - 1]!;
+    if (a.s.create !== b.s.create || a.s.mod < since) continue;
+    const blame = later(a, b) ? a : b;
+    if (a.s.mod === b.s.mod) {
+      if (a.s.version !== b.s.version || (a.s.value !== undefined && b.s.value !== undefined && a.s.value !== b.s.value) || a.s.lease !== b.s.lease) {
+        return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} with mod_revision ${a.s.mod} differently (version ${a.s.version} and ${b.s.version})` };
       }
-      if (i === 0) continue;
-      const a = list[i - 1]!;
-      if (a.s.create !== b.s.create || a.s.mod < since) continue;
-      const blame = later(a, b) ? a : b;
-      if (a.s.mod === b.s.mod) {
-        if (a.s.version !== b.s.version || (a.s.value !== undefined && b.s.value !== undefined && a.s.value !== b.s.value) || a.s.lease !== b.s.lease) {
-          return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} with mod_revision ${a.s.mod} differently (version ${a.s.version} and ${b.s.version})` };
-        }
-        continue;
-      }
-      const steps = b.s.version - a.s.version;
-      const sure = countIn(f.puts, a.s.mod, b.s.mod);
-      if (steps < sure || steps > sure + countIn(f.maybePuts, a.s.mod, b.s.mod) + countIn(c.gaps, a.s.mod, b.s.mod)) {
-        return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} (created at ${a.s.create}) at version ${a.s.version} with mod_revision ${a.s.mod} and at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
-      }
+      continue;
+    }
+    const steps = b.s.version - a.s.version;
+    const sure = countIn(f.puts, a.s.mod, b.s.mod);
+    if (steps < sure || steps > sure + countIn(f.maybePuts, a.s.mod, b.s.mod) + countIn(c.gaps, a.s.mod, b.s.mod)) {
+      return { id: blame.id, reason: `two answers show ${JSON.stringify(key)} (created at ${a.s.create}) at version ${a.s.version} with mod_revision ${a.s.mod} and at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
     }
   }
   return undefined;

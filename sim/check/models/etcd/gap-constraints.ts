@@ -136,6 +136,27 @@ export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[
 /** Gap constraints from the ok answers of `ops`. `gaps` sorted ascending. */
 export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], watched: WatchFacts = NO_WATCH_FACTS): GapConstraints {
   if (gaps.length === 0) return NO_GAP_CONSTRAINTS;
+  // One small function per pass, not one body with every loop: this runs once per history, and
+  // V8 compiles a function at each hot loop it enters (on-stack replacement): one body of ten
+  // loops was one of the largest compile jobs of every cold worker.
+  const all = allSightings(ops, watched);
+  const sighted = sightedAtUnknownAnswers(ops, gaps, all);
+  const seen = latestSightings(all);
+  const gapSet = new Set(gaps);
+  const must = new Map<number, Set<string>>();
+  // Per key, the (M, R] intervals, merged, then spread over the gaps they cover.
+  const byKey = new Map<string, [number, number][]>();
+  mustAndIntervals(seen, gapSet, must, byKey);
+  const keys = keyFacts(ops, seen);
+  addAbsences(ops, keys, watched);
+  for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
+  const quiet = new Map<number, Set<string>>();
+  for (const [key, intervals] of byKey) addQuietIntervals(key, intervals, gaps, quiet);
+  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted };
+}
+
+/** Every sighting: the watch events' kvs, then each ok answer's (sightingsOf). */
+function allSightings(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], watched: WatchFacts): Sighting[] {
   const all: Sighting[] = [...watched.kvs];
   // Index loops: this runs once per history, mostly before V8 optimizes it, and an interpreted
   // for-of allocates an iterator result per element.
@@ -146,8 +167,15 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     const list = sightingsOf(op.input.f, op.input.request, out);
     for (let j = 0; j < list.length; j++) all.push(list[j]!);
   }
-  // Sightings are checked only where a write of unknown answer is tried: at gaps and at the
-  // revisions of writes whose answer is unknown (the others' answers are compared anyway).
+  return all;
+}
+
+/**
+ * Sightings are checked only where a write of unknown answer is tried: at gaps and at the
+ * revisions of writes whose answer is unknown (the others' answers are compared anyway).
+ * Revision → the kvs seen written there, each once.
+ */
+function sightedAtUnknownAnswers(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], all: readonly Sighting[]): Map<number, SightedKv[]> {
   const unknownAnswer = new Set(gaps);
   for (const op of ops) if (op.input.pre !== undefined && (op.output === undefined || 'effective' in op.output)) unknownAnswer.add(op.input.pre + 1);
   // Sightings are deduplicated without building a text id per sighting (there is one per kv
@@ -159,8 +187,14 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     const list = sighted.get(x.mod) ?? sighted.set(x.mod, []).get(x.mod)!;
     if (!hasSighted(list, x)) list.push(x.unrecorded === true ? { key: x.key, value: x.value, create: 0, version: 0, lease: '0', unrecorded: true } : { key: x.key, value: x.value, create: x.create, version: x.version, lease: x.lease });
   }
-  // One sighting per (key, mod, version, create), the latest revision it was seen at: the same
-  // kv seen again at an earlier revision adds nothing. Kept in the order each was first seen.
+  return sighted;
+}
+
+/**
+ * One sighting per (key, mod, version, create), the latest revision it was seen at: the same
+ * kv seen again at an earlier revision adds nothing. Kept in the order each was first seen.
+ */
+function latestSightings(all: readonly Sighting[]): Sighting[] {
   const seen: Sighting[] = [];
   const seenAt = new Map<string, Map<number, number[]>>();
   for (let k = 0; k < all.length; k++) {
@@ -174,10 +208,11 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
       seen.push(x);
     } else if (seen[at[i]!]!.at < x.at) seen[at[i]!] = x;
   }
-  const gapSet = new Set(gaps);
-  const must = new Map<number, Set<string>>();
-  // Per key, the (M, R] intervals, merged, then spread over the gaps they cover.
-  const byKey = new Map<string, [number, number][]>();
+  return seen;
+}
+
+/** The keys each gap's filler certainly put (into `must`), and per key the (mod, at] intervals no write touched it in (into `byKey`). */
+function mustAndIntervals(seen: readonly Sighting[], gapSet: ReadonlySet<number>, must: Map<number, Set<string>>, byKey: Map<string, [number, number][]>): void {
   for (let i = 0; i < seen.length; i++) {
     const s = seen[i]!;
     if (gapSet.has(s.mod)) (must.get(s.mod) ?? must.set(s.mod, new Set()).get(s.mod)!).add(s.key);
@@ -185,30 +220,29 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
     if (gapSet.has(s.create) && s.create < s.mod) (must.get(s.create) ?? must.set(s.create, new Set()).get(s.create)!).add(s.key);
     if (s.at > s.mod) (byKey.get(s.key) ?? byKey.set(s.key, []).get(s.key)!).push([s.mod, s.at]);
   }
-  const keys = keyFacts(ops, seen);
-  addAbsences(ops, keys, watched);
-  for (const [key, facts] of keys) addCountedQuiet(key, facts, gapSet, byKey);
-  const quiet = new Map<number, Set<string>>();
-  for (const [key, intervals] of byKey) {
-    intervals.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let lo = intervals[0]![0];
-    let hi = intervals[0]![1];
-    const flush = (): void => {
-      // Gaps in (lo, hi].
-      for (let i = firstAbove(gaps, lo); i < gaps.length && gaps[i]! <= hi; i++) (quiet.get(gaps[i]!) ?? quiet.set(gaps[i]!, new Set()).get(gaps[i]!)!).add(key);
-    };
-    for (const [a, b] of intervals) {
-      // Intervals (lo, hi] and (a, b] with a ≤ hi overlap or touch: merge.
-      if (a <= hi) hi = Math.max(hi, b);
-      else {
-        flush();
-        lo = a;
-        hi = b;
-      }
+}
+
+/** The key is quiet at every gap its intervals (merged where they overlap or touch) cover. */
+function addQuietIntervals(key: string, intervals: [number, number][], gaps: readonly number[], quiet: Map<number, Set<string>>): void {
+  intervals.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let lo = intervals[0]![0];
+  let hi = intervals[0]![1];
+  for (let j = 0; j < intervals.length; j++) {
+    const [a, b] = intervals[j]!;
+    // Intervals (lo, hi] and (a, b] with a ≤ hi overlap or touch: merge.
+    if (a <= hi) hi = Math.max(hi, b);
+    else {
+      addQuietIn(key, lo, hi, gaps, quiet);
+      lo = a;
+      hi = b;
     }
-    flush();
   }
-  return { quiet, must, keys, sighted, gaps, knownDeletes: knownDeletes(ops), deleted: watched.deleted };
+  addQuietIn(key, lo, hi, gaps, quiet);
+}
+
+/** The key is quiet at the gaps in (lo, hi]. */
+function addQuietIn(key: string, lo: number, hi: number, gaps: readonly number[], quiet: Map<number, Set<string>>): void {
+  for (let i = firstAbove(gaps, lo); i < gaps.length && gaps[i]! <= hi; i++) (quiet.get(gaps[i]!) ?? quiet.set(gaps[i]!, new Set()).get(gaps[i]!)!).add(key);
 }
 
 /** Whether `list` holds x's kv already (a missing value counts as ''). */
@@ -295,41 +329,47 @@ function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefin
   const keys = new Map<string, KeyFacts>();
   // A sighting without create_revision and version (unrecorded) cannot take part in the version reasoning.
   for (const s of seen) if (s.unrecorded !== true) facts(keys, s.key).sightings.push(s);
-  for (const op of ops) {
-    const { f, request, pre } = op.input;
-    const out = op.output;
-    if (pre === undefined || out === undefined || 'error' in out) continue;
-    const rev = pre + 1;
-    if (f === 'kv/put') facts(keys, decodeKey(request['key'])).puts.push(rev);
-    if (f === 'kv/deleterange' && request['range_end'] === undefined && 'response' in out && int(out.response['deleted']) > 0) facts(keys, decodeKey(request['key'])).deletes.push(rev);
-    if (f !== 'kv/txn') continue;
-    const maybe: string[] = [];
-    const sure: string[] = [];
-    if ('response' in out) {
-      // A flat txn's branch is known from its answer; nested txns' branches are not followed.
-      const branch = out.response['succeeded'] === true ? request['success'] : request['failure'];
-      const nested = (Array.isArray(branch) ? (branch as Req[]) : []).some((o) => o['request_txn'] !== undefined);
-      txnPutKeys(branch, nested ? maybe : sure);
-    } else {
-      // Took effect, answer unknown: when only one branch puts anything, its observed value came from there.
-      const success: string[] = [];
-      const failure: string[] = [];
-      txnPutKeys(request['success'], success);
-      txnPutKeys(request['failure'], failure);
-      const flat = ![request['success'], request['failure']].some((b) => (Array.isArray(b) ? (b as Req[]) : []).some((o) => o['request_txn'] !== undefined));
-      if (flat && (success.length === 0 || failure.length === 0)) sure.push(...success, ...failure);
-      else maybe.push(...success, ...failure);
-    }
-    for (const k of sure) facts(keys, k).puts.push(rev);
-    for (const k of maybe) facts(keys, k).maybePuts.push(rev);
-  }
-  for (const f of keys.values()) {
-    f.sightings.sort((a, b) => a.mod - b.mod || a.at - b.at);
-    f.puts.sort((a, b) => a - b);
-    f.maybePuts.sort((a, b) => a - b);
-    f.deletes.sort((a, b) => a - b);
-  }
+  // One function per op and per key, not one loop nest: this runs once per history (see gapConstraints).
+  for (let i = 0; i < ops.length; i++) addWrittenKeys(ops[i]!, keys);
+  for (const f of keys.values()) sortKeyFacts(f);
   return keys;
+}
+
+function sortKeyFacts(f: KeyFacts): void {
+  f.sightings.sort((a, b) => a.mod - b.mod || a.at - b.at);
+  f.puts.sort((a, b) => a - b);
+  f.maybePuts.sort((a, b) => a - b);
+  f.deletes.sort((a, b) => a - b);
+}
+
+/** The keys a write with a known revision put (surely or maybe) or deleted, at that revision. */
+function addWrittenKeys(op: { input: EtcdInput; output: EtcdOutput | undefined }, keys: Map<string, KeyFacts>): void {
+  const { f, request, pre } = op.input;
+  const out = op.output;
+  if (pre === undefined || out === undefined || 'error' in out) return;
+  const rev = pre + 1;
+  if (f === 'kv/put') facts(keys, decodeKey(request['key'])).puts.push(rev);
+  if (f === 'kv/deleterange' && request['range_end'] === undefined && 'response' in out && int(out.response['deleted']) > 0) facts(keys, decodeKey(request['key'])).deletes.push(rev);
+  if (f !== 'kv/txn') return;
+  const maybe: string[] = [];
+  const sure: string[] = [];
+  if ('response' in out) {
+    // A flat txn's branch is known from its answer; nested txns' branches are not followed.
+    const branch = out.response['succeeded'] === true ? request['success'] : request['failure'];
+    const nested = (Array.isArray(branch) ? (branch as Req[]) : []).some((o) => o['request_txn'] !== undefined);
+    txnPutKeys(branch, nested ? maybe : sure);
+  } else {
+    // Took effect, answer unknown: when only one branch puts anything, its observed value came from there.
+    const success: string[] = [];
+    const failure: string[] = [];
+    txnPutKeys(request['success'], success);
+    txnPutKeys(request['failure'], failure);
+    const flat = ![request['success'], request['failure']].some((b) => (Array.isArray(b) ? (b as Req[]) : []).some((o) => o['request_txn'] !== undefined));
+    if (flat && (success.length === 0 || failure.length === 0)) sure.push(...success, ...failure);
+    else maybe.push(...success, ...failure);
+  }
+  for (const k of sure) facts(keys, k).puts.push(rev);
+  for (const k of maybe) facts(keys, k).maybePuts.push(rev);
 }
 
 /** Revisions each key was seen missing at: ranges that list every key of theirs, watch DELETE events. */

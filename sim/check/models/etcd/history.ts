@@ -359,60 +359,21 @@ function returnBeforeWatchers(drafts: Draft[], reached: readonly { revision: num
  * returnPos -1) the unseen ones that no gap in the known revisions could hold.
  */
 function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | undefined, written: () => ReadonlySet<string>, watched: WatchFacts): { resolved: number; gaps: ReadonlySet<number>; pinnedGaps: readonly number[]; initialRevision: number } {
-  const valueCount = new Map<string, number>();
-  const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
-  for (const d of drafts) forEachPutValue(d.f, d.request, count);
-  // Keys some write may put keeping the old value (ignore_value, any outcome): there a value
-  // shows with that write's mod_revision, not the revision of the write that stored it, so a
-  // sighting on such a key does not say when the value's writer took effect.
-  const keepsOld = new Set<string>();
-  for (const d of drafts) forEachStoredValue(d.f, d.request, (key, value) => void (value === undefined && keepsOld.add(key)));
-  const seen = new Map<string, { mod: number; by: number }>();
+  // One small function per pass over the drafts, not one body with every loop: this runs once
+  // per check, and V8 compiles a function at each hot loop it enters (on-stack replacement), so
+  // one body of nine loops was compiled again and again in every cold worker.
+  const valueCount = putValueCounts(drafts);
+  const keepsOld = keysKeepingOldValue(drafts);
   const created = new Set<number>();
-  let maxRevision = 1;
-  for (const d of drafts) {
-    if (d.output === undefined || !('response' in d.output)) continue;
-    const rev = d.rev;
-    maxRevision = Math.max(maxRevision, rev);
-    if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
-    observedValues(d.shown, (value, mod, key) => {
-      if (keepsOld.size > 0 && keepsOld.has(decodeKey(key))) return;
-      const s = seen.get(value);
-      if (s === undefined || d.returnPos < s.by) seen.set(value, { mod, by: d.returnPos });
-    });
-  }
-  // A watch response arrived before every op from its position on was called (placeWatches):
-  // the write it shows returns just before that op's call (by - 0.5), not at it, where the op
-  // would count as concurrent and could still be placed before the write.
-  for (const w of watched.values) {
-    if (keepsOld.size > 0 && keepsOld.has(w.key)) continue;
-    const s = seen.get(w.value);
-    if (s === undefined || w.by - 0.5 < s.by) seen.set(w.value, { mod: w.mod, by: w.by - 0.5 });
-  }
-  let resolved = 0;
-  for (const d of drafts) {
-    if (d.output !== undefined || d.f === 'lease/revoke' || d.f === 'lease/grant' || d.f === 'kv/compaction') continue;
-    const vals: string[] = [];
-    putValues(d.f, d.request, vals);
-    for (const v of vals) {
-      const s = seen.get(v);
-      if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
-      // Seen at or before the revision the history starts at: the store held it before (a value the history writes again).
-      if (initialRevisionGiven !== undefined && s.mod <= initialRevisionGiven) continue;
-      d.output = { effective: true };
-      d.pre = s.mod - 1;
-      d.returnPos = s.by;
-      created.add(s.mod);
-      resolved++;
-      break;
-    }
-  }
+  const seen = new Map<string, { mod: number; by: number }>();
+  const answeredMax = firstSightings(drafts, keepsOld, created, seen);
+  watchedSightings(watched, keepsOld, seen);
+  const resolved = settleSeenWrites(drafts, seen, valueCount, initialRevisionGiven, created);
   // Watch events may show revisions past the last answer (a timed-out write applied late): the
   // history then reaches them too, and those no write is known to have made are gaps.
-  maxRevision = Math.max(maxRevision, watched.maxRevision);
+  const maxRevision = Math.max(answeredMax, watched.maxRevision);
   const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts, written);
-  const gaps: number[] = [];
-  for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
+  const gaps = gapsBetween(initialRevision, maxRevision, created);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
   // Past the last revision anything shows, an unseen write is still seen through a decided
   // error (no header revision: "key not found" after a timed-out delete of the key): called
@@ -420,10 +381,115 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   // filler (gapConstraints gets only the gaps below maxRevision), and there are at most as
   // many as the writes, revokes and grants (their expiry) that may fill them.
   const seenBy = lastDecidedErrorReturn(drafts);
-  let trailing = 0;
-  for (const d of drafts) if (d.pair.call < seenBy && mayFillTrailing(d)) trailing++;
+  const trailing = trailingFillers(drafts, seenBy);
   const gapSet: ReadonlySet<number> = new Set(trailing === 0 ? gaps : [...gaps, ...Array.from({ length: trailing }, (_, i) => maxRevision + 1 + i)]);
-  // The revision reached before each unseen write's call: no gap at or below it can hold it.
+  gateUnseenWrites(drafts, initialRevision, lastGap, seenBy, gapSet);
+  return { resolved, gaps: gapSet, pinnedGaps: gaps, initialRevision };
+}
+
+/** How many writes of the history put each value (any outcome). */
+function putValueCounts(drafts: readonly Draft[]): Map<string, number> {
+  const valueCount = new Map<string, number>();
+  const count = (v: string): void => void valueCount.set(v, (valueCount.get(v) ?? 0) + 1);
+  for (let i = 0; i < drafts.length; i++) forEachPutValue(drafts[i]!.f, drafts[i]!.request, count);
+  return valueCount;
+}
+
+/**
+ * Keys some write may put keeping the old value (ignore_value, any outcome): there a value
+ * shows with that write's mod_revision, not the revision of the write that stored it, so a
+ * sighting on such a key does not say when the value's writer took effect.
+ */
+function keysKeepingOldValue(drafts: readonly Draft[]): Set<string> {
+  const keepsOld = new Set<string>();
+  const note = (key: string, value: string | undefined): void => void (value === undefined && keepsOld.add(key));
+  for (let i = 0; i < drafts.length; i++) forEachStoredValue(drafts[i]!.f, drafts[i]!.request, note);
+  return keepsOld;
+}
+
+/**
+ * The earliest sighting of each value in the ok answers (into `seen`), and the revisions known
+ * writes made (into `created`); returns the highest revision an answer shows (at least 1).
+ */
+function firstSightings(drafts: readonly Draft[], keepsOld: ReadonlySet<string>, created: Set<number>, seen: Map<string, { mod: number; by: number }>): number {
+  let maxRevision = 1;
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
+    if (d.output === undefined || !('response' in d.output)) continue;
+    const rev = d.rev;
+    maxRevision = Math.max(maxRevision, rev);
+    if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
+    const by = d.returnPos;
+    observedValues(d.shown, (value, mod, key) => {
+      if (keepsOld.size > 0 && keepsOld.has(decodeKey(key))) return;
+      const s = seen.get(value);
+      if (s === undefined || by < s.by) seen.set(value, { mod, by });
+    });
+  }
+  return maxRevision;
+}
+
+/**
+ * A watch response arrived before every op from its position on was called (placeWatches):
+ * the write it shows returns just before that op's call (by - 0.5), not at it, where the op
+ * would count as concurrent and could still be placed before the write.
+ */
+function watchedSightings(watched: WatchFacts, keepsOld: ReadonlySet<string>, seen: Map<string, { mod: number; by: number }>): void {
+  for (const w of watched.values) {
+    if (keepsOld.size > 0 && keepsOld.has(w.key)) continue;
+    const s = seen.get(w.value);
+    if (s === undefined || w.by - 0.5 < s.by) seen.set(w.value, { mod: w.mod, by: w.by - 0.5 });
+  }
+}
+
+/** Timed-out writes whose unique value was seen after their call took effect at its mod_revision, by then: how many. */
+function settleSeenWrites(drafts: readonly Draft[], seen: ReadonlyMap<string, { mod: number; by: number }>, valueCount: ReadonlyMap<string, number>, initialRevisionGiven: number | undefined, created: Set<number>): number {
+  let resolved = 0;
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
+    if (d.output !== undefined || d.f === 'lease/revoke' || d.f === 'lease/grant' || d.f === 'kv/compaction') continue;
+    if (settleSeenWrite(d, seen, valueCount, initialRevisionGiven, created)) resolved++;
+  }
+  return resolved;
+}
+
+function settleSeenWrite(d: Draft, seen: ReadonlyMap<string, { mod: number; by: number }>, valueCount: ReadonlyMap<string, number>, initialRevisionGiven: number | undefined, created: Set<number>): boolean {
+  const vals: string[] = [];
+  putValues(d.f, d.request, vals);
+  for (const v of vals) {
+    const s = seen.get(v);
+    if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
+    // Seen at or before the revision the history starts at: the store held it before (a value the history writes again).
+    if (initialRevisionGiven !== undefined && s.mod <= initialRevisionGiven) continue;
+    d.output = { effective: true };
+    d.pre = s.mod - 1;
+    d.returnPos = s.by;
+    created.add(s.mod);
+    return true;
+  }
+  return false;
+}
+
+/** The revisions after `initialRevision` up to `maxRevision` that no known write created, ascending. */
+function gapsBetween(initialRevision: number, maxRevision: number, created: ReadonlySet<number>): number[] {
+  const gaps: number[] = [];
+  for (let r = initialRevision + 1; r <= maxRevision; r++) if (!created.has(r)) gaps.push(r);
+  return gaps;
+}
+
+/** How many ops called before `seenBy` may fill a trailing revision (mayFillTrailing). */
+function trailingFillers(drafts: readonly Draft[], seenBy: number): number {
+  let trailing = 0;
+  for (let i = 0; i < drafts.length; i++) if (drafts[i]!.pair.call < seenBy && mayFillTrailing(drafts[i]!)) trailing++;
+  return trailing;
+}
+
+/**
+ * Each unseen write may fill only a gap after the revision reached before its call: one with
+ * none left (and called after the last decided error) is dropped (returnPos -1), the others
+ * are gated by the gaps.
+ */
+function gateUnseenWrites(drafts: readonly Draft[], initialRevision: number, lastGap: number, seenBy: number, gapSet: ReadonlySet<number>): void {
   const reachedBefore = revisionReachedBefore(
     packedMap(
       drafts.filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity),
@@ -437,7 +503,6 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
     if (lastGap <= reached && d.pair.call >= seenBy) d.returnPos = -1;
     else d.gaps = gapSet;
   }
-  return { resolved, gaps: gapSet, pinnedGaps: gaps, initialRevision };
 }
 
 /** The last return of an op whose answer is an error the state decides (it shows no revision). */
