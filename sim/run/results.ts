@@ -51,6 +51,8 @@ export interface RealTargetInfo {
    * started after the traffic ended.
    */
   faultsNotRun?: number;
+  /** Member settings of the scenario real etcd did not take, each with the value that ran (target-etcd/etcd-own-settings.ts). */
+  notApplied?: string[];
   notChecked: string[];
 }
 

@@ -50,6 +50,7 @@ import { mayBeKnownBugs } from './known-bug-attribution.ts';
 import { refusal } from './refusals.ts';
 import { drawRealSwarm } from './real-swarm.ts';
 import { drawDifference } from './replay-draw.ts';
+import { notApplied } from './etcd-own-settings.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
@@ -357,7 +358,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, faultsNotRun: nemesis.faultsNotRun, notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, faultsNotRun: nemesis.faultsNotRun, notApplied: notApplied(scenario), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);

@@ -13,6 +13,7 @@ import { RealNemesisWorld } from '../../../sim/cli/target-etcd/real-nemesis-worl
 import { refusal } from '../../../sim/cli/target-etcd/refusals.ts';
 import { drawRealSwarm } from '../../../sim/cli/target-etcd/real-swarm.ts';
 import { drawDifference } from '../../../sim/cli/target-etcd/replay-draw.ts';
+import { notApplied } from '../../../sim/cli/target-etcd/etcd-own-settings.ts';
 import { runRealEtcd } from '../../../sim/cli/target-etcd/real-run.ts';
 import { UsageError } from '../../../sim/cli/errors.ts';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
@@ -152,6 +153,21 @@ describe('swarm testing on a real target', () => {
     const netns = runRealEtcd(swarm, seed, { replay: 'x', binary: '/nonexistent/etcd', recordedOptions: { ...recordedOptions, leftOut: ['words of another build'] } });
     if (namespacesAvailable()) await expect(netns).rejects.toThrow(/^--etcd \/nonexistent\/etcd: cannot run it/);
     else await expect(netns).rejects.toThrow(/would not run what ran/);
+  });
+
+  it('the member settings real etcd does not take are named with the value that ran', () => {
+    expect(notApplied(scenario())).toEqual([
+      "cluster.etcd.snapshotCatchUpEntries 100: etcd's 5000 ran (a constant of etcd's build)",
+      "cluster.raft.inflightMsgsMax 256: etcd's 512 ran (a constant of etcd's build)",
+    ]);
+    const trickle = scenario({ cluster: { etcd: { watchStreamBuffer: 1, snapshotCatchUpEntries: 5000, leaseCheckpointing: true }, raft: { inflightMsgsMax: 512 } }, network: { snapshotDelayUsMax: 300_000 } });
+    expect(notApplied(trickle)).toEqual([
+      "cluster.etcd.watchStreamBuffer 1: etcd's 128 ran (a constant of etcd's build)",
+      "cluster.etcd.leaseCheckpointing true: etcd's false ran (etcd 3.4 sets no checkpoint interval: every 5 min)",
+      "network.snapshotDelayUsMax 300000: etcd's 0 ran (snapshots go over the members' own connections)",
+    ]);
+    // The swarm's draw already runs etcd's own: only the two defaults every scenario has are left.
+    for (let seed = 1; seed <= 50; seed++) expect(notApplied(drawRealSwarm(swarm, new Prng(seed).fork('swarm'), 'netns').scenario), `seed ${seed}`).toHaveLength(2);
   });
 
   it('where two draws part: the first field, element or value that differs', () => {
