@@ -81,8 +81,7 @@ export class AuthWorkload implements Workload {
     };
     const s = this.sessions.get(op.process);
     if (s !== undefined) return send(s);
-    const candidates = this.passwords.get(user) as string[];
-    const password = candidates.length > 1 && this.prng.chance(1, 4) ? (candidates[1] as string) : (candidates[0] as string);
+    const password = this.loginPassword(user);
     call(authenticate(user, password), op.process, (r) => {
       if (r.type === 'ok') {
         const token = (r.body as { token?: unknown } | null)?.token;
@@ -98,6 +97,17 @@ export class AuthWorkload implements Workload {
       }
       done(r.type);
     });
+  }
+
+  /**
+   * The password a login tries: the newest the admin set (or, after a change of unknown outcome,
+   * the one before it in one login of four), and in one login of eight a wrong one — a password
+   * the user had before a change, or never had — which etcd must refuse.
+   */
+  private loginPassword(user: string): string {
+    const candidates = this.passwords.get(user) as string[];
+    if (user !== ROOT_USER && this.prng.chance(1, 8)) return this.prng.chance(1, 2) ? `${user}-wrong` : initialPassword(user);
+    return candidates.length > 1 && this.prng.chance(1, 4) ? (candidates[1] as string) : (candidates[0] as string);
   }
 
   // ---- users ----

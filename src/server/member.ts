@@ -552,10 +552,18 @@ export class Member {
     return { cluster_id: this.header.clusterId, member_id: this.header.memberId, revision: String(this.sm.status().revision), raft_term: String(this.raft.status().term) };
   }
 
-  /** etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine. */
+  /** The serialized state machine's length, as of the applied index it was measured at. */
+  private dbSizeAt: { readonly appliedIndex: number; readonly size: string } | undefined;
+
+  /**
+   * etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine,
+   * measured once per applied index (as etcd's backend size moves only with its commits): the
+   * whole state is serialized for it, and health checks and scrapes ask Status often.
+   */
   private statusBody(): Record<string, unknown> {
     const st = this.raft.status();
-    const size = String(this.sm.snapshot().length);
+    if (this.dbSizeAt?.appliedIndex !== this.appliedIndex) this.dbSizeAt = { appliedIndex: this.appliedIndex, size: String(this.sm.snapshot().length) };
+    const size = this.dbSizeAt.size;
     const body: Record<string, unknown> = { header: this.headerBody(), version: '3.4.23', dbSize: size };
     if (st.lead !== 0) body['leader'] = String(st.lead);
     body['raftIndex'] = String(st.commit);

@@ -5,7 +5,7 @@
 // missing traceHash or stats was blamed on the harness (exit 4), a checker entry of null was a
 // TypeError in shrink (exit 4), target {kind: etcd} without its binary started the etcd on PATH,
 // and a scenario name "-" or a path with no scenario.json read standard input or that file.
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DETCD_VERSION } from '../../sim/run/detcd-version.ts';
@@ -41,6 +41,17 @@ async function refused(argv: string[], ...parts: (string | RegExp)[]): Promise<s
 beforeAll(async () => {
   const r = await cli(['run', '--scenario', tiny, '--seed', '1', '--quiet', '--out', run]);
   expect(r.code).toBe(0);
+});
+
+describe('shrink of a run against real etcd', () => {
+  // It shrank the schedule in the simulation and wrote a scenario that never failed on etcd.
+  it('is refused naming target.kind and what to do instead, failing or not', async () => {
+    for (const valid of [false, true]) {
+      const dir = edited((r) => ({ ...r, valid, target: { kind: 'etcd', binary: '/usr/bin/etcd', version: '3.4.23', exposed: [] } }));
+      await refused(['shrink', dir], `detcd shrink: ${dir}: target.kind: a run against real etcd 3.4.23`, /detcd replay /);
+      expect(existsSync(join(dir, 'shrunk.json'))).toBe(false);
+    }
+  });
 });
 
 describe('results.json records the detcd that wrote it', () => {

@@ -36,6 +36,13 @@ export async function shrink(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
   const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const run = readRunDir('shrink', positionals[0]);
+  // A real run is refused, failing or not: shrinking reruns the schedule in the simulation, which
+  // is not the system that failed, and the real target does not replay its interleaving, so "still
+  // fails" could not be decided on it either (150 real runs, each failing or not by chance).
+  const target = run.results.target;
+  if (target !== undefined && target.kind === 'etcd') {
+    throw new UsageError(`detcd shrink: ${run.dir}: target.kind: a run against real etcd ${target.version} (--target etcd); shrink reruns a schedule in the simulation, which is not the system that failed, and a real run does not replay its interleaving: rerun it with detcd replay ${run.dir}, or shrink a simulated run of the same scenario and seed`);
+  }
   if (run.results.valid !== false) throw new UsageError(`detcd shrink: ${run.dir}: ${whyNotShrinkable(run.results)}`);
   const file = values.out ?? join(run.dir, 'shrunk.json');
   // The run's own files are what shrink reads and replay runs: --out DIR/scenario.json replaced the run's scenario.

@@ -14,6 +14,7 @@ import type { ClusterAdmin } from './cluster-admin.ts';
 import { status as memberStatus, takeSnapshot } from './snapshot-method.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
+import { explicitEmptyRangeEnds } from './empty-range-end.ts';
 
 export interface ServiceContext {
   readonly gate: MemberGate;
@@ -71,7 +72,7 @@ function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done
 function unary(ctx: ServiceContext, path: string): Unary {
   return (call, callback) => {
     const done = answer(callback);
-    withLeader(ctx, call, done, () => ctx.gate.call(path, call.request, done, tokenOf(call)));
+    withLeader(ctx, call, done, () => ctx.gate.call(path, explicitEmptyRangeEnds(path, call.request), done, tokenOf(call)));
   };
 }
 

@@ -50,12 +50,12 @@ export function metricsText(st: StatusBody, rssBytes: number): string {
 }
 
 /** Answers /metrics from the member's Status (a down member's port refuses before this). */
-export function writeMetrics(res: ServerResponse, status: GateResult): void {
+export function writeMetrics(res: ServerResponse, status: GateResult, rssBytes: number): void {
   if (!status.ok) {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`${status.error.message}\n`);
     return;
   }
   res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-  res.end(metricsText(status.body as StatusBody, process.memoryUsage().rss));
+  res.end(metricsText(status.body as StatusBody, rssBytes));
 }

@@ -98,7 +98,7 @@ export function quietScenario(nodes: number): Scenario {
   return defineScenario({
     name: 'serve',
     description: 'detcd serve without faults',
-    cluster: { members: nodes },
+    cluster: { members: nodes, etcd: { snapshotCount: 100_000, snapshotCatchUpEntries: 5_000 } },
     network: { latencyUsMin: 100, latencyUsMax: 100, fsyncUsMin: 50, fsyncUsMax: 100 },
     nemesis: { packages: [] },
   });

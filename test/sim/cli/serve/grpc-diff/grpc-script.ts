@@ -384,6 +384,17 @@ export const SCRIPT: Step[] = [
   { name: 'resign', call: 'Election.Resign', req: { leader: { name: b('el'), key: b('el/1f43'), rev: '34', lease: '8003' } } },
   { name: 'election leader after the resign', call: 'Election.Leader', req: { name: b('el') } },
   { name: 'range all at the end', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
+  // A range_end present but empty on the wire (grpc-js clients send one): "from key on" where etcd
+  // serves without raft (Range, a read-only Txn), one key where the request goes through raft.
+  { name: 'put ere/a', call: 'KV.Put', req: put('ere/a', '1') },
+  { name: 'put ere/b', call: 'KV.Put', req: put('ere/b', '1') },
+  { name: 'put ere/c', call: 'KV.Put', req: put('ere/c', '1') },
+  { name: 'range with an empty range_end sent', call: 'KV.Range', req: { key: b('ere/b'), range_end: '', keys_only: true } },
+  { name: 'read-only txn, compare and range with an empty range_end sent', call: 'KV.Txn', req: { compare: [cmp('VERSION', 'EQUAL', 'ere/b', { version: '1' }, { range_end: '' })], success: [opGet('ere/b', { range_end: '', keys_only: true })], failure: [opGet('ere/a', { range_end: '', count_only: true })] } },
+  { name: 'read-only nested txn, range with an empty range_end sent', call: 'KV.Txn', req: { success: [{ request_txn: { success: [opGet('ere/b', { range_end: '', count_only: true })] } }] } },
+  { name: 'writing txn, compare and range with an empty range_end sent', call: 'KV.Txn', req: { compare: [cmp('VERSION', 'EQUAL', 'ere/b', { version: '1' }, { range_end: '' })], success: [opPut('ere/x', '1'), opGet('ere/b', { range_end: '', keys_only: true })], failure: [opPut('ere/y', '1')] } },
+  { name: 'delete with an empty range_end sent', call: 'KV.DeleteRange', req: { key: b('ere/a'), range_end: '', prev_kv: true } },
+  { name: 'range ere/ after the delete', call: 'KV.Range', req: { key: b('ere/'), range_end: b('ere0'), keys_only: true } },
   // Last: leases of the minimum TTL (2 s) expire while the script runs, at times that differ.
   { name: 'lease grant ttl 1 (raised to the minimum)', call: 'Lease.LeaseGrant', req: { ID: LEASE2, TTL: '1' } },
   { name: 'lease grant a negative ttl', call: 'Lease.LeaseGrant', req: { ID: '7003', TTL: '-5' } },
