@@ -19,13 +19,15 @@ export type { CheckHistoryOptions } from './history-check/options.ts';
 const CHECKS: Record<ModelName, PairsCheck> = { register: checkRegisterPairs, kv: checkKvPairs, etcd: checkEtcdPairs };
 
 /**
- * `history`: parseHistory(text), or the op objects themselves. Throws HistoryParseError when an
- * op does not fit the model, UsageError for an unknown model or a history that is neither. A history with no operation to
+ * `history`: parseHistory(text), or the op objects themselves (an op object that is not one, or
+ * with an etcd field of the wrong type, is a UsageError naming the element and field, as the other
+ * checkers refuse it). Throws HistoryParseError (naming its line, element + 1) when an op does not fit the model,
+ * UsageError for an unknown model or a history that is neither. A history with no operation to
  * check is "unknown: no operations", never valid.
  */
 export function checkHistory(history: ParsedHistory | readonly OpObject[], model: ModelName, budget: CheckBudget = {}, options: CheckHistoryOptions = {}): LinearizabilityResult {
   if (!MODEL_NAMES.includes(model)) throw badArgument('checkHistory', 'model', `must be one of ${MODEL_NAMES.join(', ')}`, model);
-  return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history), budget, options);
+  return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history, { etcdFields: model === 'etcd' }), budget, options);
 }
 
 /** An op as a program writes it: detcd's JSONL shape, `index` and `time` optional (array order then), as in a file. */

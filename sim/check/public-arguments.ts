@@ -3,11 +3,14 @@
 // element and field) and the reason, not a TypeError from deep inside a check. The simulator's
 // own records are right by construction and reach the checkers without these walks.
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
-import type { Op, WatchRecord } from '../history/op.ts';
+import { UsageError } from '../errors/usage-error.ts';
+import { watchRecordProblem } from '../history/etcd-field-types.ts';
+import type { WatchRecord } from '../history/op.ts';
 import type { MemberStatus } from './convergence.ts';
 import type { Model, Operation } from './linearizability/model.ts';
 
-const OP_TYPES: ReadonlySet<unknown> = new Set(['invoke', 'ok', 'fail', 'info']);
+// A history of ops is read as checkHistory reads one (one place: sim/history/history-argument.ts).
+export { opsArgument } from '../history/history-argument.ts';
 
 function arrayArgument(fn: string, field: string, v: unknown, what: string): readonly unknown[] {
   if (!Array.isArray(v)) throw badArgument(fn, field, `must be an array of ${what}`, v);
@@ -16,22 +19,6 @@ function arrayArgument(fn: string, field: string, v: unknown, what: string): rea
 
 function isProcess(v: unknown): boolean {
   return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
-}
-
-/** A history of ops (index dense from 0, time, process, type, f), as detcd's JSONL holds them. */
-export function opsArgument(fn: string, field: string, v: unknown): readonly Op[] {
-  const ops = arrayArgument(fn, field, v, 'ops ({index, time, process, type, f, value})');
-  ops.forEach((op, i) => {
-    const at = `${field}[${i}]`;
-    const o = checkObjectArgument(fn, at, op, 'an op ({index, time, process, type, f, value})');
-    if (o['index'] !== i) throw badArgument(fn, `${at}.index`, `must be ${i} (ops are numbered from 0, in order)`, o['index']);
-    if (typeof o['time'] !== 'number' || !Number.isFinite(o['time'])) throw badArgument(fn, `${at}.time`, 'must be a finite number (µs)', o['time']);
-    if (!isProcess(o['process'])) throw badArgument(fn, `${at}.process`, 'must be a number or a string', o['process']);
-    if (!OP_TYPES.has(o['type'])) throw badArgument(fn, `${at}.type`, 'must be one of invoke, ok, fail, info', o['type']);
-    if (typeof o['f'] !== 'string') throw badArgument(fn, `${at}.f`, 'must be a string', o['f']);
-    if (o['error'] !== undefined && typeof o['error'] !== 'string') throw badArgument(fn, `${at}.error`, 'must be a string when present', o['error']);
-  });
-  return ops as readonly Op[];
 }
 
 /** Watch responses as clients saw them ({process, time, response}). */
@@ -44,6 +31,10 @@ export function watchRecordsArgument(fn: string, field: string, v: unknown): rea
     if (typeof r['time'] !== 'number' || !Number.isFinite(r['time'])) throw badArgument(fn, `${at}.time`, 'must be a finite number (µs)', r['time']);
     if (r['closed'] !== undefined && typeof r['closed'] !== 'string') throw badArgument(fn, `${at}.closed`, 'must be a string when present', r['closed']);
     if (r['closed'] === undefined && (typeof r['response'] !== 'object' || r['response'] === null)) throw badArgument(fn, `${at}.response`, "must be etcd's WatchResponse (an object)", r['response']);
+    // Typed by etcd's WatchRequest and WatchResponse, as detcd check types a watch file's records.
+    const problem = watchRecordProblem(r['request'], r['response']);
+    const typed = problem === undefined ? null : /^field '([^']+)' (.*)$/.exec(problem);
+    if (problem !== undefined) throw new UsageError(typed === null ? `${fn}: ${at}: ${problem}` : `${fn}: ${at}.${typed[1]!}: ${typed[2]!}`);
   });
   return records as readonly WatchRecord[];
 }

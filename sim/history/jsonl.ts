@@ -43,6 +43,8 @@ export function parseOpObject(raw: unknown, line: number, position = 0): Op {
   };
   if (o['error'] !== undefined) op.error = field(o, 'error', line, (v) => typeof v === 'string', 'a string') as string;
   if (o['node'] !== undefined) op.node = field(o, 'node', line, (v) => typeof v === 'string', 'a string') as string;
+  // A request sent more than once (lease.ts reads it): kept, or the lease checker judges a retried keep-alive as one try.
+  if (o['tries'] !== undefined) op.tries = field(o, 'tries', line, (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1, 'a whole number ≥ 1') as number;
   if (o['key'] !== undefined) op.key = o['key'];
   return op;
 }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../sim/check/check-history.ts';
 import { parseHistory } from '../../../sim/history/parse-history.ts';
-import { HistoryParseError } from '../../../sim/history/parse-error.ts';
 import { UsageError } from '../../../sim/errors/usage-error.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/check');
@@ -48,8 +47,8 @@ describe('parseHistory and checkHistory from code', () => {
 
   it('names the element and the field of an op object that is not an op', () => {
     const err = thrown(() => checkHistory(anyArg([{ process: 0, type: 'invoke', f: 'write', value: 1 }, { process: 0, type: 'done', f: 'write' }]), 'register'));
-    expect(err).toBeInstanceOf(HistoryParseError);
-    expect(err.message).toBe("line 2: field 'type' must be invoke, ok, fail or info, got \"done\"");
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe('checkHistory: history[1].type: must be invoke, ok, fail or info, got "done"');
   });
 
   it('refuses text that is no history, and a format the content contradicts, naming line 1', () => {

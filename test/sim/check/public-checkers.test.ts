@@ -29,13 +29,13 @@ const ops = history([
 describe('the checkers refuse garbage in one line naming the function, the argument and the reason', () => {
   it.each([
     ['checkLease', () => checkLease(null as never), /^checkLease: history: must be an array of ops/],
-    ['checkLease', () => checkLease([{}] as never), /^checkLease: history\[0\]\.index: must be 0/],
-    ['checkLease', () => checkLease([{ ...ops[0], type: 'done' }] as never), /^checkLease: history\[0\]\.type: must be one of invoke, ok, fail, info, got "done"/],
+    ['checkLease', () => checkLease([{}] as never), /^checkLease: history\[0\]\.process: must be a number or string, got nothing/],
+    ['checkLease', () => checkLease([{ ...ops[0], type: 'done' }] as never), /^checkLease: history\[0\]\.type: must be invoke, ok, fail or info, got "done"/],
     ['checkLease', () => checkLease(ops, 5 as never), /^checkLease: options: must be an object of options, got 5/],
     ['checkLease', () => checkLease(ops, { maxViolations: 0 }), /^checkLease: options\.maxViolations: must be a whole number from 1 up, got 0/],
     ['checkWatch', () => checkWatch('records' as never), /^checkWatch: records: must be an array of watch records/],
     ['checkWatch', () => checkWatch([{ process: 1, time: 0 }] as never), /^checkWatch: records\[0\]\.response: must be etcd's WatchResponse/],
-    ['checkWatch', () => checkWatch([], [null] as never), /^checkWatch: history\[0\]: must be an op/],
+    ['checkWatch', () => checkWatch([], [null] as never), /^checkWatch: history\[0\]: must be an op object/],
     ['checkLinearizable', () => checkLinearizable([], {} as never), /^checkLinearizable: model: must be a model with init, step and equal functions \(init is not a function\)/],
     ['checkLinearizable', () => checkLinearizable([{ id: 0, index: 0, process: 1, input: 1, output: 1, call: 5, return: 3 }] as never, registerModel as never), /^checkLinearizable: history\[0\]\.return: must be a number not before call/],
     ['checkLinearizable', () => checkLinearizable([], registerModel, { maxSteps: -1 }), /^checkLinearizable: budget\.maxSteps: must be a whole number from 1 up, got -1/],
