@@ -17,6 +17,7 @@ import { outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
 import { faultLegendHtml, timelineSvg, type TimelineMark } from './timeline.ts';
 import { opLabel } from './op-label.ts';
+import { targetDifferencesHtml } from './target-differences.ts';
 import { violationsSection } from './violations.ts';
 
 export interface RunReportInput {
@@ -78,7 +79,7 @@ function reproduce(results: Results): string {
       ...(t.networkFaults !== undefined ? [`network faults: ${escapeHtml(t.networkFaults)}`] : []),
       ...t.notChecked.map((m) => `not checked: ${escapeHtml(m)}`),
     ];
-    return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}${notes.map((n) => `<p class="muted">${n}</p>`).join('')}</section>`;
+    return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}${notes.map((n) => `<p class="muted">${n}</p>`).join('')}${targetDifferencesHtml(results)}</section>`;
   }
   return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}<p class="muted">trace hash <span class="mono">${escapeHtml(results.traceHash)}</span>: a replay must give the same.</p></section>`;
 }

@@ -5,6 +5,8 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { Validity } from '../../check/verdict.ts';
 import type { Results } from '../../run/results.ts';
+import { targetDifferenceLines } from '../../report/target-differences.ts';
+import { wrapHanging } from './wrap.ts';
 
 /** The narrowest a table is drawn, however narrow the terminal. */
 const TABLE_COLUMNS_MIN = 60;
@@ -60,9 +62,21 @@ export function runTable(results: Results): string {
     `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages`,
     `trace hash ${results.traceHash}`,
   ];
+  lines.push(...targetDifferenceText(results));
   if (results.error !== undefined) lines.push(chalk.red(`error: ${results.error}`));
   for (const [checker, ids] of Object.entries(results.mayBeKnownBug ?? {})) lines.push(chalk.yellow(`${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${results.target?.kind === 'etcd' ? results.target.version : ''} (no client can step around it, or every violation has its shape: results.json mayBeKnownBug)`));
   return lines.join('\n');
+}
+
+/** A real run's faults not run, settings not applied and draws left out, wrapped to the terminal (between words). */
+function targetDifferenceText(results: Results): string[] {
+  const d = targetDifferenceLines(results);
+  const width = terminalColumns();
+  const out: string[] = [];
+  if (d.faultsNotRun !== undefined && d.faultsNotRunCount !== 0) out.push(chalk.yellow(wrapHanging('', d.faultsNotRun, 2, width)));
+  if (d.notApplied.length > 0) out.push("not applied by real etcd (etcd's value ran):", ...d.notApplied.map((n) => wrapHanging('  ', n, 4, width)));
+  if (d.leftOut.length > 0) out.push(wrapHanging('', `left out of the real swarm's draw: ${d.leftOut.join(', ')}`, 2, width));
+  return out;
 }
 
 export interface SweepRow {
