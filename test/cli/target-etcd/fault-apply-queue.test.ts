@@ -101,15 +101,35 @@ describe('nftables rule sets are written beside the run', () => {
   });
 });
 
-/** A world whose faults come in force only when the test says so, on a hand-driven clock. */
-function laggingWorld() {
+/** A hand-driven clock: timers set with at() run, in time order, when the test runs the clock on. */
+function handClock() {
   let t = 0;
   const timers: { atUs: number; fn: () => void }[] = [];
+  return {
+    nowUs: () => t,
+    at: (atUs: number, fn: () => void) => void timers.push({ atUs, fn }),
+    runUntil: (us: number) => {
+      for (;;) {
+        timers.sort((a, b) => a.atUs - b.atUs);
+        const next = timers[0];
+        if (next === undefined || next.atUs > us) break;
+        timers.shift();
+        t = next.atUs;
+        next.fn();
+      }
+      t = us;
+    },
+  };
+}
+
+/** A world whose faults come in force only when the test says so, on a hand-driven clock. */
+function laggingWorld() {
+  const { nowUs, at, runUntil } = handClock();
   const waiting: (() => void)[] = [];
   const log: string[] = [];
   const world = {
-    nowUs: () => t,
-    at: (atUs: number, fn: () => void) => void timers.push({ atUs, fn }),
+    nowUs,
+    at,
     inForce: (done: () => void) => void waiting.push(done),
     members: () => ['n1', 'n2', 'n3'],
     leader: () => 'n1',
@@ -126,17 +146,6 @@ function laggingWorld() {
     setFsyncLatency: () => undefined,
     buggify: () => undefined,
   } as unknown as NemesisWorld;
-  const runUntil = (us: number) => {
-    for (;;) {
-      timers.sort((a, b) => a.atUs - b.atUs);
-      const next = timers[0];
-      if (next === undefined || next.atUs > us) break;
-      timers.shift();
-      t = next.atUs;
-      next.fn();
-    }
-    t = us;
-  };
   const comeInForce = () => {
     for (const done of waiting.splice(0)) done();
   };
@@ -181,27 +190,25 @@ describe('the nemesis on a target whose faults come in force late', () => {
  * is asked, and a restarted member serves `servingMs` after its restart was asked.
  */
 function slowWorld(inForceMs: number, servingMs: number) {
-  let t = 0;
-  const timers: { atUs: number; fn: () => void }[] = [];
+  const { nowUs, at, runUntil } = handClock();
   const log: [number, string][] = [];
   let servingAtUs = 0;
-  const at = (atUs: number, fn: () => void) => void timers.push({ atUs, fn });
   const world = {
-    nowUs: () => t,
+    nowUs,
     at,
-    inForce: (done: () => void) => at(t + inForceMs * 1000, done),
-    recovered: (done: () => void) => at(Math.max(t, servingAtUs), done),
+    inForce: (done: () => void) => at(nowUs() + inForceMs * 1000, done),
+    recovered: (done: () => void) => at(Math.max(nowUs(), servingAtUs), done),
     members: () => ['n1', 'n2', 'n3'],
     leader: () => 'n1',
     raftStatus: () => undefined,
-    setCuts: (cuts: unknown) => void log.push([t / 1000, `cuts ${JSON.stringify(cuts)}`]),
+    setCuts: (cuts: unknown) => void log.push([nowUs() / 1000, `cuts ${JSON.stringify(cuts)}`]),
     setLossy: () => undefined,
     clog: () => undefined,
     unclog: () => undefined,
-    crash: (n: string) => void log.push([t / 1000, `crash ${n}`]),
+    crash: (n: string) => void log.push([nowUs() / 1000, `crash ${n}`]),
     restart: (n: string) => {
-      log.push([t / 1000, `restart ${n}`]);
-      servingAtUs = Math.max(servingAtUs, t + servingMs * 1000);
+      log.push([nowUs() / 1000, `restart ${n}`]);
+      servingAtUs = Math.max(servingAtUs, nowUs() + servingMs * 1000);
     },
     pause: () => undefined,
     resume: () => undefined,
@@ -209,17 +216,6 @@ function slowWorld(inForceMs: number, servingMs: number) {
     setFsyncLatency: () => undefined,
     buggify: () => undefined,
   } as unknown as NemesisWorld;
-  const runUntil = (us: number) => {
-    for (;;) {
-      timers.sort((a, b) => a.atUs - b.atUs);
-      const next = timers[0];
-      if (next === undefined || next.atUs > us) break;
-      timers.shift();
-      t = next.atUs;
-      next.fn();
-    }
-    t = us;
-  };
   return { world, runUntil, log };
 }
 

@@ -2,22 +2,13 @@
 // one UsageError naming the function, the argument and the reason (was a TypeError from inside
 // a check, or a verdict on garbage); right arguments get exactly the checkers' own verdicts.
 import { describe, expect, it } from 'vitest';
-import { checkConvergence, checkLease, checkLinearizable, checkMutex, checkWatch, registerModel, UsageError } from '../../../sim/check/index.ts';
+import { checkConvergence, checkLease, checkLinearizable, checkMutex, checkWatch, registerModel } from '../../../sim/check/index.ts';
 import { checkLease as leaseInner } from '../../../sim/check/lease.ts';
 import { checkWatch as watchInner } from '../../../sim/check/watch.ts';
 import { checkLinearizable as linearizableInner } from '../../../sim/check/linearizability/check.ts';
 import { history, hdr, kv } from './history-builder.ts';
+import { refusal } from './refusal.ts';
 import { World } from '../../../sim/world/index.ts';
-
-function refusal(call: () => unknown): string {
-  try {
-    call();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('not refused');
-}
 
 const ops = history([
   [1, 'invoke', 'lease/grant', { ID: '7', TTL: '5' }],

@@ -3,21 +3,12 @@
 // them out, and an op that is not one, or an etcd field of the wrong type, refused as one
 // UsageError naming the function, the argument, the op and the field.
 import { describe, expect, it } from 'vitest';
-import { checkHistory, checkLease, checkMutex, checkWatch, parseHistory, UsageError } from '../../../sim/check/index.ts';
+import { checkHistory, checkLease, checkMutex, checkWatch, parseHistory } from '../../../sim/check/index.ts';
 import { checkLease as leaseInner } from '../../../sim/check/lease.ts';
 import { checkMutex as mutexInner } from '../../../sim/check/mutex.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { hdr, kv } from './history-builder.ts';
-
-function refusal(call: () => unknown): string {
-  try {
-    call();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('not refused');
-}
+import { refusal } from './refusal.ts';
 
 const anyOps = (v: unknown): Op[] => v as Op[];
 
