@@ -6,7 +6,8 @@
 // LeaseRevoke holds its slot until it applies or fails at ReqTimeout). So the 17th lease of a
 // batch waits for one of the first 16 to return: a client's write sent meanwhile reaches the log
 // first, and a read at that write's revision still shows the 17th lease's keys. detcd's lessor
-// (src/server/lease-expiry.ts) keeps 16 in flight across rounds, re-proposing after ReqTimeout.
+// (src/server/lease-expiry.ts) keeps 16 in flight across rounds, a slot freed when its revoke
+// applies or when the lease is found again 3 s after (expiredLeaseRetryInterval): within etcd's bound.
 // The delay is bounded by how many leases may be ahead of it: each 16 ahead cost at most one
 // ReqTimeout, each 500 one more round.
 import { lowerBound } from '../../src/sort/lower-bound.ts';
