@@ -71,7 +71,7 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const caughtUp = watchesCaughtUpRevision(input.liveness);
   const atPromotion = input.leaseTtlsAtPromotion;
   const leaderChangeTtls = atPromotion === undefined ? undefined : input.leaders.map((l) => (l.term > 0 ? atPromotion(l.term) : undefined));
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], ...(leaderChangeTtls === undefined ? {} : { leaderChangeTtls }), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], leaderChangeTtls, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }
 

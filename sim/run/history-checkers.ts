@@ -34,7 +34,7 @@ export interface HistoryContext {
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
   /** Per leader change (as leaderChangesUs), the checkpointed remaining TTL (s) of each lease its leader promoted with. */
-  leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[];
+  leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[] | undefined;
   /** Simulated µs of each leader transfer asked for (the leader drops proposals, lease revokes too, while it lasts). */
   transfersUs?: readonly number[];
   /**

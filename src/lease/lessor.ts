@@ -66,8 +66,6 @@ export class Lessor implements LeaseAttachments {
   private primary = false;
   /** Leases with a checkpoint due, by due time. */
   private readonly checkpointDue = new Map<LeaseId, number>();
-  /** Renewed leases whose checkpoint must be cleared through raft (a checkpoint of remaining TTL 0), in renewal order. */
-  private readonly checkpointClears = new Set<LeaseId>();
 
   constructor(readonly config: LessorConfig = DEFAULT_LESSOR_CONFIG) {
     assert(config.minTtlSeconds > 0, 'lessor: minTtlSeconds > 0');
@@ -112,7 +110,6 @@ export class Lessor implements LeaseAttachments {
     for (const key of l.sortedKeys()) txn.deleteRange(key, undefined);
     this.leases.delete(id);
     this.checkpointDue.delete(id);
-    this.checkpointClears.delete(id);
     txn.end();
     assert(!this.leases.has(id) && !this.checkpointDue.has(id), 'lessor: a revoked lease is forgotten');
     assert(l.keys.size === 0, 'lessor: revoke detached every key');
@@ -125,13 +122,6 @@ export class Lessor implements LeaseAttachments {
     if (l === undefined) return { kind: 'lease-not-found' };
     if (l.expired(nowMs)) return { kind: 'expired' };
     const clearCheckpoint = this.config.checkpointingEnabled && l.remainingTtlSeconds > 0;
-    // etcd 3.4's Renew proposes a checkpoint of 0 and waits for it to apply before it refreshes,
-    // so the renewal restarts the full TTL (refreshing first restarted the checkpointed remainder:
-    // a renewed lease then ended early). The clear is proposed at the next look for checkpoints.
-    if (clearCheckpoint) {
-      l.remainingTtlSeconds = 0;
-      this.checkpointClears.add(id);
-    }
     l.refresh(nowMs, 0);
     this.scheduleCheckpointIfNeeded(l, nowMs);
     assert(!l.expired(nowMs) && l.expiryMs !== Infinity, 'lessor: a renewed lease is live and expires');
@@ -174,7 +164,6 @@ export class Lessor implements LeaseAttachments {
     this.primary = false;
     for (const l of this.leases.values()) l.forever();
     this.checkpointDue.clear();
-    this.checkpointClears.clear();
     assert(this.checkpointDue.size === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: a follower\'s leases never expire');
   }
 
@@ -199,11 +188,6 @@ export class Lessor implements LeaseAttachments {
     const due = [...this.checkpointDue.entries()].filter(([, t]) => t <= nowMs)
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
     const out: LeaseCheckpoint[] = [];
-    for (const id of this.checkpointClears) {
-      if (out.length >= limit) break;
-      this.checkpointClears.delete(id);
-      if (this.leases.has(id)) out.push({ id, remainingTtlSeconds: 0 });
-    }
     for (const [id] of due) {
       if (out.length >= limit) break;
       this.checkpointDue.delete(id);
@@ -213,7 +197,7 @@ export class Lessor implements LeaseAttachments {
       if (remaining >= l.ttlSeconds) continue;
       out.push({ id, remainingTtlSeconds: remaining });
     }
-    assert(out.length <= limit && out.every((c) => c.remainingTtlSeconds >= 0 && c.remainingTtlSeconds < (this.leases.get(c.id)?.ttlSeconds ?? 0)), 'lessor: a checkpoint saves a remaining TTL below the granted TTL (0 clears it)');
+    assert(out.length <= limit && out.every((c) => c.remainingTtlSeconds > 0 && c.remainingTtlSeconds < (this.leases.get(c.id)?.ttlSeconds ?? 0)), 'lessor: a checkpoint saves a remaining TTL between 0 and the granted TTL');
     return out;
   }
 
@@ -243,7 +227,6 @@ export class Lessor implements LeaseAttachments {
     this.leases.clear();
     this.itemMap.clear();
     this.checkpointDue.clear();
-    this.checkpointClears.clear();
     this.primary = false;
     for (const [id, ttl, remaining] of leases) {
       const l = new Lease(BigInt(id), ttl);

@@ -115,28 +115,6 @@ describe('lessor', () => {
     expect(lessor.renew(1n, 100_000)).toMatchObject({ kind: 'renewed', clearCheckpoint: true });
   });
 
-  it('a renewal of a checkpointed lease restarts its full TTL and proposes the checkpoint cleared (etcd 3.4 Renew: the clear applies before refresh)', () => {
-    const { lessor } = setup({ ...DEFAULT_LESSOR_CONFIG, checkpointingEnabled: true, checkpointIntervalMs: 1_000 });
-    lessor.promote(0, 0);
-    lessor.grant(1n, 5, 0);
-    expect(lessor.findDueCheckpoints(1_000, 10)).toEqual([{ id: 1n, remainingTtlSeconds: 4 }]);
-    lessor.checkpoint(1n, 4, 1_000);
-    expect(lessor.renew(1n, 1_500)).toMatchObject({ kind: 'renewed', ttlSeconds: 5, clearCheckpoint: true });
-    // Alive for the whole TTL from the renewal, not the 4 s its checkpoint had left.
-    expect(lessor.timeToLive(1n, 6_000)?.ttlSeconds).toBe(0);
-    expect(lessor.lookup(1n)?.expired(6_400)).toBe(false);
-    // The clear goes through raft at the next look, ahead of the checkpoints due then.
-    expect(lessor.findDueCheckpoints(1_600, 10)).toEqual([{ id: 1n, remainingTtlSeconds: 0 }]);
-    expect(lessor.findDueCheckpoints(1_700, 10)).toEqual([]);
-    // A follower that applies the clear restarts the lease from its full TTL when it promotes.
-    const follower = setup({ ...DEFAULT_LESSOR_CONFIG, checkpointingEnabled: true, checkpointIntervalMs: 1_000 }).lessor;
-    follower.grant(1n, 5, 0);
-    follower.checkpoint(1n, 4, 1_000);
-    follower.checkpoint(1n, 0, 1_600);
-    follower.promote(2_000, 0);
-    expect(follower.timeToLive(1n, 2_000)?.ttlSeconds).toBe(5);
-  });
-
   it('snapshot and restore keep leases and reattach keys, with expiry forever', () => {
     const { store, lessor, put } = setup();
     lessor.promote(0, 0);
