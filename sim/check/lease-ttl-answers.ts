@@ -111,7 +111,8 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   const granted = new Map<string, { invokeUs: number; ttl: number }[]>();
   const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
   let steps = 0;
-  for (const { invoke, ok } of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const { invoke, ok } = pairs[i]!;
     if (!invoke.f.startsWith('lease/')) continue;
     steps++;
     const resp = obj(ok.value);
@@ -140,7 +141,8 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
     renewals.set(key, { invokeUs: packedMap(list, (r) => r.invokeUs), doneMaxUs });
   }
-  for (const { invoke, ok } of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const { invoke, ok } = pairs[i]!;
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
     const id = leaseOf(invoke, ok);
     // The grants that may have made the lease this answer is about: those sent before it arrived
