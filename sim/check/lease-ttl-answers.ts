@@ -25,7 +25,7 @@
 //   thousand leases or more (Promote then spreads expiries further: etcd's leaseRevokeRate).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { packedMap } from './packed-map.ts';
+import { packedNumbers } from './packed-map.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -139,7 +139,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     steps += list.length;
     const doneMaxUs: number[] = [];
     for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: packedMap(list, (r) => r.invokeUs), doneMaxUs });
+    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs });
   }
   for (let i = 0; i < pairs.length; i++) {
     const { invoke, ok } = pairs[i]!;
@@ -151,7 +151,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
     const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
     if (grants.length === 0) continue;
-    const ttls = packedMap(grants, (g) => g.ttl);
+    const ttls = packedNumbers(grants, (g) => g.ttl);
     const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
     const ttl = Math.max(...ttls);
     const resp = obj(ok.value);

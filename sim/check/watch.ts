@@ -39,7 +39,7 @@ import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { packedMap } from './packed-map.ts';
+import { packedMap, packedNumbers } from './packed-map.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version';
 
@@ -672,7 +672,7 @@ function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
-  return { times: packedMap(asked, ([t]) => t), revMax };
+  return { times: packedNumbers(asked, ([t]) => t), revMax };
 }
 
 /** A server that compacts on its own: any revision may be compacted at any time. */

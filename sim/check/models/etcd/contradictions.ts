@@ -27,7 +27,7 @@ import { txnWrites } from './model.ts';
 import { decodeKey } from './json.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
-import { packedMap } from '../../packed-map.ts';
+import { packedNumbers } from '../../packed-map.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -139,7 +139,7 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   rangeAbsences(ops, [...c.keys.keys()].sort(), (key, at, i) => (absentBy.get(key) ?? absentBy.set(key, []).get(key)!).push({ at, id: ops[i]!.id, ret: ops[i]!.return }));
   // Per key, the absences' revisions sorted: a sighting with none in [create, at] (most) is passed over in O(log n).
   const absentAt = new Map<string, number[]>();
-  for (const [key, list] of absentBy) absentAt.set(key, packedMap(list, (a) => a.at).sort((x, y) => x - y));
+  for (const [key, list] of absentBy) absentAt.set(key, packedNumbers(list, (a) => a.at).sort((x, y) => x - y));
   for (let i = 0; i < seen.length; i++) {
     const { s, id, ret } = seen[i]!;
     const ats = absentAt.get(s.key);

@@ -26,7 +26,7 @@ import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
 import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
-import { packedMap } from '../../packed-map.ts';
+import { packedMap, packedNumbers } from '../../packed-map.ts';
 
 export interface GapConstraints {
   /** Gap revision → keys no write touched there. */
@@ -282,7 +282,7 @@ function knownDeletes(ops: readonly { input: EtcdInput; output: EtcdOutput | und
     }
   }
   out.sort((a, b) => a.rev - b.rev);
-  return { revs: packedMap(out, (x) => x.rev), ranges: packedMap(out, (x) => x.ranges) };
+  return { revs: packedNumbers(out, (x) => x.rev), ranges: packedMap(out, (x) => x.ranges) };
 }
 
 /** Whether a known write in (lo, hi] (see KnownDeletes) may delete `key`. */
