@@ -31,7 +31,13 @@
 //   arrived (etcd reads prev_kv at revision − 1 when it sends the event);
 // - version: a PUT event's version is one past the key's (replayed) version before it, 1 for a
 //   key that did not exist; and on its own: 1 exactly when create_revision is the event's
-//   revision, one past its prev_kv's version.
+//   revision, one past its prev_kv's version;
+// - delete: a DELETE event's key existed at revision − 1 in the replayed key space, or a PUT
+//   before it in its revision wrote it (a nested txn's); where the replay does not know the key
+//   (after a hole), a store that started empty (a watch saw revision 2 whole) cannot delete a key
+//   no put request names and no event shows put (etcd's DeleteRange and a lease's end delete only
+//   keys that exist; before, a delete of a key never put was caught only where another watcher
+//   saw that revision).
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -41,7 +47,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -294,7 +300,7 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const merged = mergeEvents(ops, report, budget);
   const facts = historyFacts(history);
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys), report, budget);
   const caughtUp = options.caughtUpRevision;
   const closedBefore = !budget.out && caughtUp !== undefined ? checkComplete(ops, merged, facts.puts, caughtUp, report, budget) : 0;
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
@@ -534,9 +540,11 @@ interface OkPut {
  * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
  * responses, and the compactions clients asked for.
  */
-function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions } {
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined } {
   const puts: OkPut[] = [];
   const asked: [number, number][] = [];
+  // Undefined when a request may write keys no put names (the lock or election service): a history of kv and lease requests only.
+  let putKeys: Set<string> | undefined = history.length > 0 ? new Set<string>() : undefined;
   const invokes = new Map<number | string, Op>();
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
@@ -544,6 +552,8 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
     if (op.type === 'invoke') {
       invokes.set(op.process, op);
       if (f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
+      if (!f.startsWith('kv/') && !f.startsWith('lease/')) putKeys = undefined;
+      else if (putKeys !== undefined && (f === 'kv/put' || f === 'kv/txn')) namePutKeys(f, obj(op.value), putKeys);
       continue;
     }
     const inv = invokes.get(op.process);
@@ -564,7 +574,19 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
       }
     }
   }
-  return { puts, compactions: compactionsOf(asked) };
+  return { puts, compactions: compactionsOf(asked), putKeys };
+}
+
+/** Every key a put request names, whatever its outcome: a put's, and a txn's in either branch at any depth. */
+function namePutKeys(f: string, req: Obj, out: Set<string>): void {
+  if (f === 'kv/put') out.add(decodeKey(req['key']));
+  if (f !== 'kv/txn') return;
+  for (const branch of [req['success'], req['failure']]) {
+    for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
+      if (r['request_put'] !== undefined) out.add(decodeKey(obj(r['request_put'])['key']));
+      else if (r['request_txn'] !== undefined) namePutKeys('kv/txn', obj(r['request_txn']), out);
+    }
+  }
 }
 
 /** reliable and resumable, watch by watch (see the top of this file). */
@@ -684,11 +706,27 @@ function compactedBy(c: Compactions, time: number): number {
   return n === 0 ? 0 : c.revMax[n - 1]!;
 }
 
-function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, report: Report, budget: WorkBudget): void {
+function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, never: NeverPut, report: Report, budget: WorkBudget): void {
   // One function per pass and per watch, not one loop nest: see mergeEvents.
   const before = replayAskedKeys(merged, askedKeys(ops), budget);
   if (before === undefined) return;
-  for (let i = 0; i < ops.length; i++) checkWatchPriors(ops[i]!, before, compactions, report);
+  for (let i = 0; i < ops.length; i++) checkWatchPriors(ops[i]!, before, compactions, never, report);
+}
+
+/** Whether a key can never have existed; undefined when that is not known. */
+type NeverPut = ((key: string) => boolean) | undefined;
+
+/**
+ * Keys no put can have made: where a watch of every key saw revision 2 whole (the store was
+ * empty at revision 1, as every etcd cluster starts) and the history holds kv and lease requests
+ * only, a key that no put request of it names and no PUT event shows never existed, whatever
+ * holes the watches' view has later. A check without the history judges nothing of this.
+ */
+function neverPut(ops: readonly WatchOp[], merged: Merged, putKeys: ReadonlySet<string> | undefined): NeverPut {
+  if (putKeys === undefined || merged.revisions[0] !== 2 || !merged.complete.has(2)) return undefined;
+  const shown = new Set<string>();
+  for (const op of ops) for (const e of op.events) if (e.type === 'PUT') shown.add(e.key);
+  return (key) => !putKeys.has(key) && !shown.has(key);
 }
 
 /**
@@ -760,24 +798,28 @@ function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchE
   }
 }
 
-/** version, is_create and prev_kv of one watch's events against the replayed keys. */
-function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+/** version, is_create, delete and prev_kv of one watch's events against the replayed keys. */
+function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, never: NeverPut, report: Report): void {
   for (let i = 0; i < op.responses.length; i++) {
     const r = op.responses[i]!;
-    for (let j = 0; j < r.events.length; j++) checkEventPrior(op, r, r.events[j]!, before, compactions, report);
+    for (let j = 0; j < r.events.length; j++) checkEventPrior(op, r, j, before, compactions, never, report);
   }
 }
 
-function checkEventPrior(op: WatchOp, r: WatchResponse, e: WatchEvent, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, never: NeverPut, report: Report): void {
+  const e = r.events[j]!;
   if (e.type === 'PUT') checkPutVersion(op.process, e, report);
   const prior = before.get(e.revision)?.get(e.key);
-  if (before.get(e.revision)?.has(e.key) !== true) return;
+  if (before.get(e.revision)?.has(e.key) !== true) {
+    if (e.type === 'DELETE' && never?.(e.key) === true) report('delete', op.process, e.revision, `${eventText(e)} deletes a key no put request of the history names and no event shows put, in a store that was empty at revision 1`);
+    return;
+  }
   if (e.type === 'PUT') {
     const isCreate = e.create === e.revision;
     if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
     const version = (prior?.version ?? 0) + 1;
     if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
-  }
+  } else if (prior === undefined && !putBefore(r.events, j)) report('delete', op.process, e.revision, `${eventText(e)} deletes a key that did not exist at revision ${e.revision - 1} (the watched revisions before it, replayed, leave no such key)`);
   if (!op.prevKv) return;
   if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
   if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
@@ -786,6 +828,17 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, e: WatchEvent, before: R
   if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
     report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
   }
+}
+
+/**
+ * Whether a PUT of event j's key comes before it in its response at its revision: a nested txn
+ * may put a key and a later nested txn of the same txn delete it (etcd's checkIntervals checks a
+ * nested txn's puts only against the deletes before it; ground-truth seed 12099).
+ */
+function putBefore(events: readonly WatchEvent[], j: number): boolean {
+  const e = events[j]!;
+  for (let i = 0; i < j; i++) if (events[i]!.type === 'PUT' && events[i]!.key === e.key && events[i]!.revision === e.revision) return true;
+  return false;
 }
 
 /**

@@ -6,17 +6,29 @@
 import type { Results } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
 
+export interface TargetDifferences {
+  faultsNotRun: string | undefined;
+  faultsNotRunCount: number | undefined;
+  /** How far the traffic ran past the scenario's duration to cover its schedule, in words (absent when it did not). */
+  trafficPast: string | undefined;
+  notApplied: string[];
+  leftOut: string[];
+}
+
 /** The plain-text lines, shared by the page and the terminal: empty for a simulated run. */
-export function targetDifferenceLines(results: Results): { faultsNotRun: string | undefined; faultsNotRunCount: number | undefined; notApplied: string[]; leftOut: string[] } {
+export function targetDifferenceLines(results: Results): TargetDifferences {
   const t = results.target;
-  if (t?.kind !== 'etcd') return { faultsNotRun: undefined, faultsNotRunCount: undefined, notApplied: [], leftOut: [] };
+  if (t?.kind !== 'etcd') return { faultsNotRun: undefined, faultsNotRunCount: undefined, trafficPast: undefined, notApplied: [], leftOut: [] };
   const n = t.faultsNotRun;
   const faultsNotRun = n === undefined ? undefined
     : n === 0 ? 'every fault of the schedule ran'
-    : `${n} fault${n === 1 ? '' : 's'} of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first`;
+    : `${n} fault${n === 1 ? '' : 's'} of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first${t.trafficPastDurationMs === undefined ? '' : ' (lengthened to its bound)'}`;
+  const past = t.trafficPastDurationMs;
+  const trafficPast = past === undefined || past <= 0 ? undefined
+    : `the traffic ran ${past} ms past the scenario's duration: until every fault of the schedule had started, each waiting for the faults before it to recover, as far past as the latest started late`;
   const leftOutValue = results.options?.['leftOut'];
   const leftOut = Array.isArray(leftOutValue) ? leftOutValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))) : [];
-  return { faultsNotRun, faultsNotRunCount: n, notApplied: (t.notApplied ?? []).map(String), leftOut };
+  return { faultsNotRun, faultsNotRunCount: n, trafficPast, notApplied: (t.notApplied ?? []).map(String), leftOut };
 }
 
 function list(title: string, id: string, items: readonly string[]): string {
@@ -29,5 +41,6 @@ export function targetDifferencesHtml(results: Results): string {
   if (results.target?.kind !== 'etcd') return '';
   const d = targetDifferenceLines(results);
   const faults = d.faultsNotRun === undefined ? '' : `<p id="faults-not-run">${d.faultsNotRunCount === 0 ? '' : '<b>faults not run:</b> '}${escapeHtml(d.faultsNotRun)}</p>`;
-  return `<div id="target-differences">${faults}${list("scenario settings real etcd did not apply (etcd's value ran)", 'not-applied', d.notApplied)}${list("drawn by the real swarm but not run (fault packages not injected, settings at etcd's own)", 'left-out', d.leftOut)}</div>`;
+  const past = d.trafficPast === undefined ? '' : `<p id="traffic-past">${escapeHtml(d.trafficPast)}</p>`;
+  return `<div id="target-differences">${faults}${past}${list("scenario settings real etcd did not apply (etcd's value ran)", 'not-applied', d.notApplied)}${list("drawn by the real swarm but not run (fault packages not injected, settings at etcd's own)", 'left-out', d.leftOut)}</div>`;
 }
