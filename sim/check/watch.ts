@@ -45,7 +45,7 @@ import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { packedMap } from './packed-map.ts';
+import { packedMap, packedNumbers } from './packed-map.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -175,6 +175,7 @@ const COMPACTED = /required revision has been compacted/;
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const NO_OBJS: readonly Obj[] = [];
 
 function parseEvent(e: Obj): WatchEvent {
   const kv = obj(e['kv']);
@@ -225,7 +226,8 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
     op.responses.push(response);
     for (let i = 0; i < response.events.length; i++) op.events.push(response.events[i]!);
   };
-  for (const rec of records) {
+  for (let k = 0; k < records.length; k++) {
+    const rec = records[k]!;
     let op = current.get(rec.process);
     if (rec.closed !== undefined) {
       // The stream's end: parts whose last part had not come were never delivered.
@@ -319,7 +321,8 @@ type Report = (g: WatchGuarantee, p: number | string, rev: number, m: string) =>
 
 function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report, budget: WorkBudget): void {
   const byClient = new Map<number | string, WatchOp[]>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const list = byClient.get(op.process);
     if (list === undefined) byClient.set(op.process, [op]);
     else list.push(op);
@@ -404,9 +407,11 @@ function checkResponseOrder(client: number | string, op: WatchOp, r: WatchRespon
 }
 
 function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget: WorkBudget): void {
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     let needed = op.startRevision;
-    for (const r of op.responses) {
+    for (let j = 0; j < op.responses.length; j++) {
+      const r = op.responses[j]!;
       if (!budget.spend(1)) return;
       if (r.compactedUnrecorded || r.compactRevision > 0) {
         if (r.compactRevision > 0 && needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
@@ -467,9 +472,12 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
   const unordered = new Set<number>();
   for (let i = 0; i < ops.length; i++) mergeWatch(ops[i]!, byRevision, unordered, report, budget);
   const out = new Map<number, WatchEvent[]>();
-  for (const [rev, v] of byRevision) out.set(rev, v.events);
   const complete = new Set<number>();
-  for (const [rev, v] of byRevision) if (v.complete) complete.add(rev);
+  // forEach, not for-of: no iterator result and entry array per revision.
+  byRevision.forEach((v, rev) => {
+    out.set(rev, v.events);
+    if (v.complete) complete.add(rev);
+  });
   return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete, unordered };
 }
 
@@ -484,10 +492,12 @@ function mergeWatch(op: WatchOp, byRevision: RevisionParts, unordered: Set<numbe
     if (at === undefined) mine.set(e.revision, [e]);
     else at.push(e);
   }
-  for (const [rev, events] of mine) {
-    if (!budget.spend(1 + events.length)) break;
-    mergeRevision(op, complete, rev, events, byRevision, unordered, report);
-  }
+  let spent = false;
+  mine.forEach((events, rev) => {
+    if (spent) return;
+    if (!budget.spend(1 + events.length)) spent = true;
+    else mergeRevision(op, complete, rev, events, byRevision, unordered, report);
+  });
 }
 
 function mergeRevision(op: WatchOp, complete: boolean, rev: number, events: WatchEvent[], byRevision: RevisionParts, unordered: Set<number>, report: Report): void {
@@ -536,7 +546,8 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
   // Undefined when a request may write keys no put names (the lock or election service): a history of kv and lease requests only.
   let putKeys: Set<string> | undefined = history.length > 0 ? new Set<string>() : undefined;
   const invokes = new Map<number | string, Op>();
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     const f = op.f;
     if (op.type === 'invoke') {
       invokes.set(op.process, op);
@@ -555,7 +566,9 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
     if (invF === 'kv/put') puts.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
     else {
       const branch = obj(op.value)['succeeded'] === true ? req['success'] : req['failure'];
-      for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
+      const branchOps = Array.isArray(branch) ? (branch as Obj[]) : NO_OBJS;
+      for (let j = 0; j < branchOps.length; j++) {
+        const r = branchOps[j]!;
         const put = r['request_put'];
         if (put !== undefined) puts.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
       }
@@ -658,7 +671,8 @@ function checkAcknowledgedPuts(op: WatchOp, got: RevisionKeys, puts: readonly Ok
 
 /** The revision of a watch's first progress notification if it came before any event, else Infinity. */
 function progressBeforeEvents(op: WatchOp): number {
-  for (const r of op.responses) {
+  for (let i = 0; i < op.responses.length; i++) {
+    const r = op.responses[i]!;
     if (r.events.length > 0 || r.canceled) return Infinity;
     if (r.progress) return r.headerRevision;
   }
@@ -680,7 +694,7 @@ function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
-  return { times: packedMap(asked, ([t]) => t), revMax };
+  return { times: packedNumbers(asked, ([t]) => t), revMax };
 }
 
 /** A server that compacts on its own: any revision may be compacted at any time. */
@@ -853,10 +867,12 @@ function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: re
   let closed = 0;
   const lastOf = new Map<number | string, WatchOp>();
   const vouched = new Map<number | string, number>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     lastOf.set(op.process, op);
     let v = vouched.get(op.process) ?? 0;
-    for (const r of op.responses) {
+    for (let j = 0; j < op.responses.length; j++) {
+      const r = op.responses[j]!;
       if (!budget.spend(1)) return closed;
       if (r.events.length > 0) v = Math.max(v, r.events[r.events.length - 1]!.revision);
       else if (r.progress || (r.created && !r.canceled && op.startRevision === 0)) v = Math.max(v, r.headerRevision);
