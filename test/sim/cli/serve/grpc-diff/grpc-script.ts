@@ -449,6 +449,9 @@ const GATEWAY_INTEGERS: { path: string; text: string }[] = [
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":true}' },
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":-5}' },
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":"18446744073709551615"}' },
+  // A body that is a number JS does not hold is a number to the decoder's message too.
+  { path: '/v3/kv/range', text: '1e3' },
+  { path: '/v3/maintenance/alarm', text: '1e3' },
 ];
 
 /**
@@ -464,6 +467,13 @@ export const GATEWAY_WATCHES: string[] = [
   '{"create_request":{"key":"YQ=="}}{"create_request":{"key":5}}{"progress_request":{}}',
   // A future revision beyond 2^53 (no progress request: etcd 3.4 answers one there, a known difference above).
   '{"create_request":{"key":"YQ==","start_revision":"9007199254740993"}}',
+  // Bodies whose first value is no object: every JSON shape, bare tokens ended by the body, values cut short.
+  '5', '-1', '1e3', '5x', '"x"', '[]', '[{"create_request":{"key":"YQ=="}}]', 'true', 'nul', 'x', ',', '}', '"x', '{"create_request":',
+  // null and {} are empty requests, passed by; a later non-object stops the requests.
+  'null{"create_request":{"key":"YQ=="}}',
+  '{} {"create_request":{"key":"YQ=="}}',
+  '{"create_request":{"key":"YQ=="}} 5 {"progress_request":{}}',
+  '{"create_request":{"key":"YQ=="}}[]{"progress_request":{}}',
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
