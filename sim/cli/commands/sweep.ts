@@ -24,7 +24,7 @@ import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable } from '../harness/table.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
-import { packageVersion } from '../harness/package-root.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -91,7 +91,7 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
 
 /** What this sweep set out to run, kept in sweep.json so that a merge can check its shards. */
 function sweepPlan(p: SweepPlan): SweepPlanSummary {
-  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: packageVersion() };
+  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: detcdBuild() };
   return p.bug === undefined ? plan : { ...plan, bug: p.bug };
 }
 
