@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 import { renameOldFields } from './renamed-fields.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
@@ -31,12 +32,12 @@ function unionIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
   const firsts = issue.errors.map((branch) => branch[0]).filter((x) => x !== undefined);
   const deepest = firsts.reduce<z.core.$ZodIssue | undefined>((best, x) => (best === undefined || x.path.length > best.path.length ? x : best), undefined);
-  if (deepest !== undefined && deepest.path.length > 0) return unionIssue({ ...deepest, path: [...issue.path, ...deepest.path] }, input);
+  if (deepest !== undefined && deepest.path.length > 0) return unionIssue(withFields(deepest, { path: [...issue.path, ...deepest.path] }), input);
   const expected = [...new Set(firsts.flatMap((x) => (x.code === 'invalid_type' ? [x.expected] : [])))];
   if (expected.length === 0) return issue;
   let value: unknown = input;
   for (const k of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[k] : undefined;
-  return { ...issue, message: `Invalid input: expected ${expected.join(' or ')}, received ${receivedOf(value)}` };
+  return withFields(issue, { message: `Invalid input: expected ${expected.join(' or ')}, received ${receivedOf(value)}` });
 }
 
 function issueLine(file: string, issue: z.core.$ZodIssue, input: unknown): string {
