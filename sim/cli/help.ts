@@ -48,6 +48,17 @@ export const COMMAND_HELP: Record<string, string[]> = {
     "(results.json's version, as detcd --version prints it) is refused naming both",
     'builds, with the command that runs it again (exit 3).',
   ],
+  report: [
+    'usage: detcd report DIR|DIR/results.json|DIR/sweep.json',
+    '',
+    "Draws a run's or a sweep's report pages again with this detcd, from the data",
+    'the directory holds: a run\'s index.html and junit.xml (from results.json,',
+    'history.jsonl, watches.jsonl, scenario.json); a sweep\'s index.html,',
+    'junit.xml and summary.md (from sweep.json), and the run reports it links',
+    'inside its directory. Nothing else is written; a file that cannot be read',
+    'is refused (exit 3) before anything is. The exit code is the verdict as',
+    'the run or sweep recorded it.',
+  ],
   sweep: [
     'usage: detcd sweep [--scenario NAME|FILE|all] [--seeds A..B|N] [--jobs N]',
     '                   [--shard I/N] [--bug NAME] [--stop-on-fail] [--report-all]',
