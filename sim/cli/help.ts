@@ -46,6 +46,17 @@ export const COMMAND_HELP: Record<string, string[]> = {
     "exactly\" and the run's exit code. Different: what differs, where the traces",
     'part (from checkpoints.json), and exit 4.',
   ],
+  report: [
+    'usage: detcd report DIR|DIR/results.json|DIR/sweep.json',
+    '',
+    "Draws a run's or a sweep's report pages again with this detcd, from the data",
+    'the directory holds: a run\'s index.html and junit.xml (from results.json,',
+    'history.jsonl, watches.jsonl, scenario.json); a sweep\'s index.html,',
+    'junit.xml and summary.md (from sweep.json), and the run reports it links',
+    'inside its directory. Nothing else is written; a file that cannot be read',
+    'is refused (exit 3) before anything is. The exit code is the verdict as',
+    'the run or sweep recorded it.',
+  ],
   sweep: [
     'usage: detcd sweep [--scenario NAME|FILE|all] [--seeds A..B|N] [--jobs N]',
     '                   [--shard I/N] [--bug NAME] [--stop-on-fail] [--report-all]',
