@@ -39,7 +39,8 @@ export interface ResultsInput {
 export function opCounts(history: readonly Op[]): { ops: RunStats['ops']; opsByF: Record<string, RunStats['ops']> } {
   const ops = { ok: 0, fail: 0, info: 0 };
   const opsByF: Record<string, { ok: number; fail: number; info: number }> = {};
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i] as Op;
     if (op.type === 'invoke') continue;
     ops[op.type]++;
     const byF = (opsByF[op.f] ??= { ok: 0, fail: 0, info: 0 });
