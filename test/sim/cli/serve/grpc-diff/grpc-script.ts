@@ -410,6 +410,16 @@ const GATEWAY_INTEGERS: { path: string; text: string }[] = [
   ...['"99999999999999999999"', '99999999999999999999', '"9223372036854775808"', '"-9223372036854775809"', '"-9223372036854775808"', '1e3', '"1e3"', '1.0', '1e400', '"01"', '" 1"', '"1 "', '"1x"', '"0x10"', '"-"', '"1."', '"1e"', '"{"', '"[1]"', '"true"', '"null"', '"\\"1\\""', '9007199254740993', '-0', '"-0"']
     .map((limit) => ({ path: '/v3/kv/range', text: `{"key":"YQ==","limit":${limit}}` })),
   { path: '/v3/kv/range', text: '{"key":"YQ==","sort_target":1.0}' },
+  // Reads over the gateway: every sort target and order (by name and by number), serializable, negative and huge fields.
+  ...['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE', 0, 4].flatMap((target) => ['NONE', 'ASCEND', 'DESCEND', 2].map((order) => ({
+    path: '/v3/kv/range', text: JSON.stringify({ key: b('\0'), range_end: b('\0'), sort_target: target, sort_order: order, limit: '3', keys_only: true }),
+  }))),
+  { path: '/v3/kv/range', text: '{"key":"YQ==","serializable":true}' },
+  { path: '/v3/kv/range', text: '{"key":"AA==","range_end":"AA==","serializable":true,"count_only":true}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"-1","limit":"-5","min_mod_revision":"-1","max_create_revision":"-9223372036854775808"}' },
+  { path: '/v3/kv/range', text: '{"key":"AA==","range_end":"AA==","limit":"9223372036854775807","keys_only":true}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"9223372036854775807"}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","rangeEnd":"eg==","keysOnly":true,"countOnly":false}' },
   { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"99999999999999999999"}' },
   { path: '/v3/kv/txn', text: '{"compare":[{"key":"YQ==","target":"VERSION","version":1e3}]}' },
   { path: '/v3/kv/txn', text: '{"success":[{"request_range":{"key":"YQ==","limit":"99999999999999999999"}}]}' },
