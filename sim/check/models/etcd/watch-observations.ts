@@ -89,8 +89,9 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
       continue;
     }
-    for (let j = 0; j < events.length; j++) {
-      const ev: unknown = events[j];
+    // for-of, not an index loop: events arrays come in several element kinds (JSON.parse's,
+    // the recorder's), and an optimized `events.length` was thrown away ("wrong map") at each new one.
+    for (const ev of events as unknown[]) {
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
       const kv = kvOf(e['kv']);
