@@ -82,7 +82,8 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
   const violations: ErrorReplyViolation[] = [];
   let judged = 0;
   let unjudged = 0;
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.type !== 'fail' || typeof op.value !== 'object' || op.value === null) continue;
     const body = op.value as Obj;
     const message = body['message'];

@@ -1,12 +1,16 @@
-// Keys that vanished with their lease: a read of the current revision R whose range covers key k
-// but does not show it, where the last acknowledged put of k below R attached lease L and no other
-// write could have touched k between that put and R (no put, delete or txn on k that was invoked
-// before the read answered, overlapped the put, and did not fail for sure or commit outside the
-// window). Then only L's end (expiry or revoke) deleted k, before the read answered. A failure
-// is sure only with an error after which etcd cannot have applied the request (not a timeout,
-// "leader changed", "no leader" or a lost connection: mayHaveApplied).
+// Keys that vanished with their lease: a read of the current revision R whose answer shows every
+// key of its range that passes its filters (lease-key-reads.ts: a plain range, or one whose limit
+// it did not fill, sorted or filtered by revision, as etcd's lock waits on older holders) but not
+// key k, where the last acknowledged put of k below R (a put, or a put in the branch a txn ran)
+// attached lease L, k passes the read's filters at that put's revision, and no other write could
+// have touched k between that put and R (no put, delete or txn on k that was invoked before the
+// read answered, overlapped the put, and did not fail for sure or commit outside the window).
+// Then only L's end (expiry or revoke) deleted k, before the read answered. A failure is sure
+// only with an error after which etcd cannot have applied the request (not a timeout, "leader
+// changed", "no leader" or a lost connection: mayHaveApplied).
 import type { Op } from '../history/op.ts';
-import { decodeKey, id64, int, mayHaveApplied } from './models/etcd/json.ts';
+import { decodeKey, int, mayHaveApplied } from './models/etcd/json.ts';
+import { completeRead, keyRange as rangeOf, putsOf } from './lease-key-reads.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -27,15 +31,6 @@ interface Write {
 interface Put {
   readonly write: Write;
   readonly lease: string;
-}
-
-/** The key range [key, range_end) of a request, as a membership test (etcd's conventions). */
-function rangeOf(req: Obj): (key: string) => boolean {
-  const from = decodeKey(req['key']);
-  const end = req['range_end'] === undefined ? '' : decodeKey(req['range_end']);
-  if (end === '') return (k) => k === from;
-  if (end === '\0') return (k) => k >= from;
-  return (k) => k >= from && k < end;
 }
 
 /** Every key range a txn may write, both branches and nested txns (which branch ran does not matter here). */
@@ -77,7 +72,7 @@ export class KeyWrites {
   private steps = 0;
   /** True once the key check ran out of its step budget: keys read after that were not judged. */
   exhausted = false;
-  /** Acknowledged plain puts by key, in answer order; sorted by revision (stable) before the first read. */
+  /** Acknowledged puts by key (plain, or in the branch a txn ran), in answer order; sorted by revision (stable) before the first read. */
   private readonly puts = new Map<string, Put[]>();
   private putsSorted = false;
   /** The keys of `puts`, sorted (a read looks only at the keys of its range), and each one's place in `puts`. */
@@ -105,11 +100,10 @@ export class KeyWrites {
       const unknown = op.type === 'info' || (op.type === 'fail' && !failed);
       const write: Write = { invokeUs: p.invoke.time, endUs: unknown ? Infinity : op.time, failed, revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
       this.writes.push(write);
-      if (ok && p.invoke.f === 'kv/put') {
-        const req = obj(p.invoke.value);
-        const key = decodeKey(req['key']);
+      if (!ok) continue;
+      for (const [key, lease] of putsOf(p.invoke.f, obj(p.invoke.value), obj(op.value))) {
         const list = this.puts.get(key) ?? [];
-        list.push({ write, lease: id64(req['lease']) });
+        list.push({ write, lease });
         this.puts.set(key, list);
       }
     }
@@ -118,13 +112,13 @@ export class KeyWrites {
   }
 
   /**
-   * Keys of the read's range (a current read: no revision, limit or filters) with a leased put
-   * below its revision that it does not show, and that nothing but the lease's end can explain.
+   * Keys of the read's range (a current read that shows every key it matched: completeRead)
+   * with a leased put below its revision that passes its filters and that it does not show, and
+   * that nothing but the lease's end can explain.
    */
   vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string }[] {
-    if (int(req['revision']) !== 0 || int(req['limit']) !== 0 || req['count_only'] === true || resp['more'] === true) return [];
-    for (const f of ['min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision']) if (int(req[f]) !== 0) return [];
-    if (this.exhausted) return [];
+    const passes = completeRead(req, resp);
+    if (passes === undefined || this.exhausted) return [];
     if (!this.putsSorted) {
       // Stable: puts at one revision (only in a broken history) keep their answer order.
       for (const list of this.puts.values()) list.sort((a, b) => a.write.revision - b.write.revision);
@@ -142,7 +136,7 @@ export class KeyWrites {
       const key = keys[i]!;
       if (shown.has(key)) continue;
       const last = lastPutBelow(this.puts.get(key)!, readRevision);
-      if (last === undefined || last.lease === '0' || this.otherWrite(key, last.write, readRevision, okUs)) continue;
+      if (last === undefined || last.lease === '0' || !passes(last.write.revision) || this.otherWrite(key, last.write, readRevision, okUs)) continue;
       out.push({ key, lease: last.lease, place: this.keyPlace.get(key)! });
     }
     // In the order the keys were first put, as the report always listed them.

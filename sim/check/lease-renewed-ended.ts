@@ -34,6 +34,8 @@ interface End {
   readonly what: string;
 }
 
+const NO_ENDS: readonly End[] = [];
+
 const memberOf = (resp: Obj): string => {
   const m = obj(resp['header'])['member_id'];
   return typeof m === 'string' || typeof m === 'number' ? String(m) : '';
@@ -55,7 +57,8 @@ export function findRenewedEnded(
   const ends = new Map<string, End[]>();
   const open = new Map<number | string, Op>();
   let steps = 0;
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (++steps > stepsMax) return { found, steps, exhausted: true };
     if (!op.f.startsWith('lease/')) continue;
     if (op.type === 'invoke') {
@@ -92,7 +95,9 @@ export function findRenewedEnded(
       // A TimeToLive is looked up in the same lessor (etcd's LeaseTimeToLive on the leader): a
       // lease it no longer holds is "not found" (TTL -1), never listed with time left.
       const what = inv.f === 'lease/keepalive' ? `renewed it (member ${member}, TTL ${ttl})` : `found it alive (member ${member}, TTL ${ttl})`;
-      for (const e of ends.get(id) ?? []) {
+      const idEnds = ends.get(id) ?? NO_ENDS;
+      for (let j = 0; j < idEnds.length; j++) {
+        const e = idEnds[j]!;
         if (++steps > stepsMax) return { found, steps, exhausted: true };
         if (e.member !== member || e.doneUs >= inv.time) continue;
         if (mayHaveGrantedBetween(grants.get(id), e.invokeUs, op.time)) continue;

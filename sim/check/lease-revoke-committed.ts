@@ -39,7 +39,8 @@ export class RevokeCommitted {
 
   constructor(pairs: readonly { invoke: Op; ok: Op }[]) {
     const writes: { invokeUs: number; revision: number }[] = [];
-    for (const { invoke, ok } of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const { invoke, ok } = pairs[i]!;
       const revision = int(obj(obj(ok.value)['header'])['revision']);
       if (revision > 0 && throughRaft(invoke, ok)) writes.push({ invokeUs: invoke.time, revision });
     }

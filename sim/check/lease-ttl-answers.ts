@@ -25,7 +25,7 @@
 //   thousand leases or more (Promote then spreads expiries further: etcd's leaseRevokeRate).
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
-import { packedMap } from './packed-map.ts';
+import { packedNumbers } from './packed-map.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -111,7 +111,8 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   const granted = new Map<string, { invokeUs: number; ttl: number }[]>();
   const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
   let steps = 0;
-  for (const { invoke, ok } of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const { invoke, ok } = pairs[i]!;
     if (!invoke.f.startsWith('lease/')) continue;
     steps++;
     const resp = obj(ok.value);
@@ -138,9 +139,10 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     steps += list.length;
     const doneMaxUs: number[] = [];
     for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: packedMap(list, (r) => r.invokeUs), doneMaxUs });
+    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs });
   }
-  for (const { invoke, ok } of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const { invoke, ok } = pairs[i]!;
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
     const id = leaseOf(invoke, ok);
     // The grants that may have made the lease this answer is about: those sent before it arrived
@@ -149,7 +151,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
     const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
     if (grants.length === 0) continue;
-    const ttls = packedMap(grants, (g) => g.ttl);
+    const ttls = packedNumbers(grants, (g) => g.ttl);
     const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
     const ttl = Math.max(...ttls);
     const resp = obj(ok.value);

@@ -161,7 +161,8 @@ interface LeaseEnd {
 function completedOps(history: readonly Op[]): Completed[] {
   const open = new Map<number | string, Op>();
   const out: Completed[] = [];
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.type === 'invoke') open.set(op.process, op);
     else {
       const inv = open.get(op.process);
@@ -242,7 +243,8 @@ function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: Lea
 function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
   const leases = new Map<string, LeaseFacts>();
   const facts = (id: string): LeaseFacts | undefined => leases.get(id);
-  for (const { invoke, ok } of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const { invoke, ok } = ops[i]!;
     const req = obj(invoke.value);
     const resp = obj(ok.value);
     if (invoke.f === 'lease/grant') {
@@ -333,7 +335,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     steps += times.length;
     times.sort((a, b) => a - b);
   }
-  if (steps <= stepsMax) for (const [id, f] of leases) deadlines.set(id, deadlineUs(id, f, options, unknownTries.get(id) ?? []));
+  if (steps <= stepsMax) leases.forEach((f, id) => deadlines.set(id, deadlineUs(id, f, options, unknownTries.get(id) ?? [])));
   // How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts).
   const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options));
   steps += queue.steps;
@@ -398,7 +400,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok, after the lease was reported gone (${gone.doneUs} µs)` });
     else if (by <= revision) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok at revision ${revision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
   };
-  for (const { invoke: inv, ok } of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const { invoke: inv, ok } = ops[i]!;
     if (steps > stepsMax) break;
     steps++;
     const answer = obj(ok.value);

@@ -12,7 +12,7 @@ import type { RaftLog } from '../../src/raft/raft-log.ts';
 import type { Entry, EntryData } from '../../src/raft/types.ts';
 import { sameEntryData } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
-import { IndexTable } from './raft-index-table.ts';
+import { IndexTable, TermTable } from './raft-index-table.ts';
 
 export { InvariantViolation };
 
@@ -163,7 +163,7 @@ interface MemberState {
   durableTerm: number;
   durableCommit: number;
   /** Terms of this incarnation's log as registered, by index. */
-  terms: IndexTable<number>;
+  terms: TermTable;
   registeredTo: number;
   committedTo: number;
   appliedTo: number;
@@ -291,7 +291,7 @@ export class RaftInvariants {
     if (st === undefined) {
       st = {
         id: v.id, incarnation: v.incarnation, term: v.term, commit: v.commit, durableTerm: v.durableTerm, durableCommit: v.durableCommit,
-        terms: new IndexTable<number>(), registeredTo: 0, committedTo: 0, appliedTo: 0, version: undefined, leaderMark: undefined,
+        terms: new TermTable(), registeredTo: 0, committedTo: 0, appliedTo: 0, version: undefined, leaderMark: undefined,
       };
       this.members.set(v.id, st);
     }
@@ -314,7 +314,7 @@ export class RaftInvariants {
     }
     if (restarted) {
       st.incarnation = incarnation;
-      st.terms = new IndexTable<number>();
+      st.terms = new TermTable();
       st.registeredTo = 0;
       st.committedTo = 0;
       st.appliedTo = v.applied;

@@ -31,7 +31,13 @@
 //   arrived (etcd reads prev_kv at revision − 1 when it sends the event);
 // - version: a PUT event's version is one past the key's (replayed) version before it, 1 for a
 //   key that did not exist; and on its own: 1 exactly when create_revision is the event's
-//   revision, one past its prev_kv's version.
+//   revision, one past its prev_kv's version;
+// - delete: a DELETE event's key existed at revision − 1 in the replayed key space, or a PUT
+//   before it in its revision wrote it (a nested txn's); where the replay does not know the key
+//   (after a hole), a store that started empty (a watch saw revision 2 whole) cannot delete a key
+//   no put request names and no event shows put (etcd's DeleteRange and a lease's end delete only
+//   keys that exist; before, a delete of a key never put was caught only where another watcher
+//   saw that revision).
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
@@ -39,9 +45,9 @@ import type { CheckResult, Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { packedMap } from './packed-map.ts';
+import { packedMap, packedNumbers } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -169,6 +175,7 @@ const COMPACTED = /required revision has been compacted/;
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const NO_OBJS: readonly Obj[] = [];
 
 function parseEvent(e: Obj): WatchEvent {
   const kv = obj(e['kv']);
@@ -219,7 +226,8 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
     op.responses.push(response);
     for (let i = 0; i < response.events.length; i++) op.events.push(response.events[i]!);
   };
-  for (const rec of records) {
+  for (let k = 0; k < records.length; k++) {
+    const rec = records[k]!;
     let op = current.get(rec.process);
     if (rec.closed !== undefined) {
       // The stream's end: parts whose last part had not come were never delivered.
@@ -292,7 +300,7 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const merged = mergeEvents(ops, report, budget);
   const facts = historyFacts(history);
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, report, budget);
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys), report, budget);
   const caughtUp = options.caughtUpRevision;
   const closedBefore = !budget.out && caughtUp !== undefined ? checkComplete(ops, merged, facts.puts, caughtUp, report, budget) : 0;
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
@@ -313,7 +321,8 @@ type Report = (g: WatchGuarantee, p: number | string, rev: number, m: string) =>
 
 function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report, budget: WorkBudget): void {
   const byClient = new Map<number | string, WatchOp[]>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const list = byClient.get(op.process);
     if (list === undefined) byClient.set(op.process, [op]);
     else list.push(op);
@@ -398,9 +407,11 @@ function checkResponseOrder(client: number | string, op: WatchOp, r: WatchRespon
 }
 
 function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget: WorkBudget): void {
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     let needed = op.startRevision;
-    for (const r of op.responses) {
+    for (let j = 0; j < op.responses.length; j++) {
+      const r = op.responses[j]!;
       if (!budget.spend(1)) return;
       if (r.compactedUnrecorded || r.compactRevision > 0) {
         if (r.compactRevision > 0 && needed > 0 && r.compactRevision <= needed) report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but it needed revision ${needed} next, which a compaction at ${r.compactRevision} keeps`);
@@ -461,9 +472,12 @@ function mergeEvents(ops: readonly WatchOp[], report: Report, budget: WorkBudget
   const unordered = new Set<number>();
   for (let i = 0; i < ops.length; i++) mergeWatch(ops[i]!, byRevision, unordered, report, budget);
   const out = new Map<number, WatchEvent[]>();
-  for (const [rev, v] of byRevision) out.set(rev, v.events);
   const complete = new Set<number>();
-  for (const [rev, v] of byRevision) if (v.complete) complete.add(rev);
+  // forEach, not for-of: no iterator result and entry array per revision.
+  byRevision.forEach((v, rev) => {
+    out.set(rev, v.events);
+    if (v.complete) complete.add(rev);
+  });
   return { byRevision: out, revisions: [...out.keys()].sort((a, b) => a - b), complete, unordered };
 }
 
@@ -478,10 +492,12 @@ function mergeWatch(op: WatchOp, byRevision: RevisionParts, unordered: Set<numbe
     if (at === undefined) mine.set(e.revision, [e]);
     else at.push(e);
   }
-  for (const [rev, events] of mine) {
-    if (!budget.spend(1 + events.length)) break;
-    mergeRevision(op, complete, rev, events, byRevision, unordered, report);
-  }
+  let spent = false;
+  mine.forEach((events, rev) => {
+    if (spent) return;
+    if (!budget.spend(1 + events.length)) spent = true;
+    else mergeRevision(op, complete, rev, events, byRevision, unordered, report);
+  });
 }
 
 function mergeRevision(op: WatchOp, complete: boolean, rev: number, events: WatchEvent[], byRevision: RevisionParts, unordered: Set<number>, report: Report): void {
@@ -524,15 +540,20 @@ interface OkPut {
  * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
  * responses, and the compactions clients asked for.
  */
-function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions } {
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined } {
   const puts: OkPut[] = [];
   const asked: [number, number][] = [];
+  // Undefined when a request may write keys no put names (the lock or election service): a history of kv and lease requests only.
+  let putKeys: Set<string> | undefined = history.length > 0 ? new Set<string>() : undefined;
   const invokes = new Map<number | string, Op>();
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     const f = op.f;
     if (op.type === 'invoke') {
       invokes.set(op.process, op);
       if (f === 'kv/compaction') asked.push([op.time, int(obj(op.value)['revision'])]);
+      if (!f.startsWith('kv/') && !f.startsWith('lease/')) putKeys = undefined;
+      else if (putKeys !== undefined && (f === 'kv/put' || f === 'kv/txn')) namePutKeys(f, obj(op.value), putKeys);
       continue;
     }
     const inv = invokes.get(op.process);
@@ -545,13 +566,27 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
     if (invF === 'kv/put') puts.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
     else {
       const branch = obj(op.value)['succeeded'] === true ? req['success'] : req['failure'];
-      for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
+      const branchOps = Array.isArray(branch) ? (branch as Obj[]) : NO_OBJS;
+      for (let j = 0; j < branchOps.length; j++) {
+        const r = branchOps[j]!;
         const put = r['request_put'];
         if (put !== undefined) puts.push({ key: decodeKey(obj(put)['key']), value: typeof obj(put)['value'] === 'string' ? (obj(put)['value'] as string) : '', revision: rev });
       }
     }
   }
-  return { puts, compactions: compactionsOf(asked) };
+  return { puts, compactions: compactionsOf(asked), putKeys };
+}
+
+/** Every key a put request names, whatever its outcome: a put's, and a txn's in either branch at any depth. */
+function namePutKeys(f: string, req: Obj, out: Set<string>): void {
+  if (f === 'kv/put') out.add(decodeKey(req['key']));
+  if (f !== 'kv/txn') return;
+  for (const branch of [req['success'], req['failure']]) {
+    for (const r of Array.isArray(branch) ? (branch as Obj[]) : []) {
+      if (r['request_put'] !== undefined) out.add(decodeKey(obj(r['request_put'])['key']));
+      else if (r['request_txn'] !== undefined) namePutKeys('kv/txn', obj(r['request_txn']), out);
+    }
+  }
 }
 
 /** reliable and resumable, watch by watch (see the top of this file). */
@@ -636,7 +671,8 @@ function checkAcknowledgedPuts(op: WatchOp, got: RevisionKeys, puts: readonly Ok
 
 /** The revision of a watch's first progress notification if it came before any event, else Infinity. */
 function progressBeforeEvents(op: WatchOp): number {
-  for (const r of op.responses) {
+  for (let i = 0; i < op.responses.length; i++) {
+    const r = op.responses[i]!;
     if (r.events.length > 0 || r.canceled) return Infinity;
     if (r.progress) return r.headerRevision;
   }
@@ -658,7 +694,7 @@ function compactionsOf(asked: [number, number][]): Compactions {
   asked.sort((a, b) => a[0] - b[0]);
   const revMax: number[] = [];
   for (const [, rev] of asked) revMax.push(Math.max(rev, revMax[revMax.length - 1] ?? 0));
-  return { times: packedMap(asked, ([t]) => t), revMax };
+  return { times: packedNumbers(asked, ([t]) => t), revMax };
 }
 
 /** A server that compacts on its own: any revision may be compacted at any time. */
@@ -670,11 +706,27 @@ function compactedBy(c: Compactions, time: number): number {
   return n === 0 ? 0 : c.revMax[n - 1]!;
 }
 
-function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, report: Report, budget: WorkBudget): void {
+function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactions: Compactions, never: NeverPut, report: Report, budget: WorkBudget): void {
   // One function per pass and per watch, not one loop nest: see mergeEvents.
   const before = replayAskedKeys(merged, askedKeys(ops), budget);
   if (before === undefined) return;
-  for (let i = 0; i < ops.length; i++) checkWatchPriors(ops[i]!, before, compactions, report);
+  for (let i = 0; i < ops.length; i++) checkWatchPriors(ops[i]!, before, compactions, never, report);
+}
+
+/** Whether a key can never have existed; undefined when that is not known. */
+type NeverPut = ((key: string) => boolean) | undefined;
+
+/**
+ * Keys no put can have made: where a watch of every key saw revision 2 whole (the store was
+ * empty at revision 1, as every etcd cluster starts) and the history holds kv and lease requests
+ * only, a key that no put request of it names and no PUT event shows never existed, whatever
+ * holes the watches' view has later. A check without the history judges nothing of this.
+ */
+function neverPut(ops: readonly WatchOp[], merged: Merged, putKeys: ReadonlySet<string> | undefined): NeverPut {
+  if (putKeys === undefined || merged.revisions[0] !== 2 || !merged.complete.has(2)) return undefined;
+  const shown = new Set<string>();
+  for (const op of ops) for (const e of op.events) if (e.type === 'PUT') shown.add(e.key);
+  return (key) => !putKeys.has(key) && !shown.has(key);
 }
 
 /**
@@ -746,24 +798,28 @@ function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchE
   }
 }
 
-/** version, is_create and prev_kv of one watch's events against the replayed keys. */
-function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+/** version, is_create, delete and prev_kv of one watch's events against the replayed keys. */
+function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, never: NeverPut, report: Report): void {
   for (let i = 0; i < op.responses.length; i++) {
     const r = op.responses[i]!;
-    for (let j = 0; j < r.events.length; j++) checkEventPrior(op, r, r.events[j]!, before, compactions, report);
+    for (let j = 0; j < r.events.length; j++) checkEventPrior(op, r, j, before, compactions, never, report);
   }
 }
 
-function checkEventPrior(op: WatchOp, r: WatchResponse, e: WatchEvent, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, report: Report): void {
+function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, never: NeverPut, report: Report): void {
+  const e = r.events[j]!;
   if (e.type === 'PUT') checkPutVersion(op.process, e, report);
   const prior = before.get(e.revision)?.get(e.key);
-  if (before.get(e.revision)?.has(e.key) !== true) return;
+  if (before.get(e.revision)?.has(e.key) !== true) {
+    if (e.type === 'DELETE' && never?.(e.key) === true) report('delete', op.process, e.revision, `${eventText(e)} deletes a key no put request of the history names and no event shows put, in a store that was empty at revision 1`);
+    return;
+  }
   if (e.type === 'PUT') {
     const isCreate = e.create === e.revision;
     if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
     const version = (prior?.version ?? 0) + 1;
     if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
-  }
+  } else if (prior === undefined && !putBefore(r.events, j)) report('delete', op.process, e.revision, `${eventText(e)} deletes a key that did not exist at revision ${e.revision - 1} (the watched revisions before it, replayed, leave no such key)`);
   if (!op.prevKv) return;
   if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
   if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
@@ -772,6 +828,17 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, e: WatchEvent, before: R
   if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
     report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
   }
+}
+
+/**
+ * Whether a PUT of event j's key comes before it in its response at its revision: a nested txn
+ * may put a key and a later nested txn of the same txn delete it (etcd's checkIntervals checks a
+ * nested txn's puts only against the deletes before it; ground-truth seed 12099).
+ */
+function putBefore(events: readonly WatchEvent[], j: number): boolean {
+  const e = events[j]!;
+  for (let i = 0; i < j; i++) if (events[i]!.type === 'PUT' && events[i]!.key === e.key && events[i]!.revision === e.revision) return true;
+  return false;
 }
 
 /**
@@ -800,10 +867,12 @@ function checkComplete(ops: readonly WatchOp[], merged: Merged, unsortedPuts: re
   let closed = 0;
   const lastOf = new Map<number | string, WatchOp>();
   const vouched = new Map<number | string, number>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     lastOf.set(op.process, op);
     let v = vouched.get(op.process) ?? 0;
-    for (const r of op.responses) {
+    for (let j = 0; j < op.responses.length; j++) {
+      const r = op.responses[j]!;
       if (!budget.spend(1)) return closed;
       if (r.events.length > 0) v = Math.max(v, r.events[r.events.length - 1]!.revision);
       else if (r.progress || (r.created && !r.canceled && op.startRevision === 0)) v = Math.max(v, r.headerRevision);

@@ -5,7 +5,7 @@ import { forgetCreatedDirs, removeUnusedCreatedDirs } from '../report/report-dir
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
 import { oneLine } from '../errors/one-line.ts';
-import { DETCD_VERSION } from '../run/detcd-version.ts';
+import { detcdBuild } from './harness/detcd-build.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -15,6 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'the same run again, byte for byte', load: async () => (await import('./commands/replay.ts')).replay },
   sweep: { summary: 'many seeds over all cores, with a summary', load: async () => (await import('./commands/sweep.ts')).sweep },
   shrink: { summary: 'the smallest failing fault schedule, as a scenario file', load: async () => (await import('./commands/shrink.ts')).shrink },
+  report: { summary: "a run's or sweep's report pages drawn again by this build", load: async () => (await import('./commands/report.ts')).report },
   check: { summary: 'check histories from anywhere for linearizability', load: async () => (await import('./commands/check.ts')).check },
   serve: { summary: "a simulated cluster behind etcd's v3 APIs, a port per member", load: async () => (await import('./commands/serve.ts')).serve },
   scenarios: { summary: 'list the scenarios', load: async () => (await import('./commands/scenarios.ts')).scenarios },
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    console.log(DETCD_VERSION);
+    console.log(detcdBuild());
     return 0;
   }
   const command = commands[name];

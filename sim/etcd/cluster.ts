@@ -315,7 +315,8 @@ export class EtcdCluster {
           if (before !== undefined && before.id === host.id && before.config.id === host.config.id) this.restartObserver?.(before, host);
         },
         onRaftSend: (host, m) => {
-          for (const observe of this.raftSendObservers) observe(host, m);
+          const observers = this.raftSendObservers;
+          for (let i = 0; i < observers.length; i++) (observers[i] as (host: MemberHost, m: Message) => void)(host, m);
         },
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
         onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),

@@ -40,6 +40,9 @@ export class Nemesis {
   /** Faults scheduled after recovery not started yet, and how many of them healAll found so. */
   private unstarted = 0;
   private notStartedAtHeal = 0;
+  /** Faults of the schedule neither in force nor skipped yet, and the most one came in force past its planned start. */
+  private startsPending = 0;
+  private startLagUsMax = 0;
 
   constructor(
     private readonly world: NemesisWorld,
@@ -72,6 +75,7 @@ export class Nemesis {
    */
   private scheduleAfterRecovery(schedule: readonly TimedFault[], startUs: number, recovered: (done: () => void) => void): void {
     this.unstarted += schedule.length;
+    this.startsPending += schedule.length;
     const planned = schedule.map((t) => ({ startUs: startUs + t.atMs * 1000, endUs: startUs + (t.atMs + t.durationMs) * 1000 }));
     const recoveredUs: (number | undefined)[] = schedule.map(() => undefined);
     const waiting: (() => void)[][] = schedule.map(() => []);
@@ -90,17 +94,41 @@ export class Nemesis {
       this.world.at(plan.startUs, () => afterAll(before, () => {
         const lagUs = Math.max(0, ...before.map((j) => (recoveredUs[j] ?? 0) - planned[j]!.endUs));
         this.world.at(Math.max(this.world.nowUs(), plan.startUs + lagUs), () => {
-          if (this.healedAll) return recover(k);
+          if (this.healedAll) {
+            this.startsPending--;
+            return recover(k);
+          }
           this.unstarted--;
           const id = this.start(timed.fault);
-          if (id === undefined) return recover(k);
-          this.whenInForce(() => this.world.at(this.world.nowUs() + timed.durationMs * 1000, () => {
+          if (id === undefined) {
+            this.startsPending--;
+            return recover(k);
+          }
+          this.whenInForce(() => this.world.at(this.startedInForce(plan.startUs) + timed.durationMs * 1000, () => {
             this.heal(id);
             recovered(() => recover(k));
           }));
         });
       }));
     });
+  }
+
+  /** A fault of the schedule came in force now, planned for `plannedStartUs`: its lag is kept; returns now. */
+  private startedInForce(plannedStartUs: number): number {
+    const nowUs = this.world.nowUs();
+    this.startsPending--;
+    this.startLagUsMax = Math.max(this.startLagUsMax, nowUs - plannedStartUs);
+    return nowUs;
+  }
+
+  /**
+   * On a world whose members take time to serve: whether every fault of the schedule has come in
+   * force (or found no target), and the most one came in force after its planned start. A run
+   * that keeps its traffic until then, as far past its planned end as that lag, gives every fault
+   * the time to the traffic's end the schedule gave it (sim/cli/target-etcd/schedule-cover.ts).
+   */
+  get scheduleStarts(): { done: boolean; lagUsMax: number } {
+    return { done: this.startsPending === 0, lagUsMax: this.startLagUsMax };
   }
 
   /** Faults of the schedule not started by healAll: waiting for the ones before them to recover, they came after it. */

@@ -4,6 +4,7 @@
 // command that replays it.
 import { escapeXml } from './escape.ts';
 import type { RunSummary } from './run-summary.ts';
+import { differenceTextLines } from './target-differences.ts';
 
 export interface JunitCase {
   classname: string;
@@ -12,6 +13,8 @@ export interface JunitCase {
   outcome: 'passed' | 'failure' | 'error';
   message?: string;
   body?: string;
+  /** Lines for the case's <system-out>: what a real-etcd run did not run as asked (target-differences.ts). */
+  out?: string[];
 }
 
 export interface JunitSuite {
@@ -59,6 +62,9 @@ export function runCases(run: RunSummary): JunitCase[] {
     }
     cases.push(c);
   }
+  // A real run's differences go with its first case, passing or not: CI shows a case's output beside it.
+  const out = differenceTextLines(run.targetDifferences);
+  if (out.length > 0 && cases[0] !== undefined) cases[0].out = out;
   return withRunTime(cases, run.wallMs / 1000);
 }
 
@@ -90,10 +96,11 @@ export function suitesFromRuns(runs: readonly RunSummary[]): JunitSuite[] {
 
 function renderCase(c: JunitCase): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
-  if (c.outcome === 'passed') return `${open}/>`;
+  const out = c.out === undefined || c.out.length === 0 ? '' : `\n      <system-out>${escapeXml(c.out.join('\n'))}</system-out>`;
+  if (c.outcome === 'passed') return out === '' ? `${open}/>` : `${open}>${out}\n    </testcase>`;
   const tag = c.outcome;
   const type = c.outcome === 'failure' ? 'violation' : 'unknown';
-  return `${open}>\n      <${tag} message="${escapeXml(c.message ?? '')}" type="${type}">${escapeXml(c.body ?? '')}</${tag}>\n    </testcase>`;
+  return `${open}>\n      <${tag} message="${escapeXml(c.message ?? '')}" type="${type}">${escapeXml(c.body ?? '')}</${tag}>${out}\n    </testcase>`;
 }
 
 export function renderJunit(suites: readonly JunitSuite[], name = 'detcd'): string {

@@ -4,6 +4,8 @@
 import { relativeHref } from './escape.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
+import { sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
+import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 
 /**
  * Text as itself in a table cell: no pipe or newline may break the row, no backtick open a code
@@ -54,7 +56,7 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   }
   lines.push('| scenario | runs | not valid |', '|---|---|---|');
   for (const [name, s] of [...byScenario.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`| ${cell(name)} | ${s.runs} | ${s.bad} |`);
-  lines.push('', ...coverageMarkdown(sweep));
+  lines.push('', ...targetDifferencesMarkdown(sweep), ...coverageMarkdown(sweep));
   return `${lines.join('\n')}\n`;
 }
 
@@ -71,6 +73,24 @@ export function determinismMarkdown(sweep: SweepSummary): string[] {
     '|---|---|---|---|---|',
     ...d.mismatches.map((m) => `| ${cell(m.scenario)} | ${m.seed} | ${code(m.traceHashes[0])} (${m.workers[0]}), ${code(m.traceHashes[1])} (${m.workers[1]}) | ${cell(m.where)} | ${code(m.replay)} |`),
     '',
+  ];
+}
+
+function entryRows(title: string, entries: readonly EntryRuns[], more: number): string[] {
+  if (entries.length === 0) return [];
+  return [`| ${cell(title)} | runs |`, '|---|---|', ...entries.map((e) => `| ${cell(e.entry)} | ${e.runs} |`), ...(more === 0 ? [] : ['', `…and ${more} more in the runs' results.json.`]), ''];
+}
+
+/** What the real-etcd runs did not run as their scenarios asked: nothing for a simulated sweep. */
+export function targetDifferencesMarkdown(sweep: SweepSummary): string[] {
+  const d = sweepTargetDifferences(sweep.runs);
+  if (d === undefined) return [];
+  return [
+    '### Real etcd: what did not run as asked',
+    '',
+    ...sweepDifferenceSentences(d).map((t, i) => `${i === 0 && d.faultsNotRunRuns > 0 ? '⚠️ ' : ''}${cell(t)}`).flatMap((l) => [l, '']),
+    ...entryRows(NOT_APPLIED_TITLE, d.notApplied, d.more.notApplied),
+    ...entryRows(LEFT_OUT_TITLE, d.leftOut, d.more.leftOut),
   ];
 }
 

@@ -28,6 +28,8 @@ export interface RunReportInput {
   trace?: Iterable<unknown>;
   /** The scenario as run (validated, defaults filled). */
   scenario?: unknown;
+  /** What `scenario` is, where it is not the scenario as run (a re-rendered report holds the scenario as given). */
+  scenarioLabel?: string;
   /** Counterexamples; when absent they are looked for in the checker results. */
   explanations?: readonly LinearizabilityExplanation[];
   limits?: Partial<ReportLimits>;
@@ -84,10 +86,10 @@ function reproduce(results: Results): string {
   return `<section id="reproduce"><h2>Reproduce</h2>${lines.join('')}<p class="muted">trace hash <span class="mono">${escapeHtml(results.traceHash)}</span>: a replay must give the same.</p></section>`;
 }
 
-function optionsSection(results: Results, scenario: unknown): string {
+function optionsSection(results: Results, scenario: unknown, label = 'scenario as run'): string {
   const options = Object.entries(results.options ?? {}).map(([name, value]) => `<tr><td class="mono">${escapeHtml(name)}</td><td class="mono">${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined')}</td></tr>`);
   const table = options.length === 0 ? '<p class="muted">The run recorded no drawn options.</p>' : `<table class="data"><thead><tr><th>option drawn from the seed</th><th>value</th></tr></thead><tbody>${options.join('')}</tbody></table>`;
-  const scenarioJson = scenario === undefined ? '' : `<details open><summary>scenario as run</summary><pre class="json">${escapeHtml(JSON.stringify(scenario, null, 2) ?? '')}</pre></details>`;
+  const scenarioJson = scenario === undefined ? '' : `<details open><summary>${escapeHtml(label)}</summary><pre class="json">${escapeHtml(JSON.stringify(scenario, null, 2) ?? '')}</pre></details>`;
   return `<section id="scenario"><h2>Scenario and options</h2><p>scenario <b>${escapeHtml(results.scenario)}</b>, seed <b>${results.seed}</b>${results.bug === undefined ? '' : `, planted bug <b class="bad">${escapeHtml(results.bug)}</b>`}</p>${table}${scenarioJson}</section>`;
 }
 
@@ -173,7 +175,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
     `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,
     `<section id="throughput"><h2>Throughput over time</h2><div class="scroll chart">${throughputChart}</div></section>`,
     statsSection(results, history.ops, endUs, limits.statsRowsMax),
-    optionsSection(results, input.scenario),
+    optionsSection(results, input.scenario, input.scenarioLabel),
     files(input),
   ];
   return htmlPage(title, body.join('\n'));

@@ -5,6 +5,7 @@ import type { Results } from '../run/results.ts';
 import { coverageCounts } from '../run/coverage.ts';
 import type { CoverageCounts } from '../run/coverage.ts';
 import { explanationLines } from './explanation-text.ts';
+import { targetDifferencesOf, type RunTargetDifferences } from './target-differences.ts';
 
 export interface CheckerSummary {
   valid: Validity;
@@ -32,6 +33,12 @@ export interface RunSummary {
   coverage?: CoverageCounts;
   /** The run's report directory relative to the sweep's directory, with `/` separators. */
   report?: string;
+  /**
+   * A real-etcd run: what did not run as its scenario asked (faults not run, how far the traffic
+   * ran past its duration, settings not applied, the swarm's left-out draws), for the sweep's
+   * page, summary.md and junit.xml. Absent for a simulated run.
+   */
+  targetDifferences?: RunTargetDifferences;
 }
 
 export function summarizeRun(results: Results, report?: string): RunSummary {
@@ -61,6 +68,8 @@ export function summarizeRun(results: Results, report?: string): RunSummary {
   if (results.error !== undefined) out.error = results.error;
   if (report !== undefined) out.report = report;
   if (results.coverage !== undefined) out.coverage = coverageCounts(results.coverage);
+  const differences = targetDifferencesOf(results);
+  if (differences !== undefined) out.targetDifferences = differences;
   return out;
 }
 

@@ -5,6 +5,8 @@ import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import { formatUs } from './svg-kit.ts';
 import type { SweepSummary } from './sweep-summary.ts';
+import { faultsNotRunNote, sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
+import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 
 function failingCheckers(run: RunSummary): string {
   const failing = Object.entries(run.checkers).filter(([, c]) => c.valid !== true);
@@ -16,7 +18,21 @@ function failingCheckers(run: RunSummary): string {
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
   const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(relativeHref(`${run.report}/index.html`))}">${run.seed}</a>`;
-  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
+  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
+}
+
+function entryTable(title: string, id: string, entries: readonly EntryRuns[], more: number): string {
+  if (entries.length === 0) return '';
+  const rows = entries.map((e) => `<tr><td class="mono">${escapeHtml(e.entry)}</td><td class="nowrap">${e.runs}</td></tr>`).join('');
+  return `<table class="data" id="${id}"><thead><tr><th>${escapeHtml(title)}</th><th class="nowrap">runs</th></tr></thead><tbody>${rows}</tbody></table>${more === 0 ? '' : `<p class="muted">…and ${more} more in the runs' results.json.</p>`}`;
+}
+
+/** What the real-etcd runs did not run as their scenarios asked: nothing for a simulated sweep. */
+function targetDifferencesHtml(sweep: SweepSummary): string {
+  const d = sweepTargetDifferences(sweep.runs);
+  if (d === undefined) return '';
+  const sentences = sweepDifferenceSentences(d).map((t, i) => `<p${i === 0 ? ` id="faults-not-run"${d.faultsNotRunRuns > 0 ? ' class="bad"' : ''}` : ''}>${escapeHtml(t)}</p>`).join('');
+  return `<h2 id="target-differences">Real etcd: what did not run as asked</h2>${sentences}${entryTable(NOT_APPLIED_TITLE, 'not-applied', d.notApplied, d.more.notApplied)}${entryTable(LEFT_OUT_TITLE, 'left-out', d.leftOut, d.more.leftOut)}`;
 }
 
 /** What the sweep reached: buggify sites fired and rare events, with what was never reached named. */
@@ -52,6 +68,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
 <table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}
+${targetDifferencesHtml(sweep)}
 ${coverageHtml(sweep)}`;
   return htmlPage(`detcd sweep: ${word}`, body);
 }

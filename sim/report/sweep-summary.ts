@@ -118,6 +118,21 @@ function checkerProblem(name: string, v: unknown): string | undefined {
   return undefined;
 }
 
+const isTextList = (x: unknown): boolean => Array.isArray(x) && x.every((e) => typeof e === 'string');
+
+/** What is wrong with a run summary's targetDifferences (absent: a simulated run, or a sweep from before it was kept). */
+function targetDifferencesProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'targetDifferences is not an object';
+  const d = v as Record<string, unknown>;
+  for (const key of ['faultsNotRun', 'trafficPastDurationMs']) {
+    const n = d[key];
+    if (n !== undefined && !(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) return `targetDifferences.${key} is not a whole number from 0 up`;
+  }
+  for (const key of ['notApplied', 'leftOut']) if (!isTextList(d[key])) return `targetDifferences.${key} is not a list of strings`;
+  return undefined;
+}
+
 /**
  * The first field of a run summary whose type is wrong, or undefined: every field the sweep
  * table, the pages, junit.xml and summary.md read is checked, since a shard's sweep.json is a
@@ -139,6 +154,8 @@ function runSummaryProblem(v: unknown): string | undefined {
   for (const key of ['faults', 'wallMs', 'simulatedMs']) if (!isCount(r[key])) return `${key} is not a number`;
   for (const key of ['traceHash', 'replay']) if (typeof r[key] !== 'string') return `${key} is not a string`;
   for (const key of ['bug', 'shrink', 'error', 'report']) if (r[key] !== undefined && typeof r[key] !== 'string') return `${key} is not a string`;
+  const differences = targetDifferencesProblem(r['targetDifferences']);
+  if (differences !== undefined) return differences;
   const coverage = r['coverage'] as Record<string, unknown> | undefined;
   if (coverage !== undefined && (typeof coverage !== 'object' || coverage === null || typeof coverage['buggify'] !== 'boolean' || !isCountMap(coverage['fired']) || !isCountMap(coverage['events']))) return 'coverage is not {buggify, fired, events}';
   return undefined;

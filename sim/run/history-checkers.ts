@@ -18,7 +18,7 @@ import { allowsAnomalyOf } from '../check/documented-anomalies.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { packedMap } from '../check/packed-map.ts';
+import { packedNumbers } from '../check/packed-map.ts';
 import { fixedShapeOps } from '../check/fixed-shape.ts';
 import { checkAuth } from '../check/auth.ts';
 
@@ -73,7 +73,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   const history = all.some(isAuthOp) ? all.filter((op) => !isAuthOp(op)) : all;
   if (names.has('auth')) out['auth'] = checkAuth(all);
   if (names.has('linearizable')) {
-    const lines = packedMap(history, (_, i) => i + 1);
+    const lines = packedNumbers(history, (_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
     const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches });
@@ -84,7 +84,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
     if (allowsAnomalyOf(ctx.scenario, 'linearizable')) {
       const writes = writesOnly(history);
-      const w = checkHistory({ ops: writes, lines: packedMap(writes, (op) => op.index + 1) }, 'etcd', budget, { watches });
+      const w = checkHistory({ ops: writes, lines: packedNumbers(writes, (op) => op.index + 1) }, 'etcd', budget, { watches });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = withFields(w, { summary: wSummary });
     }

@@ -34,12 +34,15 @@ export interface ResultsInput {
   replay: string;
   shrink: string | undefined;
   historyTruncated: boolean;
+  /** The detcd build that ran it (RunOptions.version); the release alone when not given. */
+  version?: string | undefined;
 }
 
 export function opCounts(history: readonly Op[]): { ops: RunStats['ops']; opsByF: Record<string, RunStats['ops']> } {
   const ops = { ok: 0, fail: 0, info: 0 };
   const opsByF: Record<string, { ok: number; fail: number; info: number }> = {};
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i] as Op;
     if (op.type === 'invoke') continue;
     ops[op.type]++;
     const byF = (opsByF[op.f] ??= { ok: 0, fail: 0, info: 0 });
@@ -96,7 +99,7 @@ export function buildResults(r: ResultsInput): Results {
   }
   if (r.error !== undefined) valid = false;
   const results: Results = {
-    version: DETCD_VERSION,
+    version: r.version ?? DETCD_VERSION,
     valid,
     seed: r.seed,
     scenario: r.scenario.name,

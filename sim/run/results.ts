@@ -46,9 +46,15 @@ export interface RealTargetInfo {
    */
   servable?: { trafficMs: number; quorumMs: number | null; ledMs: number | null; loadPerCore: number };
   /**
+   * How long the traffic ran past the scenario's duration: until every fault of the schedule had
+   * come in force, each waiting for the faults before it to recover, and as far past as the
+   * latest came late (target-etcd/schedule-cover.ts). Absent in runs from before it did.
+   */
+  trafficPastDurationMs?: number;
+  /**
    * Faults of the schedule that did not run: each waits until the faults healed before it have
    * recovered (restarted members serving again: sim/nemesis/nemesis.ts), and these would have
-   * started after the traffic ended.
+   * started after the traffic ended, lengthened as far as its bound (target-etcd/schedule-cover.ts).
    */
   faultsNotRun?: number;
   /** Member settings of the scenario real etcd did not take, each with the value that ran (target-etcd/etcd-own-settings.ts). */

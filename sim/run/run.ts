@@ -44,6 +44,11 @@ export interface RunOptions {
   replay?: string;
   shrink?: string;
   buildCluster?: ClusterBuilder;
+  /**
+   * The detcd build that runs it (results.json's `version`): the command line names its build
+   * (sim/cli/harness/detcd-build.ts), which pure code cannot read; default: the release alone.
+   */
+  version?: string;
 }
 
 export interface RunOutput {
@@ -167,6 +172,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     replay: options.replay ?? defaultReplay(scenario.name, seed, options.bug),
     shrink: options.shrink,
     historyTruncated: history.truncated,
+    version: options.version,
   });
   const out: RunOutput = { results, history: history.ops, watches: history.watches, trace: world.traceEntries(), scenario, schedule, checkpoints };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;

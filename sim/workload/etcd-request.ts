@@ -2,6 +2,7 @@
 // integers as strings), which is what the simulated client sends and records. Workloads speak
 // in keys and values; these helpers turn them into wire requests and read responses back.
 import { base64Decode, base64Encode } from '../../src/api/base64.ts';
+import { goUnmarshalInteger } from '../../src/api/go-json.ts';
 
 /** A request for the client: gateway path ("/v3/kv/put") and JSON body. */
 export interface EtcdRequest {
@@ -112,7 +113,8 @@ function message(k1: string, v1: unknown, k2?: string, v2?: unknown, k3?: string
 
 /** A lease id text as the codec reads it (an int64 from its decimal text), or undefined if it would refuse it. */
 function leaseBigInt(lease: unknown): bigint | undefined {
-  return typeof lease === 'string' && /^-?\d+$/.test(lease) ? BigInt(lease) : undefined;
+  const r = goUnmarshalInteger(lease, 'int64');
+  return r?.ok === true && r.text !== undefined ? BigInt(r.text) : undefined;
 }
 
 /** An int64 field the builder writes as String(n), as the codec reads it back; undefined unless n is a safe integer. */

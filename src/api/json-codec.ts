@@ -6,6 +6,7 @@
 import type { EnumKind, Field, Kind, Schema, Scalar } from './schema.ts';
 import * as S from './schema.ts';
 import { base64Decode, base64Encode } from './base64.ts';
+import { GoNumber, goUnmarshalInteger, type GoInteger } from './go-json.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -312,7 +313,8 @@ function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
       if (c !== undefined) x = src[c];
     }
     if (x === undefined || x === null) continue;
-    out[name] = decodeField(kinds[i] as Kind, x);
+    const v = decodeField(kinds[i] as Kind, x);
+    if (v !== UNSET) out[name] = v;
   }
   return out;
 }
@@ -325,6 +327,8 @@ function decodeField(kind: Kind, x: unknown): unknown {
   }
   if ('message' in kind) return decodeObject(kind.message(), x);
   if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < kind.names.length) return kind.names[x];
+  // Go reads an enum's number into an int32: 1.0, 1e3 or 2^40 are not one.
+  if (x instanceof GoNumber) throw new DecodeError(`json: cannot unmarshal number ${x.text} into Go value of type ${kind.enumName}`);
   if (typeof x === 'string' && kind.names.includes(x)) return x;
   throw new DecodeError(`unknown value ${JSON.stringify(x)} for enum ${kind.enumName}`);
 }
@@ -340,13 +344,13 @@ function decodeScalar(kind: Scalar, x: unknown): unknown {
     case 'int64':
       // A safe integer number reads as itself (String then Number would give the same, -0 as 0).
       if (typeof x === 'number' && Number.isSafeInteger(x)) return x === 0 ? 0 : x;
-      return Number(integerText(x));
+      return integerText(x, 'int64', (t) => Number(t));
     case 'bigint':
-      return BigInt(integerText(x));
+      return integerText(x, 'int64', (t) => BigInt(t));
     case 'id':
-      return integerText(x);
+      return integerText(x, 'uint64', (t) => t);
     case 'uint32':
-      return Number(integerText(x));
+      return integerText(x, 'uint32', (t) => Number(t));
     case 'bool':
       if (typeof x !== 'boolean') throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type bool`);
       return x;
@@ -356,22 +360,23 @@ function decodeScalar(kind: Scalar, x: unknown): unknown {
   }
 }
 
-/** An integer without leading zeros: what integerText returns unchanged. */
-const CANONICAL_INTEGER = /^(?:0|-?[1-9]\d*)$/;
-
-/** jsonpb reads an int64 from a number or from a string holding a JSON number. */
-function integerText(x: unknown): string {
-  const text = typeof x === 'number' ? String(x) : typeof x === 'string' ? x : undefined;
-  if (text === undefined) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type int64`);
-  if (CANONICAL_INTEGER.test(text)) return text;
-  if (/^-?\d+$/.test(text)) return text.replace(/^(-?)0+(?=\d)/, '$1');
-  if (text === '') throw new DecodeError('unexpected end of JSON input');
-  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) throw new DecodeError(`json: cannot unmarshal number ${text} into Go value of type int64`);
-  throw new DecodeError(`invalid character '${text[0]!}' looking for beginning of value`);
+/**
+ * jsonpb reads an integer from a JSON number or from a string holding one (goUnmarshalInteger);
+ * `read` makes the field's value of its canonical decimal text. A "null" string leaves it unset.
+ */
+function integerText(x: unknown, type: GoInteger, read: (text: string) => unknown): unknown {
+  const r = goUnmarshalInteger(x, type);
+  if (r === undefined) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type ${type}`);
+  if (!r.ok) throw new DecodeError(r.message);
+  return r.text === undefined ? UNSET : read(r.text);
 }
+
+/** A field decodeObject leaves out (a string "null" in an integer field). */
+const UNSET = Symbol('unset');
 
 function jsonTypeName(x: unknown): string {
   if (Array.isArray(x)) return 'array';
+  if (x instanceof GoNumber) return 'number';
   if (typeof x === 'object') return 'object';
   return typeof x === 'number' ? 'number' : typeof x === 'string' ? 'string' : typeof x === 'boolean' ? 'bool' : 'value';
 }

@@ -35,6 +35,14 @@ export interface RangeRequest {
   max_mod_revision?: number;
   min_create_revision?: number;
   max_create_revision?: number;
+  /**
+   * Not a field of etcd's messages: the end of the range whose permission etcd 3.4's auth checks,
+   * where it is not the end read. A gRPC range_end present but empty is read from `key` on and
+   * checked as the single key (auth's isRangeOpPermitted takes a zero-length end as one key); the
+   * gateway's JSON cannot say it, so only a request decoded by its sender carries it (detcd serve:
+   * sim/cli/serve/empty-range-end.ts).
+   */
+  permission_range_end?: Bytes;
 }
 
 export interface RangeResponse {
@@ -101,6 +109,8 @@ export interface Compare {
   value?: Bytes;
   lease?: LeaseId;
   range_end?: Bytes;
+  /** See RangeRequest.permission_range_end. */
+  permission_range_end?: Bytes;
 }
 
 export interface TxnRequest {

@@ -61,7 +61,8 @@ interface Interval {
 }
 
 function intersectsPoint(dels: readonly Interval[], k: string): boolean {
-  for (const iv of dels) {
+  for (let i = 0; i < dels.length; i++) {
+    const iv = dels[i] as Interval;
     if (iv.end === '' ? iv.begin === k : iv.begin <= k && k < iv.end) return true;
   }
   return false;
@@ -113,14 +114,23 @@ export function checkIntervals(reqs: readonly RequestOp[]): { puts: Set<string>;
 
 /** etcd's isTxnReadonly: every op of both branches is a Range (a nested txn is a write). */
 export function isTxnReadonly(r: TxnRequest): boolean {
-  for (const u of r.success ?? []) if (u.request_range === undefined) return false;
-  for (const u of r.failure ?? []) if (u.request_range === undefined) return false;
+  return allRanges(r.success) && allRanges(r.failure);
+}
+
+/** Every op is a Range (an indexed loop: this runs for every txn a member receives). */
+function allRanges(ops: readonly RequestOp[] | undefined): boolean {
+  if (ops === undefined) return true;
+  for (let i = 0; i < ops.length; i++) if ((ops[i] as RequestOp).request_range === undefined) return false;
   return true;
 }
 
 /** etcd's isTxnSerializable: every Range of both branches asks for serializable. */
 export function isTxnSerializable(r: TxnRequest): boolean {
-  for (const u of r.success ?? []) if (u.request_range?.serializable !== true) return false;
-  for (const u of r.failure ?? []) if (u.request_range?.serializable !== true) return false;
+  return allSerializable(r.success) && allSerializable(r.failure);
+}
+
+function allSerializable(ops: readonly RequestOp[] | undefined): boolean {
+  if (ops === undefined) return true;
+  for (let i = 0; i < ops.length; i++) if ((ops[i] as RequestOp).request_range?.serializable !== true) return false;
   return true;
 }

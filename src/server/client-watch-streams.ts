@@ -94,6 +94,6 @@ export class ClientWatchStreams {
   }
 
   private emit(s: Stream, responses: unknown[]): void {
-    for (const r of responses) this.send(s.client, { kind: 'watch-response', stream: s.stream, body: { result: r } });
+    for (let i = 0; i < responses.length; i++) this.send(s.client, { kind: 'watch-response', stream: s.stream, body: { result: responses[i] } });
   }
 }

@@ -34,7 +34,7 @@ import { AUTH_METHODS, AuthenticateRequest, authKindOf } from '../api/auth-schem
 import type { AuthInfo } from '../auth/auth-store.ts';
 import { ErrInvalidAuthToken, untranslated } from '../auth/auth-errors.ts';
 import { simpleTokenIndex, simpleTokenPrefix } from '../auth/simple-tokens.ts';
-import { checkTxnAuth } from './apply/auth-checks.ts';
+import { checkTxnAuth, permissionEnd } from './apply/auth-checks.ts';
 
 /** etcd syncs unsynced watchers every 100 ms. */
 const WATCH_SYNC_INTERVAL_MS_DEFAULT = 100;
@@ -284,7 +284,7 @@ export class EtcdStateMachine implements StateMachinePort {
     const err = checkRangeRequest(r);
     if (err !== undefined) return { kind: 'invalid', error: wireError(err) };
     const read = (): WireReply => this.reply(S.RangeResponse, this.applier.range(r));
-    return this.tokenWait(token) ?? { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? ''), read) };
+    return this.tokenWait(token) ?? { kind: 'read', serializable: r.serializable === true, read: () => this.serialized(token, (ai) => this.applier.auth.isRangePermitted(ai, r.key ?? '', permissionEnd(r)), read) };
   }
 
   private classifyTxn(r: TxnRequest, sizeBytes: number, token: string | undefined, normal: MeasuredNormal | undefined): Classified {

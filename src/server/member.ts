@@ -553,17 +553,23 @@ export class Member {
   }
 
   /** The serialized state machine's length, as of the applied index it was measured at. */
-  private dbSizeAt: { readonly appliedIndex: number; readonly size: string } | undefined;
+  private dbSizeAt: { readonly appliedIndex: number; readonly bytes: number; readonly size: string } | undefined;
 
   /**
-   * etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine,
-   * measured once per applied index (as etcd's backend size moves only with its commits): the
-   * whole state is serialized for it, and health checks and scrapes ask Status often.
+   * etcd's StatusResponse (maintenance/status); sizes are of the serialized state machine. The
+   * whole state is serialized to measure it, and health checks, scrapes and clients polling
+   * Status while they write ask often: it is measured again only once the entries applied since,
+   * at statusMeasureBytesPerEntry each, pay for the size last measured (amortized O(1) per entry;
+   * a small store is measured at every entry). etcd's size moves in steps too (bbolt's pages).
    */
   private statusBody(): Record<string, unknown> {
     const st = this.raft.status();
-    if (this.dbSizeAt?.appliedIndex !== this.appliedIndex) this.dbSizeAt = { appliedIndex: this.appliedIndex, size: String(this.sm.snapshot().length) };
-    const size = this.dbSizeAt.size;
+    let at = this.dbSizeAt;
+    if (at === undefined || statusSizeStale(at, this.appliedIndex)) {
+      const bytes = this.sm.snapshot().length;
+      at = this.dbSizeAt = { appliedIndex: this.appliedIndex, bytes, size: String(bytes) };
+    }
+    const size = at.size;
     const body: Record<string, unknown> = { header: this.headerBody(), version: '3.4.23', dbSize: size };
     if (st.lead !== 0) body['leader'] = String(st.lead);
     body['raftIndex'] = String(st.commit);
@@ -766,4 +772,18 @@ export class Member {
   private newRequestId(): string {
     return this.ids.next().toString();
   }
+}
+
+/** Bytes of state an applied entry pays for measuring it again (status-size-stale's budget). */
+export const STATUS_MEASURE_BYTES_PER_ENTRY = 64 * 1024;
+
+/**
+ * Whether a size measured `at` an applied index is to be measured again at `appliedIndex`: once
+ * the entries applied since, at STATUS_MEASURE_BYTES_PER_ENTRY each, reach the size measured
+ * (each measurement reads the whole state: at most one per size/budget entries).
+ */
+export function statusSizeStale(at: { readonly appliedIndex: number; readonly bytes: number } | undefined, appliedIndex: number): boolean {
+  if (at === undefined || appliedIndex < at.appliedIndex) return true;
+  const since = appliedIndex - at.appliedIndex;
+  return since > 0 && since * STATUS_MEASURE_BYTES_PER_ENTRY >= at.bytes;
 }

@@ -226,8 +226,11 @@ export class WatchableStore {
   private batch(ordered: readonly Watcher[], events: readonly Event[]): Batches {
     const wb: Batches = new Map();
     if (ordered.length === 0) return wb;
-    for (const ev of events) {
-      for (const w of ordered) {
+    // Indexed loops: this runs for every write's events against every synced watcher.
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i] as Event;
+      for (let j = 0; j < ordered.length; j++) {
+        const w = ordered[j] as Watcher;
         if (!w.contains(ev.kv.key) || ev.kv.mod_revision < w.minRev) continue;
         let eb = wb.get(w);
         if (eb === undefined) {

@@ -18,7 +18,7 @@ import { scratchDir } from '../scratch-dir.ts';
 const root = scratchDir('detcd-conv-');
 const tiny = join(root, 'tiny.json');
 writeFileSync(tiny, JSON.stringify({ name: 'tiny', clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 300, rateOpsPerSecond: 50 } }));
-const COMMANDS = ['run', 'replay', 'sweep', 'shrink', 'check', 'serve', 'scenarios', 'bugs', 'campaign'];
+const COMMANDS = ['run', 'replay', 'sweep', 'shrink', 'check', 'serve', 'scenarios', 'bugs', 'campaign', 'report'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 

@@ -36,14 +36,25 @@ export function postText(endpoint: string, path: string, text: string | undefine
  * machine) is checked once more after pending input has been read, so data that had already
  * arrived is never cut off.
  */
-export function watchFor(endpoint: string, createRequest: unknown, quietMs: number, maxMs: number): Promise<unknown[]> {
+export async function watchFor(endpoint: string, createRequest: unknown, quietMs: number, maxMs: number): Promise<unknown[]> {
+  // One create request, then the request body ends; the response stream stays open.
+  return (await watchText(endpoint, JSON.stringify({ create_request: createRequest }), quietMs, maxMs)).body;
+}
+
+/**
+ * watchFor with the request body's text as it is (several requests, malformed ones): the HTTP
+ * status and the JSON values the response held (a refusal's one error object included).
+ */
+export function watchText(endpoint: string, text: string, quietMs: number, maxMs: number): Promise<{ status: number; body: unknown[] }> {
   return new Promise((resolve, reject) => {
+    let status = 0;
     const out: unknown[] = [];
     let buffer = '';
     let quietTimer: NodeJS.Timeout | undefined;
     let done = false;
     let chunks = 0;
     const req = request(endpoint + '/v3/watch', { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      status = res.statusCode ?? 0;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         chunks++;
@@ -65,7 +76,10 @@ export function watchFor(endpoint: string, createRequest: unknown, quietMs: numb
       clearTimeout(quietTimer);
       clearTimeout(maxTimer);
       req.destroy();
-      resolve(out);
+      if (buffer.trim() !== '') {
+        try { out.push(JSON.parse(buffer)); } catch { out.push(buffer); }
+      }
+      resolve({ status, body: out });
     };
     const armQuiet = (): void => {
       if (out.length === 0) return; // nothing yet: only maxMs bounds the wait for the created response
@@ -78,7 +92,6 @@ export function watchFor(endpoint: string, createRequest: unknown, quietMs: numb
     };
     const maxTimer = setTimeout(finish, maxMs);
     req.on('error', (err) => { if (!done) reject(err); });
-    // One create request, then the request body ends; the response stream stays open.
-    req.end(JSON.stringify({ create_request: createRequest }));
+    req.end(text);
   });
 }

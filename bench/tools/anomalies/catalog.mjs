@@ -1,8 +1,8 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered } from './kv-anomalies.mjs';
-import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap } from './lease-anomalies.mjs';
-import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv } from './watch-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision } from './kv-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey } from './lease-anomalies.mjs';
+import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
   { name: 'stale-read', checker: 'linearizable', inject: staleRead },
@@ -22,6 +22,9 @@ export const ANOMALIES = [
   { name: 'delete-prev-kv-phantom', checker: 'linearizable', inject: deletePrevKvPhantom },
   { name: 'put-prev-kv-stale', checker: 'linearizable', inject: putPrevKvStale },
   { name: 'compacted-read-answered', checker: 'linearizable', inject: compactedReadAnswered },
+  { name: 'revision-backwards-client', checker: 'linearizable', inject: revisionBackwardsClient },
+  { name: 'stale-read-own-write', checker: 'linearizable', inject: staleReadOwnWrite },
+  { name: 'txn-compare-wrong-revision', checker: 'linearizable', inject: txnCompareWrongRevision },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
@@ -31,6 +34,7 @@ export const ANOMALIES = [
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
+  { name: 'watch-delete-never-put', checker: 'watch', inject: watchDeleteNeverPut },
   // Judged only where the recording waited for every open watch (a run's converged liveness phase):
   // the files detcd check reads do not say so, and it says delivery up to the end was not judged.
   { name: 'watch-stream-stops', checker: 'watch', inject: watchStreamStops, forms: ['run'] },
@@ -48,6 +52,7 @@ export const ANOMALIES = [
   { name: 'lease-keepalive-ttl-not-granted', checker: 'lease', inject: leaseKeepAliveTtlNotGranted },
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
+  { name: 'lease-regrant-revives-key', checker: 'lease', inject: leaseRegrantRevivesKey },
   { name: 'lease-ttl-after-revoke', checker: 'lease', inject: leaseTtlAfterRevoke, forms: ['run'] },
   { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
 ];

@@ -431,3 +431,88 @@ export function compactedReadAnswered(run, rng) {
   ];
   return { ...run, history: withOps(run.history, ops), site: `op ${run.history.indexOf(s.done)}: a range at revision ${rev} answered, sent 1 µs after a compaction to ${rev + 1} was answered` };
 }
+
+/**
+ * revision-backwards-client: a linearizable kv op answers a header revision below the one its own
+ * client's previous answer showed (per client: the floor is that client's, not every client's).
+ */
+export function revisionBackwardsClient(run, rng) {
+  const pairs = pairOps(run.history);
+  const lastRevision = new Map();
+  const sites = [];
+  for (const p of pairs) {
+    if (!isOk(p) || !p.inv.f.startsWith('kv/') || p.inv.f === 'kv/compaction') continue;
+    const before = lastRevision.get(p.inv.process);
+    if (isLinearizableKv(p) && before !== undefined && before.rev >= 2) sites.push({ p, before });
+    lastRevision.set(p.inv.process, { rev: Math.max(before?.rev ?? 0, headerRev(p)), op: p });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const rev = s.before.rev - 1;
+  setRevision(history[i], rev);
+  return { ...run, history, site: `op ${i}: ${s.p.inv.f} of process ${s.p.inv.process} answered at revision ${rev}, though its own earlier op ${at(run.history, s.before.op.done)} was answered at ${s.before.rev}` };
+}
+
+/**
+ * stale-read-own-write: right after a client's put of a key was acknowledged at revision r, the
+ * same client's linearizable read of that key (planted 1 µs later, before its next request)
+ * shows an older version of it (a mod_revision below r that an answer showed): etcd serves the
+ * read at a revision at least r, where the key's version is r's or a later one, or none.
+ */
+export function staleReadOwnWrite(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const sites = [];
+  for (const [n, w] of pairs.entries()) {
+    if (w.inv.f !== 'kv/put' || !isOk(w) || headerRev(w) < 2) continue;
+    const key = w.inv.value?.key;
+    const older = (seen.get(key) ?? []).filter((kv) => num(kv.mod_revision) < headerRev(w) && kv.value !== w.inv.value?.value);
+    if (older.length === 0) continue;
+    // The client's next request comes at least 3 µs after the put's answer.
+    const next = pairs.slice(n + 1).find((p) => p.inv.process === w.inv.process);
+    if (next !== undefined && next.inv.time <= w.done.time + 2) continue;
+    sites.push({ w, older, next });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const old = clone(pick(rng, s.older));
+  // The revision every client had reached when the read was sent (the put's at least): the header of a read served then.
+  let rev = headerRev(s.w);
+  for (const p of pairs) if (isOk(p) && p.inv.f.startsWith('kv/') && p.inv.f !== 'kv/compaction' && p.done.time <= s.w.done.time) rev = Math.max(rev, headerRev(p));
+  const header = { ...clone(s.w.done.value.header), revision: String(rev) };
+  const node = s.w.done.node === undefined ? {} : { node: s.w.done.node };
+  const { process } = s.w.inv;
+  const ops = [
+    { index: 0, time: s.w.done.time + 1, process, type: 'invoke', f: 'kv/range', value: { key: old.key } },
+    { index: 0, time: s.w.done.time + 2, process, type: 'ok', f: 'kv/range', value: { header, kvs: [old], count: '1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `process ${process}'s read of ${unb64(old.key)} 1 µs after its put (revision ${headerRev(s.w)}) was acknowledged shows the version at ${old.mod_revision}` };
+}
+
+/**
+ * txn-compare-wrong-revision: a txn that wrote (its success branch puts or deletes) and succeeded
+ * on an EQUAL compare of a key's mod, create revision or version answers succeeded though the
+ * compare, moved one past the value it held, could not have held: etcd judges the compare at the
+ * revision just before the txn's own, which its answer's header fixes.
+ */
+export function txnCompareWrongRevision(run, rng) {
+  const pairs = pairOps(run.history);
+  const field = { MOD: 'mod_revision', CREATE: 'create_revision', VERSION: 'version' };
+  const sites = [];
+  for (const p of pairs) {
+    if (p.inv.f !== 'kv/txn' || !isOk(p) || p.done.value?.succeeded !== true || !wroteRevision(p)) continue;
+    (p.inv.value?.compare ?? []).forEach((c, k) => {
+      if ((c.result ?? 'EQUAL') === 'EQUAL' && field[c.target] !== undefined && c.range_end === undefined) sites.push({ p, k, name: field[c.target] });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.inv);
+  const c = history[i].value.compare[s.k];
+  const was = num(c[s.name]);
+  c[s.name] = String(was + 1);
+  return { ...run, history, site: `op ${at(run.history, s.p.done)}: txn succeeded on ${unb64(c.key)} ${s.name} = ${was + 1}, which held ${was} at revision ${headerRev(s.p) - 1}` };
+}

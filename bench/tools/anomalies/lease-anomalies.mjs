@@ -228,3 +228,40 @@ export function leaseGrantLiveId(run, rng) {
 export function leaseTtlAfterRevoke(run, rng) {
   return answeredAliveAfterRevoke(run, rng, 'lease/timetolive', (id, ttl) => ({ ID: id, TTL: ttl, grantedTTL: ttl }), (s, ttl) => `TimeToLive of lease ${s.id} sent 1 µs after member ${s.member} answered its revoke, answered alive (TTL ${ttl})`);
 }
+
+/**
+ * lease-regrant-revives-key: a lease revoked (answered ok at revision R) is granted again with its
+ * id (asked for by ID, 1 µs after the revoke was answered: etcd allows an id no live lease has),
+ * and a linearizable read sent after that grant answered shows a key of the first lease as it
+ * was before the revoke (mod_revision below R): the revoke deleted it at R, and the new lease
+ * has no keys until a put attaches one (at a revision past R).
+ */
+export function leaseRegrantRevivesKey(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const ttls = grantedTtl(pairs);
+  const sites = [];
+  for (const rv of revokes(pairs)) {
+    const rev = num(rv.p.done.value?.header?.revision);
+    if (!ttls.has(rv.id) || rev < 2) continue;
+    for (const kvs of seen.values()) {
+      const kv = kvs.filter((x) => String(x.lease ?? '') === rv.id && num(x.mod_revision) < rev).at(-1);
+      if (kv !== undefined) sites.push({ rv, rev, kv });
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  let top = s.rev;
+  for (const p of pairs) if (isOk(p) && p.inv.f.startsWith('kv/') && p.done.time <= s.rv.at) top = Math.max(top, num(p.done.value?.header?.revision));
+  const header = { ...clone(s.rv.p.done.value.header), revision: String(top) };
+  const node = s.rv.p.done.node === undefined ? {} : { node: s.rv.p.done.node };
+  const [granter, reader] = freshProcesses(run.history, 2);
+  const ttl = String(ttls.get(s.rv.id));
+  const ops = [
+    { index: 0, time: s.rv.at + 1, process: granter, type: 'invoke', f: 'lease/grant', value: { ID: s.rv.id, TTL: ttl } },
+    { index: 0, time: s.rv.at + 2, process: granter, type: 'ok', f: 'lease/grant', value: { header, ID: s.rv.id, TTL: ttl }, ...node },
+    { index: 0, time: s.rv.at + 3, process: reader, type: 'invoke', f: 'kv/range', value: { key: s.kv.key } },
+    { index: 0, time: s.rv.at + 4, process: reader, type: 'ok', f: 'kv/range', value: { header, kvs: [clone(s.kv)], count: '1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `lease ${s.rv.id} revoked at revision ${s.rev}, granted again 1 µs later; a read then shows its key ${unb64(s.kv.key)} at mod_revision ${s.kv.mod_revision}` };
+}

@@ -154,3 +154,50 @@ export function watchStreamStops(run, rng) {
   const last = run.watches[r].response.events.at(-1);
   return { ...run, watches, site: `${process} stops after record ${r} (event at ${last?.kv?.mod_revision}): ${dropped.length} later record(s) left out` };
 }
+
+/** Whether a watch create request's range holds `key` (base64; etcd's conventions: no range_end one key, "\0" every key from it). */
+function watchHolds(request, key) {
+  const req = request?.create_request;
+  if (req === undefined) return false;
+  const k = Buffer.from(String(key), 'base64').toString('latin1');
+  const from = Buffer.from(String(req.key ?? ''), 'base64').toString('latin1');
+  const end = req.range_end === undefined ? '' : Buffer.from(String(req.range_end), 'base64').toString('latin1');
+  if (end === '') return k === from;
+  return k >= from && (end === '\0' || k < end);
+}
+
+/** Every key (base64) a request of the history names: what a write may have created. */
+function namedKeys(history) {
+  const keys = new Set();
+  const visit = (v) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) (k === 'key' || k === 'range_end' ? keys.add(String(x)) : visit(x));
+  };
+  for (const op of history) if (op.type === 'invoke') visit(op.value);
+  return keys;
+}
+
+/**
+ * watch-delete-never-put: a DELETE event, beside an event of the same revision, of a key in the
+ * watch's range that no request of the history ever named (so no write can have made it): etcd
+ * sends a delete event only for a key that existed at the revision before. Only that watcher's
+ * records are kept (a recording with one watcher), so no other watcher's view of the revision
+ * gives it away: the checker must know which keys existed.
+ */
+export function watchDeleteNeverPut(run, rng) {
+  const named = namedKeys(run.history);
+  const sites = [];
+  for (const c of connections(run.watches)) {
+    const request = run.watches[c.records[0]].request;
+    for (const ev of c.events) {
+      const key = b64(`${Buffer.from(String(ev.e.kv?.key ?? ''), 'base64').toString('latin1')}~never-put`);
+      if (ev.rev >= 2 && !named.has(key) && watchHolds(request, key)) sites.push({ ...ev, key });
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.events.splice(s.i + 1, 0, { type: 'DELETE', kv: { key: s.key, mod_revision: String(s.rev) } });
+  const process = run.watches[s.r].process;
+  return { ...run, watches: watches.filter((rec) => rec.process === process), site: `a delete of ${Buffer.from(s.key, 'base64').toString('latin1')}, a key never put, beside ${describe(run.watches, s)} (its watcher's records only)` };
+}

@@ -4,10 +4,10 @@ import type { ParsedHistory } from '../../history/parsed-history.ts';
 import { pairOps } from '../../history/pair.ts';
 import type { CheckBudget, LinearizabilityResult } from '../linearizability/check.ts';
 import type { CheckHistoryOptions, PairsCheck } from './options.ts';
-import { packedMap } from '../packed-map.ts';
+import { packedNumbers } from '../packed-map.ts';
 
 export function runHistoryCheck(check: PairsCheck, model: string, history: ParsedHistory, budget: CheckBudget, options: CheckHistoryOptions): LinearizabilityResult {
   const pairs = pairOps(history);
   if (pairs.length === 0) return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: 'no operations', summary: 'unknown: no operations' };
-  return check(pairs, () => packedMap(history.ops, (o) => o.time), budget, options);
+  return check(pairs, () => packedNumbers(history.ops, (o) => o.time), budget, options);
 }

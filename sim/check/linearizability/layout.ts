@@ -107,7 +107,9 @@ function finiteCountOf<I, O>(ops: readonly Operation<I, O>[]): number {
 function twinsOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Int32Array {
   const twin = new Int32Array(ops.length).fill(-1);
   const lastWithInput = new Map<string, number>();
-  for (const op of [...ops].sort((a, b) => a.call - b.call || a.id - b.id)) {
+  const byCall = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  for (let i = 0; i < byCall.length; i++) {
+    const op = byCall[i]!;
     if (op.return !== Infinity || op.output !== undefined) continue;
     const key = model.equivalenceKey?.(op.input) ?? JSON.stringify(op.input);
     const prev = lastWithInput.get(key);
@@ -131,7 +133,8 @@ function entryListOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, 
   const events: { time: number; call: boolean; op: number }[] = [];
   const floating: number[] = [];
   let finiteOps = 0;
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     if (isFloating(model, op)) {
       floating.push(op.id);
       continue;
@@ -174,7 +177,8 @@ function orderBoundsOf<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I
   const hasOrder = model.order !== undefined && model.orderBound !== undefined;
   if (!hasOrder) return { hasOrder, boundOf, byBound: new Int32Array(0), byBoundPos };
   const bounded: number[] = [];
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const b = model.orderBound!(op.input, op.output);
     if (b === undefined || op.return === Infinity) continue;
     boundOf[op.id] = b;

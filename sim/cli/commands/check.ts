@@ -32,8 +32,7 @@ import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
-import { shownValue } from '../../history/shown-value.ts';
-import { checkEtcdFieldTypes, dumpFieldProblem, watchRecordProblem } from '../../history/etcd-field-types.ts';
+import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
 import { decodeInputText, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
@@ -43,6 +42,7 @@ import { heapBudget, textBudget, textBytesMax } from '../heap-budget.ts';
 import { HistoryTooLarge, type MemoryProbe } from '../../history/read-budget.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { clientFiles, runWatches, WatchFileError } from './robustness-watches.ts';
+import { watchRecordOf } from '../../history/watch-record-line.ts';
 import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
@@ -86,12 +86,17 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let initialState: string | undefined;
   let etcdVersion: string | undefined;
   const files: string[] = [];
+  // An option's value given twice: the last would silently win (as parseCommandArgs refuses it).
+  const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`detcd check: ${a} needs a value (${USAGE})`);
       if (v === '') throw new UsageError(`detcd check: ${a}: the value is empty (see detcd check --help)`);
+      const first = given.get(a);
+      if (first !== undefined) throw new UsageError(`detcd check: ${a} given twice (${JSON.stringify(first).slice(0, 40)}, then ${JSON.stringify(v).slice(0, 40)}): give it once (see detcd check --help)`);
+      given.set(a, v);
       return v;
     };
     if (a === '--model') model = value();
@@ -291,19 +296,8 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
     } catch {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new BadHistory(`${what} ${file}:${i + 1}: not a watch record (an object with time and response)`);
-    const r = o as { time?: unknown; response?: unknown; process?: unknown; request?: unknown; closed?: unknown; node?: unknown };
-    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw new BadHistory(`${what} ${file}:${i + 1}: field time must be a number (µs)`);
-    if (typeof r.response !== 'object' || r.response === null) throw new BadHistory(`${what} ${file}:${i + 1}: field response must be an object`);
-    if (r.process !== undefined && typeof r.process !== 'string' && !(typeof r.process === 'number' && Number.isSafeInteger(r.process))) throw new BadHistory(`${what} ${file}:${i + 1}: field process must be a string or a whole number (the watch client)`);
-    if (r.request !== undefined && (typeof r.request !== 'object' || r.request === null || Array.isArray(r.request))) throw new BadHistory(`${what} ${file}:${i + 1}: field request must be an object (the watch's create request)`);
-    if (r.node !== undefined && typeof r.node !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field node must be a string (the member the stream was connected to), got ${shownValue(r.node)}`);
-    if (r.closed !== undefined && typeof r.closed !== 'string') throw new BadHistory(`${what} ${file}:${i + 1}: field closed must be a string (why the watch stream was closed)`);
-    const problem = watchRecordProblem(r.request, r.response);
-    if (problem !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${problem}`);
-    const rec: WatchRecord = { process: r.process ?? '', time: r.time, response: r.response };
-    if (r.request !== undefined) rec.request = r.request;
-    if (r.closed !== undefined) rec.closed = r.closed;
+    const rec = watchRecordOf(o);
+    if (typeof rec === 'string') throw new BadHistory(`${what} ${file}:${i + 1}: ${rec}`);
     out.push(rec);
   });
   return out;

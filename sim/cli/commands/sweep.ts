@@ -21,10 +21,12 @@ import { defaultJobs, RERUN_PERCENT_DEFAULT, runTasks, sweepLanes } from '../har
 import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts';
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
-import { sweepTable } from '../harness/table.ts';
+import { sweepTable, terminalColumns } from '../harness/table.ts';
+import { wrapHanging } from '../harness/wrap.ts';
+import { sweepDifferenceSentences, sweepTargetDifferences } from '../../report/sweep-differences.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
-import { packageVersion } from '../harness/package-root.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -91,7 +93,7 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
 
 /** What this sweep set out to run, kept in sweep.json so that a merge can check its shards. */
 function sweepPlan(p: SweepPlan): SweepPlanSummary {
-  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: packageVersion() };
+  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: detcdBuild() };
   return p.bug === undefined ? plan : { ...plan, bug: p.bug };
 }
 
@@ -117,6 +119,9 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const rerunNote = `${result.reruns} seed(s) re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
   console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
   console.log(`determinism: ${rerunNote}`);
+  const differences = sweepTargetDifferences(runs);
+  // A real sweep writes no page for a passing run: the faults its runs did not run are said here too.
+  if (differences !== undefined) for (const line of sweepDifferenceSentences(differences)) console.log(wrapHanging('real etcd: ', line, 2, terminalColumns()));
   if (p.bug !== undefined && t.invalid === 0) console.log(uncaughtBugHint(p.bug, 'this sweep'));
   console.log(`report: ${join(p.outDir, 'index.html')}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);

@@ -74,6 +74,7 @@ function targetDifferenceText(results: Results): string[] {
   const width = terminalColumns();
   const out: string[] = [];
   if (d.faultsNotRun !== undefined && d.faultsNotRunCount !== 0) out.push(chalk.yellow(wrapHanging('', d.faultsNotRun, 2, width)));
+  if (d.trafficPast !== undefined) out.push(wrapHanging('', d.trafficPast, 2, width));
   if (d.notApplied.length > 0) out.push("not applied by real etcd (etcd's value ran):", ...d.notApplied.map((n) => wrapHanging('  ', n, 4, width)));
   if (d.leftOut.length > 0) out.push(wrapHanging('', `left out of the real swarm's draw: ${d.leftOut.join(', ')}`, 2, width));
   return out;

@@ -90,6 +90,7 @@ export function validPeerURLs(urls: unknown): urls is string[] {
   });
 }
 
+/** A member id of a request; undefined for one no member has (0, absent, or beyond the simulation's ids). */
 function idOf(raw: unknown): number | undefined {
   if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
   const n = Number(raw);
@@ -206,7 +207,8 @@ export class ClusterAdmin {
       const rest = voters.filter((v) => v !== id);
       const started = rest.filter((v) => this.startedEndpoint(v) !== undefined).length;
       if (started < Math.floor(rest.length / 2) + 1) return done({ ok: false, error: ADMIN_ERRORS.notEnoughStarted });
-      const neverConnected = id !== undefined && id !== host.member.config.id && this.startedEndpoint(id) === undefined;
+      // etcd's transport never saw a member the cluster does not have: it may "go" (then: not found).
+      const neverConnected = id !== host.member.config.id && (id === undefined || this.startedEndpoint(id) === undefined);
       const active = voters.filter((v) => this.connected(self, v)).length;
       if (!neverConnected && active - 1 < 1 + Math.floor((voters.length - 1) / 2)) return done({ ok: false, error: ADMIN_ERRORS.unhealthy });
     }

@@ -72,7 +72,10 @@ function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done
 function unary(ctx: ServiceContext, path: string): Unary {
   return (call, callback) => {
     const done = answer(callback);
-    withLeader(ctx, call, done, () => ctx.gate.call(path, explicitEmptyRangeEnds(path, call.request), done, tokenOf(call)));
+    withLeader(ctx, call, done, () => {
+      const { body, decoded } = explicitEmptyRangeEnds(path, call.request);
+      ctx.gate.call(path, body, done, tokenOf(call), decoded);
+    });
   };
 }
 

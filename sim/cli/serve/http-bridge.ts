@@ -4,7 +4,7 @@
 // body {"error","code","message"} follow grpc-gateway.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
-import { scanGoJson } from './go-json.ts';
+import { gatewayBody, gatewayStreamRequest } from './gateway-body.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import type { ClusterAdmin } from './cluster-admin.ts';
 import { answerLocal, LOCAL_PATHS } from './local-methods.ts';
@@ -13,7 +13,7 @@ import { CONCURRENCY_REQUESTS } from './concurrency-schema.ts';
 import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
-import type { GateResult, MemberGate } from './member-gate.ts';
+import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
 import { asClient } from './member-gate.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
@@ -48,6 +48,9 @@ function tokenOf(req: IncomingMessage): string | undefined {
   const v = req.headers.authorization;
   return v === undefined || v === '' ? undefined : v;
 }
+
+/** gRPC's UNKNOWN: how the gateway answers an error that carries no gRPC status (a decoder's). */
+const GRPC_UNKNOWN = 2;
 
 function grpcError(res: ServerResponse, code: number, message: string): void {
   writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code });
@@ -88,10 +91,9 @@ export class HttpBridge {
   }
 
   private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
-    // Like the gateway's Go decoder: the first JSON value is the request, the rest is ignored.
-    const scan = scanGoJson(bytes);
-    if (!scan.ok) return grpcError(res, 3, scan.message);
-    const body: unknown = scan.empty ? {} : JSON.parse(bytes.subarray(0, scan.end).toString('utf8'));
+    const read = gatewayBody(path, bytes);
+    if (!read.ok) return grpcError(res, 3, read.message);
+    const body = read.body;
     const answer = (r: GateResult): void => {
       if (r.ok) return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
       grpcError(res, r.error.code, r.error.message);
@@ -136,9 +138,9 @@ export class HttpBridge {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const scan = scanGoJson(Buffer.concat(chunks));
-      if (!scan.ok) return grpcError(res, 3, scan.message);
-      const body = (scan.empty ? {} : JSON.parse(Buffer.concat(chunks).subarray(0, scan.end).toString('utf8'))) as Record<string, unknown>;
+      const read = gatewayBody('/v3/election/observe', Buffer.concat(chunks));
+      if (!read.ok) return grpcError(res, 3, read.message);
+      const body = read.body as Record<string, unknown>;
       const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
       if (!decoded.ok) return grpcError(res, 3, decoded.error);
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -171,21 +173,53 @@ export class HttpBridge {
     });
   }
 
+  /**
+   * The watch stream as etcd's gateway runs it: the response starts once the first request of
+   * the body is read; a first request the gateway cannot decode (bad JSON, a wrong type, an
+   * int64 out of range) is the whole answer (UNKNOWN, HTTP 500, as the gateway sends a decoder's
+   * error); one that comes later stops the requests there, the stream staying open.
+   */
   private watch(req: IncomingMessage, res: ServerResponse): void {
     const splitter = new JsonStreamSplitter();
     let closed = false;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    const handle = this.gate.openWatch({
-      response: (body) => {
-        if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
-      },
-      closed: () => {
-        closed = true;
-        res.end();
-      },
-    }, false, tokenOf(req));
+    let stopped = false;
+    let handle: WatchHandle | undefined;
+    const open = (): WatchHandle => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return this.gate.openWatch({
+        response: (body) => {
+          if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
+        },
+        closed: () => {
+          closed = true;
+          res.end();
+        },
+      }, false, tokenOf(req));
+    };
+    /** Sends the requests read, in order, until one is refused (the rest are not read). */
+    const take = (values: readonly string[]): void => {
+      for (const v of values) {
+        const read = gatewayStreamRequest('/v3/watch', v);
+        if (!read.ok) {
+          stopped = true;
+          if (handle === undefined) {
+            closed = true;
+            grpcError(res, GRPC_UNKNOWN, read.message);
+          }
+          return;
+        }
+        handle ??= open();
+        // An empty request (`{}`, or `null`, which jsonpb reads as one) sets none of the request's
+        // oneof: etcd's recvLoop passes it by. The member would take it for the first request of a
+        // stream it does not know.
+        const body = read.body;
+        if (body === null || (typeof body === 'object' && Object.keys(body).length === 0)) continue;
+        handle.send(body);
+      }
+    };
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
+      if (stopped) return;
       let values: string[];
       try {
         values = splitter.push(chunk);
@@ -193,19 +227,19 @@ export class HttpBridge {
         res.destroy();
         return;
       }
-      for (const v of values) {
-        let body: unknown;
-        try {
-          body = JSON.parse(v);
-        } catch {
-          continue;
-        }
-        handle.send(body);
-      }
+      take(values);
+    });
+    // The end of the body finishes a bare token (`5`) or cuts a value short ("unexpected EOF");
+    // a body that ends before any request: the gateway still opens the stream.
+    req.on('end', () => {
+      if (stopped) return;
+      const rest = splitter.end();
+      if (rest !== undefined) take([rest]);
+      if (!stopped && !closed) handle ??= open();
     });
     res.on('close', () => {
       closed = true;
-      handle.close();
+      handle?.close();
     });
   }
 }

@@ -64,8 +64,11 @@ export class MemberGate {
     return this.isUp() ? undefined : `detcd: member ${this.member} is down (killed by the nemesis, or removed from the cluster); try another endpoint`;
   }
 
-  /** Sends one unary request (gateway path, gateway JSON body, the client's auth token if any) to this member. */
-  call(path: string, body: unknown, done: (r: GateResult) => void, token?: string): void {
+  /**
+   * Sends one unary request (gateway path, gateway JSON body, the client's auth token if any) to
+   * this member; `decoded`: the body as the member reads it, where its JSON cannot say all.
+   */
+  call(path: string, body: unknown, done: (r: GateResult) => void, token?: string, decoded?: object): void {
     const down = this.downReason();
     // A killed etcd refuses connections: nothing is sent, so nothing enters the history.
     if (down !== undefined) return done({ ok: false, error: { code: GRPC_UNAVAILABLE, message: down } });
@@ -78,7 +81,7 @@ export class MemberGate {
       done(r);
     };
     this.inflight.add(finish);
-    const request = token === undefined ? { path, body } : { path, body, token };
+    const request = { path, body, ...(token === undefined ? {} : { token }), ...(decoded === undefined ? {} : { decoded }) };
     const ran = this.run(() => client.call(request, this.processes.take(), (r) => finish(gateResult(r, this.member))));
     if (!ran) finish({ ok: false, error: { code: GRPC_UNAVAILABLE, message: STOPPED } });
   }

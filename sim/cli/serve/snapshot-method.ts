@@ -10,6 +10,7 @@ import { notServedError } from './local-methods.ts';
 import { asAdmin } from './admin-check.ts';
 import { EtcdStateMachine } from '../../../src/server/etcd-state-machine.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
+import { statusSizeStale } from '../../../src/server/member.ts';
 
 export type SnapshotResult = { readonly ok: true; readonly chunks: readonly SnapshotChunk[] } | Extract<GateResult, { ok: false }>;
 
@@ -48,16 +49,17 @@ interface SizeAt {
 const backendSizes = new WeakMap<StateMachinePort, SizeAt>();
 
 /**
- * The size of the member's backend file, written again only when an entry applied or the members
- * changed since (everything the file holds changes through applied entries); health checks and
- * /metrics scrapes ask Status often, and the file is the member's whole state.
+ * The size of the member's backend file, written again only when the members changed or entries
+ * applied since pay for it (statusSizeStale, src/server/member.ts: at most once per size/64 KiB
+ * entries; a small store at every entry): health checks, /metrics scrapes and clients polling
+ * Status while they write ask often, and the file is the member's whole state.
  */
 function backendSize(gate: MemberGate, admin: ClusterAdmin): number | undefined {
   const machine = admin.stateMachineOf(gate.member);
   if (machine === undefined) return undefined;
   const members = JSON.stringify(admin.members(gate.member));
   const known = backendSizes.get(machine);
-  if (known !== undefined && known.consistentIndex === machine.consistentIndex() && known.members === members) return known.bytes;
+  if (known !== undefined && known.members === members && !statusSizeStale({ appliedIndex: known.consistentIndex, bytes: known.bytes }, machine.consistentIndex())) return known.bytes;
   const file = backendOf(gate, admin);
   if (file === undefined) return undefined;
   backendSizes.set(machine, { consistentIndex: machine.consistentIndex(), members, bytes: file.length });

@@ -53,7 +53,8 @@ import { drawDifference } from './replay-draw.ts';
 import { notApplied } from './etcd-own-settings.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
-import { DETCD_VERSION } from '../../run/detcd-version.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
+import { coverSchedule, TRAFFIC_PAST_DURATION_MS_MAX } from './schedule-cover.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const JOBS_PROCESS_BASE = 100_000;
@@ -249,10 +250,12 @@ async function drive(
   const startUs = clock.nowUs();
   const loadAtStart = loadavg()[0] ?? 0;
   const callOf = (worker: number): ClientCall => (req, process, done) => clients.workers[worker]?.call(req, process, done);
-  const gen = timeLimit(durationUs, stagger(1_000_000 / scenario.workload.rateOpsPerSecond, workload.generator()));
+  // The generators may run past the scenario's duration (schedule-cover.ts): the interpreters stop when the traffic ends.
+  const generatorUs = durationUs + TRAFFIC_PAST_DURATION_MS_MAX * 1000;
+  const gen = timeLimit(generatorUs, stagger(1_000_000 / scenario.workload.rateOpsPerSecond, workload.generator()));
   const interpreters = [new Interpreter(gen, scenario.clients.count, scheduler, root.fork('workload'), (op, done) => workload.execute(op, callOf(op.worker), done))];
   if (scenario.workload.compactionIntervalMs > 0 && supportsCompaction(scenario)) {
-    const compactions = timeLimit(durationUs, every(scenario.workload.compactionIntervalMs * 1000, repeat({ f: 'compact', value: { key: '' } })));
+    const compactions = timeLimit(generatorUs, every(scenario.workload.compactionIntervalMs * 1000, repeat({ f: 'compact', value: { key: '' } })));
     const jobCall: ClientCall = (req, process, done) => clients.jobs.call(req, process, done);
     interpreters.push(new Interpreter(compactions, 1, scheduler, root.fork('jobs'), (op, done) => workload.execute(op, jobCall, done), JOBS_PROCESS_BASE));
   }
@@ -265,12 +268,14 @@ async function drive(
   for (const i of interpreters) i.start();
   log(`traffic and faults for ${scenario.workload.durationMs} ms`);
   await clock.sleep(scenario.workload.durationMs);
+  const pastUs = await coverSchedule(clock, () => nemesis.scheduleStarts, startUs + durationUs);
+  if (pastUs > 0) log(`traffic ran ${msOf(pastUs)} ms past ${scenario.workload.durationMs} ms, until every fault of the schedule had started`);
   for (const i of interpreters) i.stop();
   const stopUs = clock.nowUs();
   // Before the heal: what the cluster could serve while traffic ran (thin-traffic.ts).
   const servable: ServableTime = { trafficUs: stopUs - startUs, ...cluster.servableUs(startUs, stopUs), loadPerCore: Math.max(loadAtStart, loadavg()[0] ?? 0) / Math.max(1, availableParallelism()) };
   nemesis.healAll();
-  if (nemesis.faultsNotRun > 0) log(`${nemesis.faultsNotRun} faults of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first`);
+  if (nemesis.faultsNotRun > 0) log(`${nemesis.faultsNotRun} faults of the schedule did not run: each waits until the faults before it have recovered (restarted members serving), and the traffic ended first (${TRAFFIC_PAST_DURATION_MS_MAX} ms past its duration at most)`);
   await cluster.settle();
   cluster.network.healAll();
   await cluster.settle();
@@ -292,7 +297,7 @@ async function drive(
   if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const checkers = judge(scenario, history, lockHistory, liveness, cluster);
-  const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable);
+  const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable, pastUs);
   const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
   return out;
@@ -319,7 +324,7 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
 
 function buildRealResults(
   scenario: Scenario, seed: number, drawn: Record<string, unknown>, schedule: RealRunOutput['schedule'], checkers: Record<string, CheckResult>,
-  history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number, servable: ServableTime,
+  history: HistoryLog, nemesis: Nemesis, cluster: RealCluster, target: RealTarget, replay: string, wallMs: number, elapsedUs: number, servable: ServableTime, trafficPastUs: number,
 ): Results {
   const { ops, opsByF } = opCounts(history.ops);
   const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
@@ -336,7 +341,7 @@ function buildRealResults(
   }
   const leaders = cluster.poller.leaders;
   const results: Results = {
-    version: DETCD_VERSION,
+    version: detcdBuild(),
     valid,
     seed,
     scenario: scenario.name,
@@ -350,7 +355,7 @@ function buildRealResults(
       leaderChanges: Math.max(0, leaders.length - 1),
       faults: nemesis.faultCount,
       historyOps: history.ops.length,
-      opsPerSecond: Math.round((ops.ok + ops.fail + ops.info) / Math.max(0.001, scenario.workload.durationMs / 1000)),
+      opsPerSecond: Math.round((ops.ok + ops.fail + ops.info) / Math.max(0.001, servable.trafficUs / 1_000_000)),
       memberStarts: Object.fromEntries(cluster.members.map((m) => [m.spec.name, m.starts])),
     },
     traceHash: 'none: real target (the interleaving is not recorded)',
@@ -358,7 +363,7 @@ function buildRealResults(
     options: { ...drawn, schedule, expect: scenario.expect },
     faults: nemesis.intervals,
     leaders,
-    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, faultsNotRun: nemesis.faultsNotRun, notApplied: notApplied(scenario), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
+    target: { ...targetInfo(target), leaderTimeline: { statusAnswers: cluster.poller.samples.length, truncated: cluster.poller.samplesTruncated, stoppedSpans: cluster.stopped.length }, servable: { trafficMs: msOf(servable.trafficUs), quorumMs: servable.quorumUs === undefined ? null : msOf(servable.quorumUs), ledMs: servable.ledUs === undefined ? null : msOf(servable.ledUs), loadPerCore: Math.round((servable.loadPerCore ?? 0) * 10) / 10 }, trafficPastDurationMs: msOf(trafficPastUs), faultsNotRun: nemesis.faultsNotRun, notApplied: notApplied(scenario), notChecked: ['raft: the Raft invariants need the members\' internal state, which real processes do not show'] },
   };
   if (error !== undefined) results.error = error;
   if (excused.size > 0) results.excused = Object.fromEntries(excused);

@@ -34,10 +34,15 @@ export function checkRequestAuth(auth: AuthStore, lessor: Lessor, ai: AuthInfo |
   }
 }
 
+/** The end of the range whose read permission a range or compare needs (RangeRequest.permission_range_end). */
+export function permissionEnd(r: { readonly range_end?: string; readonly permission_range_end?: string }): string {
+  return r.permission_range_end ?? r.range_end ?? '';
+}
+
 /** etcd's checkTxnAuth: read on every compared range, then the success ops, then the failure ops. */
 export function checkTxnAuth(auth: AuthStore, ai: AuthInfo | undefined, t: TxnRequest): EtcdError | undefined {
   for (const c of t.compare ?? []) {
-    const err = auth.isRangePermitted(ai, c.key ?? '', c.range_end ?? '');
+    const err = auth.isRangePermitted(ai, c.key ?? '', permissionEnd(c));
     if (err !== undefined) return err;
   }
   return checkOps(auth, ai, t.success ?? []) ?? checkOps(auth, ai, t.failure ?? []);
@@ -46,7 +51,7 @@ export function checkTxnAuth(auth: AuthStore, ai: AuthInfo | undefined, t: TxnRe
 function checkOps(auth: AuthStore, ai: AuthInfo | undefined, ops: readonly RequestOp[]): EtcdError | undefined {
   for (const op of ops) {
     let err: EtcdError | undefined;
-    if (op.request_range !== undefined) err = auth.isRangePermitted(ai, op.request_range.key ?? '', op.request_range.range_end ?? '');
+    if (op.request_range !== undefined) err = auth.isRangePermitted(ai, op.request_range.key ?? '', permissionEnd(op.request_range));
     else if (op.request_put !== undefined) err = auth.isPutPermitted(ai, op.request_put.key ?? '');
     else if (op.request_delete_range !== undefined) {
       const d = op.request_delete_range;

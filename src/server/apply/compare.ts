@@ -56,7 +56,7 @@ export function compareKV(c: Compare, kv: KeyValue): boolean {
 }
 
 export function applyCompares(view: ReadView, compares: readonly Compare[]): boolean {
-  for (const c of compares) if (!applyCompare(view, c)) return false;
+  for (let i = 0; i < compares.length; i++) if (!applyCompare(view, compares[i] as Compare)) return false;
   return true;
 }
 

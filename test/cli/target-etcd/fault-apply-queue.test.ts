@@ -232,6 +232,27 @@ describe('the nemesis on a target whose restarted members serve seconds later', 
     expect(nemesis.faultsNotRun).toBe(0);
   });
 
+  it('the schedule is done once its last fault is in force, with the most any came in force past its planned start', () => {
+    const w = slowWorld(300, 1500);
+    const nemesis = new Nemesis(w.world, new Prng(1));
+    nemesis.schedule(rolling, 0);
+    expect(nemesis.scheduleStarts).toEqual({ done: false, lagUsMax: 0 });
+    // The kill of n3, planned at 1200 ms, is asked at 4800 and in force at 5100: 3900 ms late.
+    w.runUntil(5_099_000);
+    expect(nemesis.scheduleStarts).toEqual({ done: false, lagUsMax: 2_100_000 });
+    w.runUntil(5_100_000);
+    expect(nemesis.scheduleStarts).toEqual({ done: true, lagUsMax: 3_900_000 });
+  });
+
+  it('a fault that finds no target counts as started, without a lag', () => {
+    const w = slowWorld(0, 0);
+    const nemesis = new Nemesis(w.world, new Prng(1));
+    nemesis.schedule([{ atMs: 100, durationMs: 100, fault: { kind: 'kill', target: 'n9' } }], 0);
+    w.runUntil(200_000);
+    expect(nemesis.scheduleStarts).toEqual({ done: true, lagUsMax: 0 });
+    expect(nemesis.intervals).toEqual([]);
+  });
+
   it('the gap the schedule put between a heal and the next fault is kept from when the healed member serves', () => {
     const w = slowWorld(0, 1000);
     const nemesis = new Nemesis(w.world, new Prng(1));

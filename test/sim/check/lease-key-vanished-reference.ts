@@ -2,7 +2,8 @@
 // the key and every write of the history per question): the reference its indexed version is
 // tested against (lease-key-vanished.test.ts). Not used by the checker.
 import type { Op } from '../../../sim/history/op.ts';
-import { decodeKey, id64, int, mayHaveApplied } from '../../../sim/check/models/etcd/json.ts';
+import { decodeKey, int, mayHaveApplied } from '../../../sim/check/models/etcd/json.ts';
+import { completeRead, putsOf } from '../../../sim/check/lease-key-reads.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -60,7 +61,7 @@ export class ReferenceKeyWrites {
   private steps = 0;
   /** True once the key check ran out of its step budget: keys read after that were not judged. */
   exhausted = false;
-  /** Acknowledged plain puts by key, in answer order. */
+  /** Acknowledged puts by key (plain, or in the branch a txn ran), in answer order. */
   private readonly puts = new Map<string, Put[]>();
 
   constructor(history: readonly Op[]) {
@@ -83,11 +84,10 @@ export class ReferenceKeyWrites {
       const unknown = op.type === 'info' || (op.type === 'fail' && !failed);
       const write: Write = { invokeUs: p.invoke.time, endUs: unknown ? Infinity : op.time, failed, revision: ok ? int(obj(obj(op.value)['header'])['revision']) : 0, touches: p.touches };
       this.writes.push(write);
-      if (ok && p.invoke.f === 'kv/put') {
-        const req = obj(p.invoke.value);
-        const key = decodeKey(req['key']);
+      if (!ok) continue;
+      for (const [key, lease] of putsOf(p.invoke.f, obj(p.invoke.value), obj(op.value))) {
         const list = this.puts.get(key) ?? [];
-        list.push({ write, lease: id64(req['lease']) });
+        list.push({ write, lease });
         this.puts.set(key, list);
       }
     }
@@ -96,13 +96,12 @@ export class ReferenceKeyWrites {
   }
 
   /**
-   * Keys of the read's range (a current read: no revision, limit or filters) with a leased put
+   * Keys of the read's range (a current read that shows every key it matched) with a leased put
    * below its revision that it does not show, and that nothing but the lease's end can explain.
    */
   vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string }[] {
-    if (int(req['revision']) !== 0 || int(req['limit']) !== 0 || req['count_only'] === true || resp['more'] === true) return [];
-    for (const f of ['min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision']) if (int(req[f]) !== 0) return [];
-    if (this.exhausted) return [];
+    const passes = completeRead(req, resp);
+    if (passes === undefined || this.exhausted) return [];
     const readRevision = int(obj(resp['header'])['revision']);
     const inRange = rangeOf(req);
     const shown = new Set(arr(resp['kvs']).map((kv) => decodeKey(kv['key'])));
@@ -111,7 +110,7 @@ export class ReferenceKeyWrites {
       if (!inRange(key) || shown.has(key)) continue;
       let last: Put | undefined;
       for (const p of puts) if (p.write.revision < readRevision && (last === undefined || p.write.revision > last.write.revision)) last = p;
-      if (last === undefined || last.lease === '0' || this.otherWrite(key, last.write, readRevision, okUs)) continue;
+      if (last === undefined || last.lease === '0' || !passes(last.write.revision) || this.otherWrite(key, last.write, readRevision, okUs)) continue;
       out.push({ key, lease: last.lease });
     }
     return out;

@@ -132,3 +132,60 @@ describe('a key that vanished with its lease too early', () => {
     expect(early(vanished(3 * S, (b) => b.add(2, 2 * S, 'lease/revoke', { ID: '7' }, header(4, 1))).ops, { leaders })).toEqual([]);
   });
 });
+
+describe('a lock holder\'s key that vanished with its lease too early (put in a txn, waited on by a limited, sorted, filtered range)', () => {
+  const b64 = (s: string): string => btoa(s);
+  const lockKey = b64('/lock/7');
+  /** What etcd's lock and concurrency.Mutex send: the session's key put in a txn if it does not exist yet. */
+  const acquireTxn = (success: unknown[] = [{ request_put: { key: lockKey, value: '', lease: '7' } }]): unknown => ({
+    compare: [{ key: lockKey, result: 'EQUAL', target: 'CREATE', create_revision: '0' }],
+    success,
+    failure: [{ request_range: { key: lockKey } }],
+  });
+  /** A waiter's range for the newest older holder (WithLastCreate, WithMaxCreateRev), as v3lock's waitDeletes sends it. */
+  const waitRange = (extra: Record<string, string> = {}): unknown => ({ key: b64('/lock/'), range_end: b64('/lock0'), sort_order: 'DESCEND', sort_target: 'CREATE', limit: '1', max_create_revision: '3', ...extra });
+  /**
+   * Lease 7 (TTL 5 s) granted at 0 s, the lock key put with it by a txn at 1 s (revision 3),
+   * renewed at 3 s on the leader of term 2 (in office since 2 s): no leader may end it before
+   * 8 s. A waiter's range answered at `readAtUs` (revision 4) with `kvs`.
+   */
+  function lockHistory(readAtUs: number, o: { txn?: unknown; succeeded?: boolean; range?: unknown; kvs?: unknown[] } = {}): Op[] {
+    return new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 1 * S, 'kv/txn', o.txn ?? acquireTxn(), { ...header(3, 1), ...(o.succeeded === false ? {} : { succeeded: true }), responses: [{ response_put: header(3, 1) }] })
+      .add(0, 3 * S, 'lease/keepalive', { ID: '7' }, { ...header(3, 2), ID: '7', TTL: '5' })
+      .add(1, readAtUs - 1000, 'kv/range', o.range ?? waitRange(), { ...header(4, 2), ...(o.kvs === undefined ? {} : { kvs: o.kvs }), count: String(o.kvs?.length ?? 0) }).ops;
+  }
+
+  it('fails a waiter\'s range that no longer finds the holder\'s key before its last renewal + TTL (etcd#15247 on real etcd 3.4.23, lock-gc-pause seed 14)', () => {
+    const r = checkLease(lockHistory(6 * S), { leaders });
+    expect(r.valid).toBe(false);
+    expect(r.violations.map((v) => v.kind)).toEqual(['revoked-early']);
+    expect(r.violations[0]!.message).toContain('key "/lock/7" of lease 7 gone from a read at 6000000 µs');
+    expect(r.violations[0]!.message).toContain('no leader may end it before 8000000 µs');
+    // A plain range of the key, after a txn put, too.
+    expect(early(lockHistory(6 * S, { range: { key: lockKey } }), { leaders }).length).toBe(1);
+    // A limit the answer did not fill, a max_mod_revision and a min_mod_revision the put passes.
+    expect(early(lockHistory(6 * S, { range: { key: b64('/lock/'), range_end: b64('/lock0'), limit: '5', max_mod_revision: '3', min_mod_revision: '3' } }), { leaders }).length).toBe(1);
+  });
+
+  it('passes the same range once the lease may have ended, and ranges that need not show the key', () => {
+    expect(checkLease(lockHistory(8 * S + 1), { leaders }).valid).toBe(true);
+    // The limit filled by another key: the holder's key may be past it.
+    expect(early(lockHistory(6 * S, { kvs: [{ key: b64('/lock/0'), create_revision: '2', mod_revision: '2' }] }), { leaders })).toEqual([]);
+    // Filters the key does not pass (created at 3, put at 3), or that need its create revision.
+    expect(early(lockHistory(6 * S, { range: waitRange({ max_create_revision: '2' }) }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { range: waitRange({ max_mod_revision: '2' }) }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { range: waitRange({ min_mod_revision: '4' }) }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { range: waitRange({ min_create_revision: '1' }) }), { leaders })).toEqual([]);
+    // A range at a past revision, a count only, an answer with more.
+    expect(early(lockHistory(6 * S, { range: waitRange({ revision: '4' }) }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { range: { key: lockKey, count_only: true } }), { leaders })).toEqual([]);
+  });
+
+  it('passes a txn that did not put the key: the branch it did not run, a put its own branch then deleted, a nested txn', () => {
+    expect(early(lockHistory(6 * S, { succeeded: false }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { txn: acquireTxn([{ request_put: { key: lockKey, value: '', lease: '7' } }, { request_delete_range: { key: b64('/lock/'), range_end: b64('/lock0') } }]) }), { leaders })).toEqual([]);
+    expect(early(lockHistory(6 * S, { txn: acquireTxn([{ request_put: { key: lockKey, value: '', lease: '7' } }, { request_txn: { success: [{ request_delete_range: { key: lockKey } }] } }]) }), { leaders })).toEqual([]);
+  });
+});

@@ -300,3 +300,56 @@ describe('watch guarantees', () => {
     });
   });
 });
+
+// A delete event of a key no event ever wrote: etcd deletes (DeleteRange, a lease's end) only keys
+// that exist. Before, only a second watcher that saw the revision without it caught it (the
+// campaign's watch-delete-never-put with one watcher: missed in the run and jsonl forms).
+describe('a delete event of a key that did not exist (delete)', () => {
+  const withDelete = (events: unknown[]): unknown[] => [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, events)];
+
+  it('fails a delete of a key never put, beside a real event of its revision, and one of a key already deleted', () => {
+    const r = checkWatch(stream(0, withDelete([put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1)), del('zz', 3)])));
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['delete']);
+    expect(r.violations[0]!.message).toContain('did not exist at revision 2');
+    const twice = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, [del('a', 3, kv('a', '1', 2, 2, 1))]), resp(4, [del('a', 4)])];
+    expect(checkWatch(stream(0, twice)).violations.map((v) => v.guarantee)).toContain('delete');
+  });
+
+  it('passes a delete of a key that existed, and one of a key the watch cannot know (it started after revision 2)', () => {
+    expect(checkWatch(stream(0, withDelete([del('a', 3, kv('a', '1', 2, 2, 1))]))).valid).toBe(true);
+    const from3 = { ...all, start_revision: '3' };
+    expect(checkWatch(stream(0, [{ ...hdr(2), created: true }, resp(3, [del('zz', 3)])], from3)).valid).toBe(true);
+    // A nested txn's put then a later nested txn's delete of the key, at one revision (ground-truth
+    // seed 12099; etcd reads a prev_kv at revision − 1, where the key did not exist: none).
+    expect(checkWatch(stream(0, withDelete([put('zz', '1', 3, 3, 1), del('zz', 3)]))).valid).toBe(true);
+    // A watch of one key does not see every revision whole: nothing is known of other keys.
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(3, [del('a', 3)])], { key: b64('a'), prev_kv: false })).valid).toBe(true);
+  });
+});
+
+describe('a delete event of a key no put names, after a hole in the watched revisions (delete)', () => {
+  const putOp = (key: string): Op[] => [
+    { index: 0, time: 0, process: 9, type: 'invoke', f: 'kv/put', value: { key: b64(key), value: b64('1') } },
+    { index: 1, time: 1, process: 9, type: 'ok', f: 'kv/put', value: hdr(2) },
+  ];
+  // Revisions 2 then (a hole at 3, as a watch cancelled by a compaction and opened again) 4.
+  const holed = (events4: unknown[]): WatchRecord[] => [
+    ...stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)])]),
+    ...stream(1, [{ ...hdr(3), created: true }, resp(4, events4)], { ...all, start_revision: '4' }),
+  ];
+
+  it('fails a delete of a key no put request names, in a store a watch saw start empty', () => {
+    const r = checkWatch(holed([del('zz', 4)]), putOp('a'));
+    expect(r.violations.map((v) => v.guarantee)).toEqual(['delete']);
+    expect(r.violations[0]!.message).toContain('no put request of the history names');
+  });
+
+  it('passes a delete of a key a put names (it may have been put in the hole), and judges nothing without the history or with other requests in it', () => {
+    // A put of zz that never answered: it may have applied at 3, the revision no watch saw.
+    const unanswered: Op[] = [...putOp('a'), { index: 2, time: 2, process: 7, type: 'invoke', f: 'kv/put', value: { key: b64('zz'), value: b64('1') } }];
+    expect(checkWatch(holed([del('zz', 4)]), unanswered).valid).toBe(true);
+    expect(checkWatch(holed([del('zz', 4)])).valid).toBe(true);
+    const lockCall: Op[] = [...putOp('a'), { index: 2, time: 2, process: 8, type: 'invoke', f: 'lock/lock', value: { name: b64('l') } }];
+    expect(checkWatch(holed([del('zz', 4)]), lockCall).valid).toBe(true);
+  });
+});

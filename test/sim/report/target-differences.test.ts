@@ -16,6 +16,7 @@ describe('a real-etcd run report shows what did not run as asked', () => {
   it('names the faults not run, every setting not applied with the value that ran, and what the swarm left out', async () => {
     const section = reproduceSection(await renderRunHtml(fx.realEtcdRun()));
     expect(section).toContain('2 faults of the schedule did not run');
+    expect(section).toContain('the traffic ran 4200 ms past the scenario&#39;s duration: until every fault of the schedule had started');
     expect(section).toContain('cluster.etcd.snapshotCatchUpEntries 10: etcd&#39;s 5000 ran');
     expect(section).toContain('cluster.etcd.watchStreamBuffer 1: etcd&#39;s 128 ran');
     expect(section).toContain('cluster.etcd.watchBatchMaxRevs 50');
@@ -25,7 +26,10 @@ describe('a real-etcd run report shows what did not run as asked', () => {
   it('says every fault ran when none was left, and shows nothing of the kind for a simulated run', async () => {
     const input = fx.realEtcdRun();
     if (input.results.target?.kind === 'etcd') input.results.target.faultsNotRun = 0;
-    expect(reproduceSection(await renderRunHtml(input))).toContain('every fault of the schedule ran');
+    if (input.results.target?.kind === 'etcd') input.results.target.trafficPastDurationMs = 0;
+    const section = reproduceSection(await renderRunHtml(input));
+    expect(section).toContain('every fault of the schedule ran');
+    expect(section).not.toContain('traffic ran');
     const sim = await renderRunHtml(fx.passingRun());
     expect(sim).not.toContain('target-differences');
     expect(runTable(fx.passingRun().results)).not.toMatch(/did not run|not applied|left out/);
@@ -45,6 +49,7 @@ describe('a real-etcd run report shows what did not run as asked', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
     const flat = lines.map((l) => l.trim()).join(' ');
     expect(flat).toContain('2 faults of the schedule did not run');
+    expect(flat).toContain("the traffic ran 4200 ms past the scenario's duration");
     expect(flat).toContain("cluster.etcd.snapshotCatchUpEntries 10: etcd's 5000 ran (a constant of etcd's build)");
     expect(flat).toContain("network latency 100-200 µs and fsync 500-10000 µs (the machine's own)");
   });

@@ -27,7 +27,7 @@ import { txnWrites } from './model.ts';
 import { decodeKey } from './json.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
-import { packedMap } from '../../packed-map.ts';
+import { packedNumbers } from '../../packed-map.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -50,7 +50,8 @@ interface KnownWrite {
 /** Revision → the write with a known answer (or known effect) that made it. */
 function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
   const out = new Map<number, KnownWrite>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const { f, request, pre } = op.input;
     const o = op.output;
     if (pre === undefined || o === undefined || 'error' in o || op.input.servedAt !== undefined) continue;
@@ -99,20 +100,24 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   if (c.keys.size === 0) return undefined;
   const writes = knownWrites(ops);
   const seen: { s: Sighting; id: number; ret: number }[] = [];
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const o = op.output;
     if (o === undefined || !('response' in o)) continue;
-    for (const s of sightingsOf(op.input.f, op.input.request, o)) seen.push({ s, id: op.id, ret: op.return });
+    const shown = sightingsOf(op.input.f, op.input.request, o);
+    for (let j = 0; j < shown.length; j++) seen.push({ s: shown[j]!, id: op.id, ret: op.return });
   }
   const gapSet = new Set(c.gaps);
   const unknownPuts = new Set<string>();
   // Keys a write of unknown outcome may put keeping the old value (ignore_value): any value may show.
   const anyValue = new Set<string>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     if (op.input.gaps === undefined) continue;
     forEachStoredValue(op.input.f, op.input.original ?? op.input.request, (key, value) => (value === undefined ? anyValue.add(key) : unknownPuts.add(`${value}/${key}`)));
   }
-  for (const { s, id } of seen) {
+  for (let i = 0; i < seen.length; i++) {
+    const { s, id } = seen[i]!;
     if (gapSet.has(s.mod) && s.value !== undefined && !anyValue.has(s.key) && !unknownPuts.has(`${s.value}/${s.key}`)) {
       return { id, reason: `the answer shows ${describe(s)} with a value no write of unknown outcome puts there, and no write with a known revision made ${s.mod}` };
     }
@@ -134,11 +139,14 @@ export function findContradiction(ops: readonly EtcdOp[], c: GapConstraints, sin
   rangeAbsences(ops, [...c.keys.keys()].sort(), (key, at, i) => (absentBy.get(key) ?? absentBy.set(key, []).get(key)!).push({ at, id: ops[i]!.id, ret: ops[i]!.return }));
   // Per key, the absences' revisions sorted: a sighting with none in [create, at] (most) is passed over in O(log n).
   const absentAt = new Map<string, number[]>();
-  for (const [key, list] of absentBy) absentAt.set(key, packedMap(list, (a) => a.at).sort((x, y) => x - y));
-  for (const { s, id, ret } of seen) {
+  for (const [key, list] of absentBy) absentAt.set(key, packedNumbers(list, (a) => a.at).sort((x, y) => x - y));
+  for (let i = 0; i < seen.length; i++) {
+    const { s, id, ret } = seen[i]!;
     const ats = absentAt.get(s.key);
     if (ats === undefined || s.create <= 0 || !anyIn(ats, s.create, s.at)) continue;
-    for (const a of absentBy.get(s.key)!) {
+    const absences = absentBy.get(s.key)!;
+    for (let j = 0; j < absences.length; j++) {
+      const a = absences[j]!;
       if (a.at < s.create || a.at > s.at) continue;
       const blame = a.at > s.at || (a.at === s.at && a.ret > ret) ? a.id : id;
       return { id: blame, reason: `one answer shows ${JSON.stringify(s.key)} missing at revision ${a.at}, another shows it created at ${s.create} and still there at ${s.at}` };
@@ -182,7 +190,10 @@ type SeenKv = { s: Sighting; id: number; ret: number };
 /** The first version count that the writes between two sightings of one incarnation cannot make. */
 function miscounted(seen: readonly SeenKv[], c: GapConstraints, since: number): Contradiction | undefined {
   const byKey = new Map<string, SeenKv[]>();
-  for (const x of seen) if (x.s.create > 0 && x.s.version > 0) (byKey.get(x.s.key) ?? byKey.set(x.s.key, []).get(x.s.key)!).push(x);
+  for (let i = 0; i < seen.length; i++) {
+    const x = seen[i]!;
+    if (x.s.create > 0 && x.s.version > 0) (byKey.get(x.s.key) ?? byKey.set(x.s.key, []).get(x.s.key)!).push(x);
+  }
   // One function per key, not one loop nest: this runs once per history, and V8 compiles a loop
   // nest again at each loop it enters (on-stack replacement).
   for (const [key, list] of byKey) {

@@ -26,7 +26,7 @@ import type { EtcdInput, EtcdOutput } from './model.ts';
 import type { EtcdState } from './state.ts';
 import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
-import { packedMap } from '../../packed-map.ts';
+import { packedMap, packedNumbers } from '../../packed-map.ts';
 
 export interface GapConstraints {
   /** Gap revision → keys no write touched there. */
@@ -90,7 +90,8 @@ export interface Sighting {
 
 function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
   if (!Array.isArray(kvs)) return;
-  for (const kv of kvs as unknown[]) {
+  for (let i = 0; i < kvs.length; i++) {
+    const kv: unknown = kvs[i];
     if (typeof kv !== 'object' || kv === null) continue;
     const o = kv as Req;
     const mod = int(o['mod_revision']);
@@ -177,7 +178,10 @@ function allSightings(ops: readonly { input: EtcdInput; output: EtcdOutput | und
  */
 function sightedAtUnknownAnswers(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], gaps: readonly number[], all: readonly Sighting[]): Map<number, SightedKv[]> {
   const unknownAnswer = new Set(gaps);
-  for (const op of ops) if (op.input.pre !== undefined && (op.output === undefined || 'effective' in op.output)) unknownAnswer.add(op.input.pre + 1);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.input.pre !== undefined && (op.output === undefined || 'effective' in op.output)) unknownAnswer.add(op.input.pre + 1);
+  }
   // Sightings are deduplicated without building a text id per sighting (there is one per kv
   // of every answer: those ids were the largest share of the bytes the preparation allocated).
   const sighted = new Map<number, SightedKv[]>();
@@ -264,7 +268,8 @@ export interface KnownDeletes {
 
 function knownDeletes(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[]): KnownDeletes {
   const out: { rev: number; ranges: KeyRange[] | undefined }[] = [];
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const { f, request, pre, preMax } = op.input;
     if (op.output === undefined || 'error' in op.output) continue;
     const rev = (pre ?? preMax ?? -2) + 1;
@@ -277,7 +282,7 @@ function knownDeletes(ops: readonly { input: EtcdInput; output: EtcdOutput | und
     }
   }
   out.sort((a, b) => a.rev - b.rev);
-  return { revs: packedMap(out, (x) => x.rev), ranges: packedMap(out, (x) => x.ranges) };
+  return { revs: packedNumbers(out, (x) => x.rev), ranges: packedMap(out, (x) => x.ranges) };
 }
 
 /** Whether a known write in (lo, hi] (see KnownDeletes) may delete `key`. */
@@ -328,10 +333,13 @@ function facts(keys: Map<string, KeyFacts>, key: string): KeyFacts {
 function keyFacts(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], seen: readonly Sighting[]): Map<string, KeyFacts> {
   const keys = new Map<string, KeyFacts>();
   // A sighting without create_revision and version (unrecorded) cannot take part in the version reasoning.
-  for (const s of seen) if (s.unrecorded !== true) facts(keys, s.key).sightings.push(s);
+  for (let i = 0; i < seen.length; i++) {
+    const s = seen[i]!;
+    if (s.unrecorded !== true) facts(keys, s.key).sightings.push(s);
+  }
   // One function per op and per key, not one loop nest: this runs once per history (see gapConstraints).
   for (let i = 0; i < ops.length; i++) addWrittenKeys(ops[i]!, keys);
-  for (const f of keys.values()) sortKeyFacts(f);
+  keys.forEach(sortKeyFacts);
   return keys;
 }
 
@@ -368,22 +376,22 @@ function addWrittenKeys(op: { input: EtcdInput; output: EtcdOutput | undefined }
     if (flat && (success.length === 0 || failure.length === 0)) sure.push(...success, ...failure);
     else maybe.push(...success, ...failure);
   }
-  for (const k of sure) facts(keys, k).puts.push(rev);
-  for (const k of maybe) facts(keys, k).maybePuts.push(rev);
+  for (let i = 0; i < sure.length; i++) facts(keys, sure[i]!).puts.push(rev);
+  for (let i = 0; i < maybe.length; i++) facts(keys, maybe[i]!).maybePuts.push(rev);
 }
 
 /** Revisions each key was seen missing at: ranges that list every key of theirs, watch DELETE events. */
 function addAbsences(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], keys: Map<string, KeyFacts>, watched: WatchFacts): void {
   const universe = new Set<string>(keys.keys());
-  for (const op of ops) putKeys(op.input.f, op.input.request, universe);
+  for (let i = 0; i < ops.length; i++) putKeys(ops[i]!.input.f, ops[i]!.input.request, universe);
   const sorted = [...universe].sort();
   rangeAbsences(ops, sorted, (key, at) => facts(keys, key).absent.push(at), keys);
-  for (const [at, deleted] of watched.deleted) for (const key of deleted) facts(keys, key).absent.push(at);
-  for (const f of keys.values()) {
-    if (f.absent.length < 2) continue;
+  watched.deleted.forEach((deleted, at) => deleted.forEach((key) => facts(keys, key).absent.push(at)));
+  keys.forEach((f) => {
+    if (f.absent.length < 2) return;
     f.absent.sort((a, b) => a - b);
     f.absent = f.absent.filter((r, i) => i === 0 || f.absent[i - 1] !== r);
-  }
+  });
 }
 
 /** How many of the ascending `revs` lie in (lo, hi]. */

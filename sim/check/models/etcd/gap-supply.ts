@@ -39,19 +39,21 @@ export type MayDelete = (op: SupplyOp, key: string, leaseNow: string, r: number,
 
 function prepareMayDelete(ops: readonly SupplyOp[], candidates: readonly SupplyOp[], gaps: readonly number[]): MayDelete {
   const ranges = new Map<number, KeyRange[]>();
-  for (const op of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const op = candidates[i]!;
     const out: KeyRange[] = [];
     deleteRanges(op.input.f, op.input.request, out);
     ranges.set(op.id, out);
   }
   const known = new Map<string, number[]>();
   const byCandidate = new Set<string>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const { f, request, pre, gaps } = op.input;
     if (gaps !== undefined) leasedPuts(f, request, (k, lease) => byCandidate.add(`${lease}/${k}`));
     else if (pre !== undefined) leasedPuts(f, request, (k, lease) => (known.get(`${lease}/${k}`) ?? known.set(`${lease}/${k}`, []).get(`${lease}/${k}`)!).push(pre + 1));
   }
-  for (const revs of known.values()) revs.sort((a, b) => a - b);
+  known.forEach((revs) => revs.sort((a, b) => a - b));
   return (op, key, leaseNow, r, by) => {
     if (op.input.f === 'lease/revoke' || op.input.f === 'lease/expire') {
       const lease = id64(op.input.request['ID']);
@@ -68,7 +70,8 @@ function prepareMayDelete(ops: readonly SupplyOp[], candidates: readonly SupplyO
 /** Position by which each gap must exist: the first return of an op that saw a revision at or above it. */
 function deadlines(ops: readonly SupplyOp[], gaps: readonly number[]): Float64Array {
   const pinned: PinnedReturn[] = [];
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const rev = op.input.servedAt ?? op.input.pre;
     if (rev !== undefined && op.return !== Infinity) pinned.push({ rev, ret: op.return });
   }
@@ -91,10 +94,11 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
   // revision is never pinned), whatever their outcome.
   const candidates = ops.filter((op) => op.input.gaps !== undefined || op.input.f === 'lease/revoke' || op.input.f === 'lease/expire').sort((a, b) => a.call - b.call);
   const byKey = new Map<string, SupplyOp[]>();
-  for (const op of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const op = candidates[i]!;
     const keys = new Set<string>();
     putKeys(op.input.f, op.input.request, keys);
-    for (const k of keys) (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(op);
+    keys.forEach((k) => (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(op));
   }
   const mayDelete = prepareMayDelete(ops, candidates, gaps);
   // Per key, its must-put gaps ascending, with their deadlines.

@@ -113,7 +113,8 @@ function putValues(f: EtcdF, req: Req, out: string[]): void {
 /** Every value any request of the history puts, whatever became of the request. */
 function writtenValues(pairs: readonly OpPair[]): Set<string> {
   const out: string[] = [];
-  for (const p of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const p = pairs[i]!;
     const v = p.invoke.value;
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) putValues(p.invoke.f as EtcdF, v as Req, out);
   }
@@ -168,7 +169,11 @@ function draft(p: OpPair): Draft | undefined {
     if (f === 'lease/timetolive') int((resp as Req)['TTL']);
     d.rev = int((resp as { header?: Req }).header?.['revision']);
     if (serializable) d.servedAt = d.rev;
-    else [d.pre, d.preMax] = revisionBounds(f, d.request, resp as Req, d.rev);
+    else {
+      const bounds = revisionBounds(f, d.request, resp as Req, d.rev);
+      d.pre = bounds[0];
+      d.preMax = bounds[1];
+    }
     return d;
   }
   // A serializable read that failed may have failed on a lagging member (a future revision
@@ -216,7 +221,8 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
   const anonymousGrantChoices = settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps, options.anonymousGrantChoice ?? 0);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (!isLeaseRead(d) || d.returnPos === -1) continue;
     d.returnPos = -1;
     dropped++;
@@ -288,7 +294,8 @@ function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
     }
     return false;
   };
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.returnPos === -1) continue;
     const compactedBefore = d.f === 'kv/compaction' && int(d.request['revision']) <= initialRevision && d.output !== undefined && 'error' in d.output;
     // A serializable read a member served at a revision before the history: the same.
@@ -333,12 +340,14 @@ function returnBeforeWatchers(drafts: Draft[], reached: readonly { revision: num
   const sorted = [...reached].sort((a, b) => a.by - b.by);
   const bys: number[] = [];
   const revisions: number[] = [];
-  for (const r of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i]!;
     if (revisions.length > 0 && r.revision <= revisions[revisions.length - 1]!) continue;
     bys.push(r.by);
     revisions.push(r.revision);
   }
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.output === undefined || !('response' in d.output) || d.pre === undefined || d.pre !== d.rev - 1) continue;
     // The first step whose revision is at least the write's.
     let lo = 0;
@@ -435,7 +444,8 @@ function firstSightings(drafts: readonly Draft[], keepsOld: ReadonlySet<string>,
  * would count as concurrent and could still be placed before the write.
  */
 function watchedSightings(watched: WatchFacts, keepsOld: ReadonlySet<string>, seen: Map<string, { mod: number; by: number }>): void {
-  for (const w of watched.values) {
+  for (let i = 0; i < watched.values.length; i++) {
+    const w = watched.values[i]!;
     if (keepsOld.size > 0 && keepsOld.has(w.key)) continue;
     const s = seen.get(w.value);
     if (s === undefined || w.by - 0.5 < s.by) seen.set(w.value, { mod: w.mod, by: w.by - 0.5 });
@@ -456,7 +466,8 @@ function settleSeenWrites(drafts: readonly Draft[], seen: ReadonlyMap<string, { 
 function settleSeenWrite(d: Draft, seen: ReadonlyMap<string, { mod: number; by: number }>, valueCount: ReadonlyMap<string, number>, initialRevisionGiven: number | undefined, created: Set<number>): boolean {
   const vals: string[] = [];
   putValues(d.f, d.request, vals);
-  for (const v of vals) {
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i]!;
     const s = seen.get(v);
     if (s === undefined || valueCount.get(v) !== 1 || s.by < d.pair.call) continue;
     // Seen at or before the revision the history starts at: the store held it before (a value the history writes again).
@@ -498,7 +509,8 @@ function gateUnseenWrites(drafts: readonly Draft[], initialRevision: number, las
     initialRevision,
   );
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
-  for (const d of byCall) {
+  for (let i = 0; i < byCall.length; i++) {
+    const d = byCall[i]!;
     const reached = reachedBefore(d.pair.call);
     if (lastGap <= reached && d.pair.call >= seenBy) d.returnPos = -1;
     else d.gaps = gapSet;
@@ -508,7 +520,10 @@ function gateUnseenWrites(drafts: readonly Draft[], initialRevision: number, las
 /** The last return of an op whose answer is an error the state decides (it shows no revision). */
 function lastDecidedErrorReturn(drafts: readonly Draft[]): number {
   let by = -Infinity;
-  for (const d of drafts) if (d.output !== undefined && 'error' in d.output && d.returnPos > by) by = d.returnPos;
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
+    if (d.output !== undefined && 'error' in d.output && d.returnPos > by) by = d.returnPos;
+  }
   return by;
 }
 
@@ -527,7 +542,8 @@ function mayFillTrailing(d: Draft): boolean {
 function inferInitialRevision(drafts: readonly Draft[], writtenValuesOf: () => ReadonlySet<string>): number {
   let minPre = Infinity;
   let firstReturn = Infinity;
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     const pinned = d.servedAt ?? d.pre;
     if (pinned === undefined) continue;
     if (pinned < minPre) minPre = pinned;
@@ -541,7 +557,8 @@ function inferInitialRevision(drafts: readonly Draft[], writtenValuesOf: () => R
   let ownValueBefore = false;
   // Every value the history's requests put, read only here (most histories start empty and return above).
   const written = writtenValuesOf();
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.output === undefined || !('response' in d.output)) continue;
     observedValues(d.shown, (value, mod) => {
       if (mod <= minPre && written.has(value)) ownValueBefore = true;
@@ -562,6 +579,9 @@ interface LeaseEvidence {
   maybeAbsentAt: Map<string, number[]>;
 }
 
+const NO_CALLS: readonly number[] = [];
+const NO_ABSENCES: readonly { call: number; ret: number }[] = [];
+
 function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
   const absentSet = new Set<string>();
   const absentAt = new Map<string, { call: number; ret: number }[]>();
@@ -577,7 +597,8 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if (at === undefined) absentAt.set(id, [{ call: d.pair.call, ret: d.returnPos }]);
     else at.push({ call: d.pair.call, ret: d.returnPos });
   };
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     const out = d.output;
     if (out === undefined) continue;
     // A put with a lease that took effect proves the lease existed when it did; so does one refused
@@ -591,7 +612,7 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
       const leases = d.f === 'kv/txn' ? txnLeases(d.request) : [id];
       if (errorKind(out.error).endsWith('requested lease not found')) {
         if (leases.length === 1) absent(leases[0]!, d);
-        else for (const lease of leases) (maybeAbsentAt.get(lease) ?? maybeAbsentAt.set(lease, []).get(lease)!).push(d.pair.call);
+        else for (let j = 0; j < leases.length; j++) (maybeAbsentAt.get(leases[j]!) ?? maybeAbsentAt.set(leases[j]!, []).get(leases[j]!)!).push(d.pair.call);
       }
       // A grant refused because its ID is taken saw the lease exist (maybe made by a timed-out grant).
       if (d.f === 'lease/grant' && errorKind(out.error).endsWith('lease already exists')) present(id, d.returnPos);
@@ -654,20 +675,26 @@ function txnLeases(req: Req): string[] {
  * had no keys): it is not gated by the gaps but may take effect any time.
  */
 function maybeGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
-  for (const call of evidence.maybeAbsentAt.get(id) ?? []) if (call > after) return true;
+  const calls = evidence.maybeAbsentAt.get(id) ?? NO_CALLS;
+  for (let i = 0; i < calls.length; i++) if (calls[i]! > after) return true;
   return false;
 }
 
 /** Whether an op called after `after` saw the lease missing. */
 function seenGoneAfter(evidence: LeaseEvidence, id: string, after: number): boolean {
-  for (const a of evidence.absentAt.get(id) ?? []) if (a.call > after) return true;
+  const absences = evidence.absentAt.get(id) ?? NO_ABSENCES;
+  for (let i = 0; i < absences.length; i++) if (absences[i]!.call > after) return true;
   return false;
 }
 
 /** When a lease was certainly gone: the earliest return of an op, called after `after`, that saw it missing. */
 function goneBy(evidence: LeaseEvidence, id: string, after: number): number | undefined {
   let by: number | undefined;
-  for (const a of evidence.absentAt.get(id) ?? []) if (a.call > after && (by === undefined || a.ret < by)) by = a.ret;
+  const absences = evidence.absentAt.get(id) ?? NO_ABSENCES;
+  for (let i = 0; i < absences.length; i++) {
+    const a = absences[i]!;
+    if (a.call > after && (by === undefined || a.ret < by)) by = a.ret;
+  }
   return by;
 }
 
@@ -683,7 +710,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
   // the lease may have passed before another op of it failed: "key not found" then shows the
   // lease existed).
   const wanted = new Set<string>();
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if ((d.output !== undefined && 'response' in d.output) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
     for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
@@ -693,7 +721,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
   // The leases writes of unknown outcome (or seen to take effect) name, in call order: one of them
   // may be a lease a timed-out grant with ID 0 made (not those only refused writes name).
   const usedUnseen: string[] = [];
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.output !== undefined && !('effective' in d.output)) continue;
     if (d.returnPos === -1) continue;
     leasedPuts(d.f, d.request, (_, lease) => void (usedUnseen.includes(lease) || usedUnseen.push(lease)));
@@ -701,12 +730,14 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
   const anonymousChoices = nameAnonymousGrants(drafts, evidence, usedUnseen, anonymousChoice);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
   const grantsOf = new Map<string, number>();
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.f !== 'lease/grant' || d.returnPos === -1 || (d.output !== undefined && !('response' in d.output))) continue;
     const id = id64(d.request['ID']);
     grantsOf.set(id, (grantsOf.get(id) ?? 0) + 1);
   }
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.output !== undefined || d.returnPos === -1) continue;
     const id = id64(d.request['ID']);
     if (d.f === 'lease/grant') {
@@ -745,7 +776,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
 function nameAnonymousGrants(drafts: Draft[], evidence: LeaseEvidence, wanted: readonly string[], choice: number): number {
   const anonymous: Draft[] = [];
   const named = new Set<string>();
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
     if (d.f !== 'lease/grant' || d.returnPos === -1 || (d.output !== undefined && 'error' in d.output)) continue;
     const id = id64(d.request['ID']);
     if (id === '0' && d.output === undefined) anonymous.push(d);
@@ -818,10 +850,14 @@ function anonymousNamings(calls: readonly number[], deadlines: readonly number[]
 /** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */
 function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
   const revoked = new Set<string>();
-  for (const d of kept) if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(id64(d.request['ID']));
+  for (let i = 0; i < kept.length; i++) {
+    const d = kept[i]!;
+    if (d.f === 'lease/revoke' && d.output !== undefined && 'response' in d.output) revoked.add(id64(d.request['ID']));
+  }
   // Every grant that may have made the lease: a lease granted again (same ID) after it expired expires again.
   const granted = new Map<string, Draft[]>();
-  for (const d of kept) {
+  for (let i = 0; i < kept.length; i++) {
+    const d = kept[i]!;
     if (d.f !== 'lease/grant' || (d.output !== undefined && 'error' in d.output)) continue;
     const resp = d.output !== undefined && 'response' in d.output ? d.output.response : undefined;
     const id = (id64(d.request['ID']) !== '0' ? id64(d.request['ID']) : id64(resp?.['ID']));

@@ -78,7 +78,8 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
     }
     facts.kvs.push({ key, value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
   };
-  for (const o of observations) {
+  for (let i = 0; i < observations.length; i++) {
+    const o = observations[i]!;
     const resp = o.response;
     if (typeof resp !== 'object' || resp === null) continue;
     const header = (resp as Req)['header'];
@@ -88,6 +89,8 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
       continue;
     }
+    // for-of, not an index loop: events arrays come in several element kinds (JSON.parse's,
+    // the recorder's), and an optimized `events.length` was thrown away ("wrong map") at each new one.
     for (const ev of events as unknown[]) {
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
@@ -126,7 +129,8 @@ export function placeWatches(opTimes: readonly number[], watches: readonly { tim
   const sorted = [...watches].sort((a, b) => a.time - b.time);
   const out: WatchObservation[] = [];
   let p = 0;
-  for (const w of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const w = sorted[i]!;
     while (p < n && suffixMin[p]! <= w.time) p++;
     out.push({ pos: p, response: w.response });
   }

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { quietScenario, startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { EtcdStateMachine } from '../../../../src/server/etcd-state-machine.ts';
+import { Applier } from '../../../../src/server/apply/applier.ts';
+import { STATUS_MEASURE_BYTES_PER_ENTRY } from '../../../../src/server/member.ts';
 import { postJson } from '../../../differential/http.ts';
 
 let serve: ServeHandle;
@@ -51,6 +53,31 @@ test('/metrics reads the resident memory as the scrape arrives, before the Statu
   expect(text.split('\n')).toContain('process_resident_memory_bytes 1');
   // A new entry applied since the last Status: this scrape measures the store, after reading the memory.
   expect(order).toEqual(['rss', 'measure']);
+});
+
+test('a client polling Status while it writes to a large store: the store is measured once per size/64 KiB entries, not at every entry', async () => {
+  const put = (key: string, bytes: number): Promise<unknown> => postJson(serve.endpoint, '/v3/kv/put', { key: Buffer.from(key).toString('base64'), value: Buffer.alloc(bytes, 0x61).toString('base64') });
+  // ≈ 2.6 MB of values: a measurement reads them all.
+  for (let i = 0; i < 40; i++) await put(`big/${i}`, 65_536);
+  const before = await status();
+  const members = vi.spyOn(EtcdStateMachine.prototype, 'snapshot');
+  const files = vi.spyOn(Applier.prototype, 'snapshot');
+  const polls = 20;
+  for (let i = 0; i < polls; i++) {
+    await put(`poll/${i}`, 100);
+    await status();
+  }
+  const bound = Math.ceil(polls / Math.floor(Number(before.dbSize) / STATUS_MEASURE_BYTES_PER_ENTRY));
+  // The member's serialized state and serve's backend file, each measured at most `bound` times (was: 20 each).
+  expect(members.mock.calls.length).toBeLessThanOrEqual(bound + 1);
+  // (A snapshot of the member state serializes the applier too: only serve's own files count here.)
+  expect(files.mock.calls.length - members.mock.calls.length).toBeLessThanOrEqual(bound + 1);
+  expect(bound).toBeLessThan(polls / 4);
+  members.mockRestore();
+  files.mockRestore();
+  // The figures still grow with the store once measured again.
+  for (let i = 0; i < polls * 2; i++) await put(`more/${i}`, 65_536);
+  expect(Number((await status()).dbSize)).toBeGreaterThan(Number(before.dbSize));
 });
 
 test("the quiet serve snapshots at etcd 3.4's --snapshot-count and keeps its catch-up entries", () => {

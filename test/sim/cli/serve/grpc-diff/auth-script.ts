@@ -58,6 +58,13 @@ export const AUTH_SCRIPT: AuthStep[] = [
   { name: 'u reads a serializable', call: 'KV.Range', req: { key: b('a'), serializable: true }, as: u },
   { name: 'u reads everything', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0') }, as: u },
   { name: 'u reads [k, l)', call: 'KV.Range', req: { key: b('k'), range_end: b('l') }, as: u },
+  // A range_end sent present but empty (grpc-js clients send one): etcd 3.4 reads from the key on
+  // and checks the permission of the key alone; through raft (a writing txn) it is the key alone.
+  { name: 'u reads a with an empty range_end sent: a checked, read from a on', call: 'KV.Range', req: { key: b('a'), range_end: '', keys_only: true }, as: u },
+  { name: 'u reads b with an empty range_end sent: b checked', call: 'KV.Range', req: { key: b('b'), range_end: '', keys_only: true }, as: u },
+  { name: 'u, read-only txn: compare and range of a with empty range_ends sent', call: 'KV.Txn', req: { compare: [{ target: 'VERSION', result: 'GREATER', key: b('a'), version: '0', range_end: '' }], success: [{ request_range: { key: b('a'), range_end: '', keys_only: true } }], failure: [{ request_range: { key: b('k'), range_end: b('l'), count_only: true } }] }, as: u },
+  { name: 'u, read-only txn: a range of b with an empty range_end sent', call: 'KV.Txn', req: { success: [{ request_range: { key: b('a') } }, { request_range: { key: b('b'), range_end: '', count_only: true } }] }, as: u },
+  { name: 'u, writing txn: a range of a with an empty range_end sent', call: 'KV.Txn', req: { success: [{ request_put: { key: b('k2'), value: b('t') } }, { request_range: { key: b('a'), range_end: '', keys_only: true } }] }, as: u },
   { name: 'u deletes [k, l)', call: 'KV.DeleteRange', req: { key: b('k'), range_end: b('l'), prev_kv: true }, as: u },
   { name: 'u txn reading a, writing k2', call: 'KV.Txn', req: { success: [{ request_range: { key: b('a') } }, { request_put: { key: b('k2'), value: b('t') } }] }, as: u },
   { name: 'u txn writing a', call: 'KV.Txn', req: { success: [{ request_put: { key: b('a'), value: b('t') } }] }, as: u },

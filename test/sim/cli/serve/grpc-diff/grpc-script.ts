@@ -401,8 +401,83 @@ export const SCRIPT: Step[] = [
   { name: 'lease revoke the short lease', call: 'Lease.LeaseRevoke', req: { ID: '7003' } },
 ];
 
-/** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts). */
-export const GATEWAY_SCRIPT: { path: string; body: object }[] = [
+/**
+ * Integer fields as the gateway's jsonpb reads them (Go's strconv and json.Unmarshal): a number
+ * or a string holding one, in the range of the field's Go type (int64, uint64, an enum's int32);
+ * JSON.parse would read 1e3 as 1000 and 99999999999999999999 as 1e20. Raw request texts.
+ */
+const GATEWAY_INTEGERS: { path: string; text: string }[] = [
+  ...['"99999999999999999999"', '99999999999999999999', '"9223372036854775808"', '"-9223372036854775809"', '"-9223372036854775808"', '1e3', '"1e3"', '1.0', '1e400', '"01"', '" 1"', '"1 "', '"1x"', '"0x10"', '"-"', '"1."', '"1e"', '"{"', '"[1]"', '"true"', '"null"', '"\\"1\\""', '9007199254740993', '-0', '"-0"']
+    .map((limit) => ({ path: '/v3/kv/range', text: `{"key":"YQ==","limit":${limit}}` })),
+  { path: '/v3/kv/range', text: '{"key":"YQ==","sort_target":1.0}' },
+  // Reads over the gateway: every sort target and order (by name and by number), serializable, negative and huge fields.
+  ...['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE', 0, 4].flatMap((target) => ['NONE', 'ASCEND', 'DESCEND', 2].map((order) => ({
+    path: '/v3/kv/range', text: JSON.stringify({ key: b('\0'), range_end: b('\0'), sort_target: target, sort_order: order, limit: '3', keys_only: true }),
+  }))),
+  { path: '/v3/kv/range', text: '{"key":"YQ==","serializable":true}' },
+  { path: '/v3/kv/range', text: '{"key":"AA==","range_end":"AA==","serializable":true,"count_only":true}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"-1","limit":"-5","min_mod_revision":"-1","max_create_revision":"-9223372036854775808"}' },
+  { path: '/v3/kv/range', text: '{"key":"AA==","range_end":"AA==","limit":"9223372036854775807","keys_only":true}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"9223372036854775807"}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","rangeEnd":"eg==","keysOnly":true,"countOnly":false}' },
+  { path: '/v3/kv/range', text: '{"key":"YQ==","revision":"99999999999999999999"}' },
+  { path: '/v3/kv/txn', text: '{"compare":[{"key":"YQ==","target":"VERSION","version":1e3}]}' },
+  { path: '/v3/kv/txn', text: '{"success":[{"request_range":{"key":"YQ==","limit":"99999999999999999999"}}]}' },
+  { path: '/v3/kv/compaction', text: '{"revision":"99999999999999999999"}' },
+  { path: '/v3/lease/grant', text: '{"TTL":"18446744073709551616"}' },
+  { path: '/v3/lease/revoke', text: '{"ID":"9223372036854775808"}' },
+  { path: '/v3/lease/revoke', text: '{"ID":"-9223372036854775808"}' },
+  { path: '/v3/lease/timetolive', text: '{"ID":1e3}' },
+  { path: '/v3/lock/lock', text: '{"name":"YQ==","lease":1e3}' },
+  { path: '/v3/auth/user/get', text: '{"name":1e3}' },
+  // The methods answered beside the member: their requests are decoded as etcd's gateway decodes them.
+  { path: '/v3/cluster/member/remove', text: '{"ID":"-1"}' },
+  { path: '/v3/cluster/member/remove', text: '{"ID":"18446744073709551616"}' },
+  { path: '/v3/cluster/member/remove', text: '{"ID":"18446744073709551615"}' },
+  { path: '/v3/cluster/member/remove', text: '{}' },
+  { path: '/v3/cluster/member/remove', text: '{"ID":"abc"}' },
+  { path: '/v3/cluster/member/promote', text: '{"ID":1e3}' },
+  { path: '/v3/cluster/member/update', text: '{"ID":"5","peerURLs":{}}' },
+  { path: '/v3/cluster/member/add', text: '{"peerURLs":"x"}' },
+  { path: '/v3/cluster/member/add', text: '{"peerURLs":[1]}' },
+  { path: '/v3/cluster/member/add', text: '{"isLearner":"yes"}' },
+  { path: '/v3/maintenance/alarm', text: '{"action":"NOPE"}' },
+  { path: '/v3/maintenance/alarm', text: '{"alarm":"NOPE"}' },
+  { path: '/v3/maintenance/alarm', text: '{"action":1.5}' },
+  { path: '/v3/maintenance/alarm', text: '{"memberID":"-1"}' },
+  { path: '/v3/maintenance/defragment', text: '[1]' },
+  { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":true}' },
+  { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":-5}' },
+  { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":"18446744073709551615"}' },
+  // A body that is a number JS does not hold is a number to the decoder's message too.
+  { path: '/v3/kv/range', text: '1e3' },
+  { path: '/v3/maintenance/alarm', text: '1e3' },
+];
+
+/**
+ * Watch bodies over the gateway, as text: a first request the gateway cannot decode is the whole
+ * answer (UNKNOWN, HTTP 500); a later one stops the requests there, the stream staying open.
+ */
+export const GATEWAY_WATCHES: string[] = [
+  '{"create_request":{"key":"YQ==","start_revision":"99999999999999999999"}}',
+  '{"create_request":{"key":"YQ==","start_revision":1e3}}',
+  '{"create_request":{"key":5}}',
+  '{"create_request":{"key":"YQ==","filters":["NOPE"]}}',
+  '{"a":}',
+  '{"create_request":{"key":"YQ=="}}{"create_request":{"key":5}}{"progress_request":{}}',
+  // A future revision beyond 2^53 (no progress request: etcd 3.4 answers one there, a known difference above).
+  '{"create_request":{"key":"YQ==","start_revision":"9007199254740993"}}',
+  // Bodies whose first value is no object: every JSON shape, bare tokens ended by the body, values cut short.
+  '5', '-1', '1e3', '5x', '"x"', '[]', '[{"create_request":{"key":"YQ=="}}]', 'true', 'nul', 'x', ',', '}', '"x', '{"create_request":',
+  // null and {} are empty requests, passed by; a later non-object stops the requests.
+  'null{"create_request":{"key":"YQ=="}}',
+  '{} {"create_request":{"key":"YQ=="}}',
+  '{"create_request":{"key":"YQ=="}} 5 {"progress_request":{}}',
+  '{"create_request":{"key":"YQ=="}}[]{"progress_request":{}}',
+];
+
+/** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
+export const GATEWAY_SCRIPT: ({ path: string; body: object } | { path: string; text: string })[] = [
   { path: '/v3/lock/lock', body: { name: b('gw'), lease: '8999' } },
   { path: '/v3/lock/unlock', body: {} },
   { path: '/v3/lock/lock', body: { name: b('gw'), lease: 'abc' } },
@@ -426,6 +501,7 @@ export const GATEWAY_SCRIPT: { path: string; body: object }[] = [
   { path: '/v3/auth/role/get', body: { role: 'r' } },
   { path: '/v3/auth/role/list', body: {} },
   { path: '/v3/auth/role/grant', body: { name: 'r', perm: { key: b('a') } } },
+  ...GATEWAY_INTEGERS,
 ];
 
 const SIDE_CALL_MS = 10_000;
