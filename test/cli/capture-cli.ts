@@ -1,5 +1,5 @@
 // Runs the command line in-process with console output captured: one helper for every CLI test.
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { main } from '../../sim/cli/main.ts';
 
 export async function cli(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -13,4 +13,20 @@ export async function cli(argv: string[]): Promise<{ code: number; out: string[]
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/**
+ * Runs the command line and expects the refusal every bad input gets: exit 3 and one line on
+ * stderr holding each part (a string contained, a RegExp matched). Returns the line.
+ */
+export async function refused(argv: string[], ...parts: (string | RegExp)[]): Promise<string> {
+  const r = await cli(argv);
+  expect(r.err, r.err.join('\n')).toHaveLength(1);
+  const line = r.err[0]!;
+  for (const p of parts) {
+    if (typeof p === 'string') expect(line).toContain(p);
+    else expect(line).toMatch(p);
+  }
+  expect(r.code, line).toBe(3);
+  return line;
 }

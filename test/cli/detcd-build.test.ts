@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { detcdBuild, sourcesHash } from '../../sim/cli/harness/detcd-build.ts';
 import { DETCD_VERSION } from '../../sim/run/detcd-version.ts';
 import { scratchDir } from '../scratch-dir.ts';
-import { cli } from './capture-cli.ts';
+import { cli, refused } from './capture-cli.ts';
 
 const root = scratchDir('detcd-build-');
 const tiny = join(root, 'tiny.json');
@@ -26,14 +26,6 @@ function writtenBy(version: unknown): string {
   const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Json;
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ ...results, version }));
   return dir;
-}
-
-async function refused(argv: string[], ...parts: string[]): Promise<string> {
-  const r = await cli(argv);
-  expect(r.err, r.err.join('\n')).toHaveLength(1);
-  for (const p of parts) expect(r.err[0]).toContain(p);
-  expect(r.code).toBe(3);
-  return r.err[0]!;
 }
 
 beforeAll(async () => {

@@ -3,20 +3,13 @@
 // expects it to act. And a number option reads decimal digits only (not Number()'s ' 7' or 0x10).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli } from './capture-cli.ts';
+import { describe, it } from 'vitest';
+import { refused } from './capture-cli.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
 const dir = scratchDir('detcd-ignored-options-');
 const history = join(dir, 'h.jsonl');
 writeFileSync(history, '{"index":0,"time":0,"process":0,"type":"invoke","f":"read","value":null}\n{"index":1,"time":1,"process":0,"type":"ok","f":"read","value":null}\n');
-
-async function refused(argv: string[], names: RegExp): Promise<void> {
-  const r = await cli(argv);
-  expect(r.code, r.err.join('\n')).toBe(3);
-  expect(r.err).toHaveLength(1);
-  expect(r.err[0]).toMatch(names);
-}
 
 describe('options that do nothing where they are given are refused', () => {
   it('bugs: --bug, --seeds and --shrink-runs go with --verify (the list alone ignored them, even --bug nope)', async () => {

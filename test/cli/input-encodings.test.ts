@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './capture-cli.ts';
+import { cli, refused } from './capture-cli.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
 const root = scratchDir('detcd-encodings-');
@@ -24,14 +24,6 @@ function file(name: string, bytes: Buffer): string {
   const path = join(root, name);
   writeFileSync(path, bytes);
   return path;
-}
-
-async function refused(argv: string[], names: string, reason: RegExp): Promise<void> {
-  const r = await cli(argv);
-  expect(r.err).toHaveLength(1);
-  expect(r.err[0]).toContain(names);
-  expect(r.err[0]).toMatch(reason);
-  expect(r.code).toBe(3);
 }
 
 describe('a UTF-8 byte order mark is read past', () => {

@@ -11,20 +11,12 @@ import { PACKAGE_ROOT } from '../../sim/cli/harness/package-root.ts';
 import { UsageError } from '../../sim/errors/usage-error.ts';
 import { parseScenario } from '../../sim/scenario/parse.ts';
 import { scratchDir } from '../scratch-dir.ts';
-import { cli } from './capture-cli.ts';
+import { cli, refused } from './capture-cli.ts';
 
 const root = scratchDir('detcd-reviewer-inputs-');
 const tiny = join(root, 'tiny.json');
 const TINY = { name: 'tiny', workload: { kind: 'register', rateOpsPerSecond: 50, durationMs: 300 }, clients: { count: 2 }, nemesis: { packages: [] } };
 writeFileSync(tiny, JSON.stringify(TINY));
-
-async function refused(argv: string[], ...parts: string[]): Promise<string> {
-  const r = await cli(argv);
-  expect(r.err, r.err.join('\n')).toHaveLength(1);
-  for (const p of parts) expect(r.err[0]).toContain(p);
-  expect(r.code).toBe(3);
-  return r.err[0]!;
-}
 
 describe('an option given twice is refused, naming it and both values', () => {
   const out = join(root, 'twice');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detcdBuild } from '../../sim/cli/harness/detcd-build.ts';
 import { scratchDir } from '../scratch-dir.ts';
-import { cli } from './capture-cli.ts';
+import { cli, refused } from './capture-cli.ts';
 
 const root = scratchDir('detcd-run-dir-results-');
 const tiny = join(root, 'tiny.json');
@@ -28,14 +28,6 @@ function edited(edit: (r: Json) => unknown, scenarioFile = true): string {
   writeFileSync(join(dir, 'results.json'), JSON.stringify(edit(results) ?? results));
   if (!scenarioFile) rmSync(join(dir, 'scenario.json'));
   return dir;
-}
-
-async function refused(argv: string[], ...parts: (string | RegExp)[]): Promise<string> {
-  const r = await cli(argv);
-  expect(r.err, r.err.join('\n')).toHaveLength(1);
-  for (const p of parts) expect(r.err[0]).toMatch(p);
-  expect(r.code).toBe(3);
-  return r.err[0]!;
 }
 
 beforeAll(async () => {
