@@ -165,7 +165,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const leaders = observers.leaders.timeline();
   const transfersUs = nemesis.intervals.filter((i) => i.kind === 'move-leader').map((i) => i.startUs);
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term) });
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
