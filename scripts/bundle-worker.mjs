@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBuildId } from './build-id.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIR = join(ROOT, 'dist/sim/cli/harness');
@@ -79,6 +80,9 @@ function unbundled(why) {
 
 /** Bundles the worker; returns false (and leaves no bundle) when it cannot. */
 export async function bundleWorker() {
+  // Every path that finishes a build comes here after tsc: the build's name is recorded first,
+  // whether or not the worker can be bundled.
+  await writeBuildId();
   if (!existsSync(ENTRY)) return false;
   let esbuild;
   try {

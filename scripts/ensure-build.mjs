@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist/.tsbuildinfo');
 const WORKER_MANIFEST = join(ROOT, 'dist/sim/cli/harness/sweep-worker.bundle.json');
+const BUILD_ID = join(ROOT, 'dist/build-id.json');
 
 function newestMs(dir) {
   let newest = 0;
@@ -20,9 +21,13 @@ function newestMs(dir) {
   return newest;
 }
 
-/** The sweep worker's bundle (scripts/bundle-worker.mjs) is made after the last tsc build, or was found impossible then. */
+/**
+ * The sweep worker's bundle (scripts/bundle-worker.mjs) is made after the last tsc build, or was
+ * found impossible then, and the build's name (dist/build-id.json, written just before) too.
+ */
 function bundleCurrent() {
-  return existsSync(WORKER_MANIFEST) && statSync(WORKER_MANIFEST).mtimeMs >= statSync(STAMP).mtimeMs;
+  const after = (file) => existsSync(file) && statSync(file).mtimeMs >= statSync(STAMP).mtimeMs;
+  return after(WORKER_MANIFEST) && after(BUILD_ID);
 }
 
 async function bundle() {

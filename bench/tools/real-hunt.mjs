@@ -44,7 +44,10 @@ function judge(res) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   const o = r.stats.ops;
   const sv = r.target?.servable;
-  const figures = `ok ${o.ok} fail ${o.fail} info ${o.info}${sv === undefined ? '' : `; led ${sv.ledMs} quorum ${sv.quorumMs} of ${sv.trafficMs} ms, load ${sv.loadPerCore}/core`}`;
+  const t = r.target ?? {};
+  // The schedule: faults that did not run, and how far the traffic ran past its duration to let them start.
+  const schedule = `${t.faultsNotRun === undefined ? '' : `; faults ${r.stats.faults} ran, ${t.faultsNotRun} not`}${t.trafficPastDurationMs > 0 ? `, traffic ${t.trafficPastDurationMs} ms past` : ''}`;
+  const figures = `ok ${o.ok} fail ${o.fail} info ${o.info}${sv === undefined ? '' : `; led ${sv.ledMs} quorum ${sv.quorumMs} of ${sv.trafficMs} ms, load ${sv.loadPerCore}/core`}${schedule}`;
   let check = '';
   try {
     execFileSync('node', [BIN, 'check', '--model', 'etcd', '--etcd-version', r.target?.version ?? '3.4.23', '--json', join(res.dir, 'history.jsonl')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -37,6 +37,10 @@
 // 7. Renewed ended: with such answers, a keep-alive must not renew, nor a TimeToLive find alive, a
 //    lease its member revoked or answered gone before it was sent, with no grant of it between
 //    (lease-renewed-ended.ts).
+// A put answered ok with a lease (alone or in a txn) counts as a read showing a key of that lease at
+// its revision for rules 1-3: etcd applies it only while the lease exists. With lease checkpointing
+// (leaderChangeTtls), a leader change restarts a lease from the remaining TTL of its last checkpoint
+// committed before the new leader promoted, not from its full TTL.
 // 8. Grant reused: two grants answered ok with one id while the first lease was certainly alive
 //    (no revoke sent, no "gone" answer, its TTL not run out): etcd refuses a live id (lease-grant-reused.ts).
 import type { Op } from '../history/op.ts';
@@ -62,6 +66,13 @@ export interface LeaseCheckOptions {
   graceUs?: number;
   /** Times (µs) of leader changes; each restarts every lease's TTL. */
   leaderChangesUs?: readonly number[];
+  /**
+   * With lease checkpointing: per leader change (as leaderChangesUs), the remaining TTL (s) its new
+   * leader restarted each checkpointed lease from (the last checkpoint committed before it
+   * promoted); a lease it does not name restarts from its full TTL, and so does every lease after
+   * a change without an entry.
+   */
+  leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[];
   /**
    * Times (µs) leader transfers were asked for: the leader drops proposals (its lease revokes
    * too) for up to electionTimeoutUs from each, and proposes a dropped revoke again up to
@@ -169,6 +180,16 @@ function completedOps(history: readonly Op[]): Completed[] {
  */
 type LeasedRead = (readRevision: number, explicit: number, kvs: readonly unknown[]) => void;
 
+/**
+ * A put answered ok with a lease at `revision`: etcd applies a put (alone or in a txn) only if its
+ * lease exists then (applierV3backend.Put and checkRequestPut answer "lease not found" otherwise),
+ * so the answer proves the lease was alive when that revision applied, as a read showing the key
+ * would. A lease whose revoke was lost and never proposed again is seen this way even when no read
+ * shows its keys (holdout 8: revoke-never-retried, whose puts with the lease kept being answered
+ * ok long after its TTL).
+ */
+type LeasedPut = (key: unknown, lease: unknown, revision: number) => void;
+
 const NO_KVS: readonly unknown[] = [];
 const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_KVS);
 const headerRevision = (resp: Obj): number => int(obj(resp['header'])['revision']);
@@ -186,9 +207,13 @@ const headerRevision = (resp: Obj): number => int(obj(resp['header'])['revision'
  * judged at the txn's revision, at which a later revoke had ended the lease). Where a nested
  * answer has no header, a txn that wrote may have read the state before its writes.
  */
-function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: LeasedRead): void {
+function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: LeasedRead, put: LeasedPut): void {
   if (f === 'kv/range') each(revision, int(req['revision']), list(resp['kvs']));
-  else if (f === 'kv/put') each(revision - 1, 0, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
+  else if (f === 'kv/put') {
+    each(revision - 1, 0, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
+    // ignore_lease keeps the key's lease, which the put does not name.
+    if (req['ignore_lease'] !== true && id64(req['lease']) !== '0') put(req['key'], req['lease'], revision);
+  }
   else if (f === 'kv/deleterange') each(revision - 1, 0, list(resp['prev_kvs']));
   else if (f === 'kv/txn') {
     const branch = list(resp['succeeded'] === true ? req['success'] : req['failure']);
@@ -200,16 +225,16 @@ function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: Lea
       const nested = (answer: Obj, fallback: number): number => (headerRevision(answer) > 0 ? headerRevision(answer) : fallback);
       if (op['request_range'] !== undefined) {
         const answer = obj(r['response_range']);
-        forEachRead('kv/range', obj(op['request_range']), answer, nested(answer, before), each);
+        forEachRead('kv/range', obj(op['request_range']), answer, nested(answer, before), each, put);
       } else if (op['request_put'] !== undefined) {
         const answer = obj(r['response_put']);
-        forEachRead('kv/put', obj(op['request_put']), answer, nested(answer, revision), each);
+        forEachRead('kv/put', obj(op['request_put']), answer, nested(answer, revision), each, put);
       } else if (op['request_delete_range'] !== undefined) {
         const answer = obj(r['response_delete_range']);
-        forEachRead('kv/deleterange', obj(op['request_delete_range']), answer, nested(answer, revision), each);
+        forEachRead('kv/deleterange', obj(op['request_delete_range']), answer, nested(answer, revision), each, put);
       } else if (op['request_txn'] !== undefined) {
         const answer = obj(r['response_txn']);
-        forEachRead('kv/txn', obj(op['request_txn']), answer, nested(answer, revision), each);
+        forEachRead('kv/txn', obj(op['request_txn']), answer, nested(answer, revision), each, put);
       }
     }
   }
@@ -250,17 +275,17 @@ function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
  * alive one more TTL, so a renewal planted long after expiry went unseen: campaign class
  * lease-keepalive-after-expiry, 6 missed of 7).
  */
-function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
+function deadlineUs(id: string, f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
   if (o.leaderChangesUnknown === true) return Infinity;
   const ttlUs = f.ttlSeconds * 1e6;
   let alive = f.grantedOkUs;
   const renewals = f.renewalsUs.length < 2 ? f.renewalsUs : [...f.renewalsUs].sort((a, b) => a[0] - b[0]);
   for (const [invokedUs, answeredUs] of renewals) {
     // Sent within a TTL of the last renewal: before any deadline (grace ≥ 0), nothing to compute.
-    if (invokedUs > alive + ttlUs && invokedUs > deadlineFromUs(alive, f, o, unknownTriesUs)) continue;
+    if (invokedUs > alive + ttlUs && invokedUs > deadlineFromUs(id, alive, f, o, unknownTriesUs)) continue;
     if (answeredUs > alive) alive = answeredUs;
   }
-  return deadlineFromUs(alive, f, o, unknownTriesUs);
+  return deadlineFromUs(id, alive, f, o, unknownTriesUs);
 }
 
 /**
@@ -271,10 +296,17 @@ function deadlineUs(f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonl
  * grant of TTL 3 s kept a key put at 4.0 s alive). One invoked after the lease certainly expired
  * renews nothing (etcd 3.4's Renew answers "not found" for an expired lease).
  */
-function deadlineFromUs(alive: number, f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
+function deadlineFromUs(id: string, alive: number, f: LeaseFacts, o: LeaseCheckOptions, unknownTriesUs: readonly number[]): number {
   const ttlUs = f.ttlSeconds * 1e6;
   let d = alive + ttlUs;
-  for (const c of o.leaderChangesUs ?? []) if (c >= f.grantedAtUs) d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + ttlUs);
+  const changes = o.leaderChangesUs ?? [];
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c < f.grantedAtUs) continue;
+    // A checkpointed lease restarts from what its last checkpoint left it (never more than its TTL).
+    const checkpointedUs = (o.leaderChangeTtls?.[i]?.get(id) ?? Infinity) * 1e6;
+    d = Math.max(d, c + (o.electionTimeoutUs ?? 0) + Math.min(ttlUs, checkpointedUs));
+  }
   d += o.graceUs ?? 1_000_000;
   // The revoke is proposed between the earliest expiry and d; a transfer whose window meets that
   // span may have dropped it (the transfers come sorted, so a retry dropped again moves it again).
@@ -303,7 +335,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     steps += times.length;
     times.sort((a, b) => a - b);
   }
-  if (steps <= stepsMax) leases.forEach((f, id) => deadlines.set(id, deadlineUs(f, options, unknownTries.get(id) ?? [])));
+  if (steps <= stepsMax) leases.forEach((f, id) => deadlines.set(id, deadlineUs(id, f, options, unknownTries.get(id) ?? [])));
   // How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts).
   const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options));
   steps += queue.steps;
@@ -348,6 +380,26 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       }
     }
   };
+  // A put with a lease answered ok at `revision` (LeasedPut): the lease existed when it applied.
+  const judgePut: LeasedPut = (rawKey, rawLease, revision) => {
+    const at = invoke!;
+    const id = id64(rawLease);
+    const f = leases.get(id);
+    steps++;
+    if (f === undefined || !judged(id, answeredUs)) return;
+    const key = JSON.stringify(decodeKey(rawKey));
+    // Applied after the end unless a grant of the id may have made the lease again in between.
+    const outlived = (e: LeaseEnd): boolean => !mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs);
+    // A revoke without keys answers the revision it found (no write): only a later revision is after it.
+    const revoked = f.ends.find((e) => e.revoked && revision > e.revision && outlived(e));
+    const gone = f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e));
+    steps += f.ends.length;
+    // The put itself may be the write that proves the revoke applied (sent after it was proposed): at or past that revision.
+    const by = at.time > deadlines.get(id)! ? committed.appliedBy(proposedByUs(id)) : Infinity;
+    if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} answered ok at revision ${revision}, but the lease was revoked at ${revoked.revision}` });
+    else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok, after the lease was reported gone (${gone.doneUs} µs)` });
+    else if (by <= revision) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok at revision ${revision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
+  };
   for (let i = 0; i < ops.length; i++) {
     const { invoke: inv, ok } = ops[i]!;
     if (steps > stepsMax) break;
@@ -361,7 +413,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     invoke = inv;
     servedLocally = isSerializableRead(inv.f, obj(inv.value));
     answeredUs = ok.time;
-    forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead);
+    forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead, judgePut);
   }
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };

@@ -44,7 +44,9 @@ export const COMMAND_HELP: Record<string, string[]> = {
     "Runs a report's scenario and seed again and compares the whole result: trace",
     "hash, verdict, each checker's verdict and the statistics. The same: \"replayed",
     "exactly\" and the run's exit code. Different: what differs, where the traces",
-    'part (from checkpoints.json), and exit 4.',
+    'part (from checkpoints.json), and exit 4. A run another detcd build wrote',
+    "(results.json's version, as detcd --version prints it) is refused naming both",
+    'builds, with the command that runs it again (exit 3).',
   ],
   report: [
     'usage: detcd report DIR|DIR/results.json|DIR/sweep.json',

@@ -5,7 +5,7 @@ import { forgetCreatedDirs, removeUnusedCreatedDirs } from '../report/report-dir
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { commandHelp } from './help.ts';
 import { oneLine } from '../errors/one-line.ts';
-import { DETCD_VERSION } from '../run/detcd-version.ts';
+import { detcdBuild } from './harness/detcd-build.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    console.log(DETCD_VERSION);
+    console.log(detcdBuild());
     return 0;
   }
   const command = commands[name];

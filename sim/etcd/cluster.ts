@@ -7,7 +7,7 @@ import { plantedBug } from '../bugs/planted-bugs.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
-import type { Message } from '../../src/raft/types.ts';
+import type { Entry, Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
@@ -31,6 +31,7 @@ import { MemberOperators } from './member-operators.ts';
 import { ClusterInvariants } from './cluster-invariants.ts';
 import { isEventMoment, momentWatch } from './crash-moments.ts';
 import { LeaderTimeline } from './leader-timeline.ts';
+import { LeaseCheckpointLog } from './lease-checkpoint-log.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -119,6 +120,8 @@ export class EtcdCluster {
   private readonly clients = new Map<string, EtcdClient>();
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
+  /** Told about every entry any member applies (observeLeaseCheckpoints). */
+  private readonly appliedObservers: ((e: Entry) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   private higherTermObserver: ((host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void) | undefined;
@@ -320,6 +323,9 @@ export class EtcdCluster {
         onHigherTermMessage: (host, m, termBefore, termAfter, leaderAfter) => this.higherTermObserver?.(host, m, termBefore, termAfter, leaderAfter),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
+        onApplied: (e) => {
+          for (const observe of this.appliedObservers) observe(e);
+        },
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
         ...snapshotOptions(this.options),
       }));
@@ -527,6 +533,13 @@ export class EtcdCluster {
   /** Rare events seen so far (sim/run/coverage.ts lists them), by name in code-unit order. */
   eventCounts(): Record<string, number> {
     return Object.fromEntries([...this.events.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  }
+
+  /** Reads the committed log as members apply it: the remaining TTL each new leader restarts a lease from (lease checkpoints). */
+  observeLeaseCheckpoints(): LeaseCheckpointLog {
+    const log = new LeaseCheckpointLog();
+    this.appliedObservers.push((e) => log.onApplied(e));
+    return log;
   }
 
   /** Samples the leader every `sampleUs` of simulated time, for the report's leader lane. */

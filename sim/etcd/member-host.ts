@@ -53,6 +53,8 @@ export interface MemberHostOptions {
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
+  /** Told about every entry the member applies, replayed ones too (the cluster's committed-log observers). */
+  readonly onApplied?: (e: Entry) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
   /**
@@ -150,7 +152,10 @@ export class MemberHost implements Host, RaftView {
       nowMs: () => ctx.nowUs() / 1_000,
       nameOf: options.nameOf,
       nonce: ctx.prng.uint32(),
-      onApply: (e: Entry) => this.rememberApplied(e),
+      onApply: options.onApplied === undefined ? (e: Entry) => this.rememberApplied(e) : (e: Entry) => {
+        this.rememberApplied(e);
+        options.onApplied!(e);
+      },
       buggify: (site: string) => ctx.buggify(site),
       onEvent: (event: MemberEvent) => options.onEvent?.(event),
     };

@@ -14,8 +14,9 @@ export interface EntryRuns {
 }
 
 export interface SweepTargetDifferences {
-  /** Runs that recorded their differences (real-etcd runs). */
+  /** Runs that recorded their differences (real-etcd runs), and the others (simulated, or written before they were kept). */
   runs: number;
+  unrecorded: number;
   faultsNotRunRuns: number;
   faultsNotRun: number;
   /** Runs whose traffic ran past the scenario's duration, and the furthest past. */
@@ -41,6 +42,7 @@ export function sweepTargetDifferences(runs: readonly RunSummary[]): SweepTarget
   const leftOut = tally(ds.map((d) => d.leftOut));
   return {
     runs: ds.length,
+    unrecorded: runs.length - ds.length,
     faultsNotRunRuns: ds.filter((d) => (d.faultsNotRun ?? 0) > 0).length,
     faultsNotRun: ds.reduce((n, d) => n + (d.faultsNotRun ?? 0), 0),
     lengthenedRuns: ds.filter((d) => (d.trafficPastDurationMs ?? 0) > 0).length,
@@ -58,7 +60,8 @@ export function sweepDifferenceSentences(d: SweepTargetDifferences): string[] {
     ? `every fault of every schedule ran (${d.runs} real-etcd run${d.runs === 1 ? '' : 's'})`
     : `${d.faultsNotRunRuns} ${of} did not run every fault of their schedule: ${d.faultsNotRun} fault${d.faultsNotRun === 1 ? '' : 's'} in all (each waits until the faults before it have recovered, and the traffic ended first)`;
   const past = d.lengthenedRuns === 0 ? [] : [`${d.lengthenedRuns} ${of} ran their traffic past the scenario's duration until every fault had started, up to ${d.pastMsMax} ms past`];
-  return [faults, ...past];
+  const unrecorded = d.unrecorded === 0 ? [] : [`${d.unrecorded} other run${d.unrecorded === 1 ? '' : 's'} of the sweep recorded none of this (simulated, or written by a detcd from before it was kept): not counted here`];
+  return [faults, ...past, ...unrecorded];
 }
 
 /** A run's faults cell addition: "(N not run)" where some did not run. */

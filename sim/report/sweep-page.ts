@@ -31,7 +31,7 @@ function entryTable(title: string, id: string, entries: readonly EntryRuns[], mo
 function targetDifferencesHtml(sweep: SweepSummary): string {
   const d = sweepTargetDifferences(sweep.runs);
   if (d === undefined) return '';
-  const sentences = sweepDifferenceSentences(d).map((t, i) => `<p${i === 0 ? ` id="faults-not-run"${d.faultsNotRunRuns > 0 ? ' class="bad"' : ''}` : ' id="traffic-past"'}>${escapeHtml(t)}</p>`).join('');
+  const sentences = sweepDifferenceSentences(d).map((t, i) => `<p${i === 0 ? ` id="faults-not-run"${d.faultsNotRunRuns > 0 ? ' class="bad"' : ''}` : ''}>${escapeHtml(t)}</p>`).join('');
   return `<h2 id="target-differences">Real etcd: what did not run as asked</h2>${sentences}${entryTable(NOT_APPLIED_TITLE, 'not-applied', d.notApplied, d.more.notApplied)}${entryTable(LEFT_OUT_TITLE, 'left-out', d.leftOut, d.more.leftOut)}`;
 }
 

@@ -13,7 +13,7 @@ export interface SweepPlanSummary {
   /** 1 <= index <= count; a whole sweep (or a merge of every shard) is 1 of 1. */
   shard: { index: number; count: number };
   bug?: string;
-  /** The version of detcd that ran it ("detcd 0.1.0"). */
+  /** The detcd build that ran it ("detcd 0.1.0+3f9a0c21b7e4": sim/cli/harness/detcd-build.ts). */
   detcd: string;
 }
 

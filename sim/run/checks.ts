@@ -28,6 +28,11 @@ export interface ChecksInput {
   stop: RunStop | undefined;
   /** Simulated µs of each leader transfer the nemesis asked for (the leader drops proposals while it lasts). */
   transfersUs?: readonly number[];
+  /**
+   * The checkpointed remaining TTL (s) of each lease when term `term`'s leader promoted its lessor,
+   * read from the committed log (sim/etcd/lease-checkpoint-log.ts); undefined: no such promotion seen.
+   */
+  leaseTtlsAtPromotion?: (term: number) => ReadonlyMap<string, number> | undefined;
 }
 
 /** The checkers a scenario runs when it names none. */
@@ -64,7 +69,9 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
   if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
   const caughtUp = watchesCaughtUpRevision(input.liveness);
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
+  const atPromotion = input.leaseTtlsAtPromotion;
+  const leaderChangeTtls = atPromotion === undefined ? undefined : input.leaders.map((l) => (l.term > 0 ? atPromotion(l.term) : undefined));
+  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], leaderChangeTtls, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;
 }
 

@@ -33,6 +33,8 @@ export interface HistoryContext {
   historyTruncated?: boolean;
   /** Simulated µs of each leader change (a new leader restarts every lease's TTL). */
   leaderChangesUs: readonly number[];
+  /** Per leader change (as leaderChangesUs), the checkpointed remaining TTL (s) of each lease its leader promoted with. */
+  leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[] | undefined;
   /** Simulated µs of each leader transfer asked for (the leader drops proposals, lease revokes too, while it lasts). */
   transfersUs?: readonly number[];
   /**
@@ -107,6 +109,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
       answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
     };
     if (ctx.leaders !== undefined) options.leaders = ctx.leaders;
+    if (ctx.leaderChangeTtls !== undefined && ctx.scenario.cluster.etcd.leaseCheckpointing) options.leaderChangeTtls = ctx.leaderChangeTtls;
     if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
     if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
       options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);

@@ -34,6 +34,8 @@ export interface ResultsInput {
   replay: string;
   shrink: string | undefined;
   historyTruncated: boolean;
+  /** The detcd build that ran it (RunOptions.version); the release alone when not given. */
+  version?: string | undefined;
 }
 
 export function opCounts(history: readonly Op[]): { ops: RunStats['ops']; opsByF: Record<string, RunStats['ops']> } {
@@ -97,7 +99,7 @@ export function buildResults(r: ResultsInput): Results {
   }
   if (r.error !== undefined) valid = false;
   const results: Results = {
-    version: DETCD_VERSION,
+    version: r.version ?? DETCD_VERSION,
     valid,
     seed: r.seed,
     scenario: r.scenario.name,

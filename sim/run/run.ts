@@ -44,6 +44,11 @@ export interface RunOptions {
   replay?: string;
   shrink?: string;
   buildCluster?: ClusterBuilder;
+  /**
+   * The detcd build that runs it (results.json's `version`): the command line names its build
+   * (sim/cli/harness/detcd-build.ts), which pure code cannot read; default: the release alone.
+   */
+  version?: string;
 }
 
 export interface RunOutput {
@@ -160,13 +165,14 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const leaders = observers.leaders.timeline();
   const transfersUs = nemesis.intervals.filter((i) => i.kind === 'move-leader').map((i) => i.startUs);
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term) });
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
     replay: options.replay ?? defaultReplay(scenario.name, seed, options.bug),
     shrink: options.shrink,
     historyTruncated: history.truncated,
+    version: options.version,
   });
   const out: RunOutput = { results, history: history.ops, watches: history.watches, trace: world.traceEntries(), scenario, schedule, checkpoints };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;

@@ -11,6 +11,7 @@ import { formatClusterViolation } from '../etcd/cluster-invariants.ts';
 import { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberSettings } from '../etcd/cluster.ts';
 import type { LeaderTimeline } from '../etcd/leader-timeline.ts';
+import type { LeaseCheckpointLog } from '../etcd/lease-checkpoint-log.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 import { baseLink } from './nemesis-world.ts';
@@ -104,11 +105,13 @@ export interface RunObservers {
   readonly raft: RaftInvariants;
   readonly cluster: ClusterInvariants;
   readonly leaders: LeaderTimeline;
+  /** The committed log's lease checkpoints, as each new leader promoted (the lease checker's bound after a leader change). */
+  readonly leaseCheckpoints: LeaseCheckpointLog;
 }
 
 /** Attaches the run's observers (in this order: the Raft observer runs first after every event). */
 export function observeRun(cluster: EtcdCluster): RunObservers {
-  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders() };
+  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders(), leaseCheckpoints: cluster.observeLeaseCheckpoints() };
 }
 
 /** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */

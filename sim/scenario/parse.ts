@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 import { renameOldFields } from './renamed-fields.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
@@ -16,7 +17,31 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-function issueLine(file: string, issue: z.core.$ZodIssue): string {
+/** What a JSON value is, as zod's messages name it ("received string"). */
+function receivedOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/**
+ * A field of two shapes (a range: a number or {min, max}) that neither took: zod says only
+ * "Invalid input" at the field. The shape that read furthest into the value names the field
+ * inside it that is wrong (holdMs.min: expected number, received null); when none read into it,
+ * the shapes it could have been are named (expected number or object, received string).
+ */
+function unionIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const firsts = issue.errors.map((branch) => branch[0]).filter((x) => x !== undefined);
+  const deepest = firsts.reduce<z.core.$ZodIssue | undefined>((best, x) => (best === undefined || x.path.length > best.path.length ? x : best), undefined);
+  if (deepest !== undefined && deepest.path.length > 0) return unionIssue(withFields(deepest, { path: [...issue.path, ...deepest.path] }), input);
+  const expected = [...new Set(firsts.flatMap((x) => (x.code === 'invalid_type' ? [x.expected] : [])))];
+  if (expected.length === 0) return issue;
+  let value: unknown = input;
+  for (const k of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  return withFields(issue, { message: `Invalid input: expected ${expected.join(' or ')}, received ${receivedOf(value)}` });
+}
+
+function issueLine(file: string, issue: z.core.$ZodIssue, input: unknown): string {
+  issue = unionIssue(issue, input);
   if (issue.code === 'unrecognized_keys') {
     const parent = issue.path.length === 0 ? '' : `${fieldPath(issue.path)}.`;
     const keys = issue.keys.map((k) => `${parent}${k}`).join(', ');
@@ -71,7 +96,7 @@ export function parseScenario(input: unknown, file: string, options: ParseOption
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];
-    throw new UsageError(first === undefined ? `${file}: invalid scenario` : issueLine(file, first));
+    throw new UsageError(first === undefined ? `${file}: invalid scenario` : issueLine(file, first, raw));
   }
   const bad = crossCheck(result.data);
   if (bad !== undefined) throw new UsageError(`${file}: ${bad[0]}: ${bad[1]}`);

@@ -8,7 +8,7 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DETCD_VERSION } from '../../sim/run/detcd-version.ts';
+import { detcdBuild } from '../../sim/cli/harness/detcd-build.ts';
 import { scratchDir } from '../scratch-dir.ts';
 import { cli } from './capture-cli.ts';
 
@@ -56,21 +56,21 @@ describe('shrink of a run against real etcd', () => {
 
 describe('results.json records the detcd that wrote it', () => {
   it('a run writes version, and replays exactly', async () => {
-    expect((JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Json)['version']).toBe(DETCD_VERSION);
+    expect((JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Json)['version']).toBe(detcdBuild());
     expect((await cli(['replay', run])).code).toBe(0);
   });
 
   it('a run directory from before the field: replay and shrink refuse it, naming the field and how to run it again', async () => {
     const old = edited((r) => void delete r['version']);
     for (const command of ['replay', 'shrink']) {
-      const line = await refused([command, old], `${join(old, 'results.json')}: version: missing`, `this is ${DETCD_VERSION}`);
+      const line = await refused([command, old], `${join(old, 'results.json')}: version: missing`, `this is ${detcdBuild()}`);
       expect(line).toContain(`detcd run --scenario ${join(old, 'scenario.json')} --seed 1`);
     }
   });
 
   it('another version: named beside this one', async () => {
     const other = edited((r) => ({ ...r, version: 'detcd 0.0.9', valid: false }));
-    await refused(['replay', other], 'version: written by detcd 0.0.9', `this is ${DETCD_VERSION}`);
+    await refused(['replay', other], 'version: written by detcd 0.0.9', `this is ${detcdBuild()}`);
     await refused(['shrink', other], 'version: written by detcd 0.0.9');
     await refused(['replay', edited((r) => ({ ...r, version: 7 }))], 'version: not a detcd version', 'got 7');
   });

@@ -14,15 +14,16 @@ const lineMutations = (line) => fieldMutations(line, { depthMax: 2, everyElement
 /** Cases for one history file given as `check --model MODEL FILE [extra]`. */
 function historyFileCases(label, model, text, fx, pick, random, inputPath, extra = []) {
   const cases = [];
-  const add = (name, content) => {
+  // A field given a value of another JSON type is bad input (exit 3): every field detcd reads is typed.
+  const add = (name, content, bad) => {
     const file = inputPath(`history-${label}-${cases.length}${label === 'robustness' ? '-operations.json' : label === 'edn' ? '.edn' : label === 'log' ? '.log' : '.jsonl'}`);
     writeFileSync(file, content);
-    cases.push({ kind: 'history', name: `check ${label}: ${name}`, argv: ['check', '--model', model, ...extra, file], outs: [], timeoutMs: 60_000, slowOk: true, mustName: file });
+    cases.push({ kind: 'history', name: `check ${label}: ${name}`, argv: ['check', '--model', model, ...extra, file], outs: [], timeoutMs: 60_000, slowOk: true, mustName: file, bad });
   };
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const mid = lines[Math.floor(lines.length / 2)] ?? '';
-  for (const [name, line] of pick(lineMutations(lines[0]).concat(lineMutations(mid)))) {
-    add(`a line's ${name}`, lines.map((l) => (l === mid || l === lines[0] ? line : l)).join('\n'));
+  for (const [name, line, retyped] of pick(lineMutations(lines[0]).concat(lineMutations(mid)))) {
+    add(`a line's ${name}`, lines.map((l) => (l === mid || l === lines[0] ? line : l)).join('\n'), retyped ? true : undefined);
   }
   for (const [name, bytes] of textMutations(text, random)) add(name, bytes);
   add('a 50 MB line', `${'x'.repeat(50 * 1024 * 1024)}\n`);
@@ -39,10 +40,10 @@ export function historyCases(fx, pick, random, inputPath) {
   cases.push(...historyFileCases('robustness', 'etcd', readFileSync(fx.robustnessClient, 'utf8'), fx, pick, random, inputPath));
   const watchesText = readFileSync(join(fx.etcdRun, 'watches.jsonl'), 'utf8');
   const wl = watchesText.split('\n').filter((l) => l !== '');
-  for (const [name, line] of pick(lineMutations(wl[0] ?? '{}'))) {
+  for (const [name, line, retyped] of pick(lineMutations(wl[0] ?? '{}'))) {
     const file = inputPath(`watches-${cases.length}.jsonl`);
     writeFileSync(file, [line, ...wl.slice(1)].join('\n'));
-    cases.push({ kind: 'history', name: `check --watches: a line's ${name}`, argv: ['check', '--model', 'etcd', '--watches', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
+    cases.push({ kind: 'history', name: `check --watches: a line's ${name}`, argv: ['check', '--model', 'etcd', '--watches', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true, bad: retyped ? true : undefined, mustName: retyped ? file : undefined });
   }
   for (const [name, bytes] of textMutations(watchesText, random)) {
     const file = inputPath(`watches-${cases.length}.jsonl`);
@@ -50,10 +51,10 @@ export function historyCases(fx, pick, random, inputPath) {
     cases.push({ kind: 'history', name: `check --watches: ${name}`, argv: ['check', '--model', 'etcd', '--watches', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
   }
   const dump = JSON.stringify({ header: { cluster_id: 1, member_id: 2, revision: 5, raft_term: 2 }, kvs: [{ key: 'YQ==', create_revision: 2, mod_revision: 3, version: 2, value: 'MQ==' }], count: 1 });
-  for (const [name, bytes] of textMutations(dump, random).concat(lineMutations(dump).map(([n, l]) => [n, Buffer.from(l)]))) {
+  for (const [name, bytes, retyped] of textMutations(dump, random).concat(lineMutations(dump).map(([n, l, t]) => [n, Buffer.from(l), t]))) {
     const file = inputPath(`dump-${cases.length}.json`);
     writeFileSync(file, bytes);
-    cases.push({ kind: 'history', name: `check --initial-state: ${name}`, argv: ['check', '--model', 'etcd', '--no-watches', '--initial-state', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true });
+    cases.push({ kind: 'history', name: `check --initial-state: ${name}`, argv: ['check', '--model', 'etcd', '--no-watches', '--initial-state', file, fx.etcdHistory], outs: [], timeoutMs: 60_000, slowOk: true, bad: retyped === true ? true : undefined, mustName: retyped === true ? file : undefined });
   }
   for (const [kind, path] of Object.entries(fx.kinds)) {
     // A file past what detcd reads of one file leaves the history unchecked: unknown, naming the file, not bad input (one size rule).

@@ -102,9 +102,10 @@ export function historyShapeCases(fx, pick, random, inputPath) {
     edit(dir);
     return dir;
   };
-  for (const [label, line] of pick(deepMutations(watchLines[0]).concat(jsonShapeMutations(watchLines[0])))) {
+  // A field given a value of another JSON type is bad input (exit 3): every field detcd reads is typed.
+  for (const [label, line, retyped] of pick(deepMutations(watchLines[0]).concat(jsonShapeMutations(watchLines[0])))) {
     const dir = copyWatchDir((d) => writeFileSync(join(d, client, 'watch.json'), [line, ...watchLines.slice(1)].join('\n')));
-    check(`robustness watch.json: ${label}`, ['--model', 'etcd', dir], { mustName: 'watch.json' });
+    check(`robustness watch.json: ${label}`, ['--model', 'etcd', dir], { mustName: 'watch.json', bad: retyped === true ? true : undefined });
   }
   for (const [label, bytes] of textMutations(watchText, random)) {
     const dir = copyWatchDir((d) => writeFileSync(join(d, client, 'watch.json'), bytes));
@@ -174,10 +175,10 @@ export function historyShapeCases(fx, pick, random, inputPath) {
     }
   }
   const opsLines = readFileSync(fx.robustnessClient, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  for (const [label, line] of pick(deepMutations(opsLines[0]).filter(([l]) => l.split('.').length > 2).concat(jsonShapeMutations(opsLines[0])))) {
+  for (const [label, line, retyped] of pick(deepMutations(opsLines[0]).filter(([l]) => l.split('.').length > 2).concat(jsonShapeMutations(opsLines[0])))) {
     const file = inputPath('operations.json');
     writeFileSync(file, [line, ...opsLines.slice(1)].join('\n'));
-    check(`check robustness operations (deep): ${label}`, ['--model', 'etcd', file], { mustName: file });
+    check(`check robustness operations (deep): ${label}`, ['--model', 'etcd', file], { mustName: file, bad: retyped === true ? true : undefined });
   }
   return cases;
 }

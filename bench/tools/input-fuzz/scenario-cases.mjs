@@ -7,8 +7,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textMutations } from './file-kinds.mjs';
+import { typeChanged } from './field-walk.mjs';
 
 const WRONG_VALUES = [null, -1, 0, 0.5, 1e300, 2 ** 53 + 2, 'x', '', true, [], {}, [[[[[[[[[[[]]]]]]]]]]], '<img src=x onerror=alert(1)>', 'a\nb'];
+
+/** A range ({min, max}), which a scenario may also give as one number: a number in its place is no change of type. */
+const isRange = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).sort().join() === 'max,min';
 
 /** Every leaf (and every array and object) of `value`, as a path of keys. */
 function paths(value, prefix = [], out = []) {
@@ -82,11 +86,13 @@ export function scenarioMutations(dist, fx) {
       if (seen.has(generic) && baseName !== 'tiny (defaults filled)') continue;
       seen.add(generic);
       const original = getAt(base, path);
-      const variants = WRONG_VALUES.map((v) => [`${generic} = ${JSON.stringify(v)}`, setAt(base, path, v)]);
+      const variants = WRONG_VALUES.map((v) => [`${generic} = ${JSON.stringify(v)}`, setAt(base, path, v), typeChanged(original, v) && !(isRange(original) && typeof v === 'number')]);
       variants.push([`${generic} removed`, setAt(base, path, undefined)]);
       if (original !== null && typeof original === 'object' && !Array.isArray(original)) variants.push([`${generic}.unknownField added`, setAt(base, [...path, 'unknownField'], 1)]);
-      for (const [label, raw] of variants) {
+      for (const [label, raw, retyped] of variants) {
         const r = judge(`${baseName}: ${label}`, raw, path);
+        // A field of another JSON type is refused (a reader that coerces "5" to 5 or [] to "" hides a typo).
+        if (r.valid && retyped === true) findings.push(['scenario: a field of another JSON type taken', `${baseName}: ${label}`]);
         if (!r.valid) refused.push({ label: `${baseName}: ${label}`, raw, message: r.message });
         if (!r.valid && typeof original === 'number' && label.endsWith('= -1')) {
           for (const b of boundsIn(r.message)) {

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1080,5 +1080,76 @@ export const MUTANTS = [
     replace: "",
     why: "a range end \"\\0\" (etcd's --from-key: every key from the key on) is read as the key \"\\0\", below every key: a from-key range, delete or compare reaches no key (etcd's mkGteRange)",
     aimed: ["kv-api-wide", "auth-permissions", "watch-shapes"],
+  },
+  // ---- holdout 13 (fourteenth session): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: "checkpoint-not-rescheduled", class: "lease", file: "src/lease/lessor.ts", holdout13: true,
+    find: "    l.remainingTtlSeconds = remainingTtlSeconds;\n    if (this.primary) this.scheduleCheckpointIfNeeded(l, nowMs);\n",
+    replace: "    l.remainingTtlSeconds = remainingTtlSeconds;\n",
+    why: "an applied checkpoint does not schedule the lease's next one on the primary: each lease is checkpointed once, and after a leader change it lives again from that first checkpoint's remaining TTL, far more than it had left (etcd lessor.Checkpoint reschedules)",
+    aimed: ["lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
+  },
+  {
+    name: "password-change-keeps-tokens", class: "auth", file: "src/auth/auth-store.ts", holdout13: true,
+    find: "    this.users.set(name, withFields(user, { password }));\n    this.commitRevision();\n    this.tokens.invalidateUser(name);\n",
+    replace: "    this.users.set(name, withFields(user, { password }));\n    this.commitRevision();\n",
+    why: "changing a user's password leaves the tokens issued under the old one valid: a client logged in with the old password keeps acting as the user (etcd's UserChangePassword invalidates the user's tokens)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "revoke-role-keeps-auth-revision", class: "auth", file: "src/auth/auth-store.ts", holdout13: true,
+    find: "    this.users.set(name, withFields(user, { roles: user.roles.filter((x) => x !== role) }));\n    this.commitRevision();\n",
+    replace: "    this.users.set(name, withFields(user, { roles: user.roles.filter((x) => x !== role) }));\n",
+    why: "revoking a role from a user does not advance the auth revision: a request checked against the old roles and applied after the revoke is not refused as 'auth revision is old', and a write the user may no longer make applies",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "watch-perm-checks-key-only", class: "auth", file: "src/server/etcd-state-machine.ts", holdout13: true,
+    find: "this.sm.applier.auth.isRangePermitted(t.ai ?? { username: '', revision: 0 }, key, rangeEnd);",
+    replace: "this.sm.applier.auth.isRangePermitted(t.ai ?? { username: '', revision: 0 }, key, '');",
+    why: "a watch create checks read permission on its first key only, not on its whole range: a user allowed one key watches a range or prefix and sees events of keys it may not read (etcd's isWatchPermitted checks key and range end)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "quorum-active-counts-matched", class: "election", file: "src/raft/tracker/tracker.ts", holdout13: true,
+    find: "if (!pr.isLearner) votes.set(id, pr.recentActive);",
+    replace: "if (!pr.isLearner) votes.set(id, pr.recentActive || pr.match > 0);",
+    why: "CheckQuorum counts a follower that ever acknowledged an append as active: a leader cut off from the majority never steps down, and its lessor keeps renewing leases the new leader expires",
+    aimed: ["deposed-lessor", "partition-shapes", "lease-expiry-partition"],
+  },
+  {
+    name: "leader-self-match-not-updated", class: "commit", file: "src/raft/raft.ts", holdout13: true,
+    find: "    this.prs.progress.get(this.id)?.maybeUpdate(last);\n    this.maybeCommit();",
+    replace: "    this.maybeCommit();",
+    why: "the leader does not count its own appended entries towards the quorum: with one follower down a three-member cluster commits nothing new (etcd-raft appendEntry updates the leader's own progress)",
+    aimed: ["kill-leader", "rolling-restart", "crash-moments"],
+  },
+  {
+    name: "campaign-with-unapplied-conf-change", class: "membership", file: "src/raft/raft.ts", holdout13: true,
+    find: "    if (this.hasUnappliedConfChanges()) return;\n",
+    replace: "",
+    why: "a member campaigns while a committed conf change is not applied yet: it counts votes under the old configuration it still holds and can win without a quorum of the new one (etcd-raft hup refuses)",
+    aimed: ["membership-change", "conf-change-voters", "joint-leader-crash"],
+  },
+  {
+    name: "membership-replay-skipped", class: "membership", file: "src/server/member.ts", holdout13: true,
+    find: "      if (e.type === 'conf-change') this.applyConfChange(e);\n      this.appliedIndex = e.index;",
+    replace: "      this.appliedIndex = e.index;",
+    why: "a restarted member replaying entries its state machine already holds skips their conf changes too: raft restarts with the membership of its last snapshot, not of its log, and counts votes and commits among the wrong members",
+    aimed: ["membership-change", "learner-churn", "crash-moments"],
+  },
+  {
+    name: "snapshot-while-replaying", class: "snapshot", file: "src/server/member.ts", holdout13: true,
+    find: "    if (this.appliedIndex < this.sm.consistentIndex()) return; // still catching up after recovery\n",
+    replace: "",
+    why: "a member recovering from its WAL takes a snapshot at its applied index while its state machine already holds later entries: the snapshot's data is ahead of its index, and a member restored from it applies those entries twice",
+    aimed: ["snapshot-catch-up", "crash-moments", "rolling-restart"],
+  },
+  {
+    name: "put-reads-index-before-txn", class: "txn", file: "src/mvcc/store.ts", holdout13: true,
+    find: "    const prev = this.s.index.get(key, rev);\n    let created = rev;",
+    replace: "    const prev = this.s.index.get(key, this.beginRev);\n    let created = rev;",
+    why: "a put looks up the key as it was before its txn, not after the txn's own earlier writes: a txn that deletes then puts a key keeps its old create revision and version (etcd's put reads the key index at the txn's revision)",
+    aimed: ["kv-api-wide", "kv-transactions"],
   },
 ];

@@ -86,12 +86,17 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let initialState: string | undefined;
   let etcdVersion: string | undefined;
   const files: string[] = [];
+  // An option's value given twice: the last would silently win (as parseCommandArgs refuses it).
+  const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`detcd check: ${a} needs a value (${USAGE})`);
       if (v === '') throw new UsageError(`detcd check: ${a}: the value is empty (see detcd check --help)`);
+      const first = given.get(a);
+      if (first !== undefined) throw new UsageError(`detcd check: ${a} given twice (${JSON.stringify(first).slice(0, 40)}, then ${JSON.stringify(v).slice(0, 40)}): give it once (see detcd check --help)`);
+      given.set(a, v);
       return v;
     };
     if (a === '--model') model = value();

@@ -17,7 +17,7 @@ import { summarizeRun, verdictWord, type RunSummary } from '../../report/run-sum
 import { renderSweepHtml } from '../../report/sweep-page.ts';
 import { readSweep } from '../../report/sweep-report.ts';
 import { buildSweepSummary, type SweepSummary } from '../../report/sweep-summary.ts';
-import { DETCD_VERSION } from '../../run/detcd-version.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
 import { readRunReportInput } from '../harness/report-input.ts';
@@ -108,11 +108,11 @@ export async function report(argv: string[]): Promise<number> {
   if (kind === 'run') {
     const input = readRunReportInput(dir);
     await writeRunPages(dir, input);
-    console.log(`drawn again by ${DETCD_VERSION}: ${join(dir, 'index.html')}, junit.xml (the run's verdict as recorded: ${verdictWord(input.results.valid)})`);
+    console.log(`drawn again by ${detcdBuild()}: ${join(dir, 'index.html')}, junit.xml (the run's verdict as recorded: ${verdictWord(input.results.valid)})`);
     return exitCodeFor(input.results.valid);
   }
   const done = await sweepReport(dir);
   const left = done.left === 0 ? '' : `; ${done.left} run${done.left === 1 ? '' : 's'} without a report inside it kept as sweep.json recorded ${done.left === 1 ? 'it' : 'them'}`;
-  console.log(`drawn again by ${DETCD_VERSION}: ${join(dir, 'index.html')}, junit.xml, summary.md and ${done.runPages} run report${done.runPages === 1 ? '' : 's'}${left} (the sweep's verdict as recorded: ${verdictWord(done.valid)})`);
+  console.log(`drawn again by ${detcdBuild()}: ${join(dir, 'index.html')}, junit.xml, summary.md and ${done.runPages} run report${done.runPages === 1 ? '' : 's'}${left} (the sweep's verdict as recorded: ${verdictWord(done.valid)})`);
   return exitCodeFor(done.valid);
 }

@@ -26,7 +26,7 @@ import { wrapHanging } from '../harness/wrap.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences } from '../../report/sweep-differences.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
-import { packageVersion } from '../harness/package-root.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -93,7 +93,7 @@ async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): 
 
 /** What this sweep set out to run, kept in sweep.json so that a merge can check its shards. */
 function sweepPlan(p: SweepPlan): SweepPlanSummary {
-  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: packageVersion() };
+  const plan: SweepPlanSummary = { scenarios: p.files.map((f) => f.scenario.name), seeds: p.seeds, shard: p.shard, detcd: detcdBuild() };
   return p.bug === undefined ? plan : { ...plan, bug: p.bug };
 }
 

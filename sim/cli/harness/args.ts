@@ -49,13 +49,33 @@ function argsMistake(command: string, err: Error): string {
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false): ParsedCommandArgs<T> {
   let parsed: ParsedCommandArgs<T>;
+  const args = joinNegativeValues(argv, options);
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`detcd ${command}: ${argsMistake(command, err as Error)}`);
   }
+  refuseTwice(command, args, options);
   refuseEmpty(command, parsed.values, parsed.positionals);
   return parsed;
+}
+
+/**
+ * An option that takes a value, given twice: parseArgs keeps the last and drops the first
+ * silently (`sweep --seeds 1..2 --seeds 3..4` ran 3..4), so a command line edited by appending
+ * ran something else than either reading of it. A flag given twice means what it means once.
+ */
+function refuseTwice(command: string, args: string[], options: NonNullable<ParseArgsConfig['options']>): void {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const seen = new Map<string, string | undefined>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || options[t.name]?.type !== 'string' || options[t.name]?.multiple === true) continue;
+    if (seen.has(t.name)) {
+      const shown = (v: string | undefined): string => JSON.stringify(v ?? '').slice(0, 40);
+      throw new UsageError(`detcd ${command}: --${t.name} given twice (${shown(seen.get(t.name))}, then ${shown(t.value)}): give it once (see detcd ${command} --help)`);
+    }
+    seen.set(t.name, t.value);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { detcdBuild } from './detcd-build.ts';
 
 export interface ExecuteOptions {
   scenario: Scenario;
@@ -46,6 +47,7 @@ export async function executeRun(o: ExecuteOptions): Promise<Executed> {
     wallNowMs: () => performance.now(),
     replay: defaultReplay(o.scenarioRef, o.seed, o.bug),
     shrink: `detcd shrink ${dir}`,
+    version: detcdBuild(),
   });
   if (o.reportOnlyOnFailure === true && output.results.valid === true) return { output, dir: undefined };
   const { writeRunReportTo } = await import('../../report/run-report.ts');

@@ -2,12 +2,43 @@
 // a detcd report, and writable; a file to write must have a writable directory and must not be
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { claimReportDir, prepareReportDir, probeWritable } from '../../report/report-dir.ts';
 import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
-function asUsage(command: string, option: string, check: () => void): void {
+/**
+ * detcd's own folders in its package (a checkout or node_modules/detcd): a report or a shrunk
+ * scenario written there changes detcd itself — a file in scenarios/ becomes a shipped scenario,
+ * one in dist/ or node_modules/ sits in the build, one in src/ or sim/ in the sources.
+ */
+const OWN_FOLDERS = ['src', 'sim', 'dist', 'bin', 'scenarios', 'scripts', 'test', 'node_modules', '.git'];
+
+/** `path` made absolute through links, as far as it exists (a new directory's nearest existing parent, then its own names). */
+function realPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realPath(parent), basename(abs));
+  }
+}
+
+/** Refuses an output path inside one of detcd's own folders (each through its links: node_modules may be one). */
+function refuseOwnFolder(command: string, option: string, path: string): void {
+  const real = realPath(path);
+  for (const folder of OWN_FOLDERS) {
+    const own = realPath(join(PACKAGE_ROOT, folder));
+    const rel = relative(own, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) continue;
+    throw new UsageError(`detcd ${command}: ${option} ${path}: inside detcd's own ${folder}/ (${own}): a report there would change detcd itself; write it elsewhere`);
+  }
+}
+
+function asUsage(command: string, option: string, check: () => void, path: string): void {
+  refuseOwnFolder(command, option, path);
   try {
     check();
   } catch (err) {
@@ -18,12 +49,12 @@ function asUsage(command: string, option: string, check: () => void): void {
 
 /** A run report directory: created when missing; refused when it is not a directory or holds files detcd did not write. */
 export function checkReportDirOut(command: string, option: string, dir: string): void {
-  asUsage(command, option, () => prepareReportDir(dir));
+  asUsage(command, option, () => prepareReportDir(dir), dir);
 }
 
 /** A sweep report directory, claimed (created and marked as detcd's) before the runs write into it. */
 export function claimSweepDirOut(command: string, option: string, dir: string): void {
-  asUsage(command, option, () => claimReportDir(dir));
+  asUsage(command, option, () => claimReportDir(dir), dir);
 }
 
 /** Whether two paths name one file or directory (through links too; a missing path by its absolute form). */
@@ -54,6 +85,7 @@ function isLink(path: string): boolean {
  * an existing file is replaced only when `isOurs` recognises its content as detcd's.
  */
 export function checkFileOut(command: string, option: string, file: string, isOurs: (text: string) => boolean): void {
+  refuseOwnFolder(command, option, file);
   const parent = dirname(file);
   const refuse = (reason: string): never => {
     throw new UsageError(`detcd ${command}: ${option} ${file}: ${reason}`);

@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 const up3 = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -23,9 +22,4 @@ export function compiledModule(relative: string): string {
   const file = join(PACKAGE_ROOT, 'dist', `${relative}.js`);
   if (!existsSync(file)) throw new Error(`${file} is missing: build the package first (npm run build)`);
   return file;
-}
-
-/** "detcd 0.1.0": the package's name and version (package.json's, kept equal by a test). */
-export function packageVersion(): string {
-  return DETCD_VERSION;
 }

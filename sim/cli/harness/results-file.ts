@@ -1,6 +1,8 @@
-// A run's results.json as replay and shrink read it back: written by this detcd, and of the shape
-// it writes. A file another version wrote (or one from before results.json recorded its
-// version) would replay to other verdicts or statistics, which is no harness bug; a damaged
+// A run's results.json as replay and shrink read it back: written by this detcd build, and of the
+// shape it writes. A file another build wrote (another release, or the same release with other
+// sources that decide a run: detcd-build.ts), or one from before results.json recorded its
+// version, would replay to another trace, verdicts or statistics, which is no harness bug: it is
+// refused naming both builds, never replayed and blamed on determinism (exit 4); a damaged
 // file would fail deep inside the replay. Either is refused here in one line naming the file,
 // the field and the reason (exit 3), with the command that makes a new run directory.
 import { UsageError } from '../errors.ts';
@@ -8,6 +10,7 @@ import { shownArgument } from '../../errors/bad-argument.ts';
 import { isPlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
+import { detcdBuild } from './detcd-build.ts';
 import { SEED_MAX } from './args.ts';
 
 type Json = Record<string, unknown>;
@@ -34,13 +37,26 @@ function bad(file: string, field: string, reason: string, got: unknown, then?: s
   return new UsageError(`${file}: ${field}: ${what}${then === undefined ? '' : `: ${then}`}`);
 }
 
-/** Refused unless this detcd wrote the file: `rerun` is the command that makes a new run directory. */
+/** A version as detcd writes them: "detcd", a release, and a build's hash; shown as it is. */
+const VERSION_SHAPE = /^detcd [0-9A-Za-z.-]{1,40}(\+[0-9a-f]{1,40})?$/;
+
+/** What wrote `version` when it is not this build: another release, or this one built from other sources. */
+function otherBuild(version: string): string {
+  // Anything else a file says is quoted and cut short (a newline or a terminal escape stays on the line).
+  if (!VERSION_SHAPE.test(version)) return shownArgument(version);
+  if (version === DETCD_VERSION) return `${version}, a build from before results.json named its sources`;
+  if (version.split('+')[0] === DETCD_VERSION) return `${version}, another build of ${DETCD_VERSION} (the sources that decide a run differ)`;
+  return version;
+}
+
+/** Refused unless this detcd build wrote the file: `rerun` is the command that makes a new run directory. */
 function checkVersion(file: string, version: unknown, rerun: string): void {
-  if (version === DETCD_VERSION) return;
-  const own = `this is ${DETCD_VERSION}, which replays and shrinks only the runs it wrote; run it again: ${rerun}`;
+  const build = detcdBuild();
+  if (version === build) return;
+  const own = `this is ${build}, which replays and shrinks only the runs it wrote; run it again: ${rerun}`;
   if (version === undefined) throw bad(file, 'version', 'written by a detcd from before results.json recorded its version, or edited', version, own);
-  if (typeof version !== 'string' || !version.startsWith('detcd ')) throw bad(file, 'version', `not a detcd version such as "${DETCD_VERSION}"`, version, own);
-  throw new UsageError(`${file}: version: written by ${version}: ${own}`);
+  if (typeof version !== 'string' || !version.startsWith('detcd ')) throw bad(file, 'version', `not a detcd version such as "${build}"`, version, own);
+  throw new UsageError(`${file}: version: written by ${otherBuild(version)}: ${own}`);
 }
 
 function checkCheckers(file: string, checkers: unknown): void {

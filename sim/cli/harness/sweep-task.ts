@@ -8,6 +8,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { executeRun } from './execute.ts';
+import { detcdBuild } from './detcd-build.ts';
 
 export interface SweepTask {
   scenario: Scenario;
@@ -43,7 +44,7 @@ export async function runSweepTask(task: SweepTask): Promise<SweepOutcome> {
     return { summary: summarizeRun(real.output.results, real.dir === undefined ? undefined : relative(task.sweepDir, real.dir).split(sep).join('/')), checkpoints: [] };
   }
   if (task.rerun === true) {
-    const output = runScenario(task.scenario, task.seed, { bug: task.bug, replay: defaultReplay(task.scenarioRef, task.seed, task.bug) });
+    const output = runScenario(task.scenario, task.seed, { bug: task.bug, replay: defaultReplay(task.scenarioRef, task.seed, task.bug), version: detcdBuild() });
     return { summary: summarizeRun(output.results), checkpoints: output.checkpoints };
   }
   const { output, dir } = await executeRun({

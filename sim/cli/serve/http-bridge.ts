@@ -196,16 +196,8 @@ export class HttpBridge {
         },
       }, false, tokenOf(req));
     };
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      if (stopped) return;
-      let values: string[];
-      try {
-        values = splitter.push(chunk);
-      } catch {
-        res.destroy();
-        return;
-      }
+    /** Sends the requests read, in order, until one is refused (the rest are not read). */
+    const take = (values: readonly string[]): void => {
       for (const v of values) {
         const read = gatewayStreamRequest('/v3/watch', v);
         if (!read.ok) {
@@ -217,11 +209,32 @@ export class HttpBridge {
           return;
         }
         handle ??= open();
-        handle.send(read.body);
+        // An empty request (`{}`, or `null`, which jsonpb reads as one) sets none of the request's
+        // oneof: etcd's recvLoop passes it by. The member would take it for the first request of a
+        // stream it does not know.
+        const body = read.body;
+        if (body === null || (typeof body === 'object' && Object.keys(body).length === 0)) continue;
+        handle.send(body);
       }
+    };
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      if (stopped) return;
+      let values: string[];
+      try {
+        values = splitter.push(chunk);
+      } catch {
+        res.destroy();
+        return;
+      }
+      take(values);
     });
-    // A body that ends before any request: the gateway still opens the stream.
+    // The end of the body finishes a bare token (`5`) or cuts a value short ("unexpected EOF");
+    // a body that ends before any request: the gateway still opens the stream.
     req.on('end', () => {
+      if (stopped) return;
+      const rest = splitter.end();
+      if (rest !== undefined) take([rest]);
       if (!stopped && !closed) handle ??= open();
     });
     res.on('close', () => {

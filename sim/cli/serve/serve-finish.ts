@@ -7,6 +7,7 @@ import { writeRunReportTo } from '../../report/index.ts';
 import { runChecks } from '../../run/checks.ts';
 import { runLiveness, type LivenessResult } from '../../run/liveness.ts';
 import { buildResults } from '../../run/results-build.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 import { runStopOf } from '../../run/run-stop.ts';
 import { raftVerdict } from '../../run/scenario-cluster.ts';
 import type { Results } from '../../run/results.ts';
@@ -52,6 +53,7 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
     replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,
     shrink: undefined,
     historyTruncated: history.truncated,
+    version: detcdBuild(),
   });
   results.options = { ...results.options, target: 'serve', clients: 'real clients over gRPC and the JSON gateway', scenarioRef };
   await writeRunReportTo(dir, { results, history: history.ops, watches: history.watches, trace: [], scenario });

@@ -53,8 +53,8 @@ import { drawDifference } from './replay-draw.ts';
 import { notApplied } from './etcd-own-settings.ts';
 import type { ServableTime } from './thin-traffic.ts';
 import { thinTraffic } from './thin-traffic.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
 import { coverSchedule, TRAFFIC_PAST_DURATION_MS_MAX } from './schedule-cover.ts';
-import { DETCD_VERSION } from '../../run/detcd-version.ts';
 
 export const DEFAULT_ETCD_BINARY = 'etcd';
 const JOBS_PROCESS_BASE = 100_000;
@@ -341,7 +341,7 @@ function buildRealResults(
   }
   const leaders = cluster.poller.leaders;
   const results: Results = {
-    version: DETCD_VERSION,
+    version: detcdBuild(),
     valid,
     seed,
     scenario: scenario.name,

@@ -19,6 +19,17 @@ describe('json stream splitter', () => {
     const s = new JsonStreamSplitter();
     expect(() => s.push('{"a":"' + 'x'.repeat(5 * 1024 * 1024))).toThrow(/too large/);
   });
+  test('every top-level shape is a value: bare tokens end at a delimiter, a space or the end of the body', () => {
+    const s = new JsonStreamSplitter();
+    expect(s.push(' 5')).toEqual([]);
+    expect(s.push('6 "a\\"b" [1,[2]] tr')).toEqual(['56', '"a\\"b"', '[1,[2]]']);
+    expect(s.push('ue{"a":1}} , x')).toEqual(['true', '{"a":1}', '}', ',']);
+    expect(s.end()).toBe('x');
+    expect(s.push('{"a":')).toEqual([]);
+    expect(s.end()).toBe('{"a":');
+    expect(s.push('  ')).toEqual([]);
+    expect(s.end()).toBeUndefined();
+  });
 });
 
 test('canonical paths fold etcd aliases', () => {

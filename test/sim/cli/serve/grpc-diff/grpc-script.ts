@@ -449,6 +449,14 @@ const GATEWAY_INTEGERS: { path: string; text: string }[] = [
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":true}' },
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":-5}' },
   { path: '/v3/maintenance/transfer-leadership', text: '{"targetID":"18446744073709551615"}' },
+  // A body that is a number JS does not hold is a number to the decoder's message too.
+  { path: '/v3/kv/range', text: '1e3' },
+  { path: '/v3/maintenance/alarm', text: '1e3' },
+  // jsonpb reads an integer string by its raw text: any escape there is refused, where it falls decides the
+  // message; an escape in a string or bytes field is its value as usual.
+  ...['"\\u0031"', '"\\/1"', '"\\t1"', '"\\"1\\""', '"1\\u0020"', '"1\\\\"', '"-\\u0031"', '"tr\\u0075e"', '"\\u006eull"', '" 1"'].map((limit) => ({ path: '/v3/kv/range', text: `{"key":"YQ==","limit":${limit}}` })),
+  { path: '/v3/kv/range', text: '{"key":"\\u0059Q\\u003d=","limit":"1"}' },
+  { path: '/v3/lease/timetolive', text: '{"ID":"\\u0031"}' },
 ];
 
 /**
@@ -464,6 +472,13 @@ export const GATEWAY_WATCHES: string[] = [
   '{"create_request":{"key":"YQ=="}}{"create_request":{"key":5}}{"progress_request":{}}',
   // A future revision beyond 2^53 (no progress request: etcd 3.4 answers one there, a known difference above).
   '{"create_request":{"key":"YQ==","start_revision":"9007199254740993"}}',
+  // Bodies whose first value is no object: every JSON shape, bare tokens ended by the body, values cut short.
+  '5', '-1', '1e3', '5x', '"x"', '[]', '[{"create_request":{"key":"YQ=="}}]', 'true', 'nul', 'x', ',', '}', '"x', '{"create_request":',
+  // null and {} are empty requests, passed by; a later non-object stops the requests.
+  'null{"create_request":{"key":"YQ=="}}',
+  '{} {"create_request":{"key":"YQ=="}}',
+  '{"create_request":{"key":"YQ=="}} 5 {"progress_request":{}}',
+  '{"create_request":{"key":"YQ=="}}[]{"progress_request":{}}',
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
