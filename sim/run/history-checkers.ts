@@ -76,7 +76,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     const lines = packedNumbers(history, (_, i) => i + 1);
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
-    const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches });
+    const leaseClock = clockErrorOf(ctx.scenario);
+    const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches, leaseClock });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = withFields(result, { summary: result.summary ?? summary });
     // A scenario that allows stale-read anomalies still judges its writes: linearized without the
@@ -84,7 +85,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
     if (allowsAnomalyOf(ctx.scenario, 'linearizable')) {
       const writes = writesOnly(history);
-      const w = checkHistory({ ops: writes, lines: packedNumbers(writes, (op) => op.index + 1) }, 'etcd', budget, { watches });
+      const w = checkHistory({ ops: writes, lines: packedNumbers(writes, (op) => op.index + 1) }, 'etcd', budget, { watches, leaseClock });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = withFields(w, { summary: wSummary });
     }

@@ -201,6 +201,18 @@ export class GoNumber {
   }
 }
 
+/**
+ * A string written with an escape: its value, and where in the value the first escape fell. jsonpb
+ * reads an integer field's string by its raw text, which an escape makes no integer.
+ */
+export class GoString {
+  constructor(readonly value: string, readonly firstEscape: number) {}
+  /** Anything that writes a body out again writes the string's value. */
+  toJSON(): string {
+    return this.value;
+  }
+}
+
 const EXACT_INTEGER = /^-?(?:0|[1-9]\d{0,15})$/;
 
 /**
@@ -225,7 +237,8 @@ export function parseGoJson(text: string): unknown {
       }
       for (;;) {
         space();
-        const k = value() as string;
+        const key = value();
+        const k = key instanceof GoString ? key.value : key as string;
         space();
         i++; // ':'
         // defineProperty: a "__proto__" key is a field like any other.
@@ -251,7 +264,10 @@ export function parseGoJson(text: string): unknown {
     if (c === '"') {
       const start = i++;
       while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      return JSON.parse(text.slice(start, ++i)) as string;
+      const raw = text.slice(start, ++i);
+      const v = JSON.parse(raw) as string;
+      const escape = raw.indexOf('\\');
+      return escape < 0 ? v : new GoString(v, (JSON.parse(raw.slice(0, escape) + '"') as string).length);
     }
     for (const [word, v] of LITERALS) {
       if (text.startsWith(word, i)) {
@@ -314,11 +330,14 @@ export function goUnmarshalInteger(x: unknown, type: GoInteger): GoIntegerRead |
   let text: string;
   if (typeof x === 'number') text = String(x);
   else if (x instanceof GoNumber) text = x.text;
-  else if (typeof x === 'string') {
+  else if (typeof x === 'string' || x instanceof GoString) {
     // jsonpb reads the text between the quotes as sent: where JSON had to escape a character
-    // (a quote, a backslash, a control character) that text held a backslash.
+    // (a quote, a backslash, a control character) or the sender wrote an escape, that text held
+    // a backslash. The scanner stops at the first one (the raw text holds no JSON string), so
+    // the text up to it decides.
+    const plain = x instanceof GoString ? x.value.slice(0, x.firstEscape) + '\\' : x;
     let raw = '';
-    for (const ch of x) raw += ch === '"' || ch === '\\' || ch < ' ' ? '\\' : ch;
+    for (const ch of plain) raw += ch === '"' || ch === '\\' || ch < ' ' ? '\\' : ch;
     const bytes = utf8(raw);
     const sc = new Scanner(bytes, true);
     sc.skipSpace();
@@ -336,7 +355,7 @@ export function goUnmarshalInteger(x: unknown, type: GoInteger): GoIntegerRead |
     const kind = first === 0x22 ? 'string' : first === 0x74 || first === 0x66 ? 'bool' : first === 0x5b ? 'array' : first === 0x7b ? 'object' : first === 0x6e ? 'null' : 'number';
     if (kind === 'null') return { ok: true, text: undefined };
     if (kind !== 'number') return { ok: false, message: `json: cannot unmarshal ${kind} into Go value of type ${type}` };
-    text = x.trim();
+    text = plain.trim();
   } else return undefined;
   const [min, max] = RANGES[type];
   const digits = type === 'int64' ? /^-?\d+$/ : /^\d+$/;

@@ -6,7 +6,7 @@
 import type { EnumKind, Field, Kind, Schema, Scalar } from './schema.ts';
 import * as S from './schema.ts';
 import { base64Decode, base64Encode } from './base64.ts';
-import { GoNumber, goUnmarshalInteger, type GoInteger } from './go-json.ts';
+import { GoNumber, GoString, goUnmarshalInteger, type GoInteger } from './go-json.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -319,7 +319,11 @@ function decodeObject(schema: Schema, json: unknown): Record<string, unknown> {
   return out;
 }
 
+/** Scalars jsonpb reads from a string's raw text: an escaped string stays a GoString for them. */
+const INTEGER_SCALARS: ReadonlySet<Kind> = new Set<Kind>(['int64', 'bigint', 'id', 'uint32']);
+
 function decodeField(kind: Kind, x: unknown): unknown {
+  if (x instanceof GoString && !INTEGER_SCALARS.has(kind)) return decodeField(kind, x.value);
   if (typeof kind === 'string') return decodeScalar(kind, x);
   if ('repeated' in kind) {
     if (!Array.isArray(x)) throw new DecodeError(`json: cannot unmarshal ${jsonTypeName(x)} into Go value of type []json.RawMessage`);
@@ -377,6 +381,7 @@ const UNSET = Symbol('unset');
 function jsonTypeName(x: unknown): string {
   if (Array.isArray(x)) return 'array';
   if (x instanceof GoNumber) return 'number';
+  if (x instanceof GoString) return 'string';
   if (typeof x === 'object') return 'object';
   return typeof x === 'number' ? 'number' : typeof x === 'string' ? 'string' : typeof x === 'boolean' ? 'bool' : 'value';
 }

@@ -99,4 +99,11 @@ describe('detcd check: etcd robustness-test reports', () => {
     expect(stale.code).toBe(1);
     expect(stale.out.join('\n')).toMatch(/a write with a known revision in \(202, 289\] put or deleted it \(a stale answer\)/);
   });
+
+  it('refuses a grant answered with the id of a lease granted 3 µs before and not revoked: etcd answers "lease already exists"', async () => {
+    const regrant = '{"ClientId":2,"Input":{"Type":"leaseGrant","LeaseGrant":{"LeaseID":7587869191925512706},"LeaseRevoke":null,"Range":null,"Txn":null,"Defragment":null,"Compact":null},"Call":6500,"Output":{"Txn":null,"Range":null,"LeaseGrant":{"LeaseID":7587869191925512706},"LeaseRevoke":null,"Defragment":null,"Compact":null,"ClientError":"","Revision":2,"Persisted":false,"PersistedRevision":0,"Error":""},"Return":6800}\n';
+    const r = await cli(['check', '--model', 'etcd', '--json', copy('regrant', 3, (text) => regrant + text)]);
+    expect(r.code).toBe(1);
+    expect(r.out.map((l) => JSON.parse(l) as { valid: unknown })).toEqual([expect.objectContaining({ valid: false })]);
+  });
 });

@@ -12,6 +12,7 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   if (options.initialRevision !== undefined) prepareOptions.initialRevision = options.initialRevision;
   if (options.initialDump !== undefined) prepareOptions.initialDump = options.initialDump;
   if (options.watches !== undefined && options.watches.length > 0) prepareOptions.watches = placeWatches(times(), options.watches);
+  if (options.leaseClock !== undefined && Number.isFinite(options.leaseClock.jumpUsMax)) prepareOptions.leaseClock = { times: times(), ...options.leaseClock };
   const check = (choice: number, maxSteps: number | undefined): { result: LinearizabilityResult; choices: number } => {
     const prepared = etcdOperations(pairs, choice === 0 ? prepareOptions : withFields(prepareOptions, { anonymousGrantChoice: choice }));
     const model = createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial, { autoCompaction: options.autoCompaction === true });

@@ -25,8 +25,8 @@ import { int } from '../models/etcd/json.ts';
 
 /** etcd 3.4 refuses an --election-timeout of 50 s or more (embed/config.go). */
 export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
-/** A generous bound on a quartz clock's drift against another (NTP keeps them within 500 ppm). */
-export const LEASE_CLOCK_DRIFT_PPM_MAX = 1000;
+import { LEASE_CLOCK_DRIFT_PPM_MAX } from './options.ts';
+export { LEASE_CLOCK_DRIFT_PPM_MAX };
 
 export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
   leaderChangesUnknown: true,

@@ -4,6 +4,9 @@
 import type { OpPair } from '../../history/pair.ts';
 import type { CheckBudget, LinearizabilityResult } from '../linearizability/check.ts';
 
+/** A generous bound on a quartz clock's drift against another (NTP keeps them within 500 ppm). */
+export const LEASE_CLOCK_DRIFT_PPM_MAX = 1000;
+
 export interface CheckHistoryOptions {
   /** etcd: the store's revision before the history, when inference from the answers cannot tell. */
   initialRevision?: number;
@@ -13,6 +16,13 @@ export interface CheckHistoryOptions {
   autoCompaction?: boolean;
   /** etcd: watch responses recorded beside the history (µs times); their events settle timed-out writes. */
   watches?: readonly { time: number; response: unknown }[];
+  /**
+   * etcd: how wrong a leader's clock may be (rate, ppm; the sum of its forward jumps, µs). Given, a
+   * lease granted again with one id cannot have ended before its TTL ran out since its grant was
+   * sent (etcd refuses a grant of a live lease's id: lessor.go Grant, ErrLeaseExists); absent, when
+   * a lease ended is not judged.
+   */
+  leaseClock?: { driftPpmMax: number; jumpUsMax: number };
 }
 
 /** Checks a history's paired ops (at least one) against one model; `times` are the history's op times in file order. */

@@ -25,7 +25,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CheckHistoryOptions, PairsCheck } from '../../check/history-check/options.ts';
+import { LEASE_CLOCK_DRIFT_PPM_MAX, type CheckHistoryOptions, type PairsCheck } from '../../check/history-check/options.ts';
 import { runHistoryCheck } from '../../check/history-check/run.ts';
 import type { CheckBudget, LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
@@ -396,6 +396,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     // etcd's robustness tests start every run from an empty etcd (the answers keep no create_revision to infer one from).
     if (history.partialAnswers === true) options.initialRevision = 1;
     if (args.autoCompaction) options.autoCompaction = true;
+    // A lease lives its TTL on a real leader's clock (the lease checker's bound on a history: lease-of-history.ts).
+    options.leaseClock = { driftPpmMax: LEASE_CLOCK_DRIFT_PPM_MAX, jumpUsMax: 0 };
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     // Records that name their watch client are streams: the watch checker judges them too.
     const streams = watchesFile === undefined ? undefined : readWatches(watchesFile, typeof args.watches === 'string');

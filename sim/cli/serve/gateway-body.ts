@@ -7,7 +7,7 @@
 import { apiPath } from '../../../src/api/paths.ts';
 import { AUTH_METHODS, AuthenticateRequest, authKindOf } from '../../../src/api/auth-schema.ts';
 import { decodeMessage } from '../../../src/api/json-codec.ts';
-import { GoNumber, parseGoJson, scanGoJson } from '../../../src/api/go-json.ts';
+import { GoNumber, GoString, parseGoJson, scanGoJson } from '../../../src/api/go-json.ts';
 import type { Schema } from '../../../src/api/schema.ts';
 import { CONCURRENCY_REQUESTS } from './concurrency-schema.ts';
 import { LOCAL_REQUESTS } from './local-schema.ts';
@@ -22,7 +22,7 @@ function requestSchema(path: string): Schema | undefined {
 }
 
 function holdsGoNumber(v: unknown): boolean {
-  if (v instanceof GoNumber) return true;
+  if (v instanceof GoNumber || v instanceof GoString) return true;
   if (Array.isArray(v)) return v.some(holdsGoNumber);
   return v !== null && typeof v === 'object' && Object.values(v).some(holdsGoNumber);
 }
@@ -34,7 +34,7 @@ export function gatewayBody(path: string, bytes: Buffer): GatewayBody {
   if (scan.empty) return { ok: true, body: {} };
   const parsed = parseGoJson(bytes.subarray(0, scan.end).toString('utf8'));
   // A body that is a number JS cannot hold (1e3) is still a number to the decoder's message.
-  const body = parsed instanceof GoNumber ? 0 : parsed;
+  const body = parsed instanceof GoNumber ? 0 : parsed instanceof GoString ? parsed.value : parsed;
   const odd = holdsGoNumber(body);
   const schema = requestSchema(path);
   // The member decodes its own requests; the ones answered beside it are decoded here.

@@ -2,7 +2,7 @@
 // (the expected strings were taken from etcd 3.4.23), and text after the first value is ignored;
 // integer fields are read as jsonpb reads them (the messages of etcd 3.4.23's gateway too).
 import { expect, test } from 'vitest';
-import { GoNumber, goUnmarshalInteger, parseGoJson, scanGoJson } from '../../../src/api/go-json.ts';
+import { GoNumber, GoString, goUnmarshalInteger, parseGoJson, scanGoJson } from '../../../src/api/go-json.ts';
 
 const scan = (s: string): ReturnType<typeof scanGoJson> => scanGoJson(Buffer.from(s));
 
@@ -71,7 +71,21 @@ test('an integer field holding the string "null" is left unset; a bool is not an
 test('parseGoJson keeps the text of every number a JS number would not hold; the last duplicate key wins', () => {
   expect(parseGoJson('{"a":1,"b":-0,"c":1e3,"d":1.5,"e":99999999999999999999,"f":[9007199254740991,9007199254740992],"a":2,"__proto__":{"x":"\\u00e9"}}')).toEqual({
     a: 2, b: -0, c: new GoNumber('1e3'), d: new GoNumber('1.5'), e: new GoNumber('99999999999999999999'),
-    f: [9007199254740991, new GoNumber('9007199254740992')], ['__proto__']: { x: 'é' },
+    f: [9007199254740991, new GoNumber('9007199254740992')], ['__proto__']: { x: new GoString('é', 0) },
   });
   expect(JSON.stringify(parseGoJson('{"limit":1e3}'))).toBe('{"limit":"1e3"}');
+});
+
+test('an integer string written with an escape is read by its raw text, as jsonpb reads it (etcd 3.4.23 refuses each)', () => {
+  const read = (text: string): unknown => goUnmarshalInteger((parseGoJson(`{"x":${text}}`) as { x: unknown }).x, 'int64');
+  expect(read('"\\u0031"')).toEqual({ ok: false, message: "invalid character '\\\\' looking for beginning of value" });
+  expect(read('"\\"1\\""')).toEqual({ ok: false, message: "invalid character '\\\\' looking for beginning of value" });
+  expect(read('"1\\u0020"')).toEqual({ ok: false, message: "invalid character '\\\\' after top-level value" });
+  expect(read('"-\\u0031"')).toEqual({ ok: false, message: "invalid character '\\\\' in numeric literal" });
+  expect(read('" 1"')).toEqual({ ok: true, text: '1' });
+  // A string field's value and an object key are the unescaped text.
+  const o = parseGoJson('{"k\\u0065y":"Y\\u0051=="}') as { key: GoString };
+  expect(Object.keys(o)).toEqual(['key']);
+  expect(o.key).toEqual(new GoString('YQ==', 1));
+  expect(JSON.stringify(o)).toBe('{"key":"YQ=="}');
 });

@@ -17,7 +17,9 @@
 //   treated as `info`; any other `fail` certainly did not happen and is dropped.
 // - A lease that is never revoked by a client may be revoked by the leader on expiry at any
 //   time after its grant: a virtual `lease/expire` op with unknown outcome stands for that.
-//   (Timing of expiry is the lease checker's business, not linearizability's.)
+//   (Timing of expiry is the lease checker's business, not linearizability's, but for one id
+//   granted again: etcd refuses a live lease's id, so with the leader clock's error bounded the
+//   earlier lease's expiry waits for its TTL: addLeaseExpiry.)
 //
 // The etcd model always checks one partition: header.revision is global, so keys are not
 // independent (splitting by key would lose the check that revisions are dense and shared).
@@ -199,6 +201,8 @@ export interface EtcdPrepareOptions {
   watches?: readonly WatchObservation[];
   /** Which naming of the leases timed-out ID-0 grants made to use (EtcdPrepared.anonymousGrantChoices); default 0, the first. */
   anonymousGrantChoice?: number;
+  /** The history's op times by position (µs) and how wrong a leader's clock may be: see addLeaseExpiry. Absent: expiry not timed. */
+  leaseClock?: { times: readonly number[]; driftPpmMax: number; jumpUsMax: number };
 }
 
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
@@ -235,7 +239,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     const input: EtcdInput = { f: d.f, request: d.request, pre: d.pre, preMax: d.preMax, gaps: d.gaps, servedAt: d.servedAt, original: d.original };
     return { id, process: d.pair.invoke.process, input, output: d.output, call: d.pair.call, return: d.returnPos, index: d.pair.invoke.index };
   });
-  addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps);
+  addLeaseExpiry(kept, ops, leaseEvidence(kept), gaps, options.leaseClock);
   // The constraints cost a pass over every answer; they pay off only with many unseen writes.
   const gated = ops.reduce((n, op) => n + (op.input.gaps !== undefined ? 1 : 0), 0);
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
@@ -848,7 +852,8 @@ function anonymousNamings(calls: readonly number[], deadlines: readonly number[]
 }
 
 /** The leader revoking an expired lease: observable only through a gap revision or a lease seen missing. */
-function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>): void {
+function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvidence, gaps: ReadonlySet<number>, clock: EtcdPrepareOptions['leaseClock']): void {
+  const notBefore = clock === undefined ? undefined : expiryNotBefore(clock);
   const revoked = new Set<string>();
   for (let i = 0; i < kept.length; i++) {
     const d = kept[i]!;
@@ -880,7 +885,50 @@ function addLeaseExpiry(kept: Draft[], ops: EtcdOperation[], evidence: LeaseEvid
         if (gaps.size === 0) return;
         input.gaps = gaps;
       }
-      ops.push({ id: ops.length, process: n === 0 ? `lease-expiry-${id}` : `lease-expiry-${id}/${n}`, input, output: undefined, call: d.pair.call, return: by ?? Infinity, index: d.pair.invoke.index });
+      // A lease granted again with its id: the earlier lease must have ended before the later grant
+      // applied (etcd refuses a live lease's id), and with no revoke that is this expiry, which
+      // cannot come before the lease's TTL ran out since its grant was sent (ground truth for a
+      // report no lease checker reads: the robustness form).
+      const call = notBefore === undefined || grants.length === 1 ? d.pair.call : Math.min(Math.max(d.pair.call, notBefore(d.pair.invoke.time, grantTtlSeconds(d))), by ?? Infinity);
+      ops.push({ id: ops.length, process: n === 0 ? `lease-expiry-${id}` : `lease-expiry-${id}/${n}`, input, output: undefined, call, return: by ?? Infinity, index: d.pair.invoke.index });
     });
   }
+}
+
+/**
+ * etcd raises every granted TTL to its minimum, ceil(1.5 election timeouts) in whole seconds, so
+ * at least 1 s (lessor.go Grant, minLeaseTTL): what a lease lives when its grant shows no TTL (an
+ * etcd robustness-test report records none).
+ */
+const LEASE_TTL_SECONDS_MIN = 1;
+
+/** A grant's TTL in seconds: the answer's (etcd raises a short one), else the request's, at least etcd's minimum. */
+function grantTtlSeconds(d: Draft): number {
+  const resp = d.output !== undefined && 'response' in d.output ? d.output.response : undefined;
+  return Math.max(LEASE_TTL_SECONDS_MIN, int(d.request['TTL']), resp === undefined ? 0 : int(resp['TTL']));
+}
+
+/**
+ * The first position in the history at or after which a lease granted at `grantUs` with a TTL
+ * may have expired: every op before it was done before the TTL ran out on a leader clock running
+ * fast by at most driftPpmMax and jumping forward by at most jumpUsMax (a new leader only
+ * restarts TTLs: lessor.go Promote). Positions are searched on the running maximum of the times,
+ * so a history whose times go back is still read safely.
+ */
+function expiryNotBefore(clock: NonNullable<EtcdPrepareOptions['leaseClock']>): (grantUs: number, ttlSeconds: number) => number {
+  const reached: number[] = [];
+  let max = -Infinity;
+  for (const t of clock.times) reached.push((max = Math.max(max, t)));
+  return (grantUs, ttlSeconds) => {
+    if (!(ttlSeconds > 0)) return 0;
+    const endUs = grantUs + (ttlSeconds * 1e6 * 1e6) / (1e6 + Math.max(0, clock.driftPpmMax)) - clock.jumpUsMax;
+    let lo = 0;
+    let hi = reached.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (reached[mid]! >= endUs) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
 }

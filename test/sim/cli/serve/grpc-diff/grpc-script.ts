@@ -452,6 +452,11 @@ const GATEWAY_INTEGERS: { path: string; text: string }[] = [
   // A body that is a number JS does not hold is a number to the decoder's message too.
   { path: '/v3/kv/range', text: '1e3' },
   { path: '/v3/maintenance/alarm', text: '1e3' },
+  // jsonpb reads an integer string by its raw text: any escape there is refused, where it falls decides the
+  // message; an escape in a string or bytes field is its value as usual.
+  ...['"\\u0031"', '"\\/1"', '"\\t1"', '"\\"1\\""', '"1\\u0020"', '"1\\\\"', '"-\\u0031"', '"tr\\u0075e"', '"\\u006eull"', '" 1"'].map((limit) => ({ path: '/v3/kv/range', text: `{"key":"YQ==","limit":${limit}}` })),
+  { path: '/v3/kv/range', text: '{"key":"\\u0059Q\\u003d=","limit":"1"}' },
+  { path: '/v3/lease/timetolive', text: '{"ID":"\\u0031"}' },
 ];
 
 /**
