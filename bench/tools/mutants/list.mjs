@@ -387,8 +387,8 @@ export const MUTANTS = [
   },
   {
     name: 'txn-readonly-ignores-failure', class: 'txn', file: 'src/api/validate.ts', holdout2: true,
-    find: '  for (const u of r.failure ?? []) if (u.request_range === undefined) return false;\n  return true;\n}\n\n/** etcd\'s isTxnSerializable',
-    replace: '  return true;\n}\n\n/** etcd\'s isTxnSerializable',
+    find: '  return allRanges(r.success) && allRanges(r.failure);',
+    replace: '  return allRanges(r.success);',
     why: 'a txn is taken as read-only when its success branch only reads: a "get, or else create" txn (ranges on success, a put on failure) goes down the read path and its failure branch never goes through raft',
     aimed: ['kv-api-wide', 'kv-api', 'kv-transactions'],
   },
