@@ -3,13 +3,14 @@
 // before an edit to src/ or sim/ and replayed after it parted from its trace and was blamed on
 // the harness (exit 4). Now replay and shrink refuse a run another build wrote, in one line
 // naming both builds and the command that runs it again (exit 3).
-import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detcdBuild, sourcesHash } from '../../sim/cli/harness/detcd-build.ts';
 import { DETCD_VERSION } from '../../sim/run/detcd-version.ts';
 import { scratchDir } from '../scratch-dir.ts';
 import { cli, refused } from './capture-cli.ts';
+import { runCopy } from './run-dir-copy.ts';
 
 const root = scratchDir('detcd-build-');
 const tiny = join(root, 'tiny.json');
@@ -17,15 +18,9 @@ writeFileSync(tiny, JSON.stringify({ name: 'tiny', workload: { kind: 'register',
 const run = join(root, 'run');
 
 type Json = Record<string, unknown>;
-let copies = 0;
-
 /** A copy of the run directory whose results.json says `version`. */
 function writtenBy(version: unknown): string {
-  const dir = join(root, `copy-${++copies}`);
-  cpSync(run, dir, { recursive: true });
-  const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Json;
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ ...results, version }));
-  return dir;
+  return runCopy(run, root, (results) => ({ ...results, version }));
 }
 
 beforeAll(async () => {

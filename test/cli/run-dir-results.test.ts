@@ -5,12 +5,13 @@
 // missing traceHash or stats was blamed on the harness (exit 4), a checker entry of null was a
 // TypeError in shrink (exit 4), target {kind: etcd} without its binary started the etcd on PATH,
 // and a scenario name "-" or a path with no scenario.json read standard input or that file.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detcdBuild } from '../../sim/cli/harness/detcd-build.ts';
 import { scratchDir } from '../scratch-dir.ts';
 import { cli, refused } from './capture-cli.ts';
+import { runCopy } from './run-dir-copy.ts';
 
 const root = scratchDir('detcd-run-dir-results-');
 const tiny = join(root, 'tiny.json');
@@ -18,14 +19,9 @@ writeFileSync(tiny, JSON.stringify({ name: 'tiny', workload: { kind: 'register',
 const run = join(root, 'run');
 
 type Json = Record<string, unknown>;
-let copies = 0;
-
 /** A copy of the run directory whose results.json `edit` changed (and without scenario.json when `scenarioFile` is false). */
 function edited(edit: (r: Json) => unknown, scenarioFile = true): string {
-  const dir = join(root, `copy-${++copies}`);
-  cpSync(run, dir, { recursive: true });
-  const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as Json;
-  writeFileSync(join(dir, 'results.json'), JSON.stringify(edit(results) ?? results));
+  const dir = runCopy(run, root, edit);
   if (!scenarioFile) rmSync(join(dir, 'scenario.json'));
   return dir;
 }
