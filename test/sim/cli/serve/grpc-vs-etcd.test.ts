@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
 import { firstDifference } from '../../../differential/normalize.ts';
-import { postText, watchText } from '../../../differential/http.ts';
+import { exchange, watchText } from '../../../differential/http.ts';
 
 /** A watch's answer is complete once it has been quiet this long (or ended), at most WATCH_MAX_MS. */
 const WATCH_QUIET_MS = 500;
@@ -95,13 +95,14 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     for (const shown of ['user name is empty', 'invalid auth token', 'permission denied', 'auth: permission denied', 'authentication failed', '<token>', 'PermissionDenied']) expect(all).toContain(shown);
   }, 120_000);
 
-  test(`${GATEWAY_SCRIPT.length} JSON gateway requests, answer for answer`, async () => {
+  test(`${GATEWAY_SCRIPT.length} JSON gateway requests, answer for answer, HTTP headers and trailers too`, async () => {
     const differences: string[] = [];
     for (const step of GATEWAY_SCRIPT) {
       const text = 'text' in step ? step.text : JSON.stringify(step.body);
-      const [e, d] = await Promise.all([postText(etcd!.endpoint, step.path, text), postText(detcd!.endpoint, step.path, text)]);
+      const method = step.method ?? 'POST';
+      const [e, d] = await Promise.all([etcd!.endpoint, detcd!.endpoint].map((endpoint) => exchange(endpoint, method, step.path, text)));
       const [oracle, subject] = [normalizeReply(e), normalizeReply(d)];
-      if (JSON.stringify(oracle) !== JSON.stringify(subject)) differences.push(`${step.path} ${text}\n  etcd:  ${JSON.stringify(oracle)}\n  detcd: ${JSON.stringify(subject)}`);
+      if (JSON.stringify(oracle) !== JSON.stringify(subject)) differences.push(`${method} ${step.path} ${text}\n  etcd:  ${JSON.stringify(oracle)}\n  detcd: ${JSON.stringify(subject)}`);
     }
     expect(differences.join('\n')).toBe('');
   });
