@@ -1,7 +1,7 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
 import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision } from './kv-anomalies.mjs';
-import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey } from './lease-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
@@ -54,5 +54,9 @@ export const ANOMALIES = [
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
   { name: 'lease-regrant-revives-key', checker: 'lease', inject: leaseRegrantRevivesKey },
   { name: 'lease-ttl-after-revoke', checker: 'lease', inject: leaseTtlAfterRevoke, forms: ['run'] },
+  // Judged with a leader timeline that says which keep-alives the leader in office renewed: a run's
+  // checkers, and detcd check of a real run's report with its leader-timeline.jsonl (the jsonl
+  // form of a real run keeps it; of a simulated run it has none, and the edn and robustness forms never).
+  { name: 'lease-revoked-early', checker: 'lease', inject: leaseRevokedEarly, forms: ['run', 'jsonl'] },
   { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
 ];
