@@ -91,7 +91,7 @@ export function historyArgument(fn: string, history: unknown, options: HistoryAr
   asArgument(fn, 'history.ops', () => {
     checkParsedOps(ops);
     // Typed by element (line i + 1), as op objects are; the refusal names the text's line too.
-    if (options.etcdFields === true) checkEtcdFieldTypes({ ...parsed, lines: ops.map((_, i) => i + 1) });
+    if (options.etcdFields === true) checkEtcdFieldTypes(withFields(parsed, { lines: ops.map((_, i) => i + 1) }));
   }, lines === h.lines ? lines : undefined);
   return parsed;
 }
