@@ -19,7 +19,7 @@ export const REPORT_MARKER = '.detcd-report';
 export const STAGING_PREFIX = '.detcd-staging-';
 
 /** The files a run report may hold, all written by detcd; a new report removes the stale ones. */
-export const RUN_REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'watches.jsonl', 'junit.xml', 'scenario.json', 'checkpoints.json', 'lock-history.jsonl', 'shrunk.json'];
+export const RUN_REPORT_FILES: readonly string[] = ['index.html', 'results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'watches.jsonl', 'junit.xml', 'scenario.json', 'checkpoints.json', 'lock-history.jsonl', 'shrunk.json', 'leader-timeline.jsonl'];
 /** The files of a sweep report (its run reports live in subdirectories). */
 export const SWEEP_REPORT_FILES: readonly string[] = ['index.html', 'junit.xml', 'summary.md', 'sweep.json', 'determinism.json'];
 

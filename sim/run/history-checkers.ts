@@ -97,31 +97,37 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     if (ctx.watchesCaughtUpRevision !== undefined) options.caughtUpRevision = ctx.watchesCaughtUpRevision;
     out['watch'] = checkWatch(watches, history, options);
   }
-  if (names.has('lease')) {
-    const raft = ctx.scenario.cluster.raft;
-    const clock = clockErrorOf(ctx.scenario);
-    const options: LeaseCheckOptions = {
-      leaderChangesUs: ctx.leaderChangesUs,
-      electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000,
-      clockDriftPpmMax: clock.driftPpmMax,
-      clockJumpUsMax: clock.jumpUsMax,
-      slowClock: slowClockOf(ctx.scenario),
-      answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
-    };
-    if (ctx.leaders !== undefined) options.leaders = ctx.leaders;
-    if (ctx.leaderChangeTtls !== undefined && ctx.scenario.cluster.etcd.leaseCheckpointing) options.leaderChangeTtls = ctx.leaderChangeTtls;
-    if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
-    if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
-      options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);
-      // The lessor finds a lease whose revoke was dropped again 3 s after it proposed it, at its next check.
-      options.revokeRetryUs = (EXPIRED_LEASE_RETRY_INTERVAL_MS + LEASE_CHECK_INTERVAL_MS) * 1000;
-    }
-    out['lease'] = checkLease(history, options);
-  }
+  if (names.has('lease')) out['lease'] = checkLease(history, leaseCheckOptions(ctx));
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }
 
 const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/');
+
+/**
+ * The lease checker's options for a run: its leader timeline, the scenario's election timeout and
+ * clock bounds. A real run's report keeps them (leader-timeline.jsonl) for `detcd check`.
+ */
+export function leaseCheckOptions(ctx: HistoryContext): LeaseCheckOptions {
+  const raft = ctx.scenario.cluster.raft;
+  const clock = clockErrorOf(ctx.scenario);
+  const options: LeaseCheckOptions = {
+    leaderChangesUs: ctx.leaderChangesUs,
+    electionTimeoutUs: raft.electionTicks * raft.tickMs * 1000,
+    clockDriftPpmMax: clock.driftPpmMax,
+    clockJumpUsMax: clock.jumpUsMax,
+    slowClock: slowClockOf(ctx.scenario),
+    answersCarryLeaderTerm: ctx.leaseAnswersFromLeader === true,
+  };
+  if (ctx.leaders !== undefined) options.leaders = ctx.leaders;
+  if (ctx.leaderChangeTtls !== undefined && ctx.scenario.cluster.etcd.leaseCheckpointing) options.leaderChangeTtls = ctx.leaderChangeTtls;
+  if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
+  if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
+    options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);
+    // The lessor finds a lease whose revoke was dropped again 3 s after it proposed it, at its next check.
+    options.revokeRetryUs = (EXPIRED_LEASE_RETRY_INTERVAL_MS + LEASE_CHECK_INTERVAL_MS) * 1000;
+  }
+  return options;
+}
 
 /**
  * How far a member clock may run slow or step back in a scenario (the mirror of clockErrorOf,

@@ -42,7 +42,13 @@ export const DEFAULT_LESSOR_CONFIG: LessorConfig = {
 
 export type GrantError = 'lease-not-found' | 'ttl-too-large' | 'lease-exists';
 export type RenewResult =
-  | { readonly kind: 'renewed'; readonly ttlSeconds: number; readonly clearCheckpoint: boolean }
+  | { readonly kind: 'renewed'; readonly ttlSeconds: number }
+  /**
+   * The lease has a checkpointed remaining TTL: etcd's Renew first proposes a checkpoint of 0
+   * through raft and waits for it to apply (or for the request timeout), then refreshes
+   * (renewCleared). Nothing is refreshed yet.
+   */
+  | { readonly kind: 'clear-checkpoint'; readonly lease: Lease }
   | { readonly kind: 'not-primary' }
   | { readonly kind: 'lease-not-found' }
   /** Expired and waiting for its revoke: etcd blocks the renew until the revoke applies (then not found) or a demotion. */
@@ -60,12 +66,22 @@ export interface LeaseCheckpoint {
   readonly remainingTtlSeconds: number;
 }
 
+/** A scheduled checkpoint (etcd's leaseCheckpointHeap item). */
+interface DueCheckpoint {
+  readonly id: LeaseId;
+  readonly dueMs: number;
+}
+
 export class Lessor implements LeaseAttachments {
   private readonly leases = new Map<LeaseId, Lease>();
   private readonly itemMap = new Map<Bytes, LeaseId>();
   private primary = false;
-  /** Leases with a checkpoint due, by due time. */
-  private readonly checkpointDue = new Map<LeaseId, number>();
+  /**
+   * Scheduled checkpoints. A multiset, as etcd's heap: a lease may have several (each applied
+   * checkpoint, and each grant, promotion or renewal's clearing checkpoint, schedules one more);
+   * entries of a revoked lease stay until due, and are skipped then.
+   */
+  private checkpointDue: DueCheckpoint[] = [];
 
   constructor(readonly config: LessorConfig = DEFAULT_LESSOR_CONFIG) {
     assert(config.minTtlSeconds > 0, 'lessor: minTtlSeconds > 0');
@@ -109,9 +125,8 @@ export class Lessor implements LeaseAttachments {
     const txn = store.write();
     for (const key of l.sortedKeys()) txn.deleteRange(key, undefined);
     this.leases.delete(id);
-    this.checkpointDue.delete(id);
     txn.end();
-    assert(!this.leases.has(id) && !this.checkpointDue.has(id), 'lessor: a revoked lease is forgotten');
+    assert(!this.leases.has(id), 'lessor: a revoked lease is forgotten');
     assert(l.keys.size === 0, 'lessor: revoke detached every key');
     return undefined;
   }
@@ -121,11 +136,30 @@ export class Lessor implements LeaseAttachments {
     const l = this.leases.get(id);
     if (l === undefined) return { kind: 'lease-not-found' };
     if (l.expired(nowMs)) return { kind: 'expired' };
-    const clearCheckpoint = this.config.checkpointingEnabled && l.remainingTtlSeconds > 0;
+    if (this.config.checkpointingEnabled && l.remainingTtlSeconds > 0) return { kind: 'clear-checkpoint', lease: l };
+    // No checkpoint is scheduled here: etcd's Renew schedules none (an applied checkpoint,
+    // a grant and a promotion do).
     l.refresh(nowMs, 0);
-    this.scheduleCheckpointIfNeeded(l, nowMs);
     assert(!l.expired(nowMs) && l.expiryMs !== Infinity, 'lessor: a renewed lease is live and expires');
-    return { kind: 'renewed', ttlSeconds: l.ttlSeconds, clearCheckpoint };
+    return { kind: 'renewed', ttlSeconds: l.ttlSeconds };
+  }
+
+  /**
+   * The end of a renewal that cleared a checkpoint (etcd 3.4's Renew after le.cp returns, the
+   * checkpoint of 0 applied or its wait timed out): the lease starts again from its remaining
+   * TTL, the full TTL once the clearing checkpoint applied. Answers the granted TTL whatever
+   * happened meanwhile, as etcd 3.4.23 does (a lease revoked during the wait is still answered
+   * as renewed: etcd#20547, fixed in 3.4.38). etcd refreshes the Lease object even when it was
+   * revoked or its lessor demoted meanwhile; no one reads that expiry then (a follower's
+   * leases never expire, a revoked lease is gone), so it is refreshed here only when still held
+   * by a primary lessor.
+   */
+  renewCleared(l: Lease, nowMs: number): number {
+    if (this.primary && this.leases.get(l.id) === l) {
+      l.refresh(nowMs, 0);
+      assert(!l.expired(nowMs) && l.expiryMs !== Infinity, 'lessor: a renewed lease is live and expires');
+    }
+    return l.ttlSeconds;
   }
 
   timeToLive(id: LeaseId, nowMs: number): TimeToLive | undefined {
@@ -163,8 +197,8 @@ export class Lessor implements LeaseAttachments {
   demote(): void {
     this.primary = false;
     for (const l of this.leases.values()) l.forever();
-    this.checkpointDue.clear();
-    assert(this.checkpointDue.size === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: a follower\'s leases never expire');
+    this.checkpointDue = [];
+    assert(this.checkpointDue.length === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: a follower\'s leases never expire');
   }
 
   /**
@@ -182,21 +216,29 @@ export class Lessor implements LeaseAttachments {
     return due.map((l) => l.id);
   }
 
-  /** Checkpoints to propose now (etcd's findDueScheduledCheckpoints). */
+  /**
+   * Checkpoints to propose now (etcd's findDueScheduledCheckpoints): due entries in due order
+   * (ties by lease id), until `limit` checkpoints; an entry whose lease is gone, expired or
+   * renewed within the last second is dropped without a checkpoint (and without a next one).
+   */
   findDueCheckpoints(nowMs: number, limit: number): LeaseCheckpoint[] {
-    if (!this.config.checkpointingEnabled || !this.primary) return [];
-    const due = [...this.checkpointDue.entries()].filter(([, t]) => t <= nowMs)
-      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+    if (!this.config.checkpointingEnabled || !this.primary || this.checkpointDue.length === 0) return [];
+    const due = this.checkpointDue.filter((c) => c.dueMs <= nowMs);
+    if (due.length === 0) return [];
+    due.sort((a, b) => a.dueMs - b.dueMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const out: LeaseCheckpoint[] = [];
-    for (const [id] of due) {
+    let taken = 0;
+    for (const { id } of due) {
       if (out.length >= limit) break;
-      this.checkpointDue.delete(id);
+      taken++;
       const l = this.leases.get(id);
       if (l === undefined || l.expired(nowMs)) continue;
       const remaining = Math.ceil(l.remainingMs(nowMs) / 1000);
       if (remaining >= l.ttlSeconds) continue;
       out.push({ id, remainingTtlSeconds: remaining });
     }
+    const popped = new Set(due.slice(0, taken));
+    this.checkpointDue = this.checkpointDue.filter((c) => !popped.has(c));
     assert(out.length <= limit && out.every((c) => c.remainingTtlSeconds > 0 && c.remainingTtlSeconds < (this.leases.get(c.id)?.ttlSeconds ?? 0)), 'lessor: a checkpoint saves a remaining TTL between 0 and the granted TTL');
     return out;
   }
@@ -226,7 +268,7 @@ export class Lessor implements LeaseAttachments {
   restore(leases: readonly [string, number, number][], store: MvccStore): void {
     this.leases.clear();
     this.itemMap.clear();
-    this.checkpointDue.clear();
+    this.checkpointDue = [];
     this.primary = false;
     for (const [id, ttl, remaining] of leases) {
       const l = new Lease(BigInt(id), ttl);
@@ -238,7 +280,7 @@ export class Lessor implements LeaseAttachments {
     for (const kv of live.kvs) {
       if (kv.lease !== NO_LEASE && this.leases.has(kv.lease)) this.attach(kv.lease, kv.key);
     }
-    assert(!this.primary && this.checkpointDue.size === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: restored leases never expire until promotion');
+    assert(!this.primary && this.checkpointDue.length === 0 && [...this.leases.values()].every((l) => l.expiryMs === Infinity), 'lessor: restored leases never expire until promotion');
     assert(this.attachmentsConsistent(), 'lessor: every attached key maps to its lease and back');
   }
 
@@ -254,7 +296,7 @@ export class Lessor implements LeaseAttachments {
   private scheduleCheckpointIfNeeded(l: Lease, nowMs: number): void {
     if (!this.config.checkpointingEnabled || !this.primary) return;
     if (l.remainingTtl() * 1000 > this.config.checkpointIntervalMs) {
-      this.checkpointDue.set(l.id, nowMs + this.config.checkpointIntervalMs);
+      this.checkpointDue.push({ id: l.id, dueMs: nowMs + this.config.checkpointIntervalMs });
     }
   }
 

@@ -25,7 +25,7 @@ import { normalizeMeasured } from '../api/normal-form.ts';
 import type { BuggifyPort, MemberEventSink } from './buggify.ts';
 import { NO_BUGGIFY } from './buggify.ts';
 import type { MemberConfig } from './member-config.ts';
-import type { Applied, Classified, MemberHeader, Proposal, Refused, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
+import type { Applied, Classified, MemberHeader, Proposal, ProposeFirst, Refused, StateMachinePort, WatchStreamPort, WireReply } from './state-machine-port.ts';
 import { violated } from '../invariant-violation.ts';
 import type { EntryData } from '../raft/types.ts';
 import { withFields } from '../object/with-fields.ts';
@@ -415,9 +415,19 @@ export class EtcdStateMachine implements StateMachinePort {
     return this.ok(S.HashKVResponse, { header: {}, hash: h.hash, compact_revision: h.compactRevision } as never);
   }
 
-  private keepAlive(r: LeaseKeepAliveRequest, nowMs: number): WireReply {
+  private keepAlive(r: LeaseKeepAliveRequest, nowMs: number): WireReply | ProposeFirst {
     const id = r.ID ?? 0n;
-    const res = this.applier.lessor.renew(id, nowMs);
+    const lessor = this.applier.lessor;
+    const res = lessor.renew(id, nowMs);
+    if (res.kind === 'clear-checkpoint') {
+      // etcd's Renew: the checkpoint of 0 goes through raft before the refresh, so every member
+      // forgets the checkpointed remaining TTL and the next leader restarts the lease in full.
+      const checkpoints = [{ ID: id, remaining_TTL: 0 }];
+      return {
+        entry: (requestId) => raftRequestData({ id: requestId, body: { kind: 'lease_checkpoint', request: { checkpoints } } }),
+        then: (now) => this.ok(S.LeaseKeepAliveResponse, { header: {}, ID: id, TTL: lessor.renewCleared(res.lease, now) } as never),
+      };
+    }
     // The member holds a renew until its lessor is primary (renewReady): etcd never answers a
     // keep-alive with "not primary".
     if (res.kind === 'not-primary') throw violated('server', 'renew-on-primary', `keep-alive of lease ${id} served by a lessor that is not primary`);

@@ -20,7 +20,7 @@ import { PendingRequests } from './pending-requests.ts';
 import type { PeerMessage } from './peer-protocol.ts';
 import type { RaftPort, RaftReady } from './raft-port.ts';
 import { ReadIndexLoop } from './read-index-loop.ts';
-import type { Classified, MemberHeader, Proposal, Refused, StateMachinePort, WireError, WireReply } from './state-machine-port.ts';
+import type { Classified, MemberHeader, Proposal, ProposeFirst, Refused, StateMachinePort, WireError, WireReply } from './state-machine-port.ts';
 import { ClientWatchStreams } from './client-watch-streams.ts';
 import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -101,6 +101,11 @@ interface HeldLeaseRequest {
   readonly redirect: () => void;
   readonly deadlineMs: number;
 }
+/** A lease request whose entry (ProposeFirst) is on its way through raft: answered by `then` once it applied here or timed out. */
+interface ProposedFirst {
+  readonly then: (nowMs: number) => WireReply;
+  readonly answer: (r: WireReply) => void;
+}
 
 /** The cluster id every member reports (one simulated cluster per world). */
 const CLUSTER_ID = '14841639068965178418';
@@ -138,6 +143,7 @@ export class Member {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly forwarded = new Map<number, { waiter: Waiter; deadlineMs: number }>();
   private heldLease: HeldLeaseRequest[] = [];
+  private readonly proposedFirst = new PendingRequests<ProposedFirst>();
   private awaitingApply: AppliedWaiter[] = [];
   private readonly watches: ClientWatchStreams;
   private readonly recentIds = new RecentIds();
@@ -283,6 +289,8 @@ export class Member {
       for (const s of due) this.raft.reportSnapshot(s.to, false);
     }
     for (const w of this.pending.expire(now)) this.replyError(w, ErrTimeout);
+    // etcd's Renew ignores raftRequestOnce's timeout and refreshes the lease anyway.
+    if (this.proposedFirst.size > 0) for (const p of this.proposedFirst.expire(now)) p.answer(p.then(now));
     for (const [id, f] of this.forwarded) {
       if (f.deadlineMs > now) continue;
       this.forwarded.delete(id);
@@ -525,9 +533,33 @@ export class Member {
   /** Serves a lease request on the leader now, or holds it while the renew would block. */
   private serveLease(lease: LeaderLease, answer: (r: WireReply) => void, redirect: () => void): void {
     const now = this.env.nowMs();
-    if (lease.ready === undefined || lease.ready(now)) return answer(lease.serve(now));
+    if (lease.ready === undefined || lease.ready(now)) return this.answerLease(lease, answer, now);
     if (this.heldLease.length >= HELD_LEASE_MAX) return answer({ ok: false, error: errorBody(ErrTooManyRequests) });
     this.heldLease.push({ lease, answer, redirect, deadlineMs: now + requestTimeoutMs(this.config) });
+  }
+
+  /** Serves a lease request now; one that proposes an entry first is answered once it applied (or timed out). */
+  private answerLease(lease: LeaderLease, answer: (r: WireReply) => void, now: number): void {
+    const r = lease.serve(now);
+    if ('ok' in r) return answer(r);
+    this.proposeFirst(r, answer, now);
+  }
+
+  /**
+   * etcd's raftRequestOnce for a lease request's entry: proposed, then waited for until it
+   * applies on this member or the request timeout passes. Its caller (lessor.Renew) ignores
+   * every error, so a proposal refused here is answered at once.
+   */
+  private proposeFirst(r: ProposeFirst, answer: (r: WireReply) => void, now: number): void {
+    const then = (): void => answer(r.then(now));
+    if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return then();
+    if (this.proposedFirst.full) return then();
+    const requestId = this.newRequestId();
+    this.proposedFirst.register(requestId, { then: r.then, answer }, now + requestTimeoutMs(this.config));
+    if (!this.raft.propose(r.entry(requestId))) {
+      this.proposedFirst.take(requestId);
+      then();
+    }
   }
 
   /** After applies and ticks: serve held lease requests that can be, redirect all if no longer leader. */
@@ -537,7 +569,7 @@ export class Member {
     this.heldLease = [];
     for (const h of held) {
       if (!this.isLeader) h.redirect();
-      else if (h.lease.ready?.(now) !== false) h.answer(h.lease.serve(now));
+      else if (h.lease.ready?.(now) !== false) this.answerLease(h.lease, h.answer, now);
       else if (h.deadlineMs <= now) h.answer({ ok: false, error: errorBody(ErrTimeout) });
       else this.heldLease.push(h);
     }
@@ -608,6 +640,8 @@ export class Member {
       for (let i = 0; i < revoked.length; i++) this.leaseExpiry.onRevoked(revoked[i] as number);
       const w = r.requestId === '' ? undefined : this.pending.take(r.requestId);
       if (w !== undefined) this.answerApplied(w, r.reply);
+      const p = this.proposedFirst.size === 0 || r.requestId === '' ? undefined : this.proposedFirst.take(r.requestId);
+      if (p !== undefined) p.answer(p.then(now));
     }
     this.appliedIndex = e.index;
     this.env.onApply?.(e);

@@ -44,7 +44,7 @@ export type Classified =
    * not applied yet): the member holds the request and serves it once `ready` turns true
    * (the revoke applied: TTL 0) or its lessor is demoted.
    */
-  | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply; readonly ready?: (nowMs: number) => boolean }
+  | { readonly kind: 'leader-lease'; readonly serve: (nowMs: number) => WireReply | ProposeFirst; readonly ready?: (nowMs: number) => boolean }
   /** Served at once from local state (lease list, maintenance status and hash). */
   | { readonly kind: 'local'; readonly serve: () => WireReply }
   /**
@@ -59,6 +59,17 @@ export type Classified =
    * then classifies it again; after the request timeout it answers `timeoutError`.
    */
   | { readonly kind: 'wait-applied'; readonly index: number; readonly timeoutError: WireError };
+
+/**
+ * A lease request that proposes an entry through raft and waits before it answers: etcd 3.4's
+ * Renew of a lease with a checkpointed remaining TTL proposes a checkpoint of 0 (raftRequestOnce)
+ * and refreshes the lease once it applied, or once the request timeout passed (the error is
+ * ignored: the lease is refreshed either way). `then` answers at that moment.
+ */
+export interface ProposeFirst {
+  readonly entry: (requestId: string) => EntryData;
+  readonly then: (nowMs: number) => WireReply;
+}
 
 export type Refused = Extract<Classified, { kind: 'invalid' }>;
 export type Proposal = Extract<Classified, { kind: 'propose' }>;

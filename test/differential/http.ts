@@ -1,5 +1,5 @@
 // The differential test's HTTP client: one JSON POST, and a watch stream read for a while.
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 
 export interface HttpReply {
   status: number;
@@ -11,16 +11,38 @@ export function postJson(endpoint: string, path: string, body: unknown): Promise
 }
 
 /** POSTs `text` as it is (malformed bodies included). */
-export function postText(endpoint: string, path: string, text: string | undefined): Promise<HttpReply> {
+export async function postText(endpoint: string, path: string, text: string | undefined): Promise<HttpReply> {
+  const { status, body } = await exchange(endpoint, 'POST', path, text);
+  return { status, body };
+}
+
+/** An HTTP answer as a differential test compares it: its headers and trailers too. */
+export interface HttpExchange extends HttpReply {
+  /** Lower-case names; not the ones two HTTP stacks legitimately differ in (framing, date). */
+  headers: Record<string, string>;
+  trailers: Record<string, string>;
+}
+
+/** Headers that say how bytes travel or when, not what the server answered. */
+const FRAMING_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/** The headers a differential test compares (lower-case names, sorted). */
+export function answerHeaders(res: IncomingMessage): Record<string, string> {
+  const kept = Object.keys(res.headers).filter((k) => !FRAMING_HEADERS.has(k)).sort();
+  return Object.fromEntries(kept.map((k) => [k, String(res.headers[k])]));
+}
+
+/** `method` on `path` with `text` as its body (none when undefined): status, headers, body (JSON when it is), trailers. */
+export function exchange(endpoint: string, method: string, path: string, text: string | undefined): Promise<HttpExchange> {
   return new Promise((resolve, reject) => {
-    const req = request(endpoint + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request(endpoint + path, { method, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { text += chunk; });
       res.on('end', () => {
         let parsed: unknown = text;
         try { parsed = JSON.parse(text); } catch { /* keep the raw text */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, body: parsed, headers: answerHeaders(res), trailers: Object.fromEntries(Object.entries(res.trailers).map(([k, v]) => [k, String(v)])) });
       });
     });
     req.on('error', reject);
@@ -45,9 +67,10 @@ export async function watchFor(endpoint: string, createRequest: unknown, quietMs
  * watchFor with the request body's text as it is (several requests, malformed ones): the HTTP
  * status and the JSON values the response held (a refusal's one error object included).
  */
-export function watchText(endpoint: string, text: string, quietMs: number, maxMs: number): Promise<{ status: number; body: unknown[] }> {
+export function watchText(endpoint: string, text: string, quietMs: number, maxMs: number): Promise<{ status: number; body: unknown[]; headers: Record<string, string> }> {
   return new Promise((resolve, reject) => {
     let status = 0;
+    let headers: Record<string, string> = {};
     const out: unknown[] = [];
     let buffer = '';
     let quietTimer: NodeJS.Timeout | undefined;
@@ -55,6 +78,7 @@ export function watchText(endpoint: string, text: string, quietMs: number, maxMs
     let chunks = 0;
     const req = request(endpoint + '/v3/watch', { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       status = res.statusCode ?? 0;
+      headers = answerHeaders(res);
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         chunks++;
@@ -79,7 +103,7 @@ export function watchText(endpoint: string, text: string, quietMs: number, maxMs
       if (buffer.trim() !== '') {
         try { out.push(JSON.parse(buffer)); } catch { out.push(buffer); }
       }
-      resolve({ status, body: out });
+      resolve({ status, body: out, headers });
     };
     const armQuiet = (): void => {
       if (out.length === 0) return; // nothing yet: only maxMs bounds the wait for the created response

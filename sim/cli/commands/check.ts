@@ -46,6 +46,7 @@ import { watchRecordOf } from '../../history/watch-record-line.ts';
 import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-known-bugs.ts';
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
+import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -357,6 +358,22 @@ function tooLargeResult(model: ModelName, err: HistoryTooLarge): Linearizability
   return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: err.message };
 }
 
+/**
+ * A real run's leader timeline beside its report's history.jsonl (leader-timeline.jsonl): its
+ * lease verdict is then judged as the run judged it (lease-of-run.ts).
+ */
+function readRunTimeline(file: string): { file: string; content: LeaderTimelineFile } | undefined {
+  if (basename(file) !== 'history.jsonl') return undefined;
+  const timeline = join(dirname(file), LEADER_TIMELINE_FILE);
+  if (!existsSync(timeline)) return undefined;
+  try {
+    return { file: timeline, content: parseLeaderTimeline(readText(timeline, timeline)) };
+  } catch (err) {
+    if (err instanceof HistoryParseError) throw new BadHistory(`${timeline}:${err.line}: ${err.reason}`, true);
+    throw err;
+  }
+}
+
 /** One file's verdicts: linearizability, and the watch and lease checkers' where they ran. */
 interface CheckedFile {
   result: LinearizabilityResult;
@@ -417,7 +434,10 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, { autoCompaction: args.autoCompaction });
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
-    const lease = leases !== undefined && leases.hasLeases(history.ops) ? leases.checkHistoryLeases(history.ops) : undefined;
+    const timeline = leases !== undefined && leases.hasLeases(history.ops) ? readRunTimeline(file) : undefined;
+    const lease = leases === undefined || !leases.hasLeases(history.ops) ? undefined
+      : timeline === undefined ? leases.checkHistoryLeases(history.ops)
+      : (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
     if (watch !== undefined) out.watch = watch;

@@ -37,8 +37,9 @@ export function gatewayBody(path: string, bytes: Buffer): GatewayBody {
   const body = parsed instanceof GoNumber ? 0 : parsed instanceof GoString ? parsed.value : parsed;
   const odd = holdsGoNumber(body);
   const schema = requestSchema(path);
-  // The member decodes its own requests; the ones answered beside it are decoded here.
-  if (schema !== undefined && (odd || Object.hasOwn(LOCAL_REQUESTS, path))) {
+  // Decoded here, as the gateway decodes before its gRPC call: a refusal is the gateway's own
+  // (no gRPC metadata), though the member would refuse the same body in the same words.
+  if (schema !== undefined) {
     const decoded = decodeMessage(schema, body);
     if (!decoded.ok) return { ok: false, message: decoded.error };
   }

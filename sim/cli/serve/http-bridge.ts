@@ -2,7 +2,7 @@
 // simulated client calls; POST /v3/watch is a streaming response of {"result": WatchResponse}
 // lines, fed by a simulated watch stream, like etcd's gateway. Status codes and the error
 // body {"error","code","message"} follow grpc-gateway.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { gatewayBody, gatewayStreamRequest } from './gateway-body.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
@@ -17,6 +17,7 @@ import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
 import { asClient } from './member-gate.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
+import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, muxAnswer } from './http-mux.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -32,15 +33,28 @@ export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
 /** Bound on one unary request body. */
 const BODY_BYTES_MAX = 2 * 1024 * 1024;
 
+/** The gateway paths that stream their answers (or their requests). */
+const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);
+
 /** etcd serves some paths twice (/v3/kv/lease/revoke, /v3beta/...); one canonical path each. */
 export function canonicalPath(url: string): string {
-  const path = (url.split('?')[0] ?? '').replace(/^\/v3(beta|alpha)\//, '/v3/');
+  const path = (url.split('?')[0] ?? '').replace(/^\/v3beta\//, '/v3/');
   return path.startsWith('/v3/kv/lease/') ? '/v3/lease/' + path.slice('/v3/kv/lease/'.length) : path;
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown, wrapResult = false): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function writeJson(res: ServerResponse, status: number, body: unknown, wrapResult = false, headers: OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(wrapResult ? { result: body } : body) + (wrapResult ? '\n' : ''));
+}
+
+/** A gateway answer the gRPC call gave, with the call's header metadata. */
+function grpcAnswer(res: ServerResponse, body: unknown, wrapResult = false): void {
+  writeJson(res, 200, body, wrapResult, GRPC_SUCCESS_HEADERS);
+}
+
+/** A stream's 200, with the call's header metadata. */
+function startStream(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json', ...GRPC_SUCCESS_HEADERS });
 }
 
 /** The request's auth token: grpc-gateway passes the Authorization header on as metadata "authorization". */
@@ -52,8 +66,15 @@ function tokenOf(req: IncomingMessage): string | undefined {
 /** gRPC's UNKNOWN: how the gateway answers an error that carries no gRPC status (a decoder's). */
 const GRPC_UNKNOWN = 2;
 
-function grpcError(res: ServerResponse, code: number, message: string): void {
+/** An error the gateway made itself (a body it could not decode): no gRPC metadata. */
+function gatewayError(res: ServerResponse, code: number, message: string): void {
   writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code });
+}
+
+/** An error the gRPC call returned: its trailer metadata after the body. */
+function grpcError(res: ServerResponse, code: number, message: string): void {
+  res.addTrailers(GRPC_ERROR_TRAILERS);
+  writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code }, false, GRPC_ERROR_HEADERS);
 }
 
 export class HttpBridge {
@@ -63,6 +84,14 @@ export class HttpBridge {
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
+    addCorsHeaders(res);
+    const refused = muxAnswer(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
+    if (refused !== undefined) {
+      req.resume();
+      res.writeHead(refused.status, refused.headers);
+      res.end(refused.body);
+      return;
+    }
     const path = canonicalPath(req.url ?? '/');
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
@@ -70,16 +99,6 @@ export class HttpBridge {
     if (path === '/metrics') return this.metrics(res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
     if (path === '/v3/election/observe') return this.observe(req, res);
-    if (!UNARY_PATHS.has(path)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not Found');
-      return;
-    }
-    if (req.method !== 'POST' && req.method !== 'PUT') {
-      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Method Not Allowed');
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -92,10 +111,10 @@ export class HttpBridge {
 
   private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
     const read = gatewayBody(path, bytes);
-    if (!read.ok) return grpcError(res, 3, read.message);
+    if (!read.ok) return gatewayError(res, 3, read.message);
     const body = read.body;
     const answer = (r: GateResult): void => {
-      if (r.ok) return writeJson(res, 200, r.body, path === '/v3/lease/keepalive');
+      if (r.ok) return grpcAnswer(res, r.body, path === '/v3/lease/keepalive');
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
@@ -103,7 +122,7 @@ export class HttpBridge {
     const request = (body ?? {}) as Record<string, unknown>;
     const schema = CONCURRENCY_REQUESTS[path];
     const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
-    if (decoded !== undefined && !decoded.ok) return grpcError(res, 3, decoded.error);
+    if (decoded !== undefined && !decoded.ok) return gatewayError(res, 3, decoded.error);
     const gate = asClient(this.gate, token);
     if (path === '/v3/lock/lock') {
       const pending = lock(gate, request, answer);
@@ -127,7 +146,7 @@ export class HttpBridge {
     req.resume();
     takeSnapshot(this.gate, this.admin, tokenOf(req), (r) => {
       if (!r.ok) return grpcError(res, r.error.code, r.error.message);
-      res.writeHead(200, { 'content-type': 'application/json' });
+      startStream(res);
       for (const chunk of r.chunks) res.write(JSON.stringify({ result: chunk }) + '\n');
       res.end();
     });
@@ -139,17 +158,16 @@ export class HttpBridge {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const read = gatewayBody('/v3/election/observe', Buffer.concat(chunks));
-      if (!read.ok) return grpcError(res, 3, read.message);
+      if (!read.ok) return gatewayError(res, 3, read.message);
       const body = read.body as Record<string, unknown>;
       const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
-      if (!decoded.ok) return grpcError(res, 3, decoded.error);
-      res.writeHead(200, { 'content-type': 'application/json' });
+      if (!decoded.ok) return gatewayError(res, 3, decoded.error);
+      startStream(res);
       const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
       res.on('close', () => pending.cancel());
     });
   }
 
-  /** etcd's /health: healthy when the member knows a leader and serves a linearizable read. */
   /**
    * The process's resident memory as the scrape arrives: the Status behind the other figures
    * writes the member's whole backend (its size), a passing peak that is serve's own bookkeeping,
@@ -160,15 +178,23 @@ export class HttpBridge {
     memberStatus(this.gate, this.admin, (st) => writeMetrics(res, st, rssBytes));
   }
 
+  /**
+   * etcd's /health: healthy when the member knows a leader and serves a linearizable read. Its
+   * handler sets no Content-Type: Go's sniffing of the JSON text names it text/plain.
+   */
   private health(res: ServerResponse): void {
+    const answer = (healthy: boolean): void => {
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(JSON.stringify({ health: healthy ? 'true' : 'false' }));
+    };
     this.gate.call('/v3/maintenance/status', {}, (st) => {
       const leader = st.ok ? (st.body as { leader?: string }).leader : undefined;
-      if (leader === undefined) return writeJson(res, 503, { health: 'false' });
+      if (leader === undefined) return answer(false);
       // etcd 3.4's checkHealth: with authentication on, the read's "user name is empty" or
       // "permission denied" still shows a serving member.
       this.gate.call('/v3/kv/range', { key: 'aGVhbHRo', keys_only: true, limit: '1' }, (r) => {
         const healthy = r.ok || r.error.message === 'etcdserver: user name is empty' || r.error.message === 'etcdserver: permission denied';
-        writeJson(res, healthy ? 200 : 503, { health: healthy ? 'true' : 'false' });
+        answer(healthy);
       });
     });
   }
@@ -185,7 +211,7 @@ export class HttpBridge {
     let stopped = false;
     let handle: WatchHandle | undefined;
     const open = (): WatchHandle => {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      startStream(res);
       return this.gate.openWatch({
         response: (body) => {
           if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
@@ -204,7 +230,7 @@ export class HttpBridge {
           stopped = true;
           if (handle === undefined) {
             closed = true;
-            grpcError(res, GRPC_UNKNOWN, read.message);
+            gatewayError(res, GRPC_UNKNOWN, read.message);
           }
           return;
         }

@@ -8,6 +8,7 @@ import { runReportDir, writeRunReportTo } from '../../report/index.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { RealRunOutput } from './real-run.ts';
 import { runRealEtcd } from './real-run.ts';
+import { LEADER_TIMELINE_FILE, leaderTimelineLines } from '../../history/leader-timeline-file.ts';
 
 export interface ExecuteRealOptions {
   scenario: Scenario;
@@ -35,6 +36,7 @@ export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: R
   }
   await writeRunReportTo(dir, { results: output.results, history: output.history, watches: output.watches, trace: [], scenario: output.scenario });
   writeFileSync(join(dir, 'scenario.json'), `${JSON.stringify(o.scenario, null, 2)}\n`);
+  writeFileSync(join(dir, LEADER_TIMELINE_FILE), `${leaderTimelineLines(output.leaderTimeline).join('\n')}\n`);
   if (output.lockHistory !== undefined) writeFileSync(join(dir, 'lock-history.jsonl'), output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n');
   if (output.results.valid === true) removeDataDirs(output.workDir);
   moveInto(output.workDir, join(dir, 'etcd'));

@@ -17,7 +17,8 @@ import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
 import { convergence, defaultCheckers } from '../../run/checks.ts';
 import { startClients } from '../../run/clients.ts';
-import { historyCheckers } from '../../run/history-checkers.ts';
+import { historyCheckers, leaseCheckOptions } from '../../run/history-checkers.ts';
+import type { LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 import { opCounts } from '../../run/results-build.ts';
 import type { Results } from '../../run/results.ts';
 import type { RunOutput } from '../../run/run.ts';
@@ -107,6 +108,8 @@ export interface RealTarget {
 export interface RealRunOutput extends Omit<RunOutput, 'trace' | 'checkpoints'> {
   /** The folder holding each member's data directory and log (moved into the report by the caller). */
   workDir: string;
+  /** What the lease checker judged with beyond the history (the report's leader-timeline.jsonl, for `detcd check`). */
+  leaderTimeline: LeaderTimelineFile;
 }
 
 /** The etcd binary's version ("3.4.23"), or a usage error naming the binary. */
@@ -298,10 +301,25 @@ async function drive(
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const checkers = judge(scenario, history, lockHistory, liveness, cluster);
   const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable, pastUs);
-  const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir };
+  const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir, leaderTimeline: leaderTimelineOf(scenario, cluster) };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
   return out;
 }
+
+/** The run's leader timeline and the lease checker's other options, as judge() gave them. */
+function leaderTimelineOf(scenario: Scenario, cluster: RealCluster): LeaderTimelineFile {
+  // The options judge() gave the lease checker (a real run's have no function but the renewal proof, rebuilt from the samples).
+  const { renewalProof: _proof, ...lease } = leaseCheckOptions({ scenario, leaderChangesUs: leaderChangesOf(cluster) });
+  return {
+    members: cluster.memberIds(),
+    samples: cluster.poller.samples,
+    stopped: cluster.stopped,
+    samplesTruncated: cluster.poller.samplesTruncated,
+    lease,
+  };
+}
+
+const leaderChangesOf = (cluster: RealCluster): number[] => cluster.poller.leaders.map((l) => l.startUs);
 
 function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster): Record<string, CheckResult> {
   // The Raft invariants watch every member's internal state on every event: a real process does
@@ -316,7 +334,7 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   // the nemesis stopped (a real etcd's answers do not name the renewing leader's term).
   const proof = renewalProof(cluster.memberIds(), cluster.poller.samples, cluster.stopped);
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
-  const leaderChangesUs = cluster.poller.leaders.map((l) => l.startUs);
+  const leaderChangesUs = leaderChangesOf(cluster);
   const caughtUp = watchesCaughtUpRevision(liveness);
   Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
   return out;

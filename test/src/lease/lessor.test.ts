@@ -112,7 +112,26 @@ describe('lessor', () => {
     lessor.demote();
     lessor.promote(100_000, 1000);
     expect(lessor.timeToLive(1n, 100_000)?.ttlSeconds).toBe(541);
-    expect(lessor.renew(1n, 100_000)).toMatchObject({ kind: 'renewed', clearCheckpoint: true });
+    // etcd's Renew: the checkpoint of 0 goes through raft first; the refresh comes after it applied.
+    const res = lessor.renew(1n, 100_000);
+    if (res.kind !== 'clear-checkpoint') throw new Error(`expected clear-checkpoint, got ${res.kind}`);
+    expect(lessor.timeToLive(1n, 100_000)?.ttlSeconds).toBe(541);
+    lessor.checkpoint(1n, 0, 100_500);
+    expect(lessor.renewCleared(res.lease, 100_500)).toBe(600);
+    expect(lessor.timeToLive(1n, 100_500)?.ttlSeconds).toBe(600);
+    expect(lessor.renew(1n, 101_000)).toEqual({ kind: 'renewed', ttlSeconds: 600 });
+  });
+
+  it('keeps every scheduled checkpoint of a lease, as etcd\'s heap: each one due proposes one', () => {
+    const { lessor } = setup({ ...DEFAULT_LESSOR_CONFIG, checkpointingEnabled: true, checkpointIntervalMs: 10_000 });
+    lessor.promote(0, 0);
+    lessor.grant(1n, 60, 0);
+    lessor.checkpoint(1n, 55, 5_000);
+    // Two entries now (grant's at 10 s, the checkpoint's at 15 s); a renewal schedules none.
+    expect(lessor.renew(1n, 6_000).kind).toBe('clear-checkpoint');
+    expect(lessor.findDueCheckpoints(10_000, 10)).toEqual([{ id: 1n, remainingTtlSeconds: 50 }]);
+    expect(lessor.findDueCheckpoints(15_000, 10)).toEqual([{ id: 1n, remainingTtlSeconds: 45 }]);
+    expect(lessor.findDueCheckpoints(100_000, 10)).toEqual([]);
   });
 
   it('snapshot and restore keep leases and reattach keys, with expiry forever', () => {

@@ -110,6 +110,7 @@ describe('keep-alives on a leader whose lessor is not primary yet', () => {
     sm.promoteLessor(100, 1000);
     expect(c.ready?.(200)).toBe(true);
     const r = c.serve(200);
+    if (!('ok' in r)) throw new Error('no checkpoint to clear');
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.body).toMatchObject({ ID: '7', TTL: '5' });
   });

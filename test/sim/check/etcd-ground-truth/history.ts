@@ -338,7 +338,9 @@ export class GroundRun {
       reply = this.cluster.propose(c, this.nowMs);
     } else if (c.kind === 'leader-lease') {
       if (c.ready !== undefined && !c.ready(this.nowMs)) return false;
-      reply = c.serve(this.nowMs);
+      const r = c.serve(this.nowMs);
+      if (!('ok' in r)) throw new Error('ground truth: a renewal that clears a lease checkpoint is not modelled (it runs without checkpointing)');
+      reply = r;
     } else if (c.kind === 'local') reply = c.serve();
     else if (c.kind === 'invalid') reply = { ok: false, error: c.error };
     else throw new Error(`ground truth: ${c.kind} is not modelled (it sends no auth requests or tokens)`);

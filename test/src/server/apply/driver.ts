@@ -27,8 +27,13 @@ export class SingleMemberDriver {
         return c.read();
       case 'local':
         return c.serve();
-      case 'leader-lease':
-        return c.serve(this.nowMs);
+      case 'leader-lease': {
+        const r = c.serve(this.nowMs);
+        if ('ok' in r) return r;
+        // A renewal that clears a checkpoint: its entry applies, then it answers.
+        this.sm.apply(++this.index, 1, r.entry(String(this.requestSeq++)), this.nowMs);
+        return r.then(this.nowMs);
+      }
       case 'propose': {
         const { data } = c.encode(String(this.requestSeq++));
         return this.sm.apply(++this.index, 1, data, this.nowMs).reply;

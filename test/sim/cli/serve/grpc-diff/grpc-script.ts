@@ -481,8 +481,49 @@ export const GATEWAY_WATCHES: string[] = [
   '{"create_request":{"key":"YQ=="}}[]{"progress_request":{}}',
 ];
 
+/** A gateway request: a body as JSON or as raw text; `method` (default POST) for the HTTP framing's steps. */
+export type GatewayStep = ({ path: string; body: object } | { path: string; text: string }) & { method?: string };
+
+/**
+ * The HTTP framing of the client port (sim/cli/serve/http-mux.ts): CORS preflights, methods each
+ * path refuses, paths no mux serves, which answers carry the gRPC call's metadata (a success's
+ * header, an error's trailer) and which do not (the gateway's own decode errors). Reads only.
+ */
+const GATEWAY_FRAMING: GatewayStep[] = [
+  { method: 'OPTIONS', path: '/v3/kv/range', text: '' },
+  { method: 'OPTIONS', path: '/nope', text: '' },
+  { method: 'GET', path: '/v3/kv/range', text: '' },
+  { method: 'PUT', path: '/v3/kv/range', body: { key: b('a') } },
+  { method: 'DELETE', path: '/v3/kv/range', text: '' },
+  { method: 'GET', path: '/nope', text: '' },
+  { method: 'GET', path: '/', text: '' },
+  { method: 'GET', path: '/v3/', text: '' },
+  { path: '/v3/nope', body: {} },
+  { method: 'PUT', path: '/v3beta/nope', body: {} },
+  { path: '/v3beta/kv/range', body: { key: b('a') } },
+  { path: '/v3alpha/kv/range', body: { key: b('a') } },
+  { path: '/v3/kv/range?x=1', body: { key: b('a') } },
+  { method: 'GET', path: '/health', text: '' },
+  { path: '/health', body: {} },
+  { method: 'HEAD', path: '/health', text: '' },
+  { method: 'GET', path: '/version', text: '' },
+  { path: '/version', body: {} },
+  { method: 'HEAD', path: '/version', text: '' },
+  { method: 'HEAD', path: '/metrics', text: '' },
+  { method: 'GET', path: '/v3/watch', text: '' },
+  { method: 'PUT', path: '/v3/watch', body: {} },
+  { method: 'GET', path: '/v3/maintenance/snapshot', text: '' },
+  { method: 'GET', path: '/v3/election/observe', text: '' },
+  { path: '/v3/kv/put', body: { key: '' } },
+  { path: '/v3/kv/range', text: '{bad' },
+  { path: '/v3/kv/txn', body: { compare: [{ key: b('a'), target: 'NOPE' }] } },
+  { path: '/v3/kv/lease/revoke', body: { ID: '5' } },
+  { path: '/v3/lease/leases', body: {} },
+  { path: '/v3/election/observe', body: { name: 5 } },
+];
+
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
-export const GATEWAY_SCRIPT: ({ path: string; body: object } | { path: string; text: string })[] = [
+export const GATEWAY_SCRIPT: GatewayStep[] = [
   { path: '/v3/lock/lock', body: { name: b('gw'), lease: '8999' } },
   { path: '/v3/lock/unlock', body: {} },
   { path: '/v3/lock/lock', body: { name: b('gw'), lease: 'abc' } },
@@ -507,6 +548,7 @@ export const GATEWAY_SCRIPT: ({ path: string; body: object } | { path: string; t
   { path: '/v3/auth/role/list', body: {} },
   { path: '/v3/auth/role/grant', body: { name: 'r', perm: { key: b('a') } } },
   ...GATEWAY_INTEGERS,
+  ...GATEWAY_FRAMING,
 ];
 
 const SIDE_CALL_MS = 10_000;
