@@ -41,6 +41,8 @@ const { checkMutex } = await load('sim/check/mutex.js');
 const { watchesCaughtUpRevision } = await load('sim/run/liveness.js');
 /** sim/cli/target-etcd/real-run.ts's search bound for a real run (its timed-out writes make searches longer). */
 const REAL_LINEARIZABILITY_STEPS_MAX = 20_000_000;
+const { parseLeaderTimeline } = await load('sim/history/leader-timeline-file.js');
+const { renewalProof } = await load('sim/check/renewal-proof.js');
 const lib = { opToEdn: (await load('sim/report/edn.js')).opToEdn, check: (await load('sim/cli/commands/check.js')).check };
 
 const jsonl = (file) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)) : undefined);
@@ -50,19 +52,25 @@ function loadRun(dir) {
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   // The liveness verdict as recorded: where it converged, every open watch had caught up (the watch checker's "complete").
   const liveness = results.checkers?.liveness;
-  return { scenario: scenario.scenario ?? scenario, leaders: results.leaders ?? [], real: results.target?.kind === 'etcd', liveness, history: jsonl(join(dir, 'history.jsonl')), watches: jsonl(join(dir, 'watches.jsonl')) ?? [], lockHistory: jsonl(join(dir, 'lock-history.jsonl')) };
+  // A real run's leader timeline (leader-timeline.jsonl, from runs that keep it): its renewal proof.
+  const timelineFile = join(dir, 'leader-timeline.jsonl');
+  const leaderTimeline = existsSync(timelineFile) ? readFileSync(timelineFile, 'utf8') : undefined;
+  return { scenario: scenario.scenario ?? scenario, leaders: results.leaders ?? [], real: results.target?.kind === 'etcd', liveness, history: jsonl(join(dir, 'history.jsonl')), watches: jsonl(join(dir, 'watches.jsonl')) ?? [], lockHistory: jsonl(join(dir, 'lock-history.jsonl')), leaderTimeline };
 }
 
 function judge(run) {
   if (run.real) {
-    // A real etcd run is judged as sim/cli/target-etcd/real-run.ts judges it, less the polled
-    // leader timeline's renewal proof (not in the report: lease rules 4, 6 and 7 and the lock
-    // checker's renewals are weaker here); lease answers carry the answering member's term.
+    // A real etcd run is judged as sim/cli/target-etcd/real-run.ts judges it: with the renewal
+    // proof of the polled leader timeline its report keeps (leader-timeline.jsonl; a report from
+    // before it has none, and lease rules 4, 6 and 7 and the lock checker's renewals are weaker
+    // there); lease answers carry the answering member's term.
     const names = new Set(run.scenario.checkers ?? defaultCheckers(run.scenario));
     for (const n of ['raft', 'convergence', 'liveness', 'lock']) names.delete(n);
     const caughtUp = watchesCaughtUpRevision(run.liveness);
-    const out = historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs), linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) });
-    if (run.lockHistory !== undefined) out['lock'] = checkMutex(run.lockHistory);
+    const timeline = run.leaderTimeline === undefined ? undefined : parseLeaderTimeline(run.leaderTimeline);
+    const proof = timeline === undefined ? undefined : renewalProof(timeline.members, timeline.samples, timeline.stopped);
+    const out = historyCheckers(names, run.history, run.watches, { scenario: run.scenario, leaderChangesUs: run.leaders.map((l) => l.startUs), linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, ...(proof === undefined ? {} : { renewalProof: proof }), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) });
+    if (run.lockHistory !== undefined) out['lock'] = checkMutex(run.lockHistory, undefined, proof);
     return out;
   }
   return runChecks({ scenario: run.scenario, history: run.history, watches: run.watches, lockHistory: run.lockHistory, liveness: run.liveness, raft: { valid: true, summary: 'not judged here' }, leaders: run.leaders, stop: undefined });

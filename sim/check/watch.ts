@@ -18,6 +18,8 @@
 //   compact revision itself is still readable (etcd: minRev < compactRev in syncWatchers); a
 //   cancel whose record keeps only the "compacted" error text (etcd's robustness reports) is
 //   not judged here, and its watch only up to its last progress notification;
+// - cancel: no event after a watch's Canceled response, whoever asked for the cancel (etcd 3.4's
+//   send loop forgets the id: eventsAfterCancel);
 // - header: a response's header revision is at or past every event it carries;
 // - complete (only with caughtUpRevision: a recording that ended once every open watch had caught
 //   up, as detcd's liveness phase ends): a watch neither cancelled nor closed (a record with
@@ -47,7 +49,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -418,6 +420,10 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
         eventsAfterCancel(op, r, report);
         break;
       }
+      if (r.canceled) {
+        eventsAfterCancel(op, r, report);
+        break;
+      }
       const lastEvent = r.events.length > 0 ? r.events[r.events.length - 1]!.revision : 0;
       // A watch "from now" needs the revision after its Created response's (etcd: wsrev + 1).
       const fromNow = r.created && !r.canceled && op.startRevision === 0 ? r.headerRevision + 1 : 0;
@@ -432,16 +438,22 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
 }
 
 /**
- * etcd sends a watch cancelled by a compaction nothing more: the cancel travels on the watcher's
- * own channel after every event it was sent (mvcc/watchable_store.go syncWatchers), and the
- * watcher leaves its group with it. (A cancel the client asked for may still be followed by
- * events already queued on the stream, so only compaction cancels are judged.)
+ * etcd sends a cancelled watch nothing more. A cancel by compaction travels on the watcher's own
+ * channel after every event it was sent (mvcc/watchable_store.go syncWatchers), and the watcher
+ * leaves its group with it. Any other Canceled response (the client's cancel request, a create
+ * refused) goes out on the stream's control channel, and the stream's send loop then forgets the
+ * watch id: responses for it still queued are held as for a watch not yet created and never sent
+ * (etcd 3.4 v3rpc/watch.go sendLoop: `if c.Canceled { delete(ids, wid) }`, later responses of an
+ * id not in ids go to `pending`). Events may come between the client's cancel request and the
+ * Canceled response, never after it.
  */
 function eventsAfterCancel(op: WatchOp, cancel: WatchResponse, report: Report): void {
   const after = op.responses.slice(op.responses.indexOf(cancel) + 1).find((r) => r.events.length > 0);
   if (after === undefined) return;
   const e = after.events[0]!;
-  report('compaction', op.process, e.revision, `${eventText(e)} after the watch was cancelled as compacted${cancel.compactRevision > 0 ? ` at revision ${cancel.compactRevision}` : ''}: a cancelled watch is sent nothing more`);
+  const compacted = cancel.compactRevision > 0 || cancel.compactedUnrecorded;
+  if (compacted) report('compaction', op.process, e.revision, `${eventText(e)} after the watch was cancelled as compacted${cancel.compactRevision > 0 ? ` at revision ${cancel.compactRevision}` : ''}: a cancelled watch is sent nothing more`);
+  else report('cancel', op.process, e.revision, `${eventText(e)} after the watch's Canceled response: etcd's send loop forgets a cancelled watch id and sends it nothing more`);
 }
 
 interface Merged {

@@ -287,9 +287,14 @@ export class ClusterInvariants {
 
   /** leader-has-votes: a leader of term T was granted T's votes by a quorum of its voters (itself included). */
   private checkLeaderVotes(host: MemberHost, seen: Seen): void {
-    const term = host.term;
     // Looked at already (the key below is in leadersChecked): the common case, a leader that keeps leading.
-    if (seen.leaderVotesTerm === term) return;
+    // The count is a method of its own: its closure's variables would make V8 allocate a context
+    // at every call of the method holding them, this early return included (every event a leader runs).
+    if (seen.leaderVotesTerm !== host.term) this.countLeaderVotes(host, seen);
+  }
+
+  private countLeaderVotes(host: MemberHost, seen: Seen): void {
+    const term = host.term;
     const key = `${host.id}@${term}`;
     // Votes past the bound are not remembered: nothing to count them by then.
     if (this.leadersChecked.has(key) || this.votes.size >= VOTES_KEPT_MAX) return;

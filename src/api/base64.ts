@@ -48,25 +48,46 @@ function decode(text: string): { ok: true; bytes: Bytes } | { ok: false; error: 
 /**
  * The bytes of padded base64 text of whole quanta, only alphabet characters before the padding
  * (what every encoder writes): without the careful walk's array per quantum. Undefined for
- * anything else, which the careful walk decodes or names the error of.
+ * anything else, which the careful walk decodes or names the error of. The bytes go to an array
+ * first and become one string at the end: a string grown three characters at a time left a
+ * rope of short strings per value as garbage (20 KB for a 1 KiB value, most of serve's
+ * allocation under `etcdctl check datascale`).
  */
 function decodeWellFormed(text: string): Bytes | undefined {
   const n = text.length;
   if (n % 4 !== 0) return undefined;
   const pad = n === 0 || text.charCodeAt(n - 1) !== 61 ? 0 : text.charCodeAt(n - 2) === 61 ? 2 : 1;
   const whole = pad === 0 ? n : n - 4;
-  let out = '';
+  const out = new Uint8Array((whole / 4) * 3 + (pad === 0 ? 0 : 3 - pad));
+  let o = 0;
   for (let i = 0; i < whole; i += 4) {
     const a = sextet(text, i), b = sextet(text, i + 1), c = sextet(text, i + 2), d = sextet(text, i + 3);
     if ((a | b | c | d) < 0) return undefined;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
-    out += String.fromCharCode(v >> 16, (v >> 8) & 255, v & 255);
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
   }
-  if (pad === 0) return out;
-  const a = sextet(text, whole), b = sextet(text, whole + 1), c = pad === 1 ? sextet(text, whole + 2) : 0;
-  if ((a | b | c) < 0) return undefined;
-  const v = (a << 18) | (b << 12) | (c << 6);
-  return pad === 2 ? out + String.fromCharCode(v >> 16) : out + String.fromCharCode(v >> 16, (v >> 8) & 255);
+  if (pad !== 0) {
+    const a = sextet(text, whole), b = sextet(text, whole + 1), c = pad === 1 ? sextet(text, whole + 2) : 0;
+    if ((a | b | c) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = v >> 16;
+    if (pad === 1) out[o++] = (v >> 8) & 255;
+  }
+  return binaryString(out);
+}
+
+/** Characters per String.fromCharCode call: far inside every engine's bound on arguments. */
+const CHARS_PER_CALL = 4096;
+
+/** The bytes as a binary string (one char per byte); apply, as a spread of a typed array is 8x slower in V8. */
+function binaryString(bytes: Uint8Array): Bytes {
+  const chars = bytes as unknown as number[];
+  if (bytes.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, chars);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += CHARS_PER_CALL) out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHARS_PER_CALL) as unknown as number[]);
+  return out;
 }
 
 function sextet(text: string, i: number): number {

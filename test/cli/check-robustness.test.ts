@@ -100,6 +100,28 @@ describe('detcd check: etcd robustness-test reports', () => {
     expect(stale.out.join('\n')).toMatch(/a write with a known revision in \(202, 289\] put or deleted it \(a stale answer\)/);
   });
 
+  it('exports a txn comparing a version (EtcdCondition.ExpectedVersion) and judges it: a compare answered against the version fails', async () => {
+    // A put of "k" (version 1), then a txn "version(k) == 1 ? put k" answered succeeded or not.
+    const history = (succeeded: boolean): string => [
+      { time: 1, process: 0, type: 'invoke', f: 'kv/put', value: { key: 'aw==', value: 'MQ==' } },
+      { time: 2, process: 0, type: 'ok', f: 'kv/put', value: { header: { revision: '2' } } },
+      { time: 3, process: 0, type: 'invoke', f: 'kv/txn', value: { compare: [{ key: 'aw==', target: 'VERSION', result: 'EQUAL', version: '1' }], success: [{ request_put: { key: 'aw==', value: 'Mg==' } }] } },
+      { time: 4, process: 0, type: 'ok', f: 'kv/txn', value: { header: { revision: succeeded ? '3' : '2' }, succeeded, responses: succeeded ? [{ response_put: { header: { revision: '3' } } }] : [] } },
+    ].map((o, index) => JSON.stringify({ index, ...o })).join('\n') + '\n';
+    const tool = join(import.meta.dirname, '../../bench/tools/robustness-export.mjs');
+    const verdicts: number[] = [];
+    for (const succeeded of [true, false]) {
+      const from = join(dir, `version-compare-${succeeded}.jsonl`);
+      writeFileSync(from, history(succeeded));
+      const out = join(dir, `version-compare-${succeeded}`);
+      const p = spawnSync(process.execPath, [tool, from, out], { encoding: 'utf8' });
+      expect(p.status, p.stderr).toBe(0);
+      expect(readFileSync(join(out, 'client-1', 'operations.json'), 'utf8')).toContain('"Conditions":[{"Key":"k","ExpectedVersion":1}]');
+      verdicts.push((await cli(['check', '--model', 'etcd', out])).code);
+    }
+    expect(verdicts).toEqual([0, 1]);
+  });
+
   it('refuses a grant answered with the id of a lease granted 3 µs before and not revoked: etcd answers "lease already exists"', async () => {
     const regrant = '{"ClientId":2,"Input":{"Type":"leaseGrant","LeaseGrant":{"LeaseID":7587869191925512706},"LeaseRevoke":null,"Range":null,"Txn":null,"Defragment":null,"Compact":null},"Call":6500,"Output":{"Txn":null,"Range":null,"LeaseGrant":{"LeaseID":7587869191925512706},"LeaseRevoke":null,"Defragment":null,"Compact":null,"ClientError":"","Revision":2,"Persisted":false,"PersistedRevision":0,"Error":""},"Return":6800}\n';
     const r = await cli(['check', '--model', 'etcd', '--json', copy('regrant', 3, (text) => regrant + text)]);

@@ -2,13 +2,13 @@
 // oracle) and to `detcd serve`; every response must be identical field for field, apart from
 // cluster and member ids and raft terms. In CI a missing etcd fails the test; elsewhere the
 // test says that it skipped.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { Prng } from '../../sim/world/prng.ts';
-import { startServe, type ServeHandle } from '../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from './etcd-process.ts';
+import { startEtcd } from './etcd-process.ts';
 import { next, type DiffRequest, type GenContext } from './generator.ts';
 import { postJson, postText, watchFor } from './http.ts';
 import { firstDifference, normalize } from './normalize.ts';
+import { suiteServers } from './etcd-and-serve.ts';
 import { describeWithRealEtcd } from './real-etcd-suite.ts';
 
 const SEQUENCES = Number(process.env['DETCD_DIFF_SEQUENCES'] ?? 12);
@@ -51,20 +51,11 @@ function headerRevision(reply: unknown): number | undefined {
 }
 
 describeWithRealEtcd('detcd serve answers exactly like a single-member etcd 3.4', ['etcd'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    etcd = await startEtcd(tools.etcd);
-    detcd = await startServe({ port: 0, nodes: 1, seed: SEED });
-  });
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: SEED });
 
   test(`${SEQUENCES} random sequences of ${REQUESTS_PER_SEQUENCE} requests get identical responses (seed ${SEED})`, async () => {
-    const oracle = etcd!.endpoint;
-    const subject = detcd!.endpoint;
+    const oracle = servers.etcd.endpoint;
+    const subject = servers.serve.endpoint;
     let compared = 0;
     let watches = 0;
     let watchesReread = 0;

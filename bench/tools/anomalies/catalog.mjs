@@ -1,8 +1,8 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
 import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision } from './kv-anomalies.mjs';
-import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey } from './lease-anomalies.mjs';
-import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut } from './watch-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
+import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
   { name: 'stale-read', checker: 'linearizable', inject: staleRead },
@@ -32,6 +32,8 @@ export const ANOMALIES = [
   { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
+  // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel.
+  { name: 'watch-event-after-client-cancel', checker: 'watch', inject: watchEventAfterClientCancel, forms: ['run', 'jsonl', 'edn'] },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
   { name: 'watch-delete-never-put', checker: 'watch', inject: watchDeleteNeverPut },
@@ -54,5 +56,9 @@ export const ANOMALIES = [
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
   { name: 'lease-regrant-revives-key', checker: 'lease', inject: leaseRegrantRevivesKey },
   { name: 'lease-ttl-after-revoke', checker: 'lease', inject: leaseTtlAfterRevoke, forms: ['run'] },
+  // Judged with a leader timeline that says which keep-alives the leader in office renewed: a run's
+  // checkers, and detcd check of a real run's report with its leader-timeline.jsonl (the jsonl
+  // form of a real run keeps it; of a simulated run it has none, and the edn and robustness forms never).
+  { name: 'lease-revoked-early', checker: 'lease', inject: leaseRevokedEarly, forms: ['run', 'jsonl'] },
   { name: 'lock-overlap', checker: 'lock', inject: lockOverlap },
 ];

@@ -22,7 +22,8 @@ const jsonLines = (ops) => ops.map((o) => JSON.stringify(o)).join('\n') + '\n';
 function filesOf(form, root, run, lib) {
   switch (form) {
     case 'jsonl':
-      return { 'history.jsonl': jsonLines(run.history), ...(run.watches.length > 0 ? { 'watches.jsonl': jsonLines(run.watches) } : {}) };
+      // A real run's report: its leader timeline beside the history (detcd check judges its leases as the run did).
+      return { 'history.jsonl': jsonLines(run.history), ...(run.watches.length > 0 ? { 'watches.jsonl': jsonLines(run.watches) } : {}), ...(run.leaderTimeline === undefined ? {} : { 'leader-timeline.jsonl': run.leaderTimeline }) };
     case 'edn':
       return { 'history.edn': run.history.map((op) => lib.opToEdn(op)).join('\n') + '\n' };
     case 'robustness':

@@ -265,3 +265,38 @@ export function leaseRegrantRevivesKey(run, rng) {
   ];
   return { ...run, history: withOps(run.history, ops), site: `lease ${s.rv.id} revoked at revision ${s.rev}, granted again 1 µs later; a read then shows its key ${unb64(s.kv.key)} at mod_revision ${s.kv.mod_revision}` };
 }
+
+/**
+ * lease-revoked-early: a TimeToLive sent 1 µs after a keep-alive of a lease was answered with a
+ * TTL answers "not found" (TTL -1, no grantedTTL) from a member past the grant, no revoke of the
+ * lease asked for by then: a lessor ended the lease before the renewal + TTL (etcd#15247's
+ * deposed lessor). Only a leader timeline says the keep-alive renewed on the leader in office (a
+ * run's checkers; a real run's report keeps it, leader-timeline.jsonl, for detcd check).
+ */
+export function leaseRevokedEarly(run, rng) {
+  const pairs = pairOps(run.history);
+  const ttls = grantedTtl(pairs);
+  const grantRev = new Map();
+  for (const p of pairs) if (p.inv.f === 'lease/grant' && isOk(p)) grantRev.set(String(p.done.value?.ID), num(p.done.value?.header?.revision));
+  const revokeAsked = new Map();
+  for (const p of pairs) if (p.inv.f === 'lease/revoke' && !revokeAsked.has(String(p.inv.value?.ID))) revokeAsked.set(String(p.inv.value?.ID), p.inv.time);
+  const sites = [];
+  for (const p of pairs) {
+    if (p.inv.f !== 'lease/keepalive' || !isOk(p) || num(p.done.value?.TTL) <= 0) continue;
+    const id = String(p.inv.value?.ID);
+    if (!ttls.has(id) || (revokeAsked.get(id) ?? Infinity) <= p.done.time + 2) continue;
+    let top = 0;
+    for (const q of pairs) if (isOk(q) && q.done.time <= p.done.time) top = Math.max(top, num(q.done.value?.header?.revision));
+    if (top > grantRev.get(id)) sites.push({ p, id, top });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const header = { ...clone(s.p.done.value.header), revision: String(s.top) };
+  const node = s.p.done.node === undefined ? {} : { node: s.p.done.node };
+  const [asker] = freshProcesses(run.history, 1);
+  const ops = [
+    { index: 0, time: s.p.done.time + 1, process: asker, type: 'invoke', f: 'lease/timetolive', value: { ID: s.id } },
+    { index: 0, time: s.p.done.time + 2, process: asker, type: 'ok', f: 'lease/timetolive', value: { header, ID: s.id, TTL: '-1' }, ...node },
+  ];
+  return { ...run, history: withOps(run.history, ops), site: `lease ${s.id} (TTL ${ttls.get(s.id)} s) reported gone 1 µs after its keep-alive was answered with a TTL, no revoke asked for` };
+}

@@ -201,3 +201,19 @@ export function watchDeleteNeverPut(run, rng) {
   const process = run.watches[s.r].process;
   return { ...run, watches: watches.filter((rec) => rec.process === process), site: `a delete of ${Buffer.from(s.key, 'base64').toString('latin1')}, a key never put, beside ${describe(run.watches, s)} (its watcher's records only)` };
 }
+
+/**
+ * watch-event-after-client-cancel: a Canceled response (no compact revision: the client's own
+ * cancel request answered) inserted before a response with events of the same watch. etcd 3.4's
+ * send loop forgets a watch id once its Canceled response is sent (v3rpc/watch.go sendLoop), so
+ * those events cannot follow it.
+ */
+export function watchEventAfterClientCancel(run, rng) {
+  const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.i === 0 && run.watches[ev.r].request === undefined)));
+  if (s === undefined) return undefined;
+  const rec = run.watches[s.r];
+  const watches = clone(run.watches);
+  const cancel = { process: rec.process, time: rec.time, ...(rec.node === undefined ? {} : { node: rec.node }), response: { header: { ...clone(rec.response.header), revision: String(s.rev - 1) }, watch_id: rec.response.watch_id ?? '0', canceled: true } };
+  watches.splice(s.r, 0, cancel);
+  return { ...run, watches, site: `a Canceled response (the client's cancel) before ${describe(run.watches, s)}` };
+}

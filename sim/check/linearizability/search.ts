@@ -102,8 +102,10 @@ export class PartitionSearch<S, I, O> {
 
   /** The order gated ops are tried in at a node (see tryFloating). */
   readonly floatOrder: FloatOrder;
-  /** An op no linearization can place (Model.doomed), and why: the search only looks for a prefix to show. */
-  readonly doomed: { id: number; reason: string } | undefined;
+  /** An op no linearization can place (Model.doomed), and why: the search then only looks for a prefix to show. Found when first asked (layout.ts). */
+  get doomed(): { id: number; reason: string } | undefined {
+    return this.layout.doomed;
+  }
 
   /**
    * `layout`: the partition's read-only layout, when another search over the same ops (another
@@ -126,7 +128,6 @@ export class PartitionSearch<S, I, O> {
     this.twin = l.twin;
     this.reach = l.reach;
     this.gateCheck = l.gateCheck;
-    this.doomed = l.doomed;
     this.remaining = l.finiteOps;
     this.floating = l.floating;
     this.entryTime = l.entryTime;
@@ -180,7 +181,8 @@ export class PartitionSearch<S, I, O> {
     const model = this.model;
     while (true) {
       if (this.remaining === 0) return (this.status = 'valid');
-      if (this.doomed !== undefined && this.steps >= DOOMED_PREFIX_STEPS) return (this.status = 'invalid');
+      // Steps first: the doomed op is looked for only by a search that has not decided by then.
+      if (this.steps >= DOOMED_PREFIX_STEPS && this.layout.doomed !== undefined) return (this.status = 'invalid');
       if (this.steps >= limit) return this.status;
       if (this.cache.size > this.maxCacheEntries) {
         this.unknownReason = `memory budget: more than ${this.maxCacheEntries} cached search nodes`;

@@ -142,6 +142,17 @@ describe('watch guarantees', () => {
     expect(checkWatch([...stream(0, [{ ...hdr(1), created: true }, cancel], from2), ...stream(0, [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 5, 5, 1)])], { ...all, start_revision: '4' })]).valid).toBe(true);
   });
 
+  it('fail on an event after a watch\'s Canceled response the client asked for (cancel): etcd 3.4\'s send loop forgets the watch id', () => {
+    // The client's cancel request answered Canceled at revision 2 (no compact revision), then an
+    // event of revision 3 for that watch: etcd holds it as for a watch never created.
+    const canceled = { ...hdr(2), watch_id: '0', canceled: true };
+    const late = checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), canceled, resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1))])]));
+    expect(late.violations.map((v) => v.guarantee)).toEqual(['cancel']);
+    expect(late.violations[0]!.message).toMatch(/PUT "a"@3 after the watch's Canceled response/);
+    // Events before the Canceled response (queued while the cancel request was on its way) pass.
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)]), resp(3, [put('a', '2', 2, 3, 2, kv('a', '1', 2, 2, 1))]), canceled])).valid).toBe(true);
+  });
+
   it('fail on a response whose header revision is below an event it carries (planted watch-header-behind-events)', () => {
     const behind = [{ ...hdr(1), created: true }, { ...resp(2, [put('a', '1', 2, 2, 1)]), ...hdr(1) }];
     const r = checkWatch(stream(0, behind));

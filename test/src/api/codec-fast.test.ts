@@ -49,6 +49,22 @@ describe('hand-written encoders of nested messages', () => {
     expect(JSON.stringify(encodeMessage(S.WatchResponse, { events: [{ prev_kv: { key: '' }, type: 'PUT', kv: { key: 'a' } }] })))
       .toBe('{"events":[{"kv":{"key":"YQ=="},"prev_kv":{}}]}');
   });
+
+  it('encode one KeyValue once: every response that carries it shares one frozen object (a stored KeyValue never changes)', () => {
+    const kv = { key: 'k', create_revision: 2, mod_revision: 3, version: 2, value: 'v', lease: 0n };
+    const first = encodeKeyValue(kv);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(encodeKeyValue(kv)).toBe(first);
+    expect((encodeMessage(S.RangeResponse, { kvs: [kv, kv] })['kvs'] as unknown[])).toEqual([first, first]);
+    expect((encodeMessage(S.RangeResponse, { kvs: [kv] })['kvs'] as unknown[])[0]).toBe(first);
+    const events = encodeMessage(S.WatchResponse, { events: [{ kv, prev_kv: kv }] })['events'] as { kv: unknown; prev_kv: unknown }[];
+    expect(events[0]?.kv).toBe(first);
+    expect(events[0]?.prev_kv).toBe(first);
+    // Another object with the same fields is encoded on its own, to an equal object.
+    const twin = encodeKeyValue({ ...kv });
+    expect(twin).not.toBe(first);
+    expect(twin).toEqual(first);
+  });
 });
 
 /** Plain gateway JSON for `schema`, in either spelling of each field, with nulls and fields of no schema. */

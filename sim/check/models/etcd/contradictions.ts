@@ -28,6 +28,7 @@ import { decodeKey } from './json.ts';
 import { forEachStoredValue, putKeys } from './write-keys.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 import { packedNumbers } from '../../packed-map.ts';
+import { stableOrderByTwo } from '../../stable-order.ts';
 
 export interface Contradiction {
   /** The op whose answer cannot be placed. */
@@ -45,6 +46,9 @@ interface KnownWrite {
   puts: Set<string> | undefined;
   /** Per key, every value the write may store there (any txn branch); absent: any value (ignore_value). */
   values: Map<string, Set<string>> | undefined;
+  /** A flat put's key, and its original request's, decoded once read (writeShows). */
+  key: string | undefined;
+  originalKey: string | undefined;
 }
 
 /** Revision → the write with a known answer (or known effect) that made it. */
@@ -57,7 +61,7 @@ function knownWrites(ops: readonly EtcdOp[]): Map<number, KnownWrite> {
     if (pre === undefined || o === undefined || 'error' in o || op.input.servedAt !== undefined) continue;
     const made = f === 'kv/put' || ('effective' in o && f === 'kv/txn') || (f === 'kv/txn' && 'response' in o && txnWrites(request, o.response));
     if (!made) continue;
-    out.set(pre + 1, { id: op.id, op, puts: undefined, values: undefined });
+    out.set(pre + 1, { id: op.id, op, puts: undefined, values: undefined, key: undefined, originalKey: undefined });
   }
   return out;
 }
@@ -71,8 +75,9 @@ function writeShows(w: KnownWrite, key: string, value: string | undefined): bool
   const original = w.op.input.original ?? request;
   if (f === 'kv/put') {
     // The same as the txn case's sets for a flat put, without building them (most known writes are puts).
-    if (decodeKey(request['key']) !== key) return false;
-    if (value === undefined || original['ignore_value'] === true || decodeKey(original['key']) !== key) return true;
+    // Decoded once per write: an answer shows a put's revision at every read of its key until the next write.
+    if ((w.key ?? (w.key = decodeKey(request['key']))) !== key) return false;
+    if (value === undefined || original['ignore_value'] === true || (w.originalKey ?? (w.originalKey = decodeKey(original['key']))) !== key) return true;
     return value === (typeof original['value'] === 'string' ? original['value'] : '');
   }
   if (w.puts === undefined || w.values === undefined) {
@@ -203,16 +208,35 @@ function miscounted(seen: readonly SeenKv[], c: GapConstraints, since: number): 
   return undefined;
 }
 
+/** Whether two sightings show one creation, mod_revision and version (the creation count is the same for both). */
+const sameCount = (a: Sighting, b: Sighting): boolean => a.create === b.create && a.mod === b.mod && a.version === b.version;
+
+/** The sightings sorted by (mod_revision, revision), equal ones in their order (a stable sort). */
+function byModThenAt(seen: readonly SeenKv[]): SeenKv[] {
+  const n = seen.length;
+  const mods = new Float64Array(n);
+  const ats = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    mods[j] = seen[j]!.s.mod;
+    ats[j] = seen[j]!.s.at;
+  }
+  const order = stableOrderByTwo(mods, ats);
+  const out: SeenKv[] = [];
+  for (let i = 0; i < n; i++) out.push(seen[order[i]!]!);
+  return out;
+}
+
 const later = (a: SeenKv, b: SeenKv): boolean => a.s.at > b.s.at || (a.s.at === b.s.at && a.ret > b.ret);
 
 /** miscounted for one key's sightings (`f`: the key's facts). */
-function miscountedKey(key: string, list: SeenKv[], f: KeyFacts, c: GapConstraints, since: number): Contradiction | undefined {
-  list.sort((a, b) => a.s.mod - b.s.mod || a.s.at - b.s.at);
+function miscountedKey(key: string, seen: readonly SeenKv[], f: KeyFacts, c: GapConstraints, since: number): Contradiction | undefined {
+  const list = byModThenAt(seen);
   for (let i = 0; i < list.length; i++) {
     const b = list[i]!;
-    // Its creation: version 1 at mod C.
+    // Its creation: version 1 at mod C. The same (create, mod, version) as the sighting before
+    // (most of a key's sightings: every read of it until the next write) passed this already.
     const made = b.s.version - 1;
-    if (b.s.create > since && (made < countIn(f.puts, b.s.create, b.s.mod) || made > countIn(f.puts, b.s.create, b.s.mod) + countIn(f.maybePuts, b.s.create, b.s.mod) + countIn(c.gaps, b.s.create, b.s.mod) || (made === 0) !== (b.s.mod === b.s.create))) {
+    if (b.s.create > since && !(i > 0 && sameCount(list[i - 1]!.s, b.s)) && (made < countIn(f.puts, b.s.create, b.s.mod) || made > countIn(f.puts, b.s.create, b.s.mod) + countIn(f.maybePuts, b.s.create, b.s.mod) + countIn(c.gaps, b.s.create, b.s.mod) || (made === 0) !== (b.s.mod === b.s.create))) {
       return { id: b.id, reason: `the answer shows ${JSON.stringify(key)} created at ${b.s.create} at version ${b.s.version} with mod_revision ${b.s.mod}, which the writes in between cannot make` };
     }
     if (i === 0) continue;

@@ -3,11 +3,11 @@
 // permissions, root), against a real etcd 3.4 started by the test and against `detcd serve`,
 // through the shared step loop (test/differential/etcdctl-runner.ts): output and exit code must
 // be equal after normalizeCtl. Without etcd or etcdctl the test says it skipped (fails under CI).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { expect, test } from 'vitest';
+import { startEtcd } from '../../../differential/etcd-process.ts';
 import { describeStep, differences, hostPort, identities, runStep, type CtlStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
 import { normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
+import { suiteServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 const ROOT = '--user=root:r';
@@ -55,18 +55,10 @@ async function runScript(endpoint: string): Promise<string[]> {
 }
 
 describeWithRealEtcd('etcdctl user, role and auth commands print the same against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 9 })]);
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 9 });
 
   test(`${AUTH_SCRIPT.length} commands, output for output`, async () => {
-    const [oracle, subject] = await Promise.all([runScript(etcd!.endpoint), runScript(detcd!.endpoint)]);
+    const [oracle, subject] = await Promise.all([runScript(servers.etcd.endpoint), runScript(servers.serve.endpoint)]);
     if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
     expect(differences(oracle, subject)).toBe('');
     // The script means something only if etcd itself did what it says.

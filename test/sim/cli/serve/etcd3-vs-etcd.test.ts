@@ -5,10 +5,10 @@
 // maintenance and cluster calls; every line — results and the client's own error classes and
 // messages — must be equal once lease ids are named by first appearance. Without etcd the test
 // says it skipped (and fails under CI).
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { Etcd3 } from 'etcd3';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { startEtcd } from '../../../differential/etcd-process.ts';
+import { suiteServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 import { etcd3Script, normalizeTranscript, type Transcript } from './etcd3-diff/etcd3-script.ts';
 
@@ -22,19 +22,11 @@ async function transcriptOf(endpoint: string): Promise<Transcript> {
 }
 
 describeWithRealEtcd('the etcd3 npm client gets the same answers from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 3 })]);
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 3 });
 
   test('every call of the script, line for line', async () => {
-    const oracle = await transcriptOf(etcd!.endpoint);
-    const subject = await transcriptOf(detcd!.endpoint);
+    const oracle = await transcriptOf(servers.etcd.endpoint);
+    const subject = await transcriptOf(servers.serve.endpoint);
     if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
     const differences = oracle.flatMap((line, i) => (line === subject[i] ? [] : [`step ${i}\n  etcd:  ${line}\n  detcd: ${subject[i]}`]));
     expect(differences.join('\n')).toBe('');

@@ -6,12 +6,12 @@
 // and exit code must be equal after normalizeCtl (ids, names and URLs as the member's role,
 // raft terms and indexes, sizes, lease ids, hashes, remaining TTLs, timings — never revisions).
 // Without etcd or etcdctl the test says it skipped (and fails under CI).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { expect, test } from 'vitest';
+import { startEtcd } from '../../../differential/etcd-process.ts';
 import { describeStep, differences, grantedLease, hostPort, identities, runStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
 import { CTL_SCRIPT, normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
 import { normalizeReply } from './grpc-diff/normalize-reply.ts';
+import { suiteServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 /** Each step's output, normalised; `rewritten`: the -w protobuf steps whose bytes Go's Printf rewrote (see StepOutput). */
@@ -33,19 +33,11 @@ async function runScript(endpoint: string): Promise<{ outputs: string[]; rewritt
 }
 
 describeWithRealEtcd('etcdctl, flag by flag, prints the same against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 5 })]);
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 5 });
 
   test(`${CTL_SCRIPT.length} commands, output for output`, async () => {
-    const oracle = await runScript(etcd!.endpoint);
-    const subject = await runScript(detcd!.endpoint);
+    const oracle = await runScript(servers.etcd.endpoint);
+    const subject = await runScript(servers.serve.endpoint);
     if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.outputs.join('\n'));
     // A -w protobuf step Printf rewrote on etcd's side (its random ids) cannot be compared.
     for (const i of oracle.rewritten) {

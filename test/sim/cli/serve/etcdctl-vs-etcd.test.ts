@@ -8,9 +8,9 @@
 // each server), HashKV values (detcd's hash is not bbolt's CRC) and remaining lease TTLs (each
 // server's countdown is checked against its own timing here). In CI a missing etcd or etcdctl
 // fails the test; elsewhere it says that it skipped.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { expect, test } from 'vitest';
+import { startEtcd } from '../../../differential/etcd-process.ts';
+import { suiteServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 import { normalizeEtcdctl } from '../../../differential/etcdctl-normalize.ts';
 import { describeStep, grantedLease, hostPort, identities, runStep, type CtlStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
@@ -123,20 +123,11 @@ function expectCountdown(who: string, readings: readonly TtlReading[]): void {
 }
 
 describeWithRealEtcd('etcdctl prints the same against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    etcd = await startEtcd(tools.etcd);
-    detcd = await startServe({ port: 0, nodes: 1, seed: 11 });
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 11 });
 
   test(`${SCRIPT.length} etcdctl commands, output for output`, async () => {
-    const oracle = await runScript(etcd!.endpoint);
-    const subject = await runScript(detcd!.endpoint);
+    const oracle = await runScript(servers.etcd.endpoint);
+    const subject = await runScript(servers.serve.endpoint);
     if (process.env["DETCD_SHOW"] !== undefined) console.log(subject.outputs.join("\n"));
     for (let i = 0; i < SCRIPT.length; i++) expect(subject.outputs[i], `step ${i}`).toBe(oracle.outputs[i]);
     expect(subject.ttls.length).toBe(oracle.ttls.length);

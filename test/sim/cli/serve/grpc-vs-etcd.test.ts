@@ -8,9 +8,8 @@
 // turns authentication on in fresh servers and sends tokens as gRPC metadata "token" and
 // "authorization", bogus, missing and not-yet-applied ones, and the gateway's Authorization
 // header. Without etcd the test says it skipped (and fails under CI).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { expect, test } from 'vitest';
+import { startEtcd } from '../../../differential/etcd-process.ts';
 import { firstDifference } from '../../../differential/normalize.ts';
 import { exchange, watchText } from '../../../differential/http.ts';
 
@@ -21,6 +20,7 @@ import { GATEWAY_SCRIPT, GATEWAY_WATCHES, runScript, SCRIPT, type Outcome, type 
 import { byWatch, normalizeReply } from './grpc-diff/normalize-reply.ts';
 import { RawClient } from './grpc-diff/raw-client.ts';
 import { AUTH_SCRIPT, runAuthScript } from './grpc-diff/auth-script.ts';
+import { suiteServers, withServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 
 async function scriptAgainst(endpoint: string): Promise<unknown[]> {
@@ -39,21 +39,13 @@ function comparable(step: Step, outcome: Outcome): unknown {
 }
 
 describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 7 })]);
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 7 });
 
   test(`${SCRIPT.length} requests, reply for reply`, async () => {
     const started = Date.now();
-    const oracle = await scriptAgainst(etcd!.endpoint);
+    const oracle = await scriptAgainst(servers.etcd.endpoint);
     const half = Date.now();
-    const subject = await scriptAgainst(detcd!.endpoint);
+    const subject = await scriptAgainst(servers.serve.endpoint);
     if (process.env['DETCD_SHOW'] !== undefined) console.log(`etcd ${half - started} ms, detcd ${Date.now() - half} ms`);
     const differences: string[] = [];
     const known: string[] = [];
@@ -69,10 +61,9 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
 
   test(`with authentication on: ${AUTH_SCRIPT.length} requests with gRPC tokens, the gateway's Authorization header, bad and missing tokens`, async () => {
     // Fresh servers: authentication turned on would leave the shared ones refusing.
-    const [authEtcd, authServe] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 8 })]);
     const outcomes: unknown[][] = [];
-    try {
-      for (const endpoint of [authEtcd.endpoint, authServe.endpoint]) {
+    await withServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 8 }, async (fresh) => {
+      for (const endpoint of [fresh.etcd.endpoint, fresh.serve.endpoint]) {
         const client = new RawClient(endpoint.replace('http://', ''));
         try {
           outcomes.push((await runAuthScript(client, endpoint)).map((o) => normalizeReply(o)));
@@ -80,9 +71,7 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
           client.close();
         }
       }
-    } finally {
-      await Promise.all([authEtcd.stop(), authServe.close()]);
-    }
+    });
     const [oracle, subject] = outcomes as [unknown[], unknown[]];
     if (process.env['DETCD_SHOW'] !== undefined) AUTH_SCRIPT.forEach((s, i) => console.log(`${i} ${s.name}\n  ${JSON.stringify(oracle[i])}`));
     const differences = AUTH_SCRIPT.flatMap((step, i) => {
@@ -100,7 +89,7 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     for (const step of GATEWAY_SCRIPT) {
       const text = 'text' in step ? step.text : JSON.stringify(step.body);
       const method = step.method ?? 'POST';
-      const [e, d] = await Promise.all([etcd!.endpoint, detcd!.endpoint].map((endpoint) => exchange(endpoint, method, step.path, text)));
+      const [e, d] = await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map((endpoint) => exchange(endpoint, method, step.path, text)));
       const [oracle, subject] = [normalizeReply(e), normalizeReply(d)];
       if (JSON.stringify(oracle) !== JSON.stringify(subject)) differences.push(`${method} ${step.path} ${text}\n  etcd:  ${JSON.stringify(oracle)}\n  detcd: ${JSON.stringify(subject)}`);
     }
@@ -110,7 +99,7 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
   test(`${GATEWAY_WATCHES.length} JSON gateway watch bodies, malformed ones too`, async () => {
     const differences: string[] = [];
     for (const text of GATEWAY_WATCHES) {
-      const [e, d] = await Promise.all([etcd!.endpoint, detcd!.endpoint].map((endpoint) => watchText(endpoint, text, WATCH_QUIET_MS, WATCH_MAX_MS)));
+      const [e, d] = await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map((endpoint) => watchText(endpoint, text, WATCH_QUIET_MS, WATCH_MAX_MS)));
       const [oracle, subject] = [normalizeReply(e), normalizeReply(d)];
       if (JSON.stringify(oracle) !== JSON.stringify(subject)) differences.push(`/v3/watch ${text}\n  etcd:  ${JSON.stringify(oracle)}\n  detcd: ${JSON.stringify(subject)}`);
     }
@@ -118,7 +107,7 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
   }, 60_000);
 
   test('GET /metrics: every family serve exposes, etcd exposes with the same HELP and TYPE; leader gauges and versions equal', async () => {
-    const [e, d] = await Promise.all([fetch(`${etcd!.endpoint}/metrics`), fetch(`${detcd!.endpoint}/metrics`)]);
+    const [e, d] = await Promise.all([fetch(`${servers.etcd.endpoint}/metrics`), fetch(`${servers.serve.endpoint}/metrics`)]);
     expect(d.headers.get('content-type')).toBe(e.headers.get('content-type'));
     const [etcdText, serveText] = await Promise.all([e.text(), d.text()]);
     const etcdLines = new Set(etcdText.split('\n'));

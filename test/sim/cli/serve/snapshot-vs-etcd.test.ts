@@ -9,15 +9,15 @@
 // overflow pages) and has etcdctl and etcd read it back. A third makes users, roles and
 // permissions, enables authentication and snapshots as root: an etcd restored from serve's file
 // must let the same users log in with the same passwords (bcrypt hashes) and refuse the same.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { backendFile } from '../../../../sim/cli/serve/snapshot-db.ts';
 import type { LogRecord } from '../../../../src/mvcc/snapshot.ts';
-import { startEtcd, type EtcdProcess } from '../../../differential/etcd-process.ts';
+import { startEtcd } from '../../../differential/etcd-process.ts';
+import { suiteServers, withServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 import { normalizeCtl } from './etcdctl-diff/etcdctl-script.ts';
 import { errorLines, etcdctl } from './etcdctl.ts';
@@ -156,8 +156,7 @@ interface Side {
 }
 
 describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd serve as against etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
-  let etcd: EtcdProcess | undefined;
-  let detcd: ServeHandle | undefined;
+  const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 9 });
   const dirs: string[] = [];
   const scratch = (): string => {
     const d = mkdtempSync(join(tmpdir(), 'detcd-snapshot-'));
@@ -166,19 +165,14 @@ describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd ser
     writeFileSync(join(d, 'junk-large'), 'not a bbolt file\n'.repeat(4000));
     return d;
   };
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 9 })]);
-  }, 60_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
+  afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   test('snapshot save, status and restore print the same; etcd serves the same from both restores', async () => {
-    const sides: Side[] = [etcd!.endpoint, detcd!.endpoint].map((e) => ({ endpoint: e, dir: scratch(), lease: { id: '0' } }));
+    const sides: Side[] = [servers.etcd.endpoint, servers.serve.endpoint].map((e) => ({ endpoint: e, dir: scratch(), lease: { id: '0' } }));
     const before = await Promise.all(sides.map((s) => runSteps(s.endpoint, s.dir, BEFORE_RESTORE, s.lease)));
-    const gateway = await Promise.all([etcd!.endpoint, detcd!.endpoint].map(gatewaySnapshot));
+    const gateway = await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map(gatewaySnapshot));
     const after: string[][] = [];
     for (const s of sides) {
       const restored = await startEtcd(tools.etcd, { dataDir: join(s.dir, 'restored') });
@@ -201,10 +195,9 @@ describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd ser
 
   test('users, roles, permissions and authentication survive snapshot save and restore, as etcd\'s', async () => {
     // A fresh etcd and serve: authentication enabled here would leave the shared ones refusing.
-    const [authEtcd, authServe] = await Promise.all([startEtcd(tools.etcd), startServe({ port: 0, nodes: 1, seed: 11 })]);
     const outputs: string[][] = [];
-    try {
-      for (const endpoint of [authEtcd.endpoint, authServe.endpoint]) {
+    await withServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 11 }, async (fresh) => {
+      for (const endpoint of [fresh.etcd.endpoint, fresh.serve.endpoint]) {
         const dir = scratch();
         const lease = { id: '0' };
         const before = await runSteps(endpoint, dir, AUTH_BEFORE_RESTORE, lease);
@@ -215,9 +208,7 @@ describeWithRealEtcd('etcdctl snapshot save / status / restore against detcd ser
           await restored.stop();
         }
       }
-    } finally {
-      await Promise.all([authEtcd.stop(), authServe.close()]);
-    }
+    });
     const [oracle, subject] = outputs as [string[], string[]];
     const differences = oracle.flatMap((o, i) => (o === subject[i] ? [] : [`step ${i}\n--- etcd\n${o}\n--- detcd\n${subject[i]}`]));
     expect(differences.join('\n')).toBe('');

@@ -8,9 +8,9 @@
 // test/differential/etcdctl-normalize.ts (ids, names and URLs become roles; terms, indexes,
 // sizes, hashes, lease ids, TTLs and timings become placeholders — revisions are kept). Without
 // etcd or etcdctl the test says it skipped (and fails under CI).
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
-import { startEtcdCluster, type EtcdClusterProcess } from '../../../differential/etcd-cluster.ts';
+import { expect, test } from 'vitest';
+import { startEtcdCluster } from '../../../differential/etcd-process.ts';
+import { suiteServers } from '../../../differential/etcd-and-serve.ts';
 import { describeWithRealEtcd } from '../../../differential/real-etcd-suite.ts';
 import { normalizeEtcdctl, sortedForm, type Identities } from '../../../differential/etcdctl-normalize.ts';
 import { describeStep, differences, grantedLease, identities, runStep, type StepTarget } from '../../../differential/etcdctl-runner.ts';
@@ -51,19 +51,11 @@ async function runScript(endpoints: readonly string[]): Promise<string[]> {
 }
 
 describeWithRealEtcd('a three-member detcd serve answers etcdctl and gRPC like a three-member etcd 3.4', ['etcd', 'etcdctl'], (tools) => {
-  let etcd: EtcdClusterProcess | undefined;
-  let detcd: ServeHandle | undefined;
-  beforeAll(async () => {
-    [etcd, detcd] = await Promise.all([startEtcdCluster(tools.etcd, 3), startServe({ port: 0, nodes: 3, seed: 33 })]);
-  }, 90_000);
-  afterAll(async () => {
-    await etcd?.stop();
-    await detcd?.close();
-  });
+  const servers = suiteServers(() => startEtcdCluster(tools.etcd, 3), { port: 0, nodes: 3, seed: 33 });
 
   test(`${CLUSTER_SCRIPT.length} commands addressed by role, output for output`, async () => {
-    const oracle = await runScript(etcd!.endpoints);
-    const subject = await runScript(detcd!.endpoints.map((e) => e.url));
+    const oracle = await runScript(servers.etcd.endpoints);
+    const subject = await runScript(servers.serve.endpoints.map((e) => e.url));
     if (process.env['DETCD_SHOW'] !== undefined) console.log(oracle.join('\n'));
     expect(differences(oracle, subject)).toBe('');
     // The script means something only if the commands did what they say on etcd itself.
