@@ -87,7 +87,8 @@ const termOf = (ok: Op): number => int(obj(obj(ok.value)['header'])['raft_term']
  */
 const lessorOf = (id: string, ok: Op): string => {
   const h = obj(obj(ok.value)['header']);
-  return `${id}@${termOf(ok)}@${String(h['member_id'] ?? '')}`;
+  const member = h['member_id'];
+  return `${id}@${termOf(ok)}@${typeof member === 'string' || typeof member === 'number' ? member : ''}`;
 };
 
 /** Index of the first element of the ascending `xs` that is >= x. */
