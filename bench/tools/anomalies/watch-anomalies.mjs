@@ -217,3 +217,34 @@ export function watchEventAfterClientCancel(run, rng) {
   watches.splice(s.r, 0, cancel);
   return { ...run, watches, site: `a Canceled response (the client's cancel) before ${describe(run.watches, s)}` };
 }
+
+/**
+ * watch-filter-violated: a watch created with a filter (NOPUT or NODELETE) is sent an event of
+ * the type it filtered out: another watch's event of that type in its range, inserted in its
+ * stream just before its first response past that revision.
+ */
+export function watchFilterViolated(run, rng) {
+  const conns = connections(run.watches);
+  const all = conns.flatMap((c) => c.events);
+  const sites = [];
+  for (const c of conns) {
+    const req = run.watches[c.records[0]].request?.create_request;
+    const filters = req?.filters ?? [];
+    if (filters.length !== 1 || req.range_end === undefined) continue;
+    const dropped = filters[0] === 'NOPUT' ? 'PUT' : 'DELETE';
+    const [from, to] = [Buffer.from(req.key, 'base64'), Buffer.from(req.range_end, 'base64')];
+    const inRange = (k) => Buffer.compare(Buffer.from(k, 'base64'), from) >= 0 && (to.length === 1 && to[0] === 0 ? true : Buffer.compare(Buffer.from(k, 'base64'), to) < 0);
+    for (const ev of all) {
+      if ((ev.e.type ?? 'PUT') !== dropped || !inRange(String(ev.e.kv?.key ?? ''))) continue;
+      const next = c.events.find((x) => x.rev > ev.rev);
+      if (next !== undefined && !c.events.some((x) => x.rev === ev.rev)) sites.push({ c, ev, before: next.r });
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const rec = run.watches[s.before];
+  const watches = clone(run.watches);
+  const late = { process: rec.process, time: rec.time, ...(rec.node === undefined ? {} : { node: rec.node }), response: { header: { ...clone(rec.response.header), revision: String(s.ev.rev) }, watch_id: rec.response.watch_id ?? '0', events: [clone(s.ev.e)] } };
+  watches.splice(s.before, 0, late);
+  return { ...run, watches, site: `${rec.process}: a ${s.ev.e.type ?? 'PUT'} event at ${s.ev.rev} its filter drops, before record ${s.before}` };
+}
