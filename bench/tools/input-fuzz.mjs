@@ -113,6 +113,12 @@ async function makeFixtures() {
       cpSync(failingRun, dir, { recursive: true });
       return dir;
     },
+    /** A copy of the passing run under `out`, for report (which draws its pages again in place). */
+    okRunCopy(out) {
+      const dir = join(out, 'run');
+      cpSync(okRun, dir, { recursive: true });
+      return dir;
+    },
   };
 }
 
@@ -135,6 +141,9 @@ async function runCase(c) {
   const before = guarded(c);
   const r = await runDetcd(BIN, c, dirs.cwd);
   const after = guarded(c);
+  // What a case was allowed to write in the working directory (`--out abc`) goes with it: a later
+  // case's `--scenario abc` would read it as a user's file (a shrunk scenario), not as garbage.
+  for (const own of c.cwdOuts ?? []) rmSync(own, { recursive: true, force: true });
   const touched = changedPaths(before.all, after.all);
   // Bad input leaves no report behind: the allowed outputs are as they were.
   if (r.code === 3) touched.push(...changedPaths(before.outs, after.outs));

@@ -30,5 +30,13 @@ export function checkHistory(history: ParsedHistory | readonly OpObject[], model
   return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history, { etcdFields: model === 'etcd' }), budget, options);
 }
 
+/**
+ * A history detcd recorded itself (a run's, sim/run/history-checkers.ts), typed by construction:
+ * checked without the argument checks checkHistory gives a program's history, which cost every run.
+ */
+export function checkRecordedHistory(history: ParsedHistory, model: ModelName, budget: CheckBudget, options: CheckHistoryOptions): LinearizabilityResult {
+  return runHistoryCheck(CHECKS[model], model, history, budget, options);
+}
+
 /** An op as a program writes it: detcd's JSONL shape, `index` and `time` optional (array order then), as in a file. */
 export type OpObject = Omit<Op, 'index' | 'time'> & Partial<Pick<Op, 'index' | 'time'>>;

@@ -61,22 +61,33 @@ interface Walk {
   readonly partial: boolean;
 }
 
-/** The first field under `path` (of kind `kind`) whose value is of the wrong type, as "field 'path' problem". */
-function kindProblem(kind: Kind, v: unknown, path: string, walk: Walk, depth: number): string | undefined {
+/** A field of the wrong type: its path from the value handed in ('value.kvs[0].key') and what is wrong. */
+export interface FieldProblem {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** A field problem as one sentence: "field 'path' reason". */
+export function problemText(p: FieldProblem | undefined): string | undefined {
+  return p === undefined ? undefined : `field '${p.path}' ${p.reason}`;
+}
+
+/** The first field under `path` (of kind `kind`) whose value is of the wrong type. */
+function kindProblem(kind: Kind, v: unknown, path: string, walk: Walk, depth: number): FieldProblem | undefined {
   if (v === undefined || v === null || (walk.partial && v === UNRECORDED)) return undefined;
-  if (depth > DEPTH_MAX) return `field '${path}' is nested deeper than ${DEPTH_MAX} levels`;
+  if (depth > DEPTH_MAX) return { path, reason: `is nested deeper than ${DEPTH_MAX} levels` };
   if (typeof kind === 'string') {
     const p = scalarProblem(kind, v);
-    return p === undefined ? undefined : `field '${path}' ${p}`;
+    return p === undefined ? undefined : { path, reason: p };
   }
   if ('enumName' in kind) {
-    return typeof v === 'string' && kind.names.includes(v) ? undefined : `field '${path}' must be one of ${kind.names.join(', ')} (etcd's ${kind.enumName}, by name), got ${shownValue(v)}`;
+    return typeof v === 'string' && kind.names.includes(v) ? undefined : { path, reason: `must be one of ${kind.names.join(', ')} (etcd's ${kind.enumName}, by name), got ${shownValue(v)}` };
   }
   if ('repeated' in kind) {
-    if (!Array.isArray(v)) return `field '${path}' must be a list, got ${shownValue(v)}`;
+    if (!Array.isArray(v)) return { path, reason: `must be a list, got ${shownValue(v)}` };
     for (let i = 0; i < v.length; i++) {
       // An element of a list of messages may not be null: etcd never writes one.
-      if (v[i] === null && typeof kind.repeated !== 'string' && 'message' in kind.repeated) return `field '${path}[${i}]' must be an object, got null`;
+      if (v[i] === null && typeof kind.repeated !== 'string' && 'message' in kind.repeated) return { path: `${path}[${i}]`, reason: 'must be an object, got null' };
       const p = kindProblem(kind.repeated, v[i], `${path}[${i}]`, walk, depth + 1);
       if (p !== undefined) return p;
     }
@@ -85,9 +96,9 @@ function kindProblem(kind: Kind, v: unknown, path: string, walk: Walk, depth: nu
   return messageProblem(kind.message(), v, path, walk, depth);
 }
 
-function messageProblem(schema: Schema, v: unknown, path: string, walk: Walk, depth: number): string | undefined {
+function messageProblem(schema: Schema, v: unknown, path: string, walk: Walk, depth: number): FieldProblem | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) return `field '${path}' must be an object, got ${shownValue(v)}`;
+  if (typeof v !== 'object' || Array.isArray(v)) return { path, reason: `must be an object, got ${shownValue(v)}` };
   const o = v as Record<string, unknown>;
   for (const [name, kind] of schema) {
     const p = kindProblem(kind, o[name], `${path}.${name}`, walk, depth + 1);
@@ -96,17 +107,17 @@ function messageProblem(schema: Schema, v: unknown, path: string, walk: Walk, de
   return undefined;
 }
 
-/** The first field of a store dump (etcdctl get -w json: a RangeResponse) whose type is wrong. */
+/** The first field of a store dump (etcdctl get -w json: a RangeResponse) whose type is wrong, as "field 'path' reason". */
 export function dumpFieldProblem(dump: unknown, path: string): string | undefined {
-  return messageProblem(RangeResponse, dump, path, { partial: false }, 0);
+  return problemText(messageProblem(RangeResponse, dump, path, { partial: false }, 0));
 }
 
-/** The first field of a watch record's create request and response whose type is wrong (a stream's response may be wrapped as {"result": …}). */
+/** The first field of a watch record's create request and response whose type is wrong (a stream's response may be wrapped as {"result": …}), as "field 'path' reason". */
 export function watchRecordProblem(request: unknown, response: unknown): string | undefined {
   const walk = { partial: false };
   const wrapped = typeof response === 'object' && response !== null && !Array.isArray(response) && 'result' in response;
   const shown = wrapped ? response.result : response;
-  return messageProblem(WatchResponse, shown, wrapped ? 'response.result' : 'response', walk, 0) ?? messageProblem(WatchRequest, request, 'request', walk, 0);
+  return problemText(messageProblem(WatchResponse, shown, wrapped ? 'response.result' : 'response', walk, 0) ?? messageProblem(WatchRequest, request, 'request', walk, 0));
 }
 
 /** Throws a HistoryParseError naming the line and field of the first etcd field of the wrong type. */
@@ -120,6 +131,6 @@ export function checkEtcdFieldTypes(history: ParsedHistory): void {
     const api = apiPath(`/v3/${op.f}`);
     if (api === undefined) continue;
     const problem = messageProblem(op.type === 'invoke' ? api.request : api.response, op.value, 'value', walk, 0);
-    if (problem !== undefined) throw new HistoryParseError(history.lines[i] ?? i + 1, `${op.f}: ${problem}`);
+    if (problem !== undefined) throw new HistoryParseError(history.lines[i] ?? i + 1, problem.reason, { field: problem.path, message: op.f });
   }
 }

@@ -65,7 +65,7 @@ export class Reader {
   constructor(readonly line: number) {}
 
   fail(path: string, reason: string): never {
-    throw new HistoryParseError(this.line, `field ${path}: ${reason}`);
+    throw new HistoryParseError(this.line, reason, { field: path, wording: 'colon' });
   }
 
   object(v: unknown, path: string): Json {

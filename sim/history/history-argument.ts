@@ -7,7 +7,7 @@ import { withFields } from '../../src/object/with-fields.ts';
 import { badArgument } from '../errors/bad-argument.ts';
 import { UsageError } from '../errors/usage-error.ts';
 import { checkEtcdFieldTypes } from './etcd-field-types.ts';
-import { historyOfObjects } from './jsonl.ts';
+import { checkOpObject, historyOfObjects } from './jsonl.ts';
 import type { Op } from './op.ts';
 import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
@@ -17,31 +17,62 @@ export interface HistoryArgumentOptions {
   readonly etcdFields?: boolean;
 }
 
-/** A reader's refusal of element `line - 1` of `field`, worded as badArgument words one: "fn: field[i].path: reason". */
-function opRefusal(fn: string, field: string, err: HistoryParseError): UsageError {
+/**
+ * A reader's refusal of element `line - 1` of `field`, worded as badArgument words one:
+ * "fn: field[i].path: reason", with the element's line in its text when `lines` holds it.
+ */
+function opRefusal(fn: string, field: string, err: HistoryParseError, lines?: readonly number[]): UsageError {
   const element = (line: number): string => `${field}[${line - 1}]`;
+  const source = lines?.[err.line - 1] === undefined ? '' : ` (line ${lines[err.line - 1]!})`;
   // The readers name other ops by line ("left out on line 1"): here they are elements.
   const elements = (s: string): string => s.replace(/\bon line (\d+)\b/g, (_, n: string) => `on ${element(Number(n))}`);
-  const m = /^(?:(\S+): )?field '([^']+)' (.*)$/.exec(err.reason);
   // A file's line "expected a JSON object"; a program's element is an op object it should have built.
   const reason = err.reason === 'expected a JSON object' ? 'must be an op object ({process, type, f, value})' : err.reason;
-  if (m === null) return new UsageError(`${fn}: ${element(err.line)}: ${elements(reason)}`);
-  const of = m[1] === undefined ? '' : ` (${m[1]}'s etcd message)`;
-  return new UsageError(`${fn}: ${element(err.line)}.${m[2]!}: ${elements(m[3]!)}${of}`);
+  const at = err.field === undefined ? element(err.line) : `${element(err.line)}.${err.field}`;
+  const of = err.etcdMessage === undefined ? '' : ` (${err.etcdMessage}'s etcd message)`;
+  return new UsageError(`${fn}: ${at}${source}: ${elements(reason)}${of}`);
 }
 
-/** Runs `read`, turning a HistoryParseError about an op object into the refusal of `fn`'s `field`. */
-function asArgument<T>(fn: string, field: string, read: () => T): T {
+/**
+ * Runs `read`, turning a HistoryParseError about an op object into the refusal of `fn`'s `field`;
+ * `lines`: each element's line in the text it was parsed from, named in the refusal.
+ */
+function asArgument<T>(fn: string, field: string, read: () => T, lines?: readonly number[]): T {
   try {
     return read();
   } catch (err) {
-    throw err instanceof HistoryParseError ? opRefusal(fn, field, err) : err;
+    throw err instanceof HistoryParseError ? opRefusal(fn, field, err, lines) : err;
+  }
+}
+
+/** `lines` of a parsed history: one 1-based line per op, or filled from op order when left out. */
+function linesArgument(fn: string, h: Partial<ParsedHistory>, ops: readonly unknown[]): number[] {
+  // An empty list stands for "no lines" (a history built in code, as the tests build theirs).
+  if (h.lines === undefined || (Array.isArray(h.lines) && h.lines.length === 0)) return ops.map((_, i) => i + 1);
+  const ok = Array.isArray(h.lines) && h.lines.length === ops.length && h.lines.every((n) => Number.isSafeInteger(n) && n >= 1);
+  if (!ok) throw badArgument(fn, 'history.lines', `must be the 1-based line of each op (${ops.length} whole numbers ≥ 1), or left out (or empty)`, h.lines);
+  return h.lines;
+}
+
+/**
+ * Each op of a parsed history typed as Op says (a program may build the object by hand, or edit
+ * parseHistory's): index and time given, then every field as a line of a JSONL file is read.
+ */
+function checkParsedOps(ops: readonly unknown[]): void {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    checkOpObject(op, i + 1);
+    const missing = op['index'] === undefined ? 'index' : op['time'] === undefined ? 'time' : undefined;
+    if (missing !== undefined) throw new HistoryParseError(i + 1, "is left out: a parsed history's ops carry it (an array of op objects may leave it out)", { field: missing });
   }
 }
 
 /**
- * What checkHistory takes from a program: a parsed history as it is, or an array of op objects
- * in detcd's JSONL shape, each checked as a line of a file would be (line N is element N-1).
+ * What checkHistory takes from a program: a parsed history (parseHistory's, or built by hand)
+ * or an array of op objects in detcd's JSONL shape. Either is checked as the lines of a file
+ * are, so a malformed one is one UsageError naming the op and field, never a TypeError from
+ * inside a checker: op objects as line N is element N-1, a parsed history's ops as Op types
+ * them (`history.ops[i].field`, with the line of its text where it carries one).
  */
 export function historyArgument(fn: string, history: unknown, options: HistoryArgumentOptions = {}): ParsedHistory {
   if (Array.isArray(history)) {
@@ -53,10 +84,16 @@ export function historyArgument(fn: string, history: unknown, options: HistoryAr
   }
   const h = typeof history === 'object' && history !== null ? (history as Partial<ParsedHistory>) : undefined;
   if (h === undefined || !Array.isArray(h.ops)) throw badArgument(fn, 'history', 'must be parseHistory(text) or an array of op objects ({process, type, f, value})', history);
-  // A parsed history is taken as it is: detcd check types its file's etcd fields itself, and the
-  // simulator's own histories (sim/run/history-checkers.ts) are typed by construction.
-  if (Array.isArray(h.lines) && h.lines.length === h.ops.length) return history as ParsedHistory;
-  return withFields(history as ParsedHistory, { lines: h.ops.map((_, i) => i + 1) });
+  const ops = h.ops as readonly unknown[];
+  const lines = linesArgument(fn, h, ops);
+  if (h.partialAnswers !== undefined && typeof h.partialAnswers !== 'boolean') throw badArgument(fn, 'history.partialAnswers', 'must be true, false or left out', h.partialAnswers);
+  const parsed = lines === h.lines ? (history as ParsedHistory) : withFields(history as ParsedHistory, { lines });
+  asArgument(fn, 'history.ops', () => {
+    checkParsedOps(ops);
+    // Typed by element (line i + 1), as op objects are; the refusal names the text's line too.
+    if (options.etcdFields === true) checkEtcdFieldTypes(withFields(parsed, { lines: ops.map((_, i) => i + 1) }));
+  }, lines === h.lines ? lines : undefined);
+  return parsed;
 }
 
 /** An array of op objects handed to a checker as argument `field`, read as checkHistory reads one (etcd fields typed). */

@@ -14,18 +14,25 @@ import { probeLine, type MemoryProbe } from './read-budget.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 
-function field(o: Record<string, unknown>, name: string, line: number, ok: (v: unknown) => boolean, what: string): unknown {
+function check(o: Record<string, unknown>, name: string, line: number, ok: (v: unknown) => boolean, what: string): void {
   const v = o[name];
-  if (!ok(v)) throw new HistoryParseError(line, `field '${name}' must be ${what}, got ${shownValue(v)}`);
-  return v;
+  if (!ok(v)) throw new HistoryParseError(line, `must be ${what}, got ${shownValue(v)}`, { field: name });
 }
 
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 /** An op's index: its position in Jepsen's history, a whole number. */
 const isIndex = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isProcess = (v: unknown): boolean => isNum(v) || typeof v === 'string';
+const isType = (v: unknown): boolean => typeof v === 'string' && TYPES.has(v);
+const isF = (v: unknown): boolean => typeof v === 'string' && v !== '';
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isTries = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-/** One op object; `position` stands in for a left-out index and time. */
-export function parseOpObject(raw: unknown, line: number, position = 0): Op {
+/**
+ * Throws a HistoryParseError naming the first field of `raw` that an op may not hold: the checks
+ * of parseOpObject, without building the op (checkHistory's parsed histories are only checked).
+ */
+export function checkOpObject(raw: unknown, line: number): asserts raw is Record<string, unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HistoryParseError(line, 'expected a JSON object');
   const o = raw as Record<string, unknown>;
   if (o['process'] === undefined && o['ClientId'] !== undefined && o['Input'] !== undefined && o['Call'] !== undefined) {
@@ -33,18 +40,32 @@ export function parseOpObject(raw: unknown, line: number, position = 0): Op {
     // of history, named as such rather than as a missing field.
     throw new HistoryParseError(line, 'an etcd robustness-test operation (porcupine\'s ClientId, Input, Call, Output, Return), not a JSONL op: read it with --format etcd-robustness --model etcd');
   }
+  if (o['index'] !== undefined) check(o, 'index', line, isIndex, 'a whole number ≥ 0');
+  if (o['time'] !== undefined) check(o, 'time', line, isNum, 'a number');
+  check(o, 'process', line, isProcess, 'a number or string');
+  check(o, 'type', line, isType, 'invoke, ok, fail or info');
+  check(o, 'f', line, isF, 'a non-empty string');
+  if (o['error'] !== undefined) check(o, 'error', line, isString, 'a string');
+  if (o['node'] !== undefined) check(o, 'node', line, isString, 'a string');
+  if (o['tries'] !== undefined) check(o, 'tries', line, isTries, 'a whole number ≥ 1');
+}
+
+/** One op object; `position` stands in for a left-out index and time. */
+export function parseOpObject(raw: unknown, line: number, position = 0): Op {
+  checkOpObject(raw, line);
+  const o = raw;
   const op: Op = {
-    index: o['index'] === undefined ? position : (field(o, 'index', line, isIndex, 'a whole number ≥ 0') as number),
-    time: o['time'] === undefined ? position : (field(o, 'time', line, isNum, 'a number') as number),
-    process: field(o, 'process', line, (v) => isNum(v) || typeof v === 'string', 'a number or string') as number | string,
-    type: field(o, 'type', line, (v) => typeof v === 'string' && TYPES.has(v), 'invoke, ok, fail or info') as OpType,
-    f: field(o, 'f', line, (v) => typeof v === 'string' && v !== '', 'a non-empty string') as string,
+    index: (o['index'] as number | undefined) ?? position,
+    time: (o['time'] as number | undefined) ?? position,
+    process: o['process'] as number | string,
+    type: o['type'] as OpType,
+    f: o['f'] as string,
     value: o['value'] ?? null,
   };
-  if (o['error'] !== undefined) op.error = field(o, 'error', line, (v) => typeof v === 'string', 'a string') as string;
-  if (o['node'] !== undefined) op.node = field(o, 'node', line, (v) => typeof v === 'string', 'a string') as string;
+  if (o['error'] !== undefined) op.error = o['error'] as string;
+  if (o['node'] !== undefined) op.node = o['node'] as string;
   // A request sent more than once (lease.ts reads it): kept, or the lease checker judges a retried keep-alive as one try.
-  if (o['tries'] !== undefined) op.tries = field(o, 'tries', line, (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1, 'a whole number ≥ 1') as number;
+  if (o['tries'] !== undefined) op.tries = o['tries'] as number;
   if (o['key'] !== undefined) op.key = o['key'];
   return op;
 }
@@ -57,7 +78,7 @@ class Consistency {
     const has = typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[this.name] !== undefined;
     if (this.first === undefined) this.first = { line, has };
     else if (this.first.has !== has) {
-      throw new HistoryParseError(line, `field '${this.name}' is ${has ? 'given' : 'left out'} here but ${this.first.has ? 'given' : 'left out'} on line ${this.first.line}: give it on every op or on none`);
+      throw new HistoryParseError(line, `is ${has ? 'given' : 'left out'} here but ${this.first.has ? 'given' : 'left out'} on line ${this.first.line}: give it on every op or on none`, { field: this.name });
     }
   }
 }

@@ -3,7 +3,7 @@
 // bound: when the linearizability search runs out of steps the verdict is "unknown", never
 // "valid".
 import { EXPIRED_LEASE_RETRY_INTERVAL_MS, LEASE_CHECK_INTERVAL_MS } from '../../src/server/member-config.ts';
-import { checkHistory } from '../check/check-history.ts';
+import { checkRecordedHistory } from '../check/check-history.ts';
 import type { CheckBudget } from '../check/linearizability/check.ts';
 import { checkLease } from '../check/lease.ts';
 import type { LeaseCheckOptions } from '../check/lease.ts';
@@ -77,7 +77,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
     const leaseClock = clockErrorOf(ctx.scenario);
-    const result = checkHistory({ ops: [...history], lines }, 'etcd', budget, { watches, leaseClock });
+    const result = checkRecordedHistory({ ops: [...history], lines }, 'etcd', budget, { watches, leaseClock });
     const summary = result.valid === true ? `${result.ops} ops linearizable (${result.steps} model steps)` : result.valid === false ? `not linearizable (${result.ops} ops)` : `unknown: ${result.unknownReason ?? 'budget'}`;
     out['linearizable'] = withFields(result, { summary: result.summary ?? summary });
     // A scenario that allows stale-read anomalies still judges its writes: linearized without the
@@ -85,7 +85,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     // that a linearizability violation is stale reads only: sim/check/documented-anomalies.ts).
     if (allowsAnomalyOf(ctx.scenario, 'linearizable')) {
       const writes = writesOnly(history);
-      const w = checkHistory({ ops: writes, lines: packedNumbers(writes, (op) => op.index + 1) }, 'etcd', budget, { watches, leaseClock });
+      const w = checkRecordedHistory({ ops: writes, lines: packedNumbers(writes, (op) => op.index + 1) }, 'etcd', budget, { watches, leaseClock });
       const wSummary = w.valid === true ? `writes linearizable without the reads: ${w.ops} ops` : w.valid === false ? `writes not linearizable even without the reads (${w.ops} ops)` : `unknown: ${w.unknownReason ?? 'budget'}`;
       out['linearizable-writes'] = withFields(w, { summary: wSummary });
     }

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-/** kv classes, watch classes, lease classes, the lock's, and watch cancels by compaction. */
-const BASES = ['kv-api', 'lease-renew-expiry', 'lock', 'watch-compaction-churn'];
+/** kv classes, watch classes, lease classes, the lock's, watch cancels by compaction, ranges with a limit (kv-api-wide) and filtered watches (watch-shapes). */
+const BASES = ['kv-api', 'lease-renew-expiry', 'lock', 'watch-compaction-churn', 'kv-api-wide', 'watch-shapes'];
 const FORMS = ['run', 'jsonl', 'edn'];
 
 interface Row {

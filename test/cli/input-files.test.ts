@@ -73,6 +73,12 @@ describe('a scenario file that never ends is refused', () => {
     await refused(['sweep', '--scenario', fifo, '--seeds', '1', '--out', join(root, 'o3')], fifo, /a named pipe/);
   });
 
+  it('a directory given as the scenario file names --scenario (run, sweep, serve)', async () => {
+    await refused(['run', '--scenario', '/', '--out', join(root, 'o5')], '--scenario /: (file)', /a directory, not a file/);
+    await refused(['sweep', '--scenario', root, '--seeds', '1', '--out', join(root, 'o6')], `--scenario ${root}: (file)`, /a directory, not a file/);
+    await refused(['serve', '--scenario', '/', '--port', '0', '--duration', '1'], '--scenario /: (file)', /a directory, not a file/);
+  });
+
   it('--scenario - fed from /dev/zero stops at the scenario bound', async () => {
     await refused(['run', '--scenario', '-', '--out', join(root, 'o4')], '--scenario -', /more than the 16 MiB/, '/dev/zero');
   });

@@ -7,6 +7,7 @@
 import { decodeResponse, RawClient, type Reply } from '../sim/cli/serve/grpc-diff/raw-client.ts';
 import { errorLines, etcdctl } from '../sim/cli/serve/etcdctl.ts';
 import type { Identities, MemberIdentity } from './etcdctl-normalize.ts';
+import { runGrpcStep, type GrpcStep } from './grpc-steps.ts';
 
 /** After a streaming command printed what it must, how long it may still print more (it must not). */
 const GRACE_MS = 500;
@@ -22,8 +23,8 @@ export interface CtlStep {
   readonly delayMs?: number;
   /** etcdctl's --command-timeout (the runner's default: 5s). */
   readonly commandTimeout?: string;
-  /** Instead of etcdctl: a raw unary gRPC call (keys and values etcdctl's argv cannot carry). */
-  readonly grpc?: { readonly call: string; readonly req: object };
+  /** Instead of etcdctl: a raw gRPC step (keys and values etcdctl's argv cannot carry; streams). */
+  readonly grpc?: GrpcStep;
   /** `-w protobuf`: etcdctl printed the bytes of this gRPC method's response ("KV.Range", or "ResponseHeader" alone); compared decoded. */
   readonly protobuf?: string;
   /** stdin stays open after `stdin` (watch -i reads its requests until it is stopped); needs `until`. */
@@ -56,7 +57,7 @@ export interface StepOutput {
   readonly text: string;
   /** "[exit N]" for an etcdctl command that ended by itself, else "". */
   readonly exit: string;
-  /** The gRPC reply, for a gRPC step or a `protobuf` one. */
+  /** The gRPC reply, for a unary gRPC step or a `protobuf` one. */
   readonly reply?: Reply;
   /**
    * A `protobuf` step whose output holds a '%': etcdctl prints the bytes with fmt.Printf, which
@@ -82,8 +83,8 @@ export async function runStep(step: CtlStep, target: StepTarget, onMatch?: () =>
   if (step.grpc !== undefined) {
     const raw = new RawClient(target.address(step));
     try {
-      const reply = await raw.unary(step.grpc.call, JSON.parse(target.fill(JSON.stringify(step.grpc.req), true)) as object);
-      return { text: JSON.stringify(reply), exit: '', reply };
+      const outcome = await runGrpcStep(raw, JSON.parse(target.fill(JSON.stringify(step.grpc), true)) as GrpcStep);
+      return 'stream' in outcome ? { text: JSON.stringify(outcome), exit: '' } : { text: JSON.stringify(outcome), exit: '', reply: outcome };
     } finally {
       raw.close();
     }
@@ -166,7 +167,8 @@ export function grantedLease(text: string): string | undefined {
 
 /** The command line a step shows in a difference. */
 export function describeStep(step: CtlStep): string {
-  return step.grpc === undefined ? `etcdctl ${(step.args ?? []).join(' ')}` : `grpc ${step.grpc.call} ${JSON.stringify(step.grpc.req)}`;
+  if (step.grpc === undefined) return `etcdctl ${(step.args ?? []).join(' ')}`;
+  return 'call' in step.grpc ? `grpc ${step.grpc.call} ${JSON.stringify(step.grpc.req)}` : `grpc ${JSON.stringify(step.grpc)}`;
 }
 
 /** Every step whose output differs, etcd's and detcd's side by side; "" when none does. */

@@ -1,8 +1,8 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision } from './kv-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, rangeOrderWrong, rangeMoreWrong } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
-import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel } from './watch-anomalies.mjs';
+import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 
 export const ANOMALIES = [
   { name: 'stale-read', checker: 'linearizable', inject: staleRead },
@@ -12,6 +12,8 @@ export const ANOMALIES = [
   { name: 'duplicate-revision', checker: 'linearizable', inject: duplicateRevision },
   { name: 'txn-half-applied', checker: 'linearizable', inject: txnHalfApplied },
   { name: 'range-count-wrong', checker: 'linearizable', inject: rangeCountWrong },
+  { name: 'range-order-wrong', checker: 'linearizable', inject: rangeOrderWrong },
+  { name: 'range-more-wrong', checker: 'linearizable', inject: rangeMoreWrong },
   { name: 'read-wrong-version', checker: 'linearizable', inject: readWrongVersion },
   { name: 'put-prev-kv-phantom', checker: 'linearizable', inject: putPrevKvPhantom },
   { name: 'delete-count-wrong', checker: 'linearizable', inject: deleteCountWrong },
@@ -34,6 +36,8 @@ export const ANOMALIES = [
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
   // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel.
   { name: 'watch-event-after-client-cancel', checker: 'watch', inject: watchEventAfterClientCancel, forms: ['run', 'jsonl', 'edn'] },
+  // Planted only in runs whose watches filter (watch-shapes).
+  { name: 'watch-filter-violated', checker: 'watch', inject: watchFilterViolated },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
   { name: 'watch-delete-never-put', checker: 'watch', inject: watchDeleteNeverPut },

@@ -516,3 +516,38 @@ export function txnCompareWrongRevision(run, rng) {
   c[s.name] = String(was + 1);
   return { ...run, history, site: `op ${at(run.history, s.p.done)}: txn succeeded on ${unb64(c.key)} ${s.name} = ${was + 1}, which held ${was} at revision ${headerRev(s.p) - 1}` };
 }
+
+/**
+ * range-order-wrong: a range answering two or more keys (sorted by key unless it asked for
+ * another order, etcd's default) shows its first two kvs swapped.
+ */
+export function rangeOrderWrong(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = [];
+  for (const p of pairs) rangeAnswers(p).forEach((a, which) => { if ((a.answer.kvs ?? []).length >= 2 && a.answer.kvs[0].key !== a.answer.kvs[1].key) sites.push({ p, which }); });
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const kvs = rangeAnswerIn(history[i], s.p.inv.f, s.which).kvs;
+  [kvs[0], kvs[1]] = [kvs[1], kvs[0]];
+  return { ...run, history, site: `op ${i}: a range's first two kvs swapped (${unb64(kvs[0].key)} before ${unb64(kvs[1].key)})` };
+}
+
+/**
+ * range-more-wrong: a range with a limit (no revision filters) answers `more` flipped: etcd 3.4
+ * says more exactly when the keys it counts are more than the limit.
+ */
+export function rangeMoreWrong(run, rng) {
+  const filters = ['min_mod_revision', 'max_mod_revision', 'min_create_revision', 'max_create_revision'];
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => isOk(p) && p.inv.f === 'kv/range' && num(p.inv.value?.limit) > 0 && filters.every((f) => num(p.inv.value?.[f]) === 0));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const more = s.done.value?.more === true;
+  if (more) delete history[i].value.more;
+  else history[i].value.more = true;
+  return { ...run, history, site: `op ${i}: a range with limit ${s.inv.value.limit} counting ${num(s.done.value?.count)} key(s) answers more ${!more}` };
+}

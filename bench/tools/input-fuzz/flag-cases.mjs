@@ -63,6 +63,8 @@ function baseArgs(command, fx, out) {
     case 'serve': return { argv: ['--port', '0', '--duration', '1', '--seed', '1', '--scenario', fx.tiny, '--out', out], timeoutMs: 30_000 };
     case 'bugs': return { argv: [], timeoutMs: 30_000 };
     case 'replay': return { argv: [fx.okRun], timeoutMs: 60_000 };
+    // report draws a run's pages again inside its directory: a copy of the run, under this case's --out.
+    case 'report': return { argv: [fx.okRunCopy(out)], timeoutMs: 60_000 };
     default: return { argv: [], timeoutMs: 30_000 };
   }
 }
@@ -95,7 +97,8 @@ function modeCases(command, mode, options, fx, pick, outFor) {
       const out = outFor();
       const base = mode === command ? baseArgs(command, fx, out) : modes(command, fx, out)[mode];
       // A path given to --out is the user's request: writing there is allowed (refusing a user's files is judged by the out cases).
-      cases.push({ kind: 'flags', name: `${mode} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out, ...judged });
+      const cwdOuts = own.filter((p) => p.startsWith(`${fx.cwd}/`) && p !== fx.cwdReports);
+      cases.push({ kind: 'flags', name: `${mode} ${name}`, argv: [command, ...build(base.argv)], timeoutMs: base.timeoutMs, slowOk: base.slowOk ?? true, outs: [out, fx.cwdReports, ...own], out, cwdOuts, ...judged });
     };
     // The base itself must be taken: a refused base makes every case of the mode pass for the wrong reason.
     add('(the base command line, unchanged)', (argv) => argv, [], { bad: false });

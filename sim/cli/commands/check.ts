@@ -224,7 +224,7 @@ async function parseRun(clients: readonly string[], label: string, probe: Memory
     try {
       files.push(parseRobustnessOps(text, probe));
     } catch (err) {
-      if (err instanceof HistoryParseError) throw new BadHistory(`${file}:${err.line}: ${err.reason}`, true);
+      if (err instanceof HistoryParseError) throw new BadHistory(err.inFile(file).message, true);
       throw err;
     }
   }
@@ -454,7 +454,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (err instanceof HistoryTooLarge) return { result: tooLargeResult(args.model, err), ms: Math.round((performance.now() - started) * 10) / 10, watchesFile: undefined, notRead: true };
     if (err instanceof WatchFileError) return { bad: err.message };
     if (err instanceof BadHistory) return { bad: err.named ? err.message : `${file}: ${err.message}` };
-    if (err instanceof HistoryParseError) return { bad: `${file}:${err.line}: ${err.reason}` };
+    if (err instanceof HistoryParseError) return { bad: err.inFile(file).message };
     if (err instanceof UsageError) return { bad: `${file}: ${err.message}` };
     throw err;
   }

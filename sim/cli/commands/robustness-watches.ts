@@ -41,7 +41,7 @@ export async function runWatches(files: readonly string[], read: (file: string) 
       putEvents += one.putEvents;
       recordsIsCreate ||= one.recordsIsCreate;
     } catch (err) {
-      if (err instanceof HistoryParseError) throw new WatchFileError(`${file}:${err.line}: ${err.reason}`);
+      if (err instanceof HistoryParseError) throw new WatchFileError(err.inFile(file).message);
       throw err;
     }
   }

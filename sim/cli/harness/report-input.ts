@@ -57,7 +57,7 @@ function readHistory(file: string): Op[] {
     try {
       return parseOpObject(value, line);
     } catch (err) {
-      if (err instanceof HistoryParseError) throw new UsageError(`${file}:${line}: ${err.reason}`);
+      if (err instanceof HistoryParseError) throw new UsageError(err.inFile(file).message);
       throw err;
     }
   });

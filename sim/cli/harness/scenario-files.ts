@@ -25,12 +25,13 @@ export const SCENARIO_BYTES_MAX = 16 * 1024 * 1024;
 /** A field written with its old spelling still loads; the user is told once per field, on stderr. */
 const warnDeprecated = { onDeprecated: (line: string): void => void process.stderr.write(`detcd: ${line}\n`) };
 
-export function readScenarioFile(file: string): Scenario {
+/** `option`: the option that named the file (`--scenario`), named with it when the file cannot be read. */
+export function readScenarioFile(file: string, option?: string): Scenario {
   let text: string;
   try {
     text = readInputText(file, SCENARIO_BYTES_MAX);
   } catch (err) {
-    if (err instanceof PathError) throw new UsageError(`${file}: (file): ${err.reason}`);
+    if (err instanceof PathError) throw new UsageError(`${option === undefined ? '' : `${option} `}${file}: (file): ${err.reason}`);
     throw err;
   }
   const scenario = parseScenarioText(text, file, warnDeprecated);
@@ -77,7 +78,7 @@ export function loadScenario(ref: string): ScenarioFile {
   const looksLikePath = ref.includes('/') || ref.endsWith('.json');
   if (looksLikePath || (existsSync(ref) && statSync(ref).isFile())) {
     if (!existsSync(ref)) throw new UsageError(`--scenario: no such file: ${ref}`);
-    return { ref, file: ref, scenario: readScenarioFile(ref) };
+    return { ref, file: ref, scenario: readScenarioFile(ref, '--scenario') };
   }
   const file = join(SCENARIOS_DIR, `${ref}.json`);
   if (!existsSync(file)) throw new UsageError(`--scenario: unknown scenario '${ref}' (detcd scenarios lists them)`);

@@ -1,7 +1,7 @@
 // Runs many (scenario, seed) tasks over workers, each started once and reused, with a progress
 // bar, stopping at the first failure when asked. Tasks come from an iterator and are drawn only
 // when a worker is free, so `--seeds 1..3000000` never holds three million tasks. With one job
-// the tasks run inline (no worker start-up); with more, lane-policy.ts says whether the workers
+// the tasks run inline (no worker start-up; the workers' JIT settings); with more, lane-policy.ts says whether the workers
 // are threads or processes of their own (a worker on every core: processes, each with a
 // single-threaded garbage collector).
 //
@@ -19,6 +19,7 @@ import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
 import type { SweepOutcome, SweepTask } from './sweep-task.ts';
 import { firstCheckpointDifference } from './trace-divergence.ts';
+import { avoidPretenuring, lowerInliningBudget } from './worker-jit.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface SweepOptions {
@@ -68,6 +69,18 @@ export const inlineRunner: TaskRunner = {
   },
   async close() {},
 };
+
+/**
+ * The inline lane with the JIT settings every sweep worker gets (worker-jit.ts: the inlining budget,
+ * no allocation-site pretenuring), set in this process before its first run: a one-job sweep is one
+ * cold isolate running many runs, as a worker is, and had V8's defaults. Same trace hashes; swarm seeds
+ * 1..120 inline, concurrent pairs: −10–12 % CPU in 4 of 4 (bench/README.md, "Two workers on two idle cores").
+ */
+export function inlineLane(): TaskRunner {
+  lowerInliningBudget();
+  avoidPretenuring();
+  return inlineRunner;
+}
 
 /** The workers a sweep of `jobs` workers gets on this machine (lane-policy.ts). */
 export function sweepLanes(jobs: number): LanePlan {
@@ -141,6 +154,14 @@ export function timeLeft(elapsedMs: number, done: number, count: number): string
   return `about ${leftS >= 60 ? `${Math.floor(leftS / 60)} min ${leftS % 60} s` : `${leftS} s`} left`;
 }
 
+/** The bar's width in cells so the whole progress line (its counts and the time left, the part a
+ *  person reads) fits a terminal of `columns`: cli-progress turns line wrapping off, so a line
+ *  past the edge is cut, and at 80 columns the default 40 cells cut off the time left. */
+export function progressBarSize(columns: number | undefined, count: number): number {
+  const longestText = `sweep [] ${count}/${count} runs · ${count} failed · about 999 min 59 s left`.length;
+  return Math.max(10, Math.min(40, (columns ?? 80) - 1 - longestText));
+}
+
 /** How often a progress line is written when stderr is not a terminal. */
 const PROGRESS_LINE_MS = 5_000;
 
@@ -151,13 +172,13 @@ export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: Swe
   // unless told to: then one line every few seconds.
   const notTerminal = process.stderr.isTTY !== true;
   const bar = o.progress
-    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', stream: process.stderr, hideCursor: !notTerminal, noTTYOutput: notTerminal, notTTYSchedule: PROGRESS_LINE_MS }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', barsize: progressBarSize(process.stderr.columns, count), stream: process.stderr, hideCursor: !notTerminal, noTTYOutput: notTerminal, notTTYSchedule: PROGRESS_LINE_MS }, cliProgress.Presets.shades_classic)
     : undefined;
   let failed = 0;
   let done = 0;
   const startedMs = performance.now();
   bar?.start(count, 0, { failed, left: 'estimating…' });
-  const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineRunner : poolRunner(jobs));
+  const runner = o.runner?.(jobs) ?? (jobs <= 1 ? inlineLane() : poolRunner(jobs));
   try {
     return await driveTasks(tasks, runner, o, (s) => {
       if (s.valid === false) failed++;
