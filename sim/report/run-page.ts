@@ -68,7 +68,9 @@ function checkerCards(results: Results): string {
 
 function reproduce(results: Results): string {
   const lines = [commandLine('cmd-replay', 'replay', results.replay)];
-  if (results.shrink !== undefined) lines.push(commandLine('cmd-shrink', 'shrink', results.shrink));
+  // detcd shrink refuses a valid or unknown run (no failure to keep): offer it, as the terminal
+  // does, only for a run that failed.
+  if (results.shrink !== undefined && results.valid === false) lines.push(commandLine('cmd-shrink', 'shrink', results.shrink));
   const t = results.target;
   if (t?.kind === 'etcd') {
     // A real target's interleaving is the machine's: say what a replay gives back and what was not checked.

@@ -50,9 +50,13 @@ describe('writeRunReport', () => {
     expect(hrefs.every((h) => h!.startsWith('#') || /^[a-z.]+$/.test(h!))).toBe(true);
   });
 
-  it('shows the scenario, every drawn option and the replay and shrink commands', async () => {
+  it('shows the scenario, every drawn option and the replay command; the shrink command only for a failed run (shrink refuses the others)', async () => {
     const html = await renderRunHtml(fx.passingRun());
-    for (const text of ['network.latencyUsMax', '1800', 'npx detcd replay reports/partition-leader/101', 'npx detcd shrink reports/partition-leader/101', 'partition-leader']) expect(html).toContain(text);
+    for (const text of ['network.latencyUsMax', '1800', 'npx detcd replay reports/partition-leader/101', 'partition-leader']) expect(html).toContain(text);
+    expect(html).not.toContain('detcd shrink');
+    const failed = fx.linearizabilityFailingRun();
+    expect(await renderRunHtml(failed)).toContain(failed.results.shrink);
+    expect(await renderRunHtml(fx.unknownRun())).not.toContain('detcd shrink');
   });
 
   it('replaces an existing report in one step and leaves no temporary directory behind', async () => {
