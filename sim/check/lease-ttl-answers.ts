@@ -7,8 +7,8 @@
 //   have renewed it before the TimeToLive was served, by min(its answer, the TimeToLive's answer)
 //   at the latest. So the lease expires no later than that + TTL on the leader's clock, and a
 //   TimeToLive invoked at t sees at most that + TTL - t, plus the leader clock's error. Only
-//   keep-alives answered in the TimeToLive's raft term count: the one leader of that term served
-//   both, and its lessor (promoted once, before it renewed anything) restarts no TTL meanwhile,
+//   keep-alives answered by the TimeToLive's member in its raft term count: one lessor served
+//   both (not a deposed leader that answers under the new term before it steps down), and it (promoted once, before it renewed anything) restarts no TTL meanwhile,
 //   while a new leader restarts every TTL (etcd#9888). Not judged when the scenario's clock steps
 //   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s), nor once a
 //   keep-alive of the lease whose serving time no answer bounds (timed out, or sent more than
@@ -78,6 +78,18 @@ function leaseOf(invoke: Op, ok: Op): string {
 }
 
 const termOf = (ok: Op): number => int(obj(obj(ok.value)['header'])['raft_term']);
+/**
+ * The lessor an answer came from: its member and raft term. A deposed leader whose raft has
+ * already seen the new term, before it steps down, still serves from the lessor it promoted in
+ * the old one under the new term (lease-checkpoint-leader-change seed 2: a keep-alive the old
+ * leader answered in term 2 did not renew the lease on term 2's leader, whose promotion had
+ * restarted it at now + election timeout + the checkpointed TTL).
+ */
+const lessorOf = (id: string, ok: Op): string => {
+  const h = obj(obj(ok.value)['header']);
+  const member = h['member_id'];
+  return `${id}@${termOf(ok)}@${typeof member === 'string' || typeof member === 'number' ? member : ''}`;
+};
 
 /** Index of the first element of the ascending `xs` that is >= x. */
 function firstAtOrAfter(xs: readonly number[], x: number): number {
@@ -127,7 +139,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
       continue;
     }
     if (invoke.f !== 'lease/keepalive' || int(resp['TTL']) <= 0 || termOf(ok) <= 0) continue;
-    const key = `${id}@${termOf(ok)}`;
+    const key = lessorOf(id, ok);
     const list = byTerm.get(key);
     const r = { invokeUs: invoke.time, doneUs: ok.time };
     if (list === undefined) byTerm.set(key, [r]);
@@ -171,7 +183,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     // A keep-alive that may have been served at any time since its invocation may have renewed
     // the lease just before this TimeToLive was served.
     if ((o.unboundedKeepAlivesUs?.get(id) ?? Infinity) < ok.time) continue;
-    const r = renewals.get(`${id}@${termOf(ok)}`);
+    const r = renewals.get(lessorOf(id, ok));
     if (r === undefined) continue;
     // The keep-alives invoked before this answer arrived: each renewed the lease before its own
     // answer, and one that had not renewed it by the time this TimeToLive was served does not count.

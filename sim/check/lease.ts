@@ -22,7 +22,8 @@
 //    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later;
 //    with 16 or more leases expiring with it, its proposal may wait behind theirs, and the write
 //    must be sent that much later: lease-revoke-queue.ts),
-//    or a keep-alive invoked after it that answers TTL > 0, is a lease that outlived its TTL.
+//    or a keep-alive invoked after it that answers TTL > 0, or a TimeToLive invoked at t that
+//    answers X s left with t + X past it (plus a slow clock's allowance), is a lease that outlived its TTL.
 //    A leader transfer (when given) drops every proposal for up to an election timeout, the
 //    leader's revokes too, which it proposes again revokeRetryUs later: a transfer that may have
 //    dropped the revoke moves the deadline to its end plus revokeRetryUs.
@@ -191,6 +192,10 @@ type LeasedRead = (readRevision: number, explicit: number, kvs: readonly unknown
 type LeasedPut = (key: unknown, lease: unknown, revision: number) => void;
 
 const NO_KVS: readonly unknown[] = [];
+/** etcd's Remaining() of a lease without expiry, in seconds (a follower's lessor): says nothing of a deadline. */
+const FOREVER_SECONDS = 9223372036;
+/** The simulated lessor reads a millisecond clock. */
+const CLOCK_RESOLUTION_US = 1000;
 const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NO_KVS);
 const headerRevision = (resp: Obj): number => int(obj(resp['header'])['revision']);
 
@@ -400,6 +405,27 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok, after the lease was reported gone (${gone.doneUs} µs)` });
     else if (by <= revision) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok at revision ${revision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
   };
+  // Rule 3 for a TimeToLive: answered X whole seconds left, served at or after its invocation t,
+  // the lease's expiry on its lessor was at least t + X, so it was alive until then: past its
+  // deadline (with a slow clock's allowance) it lived longer than its renewals, the leader changes
+  // and their checkpoints allow (holdout 12: lease-checkpoints-ignored, a new leader that restarted
+  // a checkpointed lease at its full TTL, answered so at once and no rule saw it).
+  const slowClock = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
+  const timesLeft: Completed[] = [];
+  const judgeTimeLeft = (inv: Op, ok: Op): void => {
+    const answer = obj(ok.value);
+    const left = int(answer['TTL']);
+    // Judged with a leader timeline only (each change restarts the TTL): without one no change is known.
+    if (options.leaderChangesUs === undefined || left <= 0 || left >= FOREVER_SECONDS || !Number.isFinite(slowClock.jumpUsMax)) return;
+    const id = id64(obj(inv.value)['ID']);
+    const f = leases.get(id);
+    const d = deadlines.get(id);
+    // Only about the lease of the id's latest grant answered before it (an earlier one had its own TTL).
+    if (f === undefined || d === undefined || inv.time <= f.grantedOkUs || !judged(id, ok.time)) return;
+    const slackUs = (slowClock.driftPpmMax * (inv.time - f.grantedAtUs)) / 1e6 + slowClock.jumpUsMax + CLOCK_RESOLUTION_US;
+    const aliveUntilUs = inv.time + left * 1e6;
+    if (aliveUntilUs > d + slackUs) report({ kind: 'ttl-answer', lease: id, index: ok.index, message: `TimeToLive of lease ${id} invoked at ${inv.time} µs answered ${left} s left: alive until ${aliveUntilUs} µs at least, past the latest moment it can live (${d} µs, from its renewals and leader changes${options.leaderChangeTtls === undefined ? '' : ' with their checkpoints'})` });
+  };
   for (let i = 0; i < ops.length; i++) {
     const { invoke: inv, ok } = ops[i]!;
     if (steps > stepsMax) break;
@@ -410,6 +436,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
       const d = deadlines.get(id);
       if (d !== undefined && inv.time > d && judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
+    if (inv.f === 'lease/timetolive') timesLeft.push({ invoke: inv, ok });
     invoke = inv;
     servedLocally = isSerializableRead(inv.f, obj(inv.value));
     answeredUs = ok.time;
@@ -420,6 +447,9 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
+    // After rule 5: an answer it reported is not reported again.
+    const reported = new Set(ttl.answers.map((a) => a.index));
+    for (const t of timesLeft) if (!reported.has(t.ok.index)) judgeTimeLeft(t.invoke, t.ok);
     if (options.answersCarryLeaderTerm === true) {
       const renewed = findRenewedExpired(history, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax }, maxViolations, stepsMax - steps, paired, grants);
       steps += renewed.steps;

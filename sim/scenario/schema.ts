@@ -41,6 +41,9 @@ export const WATCH_STREAM_BUFFER_ETCD = 128;
 /** etcd's --experimental-watch-progress-notify-interval default: 10 min. */
 export const PROGRESS_NOTIFY_INTERVAL_MS_ETCD = 600_000;
 
+/** The etcd and lock workloads' lease TTL unless a scenario names one (the lease workload then draws 2 to 6 s). */
+export const LEASE_TTL_SECONDS_DEFAULT = 7200;
+
 /** etcd's --experimental-lease-checkpoint-interval default: 5 min. */
 export const LEASE_CHECKPOINT_INTERVAL_MS_ETCD = 300_000;
 
@@ -172,7 +175,7 @@ export const WorkloadSchema = z.strictObject({
    * sim/workload/lease-op-names.ts); 0 takes an op out.
    */
   mix: z.record(z.string(), int(0, 1000)).optional(),
-  leaseTtlSeconds: int(2, 9_000_000_000).default(7200),
+  leaseTtlSeconds: int(2, 9_000_000_000).default(LEASE_TTL_SECONDS_DEFAULT),
   /** Lock workload: how long a holder works inside the critical section. */
   holdMs: RangeSchema.default({ min: 10, max: 200 }),
   /**

@@ -6,6 +6,7 @@ import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
 import { leaseGrant, leaseKeepAlive, leaseRevoke, leaseTimeToLive, prefixEnd, put, range } from './etcd-request.ts';
 import { TrafficState } from './traffic-state.ts';
+import { LEASE_TTL_SECONDS_DEFAULT } from '../scenario/schema.ts';
 import { single, uniqueValue } from './workload.ts';
 import { LEASE_MIX } from './lease-op-names.ts';
 import type { LeaseId } from './etcd-request.ts';
@@ -18,6 +19,15 @@ const PREFIX = 'leased/';
 /** Short TTLs (etcd's minimum is 2 s) so that leases expire inside a run. */
 const TTL_SECONDS_MIN = 2;
 const TTL_SECONDS_MAX = 6;
+
+/**
+ * The longest TTL this workload grants: 6 s, or the scenario's workload.leaseTtlSeconds when it
+ * names one (lease-checkpoint-leader-change: leases that live through checkpoints and a leader
+ * change). The draw is the same one either way: no other scenario's run moves.
+ */
+function ttlSecondsMax(leaseTtlSeconds: number): number {
+  return leaseTtlSeconds === LEASE_TTL_SECONDS_DEFAULT ? TTL_SECONDS_MAX : Math.max(TTL_SECONDS_MIN, leaseTtlSeconds);
+}
 /**
  * A late keep-alive goes to a lease whose last renewal (a keep-alive answered with a TTL) was
  * answered at least TTL and at most this much more ago: expired on its leader, whose expiry loop
@@ -62,7 +72,7 @@ export class LeaseWorkload implements Workload {
     const prng = this.env.prng;
     const observe = (body: unknown): void => this.state.observe(body);
     const lease = this.state.pickLease(prng);
-    const grant = (): void => single(leaseGrant(prng.intRange(TTL_SECONDS_MIN, TTL_SECONDS_MAX)), op, call, done, (b) => this.state.addLease(b));
+    const grant = (): void => single(leaseGrant(prng.intRange(TTL_SECONDS_MIN, ttlSecondsMax(this.env.scenario.workload.leaseTtlSeconds))), op, call, done, (b) => this.state.addLease(b));
     switch (op.f) {
       case 'grant':
         return grant();

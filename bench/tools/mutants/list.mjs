@@ -1065,7 +1065,7 @@ export const MUTANTS = [
     find: "        for (const cp of b.request.checkpoints ?? []) this.lessor.checkpoint(cp.ID ?? 0n, cp.remaining_TTL ?? 0, nowMs);\n",
     replace: "",
     why: "applied lease checkpoints are dropped: a new leader restarts every lease at its full TTL although checkpointing is on (etcd#9888 again, with the fix switched on)",
-    aimed: ["lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
+    aimed: ["lease-checkpoint-leader-change", "lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
   },
   {
     name: "compaction-drops-single-kept", class: "compaction", file: "src/mvcc/store.ts", holdout12: true,

@@ -154,6 +154,14 @@ export function timeLeft(elapsedMs: number, done: number, count: number): string
   return `about ${leftS >= 60 ? `${Math.floor(leftS / 60)} min ${leftS % 60} s` : `${leftS} s`} left`;
 }
 
+/** The bar's width in cells so the whole progress line (its counts and the time left, the part a
+ *  person reads) fits a terminal of `columns`: cli-progress turns line wrapping off, so a line
+ *  past the edge is cut, and at 80 columns the default 40 cells cut off the time left. */
+export function progressBarSize(columns: number | undefined, count: number): number {
+  const longestText = `sweep [] ${count}/${count} runs · ${count} failed · about 999 min 59 s left`.length;
+  return Math.max(10, Math.min(40, (columns ?? 80) - 1 - longestText));
+}
+
 /** How often a progress line is written when stderr is not a terminal. */
 const PROGRESS_LINE_MS = 5_000;
 
@@ -164,7 +172,7 @@ export async function runTasks(tasks: Iterable<SweepTask>, count: number, o: Swe
   // unless told to: then one line every few seconds.
   const notTerminal = process.stderr.isTTY !== true;
   const bar = o.progress
-    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', stream: process.stderr, hideCursor: !notTerminal, noTTYOutput: notTerminal, notTTYSchedule: PROGRESS_LINE_MS }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} runs · {failed} failed · {left}', barsize: progressBarSize(process.stderr.columns, count), stream: process.stderr, hideCursor: !notTerminal, noTTYOutput: notTerminal, notTTYSchedule: PROGRESS_LINE_MS }, cliProgress.Presets.shades_classic)
     : undefined;
   let failed = 0;
   let done = 0;

@@ -86,3 +86,33 @@ describe('with lease checkpointing, a new leader restarts a lease from its last 
     expect(checkLease(build([...grant6, ...put(1, 6.9 * S, 2)]), o([new Map([[ID, 2]])])).valid).toBe(true);
   });
 });
+
+describe('a TimeToLive answer is evidence of how long the lease lived (rule 3)', () => {
+  // TTL 6 s granted at 0; a leader change at 3 s whose leader promoted with 2 s left (checkpointed):
+  // it can live until 3 + 1 + 2 s, plus the 1 s grace. A TimeToLive at 4.2 s answering 5 s left
+  // says it lives until 9.2 s at least (holdout 12's lease-checkpoints-ignored: the new leader
+  // restarted the lease at its full TTL).
+  const grant6: Line[] = [[0, 0, 'invoke', 'lease/grant', { TTL: '6' }], [0, 1_000, 'ok', 'lease/grant', { ...hdr(1), ID, TTL: '6' }]];
+  const o = (ttls: (ReadonlyMap<string, number> | undefined)[]) => ({ leaderChangesUs: [3 * S], electionTimeoutUs: S, leaderChangeTtls: ttls });
+  const ttl = (atUs: number, left: number): Line[] => [
+    [2, atUs, 'invoke', 'lease/timetolive', { ID }],
+    [2, atUs + 1_000, 'ok', 'lease/timetolive', { ...hdr(1), ID, TTL: String(left), grantedTTL: '6' }],
+  ];
+  const kindsOf = (lines: Line[], options: Parameters<typeof checkLease>[1]) => checkLease(build(lines), options).violations.map((v) => v.kind);
+
+  it('must fail: more time left than the checkpoint the new leader restarted from allows', () => {
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 5)], o([new Map([[ID, 2]])]))).toEqual(['ttl-answer']);
+    // Without a leader change: more than the TTL since the grant allows.
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 5)], { leaderChangesUs: [], electionTimeoutUs: S })).toEqual(['ttl-answer']);
+  });
+
+  it('must pass: what the checkpoint or the full TTL leaves, a keep-alive between, no timeline, an unbounded clock', () => {
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 2)], o([new Map([[ID, 2]])]))).toEqual([]);
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 5)], o([new Map()]))).toEqual([]);
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 5)], o([undefined]))).toEqual([]);
+    const keepAlive: Line[] = [[1, 4 * S, 'invoke', 'lease/keepalive', { ID }], [1, 4 * S + 1_000, 'ok', 'lease/keepalive', { ...hdr(1), ID, TTL: '6' }]];
+    expect(kindsOf([...grant6, ...keepAlive, ...ttl(4.2 * S, 5)], o([new Map([[ID, 2]])]))).toEqual([]);
+    expect(checkLease(build([...grant6, ...ttl(4.2 * S, 5)]), { leaderChangesUnknown: true }).valid).toBe(true);
+    expect(kindsOf([...grant6, ...ttl(4.2 * S, 5)], { ...o([new Map([[ID, 2]])]), slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } })).toEqual([]);
+  });
+});

@@ -73,6 +73,26 @@ describe('lease TTL answers', () => {
     expect(kinds(timedOut.map((op, index) => ({ ...op, index })))).toEqual([]);
   });
 
+  it('judge nothing by a keep-alive another member answered in the same term (a deposed leader before it steps down)', () => {
+    // lease-checkpoint-leader-change seed 2: the old leader (member 3) answered a keep-alive under
+    // term 2 from its own lessor; term 2's leader (member 2) had restarted the lease at its
+    // promotion, election timeout included, and answered more than that keep-alive leaves.
+    const withMember = (term: number, member: string) => ({ ...header(term), member_id: member });
+    const ops = pairs([
+      [0, 0, 'lease/grant', { TTL: '3' }, { header: withMember(1, '3'), ID: '7', TTL: '3' }],
+      [1, S, 'lease/keepalive', { ID: '7' }, { header: withMember(2, '3'), ID: '7', TTL: '3' }],
+      [2, 2.75 * S, 'lease/timetolive', { ID: '7' }, { header: withMember(2, '2'), ID: '7', TTL: '2', grantedTTL: '3' }],
+    ]);
+    expect(kinds(ops)).toEqual([]);
+    // The same member's answers in one term are still judged.
+    const same = pairs([
+      [0, 0, 'lease/grant', { TTL: '3' }, { header: withMember(1, '3'), ID: '7', TTL: '3' }],
+      [1, S, 'lease/keepalive', { ID: '7' }, { header: withMember(2, '2'), ID: '7', TTL: '3' }],
+      [2, 2.75 * S, 'lease/timetolive', { ID: '7' }, { header: withMember(2, '2'), ID: '7', TTL: '2', grantedTTL: '3' }],
+    ]);
+    expect(kinds(same)).toEqual(['ttl-answer']);
+  });
+
   it('judge nothing across a leader change (a new leader restarts the TTL), or with unbounded clock steps', () => {
     expect(kinds(history([ttl(1.2 * S, 3, 5)]))).toEqual([]);
     expect(kinds(history([ttl(1.2 * S, 2, 5)]), { slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } })).toEqual([]);

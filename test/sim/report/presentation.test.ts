@@ -8,7 +8,7 @@ import { summarizeRun } from '../../../sim/report/run-summary.ts';
 import { counterRows } from '../../../sim/report/stats.ts';
 import { timelineSvg } from '../../../sim/report/timeline.ts';
 import type { Op } from '../../../sim/history/op.ts';
-import { timeLeft } from '../../../sim/cli/harness/sweep-engine.ts';
+import { progressBarSize, timeLeft } from '../../../sim/cli/harness/sweep-engine.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
 describe('report presentation', () => {
@@ -56,5 +56,15 @@ describe('report presentation', () => {
     expect(timeLeft(2000, 1, 100)).toBe('about 3 min 18 s left');
     expect(timeLeft(30_000, 50, 100)).toBe('about 30 s left');
     expect(timeLeft(30_000, 100, 100)).toBe('finishing');
+  });
+
+  it('the sweep progress line fits an 80-column terminal, time left included (the line is cut, not wrapped)', () => {
+    for (const count of [4, 1000, 100_000]) {
+      const bar = progressBarSize(80, count);
+      const line = `sweep [${'█'.repeat(bar)}] ${count}/${count} runs · ${count} failed · ${timeLeft(1, 1, 10_000_000)}`;
+      expect(line.length, line).toBeLessThanOrEqual(79);
+    }
+    expect(progressBarSize(200, 4)).toBe(40);
+    expect(progressBarSize(20, 4)).toBe(10);
   });
 });

@@ -86,8 +86,9 @@ describe('serve --nodes 3 over gRPC', () => {
   test('HashKV, MemberList and an empty alarm list, over gRPC and the gateway', async () => {
     const hash = await unaryCall(client('Maintenance', 2), 'HashKV', {});
     expect(typeof hash['hash']).toBe('number');
+    // etcd 3.4's gateway has no path for HashKV.
     const gw = await postJson(serve.endpoints[2]!.url, '/v3/maintenance/hashkv', {});
-    expect(gw).toMatchObject({ status: 200, body: { hash: hash['hash'] } });
+    expect(gw).toEqual({ status: 404, body: 'Not Found\n' });
     await expect(unaryCall(client('Maintenance', 2), 'HashKV', { revision: '999' })).rejects.toMatchObject({ code: grpc.status.OUT_OF_RANGE });
     const list = await unaryCall(client('Cluster', 0), 'MemberList', {});
     expect((list['members'] as { clientURLs: string[] }[]).map((m) => m.clientURLs[0])).toEqual(serve.endpoints.map((e) => e.url));

@@ -507,6 +507,14 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/kv/lease/revoke', body: { ID: '5' } },
   { path: '/v3/lease/leases', body: {} },
   { path: '/v3/election/observe', body: { name: 5 } },
+  // HashKV has no gateway path in 3.4; Snapshot's request is decoded before it streams; KeepAlive
+  // is a stream to the gateway, so a request it cannot decode is UNKNOWN, as a watch's.
+  { path: '/v3/maintenance/hashkv', body: {} },
+  { path: '/v3/maintenance/snapshot', text: '{bad' },
+  { path: '/v3/maintenance/snapshot', text: '5' },
+  { path: '/v3/lease/keepalive', text: '{bad' },
+  { path: '/v3/lease/keepalive', text: '5' },
+  { path: '/v3/lease/keepalive', text: '{"ID":"99999999999999999999"}' },
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
