@@ -25,7 +25,9 @@ export function stopHeadline(stop: RunStop): string {
 }
 
 function factsLine(stop: RunStop): string {
-  const facts = Object.entries(stop.facts).map(([k, v]) => `${k} ${String(v)}`);
+  // The cluster observer records the time as a fact (atMs) too: the line already says it, in
+  // words, so the field name is not shown beside it.
+  const facts = Object.entries(stop.facts).filter(([k, v]) => !(k === 'atMs' && v === Math.round(stop.timeUs / 1000))).map(([k, v]) => `${k} ${String(v)}`);
   return [`at ${formatUs(stop.timeUs)} (simulated)`, ...(stop.stage === undefined ? [] : [`while ${stop.stage}`]), ...facts].join(' · ');
 }
 

@@ -15,10 +15,16 @@ function failingCheckers(run: RunSummary): string {
   return text.join(' · ');
 }
 
+/** A run that did not pass shows its replay command where its failure is told, as the terminal
+ *  and summary.md do: a sweep's reader should not have to open the run report to reproduce it. */
+function replayLine(run: RunSummary): string {
+  return run.valid === true ? '' : `<br><span class="muted">replay:</span> <code>${escapeHtml(run.replay)}</code>`;
+}
+
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
   const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(relativeHref(`${run.report}/index.html`))}">${run.seed}</a>`;
-  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}</td></tr>`;
+  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}${replayLine(run)}</td></tr>`;
 }
 
 function entryTable(title: string, id: string, entries: readonly EntryRuns[], more: number): string {

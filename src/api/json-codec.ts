@@ -89,25 +89,38 @@ interface EventFields { type?: unknown; kv?: unknown; prev_kv?: unknown }
 interface HeaderFields { cluster_id?: unknown; member_id?: unknown; revision?: unknown; raft_term?: unknown }
 
 /**
- * Encoded KeyValues by the KeyValue object itself. A stored KeyValue never changes
+ * Recently encoded KeyValues, by the KeyValue object itself. A stored KeyValue never changes
  * (src/mvcc/key-value.ts) and the same one is answered again and again: every read of an
- * unchanged key, every watcher's event, the prev_kv of the next write (3 of 4 encodings on the
- * harness bench repeat one). Each response that carries it shares one encoded object, frozen
- * since it is shared, as the responses of one revision share their header. A WeakMap: an entry
- * goes when its KeyValue does (a compaction), and a lookup answers the same whatever the GC did.
+ * unchanged key, every watcher's event, the prev_kv of the next write. Each response that
+ * carries it shares one encoded object, frozen since it is shared, as the responses of one
+ * revision share their header. A small cache, not a WeakMap: an object's identity hash costs
+ * about as much as the encoding it would spare. Slots by the mod revision, KV_WAYS ways each (one
+ * per member of a small cluster, whose KeyValues of one revision are distinct objects), the
+ * KeyValue compared by identity: a hit is the very object encoded before, whatever was evicted.
  */
-const ENCODED_KEY_VALUES = new WeakMap<KeyValueFields, JsonObject>();
+const KV_SETS = 1024;
+const KV_WAYS = 4;
+const cachedKeyValues: (KeyValueFields | undefined)[] = new Array<KeyValueFields | undefined>(KV_SETS * KV_WAYS).fill(undefined);
+const cachedEncodings: (JsonObject | undefined)[] = new Array<JsonObject | undefined>(KV_SETS * KV_WAYS).fill(undefined);
+/** Per set, the way the next miss replaces (round robin). */
+const nextWay = new Uint8Array(KV_SETS);
 
 /**
  * encodeWithHeader(S.KeyValue, kv, undefined), field by field, frozen; `kv` must never change
- * after (a stored KeyValue never does): a second call answers the first call's object.
+ * after (a stored KeyValue never does): a call soon after answers the first call's object.
  */
 export function encodeKeyValue(kv: KeyValueFields): JsonObject {
-  let out = ENCODED_KEY_VALUES.get(kv);
-  if (out === undefined) {
-    out = Object.freeze(encodeKeyValueFields(kv));
-    ENCODED_KEY_VALUES.set(kv, out);
+  const rev = kv.mod_revision;
+  const set = typeof rev === 'number' ? rev & (KV_SETS - 1) : 0;
+  const base = set * KV_WAYS;
+  for (let w = 0; w < KV_WAYS; w++) {
+    if (cachedKeyValues[base + w] === kv) return cachedEncodings[base + w] as JsonObject;
   }
+  const out = Object.freeze(encodeKeyValueFields(kv));
+  const way = nextWay[set] as number;
+  nextWay[set] = (way + 1) % KV_WAYS;
+  cachedKeyValues[base + way] = kv;
+  cachedEncodings[base + way] = out;
   return out;
 }
 

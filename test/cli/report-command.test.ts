@@ -13,6 +13,7 @@ import { writeSweepReport } from '../../sim/report/sweep-report.ts';
 import * as fx from '../fixtures/report/fixtures.ts';
 import { cli } from './capture-cli.ts';
 import { scratchDir } from '../scratch-dir.ts';
+import { PACKAGE_ROOT } from '../../sim/cli/harness/package-root.ts';
 
 const root = scratchDir('detcd-report-');
 
@@ -125,6 +126,36 @@ describe('detcd report DIR', () => {
       expect(snapshot(dir)).toEqual(before);
     });
   }
+
+  it("refuses a report inside detcd's own folders, as run, sweep and shrink refuse --out there: nothing written", async () => {
+    const inside = join(PACKAGE_ROOT, 'test', `.report-scratch-${process.pid}`);
+    try {
+      cpSync(template, inside, { recursive: true });
+      const before = snapshot(inside);
+      const r = await cli(['report', inside]);
+      expect(r.code).toBe(3);
+      expect(r.err).toEqual([`detcd report: ${inside}: inside detcd's own test/ (${join(PACKAGE_ROOT, 'test')}): a report there would change detcd itself; draw a copy of it elsewhere`]);
+      expect(snapshot(inside)).toEqual(before);
+    } finally {
+      rmSync(inside, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a sweep whose second run's page cannot be replaced before any page is written: no sweep half drawn", async () => {
+    const dir = join(root, 'sweep-blocked');
+    mkdirSync(dir);
+    const passing = fx.passingRun().results;
+    for (const seed of [1, 2]) cpSync(template, join(dir, 'runs', 'swarm', String(seed)), { recursive: true });
+    await writeSweepReport(dir, [1, 2].map((seed) => summarizeRun({ ...fx.realEtcdRun().results, seed }, `runs/swarm/${seed}`)).concat(summarizeRun(passing)));
+    for (const seed of [1, 2]) edit(join(dir, 'runs', 'swarm', String(seed)), (r) => (r['seed'] = seed));
+    rmSync(join(dir, 'runs', 'swarm', '2', 'junit.xml'));
+    mkdirSync(join(dir, 'runs', 'swarm', '2', 'junit.xml'));
+    const before = snapshot(dir);
+    const r = await cli(['report', dir]);
+    expect(r.err).toEqual([`detcd report: ${join(dir, 'runs', 'swarm', '2', 'junit.xml')}: exists and is not a regular file; detcd will not replace it`]);
+    expect(r.code).toBe(3);
+    expect(snapshot(dir)).toEqual(before);
+  });
 
   it('refuses what is not a report: a missing path, an empty directory, another file, two arguments', async () => {
     const empty = join(root, 'empty');

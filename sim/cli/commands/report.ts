@@ -21,6 +21,7 @@ import { detcdBuild } from '../harness/detcd-build.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
 import { readRunReportInput } from '../harness/report-input.ts';
+import { checkRedrawDir } from '../harness/out-path.ts';
 
 type Kind = 'run' | 'sweep';
 
@@ -49,11 +50,15 @@ async function runPage(dir: string, input: RunReportInput): Promise<string> {
   }
 }
 
+/** The pages report draws into a run's directory, and into a sweep's: nothing else there is written. */
+const RUN_PAGES = ['index.html', 'junit.xml'] as const;
+const SWEEP_PAGES = ['index.html', 'junit.xml', 'summary.md'] as const;
+
 async function writeRunPages(dir: string, input: RunReportInput): Promise<void> {
   const html = await runPage(dir, input);
   const junit = renderJunit(suitesFromRuns([summarizeRun(input.results)]));
-  writeFileReplacing(join(dir, 'index.html'), html);
-  writeFileReplacing(join(dir, 'junit.xml'), junit);
+  writeFileReplacing(join(dir, RUN_PAGES[0]), html);
+  writeFileReplacing(join(dir, RUN_PAGES[1]), junit);
 }
 
 /** A run report a sweep links, when it lies inside the sweep's directory (a merged sweep's may lie in its shards'). */
@@ -88,6 +93,9 @@ async function sweepReport(dir: string): Promise<{ valid: SweepSummary['valid'];
   });
   const sweep = buildSweepSummary(runs, recorded.determinism, recorded.plan);
   const pages = { index: renderSweepHtml(sweep), junit: renderJunit(suitesFromRuns(sweep.runs), 'detcd sweep'), summary: renderSweepMarkdown(sweep) };
+  // Every directory a page goes into checked before the first is written: no sweep half redrawn.
+  for (const { runDir } of linked) if (runDir !== undefined) checkRedrawDir(runDir, RUN_PAGES);
+  checkRedrawDir(dir, SWEEP_PAGES);
   // Then drawn and written, one run at a time (a sweep's histories are not all held at once).
   let runPages = 0;
   for (const { runDir } of linked) {
@@ -95,9 +103,9 @@ async function sweepReport(dir: string): Promise<{ valid: SweepSummary['valid'];
     await writeRunPages(runDir, readRunReportInput(runDir));
     runPages++;
   }
-  writeFileReplacing(join(dir, 'index.html'), pages.index);
-  writeFileReplacing(join(dir, 'junit.xml'), pages.junit);
-  writeFileReplacing(join(dir, 'summary.md'), pages.summary);
+  writeFileReplacing(join(dir, SWEEP_PAGES[0]), pages.index);
+  writeFileReplacing(join(dir, SWEEP_PAGES[1]), pages.junit);
+  writeFileReplacing(join(dir, SWEEP_PAGES[2]), pages.summary);
   return { valid: sweep.valid, runPages, left: linked.length - runPages };
 }
 
@@ -107,6 +115,7 @@ export async function report(argv: string[]): Promise<number> {
   const { dir, kind } = reportDirOf(positionals[0]!);
   if (kind === 'run') {
     const input = readRunReportInput(dir);
+    checkRedrawDir(dir, RUN_PAGES);
     await writeRunPages(dir, input);
     console.log(`drawn again by ${detcdBuild()}: ${join(dir, 'index.html')}, junit.xml (the run's verdict as recorded: ${verdictWord(input.results.valid)})`);
     return exitCodeFor(input.results.valid);

@@ -3,7 +3,7 @@
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { claimReportDir, prepareReportDir, probeWritable } from '../../report/report-dir.ts';
+import { claimReportDir, isDetcdReport, prepareReportDir, probeWritable, REPORT_MARKER } from '../../report/report-dir.ts';
 import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
@@ -33,7 +33,34 @@ function refuseOwnFolder(command: string, option: string, path: string): void {
     const own = realPath(join(PACKAGE_ROOT, folder));
     const rel = relative(own, real);
     if (rel.startsWith('..') || isAbsolute(rel)) continue;
-    throw new UsageError(`detcd ${command}: ${option} ${path}: inside detcd's own ${folder}/ (${own}): a report there would change detcd itself; write it elsewhere`);
+    throw new UsageError(`detcd ${command}: ${option === '' ? '' : `${option} `}${path}: inside detcd's own ${folder}/ (${own}): a report there would change detcd itself; ${option === '' ? 'draw a copy of it elsewhere' : 'write it elsewhere'}`);
+  }
+}
+
+/**
+ * A report directory `detcd report` draws again in place, checked before any page is written:
+ * not inside detcd's own folders, a report detcd wrote (its marker, or a results.json or
+ * sweep.json of detcd's shape), writable, and each of `pages` a file (or absent) that a rename
+ * can replace. Refused in one line naming the directory or page and the reason.
+ */
+export function checkRedrawDir(dir: string, pages: readonly string[]): void {
+  refuseOwnFolder('report', '', dir);
+  if (!isDetcdReport(dir)) throw new UsageError(`detcd report: ${dir}: not a report detcd wrote (no ${REPORT_MARKER} marker, nor a results.json or sweep.json of detcd's shape); detcd replaces only files it wrote`);
+  for (const page of pages) {
+    const path = join(dir, page);
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (!st.isFile() && !st.isSymbolicLink()) throw new UsageError(`detcd report: ${path}: exists and is not a regular file; detcd will not replace it`);
+  }
+  try {
+    probeWritable(dir);
+  } catch (err) {
+    if (err instanceof PathError) throw new UsageError(`detcd report: ${err.message}`);
+    throw err;
   }
 }
 

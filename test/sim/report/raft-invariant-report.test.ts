@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { withStopLeader } from '../../../sim/run/results-build.ts';
 import type { RunStop } from '../../../sim/run/run-stop.ts';
+import { invariantSection } from '../../../sim/report/invariant-section.ts';
 import { renderRunHtml } from '../../../sim/report/run-page.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
@@ -47,6 +48,12 @@ describe('a Raft invariant failure in the report', () => {
     expect(section).toContain('term 4 · index 66');
     expect(section).toMatch(/members involved: <span class="pill fail">n3<\/span> <span class="pill">n5<\/span>/);
     expect(section).toContain('<td class="nowrap">n5</td><td class="nowrap">committed</td><td class="nowrap">66</td><td class="nowrap">1</td>');
+  });
+
+  it('says the time once, in words, not again as the raw atMs field the cluster observer records', () => {
+    const section = invariantSection({ ...stop, timeUs: 1_518_000, facts: { atMs: 1518 } });
+    expect(section).toContain('at 1.518 s (simulated) · marked in red');
+    expect(section).not.toContain('atMs');
   });
 
   it('keeps the banner short and wrapping, without escaped JSON', async () => {

@@ -38,6 +38,8 @@ describe('sweep report', () => {
     const html = await readFile(join(root, 'index.html'), 'utf8');
     expect(html.indexOf('partition-majority')).toBeLessThan(html.indexOf('partition-leader'));
     expect(html).toContain('href="stale-read-bug/202/index.html"');
+    // Each run that did not pass shows its replay command in its row; a passing run none.
+    for (const r of sweep.runs) expect(html.includes(`<code>${r.replay}</code>`), r.replay).toBe(r.valid !== true);
     const junit = await readFile(join(root, 'junit.xml'), 'utf8');
     expect((junit.match(/<testsuite /g) ?? []).length).toBe(4);
     expect(await readSweep(root)).toEqual(sweep);

@@ -64,6 +64,11 @@ describe('hand-written encoders of nested messages', () => {
     const twin = encodeKeyValue({ ...kv });
     expect(twin).not.toBe(first);
     expect(twin).toEqual(first);
+    // KeyValues of one revision from many members, more than the cache keeps: each still encodes to its own fields.
+    const members = Array.from({ length: 9 }, (_, i) => ({ ...kv, value: `v${i}` }));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, m] of members.entries()) expect(encodeKeyValue(m)).toEqual(encodeMessage(S.KeyValue, { ...kv, value: `v${i}` }));
+    }
   });
 });
 
