@@ -16,6 +16,20 @@ export async function postText(endpoint: string, path: string, text: string | un
   return { status, body };
 }
 
+/** A body as JSON, or as JSON lines (a stream's answers), or else the raw text. */
+function jsonOrLines(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
+      return lines.length > 1 ? lines.map((l) => JSON.parse(l) as unknown) : text;
+    } catch {
+      return text;
+    }
+  }
+}
+
 /** An HTTP answer as a differential test compares it: its headers and trailers too. */
 export interface HttpExchange extends HttpReply {
   /** Lower-case names; not the ones two HTTP stacks legitimately differ in (framing, date). */
@@ -40,9 +54,7 @@ export function exchange(endpoint: string, method: string, path: string, text: s
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { text += chunk; });
       res.on('end', () => {
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* keep the raw text */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed, headers: answerHeaders(res), trailers: Object.fromEntries(Object.entries(res.trailers).map(([k, v]) => [k, String(v)])) });
+        resolve({ status: res.statusCode ?? 0, body: jsonOrLines(text), headers: answerHeaders(res), trailers: Object.fromEntries(Object.entries(res.trailers).map(([k, v]) => [k, String(v)])) });
       });
     });
     req.on('error', reject);

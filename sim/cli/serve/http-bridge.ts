@@ -43,14 +43,14 @@ export function canonicalPath(url: string): string {
   return path.startsWith('/v3/kv/lease/') ? '/v3/lease/' + path.slice('/v3/kv/lease/'.length) : path;
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown, wrapResult = false, headers: OutgoingHttpHeaders = {}): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(wrapResult ? { result: body } : body) + (wrapResult ? '\n' : ''));
+  res.end(JSON.stringify(body));
 }
 
 /** A gateway answer the gRPC call gave, with the call's header metadata. */
-function grpcAnswer(res: ServerResponse, body: unknown, wrapResult = false): void {
-  writeJson(res, 200, body, wrapResult, GRPC_SUCCESS_HEADERS);
+function grpcAnswer(res: ServerResponse, body: unknown): void {
+  writeJson(res, 200, body, GRPC_SUCCESS_HEADERS);
 }
 
 /** A stream's 200, with the call's header metadata. */
@@ -75,7 +75,7 @@ function gatewayError(res: ServerResponse, code: number, message: string): void 
 /** An error the gRPC call returned: its trailer metadata after the body. */
 function grpcError(res: ServerResponse, code: number, message: string): void {
   res.addTrailers(GRPC_ERROR_TRAILERS);
-  writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code }, false, GRPC_ERROR_HEADERS);
+  writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code }, GRPC_ERROR_HEADERS);
 }
 
 export class HttpBridge {
@@ -111,12 +111,12 @@ export class HttpBridge {
   }
 
   private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
+    if (path === '/v3/lease/keepalive') return this.keepAlive(bytes, res, token);
     const read = gatewayBody(path, bytes);
-    // KeepAlive is a stream to the gateway, like Watch: a request it cannot decode is UNKNOWN.
-    if (!read.ok) return gatewayError(res, path === '/v3/lease/keepalive' ? GRPC_UNKNOWN : 3, read.message);
+    if (!read.ok) return gatewayError(res, 3, read.message);
     const body = read.body;
     const answer = (r: GateResult): void => {
-      if (r.ok) return grpcAnswer(res, r.body, path === '/v3/lease/keepalive');
+      if (r.ok) return grpcAnswer(res, r.body);
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
@@ -141,6 +141,55 @@ export class HttpBridge {
     const election = ELECTION[path];
     if (election !== undefined) return election(gate, request, answer);
     this.gate.call(path, body, answer, token);
+  }
+
+  /**
+   * LeaseKeepAlive as the gateway runs it, a stream: every request of the body in turn, one
+   * {"result"} line each; a request it cannot decode ends the requests (UNKNOWN, HTTP 500, when it
+   * is the first), and a body without any request ends the stream at once, empty.
+   */
+  private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined): void {
+    const splitter = new JsonStreamSplitter();
+    let values: string[];
+    try {
+      values = splitter.push(bytes.toString('utf8'));
+    } catch {
+      res.destroy();
+      return;
+    }
+    const rest = splitter.end();
+    if (rest !== undefined) values.push(rest);
+    const requests: unknown[] = [];
+    let refusal: string | undefined;
+    for (const v of values) {
+      const read = gatewayStreamRequest('/v3/lease/keepalive', v);
+      if (!read.ok) {
+        refusal = read.message;
+        break;
+      }
+      requests.push(read.body ?? {}); // null is an empty request to jsonpb
+    }
+    if (requests.length === 0 && refusal !== undefined) return gatewayError(res, GRPC_UNKNOWN, refusal);
+    let started = false;
+    const next = (i: number): void => {
+      if (i === requests.length) {
+        if (!started) res.writeHead(200, { 'content-type': 'application/json' });
+        res.end();
+        return;
+      }
+      this.gate.call('/v3/lease/keepalive', requests[i], (r) => {
+        if (!r.ok) {
+          if (!started) return grpcError(res, r.error.code, r.error.message);
+          res.end();
+          return;
+        }
+        if (!started) startStream(res);
+        started = true;
+        res.write(JSON.stringify({ result: r.body }) + '\n');
+        next(i + 1);
+      }, token);
+    };
+    next(0);
   }
 
   /** Maintenance.Snapshot as the gateway streams it: one {"result": SnapshotResponse} line per chunk. */

@@ -515,6 +515,9 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/lease/keepalive', text: '{bad' },
   { path: '/v3/lease/keepalive', text: '5' },
   { path: '/v3/lease/keepalive', text: '{"ID":"99999999999999999999"}' },
+  { path: '/v3/lease/keepalive', text: '' },
+  { path: '/v3/lease/keepalive', text: '{"ID":"5"}null{"ID":"7"}' },
+  { path: '/v3/lease/keepalive', text: '{"ID":"5"}{"ID":"x"}' },
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
