@@ -40,7 +40,8 @@ function violationMarks(marks: readonly TimelineMark[], x: (us: number) => numbe
   }).join('');
 }
 
-const layout = { widthPx: 1160, labelPx: 64, leaderRowPx: 22, faultRowPx: 18, axisPx: 24, gapPx: 6 };
+// labelPx holds a liveness probe's row label, "probe p2000024", at 11 px (64 cut its first letters).
+const layout = { widthPx: 1160, labelPx: 96, leaderRowPx: 22, faultRowPx: 18, axisPx: 24, gapPx: 6 };
 /** Rows shrink when there are many processes (Jepsen retires a process after an info op). */
 const rowPxMax = 16;
 const rowPxMin = 4;

@@ -42,6 +42,11 @@ describe('report presentation', () => {
     const svg = timelineSvg({ ops, endUs: 50, faults: [], leaders: [], tooltipCharsMax: 200, highlighted: new Set() });
     expect(svg).toContain('>probe p7<');
     expect(svg).toContain('>p0<');
+    // A real run's probes are processes 2000000 and up: "probe p2000024" (14 characters of 11 px
+    // text, about 6 px each) must fit left of the plot, not lose its first letters at the edge.
+    const far = pairOps(history.map((o) => (o.process === 7 ? { ...o, process: 2_000_024 } : o))).ops;
+    const label = /<text class="lane" x="(\d+)"[^>]*>probe p2000024</.exec(timelineSvg({ ops: far, endUs: 50, faults: [], leaders: [], tooltipCharsMax: 200, highlighted: new Set() }));
+    expect(Number(label?.[1])).toBeGreaterThanOrEqual('probe p2000024'.length * 6);
   });
 
   it('names statistics in words', () => {
