@@ -126,7 +126,7 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     // Zooming stretches the time axis four times (labels stay), and 1× restores it.
     const svg = page.locator('#timeline-svg');
     await page.locator('button[data-zoom="4"]').click();
-    expect(Number(await svg.getAttribute('width'))).toBe(64 + (1160 - 64) * 4);
+    expect(Number(await svg.getAttribute('width'))).toBe(96 + (1160 - 96) * 4);
     await page.locator('button[data-zoom="1"]').click();
     expect(Number(await svg.getAttribute('width'))).toBe(1160);
     expect(errors).toEqual([]);
