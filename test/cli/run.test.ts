@@ -30,6 +30,8 @@ describe('detcd scenarios and bugs', () => {
     const b = await cli(['bugs']);
     expect(b.out.map((l) => l.split(/\s+/)[0])).toEqual(PLANTED_BUGS.map((x) => x.name));
     for (const x of PLANTED_BUGS) expect(b.out.find((l) => l.startsWith(`${x.name} `))).toContain(x.reference);
+    // In a pipe, one column of descriptions, whatever the length of each reference.
+    expect(new Set(PLANTED_BUGS.map((x) => b.out.find((l) => l.startsWith(`${x.name} `))!.indexOf(x.description))).size).toBe(1);
   });
 });
 

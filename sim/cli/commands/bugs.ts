@@ -23,7 +23,9 @@ export async function bugs(argv: string[]): Promise<number> {
   refuseIgnored('bugs', values.verify === true ? {} : values, ['seeds', 'bug', 'shrink-runs'], 'goes with --verify (bugs alone only lists them)');
   if (values.verify !== true) {
     const columns = stdoutColumns();
-    for (const b of PLANTED_BUGS) console.log(listEntry(b.name, 30, columns === undefined ? `${b.reference.padEnd(28)} ${b.description}` : `${b.description} (${b.reference})`, columns));
+    // In a pipe, the descriptions line up after the longest reference (a fixed 28 let the long ones push theirs out).
+    const referenceWidth = Math.max(...PLANTED_BUGS.map((b) => b.reference.length));
+    for (const b of PLANTED_BUGS) console.log(listEntry(b.name, 30, columns === undefined ? `${b.reference.padEnd(referenceWidth)}  ${b.description}` : `${b.description} (${b.reference})`, columns));
     return 0;
   }
   const seedsMax = intOption('bugs', 'seeds', values.seeds, 60, 1, 100_000);
