@@ -60,6 +60,21 @@ describe('nemesis schedule', () => {
     expect(drawnAfterDeclared(40)).toEqual(DRAWN_AFTER_DECLARED_PIN);
   });
 
+  it('swarm checkpoints leases every 1 s: checkpoints are saved within the 3 s run', () => {
+    // Before: two thirds of the draws were 200 or 500 ms; a due checkpoint whose remaining TTL,
+    // rounded up to seconds, is still the granted TTL is dropped with no next one, so those runs
+    // never checkpointed.
+    const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd', durationMs: 3000 } });
+    let checkpointing = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const d = drawSwarm(swarm, new Prng(seed)).scenario;
+      if (!d.cluster.etcd.leaseCheckpointing) continue;
+      checkpointing++;
+      expect(d.cluster.etcd.leaseCheckpointIntervalMs, `seed ${seed}`).toBe(1000);
+    }
+    expect(checkpointing).toBeGreaterThan(10);
+  });
+
   it('swarm grants leases short enough to expire within the run in some seeds, and makes every kill of some seeds tear', () => {
     // Before: every swarm lease lived 7,200 s and only the torn-writes package's kills tore a
     // record (coverage of 300 seeds: lease-expired and torn-write-recovered never reached).
