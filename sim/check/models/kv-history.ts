@@ -28,7 +28,7 @@ export function kvOperations(pairs: readonly OpPair[]): KvOperation[] {
     const type = c?.type ?? 'info';
     if (type === 'fail') continue;
     const f = p.invoke.f;
-    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryParseError(p.line, noSuchOp('kv', f));
+    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryParseError(p.line, noSuchOp('kv', f), inReason('f'));
     if (f === 'get' && type !== 'ok') continue;
     const { key, value } = keyAndValue(p.invoke, p.line);
     const input: KvInput = f === 'get' ? { f: 'get', key } : { f, key, value: text(value, p.line) };

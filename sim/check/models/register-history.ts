@@ -117,7 +117,7 @@ function registerOperation(p: OpPair, id: number, invokeValue: unknown, completi
       break;
     }
     default:
-      throw new HistoryParseError(p.line, noSuchOp('register', p.invoke.f));
+      throw new HistoryParseError(p.line, noSuchOp('register', p.invoke.f), inReason('f'));
   }
   const unknown = output === undefined;
   return { id, process: p.invoke.process, input, output, call: p.call, return: unknown ? Infinity : p.return, index: p.invoke.index };
