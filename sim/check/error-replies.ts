@@ -101,7 +101,7 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
   }
   const valid: Validity = violations.length > 0 ? false : true;
   const summary = valid === true
-    ? `${judged} error replies with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}`
+    ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}`
     : `error reply unlike etcd's: ${violations[0]!.f} (process ${String(violations[0]!.process)}): ${violations[0]!.message}`;
   return { valid, violations, judged, unjudged, summary };
 }

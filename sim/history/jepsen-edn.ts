@@ -4,7 +4,7 @@
 // Ops of non-numeric processes (the :nemesis) are skipped: they are faults, not client ops.
 import { EdnKeyword, keyword, readAllEdn, ednToPlain, type EdnValue } from './edn.ts';
 import type { Op, OpType } from './op.ts';
-import { HistoryParseError } from './parse-error.ts';
+import { HistoryParseError, inReason } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import type { MemoryProbe } from './read-budget.ts';
 
@@ -30,12 +30,12 @@ function name(v: EdnValue | undefined): string | undefined {
 function toOp(m: EdnValue, line: number, index: number): Op | undefined {
   if (!(m instanceof Map)) throw new HistoryParseError(line, 'expected an op map {:process …, :type …, :f …}');
   const proc = m.get(K.process);
-  if (proc === undefined) throw new HistoryParseError(line, 'op map without :process');
+  if (proc === undefined) throw new HistoryParseError(line, 'op map without :process', inReason('process'));
   if (typeof proc !== 'number') return undefined;
   const type = name(m.get(K.type));
-  if (type === undefined || !TYPES.has(type)) throw new HistoryParseError(line, `bad :type ${JSON.stringify(ednToPlain(m.get(K.type) ?? null))}`);
+  if (type === undefined || !TYPES.has(type)) throw new HistoryParseError(line, `bad :type ${JSON.stringify(ednToPlain(m.get(K.type) ?? null))}`, inReason('type'));
   const f = name(m.get(K.f));
-  if (f === undefined) throw new HistoryParseError(line, 'op map without :f');
+  if (f === undefined) throw new HistoryParseError(line, 'op map without :f', inReason('f'));
   // Jepsen's :time is nanoseconds (detcd's history.edn too: sim/report/edn.ts); an op's time is
   // µs. Read as µs, every duration was 1000 times too long: a grant of a live lease's id 19 ms
   // after the first looked 19 s later, past its TTL (the lease checker's rules judge durations).

@@ -1,7 +1,7 @@
 // Pairs each invoke with its completion (the next ok/fail/info of the same process). A
 // process has at most one op outstanding; an invoke never completed is an unknown outcome.
 import type { Op } from './op.ts';
-import { HistoryParseError } from './parse-error.ts';
+import { HistoryParseError, inReason } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 
 export interface OpPair {
@@ -26,14 +26,14 @@ export function pairOps(history: ParsedHistory): OpPair[] {
     const line = history.lines[pos] ?? pos + 1;
     const p = open.get(op.process);
     if (op.type === 'invoke') {
-      if (p !== undefined) throw new HistoryParseError(line, `process ${String(op.process)} invokes while its previous op is still outstanding`);
+      if (p !== undefined) throw new HistoryParseError(line, `process ${String(op.process)} invokes while its previous op is still outstanding`, inReason('process'));
       const q: OpPair = { invoke: op, completion: undefined, call: pos, return: Infinity, line, completionLine: undefined };
       open.set(op.process, q);
       pairs.push(q);
       continue;
     }
-    if (p === undefined) throw new HistoryParseError(line, `process ${String(op.process)} completes (${op.type}) an op it never invoked`);
-    if (p.invoke.f !== op.f) throw new HistoryParseError(line, `process ${String(op.process)} completes :${op.f} but invoked :${p.invoke.f}`);
+    if (p === undefined) throw new HistoryParseError(line, `process ${String(op.process)} completes (${op.type}) an op it never invoked`, inReason('process'));
+    if (p.invoke.f !== op.f) throw new HistoryParseError(line, `process ${String(op.process)} completes :${op.f} but invoked :${p.invoke.f}`, inReason('f'));
     open.delete(op.process);
     p.completion = op;
     p.return = pos;

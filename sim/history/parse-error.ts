@@ -8,8 +8,12 @@
 export interface ParseErrorField {
   /** The path of the field that is wrong ('time', 'value.kvs[0].key', 'Input.Range.Start'). */
   readonly field: string;
-  /** `field 'time' must be …` (detcd's JSONL, etcd's messages) or `field Input.Type: …` (Go structs). Default quoted. */
-  readonly wording?: 'quoted' | 'colon';
+  /**
+   * `field 'time' must be …` (detcd's JSONL, etcd's messages), `field Input.Type: …` (Go structs),
+   * or the reason alone where it names the field in its own format's words ('op map without
+   * :process', 'register value must be …'). Default quoted.
+   */
+  readonly wording?: 'quoted' | 'colon' | 'in-reason';
   /** The op's `f` (kv/put) when the field is typed by that etcd call's request or response message. */
   readonly message?: string;
 }
@@ -31,7 +35,7 @@ export class HistoryParseError extends Error {
     at?: ParseErrorField,
     file?: string,
   ) {
-    const detail = at === undefined ? reason : `${at.message === undefined ? '' : `${at.message}: `}field ${at.wording === 'colon' ? `${at.field}:` : `'${at.field}'`} ${reason}`;
+    const detail = at === undefined || at.wording === 'in-reason' ? reason : `${at.message === undefined ? '' : `${at.message}: `}field ${at.wording === 'colon' ? `${at.field}:` : `'${at.field}'`} ${reason}`;
     super(file === undefined ? `line ${line}: ${detail}` : `${file}:${line}: ${detail}`);
     this.name = 'HistoryParseError';
     this.reason = reason;
@@ -50,4 +54,9 @@ export class HistoryParseError extends Error {
   inFile(file: string): HistoryParseError {
     return new HistoryParseError(this.line, this.reason, this.at, file);
   }
+}
+
+/** The field `field`, named by the reason itself (the error's sentence stays the reason alone). */
+export function inReason(field: string): ParseErrorField {
+  return { field, wording: 'in-reason' };
 }

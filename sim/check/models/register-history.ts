@@ -10,7 +10,7 @@
 // - versioned values (jepsen.etcd.register: [version value], the key's etcd version beside its
 //   value): checked against versioned-register.ts, nil versions not compared.
 import type { OpPair } from '../../history/pair.ts';
-import { HistoryParseError } from '../../history/parse-error.ts';
+import { HistoryParseError, inReason } from '../../history/parse-error.ts';
 import { noSuchOp } from '../model-names.ts';
 import type { RegisterInput, RegisterOperation, RegisterOutput, RegisterValue } from './register.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
@@ -18,11 +18,11 @@ import { shownValue } from '../../history/shown-value.ts';
 
 function registerValue(v: unknown, line: number): RegisterValue {
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string') return v ?? null;
-  throw new HistoryParseError(line, `register value must be nil, a number or a string, got ${shownValue(v)}`);
+  throw new HistoryParseError(line, `register value must be nil, a number or a string, got ${shownValue(v)}`, inReason('value'));
 }
 
 function casArgs(v: unknown, line: number): [RegisterValue, RegisterValue] {
-  if (!Array.isArray(v) || v.length !== 2) throw new HistoryParseError(line, `cas value must be [from to], got ${shownValue(v)}`);
+  if (!Array.isArray(v) || v.length !== 2) throw new HistoryParseError(line, `cas value must be [from to], got ${shownValue(v)}`, inReason('value'));
   return [registerValue(v[0], line), registerValue(v[1], line)];
 }
 
@@ -52,13 +52,13 @@ function versionedValue(f: string, v: unknown): boolean {
 function versionOf(v: unknown, line: number): number | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  throw new HistoryParseError(line, `a register version must be nil or a whole number ≥ 0, got ${shownValue(v)}`);
+  throw new HistoryParseError(line, `a register version must be nil or a whole number ≥ 0, got ${shownValue(v)}`, inReason('value'));
 }
 
 /** The [version value] pair of a versioned op (the value alone; its version on `.version`), or the value of an unversioned one. */
 function unversioned(f: string, v: unknown, line: number, versioned: boolean): { value: unknown; version: number | undefined } {
   if (!versioned) return { value: v, version: undefined };
-  if (!versionedValue(f, v)) throw new HistoryParseError(line, `a versioned register history needs [version value] values, got ${shownValue(v)}`);
+  if (!versionedValue(f, v)) throw new HistoryParseError(line, `a versioned register history needs [version value] values, got ${shownValue(v)}`, inReason('value'));
   const [version, value] = v as [unknown, unknown];
   return { value, version: versionOf(version, line) };
 }
@@ -73,13 +73,13 @@ export function registerOperations(pairs: readonly OpPair[]): RegisterOperation[
     let invokeValue = p.invoke.value;
     let completionValue = p.completion?.value;
     if (independent) {
-      if (!independentKey(p.invoke.f, invokeValue)) throw new HistoryParseError(p.line, `an independent-key history needs [key value] values, got ${shownValue(invokeValue)}`);
+      if (!independentKey(p.invoke.f, invokeValue)) throw new HistoryParseError(p.line, `an independent-key history needs [key value] values, got ${shownValue(invokeValue)}`, inReason('value'));
       const [k, v] = invokeValue as [unknown, unknown];
       key = keyText(k);
       invokeValue = v;
       if (Array.isArray(completionValue) && completionValue.length === 2 && keyText(completionValue[0]) === key) completionValue = completionValue[1];
     } else if (p.invoke.f !== 'cas' && Array.isArray(invokeValue)) {
-      throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${shownValue(invokeValue)}`);
+      throw new HistoryParseError(p.line, `a [key value] value in a history whose first op has none: ${shownValue(invokeValue)}`, inReason('value'));
     }
     const invoked = unversioned(p.invoke.f, invokeValue, p.line, versioned);
     // Only an ok completion says what it observed; a fail or info keeps the invocation's value.
@@ -117,7 +117,7 @@ function registerOperation(p: OpPair, id: number, invokeValue: unknown, completi
       break;
     }
     default:
-      throw new HistoryParseError(p.line, noSuchOp('register', p.invoke.f));
+      throw new HistoryParseError(p.line, noSuchOp('register', p.invoke.f), inReason('f'));
   }
   const unknown = output === undefined;
   return { id, process: p.invoke.process, input, output, call: p.call, return: unknown ? Infinity : p.return, index: p.invoke.index };

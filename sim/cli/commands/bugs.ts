@@ -10,6 +10,7 @@ import type { TrackRecordRow } from '../../bugs/track-record.ts';
 import { EXIT_VIOLATION } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs, refuseIgnored } from '../harness/args.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
+import { avoidPretenuring, lowerInliningBudget } from '../harness/worker-jit.ts';
 import { listEntry, stdoutColumns } from '../harness/wrap.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -28,6 +29,10 @@ export async function bugs(argv: string[]): Promise<number> {
     for (const b of PLANTED_BUGS) console.log(listEntry(b.name, 30, columns === undefined ? `${b.reference.padEnd(referenceWidth)}  ${b.description}` : `${b.description} (${b.reference})`, columns));
     return 0;
   }
+  // --verify runs every hunt, shrink and clean run in this one fresh isolate, as a sweep worker runs
+  // its runs: the workers' JIT settings (worker-jit.ts) cost less compile CPU, same runs.
+  lowerInliningBudget();
+  avoidPretenuring();
   const seedsMax = intOption('bugs', 'seeds', values.seeds, 60, 1, 100_000);
   const shrinkRunsMax = intOption('bugs', 'shrink-runs', values['shrink-runs'], 12, 0, 10_000);
   const only = bugOption('bugs', values.bug);

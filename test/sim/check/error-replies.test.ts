@@ -23,6 +23,8 @@ describe('error replies', () => {
     expect(r.valid).toBe(true);
     expect(r.judged).toBe(2);
     expect(r.violations).toEqual([]);
+    expect(r.summary).toBe("2 error replies with etcd's code");
+    expect(checkErrorReplies(ops.slice(0, 2)).summary).toBe("1 error reply with etcd's code");
   });
 
   it('fail on etcd\'s message with another code', () => {

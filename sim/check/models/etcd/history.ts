@@ -24,7 +24,7 @@
 // The etcd model always checks one partition: header.revision is global, so keys are not
 // independent (splitting by key would lose the check that revisions are dense and shared).
 import type { OpPair } from '../../../history/pair.ts';
-import { HistoryParseError } from '../../../history/parse-error.ts';
+import { HistoryParseError, inReason } from '../../../history/parse-error.ts';
 import { noSuchOp } from '../../model-names.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
@@ -154,15 +154,15 @@ interface Draft {
 function draft(p: OpPair): Draft | undefined {
   const f = p.invoke.f as EtcdF;
   if (p.invoke.f === 'lease/leases') return undefined;
-  if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, noSuchOp('etcd', p.invoke.f));
+  if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, noSuchOp('etcd', p.invoke.f), inReason('f'));
   const request = p.invoke.value;
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`);
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new HistoryParseError(p.line, `${f}: the invoke's value must be the request object`, inReason('value'));
   const c = p.completion;
   const d: Draft = { pair: p, f, request: request as Req, output: undefined, shown: NOTHING_SHOWN, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined, returnPos: p.return, rev: 0 };
   const serializable = isSerializableRead(f, d.request);
   if (c?.type === 'ok') {
     const resp = c.value;
-    if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`);
+    if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`, inReason('value'));
     d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined, read: undefined };
     const shown: Req[] = [];
     valuedObjects(resp, shown);
