@@ -40,10 +40,15 @@ export function checkConvergence(members: readonly MemberStatus[]): ConvergenceR
   if (members.length === 0) return { valid: 'unknown', members: [], down, disagreements, summary: 'no member reported its status' };
   const first = up[0];
   if (down.length === 0 && disagreements.length === 0 && first !== undefined) {
-    return { valid: true, members: [...members], down, disagreements, summary: `${members.length} member(s) agree: revision ${first.revision}, compact ${first.compactRevision}, hash ${first.hash}` };
+    return { valid: true, members: [...members], down, disagreements, summary: `${members.length} member(s) agree: revision ${first.revision}, ${compactionText(first.compactRevision)}, hash ${first.hash}` };
   }
   const why: string[] = [];
   if (down.length > 0) why.push(`members down: ${down.join(', ')}`);
   for (const d of disagreements) why.push(`${d.field} differs (${Object.entries(d.values).map(([n, v]) => `${n}=${v}`).join(', ')})`);
   return { valid: false, members: [...members], down, disagreements, summary: `members disagree: ${why.join('; ')}` };
+}
+
+/** A store that was never compacted reports compact revision -1: said in words, since "compact -1" reads as a bug. */
+function compactionText(compactRevision: number): string {
+  return compactRevision < 0 ? 'no compaction' : `compacted at ${compactRevision}`;
 }
