@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type * as WorkerJit from '../../sim/cli/harness/worker-jit.ts';
 
-const jit = vi.hoisted(() => ({ lowerInliningBudget: vi.fn(() => true), avoidPretenuring: vi.fn(() => true) }));
+const jit = vi.hoisted(() => ({ useWorkerJit: vi.fn() }));
 vi.mock('../../sim/cli/harness/worker-jit.ts', async (original) => ({ ...(await original<typeof WorkerJit>()), ...jit }));
 
 const { bugs } = await import('../../sim/cli/commands/bugs.ts');
@@ -13,14 +13,12 @@ describe('detcd bugs', () => {
   it('lists without touching V8 flags', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     expect(await bugs([])).toBe(0);
-    expect(jit.lowerInliningBudget).not.toHaveBeenCalled();
-    expect(jit.avoidPretenuring).not.toHaveBeenCalled();
+    expect(jit.useWorkerJit).not.toHaveBeenCalled();
   });
 
   it("--verify sets a sweep worker's inlining budget and no allocation-site pretenuring first", async () => {
     // A bad --seeds stops it before any run, after the flags are set.
     await expect(bugs(['--verify', '--seeds', '0'])).rejects.toThrow();
-    expect(jit.lowerInliningBudget).toHaveBeenCalledTimes(1);
-    expect(jit.avoidPretenuring).toHaveBeenCalledTimes(1);
+    expect(jit.useWorkerJit).toHaveBeenCalledTimes(1);
   });
 });

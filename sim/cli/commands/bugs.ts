@@ -10,7 +10,7 @@ import type { TrackRecordRow } from '../../bugs/track-record.ts';
 import { EXIT_VIOLATION } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs, refuseIgnored } from '../harness/args.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
-import { avoidPretenuring, lowerInliningBudget } from '../harness/worker-jit.ts';
+import { useWorkerJit } from '../harness/worker-jit.ts';
 import { listEntry, stdoutColumns } from '../harness/wrap.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
@@ -31,8 +31,7 @@ export async function bugs(argv: string[]): Promise<number> {
   }
   // --verify runs every hunt, shrink and clean run in this one fresh isolate, as a sweep worker runs
   // its runs: the workers' JIT settings (worker-jit.ts) cost less compile CPU, same runs.
-  lowerInliningBudget();
-  avoidPretenuring();
+  useWorkerJit();
   const seedsMax = intOption('bugs', 'seeds', values.seeds, 60, 1, 100_000);
   const shrinkRunsMax = intOption('bugs', 'shrink-runs', values['shrink-runs'], 12, 0, 10_000);
   const only = bugOption('bugs', values.bug);

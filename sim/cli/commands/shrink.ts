@@ -12,7 +12,7 @@ import { EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { intOption, parseCommandArgs } from '../harness/args.ts';
 import { checkFileOut, samePath } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
-import { avoidPretenuring, lowerInliningBudget } from '../harness/worker-jit.ts';
+import { useWorkerJit } from '../harness/worker-jit.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
 function isScenarioJson(text: string): boolean {
@@ -36,8 +36,7 @@ function whyNotShrinkable(results: Results): string {
 export async function shrink(argv: string[]): Promise<number> {
   // Up to --runs runs in this one fresh isolate, as a sweep worker runs them: the workers' JIT settings
   // (worker-jit.ts) cost less compile CPU, same runs. figure8 seed 1, concurrent pairs: −11–14 % CPU in 4 of 4.
-  lowerInliningBudget();
-  avoidPretenuring();
+  useWorkerJit();
   const { values, positionals } = parseCommandArgs('shrink', argv, { runs: { type: 'string' }, out: { type: 'string' } }, true);
   const runsMax = intOption('shrink', 'runs', values.runs, 150, 1, 100_000);
   const run = readRunDir('shrink', positionals[0]);

@@ -19,7 +19,7 @@ import { compiledModule } from './package-root.ts';
 import { runSweepTask } from './sweep-task.ts';
 import type { SweepOutcome, SweepTask } from './sweep-task.ts';
 import { firstCheckpointDifference } from './trace-divergence.ts';
-import { avoidPretenuring, lowerInliningBudget } from './worker-jit.ts';
+import { useWorkerJit } from './worker-jit.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface SweepOptions {
@@ -77,8 +77,7 @@ export const inlineRunner: TaskRunner = {
  * 1..120 inline, concurrent pairs: −10–12 % CPU in 4 of 4 (bench/README.md, "Two workers on two idle cores").
  */
 export function inlineLane(): TaskRunner {
-  lowerInliningBudget();
-  avoidPretenuring();
+  useWorkerJit();
   return inlineRunner;
 }
 

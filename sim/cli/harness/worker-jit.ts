@@ -62,3 +62,10 @@ export function lowerInliningBudget(): boolean {
   setFlagsFromString(`${WORKER_INLINING_FLAG}=${WORKER_INLINING_BUDGET}`);
   return true;
 }
+
+/** Both of a sweep worker's JIT settings, for any process that runs many runs in one cold isolate
+ * (worker threads, the inline sweep, shrink, bugs --verify). Idempotent. */
+export function useWorkerJit(): void {
+  lowerInliningBudget();
+  avoidPretenuring();
+}

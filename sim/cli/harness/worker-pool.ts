@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { SWEEP_CHILD_ENV } from './sweep-port.ts';
-import { avoidPretenuring, lowerInliningBudget } from './worker-jit.ts';
+import { useWorkerJit } from './worker-jit.ts';
 
 export interface PoolReply<R> {
   id: number;
@@ -50,8 +50,7 @@ export class WorkerPool<T, R> {
     this.size = size;
     // Cold isolates compile less before they are fast (worker-jit.ts); a child process is given its own flags.
     if (lanes.kind === 'thread') {
-      lowerInliningBudget();
-      avoidPretenuring();
+      useWorkerJit();
     }
     for (let i = 0; i < size; i++) this.lanes.push(lanes.kind === 'thread' ? this.thread(file, i) : this.child(file, i, lanes.execArgv));
     for (let i = 0; i < size; i++) this.idle.push(true);
