@@ -154,7 +154,12 @@ export function checkLinearizable<S, I, O>(
     result.unknownReason = partitions.find((p) => p.unknownReason !== undefined)?.unknownReason ?? outOfBudget ?? 'undecided';
     result.summary = `unknown: ${result.unknownReason}`;
   } else {
-    result.summary = `linearizable: ${history.length} ops, ${count(partitions.length, 'partition')}, ${steps} model steps`;
+    result.summary = linearizableSummary(history.length, partitions.length, steps);
   }
   return result;
+}
+
+/** A valid verdict's summary: `ops` the operations judged, as the caller counts them. */
+export function linearizableSummary(ops: number, partitions: number, steps: number): string {
+  return `linearizable: ${count(ops, 'op')}, ${count(partitions, 'partition')}, ${count(steps, 'model step')}`;
 }
