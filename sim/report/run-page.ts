@@ -19,6 +19,7 @@ import { faultLegendHtml, timelineSvg, type TimelineMark } from './timeline.ts';
 import { opLabel } from './op-label.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
 import { violationsSection } from './violations.ts';
+import { count } from '../text/count.ts';
 
 export interface RunReportInput {
   results: Results;
@@ -163,7 +164,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
-    `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
+    `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${count(history.ops.length, 'operation')} · ${count(results.stats.faults, 'fault')}</p>`,
     verdictBanner(results),
     checkerCards(results),
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +

@@ -49,7 +49,9 @@ export function answerHeaders(res: IncomingMessage): Record<string, string> {
 /** `method` on `path` with `text` as its body (none when undefined): status, headers, body (JSON when it is), trailers. */
 export function exchange(endpoint: string, method: string, path: string, text: string | undefined): Promise<HttpExchange> {
   return new Promise((resolve, reject) => {
-    const req = request(endpoint + path, { method, headers: { 'content-type': 'application/json' } }, (res) => {
+    // The path as given, not through URL parsing (which would resolve `..` and `//`): the
+    // server's own reading of an unclean path is under test.
+    const req = request(endpoint, { path, method, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { text += chunk; });

@@ -47,6 +47,7 @@ import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-k
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
+import { count } from '../../text/count.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -496,7 +497,7 @@ export async function check(argv: string[]): Promise<number> {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
       const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
-      const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);

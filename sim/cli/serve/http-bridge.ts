@@ -17,7 +17,10 @@ import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
 import { asClient } from './member-gate.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
-import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, muxAnswer } from './http-mux.ts';
+import { debugVars } from './expvar.ts';
+import { setLogLevel } from './log-level.ts';
+import { goJson } from './go-marshal.ts';
+import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, route } from './http-mux.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -37,9 +40,8 @@ const BODY_BYTES_MAX = 2 * 1024 * 1024;
 /** The gateway paths that stream their answers (or their requests). */
 const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);
 
-/** etcd serves some paths twice (/v3/kv/lease/revoke, /v3beta/...); one canonical path each. */
-export function canonicalPath(url: string): string {
-  const path = (url.split('?')[0] ?? '').replace(/^\/v3beta\//, '/v3/');
+/** etcd's gateway serves the lease paths twice (/v3/kv/lease/revoke); one canonical path each. */
+export function canonicalPath(path: string): string {
   return path.startsWith('/v3/kv/lease/') ? '/v3/lease/' + path.slice('/v3/kv/lease/'.length) : path;
 }
 
@@ -85,19 +87,23 @@ export class HttpBridge {
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    addCorsHeaders(res);
-    const refused = muxAnswer(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
-    if (refused !== undefined) {
+    const to = route(req.method ?? 'GET', req.url ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
+    if ('answer' in to) {
       req.resume();
-      res.writeHead(refused.status, refused.headers);
-      res.end(refused.body);
+      if (to.cors) addCorsHeaders(res);
+      if (to.close) res.shouldKeepAlive = false;
+      res.writeHead(to.answer.status, to.answer.headers);
+      res.end(to.answer.body);
       return;
     }
-    const path = canonicalPath(req.url ?? '/');
+    addCorsHeaders(res);
+    const path = canonicalPath(to.path);
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/metrics') return this.metrics(res);
+    if (path === '/debug/vars') return this.debugVars(res);
+    if (path === '/config/local/log') return this.logLevel(req, res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
     if (path === '/v3/election/observe') return this.observe(req, res);
     const chunks: Buffer[] = [];
@@ -236,6 +242,28 @@ export class HttpBridge {
   private metrics(res: ServerResponse): void {
     const rssBytes = process.memoryUsage().rss;
     memberStatus(this.gate, this.admin, (st) => writeMetrics(res, st, rssBytes));
+  }
+
+  /** expvar's handler (expvar.ts): the variables etcd publishes, this member's raft status among them. */
+  private debugVars(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(debugVars(this.admin.raftOf(this.gate.member)));
+  }
+
+  /** PUT /config/local/log (log-level.ts): answered as etcd does, nothing to set. */
+  private logLevel(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = setLogLevel(Buffer.concat(chunks));
+      if (answer.status === 204) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(goJson({ message: answer.message }));
+    });
   }
 
   /**

@@ -38,6 +38,13 @@ function comparable(step: Step, outcome: Outcome): unknown {
   return 'stream' in o && 'stream' in step && step.stream === 'Watch.Watch' ? { ...o, stream: byWatch(o.stream) } : o;
 }
 
+/** A JSON value's shape: the type of every leaf, an array as the distinct shapes of its items. */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return [...new Set(v.map((x) => JSON.stringify(shape(x))))];
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]));
+  return typeof v;
+}
+
 describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
   const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 7 });
 
@@ -105,6 +112,24 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     }
     expect(differences.join('\n')).toBe('');
   }, 60_000);
+
+  test('GET /debug/vars: expvar\'s variables, memstats\' fields and size classes, the member\'s raft status, shaped as etcd 3.4 gives them', async () => {
+    const [e, d] = await Promise.all([exchange(servers.etcd.endpoint, 'GET', '/debug/vars', undefined), exchange(servers.serve.endpoint, 'GET', '/debug/vars', undefined)]);
+    expect(d.status).toBe(200);
+    expect(d.headers).toEqual(e.headers);
+    // Progress is keyed by member id: checked below.
+    const withoutProgress = (v: unknown): unknown => shape({ ...(v as object), 'raft.status': { ...(v as Vars)['raft.status'], progress: {} } });
+    expect(withoutProgress(d.body)).toEqual(withoutProgress(e.body));
+    type Vars = { memstats: { BySize: { Size: number }[] }; 'raft.status': { id: string; lead: string; vote: string; raftState: string; progress: Record<string, { state: string }> } };
+    const [oracle, subject] = [e.body as Vars, d.body as Vars];
+    expect(subject.memstats.BySize.map((c) => c.Size)).toEqual(oracle.memstats.BySize.map((c) => c.Size));
+    // One member each, leading: its own progress alone, replicating.
+    for (const raft of [oracle, subject].map((v) => v['raft.status'])) {
+      expect(raft).toMatchObject({ lead: raft.id, vote: raft.id, raftState: 'StateLeader', leadtransferee: '0' });
+      expect(Object.keys(raft.progress)).toEqual([raft.id]);
+      expect(raft.progress[raft.id]?.state).toBe('StateReplicate');
+    }
+  });
 
   test('GET /metrics: every family serve exposes, etcd exposes with the same HELP and TYPE; leader gauges and versions equal', async () => {
     const [e, d] = await Promise.all([fetch(`${servers.etcd.endpoint}/metrics`), fetch(`${servers.serve.endpoint}/metrics`)]);
