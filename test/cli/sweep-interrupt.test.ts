@@ -13,9 +13,9 @@ describe('a one-job sweep', () => {
   it('lets the event loop turn before each run, where a signal handler runs', async () => {
     const turnedBefore: boolean[] = [];
     let turned = false;
-    task.runSweepTask.mockImplementation(async () => {
+    task.runSweepTask.mockImplementation(() => {
       turnedBefore.push(turned);
-      return { summary: {}, checkpoints: [] };
+      return Promise.resolve({ summary: {}, checkpoints: [] });
     });
     for (let i = 0; i < 3; i++) {
       turned = false;
