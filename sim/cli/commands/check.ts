@@ -48,6 +48,7 @@ import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 import { count } from '../../text/count.ts';
+import { reportCaughtUpRevision } from './check-report-watches.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -432,7 +433,9 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     }
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     const watchRecords = records ?? judgedStreams;
-    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, { autoCompaction: args.autoCompaction });
+    // A report's own watches: judged complete up to where its run's liveness phase found them caught up, as the run judged them.
+    const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
+    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? { autoCompaction: args.autoCompaction } : { autoCompaction: args.autoCompaction, caughtUpRevision: caughtUp });
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
     const timeline = leases !== undefined && leases.hasLeases(history.ops) ? readRunTimeline(file) : undefined;
