@@ -47,7 +47,12 @@ const BANNER_REASON_CHARS_MAX = 400;
 function verdictBanner(results: Results): string {
   const word = verdictWord(results.valid);
   const stop = results.stop;
-  const failing = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
+  // The banner says why the verdict is what it is: an invalid run's checkers that found a violation,
+  // an unknown run's that gave up. An unknown beside a violation ("liveness: not reached: the safety
+  // phase stopped on a violation") followed the cause and only buried it; the table has it.
+  const notPassed = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
+  const decisive = results.valid === true ? notPassed : notPassed.filter(([, c]) => c.valid === results.valid);
+  const failing = decisive.length > 0 ? decisive : notPassed;
   const reason = (name: string, summary: string | undefined, valid: Validity): string =>
     stop !== undefined && stop.checker === name ? `${stopHeadline(stop)}: ${stop.detail}` : `${name}: ${summary ?? verdictWord(valid)}`;
   const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => truncate(reason(name, c.summary, c.valid), BANNER_REASON_CHARS_MAX)).join(' · ');

@@ -133,3 +133,44 @@ export function watchText(endpoint: string, text: string, quietMs: number, maxMs
     req.end(text);
   });
 }
+
+/**
+ * A watch whose body stays open `holdMs` after `text` (the client might send more), then ends:
+ * whether any response byte came while it was open, and the JSON values answered by `maxMs`.
+ * `expectContinue`: the request asks "Expect: 100-continue" and writes its body after the 100.
+ */
+export function watchHeldOpen(endpoint: string, text: string, holdMs: number, maxMs: number, expectContinue: boolean): Promise<{ answeredWhileOpen: boolean; status: number; body: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    let open = true;
+    let answeredWhileOpen = false;
+    let status = 0;
+    let buffer = '';
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(expectContinue ? { expect: '100-continue' } : {}) };
+    const req = request(endpoint, { path: '/v3/watch', method: 'POST', headers }, (res) => {
+      status = res.statusCode ?? 0;
+      if (open) answeredWhileOpen = true;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (open) answeredWhileOpen = true;
+        buffer += chunk;
+      });
+    });
+    req.on('error', (err) => { if (open) reject(err); });
+    const send = (): void => {
+      req.write(text);
+      setTimeout(() => {
+        open = false;
+        req.end();
+        setTimeout(() => {
+          req.destroy();
+          resolve({ answeredWhileOpen, status, body: buffer.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown) });
+        }, maxMs);
+      }, holdMs);
+    };
+    if (expectContinue) req.on('continue', send);
+    else {
+      req.flushHeaders();
+      send();
+    }
+  });
+}

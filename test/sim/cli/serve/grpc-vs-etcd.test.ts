@@ -11,7 +11,7 @@
 import { expect, test } from 'vitest';
 import { startEtcd } from '../../../differential/etcd-process.ts';
 import { firstDifference } from '../../../differential/normalize.ts';
-import { exchange, watchText } from '../../../differential/http.ts';
+import { exchange, watchHeldOpen, watchText } from '../../../differential/http.ts';
 
 /** A watch's answer is complete once it has been quiet this long (or ended), at most WATCH_MAX_MS. */
 const WATCH_QUIET_MS = 500;
@@ -112,6 +112,16 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     }
     expect(differences.join('\n')).toBe('');
   }, 60_000);
+
+  test('a gateway watch answers nothing while its request body is open (Go\'s HTTP/1.1 server), unless the client asked Expect: 100-continue', async () => {
+    const text = JSON.stringify({ create_request: { key: 'aGVsZA==' } }) + JSON.stringify({ cancel_request: { watch_id: '0' } });
+    for (const expectContinue of [false, true]) {
+      const [e, d] = await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map((endpoint) => watchHeldOpen(endpoint, text, 1_000, 1_000, expectContinue)));
+      const [oracle, subject] = [normalizeReply(e), normalizeReply(d)];
+      expect(JSON.stringify(subject), `Expect: 100-continue ${expectContinue}`).toBe(JSON.stringify(oracle));
+      expect(e!.answeredWhileOpen).toBe(expectContinue);
+    }
+  });
 
   test('GET /debug/vars: expvar\'s variables, memstats\' fields and size classes, the member\'s raft status, shaped as etcd 3.4 gives them', async () => {
     const [e, d] = await Promise.all([exchange(servers.etcd.endpoint, 'GET', '/debug/vars', undefined), exchange(servers.serve.endpoint, 'GET', '/debug/vars', undefined)]);
