@@ -27,6 +27,7 @@ import { covers, heldOf, needsOf } from './auth-needs.ts';
 import type { Held, Need } from './auth-needs.ts';
 import type { CheckResult } from './verdict.ts';
 import { findStaleTokens } from './auth-stale-token.ts';
+import { count as countNoun } from '../text/count.ts';
 
 const DENIED = 'permission denied';
 /** Errors with which authentication refused a request before it applied. */
@@ -173,7 +174,7 @@ export function checkAuth(history: readonly Op[]): CheckResult {
   }
   const total = judged.ok + judged.denied + judged.authenticate;
   const counts = `${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`;
-  if (count > 0) return { valid: false, summary: `${count} auth violation(s): ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
+  if (count > 0) return { valid: false, summary: `${countNoun(count, 'auth violation')}: ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
   if (total === 0) return { valid: 'unknown', summary: 'unknown: no request of a logged-in user to judge', judged };
   return { valid: true, summary: counts, judged };
 }

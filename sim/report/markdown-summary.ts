@@ -6,6 +6,7 @@ import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
+import { count } from '../text/count.ts';
 
 /**
  * Text as itself in a table cell: no pipe or newline may break the row, no backtick open a code
@@ -36,7 +37,7 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   const lines = [
     `## ${icon[word]} detcd sweep: ${word}`,
     '',
-    `${t.runs} runs: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${t.ops} operations`,
+    `${count(t.runs, 'run')}: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${count(t.ops, 'operation')}`,
     '',
     ...determinismMarkdown(sweep),
   ];

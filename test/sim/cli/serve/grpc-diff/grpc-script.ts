@@ -518,6 +518,31 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/lease/keepalive', text: '' },
   { path: '/v3/lease/keepalive', text: '{"ID":"5"}null{"ID":"7"}' },
   { path: '/v3/lease/keepalive', text: '{"ID":"5"}{"ID":"x"}' },
+  // Go's server and mux before etcd's handlers (sim/cli/serve/go-path.ts): paths read
+  // percent-decoded, a malformed escape refused (400, the connection closed), a path not clean
+  // and /v3 redirected (301, the query kept, the body by method), /v3beta/ read as /v3/ first.
+  { method: 'GET', path: '//x?a=b&c=<d>', text: '' },
+  { path: '//x', body: {} },
+  { method: 'HEAD', path: '/x/.', text: '' },
+  { method: 'GET', path: '/v3', text: '' },
+  { path: '//v3?q', body: {} },
+  { method: 'GET', path: '/v3beta', text: '' },
+  { path: '/v3beta//kv/range', body: {} },
+  { path: '/v3beta/../version', body: {} },
+  { method: 'GET', path: '/v3/kv/range/..', text: '' },
+  { method: 'GET', path: '/x%20y/../z%21%3F%C3%A9?q=%20', text: '' },
+  { path: '/v3/kv/%72ange', body: { key: b('a') } },
+  { path: '/vers%69on', body: {} },
+  { path: '/v3/kv/range:x', body: {} },
+  { path: '/%zz', body: {} },
+  { path: '/x%2', body: {} },
+  // etcdhttp's other paths: /debug/vars answers GET alone (its body: the next test),
+  // /config/local/log PUT alone, its body read as Go reads struct{ Level string }.
+  { path: '/debug/vars', body: {} },
+  { method: 'HEAD', path: '/debug/vars', text: '' },
+  { method: 'GET', path: '/config/local/log', text: '' },
+  ...['{bad', '', 'null', '5', '[]', '{"Level":null}', '{"Level":"nope"}', '{"Level":"<b>"}', '{"Level":5}', '{"level":"info","LEVEL":"x"}', '{"LEVEL":"x","level":"t"}', '{"Level":"info"} junk', '{"Level":"info",}', '{"Level":"WARN"}', '{"Level":"in\\u0066o"}', '{"Level":"INFO"}']
+    .map((text) => ({ method: 'PUT', path: '/config/local/log', text })),
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
