@@ -34,7 +34,7 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { decodeInputText, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
+import { decodeInputText, directoryProblem, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
@@ -214,6 +214,8 @@ function checkUnits(files: readonly string[]): CheckUnit[] {
 /** The client files of one robustness run as one history; a file that is not one names itself. */
 async function parseRun(clients: readonly string[], label: string, probe: MemoryProbe): Promise<ParsedHistory> {
   if (clients.length === 0) {
+    const unreadable = directoryProblem(label);
+    if (unreadable !== undefined) throw new BadHistory(unreadable);
     const own = existsSync(join(label, 'history.jsonl')) ? `; a detcd report's history is ${join(label, 'history.jsonl')}` : '';
     throw new BadHistory(`a directory with no client-N/operations.json in it (an etcd robustness-test report holds one per client), not a history${own}`);
   }
