@@ -317,6 +317,15 @@ export const SCRIPT: Step[] = [
   { name: 'health watch of the server', serverStream: 'Health.Watch', req: {}, replies: 1 },
   { name: 'health watch of a named service', serverStream: 'Health.Watch', req: { service: 'nope' }, replies: 1 },
 
+  // Methods the server does not have, answered by grpc-go's own words (sim/cli/serve/unknown-method.ts):
+  // a 3.5 client's method, a service 3.4 lacks, reflection, a path with no method, one with two.
+  { name: 'a method 3.4 lacks (3.5\'s Downgrade)', path: '/etcdserverpb.Maintenance/Downgrade' },
+  { name: 'a method name in the wrong case', path: '/etcdserverpb.KV/range' },
+  { name: 'an unknown service', path: '/etcdserverpb.Nope/Range' },
+  { name: 'grpc reflection (not served by 3.4)', path: '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo' },
+  { name: 'a path without a method', path: '/nope' },
+  { name: 'a path with one part too many', path: '/etcdserverpb.KV/Range/x' },
+
   // Auth: an empty store with authentication disabled.
   { name: 'auth disable', call: 'Auth.AuthDisable', req: {} },
   { name: 'auth enable without a root user', call: 'Auth.AuthEnable', req: {} },
