@@ -61,6 +61,7 @@ import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
 import { isSerializableRead } from './models/etcd/apply.ts';
 import type { CheckResult, Validity } from './verdict.ts';
+import { count } from '../text/count.ts';
 
 export interface LeaseCheckOptions {
   /** Extra time a lease may outlive its TTL (clock drift, expiry check period). Default 1 s. */
@@ -427,7 +428,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;
   const why = steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
-  const summary = valid === true ? `lease safety holds for ${leases.size} lease(s)` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
+  const summary = valid === true ? `lease safety holds for ${count(leases.size, 'lease')}` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;

@@ -2,7 +2,7 @@
 // simulated client calls; POST /v3/watch is a streaming response of {"result": WatchResponse}
 // lines, fed by a simulated watch stream, like etcd's gateway. Status codes and the error
 // body {"error","code","message"} follow grpc-gateway.
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { gatewayBody, gatewayStreamRequest } from './gateway-body.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
@@ -14,10 +14,13 @@ import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
-import { asClient } from './member-gate.ts';
+import { asClient, GRPC_UNAVAILABLE } from './member-gate.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
-import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, muxAnswer } from './http-mux.ts';
+import { debugVars } from './expvar.ts';
+import { setLogLevel } from './log-level.ts';
+import { goJson } from './go-marshal.ts';
+import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, route } from './http-mux.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -37,9 +40,8 @@ const BODY_BYTES_MAX = 2 * 1024 * 1024;
 /** The gateway paths that stream their answers (or their requests). */
 const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);
 
-/** etcd serves some paths twice (/v3/kv/lease/revoke, /v3beta/...); one canonical path each. */
-export function canonicalPath(url: string): string {
-  const path = (url.split('?')[0] ?? '').replace(/^\/v3beta\//, '/v3/');
+/** etcd's gateway serves the lease paths twice (/v3/kv/lease/revoke); one canonical path each. */
+export function canonicalPath(path: string): string {
   return path.startsWith('/v3/kv/lease/') ? '/v3/lease/' + path.slice('/v3/kv/lease/'.length) : path;
 }
 
@@ -78,6 +80,21 @@ function grpcError(res: ServerResponse, code: number, message: string): void {
   writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code }, GRPC_ERROR_HEADERS);
 }
 
+/** Go's expectsContinue: the request's Expect header names 100-continue (any case). */
+function expectsContinue(req: IncomingMessage): boolean {
+  return (req.headers.expect ?? '').split(',').some((t) => t.trim().toLowerCase() === '100-continue');
+}
+
+/**
+ * A stream whose gRPC call failed after its first answer, as grpc-gateway ends it: the status is
+ * sent, so the error comes as the last chunk, {"error": StreamError} in jsonpb's field names,
+ * without the newline that follows a result (etcd's LeaseKeepAlive when a later renewal times out).
+ */
+function streamError(res: ServerResponse, code: number, message: string): void {
+  const status = httpStatusFromGrpcCode(code);
+  res.end(JSON.stringify({ error: { grpc_code: code, http_code: status, ...(message === '' ? {} : { message }), http_status: STATUS_CODES[status] } }));
+}
+
 export class HttpBridge {
   constructor(
     private readonly gate: MemberGate,
@@ -85,19 +102,23 @@ export class HttpBridge {
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    addCorsHeaders(res);
-    const refused = muxAnswer(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
-    if (refused !== undefined) {
+    const to = route(req.method ?? 'GET', req.url ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
+    if ('answer' in to) {
       req.resume();
-      res.writeHead(refused.status, refused.headers);
-      res.end(refused.body);
+      if (to.cors) addCorsHeaders(res);
+      if (to.close) res.shouldKeepAlive = false;
+      res.writeHead(to.answer.status, to.answer.headers);
+      res.end(to.answer.body);
       return;
     }
-    const path = canonicalPath(req.url ?? '/');
+    addCorsHeaders(res);
+    const path = canonicalPath(to.path);
     if (path === '/v3/watch') return this.watch(req, res);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/metrics') return this.metrics(res);
+    if (path === '/debug/vars') return this.debugVars(res);
+    if (path === '/config/local/log') return this.logLevel(req, res);
     if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
     if (path === '/v3/election/observe') return this.observe(req, res);
     const chunks: Buffer[] = [];
@@ -146,7 +167,9 @@ export class HttpBridge {
   /**
    * LeaseKeepAlive as the gateway runs it, a stream: every request of the body in turn, one
    * {"result"} line each; a request it cannot decode ends the requests (UNKNOWN, HTTP 500, when it
-   * is the first), and a body without any request ends the stream at once, empty.
+   * is the first), and a body without any request ends the stream at once, empty. A renewal the
+   * member refuses is the gRPC error when it is the first, and the stream's error chunk after
+   * answers were sent (streamError).
    */
   private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined): void {
     const splitter = new JsonStreamSplitter();
@@ -178,11 +201,7 @@ export class HttpBridge {
         return;
       }
       this.gate.call('/v3/lease/keepalive', requests[i], (r) => {
-        if (!r.ok) {
-          if (!started) return grpcError(res, r.error.code, r.error.message);
-          res.end();
-          return;
-        }
+        if (!r.ok) return started ? streamError(res, r.error.code, r.error.message) : grpcError(res, r.error.code, r.error.message);
         if (!started) startStream(res);
         started = true;
         res.write(JSON.stringify({ result: r.body }) + '\n');
@@ -238,6 +257,28 @@ export class HttpBridge {
     memberStatus(this.gate, this.admin, (st) => writeMetrics(res, st, rssBytes));
   }
 
+  /** expvar's handler (expvar.ts): the variables etcd publishes, this member's raft status among them. */
+  private debugVars(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(debugVars(this.admin.raftOf(this.gate.member)));
+  }
+
+  /** PUT /config/local/log (log-level.ts): answered as etcd does, nothing to set. */
+  private logLevel(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = setLogLevel(Buffer.concat(chunks));
+      if (answer.status === 204) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(goJson({ message: answer.message }));
+    });
+  }
+
   /**
    * etcd's /health: healthy when the member knows a leader and serves a linearizable read. Its
    * handler sets no Content-Type: Go's sniffing of the JSON text names it text/plain.
@@ -260,25 +301,42 @@ export class HttpBridge {
   }
 
   /**
-   * The watch stream as etcd's gateway runs it: the response starts once the first request of
-   * the body is read; a first request the gateway cannot decode (bad JSON, a wrong type, an
-   * int64 out of range) is the whole answer (UNKNOWN, HTTP 500, as the gateway sends a decoder's
-   * error); one that comes later stops the requests there, the stream staying open.
+   * The watch stream as etcd's gateway runs it: the requests go to the member as the body
+   * brings them; a first request the gateway cannot decode (bad JSON, a wrong type, an int64 out
+   * of range) is the whole answer (UNKNOWN, HTTP 500, as the gateway sends a decoder's error);
+   * one that comes later stops the requests there, the stream staying open. Nothing is answered
+   * before the request body ends unless the client sent "Expect: 100-continue": etcd 3.4's
+   * HTTP/1.1 server (Go 1.19) reads the rest of a request's body before it writes the
+   * response's first byte, so a client that keeps its body open to send a cancel later waits, on
+   * etcd, for a response that never starts; after a 100 Continue it leaves the body to the
+   * handler, both ways at once (and closes the connection after the response).
    */
   private watch(req: IncomingMessage, res: ServerResponse): void {
     const splitter = new JsonStreamSplitter();
     let closed = false;
     let stopped = false;
     let handle: WatchHandle | undefined;
+    /** What is written before the body ended, held until it ends (half duplex). */
+    let held: (() => void)[] | undefined = expectsContinue(req) ? undefined : [];
+    const answer = (write: () => void): void => {
+      if (held === undefined) write();
+      else held.push(write);
+    };
     const open = (): WatchHandle => {
-      startStream(res);
+      answer(() => startStream(res));
       return this.gate.openWatch({
         response: (body) => {
-          if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
+          if (closed) return;
+          const line = JSON.stringify({ result: body }) + '\n';
+          answer(() => {
+            if (!res.writableEnded && !res.destroyed) res.write(line);
+          });
         },
-        closed: () => {
+        // The member ended the stream (killed, restarted, the simulation stopped): the
+        // gRPC stream's UNAVAILABLE, as grpc-services.ts sends it, in the gateway's form.
+        closed: (reason) => {
           closed = true;
-          res.end();
+          answer(() => streamError(res, GRPC_UNAVAILABLE, reason));
         },
       }, false, tokenOf(req));
     };
@@ -290,7 +348,7 @@ export class HttpBridge {
           stopped = true;
           if (handle === undefined) {
             closed = true;
-            gatewayError(res, GRPC_UNKNOWN, read.message);
+            answer(() => gatewayError(res, GRPC_UNKNOWN, read.message));
           }
           return;
         }
@@ -316,12 +374,17 @@ export class HttpBridge {
       take(values);
     });
     // The end of the body finishes a bare token (`5`) or cuts a value short ("unexpected EOF");
-    // a body that ends before any request: the gateway still opens the stream.
+    // a body that ends before any request: the gateway still opens the stream. What was held
+    // is written now.
     req.on('end', () => {
-      if (stopped) return;
-      const rest = splitter.end();
-      if (rest !== undefined) take([rest]);
-      if (!stopped && !closed) handle ??= open();
+      if (!stopped) {
+        const rest = splitter.end();
+        if (rest !== undefined) take([rest]);
+        if (!stopped && !closed) handle ??= open();
+      }
+      const writes = held ?? [];
+      held = undefined;
+      for (const write of writes) write();
     });
     res.on('close', () => {
       closed = true;

