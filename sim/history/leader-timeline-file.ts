@@ -13,8 +13,8 @@
 // election timeout, clock bounds; null where a bound is infinite; a simulated run's leaders in
 // office and checkpointed TTLs), on the run's clock (µs since it began, as the history's `time`);
 // its clock bounds are also the etcd model's lease clock, as the run gave it. `linearizable`
-// holds the run's search bound (`stepsMax`), `watch` the watch checker's options (the revision
-// every open watch had caught up to, `caughtUpRevision`; `expectRevisionUnique`);
+// holds the run's search bound (`stepsMax`), `watch` the watch checker's options
+// (`expectRevisionUnique`; where every open watch had caught up is results.json's liveness);
 // `historyTruncated: true` says the run's history hit its bound (no verdict on it is valid).
 // Files from before a field was written leave it out, and check judges that part as before.
 import type { StatusSample, StoppedSpan } from '../check/renewal-proof.ts';
@@ -29,10 +29,9 @@ export const LEADER_TIMELINE_FILE = 'leader-timeline.jsonl';
 /** The lease checker options a run judged with that are data (no renewal proof, which the samples rebuild). */
 export type LeaseRunOptions = Pick<LeaseCheckOptions, 'leaderChangesUs' | 'electionTimeoutUs' | 'clockDriftPpmMax' | 'clockJumpUsMax' | 'slowClock' | 'answersCarryLeaderTerm' | 'transfersUs' | 'revokeRetryUs' | 'leaders' | 'leaderChangeTtls'>;
 
-/** The watch checker's options a run gave it. */
+/** The watch checker's options a run gave it (the revision its watches caught up to is results.json's liveness: check-report-watches.ts). */
 export interface WatchRunOptions {
   readonly expectRevisionUnique: boolean;
-  readonly caughtUpRevision?: number;
 }
 
 export interface LeaderTimelineFile {
@@ -148,9 +147,9 @@ function checkpointedTtls(a: unknown, changes: number): (ReadonlyMap<string, num
 /** The head's `watch`: the watch checker's options the run gave it. */
 function watchOptions(v: unknown): WatchRunOptions {
   if (!isObj(v)) throw new Error(`field watch must be an object (the run's watch checker options), got ${shownValue(v)}`);
-  for (const k of Object.keys(v)) if (k !== 'expectRevisionUnique' && k !== 'caughtUpRevision') throw new Error(`field watch.${k}: not a watch checker option detcd knows`);
+  for (const k of Object.keys(v)) if (k !== 'expectRevisionUnique') throw new Error(`field watch.${k}: not a watch checker option detcd knows`);
   if (typeof v['expectRevisionUnique'] !== 'boolean') throw new Error(`field watch.expectRevisionUnique must be true or false, got ${shownValue(v['expectRevisionUnique'])}`);
-  return v['caughtUpRevision'] === undefined ? { expectRevisionUnique: v['expectRevisionUnique'] } : { expectRevisionUnique: v['expectRevisionUnique'], caughtUpRevision: whole(v, 'caughtUpRevision', 'watch.caughtUpRevision, a revision') };
+  return { expectRevisionUnique: v['expectRevisionUnique'] };
 }
 
 /** The head's `linearizable`: the run's search bound. */

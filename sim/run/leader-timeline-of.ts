@@ -27,7 +27,7 @@ export function leaderTimelineOf(members: readonly string[], ctx: HistoryContext
     stopped: polled?.stopped ?? [],
     samplesTruncated: polled?.samplesTruncated ?? false,
     lease,
-    watch: watch.caughtUpRevision === undefined ? { expectRevisionUnique: watch.expectRevisionUnique === true } : { expectRevisionUnique: watch.expectRevisionUnique === true, caughtUpRevision: watch.caughtUpRevision },
+    watch: { expectRevisionUnique: watch.expectRevisionUnique === true },
   };
   // The search's bound is the run's only where the run searched (a scenario may leave linearizability out: check's own bound then).
   const searched = (ctx.scenario.checkers ?? defaultCheckers(ctx.scenario)).includes('linearizable');

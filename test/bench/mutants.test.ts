@@ -115,6 +115,13 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // Applied checkpoints dropped (holdout 12): a lease run down past a checkpoint, one leader move,
   // and a TimeToLive on the new leader answering more than the checkpoint left (2 of seeds 1..4).
   { name: 'lease-checkpoints-ignored', scenario: 'lease-checkpoint-leader-change', seed: 2, checker: 'lease' },
+  // Holdout 13 (bugs, sixteenth session): an applied checkpoint that schedules no next one, by the
+  // invariant lease-checkpoint-cadence (4 of seeds 1..4); a role revoke that keeps the auth
+  // revision, by auth-revision-rises (4 of 4); a password change that keeps the user's tokens, by
+  // the auth checker's stale-token rule (2 of 4).
+  { name: 'checkpoint-not-rescheduled', scenario: 'lease-checkpoint-leader-change', seed: 1, checker: 'invariants' },
+  { name: 'revoke-role-keeps-auth-revision', scenario: 'auth-permissions', seed: 1, checker: 'invariants' },
+  { name: 'password-change-keeps-tokens', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {

@@ -11,6 +11,7 @@ import { renewalProof } from '../renewal-proof.ts';
 import type { LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 import type { Op } from '../../history/op.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { count } from '../../text/count.ts';
 
 /** The run's lease checker options: its own, and the renewal proof its polls and stopped spans give (a real run's). */
 export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
@@ -21,7 +22,7 @@ export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
 export function checkRunLeases(ops: readonly Op[], t: LeaderTimelineFile, file: string): LeaseCheckResult {
   const r = checkLease(ops, runLeaseOptions(t));
   const how = t.lease.leaders !== undefined
-    ? `judged as the run did: the leader timeline of ${file}, ${t.lease.leaders.length} leader(s) in office`
-    : `judged as the run did: the leader timeline of ${file}, ${t.samples.length} status answers${t.samplesTruncated ? ' (cut at their bound)' : ''}, ${t.stopped.length} stopped span(s)`;
+    ? `judged as the run did: the leader timeline of ${file}, ${count(t.lease.leaders.length, 'leader')} in office`
+    : `judged as the run did: the leader timeline of ${file}, ${count(t.samples.length, 'status answer')}${t.samplesTruncated ? ' (cut at their bound)' : ''}, ${count(t.stopped.length, 'stopped span')}`;
   return withFields(r, { summary: `${r.summary ?? String(r.valid)} (${how})` });
 }
