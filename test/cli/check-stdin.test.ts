@@ -16,8 +16,8 @@ function detcd(argv: string[], stdin: string): Promise<{ code: number | null; ou
     const child = spawn(process.execPath, [BIN, ...argv], { stdio: [input, 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => {
       closeSync(input);
       resolve({ code, out: out.split('\n').filter((l) => l !== ''), err });
