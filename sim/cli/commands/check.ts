@@ -507,7 +507,9 @@ export async function check(argv: string[]): Promise<number> {
       if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
-      for (const line of lines) console.log(line);
+      // A history's values, keys and file names come from anywhere: a newline or a terminal escape
+      // in one (ESC ] 0 ; sets the window title, ESC [ 2 J clears the screen) is shown escaped.
+      for (const line of lines) console.log(oneLine(line));
     }
   }
   if (overall === false) return exitCodeFor(false);
