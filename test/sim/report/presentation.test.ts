@@ -86,7 +86,7 @@ describe('the latency and throughput charts span the traffic', () => {
     const w = chartWindow(ops, 1_518_000);
     expect(w).toEqual({ startUs: 1_500_000, endUs: 1_518_000 });
     // A fault band that began before the traffic is cut at the window, and keeps the axis there.
-    const svg = await latencySvg(ops, [{ kind: 'kill', startUs: 200_000, endUs: 1_512_000 }], w);
+    const svg = await latencySvg(ops, [{ kind: 'kill', description: 'kill leader on n1', startUs: 200_000, endUs: 1_512_000 }], w);
     const ticks = [...svg.matchAll(/>(\d+\.\d+)<\/text>/g)].map((m) => Number(m[1]));
     expect(ticks.length).toBeGreaterThan(3);
     expect(Math.min(...ticks)).toBeGreaterThanOrEqual(1.5);
