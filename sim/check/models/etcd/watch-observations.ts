@@ -61,7 +61,13 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
   // fields are the very same as one already added as of the same revision, by then, adds nothing
   // (the same entries again, seen no earlier), so it is passed over before any field is decoded.
   const addedAt = new Map<number, { kv: Req; by: number }[]>();
-  const addKv = (kv: Req, at: number, by: number): void => {
+  const addKv = (kv: Req, at: number, by: number, final = true): void => {
+    if (!final) {
+      // A later event of the txn changed the key again: its value was written, but not left, at `at`.
+      const mod = int(kv['mod_revision']);
+      if (mod > 0 && mod <= at && typeof kv['value'] === 'string') facts.values.push({ value: kv['value'], mod, key: decodeKey(kv['key']), by });
+      return;
+    }
     const added = addedAt.get(at);
     if (added !== undefined) {
       for (let i = 0; i < added.length; i++) if (added[i]!.by <= by && sameFields(added[i]!.kv, kv)) return;
@@ -89,9 +95,12 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
       continue;
     }
+    const last = events.length > 1 ? lastEventOfKey(events as unknown[]) : undefined;
     // for-of, not an index loop: events arrays come in several element kinds (JSON.parse's,
     // the recorder's), and an optimized `events.length` was thrown away ("wrong map") at each new one.
+    let n = -1;
     for (const ev of events as unknown[]) {
+      n++;
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
       const kv = kvOf(e['kv']);
@@ -100,11 +109,14 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (rev <= 0) continue;
       if (rev > facts.maxRevision) facts.maxRevision = rev;
       if (rev > reached) reached = rev;
+      const final = last === undefined || last.get(`${rev} ${kv['key'] as string}`) === n;
       if (e['type'] === 'DELETE') {
-        const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
-        keys.add(decodeKey(kv['key']));
+        if (final) {
+          const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
+          keys.add(decodeKey(kv['key']));
+        }
       } else {
-        addKv(kv, rev, o.pos);
+        addKv(kv, rev, o.pos, final);
       }
       const prev = kvOf(e['prev_kv']);
       if (prev !== undefined) addKv(prev, rev - 1, o.pos);
@@ -112,6 +124,21 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
     if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
   }
   return facts;
+}
+
+/**
+ * The position of each key's last event at each revision of one response ("revision key" →
+ * index). One txn may show a key twice at its revision: a put and a from-key delete (etcd's
+ * checkIntervals sees range_end "\0" as an empty interval), or a nested txn's put and a later
+ * delete. Only the last says how the revision left the key.
+ */
+function lastEventOfKey(events: readonly unknown[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (let i = 0; i < events.length; i++) {
+    const kv = kvOf((events[i] as Req | null)?.['kv']);
+    if (kv !== undefined) last.set(`${int(kv['mod_revision'])} ${kv['key'] as string}`, i);
+  }
+  return last;
 }
 
 /**
