@@ -15,6 +15,8 @@
 //    authentication certainly off), refused "authentication failed" with the password the user
 //    certainly had while authentication was certainly on, or refused "authentication is not
 //    enabled" while it certainly was.
+// 5. a linearizable request answered ok with a token its user's password change, delete or an
+//    AuthDisable had invalidated before it was sent, authentication certainly on (auth-stale-token.ts).
 // What it cannot decide it does not judge; with nothing judged the verdict is unknown.
 import type { Op } from '../history/op.ts';
 import { pairOps } from '../history/pair.ts';
@@ -24,6 +26,8 @@ import type { WindowFacts } from './auth-state.ts';
 import { covers, heldOf, needsOf } from './auth-needs.ts';
 import type { Held, Need } from './auth-needs.ts';
 import type { CheckResult } from './verdict.ts';
+import { findStaleTokens } from './auth-stale-token.ts';
+import { count as countNoun } from '../text/count.ts';
 
 const DENIED = 'permission denied';
 /** Errors with which authentication refused a request before it applied. */
@@ -31,7 +35,7 @@ const REFUSED_BY_AUTH = [DENIED, 'revision of auth store is old', 'user name is 
 const VIOLATIONS_KEPT_MAX = 10;
 
 export interface AuthViolation {
-  readonly kind: 'not-enforced' | 'wrongly-denied' | 'denied-write-applied' | 'authenticate';
+  readonly kind: 'not-enforced' | 'wrongly-denied' | 'denied-write-applied' | 'authenticate' | 'stale-token';
   readonly op: number;
   readonly process: number | string;
   readonly user: string;
@@ -164,9 +168,13 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     if (!shown.has(value) || putters.get(value) !== 1) continue;
     report({ op: p.invoke.index, process: p.invoke.process, user: String(userOf.get(p.invoke.process) ?? '?'), f: p.invoke.f, kind: 'denied-write-applied', detail: `refused "${errorOf(p)}", but an answer shows the value it put` });
   }
+  for (const t of findStaleTokens(pairs, facts, (p) => needsOf(p.invoke.f, p.invoke.value) !== undefined)) {
+    const p = t.pair;
+    report({ op: p.invoke.index, process: p.invoke.process, user: t.user, f: p.invoke.f, kind: 'stale-token', detail: `answered ok with the token of a login that returned before ${t.change.invoke.f} (op ${t.change.invoke.index}) was called, sent after it returned, authentication certainly on: etcd forgets that token` });
+  }
   const total = judged.ok + judged.denied + judged.authenticate;
   const counts = `${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`;
-  if (count > 0) return { valid: false, summary: `${count} auth violation(s): ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
+  if (count > 0) return { valid: false, summary: `${countNoun(count, 'auth violation')}: ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
   if (total === 0) return { valid: 'unknown', summary: 'unknown: no request of a logged-in user to judge', judged };
   return { valid: true, summary: counts, judged };
 }

@@ -1,6 +1,7 @@
 // Checkers compose as Jepsen's do: false beats unknown beats true. The composed result keeps
 // every checker's own result under its name.
 import { composeValidity, type CheckResult, type Validity } from './verdict.ts';
+import { count } from '../text/count.ts';
 
 export interface ComposedResult extends CheckResult {
   valid: Validity;
@@ -12,7 +13,7 @@ export function compose(results: Record<string, CheckResult>): ComposedResult {
   const valid = composeValidity(names.map((n) => results[n]!.valid));
   const failing = names.filter((n) => results[n]!.valid === false);
   const unknown = names.filter((n) => results[n]!.valid === 'unknown');
-  const summary = valid === true ? `all ${names.length} checker(s) valid` : valid === false ? `invalid: ${failing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
+  const summary = valid === true ? `all ${count(names.length, 'checker')} valid` : valid === false ? `invalid: ${failing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
   return { valid, checkers: { ...results }, summary };
 }
 

@@ -3,6 +3,7 @@
 // convergence checker judges the end of a run by it, EtcdCluster.converged() and the tests
 // use it, and it is exported for histories from anywhere (package export "./check").
 import type { CheckResult, Validity } from './verdict.ts';
+import { count } from '../text/count.ts';
 
 /** One member's answer. `up: false` (or no answer at all) means it cannot have converged. */
 export interface MemberStatus {
@@ -40,7 +41,7 @@ export function checkConvergence(members: readonly MemberStatus[]): ConvergenceR
   if (members.length === 0) return { valid: 'unknown', members: [], down, disagreements, summary: 'no member reported its status' };
   const first = up[0];
   if (down.length === 0 && disagreements.length === 0 && first !== undefined) {
-    return { valid: true, members: [...members], down, disagreements, summary: `${members.length} member(s) agree: revision ${first.revision}, ${compactionText(first.compactRevision)}, hash ${first.hash}` };
+    return { valid: true, members: [...members], down, disagreements, summary: `${count(members.length, 'member')} ${members.length === 1 ? 'agrees' : 'agree'}: revision ${first.revision}, ${compactionText(first.compactRevision)}, hash ${first.hash}` };
   }
   const why: string[] = [];
   if (down.length > 0) why.push(`members down: ${down.join(', ')}`);

@@ -24,6 +24,7 @@
 import type { Op } from '../history/op.ts';
 import type { CheckResult } from './verdict.ts';
 import type { RenewalProof } from './renewal-proof.ts';
+import { count } from '../text/count.ts';
 
 /** The lock checker's documented anomalies (see sim/check/documented-anomalies.ts). */
 export const MUTEX_ANOMALIES = ['pause-outlived-lease', 'lease-expired'] as const;
@@ -180,7 +181,7 @@ export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeade
     return {
       valid: false,
       summary: `process ${String(shown.second.process)} acquired the lock at ${shown.second.fromUs} µs while process ${String(shown.first.process)} held it (since ${shown.first.fromUs} µs)` +
-        `; ${overlapCount} overlap(s), ${unexplained} not explained by a documented anomaly`,
+        `; ${count(overlapCount, 'overlap')}, ${unexplained} not explained by a documented anomaly`,
       acquires,
       first: shown.first,
       second: shown.second,

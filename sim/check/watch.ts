@@ -48,6 +48,7 @@ import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
+import { count } from '../text/count.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -306,11 +307,11 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
   const caughtUp = options.caughtUpRevision;
   const closedBefore = !budget.out && caughtUp !== undefined ? checkComplete(ops, merged, facts.puts, caughtUp, report, budget) : 0;
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
-  const closedText = closedBefore === 0 ? '' : ` (${closedBefore} stream(s) closed before the end owed nothing past what they delivered)`;
+  const closedText = closedBefore === 0 ? '' : ` (${count(closedBefore, 'stream')} closed before the end owed nothing past what they delivered)`;
   const completeness = caughtUp === undefined ? '; delivery up to the end not judged (the recording did not wait for the watches)' : `, every open watch complete up to revision ${caughtUp}${closedText}`;
   const summary =
     valid === true
-      ? `watch guarantees hold over ${ops.length} watch(es) and ${merged.byRevision.size} revisions${completeness}`
+      ? `watch guarantees hold over ${count(ops.length, 'watch')} and ${count(merged.byRevision.size, 'revision')}${completeness}`
       : valid === false
         ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
         : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;

@@ -32,6 +32,9 @@ import { ClusterInvariants } from './cluster-invariants.ts';
 import { isEventMoment, momentWatch } from './crash-moments.ts';
 import { LeaderTimeline } from './leader-timeline.ts';
 import { LeaseCheckpointLog } from './lease-checkpoint-log.ts';
+import { LeaseCheckpointCadence } from './lease-checkpoint-cadence.ts';
+import { AuthRevisionObserver } from './auth-revision.ts';
+import { DEFAULT_LESSOR_CONFIG } from '../../src/lease/lessor.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -121,10 +124,11 @@ export class EtcdCluster {
   /** Observers of every raft message a member sends (the cluster invariants read votes). */
   private readonly raftSendObservers: ((host: MemberHost, m: Message) => void)[] = [];
   /** Told about every entry any member applies (observeLeaseCheckpoints). */
-  private readonly appliedObservers: ((e: Entry) => void)[] = [];
+  private readonly appliedObservers: ((e: Entry, host: MemberHost) => void)[] = [];
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   private higherTermObserver: ((host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void) | undefined;
+  private readonly startObservers: ((host: MemberHost) => void)[] = [];
   private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
   private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void } | undefined;
@@ -311,6 +315,7 @@ export class EtcdCluster {
         onStart: (host) => {
           const before = this.hosts.get(name);
           this.hosts.set(name, host);
+          for (const observe of this.startObservers) observe(host);
           // The same member again (not one re-added with an empty disk under a new raft id).
           if (before !== undefined && before.id === host.id && before.config.id === host.config.id) this.restartObserver?.(before, host);
         },
@@ -323,8 +328,8 @@ export class EtcdCluster {
         onHigherTermMessage: (host, m, termBefore, termAfter, leaderAfter) => this.higherTermObserver?.(host, m, termBefore, termAfter, leaderAfter),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
-        onApplied: (e) => {
-          for (const observe of this.appliedObservers) observe(e);
+        onApplied: (e, host) => {
+          for (const observe of this.appliedObservers) observe(e, host);
         },
         onEvent: (event) => this.events.set(event, (this.events.get(event) ?? 0) + 1),
         ...snapshotOptions(this.options),
@@ -540,6 +545,28 @@ export class EtcdCluster {
     const log = new LeaseCheckpointLog();
     this.appliedObservers.push((e) => log.onApplied(e));
     return log;
+  }
+
+  /**
+   * With lease checkpointing on: after every event, judges that each leader keeps checkpointing the
+   * leases it granted or checkpointed (lease-checkpoint-cadence.ts); the first violation throws.
+   */
+  observeLeaseCheckpointCadence(): LeaseCheckpointCadence | undefined {
+    const s = this.configs.get(this.names[0] as string) as MemberConfig;
+    if (s.leaseCheckpointing !== true) return undefined;
+    const cadence = new LeaseCheckpointCadence(this, { intervalMs: s.leaseCheckpointIntervalMs ?? DEFAULT_LESSOR_CONFIG.checkpointIntervalMs, tickMs: s.tickMs });
+    this.appliedObservers.push((e, host) => cadence.onApplied(e, host));
+    this.world.onEvent(() => cadence.onEvent());
+    return cadence;
+  }
+
+  /** After every auth change a member applies: its auth revision rose (auth-revision.ts); the first violation throws. */
+  observeAuthRevision(): AuthRevisionObserver {
+    const o = new AuthRevisionObserver();
+    for (const host of this.hosts.values()) o.onStart(host);
+    this.startObservers.push((host) => o.onStart(host));
+    this.appliedObservers.push((e, host) => o.onApplied(e, host));
+    return o;
   }
 
   /** Samples the leader every `sampleUs` of simulated time, for the report's leader lane. */

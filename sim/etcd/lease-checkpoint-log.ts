@@ -62,7 +62,7 @@ export class LeaseCheckpointLog {
 }
 
 /** The lease request an entry carries; undefined for any other entry (decoded only when its text names a lease request). */
-function leaseRequest(e: Entry): InternalRaftRequest | undefined {
+export function leaseRequest(e: { readonly data: Entry['data'] }): InternalRaftRequest | undefined {
   const data = e.data;
   if (data instanceof RaftRequestPayload) return data.request.body.kind.startsWith('lease_') ? data.request : undefined;
   if (!entryDataText(data).includes('"lease_')) return undefined;

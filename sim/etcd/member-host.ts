@@ -54,7 +54,7 @@ export interface MemberHostOptions {
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
   /** Told about every entry the member applies, replayed ones too (the cluster's committed-log observers). */
-  readonly onApplied?: (e: Entry) => void;
+  readonly onApplied?: (e: Entry, host: MemberHost) => void;
   /** Told about the rare events of members and hosts (coverage). */
   readonly onEvent?: (event: MemberEvent | HostEvent) => void;
   /**
@@ -154,7 +154,7 @@ export class MemberHost implements Host, RaftView {
       nonce: ctx.prng.uint32(),
       onApply: options.onApplied === undefined ? (e: Entry) => this.rememberApplied(e) : (e: Entry) => {
         this.rememberApplied(e);
-        options.onApplied!(e);
+        options.onApplied!(e, this);
       },
       buggify: (site: string) => ctx.buggify(site),
       onEvent: (event: MemberEvent) => options.onEvent?.(event),
@@ -450,6 +450,11 @@ export class MemberHost implements Host, RaftView {
 
   get isLeader(): boolean {
     return this.raft.state === 'leader';
+  }
+
+  /** The member a leader is handing leadership to (0: none): it drops proposals meanwhile. */
+  get leadTransferee(): number {
+    return this.raft.leadTransferee;
   }
 
   get applied(): number {

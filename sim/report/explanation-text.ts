@@ -5,6 +5,7 @@
 import type { ViolationExplanation } from '../check/linearizability/explain.ts';
 import { truncate } from './escape.ts';
 import { partitionName } from './partition-name.ts';
+import { count } from '../text/count.ts';
 
 const PREFIX_TAIL_OPS = 5;
 const CONCURRENT_OPS_MAX = 5;
@@ -32,8 +33,8 @@ export function explanationLines(v: unknown, indent = '  '): string[] {
     out.push(`${partitionName(x.partition)} is not linearizable: an answer contradicts the others`);
     out.push(`✗ #${c.index} ${c.op}`);
     out.push(`    ${c.reason}`);
-    if (culprits.length > 0) out.push(`where the search for a linearizable prefix to show stopped: ${culprits.length} op(s) it could not place`);
-  } else out.push(`${partitionName(x.partition)} is not linearizable${culprits.length === 0 ? '' : `: ${culprits.length} op(s) cannot be placed`}`);
+    if (culprits.length > 0) out.push(`where the search for a linearizable prefix to show stopped: ${count(culprits.length, 'op')} it could not place`);
+  } else out.push(`${partitionName(x.partition)} is not linearizable${culprits.length === 0 ? '' : `: ${count(culprits.length, 'op')} cannot be placed`}`);
   for (const u of culprits) {
     out.push(`✗ ${opLine(u)}`);
     if (u.after.length > u.follows.length) out.push(`    must follow ${u.after.length} ops that completed before it was invoked, ending:`);

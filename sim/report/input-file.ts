@@ -4,7 +4,7 @@
 // forever, /dev/zero never ends), except the pipes a shell hands over for stdin and <(...)
 // (/dev/stdin, /dev/fd/N), which are read in bounded chunks. Every refusal is a reason in words
 // for the caller's one line (file, field, reason).
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { errnoWords, PathError } from './path-error.ts';
 
@@ -135,4 +135,20 @@ export function readInputText(path: string, bytesMax = INPUT_BYTES_MAX): string 
 /** Standard input to its end, bounded like a file (`--scenario -` fed from /dev/zero must end). */
 export function readStdinText(bytesMax = INPUT_BYTES_MAX): string {
   return decodeInputText('(stdin)', readStream('(stdin)', 0, bytesMax));
+}
+
+/**
+ * Why a directory a user named cannot be looked into (its entries listed, or reached through it),
+ * in words: "cannot read: permission denied (EACCES)"; undefined when it can. Looking for a file
+ * inside an unreadable directory finds nothing, and the command said "no results.json there" or
+ * left a robustness client out of the run instead of saying why.
+ */
+export function directoryProblem(path: string): string | undefined {
+  try {
+    readdirSync(path);
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch (err) {
+    return `cannot read: ${errnoWords(err)}`;
+  }
 }

@@ -19,6 +19,8 @@ import { faultLegendHtml, timelineSvg, type TimelineMark } from './timeline.ts';
 import { opLabel } from './op-label.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
 import { violationsSection } from './violations.ts';
+import { count } from '../text/count.ts';
+import { decisiveCheckers } from './decisive-checkers.ts';
 
 export interface RunReportInput {
   results: Results;
@@ -46,7 +48,8 @@ const BANNER_REASON_CHARS_MAX = 400;
 function verdictBanner(results: Results): string {
   const word = verdictWord(results.valid);
   const stop = results.stop;
-  const failing = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
+  // The banner says why the verdict is what it is (decisive-checkers.ts); the table has the rest.
+  const failing = decisiveCheckers(results.valid, results.checkers);
   const reason = (name: string, summary: string | undefined, valid: Validity): string =>
     stop !== undefined && stop.checker === name ? `${stopHeadline(stop)}: ${stop.detail}` : `${name}: ${summary ?? verdictWord(valid)}`;
   const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => truncate(reason(name, c.summary, c.valid), BANNER_REASON_CHARS_MAX)).join(' · ');
@@ -163,7 +166,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
-    `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${history.ops.length} operations · ${results.stats.faults} faults</p>`,
+    `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${count(history.ops.length, 'operation')} · ${count(results.stats.faults, 'fault')}</p>`,
     verdictBanner(results),
     checkerCards(results),
     '<nav class="toc"><a href="#reproduce">reproduce</a><a href="#timeline">timeline</a><a href="#latency">latency</a><a href="#throughput">throughput</a>' +

@@ -7,12 +7,12 @@ import { formatUs } from './svg-kit.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 import { faultsNotRunNote, sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
+import { count } from '../text/count.ts';
+import { whatFailedParts } from './decisive-checkers.ts';
+import { coverageView } from './coverage-view.ts';
 
 function failingCheckers(run: RunSummary): string {
-  const failing = Object.entries(run.checkers).filter(([, c]) => c.valid !== true);
-  const text = failing.map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`);
-  if (run.error !== undefined) text.push(run.error);
-  return text.join(' · ');
+  return whatFailedParts(run).join(' · ');
 }
 
 /** A run that did not pass shows its replay command where its failure is told, as the terminal
@@ -44,12 +44,13 @@ function targetDifferencesHtml(sweep: SweepSummary): string {
 /** What the sweep reached: buggify sites fired and rare events, with what was never reached named. */
 function coverageHtml(sweep: SweepSummary): string {
   const c = sweep.coverage;
-  const never = [...c.unreached.sites.map((s) => `site ${s}`), ...c.unreached.events.map((e) => `event ${e}`)];
+  const view = coverageView(c);
+  const never = view.never.map((u) => `${u.kind} ${u.name}`);
   const siteRows = Object.entries(c.sites).map(([n, s]) => `<tr${s.fired === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${s.runsFired}</td><td>${s.fired}</td></tr>`).join('');
   const eventRows = Object.entries(c.events).map(([n, e]) => `<tr${e.total === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${e.runs}</td><td>${e.total}</td></tr>`).join('');
+  const siteTable = view.sitesShown ? `\n<table class="data"><thead><tr><th>buggify site</th><th>runs fired</th><th>times fired</th></tr></thead><tbody>${siteRows}</tbody></table>` : '';
   return `<h2 id="coverage">Coverage</h2>
-<p>${c.runs} runs with coverage, ${c.buggifyRuns} with buggify. <strong>Never reached:</strong> <span id="unreached">${never.length === 0 ? 'nothing' : escapeHtml(never.join(', '))}</span></p>
-<table class="data"><thead><tr><th>buggify site</th><th>runs fired</th><th>times fired</th></tr></thead><tbody>${siteRows}</tbody></table>
+<p>${escapeHtml(view.sentence)}. <strong>Never reached:</strong> <span id="unreached">${never.length === 0 ? 'nothing' : escapeHtml(never.join(', '))}</span></p>${siteTable}
 <table class="data"><thead><tr><th>event</th><th>runs</th><th>total</th></tr></thead><tbody>${eventRows}</tbody></table>`;
 }
 
@@ -70,7 +71,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const rows = sweep.runs.slice(0, rowsMax).map(runRow);
   const more = sweep.runs.length > rowsMax ? `<p class="muted">${sweep.runs.length - rowsMax} more runs (all passing or later in order) are in sweep.json.</p>` : '';
   const body = `<h1>detcd sweep report</h1>
-<div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${t.runs} runs: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${t.ops} operations · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
+<div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${count(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
 <table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}

@@ -10,6 +10,7 @@ import type { EtcdCluster } from '../etcd/cluster.ts';
 import { MEMBER_DOWN, convergenceOf } from '../etcd/member-status.ts';
 import type { EtcdMemberStatus } from '../etcd/member-status.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { count } from '../text/count.ts';
 
 /** Liveness probes use their own processes, apart from the workload's. */
 export const PROBE_PROCESS_BASE = 2_000_000;
@@ -35,7 +36,7 @@ function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok
   if (c.valid !== true) return { ok: false, why: c.summary };
   const revision = statuses[0]?.[1]?.revision ?? 0;
   const behind = watchers.filter((w) => w.active && revision > 1 && w.resumeRevision <= revision);
-  if (behind.length > 0) return { ok: false, why: `${behind.length} watcher(s) behind revision ${revision} (resuming at ${behind.map((w) => `${w.resumeRevision} after ${w.reconnects} reconnects`).join(', ')})` };
+  if (behind.length > 0) return { ok: false, why: `${count(behind.length, 'watcher')} behind revision ${revision} (resuming at ${behind.map((w) => `${w.resumeRevision} after ${w.reconnects} reconnects`).join(', ')})` };
   return { ok: true, why: '' };
 }
 

@@ -7,6 +7,8 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import type { RaftInvariants } from '../check/raft-invariants.ts';
 import type { Validity } from '../check/verdict.ts';
 import type { ClusterInvariants } from '../etcd/cluster-invariants.ts';
+import type { LeaseCheckpointCadence } from '../etcd/lease-checkpoint-cadence.ts';
+import type { AuthRevisionObserver } from '../etcd/auth-revision.ts';
 import { formatClusterViolation } from '../etcd/cluster-invariants.ts';
 import { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberSettings } from '../etcd/cluster.ts';
@@ -107,11 +109,15 @@ export interface RunObservers {
   readonly leaders: LeaderTimeline;
   /** The committed log's lease checkpoints, as each new leader promoted (the lease checker's bound after a leader change). */
   readonly leaseCheckpoints: LeaseCheckpointLog;
+  /** With lease checkpointing: each leader keeps checkpointing its leases (throws on the first that it does not). */
+  readonly leaseCheckpointCadence: LeaseCheckpointCadence | undefined;
+  /** Every auth change a member applies raises its auth revision (throws on the first that does not). */
+  readonly authRevision: AuthRevisionObserver;
 }
 
 /** Attaches the run's observers (in this order: the Raft observer runs first after every event). */
 export function observeRun(cluster: EtcdCluster): RunObservers {
-  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders(), leaseCheckpoints: cluster.observeLeaseCheckpoints() };
+  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders(), leaseCheckpoints: cluster.observeLeaseCheckpoints(), leaseCheckpointCadence: cluster.observeLeaseCheckpointCadence(), authRevision: cluster.observeAuthRevision() };
 }
 
 /** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */

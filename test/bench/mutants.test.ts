@@ -118,6 +118,13 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // A txn put reading the key as before the txn (holdout 13): reached once the wide API sends a
   // from-key delete and a put inside its range in one txn (4 of kv-api-wide 1..4).
   { name: 'put-reads-index-before-txn', scenario: 'kv-api-wide', seed: 1, checker: 'linearizable' },
+  // Holdout 13 (bugs, sixteenth session): an applied checkpoint that schedules no next one, by the
+  // invariant lease-checkpoint-cadence (4 of seeds 1..4); a role revoke that keeps the auth
+  // revision, by auth-revision-rises (4 of 4); a password change that keeps the user's tokens, by
+  // the auth checker's stale-token rule (2 of 4).
+  { name: 'checkpoint-not-rescheduled', scenario: 'lease-checkpoint-leader-change', seed: 1, checker: 'invariants' },
+  { name: 'revoke-role-keeps-auth-revision', scenario: 'auth-permissions', seed: 1, checker: 'invariants' },
+  { name: 'password-change-keeps-tokens', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {

@@ -98,7 +98,7 @@ describe('detcd check --model register: Jepsen independent keys', () => {
   it('accepts [key value] values, one register per key', async () => {
     const r = await run(['check', '--model', 'register', file('indep.log', indep('2'))]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/valid \(5 ops, 2 partition\(s\)/);
+    expect(r.out[0]).toMatch(/valid \(5 ops, 2 partitions/);
   });
 
   it('rejects a read of one key that shows another key\'s value', async () => {

@@ -77,7 +77,7 @@ describe('detcd check judges a lease outliving its TTL from the terms its answer
     for (const late of ['read', 'keepalive'] as const) {
       const r = await check(history({ term: 2, laterTerm: 3, late }));
       expect(r.code).toBe(0);
-      expect(r.lease.summary).toMatch(/judged against the 2 leader change\(s\) the answers' raft_term shows/);
+      expect(r.lease.summary).toMatch(/judged against the 2 leader changes the answers' raft_term shows/);
     }
   });
 

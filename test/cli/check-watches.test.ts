@@ -16,7 +16,7 @@ describe('detcd check with watch events', () => {
   it("uses a report's watches.jsonl beside history.jsonl and says so", async () => {
     const r = await run(['check', '--model', 'etcd', `${FIXTURE}/history.jsonl`]);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/: valid \(599 ops, .*with the watch events of .*watches\.jsonl\)$/);
+    expect(r.out[0]).toMatch(/: valid \(883 ops, .*with the watch events of .*watches\.jsonl\)$/);
   });
 
   it('--no-watches judges the history alone; --watches names the file for a history named otherwise', async () => {
@@ -53,7 +53,7 @@ describe('detcd check with watch events', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: false, linearizable: true, watch: { valid: false, summary: expect.stringMatching(/^watch guarantee broken: /) as unknown } });
     const text = await run(['check', '--model', 'etcd', join(dir, 'history.jsonl')]);
-    expect(text.out[0]).toMatch(/: INVALID \(599 ops, /);
+    expect(text.out[0]).toMatch(/: INVALID \(883 ops, /);
     expect(text.out[1]).toMatch(/^ {2}linearizable: valid; watch: watch guarantee broken: /);
     // Records that do not name their watch client are not streams: answers only, as before.
     writeFileSync(join(dir, 'watches.jsonl'), records.map((r) => JSON.stringify({ ...r, process: undefined })).join('\n') + '\n');

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from './capture-cli.ts';
 import { listEntry, wrapHanging } from '../../sim/cli/harness/wrap.ts';
 import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
+import { sweepTable } from '../../sim/cli/harness/table.ts';
 
 const width = (l: string): number => [...l].length;
 
@@ -67,5 +68,23 @@ describe('lists wrap between words on a terminal', () => {
       expect(lines.filter((l) => width(l) > 80), command).toEqual([]);
       if (command === 'bugs') for (const b of PLANTED_BUGS) expect(r.out.join('\n').replace(/\n\s+/g, ' ')).toContain(`${b.description} (${b.reference})`);
     }
+  });
+});
+
+describe('the sweep table', () => {
+  const row = (scenario: string) => ({ scenario, seeds: 4, valid: 4, invalid: 0, unknown: 0, okOps: 900, wallMs: 1234 });
+
+  it('is as wide as its longest scenario name needs, and says its time column in words', () => {
+    const lines = sweepTable([row('kill-leader')]).split('\n');
+    // "│ kill-leader  │": the name and a space each side, not the 33 columns an 80-column terminal left over.
+    expect(lines[1]).toMatch(/^│ scenario\s{0,6}│ seeds/);
+    expect(lines[1]).toContain('run time');
+    expect(lines[3]).toMatch(/│ 1\.2 s\s+│$/);
+    expect(width(lines[0]!)).toBeLessThan(70);
+  });
+
+  it('fits 80 columns with a long scenario name, wrapping the name', () => {
+    const lines = sweepTable([row('a-scenario-whose-name-is-long-enough-to-fill-the-table-and-more')]).split('\n');
+    expect(lines.filter((l) => width(l) > 80)).toEqual([]);
   });
 });

@@ -124,7 +124,7 @@ describe('the determinism re-run', () => {
       // Merging the shard keeps the mismatch, and the merge exits 4 too.
       lines.length = 0;
       expect(await sweep(['--merge', p.outDir, '--out', join(p.outDir, 'merged')])).toBe(4);
-      expect(lines.join('\n')).toContain(`determinism: 4 seed(s) re-run in another worker: ${saved.mismatches.length} differ`);
+      expect(lines.join('\n')).toContain(`determinism: 4 seeds re-run in another worker: ${saved.mismatches.length} differ`);
     } finally {
       log.mockRestore();
       err.mockRestore();
@@ -152,7 +152,7 @@ describe('worker threads', () => {
     const err = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
     try {
       expect(await executeSweep(plan({ seeds: [1, 1], jobs: 8 }))).toBe(0);
-      expect(errs.join('\n')).toMatch(/1 runs over 1 scenario\(s\), seeds 1\.\.1, 1 worker\(s\)/);
+      expect(errs.join('\n')).toMatch(/1 run over 1 scenario, seeds 1\.\.1, 1 worker/);
     } finally {
       log.mockRestore();
       err.mockRestore();

@@ -49,7 +49,9 @@ export function answerHeaders(res: IncomingMessage): Record<string, string> {
 /** `method` on `path` with `text` as its body (none when undefined): status, headers, body (JSON when it is), trailers. */
 export function exchange(endpoint: string, method: string, path: string, text: string | undefined): Promise<HttpExchange> {
   return new Promise((resolve, reject) => {
-    const req = request(endpoint + path, { method, headers: { 'content-type': 'application/json' } }, (res) => {
+    // The path as given, not through URL parsing (which would resolve `..` and `//`): the
+    // server's own reading of an unclean path is under test.
+    const req = request(endpoint, { path, method, headers: { 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { text += chunk; });
@@ -129,5 +131,46 @@ export function watchText(endpoint: string, text: string, quietMs: number, maxMs
     const maxTimer = setTimeout(finish, maxMs);
     req.on('error', (err) => { if (!done) reject(err); });
     req.end(text);
+  });
+}
+
+/**
+ * A watch whose body stays open `holdMs` after `text` (the client might send more), then ends:
+ * whether any response byte came while it was open, and the JSON values answered by `maxMs`.
+ * `expectContinue`: the request asks "Expect: 100-continue" and writes its body after the 100.
+ */
+export function watchHeldOpen(endpoint: string, text: string, holdMs: number, maxMs: number, expectContinue: boolean): Promise<{ answeredWhileOpen: boolean; status: number; body: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    let open = true;
+    let answeredWhileOpen = false;
+    let status = 0;
+    let buffer = '';
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(expectContinue ? { expect: '100-continue' } : {}) };
+    const req = request(endpoint, { path: '/v3/watch', method: 'POST', headers }, (res) => {
+      status = res.statusCode ?? 0;
+      if (open) answeredWhileOpen = true;
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (open) answeredWhileOpen = true;
+        buffer += chunk;
+      });
+    });
+    req.on('error', (err) => { if (open) reject(err); });
+    const send = (): void => {
+      req.write(text);
+      setTimeout(() => {
+        open = false;
+        req.end();
+        setTimeout(() => {
+          req.destroy();
+          resolve({ answeredWhileOpen, status, body: buffer.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown) });
+        }, maxMs);
+      }, holdMs);
+    };
+    if (expectContinue) req.on('continue', send);
+    else {
+      req.flushHeaders();
+      send();
+    }
   });
 }

@@ -26,6 +26,7 @@ import { int } from '../models/etcd/json.ts';
 /** etcd 3.4 refuses an --election-timeout of 50 s or more (embed/config.go). */
 export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
 import { LEASE_CLOCK_DRIFT_PPM_MAX } from './options.ts';
+import { count } from '../../text/count.ts';
 export { LEASE_CLOCK_DRIFT_PPM_MAX };
 
 export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
@@ -60,6 +61,6 @@ export function checkHistoryLeases(ops: readonly Op[]): LeaseCheckResult {
     return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (leases outliving their TTL not judged: no leader timeline, and ${terms.unknown})` }) : r;
   }
   const r = checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { leaderChangesUnknown: false, leaderChangesUs: terms.changesUs, graceUs: historyGraceUs(ops) }));
-  const judged = `leases outliving their TTL judged against the ${terms.changesUs.length} leader change(s) the answers' raft_term shows, each restarting every TTL`;
+  const judged = `leases outliving their TTL judged against the ${count(terms.changesUs.length, 'leader change')} the answers' raft_term shows, each restarting every TTL`;
   return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (${judged})` }) : r;
 }

@@ -8,6 +8,7 @@ import { renewalProof } from '../renewal-proof.ts';
 import type { LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 import type { Op } from '../../history/op.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { count } from '../../text/count.ts';
 
 /** The run's lease checker options: its own, and the renewal proof its polls and stopped spans give. */
 export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
@@ -16,6 +17,6 @@ export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
 
 export function checkRunLeases(ops: readonly Op[], t: LeaderTimelineFile, file: string): LeaseCheckResult {
   const r = checkLease(ops, runLeaseOptions(t));
-  const how = `judged as the run did: the leader timeline of ${file}, ${t.samples.length} status answers${t.samplesTruncated ? ' (cut at their bound)' : ''}, ${t.stopped.length} stopped span(s)`;
+  const how = `judged as the run did: the leader timeline of ${file}, ${count(t.samples.length, 'status answer')}${t.samplesTruncated ? ' (cut at their bound)' : ''}, ${count(t.stopped.length, 'stopped span')}`;
   return withFields(r, { summary: `${r.summary ?? String(r.valid)} (${how})` });
 }

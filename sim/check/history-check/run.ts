@@ -1,13 +1,21 @@
 // One parsed history through one model's check: ops paired, and an empty history is
 // "unknown: no operations", never valid. Throws HistoryParseError when an op does not fit.
+//
+// The result counts the history's operations (its invokes, finished or not), as a run report's
+// header and its terminal line do: the search itself places fewer (a failed request or an
+// unanswered read changes nothing, so the model leaves it out) and may add some (a lease's
+// expiry), and its count read "linearizable: 1 ops" beside "3 operations" in the same report.
 import type { ParsedHistory } from '../../history/parsed-history.ts';
 import { pairOps } from '../../history/pair.ts';
-import type { CheckBudget, LinearizabilityResult } from '../linearizability/check.ts';
+import { linearizableSummary, type CheckBudget, type LinearizabilityResult } from '../linearizability/check.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 import type { CheckHistoryOptions, PairsCheck } from './options.ts';
 import { packedNumbers } from '../packed-map.ts';
 
 export function runHistoryCheck(check: PairsCheck, model: string, history: ParsedHistory, budget: CheckBudget, options: CheckHistoryOptions): LinearizabilityResult {
   const pairs = pairOps(history);
   if (pairs.length === 0) return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: 'no operations', summary: 'unknown: no operations' };
-  return check(pairs, () => packedNumbers(history.ops, (o) => o.time), budget, options);
+  const result = check(pairs, () => packedNumbers(history.ops, (o) => o.time), budget, options);
+  const ops = pairs.length;
+  return withFields(result, result.valid === true ? { ops, summary: linearizableSummary(ops, result.partitions.length, result.steps) } : { ops });
 }

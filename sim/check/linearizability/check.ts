@@ -18,6 +18,7 @@ import type { Model, Operation } from './model.ts';
 import { PartitionSearch, type FloatOrder, type SearchStatus } from './search.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { packedMap } from '../packed-map.ts';
+import { count } from '../../text/count.ts';
 
 export interface CheckBudget {
   /** Model steps across all partitions. Default 200,000,000. */
@@ -153,7 +154,12 @@ export function checkLinearizable<S, I, O>(
     result.unknownReason = partitions.find((p) => p.unknownReason !== undefined)?.unknownReason ?? outOfBudget ?? 'undecided';
     result.summary = `unknown: ${result.unknownReason}`;
   } else {
-    result.summary = `linearizable: ${history.length} ops, ${partitions.length} partition(s), ${steps} model steps`;
+    result.summary = linearizableSummary(history.length, partitions.length, steps);
   }
   return result;
+}
+
+/** A valid verdict's summary: `ops` the operations judged, as the caller counts them. */
+export function linearizableSummary(ops: number, partitions: number, steps: number): string {
+  return `linearizable: ${count(ops, 'op')}, ${count(partitions, 'partition')}, ${count(steps, 'model step')}`;
 }

@@ -6,6 +6,7 @@ import type { Model, Operation } from './model.ts';
 import { findUnplaceable, type Unplaceable } from './unplaceable.ts';
 import { outputDiff, type OutputDifference } from './output-diff.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { count } from '../../text/count.ts';
 
 export interface ExplainedOp {
   /** Index of the op's invoke in the source history. */
@@ -85,7 +86,7 @@ function explainUnplaceable<S, I, O>(model: Model<S, I, O>, u: Unplaceable<S, I,
     out.differences = outputDiff(out.expected, out.returned);
   }
   const last = follows[follows.length - 1];
-  const following = last === undefined ? 'the linearizable prefix' : `#${last.index} ${last.op}${u.after.length > 1 ? ` and ${u.after.length - 1} more op(s)` : ''} (completed before it was invoked)`;
+  const following = last === undefined ? 'the linearizable prefix' : `#${last.index} ${last.op}${u.after.length > 1 ? ` and ${count(u.after.length - 1, 'more op')}` : ''} (completed before it was invoked)`;
   const diff = out.differences.slice(0, REASON_DIFFERENCES).map((d) => `${d.path === '' ? 'the answer' : d.path} expected ${d.expected}, returned ${d.returned}`).join('; ');
   out.reason = `#${op.index} p${String(op.process)} ${out.op} cannot follow ${following}: ${diff === '' ? `the model in state ${out.stateBefore} rejects it` : diff}`;
   if (u.orderPassed !== undefined) out.orderPassed = u.orderPassed;
@@ -148,7 +149,7 @@ export function violationSummary(e: ViolationExplanation): string {
   const where = e.partition === '' ? '' : ` on key ${JSON.stringify(e.partition)}`;
   const first = e.unplaceable[0];
   if (first !== undefined) {
-    const more = e.unplaceable.length > 1 ? ` (and ${e.unplaceable.length - 1} more op(s))` : '';
+    const more = e.unplaceable.length > 1 ? ` (and ${count(e.unplaceable.length - 1, 'more op')})` : '';
     return `not linearizable${where}: ${first.reason}${more}`;
   }
   const b = e.blocked;

@@ -12,6 +12,7 @@ import { bugOption, intOption, parseCommandArgs, refuseIgnored } from '../harnes
 import { loadScenario } from '../harness/scenario-files.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
 import { listEntry, stdoutColumns } from '../harness/wrap.ts';
+import { count } from '../../text/count.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function bugs(argv: string[]): Promise<number> {
@@ -40,7 +41,7 @@ export async function bugs(argv: string[]): Promise<number> {
     if (only !== undefined && entry.name !== only) continue;
     const row = trackRecordRow(entry, { seedsMax, shrinkRunsMax, scenario: (name) => loadScenario(name).scenario, wallNowMs: () => performance.now() });
     rows.push(row);
-    const verdict = row.found ? chalk.green(`found after ${row.seedsTried} seed(s)`) : chalk.red(`NOT found in ${row.seedsTried} seeds`);
+    const verdict = row.found ? chalk.green(`found after ${count(row.seedsTried, 'seed')}`) : chalk.red(`NOT found in ${count(row.seedsTried, 'seed')}`);
     console.error(`${row.bug}: ${verdict} in ${row.wallSeconds.toFixed(1)} s (${row.caughtBy}); correct build ${row.cleanRuns - row.cleanNotValid}/${row.cleanRuns} clean${row.replay === undefined ? '' : `; replay: ${row.replay}`}`);
   }
   console.log(trackRecordMarkdown(rows));

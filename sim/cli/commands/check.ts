@@ -34,7 +34,7 @@ import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
-import { decodeInputText, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
+import { decodeInputText, directoryProblem, InputTooLarge, otherEncoding, readInputBytes } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { EXIT_USAGE, exitCodeFor, UsageError } from '../errors.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
@@ -47,6 +47,8 @@ import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-k
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
+import { count } from '../../text/count.ts';
+import { reportCaughtUpRevision } from './check-report-watches.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -212,6 +214,8 @@ function checkUnits(files: readonly string[]): CheckUnit[] {
 /** The client files of one robustness run as one history; a file that is not one names itself. */
 async function parseRun(clients: readonly string[], label: string, probe: MemoryProbe): Promise<ParsedHistory> {
   if (clients.length === 0) {
+    const unreadable = directoryProblem(label);
+    if (unreadable !== undefined) throw new BadHistory(unreadable);
     const own = existsSync(join(label, 'history.jsonl')) ? `; a detcd report's history is ${join(label, 'history.jsonl')}` : '';
     throw new BadHistory(`a directory with no client-N/operations.json in it (an etcd robustness-test report holds one per client), not a history${own}`);
   }
@@ -431,7 +435,9 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     }
     const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
     const watchRecords = records ?? judgedStreams;
-    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, { autoCompaction: args.autoCompaction });
+    // A report's own watches: judged complete up to where its run's liveness phase found them caught up, as the run judged them.
+    const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
+    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? { autoCompaction: args.autoCompaction } : { autoCompaction: args.autoCompaction, caughtUpRevision: caughtUp });
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
     const timeline = leases !== undefined && leases.hasLeases(history.ops) ? readRunTimeline(file) : undefined;
@@ -496,12 +502,14 @@ export async function check(argv: string[]): Promise<number> {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
       const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
-      const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${result.ops} ops${run}${watched}, ${result.partitions.length} partition(s), ${result.steps} model steps, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
+      const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
       for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
-      for (const line of lines) console.log(line);
+      // A history's values, keys and file names come from anywhere: a newline or a terminal escape
+      // in one (ESC ] 0 ; sets the window title, ESC [ 2 J clears the screen) is shown escaped.
+      for (const line of lines) console.log(oneLine(line));
     }
   }
   if (overall === false) return exitCodeFor(false);

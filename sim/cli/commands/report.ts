@@ -16,6 +16,7 @@ import { renderRunHtml, type RunReportInput } from '../../report/run-page.ts';
 import { summarizeRun, verdictWord, type RunSummary } from '../../report/run-summary.ts';
 import { renderSweepHtml } from '../../report/sweep-page.ts';
 import { readSweep } from '../../report/sweep-report.ts';
+import { directoryProblem } from '../../report/input-file.ts';
 import { buildSweepSummary, type SweepSummary } from '../../report/sweep-summary.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { exitCodeFor, UsageError } from '../errors.ts';
@@ -34,6 +35,8 @@ function reportDirOf(target: string): { dir: string; kind: Kind } {
     if (name === 'sweep.json') return { dir: dirname(target), kind: 'sweep' };
     throw new UsageError(`detcd report: ${target}: not a report directory, nor its results.json or sweep.json`);
   }
+  const unreadable = directoryProblem(target);
+  if (unreadable !== undefined) throw new UsageError(`detcd report: ${target}: ${unreadable}`);
   const run = existsSync(join(target, 'results.json'));
   const sweep = existsSync(join(target, 'sweep.json'));
   if (run && sweep) throw new UsageError(`detcd report: ${target}: holds both results.json and sweep.json: name the one to draw (${join(target, 'results.json')} or ${join(target, 'sweep.json')})`);

@@ -2,13 +2,28 @@
 // of the run (sim/history/etcd-robustness-watch.ts reads one), judged by detcd's watch checker
 // against the run's operations. A run whose watch files cannot be read or modelled is refused
 // in one line naming the file, line and field, as its operations files are.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WatchRecord } from '../../history/op.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 
 /** A watch file that cannot be checked; the message names the file. */
 export class WatchFileError extends Error {}
+
+/**
+ * Whether `file` is there, or may be: a client directory that cannot be searched keeps its file
+ * in the list, and reading it says why (left out, its client's ops were missing from the run and
+ * the verdict was INVALID, with no word of the file).
+ */
+function mayBeThere(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
+}
 
 /**
  * The client-N/`file` files of a robustness report directory (operations.json, watch.json), in
@@ -22,7 +37,7 @@ export function clientFiles(dir: string, file: 'operations.json' | 'watch.json')
     return [];
   }
   return names
-    .filter((n) => /^client-\d+$/.test(n) && existsSync(join(dir, n, file)))
+    .filter((n) => /^client-\d+$/.test(n) && mayBeThere(join(dir, n, file)))
     .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
     .map((n) => join(dir, n, file));
 }

@@ -13,6 +13,7 @@ import { intOption, parseCommandArgs } from '../harness/args.ts';
 import { checkFileOut, samePath } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
+import { count } from '../../text/count.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
 function isScenarioJson(text: string): boolean {
@@ -60,7 +61,7 @@ export async function shrink(argv: string[]): Promise<number> {
   const baked = bakeScenario(original.scenario, original.schedule);
   const fails = (s: typeof baked): boolean => runScenario(s, seed, { bug }).results.valid === false;
   if (!fails(baked)) throw new UsageError(`detcd shrink: ${run.dir}: the run no longer fails with its schedule made explicit`);
-  console.error(`shrinking ${run.results.scenario} seed ${seed}: ${baked.schedule?.length ?? 0} faults, ${baked.clients.count} clients, ${baked.workload.durationMs} ms`);
+  console.error(`shrinking ${run.results.scenario} seed ${seed}: ${count(baked.schedule?.length ?? 0, 'fault')}, ${count(baked.clients.count, 'client')}, ${baked.workload.durationMs} ms`);
   const result = shrinkScenario(baked, {
     fails,
     runsMax,
@@ -70,7 +71,7 @@ export async function shrink(argv: string[]): Promise<number> {
   parseScenario(shrunk, file);
   writeFileReplacing(file, `${JSON.stringify(shrunk, null, 2)}\n`);
   const s = result.scenario;
-  console.log(`shrunk in ${result.runs} runs: ${s.schedule?.length ?? 0} fault(s), ${s.clients.count} client(s), ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
+  console.log(`shrunk in ${count(result.runs, 'run')}: ${count(s.schedule?.length ?? 0, 'fault')}, ${count(s.clients.count, 'client')}, ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
   for (const f of s.schedule ?? []) console.log(`  at ${f.atMs} ms for ${f.durationMs} ms: ${JSON.stringify(f.fault)}`);
   console.log(chalk.bold(`replay: detcd run --scenario ${file} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`));
   return EXIT_VIOLATION;

@@ -27,6 +27,7 @@ import { sweepDifferenceSentences, sweepTargetDifferences } from '../../report/s
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
+import { count as countNoun } from '../../text/count.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -102,7 +103,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const count = countTasks(p);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  console.error(`${p.title}: ${count} runs over ${p.files.length} scenario(s), seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${jobs} worker(s)${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
+  console.error(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
   const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
@@ -116,8 +117,8 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   for (const line of failureLines(runs, p.outDir)) console.log(line.startsWith(' ') ? line : chalk.red(line));
   printMismatches(result.mismatches);
   const t = sweep.totals;
-  const rerunNote = `${result.reruns} seed(s) re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
-  console.log(`${t.runs} runs: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
+  const rerunNote = `${countNoun(result.reruns, 'seed')} re-run in ${rerunIn}: ${result.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${result.mismatches.length} differ`)}`;
+  console.log(`${countNoun(t.runs, 'run')}: ${chalk.green(`${t.valid} valid`)}, ${t.invalid > 0 ? chalk.red.bold(`${t.invalid} invalid`) : '0 invalid'}, ${t.unknown} unknown · ${(wallMs / 1000).toFixed(1)} s wall time (${(t.runs / (wallMs / 1000)).toFixed(2)} runs/s)`);
   console.log(`determinism: ${rerunNote}`);
   const differences = sweepTargetDifferences(runs);
   // A real sweep writes no page for a passing run: the faults its runs did not run are said here too.
@@ -165,11 +166,11 @@ export async function sweep(argv: string[]): Promise<number> {
     const merged = await mergeShards(positionals, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
     for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
-    console.log(`merged ${positionals.length} shard(s): ${merged.totals.runs} runs`);
+    console.log(`merged ${countNoun(positionals.length, 'shard')}: ${countNoun(merged.totals.runs, 'run')}`);
     const d = merged.determinism;
     if (d !== undefined) {
       printMismatches(d.mismatches);
-      console.log(`determinism: ${d.reruns} seed(s) re-run in ${d.rerunIn}: ${d.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${d.mismatches.length} differ`)}`);
+      console.log(`determinism: ${countNoun(d.reruns, 'seed')} re-run in ${d.rerunIn}: ${d.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${d.mismatches.length} differ`)}`);
     }
     console.log(`report: ${join(out, 'index.html')}`);
     return d !== undefined && d.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(merged.valid);

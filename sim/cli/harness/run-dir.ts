@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { readInputText } from '../../report/input-file.ts';
+import { directoryProblem, readInputText } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import type { Results } from '../../run/results.ts';
@@ -46,6 +46,8 @@ export function readRunDir(command: string, target: string | undefined): RunDir 
   if (!existsSync(target)) throw new UsageError(`detcd ${command}: no such file or directory: ${target}`);
   const dir = statSync(target).isDirectory() ? target : dirname(target);
   const resultsFile = statSync(target).isDirectory() ? join(target, 'results.json') : target;
+  const unreadable = existsSync(resultsFile) ? undefined : directoryProblem(dir);
+  if (unreadable !== undefined) throw new UsageError(`detcd ${command}: ${dir}: ${unreadable}`);
   if (basename(resultsFile) !== 'results.json' || !existsSync(resultsFile)) throw new UsageError(`detcd ${command}: ${target}: no results.json there`);
   const scenarioFile = join(dir, 'scenario.json');
   const hasScenarioFile = existsSync(scenarioFile);

@@ -10,6 +10,7 @@
 // the two trace hashes must agree; a mismatch is reported with where the traces part.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { RunSummary } from '../../report/index.ts';
 import type { DeterminismMismatchSummary } from '../../report/sweep-summary.ts';
@@ -65,6 +66,10 @@ export function inRerunShare(i: number, percent: number): boolean {
 export const inlineRunner: TaskRunner = {
   workers: 1,
   async run(task) {
+    // The event loop turns before each run: an interrupt (Ctrl-C, CI's SIGTERM) is handled there,
+    // and a sweep of runs that write nothing never reached it (only microtasks between runs): the
+    // interrupt waited for the whole sweep's end (`--jobs 1`, or any sweep on a one-core machine).
+    await eventLoopTurn();
     return { result: await runSweepTask(task), worker: 0 };
   },
   async close() {},

@@ -92,11 +92,20 @@ export interface SweepRow {
   firstFailure?: string;
 }
 
+/** The sweep table's columns after the scenario's, and their widths (cli-table3's include a space each side). */
+const SWEEP_HEAD = ['seeds', 'valid', 'invalid', 'unknown', 'run time'];
+const SWEEP_WIDTHS = [7, 7, 9, 9, 10];
+
 export function sweepTable(rows: readonly SweepRow[]): string {
-  // The failures are listed below the table, each with its replay command, in seed order.
-  const table = fittedTable(['scenario', 'seeds', 'valid', 'invalid', 'unknown', 'run s'], [undefined, 7, 7, 9, 9, 8], 20);
+  // The failures are listed below the table, each with its replay command, in seed order. The
+  // scenario column is as wide as the longest name (a terminal's width left over made a
+  // 33-column cell for "kill-leader"), and wraps only where the terminal is narrower.
+  const fixed = SWEEP_WIDTHS.reduce((a, b) => a + b, 0) + SWEEP_HEAD.length + 2;
+  const longest = Math.max('scenario'.length, ...rows.map((r) => r.scenario.length));
+  const scenarioWidth = Math.max(12, Math.min(longest + 2, terminalColumns() - fixed));
+  const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, style: { head: [], border: [] } });
   for (const r of rows) {
-    table.push([r.scenario, r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', (r.wallMs / 1000).toFixed(1)]);
+    table.push([r.scenario, r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', `${(r.wallMs / 1000).toFixed(1)} s`]);
   }
   return table.toString();
 }

@@ -25,6 +25,7 @@
 import type { EtcdCluster } from '../../etcd/cluster.ts';
 import type { MemberHost } from '../../etcd/member-host.ts';
 import type { ConfChangeSingle, ConfState } from '../../../src/raft/types.ts';
+import type { Raft } from '../../../src/raft/raft.ts';
 import type { GateError, GateResult } from './member-gate.ts';
 import type { StateMachinePort } from '../../../src/server/state-machine-port.ts';
 
@@ -115,6 +116,11 @@ export class ClusterAdmin {
   /** The state machine of `endpoint`'s member while its process runs (Maintenance.Snapshot reads it). */
   stateMachineOf(endpoint: string): StateMachinePort | undefined {
     return this.host(endpoint)?.member.stateMachine;
+  }
+
+  /** The raft node of `endpoint`'s member while its process runs (etcd's /debug/vars shows its status). */
+  raftOf(endpoint: string): Raft | undefined {
+    return this.host(endpoint)?.recovered.raft.node.raft;
   }
 
   private host(endpoint: string): MemberHost | undefined {

@@ -2,7 +2,7 @@
 // simulated client calls; POST /v3/watch is a streaming response of {"result": WatchResponse}
 // lines, fed by a simulated watch stream, like etcd's gateway. Status codes and the error
 // body {"error","code","message"} follow grpc-gateway.
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { httpStatusFromGrpcCode } from '../../../src/server/client-protocol.ts';
 import { gatewayBody, gatewayStreamRequest } from './gateway-body.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
@@ -14,10 +14,14 @@ import { decodeMessage } from '../../../src/api/json-codec.ts';
 import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
-import { asClient } from './member-gate.ts';
+import { asClient, GRPC_UNAVAILABLE } from './member-gate.ts';
+import { whenLeader } from './grpc-services.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
-import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, muxAnswer } from './http-mux.ts';
+import { debugVars } from './expvar.ts';
+import { setLogLevel } from './log-level.ts';
+import { goJson } from './go-marshal.ts';
+import { addCorsHeaders, GRPC_ERROR_HEADERS, GRPC_ERROR_TRAILERS, GRPC_SUCCESS_HEADERS, route } from './http-mux.ts';
 
 const UNARY_PATHS = new Set([
   '/v3/kv/range', '/v3/kv/put', '/v3/kv/deleterange', '/v3/kv/txn', '/v3/kv/compaction',
@@ -37,9 +41,8 @@ const BODY_BYTES_MAX = 2 * 1024 * 1024;
 /** The gateway paths that stream their answers (or their requests). */
 const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);
 
-/** etcd serves some paths twice (/v3/kv/lease/revoke, /v3beta/...); one canonical path each. */
-export function canonicalPath(url: string): string {
-  const path = (url.split('?')[0] ?? '').replace(/^\/v3beta\//, '/v3/');
+/** etcd's gateway serves the lease paths twice (/v3/kv/lease/revoke); one canonical path each. */
+export function canonicalPath(path: string): string {
   return path.startsWith('/v3/kv/lease/') ? '/v3/lease/' + path.slice('/v3/kv/lease/'.length) : path;
 }
 
@@ -64,6 +67,15 @@ function tokenOf(req: IncomingMessage): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
+/**
+ * grpc-gateway passes a "Grpc-Metadata-Hasleader" header on as gRPC metadata "hasleader" (etcd's
+ * interceptors read its first value): "true" asks the member to refuse at once, "etcdserver: no
+ * leader", when it knows no leader, and to end a watch when it loses its leader.
+ */
+function requiresLeader(req: IncomingMessage): boolean {
+  return (req.headers['grpc-metadata-hasleader'] ?? '').toString().split(',')[0]?.trim() === 'true';
+}
+
 /** gRPC's UNKNOWN: how the gateway answers an error that carries no gRPC status (a decoder's). */
 const GRPC_UNKNOWN = 2;
 
@@ -78,6 +90,21 @@ function grpcError(res: ServerResponse, code: number, message: string): void {
   writeJson(res, httpStatusFromGrpcCode(code), { error: message, message, code }, GRPC_ERROR_HEADERS);
 }
 
+/** Go's expectsContinue: the request's Expect header names 100-continue (any case). */
+function expectsContinue(req: IncomingMessage): boolean {
+  return (req.headers.expect ?? '').split(',').some((t) => t.trim().toLowerCase() === '100-continue');
+}
+
+/**
+ * A stream whose gRPC call failed after its first answer, as grpc-gateway ends it: the status is
+ * sent, so the error comes as the last chunk, {"error": StreamError} in jsonpb's field names,
+ * without the newline that follows a result (etcd's LeaseKeepAlive when a later renewal times out).
+ */
+function streamError(res: ServerResponse, code: number, message: string): void {
+  const status = httpStatusFromGrpcCode(code);
+  res.end(JSON.stringify({ error: { grpc_code: code, http_code: status, ...(message === '' ? {} : { message }), http_status: STATUS_CODES[status] } }));
+}
+
 export class HttpBridge {
   constructor(
     private readonly gate: MemberGate,
@@ -85,21 +112,26 @@ export class HttpBridge {
   ) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    addCorsHeaders(res);
-    const refused = muxAnswer(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
-    if (refused !== undefined) {
+    const to = route(req.method ?? 'GET', req.url ?? '/', (p) => UNARY_PATHS.has(canonicalPath(p)) || STREAM_PATHS.has(p));
+    if ('answer' in to) {
       req.resume();
-      res.writeHead(refused.status, refused.headers);
-      res.end(refused.body);
+      if (to.cors) addCorsHeaders(res);
+      if (to.close) res.shouldKeepAlive = false;
+      res.writeHead(to.answer.status, to.answer.headers);
+      res.end(to.answer.body);
       return;
     }
-    const path = canonicalPath(req.url ?? '/');
-    if (path === '/v3/watch') return this.watch(req, res);
+    addCorsHeaders(res);
+    const path = canonicalPath(to.path);
+    const leader = requiresLeader(req);
+    if (path === '/v3/watch') return this.watch(req, res, leader);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/metrics') return this.metrics(res);
-    if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
-    if (path === '/v3/election/observe') return this.observe(req, res);
+    if (path === '/debug/vars') return this.debugVars(res);
+    if (path === '/config/local/log') return this.logLevel(req, res);
+    if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res, leader);
+    if (path === '/v3/election/observe') return this.observe(req, res, leader);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -107,11 +139,11 @@ export class HttpBridge {
       size += chunk.length;
       if (size > BODY_BYTES_MAX) req.destroy();
     });
-    req.on('end', () => this.unary(path, Buffer.concat(chunks), res, tokenOf(req)));
+    req.on('end', () => this.unary(path, Buffer.concat(chunks), res, tokenOf(req), leader));
   }
 
-  private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
-    if (path === '/v3/lease/keepalive') return this.keepAlive(bytes, res, token);
+  private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined, leader: boolean): void {
+    if (path === '/v3/lease/keepalive') return this.keepAlive(bytes, res, token, leader);
     const read = gatewayBody(path, bytes);
     if (!read.ok) return gatewayError(res, 3, read.message);
     const body = read.body;
@@ -120,11 +152,16 @@ export class HttpBridge {
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
-    if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer, token);
-    const request = (body ?? {}) as Record<string, unknown>;
+    if (local !== undefined) return whenLeader(this.gate, leader, answer, () => answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer, token));
     const schema = CONCURRENCY_REQUESTS[path];
     const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
     if (decoded !== undefined && !decoded.ok) return gatewayError(res, 3, decoded.error);
+    whenLeader(this.gate, leader, answer, () => this.call(path, body, res, token, answer));
+  }
+
+  /** A unary call the gateway decoded, to the member or the services beside it. */
+  private call(path: string, body: unknown, res: ServerResponse, token: string | undefined, answer: (r: GateResult) => void): void {
+    const request = (body ?? {}) as Record<string, unknown>;
     const gate = asClient(this.gate, token);
     if (path === '/v3/lock/lock') {
       const pending = lock(gate, request, answer);
@@ -146,9 +183,11 @@ export class HttpBridge {
   /**
    * LeaseKeepAlive as the gateway runs it, a stream: every request of the body in turn, one
    * {"result"} line each; a request it cannot decode ends the requests (UNKNOWN, HTTP 500, when it
-   * is the first), and a body without any request ends the stream at once, empty.
+   * is the first), and a body without any request ends the stream at once, empty. A renewal the
+   * member refuses is the gRPC error when it is the first, and the stream's error chunk after
+   * answers were sent (streamError).
    */
-  private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined): void {
+  private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined, leader: boolean): void {
     const splitter = new JsonStreamSplitter();
     let values: string[];
     try {
@@ -178,28 +217,24 @@ export class HttpBridge {
         return;
       }
       this.gate.call('/v3/lease/keepalive', requests[i], (r) => {
-        if (!r.ok) {
-          if (!started) return grpcError(res, r.error.code, r.error.message);
-          res.end();
-          return;
-        }
+        if (!r.ok) return started ? streamError(res, r.error.code, r.error.message) : grpcError(res, r.error.code, r.error.message);
         if (!started) startStream(res);
         started = true;
         res.write(JSON.stringify({ result: r.body }) + '\n');
         next(i + 1);
       }, token);
     };
-    next(0);
+    whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => next(0));
   }
 
   /** Maintenance.Snapshot as the gateway streams it: one {"result": SnapshotResponse} line per chunk. */
-  private snapshot(req: IncomingMessage, res: ServerResponse): void {
+  private snapshot(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const read = gatewayBody('/v3/maintenance/snapshot', Buffer.concat(chunks));
       if (!read.ok) return gatewayError(res, 3, read.message);
-      this.streamSnapshot(res, tokenOf(req));
+      whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => this.streamSnapshot(res, tokenOf(req)));
     });
   }
 
@@ -213,7 +248,7 @@ export class HttpBridge {
   }
 
   /** Election.Observe as the gateway streams it: one {"result": LeaderResponse} line per leader or value. */
-  private observe(req: IncomingMessage, res: ServerResponse): void {
+  private observe(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -222,9 +257,11 @@ export class HttpBridge {
       const body = read.body as Record<string, unknown>;
       const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
       if (!decoded.ok) return gatewayError(res, 3, decoded.error);
-      startStream(res);
-      const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
-      res.on('close', () => pending.cancel());
+      whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => {
+        startStream(res);
+        const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
+        res.on('close', () => pending.cancel());
+      });
     });
   }
 
@@ -236,6 +273,28 @@ export class HttpBridge {
   private metrics(res: ServerResponse): void {
     const rssBytes = process.memoryUsage().rss;
     memberStatus(this.gate, this.admin, (st) => writeMetrics(res, st, rssBytes));
+  }
+
+  /** expvar's handler (expvar.ts): the variables etcd publishes, this member's raft status among them. */
+  private debugVars(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(debugVars(this.admin.raftOf(this.gate.member)));
+  }
+
+  /** PUT /config/local/log (log-level.ts): answered as etcd does, nothing to set. */
+  private logLevel(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = setLogLevel(Buffer.concat(chunks));
+      if (answer.status === 204) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(goJson({ message: answer.message }));
+    });
   }
 
   /**
@@ -260,28 +319,48 @@ export class HttpBridge {
   }
 
   /**
-   * The watch stream as etcd's gateway runs it: the response starts once the first request of
-   * the body is read; a first request the gateway cannot decode (bad JSON, a wrong type, an
-   * int64 out of range) is the whole answer (UNKNOWN, HTTP 500, as the gateway sends a decoder's
-   * error); one that comes later stops the requests there, the stream staying open.
+   * The watch stream as etcd's gateway runs it: the requests go to the member as the body
+   * brings them; a first request the gateway cannot decode (bad JSON, a wrong type, an int64 out
+   * of range) is the whole answer (UNKNOWN, HTTP 500, as the gateway sends a decoder's error);
+   * one that comes later stops the requests there, the stream staying open. Nothing is answered
+   * before the request body ends unless the client sent "Expect: 100-continue": etcd 3.4's
+   * HTTP/1.1 server (Go 1.19) reads the rest of a request's body before it writes the
+   * response's first byte, so a client that keeps its body open to send a cancel later waits, on
+   * etcd, for a response that never starts; after a 100 Continue it leaves the body to the
+   * handler, both ways at once (and closes the connection after the response).
    */
-  private watch(req: IncomingMessage, res: ServerResponse): void {
+  private watch(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const splitter = new JsonStreamSplitter();
     let closed = false;
     let stopped = false;
     let handle: WatchHandle | undefined;
-    const open = (): WatchHandle => {
-      startStream(res);
-      return this.gate.openWatch({
-        response: (body) => {
-          if (!closed) res.write(JSON.stringify({ result: body }) + '\n');
-        },
-        closed: () => {
-          closed = true;
-          res.end();
-        },
-      }, false, tokenOf(req));
+    /** What is written before the body ended, held until it ends (half duplex). */
+    let held: (() => void)[] | undefined = expectsContinue(req) ? undefined : [];
+    const answer = (write: () => void): void => {
+      if (held === undefined) write();
+      else held.push(write);
     };
+    // The status line goes with the first response, as etcd's server sends its headers with its first message.
+    let started = false;
+    const open = (): WatchHandle => this.gate.openWatch({
+      response: (body) => {
+        if (closed) return;
+        const line = JSON.stringify({ result: body }) + '\n';
+        answer(() => {
+          if (res.writableEnded || res.destroyed) return;
+          if (!started) startStream(res);
+          started = true;
+          res.write(line);
+        });
+      },
+      // The member ended the stream (no leader with "hasleader", killed, restarted, the
+      // simulation stopped): the gRPC stream's UNAVAILABLE, as grpc-services.ts sends it, in the
+      // gateway's form — its error chunk once answers went out, the call's error before.
+      closed: (reason) => {
+        closed = true;
+        answer(() => (started ? streamError(res, GRPC_UNAVAILABLE, reason) : grpcError(res, GRPC_UNAVAILABLE, reason)));
+      },
+    }, leader, tokenOf(req));
     /** Sends the requests read, in order, until one is refused (the rest are not read). */
     const take = (values: readonly string[]): void => {
       for (const v of values) {
@@ -290,7 +369,7 @@ export class HttpBridge {
           stopped = true;
           if (handle === undefined) {
             closed = true;
-            gatewayError(res, GRPC_UNKNOWN, read.message);
+            answer(() => gatewayError(res, GRPC_UNKNOWN, read.message));
           }
           return;
         }
@@ -316,12 +395,17 @@ export class HttpBridge {
       take(values);
     });
     // The end of the body finishes a bare token (`5`) or cuts a value short ("unexpected EOF");
-    // a body that ends before any request: the gateway still opens the stream.
+    // a body that ends before any request: the gateway still opens the stream. What was held
+    // is written now.
     req.on('end', () => {
-      if (stopped) return;
-      const rest = splitter.end();
-      if (rest !== undefined) take([rest]);
-      if (!stopped && !closed) handle ??= open();
+      if (!stopped) {
+        const rest = splitter.end();
+        if (rest !== undefined) take([rest]);
+        if (!stopped && !closed) handle ??= open();
+      }
+      const writes = held ?? [];
+      held = undefined;
+      for (const write of writes) write();
     });
     res.on('close', () => {
       closed = true;

@@ -6,13 +6,18 @@
 //   - /v3/ and /v3beta/ belong to grpc-gateway's mux: a path it does not serve is 404 "Not
 //     Found", a method other than POST on a path it serves is 405 (v3alpha is not served by
 //     3.4: it falls to Go's mux);
-//   - Go's http.ServeMux holds the rest: /version and /health answer GET alone (405 naming it
-//     in Allow), /metrics any method, anything else is 404 "404 page not found";
+//   - Go's http.ServeMux holds the rest: /version, /health and /debug/vars answer GET alone
+//     (405 naming it in Allow), /config/local/log PUT alone, /metrics any method, anything else
+//     is 404 "404 page not found";
+//   - before the muxes, Go reads the path percent-decoded and refuses a malformed one, etcd's
+//     access controller turns a /v3beta/ prefix into /v3/, and the outer mux redirects a path
+//     that is not clean, and /v3, with a 301 (go-path.ts);
 //   - refusals are Go's http.Error: text/plain, nosniff, the text and a newline;
 //   - what the gateway forwards from its gRPC client carries that call's metadata: a success
 //     the header Grpc-Metadata-Content-Type, a gRPC error the trailer Grpc-Trailer-Content-Type
 //     (a body the gateway could not decode never reached gRPC, so it carries neither).
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { BAD_REQUEST, cleanPath, location, movedPermanently, requestTarget } from './go-path.ts';
 
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE',
@@ -34,10 +39,12 @@ export interface MuxAnswer {
   readonly body: string;
 }
 
-/** The gateway's prefixes as etcd 3.4 registers them (v3beta is kept for old clients). */
-export const GATEWAY_PREFIXES = ['/v3/', '/v3beta/'] as const;
+/** The prefix grpc-gateway's mux is registered at; etcd's access controller rewrites /v3beta/ to it first (3.3's clients). */
+const GATEWAY_PREFIX = '/v3/';
+const V3BETA_PREFIX = '/v3beta/';
 
-const GET_ONLY = new Set(['/version', '/health']);
+/** Paths of Go's mux that answer one method alone, by path. */
+const ONE_METHOD: Readonly<Record<string, string>> = { '/version': 'GET', '/health': 'GET', '/debug/vars': 'GET', '/config/local/log': 'PUT' };
 const ANY_METHOD = new Set(['/metrics']);
 
 const goError = (status: number, text: string, extra: OutgoingHttpHeaders = {}): MuxAnswer => ({
@@ -47,19 +54,33 @@ const goError = (status: number, text: string, extra: OutgoingHttpHeaders = {}):
 });
 
 /**
- * The muxes' own answer to `method` on `path` (the URL without its query), or undefined when a
- * handler answers. `gatewayServes`: whether grpc-gateway has `path` (canonical, /v3/...).
+ * Where a request goes: an answer the server or the muxes give themselves (`cors`: false when
+ * Go's server refused the request before etcd's handler, `close`: the connection ends after it),
+ * or the path a handler serves (decoded, /v3beta/ read as /v3/).
+ * `gatewayServes`: whether grpc-gateway has `path` (/v3/...).
  */
-export function muxAnswer(method: string, path: string, gatewayServes: (canonical: string) => boolean): MuxAnswer | undefined {
-  if (method === 'OPTIONS') return { status: 200, headers: { 'Content-Length': '0' }, body: '' };
-  const prefix = GATEWAY_PREFIXES.find((p) => path.startsWith(p));
-  if (prefix !== undefined) {
-    if (!gatewayServes(`/v3/${path.slice(prefix.length)}`)) return goError(404, 'Not Found');
-    return method === 'POST' ? undefined : goError(405, 'Method Not Allowed');
+export type Route =
+  | { readonly answer: MuxAnswer; readonly cors: boolean; readonly close: boolean }
+  | { readonly path: string };
+
+export function route(method: string, url: string, gatewayServes: (path: string) => boolean): Route {
+  const target = requestTarget(url);
+  if (!target.ok) return { answer: BAD_REQUEST, cors: false, close: true };
+  const answer = (a: MuxAnswer): Route => ({ answer: a, cors: true, close: false });
+  const path = target.path.startsWith(V3BETA_PREFIX) ? GATEWAY_PREFIX + target.path.slice(V3BETA_PREFIX.length) : target.path;
+  if (method === 'OPTIONS') return answer({ status: 200, headers: { 'Content-Length': '0' }, body: '' });
+  const cleaned = cleanPath(path);
+  // The outer mux has /v3/ and /: /v3 is a subtree's name without its slash.
+  if (cleaned === '/v3') return answer(movedPermanently(method, location('/v3/', target.query)));
+  if (cleaned !== path) return answer(movedPermanently(method, location(cleaned, target.query)));
+  if (path.startsWith(GATEWAY_PREFIX)) {
+    if (!gatewayServes(path)) return answer(goError(404, 'Not Found'));
+    return method === 'POST' ? { path } : answer(goError(405, 'Method Not Allowed'));
   }
-  if (GET_ONLY.has(path)) return method === 'GET' ? undefined : goError(405, 'Method Not Allowed', { Allow: 'GET' });
-  if (ANY_METHOD.has(path)) return undefined;
-  return goError(404, '404 page not found');
+  const only = ONE_METHOD[path];
+  if (only !== undefined) return method === only ? { path } : answer(goError(405, 'Method Not Allowed', { Allow: only }));
+  if (ANY_METHOD.has(path)) return { path };
+  return answer(goError(404, '404 page not found'));
 }
 
 /** Sets the CORS handler's headers on a response about to be written. */

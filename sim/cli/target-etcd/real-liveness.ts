@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { checkConvergence } from '../../check/convergence.ts';
 import { postJson } from './post-json.ts';
 import type { RealCluster } from './real-cluster.ts';
+import { count } from '../../text/count.ts';
 
 const POLL_MS = 100;
 const RANGE_TIMEOUT_MS = 5_000;
@@ -57,7 +58,7 @@ async function converged(cluster: RealCluster, watchers: readonly WatchStream[])
   const verdict = checkConvergence(statuses.map(([node, s], i) => ({ node, up: s !== undefined, revision: s?.revision ?? -1, compactRevision: COMPACT_REVISION_UNKNOWN, hash: hashes[i] ?? '' })));
   if (verdict.valid !== true) return { ok: false, why: verdict.summary, members };
   const late = watchers.filter((w) => w.active && revision > 1 && w.resumeRevision <= revision);
-  if (late.length > 0) return { ok: false, why: `${late.length} watcher(s) behind revision ${revision}`, members };
+  if (late.length > 0) return { ok: false, why: `${count(late.length, 'watcher')} behind revision ${revision}`, members };
   return { ok: true, why: '', members };
 }
 

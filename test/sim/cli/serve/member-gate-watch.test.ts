@@ -73,7 +73,7 @@ describe('serve records the end of a real client\'s watch stream', () => {
     expect(rig.log.watches.filter((w) => w.closed !== undefined).map((w) => [w.process, w.time])).toEqual([['client-watch-1', 200], ['client-watch-2', 200]]);
     const r = judge(rig);
     expect(r.violations).toEqual([]);
-    expect(r.summary).toMatch(/2 stream\(s\) closed before the end/);
+    expect(r.summary).toMatch(/2 streams closed before the end/);
   });
 
   it('a stream the member ended (killed, or watch-closed) is recorded closed with its reason, and the client is told', () => {

@@ -317,6 +317,15 @@ export const SCRIPT: Step[] = [
   { name: 'health watch of the server', serverStream: 'Health.Watch', req: {}, replies: 1 },
   { name: 'health watch of a named service', serverStream: 'Health.Watch', req: { service: 'nope' }, replies: 1 },
 
+  // Methods the server does not have, answered by grpc-go's own words (sim/cli/serve/unknown-method.ts):
+  // a 3.5 client's method, a service 3.4 lacks, reflection, a path with no method, one with two.
+  { name: 'a method 3.4 lacks (3.5\'s Downgrade)', path: '/etcdserverpb.Maintenance/Downgrade' },
+  { name: 'a method name in the wrong case', path: '/etcdserverpb.KV/range' },
+  { name: 'an unknown service', path: '/etcdserverpb.Nope/Range' },
+  { name: 'grpc reflection (not served by 3.4)', path: '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo' },
+  { name: 'a path without a method', path: '/nope' },
+  { name: 'a path with one part too many', path: '/etcdserverpb.KV/Range/x' },
+
   // Auth: an empty store with authentication disabled.
   { name: 'auth disable', call: 'Auth.AuthDisable', req: {} },
   { name: 'auth enable without a root user', call: 'Auth.AuthEnable', req: {} },
@@ -518,6 +527,31 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/lease/keepalive', text: '' },
   { path: '/v3/lease/keepalive', text: '{"ID":"5"}null{"ID":"7"}' },
   { path: '/v3/lease/keepalive', text: '{"ID":"5"}{"ID":"x"}' },
+  // Go's server and mux before etcd's handlers (sim/cli/serve/go-path.ts): paths read
+  // percent-decoded, a malformed escape refused (400, the connection closed), a path not clean
+  // and /v3 redirected (301, the query kept, the body by method), /v3beta/ read as /v3/ first.
+  { method: 'GET', path: '//x?a=b&c=<d>', text: '' },
+  { path: '//x', body: {} },
+  { method: 'HEAD', path: '/x/.', text: '' },
+  { method: 'GET', path: '/v3', text: '' },
+  { path: '//v3?q', body: {} },
+  { method: 'GET', path: '/v3beta', text: '' },
+  { path: '/v3beta//kv/range', body: {} },
+  { path: '/v3beta/../version', body: {} },
+  { method: 'GET', path: '/v3/kv/range/..', text: '' },
+  { method: 'GET', path: '/x%20y/../z%21%3F%C3%A9?q=%20', text: '' },
+  { path: '/v3/kv/%72ange', body: { key: b('a') } },
+  { path: '/vers%69on', body: {} },
+  { path: '/v3/kv/range:x', body: {} },
+  { path: '/%zz', body: {} },
+  { path: '/x%2', body: {} },
+  // etcdhttp's other paths: /debug/vars answers GET alone (its body: the next test),
+  // /config/local/log PUT alone, its body read as Go reads struct{ Level string }.
+  { path: '/debug/vars', body: {} },
+  { method: 'HEAD', path: '/debug/vars', text: '' },
+  { method: 'GET', path: '/config/local/log', text: '' },
+  ...['{bad', '', 'null', '5', '[]', '{"Level":null}', '{"Level":"nope"}', '{"Level":"<b>"}', '{"Level":5}', '{"level":"info","LEVEL":"x"}', '{"LEVEL":"x","level":"t"}', '{"Level":"info"} junk', '{"Level":"info",}', '{"Level":"WARN"}', '{"Level":"in\\u0066o"}', '{"Level":"INFO"}']
+    .map((text) => ({ method: 'PUT', path: '/config/local/log', text })),
 ];
 
 /** The same methods over etcd's JSON gateway: the answers served beside the member (local-methods.ts); raw texts last. */
