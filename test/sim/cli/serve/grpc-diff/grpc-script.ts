@@ -543,8 +543,9 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/kv/%72ange', body: { key: b('a') } },
   { path: '/vers%69on', body: {} },
   { path: '/v3/kv/range:x', body: {} },
-  { path: '/%zz', body: {} },
-  { path: '/x%2', body: {} },
+  // Without a body: Go closes the connection at once, and body bytes it never read would reset it (ECONNRESET) before the answer is read.
+  { method: 'GET', path: '/%zz', text: '' },
+  { method: 'GET', path: '/x%2', text: '' },
   // etcdhttp's other paths: /debug/vars answers GET alone (its body: the next test),
   // /config/local/log PUT alone, its body read as Go reads struct{ Level string }.
   { path: '/debug/vars', body: {} },
