@@ -67,7 +67,13 @@ class KvFacts {
 
   constructor(private readonly facts: WatchFacts) {}
 
-  add(kv: Req, at: number, by: number): void {
+  /** `final` false: a later event of the txn changed the key again; its value was written, but not left, at `at`. */
+  add(kv: Req, at: number, by: number, final = true): void {
+    if (!final) {
+      const mod = int(kv['mod_revision']);
+      if (mod > 0 && mod <= at && typeof kv['value'] === 'string') this.facts.values.push({ value: kv['value'], mod, key: decodeKey(kv['key']), by });
+      return;
+    }
     const added = this.addedAt.get(at);
     if (added !== undefined) {
       for (let i = 0; i < added.length; i++) if (added[i]!.by <= by && sameFields(added[i]!.kv, kv)) return;
@@ -101,9 +107,12 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
       continue;
     }
+    const last = events.length > 1 ? lastEventOfKey(events as unknown[]) : undefined;
     // for-of, not an index loop: events arrays come in several element kinds (JSON.parse's,
     // the recorder's), and an optimized `events.length` was thrown away ("wrong map") at each new one.
+    let n = -1;
     for (const ev of events as unknown[]) {
+      n++;
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
       const kv = kvOf(e['kv']);
@@ -112,11 +121,14 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (rev <= 0) continue;
       if (rev > facts.maxRevision) facts.maxRevision = rev;
       if (rev > reached) reached = rev;
+      const final = last === undefined || last.get(`${rev} ${kv['key'] as string}`) === n;
       if (e['type'] === 'DELETE') {
-        const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
-        keys.add(decodeKey(kv['key']));
+        if (final) {
+          const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
+          keys.add(decodeKey(kv['key']));
+        }
       } else {
-        kvs.add(kv, rev, o.pos);
+        kvs.add(kv, rev, o.pos, final);
       }
       const prev = kvOf(e['prev_kv']);
       if (prev !== undefined) kvs.add(prev, rev - 1, o.pos);
@@ -124,6 +136,21 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
     if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
   }
   return facts;
+}
+
+/**
+ * The position of each key's last event at each revision of one response ("revision key" →
+ * index). One txn may show a key twice at its revision: a put and a from-key delete (etcd's
+ * checkIntervals sees range_end "\0" as an empty interval), or a nested txn's put and a later
+ * delete. Only the last says how the revision left the key.
+ */
+function lastEventOfKey(events: readonly unknown[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (let i = 0; i < events.length; i++) {
+    const kv = kvOf((events[i] as Req | null)?.['kv']);
+    if (kv !== undefined) last.set(`${int(kv['mod_revision'])} ${kv['key'] as string}`, i);
+  }
+  return last;
 }
 
 /**
