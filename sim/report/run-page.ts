@@ -4,7 +4,7 @@
 import type { Validity } from '../check/verdict.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
-import { latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
+import { chartWindow, latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
 import { escapeHtml, truncate } from './escape.ts';
 import { invariantSection, stopHeadline } from './invariant-section.ts';
@@ -159,10 +159,11 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   const faults = results.faults ?? [];
   const timeline = thinTimeline(history.ops, endUs, 1100, limits.timelineOpsMax, forced);
   const latency = thinLatency(history.ops, endUs, limits.latencyBuckets, limits.latencyPointsPerBucket, forced);
+  const span = chartWindow(history.ops, endUs);
   const [latencyChart, quantileChart, throughputChart] = await Promise.all([
-    latencySvg(latency.ops, faults, endUs),
-    latencyQuantilesSvg(history.ops, faults, endUs, limits.throughputBuckets),
-    throughputSvg(history.ops, faults, endUs, limits.throughputBuckets),
+    latencySvg(latency.ops, faults, span),
+    latencyQuantilesSvg(history.ops, faults, span, limits.throughputBuckets),
+    throughputSvg(history.ops, faults, span, limits.throughputBuckets),
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [

@@ -318,6 +318,9 @@ function regularFileBytes(file: string): number {
   }
 }
 
+/** The FILE that names standard input. */
+const STDIN_FILE = '-';
+
 /**
  * The bytes of a history, a watches file or an initial state, or HistoryTooLarge (the verdict is
  * unknown) when they are past what detcd reads of one file (heap-budget.ts textBytesMax): a
@@ -325,10 +328,13 @@ function regularFileBytes(file: string): number {
  * `prefix` names the file in the reason where the verdict line does not.
  */
 function readBounded(file: string, prefix: string): Buffer {
-  const tooBig = textBudget(regularFileBytes(file));
+  // `-` is standard input, as for run's --scenario (`cat history.jsonl | detcd check --model etcd -`):
+  // it was looked up as a file named "-" (ENOENT).
+  const path = file === STDIN_FILE ? '/dev/stdin' : file;
+  const tooBig = textBudget(regularFileBytes(path));
   if (tooBig !== undefined) throw new HistoryTooLarge(0, `${prefix}${tooBig}`);
   try {
-    return readInputBytes(file, textBytesMax());
+    return readInputBytes(path, textBytesMax());
   } catch (err) {
     if (err instanceof InputTooLarge) throw new HistoryTooLarge(0, `${prefix}${textBudget(err.bytes) ?? err.reason}`);
     throw err;
