@@ -56,14 +56,6 @@
 //   only unsynced writes; recovery that loses more (a torn record left in the WAL so that the
 //   next restart stops reading there, the first hard-state record read instead of the last, an
 //   acknowledged snapshot never fsynced) lets a member forget a vote or an entry it acknowledged.
-// - config-at-applied: members that applied the same entries hold the same configuration. Raft's
-//   configuration changes only as conf change entries apply (or a snapshot installs one), so it
-//   is a function of the applied index: a member whose configuration differs from another's at
-//   the same applied index skipped or doubled a conf change, e.g. a restarted member whose WAL
-//   replay (entries its state machine already holds) left the conf changes out and kept its
-//   snapshot's configuration. Not judged while a received snapshot waits to be applied (raft
-//   switched to its configuration on receipt, before the member applied it), nor before a member
-//   applied anything (a member that joins holds no configuration until its first snapshot).
 // - campaign-conf-applied: a member campaigns (becomes pre-candidate or candidate) only when every
 //   conf change its log holds as committed is applied (etcd-raft's hup refuses otherwise): it
 //   would count votes under the configuration it still holds, not the one already committed.
@@ -81,10 +73,8 @@ import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
-import type { TrackerConfig } from '../../src/raft/tracker/tracker.ts';
-import { configString } from '../../src/raft/tracker/tracker.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'config-at-applied' | 'campaign-conf-applied';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -174,10 +164,6 @@ export class ClusterInvariants {
   private readonly termMax = new Map<string, number>();
   private readonly leaderConfChanges = new Map<string, LeaderConfChanges>();
   private readonly heardOf = new Map<string, Heard>();
-  /** config-at-applied: the configuration (configString) first seen at each applied index. */
-  private readonly configAt = new Map<number, string>();
-  /** configString of each configuration object (a member's tracker keeps one until it changes). */
-  private readonly configText = new WeakMap<TrackerConfig, string>();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
   private live: readonly LiveHost[] = [];
@@ -369,7 +355,6 @@ export class ClusterInvariants {
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
-      this.checkConfigAtApplied(host);
       this.checkCampaignConfApplied(host);
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
@@ -551,21 +536,6 @@ export class ClusterInvariants {
       this.fail('campaign-conf-applied', host.id, `campaigned (${raft.state} in term ${raft.term}) with the conf change at index ${e.index} committed but not applied (applied ${log.applied}, committed ${log.committed})`);
       return;
     }
-  }
-
-  /** config-at-applied (see the file comment). */
-  private checkConfigAtApplied(host: MemberHost): void {
-    const raft = host.recovered.raft.node.raft;
-    const applied = host.member.applied;
-    // Nothing applied yet: a founding member holds the initial configuration, one that joins later
-    // none until the leader's snapshot gives it one.
-    if (applied === 0 || raft.raftLog.hasPendingSnapshot()) return;
-    const config = raft.prs.config;
-    let text = this.configText.get(config);
-    if (text === undefined) this.configText.set(config, (text = configString(config)));
-    const first = this.configAt.get(applied);
-    if (first === undefined) this.configAt.set(applied, text);
-    else if (first !== text) this.fail('config-at-applied', host.id, `applied up to index ${applied} with configuration ${text}, where a member that applied the same entries had ${first}`);
   }
 
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {

@@ -118,9 +118,6 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // A txn put reading the key as before the txn (holdout 13): reached once the wide API sends a
   // from-key delete and a put inside its range in one txn (4 of kv-api-wide 1..4).
   { name: 'put-reads-index-before-txn', scenario: 'kv-api-wide', seed: 1, checker: 'linearizable' },
-  // WAL replay skipping conf changes (holdout 13): the restarted member keeps its snapshot's
-  // configuration; the cluster invariant config-at-applied compares it with the others'.
-  { name: 'membership-replay-skipped', scenario: 'conf-change-voters', seed: 1, checker: 'raft' },
   // A campaign with a committed conf change unapplied (holdout 13): followers that learn of the
   // commit while their fsync is slower than an election timeout, the leader gone; invariant
   // campaign-conf-applied (3 of conf-change-slow-apply 1..8).
