@@ -284,10 +284,11 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter, ...drawnLatest], intervalMs, faultDurationMs });
   drawTornKills(prng.fork('torn-kills'), nemesis);
+  // Before the watch batch: its liveness budget counts the revisions of the whole traffic time.
+  drawAuthWorkload(prng.fork('auth-workload'), workload, clients);
   drawWatchBatch(prng.fork('watch-batch'), tickMs, etcd, workload, liveness);
   drawLateDuplicates(prng.fork('late-duplicates'), network);
   drawQuietWatchers(prng.fork('quiet-watchers'), clients);
-  drawAuthWorkload(prng.fork('auth-workload'), workload, clients);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
