@@ -16,10 +16,8 @@ export { concat, defer, eachWorker, every, limit, mix, once, onWorkers, phases, 
 export type { Gen, GenContext, Invocation, Emitted, Step } from './workload/generator.ts';
 export { Interpreter } from './workload/interpreter.ts';
 export type { Dispatched, Executor, Outcome, Scheduler } from './workload/interpreter.ts';
-export { checkMutex } from './check/mutex.ts';
-export { expandSchedule } from './nemesis/schedule.ts';
+export { checkMutex } from './check/public-checkers.ts';
+export { bakeScenario, drawSwarm, expandSchedule, shrinkScenario } from './harness-arguments.ts';
 export { allPackages, nemesisPackage } from './nemesis/packages.ts';
-export { drawSwarm } from './nemesis/swarm.ts';
-export { bakeScenario, shrinkScenario } from './sweep/shrink.ts';
 export { faultArbitrary, faultScheduleArbitrary, withSchedule, runResults, explain } from './property/index.ts';
 export type { ScheduleShape } from './property/index.ts';

@@ -49,7 +49,7 @@ import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, LEASE_REVOKE_RATE } from './lease-ttl-answers.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
-import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf } from './lease-grants.ts';
+import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf, type GrantWindow } from './lease-grants.ts';
 import { pairLeaseOps } from './lease-pairs.ts';
 import { RevokeCommitted } from './lease-revoke-committed.ts';
 import { revokeQueueDelaysUs, type ExpiryWindow } from './lease-revoke-queue.ts';
@@ -176,21 +176,24 @@ function completedOps(history: readonly Op[]): Completed[] {
 }
 
 /**
- * One read an op made: the revision of the state it showed (a lower bound where the answer does
- * not say), the revision it asked for (0: the state at the op), and the kvs it shows (read
- * through obj: what is not an object shows no lease).
+ * What an op's reads are handed to (forEachRead): `read` for one read an op made — the revision
+ * of the state it showed (a lower bound where the answer does not say), the revision it asked for
+ * (0: the state at the op), and the kvs it shows (read through obj: what is not an object shows no
+ * lease); `put` for a put answered ok with a lease at `revision`: etcd applies a put (alone or in
+ * a txn) only if its lease exists then (applierV3backend.Put and checkRequestPut answer "lease not
+ * found" otherwise), so the answer proves the lease was alive when that revision applied, as a
+ * read showing the key would. A lease whose revoke was lost and never proposed again is seen this
+ * way even when no read shows its keys (holdout 8: revoke-never-retried, whose puts with the lease
+ * kept being answered ok long after its TTL).
+ *
+ * An object with methods rather than two callbacks: a check's callbacks were closures made anew
+ * for every history, and forEachRead's optimized code, specialized on the first run's, was thrown
+ * away on the next ("wrong call target", "weak objects") and compiled again in every fresh process.
  */
-type LeasedRead = (readRevision: number, explicit: number, kvs: readonly unknown[]) => void;
-
-/**
- * A put answered ok with a lease at `revision`: etcd applies a put (alone or in a txn) only if its
- * lease exists then (applierV3backend.Put and checkRequestPut answer "lease not found" otherwise),
- * so the answer proves the lease was alive when that revision applied, as a read showing the key
- * would. A lease whose revoke was lost and never proposed again is seen this way even when no read
- * shows its keys (holdout 8: revoke-never-retried, whose puts with the lease kept being answered
- * ok long after its TTL).
- */
-type LeasedPut = (key: unknown, lease: unknown, revision: number) => void;
+interface LeasedReads {
+  read(readRevision: number, explicit: number, kvs: readonly unknown[]): void;
+  put(key: unknown, lease: unknown, revision: number): void;
+}
 
 const NO_KVS: readonly unknown[] = [];
 /** etcd's Remaining() of a lease without expiry, in seconds (a follower's lessor): says nothing of a deadline. */
@@ -213,14 +216,14 @@ const headerRevision = (resp: Obj): number => int(obj(resp['header'])['revision'
  * judged at the txn's revision, at which a later revoke had ended the lease). Where a nested
  * answer has no header, a txn that wrote may have read the state before its writes.
  */
-function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: LeasedRead, put: LeasedPut): void {
-  if (f === 'kv/range') each(revision, int(req['revision']), list(resp['kvs']));
+function forEachRead(f: string, req: Obj, resp: Obj, revision: number, reads: LeasedReads): void {
+  if (f === 'kv/range') reads.read(revision, int(req['revision']), list(resp['kvs']));
   else if (f === 'kv/put') {
-    each(revision - 1, 0, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
+    reads.read(revision - 1, 0, resp['prev_kv'] === undefined ? NO_KVS : [resp['prev_kv']]);
     // ignore_lease keeps the key's lease, which the put does not name.
-    if (req['ignore_lease'] !== true && id64(req['lease']) !== '0') put(req['key'], req['lease'], revision);
+    if (req['ignore_lease'] !== true && id64(req['lease']) !== '0') reads.put(req['key'], req['lease'], revision);
   }
-  else if (f === 'kv/deleterange') each(revision - 1, 0, list(resp['prev_kvs']));
+  else if (f === 'kv/deleterange') reads.read(revision - 1, 0, list(resp['prev_kvs']));
   else if (f === 'kv/txn') {
     const branch = list(resp['succeeded'] === true ? req['success'] : req['failure']);
     const responses = list(resp['responses']);
@@ -228,22 +231,26 @@ function forEachRead(f: string, req: Obj, resp: Obj, revision: number, each: Lea
     for (let i = 0; i < branch.length; i++) {
       const op = obj(branch[i]);
       const r = obj(responses[i]);
-      const nested = (answer: Obj, fallback: number): number => (headerRevision(answer) > 0 ? headerRevision(answer) : fallback);
       if (op['request_range'] !== undefined) {
         const answer = obj(r['response_range']);
-        forEachRead('kv/range', obj(op['request_range']), answer, nested(answer, before), each, put);
+        forEachRead('kv/range', obj(op['request_range']), answer, nestedRevision(answer, before), reads);
       } else if (op['request_put'] !== undefined) {
         const answer = obj(r['response_put']);
-        forEachRead('kv/put', obj(op['request_put']), answer, nested(answer, revision), each, put);
+        forEachRead('kv/put', obj(op['request_put']), answer, nestedRevision(answer, revision), reads);
       } else if (op['request_delete_range'] !== undefined) {
         const answer = obj(r['response_delete_range']);
-        forEachRead('kv/deleterange', obj(op['request_delete_range']), answer, nested(answer, revision), each, put);
+        forEachRead('kv/deleterange', obj(op['request_delete_range']), answer, nestedRevision(answer, revision), reads);
       } else if (op['request_txn'] !== undefined) {
         const answer = obj(r['response_txn']);
-        forEachRead('kv/txn', obj(op['request_txn']), answer, nested(answer, revision), each, put);
+        forEachRead('kv/txn', obj(op['request_txn']), answer, nestedRevision(answer, revision), reads);
       }
     }
   }
+}
+
+/** A nested answer's own header revision, or `fallback` where it has none. */
+function nestedRevision(answer: Obj, fallback: number): number {
+  return headerRevision(answer) > 0 ? headerRevision(answer) : fallback;
 }
 
 function gatherFacts(ops: readonly Completed[]): Map<string, LeaseFacts> {
@@ -345,67 +352,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   // How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts).
   const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options));
   steps += queue.steps;
-  const proposedByUs = (id: string): number => deadlines.get(id)! + (queue.delays.get(id) ?? 0);
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const grants = grantWindowsOf(paired.grants);
   const regranted = unknownGrantsOf(grants);
-  const committed = new RevokeCommitted(ops);
-  const judged = (id: string, servedBy: number): boolean => (regranted.get(id) ?? Infinity) >= servedBy;
-  // The op whose reads judgeRead is given (one function for every read of every op), and when its answer came.
-  let invoke: Op | undefined;
-  // Whether the op was served from one member's own state (a serializable range, or a txn of
-  // serializable ranges): a member that lags shows the state of a revision before a revoke or an
-  // expiry long after it (etcd's serializable reads may be stale). Such a read is judged by its
-  // revision only (rule 1), never by when it came (rules 2 and 3).
-  let servedLocally = false;
-  let answeredUs = 0;
-  const judgeRead: LeasedRead = (stateRevision, explicit, kvs) => {
-    const at = invoke!;
-    const readRevision = explicit > 0 ? explicit : stateRevision;
-    for (let i = 0; i < kvs.length; i++) {
-      const kv = obj(kvs[i]);
-      steps++;
-      const id = id64(kv['lease']);
-      const f = id === '0' ? undefined : leases.get(id);
-      if (f === undefined || !judged(id, answeredUs)) continue;
-      const key = decodeKey(kv['key']);
-      // A key without its mod_revision may have been written at any revision.
-      const modRevision = kv['mod_revision'] === undefined ? Infinity : int(kv['mod_revision']);
-      const outlived = (e: LeaseEnd): boolean => !(modRevision > e.revision && mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs));
-      const revoked = f.ends.find((e) => e.revoked && readRevision >= e.revision && outlived(e));
-      const current = explicit === 0 && !servedLocally;
-      const gone = current ? f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e)) : undefined;
-      steps += f.ends.length;
-      if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
-      else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
-      else if (current && at.time > deadlines.get(id)! && committed.appliedBy(proposedByUs(id)) <= readRevision) {
-        const by = committed.appliedBy(proposedByUs(id));
-        report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
-      }
-    }
-  };
-  // A put with a lease answered ok at `revision` (LeasedPut): the lease existed when it applied.
-  const judgePut: LeasedPut = (rawKey, rawLease, revision) => {
-    const at = invoke!;
-    const id = id64(rawLease);
-    const f = leases.get(id);
-    steps++;
-    if (f === undefined || !judged(id, answeredUs)) return;
-    const key = JSON.stringify(decodeKey(rawKey));
-    // Applied after the end unless a grant of the id may have made the lease again in between.
-    const outlived = (e: LeaseEnd): boolean => !mayHaveGrantedBetween(grants.get(id), e.invokeUs, answeredUs);
-    // A revoke without keys answers the revision it found (no write): only a later revision is after it.
-    const revoked = f.ends.find((e) => e.revoked && revision > e.revision && outlived(e));
-    const gone = f.ends.find((e) => !e.revoked && at.time > e.doneUs && outlived(e));
-    steps += f.ends.length;
-    // The put itself may be the write that proves the revoke applied (sent after it was proposed): at or past that revision.
-    const by = at.time > deadlines.get(id)! ? committed.appliedBy(proposedByUs(id)) : Infinity;
-    if (revoked !== undefined) report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} answered ok at revision ${revision}, but the lease was revoked at ${revoked.revision}` });
-    else if (gone !== undefined) report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok, after the lease was reported gone (${gone.doneUs} µs)` });
-    else if (by <= revision) report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok at revision ${revision}, after the lease must have expired (${deadlines.get(id)!} µs) and its revoke applied (a write sent after ${proposedByUs(id) === deadlines.get(id)! ? 'that' : `${proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
-  };
+  const judge = new LeaseReadJudge(leases, deadlines, queue.delays, grants, regranted, new RevokeCommitted(ops), report);
   // Rule 3 for a TimeToLive: answered X whole seconds left, served at or after its invocation t,
   // the lease's expiry on its lessor was at least t + X, so it was alive until then: past its
   // deadline (with a slow clock's allowance) it lived longer than its renewals, the leader changes
@@ -422,27 +374,30 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     const f = leases.get(id);
     const d = deadlines.get(id);
     // Only about the lease of the id's latest grant answered before it (an earlier one had its own TTL).
-    if (f === undefined || d === undefined || inv.time <= f.grantedOkUs || !judged(id, ok.time)) return;
+    if (f === undefined || d === undefined || inv.time <= f.grantedOkUs || !judge.judged(id, ok.time)) return;
     const slackUs = (slowClock.driftPpmMax * (inv.time - f.grantedAtUs)) / 1e6 + slowClock.jumpUsMax + CLOCK_RESOLUTION_US;
     const aliveUntilUs = inv.time + left * 1e6;
     if (aliveUntilUs > d + slackUs) report({ kind: 'ttl-answer', lease: id, index: ok.index, message: `TimeToLive of lease ${id} invoked at ${inv.time} µs answered ${left} s left: alive until ${aliveUntilUs} µs at least, past the latest moment it can live (${d} µs, from its renewals and leader changes${options.leaderChangeTtls === undefined ? '' : ' with their checkpoints'})` });
   };
+  // The judge counts the steps while it reads (its reads add theirs).
+  judge.steps = steps;
   for (let i = 0; i < ops.length; i++) {
     const { invoke: inv, ok } = ops[i]!;
-    if (steps > stepsMax) break;
-    steps++;
+    if (judge.steps > stepsMax) break;
+    judge.steps++;
     const answer = obj(ok.value);
     if (inv.f === 'lease/keepalive' && int(answer['TTL']) > 0) {
       const id = id64(obj(inv.value)['ID']);
       const d = deadlines.get(id);
-      if (d !== undefined && inv.time > d && judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
+      if (d !== undefined && inv.time > d && judge.judged(id, ok.time)) report({ kind: 'expired-lease-renewed', lease: id, index: inv.index, message: `lease ${id} renewed at ${inv.time} µs, after it must have expired (${d} µs)` });
     }
     if (inv.f === 'lease/timetolive') timesLeft.push({ invoke: inv, ok });
-    invoke = inv;
-    servedLocally = isSerializableRead(inv.f, obj(inv.value));
-    answeredUs = ok.time;
-    forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judgeRead, judgePut);
+    judge.invoke = inv;
+    judge.servedLocally = isSerializableRead(inv.f, obj(inv.value));
+    judge.answeredUs = ok.time;
+    forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judge);
   }
+  steps = judge.steps;
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
     const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
@@ -477,6 +432,111 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
+}
+
+/**
+ * Rules 1-3 for the reads and leased puts of one op at a time (LeasedReads): `invoke`,
+ * `servedLocally` and `answeredUs` say which op, set before its reads are handed over.
+ */
+class LeaseReadJudge implements LeasedReads {
+  /** The op whose reads are given, and when its answer came. */
+  invoke: Op | undefined = undefined;
+  /**
+   * Whether the op was served from one member's own state (a serializable range, or a txn of
+   * serializable ranges): a member that lags shows the state of a revision before a revoke or an
+   * expiry long after it (etcd's serializable reads may be stale). Such a read is judged by its
+   * revision only (rule 1), never by when it came (rules 2 and 3).
+   */
+  servedLocally = false;
+  answeredUs = 0;
+  steps = 0;
+
+  constructor(
+    private readonly leases: ReadonlyMap<string, LeaseFacts>,
+    private readonly deadlines: ReadonlyMap<string, number>,
+    /** How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts). */
+    private readonly delays: ReadonlyMap<string, number>,
+    private readonly grants: ReadonlyMap<string, readonly GrantWindow[]>,
+    /** Leases a grant of unknown outcome may have made again, from when it was sent. */
+    private readonly regranted: ReadonlyMap<string, number>,
+    private readonly committed: RevokeCommitted,
+    private readonly report: (v: LeaseViolation) => void,
+  ) {}
+
+  /** Whether a lease's reads served by `servedBy` are judged: none once a grant of unknown outcome may have made it again. */
+  judged(id: string, servedBy: number): boolean {
+    return (this.regranted.get(id) ?? Infinity) >= servedBy;
+  }
+
+  /** When the lease's revoke was proposed at the latest. */
+  private proposedByUs(id: string): number {
+    return this.deadlines.get(id)! + (this.delays.get(id) ?? 0);
+  }
+
+  /**
+   * Whether a key written at `modRevision` (undefined: a put's, written after every end) outlived
+   * the lease's end `e`: no grant of the id may have made the lease again between them.
+   */
+  private outlived(id: string, modRevision: number | undefined, e: LeaseEnd): boolean {
+    return !((modRevision === undefined || modRevision > e.revision) && mayHaveGrantedBetween(this.grants.get(id), e.invokeUs, this.answeredUs));
+  }
+
+  /** The first revoke at or before `readRevision` (after: `strictlyAfter`) the key outlived. */
+  private revokedBy(id: string, f: LeaseFacts, readRevision: number, modRevision: number | undefined, strictlyAfter: boolean): LeaseEnd | undefined {
+    for (const e of f.ends) if (e.revoked && (strictlyAfter ? readRevision > e.revision : readRevision >= e.revision) && this.outlived(id, modRevision, e)) return e;
+    return undefined;
+  }
+
+  /** The first "gone" answer before the op was invoked that the key outlived. */
+  private goneBy(id: string, f: LeaseFacts, invokedUs: number, modRevision: number | undefined): LeaseEnd | undefined {
+    for (const e of f.ends) if (!e.revoked && invokedUs > e.doneUs && this.outlived(id, modRevision, e)) return e;
+    return undefined;
+  }
+
+  read(stateRevision: number, explicit: number, kvs: readonly unknown[]): void {
+    const at = this.invoke!;
+    const readRevision = explicit > 0 ? explicit : stateRevision;
+    for (let i = 0; i < kvs.length; i++) {
+      const kv = obj(kvs[i]);
+      this.steps++;
+      const id = id64(kv['lease']);
+      const f = id === '0' ? undefined : this.leases.get(id);
+      if (f === undefined || !this.judged(id, this.answeredUs)) continue;
+      const key = decodeKey(kv['key']);
+      // A key without its mod_revision may have been written at any revision.
+      const modRevision = kv['mod_revision'] === undefined ? Infinity : int(kv['mod_revision']);
+      const revoked = this.revokedBy(id, f, readRevision, modRevision, false);
+      const current = explicit === 0 && !this.servedLocally;
+      const gone = current ? this.goneBy(id, f, at.time, modRevision) : undefined;
+      this.steps += f.ends.length;
+      if (revoked !== undefined) this.report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at revision ${readRevision}, but the lease was revoked at ${revoked.revision}` });
+      else if (gone !== undefined) this.report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read after the lease was reported gone (${gone.doneUs} µs)` });
+      else if (current && at.time > this.deadlines.get(id)! && this.committed.appliedBy(this.proposedByUs(id)) <= readRevision) {
+        const by = this.committed.appliedBy(this.proposedByUs(id));
+        this.report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${JSON.stringify(key)} of lease ${id} read at ${at.time} µs at revision ${readRevision}, after the lease must have expired (${this.deadlines.get(id)!} µs) and its revoke applied (a write sent after ${this.proposedByUs(id) === this.deadlines.get(id)! ? 'that' : `${this.proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
+      }
+    }
+  }
+
+  /** A put with a lease answered ok at `revision`: the lease existed when it applied. */
+  put(rawKey: unknown, rawLease: unknown, revision: number): void {
+    const at = this.invoke!;
+    const id = id64(rawLease);
+    const f = this.leases.get(id);
+    this.steps++;
+    if (f === undefined || !this.judged(id, this.answeredUs)) return;
+    const key = JSON.stringify(decodeKey(rawKey));
+    // Applied after the end unless a grant of the id may have made the lease again in between.
+    // A revoke without keys answers the revision it found (no write): only a later revision is after it.
+    const revoked = this.revokedBy(id, f, revision, undefined, true);
+    const gone = this.goneBy(id, f, at.time, undefined);
+    this.steps += f.ends.length;
+    // The put itself may be the write that proves the revoke applied (sent after it was proposed): at or past that revision.
+    const by = at.time > this.deadlines.get(id)! ? this.committed.appliedBy(this.proposedByUs(id)) : Infinity;
+    if (revoked !== undefined) this.report({ kind: 'revoked-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} answered ok at revision ${revision}, but the lease was revoked at ${revoked.revision}` });
+    else if (gone !== undefined) this.report({ kind: 'gone-lease-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok, after the lease was reported gone (${gone.doneUs} µs)` });
+    else if (by <= revision) this.report({ kind: 'expired-key-visible', lease: id, index: at.index, message: `key ${key} put with lease ${id} at ${at.time} µs answered ok at revision ${revision}, after the lease must have expired (${this.deadlines.get(id)!} µs) and its revoke applied (a write sent after ${this.proposedByUs(id) === this.deadlines.get(id)! ? 'that' : `${this.proposedByUs(id)} µs, when the revoke was proposed at the latest,`} was answered at revision ${by})` });
+  }
 }
 
 /** etcd's ReqTimeout (5 s + 2 election timeouts): how long a revoke may hold its in-flight slot. */

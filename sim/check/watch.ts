@@ -339,9 +339,35 @@ class ClientOrder {
   lastResponseEnd = 1;
   lastProgress = 0;
   readonly seen = new RevisionKeys();
-  /** Keys a PUT event of the response being read showed at putRevision. */
-  readonly putAt = new Set<string>();
-  putRevision = 0;
+  /** Where each key of the response being read stands at keyRevision (see followsAtRevision). */
+  readonly keyAt = new Map<string, number>();
+  keyRevision = 0;
+}
+
+/** A key's events so far at one revision of a response: its last one a PUT. */
+const AT_PUT = 1;
+/** ... a DELETE with no PUT before it. */
+const AT_DELETE = 2;
+/** ... a DELETE after a PUT. */
+const AT_PUT_DELETE = 3;
+
+/**
+ * Whether `e` follows, legally, an earlier event of its key at its revision in this response.
+ * etcd's checkIntervals refuses two puts of one key in a txn (a nested txn's puts count for its
+ * parent) and a put inside an earlier delete's range, except that a delete to range_end "\0"
+ * (every key from its key on) is an empty interval to it, and a nested txn's puts are checked
+ * only against the deletes before it. So one txn may show a key as PUT then DELETE (ground-truth
+ * seed 12099), DELETE then PUT, or DELETE, PUT, DELETE at one revision: never two PUTs, nor two
+ * DELETEs without a PUT between them.
+ */
+function followsAtRevision(keyAt: Map<string, number>, e: WatchEvent): boolean {
+  const before = keyAt.get(e.key);
+  if (e.type === 'PUT') {
+    keyAt.set(e.key, AT_PUT);
+    return before === AT_DELETE;
+  }
+  keyAt.set(e.key, before === AT_PUT || before === AT_PUT_DELETE ? AT_PUT_DELETE : AT_DELETE);
+  return before === AT_PUT;
 }
 
 /**
@@ -380,27 +406,23 @@ function checkResponseOrder(client: number | string, op: WatchOp, r: WatchRespon
     o.lastResponseEnd = r.events[r.events.length - 1]!.revision;
     checkHeaderCoversEvents(client, r, report);
   }
-  // Keys a PUT event of this response showed at its revision: one txn may put a key in a
-  // nested txn and delete it in a later one (etcd's checkIntervals checks a nested txn's
-  // puts only against the deletes before it), so a DELETE may follow at the same revision
-  // (ground-truth seed 12099). Nothing else shows a key twice at one revision.
-  const putAt = o.putAt;
-  putAt.clear();
-  o.putRevision = 0;
+  // One txn may show a key more than once at its revision (followsAtRevision); nothing else does.
+  const keyAt = o.keyAt;
+  keyAt.clear();
+  o.keyRevision = 0;
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
     if (!matches(op, e)) report('filter', client, e.revision, `${eventText(e)} does not match the watch`);
     if (e.revision < o.lastEvent) report('ordered', client, e.revision, `${eventText(e)} after revision ${o.lastEvent}`);
     o.lastEvent = e.revision;
-    if (e.revision !== o.putRevision) {
-      o.putRevision = e.revision;
-      putAt.clear();
+    if (e.revision !== o.keyRevision) {
+      o.keyRevision = e.revision;
+      keyAt.clear();
     }
-    const putThenDelete = !expectRevisionUnique && e.type === 'DELETE' && putAt.delete(e.key);
+    const follows = !expectRevisionUnique && followsAtRevision(keyAt, e);
     const key = expectRevisionUnique ? '' : e.key;
-    if (o.seen.has(e.revision, key) && !putThenDelete) report('unique', client, e.revision, `${eventText(e)} delivered twice`);
+    if (o.seen.has(e.revision, key) && !follows) report('unique', client, e.revision, `${eventText(e)} delivered twice`);
     o.seen.add(e.revision, key);
-    if (e.type === 'PUT') putAt.add(e.key);
     if (e.revision <= o.lastProgress) report('bookmarkable', client, e.revision, `${eventText(e)} after a progress notification at ${o.lastProgress}`);
   }
   if (r.progress) {
@@ -827,15 +849,20 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: Reado
     if (e.type === 'DELETE' && never?.(e.key) === true) report('delete', op.process, e.revision, `${eventText(e)} deletes a key no put request of the history names and no event shows put, in a store that was empty at revision 1`);
     return;
   }
+  // The key as the txn's earlier events at this revision left it (one txn may show a key twice).
+  const txnPrior = priorInTxn(r.events, j, prior);
   if (e.type === 'PUT') {
     const isCreate = e.create === e.revision;
-    if (isCreate !== (prior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${prior === undefined ? 'did not exist' : 'existed'} before`);
-    const version = (prior?.version ?? 0) + 1;
-    if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${prior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${prior.version} before (each put adds one)`}`);
-  } else if (prior === undefined && !putBefore(r.events, j)) report('delete', op.process, e.revision, `${eventText(e)} deletes a key that did not exist at revision ${e.revision - 1} (the watched revisions before it, replayed, leave no such key)`);
+    if (isCreate !== (txnPrior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${txnPrior === undefined ? 'did not exist' : 'existed'} before`);
+    const version = (txnPrior?.version ?? 0) + 1;
+    if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${txnPrior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${txnPrior.version} before (each put adds one)`}`);
+  } else if (txnPrior === undefined) report('delete', op.process, e.revision, `${eventText(e)} deletes a key that did not exist at revision ${e.revision - 1} (the watched revisions before it, replayed, leave no such key)`);
   if (!op.prevKv) return;
-  if (prior === undefined && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but the key did not exist before`);
-  if (prior !== undefined && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
+  // etcd reads prev_kv at the revision before the event's, and sends none for a PUT that creates
+  // its key (v3rpc's IsCreateEvent), even one the same txn deleted first.
+  const creates = e.type === 'PUT' && e.create === e.revision;
+  if ((prior === undefined || creates) && e.hasPrevKv) report('prev_kv', op.process, e.revision, `${eventText(e)} carries a prev_kv but ${prior === undefined ? 'the key did not exist before' : 'it creates the key (etcd sends none then)'}`);
+  if (prior !== undefined && !creates && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
     report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
   }
   if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
@@ -844,22 +871,28 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: Reado
 }
 
 /**
- * Whether a PUT of event j's key comes before it in its response at its revision: a nested txn
- * may put a key and a later nested txn of the same txn delete it (etcd's checkIntervals checks a
- * nested txn's puts only against the deletes before it; ground-truth seed 12099).
+ * Event j's key as the events before it in its response at its revision left it, starting from
+ * `prior` (the key before the revision): one txn may put a key in a nested txn and delete it in a
+ * later one (etcd's checkIntervals checks a nested txn's puts only against the deletes before it;
+ * ground-truth seed 12099), or delete every key from a key on (range_end "\0", an empty interval
+ * to checkIntervals) and put one of them.
  */
-function putBefore(events: readonly WatchEvent[], j: number): boolean {
+function priorInTxn(events: readonly WatchEvent[], j: number, prior: WatchEvent | undefined): WatchEvent | undefined {
   const e = events[j]!;
-  for (let i = 0; i < j; i++) if (events[i]!.type === 'PUT' && events[i]!.key === e.key && events[i]!.revision === e.revision) return true;
-  return false;
+  let at = prior;
+  for (let i = 0; i < j; i++) {
+    const x = events[i]!;
+    if (x.key === e.key && x.revision === e.revision) at = x.type === 'PUT' ? x : undefined;
+  }
+  return at;
 }
 
 /**
  * version: what one PUT event says of itself, whatever the replay knows. etcd 3.4's key index
  * starts a generation at version 1 at the put that creates the key (create_revision = that
- * revision) and adds one per put; a txn cannot delete a key and put it again (checkIntervals
- * refuses it), so an event's version is 1 exactly when create_revision is its own revision, and
- * one past its prev_kv's. Fields a record did not keep (0: etcd's robustness reports) are not judged.
+ * revision) and adds one per put; a txn that deletes a key and puts it again starts a new
+ * generation, so an event's version is 1 exactly when create_revision is its own revision, and
+ * otherwise one past its prev_kv's. Fields a record did not keep (0: etcd's robustness reports) are not judged.
  */
 function checkPutVersion(process: number | string, e: WatchEvent, report: Report): void {
   if (e.version <= 0) return;

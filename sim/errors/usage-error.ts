@@ -9,7 +9,8 @@ import { oneLine } from './one-line.ts';
 export class UsageError extends Error {
   constructor(message: string) {
     // A newline in a path the user gave was shown as a space ("shard dir" for "shard\ndir"): escaped, it names the real path.
-    super(oneLine(message));
+    // String(): a JavaScript caller's `new UsageError(undefined)` met a TypeError inside oneLine.
+    super(oneLine(String(message)));
     this.name = 'UsageError';
   }
 }

@@ -13,24 +13,58 @@ const heightPx = 260;
 /** Latencies are drawn on a log scale, which cannot show zero. */
 const latencyMsMin = 0.001;
 
+/**
+ * The time a chart spans: from the traffic's first request (on a 100 ms grid) to the run's end.
+ * From 0, the seconds before the first request (elections, the cluster starting) took the width:
+ * a run stopped 8 ms into its traffic drew its 3 ops as one smudge at the right edge.
+ */
+export interface ChartWindow {
+  startUs: number;
+  endUs: number;
+}
+
+const WINDOW_GRID_US = 100_000;
+/** The narrowest time bucket of the rate and quantile charts: narrower, one op reads as thousands of ops/s. */
+const BUCKET_US_MIN = 10_000;
+
+export function chartWindow(ops: readonly PairedOp[], endUs: number): ChartWindow {
+  let firstUs = endUs;
+  for (const op of ops) firstUs = Math.min(firstUs, op.startUs);
+  return { startUs: Math.max(0, Math.floor(firstUs / WINDOW_GRID_US) * WINDOW_GRID_US), endUs };
+}
+
+/** Equal buckets over the window, at most `bucketsMax` of them and none narrower than BUCKET_US_MIN. */
+function bucketsOf(w: ChartWindow, bucketsMax: number): { bucketUs: number; count: number } {
+  const spanUs = Math.max(w.endUs - w.startUs, 1);
+  const bucketUs = Math.max(spanUs / bucketsMax, Math.min(BUCKET_US_MIN, spanUs));
+  return { bucketUs, count: Math.max(1, Math.ceil(spanUs / bucketUs - 1e-9)) };
+}
+
+function xAxis(w: ChartWindow): Record<string, unknown> {
+  return { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [w.startUs / 1e6, w.endUs / 1e6], nice: false } };
+}
+
 interface Band {
   start: number;
   end: number;
   fault: string;
 }
 
-function bands(faults: readonly FaultInterval[], endUs: number): Band[] {
-  return faults.map((f) => ({ start: f.startUs / 1e6, end: (f.endUs ?? endUs) / 1e6, fault: f.kind }));
+/** The fault intervals within the window, cut at its start (a band left of the axis would be drawn over it). */
+function bands(faults: readonly FaultInterval[], w: ChartWindow): Band[] {
+  return faults.filter((f) => (f.endUs ?? w.endUs) > w.startUs).map((f) => ({ start: Math.max(f.startUs, w.startUs) / 1e6, end: (f.endUs ?? w.endUs) / 1e6, fault: f.kind }));
 }
 
-function bandLayers(faults: readonly FaultInterval[], endUs: number): Record<string, unknown>[] {
-  if (faults.length === 0) return [];
-  const colors = faultColors(faults.map((f) => f.kind));
+function bandLayers(faults: readonly FaultInterval[], w: ChartWindow): Record<string, unknown>[] {
+  const shown = bands(faults, w);
+  if (shown.length === 0) return [];
+  const colors = faultColors(shown.map((f) => f.fault));
   return [{
-    data: { values: bands(faults, endUs) },
+    data: { values: shown },
     mark: { type: 'rect', opacity: 0.18 },
     encoding: {
-      x: { field: 'start', type: 'quantitative' },
+      // The window's domain here too: a layer without one unions its own (from zero) into the shared axis.
+      x: { ...xAxis(w), field: 'start', title: 'time (s)' },
       x2: { field: 'end' },
       color: { field: 'fault', type: 'nominal', title: 'fault', scale: { domain: [...colors.keys()], range: [...colors.values()] } },
     },
@@ -69,7 +103,7 @@ async function render(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export async function latencySvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number): Promise<string> {
+export async function latencySvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], w: ChartWindow): Promise<string> {
   const values = ops.map((op) => ({
     t: op.startUs / 1e6,
     ms: Math.max(latencyMsMin, (op.endUs - op.startUs) / 1000),
@@ -79,12 +113,12 @@ export async function latencySvg(ops: readonly PairedOp[], faults: readonly Faul
   const spec = {
     ...common,
     layer: [
-      ...bandLayers(faults, endUs),
+      ...bandLayers(faults, w),
       {
         data: { values },
         mark: { type: 'point', size: 14, filled: true, opacity: 0.75 },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          x: xAxis(w),
           y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
           color: outcomeEncoding,
           shape: { field: 'f', type: 'nominal', title: 'f' },
@@ -104,8 +138,8 @@ export interface RatePoint {
 }
 
 /** Completions per second per (f, outcome) in equal time buckets, over every op (no thinning). */
-export function rateSeries(ops: readonly PairedOp[], endUs: number, buckets: number): RatePoint[] {
-  const bucketUs = Math.max(endUs, 1) / buckets;
+export function rateSeries(ops: readonly PairedOp[], w: ChartWindow, bucketsMax: number): RatePoint[] {
+  const { bucketUs, count: buckets } = bucketsOf(w, bucketsMax);
   const counts = new Map<string, number[]>();
   for (const op of ops) {
     const series = `${op.f}\u0000${op.type}`;
@@ -114,27 +148,27 @@ export function rateSeries(ops: readonly PairedOp[], endUs: number, buckets: num
       row = new Array<number>(buckets).fill(0);
       counts.set(series, row);
     }
-    const b = Math.min(buckets - 1, Math.floor(op.endUs / bucketUs));
+    const b = Math.min(buckets - 1, Math.max(0, Math.floor((op.endUs - w.startUs) / bucketUs)));
     row[b] = (row[b] ?? 0) + 1;
   }
   const points: RatePoint[] = [];
   for (const [series, row] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [f = '', outcome = ''] = series.split('\u0000');
-    row.forEach((n, b) => points.push({ t: ((b + 0.5) * bucketUs) / 1e6, rate: n / (bucketUs / 1e6), f, outcome, series }));
+    row.forEach((n, b) => points.push({ t: (w.startUs + (b + 0.5) * bucketUs) / 1e6, rate: n / (bucketUs / 1e6), f, outcome, series }));
   }
   return points;
 }
 
-export async function throughputSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number, buckets: number): Promise<string> {
+export async function throughputSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], w: ChartWindow, buckets: number): Promise<string> {
   const spec = {
     ...common,
     layer: [
-      ...bandLayers(faults, endUs),
+      ...bandLayers(faults, w),
       {
-        data: { values: rateSeries(ops, endUs, buckets) },
+        data: { values: rateSeries(ops, w, buckets) },
         mark: { type: 'line', strokeWidth: 1.5, interpolate: 'step-after' },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          x: xAxis(w),
           y: { field: 'rate', type: 'quantitative', title: 'throughput (ops/s)' },
           color: outcomeEncoding,
           strokeDash: { field: 'f', type: 'nominal', title: 'f' },
@@ -156,8 +190,8 @@ export interface QuantilePoint {
 const quantiles: [string, number][] = [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]];
 
 /** Latency quantiles of ok ops per f and time bucket, over every op (no thinning). */
-export function latencyQuantileSeries(ops: readonly PairedOp[], endUs: number, buckets: number): QuantilePoint[] {
-  const bucketUs = Math.max(endUs, 1) / buckets;
+export function latencyQuantileSeries(ops: readonly PairedOp[], w: ChartWindow, bucketsMax: number): QuantilePoint[] {
+  const { bucketUs, count: buckets } = bucketsOf(w, bucketsMax);
   const groups = new Map<string, number[][]>();
   for (const op of ops) {
     if (op.type !== 'ok') continue;
@@ -166,7 +200,7 @@ export function latencyQuantileSeries(ops: readonly PairedOp[], endUs: number, b
       rows = Array.from({ length: buckets }, () => []);
       groups.set(op.f, rows);
     }
-    rows[Math.min(buckets - 1, Math.floor(op.startUs / bucketUs))]!.push(op.endUs - op.startUs);
+    rows[Math.min(buckets - 1, Math.max(0, Math.floor((op.startUs - w.startUs) / bucketUs)))]!.push(op.endUs - op.startUs);
   }
   const points: QuantilePoint[] = [];
   for (const [f, rows] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -175,24 +209,24 @@ export function latencyQuantileSeries(ops: readonly PairedOp[], endUs: number, b
       latencies.sort((x, y) => x - y);
       for (const [quantile, q] of quantiles) {
         const us = latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-        points.push({ t: ((b + 0.5) * bucketUs) / 1e6, ms: Math.max(latencyMsMin, us / 1000), f, quantile });
+        points.push({ t: (w.startUs + (b + 0.5) * bucketUs) / 1e6, ms: Math.max(latencyMsMin, us / 1000), f, quantile });
       }
     });
   }
   return points;
 }
 
-export async function latencyQuantilesSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number, buckets: number): Promise<string> {
+export async function latencyQuantilesSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], w: ChartWindow, buckets: number): Promise<string> {
   const spec = {
     ...common,
     height: 200,
     layer: [
-      ...bandLayers(faults, endUs),
+      ...bandLayers(faults, w),
       {
-        data: { values: latencyQuantileSeries(ops, endUs, buckets) },
+        data: { values: latencyQuantileSeries(ops, w, buckets) },
         mark: { type: 'line', strokeWidth: 1.4, point: false },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'time (s)', scale: { domain: [0, endUs / 1e6], nice: false } },
+          x: xAxis(w),
           y: { field: 'ms', type: 'quantitative', title: 'ok latency (ms)', scale: { type: 'log' } },
           color: { field: 'quantile', type: 'nominal', title: 'quantile', scale: { domain: quantiles.map(([name]) => name), range: ['#4e79a7', '#f28e2b', '#e15759', '#7a0019'] } },
           strokeDash: { field: 'f', type: 'nominal', title: 'f' },

@@ -7,6 +7,8 @@ import type { SweepSummary } from './sweep-summary.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 import { count } from '../text/count.ts';
+import { whatFailedParts } from './decisive-checkers.ts';
+import { coverageView } from './coverage-view.ts';
 
 /**
  * Text as itself in a table cell: no pipe or newline may break the row, no backtick open a code
@@ -25,8 +27,7 @@ function code(text: string): string {
 const icon = { valid: '✅', invalid: '❌', unknown: '❓' } as const;
 
 function failingRow(run: RunSummary): string {
-  const what = Object.entries(run.checkers).filter(([, c]) => c.valid !== true).map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`);
-  if (run.error !== undefined) what.push(run.error);
+  const what = whatFailedParts(run);
   const report = run.report === undefined ? '' : `[report](${relativeHref(`${run.report}/index.html`)})`;
   return `| ${icon[verdictWord(run.valid)]} | ${cell(run.scenario)} | ${run.seed} | ${cell(what.join('; '))} | ${code(run.replay)} | ${report} |`;
 }
@@ -98,11 +99,15 @@ export function targetDifferencesMarkdown(sweep: SweepSummary): string[] {
 /** Coverage: what the sweep reached, and by name what it never did. */
 export function coverageMarkdown(sweep: SweepSummary): string[] {
   const c = sweep.coverage;
-  const lines = [`### Coverage (${c.runs} runs with coverage, ${c.buggifyRuns} with buggify)`, ''];
-  lines.push(`**Never reached:** ${c.unreached.sites.length === 0 && c.unreached.events.length === 0 ? 'nothing' : [...c.unreached.sites.map((s) => `site ${code(s)}`), ...c.unreached.events.map((e) => `event ${code(e)}`)].join(', ')}`, '');
-  lines.push('| buggify site | runs fired | times fired |', '|---|---|---|');
-  for (const [name, s] of Object.entries(c.sites)) lines.push(`| ${code(name)} | ${s.runsFired} | ${s.fired} |`);
-  lines.push('', '| event | runs | total |', '|---|---|---|');
+  const view = coverageView(c);
+  const lines = [`### Coverage (${view.sentence})`, ''];
+  lines.push(`**Never reached:** ${view.never.length === 0 ? 'nothing' : view.never.map((u) => `${u.kind} ${code(u.name)}`).join(', ')}`, '');
+  if (view.sitesShown) {
+    lines.push('| buggify site | runs fired | times fired |', '|---|---|---|');
+    for (const [name, s] of Object.entries(c.sites)) lines.push(`| ${code(name)} | ${s.runsFired} | ${s.fired} |`);
+    lines.push('');
+  }
+  lines.push('| event | runs | total |', '|---|---|---|');
   for (const [name, e] of Object.entries(c.events)) lines.push(`| ${code(name)} | ${e.runs} | ${e.total} |`);
   return lines;
 }

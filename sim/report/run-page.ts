@@ -4,7 +4,7 @@
 import type { Validity } from '../check/verdict.ts';
 import type { Op, WatchRecord } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
-import { latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
+import { chartWindow, latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
 import { escapeHtml, truncate } from './escape.ts';
 import { invariantSection, stopHeadline } from './invariant-section.ts';
@@ -20,6 +20,7 @@ import { opLabel } from './op-label.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
 import { violationsSection } from './violations.ts';
 import { count } from '../text/count.ts';
+import { decisiveCheckers } from './decisive-checkers.ts';
 
 export interface RunReportInput {
   results: Results;
@@ -47,12 +48,8 @@ const BANNER_REASON_CHARS_MAX = 400;
 function verdictBanner(results: Results): string {
   const word = verdictWord(results.valid);
   const stop = results.stop;
-  // The banner says why the verdict is what it is: an invalid run's checkers that found a violation,
-  // an unknown run's that gave up. An unknown beside a violation ("liveness: not reached: the safety
-  // phase stopped on a violation") followed the cause and only buried it; the table has it.
-  const notPassed = Object.entries(results.checkers).filter(([, c]) => c.valid !== true);
-  const decisive = results.valid === true ? notPassed : notPassed.filter(([, c]) => c.valid === results.valid);
-  const failing = decisive.length > 0 ? decisive : notPassed;
+  // The banner says why the verdict is what it is (decisive-checkers.ts); the table has the rest.
+  const failing = decisiveCheckers(results.valid, results.checkers);
   const reason = (name: string, summary: string | undefined, valid: Validity): string =>
     stop !== undefined && stop.checker === name ? `${stopHeadline(stop)}: ${stop.detail}` : `${name}: ${summary ?? verdictWord(valid)}`;
   const why = failing.length === 0 ? 'every checker passed' : failing.map(([name, c]) => truncate(reason(name, c.summary, c.valid), BANNER_REASON_CHARS_MAX)).join(' · ');
@@ -162,10 +159,11 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   const faults = results.faults ?? [];
   const timeline = thinTimeline(history.ops, endUs, 1100, limits.timelineOpsMax, forced);
   const latency = thinLatency(history.ops, endUs, limits.latencyBuckets, limits.latencyPointsPerBucket, forced);
+  const span = chartWindow(history.ops, endUs);
   const [latencyChart, quantileChart, throughputChart] = await Promise.all([
-    latencySvg(latency.ops, faults, endUs),
-    latencyQuantilesSvg(history.ops, faults, endUs, limits.throughputBuckets),
-    throughputSvg(history.ops, faults, endUs, limits.throughputBuckets),
+    latencySvg(latency.ops, faults, span),
+    latencyQuantilesSvg(history.ops, faults, span, limits.throughputBuckets),
+    throughputSvg(history.ops, faults, span, limits.throughputBuckets),
   ]);
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [

@@ -8,12 +8,11 @@ import type { SweepSummary } from './sweep-summary.ts';
 import { faultsNotRunNote, sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 import { count } from '../text/count.ts';
+import { whatFailedParts } from './decisive-checkers.ts';
+import { coverageView } from './coverage-view.ts';
 
 function failingCheckers(run: RunSummary): string {
-  const failing = Object.entries(run.checkers).filter(([, c]) => c.valid !== true);
-  const text = failing.map(([name, c]) => `${name}: ${c.summary ?? verdictWord(c.valid)}`);
-  if (run.error !== undefined) text.push(run.error);
-  return text.join(' · ');
+  return whatFailedParts(run).join(' · ');
 }
 
 /** A run that did not pass shows its replay command where its failure is told, as the terminal
@@ -45,12 +44,13 @@ function targetDifferencesHtml(sweep: SweepSummary): string {
 /** What the sweep reached: buggify sites fired and rare events, with what was never reached named. */
 function coverageHtml(sweep: SweepSummary): string {
   const c = sweep.coverage;
-  const never = [...c.unreached.sites.map((s) => `site ${s}`), ...c.unreached.events.map((e) => `event ${e}`)];
+  const view = coverageView(c);
+  const never = view.never.map((u) => `${u.kind} ${u.name}`);
   const siteRows = Object.entries(c.sites).map(([n, s]) => `<tr${s.fired === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${s.runsFired}</td><td>${s.fired}</td></tr>`).join('');
   const eventRows = Object.entries(c.events).map(([n, e]) => `<tr${e.total === 0 ? ' class="unreached"' : ''}><td>${escapeHtml(n)}</td><td>${e.runs}</td><td>${e.total}</td></tr>`).join('');
+  const siteTable = view.sitesShown ? `\n<table class="data"><thead><tr><th>buggify site</th><th>runs fired</th><th>times fired</th></tr></thead><tbody>${siteRows}</tbody></table>` : '';
   return `<h2 id="coverage">Coverage</h2>
-<p>${c.runs} runs with coverage, ${c.buggifyRuns} with buggify. <strong>Never reached:</strong> <span id="unreached">${never.length === 0 ? 'nothing' : escapeHtml(never.join(', '))}</span></p>
-<table class="data"><thead><tr><th>buggify site</th><th>runs fired</th><th>times fired</th></tr></thead><tbody>${siteRows}</tbody></table>
+<p>${escapeHtml(view.sentence)}. <strong>Never reached:</strong> <span id="unreached">${never.length === 0 ? 'nothing' : escapeHtml(never.join(', '))}</span></p>${siteTable}
 <table class="data"><thead><tr><th>event</th><th>runs</th><th>total</th></tr></thead><tbody>${eventRows}</tbody></table>`;
 }
 

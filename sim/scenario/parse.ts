@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { duplicateField } from './duplicate-field.ts';
 import { renameOldFields } from './renamed-fields.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
@@ -112,6 +113,8 @@ export function parseScenarioText(text: string, file: string, options: ParseOpti
     const reason = err instanceof Error ? err.message : String(err);
     throw new UsageError(`${file}: (file): not valid JSON: ${reason}`);
   }
+  const twice = duplicateField(text);
+  if (twice !== undefined) throw new UsageError(`${file}: ${twice}: given twice (JSON keeps the last value without a word): give it once`);
   return parseScenario(raw, file, options);
 }
 

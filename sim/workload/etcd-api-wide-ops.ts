@@ -13,11 +13,15 @@
 //   VALUE compare on a missing key), a put on success and a read on failure;
 // - txn-put-ended-lease: a txn whose taken branch puts with a lease the client revoked (or, before
 //   it revoked any, one nobody granted): etcd checks every put of the branch for its lease and
-//   fails the whole txn, "requested lease not found" (a revoke that failed leaves it alive: ok).
+//   fails the whole txn, "requested lease not found" (a revoke that failed leaves it alive: ok);
+// - from-key-delete-txn: one txn that deletes every key from a key on (range_end "\0") and puts a
+//   key inside that range, in either order, then reads it. etcd's checkIntervals sees the
+//   from-key interval as empty, so this is no "duplicate key": a put after the delete creates its
+//   key anew (create revision the txn's, version 1), a put before it is deleted with the rest.
 import type { ApiOpContext } from './etcd-api-ops.ts';
 import { drawCompare } from './etcd-api-ops.ts';
 import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
-import type { CompareResult, EtcdRequest, RangeOptions } from './etcd-request.ts';
+import type { CompareResult, EtcdRequest, RangeOptions, TxnOp } from './etcd-request.ts';
 import { ETCD_API_WIDE_MIX } from './etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
@@ -99,6 +103,13 @@ export function wideRequest(f: string, key: string, c: ApiOpContext): EtcdReques
       const lease = c.state.pickEndedLease(p) ?? NEVER_GRANTED_LEASE;
       const ended = { put: put(key, c.value, lease) };
       return txn([], p.chance(1, 2) ? [{ range: range(key) }, ended] : [ended, { range: range(key) }]);
+    }
+    case 'from-key-delete-txn': {
+      const other = c.otherKey();
+      const [from, written] = other < key ? [other, key] : [key, other];
+      const del: TxnOp = { deleteRange: deleteRange(from, '\0') };
+      const write: TxnOp = { put: put(written, c.value) };
+      return txn([], p.chance(1, 2) ? [del, write, { range: range(written) }] : [write, del, { range: range(written) }]);
     }
     default:
       throw new Error(`etcd api traffic: unknown op ${f}`);

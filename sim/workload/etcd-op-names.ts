@@ -23,6 +23,7 @@ export const ETCD_API_EXTRA_MIX: ReadonlyArray<readonly [string, number]> = [
  */
 export const ETCD_API_WIDE_MIX: ReadonlyArray<readonly [string, number]> = [
   ['range-shapes', 8], ['range-bounds', 5], ['read-else-write-txn', 5], ['compare-missing', 3], ['txn-put-ended-lease', 3],
+  ['from-key-delete-txn', 3],
 ];
 
 export type EtcdApi = 'robustness' | 'full' | 'wide';

@@ -4,10 +4,19 @@ import { revKey } from './key-index.ts';
 import type { LogEntry, MvccStore } from './store.ts';
 
 /**
- * Calls `visit` for every stored change at or below `upTo`, ordered by (main, sub) revision;
+ * What walks the change log: an object with a method rather than a callback, because a closure
+ * made for every walk lost its optimized code at each full collection once it was done, and was
+ * compiled again at the next walk (a hash per member per run).
+ */
+export interface ChangeVisitor {
+  visit(main: number, sub: number, entry: LogEntry): void;
+}
+
+/**
+ * Calls `visitor.visit` for every stored change at or below `upTo`, ordered by (main, sub) revision;
  * below the compact revision, only what the compaction kept (its deletes may still be pending).
  */
-export function forEachChange(store: MvccStore, upTo: number, visit: (main: number, sub: number, entry: LogEntry) => void): void {
+export function forEachChange(store: MvccStore, upTo: number, visitor: ChangeVisitor): void {
   const mains = [...store.log.keys()].filter((m) => m <= upTo).sort((a, b) => a - b);
   const pending = store.pendingDeletes;
   for (const main of mains) {
@@ -17,7 +26,7 @@ export function forEachChange(store: MvccStore, upTo: number, visit: (main: numb
       const entry = subs[sub];
       if (entry === undefined) continue;
       if (pending !== undefined && main < store.compactMainRev && !pending.kept.has(revKey({ main, sub }))) continue;
-      visit(main, sub, entry);
+      visitor.visit(main, sub, entry);
     }
   }
 }

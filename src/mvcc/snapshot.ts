@@ -3,6 +3,7 @@
 // (restoreIntoIndex): a key seen first as a put starts a generation from that KeyValue's create
 // revision and version; a tombstone of an unknown key is skipped.
 import { forEachChange } from './changes.ts';
+import type { ChangeVisitor } from './changes.ts';
 import { MvccStore } from './store.ts';
 import type { LogEntry } from './store.ts';
 import { assert } from './errors.ts';
@@ -17,12 +18,19 @@ export interface MvccSnapshot {
 }
 
 export function snapshotStore(store: MvccStore): MvccSnapshot {
-  const log: LogRecord[] = [];
-  forEachChange(store, Number.POSITIVE_INFINITY, (main, sub, e) => {
+  const records = new LogRecords();
+  forEachChange(store, Number.POSITIVE_INFINITY, records);
+  return { currentRev: store.currentRev, compactMainRev: store.compactMainRev, log: records.log };
+}
+
+/** The changes it visits as records, in order. */
+class LogRecords implements ChangeVisitor {
+  readonly log: LogRecord[] = [];
+
+  visit(main: number, sub: number, e: LogEntry): void {
     const kv = e.kv;
-    log.push([main, sub, kv.key, kv.value, kv.create_revision, kv.version, kv.lease.toString(), e.tombstone ? 1 : 0]);
-  });
-  return { currentRev: store.currentRev, compactMainRev: store.compactMainRev, log };
+    this.log.push([main, sub, kv.key, kv.value, kv.create_revision, kv.version, kv.lease.toString(), e.tombstone ? 1 : 0]);
+  }
 }
 
 /** Restores into `store` (in place, so that watchers and the lessor keep their reference). */

@@ -115,6 +115,9 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // Applied checkpoints dropped (holdout 12): a lease run down past a checkpoint, one leader move,
   // and a TimeToLive on the new leader answering more than the checkpoint left (2 of seeds 1..4).
   { name: 'lease-checkpoints-ignored', scenario: 'lease-checkpoint-leader-change', seed: 2, checker: 'lease' },
+  // A txn put reading the key as before the txn (holdout 13): reached once the wide API sends a
+  // from-key delete and a put inside its range in one txn (4 of kv-api-wide 1..4).
+  { name: 'put-reads-index-before-txn', scenario: 'kv-api-wide', seed: 1, checker: 'linearizable' },
   // Holdout 13 (bugs, sixteenth session): an applied checkpoint that schedules no next one, by the
   // invariant lease-checkpoint-cadence (4 of seeds 1..4); a role revoke that keeps the auth
   // revision, by auth-revision-rises (4 of 4); a password change that keeps the user's tokens, by

@@ -36,6 +36,13 @@ describe('help and version', () => {
       expect(text).toMatch(/exit codes: 0 valid, 1 violation/);
       const long = text.split('\n').filter((l) => l.length > 80);
       expect(long, 'help lines within 80 columns').toEqual([]);
+      // Options under "options:", each description starting at one column: an option longer than
+      // the gutter ("--initial-revision N  the revision…") broke the column in check's help.
+      const lines = text.split('\n');
+      const options = lines.slice(lines.indexOf('options:') + 1, lines.indexOf('environment:') - 1);
+      if (lines.some((l) => /^ {2}--/.test(l))) expect(lines, 'an options: heading').toContain('options:');
+      const starts = new Set(options.map((l) => (/^ {2}--/.test(l) ? /^ {2}\S+(?: \S+)? +/.exec(l)![0].length : l.length - l.trimStart().length)));
+      expect([...starts], `detcd ${name} --help: the column descriptions start at`).toHaveLength(options.length === 0 ? 0 : 1);
     });
   }
 

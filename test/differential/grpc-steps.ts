@@ -17,7 +17,9 @@ export type GrpcStep =
   | { call: string; req: object }
   | { stream: 'Watch.Watch' | 'Lease.LeaseKeepAlive'; actions: StreamAction[]; hasLeader?: boolean }
   /** A server stream: its first `replies` replies. */
-  | { serverStream: string; req: object; replies: number };
+  | { serverStream: string; req: object; replies: number }
+  /** A unary call of a raw method path, known to the server or not, with an empty request. */
+  | { path: string };
 
 /** What one step got: the unary reply, or the stream's replies and side calls in order. */
 export type Outcome = Reply | { stream: Reply[]; sides?: Reply[] };
@@ -28,6 +30,7 @@ const STREAM_WAIT_MS = 10_000;
 
 export async function runGrpcStep(client: RawClient, step: GrpcStep): Promise<Outcome> {
   if ('call' in step) return client.unary(step.call, step.req);
+  if ('path' in step) return client.unaryPath(step.path);
   if ('serverStream' in step) {
     const stream = client.serverStream(step.serverStream, step.req);
     await stream.until((r) => r.length >= step.replies, STREAM_WAIT_MS);

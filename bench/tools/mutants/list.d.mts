@@ -23,5 +23,7 @@ export interface Mutant {
   readonly holdout8?: boolean;
   /** One of the ninth holdout set (bugs, 2026-12-06 tenth session: written before measuring, Raft and etcd sites no earlier mutant plants). */
   readonly holdout9?: boolean;
+  /** One of the fourteenth holdout set (raft, 2026-12-06 fifteenth session: written before measuring, sites no earlier mutant plants). */
+  readonly holdout14?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1151,5 +1151,76 @@ export const MUTANTS = [
     replace: "    const prev = this.s.index.get(key, this.beginRev);\n    let created = rev;",
     why: "a put looks up the key as it was before its txn, not after the txn's own earlier writes: a txn that deletes then puts a key keeps its old create revision and version (etcd's put reads the key index at the txn's revision)",
     aimed: ["kv-api-wide", "kv-transactions"],
+  },
+  // ---- holdout 14 (fifteenth session, raft): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: "conf-pending-index-before-entry", class: "membership", file: "src/raft/step-leader.ts", holdout14: true,
+    find: "  r.pendingConfIndex = r.raftLog.lastIndex() + i + 1;\n",
+    replace: "  r.pendingConfIndex = r.raftLog.lastIndex() + i;\n",
+    why: "the pending conf change index names the entry before the conf change: once that entry applies, the leader accepts a second conf change while the first is still unapplied, and two one-voter changes overlap (etcd-raft sets pendingConfIndex to lastIndex + i + 1)",
+    aimed: ["conf-change-race", "membership-change", "conf-change-voters"],
+  },
+  {
+    name: "probe-after-snapshot-ignores-match", class: "snapshot", file: "src/raft/tracker/progress.ts", holdout14: true,
+    find: "      this.next = Math.max(this.match + 1, pendingSnapshot + 1);\n",
+    replace: "      this.next = pendingSnapshot + 1;\n",
+    why: "after a snapshot report the leader probes from just after the snapshot even when the follower acknowledged more meanwhile, or from index 1 when the snapshot failed: next falls to or below match (etcd-raft BecomeProbe takes the larger of match + 1 and pendingSnapshot + 1)",
+    aimed: ["snapshot-pipeline", "snapshot-storm", "snapshot-catch-up"],
+  },
+  {
+    name: "txn-read-rev-ahead", class: "txn", file: "src/mvcc/store.ts", holdout14: true,
+    find: "    return this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;\n",
+    replace: "    return this.beginRev + 1;\n",
+    why: "a write txn reads and answers at the revision after the store's before it wrote anything: a txn whose taken branch only reads, or deletes nothing, answers a header revision the store never reached (etcd's storeTxnWrite reads at beginRev until it has changes)",
+    aimed: ["kv-api-wide", "kv-transactions", "kv-api"],
+  },
+  {
+    name: "range-empty-header-at-read-rev", class: "mvcc", file: "src/mvcc/store.ts", holdout14: true,
+    find: "    if (revpairs.length === 0 || ro.count === true) return { kvs: [], count: revpairs.length, rev: curRev };\n",
+    replace: "    if (revpairs.length === 0 || ro.count === true) return { kvs: [], count: revpairs.length, rev };\n",
+    why: "a count-only range, or one that finds nothing, answers the revision it read at as header.revision, not the store's current revision: a read at a past revision reports the past (etcd's rangeKeys returns curRev in every case)",
+    aimed: ["kv-api-wide", "kubernetes-traffic", "watch-shapes"],
+  },
+  {
+    name: "ttl-unknown-lease-zero", class: "lease", file: "src/server/etcd-state-machine.ts", holdout14: true,
+    find: "if (t === undefined) return this.ok(S.LeaseTimeToLiveResponse, { header: {}, ID: id, TTL: -1 } as never);",
+    replace: "if (t === undefined) return this.ok(S.LeaseTimeToLiveResponse, { header: {}, ID: id, TTL: 0 } as never);",
+    why: "TimeToLive of a lease that does not exist (revoked, expired and revoked, never granted) answers TTL 0, 'expiring now', instead of etcd's -1: a client cannot tell a revoked lease from one about to expire",
+    aimed: ["lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
+  },
+  {
+    name: "lessor-promoted-on-old-term-entry", class: "lease", file: "src/server/member.ts", holdout14: true,
+    find: "    if (st.raftState !== 'leader' || e.term !== st.term) return;\n",
+    replace: "    if (st.raftState !== 'leader') return;\n",
+    why: "a new leader promotes its lessor on applying any empty entry, also an earlier leader's, before it applied everything committed before its own term: it starts expiring leases from a state that may miss revokes and checkpoints (etcd promotes on the first entry of its own term)",
+    aimed: ["deposed-lessor", "lease-checkpoint-leader-change", "lease-expiry-partition"],
+  },
+  {
+    name: "victim-answer-at-current-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout14: true,
+    find: "if (!w.send({ watchId: w.id, events: eb.events, revision: w.minRev - 1, compactRevision: 0 })) {",
+    replace: "if (!w.send({ watchId: w.id, events: eb.events, revision: curRev, compactRevision: 0 })) {",
+    why: "a victim's delayed response carries the store's current revision as header revision, though the watcher has seen only the events up to minRev - 1: the client takes later revisions as seen and the events still to come as going back (etcd's moveVictims sends the batch's own revision)",
+    aimed: ["watch-starvation", "watch-trickle", "watch-rotation"],
+  },
+  {
+    name: "future-watch-starts-now", class: "watch", file: "src/watch/watchable-store.ts", holdout14: true,
+    find: "    const minRev = synced ? Math.max(cur + 1, startRev) : startRev;\n",
+    replace: "    const minRev = synced ? cur + 1 : startRev;\n",
+    why: "a watch whose start revision is in the future is synced from the next revision, not from its start: it gets events before the revision it asked for (etcd keeps minRev = startRev for a future start)",
+    aimed: ["watch-shapes", "watch-progress", "watch-rotation"],
+  },
+  {
+    name: "renew-keeps-checkpoint", class: "lease", file: "src/lease/lessor.ts", holdout14: true,
+    find: "    if (this.config.checkpointingEnabled && l.remainingTtlSeconds > 0) return { kind: 'clear-checkpoint', lease: l };\n",
+    replace: "",
+    why: "a keep-alive of a checkpointed lease renews it on the leader only, leaving the checkpointed remaining TTL on every member: after a leader change the lease lives only that remaining TTL, less than a full TTL after its last renewal (etcd#13508: Renew clears the checkpoint through raft)",
+    aimed: ["lease-checkpoint-leader-change", "lease-renew-expiry", "deposed-lessor"],
+  },
+  {
+    name: "txn-serializable-either-branch", class: "read", file: "src/api/validate.ts", holdout14: true,
+    find: "  return allSerializable(r.success) && allSerializable(r.failure);\n",
+    replace: "  return allSerializable(r.success) || allSerializable(r.failure);\n",
+    why: "a read-only txn counts as serializable when either branch is all serializable ranges (an empty branch is): linearizable txns are served from local state, stale on a deposed leader or a lagging follower (etcd's isTxnSerializable needs both)",
+    aimed: ["stale-leader-reads", "kv-api-wide", "partition-shapes"],
   },
 ];

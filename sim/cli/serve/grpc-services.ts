@@ -60,8 +60,13 @@ export function tokenOf(call: { metadata: grpc.Metadata }): string | undefined {
  * of waiting for one; other calls go on.
  */
 function withLeader(ctx: ServiceContext, call: { metadata: grpc.Metadata }, done: (r: GateResult) => void, go: () => void): void {
-  if (!requiresLeader(call)) return go();
-  ctx.gate.call('/v3/maintenance/status', {}, (r) => {
+  whenLeader(ctx.gate, requiresLeader(call), done, go);
+}
+
+/** withLeader for any door to the member (the gateway passes its Grpc-Metadata-Hasleader header on as "hasleader"). */
+export function whenLeader(gate: MemberGate, required: boolean, done: (r: GateResult) => void, go: () => void): void {
+  if (!required) return go();
+  gate.call('/v3/maintenance/status', {}, (r) => {
     if (!r.ok) return done(r);
     const leader = (r.body as { leader?: string }).leader;
     if (leader === undefined || leader === '0') return done({ ok: false, error: NO_LEADER });

@@ -15,6 +15,7 @@ import { lock, unlock } from './lock-method.ts';
 import { campaign, leader, observe, proclaim, resign } from './election-method.ts';
 import type { GateResult, MemberGate, WatchHandle } from './member-gate.ts';
 import { asClient, GRPC_UNAVAILABLE } from './member-gate.ts';
+import { whenLeader } from './grpc-services.ts';
 import { AUTH_METHODS } from '../../../src/api/auth-schema.ts';
 import { writeMetrics } from './metrics.ts';
 import { debugVars } from './expvar.ts';
@@ -34,8 +35,13 @@ const UNARY_PATHS = new Set([
 const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
-/** Bound on one unary request body. */
-const BODY_BYTES_MAX = 2 * 1024 * 1024;
+/**
+ * Bound on one unary request body. etcd's gateway reads a body of any size and its gRPC server
+ * refuses the message after (over MaxRequestBytes: "request is too large"; over 2 MiB encoded:
+ * "grpc: received message larger than max"), which the member answers here too: the bound is
+ * only the memory serve lends one request, well above what base64 makes of a 2 MiB message.
+ */
+const BODY_BYTES_MAX = 16 * 1024 * 1024;
 
 /** The gateway paths that stream their answers (or their requests). */
 const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);
@@ -64,6 +70,15 @@ function startStream(res: ServerResponse): void {
 function tokenOf(req: IncomingMessage): string | undefined {
   const v = req.headers.authorization;
   return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * grpc-gateway passes a "Grpc-Metadata-Hasleader" header on as gRPC metadata "hasleader" (etcd's
+ * interceptors read its first value): "true" asks the member to refuse at once, "etcdserver: no
+ * leader", when it knows no leader, and to end a watch when it loses its leader.
+ */
+function requiresLeader(req: IncomingMessage): boolean {
+  return (req.headers['grpc-metadata-hasleader'] ?? '').toString().split(',')[0]?.trim() === 'true';
 }
 
 /** gRPC's UNKNOWN: how the gateway answers an error that carries no gRPC status (a decoder's). */
@@ -113,14 +128,15 @@ export class HttpBridge {
     }
     addCorsHeaders(res);
     const path = canonicalPath(to.path);
-    if (path === '/v3/watch') return this.watch(req, res);
+    const leader = requiresLeader(req);
+    if (path === '/v3/watch') return this.watch(req, res, leader);
     if (path === '/version') return writeJson(res, 200, VERSION_BODY);
     if (path === '/health') return this.health(res);
     if (path === '/metrics') return this.metrics(res);
     if (path === '/debug/vars') return this.debugVars(res);
     if (path === '/config/local/log') return this.logLevel(req, res);
-    if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res);
-    if (path === '/v3/election/observe') return this.observe(req, res);
+    if (path === '/v3/maintenance/snapshot') return this.snapshot(req, res, leader);
+    if (path === '/v3/election/observe') return this.observe(req, res, leader);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -128,11 +144,11 @@ export class HttpBridge {
       size += chunk.length;
       if (size > BODY_BYTES_MAX) req.destroy();
     });
-    req.on('end', () => this.unary(path, Buffer.concat(chunks), res, tokenOf(req)));
+    req.on('end', () => this.unary(path, Buffer.concat(chunks), res, tokenOf(req), leader));
   }
 
-  private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined): void {
-    if (path === '/v3/lease/keepalive') return this.keepAlive(bytes, res, token);
+  private unary(path: string, bytes: Buffer, res: ServerResponse, token: string | undefined, leader: boolean): void {
+    if (path === '/v3/lease/keepalive') return this.keepAlive(bytes, res, token, leader);
     const read = gatewayBody(path, bytes);
     if (!read.ok) return gatewayError(res, 3, read.message);
     const body = read.body;
@@ -141,11 +157,16 @@ export class HttpBridge {
       grpcError(res, r.error.code, r.error.message);
     };
     const local = LOCAL_PATHS[path];
-    if (local !== undefined) return answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer, token);
-    const request = (body ?? {}) as Record<string, unknown>;
+    if (local !== undefined) return whenLeader(this.gate, leader, answer, () => answerLocal({ gate: this.gate, admin: this.admin }, local, body, answer, token));
     const schema = CONCURRENCY_REQUESTS[path];
     const decoded = schema === undefined ? undefined : decodeMessage(schema, body);
     if (decoded !== undefined && !decoded.ok) return gatewayError(res, 3, decoded.error);
+    whenLeader(this.gate, leader, answer, () => this.call(path, body, res, token, answer));
+  }
+
+  /** A unary call the gateway decoded, to the member or the services beside it. */
+  private call(path: string, body: unknown, res: ServerResponse, token: string | undefined, answer: (r: GateResult) => void): void {
+    const request = (body ?? {}) as Record<string, unknown>;
     const gate = asClient(this.gate, token);
     if (path === '/v3/lock/lock') {
       const pending = lock(gate, request, answer);
@@ -171,7 +192,7 @@ export class HttpBridge {
    * member refuses is the gRPC error when it is the first, and the stream's error chunk after
    * answers were sent (streamError).
    */
-  private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined): void {
+  private keepAlive(bytes: Buffer, res: ServerResponse, token: string | undefined, leader: boolean): void {
     const splitter = new JsonStreamSplitter();
     let values: string[];
     try {
@@ -208,17 +229,17 @@ export class HttpBridge {
         next(i + 1);
       }, token);
     };
-    next(0);
+    whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => next(0));
   }
 
   /** Maintenance.Snapshot as the gateway streams it: one {"result": SnapshotResponse} line per chunk. */
-  private snapshot(req: IncomingMessage, res: ServerResponse): void {
+  private snapshot(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const read = gatewayBody('/v3/maintenance/snapshot', Buffer.concat(chunks));
       if (!read.ok) return gatewayError(res, 3, read.message);
-      this.streamSnapshot(res, tokenOf(req));
+      whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => this.streamSnapshot(res, tokenOf(req)));
     });
   }
 
@@ -232,7 +253,7 @@ export class HttpBridge {
   }
 
   /** Election.Observe as the gateway streams it: one {"result": LeaderResponse} line per leader or value. */
-  private observe(req: IncomingMessage, res: ServerResponse): void {
+  private observe(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -241,9 +262,11 @@ export class HttpBridge {
       const body = read.body as Record<string, unknown>;
       const decoded = decodeMessage(CONCURRENCY_REQUESTS['/v3/election/observe']!, body);
       if (!decoded.ok) return gatewayError(res, 3, decoded.error);
-      startStream(res);
-      const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
-      res.on('close', () => pending.cancel());
+      whenLeader(this.gate, leader, (r) => !r.ok && grpcError(res, r.error.code, r.error.message), () => {
+        startStream(res);
+        const pending = observe(asClient(this.gate, tokenOf(req)), body, (r) => res.write(JSON.stringify({ result: r }) + '\n'), () => res.end());
+        res.on('close', () => pending.cancel());
+      });
     });
   }
 
@@ -311,7 +334,7 @@ export class HttpBridge {
    * etcd, for a response that never starts; after a 100 Continue it leaves the body to the
    * handler, both ways at once (and closes the connection after the response).
    */
-  private watch(req: IncomingMessage, res: ServerResponse): void {
+  private watch(req: IncomingMessage, res: ServerResponse, leader: boolean): void {
     const splitter = new JsonStreamSplitter();
     let closed = false;
     let stopped = false;
@@ -322,24 +345,27 @@ export class HttpBridge {
       if (held === undefined) write();
       else held.push(write);
     };
-    const open = (): WatchHandle => {
-      answer(() => startStream(res));
-      return this.gate.openWatch({
-        response: (body) => {
-          if (closed) return;
-          const line = JSON.stringify({ result: body }) + '\n';
-          answer(() => {
-            if (!res.writableEnded && !res.destroyed) res.write(line);
-          });
-        },
-        // The member ended the stream (killed, restarted, the simulation stopped): the
-        // gRPC stream's UNAVAILABLE, as grpc-services.ts sends it, in the gateway's form.
-        closed: (reason) => {
-          closed = true;
-          answer(() => streamError(res, GRPC_UNAVAILABLE, reason));
-        },
-      }, false, tokenOf(req));
-    };
+    // The status line goes with the first response, as etcd's server sends its headers with its first message.
+    let started = false;
+    const open = (): WatchHandle => this.gate.openWatch({
+      response: (body) => {
+        if (closed) return;
+        const line = JSON.stringify({ result: body }) + '\n';
+        answer(() => {
+          if (res.writableEnded || res.destroyed) return;
+          if (!started) startStream(res);
+          started = true;
+          res.write(line);
+        });
+      },
+      // The member ended the stream (no leader with "hasleader", killed, restarted, the
+      // simulation stopped): the gRPC stream's UNAVAILABLE, as grpc-services.ts sends it, in the
+      // gateway's form — its error chunk once answers went out, the call's error before.
+      closed: (reason) => {
+        closed = true;
+        answer(() => (started ? streamError(res, GRPC_UNAVAILABLE, reason) : grpcError(res, GRPC_UNAVAILABLE, reason)));
+      },
+    }, leader, tokenOf(req));
     /** Sends the requests read, in order, until one is refused (the rest are not read). */
     const take = (values: readonly string[]): void => {
       for (const v of values) {

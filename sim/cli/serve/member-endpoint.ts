@@ -1,5 +1,6 @@
 // One member's client endpoint: a loopback port serving etcd's gRPC API and its JSON gateway
 // (see port-sniffer.ts), both answered by that member alone through its gate.
+import { answerUnknownMethodsAsEtcd } from './unknown-method.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +49,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   grpcServer.addService(lockService(), lockHandlers(ctx));
   grpcServer.addService(electionService(), electionHandlers(ctx));
   grpcServer.addService(healthService(), healthHandlers(ctx.gate));
+  answerUnknownMethodsAsEtcd(grpcServer);
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
   const { server, sockets } = sniffingServer(http, socketPath);

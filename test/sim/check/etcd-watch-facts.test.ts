@@ -53,3 +53,20 @@ describe('watch facts from responses that repeat each other', () => {
     expect(() => watchFacts([bad, { ...bad, pos: 4 }])).toThrow(/expected an int64/);
   });
 });
+
+describe('watch facts of a key shown twice at one revision (a from-key delete and a put in one txn)', () => {
+  const del = (key: string, mod: number): Record<string, unknown> => ({ type: 'DELETE', kv: { key: b64(key), mod_revision: String(mod) } });
+  const at = (events: unknown[]): WatchObservation => ({ pos: 5, response: { header: { revision: '3' }, events } });
+
+  it('only the key\'s last event says how the revision left it; an earlier PUT still shows its value', () => {
+    // DELETE then PUT: the key exists after revision 3, as the PUT shows; it is not gone there.
+    const reput = watchFacts([at([del('a', 3), { kv: kv('a', 'v2', 3, 3, 1) }])]);
+    expect(reput.deleted.get(3)).toBeUndefined();
+    expect(reput.kvs.map((k) => `${k.key}=${k.value}@${k.mod} at ${k.at}`)).toEqual([`a=${b64('v2')}@3 at 3`]);
+    // PUT then DELETE: gone after revision 3; the put's value was written there, but not left.
+    const gone = watchFacts([at([{ kv: kv('a', 'v2', 2, 3, 2) }, del('a', 3)])]);
+    expect([...(gone.deleted.get(3) ?? [])]).toEqual(['a']);
+    expect(gone.kvs).toEqual([]);
+    expect(gone.values).toEqual([{ value: b64('v2'), mod: 3, key: 'a', by: 5 }]);
+  });
+});

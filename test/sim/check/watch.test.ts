@@ -338,6 +338,32 @@ describe('a delete event of a key that did not exist (delete)', () => {
   });
 });
 
+describe('a key shown twice at one revision: a from-key delete and a put in one txn', () => {
+  // etcd's checkIntervals sees a delete to range_end "\0" as an empty interval, so one txn may
+  // delete every key from 'a' on and put 'a' again (or put it, then delete it): etcd sends the
+  // events in op order, the PUT after the DELETE creates the key anew (create revision and version
+  // 1) and carries no prev_kv (v3rpc's IsCreateEvent), whatever the key was before.
+  const before = [{ ...hdr(1), created: true }, resp(2, [put('a', '1', 2, 2, 1)])];
+  const at3 = (events: unknown[]): WatchRecord[] => stream(0, [...before, resp(3, events)]);
+  const oldA = kv('a', '1', 2, 2, 1);
+
+  it('passes DELETE then PUT, PUT then DELETE, and DELETE, PUT, DELETE of one key at one revision', () => {
+    expect(checkWatch(at3([del('a', 3, oldA), put('a', '2', 3, 3, 1)])).violations).toEqual([]);
+    expect(checkWatch(at3([put('a', '2', 2, 3, 2, oldA), del('a', 3, oldA)])).violations).toEqual([]);
+    expect(checkWatch(at3([del('a', 3, oldA), put('a', '2', 3, 3, 1), del('a', 3, oldA)])).violations).toEqual([]);
+  });
+
+  it('fails two PUTs or two DELETEs of a key at one revision (unique), and a re-put that keeps the old generation or carries a prev_kv', () => {
+    const guarantees = (events: unknown[]): string[] => checkWatch(at3(events)).violations.map((v) => v.guarantee);
+    expect(guarantees([del('a', 3, oldA), put('a', '2', 3, 3, 1), put('a', '2', 3, 3, 1)])).toContain('unique');
+    expect(guarantees([put('a', '2', 2, 3, 2, oldA), del('a', 3, oldA), put('a', '3', 3, 3, 1)])).toContain('unique');
+    expect(guarantees([del('a', 3, oldA), del('a', 3, oldA)])).toContain('unique');
+    // The put after the delete kept the key's create revision and counted on from its version.
+    expect(guarantees([del('a', 3, oldA), put('a', '2', 2, 3, 2)])).toEqual(expect.arrayContaining(['is_create', 'version']));
+    expect(guarantees([del('a', 3, oldA), put('a', '2', 3, 3, 1, oldA)])).toContain('prev_kv');
+  });
+});
+
 describe('a delete event of a key no put names, after a hole in the watched revisions (delete)', () => {
   const putOp = (key: string): Op[] => [
     { index: 0, time: 0, process: 9, type: 'invoke', f: 'kv/put', value: { key: b64(key), value: b64('1') } },

@@ -9,6 +9,8 @@ import { counterRows } from '../../../sim/report/stats.ts';
 import { timelineSvg } from '../../../sim/report/timeline.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { progressBarSize, timeLeft } from '../../../sim/cli/harness/sweep-engine.ts';
+import { chartWindow, latencySvg, rateSeries } from '../../../sim/report/charts.ts';
+import type { PairedOp } from '../../../sim/report/paired-ops.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
 describe('report presentation', () => {
@@ -71,5 +73,27 @@ describe('report presentation', () => {
     }
     expect(progressBarSize(200, 4)).toBe(40);
     expect(progressBarSize(20, 4)).toBe(10);
+  });
+});
+
+describe('the latency and throughput charts span the traffic', () => {
+  // kill-leader seed 1 with a stale read planted stops 8 ms into its traffic, which starts at 1.51 s:
+  // charts from 0 drew its 3 ops as one smudge at the right edge.
+  const op = (startUs: number, endUs: number, type: PairedOp['type']): PairedOp => ({ id: startUs, completionIndex: null, process: 1, f: 'kv/range', type, startUs, endUs, request: {}, response: {} });
+  const ops = [op(1_510_000, 1_520_000, 'info'), op(1_515_000, 1_517_000, 'ok'), op(1_517_000, 1_518_000, 'info')];
+
+  it('from the first request, on a 100 ms grid, to the end of the run', async () => {
+    const w = chartWindow(ops, 1_518_000);
+    expect(w).toEqual({ startUs: 1_500_000, endUs: 1_518_000 });
+    // A fault band that began before the traffic is cut at the window, and keeps the axis there.
+    const svg = await latencySvg(ops, [{ kind: 'kill', description: 'kill leader on n1', startUs: 200_000, endUs: 1_512_000 }], w);
+    const ticks = [...svg.matchAll(/>(\d+\.\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(ticks.length).toBeGreaterThan(3);
+    expect(Math.min(...ticks)).toBeGreaterThanOrEqual(1.5);
+  });
+
+  it('never counts rates over buckets narrower than 10 ms (one op in 150 µs read as 6,667 ops/s)', () => {
+    const points = rateSeries(ops, chartWindow(ops, 1_518_000), 120);
+    expect(Math.max(...points.map((p) => p.rate))).toBeLessThanOrEqual(200);
   });
 });

@@ -25,6 +25,18 @@ function runs(): RunSummary[] {
 }
 
 describe('sweep report', () => {
+  it("tells a stopped run's failure once, without the checkers its stop left unknown (page and summary.md)", async () => {
+    const base = fx.passingRun().results;
+    const cause = 'invariant answer-covers-commit (raft) violated on member n1: a stale answer';
+    const stopped = { ...base, valid: false as const, error: cause, checkers: { ...base.checkers, raft: { valid: false as const, summary: cause }, liveness: { valid: 'unknown' as const, summary: 'not reached: the safety phase stopped on a violation' } } };
+    await writeSweepReport(root, [summarizeRun(stopped, 'kill-leader/1')]);
+    for (const page of ['index.html', 'summary.md']) {
+      const text = await readFile(join(root, page), 'utf8');
+      expect(text.split('a stale answer').length - 1, page).toBe(1);
+      expect(text, page).not.toContain('not reached');
+    }
+  });
+
   it('writes index.html, junit.xml, summary.md and sweep.json with failures first', async () => {
     const sweep = await writeSweepReport(root, runs());
     expect(sweep.runs.map((r) => [r.scenario, r.valid])).toEqual([

@@ -5,6 +5,7 @@ import { runScenario } from '../../../sim/run/run.ts';
 import { BUGGIFY_SITES, COVERAGE_EVENTS, coverageCounts, runCoverage, splitVotes, sweepCoverage } from '../../../sim/run/coverage.ts';
 import { buildSweepSummary } from '../../../sim/report/sweep-summary.ts';
 import { renderSweepMarkdown } from '../../../sim/report/markdown-summary.ts';
+import { renderSweepHtml } from '../../../sim/report/sweep-page.ts';
 import { summarizeRun } from '../../../sim/report/run-summary.ts';
 
 describe('coverage', () => {
@@ -40,9 +41,19 @@ describe('coverage', () => {
     expect(r.coverage?.buggify).toBe(false);
     expect(Object.values(r.coverage?.sites ?? {}).every((x) => x.fired === 0)).toBe(true);
     expect(r.coverage?.events['leader-change']).toBe(0);
-    const md = renderSweepMarkdown(buildSweepSummary([summarizeRun(r)]));
-    expect(md).toContain('**Never reached:**');
+    const sweep = buildSweepSummary([summarizeRun(r)]);
+    // No run had buggify on: no site could fire, and the page says so instead of naming every site as never reached.
+    for (const page of [renderSweepMarkdown(sweep), renderSweepHtml(sweep)]) {
+      expect(page).toContain('buggify off in every run, so no buggify site could fire');
+      expect(page).toMatch(/Never reached:.*event .?leader-change/);
+      expect(page).not.toContain('member.ready-delayed');
+    }
+    // With one buggify run, a site none fired is never reached again, and the site table is back.
+    const withBuggify = buildSweepSummary([summarizeRun(r), summarizeRun({ ...r, seed: 2, coverage: { ...r.coverage!, buggify: true } })]);
+    const md = renderSweepMarkdown(withBuggify);
+    expect(md).toContain('2 runs with coverage, 1 with buggify');
     expect(md).toContain('site `member.ready-delayed`');
+    expect(md).toContain('| buggify site | runs fired | times fired |');
   });
 
   it('a buggify run records the sites it fired, and the correct build stays valid', () => {

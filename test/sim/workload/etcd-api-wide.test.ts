@@ -46,7 +46,18 @@ describe('the wide KV API workload', () => {
     expect(['NOT_EQUAL', 'GREATER', 'LESS']).toContain(m[0]!['result']);
     const ended = wideRequest('txn-put-ended-lease', 'key3', c).body['success'] as Obj[];
     expect(ended.some((op) => (op['request_put'] as Obj | undefined)?.['lease'] !== undefined)).toBe(true);
-    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing', 'txn-put-ended-lease'].every(isWideOp)).toBe(true);
+    // A from-key delete (range_end "\0") and a put of a key inside its range, in one txn, in either order.
+    const orders = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const ops = wideRequest('from-key-delete-txn', 'key5', c).body['success'] as Obj[];
+      const del = ops.find((op) => op['request_delete_range'] !== undefined)?.['request_delete_range'] as Obj;
+      const put = ops.find((op) => op['request_put'] !== undefined)?.['request_put'] as Obj;
+      expect(del['range_end']).toBe(b64('\0'));
+      expect(atob(String(put['key'])) >= atob(String(del['key']))).toBe(true);
+      orders.add(ops.map((op) => Object.keys(op)[0]).join(','));
+    }
+    expect([...orders].sort()).toEqual(['request_delete_range,request_put,request_range', 'request_put,request_delete_range,request_range']);
+    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing', 'txn-put-ended-lease', 'from-key-delete-txn'].every(isWideOp)).toBe(true);
     expect(isWideOp('put')).toBe(false);
   });
 
@@ -71,6 +82,8 @@ describe('the wide KV API workload', () => {
     expect(missing.some((f) => okFeatures.has(f))).toBe(true);
     // A txn put with a revoked lease (or one nobody granted) failed as a whole, as etcd fails it.
     expect(out.history.some((op) => op.type === 'fail' && op.f === 'kv/txn' && op.error === 'etcdserver: requested lease not found')).toBe(true);
+    // A txn that deleted every key from a key on and put one of them was answered ok.
+    expect(out.history.some((op) => op.type === 'ok' && op.f === 'kv/txn' && JSON.stringify(op.value).includes('response_delete_range') && JSON.stringify(op.value).includes('response_put'))).toBe(true);
     // A txn that read on success and wrote on failure took its failure branch at least once.
     expect(out.history.some((op) => op.type === 'ok' && op.f === 'kv/txn' && (op.value as Obj)['succeeded'] !== true && JSON.stringify(op.value).includes('response_put'))).toBe(true);
   });

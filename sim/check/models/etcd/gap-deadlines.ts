@@ -27,14 +27,26 @@ export function gapDeadlines(pinned: readonly PinnedReturn[], gaps: readonly num
 
 /**
  * A walker over nondecreasing moments: the highest revision pinned by an op that returned
- * before each (at least `initial`).
+ * before each (at least `initial`). A class, not a closure: a closure made for every history lost
+ * its optimized code at each full collection and was compiled again for the next.
  */
-export function revisionReachedBefore(pinned: readonly PinnedReturn[], initial: number): (moment: number) => number {
-  const byRet = [...pinned].sort((a, b) => a.ret - b.ret);
-  let i = 0;
-  let reached = initial;
-  return (moment) => {
-    while (i < byRet.length && byRet[i]!.ret < moment) reached = Math.max(reached, byRet[i++]!.rev);
-    return reached;
-  };
+export class RevisionReachedBefore {
+  private readonly byRet: PinnedReturn[];
+  private i = 0;
+  private reached: number;
+
+  constructor(pinned: readonly PinnedReturn[], initial: number) {
+    this.byRet = [...pinned].sort(byReturn);
+    this.reached = initial;
+  }
+
+  at(moment: number): number {
+    const byRet = this.byRet;
+    while (this.i < byRet.length && byRet[this.i]!.ret < moment) this.reached = Math.max(this.reached, byRet[this.i++]!.rev);
+    return this.reached;
+  }
+}
+
+function byReturn(a: PinnedReturn, b: PinnedReturn): number {
+  return a.ret - b.ret;
 }

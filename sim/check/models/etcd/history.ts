@@ -29,7 +29,7 @@ import { noSuchOp } from '../../model-names.ts';
 import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
-import { revisionReachedBefore } from './gap-deadlines.ts';
+import { RevisionReachedBefore } from './gap-deadlines.ts';
 import { forEachStoredValue, leasedPuts } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
@@ -505,7 +505,7 @@ function trailingFillers(drafts: readonly Draft[], seenBy: number): number {
  * are gated by the gaps.
  */
 function gateUnseenWrites(drafts: readonly Draft[], initialRevision: number, lastGap: number, seenBy: number, gapSet: ReadonlySet<number>): void {
-  const reachedBefore = revisionReachedBefore(
+  const reachedBefore = new RevisionReachedBefore(
     packedMap(
       drafts.filter((d) => d.output !== undefined && 'response' in d.output && d.returnPos !== Infinity),
       (d) => ({ ret: d.returnPos, rev: d.rev }),
@@ -515,7 +515,7 @@ function gateUnseenWrites(drafts: readonly Draft[], initialRevision: number, las
   const byCall = drafts.filter((d) => d.output === undefined && (d.f === 'kv/put' || d.f === 'kv/deleterange' || d.f === 'kv/txn')).sort((a, b) => a.pair.call - b.pair.call);
   for (let i = 0; i < byCall.length; i++) {
     const d = byCall[i]!;
-    const reached = reachedBefore(d.pair.call);
+    const reached = reachedBefore.at(d.pair.call);
     if (lastGap <= reached && d.pair.call >= seenBy) d.returnPos = -1;
     else d.gaps = gapSet;
   }

@@ -54,30 +54,48 @@ function sameFields(a: Req, b: Req): boolean {
   return a['key'] === b['key'] && a['mod_revision'] === b['mod_revision'] && a['value'] === b['value'] && a['create_revision'] === b['create_revision'] && a['version'] === b['version'] && a['lease'] === b['lease'];
 }
 
-export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
-  if (observations.length === 0) return NO_WATCH_FACTS;
-  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0, reached: [] };
+/**
+ * The facts' key-values as of a revision, added once each. A class, not a closure in watchFacts:
+ * a closure made anew for every history lost its optimized code at each full collection once the
+ * history was checked, and was compiled again for the next (bench runs: every run).
+ */
+class KvFacts {
   // Every watcher of a key gets the same events (three watchers: each kv three times): a kv whose
   // fields are the very same as one already added as of the same revision, by then, adds nothing
   // (the same entries again, seen no earlier), so it is passed over before any field is decoded.
-  const addedAt = new Map<number, { kv: Req; by: number }[]>();
-  const addKv = (kv: Req, at: number, by: number): void => {
-    const added = addedAt.get(at);
+  private readonly addedAt = new Map<number, { kv: Req; by: number }[]>();
+
+  constructor(private readonly facts: WatchFacts) {}
+
+  /** `final` false: a later event of the txn changed the key again; its value was written, but not left, at `at`. */
+  add(kv: Req, at: number, by: number, final = true): void {
+    if (!final) {
+      const mod = int(kv['mod_revision']);
+      if (mod > 0 && mod <= at && typeof kv['value'] === 'string') this.facts.values.push({ value: kv['value'], mod, key: decodeKey(kv['key']), by });
+      return;
+    }
+    const added = this.addedAt.get(at);
     if (added !== undefined) {
       for (let i = 0; i < added.length; i++) if (added[i]!.by <= by && sameFields(added[i]!.kv, kv)) return;
       added.push({ kv, by });
-    } else addedAt.set(at, [{ kv, by }]);
+    } else this.addedAt.set(at, [{ kv, by }]);
     const mod = int(kv['mod_revision']);
     if (mod <= 0 || mod > at) return;
     const value = typeof kv['value'] === 'string' ? kv['value'] : undefined;
     const key = decodeKey(kv['key']);
-    if (value !== undefined) facts.values.push({ value, mod, key, by });
+    if (value !== undefined) this.facts.values.push({ value, mod, key, by });
     if (kv['create_revision'] === UNRECORDED || kv['version'] === UNRECORDED || kv['lease'] === UNRECORDED) {
-      facts.kvs.push({ key, value, create: 0, mod, version: 0, lease: '0', at, unrecorded: true });
+      this.facts.kvs.push({ key, value, create: 0, mod, version: 0, lease: '0', at, unrecorded: true });
       return;
     }
-    facts.kvs.push({ key, value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
-  };
+    this.facts.kvs.push({ key, value, create: int(kv['create_revision']), mod, version: int(kv['version']), lease: id64(kv['lease']), at });
+  }
+}
+
+export function watchFacts(observations: readonly WatchObservation[]): WatchFacts {
+  if (observations.length === 0) return NO_WATCH_FACTS;
+  const facts: WatchFacts = { values: [], kvs: [], deleted: new Map(), maxRevision: 0, reached: [] };
+  const kvs = new KvFacts(facts);
   for (let i = 0; i < observations.length; i++) {
     const o = observations[i]!;
     const resp = o.response;
@@ -89,9 +107,12 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
       continue;
     }
+    const last = events.length > 1 ? lastEventOfKey(events as unknown[]) : undefined;
     // for-of, not an index loop: events arrays come in several element kinds (JSON.parse's,
     // the recorder's), and an optimized `events.length` was thrown away ("wrong map") at each new one.
+    let n = -1;
     for (const ev of events as unknown[]) {
+      n++;
       if (typeof ev !== 'object' || ev === null) continue;
       const e = ev as Req;
       const kv = kvOf(e['kv']);
@@ -100,18 +121,36 @@ export function watchFacts(observations: readonly WatchObservation[]): WatchFact
       if (rev <= 0) continue;
       if (rev > facts.maxRevision) facts.maxRevision = rev;
       if (rev > reached) reached = rev;
+      const final = last === undefined || last.get(`${rev} ${kv['key'] as string}`) === n;
       if (e['type'] === 'DELETE') {
-        const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
-        keys.add(decodeKey(kv['key']));
+        if (final) {
+          const keys = facts.deleted.get(rev) ?? facts.deleted.set(rev, new Set()).get(rev)!;
+          keys.add(decodeKey(kv['key']));
+        }
       } else {
-        addKv(kv, rev, o.pos);
+        kvs.add(kv, rev, o.pos, final);
       }
       const prev = kvOf(e['prev_kv']);
-      if (prev !== undefined) addKv(prev, rev - 1, o.pos);
+      if (prev !== undefined) kvs.add(prev, rev - 1, o.pos);
     }
     if (reached > 0) facts.reached.push({ revision: reached, by: o.pos });
   }
   return facts;
+}
+
+/**
+ * The position of each key's last event at each revision of one response ("revision key" →
+ * index). One txn may show a key twice at its revision: a put and a from-key delete (etcd's
+ * checkIntervals sees range_end "\0" as an empty interval), or a nested txn's put and a later
+ * delete. Only the last says how the revision left the key.
+ */
+function lastEventOfKey(events: readonly unknown[]): Map<string, number> {
+  const last = new Map<string, number>();
+  for (let i = 0; i < events.length; i++) {
+    const kv = kvOf((events[i] as Req | null)?.['kv']);
+    if (kv !== undefined) last.set(`${int(kv['mod_revision'])} ${kv['key'] as string}`, i);
+  }
+  return last;
 }
 
 /**

@@ -22,13 +22,13 @@ afterEach(() => {
 });
 
 /** A bridge over `gate` on a loopback port; the body `text` POSTed to `path`, the answer's text. */
-async function post(gate: Partial<MemberGate>, path: string, text: string): Promise<{ status: number; body: string }> {
+async function post(gate: Partial<MemberGate>, path: string, text: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const bridge = new HttpBridge({ member: 'n1', downReason: () => undefined, ...gate } as MemberGate, {} as ClusterAdmin);
   server = createServer((req, res) => bridge.handle(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST' }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { body += c; });
@@ -69,4 +69,30 @@ test('Watch: a stream the member ends (its member killed) ends with the error ch
     status: 200,
     body: `{"result":{"header":{},"created":true}}\n{"error":{"grpc_code":14,"http_code":503,"message":${JSON.stringify(reason)},"http_status":"Service Unavailable"}}`,
   });
+});
+
+test('Grpc-Metadata-Hasleader: true (grpc-gateway\'s metadata "hasleader"): a member knowing no leader refuses "etcdserver: no leader" at once; a watch asks the member to require one', async () => {
+  const paths: string[] = [];
+  const call = (path: string, _body: unknown, done: (r: GateResult) => void): void => {
+    paths.push(path);
+    done(path === '/v3/maintenance/status' ? { ok: true, body: { header: {}, leader: '0' } } : { ok: true, body: { header: {} } });
+  };
+  const refused = await post({ call }, '/v3/kv/range', '{"key":"YQ=="}', { 'Grpc-Metadata-Hasleader': 'true' });
+  expect(refused.status).toBe(503);
+  expect(JSON.parse(refused.body)).toEqual({ error: 'etcdserver: no leader', message: 'etcdserver: no leader', code: 14 });
+  expect(paths).toEqual(['/v3/maintenance/status']);
+  server?.close();
+  // Without the header the call goes on, leader or not.
+  expect((await post({ call }, '/v3/kv/range', '{"key":"YQ=="}')).status).toBe(200);
+  server?.close();
+  // A watch that requires a leader and is ended for the lack of one before answering: the call's error.
+  let required: boolean | undefined;
+  const openWatch = (listener: WatchListener, requireLeader: boolean) => {
+    required = requireLeader;
+    return { send: () => listener.closed('etcdserver: no leader'), close: () => undefined };
+  };
+  const watch = await post({ openWatch }, '/v3/watch', '{"create_request":{"key":"YQ=="}}', { 'Grpc-Metadata-Hasleader': 'true' });
+  expect(required).toBe(true);
+  expect(watch.status).toBe(503);
+  expect(JSON.parse(watch.body)).toEqual({ error: 'etcdserver: no leader', message: 'etcdserver: no leader', code: 14 });
 });

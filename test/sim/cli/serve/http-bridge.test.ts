@@ -1,6 +1,7 @@
 // The HTTP bridge of `detcd serve`, over a real loopback socket with the world run in real
 // time: unary requests and answers in the gateway's JSON form, its status codes, 404 for
 // unknown paths, and a streaming watch response.
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServe, type ServeHandle } from '../../../../sim/cli/serve/serve-cluster.ts';
 import { JsonStreamSplitter } from '../../../../sim/cli/serve/json-stream.ts';
@@ -72,6 +73,21 @@ describe('http bridge', () => {
   });
 });
 
+/** Calls `onLine` with each JSON line of a streamed response, in order, and the count so far. */
+function eachLine(res: IncomingMessage, lines: { result: Record<string, unknown> }[], onLine: (count: number) => void): void {
+  let buf = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
+      buf = buf.slice(nl + 1);
+      onLine(lines.length);
+    }
+  });
+}
+
 describe('http bridge watch stream (etcd state machine)', () => {
   let serve: ServeHandle;
   beforeAll(async () => {
@@ -90,21 +106,11 @@ describe('http bridge watch stream (etcd state machine)', () => {
     let isCreated: () => void = () => undefined;
     const created = new Promise<void>((resolve) => (isCreated = resolve));
     const done = new Promise<void>((resolve) => {
-      req.on('response', (res) => {
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
-            buf = buf.slice(nl + 1);
-            if (lines.length === 1) isCreated();
-            if (lines.length === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
-            if (lines.length === 4) resolve();
-          }
-        });
-      });
+      req.on('response', (res) => eachLine(res, lines, (n) => {
+        if (n === 1) isCreated();
+        if (n === 3) req.write(JSON.stringify({ cancel_request: { watch_id: '0' } }));
+        if (n === 4) resolve();
+      }));
     });
     req.on('continue', () => req.write(JSON.stringify({ create_request: { key } })));
     // The writes must come after the watch exists (it sees only later writes).
@@ -130,17 +136,9 @@ describe('http bridge watch stream (etcd state machine)', () => {
     const done = new Promise<void>((resolve) => {
       req.on('response', (res) => {
         answered = true;
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            lines.push(JSON.parse(buf.slice(0, nl)) as { result: Record<string, unknown> });
-            buf = buf.slice(nl + 1);
-            if (lines.length === 1) isCreated();
-            if (lines.length === 3) resolve();
-          }
+        eachLine(res, lines, (n) => {
+          if (n === 1) isCreated();
+          if (n === 3) resolve();
         });
       });
     });

@@ -317,6 +317,15 @@ export const SCRIPT: Step[] = [
   { name: 'health watch of the server', serverStream: 'Health.Watch', req: {}, replies: 1 },
   { name: 'health watch of a named service', serverStream: 'Health.Watch', req: { service: 'nope' }, replies: 1 },
 
+  // Methods the server does not have, answered by grpc-go's own words (sim/cli/serve/unknown-method.ts):
+  // a 3.5 client's method, a service 3.4 lacks, reflection, a path with no method, one with two.
+  { name: 'a method 3.4 lacks (3.5\'s Downgrade)', path: '/etcdserverpb.Maintenance/Downgrade' },
+  { name: 'a method name in the wrong case', path: '/etcdserverpb.KV/range' },
+  { name: 'an unknown service', path: '/etcdserverpb.Nope/Range' },
+  { name: 'grpc reflection (not served by 3.4)', path: '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo' },
+  { name: 'a path without a method', path: '/nope' },
+  { name: 'a path with one part too many', path: '/etcdserverpb.KV/Range/x' },
+
   // Auth: an empty store with authentication disabled.
   { name: 'auth disable', call: 'Auth.AuthDisable', req: {} },
   { name: 'auth enable without a root user', call: 'Auth.AuthEnable', req: {} },
@@ -505,6 +514,10 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/kv/range', text: '{bad' },
   { path: '/v3/kv/txn', body: { compare: [{ key: b('a'), target: 'NOPE' }] } },
   { path: '/v3/kv/lease/revoke', body: { ID: '5' } },
+  // Bodies over 2 MiB (base64 makes 1.6 MB of value 2.1 MB of JSON): etcd's gateway reads them,
+  // its gRPC server refuses what is too large, in its own words.
+  { path: '/v3/kv/put', body: { key: b('big'), value: Buffer.alloc(1_600_000, 'x').toString('base64') } },
+  { path: '/v3/kv/put', body: { key: b('big'), value: Buffer.alloc(2_200_000, 'x').toString('base64') } },
   { path: '/v3/lease/leases', body: {} },
   { path: '/v3/election/observe', body: { name: 5 } },
   // HashKV has no gateway path in 3.4; Snapshot's request is decoded before it streams; KeepAlive
@@ -534,8 +547,9 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/kv/%72ange', body: { key: b('a') } },
   { path: '/vers%69on', body: {} },
   { path: '/v3/kv/range:x', body: {} },
-  { path: '/%zz', body: {} },
-  { path: '/x%2', body: {} },
+  // Without a body: Go closes the connection at once, and body bytes it never read would reset it (ECONNRESET) before the answer is read.
+  { method: 'GET', path: '/%zz', text: '' },
+  { method: 'GET', path: '/x%2', text: '' },
   // etcdhttp's other paths: /debug/vars answers GET alone (its body: the next test),
   // /config/local/log PUT alone, its body read as Go reads struct{ Level string }.
   { path: '/debug/vars', body: {} },

@@ -85,6 +85,15 @@ export class RawClient {
     });
   }
 
+  /** A unary call of any path (one the server may not have), an empty request: the reply's byte count, or the error. */
+  unaryPath(path: string): Promise<Reply> {
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest(path, identity, identity, Buffer.alloc(0), new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, bytes) => {
+        resolve(err !== null ? failure(err) : { ok: { bytes: bytes!.length } });
+      });
+    });
+  }
+
   /** A server stream (Health.Watch): its responses collected in order. */
   serverStream(name: string, request: object): RawStream {
     const m = method(name);
