@@ -115,7 +115,7 @@ export const COMMAND_HELP: Record<string, string[]> = {
     'Checks each history for linearizability and prints a verdict per file (with',
     'an explanation when a file is not linearizable). An etcd robustness-test',
     'report (a directory of client-N/operations.json), or any client file of it,',
-    'is checked as one run with --model etcd.',
+    'is checked as one run with --model etcd. A FILE of - is standard input.',
     '',
     'options:',
     '  --model M               register, kv or etcd',
