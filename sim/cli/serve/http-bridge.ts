@@ -35,8 +35,13 @@ const UNARY_PATHS = new Set([
 const ELECTION: Record<string, typeof leader> = { '/v3/election/proclaim': proclaim, '/v3/election/leader': leader, '/v3/election/resign': resign };
 /** etcd 3.4.23's /version. */
 export const VERSION_BODY = { etcdserver: '3.4.23', etcdcluster: '3.4.0' };
-/** Bound on one unary request body. */
-const BODY_BYTES_MAX = 2 * 1024 * 1024;
+/**
+ * Bound on one unary request body. etcd's gateway reads a body of any size and its gRPC server
+ * refuses the message after (over MaxRequestBytes: "request is too large"; over 2 MiB encoded:
+ * "grpc: received message larger than max"), which the member answers here too: the bound is
+ * only the memory serve lends one request, well above what base64 makes of a 2 MiB message.
+ */
+const BODY_BYTES_MAX = 16 * 1024 * 1024;
 
 /** The gateway paths that stream their answers (or their requests). */
 const STREAM_PATHS = new Set(['/v3/watch', '/v3/maintenance/snapshot', '/v3/election/observe']);

@@ -514,6 +514,10 @@ const GATEWAY_FRAMING: GatewayStep[] = [
   { path: '/v3/kv/range', text: '{bad' },
   { path: '/v3/kv/txn', body: { compare: [{ key: b('a'), target: 'NOPE' }] } },
   { path: '/v3/kv/lease/revoke', body: { ID: '5' } },
+  // Bodies over 2 MiB (base64 makes 1.6 MB of value 2.1 MB of JSON): etcd's gateway reads them,
+  // its gRPC server refuses what is too large, in its own words.
+  { path: '/v3/kv/put', body: { key: b('big'), value: Buffer.alloc(1_600_000, 'x').toString('base64') } },
+  { path: '/v3/kv/put', body: { key: b('big'), value: Buffer.alloc(2_200_000, 'x').toString('base64') } },
   { path: '/v3/lease/leases', body: {} },
   { path: '/v3/election/observe', body: { name: 5 } },
   // HashKV has no gateway path in 3.4; Snapshot's request is decoded before it streams; KeepAlive
