@@ -8,7 +8,8 @@ import { checkMutex } from '../check/mutex.ts';
 import { convergenceOf } from '../etcd/member-status.ts';
 import { LEADER_SAMPLE_US } from '../etcd/leader-timeline.ts';
 import type { LeaderSpan } from '../etcd/leader-timeline.ts';
-import { historyCheckers } from './history-checkers.ts';
+import { historyCheckers, type HistoryContext } from './history-checkers.ts';
+import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
 import { watchesCaughtUpRevision, type LivenessResult } from './liveness.ts';
 import type { RunStop } from './run-stop.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -64,15 +65,21 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
     out['liveness'] = { valid: 'unknown', summary: 'not reached: the safety phase stopped on a violation' };
   }
   if (names.has('convergence') && input.liveness !== undefined) out['convergence'] = convergence(input.liveness);
+  const ctx = historyContextOf(input);
+  if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], ctx.leaders);
+  Object.assign(out, historyCheckers(names, input.history, input.watches, ctx));
+  return out;
+}
+
+/** What the history checkers of a simulated run judge with beyond the history (its report keeps it: leader-timeline-of.ts). */
+export function historyContextOf(input: ChecksInput): HistoryContext & { leaders: readonly LeaderInOffice[] } {
   const leaderChangesUs = input.leaders.map((l) => l.startUs);
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
-  if (names.has('lock')) out['lock'] = checkMutex(input.lockHistory ?? [], leaders);
   const caughtUp = watchesCaughtUpRevision(input.liveness);
   const atPromotion = input.leaseTtlsAtPromotion;
   const leaderChangeTtls = atPromotion === undefined ? undefined : input.leaders.map((l) => (l.term > 0 ? atPromotion(l.term) : undefined));
-  Object.assign(out, historyCheckers(names, input.history, input.watches, { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], leaderChangeTtls, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
-  return out;
+  return { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], leaderChangeTtls, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) };
 }
 
 /** Every member at one revision, compact revision and KV hash at the end of the liveness phase. */

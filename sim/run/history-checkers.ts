@@ -69,12 +69,13 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   // Every checker reads one copy in fixed shapes (sim/check/fixed-shape.ts): a cold worker then
   // compiles each checker once instead of again at every new shape of op, request or array.
   const all = fixedShapeOps(recorded);
-  // Auth requests change who may do what, not the key space: the etcd model judges the rest (auth.ts judges them).
+  // Auth requests change who may do what, not the key space, and a watch's create (the auth
+  // workload's) reads nothing: the etcd model judges the rest (auth.ts judges them).
   const history = all.some(isAuthOp) ? all.filter((op) => !isAuthOp(op)) : all;
   if (names.has('auth')) out['auth'] = checkAuth(all);
   if (names.has('linearizable')) {
     const lines = packedNumbers(history, (_, i) => i + 1);
-    const maxSteps = ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * history.length));
+    const maxSteps = linearizabilityStepsMax(ctx, history.length);
     const budget: CheckBudget = ctx.linearizabilityMemory === undefined ? { maxSteps } : { maxSteps, memory: ctx.linearizabilityMemory };
     const leaseClock = clockErrorOf(ctx.scenario);
     const result = checkRecordedHistory({ ops: [...history], lines }, 'etcd', budget, { watches, leaseClock });
@@ -92,16 +93,27 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
     // The error replies among the answers: etcd's code and text for each message.
     out['error-replies'] = checkErrorReplies(history);
   }
-  if (names.has('watch') && watches.length > 0) {
-    const options: WatchCheckOptions = { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' };
-    if (ctx.watchesCaughtUpRevision !== undefined) options.caughtUpRevision = ctx.watchesCaughtUpRevision;
-    out['watch'] = checkWatch(watches, history, options);
-  }
+  if (names.has('watch') && watches.length > 0) out['watch'] = checkWatch(watches, history, watchCheckOptions(ctx));
   if (names.has('lease')) out['lease'] = checkLease(history, leaseCheckOptions(ctx));
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }
 
-const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/');
+const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/') || op.f === 'watch/create';
+
+/** The linearizability search's step bound for a history of `ops` ops (auth requests left out). */
+export function linearizabilityStepsMax(ctx: HistoryContext, ops: number): number {
+  return ctx.linearizabilityStepsMax ?? Math.min(LINEARIZABILITY_STEPS_MAX, Math.max(LINEARIZABILITY_STEPS_MIN, LINEARIZABILITY_STEPS_PER_OP * ops));
+}
+
+/** The ops of a history the etcd model judges: all but the auth requests (auth.ts judges those). */
+export const modelOpCount = (recorded: readonly Op[]): number => recorded.reduce((n, op) => (isAuthOp(op) ? n : n + 1), 0);
+
+/** The watch checker's options for a run. */
+export function watchCheckOptions(ctx: HistoryContext): WatchCheckOptions {
+  const options: WatchCheckOptions = { expectRevisionUnique: ctx.scenario.workload.kind === 'kubernetes' };
+  if (ctx.watchesCaughtUpRevision !== undefined) options.caughtUpRevision = ctx.watchesCaughtUpRevision;
+  return options;
+}
 
 /**
  * The lease checker's options for a run: its leader timeline, the scenario's election timeout and

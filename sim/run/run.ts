@@ -19,7 +19,9 @@ import { LockWorkload } from '../workload/lock.ts';
 import type { ClientCall } from '../workload/workload.ts';
 import { Prng } from '../world/prng.ts';
 import type { TraceEntry } from '../world/trace.ts';
-import { runChecks } from './checks.ts';
+import { historyContextOf, runChecks, type ChecksInput } from './checks.ts';
+import { leaderTimelineOf } from './leader-timeline-of.ts';
+import type { LeaderTimelineFile } from '../history/leader-timeline-file.ts';
 import { clientEndpoints, startClients } from './clients.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { observeRun, raftVerdict, scenarioCluster } from './scenario-cluster.ts';
@@ -63,6 +65,8 @@ export interface RunOutput {
   schedule: TimedFault[];
   /** [simulated µs, trace hash so far] every CHECKPOINT_US: replay says where traces part. */
   checkpoints: [number, string][];
+  /** What the history checkers judged with beyond the history (the report's leader-timeline.jsonl, for `detcd check`). */
+  leaderTimeline?: LeaderTimelineFile;
 }
 
 /** Trace-hash checkpoints this often; the loop timer that takes them is not itself traced. */
@@ -165,7 +169,8 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const leaders = observers.leaders.timeline();
   const transfersUs = nemesis.intervals.filter((i) => i.kind === 'move-leader').map((i) => i.startUs);
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term) });
+  const checksInput: ChecksInput = { scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term) };
+  const checkers = runChecks(checksInput);
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error, stop,
     wallMs: (options.wallNowMs?.() ?? 0) - wallStart,
@@ -174,7 +179,8 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     historyTruncated: history.truncated,
     version: options.version,
   });
-  const out: RunOutput = { results, history: history.ops, watches: history.watches, trace: world.traceEntries(), scenario, schedule, checkpoints };
+  const leaderTimeline = leaderTimelineOf(memberIds, historyContextOf(checksInput), history.ops);
+  const out: RunOutput = { results, history: history.ops, watches: history.watches, trace: world.traceEntries(), scenario, schedule, checkpoints, leaderTimeline };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
   return out;
 }

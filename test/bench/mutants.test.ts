@@ -129,6 +129,8 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   { name: 'checkpoint-not-rescheduled', scenario: 'lease-checkpoint-leader-change', seed: 1, checker: 'invariants' },
   { name: 'revoke-role-keeps-auth-revision', scenario: 'auth-permissions', seed: 1, checker: 'invariants' },
   { name: 'password-change-keeps-tokens', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
+  // A watch permission checked on its first key only: reached once the auth workload's users watch (4 of 4).
+  { name: 'watch-perm-checks-key-only', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {

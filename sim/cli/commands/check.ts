@@ -47,6 +47,7 @@ import { checkedMayBeKnownBugs, etcdRelease, reportEtcdVersion } from './check-k
 import type { CheckResult } from '../../check/verdict.ts';
 import type { WatchRecord } from '../../history/op.ts';
 import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
+import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
 import { reportCaughtUpRevision } from './check-report-watches.ts';
 
@@ -74,7 +75,9 @@ const USAGE = 'see detcd check --help';
 /** A whole number ≥ 1 written in decimal digits (not Number()'s ' 7', '0x10' or '1e3'). */
 function wholeNumber(option: string, v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`detcd check: ${option} must be a whole number ≥ 1, got '${v}'`);
+  // Digits past 2^53 - 1 are refused for what they are: "must be ≥ 1" said nothing to 9223372036854775807.
+  const tooBig = /^\d+$/.test(v) && !Number.isSafeInteger(n) ? ` and at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest read exactly)` : '';
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`detcd check: ${option} must be a whole number ≥ 1${tooBig}, got '${v}'`);
   return n;
 }
 
@@ -384,6 +387,31 @@ function readRunTimeline(file: string): { file: string; content: LeaderTimelineF
   }
 }
 
+/**
+ * A verdict on the history of a run whose history hit its bound (its leader timeline says so):
+ * "valid" covers the recorded part only, so it is unknown, as the run said (truncatedVerdicts).
+ */
+function truncatedRun<R extends CheckResult>(timeline: { content: LeaderTimelineFile } | undefined, r: R): R {
+  if (timeline?.content.historyTruncated !== true || r.valid !== true) return r;
+  const reason = 'the run\'s history was truncated at its bound (its leader timeline says so)';
+  // Every result type here has `valid: Validity`: unknown is one of its values.
+  return withFields(r, { valid: 'unknown' as const, unknownReason: reason, summary: `unknown: ${reason}; ${r.summary ?? 'valid'} for the recorded part only` }) as unknown as R;
+}
+
+const isAuthOp = (op: { f: string }): boolean => op.f.startsWith('auth/');
+
+/** The history without its auth requests, each op keeping its line. */
+function withoutAuthOps(h: ParsedHistory): ParsedHistory {
+  const ops: ParsedHistory['ops'] = [];
+  const lines: number[] = [];
+  h.ops.forEach((op, i) => {
+    if (isAuthOp(op)) return;
+    ops.push(op);
+    lines.push(h.lines[i] ?? i + 1);
+  });
+  return { ops, lines };
+}
+
 /** One file's verdicts: linearizability, and the watch and lease checkers' where they ran. */
 interface CheckedFile {
   result: LinearizabilityResult;
@@ -391,6 +419,7 @@ interface CheckedFile {
   watchesFile: string | undefined;
   watch?: CheckResult;
   lease?: CheckResult;
+  auth?: CheckResult;
   /** The history was not (wholly) read: its op count is unknown, not 0. */
   notRead?: true;
   /** The etcd release the verdict's known bugs are of, and by failed checker the ones its violations may be. */
@@ -414,8 +443,15 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       if (args.initialRevision !== undefined || args.initialState !== undefined) throw new BadHistory("an etcd robustness-test history, whose runs start from an empty etcd: leave out --initial-revision and --initial-state");
     }
     if (args.model === 'etcd') checkEtcdFieldTypes(history);
+    // Auth requests (detcd's auth workload) change who may do what, not the key space: the auth
+    // checker judges them with the requests they govern, the etcd model the rest, as a run does.
+    const auth = args.model === 'etcd' && history.partialAnswers !== true && history.ops.some(isAuthOp) ? (await import('../../check/auth.ts')).checkAuth(history.ops) : undefined;
+    if (auth !== undefined) history = withoutAuthOps(history);
+    // A run report's leader timeline: its history is judged as the run judged it (bounds, clocks, leaders).
+    const timeline = args.model === 'etcd' && history.partialAnswers !== true ? readRunTimeline(file) : undefined;
     const deadlineMs = args.timeoutMs === undefined ? undefined : started + args.timeoutMs;
     const budget: CheckBudget = { memory: heapBudget() };
+    if (timeline?.content.linearizableStepsMax !== undefined) budget.maxSteps = timeline.content.linearizableStepsMax;
     if (deadlineMs !== undefined) budget.deadline = () => performance.now() > deadlineMs;
     const watchesFile = watchesFileFor(file, args);
     const options: CheckHistoryOptions = {};
@@ -424,7 +460,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (history.partialAnswers === true) options.initialRevision = 1;
     if (args.autoCompaction) options.autoCompaction = true;
     // A lease lives its TTL on a real leader's clock (the lease checker's bound on a history: lease-of-history.ts).
-    options.leaseClock = { driftPpmMax: LEASE_CLOCK_DRIFT_PPM_MAX, jumpUsMax: 0 };
+    // A run's report says how wrong its clocks could be (its lease checker's bounds, which its etcd model was given too).
+    options.leaseClock = timeline === undefined ? { driftPpmMax: LEASE_CLOCK_DRIFT_PPM_MAX, jumpUsMax: 0 } : { driftPpmMax: timeline.content.lease.clockDriftPpmMax ?? LEASE_CLOCK_DRIFT_PPM_MAX, jumpUsMax: timeline.content.lease.clockJumpUsMax ?? 0 };
     if (args.initialState !== undefined) options.initialDump = await readDump(args.initialState);
     // Records that name their watch client are streams: the watch checker judges them too.
     const streams = watchesFile === undefined ? undefined : readWatches(watchesFile, typeof args.watches === 'string');
@@ -439,26 +476,29 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       const answers = (await import('../../history/etcd-robustness-watch.ts')).watchAnswers(records);
       if (answers.length > 0) options.watches = [...(options.watches ?? []), ...answers];
     }
-    const result = runHistoryCheck(pairsCheck, args.model, history, budget, options);
+    const result = truncatedRun(timeline, runHistoryCheck(pairsCheck, args.model, history, budget, options));
     const watchRecords = records ?? judgedStreams;
     // A report's own watches: judged complete up to where its run's liveness phase found them caught up, as the run judged them.
     const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
-    const watch = watchRecords === undefined ? undefined : (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? { autoCompaction: args.autoCompaction } : { autoCompaction: args.autoCompaction, caughtUpRevision: caughtUp });
+    // A run report's leader timeline says how its run judged watches (expectRevisionUnique).
+    const watchOptions = withFields({ autoCompaction: args.autoCompaction }, timeline?.content.watch ?? {});
+    const watch = watchRecords === undefined ? undefined : truncatedRun(timeline, (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? watchOptions : withFields(watchOptions, { caughtUpRevision: caughtUp })));
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
-    const timeline = leases !== undefined && leases.hasLeases(history.ops) ? readRunTimeline(file) : undefined;
     const lease = leases === undefined || !leases.hasLeases(history.ops) ? undefined
       : timeline === undefined ? leases.checkHistoryLeases(history.ops)
-      : (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file);
+      : truncatedRun(timeline, (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file));
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
     if (watch !== undefined) out.watch = watch;
     if (lease !== undefined) out.lease = lease;
+    if (auth !== undefined) out.auth = truncatedRun(timeline, auth);
     const version = args.model === 'etcd' ? (args.etcdVersion ?? reportEtcdVersion(file)) : undefined;
     if (version !== undefined) {
       const checkers: Record<string, CheckResult> = { linearizable: result };
       if (watch !== undefined) checkers['watch'] = watch;
       if (lease !== undefined) checkers['lease'] = lease;
+      if (auth !== undefined) checkers['auth'] = auth;
       out.knownBugs = { version, mayBe: checkedMayBeKnownBugs(version, checkers, watchRecords ?? [], history.ops) };
     }
     return out;
@@ -495,13 +535,13 @@ export async function check(argv: string[]): Promise<number> {
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
       continue;
     }
-    const { result, ms, watchesFile, watch, lease, notRead, knownBugs } = r;
+    const { result, ms, watchesFile, watch, lease, auth, notRead, knownBugs } = r;
     const mayBe = knownBugs !== undefined && Object.keys(knownBugs.mayBe).length > 0 ? knownBugs.mayBe : undefined;
     // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
-    const valid = mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true);
+    const valid = mergeValidity(mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true), auth?.valid ?? true);
     overall = mergeValidity(overall, valid);
     if (args.json) {
-      const extra = watch === undefined && lease === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }) };
+      const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }), ...(auth === undefined ? {} : { auth: { valid: auth.valid, summary: auth.summary } }) };
       const bugs = mayBe === undefined ? {} : { etcdVersion: knownBugs?.version, mayBeKnownBug: mayBe };
       console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs }));
     } else {
@@ -510,7 +550,7 @@ export async function check(argv: string[]): Promise<number> {
       const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
-      if (watch !== undefined || lease !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}`);
+      if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
       for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
       // A history's values, keys and file names come from anywhere: a newline or a terminal escape

@@ -9,6 +9,7 @@ import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { detcdBuild } from './detcd-build.ts';
+import { LEADER_TIMELINE_FILE, leaderTimelineLines } from '../../history/leader-timeline-file.ts';
 
 export interface ExecuteOptions {
   scenario: Scenario;
@@ -61,6 +62,7 @@ export async function executeRun(o: ExecuteOptions): Promise<Executed> {
       'scenario.json': `${JSON.stringify(o.scenario, null, 2)}\n`,
       'checkpoints.json': `${JSON.stringify(output.checkpoints)}\n`,
       ...(output.lockHistory === undefined ? {} : { 'lock-history.jsonl': output.lockHistory.map((op) => JSON.stringify(op)).join('\n') + '\n' }),
+      ...(output.leaderTimeline === undefined ? {} : { [LEADER_TIMELINE_FILE]: `${leaderTimelineLines(output.leaderTimeline).join('\n')}\n` }),
     },
   });
   return { output, dir };

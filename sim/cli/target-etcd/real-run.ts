@@ -17,8 +17,9 @@ import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
 import { convergence, defaultCheckers } from '../../run/checks.ts';
 import { startClients } from '../../run/clients.ts';
-import { historyCheckers, leaseCheckOptions } from '../../run/history-checkers.ts';
+import { historyCheckers, type HistoryContext } from '../../run/history-checkers.ts';
 import type { LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
+import { leaderTimelineOf } from '../../run/leader-timeline-of.ts';
 import { opCounts } from '../../run/results-build.ts';
 import type { Results } from '../../run/results.ts';
 import type { RunOutput } from '../../run/run.ts';
@@ -299,29 +300,17 @@ async function drive(
   clock.stop();
   if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const checkers = judge(scenario, history, lockHistory, liveness, cluster);
+  const { checkers, ctx } = judge(scenario, history, lockHistory, liveness, cluster);
   const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable, pastUs);
-  const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir, leaderTimeline: leaderTimelineOf(scenario, cluster) };
+  const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir, leaderTimeline: leaderTimelineOf(cluster.memberIds(), ctx, history.ops, { samples: cluster.poller.samples, stopped: cluster.stopped, samplesTruncated: cluster.poller.samplesTruncated }) };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
   return out;
 }
 
-/** The run's leader timeline and the lease checker's other options, as judge() gave them. */
-function leaderTimelineOf(scenario: Scenario, cluster: RealCluster): LeaderTimelineFile {
-  // The options judge() gave the lease checker (a real run's have no function but the renewal proof, rebuilt from the samples).
-  const { renewalProof: _proof, ...lease } = leaseCheckOptions({ scenario, leaderChangesUs: leaderChangesOf(cluster) });
-  return {
-    members: cluster.memberIds(),
-    samples: cluster.poller.samples,
-    stopped: cluster.stopped,
-    samplesTruncated: cluster.poller.samplesTruncated,
-    lease,
-  };
-}
-
 const leaderChangesOf = (cluster: RealCluster): number[] => cluster.poller.leaders.map((l) => l.startUs);
 
-function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster): Record<string, CheckResult> {
+/** The run's checkers, and the context its history checkers judged with (the report keeps it: leader-timeline-of.ts). */
+function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster): { checkers: Record<string, CheckResult>; ctx: HistoryContext } {
   // The Raft invariants watch every member's internal state on every event: a real process does
   // not show it, so that checker does not run here (results.json says so under `target`).
   const names = new Set(scenario.checkers ?? defaultCheckers(scenario));
@@ -336,8 +325,9 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
   const leaderChangesUs = leaderChangesOf(cluster);
   const caughtUp = watchesCaughtUpRevision(liveness);
-  Object.assign(out, historyCheckers(names, history.ops, history.watches, { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) }));
-  return out;
+  const ctx: HistoryContext = { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) };
+  Object.assign(out, historyCheckers(names, history.ops, history.watches, ctx));
+  return { checkers: out, ctx };
 }
 
 function buildRealResults(
