@@ -1,7 +1,7 @@
 // What etcd 3.4 checks a KV request against when authentication is on (etcdserver/apply_auth.go,
 // auth/store.go), and whether a set of key permissions covers it — the auth checker's own
 // reading of etcd, apart from the product's (src/auth/): a mistake there must not hide here.
-// - range: read on [key, range_end); put: write on the key (read too with prev_kv; with a lease,
+// - range, and a watch's create (isWatchPermitted): read on [key, range_end); put: write on the key (read too with prev_kv; with a lease,
 //   write on the lease's keys, which a history does not show); delete: write on its range (read
 //   too with prev_kv); txn: read on every compared range, then each op of BOTH branches (a range
 //   read, a put write, a delete write and with prev_kv read); 3.4 does not look inside a nested txn.
@@ -42,6 +42,7 @@ export function needsOf(f: string, request: unknown): Needs | undefined {
 function needsOfRequest(f: string, r: Req): Needs | undefined {
   switch (f) {
     case 'kv/range':
+    case 'watch/create':
       return { needs: [{ write: false, key: key(r), rangeEnd: end(r) }], partial: false };
     case 'kv/put': {
       const needs: Need[] = [{ write: true, key: key(r), rangeEnd: '' }];

@@ -15,6 +15,8 @@
 //    authentication certainly off), refused "authentication failed" with the password the user
 //    certainly had while authentication was certainly on, or refused "authentication is not
 //    enabled" while it certainly was.
+// Rules 1 and 2 judge a watch's create (f "watch/create", answered created or canceled) as a
+// range read, as of the serving member's auth store, which holds at least the process's login.
 // 5. a linearizable request answered ok with a token its user's password change, delete or an
 //    AuthDisable had invalidated before it was sent, authentication certainly on (auth-stale-token.ts).
 // What it cannot decide it does not judge; with nothing judged the verdict is unknown.
@@ -30,6 +32,7 @@ import { findStaleTokens } from './auth-stale-token.ts';
 import { count as countNoun } from '../text/count.ts';
 
 const DENIED = 'permission denied';
+const WATCH_CREATE = 'watch/create';
 /** Errors with which authentication refused a request before it applied. */
 const REFUSED_BY_AUTH = [DENIED, 'revision of auth store is old', 'user name is empty', 'invalid auth token'];
 const VIOLATIONS_KEPT_MAX = 10;
@@ -127,7 +130,16 @@ export function checkAuth(history: readonly Op[]): CheckResult {
   const judged = { ok: 0, denied: 0, authenticate: 0 };
   const refusedValues = new Map<string, OpPair>();
   const shown = new Set<string>();
+  // A watch's create is checked by the member serving the stream against its own auth store,
+  // which may lag but holds the process's login (etcd waits for the token's raft index): as of
+  // some moment after that login was called.
+  const lastLogin = new Map<number | string, OpPair>();
+  const watchFrom = (p: OpPair): number => {
+    const login = lastLogin.get(p.invoke.process);
+    return login?.completion?.type === 'ok' ? login.call : 0;
+  };
   for (const p of pairs) {
+    if (p.invoke.f === 'auth/authenticate') lastLogin.set(p.invoke.process, p);
     const c = p.completion;
     if (c === undefined || c.type === 'info') continue;
     if (c.type === 'ok') shownValues(c.value, shown);
@@ -151,7 +163,7 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     if (needs === undefined) continue;
     // A serializable read runs on a member that may lag: its auth store may be any earlier one.
     const serializable = f === 'kv/range' && (p.invoke.value as Req | null)?.['serializable'] === true;
-    const w = facts.window(serializable ? 0 : p.call, p.return);
+    const w = facts.window(serializable ? 0 : f === WATCH_CREATE ? watchFrom(p) : p.call, p.return);
     if (c.type === 'ok') {
       judged.ok++;
       const missing = needs.needs.find((n) => !allowed(w, roles, user, n, true));

@@ -11,6 +11,10 @@ import { isMemberToClient } from '../../src/server/client-protocol.ts';
 import type { ClientNet, TransportFailure } from './client-net.ts';
 import { isTransportFailure } from './client-net.ts';
 import type { HistoryLog } from './history-log.ts';
+import { watchOnce } from './watch-once.ts';
+
+/** A request on this path opens a watch: its create is answered once (watch-once.ts). */
+export const WATCH_PATH = '/v3/watch';
 import { opName, outcomeUnknown, retryableError, safeToRetry } from './request-kinds.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
@@ -113,6 +117,7 @@ export class EtcdClient {
 
   /** Sends one request as history process `process`; `done` runs exactly once. */
   call(request: EtcdRequest, process: number | string, done: (r: CallResult) => void): void {
+    if (request.path === WATCH_PATH) return watchOnce(this, request, process, this.requestTimeoutUs, done);
     const f = opName(request.path);
     this.options.history?.invoke(process, f, request.body);
     if (this.calls.size >= this.outstandingMax) {

@@ -69,7 +69,8 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   // Every checker reads one copy in fixed shapes (sim/check/fixed-shape.ts): a cold worker then
   // compiles each checker once instead of again at every new shape of op, request or array.
   const all = fixedShapeOps(recorded);
-  // Auth requests change who may do what, not the key space: the etcd model judges the rest (auth.ts judges them).
+  // Auth requests change who may do what, not the key space, and a watch's create (the auth
+  // workload's) reads nothing: the etcd model judges the rest (auth.ts judges them).
   const history = all.some(isAuthOp) ? all.filter((op) => !isAuthOp(op)) : all;
   if (names.has('auth')) out['auth'] = checkAuth(all);
   if (names.has('linearizable')) {
@@ -97,7 +98,7 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }
 
-const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/');
+const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/') || op.f === 'watch/create';
 
 /** The linearizability search's step bound for a history of `ops` ops (auth requests left out). */
 export function linearizabilityStepsMax(ctx: HistoryContext, ops: number): number {

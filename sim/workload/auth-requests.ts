@@ -28,6 +28,13 @@ export function roleRevokePermission(role: string, key: string, rangeEnd: string
   return req('/v3/auth/role/revoke', body);
 }
 
+/** A watch on `key` alone, on [key, rangeEnd), or from key on ("\0"): its create is answered once (sim/etcd/watch-once.ts). */
+export function watchCreate(key: string, rangeEnd: string): EtcdRequest {
+  const body: Record<string, unknown> = { key: b64(key) };
+  if (rangeEnd !== '') body['range_end'] = b64(rangeEnd);
+  return req('/v3/watch', body);
+}
+
 /** The same request, sent with an auth token (gRPC metadata `token`). */
 export function withToken(r: EtcdRequest, token: string | undefined): EtcdRequest {
   if (token === undefined) return r;

@@ -4,7 +4,9 @@
 // passwords, and turns authentication off and on again, while it also reads as root. Every
 // other worker acts as one user (alice, bob, carol by worker) and reads, writes, deletes and
 // runs txns on the workload's keys with its token: ranges whose begin lies before a permission's,
-// txns whose compare, success and failure branches touch different keys. A worker logs in again
+// txns whose compare, success and failure branches touch different keys, and watches (one request
+// in eight, from a stream of its own: etcd checks read permission on a watch's whole range when it
+// is created; sim/etcd/watch-once.ts records the create's answer). A worker logs in again
 // under each new process (Jepsen's process changes after an unknown outcome) and whenever its
 // token stops working, so each process of the history authenticates as one user and the auth
 // checker (sim/check/auth.ts) knows who sent what from the history alone.
@@ -18,7 +20,7 @@ import { uniqueValue } from './workload.ts';
 import { AUTH_ROLES, AUTH_USERS, INITIAL_ROLES, PERM_TYPES, ROOT_PASSWORD, ROOT_ROLE, ROOT_USER, initialPassword, permissionSlots } from './auth-catalogue.ts';
 import type { PermissionSlot } from './auth-catalogue.ts';
 import {
-  authDisable, authEnable, authenticate, roleAdd, roleGrantPermission, roleRevokePermission, userAdd, userChangePassword, userGrantRole, userRevokeRole, withToken,
+  authDisable, authEnable, authenticate, roleAdd, roleGrantPermission, roleRevokePermission, userAdd, userChangePassword, userGrantRole, userRevokeRole, watchCreate, withToken,
 } from './auth-requests.ts';
 import type { Prng } from '../world/prng.ts';
 
@@ -47,6 +49,8 @@ export class AuthWorkload implements Workload {
   /** What the admin last learned: authentication on (a disable timed out: assume off, enable again). */
   private enabled = false;
   private passwordChanges = 0;
+  /** Whether and what a user watches: a stream of its own, so that the other draws stay as they were. */
+  private readonly watchPrng: Prng;
 
   constructor(private readonly env: WorkloadEnv) {
     const keys = Math.max(2, env.scenario.workload.keys);
@@ -54,6 +58,7 @@ export class AuthWorkload implements Workload {
     this.slots = permissionSlots(keys);
     for (const u of AUTH_USERS) this.passwords.set(u, [initialPassword(u)]);
     this.passwords.set(ROOT_USER, [ROOT_PASSWORD]);
+    this.watchPrng = env.prng.fork('auth-watch');
   }
 
   generator(): Gen {
@@ -74,7 +79,8 @@ export class AuthWorkload implements Workload {
   private asUser(op: Dispatched, user: string, call: ClientCall, done: (outcome: Outcome) => void, request: (token: string | undefined) => EtcdRequest, after?: (r: CallResult) => void): void {
     const send = (s: Session): void => {
       call(request(s.token), op.process, (r) => {
-        if (r.type === 'fail' && LOGIN_AGAIN.includes(r.error ?? '')) this.sessions.delete(op.process);
+        // A watch's cancel reason carries the error after the gRPC code ("... desc = etcdserver: invalid auth token").
+        if (r.type === 'fail' && LOGIN_AGAIN.some((e) => (r.error ?? '').endsWith(e))) this.sessions.delete(op.process);
         after?.(r);
         done(r.type);
       });
@@ -129,6 +135,7 @@ export class AuthWorkload implements Workload {
     const p = this.prng;
     const key = (op.value as { key: string }).key;
     const value = uniqueValue(op);
+    if (this.watchPrng.chance(1, 8)) return withToken(this.userWatch(key), token);
     let r: EtcdRequest;
     switch (p.int(10)) {
       case 0:
@@ -161,6 +168,26 @@ export class AuthWorkload implements Workload {
         r = this.userTxn(key, value);
     }
     return withToken(r, token);
+  }
+
+  /**
+   * A watch as the user (etcd checks read permission on its whole range when it is created): the
+   * key alone, up to another key, from the key on, or every key of the workload.
+   */
+  private userWatch(key: string): EtcdRequest {
+    const w = this.watchPrng;
+    switch (w.int(4)) {
+      case 0:
+        return watchCreate(key, '');
+      case 1: {
+        const other = this.keyNames[w.int(this.keyNames.length)] as string;
+        return other > key ? watchCreate(key, other) : watchCreate(key, `${key}\0`);
+      }
+      case 2:
+        return watchCreate(key, '\0');
+      default:
+        return watchCreate('key', prefixEnd('key'));
+    }
   }
 
   /** A compare on one key, a success op on another, a failure op on a third (each a put, a get or a delete). */

@@ -33,7 +33,11 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // build, and etcd 3.4 checkpoints leases every 5 minutes at most (no flag sets the interval):
   // the run keeps etcd's. The network's latency and the disks' fsyncs are the machine's own.
   const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD, watchStreamBuffer: WATCH_STREAM_BUFFER_ETCD, leaseCheckpointing: false, leaseCheckpointIntervalMs: LEASE_CHECKPOINT_INTERVAL_MS_ETCD });
-  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }) });
+  // The real target runs no auth workload (its liveness probes do not log in): the seed's etcd traffic instead.
+  const auth = s.workload.kind !== input.workload.kind;
+  const workload = auth ? withFields(s.workload, { kind: input.workload.kind }) : s.workload;
+  const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers }) : s.clients;
+  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
   if (kept.length === 0) {
@@ -50,6 +54,7 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (s.nemesis.tornKills) leftOut.push('nemesis.tornKills');
   if (s.cluster.etcd.watchBatchMaxRevs !== WATCH_BATCH_MAX_REVS_ETCD) leftOut.push(`cluster.etcd.watchBatchMaxRevs ${s.cluster.etcd.watchBatchMaxRevs}`);
   if (s.cluster.etcd.watchStreamBuffer !== WATCH_STREAM_BUFFER_ETCD) leftOut.push(`cluster.etcd.watchStreamBuffer ${s.cluster.etcd.watchStreamBuffer}`);
+  if (auth) leftOut.push(`workload.kind ${s.workload.kind}`);
   if (s.cluster.etcd.leaseCheckpointing) leftOut.push(`cluster.etcd.leaseCheckpointing every ${s.cluster.etcd.leaseCheckpointIntervalMs} ms`);
   if (s.network.snapshotDelayUsMax > 0) leftOut.push(`network.snapshotDelayUsMax ${s.network.snapshotDelayUsMax}`);
   if (s.network.snapshotDuplicatePercent > 0) leftOut.push(`network.snapshotDuplicatePercent ${s.network.snapshotDuplicatePercent}`);

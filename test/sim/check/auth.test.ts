@@ -111,9 +111,26 @@ describe('auth checker: violations', () => {
     const d = setUp().op(ROOT, 'auth/disable', {}).op(ROOT, 'auth/enable', {}).op(ALICE, 'kv/range', range('key1'), 'ok', { header: { revision: '1' } });
     expect(checkAuth(d.ops).summary).toMatch(/stale-token/);
   });
+  it("fails a watch created on a range beyond the user's permissions since its login", () => {
+    const h = setUp().op(ALICE, 'watch/create', range('key1', 'key9'), 'ok', { header: { revision: '1' }, created: true });
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/not-enforced/);
+  });
 });
 
 describe('auth checker: what it must not convict', () => {
+  it('passes watches inside the permissions, refusals outside them, and a watch created while a revoke applied after the login', () => {
+    const denied = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
+    const h = setUp()
+      .op(ALICE, 'watch/create', range('key1', 'key3'), 'ok', { header: { revision: '1' }, created: true })
+      .op(ALICE, 'watch/create', range('key1', 'key9'), 'fail', { created: true, canceled: true, cancel_reason: denied }, denied)
+      .op(ROOT, 'auth/user/revoke', { name: 'alice', role: 'ra' })
+      // The member serving the stream may not have applied the revoke yet.
+      .op(ALICE, 'watch/create', range('key2'), 'ok', { header: { revision: '1' }, created: true });
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
   it('passes a stale token refused, a new login after the change, a change still applying, a serializable read and auth turned off', () => {
     const h = setUp()
       .op(ROOT, 'auth/user/changepw', { name: 'alice', password: 'a1' })

@@ -75,6 +75,22 @@ describe('nemesis schedule', () => {
     expect(checkpointing).toBeGreaterThan(10);
   });
 
+  it('an eighth of swarm runs send the auth workload, without the harness watchers (which do not log in)', () => {
+    // Before: no swarm run sent auth requests; holdout 13's auth mutants met the one auth scenario only.
+    const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
+    const auth: number[] = [];
+    for (let seed = 1; seed <= 80; seed++) {
+      const d = drawSwarm(swarm, new Prng(seed));
+      if (d.scenario.workload.kind !== 'auth') continue;
+      auth.push(seed);
+      expect(d.scenario.clients.watchers, `seed ${seed}`).toBe(false);
+      expect(d.options['workloadKind']).toBe('auth');
+      expect(d.scenario.workload.durationMs, `seed ${seed}`).toBeGreaterThanOrEqual(6000);
+    }
+    expect(auth.length).toBeGreaterThan(4);
+    expect(auth.length).toBeLessThan(20);
+  });
+
   it('swarm grants leases short enough to expire within the run in some seeds, and makes every kill of some seeds tear', () => {
     // Before: every swarm lease lived 7,200 s and only the torn-writes package's kills tore a
     // record (coverage of 300 seeds: lease-expired and torn-write-recovered never reached).
