@@ -398,7 +398,8 @@ function truncatedRun<R extends CheckResult>(timeline: { content: LeaderTimeline
   return withFields(r, { valid: 'unknown' as const, unknownReason: reason, summary: `unknown: ${reason}; ${r.summary ?? 'valid'} for the recorded part only` }) as unknown as R;
 }
 
-const isAuthOp = (op: { f: string }): boolean => op.f.startsWith('auth/');
+/** The ops the auth checker judges and the etcd model leaves out, as a run's (sim/run/history-checkers.ts isAuthOp). */
+const isAuthOp = (op: { f: string }): boolean => op.f.startsWith('auth/') || op.f === 'watch/create';
 
 /** The history without its auth requests, each op keeping its line. */
 function withoutAuthOps(h: ParsedHistory): ParsedHistory {
