@@ -4,6 +4,7 @@
 // use it, and it is exported for histories from anywhere (package export "./check").
 import type { CheckResult, Validity } from './verdict.ts';
 import { count } from '../text/count.ts';
+import { compactionText } from '../text/compaction.ts';
 
 /** One member's answer. `up: false` (or no answer at all) means it cannot have converged. */
 export interface MemberStatus {
@@ -47,9 +48,4 @@ export function checkConvergence(members: readonly MemberStatus[]): ConvergenceR
   if (down.length > 0) why.push(`members down: ${down.join(', ')}`);
   for (const d of disagreements) why.push(`${d.field} differs (${Object.entries(d.values).map(([n, v]) => `${n}=${v}`).join(', ')})`);
   return { valid: false, members: [...members], down, disagreements, summary: `members disagree: ${why.join('; ')}` };
-}
-
-/** A store that was never compacted reports compact revision -1: said in words, since "compact -1" reads as a bug. */
-function compactionText(compactRevision: number): string {
-  return compactRevision < 0 ? 'no compaction' : `compacted at ${compactRevision}`;
 }

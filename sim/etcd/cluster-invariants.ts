@@ -56,6 +56,10 @@
 //   only unsynced writes; recovery that loses more (a torn record left in the WAL so that the
 //   next restart stops reading there, the first hard-state record read instead of the last, an
 //   acknowledged snapshot never fsynced) lets a member forget a vote or an entry it acknowledged.
+// - campaign-conf-applied: a member campaigns (becomes pre-candidate or candidate) only when every
+//   conf change its log holds as committed is applied (etcd-raft's hup refuses otherwise): it
+//   would count votes under the configuration it still holds, not the one already committed.
+//   Read at the end of the event the campaign happened in (its election clock then reads 0).
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
@@ -70,7 +74,7 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -351,6 +355,7 @@ export class ClusterInvariants {
       this.checkTerm(name, host, seen);
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
+      this.checkCampaignConfApplied(host);
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
       if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);
@@ -515,6 +520,22 @@ export class ClusterInvariants {
       if (from === name || (!network.isCut(from, name) && !network.isClogged(from, name))) heard++;
     }
     return heard * 2 > voters.length;
+  }
+
+  /** campaign-conf-applied (see the file comment). */
+  private checkCampaignConfApplied(host: MemberHost): void {
+    const raft = host.recovered.raft.node.raft;
+    if ((raft.state !== 'candidate' && raft.state !== 'pre-candidate') || raft.electionElapsed !== 0) return;
+    const log = raft.raftLog;
+    if (log.applied >= log.committed) return;
+    const ents = log.slice(log.applied + 1, log.committed + 1, Number.MAX_SAFE_INTEGER);
+    if (typeof ents === 'string') return;
+    for (let i = 0; i < ents.length; i++) {
+      const e = ents[i]!;
+      if (e.type !== 'conf-change') continue;
+      this.fail('campaign-conf-applied', host.id, `campaigned (${raft.state} in term ${raft.term}) with the conf change at index ${e.index} committed but not applied (applied ${log.applied}, committed ${log.committed})`);
+      return;
+    }
   }
 
   private fail(invariant: ClusterInvariantName, member: string, detail: string): void {

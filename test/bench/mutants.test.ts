@@ -118,6 +118,10 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // A txn put reading the key as before the txn (holdout 13): reached once the wide API sends a
   // from-key delete and a put inside its range in one txn (4 of kv-api-wide 1..4).
   { name: 'put-reads-index-before-txn', scenario: 'kv-api-wide', seed: 1, checker: 'linearizable' },
+  // A campaign with a committed conf change unapplied (holdout 13): followers that learn of the
+  // commit while their fsync is slower than an election timeout, the leader gone; invariant
+  // campaign-conf-applied (3 of conf-change-slow-apply 1..8).
+  { name: 'campaign-with-unapplied-conf-change', scenario: 'conf-change-slow-apply', seed: 2, checker: 'raft' },
   // Holdout 13 (bugs, sixteenth session): an applied checkpoint that schedules no next one, by the
   // invariant lease-checkpoint-cadence (4 of seeds 1..4); a role revoke that keeps the auth
   // revision, by auth-revision-rises (4 of 4); a password change that keeps the user's tokens, by

@@ -9,6 +9,12 @@ import { cli } from './capture-cli.ts';
 import { listEntry, wrapHanging } from '../../sim/cli/harness/wrap.ts';
 import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
 import { sweepTable } from '../../sim/cli/harness/table.ts';
+import { failureLines } from '../../sim/cli/harness/sweep-summary-table.ts';
+import { summarizeRun } from '../../sim/report/run-summary.ts';
+import type { Results } from '../../sim/run/results.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratchDir } from '../scratch-dir.ts';
 
 const width = (l: string): number => [...l].length;
 
@@ -69,6 +75,30 @@ describe('lists wrap between words on a terminal', () => {
       if (command === 'bugs') for (const b of PLANTED_BUGS) expect(r.out.join('\n').replace(/\n\s+/g, ' ')).toContain(`${b.description} (${b.reference})`);
     }
   });
+});
+
+describe("a failure's words on a terminal", () => {
+  const own = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stdout, 'columns') };
+  afterEach(() => {
+    for (const [name, d] of Object.entries(own)) {
+      if (d === undefined) delete (process.stdout as unknown as Record<string, unknown>)[name];
+      else Object.defineProperty(process.stdout, name, d);
+    }
+  });
+
+  it("detcd run's error line and the sweep's failure lines wrap between words at 80 columns; the replay command stays whole", async () => {
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
+    Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true, writable: true });
+    const out = scratchDir('detcd-eighty-');
+    const run = await cli(['run', '--scenario', 'kill-leader', '--seed', '1', '--bug', 'read-without-readindex', '--out', join(out, 'run')]);
+    expect(run.code).toBe(1);
+    const runLines = run.out.join('\n').split('\n');
+    expect(runLines.filter((l) => width(l) > 80)).toEqual([]);
+    expect(runLines).toContain('replay: detcd run --scenario kill-leader --seed 1 --bug read-without-readindex');
+    const lines = failureLines([summarizeRun(JSON.parse(readFileSync(join(out, 'run', 'results.json'), 'utf8')) as Results)], out).join('\n').split('\n');
+    expect(lines.filter((l) => width(l) > 80)).toEqual([]);
+    expect(lines).toContain('  replay: detcd run --scenario kill-leader --seed 1 --bug read-without-readindex');
+  }, 60_000);
 });
 
 describe('the sweep table', () => {

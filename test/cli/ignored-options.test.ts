@@ -48,6 +48,12 @@ describe('number options read decimal digits only', () => {
     }
   });
 
+  it('check --timeout-ms and --initial-revision past 2^53 - 1 say the bound', async () => {
+    for (const option of ['--timeout-ms', '--initial-revision']) {
+      await refused(['check', '--model', 'etcd', option, '9223372036854775807', history], new RegExp(`^detcd check: ${option} must be a whole number ≥ 1 and at most 9007199254740991 \\(2\\^53 - 1, the largest read exactly\\), got '9223372036854775807'$`));
+    }
+  });
+
   it('check names --model and --format in their refusals', async () => {
     await refused(['check', '--model', 'abc', history], /detcd check: --model: unknown model 'abc'/);
     await refused(['check', '--model', 'register', '--format', '0x10', history], /detcd check: --format: unknown format '0x10'/);

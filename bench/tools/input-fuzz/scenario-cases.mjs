@@ -132,6 +132,9 @@ export function scenarioCases(fx, mutations, pick, random, outFor, inputPath) {
   });
   const tinyText = readFileSync(fx.tiny, 'utf8');
   textMutations(tinyText, random).forEach(([name, bytes], i) => asCase(`tiny scenario, ${name}`, bytes, name === 'CRLF line ends' || name === 'a UTF-8 BOM first' ? undefined : true, i));
+  // A field given twice (JSON keeps the last value without a word): refused naming the field, at the top and nested.
+  asCase('tiny scenario, name given twice', tinyText.replace('{', '{"name": "other",'), true, 0, { mustMatch: /: name: given twice/ });
+  asCase('tiny scenario, workload.durationMs given twice', tinyText.replace('"workload": {', '"workload": {"durationMs": 60000,'), true, 1, { mustMatch: /: workload\.durationMs: given twice/ });
   for (const [kind, path] of Object.entries(fx.kinds)) {
     for (const how of ['run', 'sweep', 'serve']) {
       const out = outFor();

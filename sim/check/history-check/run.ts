@@ -15,6 +15,12 @@ import { packedNumbers } from '../packed-map.ts';
 export function runHistoryCheck(check: PairsCheck, model: string, history: ParsedHistory, budget: CheckBudget, options: CheckHistoryOptions): LinearizabilityResult {
   const pairs = pairOps(history);
   if (pairs.length === 0) return { valid: 'unknown', model, ops: 0, steps: 0, partitions: [], unknownReason: 'no operations', summary: 'unknown: no operations' };
+  // Nothing answered is nothing judged: ops never answered (or timed out) may each have taken
+  // effect or not, at any time after their call, so any store would be linearizable with them.
+  if (!pairs.some((p) => p.completion !== undefined && p.completion.type !== 'info')) {
+    const unknownReason = `nothing to check: none of the ${pairs.length} op(s) was answered`;
+    return { valid: 'unknown', model, ops: pairs.length, steps: 0, partitions: [], unknownReason, summary: `unknown: ${unknownReason}` };
+  }
   const result = check(pairs, () => packedNumbers(history.ops, (o) => o.time), budget, options);
   const ops = pairs.length;
   return withFields(result, result.valid === true ? { ops, summary: linearizableSummary(ops, result.partitions.length, result.steps) } : { ops });

@@ -75,7 +75,9 @@ const USAGE = 'see detcd check --help';
 /** A whole number ≥ 1 written in decimal digits (not Number()'s ' 7', '0x10' or '1e3'). */
 function wholeNumber(option: string, v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`detcd check: ${option} must be a whole number ≥ 1, got '${v}'`);
+  // Digits past 2^53 - 1 are refused for what they are: "must be ≥ 1" said nothing to 9223372036854775807.
+  const tooBig = /^\d+$/.test(v) && !Number.isSafeInteger(n) ? ` and at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest read exactly)` : '';
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`detcd check: ${option} must be a whole number ≥ 1${tooBig}, got '${v}'`);
   return n;
 }
 

@@ -2,6 +2,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunSummary } from '../../report/index.ts';
 import type { SweepRow } from './table.ts';
+import { stdoutColumns, wrapHanging } from './wrap.ts';
 
 export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
   const rows = new Map<string, SweepRow>();
@@ -38,8 +39,11 @@ function whatFailed(r: RunSummary): string {
 export function failureLines(runs: readonly RunSummary[], sweepDir: string, max = 20): string[] {
   const bad = runs.filter((r) => r.valid !== true).sort(compareScenarioSeed);
   const lines: string[] = [];
+  const columns = stdoutColumns();
   for (const r of bad.slice(0, max)) {
-    lines.push(`${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`);
+    // What failed wraps between words on a terminal (one line in a pipe); the commands never wrap, to copy whole.
+    const what = `${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`;
+    lines.push(columns === undefined ? what : wrapHanging('', what, 2, columns));
     lines.push(`  replay: ${r.replay}`);
     if (r.report !== undefined) lines.push(`  report: ${fromCwd(join(sweepDir, r.report))}`);
   }

@@ -6,7 +6,7 @@ import Table from 'cli-table3';
 import type { Validity } from '../../check/verdict.ts';
 import type { Results } from '../../run/results.ts';
 import { targetDifferenceLines } from '../../report/target-differences.ts';
-import { wrapHanging } from './wrap.ts';
+import { stdoutColumns, wrapHanging } from './wrap.ts';
 
 /** The narrowest a table is drawn, however narrow the terminal. */
 const TABLE_COLUMNS_MIN = 60;
@@ -63,7 +63,10 @@ export function runTable(results: Results): string {
     `trace hash ${results.traceHash}`,
   ];
   lines.push(...targetDifferenceText(results));
-  if (results.error !== undefined) lines.push(chalk.red(`error: ${results.error}`));
+  // On a terminal the error wraps between words under its text (a 316-character line was cut
+  // mid-word by an 80-column terminal); in a pipe it stays one line for grep.
+  const columns = stdoutColumns();
+  if (results.error !== undefined) lines.push(chalk.red(columns === undefined ? `error: ${results.error}` : wrapHanging('error: ', results.error, 7, columns)));
   for (const [checker, ids] of Object.entries(results.mayBeKnownBug ?? {})) lines.push(chalk.yellow(`${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${results.target?.kind === 'etcd' ? results.target.version : ''} (no client can step around it, or every violation has its shape: results.json mayBeKnownBug)`));
   return lines.join('\n');
 }

@@ -43,12 +43,25 @@ function bytesAsBase64(v: unknown): unknown {
   return v;
 }
 
+/** etcd 3.4's gRPC receive limit: MaxRequestBytes (1.5 MiB) + 512 KiB of overhead. */
+export const GRPC_RECEIVE_BYTES_MAX = 2 * 1024 * 1024;
+
+/**
+ * The one request message of a unary or server-streaming call, over GRPC_RECEIVE_BYTES_MAX: not
+ * decoded; its handler answers grpc-go's ResourceExhausted (grpc-go-answers.ts). grpc-js's own
+ * limit sits higher, so that its words ("Received message larger than max") are not the answer.
+ */
+export class OversizedRequest {
+  constructor(readonly sizeBytes: number) {}
+}
+
 /** `service` (loaded with bytes as strings) with each request decoded as `buffers` (the same service, bytes as Buffers) decodes it. */
 function nativeBase64Requests(service: grpc.ServiceDefinition, buffers: grpc.ServiceDefinition): grpc.ServiceDefinition {
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, m] of Object.entries(service)) {
     const decode = buffers[name]!.requestDeserialize;
-    out[name] = { ...m, requestDeserialize: (bytes: Buffer) => bytesAsBase64(decode(bytes)) };
+    const single = !m.requestStream;
+    out[name] = { ...m, requestDeserialize: (bytes: Buffer) => (single && bytes.length > GRPC_RECEIVE_BYTES_MAX ? new OversizedRequest(bytes.length) : bytesAsBase64(decode(bytes))) };
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // One member's client endpoint: a loopback port serving etcd's gRPC API and its JSON gateway
 // (see port-sniffer.ts), both answered by that member alone through its gate.
-import { answerUnknownMethodsAsEtcd } from './unknown-method.ts';
+import { answerAsGrpcGo } from './grpc-go-answers.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +31,9 @@ export interface MemberEndpoint {
 const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 1_000,
-  'grpc.max_receive_message_length': 2 * 1024 * 1024 + 512 * 1024,
+  // Above etcd's 2 MiB: a larger single request reaches serve's handlers, which answer it in
+  // grpc-go's words (grpc-codec.ts OversizedRequest); this bounds what one message may cost.
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
 };
 
 function bindGrpc(server: grpc.Server, address: string): Promise<void> {
@@ -49,7 +51,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   grpcServer.addService(lockService(), lockHandlers(ctx));
   grpcServer.addService(electionService(), electionHandlers(ctx));
   grpcServer.addService(healthService(), healthHandlers(ctx.gate));
-  answerUnknownMethodsAsEtcd(grpcServer);
+  answerAsGrpcGo(grpcServer);
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
   const { server, sockets } = sniffingServer(http, socketPath);

@@ -32,6 +32,7 @@ import { samePutAnswer, type PutAnswer } from './put-answer.ts';
 import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
 import { sameTxnAnswer, type TxnAnswer } from './txn-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
+import { compactionText } from '../../../text/compaction.ts';
 
 export type EtcdF =
   | 'kv/put'
@@ -289,7 +290,7 @@ class EtcdModel implements Model<EtcdState, EtcdInput, EtcdOutput> {
   describeState(s: EtcdState): string {
     const kvs = [...s.kvs.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((kv) => `${JSON.stringify(kv.key)}=${JSON.stringify(decodeKey(kv.value))}@${kv.mod}(c${kv.create},v${kv.version}${kv.lease === '0' ? '' : `,lease ${kv.lease}`})`);
     const leases = [...s.leases.keys()].sort();
-    return `revision ${s.revision}, compact ${s.compactRevision}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
+    return `revision ${s.revision}, ${compactionText(s.compactRevision)}, {${kvs.join(', ')}}${leases.length > 0 ? `, leases [${leases.join(', ')}]` : ''}`;
   }
 
   expectedOutput(s: EtcdState, input: EtcdInput, output: EtcdOutput | undefined): unknown {

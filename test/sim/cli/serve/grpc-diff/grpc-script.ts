@@ -61,6 +61,8 @@ export const SCRIPT: Step[] = [
   { name: 'put with an unknown lease', call: 'KV.Put', req: put('b', 'v', { lease: '12345' }) },
   { name: 'put a value over MaxRequestBytes', call: 'KV.Put', req: put('big', TOO_LARGE) },
   { name: 'put a value over the gRPC receive limit', call: 'KV.Put', req: put('bigger', OVER_GRPC_LIMIT) },
+  { name: 'put a 5 MB value (grpc-go\'s words, whatever the size)', call: 'KV.Put', req: put('biggest', 'y'.repeat(5_000_000)) },
+  { name: 'a 3 MB range request', call: 'KV.Range', req: { key: b('r'.repeat(3_000_000)) } },
   { name: 'range after the refused puts', call: 'KV.Range', req: { key: b('\0'), range_end: b('\0'), keys_only: true } },
 
   // Range: key ranges, limits, sorting, filters, revisions.

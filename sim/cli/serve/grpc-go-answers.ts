@@ -1,5 +1,7 @@
-// A call to a method the server does not have, answered as etcd 3.4's Go gRPC server answers it
-// (grpc-go's handleStream), not with grpc-js's "The server does not implement the method /s/m":
+// What etcd 3.4's Go gRPC server answers itself, before etcd's handlers, in its words rather than
+// grpc-js's. A request message over its 2 MiB receive limit (unary or server-streaming calls):
+// RESOURCE_EXHAUSTED "grpc: received message larger than max (N vs. 2097152)". A call to a method
+// the server does not have (grpc-go's handleStream), not "The server does not implement the method /s/m":
 //   - a path with no "/" after its leading one: RESOURCE_EXHAUSTED `malformed method name: "/x"`;
 //   - a service it does not register (grpc reflection, a 3.5 service, a typo):
 //     UNIMPLEMENTED "unknown service etcdserverpb.Nope";
@@ -7,6 +9,7 @@
 //     UNIMPLEMENTED "unknown method Downgrade for service etcdserverpb.Maintenance".
 // The service is everything before the path's last "/", as grpc-go splits it.
 import * as grpc from '@grpc/grpc-js';
+import { GRPC_RECEIVE_BYTES_MAX, OversizedRequest } from './grpc-codec.ts';
 
 export interface CallStatus {
   readonly code: grpc.status;
@@ -33,17 +36,42 @@ interface HandlerLookup {
   _retrieveHandler(path: string): unknown;
 }
 
+interface Handler {
+  readonly type: 'unary' | 'serverStream' | 'clientStream' | 'bidi';
+  readonly func: (call: { request?: unknown; emit(event: 'error', status: CallStatus): boolean }, callback?: (status: CallStatus) => void) => void;
+}
+
+/** grpc-go's answer to a message over its receive limit. */
+function oversized(sizeBytes: number): CallStatus {
+  return { code: grpc.status.RESOURCE_EXHAUSTED, details: `grpc: received message larger than max (${sizeBytes} vs. ${GRPC_RECEIVE_BYTES_MAX})` };
+}
+
+/** `handler` with a request it could not take (OversizedRequest) refused before it runs. */
+function refusingOversized(handler: Handler): Handler {
+  if (handler.type !== 'unary' && handler.type !== 'serverStream') return handler;
+  return {
+    ...handler,
+    func: (call, callback) => {
+      if (!(call.request instanceof OversizedRequest)) return handler.func(call, callback);
+      const status = oversized(call.request.sizeBytes);
+      if (callback !== undefined) callback(status);
+      else call.emit('error', status);
+    },
+  };
+}
+
 /**
- * Makes `server` answer calls of unknown methods as etcd does. grpc-js has no public hook for
- * them: its handler lookup is replaced on this one instance, a miss becoming a stream handler
- * that fails at once (grpc-go answers before reading any request message).
+ * Makes `server` answer as grpc-go does where grpc-js would use its own words. grpc-js has no
+ * public hook for this: its handler lookup is replaced on this one instance — a known handler
+ * refusing an oversized request first, a miss becoming a stream handler that fails at once
+ * (grpc-go answers an unknown method before reading any request message).
  */
-export function answerUnknownMethodsAsEtcd(server: grpc.Server): void {
+export function answerAsGrpcGo(server: grpc.Server): void {
   const s = server as unknown as HandlerLookup;
   const lookup = s._retrieveHandler.bind(server);
   s._retrieveHandler = (path: string): unknown => {
-    const known = lookup(path);
-    if (known !== null && known !== undefined) return known;
+    const known = lookup(path) as Handler | null | undefined;
+    if (known !== null && known !== undefined) return refusingOversized(known);
     const status = unknownMethodStatus(path, s.handlers.keys());
     return {
       type: 'bidi',
