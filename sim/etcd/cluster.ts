@@ -34,6 +34,7 @@ import { LeaderTimeline } from './leader-timeline.ts';
 import { LeaseCheckpointLog } from './lease-checkpoint-log.ts';
 import { LeaseCheckpointCadence } from './lease-checkpoint-cadence.ts';
 import { AuthRevisionObserver } from './auth-revision.ts';
+import { HashKvAgreement } from './hashkv-agreement.ts';
 import { DEFAULT_LESSOR_CONFIG } from '../../src/lease/lessor.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
 import { convergenceOf } from './member-status.ts';
@@ -558,6 +559,13 @@ export class EtcdCluster {
     this.appliedObservers.push((e, host) => cadence.onApplied(e, host));
     this.world.onEvent(() => cadence.onEvent());
     return cadence;
+  }
+
+  /** Every 200 ms of simulated time: members at one revision hold one KV hash (hashkv-agreement.ts); a disagreement throws. */
+  observeHashKvAgreement(): HashKvAgreement {
+    const o = new HashKvAgreement(this);
+    this.world.onEvent(() => o.onEvent());
+    return o;
   }
 
   /** After every auth change a member applies: its auth revision rose (auth-revision.ts); the first violation throws. */

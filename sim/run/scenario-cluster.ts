@@ -9,6 +9,7 @@ import type { Validity } from '../check/verdict.ts';
 import type { ClusterInvariants } from '../etcd/cluster-invariants.ts';
 import type { LeaseCheckpointCadence } from '../etcd/lease-checkpoint-cadence.ts';
 import type { AuthRevisionObserver } from '../etcd/auth-revision.ts';
+import type { HashKvAgreement } from '../etcd/hashkv-agreement.ts';
 import { formatClusterViolation } from '../etcd/cluster-invariants.ts';
 import { EtcdCluster } from '../etcd/cluster.ts';
 import type { MemberSettings } from '../etcd/cluster.ts';
@@ -113,11 +114,13 @@ export interface RunObservers {
   readonly leaseCheckpointCadence: LeaseCheckpointCadence | undefined;
   /** Every auth change a member applies raises its auth revision (throws on the first that does not). */
   readonly authRevision: AuthRevisionObserver;
+  /** Members at one revision hold one KV hash, sampled during the run (throws on the first disagreement). */
+  readonly hashKv: HashKvAgreement;
 }
 
 /** Attaches the run's observers (in this order: the Raft observer runs first after every event). */
 export function observeRun(cluster: EtcdCluster): RunObservers {
-  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders(), leaseCheckpoints: cluster.observeLeaseCheckpoints(), leaseCheckpointCadence: cluster.observeLeaseCheckpointCadence(), authRevision: cluster.observeAuthRevision() };
+  return { raft: cluster.observeRaftInvariants(), cluster: cluster.observeClusterInvariants(), leaders: cluster.observeLeaders(), leaseCheckpoints: cluster.observeLeaseCheckpoints(), leaseCheckpointCadence: cluster.observeLeaseCheckpointCadence(), authRevision: cluster.observeAuthRevision(), hashKv: cluster.observeHashKvAgreement() };
 }
 
 /** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */

@@ -3,19 +3,22 @@
 // results.json there", check "a directory with no client-N/operations.json", and a robustness
 // report with one unreadable client-N directory was checked without that client's ops: INVALID,
 // with no word of the file. Root reads every file whatever its mode, so as root the commands run
-// as nobody (setpriv); the bin runs in its own process for that.
+// without the two capabilities that let it (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+// from the bounding set): still root, so the bin and its folders need no change of mode wherever CI
+// cloned them (as nobody, a clone under a 0700 temp folder could not even load the bin).
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/detcd.js');
 const ROBUSTNESS = join(import.meta.dirname, '../fixtures/check/etcd-robustness/real-etcd-3.4.23-kill-leader-3');
 const isRoot = process.getuid?.() === 0;
+const DROP_READ_OVERRIDE = ['setpriv', '--bounding-set=-dac_override,-dac_read_search'];
 const canDropRoot = isRoot && (() => {
   try {
-    execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']);
+    execFileSync(DROP_READ_OVERRIDE[0]!, [...DROP_READ_OVERRIDE.slice(1), 'true']);
     return true;
   } catch {
     return false;
@@ -23,13 +26,10 @@ const canDropRoot = isRoot && (() => {
 })();
 
 const root = scratchDir('detcd-unreadable-');
-chmodSync(root, 0o755);
-// nobody must reach the folder: through this test run's own temp folder (0700), not listing it.
-if (canDropRoot) chmodSync(dirname(root), 0o711);
 
-/** The bin as a user the file modes bind: this one, or nobody when this is root. */
+/** The bin as a user the file modes bind: this one, or root without its read override. */
 function detcd(argv: string[]): Promise<{ code: number | null; err: string[] }> {
-  const command = canDropRoot ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [process.execPath];
+  const command = canDropRoot ? [...DROP_READ_OVERRIDE, process.execPath] : [process.execPath];
   return new Promise((resolve) => {
     const child = spawn(command[0]!, [...command.slice(1), BIN, ...argv], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let err = '';
