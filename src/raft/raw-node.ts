@@ -176,13 +176,15 @@ export class RawNode {
   advance(rd: Ready): void {
     const r = this.raft;
     if (rd.hardState !== undefined) this.prevHardState = rd.hardState;
+    // etcd's appliedCursor: the last committed entry handed out, else the snapshot's index (the
+    // host applied it), so raft's applied index never stays below the log's first index.
     const n = rd.committedEntries.length;
-    if (n > 0) {
+    const newApplied = n > 0 ? (rd.committedEntries[n - 1] as Entry).index : rd.snapshot?.metadata.index ?? 0;
+    if (newApplied > 0) {
       const oldApplied = r.raftLog.applied;
-      const newApplied = (rd.committedEntries[n - 1] as Entry).index;
       invariant(newApplied > oldApplied, 'applied-increases', () => `applied ${oldApplied} -> ${newApplied}`);
       r.raftLog.appliedTo(newApplied);
-      r.reduceUncommittedSize(rd.committedEntries);
+      if (n > 0) r.reduceUncommittedSize(rd.committedEntries);
       r.onApplied(oldApplied, newApplied);
     }
     const e = rd.entries.length;

@@ -31,6 +31,23 @@ describe('snapshots', () => {
     expect(c.node(1).raw.raft.prs.progress.get(3)!.state).toBe('replicate');
   });
 
+  it('a follower that installed a snapshot has applied up to its index once the Ready is advanced (etcd appliedCursor)', () => {
+    // Before: raft's applied index stayed where it was until the next committed entries, below the
+    // log's first index: a restarted member's raft applied 95 while it held the snapshot at 202.
+    const c = new Cluster([1, 2, 3]);
+    c.campaign(1);
+    c.isolate(3);
+    for (let i = 0; i < 5; i++) c.propose(1, `v${i}`);
+    const snapIndex = compactLeader(c, 1);
+    const before = c.node(3).raw.raft.raftLog.applied;
+    c.recover();
+    c.tick(1);
+    const log3 = c.node(3).raw.raft.raftLog;
+    expect(before).toBeLessThan(snapIndex);
+    expect(log3.firstIndex()).toBe(snapIndex + 1);
+    expect(log3.applied).toBe(snapIndex);
+  });
+
   it('a follower ignores a snapshot older than its commit index (never installs an older snapshot, etcd#2808)', () => {
     const s = newStorage([1, 2]);
     s.append(entsWithTerms(1, 1, 1));
