@@ -21,6 +21,7 @@ import { withFields } from '../../src/object/with-fields.ts';
 import { packedNumbers } from '../check/packed-map.ts';
 import { fixedShapeOps } from '../check/fixed-shape.ts';
 import { checkAuth } from '../check/auth.ts';
+import { isAuthOp } from '../check/auth-ops.ts';
 
 /** Model steps the linearizability search may take per history op, and in all (seconds of search). */
 const LINEARIZABILITY_STEPS_PER_OP = 500;
@@ -97,8 +98,6 @@ export function historyCheckers(names: ReadonlySet<CheckerName>, recorded: reado
   if (names.has('lease')) out['lease'] = checkLease(history, leaseCheckOptions(ctx));
   return ctx.historyTruncated === true ? truncatedVerdicts(out, history.length) : out;
 }
-
-const isAuthOp = (op: Op): boolean => op.f.startsWith('auth/') || op.f === 'watch/create';
 
 /** The linearizability search's step bound for a history of `ops` ops (auth requests left out). */
 export function linearizabilityStepsMax(ctx: HistoryContext, ops: number): number {

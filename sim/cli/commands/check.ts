@@ -50,6 +50,7 @@ import { LEADER_TIMELINE_FILE, parseLeaderTimeline, type LeaderTimelineFile } fr
 import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
 import { reportCaughtUpRevision } from './check-report-watches.ts';
+import { isAuthOp } from '../../check/auth-ops.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -397,9 +398,6 @@ function truncatedRun<R extends CheckResult>(timeline: { content: LeaderTimeline
   // Every result type here has `valid: Validity`: unknown is one of its values.
   return withFields(r, { valid: 'unknown' as const, unknownReason: reason, summary: `unknown: ${reason}; ${r.summary ?? 'valid'} for the recorded part only` }) as unknown as R;
 }
-
-/** The ops the auth checker judges and the etcd model leaves out, as a run's (sim/run/history-checkers.ts isAuthOp). */
-const isAuthOp = (op: { f: string }): boolean => op.f.startsWith('auth/') || op.f === 'watch/create';
 
 /** The history without its auth requests, each op keeping its line. */
 function withoutAuthOps(h: ParsedHistory): ParsedHistory {
