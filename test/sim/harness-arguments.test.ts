@@ -3,6 +3,7 @@
 // (a UsageError, as runScenario's are), not a TypeError from inside ("Cannot read properties of
 // undefined (reading 'schedule')"). Found by calling every export with undefined, null, 5, "x", {}.
 import { describe, expect, it } from 'vitest';
+import { expectUsageError } from '../support/usage-error.ts';
 import { bakeScenario, checkMutex, defineScenario, drawSwarm, expandSchedule, shrinkScenario, UsageError } from '../../sim/index.ts';
 import { Prng } from '../../sim/world/prng.ts';
 
@@ -30,16 +31,7 @@ const CASES: [string, () => unknown, RegExp][] = [
 
 describe('the harness API arguments', () => {
   for (const [what, call, message] of CASES) {
-    it(`refuses ${what} in one line naming the function and the argument`, () => {
-      let thrown: unknown;
-      try {
-        call();
-      } catch (err) {
-        thrown = err;
-      }
-      expect(thrown).toBeInstanceOf(UsageError);
-      expect((thrown as Error).message).toMatch(message);
-    });
+    it(`refuses ${what} in one line naming the function and the argument`, () => expectUsageError(call, message));
   }
 
   it('still takes what they always took', () => {
