@@ -28,7 +28,7 @@ describe('fnv1aDecimal', () => {
     for (let i = 0; i < 30; i++) {
       const t = s.write();
       t.put(`k${i % 7}`, `v${i}`, i % 5 === 0 ? 7_000_000_000_000_000_001n : 0n);
-      if (i % 4 === 3) t.deleteRange(`k${(i + 2) % 7}`);
+      if (i % 4 === 3) t.deleteRange(`k${(i + 2) % 7}`, undefined);
       t.end();
     }
     s.compact(20);
