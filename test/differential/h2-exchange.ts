@@ -53,8 +53,9 @@ export function h2Exchange(endpoint: string, request: H2Request): Promise<H2Exch
     let trailers: [string, string][] | null = null;
     const body: Buffer[] = [];
     const giveUp = setTimeout(() => stream.close(), EXCHANGE_MS_MAX);
-    stream.on('response', (_h, _flags, raw: string[]) => (headers = pairs(raw)));
-    stream.on('trailers', (_t, _flags, raw: string[]) => (trailers = pairs(raw)));
+    // Node passes the raw header list third (not in its types): names and values in order.
+    stream.on('response', (_h: unknown, _flags: unknown, raw: string[]) => (headers = pairs(raw)));
+    stream.on('trailers', (_t: unknown, _flags: unknown, raw: string[]) => (trailers = pairs(raw)));
     stream.on('data', (chunk: Buffer) => body.push(chunk));
     stream.on('error', () => undefined);
     stream.on('close', () => {
