@@ -52,8 +52,8 @@ export function goGrpcMessage(message: string): string {
 }
 
 /** What grpc-js meant by a grpc-message it wrote (encodeURI's text; left as it is if not that). */
-function grpcJsDetails(value: unknown): string {
-  const text = String(value ?? '');
+function grpcJsDetails(value: OutgoingHttpHeaders[string]): string {
+  const text = Array.isArray(value) ? value.join(',') : String(value ?? '');
   try {
     return decodeURI(text);
   } catch {
@@ -65,7 +65,7 @@ function grpcJsDetails(value: unknown): string {
 const CONTEXT_ERROR_UNKNOWN_PATHS = new Set(['/etcdserverpb.Watch/Watch', '/etcdserverpb.Lease/LeaseKeepAlive']);
 
 /** grpc-js's words for a status, in etcd's: its own deadline answer is the context's error in Go. */
-function goStatus(code: number, details: string, path: string): { code: number; message: string } {
+function goStatus(code: grpc.status, details: string, path: string): { code: grpc.status; message: string } {
   if (code === grpc.status.OK) return { code, message: '' };
   if (code === grpc.status.DEADLINE_EXCEEDED && details === 'Deadline exceeded') {
     return { code: CONTEXT_ERROR_UNKNOWN_PATHS.has(path) ? grpc.status.UNKNOWN : code, message: 'context deadline exceeded' };
