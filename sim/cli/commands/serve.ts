@@ -11,6 +11,7 @@ import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
+import { oneLine } from '../../errors/one-line.ts';
 import { createServer } from 'node:net';
 
 /** Longest --duration accepted. */
@@ -73,7 +74,7 @@ export async function serve(argv: string[]): Promise<number> {
   for (const e of handle.endpoints) console.log(`  ${e.member}  ${e.url}   gRPC and JSON gateway, answered by ${e.member}`);
   const all = handle.endpoints.map((e) => e.url.replace('http://', '')).join(',');
   console.log(`try: ETCDCTL_API=3 etcdctl --endpoints=${all} put foo bar`);
-  if (file !== undefined) console.log(`faults run in real time; ${durationSeconds === undefined ? 'Ctrl-C' : `after ${durationSeconds} s (or Ctrl-C)`} heals, checks what clients saw and writes ${out}`);
+  if (file !== undefined) console.log(`faults run in real time; ${durationSeconds === undefined ? 'Ctrl-C' : `after ${durationSeconds} s (or Ctrl-C)`} heals, checks what clients saw and writes ${oneLine(out)}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -88,7 +89,7 @@ export async function serve(argv: string[]): Promise<number> {
   console.log('detcd serve: stopping: healing every fault, checking the history…');
   const { results, dir } = await finishServe(handle, out, file.ref);
   console.log(runTable(results));
-  console.log(`report: ${dir}`);
-  if (results.valid !== true) console.log(chalk.bold(`check again: ${results.replay}`));
+  console.log(`report: ${oneLine(dir)}`);
+  if (results.valid !== true) console.log(chalk.bold(`check again: ${oneLine(results.replay)}`));
   return exitCodeFor(results.valid);
 }

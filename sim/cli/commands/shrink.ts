@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import chalk from 'chalk';
 import { RUN_REPORT_FILES, writeFileReplacing } from '../../report/index.ts';
 import type { Results } from '../../run/results.ts';
-import { runScenario } from '../../run/run.ts';
+import { defaultReplay, runScenario } from '../../run/run.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
 import { EXIT_VIOLATION, UsageError } from '../errors.ts';
@@ -15,6 +15,7 @@ import { readRunDir } from '../harness/run-dir.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
 import { count } from '../../text/count.ts';
 import { decisiveCheckers } from '../../report/decisive-checkers.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
 function isScenarioJson(text: string): boolean {
@@ -62,7 +63,7 @@ export async function shrink(argv: string[]): Promise<number> {
   const baked = bakeScenario(original.scenario, original.schedule);
   const fails = (s: typeof baked): boolean => runScenario(s, seed, { bug }).results.valid === false;
   if (!fails(baked)) throw new UsageError(`detcd shrink: ${run.dir}: the run no longer fails with its schedule made explicit`);
-  console.error(`shrinking ${run.results.scenario} seed ${seed}: ${count(baked.schedule?.length ?? 0, 'fault')}, ${count(baked.clients.count, 'client')}, ${baked.workload.durationMs} ms`);
+  console.error(`shrinking ${oneLine(run.results.scenario)} seed ${seed}: ${count(baked.schedule?.length ?? 0, 'fault')}, ${count(baked.clients.count, 'client')}, ${baked.workload.durationMs} ms`);
   const result = shrinkScenario(baked, {
     fails,
     runsMax,
@@ -74,6 +75,6 @@ export async function shrink(argv: string[]): Promise<number> {
   const s = result.scenario;
   console.log(`shrunk in ${count(result.runs, 'run')}: ${count(s.schedule?.length ?? 0, 'fault')}, ${count(s.clients.count, 'client')}, ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
   for (const f of s.schedule ?? []) console.log(`  at ${f.atMs} ms for ${f.durationMs} ms: ${JSON.stringify(f.fault)}`);
-  console.log(chalk.bold(`replay: detcd run --scenario ${file} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`));
+  console.log(chalk.bold(`replay: ${defaultReplay(file, seed, bug)}`));
   return EXIT_VIOLATION;
 }
