@@ -131,6 +131,9 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   { name: 'password-change-keeps-tokens', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
   // A watch permission checked on its first key only: reached once the auth workload's users watch (4 of 4).
   { name: 'watch-perm-checks-key-only', scenario: 'auth-permissions', seed: 1, checker: 'auth' },
+  // A lease revoke dropped by a failed leader transfer, never proposed again (holdout 8): the
+  // lease's puts and keys outlive the 3 s retry (lease-failed-transfer: 7 of seeds 1..8).
+  { name: 'revoke-never-retried', scenario: 'lease-failed-transfer', seed: 1, checker: 'lease' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {
