@@ -90,6 +90,20 @@ const MALFORMED: (H2Request & { name: string })[] = [
   raw('/etcdserverpb.Maintenance/Snapshot', '0000000001 08'),
 ];
 
+const S = '/etcdserverpb.Maintenance/Snapshot';
+/** Bodies that are not exactly one gRPC message, for calls that take one (sim/cli/serve/grpc-go-request.ts). */
+const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
+  raw(R, ''), // EOF
+  raw(R, '000000'), // a cut prefix
+  raw(R, '0000000009 01'), // a cut message: unary UNKNOWN
+  raw(S, '0000000009 01'), // a stream's: INTERNAL
+  raw(S, ''),
+  raw(R, '0000000000 0000000000'), // a second message, never read
+  raw(R, '0100000000'), // compressed without an encoding
+  raw(R, '0200000000'), // no format
+  raw(S, 'ff00000000'),
+];
+
 async function differences(cases: readonly (H2Request & { name: string; racyCode?: boolean })[], endpoints: readonly [string, string]): Promise<{ differences: string; oracles: string }> {
   const found: string[] = [];
   const oracles: string[] = [];
@@ -118,5 +132,11 @@ describeWithRealEtcd('raw HTTP/2: gRPC header blocks, trailers and resets from d
     const { differences: found, oracles } = await differences(MALFORMED, endpoints());
     expect(found).toBe('');
     for (const shown of ['error unmarshalling request: proto: wrong wireType = 0 for field Key', 'illegal tag -1 (wire type 18446744073709551611)', 'proto: integer overflow', 'negative length', 'illegal wireType 6', 'failed to unmarshal the received message proto: wrong wireType = 5 for field Filters']) expect(oracles).toContain(shown);
+  }, 30_000);
+
+  test(`${NOT_ONE_MESSAGE.length} request bodies that are not one gRPC message`, async () => {
+    const { differences: found, oracles } = await differences(NOT_ONE_MESSAGE, endpoints());
+    expect(found).toBe('');
+    for (const shown of ['"grpc-message","EOF"', '"grpc-status","2"],["grpc-message","unexpected EOF"', '"grpc-status","13"],["grpc-message","unexpected EOF"', 'compressed flag set', 'payload format 255', 'key is not provided']) expect(oracles).toContain(shown);
   }, 30_000);
 });
