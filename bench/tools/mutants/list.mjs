@@ -1192,8 +1192,9 @@ export const MUTANTS = [
     name: "lessor-promoted-on-old-term-entry", class: "lease", file: "src/server/member.ts", holdout14: true,
     find: "    if (st.raftState !== 'leader' || e.term !== st.term) return;\n",
     replace: "    if (st.raftState !== 'leader') return;\n",
-    why: "a new leader promotes its lessor on applying any empty entry, also an earlier leader's, before it applied everything committed before its own term: it starts expiring leases from a state that may miss revokes and checkpoints (etcd promotes on the first entry of its own term)",
+    why: "a new leader promotes its lessor on applying any empty entry, also an earlier leader's, before it applied everything committed before its own term: it starts expiring leases from a state that may miss revokes and checkpoints",
     aimed: ["deposed-lessor", "lease-checkpoint-leader-change", "lease-expiry-partition"],
+    equivalent: "etcd 3.4.23 does this itself: applyEntryNormal promotes the lessor on every empty entry it applies while leader, with no term check (etcdserver/server.go, 'promote lessor when the local member is leader'), so it is the reference's behaviour, not a bug to catch; and the leader's own first entry promotes again, refreshing every lease from the checkpoints applied meanwhile, so the early promotion only makes the lessor primary a little sooner (a keep-alive served in between can renew a lease whose committed revoke is not applied yet, as etcd's can) (sixteenth session, raft)",
   },
   {
     name: "victim-answer-at-current-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout14: true,
