@@ -12,7 +12,7 @@ export { ScenarioSchema, NemesisPackages, WorkloadKinds, CheckerNames } from './
 export type { Scenario, ScenarioInput, NemesisPackageName, WorkloadKind, CheckerName } from './scenario/schema.ts';
 export { FaultSchema, TimedFaultSchema, describeFault } from './scenario/fault.ts';
 export type { Fault, TimedFault, Target } from './scenario/fault.ts';
-export { concat, defer, eachWorker, every, limit, mix, once, onWorkers, phases, repeat, repeatFn, sleep, stagger, timeLimit } from './workload/generator.ts';
+export { concat, defer, eachWorker, every, limit, mix, once, onWorkers, phases, repeat, repeatFn, sleep, stagger, timeLimit } from './workload/generator-arguments.ts';
 export type { Gen, GenContext, Invocation, Emitted, Step } from './workload/generator.ts';
 export { Interpreter } from './workload/interpreter.ts';
 export type { Dispatched, Executor, Outcome, Scheduler } from './workload/interpreter.ts';

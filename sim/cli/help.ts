@@ -110,7 +110,7 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                   [--format jepsen-log|jepsen-edn|jsonl|etcd-robustness]',
     '                   [--initial-revision N|--initial-state FILE]',
     '                   [--auto-compaction] [--watches FILE|--no-watches]',
-    '                   [--etcd-version V] FILE...',
+    '                   [--etcd-version V] [--out DIR] FILE...',
     '',
     'Checks each history for linearizability and prints a verdict per file (with',
     'an explanation when a file is not linearizable). An etcd robustness-test',
@@ -139,6 +139,8 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                          v3.4.23): a violation with the shape of one of its',
     "                          known bugs is named (default: a detcd report's",
     '                          results.json beside its history.jsonl)',
+    '  --out DIR               an HTML report of the (one) history: DIR/index.html',
+    '                          (timeline, counterexample, charts) and check.json',
   ],
   serve: [
     'usage: detcd serve [--port P] [--nodes N] [--seed N] [--scenario NAME|FILE]',

@@ -56,11 +56,14 @@ export function parseJepsenEdn(text: string, probe?: MemoryProbe): ParsedHistory
   } else items.push(...forms);
   const ops: Op[] = [];
   const lines: number[] = [];
+  let timed = false;
   for (const it of items) {
     const op = toOp(it.value, it.line, ops.length);
     if (op === undefined) continue;
+    timed ||= it.value instanceof Map && typeof it.value.get(K.time) === 'number';
     ops.push(op);
     lines.push(it.line);
   }
-  return { ops, lines };
+  // No op with a :time: each is placed at its position, an order and no duration.
+  return timed || ops.length === 0 ? { ops, lines } : { ops, lines, untimed: true };
 }

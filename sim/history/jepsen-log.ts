@@ -56,5 +56,6 @@ export function parseJepsenLog(text: string, probe?: MemoryProbe): ParsedHistory
     ops.push(op);
     lines.push(lineNo);
   }
-  return { ops, lines };
+  // A log line has no time: every op is placed at its position (untimed).
+  return { ops, lines, untimed: true };
 }

@@ -94,7 +94,9 @@ function opsFrom(rows: { raw: unknown; line: number }[]): ParsedHistory {
     ops.push(parseOpObject(raw, line, ops.length));
     lines.push(line);
   }
-  return { ops, lines };
+  // Times are on every op or on none (Consistency): none places each at its position.
+  const timed = rows.length === 0 || (typeof rows[0]!.raw === 'object' && rows[0]!.raw !== null && (rows[0]!.raw as Record<string, unknown>)['time'] !== undefined);
+  return timed ? { ops, lines } : { ops, lines, untimed: true };
 }
 
 /** Op objects a program holds, each checked as line `i + 1` of a file would be. */

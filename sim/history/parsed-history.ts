@@ -11,6 +11,12 @@ export interface ParsedHistory {
    * would read from those fields.
    */
   partialAnswers?: boolean;
+  /**
+   * The file gave no times (a Jepsen log; EDN without :time; JSON lines without `time`): each
+   * op's time is its position in the history, an order and no duration (a report draws no
+   * latency from it).
+   */
+  untimed?: true;
 }
 
 export type HistoryFormat = 'jepsen-log' | 'jepsen-edn' | 'jsonl' | 'etcd-robustness';

@@ -11,6 +11,7 @@ import type { TimedFault } from '../scenario/fault.ts';
 import { defineScenario } from '../scenario/parse.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { shellWord } from '../text/shell-word.ts';
 import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
 import { checkRunArguments, checkScenarioArgument } from '../run/run-arguments.ts';
 
@@ -24,8 +25,7 @@ export { UsageError } from '../errors/usage-error.ts';
  * into `detcd run --scenario -`, quoted for a POSIX shell.
  */
 export function replayCommand(scenario: Scenario, seed: number, bug?: string): string {
-  const quoted = `'${JSON.stringify(scenario).replace(/'/g, "'\\''")}'`;
-  return `echo ${quoted} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+  return `echo ${shellWord(JSON.stringify(scenario))} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
 }
 
 /** The run `fn` asked for, its arguments checked first (a bad one is a UsageError naming `fn`). */

@@ -6,8 +6,8 @@ import { escapeHtml, truncate } from './escape.ts';
 import { partitionName } from './partition-name.ts';
 import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
-import { formatUs, px } from './svg-kit.ts';
-import { opTooltip } from './timeline.ts';
+import { px } from './svg-kit.ts';
+import { microseconds, opTooltip, type TimeLabels } from './timeline.ts';
 
 /**
  * What the report expects from the linearizability checker, per partition that is not
@@ -192,7 +192,7 @@ function drawnOps(e: LinearizabilityExplanation, history: PairedHistory, stepsMa
 
 const roleColor = { prefix: '#8CD790', failed: '#F2617A', before: '#7FB2F0', concurrent: '#FFC247', other: '#D5D9E0' } as const;
 
-function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number): string {
+function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number, clock: TimeLabels): string {
   if (drawn.length === 0) return '<p class="muted">The operations named by the checker are not in the history.</p>';
   const t0 = Math.min(...drawn.map((d) => d.op.startUs));
   const processes = [...new Set(drawn.map((d) => d.op.process))].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
@@ -215,7 +215,7 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
     const regular = i % tickEvery === 0;
     const last = i === lastIndex && (lastIndex % tickEvery) * slotPx >= 70;
     if (!regular && !last) return;
-    parts.push(`<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t))}" y="${height - 8}" text-anchor="middle">+${escapeHtml(formatUs(t - t0))}</text>`);
+    parts.push(`<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="0" y2="${height - 24}"/><text class="tick" x="${px(x(t))}" y="${height - 8}" text-anchor="middle">${escapeHtml(clock.tick(t, t0))}</text>`);
   });
   processes.forEach((p, i) => parts.push(`<text class="lane" x="${labelPx - 6}" y="${i * rowPx + 19}" text-anchor="end">${escapeHtml(typeof p === 'number' ? `p${p}` : p)}</text>`));
   const points: string[] = [];
@@ -224,7 +224,7 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
     const y = (row.get(d.op.process) ?? 0) * rowPx + 4;
     const x0 = x(d.op.startUs);
     const w = Math.max(3, x(d.op.endUs) - x0);
-    const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax)}`;
+    const tip = `${roleText(e, d)}\nmodel: ${label(e, d.op, charsMax)}\n${opTooltip(d.op, charsMax, clock)}`;
     parts.push(`<rect class="cx ${d.role}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${rowPx - 8}" rx="3" fill="${roleColor[d.role]}" data-tip="${escapeHtml(tip)}"/>`);
     // Bars carry our short label; the model's own rendering (with the response) is in the tooltip.
     const text = d.role === 'prefix' ? `${d.step ?? 0}. ${opLabel(d.op.f, d.op.request, 40)}` : d.role === 'failed' ? `✗ ${opLabel(d.op.f, d.op.request, 40)}` : opLabel(d.op.f, d.op.request, 40);
@@ -295,19 +295,19 @@ function stuckText(e: LinearizabilityExplanation, failed: PairedOp | undefined):
 
 /** "the history" (one partition) or "key x". */
 
-function opWhen(op: PairedOp): string {
-  return `invoked at ${formatUs(op.startUs)}, ${op.type === 'info' ? 'outcome unknown' : `returned at ${formatUs(op.endUs)}`}`;
+function opWhen(op: PairedOp, clock: TimeLabels): string {
+  return `invoked at ${clock.at(op.startUs)}, ${op.type === 'info' ? 'outcome unknown' : `returned at ${clock.at(op.endUs)}`}`;
 }
 
-function culpritCard(e: LinearizabilityExplanation, u: UnplaceableExplained, history: PairedHistory, charsMax: number): string {
+function culpritCard(e: LinearizabilityExplanation, u: UnplaceableExplained, history: PairedHistory, charsMax: number, clock: TimeLabels): string {
   const op = history.byIndex.get(u.index);
   const name = op === undefined ? (e.labels?.[u.index] ?? `op #${u.index}`) : `${opLabel(op.f, op.request, 80)} → ${op.error ?? responseLabel(op.response, 80)}`;
-  const who = op === undefined ? `history index ${u.index}` : `process ${String(op.process)}, history index ${u.index}, ${opWhen(op)}`;
+  const who = op === undefined ? `history index ${u.index}` : `process ${String(op.process)}, history index ${u.index}, ${opWhen(op, clock)}`;
   const afterOps = u.after.map((i) => history.byIndex.get(i)).filter((o): o is PairedOp => o !== undefined);
   const shown = afterOps.slice(-3);
   const follow = afterOps.length === 0
     ? 'It cannot follow the linearizable prefix.'
-    : `It was invoked after ${shown.map((o) => `<b>${escapeHtml(opLabel(o.f, o.request, 60))}</b> (process ${escapeHtml(String(o.process))}, returned at ${escapeHtml(formatUs(o.endUs))})`).join(', ')}${afterOps.length > shown.length ? ` and ${afterOps.length - shown.length} more` : ''} completed, so it must follow ${afterOps.length === 1 ? 'it' : 'them'}.`;
+    : `It was invoked after ${shown.map((o) => `<b>${escapeHtml(opLabel(o.f, o.request, 60))}</b> (process ${escapeHtml(String(o.process))}, returned at ${escapeHtml(clock.at(o.endUs))})`).join(', ')}${afterOps.length > shown.length ? ` and ${afterOps.length - shown.length} more` : ''} completed, so it must follow ${afterOps.length === 1 ? 'it' : 'them'}.`;
   const rows = u.differences.map((d) => `<tr><td class="mono">${escapeHtml(d.path === '' ? '(answer)' : d.path)}</td><td class="mono">${escapeHtml(truncate(d.expected, charsMax))}</td><td class="mono bad">${escapeHtml(truncate(d.returned, charsMax))}</td></tr>`);
   const table = rows.length === 0 ? '' : `<table class="data why"><thead><tr><th>field</th><th>the model expected</th><th>the op returned</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const full = u.expected === undefined && u.returned === undefined ? '' : `<details><summary>whole answers</summary><p>expected <code class="state">${escapeHtml(compactJson(u.expected, 2000))}</code></p><p>returned <code class="state">${escapeHtml(compactJson(u.returned, 2000))}</code></p></details>`;
@@ -315,14 +315,15 @@ function culpritCard(e: LinearizabilityExplanation, u: UnplaceableExplained, his
 <p>${follow} There the model is in state <code class="state">${escapeHtml(truncate(u.stateBefore, 600))}</code></p>${table}${full}</div>`;
 }
 
-function contradictionCard(c: { index: number; op: string; reason: string }, history: PairedHistory): string {
+function contradictionCard(c: { index: number; op: string; reason: string }, history: PairedHistory, clock: TimeLabels): string {
   const op = history.byIndex.get(c.index);
-  const who = op === undefined ? `history index ${c.index}` : `process ${String(op.process)}, history index ${c.index}, ${opWhen(op)}`;
+  const who = op === undefined ? `history index ${c.index}` : `process ${String(op.process)}, history index ${c.index}, ${opWhen(op, clock)}`;
   return `<div class="culprit"><p class="reason"><b class="bad">✗ ${escapeHtml(c.op)}</b> cannot be placed <span class="muted">(${escapeHtml(who)})</span></p>
 <p>${escapeHtml(c.reason)}. No order of the other operations, whatever those of unknown outcome did, can explain this answer.</p></div>`;
 }
 
-export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }): string {
+/** `clock`: how the history's times read (positions, for a history that gave none). */
+export function counterexampleSection(explanations: readonly LinearizabilityExplanation[], history: PairedHistory, limits: { counterexampleStepsMax: number; partitionsMax: number; tooltipCharsMax: number }, clock: TimeLabels = microseconds): string {
   if (explanations.length === 0) return '';
   const cards = explanations.slice(0, limits.partitionsMax).map((e) => {
     const drawn = drawnOps(e, history, limits.counterexampleStepsMax);
@@ -334,11 +335,11 @@ export function counterexampleSection(explanations: readonly LinearizabilityExpl
     const verdict = c !== undefined ? ': an answer contradicts the others' : culprits.length === 0 ? '' : `: ${culprits.length} operation${culprits.length === 1 ? '' : 's'} cannot be placed`;
     const heading = `${title.charAt(0).toUpperCase()}${title.slice(1)} is not linearizable${verdict}`;
     const why = culprits.length > 0
-      ? culprits.map((u) => culpritCard(e, u, history, limits.tooltipCharsMax)).join('')
+      ? culprits.map((u) => culpritCard(e, u, history, limits.tooltipCharsMax, clock)).join('')
       : `<p class="reason">${stuckText(e, failed)}${failed === undefined ? '' : modelView(e, failed, 300)}</p>`;
     // A contradiction names the op to blame outright; the search's culprits are only where it
     // stopped looking for a prefix to show, so they come after it.
-    const cHtml = c === undefined ? '' : contradictionCard(c, history);
+    const cHtml = c === undefined ? '' : contradictionCard(c, history, clock);
     return `<div class="card cx-card">
 <h3>${escapeHtml(heading)}</h3>
 ${cHtml}${c === undefined ? '' : '<p class="muted">Where the search for a linearizable prefix to show stopped:</p>'}
@@ -346,7 +347,7 @@ ${why}
 ${e.reason === undefined ? '' : `<p class="reason">${escapeHtml(e.reason)}</p>`}
 <p>The longest linearizable prefix has <b>${e.prefix.length}</b> operation${e.prefix.length === 1 ? '' : 's'}${e.partitionOps === undefined ? '' : ` of the ${e.partitionOps} in ${escapeHtml(title)}`}${shown < e.prefix.length ? ` (the last ${shown} are drawn)` : ''}; the model state after it: <code class="state">${escapeHtml(typeof e.state === 'string' ? e.state : compactJson(e.state, 600))}</code></p>
 <div class="legend"><span class="sw" style="background:${roleColor.prefix}"></span>linearizable prefix (numbered, dots at linearization points) <span class="sw" style="background:${roleColor.failed}"></span>cannot be placed <span class="sw" style="background:${roleColor.before}"></span>completed before it was invoked <span class="sw" style="background:${roleColor.concurrent}"></span>could come next <span class="sw" style="background:${roleColor.other}"></span>other ops nearby</div>
-<div class="scroll">${explanationSvg(e, drawn, limits.tooltipCharsMax)}</div>
+<div class="scroll">${explanationSvg(e, drawn, limits.tooltipCharsMax, clock)}</div>
 <details><summary>steps, responses and states</summary>${stepsTable(e, drawn, limits.tooltipCharsMax)}</details>
 </div>`;
   });

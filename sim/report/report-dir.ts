@@ -55,6 +55,16 @@ export function isDetcdReport(dir: string): boolean {
   return sweep !== undefined && sweep['format'] === 'detcd-sweep';
 }
 
+export type ReportKind = 'run' | 'sweep' | 'check';
+
+/** The data file that names each kind of report: a run's results.json, a sweep's sweep.json, a checked history's check.json. */
+const KIND_FILES: readonly [ReportKind, string][] = [['run', 'results.json'], ['sweep', 'sweep.json'], ['check', 'check.json']];
+
+/** The kinds of report a directory holds by their data files (one, in a directory detcd wrote). */
+export function reportKindsIn(dir: string): { kind: ReportKind; file: string }[] {
+  return KIND_FILES.filter(([, file]) => existsSync(join(dir, file))).map(([kind, file]) => ({ kind, file }));
+}
+
 /** Whether a directory entry is detcd's by name alone (its marker or a staging folder). */
 function isOwnHidden(name: string): boolean {
   return name === REPORT_MARKER || name.startsWith(STAGING_PREFIX);

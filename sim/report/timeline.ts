@@ -9,9 +9,14 @@ import { ColorByName, faultColors, formatUs, outcomeColor, px, timeTicksUs } fro
 
 export interface TimelineInput {
   ops: readonly PairedOp[];
+  /** The axis from startUs (default 0: a run's clock starts with it) to endUs. */
+  startUs?: number;
   endUs: number;
-  faults: readonly FaultInterval[];
-  leaders: readonly LeaderSpan[];
+  /** Undefined: a history alone, whose faults and leaders nobody recorded (no lanes for them). */
+  faults?: readonly FaultInterval[];
+  leaders?: readonly LeaderSpan[];
+  /** How times read: µs of a clock (default), or positions in a history that gave no times. */
+  clock?: TimeLabels;
   tooltipCharsMax: number;
   /** Every op before thinning: ok ops that are not drawn still shade where they happened. */
   allOps?: readonly PairedOp[];
@@ -29,14 +34,30 @@ export interface TimelineMark {
   tip: string;
 }
 
+/** Times on axes and in tooltips: `at` a moment, `span` a duration, `tick` a moment after `t0`. */
+export interface TimeLabels {
+  at: (us: number) => string;
+  span: (us: number) => string;
+  tick: (us: number, t0: number) => string;
+}
+
+export const microseconds: TimeLabels = { at: formatUs, span: formatUs, tick: (us, t0) => `+${formatUs(us - t0)}` };
+
+/** A history without times: each op at its position in it ("#12"), whole positions only on an axis. */
+export const historyPositions: TimeLabels = {
+  at: (p) => (Number.isInteger(p) ? `#${p}` : ''),
+  span: (p) => `${Math.round(p)} history entries`,
+  tick: (p) => (Number.isInteger(p) ? `#${p}` : ''),
+};
+
 /** Marks drawn at most (the rest are in the violations sections). */
 const MARKS_MAX = 12;
 
-function violationMarks(marks: readonly TimelineMark[], x: (us: number) => number, top: number, bottom: number): string {
+function violationMarks(marks: readonly TimelineMark[], x: (us: number) => number, top: number, bottom: number, clock: TimeLabels): string {
   return marks.slice(0, MARKS_MAX).map((m) => {
     const at = px(x(m.atUs));
     const right = x(m.atUs) > layout.widthPx - 180;
-    return `<g class="violation-mark" data-tip="${escapeHtml(`${m.label}\n${formatUs(m.atUs)}\n${m.tip}`)}"><line x1="${at}" x2="${at}" y1="${top}" y2="${bottom}" stroke="#c8102e" stroke-width="2" stroke-dasharray="4 2"/><rect x="${right ? px(x(m.atUs) - 8) : at}" y="${top}" width="8" height="8" fill="#c8102e"/><text x="${px(x(m.atUs) + (right ? -10 : 10))}" y="${top + 8}" font-size="11" font-weight="700" fill="#c8102e" text-anchor="${right ? 'end' : 'start'}">${escapeHtml(m.label)}</text></g>`;
+    return `<g class="violation-mark" data-tip="${escapeHtml(`${m.label}\n${clock.at(m.atUs)}\n${m.tip}`)}"><line x1="${at}" x2="${at}" y1="${top}" y2="${bottom}" stroke="#c8102e" stroke-width="2" stroke-dasharray="4 2"/><rect x="${right ? px(x(m.atUs) - 8) : at}" y="${top}" width="8" height="8" fill="#c8102e"/><text x="${px(x(m.atUs) + (right ? -10 : 10))}" y="${top + 8}" font-size="11" font-weight="700" fill="#c8102e" text-anchor="${right ? 'end' : 'start'}">${escapeHtml(m.label)}</text></g>`;
   }).join('');
 }
 
@@ -47,10 +68,10 @@ const rowPxMax = 16;
 const rowPxMin = 4;
 const rowsHeightPxTarget = 900;
 
-export function opTooltip(op: PairedOp, charsMax: number): string {
+export function opTooltip(op: PairedOp, charsMax: number, clock: TimeLabels = microseconds): string {
   const lines = [
     `process ${String(op.process)} · ${opLabel(op.f, op.request, 80)} · ${op.type}`,
-    `${formatUs(op.startUs)} → ${formatUs(op.endUs)} (${formatUs(op.endUs - op.startUs)})${op.node === undefined ? '' : ` · ${op.node}`}`,
+    `${clock.at(op.startUs)} → ${clock.at(op.endUs)} (${clock.span(op.endUs - op.startUs)})${op.node === undefined ? '' : ` · ${op.node}`}`,
     `f: ${op.f}`,
     `request: ${compactJson(op.request, charsMax)}`,
   ];
@@ -114,9 +135,11 @@ function faultBands(faults: readonly FaultInterval[], endUs: number, x: (us: num
   return parts.join('');
 }
 
-function axis(endUs: number, x: (us: number) => number, top: number, bottom: number): string {
-  return timeTicksUs(endUs, 12)
-    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="middle">${escapeHtml(formatUs(t))}</text>`)
+function axis(startUs: number, endUs: number, x: (us: number) => number, top: number, bottom: number, clock: TimeLabels): string {
+  return timeTicksUs(endUs - startUs, 12)
+    .map((t) => t + startUs)
+    .filter((t) => clock.at(t) !== '')
+    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="middle">${escapeHtml(clock.at(t))}</text>`)
     .join('');
 }
 
@@ -160,12 +183,15 @@ export function faultLegendHtml(faults: readonly FaultInterval[]): string {
 }
 
 export function timelineSvg(input: TimelineInput): string {
+  const clock = input.clock ?? microseconds;
   const processes = processOrder(input.allOps ?? input.ops);
-  const endUs = Math.max(input.endUs, 1);
+  const startUs = input.startUs ?? 0;
+  const endUs = Math.max(input.endUs, startUs + 1);
   const plotPx = layout.widthPx - layout.labelPx - 8;
-  const x = (us: number): number => layout.labelPx + (us / endUs) * plotPx;
+  const x = (us: number): number => layout.labelPx + ((us - startUs) / (endUs - startUs)) * plotPx;
   const leaderY = 0;
-  const faultY = layout.leaderRowPx + 2;
+  // A history alone has no leader row; the fault row's height stays for the violation marks' labels.
+  const faultY = input.leaders === undefined ? 0 : layout.leaderRowPx + 2;
   const rowsY = faultY + layout.faultRowPx + layout.gapPx;
   const rowPx = Math.max(rowPxMin, Math.min(rowPxMax, Math.floor(rowsHeightPxTarget / Math.max(processes.length, 1))));
   const labelEvery = Math.ceil(12 / rowPx);
@@ -183,19 +209,19 @@ export function timelineSvg(input: TimelineInput): string {
     const w = Math.max(2, x(op.endUs) - x0);
     const y = barY(op.process);
     const mark = input.highlighted.has(op.id) ? ' mark' : '';
-    return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${barHeightPx}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax))}"/>`;
+    return `<rect class="op ${op.type}${mark}" x="${px(x0)}" y="${y}" width="${px(w)}" height="${barHeightPx}" data-tip="${escapeHtml(opTooltip(op, input.tooltipCharsMax, clock))}"/>`;
   });
   return [
     `<svg class="timeline" id="timeline-svg" data-left="${layout.labelPx}" data-width="${layout.widthPx}" xmlns="http://www.w3.org/2000/svg" width="${layout.widthPx}" height="${height}" viewBox="0 0 ${layout.widthPx} ${height}" role="img" aria-label="timeline of operations per client">`,
     '<defs><pattern id="noleader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="3"/></pattern></defs>',
     `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}.ok-cover{fill:${outcomeColor.ok};fill-opacity:.35}</style>`,
-    axis(endUs, x, faultY, rowsBottom),
-    leaderStrip(input.leaders, endUs, x, leaderY),
-    faultBands(input.faults, endUs, x, faultY, rowsBottom),
+    axis(startUs, endUs, x, faultY, rowsBottom, clock),
+    input.leaders === undefined ? '' : leaderStrip(input.leaders, endUs, x, leaderY),
+    input.faults === undefined ? '' : faultBands(input.faults, endUs, x, faultY, rowsBottom),
     ...rows,
     cover,
     ...bars,
-    violationMarks(input.marks ?? [], x, faultY, rowsBottom),
+    violationMarks(input.marks ?? [], x, faultY, rowsBottom, clock),
     '</svg>',
   ].join('');
 }

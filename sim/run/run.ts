@@ -18,6 +18,7 @@ import type { Scheduler } from '../workload/interpreter.ts';
 import { LockWorkload } from '../workload/lock.ts';
 import type { ClientCall } from '../workload/workload.ts';
 import { Prng } from '../world/prng.ts';
+import { shellWord } from '../text/shell-word.ts';
 import type { TraceEntry } from '../world/trace.ts';
 import { historyContextOf, runChecks, type ChecksInput } from './checks.ts';
 import { leaderTimelineOf } from './leader-timeline-of.ts';
@@ -87,7 +88,7 @@ function warmUp(cluster: EtcdCluster, untilUsMax: number): number {
 const JOBS_PROCESS_BASE = 100_000;
 
 export function defaultReplay(scenarioRef: string, seed: number, bug: string | undefined): string {
-  return `detcd run --scenario ${scenarioRef} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+  return `detcd run --scenario ${shellWord(scenarioRef)} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
 }
 
 export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {

@@ -6,6 +6,7 @@
 import type { Prng } from '../world/prng.ts';
 import { hasKeys } from './generator.ts';
 import type { Emitted, Gen } from './generator.ts';
+import { checkInterpreterArguments } from './interpreter-arguments.ts';
 
 export type Outcome = 'ok' | 'fail' | 'info';
 
@@ -62,7 +63,7 @@ export class Interpreter {
     /** Process ids start here (several interpreters in one run keep distinct processes). */
     private readonly processBase = 0,
   ) {
-    if (!Number.isInteger(workerCount) || workerCount < 1) throw new Error(`Interpreter: workerCount must be >= 1, got ${workerCount}`);
+    checkInterpreterArguments(gen, workerCount, scheduler, prng, execute, processBase);
     this.gen = gen;
     this.workers = Array.from({ length: workerCount }, (_, i) => i);
     for (const w of this.workers) {

@@ -3,7 +3,7 @@
 // value is a CRC over bolt pages, which a simulation cannot and need not reproduce).
 import { forEachChange } from './changes.ts';
 import type { ChangeVisitor } from './changes.ts';
-import { FNV1A_OFFSET, fnv1aField } from '../hash/fnv1a.ts';
+import { FNV1A_OFFSET, fnv1aCode, fnv1aDecimal, fnv1aField, fnv1aFieldEnd, fnv1aText } from '../hash/fnv1a.ts';
 import type { LogEntry, MvccStore } from './store.ts';
 
 export interface KvHash {
@@ -22,17 +22,31 @@ export function hashKv(store: MvccStore, rev = 0): KvHash {
   return { hash: hasher.h >>> 0, revision: upTo, compactRevision: store.compactMainRev };
 }
 
+const DOT = 0x2e;
+const COMMA = 0x2c;
+const LETTER_T = 0x74;
+const LETTER_P = 0x70;
+const DIGIT_0 = 0x30;
+
 /** FNV-1a over the changes it visits, in order. */
 class ChangeHasher implements ChangeVisitor {
   constructor(public h: number) {}
 
+  // The fields `${main}.${sub}${t or p}`, key, value and `${create},${mod},${version},${lease}`,
+  // folded digit by digit rather than built as strings (a hash walks every stored change).
   visit(main: number, sub: number, e: LogEntry): void {
     const kv = e.kv;
     let h = this.h;
-    h = fnv1aField(h, `${main}.${sub}${e.tombstone ? 't' : 'p'}`);
+    h = fnv1aDecimal(h, main);
+    h = fnv1aCode(h, DOT);
+    h = fnv1aDecimal(h, sub);
+    h = fnv1aFieldEnd(fnv1aCode(h, e.tombstone ? LETTER_T : LETTER_P));
     h = fnv1aField(h, kv.key);
     h = fnv1aField(h, kv.value);
-    h = fnv1aField(h, `${kv.create_revision},${kv.mod_revision},${kv.version},${kv.lease}`);
+    h = fnv1aCode(fnv1aDecimal(h, kv.create_revision), COMMA);
+    h = fnv1aCode(fnv1aDecimal(h, kv.mod_revision), COMMA);
+    h = fnv1aCode(fnv1aDecimal(h, kv.version), COMMA);
+    h = fnv1aFieldEnd(kv.lease === 0n ? fnv1aCode(h, DIGIT_0) : fnv1aText(h, String(kv.lease)));
     this.h = h;
   }
 }

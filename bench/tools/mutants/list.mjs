@@ -776,7 +776,7 @@ export const MUTANTS = [
     find: 'if (nowMs - sentMs >= EXPIRED_LEASE_RETRY_INTERVAL_MS) this.inFlight.delete(id);',
     replace: 'if (nowMs - sentMs < 0) this.inFlight.delete(id);',
     why: 'an expired lease whose revoke proposal was lost (dropped, or cut off with a partition that healed) is never proposed again while this leader lasts: the lease and its keys outlive their TTL indefinitely',
-    aimed: ['lease-expiry-partition', 'lease-long-partition', 'lease-renew-expiry'],
+    aimed: ['lease-failed-transfer', 'lease-expiry-partition', 'lease-long-partition'],
   },
   {
     name: 'follower-read-own-commit', class: 'read', file: 'src/raft/step-follower.ts', holdout8: true,

@@ -1,6 +1,6 @@
 // detcd check --model register|kv|etcd [--format jepsen-log|jepsen-edn|jsonl] [--json]
 //             [--timeout-ms N] [--initial-revision N|--initial-state FILE] [--auto-compaction]
-//             [--watches FILE|--no-watches] FILE...
+//             [--watches FILE|--no-watches] [--out DIR] FILE...
 // Checks each history for linearizability and prints a verdict per file (with the
 // explanation when a file is not linearizable). A file that cannot be checked (unreadable,
 // binary, a format that does not match its content, no op in it) is reported in one line and
@@ -22,6 +22,9 @@
 // (robustness-watches.ts) are judged by the watch checker against its operations, and the
 // run's verdict is both checkers'; their events are also answers for the linearizability check
 // (unless --no-watches): an event shows its write took effect before the response arrived.
+//
+// --out DIR: the one history's report (check-report.ts): the run page's timeline,
+// counterexample and charts, drawn from the checked history, and check.json.
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +32,7 @@ import { LEASE_CLOCK_DRIFT_PPM_MAX, type CheckHistoryOptions, type PairsCheck } 
 import { runHistoryCheck } from '../../check/history-check/run.ts';
 import type { CheckBudget, LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
-import { mergeValidity, type Validity } from '../../check/verdict.ts';
+import { composeJudged, mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
@@ -51,6 +54,11 @@ import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
 import { reportCaughtUpRevision } from './check-report-watches.ts';
 import { isAuthOp } from '../../check/auth-ops.ts';
+import { checkReportDirOut } from '../harness/out-path.ts';
+import { removeUnusedCreatedDirs } from '../../report/report-dir.ts';
+import type { CheckReportInput } from '../../report/check-page.ts';
+import { detcdBuild } from '../harness/detcd-build.ts';
+import { shellWord } from '../../text/shell-word.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -67,6 +75,8 @@ interface CheckArgs {
   watches: string | false | undefined;
   /** etcd: the release that answered (--etcd-version), whose known bugs a violation may be. */
   etcdVersion: string | undefined;
+  /** The report directory (--out): one history's page and check.json. */
+  out: string | undefined;
   files: string[];
 }
 
@@ -92,6 +102,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   let autoCompaction = false;
   let initialState: string | undefined;
   let etcdVersion: string | undefined;
+  let out: string | undefined;
   const files: string[] = [];
   // An option's value given twice: the last would silently win (as parseCommandArgs refuses it).
   const given = new Map<string, string>();
@@ -114,6 +125,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
     else if (a === '--auto-compaction') autoCompaction = true;
     else if (a === '--initial-state') initialState = value();
     else if (a === '--etcd-version') etcdVersion = value();
+    else if (a === '--out') out = value();
     else if (a === '--watches' || a === '--no-watches') {
       const next = a === '--watches' ? value() : false;
       if (watches !== undefined && (watches === false) !== (next === false)) throw new UsageError('detcd check: --watches FILE and --no-watches say opposite things: give one');
@@ -139,7 +151,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
   // A line (3.4) is not a release: which known bugs it has depends on the patch a fix came in.
   if (etcdVersion !== undefined && release === undefined) throw new UsageError(`detcd check: --etcd-version '${etcdVersion}' is not an etcd release (3.4.23 or v3.4.23)`);
   etcdVersion = release;
-  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, etcdVersion, files };
+  return { model: model as ModelName, format: format as HistoryFormat | undefined, json, timeoutMs, initialRevision, initialState, autoCompaction, watches, etcdVersion, out, files };
 }
 
 // Modules loaded only when a check needs them (a process checks with one model, and most
@@ -423,6 +435,8 @@ interface CheckedFile {
   notRead?: true;
   /** The etcd release the verdict's known bugs are of, and by failed checker the ones its violations may be. */
   knownBugs?: { version: string; mayBe: Record<string, string[]> };
+  /** What a report (--out) draws: the history as read (auth requests too), its format and watch records. */
+  drawn?: { ops: ParsedHistory['ops']; untimed: boolean; format: string; watches?: readonly WatchRecord[] };
 }
 
 /** One file's verdict, or the one line that says why it could not be checked. */
@@ -431,12 +445,15 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
   const file = unit.label;
   try {
     let history: ParsedHistory;
+    let format: string = 'etcd-robustness';
     const probe = heapBudget();
     if (unit.clients !== undefined || isDirectory(file)) history = await parseRun(unit.clients ?? [], file, probe);
     else {
       const text = readText(file);
       history = text.trim() === '' ? { ops: [], lines: [] } : await parse(text, args.format, probe);
+      format = args.format ?? detectFormat(text) ?? 'empty';
     }
+    const read = history;
     if (history.partialAnswers === true) {
       if (args.model !== 'etcd') throw new BadHistory('an etcd robustness-test history (porcupine operations): check it with --model etcd');
       if (args.initialRevision !== undefined || args.initialState !== undefined) throw new BadHistory("an etcd robustness-test history, whose runs start from an empty etcd: leave out --initial-revision and --initial-state");
@@ -493,6 +510,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     if (lease !== undefined) out.lease = lease;
     if (auth !== undefined) out.auth = truncatedRun(timeline, auth);
     const version = args.model === 'etcd' ? (args.etcdVersion ?? reportEtcdVersion(file)) : undefined;
+    if (args.out !== undefined) out.drawn = { ops: read.ops, untimed: read.untimed === true, format, ...(watchRecords === undefined ? {} : { watches: watchRecords }) };
     if (version !== undefined) {
       const checkers: Record<string, CheckResult> = { linearizable: result };
       if (watch !== undefined) checkers['watch'] = watch;
@@ -511,6 +529,29 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
   }
 }
 
+/** A checker's verdict in a `--json` line: `nothing` when it had nothing to check. */
+const jsonVerdict = (c: CheckResult): { valid: Validity; summary: string | undefined; nothing?: true } => (c.nothing === true ? { valid: c.valid, summary: c.summary, nothing: true } : { valid: c.valid, summary: c.summary });
+
+/** The command that checks the history again: this one without --out DIR, each argument as a shell reads it. */
+function checkAgainCommand(argv: readonly string[]): string {
+  const kept = argv.filter((a, i) => a !== '--out' && argv[i - 1] !== '--out');
+  return ['detcd', 'check', ...kept].map(shellWord).join(' ');
+}
+
+/** What the report of one checked history draws: its checkers' verdicts (a violation summed up in the terminal's first line of it) and its history. */
+async function checkReportInput(argv: readonly string[], file: string, args: CheckArgs, r: CheckedFile, valid: Validity, notes: string[]): Promise<CheckReportInput> {
+  const drawn = r.drawn ?? { ops: [], untimed: true, format: args.format ?? 'not read' };
+  const firstLine = r.result.valid === false ? (await import('../../report/explanation-text.ts')).explanationLines(r.result.explanation, '')[0] : undefined;
+  // The checker's own summary of a violation holds the culprit's whole answer: the page's counterexample shows it.
+  const checkers: Record<string, CheckResult> = { linearizable: firstLine === undefined ? r.result : withFields(r.result, { summary: firstLine }) };
+  if (r.watch !== undefined) checkers['watch'] = r.watch;
+  if (r.lease !== undefined) checkers['lease'] = r.lease;
+  if (r.auth !== undefined) checkers['auth'] = r.auth;
+  const input: CheckReportInput = { file, format: drawn.format, model: args.model, valid, checkers, ops: r.result.ops, history: drawn.ops, untimed: drawn.untimed, ms: r.ms, command: checkAgainCommand(argv), notes };
+  if (drawn.watches !== undefined) input.watches = drawn.watches;
+  return input;
+}
+
 /**
  * Every file is checked even when another one is bad. Exit code: 1 if any history is not
  * linearizable (a finding outranks the rest), else 3 if any file could not be checked, else 2
@@ -525,35 +566,54 @@ export async function check(argv: string[]): Promise<number> {
   const pairsCheck = await loadPairsCheck(args.model);
   let overall: Validity = true;
   let bad = 0;
-  for (const unit of checkUnits(args.files)) {
+  const units = checkUnits(args.files);
+  // The report directory is checked (and made) before any work, as every command's output path.
+  if (args.out !== undefined) {
+    if (units.length !== 1) throw new UsageError(`detcd check: --out goes with one history (or one etcd robustness-test run), got ${units.length}`);
+    checkReportDirOut('check', '--out', args.out, 'check');
+  }
+  for (const unit of units) {
     const file = unit.label;
     const r = await checkFile(unit, args, pairsCheck);
     if ('bad' in r) {
       bad++;
       console.error(oneLine(r.bad));
       if (args.json) console.log(JSON.stringify({ file, valid: null, error: r.bad }));
+      // No verdict, no report: a directory made for it is not left behind empty.
+      removeUnusedCreatedDirs();
       continue;
     }
     const { result, ms, watchesFile, watch, lease, auth, notRead, knownBugs } = r;
     const mayBe = knownBugs !== undefined && Object.keys(knownBugs.mayBe).length > 0 ? knownBugs.mayBe : undefined;
-    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
-    const valid = mergeValidity(mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true), auth?.valid ?? true);
+    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats
+    // true); one with nothing to check counts only when none had anything (unknown then).
+    const valid = composeJudged([result, watch, lease, auth].filter((c) => c !== undefined));
     overall = mergeValidity(overall, valid);
+    const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
+    const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
+    const knownBugLines = Object.entries(mayBe ?? {}).map(([checker, ids]) => `${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
+    let report: string | undefined;
+    if (args.out !== undefined) {
+      const notes = [...(run === '' ? [] : [`Checked as ${run.slice(2)}${watched}.`]), ...(watchesFile === undefined ? [] : [`With the watch events of ${watchesFile}.`]), ...knownBugLines];
+      // Loaded only for a report: its charts load Vega, which a check alone never needs.
+      await (await import('../../report/check-report.ts')).writeCheckReport(args.out, await checkReportInput(argv, file, args, r, valid, notes), detcdBuild());
+      report = join(args.out, 'index.html');
+    }
     if (args.json) {
-      const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }), ...(auth === undefined ? {} : { auth: { valid: auth.valid, summary: auth.summary } }) };
+      const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: jsonVerdict(watch) }), ...(lease === undefined ? {} : { lease: jsonVerdict(lease) }), ...(auth === undefined ? {} : { auth: jsonVerdict(auth) }) };
       const bugs = mayBe === undefined ? {} : { etcdVersion: knownBugs?.version, mayBeKnownBug: mayBe };
-      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs }));
+      const written = report === undefined ? {} : { report };
+      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs, ...written } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs, ...written }));
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
-      const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
-      const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
-      if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
-      for (const [checker, ids] of Object.entries(mayBe ?? {})) lines.push(`  ${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
+      if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : result.nothing === true ? 'nothing to check' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
+      for (const line of knownBugLines) lines.push(`  ${line}`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
       // A history's values, keys and file names come from anywhere: a newline or a terminal escape
       // in one (ESC ] 0 ; sets the window title, ESC [ 2 J clears the screen) is shown escaped.
+      if (report !== undefined) lines.push(`report: ${report}`);
       for (const line of lines) console.log(oneLine(line));
     }
   }

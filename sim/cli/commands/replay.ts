@@ -18,6 +18,7 @@ import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
 import { replayReal } from '../target-etcd/replay-real.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 function firstEntryDifference(file: string, now: readonly TraceEntry[]): string | undefined {
   if (!existsSync(file)) return undefined;
@@ -25,7 +26,7 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
   try {
     text = readInputText(file);
   } catch (err) {
-    if (err instanceof PathError) return `${file}: ${err.reason}; the logged trace cannot be compared`;
+    if (err instanceof PathError) return `${oneLine(file)}: ${err.reason}; the logged trace cannot be compared`;
     throw err;
   }
   const before = text.split('\n').filter((l) => l !== '');
@@ -35,10 +36,10 @@ function firstEntryDifference(file: string, now: readonly TraceEntry[]): string 
     try {
       entry = JSON.parse(line) as TraceEntry;
     } catch {
-      return `${file}: a line is not JSON; the logged trace cannot be compared`;
+      return `${oneLine(file)}: a line is not JSON; the logged trace cannot be compared`;
     }
     const mine = byIndex.get(entry.index);
-    if (mine !== undefined && mine !== line) return `first differing logged event #${entry.index}:\n  was ${line}\n  now ${mine}`;
+    if (mine !== undefined && mine !== line) return `first differing logged event #${oneLine(String(entry.index))}:\n  was ${oneLine(line)}\n  now ${mine}`;
   }
   return undefined;
 }
@@ -49,8 +50,8 @@ export async function replay(argv: string[]): Promise<number> {
   const run = readRunDir('replay', positionals[0]);
   lowerInliningBudget(); // as `detcd run` does: same hashes, less compile CPU in a fresh process
   if (run.results.target?.kind === 'etcd') return replayReal(run.results, run.scenario, run.dir);
-  console.error(`replaying ${run.results.scenario} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${run.dir}`);
-  if (run.checkpoints === undefined) console.error(`note: ${join(run.dir, 'checkpoints.json')} is missing: a difference can be detected, not located`);
+  console.error(`replaying ${oneLine(run.results.scenario)} seed ${run.results.seed}${run.bug === undefined ? '' : ` bug ${run.bug}`} from ${oneLine(run.dir)}`);
+  if (run.checkpoints === undefined) console.error(`note: ${oneLine(join(run.dir, 'checkpoints.json'))} is missing: a difference can be detected, not located`);
   const out = runScenario(run.scenario, run.results.seed, { bug: run.bug, traceLog: true, wallNowMs: () => performance.now(), replay: run.results.replay });
   console.log(runTable(out.results));
   const fields = resultDifferences(run.results, out.results);
@@ -59,15 +60,15 @@ export async function replay(argv: string[]): Promise<number> {
     return exitCodeFor(out.results.valid);
   }
   if (out.results.traceHash === run.results.traceHash) {
-    console.log(chalk.red.bold(`the replay differs from ${join(run.dir, 'results.json')}: the same trace (hash ${out.results.traceHash}), but:`));
-    for (const f of fields) console.log(`  ${f}`);
+    console.log(chalk.red.bold(`the replay differs from ${oneLine(join(run.dir, 'results.json'))}: the same trace (hash ${out.results.traceHash}), but:`));
+    for (const f of fields) console.log(`  ${oneLine(f)}`);
     console.log('either results.json was edited, or a checker is not deterministic (a harness bug)');
     return EXIT_INTERNAL;
   }
   console.log(chalk.red.bold(`the replay differs: trace hash ${out.results.traceHash}, the original was ${run.results.traceHash}`));
-  for (const f of fields) console.log(`  ${f}`);
+  for (const f of fields) console.log(`  ${oneLine(f)}`);
   const where = run.checkpoints === undefined ? undefined : firstCheckpointDifference(run.checkpoints, out.checkpoints);
-  console.log(where ?? `no checkpoints.json in ${run.dir}: the difference cannot be located`);
+  console.log(where ?? `no checkpoints.json in ${oneLine(run.dir)}: the difference cannot be located`);
   const entry = firstEntryDifference(join(run.dir, 'trace.jsonl'), out.trace);
   if (entry !== undefined) console.log(entry);
   return EXIT_INTERNAL;

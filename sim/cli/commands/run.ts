@@ -12,6 +12,8 @@ import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
+import { oneLine } from '../../errors/one-line.ts';
+import { shellWord } from '../../text/shell-word.ts';
 
 export const DEFAULT_SCENARIO = 'swarm';
 
@@ -40,8 +42,8 @@ export async function run(argv: string[]): Promise<number> {
     if (bug !== undefined) throw new UsageError('run: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
     const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, mitigations: values['no-mitigations'] !== true, outDir, log: (line) => console.error(line) });
     if (values.quiet !== true) console.log(runTable(real.output.results));
-    console.log(`report: ${real.dir}`);
-    if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${real.output.results.replay}`));
+    console.log(`report: ${oneLine(real.dir ?? '')}`);
+    if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${oneLine(real.output.results.replay)}`));
     return exitCodeFor(real.output.results.valid);
   }
   // A scenario read from stdin is replayed from the copy the report keeps.
@@ -49,10 +51,10 @@ export async function run(argv: string[]): Promise<number> {
   const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
-  console.log(`report: ${dir ?? ''}`);
+  console.log(`report: ${oneLine(dir ?? '')}`);
   if (r.valid !== true) {
-    console.log(chalk.bold(`replay: ${r.replay}`));
-    console.log(`shrink: detcd shrink ${dir ?? ''}`);
+    console.log(chalk.bold(`replay: ${oneLine(r.replay)}`));
+    console.log(`shrink: detcd shrink ${shellWord(dir ?? '')}`);
   } else if (bug !== undefined) {
     console.log(uncaughtBugHint(bug, 'this run', { scenario: file.scenario.name, seed }));
   }

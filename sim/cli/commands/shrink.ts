@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import chalk from 'chalk';
 import { RUN_REPORT_FILES, writeFileReplacing } from '../../report/index.ts';
 import type { Results } from '../../run/results.ts';
-import { runScenario } from '../../run/run.ts';
+import { defaultReplay, runScenario } from '../../run/run.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import { bakeScenario, shrinkScenario } from '../../sweep/shrink.ts';
 import { EXIT_VIOLATION, UsageError } from '../errors.ts';
@@ -14,6 +14,8 @@ import { checkFileOut, samePath } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
 import { count } from '../../text/count.ts';
+import { decisiveCheckers } from '../../report/decisive-checkers.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
 function isScenarioJson(text: string): boolean {
@@ -28,7 +30,7 @@ function isScenarioJson(text: string): boolean {
 /** Why a run that did not fail cannot be shrunk, in the words of its own result. */
 function whyNotShrinkable(results: Results): string {
   if (results.valid === true) return 'the run passed (exit 0): there is no failure to keep while shrinking';
-  const gaveUp = Object.entries(results.checkers).filter(([, c]) => c.valid === 'unknown').map(([n, c]) => `${n}${c.summary === undefined ? '' : ` (${String(c.summary)})`}`);
+  const gaveUp = decisiveCheckers('unknown', results.checkers).filter(([, c]) => c.valid === 'unknown').map(([n, c]) => `${n}${c.summary === undefined ? '' : ` (${String(c.summary)})`}`);
   const why = results.error ?? (gaveUp.length > 0 ? `${gaveUp.join('; ')} could not decide` : 'a checker could not decide');
   return `the run's verdict is unknown (exit 2): ${why}. Shrinking keeps a failure, and an unknown run has none to keep; give the checker more room or try other seeds`;
 }
@@ -61,7 +63,7 @@ export async function shrink(argv: string[]): Promise<number> {
   const baked = bakeScenario(original.scenario, original.schedule);
   const fails = (s: typeof baked): boolean => runScenario(s, seed, { bug }).results.valid === false;
   if (!fails(baked)) throw new UsageError(`detcd shrink: ${run.dir}: the run no longer fails with its schedule made explicit`);
-  console.error(`shrinking ${run.results.scenario} seed ${seed}: ${count(baked.schedule?.length ?? 0, 'fault')}, ${count(baked.clients.count, 'client')}, ${baked.workload.durationMs} ms`);
+  console.error(`shrinking ${oneLine(run.results.scenario)} seed ${seed}: ${count(baked.schedule?.length ?? 0, 'fault')}, ${count(baked.clients.count, 'client')}, ${baked.workload.durationMs} ms`);
   const result = shrinkScenario(baked, {
     fails,
     runsMax,
@@ -73,6 +75,6 @@ export async function shrink(argv: string[]): Promise<number> {
   const s = result.scenario;
   console.log(`shrunk in ${count(result.runs, 'run')}: ${count(s.schedule?.length ?? 0, 'fault')}, ${count(s.clients.count, 'client')}, ${s.workload.durationMs} ms safety phase, ${s.workload.rateOpsPerSecond} ops/s`);
   for (const f of s.schedule ?? []) console.log(`  at ${f.atMs} ms for ${f.durationMs} ms: ${JSON.stringify(f.fault)}`);
-  console.log(chalk.bold(`replay: detcd run --scenario ${file} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`));
+  console.log(chalk.bold(`replay: ${defaultReplay(file, seed, bug)}`));
   return EXIT_VIOLATION;
 }

@@ -28,6 +28,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { count as countNoun } from '../../text/count.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 export interface SweepPlan {
   files: ScenarioFile[];
@@ -67,8 +68,8 @@ export function* planTasks(p: SweepPlan): Generator<SweepTask, void, undefined> 
 
 function printMismatches(mismatches: readonly DeterminismMismatch[]): void {
   for (const m of mismatches) {
-    console.log(chalk.red.bold(`nondeterminism: ${m.scenario} seed ${m.seed} gave trace hash ${m.traceHashes[0]} on worker ${m.workers[0]} and ${m.traceHashes[1]} on worker ${m.workers[1]}; ${m.where}`));
-    console.log(chalk.red(`  replay: ${m.replay}`));
+    console.log(chalk.red.bold(oneLine(`nondeterminism: ${m.scenario} seed ${m.seed} gave trace hash ${m.traceHashes[0]} on worker ${m.workers[0]} and ${m.traceHashes[1]} on worker ${m.workers[1]}; ${m.where}`)));
+    console.log(chalk.red(`  replay: ${oneLine(m.replay)}`));
   }
 }
 
@@ -124,7 +125,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   // A real sweep writes no page for a passing run: the faults its runs did not run are said here too.
   if (differences !== undefined) for (const line of sweepDifferenceSentences(differences)) console.log(wrapHanging('real etcd: ', line, 2, terminalColumns()));
   if (p.bug !== undefined && t.invalid === 0) console.log(uncaughtBugHint(p.bug, 'this sweep'));
-  console.log(`report: ${join(p.outDir, 'index.html')}`);
+  console.log(`report: ${oneLine(join(p.outDir, 'index.html'))}`);
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
 
@@ -172,7 +173,7 @@ export async function sweep(argv: string[]): Promise<number> {
       printMismatches(d.mismatches);
       console.log(`determinism: ${countNoun(d.reruns, 'seed')} re-run in ${d.rerunIn}: ${d.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${d.mismatches.length} differ`)}`);
     }
-    console.log(`report: ${join(out, 'index.html')}`);
+    console.log(`report: ${oneLine(join(out, 'index.html'))}`);
     return d !== undefined && d.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);

@@ -3,7 +3,7 @@
 // anything but a file detcd wrote. Each refusal is one line naming the option, path and reason.
 import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { claimReportDir, isDetcdReport, prepareReportDir, probeWritable, REPORT_MARKER } from '../../report/report-dir.ts';
+import { claimReportDir, isDetcdReport, prepareReportDir, probeWritable, REPORT_MARKER, reportKindsIn, type ReportKind } from '../../report/report-dir.ts';
 import { errnoWords, PathError } from '../../report/path-error.ts';
 import { UsageError } from '../errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
@@ -74,9 +74,15 @@ function asUsage(command: string, option: string, check: () => void, path: strin
   }
 }
 
-/** A run report directory: created when missing; refused when it is not a directory or holds files detcd did not write. */
-export function checkReportDirOut(command: string, option: string, dir: string): void {
+/**
+ * A report directory: created when missing; refused when it is not a directory, holds files
+ * detcd did not write, or holds another kind of report (a check's index.html written over a
+ * run's, or a run's beside a sweep's, would leave one report's data under the other's page).
+ */
+export function checkReportDirOut(command: string, option: string, dir: string, kind: ReportKind = 'run'): void {
   asUsage(command, option, () => prepareReportDir(dir), dir);
+  const other = reportKindsIn(dir).find((k) => k.kind !== kind);
+  if (other !== undefined) throw new UsageError(`detcd ${command}: ${option} ${dir}: a ${other.kind} report (its ${other.file} is there); a ${kind} report goes into a directory of its own`);
 }
 
 /** A sweep report directory, claimed (created and marked as detcd's) before the runs write into it. */

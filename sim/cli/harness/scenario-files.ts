@@ -8,6 +8,7 @@ import { readInputText, readStdinText } from '../../report/input-file.ts';
 import { PathError } from '../../report/path-error.ts';
 import { parseScenarioText } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 /** The shipped scenarios directory (the repository's scenarios/). */
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
@@ -23,7 +24,7 @@ export interface ScenarioFile {
 export const SCENARIO_BYTES_MAX = 16 * 1024 * 1024;
 
 /** A field written with its old spelling still loads; the user is told once per field, on stderr. */
-const warnDeprecated = { onDeprecated: (line: string): void => void process.stderr.write(`detcd: ${line}\n`) };
+const warnDeprecated = { onDeprecated: (line: string): void => void process.stderr.write(`${oneLine(`detcd: ${line}`)}\n`) };
 
 /** `option`: the option that named the file (`--scenario`), named with it when the file cannot be read. */
 export function readScenarioFile(file: string, option?: string): Scenario {

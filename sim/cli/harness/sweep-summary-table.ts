@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunSummary } from '../../report/index.ts';
 import type { SweepRow } from './table.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
   const rows = new Map<string, SweepRow>();
@@ -42,10 +43,10 @@ export function failureLines(runs: readonly RunSummary[], sweepDir: string, max 
   const columns = stdoutColumns();
   for (const r of bad.slice(0, max)) {
     // What failed wraps between words on a terminal (one line in a pipe); the commands never wrap, to copy whole.
-    const what = `${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`;
+    const what = oneLine(`${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`);
     lines.push(columns === undefined ? what : wrapHanging('', what, 2, columns));
-    lines.push(`  replay: ${r.replay}`);
-    if (r.report !== undefined) lines.push(`  report: ${fromCwd(join(sweepDir, r.report))}`);
+    lines.push(`  replay: ${oneLine(r.replay)}`);
+    if (r.report !== undefined) lines.push(`  report: ${oneLine(fromCwd(join(sweepDir, r.report)))}`);
   }
   if (bad.length > max) lines.push(`… and ${bad.length - max} more (see the sweep report)`);
   return lines;

@@ -7,6 +7,7 @@ import type { Validity } from '../../check/verdict.ts';
 import type { Results } from '../../run/results.ts';
 import { targetDifferenceLines } from '../../report/target-differences.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 /** The narrowest a table is drawn, however narrow the terminal. */
 const TABLE_COLUMNS_MIN = 60;
@@ -30,8 +31,10 @@ export function verdictText(v: Validity): string {
  * A checker's verdict in a run: a violation the scenario allows (expect: violation-allowed)
  * leaves the run valid, and is shown as allowed, not as a failure and not as valid.
  */
-export function checkerVerdictText(checker: Validity, run: Validity): string {
+export function checkerVerdictText(checker: Validity, run: Validity, nothing = false): string {
   if (checker === false && run === true) return chalk.yellow('allowed');
+  // Nothing to check: not a verdict the run waits on (verdict.ts composeJudged).
+  if (nothing) return chalk.dim('nothing');
   return verdictText(checker);
 }
 
@@ -51,11 +54,11 @@ function fittedTable(head: string[], widths: (number | undefined)[], flexibleMin
 
 export function runTable(results: Results): string {
   const table = fittedTable(['checker', 'verdict', 'summary'], [18, 10, undefined], 20);
-  for (const [name, c] of Object.entries(results.checkers)) table.push([name, checkerVerdictText(c.valid, results.valid), clip(String(c.summary ?? ''), 300)]);
+  for (const [name, c] of Object.entries(results.checkers)) table.push([oneLine(name), checkerVerdictText(c.valid, results.valid, c.nothing === true), clip(oneLine(String(c.summary ?? '')), 300)]);
   const s = results.stats;
   const allowed = Object.entries(results.checkers).filter(([, c]) => c.valid === false && results.valid === true).map(([n]) => n);
   const lines = [
-    `${chalk.bold(results.scenario)} seed ${results.seed}${results.bug === undefined ? '' : chalk.magenta(` bug ${results.bug}`)}: ${verdictText(results.valid)}`,
+    `${chalk.bold(oneLine(results.scenario))} seed ${results.seed}${results.bug === undefined ? '' : chalk.magenta(` bug ${results.bug}`)}: ${verdictText(results.valid)}`,
     ...(allowed.length > 0 ? [chalk.yellow(`(violation allowed by the scenario: ${allowed.join(', ')})`)] : []),
     table.toString(),
     `ops ok ${s.ops.ok}, failed ${s.ops.fail}, outcome unknown ${s.ops.info} · faults ${s.faults} · leader changes ${s.leaderChanges}`,
@@ -66,7 +69,7 @@ export function runTable(results: Results): string {
   // On a terminal the error wraps between words under its text (a 316-character line was cut
   // mid-word by an 80-column terminal); in a pipe it stays one line for grep.
   const columns = stdoutColumns();
-  if (results.error !== undefined) lines.push(chalk.red(columns === undefined ? `error: ${results.error}` : wrapHanging('error: ', results.error, 7, columns)));
+  if (results.error !== undefined) lines.push(chalk.red(columns === undefined ? `error: ${oneLine(results.error)}` : wrapHanging('error: ', oneLine(results.error), 7, columns)));
   for (const [checker, ids] of Object.entries(results.mayBeKnownBug ?? {})) lines.push(chalk.yellow(`${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${results.target?.kind === 'etcd' ? results.target.version : ''} (no client can step around it, or every violation has its shape: results.json mayBeKnownBug)`));
   return lines.join('\n');
 }
@@ -104,11 +107,11 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   // scenario column is as wide as the longest name (a terminal's width left over made a
   // 33-column cell for "kill-leader"), and wraps only where the terminal is narrower.
   const fixed = SWEEP_WIDTHS.reduce((a, b) => a + b, 0) + SWEEP_HEAD.length + 2;
-  const longest = Math.max('scenario'.length, ...rows.map((r) => r.scenario.length));
+  const longest = Math.max('scenario'.length, ...rows.map((r) => oneLine(r.scenario).length));
   const scenarioWidth = Math.max(12, Math.min(longest + 2, terminalColumns() - fixed));
   const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, style: { head: [], border: [] } });
   for (const r of rows) {
-    table.push([r.scenario, r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', `${(r.wallMs / 1000).toFixed(1)} s`]);
+    table.push([oneLine(r.scenario), r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', `${(r.wallMs / 1000).toFixed(1)} s`]);
   }
   return table.toString();
 }

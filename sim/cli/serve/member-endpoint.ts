@@ -1,6 +1,7 @@
 // One member's client endpoint: a loopback port serving etcd's gRPC API and its JSON gateway
 // (see port-sniffer.ts), both answered by that member alone through its gate.
 import { answerAsGrpcGo } from './grpc-go-answers.ts';
+import { frameAsGrpcGo } from './grpc-go-framing.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +53,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   grpcServer.addService(electionService(), electionHandlers(ctx));
   grpcServer.addService(healthService(), healthHandlers(ctx.gate));
   answerAsGrpcGo(grpcServer);
+  frameAsGrpcGo(grpcServer);
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
   const { server, sockets } = sniffingServer(http, socketPath);

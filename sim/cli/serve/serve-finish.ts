@@ -12,6 +12,7 @@ import { runStopOf } from '../../run/run-stop.ts';
 import { raftVerdict } from '../../run/scenario-cluster.ts';
 import type { Results } from '../../run/results.ts';
 import type { ServeHandle } from './serve-cluster.ts';
+import { shellWord } from '../../text/shell-word.ts';
 
 /** Simulated time the harness may spend logging in again after the heal, before the liveness phase. */
 const AUTH_SETTLE_US = 10_000_000;
@@ -50,7 +51,7 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
     scenario, seed, bug, checkers, history: history.ops, world: cluster.world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error: stop?.message, stop,
     wallMs: performance.now() - wallStartMs,
     // Real clients cannot be replayed; the recorded history can be checked again.
-    replay: `detcd check --model etcd ${join(dir, 'history.jsonl')}`,
+    replay: `detcd check --model etcd ${shellWord(join(dir, 'history.jsonl'))}`,
     shrink: undefined,
     historyTruncated: history.truncated,
     version: detcdBuild(),

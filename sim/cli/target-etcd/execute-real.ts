@@ -8,6 +8,7 @@ import { runReportDir, writeRunReportTo } from '../../report/index.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { RealRunOutput } from './real-run.ts';
 import { runRealEtcd } from './real-run.ts';
+import { shellWord } from '../../text/shell-word.ts';
 import { LEADER_TIMELINE_FILE, leaderTimelineLines } from '../../history/leader-timeline-file.ts';
 
 export interface ExecuteRealOptions {
@@ -24,7 +25,7 @@ export interface ExecuteRealOptions {
 }
 
 export function realReplay(scenarioRef: string, seed: number, binary: string | undefined): string {
-  return `detcd run --target etcd${binary === undefined ? '' : ` --etcd ${binary}`} --scenario ${scenarioRef} --seed ${seed}`;
+  return `detcd run --target etcd${binary === undefined ? '' : ` --etcd ${shellWord(binary)}`} --scenario ${shellWord(scenarioRef)} --seed ${seed}`;
 }
 
 export async function executeRealRun(o: ExecuteRealOptions): Promise<{ output: RealRunOutput; dir: string | undefined }> {

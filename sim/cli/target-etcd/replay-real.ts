@@ -7,6 +7,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { exitCodeFor } from '../errors.ts';
 import { runTable } from '../harness/table.ts';
 import { runRealEtcd } from './real-run.ts';
+import { oneLine } from '../../errors/one-line.ts';
 
 export async function replayReal(results: Results, scenario: Scenario, dir: string): Promise<number> {
   const target = results.target;
@@ -16,7 +17,7 @@ export async function replayReal(results: Results, scenario: Scenario, dir: stri
   let said = false;
   const log = (line: string): void => {
     if (!said) {
-      console.error(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`);
+      console.error(oneLine(`re-running ${results.scenario} seed ${results.seed} against ${target.binary} (etcd ${target.version}) from ${dir}`));
       console.error(`not an exact replay: the seed gives the same workload, fault schedule and swarm draw (checked against the run's); the interleaving is the real machine's`);
       said = true;
     }

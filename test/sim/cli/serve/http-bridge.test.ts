@@ -88,6 +88,21 @@ function eachLine(res: IncomingMessage, lines: { result: Record<string, unknown>
   });
 }
 
+/** After the watch exists (it sees only later writes), puts `key` and deletes it, then waits for the stream. */
+async function putThenDelete(endpoint: string, key: string, created: Promise<void>, done: Promise<void>): Promise<void> {
+  await created;
+  await postJson(endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
+  await postJson(endpoint, '/v3/kv/deleterange', { key });
+  await done;
+}
+
+/** The stream's first three lines: created, the put's event, the delete's event. */
+function expectCreatedPutDelete(lines: { result: Record<string, unknown> }[], key: string): void {
+  expect(lines[0]!.result).toMatchObject({ created: true });
+  expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
+  expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+}
+
 describe('http bridge watch stream (etcd state machine)', () => {
   let serve: ServeHandle;
   beforeAll(async () => {
@@ -113,15 +128,9 @@ describe('http bridge watch stream (etcd state machine)', () => {
       }));
     });
     req.on('continue', () => req.write(JSON.stringify({ create_request: { key } })));
-    // The writes must come after the watch exists (it sees only later writes).
-    await created;
-    await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
-    await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
-    await done;
+    await putThenDelete(serve.endpoint, key, created, done);
     req.destroy();
-    expect(lines[0]!.result).toMatchObject({ created: true });
-    expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
-    expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+    expectCreatedPutDelete(lines, key);
     expect(lines[3]!.result).toMatchObject({ canceled: true });
   });
 
@@ -147,15 +156,9 @@ describe('http bridge watch stream (etcd state machine)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(answered).toBe(false);
     req.end();
-    // The writes must come after the watch exists (it sees only later writes).
-    await created;
-    await postJson(serve.endpoint, '/v3/kv/put', { key, value: Buffer.from('1').toString('base64') });
-    await postJson(serve.endpoint, '/v3/kv/deleterange', { key });
-    await done;
+    await putThenDelete(serve.endpoint, key, created, done);
     req.destroy();
-    expect(lines[0]!.result).toMatchObject({ created: true });
-    expect(lines[1]!.result).toMatchObject({ events: [{ kv: { key, version: '1' } }] });
-    expect(lines[2]!.result).toMatchObject({ events: [{ type: 'DELETE', kv: { key } }] });
+    expectCreatedPutDelete(lines, key);
   });
 
 });
