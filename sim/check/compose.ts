@@ -1,6 +1,7 @@
 // Checkers compose as Jepsen's do: false beats unknown beats true. The composed result keeps
-// every checker's own result under its name.
-import { composeValidity, type CheckResult, type Validity } from './verdict.ts';
+// every checker's own result under its name; a checker with nothing to check does not count
+// unless none had anything (verdict.ts composeJudged).
+import { composeJudged, type CheckResult, type Validity } from './verdict.ts';
 import { count } from '../text/count.ts';
 
 export interface ComposedResult extends CheckResult {
@@ -10,10 +11,12 @@ export interface ComposedResult extends CheckResult {
 
 export function compose(results: Record<string, CheckResult>): ComposedResult {
   const names = Object.keys(results).sort();
-  const valid = composeValidity(names.map((n) => results[n]!.valid));
+  const valid = composeJudged(names.map((n) => results[n]!));
   const failing = names.filter((n) => results[n]!.valid === false);
-  const unknown = names.filter((n) => results[n]!.valid === 'unknown');
-  const summary = valid === true ? `all ${count(names.length, 'checker')} valid` : valid === false ? `invalid: ${failing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
+  const judged = names.filter((n) => results[n]!.nothing !== true);
+  const unknown = (judged.length > 0 ? judged : names).filter((n) => results[n]!.valid === 'unknown');
+  const idle = names.length - judged.length;
+  const summary = valid === true ? `all ${count(judged.length, 'checker')} valid${idle === 0 ? '' : ` (${idle} with nothing to check)`}` : valid === false ? `invalid: ${failing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
   return { valid, checkers: { ...results }, summary };
 }
 

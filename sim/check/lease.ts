@@ -60,7 +60,7 @@ import type { RenewalProof } from './renewal-proof.ts';
 import { id64, decodeKey, int } from './models/etcd/json.ts';
 import { txnWrites } from './models/etcd/model.ts';
 import { isSerializableRead } from './models/etcd/apply.ts';
-import type { CheckResult, Validity } from './verdict.ts';
+import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 import { count } from '../text/count.ts';
 
 export interface LeaseCheckOptions {
@@ -429,6 +429,8 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;
   const why = steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
   const summary = valid === true ? `lease safety holds for ${count(leases.size, 'lease')}` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
+  // No lease granted: no TTL, renewal or key of a lease to judge, and "valid" would say nothing.
+  if (valid === true && leases.size === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;

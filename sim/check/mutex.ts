@@ -22,7 +22,7 @@
 // renewing leader's term: there the run's polled leader timeline decides (renewal-proof.ts);
 // without either only the grant counts. An overlap without that evidence is unexplained.
 import type { Op } from '../history/op.ts';
-import type { CheckResult } from './verdict.ts';
+import { nothingToCheck, type CheckResult } from './verdict.ts';
 import type { RenewalProof } from './renewal-proof.ts';
 import { count } from '../text/count.ts';
 
@@ -191,6 +191,6 @@ export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeade
       ...(unexplained === 0 ? { anomalies } : {}),
     };
   }
-  if (acquires === 0) return { valid: 'unknown', summary: 'no acquire succeeded', acquires };
+  if (acquires === 0) return nothingToCheck('no acquire succeeded', { acquires });
   return { valid: true, summary: `${acquires} acquires, no two holders at once`, acquires };
 }

@@ -43,7 +43,7 @@
 // The merged event history is built from all watchers' events; watchers that report the
 // same revision must agree on its events.
 import type { Op, WatchRecord } from '../history/op.ts';
-import type { CheckResult, Validity } from './verdict.ts';
+import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
 import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -315,6 +315,9 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
       : valid === false
         ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
         : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;
+  // No event delivered (none was owed, or completeness was not judged) and no compaction cancel:
+  // no order, uniqueness, prev_kv or compact revision to judge, and "valid" would say nothing.
+  if (valid === true && merged.byRevision.size === 0 && !ops.some((o) => o.responses.some((r) => r.compactRevision > 0 || r.compactedUnrecorded))) return nothingToCheck(`${count(ops.length, 'watch')} delivered no event`, { violations, revisions: 0, steps: budget.spent });
   const result: WatchCheckResult = { valid, violations, revisions: merged.byRevision.size, summary, steps: budget.spent };
   if (valid === 'unknown') result['unknownReason'] = `step budget: ${budget.max}`;
   return result;

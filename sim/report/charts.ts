@@ -8,7 +8,12 @@ import type { FaultInterval } from '../run/results.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { faultColors, outcomeColor } from './svg-kit.ts';
 
-const widthPx = 940;
+/**
+ * The whole drawing's width, legend included (autosize fit-x): a page's chart box at 1280 px is
+ * 1174 px inside, and a 940 px plot with its axis titles and legend came out 1183 wide (a
+ * scrollbar under every chart). The plot takes what the legend leaves.
+ */
+const widthPx = 1150;
 const heightPx = 260;
 /** Latencies are drawn on a log scale, which cannot show zero. */
 const latencyMsMin = 0.001;
@@ -81,6 +86,7 @@ const outcomeEncoding = {
 
 const common = {
   width: widthPx,
+  autosize: { type: 'fit-x', contains: 'padding' },
   height: heightPx,
   background: 'white',
   // aria labels would repeat every datum in text; the data is in history.jsonl already.
@@ -216,15 +222,22 @@ export function latencyQuantileSeries(ops: readonly PairedOp[], w: ChartWindow, 
   return points;
 }
 
+/** Buckets an f's quantile line needs before it reads without its points: one bucket is a line of one point, which draws nothing. */
+const LINE_BUCKETS_MIN = 10;
+
 export async function latencyQuantilesSvg(ops: readonly PairedOp[], faults: readonly FaultInterval[], w: ChartWindow, buckets: number): Promise<string> {
+  const values = latencyQuantileSeries(ops, w, buckets);
+  const bucketsOfF = new Map<string, Set<number>>();
+  for (const v of values) bucketsOfF.set(v.f, (bucketsOfF.get(v.f) ?? new Set()).add(v.t));
+  const fewBuckets = [...bucketsOfF.values()].some((b) => b.size < LINE_BUCKETS_MIN);
   const spec = {
     ...common,
     height: 200,
     layer: [
       ...bandLayers(faults, w),
       {
-        data: { values: latencyQuantileSeries(ops, w, buckets) },
-        mark: { type: 'line', strokeWidth: 1.4, point: false },
+        data: { values },
+        mark: { type: 'line', strokeWidth: 1.4, point: fewBuckets ? { filled: true, size: 24 } : false },
         encoding: {
           x: xAxis(w),
           y: { field: 'ms', type: 'quantitative', title: 'ok latency (ms)', scale: { type: 'log' } },

@@ -6,9 +6,16 @@
 import type { Validity } from '../check/verdict.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 
-/** The checkers whose verdict is the run's; every checker that did not pass when none is (a run whose error no checker holds). */
-export function decisiveCheckers<C extends { valid: Validity }>(valid: Validity, checkers: Readonly<Record<string, C>>): [string, C][] {
-  const notPassed = Object.entries(checkers).filter(([, c]) => c.valid !== true);
+/**
+ * The checkers whose verdict is the run's; every checker that did not pass when none is (a run
+ * whose error no checker holds). One that had nothing to check is told only when every checker
+ * that did not pass had nothing (a run unknown on nothing): beside a verdict it did not hold, it
+ * buries the cause too.
+ */
+export function decisiveCheckers<C extends { valid: Validity; nothing?: boolean }>(valid: Validity, checkers: Readonly<Record<string, C>>): [string, C][] {
+  const all = Object.entries(checkers).filter(([, c]) => c.valid !== true);
+  const judged = all.filter(([, c]) => c.nothing !== true);
+  const notPassed = judged.length > 0 || valid === true ? judged : all;
   const decisive = valid === true ? notPassed : notPassed.filter(([, c]) => c.valid === valid);
   return decisive.length > 0 ? decisive : notPassed;
 }

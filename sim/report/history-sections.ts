@@ -45,16 +45,16 @@ export function verdictBanner(v: VerdictOf): string {
   return `<div class="verdict ${word}" id="verdict"><div class="word">${headline}</div><div class="why" style="overflow-wrap:anywhere;min-width:0">${escapeHtml(why)}${error}</div></div>`;
 }
 
-function badge(valid: Validity): string {
+function badge(valid: Validity, nothing = false): string {
   const word = verdictWord(valid);
-  return `<span class="badge ${word}">${word}</span>`;
+  return nothing ? `<span class="badge ${word} nothing">nothing to check</span>` : `<span class="badge ${word}">${word}</span>`;
 }
 
 /** Characters of a checker's summary on its card: a summary holding a whole answer made one card a page tall. */
 const CARD_SUMMARY_CHARS_MAX = 300;
 
 export function checkerCards(checkers: Record<string, CheckResult>): string {
-  const cards = Object.entries(checkers).map(([name, c]) => `<div class="checker ${verdictWord(c.valid)}"><div class="name">${escapeHtml(name)}${badge(c.valid)}</div>${c.summary === undefined ? '' : `<div class="summary">${escapeHtml(truncate(c.summary, CARD_SUMMARY_CHARS_MAX))}</div>`}</div>`);
+  const cards = Object.entries(checkers).map(([name, c]) => `<div class="checker ${verdictWord(c.valid)}${c.nothing === true ? ' nothing' : ''}"><div class="name">${escapeHtml(name)}${badge(c.valid, c.nothing === true)}</div>${c.summary === undefined ? '' : `<div class="summary">${escapeHtml(truncate(c.summary, CARD_SUMMARY_CHARS_MAX))}</div>`}</div>`);
   return `<div class="checkers" id="checkers">${cards.join('')}</div>`;
 }
 

@@ -1,6 +1,7 @@
 // junit.xml for CI: one <testsuite> per scenario, one <testcase> per seed and checker. A checker
 // that found a violation is a <failure>; one that gave up (unknown) is an <error>, which CI
-// shows as red too but distinguishes from a proven violation. Every failure carries the
+// shows as red too but distinguishes from a proven violation; one that had nothing to check is
+// <skipped>, neither. Every failure carries the
 // command that replays it.
 import { escapeXml } from './escape.ts';
 import type { RunSummary } from './run-summary.ts';
@@ -10,7 +11,7 @@ export interface JunitCase {
   classname: string;
   name: string;
   timeSeconds: number;
-  outcome: 'passed' | 'failure' | 'error';
+  outcome: 'passed' | 'failure' | 'error' | 'skipped';
   message?: string;
   body?: string;
   /** Lines for the case's <system-out>: what a real-etcd run did not run as asked (target-differences.ts). */
@@ -40,15 +41,16 @@ export function runCases(run: RunSummary): JunitCase[] {
       classname,
       name: `seed ${run.seed} · ${name}`,
       timeSeconds: (checker.ms ?? 0) / 1000,
-      outcome: checker.valid === true ? 'passed' : checker.valid === false ? 'failure' : 'error',
+      outcome: checker.valid === true ? 'passed' : checker.valid === false ? 'failure' : checker.nothing === true ? 'skipped' : 'error',
     };
-    if (c.outcome !== 'passed') {
+    if (c.outcome === 'skipped') c.message = `${name}: ${checker.summary ?? 'nothing to check'}`;
+    else if (c.outcome !== 'passed') {
       c.message = `${name}: ${checker.summary ?? (checker.valid === false ? 'violation' : 'unknown')}`;
       c.body = failureBody(run, [checker.summary ?? '', ...(checker.detail ?? [])].filter((l) => l !== '').join('\n'));
     }
     cases.push(c);
   }
-  const otherwiseSilent = cases.length === 0 || (run.valid !== true && cases.every((c) => c.outcome === 'passed'));
+  const otherwiseSilent = cases.length === 0 || (run.valid !== true && cases.every((c) => c.outcome === 'passed' || c.outcome === 'skipped'));
   if (run.error !== undefined || otherwiseSilent) {
     const c: JunitCase = {
       classname,
@@ -98,6 +100,7 @@ function renderCase(c: JunitCase): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${c.timeSeconds.toFixed(3)}"`;
   const out = c.out === undefined || c.out.length === 0 ? '' : `\n      <system-out>${escapeXml(c.out.join('\n'))}</system-out>`;
   if (c.outcome === 'passed') return out === '' ? `${open}/>` : `${open}>${out}\n    </testcase>`;
+  if (c.outcome === 'skipped') return `${open}>\n      <skipped message="${escapeXml(c.message ?? '')}"/>${out}\n    </testcase>`;
   const tag = c.outcome;
   const type = c.outcome === 'failure' ? 'violation' : 'unknown';
   return `${open}>\n      <${tag} message="${escapeXml(c.message ?? '')}" type="${type}">${escapeXml(c.body ?? '')}</${tag}>${out}\n    </testcase>`;
@@ -106,23 +109,25 @@ function renderCase(c: JunitCase): string {
 export function renderJunit(suites: readonly JunitSuite[], name = 'detcd'): string {
   const count = (suite: JunitSuite, outcome: JunitCase['outcome']): number => suite.cases.filter((c) => c.outcome === outcome).length;
   const time = (suite: JunitSuite): number => suite.cases.reduce((sum, c) => sum + c.timeSeconds, 0);
-  const total = { tests: 0, failures: 0, errors: 0, time: 0 };
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   const body = suites.map((suite) => {
     const failures = count(suite, 'failure');
     const errors = count(suite, 'error');
+    const skipped = count(suite, 'skipped');
     total.tests += suite.cases.length;
     total.failures += failures;
     total.errors += errors;
+    total.skipped += skipped;
     total.time += time(suite);
     return [
-      `  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${time(suite).toFixed(3)}">`,
+      `  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time(suite).toFixed(3)}">`,
       ...suite.cases.map(renderCase),
       '  </testsuite>',
     ].join('\n');
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(name)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${total.time.toFixed(3)}">`,
+    `<testsuites name="${escapeXml(name)}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${total.time.toFixed(3)}">`,
     ...body,
     '</testsuites>',
     '',

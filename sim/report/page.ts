@@ -18,10 +18,10 @@ h3{font-size:15px;margin:16px 0 8px}h4{font-size:13px;margin:12px 0 6px;color:va
 .verdict .why{font-size:15px;opacity:.95}
 .checkers{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:10px}
 .checker{background:#fff;border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:8px;padding:10px 12px}
-.checker.valid{border-left-color:var(--ok)}.checker.invalid{border-left-color:var(--bad)}.checker.unknown{border-left-color:var(--unknown)}
+.checker.valid{border-left-color:var(--ok)}.checker.invalid{border-left-color:var(--bad)}.checker.unknown{border-left-color:var(--unknown)}.checker.nothing{border-left-color:var(--muted)}
 .checker .name{font-weight:700}.checker .summary{color:var(--muted);margin-top:4px;word-break:break-word}
 .badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;margin-left:6px;vertical-align:1px}
-.badge.valid{background:var(--ok)}.badge.invalid{background:var(--bad)}.badge.unknown{background:var(--unknown)}
+.badge.valid{background:var(--ok)}.badge.invalid{background:var(--bad)}.badge.unknown{background:var(--unknown)}.badge.nothing{background:var(--muted)}
 .cmd{display:flex;align-items:stretch;margin:6px 0}
 .cmd .label{width:70px;color:var(--muted);padding-top:7px}
 .cmd pre{flex:1;margin:0;background:#0f172a;color:#e2e8f0;padding:7px 10px;border-radius:6px 0 0 6px;overflow-x:auto;white-space:pre}

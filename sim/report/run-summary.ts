@@ -9,6 +9,8 @@ import { targetDifferencesOf, type RunTargetDifferences } from './target-differe
 
 export interface CheckerSummary {
   valid: Validity;
+  /** The checker had nothing to check (CheckResult.nothing): junit.xml skips its case. */
+  nothing?: true;
   summary?: string;
   ms?: number;
   /** Text lines explaining a violation (the linearizability culprit, a broken invariant), for junit.xml. */
@@ -44,7 +46,7 @@ export interface RunSummary {
 export function summarizeRun(results: Results, report?: string): RunSummary {
   const checkers: Record<string, CheckerSummary> = {};
   for (const [name, c] of Object.entries(results.checkers)) {
-    const entry: CheckerSummary = { valid: c.valid };
+    const entry: CheckerSummary = c.nothing === true ? { valid: c.valid, nothing: true } : { valid: c.valid };
     if (typeof c.summary === 'string') entry.summary = c.summary;
     if (typeof c['ms'] === 'number') entry.ms = c['ms'];
     const detail = explanationLines(c['explanation'], '');

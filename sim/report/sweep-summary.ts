@@ -114,6 +114,7 @@ function checkerProblem(name: string, v: unknown): string | undefined {
   if (c['valid'] !== true && c['valid'] !== false && c['valid'] !== 'unknown') return `checkers.${name}.valid is not true, false or "unknown"`;
   if (c['summary'] !== undefined && typeof c['summary'] !== 'string') return `checkers.${name}.summary is not a string`;
   if (c['ms'] !== undefined && !isCount(c['ms'])) return `checkers.${name}.ms is not a number`;
+  if (c['nothing'] !== undefined && !(c['nothing'] === true && c['valid'] === 'unknown')) return `checkers.${name}.nothing is not true beside valid "unknown"`;
   if (c['detail'] !== undefined && !(Array.isArray(c['detail']) && c['detail'].every((l) => typeof l === 'string'))) return `checkers.${name}.detail is not a list of strings`;
   return undefined;
 }

@@ -1,6 +1,6 @@
 // Assembles results.json (../shared/design.md, "Contracts") from what a run produced.
 import type { CheckResult } from '../check/verdict.ts';
-import { composeValidity } from '../check/verdict.ts';
+import { composeJudged } from '../check/verdict.ts';
 import { excusedViolations } from '../check/documented-anomalies.ts';
 import type { Op } from '../history/op.ts';
 import type { Nemesis } from '../nemesis/nemesis.ts';
@@ -102,7 +102,7 @@ export function buildResults(r: ResultsInput): Results {
   // any other violation, of the same checker too, still fails the run.
   const excused = excusedViolations(r.scenario, r.checkers, { faultKinds: new Set(r.nemesis.intervals.map((i) => i.kind)), leaderChanges: stats.leaderChanges });
   const judged = Object.entries(r.checkers).filter(([name]) => !excused.has(name));
-  let valid = composeValidity(judged.map(([, c]) => c.valid));
+  let valid = composeJudged(judged.map(([, c]) => c));
   let error = r.error;
   if (valid === true && ops.ok < r.scenario.workload.okOpsMin) {
     valid = 'unknown';

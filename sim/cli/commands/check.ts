@@ -32,7 +32,7 @@ import { LEASE_CLOCK_DRIFT_PPM_MAX, type CheckHistoryOptions, type PairsCheck } 
 import { runHistoryCheck } from '../../check/history-check/run.ts';
 import type { CheckBudget, LinearizabilityResult } from '../../check/linearizability/check.ts';
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
-import { mergeValidity, type Validity } from '../../check/verdict.ts';
+import { composeJudged, mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
@@ -529,6 +529,9 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
   }
 }
 
+/** A checker's verdict in a `--json` line: `nothing` when it had nothing to check. */
+const jsonVerdict = (c: CheckResult): { valid: Validity; summary: string | undefined; nothing?: true } => (c.nothing === true ? { valid: c.valid, summary: c.summary, nothing: true } : { valid: c.valid, summary: c.summary });
+
 /** The command that checks the history again: this one without --out DIR, each argument as a shell reads it. */
 function checkAgainCommand(argv: readonly string[]): string {
   const kept = argv.filter((a, i) => a !== '--out' && argv[i - 1] !== '--out');
@@ -582,8 +585,9 @@ export async function check(argv: string[]): Promise<number> {
     }
     const { result, ms, watchesFile, watch, lease, auth, notRead, knownBugs } = r;
     const mayBe = knownBugs !== undefined && Object.keys(knownBugs.mayBe).length > 0 ? knownBugs.mayBe : undefined;
-    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats true).
-    const valid = mergeValidity(mergeValidity(mergeValidity(result.valid, watch?.valid ?? true), lease?.valid ?? true), auth?.valid ?? true);
+    // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats
+    // true); one with nothing to check counts only when none had anything (unknown then).
+    const valid = composeJudged([result, watch, lease, auth].filter((c) => c !== undefined));
     overall = mergeValidity(overall, valid);
     const run = unit.clients === undefined ? '' : `, the ${unit.clients.length} client files of one etcd robustness-test run`;
     const watched = watch === undefined || unit.clients === undefined ? '' : `, and its ${unit.watches?.length ?? 0} watch files${args.watches === false ? '' : ' (their events also as answers)'}`;
@@ -596,7 +600,7 @@ export async function check(argv: string[]): Promise<number> {
       report = join(args.out, 'index.html');
     }
     if (args.json) {
-      const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: { valid: watch.valid, summary: watch.summary } }), ...(lease === undefined ? {} : { lease: { valid: lease.valid, summary: lease.summary } }), ...(auth === undefined ? {} : { auth: { valid: auth.valid, summary: auth.summary } }) };
+      const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: jsonVerdict(watch) }), ...(lease === undefined ? {} : { lease: jsonVerdict(lease) }), ...(auth === undefined ? {} : { auth: jsonVerdict(auth) }) };
       const bugs = mayBe === undefined ? {} : { etcdVersion: knownBugs?.version, mayBeKnownBug: mayBe };
       const written = report === undefined ? {} : { report };
       console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs, ...written } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs, ...written }));
@@ -604,7 +608,7 @@ export async function check(argv: string[]): Promise<number> {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
-      if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
+      if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : result.nothing === true ? 'nothing to check' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
       for (const line of knownBugLines) lines.push(`  ${line}`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
       // A history's values, keys and file names come from anywhere: a newline or a terminal escape

@@ -14,6 +14,7 @@ import { checkFileOut, samePath } from '../harness/out-path.ts';
 import { readRunDir } from '../harness/run-dir.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
 import { count } from '../../text/count.ts';
+import { decisiveCheckers } from '../../report/decisive-checkers.ts';
 import { oneLine } from '../../errors/one-line.ts';
 
 /** A scenario file, as detcd writes one: what `--out` may replace. */
@@ -29,7 +30,7 @@ function isScenarioJson(text: string): boolean {
 /** Why a run that did not fail cannot be shrunk, in the words of its own result. */
 function whyNotShrinkable(results: Results): string {
   if (results.valid === true) return 'the run passed (exit 0): there is no failure to keep while shrinking';
-  const gaveUp = Object.entries(results.checkers).filter(([, c]) => c.valid === 'unknown').map(([n, c]) => `${n}${c.summary === undefined ? '' : ` (${String(c.summary)})`}`);
+  const gaveUp = decisiveCheckers('unknown', results.checkers).filter(([, c]) => c.valid === 'unknown').map(([n, c]) => `${n}${c.summary === undefined ? '' : ` (${String(c.summary)})`}`);
   const why = results.error ?? (gaveUp.length > 0 ? `${gaveUp.join('; ')} could not decide` : 'a checker could not decide');
   return `the run's verdict is unknown (exit 2): ${why}. Shrinking keeps a failure, and an unknown run has none to keep; give the checker more room or try other seeds`;
 }

@@ -31,8 +31,10 @@ export function verdictText(v: Validity): string {
  * A checker's verdict in a run: a violation the scenario allows (expect: violation-allowed)
  * leaves the run valid, and is shown as allowed, not as a failure and not as valid.
  */
-export function checkerVerdictText(checker: Validity, run: Validity): string {
+export function checkerVerdictText(checker: Validity, run: Validity, nothing = false): string {
   if (checker === false && run === true) return chalk.yellow('allowed');
+  // Nothing to check: not a verdict the run waits on (verdict.ts composeJudged).
+  if (nothing) return chalk.dim('nothing');
   return verdictText(checker);
 }
 
@@ -52,7 +54,7 @@ function fittedTable(head: string[], widths: (number | undefined)[], flexibleMin
 
 export function runTable(results: Results): string {
   const table = fittedTable(['checker', 'verdict', 'summary'], [18, 10, undefined], 20);
-  for (const [name, c] of Object.entries(results.checkers)) table.push([oneLine(name), checkerVerdictText(c.valid, results.valid), clip(oneLine(String(c.summary ?? '')), 300)]);
+  for (const [name, c] of Object.entries(results.checkers)) table.push([oneLine(name), checkerVerdictText(c.valid, results.valid, c.nothing === true), clip(oneLine(String(c.summary ?? '')), 300)]);
   const s = results.stats;
   const allowed = Object.entries(results.checkers).filter(([, c]) => c.valid === false && results.valid === true).map(([n]) => n);
   const lines = [

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PACKAGE_ROOT } from '../harness/package-root.ts';
+import { gogoUnmarshalError, type MessageDescriptor, type MessageLookup } from './gogo-unmarshal.ts';
 
 /** The .proto files stay beside the sources (tsc does not copy them to dist/; the package ships them). */
 export const PROTO_DIR = join(PACKAGE_ROOT, 'sim', 'cli', 'serve', 'proto', 'etcd');
@@ -55,13 +56,53 @@ export class OversizedRequest {
   constructor(readonly sizeBytes: number) {}
 }
 
-/** `service` (loaded with bytes as strings) with each request decoded as `buffers` (the same service, bytes as Buffers) decodes it. */
-function nativeBase64Requests(service: grpc.ServiceDefinition, buffers: grpc.ServiceDefinition): grpc.ServiceDefinition {
+/**
+ * A request message etcd would not decode (gogo-unmarshal.ts): not decoded; its call is answered
+ * INTERNAL with `details` (grpc-go-answers.ts), in grpc-go's words for a unary call or a stream.
+ */
+export class MalformedRequest {
+  constructor(readonly details: string) {}
+}
+
+/** A message's descriptor by a field's type name: nested in `from`, in its package, or absolute. */
+function lookupIn(definition: protoLoader.PackageDefinition): { lookup: MessageLookup; find: (fullName: string) => MessageDescriptor | undefined } {
+  const fullNames = new Map<MessageDescriptor, string>();
+  for (const [name, d] of Object.entries(definition)) if ('type' in d) fullNames.set(d.type as MessageDescriptor, name);
+  const find = (name: string): MessageDescriptor | undefined => {
+    const d = definition[name];
+    return d !== undefined && 'type' in d ? (d.type as MessageDescriptor) : undefined;
+  };
+  const lookup: MessageLookup = (typeName, from) => {
+    const full = fullNames.get(from) ?? '';
+    return find(`${full}.${typeName}`) ?? find(`${full.slice(0, full.lastIndexOf('.'))}.${typeName}`) ?? find(typeName);
+  };
+  return { lookup, find };
+}
+
+/**
+ * `service` (loaded with bytes as strings) with each request checked as etcd decodes it, then
+ * decoded as `buffers` (the same service, bytes as Buffers) decodes it; `definition`: the
+ * messages' descriptors.
+ */
+function nativeBase64Requests(service: grpc.ServiceDefinition, buffers: grpc.ServiceDefinition, definition: protoLoader.PackageDefinition): grpc.ServiceDefinition {
+  const { lookup, find } = lookupIn(definition);
   const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const [name, m] of Object.entries(service)) {
     const decode = buffers[name]!.requestDeserialize;
     const single = !m.requestStream;
-    out[name] = { ...m, requestDeserialize: (bytes: Buffer) => (single && bytes.length > GRPC_RECEIVE_BYTES_MAX ? new OversizedRequest(bytes.length) : bytesAsBase64(decode(bytes))) };
+    // grpc-go words a decoding error apart for unary calls and streams (server-streaming too).
+    const refusal = m.requestStream || m.responseStream ? 'grpc: failed to unmarshal the received message ' : 'grpc: error unmarshalling request: ';
+    // The definition's own descriptor (a method's copy is not the one its fields' types resolve from), in the service's package.
+    const pkg = m.path.slice(1, m.path.indexOf('/', 1)).split('.').slice(0, -1).join('.');
+    const requestType = find(`${pkg}.${(m as { requestType?: { type: MessageDescriptor } }).requestType?.type.name ?? ''}`);
+    out[name] = {
+      ...m,
+      requestDeserialize: (bytes: Buffer) => {
+        if (single && bytes.length > GRPC_RECEIVE_BYTES_MAX) return new OversizedRequest(bytes.length);
+        const refused = requestType === undefined ? undefined : gogoUnmarshalError(bytes, requestType, lookup);
+        return refused === undefined ? bytesAsBase64(decode(bytes)) : new MalformedRequest(refusal + refused);
+      },
+    };
   }
   return out;
 }
@@ -75,10 +116,11 @@ let loaded: Record<ServiceName, grpc.ServiceDefinition> | undefined;
 export function etcdServices(): Record<ServiceName, grpc.ServiceDefinition> {
   if (loaded !== undefined) return loaded;
   type Pkg = { etcdserverpb: Record<ServiceName, { service: grpc.ServiceDefinition }> };
-  const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS)) as unknown as Pkg;
+  const definition = protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), LOADER_OPTIONS);
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as Pkg;
   const buffers = grpc.loadPackageDefinition(protoLoader.loadSync(join(PROTO_DIR, 'rpc.proto'), BUFFER_OPTIONS)) as unknown as Pkg;
   const out = {} as Record<ServiceName, grpc.ServiceDefinition>;
-  for (const name of SERVICE_NAMES) out[name] = nativeBase64Requests(pkg.etcdserverpb[name].service, buffers.etcdserverpb[name].service);
+  for (const name of SERVICE_NAMES) out[name] = nativeBase64Requests(pkg.etcdserverpb[name].service, buffers.etcdserverpb[name].service, definition);
   loaded = out;
   return out;
 }
@@ -86,15 +128,17 @@ export function etcdServices(): Record<ServiceName, grpc.ServiceDefinition> {
 /** etcd's lock service (v3lockpb.Lock, v3lock.proto), served beside etcdserverpb's. */
 export function lockService(): grpc.ServiceDefinition {
   type Pkg = { v3lockpb: { Lock: { service: grpc.ServiceDefinition } } };
-  const [pkg, buffers] = [LOADER_OPTIONS, BUFFER_OPTIONS].map((o) => grpc.loadPackageDefinition(protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), o)) as unknown as Pkg) as [Pkg, Pkg];
-  return nativeBase64Requests(pkg.v3lockpb.Lock.service, buffers.v3lockpb.Lock.service);
+  const [definition, bufferDefinition] = [LOADER_OPTIONS, BUFFER_OPTIONS].map((o) => protoLoader.loadSync(join(PROTO_DIR, 'v3lock.proto'), o)) as [protoLoader.PackageDefinition, protoLoader.PackageDefinition];
+  const [pkg, buffers] = [definition, bufferDefinition].map((d) => grpc.loadPackageDefinition(d) as unknown as Pkg) as [Pkg, Pkg];
+  return nativeBase64Requests(pkg.v3lockpb.Lock.service, buffers.v3lockpb.Lock.service, definition);
 }
 
 /** etcd's election service (v3electionpb.Election, v3election.proto), served beside etcdserverpb's. */
 export function electionService(): grpc.ServiceDefinition {
   type Pkg = { v3electionpb: { Election: { service: grpc.ServiceDefinition } } };
-  const [pkg, buffers] = [LOADER_OPTIONS, BUFFER_OPTIONS].map((o) => grpc.loadPackageDefinition(protoLoader.loadSync(join(PROTO_DIR, 'v3election.proto'), o)) as unknown as Pkg) as [Pkg, Pkg];
-  return nativeBase64Requests(pkg.v3electionpb.Election.service, buffers.v3electionpb.Election.service);
+  const [definition, bufferDefinition] = [LOADER_OPTIONS, BUFFER_OPTIONS].map((o) => protoLoader.loadSync(join(PROTO_DIR, 'v3election.proto'), o)) as [protoLoader.PackageDefinition, protoLoader.PackageDefinition];
+  const [pkg, buffers] = [definition, bufferDefinition].map((d) => grpc.loadPackageDefinition(d) as unknown as Pkg) as [Pkg, Pkg];
+  return nativeBase64Requests(pkg.v3electionpb.Election.service, buffers.v3electionpb.Election.service, definition);
 }
 
 /** A client constructor for a service (the tests use it to speak gRPC to serve). */

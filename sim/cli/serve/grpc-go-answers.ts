@@ -1,6 +1,7 @@
 // What etcd 3.4's Go gRPC server answers itself, before etcd's handlers, in its words rather than
 // grpc-js's. A request message over its 2 MiB receive limit (unary or server-streaming calls):
-// RESOURCE_EXHAUSTED "grpc: received message larger than max (N vs. 2097152)". A call to a method
+// RESOURCE_EXHAUSTED "grpc: received message larger than max (N vs. 2097152)". A request message
+// etcd's gogo decoder refuses (grpc-codec.ts MalformedRequest): INTERNAL in grpc-go's words. A call to a method
 // the server does not have (grpc-go's handleStream), not "The server does not implement the method /s/m":
 //   - a path with no "/" after its leading one: RESOURCE_EXHAUSTED `malformed method name: "/x"`;
 //   - a service it does not register (grpc reflection, a 3.5 service, a typo):
@@ -9,7 +10,7 @@
 //     UNIMPLEMENTED "unknown method Downgrade for service etcdserverpb.Maintenance".
 // The service is everything before the path's last "/", as grpc-go splits it.
 import * as grpc from '@grpc/grpc-js';
-import { GRPC_RECEIVE_BYTES_MAX, OversizedRequest } from './grpc-codec.ts';
+import { GRPC_RECEIVE_BYTES_MAX, MalformedRequest, OversizedRequest } from './grpc-codec.ts';
 
 export interface CallStatus {
   readonly code: grpc.status;
@@ -36,9 +37,14 @@ interface HandlerLookup {
   _retrieveHandler(path: string): unknown;
 }
 
+interface Call {
+  request?: unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
 interface Handler {
   readonly type: 'unary' | 'serverStream' | 'clientStream' | 'bidi';
-  readonly func: (call: { request?: unknown; emit(event: 'error', status: CallStatus): boolean }, callback?: (status: CallStatus) => void) => void;
+  readonly func: (call: Call, callback?: (status: CallStatus) => void) => void;
 }
 
 /** grpc-go's answer to a message over its receive limit. */
@@ -46,14 +52,38 @@ function oversized(sizeBytes: number): CallStatus {
   return { code: grpc.status.RESOURCE_EXHAUSTED, details: `grpc: received message larger than max (${sizeBytes} vs. ${GRPC_RECEIVE_BYTES_MAX})` };
 }
 
-/** `handler` with a request it could not take (OversizedRequest) refused before it runs. */
-function refusingOversized(handler: Handler): Handler {
+/** grpc-go's answer to a request it cannot take (too large, or not decodable), if it is one. */
+function refusal(request: unknown): CallStatus | undefined {
+  if (request instanceof OversizedRequest) return oversized(request.sizeBytes);
+  if (request instanceof MalformedRequest) return { code: grpc.status.INTERNAL, details: request.details };
+  return undefined;
+}
+
+/**
+ * `handler` with a request it could not take refused: a single request before the handler runs;
+ * on a bidirectional stream, the first such message ends the call (etcd's receive loop returns
+ * the error, and the stream ends with it).
+ */
+function refusingUntakeable(handler: Handler): Handler {
+  if (handler.type === 'bidi') {
+    return {
+      ...handler,
+      func: (call, callback) => {
+        const emit = call.emit.bind(call);
+        call.emit = (event, ...args): boolean => {
+          const status = event === 'data' ? refusal(args[0]) : undefined;
+          return status === undefined ? emit(event, ...args) : emit('error', status);
+        };
+        handler.func(call, callback);
+      },
+    };
+  }
   if (handler.type !== 'unary' && handler.type !== 'serverStream') return handler;
   return {
     ...handler,
     func: (call, callback) => {
-      if (!(call.request instanceof OversizedRequest)) return handler.func(call, callback);
-      const status = oversized(call.request.sizeBytes);
+      const status = refusal(call.request);
+      if (status === undefined) return handler.func(call, callback);
       if (callback !== undefined) callback(status);
       else call.emit('error', status);
     },
@@ -71,7 +101,7 @@ export function answerAsGrpcGo(server: grpc.Server): void {
   const lookup = s._retrieveHandler.bind(server);
   s._retrieveHandler = (path: string): unknown => {
     const known = lookup(path) as Handler | null | undefined;
-    if (known !== null && known !== undefined) return refusingOversized(known);
+    if (known !== null && known !== undefined) return refusingUntakeable(known);
     const status = unknownMethodStatus(path, s.handlers.keys());
     return {
       type: 'bidi',

@@ -13,8 +13,11 @@
 //     grpc-message right after content-type; grpc-message "" on OK (grpc-js "OK"), other
 //     messages percent-encoded as Go does (bytes outside ' '..'~' and '%' only; grpc-js used
 //     encodeURI, "%20" for every space). grpc-js's deadline answer in etcd's words.
+//   - A unary or server-streaming call's one request message read as grpc-go reads it
+//     (grpc-go-request.ts).
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream, type ServerStreamResponseOptions } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { readingOneMessage } from './grpc-go-request.ts';
 
 const BASE_CONTENT_TYPE = 'application/grpc';
 
@@ -140,6 +143,9 @@ export function frameAsGrpcGo(server: grpc.Server): void {
         answer(stream, grpc.status.UNIMPLEMENTED, `grpc: Decompressor is not installed for grpc-encoding ${JSON.stringify(encoding)}`);
         return;
       }
+      // A single request is read as grpc-go reads it (grpc-go-request.ts).
+      const type = (s.handlers.get(path) as { type?: string } | undefined)?.type;
+      if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', (code, details) => answer(stream, code, details));
       // grpc-js's own deadline then answers at once, in etcd's words (goStatus).
       if (verdict === 'expired') headers['grpc-timeout'] = '0n';
       original(extraInterceptors, stream, headers);

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult } from '../../check/verdict.ts';
-import { composeValidity } from '../../check/verdict.ts';
+import { composeJudged } from '../../check/verdict.ts';
 import { HistoryLog } from '../../etcd/history-log.ts';
 import { Nemesis } from '../../nemesis/nemesis.ts';
 import { expandSchedule } from '../../nemesis/schedule.ts';
@@ -336,7 +336,7 @@ function buildRealResults(
 ): Results {
   const { ops, opsByF } = opCounts(history.ops);
   const excused = excusedViolations(scenario, checkers, { faultKinds: new Set(nemesis.intervals.map((i) => i.kind)), leaderChanges: Math.max(0, cluster.poller.leaders.length - 1) });
-  let valid = composeValidity(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c.valid));
+  let valid = composeJudged(Object.entries(checkers).filter(([n]) => !excused.has(n)).map(([, c]) => c));
   let error: string | undefined;
   const thin = valid === true ? thinTraffic(scenario, ops, servable) : undefined;
   if (thin !== undefined) {

@@ -15,7 +15,7 @@ function hunt(scenario: string, bug: PlantedBug | undefined, seeds: readonly num
     const r = runScenario(s, seed, bug === undefined ? {} : { bug }).results;
     if (r.valid === true) return undefined;
     if (r.stop?.invariant !== undefined) return r.stop.invariant;
-    return Object.entries(r.checkers).filter(([, c]) => c.valid !== true).map(([name]) => name).join(',');
+    return Object.entries(r.checkers).filter(([, c]) => c.valid !== true && c.nothing !== true).map(([name]) => name).join(',');
   });
 }
 

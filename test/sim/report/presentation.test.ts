@@ -9,7 +9,7 @@ import { counterRows } from '../../../sim/report/stats.ts';
 import { timelineSvg } from '../../../sim/report/timeline.ts';
 import type { Op } from '../../../sim/history/op.ts';
 import { progressBarSize, timeLeft } from '../../../sim/cli/harness/sweep-engine.ts';
-import { chartWindow, latencySvg, rateSeries } from '../../../sim/report/charts.ts';
+import { chartWindow, latencyQuantilesSvg, latencySvg, rateSeries, throughputSvg } from '../../../sim/report/charts.ts';
 import type { PairedOp } from '../../../sim/report/paired-ops.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
@@ -95,5 +95,25 @@ describe('the latency and throughput charts span the traffic', () => {
   it('never counts rates over buckets narrower than 10 ms (one op in 150 µs read as 6,667 ops/s)', () => {
     const points = rateSeries(ops, chartWindow(ops, 1_518_000), 120);
     expect(Math.max(...points.map((p) => p.rate))).toBeLessThanOrEqual(200);
+  });
+
+  it('draws a quantile point for an f with one ok op (a line of one point drew nothing)', async () => {
+    const svg = await latencyQuantilesSvg(ops, [], chartWindow(ops, 1_518_000), 120);
+    // The one ok kv/range: its p50, p95, p99 and max, each a point.
+    const symbols = /<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/.exec(svg)?.[1] ?? '';
+    expect(symbols.match(/<path /g)?.length ?? 0).toBe(4);
+  });
+
+  it('fits each chart, legend and all, in its box on a 1280 px page (1174 px inside: a 1183 px drawing scrolled)', async () => {
+    // kill-leader seed 1's charts (kv/deleterange in the legend) were 1183 and 1157 px wide.
+    const fs = ['kv/range', 'kv/deleterange', 'lease/timetolive', 'kv/put'];
+    const many = fs.flatMap((f, i) => [{ ...op(1_510_000 + i * 1000, 1_512_000 + i * 1000, 'ok'), f }, { ...op(1_511_000 + i * 1000, 13_513_000 + i * 1000, 'ok'), f }]);
+    const w = chartWindow(many, 1_518_000);
+    const faults = [{ kind: 'partition', description: 'isolate the leader', startUs: 1_511_000, endUs: 1_514_000 }, { kind: 'kill', description: 'kill', startUs: 1_512_000, endUs: 1_513_000 }];
+    for (const svg of [await latencySvg(many, faults, w), await latencyQuantilesSvg(many, faults, w, 120), await throughputSvg(many, faults, w, 120)]) {
+      const width = Number(/^<svg[^>]* width="(\d+)"/.exec(svg)?.[1]);
+      expect(width).toBeGreaterThan(900);
+      expect(width).toBeLessThanOrEqual(1174);
+    }
   });
 });

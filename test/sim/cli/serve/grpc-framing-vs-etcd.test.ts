@@ -46,6 +46,9 @@ const CASES: (H2Request & { name: string; racyCode?: boolean })[] = [
   // An unknown method is answered first; '%' in its name percent-encoded as Go does.
   { name: 'unknown method with gzip', path: '/etcdserverpb.KV/Nope', headers: { 'grpc-encoding': 'gzip' }, body: Buffer.alloc(0) },
   { name: 'unknown method with % in its name', path: '/etcdserverpb.KV/R%41nge', body: Buffer.alloc(0) },
+  // A watch outlives the client's half-close (etcd's send loop runs until cancelled); a keep-alive stream ends.
+  { ...call('Watch.Watch', { create_request: { key: Buffer.from('a') } }), cancelAfterMs: 1_000 },
+  { ...call('Lease.LeaseKeepAlive', { ID: 1 }), cancelAfterMs: 1_000 },
   // A stream's deadline, in etcd's words; its code races (see racyCode).
   { ...call('Watch.Watch', { create_request: { key: Buffer.from('a') } }, { 'grpc-timeout': '1S' }, 2_000), racyCode: true },
 ];
@@ -59,21 +62,84 @@ function racyCode(e: H2Exchange): H2Exchange {
   return { ...e, trailers: e.trailers?.map(code) ?? null };
 }
 
+/** A raw request body: gRPC frames written out in hex (spaces for the reader). */
+function raw(path: string, hex: string): H2Request & { name: string } {
+  return { name: hex, path, body: Buffer.from(hex.replace(/ /g, ''), 'hex') };
+}
+
+const R = '/etcdserverpb.KV/Range';
+/** Request messages etcd's gogo decoder refuses (sim/cli/serve/gogo-unmarshal.ts), each for its own check. */
+const MALFORMED: (H2Request & { name: string })[] = [
+  raw(R, '0000000001 08'), // a bytes field (key) sent as a varint
+  raw(R, '0000000002 0f00'), // wire type 7 on a known field: wrong wire type before anything else
+  raw(R, '0000000002 1001'), // range_end: RangeEnd in Go's name
+  raw(R, '0000000001 0a'), // a length missing
+  raw(R, '0000000002 0a05'), // a length past the end
+  raw(R, '0000000001 0c'), // an end-group tag
+  raw(R, '0000000001 00'), // field 0
+  raw(R, '000000000c 0affffffffffffffffffff01'), // a varint past 64 bits
+  raw(R, '000000000b 0affffffffffffffffff01'), // a length with bit 63 set
+  raw(R, '0000000002 7e00'), // an unknown field of wire type 6
+  raw(R, '0000000002 fb01'), // an unknown group never ended
+  raw(R, '0000000003 f80101'), // an unknown varint field: skipped, then etcd's own check
+  raw(R, '000000000a fbffffffffffffffff01'), // a tag whose field number wraps to -1 in int32
+  raw(R, '0000000006 808080801000'), // one that wraps to a field etcd does not know: skipped
+  raw('/etcdserverpb.KV/Put', '0000000002 2a01'), // ignore_value as bytes: IgnoreValue
+  raw('/etcdserverpb.KV/Txn', '0000000006 1204 1202 0801'), // nested: success[0].request_put.key
+  raw('/v3lockpb.Lock/Lock', '0000000002 0800'),
+  // Streams word it otherwise: "failed to unmarshal the received message".
+  raw('/etcdserverpb.Watch/Watch', '0000000007 0a05 2d00000000'), // filters, wire type 5 (packed or varint only)
+  raw('/etcdserverpb.Lease/LeaseKeepAlive', '0000000001 08'),
+  raw('/etcdserverpb.Maintenance/Snapshot', '0000000001 08'),
+];
+
+const S = '/etcdserverpb.Maintenance/Snapshot';
+/** Bodies that are not exactly one gRPC message, for calls that take one (sim/cli/serve/grpc-go-request.ts). */
+const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
+  raw(R, ''), // EOF
+  raw(R, '000000'), // a cut prefix
+  raw(R, '0000000009 01'), // a cut message: unary UNKNOWN
+  raw(S, '0000000009 01'), // a stream's: INTERNAL
+  raw(S, ''),
+  raw(R, '0000000000 0000000000'), // a second message, never read
+  raw(R, '0100000000'), // compressed without an encoding
+  raw(R, '0200000000'), // no format
+  raw(S, 'ff00000000'),
+];
+
+async function differences(cases: readonly (H2Request & { name: string; racyCode?: boolean })[], endpoints: readonly [string, string]): Promise<{ differences: string; oracles: string }> {
+  const found: string[] = [];
+  const oracles: string[] = [];
+  for (const c of cases) {
+    const [e, d] = (await Promise.all(endpoints.map((endpoint) => h2Exchange(endpoint, c)))).map((x) => (c.racyCode === true ? racyCode(x) : x));
+    const [oracle, subject] = [JSON.stringify(e), JSON.stringify(d)];
+    oracles.push(oracle);
+    if (oracle !== subject) found.push(`${c.name} ${c.path}\n  etcd:  ${oracle}\n  detcd: ${subject}`);
+  }
+  return { differences: found.join('\n'), oracles: oracles.join('\n') };
+}
+
 describeWithRealEtcd('raw HTTP/2: gRPC header blocks, trailers and resets from detcd serve as from etcd 3.4', ['etcd'], (tools) => {
   const servers = suiteServers(() => startEtcd(tools.etcd), { port: 0, nodes: 1, seed: 7 });
 
+  const endpoints = (): [string, string] => [servers.etcd.endpoint, servers.serve.endpoint];
+
   test(`${CASES.length} calls, header for header`, async () => {
-    const differences: string[] = [];
-    const oracles: string[] = [];
-    for (const c of CASES) {
-      const [e, d] = (await Promise.all([servers.etcd.endpoint, servers.serve.endpoint].map((endpoint) => h2Exchange(endpoint, c)))).map((x) => (c.racyCode === true ? racyCode(x) : x));
-      const [oracle, subject] = [JSON.stringify(e), JSON.stringify(d)];
-      oracles.push(oracle);
-      if (oracle !== subject) differences.push(`${c.name} ${c.path}\n  etcd:  ${oracle}\n  detcd: ${subject}`);
-    }
-    expect(differences.join('\n')).toBe('');
+    const { differences: found, oracles } = await differences(CASES, endpoints());
+    expect(found).toBe('');
     // The cases mean something only if etcd answered as they say.
-    const all = oracles.join('\n');
-    for (const shown of ['"grpc-message",""', 'application/grpc+charset=utf-8', 'Decompressor is not installed for grpc-encoding \\"snappy\\"', 'R%2541nge', '"rstCode":1', 'context deadline exceeded']) expect(all).toContain(shown);
+    for (const shown of ['"rstCode":8', '"grpc-message",""', 'application/grpc+charset=utf-8', 'Decompressor is not installed for grpc-encoding \\"snappy\\"', 'R%2541nge', '"rstCode":1', 'context deadline exceeded']) expect(oracles).toContain(shown);
+  }, 30_000);
+
+  test(`${MALFORMED.length} request messages etcd cannot decode: gogo's words, unary and streaming`, async () => {
+    const { differences: found, oracles } = await differences(MALFORMED, endpoints());
+    expect(found).toBe('');
+    for (const shown of ['error unmarshalling request: proto: wrong wireType = 0 for field Key', 'illegal tag -1 (wire type 18446744073709551611)', 'proto: integer overflow', 'negative length', 'illegal wireType 6', 'failed to unmarshal the received message proto: wrong wireType = 5 for field Filters']) expect(oracles).toContain(shown);
+  }, 30_000);
+
+  test(`${NOT_ONE_MESSAGE.length} request bodies that are not one gRPC message`, async () => {
+    const { differences: found, oracles } = await differences(NOT_ONE_MESSAGE, endpoints());
+    expect(found).toBe('');
+    for (const shown of ['"grpc-message","EOF"', '"grpc-status","2"],["grpc-message","unexpected EOF"', '"grpc-status","13"],["grpc-message","unexpected EOF"', 'compressed flag set', 'payload format 255', 'key is not provided']) expect(oracles).toContain(shown);
   }, 30_000);
 });
