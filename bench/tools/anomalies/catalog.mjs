@@ -34,10 +34,14 @@ export const ANOMALIES = [
   { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
-  // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel.
+  // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel, and no
+  // Canceled response to put an event after (a response holds Events, IsProgressNotify, Revision,
+  // Time and Error only: sim/history/etcd-robustness-watch.ts).
   { name: 'watch-event-after-client-cancel', checker: 'watch', inject: watchEventAfterClientCancel, forms: ['run', 'jsonl', 'edn'] },
-  // Planted only in runs whose watches filter (watch-shapes).
-  { name: 'watch-filter-violated', checker: 'watch', inject: watchFilterViolated },
+  // Planted only in runs whose watches filter (watch-shapes). The robustness format's WatchRequest
+  // has no filter (Key, Revision, WithPrefix, WithProgressNotify, WithPrevKV): its export refuses a
+  // filtered watch, so that form cannot carry the class.
+  { name: 'watch-filter-violated', checker: 'watch', inject: watchFilterViolated, forms: ['run', 'jsonl', 'edn'] },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
   { name: 'watch-delete-never-put', checker: 'watch', inject: watchDeleteNeverPut },
