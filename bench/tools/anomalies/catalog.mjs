@@ -1,6 +1,6 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, rangeOrderWrong, rangeMoreWrong } from './kv-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 
@@ -27,6 +27,9 @@ export const ANOMALIES = [
   { name: 'revision-backwards-client', checker: 'linearizable', inject: revisionBackwardsClient },
   { name: 'stale-read-own-write', checker: 'linearizable', inject: staleReadOwnWrite },
   { name: 'txn-compare-wrong-revision', checker: 'linearizable', inject: txnCompareWrongRevision },
+  // The robustness format's txn conditions are EQUAL ones only (EtcdCondition: a key's expected
+  // mod revision or version): its export refuses any other compare.
+  { name: 'txn-compare-negated', checker: 'linearizable', inject: txnCompareNegated, forms: ['run', 'jsonl', 'edn'] },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
