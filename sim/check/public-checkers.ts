@@ -5,6 +5,7 @@ import type { Op, WatchRecord } from '../history/op.ts';
 import { checkConvergence as convergence } from './convergence.ts';
 import type { ConvergenceResult, MemberStatus } from './convergence.ts';
 import { checkLease as lease } from './lease.ts';
+import { leaseTimesUnknown, timesBackward } from './history-check/lease-times.ts';
 import type { LeaseCheckOptions, LeaseCheckResult } from './lease.ts';
 import { checkLinearizable as linearizable } from './linearizability/check.ts';
 import type { CheckBudget, LinearizabilityResult } from './linearizability/check.ts';
@@ -31,7 +32,11 @@ export function checkWatch(records: readonly WatchRecord[], history: readonly Op
 /** Lease safety over a history of lease and KV calls. */
 export function checkLease(history: readonly Op[], options: LeaseCheckOptions = {}): LeaseCheckResult {
   const fn = 'checkLease';
-  return lease(opsArgument(fn, 'history', history), optionsArgument<LeaseCheckOptions>(fn, 'options', options));
+  const ops = opsArgument(fn, 'history', history);
+  const checked = optionsArgument<LeaseCheckOptions>(fn, 'options', options);
+  // A history from a program may run its clock backwards; the lease checker reads times (lease-times.ts).
+  const backward = timesBackward(ops);
+  return backward === undefined ? lease(ops, checked) : leaseTimesUnknown(ops, backward);
 }
 
 /** Mutual exclusion of lock holds in a history of lock calls. */

@@ -60,6 +60,8 @@
 //   conf change its log holds as committed is applied (etcd-raft's hup refuses otherwise): it
 //   would count votes under the configuration it still holds, not the one already committed.
 //   Read at the end of the event the campaign happened in (its election clock then reads 0).
+// - config-at-applied: members whose raft applied the same entries hold the same configuration
+//   (config-at-applied.ts).
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
@@ -72,9 +74,10 @@ import { AnswerCoversCommit } from './answer-covers-commit.ts';
 import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
+import { ConfigAtApplied } from './config-at-applied.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -164,6 +167,7 @@ export class ClusterInvariants {
   private readonly termMax = new Map<string, number>();
   private readonly leaderConfChanges = new Map<string, LeaderConfChanges>();
   private readonly heardOf = new Map<string, Heard>();
+  private readonly configs = new ConfigAtApplied();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
   private live: readonly LiveHost[] = [];
@@ -356,6 +360,8 @@ export class ClusterInvariants {
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
       this.checkCampaignConfApplied(host);
+      const config = this.configs.check(host.id, host.recovered.raft.node.raft);
+      if (config !== undefined) this.fail('config-at-applied', host.id, config);
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
       if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);

@@ -59,6 +59,11 @@ export class LeaseCheckpointLog {
   promotedWith(term: number): ReadonlyMap<string, number> | undefined {
     return this.promoted.get(term);
   }
+
+  /** The terms whose leader could have promoted its lessor (their first entry applied), ascending. */
+  promotedTerms(): number[] {
+    return [...this.promoted.keys()].sort((a, b) => a - b);
+  }
 }
 
 /** The lease request an entry carries; undefined for any other entry (decoded only when its text names a lease request). */

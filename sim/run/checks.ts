@@ -7,6 +7,7 @@ import type { CheckerName, Scenario } from '../scenario/schema.ts';
 import { checkMutex } from '../check/mutex.ts';
 import { convergenceOf } from '../etcd/member-status.ts';
 import { LEADER_SAMPLE_US } from '../etcd/leader-timeline.ts';
+import { leaseRestarts } from './lease-restarts.ts';
 import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 import { historyCheckers, type HistoryContext } from './history-checkers.ts';
 import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
@@ -34,6 +35,8 @@ export interface ChecksInput {
    * read from the committed log (sim/etcd/lease-checkpoint-log.ts); undefined: no such promotion seen.
    */
   leaseTtlsAtPromotion?: (term: number) => ReadonlyMap<string, number> | undefined;
+  /** Every term whose leader could have promoted its lessor (its first entry applied), ascending. */
+  leasePromotedTerms?: () => readonly number[];
 }
 
 /** The checkers a scenario runs when it names none. */
@@ -73,12 +76,15 @@ export function runChecks(input: ChecksInput): Record<string, CheckResult> {
 
 /** What the history checkers of a simulated run judge with beyond the history (its report keeps it: leader-timeline-of.ts). */
 export function historyContextOf(input: ChecksInput): HistoryContext & { leaders: readonly LeaderInOffice[] } {
-  const leaderChangesUs = input.leaders.map((l) => l.startUs);
   // The timeline samples every LEADER_SAMPLE_US: a leader may have taken office that much earlier.
   const leaders = input.leaders.filter((l) => l.term > 0).map((l) => ({ term: l.term, startUs: Math.max(0, l.startUs - LEADER_SAMPLE_US) }));
   const caughtUp = watchesCaughtUpRevision(input.liveness);
   const atPromotion = input.leaseTtlsAtPromotion;
-  const leaderChangeTtls = atPromotion === undefined ? undefined : input.leaders.map((l) => (l.term > 0 ? atPromotion(l.term) : undefined));
+  const promotedTerms = input.leasePromotedTerms;
+  const promotions = atPromotion === undefined ? undefined : { ttlsAt: atPromotion, ...(promotedTerms === undefined ? {} : { terms: promotedTerms }) };
+  const restarts = leaseRestarts(input.leaders, promotions);
+  const leaderChangesUs = restarts.changesUs;
+  const leaderChangeTtls = atPromotion === undefined ? undefined : restarts.ttls;
   return { scenario: input.scenario, leaderChangesUs, leaders, historyTruncated: input.historyTruncated === true, leaseAnswersFromLeader: true, transfersUs: input.transfersUs ?? [], leaderChangeTtls, ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) };
 }
 

@@ -170,7 +170,7 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
   const leaders = observers.leaders.timeline();
   const transfersUs = nemesis.intervals.filter((i) => i.kind === 'move-leader').map((i) => i.startUs);
-  const checksInput: ChecksInput = { scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term) };
+  const checksInput: ChecksInput = { scenario, history: history.ops, watches: history.watches, lockHistory, liveness, raft: raftVerdict(observers), leaders, stop, historyTruncated: history.truncated, transfersUs, leaseTtlsAtPromotion: (term) => observers.leaseCheckpoints.promotedWith(term), leasePromotedTerms: () => observers.leaseCheckpoints.promotedTerms() };
   const checkers = runChecks(checksInput);
   const results = buildResults({
     scenario, seed, bug: options.bug, checkers, history: history.ops, world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error, stop,

@@ -39,6 +39,12 @@ export function restoreSnapshot(r: Raft, s: Snapshot): boolean {
 }
 
 export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
+  // A snapshot restored while the host still applies entries handed out before it (raft steps
+  // messages while a Ready is in flight) is past all of them, and its configuration with them:
+  // applying their conf changes again on top of it gives a configuration no member ever held at
+  // any index (swarm seed 108: a learner added and later removed came back). etcd-raft 3.4 does
+  // apply it; the snapshot's configuration is the one the log agrees with.
+  if (r.raftLog.hasPendingSnapshot()) return r.prs.confState();
   const changer = new Changer(r.prs, r.raftLog.lastIndex());
   const res = computeChange(changer, cc);
   // The leader validated the change against this same configuration when it was proposed

@@ -2,7 +2,7 @@
 // response header block and trailers as sent, name and value in order, how many gRPC messages
 // came, and the RST_STREAM code that ended the stream (0: none). Any header may be set or
 // overridden and the request body is raw bytes, so malformed requests can be sent. Never rejects.
-import { connect } from 'node:http2';
+import { connect, constants } from 'node:http2';
 
 export interface H2Request {
   readonly path: string;
@@ -11,6 +11,8 @@ export interface H2Request {
   readonly body: Buffer;
   /** Keep the request side open this long after the body (a stream's deadline can fire meanwhile). */
   readonly openMs?: number;
+  /** Cancel the call (RST_STREAM CANCEL) this long after it started, if the server has not ended it. */
+  readonly cancelAfterMs?: number;
 }
 
 export interface H2Exchange {
@@ -52,7 +54,7 @@ export function h2Exchange(endpoint: string, request: H2Request): Promise<H2Exch
     let headers: [string, string][] | null = null;
     let trailers: [string, string][] | null = null;
     const body: Buffer[] = [];
-    const giveUp = setTimeout(() => stream.close(), EXCHANGE_MS_MAX);
+    const giveUp = setTimeout(() => stream.close(constants.NGHTTP2_CANCEL), request.cancelAfterMs ?? EXCHANGE_MS_MAX);
     // Node passes the raw header list third (not in its types): names and values in order.
     stream.on('response', (_h: unknown, _flags: unknown, raw: string[]) => (headers = pairs(raw)));
     stream.on('trailers', (_t: unknown, _flags: unknown, raw: string[]) => (trailers = pairs(raw)));

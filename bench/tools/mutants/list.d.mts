@@ -25,5 +25,7 @@ export interface Mutant {
   readonly holdout9?: boolean;
   /** One of the fourteenth holdout set (raft, 2026-12-06 fifteenth session: written before measuring, sites no earlier mutant plants). */
   readonly holdout14?: boolean;
+  /** One of the fifteenth holdout set (raft, 2026-12-07 sixteenth session: written before measuring, sites no earlier mutant plants). */
+  readonly holdout15?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1192,8 +1192,9 @@ export const MUTANTS = [
     name: "lessor-promoted-on-old-term-entry", class: "lease", file: "src/server/member.ts", holdout14: true,
     find: "    if (st.raftState !== 'leader' || e.term !== st.term) return;\n",
     replace: "    if (st.raftState !== 'leader') return;\n",
-    why: "a new leader promotes its lessor on applying any empty entry, also an earlier leader's, before it applied everything committed before its own term: it starts expiring leases from a state that may miss revokes and checkpoints (etcd promotes on the first entry of its own term)",
+    why: "a new leader promotes its lessor on applying any empty entry, also an earlier leader's, before it applied everything committed before its own term: it starts expiring leases from a state that may miss revokes and checkpoints",
     aimed: ["deposed-lessor", "lease-checkpoint-leader-change", "lease-expiry-partition"],
+    equivalent: "etcd 3.4.23 does this itself: applyEntryNormal promotes the lessor on every empty entry it applies while leader, with no term check (etcdserver/server.go, 'promote lessor when the local member is leader'), so it is the reference's behaviour, not a bug to catch; and the leader's own first entry promotes again, refreshing every lease from the checkpoints applied meanwhile, so the early promotion only makes the lessor primary a little sooner (a keep-alive served in between can renew a lease whose committed revoke is not applied yet, as etcd's can) (sixteenth session, raft)",
   },
   {
     name: "victim-answer-at-current-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout14: true,
@@ -1222,5 +1223,76 @@ export const MUTANTS = [
     replace: "  return allSerializable(r.success) || allSerializable(r.failure);\n",
     why: "a read-only txn counts as serializable when either branch is all serializable ranges (an empty branch is): linearizable txns are served from local state, stale on a deposed leader or a lagging follower (etcd's isTxnSerializable needs both)",
     aimed: ["stale-leader-reads", "kv-api-wide", "partition-shapes"],
+  },
+  // ---- holdout 15 (sixteenth session, raft): written before any measurement, at code sites no earlier mutant plants ----
+  {
+    name: "stale-append-at-commit", class: "commit", file: "src/raft/follower-handlers.ts", holdout15: true,
+    find: "  if (m.index < r.raftLog.committed) {\n",
+    replace: "  if (m.index <= r.raftLog.committed) {\n",
+    why: "a follower takes an append whose previous entry is exactly its commit index as stale: it acknowledges its commit index and drops the new entries, so a follower whose log ends at its commit index (every quiet moment) never appends again (etcd-raft: m.Index < r.raftLog.committed)",
+    aimed: ["kill-leader", "partition-shapes", "crash-moments"],
+  },
+  {
+    name: "rejected-pre-vote-keeps-term", class: "election", file: "src/raft/step.ts", holdout15: true,
+    find: "  if (m.type === 'MsgPreVoteResp' && !m.reject) return true; // the term moves when we win\n",
+    replace: "  if (m.type === 'MsgPreVoteResp') return true; // the term moves when we win\n",
+    why: "a pre-candidate ignores the higher term of a rejected pre-vote answer too: a member left behind in term never learns the term from the rejections and keeps pre-campaigning in its old one (etcd-raft ignores only a granted MsgPreVoteResp of a higher term; a rejection moves the member to that term, Raft §5.1)",
+    aimed: ["prevote-rejoin", "partition-shapes", "leader-churn"],
+  },
+  {
+    name: "pre-vote-grant-binds-vote", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout15: true,
+    find: "    if (m.type === 'MsgVote') {\n      // Granting a real vote",
+    replace: "    if (m.type === 'MsgVote' || m.type === 'MsgPreVote') {\n      // Granting a real vote",
+    why: "granting a pre-vote records the pre-candidate as this term's vote and resets the election timer: a pre-vote for a future term overwrites the vote already given in the current one, so the member can vote twice in a term (etcd-raft records a vote and resets the timer only for MsgVote)",
+    aimed: ["prevote-rejoin", "leader-churn", "crash-after-vote"],
+  },
+  {
+    name: "transfer-never-abandoned", class: "election", file: "src/raft/raft.ts", holdout15: true,
+    find: "    if (r.state === 'leader' && r.leadTransferee !== NONE) r.abortLeaderTransfer();\n",
+    replace: "",
+    why: "a leadership transfer that does not finish within an election timeout is never abandoned: a leader whose transferee is unreachable keeps leading and drops every proposal until its term ends (etcd-raft aborts the transfer at the election timeout)",
+    aimed: ["lease-checkpoint-leader-change", "leader-churn", "buggify"],
+  },
+  {
+    name: "snapshot-wal-drops-last-entry", class: "persistence", file: "sim/etcd/member-host.ts", holdout15: true,
+    find: "const got = last >= first ? storage.entries(first, last + 1, Number.MAX_SAFE_INTEGER) : [];",
+    replace: "const got = last >= first ? storage.entries(first, last, Number.MAX_SAFE_INTEGER) : [];",
+    why: "the WAL rewritten after a snapshot keeps the entries from the first kept index up to, but not including, the last one: the last durable entry (possibly acknowledged, possibly committed) is gone from disk, and a crash before it is appended again loses it",
+    aimed: ["crash-moments", "snapshot-catch-up", "snapshot-ack-crash"],
+  },
+  {
+    name: "restore-keeps-watchers-synced", class: "snapshot", file: "src/server/apply/applier.ts", holdout15: true,
+    find: "    this.consistentIdx = snap.consistentIndex;\n    this.watchable.restored();\n",
+    replace: "    this.consistentIdx = snap.consistentIndex;\n",
+    why: "a member that installs a snapshot keeps its synced watchers synced: they never get the events between what they were sent and the snapshot's revision (etcd's watchableStore.Restore moves every synced watcher to unsynced so it catches up from the restored store)",
+    aimed: ["snapshot-catch-up", "compaction-restore", "watch-shapes"],
+  },
+  {
+    name: "member-applied-from-backend", class: "membership", file: "src/server/member.ts", holdout15: true,
+    find: "    this.appliedIndex = snap.metadata.index;\n    this.snapshotIndex = snap.metadata.index;\n    this.confState = snap.metadata.confState;\n    // The state machine may be ahead",
+    replace: "    this.appliedIndex = sm.consistentIndex();\n    this.snapshotIndex = snap.metadata.index;\n    this.confState = snap.metadata.confState;\n    // The state machine may be ahead",
+    why: "a restarted member starts its applied index at what its state machine holds (the WAL replayed), not at its snapshot: raft re-delivers the replayed entries and the member skips them all, conf changes included, so its raft configuration misses every membership change after its snapshot (etcd re-applies the conf changes of the replayed entries)",
+    aimed: ["membership-change", "conf-change-voters", "learner-churn"],
+  },
+  {
+    name: "read-served-at-read-index", class: "read", file: "src/server/read-index-loop.ts", holdout15: true,
+    find: "    this.indexed.push({ index, waiters: round.waiters });\n    this.onApplied(appliedIndex);\n",
+    replace: "    this.indexed.push({ index, waiters: round.waiters });\n    this.onApplied(index);\n",
+    why: "once the read index is known the batch is taken as served at once, whatever this member has applied: a follower behind in apply answers linearizable reads from a state older than the read index (etcd waits for appliedIndex >= readIndex)",
+    aimed: ["slow-disk", "stale-leader-late-answers", "partition-shapes"],
+  },
+  {
+    name: "checkpoint-ignored-at-promotion", class: "lease", file: "src/lease/lease.ts", holdout15: true,
+    find: "    return this.remainingTtlSeconds > 0 ? this.remainingTtlSeconds : this.ttlSeconds;\n",
+    replace: "    return this.ttlSeconds;\n",
+    why: "a refresh always starts from the granted TTL, never from the checkpointed remaining TTL: a new leader restarts every checkpointed lease in full, and a lease kept alive by leader changes never expires (etcd#9888, what checkpoints are for)",
+    aimed: ["lease-checkpoint-leader-change", "deposed-lessor", "lease-renew-expiry"],
+  },
+  {
+    name: "partial-batch-forgets-next-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout15: true,
+    find: "      if (eb.moreRev !== 0) w.minRev = eb.moreRev;\n      if (!w.send({ watchId: w.id, events: eb.events, revision: curRev, compactRevision: 0 })) {",
+    replace: "      if (!w.send({ watchId: w.id, events: eb.events, revision: curRev, compactRevision: 0 })) {",
+    why: "a catch-up batch cut at the batch limit does not record the first revision it left out: the watcher's next revision stays past the store's, and the revisions after the batch are never sent (etcd's syncWatchers sets minRev to the batch's moreRev)",
+    aimed: ["watch-trickle", "watch-starvation", "watch-rotation"],
   },
 ];

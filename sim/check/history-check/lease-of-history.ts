@@ -27,6 +27,7 @@ import { int } from '../models/etcd/json.ts';
 export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
 import { LEASE_CLOCK_DRIFT_PPM_MAX } from './options.ts';
 import { count } from '../../text/count.ts';
+import { leaseTimesUnknown, timesBackward } from './lease-times.ts';
 export { LEASE_CLOCK_DRIFT_PPM_MAX };
 
 export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
@@ -55,6 +56,8 @@ export function historyGraceUs(ops: readonly Op[]): number {
 }
 
 export function checkHistoryLeases(ops: readonly Op[]): LeaseCheckResult {
+  const backward = timesBackward(ops);
+  if (backward !== undefined) return leaseTimesUnknown(ops, backward);
   const terms = answerTermChanges(ops);
   if ('unknown' in terms) {
     const r = checkLease(ops, HISTORY_LEASE_OPTIONS);

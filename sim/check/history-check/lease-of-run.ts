@@ -12,6 +12,7 @@ import type { LeaderTimelineFile } from '../../history/leader-timeline-file.ts';
 import type { Op } from '../../history/op.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
+import { leaseTimesUnknown, timesBackward } from './lease-times.ts';
 
 /** The run's lease checker options: its own, and the renewal proof its polls and stopped spans give (a real run's). */
 export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
@@ -20,6 +21,9 @@ export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
 }
 
 export function checkRunLeases(ops: readonly Op[], t: LeaderTimelineFile, file: string): LeaseCheckResult {
+  // A report's history, edited since (a run's times only go forward).
+  const backward = timesBackward(ops);
+  if (backward !== undefined) return leaseTimesUnknown(ops, backward);
   const r = checkLease(ops, runLeaseOptions(t));
   const how = t.lease.leaders !== undefined
     ? `judged as the run did: the leader timeline of ${file}, ${count(t.lease.leaders.length, 'leader')} in office`

@@ -9,6 +9,7 @@ import chalk from 'chalk';
 import { exitCodeFor, UsageError } from '../errors.ts';
 import { bugOption, intOption, parseCommandArgs } from '../harness/args.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
+import { count } from '../../text/count.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 import { oneLine } from '../../errors/one-line.ts';
@@ -69,11 +70,13 @@ export async function serve(argv: string[]): Promise<number> {
     if (portInUse(err)) throw new UsageError(`serve: --port ${port}: a port in ${port}..${port + nodes - 1} is already in use (another --port, or --port 0 for free ones)`);
     throw err;
   }
-  const urls = handle.endpoints.map((e) => e.url).join(', ');
-  console.log(`detcd serve: ${nodes} simulated member${nodes === 1 ? '' : 's'} (seed ${seed}${bug === undefined ? '' : `, bug ${bug}`}${file === undefined ? '' : `, scenario ${file.scenario.name}`}) on ${urls}`);
-  for (const e of handle.endpoints) console.log(`  ${e.member}  ${e.url}   gRPC and JSON gateway, answered by ${e.member}`);
+  // The URLs are on the member lines only (README): the first line said them all again and ran
+  // to 120 columns for three members.
+  console.log(`detcd serve: ${count(nodes, 'simulated member')} (seed ${seed}${bug === undefined ? '' : `, bug ${bug}`}${file === undefined ? '' : `, scenario ${file.scenario.name}`})`);
+  for (const e of handle.endpoints) console.log(`  ${e.member}  ${e.url}  gRPC and JSON gateway`);
   const all = handle.endpoints.map((e) => e.url.replace('http://', '')).join(',');
-  console.log(`try: ETCDCTL_API=3 etcdctl --endpoints=${all} put foo bar`);
+  // etcdctl 3.4 speaks the v3 API without ETCDCTL_API=3.
+  console.log(`try: etcdctl --endpoints=${all} put foo bar`);
   if (file !== undefined) console.log(`faults run in real time; ${durationSeconds === undefined ? 'Ctrl-C' : `after ${durationSeconds} s (or Ctrl-C)`} heals, checks what clients saw and writes ${oneLine(out)}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -122,7 +122,9 @@ function watch(ctx: ServiceContext): Duplex {
       handle.close();
       call.end();
     };
-    call.on('end', finish);
+    // The client's half-close leaves the watch open, events still sent: etcd's receive loop ends
+    // quietly at EOF and its send loop runs until the stream is cancelled (grpcurl -d sends one
+    // request and half-closes at once).
     call.on('cancelled', finish);
     call.on('error', finish);
   };
@@ -134,6 +136,8 @@ function keepAlive(ctx: ServiceContext): Duplex {
     const queue: unknown[] = [];
     let busy = false;
     let ended = false;
+    /** The client half-closed: the stream ends once every request before it is answered, as etcd's Recv/Send loop does. */
+    let halfClosed = false;
     const fail = (e: GateError): void => {
       if (ended) return;
       ended = true;
@@ -142,7 +146,10 @@ function keepAlive(ctx: ServiceContext): Duplex {
     const pump = (): void => {
       if (busy || ended) return;
       const req = queue.shift();
-      if (req === undefined) return;
+      if (req === undefined) {
+        if (halfClosed) finish();
+        return;
+      }
       busy = true;
       ctx.gate.call('/v3/lease/keepalive', req, (r) => {
         busy = false;
@@ -156,12 +163,15 @@ function keepAlive(ctx: ServiceContext): Duplex {
       queue.push(req);
       pump();
     });
-    const finish = (): void => {
+    function finish(): void {
       if (ended) return;
       ended = true;
       call.end();
-    };
-    call.on('end', finish);
+    }
+    call.on('end', () => {
+      halfClosed = true;
+      pump();
+    });
     call.on('cancelled', () => {
       ended = true;
     });

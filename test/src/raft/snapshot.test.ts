@@ -1,6 +1,7 @@
 // Log compaction and snapshots: a lagging follower receives the leader's snapshot.
 import { describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.ts';
+import { configString } from '../../../src/raft/tracker/tracker.ts';
 import { message } from '../../../src/raft/types.ts';
 import type { Snapshot } from '../../../src/raft/types.ts';
 import { entsWithTerms, newStorage, newTestRaft, readMessages } from './helpers.ts';
@@ -71,6 +72,25 @@ describe('snapshots', () => {
     expect(r.raftLog.hasPendingSnapshot()).toBe(false);
     expect(r.raftLog.committed).toBe(2);
     expect(r.raftLog.lastIndex()).toBe(3);
+  });
+
+  it('a conf change the host applies after raft restored a newer snapshot leaves the snapshot\'s configuration as it is (swarm seed 108)', () => {
+    // The host applies the committed entries of a Ready it holds while raft steps the leader's
+    // snapshot: raft switched to the snapshot's configuration, which already follows every entry
+    // handed out before it. Before: the conf change (add learner 4, removed again before the
+    // snapshot's index) was applied on top of it, a configuration no member had at any index.
+    const s = newStorage([1, 2, 3]);
+    s.append(entsWithTerms(1, 1));
+    const r = newTestRaft(2, 10, 1, s);
+    r.becomeFollower(1, 1);
+    const cc = { transition: 'auto' as const, changes: [{ type: 'add-learner-node' as const, nodeId: 4 }], context: '' };
+    r.step(message({ type: 'MsgApp', from: 1, to: 2, term: 1, index: 2, logTerm: 1, commit: 3, entries: [{ term: 1, index: 3, type: 'conf-change', data: JSON.stringify(cc) }] }));
+    expect(r.raftLog.nextEnts().map((e) => e.index)).toEqual([1, 2, 3]); // handed to the host
+    const snap: Snapshot = { data: 's', metadata: { index: 9, term: 1, confState: { voters: [1, 2, 3], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false } } };
+    r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snap }));
+    expect(r.raftLog.hasPendingSnapshot()).toBe(true);
+    r.applyConfChange(cc); // the host applies entry 3 of the Ready it held
+    expect(configString(r.prs.config)).toBe('voters=(1 2 3)');
   });
 
   it('the leader sends no entries to a follower in snapshot state until the snapshot is reported', () => {

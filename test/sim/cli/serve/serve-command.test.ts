@@ -11,7 +11,8 @@ test('detcd serve --nodes 3 --port 0 serves puts and ranges over HTTP and stops 
     const timer = setTimeout(() => reject(new Error(`no endpoint printed: ${out}`)), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      // Each member's URL on a line of its own (README); the first line names no URL.
+      const m = /^ {2}n1 {2}(http:\/\/127\.0\.0\.1:\d+) {2}gRPC and JSON gateway$/m.exec(out);
       if (m !== null) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -19,6 +20,8 @@ test('detcd serve --nodes 3 --port 0 serves puts and ranges over HTTP and stops 
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
+  // The first line names the cluster and fits 80 columns (it listed every URL: 120 for three members).
+  expect(out.split('\n')[0]).toBe('detcd serve: 3 simulated members (seed 5)');
   const key = Buffer.from('greeting').toString('base64');
   const put = await postJson(endpoint, '/v3/kv/put', { key, value: Buffer.from('hello').toString('base64') });
   expect(put).toMatchObject({ status: 200, body: { header: { revision: '2' } } });

@@ -35,10 +35,10 @@ async function serveWithEtcdctl(args: string[], out: string, loops: number): Pro
     const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${stdout}`)), 30_000);
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
-      const m = / on (http:\/\/127\.0\.0\.1:\d+(, http:\/\/127\.0\.0\.1:\d+)*)/.exec(stdout);
-      if (m !== null) {
+      // The member lines (README), complete once the try: line after them is out.
+      if (/^try: /m.test(stdout)) {
         clearTimeout(timer);
-        resolve(m[1]!.split(', ').map((u) => u.replace('http://', '')));
+        resolve([...stdout.matchAll(/^ {2}n\d+ {2}http:\/\/(127\.0\.0\.1:\d+) {2}gRPC and JSON gateway$/gm)].map((m) => m[1]!));
       }
     });
   });
