@@ -10,6 +10,7 @@ import { nemesisPackage } from './packages.ts';
 import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { minLeaseTtlSeconds } from '../../src/lease/lessor.ts';
+import { drawFocus } from './swarm-focus.ts';
 
 /** The shortest lease the swarm grants (the schema's floor). */
 const LEASE_TTL_SECONDS_MIN = 2;
@@ -281,15 +282,19 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const latest = prng.fork('drawn-latest');
   const drawnLatest = DRAWN_LATEST.filter(() => latest.chance(1, odds));
   const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...[...drawnAfter, ...drawnLatest].map((p) => nemesisPackage(p).membersMin));
-  const members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
+  let members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter, ...drawnLatest], intervalMs, faultDurationMs });
   drawTornKills(prng.fork('torn-kills'), nemesis);
   // Before the watch batch: its liveness budget counts the revisions of the whole traffic time.
   drawAuthWorkload(prng.fork('auth-workload'), workload, clients);
+  // After the auth draw (an auth run keeps its workload), before the watch batch (its budget counts the shape's traffic).
+  const focus = drawFocus(prng.fork('focus'), { nemesis, etcd, raft, network, workload });
+  if (focus !== undefined) members = focus.members;
   drawWatchBatch(prng.fork('watch-batch'), tickMs, etcd, workload, liveness);
   drawLateDuplicates(prng.fork('late-duplicates'), network);
   drawQuietWatchers(prng.fork('quiet-watchers'), clients);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
+  if (focus?.checkers !== undefined) drawn.checkers = focus.checkers;
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
   // runs that draw neither read as before.
@@ -304,6 +309,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (etcd.watchBatchMaxRevs !== scenario.cluster.etcd.watchBatchMaxRevs) last['watchBatchMaxRevs'] = etcd.watchBatchMaxRevs;
   if (clients.watchProgressRequests !== scenario.clients.watchProgressRequests) last['watchProgressRequests'] = clients.watchProgressRequests;
   if (workload.kind !== scenario.workload.kind) last['workloadKind'] = workload.kind;
+  if (focus !== undefined) last['focus'] = focus.shape;
   return {
     scenario: drawn,
     options: {

@@ -32,9 +32,11 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // etcd's watch catch-up batch (watchBatchMaxRevs) and watch stream buffer are constants of its
   // build, and etcd 3.4 checkpoints leases every 5 minutes at most (no flag sets the interval):
   // the run keeps etcd's. The network's latency and the disks' fsyncs are the machine's own.
-  const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD, watchStreamBuffer: WATCH_STREAM_BUFFER_ETCD, leaseCheckpointing: false, leaseCheckpointIntervalMs: LEASE_CHECKPOINT_INTERVAL_MS_ETCD });
+  // The catch-up entries a snapshot keeps are a constant of etcd 3.4's build too (a focused draw sets 10).
+  const etcd = withFields(s.cluster.etcd, { watchBatchMaxRevs: WATCH_BATCH_MAX_REVS_ETCD, watchStreamBuffer: WATCH_STREAM_BUFFER_ETCD, leaseCheckpointing: false, leaseCheckpointIntervalMs: LEASE_CHECKPOINT_INTERVAL_MS_ETCD, snapshotCatchUpEntries: input.cluster.etcd.snapshotCatchUpEntries });
   // The real target runs no auth workload (its liveness probes do not log in): the seed's etcd traffic instead.
-  const auth = s.workload.kind !== input.workload.kind;
+  // (A focused lease shape's lease workload runs as drawn: the target serves it.)
+  const auth = s.workload.kind === 'auth' && input.workload.kind !== 'auth';
   const workload = auth ? withFields(s.workload, { kind: input.workload.kind }) : s.workload;
   const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers }) : s.clients;
   const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
@@ -56,6 +58,7 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (s.cluster.etcd.watchStreamBuffer !== WATCH_STREAM_BUFFER_ETCD) leftOut.push(`cluster.etcd.watchStreamBuffer ${s.cluster.etcd.watchStreamBuffer}`);
   if (auth) leftOut.push(`workload.kind ${s.workload.kind}`);
   if (s.cluster.etcd.leaseCheckpointing) leftOut.push(`cluster.etcd.leaseCheckpointing every ${s.cluster.etcd.leaseCheckpointIntervalMs} ms`);
+  if (s.cluster.etcd.snapshotCatchUpEntries !== etcd.snapshotCatchUpEntries) leftOut.push(`cluster.etcd.snapshotCatchUpEntries ${s.cluster.etcd.snapshotCatchUpEntries}`);
   if (s.network.snapshotDelayUsMax > 0) leftOut.push(`network.snapshotDelayUsMax ${s.network.snapshotDelayUsMax}`);
   if (s.network.snapshotDuplicatePercent > 0) leftOut.push(`network.snapshotDuplicatePercent ${s.network.snapshotDuplicatePercent}`);
   leftOut.push(`network latency ${s.network.latencyUsMin}-${s.network.latencyUsMax} µs and fsync ${s.network.fsyncUsMin}-${s.network.fsyncUsMax} µs (the machine's own)`);

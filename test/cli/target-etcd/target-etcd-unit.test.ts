@@ -145,12 +145,13 @@ describe('swarm testing on a real target', () => {
 
   it('a replay runs the draw the run recorded or is refused before anything starts, naming where the draws part', async () => {
     // Recorded with namespaces (as root); replayed without: the swarm would keep no network fault.
-    const seed = 560;
+    // (Seed 560 was this test's until the swarm focused it on one graceful leader move, which both modes inject.)
+    const seed = 561;
     const root = new Prng(seed);
     const { scenario: s, options } = drawRealSwarm(swarm, root.fork('swarm'), 'netns');
     const recordedOptions = { ...options, schedule: expandSchedule(s, root.fork('nemesis-schedule')), expect: s.expect };
     const replay = runRealEtcd(swarm, seed, { replay: 'x', loopback: true, binary: '/nonexistent/etcd', recordedOptions });
-    await expect(replay).rejects.toThrow(/^the replay would not run what ran: seed 560 draws another run here \(options\.\S+: recorded .*, now .*\); without network namespaces \(run as root\) the swarm keeps no network fault$/);
+    await expect(replay).rejects.toThrow(/^the replay would not run what ran: seed 561 draws another run here \(options\.\S+: recorded .*, now .*\); without network namespaces \(run as root\) the swarm keeps no network fault$/);
     await expect(replay).rejects.toBeInstanceOf(UsageError);
     // The same draw goes on to run (here: to the binary, which does not run).
     const netns = runRealEtcd(swarm, seed, { replay: 'x', binary: '/nonexistent/etcd', recordedOptions: { ...recordedOptions, leftOut: ['words of another build'] } });

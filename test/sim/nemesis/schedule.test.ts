@@ -67,8 +67,10 @@ describe('nemesis schedule', () => {
     const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd', durationMs: 3000 } });
     let checkpointing = 0;
     for (let seed = 1; seed <= 60; seed++) {
-      const d = drawSwarm(swarm, new Prng(seed)).scenario;
-      if (!d.cluster.etcd.leaseCheckpointing) continue;
+      const drawn = drawSwarm(swarm, new Prng(seed));
+      const d = drawn.scenario;
+      // A focused lease-checkpoint-leader-change run checkpoints every 3 s over 18 s.
+      if (!d.cluster.etcd.leaseCheckpointing || drawn.options['focus'] !== undefined) continue;
       checkpointing++;
       expect(d.cluster.etcd.leaseCheckpointIntervalMs, `seed ${seed}`).toBe(1000);
     }
@@ -91,6 +93,40 @@ describe('nemesis schedule', () => {
     expect(auth.length).toBeLessThan(20);
   });
 
+  it('a sixth of the etcd workload\'s swarm runs focus on one shape only a named scenario reached, with its few packages and knobs', () => {
+    // Before: a swarm run drew about a dozen packages and no lease workload; swarm 1..200 caught
+    // none of the mutants snapshot-ack-crash, deposed-lessor, lease-checkpoint-leader-change and
+    // conf-change-slow-apply catch (holdouts 12-14).
+    const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
+    const seen = new Map<string, number>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const d = drawSwarm(swarm, new Prng(seed));
+      const focus = d.options['focus'] as string | undefined;
+      if (focus === undefined) continue;
+      seen.set(focus, (seen.get(focus) ?? 0) + 1);
+      const s = d.scenario;
+      const at = `seed ${seed} ${focus}`;
+      expect(s.cluster.members, at).toBe(3);
+      if (focus === 'snapshot-ack-crash') {
+        expect([s.nemesis.packages, s.cluster.etcd.snapshotCount, s.cluster.etcd.snapshotCatchUpEntries], at).toEqual([['crash-after-snapshot-ack', 'buggify'], 50, 10]);
+      } else if (focus === 'deposed-lessor') {
+        expect([s.workload.kind, s.nemesis.packages, s.nemesis.faultsMax, s.nemesis.faultDurationMs], at).toEqual(['lease', ['partition-leader'], 1, { min: 4000, max: 6500 }]);
+        expect(s.checkers, at).not.toContain('linearizable');
+      } else if (focus === 'lease-checkpoint-leader-change') {
+        expect([s.workload.kind, s.cluster.etcd.leaseCheckpointing, s.cluster.etcd.leaseCheckpointIntervalMs, s.nemesis.packages, s.workload.mix], at).toEqual(['lease', true, 3000, ['move-leader'], { keepalive: 5 }]);
+        expect(expandSchedule(s, new Prng(1)).map((f) => [f.atMs, f.fault.kind]), at).toEqual([[8000, 'move-leader']]);
+      } else {
+        expect(focus).toBe('conf-change-slow-apply');
+        expect([s.cluster.raft.tickMs, s.cluster.raft.electionTicks, s.nemesis.packages.filter((p) => p === 'slow-disk').length], at).toEqual([10, 10, 2]);
+        expect(s.nemesis.packages, at).toContain('membership');
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual(['conf-change-slow-apply', 'deposed-lessor', 'lease-checkpoint-leader-change', 'snapshot-ack-crash']);
+    const focused = [...seen.values()].reduce((a, b) => a + b, 0);
+    expect(focused).toBeGreaterThan(15);
+    expect(focused).toBeLessThan(45);
+  });
+
   it('swarm grants leases short enough to expire within the run in some seeds, and makes every kill of some seeds tear', () => {
     // Before: every swarm lease lived 7,200 s and only the torn-writes package's kills tore a
     // record (coverage of 300 seeds: lease-expired and torn-write-recovered never reached).
@@ -100,7 +136,8 @@ describe('nemesis schedule', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const d = drawSwarm(swarm, new Prng(seed)).scenario;
       const ttl = d.workload.leaseTtlSeconds;
-      if (ttl !== swarm.workload.leaseTtlSeconds) {
+      // (A focused lease shape names its lease workload's own longest TTL.)
+      if (ttl !== swarm.workload.leaseTtlSeconds && d.workload.kind === 'etcd') {
         short++;
         expect(ttl).toBe(Math.max(2, minLeaseTtlSeconds(d.cluster.raft.electionTicks, d.cluster.raft.tickMs)));
         expect(d.workload.durationMs).toBeGreaterThanOrEqual(2 * ttl * 1000 + 1000);
