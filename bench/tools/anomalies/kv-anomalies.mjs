@@ -518,6 +518,31 @@ export function txnCompareWrongRevision(run, rng) {
 }
 
 /**
+ * txn-compare-negated: a txn that wrote and succeeded answers succeeded though one of its compares
+ * (of a single key, any target: value, mod, create revision, version or lease) is turned into its
+ * opposite, EQUAL into NOT_EQUAL, GREATER into LESS and back: the compare held, so the opposite
+ * could not (etcd 3.4 compares a missing key's VALUE as false either way, the other targets as the
+ * zero key), and etcd would have run the failure branch at that revision.
+ */
+export function txnCompareNegated(run, rng) {
+  const opposite = { EQUAL: 'NOT_EQUAL', NOT_EQUAL: 'EQUAL', GREATER: 'LESS', LESS: 'GREATER' };
+  const sites = [];
+  for (const p of pairOps(run.history)) {
+    if (p.inv.f !== 'kv/txn' || !isOk(p) || p.done.value?.succeeded !== true || !wroteRevision(p)) continue;
+    (p.inv.value?.compare ?? []).forEach((c, k) => {
+      if (c.range_end === undefined && opposite[c.result ?? 'EQUAL'] !== undefined) sites.push({ p, k });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const c = history[at(run.history, s.p.inv)].value.compare[s.k];
+  const was = c.result ?? 'EQUAL';
+  c.result = opposite[was];
+  return { ...run, history, site: `op ${at(run.history, s.p.done)}: txn succeeded on ${unb64(c.key)} ${c.target ?? 'VERSION'} ${c.result}, the opposite of the ${was} that held at revision ${headerRev(s.p) - 1}` };
+}
+
+/**
  * range-order-wrong: a range answering two or more keys (sorted by key unless it asked for
  * another order, etcd's default) shows its first two kvs swapped.
  */
