@@ -49,6 +49,7 @@ import { lowerBound, lowerBoundBy } from '../../src/sort/lower-bound.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
+import { clientCancel, withHeldResponses } from './watch-held.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -115,9 +116,16 @@ interface WatchEvent {
   prevVersion: number;
 }
 
-interface WatchResponse {
+export interface WatchResponse {
   /** When the client received it (simulated µs; 0 when unknown). */
   time: number;
+  /** Its watch_id (0 when not recorded, or etcd's first id). */
+  watchId: number;
+  /**
+   * A response of the watch cancelled before this one, held by etcd's send loop and sent after
+   * this watch's Created (watch-held.ts): moved back to that watch, after its Canceled response.
+   */
+  held: boolean;
   headerRevision: number;
   created: boolean;
   canceled: boolean;
@@ -133,8 +141,10 @@ interface WatchResponse {
   fragment: boolean;
 }
 
-interface WatchOp {
+export interface WatchOp {
   process: number | string;
+  /** The watch_id its create request asked for (0: etcd picks one). */
+  requestedId: number;
   key: string;
   rangeEnd: string | undefined;
   startRevision: number;
@@ -209,7 +219,7 @@ function parseResponse(raw: unknown, time: number): WatchResponse {
   const compactRevision = int(r['compact_revision']);
   const headerRevision = int(obj(r['header'])['revision']);
   const compactedUnrecorded = canceled && !created && compactRevision === 0 && typeof r['cancel_reason'] === 'string' && COMPACTED.test(r['cancel_reason']);
-  return { time, headerRevision, created, canceled, compactRevision, compactedUnrecorded, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0, fragment: r['fragment'] === true };
+  return { time, watchId: int(r['watch_id']), held: false, headerRevision, created, canceled, compactRevision, compactedUnrecorded, events, progress: events.length === 0 && !created && !canceled && compactRevision === 0 && headerRevision > 0, fragment: r['fragment'] === true };
 }
 
 /**
@@ -244,6 +254,7 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
       const filters = Array.isArray(req['filters']) ? (req['filters'] as unknown[]) : [];
       op = {
         process: rec.process,
+        requestedId: int(req['watch_id']),
         key: decodeKey(req['key'] ?? ''),
         rangeEnd: req['range_end'] === undefined ? undefined : decodeKey(req['range_end']),
         startRevision: int(req['start_revision']),
@@ -291,13 +302,18 @@ const eventText = (e: WatchEvent): string => `${e.type} ${JSON.stringify(e.key)}
 const sameEvent = (a: WatchEvent, b: WatchEvent): boolean => a.type === b.type && a.key === b.key && a.revision === b.revision && a.value === b.value && a.create === b.create && a.version === b.version;
 
 export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
+  const ops = watchOps(records);
+  const result = judgeWatches(ops, history, options);
+  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options)) : result;
+}
+
+function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions): WatchCheckResult {
   const maxViolations = options.maxViolations ?? 100;
   const violations: WatchViolation[] = [];
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
     if (violations.length < maxViolations) violations.push({ guarantee, process, revision, message });
   };
   const budget = new WorkBudget(options.stepsMax ?? 50_000_000);
-  const ops = watchOps(records);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
@@ -391,9 +407,12 @@ function checkHeaderCoversEvents(client: number | string, r: WatchResponse, repo
 
 /** False once the budget is out. */
 function checkClientOrder(client: number | string, list: readonly WatchOp[], expectRevisionUnique: boolean, report: Report, budget: WorkBudget): boolean {
-  const o = new ClientOrder();
+  let o = new ClientOrder();
   for (let i = 0; i < list.length; i++) {
     const op = list[i]!;
+    // After the client cancelled its watch, its next one is a new watch, not a resumption: it
+    // may ask for revisions the last one delivered (etcd sends them again).
+    if (i > 0 && clientCancel(list[i - 1]!) !== undefined) o = new ClientOrder();
     for (let j = 0; j < op.responses.length; j++) {
       const r = op.responses[j]!;
       if (!budget.spend(1 + r.events.length)) return false;
@@ -474,7 +493,7 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
  * Canceled response, never after it.
  */
 function eventsAfterCancel(op: WatchOp, cancel: WatchResponse, report: Report): void {
-  const after = op.responses.slice(op.responses.indexOf(cancel) + 1).find((r) => r.events.length > 0);
+  const after = op.responses.slice(op.responses.indexOf(cancel) + 1).find((r) => !r.held && r.events.length > 0);
   if (after === undefined) return;
   const e = after.events[0]!;
   const compacted = cancel.compactRevision > 0 || cancel.compactedUnrecorded;
@@ -758,13 +777,30 @@ type NeverPut = ((key: string) => boolean) | undefined;
  * Keys no put can have made: where a watch of every key saw revision 2 whole (the store was
  * empty at revision 1, as every etcd cluster starts) and the history holds kv and lease requests
  * only, a key that no put request of it names and no PUT event shows never existed, whatever
- * holes the watches' view has later. A check without the history judges nothing of this.
+ * holes the watches' view has later. So does a key in the range of a watch that watched it from
+ * the start (watchedFromStart): it would have shown the key's put. A check without the history
+ * judges nothing of this.
  */
 function neverPut(ops: readonly WatchOp[], merged: Merged, putKeys: ReadonlySet<string> | undefined): NeverPut {
-  if (putKeys === undefined || merged.revisions[0] !== 2 || !merged.complete.has(2)) return undefined;
+  if (putKeys === undefined) return undefined;
+  const everyKey = merged.revisions[0] === 2 && merged.complete.has(2);
+  const fromStart = everyKey ? [] : ops.filter(watchedFromStart);
+  if (!everyKey && fromStart.length === 0) return undefined;
   const shown = new Set<string>();
   for (const op of ops) for (const e of op.events) if (e.type === 'PUT') shown.add(e.key);
-  return (key) => !putKeys.has(key) && !shown.has(key);
+  return (key) => !putKeys.has(key) && !shown.has(key) && (everyKey || fromStart.some((op) => matchesKey(op, key)));
+}
+
+/**
+ * A watch that shows every put of its range from revision 2 on: asked from revision 1 or 2, or
+ * from now when its Created response says the store was at revision 1 (etcd: wsrev), not
+ * filtering PUTs out and not cancelled by a compaction (its start then was compacted away).
+ */
+function watchedFromStart(op: WatchOp): boolean {
+  if (op.noPut || op.responses.some((r) => r.compactRevision > 0 || r.compactedUnrecorded)) return false;
+  if (op.startRevision === 1 || op.startRevision === 2) return true;
+  const created = op.responses.find((r) => r.created && !r.canceled);
+  return op.startRevision === 0 && created !== undefined && created.headerRevision === 1;
 }
 
 /**

@@ -98,7 +98,13 @@ describe("a failure's words on a terminal", () => {
     const lines = failureLines([summarizeRun(JSON.parse(readFileSync(join(out, 'run', 'results.json'), 'utf8')) as Results)], out).join('\n').split('\n');
     expect(lines.filter((l) => width(l) > 80)).toEqual([]);
     expect(lines).toContain('  replay: detcd run --scenario kill-leader --seed 1 --bug read-without-readindex');
-  }, 60_000);
+    // Replay's and report's closing sentences (93 and 114 columns) wrap between words too.
+    const replay = await cli(['replay', join(out, 'run')]);
+    expect(replay.out.join('\n')).toMatch(/replayed exactly/);
+    const drawn = await cli(['report', join(out, 'run')]);
+    expect(drawn.out.join('\n')).toMatch(/^drawn again by/);
+    expect([...replay.out, ...drawn.out].join('\n').split('\n').filter((l) => width(l) > 80)).toEqual([]);
+  }, 120_000);
 });
 
 describe('the sweep table', () => {

@@ -1,6 +1,6 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, rangeOrderWrong, rangeMoreWrong } from './kv-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 
@@ -24,9 +24,13 @@ export const ANOMALIES = [
   { name: 'delete-prev-kv-phantom', checker: 'linearizable', inject: deletePrevKvPhantom },
   { name: 'put-prev-kv-stale', checker: 'linearizable', inject: putPrevKvStale },
   { name: 'compacted-read-answered', checker: 'linearizable', inject: compactedReadAnswered },
+  { name: 'compacted-answer-uncompacted', checker: 'linearizable', inject: compactedAnswerUncompacted },
   { name: 'revision-backwards-client', checker: 'linearizable', inject: revisionBackwardsClient },
   { name: 'stale-read-own-write', checker: 'linearizable', inject: staleReadOwnWrite },
   { name: 'txn-compare-wrong-revision', checker: 'linearizable', inject: txnCompareWrongRevision },
+  // The robustness format's txn conditions are EQUAL ones only (EtcdCondition: a key's expected
+  // mod revision or version): its export refuses any other compare.
+  { name: 'txn-compare-negated', checker: 'linearizable', inject: txnCompareNegated, forms: ['run', 'jsonl', 'edn'] },
   { name: 'watch-event-missing', checker: 'watch', inject: watchEventMissing },
   { name: 'watch-event-duplicated', checker: 'watch', inject: watchEventDuplicated },
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
@@ -34,10 +38,14 @@ export const ANOMALIES = [
   { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },
-  // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel.
+  // The robustness form's watch.json keeps what clientv3 delivered: nothing after a cancel, and no
+  // Canceled response to put an event after (a response holds Events, IsProgressNotify, Revision,
+  // Time and Error only: sim/history/etcd-robustness-watch.ts).
   { name: 'watch-event-after-client-cancel', checker: 'watch', inject: watchEventAfterClientCancel, forms: ['run', 'jsonl', 'edn'] },
-  // Planted only in runs whose watches filter (watch-shapes).
-  { name: 'watch-filter-violated', checker: 'watch', inject: watchFilterViolated },
+  // Planted only in runs whose watches filter (watch-shapes). The robustness format's WatchRequest
+  // has no filter (Key, Revision, WithPrefix, WithProgressNotify, WithPrevKV): its export refuses a
+  // filtered watch, so that form cannot carry the class.
+  { name: 'watch-filter-violated', checker: 'watch', inject: watchFilterViolated, forms: ['run', 'jsonl', 'edn'] },
   { name: 'watch-header-behind-events', checker: 'watch', inject: watchHeaderBehindEvents },
   { name: 'watch-wrong-version', checker: 'watch', inject: watchWrongVersion },
   { name: 'watch-delete-never-put', checker: 'watch', inject: watchDeleteNeverPut },

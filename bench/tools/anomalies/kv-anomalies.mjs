@@ -433,6 +433,25 @@ export function compactedReadAnswered(run, rng) {
 }
 
 /**
+ * compacted-answer-uncompacted: a range at past revision R that was answered is answered instead
+ * "mvcc: required revision has been compacted", though no compaction past R was asked for before
+ * it was answered: etcd refuses only a revision below its compact revision (mvcc rangeKeys).
+ * (A detcd run's etcd never compacts on its own: no scenario sets --auto-compaction-retention.)
+ */
+export function compactedAnswerUncompacted(run, rng) {
+  const pairs = pairOps(run.history);
+  const compactions = pairs.filter((p) => p.inv.f === 'kv/compaction');
+  const sites = pairs.filter((p) => p.inv.f === 'kv/range' && isOk(p) && num(p.inv.value?.revision) > 0 && !compactions.some((c) => c.inv.time <= p.done.time && num(c.inv.value?.revision) > num(p.inv.value.revision)));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const error = 'etcdserver: mvcc: required revision has been compacted';
+  history[i] = { ...history[i], type: 'fail', value: { error, message: error, code: 11 }, error };
+  return { ...run, history, site: `op ${i}: a range at revision ${num(s.inv.value.revision)} answered "compacted", no compaction past it asked for` };
+}
+
+/**
  * revision-backwards-client: a linearizable kv op answers a header revision below the one its own
  * client's previous answer showed (per client: the floor is that client's, not every client's).
  */
@@ -515,6 +534,31 @@ export function txnCompareWrongRevision(run, rng) {
   const was = num(c[s.name]);
   c[s.name] = String(was + 1);
   return { ...run, history, site: `op ${at(run.history, s.p.done)}: txn succeeded on ${unb64(c.key)} ${s.name} = ${was + 1}, which held ${was} at revision ${headerRev(s.p) - 1}` };
+}
+
+/**
+ * txn-compare-negated: a txn that wrote and succeeded answers succeeded though one of its compares
+ * (of a single key, any target: value, mod, create revision, version or lease) is turned into its
+ * opposite, EQUAL into NOT_EQUAL, GREATER into LESS and back: the compare held, so the opposite
+ * could not (etcd 3.4 compares a missing key's VALUE as false either way, the other targets as the
+ * zero key), and etcd would have run the failure branch at that revision.
+ */
+export function txnCompareNegated(run, rng) {
+  const opposite = { EQUAL: 'NOT_EQUAL', NOT_EQUAL: 'EQUAL', GREATER: 'LESS', LESS: 'GREATER' };
+  const sites = [];
+  for (const p of pairOps(run.history)) {
+    if (p.inv.f !== 'kv/txn' || !isOk(p) || p.done.value?.succeeded !== true || !wroteRevision(p)) continue;
+    (p.inv.value?.compare ?? []).forEach((c, k) => {
+      if (c.range_end === undefined && opposite[c.result ?? 'EQUAL'] !== undefined) sites.push({ p, k });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const c = history[at(run.history, s.p.inv)].value.compare[s.k];
+  const was = c.result ?? 'EQUAL';
+  c.result = opposite[was];
+  return { ...run, history, site: `op ${at(run.history, s.p.done)}: txn succeeded on ${unb64(c.key)} ${c.target ?? 'VERSION'} ${c.result}, the opposite of the ${was} that held at revision ${headerRev(s.p) - 1}` };
 }
 
 /**

@@ -171,6 +171,21 @@ function watchHolds(request, key) {
   return k >= from && (end === '\0' || k < end);
 }
 
+/**
+ * A connection that saw its range from revision 2 on (sim/check/watch.ts watchedFromStart):
+ * asked from revision 1 or 2, or from now when its Created said the store was at revision 1;
+ * no NOPUT filter, no cancel by compaction.
+ */
+function watchedFromStart(watches, c) {
+  const first = watches[c.records[0]];
+  const req = first.request?.create_request;
+  if (req === undefined || (req.filters ?? []).includes('NOPUT')) return false;
+  if (c.records.some((r) => num(watches[r].response?.compact_revision) > 0)) return false;
+  const start = num(req.start_revision);
+  if (start === 1 || start === 2) return true;
+  return start === 0 && first.response?.created === true && num(first.response?.header?.revision) === 1;
+}
+
 /** Every key (base64) a request of the history names: what a write may have created. */
 function namedKeys(history) {
   const keys = new Set();
@@ -195,9 +210,12 @@ export function watchDeleteNeverPut(run, rng) {
   for (const c of connections(run.watches)) {
     const request = run.watches[c.records[0]].request;
     // The checker judges a delete of a never-put key where a watch of every key saw revision 2
-    // whole (the store started empty: sim/check/watch.ts `delete`); a watch of part of the key
-    // space alone (watch-shapes' from-key watches) does not show that, and is not planted here.
-    if (!everyKey(request)) continue;
+    // whole (the store started empty: sim/check/watch.ts `delete`), or in the range of a watch
+    // that saw its range from revision 2 on (watchedFromStart); a watch of part of the key space
+    // that started later (a resumed one) does not show that, and is not planted here.
+    if (!everyKey(request) && !watchedFromStart(run.watches, c)) continue;
+    // A watch that filters DELETEs out would be caught by its filter, not by what it knows of the keys.
+    if ((request.create_request.filters ?? []).includes('NODELETE')) continue;
     for (const ev of c.events) {
       const key = b64(`${Buffer.from(String(ev.e.kv?.key ?? ''), 'base64').toString('latin1')}~never-put`);
       if (ev.rev >= 2 && !named.has(key) && watchHolds(request, key)) sites.push({ ...ev, key });

@@ -17,6 +17,7 @@ import { readRunDir } from '../harness/run-dir.ts';
 import { runTable } from '../harness/table.ts';
 import { firstCheckpointDifference } from '../harness/trace-divergence.ts';
 import { replayReal } from '../target-etcd/replay-real.ts';
+import { forTerminal } from '../harness/wrap.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { oneLine } from '../../errors/one-line.ts';
 
@@ -56,7 +57,7 @@ export async function replay(argv: string[]): Promise<number> {
   console.log(runTable(out.results));
   const fields = resultDifferences(run.results, out.results);
   if (out.results.traceHash === run.results.traceHash && fields.length === 0) {
-    console.log(chalk.green(`replayed exactly: trace hash ${out.results.traceHash} (${out.results.stats.events} events), the same verdicts and statistics`));
+    console.log(chalk.green(forTerminal(`replayed exactly: trace hash ${out.results.traceHash} (${out.results.stats.events} events), the same verdicts and statistics`)));
     return exitCodeFor(out.results.valid);
   }
   if (out.results.traceHash === run.results.traceHash) {

@@ -23,6 +23,7 @@ import { exitCodeFor, UsageError } from '../errors.ts';
 import { parseCommandArgs } from '../harness/args.ts';
 import { readRunReportInput } from '../harness/report-input.ts';
 import { checkRedrawDir } from '../harness/out-path.ts';
+import { forTerminal } from '../harness/wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
 
 type Kind = 'run' | 'sweep';
@@ -121,11 +122,11 @@ export async function report(argv: string[]): Promise<number> {
     const input = readRunReportInput(dir);
     checkRedrawDir(dir, RUN_PAGES);
     await writeRunPages(dir, input);
-    console.log(`drawn again by ${detcdBuild()}: ${oneLine(join(dir, 'index.html'))}, junit.xml (the run's verdict as recorded: ${verdictWord(input.results.valid)})`);
+    console.log(forTerminal(`drawn again by ${detcdBuild()}: ${oneLine(join(dir, 'index.html'))}, junit.xml (the run's verdict as recorded: ${verdictWord(input.results.valid)})`));
     return exitCodeFor(input.results.valid);
   }
   const done = await sweepReport(dir);
   const left = done.left === 0 ? '' : `; ${done.left} run${done.left === 1 ? '' : 's'} without a report inside it kept as sweep.json recorded ${done.left === 1 ? 'it' : 'them'}`;
-  console.log(`drawn again by ${detcdBuild()}: ${oneLine(join(dir, 'index.html'))}, junit.xml, summary.md and ${done.runPages} run report${done.runPages === 1 ? '' : 's'}${left} (the sweep's verdict as recorded: ${verdictWord(done.valid)})`);
+  console.log(forTerminal(`drawn again by ${detcdBuild()}: ${oneLine(join(dir, 'index.html'))}, junit.xml, summary.md and ${done.runPages} run report${done.runPages === 1 ? '' : 's'}${left} (the sweep's verdict as recorded: ${verdictWord(done.valid)})`));
   return exitCodeFor(done.valid);
 }

@@ -22,6 +22,7 @@ import type { DeterminismMismatch, TaskRunner } from '../harness/sweep-engine.ts
 import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts';
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable, terminalColumns } from '../harness/table.ts';
+import { mergeSizeRefusal, sweepSizeRefusal } from '../harness/sweep-size.ts';
 import { wrapHanging } from '../harness/wrap.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences } from '../../report/sweep-differences.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
@@ -100,8 +101,10 @@ function sweepPlan(p: SweepPlan): SweepPlanSummary {
 }
 
 export async function executeSweep(p: SweepPlan): Promise<number> {
-  claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const count = countTasks(p);
+  const tooBig = sweepSizeRefusal(p.title.replace(/^detcd /, ''), p.seeds, p.files.length, p.shard.count, count);
+  if (tooBig !== undefined) throw new UsageError(tooBig);
+  claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
   console.error(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
@@ -161,7 +164,7 @@ export async function sweep(argv: string[]): Promise<number> {
     // A merge into one of its shards would replace that shard's own sweep.json with the merge.
     const into = positionals.find((dir) => samePath(dir, out));
     if (into !== undefined) throw new UsageError(`detcd sweep --merge: --out ${out} is one of the shards to merge: its sweep.json would be replaced (give a new directory)`);
-    const conflict = shardPlanConflict(shards) ?? shardConflict(shards);
+    const conflict = mergeSizeRefusal(shards.reduce((n, s) => n + s.runs.length, 0), shards.length) ?? shardPlanConflict(shards) ?? shardConflict(shards);
     if (conflict !== undefined) throw new UsageError(`detcd sweep --merge: ${conflict}`);
     claimSweepDirOut('sweep', '--out', out);
     const merged = await mergeShards(positionals, out);

@@ -31,6 +31,12 @@ export function stdoutColumns(): number | undefined {
   return process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : undefined;
 }
 
+/** A sentence for stdout: cut between words on a terminal (its lines after the first indented by 2), one line in a pipe. */
+export function forTerminal(text: string): string {
+  const width = stdoutColumns();
+  return width === undefined ? text : wrapHanging('', text, 2, width);
+}
+
 /** One list entry: `name` padded to `nameWidth`, then `text`, wrapped to `width` when given. */
 export function listEntry(name: string, nameWidth: number, text: string, width: number | undefined): string {
   const lead = `${name.padEnd(nameWidth)}  `;

@@ -107,14 +107,23 @@ function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string
   const contentType = responseContentType(subtype);
   // Node's own option (not in its types): no date header.
   const noDate = { sendDate: false } as ServerStreamResponseOptions;
-  stream.respond = (headers = {}, options = {}): void => respond(goHeaderBlock(headers, contentType, path), { ...options, ...noDate });
+  stream.respond = (headers = {}, options = {}): void => {
+    // A call answered here first (answer below) may still have grpc-js's deadline timer: its late
+    // respond would throw ERR_HTTP2_HEADERS_SENT out of a timer and end the process.
+    if (stream.headersSent || stream.closed) return;
+    respond(goHeaderBlock(headers, contentType, path), { ...options, ...noDate });
+  };
   stream.sendTrailers = (trailers): void => sendTrailers(goHeaderBlock(trailers, undefined, path));
 }
 
-/** A trailers-only answer, as grpc-go writes one before any message. */
+/**
+ * A trailers-only answer, as grpc-go writes one before any message; then, if the client is still
+ * sending, RST_STREAM NO_ERROR as grpc-go's finishStream does (and grpc-js sees the call gone).
+ */
 function answer(stream: ServerHttp2Stream, code: grpc.status, details: string): void {
   stream.respond({ ':status': 200, 'grpc-status': code, 'grpc-message': encodeURI(details) }, { endStream: true });
-  stream.resume();
+  if (stream.readableEnded) stream.resume();
+  else stream.close(constants.NGHTTP2_NO_ERROR);
 }
 
 /**

@@ -105,6 +105,9 @@ const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
   raw(R, '0100000000'), // compressed without an encoding
   raw(R, '0200000000'), // no format
   raw(S, 'ff00000000'),
+  // Refused while the client still sends and a deadline runs: RST_STREAM NO_ERROR after the status
+  // (grpc-js's deadline timer answering the same call again once ended serve's process).
+  { ...raw(R, '0200000000'), headers: { 'grpc-timeout': '1S' }, openMs: 1_500 },
 ];
 
 async function differences(cases: readonly (H2Request & { name: string; racyCode?: boolean })[], endpoints: readonly [string, string]): Promise<{ differences: string; oracles: string }> {
