@@ -84,7 +84,8 @@ export function opLabel(f: string, request: unknown, charsMax = 60): string {
     return truncate(`${short} ${text(key)}${v}`, charsMax);
   }
   if (key !== undefined) return truncate(`${short} ${text(key)}`, charsMax);
-  const body = compactJson(request, charsMax);
+  // A request of nothing (a Jepsen register's read) is the f alone: "read null" read as a read of null.
+  const body = request === null || request === undefined ? '' : compactJson(request, charsMax);
   return truncate(body === '' || body === '{}' ? short : `${short} ${body}`, charsMax);
 }
 

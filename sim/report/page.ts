@@ -56,7 +56,8 @@ details summary{cursor:pointer;color:#344054;margin:6px 0}
 a{color:#175cd3}
 nav.toc{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px;margin:4px 0 10px}
 #tip{position:fixed;z-index:10;display:none;max-width:560px;background:#111827;color:#f9fafb;padding:8px 10px;border-radius:6px;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-word;pointer-events:none;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-table.runs td.verdict-cell{font-weight:700}table.runs td.scenario{max-width:380px}
+table.runs td.verdict-cell{font-weight:700}table.runs td.scenario{max-width:380px;min-width:9em}table.runs td.what{min-width:14em}
+.table-scroll{overflow-x:auto}
 table.runs tr.invalid td.verdict-cell{color:var(--bad)}table.runs tr.unknown td.verdict-cell{color:var(--unknown)}table.runs tr.valid td.verdict-cell{color:var(--ok)}
 `;
 

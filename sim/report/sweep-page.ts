@@ -24,7 +24,7 @@ function replayLine(run: RunSummary): string {
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
   const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(relativeHref(`${run.report}/index.html`))}">${run.seed}</a>`;
-  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td>${escapeHtml(truncate(failingCheckers(run), 400))}${replayLine(run)}</td></tr>`;
+  return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td class="what">${escapeHtml(truncate(failingCheckers(run), 400))}${replayLine(run)}</td></tr>`;
 }
 
 function entryTable(title: string, id: string, entries: readonly EntryRuns[], more: number): string {
@@ -74,7 +74,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${count(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
-<table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}
+<div class="table-scroll"><table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}
 ${targetDifferencesHtml(sweep)}
 ${coverageHtml(sweep)}`;
   return htmlPage(`detcd sweep: ${word}`, body);

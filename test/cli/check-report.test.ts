@@ -26,6 +26,9 @@ describe('detcd check --out', () => {
     expect(html).toMatch(/checked history <b[^>]*>[^<]*etcd_000\.log<\/b> · format <b>jepsen-log<\/b> · model <b>register<\/b> · 85 operations/);
     expect(html).toContain('<div class="word">INVALID</div>');
     expect(html).toContain('the history is not linearizable: 1 op cannot be placed');
+    // The culprit is a Jepsen read (its request is nil): named "read", not "read null".
+    expect(html).toContain('✗ read → 2</b> cannot be placed');
+    expect(html).not.toContain('read null');
     expect(html).toContain('id="counterexample"');
     // A log gives no times: positions on the axis, no latency charts drawn from them.
     expect(html).toContain('>#80</text>');

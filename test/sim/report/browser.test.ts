@@ -173,6 +173,16 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     }
     const href = await page.locator('table.runs tbody tr').first().locator('a').getAttribute('href');
     expect(existsSync(join(sweepDir, decodeURI(href!)))).toBe(true);
+    // On a phone (390 px) the runs table scrolls in its own box: the page does not, and no cell is
+    // squeezed to a letter a line (the scenario names stood one letter under another).
+    await page.setViewportSize({ width: 390, height: 900 });
+    const phone = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): { offsetWidth: number }[] } }).document;
+      return { page: d.documentElement.scrollWidth - d.documentElement.clientWidth, scenarioPx: Math.min(...[...d.querySelectorAll('table.runs td.scenario')].map((c) => c.offsetWidth)) };
+    });
+    expect(phone.page).toBe(0);
+    expect(phone.scenarioPx).toBeGreaterThanOrEqual(100);
+    await page.screenshot({ path: join(screenshots, 'sweep-390.png'), fullPage: true });
     await page.close();
   });
 });
