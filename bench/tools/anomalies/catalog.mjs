@@ -1,6 +1,6 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong } from './kv-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 
@@ -24,6 +24,7 @@ export const ANOMALIES = [
   { name: 'delete-prev-kv-phantom', checker: 'linearizable', inject: deletePrevKvPhantom },
   { name: 'put-prev-kv-stale', checker: 'linearizable', inject: putPrevKvStale },
   { name: 'compacted-read-answered', checker: 'linearizable', inject: compactedReadAnswered },
+  { name: 'compacted-answer-uncompacted', checker: 'linearizable', inject: compactedAnswerUncompacted },
   { name: 'revision-backwards-client', checker: 'linearizable', inject: revisionBackwardsClient },
   { name: 'stale-read-own-write', checker: 'linearizable', inject: staleReadOwnWrite },
   { name: 'txn-compare-wrong-revision', checker: 'linearizable', inject: txnCompareWrongRevision },

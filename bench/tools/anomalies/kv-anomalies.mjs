@@ -433,6 +433,25 @@ export function compactedReadAnswered(run, rng) {
 }
 
 /**
+ * compacted-answer-uncompacted: a range at past revision R that was answered is answered instead
+ * "mvcc: required revision has been compacted", though no compaction past R was asked for before
+ * it was answered: etcd refuses only a revision below its compact revision (mvcc rangeKeys).
+ * (A detcd run's etcd never compacts on its own: no scenario sets --auto-compaction-retention.)
+ */
+export function compactedAnswerUncompacted(run, rng) {
+  const pairs = pairOps(run.history);
+  const compactions = pairs.filter((p) => p.inv.f === 'kv/compaction');
+  const sites = pairs.filter((p) => p.inv.f === 'kv/range' && isOk(p) && num(p.inv.value?.revision) > 0 && !compactions.some((c) => c.inv.time <= p.done.time && num(c.inv.value?.revision) > num(p.inv.value.revision)));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const error = 'etcdserver: mvcc: required revision has been compacted';
+  history[i] = { ...history[i], type: 'fail', value: { error, message: error, code: 11 }, error };
+  return { ...run, history, site: `op ${i}: a range at revision ${num(s.inv.value.revision)} answered "compacted", no compaction past it asked for` };
+}
+
+/**
  * revision-backwards-client: a linearizable kv op answers a header revision below the one its own
  * client's previous answer showed (per client: the floor is that client's, not every client's).
  */
