@@ -10,7 +10,16 @@ export class UsageError extends Error {
   constructor(message: string) {
     // A newline in a path the user gave was shown as a space ("shard dir" for "shard\ndir"): escaped, it names the real path.
     // String(): a JavaScript caller's `new UsageError(undefined)` met a TypeError inside oneLine.
-    super(oneLine(String(message)));
+    super(oneLine(textOf(message)));
     this.name = 'UsageError';
+  }
+}
+
+/** `message` as text whatever a JavaScript caller passed: String() throws for a null-prototype object. */
+function textOf(message: unknown): string {
+  try {
+    return String(message);
+  } catch {
+    return Object.prototype.toString.call(message);
   }
 }
