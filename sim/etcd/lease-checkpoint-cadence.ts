@@ -2,11 +2,11 @@
 // lease while it leads (etcd 3.4 lessor: Grant and Checkpoint call scheduleCheckpointIfNeeded on the
 // primary, which pushes the lease onto leaseCheckpointHeap at now + checkpointInterval when its
 // RemainingTTL() — the checkpointed remaining TTL, else the TTL — is longer than the interval;
-// checkpointScheduledLeases proposes what is due). A leader that applied a grant or a checkpoint of
-// such a lease, and still leads in the same term one interval after, must have appended the lease's
-// next checkpoint by then (the judgement waits one more interval). Holdout 13's
-// checkpoint-not-rescheduled (an applied checkpoint schedules no next one) left each lease one
-// checkpoint, and no history can tell: the committed log holds only what the leader proposed.
+// checkpointScheduledLeases proposes what is due; Promote schedules every lease it holds). A leader
+// that applied a grant or a checkpoint of such a lease, or promoted holding it, and still leads in
+// the same term one interval after, must have appended the lease's next checkpoint by then (the
+// judgement waits one more interval). Holdout 13's checkpoint-not-rescheduled (an applied
+// checkpoint schedules no next one) left each lease one checkpoint, and no history can tell: the committed log holds only what the leader proposed.
 //
 // A due checkpoint is rightly skipped (findDueScheduledCheckpoints) when the lease is gone or
 // expired, or when its remaining TTL, rounded up to seconds, is its whole TTL (renewed within the
@@ -85,7 +85,7 @@ export class LeaseCheckpointCadence {
     }
     if (!host.isLeader || host.term !== e.term) return;
     if (e.type === 'normal' && e.data === '') {
-      this.promoted(host);
+      this.promoted(host, e.index);
       return;
     }
     if (r === undefined) return;
@@ -127,10 +127,21 @@ export class LeaseCheckpointCadence {
     }
   }
 
-  private promoted(host: MemberHost): void {
+  /**
+   * The leader applied its term's empty entry, where etcd promotes its lessor: Promote calls
+   * scheduleCheckpointIfNeeded for every lease it holds, so each whose RemainingTTL() is longer than
+   * the interval owes a checkpoint one interval on, as after a grant (before, only grants and applied
+   * checkpoints were judged: a promotion that scheduled nothing went unseen).
+   */
+  private promoted(host: MemberHost, index: number): void {
     if (this.offices.some((o) => o.host === host && o.term === host.term)) return;
     this.offices = this.offices.filter((o) => o.host !== host);
-    this.offices.push({ name: host.ctx.id, host, term: host.term, scannedTo: host.lastIndex, checkpointedAt: new Map(), owed: new Map(), excusedAtMs: -Infinity, unreadable: false });
+    const office: Office = { name: host.ctx.id, host, term: host.term, scannedTo: host.lastIndex, checkpointedAt: new Map(), owed: new Map(), excusedAtMs: -Infinity, unreadable: false };
+    this.offices.push(office);
+    const lessor = lessorOf(host);
+    if (lessor === undefined) return;
+    const nowMs = host.ctx.nowUs() / 1000;
+    for (const l of lessor.list()) this.owe(office, String(l.id), index, l.remainingTtlSeconds > 0 ? l.remainingTtlSeconds : l.ttlSeconds, nowMs);
   }
 
   /** scheduleCheckpointIfNeeded: a lease whose RemainingTTL() is longer than the interval is checkpointed again one interval on. */

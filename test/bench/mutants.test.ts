@@ -134,6 +134,9 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // A lease revoke dropped by a failed leader transfer, never proposed again (holdout 8): the
   // lease's puts and keys outlive the 3 s retry (lease-failed-transfer: 7 of seeds 1..8).
   { name: 'revoke-never-retried', scenario: 'lease-failed-transfer', seed: 1, checker: 'lease' },
+  // A promotion that schedules no checkpoint of the leases it holds: the cadence rule now judges
+  // promotions too (lease-checkpoint-leader-change 4 of 4; 0 of 4 before).
+  { name: 'promote-schedules-no-checkpoint', scenario: 'lease-checkpoint-leader-change', seed: 1, checker: 'invariants' },
   // Holdout 15 (raft, sixteenth session), each missed by the campaign until the fix named.
   // A leader transfer never abandoned: scenario failed-transfer (4 of seeds 1..4, liveness).
   { name: 'transfer-never-abandoned', scenario: 'failed-transfer', seed: 1, checker: 'liveness' },

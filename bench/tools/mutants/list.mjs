@@ -1089,6 +1089,14 @@ export const MUTANTS = [
     why: "an applied checkpoint does not schedule the lease's next one on the primary: each lease is checkpointed once, and after a leader change it lives again from that first checkpoint's remaining TTL, far more than it had left (etcd lessor.Checkpoint reschedules)",
     aimed: ["lease-renew-expiry", "deposed-lessor", "lease-expiry-partition"],
   },
+  // ---- the cadence at promotion (seventeenth session, bugs): a class the cadence rule did not judge ----
+  {
+    name: "promote-schedules-no-checkpoint", class: "lease", file: "src/lease/lessor.ts",
+    find: "      l.refresh(nowMs, extendMs);\n      this.scheduleCheckpointIfNeeded(l, nowMs);\n",
+    replace: "      l.refresh(nowMs, extendMs);\n",
+    why: "a promoted lessor restarts every lease but schedules none of their checkpoints (etcd 3.4 Promote calls scheduleCheckpointIfNeeded for each): a new leader never checkpoints the leases it inherited, and the next leader restarts them from a stale remaining TTL",
+    aimed: ["lease-checkpoint-leader-change", "deposed-lessor", "lease-renew-expiry"],
+  },
   {
     name: "password-change-keeps-tokens", class: "auth", file: "src/auth/auth-store.ts", holdout13: true,
     find: "    this.users.set(name, withFields(user, { password }));\n    this.commitRevision();\n    this.tokens.invalidateUser(name);\n",

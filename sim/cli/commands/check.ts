@@ -55,6 +55,7 @@ import { count } from '../../text/count.ts';
 import { reportCaughtUpRevision } from './check-report-watches.ts';
 import { isAuthOp } from '../../check/auth-ops.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
+import { stdoutColumns, wrapHanging } from '../harness/wrap.ts';
 import { removeUnusedCreatedDirs } from '../../report/report-dir.ts';
 import type { CheckReportInput } from '../../report/check-page.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
@@ -614,7 +615,12 @@ export async function check(argv: string[]): Promise<number> {
       // A history's values, keys and file names come from anywhere: a newline or a terminal escape
       // in one (ESC ] 0 ; sets the window title, ESC [ 2 J clears the screen) is shown escaped.
       if (report !== undefined) lines.push(`report: ${report}`);
-      for (const line of lines) console.log(oneLine(line));
+      // On a terminal each line is cut between words under its own indent (its checkers' line ran to 270 columns); one line each in a pipe.
+      const width = stdoutColumns();
+      for (const line of lines.map(oneLine)) {
+        const lead = /^ */.exec(line)![0];
+        console.log(width === undefined ? line : wrapHanging(lead, line.slice(lead.length), lead.length + 2, width));
+      }
     }
   }
   if (overall === false) return exitCodeFor(false);

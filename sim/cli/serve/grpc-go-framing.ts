@@ -17,7 +17,7 @@
 //     (grpc-go-request.ts).
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream, type ServerStreamResponseOptions } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { readingOneMessage } from './grpc-go-request.ts';
+import { readingMessages, readingOneMessage } from './grpc-go-request.ts';
 
 const BASE_CONTENT_TYPE = 'application/grpc';
 
@@ -154,7 +154,9 @@ export function frameAsGrpcGo(server: grpc.Server): void {
       }
       // A single request is read as grpc-go reads it (grpc-go-request.ts).
       const type = (s.handlers.get(path) as { type?: string } | undefined)?.type;
-      if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', (code, details) => answer(stream, code, details));
+      const refuse = (code: grpc.status, details: string): void => answer(stream, code, details);
+      if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', refuse);
+      else if (type === 'bidi') readingMessages(stream, refuse);
       // grpc-js's own deadline then answers at once, in etcd's words (goStatus).
       if (verdict === 'expired') headers['grpc-timeout'] = '0n';
       original(extraInterceptors, stream, headers);

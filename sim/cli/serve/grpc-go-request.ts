@@ -73,3 +73,48 @@ export function readingOneMessage(stream: ServerHttp2Stream, streaming: boolean,
     return emit(event, ...args);
   }) as typeof stream.emit;
 }
+
+/**
+ * The request side of a bidirectional stream (Watch, LeaseKeepAlive): every message passes, but a
+ * bad flag byte or a body cut inside a message, before the stream's first response, is answered
+ * by `refuse` as grpc-go does (INTERNAL); once grpc-js has answered, it owns the stream's end and
+ * the bytes pass as they are (not modelled).
+ */
+export function readingMessages(stream: ServerHttp2Stream, refuse: (code: grpc.status, details: string) => void): void {
+  const emit = stream.emit.bind(stream) as (event: string | symbol, ...args: unknown[]) => boolean;
+  /** Body bytes before the current message's prefix, and that prefix's bytes so far. */
+  let messageStart = 0;
+  let prefix = Buffer.alloc(0);
+  let seen = 0;
+  let finished = false;
+  const refused = (status: { code: grpc.status; details: string } | undefined): boolean => {
+    if (status === undefined || stream.headersSent) return false;
+    finished = true;
+    refuse(status.code, status.details);
+    return true;
+  };
+  stream.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (finished) return event === 'data' || event === 'end' ? true : emit(event, ...args);
+    if (event === 'data') {
+      const chunk = args[0] as Buffer;
+      // Each prefix in this chunk is checked before any of the chunk passes.
+      for (let at = 0; at < chunk.length; ) {
+        const need = PREFIX_BYTES - prefix.length;
+        if (seen + at < messageStart) {
+          at = messageStart - seen;
+          continue;
+        }
+        prefix = Buffer.concat([prefix, chunk.subarray(at, at + need)]);
+        at += need;
+        if (prefix.length < PREFIX_BYTES) break;
+        if (refused(prefixRefusal(prefix))) return true;
+        messageStart = seen + Math.min(at, chunk.length) + prefix.readUInt32BE(1);
+        prefix = Buffer.alloc(0);
+      }
+      seen += chunk.length;
+      return emit('data', chunk);
+    }
+    if (event === 'end' && (prefix.length > 0 || seen < messageStart) && refused(shortBodyRefusal(1, true))) return true;
+    return emit(event, ...args);
+  }) as typeof stream.emit;
+}

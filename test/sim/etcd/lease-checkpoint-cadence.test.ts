@@ -63,4 +63,37 @@ describe('lease-checkpoint-cadence', () => {
     expect((thrown as InvariantViolation).invariant).toBe('lease-checkpoint-cadence');
     expect((thrown as InvariantViolation).detail).toMatch(/lease 7's .* no checkpoint of it was appended/);
   });
+
+  test('a new leader whose promotion schedules no checkpoint of the leases it holds is caught; one that does is not', () => {
+    // etcd 3.4's Promote calls scheduleCheckpointIfNeeded for every lease. Before, only grants and
+    // applied checkpoints owed a next checkpoint: the mutant's new leader never checkpointed.
+    const moved = (seed: number, schedulesNone: boolean): unknown => {
+      const { c } = started(seed);
+      const client = c.client('c');
+      call(c, client, '/v3/lease/grant', { TTL: '30', ID: '7' });
+      c.runUntil(c.world.loop.now() + 2 * SECOND_US);
+      const to = c.members().find((m) => m !== c.leader())!;
+      const lessor = (c.hosts.get(to)!.member.stateMachine as EtcdStateMachine).applier.lessor;
+      if (schedulesNone) {
+        const promote = lessor.promote.bind(lessor);
+        lessor.promote = (nowMs, extendMs) => {
+          promote(nowMs, extendMs);
+          (lessor as unknown as { checkpointDue: unknown[] }).checkpointDue = [];
+        };
+      }
+      expect(c.transferLeadership(to)).toBe(true);
+      try {
+        c.runUntil(c.world.loop.now() + 6 * SECOND_US);
+      } catch (err) {
+        return err;
+      }
+      expect(c.leader()).toBe(to);
+      return undefined;
+    };
+    expect(moved(53, false)).toBeUndefined();
+    const thrown = moved(53, true);
+    expect(thrown).toBeInstanceOf(InvariantViolation);
+    expect((thrown as InvariantViolation).invariant).toBe('lease-checkpoint-cadence');
+    expect((thrown as InvariantViolation).detail).toMatch(/lease 7's .* no checkpoint of it was appended/);
+  });
 });

@@ -94,7 +94,7 @@ const MALFORMED: (H2Request & { name: string })[] = [
 ];
 
 const S = '/etcdserverpb.Maintenance/Snapshot';
-/** Bodies that are not exactly one gRPC message, for calls that take one (sim/cli/serve/grpc-go-request.ts). */
+/** Bodies that are not exactly one gRPC message, for calls that take one, or not gRPC messages at all (sim/cli/serve/grpc-go-request.ts). */
 const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
   raw(R, ''), // EOF
   raw(R, '000000'), // a cut prefix
@@ -105,6 +105,10 @@ const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
   raw(R, '0100000000'), // compressed without an encoding
   raw(R, '0200000000'), // no format
   raw(S, 'ff00000000'),
+  // Bidirectional streams, before their first response: INTERNAL, a cut body too.
+  raw('/etcdserverpb.Watch/Watch', '000000'),
+  raw('/etcdserverpb.Watch/Watch', '0000000000 0200000000'),
+  raw('/etcdserverpb.Lease/LeaseKeepAlive', '0000000009 01'),
   // Refused while the client still sends and a deadline runs: RST_STREAM NO_ERROR after the status
   // (grpc-js's deadline timer answering the same call again once ended serve's process).
   { ...raw(R, '0200000000'), headers: { 'grpc-timeout': '1S' }, openMs: 1_500 },
@@ -140,7 +144,7 @@ describeWithRealEtcd('raw HTTP/2: gRPC header blocks, trailers and resets from d
     for (const shown of ['error unmarshalling request: proto: wrong wireType = 0 for field Key', 'illegal tag -1 (wire type 18446744073709551611)', 'proto: integer overflow', 'negative length', 'illegal wireType 6', 'failed to unmarshal the received message proto: wrong wireType = 5 for field Filters']) expect(oracles).toContain(shown);
   }, 30_000);
 
-  test(`${NOT_ONE_MESSAGE.length} request bodies that are not one gRPC message`, async () => {
+  test(`${NOT_ONE_MESSAGE.length} request bodies that are not one gRPC message (or not messages, on streams)`, async () => {
     const { differences: found, oracles } = await differences(NOT_ONE_MESSAGE, endpoints());
     expect(found).toBe('');
     for (const shown of ['"grpc-message","EOF"', '"grpc-status","2"],["grpc-message","unexpected EOF"', '"grpc-status","13"],["grpc-message","unexpected EOF"', 'compressed flag set', 'payload format 255', 'key is not provided']) expect(oracles).toContain(shown);
