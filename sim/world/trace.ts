@@ -4,6 +4,7 @@
 // deterministic), so hashing costs a few multiplies and never allocates.
 import { violated } from '../../src/invariant-violation.ts';
 import { TraceHash } from './trace-hash.ts';
+import { badArgument } from '../errors/bad-argument.ts';
 
 /** Event kind codes. The numbers enter the hash: append new kinds, never renumber. */
 export const TraceKind = {
@@ -83,8 +84,10 @@ export class Trace {
     private readonly nowUs: () => number,
     readonly logCap: number,
   ) {
+    // detcd/world exports Trace: a program's wrong argument is refused naming it (a UsageError).
+    if (typeof nowUs !== 'function') throw badArgument('Trace', 'nowUs', 'must be a function () => µs', nowUs);
     if (!Number.isInteger(logCap) || logCap < 0 || logCap > TRACE_LOG_CAP_MAX) {
-      throw new Error(`Trace: logCap must be an integer in [0, ${TRACE_LOG_CAP_MAX}], got ${logCap}`);
+      throw badArgument('Trace', 'logCap', `must be a whole number from 0 to ${TRACE_LOG_CAP_MAX}`, logCap);
     }
   }
 
