@@ -13,6 +13,12 @@ import type { Scenario } from './scenario/schema.ts';
 import { bakeScenario as bakeScenarioUnchecked, shrinkScenario as shrinkScenarioUnchecked } from './sweep/shrink.ts';
 import type { ShrinkOptions, ShrinkResult } from './sweep/shrink.ts';
 import { Prng } from './world/prng.ts';
+import { isPlantedBug, PLANTED_BUGS, plantedBug as plantedBugUnchecked, type PlantedBug, type PlantedBugEntry } from './bugs/planted-bugs.ts';
+import { allPackages, nemesisPackage as nemesisPackageUnchecked, type NemesisPackage } from './nemesis/packages.ts';
+import type { NemesisPackageName } from './scenario/schema.ts';
+import { describeFault as describeFaultUnchecked, FaultSchema, type Fault } from './scenario/fault.ts';
+import { defaultReplay as defaultReplayUnchecked } from './run/run.ts';
+import { SEED_MAX } from './run/run-arguments.ts';
 
 function prngArgument(fn: string, prng: unknown): Prng {
   if (!(prng instanceof Prng)) throw badArgument(fn, 'prng', 'must be a Prng (new Prng(seed))', prng);
@@ -50,4 +56,31 @@ export function expandSchedule(scenario: Scenario, prng: Prng): TimedFault[] {
 /** A swarm run's draw (swarm.ts), its arguments checked first. */
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   return drawSwarmUnchecked(checkScenarioArgument('drawSwarm', 'scenario', scenario), prngArgument('drawSwarm', prng));
+}
+
+/** The registry entry of a planted bug (planted-bugs.ts), its name checked first: an unknown one is the caller's mistake, not an invariant. */
+export function plantedBug(name: PlantedBug): PlantedBugEntry {
+  if (typeof name !== 'string' || !isPlantedBug(name)) throw badArgument('plantedBug', 'name', `must be the name of a planted bug (\`detcd bugs\` lists the ${PLANTED_BUGS.length})`, name);
+  return plantedBugUnchecked(name);
+}
+
+/** A nemesis package by name (packages.ts), its name checked first. */
+export function nemesisPackage(name: NemesisPackageName): NemesisPackage {
+  if (typeof name !== 'string' || !allPackages().some((p) => p.name === name)) throw badArgument('nemesisPackage', 'name', `must name a nemesis package (${allPackages().length} of them: allPackages() lists them)`, name);
+  return nemesisPackageUnchecked(name);
+}
+
+/** A fault in words (fault.ts), the fault checked first against the schema. */
+export function describeFault(fault: Fault): string {
+  const parsed = FaultSchema.safeParse(fault);
+  if (!parsed.success) throw badArgument('describeFault', 'fault', 'must be a fault ({kind, ...}, as a scenario schedule holds)', fault);
+  return describeFaultUnchecked(fault);
+}
+
+/** The command that replays a run (run.ts), its arguments checked first. */
+export function defaultReplay(scenarioRef: string, seed: number, bug: string | undefined): string {
+  if (typeof scenarioRef !== 'string') throw badArgument('defaultReplay', 'scenarioRef', 'must be a string (a shipped scenario name or a file path)', scenarioRef);
+  checkWholeArgument('defaultReplay', 'seed', seed, 0, SEED_MAX);
+  if (bug !== undefined && (typeof bug !== 'string' || !isPlantedBug(bug))) throw badArgument('defaultReplay', 'bug', 'must be the name of a planted bug when given', bug);
+  return defaultReplayUnchecked(scenarioRef, seed, bug);
 }

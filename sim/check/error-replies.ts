@@ -6,7 +6,7 @@
 // does not have in the table is not judged (counted in the summary): the check says nothing
 // about it rather than guess.
 import type { Op } from '../history/op.ts';
-import type { CheckResult, Validity } from './verdict.ts';
+import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 
 const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;
@@ -99,6 +99,8 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
     }
     if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
   }
+  // No error reply whose message etcd's table holds: nothing was judged, and "valid" would say nothing.
+  if (violations.length === 0 && judged === 0) return nothingToCheck(unjudged === 0 ? 'no error reply' : `no error reply with a message of etcd's (${unjudged} outside its table, not judged)`, { violations, judged, unjudged });
   const valid: Validity = violations.length > 0 ? false : true;
   const summary = valid === true
     ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}`

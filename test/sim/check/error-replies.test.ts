@@ -41,7 +41,8 @@ describe('error replies', () => {
 
   it('leave a message outside etcd\'s table unjudged, and ok ops and bodies without a code alone', () => {
     const odd = checkErrorReplies(failed({ error: 'json: unexpected end', message: 'json: unexpected end', code: 3 }));
-    expect(odd.valid).toBe(true);
+    // Nothing judged: nothing to check, not valid.
+    expect(odd).toMatchObject({ valid: 'unknown', nothing: true, summary: "nothing to check: no error reply with a message of etcd's (1 outside its table, not judged)" });
     expect([odd.judged, odd.unjudged]).toEqual([0, 1]);
     const ok: Op[] = [{ index: 0, time: 1, process: 0, type: 'ok', f: 'kv/range', value: { message: COMPACTED, code: 9 } }];
     expect(checkErrorReplies(ok).judged).toBe(0);

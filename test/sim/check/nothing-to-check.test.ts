@@ -7,6 +7,7 @@ import type { Op, WatchRecord } from '../../../sim/history/op.ts';
 import { checkLease } from '../../../sim/check/lease.ts';
 import { checkWatch } from '../../../sim/check/watch.ts';
 import { checkMutex } from '../../../sim/check/mutex.ts';
+import { checkErrorReplies } from '../../../sim/check/error-replies.ts';
 import { compose } from '../../../sim/check/compose.ts';
 import { composeJudged, type CheckResult } from '../../../sim/check/verdict.ts';
 
@@ -48,6 +49,10 @@ describe('a checker with nothing to check says so, never valid', () => {
     const r = checkWatch([created, event], kvOnly);
     expect(r.valid).toBe(true);
     expect(r.nothing).toBeUndefined();
+  });
+
+  it('error replies: none in the history', () => {
+    expect(checkErrorReplies(kvOnly)).toMatchObject({ valid: 'unknown', nothing: true, summary: 'nothing to check: no error reply' });
   });
 
   it('lock: no acquire succeeded', () => {

@@ -145,8 +145,13 @@ export async function runAuthScript(client: RawClient, endpoint: string): Promis
     if ('call' in step) {
       const r = await client.unary(step.call, step.req, step.as?.user === 'future' ? FUTURE_DEADLINE_MS : 10_000, md);
       if (step.login !== undefined && 'ok' in r) tokens.set(step.login, String(r.ok['token']));
-      // The client's own deadline text carries its timings and the server's port.
-      out.push('code' in r && r.code === (grpc.status.DEADLINE_EXCEEDED as number) ? { code: r.code, details: 'Deadline exceeded' } : r);
+      // The client's own deadline text carries its timings and the server's port. A future token's
+      // wait ends at the same instant on both sides: the server's 'invalid auth token' (etcd's
+      // isValidSimpleToken when its context ends) races the client's own deadline, so either may
+      // arrive first on either server (seen on etcd 3.4.23 under load): both are the deadline.
+      const atDeadline = 'code' in r && (r.code === (grpc.status.DEADLINE_EXCEEDED as number)
+        || (step.as?.user === 'future' && r.code === (grpc.status.UNAUTHENTICATED as number) && r.details === 'etcdserver: invalid auth token'));
+      out.push(atDeadline ? { code: grpc.status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' } : r);
     } else if ('gateway' in step) {
       const token = step.as === undefined ? undefined : md.get(step.as.key ?? 'token')[0]?.toString();
       out.push({ gateway: await gatewayCall(endpoint, step.gateway, step.body, token) });
