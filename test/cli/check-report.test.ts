@@ -133,6 +133,12 @@ describe('detcd check --out', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('detcd report on a check report says how to draw it again', async () => {
+    const out = join(root, 'for-report');
+    expect((await cli(['check', '--model', 'register', '--out', out, join(ANCHORS, 'etcd_002.log')])).code).toBe(0);
+    await refused(['report', out], `${out}: a checked history's report (check.json): draw it again with the check its check.json names`);
+  });
+
   it('keeps a run from writing into a check report', async () => {
     const out = join(root, 'for-run');
     expect((await cli(['check', '--model', 'register', '--out', out, join(ANCHORS, 'etcd_002.log')])).code).toBe(0);

@@ -42,6 +42,8 @@ function reportDirOf(target: string): { dir: string; kind: Kind } {
   const run = existsSync(join(target, 'results.json'));
   const sweep = existsSync(join(target, 'sweep.json'));
   if (run && sweep) throw new UsageError(`detcd report: ${target}: holds both results.json and sweep.json: name the one to draw (${join(target, 'results.json')} or ${join(target, 'sweep.json')})`);
+  // A checked history's report holds no copy of its history: it is drawn by checking it again.
+  if (!run && !sweep && existsSync(join(target, 'check.json'))) throw new UsageError(`detcd report: ${target}: a checked history's report (check.json): draw it again with the check its check.json names (its "command", with --out ${target})`);
   if (!run && !sweep) throw new UsageError(`detcd report: ${target}: not a detcd report directory: no results.json (a run) or sweep.json (a sweep) there`);
   return { dir: target, kind: run ? 'run' : 'sweep' };
 }
