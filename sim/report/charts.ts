@@ -193,7 +193,14 @@ export interface QuantilePoint {
   quantile: string;
 }
 
-const quantiles: [string, number][] = [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]];
+/** The latency quantiles drawn and tabled (a checked history's statistics use the same). */
+export const LATENCY_QUANTILES: readonly [string, number][] = [['p50', 0.5], ['p95', 0.95], ['p99', 0.99], ['max', 1]];
+const quantiles = LATENCY_QUANTILES;
+
+/** The q quantile of ascending latencies (nearest rank, the max at q = 1). */
+export function quantileOf(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
 
 /** Latency quantiles of ok ops per f and time bucket, over every op (no thinning). */
 export function latencyQuantileSeries(ops: readonly PairedOp[], w: ChartWindow, bucketsMax: number): QuantilePoint[] {
@@ -214,7 +221,7 @@ export function latencyQuantileSeries(ops: readonly PairedOp[], w: ChartWindow, 
       if (latencies.length === 0) return;
       latencies.sort((x, y) => x - y);
       for (const [quantile, q] of quantiles) {
-        const us = latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+        const us = quantileOf(latencies, q);
         points.push({ t: (w.startUs + (b + 0.5) * bucketUs) / 1e6, ms: Math.max(latencyMsMin, us / 1000), f, quantile });
       }
     });

@@ -34,7 +34,11 @@ describe('detcd check --out', () => {
     expect(html).toContain('>#80</text>');
     expect(html).not.toContain(' µs<');
     expect(html).not.toContain('id="latency"');
-    // No run around it: no leader or fault lanes, no scenario, statistics or replay.
+    // The history's own statistics: ops by f and how they ended (Jepsen's counts), no latencies without times.
+    expect(html).toContain('<section id="statistics">');
+    expect(html).toContain('<tr><td>cas</td><td>35</td><td>6</td><td>20</td><td>9</td></tr><tr><td>read</td><td>26</td><td>26</td><td>0</td><td>0</td></tr><tr><td>write</td><td>24</td><td>17</td><td>0</td><td>7</td></tr><tr><td>all</td><td>85</td><td>49</td><td>20</td><td>16</td></tr>');
+    expect(html).not.toContain('<th>ok p50</th>');
+    // No run around it: no leader or fault lanes, no scenario or replay.
     expect(html).not.toContain('>leader</text>');
     expect(html).not.toContain('>faults</text>');
     expect(html).not.toContain('id="scenario"');
@@ -74,6 +78,10 @@ describe('detcd check --out', () => {
     // The axis starts at the traffic (5 s), not at the clock's 0.
     expect(html).toContain('>5 s</text>');
     expect(html).not.toContain('>0 µs</text>');
+    // Latency quantiles of each f's ok ops, and of all of them.
+    expect(html).toContain('<th>ok p50</th><th>ok p95</th><th>ok p99</th><th>ok max</th>');
+    expect(html).toContain('<tr><td>read</td><td>1</td><td>1</td><td>0</td><td>0</td><td>20 ms</td><td>20 ms</td><td>20 ms</td><td>20 ms</td></tr>');
+    expect(html).toContain('<tr><td>all</td><td>2</td><td>2</td><td>0</td><td>0</td><td>20 ms</td><td>20 ms</td><td>20 ms</td><td>20 ms</td></tr>');
   });
 
   it('escapes what the history and its name hold', async () => {
