@@ -50,6 +50,7 @@ import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
+import { createdBeside, nameSharedStreams, watchForId } from './watch-stream-ids.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -233,23 +234,32 @@ function parseResponse(raw: unknown, time: number): WatchResponse {
  */
 function watchOps(records: readonly WatchRecord[]): WatchOp[] {
   const ops: WatchOp[] = [];
-  const current = new Map<number | string, WatchOp>();
-  const parts = new Map<number | string, WatchResponse>();
+  // Each client's watches in creation order (the last is the current one): a stream may hold several.
+  const byClient = new Map<number | string, WatchOp[]>();
+  const shared = new Set<number | string>();
+  const parts = new Map<WatchOp, WatchResponse>();
   const add = (op: WatchOp, response: WatchResponse): void => {
     op.responses.push(response);
     for (let i = 0; i < response.events.length; i++) op.events.push(response.events[i]!);
   };
   for (let k = 0; k < records.length; k++) {
     const rec = records[k]!;
-    let op = current.get(rec.process);
+    let list = byClient.get(rec.process);
     if (rec.closed !== undefined) {
       // The stream's end: parts whose last part had not come were never delivered.
-      if (op !== undefined) op.closed = true;
-      parts.delete(rec.process);
+      if (list !== undefined) {
+        list[list.length - 1]!.closed = true;
+        // Every watch the stream held ends with it.
+        if (shared.has(rec.process)) for (const op of list) op.closed = true;
+        for (const op of list) parts.delete(op);
+      }
       continue;
     }
-    if (rec.request !== undefined || op === undefined) {
-      parts.delete(rec.process);
+    const response = parseResponse(rec.response, rec.time);
+    let op: WatchOp;
+    if (rec.request !== undefined || list === undefined) {
+      // A new watch: on a reopened stream the fragments of the last one never came.
+      if (list !== undefined && !shared.has(rec.process)) parts.delete(list[list.length - 1]!);
       const req = obj(obj(rec.request)['create_request'] ?? rec.request);
       const filters = Array.isArray(req['filters']) ? (req['filters'] as unknown[]) : [];
       op = {
@@ -266,22 +276,25 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
         closed: false,
       };
       if (rec.request === undefined) op.rangeEnd = '\0';
-      current.set(rec.process, op);
+      if (list === undefined) byClient.set(rec.process, (list = []));
+      list.push(op);
       ops.push(op);
-    }
-    const response = parseResponse(rec.response, rec.time);
-    const held = parts.get(rec.process);
+    } else op = watchForId(list, response.watchId);
+    const held = parts.get(op);
     if (held !== undefined) {
       for (let i = 0; i < response.events.length; i++) held.events.push(response.events[i]!);
       held.time = response.time;
       held.headerRevision = response.headerRevision;
       held.fragment = response.fragment;
-      if (response.fragment) continue;
-      parts.delete(rec.process);
-      add(op, held);
-    } else if (response.fragment) parts.set(rec.process, response);
+      if (!response.fragment) {
+        parts.delete(op);
+        add(op, held);
+      }
+    } else if (response.fragment) parts.set(op, response);
     else add(op, response);
+    if (rec.request !== undefined && !shared.has(rec.process) && createdBeside(list)) shared.add(rec.process);
   }
+  nameSharedStreams(ops, shared);
   return ops;
 }
 

@@ -34,13 +34,13 @@ export interface Op {
 
 /** One watch response as a watch client saw it, in etcd's gateway JSON form. */
 export interface WatchRecord {
-  /** The watch client (one stream per client). */
+  /** The watch client (one stream per client; the stream may hold several watches, told apart by watch_id). */
   process: number | string;
   /** Simulated µs when the client received the response. */
   time: number;
   /** The member the stream was connected to. */
   node?: string;
-  /** The create request this stream was (re)opened with, on the first record after (re)open. */
+  /** The create request of a watch (re)opened on this stream, on its first record (its Created response). */
   request?: unknown;
   /** etcd's WatchResponse: header, watch_id, created, canceled, compact_revision, events… */
   response: unknown;

@@ -12,8 +12,8 @@ import { defineScenario } from '../scenario/parse.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shellWord } from '../text/shell-word.ts';
-import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
-import { checkRunArguments, checkScenarioArgument } from '../run/run-arguments.ts';
+import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkBugArgument, checkRunArguments, checkScenarioArgument, SEED_MAX } from '../run/run-arguments.ts';
 
 export { faultArbitrary, faultScheduleArbitrary } from './arbitraries.ts';
 export type { ScheduleShape } from './arbitraries.ts';
@@ -22,16 +22,26 @@ export { UsageError } from '../errors/usage-error.ts';
 
 /**
  * The command that replays a run of a scenario that may exist only in memory: its JSON piped
- * into `detcd run --scenario -`, quoted for a POSIX shell.
+ * into `detcd run --scenario -`, quoted for a POSIX shell. Written by printf, not echo: the
+ * echo of zsh and dash (Debian's sh) turns a JSON `\n` inside a string into a newline, which
+ * breaks the JSON the run reads.
  */
+function replayCommandOf(scenario: Scenario, seed: number, bug?: string): string {
+  return `printf '%s\\n' ${shellWord(JSON.stringify(scenario))} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+}
+
+/** replayCommand for a program: a scenario defineScenario made, a seed run takes, a planted bug's name. */
 export function replayCommand(scenario: Scenario, seed: number, bug?: string): string {
-  return `echo ${shellWord(JSON.stringify(scenario))} | detcd run --scenario - --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
+  checkScenarioArgument('replayCommand', 'scenario', scenario);
+  checkWholeArgument('replayCommand', 'seed', seed, 0, SEED_MAX);
+  checkBugArgument('replayCommand', 'bug', bug);
+  return replayCommandOf(scenario, seed, bug);
 }
 
 /** The run `fn` asked for, its arguments checked first (a bad one is a UsageError naming `fn`). */
 function runChecked(fn: string, scenario: Scenario, seed: number, options: RunOptions): RunOutput {
   checkRunArguments(fn, scenario, seed, options);
-  return runScenarioNamed(scenario, seed, withFields(options, { replay: options.replay ?? replayCommand(scenario, seed, options.bug) }));
+  return runScenarioNamed(scenario, seed, withFields(options, { replay: options.replay ?? replayCommandOf(scenario, seed, options.bug) }));
 }
 
 /** Runs `scenario` with `seed` (0..2147483647); its results' replay command works for a scenario built in code. */

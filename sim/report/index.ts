@@ -12,4 +12,4 @@ export { renderJunit, suitesFromRuns } from './junit.ts';
 export { opToEdn } from './edn.ts';
 export { readInputText, readInputBytes, readStdinText, INPUT_BYTES_MAX } from './input-file.ts';
 export { PathError, errnoWords } from './path-error.ts';
-export { prepareReportDir, claimReportDir, removeStagingOf, writeFileReplacing, isDetcdReport, RUN_REPORT_FILES } from './report-dir.ts';
+export { prepareReportDir, claimReportDir, removeEmptyReportDir, removeStagingOf, writeFileReplacing, isDetcdReport, RUN_REPORT_FILES } from './report-dir.ts';

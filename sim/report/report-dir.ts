@@ -243,6 +243,24 @@ export function removeStagingOf(root: string, pid: number, depth: number): void 
   }
 }
 
+/**
+ * Removes `dir` if it holds nothing but detcd's marker and empty folders: a report directory a
+ * command made and an interrupt stopped before anything was reported in it. Anything else in it
+ * (a failed run's report) is kept, and so is the directory.
+ */
+export function removeEmptyReportDir(dir: string): void {
+  const holdsNothing = (path: string, top: boolean): boolean => {
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch {
+      return false;
+    }
+    return names.every((name) => (top && name === REPORT_MARKER) || (isDirectory(join(path, name)) && holdsNothing(join(path, name), false)));
+  };
+  if (holdsNothing(dir, true)) rmSync(dir, { recursive: true, force: true });
+}
+
 function isDirectory(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();

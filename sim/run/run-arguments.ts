@@ -28,8 +28,12 @@ export function checkRunArguments(fn: string, scenario: unknown, seed: unknown, 
   checkWholeArgument(fn, 'seed', seed, 0, SEED_MAX);
   if (options === undefined) return;
   const o = checkObjectArgument(fn, 'options', options, 'an object');
-  const bug = o['bug'];
+  checkBugArgument(fn, 'options.bug', o['bug']);
+}
+
+/** Refuses a bug (when given) that is not the name of a planted bug, naming `fn` and `field`. */
+export function checkBugArgument(fn: string, field: string, bug: unknown): void {
   if (bug !== undefined && (typeof bug !== 'string' || !isPlantedBug(bug))) {
-    throw badArgument(fn, 'options.bug', `must be the name of a planted bug (${PLANTED_BUGS.length} of them: ${PLANTED_BUGS.slice(0, 3).map((b) => b.name).join(', ')}, ...; \`detcd bugs\` lists them)`, bug);
+    throw badArgument(fn, field, `must be the name of a planted bug (${PLANTED_BUGS.length} of them: ${PLANTED_BUGS.slice(0, 3).map((b) => b.name).join(', ')}, ...; \`detcd bugs\` lists them)`, bug);
   }
 }

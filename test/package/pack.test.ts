@@ -53,8 +53,8 @@ test('a failing property shrinks to the smallest schedule, and its error holds t
   }
   expect(failure?.message).toMatch(/Counterexample: \\[\\[\\],\\d+\\]/);
   const cause = failure?.cause instanceof Error ? failure.cause.message : '';
-  const replay = cause.slice(cause.indexOf('replay: echo ') + 'replay: '.length);
-  expect(replay).toMatch(/^echo '.*' \\| detcd run --scenario - --seed \\d+ --bug read-without-readindex$/);
+  const replay = cause.slice(cause.indexOf('replay: printf ') + 'replay: '.length);
+  expect(replay).toMatch(/^printf '%s\\\\n' '.*' \\| detcd run --scenario - --seed \\d+ --bug read-without-readindex$/);
   console.log(\`REPLAY-COMMAND \${replay}\`);
 });
 
@@ -96,7 +96,7 @@ test('npm pack installs into a scratch project whose vitest suite imports detcd/
   const out = execFileSync(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--testTimeout=120000'], { cwd: project, env: withFields(env, { NO_COLOR: '1', FORCE_COLOR: '0' }), encoding: 'utf8' });
   expect(out).toMatch(/4 passed/);
   // The command the failing property printed replays it with the installed bin: the same failure.
-  const replay = /REPLAY-COMMAND (echo .*)$/m.exec(out)?.[1];
+  const replay = /REPLAY-COMMAND (printf .*)$/m.exec(out)?.[1];
   expect(replay, out).toBeDefined();
   const replayed = spawnSync('sh', ['-c', `${replay!} --quiet --out replayed`], { cwd: project, env: withFields(env, { PATH: `${join(project, 'node_modules/.bin')}:${env['PATH'] ?? ''}` }), encoding: 'utf8' });
   expect(replayed.status, replayed.stderr).toBe(1);

@@ -4,11 +4,11 @@
 // Many seeds over all cores (workers started once and reused: processes or threads, lane-policy.ts), a progress bar, a table
 // per scenario, the replay command of every failure, a determinism re-run of a share of the seeds
 // in another worker (exit 4 when trace hashes differ), and a sweep report that CI shards can merge.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { mergeShards, readSweep, removeStagingOf, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
+import { mergeShards, readSweep, removeEmptyReportDir, removeStagingOf, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
 import type { SweepPlanSummary } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';
@@ -76,11 +76,13 @@ function printMismatches(mismatches: readonly DeterminismMismatch[]): void {
 
 /**
  * While the runs go on, an interrupt removes the staging folders the worker threads were
- * writing (they share this process's id) before the process exits.
+ * writing (they share this process's id) before the process exits, then the --out directory
+ * itself when this sweep made it and nothing was reported in it (no failed run's report).
  */
-async function withInterruptCleanup<T>(outDir: string, work: () => Promise<T>): Promise<T> {
+async function withInterruptCleanup<T>(outDir: string, madeOut: boolean, work: () => Promise<T>): Promise<T> {
   const onSignal = (signal: NodeJS.Signals): void => {
     removeStagingOf(outDir, process.pid, 4);
+    if (madeOut) removeEmptyReportDir(outDir);
     if (process.stderr.isTTY) process.stderr.write('\u001b[?25h\n');
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -104,13 +106,14 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const count = countTasks(p);
   const tooBig = sweepSizeRefusal(p.title.replace(/^detcd /, ''), p.seeds, p.files.length, p.shard.count, count);
   if (tooBig !== undefined) throw new UsageError(tooBig);
+  const madeOut = !existsSync(p.outDir);
   claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
   console.error(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
-  const result = await withInterruptCleanup(p.outDir, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
+  const result = await withInterruptCleanup(p.outDir, madeOut, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
   const wallMs = performance.now() - start;
   const runs = result.runs;
   const rerunIn = jobs > 1 ? 'another worker' : 'the same thread';

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectUsageError } from '../../support/usage-error.ts';
-import { defineScenario, explain, faultArbitrary, faultScheduleArbitrary, runResults, runScenario, withSchedule } from '../../../sim/property/index.ts';
+import { execFileSync } from 'node:child_process';
+import { defineScenario, explain, faultArbitrary, faultScheduleArbitrary, replayCommand, runResults, runScenario, withSchedule } from '../../../sim/property/index.ts';
 import { runScenario as harnessRun } from '../../../sim/index.ts';
 
 const base = defineScenario({ name: 'args', clients: { count: 2 }, workload: { kind: 'register', durationMs: 300, rateOpsPerSecond: 20 } });
@@ -40,6 +41,10 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['no base scenario', () => withSchedule(anyArg(undefined), []), /^withSchedule: base: /],
   ['explaining nothing', () => explain(anyArg(undefined)), /^explain: results: /],
   ['explaining what is not a run', () => explain(anyArg({})), /^explain: results: .*no checkers/],
+  ['a replay command of no scenario', () => replayCommand(anyArg(undefined), 1), /^replayCommand: scenario: /],
+  ['a replay command of a Symbol seed', () => replayCommand(base, anyArg(Symbol('s'))), /^replayCommand: seed: /],
+  ['a replay command of a BigInt seed', () => replayCommand(base, anyArg(10n)), /^replayCommand: seed: .* got 10n$/],
+  ['a replay command of an unknown bug', () => replayCommand(base, 1, 'nope'), /^replayCommand: bug: must be the name of a planted bug .* got "nope"$/],
 ];
 
 describe('property API arguments', () => {
@@ -52,5 +57,13 @@ describe('property API arguments', () => {
     expect(fc.sample(faultScheduleArbitrary({ members: 1, safetyMs: 1, faultsMax: 0 }), 3)).toEqual([[], [], []]);
     expect(runResults(base, 0).seed).toBe(0);
     expect(runResults(base, 2 ** 31 - 1).seed).toBe(2 ** 31 - 1);
+  });
+
+  it("writes a replay command whose JSON a POSIX sh (dash's echo reads backslashes, as zsh's does) pipes unchanged", () => {
+    const tricky = defineScenario({ name: 'tricky', description: 'a\\nb \\t "q" \'s\'\nline', clients: { count: 2 }, workload: { kind: 'register', durationMs: 300, rateOpsPerSecond: 20 } });
+    const command = replayCommand(tricky, 7);
+    const [pipe] = command.split(' | detcd run ');
+    expect(command.endsWith(' | detcd run --scenario - --seed 7')).toBe(true);
+    expect((JSON.parse(execFileSync('/bin/sh', ['-c', pipe ?? ''], { encoding: 'utf8' })) as { description: string }).description).toBe(tricky.description);
   });
 });

@@ -1,0 +1,55 @@
+// Several watches on one stream. A client of etcd may create many watches on one gRPC watch
+// stream (clientv3 does, one per Watch call with the same context); the stream's responses then
+// interleave, each naming its watch by `watch_id` (etcd's serverWatchStream ids, unique on the
+// stream while the watch lives). A history from another tool records the stream as one process:
+// read as one watch per process, watch B's events were judged as watch A's (out of order, outside
+// its range, missing). Each response goes to the watch of the stream its watch_id names, and a
+// stream that held several watches at once has each one judged as its own client.
+import type { WatchOp } from './watch.ts';
+
+/** The id a watch has on its stream: the one its create asked for, else its Created response's (undefined before it). */
+export function streamIdOf(op: WatchOp): number | undefined {
+  if (op.requestedId !== 0) return op.requestedId;
+  for (let i = 0; i < op.responses.length; i++) if (op.responses[i]!.created) return op.responses[i]!.watchId;
+  return undefined;
+}
+
+/** Whether the watch still lives on its stream: not cancelled (by anyone), not closed. */
+const live = (op: WatchOp): boolean => !op.closed && !op.responses.some((r) => r.canceled || r.compactRevision > 0 || r.compactedUnrecorded);
+
+/**
+ * The watch a response with `id` belongs to, of one client's watches (`list`, in creation order;
+ * the last is the current one): the current one when its id is `id` or unknown, else the latest
+ * other with that id, else the current one (ids not recorded: every response is 0).
+ */
+export function watchForId(list: readonly WatchOp[], id: number): WatchOp {
+  const current = list[list.length - 1]!;
+  const own = streamIdOf(current);
+  if (own === undefined || own === id) return current;
+  for (let i = list.length - 2; i >= 0; i--) if (streamIdOf(list[i]!) === id) return list[i]!;
+  return current;
+}
+
+/**
+ * Whether the client's newest watch (the last of `list`) was created beside another that still
+ * lived with another id: the stream holds several watches at once, not a watch reopened.
+ */
+export function createdBeside(list: readonly WatchOp[]): boolean {
+  const op = list[list.length - 1]!;
+  const id = streamIdOf(op);
+  if (id === undefined) return false;
+  for (let i = 0; i < list.length - 1; i++) {
+    const other = streamIdOf(list[i]!);
+    if (other !== undefined && other !== id && live(list[i]!)) return true;
+  }
+  return false;
+}
+
+/** Each watch of a client whose stream held several at once is judged as its own client: `P watch ID`. */
+export function nameSharedStreams(ops: readonly WatchOp[], shared: ReadonlySet<number | string>): void {
+  if (shared.size === 0) return;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (shared.has(op.process)) op.process = `${op.process} watch ${streamIdOf(op) ?? '?'}`;
+  }
+}
