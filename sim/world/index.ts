@@ -14,7 +14,7 @@ export type { Latency, LinkOptions } from './link.ts';
 export type { AcceptsFn, DeliverFn, NetworkOptions, NetworkStats } from './network.ts';
 export { NodeProcess } from './node-process.ts';
 export type { ProcessStatus } from './node-process.ts';
-export { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partitions.ts';
+export { bridgeCuts, groupsToCuts, halvesGroups, isolateGroups, majorityRingCuts } from './partition-arguments.ts';
 export type { Cut } from './partitions.ts';
 export { Prng } from './prng.ts';
 export { NEVER, checkRatio } from './ratio.ts';

@@ -28,8 +28,7 @@ const PENDING = new Set<string>([
   'detcd/harness parseScenario', 'detcd/harness parseScenarioText',
   'detcd/check HistoryParseError', 'detcd/check InvariantViolation', 'detcd/check RaftInvariants', 'detcd/check formatViolation',
   'detcd/world Buggify', 'detcd/world Network', 'detcd/world NodeClock', 'detcd/world Prng', 'detcd/world SimDisk',
-  'detcd/world bridgeCuts', 'detcd/world checkRatio', 'detcd/world drawLatencyUs', 'detcd/world groupsToCuts', 'detcd/world halvesGroups',
-  'detcd/world isolateGroups', 'detcd/world majorityRingCuts',
+  'detcd/world checkRatio', 'detcd/world drawLatencyUs',
 ]);
 
 /** Any exported function or class, called or constructed with whatever a caller passes. */
@@ -91,6 +90,19 @@ describe('the checked building blocks of detcd/check', () => {
     const history = check.syntheticEtcdHistory(new world.Prng(1), { ops: 20, keys: 3, clients: 2, timeoutPercent: 10, leases: true });
     expect(history.length).toBeGreaterThan(20);
     expect(new UsageError(Object.create(null) as string).message).toBe('[object Object]');
+  });
+
+  it('detcd/world partition shapes still draw their shapes, and name a wrong argument', () => {
+    const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    expect(world.groupsToCuts([['n1'], ['n2']])).toEqual([['n1', 'n2'], ['n2', 'n1']]);
+    expect(world.isolateGroups('n2', nodes)).toEqual([['n2'], ['n1', 'n3', 'n4', 'n5']]);
+    expect(world.halvesGroups(nodes)).toEqual([['n1', 'n2'], ['n3', 'n4', 'n5']]);
+    expect(world.majorityRingCuts(nodes)).toHaveLength(10);
+    expect(world.bridgeCuts(['n1', 'n2', 'n3'])).toEqual([['n1', 'n3'], ['n3', 'n1']]);
+    expect(() => world.groupsToCuts([['n1'], ['n1', 'n2']])).toThrow(/^groupsToCuts: groups: must not name a node in more than one group, got /);
+    expect(() => world.isolateGroups('n9', nodes)).toThrow(/^isolateGroups: node: must be one of nodes, got "n9"$/);
+    expect(() => world.bridgeCuts(['n1', 'n2'])).toThrow(/^bridgeCuts: nodes: must hold at least 3 nodes, got /);
+    expect(() => world.majorityRingCuts(['n1', 'n1', 'n2'])).toThrow(/^majorityRingCuts: nodes: must be an array of distinct node names/);
   });
 
   it('harness lookups still take a right name, and name a wrong one', () => {
