@@ -5,6 +5,7 @@ import type { CheckResult, Validity } from '../check/verdict.ts';
 import type { WatchRecord } from '../history/op.ts';
 import type { FaultInterval, LeaderSpan } from '../run/results.ts';
 import type { RunStop } from '../run/run-stop.ts';
+import { count } from '../text/count.ts';
 import { chartWindow, latencyQuantilesSvg, latencySvg, throughputSvg } from './charts.ts';
 import { counterexampleSection, explanationOpIds, type LinearizabilityExplanation } from './counterexample.ts';
 import { decisiveCheckers } from './decisive-checkers.ts';
@@ -13,9 +14,9 @@ import { invariantSection, stopHeadline } from './invariant-section.ts';
 import type { ReportLimits } from './limits.ts';
 import { opLabel } from './op-label.ts';
 import { zoomButtons } from './page.ts';
-import type { PairedHistory } from './paired-ops.ts';
+import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { verdictWord } from './run-summary.ts';
-import { outcomeColor } from './svg-kit.ts';
+import { formatUs, outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
 import { faultLegendHtml, historyPositions, microseconds, timelineSvg, type TimeLabels, type TimelineMark } from './timeline.ts';
 import { violationsSection } from './violations.ts';
@@ -104,6 +105,26 @@ function thinNote(label: string, drawn: number, total: number): string {
   return drawn === total ? '' : `<p class="muted">${escapeHtml(label)}: ${drawn} of ${total} ok operations drawn (thinned); every fail, info and flagged operation is drawn.</p>`;
 }
 
+/**
+ * Ops a throughput chart needs: with fewer, each is alone in its bucket and reads as a rate it never
+ * had (a run stopped 8 ms into its traffic drew one op in a 10 ms bucket as a 100 ops/s spike).
+ */
+const RATE_OPS_MIN = 10;
+
+/** Instead of a rate, what the few ops were: how many of each f and outcome, over how long. */
+function tooFewForRate(ops: readonly PairedOp[]): string {
+  const counts = new Map<string, Map<string, number>>();
+  for (const op of ops) {
+    const byOutcome = counts.get(op.f) ?? new Map<string, number>();
+    byOutcome.set(op.type, (byOutcome.get(op.type) ?? 0) + 1);
+    counts.set(op.f, byOutcome);
+  }
+  const kinds = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, byOutcome]) => `${f}: ${(['ok', 'fail', 'info'] as const).filter((o) => byOutcome.has(o)).map((o) => `${byOutcome.get(o)} ${o}`).join(', ')}`);
+  const spanUs = ops.length === 0 ? 0 : Math.max(...ops.map((op) => op.endUs)) - Math.min(...ops.map((op) => op.startUs));
+  const what = ops.length === 0 ? 'no operations' : `${count(ops.length, 'operation')} in ${formatUs(spanUs)} of traffic (${kinds.join('; ')})`;
+  return `<p class="muted">Too few operations for a rate over time: ${escapeHtml(what)}.</p>`;
+}
+
 export interface HistorySectionsInput {
   verdict: VerdictOf;
   history: PairedHistory;
@@ -133,15 +154,16 @@ export async function historySections(input: HistorySectionsInput): Promise<stri
   if (input.untimed === true) return [timelineHtml, ...judged];
   const latency = thinLatency(history.ops, endUs, limits.latencyBuckets, limits.latencyPointsPerBucket, forced);
   const span = chartWindow(history.ops, endUs);
+  const fewOps = history.ops.length < RATE_OPS_MIN;
   const [latencyChart, quantileChart, throughputChart] = await Promise.all([
     latencySvg(latency.ops, faults, span),
     latencyQuantilesSvg(history.ops, faults, span, limits.throughputBuckets),
-    throughputSvg(history.ops, faults, span, limits.throughputBuckets),
+    fewOps ? tooFewForRate(history.ops) : throughputSvg(history.ops, faults, span, limits.throughputBuckets),
   ]);
   return [
     timelineHtml,
     ...judged,
     `<section id="latency"><h2>Latency over time</h2><div class="scroll chart">${latencyChart}</div>${thinNote('latency', latency.okDrawn, latency.okTotal)}<h3>Latency quantiles (every ok operation)</h3><div class="scroll chart">${quantileChart}</div></section>`,
-    `<section id="throughput"><h2>Throughput over time</h2><div class="scroll chart">${throughputChart}</div></section>`,
+    `<section id="throughput"><h2>Throughput over time</h2>${fewOps ? throughputChart : `<div class="scroll chart">${throughputChart}</div>`}</section>`,
   ];
 }

@@ -12,6 +12,8 @@ import { progressBarSize, timeLeft } from '../../../sim/cli/harness/sweep-engine
 import { chartWindow, latencyQuantilesSvg, latencySvg, rateSeries, throughputSvg } from '../../../sim/report/charts.ts';
 import type { PairedOp } from '../../../sim/report/paired-ops.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
+import { historySections } from '../../../sim/report/history-sections.ts';
+import { resolveLimits } from '../../../sim/report/limits.ts';
 
 describe('report presentation', () => {
   it('JUnit suites and cases add up to the runs’ real wall time', () => {
@@ -95,6 +97,14 @@ describe('the latency and throughput charts span the traffic', () => {
   it('never counts rates over buckets narrower than 10 ms (one op in 150 µs read as 6,667 ops/s)', () => {
     const points = rateSeries(ops, chartWindow(ops, 1_518_000), 120);
     expect(Math.max(...points.map((p) => p.rate))).toBeLessThanOrEqual(200);
+  });
+
+  it('says what 3 ops were instead of drawing their rate (one op in a 10 ms bucket drew a 100 ops/s spike)', async () => {
+    const history = { ops, byIndex: new Map(ops.map((o) => [o.id, o])), endUs: 1_520_000 };
+    const sections = await historySections({ verdict: { valid: true, checkers: {} }, history, startUs: 1_500_000, endUs: 1_520_000, explanations: [], watches: [], limits: resolveLimits(undefined) });
+    const throughput = sections.find((s) => s.startsWith('<section id="throughput">')) ?? '';
+    expect(throughput).not.toContain('<svg');
+    expect(throughput).toContain('Too few operations for a rate over time: 3 operations in 10 ms of traffic (kv/range: 1 ok, 2 info).');
   });
 
   it('draws a quantile point for an f with one ok op (a line of one point drew nothing)', async () => {
