@@ -16,6 +16,7 @@ import { violated } from '../../src/invariant-violation.ts';
 import type { Prng } from './prng.ts';
 import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
+import { checkObjectArgument } from '../errors/bad-argument.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -129,6 +130,8 @@ export class SimDisk implements Disk {
     private readonly prng: Prng,
     options: DiskOptions = {},
   ) {
+    // detcd/world exports SimDisk: a program's options that are no object are refused naming them.
+    checkObjectArgument('SimDisk', 'options', options, 'disk options (an object)');
     this.options = withFields(DISK_DEFAULTS, options);
     const o = this.options;
     checkLatencyRange(o.fsyncLatencyUsMin, o.fsyncLatencyUsMax);

@@ -58,10 +58,13 @@ export function checkLink(o: Required<LinkOptions>): Required<LinkOptions> {
   checkDuration(o.reorderDelayUsMax);
   checkDuration(o.duplicateDelayUsMax);
   const l = o.latency;
-  const ok =
-    l.kind === 'constant' ? Number.isSafeInteger(l.us) && l.us >= 0
+  if (!isLatency(l)) throw new Error(`link: bad latency ${JSON.stringify(l)}`);
+  return o;
+}
+
+/** Whether `l` is a latency a link can draw from: a known kind with whole, ordered, non-negative bounds. */
+export function isLatency(l: Latency): boolean {
+  return l.kind === 'constant' ? Number.isSafeInteger(l.us) && l.us >= 0
     : l.kind === 'uniform' ? Number.isSafeInteger(l.minUs) && l.minUs >= 0 && Number.isSafeInteger(l.maxUs) && l.maxUs >= l.minUs
     : Number.isSafeInteger(l.floorUs) && l.floorUs >= 0 && l.meanUs >= 0 && (l.capUs === undefined || l.capUs >= l.floorUs);
-  if (!ok) throw new Error(`link: bad latency ${JSON.stringify(l)}`);
-  return o;
 }

@@ -19,6 +19,7 @@ import { violated } from '../../src/invariant-violation.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { LinkOptions } from './link.ts';
 import { LINK_DEFAULTS, checkDuration, checkLink, drawLatencyUs } from './link.ts';
+import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
 // Link settings live in link.ts; re-exported here because callers know them as network options.
 export { LINK_DEFAULTS } from './link.ts';
 export type { Latency, LinkOptions } from './link.ts';
@@ -129,6 +130,10 @@ export class Network {
     readonly nodes: readonly string[],
     options: NetworkOptions = {},
   ) {
+    // detcd/world exports Network: a program's wrong nodes or options are refused naming them.
+    const given: unknown = nodes;
+    if (!Array.isArray(given) || given.some((n) => typeof n !== 'string')) throw badArgument('Network', 'nodes', 'must be an array of node names (strings)', nodes);
+    checkObjectArgument('Network', 'options', options, 'network options (an object)');
     const { heldMessagesMax, linkCapacityMax, ...linkOptions } = options;
     this.linkCapacityMax = linkCapacityMax ?? LINK_CAPACITY_MAX_DEFAULT;
     this.defaults = checkLink(withFields(LINK_DEFAULTS, linkOptions));

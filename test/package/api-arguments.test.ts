@@ -27,8 +27,6 @@ const WRONG: [string, unknown][] = [
 const PENDING = new Set<string>([
   'detcd/harness parseScenario', 'detcd/harness parseScenarioText',
   'detcd/check HistoryParseError', 'detcd/check InvariantViolation', 'detcd/check RaftInvariants', 'detcd/check formatViolation',
-  'detcd/world Network', 'detcd/world SimDisk',
-  'detcd/world drawLatencyUs',
 ]);
 
 /** Any exported function or class, called or constructed with whatever a caller passes. */
@@ -117,6 +115,15 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => new world.Buggify(new world.Prng(1), undefined as never)).toThrow(/^Buggify: options: must be buggify options/);
     expect(() => world.checkRatio('drop', undefined as never)).toThrow(/^drop: probability: must be integers .* got nothing$/);
     expect(() => world.checkRatio('drop', { num: 3, den: 2 })).toThrow(UsageError);
+  });
+
+  it('detcd/world drawLatencyUs, SimDisk and Network still take what they took, and name a wrong argument', () => {
+    expect(world.drawLatencyUs(new world.Prng(1), { kind: 'constant', us: 5 })).toBe(5);
+    expect(world.drawLatencyUs(new world.Prng(1), { kind: 'uniform', minUs: 3, maxUs: 3 })).toBe(3);
+    expect(() => world.drawLatencyUs(new world.Prng(1), { kind: 'uniform', minUs: 3, maxUs: 1 })).toThrow(/^drawLatencyUs: latency: must be /);
+    expect(() => world.drawLatencyUs({} as never, { kind: 'constant', us: 5 })).toThrow(/^drawLatencyUs: prng: must be a Prng/);
+    expect(() => new world.SimDisk({} as never, new world.Prng(1), null as never)).toThrow(/^SimDisk: options: must be disk options/);
+    expect(() => new world.Network({} as never, {} as never, new world.Prng(1), undefined as never)).toThrow(/^Network: nodes: must be an array of node names/);
   });
 
   it('harness lookups still take a right name, and name a wrong one', () => {
