@@ -5,7 +5,23 @@
 // read as one watch per process, watch B's events were judged as watch A's (out of order, outside
 // its range, missing). Each response goes to the watch of the stream its watch_id names, and a
 // stream that held several watches at once has each one judged as its own client.
+import type { WatchRecord } from '../history/op.ts';
 import type { WatchOp } from './watch.ts';
+
+/** The client name of one watch of a stream that held several at once. */
+const sharedName = (process: number | string, id: number | string): string => `${process} watch ${id}`;
+
+/**
+ * Whether a record is of the watch client a violation names: its stream, or for a stream that
+ * held several watches its watch (`P watch ID`: the response's watch_id; the stream's close, all).
+ */
+export function recordOfClient(record: WatchRecord, client: number | string): boolean {
+  if (record.process === client) return true;
+  if (typeof client !== 'string' || !client.startsWith(sharedName(record.process, ''))) return false;
+  if (record.closed !== undefined) return true;
+  const id = (record.response as { watch_id?: unknown } | null)?.watch_id;
+  return client === sharedName(record.process, typeof id === 'string' || typeof id === 'number' ? Number(id) : 0);
+}
 
 /** The id a watch has on its stream: the one its create asked for, else its Created response's (undefined before it). */
 export function streamIdOf(op: WatchOp): number | undefined {
@@ -50,6 +66,6 @@ export function nameSharedStreams(ops: readonly WatchOp[], shared: ReadonlySet<n
   if (shared.size === 0) return;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (shared.has(op.process)) op.process = `${op.process} watch ${streamIdOf(op) ?? '?'}`;
+    if (shared.has(op.process)) op.process = sharedName(op.process, streamIdOf(op) ?? '?');
   }
 }

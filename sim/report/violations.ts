@@ -3,6 +3,7 @@
 import { Buffer } from 'node:buffer';
 import type { CheckResult } from '../check/verdict.ts';
 import type { WatchRecord } from '../history/op.ts';
+import { recordOfClient } from '../check/watch-stream-ids.ts';
 import { escapeHtml } from './escape.ts';
 import { compactJson, decodeForDisplay, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
@@ -60,8 +61,9 @@ function reachesRevision(record: WatchRecord, revision: number): boolean {
 function violationTimeUs(v: ReportViolation, history: PairedHistory, watches: readonly WatchRecord[]): number | undefined {
   if (typeof v.timeUs === 'number') return v.timeUs;
   const revision = v['revision'];
-  if (typeof revision === 'number' && v.process !== undefined) {
-    const seen = watches.find((w) => w.process === v.process && reachesRevision(w, revision));
+  const client = v.process;
+  if (typeof revision === 'number' && client !== undefined) {
+    const seen = watches.find((w) => recordOfClient(w, client) && reachesRevision(w, revision));
     if (seen !== undefined) return seen.time;
   }
   const named = (v.ops ?? []).map((i) => history.byIndex.get(i)).filter((op): op is PairedOp => op !== undefined);
@@ -88,7 +90,8 @@ function opsAround(v: ReportViolation, history: PairedHistory, atUs: number | un
 
 function watchesAround(v: ReportViolation, watches: readonly WatchRecord[], atUs: number | undefined, countMax: number): WatchRecord[] {
   if (atUs === undefined) return [];
-  const mine = v.process === undefined ? watches : watches.filter((w) => w.process === v.process);
+  const client = v.process;
+  const mine = client === undefined ? watches : watches.filter((w) => recordOfClient(w, client));
   return [...mine].sort((a, b) => Math.abs(a.time - atUs) - Math.abs(b.time - atUs)).slice(0, countMax).sort((a, b) => a.time - b.time);
 }
 

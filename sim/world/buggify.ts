@@ -7,6 +7,7 @@ import { violated } from '../../src/invariant-violation.ts';
 import type { Prng } from './prng.ts';
 import type { Ratio } from './ratio.ts';
 import { checkRatio } from './ratio.ts';
+import { checkObjectArgument } from '../errors/bad-argument.ts';
 
 export const BUGGIFY_SITE_ENABLED: Ratio = { num: 1, den: 4 };
 export const BUGGIFY_SITE_FIRES: Ratio = { num: 1, den: 4 };
@@ -43,6 +44,7 @@ export class Buggify {
     private readonly prng: Prng,
     options: BuggifyOptions,
   ) {
+    checkObjectArgument('Buggify', 'options', options, 'buggify options ({enabled, siteEnabled, siteFires})');
     this.enabled = options.enabled;
     this.siteEnabled = options.siteEnabled ?? BUGGIFY_SITE_ENABLED;
     this.siteFires = options.siteFires ?? BUGGIFY_SITE_FIRES;

@@ -7,6 +7,7 @@
 // set, into a world delay using the current drift. Later jumps do not move pending timers (like
 // a monotonic timer), and a later drift change does not stretch them.
 import { violated } from '../../src/invariant-violation.ts';
+import { checkObjectArgument } from '../errors/bad-argument.ts';
 
 export interface ClockOptions {
   /** Local minus world time at world time 0, µs. */
@@ -48,6 +49,7 @@ export class NodeClock {
   readonly initialDriftPpm: number;
 
   constructor(options: ClockOptions = {}) {
+    checkObjectArgument('NodeClock', 'options', options, 'clock options ({offsetUs, driftPpm})');
     const offsetUs = options.offsetUs ?? 0;
     const driftPpm = options.driftPpm ?? 0;
     checkOffset('offsetUs', offsetUs);

@@ -2,6 +2,7 @@
 // extra draw in one subsystem never shifts what another one sees. Probabilities are integer
 // ratios (TigerStyle): `chance(1, 20)` is exact and prints well in scenario files.
 import seedrandom from 'seedrandom';
+import { badArgument } from '../errors/bad-argument.ts';
 
 const UINT32 = 0x1_0000_0000;
 
@@ -10,6 +11,9 @@ export class Prng {
   private readonly source: seedrandom.PRNG;
 
   constructor(seed: number | string) {
+    // detcd/world exports Prng: a program's seed that is no number or text (String() of a
+    // null-prototype object throws a TypeError) is refused naming it.
+    if (typeof seed !== 'number' && typeof seed !== 'string') throw badArgument('Prng', 'seed', 'must be a number or a string', seed);
     this.seed = String(seed);
     this.source = seedrandom.alea(this.seed);
   }

@@ -1,4 +1,5 @@
 // Probabilities are integer ratios (TigerStyle): exact, and they print well in scenario files.
+import { badArgument } from '../errors/bad-argument.ts';
 
 export interface Ratio {
   readonly num: number;
@@ -7,10 +8,15 @@ export interface Ratio {
 
 export const NEVER: Ratio = { num: 0, den: 1 };
 
-/** Throws unless `ratio` is a probability num/den with integers 0 <= num <= den, den >= 1. */
+/**
+ * Throws unless `ratio` is a probability num/den with integers 0 <= num <= den, den >= 1. A
+ * UsageError (detcd/world exports this and the classes that call it): a program's wrong ratio,
+ * or no ratio at all, is its mistake, named in one line, not a TypeError from destructuring.
+ */
 export function checkRatio(name: string, ratio: Ratio): void {
-  const { num, den } = ratio;
-  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || den < 1 || num < 0 || num > den) {
-    throw new Error(`${name}: probability must be integers {num, den} with 0 <= num <= den and den >= 1, got ${num}/${den}`);
+  if (typeof name !== 'string') throw badArgument('checkRatio', 'name', 'must be the name of the probability (a string)', name);
+  const { num, den } = typeof ratio === 'object' && ratio !== null ? ratio : { num: undefined, den: undefined };
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || (den as number) < 1 || (num as number) < 0 || (num as number) > (den as number)) {
+    throw badArgument(name, 'probability', 'must be integers {num, den} with 0 <= num <= den and den >= 1', ratio);
   }
 }

@@ -27,8 +27,8 @@ const WRONG: [string, unknown][] = [
 const PENDING = new Set<string>([
   'detcd/harness parseScenario', 'detcd/harness parseScenarioText',
   'detcd/check HistoryParseError', 'detcd/check InvariantViolation', 'detcd/check RaftInvariants', 'detcd/check formatViolation',
-  'detcd/world Buggify', 'detcd/world Network', 'detcd/world NodeClock', 'detcd/world Prng', 'detcd/world SimDisk',
-  'detcd/world checkRatio', 'detcd/world drawLatencyUs',
+  'detcd/world Network', 'detcd/world SimDisk',
+  'detcd/world drawLatencyUs',
 ]);
 
 /** Any exported function or class, called or constructed with whatever a caller passes. */
@@ -103,6 +103,20 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => world.isolateGroups('n9', nodes)).toThrow(/^isolateGroups: node: must be one of nodes, got "n9"$/);
     expect(() => world.bridgeCuts(['n1', 'n2'])).toThrow(/^bridgeCuts: nodes: must hold at least 3 nodes, got /);
     expect(() => world.majorityRingCuts(['n1', 'n1', 'n2'])).toThrow(/^majorityRingCuts: nodes: must be an array of distinct node names/);
+  });
+
+  it('detcd/world Prng, NodeClock, Buggify and checkRatio still take what they took, and name a wrong argument', () => {
+    expect(new world.Prng(7).seed).toBe('7');
+    expect(new world.Prng('7').fork('a').seed).toBe('7/a');
+    expect(new world.NodeClock().driftPpm).toBe(0);
+    expect(new world.NodeClock({ driftPpm: 10 }).driftPpm).toBe(10);
+    expect(() => new world.Buggify(new world.Prng(1), { enabled: true })).not.toThrow();
+    expect(() => world.checkRatio('drop', { num: 1, den: 2 })).not.toThrow();
+    expect(() => new world.Prng(Object.create(null) as string)).toThrow(/^Prng: seed: must be a number or a string, got /);
+    expect(() => new world.NodeClock(null as never)).toThrow(/^NodeClock: options: must be clock options/);
+    expect(() => new world.Buggify(new world.Prng(1), undefined as never)).toThrow(/^Buggify: options: must be buggify options/);
+    expect(() => world.checkRatio('drop', undefined as never)).toThrow(/^drop: probability: must be integers .* got nothing$/);
+    expect(() => world.checkRatio('drop', { num: 3, den: 2 })).toThrow(UsageError);
   });
 
   it('harness lookups still take a right name, and name a wrong one', () => {

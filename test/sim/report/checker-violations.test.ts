@@ -42,6 +42,27 @@ describe('report of real checker violations', () => {
     expect(html).toContain('watch responses around it');
   });
 
+  it("shows, for a watch of a stream that held several, that watch's responses around it", async () => {
+    const history = [...put(0, 1, 'a', 'v1', 2), ...put(2, 1, 'b', 'v1', 3), ...put(4, 1, 'a', 'v3', 4), ...put(6, 1, 'a', 'v4', 5)];
+    // One stream, two watches: watch 0 on a misses revision 4; watch 1 on b delivers its put.
+    const watches: WatchRecord[] = [
+      { process: 's', time: 100, request: { create_request: { key: b64('a') } }, response: { ...hdr(1), created: true } },
+      { process: 's', time: 200, request: { create_request: { key: b64('b') } }, response: { ...hdr(1), watch_id: '1', created: true } },
+      { process: 's', time: 1600, response: { ...hdr(2), events: [event('a', 'v1', 2, 1)] } },
+      { process: 's', time: 3600, response: { ...hdr(3), watch_id: '1', events: [event('b', 'v1', 3, 1)] } },
+      { process: 's', time: 6600, response: { ...hdr(5), events: [event('a', 'v4', 5, 3)] } },
+    ];
+    const watch = checkWatch(watches, history);
+    expect(watch.violations.map((v) => v.process)).toEqual(['s watch 0']);
+    const base = passingRun();
+    const html = await renderRunHtml({ ...base, history, watches, results: { ...base.results, valid: false, checkers: { ...base.results.checkers, watch } } });
+    const card = html.slice(html.indexOf('client s watch 0'));
+    expect(card).toContain('watch responses around it');
+    const table = card.slice(0, card.indexOf('</table>', card.indexOf('watch responses around it')));
+    expect(table).toContain('a=v4@5');
+    expect(table).not.toContain('b=v1@3');
+  });
+
   it('links a lease violation to the op that shows it', async () => {
     const history: Op[] = [
       { index: 0, time: 0, process: 1, type: 'invoke', f: 'lease/grant', value: { TTL: '5', ID: '7' } },
