@@ -85,12 +85,30 @@ function explainUnplaceable<S, I, O>(model: Model<S, I, O>, u: Unplaceable<S, I,
     out.returned = model.observedOutput(op.input, op.output);
     out.differences = outputDiff(out.expected, out.returned);
   }
-  const last = follows[follows.length - 1];
-  const following = last === undefined ? 'the linearizable prefix' : `#${last.index} ${last.op}${u.after.length > 1 ? ` and ${count(u.after.length - 1, 'more op')}` : ''} (completed before it was invoked)`;
-  const diff = out.differences.slice(0, REASON_DIFFERENCES).map((d) => `${d.path === '' ? 'the answer' : d.path} expected ${d.expected}, returned ${d.returned}`).join('; ');
-  out.reason = `#${op.index} p${String(op.process)} ${out.op} cannot follow ${following}: ${diff === '' ? `the model in state ${out.stateBefore} rejects it` : diff}`;
+  out.reason = reasonText(out, { textCharsMax: Infinity, differences: REASON_DIFFERENCES });
   if (u.orderPassed !== undefined) out.orderPassed = u.orderPassed;
   return out;
+}
+
+/**
+ * Characters of an op, a state or a value in the checker's summary, and the summary's own bound:
+ * an op's text holds its whole answer (a range's every key and value), and the summary held two
+ * ops' (a run page's card a page tall). The explanation keeps them whole.
+ */
+const SUMMARY_TEXT_CHARS_MAX = 60;
+const SUMMARY_CHARS_MAX = 300;
+
+function clipped(text: string, charsMax: number): string {
+  return text.length <= charsMax ? text : `${text.slice(0, charsMax - 1)}…`;
+}
+
+/** One sentence: the op, what it had to follow, expected vs returned (each text cut at textCharsMax). */
+function reasonText(u: UnplaceableOp, cut: { textCharsMax: number; differences: number }): string {
+  const clip = (text: string): string => clipped(text, cut.textCharsMax);
+  const last = u.follows[u.follows.length - 1];
+  const following = last === undefined ? 'the linearizable prefix' : `#${last.index} ${clip(last.op)}${u.after.length > 1 ? ` and ${count(u.after.length - 1, 'more op')}` : ''} (completed before it was invoked)`;
+  const diff = u.differences.slice(0, cut.differences).map((d) => `${d.path === '' ? 'the answer' : d.path} expected ${clip(d.expected)}, returned ${clip(d.returned)}`).join('; ');
+  return `#${u.index} p${String(u.process)} ${clip(u.op)} cannot follow ${following}: ${diff === '' ? `the model in state ${clip(u.stateBefore)} rejects it` : diff}`;
 }
 
 /** The partition's ops overlapping the span from the prefix's last ops to the unplaceable ops. */
@@ -144,15 +162,16 @@ export function explainViolation<S, I, O>(
   };
 }
 
-/** The checker's one-line summary: the op that cannot be placed and why, else where the search stopped. */
+/** The checker's one-line summary (short: the explanation has the rest): the op that cannot be placed and why, else where the search stopped. */
 export function violationSummary(e: ViolationExplanation): string {
-  const where = e.partition === '' ? '' : ` on key ${JSON.stringify(e.partition)}`;
+  const clip = (text: string): string => clipped(text, SUMMARY_TEXT_CHARS_MAX);
+  const where = e.partition === '' ? '' : ` on key ${JSON.stringify(clip(e.partition))}`;
   const first = e.unplaceable[0];
   if (first !== undefined) {
     const more = e.unplaceable.length > 1 ? ` (and ${count(e.unplaceable.length - 1, 'more op')})` : '';
-    return `not linearizable${where}: ${first.reason}${more}`;
+    return clipped(`not linearizable${where}: ${reasonText(first, { textCharsMax: SUMMARY_TEXT_CHARS_MAX, differences: REASON_DIFFERENCES })}${more}`, SUMMARY_CHARS_MAX);
   }
   const b = e.blocked;
-  const stuck = b === undefined ? 'no op can follow it' : `${b.op} (history index ${b.index}, process ${String(b.process)}) cannot follow it, nor can any op concurrent with it`;
-  return `not linearizable${where}: after a linearizable prefix of ${e.prefix.length} ops (state ${e.state}), ${stuck}`;
+  const stuck = b === undefined ? 'no op can follow it' : `${clip(b.op)} (history index ${b.index}, process ${String(b.process)}) cannot follow it, nor can any op concurrent with it`;
+  return clipped(`not linearizable${where}: after a linearizable prefix of ${e.prefix.length} ops (state ${clip(e.state)}), ${stuck}`, SUMMARY_CHARS_MAX);
 }

@@ -70,3 +70,27 @@ describe('findUnplaceable on the register model', () => {
     expect(registerModel.observedOutput?.({ f: 'read' }, { value: 1 })).toEqual({ value: 1 });
   });
 });
+
+describe('the summary of a violation whose ops hold long values', () => {
+  // put x=A, put x=B complete; a read of x then answers A: each op's text holds a 400-byte value,
+  // and the summary held three of them (1,100+ characters: a run page's card a page tall).
+  const A = 'a'.repeat(400);
+  const B = 'b'.repeat(400);
+  const lines = [
+    { index: 0, time: 1000, process: 0, type: 'invoke', f: 'kv/put', value: { key: b64('x'), value: b64(A) } },
+    { index: 1, time: 2000, process: 0, type: 'ok', f: 'kv/put', value: { header: { revision: '2' } } },
+    { index: 2, time: 3000, process: 0, type: 'invoke', f: 'kv/put', value: { key: b64('x'), value: b64(B) } },
+    { index: 3, time: 4000, process: 0, type: 'ok', f: 'kv/put', value: { header: { revision: '3' } } },
+    { index: 4, time: 5000, process: 1, type: 'invoke', f: 'kv/range', value: { key: b64('x') } },
+    { index: 5, time: 6000, process: 1, type: 'ok', f: 'kv/range', value: { header: { revision: '2' }, kvs: [{ key: b64('x'), value: b64(A), create_revision: '2', mod_revision: '2', version: '1' }], count: '1' } },
+  ];
+  const r = checkHistory(parseJsonl(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'), 'etcd');
+
+  it('is short at its source and still names the culprit, what it followed and the first differences; the explanation keeps it whole', () => {
+    expect(r.valid).toBe(false);
+    expect(r.summary!.length).toBeLessThanOrEqual(300);
+    expect(r.summary).toMatch(/^not linearizable: #4 p1 range\("x"\) → .*… cannot follow #2 put\("x", "bbb.*… \(completed before it was invoked\): header\.revision expected 3, returned 2/);
+    // The explanation keeps the whole reason.
+    expect(r.explanation!.unplaceable[0]!.reason).toContain(`put("x", "${B}")`);
+  });
+});
