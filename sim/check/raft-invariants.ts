@@ -12,6 +12,7 @@ import type { RaftLog } from '../../src/raft/raft-log.ts';
 import type { Entry, EntryData } from '../../src/raft/types.ts';
 import { sameEntryData } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
+import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
 import { IndexTable, TermTable } from './raft-index-table.ts';
 
 export { InvariantViolation };
@@ -129,6 +130,8 @@ export class RaftInvariantViolation extends InvariantViolation {
 }
 
 export function formatViolation(v: Violation): string {
+  // detcd/check exports it: a program's missing violation is refused naming it, not 'reading replay'.
+  checkObjectArgument('formatViolation', 'v', v, 'a violation (RaftInvariants.violation)');
   const replay = v.replay === undefined ? '' : `\n  replay: ${v.replay}`;
   return `invariant ${v.invariant} violated on member ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}${replay}`;
 }
@@ -198,6 +201,9 @@ export class RaftInvariants {
   checks = 0;
 
   constructor(options: { replay?: string } = {}) {
+    // detcd/check exports RaftInvariants: a program's wrong options are refused naming them.
+    const o = checkObjectArgument('RaftInvariants', 'options', options, 'an object ({replay?})');
+    if (o['replay'] !== undefined && typeof o['replay'] !== 'string') throw badArgument('RaftInvariants', 'options.replay', 'must be a command (a string)', o['replay']);
     this.replay = options.replay;
   }
 
