@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { FIGURE8_MEMBERS_MIN, nemesisPackage } from '../nemesis/packages.ts';
 import { UsageError } from '../errors/usage-error.ts';
+import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { duplicateField } from './duplicate-field.ts';
 import { renameOldFields } from './renamed-fields.ts';
@@ -90,8 +91,18 @@ export interface ParseOptions {
   readonly onDeprecated?: (line: string) => void;
 }
 
+/**
+ * detcd/harness exports both parsers: a program's `file` that is no string (a Symbol threw a
+ * TypeError in the message template) or options that are no object are refused naming them.
+ */
+function checkParseArguments(fn: string, file: unknown, options: unknown): void {
+  if (typeof file !== 'string') throw badArgument(fn, 'file', 'must name the scenario in messages (a string: its file name)', file);
+  checkObjectArgument(fn, 'options', options, 'parse options ({onDeprecated})');
+}
+
 /** Validates a parsed scenario object; `file` names it in error messages. */
 export function parseScenario(input: unknown, file: string, options: ParseOptions = {}): Scenario {
+  checkParseArguments('parseScenario', file, options);
   const { raw, deprecated } = renameOldFields(input, file);
   for (const line of deprecated) options.onDeprecated?.(line);
   const result = ScenarioSchema.safeParse(raw);
@@ -106,6 +117,8 @@ export function parseScenario(input: unknown, file: string, options: ParseOption
 
 /** Parses the JSON text of a scenario file. */
 export function parseScenarioText(text: string, file: string, options: ParseOptions = {}): Scenario {
+  checkParseArguments('parseScenarioText', file, options);
+  if (typeof text !== 'string') throw badArgument('parseScenarioText', 'text', "must be a scenario file's JSON text (a string)", text);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
