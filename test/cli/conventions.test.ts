@@ -190,7 +190,7 @@ describe('scenario validation and the property API', () => {
   it('explain() prints a replay command that works for a scenario built in code', () => {
     const scenario = defineScenario({ name: 'only-in-memory', description: "it's nowhere on disk", clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 300, rateOpsPerSecond: 50 } });
     const results = runResults(scenario, 7);
-    const command = /replay: (echo .*)$/.exec(explain(results))?.[1];
+    const command = /replay: (printf .*)$/.exec(explain(results))?.[1];
     expect(command).toBeDefined();
     const out = join(root, 'from-explain');
     const shell = `${command!.replace(/\bdetcd run\b/, `${process.execPath} ${join(process.cwd(), 'bin/detcd.js')} run`)} --out ${out}`;
