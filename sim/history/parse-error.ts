@@ -5,6 +5,8 @@
 // argument ("checkHistory: history[3].time: …") rather than as a line.
 
 /** Where on its line the error is: the field, how the parser words it, the etcd call whose message types it. */
+import { badArgument } from '../errors/bad-argument.ts';
+
 export interface ParseErrorField {
   /** The path of the field that is wrong ('time', 'value.kvs[0].key', 'Input.Range.Start'). */
   readonly field: string;
@@ -35,6 +37,12 @@ export class HistoryParseError extends Error {
     at?: ParseErrorField,
     file?: string,
   ) {
+    // detcd/check exports the class: a program's wrong part is refused naming it (a Symbol
+    // threw a TypeError in the message template, `at` null 'reading wording').
+    if (typeof line !== 'number') throw badArgument('HistoryParseError', 'line', 'must be a line number', line);
+    if (typeof reason !== 'string') throw badArgument('HistoryParseError', 'reason', 'must be a string', reason);
+    if (at !== undefined && (typeof at !== 'object' || at === null || typeof at.field !== 'string')) throw badArgument('HistoryParseError', 'at', "must be {field, wording?, message?} or nothing", at);
+    if (file !== undefined && typeof file !== 'string') throw badArgument('HistoryParseError', 'file', 'must be a file name (a string) or nothing', file);
     const detail = at === undefined || at.wording === 'in-reason' ? reason : `${at.message === undefined ? '' : `${at.message}: `}field ${at.wording === 'colon' ? `${at.field}:` : `'${at.field}'`} ${reason}`;
     super(file === undefined ? `line ${line}: ${detail}` : `${file}:${line}: ${detail}`);
     this.name = 'HistoryParseError';
