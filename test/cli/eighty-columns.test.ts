@@ -45,14 +45,23 @@ describe('usage at 80 columns', () => {
   });
 });
 
+/** stdout's own isTTY and columns, put back after each test that pretends to be a terminal. */
+const stdoutOwn = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stdout, 'columns') };
+
+function terminalOf80Columns(): void {
+  Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
+  Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true, writable: true });
+}
+
+function restoreStdout(): void {
+  for (const [name, d] of Object.entries(stdoutOwn)) {
+    if (d === undefined) delete (process.stdout as unknown as Record<string, unknown>)[name];
+    else Object.defineProperty(process.stdout, name, d);
+  }
+}
+
 describe('lists wrap between words on a terminal', () => {
-  const own = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stdout, 'columns') };
-  afterEach(() => {
-    for (const [name, d] of Object.entries(own)) {
-      if (d === undefined) delete (process.stdout as unknown as Record<string, unknown>)[name];
-      else Object.defineProperty(process.stdout, name, d);
-    }
-  });
+  afterEach(restoreStdout);
 
   it('wrapHanging cuts only between words, indents the rest under the text, and keeps an overlong word whole', () => {
     const text = 'a leader commits an older term entry by counting replicas (Raft paper, Figure 8) and then some more words to wrap';
@@ -66,8 +75,7 @@ describe('lists wrap between words on a terminal', () => {
   });
 
   it('detcd scenarios and detcd bugs at 80 columns on a terminal: no line past 80, every word whole', async () => {
-    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
-    Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true, writable: true });
+    terminalOf80Columns();
     for (const command of ['scenarios', 'bugs']) {
       const r = await cli([command]);
       const lines = r.out.join('\n').split('\n');
@@ -78,17 +86,10 @@ describe('lists wrap between words on a terminal', () => {
 });
 
 describe("a failure's words on a terminal", () => {
-  const own = { isTTY: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stdout, 'columns') };
-  afterEach(() => {
-    for (const [name, d] of Object.entries(own)) {
-      if (d === undefined) delete (process.stdout as unknown as Record<string, unknown>)[name];
-      else Object.defineProperty(process.stdout, name, d);
-    }
-  });
+  afterEach(restoreStdout);
 
   it("detcd run's error line and the sweep's failure lines wrap between words at 80 columns; the replay command stays whole", async () => {
-    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
-    Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true, writable: true });
+    terminalOf80Columns();
     const out = scratchDir('detcd-eighty-');
     const run = await cli(['run', '--scenario', 'kill-leader', '--seed', '1', '--bug', 'read-without-readindex', '--out', join(out, 'run')]);
     expect(run.code).toBe(1);

@@ -14,13 +14,18 @@ function compactLeader(c: Cluster, id: number): number {
   return applied;
 }
 
+/** A 3-member cluster whose leader n1 compacted its log past `proposals` entries n3 (isolated) never got. */
+function followerBehindCompaction(proposals: number): { c: Cluster; snapIndex: number } {
+  const c = new Cluster([1, 2, 3]);
+  c.campaign(1);
+  c.isolate(3);
+  for (let i = 0; i < proposals; i++) c.propose(1, `v${i}`);
+  return { c, snapIndex: compactLeader(c, 1) };
+}
+
 describe('snapshots', () => {
   it('a follower that is behind the leader\'s compacted log gets a snapshot, installs it and catches up', () => {
-    const c = new Cluster([1, 2, 3]);
-    c.campaign(1);
-    c.isolate(3);
-    for (let i = 0; i < 5; i++) c.propose(1, `v${i}`);
-    const snapIndex = compactLeader(c, 1);
+    const { c, snapIndex } = followerBehindCompaction(5);
     c.recover();
     c.tick(1);
     const r3 = c.node(3).raw.raft;
@@ -35,11 +40,7 @@ describe('snapshots', () => {
   it('a follower that installed a snapshot has applied up to its index once the Ready is advanced (etcd appliedCursor)', () => {
     // Before: raft's applied index stayed where it was until the next committed entries, below the
     // log's first index: a restarted member's raft applied 95 while it held the snapshot at 202.
-    const c = new Cluster([1, 2, 3]);
-    c.campaign(1);
-    c.isolate(3);
-    for (let i = 0; i < 5; i++) c.propose(1, `v${i}`);
-    const snapIndex = compactLeader(c, 1);
+    const { c, snapIndex } = followerBehindCompaction(5);
     const before = c.node(3).raw.raft.raftLog.applied;
     c.recover();
     c.tick(1);
@@ -94,11 +95,7 @@ describe('snapshots', () => {
   });
 
   it('the leader sends no entries to a follower in snapshot state until the snapshot is reported', () => {
-    const c = new Cluster([1, 2, 3]);
-    c.campaign(1);
-    c.isolate(3);
-    for (let i = 0; i < 3; i++) c.propose(1, `v${i}`);
-    compactLeader(c, 1);
+    const { c } = followerBehindCompaction(3);
     c.holdFilter = (m) => m.type === 'MsgSnap';
     c.recover();
     c.tick(1);
