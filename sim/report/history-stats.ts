@@ -40,7 +40,8 @@ export function historyStatsSection(ops: readonly PairedOp[], untimed: boolean):
   const total = { f: 'all', outcomes: { ok: 0, fail: 0, info: 0 }, okLatenciesUs: [] as number[] };
   for (const k of kinds) {
     for (const o of ['ok', 'fail', 'info'] as const) total.outcomes[o] += k.outcomes[o];
-    total.okLatenciesUs.push(...k.okLatenciesUs);
+    // One push per value: a spread of a long history's latencies overflows the stack.
+    for (const us of k.okLatenciesUs) total.okLatenciesUs.push(us);
   }
   total.okLatenciesUs.sort((x, y) => x - y);
   const quantileHead = untimed ? [] : LATENCY_QUANTILES.map(([name]) => `ok ${name}`);
