@@ -56,7 +56,7 @@ export interface SniffingServer {
   /** Every open connection, held ones too. */
   readonly sockets: Set<Socket>;
   /** Ready: held connections are served, in the order they came, and new ones at once. Not ready: new ones are held. */
-  setReady(ready: boolean): void;
+  readonly setReady: (ready: boolean) => void;
 }
 
 /** A server on one port: HTTP/2 to `grpcSocketPath`, HTTP/1.1 to `http`; holds connections until setReady(true). */
