@@ -62,7 +62,8 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   frameAsGrpcGo(grpcServer);
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
-  const { server, sockets, setReady } = sniffingServer(http, socketPath);
+  const sniffer = sniffingServer(http, socketPath);
+  const { server, sockets } = sniffer;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -104,7 +105,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
     port: bound,
     url: `http://127.0.0.1:${bound}`,
     setRunning,
-    setReady,
+    setReady: (ready) => sniffer.setReady(ready),
     close: () => {
       closed ??= (async () => {
         await transitions;
