@@ -595,3 +595,69 @@ export function rangeMoreWrong(run, rng) {
   else history[i].value.more = true;
   return { ...run, history, site: `op ${i}: a range with limit ${s.inv.value.limit} counting ${num(s.done.value?.count)} key(s) answers more ${!more}` };
 }
+
+/**
+ * range-limit-count-capped: a range whose limit left keys out (its count above the keys it shows)
+ * answers as count the keys it shows: etcd 3.4's count is every key of the range at its revision,
+ * whatever the limit (mvcc rangeKeys: Count is len(revpairs) before the limit cuts them).
+ */
+export function rangeLimitCountCapped(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = [];
+  for (const p of pairs) {
+    rangeAnswers(p).forEach((a, which) => {
+      const shown = (a.answer.kvs ?? []).length;
+      if (num(a.request.limit) > 0 && a.request.count_only !== true && shown > 0 && num(a.answer.count) > shown) sites.push({ p, which });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
+  const count = num(answer.count);
+  answer.count = String(answer.kvs.length);
+  return { ...run, history, site: `op ${i}: a range with limit ${num(rangeAnswers(s.p)[s.which].request.limit)} over ${count} keys answers count ${answer.kvs.length} (the keys it shows)` };
+}
+
+/** A kv's sort field (etcd's RangeRequest.SortTarget) as a comparable value: revisions and versions as numbers, keys and values as bytes. */
+function sortValue(kv, target) {
+  switch (target ?? 'KEY') {
+    case 'CREATE': return num(kv.create_revision);
+    case 'MOD': return num(kv.mod_revision);
+    case 'VERSION': return num(kv.version);
+    case 'VALUE': return Buffer.from(kv.value ?? '', 'base64');
+    default: return Buffer.from(kv.key ?? '', 'base64');
+  }
+}
+const compareSortValues = (a, b) => (typeof a === 'number' ? a - b : Buffer.compare(a, b));
+
+/**
+ * range-sort-ignored: a range that asks for another order than ascending keys (a sort target other
+ * than KEY, which etcd 3.4 sorts ascending when no order is given, or DESCEND) answers its kvs in
+ * ascending key order, where that order breaks the one asked for between two neighbours (ties
+ * may come in any order: only a strict break is a site).
+ */
+export function rangeSortIgnored(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = [];
+  for (const p of pairs) {
+    rangeAnswers(p).forEach((a, which) => {
+      const target = a.request.sort_target ?? 'KEY';
+      const order = a.request.sort_order ?? 'NONE';
+      if (target === 'KEY' && order !== 'DESCEND') return;
+      const kvs = a.answer.kvs ?? [];
+      if (kvs.length < 2) return;
+      const byKey = [...kvs].sort((x, y) => Buffer.compare(Buffer.from(x.key, 'base64'), Buffer.from(y.key, 'base64')));
+      const sign = order === 'DESCEND' ? -1 : 1;
+      if (byKey.some((kv, k) => k > 0 && sign * compareSortValues(sortValue(byKey[k - 1], target), sortValue(kv, target)) > 0)) sites.push({ p, which, target, order });
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
+  answer.kvs.sort((x, y) => Buffer.compare(Buffer.from(x.key, 'base64'), Buffer.from(y.key, 'base64')));
+  return { ...run, history, site: `op ${i}: a range asking ${s.order} by ${s.target} answers its ${answer.kvs.length} kvs in ascending key order` };
+}
