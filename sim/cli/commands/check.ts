@@ -60,6 +60,7 @@ import { removeUnusedCreatedDirs } from '../../report/report-dir.ts';
 import type { CheckReportInput } from '../../report/check-page.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { shellWord } from '../../text/shell-word.ts';
+import { JSON_NESTING_REASON, jsonNestsPast } from '../../text/json-nesting.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -273,12 +274,15 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 /** A store dump (etcdctl get "" --from-key -w json), checked field by field. */
 async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
+  let dumpText: string | undefined;
   try {
-    dump = JSON.parse(decodeInputText(file, readBounded(file, `--initial-state ${file}: `)));
+    dumpText = decodeInputText(file, readBounded(file, `--initial-state ${file}: `));
+    dump = JSON.parse(dumpText);
   } catch (err) {
     if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
+  if (dumpText !== undefined && jsonNestsPast(dumpText)) throw new BadHistory(`--initial-state ${file}: ${JSON_NESTING_REASON}`);
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = dumpFieldProblem(dump, 'dump');
   if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
@@ -318,6 +322,7 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
     } catch {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
+    if (jsonNestsPast(line)) throw new BadHistory(`${what} ${file}:${i + 1}: ${JSON_NESTING_REASON}`);
     const rec = watchRecordOf(o);
     if (typeof rec === 'string') throw new BadHistory(`${what} ${file}:${i + 1}: ${rec}`);
     out.push(rec);

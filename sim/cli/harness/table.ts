@@ -109,9 +109,15 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   const fixed = SWEEP_WIDTHS.reduce((a, b) => a + b, 0) + SWEEP_HEAD.length + 2;
   const longest = Math.max('scenario'.length, ...rows.map((r) => oneLine(r.scenario).length));
   const scenarioWidth = Math.max(12, Math.min(longest + 2, terminalColumns() - fixed));
-  const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, style: { head: [], border: [] } });
+  // No rule between rows (npm start's 69 scenarios drew 141 lines, twice a screen): one under
+  // the header alone, drawn from the top border as cli-table3 rules rows all or none.
+  const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, chars: NO_ROW_RULES, style: { head: [], border: [] } });
   for (const r of rows) {
     table.push([oneLine(r.scenario), r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', `${(r.wallMs / 1000).toFixed(1)} s`]);
   }
-  return table.toString();
+  const lines = table.toString().split('\n');
+  const headRule = lines[0]!.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
+  return [lines[0]!, lines[1]!, headRule, ...lines.slice(2)].join('\n');
 }
+
+const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
