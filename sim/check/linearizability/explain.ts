@@ -163,6 +163,15 @@ export function explainViolation<S, I, O>(
   };
 }
 
+/**
+ * The summary of a violation an op no linearization can place shows (Model.doomed): the op's
+ * text cut as above (a range's answer held every key and value), the whole at the summary's
+ * bound; the explanation's contradiction keeps both whole.
+ */
+export function contradictionSummary(op: string, index: number, reason: string): string {
+  return clipped(`not linearizable: ${clipped(op, SUMMARY_TEXT_CHARS_MAX)} (history index ${index}): ${reason}`, SUMMARY_CHARS_MAX);
+}
+
 /** The checker's one-line summary (short: the explanation has the rest): the op that cannot be placed and why, else where the search stopped. */
 export function violationSummary(e: ViolationExplanation): string {
   const clip = (text: string): string => clipped(text, SUMMARY_TEXT_CHARS_MAX);
