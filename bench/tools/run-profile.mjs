@@ -6,16 +6,24 @@
 // functions and the callers those calls came from: where a subtree's time goes before changing it. The profile is
 // written to /tmp/run-profile.cpuprofile; --read FILE analyses a profile written before (ROOT is then not loaded).
 // Under load V8's parallel scavenges wait for helper threads: the GC share is then above GC's share of the CPU.
+// --lines N: for the N functions of most self time, their hottest source lines (the profile's line ticks, with the
+// line's text from the build the profile ran): where inside a flat function the time goes. 2026-12-07: the hottest
+// lines outside the loop were lookups in large Maps (BoundedMemo.get's `done.get`, AppliedRequestIds' `seq.get`),
+// cache misses rather than instructions: a change that only cuts instructions there does not show in a run.
 import { BENCH_SCENARIO } from '../bench-scenario.mjs';
 import { Session } from 'node:inspector/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
 const focus = option('--focus');
+const linesOption = option('--lines');
 const read = option('--read');
 const [root, roundsS = '2', topS = '40'] = read === undefined ? args : [undefined, '0', args[0] ?? '40'];
-if (root === undefined && read === undefined) { console.error('usage: node bench/tools/run-profile.mjs ROOT [ROUNDS] [TOP] [--focus REGEX] | --read FILE [TOP] [--focus REGEX]'); process.exit(3); }
+const usage = 'usage: node bench/tools/run-profile.mjs ROOT [ROUNDS] [TOP] [--focus REGEX] [--lines N] | --read FILE [TOP] [--focus REGEX] [--lines N]';
+if (root === undefined && read === undefined) { console.error(usage); process.exit(3); }
+if (linesOption !== undefined && !/^[1-9][0-9]*$/.test(linesOption)) { console.error(`run-profile: --lines: a count of functions (1 or more), got ${JSON.stringify(linesOption)}`); process.exit(3); }
 const top = Number(topS);
 
 async function record() {
@@ -90,4 +98,31 @@ if (focus !== undefined) {
   print('FOCUS CALLERS', callers);
   print('FOCUS INCLUSIVE', inside.incl);
   print('FOCUS SELF', inside.self);
+}
+
+if (linesOption !== undefined) {
+  // Line ticks summed over every node of a function (one function has a node per call path).
+  const byFunction = new Map();
+  for (const n of profile.nodes) {
+    if (n.callFrame.url === '') continue;
+    const k = name(n);
+    const f = byFunction.get(k) ?? { url: n.callFrame.url, self: 0, lines: new Map() };
+    f.self += selfCount.get(n.id) ?? 0;
+    for (const t of n.positionTicks ?? []) add(f.lines, t.line, t.ticks);
+    byFunction.set(k, f);
+  }
+  const sources = new Map();
+  const sourceLine = (url, line) => {
+    if (!sources.has(url)) {
+      let text;
+      try { text = readFileSync(url.startsWith('file:') ? fileURLToPath(url) : url, 'utf8').split('\n'); } catch { text = undefined; }
+      sources.set(url, text);
+    }
+    return (sources.get(url)?.[line - 1] ?? '(source not found)').trim().slice(0, 110);
+  };
+  console.log('HOTTEST LINES (self share of the run; the line as the build has it)');
+  for (const [k, f] of [...byFunction].sort((a, b) => b[1].self - a[1].self).slice(0, Number(linesOption))) {
+    console.log(`${pct(f.self)}  ${k}`);
+    for (const [line, ticks] of [...f.lines].sort((a, b) => b[1] - a[1]).slice(0, 3)) console.log(`   ${pct(ticks)}  L${line}: ${sourceLine(f.url, line)}`);
+  }
 }

@@ -31,6 +31,8 @@ import type { WatchRecord } from './op.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { HistoryParseError } from './parse-error.ts';
 import { b64, parseJson, Reader, shown, UNRECORDED, valueOf } from './etcd-robustness.ts';
+import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { fromCharCodes } from '../array/stack-safe.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +43,7 @@ function prefixEnd(key: string): string {
     if (bytes[i]! < 0xff) {
       const end = bytes.slice(0, i + 1);
       end[i]! += 1;
-      return String.fromCharCode(...end);
+      return fromCharCodes(end);
     }
   }
   return '\0';
@@ -167,6 +169,7 @@ export function parseRobustnessWatches(text: string, client: number): Robustness
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
+    if (jsonNestsPast(row, Array.isArray(raw) ? JSON_NESTING_MAX + 1 : JSON_NESTING_MAX)) throw new HistoryParseError(i + 1, JSON_NESTING_REASON);
     // Read off the text, not a JSON.stringify of the parsed value: a value nested past the stack's
     // depth parses but overflowed the stack there (exit 4; the input fuzzer found it).
     out.recordsIsCreate ||= /"IsCreate"\s*:/.test(row);

@@ -11,6 +11,7 @@ import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { shownValue } from './shown-value.ts';
 import { probeLine, type MemoryProbe } from './read-budget.ts';
+import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 
@@ -104,7 +105,10 @@ export function historyOfObjects(raws: readonly unknown[]): ParsedHistory {
   return opsFrom(raws.map((raw, i) => ({ raw, line: i + 1 })));
 }
 
-/** The 1-based line where each top-level element of a JSON array starts (strings skipped). */
+/**
+ * The 1-based line where each top-level element of a JSON array starts (strings skipped);
+ * refuses an element nested deeper than JSON_NESTING_MAX, at its line.
+ */
 function elementLines(text: string): number[] {
   const out: number[] = [];
   let line = 1;
@@ -128,6 +132,8 @@ function elementLines(text: string): number[] {
     else if (c === '[' || c === '{') {
       depth++;
       if (depth === 1) expecting = true;
+      // The array is level 1: an op in it is an op line's level 1.
+      else if (depth > JSON_NESTING_MAX + 1) throw new HistoryParseError(line, JSON_NESTING_REASON);
     } else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 1) expecting = true;
   }
@@ -160,6 +166,7 @@ export function parseJsonl(text: string, probe?: MemoryProbe): ParsedHistory {
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
+    if (jsonNestsPast(row)) throw new HistoryParseError(i + 1, JSON_NESTING_REASON);
   }
   return opsFrom(rows);
 }

@@ -69,6 +69,11 @@ export function runResults(scenario: Scenario, seed: number, options: RunOptions
 export function explain(results: Results): string {
   const checkers = checkObjectArgument('explain', 'results', results, 'the results of a run (runResults(...))')['checkers'];
   if (typeof checkers !== 'object' || checkers === null) throw badArgument('explain', 'results', 'must be the results of a run (runResults(...)): no checkers', results);
-  const bad = Object.entries(results.checkers).filter(([, c]) => c.valid !== true).map(([n, c]) => `${n}: ${String(c.summary ?? c.valid)}`);
-  return `seed ${results.seed} ${String(results.valid)}${results.error === undefined ? '' : ` (${results.error})`}; ${bad.join('; ')}; replay: ${results.replay}`;
+  // The verdict in the terminal's words ("seed 7 false" read as a typo), the checkers that did not
+  // pass but not those with nothing to check (three "nothing to check" hid the one that failed),
+  // and the run's error only where no checker's summary already says it.
+  const word = results.valid === true ? 'valid' : results.valid === false ? 'INVALID' : 'unknown';
+  const bad = Object.entries(results.checkers).filter(([, c]) => c.valid !== true && c.nothing !== true).map(([n, c]) => `${n}: ${String(c.summary ?? c.valid)}`);
+  const error = results.error === undefined || bad.some((b) => b.includes(results.error!)) ? [] : [`error: ${results.error}`];
+  return [`${results.scenario} seed ${results.seed}: ${word}`, ...error, ...bad, `replay: ${results.replay}`].join('; ');
 }

@@ -61,7 +61,7 @@ export async function renderCheckHtml(input: CheckReportInput): Promise<string> 
     `<nav class="toc">${toc.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>`,
     `<section id="check-again"><h2>Check again</h2>${commandLine('cmd-check', 'check', input.command)}<p class="muted">from the directory it was run in; a check of the same file gives the same verdict.</p>${input.notes.map((n) => `<p class="muted">${escapeHtml(n)}</p>`).join('')}</section>`,
     ...pictures,
-    historyStatsSection(history.ops, input.untimed),
+    historyStatsSection(history.ops, input.untimed, history.endUs, limits.statsRowsMax),
     `<section id="files"><h2>Files</h2><p><a href="check.json">check.json</a></p><p class="muted">check.json holds each checker's verdict in full; the history stays where it was: <span class="mono" style="overflow-wrap:anywhere">${escapeHtml(input.file)}</span></p></section>`,
   ];
   return htmlPage(title, body.join('\n'));

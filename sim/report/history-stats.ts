@@ -4,6 +4,7 @@
 import { LATENCY_QUANTILES, quantileOf } from './charts.ts';
 import { escapeHtml } from './escape.ts';
 import type { Outcome, PairedOp } from './paired-ops.ts';
+import { unavailabilityPart } from './stats.ts';
 import { formatUs } from './svg-kit.ts';
 
 export interface KindStats {
@@ -35,7 +36,8 @@ function row(cells: string[]): string {
   return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }
 
-export function historyStatsSection(ops: readonly PairedOp[], untimed: boolean): string {
+/** `endUs`: where the history ends (a last stretch without an ok op is a window too). */
+export function historyStatsSection(ops: readonly PairedOp[], untimed: boolean, endUs: number, rowsMax: number): string {
   const kinds = statsByKind(ops, untimed);
   const total = { f: 'all', outcomes: { ok: 0, fail: 0, info: 0 }, okLatenciesUs: [] as number[] };
   for (const k of kinds) {
@@ -55,6 +57,8 @@ export function historyStatsSection(ops: readonly PairedOp[], untimed: boolean):
   ];
   const head = ['f', 'ops', 'ok', 'fail', 'info (outcome unknown)', ...quantileHead];
   const rows = [...kinds.map(cells), ...(kinds.length > 1 ? [cells(total)] : [])];
-  const note = untimed ? '<p class="muted">The history gives no times: no latencies.</p>' : '<p class="muted">Latency from invoke to completion, over the ok operations of each f.</p>';
-  return `<section id="statistics"><h2>Statistics</h2><div class="table-scroll"><table class="data"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map(row).join('')}</tbody></table></div>${note}</section>`;
+  const note = untimed ? '<p class="muted">The history gives no times: no latencies and no unavailability windows.</p>' : '<p class="muted">Latency from invoke to completion, over the ok operations of each f.</p>';
+  // When no op succeeded for a while: what a reader of a history with faults asks next.
+  const windows = untimed ? '' : unavailabilityPart(ops, endUs, rowsMax);
+  return `<section id="statistics"><h2>Statistics</h2><div class="table-scroll"><table class="data"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map(row).join('')}</tbody></table></div>${note}${windows}</section>`;
 }

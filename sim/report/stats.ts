@@ -5,6 +5,7 @@ import type { FaultInterval, LeaderSpan, Results } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { formatUs } from './svg-kit.ts';
+import { minOf } from '../array/stack-safe.ts';
 
 export interface FaultRecovery {
   fault: FaultInterval;
@@ -67,7 +68,7 @@ export function unavailabilityWindows(ops: readonly PairedOp[], endUs: number): 
   const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? 0;
   const gapUsMin = Math.max(250_000, 20 * median);
   const windows: Window[] = [];
-  const firstStart = ops.length === 0 ? 0 : Math.min(...ops.slice(0, 1000).map((op) => op.startUs));
+  const firstStart = ops.length === 0 ? 0 : minOf(ops.slice(0, 1000).map((op) => op.startUs));
   const edges = [firstStart, ...okEnds, endUs];
   for (let i = 1; i < edges.length; i++) {
     if (edges[i]! - edges[i - 1]! > gapUsMin) windows.push({ startUs: edges[i - 1]!, endUs: edges[i]! });
@@ -121,6 +122,22 @@ function capped(rows: string[][], rowsMax: number): string[][] {
   return rows.length <= rowsMax ? rows : [...rows.slice(0, rowsMax), [`… ${rows.length - rowsMax} more`]];
 }
 
+/** A window's from, to and length, on the history's clock as the page's time axis reads it. */
+function windowCells(w: Window): string[] {
+  return [formatUs(w.startUs), formatUs(w.endUs), formatUs(w.endUs - w.startUs)];
+}
+
+/**
+ * The unavailability windows' heading, threshold and table: a run's statistics and a checked
+ * history's (only a history with times: positions are not time) show the same.
+ */
+export function unavailabilityPart(ops: readonly PairedOp[], endUs: number, rowsMax: number): string {
+  const unavailable = unavailabilityWindows(ops, endUs);
+  return `<h3>Unavailability windows</h3>
+<p class="muted">Stretches longer than ${escapeHtml(formatUs(unavailable.gapUsMin))} in which no operation completed ok.</p>
+${unavailable.windows.length === 0 ? '<p>None.</p>' : table(['from', 'to', 'length'], capped(unavailable.windows.map(windowCells), rowsMax))}`;
+}
+
 export function statsSection(results: Results, ops: readonly PairedOp[], endUs: number, rowsMax: number): string {
   const faults = results.faults ?? [];
   const leaders = results.leaders ?? [];
@@ -133,18 +150,14 @@ export function statsSection(results: Results, ops: readonly PairedOp[], endUs: 
     r.nextLeader === undefined ? 'kept (no new term)' : `${leaderName(r.nextLeader)} after ${formatUs(r.newLeaderAfterUs ?? 0)}`,
     r.leaderAfterHealUs === undefined ? (r.fault.endUs === undefined ? '—' : 'no leader by the end') : r.leaderAfterHealUs === 0 ? 'had a leader' : formatUs(r.leaderAfterHealUs),
   ]);
-  const unavailable = unavailabilityWindows(ops, endUs);
   const leaderless = leaderlessWindows(leaders, endUs);
-  const win = (w: Window): string[] => [formatUs(w.startUs), formatUs(w.endUs), formatUs(w.endUs - w.startUs)];
   return `<section id="stats"><h2>Statistics</h2>
 <div class="grid2"><div>${table(['counter', 'value'], counterRows(results))}</div>
 <div>${byF.length === 0 ? '' : table(['f', 'ok', 'fail', 'info'], byF)}</div></div>
 <h3>Time to a leader after each fault</h3>
 ${recoveries.length === 0 ? '<p class="muted">No faults were injected.</p>' : table(['fault', 'start', 'healed', 'leader at start', 'new leader', 'leader after heal'], capped(recoveries, rowsMax))}
-<h3>Unavailability windows</h3>
-<p class="muted">Stretches longer than ${escapeHtml(formatUs(unavailable.gapUsMin))} in which no operation completed ok.</p>
-${unavailable.windows.length === 0 ? '<p>None.</p>' : table(['from', 'to', 'length'], capped(unavailable.windows.map(win), rowsMax))}
+${unavailabilityPart(ops, endUs, rowsMax)}
 <h3>Leaderless windows</h3>
-${leaderless.length === 0 ? '<p>None recorded.</p>' : table(['from', 'to', 'length'], capped(leaderless.map(win), rowsMax))}
+${leaderless.length === 0 ? '<p>None recorded.</p>' : table(['from', 'to', 'length'], capped(leaderless.map(windowCells), rowsMax))}
 </section>`;
 }

@@ -84,6 +84,24 @@ describe('detcd check --out', () => {
     expect(html).toContain('<tr><td>all</td><td>2</td><td>2</td><td>0</td><td>0</td><td>20 ms</td><td>20 ms</td><td>20 ms</td><td>20 ms</td></tr>');
   });
 
+  it("gives a timed history's unavailability windows, the same as its run's page", async () => {
+    // kill-leader seed 1: three stretches of 0.9-1.7 s with no ok op while a leader was killed and replaced.
+    const run = join(root, 'kill-leader-run');
+    expect((await cli(['run', '--scenario', 'kill-leader', '--seed', '1', '--out', run, '--quiet'])).code).toBe(0);
+    const out = join(root, 'kill-leader-check');
+    expect((await cli(['check', '--model', 'etcd', '--out', out, join(run, 'history.jsonl')])).code).toBe(0);
+    const windows = (file: string): string => {
+      const html = readFileSync(file, 'utf8');
+      return /<h3>Unavailability windows<\/h3>\n<p class="muted">[^<]*<\/p>\n<table class="data">.*?<\/table>/s.exec(html)?.[0] ?? `no windows in ${file}`;
+    };
+    expect(windows(join(out, 'index.html'))).toBe(windows(join(run, 'index.html')));
+    expect(windows(join(out, 'index.html'))).toContain('<tr><td>2.01 s</td><td>3.318 s</td><td>1.308 s</td></tr>');
+    // A history without times has none: positions are not time.
+    const untimed = readFileSync(join(root, 'invalid', 'index.html'), 'utf8');
+    expect(untimed).not.toContain('Unavailability windows');
+    expect(untimed).toContain('no latencies and no unavailability windows');
+  }, 120_000);
+
   it('escapes what the history and its name hold', async () => {
     const dir = join(root, 'hostile-in');
     mkdirSync(dir);

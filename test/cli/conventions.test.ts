@@ -187,6 +187,21 @@ describe('scenario validation and the property API', () => {
     expect(defineScenario({ name: 'ok', cluster: { members: 5 }, nemesis: { packages: ['figure8'] } }).nemesis.packages).toEqual(['figure8']);
   });
 
+  it("explain() says a failed run's verdict as the terminal does and names only the checkers that judged and did not pass", () => {
+    const scenario = defineScenario({ name: 'explained', clients: { count: 3 }, workload: { kind: 'register', durationMs: 800, rateOpsPerSecond: 60 } });
+    // The first seed the planted bug fails (the package test's property finds such seeds with no faults).
+    let results = runResults(scenario, 1, { bug: 'read-without-readindex' });
+    for (let seed = 2; seed <= 30 && results.valid !== false; seed++) results = runResults(scenario, seed, { bug: 'read-without-readindex' });
+    expect(results.valid).toBe(false);
+    const text = explain(results);
+    // It read "seed 1 false (…the raft summary…); raft: …the same summary…; error-replies: nothing to check: …".
+    expect(text).toMatch(new RegExp(`^explained seed ${results.seed}: INVALID; `));
+    expect(text).not.toContain('nothing to check');
+    const error = results.error!;
+    expect(text.split(error)).toHaveLength(2); // said once
+    expect(text).toMatch(new RegExp(`; replay: printf .* \\| detcd run --scenario - --seed ${results.seed} --bug read-without-readindex$`));
+  });
+
   it('explain() prints a replay command that works for a scenario built in code', () => {
     const scenario = defineScenario({ name: 'only-in-memory', description: "it's nowhere on disk", clients: { count: 2, watchers: false }, workload: { kind: 'etcd', durationMs: 300, rateOpsPerSecond: 50 } });
     const results = runResults(scenario, 7);

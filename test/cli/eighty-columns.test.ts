@@ -4,7 +4,7 @@
 // scenario and bug lists wrap between words under their description column on a terminal,
 // keeping one line per entry in a pipe. (Each command's --help is held to 80 columns in
 // conventions.test.ts.)
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from './capture-cli.ts';
 import { listEntry, wrapHanging } from '../../sim/cli/harness/wrap.ts';
 import { PLANTED_BUGS } from '../../sim/bugs/planted-bugs.ts';
@@ -111,6 +111,28 @@ describe("a failure's words on a terminal", () => {
   }, 120_000);
 });
 
+describe("a sweep's opening line", () => {
+  const stderrOwn = { isTTY: Object.getOwnPropertyDescriptor(process.stderr, 'isTTY'), columns: Object.getOwnPropertyDescriptor(process.stderr, 'columns') };
+  afterEach(() => {
+    for (const [name, d] of Object.entries(stderrOwn)) {
+      if (d === undefined) delete (process.stderr as unknown as Record<string, unknown>)[name];
+      else Object.defineProperty(process.stderr, name, d);
+    }
+    vi.restoreAllMocks();
+  });
+
+  it('wraps between words on a terminal of 80 columns (npm start printed 128 with its workers\' V8 flags)', async () => {
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true, writable: true });
+    Object.defineProperty(process.stderr, 'columns', { value: 80, configurable: true, writable: true });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true); // the progress bar
+    const r = await cli(['sweep', '--scenario', 'single-member-crash', '--seeds', '1..2', '--jobs', '2', '--out', join(scratchDir('detcd-eighty-sweep-'), 's')]);
+    expect(r.code).toBe(0);
+    const opening = r.err.join('\n').split('\n');
+    expect(opening[0]).toMatch(/^detcd sweep: 2 runs over 1 scenario, seeds 1\.\.2, 2 workers/);
+    expect(opening.filter((l) => width(l) > 80)).toEqual([]);
+  }, 120_000);
+});
+
 describe('the sweep table', () => {
   const row = (scenario: string) => ({ scenario, seeds: 4, valid: 4, invalid: 0, unknown: 0, okOps: 900, wallMs: 1234 });
 
@@ -121,6 +143,14 @@ describe('the sweep table', () => {
     expect(lines[1]).toContain('run time');
     expect(lines[3]).toMatch(/│ 1\.2 s\s+│$/);
     expect(width(lines[0]!)).toBeLessThan(70);
+  });
+
+  it('rules the header off alone: one line a scenario (69 scenarios drew 141 lines)', () => {
+    const lines = sweepTable([row('kill-leader'), row('lease'), row('swarm')]).split('\n');
+    expect(lines).toHaveLength(3 + 4);
+    expect(lines[2]).toMatch(/^├─+┼/);
+    expect(lines.slice(3, 6).map((l) => l.split('│')[1]!.trim())).toEqual(['kill-leader', 'lease', 'swarm']);
+    expect(lines[6]).toMatch(/^└/);
   });
 
   it('fits 80 columns with a long scenario name, wrapping the name', () => {

@@ -1,6 +1,7 @@
 // One gRPC call as raw HTTP/2 shows it (what grpcurl -v or a proxy sees, and clientv3 hides): the
 // response header block and trailers as sent, name and value in order, how many gRPC messages
-// came, and the RST_STREAM code that ended the stream (0: none). Any header may be set or
+// came, the RST_STREAM code that ended the stream (0: none) and whether it came while the client
+// still sent. Any header may be set or
 // overridden and the request body is raw bytes, so malformed requests can be sent. Never rejects.
 import { connect, constants } from 'node:http2';
 
@@ -11,6 +12,8 @@ export interface H2Request {
   readonly body: Buffer;
   /** Keep the request side open this long after the body (a stream's deadline can fire meanwhile). */
   readonly openMs?: number;
+  /** More request bytes, sent this long after the body (after the server's first response); the side ends with them unless `openMs` is longer. */
+  readonly later?: { readonly afterMs: number; readonly body: Buffer };
   /** Cancel the call (RST_STREAM CANCEL) this long after it started, if the server has not ended it. */
   readonly cancelAfterMs?: number;
 }
@@ -22,6 +25,11 @@ export interface H2Exchange {
   /** gRPC messages in the response body, by their 5-byte prefixes. */
   readonly messages: number;
   readonly rstCode: number;
+  /**
+   * The server reset the stream while the client still sent (Node's 'aborted'): grpc-go ends a
+   * call with RST_STREAM NO_ERROR after its status when the client had not ended its side.
+   */
+  readonly aborted: boolean;
 }
 
 const EXCHANGE_MS_MAX = 10_000;
@@ -60,15 +68,20 @@ export function h2Exchange(endpoint: string, request: H2Request): Promise<H2Exch
     stream.on('trailers', (_t: unknown, _flags: unknown, raw: string[]) => (trailers = pairs(raw)));
     stream.on('data', (chunk: Buffer) => body.push(chunk));
     stream.on('error', () => undefined);
+    let aborted = false;
+    stream.on('aborted', () => (aborted = true));
     stream.on('close', () => {
       clearTimeout(giveUp);
       session.close();
-      resolve({ headers, trailers, messages: messageCount(Buffer.concat(body)), rstCode: stream.rstCode ?? 0 });
+      resolve({ headers, trailers, messages: messageCount(Buffer.concat(body)), rstCode: stream.rstCode ?? 0, aborted });
     });
-    if (request.openMs === undefined) stream.end(request.body);
+    const { later, openMs } = request;
+    if (openMs === undefined && later === undefined) stream.end(request.body);
     else {
       stream.write(request.body);
-      setTimeout(() => stream.end(), request.openMs);
+      // Written only while the stream is open (an answered call may be closed by then).
+      if (later !== undefined) setTimeout(() => stream.closed || stream.write(later.body), later.afterMs);
+      setTimeout(() => stream.closed || stream.end(), Math.max(openMs ?? 0, later?.afterMs ?? 0));
     }
   });
 }

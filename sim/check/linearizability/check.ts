@@ -13,7 +13,7 @@
 // left 3 undecided, newest-first 8, oldest-first 4, not the same ones; together, none. Easy
 // histories (a few steps per op) never pay for the other searches.
 import type { CheckResult, Validity } from '../verdict.ts';
-import { explainViolation, violationSummary, type ViolationExplanation } from './explain.ts';
+import { contradictionSummary, explainViolation, violationSummary, type ViolationExplanation } from './explain.ts';
 import type { Model, Operation } from './model.ts';
 import { PartitionSearch, type FloatOrder, type SearchStatus } from './search.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
@@ -147,7 +147,7 @@ export function checkLinearizable<S, I, O>(
     if (doomed !== undefined) {
       const op = illegal.search.ops[doomed.id]!;
       result.explanation.contradiction = { index: op.index, op: model.describeOperation?.(op.input, op.output) ?? JSON.stringify(op.input), reason: doomed.reason };
-      result.summary = `not linearizable: ${result.explanation.contradiction.op} (history index ${op.index}): ${doomed.reason}`;
+      result.summary = contradictionSummary(result.explanation.contradiction.op, op.index, doomed.reason);
     }
   } else if (partitions.some((p) => p.valid !== true)) {
     result.valid = 'unknown';

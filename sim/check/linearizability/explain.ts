@@ -7,6 +7,7 @@ import { findUnplaceable, type Unplaceable } from './unplaceable.ts';
 import { outputDiff, type OutputDifference } from './output-diff.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
+import { maxOf, minOf } from '../../array/stack-safe.ts';
 
 export interface ExplainedOp {
   /** Index of the op's invoke in the source history. */
@@ -116,8 +117,8 @@ function windowAround<I, O>(ops: readonly Operation<I, O>[], prefixIds: readonly
   const recent = prefixIds.slice(-WINDOW_PREFIX_OPS).map((id) => ops[id]).filter((op): op is Operation<I, O> => op !== undefined);
   const anchors = [...recent, ...focus];
   if (anchors.length === 0) return [];
-  const from = Math.min(...anchors.map((op) => op.call));
-  const until = Math.max(...focus.map((op) => (op.return === Infinity ? op.call : op.return)), ...recent.map((op) => op.call));
+  const from = minOf(anchors.map((op) => op.call));
+  const until = maxOf(recent.map((op) => op.call), maxOf(focus.map((op) => (op.return === Infinity ? op.call : op.return))));
   const inside = ops.filter((op) => op.call <= until && op.return >= from);
   // Keep the anchors, then the ops nearest the focus in time, within the bound.
   const centre = focus.length > 0 ? focus[0]!.call : until;
@@ -160,6 +161,15 @@ export function explainViolation<S, I, O>(
     window: windowAround(ops, prefix.ids, focus),
     partitionOps: ops.length,
   };
+}
+
+/**
+ * The summary of a violation an op no linearization can place shows (Model.doomed): the op's
+ * text cut as above (a range's answer held every key and value), the whole at the summary's
+ * bound; the explanation's contradiction keeps both whole.
+ */
+export function contradictionSummary(op: string, index: number, reason: string): string {
+  return clipped(`not linearizable: ${clipped(op, SUMMARY_TEXT_CHARS_MAX)} (history index ${index}): ${reason}`, SUMMARY_CHARS_MAX);
 }
 
 /** The checker's one-line summary (short: the explanation has the rest): the op that cannot be placed and why, else where the search stopped. */

@@ -61,6 +61,8 @@ export class PartitionLayout<S, I, O> {
   readonly byBoundPos: Int32Array;
   readonly reach: ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
   readonly gateCheck: ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
+  /** Per op, the ops that alone can tell it happened when it leaves the order (Model.prepareObservers); undefined when none has any. */
+  readonly observers: readonly (readonly number[] | undefined)[] | undefined;
   private readonly model: Model<S, I, O>;
   private doomedRead = false;
   private doomedFound: { id: number; reason: string } | undefined;
@@ -70,6 +72,7 @@ export class PartitionLayout<S, I, O> {
     this.finiteCount = finiteCountOf(ops);
     this.reach = model.prepareReach?.(ops);
     this.gateCheck = model.prepareGateCheck?.(ops);
+    this.observers = model.order === undefined ? undefined : model.prepareObservers?.(ops);
     this.model = model;
     this.twin = twinsOf(model, ops);
     const list = entryListOf(model, ops);

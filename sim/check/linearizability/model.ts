@@ -85,6 +85,18 @@ export interface Model<S, I, O> {
    * within a bounded effort, instead of trying every order before it.
    */
   doomed?(ops: readonly Operation<I, O>[]): { id: number; reason: string } | undefined;
+  /**
+   * Given one partition's ops: for an op of unknown outcome that, when its step leaves the state's
+   * order where it was (Model.order), only some ops can tell from not having happened yet (etcd: a
+   * lease expiring with no key attached makes no revision; only ops naming that lease see it gone),
+   * the ids of those ops (its observers); undefined for every other op. The search then applies
+   * such an op only where an observer can come next or where its own return holds back the rest:
+   * anywhere before, it commutes with every op it would be moved past, so a linearization that
+   * applies it earlier becomes one that applies it there (a partial-order reduction; without it,
+   * a dozen leases that may expire over the same stretch of a history were tried in every subset at
+   * every node, lease-renew-expiry seed 2 on real etcd ran out of memory). Needs Model.order.
+   */
+  prepareObservers?(ops: readonly Operation<I, O>[]): readonly (readonly number[] | undefined)[] | undefined;
   /** Splits a history into independent sub-histories (P-compositionality). */
   partition?(ops: readonly Operation<I, O>[]): { key: string; ops: Operation<I, O>[] }[];
   describeOperation?(input: I, output: O | undefined): string;

@@ -57,6 +57,9 @@ export class PartitionSearch<S, I, O> {
   private readonly twin: Int32Array;
   private readonly reach: ((state: S, input: I, output: O, linearized: (id: number) => boolean) => boolean) | undefined;
   private readonly gateCheck: ((state: S, linearized: (id: number) => boolean) => boolean) | undefined;
+  private readonly observers: readonly (readonly number[] | undefined)[] | undefined;
+  /** The first return entry left, as ownReturnFirst last found it (-1: none). */
+  private firstReturn = -1;
   private readonly isLinearized = (id: number): boolean => this.set.has(id);
   // Order bounds (see Model.order): op ids sorted by bound, and the first one not linearized.
   /**
@@ -128,6 +131,7 @@ export class PartitionSearch<S, I, O> {
     this.twin = l.twin;
     this.reach = l.reach;
     this.gateCheck = l.gateCheck;
+    this.observers = l.observers;
     this.remaining = l.finiteOps;
     this.floating = l.floating;
     this.entryTime = l.entryTime;
@@ -212,6 +216,12 @@ export class PartitionSearch<S, I, O> {
         const op = ops[id]!;
         const variant = this.variant;
         const after = variant === APPLIED ? model.step(this.state, op.input, op.output) : this.state;
+        const waits = variant === APPLIED && this.observers !== undefined && this.observers[id] !== undefined && !this.ownReturnFirst(e);
+        if (waits && (after === undefined || after === this.state || this.unobserved(id, after))) {
+          // Neither applied nor skipped here: a later node tries both (Model.prepareObservers).
+          this.entry = next[e]!;
+          continue;
+        }
         // A free op (unknown outcome, never returned) that leaves the state as it was is never
         // needed here: the node without it has the same state and fewer ops to place.
         if (after !== undefined && !(after === this.state && this.finite[id] === 0) && !this.coveredBeforeFree(id, variant, after)) {
@@ -223,7 +233,7 @@ export class PartitionSearch<S, I, O> {
           }
           this.unmark(id);
         }
-        if (variant === APPLIED && this.skippable[id] === 1) this.variant = SKIPPED;
+        if (variant === APPLIED && this.skippable[id] === 1 && !waits) this.variant = SKIPPED;
         else {
           this.entry = next[e]!;
           this.variant = APPLIED;
@@ -316,6 +326,37 @@ export class PartitionSearch<S, I, O> {
     this.steps++;
     const swapped = this.model.step(b, fop.input, fop.output);
     return swapped !== undefined && this.model.equal(swapped, after);
+  }
+
+  /**
+   * Whether the first return left after call entry `e` is that op's own. An op with observers
+   * (Model.prepareObservers) is skipped only there: skipping it anywhere earlier changes no state
+   * and lets no op be called that could not be already, so the node where its return comes first
+   * skips it as well. Elsewhere it is only applied, and only when unobserved says it must be.
+   */
+  private ownReturnFirst(e: number): boolean {
+    let r = this.next[e]!;
+    while (r !== -1 && this.entryIsCall[r] === 1) r = this.next[r]!;
+    this.firstReturn = r;
+    return r !== -1 && r === this.entryMatch[e];
+  }
+
+  /**
+   * Whether op `id`, leading to `after`, need not be applied here (its return not the first left,
+   * ownReturnFirst having found that first return): it leaves the order where it was and no
+   * observer of it not yet linearized is callable (called before that first return; at equal
+   * times counted callable). Then whatever comes next neither sees it nor becomes callable by it,
+   * and it stays callable after: the node where an observer or its own return comes tries it.
+   */
+  private unobserved(id: number, after: S): boolean {
+    if (this.model.order!(after) !== this.model.order!(this.state)) return false;
+    const limit = this.firstReturn === -1 ? Infinity : this.entryTime[this.firstReturn]!;
+    const observers = this.observers![id]!;
+    for (let i = 0; i < observers.length; i++) {
+      const o = observers[i]!;
+      if (!this.set.has(o) && this.ops[o]!.call <= limit) return false;
+    }
+    return true;
   }
 
   /** The k-th gated op to try in 'sequel' order: after the last one linearized ascending, then before it descending. */
@@ -419,7 +460,7 @@ export class PartitionSearch<S, I, O> {
       this.unlift(e);
       if (this.finite[id] === 1) this.remaining++;
       if (kind === FORCED) continue;
-      if (kind === APPLIED && this.skippable[id] === 1) {
+      if (kind === APPLIED && this.skippable[id] === 1 && !(this.observers !== undefined && this.observers[id] !== undefined && !this.ownReturnFirst(e))) {
         this.entry = e;
         this.variant = SKIPPED;
       } else {

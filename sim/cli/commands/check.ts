@@ -60,6 +60,8 @@ import { removeUnusedCreatedDirs } from '../../report/report-dir.ts';
 import type { CheckReportInput } from '../../report/check-page.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { shellWord } from '../../text/shell-word.ts';
+import { JSON_NESTING_REASON, jsonNestsPast } from '../../text/json-nesting.ts';
+import { pushAll } from '../../array/stack-safe.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -273,12 +275,15 @@ function watchesFileFor(file: string, args: CheckArgs): string | undefined {
 /** A store dump (etcdctl get "" --from-key -w json), checked field by field. */
 async function readDump(file: string): Promise<unknown> {
   let dump: unknown;
+  let dumpText: string | undefined;
   try {
-    dump = JSON.parse(decodeInputText(file, readBounded(file, `--initial-state ${file}: `)));
+    dumpText = decodeInputText(file, readBounded(file, `--initial-state ${file}: `));
+    dump = JSON.parse(dumpText);
   } catch (err) {
     if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
+  if (dumpText !== undefined && jsonNestsPast(dumpText)) throw new BadHistory(`--initial-state ${file}: ${JSON_NESTING_REASON}`);
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = dumpFieldProblem(dump, 'dump');
   if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
@@ -318,6 +323,7 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
     } catch {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
+    if (jsonNestsPast(line)) throw new BadHistory(`${what} ${file}:${i + 1}: ${JSON_NESTING_REASON}`);
     const rec = watchRecordOf(o);
     if (typeof rec === 'string') throw new BadHistory(`${what} ${file}:${i + 1}: ${rec}`);
     out.push(rec);
@@ -608,7 +614,7 @@ export async function check(argv: string[]): Promise<number> {
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
-      if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
+      if (result.valid === false) pushAll(lines, (await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : result.nothing === true ? 'nothing to check' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
       for (const line of knownBugLines) lines.push(`  ${line}`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');

@@ -54,7 +54,8 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`report: ${oneLine(dir ?? '')}`);
   if (r.valid !== true) {
     console.log(chalk.bold(`replay: ${oneLine(r.replay)}`));
-    console.log(`shrink: detcd shrink ${shellWord(dir ?? '')}`);
+    // An unknown run has no failure to keep: shrink refuses it (exit 3), so it is not offered.
+    if (r.valid === false) console.log(`shrink: detcd shrink ${shellWord(dir ?? '')}`);
   } else if (bug !== undefined) {
     console.log(uncaughtBugHint(bug, 'this run', { scenario: file.scenario.name, seed }));
   }

@@ -23,7 +23,7 @@ import { failureLines, rowsByScenario } from '../harness/sweep-summary-table.ts'
 import type { SweepTask } from '../harness/sweep-task.ts';
 import { sweepTable, terminalColumns } from '../harness/table.ts';
 import { mergeSizeRefusal, sweepSizeRefusal } from '../harness/sweep-size.ts';
-import { wrapHanging } from '../harness/wrap.ts';
+import { forTerminalErr, wrapHanging } from '../harness/wrap.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences } from '../../report/sweep-differences.ts';
 import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
@@ -110,7 +110,8 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  console.error(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`);
+  // npm start's line ran to 128 columns (its workers' V8 flags): wrapped between words on a terminal.
+  console.error(forTerminalErr(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`));
   const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
   const result = await withInterruptCleanup(p.outDir, madeOut, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));

@@ -9,6 +9,7 @@ import { defaultReplay, runScenario } from '../../run/run.ts';
 import type { RunOutput } from '../../run/run.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { detcdBuild } from './detcd-build.ts';
+import { shellWord } from '../../text/shell-word.ts';
 import { LEADER_TIMELINE_FILE, leaderTimelineLines } from '../../history/leader-timeline-file.ts';
 
 export interface ExecuteOptions {
@@ -47,7 +48,8 @@ export async function executeRun(o: ExecuteOptions): Promise<Executed> {
     traceLog: o.traceLog ?? true,
     wallNowMs: () => performance.now(),
     replay: defaultReplay(o.scenarioRef, o.seed, o.bug),
-    shrink: `detcd shrink ${dir}`,
+    // Quoted as the terminal's shrink line is: the report page's command box is pasted too.
+    shrink: `detcd shrink ${shellWord(dir)}`,
     version: detcdBuild(),
   });
   if (o.reportOnlyOnFailure === true && output.results.valid === true) return { output, dir: undefined };

@@ -17,6 +17,7 @@ import type { Results } from '../../run/results.ts';
 import { shownArgument } from '../../errors/bad-argument.ts';
 import { UsageError } from '../errors.ts';
 import { checkResultsFile } from './results-file.ts';
+import { JSON_NESTING_REASON, jsonNestsPast, parseJsonBounded } from '../../text/json-nesting.ts';
 
 function readText(file: string): string {
   try {
@@ -31,7 +32,7 @@ function readText(file: string): string {
 export function readJsonFile(file: string): unknown {
   const text = readText(file);
   try {
-    return JSON.parse(text);
+    return parseJsonBounded(text);
   } catch (err) {
     throw new UsageError(`${file}: (file): cannot read as JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -47,6 +48,7 @@ function jsonLines(file: string): { line: number; value: unknown }[] {
     } catch {
       throw new UsageError(`${file}:${i + 1}: not JSON`);
     }
+    if (jsonNestsPast(text)) throw new UsageError(`${file}:${i + 1}: ${JSON_NESTING_REASON}`);
   });
   return out;
 }

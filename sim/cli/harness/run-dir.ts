@@ -10,6 +10,7 @@ import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { checkResultsFile } from './results-file.ts';
 import { readScenarioFile, shippedScenarioFile } from './scenario-files.ts';
+import { parseJsonBounded } from '../../text/json-nesting.ts';
 
 export interface RunDir {
   dir: string;
@@ -30,7 +31,7 @@ function readJson(file: string): unknown {
     throw err;
   }
   try {
-    return JSON.parse(text);
+    return parseJsonBounded(text);
   } catch (err) {
     throw new UsageError(`${file}: (file): cannot read as JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -4,6 +4,7 @@ import type { RunSummary } from '../../report/index.ts';
 import type { SweepRow } from './table.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
+import { shellWord } from '../../text/shell-word.ts';
 
 export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
   const rows = new Map<string, SweepRow>();
@@ -46,7 +47,11 @@ export function failureLines(runs: readonly RunSummary[], sweepDir: string, max 
     const what = oneLine(`${r.valid === false ? 'FAIL' : 'UNKNOWN'} ${r.scenario} seed ${r.seed}: ${whatFailed(r)}`);
     lines.push(columns === undefined ? what : wrapHanging('', what, 2, columns));
     lines.push(`  replay: ${oneLine(r.replay)}`);
-    if (r.report !== undefined) lines.push(`  report: ${oneLine(fromCwd(join(sweepDir, r.report)))}`);
+    if (r.report === undefined) continue;
+    const report = fromCwd(join(sweepDir, r.report));
+    lines.push(`  report: ${oneLine(report)}`);
+    // The next step after a failure, as `detcd run` prints it: only a failing simulated run shrinks.
+    if (r.valid === false && r.shrink !== undefined) lines.push(`  shrink: detcd shrink ${shellWord(report)}`);
   }
   if (bad.length > max) lines.push(`… and ${bad.length - max} more (see the sweep report)`);
   return lines;

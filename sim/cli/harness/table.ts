@@ -8,6 +8,7 @@ import type { Results } from '../../run/results.ts';
 import { targetDifferenceLines } from '../../report/target-differences.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
+import { maxOf, pushAll } from '../../array/stack-safe.ts';
 
 /** The narrowest a table is drawn, however narrow the terminal. */
 const TABLE_COLUMNS_MIN = 60;
@@ -65,7 +66,7 @@ export function runTable(results: Results): string {
     `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages`,
     `trace hash ${results.traceHash}`,
   ];
-  lines.push(...targetDifferenceText(results));
+  pushAll(lines, targetDifferenceText(results));
   // On a terminal the error wraps between words under its text (a 316-character line was cut
   // mid-word by an 80-column terminal); in a pipe it stays one line for grep.
   const columns = stdoutColumns();
@@ -81,7 +82,7 @@ function targetDifferenceText(results: Results): string[] {
   const out: string[] = [];
   if (d.faultsNotRun !== undefined && d.faultsNotRunCount !== 0) out.push(chalk.yellow(wrapHanging('', d.faultsNotRun, 2, width)));
   if (d.trafficPast !== undefined) out.push(wrapHanging('', d.trafficPast, 2, width));
-  if (d.notApplied.length > 0) out.push("not applied by real etcd (etcd's value ran):", ...d.notApplied.map((n) => wrapHanging('  ', n, 4, width)));
+  if (d.notApplied.length > 0) pushAll(out, ["not applied by real etcd (etcd's value ran):"].concat(d.notApplied.map((n) => wrapHanging('  ', n, 4, width))));
   if (d.leftOut.length > 0) out.push(wrapHanging('', `left out of the real swarm's draw: ${d.leftOut.join(', ')}`, 2, width));
   return out;
 }
@@ -107,11 +108,17 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   // scenario column is as wide as the longest name (a terminal's width left over made a
   // 33-column cell for "kill-leader"), and wraps only where the terminal is narrower.
   const fixed = SWEEP_WIDTHS.reduce((a, b) => a + b, 0) + SWEEP_HEAD.length + 2;
-  const longest = Math.max('scenario'.length, ...rows.map((r) => oneLine(r.scenario).length));
+  const longest = maxOf(rows.map((r) => oneLine(r.scenario).length), 'scenario'.length);
   const scenarioWidth = Math.max(12, Math.min(longest + 2, terminalColumns() - fixed));
-  const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, style: { head: [], border: [] } });
+  // No rule between rows (npm start's 69 scenarios drew 141 lines, twice a screen): one under
+  // the header alone, drawn from the top border as cli-table3 rules rows all or none.
+  const table = new Table({ head: ['scenario', ...SWEEP_HEAD].map((h) => chalk.bold(h)), colWidths: [scenarioWidth, ...SWEEP_WIDTHS], wordWrap: true, chars: NO_ROW_RULES, style: { head: [], border: [] } });
   for (const r of rows) {
     table.push([oneLine(r.scenario), r.seeds, r.valid, r.invalid > 0 ? chalk.red.bold(r.invalid) : '0', r.unknown > 0 ? chalk.yellow(r.unknown) : '0', `${(r.wallMs / 1000).toFixed(1)} s`]);
   }
-  return table.toString();
+  const lines = table.toString().split('\n');
+  const headRule = lines[0]!.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
+  return [lines[0]!, lines[1]!, headRule, ...lines.slice(2)].join('\n');
 }
+
+const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };

@@ -31,9 +31,20 @@ export function stdoutColumns(): number | undefined {
   return process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : undefined;
 }
 
+/** The terminal's width when stderr is one (a sweep's opening line and progress go there), else undefined. */
+export function stderrColumns(): number | undefined {
+  return process.stderr.isTTY === true && process.stderr.columns > 0 ? process.stderr.columns : undefined;
+}
+
 /** A sentence for stdout: cut between words on a terminal (its lines after the first indented by 2), one line in a pipe. */
 export function forTerminal(text: string): string {
   const width = stdoutColumns();
+  return width === undefined ? text : wrapHanging('', text, 2, width);
+}
+
+/** The same for stderr. */
+export function forTerminalErr(text: string): string {
+  const width = stderrColumns();
   return width === undefined ? text : wrapHanging('', text, 2, width);
 }
 

@@ -100,10 +100,11 @@ interface StreamEntry {
   _channelzHandler(extraInterceptors: unknown, stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
 }
 
-/** The stream's responses written as grpc-go writes them (see goHeaderBlock). */
-function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string): void {
+/** The stream's responses written as grpc-go writes them (see goHeaderBlock); its status, however far the call is. */
+function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string): (code: grpc.status, details: string) => void {
   const respond = stream.respond.bind(stream);
   const sendTrailers = stream.sendTrailers.bind(stream);
+  let trailersSent = false;
   const contentType = responseContentType(subtype);
   // Node's own option (not in its types): no date header.
   const noDate = { sendDate: false } as ServerStreamResponseOptions;
@@ -112,18 +113,49 @@ function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string
     // respond would throw ERR_HTTP2_HEADERS_SENT out of a timer and end the process.
     if (stream.headersSent || stream.closed) return;
     respond(goHeaderBlock(headers, contentType, path), { ...options, ...noDate });
+    if (options.endStream === true) finishStream(stream);
   };
-  stream.sendTrailers = (trailers): void => sendTrailers(goHeaderBlock(trailers, undefined, path));
+  stream.sendTrailers = (trailers): void => {
+    // One status: grpc-js's own may follow one serve sent (endWithStatus).
+    if (trailersSent) return;
+    trailersSent = true;
+    sendTrailers(goHeaderBlock(trailers, undefined, path));
+    // Node submits trailers on its next turn (setImmediate): the reset must follow them.
+    setImmediate(() => finishStream(stream));
+  };
+  let ended = false;
+  /**
+   * Ends the call with a status of serve's own: trailers-only before any response; once grpc-js
+   * has answered, in trailers after what it wrote, as etcd's stream handler returning an error
+   * does (grpc-js's later writes fail quietly; its stream sees the close and cancels the call).
+   */
+  return (code, details): void => {
+    if (!stream.headersSent) return answer(stream, code, details);
+    if (ended || trailersSent || stream.closed) return;
+    ended = true;
+    stream.on('error', () => undefined);
+    stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': String(code), 'grpc-message': encodeURI(details) }));
+    stream.end();
+  };
 }
 
 /**
- * A trailers-only answer, as grpc-go writes one before any message; then, if the client is still
- * sending, RST_STREAM NO_ERROR as grpc-go's finishStream does (and grpc-js sees the call gone).
+ * After the status, grpc-go's finishStream: a client still sending gets RST_STREAM NO_ERROR (its
+ * stream ends at the status, as etcd's does at a Watch's deadline, not when the client stops);
+ * one that had ended its side has whatever it sent read, so the stream closes.
+ */
+function finishStream(stream: ServerHttp2Stream): void {
+  if (stream.closed || stream.destroyed) return;
+  if (stream.state.remoteClose === 1) stream.resume();
+  else stream.close(constants.NGHTTP2_NO_ERROR);
+}
+
+/**
+ * A trailers-only answer, as grpc-go writes one before any message; then finishStream (and
+ * grpc-js sees the call gone if the client was still sending).
  */
 function answer(stream: ServerHttp2Stream, code: grpc.status, details: string): void {
   stream.respond({ ':status': 200, 'grpc-status': code, 'grpc-message': encodeURI(details) }, { endStream: true });
-  if (stream.readableEnded) stream.resume();
-  else stream.close(constants.NGHTTP2_NO_ERROR);
 }
 
 /**
@@ -145,7 +177,7 @@ export function frameAsGrpcGo(server: grpc.Server): void {
         return;
       }
       const path = String(headers[':path'] ?? '');
-      framedAsGrpcGo(stream, subtype, path);
+      const endWithStatus = framedAsGrpcGo(stream, subtype, path);
       // An unknown method is answered first (grpc-go-answers.ts), then the encoding.
       const encoding = headers['grpc-encoding'];
       if (s.handlers.has(path) && encoding !== undefined && encoding !== '' && encoding !== 'identity') {
@@ -154,9 +186,8 @@ export function frameAsGrpcGo(server: grpc.Server): void {
       }
       // A single request is read as grpc-go reads it (grpc-go-request.ts).
       const type = (s.handlers.get(path) as { type?: string } | undefined)?.type;
-      const refuse = (code: grpc.status, details: string): void => answer(stream, code, details);
-      if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', refuse);
-      else if (type === 'bidi') readingMessages(stream, refuse);
+      if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', endWithStatus);
+      else if (type === 'bidi') readingMessages(stream, endWithStatus);
       // grpc-js's own deadline then answers at once, in etcd's words (goStatus).
       if (verdict === 'expired') headers['grpc-timeout'] = '0n';
       original(extraInterceptors, stream, headers);

@@ -1,6 +1,8 @@
 // How grpc-go (etcd 3.4) reads the one request message of a unary or server-streaming call, where
 // grpc-js differs. grpc-go reads exactly one length-prefixed message and never looks further (a
-// second message is ignored; grpc-js answered "Received a second request message"); a body that
+// second message is ignored; grpc-js answered "Received a second request message"), and serves
+// the call once that message is read, whether the client has ended its side or not (grpc-js
+// waited for the end: a client that kept sending had no answer); a body that
 // ends before one whole message is "EOF" (nothing) or "unexpected EOF" (part of one), where
 // grpc-js answered UNIMPLEMENTED "Received no request message"; the prefix's flag byte must be 0:
 // 1 is a compressed message without an encoding, anything else no format at all (grpc-js took
@@ -41,6 +43,14 @@ export function readingOneMessage(stream: ServerHttp2Stream, streaming: boolean,
     finished = true;
     refuse(status.code, status.details);
   };
+  /** Told grpc-js the request side ended: grpc-go serves the call once its message is read, sent on or not. */
+  let halfClosed = false;
+  const whole = (flowing: boolean): boolean => {
+    if (halfClosed || messageEnd === undefined || seen < messageEnd) return flowing;
+    halfClosed = true;
+    emit('end');
+    return flowing;
+  };
   stream.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event === 'data') {
       if (finished || (messageEnd !== undefined && seen >= messageEnd)) return true;
@@ -57,14 +67,14 @@ export function readingOneMessage(stream: ServerHttp2Stream, streaming: boolean,
         messageEnd = PREFIX_BYTES + held.readUInt32BE(1);
         chunk = held.subarray(0, messageEnd);
         held = Buffer.alloc(0);
-        return emit('data', chunk);
+        return whole(emit('data', chunk));
       }
       const passing = chunk.subarray(0, messageEnd - seen);
       seen += chunk.length;
-      return emit('data', passing);
+      return whole(emit('data', passing));
     }
     if (event === 'end') {
-      if (finished) return true;
+      if (finished || halfClosed) return true;
       if (messageEnd === undefined || seen < messageEnd) {
         stop(shortBodyRefusal(seen, streaming));
         return true;
@@ -76,9 +86,9 @@ export function readingOneMessage(stream: ServerHttp2Stream, streaming: boolean,
 
 /**
  * The request side of a bidirectional stream (Watch, LeaseKeepAlive): every message passes, but a
- * bad flag byte or a body cut inside a message, before the stream's first response, is answered
- * by `refuse` as grpc-go does (INTERNAL); once grpc-js has answered, it owns the stream's end and
- * the bytes pass as they are (not modelled).
+ * bad flag byte or a body cut inside a message ends the call with `refuse` as grpc-go's Recv
+ * error ends etcd's stream (INTERNAL), before the stream's first response or after it (then in
+ * trailers: grpc-js passed the bytes on, leaving the stream open, or ending a keep-alive OK).
  */
 export function readingMessages(stream: ServerHttp2Stream, refuse: (code: grpc.status, details: string) => void): void {
   const emit = stream.emit.bind(stream) as (event: string | symbol, ...args: unknown[]) => boolean;
@@ -88,7 +98,7 @@ export function readingMessages(stream: ServerHttp2Stream, refuse: (code: grpc.s
   let seen = 0;
   let finished = false;
   const refused = (status: { code: grpc.status; details: string } | undefined): boolean => {
-    if (status === undefined || stream.headersSent) return false;
+    if (status === undefined) return false;
     finished = true;
     refuse(status.code, status.details);
     return true;

@@ -24,6 +24,12 @@ export interface MemberEndpoint {
    * are; up again, the same port serves again. Calls are queued in order; no-op once closed.
    */
   setRunning(running: boolean): void;
+  /**
+   * The member is ready to serve clients (etcd's ReadyNotify), or not yet (started, or restarted,
+   * and no leader known since): until ready, connections are accepted and held unanswered, as
+   * etcd's are (port-sniffer.ts).
+   */
+  setReady(ready: boolean): void;
   /** Stops listening and drops every connection (a stopped etcd process); idempotent. */
   close(): Promise<void>;
 }
@@ -56,7 +62,8 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
   frameAsGrpcGo(grpcServer);
   await bindGrpc(grpcServer, `unix:${socketPath}`);
   const http = createServer((req, res) => extraHttp.handle(req, res));
-  const { server, sockets } = sniffingServer(http, socketPath);
+  const sniffer = sniffingServer(http, socketPath);
+  const { server, sockets } = sniffer;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -98,6 +105,7 @@ export async function startMemberEndpoint(ctx: ServiceContext, port: number, ext
     port: bound,
     url: `http://127.0.0.1:${bound}`,
     setRunning,
+    setReady: (ready) => sniffer.setReady(ready),
     close: () => {
       closed ??= (async () => {
         await transitions;

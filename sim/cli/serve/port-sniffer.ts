@@ -5,6 +5,10 @@
 // and goes to the gateway's HTTP server in this process. What a client sends over HTTP/2 goes
 // through an AuthorityRewriter (h2-authority.ts): etcd 3.4's Go clients put the endpoint's
 // scheme in :authority, which Node's HTTP/2 would refuse.
+// Until the member is ready (setReady), connections are accepted and held unread: etcd 3.4 opens
+// its client listener at start but serves it only once its server is ready (embed's serve waits
+// on ReadyNotify: a leader is known and the member published itself), so a client that comes
+// early waits (etcdctl: "context deadline exceeded" if it never becomes ready), never "no leader".
 import { connect, createServer } from 'node:net';
 import { Transform } from 'node:stream';
 import type { Server, Socket } from 'node:net';
@@ -47,13 +51,20 @@ function relay(client: Socket, upstreamPath: string, head: Buffer): void {
   upstream.on('close', close);
 }
 
-/** A server on one port: HTTP/2 to `grpcSocketPath`, HTTP/1.1 to `http`. */
-export function sniffingServer(http: HttpServer, grpcSocketPath: string): { server: Server; sockets: Set<Socket> } {
+export interface SniffingServer {
+  readonly server: Server;
+  /** Every open connection, held ones too. */
+  readonly sockets: Set<Socket>;
+  /** Ready: held connections are served, in the order they came, and new ones at once. Not ready: new ones are held. */
+  readonly setReady: (ready: boolean) => void;
+}
+
+/** A server on one port: HTTP/2 to `grpcSocketPath`, HTTP/1.1 to `http`; holds connections until setReady(true). */
+export function sniffingServer(http: HttpServer, grpcSocketPath: string): SniffingServer {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
+  const held: Socket[] = [];
+  let ready = false;
+  const serve = (socket: Socket): void => {
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = Buffer.concat([head, chunk]);
@@ -70,6 +81,23 @@ export function sniffingServer(http: HttpServer, grpcSocketPath: string): { serv
       socket.resume();
     };
     socket.on('data', onData);
+  };
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      const i = held.indexOf(socket);
+      if (i >= 0) held.splice(i, 1);
+    });
+    socket.on('error', () => socket.destroy());
+    // Unread until served: no 'data' listener, so the bytes wait in the socket (and the kernel).
+    if (ready) serve(socket);
+    else held.push(socket);
   });
-  return { server, sockets };
+  const setReady = (now: boolean): void => {
+    ready = now;
+    if (!ready) return;
+    for (const socket of held.splice(0)) serve(socket);
+  };
+  return { server, sockets, setReady };
 }

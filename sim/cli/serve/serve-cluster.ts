@@ -189,6 +189,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const removed = (m: string): boolean => cluster.hosts.get(m)?.member.removed === true;
   const serving = (m: string): boolean => world.isUp(m) && !removed(m);
   const wasUp = new Map<string, boolean>();
+  const wasReady = new Map<string, boolean>();
+  /**
+   * etcd serves its client port once its server is ready (a leader known, itself published),
+   * once per process: ready from the first leader this member knows since it started (or
+   * restarted) until it goes down.
+   */
+  const ready = (m: string, up: boolean): boolean => up && (wasReady.get(m) === true || (cluster.hosts.get(m)?.member.leader ?? 0) !== 0);
   const wallStart = performance.now();
   let fatal: RunStop | undefined;
   let stop: () => void = () => undefined;
@@ -208,6 +215,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         // A killed etcd's port refuses connections until it restarts (a removed one, for good below).
         if (wasUp.get(g.member) !== up && !removed(g.member)) endpoint?.setRunning(up);
         wasUp.set(g.member, up);
+        const nowReady = ready(g.member, up);
+        if (endpoint !== undefined && nowReady !== (wasReady.get(g.member) === true)) {
+          endpoint.setReady(nowReady);
+          wasReady.set(g.member, nowReady);
+        }
         // A member that applied its own removal stops for good, as etcd's process exits
         // ("the member has been permanently removed from the cluster"): its port is closed
         // and refuses connections, as a real removed member's does.
@@ -247,7 +259,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     throw err;
   }
   // Like etcd's robustness tests, faults start once the new cluster has a leader (the ports are
-  // open meanwhile, as etcd's are: a request before then gets etcd's own "no leader" answers).
+  // open meanwhile, as etcd's are, holding their connections until the member is ready).
   if (!(await waitForLeader(cluster))) {
     clearInterval(timer);
     for (const e of endpoints) await e.close();

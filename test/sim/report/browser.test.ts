@@ -94,6 +94,25 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     });
   }
 
+  it('on a phone (390 px) stacks the verdict word over its reason and the statistics tables one under the other', async () => {
+    // Side by side at 390 px the statistics tables broke words in two ("val ue", "1.5 18 s")
+    // and the verdict word took half the banner, its reason a column of two words a line.
+    const { page } = await renderAndOpen('failing-390', fx.linearizabilityFailingRun());
+    await page.setViewportSize({ width: 390, height: 900 });
+    const phone = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number; width: number } } | null; querySelectorAll(s: string): { getBoundingClientRect(): { width: number } }[] } }).document;
+      const word = d.querySelector('#verdict .word')!.getBoundingClientRect();
+      const why = d.querySelector('#verdict .why')!.getBoundingClientRect();
+      return { page: d.documentElement.scrollWidth - d.documentElement.clientWidth, wordAbove: word.bottom <= why.top, whyPx: why.width, tablePx: Math.min(...[...d.querySelectorAll('.grid2 > *')].map((e) => e.getBoundingClientRect().width)) };
+    });
+    expect(phone.page).toBe(0);
+    expect(phone.wordAbove).toBe(true);
+    expect(phone.whyPx).toBeGreaterThanOrEqual(300);
+    expect(phone.tablePx).toBeGreaterThanOrEqual(300);
+    await page.screenshot({ path: join(screenshots, 'failing-390.png'), fullPage: true });
+    await page.close();
+  });
+
   it('renders the hand-written run from disk with its overlapping counterexample ops', async () => {
     const fixture = join(import.meta.dirname, '../../fixtures/report/handwritten');
     const lines = async <T>(name: string): Promise<T[]> => (await readFile(join(fixture, name), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as T);

@@ -20,7 +20,7 @@ describe('history statistics', () => {
   it('a history of 300,000 ok ops over two fs gets its section (the total row did not fit on the stack)', () => {
     const ops: PairedOp[] = [];
     for (let i = 0; i < 300_000; i++) ops.push(op(2 * i, i % 2 === 0 ? 'read' : 'write', 'ok', i, i + 1 + (i % 5)));
-    const html = historyStatsSection(ops, false);
+    const html = historyStatsSection(ops, false, 300_010, 50);
     expect(html).toContain('<td>all</td><td>300000</td><td>300000</td>');
   });
 });

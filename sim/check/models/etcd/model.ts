@@ -32,6 +32,7 @@ import { samePutAnswer, type PutAnswer } from './put-answer.ts';
 import { sameRangeAnswer, type RangeAnswer } from './range-answer.ts';
 import { sameTxnAnswer, type TxnAnswer } from './txn-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
+import { leaseExpiryObservers } from './lease-observers.ts';
 import { compactionText } from '../../../text/compaction.ts';
 
 export type EtcdF =
@@ -192,6 +193,10 @@ class EtcdModel implements Model<EtcdState, EtcdInput, EtcdOutput> {
     let memo = this.doomedOf.get(ops);
     if (memo === undefined) this.doomedOf.set(ops, (memo = { found: findContradiction(ops, this.constraints, this.initial.revision) }));
     return memo.found;
+  }
+
+  prepareObservers(ops: readonly Operation<EtcdInput, EtcdOutput>[]): ReturnType<typeof leaseExpiryObservers> {
+    return leaseExpiryObservers(ops);
   }
 
   init(): EtcdState {

@@ -49,6 +49,18 @@ describe('the doomed op, looked for when the search asks', () => {
     expect(r.summary).toContain('the read shows a value nobody wrote');
   });
 
+  it("keeps the summary short when the op's text and the reason are long; the contradiction keeps them whole", () => {
+    // A range's text holds its whole answer: the summary held it all (a run page's card a page tall).
+    const longOp = `range("x") → ${'v'.repeat(1000)}`;
+    const reason = `the answer shows ${JSON.stringify('k'.repeat(500))} with mod_revision 3 at revision 4, but a write with a known revision in (3, 4] put or deleted it (a stale answer)`;
+    const { model } = counting({ id: 1, reason });
+    const r = checkLinearizable([write(0, 1, 0, 1), read(1, 7, 2, 3)], { ...model, describeOperation: () => longOp });
+    expect(r.valid).toBe(false);
+    expect(r.summary!.length).toBeLessThanOrEqual(300);
+    expect(r.summary).toMatch(/^not linearizable: range\("x"\) → v+… \(history index 1\): the answer shows "k+…$/);
+    expect(r.explanation?.contradiction).toEqual({ index: 1, op: longOp, reason });
+  });
+
   it('is not needed to explain a violation when there is none', () => {
     const { model, asked } = counting(undefined);
     const r = checkLinearizable([write(0, 1, 0, 1), read(1, 7, 2, 3)], model);

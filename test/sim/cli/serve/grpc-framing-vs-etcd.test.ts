@@ -3,7 +3,8 @@
 // trailers, message counts and stream resets (sim/cli/serve/grpc-go-framing.ts): content-type
 // echoed, no grpc-accept-encoding / grpc-encoding / date, grpc-message "" on OK and Go's
 // percent-encoding otherwise, request content-types and timeouts grpc-go refuses, compressed
-// requests refused, a stream's deadline in etcd's words.
+// requests refused, a stream's deadline in etcd's words, a call served once its one message is
+// read and ended by RST_STREAM NO_ERROR while the client still sends.
 import { join } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect, test } from 'vitest';
@@ -49,8 +50,17 @@ const CASES: (H2Request & { name: string; racyCode?: boolean })[] = [
   // A watch outlives the client's half-close (etcd's send loop runs until cancelled); a keep-alive stream ends.
   { ...call('Watch.Watch', { create_request: { key: Buffer.from('a') } }), cancelAfterMs: 1_000 },
   { ...call('Lease.LeaseKeepAlive', { ID: 1 }), cancelAfterMs: 1_000 },
-  // A stream's deadline, in etcd's words; its code races (see racyCode).
+  // A stream's deadline, in etcd's words; its code races (see racyCode). It ends at the deadline
+  // with RST_STREAM NO_ERROR after the trailers while the client still sends (grpc-go's
+  // finishStream), not when the client stops.
   { ...call('Watch.Watch', { create_request: { key: Buffer.from('a') } }, { 'grpc-timeout': '1S' }, 2_000), racyCode: true },
+  { ...call('Lease.LeaseKeepAlive', { ID: 1 }, { 'grpc-timeout': '1S' }, 2_000), racyCode: true },
+  // A call that takes one message is served once it is read, the client's side still open, and
+  // ends with RST_STREAM NO_ERROR (serve waited for the client's end to answer at all).
+  call('KV.Range', RANGE, {}, 1_500),
+  call('KV.Put', { key: Buffer.alloc(0) }, {}, 1_500),
+  call('Maintenance.Status', {}, {}, 1_500),
+  call('Maintenance.Snapshot', {}, {}, 1_500),
 ];
 
 /**
@@ -94,6 +104,16 @@ const MALFORMED: (H2Request & { name: string })[] = [
 ];
 
 const S = '/etcdserverpb.Maintenance/Snapshot';
+/** A Watch create request for key "a", framed. */
+const WATCH_A = '0000000005 0a030a0161';
+const FIRST_RESPONSE_MS = 300;
+
+/** `first` (hex), then `then` once the stream has answered it; the client's side open until `openMs`, or ending with `then`. */
+function afterFirst(path: string, first: string, then: string, openMs?: number): H2Request & { name: string } {
+  const later = { afterMs: FIRST_RESPONSE_MS, body: Buffer.from(then.replace(/ /g, ''), 'hex') };
+  // A stream the server leaves open is cancelled (a difference, not a test that times out).
+  return { ...raw(path, first), name: `${first} then ${then}`, later, cancelAfterMs: 2_000, ...(openMs === undefined ? {} : { openMs }) };
+}
 /** Bodies that are not exactly one gRPC message, for calls that take one, or not gRPC messages at all (sim/cli/serve/grpc-go-request.ts). */
 const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
   raw(R, ''), // EOF
@@ -109,6 +129,14 @@ const NOT_ONE_MESSAGE: (H2Request & { name: string })[] = [
   raw('/etcdserverpb.Watch/Watch', '000000'),
   raw('/etcdserverpb.Watch/Watch', '0000000000 0200000000'),
   raw('/etcdserverpb.Lease/LeaseKeepAlive', '0000000009 01'),
+  // After the stream's first response: the same errors end it, in trailers (serve passed the
+  // bytes to grpc-js, which left a watch open and ended a keep-alive OK).
+  afterFirst('/etcdserverpb.Watch/Watch', WATCH_A, '0200000000', 1_000),
+  afterFirst('/etcdserverpb.Watch/Watch', WATCH_A, '0100000000', 1_000),
+  afterFirst('/etcdserverpb.Watch/Watch', WATCH_A, '0000000009 01'),
+  afterFirst('/etcdserverpb.Watch/Watch', WATCH_A, '000000'),
+  afterFirst('/etcdserverpb.Lease/LeaseKeepAlive', '0000000002 0801', 'ff00000000', 1_000),
+  afterFirst('/etcdserverpb.Lease/LeaseKeepAlive', '0000000002 0801', '0000000009 01'),
   // Refused while the client still sends and a deadline runs: RST_STREAM NO_ERROR after the status
   // (grpc-js's deadline timer answering the same call again once ended serve's process).
   { ...raw(R, '0200000000'), headers: { 'grpc-timeout': '1S' }, openMs: 1_500 },
@@ -135,7 +163,7 @@ describeWithRealEtcd('raw HTTP/2: gRPC header blocks, trailers and resets from d
     const { differences: found, oracles } = await differences(CASES, endpoints());
     expect(found).toBe('');
     // The cases mean something only if etcd answered as they say.
-    for (const shown of ['"rstCode":8', '"grpc-message",""', 'application/grpc+charset=utf-8', 'Decompressor is not installed for grpc-encoding \\"snappy\\"', 'R%2541nge', '"rstCode":1', 'context deadline exceeded']) expect(oracles).toContain(shown);
+    for (const shown of ['"rstCode":8', '"grpc-message",""', 'application/grpc+charset=utf-8', 'Decompressor is not installed for grpc-encoding \\"snappy\\"', 'R%2541nge', '"rstCode":1', 'context deadline exceeded', '"aborted":true']) expect(oracles).toContain(shown);
   }, 30_000);
 
   test(`${MALFORMED.length} request messages etcd cannot decode: gogo's words, unary and streaming`, async () => {
@@ -147,6 +175,6 @@ describeWithRealEtcd('raw HTTP/2: gRPC header blocks, trailers and resets from d
   test(`${NOT_ONE_MESSAGE.length} request bodies that are not one gRPC message (or not messages, on streams)`, async () => {
     const { differences: found, oracles } = await differences(NOT_ONE_MESSAGE, endpoints());
     expect(found).toBe('');
-    for (const shown of ['"grpc-message","EOF"', '"grpc-status","2"],["grpc-message","unexpected EOF"', '"grpc-status","13"],["grpc-message","unexpected EOF"', 'compressed flag set', 'payload format 255', 'key is not provided']) expect(oracles).toContain(shown);
+    for (const shown of ['"grpc-message","EOF"', '"grpc-status","2"],["grpc-message","unexpected EOF"', '"grpc-status","13"],["grpc-message","unexpected EOF"', 'compressed flag set', 'payload format 255', 'key is not provided', 'payload format 2"]],"messages":1']) expect(oracles).toContain(shown);
   }, 30_000);
 });

@@ -1,0 +1,43 @@
+// Who can tell that a lease expired (Model.prepareObservers): an expiry with no key attached makes
+// no revision and touches no key, so only the ops that name the lease see it gone (a keep-alive,
+// time-to-live or revoke of it answered "not found", a put or txn put with it refused, a grant of
+// its id). Every other op gives the same answer and the same state before or after it.
+import type { Operation } from '../../linearizability/model.ts';
+import { id64 } from './json.ts';
+import type { EtcdInput, EtcdOutput } from './model.ts';
+import { leasedPuts } from './write-keys.ts';
+
+/** The leases an op names: its request's ID (lease ops), the leases of its puts, a grant's answered ID. */
+function leasesNamed(op: Operation<EtcdInput, EtcdOutput>, each: (lease: string) => void): void {
+  const { f, request } = op.input;
+  if (f.startsWith('lease/')) {
+    const id = id64(request['ID']);
+    if (id !== '0') each(id);
+    const out = op.output;
+    if (f === 'lease/grant' && out !== undefined && 'response' in out && id64(out.response['ID']) !== '0') each(id64(out.response['ID']));
+    return;
+  }
+  leasedPuts(f, request, (_key, lease) => each(lease));
+}
+
+/** Per op, for a lease expiry, the ops that name its lease (undefined when the partition has no expiry). */
+export function leaseExpiryObservers(ops: readonly Operation<EtcdInput, EtcdOutput>[]): (number[] | undefined)[] | undefined {
+  const byLease = new Map<string, number[]>();
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    leasesNamed(op, (lease) => {
+      const list = byLease.get(lease);
+      if (list === undefined) byLease.set(lease, [op.id]);
+      else if (list[list.length - 1] !== op.id) list.push(op.id);
+    });
+  }
+  let any = false;
+  const observers: (number[] | undefined)[] = new Array<number[] | undefined>(ops.length).fill(undefined);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.input.f !== 'lease/expire' || op.output !== undefined) continue;
+    observers[op.id] = (byLease.get(id64(op.input.request['ID'])) ?? []).filter((id) => id !== op.id);
+    any = true;
+  }
+  return any ? observers : undefined;
+}
