@@ -6,6 +6,7 @@
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 export interface ShrinkOptions {
   /** True when the candidate still fails. */
@@ -30,6 +31,15 @@ export function bakeScenario(ran: Scenario, schedule: readonly TimedFault[]): Sc
   return withFields(ran, { swarm: withFields(ran.swarm, { enabled: false }), schedule: schedule.map((f) => withFields(f, { fault: { ...f.fault } })) });
 }
 
+/**
+ * Faults as the user reads them in the scenario: by kind and start ("removed faults 0..0 (1 left)"
+ * twice in a row named two different faults by the index each had in a list that had shrunk).
+ */
+function faultNames(faults: readonly TimedFault[]): string {
+  const named = faults.slice(0, 3).map((f) => `${f.fault.kind} at ${f.atMs} ms`);
+  return faults.length > 3 ? `${named.join(', ')} and ${faults.length - 3} more` : named.join(', ');
+}
+
 export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult {
   let runs = 0;
   const steps: string[] = [];
@@ -50,7 +60,8 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
     for (let i = 0; i < (best.schedule ?? []).length && runs < o.runsMax; ) {
       const schedule = best.schedule ?? [];
       const candidate = [...schedule.slice(0, i), ...schedule.slice(i + chunk)];
-      if (attempt(withSchedule(best, candidate), `removed faults ${i}..${i + chunk - 1} (${candidate.length} left)`)) removedAny = true;
+      const removed = schedule.slice(i, i + chunk);
+      if (attempt(withSchedule(best, candidate), `removed ${removed.length === 1 ? 'fault' : `${removed.length} faults:`} ${faultNames(removed)} (${candidate.length} left)`)) removedAny = true;
       else i += chunk;
     }
     if (!removedAny) chunk = Math.floor(chunk / 2);
@@ -63,7 +74,7 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
       if (f.durationMs <= 1) break;
       const shorter = [...schedule];
       shorter[i] = withFields(f, { durationMs: Math.max(1, Math.floor(f.durationMs / 2)) });
-      if (!attempt(withSchedule(best, shorter), `fault ${i} lasts ${shorter[i]?.durationMs} ms`)) break;
+      if (!attempt(withSchedule(best, shorter), `fault ${faultNames([f])} lasts ${shorter[i]?.durationMs} ms`)) break;
     }
   }
   // 3. Fewer clients.
@@ -72,7 +83,7 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
     if (!attempt(withFields(best, { clients: withFields(best.clients, { count }) }), `${count} clients`)) break;
   }
   // 4. A shorter safety phase: just past the last fault's start, then halves.
-  const lastStartMs = Math.max(0, ...(best.schedule ?? []).map((f) => f.atMs));
+  const lastStartMs = maxOf((best.schedule ?? []).map((f) => f.atMs), 0);
   for (;;) {
     const durationMs = Math.max(lastStartMs + 1, Math.floor(best.workload.durationMs / 2));
     if (durationMs >= best.workload.durationMs || runs >= o.runsMax) break;

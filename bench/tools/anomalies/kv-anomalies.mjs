@@ -408,7 +408,7 @@ export function putPrevKvStale(run, rng) {
  * revision has been compacted". Only reads no later op reads at or below R, and no later
  * compaction asks for at or below R + 1 (which the planted one would make fail), are sites.
  */
-export function compactedReadAnswered(run, rng) {
+export function compactedReadAnswered(run, rng, wrap = false) {
   const pairs = pairOps(run.history);
   const floors = floorsBefore(pairs);
   const pastReads = pairs.filter((p) => p.inv.f === 'kv/range' && isOk(p) && num(p.inv.value?.revision) > 0);
@@ -429,7 +429,8 @@ export function compactedReadAnswered(run, rng) {
     { index: 0, time: s.inv.time - 2, process, type: 'invoke', f: 'kv/compaction', value: { revision: String(rev + 1) } },
     { index: 0, time: s.inv.time - 1, process, type: 'ok', f: 'kv/compaction', value: { header }, ...node },
   ];
-  return { ...run, history: withOps(run.history, ops), site: `op ${run.history.indexOf(s.done)}: a range at revision ${rev} answered, sent 1 µs after a compaction to ${rev + 1} was answered` };
+  const history = wrap ? withTxnOf(run.history, s) : run.history;
+  return { ...run, history: withOps(history, ops), site: `op ${run.history.indexOf(s.done)}: a ${wrap ? 'txn of one range' : 'range'} at revision ${rev} answered, sent 1 µs after a compaction to ${rev + 1} was answered` };
 }
 
 /**
@@ -438,17 +439,17 @@ export function compactedReadAnswered(run, rng) {
  * it was answered: etcd refuses only a revision below its compact revision (mvcc rangeKeys).
  * (A detcd run's etcd never compacts on its own: no scenario sets --auto-compaction-retention.)
  */
-export function compactedAnswerUncompacted(run, rng) {
+export function compactedAnswerUncompacted(run, rng, wrap = false) {
   const pairs = pairOps(run.history);
   const compactions = pairs.filter((p) => p.inv.f === 'kv/compaction');
   const sites = pairs.filter((p) => p.inv.f === 'kv/range' && isOk(p) && num(p.inv.value?.revision) > 0 && !compactions.some((c) => c.inv.time <= p.done.time && num(c.inv.value?.revision) > num(p.inv.value.revision)));
   const s = pick(rng, sites);
   if (s === undefined) return undefined;
-  const history = clone(run.history);
+  const history = wrap ? withTxnOf(run.history, s) : clone(run.history);
   const i = at(run.history, s.done);
   const error = 'etcdserver: mvcc: required revision has been compacted';
   history[i] = { ...history[i], type: 'fail', value: { error, message: error, code: 11 }, error };
-  return { ...run, history, site: `op ${i}: a range at revision ${num(s.inv.value.revision)} answered "compacted", no compaction past it asked for` };
+  return { ...run, history, site: `op ${i}: a ${wrap ? 'txn of one range' : 'range'} at revision ${num(s.inv.value.revision)} answered "compacted", no compaction past it asked for` };
 }
 
 /**
@@ -660,4 +661,33 @@ export function rangeSortIgnored(run, rng) {
   const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
   answer.kvs.sort((x, y) => Buffer.compare(Buffer.from(x.key, 'base64'), Buffer.from(y.key, 'base64')));
   return { ...run, history, site: `op ${i}: a range asking ${s.order} by ${s.target} answers its ${answer.kvs.length} kvs in ascending key order` };
+}
+
+/**
+ * A copy of the history with the range pair `p` sent as a txn of that one range instead (no
+ * compare: its success branch runs), answered as etcd answers it: succeeded, the range's answer
+ * in response_range with the txn's header revision.
+ */
+function withTxnOf(history, p) {
+  const out = clone(history);
+  const i = at(history, p.inv);
+  const j = at(history, p.done);
+  out[i] = { ...out[i], f: 'kv/txn', value: { success: [{ request_range: clone(p.inv.value) }] } };
+  const { header, ...range } = clone(p.done.value);
+  out[j] = { ...out[j], f: 'kv/txn', value: { header, succeeded: true, responses: [{ response_range: { header: { revision: header?.revision }, ...range } }] } };
+  return out;
+}
+
+/**
+ * txn-compacted-read-answered: compacted-read-answered with the range sent inside a txn: etcd 3.4
+ * checks a txn's ranges before applying it (apply.go checkRequests, checkRange) and fails the whole
+ * txn "mvcc: required revision has been compacted".
+ */
+export function txnCompactedReadAnswered(run, rng) {
+  return compactedReadAnswered(run, rng, true);
+}
+
+/** txn-compacted-answer-uncompacted: compacted-answer-uncompacted with the range sent inside a txn. */
+export function txnCompactedAnswerUncompacted(run, rng) {
+  return compactedAnswerUncompacted(run, rng, true);
 }

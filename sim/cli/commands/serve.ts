@@ -13,6 +13,7 @@ import { count } from '../../text/count.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
 import { oneLine } from '../../errors/one-line.ts';
+import { forTerminal } from '../harness/wrap.ts';
 import { createServer } from 'node:net';
 
 /** Longest --duration accepted. */
@@ -77,6 +78,8 @@ export async function serve(argv: string[]): Promise<number> {
   const all = handle.endpoints.map((e) => e.url.replace('http://', '')).join(',');
   // etcdctl 3.4 speaks the v3 API without ETCDCTL_API=3.
   console.log(`try: etcdctl --endpoints=${all} put foo bar`);
+  // Without a scenario a user saw the try: line and then nothing, even at the end of --duration.
+  if (file === undefined) console.log(forTerminal(`serving ${durationSeconds === undefined ? 'until Ctrl-C' : `for ${durationSeconds} s or until Ctrl-C`} (no --scenario: no faults, nothing recorded or checked)`));
   if (file !== undefined) console.log(`faults run in real time; ${durationSeconds === undefined ? 'Ctrl-C' : `after ${durationSeconds} s (or Ctrl-C)`} heals, checks what clients saw and writes ${oneLine(out)}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -87,6 +90,7 @@ export async function serve(argv: string[]): Promise<number> {
   });
   if (file === undefined) {
     await handle.close();
+    console.log('detcd serve: stopped');
     return 0;
   }
   console.log('detcd serve: stopping: healing every fault, checking the history…');

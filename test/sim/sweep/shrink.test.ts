@@ -23,6 +23,14 @@ describe('shrink', () => {
     expect(fails(r.scenario)).toBe(true);
   });
 
+  it('names each step\'s faults by kind and start, not by their place in a list that shrinks', () => {
+    const r = shrinkScenario(start, { fails, runsMax: 500 });
+    // It said "removed faults 0..5 (6 left)", then "removed faults 0..2 (3 left)" of another list.
+    expect(r.steps[0]).toBe('removed 6 faults: kill at 0 ms, kill at 200 ms, kill at 400 ms and 3 more (6 left)');
+    expect(r.steps).toContain('removed fault kill at 1600 ms (1 left)');
+    expect(r.steps.filter((s) => s.startsWith('fault ')).every((s) => s.startsWith('fault pause at 1400 ms lasts '))).toBe(true);
+  });
+
   it('stops at the run budget and still returns a failing scenario', () => {
     const r = shrinkScenario(start, { fails, runsMax: 3 });
     expect(r.runs).toBe(3);

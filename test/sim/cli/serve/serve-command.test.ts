@@ -32,4 +32,8 @@ test('detcd serve --nodes 3 --port 0 serves puts and ranges over HTTP and stops 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGINT');
   expect(await exited).toBe(0);
+  // Without a scenario it says how it stops and that nothing is checked, and that it stopped
+  // (the try: line was its last word, at the end of --duration too).
+  expect(out).toContain('\nserving until Ctrl-C (no --scenario: no faults, nothing recorded or checked)\n');
+  expect(out.trimEnd().split('\n').at(-1)).toBe('detcd serve: stopped');
 });
