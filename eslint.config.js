@@ -59,6 +59,19 @@ export const slowSyntax = [
   { selector: 'ObjectExpression > SpreadElement:not(:last-child)', message: 'Nothing after a spread in an object literal (V8 builds it slowly): withFields(a, { x }) from src/object/with-fields.ts, an explicit literal, or the spread last.' },
 ];
 
+/**
+ * Stack, not speed: an array spread into Math.max/Math.min, push/unshift or String.fromCharCode
+ * puts every element on the stack, and past about 120,000 (a user's history, watch file or
+ * results.json) it throws RangeError (300,000 ops did on the check page). maxOf, minOf, pushAll,
+ * fromCharCodes (sim/array/stack-safe.ts) loop instead. src/ keeps its own: its arrays are one
+ * request's, bounded by etcd's limits (128 ops a txn, the request size), or chunked.
+ */
+export const stackSpreadSyntax = [
+  { selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement", message: 'No spread into Math.max/Math.min (every element goes on the stack: a history-sized array throws RangeError): maxOf/minOf from sim/array/stack-safe.ts.' },
+  { selector: 'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement', message: 'No spread into push/unshift (every element goes on the stack: a history-sized array throws RangeError): pushAll from sim/array/stack-safe.ts.' },
+  { selector: "CallExpression[callee.object.name='String'][callee.property.name='fromCharCode'] > SpreadElement", message: 'No spread into String.fromCharCode (every element goes on the stack): fromCharCodes from sim/array/stack-safe.ts.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'reports/**', 'dist/**', 'coverage/**', 'bin/**', 'scripts/**', 'bench/**/*.mjs', 'eslint.config.js'] },
   js.configs.recommended,
@@ -93,7 +106,13 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...banned],
       'no-restricted-properties': ['error', ...bannedProps],
       'no-restricted-imports': ['error', bannedImports],
-      'no-restricted-syntax': ['error', ...bannedSyntax('The simulated world'), ...slowSyntax],
+      'no-restricted-syntax': ['error', ...bannedSyntax('The simulated world'), ...slowSyntax, ...stackSpreadSyntax],
+    },
+  },
+  {
+    files: ['sim/cli/**/*.ts', 'sim/report/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...stackSpreadSyntax],
     },
   },
   {

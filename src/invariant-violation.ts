@@ -59,7 +59,12 @@ export class InvariantViolation extends Error {
   readonly entries: readonly InvolvedEntryText[];
 
   constructor(init: InvariantViolationInit, message?: string) {
-    super(message ?? formatInvariantViolation(init));
+    // Takes whatever it is given, as Error does: a constructor that threw (a JavaScript caller's
+    // `new InvariantViolation(undefined)` met "Cannot read properties of undefined", a Symbol
+    // message "Cannot convert a Symbol value to a string") would replace the violation being
+    // reported with a TypeError about the report.
+    init = typeof init === 'object' && init !== null ? init : ({} as InvariantViolationInit);
+    super(message === undefined ? formatInvariantViolation(init) : textOf(message));
     this.name = 'InvariantViolation';
     this.layer = init.layer;
     this.invariant = init.invariant;
@@ -72,7 +77,16 @@ export class InvariantViolation extends Error {
 }
 
 export function formatInvariantViolation(v: InvariantViolationInit): string {
-  return `invariant ${v.invariant} (${v.layer}) violated${v.member === undefined ? '' : ` on member ${v.member}`}: ${v.detail}`;
+  return `invariant ${textOf(v.invariant)} (${textOf(v.layer)}) violated${v.member === undefined ? '' : ` on member ${textOf(v.member)}`}: ${textOf(v.detail)}`;
+}
+
+/** `v` as text, whatever it is: String() throws for a null-prototype object, a template for a Symbol. */
+function textOf(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }
 
 /** Throws an InvariantViolation when `cond` is false: a broken invariant is a bug, never an input. */

@@ -5,8 +5,11 @@
 // (the puts, detcd JSONL) and OUT/watches.jsonl (every response of the stream, process "stream-1",
 // each create request on its Created record), both in etcd's gateway JSON (bytes base64, int64 as
 // strings). `detcd check --model etcd --watches OUT/watches.jsonl OUT/history.jsonl` judges them.
+// With --recreate N instead: watch 7 cancelled and created again with id 7 at once, N rounds, each
+// racing 8 concurrent puts (etcd's sendLoop holds a cancelled id's later responses for its next
+// Created: sim/check/watch-held.ts).
 //
-//   node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY]
+//   node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +17,12 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-const [out, binary = 'etcd'] = process.argv.slice(2);
-if (out === undefined) {
-  console.error('usage: node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY]');
+const args = process.argv.slice(2);
+const r = args.indexOf('--recreate');
+const rounds = r < 0 ? 0 : Number(args.splice(r, 2)[1]);
+const [out, binary = 'etcd'] = args;
+if (out === undefined || !Number.isInteger(rounds) || rounds < 0) {
+  console.error('usage: node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N]');
   process.exit(3);
 }
 const PROTO_DIR = join(import.meta.dirname, '../../sim/cli/serve/proto/etcd');
@@ -42,11 +48,46 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const history = [];
 let index = 0;
-async function put(key, value) {
+async function put(key, value, process = 0) {
   const request = { key: b64(key), value: b64(value) };
-  history.push({ index: index++, time: now(), process: 0, type: 'invoke', f: 'kv/put', value: request });
+  history.push({ index: index++, time: now(), process, type: 'invoke', f: 'kv/put', value: request });
   const response = await new Promise((resolve, reject) => kv.Put(request, (err, r) => (err ? reject(err) : resolve(r))));
-  history.push({ index: index++, time: now(), process: 0, type: 'ok', f: 'kv/put', value: response, node: 'n1' });
+  history.push({ index: index++, time: now(), process, type: 'ok', f: 'kv/put', value: response, node: 'n1' });
+}
+
+/** Watch 7 on [a, b) and a second on b, puts under both, the second cancelled, more puts. */
+async function shared(stream, create, records) {
+  create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
+  await sleep(100);
+  create({ key: b64('b') });
+  await sleep(100);
+  await put('a1', 'v1');
+  await put('b', 'v2');
+  await put('a2', 'v3');
+  await put('b', 'v4');
+  await sleep(200);
+  const second = records.find((r) => r.response.created === true && r.response.watch_id !== '7')?.response.watch_id ?? '0';
+  stream.write({ cancel_request: { watch_id: second } });
+  await sleep(200);
+  await put('a1', 'v5');
+  await put('b', 'v6');
+  await put('a3', 'v7');
+  return `second watch id ${second}`;
+}
+
+/** Watch 7 on [a, b) cancelled and created again with its id at once, while 8 clients put. */
+async function recreate(stream, create) {
+  create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
+  await sleep(100);
+  for (let round = 0; round < rounds; round++) {
+    const puts = Array.from({ length: 8 }, (_, c) => put(`a${c}`, `r${round}c${c}`, c));
+    await sleep(round % 4);
+    stream.write({ cancel_request: { watch_id: '7' } });
+    create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
+    await Promise.all(puts);
+    await sleep(30);
+  }
+  return `${rounds} re-creates of watch 7`;
 }
 
 try {
@@ -70,30 +111,17 @@ try {
     creates.push({ create_request });
     stream.write({ create_request });
   };
-  // Watch 7 (its id asked for) on every key from "a" to "b"; the second left to the server to name, on "b".
-  create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
-  await sleep(100);
-  create({ key: b64('b') });
-  await sleep(100);
-  await put('a1', 'v1');
-  await put('b', 'v2');
-  await put('a2', 'v3');
-  await put('b', 'v4');
-  await sleep(200);
-  const second = records.find((r) => r.response.created === true && r.response.watch_id !== '7')?.response.watch_id ?? '0';
-  stream.write({ cancel_request: { watch_id: second } });
-  await sleep(200);
-  await put('a1', 'v5');
-  await put('b', 'v6');
-  await put('a3', 'v7');
+  const what = rounds > 0 ? await recreate(stream, create) : await shared(stream, create, records);
   await sleep(300);
   stream.end();
   stream.cancel();
   records.push({ process: 'stream-1', time: now(), node: 'n1', response: {}, closed: 'the client closed the stream' });
   mkdirSync(out, { recursive: true });
+  // Concurrent clients' lines in time order.
+  history.sort((a, b) => a.time - b.time || a.index - b.index).forEach((o, i) => (o.index = i));
   writeFileSync(join(out, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
   writeFileSync(join(out, 'watches.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  console.log(`${history.length / 2} puts, ${records.length} watch records (second watch id ${second}) in ${out}`);
+  console.log(`${history.length / 2} puts, ${records.length} watch records (${what}) in ${out}`);
 } finally {
   kv.close();
   watch.close();

@@ -36,33 +36,54 @@ export class RevokeCommitted {
   /** Invocation times of the raft requests answered ok, ascending, and the lowest revision answered from each on. */
   private readonly invokeUs: number[] = [];
   private readonly revisionMinFrom: number[] = [];
+  /** And the earliest answer from each on. */
+  private readonly answeredMinFrom: number[] = [];
 
   constructor(pairs: readonly { invoke: Op; ok: Op }[]) {
-    const writes: { invokeUs: number; revision: number }[] = [];
+    const writes: { invokeUs: number; revision: number; okUs: number }[] = [];
     for (let i = 0; i < pairs.length; i++) {
       const { invoke, ok } = pairs[i]!;
       const revision = int(obj(obj(ok.value)['header'])['revision']);
-      if (revision > 0 && throughRaft(invoke, ok)) writes.push({ invokeUs: invoke.time, revision });
+      if (revision > 0 && throughRaft(invoke, ok)) writes.push({ invokeUs: invoke.time, revision, okUs: ok.time });
     }
     writes.sort((a, b) => a.invokeUs - b.invokeUs);
     this.revisionMinFrom = new Array<number>(writes.length);
+    this.answeredMinFrom = new Array<number>(writes.length);
     let min = Infinity;
+    let first = Infinity;
     for (let i = writes.length - 1; i >= 0; i--) {
       min = Math.min(min, writes[i]!.revision);
+      first = Math.min(first, writes[i]!.okUs);
       this.revisionMinFrom[i] = min;
+      this.answeredMinFrom[i] = first;
     }
     for (const w of writes) this.invokeUs.push(w.invokeUs);
   }
 
   /** The lowest revision at which a revoke proposed by `deadlineUs` had certainly applied (Infinity: none known). */
   appliedBy(deadlineUs: number): number {
+    const i = this.firstSentAfter(deadlineUs);
+    return i < this.revisionMinFrom.length ? this.revisionMinFrom[i]! : Infinity;
+  }
+
+  /**
+   * When a revoke proposed by `deadlineUs` had certainly applied on a member (Infinity: none
+   * known): the earliest answer to a write sent after it (lease-revoke-queue.ts).
+   */
+  appliedAtUs(deadlineUs: number): number {
+    const i = this.firstSentAfter(deadlineUs);
+    return i < this.answeredMinFrom.length ? this.answeredMinFrom[i]! : Infinity;
+  }
+
+  /** The first write (by invocation) sent after `us`. */
+  private firstSentAfter(us: number): number {
     let lo = 0;
     let hi = this.invokeUs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.invokeUs[mid]! <= deadlineUs) lo = mid + 1;
+      if (this.invokeUs[mid]! <= us) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.revisionMinFrom.length ? this.revisionMinFrom[lo]! : Infinity;
+    return lo;
   }
 }

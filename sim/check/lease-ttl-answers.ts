@@ -26,6 +26,7 @@
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { packedNumbers } from './packed-map.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -165,7 +166,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if (grants.length === 0) continue;
     const ttls = packedNumbers(grants, (g) => g.ttl);
     const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
-    const ttl = Math.max(...ttls);
+    const ttl = maxOf(ttls);
     const resp = obj(ok.value);
     const answered = int(resp['TTL']);
     if (invoke.f === 'lease/keepalive') {

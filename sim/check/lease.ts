@@ -20,8 +20,8 @@
 //    invoked after that deadline that shows a key attached to the lease (not a serializable one)
 //    at or past the revision of a write sent after the deadline (its revoke, proposed by then,
 //    applied before that write: lease-revoke-committed.ts; a revoke may commit any time later;
-//    with 16 or more leases expiring with it, its proposal may wait behind theirs, and the write
-//    must be sent that much later: lease-revoke-queue.ts),
+//    with 16 or more leases expired and not yet revoked when the lessor finds it, its batch, its
+//    proposal may wait behind theirs, and the write must be sent that much later: lease-revoke-queue.ts),
 //    or a keep-alive invoked after it that answers TTL > 0, or a TimeToLive invoked at t that
 //    answers X s left with t + X past it (plus a slow clock's allowance), is a lease that outlived its TTL.
 //    A leader transfer (when given) drops every proposal for up to an election timeout, the
@@ -350,14 +350,15 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   if (steps <= stepsMax) leases.forEach((f, id) => deadlines.set(id, deadlineUs(id, f, options, unknownTries.get(id) ?? [])));
   // How much later than its deadline each revoke may be proposed, behind others expiring with it (lease-revoke-queue.ts).
-  const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options));
+  const committed = new RevokeCommitted(ops);
+  const queue = revokeQueueDelaysUs(expiryWindows(leases, deadlines, options), requestTimeoutUsOf(options), (us) => committed.appliedAtUs(us));
   steps += queue.steps;
   // A grant of unknown outcome may have made the lease again (with its own TTL) after a revoke,
   // an expiry or a "gone" answer: the lease's keys and renewals are not judged once it was sent
   // (ground-truth seed 16391: a key of a lease revoked at 3 read at 9, made again by a timed-out grant).
   const grants = grantWindowsOf(paired.grants);
   const regranted = unknownGrantsOf(grants);
-  const judge = new LeaseReadJudge(leases, deadlines, queue.delays, grants, regranted, new RevokeCommitted(ops), report);
+  const judge = new LeaseReadJudge(leases, deadlines, queue.delays, grants, regranted, committed, report);
   // Rule 3 for a TimeToLive: answered X whole seconds left, served at or after its invocation t,
   // the lease's expiry on its lessor was at least t + X, so it was alive until then: past its
   // deadline (with a slow clock's allowance) it lived longer than its renewals, the leader changes
@@ -546,14 +547,19 @@ function requestTimeoutUsOf(o: LeaseCheckOptions): number {
   return 5_000_000 + 2 * (o.electionTimeoutUs ?? 1_000_000);
 }
 
-/** When each lease may have expired on a leader: from its grant's sending + TTL (on a clock that may run fast or jump) to its deadline. */
+/** When each lease may have expired on a leader: from its grant's sending + TTL (on a clock that may run fast or jump) to its deadline; and when an answer proved it gone. */
 function expiryWindows(leases: ReadonlyMap<string, LeaseFacts>, deadlines: ReadonlyMap<string, number>, o: LeaseCheckOptions): Map<string, ExpiryWindow> {
   const drift = Math.max(0, o.clockDriftPpmMax ?? 0);
   const jumpUs = o.clockJumpUsMax ?? 0;
   const out = new Map<string, ExpiryWindow>();
   for (const [id, f] of leases) {
     const toUs = deadlines.get(id);
-    if (toUs !== undefined) out.set(id, { fromUs: f.grantedAtUs + (f.ttlSeconds * 1e6 * 1e6) / (1e6 + drift) - jumpUs, toUs });
+    if (toUs === undefined) continue;
+    const fromUs = f.grantedAtUs + (f.ttlSeconds * 1e6 * 1e6) / (1e6 + drift) - jumpUs;
+    // An answer that proved this grant's lease gone (asked for after its grant was answered).
+    let endedUs = Infinity;
+    for (const e of f.ends) if (e.invokeUs > f.grantedOkUs) endedUs = Math.min(endedUs, e.doneUs);
+    out.set(id, endedUs === Infinity ? { fromUs, toUs } : { fromUs, toUs, endedUs });
   }
   return out;
 }

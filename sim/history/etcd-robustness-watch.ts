@@ -32,6 +32,7 @@ import { withFields } from '../../src/object/with-fields.ts';
 import { HistoryParseError } from './parse-error.ts';
 import { b64, parseJson, Reader, shown, UNRECORDED, valueOf } from './etcd-robustness.ts';
 import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { fromCharCodes } from '../array/stack-safe.ts';
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +43,7 @@ function prefixEnd(key: string): string {
     if (bytes[i]! < 0xff) {
       const end = bytes.slice(0, i + 1);
       end[i]! += 1;
-      return String.fromCharCode(...end);
+      return fromCharCodes(end);
     }
   }
   return '\0';

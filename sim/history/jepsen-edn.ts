@@ -7,6 +7,7 @@ import type { Op, OpType } from './op.ts';
 import { HistoryParseError, inReason } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import type { MemoryProbe } from './read-budget.ts';
+import { pushAll } from '../array/stack-safe.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 const NANOS_PER_MICRO = 1000;
@@ -53,7 +54,7 @@ export function parseJepsenEdn(text: string, probe?: MemoryProbe): ParsedHistory
   const items: { value: EdnValue; line: number }[] = [];
   if (forms.length === 1 && Array.isArray(forms[0]!.value)) {
     for (const v of forms[0]!.value) items.push({ value: v, line: forms[0]!.line });
-  } else items.push(...forms);
+  } else pushAll(items, forms);
   const ops: Op[] = [];
   const lines: number[] = [];
   let timed = false;

@@ -13,6 +13,7 @@ import type { Prng } from '../world/prng.ts';
 import { FAULT_EFFECTS } from './fault-effects.ts';
 import type { FaultEffect, NemesisContext, Started } from './fault-effects.ts';
 import type { NemesisWorld } from './nemesis-world-port.ts';
+import { maxOf, pushAll } from '../array/stack-safe.ts';
 
 export type { NemesisWorld } from './nemesis-world-port.ts';
 
@@ -92,7 +93,7 @@ export class Nemesis {
       const plan = planned[k]!;
       const before = planned.flatMap((p, j) => (j !== k && p.endUs <= plan.startUs ? [j] : []));
       this.world.at(plan.startUs, () => afterAll(before, () => {
-        const lagUs = Math.max(0, ...before.map((j) => (recoveredUs[j] ?? 0) - planned[j]!.endUs));
+        const lagUs = maxOf(before.map((j) => (recoveredUs[j] ?? 0) - planned[j]!.endUs), 0);
         this.world.at(Math.max(this.world.nowUs(), plan.startUs + lagUs), () => {
           if (this.healedAll) {
             this.startsPending--;
@@ -263,7 +264,7 @@ export class Nemesis {
 
   private applyCuts(): void {
     const all: Cut[] = [];
-    for (const a of this.active.values()) all.push(...a.cuts);
+    for (const a of this.active.values()) pushAll(all, a.cuts);
     this.world.setCuts(all);
   }
 

@@ -4,13 +4,16 @@
 // draws about a dozen packages and runs their faults one after another, so a shape that needs one
 // fault at the right moment, quiet around it, or a workload the swarm never sent is diluted out
 // (Groce et al.: leaving features out finds what crowded configurations hide). Swarm seeds 1..200
-// caught none of the mutants these four scenarios catch (holdouts 8, 12, 13, 14).
+// caught none of the mutants these four scenarios catch (holdouts 8, 12, 13, 14). A fifth,
+// lease-failed-transfer (leases left to expire while leader transfers that fail drop their
+// revokes), replaces one in five of the four's draws: picking among five would have given most
+// focused seeds another shape, and every pinned focused run a new trace.
 import type { CheckerName, NemesisPackageName, WorkloadKind } from '../scenario/schema.ts';
 import { LEASE_TTL_SECONDS_DEFAULT } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
 export const FOCUS_SHAPES = ['snapshot-ack-crash', 'deposed-lessor', 'lease-checkpoint-leader-change', 'conf-change-slow-apply'] as const;
-export type FocusShape = (typeof FOCUS_SHAPES)[number];
+export type FocusShape = (typeof FOCUS_SHAPES)[number] | 'lease-failed-transfer';
 
 /** The parts of a swarm draw a focused shape sets (the swarm's own objects, changed in place). */
 export interface FocusParts {
@@ -32,12 +35,14 @@ export interface Focus {
 const range = (min: number, max: number): { min: number; max: number } => ({ min, max });
 
 /**
- * One run in six of the etcd workload draws a focused shape, each of the four alike, from a
- * stream of its own (a seed that draws none keeps its draw). Undefined: no focus.
+ * One run in six of the etcd workload draws a focused shape, each of the four alike, and one in
+ * five of those lease-failed-transfer instead, from a stream of its own (a seed that draws none
+ * keeps its draw). Undefined: no focus.
  */
 export function drawFocus(prng: Prng, parts: FocusParts): Focus | undefined {
   if (parts.workload.kind !== 'etcd' || !prng.chance(1, 6)) return undefined;
-  const shape = prng.pick(FOCUS_SHAPES);
+  const drawn: FocusShape = prng.pick(FOCUS_SHAPES);
+  const shape: FocusShape = prng.chance(1, 5) ? 'lease-failed-transfer' : drawn;
   const { nemesis, etcd, raft, network, workload } = parts;
   switch (shape) {
     case 'snapshot-ack-crash':
@@ -64,6 +69,16 @@ export function drawFocus(prng: Prng, parts: FocusParts): Focus | undefined {
       Object.assign(network, { latencyUsMin: 1000, latencyUsMax: 5000 });
       workload.rateOpsPerSecond = 100;
       return { shape, members: 3 };
+    case 'lease-failed-transfer':
+      // Leases of 3 s left to run down (no keep-alives nor revokes, one grant a second) while the
+      // leader is asked every 5-6 s to move to a follower that cannot answer: it drops every
+      // proposal, expired leases' revokes too, for an election timeout, and must propose them
+      // again 3 s later. 24 s, four transfers: the scenario's 40 s and six cost a swarm too much.
+      Object.assign(nemesis, { packages: ['failed-transfer'], startMs: range(3000, 4000), intervalMs: range(5000, 6000), faultDurationMs: range(1000, 1200), faultsMax: 4 });
+      leaseWorkload(workload, 60, 24_000, 3, { grant: 1, 'put-with-lease': 40, keepalive: 0, revoke: 0, 'time-to-live': 4, get: 25, list: 15 });
+      // The scenario's 200 keys: a key put again with a newer lease leaves the expiring one's keys.
+      workload.keys = 200;
+      return { shape, members: 3, checkers: ['lease', 'convergence', 'raft'] };
   }
 }
 

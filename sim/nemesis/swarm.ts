@@ -11,6 +11,7 @@ import { ETCD_TRAFFIC_MIX, withWeights } from '../workload/etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { minLeaseTtlSeconds } from '../../src/lease/lessor.ts';
 import { drawFocus } from './swarm-focus.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 /** The shortest lease the swarm grants (the schema's floor). */
 const LEASE_TTL_SECONDS_MIN = 2;
@@ -281,7 +282,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => after.chance(1, odds));
   const latest = prng.fork('drawn-latest');
   const drawnLatest = DRAWN_LATEST.filter(() => latest.chance(1, odds));
-  const membersMin = Math.max(...declared.map((p) => p.membersMin ?? 1), ...[...drawnAfter, ...drawnLatest].map((p) => nemesisPackage(p).membersMin));
+  const membersMin = maxOf([...drawnAfter, ...drawnLatest].map((p) => nemesisPackage(p).membersMin), maxOf(declared.map((p) => p.membersMin ?? 1)));
   let members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter, ...drawnLatest], intervalMs, faultDurationMs });
   drawTornKills(prng.fork('torn-kills'), nemesis);

@@ -8,6 +8,7 @@ import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { px } from './svg-kit.ts';
 import { microseconds, opTooltip, type TimeLabels } from './timeline.ts';
+import { minOf, pushAll } from '../array/stack-safe.ts';
 
 /**
  * What the report expects from the linearizability checker, per partition that is not
@@ -138,7 +139,7 @@ export function findExplanations(checkers: Record<string, unknown>): Linearizabi
     const candidates: unknown[] = [r['explanation']];
     for (const field of ['explanations', 'counterexamples']) {
       const list = r[field];
-      if (Array.isArray(list)) candidates.push(...(list as unknown[]));
+      if (Array.isArray(list)) pushAll(candidates, list as unknown[]);
     }
     for (const c of candidates) {
       const e = asExplanation(c);
@@ -194,7 +195,7 @@ const roleColor = { prefix: '#8CD790', failed: '#F2617A', before: '#7FB2F0', con
 
 function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], charsMax: number, clock: TimeLabels): string {
   if (drawn.length === 0) return '<p class="muted">The operations named by the checker are not in the history.</p>';
-  const t0 = Math.min(...drawn.map((d) => d.op.startUs));
+  const t0 = minOf(drawn.map((d) => d.op.startUs));
   const processes = [...new Set(drawn.map((d) => d.op.process))].sort((a, b) => String(a).localeCompare(String(b), 'en', { numeric: true }));
   const row = new Map(processes.map((p, i) => [p, i]));
   // Time is drawn as Porcupine draws it: ordinal, one slot per distinct invoke or completion

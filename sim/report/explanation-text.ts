@@ -6,6 +6,7 @@ import type { ViolationExplanation } from '../check/linearizability/explain.ts';
 import { truncate } from './escape.ts';
 import { partitionName } from './partition-name.ts';
 import { count } from '../text/count.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 const PREFIX_TAIL_OPS = 5;
 const CONCURRENT_OPS_MAX = 5;
@@ -41,7 +42,7 @@ export function explanationLines(v: unknown, indent = '  '): string[] {
     else if (u.follows.length > 0) out.push('    must follow (completed before it was invoked):');
     for (const f of u.follows) out.push(`      ${opLine(f)}`);
     out.push(`    model state there: ${u.stateBefore}`);
-    const width = Math.min(24, Math.max(5, ...u.differences.map((d) => d.path.length)));
+    const width = Math.min(24, maxOf(u.differences.map((d) => d.path.length), 5));
     if (u.differences.length > 0) out.push(`    ${'field'.padEnd(width)}  expected → returned`);
     for (const d of u.differences) out.push(`    ${(d.path === '' ? '(answer)' : d.path).padEnd(width)}  ${d.expected} → ${d.returned}`);
     if (u.orderPassed !== undefined) out.push(`    the state was already at ${u.orderPassed.order}, past the ${u.orderPassed.bound} its answer pins`);

@@ -20,6 +20,7 @@ import { formatUs, outcomeColor } from './svg-kit.ts';
 import { thinLatency, thinTimeline } from './thin.ts';
 import { faultLegendHtml, historyPositions, microseconds, timelineSvg, type TimeLabels, type TimelineMark } from './timeline.ts';
 import { violationsSection } from './violations.ts';
+import { maxOf, minOf } from '../array/stack-safe.ts';
 
 /** What a verdict is told from: the checkers, and a run's stop and error where there are. */
 export interface VerdictOf {
@@ -120,7 +121,7 @@ function tooFewForRate(ops: readonly PairedOp[]): string {
     counts.set(op.f, byOutcome);
   }
   const kinds = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, byOutcome]) => `${f}: ${(['ok', 'fail', 'info'] as const).filter((o) => byOutcome.has(o)).map((o) => `${byOutcome.get(o)} ${o}`).join(', ')}`);
-  const spanUs = ops.length === 0 ? 0 : Math.max(...ops.map((op) => op.endUs)) - Math.min(...ops.map((op) => op.startUs));
+  const spanUs = ops.length === 0 ? 0 : maxOf(ops.map((op) => op.endUs)) - minOf(ops.map((op) => op.startUs));
   const what = ops.length === 0 ? 'no operations' : `${count(ops.length, 'operation')} in ${formatUs(spanUs)} of traffic (${kinds.join('; ')})`;
   return `<p class="muted">Too few operations for a rate over time: ${escapeHtml(what)}.</p>`;
 }

@@ -6,6 +6,7 @@
 import { escapeXml } from './escape.ts';
 import type { RunSummary } from './run-summary.ts';
 import { differenceTextLines } from './target-differences.ts';
+import { pushAll } from '../array/stack-safe.ts';
 
 export interface JunitCase {
   classname: string;
@@ -91,7 +92,7 @@ export function suitesFromRuns(runs: readonly RunSummary[]): JunitSuite[] {
       suite = { name: run.scenario, cases: [] };
       byScenario.set(run.scenario, suite);
     }
-    suite.cases.push(...runCases(run));
+    pushAll(suite.cases, runCases(run));
   }
   return [...byScenario.values()];
 }

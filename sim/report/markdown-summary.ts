@@ -9,6 +9,7 @@ import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 import { count, countGrouped } from '../text/count.ts';
 import { whatFailedParts } from './decisive-checkers.ts';
 import { coverageView } from './coverage-view.ts';
+import { pushAll } from '../array/stack-safe.ts';
 
 /**
  * Text as itself in a table cell: no pipe or newline may break the row, no backtick open a code
@@ -45,7 +46,7 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   const bad = sweep.runs.filter((r) => r.valid !== true);
   if (bad.length > 0) {
     lines.push('| | scenario | seed | what failed | replay | |', '|---|---|---|---|---|---|');
-    lines.push(...bad.slice(0, rowsMax).map(failingRow));
+    pushAll(lines, bad.slice(0, rowsMax).map(failingRow));
     if (bad.length > rowsMax) lines.push('', `…and ${bad.length - rowsMax} more in sweep.json.`);
     lines.push('');
   }
@@ -58,7 +59,8 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   }
   lines.push('| scenario | runs | not valid |', '|---|---|---|');
   for (const [name, s] of [...byScenario.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`| ${cell(name)} | ${s.runs} | ${s.bad} |`);
-  lines.push('', ...targetDifferencesMarkdown(sweep), ...coverageMarkdown(sweep));
+  lines.push('');
+  pushAll(pushAll(lines, targetDifferencesMarkdown(sweep)), coverageMarkdown(sweep));
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,6 +13,7 @@ import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
 import { count } from '../text/count.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 export interface RunReportInput {
   results: Results;
@@ -72,7 +73,7 @@ export async function renderRunHtml(input: RunReportInput): Promise<string> {
   const { results } = input;
   const limits = resolveLimits(input.limits);
   const history = pairOps(input.history);
-  const endUs = Math.max(history.endUs, results.stats.simulatedMs * 1000, ...(results.faults ?? []).map((f) => f.endUs ?? f.startUs));
+  const endUs = maxOf((results.faults ?? []).map((f) => f.endUs ?? f.startUs), Math.max(history.endUs, results.stats.simulatedMs * 1000));
   const explanations = input.explanations ?? findExplanations(results.checkers);
   const pictures = await historySections({ verdict: results, history, endUs, explanations, watches: input.watches ?? [], limits, run: { faults: results.faults ?? [], leaders: results.leaders ?? [] } });
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;

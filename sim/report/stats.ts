@@ -5,6 +5,7 @@ import type { FaultInterval, LeaderSpan, Results } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { formatUs } from './svg-kit.ts';
+import { minOf } from '../array/stack-safe.ts';
 
 export interface FaultRecovery {
   fault: FaultInterval;
@@ -67,7 +68,7 @@ export function unavailabilityWindows(ops: readonly PairedOp[], endUs: number): 
   const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] ?? 0;
   const gapUsMin = Math.max(250_000, 20 * median);
   const windows: Window[] = [];
-  const firstStart = ops.length === 0 ? 0 : Math.min(...ops.slice(0, 1000).map((op) => op.startUs));
+  const firstStart = ops.length === 0 ? 0 : minOf(ops.slice(0, 1000).map((op) => op.startUs));
   const edges = [firstStart, ...okEnds, endUs];
   for (let i = 1; i < edges.length; i++) {
     if (edges[i]! - edges[i - 1]! > gapUsMin) windows.push({ startUs: edges[i - 1]!, endUs: edges[i]! });

@@ -4,6 +4,7 @@
 // schedule, and each setting not applied or draw left out with the number of runs it concerns.
 // Before, only a run's own page said so, and a real sweep writes no page for a passing run.
 import type { RunSummary } from './run-summary.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 /** Distinct entries listed in each table; the rest are counted. */
 export const DIFFERENCE_ENTRIES_MAX = 50;
@@ -46,7 +47,7 @@ export function sweepTargetDifferences(runs: readonly RunSummary[]): SweepTarget
     faultsNotRunRuns: ds.filter((d) => (d.faultsNotRun ?? 0) > 0).length,
     faultsNotRun: ds.reduce((n, d) => n + (d.faultsNotRun ?? 0), 0),
     lengthenedRuns: ds.filter((d) => (d.trafficPastDurationMs ?? 0) > 0).length,
-    pastMsMax: Math.max(0, ...ds.map((d) => d.trafficPastDurationMs ?? 0)),
+    pastMsMax: maxOf(ds.map((d) => d.trafficPastDurationMs ?? 0), 0),
     notApplied: notApplied.slice(0, DIFFERENCE_ENTRIES_MAX),
     leftOut: leftOut.slice(0, DIFFERENCE_ENTRIES_MAX),
     more: { notApplied: Math.max(0, notApplied.length - DIFFERENCE_ENTRIES_MAX), leftOut: Math.max(0, leftOut.length - DIFFERENCE_ENTRIES_MAX) },

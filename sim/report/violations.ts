@@ -8,6 +8,7 @@ import { escapeHtml } from './escape.ts';
 import { compactJson, decodeForDisplay, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { formatUs } from './svg-kit.ts';
+import { maxOf, pushAll } from '../array/stack-safe.ts';
 
 /**
  * What the report reads from a checker's `violations` array. Only `message` (or `kind`) is
@@ -67,7 +68,7 @@ function violationTimeUs(v: ReportViolation, history: PairedHistory, watches: re
     if (seen !== undefined) return seen.time;
   }
   const named = (v.ops ?? []).map((i) => history.byIndex.get(i)).filter((op): op is PairedOp => op !== undefined);
-  return named.length === 0 ? undefined : Math.max(...named.map((op) => op.endUs));
+  return named.length === 0 ? undefined : maxOf(named.map((op) => op.endUs));
 }
 
 /** Whether an op's request names the key, given as text (requests carry it in base64). */
@@ -83,7 +84,7 @@ function opsAround(v: ReportViolation, history: PairedHistory, atUs: number | un
   if (atUs !== undefined) {
     const distance = (op: PairedOp): number => (op.endUs < atUs ? atUs - op.endUs : op.startUs > atUs ? op.startUs - atUs : 0);
     const sameKey = v.key === undefined ? history.ops : history.ops.filter((op) => onKey(op, v.key ?? ''));
-    near.push(...[...sameKey].sort((a, b) => distance(a) - distance(b)).slice(0, countMax));
+    pushAll(near, [...sameKey].sort((a, b) => distance(a) - distance(b)).slice(0, countMax));
   }
   return [...new Set([...named, ...near])].sort((a, b) => a.startUs - b.startUs || a.id - b.id);
 }

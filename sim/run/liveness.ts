@@ -11,6 +11,7 @@ import { MEMBER_DOWN, convergenceOf } from '../etcd/member-status.ts';
 import type { EtcdMemberStatus } from '../etcd/member-status.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { count } from '../text/count.ts';
+import { minOf } from '../array/stack-safe.ts';
 
 /** Liveness probes use their own processes, apart from the workload's. */
 export const PROBE_PROCESS_BASE = 2_000_000;
@@ -49,7 +50,7 @@ function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok
 export function watchesCaughtUpRevision(l: LivenessResult | undefined): number | undefined {
   if (l === undefined || l.valid !== true || l.convergedAfterMs === undefined) return undefined;
   const revisions = Object.values(l.members).flatMap((m) => (m !== null && m.up ? [m.revision] : []));
-  return revisions.length === 0 ? undefined : Math.min(...revisions);
+  return revisions.length === 0 ? undefined : minOf(revisions);
 }
 
 /** The clock a liveness phase runs on: the simulated world's event loop, or the real clock of a run against real processes. */

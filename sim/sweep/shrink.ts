@@ -6,6 +6,7 @@
 import type { TimedFault } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
+import { maxOf } from '../array/stack-safe.ts';
 
 export interface ShrinkOptions {
   /** True when the candidate still fails. */
@@ -82,7 +83,7 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
     if (!attempt(withFields(best, { clients: withFields(best.clients, { count }) }), `${count} clients`)) break;
   }
   // 4. A shorter safety phase: just past the last fault's start, then halves.
-  const lastStartMs = Math.max(0, ...(best.schedule ?? []).map((f) => f.atMs));
+  const lastStartMs = maxOf((best.schedule ?? []).map((f) => f.atMs), 0);
   for (;;) {
     const durationMs = Math.max(lastStartMs + 1, Math.floor(best.workload.durationMs / 2));
     if (durationMs >= best.workload.durationMs || runs >= o.runsMax) break;

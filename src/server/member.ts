@@ -192,7 +192,7 @@ export class Member {
         this.note('lease-expired');
         this.raft.propose(this.sm.encodeLeaseRevoke(id, this.newRequestId()));
       },
-    });
+    }, timeoutMs);
     this.header = { clusterId: CLUSTER_ID, memberId: String(config.id), raftTerm: this.termReader(raft) };
     sm.bindHeader(this.header);
     sm.bindHooks?.((site) => this.buggify(site), (event) => this.note(event));

@@ -114,7 +114,12 @@ function modeCases(command, mode, options, fx, pick, outFor) {
       // An empty directory is a valid --out: the user asked for the report there.
       const asOut = (v) => (option === '--out' && v !== '/' && (v === fx.kinds['a directory'] || (!Object.values(fx.kinds).includes(v) && ![fx.userFile, fx.userDir, fx.userSubdirsOnly].includes(v))) ? [resolve(fx.cwd, v)] : []);
       add(`${option} twice`, (argv) => [...argv, option, 'abc', option, '1'], [...asOut('abc'), ...asOut('1')]);
-      for (const value of pick(hostileValues(fx))) {
+      for (const hostile of pick(hostileValues(fx))) {
+        // A missing path given to --out is where the user asked for the report: the case's own
+        // output, in the working directory (removed after it), not the shared kinds/ path other
+        // cases read as missing (`serve --out KINDS/no-such-file.json` made that directory and
+        // wrote its report there, and was judged as a write outside the case's output).
+        const value = option === '--out' && hostile === fx.kinds['a missing file'] ? resolve(fx.cwd, 'no-such-out.json') : hostile;
         const judged = !FREE_TEXT.has(option) && isGarbage(value, fx) ? { bad: true, mustName: option } : {};
         add(`${option} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}...(${value.length})` : value)}`, (argv) => [...without(argv, option, true), option, value], value === '' ? [] : asOut(value), judged);
       }

@@ -7,6 +7,7 @@ import { findUnplaceable, type Unplaceable } from './unplaceable.ts';
 import { outputDiff, type OutputDifference } from './output-diff.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { count } from '../../text/count.ts';
+import { maxOf, minOf } from '../../array/stack-safe.ts';
 
 export interface ExplainedOp {
   /** Index of the op's invoke in the source history. */
@@ -116,8 +117,8 @@ function windowAround<I, O>(ops: readonly Operation<I, O>[], prefixIds: readonly
   const recent = prefixIds.slice(-WINDOW_PREFIX_OPS).map((id) => ops[id]).filter((op): op is Operation<I, O> => op !== undefined);
   const anchors = [...recent, ...focus];
   if (anchors.length === 0) return [];
-  const from = Math.min(...anchors.map((op) => op.call));
-  const until = Math.max(...focus.map((op) => (op.return === Infinity ? op.call : op.return)), ...recent.map((op) => op.call));
+  const from = minOf(anchors.map((op) => op.call));
+  const until = maxOf(recent.map((op) => op.call), maxOf(focus.map((op) => (op.return === Infinity ? op.call : op.return))));
   const inside = ops.filter((op) => op.call <= until && op.return >= from);
   // Keep the anchors, then the ops nearest the focus in time, within the bound.
   const centre = focus.length > 0 ? focus[0]!.call : until;

@@ -13,6 +13,7 @@ import { loadScenario } from '../harness/scenario-files.ts';
 import { useWorkerJit } from '../harness/worker-jit.ts';
 import { listEntry, stdoutColumns } from '../harness/wrap.ts';
 import { count } from '../../text/count.ts';
+import { maxOf } from '../../array/stack-safe.ts';
 
 // eslint-disable-next-line @typescript-eslint/require-await
 export async function bugs(argv: string[]): Promise<number> {
@@ -26,7 +27,7 @@ export async function bugs(argv: string[]): Promise<number> {
   if (values.verify !== true) {
     const columns = stdoutColumns();
     // In a pipe, the descriptions line up after the longest reference (a fixed 28 let the long ones push theirs out).
-    const referenceWidth = Math.max(...PLANTED_BUGS.map((b) => b.reference.length));
+    const referenceWidth = maxOf(PLANTED_BUGS.map((b) => b.reference.length));
     for (const b of PLANTED_BUGS) console.log(listEntry(b.name, 30, columns === undefined ? `${b.reference.padEnd(referenceWidth)}  ${b.description}` : `${b.description} (${b.reference})`, columns));
     return 0;
   }

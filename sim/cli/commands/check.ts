@@ -61,6 +61,7 @@ import type { CheckReportInput } from '../../report/check-page.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { shellWord } from '../../text/shell-word.ts';
 import { JSON_NESTING_REASON, jsonNestsPast } from '../../text/json-nesting.ts';
+import { pushAll } from '../../array/stack-safe.ts';
 
 interface CheckArgs {
   model: ModelName;
@@ -613,7 +614,7 @@ export async function check(argv: string[]): Promise<number> {
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
-      if (result.valid === false) lines.push(...(await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
+      if (result.valid === false) pushAll(lines, (await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : result.nothing === true ? 'nothing to check' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
       for (const line of knownBugLines) lines.push(`  ${line}`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');

@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WatchRecord } from '../../history/op.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
+import { pushAll } from '../../array/stack-safe.ts';
 
 /** A watch file that cannot be checked; the message names the file. */
 export class WatchFileError extends Error {}
@@ -52,7 +53,7 @@ export async function runWatches(files: readonly string[], read: (file: string) 
     const client = Number(/client-(\d+)[/\\]watch\.json$/.exec(file)?.[1] ?? 0);
     try {
       const one = parseRobustnessWatches(read(file), client);
-      records.push(...one.records);
+      pushAll(records, one.records);
       putEvents += one.putEvents;
       recordsIsCreate ||= one.recordsIsCreate;
     } catch (err) {

@@ -2,6 +2,7 @@
 // error and every statistic but the wall time. A results.json edited by hand, or a checker that
 // is not deterministic, shows here even when the trace is the same.
 import type { Results } from '../../run/results.ts';
+import { pushAll } from '../../array/stack-safe.ts';
 
 /** Statistics that measure the machine, not the run. */
 const MACHINE_STATS: ReadonlySet<string> = new Set(['wallMs']);
@@ -32,6 +33,6 @@ export function resultDifferences(before: Results, now: Results): string[] {
     if (was !== is) out.push(`checkers.${name}.valid: was ${show(was)}, now ${show(is)}`);
   }
   const beforeStats = typeof before.stats === 'object' && before.stats !== null ? (before.stats as unknown as Record<string, unknown>) : {};
-  out.push(...statDifferences(beforeStats, now.stats));
+  pushAll(out, statDifferences(beforeStats, now.stats));
   return out;
 }

@@ -8,6 +8,7 @@ import type { Results } from '../../run/results.ts';
 import { targetDifferenceLines } from '../../report/target-differences.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
+import { maxOf, pushAll } from '../../array/stack-safe.ts';
 
 /** The narrowest a table is drawn, however narrow the terminal. */
 const TABLE_COLUMNS_MIN = 60;
@@ -65,7 +66,7 @@ export function runTable(results: Results): string {
     `${s.simulatedMs} ms simulated in ${s.wallMs} ms · ${s.events} events · ${s.messages} messages`,
     `trace hash ${results.traceHash}`,
   ];
-  lines.push(...targetDifferenceText(results));
+  pushAll(lines, targetDifferenceText(results));
   // On a terminal the error wraps between words under its text (a 316-character line was cut
   // mid-word by an 80-column terminal); in a pipe it stays one line for grep.
   const columns = stdoutColumns();
@@ -81,7 +82,7 @@ function targetDifferenceText(results: Results): string[] {
   const out: string[] = [];
   if (d.faultsNotRun !== undefined && d.faultsNotRunCount !== 0) out.push(chalk.yellow(wrapHanging('', d.faultsNotRun, 2, width)));
   if (d.trafficPast !== undefined) out.push(wrapHanging('', d.trafficPast, 2, width));
-  if (d.notApplied.length > 0) out.push("not applied by real etcd (etcd's value ran):", ...d.notApplied.map((n) => wrapHanging('  ', n, 4, width)));
+  if (d.notApplied.length > 0) pushAll(out, ["not applied by real etcd (etcd's value ran):"].concat(d.notApplied.map((n) => wrapHanging('  ', n, 4, width))));
   if (d.leftOut.length > 0) out.push(wrapHanging('', `left out of the real swarm's draw: ${d.leftOut.join(', ')}`, 2, width));
   return out;
 }
@@ -107,7 +108,7 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   // scenario column is as wide as the longest name (a terminal's width left over made a
   // 33-column cell for "kill-leader"), and wraps only where the terminal is narrower.
   const fixed = SWEEP_WIDTHS.reduce((a, b) => a + b, 0) + SWEEP_HEAD.length + 2;
-  const longest = Math.max('scenario'.length, ...rows.map((r) => oneLine(r.scenario).length));
+  const longest = maxOf(rows.map((r) => oneLine(r.scenario).length), 'scenario'.length);
   const scenarioWidth = Math.max(12, Math.min(longest + 2, terminalColumns() - fixed));
   // No rule between rows (npm start's 69 scenarios drew 141 lines, twice a screen): one under
   // the header alone, drawn from the top border as cli-table3 rules rows all or none.

@@ -273,8 +273,11 @@ export function nftRules(n: RunNames, i: number, faults: NetworkFaults): string 
   // Random loss on peer traffic only (never the clients'), like the simulated lossy network.
   if (faults.dropPercent >= 100) input.push(`ip saddr != ${n.hostIp} iifname != "lo" drop`);
   else if (faults.dropPercent > 0) input.push(`ip saddr != ${n.hostIp} iifname != "lo" numgen random mod 100 < ${faults.dropPercent} drop`);
-  lines.push('  chain input {', '    type filter hook input priority 0; policy accept;', ...input.map((r) => `    ${r}`), '  }');
-  lines.push('  chain output {', '    type filter hook output priority 0; policy accept;', ...output.map((r) => `    ${r}`), '  }');
+  for (const [hook, rules] of [['input', input], ['output', output]] as const) {
+    lines.push(`  chain ${hook} {`, `    type filter hook ${hook} priority 0; policy accept;`);
+    for (const r of rules) lines.push(`    ${r}`);
+    lines.push('  }');
+  }
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
 // id the server chose (0: etcd's JSON leaves it out of every response, its Canceled one too), puts
 // under both, the second cancelled, more puts. Each response goes to the watch its id names
 // (watch-stream-ids.ts follows etcd's serverWatchStream): the recording is valid, and the same
-// recording with one response changed is not.
+// recording with one response changed is not. Beside it (the recorder's --recreate 20): watch 7
+// cancelled and created again with its id at once, 20 times, each racing 8 clients' puts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +65,34 @@ describe('several watches on one stream of a real etcd 3.4.23 (raw gRPC client)'
     writeFileSync(join(dir, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
     const r = await cli(['check', '--model', 'etcd', '--json', join(dir, 'history.jsonl')]);
     expect(JSON.parse(r.out[0]!)).toMatchObject({ valid: true, watch: { valid: true } });
+  });
+});
+
+describe('a watch id cancelled and created again at once on one stream of a real etcd 3.4.23 (raw gRPC client)', () => {
+  const RDIR = 'test/fixtures/check/real-etcd-watch-recreated-id';
+  const rlines = (file: string): unknown[] => readFileSync(join(RDIR, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  const rhistory = rlines('history.jsonl') as Op[];
+  const rrecords = (): WatchRecord[] => rlines('watches.jsonl') as WatchRecord[];
+
+  it('detcd check --watches: valid, 21 watches', async () => {
+    const r = await cli(['check', '--model', 'etcd', '--json', '--watches', join(RDIR, 'watches.jsonl'), join(RDIR, 'history.jsonl')]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out[0]!) as { watch: { summary: string } }).watch.summary).toMatch(/over 21 watches/);
+  });
+
+  it('fails: an event of the last watch left out while a later one is delivered', () => {
+    const rs = rrecords();
+    const last = rs.map((r) => response(r).watch_id === '7' && (r.response as { created?: boolean }).created === true).lastIndexOf(true);
+    const first = rs.findIndex((r, i) => i > last && response(r).events !== undefined);
+    rs.splice(first, 1);
+    expect(checkWatch(rs, rhistory).violations.map((v) => v.guarantee)).toContain('reliable');
+  });
+
+  it('fails: an event delivered to watch 7 between its Canceled and its next Created', () => {
+    const rs = rrecords();
+    const cancel = rs.findIndex((r) => response(r).canceled === true);
+    const ev = rs.find((r, i) => i > cancel && response(r).events !== undefined)!;
+    rs.splice(cancel + 1, 0, { ...ev, time: rs[cancel]!.time + 1 });
+    expect(checkWatch(rs, rhistory).violations.map((v) => v.guarantee)).toContain('cancel');
   });
 });

@@ -27,6 +27,7 @@ import type { EtcdState } from './state.ts';
 import { NO_WATCH_FACTS, type WatchFacts } from './watch-observations.ts';
 import { lowerBound } from '../../../../src/sort/lower-bound.ts';
 import { packedMap, packedNumbers } from '../../packed-map.ts';
+import { pushAll } from '../../../array/stack-safe.ts';
 
 export interface GapConstraints {
   /** Gap revision → keys no write touched there. */
@@ -373,8 +374,7 @@ function addWrittenKeys(op: { input: EtcdInput; output: EtcdOutput | undefined }
     txnPutKeys(request['success'], success);
     txnPutKeys(request['failure'], failure);
     const flat = ![request['success'], request['failure']].some((b) => (Array.isArray(b) ? (b as Req[]) : []).some((o) => o['request_txn'] !== undefined));
-    if (flat && (success.length === 0 || failure.length === 0)) sure.push(...success, ...failure);
-    else maybe.push(...success, ...failure);
+    pushAll(pushAll(flat && (success.length === 0 || failure.length === 0) ? sure : maybe, success), failure);
   }
   for (let i = 0; i < sure.length; i++) facts(keys, sure[i]!).puts.push(rev);
   for (let i = 0; i < maybe.length; i++) facts(keys, maybe[i]!).maybePuts.push(rev);
