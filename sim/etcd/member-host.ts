@@ -21,6 +21,7 @@ import { viewEntryAt, viewTermAt } from '../check/raft-invariants.ts';
 import type { RaftView, ViewEntry } from '../check/raft-invariants.ts';
 import type { Host, HostContext, HostFactory } from '../world/host.ts';
 import { WAL_FILE, appendEntries, appendHardState, readDurableState, saveSnapshot } from './member-storage.ts';
+import { checkSnapshotAtItsIndex } from './snapshot-index.ts';
 
 export interface MemberHostOptions {
   readonly config: MemberConfig;
@@ -359,6 +360,7 @@ export class MemberHost implements Host, RaftView {
   private writeSnapshot(): void {
     const storage = this.recovered.storage;
     const snap = storage.snapshot();
+    checkSnapshotAtItsIndex(this.ctx.id, snap);
     const first = storage.firstIndex();
     const last = storage.lastIndex();
     const got = last >= first ? storage.entries(first, last + 1, Number.MAX_SAFE_INTEGER) : [];

@@ -6,7 +6,7 @@ import { verdictWord, type RunSummary } from './run-summary.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 import { sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
-import { count } from '../text/count.ts';
+import { count, countGrouped } from '../text/count.ts';
 import { whatFailedParts } from './decisive-checkers.ts';
 import { coverageView } from './coverage-view.ts';
 import { pushAll } from '../array/stack-safe.ts';
@@ -39,7 +39,7 @@ export function renderSweepMarkdown(sweep: SweepSummary, rowsMax = 50): string {
   const lines = [
     `## ${icon[word]} detcd sweep: ${word}`,
     '',
-    `${count(t.runs, 'run')}: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${count(t.ops, 'operation')}`,
+    `${count(t.runs, 'run')}: **${t.valid} valid**, **${t.invalid} invalid**, **${t.unknown} unknown** · ${countGrouped(t.ops, 'operation')}`,
     '',
     ...determinismMarkdown(sweep),
   ];

@@ -7,7 +7,7 @@ import { formatUs } from './svg-kit.ts';
 import type { SweepSummary } from './sweep-summary.ts';
 import { faultsNotRunNote, sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
-import { count } from '../text/count.ts';
+import { count, countGrouped } from '../text/count.ts';
 import { whatFailedParts } from './decisive-checkers.ts';
 import { coverageView } from './coverage-view.ts';
 
@@ -71,7 +71,7 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const rows = sweep.runs.slice(0, rowsMax).map(runRow);
   const more = sweep.runs.length > rowsMax ? `<p class="muted">${sweep.runs.length - rowsMax} more runs (all passing or later in order) are in sweep.json.</p>` : '';
   const body = `<h1>detcd sweep report</h1>
-<div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${count(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
+<div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${countGrouped(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
 <div class="table-scroll"><table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}

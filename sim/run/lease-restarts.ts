@@ -7,7 +7,9 @@
 // (a lease one of them held no checkpoint for restarted in full). Before, every leaderless span
 // counted as a restart at the full TTL: a graceful leader move (the old leader steps down a few ms
 // before the new one is seen) hid a new leader that restarted checkpointed leases in full
-// (holdout 15: checkpoint-ignored-at-promotion, lease-checkpoint-leader-change 0 of 4).
+// (holdout 15: checkpoint-ignored-at-promotion, lease-checkpoint-leader-change 0 of 4). A leader
+// the timeline saw that never promoted (deposed before it applied its term's first entry) is taken
+// the same way: it counted as a restart at the full TTL.
 import type { LeaderSpan } from '../etcd/leader-timeline.ts';
 
 export interface LeasePromotions {
@@ -39,9 +41,12 @@ export function leaseRestarts(spans: readonly LeaderSpan[], promotions: LeasePro
 function restartAt(spans: readonly LeaderSpan[], i: number, promotions: LeasePromotions | undefined): { ttls: ReadonlyMap<string, number> | undefined } | undefined {
   const term = spans[i]!.term;
   if (promotions === undefined) return { ttls: undefined };
-  if (term > 0) return { ttls: promotions.ttlsAt(term) };
-  if (promotions.terms === undefined) return { ttls: undefined };
-  const unseen = unseenPromotions(spans, i, promotions.terms());
+  if (promotions.terms === undefined) return { ttls: term > 0 ? promotions.ttlsAt(term) : undefined };
+  const promoted = promotions.terms();
+  if (term > 0 && promoted.includes(term)) return { ttls: promotions.ttlsAt(term) };
+  // No leader seen, or one seen that never promoted (deposed before it applied its term's first
+  // entry): its lessor restarted nothing, only a term that promoted unseen around it did.
+  const unseen = unseenPromotions(spans, i, promoted);
   return unseen.length === 0 ? undefined : { ttls: largestTtls(unseen.map((t) => promotions.ttlsAt(t))) };
 }
 

@@ -73,6 +73,7 @@ function memberSettings(s: Scenario): Partial<MemberSettings> {
     progressNotifyIntervalMs: s.cluster.etcd.progressNotifyIntervalMs,
     leaseCheckpointing: s.cluster.etcd.leaseCheckpointing,
     leaseCheckpointIntervalMs: s.cluster.etcd.leaseCheckpointIntervalMs,
+    compactionDeletesDeferred: s.cluster.etcd.compactionDeletesDeferred,
     maxSizePerMsgBytes: r.sizePerMsgBytesMax,
     maxInflightMsgs: r.inflightMsgsMax,
   };

@@ -74,6 +74,12 @@ export const EtcdSettingsSchema = z.strictObject({
   leaseCheckpointing: z.boolean().default(false),
   /** etcd's --experimental-lease-checkpoint-interval (5 min, so never within a run; the swarm draws 200 ms to 1 s). */
   leaseCheckpointIntervalMs: int(100, 3_600_000).default(LEASE_CHECKPOINT_INTERVAL_MS_ETCD),
+  /**
+   * Every other compaction, out of step between members, leaves deleting what it compacted to the
+   * next one (etcd deletes in background batches): snapshots, hashes and restores meet a compaction
+   * whose deletes are still pending on some members and done on others.
+   */
+  compactionDeletesDeferred: z.boolean().default(false),
 });
 
 export const ClusterSchema = z.strictObject({

@@ -13,3 +13,8 @@ export function plural(noun: string): string {
 export function count(n: number, noun: string): string {
   return `${n} ${n === 1 ? noun : plural(noun)}`;
 }
+
+/** The same with a whole number's thousands grouped by commas, for large totals on a page: "143,964 operations" (no locale: the same text on every host). */
+export function countGrouped(n: number, noun: string): string {
+  return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? noun : plural(noun)}`;
+}

@@ -42,6 +42,12 @@ export interface MemberConfig {
   watchBatchMaxRevs?: number | undefined;
   /** Committed but unapplied entries past which writes are refused with "too many requests" (etcd's maxGapBetweenApplyAndCommitIndex: 5,000). */
   pendingApplyMax?: number | undefined;
+  /**
+   * Every other compaction (out of step between members) leaves deleting what it compacted to the
+   * next one: etcd deletes compacted revisions in background batches, and a snapshot, a hash or the
+   * next compaction may come first.
+   */
+  compactionDeletesDeferred?: boolean | undefined;
   /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
   unsafe?: MemberUnsafeOptions | undefined;
 }

@@ -1,6 +1,6 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
-import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted, rangeLimitCountCapped, rangeSortIgnored, txnCompactedReadAnswered, txnCompactedAnswerUncompacted } from './kv-anomalies.mjs';
+import { deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted, rangeLimitCountCapped, rangeLimitExceeded, rangeSortIgnored, txnCompactedReadAnswered, txnCompactedAnswerUncompacted } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 
@@ -15,6 +15,7 @@ export const ANOMALIES = [
   { name: 'range-order-wrong', checker: 'linearizable', inject: rangeOrderWrong },
   { name: 'range-more-wrong', checker: 'linearizable', inject: rangeMoreWrong },
   { name: 'range-limit-count-capped', checker: 'linearizable', inject: rangeLimitCountCapped },
+  { name: 'range-limit-exceeded', checker: 'linearizable', inject: rangeLimitExceeded },
   // The robustness format's range has no sort (Start, End, Limit, Revision): its ranges answer in key order.
   { name: 'range-sort-ignored', checker: 'linearizable', inject: rangeSortIgnored, forms: ['run', 'jsonl', 'edn'] },
   { name: 'read-wrong-version', checker: 'linearizable', inject: readWrongVersion },

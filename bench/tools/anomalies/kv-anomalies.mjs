@@ -691,3 +691,42 @@ export function txnCompactedReadAnswered(run, rng) {
 export function txnCompactedAnswerUncompacted(run, rng) {
   return compactedAnswerUncompacted(run, rng, true);
 }
+
+/** Whether base64 key `k` lies in a range request's [key, range_end) (a range_end of "\0": every key from key on). */
+function inRange(req, k) {
+  const key = Buffer.from(req.key ?? '', 'base64');
+  const kb = Buffer.from(k, 'base64');
+  if (req.range_end === undefined) return Buffer.compare(kb, key) === 0;
+  const end = Buffer.from(req.range_end, 'base64');
+  return Buffer.compare(kb, key) >= 0 && ((end.length === 1 && end[0] === 0) || Buffer.compare(kb, end) < 0);
+}
+
+/**
+ * range-limit-exceeded: a range whose limit cut keys (count above the keys it shows) answers one
+ * kv more than its limit: a version some answer showed of a key in its range it did not show, at
+ * or below its revision. etcd 3.4 never answers more kvs than the limit (apply.go cuts rr.KVs).
+ */
+export function rangeLimitExceeded(run, rng) {
+  const pairs = pairOps(run.history);
+  const seen = sightings(pairs);
+  const sites = [];
+  for (const p of pairs) {
+    rangeAnswers(p).forEach((a, which) => {
+      const kvs = a.answer.kvs ?? [];
+      if (num(a.request.limit) === 0 || kvs.length !== num(a.request.limit) || num(a.answer.count) <= kvs.length || a.request.keys_only === true) return;
+      const shown = new Set(kvs.map((kv) => kv.key));
+      for (const [k, versions] of seen) {
+        if (shown.has(k) || !inRange(a.request, k)) continue;
+        const kv = versions.filter((v) => num(v.mod_revision) <= a.revision).at(-1);
+        if (kv !== undefined) sites.push({ p, which, kv });
+      }
+    });
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.p.done);
+  const answer = rangeAnswerIn(history[i], s.p.inv.f, s.which);
+  answer.kvs.push(clone(s.kv));
+  return { ...run, history, site: `op ${i}: a range with limit ${answer.kvs.length - 1} answers ${answer.kvs.length} kvs (${unb64(s.kv.key)} at ${s.kv.mod_revision} added)` };
+}

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1302,5 +1302,75 @@ export const MUTANTS = [
     replace: "      if (!w.send({ watchId: w.id, events: eb.events, revision: curRev, compactRevision: 0 })) {",
     why: "a catch-up batch cut at the batch limit does not record the first revision it left out: the watcher's next revision stays past the store's, and the revisions after the batch are never sent (etcd's syncWatchers sets minRev to the batch's moreRev)",
     aimed: ["watch-trickle", "watch-starvation", "watch-rotation"],
+  },
+  {
+    name: "storage-append-overwrites-in-place", class: "raft-log", file: "src/raft/storage.ts", holdout16: true,
+    find: "if (offset < this.ents.length) this.ents.splice(offset);",
+    replace: "if (offset < this.ents.length) this.ents.splice(offset, ents.length);",
+    why: "stable storage overwrites only as many entries as it is handed: a conflicting tail longer than the new leader's entries survives behind them, so the log keeps entries of a deposed leader after the ones that replaced them (etcd's MemoryStorage.Append truncates everything from the first new index: ms.ents[:offset] then append)",
+    aimed: ["divergent-logs", "figure8", "older-longer-log"],
+  },
+  {
+    name: "batch-full-drops-revision", class: "watch", file: "src/watch/watcher.ts", holdout16: true,
+    find: "if (this.revs > this.maxRevs) return;",
+    replace: "if (this.revs >= this.maxRevs) return;",
+    why: "once a catch-up batch holds its last allowed revision, every later event is dropped without recording the first revision left out (moreRev stays 0): the rest of that revision and every revision after it are never sent, and the watcher is taken as synced (etcd's eventBatch.add stops only past watchBatchMaxRevs and records moreRev)",
+    aimed: ["watch-catch-up-batches", "watch-trickle", "watch-starvation"],
+  },
+  {
+    name: "pending-deletes-hide-compact-rev", class: "compaction", file: "src/mvcc/changes.ts", holdout16: true,
+    find: "main < store.compactMainRev && !pending.kept.has",
+    replace: "main <= store.compactMainRev && !pending.kept.has",
+    why: "while a compaction's deletes are pending, hashes and snapshots skip unkept changes AT the compact revision too, though the compaction keeps every change there: a delete made at the compact revision vanishes from the member's hash and from every snapshot it sends (etcd#19179 class: a watch from the compact revision must still see that delete)",
+    aimed: ["compaction-restore", "watch-compaction-churn", "buggify"],
+  },
+  {
+    name: "restore-keeps-pending-deletes", class: "snapshot", file: "src/mvcc/snapshot.ts", holdout16: true,
+    find: "  store.pendingDeletes = undefined;\n",
+    replace: "",
+    why: "a store restored from a snapshot keeps the set of revisions an earlier, deferred compaction kept: hashes and the next snapshot then skip every restored change below the new compact revision that the old set does not name (a restore must start with no compaction pending, as etcd's restore rebuilds everything from the backend)",
+    aimed: ["compaction-restore", "snapshot-catch-up", "buggify"],
+  },
+  {
+    name: "read-quorum-counts-learners", class: "read", file: "src/raft/leader-responses.ts", holdout16: true,
+    find: "if (r.prs.config.voters.voteResult(votes) !== 'won') return;",
+    replace: "if (acks.size <= r.prs.voterNodes().length / 2) return;",
+    why: "a ReadIndex is confirmed by any majority-sized set of heartbeat answers, learners' answers included and both halves of a joint config lumped together: a leader cut off with a learner serves reads while another leader commits writes (etcd counts only voters, through the joint quorum: prs.Voters.VoteResult(acks))",
+    aimed: ["learner-churn", "conf-change-voters", "partition-shapes"],
+  },
+  {
+    name: "checkquorum-steps-down-next-term", class: "prevote-checkquorum", file: "src/raft/step-leader.ts", holdout16: true,
+    find: "    r.becomeFollower(r.term, NONE);\n    return;\n  }\n  // UNSAFE (planted bug): without the reset",
+    replace: "    r.becomeFollower(r.term + 1, NONE);\n    return;\n  }\n  // UNSAFE (planted bug): without the reset",
+    why: "a leader that loses its quorum steps down into the next term instead of its own: once the partition heals its higher term deposes the leader the others elected meanwhile, the disruption PreVote and CheckQuorum exist to prevent (etcd-raft: r.becomeFollower(r.Term, None))",
+    aimed: ["leader-partition", "quorum-loss", "one-way-partition"],
+  },
+  {
+    name: "snapshot-write-during-ready-fsync", class: "persistence", file: "sim/etcd/member-host.ts", holdout16: true,
+    find: "      if (this.persisting) return;\n      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n",
+    replace: "      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n      if (this.persisting) return;\n",
+    why: "a due snapshot is written at once, even while a Ready's WAL write waits for its fsync: the WAL rewrite drops that Ready's records (storage does not hold them yet), the fsync then completes and the member acknowledges entries no disk holds (etcd saves a snapshot from the raft loop, between Readies)",
+    aimed: ["crash-moments", "membership-change", "snapshot-catch-up"],
+  },
+  {
+    name: "new-member-not-recently-active", class: "membership", file: "src/raft/confchange/changer.ts", holdout16: true,
+    find: "    pr.recentActive = true;\n    w.progress.set(id, pr);",
+    replace: "    w.progress.set(id, pr);",
+    why: "a member just added counts as inactive until it answers: a CheckQuorum that comes before its first answer can find no active quorum and depose a healthy leader, and no snapshot is sent to it until then (etcd-raft initProgress marks new members RecentActive for exactly this)",
+    aimed: ["membership-change", "conf-change-voters", "learner-churn"],
+  },
+  {
+    name: "group-clear-keeps-order", class: "watch", file: "src/watch/watcher-group.ts", holdout16: true,
+    find: "    this.members.clear();\n    this.order = undefined;",
+    replace: "    this.members.clear();",
+    why: "clearing a watcher group keeps its cached creation order: after a snapshot restore moves every synced watcher to unsynced, the next commits still go to them as if synced, and move them past the revisions they still had to catch up on",
+    aimed: ["compaction-restore", "snapshot-catch-up", "watch-shapes"],
+  },
+  {
+    name: "heartbeat-keeps-election-timer", class: "election", file: "src/raft/step-follower.ts", holdout16: true,
+    find: "    case 'MsgHeartbeat':\n      r.electionElapsed = 0;\n",
+    replace: "    case 'MsgHeartbeat':\n",
+    why: "a follower's election timer is reset by appends but not by heartbeats: in an idle cluster every follower times out and campaigns though the leader is alive, and the CheckQuorum lease it judges votes by expires too (etcd-raft stepFollower resets electionElapsed on MsgHeartbeat)",
+    aimed: ["leader-churn", "kill-leader", "partition-shapes"],
   },
 ];

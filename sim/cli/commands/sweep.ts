@@ -107,14 +107,19 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   const tooBig = sweepSizeRefusal(p.title.replace(/^detcd /, ''), p.seeds, p.files.length, p.shard.count, count);
   if (tooBig !== undefined) throw new UsageError(tooBig);
   const madeOut = !existsSync(p.outDir);
-  claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
   const jobs = Math.max(1, Math.min(p.jobs, count));
   const shardNote = p.shard.count > 1 ? ` (shard ${p.shard.index}/${p.shard.count})` : '';
-  // npm start's line ran to 128 columns (its workers' V8 flags): wrapped between words on a terminal.
-  console.error(forTerminalErr(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`));
-  const start = performance.now();
   const progress = process.stderr.isTTY || process.env['DETCD_PROGRESS'] === '1';
-  const result = await withInterruptCleanup(p.outDir, madeOut, () => runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner }));
+  let start = 0;
+  // The interrupt's cleanup is in place before --out is claimed: a SIGTERM between the claim and
+  // the handler (CI under load hit it) killed the process with the marked, empty directory left.
+  const result = await withInterruptCleanup(p.outDir, madeOut, () => {
+    claimSweepDirOut(p.title.replace(/^detcd /, ''), '--out', p.outDir);
+    // npm start's line ran to 128 columns (its workers' V8 flags): wrapped between words on a terminal.
+    console.error(forTerminalErr(`${p.title}: ${countNoun(count, 'run')} over ${countNoun(p.files.length, 'scenario')}, seeds ${p.seeds[0]}..${p.seeds[1]}${shardNote}, ${countNoun(jobs, 'worker')}${jobs > 1 && p.runner === undefined ? ` (${sweepLanes(jobs).describe})` : ''}${p.bug === undefined ? '' : `, bug ${p.bug}`}`));
+    start = performance.now();
+    return runTasks(planTasks(p), count, { jobs, stopOnFail: p.stopOnFail, progress, rerunPercent: p.rerunPercent ?? RERUN_PERCENT_DEFAULT, runner: p.runner });
+  });
   const wallMs = performance.now() - start;
   const runs = result.runs;
   const rerunIn = jobs > 1 ? 'another worker' : 'the same thread';

@@ -67,10 +67,13 @@ function grpcJsDetails(value: OutgoingHttpHeaders[string]): string {
 /** etcd's bidirectional streams return the context's error unconverted: grpc-go answers it UNKNOWN. */
 const CONTEXT_ERROR_UNKNOWN_PATHS = new Set(['/etcdserverpb.Watch/Watch', '/etcdserverpb.Lease/LeaseKeepAlive']);
 
+/** What grpc-js's own deadline timer answers. */
+const GRPC_JS_DEADLINE = 'Deadline exceeded';
+
 /** grpc-js's words for a status, in etcd's: its own deadline answer is the context's error in Go. */
 function goStatus(code: grpc.status, details: string, path: string): { code: grpc.status; message: string } {
   if (code === grpc.status.OK) return { code, message: '' };
-  if (code === grpc.status.DEADLINE_EXCEEDED && details === 'Deadline exceeded') {
+  if (code === grpc.status.DEADLINE_EXCEEDED && details === GRPC_JS_DEADLINE) {
     return { code: CONTEXT_ERROR_UNKNOWN_PATHS.has(path) ? grpc.status.UNKNOWN : code, message: 'context deadline exceeded' };
   }
   return { code, message: details };
@@ -101,10 +104,21 @@ interface StreamEntry {
 }
 
 /** The stream's responses written as grpc-go writes them (see goHeaderBlock); its status, however far the call is. */
-function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string): (code: grpc.status, details: string) => void {
+function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string, unary: boolean): (code: grpc.status, details: string) => void {
   const respond = stream.respond.bind(stream);
   const sendTrailers = stream.sendTrailers.bind(stream);
   let trailersSent = false;
+  // grpc-js sends a unary answer's OK status in its message's write callback, so a deadline
+  // timer due meanwhile ended an answered call DEADLINE_EXCEEDED; grpc-go writes the answer and
+  // OK together once the handler returned. A unary call that wrote its answer ends OK.
+  let answered = false;
+  if (unary) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((...args: unknown[]): boolean => {
+      answered = true;
+      return write(...args);
+    }) as typeof stream.write;
+  }
   const contentType = responseContentType(subtype);
   // Node's own option (not in its types): no date header.
   const noDate = { sendDate: false } as ServerStreamResponseOptions;
@@ -119,7 +133,8 @@ function framedAsGrpcGo(stream: ServerHttp2Stream, subtype: string, path: string
     // One status: grpc-js's own may follow one serve sent (endWithStatus).
     if (trailersSent) return;
     trailersSent = true;
-    sendTrailers(goHeaderBlock(trailers, undefined, path));
+    const deadline = Number(trailers['grpc-status']) === Number(grpc.status.DEADLINE_EXCEEDED) && grpcJsDetails(trailers['grpc-message']) === GRPC_JS_DEADLINE;
+    sendTrailers(goHeaderBlock(answered && deadline ? { ...trailers, 'grpc-status': grpc.status.OK, 'grpc-message': '' } : trailers, undefined, path));
     // Node submits trailers on its next turn (setImmediate): the reset must follow them.
     setImmediate(() => finishStream(stream));
   };
@@ -177,7 +192,8 @@ export function frameAsGrpcGo(server: grpc.Server): void {
         return;
       }
       const path = String(headers[':path'] ?? '');
-      const endWithStatus = framedAsGrpcGo(stream, subtype, path);
+      const type = (s.handlers.get(path) as { type?: string } | undefined)?.type;
+      const endWithStatus = framedAsGrpcGo(stream, subtype, path, type === 'unary');
       // An unknown method is answered first (grpc-go-answers.ts), then the encoding.
       const encoding = headers['grpc-encoding'];
       if (s.handlers.has(path) && encoding !== undefined && encoding !== '' && encoding !== 'identity') {
@@ -185,7 +201,6 @@ export function frameAsGrpcGo(server: grpc.Server): void {
         return;
       }
       // A single request is read as grpc-go reads it (grpc-go-request.ts).
-      const type = (s.handlers.get(path) as { type?: string } | undefined)?.type;
       if (type === 'unary' || type === 'serverStream') readingOneMessage(stream, type === 'serverStream', endWithStatus);
       else if (type === 'bidi') readingMessages(stream, endWithStatus);
       // grpc-js's own deadline then answers at once, in etcd's words (goStatus).

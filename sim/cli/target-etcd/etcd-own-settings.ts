@@ -19,6 +19,7 @@ const ETCD_OWN: readonly EtcdOwn[] = [
   { setting: 'cluster.etcd.snapshotCatchUpEntries', value: (s) => s.cluster.etcd.snapshotCatchUpEntries, etcd: 5000, why: CONSTANT },
   { setting: 'cluster.etcd.watchStreamBuffer', value: (s) => s.cluster.etcd.watchStreamBuffer, etcd: 128, why: CONSTANT },
   { setting: 'cluster.etcd.pendingApplyMax', value: (s) => s.cluster.etcd.pendingApplyMax, etcd: 5000, why: CONSTANT },
+  { setting: 'cluster.etcd.compactionDeletesDeferred', value: (s) => s.cluster.etcd.compactionDeletesDeferred, etcd: false, why: 'etcd deletes compacted revisions in background batches as soon as it can' },
   { setting: 'cluster.etcd.leaseCheckpointing', value: (s) => s.cluster.etcd.leaseCheckpointing, etcd: false, why: 'etcd 3.4 sets no checkpoint interval: every 5 min' },
   { setting: 'cluster.raft.inflightMsgsMax', value: (s) => s.cluster.raft.inflightMsgsMax, etcd: 512, why: CONSTANT },
   { setting: 'cluster.raft.sizePerMsgBytesMax', value: (s) => s.cluster.raft.sizePerMsgBytesMax, etcd: 1024 * 1024, why: CONSTANT },

@@ -57,6 +57,15 @@ describe('sweep report', () => {
     expect(await readSweep(root)).toEqual(sweep);
   });
 
+  it('groups the thousands of its operation count on the page and in summary.md', async () => {
+    // npm start's campaign page said "143964 operations".
+    const sweep = await writeSweepReport(root, runs());
+    const ops = sweep.totals.ops.toLocaleString('en-US');
+    expect(sweep.totals.ops).toBeGreaterThan(999);
+    expect(await readFile(join(root, 'index.html'), 'utf8')).toContain(` · ${ops} operations · `);
+    expect(await readFile(join(root, 'summary.md'), 'utf8')).toContain(` · ${ops} operations`);
+  });
+
   it('summary.md names each failing run with its replay command and counts per scenario', async () => {
     await writeSweepReport(root, runs());
     const md = await readFile(join(root, 'summary.md'), 'utf8');

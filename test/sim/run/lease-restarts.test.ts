@@ -48,4 +48,13 @@ describe('lease restarts from the leader timeline', () => {
     // Term 2 promoted with 2 s left: the TimeToLive says more than any restart allows.
     expect(leaseVerdict(leaders, { 1: new Map(), 2: new Map([[ID, 2]]), 3: new Map([[ID, 2]]) })).toBe(false);
   });
+
+  it('must fail: a leader seen that never promoted is no restart at the full TTL', () => {
+    // n2 led term 2 for a moment at 3 s and was deposed before it applied its first entry (term 2
+    // never promoted); term 3 promoted with 2 s left on the lease.
+    const leaders: LeaderSpan[] = [{ node: 'n1', term: 1, startUs: 0 }, { node: 'n2', term: 2, startUs: 3 * S }, { node: 'n3', term: 3, startUs: 3 * S + 5_000 }];
+    expect(leaseVerdict(leaders, { 1: new Map(), 3: new Map([[ID, 2]]) })).toBe(false);
+    // Had term 2 promoted with no checkpoint of the lease, it restarted the lease in full.
+    expect(leaseVerdict(leaders, { 1: new Map(), 2: new Map(), 3: new Map([[ID, 2]]) })).toBe(true);
+  });
 });
