@@ -1,6 +1,8 @@
 // The reference the linearizability search is tested against: every order of the ops that
 // respects real time (an op may go once every op returned before its call is placed), with ops
-// of unknown outcome (return Infinity) free to be left out. Exponential: tiny histories only.
+// of unknown outcome (return Infinity) free to be left out, and an op with no answer but a finite
+// return (it took effect by then, or never) free to be placed without its step. Exponential: tiny
+// histories only.
 import type { Model, Operation } from '../../../../sim/check/linearizability/model.ts';
 
 export function bruteForceLinearizable<S, I, O>(ops: readonly Operation<I, O>[], model: Model<S, I, O>): boolean {
@@ -11,7 +13,9 @@ export function bruteForceLinearizable<S, I, O>(ops: readonly Operation<I, O>[],
     for (const o of left) {
       if (o.call > firstReturn) continue;
       const next = model.step(state, o.input, o.output);
-      if (next !== undefined && search(new Set([...done, o.id]), next)) return true;
+      const placed = new Set([...done, o.id]);
+      if (next !== undefined && search(placed, next)) return true;
+      if (o.output === undefined && o.return !== Infinity && search(placed, state)) return true;
     }
     return false;
   };

@@ -6,31 +6,14 @@
 // changed (mostly not): the search with the reduction and the reference must agree on every one.
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable } from '../../../../sim/check/linearizability/check.ts';
-import type { Model, Operation } from '../../../../sim/check/linearizability/model.ts';
+import type { Operation } from '../../../../sim/check/linearizability/model.ts';
 import { applyLeaseGrant, applyLeaseRevoke, applyPut, applyRange, type Applied } from '../../../../sim/check/models/etcd/apply.ts';
 import { createEtcdModel, type EtcdInput, type EtcdOutput } from '../../../../sim/check/models/etcd/model.ts';
-import type { EtcdState } from '../../../../sim/check/models/etcd/state.ts';
 import { Prng } from '../../../../sim/world/prng.ts';
+import { bruteForceLinearizable } from './brute-force.ts';
 
 type Op = Operation<EtcdInput, EtcdOutput>;
 const b64 = (s: string): string => btoa(s);
-
-function reference(ops: readonly Op[], model: Model<EtcdState, EtcdInput, EtcdOutput>): boolean {
-  const search = (done: ReadonlySet<number>, state: EtcdState): boolean => {
-    const left = ops.filter((o) => !done.has(o.id));
-    if (left.every((o) => o.return === Infinity)) return true;
-    const firstReturn = Math.min(...left.map((o) => o.return));
-    for (const o of left) {
-      if (o.call > firstReturn) continue;
-      const next = model.step(state, o.input, o.output);
-      const placed = new Set([...done, o.id]);
-      if (next !== undefined && search(placed, next)) return true;
-      if (o.output === undefined && o.return !== Infinity && search(placed, state)) return true;
-    }
-    return false;
-  };
-  return search(new Set(), model.init());
-}
 
 const input = (f: EtcdInput['f'], request: Record<string, unknown>): EtcdInput => ({ f, request, pre: undefined, preMax: undefined, gaps: undefined, servedAt: undefined, original: undefined });
 const outputOf = (r: Applied): EtcdOutput => ('error' in r ? { error: r.error } : { response: r.response, range: undefined });
@@ -109,7 +92,7 @@ describe('lease expiries placed only where observed: same verdicts as every orde
       const base = randomHistory(prng);
       for (const ops of [base, changeOne(base, prng)].map(numbered)) {
         const model = createEtcdModel();
-        const expected = reference(ops, model);
+        const expected = bruteForceLinearizable(ops, model);
         const got = checkLinearizable(ops, model).valid;
         expect(got, JSON.stringify(ops.map((o) => [o.input.f, o.input.request, o.output, o.call, o.return]))).toBe(expected);
         if (!expected) invalid++;
