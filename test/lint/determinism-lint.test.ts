@@ -2,12 +2,9 @@
 // collector's timing and the host's locale that the simulated code could take, including the
 // aliases that slipped past it before (globalThis.Date.now(), an aliased Math.random, WeakRef,
 // Intl, localeCompare); and it accepts the ordinary code that looks like them.
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
-// eslint.config.js is plain JavaScript outside the TypeScript project: imported by URL, typed here.
-const configUrl = new URL('../../eslint.config.js', import.meta.url).href;
-const rules = (await import(configUrl)) as {
+import { eslintConfigUrl, lintText } from './lint-text.ts';
+const rules = (await import(eslintConfigUrl)) as {
   banned: unknown[];
   bannedProps: unknown[];
   bannedImports: unknown;
@@ -15,26 +12,12 @@ const rules = (await import(configUrl)) as {
 };
 const { banned, bannedImports, bannedProps, bannedSyntax } = rules;
 
-const eslint = new ESLint({
-  overrideConfigFile: true,
-  overrideConfig: [
-    {
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser },
-      rules: {
-        'no-restricted-globals': ['error', ...banned],
-        'no-restricted-properties': ['error', ...bannedProps],
-        'no-restricted-imports': ['error', bannedImports],
-        'no-restricted-syntax': ['error', ...bannedSyntax('The simulated world')],
-      },
-    },
-  ],
-});
-
-async function errors(code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: 'src/probe.ts' });
-  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
-}
+const errors = lintText({
+  'no-restricted-globals': ['error', ...banned],
+  'no-restricted-properties': ['error', ...bannedProps],
+  'no-restricted-imports': ['error', bannedImports],
+  'no-restricted-syntax': ['error', ...bannedSyntax('The simulated world')],
+}, 'src/probe.ts');
 
 const rejected: [string, string][] = [
   ['Date.now()', 'export const t = Date.now();'],

@@ -2,21 +2,11 @@
 // on a slow path) in src/ and the simulated world, and accepts a spread alone or last, array
 // spreads and rest patterns.
 import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
-// eslint.config.js is plain JavaScript outside the TypeScript project: imported by URL, typed here.
-const configUrl = new URL('../../eslint.config.js', import.meta.url).href;
-const { slowSyntax } = (await import(configUrl)) as { slowSyntax: unknown[] };
+import { eslintConfigUrl, lintText } from './lint-text.ts';
+const { slowSyntax } = (await import(eslintConfigUrl)) as { slowSyntax: unknown[] };
 
-const eslint = new ESLint({
-  overrideConfigFile: true,
-  overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, rules: { 'no-restricted-syntax': ['error', ...slowSyntax] } }],
-});
-
-async function errors(code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: 'src/probe.ts' });
-  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
-}
+const errors = lintText({ 'no-restricted-syntax': ['error', ...slowSyntax] }, 'src/probe.ts');
 
 const rejected: [string, string][] = [
   ['a field after a spread', 'const a = { x: 1 };\nexport const b = { ...a, y: 2 };'],

@@ -3,22 +3,12 @@
 // a user's history-sized arrays are drawn): each element goes on the stack, and 300,000 ops threw
 // RangeError on the check page. The loops of sim/array/stack-safe.ts give the same answers.
 import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
+import { eslintConfigUrl, lintText } from './lint-text.ts';
 import { fromCharCodes, maxOf, minOf, pushAll } from '../../sim/array/stack-safe.ts';
-// eslint.config.js is plain JavaScript outside the TypeScript project: imported by URL, typed here.
-const configUrl = new URL('../../eslint.config.js', import.meta.url).href;
-const { stackSpreadSyntax } = (await import(configUrl)) as { stackSpreadSyntax: { selector: string }[] };
+const { stackSpreadSyntax } = (await import(eslintConfigUrl)) as { stackSpreadSyntax: { selector: string }[] };
 
-const eslint = new ESLint({
-  overrideConfigFile: true,
-  overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, rules: { 'no-restricted-syntax': ['error', ...stackSpreadSyntax] } }],
-});
-
-async function errors(code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: 'sim/probe.ts' });
-  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
-}
+const errors = lintText({ 'no-restricted-syntax': ['error', ...stackSpreadSyntax] }, 'sim/probe.ts');
 
 const rejected: [string, string][] = [
   ['Math.max of a spread', 'const xs = [1];\nexport const m = Math.max(...xs);'],
