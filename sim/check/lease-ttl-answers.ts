@@ -26,7 +26,6 @@
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { packedNumbers } from './packed-map.ts';
-import { maxOf } from '../array/stack-safe.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -70,6 +69,13 @@ interface Pair {
 interface Renewals {
   readonly invokeUs: number[];
   readonly doneMaxUs: number[];
+}
+
+/** The answered grants of one lease id, by invocation: the largest TTL among the first i, each TTL's earliest invocation. */
+interface Grants {
+  readonly invokeUs: number[];
+  readonly ttlMax: number[];
+  readonly firstInvokeUs: ReadonlyMap<number, number>;
 }
 
 /** The lease id a lease op names (a grant with ID 0: the id it was answered). */
@@ -146,6 +152,20 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if (list === undefined) byTerm.set(key, [r]);
     else list.push(r);
   }
+  // Per id, the grants by invocation with the largest TTL among the first i, and each TTL's
+  // earliest grant: the grants sent before an answer arrived are a prefix (a binary search), not a
+  // filter of every grant per answer (one id granted again and again was quadratic).
+  const grantIndex = new Map<string, Grants>();
+  for (const [id, list] of granted) {
+    const sorted = [...list].sort((a, b) => a.invokeUs - b.invokeUs);
+    const ttlMax: number[] = [];
+    const firstInvokeUs = new Map<number, number>();
+    for (const x of sorted) {
+      ttlMax.push(Math.max(x.ttl, ttlMax[ttlMax.length - 1] ?? -Infinity));
+      if (!firstInvokeUs.has(x.ttl)) firstInvokeUs.set(x.ttl, x.invokeUs);
+    }
+    grantIndex.set(id, { invokeUs: packedNumbers(sorted, (x) => x.invokeUs), ttlMax, firstInvokeUs });
+  }
   const renewals = new Map<string, Renewals>();
   for (const [key, list] of byTerm) {
     list.sort((a, b) => a.invokeUs - b.invokeUs);
@@ -162,22 +182,28 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     // (ground-truth seeds 1966, 4277: a lease granted again with another TTL was judged by the
     // last grant's); a grant of unknown outcome sent before it may have made it with any TTL.
     if ((o.unknownGrantsUs?.get(id) ?? Infinity) < ok.time) continue;
-    const grants = (granted.get(id) ?? []).filter((g) => g.invokeUs < ok.time);
-    if (grants.length === 0) continue;
-    const ttls = packedNumbers(grants, (g) => g.ttl);
-    const said = (t: number): string => (ttls.length === 1 ? `${t}` : `one of ${[...new Set(ttls)].join(', ')}`);
-    const ttl = maxOf(ttls);
+    const g = grantIndex.get(id);
+    const grantsBefore = g === undefined ? 0 : firstAtOrAfter(g.invokeUs, ok.time);
+    if (grantsBefore === 0) continue;
+    const ttl = g!.ttlMax[grantsBefore - 1]!;
+    const wasGranted = (t: number): boolean => (g!.firstInvokeUs.get(t) ?? Infinity) < ok.time;
+    // The message alone lists the TTLs, in grant order: built only for an answer that is kept.
+    const said = (t: number): string => {
+      if (grantsBefore === 1) return `${t}`;
+      const ttls = packedNumbers(granted.get(id)!.filter((x) => x.invokeUs < ok.time), (x) => x.ttl);
+      return `one of ${[...new Set(ttls)].join(', ')}`;
+    };
     const resp = obj(ok.value);
     const answered = int(resp['TTL']);
     if (invoke.f === 'lease/keepalive') {
-      if (answered > 0 && !ttls.includes(answered)) report({ lease: id, index: ok.index, message: `keep-alive of lease ${id} answered TTL ${answered}, but it was granted ${said(ttl)}` });
+      if (answered > 0 && !wasGranted(answered) && out.length < max) report({ lease: id, index: ok.index, message: `keep-alive of lease ${id} answered TTL ${answered}, but it was granted ${said(ttl)}` });
       continue;
     }
     if (answered < 0) continue;
-    if (resp['grantedTTL'] !== undefined && !ttls.includes(int(resp['grantedTTL']))) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${said(ttl)}` });
+    if (resp['grantedTTL'] !== undefined && !wasGranted(int(resp['grantedTTL'])) && out.length < max) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered grantedTTL ${int(resp['grantedTTL'])}, but it was granted ${said(ttl)}` });
     const ceilingS = ttlCeilingS(ttl, o);
     if (answered < FOREVER_SECONDS && answered > ceilingS) {
-      report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered TTL ${answered} s, but it was granted ${said(ttl)} s: a lessor can have at most ${ceilingS} s left (the TTL, plus ${o.promoteExtendUs! / PPM} s of a new leader's extension and the clock's steps back)` });
+      if (out.length < max) report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered TTL ${answered} s, but it was granted ${said(ttl)} s: a lessor can have at most ${ceilingS} s left (the TTL, plus ${o.promoteExtendUs! / PPM} s of a new leader's extension and the clock's steps back)` });
       continue;
     }
     if (o.answersCarryLeaderTerm !== true || answered >= FOREVER_SECONDS || !Number.isFinite(o.clockJumpUsMax ?? 0)) continue;
