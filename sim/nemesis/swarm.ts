@@ -40,6 +40,11 @@ const DRAWN_AFTER_DECLARED: readonly NemesisPackageName[] = ['late-answers', 'jo
  * none of them keeps its schedule.
  */
 const DRAWN_LATEST: readonly NemesisPackageName[] = ['crash-after-recovery', 'crash-after-snapshot-ack', 'failed-transfer', 'joint-swap'];
+/**
+ * Packages the swarm does not draw yet: a learner partition acts only while a membership change
+ * holds a learner, and drawing it would move the seeds that draw it (named scenarios only).
+ */
+const NOT_DRAWN: readonly NemesisPackageName[] = ['partition-leader-learners'];
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -224,7 +229,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p));
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p) && !NOT_DRAWN.includes(p));
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
