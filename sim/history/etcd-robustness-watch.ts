@@ -31,7 +31,7 @@ import type { WatchRecord } from './op.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { HistoryParseError } from './parse-error.ts';
 import { b64, parseJson, Reader, shown, UNRECORDED, valueOf } from './etcd-robustness.ts';
-import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { JSON_NESTING_MAX, jsonNestingRefusal } from '../text/json-nesting.ts';
 import { fromCharCodes } from '../array/stack-safe.ts';
 
 type Json = Record<string, unknown>;
@@ -169,7 +169,8 @@ export function parseRobustnessWatches(text: string, client: number): Robustness
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (jsonNestsPast(row, Array.isArray(raw) ? JSON_NESTING_MAX + 1 : JSON_NESTING_MAX)) throw new HistoryParseError(i + 1, JSON_NESTING_REASON);
+    const deep = jsonNestingRefusal(row, Array.isArray(raw) ? JSON_NESTING_MAX + 1 : JSON_NESTING_MAX);
+    if (deep !== undefined) throw new HistoryParseError(i + 1, deep);
     // Read off the text, not a JSON.stringify of the parsed value: a value nested past the stack's
     // depth parses but overflowed the stack there (exit 4; the input fuzzer found it).
     out.recordsIsCreate ||= /"IsCreate"\s*:/.test(row);

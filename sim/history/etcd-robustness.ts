@@ -37,7 +37,7 @@ import type { ParsedHistory } from './parsed-history.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shownValue } from './shown-value.ts';
 import { probeLine, type MemoryProbe } from './read-budget.ts';
-import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { JSON_NESTING_MAX, jsonNestingRefusal } from '../text/json-nesting.ts';
 
 /** What an answer field the recorder did not keep is written as: the etcd model matches it with any value. */
 export const UNRECORDED = '*';
@@ -487,7 +487,8 @@ export function parseRobustnessOps(text: string, probe?: MemoryProbe): Robustnes
       throw new HistoryParseError(1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
     if (!Array.isArray(all)) throw new HistoryParseError(1, 'expected a JSON array of operations');
-    if (jsonNestsPast(text, JSON_NESTING_MAX + 1)) throw new HistoryParseError(1, JSON_NESTING_REASON);
+    const deep = jsonNestingRefusal(text, JSON_NESTING_MAX + 1);
+    if (deep !== undefined) throw new HistoryParseError(1, deep);
     all.forEach((raw, i) => {
       const op = parseOne(raw, i + 1);
       if (op !== undefined) out.push(op);
@@ -505,7 +506,8 @@ export function parseRobustnessOps(text: string, probe?: MemoryProbe): Robustnes
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (jsonNestsPast(row)) throw new HistoryParseError(i + 1, JSON_NESTING_REASON);
+    const deep = jsonNestingRefusal(row);
+    if (deep !== undefined) throw new HistoryParseError(i + 1, deep);
     const op = parseOne(raw, i + 1);
     if (op !== undefined) out.push(op);
   }

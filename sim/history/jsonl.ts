@@ -11,7 +11,7 @@ import { HistoryParseError } from './parse-error.ts';
 import type { ParsedHistory } from './parsed-history.ts';
 import { shownValue } from './shown-value.ts';
 import { probeLine, type MemoryProbe } from './read-budget.ts';
-import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { JSON_NESTING_MAX, JSON_NESTING_REASON, jsonNestingRefusal } from '../text/json-nesting.ts';
 
 const TYPES = new Set<string>(['invoke', 'ok', 'fail', 'info']);
 
@@ -115,6 +115,7 @@ function elementLines(text: string): number[] {
   let depth = 0;
   let inString = false;
   let expecting = false; // at depth 1, after '[' or ',': the next token starts an element
+  let elementStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\n') line++;
@@ -126,6 +127,7 @@ function elementLines(text: string): number[] {
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
     if (expecting && c !== ']') {
       out.push(line);
+      elementStart = i;
       expecting = false;
     }
     if (c === '"') inString = true;
@@ -133,7 +135,8 @@ function elementLines(text: string): number[] {
       depth++;
       if (depth === 1) expecting = true;
       // The array is level 1: an op in it is an op line's level 1.
-      else if (depth > JSON_NESTING_MAX + 1) throw new HistoryParseError(line, JSON_NESTING_REASON);
+      // The refusal names the field, read again from the element's start (only on this way out).
+      else if (depth > JSON_NESTING_MAX + 1) throw new HistoryParseError(line, jsonNestingRefusal(text.slice(elementStart)) ?? JSON_NESTING_REASON);
     } else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 1) expecting = true;
   }
@@ -166,7 +169,8 @@ export function parseJsonl(text: string, probe?: MemoryProbe): ParsedHistory {
     } catch (err) {
       throw new HistoryParseError(i + 1, `not JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (jsonNestsPast(row)) throw new HistoryParseError(i + 1, JSON_NESTING_REASON);
+    const deep = jsonNestingRefusal(row);
+    if (deep !== undefined) throw new HistoryParseError(i + 1, deep);
   }
   return opsFrom(rows);
 }

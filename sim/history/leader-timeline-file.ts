@@ -23,7 +23,7 @@ import type { LeaderInOffice } from '../check/lease-revoked-early.ts';
 import { HistoryParseError } from './parse-error.ts';
 import { shownValue } from './shown-value.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { jsonNestingRefusal } from '../text/json-nesting.ts';
 
 export const LEADER_TIMELINE_FILE = 'leader-timeline.jsonl';
 
@@ -188,7 +188,8 @@ export function parseLeaderTimeline(text: string): LeaderTimelineFile {
       } catch {
         throw new Error('not JSON');
       }
-      if (jsonNestsPast(line)) throw new Error(JSON_NESTING_REASON);
+      const deep = jsonNestingRefusal(line);
+      if (deep !== undefined) throw new Error(deep);
       if (!isObj(o)) throw new Error(`not a leader timeline record (an object), got ${shownValue(o)}`);
       if (head === undefined) {
         const members = o['members'];

@@ -12,7 +12,7 @@ import type { RunSummary } from './run-summary.ts';
 import { buildSweepSummary, mergeDeterminism, parseSweepSummary, type SweepDeterminism, type SweepSummary } from './sweep-summary.ts';
 import { mergedPlan, type SweepPlanSummary } from './sweep-plan.ts';
 import { renderSweepHtml } from './sweep-page.ts';
-import { JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { jsonNestingRefusal } from '../text/json-nesting.ts';
 
 export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): Promise<SweepSummary> {
   const sweep = buildSweepSummary(runs, determinism, plan);
@@ -44,7 +44,8 @@ export async function readSweep(dir: string): Promise<SweepSummary> {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
-  if (jsonNestsPast(text)) throw new Error(`${file}: ${JSON_NESTING_REASON}`);
+  const deep = jsonNestingRefusal(text);
+  if (deep !== undefined) throw new Error(`${file}: ${deep}`);
   return parseSweepSummary(json, file);
 }
 

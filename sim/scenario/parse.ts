@@ -9,7 +9,7 @@ import { duplicateField } from './duplicate-field.ts';
 import { renameOldFields } from './renamed-fields.ts';
 import { ScenarioSchema } from './schema.ts';
 import type { Scenario, ScenarioInput } from './schema.ts';
-import { JSON_NESTING_REASON, jsonNestsPast } from '../text/json-nesting.ts';
+import { jsonNestingRefusal } from '../text/json-nesting.ts';
 
 function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -127,7 +127,8 @@ export function parseScenarioText(text: string, file: string, options: ParseOpti
     const reason = err instanceof Error ? err.message : String(err);
     throw new UsageError(`${file}: (file): not valid JSON: ${reason}`);
   }
-  if (jsonNestsPast(text)) throw new UsageError(`${file}: (file): ${JSON_NESTING_REASON}`);
+  const deep = jsonNestingRefusal(text);
+  if (deep !== undefined) throw new UsageError(`${file}: ${deep.startsWith('field ') ? deep.slice('field '.length) : `(file): ${deep}`}`);
   const twice = duplicateField(text);
   if (twice !== undefined) throw new UsageError(`${file}: ${twice}: given twice (JSON keeps the last value without a word): give it once`);
   return parseScenario(raw, file, options);

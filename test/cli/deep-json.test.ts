@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, refused } from './capture-cli.ts';
 import { scratchDir } from '../scratch-dir.ts';
-import { JSON_NESTING_MAX, jsonNestsPast } from '../../sim/text/json-nesting.ts';
+import { JSON_NESTING_MAX, jsonNestingRefusal, jsonNestsPast } from '../../sim/text/json-nesting.ts';
 import { writeRunReportTo } from '../../sim/report/run-report.ts';
 import * as fx from '../fixtures/report/fixtures.ts';
 
@@ -35,6 +35,16 @@ describe('jsonNestsPast', () => {
     expect(jsonNestsPast(`${'{"a":'.repeat(JSON_NESTING_MAX + 1)}1${'}'.repeat(JSON_NESTING_MAX + 1)}`)).toBe(true);
     expect(jsonNestsPast(JSON.stringify(['['.repeat(1000), '\\"[[[[', '{'.repeat(1000)]))).toBe(false);
     expect(jsonNestsPast(`[${'[],'.repeat(10_000)}[]]`)).toBe(false);
+  });
+
+  it('names the field the nesting is in: keys and element indexes, cut after four, no field for the top level', () => {
+    const deep = nested(JSON_NESTING_MAX);
+    const reason = `JSON nested deeper than ${JSON_NESTING_MAX} levels`;
+    expect(jsonNestingRefusal(`{"x":1,"a":{"y":"[{","b":${deep}}}`)).toBe(`field a.b[0][0]…: ${reason}`);
+    expect(jsonNestingRefusal(`{"a":[1,{"k":2},${deep}]}`, JSON_NESTING_MAX + 1)).toBe(`field a[2][0][0]…: ${reason}`);
+    expect(jsonNestingRefusal(`{"${'k'.repeat(50)}":${deep}}`)).toBe(`field ${'k'.repeat(40)}…[0][0][0]…: ${reason}`);
+    expect(jsonNestingRefusal(nested(JSON_NESTING_MAX + 1))).toBe(reason);
+    expect(jsonNestingRefusal(nested(JSON_NESTING_MAX))).toBeUndefined();
   });
 });
 

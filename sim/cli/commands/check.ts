@@ -60,7 +60,7 @@ import { removeUnusedCreatedDirs } from '../../report/report-dir.ts';
 import type { CheckReportInput } from '../../report/check-page.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { shellWord } from '../../text/shell-word.ts';
-import { JSON_NESTING_REASON, jsonNestsPast } from '../../text/json-nesting.ts';
+import { jsonNestingRefusal } from '../../text/json-nesting.ts';
 import { pushAll } from '../../array/stack-safe.ts';
 
 interface CheckArgs {
@@ -283,7 +283,8 @@ async function readDump(file: string): Promise<unknown> {
     if (err instanceof HistoryTooLarge) throw err;
     throw new BadHistory(`--initial-state ${file}: ${err instanceof SyntaxError ? 'not JSON' : err instanceof PathError ? err.reason : `cannot read (${err instanceof Error ? err.message : String(err)})`}`);
   }
-  if (dumpText !== undefined && jsonNestsPast(dumpText)) throw new BadHistory(`--initial-state ${file}: ${JSON_NESTING_REASON}`);
+  const deep = dumpText === undefined ? undefined : jsonNestingRefusal(dumpText);
+  if (deep !== undefined) throw new BadHistory(`--initial-state ${file}: ${deep.replace(/^field /, 'field dump.')}`);
   // The dump's int64 and bytes fields are typed as a history's are, before the model reads them.
   const problem = dumpFieldProblem(dump, 'dump');
   if (problem !== undefined) throw new BadHistory(`--initial-state ${file}: ${problem}`);
@@ -323,7 +324,8 @@ function readWatches(file: string, given: boolean): WatchRecord[] {
     } catch {
       throw new BadHistory(`${what} ${file}:${i + 1}: not JSON`);
     }
-    if (jsonNestsPast(line)) throw new BadHistory(`${what} ${file}:${i + 1}: ${JSON_NESTING_REASON}`);
+    const deep = jsonNestingRefusal(line);
+    if (deep !== undefined) throw new BadHistory(`${what} ${file}:${i + 1}: ${deep}`);
     const rec = watchRecordOf(o);
     if (typeof rec === 'string') throw new BadHistory(`${what} ${file}:${i + 1}: ${rec}`);
     out.push(rec);

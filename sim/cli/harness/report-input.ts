@@ -17,7 +17,7 @@ import type { Results } from '../../run/results.ts';
 import { shownArgument } from '../../errors/bad-argument.ts';
 import { UsageError } from '../errors.ts';
 import { checkResultsFile } from './results-file.ts';
-import { JSON_NESTING_REASON, jsonNestsPast, parseJsonBounded } from '../../text/json-nesting.ts';
+import { jsonNestingRefusal, parseJsonBounded } from '../../text/json-nesting.ts';
 
 function readText(file: string): string {
   try {
@@ -48,7 +48,8 @@ function jsonLines(file: string): { line: number; value: unknown }[] {
     } catch {
       throw new UsageError(`${file}:${i + 1}: not JSON`);
     }
-    if (jsonNestsPast(text)) throw new UsageError(`${file}:${i + 1}: ${JSON_NESTING_REASON}`);
+    const deep = jsonNestingRefusal(text);
+    if (deep !== undefined) throw new UsageError(`${file}:${i + 1}: ${deep}`);
   });
   return out;
 }
