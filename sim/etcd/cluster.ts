@@ -176,6 +176,18 @@ export class EtcdCluster {
     return this.names.filter((n) => !this.held(n));
   }
 
+  /**
+   * Endpoints whose member is a learner in the current leader's applied configuration (none
+   * without a leader): a replacement held as a learner, a follower a joint swap demoted. Learners
+   * the member API adds never start and have no endpoint of their own, so they are not here.
+   */
+  learners(): string[] {
+    const leader = this.leaderHost();
+    if (leader === undefined) return [];
+    const names = leader.member.membership.learners.map((id) => this.nameOf(id));
+    return this.names.filter((n) => names.includes(n) && !this.held(n));
+  }
+
   /** True while a membership change keeps the endpoint down (removed, not yet re-added). */
   held(name: string): boolean {
     return this.reconfigurations.some((r) => r.endpoint === name && r.holdsEndpoint);

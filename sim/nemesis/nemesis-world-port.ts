@@ -39,6 +39,11 @@ export interface NemesisClusterView {
   members(): readonly string[];
   /** The member that believes it leads in the highest term, if any is up. */
   leader(): string | undefined;
+  /**
+   * Members that are learners in the leader's configuration now; absent where a target never
+   * has started learners (the real etcd target refuses membership changes).
+   */
+  learners?(): readonly string[];
   /** A member's term and whether it believes it leads; undefined when it is down or unknown. */
   raftStatus(node: string): RaftRole | undefined;
 }

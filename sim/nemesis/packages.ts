@@ -101,6 +101,11 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
     description: 'a random split into a majority and a minority',
     draw: (_p, ctx) => one({ kind: 'partition', shape: 'halves' }, ctx),
   },
+  'partition-leader-learners': {
+    membersMin: 2,
+    description: 'cut the leader off together with every learner; the other voters must elect a new leader',
+    draw: (_p, ctx) => one({ kind: 'partition', shape: 'leader-with-learners' }, ctx),
+  },
   'partition-ring': {
     membersMin: 4,
     description: 'a majority ring: every member sees a majority, no two the same one',

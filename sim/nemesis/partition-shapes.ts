@@ -30,6 +30,15 @@ export function partitionCuts(ctx: NemesisContext, shape: string, target: Target
       const followers = shuffled.filter((m) => m !== leader).slice(0, Math.max(1, minority));
       return [followers, groupsToCuts([followers, members.filter((m) => !followers.includes(m))])];
     }
+    case 'leader-with-learners': {
+      // The leader and every learner against the other voters: a read quorum that counted
+      // learners' heartbeat answers would let the old leader serve reads the voters' new leader
+      // has overwritten. Without a leader or learners it is isolate-leader.
+      const alone = leader ?? ctx.prng.pick(members);
+      const learners = (ctx.world.learners?.() ?? []).filter((m) => m !== alone && members.includes(m));
+      const side = [alone, ...learners];
+      return [side, groupsToCuts([side, members.filter((m) => !side.includes(m))])];
+    }
     case 'halves': {
       const side = shuffled.slice(0, Math.floor(members.length / 2));
       return [side, groupsToCuts([side, shuffled.slice(side.length)])];

@@ -40,6 +40,13 @@ const DRAWN_AFTER_DECLARED: readonly NemesisPackageName[] = ['late-answers', 'jo
  * none of them keeps its schedule.
  */
 const DRAWN_LATEST: readonly NemesisPackageName[] = ['crash-after-recovery', 'crash-after-snapshot-ack', 'failed-transfer', 'joint-swap'];
+/**
+ * The leader cut off with its learners is drawn, from a stream of its own, only with a package
+ * that starts learners (without one it is isolate-leader): a seed that draws none keeps its
+ * schedule.
+ */
+const LEARNER_PARTITION: NemesisPackageName = 'partition-leader-learners';
+const STARTS_LEARNERS: readonly NemesisPackageName[] = ['membership', 'joint-membership', 'joint-swap'];
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -224,7 +231,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p));
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p) && p !== LEARNER_PARTITION);
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);
@@ -282,6 +289,8 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   const drawnAfter = DRAWN_AFTER_DECLARED.filter(() => after.chance(1, odds));
   const latest = prng.fork('drawn-latest');
   const drawnLatest = DRAWN_LATEST.filter(() => latest.chance(1, odds));
+  const startsLearners = [...packages, ...drawnAfter, ...drawnLatest].some((p) => STARTS_LEARNERS.includes(p));
+  if (startsLearners && prng.fork('learner-partition').chance(1, odds)) drawnLatest.push(LEARNER_PARTITION);
   const membersMin = maxOf([...drawnAfter, ...drawnLatest].map((p) => nemesisPackage(p).membersMin), maxOf(declared.map((p) => p.membersMin ?? 1)));
   let members = Math.max(shapes.evenCluster && membersBuiltin === 3 ? EVEN_MEMBERS : membersBuiltin, membersMin);
   const nemesis = withFields(scenario.nemesis, { packages: [...packages, ...drawnLast, ...declared.map((p) => p.name), ...drawnAfter, ...drawnLatest], intervalMs, faultDurationMs });

@@ -42,6 +42,10 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
     return this.cluster.leader();
   }
 
+  learners(): readonly string[] {
+    return this.cluster.learners();
+  }
+
   raftStatus(node: string): RaftRole | undefined {
     return raftRole(this.cluster.status(node));
   }

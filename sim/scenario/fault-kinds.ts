@@ -91,6 +91,7 @@ export const PartitionShapes = [
   'halves', // a random split into a majority and a minority
   'ring', // every member sees only its neighbours: each has a majority, none the same one
   'bridge', // two halves joined by one member that sees both
+  'leader-with-learners', // the leader and every learner; the other voters must elect a new leader
 ] as const;
 
 /** What a property test hands a kind to draw a fault: fast-check itself and a target arbitrary. */

@@ -262,6 +262,7 @@ export const BuiltinNemesisPackages = [
   'crash-after-snapshot-ack',
   'failed-transfer',
   'joint-swap',
+  'partition-leader-learners',
 ] as const;
 export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
 /** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */
