@@ -50,7 +50,7 @@ import { withFields } from '../../src/object/with-fields.ts';
 import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
-import { createdBeside, nameSharedStreams, watchForId } from './watch-stream-ids.ts';
+import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch-stream-ids.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -238,6 +238,7 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
   const byClient = new Map<number | string, WatchOp[]>();
   const shared = new Set<number | string>();
   const parts = new Map<WatchOp, WatchResponse>();
+  const ids = new StreamIds();
   const add = (op: WatchOp, response: WatchResponse): void => {
     op.responses.push(response);
     for (let i = 0; i < response.events.length; i++) op.events.push(response.events[i]!);
@@ -279,7 +280,7 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
       if (list === undefined) byClient.set(rec.process, (list = []));
       list.push(op);
       ops.push(op);
-    } else op = watchForId(list, response.watchId);
+    } else op = watchForId(list, response.watchId, ids);
     const held = parts.get(op);
     if (held !== undefined) {
       for (let i = 0; i < response.events.length; i++) held.events.push(response.events[i]!);
@@ -292,9 +293,9 @@ function watchOps(records: readonly WatchRecord[]): WatchOp[] {
       }
     } else if (response.fragment) parts.set(op, response);
     else add(op, response);
-    if (rec.request !== undefined && !shared.has(rec.process) && createdBeside(list)) shared.add(rec.process);
+    if (rec.request !== undefined && !shared.has(rec.process) && createdBeside(list, ids)) shared.add(rec.process);
   }
-  nameSharedStreams(ops, shared);
+  nameSharedStreams(ops, shared, ids);
   return ops;
 }
 
