@@ -87,21 +87,34 @@ export interface WatchCheckOptions {
    * of the recording proves nothing and completeness is not judged (the summary says so).
    */
   caughtUpRevision?: number;
+  /** The check's time budget: true once it has passed (the verdict is then unknown, naming it). Impure: the CLI's clock. */
+  deadline?: (() => boolean) | undefined;
 }
 
 /** The checker's work bound: every loop spends from it, and once it is out the verdict is unknown. */
 class WorkBudget {
   spent = 0;
-  constructor(readonly max: number) {}
+  /** The check's time budget (--timeout-ms) passed: read every DEADLINE_EVERY steps, not per step. */
+  timedOut = false;
+  private deadlineReadAt = -Infinity;
+  constructor(
+    readonly max: number,
+    private readonly deadline?: () => boolean,
+  ) {}
   /** Spends n; false once the budget is exhausted. */
   spend(n: number): boolean {
     this.spent += n;
-    return this.spent <= this.max;
+    if (this.deadline !== undefined && this.spent - this.deadlineReadAt >= DEADLINE_EVERY) {
+      this.deadlineReadAt = this.spent;
+      if (this.deadline()) this.timedOut = true;
+    }
+    return !this.out;
   }
   get out(): boolean {
-    return this.spent > this.max;
+    return this.spent > this.max || this.timedOut;
   }
 }
+const DEADLINE_EVERY = 4096;
 
 interface WatchEvent {
   type: 'PUT' | 'DELETE';
@@ -327,7 +340,7 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
     if (violations.length < maxViolations) violations.push({ guarantee, process, revision, message });
   };
-  const budget = new WorkBudget(options.stepsMax ?? 50_000_000);
+  const budget = new WorkBudget(options.stepsMax ?? 50_000_000, options.deadline);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   checkCompactionCancels(ops, report, budget);
   const merged = mergeEvents(ops, report, budget);
@@ -344,7 +357,9 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
       ? `watch guarantees hold over ${count(ops.length, 'watch')} and ${count(merged.byRevision.size, 'revision')}${completeness}`
       : valid === false
         ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
-        : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;
+        : budget.timedOut
+          ? 'unknown: the time budget (--timeout-ms) passed before every guarantee was checked'
+          : `unknown: step budget of ${budget.max} exhausted before every guarantee was checked`;
   // No event delivered (none was owed, or completeness was not judged) and no compaction cancel:
   // no order, uniqueness, prev_kv or compact revision to judge, and "valid" would say nothing.
   if (valid === true && merged.byRevision.size === 0 && !ops.some((o) => o.responses.some((r) => r.compactRevision > 0 || r.compactedUnrecorded))) return nothingToCheck(`${count(ops.length, 'watch')} delivered no event`, { violations, revisions: 0, steps: budget.spent });

@@ -506,7 +506,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     // A report's own watches: judged complete up to where its run's liveness phase found them caught up, as the run judged them.
     const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
     // A run report's leader timeline says how its run judged watches (expectRevisionUnique).
-    const watchOptions = withFields({ autoCompaction: args.autoCompaction }, timeline?.content.watch ?? {});
+    // The check's time budget bounds the watch checker too: past it, the watch verdict is unknown.
+    const watchOptions = withFields({ autoCompaction: args.autoCompaction, deadline: budget.deadline }, timeline?.content.watch ?? {});
     const watch = watchRecords === undefined ? undefined : truncatedRun(timeline, (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? watchOptions : withFields(watchOptions, { caughtUpRevision: caughtUp })));
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
