@@ -109,6 +109,8 @@ export interface LeaseCheckOptions {
   answersCarryLeaderTerm?: boolean;
   /** Work units (ops, kvs and leader changes visited) before the verdict is "unknown". Default 50,000,000. */
   stepsMax?: number;
+  /** The check's time budget (detcd check --timeout-ms): true once it has passed; the verdict is then unknown, naming it. */
+  deadline?: (() => boolean) | undefined;
 }
 
 export interface LeaseViolation {
@@ -382,8 +384,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   };
   // The judge counts the steps while it reads (its reads add theirs).
   judge.steps = steps;
+  // The time budget is read every 4096 ops and before each later rule: past it, no more is judged.
+  let timedOut = false;
+  const pastDeadline = (): boolean => (timedOut ||= options.deadline?.() === true);
   for (let i = 0; i < ops.length; i++) {
     const { invoke: inv, ok } = ops[i]!;
+    if ((i & 4095) === 0 && pastDeadline()) judge.steps = stepsMax + 1;
     if (judge.steps > stepsMax) break;
     judge.steps++;
     const answer = obj(ok.value);
@@ -399,6 +405,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     forEachRead(inv.f, obj(inv.value), answer, headerRevision(answer), judge);
   }
   steps = judge.steps;
+  if (steps <= stepsMax && pastDeadline()) steps = stepsMax + 1;
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
     const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
@@ -419,6 +426,7 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     }
   }
   let keysUnjudged = false;
+  if (steps <= stepsMax && pastDeadline()) steps = stepsMax + 1;
   if (steps <= stepsMax) {
     steps += history.length;
     const early = findRevokedEarly(history, options, maxViolations);
@@ -428,12 +436,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
     keysUnjudged = early.exhausted;
   }
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;
-  const why = steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
+  const why = timedOut ? 'the time budget (--timeout-ms) passed before every op was checked' : steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
   const summary = valid === true ? `lease safety holds for ${count(leases.size, 'lease')}` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
   // No lease granted: no TTL, renewal or key of a lease to judge, and "valid" would say nothing.
   if (valid === true && leases.size === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
-  if (valid === 'unknown') result['unknownReason'] = steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
+  if (valid === 'unknown') result['unknownReason'] = timedOut ? 'time budget (--timeout-ms)' : steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;
 }
 

@@ -55,15 +55,16 @@ export function historyGraceUs(ops: readonly Op[]): number {
   return ETCD_ELECTION_TIMEOUT_US_MAX + LEASE_REVOKE_RETRY_US + LEASE_EXPIRY_CHECK_US + Math.ceil((ttlSecondsMax * 1e6 * LEASE_CLOCK_DRIFT_PPM_MAX) / 1e6);
 }
 
-export function checkHistoryLeases(ops: readonly Op[]): LeaseCheckResult {
+/** `deadline`: the check's time budget (--timeout-ms), past which the verdict is unknown. */
+export function checkHistoryLeases(ops: readonly Op[], deadline?: () => boolean): LeaseCheckResult {
   const backward = timesBackward(ops);
   if (backward !== undefined) return leaseTimesUnknown(ops, backward);
   const terms = answerTermChanges(ops);
   if ('unknown' in terms) {
-    const r = checkLease(ops, HISTORY_LEASE_OPTIONS);
+    const r = checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { deadline }));
     return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (leases outliving their TTL not judged: no leader timeline, and ${terms.unknown})` }) : r;
   }
-  const r = checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { leaderChangesUnknown: false, leaderChangesUs: terms.changesUs, graceUs: historyGraceUs(ops) }));
+  const r = checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { leaderChangesUnknown: false, leaderChangesUs: terms.changesUs, graceUs: historyGraceUs(ops), deadline }));
   const judged = `leases outliving their TTL judged against the ${count(terms.changesUs.length, 'leader change')} the answers' raft_term shows, each restarting every TTL`;
   return r.valid === true ? withFields(r, { summary: `${r.summary ?? ''} (${judged})` }) : r;
 }

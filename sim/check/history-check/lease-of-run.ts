@@ -20,11 +20,11 @@ export function runLeaseOptions(t: LeaderTimelineFile): LeaseCheckOptions {
   return withFields(t.lease as LeaseCheckOptions, { renewalProof: renewalProof(t.members, t.samples, t.stopped) });
 }
 
-export function checkRunLeases(ops: readonly Op[], t: LeaderTimelineFile, file: string): LeaseCheckResult {
+export function checkRunLeases(ops: readonly Op[], t: LeaderTimelineFile, file: string, deadline?: () => boolean): LeaseCheckResult {
   // A report's history, edited since (a run's times only go forward).
   const backward = timesBackward(ops);
   if (backward !== undefined) return leaseTimesUnknown(ops, backward);
-  const r = checkLease(ops, runLeaseOptions(t));
+  const r = checkLease(ops, withFields(runLeaseOptions(t), { deadline }));
   const how = t.lease.leaders !== undefined
     ? `judged as the run did: the leader timeline of ${file}, ${count(t.lease.leaders.length, 'leader')} in office`
     : `judged as the run did: the leader timeline of ${file}, ${count(t.samples.length, 'status answer')}${t.samplesTruncated ? ' (cut at their bound)' : ''}, ${count(t.stopped.length, 'stopped span')}`;

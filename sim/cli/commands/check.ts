@@ -512,8 +512,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
     const lease = leases === undefined || !leases.hasLeases(history.ops) ? undefined
-      : timeline === undefined ? leases.checkHistoryLeases(history.ops)
-      : truncatedRun(timeline, (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file));
+      : timeline === undefined ? leases.checkHistoryLeases(history.ops, budget.deadline)
+      : truncatedRun(timeline, (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file, budget.deadline));
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
     if (watch !== undefined) out.watch = watch;
