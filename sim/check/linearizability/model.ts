@@ -89,7 +89,8 @@ export interface Model<S, I, O> {
    * Given one partition's ops: for an op of unknown outcome that, when its step leaves the state's
    * order where it was (Model.order), only some ops can tell from not having happened yet (etcd: a
    * lease expiring with no key attached makes no revision; only ops naming that lease see it gone),
-   * the ids of those ops (its observers); undefined for every other op. The search then applies
+   * the ids of those ops (its observers; the op's own id may be among them, and the lists may be
+   * shared between ops); undefined for every other op. The search then applies
    * such an op only where an observer can come next or where its own return holds back the rest:
    * anywhere before, it commutes with every op it would be moved past, so a linearization that
    * applies it earlier becomes one that applies it there (a partial-order reduction; without it,

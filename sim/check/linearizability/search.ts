@@ -354,7 +354,7 @@ export class PartitionSearch<S, I, O> {
     const observers = this.observers![id]!;
     for (let i = 0; i < observers.length; i++) {
       const o = observers[i]!;
-      if (!this.set.has(o) && this.ops[o]!.call <= limit) return false;
+      if (o !== id && !this.set.has(o) && this.ops[o]!.call <= limit) return false;
     }
     return true;
   }
