@@ -17,3 +17,10 @@ export function lintText(rules: Linter.RulesRecord, filePath: string): (code: st
     return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
   };
 }
+
+/** Whether the repository's own eslint.config.js applies the no-restricted-syntax entry with `selector` to `file`. */
+export async function restrictedSyntaxAppliesTo(file: string, selector: string): Promise<boolean> {
+  const config = (await new ESLint().calculateConfigForFile(file)) as { rules?: Record<string, unknown[]> };
+  const entries = config.rules?.['no-restricted-syntax'] ?? [];
+  return entries.some((e) => typeof e === 'object' && e !== null && (e as { selector?: string }).selector === selector);
+}

@@ -1,9 +1,8 @@
 // The speed lint rejects an object literal with members after a spread (V8 in Node 20 builds it
 // on a slow path) in src/ and the simulated world, and accepts a spread alone or last, array
 // spreads and rest patterns.
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { eslintConfigUrl, lintText } from './lint-text.ts';
+import { eslintConfigUrl, lintText, restrictedSyntaxAppliesTo } from './lint-text.ts';
 const { slowSyntax } = (await import(eslintConfigUrl)) as { slowSyntax: unknown[] };
 
 const errors = lintText({ 'no-restricted-syntax': ['error', ...slowSyntax] }, 'src/probe.ts');
@@ -37,11 +36,7 @@ describe('the slow-spread lint', () => {
   // The repository's own config: the rule covers src/ and the simulated world, not the command
   // line, the reports or the tests (which run outside the world and are not hot).
   const selectorOf = (slowSyntax[0] as { selector: string }).selector;
-  async function appliesTo(file: string): Promise<boolean> {
-    const config = (await new ESLint().calculateConfigForFile(file)) as { rules?: Record<string, unknown[]> };
-    const entries = config.rules?.['no-restricted-syntax'] ?? [];
-    return entries.some((e) => typeof e === 'object' && e !== null && (e as { selector?: string }).selector === selectorOf);
-  }
+  const appliesTo = (file: string): Promise<boolean> => restrictedSyntaxAppliesTo(file, selectorOf);
 
   it.each(['src/raft/raft.ts', 'sim/world/world.ts', 'sim/check/watch.ts', 'sim/workload/generator.ts'])('applies to %s', async (file) => {
     expect(await appliesTo(file)).toBe(true);

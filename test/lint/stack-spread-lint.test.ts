@@ -2,9 +2,8 @@
 // String.fromCharCode anywhere in sim/ (the command line and the reports included: that is where
 // a user's history-sized arrays are drawn): each element goes on the stack, and 300,000 ops threw
 // RangeError on the check page. The loops of sim/array/stack-safe.ts give the same answers.
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { eslintConfigUrl, lintText } from './lint-text.ts';
+import { eslintConfigUrl, lintText, restrictedSyntaxAppliesTo } from './lint-text.ts';
 import { fromCharCodes, maxOf, minOf, pushAll } from '../../sim/array/stack-safe.ts';
 const { stackSpreadSyntax } = (await import(eslintConfigUrl)) as { stackSpreadSyntax: { selector: string }[] };
 
@@ -38,11 +37,7 @@ describe('the stack-spread lint', () => {
 
   // The repository's own config: every part of sim/, not src/ (one request's arrays, bounded by
   // etcd's limits or chunked) nor the tests.
-  async function appliesTo(file: string): Promise<boolean> {
-    const config = (await new ESLint().calculateConfigForFile(file)) as { rules?: Record<string, unknown[]> };
-    const entries = config.rules?.['no-restricted-syntax'] ?? [];
-    return entries.some((e) => typeof e === 'object' && e !== null && (e as { selector?: string }).selector === stackSpreadSyntax[0]!.selector);
-  }
+  const appliesTo = (file: string): Promise<boolean> => restrictedSyntaxAppliesTo(file, stackSpreadSyntax[0]!.selector);
 
   it.each(['sim/cli/commands/check.ts', 'sim/report/violations.ts', 'sim/check/lease.ts', 'sim/world/world.ts', 'sim/history/jepsen-edn.ts'])('applies to %s', async (file) => {
     expect(await appliesTo(file)).toBe(true);
