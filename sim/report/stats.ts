@@ -6,6 +6,7 @@ import { escapeHtml } from './escape.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { formatUs } from './svg-kit.ts';
 import { minOf } from '../array/stack-safe.ts';
+import { grouped } from '../text/count.ts';
 
 export interface FaultRecovery {
   fault: FaultInterval;
@@ -80,11 +81,11 @@ export function counterRows(results: Results): [string, string][] {
   const s = results.stats;
   const rows: [string, string][] = [
     ['operations succeeded / failed / outcome unknown', `${s.ops.ok} / ${s.ops.fail} / ${s.ops.info}`],
-    ['messages between members and clients', s.messages.toLocaleString('en-US')],
-    ['disk syncs (fsync)', s.fsyncs === undefined ? '—' : s.fsyncs.toLocaleString('en-US')],
+    ['messages between members and clients', grouped(s.messages)],
+    ['disk syncs (fsync)', s.fsyncs === undefined ? '—' : grouped(s.fsyncs)],
     ['leader changes', String(s.leaderChanges)],
     ['faults injected', String(s.faults)],
-    ['simulation events', s.events.toLocaleString('en-US')],
+    ['simulation events', grouped(s.events)],
     ['simulated time', formatUs(s.simulatedMs * 1000)],
     ['real time the run took', formatUs(s.wallMs * 1000)],
   ];

@@ -14,7 +14,12 @@ export function count(n: number, noun: string): string {
   return `${n} ${n === 1 ? noun : plural(noun)}`;
 }
 
-/** The same with a whole number's thousands grouped by commas, for large totals on a page: "143,964 operations" (no locale: the same text on every host). */
+/** A whole number with its thousands grouped by commas: "143,964" (no locale: the same text on every host). */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** count() with the number grouped, for large totals on a page: "143,964 operations". */
 export function countGrouped(n: number, noun: string): string {
-  return `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${n === 1 ? noun : plural(noun)}`;
+  return `${grouped(n)} ${n === 1 ? noun : plural(noun)}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, plural } from '../../../sim/text/count.ts';
+import { count, grouped, plural } from '../../../sim/text/count.ts';
 import { checkConvergence } from '../../../sim/check/convergence.ts';
 
 describe('counts in plain English, never "member(s)"', () => {
@@ -20,5 +20,11 @@ describe('counts in plain English, never "member(s)"', () => {
   it('is what the checker summaries say', () => {
     const one = checkConvergence([{ node: 'n1', revision: 7, compactRevision: -1, hash: 9 }]).summary;
     expect(one).toBe('1 member agrees: revision 7, no compaction, hash 9');
+  });
+});
+
+describe('grouped', () => {
+  it('groups a whole number by thousands with commas, whatever the host locale', () => {
+    expect([0, 999, 1000, 143964, 1234567].map(grouped)).toEqual(['0', '999', '1,000', '143,964', '1,234,567']);
   });
 });
