@@ -42,6 +42,7 @@ import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
 import { packedMap } from '../../packed-map.ts';
+import { TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -290,8 +291,8 @@ function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
   const readsBefore = (req: Req): boolean => {
     const rev = int(req['revision']);
     if (rev > 0 && rev < initialRevision) return true;
-    for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) {
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(req, b)) {
         if (op['request_range'] !== undefined && readsBefore(op['request_range'] as Req)) return true;
         if (op['request_txn'] !== undefined && readsBefore(op['request_txn'] as Req)) return true;
       }
@@ -661,8 +662,8 @@ function takenPutLeases(req: Req, resp: Req, each: (lease: string) => void): voi
 function txnLeases(req: Req): string[] {
   const out: string[] = [];
   const visit = (t: Req): void => {
-    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) {
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(t, b)) {
         const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
         if (lease !== '0' && !out.includes(lease)) out.push(lease);
         if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
@@ -718,8 +719,8 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
     const d = drafts[i]!;
     if ((d.output !== undefined && 'response' in d.output) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
-    for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(d.request, b)) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
   // The leases writes of unknown outcome (or seen to take effect) name, in call order: one of them
