@@ -131,7 +131,7 @@ export function withHeldResponses(ops: readonly WatchOp[], failed: WatchCheckRes
     return withFields(r, { summary: `${r.summary ?? 'valid'}; ${count(n, 'response')} after a re-created watch's Created judged as held ones of the watch its client cancelled before it (etcd 3.4's send loop sends them then)` });
   }
   // A split judged unknown (a budget ran out) may be valid: not a conviction.
-  if (unknown !== undefined) return unknownSplit(failed, `a split of the held responses was not judged in full (${unknown.unknownReason ?? unknown.summary ?? 'unknown'})`);
+  if (unknown !== undefined) return unknownSplit(failed, `a split of the held responses was not judged in full (${unknown.summary ?? 'unknown'})`);
   return failed;
 }
 
