@@ -1407,7 +1407,7 @@ export const MUTANTS = [
     find: "      l.remainingTtlSeconds = remaining;\n",
     replace: "",
     why: "a lessor restored from a snapshot drops each lease's checkpointed remaining TTL: a member that restarts or installs a snapshot and then leads restarts every checkpointed lease at its full TTL, so a long lease outlives its deadline by what it had used (etcd's lessor restores RemainingTTL from the backend's Lease records)",
-    aimed: ["lease-checkpoint-leader-change", "snapshot-catch-up", "rolling-restart"],
+    aimed: ["lease-checkpoint-restart", "lease-checkpoint-leader-change", "rolling-restart"],
   },
   {
     name: "restore-forgets-request-ids", class: "apply", file: "src/server/etcd-state-machine.ts", holdout17: true,
