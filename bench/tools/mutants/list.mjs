@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1372,5 +1372,76 @@ export const MUTANTS = [
     replace: "    case 'MsgHeartbeat':\n",
     why: "a follower's election timer is reset by appends but not by heartbeats: in an idle cluster every follower times out and campaigns though the leader is alive, and the CheckQuorum lease it judges votes by expires too (etcd-raft stepFollower resets electionElapsed on MsgHeartbeat)",
     aimed: ["leader-churn", "kill-leader", "partition-shapes"],
+  },
+  // ---- seventeenth holdout (bugs, 2026-12-07 s19): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "max-create-filter-exclusive", class: "mvcc", file: "src/server/apply/range.ts", holdout17: true,
+    find: "if (maxCreate !== 0) kvs = kvs.filter((kv) => !(kv.create_revision > maxCreate));",
+    replace: "if (maxCreate !== 0) kvs = kvs.filter((kv) => !(kv.create_revision >= maxCreate));",
+    why: "a Range's max_create_revision is taken as exclusive: a key created exactly at the bound is filtered out (etcd's applierV3backend.Range prunes only kvs whose CreateRevision is greater than MaxCreateRevision), so a lock waiter probing for its predecessor at myRevision - 1 does not see it",
+    aimed: ["lock", "lock-gc-pause", "kv-api-wide"],
+  },
+  {
+    name: "batch-resumes-after-left-out", class: "watch", file: "src/watch/watcher.ts", holdout17: true,
+    find: "        this.moreRev = evRev;",
+    replace: "        this.moreRev = evRev + 1;",
+    why: "a catch-up batch cut at its revision limit records the revision after the first one it left out: the watcher resumes one revision late and never receives the events of the revision that did not fit (etcd's eventBatch.add sets moreRev to the left-out event's own revision)",
+    aimed: ["watch-catch-up-batches", "watch-trickle", "watch-starvation"],
+  },
+  {
+    name: "disable-keeps-tokens", class: "auth", file: "src/auth/auth-store.ts", holdout17: true,
+    find: "    this.enabled = false;\n    this.commitRevision();\n    this.tokens.clear();\n",
+    replace: "    this.enabled = false;\n    this.commitRevision();\n",
+    why: "AuthDisable keeps the simple tokens it handed out: once authentication is enabled again a client still holding a token from before the disable is served as its user without logging in (etcd's AuthDisable calls tokenProvider.disable(), which forgets every simple token)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "readwrite-not-readable", class: "auth", file: "src/auth/range-permissions.ts", holdout17: true,
+    find: "if (p.permType !== 'WRITE') read.push(ivl);",
+    replace: "if (p.permType === 'READ') read.push(ivl);",
+    why: "a READWRITE permission is merged as write only: a user granted readwrite on a range is refused its reads, watches and txn compares there (etcd's getMergedPerms adds READWRITE to both the read and the write interval trees)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "restore-forgets-checkpoints", class: "lease", file: "src/lease/lessor.ts", holdout17: true,
+    find: "      l.remainingTtlSeconds = remaining;\n",
+    replace: "",
+    why: "a lessor restored from a snapshot drops each lease's checkpointed remaining TTL: a member that restarts or installs a snapshot and then leads restarts every checkpointed lease at its full TTL, so a long lease outlives its deadline by what it had used (etcd's lessor restores RemainingTTL from the backend's Lease records)",
+    aimed: ["lease-checkpoint-restart", "lease-checkpoint-leader-change", "rolling-restart"],
+  },
+  {
+    name: "restore-forgets-request-ids", class: "apply", file: "src/server/etcd-state-machine.ts", holdout17: true,
+    find: "    this.appliedIds = new AppliedRequestIds(snap.appliedRequestIds);",
+    replace: "    this.appliedIds = new AppliedRequestIds();",
+    why: "a state machine restored from a snapshot starts with no applied request ids: a proposal committed twice (a duplicated forwarded MsgProp) whose first copy lies inside the snapshot is applied again by the restored member only, which then diverges from the others (every member must decide duplicates from the same window)",
+    aimed: ["duplicating-network", "late-duplicates", "buggify"],
+  },
+  {
+    name: "token-wait-one-short", class: "read", file: "src/server/etcd-state-machine.ts", holdout17: true,
+    find: "if (index === undefined || index <= this.consistentIndex()) return undefined;\n    return { kind: 'wait-applied'",
+    replace: "if (index === undefined || index <= this.consistentIndex() + 1) return undefined;\n    return { kind: 'wait-applied'",
+    why: "a member one entry behind the raft index a simple token was issued at serves the request at once instead of waiting for that index to apply: it does not hold the token yet and answers \"invalid auth token\" to a client that just logged in through another member (etcd's isValidSimpleToken waits until the applied index reaches the token's)",
+    aimed: ["auth-round-robin", "auth-permissions"],
+  },
+  {
+    name: "compare-create-uses-mod", class: "txn", file: "src/server/apply/compare.ts", holdout17: true,
+    find: "result = cmp(kv.create_revision, c.create_revision ?? 0);",
+    replace: "result = cmp(kv.mod_revision, c.create_revision ?? 0);",
+    why: "a txn compare on CREATE reads the key's mod revision: \"created at R\" compares fail once the key was updated, and GREATER/LESS compares on create revision answer by the last write (etcd's compareKV reads kv.CreateRevision for CompareTarget CREATE)",
+    aimed: ["kv-api-wide", "lock", "kv-transactions"],
+  },
+  {
+    name: "pending-take-keeps-waiter", class: "apply", file: "src/server/pending-requests.ts", holdout17: true,
+    find: "    if (p === undefined) return undefined;\n    this.byId.delete(id);\n    return p.waiter;",
+    replace: "    if (p === undefined) return undefined;\n    return p.waiter;",
+    why: "a request answered when its entry applies stays registered: its deadline later answers the same client request \"request timed out\" a second time, and the table fills with answered requests until new proposals are refused (etcd's wait.Trigger deletes the id as it delivers)",
+    aimed: ["lease-checkpoint-leader-change", "deposed-lessor", "lease-failed-transfer"],
+  },
+  {
+    name: "sort-insertion-skips-last", class: "mvcc", file: "src/server/apply/go-sort.ts", holdout17: true,
+    find: "  for (let i = a + 1; i < b; i++) {\n    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);",
+    replace: "  for (let i = a + 1; i < b - 1; i++) {\n    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);",
+    why: "the insertion sort of the Go sort port stops one element early: in a sorted Range of at most 12 keys (and every short run pdqsort leaves) the last element stays where it was, so a sort by version, revision or value answers out of order (Go's insertionSort runs i from a+1 while i < b)",
+    aimed: ["kv-api-wide", "lock", "kubernetes-traffic"],
   },
 ];
