@@ -914,7 +914,7 @@ function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchE
       // it known after a hole at version 1: without it, no key of a robustness watch that missed
       // a revision was known again, and no prev_kv, version or is_create of it judged.
       state.set(e.key, withFields(e, { version: 1 }));
-      knownSinceHole!.add(e.key);
+      knownSinceHole?.add(e.key);
     }
   }
 }
