@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1372,5 +1372,75 @@ export const MUTANTS = [
     replace: "    case 'MsgHeartbeat':\n",
     why: "a follower's election timer is reset by appends but not by heartbeats: in an idle cluster every follower times out and campaigns though the leader is alive, and the CheckQuorum lease it judges votes by expires too (etcd-raft stepFollower resets electionElapsed on MsgHeartbeat)",
     aimed: ["leader-churn", "kill-leader", "partition-shapes"],
+  },
+  {
+    name: "snapshot-conf-state-ignored", class: "snapshot", file: "src/raft/membership.ts", holdout17: true,
+    find: "  switchToConfig(r, restored.config, restored.progress);\n  return true;",
+    replace: "  if (r.prs.voterNodes().length === 0) switchToConfig(r, restored.config, restored.progress);\n  return true;",
+    why: "a restored snapshot's configuration is taken only by a member that has none yet (a joiner): a follower that was behind keeps the configuration it had before, missing every conf change the snapshot covers, and votes, counts quorums and campaigns by it (etcd-raft restore always rebuilds the tracker from the snapshot's ConfState: confchange.Restore)",
+    aimed: ["snapshot-catch-up", "membership-change", "learner-churn"],
+  },
+  {
+    name: "hard-state-same-ignores-vote", class: "persistence", file: "src/raft/raw-node.ts", holdout17: true,
+    find: "const hardSame = r.term === prevHard.term && r.vote === prevHard.vote && r.raftLog.committed === prevHard.commit;",
+    replace: "const hardSame = r.term === prevHard.term && r.raftLog.committed === prevHard.commit;",
+    why: "a Ready carries a hard state only when the term or the commit index moved: a vote granted in a term already durable (the member learned the term from an earlier, refused candidate) is sent but never persisted, so after a crash it votes again in that term (hashicorp/raft#661 class; etcd-raft's isHardStateEqual compares Vote too)",
+    aimed: ["crash-after-vote", "crash-moments", "leader-churn"],
+  },
+  {
+    name: "reject-hint-past-last-index", class: "replication", file: "src/raft/follower-handlers.ts", holdout17: true,
+    find: "findConflictByTerm(Math.min(m.index, r.raftLog.lastIndex()), m.logTerm)",
+    replace: "findConflictByTerm(m.index, m.logTerm)",
+    why: "a follower whose log ends before the leader's probe hints from the probe's own index (entries past its last index read as term 0, which matches any term): the leader probes the same index again and again and the follower never catches up (etcd-raft's handleAppendEntries hints from min(m.Index, lastIndex))",
+    aimed: ["kill-leader", "divergent-logs", "partition-shapes"],
+  },
+  {
+    name: "heartbeat-resp-keeps-probe-paused", class: "replication", file: "src/raft/leader-responses.ts", holdout17: true,
+    find: "  pr.recentActive = true;\n  pr.probeSent = false;\n",
+    replace: "  pr.recentActive = true;\n",
+    why: "a heartbeat answer does not unpause a probing follower: once one probe (or its answer) is lost, the leader waits for an answer that never comes and sends that follower nothing more until a new term (etcd-raft handleHeartbeatResponse: pr.MsgAppFlowPaused = false / ProbeSent = false)",
+    aimed: ["partition-shapes", "lossy-network", "kill-leader"],
+  },
+  {
+    name: "new-member-assumed-matched", class: "membership", file: "src/raft/confchange/changer.ts", holdout17: true,
+    find: "const pr = new Progress(0, Math.max(this.lastIndex, 1), this.tracker.maxInflight, isLearner);",
+    replace: "const pr = new Progress(this.lastIndex, this.lastIndex + 1, this.tracker.maxInflight, isLearner);",
+    why: "a member just added is taken to hold the leader's whole log: its match counts towards the commit quorum before it stored anything, so an entry commits on fewer real copies than a quorum, and probing can never go below that match (etcd-raft initProgress: Match 0, Next lastIndex)",
+    aimed: ["membership-change", "conf-change-voters", "joint-leader-crash"],
+  },
+  {
+    name: "checkquorum-on-randomized-timeout", class: "prevote-checkquorum", file: "src/raft/raft.ts", holdout17: true,
+    find: "  if (r.electionElapsed >= r.electionTimeout) {\n    r.electionElapsed = 0;\n    if (r.cfg.checkQuorum)",
+    replace: "  if (r.electionElapsed >= r.randomizedElectionTimeout) {\n    r.electionElapsed = 0;\n    if (r.cfg.checkQuorum)",
+    why: "the leader checks its quorum every randomized election timeout (up to twice the timeout) instead of every election timeout: a leader cut off keeps serving lease reads and accepting proposals well after the others may have elected a new leader (etcd-raft tickHeartbeat compares with r.electionTimeout)",
+    aimed: ["clock-drift-lease-reads", "leader-partition", "quorum-loss"],
+  },
+  {
+    name: "transfer-to-lagging-member", class: "election", file: "src/raft/step-leader.ts", holdout17: true,
+    find: "  if (pr.match === r.raftLog.lastIndex()) {\n    sendTimeoutNow(r, transferee);",
+    replace: "  if (pr.match >= r.raftLog.committed) {\n    sendTimeoutNow(r, transferee);",
+    why: "leadership is handed to a member that has every committed entry but not the leader's whole log: its forced campaign deposes the leader, the members with the longer log refuse it, and the cluster sits leaderless for an election timeout (etcd-raft sends MsgTimeoutNow only when pr.Match == r.raftLog.lastIndex())",
+    aimed: ["failed-transfer", "lease-failed-transfer", "leader-churn"],
+  },
+  {
+    name: "candidate-ignores-heartbeat", class: "election", file: "src/raft/step-candidate.ts", holdout17: true,
+    find: "    case 'MsgHeartbeat':\n      r.becomeFollower(m.term, m.from);\n      handleHeartbeat(r, m);",
+    replace: "    case 'MsgHeartbeat':\n      handleHeartbeat(r, m);",
+    why: "a candidate that hears a heartbeat from the leader of its own term answers it but stays a candidate: at its next timeout it campaigns in a higher term and deposes a healthy leader (etcd-raft stepCandidate: MsgHeartbeat -> becomeFollower(m.Term, m.From))",
+    aimed: ["leader-churn", "partition-shapes", "kill-leader"],
+  },
+  {
+    name: "hard-state-only-ready-not-fsynced", class: "persistence", file: "sim/etcd/member-host.ts", holdout17: true,
+    find: "return rd.hardState !== undefined || rd.entries.length > 0;",
+    replace: "return rd.entries.length > 0;",
+    why: "the host fsyncs a Ready only when it has entries: a hard state alone (a vote, a new term) is written but handed back at once, so the vote leaves before it is durable (hashicorp/raft#661; etcd's raft node saves and syncs when MustSync, which a vote sets)",
+    aimed: ["crash-after-vote", "crash-moments", "rolling-restart"],
+  },
+  {
+    name: "conf-pending-checked-against-commit", class: "membership", file: "src/raft/step-leader.ts", holdout17: true,
+    find: "r.pendingConfIndex > r.raftLog.applied",
+    replace: "r.pendingConfIndex > r.raftLog.committed",
+    why: "a conf change is refused only while the previous one is uncommitted, not while it is unapplied: the next is validated against a configuration the committed change has not yet altered, so two changes act on a configuration that no longer exists (etcd-raft refuses while r.pendingConfIndex > r.raftLog.applied)",
+    aimed: ["conf-change-race", "membership-change", "conf-change-voters"],
   },
 ];
