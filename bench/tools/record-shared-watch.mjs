@@ -7,9 +7,13 @@
 // strings). `detcd check --model etcd --watches OUT/watches.jsonl OUT/history.jsonl` judges them.
 // With --recreate N instead: watch 7 cancelled and created again with id 7 at once, N rounds, each
 // racing 8 concurrent puts (etcd's sendLoop holds a cancelled id's later responses for its next
-// Created: sim/check/watch-held.ts).
+// Created: sim/check/watch-held.ts). With --held N: a slow consumer, N rounds, each: the stream
+// not read while PUTS puts of 2 KB values fill the server's send window (etcd's sendLoop blocks in
+// Send, watch 7's responses wait in its channel), watch 7 cancelled and created again with id 7,
+// then the stream read again: the sendLoop's select takes the waiting responses and the Canceled,
+// Created in a random order, so old responses come after the new Created.
 //
-//   node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N]
+//   node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N | --held N [--puts PUTS]]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +24,13 @@ import * as protoLoader from '@grpc/proto-loader';
 const args = process.argv.slice(2);
 const r = args.indexOf('--recreate');
 const rounds = r < 0 ? 0 : Number(args.splice(r, 2)[1]);
+const h = args.indexOf('--held');
+const heldRounds = h < 0 ? 0 : Number(args.splice(h, 2)[1]);
+const p = args.indexOf('--puts');
+const heldPuts = p < 0 ? 60 : Number(args.splice(p, 2)[1]);
 const [out, binary = 'etcd'] = args;
-if (out === undefined || !Number.isInteger(rounds) || rounds < 0) {
-  console.error('usage: node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N]');
+if (out === undefined || ![rounds, heldRounds, heldPuts].every((n) => Number.isInteger(n) && n >= 0)) {
+  console.error('usage: node bench/tools/record-shared-watch.mjs OUT [ETCD_BINARY] [--recreate N | --held N [--puts PUTS]]');
   process.exit(3);
 }
 const PROTO_DIR = join(import.meta.dirname, '../../sim/cli/serve/proto/etcd');
@@ -90,6 +98,23 @@ async function recreate(stream, create) {
   return `${rounds} re-creates of watch 7`;
 }
 
+/** Watch 7 on [a, b): per round, the stream left unread while puts fill etcd's send window, 7 cancelled and created again, the stream read again. */
+async function held(stream, create) {
+  create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
+  await sleep(100);
+  const fill = 'x'.repeat(2048);
+  for (let round = 0; round < heldRounds; round++) {
+    stream.pause();
+    for (let i = 0; i < heldPuts; i++) await put(`a${i % 8}`, `h${round}-${i}-${fill}`);
+    stream.write({ cancel_request: { watch_id: '7' } });
+    create({ key: b64('a'), range_end: b64('b'), watch_id: '7' });
+    await sleep(50);
+    stream.resume();
+    await sleep(500);
+  }
+  return `${heldRounds} re-creates of watch 7 behind a full send window (${heldPuts} puts each)`;
+}
+
 try {
   // The member serving: a put answered.
   for (let i = 0; ; i++) {
@@ -111,7 +136,7 @@ try {
     creates.push({ create_request });
     stream.write({ create_request });
   };
-  const what = rounds > 0 ? await recreate(stream, create) : await shared(stream, create, records);
+  const what = heldRounds > 0 ? await held(stream, create) : rounds > 0 ? await recreate(stream, create) : await shared(stream, create, records);
   await sleep(300);
   stream.end();
   stream.cancel();
@@ -119,8 +144,16 @@ try {
   mkdirSync(out, { recursive: true });
   // Concurrent clients' lines in time order.
   history.sort((a, b) => a.time - b.time || a.index - b.index).forEach((o, i) => (o.index = i));
-  writeFileSync(join(out, 'history.jsonl'), history.map((o) => JSON.stringify(o)).join('\n') + '\n');
-  writeFileSync(join(out, 'watches.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  // --held's 2 KB fill is cut from every value once recorded (each value is told apart by its
+  // round and put before the fill): the same history up to renaming values, 20 times smaller.
+  const unfill = (v) => {
+    if (Array.isArray(v)) return v.map(unfill);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'value' && typeof x === 'string' ? b64(Buffer.from(x, 'base64').toString().replace(/-x+$/, '')) : unfill(x)]));
+  };
+  const cut = (list) => (heldRounds === 0 ? list : list.map(unfill));
+  writeFileSync(join(out, 'history.jsonl'), cut(history).map((o) => JSON.stringify(o)).join('\n') + '\n');
+  writeFileSync(join(out, 'watches.jsonl'), cut(records).map((r) => JSON.stringify(r)).join('\n') + '\n');
   console.log(`${history.length / 2} puts, ${records.length} watch records (${what}) in ${out}`);
 } finally {
   kv.close();

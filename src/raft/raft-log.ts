@@ -1,6 +1,7 @@
 // The Raft log: what is in stable storage plus what is still unstable, with the commit and
 // applied indexes. Invariant: applied <= committed <= lastIndex().
 import type { Entry, Snapshot } from './types.ts';
+import { NO_ENTRIES } from './types.ts';
 import type { Storage } from './storage.ts';
 import { limitSize } from './storage.ts';
 import type { StorageError } from './errors.ts';
@@ -101,7 +102,7 @@ export class RaftLog {
   /** Committed entries not yet applied, bounded by maxNextEntsSizeBytes. */
   nextEnts(): readonly Entry[] {
     const off = Math.max(this.applied + 1, this.firstIndex());
-    if (this.committed + 1 <= off) return [];
+    if (this.committed + 1 <= off) return NO_ENTRIES;
     const ents = this.slice(off, this.committed + 1, this.maxNextEntsSizeBytes);
     invariant(typeof ents !== 'string', 'committed-entries-available', () => 'storage lost committed entries');
     invariant(ents.length > 0 && (ents[0] as Entry).index === off && (ents[ents.length - 1] as Entry).index <= this.committed, 'next-entries-committed',
@@ -177,7 +178,7 @@ export class RaftLog {
   }
 
   entries(i: number, maxSizeBytes: number): readonly Entry[] | StorageError {
-    if (i > this.lastIndex()) return [];
+    if (i > this.lastIndex()) return NO_ENTRIES;
     return this.slice(i, this.lastIndex() + 1, maxSizeBytes);
   }
 
@@ -228,7 +229,7 @@ export class RaftLog {
   slice(lo: number, hi: number, maxSizeBytes: number): readonly Entry[] | StorageError {
     const err = this.mustCheckOutOfBounds(lo, hi);
     if (err !== undefined) return err;
-    if (lo === hi) return [];
+    if (lo === hi) return NO_ENTRIES;
     let ents: Entry[] = [];
     if (lo < this.unstable.offset) {
       const stored = this.storage.entries(lo, Math.min(hi, this.unstable.offset), maxSizeBytes);

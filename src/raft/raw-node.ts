@@ -6,7 +6,7 @@
 //   4. apply rd.committedEntries (calling applyConfChange for conf-change entries);
 //   5. advance(rd).
 import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadState, Snapshot, SoftState, NodeId } from './types.ts';
-import { NONE, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, localMessage, message } from './types.ts';
+import { NONE, NO_ENTRIES, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, localMessage, message } from './types.ts';
 import type { Config } from './config.ts';
 import type { StepError } from './errors.ts';
 import { ErrStepLocalMsg, ErrStepPeerNotFound, invariant } from './errors.ts';
@@ -41,6 +41,10 @@ export interface Status {
   /** The leader's view of each member, as text (leader only). */
   readonly progress: ReadonlyMap<NodeId, string>;
 }
+
+/** Shared by every Ready without messages or read states (read only: RawNode never fills them). */
+const NO_MESSAGES: readonly Message[] = [];
+const NO_READ_STATES: readonly ReadState[] = [];
 
 export class RawNode {
   readonly raft: Raft;
@@ -133,24 +137,28 @@ export class RawNode {
     const softChanged = r.lead !== prevSoft.lead || r.state !== prevSoft.raftState;
     const hardSame = r.term === prevHard.term && r.vote === prevHard.vote && r.raftLog.committed === prevHard.commit;
     const hs = hardSame ? prevHard : r.hardState();
-    const entries = r.raftLog.unstableEntries().slice();
+    // Copied (the unstable log grows in place while the host persists), except when empty: most
+    // Readies carry no entries, no messages or no read states, and share one empty array (never written).
+    const unstable = r.raftLog.unstableEntries();
+    const entries = unstable.length === 0 ? NO_ENTRIES : unstable.slice();
     // One literal with every field, absent ones undefined: every Ready has one shape, so the
     // host's reads of it stay monomorphic (fields set one by one gave a shape per combination).
     const rd: Ready = {
       softState: softChanged ? r.softState() : undefined,
       hardState: !hardSame && !isEmptyHardState(hs) ? hs : undefined,
       snapshot: r.raftLog.unstable.snapshot,
-      readStates: r.readStates,
+      readStates: r.readStates.length === 0 ? NO_READ_STATES : r.readStates,
       entries,
-      // nextEnts builds a fresh array (raftLog.slice copies what it reads): no second copy.
+      // nextEnts builds a fresh array (raftLog.slice copies what it reads), or the shared empty one: no second copy.
       committedEntries: r.raftLog.nextEnts(),
-      messages: r.msgs,
+      messages: r.msgs.length === 0 ? NO_MESSAGES : r.msgs,
       mustSync: entries.length > 0 || hs.term !== prevHard.term || hs.vote !== prevHard.vote,
     };
     this.assertPersistsBeforeSending(hs, rd.messages);
-    // Messages and read states are handed over now; the rest is confirmed by advance().
-    r.msgs = [];
-    r.readStates = [];
+    // Messages and read states are handed over now (a fresh array only where one was handed
+    // over: an empty one stays raft's own); the rest is confirmed by advance().
+    if (rd.messages === r.msgs) r.msgs = [];
+    if (rd.readStates === r.readStates) r.readStates = [];
     if (rd.softState !== undefined) this.prevSoftState = rd.softState;
     return rd;
   }

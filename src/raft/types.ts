@@ -142,7 +142,7 @@ export interface Message {
  * array instead of one per message. Never written (Message.entries is readonly); not frozen, so
  * it has the elements kind of the arrays built before (a fresh []).
  */
-const NO_ENTRIES: readonly Entry[] = [];
+export const NO_ENTRIES: readonly Entry[] = [];
 
 export function message(fields: Partial<Message> & Pick<Message, 'type'>): Message {
   const f = fields;

@@ -599,6 +599,8 @@ export class EtcdStateMachine implements StateMachinePort {
  */
 const WATCH_HELD_REQUESTS_MAX = 1_000;
 
+const NO_RESPONSES: readonly unknown[] = [];
+
 /** One client watch stream: WatchRequests in, gateway WatchResponses out. */
 class EtcdWatchStream implements WatchStreamPort {
   readonly stream;
@@ -615,7 +617,7 @@ class EtcdWatchStream implements WatchStreamPort {
     this.stream = sm.applier.openWatchStream();
   }
 
-  handle(body: unknown): unknown[] {
+  handle(body: unknown): readonly unknown[] {
     if (this.held.length > 0) {
       if (this.held.length < WATCH_HELD_REQUESTS_MAX) this.held.push(body);
       return this.poll();
@@ -624,7 +626,7 @@ class EtcdWatchStream implements WatchStreamPort {
   }
 
   /** One request; its answers and whatever the stream has ready after it. */
-  private serve(body: unknown): unknown[] {
+  private serve(body: unknown): readonly unknown[] {
     const d = decodeMessage<WatchRequest>(S.WatchRequest, body ?? {});
     if (d.ok) {
       const r = d.value;
@@ -661,13 +663,14 @@ class EtcdWatchStream implements WatchStreamPort {
     return encodeWithHeader(S.WatchResponse, { watch_id: -1, created: true, canceled: true, cancel_reason: reason }, this.sm.fill(undefined));
   }
 
-  poll(): unknown[] {
+  poll(): readonly unknown[] {
     if (this.held.length > 0 && this.heldUntilIndex <= this.sm.consistentIndex()) {
       const requests = this.held;
       this.held = [];
       return requests.flatMap((body) => this.serve(body));
     }
-    if (!this.stream.hasOutput()) return [];
+    // Asked after every persisted Ready for every stream: nothing ready answers one shared empty array.
+    if (!this.stream.hasOutput()) return NO_RESPONSES;
     return this.stream.take().map((resp): JsonObject => {
       // A compaction cancel keeps its revision 0, as etcd sends it.
       const keepZero = resp.compact_revision !== undefined && resp.compact_revision !== 0;

@@ -86,9 +86,9 @@ export interface Applied {
 /** Events of a watch stream to send, in order, each a gateway WatchResponse. */
 export interface WatchStreamPort {
   /** Handles one WatchRequest JSON; returns responses to send now (created, canceled, progress). */
-  handle(body: unknown): unknown[];
-  /** Responses that became ready (new events, sync of unsynced watchers, compaction cancels). */
-  poll(): unknown[];
+  handle(body: unknown): readonly unknown[];
+  /** Responses that became ready (new events, sync of unsynced watchers, compaction cancels); read only (may be shared when empty). */
+  poll(): readonly unknown[];
   /** Closes every watcher of the stream. */
   close(): void;
 }

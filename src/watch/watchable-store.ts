@@ -82,23 +82,43 @@ export class WatchableStore {
   /** A txn committed at rev: its events go to every synced watcher they match, in one response. */
   private notify(rev: number, events: readonly Event[]): void {
     let victims: Batches | undefined;
-    for (const [w, eb] of this.batch(this.synced.ordered(), events)) {
-      assert(eb.revs === 1, 'watch: a notification holds one revision');
-      // A synced watcher has now seen everything up to rev. Recording it (etcd's fix for #15271)
-      // keeps a later resync, after a snapshot restore, from replaying events.
-      if (!this.replayAfterRestore) w.minRev = rev + 1;
-      if (!w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) {
-        // Planted bug (etcd#17247): "the victim still has rev to send", so its next revision
-        // stays at rev, and the resync after moveVictims sends rev a second time.
-        w.minRev = this.bugs.victimReplay === true ? rev : rev + 1;
-        w.victim = true;
-        (victims ??= new Map()).set(w, eb);
-        this.synced.delete(w);
-        this.hooks.note('watch-victim');
-        assert(!this.synced.has(w) && !this.unsynced.has(w), 'watch: a victim waits in no other group');
+    const ordered = this.synced.ordered();
+    if (events.length === 1) {
+      // One event (most commits: a put or a delete of one key): a watcher matches it at most
+      // once, in the group's order, which is the order batch()'s map would give, without the
+      // map and its iterator per commit. `ordered` is not written by a victim's removal below
+      // (a change makes a new array), and matching draws nothing: the sends run as before.
+      const ev = events[0] as Event;
+      for (let j = 0; j < ordered.length; j++) {
+        const w = ordered[j] as Watcher;
+        if (!w.contains(ev.kv.key) || w.minRev > ev.kv.mod_revision) continue;
+        const eb = new EventBatch(this.batchMaxRevs);
+        eb.add(ev);
+        victims = this.notifyWatcher(w, eb, rev, victims);
       }
+    } else {
+      for (const [w, eb] of this.batch(ordered, events)) victims = this.notifyWatcher(w, eb, rev, victims);
     }
     if (victims !== undefined) this.victims.push(victims);
+  }
+
+  /** Sends one synced watcher its events of rev; a watcher whose stream is full joins `victims` (made on the first). */
+  private notifyWatcher(w: Watcher, eb: EventBatch, rev: number, victims: Batches | undefined): Batches | undefined {
+    assert(eb.revs === 1, 'watch: a notification holds one revision');
+    // A synced watcher has now seen everything up to rev. Recording it (etcd's fix for #15271)
+    // keeps a later resync, after a snapshot restore, from replaying events.
+    if (!this.replayAfterRestore) w.minRev = rev + 1;
+    if (w.send({ watchId: w.id, events: eb.events, revision: rev, compactRevision: 0 })) return victims;
+    // Planted bug (etcd#17247): "the victim still has rev to send", so its next revision
+    // stays at rev, and the resync after moveVictims sends rev a second time.
+    w.minRev = this.bugs.victimReplay === true ? rev : rev + 1;
+    w.victim = true;
+    const out = victims ?? new Map<Watcher, EventBatch>();
+    out.set(w, eb);
+    this.synced.delete(w);
+    this.hooks.note('watch-victim');
+    assert(!this.synced.has(w) && !this.unsynced.has(w), 'watch: a victim waits in no other group');
+    return out;
   }
 
   /** Catches up to `watchersMax` unsynced watchers from the revision log; returns how many remain. */

@@ -27,5 +27,7 @@ export interface Mutant {
   readonly holdout14?: boolean;
   /** One of the fifteenth holdout set (raft, 2026-12-07 sixteenth session: written before measuring, sites no earlier mutant plants). */
   readonly holdout15?: boolean;
+  /** One of the seventeenth holdout set (bugs, 2026-12-07 s19: written and committed before measuring, server sites no earlier mutant plants). */
+  readonly holdout17?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -57,4 +57,28 @@ describe('a watch re-created with the id of one the client cancelled', () => {
     expect(checkWatch(records([...onlyB, [all({ watch_id: '7', start_revision: '2' }), created(5)], [undefined, resp(4, [4])], [undefined, resp(5, [2, 3, 4, 5])]]), puts).valid).toBe(false);
     expect(checkWatch(records([...first(3), [undefined, resp(4, [4])]]), puts).violations.map((v) => v.guarantee)).toContain('cancel');
   });
+
+  it('says unknown, not invalid, when a split it tried ran out of steps (that split may be the valid one)', () => {
+    const r = checkWatch(records([...first(5), [all({ watch_id: '7', start_revision: '2' }), created(5)], [undefined, resp(4, [4])], [undefined, resp(5, [5])], [undefined, resp(5, [2, 3, 4, 5])]]), puts, { stepsMax: 20 });
+    expect(r.valid).toBe('unknown');
+    expect(r.unknownReason).toMatch(/split .* not judged in full/);
+  });
+
+  it('tries, for a re-created watch from now, only the splits leaving it no event at or below its Created: 70 held responses decided', () => {
+    // Watch 7 from now at 1 saw 2..71 queued, cancelled at 71, re-created from now at 71: all 70 came after the new Created.
+    const many: Op[] = Array.from({ length: 71 }, (_, i) => i + 2).flatMap((rev, i) => [
+      { index: 2 * i, time: 100 * rev, process: 9, type: 'invoke' as const, f: 'kv/put', value: { key: b64('a'), value: b64(String(rev)) } },
+      { index: 2 * i + 1, time: 100 * rev + 1, process: 9, type: 'ok' as const, f: 'kv/put', value: hdr(rev) },
+    ]);
+    const held = Array.from({ length: 70 }, (_, i): [unknown, unknown] => [undefined, resp(i + 2, [i + 2])]);
+    const stream = (list: [unknown, unknown][]) => records([[all({ watch_id: '7' }), created(1)], [undefined, canceled(71)], [all({ watch_id: '7' }), created(71)], ...list, [undefined, resp(72, [72])]]);
+    const ok = checkWatch(stream(held), many);
+    expect(ok.valid).toBe(true);
+    expect(ok.summary).toMatch(/70 responses .* held/);
+    // The same with two held responses swapped, or one dropped: invalid, where 71 splits were unknown.
+    const swapped = [...held];
+    [swapped[30], swapped[31]] = [swapped[31]!, swapped[30]!];
+    expect(checkWatch(stream(swapped), many).valid).toBe(false);
+    expect(checkWatch(stream(held.filter((_, i) => i !== 40)), many).valid).toBe(false);
+  });
 });

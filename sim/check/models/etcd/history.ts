@@ -15,6 +15,8 @@
 //   decides (compacted, future revision, lease not found, key not found, lease exists) is an
 //   observation with no effect; an ambiguous one (timeout, leader changed, connection) is
 //   treated as `info`; any other `fail` certainly did not happen and is dropped.
+// - An op its client sent more than once (`tries`) is answered by its last try; each earlier try
+//   of a write is a write of unknown outcome besides it (earlier-tries.ts).
 // - A lease that is never revoked by a client may be revoked by the leader on expiry at any
 //   time after its grant: a virtual `lease/expire` op with unknown outcome stands for that.
 //   (Timing of expiry is the lease checker's business, not linearizability's, but for one id
@@ -42,6 +44,7 @@ import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
 import { packedMap } from '../../packed-map.ts';
+import { earlierTries } from './earlier-tries.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
 
@@ -216,6 +219,12 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     else {
       drafts.push(d);
       shownByPair[i] = d.shown;
+    }
+    // A request sent more than once: each earlier try a write of unknown outcome (reads: none).
+    const earlier = earlierTries(pairs[i]!);
+    for (let t = 0; t < earlier.length; t++) {
+      const e = draft(earlier[t]!);
+      if (e !== undefined) drafts.push(e);
     }
   }
   const watched = watchFacts(options.watches ?? []);
