@@ -49,6 +49,11 @@ export interface EtcdClientOptions {
   readonly retryDelayUs?: number;
   /** Switch to the member a reply names as leader. */
   readonly followLeader?: boolean;
+  /**
+   * Every try goes to the next member of the list (clientv3's round-robin balancer over its
+   * endpoints): a call right after a login may reach a member that has not applied it yet.
+   */
+  readonly roundRobin?: boolean;
   readonly history?: HistoryLog | undefined;
   /**
    * The auth token to send with a request (or a watch stream's opening) that carries none, asked
@@ -172,6 +177,7 @@ export class EtcdClient {
     c.refusedInTry = 0;
     c.deadlineUs = this.net.nowUs() + this.requestTimeoutUs;
     this.attempt(c, this.requestTimeoutUs);
+    if (this.options.roundRobin === true) this.current = this.nextMember(c.member);
   }
 
   /** Sends the call to the current member; the try times out in `timeoutUs`. */

@@ -66,6 +66,9 @@
 //   Read at the end of the event the campaign happened in (its election clock then reads 0).
 // - config-at-applied: members whose raft applied the same entries hold the same configuration
 //   (config-at-applied.ts).
+// - reply-once: a member incarnation answers each client request once (reply-once.ts).
+// - token-index-waited: a member answers "invalid auth token" only once it applied the raft index
+//   the simple token was issued at, or its request timeout passed (token-index-waited.ts).
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
@@ -81,6 +84,8 @@ import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { AnswerCoversCommit } from './answer-covers-commit.ts';
+import { ReplyOnce } from './reply-once.ts';
+import { TokenIndexWaited } from './token-index-waited.ts';
 import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
@@ -89,7 +94,7 @@ import { UnforcedElections } from './unforced-elections.ts';
 import { TransferTargets } from './transfer-target.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -196,6 +201,8 @@ export class ClusterInvariants {
   checks = 0;
   votesSeen = 0;
   private readonly answers: AnswerCoversCommit;
+  private readonly replies: ReplyOnce;
+  private readonly tokens: TokenIndexWaited;
   private readonly acks: ReplicationAcks;
   /** The entry quorumWithoutHolder asks about, for holdsEntry. */
   private holdsIndex = 0;
@@ -208,6 +215,8 @@ export class ClusterInvariants {
     private readonly options: ClusterInvariantOptions,
   ) {
     this.answers = new AnswerCoversCommit({ hosts: cluster.hosts, fail: (member, detail) => this.fail('answer-covers-commit', member, detail) });
+    this.replies = new ReplyOnce({ fail: (member, detail) => this.fail('reply-once', member, detail) });
+    this.tokens = new TokenIndexWaited({ fail: (member, detail) => this.fail('token-index-waited', member, detail) });
     this.acks = new ReplicationAcks({
       hostOf: (raftId) => {
         const host = cluster.hosts.get(cluster.nameOf(raftId));
@@ -217,14 +226,19 @@ export class ClusterInvariants {
     });
   }
 
-  /** A client request reached a member (answer-covers-commit notes the cluster's commit index). */
+  /** A client request reached a member (answer-covers-commit notes the cluster's commit index, token-index-waited a token's index). */
   onClientRequest(host: MemberHost, from: string, m: ClientRequestMessage): void {
-    if (this.found === undefined && this.options.leaseReads !== true) this.answers.onRequest(host, from, m);
+    if (this.found !== undefined) return;
+    if (this.options.leaseReads !== true) this.answers.onRequest(host, from, m);
+    this.tokens.onRequest(host, from, m);
   }
 
-  /** A member answered a client: an ok linearizable answer must cover what was committed before the request arrived. */
+  /** A member answered a client: an ok linearizable answer must cover what was committed before the request arrived; one answer per request; no early "invalid auth token". */
   onClientReply(host: MemberHost, to: string, m: ClientReplyMessage): void {
-    if (this.found === undefined && this.options.leaseReads !== true) this.answers.onReply(host, to, m);
+    if (this.found !== undefined) return;
+    if (this.options.leaseReads !== true) this.answers.onReply(host, to, m);
+    this.replies.onReply(host, to, m);
+    this.tokens.onReply(host, to, m);
   }
 
   /** Linearizable answers answer-covers-commit judged. */

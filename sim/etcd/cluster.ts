@@ -440,7 +440,8 @@ export class EtcdCluster {
     this.higherTermObserver = (host, m, termBefore, termAfter, leaderAfter) => invariants.onHigherTermMessage(host, m, termBefore, termAfter, leaderAfter);
     this.raftSteppedObserver = (host, m) => invariants.onRaftStepped(host, m);
     this.restartObserver = (before, after) => invariants.onRestart(before, after);
-    if (!s.leaseReads) this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
+    // Every client request and answer (answer-covers-commit skips them itself under lease-based reads).
+    this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

@@ -49,6 +49,7 @@ export function makeClient(world: World | ClientNetFactory, id: string, members:
     members,
     requestTimeoutUs: scenario.clients.requestTimeoutMs * 1000,
     followLeader: scenario.clients.connect === 'cluster',
+    roundRobin: scenario.clients.connect === 'round-robin',
     history,
   });
   holder.client = client;

@@ -121,8 +121,11 @@ export const ClientsSchema = z.strictObject({
   count: int(1, 500).default(10),
   /** A request unanswered after this long completes as `info` (outcome unknown). */
   requestTimeoutMs: int(1, 600_000).default(1000),
-  /** "member": each client talks to one member (round robin); "cluster": to any, following leader hints. */
-  connect: z.enum(['member', 'cluster']).default('member'),
+  /**
+   * "member": each client talks to one member (clients spread round robin); "cluster": to any,
+   * following leader hints; "round-robin": every try to the next member (clientv3's balancer).
+   */
+  connect: z.enum(['member', 'cluster', 'round-robin']).default('member'),
   /** One watch client per member that resumes after disconnects (etcd's robustness setup). */
   watchers: z.boolean().default(true),
   /**

@@ -48,3 +48,16 @@ function visitSubs(store: MvccStore, main: number, subs: readonly (LogEntry | un
     visitor.visit(main, sub, entry);
   }
 }
+
+/**
+ * Calls `visitor.visit` for every stored change above main revision `after` and at or below
+ * `upTo`, in revision order, looking each main revision up rather than walking the log from its
+ * start: for revisions that every write adds one above the last, none of them compacted (a hash
+ * extended by the writes since it was taken). Gives what forEachChange gives for those revisions.
+ */
+export function forEachChangeAfter(store: MvccStore, after: number, upTo: number, visitor: ChangeVisitor): void {
+  for (let main = after + 1; main <= upTo; main++) {
+    const subs = store.log.get(main);
+    if (subs !== undefined) visitSubs(store, main, subs, visitor);
+  }
+}

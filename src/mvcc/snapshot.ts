@@ -35,6 +35,7 @@ class LogRecords implements ChangeVisitor {
 
 /** Restores into `store` (in place, so that watchers and the lessor keep their reference). */
 export function restoreStore(snap: MvccSnapshot, store: MvccStore = new MvccStore(), revFromLog = false): MvccStore {
+  store.restores++;
   store.index.clear();
   store.log.clear();
   store.pendingDeletes = undefined;

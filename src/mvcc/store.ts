@@ -60,6 +60,8 @@ export class MvccStore {
    * keeps only these), so a member holding them looks like one that deleted them.
    */
   pendingDeletes: { readonly kept: ReadonlySet<string> } | undefined;
+  /** Times the whole content was replaced by restoreStore (a kept hash starts over). */
+  restores = 0;
   onCommit: CommitObserver | undefined;
   private writing = false;
 

@@ -236,6 +236,32 @@ export function deleteCountWrong(run, rng) {
 }
 
 /**
+ * delete-count-short: a delete that deleted keys answers one fewer deleted (and, asked for
+ * prev_kv, leaves that key's previous kv out): the count disagrees with the keys it removed.
+ */
+export function deleteCountShort(run, rng) {
+  const pairs = pairOps(run.history);
+  // Another delete of unknown outcome, or a lease's expiry, may have removed the key first (the
+  // delete then truly deleted fewer): only deletes whose keys carried no lease, with no delete or
+  // txn of unknown outcome called before they returned.
+  const doubt = pairs.filter((p) => !isOk(p) && (p.inv.f === 'kv/deleterange' || p.inv.f === 'kv/txn')).map((p) => run.history.indexOf(p.inv));
+  const sites = pairs.filter((p) => {
+    const kvs = p.done?.value?.prev_kvs;
+    if (!isOk(p) || p.inv.f !== 'kv/deleterange' || num(p.done.value?.deleted) === 0 || !Array.isArray(kvs) || kvs.some((kv) => num(kv.lease) !== 0)) return false;
+    const returned = run.history.indexOf(p.done);
+    return !doubt.some((called) => called < returned);
+  });
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const history = clone(run.history);
+  const i = at(run.history, s.done);
+  const answer = history[i].value;
+  answer.deleted = String(num(answer.deleted) - 1);
+  answer.prev_kvs.pop();
+  return { ...run, history, site: `op ${i}: delete answers ${answer.deleted} deleted, one fewer than it did` };
+}
+
+/**
  * past-read-header-behind: a range at a past revision (not serializable) answers a header
  * revision below one answered before it began. etcd 3.4 serves it through ReadIndex like any
  * linearizable read, and its header is the member's current revision (at least the read index),

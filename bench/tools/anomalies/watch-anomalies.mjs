@@ -69,6 +69,34 @@ export function watchWrongPrevKv(run, rng) {
   return { ...run, watches, site: `prev_kv of ${describe(run.watches, s)} changed to a value never written` };
 }
 
+/**
+ * watch-prev-kv-older: an event's prev_kv is a version the key really had, but an older one than
+ * the version right before the event (the value and revisions of the event before the previous
+ * one on the same key, as a watch delivered them): every field a real version, the sequence wrong.
+ */
+export function watchPrevKvOlder(run, rng) {
+  const sites = [];
+  for (const c of connections(run.watches)) {
+    // Per key, the kvs this watch delivered before each event (PUTs: a key's earlier versions).
+    const seen = new Map();
+    for (const ev of c.events) {
+      const key = ev.e.kv?.key;
+      const earlier = seen.get(key) ?? [];
+      const prev = ev.e.prev_kv;
+      // prev_kv is the version right before; one two versions back of the same life (same create_revision) is older.
+      const older = earlier.filter((kv) => prev !== undefined && kv.create_revision === prev.create_revision && num(kv.mod_revision) < num(prev.mod_revision) && kv.value !== prev.value);
+      if (older.length > 0) sites.push({ ...ev, older: older[older.length - 1] });
+      if (ev.e.type !== 'DELETE' && ev.e.kv !== undefined) seen.set(key, [...earlier, ev.e.kv]);
+      else seen.delete(key);
+    }
+  }
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const watches = clone(run.watches);
+  watches[s.r].response.events[s.i].prev_kv = clone(s.older);
+  return { ...run, watches, site: `prev_kv of ${describe(run.watches, s)} set to the key's older version at ${s.older.mod_revision}` };
+}
+
 /** watch-phantom-value: an event carries a value no one wrote. */
 export function watchPhantomValue(run, rng) {
   const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.type !== 'DELETE')));

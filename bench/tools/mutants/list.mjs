@@ -1492,7 +1492,7 @@ export const MUTANTS = [
     find: "if (index === undefined || index <= this.consistentIndex()) return undefined;\n    return { kind: 'wait-applied'",
     replace: "if (index === undefined || index <= this.consistentIndex() + 1) return undefined;\n    return { kind: 'wait-applied'",
     why: "a member one entry behind the raft index a simple token was issued at serves the request at once instead of waiting for that index to apply: it does not hold the token yet and answers \"invalid auth token\" to a client that just logged in through another member (etcd's isValidSimpleToken waits until the applied index reaches the token's)",
-    aimed: ["auth-permissions"],
+    aimed: ["auth-round-robin", "auth-permissions"],
   },
   {
     name: "compare-create-uses-mod", class: "txn", file: "src/server/apply/compare.ts", holdout17: true,
@@ -1506,7 +1506,7 @@ export const MUTANTS = [
     find: "    if (p === undefined) return undefined;\n    this.byId.delete(id);\n    return p.waiter;",
     replace: "    if (p === undefined) return undefined;\n    return p.waiter;",
     why: "a request answered when its entry applies stays registered: its deadline later answers the same client request \"request timed out\" a second time, and the table fills with answered requests until new proposals are refused (etcd's wait.Trigger deletes the id as it delivers)",
-    aimed: ["kv-api", "buggify", "slow-disk"],
+    aimed: ["lease-checkpoint-leader-change", "deposed-lessor", "lease-failed-transfer"],
   },
   {
     name: "sort-insertion-skips-last", class: "mvcc", file: "src/server/apply/go-sort.ts", holdout17: true,

@@ -17,7 +17,7 @@ import { MvccStore } from '../../mvcc/store.ts';
 import type { MvccSnapshot } from '../../mvcc/snapshot.ts';
 import { restoreStore, snapshotStore } from '../../mvcc/snapshot.ts';
 import type { KvHash } from '../../mvcc/hash.ts';
-import { hashKv } from '../../mvcc/hash.ts';
+import { CurrentKvHash, hashKv } from '../../mvcc/hash.ts';
 import { WatchableStore } from '../../watch/watchable-store.ts';
 import { WATCH_STREAM_BUFFER, WatchStream } from '../../watch/watch-stream.ts';
 import { MAX_REQUEST_BYTES } from '../../api/proto-size.ts';
@@ -71,6 +71,8 @@ export class Applier {
   watchStreamBuffer = WATCH_STREAM_BUFFER;
   /** The raft index of the last applied entry. Invariant: never decreases. */
   private consistentIdx = 0;
+  /** The hash at the current revision, extended by each write rather than walked again. */
+  readonly currentHash = new CurrentKvHash();
 
   constructor(lessorConfig: LessorConfig = DEFAULT_LESSOR_CONFIG, readonly bugs: ReadonlySet<StateMachineBug> = new Set()) {
     this.lessor = new Lessor(lessorConfig);
@@ -128,7 +130,7 @@ export class Applier {
   }
 
   hash(rev = 0): KvHash {
-    return hashKv(this.store, rev);
+    return rev <= 0 || rev >= this.store.currentRev ? this.currentHash.of(this.store) : hashKv(this.store, rev);
   }
 
   snapshot(): ApplierSnapshot {

@@ -6,6 +6,7 @@ import { compareId64, id64, decodeKey, encodeKey, int } from './json.ts';
 import { insertionSort } from '../../../../src/sort/insertion-sort.ts';
 import { EtcdState, kvHash, leaseHash, nextHistoryHash, type KeyValue } from './state.ts';
 import { packedMap } from '../../packed-map.ts';
+import { branchOps, TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 
 export type Req = Record<string, unknown>;
 
@@ -362,8 +363,7 @@ function plan(s: EtcdState, req: Req, out: Map<Req, boolean>): string | undefine
 function planPass(s: EtcdState, req: Req, out: Map<Req, boolean>, pass: 'put' | 'range'): string | undefined {
   let ok = out.get(req);
   if (ok === undefined) out.set(req, (ok = compares(s.kvs, req['compare'])));
-  const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
-  for (const op of branch ?? []) {
+  for (const op of branchOps(ok ? req['success'] : req['failure'])) {
     if (op['request_put'] !== undefined) {
       if (pass !== 'put') continue;
       const err = checkPut(s, s.kvs, op['request_put'] as Req);
@@ -428,19 +428,18 @@ export interface TxnBody {
 function runTxnTyped(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boolean>, observed: Req | undefined): TxnBody {
   const ok = branches.get(req)!;
   const branch = (ok ? req['success'] : req['failure']) as Req[] | undefined;
-  const seen = Array.isArray(observed?.['responses']) ? (observed['responses'] as unknown[]) : [];
+  const seen = Array.isArray(observed?.['responses']) ? (observed['responses'] as unknown[]) : NO_RESPONSES;
   const responses: TxnOpResult[] = [];
-  (branch ?? []).forEach((op, i) => {
-    const saw = (name: string): Req | undefined => {
-      const r = seen[i];
-      const v = typeof r === 'object' && r !== null ? (r as Req)[name] : undefined;
-      return typeof v === 'object' && v !== null ? (v as Req) : undefined;
-    };
+  // An index loop and a module function for what the client saw: this runs at every txn the
+  // search tries, and a forEach callback and a closure per op were garbage at each.
+  const ops = branchOps(branch);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     if (op['request_range'] !== undefined) {
       const r = op['request_range'] as Req;
       const rev = int(r['revision']);
       const kvs = rev <= 0 ? w.view : s.kvsAt(rev);
-      responses.push({ kind: 'range', range: rangeResult(kvs, r, saw('response_range')) });
+      responses.push({ kind: 'range', range: rangeResult(kvs, r, sawAt(seen, i, 'response_range')) });
     } else if (op['request_put'] !== undefined) {
       const put = op['request_put'] as Req;
       if ((put['ignore_value'] === true || put['ignore_lease'] === true) && !w.view.has(decodeKey(put['key']))) throw new TxnNeverApplies();
@@ -450,9 +449,18 @@ function runTxnTyped(s: EtcdState, w: Writer, req: Req, branches: Map<Req, boole
       const del = op['request_delete_range'] as Req;
       const prevs = deleteKvs(w, del);
       responses.push({ kind: 'delete', deleted: prevs.length, prevKvs: del['prev_kv'] === true ? prevs : undefined });
-    } else if (op['request_txn'] !== undefined) responses.push({ kind: 'txn', txn: runTxnTyped(s, w, op['request_txn'] as Req, branches, saw('response_txn')) });
-  });
+    } else if (op['request_txn'] !== undefined) responses.push({ kind: 'txn', txn: runTxnTyped(s, w, op['request_txn'] as Req, branches, sawAt(seen, i, 'response_txn')) });
+  }
   return { succeeded: ok, responses };
+}
+
+const NO_RESPONSES: readonly unknown[] = [];
+
+/** The client's answer to op `i` of a txn branch, its field `name` (response_range, response_txn), when it is an object. */
+function sawAt(seen: readonly unknown[], i: number, name: string): Req | undefined {
+  const r = seen[i];
+  const v = typeof r === 'object' && r !== null ? (r as Req)[name] : undefined;
+  return typeof v === 'object' && v !== null ? (v as Req) : undefined;
 }
 
 /** What a txn does, before its answer is written as JSON: the state after and the answer's body (header revision: the state's), or the error. */
@@ -529,8 +537,8 @@ export function applyLeaseTimeToLive(s: EtcdState, req: Req): Applied {
 export function isSerializableRead(f: string, req: Req): boolean {
   if (f === 'kv/range') return req['serializable'] === true;
   if (f !== 'kv/txn') return false;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       const range = op['request_range'] as Req | undefined;
       if (range === undefined || range['serializable'] !== true) return false;
     }

@@ -47,11 +47,18 @@ function prepareMayDelete(ops: readonly SupplyOp[], candidates: readonly SupplyO
   }
   const known = new Map<string, number[]>();
   const byCandidate = new Set<string>();
+  // One callback each for every op (the revision of the op being read in `made`), not two closures per op.
+  let made = 0;
+  const addCandidate = (k: string, lease: string): void => void byCandidate.add(`${lease}/${k}`);
+  const addKnown = (k: string, lease: string): void => void (known.get(`${lease}/${k}`) ?? known.set(`${lease}/${k}`, []).get(`${lease}/${k}`)!).push(made);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const { f, request, pre, gaps } = op.input;
-    if (gaps !== undefined) leasedPuts(f, request, (k, lease) => byCandidate.add(`${lease}/${k}`));
-    else if (pre !== undefined) leasedPuts(f, request, (k, lease) => (known.get(`${lease}/${k}`) ?? known.set(`${lease}/${k}`, []).get(`${lease}/${k}`)!).push(pre + 1));
+    if (gaps !== undefined) leasedPuts(f, request, addCandidate);
+    else if (pre !== undefined) {
+      made = pre + 1;
+      leasedPuts(f, request, addKnown);
+    }
   }
   known.forEach((revs) => revs.sort((a, b) => a - b));
   return (op, key, leaseNow, r, by) => {

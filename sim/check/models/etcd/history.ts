@@ -44,6 +44,7 @@ import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
 import { packedMap } from '../../packed-map.ts';
+import { branchOps, TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 import { earlierTries } from './earlier-tries.ts';
 
 export type EtcdOperation = Operation<EtcdInput, EtcdOutput>;
@@ -299,8 +300,8 @@ function dropBeforeHistory(drafts: Draft[], initialRevision: number): number {
   const readsBefore = (req: Req): boolean => {
     const rev = int(req['revision']);
     if (rev > 0 && rev < initialRevision) return true;
-    for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) {
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(req, b)) {
         if (op['request_range'] !== undefined && readsBefore(op['request_range'] as Req)) return true;
         if (op['request_txn'] !== undefined && readsBefore(op['request_txn'] as Req)) return true;
       }
@@ -442,11 +443,17 @@ function firstSightings(drafts: readonly Draft[], keepsOld: ReadonlySet<string>,
     maxRevision = Math.max(maxRevision, rev);
     if (d.pre !== undefined && d.pre === rev - 1) created.add(rev);
     const by = d.returnPos;
-    observedValues(d.shown, (value, mod, key) => {
-      if (keepsOld.size > 0 && keepsOld.has(decodeKey(key))) return;
+    // observedValues written out: a callback closing over `by` was a closure per answer.
+    const shown = d.shown;
+    for (let j = 0; j < shown.length; j++) {
+      const o = shown[j]!;
+      if (o['mod_revision'] === undefined) continue;
+      const value = o['value'] as string;
+      const mod = int(o['mod_revision']);
+      if (keepsOld.size > 0 && keepsOld.has(decodeKey(o['key']))) continue;
       const s = seen.get(value);
       if (s === undefined || by < s.by) seen.set(value, { mod, by });
-    });
+    }
   }
   return maxRevision;
 }
@@ -610,6 +617,9 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     if (at === undefined) absentAt.set(id, [{ call: d.pair.call, ret: d.returnPos }]);
     else at.push({ call: d.pair.call, ret: d.returnPos });
   };
+  // The put leases of the txn being read: one callback for every txn, not a closure per txn.
+  let txnReturn = 0;
+  const presentByTxn = (lease: string): void => present(lease, txnReturn);
   for (let i = 0; i < drafts.length; i++) {
     const d = drafts[i]!;
     const out = d.output;
@@ -618,7 +628,10 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
     // for its key (ignore_value): a put on its own looks its lease up first (applierV3backend.Put).
     const putLease = d.f === 'kv/put' ? id64(d.request['lease']) : '0';
     if (putLease !== '0' && (!('error' in out) || errorKind(out.error).endsWith('key not found'))) present(putLease, d.returnPos);
-    if (d.f === 'kv/txn' && 'response' in out) takenPutLeases(d.request, out.response, (lease) => present(lease, d.returnPos));
+    if (d.f === 'kv/txn' && 'response' in out) {
+      txnReturn = d.returnPos;
+      takenPutLeases(d.request, out.response, presentByTxn);
+    }
     if ('effective' in out) continue;
     const id = id64(d.request['ID'] ?? d.request['lease']);
     if ('error' in out) {
@@ -651,14 +664,17 @@ function leaseEvidence(drafts: readonly Draft[]): LeaseEvidence {
  * made was no evidence, and the grant was dropped).
  */
 function takenPutLeases(req: Req, resp: Req, each: (lease: string) => void): void {
-  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
-  const responses = (resp['responses'] ?? []) as Req[];
-  (branch ?? []).forEach((op, i) => {
+  const branch = branchOps(resp['succeeded'] === true ? req['success'] : req['failure']);
+  const responses = branchOps(resp['responses']);
+  for (let i = 0; i < branch.length; i++) {
+    const op = branch[i]!;
     const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
     if (lease !== '0') each(lease);
-    if (op['request_txn'] !== undefined) takenPutLeases(op['request_txn'] as Req, (responses[i]?.['response_txn'] ?? {}) as Req, each);
-  });
+    if (op['request_txn'] !== undefined) takenPutLeases(op['request_txn'] as Req, (responses[i]?.['response_txn'] ?? NO_ANSWER) as Req, each);
+  }
 }
+
+const NO_ANSWER: Req = {};
 
 /**
  * The leases a txn's puts name (any branch, nested ones too), each once. A txn that failed with
@@ -670,8 +686,8 @@ function takenPutLeases(req: Req, resp: Req, each: (lease: string) => void): voi
 function txnLeases(req: Req): string[] {
   const out: string[] = [];
   const visit = (t: Req): void => {
-    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) {
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(t, b)) {
         const lease = id64((op['request_put'] as Req | undefined)?.['lease']);
         if (lease !== '0' && !out.includes(lease)) out.push(lease);
         if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
@@ -727,18 +743,19 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
     const d = drafts[i]!;
     if ((d.output !== undefined && 'response' in d.output) || d.returnPos === -1) continue;
     if (d.f === 'kv/put' && id64(d.request['lease']) !== '0') wanted.add(id64(d.request['lease']));
-    for (const branch of [d.request['success'], d.request['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(d.request, b)) if (id64((op['request_put'] as Req | undefined)?.['lease']) !== '0') wanted.add(id64((op['request_put'] as Req)['lease']));
     }
   }
   // The leases writes of unknown outcome (or seen to take effect) name, in call order: one of them
   // may be a lease a timed-out grant with ID 0 made (not those only refused writes name).
   const usedUnseen: string[] = [];
+  const useUnseen = (_key: string, lease: string): void => void (usedUnseen.includes(lease) || usedUnseen.push(lease));
   for (let i = 0; i < drafts.length; i++) {
     const d = drafts[i]!;
     if (d.output !== undefined && !('effective' in d.output)) continue;
     if (d.returnPos === -1) continue;
-    leasedPuts(d.f, d.request, (_, lease) => void (usedUnseen.includes(lease) || usedUnseen.push(lease)));
+    leasedPuts(d.f, d.request, useUnseen);
   }
   const anonymousChoices = nameAnonymousGrants(drafts, evidence, usedUnseen, anonymousChoice);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.

@@ -7,32 +7,44 @@ import { id64 } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { leasedPuts } from './write-keys.ts';
 
-/** The leases an op names: its request's ID (lease ops), the leases of its puts, a grant's answered ID. */
-function leasesNamed(op: Operation<EtcdInput, EtcdOutput>, each: (lease: string) => void): void {
-  const { f, request } = op.input;
-  if (f.startsWith('lease/')) {
-    const id = id64(request['ID']);
-    if (id !== '0') each(id);
-    const out = op.output;
-    if (f === 'lease/grant' && out !== undefined && 'response' in out && id64(out.response['ID']) !== '0') each(id64(out.response['ID']));
-    return;
+/**
+ * The ops naming each lease, gathered op by op. Its two callbacks are made once per history: a
+ * closure per op (the op's, and leasedPuts' for each put) was most of what this allocated, about
+ * 200 bytes per op of every history checked.
+ */
+class LeaseNames {
+  readonly byLease = new Map<string, number[]>();
+  /** The op being read. */
+  id = 0;
+  readonly note = (lease: string): void => {
+    const list = this.byLease.get(lease);
+    if (list === undefined) this.byLease.set(lease, [this.id]);
+    else if (list[list.length - 1] !== this.id) list.push(this.id);
+  };
+  readonly notePut = (_key: string, lease: string): void => this.note(lease);
+
+  /** Notes the leases op names: its request's ID (lease ops), the leases of its puts, a grant's answered ID. */
+  read(op: Operation<EtcdInput, EtcdOutput>): void {
+    this.id = op.id;
+    const { f, request } = op.input;
+    if (f.startsWith('lease/')) {
+      const id = id64(request['ID']);
+      if (id !== '0') this.note(id);
+      const out = op.output;
+      if (f === 'lease/grant' && out !== undefined && 'response' in out && id64(out.response['ID']) !== '0') this.note(id64(out.response['ID']));
+      return;
+    }
+    leasedPuts(f, request, this.notePut);
   }
-  leasedPuts(f, request, (_key, lease) => each(lease));
 }
 
 const NONE: readonly number[] = [];
 
 /** Per op, for a lease expiry, the ops that name its lease, itself among them (undefined when the partition has no expiry). */
 export function leaseExpiryObservers(ops: readonly Operation<EtcdInput, EtcdOutput>[]): (readonly number[] | undefined)[] | undefined {
-  const byLease = new Map<string, number[]>();
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    leasesNamed(op, (lease) => {
-      const list = byLease.get(lease);
-      if (list === undefined) byLease.set(lease, [op.id]);
-      else if (list[list.length - 1] !== op.id) list.push(op.id);
-    });
-  }
+  const names = new LeaseNames();
+  for (let i = 0; i < ops.length; i++) names.read(ops[i]!);
+  const byLease = names.byLease;
   let any = false;
   const observers: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(ops.length).fill(undefined);
   for (let i = 0; i < ops.length; i++) {

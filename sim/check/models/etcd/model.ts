@@ -34,6 +34,7 @@ import { sameTxnAnswer, type TxnAnswer } from './txn-answer.ts';
 import { EtcdState, equalStates } from './state.ts';
 import { leaseExpiryObservers } from './lease-observers.ts';
 import { compactionText } from '../../../text/compaction.ts';
+import { branchOps, TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 
 export type EtcdF =
   | 'kv/put'
@@ -337,8 +338,8 @@ function autoCompacted(s: EtcdState, input: EtcdInput, error: string): EtcdState
 function txnAutoCompacted(s: EtcdState, input: EtcdInput): EtcdState | undefined {
   const revs: number[] = [];
   const visit = (t: Req): void => {
-    for (const branch of [t['success'], t['failure']] as (Req[] | undefined)[]) {
-      for (const op of branch ?? []) {
+    for (let b = 0; b < TXN_BRANCHES; b++) {
+      for (const op of txnBranch(t, b)) {
         const rev = int((op['request_range'] as Req | undefined)?.['revision']);
         if (rev > 0 && rev < s.revision && rev + 1 > s.compactRevision) revs.push(rev + 1);
         if (op['request_txn'] !== undefined) visit(op['request_txn'] as Req);
@@ -380,16 +381,21 @@ function uncompacted(at: EtcdState): EtcdState {
 
 /** Whether a txn's taken branch writes (puts, or deletes that removed something), from its response. */
 export function txnWrites(req: Req, resp: Req): boolean {
-  const branch = (resp['succeeded'] === true ? req['success'] : req['failure']) as Req[] | undefined;
-  const responses = (resp['responses'] ?? []) as Req[];
-  return (branch ?? []).some((op, i) => {
+  const branch = branchOps(resp['succeeded'] === true ? req['success'] : req['failure']);
+  const responses = branchOps(resp['responses']);
+  // An index loop: a `some` callback per txn was garbage at every read of a txn's answer.
+  for (let i = 0; i < branch.length; i++) {
+    const op = branch[i]!;
     if (op['request_put'] !== undefined) return true;
     const r = responses[i];
-    if (op['request_delete_range'] !== undefined) return int((r?.['response_delete_range'] as Req | undefined)?.['deleted']) > 0;
-    if (op['request_txn'] !== undefined) return txnWrites(op['request_txn'] as Req, (r?.['response_txn'] ?? {}) as Req);
-    return false;
-  });
+    if (op['request_delete_range'] !== undefined) {
+      if (int((r?.['response_delete_range'] as Req | undefined)?.['deleted']) > 0) return true;
+    } else if (op['request_txn'] !== undefined && txnWrites(op['request_txn'] as Req, (r?.['response_txn'] ?? NO_RESPONSE) as Req)) return true;
+  }
+  return false;
 }
+
+const NO_RESPONSE: Req = {};
 
 function describeRequest(f: EtcdF, req: Req): string {
   const key = (k: unknown): string => JSON.stringify(decodeKey(k));

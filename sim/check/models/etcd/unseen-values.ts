@@ -13,6 +13,7 @@
 import type { Req } from './apply.ts';
 import { encodeKey } from './json.ts';
 import { packedMap } from '../../packed-map.ts';
+import { TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 
 /** Whatever the history's requests and answers show of values, and whether hiding is exact. */
 interface ValueFacts {
@@ -88,8 +89,8 @@ function collectRequest(f: string, req: Req, facts: ValueFacts): void {
     if (typeof c['value'] === 'string') noteValue(c['value'], facts, true);
     if (c['result'] === 'LESS' || c['result'] === 'GREATER') facts.orderMatters = true;
   }
-  for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of ops ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_put'] !== undefined) collectRequest('kv/put', op['request_put'] as Req, facts);
       if (op['request_range'] !== undefined) collectRequest('kv/range', op['request_range'] as Req, facts);
       if (op['request_txn'] !== undefined) collectRequest('kv/txn', op['request_txn'] as Req, facts);
@@ -173,8 +174,8 @@ export function hideUnseenValues(
 export function forEachPutValue(f: string, req: Req, each: (value: string) => void): void {
   if (f === 'kv/put' && typeof req['value'] === 'string') each(req['value']);
   if (f !== 'kv/txn') return;
-  for (const ops of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of ops ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_put'] !== undefined) forEachPutValue('kv/put', op['request_put'] as Req, each);
       if (op['request_txn'] !== undefined) forEachPutValue('kv/txn', op['request_txn'] as Req, each);
     }

@@ -7,6 +7,7 @@
 // gap-constraints.ts and gap-supply.ts from giving up whenever some txn deleted some key.
 import type { Req } from './apply.ts';
 import { decodeKey, id64 } from './json.ts';
+import { TXN_BRANCHES, txnBranch } from './txn-branches.ts';
 
 /** [key, range_end) with both decoded; range_end undefined for the key alone. */
 export type KeyRange = readonly [string, string | undefined];
@@ -15,8 +16,8 @@ export type KeyRange = readonly [string, string | undefined];
 export function deleteRanges(f: string, req: Req, out: KeyRange[]): void {
   if (f === 'kv/deleterange') out.push([decodeKey(req['key']), req['range_end'] === undefined ? undefined : decodeKey(req['range_end'])]);
   if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_delete_range'] !== undefined) deleteRanges('kv/deleterange', op['request_delete_range'] as Req, out);
       if (op['request_txn'] !== undefined) deleteRanges('kv/txn', op['request_txn'] as Req, out);
     }
@@ -35,8 +36,8 @@ export function inKeyRanges(ranges: readonly KeyRange[], key: string): boolean {
 export function putKeys(f: string, req: Req, out: Set<string>): void {
   if (f === 'kv/put') out.add(decodeKey(req['key']));
   if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_put'] !== undefined) putKeys('kv/put', op['request_put'] as Req, out);
       if (op['request_txn'] !== undefined) putKeys('kv/txn', op['request_txn'] as Req, out);
     }
@@ -47,8 +48,8 @@ export function putKeys(f: string, req: Req, out: Set<string>): void {
 export function leasedPuts(f: string, req: Req, each: (key: string, lease: string) => void): void {
   if (f === 'kv/put' && id64(req['lease']) !== '0') each(decodeKey(req['key']), id64(req['lease']));
   if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_put'] !== undefined) leasedPuts('kv/put', op['request_put'] as Req, each);
       if (op['request_txn'] !== undefined) leasedPuts('kv/txn', op['request_txn'] as Req, each);
     }
@@ -84,8 +85,8 @@ export function mustTouch(f: string, req: Req): string[] {
 export function forEachStoredValue(f: string, req: Req, each: (key: string, value: string | undefined) => void): void {
   if (f === 'kv/put') each(decodeKey(req['key']), req['ignore_value'] === true ? undefined : typeof req['value'] === 'string' ? req['value'] : '');
   if (f !== 'kv/txn') return;
-  for (const branch of [req['success'], req['failure']] as (Req[] | undefined)[]) {
-    for (const op of branch ?? []) {
+  for (let b = 0; b < TXN_BRANCHES; b++) {
+    for (const op of txnBranch(req, b)) {
       if (op['request_put'] !== undefined) forEachStoredValue('kv/put', op['request_put'] as Req, each);
       if (op['request_txn'] !== undefined) forEachStoredValue('kv/txn', op['request_txn'] as Req, each);
     }

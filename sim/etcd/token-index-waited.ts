@@ -1,0 +1,73 @@
+// token-index-waited: a member answers "invalid auth token" to a simple token only once it has
+// applied the raft index the token was issued at, or once its request timeout has passed since
+// the request arrived. A simple token is "<prefix>.<index>", assigned by every member as it
+// applies the Authenticate entry at that index; etcd's isValidSimpleToken makes a member that
+// has not applied it yet wait (v3_server.go, up to the request's deadline), because a client
+// that logged in through another member may reach this one first. A member that looked the
+// token up one entry early refuses a fresh login it is about to hold; the client sees an auth
+// error no history checker can tell from a token really gone (a restart, a snapshot install,
+// an expiry), so only the member's own view can.
+//
+// Not judged: other answers (a member that does wait serves the request once the index applied),
+// a request a restarted member never saw (a new host), and requests past the bound kept per host.
+import { requestTimeoutMs } from '../../src/server/member-config.ts';
+import { simpleTokenIndex } from '../../src/auth/simple-tokens.ts';
+import { ErrInvalidAuthToken } from '../../src/auth/auth-errors.ts';
+import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
+import type { MemberHost } from './member-host.ts';
+
+/** Token-bearing requests one host incarnation remembers waiting for their answer. */
+const PENDING_PER_HOST_MAX = 100_000;
+
+/** The token's raft index, and when (the member's clock, µs) the request reached it. */
+interface Arrival {
+  readonly index: number;
+  readonly atUs: number;
+}
+
+export interface TokenIndexWaitedPort {
+  /** Records a violation (the first one wins). */
+  fail(member: string, detail: string): void;
+}
+
+export class TokenIndexWaited {
+  private readonly pending = new WeakMap<MemberHost, { size: number; byKey: Map<string, Arrival> }>();
+
+  constructor(private readonly port: TokenIndexWaitedPort) {}
+
+  /** A client request reached `host`. */
+  onRequest(host: MemberHost, from: string, m: ClientRequestMessage): void {
+    if (m.token === undefined) return;
+    const index = simpleTokenIndex(m.token);
+    if (index === undefined) return;
+    let mine = this.pending.get(host);
+    if (mine === undefined) {
+      mine = { size: 0, byKey: new Map() };
+      this.pending.set(host, mine);
+    }
+    const key = `${from} ${m.id}`;
+    if (mine.size >= PENDING_PER_HOST_MAX || mine.byKey.has(key)) return;
+    mine.byKey.set(key, { index, atUs: host.ctx.nowUs() });
+    mine.size++;
+  }
+
+  /** `host` answered a client. */
+  onReply(host: MemberHost, to: string, m: ClientReplyMessage): void {
+    const mine = this.pending.get(host);
+    if (mine === undefined) return;
+    const key = `${to} ${m.id}`;
+    const arrival = mine.byKey.get(key);
+    if (arrival === undefined) return;
+    mine.byKey.delete(key);
+    mine.size--;
+    if (m.status === 200 || !isInvalidAuthToken(m.body)) return;
+    if (host.applied >= arrival.index) return;
+    const waitedMs = (host.ctx.nowUs() - arrival.atUs) / 1_000;
+    if (waitedMs >= requestTimeoutMs(host.config)) return;
+    this.port.fail(host.id, `answered request ${m.id} of ${to} "invalid auth token" after ${waitedMs} ms at applied index ${host.applied}, below the token's index ${arrival.index}: it must wait for that index to apply (up to its request timeout) before it looks the token up`);
+  }
+}
+
+function isInvalidAuthToken(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { message?: unknown }).message === ErrInvalidAuthToken.message;
+}
