@@ -27,7 +27,9 @@ const UINT32_MAX = 2 ** 32 - 1;
 
 /** `v` as an integer (a JSON integer or decimal text), or undefined. */
 function integerOf(v: unknown): bigint | undefined {
-  if (typeof v === 'number') return Number.isInteger(v) && Number.isFinite(v) ? BigInt(v) : undefined;
+  // A JSON number past 2^53 has lost its last digits (a lease ID 1152921504606846977 reads as
+  // ...6976): etcd's gateway writes int64s as decimal strings; such a number is refused, not rounded.
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
   if (typeof v === 'string') return v === '' ? 0n : DECIMAL.test(v) ? BigInt(v) : undefined;
   return undefined;
 }
@@ -35,7 +37,8 @@ function integerOf(v: unknown): bigint | undefined {
 function integerProblem(v: unknown, min: bigint, max: bigint, what: string): string | undefined {
   const n = integerOf(v);
   if (n !== undefined && n >= min && n <= max) return undefined;
-  return `must be ${what} (a decimal string or an integer), got ${shownValue(v)}`;
+  const rounded = typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) ? ' (a number past 2^53, whose last digits JSON numbers lose: write it as a decimal string)' : '';
+  return `must be ${what} (a decimal string or an integer), got ${shownValue(v)}${rounded}`;
 }
 
 function scalarProblem(kind: Scalar, v: unknown): string | undefined {

@@ -138,6 +138,17 @@ function drawTrickle(prng: Prng, tickMs: number, etcd: { watchStreamBuffer: numb
 }
 
 /**
+ * A third of the runs that send the whole KV API send the wide one instead (range filters by
+ * mod and create revision with a limit, sorts by every target, ranges ending at a written key,
+ * txns reading on one branch and writing on the other: sim/workload/etcd-api-wide-ops.ts), from
+ * a stream of its own: only kv-api-wide sent them, so a wrong revision bound in a range filter
+ * (holdout 17's max-create-filter-exclusive) went unseen by every swarm seed.
+ */
+function drawWideApi(prng: Prng, workload: { kind: WorkloadKind; api: 'robustness' | 'full' | 'wide' }): void {
+  if (workload.kind === 'etcd' && workload.api === 'full' && prng.chance(1, 3)) workload.api = 'wide';
+}
+
+/**
  * A quarter of the runs grant leases with the shortest TTL etcd allows for the drawn timing (its
  * minimum, ceil(1.5 x election timeout), at least 2 s) and run long enough for them to expire
  * (2 TTLs and a second), from a stream of its own: the etcd workload's leases otherwise live
@@ -299,6 +310,8 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   drawAuthWorkload(prng.fork('auth-workload'), workload, clients);
   // After the auth draw (an auth run keeps its workload), before the watch batch (its budget counts the shape's traffic).
   const focus = drawFocus(prng.fork('focus'), { nemesis, etcd, raft, network, workload });
+  // After the auth and focus draws: only a run that still sends the etcd workload draws it.
+  drawWideApi(prng.fork('wide-api'), workload);
   if (focus !== undefined) members = focus.members;
   drawWatchBatch(prng.fork('watch-batch'), tickMs, etcd, workload, liveness);
   drawLateDuplicates(prng.fork('late-duplicates'), network);

@@ -93,6 +93,21 @@ describe('nemesis schedule', () => {
     expect(auth.length).toBeLessThan(20);
   });
 
+  it('a third of the swarm runs that send the whole KV API send the wide one (range filters, sorts), only with the etcd workload', () => {
+    // Before: only kv-api-wide sent them, and holdout 17's max-create-filter-exclusive passed swarm 1..200.
+    const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
+    const apis = new Map<string, number>();
+    for (let seed = 1; seed <= 120; seed++) {
+      const d = drawSwarm(swarm, new Prng(seed));
+      const api = d.scenario.workload.api;
+      apis.set(api, (apis.get(api) ?? 0) + 1);
+      expect(d.options['api'], `seed ${seed}`).toBe(api);
+      if (api === 'wide') expect(d.scenario.workload.kind, `seed ${seed}`).toBe('etcd');
+    }
+    expect(apis.get('wide') ?? 0).toBeGreaterThan(10);
+    expect(apis.get('full') ?? 0).toBeGreaterThan(apis.get('wide') ?? 0);
+  });
+
   it('a sixth of the etcd workload\'s swarm runs focus on one shape only a named scenario reached, with its few packages and knobs', () => {
     // Before: a swarm run drew about a dozen packages and no lease workload; swarm 1..200 caught
     // none of the mutants snapshot-ack-crash, deposed-lessor, lease-checkpoint-leader-change and

@@ -32,6 +32,7 @@ import type { Operation } from '../../linearizability/model.ts';
 import { isSerializableRead, type Req } from './apply.ts';
 import { gapConstraints, NO_GAP_CONSTRAINTS, type GapConstraints } from './gap-constraints.ts';
 import { RevisionReachedBefore } from './gap-deadlines.ts';
+import { checkGapCount } from './gap-bound.ts';
 import { forEachStoredValue, leasedPuts } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
@@ -396,6 +397,8 @@ function resolveUnknownWrites(drafts: Draft[], initialRevisionGiven: number | un
   // history then reaches them too, and those no write is known to have made are gaps.
   const maxRevision = Math.max(answeredMax, watched.maxRevision);
   const initialRevision = initialRevisionGiven ?? inferInitialRevision(drafts, written);
+  // Every op fills at most one gap, and every lease one more (its expiry): 2 per draft bounds them.
+  checkGapCount(initialRevision, maxRevision, created, 2 * drafts.length);
   const gaps = gapsBetween(initialRevision, maxRevision, created);
   const lastGap = gaps.length === 0 ? 0 : gaps[gaps.length - 1]!;
   // Past the last revision anything shows, an unseen write is still seen through a decided
