@@ -4,6 +4,8 @@
 // own records are right by construction and reach the checkers without these walks.
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import { UsageError } from '../errors/usage-error.ts';
+import { checkArrayArgument } from '../errors/array-argument.ts';
+import { jsonShapeProblem } from '../errors/json-shape.ts';
 import { watchRecordProblem } from '../history/etcd-field-types.ts';
 import type { WatchRecord } from '../history/op.ts';
 import type { MemberStatus } from './convergence.ts';
@@ -12,10 +14,7 @@ import type { Model, Operation } from './linearizability/model.ts';
 // A history of ops is read as checkHistory reads one (one place: sim/history/history-argument.ts).
 export { opsArgument } from '../history/history-argument.ts';
 
-function arrayArgument(fn: string, field: string, v: unknown, what: string): readonly unknown[] {
-  if (!Array.isArray(v)) throw badArgument(fn, field, `must be an array of ${what}`, v);
-  return v;
-}
+const arrayArgument = checkArrayArgument;
 
 function isProcess(v: unknown): boolean {
   return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
@@ -31,6 +30,9 @@ export function watchRecordsArgument(fn: string, field: string, v: unknown): rea
     if (typeof r['time'] !== 'number' || !Number.isFinite(r['time'])) throw badArgument(fn, `${at}.time`, 'must be a finite number (µs)', r['time']);
     if (r['closed'] !== undefined && typeof r['closed'] !== 'string') throw badArgument(fn, `${at}.closed`, 'must be a string when present', r['closed']);
     if (r['closed'] === undefined && (typeof r['response'] !== 'object' || r['response'] === null)) throw badArgument(fn, `${at}.response`, "must be etcd's WatchResponse (an object)", r['response']);
+    // JSON's shape, as a watch file's lines have: a cycle or a hole hung or overflowed the watch checker.
+    const shape = jsonShapeProblem(rec);
+    if (shape !== undefined) throw new UsageError(`${fn}: ${at}${shape.path}: ${shape.reason}`);
     // Typed by etcd's WatchRequest and WatchResponse, as detcd check types a watch file's records.
     const problem = watchRecordProblem(r['request'], r['response']);
     const typed = problem === undefined ? null : /^field '([^']+)' (.*)$/.exec(problem);
@@ -86,8 +88,11 @@ export function memberStatusesArgument(fn: string, field: string, v: unknown): r
     const at = `${field}[${i}]`;
     const o = checkObjectArgument(fn, at, m, 'a member status ({node, revision, compactRevision, hash})');
     if (typeof o['node'] !== 'string') throw badArgument(fn, `${at}.node`, 'must be a string', o['node']);
-    for (const k of ['revision', 'compactRevision']) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw badArgument(fn, `${at}.${k}`, 'must be a finite number', o[k]);
-    if (typeof o['hash'] !== 'number' && typeof o['hash'] !== 'string') throw badArgument(fn, `${at}.hash`, 'must be a number or a string', o['hash']);
+    // A revision is etcd's int64 from 0 (a compact revision -1: never compacted): -1 or 0.5 read as "members disagree", a verdict on a typo.
+    checkWholeArgument(fn, `${at}.revision`, o['revision'], 0);
+    checkWholeArgument(fn, `${at}.compactRevision`, o['compactRevision'], -1);
+    // NaN !== NaN: two members with a NaN hash were told apart.
+    if (!((typeof o['hash'] === 'number' && Number.isFinite(o['hash'])) || typeof o['hash'] === 'string')) throw badArgument(fn, `${at}.hash`, 'must be a finite number or a string', o['hash']);
     if (o['up'] !== undefined && typeof o['up'] !== 'boolean') throw badArgument(fn, `${at}.up`, 'must be a boolean when present', o['up']);
   });
   return members as readonly MemberStatus[];

@@ -909,6 +909,12 @@ function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchE
       // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
       // robustness reports): the replay gives it, so a prev_kv's version is still judged.
       state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
+    } else if (e.create === e.revision) {
+      // A put that created its key (the robustness format keeps IsCreate, not the version) makes
+      // it known after a hole at version 1: without it, no key of a robustness watch that missed
+      // a revision was known again, and no prev_kv, version or is_create of it judged.
+      state.set(e.key, withFields(e, { version: 1 }));
+      knownSinceHole?.add(e.key);
     }
   }
 }

@@ -5,6 +5,8 @@
 // argument, the op and the field, whichever checker it was handed to.
 import { withFields } from '../../src/object/with-fields.ts';
 import { badArgument } from '../errors/bad-argument.ts';
+import { checkArrayArgument } from '../errors/array-argument.ts';
+import { jsonShapeProblem } from '../errors/json-shape.ts';
 import { UsageError } from '../errors/usage-error.ts';
 import { checkEtcdFieldTypes } from './etcd-field-types.ts';
 import { checkOpObject, historyOfObjects } from './jsonl.ts';
@@ -68,6 +70,19 @@ function checkParsedOps(ops: readonly unknown[]): void {
 }
 
 /**
+ * `ops` (argument `field` of `fn`) as JSON could hold them, a file's lines being JSON: no hole,
+ * no cycle, no BigInt, function or NaN, at most JSON_NESTING_MAX levels (json-shape.ts).
+ */
+function checkJsonOps(fn: string, field: string, ops: unknown): readonly unknown[] {
+  const list = checkArrayArgument(fn, field, ops, 'ops ({process, type, f, value}, index and time optional)');
+  for (let i = 0; i < list.length; i++) {
+    const problem = jsonShapeProblem(list[i]);
+    if (problem !== undefined) throw new UsageError(`${fn}: ${field}[${i}]${problem.path}: ${problem.reason}`);
+  }
+  return list;
+}
+
+/**
  * What checkHistory takes from a program: a parsed history (parseHistory's, or built by hand)
  * or an array of op objects in detcd's JSONL shape. Either is checked as the lines of a file
  * are, so a malformed one is one UsageError naming the op and field, never a TypeError from
@@ -76,6 +91,7 @@ function checkParsedOps(ops: readonly unknown[]): void {
  */
 export function historyArgument(fn: string, history: unknown, options: HistoryArgumentOptions = {}): ParsedHistory {
   if (Array.isArray(history)) {
+    checkJsonOps(fn, 'history', history);
     return asArgument(fn, 'history', () => {
       const parsed = historyOfObjects(history);
       if (options.etcdFields === true) checkEtcdFieldTypes(parsed);
@@ -84,7 +100,7 @@ export function historyArgument(fn: string, history: unknown, options: HistoryAr
   }
   const h = typeof history === 'object' && history !== null ? (history as Partial<ParsedHistory>) : undefined;
   if (h === undefined || !Array.isArray(h.ops)) throw badArgument(fn, 'history', 'must be parseHistory(text) or an array of op objects ({process, type, f, value})', history);
-  const ops = h.ops as readonly unknown[];
+  const ops = checkJsonOps(fn, 'history.ops', h.ops);
   const lines = linesArgument(fn, h, ops);
   if (h.partialAnswers !== undefined && typeof h.partialAnswers !== 'boolean') throw badArgument(fn, 'history.partialAnswers', 'must be true, false or left out', h.partialAnswers);
   const parsed = lines === h.lines ? (history as ParsedHistory) : withFields(history as ParsedHistory, { lines });
@@ -98,9 +114,9 @@ export function historyArgument(fn: string, history: unknown, options: HistoryAr
 
 /** An array of op objects handed to a checker as argument `field`, read as checkHistory reads one (etcd fields typed). */
 export function opsArgument(fn: string, field: string, v: unknown): readonly Op[] {
-  if (!Array.isArray(v)) throw badArgument(fn, field, 'must be an array of ops ({process, type, f, value}, index and time optional)', v);
+  const list = checkJsonOps(fn, field, v);
   return asArgument(fn, field, () => {
-    const parsed = historyOfObjects(v);
+    const parsed = historyOfObjects(list);
     checkEtcdFieldTypes(parsed);
     return parsed.ops;
   });

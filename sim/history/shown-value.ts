@@ -9,12 +9,13 @@ export const SHOWN_CHARS_MAX = 40;
 /** `v` as JSON, cut to SHOWN_CHARS_MAX characters; "nothing" for undefined. */
 export function shownValue(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'bigint') return `${v}n`;
   let text: string;
   try {
     text = typeof v === 'string' && v.length > SHOWN_CHARS_MAX * 2 ? JSON.stringify(v.slice(0, SHOWN_CHARS_MAX * 2)) : (JSON.stringify(v) ?? typeof v);
   } catch {
-    // Only a value nested past the stack's depth (JSON text never holds a cycle) gets here.
-    return Array.isArray(v) ? 'a list nested too deeply to show' : 'an object nested too deeply to show';
+    // A value nested past the stack's depth, or (from a program, not JSON text) a cycle or a BigInt inside.
+    return Array.isArray(v) ? 'a list JSON cannot write (nested too deeply, a cycle or a BigInt)' : 'an object JSON cannot write (nested too deeply, a cycle or a BigInt)';
   }
   return text.length > SHOWN_CHARS_MAX ? `${text.slice(0, SHOWN_CHARS_MAX)}…` : text;
 }

@@ -13,6 +13,7 @@ import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shellWord } from '../text/shell-word.ts';
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkArrayArgument } from '../errors/array-argument.ts';
 import { checkBugArgument, checkRunArguments, checkScenarioArgument, SEED_MAX } from '../run/run-arguments.ts';
 
 export { faultArbitrary, faultScheduleArbitrary } from './arbitraries.ts';
@@ -50,13 +51,10 @@ export function runScenario(scenario: Scenario, seed: number, options: RunOption
 }
 export type { RunOptions, RunOutput, Results, Scenario, ScenarioInput, TimedFault };
 
-/** Array.isArray without narrowing a readonly array to any[]. */
-const isArray = (v: unknown): boolean => Array.isArray(v);
-
 /** The scenario with `schedule` as its explicit fault list (validated again). */
 export function withSchedule(base: Scenario, schedule: readonly TimedFault[]): Scenario {
   checkScenarioArgument('withSchedule', 'base', base);
-  if (!isArray(schedule)) throw badArgument('withSchedule', 'schedule', 'must be an array of timed faults ({atMs, durationMs, fault})', schedule);
+  checkArrayArgument('withSchedule', 'schedule', schedule, 'timed faults ({atMs, durationMs, fault})');
   return defineScenario(withFields(base, { schedule: [...schedule], swarm: withFields(base.swarm, { enabled: false }) }));
 }
 

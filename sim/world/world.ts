@@ -26,6 +26,7 @@ import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
 import type { TraceEntry } from './trace.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
+import { checkArrayArgument } from '../errors/array-argument.ts';
 
 export interface WorldClockOptions extends ClockOptions {
   /** Each node's offset is drawn uniformly from [-offsetUsMax, offsetUsMax] and added. */
@@ -452,6 +453,9 @@ function checkOptions(options: unknown): void {
   const clients = o['clients'] ?? [];
   if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > NODES_MAX) throw badArgument(fn, 'options.nodes', `must be an array of 1..${NODES_MAX} node names`, nodes);
   if (!Array.isArray(clients)) throw badArgument(fn, 'options.clients', 'must be an array of client names when given', clients);
+  // forEach skips a hole: a sparse array's 4 billion missing names were taken as none (and hung later).
+  checkArrayArgument(fn, 'options.nodes', nodes, 'node names');
+  checkArrayArgument(fn, 'options.clients', clients, 'client names');
   const all = new Set<unknown>();
   for (const [field, names] of [['nodes', nodes], ['clients', clients]] as const) {
     names.forEach((name: unknown, i: number) => {
