@@ -144,21 +144,54 @@ async function runCase(c) {
   // What a case was allowed to write in the working directory (`--out abc`) goes with it: a later
   // case's `--scenario abc` would read it as a user's file (a shrunk scenario), not as garbage.
   for (const own of c.cwdOuts ?? []) rmSync(own, { recursive: true, force: true });
-  const touched = changedPaths(before.all, after.all);
+  // A directory made on the way to an allowed output (`--out '<script>alert(1)</script>'` makes
+  // the directory `<script>alert(1)<`, as mkdir -p does) is part of writing that output.
+  const onTheWay = (t) => t.startsWith('added ') && after.all.get(t.slice('added '.length)) === 'dir' && (c.outs ?? []).some((a) => isUnder(a, t.slice('added '.length)));
+  const touched = changedPaths(before.all, after.all).filter((t) => !onTheWay(t));
   // Bad input leaves no report behind: the allowed outputs are as they were.
   if (r.code === 3) touched.push(...changedPaths(before.outs, after.outs));
   if (!r.timedOut && r.signal === null) for (const s of leftStaging(c.out ?? dirs.out)) touched.push(`staging left ${s}`);
   return { r, findings: judge(c, r, touched) };
 }
 
+/**
+ * Whether `c` may write in the shared working directory: no --out (a command's default report
+ * dir is cwd/reports), an --out there, or a path of its own there. Such a case runs alone: a
+ * case beside it snapshots the working directory and saw its writes as its own ("bad input left
+ * files", "touched files outside --out": six false alarms a run at --jobs 2).
+ */
+function writesInCwd(c) {
+  const at = c.argv.lastIndexOf('--out');
+  const out = at < 0 ? undefined : c.argv[at + 1];
+  return (c.cwdOuts ?? []).length > 0 || out === undefined || isUnder(resolve(dirs.cwd, out), dirs.cwd);
+}
+
 async function runAll(cases) {
   const results = [];
   let next = 0;
   let done = 0;
+  // A readers-writer lock over the working directory: cases that may write there run alone.
+  let running = 0;
+  let alone = false;
+  let waitingAlone = 0;
+  const tick = () => new Promise((r) => setTimeout(r, 20));
   const worker = async () => {
     while (next < cases.length) {
       const c = cases[next++];
-      const { r, findings } = await runCase(c);
+      const solo = writesInCwd(c);
+      if (solo) {
+        waitingAlone++;
+        while (running > 0 || alone) await tick();
+        waitingAlone--;
+        alone = true;
+      } else {
+        while (alone || waitingAlone > 0) await tick();
+      }
+      running++;
+      const { r, findings } = await runCase(c).finally(() => {
+        running--;
+        if (solo) alone = false;
+      });
       results.push({ c, r, findings });
       done++;
       if (done % 25 === 0 || findings.length > 0) process.stderr.write(`[${done}/${cases.length}] ${findings.length > 0 ? `FINDING ${c.name}: ${findings.map((f) => f[0]).join(', ')}` : 'ok'}\n`);

@@ -26,6 +26,10 @@
 //   its log is committed: one change at a time, and none behind an older term's uncommitted
 //   change (etcd-raft's pendingConfIndex; Ongaro, raft-dev 2015: two changes in flight have
 //   majorities that need not overlap, and the cluster splits).
+// - conf-change-applied-first: a leader appends a conf change only when it has applied every earlier
+//   conf change in its log (etcd-raft refuses one while pendingConfIndex > applied): a configuration
+//   takes effect as it applies, so a change validated before the previous one applied acts on a
+//   configuration that no longer holds, and two changes apart have majorities that need not overlap.
 // - leader-is-voter: a member leads only as a voter of its own configuration: a learner never
 //   leads (leader-voter.ts).
 // - leader-has-votes: a member that leads term T holds the votes of a quorum of its voters in T
@@ -68,6 +72,12 @@
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
 //   the member holds as the leader of its term does, and while its term lasts the member keeps
 //   them (replication-acks.ts).
+// - campaign-while-led, check-quorum-unforced: no election that nothing forced: a member campaigns
+//   only after an election timeout without its leader's messages, and a leader steps down by
+//   CheckQuorum only after an election timeout without a quorum's answers (unforced-elections.ts).
+// - transfer-target-up-to-date: a member's forced campaign carries a log at least as up to date as
+//   the one its old leader had when it handed it leadership: MsgTimeoutNow goes only to a member
+//   that acknowledged the leader's whole log (transfer-target.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
@@ -80,9 +90,11 @@ import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import { ConfigAtApplied } from './config-at-applied.ts';
+import { UnforcedElections } from './unforced-elections.ts';
+import { TransferTargets } from './transfer-target.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -128,6 +140,8 @@ interface LeaderConfChanges {
   scannedTo: number;
   /** Indexes of conf changes above the commit index when last looked at. */
   uncommitted: number[];
+  /** Indexes of conf changes above the leader's applied index when last looked at. */
+  unapplied: number[];
 }
 
 interface Seen {
@@ -173,6 +187,8 @@ export class ClusterInvariants {
   private readonly leaderConfChanges = new Map<string, LeaderConfChanges>();
   private readonly heardOf = new Map<string, Heard>();
   private readonly configs = new ConfigAtApplied();
+  private readonly unforced = new UnforcedElections();
+  private readonly transfers = new TransferTargets();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
   private live: readonly LiveHost[] = [];
@@ -243,6 +259,7 @@ export class ClusterInvariants {
     if (m.type === 'MsgVoteResp' && !m.reject) this.recordVote(host, m.term, m.to);
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
     else if (m.type === 'MsgAppResp') this.acks.onSend(host, m);
+    else if (m.type === 'MsgTimeoutNow') this.transfers.onSend(host, m);
   }
 
   /**
@@ -251,7 +268,10 @@ export class ClusterInvariants {
    * no vote or pre-vote granted to a log behind its own (Raft §5.4.1).
    */
   onVoteRequest(host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean): void {
-    if (this.found !== undefined || !granted) return;
+    if (this.found !== undefined) return;
+    const transfer = this.transfers.judge(host, m);
+    if (transfer !== undefined) return this.fail('transfer-target-up-to-date', host.id, transfer);
+    if (!granted) return;
     if (m.type === 'MsgPreVote' && seen.inLease && this.options.preVote && this.options.checkQuorum) {
       this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
       return;
@@ -274,6 +294,11 @@ export class ClusterInvariants {
     if (termAfter >= m.term && !leaderAfter) return;
     const what = termAfter >= m.term ? `moved to term ${termAfter} and leads` : `stayed in term ${termAfter}${leaderAfter ? ' and still leads' : ''}`;
     this.fail('higher-term-adopted', host.id, `stepped ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${termBefore} and ${what} (Raft §5.1: a newer term is adopted, and a leader steps down, before the message is acted on)`);
+  }
+
+  /** A member's raft stepped a message addressed to it (campaign-while-led and check-quorum-unforced read what it heard). */
+  onRaftStepped(host: MemberHost, m: Message): void {
+    if (this.found === undefined) this.unforced.onStepped(host, m, this.cluster.world.loop.now());
   }
 
   /** recovered-durable: a restarted member recovers at least what its previous incarnation made durable. */
@@ -374,6 +399,8 @@ export class ClusterInvariants {
       this.checkStepDown(name, host, seen);
       this.checkConfChanges(host);
       this.checkCampaignConfApplied(host);
+      const unforced = this.unforced.check(host, world.loop.now());
+      if (unforced !== undefined) this.fail(unforced.invariant, host.id, unforced.detail);
       const config = this.configs.check(host.id, host.recovered.raft.node.raft);
       if (config !== undefined) this.fail('config-at-applied', host.id, config);
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
@@ -495,20 +522,28 @@ export class ClusterInvariants {
     const commit = log.committed;
     let s = this.leaderConfChanges.get(host.id);
     if (s === undefined || s.incarnation !== host.incarnation || s.term !== host.term) {
-      s = { incarnation: host.incarnation, term: host.term, scannedTo: commit, uncommitted: [] };
+      s = { incarnation: host.incarnation, term: host.term, scannedTo: log.applied, uncommitted: [], unapplied: [] };
       this.leaderConfChanges.set(host.id, s);
     }
     while (s.uncommitted.length > 0 && (s.uncommitted[0] as number) <= commit) s.uncommitted.shift();
+    while (s.unapplied.length > 0 && (s.unapplied[0] as number) <= log.applied) s.unapplied.shift();
     const last = log.lastIndex();
-    const from = Math.max(s.scannedTo + 1, commit + 1, log.firstIndex(), last - CONF_SCAN_PER_EVENT_MAX + 1);
+    const from = Math.max(s.scannedTo + 1, log.applied + 1, log.firstIndex(), last - CONF_SCAN_PER_EVENT_MAX + 1);
     for (let i = from; i <= last; i++) {
       const e = viewEntryAt(log, i);
       if (e === undefined || e.type !== 'conf-change') continue;
-      const before = s.uncommitted[0];
-      if (e.term === host.term && before !== undefined) {
-        return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${viewEntryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
+      if (i > commit) {
+        const before = s.uncommitted[0];
+        if (e.term === host.term && before !== undefined) {
+          return this.fail('conf-change-pending', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${before} (term ${viewEntryAt(log, before)?.term ?? '?'}) was not committed (commit index ${commit})`);
+        }
+        const unapplied = s.unapplied[0];
+        if (e.term === host.term && unapplied !== undefined) {
+          return this.fail('conf-change-applied-first', host.id, `leader of term ${host.term} appended a conf change at index ${i} while the conf change at index ${unapplied} was committed (commit index ${commit}) but not applied by it (applied ${log.applied})`);
+        }
+        s.uncommitted.push(i);
       }
-      s.uncommitted.push(i);
+      s.unapplied.push(i);
     }
     s.scannedTo = Math.max(s.scannedTo, last);
   }

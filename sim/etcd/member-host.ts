@@ -51,6 +51,8 @@ export interface MemberHostOptions {
    * `termAfter` is its term and `leaderAfter` whether it still leads, after the step.
    */
   readonly onHigherTermMessage?: (host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void;
+  /** Told about every raft message the member's raft stepped (addressed to it by its sender), after the step (unforced-elections.ts). */
+  readonly onRaftStepped?: (host: MemberHost, m: Message) => void;
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
@@ -183,6 +185,7 @@ export class MemberHost implements Host, RaftView {
       } else {
         this.member.receiveRaft(id, message);
       }
+      if (this.options.onRaftStepped !== undefined && message.to === this.config.id && message.from === id && !this.member.removed) this.options.onRaftStepped(this, message);
     } else if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;

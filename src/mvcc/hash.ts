@@ -22,6 +22,9 @@ export function hashKv(store: MvccStore, rev = 0): KvHash {
   return { hash: hasher.h >>> 0, revision: upTo, compactRevision: store.compactMainRev };
 }
 
+/** Logs of at most this many revisions are walked whole at every hash (see CurrentKvHash). */
+export const FULL_WALK_REVISIONS_MAX = 10_000;
+
 /**
  * hashKv at the current revision, kept between calls. FNV-1a folds the changes in revision
  * order, so the hash at a later revision continues the earlier one's state over the changes
@@ -29,6 +32,12 @@ export function hashKv(store: MvccStore, rev = 0): KvHash {
  * HashKV, costs the writes since it was last asked, not the whole log (a serve that took 30,000
  * puts spent 30 % of its CPU walking it). It starts over when what it folded may have changed:
  * a compaction (its revision, or its deletes still pending) or a restore.
+ *
+ * It also walks the whole log again, as hashKv does, while the log holds at most
+ * FULL_WALK_REVISIONS_MAX revisions (every run of a campaign: hashkv-agreement then still sees an
+ * older change rewritten in place, an aliasing bug that adds no revision) and, past that, once the
+ * writes folded since the last whole walk reach that walk's revisions (a doubling schedule: at
+ * most twice the writes' cost, and an old change rewritten shows within one more log's worth).
  */
 export class CurrentKvHash {
   private hasher: ChangeHasher | undefined;
@@ -36,17 +45,27 @@ export class CurrentKvHash {
   private compactMainRev = 0;
   private pendingDeletes: MvccStore['pendingDeletes'];
   private restores = 0;
+  /** Revisions the last whole walk covered, and the revisions folded on since. */
+  private walkedRevisions = 0;
+  private foldedRevisions = 0;
   /** Changes folded so far (the hash's cost, for tests). */
   folded = 0;
 
+  constructor(private readonly fullWalkRevisionsMax = FULL_WALK_REVISIONS_MAX) {}
+
   of(store: MvccStore): KvHash {
     let hasher = this.hasher;
-    const from = hasher === undefined || store.compactMainRev !== this.compactMainRev || store.pendingDeletes !== this.pendingDeletes ||
+    const revisions = store.currentRev - store.compactMainRev;
+    const walkAgain = revisions <= this.fullWalkRevisionsMax || this.foldedRevisions + store.currentRev - this.upTo >= this.walkedRevisions;
+    const from = hasher === undefined || walkAgain || store.compactMainRev !== this.compactMainRev || store.pendingDeletes !== this.pendingDeletes ||
       store.restores !== this.restores || store.currentRev < this.upTo ? undefined : this.upTo;
     if (from === undefined || hasher === undefined) {
       hasher = new ChangeHasher(fnv1aField(FNV1A_OFFSET, String(store.compactMainRev)), this);
       forEachChange(store, store.currentRev, hasher);
+      this.walkedRevisions = revisions;
+      this.foldedRevisions = 0;
     } else {
+      this.foldedRevisions += store.currentRev - from;
       forEachChangeAfter(store, from, store.currentRev, hasher);
     }
     this.hasher = hasher;
