@@ -59,6 +59,8 @@ nav.toc{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px;margin:4px 0 10p
 table.runs td.verdict-cell{font-weight:700}table.runs td.scenario{max-width:380px;min-width:9em}table.runs td.what{min-width:14em}
 .table-scroll{overflow-x:auto}
 table.runs tr.invalid td.verdict-cell{color:var(--bad)}table.runs tr.unknown td.verdict-cell{color:var(--unknown)}table.runs tr.valid td.verdict-cell{color:var(--ok)}
+table.failures td.verdict-cell{font-weight:700}table.failures tr.invalid td.verdict-cell{color:var(--bad)}table.failures tr.unknown td.verdict-cell{color:var(--unknown)}table.failures td.scenario,table.scenarios td.scenario{min-width:9em}table.failures td.what{min-width:14em}table.scenarios td.worst{min-width:10em}table.failures td.commands{min-width:18em}
+table.scenarios td.bad{color:var(--bad);font-weight:700}table.scenarios tr.invalid .verdict-word{color:var(--bad);font-weight:700}table.scenarios tr.unknown .verdict-word{color:var(--unknown);font-weight:700}table.scenarios tr.valid .verdict-word{color:var(--muted)}
 /* a phone: two tables side by side broke words ("val ue", "1.5 18 s"), the verdict word took half the banner */
 @media (max-width:640px){.grid2{grid-template-columns:1fr}.verdict{flex-direction:column;align-items:flex-start;gap:4px;padding:14px 16px}.verdict .word{font-size:28px}}
 `;

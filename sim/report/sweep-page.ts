@@ -1,6 +1,6 @@
-// reports/index.html of a sweep: the verdict, the totals, the determinism re-runs, and a table
-// of runs (failures first) linking to each run's report.
-import { escapeHtml, relativeHref, truncate } from './escape.ts';
+// reports/index.html of a sweep: the verdict, the totals, the determinism re-runs, the runs that
+// did not pass, a row per scenario, and a table of all runs (failures first) linking to each run's report.
+import { escapeHtml, truncate } from './escape.ts';
 import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import { formatUs } from './svg-kit.ts';
@@ -10,6 +10,10 @@ import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 import { count, countGrouped } from '../text/count.ts';
 import { whatFailedParts } from './decisive-checkers.ts';
 import { coverageView } from './coverage-view.ts';
+import { failuresHtml, scenariosHtml, seedLink } from './sweep-scenarios.ts';
+
+/** Up to this many runs, the table of all runs is open; a campaign's (~276 rows) starts folded. */
+const RUNS_OPEN_MAX = 20;
 
 function failingCheckers(run: RunSummary): string {
   return whatFailedParts(run).join(' · ');
@@ -23,7 +27,7 @@ function replayLine(run: RunSummary): string {
 
 function runRow(run: RunSummary): string {
   const word = verdictWord(run.valid);
-  const link = run.report === undefined ? String(run.seed) : `<a href="${escapeHtml(relativeHref(`${run.report}/index.html`))}">${run.seed}</a>`;
+  const link = seedLink(run);
   return `<tr class="${word}"><td class="scenario">${escapeHtml(run.scenario)}${run.bug === undefined ? '' : ` <span class="muted">(bug ${escapeHtml(run.bug)})</span>`}</td><td class="nowrap">${link}</td><td class="verdict-cell nowrap">${word}</td><td class="nowrap">${run.ops.ok} / ${run.ops.fail} / ${run.ops.info}</td><td class="nowrap">${run.faults}${faultsNotRunNote(run) === '' ? '' : `<span class="bad">${faultsNotRunNote(run)}</span>`}</td><td class="nowrap">${escapeHtml(formatUs(run.wallMs * 1000))}</td><td class="what">${escapeHtml(truncate(failingCheckers(run), 400))}${replayLine(run)}</td></tr>`;
 }
 
@@ -74,7 +78,10 @@ export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${countGrouped(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>
-<div class="table-scroll"><table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}
+${failuresHtml(sweep.runs)}
+${scenariosHtml(sweep.runs)}
+<details id="runs"${sweep.runs.length <= RUNS_OPEN_MAX ? ' open' : ''}><summary>All ${count(t.runs, 'run')}, failures first</summary>
+<div class="table-scroll"><table class="data runs"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">verdict</th><th class="nowrap">ops ok / fail / info</th><th class="nowrap">faults</th><th class="nowrap">wall time</th><th>what failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}</details>
 ${targetDifferencesHtml(sweep)}
 ${coverageHtml(sweep)}`;
   return htmlPage(`detcd sweep: ${word}`, body);
