@@ -2,16 +2,17 @@
 // revision no known write made) is listed and must be filled by one op of the history (a write
 // of unknown outcome, a lease's revoke or expiry): an answer whose revision jumps far past the
 // others (a corrupt header, or clients the history does not hold writing meanwhile) made the
-// model list every revision in between — 10^9 of them never ended. Past the bound the check
-// gives up (unknown, the bound named) instead of listing them.
+// model list every revision in between — 10^9 of them never ended. Past the bound they are
+// counted, not listed, and the count decides: the bound is never below what the history's ops
+// could fill (2 per op), so a history past it is not linearizable (history-check/etcd.ts).
 
 /** Gaps listed whatever the history's length: a million numbers (tens of MB) is within a laptop's memory. */
 export const GAPS_LISTED_MIN = 1_000_000;
 
-/** Thrown by etcdOperations when a history's gaps pass the bound: the check says unknown with this reason. */
+/** Thrown by etcdOperations when a history's gaps pass the bound: more than its ops could fill, so the check says not linearizable with this reason. */
 export class RevisionGapBound extends Error {
   constructor(readonly gaps: number, readonly fillersMax: number) {
-    super(`revision gap bound: the answers skip ${gaps} revisions no op of the history made, more than its ops could make (at most ${fillersMax}) and than the ${GAPS_LISTED_MIN} gaps detcd lists (writes the history does not hold?)`);
+    super(`the answers skip ${gaps} revisions no op of the history made, more than its ops could make (at most ${fillersMax}: one per op and one per lease expiry; writes the history does not hold?)`);
     this.name = 'RevisionGapBound';
   }
 }
