@@ -1,0 +1,46 @@
+// A short failing run's timeline: 1.5 s of the cluster starting drew its few ops squeezed at
+// the right edge (kill-leader seed 1 --bug read-without-readindex: 3 ops in the last 18 ms). The
+// view now starts at the first request (on the charts' 100 ms grid), the boot cut at the left edge.
+import { describe, expect, it } from 'vitest';
+import { renderRunHtml } from '../../../sim/report/run-page.ts';
+import * as fx from '../../fixtures/report/fixtures.ts';
+
+const BOOT_US = 1_500_000;
+
+function shortRun(faults: { kind: string; description: string; startUs: number; endUs: number }[] = []) {
+  const input = fx.passingRun();
+  // Three ops of the first processes, moved to start 10 ms after a 1.5 s boot.
+  const pids = [...new Set(input.history.map((op) => op.process))].slice(0, 3);
+  const ops = pids.flatMap((p) => input.history.filter((op) => op.process === p).slice(0, 2));
+  const t0 = Math.min(...ops.map((op) => op.time));
+  const history = ops.sort((a, b) => a.time - b.time).map((op, i) => ({ ...op, index: i, time: op.time - t0 + BOOT_US + 10_000 }));
+  const endUs = Math.max(...history.map((op) => op.time)) + 1_000;
+  const results = { ...input.results, faults, leaders: [{ node: null, term: 0, startUs: 0 }, { node: 'n2', term: 1, startUs: BOOT_US + 10_000 }], stats: { ...input.results.stats, simulatedMs: endUs / 1000 } };
+  return { ...input, results, history } as typeof input;
+}
+
+function timeline(html: string): string {
+  return /<svg class="timeline".*?<\/svg>/s.exec(html)?.[0] ?? '';
+}
+
+describe('the run page timeline of a short run', () => {
+  it('starts at the first request: its ops take the width, the boot is cut at the left edge and said', async () => {
+    const html = await renderRunHtml(shortRun());
+    const svg = timeline(html);
+    const ticks = [...svg.matchAll(/<text class="tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(ticks[0]).toBe('1.5 s');
+    const bars = [...svg.matchAll(/<rect class="op [^"]*" x="([^"]*)" y="[^"]*" width="([^"]*)"/g)].map((m) => [Number(m[1]), Number(m[1]) + Number(m[2])] as const);
+    expect(bars.length).toBeGreaterThan(0);
+    // The ops span a good part of the 1,056 px plot (they took under 20 px at its right edge).
+    expect(Math.max(...bars.map(([, right]) => right)) - Math.min(...bars.map(([left]) => left))).toBeGreaterThan(300);
+    expect(svg).toMatch(/<rect class="leader" x="96" /);
+    expect(html).toContain('id="timeline-from">Drawn from 1.5 s');
+  });
+
+  it('a fault before the first request keeps the view from its 100 ms', async () => {
+    const html = await renderRunHtml(shortRun([{ kind: 'kill', description: 'kill n1', startUs: 700_000, endUs: 900_000 }]));
+    const ticks = [...timeline(html).matchAll(/<text class="tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(ticks[0]).toBe('700 ms');
+    expect(timeline(html)).toMatch(/<rect class="fault" x="96" /);
+  });
+});
