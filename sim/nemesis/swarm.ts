@@ -318,6 +318,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   drawQuietWatchers(prng.fork('quiet-watchers'), clients);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
   if (focus?.checkers !== undefined) drawn.checkers = focus.checkers;
+  if (focus?.schedule !== undefined) drawn.schedule = focus.schedule;
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
   // runs that draw neither read as before.

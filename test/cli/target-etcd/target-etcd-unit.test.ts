@@ -95,6 +95,12 @@ describe('swarm testing on a real target', () => {
     for (const mode of ['netns', 'loopback'] as const) expect(seeds.filter((seed) => runs(seed, mode, drawRealSwarm) !== undefined), mode).toEqual([]);
   });
 
+  it('a focused seed with its own schedule (lease-checkpoint-restart, swarm 65) runs it and is drawn no package', () => {
+    const real = drawRealSwarm(swarm, new Prng(65).fork('swarm'), 'netns');
+    expect([real.options['focus'], real.scenario.nemesis.packages, real.options['packages']]).toEqual(['lease-checkpoint-restart', [], []]);
+    expect(real.scenario.schedule).toEqual([{ atMs: 8000, durationMs: 300, fault: { kind: 'kill', target: 'all' } }]);
+  });
+
   it('a seed keeps every knob and injectable package it drew, and lists what it left out', () => {
     let kept = 0;
     for (let seed = 1; seed <= 40; seed++) {
