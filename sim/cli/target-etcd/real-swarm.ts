@@ -38,7 +38,7 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // (A focused lease shape's lease workload runs as drawn: the target serves it.)
   const auth = s.workload.kind === 'auth' && input.workload.kind !== 'auth';
   const workload = auth ? withFields(s.workload, { kind: input.workload.kind }) : s.workload;
-  const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers }) : s.clients;
+  const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers, connect: input.clients.connect }) : s.clients;
   const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));

@@ -81,6 +81,7 @@ describe('nemesis schedule', () => {
     // Before: no swarm run sent auth requests; holdout 13's auth mutants met the one auth scenario only.
     const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
     const auth: number[] = [];
+    let roundRobin = 0;
     for (let seed = 1; seed <= 80; seed++) {
       const d = drawSwarm(swarm, new Prng(seed));
       if (d.scenario.workload.kind !== 'auth') continue;
@@ -88,9 +89,14 @@ describe('nemesis schedule', () => {
       expect(d.scenario.clients.watchers, `seed ${seed}`).toBe(false);
       expect(d.options['workloadKind']).toBe('auth');
       expect(d.scenario.workload.durationMs, `seed ${seed}`).toBeGreaterThanOrEqual(6000);
+      // Half balance round robin (token-wait-one-short was caught at one seed of 200 with connect "member").
+      if (d.scenario.clients.connect === 'round-robin') roundRobin++;
+      expect(d.options['connect'], `seed ${seed}`).toBe(d.scenario.clients.connect === 'round-robin' ? 'round-robin' : undefined);
     }
     expect(auth.length).toBeGreaterThan(4);
     expect(auth.length).toBeLessThan(20);
+    expect(roundRobin).toBeGreaterThan(0);
+    expect(roundRobin).toBeLessThan(auth.length);
   });
 
   it('a third of the swarm runs that send the whole KV API send the wide one (range filters, sorts), only with the etcd workload', () => {
