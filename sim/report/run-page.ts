@@ -9,7 +9,7 @@ import { checkerCards, historySections, verdictBanner } from './history-sections
 import { resolveLimits, type ReportLimits } from './limits.ts';
 import { commandLine, htmlPage } from './page.ts';
 import { pairOps, type PairedOp } from './paired-ops.ts';
-import { chartWindow } from './charts.ts';
+import { niceStepUs } from './svg-kit.ts';
 import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
@@ -71,12 +71,14 @@ function files(input: RunReportInput): string {
 }
 
 /**
- * Where the timeline starts: at the first request or fault (on the charts' 100 ms grid). From 0, a
- * short failing run drew 1.5 s of the cluster starting and its ops squeezed at the right edge.
+ * Where the timeline starts: at the first request or fault, on a grid of a tenth of what follows
+ * (at most the charts' 100 ms). From 0, a short failing run drew 1.5 s of the cluster starting
+ * and its ops squeezed at the right edge; on the 100 ms grid an 8 ms run still took half the width.
  */
 function viewStartUs(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number): number {
-  const traffic = chartWindow(ops, endUs).startUs;
-  return minOf(faults.map((f) => Math.floor(f.startUs / 100_000) * 100_000), traffic);
+  const firstUs = minOf(faults.map((f) => f.startUs), minOf(ops.map((op) => op.startUs), endUs));
+  const gridUs = Math.min(100_000, niceStepUs(Math.max(endUs - firstUs, 10) / 10));
+  return Math.max(0, Math.floor(firstUs / gridUs) * gridUs);
 }
 
 export async function renderRunHtml(input: RunReportInput): Promise<string> {
