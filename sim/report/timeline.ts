@@ -3,6 +3,7 @@
 // Hovering a bar shows the request and response (the page's script reads data-tip).
 import type { FaultInterval, LeaderSpan } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
+import { maxOf } from '../array/stack-safe.ts';
 import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { ColorByName, faultColors, formatUs, outcomeColor, px, timeTicksUs } from './svg-kit.ts';
@@ -142,7 +143,8 @@ function axis(startUs: number, endUs: number, x: (us: number) => number, top: nu
   return timeTicksUs(endUs - startUs, 12)
     .map((t) => t + startUs)
     .filter((t) => clock.at(t) !== '')
-    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="middle">${escapeHtml(clock.at(t))}</text>`)
+    // A tick at the right edge ends there: centred on it, its label ran past the picture ("1.518" of "1.518 s").
+    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="${x(t) > layout.widthPx - 40 ? 'end' : 'middle'}">${escapeHtml(clock.at(t))}</text>`)
     .join('');
 }
 
@@ -189,7 +191,8 @@ export function timelineSvg(input: TimelineInput): string {
   const clock = input.clock ?? microseconds;
   const processes = processOrder(input.allOps ?? input.ops);
   const startUs = input.startUs ?? 0;
-  const endUs = Math.max(input.endUs, startUs + 1);
+  // A run's end is whole ms of simulated time; the mark of a violation that stopped it may fall in that ms after it (past the picture).
+  const endUs = maxOf((input.marks ?? []).map((m) => m.atUs), Math.max(input.endUs, startUs + 1));
   const plotPx = layout.widthPx - layout.labelPx - 8;
   const x = (us: number): number => layout.labelPx + ((us - startUs) / (endUs - startUs)) * plotPx;
   const leaderY = 0;

@@ -3,6 +3,7 @@
 // view now starts at the first request (on a grid of a tenth of the rest, at most 100 ms), the boot cut at the left edge.
 import { describe, expect, it } from 'vitest';
 import { renderRunHtml } from '../../../sim/report/run-page.ts';
+import { timelineSvg } from '../../../sim/report/timeline.ts';
 import * as fx from '../../fixtures/report/fixtures.ts';
 
 const BOOT_US = 1_500_000;
@@ -42,5 +43,23 @@ describe('the run page timeline of a short run', () => {
     const ticks = [...timeline(html).matchAll(/<text class="tick"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(ticks[0]).toBe('700 ms');
     expect(timeline(html)).toMatch(/<rect class="fault" x="96" /);
+  });
+});
+
+describe('the timeline axis', () => {
+  it("ends a tick label at the right edge inside the picture (centred, '1.518 s' showed '1.518')", async () => {
+    const svg = timeline(await renderRunHtml(shortRun()));
+    const last = [...svg.matchAll(/<text class="tick" x="([^"]*)"[^>]*text-anchor="([^"]*)"/g)].at(-1)!;
+    expect(Number(last[1])).toBeGreaterThan(1120);
+    expect(last[2]).toBe('end');
+  });
+});
+
+describe('a violation mark after the run end (the end is whole ms, the stop is not)', () => {
+  it('widens the view to it: it was drawn past the picture, its label cut', () => {
+    const op = { id: 0, completionIndex: 1, process: 1, f: 'kv/range', type: 'ok' as const, request: {}, response: {}, startUs: 1_510_000, endUs: 1_517_000 };
+    const svg = timelineSvg({ ops: [op] as never, startUs: 1_510_000, endUs: 1_518_000, tooltipCharsMax: 200, highlighted: new Set(), marks: [{ atUs: 1_518_400, label: '✗ raft: answer-covers-commit on n1', tip: '' }] });
+    const line = /<g class="violation-mark"[^>]*><line x1="([^"]*)"/.exec(svg)!;
+    expect(Number(line[1])).toBeLessThanOrEqual(1160);
   });
 });
