@@ -63,3 +63,10 @@ describe('a violation mark after the run end (the end is whole ms, the stop is n
     expect(Number(line[1])).toBeLessThanOrEqual(1160);
   });
 });
+
+describe("the statistics' leaderless windows", () => {
+  it('say the one from 0 is the cluster starting, not an outage', async () => {
+    const html = await renderRunHtml(shortRun());
+    expect(html).toContain('<td>0 µs (the cluster starting: its first election)</td><td>1.51 s</td><td>1.51 s</td>');
+  });
+});
