@@ -63,4 +63,13 @@ describe('after a run that did not pass', () => {
     expect(shrunk.out.some((l) => l.startsWith('shrunk in '))).toBe(true);
     expect(failureLines([summarizeRun(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results, 'runs/kill-leader/1')], 'sw')).toContain('  report: sw/runs/kill-leader/1/index.html');
   }, 180_000);
+
+  it('sweep --merge takes the page a sweep printed as its shard directory', async () => {
+    const shard = join(root, 'shard');
+    const swept = await cli(['sweep', '--scenario', 'kill-leader', '--seeds', '1..1', '--jobs', '1', '--rerun-percent', '0', '--out', shard]);
+    expect(swept.out).toContain(`report: ${join(shard, 'index.html')}`);
+    const merged = await cli(['sweep', '--merge', join(shard, 'index.html'), '--out', join(root, 'merged')]);
+    expect(merged.err.filter((l) => l.startsWith('detcd sweep')), merged.err.join('\n')).toEqual([]);
+    expect(merged.out).toContain(`report: ${join(root, 'merged', 'index.html')}`);
+  }, 180_000);
 });

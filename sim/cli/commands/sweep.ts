@@ -29,7 +29,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { count as countNoun } from '../../text/count.ts';
-import { reportLine } from '../harness/report-line.ts';
+import { reportDirOfPage, reportLine } from '../harness/report-line.ts';
 import { oneLine } from '../../errors/one-line.ts';
 
 export interface SweepPlan {
@@ -162,8 +162,9 @@ export async function sweep(argv: string[]): Promise<number> {
     refuseIgnored('sweep', values, ['scenario', 'seeds', 'jobs', 'shard', 'bug', 'stop-on-fail', 'report-all', 'rerun-percent', 'target', 'etcd', 'no-mitigations'], 'does nothing with --merge (a merge runs no seeds)');
     if (positionals.length === 0) throw new UsageError('detcd sweep --merge: name the shard directories to merge');
     const out = values.out ?? join(REPORTS_DIR_DEFAULT, 'sweep-merged');
+    const shardDirs = positionals.map(reportDirOfPage);
     const shards = [];
-    for (const dir of positionals) {
+    for (const dir of shardDirs) {
       try {
         const { runs, plan } = await readSweep(dir);
         shards.push({ dir, runs, plan });
@@ -172,12 +173,12 @@ export async function sweep(argv: string[]): Promise<number> {
       }
     }
     // A merge into one of its shards would replace that shard's own sweep.json with the merge.
-    const into = positionals.find((dir) => samePath(dir, out));
+    const into = shardDirs.find((dir) => samePath(dir, out));
     if (into !== undefined) throw new UsageError(`detcd sweep --merge: --out ${out} is one of the shards to merge: its sweep.json would be replaced (give a new directory)`);
     const conflict = mergeSizeRefusal(shards.reduce((n, s) => n + s.runs.length, 0), shards.length) ?? shardPlanConflict(shards) ?? shardConflict(shards);
     if (conflict !== undefined) throw new UsageError(`detcd sweep --merge: ${conflict}`);
     claimSweepDirOut('sweep', '--out', out);
-    const merged = await mergeShards(positionals, out);
+    const merged = await mergeShards(shardDirs, out);
     console.log(sweepTable(rowsByScenario(merged.runs)));
     for (const line of failureLines(merged.runs, out)) console.log(line.startsWith(' ') ? line : chalk.red(line));
     console.log(`merged ${countNoun(positionals.length, 'shard')}: ${countNoun(merged.totals.runs, 'run')}`);
