@@ -39,7 +39,7 @@ export const COMMAND_HELP: Record<string, string[]> = {
     '                          known etcd issues',
   ],
   replay: [
-    'usage: detcd replay DIR|DIR/results.json',
+    'usage: detcd replay DIR|DIR/results.json|DIR/index.html',
     '',
     "Runs a report's scenario and seed again and compares the whole result: trace",
     "hash, verdict, each checker's verdict and the statistics. The same: \"replayed",
@@ -49,7 +49,7 @@ export const COMMAND_HELP: Record<string, string[]> = {
     'builds, with the command that runs it again (exit 3).',
   ],
   report: [
-    'usage: detcd report DIR|DIR/results.json|DIR/sweep.json',
+    'usage: detcd report DIR|DIR/results.json|DIR/sweep.json|DIR/index.html',
     '',
     "Draws a run's or a sweep's report pages again with this detcd, from the data",
     'the directory holds: a run\'s index.html and junit.xml (from results.json,',

@@ -271,7 +271,12 @@ export class EtcdClient {
 
   private finish(c: Call, r: CallResult): void {
     const value = r.type === 'ok' ? r.body : r.type === 'fail' ? (r.body ?? null) : null;
-    this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node, c.tries);
+    // `tries` tells a checker how many sends may have been served. A write is sent again only
+    // after a refusal before proposal (retryableError: certainly not applied), so its earlier
+    // tries had no effect and it records one: recorded as sent more than once, the etcd model
+    // would take each earlier try as a write of unknown outcome (earlier-tries.ts), and a member
+    // that applied a write it answered "no leader" would be explained away.
+    this.options.history?.complete(c.process, r.type, c.f, value, r.error, r.node, c.safe ? c.tries : 1);
     c.done(r);
   }
 }

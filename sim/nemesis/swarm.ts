@@ -224,7 +224,7 @@ function drawQuietWatchers(prng: Prng, clients: { watchProgressRequests: boolean
 /** The auth runs' traffic time at least (the swarm's 3 s left fewer than okOpsMin ok answers under the heaviest draws). */
 const AUTH_DURATION_MS_MIN = 6000;
 
-function drawAuthWorkload(prng: Prng, workload: { kind: WorkloadKind; mix?: Record<string, number> | undefined; durationMs: number }, clients: { watchers: boolean }): void {
+function drawAuthWorkload(prng: Prng, workload: { kind: WorkloadKind; mix?: Record<string, number> | undefined; durationMs: number }, clients: { watchers: boolean; connect: 'member' | 'cluster' | 'round-robin' }): void {
   if (!prng.chance(1, 8) || workload.kind !== 'etcd') return;
   workload.kind = 'auth';
   // Longer: each process logs in before its first request, and the admin sets up first, one request at a time.
@@ -232,6 +232,12 @@ function drawAuthWorkload(prng: Prng, workload: { kind: WorkloadKind; mix?: Reco
   // The etcd op mix drawn above is not the auth workload's.
   delete workload.mix;
   clients.watchers = false;
+  // Half of them balance every try round robin over the members (clientv3's balancer, scenario
+  // auth-round-robin): the call right after a login then often reaches a member that has not applied
+  // the login yet and must wait for it. On their own member (connect "member") the clients never
+  // did, so holdout 17's token-wait-one-short was caught at one seed of 200 (a failover). Drawn
+  // last on this stream: no other seed moves.
+  if (prng.chance(1, 2)) clients.connect = 'round-robin';
 }
 
 export interface SwarmDraw {
@@ -318,6 +324,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   drawQuietWatchers(prng.fork('quiet-watchers'), clients);
   const drawn: Scenario = withFields(scenario, { network, nemesis, cluster: withFields(scenario.cluster, { members, raft, etcd }), workload, clients, liveness });
   if (focus?.checkers !== undefined) drawn.checkers = focus.checkers;
+  if (focus?.schedule !== undefined) drawn.schedule = focus.schedule;
   // mix only when drawn, in its place among the options (they are printed in this order); the
   // lease checkpoint interval and a trickle's rate only when drawn, so that the options of the
   // runs that draw neither read as before.
@@ -332,6 +339,7 @@ export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (etcd.watchBatchMaxRevs !== scenario.cluster.etcd.watchBatchMaxRevs) last['watchBatchMaxRevs'] = etcd.watchBatchMaxRevs;
   if (clients.watchProgressRequests !== scenario.clients.watchProgressRequests) last['watchProgressRequests'] = clients.watchProgressRequests;
   if (workload.kind !== scenario.workload.kind) last['workloadKind'] = workload.kind;
+  if (clients.connect !== scenario.clients.connect) last['connect'] = clients.connect;
   if (focus !== undefined) last['focus'] = focus.shape;
   return {
     scenario: drawn,

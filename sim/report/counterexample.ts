@@ -4,7 +4,7 @@
 // operations concurrent with it in amber, and the model's state where the search stopped.
 import { escapeHtml, truncate } from './escape.ts';
 import { partitionName } from './partition-name.ts';
-import { compactJson, opLabel, responseLabel } from './op-label.ts';
+import { compactJson, fitLabel, opLabel, responseLabel } from './op-label.ts';
 import type { PairedHistory, PairedOp } from './paired-ops.ts';
 import { px } from './svg-kit.ts';
 import { microseconds, opTooltip, type TimeLabels } from './timeline.ts';
@@ -233,7 +233,7 @@ function explanationSvg(e: LinearizabilityExplanation, drawn: readonly Drawn[], 
       // The culprit's name is the one label a reader must see: beside its bar when it does not fit in it.
       const left = x0 > widthPx / 2;
       parts.push(`<text class="cx-label cx-failed-label" x="${px(left ? x0 - 4 : x0 + w + 4)}" y="${y + 15}" text-anchor="${left ? 'end' : 'start'}" font-weight="700" fill="#7a0019">${escapeHtml(text)}</text>`);
-    } else if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(text.slice(0, Math.floor((w - 6) / 6.2)))}</text>`);
+    } else if (w > 24) parts.push(`<text class="cx-label" x="${px(x0 + (d.role === 'prefix' ? 9 : 4))}" y="${y + 15}">${escapeHtml(fitLabel(text, Math.floor((w - 6) / 6.2)))}</text>`);
     if (d.role === 'prefix') {
       // A linearization point no earlier than the previous one and inside the op's interval.
       lastPointUs = Math.min(Math.max(lastPointUs, d.op.startUs), d.op.endUs);

@@ -121,3 +121,15 @@ export function responseLabel(response: unknown, charsMax: number): string {
   if (Object.keys(rest).length > 0) parts.push(compactJson(rest, charsMax));
   return truncate(parts.join(' · '), charsMax);
 }
+
+/**
+ * A label cut to `chars` for a bar it is drawn in: between words with an ellipsis, so a cut label
+ * reads as cut ("22. cas…"), not as a label of its own ("22. cas [", "21. w"). The tooltip has it whole.
+ */
+export function fitLabel(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  if (chars < 2) return '';
+  const cut = text.slice(0, chars - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 0 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

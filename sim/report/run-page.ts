@@ -2,18 +2,19 @@
 // (timeline, latency, throughput), the counterexample and violations, statistics, and the
 // scenario with every option the seed drew.
 import type { Op, WatchRecord } from '../history/op.ts';
-import type { Results } from '../run/results.ts';
+import type { FaultInterval, Results } from '../run/results.ts';
 import { findExplanations, type LinearizabilityExplanation } from './counterexample.ts';
 import { escapeHtml } from './escape.ts';
 import { checkerCards, historySections, verdictBanner } from './history-sections.ts';
 import { resolveLimits, type ReportLimits } from './limits.ts';
 import { commandLine, htmlPage } from './page.ts';
-import { pairOps } from './paired-ops.ts';
+import { pairOps, type PairedOp } from './paired-ops.ts';
+import { niceStepUs } from './svg-kit.ts';
 import { verdictWord } from './run-summary.ts';
 import { statsSection } from './stats.ts';
 import { targetDifferencesHtml } from './target-differences.ts';
 import { count } from '../text/count.ts';
-import { maxOf } from '../array/stack-safe.ts';
+import { maxOf, minOf } from '../array/stack-safe.ts';
 
 export interface RunReportInput {
   results: Results;
@@ -69,13 +70,24 @@ function files(input: RunReportInput): string {
   return `<section id="files"><h2>Files</h2><p>${names.map((n) => `<a href="${escapeHtml(encodeURIComponent(n))}">${escapeHtml(n)}</a>`).join(' · ')}</p><p class="muted">history.edn is Jepsen's format (time in ns) for Jepsen's own tools.</p></section>`;
 }
 
+/**
+ * Where the timeline starts: at the first request or fault, on a grid of a tenth of what follows
+ * (at most the charts' 100 ms). From 0, a short failing run drew 1.5 s of the cluster starting
+ * and its ops squeezed at the right edge; on the 100 ms grid an 8 ms run still took half the width.
+ */
+function viewStartUs(ops: readonly PairedOp[], faults: readonly FaultInterval[], endUs: number): number {
+  const firstUs = minOf(faults.map((f) => f.startUs), minOf(ops.map((op) => op.startUs), endUs));
+  const gridUs = Math.min(100_000, niceStepUs(Math.max(endUs - firstUs, 10) / 10));
+  return Math.max(0, Math.floor(firstUs / gridUs) * gridUs);
+}
+
 export async function renderRunHtml(input: RunReportInput): Promise<string> {
   const { results } = input;
   const limits = resolveLimits(input.limits);
   const history = pairOps(input.history);
   const endUs = maxOf((results.faults ?? []).map((f) => f.endUs ?? f.startUs), Math.max(history.endUs, results.stats.simulatedMs * 1000));
   const explanations = input.explanations ?? findExplanations(results.checkers);
-  const pictures = await historySections({ verdict: results, history, endUs, explanations, watches: input.watches ?? [], limits, run: { faults: results.faults ?? [], leaders: results.leaders ?? [] } });
+  const pictures = await historySections({ verdict: results, history, startUs: viewStartUs(history.ops, results.faults ?? [], endUs), endUs, explanations, watches: input.watches ?? [], limits, run: { faults: results.faults ?? [], leaders: results.leaders ?? [] } });
   const title = `detcd ${results.scenario} seed ${results.seed}: ${verdictWord(results.valid)}`;
   const body = [
     `<h1>detcd run report${results.target?.kind === 'etcd' ? ` — real etcd ${escapeHtml(results.target.version)}` : ''}</h1><p class="muted">scenario <b>${escapeHtml(results.scenario)}</b> · seed <b>${results.seed}</b> · ${count(history.ops.length, 'operation')} · ${count(results.stats.faults, 'fault')}</p>`,

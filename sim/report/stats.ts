@@ -128,6 +128,12 @@ function windowCells(w: Window): string[] {
   return [formatUs(w.startUs), formatUs(w.endUs), formatUs(w.endUs - w.startUs)];
 }
 
+/** The window from 0 is the cluster starting (its first election), not an outage: said, as it read as one. */
+function leaderlessCells(w: Window): string[] {
+  const cells = windowCells(w);
+  return w.startUs === 0 ? [`${cells[0]!} (the cluster starting: its first election)`, ...cells.slice(1)] : cells;
+}
+
 /**
  * The unavailability windows' heading, threshold and table: a run's statistics and a checked
  * history's (only a history with times: positions are not time) show the same.
@@ -159,6 +165,6 @@ export function statsSection(results: Results, ops: readonly PairedOp[], endUs: 
 ${recoveries.length === 0 ? '<p class="muted">No faults were injected.</p>' : table(['fault', 'start', 'healed', 'leader at start', 'new leader', 'leader after heal'], capped(recoveries, rowsMax))}
 ${unavailabilityPart(ops, endUs, rowsMax)}
 <h3>Leaderless windows</h3>
-${leaderless.length === 0 ? '<p>None recorded.</p>' : table(['from', 'to', 'length'], capped(leaderless.map(windowCells), rowsMax))}
+${leaderless.length === 0 ? '<p>None recorded.</p>' : table(['from', 'to', 'length'], capped(leaderless.map(leaderlessCells), rowsMax))}
 </section>`;
 }

@@ -22,11 +22,15 @@ export class ColorByName {
 }
 
 /** Tick positions (µs) at a 1-2-5 step giving about `countTarget` ticks over [0, endUs]. */
+/** The smallest 1, 2 or 5 times a power of ten that is at least `raw` (> 0): an axis step. */
+export function niceStepUs(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+}
+
 export function timeTicksUs(endUs: number, countTarget: number): number[] {
   if (endUs <= 0) return [0];
-  const raw = endUs / Math.max(countTarget, 1);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const step = niceStepUs(endUs / Math.max(countTarget, 1));
   const ticks = [];
   for (let t = 0; t <= endUs + step / 1e6; t += step) ticks.push(t);
   return ticks;

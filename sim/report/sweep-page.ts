@@ -5,6 +5,7 @@ import { htmlPage } from './page.ts';
 import { verdictWord, type RunSummary } from './run-summary.ts';
 import { formatUs } from './svg-kit.ts';
 import type { SweepSummary } from './sweep-summary.ts';
+import type { SweepPlanSummary } from './sweep-plan.ts';
 import { faultsNotRunNote, sweepDifferenceSentences, sweepTargetDifferences, type EntryRuns } from './sweep-differences.ts';
 import { LEFT_OUT_TITLE, NOT_APPLIED_TITLE } from './target-differences.ts';
 import { count, countGrouped } from '../text/count.ts';
@@ -69,12 +70,21 @@ function determinismHtml(sweep: SweepSummary): string {
 <table class="data"><thead><tr><th>scenario</th><th class="nowrap">seed</th><th class="nowrap">trace hashes</th><th>where the traces part</th><th>replay</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** What the sweep set out to run, under the title: the page said only "detcd sweep report" (a campaign's too). */
+function planHtml(plan: SweepPlanSummary | undefined): string {
+  if (plan === undefined) return '';
+  const seeds = plan.seeds[0] === plan.seeds[1] ? `seed ${plan.seeds[0]}` : `seeds ${plan.seeds[0]}..${plan.seeds[1]}`;
+  const scenarios = plan.scenarios.length === 1 ? `scenario ${plan.scenarios[0]!}` : count(plan.scenarios.length, 'scenario');
+  const parts = [`${scenarios}, ${seeds}`, ...(plan.bug === undefined ? [] : [`planted bug ${plan.bug}`]), ...(plan.shard.count > 1 ? [`shard ${plan.shard.index} of ${plan.shard.count}`] : []), plan.detcd];
+  return `<p class="muted" id="plan">${escapeHtml(parts.join(' · '))}</p>`;
+}
+
 export function renderSweepHtml(sweep: SweepSummary, rowsMax = 5000): string {
   const word = verdictWord(sweep.valid);
   const t = sweep.totals;
   const rows = sweep.runs.slice(0, rowsMax).map(runRow);
   const more = sweep.runs.length > rowsMax ? `<p class="muted">${sweep.runs.length - rowsMax} more runs (all passing or later in order) are in sweep.json.</p>` : '';
-  const body = `<h1>detcd sweep report</h1>
+  const body = `<h1>detcd sweep report</h1>${planHtml(sweep.plan)}
 <div class="verdict ${word}" id="verdict"><div class="word">${word.toUpperCase()}</div><div class="why">${count(t.runs, 'run')}: ${t.valid} valid, ${t.invalid} invalid, ${t.unknown} unknown · ${countGrouped(t.ops, 'operation')} · ${escapeHtml(formatUs(t.wallMs * 1000))} of run time</div></div>
 ${determinismHtml(sweep)}
 <p><a href="summary.md">summary.md</a> · <a href="junit.xml">junit.xml</a> · <a href="sweep.json">sweep.json</a></p>

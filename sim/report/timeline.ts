@@ -3,6 +3,7 @@
 // Hovering a bar shows the request and response (the page's script reads data-tip).
 import type { FaultInterval, LeaderSpan } from '../run/results.ts';
 import { escapeHtml } from './escape.ts';
+import { maxOf } from '../array/stack-safe.ts';
 import { compactJson, opLabel, responseLabel } from './op-label.ts';
 import type { PairedOp } from './paired-ops.ts';
 import { ColorByName, faultColors, formatUs, outcomeColor, px, timeTicksUs } from './svg-kit.ts';
@@ -102,12 +103,14 @@ function processOrder(ops: readonly PairedOp[]): (number | string)[] {
   return [...set].sort((a, b) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === 'number' ? -1 : 1));
 }
 
-function leaderStrip(leaders: readonly LeaderSpan[], endUs: number, x: (us: number) => number, y: number): string {
+function leaderStrip(leaders: readonly LeaderSpan[], startUs: number, endUs: number, x: (us: number) => number, y: number): string {
   const nodes = new ColorByName();
   const parts: string[] = [`<text class="lane" x="${layout.labelPx - 6}" y="${y + 15}" text-anchor="end">leader</text>`];
   leaders.forEach((span, i) => {
     const until = leaders[i + 1]?.startUs ?? endUs;
-    const x0 = x(span.startUs);
+    // A view that starts after the run's start (at its first request) cuts the spans before it at its left edge.
+    if (until <= startUs) return;
+    const x0 = x(Math.max(span.startUs, startUs));
     const w = Math.max(1, x(until) - x0);
     const label = span.node === null ? `no leader (term ${span.term})` : `${span.node} · term ${span.term}`;
     const tip = `${label}\n${formatUs(span.startUs)} → ${formatUs(until)}`;
@@ -118,11 +121,12 @@ function leaderStrip(leaders: readonly LeaderSpan[], endUs: number, x: (us: numb
   return parts.join('');
 }
 
-function faultBands(faults: readonly FaultInterval[], endUs: number, x: (us: number) => number, laneY: number, bottomY: number): string {
+function faultBands(faults: readonly FaultInterval[], startUs: number, endUs: number, x: (us: number) => number, laneY: number, bottomY: number): string {
   const kinds = faultColors(faults.map((f) => f.kind));
   const parts: string[] = [`<text class="lane" x="${layout.labelPx - 6}" y="${laneY + 13}" text-anchor="end">faults</text>`];
   for (const fault of faults) {
-    const x0 = x(fault.startUs);
+    if ((fault.endUs ?? endUs) < startUs) continue;
+    const x0 = x(Math.max(fault.startUs, startUs));
     const w = Math.max(2, x(fault.endUs ?? endUs) - x0);
     const color = kinds.get(fault.kind) ?? '#999';
     const tip = `${fault.kind}: ${fault.description}\n${formatUs(fault.startUs)} → ${fault.endUs === undefined ? 'end of run' : formatUs(fault.endUs)}${fault.targets === undefined ? '' : `\ntargets: ${fault.targets.join(', ')}`}`;
@@ -139,7 +143,8 @@ function axis(startUs: number, endUs: number, x: (us: number) => number, top: nu
   return timeTicksUs(endUs - startUs, 12)
     .map((t) => t + startUs)
     .filter((t) => clock.at(t) !== '')
-    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="middle">${escapeHtml(clock.at(t))}</text>`)
+    // A tick at the right edge ends there: centred on it, its label ran past the picture ("1.518" of "1.518 s").
+    .map((t) => `<line class="grid" x1="${px(x(t))}" x2="${px(x(t))}" y1="${top}" y2="${bottom}"/><text class="tick" x="${px(x(t))}" y="${bottom + 14}" text-anchor="${x(t) > layout.widthPx - 40 ? 'end' : 'middle'}">${escapeHtml(clock.at(t))}</text>`)
     .join('');
 }
 
@@ -186,7 +191,8 @@ export function timelineSvg(input: TimelineInput): string {
   const clock = input.clock ?? microseconds;
   const processes = processOrder(input.allOps ?? input.ops);
   const startUs = input.startUs ?? 0;
-  const endUs = Math.max(input.endUs, startUs + 1);
+  // A run's end is whole ms of simulated time; the mark of a violation that stopped it may fall in that ms after it (past the picture).
+  const endUs = maxOf((input.marks ?? []).map((m) => m.atUs), Math.max(input.endUs, startUs + 1));
   const plotPx = layout.widthPx - layout.labelPx - 8;
   const x = (us: number): number => layout.labelPx + ((us - startUs) / (endUs - startUs)) * plotPx;
   const leaderY = 0;
@@ -216,8 +222,8 @@ export function timelineSvg(input: TimelineInput): string {
     '<defs><pattern id="noleader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbb" stroke-width="3"/></pattern></defs>',
     `<style>.op.ok{fill:${outcomeColor.ok}}.op.info{fill:${outcomeColor.info}}.op.fail{fill:${outcomeColor.fail}}.op.mark{stroke:#222;stroke-width:1.5}.ok-cover{fill:${outcomeColor.ok};fill-opacity:.35}</style>`,
     axis(startUs, endUs, x, faultY, rowsBottom, clock),
-    input.leaders === undefined ? '' : leaderStrip(input.leaders, endUs, x, leaderY),
-    input.faults === undefined ? '' : faultBands(input.faults, endUs, x, faultY, rowsBottom),
+    input.leaders === undefined ? '' : leaderStrip(input.leaders, startUs, endUs, x, leaderY),
+    input.faults === undefined ? '' : faultBands(input.faults, startUs, endUs, x, faultY, rowsBottom),
     ...rows,
     cover,
     ...bars,

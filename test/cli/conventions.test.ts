@@ -134,7 +134,7 @@ describe('terminal output', () => {
     const runs = [9, 2, 5].map((seed) => summarizeRun({ ...base, seed, replay: `detcd run --seed ${seed}` }, `runs/x/${seed}`));
     const lines = failureLines(runs, 'reports/sweep-x');
     expect(lines.filter((l) => l.startsWith('FAIL')).map((l) => /seed (\d+)/.exec(l)?.[1])).toEqual(['2', '5', '9']);
-    expect(lines).toContain('  report: reports/sweep-x/runs/x/2');
+    expect(lines).toContain('  report: reports/sweep-x/runs/x/2/index.html');
     expect(failureLines([...runs].reverse(), 'reports/sweep-x')).toEqual(lines);
   });
 });

@@ -56,7 +56,7 @@ describe('a hostile path or name on the success lines of every command', () => {
   it('run: the report line escaped, the replay and shrink commands read back by bash as given', async () => {
     const r = await terminalLines(['run', '--scenario', scenarioFile, '--seed', '1', ...BUG, '--out', runDir, '--quiet']);
     expect(r.code).toBe(1);
-    expect(r.lines).toContain(`report: ${join(root, `run${SHOWN}`)}`);
+    expect(r.lines).toContain(`report: ${join(root, `run${SHOWN}`, 'index.html')}`);
     expect(r.lines.some((l) => l.startsWith('detcd: ') && l.includes(`kill-leader${SHOWN}.json: workload.minOkOps: deprecated`))).toBe(true);
     const replay = r.lines.find((l) => l.startsWith('replay: detcd run '))!;
     expect(bashWords(replay.slice('replay: detcd '.length))).toEqual(['run', '--scenario', scenarioFile, '--seed', '1', ...BUG]);

@@ -46,4 +46,21 @@ describe('after a run that did not pass', () => {
     expect(bashWords(listed.slice('  shrink: detcd '.length))).toEqual(['shrink', join(root, 'sweep dir', 'runs/kill-leader/1')]);
     expect(lines.map((l) => l.trim().split(':')[0])).toEqual(['FAIL kill-leader seed 1', 'replay', 'report', 'shrink']);
   }, 60_000);
+
+  it("run prints its report as every command does, the page to open, and replay, shrink and report take that path", async () => {
+    // run printed `report: DIR` while sweep, campaign and check printed `report: DIR/index.html`.
+    const out = join(root, 'one-form');
+    const r = await cli(['run', '--scenario', 'kill-leader', '--seed', '1', '--bug', 'read-without-readindex', '--out', out, '--quiet']);
+    expect(r.code).toBe(1);
+    const page = join(out, 'index.html');
+    expect(r.out).toContain(`report: ${page}`);
+    const replayed = await cli(['replay', page]);
+    expect(replayed.out.join('\n')).toContain('replayed exactly');
+    const drawn = await cli(['report', page]);
+    expect(drawn.code, drawn.err.join('\n')).toBe(1);
+    const shrunk = await cli(['shrink', page, '--runs', '5', '--out', join(root, 'one-form-shrunk.json')]);
+    expect(shrunk.err.filter((l) => l.startsWith('detcd shrink:'))).toEqual([]);
+    expect(shrunk.out.some((l) => l.startsWith('shrunk in '))).toBe(true);
+    expect(failureLines([summarizeRun(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results, 'runs/kill-leader/1')], 'sw')).toContain('  report: sw/runs/kill-leader/1/index.html');
+  }, 180_000);
 });

@@ -25,6 +25,7 @@ import { readRunReportInput } from '../harness/report-input.ts';
 import { checkRedrawDir } from '../harness/out-path.ts';
 import { forTerminal } from '../harness/wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
+import { REPORT_PAGE } from '../harness/report-line.ts';
 
 type Kind = 'run' | 'sweep';
 
@@ -33,6 +34,8 @@ function reportDirOf(target: string): { dir: string; kind: Kind } {
   if (!existsSync(target)) throw new UsageError(`detcd report: no such file or directory: ${target}`);
   if (!statSync(target).isDirectory()) {
     const name = basename(target);
+    // The page every command prints (report: DIR/index.html) names its report as its directory does.
+    if (name === REPORT_PAGE) return reportDirOf(dirname(target));
     if (name === 'results.json') return { dir: dirname(target), kind: 'run' };
     if (name === 'sweep.json') return { dir: dirname(target), kind: 'sweep' };
     throw new UsageError(`detcd report: ${target}: not a report directory, nor its results.json or sweep.json`);

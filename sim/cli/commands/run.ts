@@ -11,6 +11,7 @@ import { executeRun, REPORTS_DIR_DEFAULT } from '../harness/execute.ts';
 import { checkReportDirOut } from '../harness/out-path.ts';
 import { loadScenario, STDIN_SCENARIO } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
+import { reportLine } from '../harness/report-line.ts';
 import { lowerInliningBudget } from '../harness/worker-jit.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { shellWord } from '../../text/shell-word.ts';
@@ -42,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     if (bug !== undefined) throw new UsageError('run: --bug plants a bug in the simulated product; it cannot be used with --target etcd');
     const real = await executeRealRun({ scenario: file.scenario, scenarioRef: file.ref, seed, binary: values.etcd, mitigations: values['no-mitigations'] !== true, outDir, log: (line) => console.error(line) });
     if (values.quiet !== true) console.log(runTable(real.output.results));
-    console.log(`report: ${oneLine(real.dir ?? '')}`);
+    console.log(reportLine(real.dir ?? ''));
     if (real.output.results.valid !== true) console.log(chalk.bold(`replay (re-runs the schedule; not exact on a real target): ${oneLine(real.output.results.replay)}`));
     return exitCodeFor(real.output.results.valid);
   }
@@ -51,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   const { output, dir } = await executeRun({ scenario: file.scenario, scenarioRef, seed, bug, outDir });
   const r = output.results;
   if (values.quiet !== true) console.log(runTable(r));
-  console.log(`report: ${oneLine(dir ?? '')}`);
+  console.log(reportLine(dir ?? ''));
   if (r.valid !== true) {
     console.log(chalk.bold(`replay: ${oneLine(r.replay)}`));
     // An unknown run has no failure to keep: shrink refuses it (exit 3), so it is not offered.

@@ -12,6 +12,7 @@ import { checkReportDirOut } from '../harness/out-path.ts';
 import { count } from '../../text/count.ts';
 import { loadScenario } from '../harness/scenario-files.ts';
 import { runTable } from '../harness/table.ts';
+import { reportLine } from '../harness/report-line.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { forTerminal } from '../harness/wrap.ts';
 import { createServer } from 'node:net';
@@ -96,7 +97,7 @@ export async function serve(argv: string[]): Promise<number> {
   console.log('detcd serve: stopping: healing every fault, checking the history…');
   const { results, dir } = await finishServe(handle, out, file.ref);
   console.log(runTable(results));
-  console.log(`report: ${oneLine(dir)}`);
+  console.log(reportLine(dir));
   if (results.valid !== true) console.log(chalk.bold(`check again: ${oneLine(results.replay)}`));
   return exitCodeFor(results.valid);
 }

@@ -29,6 +29,7 @@ import type { PlantedBug } from '../../bugs/planted-bugs.ts';
 import { uncaughtBugHint } from '../harness/bug-hint.ts';
 import { detcdBuild } from '../harness/detcd-build.ts';
 import { count as countNoun } from '../../text/count.ts';
+import { reportLine } from '../harness/report-line.ts';
 import { oneLine } from '../../errors/one-line.ts';
 
 export interface SweepPlan {
@@ -137,7 +138,7 @@ export async function executeSweep(p: SweepPlan): Promise<number> {
   // A real sweep writes no page for a passing run: the faults its runs did not run are said here too.
   if (differences !== undefined) for (const line of sweepDifferenceSentences(differences)) console.log(wrapHanging('real etcd: ', line, 2, terminalColumns()));
   if (p.bug !== undefined && t.invalid === 0) console.log(uncaughtBugHint(p.bug, 'this sweep'));
-  console.log(`report: ${oneLine(join(p.outDir, 'index.html'))}`);
+  console.log(reportLine(p.outDir));
   return result.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(sweep.valid);
 }
 
@@ -185,7 +186,7 @@ export async function sweep(argv: string[]): Promise<number> {
       printMismatches(d.mismatches);
       console.log(`determinism: ${countNoun(d.reruns, 'seed')} re-run in ${d.rerunIn}: ${d.mismatches.length === 0 ? 'same trace hashes' : chalk.red.bold(`${d.mismatches.length} differ`)}`);
     }
-    console.log(`report: ${oneLine(join(out, 'index.html'))}`);
+    console.log(reportLine(out));
     return d !== undefined && d.mismatches.length > 0 ? EXIT_INTERNAL : exitCodeFor(merged.valid);
   }
   if (positionals.length > 0) throw new UsageError(`detcd sweep: unexpected argument '${positionals[0]}'`);

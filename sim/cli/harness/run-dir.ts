@@ -11,6 +11,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { checkResultsFile } from './results-file.ts';
 import { readScenarioFile, shippedScenarioFile } from './scenario-files.ts';
 import { parseJsonBounded } from '../../text/json-nesting.ts';
+import { REPORT_PAGE } from './report-line.ts';
 
 export interface RunDir {
   dir: string;
@@ -46,7 +47,8 @@ export function readRunDir(command: string, target: string | undefined): RunDir 
   if (target === undefined) throw new UsageError(`detcd ${command}: name a run directory or its results.json`);
   if (!existsSync(target)) throw new UsageError(`detcd ${command}: no such file or directory: ${target}`);
   const dir = statSync(target).isDirectory() ? target : dirname(target);
-  const resultsFile = statSync(target).isDirectory() ? join(target, 'results.json') : target;
+  // The page `detcd run` prints (report: DIR/index.html) names its run as its directory does.
+  const resultsFile = statSync(target).isDirectory() || basename(target) === REPORT_PAGE ? join(dir, 'results.json') : target;
   const unreadable = existsSync(resultsFile) ? undefined : directoryProblem(dir);
   if (unreadable !== undefined) throw new UsageError(`detcd ${command}: ${dir}: ${unreadable}`);
   if (basename(resultsFile) !== 'results.json' || !existsSync(resultsFile)) throw new UsageError(`detcd ${command}: ${target}: no results.json there`);

@@ -5,6 +5,7 @@ import type { SweepRow } from './table.ts';
 import { stdoutColumns, wrapHanging } from './wrap.ts';
 import { oneLine } from '../../errors/one-line.ts';
 import { shellWord } from '../../text/shell-word.ts';
+import { reportLine } from './report-line.ts';
 
 export function rowsByScenario(runs: readonly RunSummary[]): SweepRow[] {
   const rows = new Map<string, SweepRow>();
@@ -49,7 +50,7 @@ export function failureLines(runs: readonly RunSummary[], sweepDir: string, max 
     lines.push(`  replay: ${oneLine(r.replay)}`);
     if (r.report === undefined) continue;
     const report = fromCwd(join(sweepDir, r.report));
-    lines.push(`  report: ${oneLine(report)}`);
+    lines.push(`  ${reportLine(report)}`);
     // The next step after a failure, as `detcd run` prints it: only a failing simulated run shrinks.
     if (r.valid === false && r.shrink !== undefined) lines.push(`  shrink: detcd shrink ${shellWord(report)}`);
   }

@@ -38,11 +38,12 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   // (A focused lease shape's lease workload runs as drawn: the target serves it.)
   const auth = s.workload.kind === 'auth' && input.workload.kind !== 'auth';
   const workload = auth ? withFields(s.workload, { kind: input.workload.kind }) : s.workload;
-  const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers }) : s.clients;
+  const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers, connect: input.clients.connect }) : s.clients;
   const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
-  if (kept.length === 0) {
+  // A focused draw with its own schedule (every member killed at once) runs no package: none is drawn for it.
+  if (kept.length === 0 && s.schedule === undefined) {
     const candidates = NemesisPackages.filter((p) => injectable(settled, p, mode));
     if (candidates.length === 0) throw new Error('drawRealSwarm: no nemesis package is injectable on this target');
     kept.push(prng.fork('real-swarm').pick(candidates));

@@ -95,6 +95,12 @@ describe('swarm testing on a real target', () => {
     for (const mode of ['netns', 'loopback'] as const) expect(seeds.filter((seed) => runs(seed, mode, drawRealSwarm) !== undefined), mode).toEqual([]);
   });
 
+  it('a focused seed with its own schedule (lease-checkpoint-restart, swarm 65) runs it and is drawn no package', () => {
+    const real = drawRealSwarm(swarm, new Prng(65).fork('swarm'), 'netns');
+    expect([real.options['focus'], real.scenario.nemesis.packages, real.options['packages']]).toEqual(['lease-checkpoint-restart', [], []]);
+    expect(real.scenario.schedule).toEqual([{ atMs: 8000, durationMs: 300, fault: { kind: 'kill', target: 'all' } }]);
+  });
+
   it('a seed keeps every knob and injectable package it drew, and lists what it left out', () => {
     let kept = 0;
     for (let seed = 1; seed <= 40; seed++) {
@@ -108,6 +114,8 @@ describe('swarm testing on a real target', () => {
       const authDrawn = sim.scenario.workload.kind === 'auth';
       expect(real.scenario.workload).toEqual(authDrawn ? { ...sim.scenario.workload, kind: 'etcd' } : sim.scenario.workload);
       if (authDrawn) expect(left).toContain('workload.kind auth');
+      // Nor does it balance the auth run's clients round robin: the seed's etcd traffic connects as the scenario says.
+      if (authDrawn) expect(real.scenario.clients.connect, `seed ${seed}`).toBe(swarm.clients.connect);
       expect(real.scenario.cluster.members).toBe(sim.scenario.cluster.members);
       expect(real.scenario.cluster.raft.tickMs).toBe(sim.scenario.cluster.raft.tickMs);
       expect(real.scenario.network.dropPercent).toBe(sim.scenario.network.dropPercent);

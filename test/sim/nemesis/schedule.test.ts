@@ -81,6 +81,7 @@ describe('nemesis schedule', () => {
     // Before: no swarm run sent auth requests; holdout 13's auth mutants met the one auth scenario only.
     const swarm = defineScenario({ name: 's', swarm: { enabled: true }, workload: { kind: 'etcd' } });
     const auth: number[] = [];
+    let roundRobin = 0;
     for (let seed = 1; seed <= 80; seed++) {
       const d = drawSwarm(swarm, new Prng(seed));
       if (d.scenario.workload.kind !== 'auth') continue;
@@ -88,9 +89,14 @@ describe('nemesis schedule', () => {
       expect(d.scenario.clients.watchers, `seed ${seed}`).toBe(false);
       expect(d.options['workloadKind']).toBe('auth');
       expect(d.scenario.workload.durationMs, `seed ${seed}`).toBeGreaterThanOrEqual(6000);
+      // Half balance round robin (token-wait-one-short was caught at one seed of 200 with connect "member").
+      if (d.scenario.clients.connect === 'round-robin') roundRobin++;
+      expect(d.options['connect'], `seed ${seed}`).toBe(d.scenario.clients.connect === 'round-robin' ? 'round-robin' : undefined);
     }
     expect(auth.length).toBeGreaterThan(4);
     expect(auth.length).toBeLessThan(20);
+    expect(roundRobin).toBeGreaterThan(0);
+    expect(roundRobin).toBeLessThan(auth.length);
   });
 
   it('a third of the swarm runs that send the whole KV API send the wide one (range filters, sorts), only with the etcd workload', () => {
@@ -130,6 +136,11 @@ describe('nemesis schedule', () => {
       } else if (focus === 'lease-checkpoint-leader-change') {
         expect([s.workload.kind, s.cluster.etcd.leaseCheckpointing, s.cluster.etcd.leaseCheckpointIntervalMs, s.nemesis.packages, s.workload.mix], at).toEqual(['lease', true, 3000, ['move-leader'], { keepalive: 5 }]);
         expect(expandSchedule(s, new Prng(1)).map((f) => [f.atMs, f.fault.kind]), at).toEqual([[8000, 'move-leader']]);
+      } else if (focus === 'lease-checkpoint-restart') {
+        // Every member of a checkpointing lease run killed at once, snapshots every 20 entries: restore-forgets-checkpoints, missed by swarm 1..200 before.
+        expect([s.workload.kind, s.cluster.etcd.leaseCheckpointing, s.cluster.etcd.leaseCheckpointIntervalMs, s.cluster.etcd.snapshotCount, s.nemesis.packages, s.workload.mix], at).toEqual(['lease', true, 3000, 20, [], { keepalive: 5 }]);
+        expect(expandSchedule(s, new Prng(1)).map((f) => [f.atMs, f.durationMs, f.fault]), at).toEqual([[8000, 300, { kind: 'kill', target: 'all' }]]);
+        expect(s.checkers, at).toEqual(['lease', 'convergence', 'raft']);
       } else if (focus === 'lease-failed-transfer') {
         // Leases left to expire while failed transfers drop their revokes: revoke-never-retried, missed by swarm 1..200 before.
         expect([s.workload.kind, s.workload.leaseTtlSeconds, s.workload.mix?.['keepalive'], s.nemesis.packages, s.nemesis.faultsMax, s.workload.durationMs], at).toEqual(['lease', 3, 0, ['failed-transfer'], 4, 24_000]);
@@ -140,7 +151,7 @@ describe('nemesis schedule', () => {
         expect(s.nemesis.packages, at).toContain('membership');
       }
     }
-    expect([...seen.keys()].sort()).toEqual(['conf-change-slow-apply', 'deposed-lessor', 'lease-checkpoint-leader-change', 'lease-failed-transfer', 'snapshot-ack-crash']);
+    expect([...seen.keys()].sort()).toEqual(['conf-change-slow-apply', 'deposed-lessor', 'lease-checkpoint-leader-change', 'lease-checkpoint-restart', 'lease-failed-transfer', 'snapshot-ack-crash']);
     const focused = [...seen.values()].reduce((a, b) => a + b, 0);
     expect(focused).toBeGreaterThan(15);
     expect(focused).toBeLessThan(45);

@@ -58,3 +58,13 @@ describe('the sweep page of a campaign', () => {
     expect(renderSweepHtml(buildSweepSummary(campaign(0).slice(0, 8)))).toContain('<details id="runs" open>');
   });
 });
+
+describe('the sweep page says what the sweep set out to run', () => {
+  it('its plan under the title: scenarios, seeds, bug, shard, build', () => {
+    const plan = { scenarios: ['a', 'b', 'c'], seeds: [1, 4] as [number, number], shard: { index: 2, count: 3 }, bug: 'read-without-readindex', detcd: 'detcd 0.1.0+abc' };
+    expect(renderSweepHtml(buildSweepSummary(campaign(0), undefined, plan))).toContain('<h1>detcd sweep report</h1><p class="muted" id="plan">3 scenarios, seeds 1..4 · planted bug read-without-readindex · shard 2 of 3 · detcd 0.1.0+abc</p>');
+    const one = { ...plan, scenarios: ['kill-leader'], seeds: [7, 7] as [number, number], shard: { index: 1, count: 1 } };
+    expect(renderSweepHtml(buildSweepSummary(campaign(0), undefined, one))).toContain('id="plan">scenario kill-leader, seed 7 · planted bug');
+    expect(renderSweepHtml(buildSweepSummary(campaign(0)))).not.toContain('id="plan"');
+  });
+});
