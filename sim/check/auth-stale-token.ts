@@ -10,6 +10,14 @@
 // carries the auth revision before the change and fails at apply ("auth revision is old"), and a
 // linearizable read checks its token after the read index wait: only a serializable read may be
 // served so, and it is not judged (holdout 13: password-change-keeps-tokens).
+// A member that skips the change's entry by installing a raft snapshot past it keeps the token too:
+// etcd 3.4's authStore.Recover reloads the enabled flag and the auth revision from the snapshot's
+// backend and leaves the tokens alone (a member lagging behind the leader's compacted log:
+// --snapshot-count, 5000 catch-up entries), so a write it proposes carries the new revision and
+// passes. A history does not say which member installed a snapshot; it does say which member
+// answered the change: that member applied it (etcd answers a proposal from its own apply) and so
+// forgot the token. Only a request that member served is judged; a history without the serving
+// members (`node`) is not.
 import type { OpPair } from '../history/pair.ts';
 import type { AuthFacts } from './auth-state.ts';
 
@@ -44,7 +52,8 @@ function serializable(p: OpPair): boolean {
 
 /**
  * KV requests (those `judged` accepts) answered ok with a token an earlier, certainly applied
- * change had invalidated, while authentication was certainly on. `pairs` in call order.
+ * change had invalidated, while authentication was certainly on, by the member that answered the
+ * change. `pairs` in call order.
  */
 export function findStaleTokens(pairs: readonly OpPair[], facts: AuthFacts, judged: (p: OpPair) => boolean): StaleToken[] {
   const changes = pairs.filter((p) => INVALIDATES.has(p.invoke.f) && p.completion?.type === 'ok');
@@ -58,7 +67,9 @@ export function findStaleTokens(pairs: readonly OpPair[], facts: AuthFacts, judg
     const login = lastLogin.get(p.invoke.process);
     if (login?.completion?.type !== 'ok' || p.completion?.type !== 'ok' || !judged(p) || serializable(p)) continue;
     const user = nameOf(login);
-    const change = changes.find((c) => c.call > login.return && c.return < p.call && (c.invoke.f === 'auth/disable' || nameOf(c) === user));
+    // Any member but the one that answered the change may have installed a snapshot across it.
+    const node = p.completion.node;
+    const change = changes.find((c) => c.call > login.return && c.return < p.call && (c.invoke.f === 'auth/disable' || nameOf(c) === user) && node !== undefined && c.completion?.node === node);
     if (change === undefined) continue;
     if (facts.window(p.call, p.return).enabled.has('false')) continue;
     out.push({ pair: p, user, change });

@@ -18,7 +18,8 @@
 // Rules 1 and 2 judge a watch's create (f "watch/create", answered created or canceled) as a
 // range read, as of the serving member's auth store, which holds at least the process's login.
 // 5. a linearizable request answered ok with a token its user's password change, delete or an
-//    AuthDisable had invalidated before it was sent, authentication certainly on (auth-stale-token.ts).
+//    AuthDisable had invalidated before it was sent, authentication certainly on, by the member that
+//    answered that change: any other may have installed a snapshot past it (auth-stale-token.ts).
 // What it cannot decide it does not judge; with nothing judged the verdict is unknown.
 import type { Op } from '../history/op.ts';
 import { pairOps } from '../history/pair.ts';
@@ -182,7 +183,7 @@ export function checkAuth(history: readonly Op[]): CheckResult {
   }
   for (const t of findStaleTokens(pairs, facts, (p) => needsOf(p.invoke.f, p.invoke.value) !== undefined)) {
     const p = t.pair;
-    report({ op: p.invoke.index, process: p.invoke.process, user: t.user, f: p.invoke.f, kind: 'stale-token', detail: `answered ok with the token of a login that returned before ${t.change.invoke.f} (op ${t.change.invoke.index}) was called, sent after it returned, authentication certainly on: etcd forgets that token` });
+    report({ op: p.invoke.index, process: p.invoke.process, user: t.user, f: p.invoke.f, kind: 'stale-token', detail: `answered ok with the token of a login that returned before ${t.change.invoke.f} (op ${t.change.invoke.index}) was called, sent after it returned, authentication certainly on, served by ${String(p.completion?.node)}, which answered that change: it forgot that token` });
   }
   const total = judged.ok + judged.denied + judged.authenticate;
   const counts = `${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`;
