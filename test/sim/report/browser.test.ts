@@ -196,10 +196,13 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     // squeezed to a letter a line (the scenario names stood one letter under another).
     await page.setViewportSize({ width: 390, height: 900 });
     const phone = await page.evaluate(() => {
-      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): { offsetWidth: number }[] } }).document;
-      return { page: d.documentElement.scrollWidth - d.documentElement.clientWidth, scenarioPx: Math.min(...[...d.querySelectorAll('table.runs td.scenario')].map((c) => c.offsetWidth)) };
+      const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelector(s: string): { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): { offsetWidth: number }[] } }).document;
+      const failures = d.querySelector('table.failures');
+      return { page: d.documentElement.scrollWidth - d.documentElement.clientWidth, scenarioPx: Math.min(...[...d.querySelectorAll('table.runs td.scenario')].map((c) => c.offsetWidth)), failuresOver: failures.scrollWidth - d.querySelector('#failures + .table-scroll').clientWidth };
     });
     expect(phone.page).toBe(0);
+    // The failures at the top are one card each, as wide as the screen: no sideways scrolling to read a command.
+    expect(phone.failuresOver).toBeLessThanOrEqual(0);
     expect(phone.scenarioPx).toBeGreaterThanOrEqual(100);
     await page.screenshot({ path: join(screenshots, 'sweep-390.png'), fullPage: true });
     await page.close();
