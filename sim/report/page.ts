@@ -64,7 +64,7 @@ table.scenarios td.bad{color:var(--bad);font-weight:700}table.scenarios tr.inval
 /* a phone: two tables side by side broke words ("val ue", "1.5 18 s"), the verdict word took half the banner */
 @media (max-width:640px){.grid2{grid-template-columns:1fr}.verdict{flex-direction:column;align-items:flex-start;gap:4px;padding:14px 16px}.verdict .word{font-size:28px}
 /* the sweep's failures as one card each: as a table, what failed and the commands wrapped a few words a line (20,000 px for 12 failures) */
-table.failures thead{display:none}table.failures,table.failures tbody,table.failures tr{display:block}table.failures tr{border:1px solid var(--line);margin:0 0 8px;background:#fff}table.failures td{display:block;border:none;min-width:0!important;padding:2px 8px}table.failures td.scenario,table.failures td.nowrap{display:inline-block}}
+table.failures thead{display:none}table.failures,table.failures tbody,table.failures tr{display:block}table.failures tr{border:1px solid var(--line);margin:0 0 8px;background:#fff}table.failures td{display:block;border:none;min-width:0!important;padding:2px 8px}table.failures td.scenario,table.failures td.nowrap{display:inline-block}table.failures td.seed::before{content:"seed ";color:var(--muted)}}
 `;
 
 const script = `

@@ -31,7 +31,7 @@ export function failuresHtml(runs: readonly RunSummary[]): string {
   const invalid = bad.filter((r) => r.valid === false).length;
   const rows = bad.slice(0, FAILURES_SHOWN_MAX).map((r) => {
     const word = verdictWord(r.valid);
-    return `<tr class="${word}"><td class="scenario">${scenarioCell(r)}</td><td class="nowrap">${seedLink(r)}</td><td class="verdict-cell nowrap">${word}</td><td class="what">${escapeHtml(truncate(whatFailedParts(r).join(' · '), 400))}</td><td class="commands">${commandsCell(r)}</td></tr>`;
+    return `<tr class="${word}"><td class="scenario">${scenarioCell(r)}</td><td class="nowrap seed">${seedLink(r)}</td><td class="verdict-cell nowrap">${word}</td><td class="what">${escapeHtml(truncate(whatFailedParts(r).join(' · '), 400))}</td><td class="commands">${commandsCell(r)}</td></tr>`;
   });
   const more = bad.length > FAILURES_SHOWN_MAX ? `<p class="muted">…and ${bad.length - FAILURES_SHOWN_MAX} more: each scenario's worst seed is in the table below, every run in the table of all runs.</p>` : '';
   const head = invalid === bad.length ? `${count(bad.length, 'run')} failed` : invalid === 0 ? `${count(bad.length, 'run')} unknown` : `${count(bad.length, 'run')} did not pass (${invalid} invalid, ${bad.length - invalid} unknown)`;

@@ -203,6 +203,11 @@ describe.skipIf(!present)('run reports in headless Chromium', () => {
     expect(phone.page).toBe(0);
     // The failures at the top are one card each, as wide as the screen: no sideways scrolling to read a command.
     expect(phone.failuresOver).toBeLessThanOrEqual(0);
+    // Without the table's header a card's seed was a bare "1" beside the scenario.
+    expect(await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): unknown }; getComputedStyle(e: unknown, pseudo: string): { content: string } };
+      return g.getComputedStyle(g.document.querySelector('table.failures td.seed'), '::before').content;
+    })).toBe('"seed "');
     expect(phone.scenarioPx).toBeGreaterThanOrEqual(100);
     await page.screenshot({ path: join(screenshots, 'sweep-390.png'), fullPage: true });
     await page.close();
