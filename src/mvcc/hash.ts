@@ -56,17 +56,16 @@ export class CurrentKvHash {
   of(store: MvccStore): KvHash {
     let hasher = this.hasher;
     const revisions = store.currentRev - store.compactMainRev;
-    const walkAgain = revisions <= this.fullWalkRevisionsMax || this.foldedRevisions + store.currentRev - this.upTo >= this.walkedRevisions;
-    const from = hasher === undefined || walkAgain || store.compactMainRev !== this.compactMainRev || store.pendingDeletes !== this.pendingDeletes ||
-      store.restores !== this.restores || store.currentRev < this.upTo ? undefined : this.upTo;
-    if (from === undefined || hasher === undefined) {
+    const walkAgain = revisions <= this.fullWalkRevisionsMax || this.foldedRevisions + store.currentRev - this.upTo >= this.walkedRevisions ||
+      store.compactMainRev !== this.compactMainRev || store.pendingDeletes !== this.pendingDeletes || store.restores !== this.restores || store.currentRev < this.upTo;
+    if (hasher === undefined || walkAgain) {
       hasher = new ChangeHasher(fnv1aField(FNV1A_OFFSET, String(store.compactMainRev)), this);
       forEachChange(store, store.currentRev, hasher);
       this.walkedRevisions = revisions;
       this.foldedRevisions = 0;
     } else {
-      this.foldedRevisions += store.currentRev - from;
-      forEachChangeAfter(store, from, store.currentRev, hasher);
+      this.foldedRevisions += store.currentRev - this.upTo;
+      forEachChangeAfter(store, this.upTo, store.currentRev, hasher);
     }
     this.hasher = hasher;
     this.upTo = store.currentRev;

@@ -7,24 +7,17 @@
 // unknown outcome, as a timed-out one: the history model places it or leaves it out.
 import type { OpPair } from '../../../history/pair.ts';
 import { HistoryParseError, inReason } from '../../../history/parse-error.ts';
+import { readsOnly } from '../../writes-only.ts';
 
 /** More sends of one request than this are refused, not modelled (each is a write the search may place). */
 export const TRIES_MAX = 64;
 
-/** Requests whose tries have no effect: their earlier tries are nothing to place. */
-const READS: ReadonlySet<string> = new Set(['kv/range', 'lease/keepalive', 'lease/timetolive', 'lease/leases']);
-
-/** Whether a txn request holds a write in a branch (a nested txn's too). */
-function txnMayWrite(req: unknown): boolean {
-  if (typeof req !== 'object' || req === null) return false;
-  const r = req as Record<string, unknown>;
-  return [r['success'], r['failure']].some((b) => Array.isArray(b) && b.some((op: Record<string, unknown> | null) => op !== null && typeof op === 'object' && (op['request_put'] !== undefined || op['request_delete_range'] !== undefined || txnMayWrite(op['request_txn']))));
-}
-
 /** The earlier tries of a pair's write, as pairs never answered: none when it was sent once or only reads. */
 export function earlierTries(p: OpPair): OpPair[] {
   const tries = p.completion?.tries ?? p.invoke.tries ?? 1;
-  if (tries <= 1 || READS.has(p.invoke.f) || (p.invoke.f === 'kv/txn' && !txnMayWrite(p.invoke.value))) return [];
+  // Reads (ranges, read-only txns, lease lookups: writes-only.ts's readsOnly) and keep-alives,
+  // which the lease checker judges with their tries, have no earlier try to place.
+  if (tries <= 1 || p.invoke.f === 'lease/keepalive' || readsOnly(p.invoke)) return [];
   if (tries > TRIES_MAX) throw new HistoryParseError(p.completionLine ?? p.line, `tries ${tries}: more than ${TRIES_MAX} sends of one request are not modelled`, inReason('tries'));
   const unanswered: OpPair = { invoke: p.invoke, completion: undefined, call: p.call, return: Infinity, line: p.line, completionLine: undefined };
   return Array.from({ length: tries - 1 }, () => unanswered);
