@@ -295,7 +295,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18667',
     plantedIn: 'src/server/etcd-state-machine.ts',
     unsafe: { stateMachine: ['txn-ranges-stripped'] },
-    caughtBy: { scenario: 'kv-api', seed: 1, checker: 'convergence' },
+    caughtBy: { scenario: 'kv-api', seed: 2, checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 
