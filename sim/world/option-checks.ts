@@ -64,7 +64,7 @@ export function checkLatencyOption(fn: string, path: string, v: unknown): Latenc
 
 /** A link's options (setLink, or a network's defaults with `keys` = NETWORK_KEYS), given fields only. */
 export function checkLinkOptions(fn: string, path: string, v: unknown, keys: readonly string[] = LINK_KEYS): LinkOptions {
-  const o = givenFields(fn, path, v, 'link options (an object)', keys);
+  const o = givenFields(fn, path, v, keys === LINK_KEYS ? 'link options (an object)' : 'network options (an object)', keys);
   if (o['latency'] !== undefined) checkLatencyOption(fn, `${path}.latency`, o['latency']);
   for (const field of ['drop', 'duplicate', 'reorder']) if (o[field] !== undefined) checkRatioOption(fn, `${path}.${field}`, o[field]);
   for (const field of ['reorderDelayUsMax', 'duplicateDelayUsMax']) if (o[field] !== undefined) checkWholeArgument(fn, `${path}.${field}`, o[field], 0);
