@@ -1350,7 +1350,7 @@ export const MUTANTS = [
     find: "      if (this.persisting) return;\n      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n",
     replace: "      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n      if (this.persisting) return;\n",
     why: "a due snapshot is written at once, even while a Ready's WAL write waits for its fsync: the WAL rewrite drops that Ready's records (storage does not hold them yet), the fsync then completes and the member acknowledges entries no disk holds (etcd saves a snapshot from the raft loop, between Readies)",
-    aimed: ["crash-moments", "membership-change", "snapshot-catch-up"],
+    aimed: ["snapshot-write-crash", "crash-moments", "membership-change"],
   },
   {
     name: "new-member-not-recently-active", class: "membership", file: "src/raft/confchange/changer.ts", holdout16: true,
@@ -1421,7 +1421,7 @@ export const MUTANTS = [
     find: "  if (pr.match === r.raftLog.lastIndex()) {\n    sendTimeoutNow(r, transferee);",
     replace: "  if (pr.match >= r.raftLog.committed) {\n    sendTimeoutNow(r, transferee);",
     why: "leadership is handed to a member that has every committed entry but not the leader's whole log: its forced campaign deposes the leader, the members with the longer log refuse it, and the cluster sits leaderless for an election timeout (etcd-raft sends MsgTimeoutNow only when pr.Match == r.raftLog.lastIndex())",
-    aimed: ["failed-transfer", "lease-failed-transfer", "leader-churn"],
+    aimed: ["transfer-reordered", "failed-transfer", "lease-failed-transfer"],
   },
   {
     name: "candidate-ignores-heartbeat", class: "election", file: "src/raft/step-candidate.ts", holdout17: true,
@@ -1570,7 +1570,7 @@ export const MUTANTS = [
     find: "      pr.recentActive = id === this.id;",
     replace: "      pr.recentActive = true;",
     why: "a term change marks every member recently active: a leader cut off right after its election passes its first CheckQuorum on that credit and leads (and serves lease reads) for up to two election timeouts, past the point where the others elect a new leader (etcd-raft reset clears RecentActive; only answers set it)",
-    aimed: ["clock-drift-lease-reads", "leader-partition", "quorum-loss"],
+    aimed: ["leader-cut-at-election", "clock-drift-lease-reads", "leader-partition"],
   },
   {
     name: "unstable-term-skips-snapshot", class: "snapshot", file: "src/raft/log-unstable.ts", holdout18: true,
