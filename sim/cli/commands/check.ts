@@ -507,7 +507,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
     // A run report's leader timeline says how its run judged watches (expectRevisionUnique).
     // The check's time budget bounds the watch checker too: past it, the watch verdict is unknown.
-    const watchOptions = withFields({ autoCompaction: args.autoCompaction, deadline: budget.deadline }, timeline?.content.watch ?? {});
+    // A history that starts at revision 1 (etcd's robustness tests, --initial-revision 1) began on an empty etcd.
+    const watchOptions = withFields({ autoCompaction: args.autoCompaction, deadline: budget.deadline, startedEmpty: options.initialRevision === 1 }, timeline?.content.watch ?? {});
     const watch = watchRecords === undefined ? undefined : truncatedRun(timeline, (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? watchOptions : withFields(watchOptions, { caughtUpRevision: caughtUp })));
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
