@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1350,7 +1350,7 @@ export const MUTANTS = [
     find: "      if (this.persisting) return;\n      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n",
     replace: "      if (this.snapshotDue !== undefined) return this.writeSnapshot();\n      if (this.persisting) return;\n",
     why: "a due snapshot is written at once, even while a Ready's WAL write waits for its fsync: the WAL rewrite drops that Ready's records (storage does not hold them yet), the fsync then completes and the member acknowledges entries no disk holds (etcd saves a snapshot from the raft loop, between Readies)",
-    aimed: ["crash-moments", "membership-change", "snapshot-catch-up"],
+    aimed: ["snapshot-write-crash", "crash-moments", "membership-change"],
   },
   {
     name: "new-member-not-recently-active", class: "membership", file: "src/raft/confchange/changer.ts", holdout16: true,
@@ -1421,7 +1421,7 @@ export const MUTANTS = [
     find: "  if (pr.match === r.raftLog.lastIndex()) {\n    sendTimeoutNow(r, transferee);",
     replace: "  if (pr.match >= r.raftLog.committed) {\n    sendTimeoutNow(r, transferee);",
     why: "leadership is handed to a member that has every committed entry but not the leader's whole log: its forced campaign deposes the leader, the members with the longer log refuse it, and the cluster sits leaderless for an election timeout (etcd-raft sends MsgTimeoutNow only when pr.Match == r.raftLog.lastIndex())",
-    aimed: ["failed-transfer", "lease-failed-transfer", "leader-churn"],
+    aimed: ["transfer-reordered", "failed-transfer", "lease-failed-transfer"],
   },
   {
     name: "candidate-ignores-heartbeat", class: "election", file: "src/raft/step-candidate.ts", holdout17: true,
@@ -1514,5 +1514,76 @@ export const MUTANTS = [
     replace: "  for (let i = a + 1; i < b - 1; i++) {\n    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);",
     why: "the insertion sort of the Go sort port stops one element early: in a sorted Range of at most 12 keys (and every short run pdqsort leaves) the last element stays where it was, so a sort by version, revision or value answers out of order (Go's insertionSort runs i from a+1 while i < b)",
     aimed: ["kv-api-wide", "lock", "kubernetes-traffic"],
+  },
+  // ---- eighteenth holdout (raft, 2026-12-07 s20): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "promoted-learner-keeps-learner-flag", class: "membership", file: "src/raft/confchange/changer.ts", holdout18: true,
+    find: "    pr.isLearner = false;\n    w.learners.delete(id);",
+    replace: "    w.learners.delete(id);",
+    why: "a learner promoted to voter joins the incoming voters but its Progress keeps IsLearner: the promoted member itself stays unpromotable (never campaigns) and the leader's CheckQuorum does not count it, until a restart or a snapshot rebuilds the tracker (etcd-raft makeVoter sets pr.IsLearner = false; checkInvariants does not look at voters' flags)",
+    aimed: ["membership-change", "learner-churn", "conf-change-voters"],
+  },
+  {
+    name: "copy-forgets-recent-activity", class: "prevote-checkquorum", file: "src/raft/confchange/changer.ts", holdout18: true,
+    find: "      copy.recentActive = pr.recentActive;\n",
+    replace: "",
+    why: "the Changer's copy of each Progress leaves RecentActive out: after every applied conf change each member, the leader's own entry too, counts as inactive, so the leader's next CheckQuorum needs a quorum of followers alone and a leader with one voter too few answering steps down though a quorum hears it (etcd-raft's Changer clones the whole Progress)",
+    aimed: ["membership-change", "conf-change-slow-apply", "idle-elections"],
+  },
+  {
+    name: "inflights-add-ignores-ring-start", class: "replication", file: "src/raft/tracker/inflights.ts", holdout18: true,
+    find: "this.buffer[(this.start + this.countNow) % this.capacity] = inflight;",
+    replace: "this.buffer[this.countNow] = inflight;",
+    why: "the inflight window writes a new entry at count instead of start + count: once acks moved the ring's start, a new MsgApp overwrites one still in flight and the window frees the wrong ones (etcd-raft Inflights.Add: next := in.start + in.count, wrapped)",
+    aimed: ["slow-network", "lossy-network", "partition-shapes"],
+  },
+  {
+    name: "reject-keeps-replicate", class: "replication", file: "src/raft/leader-responses.ts", holdout18: true,
+    find: "    if (pr.state === 'replicate') pr.becomeProbe();\n    sendAppend(r, m.from);",
+    replace: "    sendAppend(r, m.from);",
+    why: "a follower that rejects an append while the leader streams to it stays in replicate state: the leader resends from match + 1 with the window still holding later MsgApps, so the window goes out of order and keeps streaming blind to a follower whose log does not match (etcd-raft stepLeader: a rejection in StateReplicate calls pr.BecomeProbe())",
+    aimed: ["kill-leader", "divergent-logs", "crash-moments"],
+  },
+  {
+    name: "joint-implicit-not-auto-left", class: "membership", file: "src/raft/confchange/conf-change-kind.ts", holdout18: true,
+    find: "autoLeave: cc.transition !== 'joint-explicit'",
+    replace: "autoLeave: cc.transition === 'auto'",
+    why: "a JointImplicit change enters the joint configuration without auto-leave: nobody proposes the leave, the cluster stays joint (both halves must agree on every commit and election) and refuses every later change (etcd-raft EnterJoint: Auto and JointImplicit both set autoLeave)",
+    aimed: ["joint-swap", "joint-leader-crash"],
+  },
+  {
+    name: "installed-snapshot-keeps-conf-state", class: "snapshot", file: "src/server/member.ts", holdout18: true,
+    find: "    this.snapshotIndex = snap.metadata.index;\n    this.confState = snap.metadata.confState;\n    if (this.sm.consistentIndex() !== this.appliedIndex) {",
+    replace: "    this.snapshotIndex = snap.metadata.index;\n    if (this.sm.consistentIndex() !== this.appliedIndex) {",
+    why: "a member that installs a leader's snapshot keeps the membership it had applied before it: raft switched configuration, but the member's own next snapshot records the old ConfState, and a restart from it (or a follower sent it) rebuilds a configuration the cluster left (etcd's applySnapshot sets ep.confState from the snapshot's metadata)",
+    aimed: ["membership-behind-snapshot", "snapshot-catch-up", "learner-churn"],
+  },
+  {
+    name: "hard-state-not-recorded-in-storage", class: "persistence", file: "src/server/member.ts", holdout18: true,
+    find: "    if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);\n",
+    replace: "",
+    why: "the member appends a durable Ready's entries to raft's storage but not its hard state: the WAL has it, yet the WAL rewritten at the member's own snapshot takes the hard state from storage, the one recovered at start, so a crash after a snapshot brings back an old term and vote (the member can vote twice in a term) and an old commit",
+    aimed: ["crash-moments", "rolling-restart", "crash-after-vote"],
+  },
+  {
+    name: "new-leader-trusts-all-active", class: "prevote-checkquorum", file: "src/raft/raft.ts", holdout18: true,
+    find: "      pr.recentActive = id === this.id;",
+    replace: "      pr.recentActive = true;",
+    why: "a term change marks every member recently active: a leader cut off right after its election passes its first CheckQuorum on that credit and leads (and serves lease reads) for up to two election timeouts, past the point where the others elect a new leader (etcd-raft reset clears RecentActive; only answers set it)",
+    aimed: ["leader-cut-at-election", "clock-drift-lease-reads", "leader-partition"],
+  },
+  {
+    name: "unstable-term-skips-snapshot", class: "snapshot", file: "src/raft/log-unstable.ts", holdout18: true,
+    find: "      if (this.snapshot !== undefined && this.snapshot.metadata.index === i) return this.snapshot.metadata.term;\n",
+    replace: "",
+    why: "while a restored snapshot is still unstable, the term at its index is asked of stable storage, which has not got it: an append right after the snapshot is refused, and the member's last term is unknown until the Ready is persisted (etcd-raft unstable.maybeTerm answers the pending snapshot's term)",
+    aimed: ["snapshot-catch-up", "membership-behind-snapshot", "compaction-restore"],
+  },
+  {
+    name: "slice-joins-past-size-cut", class: "replication", file: "src/raft/raft-log.ts", holdout18: true,
+    find: "      if (stored.length < Math.min(hi, this.unstable.offset) - lo) return stored;\n",
+    replace: "",
+    why: "a log slice that storage cut short for size still gets the unstable entries appended: the batch skips the entries between the cut and the unstable offset, so a follower is sent a MsgApp with a gap (etcd-raft raftLog.slice returns storedEnts when they reached the size limit)",
+    aimed: ["slow-network", "kill-followers", "snapshot-catch-up"],
   },
 ];
