@@ -68,23 +68,26 @@ describe('coverage', () => {
     expect(fired.size).toBeGreaterThan(0);
   });
 
-  it('a member restarted from a WAL with a torn last record counts torn-write-recovered (torn-writes seed 2 tears one)', () => {
+  it('a member restarted from a WAL with a torn last record counts torn-write-recovered (torn-writes seed 11 tears one)', () => {
     // The host looked for the torn record after recovery had truncated it away, in the very array
     // the disk's read returned: the event stayed at 0 in every run of every scenario.
-    const r = runScenario(loadScenario('torn-writes').scenario, 2).results;
+    // Seed 2 until a follower's Ready sent one MsgAppResp (etcd's processMessages) moved the runs.
+    const r = runScenario(loadScenario('torn-writes').scenario, 11).results;
     expect(r.valid).toBe(true);
     expect(r.coverage?.events['torn-write-recovered']).toBeGreaterThan(0);
   });
 
-  it('the swarm reaches lease expiry and torn-write recovery (seed 13 grants 2 s leases and runs 5 s; seed 16 tears its kills)', () => {
+  it('the swarm reaches lease expiry and torn-write recovery (seed 9 lets leases expire; seed 15 tears its kills)', () => {
     // Neither was reached in 300 swarm seeds before: the etcd workload's leases lived 7,200 s
     // and only the torn-writes package's kills tore a record.
     const swarm = loadScenario('swarm').scenario;
-    const expired = runScenario(swarm, 13).results;
+    // Seed 13 (2 s leases, 5 s of run) until one MsgAppResp per follower Ready moved the runs.
+    const expired = runScenario(swarm, 9).results;
     expect(expired.valid).toBe(true);
     expect(expired.coverage?.events['lease-expired']).toBeGreaterThan(0);
-    // Seed 15 until the eleventh session's draws (the tenth session's packages) moved its schedule.
-    const torn = runScenario(swarm, 16).results;
+    // Seed 15 until the eleventh session's draws (the tenth session's packages) moved its schedule,
+    // 16 until one MsgAppResp per follower Ready (etcd's processMessages) moved it back.
+    const torn = runScenario(swarm, 15).results;
     expect(torn.valid).toBe(true);
     expect(torn.coverage?.events['torn-write-recovered']).toBeGreaterThan(0);
   });
