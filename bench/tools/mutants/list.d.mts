@@ -29,5 +29,6 @@ export interface Mutant {
   readonly holdout15?: boolean;
   /** One of the seventeenth holdout set (bugs, 2026-12-07 s19: written and committed before measuring, server sites no earlier mutant plants). */
   readonly holdout17?: boolean;
+  readonly holdout18?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

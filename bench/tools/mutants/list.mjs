@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1514,5 +1514,76 @@ export const MUTANTS = [
     replace: "  for (let i = a + 1; i < b - 1; i++) {\n    for (let j = i; j > a && d.less(j, j - 1); j--) d.swap(j, j - 1);",
     why: "the insertion sort of the Go sort port stops one element early: in a sorted Range of at most 12 keys (and every short run pdqsort leaves) the last element stays where it was, so a sort by version, revision or value answers out of order (Go's insertionSort runs i from a+1 while i < b)",
     aimed: ["kv-api-wide", "lock", "kubernetes-traffic"],
+  },
+  // ---- eighteenth holdout (bugs, 2026-12-07 s20): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "txn-range-current-rev-future", class: "txn", file: "src/server/apply/kv-ops.ts", holdout18: true,
+    find: "if (rev > view.rev()) return mvccErrorToEtcd('future-rev');",
+    replace: "if (rev >= view.rev()) return mvccErrorToEtcd('future-rev');",
+    why: "a txn whose Range asks for the store's current revision is refused as a future revision: the whole txn fails with \"required revision is a future revision\" although that revision exists (etcd's checkRequestRange refuses only Revision > CurrentRev)",
+    aimed: ["kv-api-wide", "kv-transactions"],
+  },
+  {
+    name: "invalidate-user-first-token-only", class: "auth", file: "src/auth/simple-tokens.ts", holdout18: true,
+    find: "for (const [token, t] of this.tokens) if (t.username === username) this.tokens.delete(token);",
+    replace: "for (const [token, t] of this.tokens) if (t.username === username) { this.tokens.delete(token); break; }",
+    why: "a password change or user delete forgets only the user's first simple token on the member: a client that logged in a second time keeps being served as that user with a token etcd has invalidated (etcd's simpleTokenTTLKeeper / invalidateUser deletes every token of the user)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "perm-cover-adjacent-gap", class: "auth", file: "src/auth/range-permissions.ts", holdout18: true,
+    find: "if (compareAffine(maxEnd, h.begin) < 0) return false;",
+    replace: "if (compareAffine(maxEnd, h.begin) <= 0) return false;",
+    why: "two permissions that meet end to begin ([a, b) and [b, c)) are taken as a gap: a range read or delete over [a, c) is denied although together they cover it (adt's IntervalTree.Contains breaks contiguity only when maxEnd < the next begin)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "put-at-delete-end-duplicate", class: "txn", file: "src/api/validate.ts", holdout18: true,
+    find: "if (iv.end === '' ? iv.begin === k : iv.begin <= k && k < iv.end) return true;",
+    replace: "if (iv.end === '' ? iv.begin === k : iv.begin <= k && k <= iv.end) return true;",
+    why: "a txn that deletes [a, b) and puts b is refused as \"duplicate key given in txn request\": the delete's range end is taken as inclusive (etcd's checkIntervals uses half-open intervals, so a put at the range end does not intersect)",
+    aimed: ["kv-api-wide", "kv-transactions"],
+  },
+  {
+    name: "put-prev-kv-skips-read-check", class: "auth", file: "src/server/apply/auth-checks.ts", holdout18: true,
+    find: "return auth.isPutPermitted(ai, key) ?? checkLeasePuts(auth, lessor, ai, r.lease ?? 0n) ?? (r.prev_kv === true ? auth.isRangePermitted(ai, key, '') : undefined);",
+    replace: "return auth.isPutPermitted(ai, key) ?? checkLeasePuts(auth, lessor, ai, r.lease ?? 0n);",
+    why: "a put with prev_kv is checked for write only: a write-only user reads the key's previous value through the put's response (etcd 3.4's authApplierV3.Put checks IsRangePermitted when PrevKv is set)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "grant-perm-same-key-replaces", class: "auth", file: "src/auth/auth-store.ts", holdout18: true,
+    find: "const same = at >= 0 && role.perms[at]!.key === perm.key && role.perms[at]!.rangeEnd === perm.rangeEnd;",
+    replace: "const same = at >= 0 && role.perms[at]!.key === perm.key;",
+    why: "granting a role a permission whose key equals an existing one's replaces that permission whatever its range end: a role granted [k, k1) then the single key k loses the range (etcd's RoleGrantPermission updates in place only when key and range end are both equal)",
+    aimed: ["auth-permissions"],
+  },
+  {
+    name: "revoke-unreported", class: "lease", file: "src/server/apply/applier.ts", holdout18: true,
+    find: "if (err === undefined) revoked = [id];",
+    replace: "if (err === undefined && this.lessor.lookup(id) !== undefined) revoked = [id];",
+    why: "an applied LeaseRevoke is reported only if the lease is still held, which after the revoke it never is: the leader's revoke slots stay taken until the request timeout and a batch of more expired leases than slots waits that long for the rest (etcd frees the slot when the revoke's proposal returns)",
+    aimed: ["lease-renew-expiry", "lease-expiry-partition", "deposed-lessor"],
+  },
+  {
+    name: "cancel-keeps-watch-state", class: "watch", file: "src/watch/watch-stream.ts", holdout18: true,
+    find: "    this.ws.cancel(st.watcher);\n    this.watches.delete(id);",
+    replace: "    this.ws.cancel(st.watcher);",
+    why: "a cancelled watch stays in the stream's table: its id cannot be created again (\"duplicate watch ID\") and, no longer synced in the store, it blocks every later progress request on the stream (etcd's watchStream.Cancel deletes the id from ws.cancels and ws.watchers)",
+    aimed: ["watch-progress", "watch-shapes", "watch-rotation"],
+  },
+  {
+    name: "sort-version-by-mod", class: "mvcc", file: "src/server/apply/range.ts", holdout18: true,
+    find: "    case 'VERSION':\n      return (a, b) => a.version < b.version;",
+    replace: "    case 'VERSION':\n      return (a, b) => a.mod_revision < b.mod_revision;",
+    why: "a Range sorted by VERSION compares mod revisions (a copy of the MOD case): keys written more often but earlier sort before keys written once later (etcd's kvSortByVersion compares kv.Version)",
+    aimed: ["kv-api-wide"],
+  },
+  {
+    name: "checkpoint-schedule-reads-saved-ttl", class: "lease", file: "src/lease/lessor.ts", holdout18: true,
+    find: "if (l.remainingTtl() * 1000 > this.config.checkpointIntervalMs) {",
+    replace: "if (l.remainingTtlSeconds * 1000 > this.config.checkpointIntervalMs) {",
+    why: "the checkpoint schedule reads the saved remaining TTL field, which is 0 until a first checkpoint: no lease is ever checkpointed, so after a leader change every lease restarts at its full TTL and outlives its deadline (etcd's scheduleCheckpointIfNeeded tests lease.RemainingTTL(), the checkpointed TTL or else the granted one)",
+    aimed: ["lease-checkpoint-leader-change", "lease-checkpoint-restart"],
   },
 ];
