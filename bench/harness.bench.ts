@@ -119,7 +119,9 @@ export async function bench(): Promise<void> {
   const cpu = median(samples.map((s) => s.cpuMs)) / 1000;
   const sim = median(samples.map((s) => s.simSeconds));
   const ops = median(samples.map((s) => s.ops));
-  console.log(`harness: 3 members, 50 clients, etcd traffic 1000 ops/s with faults, history + Raft invariants + checkers (median of ${SEEDS.length} seeds)`);
+  // bench/run.ts starts this process with the sweep workers' young generation (young-generation.ts): say which.
+  const young = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')).join(' ') || "V8's default young generation";
+  console.log(`harness: 3 members, 50 clients, etcd traffic 1000 ops/s with faults, history + Raft invariants + checkers (median of ${SEEDS.length} seeds; ${young})`);
   console.log(`  one run: ${sim.toFixed(1)} s simulated, ${ops} client ops, ${median(samples.map((s) => s.events))} events in ${wall.toFixed(2)} s wall (${cpu.toFixed(2)} s CPU)`);
   console.log(`  simulated seconds per wall second: ${(sim / wall).toFixed(2)}   client ops per wall second: ${Math.round(ops / wall)}`);
   const opsPerCpu = median(samples.map((s) => s.ops / (s.cpuMs / 1000)));

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SEMI_SPACE_FLAG, SEMI_SPACE_MB, semiSpaceGiven } from '../sim/cli/harness/young-generation.ts';
 
 interface BenchModule {
   bench(): Promise<void>;
@@ -34,7 +35,9 @@ if (process.argv[2] === '--child') {
   let failed = 0;
   for (const file of files) {
     console.log(`\n=== ${file}`);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file], { stdio: 'inherit' });
+    // The young generation the sweep workers run with (young-generation.ts); a size given to this node wins.
+    const young = semiSpaceGiven(process.execArgv, process.env['NODE_OPTIONS']) ? [] : [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MB}`];
+    const child = spawnSync(process.execPath, [...young, ...process.execArgv.filter((a) => a.startsWith(SEMI_SPACE_FLAG)), '--import', 'tsx', self, '--child', file], { stdio: 'inherit' });
     if (child.status !== 0) {
       failed++;
       console.error(`${file} failed (exit ${child.status ?? child.signal})`);

@@ -111,7 +111,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243 class (CheckQuorum)',
     plantedIn: 'src/raft/step-leader.ts',
     unsafe: { raft: { checkQuorumKeepsActivity: true } },
-    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'raft (check-quorum-step-down)' },
+    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'raft (check-quorum-unheard)' },
   },
   {
     name: 'pre-vote-bumps-term',
@@ -207,7 +207,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#8243, etcd#9586',
     plantedIn: 'src/raft/step-leader.ts',
     unsafe: { raft: { checkQuorumNeverStepsDown: true } },
-    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'raft (check-quorum-step-down)' },
+    caughtBy: { scenario: 'quorum-loss', seed: 2, checker: 'raft (check-quorum-unheard)' },
   },
   {
     name: 'deposed-lessor-revokes',

@@ -10,6 +10,7 @@ import type { LeaseCheckOptions, LeaseCheckResult } from './lease.ts';
 import { checkLinearizable as linearizable } from './linearizability/check.ts';
 import type { CheckBudget, LinearizabilityResult } from './linearizability/check.ts';
 import type { Model, Operation } from './linearizability/model.ts';
+import { guardedModel } from './model-guard.ts';
 import { checkMutex as mutex } from './mutex.ts';
 import type { MutexLeader } from './mutex.ts';
 import { budgetArgument, memberStatusesArgument, modelArgument, operationsArgument, opsArgument, optionsArgument, watchRecordsArgument } from './public-arguments.ts';
@@ -20,7 +21,8 @@ import type { WatchCheckOptions, WatchCheckResult } from './watch.ts';
 /** Linearizability of `history` against `model` (Wing–Gong–Lowe with P-compositionality), within `budget`. */
 export function checkLinearizable<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>, budget: CheckBudget = {}): LinearizabilityResult {
   const fn = 'checkLinearizable';
-  return linearizable(operationsArgument<I, O>(fn, 'history', history), modelArgument<S, I, O>(fn, 'model', model), budgetArgument(fn, 'budget', budget) as CheckBudget);
+  const ops = operationsArgument<I, O>(fn, 'history', history);
+  return linearizable(ops, guardedModel(fn, 'model', modelArgument<S, I, O>(fn, 'model', model), ops), budgetArgument(fn, 'budget', budget) as CheckBudget);
 }
 
 /** etcd's watch guarantees over watch `records`, with the KV `history` where it is known. */

@@ -51,6 +51,7 @@ import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
 import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch-stream-ids.ts';
+import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
 
@@ -87,6 +88,14 @@ export interface WatchCheckOptions {
    * of the recording proves nothing and completeness is not judged (the summary says so).
    */
   caughtUpRevision?: number;
+  /**
+   * The history began on an empty etcd (revision 1) and holds every write since: etcd's
+   * robustness tests start every run so (their model starts empty too). Then a DELETE event of a
+   * key no put request names is judged wherever the watches' view has holes ("delete"). Without
+   * it, the history's own answers can show it (one at revision 1), or a watch of every key that
+   * saw revision 2.
+   */
+  startedEmpty?: boolean;
   /** The check's time budget: true once it has passed (the verdict is then unknown, naming it). Impure: the CLI's clock. */
   deadline?: (() => boolean) | undefined;
 }
@@ -346,7 +355,9 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   const merged = mergeEvents(ops, report, budget);
   const facts = historyFacts(history);
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
-  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys), report, budget);
+  const emptyAtStart = options.startedEmpty === true || facts.answeredAtRevision1 || ops.some((o) => o.responses.some((r) => r.headerRevision === 1));
+  if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys, emptyAtStart), report, budget);
+  if (!budget.out && history.length > 0) checkAcknowledgedWrites(ops, acknowledgedWrites(history), report, budget);
   const caughtUp = options.caughtUpRevision;
   const closedBefore = !budget.out && caughtUp !== undefined ? checkComplete(ops, merged, facts.puts, caughtUp, report, budget) : 0;
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
@@ -638,8 +649,10 @@ interface OkPut {
  * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
  * responses, and the compactions clients asked for.
  */
-function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined } {
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined; answeredAtRevision1: boolean } {
   const puts: OkPut[] = [];
+  // An answer at revision 1 shows the store before any write: empty, as every etcd cluster starts.
+  let answeredAtRevision1 = false;
   const asked: [number, number][] = [];
   // Undefined when a request may write keys no put names (the lock or election service): a history of kv and lease requests only.
   let putKeys: Set<string> | undefined = history.length > 0 ? new Set<string>() : undefined;
@@ -657,9 +670,10 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
     const inv = invokes.get(op.process);
     invokes.delete(op.process);
     if (op.type !== 'ok' || inv === undefined) continue;
+    const rev = int(obj(obj(op.value)['header'])['revision']);
+    if (rev === 1) answeredAtRevision1 = true;
     const invF = inv.f;
     if (invF !== 'kv/put' && invF !== 'kv/txn') continue;
-    const rev = int(obj(obj(op.value)['header'])['revision']);
     const req = obj(inv.value);
     if (invF === 'kv/put') puts.push({ key: decodeKey(req['key']), value: typeof req['value'] === 'string' ? req['value'] : '', revision: rev });
     else {
@@ -672,7 +686,7 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
       }
     }
   }
-  return { puts, compactions: compactionsOf(asked), putKeys };
+  return { puts, compactions: compactionsOf(asked), putKeys, answeredAtRevision1 };
 }
 
 /** Every key a put request names, whatever its outcome: a put's, and a txn's in either branch at any depth. */
@@ -767,6 +781,19 @@ function checkAcknowledgedPuts(op: WatchOp, got: RevisionKeys, puts: readonly Ok
   return true;
 }
 
+/** Every event and prev_kv against the acknowledged write at its revision (watch-acknowledged-writes.ts). */
+function checkAcknowledgedWrites(ops: readonly WatchOp[], written: ReadonlyMap<number, AcknowledgedWrite>, report: Report, budget: WorkBudget): void {
+  if (written.size === 0) return;
+  for (let i = 0; i < ops.length; i++) {
+    const events = ops[i]!.events;
+    if (!budget.spend(1 + events.length)) return;
+    for (let j = 0; j < events.length; j++) {
+      const bad = contradictsWrites(events[j]!, written);
+      if (bad !== undefined) report(bad.guarantee, ops[i]!.process, events[j]!.revision, `${eventText(events[j]!)}: ${bad.why}`);
+    }
+  }
+}
+
 /** The revision of a watch's first progress notification if it came before any event, else Infinity. */
 function progressBeforeEvents(op: WatchOp): number {
   for (let i = 0; i < op.responses.length; i++) {
@@ -815,16 +842,19 @@ function checkPrevKvAndCreate(ops: readonly WatchOp[], merged: Merged, compactio
 type NeverPut = ((key: string) => boolean) | undefined;
 
 /**
- * Keys no put can have made: where a watch of every key saw revision 2 whole (the store was
- * empty at revision 1, as every etcd cluster starts) and the history holds kv and lease requests
- * only, a key that no put request of it names and no PUT event shows never existed, whatever
- * holes the watches' view has later. So does a key in the range of a watch that watched it from
- * the start (watchedFromStart): it would have shown the key's put. A check without the history
- * judges nothing of this.
+ * Keys no put can have made: where the history began on an empty store and holds kv and lease
+ * requests only, a key that no put request of it names and no PUT event shows never existed,
+ * whatever holes the watches' view has later. The store was empty at the start where a watch of
+ * every key saw revision 2 whole, where an answer or a watch response was at revision 1 (every
+ * etcd cluster starts there, empty), or where the caller knows it (startedEmpty: etcd's
+ * robustness tests; their watches open after revision 2, so before, no delete of theirs was
+ * judged so). So does a key in the range of a watch that watched it from the start
+ * (watchedFromStart): it would have shown the key's put. A check without the history judges
+ * nothing of this.
  */
-function neverPut(ops: readonly WatchOp[], merged: Merged, putKeys: ReadonlySet<string> | undefined): NeverPut {
+function neverPut(ops: readonly WatchOp[], merged: Merged, putKeys: ReadonlySet<string> | undefined, emptyAtStart: boolean): NeverPut {
   if (putKeys === undefined) return undefined;
-  const everyKey = merged.revisions[0] === 2 && merged.complete.has(2);
+  const everyKey = emptyAtStart || (merged.revisions[0] === 2 && merged.complete.has(2));
   const fromStart = everyKey ? [] : ops.filter(watchedFromStart);
   if (!everyKey && fromStart.length === 0) return undefined;
   const shown = new Set<string>();
@@ -907,17 +937,24 @@ function replayRevision(events: readonly WatchEvent[], state: Map<string, WatchE
       knownSinceHole?.add(e.key);
     } else if (known) {
       // A PUT event always has version ≥ 1; 0 is a record that did not keep it (etcd's
-      // robustness reports): the replay gives it, so a prev_kv's version is still judged.
-      state.set(e.key, withFields(e, { version: (state.get(e.key)?.version ?? 0) + 1 }));
-    } else if (e.create === e.revision) {
-      // A put that created its key (the robustness format keeps IsCreate, not the version) makes
-      // it known after a hole at version 1: without it, no key of a robustness watch that missed
-      // a revision was known again, and no prev_kv, version or is_create of it judged.
-      state.set(e.key, withFields(e, { version: 1 }));
+      // robustness reports): the replay gives it, so a prev_kv's version is still judged —
+      // unless the key's version before was not known either (UNKNOWN_VERSION stays).
+      const before = state.get(e.key);
+      state.set(e.key, withFields(e, { version: before === undefined ? 1 : before.version === UNKNOWN_VERSION ? UNKNOWN_VERSION : before.version + 1 }));
+    } else {
+      // After a hole, a put makes its key known again: at version 1 when it created the key (the
+      // robustness format keeps IsCreate, not the version), else with its value and revision but
+      // no version (one of a key created before the hole: every key of a kubernetes-traffic run
+      // created before its watches opened). Before, such a key stayed unknown to the end, and no
+      // prev_kv, is_create or delete of it was judged (a planted prev_kv passed in that form).
+      state.set(e.key, withFields(e, { version: e.create === e.revision ? 1 : UNKNOWN_VERSION }));
       knownSinceHole?.add(e.key);
     }
   }
 }
+
+/** A replayed key's version where no record kept it (a PUT event without version after a hole): its value and revision are still known. */
+const UNKNOWN_VERSION = 0;
 
 /** version, is_create, delete and prev_kv of one watch's events against the replayed keys. */
 function checkWatchPriors(op: WatchOp, before: ReadonlyMap<number, ReadonlyMap<string, WatchEvent | undefined>>, compactions: Compactions, never: NeverPut, report: Report): void {
@@ -941,7 +978,7 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: Reado
     const isCreate = e.create === e.revision;
     if (isCreate !== (txnPrior === undefined)) report('is_create', op.process, e.revision, `${eventText(e)} has create_revision ${e.create} but the key ${txnPrior === undefined ? 'did not exist' : 'existed'} before`);
     const version = (txnPrior?.version ?? 0) + 1;
-    if (e.version > 0 && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${txnPrior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${txnPrior.version} before (each put adds one)`}`);
+    if (e.version > 0 && txnPrior?.version !== UNKNOWN_VERSION && e.version !== version) report('version', op.process, e.revision, `${eventText(e)} has version ${e.version}, but the key ${txnPrior === undefined ? 'did not exist before (a put that creates a key gives version 1)' : `was at version ${txnPrior.version} before (each put adds one)`}`);
   } else if (txnPrior === undefined) report('delete', op.process, e.revision, `${eventText(e)} deletes a key that did not exist at revision ${e.revision - 1} (the watched revisions before it, replayed, leave no such key)`);
   if (!op.prevKv) return;
   // etcd reads prev_kv at the revision before the event's, and sends none for a PUT that creates
@@ -951,8 +988,9 @@ function checkEventPrior(op: WatchOp, r: WatchResponse, j: number, before: Reado
   if (prior !== undefined && !creates && !e.hasPrevKv && compactedBy(compactions, r.time) < e.revision) {
     report('prev_kv', op.process, e.revision, `${eventText(e)} carries no prev_kv, but the key was written at ${prior.revision} and no compaction past revision ${e.revision - 1} was asked for before it arrived`);
   }
-  if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || e.prevVersion !== prior.version)) {
-    report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is mod ${e.prevMod}, but the key was last written at ${prior.revision}`);
+  if (prior !== undefined && e.hasPrevKv && (e.prevValue !== prior.value || e.prevMod !== prior.revision || (prior.version !== UNKNOWN_VERSION && e.prevVersion !== prior.version))) {
+    const what = e.prevMod !== prior.revision ? `mod ${e.prevMod}, but the key was last written at ${prior.revision}` : e.prevValue !== prior.value ? `a value the put at ${prior.revision} did not write` : `version ${e.prevVersion}, but the key was at version ${prior.version}`;
+    report('prev_kv', op.process, e.revision, `${eventText(e)} prev_kv is ${what}`);
   }
 }
 

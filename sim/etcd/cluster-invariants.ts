@@ -64,8 +64,8 @@
 //   conf change its log holds as committed is applied (etcd-raft's hup refuses otherwise): it
 //   would count votes under the configuration it still holds, not the one already committed.
 //   Read at the end of the event the campaign happened in (its election clock then reads 0).
-// - config-at-applied: members whose raft applied the same entries hold the same configuration
-//   (config-at-applied.ts).
+// - config-at-applied: members whose raft applied the same entries hold the same configuration,
+//   and each member records the configuration its raft holds (config-at-applied.ts).
 // - reply-once: a member incarnation answers each client request once (reply-once.ts).
 // - token-index-waited: a member answers "invalid auth token" only once it applied the raft index
 //   the simple token was issued at, or its request timeout passed (token-index-waited.ts).
@@ -94,7 +94,7 @@ import { UnforcedElections } from './unforced-elections.ts';
 import { TransferTargets } from './transfer-target.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -403,6 +403,8 @@ export class ClusterInvariants {
       if (unforced !== undefined) this.fail(unforced.invariant, host.id, unforced.detail);
       const config = this.configs.check(host.id, host.recovered.raft.node.raft);
       if (config !== undefined) this.fail('config-at-applied', host.id, config);
+      const recorded = this.configs.checkMember(host.recovered.raft.node.raft, host.member.membership);
+      if (recorded !== undefined) this.fail('config-at-applied', host.id, recorded);
       // leader-is-voter (leader-voter.ts): no learner, nor a member outside the config, leads.
       const outside = host.isLeader ? leaderOutsideVoters(host.recovered.raft.node.raft) : undefined;
       if (outside !== undefined) this.fail('leader-is-voter', host.id, outside);

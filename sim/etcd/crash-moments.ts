@@ -14,19 +14,25 @@
 //   joint-commit   a leader's commit index passed an entry that enters a joint configuration
 //                  (cluster-wide, like leader-commit): the leader applies it next, while no other
 //                  member has heard that it committed and every other one still uses the old one.
+//   elected        the member leads a term it did not lead when the watch was armed (a cut moment:
+//                  in the instant it wins, before any answer to its first appends arrives).
 //   recovered      the member is a later incarnation than when the crash was armed (it restarted
 //                  from its disk) and has made a write durable since: crashing now makes the next
 //                  restart read what this recovery left on the disk and appended behind it.
+//   snapshot-written a snapshot of the member's own (the snapshot file and the WAL rewritten
+//                  behind it, one fsync) became durable, and then a Ready after it: crashing now
+//                  makes the restart read the rewritten WAL with a write appended behind it (a
+//                  Ready whose records the rewrite dropped shows as a gap, or as entries lost).
 import type { Moment } from '../scenario/fault-kinds.ts';
 import type { MemberHost } from './member-host.ts';
 import { enterJoint } from '../../src/raft/confchange/conf-change-kind.ts';
 import { decodeConfChange } from '../../src/raft/types.ts';
 
 /** The moments watched after every event rather than on a send. */
-export type EventCrashMoment = Extract<Moment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered' | 'joint-commit'>;
+export type EventCrashMoment = Extract<Moment, 'truncate' | 'leader-commit' | 'joint-add' | 'recovered' | 'joint-commit' | 'snapshot-written' | 'elected'>;
 
 export function isEventMoment(moment: Moment): moment is EventCrashMoment {
-  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered' || moment === 'joint-commit';
+  return moment === 'truncate' || moment === 'leader-commit' || moment === 'joint-add' || moment === 'recovered' || moment === 'joint-commit' || moment === 'snapshot-written' || moment === 'elected';
 }
 
 /** True when an entry in (from, to] of the member's log is a conf change that enters a joint configuration. */
@@ -75,6 +81,15 @@ export function momentWatch(moment: EventCrashMoment, node: string, hosts: Momen
       return host !== undefined && host.incarnation > armedOn && host.readiesPersisted > 0;
     };
   }
+  if (moment === 'snapshot-written') return snapshotWrittenWatch(node, hosts);
+  if (moment === 'elected') {
+    const armedTerm = hosts.live(node)?.term ?? 0;
+    const ledWhenArmed = hosts.live(node)?.isLeader === true;
+    return () => {
+      const host = hosts.live(node);
+      return host !== undefined && host.isLeader && (host.term > armedTerm || !ledWhenArmed);
+    };
+  }
   if (moment === 'truncate') {
     return () => {
       const host = hosts.live(node);
@@ -97,4 +112,29 @@ export function momentWatch(moment: EventCrashMoment, node: string, hosts: Momen
   };
   look();
   return look;
+}
+
+/**
+ * snapshot-written: per incarnation of `node`, the snapshots it had saved when first looked at;
+ * once one more is saved, the Readies persisted by then; fires at the first Ready persisted after.
+ */
+function snapshotWrittenWatch(node: string, hosts: MomentHosts): () => boolean {
+  let seen: MemberHost | undefined;
+  let saved = 0;
+  let readies: number | undefined;
+  return () => {
+    const host = hosts.live(node);
+    if (host === undefined) return false;
+    if (host !== seen) {
+      seen = host;
+      saved = host.snapshotsSaved;
+      readies = undefined;
+      return false;
+    }
+    if (readies === undefined) {
+      if (host.snapshotsSaved > saved) readies = host.readiesPersisted;
+      return false;
+    }
+    return host.readiesPersisted > readies;
+  };
 }

@@ -11,6 +11,13 @@
 // - check-quorum-unforced: a leader steps down in its own term, still a voter, though a quorum
 //   of its voters (each half of a joint configuration) answered it (append or heartbeat answers
 //   of its term) within the last election timeout, or joined after it became leader and within it.
+// - check-quorum-unheard: the mirror: a leader with CheckQuorum passes a check (its election
+//   clock wraps to 0 and it still leads) though fewer than a quorum of its voters (each half)
+//   answered it since its previous check, or since it became leader for its first: raft marks a
+//   member active only when it answers (reset clears them all but the leader; a member added
+//   since counts as answered), and clears the marks at every check. Read off raft's election
+//   clock at each event, so a check is seen as it happens; not judged across a leader transfer
+//   (transferLeader restarts that clock without a check) nor without CheckQuorum.
 //
 // The window is one election timeout less a tick (the first tick after a reset may come at
 // once), shrunk by the fastest drift any simulated clock may have: anything heard inside it is
@@ -21,7 +28,7 @@ import type { MemberHost } from './member-host.ts';
 
 const PPM = 1_000_000;
 
-export type UnforcedElectionInvariant = 'campaign-while-led' | 'check-quorum-unforced';
+export type UnforcedElectionInvariant = 'campaign-while-led' | 'check-quorum-unforced' | 'check-quorum-unheard';
 
 export interface UnforcedElection {
   readonly invariant: UnforcedElectionInvariant;
@@ -46,6 +53,10 @@ interface Contact {
   /** The progress map last looked at (raft replaces it at every configuration), and when each member first appeared in one. */
   progress: unknown;
   readonly firstSeenUs: Map<NodeId, number>;
+  /** As leader: raft's election clock when last looked at, the world µs of its last check (or of the term's start), and whether a transfer restarted the clock since. */
+  lastElapsed: number;
+  lastCheckUs: number;
+  transferSince: boolean;
 }
 
 /** One election timeout less a tick of `host`'s clock, in world µs at the fastest drift any clock may have (a drift may change within the window). */
@@ -63,6 +74,7 @@ export class UnforcedElections {
       c = {
         leaderHeardUs: -Infinity, leaderHeardTerm: 0, timeoutNowUs: -Infinity, answersTerm: 0, answeredUs: new Map(),
         campaignVotes: undefined, leaderTerm: 0, leaderSinceUs: 0, progress: undefined, firstSeenUs: new Map(),
+        lastElapsed: 0, lastCheckUs: 0, transferSince: false,
       };
       this.contacts.set(host, c);
     }
@@ -104,8 +116,12 @@ export class UnforcedElections {
       if (c.leaderTerm !== raft.term) {
         c.leaderTerm = raft.term;
         c.leaderSinceUs = nowUs;
+        c.lastCheckUs = nowUs;
+        c.lastElapsed = raft.electionElapsed;
+        c.transferSince = raft.leadTransferee !== 0;
+        return undefined;
       }
-      return undefined;
+      return this.judgeCheck(host, c, nowUs);
     }
     if (c.leaderTerm !== 0) {
       const term = c.leaderTerm;
@@ -122,6 +138,38 @@ export class UnforcedElections {
           detail: `campaigned (${state} in term ${raft.term}) ${Math.round((nowUs - c.leaderHeardUs) / 1000)} ms after it stepped its leader's message of term ${from} (an election timeout less a tick is ${Math.round(w / 1000)} ms at the fastest clock), no transfer asked`,
         };
       }
+    }
+    return undefined;
+  }
+
+  /** check-quorum-unheard: at a check this leader passed (its election clock wrapped), a quorum answered since the previous one. */
+  private judgeCheck(host: MemberHost, c: Contact, nowUs: number): UnforcedElection | undefined {
+    const raft = host.recovered.raft.node.raft;
+    const elapsed = raft.electionElapsed;
+    const wrapped = elapsed < c.lastElapsed;
+    c.lastElapsed = elapsed;
+    if (raft.leadTransferee !== 0) c.transferSince = true;
+    if (!wrapped) return undefined;
+    const since = c.lastCheckUs;
+    c.lastCheckUs = nowUs;
+    const transfer = c.transferSince;
+    c.transferSince = raft.leadTransferee !== 0;
+    if (transfer || !raft.cfg.checkQuorum) return undefined;
+    // Answers at the previous check's instant count (they may have come before its tick): lenient.
+    // A member counts as joined only when first seen after that instant (every member is first
+    // seen when the incarnation is first looked at).
+    const heard = (id: NodeId): boolean =>
+      id === raft.id || (c.answersTerm === raft.term && (c.answeredUs.get(id) ?? -Infinity) >= since) || (c.firstSeenUs.get(id) ?? -Infinity) > since;
+    const halves = [raft.prs.config.voters.incoming.ids, raft.prs.config.voters.outgoing.ids];
+    for (const ids of halves) {
+      if (ids.size === 0) continue;
+      let n = 0;
+      for (const id of ids) if (heard(id)) n++;
+      if (n * 2 > ids.size) continue;
+      return {
+        invariant: 'check-quorum-unheard',
+        detail: `still leads term ${raft.term} after a CheckQuorum though only ${n} of ${ids.size} voters (${[...ids].filter(heard).join(', ') || 'none'}) answered it or joined in the ${Math.round((nowUs - since) / 1000)} ms since its ${since === c.leaderSinceUs ? 'election' : 'previous check'}`,
+      };
     }
     return undefined;
   }

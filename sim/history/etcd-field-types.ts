@@ -133,7 +133,22 @@ export function checkEtcdFieldTypes(history: ParsedHistory): void {
     // An f of no etcd call is the model's to refuse (model-names.ts).
     const api = apiPath(`/v3/${op.f}`);
     if (api === undefined) continue;
-    const problem = messageProblem(op.type === 'invoke' ? api.request : api.response, op.value, 'value', walk, 0);
+    const problem = messageProblem(op.type === 'invoke' ? api.request : api.response, op.value, 'value', walk, 0) ?? (op.type === 'ok' ? headerProblem(op.value, walk) : undefined);
     if (problem !== undefined) throw new HistoryParseError(history.lines[i] ?? i + 1, problem.reason, { field: problem.path, message: op.f });
   }
+}
+
+/**
+ * An ok answer without the header etcd writes in every answer, or with a revision etcd never has
+ * (revisions start at 1): not an answer of etcd's. The model read it as revision 0 and judged it
+ * (a -1 made the history "not linearizable", a verdict on a recording mistake).
+ */
+function headerProblem(answer: unknown, walk: Walk): FieldProblem | undefined {
+  const header = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)['header'] : undefined;
+  if (walk.partial && header === UNRECORDED) return undefined;
+  const revision = typeof header === 'object' && header !== null ? (header as Record<string, unknown>)['revision'] : undefined;
+  if (walk.partial && revision === UNRECORDED) return undefined;
+  const n = integerOf(revision);
+  if (n !== undefined && n >= 1n) return undefined;
+  return { path: 'value.header.revision', reason: `must be the revision etcd answered at, from 1 (etcd writes a header in every answer), got ${revision === undefined ? 'none' : shownValue(revision)}` };
 }

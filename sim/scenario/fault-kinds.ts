@@ -38,16 +38,18 @@ const percent = z.number().int().min(0).max(100);
  * a member restarted from its disk makes its first write durable ("recovered": what a recovery
  * left on the disk, a torn tail kept or a file not synced, is read only by the restart after);
  * right after it acknowledges a snapshot from the leader ("snapshot-ack": the leader counts it
- * as holding the snapshot; a crash shows whether the member does).
+ * as holding the snapshot; a crash shows whether the member does); right after a snapshot of its
+ * own became durable and then one more write ("snapshot-written": the restart reads the WAL the
+ * snapshot rewrote, with what was appended behind it).
  * A one-way cut can wait for a moment of its own (CutMoments): right after a leader's commit
  * index passes an entry that enters a joint configuration, before any member hears of it
  * ("joint-commit": the leader applies the joint configuration while the others still use the
  * old one, and a cut of its sends leaves them there).
  */
-export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack'] as const;
+export const CrashMoments = ['vote', 'append-ack', 'truncate', 'leader-commit', 'joint-add', 'recovered', 'snapshot-ack', 'snapshot-written'] as const;
 export type CrashMoment = (typeof CrashMoments)[number];
 /** The moments a one-way cut can wait for (see the one-way fault's `after`). */
-export const CutMoments = ['joint-commit'] as const;
+export const CutMoments = ['joint-commit', 'elected'] as const;
 export type CutMoment = (typeof CutMoments)[number];
 /** Any moment the cluster can report: a crash's or a cut's. */
 export type Moment = CrashMoment | CutMoment;
@@ -61,9 +63,11 @@ const CRASH_MOMENT_TEXT: { readonly [M in CrashMoment]: string } = {
   'joint-add': 'once it and another member apply a joint configuration that adds a voter',
   recovered: 'after it next restarts and makes its first write durable',
   'snapshot-ack': 'after it next acknowledges a snapshot from the leader',
+  'snapshot-written': 'after a snapshot of its own next becomes durable and then one more write',
 };
 const CUT_MOMENT_TEXT: { readonly [M in CutMoment]: string } = {
   'joint-commit': "right after a leader's commit index next passes an entry that enters a joint configuration, before anyone learns it",
+  elected: 'right after it next becomes leader, before any answer to its first appends reaches it',
 };
 
 /**
@@ -151,7 +155,9 @@ export const FAULT_KINDS = {
       /**
        * Cut at that moment instead of at once (CutMoments): "joint-commit" cuts a leader's sends
        * right after its commit index passes an entry that enters a joint configuration, so that
-       * it uses the joint configuration and the others the old one.
+       * it uses the joint configuration and the others the old one; "elected" cuts the member's
+       * incoming messages right after it next becomes leader (its appends and heartbeats still
+       * arrive, so nobody elects another: only CheckQuorum may depose it).
        */
       after: z.enum(CutMoments).optional(),
     }),

@@ -7,7 +7,8 @@
 // set, into a world delay using the current drift. Later jumps do not move pending timers (like
 // a monotonic timer), and a later drift change does not stretch them.
 import { violated } from '../../src/invariant-violation.ts';
-import { checkObjectArgument } from '../errors/bad-argument.ts';
+import { checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkClockOptions } from './option-checks.ts';
 
 export interface ClockOptions {
   /** Local minus world time at world time 0, µs. */
@@ -21,18 +22,6 @@ export const DRIFT_PPM_MAX = 500_000;
 export const CLOCK_OFFSET_US_MAX = 1e15;
 
 const PPM = 1_000_000;
-
-function checkDrift(driftPpm: number): void {
-  if (!Number.isInteger(driftPpm) || Math.abs(driftPpm) > DRIFT_PPM_MAX) {
-    throw new Error(`NodeClock: driftPpm must be an integer in [-${DRIFT_PPM_MAX}, ${DRIFT_PPM_MAX}], got ${driftPpm}`);
-  }
-}
-
-function checkOffset(name: string, us: number): void {
-  if (!Number.isSafeInteger(us) || Math.abs(us) > CLOCK_OFFSET_US_MAX) {
-    throw new Error(`NodeClock: ${name} must be an integer with |x| <= ${CLOCK_OFFSET_US_MAX}, got ${us}`);
-  }
-}
 
 export class NodeClock {
   /** World time at which the current linear piece starts. */
@@ -49,11 +38,9 @@ export class NodeClock {
   readonly initialDriftPpm: number;
 
   constructor(options: ClockOptions = {}) {
-    checkObjectArgument('NodeClock', 'options', options, 'clock options ({offsetUs, driftPpm})');
-    const offsetUs = options.offsetUs ?? 0;
-    const driftPpm = options.driftPpm ?? 0;
-    checkOffset('offsetUs', offsetUs);
-    checkDrift(driftPpm);
+    const given = checkClockOptions('NodeClock', 'options', options);
+    const offsetUs = given.offsetUs ?? 0;
+    const driftPpm = given.driftPpm ?? 0;
     this.initialOffsetUs = offsetUs;
     this.initialDriftPpm = driftPpm;
     this.anchorLocalUs = offsetUs;
@@ -101,7 +88,7 @@ export class NodeClock {
 
   /** Steps local time by `deltaUs` (negative: backwards) at world time `worldUs`. */
   jump(worldUs: number, deltaUs: number): void {
-    checkOffset('jump deltaUs', deltaUs);
+    checkWholeArgument('NodeClock.jump', 'deltaUs', deltaUs, -CLOCK_OFFSET_US_MAX, CLOCK_OFFSET_US_MAX);
     const jumpsBefore = this.jumps;
     this.reanchor(worldUs);
     this.anchorLocalUs += deltaUs;
@@ -111,7 +98,7 @@ export class NodeClock {
 
   /** Changes the drift from world time `worldUs` on; local time stays continuous. */
   setDrift(worldUs: number, driftPpm: number): void {
-    checkDrift(driftPpm);
+    checkWholeArgument('NodeClock.setDrift', 'driftPpm', driftPpm, -DRIFT_PPM_MAX, DRIFT_PPM_MAX);
     this.reanchor(worldUs);
     this.drift = driftPpm;
   }

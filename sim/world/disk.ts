@@ -15,8 +15,9 @@
 import { violated } from '../../src/invariant-violation.ts';
 import type { Prng } from './prng.ts';
 import type { Ratio } from './ratio.ts';
-import { checkRatio } from './ratio.ts';
-import { checkObjectArgument } from '../errors/bad-argument.ts';
+import { isRatio } from './ratio.ts';
+import { badArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkDiskOptions } from './option-checks.ts';
 import { TraceKind } from './trace.ts';
 import type { Trace } from './trace.ts';
 import { withFields } from '../../src/object/with-fields.ts';
@@ -131,12 +132,7 @@ export class SimDisk implements Disk {
     options: DiskOptions = {},
   ) {
     // detcd/world exports SimDisk: a program's options that are no object are refused naming them.
-    checkObjectArgument('SimDisk', 'options', options, 'disk options (an object)');
-    this.options = withFields(DISK_DEFAULTS, options);
-    const o = this.options;
-    checkLatencyRange(o.fsyncLatencyUsMin, o.fsyncLatencyUsMax);
-    checkRatio('fsyncSpike', o.fsyncSpike);
-    checkRatio('tornWrite', o.tornWrite);
+    this.options = withFields(DISK_DEFAULTS, checkDiskOptions('SimDisk', 'options', options, DISK_DEFAULTS));
   }
 
   append(file: string, value: unknown, sizeBytes: number): void {
@@ -210,7 +206,7 @@ export class SimDisk implements Disk {
 
   /** Changes the fsync latency range from now on (a slow-disk fault); fsyncs in flight keep theirs. */
   setFsyncLatency(fsyncUsMin: number, fsyncUsMax: number): void {
-    checkLatencyRange(fsyncUsMin, fsyncUsMax);
+    checkWholeArgument('SimDisk.setFsyncLatency', 'fsyncUsMax', fsyncUsMax, checkWholeArgument('SimDisk.setFsyncLatency', 'fsyncUsMin', fsyncUsMin, 0));
     this.options.fsyncLatencyUsMin = fsyncUsMin;
     this.options.fsyncLatencyUsMax = fsyncUsMax;
     this.env.trace.record(TraceKind.fault, this.env.trace.intern('fsync-latency'), this.env.nodeTraceId, fsyncUsMax);
@@ -218,7 +214,7 @@ export class SimDisk implements Disk {
 
   /** Changes the probability that a crash tears a record, from now on. */
   setTornWrite(tornWrite: Ratio): void {
-    checkRatio('tornWrite', tornWrite);
+    if (!isRatio(tornWrite)) throw badArgument('SimDisk.setTornWrite', 'tornWrite', 'must be a probability {num, den}: whole numbers with 0 <= num <= den and den >= 1', tornWrite);
     this.options.tornWrite = tornWrite;
   }
 
@@ -348,12 +344,6 @@ export class SimDisk implements Disk {
 function checkSize(sizeBytes: number): void {
   if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
     throw new Error(`SimDisk: sizeBytes must be a non-negative integer, got ${sizeBytes}`);
-  }
-}
-
-function checkLatencyRange(fsyncUsMin: number, fsyncUsMax: number): void {
-  if (!(Number.isSafeInteger(fsyncUsMin) && Number.isSafeInteger(fsyncUsMax) && fsyncUsMin >= 0 && fsyncUsMax >= fsyncUsMin)) {
-    throw new Error(`SimDisk: need integers 0 <= fsyncLatencyUsMin <= fsyncLatencyUsMax, got ${fsyncUsMin}..${fsyncUsMax}`);
   }
 }
 

@@ -18,8 +18,9 @@
 import { violated } from '../../src/invariant-violation.ts';
 import type { EventLoop } from './event-loop.ts';
 import type { LinkOptions } from './link.ts';
-import { LINK_DEFAULTS, checkDuration, checkLink, drawLatencyUs } from './link.ts';
-import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
+import { LINK_DEFAULTS, drawLatencyUs } from './link.ts';
+import { badArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkLinkOptions, checkNetworkOptions } from './option-checks.ts';
 // Link settings live in link.ts; re-exported here because callers know them as network options.
 export { LINK_DEFAULTS } from './link.ts';
 export type { Latency, LinkOptions } from './link.ts';
@@ -133,10 +134,9 @@ export class Network {
     // detcd/world exports Network: a program's wrong nodes or options are refused naming them.
     const given: unknown = nodes;
     if (!Array.isArray(given) || given.some((n) => typeof n !== 'string')) throw badArgument('Network', 'nodes', 'must be an array of node names (strings)', nodes);
-    checkObjectArgument('Network', 'options', options, 'network options (an object)');
-    const { heldMessagesMax, linkCapacityMax, ...linkOptions } = options;
+    const { heldMessagesMax, linkCapacityMax, ...linkOptions } = checkNetworkOptions('Network', 'options', options);
     this.linkCapacityMax = linkCapacityMax ?? LINK_CAPACITY_MAX_DEFAULT;
-    this.defaults = checkLink(withFields(LINK_DEFAULTS, linkOptions));
+    this.defaults = withFields(LINK_DEFAULTS, linkOptions);
     this.heldMessagesMax = heldMessagesMax ?? HELD_MESSAGES_MAX_DEFAULT;
     for (const node of nodes) this.addEndpoint(node);
   }
@@ -160,7 +160,7 @@ export class Network {
   /** Overrides the options of the directed link from -> to (unset fields keep their values). */
   setLink(from: string, to: string, options: LinkOptions): void {
     const link = this.link(this.endpoint(from), this.endpoint(to));
-    link.options = checkLink(withFields(link.options, options));
+    link.options = withFields(link.options, checkLinkOptions('Network.setLink', 'options', options));
   }
 
   send(from: string, to: string, message: unknown, sizeBytes = 0): void {
@@ -256,12 +256,14 @@ export class Network {
 
   /** Holds messages on from -> to for `durationUs` (or until unclogged when omitted). */
   clog(from: string, to: string, durationUs?: number): void {
+    if (durationUs !== undefined) checkWholeArgument('Network.clog', 'durationUs', durationUs, 0);
     this.counters.faults++;
     this.clogLink(this.endpoint(from), this.endpoint(to), durationUs);
   }
 
   /** Clogs every link into and out of `node` (to every endpoint known now). */
   clogNode(node: string, durationUs?: number): void {
+    if (durationUs !== undefined) checkWholeArgument('Network.clogNode', 'durationUs', durationUs, 0);
     this.counters.faults++;
     const self = this.endpoint(node);
     for (const other of this.endpoints.values()) {
@@ -312,7 +314,7 @@ export class Network {
 
   private clogLink(from: Endpoint, to: Endpoint, durationUs: number | undefined): void {
     const link = this.link(from, to);
-    const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + checkDuration(durationUs);
+    const untilUs = durationUs === undefined ? Number.POSITIVE_INFINITY : this.loop.now() + durationUs;
     link.clogUntilUs = Math.max(link.clogUntilUs, untilUs);
     this.linksChanged++;
     if (!(link.clogUntilUs >= this.loop.now())) throw violated('harness', 'clog-applied', `${from.name}->${to.name} clogged until ${link.clogUntilUs}, before now ${this.loop.now()}`);

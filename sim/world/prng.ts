@@ -20,6 +20,7 @@ export class Prng {
 
   /** A child stream whose draws depend only on this stream's seed and `name`. */
   fork(name: string): Prng {
+    if (typeof name !== 'string') throw badArgument('Prng.fork', 'name', 'must be a string', name);
     return new Prng(`${this.seed}/${name}`);
   }
 

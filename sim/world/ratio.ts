@@ -15,8 +15,11 @@ export const NEVER: Ratio = { num: 0, den: 1 };
  */
 export function checkRatio(name: string, ratio: Ratio): void {
   if (typeof name !== 'string') throw badArgument('checkRatio', 'name', 'must be the name of the probability (a string)', name);
-  const { num, den } = typeof ratio === 'object' && ratio !== null ? ratio : { num: undefined, den: undefined };
-  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || (den as number) < 1 || (num as number) < 0 || (num as number) > (den as number)) {
-    throw badArgument(name, 'probability', 'must be integers {num, den} with 0 <= num <= den and den >= 1', ratio);
-  }
+  if (!isRatio(ratio)) throw badArgument(name, 'probability', 'must be integers {num, den} with 0 <= num <= den and den >= 1', ratio);
+}
+
+/** Whether `ratio` is a probability num/den: whole numbers with 0 <= num <= den, den >= 1. */
+export function isRatio(ratio: unknown): ratio is Ratio {
+  const { num, den } = typeof ratio === 'object' && ratio !== null ? (ratio as Partial<Ratio>) : { num: undefined, den: undefined };
+  return Number.isSafeInteger(num) && Number.isSafeInteger(den) && (den as number) >= 1 && (num as number) >= 0 && (num as number) <= (den as number);
 }

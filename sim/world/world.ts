@@ -25,8 +25,9 @@ import { Prng } from './prng.ts';
 import { TRACE_LOG_CAP_DEFAULT, Trace, TraceKind } from './trace.ts';
 import type { TraceEntry } from './trace.ts';
 import { withFields } from '../../src/object/with-fields.ts';
-import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
+import { badArgument, checkObjectArgument, shownArgument } from '../errors/bad-argument.ts';
 import { checkArrayArgument } from '../errors/array-argument.ts';
+import { checkDiskOptions, checkNetworkOptions, checkWorldClockOptions } from './option-checks.ts';
 
 export interface WorldClockOptions extends ClockOptions {
   /** Each node's offset is drawn uniformly from [-offsetUsMax, offsetUsMax] and added. */
@@ -93,6 +94,7 @@ export interface WorldStats {
 }
 
 const NODES_MAX = 1000;
+const WORLD_KEYS = ['seed', 'prng', 'nodes', 'clients', 'network', 'disk', 'clock', 'buggify', 'traceLog'];
 const OBSERVERS_MAX = 100;
 
 export class World {
@@ -115,8 +117,8 @@ export class World {
   private readonly options: WorldOptions;
   private readonly counters = { crashes: 0, restarts: 0, pauses: 0, clockChanges: 0, faults: 0, buggifyFired: 0 };
 
-  constructor(options: WorldOptions) {
-    checkOptions(options);
+  constructor(given: WorldOptions) {
+    const options = checkOptions(given);
     this.options = options;
     this.seed = String(options.seed);
     this.prng = options.prng ?? new Prng(options.seed);
@@ -444,11 +446,14 @@ interface Receiver {
  * The options a program builds a World from (detcd/world), checked before anything is built: a
  * wrong one is one UsageError naming the option and the reason, not a TypeError from inside.
  */
-function checkOptions(options: unknown): void {
+function checkOptions(options: unknown): WorldOptions {
   const fn = 'new World';
   const o = checkObjectArgument(fn, 'options', options, 'world options ({seed, nodes, clients?, network?, disk?, clock?, buggify?, traceLog?})');
   const seed = o['seed'];
   if (!((typeof seed === 'number' && Number.isSafeInteger(seed)) || (typeof seed === 'string' && seed.length > 0))) throw badArgument(fn, 'options.seed', 'must be a whole number or a non-empty string', seed);
+  for (const key of Object.keys(o)) if (!WORLD_KEYS.includes(key)) throw badArgument(fn, `options.${key}`, `is no option (the options are ${WORLD_KEYS.join(', ')})`, o[key]);
+  const prng = o['prng'];
+  if (prng !== undefined && !(prng instanceof Prng && prng.seed === String(seed))) throw badArgument(fn, 'options.prng', `must be a Prng of the world's seed (new Prng(${shownArgument(seed)}))`, prng instanceof Prng ? `a Prng of seed ${prng.seed}` : prng);
   const nodes = o['nodes'];
   const clients = o['clients'] ?? [];
   if (!Array.isArray(nodes) || nodes.length === 0 || nodes.length > NODES_MAX) throw badArgument(fn, 'options.nodes', `must be an array of 1..${NODES_MAX} node names`, nodes);
@@ -464,8 +469,13 @@ function checkOptions(options: unknown): void {
       all.add(name);
     });
   }
-  for (const field of ['network', 'disk', 'clock']) if (o[field] !== undefined) checkObjectArgument(fn, `options.${field}`, o[field], 'an object of options when given');
+  // The given fields only: an option given as undefined keeps its default, in the run and in describe().
+  const given: WorldOptions = withFields(options as WorldOptions, {});
+  if (o['network'] !== undefined) given.network = checkNetworkOptions(fn, 'options.network', o['network']);
+  if (o['disk'] !== undefined) given.disk = checkDiskOptions(fn, 'options.disk', o['disk'], DISK_DEFAULTS);
+  if (o['clock'] !== undefined) given.clock = checkWorldClockOptions(fn, 'options.clock', o['clock'], nodes as string[]);
   if (o['buggify'] !== undefined && typeof o['buggify'] !== 'boolean') throw badArgument(fn, 'options.buggify', 'must be a boolean when given', o['buggify']);
   const traceLog = o['traceLog'];
   if (traceLog !== undefined && typeof traceLog !== 'boolean' && !(typeof traceLog === 'number' && Number.isSafeInteger(traceLog) && traceLog >= 0)) throw badArgument(fn, 'options.traceLog', 'must be a boolean or a whole number of entries from 0 when given', traceLog);
+  return given;
 }

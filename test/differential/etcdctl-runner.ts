@@ -8,6 +8,7 @@ import { decodeResponse, RawClient, type Reply } from '../sim/cli/serve/grpc-dif
 import { errorLines, etcdctl } from '../sim/cli/serve/etcdctl.ts';
 import type { Identities, MemberIdentity } from './etcdctl-normalize.ts';
 import { runGrpcStep, type GrpcStep } from './grpc-steps.ts';
+import { untilRefused } from './port-refused.ts';
 
 /** After a streaming command printed what it must, how long it may still print more (it must not). */
 const GRACE_MS = 500;
@@ -21,6 +22,8 @@ export interface CtlStep {
   readonly until?: RegExp;
   /** Wait this long first. */
   readonly delayMs?: number;
+  /** Wait first until the step's member refuses connections (a removed member's process has exited). */
+  readonly afterExit?: boolean;
   /** etcdctl's --command-timeout (the runner's default: 5s). */
   readonly commandTimeout?: string;
   /** Instead of etcdctl: a raw gRPC step (keys and values etcdctl's argv cannot carry; streams). */
@@ -70,6 +73,7 @@ export interface StepOutput {
 /** Runs one step; `onMatch`: called when a streaming command's output first shows `until`. */
 export async function runStep(step: CtlStep, target: StepTarget, onMatch?: () => void): Promise<StepOutput> {
   if (step.delayMs !== undefined) await new Promise((r) => setTimeout(r, step.delayMs));
+  if (step.afterExit === true) await untilRefused(target.address(step));
   if (step.during !== undefined) return runDuring(step, step.during, target);
   if (step.repeatUntil !== undefined) {
     const { repeatUntil, ...once } = step;

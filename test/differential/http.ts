@@ -46,20 +46,36 @@ export function answerHeaders(res: IncomingMessage): Record<string, string> {
   return Object.fromEntries(kept.map((k) => [k, String(res.headers[k])]));
 }
 
+/** A body that only the end of the connection ends: no length, not chunked, the connection closing. */
+function closeDelimited(res: IncomingMessage): boolean {
+  const h = res.headers;
+  return h['content-length'] === undefined && h['transfer-encoding'] === undefined && h.connection === 'close';
+}
+
 /** `method` on `path` with `text` as its body (none when undefined): status, headers, body (JSON when it is), trailers. */
 export function exchange(endpoint: string, method: string, path: string, text: string | undefined): Promise<HttpExchange> {
   return new Promise((resolve, reject) => {
     // The path as given, not through URL parsing (which would resolve `..` and `//`): the
     // server's own reading of an unclean path is under test.
+    let answer: IncomingMessage | undefined;
+    let received = '';
+    const done = (res: IncomingMessage): void => {
+      resolve({ status: res.statusCode ?? 0, body: jsonOrLines(received), headers: answerHeaders(res), trailers: Object.fromEntries(Object.entries(res.trailers).map(([k, v]) => [k, String(v)])) });
+    };
     const req = request(endpoint, { path, method, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
+      answer = res;
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body: jsonOrLines(text), headers: answerHeaders(res), trailers: Object.fromEntries(Object.entries(res.trailers).map(([k, v]) => [k, String(v)])) });
-      });
+      res.on('data', (chunk: string) => { received += chunk; });
+      res.on('end', () => done(res));
     });
-    req.on('error', reject);
+    req.on('error', (err) => {
+      // Go's server answers a request line it cannot parse ("GET /%zz") with a 400 whose body
+      // ends with the connection, and closes at once: the close races the request's own bytes
+      // and reaches this client as a reset about one time in seven (measured against etcd 3.4.23:
+      // 74 of 500), after the whole answer. Such a body ends where the connection did.
+      if (answer !== undefined && (err as NodeJS.ErrnoException).code === 'ECONNRESET' && closeDelimited(answer)) return done(answer);
+      reject(new Error(`${method} ${endpoint}${path}: ${err.message}`, { cause: err }));
+    });
     req.end(text);
   });
 }

@@ -117,7 +117,7 @@ describe('the checked building blocks of detcd/check', () => {
   it('detcd/world drawLatencyUs, SimDisk and Network still take what they took, and name a wrong argument', () => {
     expect(world.drawLatencyUs(new world.Prng(1), { kind: 'constant', us: 5 })).toBe(5);
     expect(world.drawLatencyUs(new world.Prng(1), { kind: 'uniform', minUs: 3, maxUs: 3 })).toBe(3);
-    expect(() => world.drawLatencyUs(new world.Prng(1), { kind: 'uniform', minUs: 3, maxUs: 1 })).toThrow(/^drawLatencyUs: latency: must be /);
+    expect(() => world.drawLatencyUs(new world.Prng(1), { kind: 'uniform', minUs: 3, maxUs: 1 })).toThrow(/^drawLatencyUs: latency.maxUs: must be a whole number from 3 up, got 1$/);
     expect(() => world.drawLatencyUs({} as never, { kind: 'constant', us: 5 })).toThrow(/^drawLatencyUs: prng: must be a Prng/);
     expect(() => new world.SimDisk({} as never, new world.Prng(1), null as never)).toThrow(/^SimDisk: options: must be disk options/);
     expect(() => new world.Network({} as never, {} as never, new world.Prng(1), undefined as never)).toThrow(/^Network: nodes: must be an array of node names/);

@@ -2,7 +2,7 @@
 // checker's conviction counts; the expected one is reported beside it).
 import { deleteCountShort, deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted, rangeLimitCountCapped, rangeLimitExceeded, rangeSortIgnored, txnCompactedReadAnswered, txnCompactedAnswerUncompacted } from './kv-anomalies.mjs';
 import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
-import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchPrevKvOlder, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
+import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchPrevKvOlder, watchPrevKvBeforeWatch, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 import { lockOwnerNotFirstCreated, lockWaiterSkipsOwner } from './lock-anomalies.mjs';
 
 export const ANOMALIES = [
@@ -46,6 +46,7 @@ export const ANOMALIES = [
   { name: 'watch-events-reordered', checker: 'watch', inject: watchEventsReordered },
   { name: 'watch-wrong-prev-kv', checker: 'watch', inject: watchWrongPrevKv },
   { name: 'watch-prev-kv-older', checker: 'watch', inject: watchPrevKvOlder },
+  { name: 'watch-prev-kv-before-watch', checker: 'watch', inject: watchPrevKvBeforeWatch },
   { name: 'watch-phantom-value', checker: 'watch', inject: watchPhantomValue },
   { name: 'watch-progress-early', checker: 'watch', inject: watchProgressEarly },
   { name: 'watch-event-after-cancel', checker: 'watch', inject: watchEventAfterCancel },

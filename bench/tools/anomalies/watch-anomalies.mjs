@@ -97,6 +97,26 @@ export function watchPrevKvOlder(run, rng) {
   return { ...run, watches, site: `prev_kv of ${describe(run.watches, s)} set to the key's older version at ${s.older.mod_revision}` };
 }
 
+/**
+ * watch-prev-kv-before-watch: the prev_kv of an event whose mod_revision is a write from before
+ * its watch (re)opened (below the first revision the connection delivered) set to another
+ * value, in every watcher's copy of that event (so no watcher disagrees with another). Where no
+ * watch delivered that write (a real run's keys written before its watchers opened: every
+ * kubernetes-traffic object) only the history's acknowledged write at that revision says the
+ * value is wrong: missed in every form before.
+ */
+export function watchPrevKvBeforeWatch(run, rng) {
+  const sites = connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.prev_kv !== undefined && num(ev.e.prev_kv.mod_revision) < (c.events[0]?.rev ?? 0)));
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  const value = b64(`before-watch-prev-${Math.floor(rng() * 1e9)}`);
+  const watches = clone(run.watches);
+  for (const rec of watches) {
+    for (const e of rec.response?.events ?? []) if (e.kv?.key === s.e.kv.key && e.kv?.mod_revision === s.e.kv.mod_revision && e.prev_kv !== undefined) e.prev_kv.value = value;
+  }
+  return { ...run, watches, site: `prev_kv (mod ${s.e.prev_kv.mod_revision}, before its watch opened) of ${describe(run.watches, s)} changed in every watcher to a value never written` };
+}
+
 /** watch-phantom-value: an event carries a value no one wrote. */
 export function watchPhantomValue(run, rng) {
   const s = pick(rng, connections(run.watches).flatMap((c) => c.events.filter((ev) => ev.e.type !== 'DELETE')));

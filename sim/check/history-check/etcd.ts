@@ -1,14 +1,25 @@
 // A history checked against the etcd model: the history is prepared first (revision gaps,
 // timed-out writes, constraints from the answers and the watch events; models/etcd/history.ts).
-import { checkLinearizable, type LinearizabilityResult } from '../linearizability/check.ts';
+import { checkLinearizable, type CheckBudget, type LinearizabilityResult } from '../linearizability/check.ts';
 import { ANONYMOUS_GRANT_CHOICES_MAX, etcdOperations, type EtcdPrepareOptions } from '../models/etcd/history.ts';
 import { createEtcdModel } from '../models/etcd/model.ts';
 import { RevisionGapBound } from '../models/etcd/gap-bound.ts';
 import { placeWatches } from '../models/etcd/watch-observations.ts';
-import type { PairsCheck } from './options.ts';
+import type { CheckHistoryOptions, PairsCheck } from './options.ts';
+import type { OpPair } from '../../history/pair.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
+import { withNotJudged, type NotJudged } from '../not-judged.ts';
 
 export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
+  // What the preparation left unjudged (lease listings, reads before the history): said in the verdict.
+  const prepared: { notJudged: readonly NotJudged[] } = { notJudged: [] };
+  const result = checkChoices(pairs, times, budget, options, prepared);
+  const { notJudged } = prepared;
+  return notJudged.length === 0 ? result : withFields(result, { notJudged, summary: withNotJudged(result.summary ?? '', notJudged) });
+};
+
+/** The check of the first naming of anonymous grants' leases, then the others while it is not linearizable. */
+function checkChoices(pairs: OpPair[], times: () => number[], budget: CheckBudget, options: CheckHistoryOptions, seen: { notJudged: readonly NotJudged[] }): LinearizabilityResult {
   const prepareOptions: EtcdPrepareOptions = {};
   if (options.initialRevision !== undefined) prepareOptions.initialRevision = options.initialRevision;
   if (options.initialDump !== undefined) prepareOptions.initialDump = options.initialDump;
@@ -16,6 +27,7 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   if (options.leaseClock !== undefined && Number.isFinite(options.leaseClock.jumpUsMax)) prepareOptions.leaseClock = { times: times(), ...options.leaseClock };
   const check = (choice: number, maxSteps: number | undefined): { result: LinearizabilityResult; choices: number } => {
     const prepared = etcdOperations(pairs, choice === 0 ? prepareOptions : withFields(prepareOptions, { anonymousGrantChoice: choice }));
+    if (choice === 0) seen.notJudged = prepared.notJudged;
     const model = createEtcdModel(prepared.gaps, prepared.constraints, prepared.initial, { autoCompaction: options.autoCompaction === true });
     return { result: checkLinearizable(prepared.ops, model, maxSteps === undefined ? budget : withFields(budget, { maxSteps })), choices: prepared.anonymousGrantChoices };
   };
@@ -51,4 +63,4 @@ export const checkEtcdPairs: PairsCheck = (pairs, times, budget, options) => {
   if (unknownReason === undefined) return withFields(first.result, { steps });
   const { explanation: _explanation, ...rest } = first.result;
   return withFields(rest, { valid: 'unknown' as const, steps, unknownReason, summary: `unknown: ${unknownReason}` });
-};
+}

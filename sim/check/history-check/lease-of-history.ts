@@ -28,6 +28,7 @@ export const ETCD_ELECTION_TIMEOUT_US_MAX = 50_000_000;
 import { LEASE_CLOCK_DRIFT_PPM_MAX } from './options.ts';
 import { count } from '../../text/count.ts';
 import { leaseTimesUnknown, timesBackward } from './lease-times.ts';
+import type { NotJudged } from '../not-judged.ts';
 export { LEASE_CLOCK_DRIFT_PPM_MAX };
 
 export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
@@ -42,6 +43,17 @@ export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
 /** Whether the history has leases to judge: a grant asked for. */
 export function hasLeases(ops: readonly Op[]): boolean {
   return ops.some((op) => op.type === 'invoke' && op.f === 'lease/grant');
+}
+
+/**
+ * A history's keep-alive and TimeToLive answers when it has no lease grant, so no lease checker
+ * runs (its rules start from a lease's grant) and the etcd model leaves lease reads to it: none
+ * of them is judged, and the verdict says so.
+ */
+export function leaseReadsWithoutGrant(ops: readonly Op[]): NotJudged | undefined {
+  if (hasLeases(ops)) return undefined;
+  const n = ops.filter((op) => op.type === 'ok' && (op.f === 'lease/keepalive' || op.f === 'lease/timetolive')).length;
+  return n === 0 ? undefined : { count: n, what: 'keep-alive or TimeToLive answer', why: 'the history grants no lease, and the lease checker judges a lease from its grant' };
 }
 
 /** etcd 3.4's lessor: a revoke that failed is tried again 3 s later (expiredLeaseRetryInterval); expiries are looked for every 500 ms. */

@@ -34,6 +34,7 @@ import type { CheckBudget, LinearizabilityResult } from '../../check/linearizabi
 import { MODEL_NAMES, type ModelName } from '../../check/model-names.ts';
 import { composeJudged, mergeValidity, type Validity } from '../../check/verdict.ts';
 import { detectFormat } from '../../history/detect-format.ts';
+import { notJudgedText, type NotJudged } from '../../check/not-judged.ts';
 import { HistoryParseError } from '../../history/parse-error.ts';
 import { checkEtcdFieldTypes, dumpFieldProblem } from '../../history/etcd-field-types.ts';
 import { HISTORY_FORMATS, type HistoryFormat, type ParsedHistory } from '../../history/parsed-history.ts';
@@ -442,6 +443,8 @@ interface CheckedFile {
   auth?: CheckResult;
   /** The history was not (wholly) read: its op count is unknown, not 0. */
   notRead?: true;
+  /** Classes of answers no checker judged, and why (not-judged.ts). */
+  notJudged?: NotJudged[];
   /** The etcd release the verdict's known bugs are of, and by failed checker the ones its violations may be. */
   knownBugs?: { version: string; mayBe: Record<string, string[]> };
   /** What a report (--out) draws: the history as read (auth requests too), its format and watch records. */
@@ -507,7 +510,8 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const caughtUp = judgedStreams === undefined ? undefined : await reportCaughtUpRevision(file, watchesFile);
     // A run report's leader timeline says how its run judged watches (expectRevisionUnique).
     // The check's time budget bounds the watch checker too: past it, the watch verdict is unknown.
-    const watchOptions = withFields({ autoCompaction: args.autoCompaction, deadline: budget.deadline }, timeline?.content.watch ?? {});
+    // A history that starts at revision 1 (etcd's robustness tests, --initial-revision 1) began on an empty etcd.
+    const watchOptions = withFields({ autoCompaction: args.autoCompaction, deadline: budget.deadline, startedEmpty: options.initialRevision === 1 }, timeline?.content.watch ?? {});
     const watch = watchRecords === undefined ? undefined : truncatedRun(timeline, (await import('../../check/watch.ts')).checkWatch(watchRecords, history.ops, caughtUp === undefined ? watchOptions : withFields(watchOptions, { caughtUpRevision: caughtUp })));
     // An etcd history with leases: their answers judged as far as a history without its leader timeline allows (lease-of-history.ts).
     const leases = args.model === 'etcd' && history.partialAnswers !== true ? await import('../../check/history-check/lease-of-history.ts') : undefined;
@@ -516,6 +520,10 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       : truncatedRun(timeline, (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file, budget.deadline));
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
+    // What no checker judged, by class and why: the linearizability check's, and lease reads no lease checker ran for.
+    const unjudgedLeaseReads = leases === undefined || lease !== undefined ? undefined : leases.leaseReadsWithoutGrant(history.ops);
+    const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads])];
+    if (notJudged.length > 0) out.notJudged = notJudged;
     if (watch !== undefined) out.watch = watch;
     if (lease !== undefined) out.lease = lease;
     if (auth !== undefined) out.auth = truncatedRun(timeline, auth);
@@ -593,7 +601,7 @@ export async function check(argv: string[]): Promise<number> {
       removeUnusedCreatedDirs();
       continue;
     }
-    const { result, ms, watchesFile, watch, lease, auth, notRead, knownBugs } = r;
+    const { result, ms, watchesFile, watch, lease, auth, notRead, knownBugs, notJudged } = r;
     const mayBe = knownBugs !== undefined && Object.keys(knownBugs.mayBe).length > 0 ? knownBugs.mayBe : undefined;
     // With watch streams or leases judged, the verdict is every checker's (false beats unknown beats
     // true); one with nothing to check counts only when none had anything (unknown then).
@@ -604,7 +612,7 @@ export async function check(argv: string[]): Promise<number> {
     const knownBugLines = Object.entries(mayBe ?? {}).map(([checker, ids]) => `${checker}: may be ${ids.join(' or ')}, a known bug of etcd ${knownBugs?.version ?? ''} (every violation has its shape, or no client can step around it)`);
     let report: string | undefined;
     if (args.out !== undefined) {
-      const notes = [...(run === '' ? [] : [`Checked as ${run.slice(2)}${watched}.`]), ...(watchesFile === undefined ? [] : [`With the watch events of ${watchesFile}.`]), ...knownBugLines];
+      const notes = [...(run === '' ? [] : [`Checked as ${run.slice(2)}${watched}.`]), ...(watchesFile === undefined ? [] : [`With the watch events of ${watchesFile}.`]), ...(notJudged ?? []).map((n) => `${notJudgedText(n)}.`), ...knownBugLines];
       // Loaded only for a report: its charts load Vega, which a check alone never needs.
       await (await import('../../report/check-report.ts')).writeCheckReport(args.out, await checkReportInput(argv, file, args, r, valid, notes), detcdBuild());
       report = join(args.out, 'index.html');
@@ -613,12 +621,14 @@ export async function check(argv: string[]): Promise<number> {
       const extra = watch === undefined && lease === undefined && auth === undefined ? {} : { linearizable: result.valid, ...(watch === undefined ? {} : { watch: jsonVerdict(watch) }), ...(lease === undefined ? {} : { lease: jsonVerdict(lease) }), ...(auth === undefined ? {} : { auth: jsonVerdict(auth) }) };
       const bugs = mayBe === undefined ? {} : { etcdVersion: knownBugs?.version, mayBeKnownBug: mayBe };
       const written = report === undefined ? {} : { report };
-      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs, ...written } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs, ...written }));
+      const unjudged = notJudged === undefined ? {} : { notJudged: notJudged.map(notJudgedText) };
+      console.log(JSON.stringify(watchesFile === undefined ? { file, valid, ms, ...extra, ...bugs, ...unjudged, ...written } : { file, valid, ms, watches: watchesFile, ...extra, ...bugs, ...unjudged, ...written }));
     } else {
       const verdict = valid === true ? 'valid' : valid === false ? 'INVALID' : 'UNKNOWN';
       const lines = notRead === true ? [`${file}: ${verdict} (not checked, ${ms} ms) — ${result.unknownReason ?? ''}`] : [`${file}: ${verdict} (${count(result.ops, 'op')}${run}${watched}, ${count(result.partitions.length, 'partition')}, ${count(result.steps, 'model step')}, ${ms} ms${watchesFile === undefined ? '' : `, with the watch events of ${watchesFile}`})${result.valid === 'unknown' ? ` — ${result.unknownReason ?? ''}` : ''}`];
       if (result.valid === false) pushAll(lines, (await import('../../report/explanation-text.ts')).explanationLines(result.explanation));
       if (watch !== undefined || lease !== undefined || auth !== undefined) lines.push(`  linearizable: ${result.valid === true ? 'valid' : result.valid === false ? 'INVALID' : result.nothing === true ? 'nothing to check' : 'UNKNOWN'}${watch === undefined ? '' : `; watch: ${watch.summary ?? String(watch.valid)}`}${lease === undefined ? '' : `; lease: ${lease.summary ?? String(lease.valid)}`}${auth === undefined ? '' : `; auth: ${auth.summary ?? String(auth.valid)}`}`);
+      for (const n of notJudged ?? []) lines.push(`  ${notJudgedText(n)}`);
       for (const line of knownBugLines) lines.push(`  ${line}`);
       if (valid === false && mayBe === undefined && knownBugs === undefined && args.model === 'etcd' && unit.clients !== undefined) lines.push('  (the report does not name the etcd release that answered: --etcd-version V names the known bugs of V its violations may be)');
       // A history's values, keys and file names come from anywhere: a newline or a terminal escape

@@ -5,16 +5,18 @@
 // sweeping) that take CPU from the other workers' cores, and worker threads cannot have V8
 // flags of their own (flags are per process). So each worker is a child process of its own,
 // started with SINGLE_CORE_FLAGS: its garbage collection on its own thread, and a young
-// generation large enough that short-lived garbage dies before it is copied.
+// generation large enough that short-lived garbage dies before it is copied (young-generation.ts).
 // With spare cores (fewer jobs than cores) the helpers run on an idle core for free: worker
-// threads with V8's defaults, as before. One job runs inline (sweep-engine.ts), never here.
+// threads with V8's defaults but the young generation (worker-pool.ts), as before. One job runs
+// inline (sweep-engine.ts), never here.
 // Flags change how fast code runs, never what it computes: the same trace hashes either way.
 import { spawnSync } from 'node:child_process';
 import type { PoolLanes } from './worker-pool.ts';
 import { WORKER_HEAP_FLAGS, WORKER_INLINING_BUDGET, WORKER_INLINING_FLAG, WORKER_TIER_FLAGS } from './worker-jit.ts';
+import { SEMI_SPACE_FLAG, SEMI_SPACE_MB } from './young-generation.ts';
 
 /** V8 flags for a sweep worker that has a core to itself. */
-export const SINGLE_CORE_FLAGS: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=32'];
+export const SINGLE_CORE_FLAGS: readonly string[] = ['--single-threaded-gc', `${SEMI_SPACE_FLAG}=${SEMI_SPACE_MB}`];
 
 /** DETCD_SWEEP_WORKERS=threads|processes chooses the kind of workers whatever the core count (for measuring). */
 export const SWEEP_WORKERS_ENV = 'DETCD_SWEEP_WORKERS';

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { SWEEP_CHILD_ENV } from './sweep-port.ts';
 import { useWorkerJit } from './worker-jit.ts';
+import { semiSpaceGiven, YOUNG_GENERATION_MB } from './young-generation.ts';
 
 export interface PoolReply<R> {
   id: number;
@@ -73,7 +74,8 @@ export class WorkerPool<T, R> {
   }
 
   private thread(file: string, i: number): Lane {
-    const w = new Worker(file);
+    // A thread's heap is set up from its resourceLimits (young-generation.ts); a size given to node is the thread's too.
+    const w = new Worker(file, semiSpaceGiven(process.execArgv, process.env['NODE_OPTIONS']) ? {} : { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     w.on('message', (m: PoolReply<R>) => this.settle(m));
     w.on('error', (err) => this.fail(err));
     w.on('exit', (code) => {

@@ -81,7 +81,7 @@ describe('new World refuses wrong options in one line naming the option', () => 
     [{ seed: 1 }, /^new World: options\.nodes: must be an array of 1\.\.1000 node names, got nothing/],
     [{ seed: 1, nodes: ['a', 'a'] }, /^new World: options\.nodes\[1\]: must not duplicate another node or client name, got "a"/],
     [{ seed: 1, nodes: ['a'], clients: [7] }, /^new World: options\.clients\[0\]: must be a non-empty string, got 7/],
-    [{ seed: 1, nodes: ['a'], network: 'fast' }, /^new World: options\.network: must be an object of options when given, got "fast"/],
+    [{ seed: 1, nodes: ['a'], network: 'fast' }, /^new World: options\.network: must be network options \(an object\), got "fast"/],
     [{ seed: 1, nodes: ['a'], traceLog: -1 }, /^new World: options\.traceLog: must be a boolean or a whole number/],
   ])('%j', (options, message) => {
     expect(refusal(() => new World(options as never))).toMatch(message);

@@ -184,7 +184,7 @@ describe('watch guarantees', () => {
     const s = [{ ...hdr(4), created: true }, resp(5, [put('a', '1', 5, 5, 1)]), resp(6, [put('a', '2', 5, 6, 2, kv('a', '9', 5, 5, 1))])];
     const r = checkWatch(stream(0, s, from5));
     expect(r.violations.map((v) => v.guarantee)).toEqual(['prev_kv']);
-    expect(r.violations[0]!.message).toMatch(/PUT "a"@6 prev_kv is mod 5/);
+    expect(r.violations[0]!.message).toMatch(/PUT "a"@6 prev_kv is a value the put at 5 did not write/);
     const unseen = [{ ...hdr(4), created: true }, resp(5, [put('b', '2', 2, 5, 2, kv('b', '1', 2, 3, 1))]), resp(6, [put('c', '1', 4, 6, 2, kv('c', '0', 4, 4, 1))])];
     expect(checkWatch(stream(0, unseen, from5)).valid).toBe(true);
   });

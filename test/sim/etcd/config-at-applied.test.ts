@@ -38,3 +38,23 @@ describe('config-at-applied', () => {
     expect(check.check('n2', r)).toBeUndefined();
   });
 });
+
+describe("config-at-applied: the member's recorded configuration is raft's", () => {
+  const cs = (voters: number[], learners: number[] = []) => ({ voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false });
+
+  it('must fail: a member that records the configuration it had before an installed snapshot', () => {
+    const check = new ConfigAtApplied();
+    expect(check.checkMember(appliedRaft(2, [4], 3), cs([1, 2, 3]))).toMatch(/^the member records configuration voters=\(1 2 3\) outgoing=\(\) learners=\(\) learners_next=\(\) \(its snapshots carry it\) while its raft, applied up to index 3, holds voters=\(1 2 3\) outgoing=\(\) learners=\(4\) learners_next=\(\)$/);
+  });
+
+  it('must pass: the same configuration listed in another order, nothing applied, or a received snapshot not yet applied', () => {
+    const check = new ConfigAtApplied();
+    expect(check.checkMember(appliedRaft(2, [4], 3), cs([3, 1, 2], [4]))).toBeUndefined();
+    expect(check.checkMember(newTestRaft(4, 10, 1, newStorage([1, 2, 3], [5])), cs([]))).toBeUndefined();
+    const r = appliedRaft(2, [], 3);
+    r.becomeFollower(1, 1);
+    const snap: Snapshot = { data: 's', metadata: { index: 9, term: 1, confState: cs([1, 2, 3], [4]) } };
+    r.step(message({ type: 'MsgSnap', from: 1, to: 2, term: 1, snapshot: snap }));
+    expect(check.checkMember(r, cs([1, 2, 3]))).toBeUndefined();
+  });
+});

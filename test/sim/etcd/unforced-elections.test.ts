@@ -84,3 +84,57 @@ describe('check-quorum-unforced', () => {
     expect(deposed.u.check(deposed.host, 100 * MS)).toBeUndefined();
   });
 });
+
+describe('check-quorum-unheard', () => {
+  // A leader with CheckQuorum, looked at after every tick (the cluster's observer runs after every event).
+  function checkingLeader(): { r: Raft; host: MemberHost; u: UnforcedElections; tickTo: (ms: number) => ReturnType<UnforcedElections['check']> } {
+    const r = newTestRaft(1, 10, 1, newStorage([1, 2, 3]), { checkQuorum: true });
+    const host = { config: { tickMs: 10, electionTicks: 10 }, recovered: { raft: { node: { raft: r } } } } as unknown as MemberHost;
+    const u = new UnforcedElections();
+    r.becomeCandidate();
+    r.becomeLeader();
+    u.check(host, 0);
+    let now = 0;
+    const tickTo = (ms: number): ReturnType<UnforcedElections['check']> => {
+      let found: ReturnType<UnforcedElections['check']>;
+      while (now < ms * MS && found === undefined) {
+        now += 10 * MS;
+        r.tick();
+        found = u.check(host, now);
+      }
+      return found;
+    };
+    return { r, host, u, tickTo };
+  }
+
+  it('must fail: a leader passes its first CheckQuorum though no follower answered since it won', () => {
+    const { r, tickTo } = checkingLeader();
+    // The planted mistake: every member counted as recently active from the start of the term.
+    r.prs.visit((_id, pr) => { pr.recentActive = true; });
+    expect(tickTo(100)?.invariant).toBe('check-quorum-unheard');
+    expect(r.state).toBe('leader');
+  });
+
+  it('must pass: a follower answered in the window; a leader that steps down; no CheckQuorum', () => {
+    const heard = checkingLeader();
+    heard.r.step(message({ type: 'MsgHeartbeatResp', from: 2, to: 1, term: heard.r.term }));
+    heard.u.onStepped(heard.host, message({ type: 'MsgHeartbeatResp', from: 2, to: 1, term: heard.r.term }), 0);
+    expect(heard.tickTo(100)).toBeUndefined();
+    expect(heard.r.state).toBe('leader');
+
+    const alone = checkingLeader();
+    expect(alone.tickTo(100)).toBeUndefined();
+    expect(alone.r.state).toBe('follower');
+
+    const r = newTestRaft(1, 10, 1, newStorage([1, 2, 3]));
+    const host = { config: { tickMs: 10, electionTicks: 10 }, recovered: { raft: { node: { raft: r } } } } as unknown as MemberHost;
+    const u = new UnforcedElections();
+    r.becomeCandidate();
+    r.becomeLeader();
+    u.check(host, 0);
+    for (let t = 1; t <= 25; t++) {
+      r.tick();
+      expect(u.check(host, t * 10 * MS)).toBeUndefined();
+    }
+  });
+});

@@ -194,7 +194,7 @@ describe('SimDisk', () => {
     disk.fsync(() => done.push(loop.now()));
     loop.run();
     expect(done).toEqual([10, 5_000]);
-    expect(() => disk.setFsyncLatency(5, 1)).toThrow(/fsyncLatency/);
+    expect(() => disk.setFsyncLatency(5, 1)).toThrow(/^SimDisk.setFsyncLatency: fsyncUsMax: must be a whole number from 5 up, got 1$/);
   });
 
   it('rejects bad sizes and options', () => {

@@ -293,7 +293,7 @@ describe('Network', () => {
   it('rejects unknown endpoints and bad options', () => {
     const { net } = makeNetwork();
     expect(() => net.send('n1', 'nope', 1)).toThrow(/unknown endpoint/);
-    expect(() => makeNetwork({ drop: { num: 2, den: 1 } })).toThrow(/^drop: probability: must be integers {num, den} with 0 <= num <= den and den >= 1, got {"num":2,"den":1}$/);
+    expect(() => makeNetwork({ drop: { num: 2, den: 1 } })).toThrow(/^Network: options.drop: must be a probability {num, den}: whole numbers with 0 <= num <= den and den >= 1, got {"num":2,"den":1}$/);
     expect(() => makeNetwork({ latency: { kind: 'uniform', minUs: 5, maxUs: 1 } })).toThrow(/latency/);
     expect(() => net.partition([['n1'], ['n1', 'n2']])).toThrow(/more than one group/);
   });

@@ -37,6 +37,7 @@ import { forEachStoredValue, leasedPuts } from './write-keys.ts';
 import { dumpedState, inferInitialState } from './initial-state.ts';
 import { forEachPutValue, hideUnseenValues, valuedObjects } from './unseen-values.ts';
 import { NO_WATCH_FACTS, watchFacts, type WatchFacts, type WatchObservation } from './watch-observations.ts';
+import type { NotJudged } from '../../not-judged.ts';
 import { EtcdState } from './state.ts';
 import { decidedError, decodeKey, errorKind, id64, int, mayHaveApplied } from './json.ts';
 import { putAnswerOfResponse } from './put-answer.ts';
@@ -77,6 +78,8 @@ export interface EtcdPrepared {
    * hold choice `anonymousGrantChoice`, and another may be linearizable when this one is not.
    */
   anonymousGrantChoices: number;
+  /** Answers the check does not judge, and why (the verdict says so: not-judged.ts). */
+  notJudged: NotJudged[];
 }
 
 /** The ways of naming the leases of timed-out ID-0 grants a check tries at most (history-check/etcd.ts). */
@@ -212,11 +215,13 @@ export interface EtcdPrepareOptions {
 
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
   let dropped = 0;
+  let leaseLists = 0;
   const drafts: Draft[] = [];
   // Per pair, what its ok answer shows (valuedObjects), read once by its draft.
   const shownByPair: (readonly Req[] | undefined)[] = new Array<readonly Req[] | undefined>(pairs.length);
   for (let i = 0; i < pairs.length; i++) {
     const d = draft(pairs[i]!);
+    if (pairs[i]!.invoke.f === 'lease/leases' && pairs[i]!.completion?.type === 'ok') leaseLists++;
     if (d === undefined) dropped++;
     else {
       drafts.push(d);
@@ -233,7 +238,8 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   if (watched.reached.length > 0) returnBeforeWatchers(drafts, watched.reached);
   const dumpRevision = options.initialDump === undefined ? undefined : int(((options.initialDump as Req)['header'] as Req | undefined)?.['revision']);
   const { resolved, gaps, pinnedGaps, initialRevision } = resolveUnknownWrites(drafts, dumpRevision ?? options.initialRevision, () => writtenValues(pairs), watched);
-  if (initialRevision > 1) dropped += dropBeforeHistory(drafts, initialRevision);
+  const before = initialRevision > 1 ? dropBeforeHistory(drafts, initialRevision) : 0;
+  dropped += before;
   const anonymousGrantChoices = settleUnknownLeaseOps(drafts, leaseEvidence(drafts), gaps, options.anonymousGrantChoice ?? 0);
   dropped += drafts.filter((d) => d.output === undefined && d.returnPos === -1).length;
   for (let i = 0; i < drafts.length; i++) {
@@ -256,7 +262,12 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const worth = gated >= GAP_CONSTRAINTS_GATED_MIN || initialRevision > 1 || (gated > 0 && watched !== NO_WATCH_FACTS);
   const constraints = worth ? gapConstraints(ops, pinnedGaps, watched) : NO_GAP_CONSTRAINTS;
   const initial = options.initialDump !== undefined ? dumpedState(options.initialDump, ops) : initialRevision > 1 ? inferInitialState(initialRevision, ops, constraints) : EtcdState.initial();
-  return { ops, dropped, resolved, gaps, constraints, initial, placeholder, anonymousGrantChoices };
+  const notJudged: NotJudged[] = [];
+  // etcd 3.4's LeaseLeases lists the answering member's own lessor, with no read barrier: a member
+  // behind may list a lease already revoked or leave out one just granted, so no answer is wrong.
+  if (leaseLists > 0) notJudged.push({ count: leaseLists, what: 'lease/leases answer', why: "etcd 3.4 lists the answering member's own lessor's leases, with no read barrier" });
+  if (before > 0) notJudged.push({ count: before, what: 'answer', why: `it reads a revision before the history's first (${initialRevision}), whose key space is not known` });
+  return { ops, dropped, resolved, gaps, constraints, initial, placeholder, anonymousGrantChoices, notJudged };
 }
 
 /**

@@ -99,7 +99,7 @@ export const CLUSTER_SCRIPT: readonly ClusterStep[] = [
   // A started member removed: it applies its own removal and its process exits, so its port
   // refuses connections (etcdctl's dial fails; gRPC: UNAVAILABLE, connection refused).
   ctl('L', ['member', 'remove', '{ID:F2}']),
-  ctl('F2', ['get', 'k1'], { delayMs: 3_000, commandTimeout: '2s' }),
+  ctl('F2', ['get', 'k1'], { afterExit: true, commandTimeout: '2s' }),
   { at: 'F2', grpc: { call: 'KV.Range', req: { key: 'azE=' } } },
   ctl('L', ['member', 'list'], { sorted: true }),
 ];
