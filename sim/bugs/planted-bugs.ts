@@ -95,7 +95,7 @@ export const PLANTED_BUGS = [
     reference: 'Raft paper §5.4.1 (weakened)',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { upToDateCheck: 'vs-commit' } },
-    caughtBy: { scenario: 'crash-moments', seed: 2, checker: 'raft (vote-up-to-date)' },
+    caughtBy: { scenario: 'crash-moments', seed: 1, checker: 'raft (vote-up-to-date)' },
   },
   {
     name: 'up-to-date-index-only',
@@ -167,7 +167,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#1811, etcd#2808',
     plantedIn: 'src/raft/raft-log.ts',
     unsafe: { raft: { truncateOnStaleAppend: true } },
-    caughtBy: { scenario: 'duplicating-network', seed: 2, checker: 'raft (acked-entries-kept)' },
+    caughtBy: { scenario: 'duplicating-network', seed: 1, checker: 'raft (acked-entries-kept)' },
   },
   {
     name: 'install-older-snapshot',
@@ -175,7 +175,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#2808',
     plantedIn: 'src/raft/membership.ts',
     unsafe: { raft: { installOlderSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-storm', seed: 1, checker: 'raft (ack-matches-leader)' },
+    caughtBy: { scenario: 'snapshot-storm', seed: 5, checker: 'raft (commit-monotonic)' },
   },
   {
     name: 'conf-change-before-term-commit',
@@ -247,7 +247,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18055',
     plantedIn: 'src/raft/log-unstable.ts',
     unsafe: { raft: { forgetNewerSnapshot: true } },
-    caughtBy: { scenario: 'snapshot-reorder', seed: 1, checker: 'raft (slice-within-log)' },
+    caughtBy: { scenario: 'snapshot-reorder', seed: 17, checker: 'raft (slice-within-log)' },
   },
   {
     name: 'watch-skips-compact-revision',
@@ -295,7 +295,7 @@ export const PLANTED_BUGS = [
     reference: 'etcd#18667',
     plantedIn: 'src/server/etcd-state-machine.ts',
     unsafe: { stateMachine: ['txn-ranges-stripped'] },
-    caughtBy: { scenario: 'kv-api', seed: 1, checker: 'convergence' },
+    caughtBy: { scenario: 'kv-api', seed: 2, checker: 'convergence' },
   },
 ] as const satisfies readonly PlantedBugEntry[];
 

@@ -24,6 +24,7 @@ import type { Classified, MemberHeader, Proposal, ProposeFirst, Refused, StateMa
 import { ClientWatchStreams } from './client-watch-streams.ts';
 import type { BuggifyPort, MemberEventSink, ProductBuggifySite, MemberEvent } from './buggify.ts';
 import { RecentIds } from './recent-ids.ts';
+import { lastAppRespOnly } from './last-app-resp.ts';
 import { violated } from '../invariant-violation.ts';
 
 export interface MemberEnv {
@@ -392,8 +393,10 @@ export class Member {
   /** Hands the Ready's messages (those `which` keeps; all without it) to the host, in one output. */
   private sendMessages(rd: RaftReady, which?: (m: Message) => boolean): void {
     const now = this.env.nowMs();
+    // etcd sends a Ready's last MsgAppResp only (processMessages), in raft's order, before any reordering.
+    const sent = lastAppRespOnly(rd.messages);
     // BUGGIFY: messages to different peers (and to one peer) may arrive in any order anyway.
-    const all = this.buggify('member.ready-messages-reordered') ? [...rd.messages].reverse() : rd.messages;
+    const all = this.buggify('member.ready-messages-reordered') ? [...sent].reverse() : sent;
     const messages = which === undefined ? all : all.filter(which);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as Message;

@@ -156,4 +156,19 @@ describe('member', () => {
     early.member.afterPersist(rd2);
     expect(sent(early.out())).toEqual([]);
   });
+
+  test("a Ready's MsgAppResps: only the last leaves (etcd's raftNode.processMessages), the other messages as raft ordered them", () => {
+    const { member, raft, out } = setup();
+    const resp = (index: number, reject = false) => message({ type: 'MsgAppResp', to: 2, from: 1, term: 2, index, reject });
+    const beat = message({ type: 'MsgHeartbeatResp', to: 2, from: 1, term: 2 });
+    const prop = message({ type: 'MsgProp', to: 2, from: 1, term: 0 });
+    raft.pending = readyWith([resp(4, true), resp(5), beat, resp(7), prop]);
+    member.afterPersist(member.nextReady()!);
+    expect(sent(out())).toEqual([[beat, resp(7), prop]]);
+    const one = [resp(8), beat];
+    raft.pending = readyWith(one);
+    member.afterPersist(member.nextReady()!);
+    const batches = sent(out());
+    expect(batches[0]).toBe(one);
+  });
 });
