@@ -66,11 +66,24 @@ export interface Slot {
   readonly rangeEnd: string;
 }
 
+/**
+ * etcd 3.4's RoleGrantPermission finds the permission to update by binary search on the key alone
+ * (etcd#21845): a grant whose key an earlier permission of the role shares, with another range
+ * end, appends a second copy instead of replacing the type, and both copies count until a revoke
+ * of that key and range end removes them. A grant of such a slot is recorded as its type with
+ * this mark: the slot then holds that type for certain, and may still hold any type granted to
+ * it before.
+ */
+const MAY_KEEP_OLDER = '+';
+
 /** The permissions a window allows: each role's slots with every type they may have had. */
 export interface WindowFacts {
   readonly enabled: ReadonlySet<string>;
-  /** Per role, the slot's possible types (NONE: not held). */
-  slots(role: string): ReadonlyArray<readonly [Slot, ReadonlySet<string>]>;
+  /**
+   * Per role, the slot's possible types (NONE: not held): all it may have had (`most`), and the
+   * values that decide what it certainly allowed (`least`: a kept older copy adds, never takes away).
+   */
+  slots(role: string): ReadonlyArray<readonly [Slot, { readonly most: ReadonlySet<string>; readonly least: ReadonlySet<string> }]>;
   /** Whether the user may hold / certainly holds the role. */
   mayHold(user: string, role: string): boolean;
   mustHold(user: string, role: string): boolean;
@@ -82,6 +95,8 @@ export class AuthFacts {
   private readonly roles = new Set<string>([ROOT_ROLE]);
   private readonly users = new Set<string>();
   private readonly slotsByRole = new Map<string, Slot[]>();
+  /** Per slot, every type a grant of it wrote, with the grant's call (an older copy may hold any of them). */
+  private readonly granted = new Map<string, { call: number; type: string }[]>();
 
   private variable(name: string, initial: string): Variable {
     let v = this.vars.get(name);
@@ -167,7 +182,15 @@ export class AuthFacts {
       case 'auth/role/grant': {
         const perm = (r['perm'] ?? {}) as Record<string, unknown>;
         const type = typeof perm['permType'] === 'string' ? perm['permType'] : 'READ';
-        return at(slotOf(str(r['name']), bytesField(perm['key']) ?? '', bytesField(perm['range_end']) ?? ''), NONE, type);
+        const role = str(r['name']);
+        const key = bytesField(perm['key']) ?? '';
+        const rangeEnd = bytesField(perm['range_end']) ?? '';
+        const name = slotOf(role, key, rangeEnd);
+        const list = this.granted.get(name) ?? [];
+        list.push({ call: p.call, type });
+        this.granted.set(name, list);
+        const sharesKey = (this.slotsByRole.get(role) ?? []).some((s) => s.key === key && s.rangeEnd !== rangeEnd);
+        return at(name, NONE, sharesKey ? type + MAY_KEEP_OLDER : type);
       }
       case 'auth/role/revoke':
         return at(slotOf(str(r['role']), bytesField(r['key']) ?? '', bytesField(r['range_end']) ?? ''), NONE, NONE);
@@ -179,7 +202,20 @@ export class AuthFacts {
     const possible = (name: string, initial: string): Set<string> => this.vars.get(name)?.possible(call, ret) ?? new Set([initial]);
     return {
       enabled: possible(ENABLED, 'false'),
-      slots: (role) => (this.slotsByRole.get(role) ?? []).map((s) => [s, possible(slotOf(role, s.key, s.rangeEnd), NONE)] as const),
+      slots: (role) => (this.slotsByRole.get(role) ?? []).map((s) => {
+        const name = slotOf(role, s.key, s.rangeEnd);
+        const values = possible(name, NONE);
+        const least = new Set<string>();
+        const most = new Set<string>();
+        for (const v of values) {
+          const kept = v.endsWith(MAY_KEEP_OLDER);
+          const type = kept ? v.slice(0, -MAY_KEEP_OLDER.length) : v;
+          least.add(type);
+          most.add(type);
+          if (kept) for (const g of this.granted.get(name) ?? []) if (g.call < ret) most.add(g.type);
+        }
+        return [s, { most, least }] as const;
+      }),
       mayHold: (user, role) => possible(holds(user, role), 'false').has('true'),
       mustHold: (user, role) => !possible(holds(user, role), 'false').has('false'),
       passwords: (user) => possible(passwordOf(user), NONE),

@@ -65,7 +65,7 @@ function heldBy(facts: WindowFacts, roles: readonly string[], user: string, writ
     if (role === ROOT_ROLE) return 'all';
     for (const [slot, types] of facts.slots(role)) {
       const grants = (t: string): boolean => t !== NONE && (write ? t !== 'READ' : t !== 'WRITE');
-      const ok = most ? [...types].some(grants) : [...types].every(grants);
+      const ok = most ? [...types.most].some(grants) : [...types.least].every(grants);
       if (ok) out.push(heldOf(slot.key, slot.rangeEnd));
     }
   }

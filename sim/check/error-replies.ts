@@ -4,8 +4,11 @@
 // Unavailable; a Kubernetes reflector relists on OutOfRange), so a right message with a wrong
 // code is a wrong answer. The table is the checker's own, not the product's. A message etcd
 // does not have in the table is not judged (counted in the summary): the check says nothing
-// about it rather than guess.
+// about it rather than guess. A txn's "duplicate key" refusal is decided by the request alone
+// (txn-intervals.ts): one refused that etcd accepts, or one answered that etcd refuses, is judged
+// here too, as an error reply unlike etcd's.
 import type { Op } from '../history/op.ts';
+import { txnHasDuplicateKey, txnMayCollide } from './txn-intervals.ts';
 import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 
 const INVALID_ARGUMENT = 3;
@@ -73,7 +76,11 @@ export interface ErrorRepliesResult extends CheckResult {
   /** Error replies judged, and those whose message the table does not have. */
   judged: number;
   unjudged: number;
+  /** Txns that put and delete (or put twice) whose answer, a "duplicate key" refusal or not, was judged. */
+  txnsJudged: number;
 }
+
+const DUPLICATE_KEY = 'etcdserver: duplicate key given in txn request';
 
 type Obj = Record<string, unknown>;
 
@@ -82,8 +89,26 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
   const violations: ErrorReplyViolation[] = [];
   let judged = 0;
   let unjudged = 0;
+  let txnsJudged = 0;
+  const invoked = new Map<number | string, Op>();
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
+    if (op.type === 'invoke') {
+      invoked.set(op.process, op);
+      continue;
+    }
+    const invoke = invoked.get(op.process);
+    invoked.delete(op.process);
+    if (op.f === 'kv/txn' && invoke !== undefined && op.type !== 'info') {
+      const refused = op.type === 'fail' && (op.value as Obj | null | undefined)?.['message'] === DUPLICATE_KEY;
+      const duplicate = refused || (op.type === 'ok' && txnMayCollide(invoke.value)) ? txnHasDuplicateKey(invoke.value) : undefined;
+      if (duplicate !== undefined) {
+        txnsJudged++;
+        const wrong = refused && !duplicate ? 'refused as a duplicate key, but no two of its puts share a key and none lies in its deletes\' ranges (etcd\'s checkIntervals accepts it)'
+          : !refused && duplicate ? 'answered, but it puts one key twice or inside a range it deletes: etcd refuses it before raft, "duplicate key given in txn request"' : undefined;
+        if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
+      }
+    }
     if (op.type !== 'fail' || typeof op.value !== 'object' || op.value === null) continue;
     const body = op.value as Obj;
     const message = body['message'];
@@ -100,10 +125,10 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
     if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
   }
   // No error reply whose message etcd's table holds: nothing was judged, and "valid" would say nothing.
-  if (violations.length === 0 && judged === 0) return nothingToCheck(unjudged === 0 ? 'no error reply' : `no error reply with a message of etcd's (${unjudged} outside its table, not judged)`, { violations, judged, unjudged });
+  if (violations.length === 0 && judged === 0 && txnsJudged === 0) return nothingToCheck(unjudged === 0 ? 'no error reply' : `no error reply with a message of etcd's (${unjudged} outside its table, not judged)`, { violations, judged, unjudged, txnsJudged });
   const valid: Validity = violations.length > 0 ? false : true;
   const summary = valid === true
-    ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}`
+    ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}${txnsJudged > 0 ? `; ${txnsJudged} ${txnsJudged === 1 ? 'txn' : 'txns'} putting and deleting refused or served as etcd's checkIntervals decides` : ''}`
     : `error reply unlike etcd's: ${violations[0]!.f} (process ${String(violations[0]!.process)}): ${violations[0]!.message}`;
-  return { valid, violations, judged, unjudged, summary };
+  return { valid, violations, judged, unjudged, txnsJudged, summary };
 }

@@ -80,7 +80,8 @@
 //   that acknowledged the leader's whole log (transfer-target.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
-import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { NotJudged } from '../check/not-judged.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { AnswerCoversCommit } from './answer-covers-commit.ts';
@@ -239,6 +240,16 @@ export class ClusterInvariants {
     if (this.options.leaseReads !== true) this.answers.onReply(host, to, m);
     this.replies.onReply(host, to, m);
     this.tokens.onReply(host, to, m);
+  }
+
+  /** A client opened a watch stream on a member (token-index-waited counts those with a simple token: not judged). */
+  onClientWatchOpen(m: WatchSendMessage): void {
+    this.tokens.onWatchOpen(m);
+  }
+
+  /** What the cluster invariants saw and did not judge, by class. */
+  notJudged(): NotJudged[] {
+    return this.tokens.notJudged();
   }
 
   /** Linearizable answers answer-covers-commit judged. */

@@ -7,7 +7,7 @@ import type { Entry, Message } from '../../src/raft/types.ts';
 import { raftMessageSize } from '../../src/raft/types.ts';
 import { violated } from '../../src/invariant-violation.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
-import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { recoverMember } from '../../src/server/member-recovery.ts';
@@ -56,6 +56,8 @@ export interface MemberHostOptions {
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
+  /** Told about every watch stream a client opens on the member (token-index-waited counts the creates it does not judge). */
+  readonly onClientWatchOpen?: (host: MemberHost, from: string, m: WatchSendMessage) => void;
   /** Told about every entry the member applies, replayed ones too (the cluster's committed-log observers). */
   readonly onApplied?: (e: Entry, host: MemberHost) => void;
   /** Told about the rare events of members and hosts (coverage). */
@@ -192,6 +194,7 @@ export class MemberHost implements Host, RaftView {
       this.member.receivePeer(id, message);
     } else if (isClientToMember(message)) {
       if (message.kind === 'request') this.options.onClientRequest?.(this, from, message);
+      else if (message.kind === 'watch-send' && message.open === true) this.options.onClientWatchOpen?.(this, from, message);
       this.member.receiveClient(from, message);
     }
     this.pump();

@@ -9,11 +9,14 @@
 // an expiry), so only the member's own view can.
 //
 // Not judged: other answers (a member that does wait serves the request once the index applied),
-// a request a restarted member never saw (a new host), and requests past the bound kept per host.
+// a request a restarted member never saw (a new host), requests past the bound kept per host, and
+// watch creates (a stream's token is looked up when each create is read: only unary answers are
+// read here). The last two are counted, and the raft checker's verdict says how many.
 import { requestTimeoutMs } from '../../src/server/member-config.ts';
 import { simpleTokenIndex } from '../../src/auth/simple-tokens.ts';
 import { ErrInvalidAuthToken } from '../../src/auth/auth-errors.ts';
-import type { ClientReplyMessage, ClientRequestMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { NotJudged } from '../check/not-judged.ts';
 import type { MemberHost } from './member-host.ts';
 
 /** Token-bearing requests one host incarnation remembers waiting for their answer. */
@@ -32,6 +35,10 @@ export interface TokenIndexWaitedPort {
 
 export class TokenIndexWaited {
   private readonly pending = new WeakMap<MemberHost, { size: number; byKey: Map<string, Arrival> }>();
+  /** Token-bearing requests not remembered: their host already waited on PENDING_PER_HOST_MAX. */
+  private pastBound = 0;
+  /** Watch streams opened with a simple token: their creates are not judged. */
+  private watchStreams = 0;
 
   constructor(private readonly port: TokenIndexWaitedPort) {}
 
@@ -46,9 +53,26 @@ export class TokenIndexWaited {
       this.pending.set(host, mine);
     }
     const key = `${from} ${m.id}`;
-    if (mine.size >= PENDING_PER_HOST_MAX || mine.byKey.has(key)) return;
+    if (mine.byKey.has(key)) return;
+    if (mine.size >= PENDING_PER_HOST_MAX) {
+      this.pastBound++;
+      return;
+    }
     mine.byKey.set(key, { index, atUs: host.ctx.nowUs() });
     mine.size++;
+  }
+
+  /** A client opened a watch stream (its token, if any, rides on this opening message). */
+  onWatchOpen(m: WatchSendMessage): void {
+    if (m.token !== undefined && simpleTokenIndex(m.token) !== undefined) this.watchStreams++;
+  }
+
+  /** What was seen and not judged, by class (none: empty). */
+  notJudged(): NotJudged[] {
+    const out: NotJudged[] = [];
+    if (this.pastBound > 0) out.push({ count: this.pastBound, what: 'token-bearing request', why: `token-index-waited remembers ${PENDING_PER_HOST_MAX} per member incarnation, and these came past it` });
+    if (this.watchStreams > 0) out.push({ count: this.watchStreams, what: 'watch stream', why: "opened with a simple token, and token-index-waited reads unary answers only (an early \"invalid auth token\" to a create is not looked for)" });
+    return out;
   }
 
   /** `host` answered a client. */

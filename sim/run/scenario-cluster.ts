@@ -1,6 +1,7 @@
 // The run's cluster: the one EtcdCluster (sim/etcd/cluster.ts, which the tests use too)
 // configured from a scenario, and the observers a run attaches to it: the Raft invariants and
 // the cluster invariants after every event, and the leader timeline for the report.
+import { withNotJudged } from '../check/not-judged.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { PlantedBug } from '../bugs/planted-bugs.ts';
@@ -131,5 +132,8 @@ export function raftVerdict(o: RunObservers): { valid: Validity; summary: string
   if (v !== undefined) return { valid: false, summary: `${v.invariant} violated on ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}`, violation: v, checks: o.raft.checks, ...counts };
   const c = o.cluster.violation;
   if (c !== undefined) return { valid: false, summary: formatClusterViolation(c), checks: o.raft.checks, clusterViolation: c, ...counts };
-  return { valid: true, summary: `no Raft invariant broken in ${o.raft.checks} checks`, checks: o.raft.checks, ...counts };
+  // What the cluster invariants saw and did not judge (token-index-waited's bound, watch creates): said.
+  const notJudged = o.cluster.notJudged();
+  const summary = withNotJudged(`no Raft invariant broken in ${o.raft.checks} checks`, notJudged);
+  return notJudged.length === 0 ? { valid: true, summary, checks: o.raft.checks, ...counts } : { valid: true, summary, checks: o.raft.checks, notJudged, ...counts };
 }

@@ -1,8 +1,9 @@
 // What the auth workload grants and takes away (sim/workload/auth.ts): its users, roles and the
 // key permissions each role may hold. Each permission has a fixed key range (a point, a range
-// whose begin lies inside another role's range, an open end), so a request over [a, c) by a user
-// holding [b, c) must be refused, as must a txn whose failure branch writes outside the user's
-// permissions. The admin grants a permission with a drawn type (READ, WRITE, READWRITE) or
+// whose begin lies inside another role's range, an open end, a point at a range's own begin in the
+// same role), so a request over [a, c) by a user holding [b, c) must be refused, as must a txn
+// whose failure branch writes outside the user's permissions, and a grant of the point must leave
+// the range alone (etcd replaces a permission only on the same key and range end). The admin grants a permission with a drawn type (READ, WRITE, READWRITE) or
 // revokes it, grants and revokes roles, changes passwords and turns authentication off and on.
 
 export const ROOT_USER = 'root';
@@ -32,6 +33,7 @@ export function permissionSlots(keys: number): PermissionSlot[] {
     { role: 'rb', key: k(2, keys), rangeEnd: k(6, keys) },
     { role: 'rb', key: k(7, keys), rangeEnd: '' },
     { role: 'rb', key: k(0, keys), rangeEnd: k(2, keys) },
+    { role: 'ra', key: k(1, keys), rangeEnd: '' },
   ];
 }
 

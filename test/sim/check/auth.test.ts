@@ -197,6 +197,19 @@ describe('auth checker: what it must not convict', () => {
     expect(checkAuth(h.ops).valid).toBe(true);
   });
 
+  it("passes a point's older type still honoured after a new grant of it, when a range of its role begins at the same key (etcd 3.4 appends a second copy: etcd#21845)", () => {
+    // Real etcd 3.4.23 (by hand): READ [key1, key4), READ key1, WRITE key1 leaves the role
+    // [key1, key4) READ, key1 READ and key1 WRITE; here too, with the range revoked, key1 is still readable.
+    const h = setUp()
+      .op(ROOT, 'auth/role/grant', grant('ra', 'READ', 'key1'))
+      .op(ROOT, 'auth/role/grant', grant('ra', 'WRITE', 'key1'))
+      .op(ROOT, 'auth/role/revoke', { role: 'ra', key: b('key1'), range_end: b('key4') })
+      .op(ALICE, 'kv/range', range('key1'), 'ok', kvs('key1', 'v'))
+      .op(ALICE, 'kv/put', put('key1', 'w'), 'ok', { header: { revision: '6' } })
+      .op(ALICE, 'kv/range', range('key2'), 'fail', {}, DENIED);
+    expect(checkAuth(h.ops).valid).toBe(true);
+  });
+
   it('passes anything while authentication is off, and a grant that joins two ranges', () => {
     const h = setUp()
       .op(ROOT, 'auth/disable', {})
