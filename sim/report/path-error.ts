@@ -26,7 +26,8 @@ const ERRNO_WORDS: Record<string, string> = {
 
 /** A file system error in words, with its code: "permission denied (EACCES)". */
 export function errnoWords(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
+  // Anything can be thrown (`throw null`): only an object has a code to read.
+  const code = typeof err === 'object' && err !== null ? (err as NodeJS.ErrnoException).code : undefined;
   return code === undefined ? String(err) : `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
 }
 

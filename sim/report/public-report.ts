@@ -1,0 +1,126 @@
+// The report functions as the package exports them (detcd/report): each argument is checked
+// first, so a program's wrong value is one UsageError naming the function, the argument and the
+// reason (as detcd/check and detcd/world do), not Node's 'The "path" argument must be of type
+// string', "shardDirs is not iterable" or, for a sparse array, "Invalid string length" from inside.
+// The CLI's callers pass right values by construction; the checks cost one typeof per path.
+import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
+import { checkArrayArgument } from '../errors/array-argument.ts';
+import type { Op } from '../history/op.ts';
+import { opToEdn as edn } from './edn.ts';
+import { readInputBytes as inputBytes, readInputText as inputText, INPUT_BYTES_MAX } from './input-file.ts';
+import { renderJunit as junit, suitesFromRuns as suites } from './junit.ts';
+import type { JunitSuite } from './junit.ts';
+import { claimReportDir as claim, isDetcdReport as isReport, prepareReportDir as prepare, removeEmptyReportDir as removeEmpty, writeFileReplacing as replacing } from './report-dir.ts';
+import { runReportDir as runDir, writeRunReport as runReport, writeRunReportTo as runReportTo } from './run-report.ts';
+import type { RunReportInput } from './run-page.ts';
+import type { RunSummary } from './run-summary.ts';
+import type { SweepPlanSummary } from './sweep-plan.ts';
+import type { SweepDeterminism, SweepSummary } from './sweep-summary.ts';
+import { mergeShards as merge, readSweep as sweep, writeSweepReport as sweepReport } from './sweep-report.ts';
+
+/** A path: a non-empty string with no NUL byte (Node refuses one with a TypeError). */
+function pathArgument(fn: string, field: string, v: unknown): string {
+  if (typeof v !== 'string' || v === '' || v.includes('\0')) throw badArgument(fn, field, 'must be a path (a non-empty string without a NUL byte)', v);
+  return v;
+}
+
+function booleanArgument(fn: string, field: string, v: unknown): boolean | undefined {
+  if (v !== undefined && typeof v !== 'boolean') throw badArgument(fn, field, 'must be a boolean when given', v);
+  return v;
+}
+
+/** An array of objects, each `one` ("a run summary"), with no holes. */
+function objectsArgument(fn: string, field: string, v: unknown, what: string, one: string): readonly Record<string, unknown>[] {
+  const list = checkArrayArgument(fn, field, v, what);
+  return list.map((e, i) => checkObjectArgument(fn, `${field}[${i}]`, e, one));
+}
+
+/** The run reports' directory for `scenario` and `seed` under `reportsDir`. */
+export function runReportDir(reportsDir: string, scenario: string, seed: number): string {
+  const fn = 'runReportDir';
+  pathArgument(fn, 'reportsDir', reportsDir);
+  if (typeof scenario !== 'string' || scenario === '') throw badArgument(fn, 'scenario', 'must be a scenario name (a non-empty string)', scenario);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw badArgument(fn, 'seed', 'must be a finite number', seed);
+  return runDir(reportsDir, scenario, seed);
+}
+
+export async function writeRunReportTo(dir: string, input: RunReportInput): Promise<void> {
+  const fn = 'writeRunReportTo';
+  checkObjectArgument(fn, 'input', input, 'a run report input ({results, ...})');
+  return runReportTo(pathArgument(fn, 'runDir', dir), input);
+}
+
+export async function writeRunReport(reportsDir: string, input: RunReportInput): Promise<string> {
+  const fn = 'writeRunReport';
+  checkObjectArgument(fn, 'input', input, 'a run report input ({results, ...})');
+  return runReport(pathArgument(fn, 'reportsDir', reportsDir), input);
+}
+
+export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): Promise<SweepSummary> {
+  const fn = 'writeSweepReport';
+  pathArgument(fn, 'dir', dir);
+  objectsArgument(fn, 'runs', runs, 'run summaries', 'a run summary');
+  if (determinism !== undefined) checkObjectArgument(fn, 'determinism', determinism, 'a determinism summary when given');
+  if (plan !== undefined) checkObjectArgument(fn, 'plan', plan, 'a sweep plan when given');
+  return sweepReport(dir, runs, determinism, plan);
+}
+
+export async function readSweep(dir: string): Promise<SweepSummary> {
+  return sweep(pathArgument('readSweep', 'dir', dir));
+}
+
+export async function mergeShards(shardDirs: readonly string[], outDir: string): Promise<SweepSummary> {
+  const fn = 'mergeShards';
+  checkArrayArgument(fn, 'shardDirs', shardDirs, 'paths').forEach((d, i) => pathArgument(fn, `shardDirs[${i}]`, d));
+  return merge(shardDirs, pathArgument(fn, 'outDir', outDir));
+}
+
+export function renderJunit(list: readonly JunitSuite[], name = 'detcd'): string {
+  const fn = 'renderJunit';
+  objectsArgument(fn, 'suites', list, 'JUnit suites', 'a JUnit suite ({name, cases})');
+  if (typeof name !== 'string') throw badArgument(fn, 'name', 'must be a string', name);
+  return junit(list, name);
+}
+
+export function suitesFromRuns(runs: readonly RunSummary[]): JunitSuite[] {
+  objectsArgument('suitesFromRuns', 'runs', runs, 'run summaries', 'a run summary');
+  return suites(runs);
+}
+
+export function opToEdn(op: Op): string {
+  return edn(checkObjectArgument('opToEdn', 'op', op, 'a history op ({index, time, type, process, f, value})') as unknown as Op);
+}
+
+function bytesMaxArgument(fn: string, v: unknown): number {
+  return v === undefined ? INPUT_BYTES_MAX : checkWholeArgument(fn, 'bytesMax', v, 0);
+}
+
+export function readInputText(path: string, bytesMax?: number): string {
+  return inputText(pathArgument('readInputText', 'path', path), bytesMaxArgument('readInputText', bytesMax));
+}
+
+export function readInputBytes(path: string, bytesMax?: number): Buffer {
+  return inputBytes(pathArgument('readInputBytes', 'path', path), bytesMaxArgument('readInputBytes', bytesMax));
+}
+
+export function isDetcdReport(dir: string): boolean {
+  return isReport(pathArgument('isDetcdReport', 'dir', dir));
+}
+
+export function prepareReportDir(dir: string, acceptSubdirs?: boolean): void {
+  prepare(pathArgument('prepareReportDir', 'dir', dir), booleanArgument('prepareReportDir', 'acceptSubdirs', acceptSubdirs));
+}
+
+export function claimReportDir(dir: string, acceptSubdirs?: boolean): void {
+  claim(pathArgument('claimReportDir', 'dir', dir), booleanArgument('claimReportDir', 'acceptSubdirs', acceptSubdirs));
+}
+
+export function removeEmptyReportDir(dir: string): void {
+  removeEmpty(pathArgument('removeEmptyReportDir', 'dir', dir));
+}
+
+export function writeFileReplacing(path: string, content: string): void {
+  const fn = 'writeFileReplacing';
+  if (typeof content !== 'string') throw badArgument(fn, 'content', 'must be a string', content);
+  replacing(pathArgument(fn, 'path', path), content);
+}
