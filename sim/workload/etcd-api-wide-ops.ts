@@ -17,7 +17,9 @@
 // - from-key-delete-txn: one txn that deletes every key from a key on (range_end "\0") and puts a
 //   key inside that range, in either order, then reads it. etcd's checkIntervals sees the
 //   from-key interval as empty, so this is no "duplicate key": a put after the delete creates its
-//   key anew (create revision the txn's, version 1), a put before it is deleted with the rest.
+//   key anew (create revision the txn's, version 1), a put before it is deleted with the rest. In
+//   one of three the delete ends at the put key instead (range_end exclusive: the put at the end
+//   is no duplicate either, and the key keeps its history).
 import type { ApiOpContext } from './etcd-api-ops.ts';
 import { drawCompare } from './etcd-api-ops.ts';
 import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
@@ -107,7 +109,7 @@ export function wideRequest(f: string, key: string, c: ApiOpContext): EtcdReques
     case 'from-key-delete-txn': {
       const other = c.otherKey();
       const [from, written] = other < key ? [other, key] : [key, other];
-      const del: TxnOp = { deleteRange: deleteRange(from, '\0') };
+      const del: TxnOp = { deleteRange: deleteRange(from, p.chance(1, 3) ? written : '\0') };
       const write: TxnOp = { put: put(written, c.value) };
       return txn([], p.chance(1, 2) ? [del, write, { range: range(written) }] : [write, del, { range: range(written) }]);
     }

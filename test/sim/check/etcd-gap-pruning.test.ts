@@ -189,6 +189,33 @@ describe('histories at the edge of each rule stay valid; their corrupted copies 
   });
 });
 
+describe('a key a known txn deletes and puts again at one revision (swarm seed 223 with the wide shape)', () => {
+  // a@2; a timed-out put of c fills the gap 3; a txn deletes every key from a on and puts a
+  // again (etcd's checkIntervals: a from-key delete is no duplicate key), so at 4 a is created
+  // anew (create 4, version 1) by the very write that deleted it: nothing had to delete a
+  // before revision 4. Swarm seed 223 (with the delete ending at the put key in the wide
+  // workload) was called not linearizable for this once a watch stream turned the gap
+  // constraints on.
+  const lines = (rangeEnd: string): Line[] => [
+    [1, 'invoke', 'kv/put', { key: b64('a'), value: b64('va') }],
+    [1, 'ok', 'kv/put', hdr(2)],
+    [2, 'invoke', 'kv/put', { key: b64('c'), value: b64('vc') }],
+    [2, 'info', 'kv/put', undefined, 'timed out'],
+    [1, 'invoke', 'kv/txn', { compare: [], success: [{ request_delete_range: { key: b64('a'), range_end: b64(rangeEnd) } }, { request_put: { key: b64('a'), value: b64('va2') } }], failure: [] }],
+    [1, 'ok', 'kv/txn', { ...hdr(4), succeeded: true, responses: [{ response_delete_range: { deleted: rangeEnd === '\0' ? '2' : '0' } }, { response_put: {} }] }],
+    [3, 'invoke', 'kv/range', { key: b64('a') }],
+    [3, 'ok', 'kv/range', { ...hdr(4), kvs: [kv('a', 'va2', 4, 4, 1)], count: '1' }],
+  ];
+
+  it('is valid when the txn deleted the key itself', () => {
+    expect(verdict(lines('\0'))).toBe(true);
+  });
+
+  it('fails when the txn deleted up to the key only (a kept its create revision 2)', () => {
+    expect(verdict(lines('a'))).toBe(false);
+  });
+});
+
 describe('short-timeouts seed 3 (111 timed-out writes), from the history alone', () => {
   const FILE = 'test/fixtures/check/short-timeouts-seed3/history.jsonl';
   const load = (): ParsedHistory => parseJsonl(readFileSync(FILE, 'utf8'));

@@ -22,6 +22,10 @@ const DRAWS_PER_PACKAGE = 300;
 const NAMED_SCENARIOS_ONLY: Readonly<Record<string, string>> = {
   'figure8.l2RunMs': 'older-longer-log: a second leader that commits before it is isolated needs the figure8 sequence timed by hand',
   'member-api.requestTimeoutMs': 'the default (300 ms) is what operators use; a knob for tests of the operator loop',
+  // Both came with holdout 18 (twentieth session) for one scenario each; a swarm package drawing them
+  // moves every swarm seed's draws, so it waits for a session that can re-check swarm 1..300.
+  'one-way.after=elected': 'leader-cut-at-election: the new leader deaf from the moment it wins (check-quorum-unheard); not yet a swarm package',
+  'kill.after=snapshot-written': 'snapshot-write-crash: a crash while a snapshot write waits behind a Ready fsync; not yet a swarm package',
 };
 
 /** kind.field and kind.field=value for every optional field and enum value of a kind's schema. */

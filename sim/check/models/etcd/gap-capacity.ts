@@ -51,8 +51,10 @@ export function needsAt(c: GapConstraints, state: EtcdState, horizon: number): N
       const units = next.version - kv.version - countIn(f.puts, r, next.mod);
       if (units > 0) out.push({ key, del: false, lease: kv.lease, by: next.mod, units });
     }
-    // Seen missing, or created again, later: it must be deleted by then (after that sighting).
-    const by = Math.min(nextAbsence(f, r), next !== undefined && !alive ? next.create - 1 : Infinity);
+    // Seen missing, or created again, later: it must be deleted by then (after that sighting);
+    // created again at next.create, the write that created it may have deleted it first
+    // (gap-constraints.ts canReachSightings).
+    const by = Math.min(nextAbsence(f, r), next !== undefined && !alive ? next.create : Infinity);
     if (by !== Infinity && by <= horizon && countIn(f.deletes, r, by) === 0 && !knownDeleteIn(c, key, r, by)) out.push({ key, del: true, lease: kv.lease, by, units: 1 });
   }
   return out;

@@ -475,10 +475,12 @@ export function canReachSightings(c: GapConstraints, after: EtcdState): boolean 
     const next = nextSighting(f, r);
     if (next === undefined) continue;
     if (next.create > r) {
-      // Created again at next.create: if it exists now, something must delete it before.
+      // Created again at next.create: if it exists now, something must delete it by then. The
+      // write at next.create itself may (a txn deleting the key, then putting it: a from-key
+      // delete is no duplicate key to etcd's checkIntervals, and the put creates it anew).
       if (kv === undefined) continue;
-      if (countIn(f.deletes, r, next.create - 1) > 0 || knownDeleteIn(c, key, r, next.create - 1)) continue;
-      if (openGaps(c, key, r, next.create - 1, 1) === 0) return false;
+      if (countIn(f.deletes, r, next.create - 1) > 0 || knownDeleteIn(c, key, r, next.create)) continue;
+      if (openGaps(c, key, r, next.create, 1) === 0) return false;
       continue;
     }
     if (kv === undefined || kv.create !== next.create) return false;

@@ -152,7 +152,8 @@ export function prepareSupplyCheck(ops: readonly SupplyOp[], c: GapConstraints):
       const kv = state.kvs.get(k);
       if (kv === undefined) continue;
       const next = nextSighting(f, r);
-      const by = Math.min(nextAbsence(f, r), next !== undefined && next.create > r ? next.create - 1 : Infinity);
+      // Created again at next.create: the write that created it may have deleted it first (canReachSightings).
+      const by = Math.min(nextAbsence(f, r), next !== undefined && next.create > r ? next.create : Infinity);
       if (by === Infinity || by > horizon) continue;
       if (countIn(f.deletes, r, by) > 0 || knownDeleteIn(c, k, r, by)) continue;
       // The last gap before then: its deadline is the latest the delete can be.
