@@ -4,6 +4,7 @@
 // command line puts the option or the field before `path: reason` on its one line.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { shownValue } from '../history/shown-value.ts';
 export class PathError extends Error {
   constructor(
     readonly path: string,
@@ -28,7 +29,9 @@ const ERRNO_WORDS: Record<string, string> = {
 export function errnoWords(err: unknown): string {
   // Anything can be thrown (`throw null`): only an object has a code to read.
   const code = typeof err === 'object' && err !== null ? (err as NodeJS.ErrnoException).code : undefined;
-  return code === undefined ? String(err) : `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
+  if (code !== undefined) return `${ERRNO_WORDS[code] ?? 'cannot'} (${code})`;
+  // String of a sparse array joins its 2^32-1 holes ("Invalid string length"): a non-Error object is shown short.
+  return typeof err === 'object' && err !== null && !(err instanceof Error) ? shownValue(err) : String(err);
 }
 
 /**

@@ -6,17 +6,21 @@
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import { checkArrayArgument } from '../errors/array-argument.ts';
 import type { Op } from '../history/op.ts';
+import type { Results } from '../run/results.ts';
 import { opToEdn as edn } from './edn.ts';
 import { readInputBytes as inputBytes, readInputText as inputText, INPUT_BYTES_MAX } from './input-file.ts';
 import { renderJunit as junit, suitesFromRuns as suites } from './junit.ts';
 import type { JunitSuite } from './junit.ts';
 import { claimReportDir as claim, isDetcdReport as isReport, prepareReportDir as prepare, removeEmptyReportDir as removeEmpty, writeFileReplacing as replacing } from './report-dir.ts';
 import { runReportDir as runDir, writeRunReport as runReport, writeRunReportTo as runReportTo } from './run-report.ts';
+import { renderRunHtml as runHtml } from './run-page.ts';
 import type { RunReportInput } from './run-page.ts';
+import { summarizeRun as summarize } from './run-summary.ts';
 import type { RunSummary } from './run-summary.ts';
-import type { SweepPlanSummary } from './sweep-plan.ts';
+import { shardPlanConflict as planConflict } from './sweep-plan.ts';
+import type { PlannedShard, SweepPlanSummary } from './sweep-plan.ts';
 import type { SweepDeterminism, SweepSummary } from './sweep-summary.ts';
-import { mergeShards as merge, readSweep as sweep, writeSweepReport as sweepReport } from './sweep-report.ts';
+import { mergeShards as merge, readSweep as sweep, shardConflict as conflict, writeSweepReport as sweepReport } from './sweep-report.ts';
 
 /** A path: a non-empty string with no NUL byte (Node refuses one with a TypeError). */
 function pathArgument(fn: string, field: string, v: unknown): string {
@@ -35,6 +39,52 @@ function objectsArgument(fn: string, field: string, v: unknown, what: string, on
   return list.map((e, i) => checkObjectArgument(fn, `${field}[${i}]`, e, one));
 }
 
+/** A run's results: an object whose checkers is an object (checker name to result). */
+function resultsArgument(fn: string, field: string, v: unknown): Record<string, unknown> {
+  const o = checkObjectArgument(fn, field, v, "a run's results ({scenario, seed, valid, checkers, ...})");
+  checkObjectArgument(fn, `${field}.checkers`, o['checkers'], 'an object of checker results');
+  return o;
+}
+
+/** What a run report is written from: {results, history, ...}. */
+function runInputArgument(fn: string, field: string, v: unknown): RunReportInput {
+  const o = checkObjectArgument(fn, field, v, 'a run report input ({results, history, ...})');
+  resultsArgument(fn, `${field}.results`, o['results']);
+  objectsArgument(fn, `${field}.history`, o['history'], 'history ops', 'a history op');
+  if (o['watches'] !== undefined) objectsArgument(fn, `${field}.watches`, o['watches'], 'watch records', 'a watch record');
+  return v as RunReportInput;
+}
+
+/** Sweep shards: [{dir, runs}], each run a run summary. */
+function shardsArgument(fn: string, field: string, v: unknown): void {
+  objectsArgument(fn, field, v, 'shards ({dir, runs})', 'a shard ({dir, runs})').forEach((s, i) => {
+    if (typeof s['dir'] !== 'string') throw badArgument(fn, `${field}[${i}].dir`, 'must be a string', s['dir']);
+    objectsArgument(fn, `${field}[${i}].runs`, s['runs'], 'run summaries', 'a run summary');
+    if (s['plan'] !== undefined) checkObjectArgument(fn, `${field}[${i}].plan`, s['plan'], 'a sweep plan when given');
+  });
+}
+
+export function summarizeRun(results: Results, report?: string): RunSummary {
+  const fn = 'summarizeRun';
+  resultsArgument(fn, 'results', results);
+  if (report !== undefined && typeof report !== 'string') throw badArgument(fn, 'report', 'must be a string when given', report);
+  return summarize(results, report);
+}
+
+export function shardConflict(shards: readonly { dir: string; runs: readonly RunSummary[] }[]): string | undefined {
+  shardsArgument('shardConflict', 'shards', shards);
+  return conflict(shards);
+}
+
+export function shardPlanConflict(shards: readonly PlannedShard[]): string | undefined {
+  shardsArgument('shardPlanConflict', 'shards', shards);
+  return planConflict(shards);
+}
+
+export async function renderRunHtml(input: RunReportInput): Promise<string> {
+  return runHtml(runInputArgument('renderRunHtml', 'input', input));
+}
+
 /** The run reports' directory for `scenario` and `seed` under `reportsDir`. */
 export function runReportDir(reportsDir: string, scenario: string, seed: number): string {
   const fn = 'runReportDir';
@@ -46,14 +96,14 @@ export function runReportDir(reportsDir: string, scenario: string, seed: number)
 
 export async function writeRunReportTo(dir: string, input: RunReportInput): Promise<void> {
   const fn = 'writeRunReportTo';
-  checkObjectArgument(fn, 'input', input, 'a run report input ({results, ...})');
-  return runReportTo(pathArgument(fn, 'runDir', dir), input);
+  pathArgument(fn, 'runDir', dir);
+  return runReportTo(dir, runInputArgument(fn, 'input', input));
 }
 
 export async function writeRunReport(reportsDir: string, input: RunReportInput): Promise<string> {
   const fn = 'writeRunReport';
-  checkObjectArgument(fn, 'input', input, 'a run report input ({results, ...})');
-  return runReport(pathArgument(fn, 'reportsDir', reportsDir), input);
+  pathArgument(fn, 'reportsDir', reportsDir);
+  return runReport(reportsDir, runInputArgument(fn, 'input', input));
 }
 
 export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): Promise<SweepSummary> {

@@ -49,6 +49,14 @@ describe('detcd/report names its bad arguments', () => {
     ['opToEdn', [null], /^opToEdn: op: must be a history op .*, got null$/],
     ['opToEdn', [undefined], /^opToEdn: op: must be a history op .*, got nothing$/],
     ['runReportDir', [dir, 's', NaN], /^runReportDir: seed: must be a finite number, got NaN$/],
+    ['summarizeRun', [null], /^summarizeRun: results: must be a run's results .*, got null$/],
+    ['summarizeRun', [{}], /^summarizeRun: results\.checkers: must be an object of checker results, got nothing$/],
+    ['summarizeRun', [{ checkers: {} }, 5], /^summarizeRun: report: must be a string when given, got 5$/],
+    ['shardConflict', [null], /^shardConflict: shards: must be an array of shards \(\{dir, runs\}\), got null$/],
+    ['shardConflict', [sparse], /^shardConflict: shards\[0\]: is missing/],
+    ['shardConflict', [[{ dir: 'a', runs: 'x' }]], /^shardConflict: shards\[0\]\.runs: must be an array of run summaries, got "x"$/],
+    ['shardPlanConflict', [undefined], /^shardPlanConflict: shards: must be an array of shards .*, got nothing$/],
+    ['shardPlanConflict', [[{ dir: 1, runs: [] }]], /^shardPlanConflict: shards\[0\]\.dir: must be a string, got 1$/],
     ['runReportDir', [undefined, 's', 1], /^runReportDir: reportsDir: must be a path .*, got nothing$/],
   ])('%s, case %#, is one UsageError', (fn, args, message) => {
     expect(refusal(() => r[fn]!(...args))).toMatch(message);
@@ -62,6 +70,10 @@ describe('detcd/report names its bad arguments', () => {
     ['mergeShards', [sparse, dir], /^mergeShards: shardDirs\[0\]: is missing/],
     ['mergeShards', [[dir, 3], dir], /^mergeShards: shardDirs\[1\]: must be a path .*, got 3$/],
     ['writeSweepReport', [join(dir, 's'), 'runs'], /^writeSweepReport: runs: must be an array of run summaries, got "runs"$/],
+    ['renderRunHtml', [null], /^renderRunHtml: input: must be a run report input .*, got null$/],
+    ['renderRunHtml', [{ results: { checkers: {} } }], /^renderRunHtml: input\.history: must be an array of history ops, got nothing$/],
+    ['renderRunHtml', [{ results: { checkers: {} }, history: [null] }], /^renderRunHtml: input\.history\[0\]: must be a history op, got null$/],
+    ['writeRunReportTo', [dir, { history: [] }], /^writeRunReportTo: input\.results: must be a run's results .*, got nothing$/],
     ['writeRunReport', [dir, null], /^writeRunReport: input: must be a run report input .*, got null$/],
     ['writeRunReportTo', [5, {}], /^writeRunReportTo: runDir: must be a path .*, got 5$/],
   ])('%s, case %#, rejects with one UsageError', async (fn, args, message) => {
@@ -71,6 +83,7 @@ describe('detcd/report names its bad arguments', () => {
   it('errnoWords reads a code only from an object (anything can be thrown)', () => {
     expect(report.errnoWords(null)).toBe('null');
     expect(report.errnoWords(undefined)).toBe('undefined');
+    expect(report.errnoWords(sparse).length).toBeLessThan(80);
     expect(report.errnoWords({ code: 'ENOENT' })).toBe('a parent of it does not exist (ENOENT)');
   });
 });
