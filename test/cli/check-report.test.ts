@@ -95,7 +95,7 @@ describe('detcd check --out', () => {
       return /<h3>Unavailability windows<\/h3>\n<p class="muted">[^<]*<\/p>\n<table class="data">.*?<\/table>/s.exec(html)?.[0] ?? `no windows in ${file}`;
     };
     expect(windows(join(out, 'index.html'))).toBe(windows(join(run, 'index.html')));
-    expect(windows(join(out, 'index.html'))).toContain('<tr><td>2.01 s</td><td>3.318 s</td><td>1.308 s</td></tr>');
+    expect(windows(join(out, 'index.html'))).toContain('<tr><td>2.01 s</td><td>3.316 s</td><td>1.305 s</td></tr>');
     // A history without times has none: positions are not time.
     const untimed = readFileSync(join(root, 'invalid', 'index.html'), 'utf8');
     expect(untimed).not.toContain('Unavailability windows');
