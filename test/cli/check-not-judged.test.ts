@@ -54,7 +54,7 @@ describe('a verdict names the answers it did not judge', () => {
     // etcd's largest election timeout (50 s) is a new leader's extension: 5 + 50 s is the most a lessor answers.
     const most = await checked([put, ['lease/timetolive', { ID: '7' }, { header: header(2), ID: '7', TTL: '55', grantedTTL: '5' }]], true);
     expect(JSON.parse(most.out)).toMatchObject({ valid: true, lease: { valid: true, summary: 'no lease granted: 1 TimeToLive answer judged against its own grantedTTL alone' } });
-    expect(JSON.parse(most.out).notJudged).toEqual(['1 keep-alive or TimeToLive answer not judged: the history grants no lease, and the lease checker judges a lease from its grant (a TimeToLive answer only against its own grantedTTL)']);
+    expect((JSON.parse(most.out) as { notJudged?: string[] }).notJudged).toEqual(['1 keep-alive or TimeToLive answer not judged: the history grants no lease, and the lease checker judges a lease from its grant (a TimeToLive answer only against its own grantedTTL)']);
     const above = await checked([put, ['lease/timetolive', { ID: '7' }, { header: header(2), ID: '7', TTL: '56', grantedTTL: '5' }]]);
     expect(above.code, above.out).toBe(1);
     expect(above.out).toContain('TimeToLive of lease 7 answered TTL 56 s with grantedTTL 5 s: a lessor can have at most 55 s left');
