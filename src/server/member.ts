@@ -610,6 +610,8 @@ export class Member {
     body['raftIndex'] = String(st.commit);
     body['raftTerm'] = String(st.term);
     body['raftAppliedIndex'] = String(this.appliedIndex);
+    // etcd's maintenance server lists "no leader" among the status's errors (its alarms, none here, follow).
+    if (st.lead === 0) body['errors'] = [ErrNoLeader.message];
     body['dbSizeInUse'] = size;
     return body;
   }
