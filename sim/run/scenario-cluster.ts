@@ -32,6 +32,8 @@ export interface ClusterOptions {
   readonly buggify: boolean;
   readonly tornWrites: boolean;
   readonly traceLog: boolean;
+  /** Members wait for a leader as etcd 3.4's do (MemberConfig.proposalsWaitForLeader): `detcd serve`. */
+  readonly proposalsWaitForLeader?: boolean;
 }
 
 /** Builds and starts the cluster of a run (tests hand in their own to plant a fault). */
@@ -86,7 +88,7 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
   const cluster = new EtcdCluster({
     seed: o.seed,
     members: s.cluster.members,
-    settings: memberSettings(s),
+    settings: o.proposalsWaitForLeader === true ? { ...memberSettings(s), proposalsWaitForLeader: true } : memberSettings(s),
     bug: o.bug,
     // Clients reach members over TCP in etcd: their links have latency but never drop,
     // duplicate or reorder a request; the scenario's lossiness is for the peer links.

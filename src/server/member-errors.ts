@@ -22,6 +22,11 @@ export const ErrTimeout: MemberError = { message: 'etcdserver: request timed out
 export const ErrTooManyRequests: MemberError = { message: 'etcdserver: too many requests', code: GRPC_UNKNOWN };
 export const ErrRequestTooLarge: MemberError = { message: 'etcdserver: request is too large', code: GRPC_INVALID_ARGUMENT };
 export const ErrStopped: MemberError = { message: 'etcdserver: server stopped', code: GRPC_UNAVAILABLE };
+/**
+ * A write held for a leader until its deadline: etcd returns the proposal's context error as it
+ * is, which grpc-go sends as Unknown (src/server/leader-wait.ts).
+ */
+export const ErrProposalDeadline: MemberError = { message: 'context deadline exceeded', code: GRPC_UNKNOWN };
 export const ErrNotLeader: MemberError = { message: 'etcdserver: not leader', code: GRPC_FAILED_PRECONDITION };
 
 /** The wire form of an error, as etcd's gateway writes it. */
