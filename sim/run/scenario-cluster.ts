@@ -20,6 +20,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 import { baseLink } from './nemesis-world.ts';
 import { makeEtcdStateMachine } from './state-machine.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface ClusterOptions {
   readonly scenario: Scenario;
@@ -88,7 +89,7 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
   const cluster = new EtcdCluster({
     seed: o.seed,
     members: s.cluster.members,
-    settings: o.proposalsWaitForLeader === true ? { ...memberSettings(s), proposalsWaitForLeader: true } : memberSettings(s),
+    settings: o.proposalsWaitForLeader === true ? withFields(memberSettings(s), { proposalsWaitForLeader: true }) : memberSettings(s),
     bug: o.bug,
     // Clients reach members over TCP in etcd: their links have latency but never drop,
     // duplicate or reorder a request; the scenario's lossiness is for the peer links.
