@@ -80,7 +80,7 @@
 //   that acknowledged the leader's whole log (transfer-target.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
-import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { NotJudged } from '../check/not-judged.ts';
 import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
@@ -242,9 +242,15 @@ export class ClusterInvariants {
     this.tokens.onReply(host, to, m);
   }
 
-  /** A client opened a watch stream on a member (token-index-waited counts those with a simple token: not judged). */
-  onClientWatchOpen(m: WatchSendMessage): void {
-    this.tokens.onWatchOpen(m);
+  /** A client opened a watch stream on a member (token-index-waited keeps the index of its simple token). */
+  onClientWatchOpen(host: MemberHost, from: string, m: WatchSendMessage): void {
+    this.tokens.onWatchOpen(host, from, m);
+  }
+
+  /** A member sent a watch response: no early "invalid auth token" to a create. */
+  onClientWatchResponse(host: MemberHost, to: string, m: WatchResponseMessage): void {
+    if (this.found !== undefined) return;
+    this.tokens.onWatchResponse(host, to, m);
   }
 
   /** What the cluster invariants saw and did not judge, by class. */

@@ -8,7 +8,7 @@ import type { PlantedBug } from '../bugs/planted-bugs.ts';
 import { DEFAULT_MEMBER_CONFIG } from '../../src/server/member-config.ts';
 import type { StateMachinePort } from '../../src/server/state-machine-port.ts';
 import type { Entry, Message } from '../../src/raft/types.ts';
-import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
 import type { CrashMoment, Moment } from '../scenario/fault-kinds.ts';
@@ -140,7 +140,7 @@ export class EtcdCluster {
   private readonly startObservers: ((host: MemberHost) => void)[] = [];
   private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
-  private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void; watchOpen(host: MemberHost, from: string, m: WatchSendMessage): void } | undefined;
+  private clientObserver: { request(host: MemberHost, from: string, m: ClientRequestMessage): void; reply(host: MemberHost, to: string, m: ClientReplyMessage): void; watchOpen(host: MemberHost, from: string, m: WatchSendMessage): void; watchResponse(host: MemberHost, to: string, m: WatchResponseMessage): void } | undefined;
   /** Rare events of members and hosts so far (snapshots, conf changes, torn writes...), by name. */
   readonly events = new Map<string, number>();
   /** Reused by raftViews(), which runs after every event. */
@@ -351,6 +351,7 @@ export class EtcdCluster {
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onClientWatchOpen: (host, from, m) => this.clientObserver?.watchOpen(host, from, m),
+        onClientWatchResponse: (host, to, m) => this.clientObserver?.watchResponse(host, to, m),
         onApplied: (e, host) => {
           for (const observe of this.appliedObservers) observe(e, host);
         },
@@ -449,7 +450,7 @@ export class EtcdCluster {
     this.raftSteppedObserver = (host, m) => invariants.onRaftStepped(host, m);
     this.restartObserver = (before, after) => invariants.onRestart(before, after);
     // Every client request and answer (answer-covers-commit skips them itself under lease-based reads).
-    this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m), watchOpen: (_host, _from, m) => invariants.onClientWatchOpen(m) };
+    this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m), watchOpen: (host, from, m) => invariants.onClientWatchOpen(host, from, m), watchResponse: (host, to, m) => invariants.onClientWatchResponse(host, to, m) };
     this.world.onEvent(() => invariants.checkOrThrow());
     return invariants;
   }

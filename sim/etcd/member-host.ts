@@ -7,7 +7,7 @@ import type { Entry, Message } from '../../src/raft/types.ts';
 import { raftMessageSize } from '../../src/raft/types.ts';
 import { violated } from '../../src/invariant-violation.ts';
 import { isClientToMember } from '../../src/server/client-protocol.ts';
-import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { Member, MemberOutput } from '../../src/server/member.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { recoverMember } from '../../src/server/member-recovery.ts';
@@ -58,6 +58,8 @@ export interface MemberHostOptions {
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
   /** Told about every watch stream a client opens on the member (token-index-waited counts the creates it does not judge). */
   readonly onClientWatchOpen?: (host: MemberHost, from: string, m: WatchSendMessage) => void;
+  /** Told about every watch response the member sends a client (token-index-waited judges refused creates). */
+  readonly onClientWatchResponse?: (host: MemberHost, to: string, m: WatchResponseMessage) => void;
   /** Told about every entry the member applies, replayed ones too (the cluster's committed-log observers). */
   readonly onApplied?: (e: Entry, host: MemberHost) => void;
   /** Told about the rare events of members and hosts (coverage). */
@@ -330,6 +332,7 @@ export class MemberHost implements Host, RaftView {
           this.ctx.send(o.to, o, 64);
           break;
         case 'client':
+          if (o.message.kind === 'watch-response') this.options.onClientWatchResponse?.(this, o.to, o.message);
           this.ctx.send(o.to, o.message, 64);
           break;
         case 'snapshot': this.snapshotDue = { compactIndex: o.compactIndex }; break;

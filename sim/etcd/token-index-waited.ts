@@ -8,19 +8,26 @@
 // error no history checker can tell from a token really gone (a restart, a snapshot install,
 // an expiry), so only the member's own view can.
 //
+// A watch stream carries its token on the message that opens it, and every create on it is
+// checked with that token when it is read (etcd's recvLoop, isWatchPermitted): a create refused
+// "invalid auth token" (created and canceled at once, etcd's cancel reason) by a member that has
+// not applied the token's index is the same early lookup. etcd's wait there has no deadline but
+// the stream's (the stream context), so no request timeout excuses it.
+//
 // Not judged: other answers (a member that does wait serves the request once the index applied),
-// a request a restarted member never saw (a new host), requests past the bound kept per host, and
-// watch creates (a stream's token is looked up when each create is read: only unary answers are
-// read here). The last two are counted, and the raft checker's verdict says how many.
+// a request a restarted member never saw (a new host), and requests and watch streams past the
+// bounds kept per host: those are counted, and the raft checker's verdict says how many.
 import { requestTimeoutMs } from '../../src/server/member-config.ts';
 import { simpleTokenIndex } from '../../src/auth/simple-tokens.ts';
 import { ErrInvalidAuthToken } from '../../src/auth/auth-errors.ts';
-import type { ClientReplyMessage, ClientRequestMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
+import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { NotJudged } from '../check/not-judged.ts';
 import type { MemberHost } from './member-host.ts';
 
 /** Token-bearing requests one host incarnation remembers waiting for their answer. */
 const PENDING_PER_HOST_MAX = 100_000;
+/** Watch streams opened with a simple token one host incarnation remembers (etcd's member holds 10,000 at once). */
+const WATCH_STREAMS_PER_HOST_MAX = 100_000;
 
 /** The token's raft index, and when (the member's clock, µs) the request reached it. */
 interface Arrival {
@@ -37,8 +44,10 @@ export class TokenIndexWaited {
   private readonly pending = new WeakMap<MemberHost, { size: number; byKey: Map<string, Arrival> }>();
   /** Token-bearing requests not remembered: their host already waited on PENDING_PER_HOST_MAX. */
   private pastBound = 0;
-  /** Watch streams opened with a simple token: their creates are not judged. */
-  private watchStreams = 0;
+  /** Per host incarnation, the raft index of the simple token each watch stream opened with, by "client#stream". */
+  private readonly watchTokens = new WeakMap<MemberHost, Map<string, number>>();
+  /** Watch streams opened with a simple token and not remembered: their host already held WATCH_STREAMS_PER_HOST_MAX. */
+  private watchStreamsPastBound = 0;
 
   constructor(private readonly port: TokenIndexWaitedPort) {}
 
@@ -62,16 +71,37 @@ export class TokenIndexWaited {
     mine.size++;
   }
 
-  /** A client opened a watch stream (its token, if any, rides on this opening message). */
-  onWatchOpen(m: WatchSendMessage): void {
-    if (m.token !== undefined && simpleTokenIndex(m.token) !== undefined) this.watchStreams++;
+  /** A client opened a watch stream on `host` (its token, if any, rides on this opening message). */
+  onWatchOpen(host: MemberHost, from: string, m: WatchSendMessage): void {
+    const index = m.token === undefined ? undefined : simpleTokenIndex(m.token);
+    if (index === undefined) return;
+    let mine = this.watchTokens.get(host);
+    if (mine === undefined) {
+      mine = new Map();
+      this.watchTokens.set(host, mine);
+    }
+    const key = `${from}#${m.stream}`;
+    if (!mine.has(key) && mine.size >= WATCH_STREAMS_PER_HOST_MAX) {
+      this.watchStreamsPastBound++;
+      return;
+    }
+    mine.set(key, index);
+  }
+
+  /** `host` sent a watch response on a client's stream: a create refused "invalid auth token" before the token's index applied is an early lookup. */
+  onWatchResponse(host: MemberHost, to: string, m: WatchResponseMessage): void {
+    const index = this.watchTokens.get(host)?.get(`${to}#${m.stream}`);
+    if (index === undefined || host.applied >= index) return;
+    const r = (m.body as { result?: { canceled?: unknown; cancel_reason?: unknown } } | null)?.result;
+    if (r?.canceled !== true || typeof r.cancel_reason !== 'string' || !r.cancel_reason.includes(ErrInvalidAuthToken.message)) return;
+    this.port.fail(host.id, `refused a watch create on stream ${m.stream} of ${to} "invalid auth token" at applied index ${host.applied}, below the index ${index} of the token the stream opened with: it must wait for that index to apply before it looks the token up (etcd's isWatchPermitted waits as long as the stream lives)`);
   }
 
   /** What was seen and not judged, by class (none: empty). */
   notJudged(): NotJudged[] {
     const out: NotJudged[] = [];
     if (this.pastBound > 0) out.push({ count: this.pastBound, what: 'token-bearing request', why: `token-index-waited remembers ${PENDING_PER_HOST_MAX} per member incarnation, and these came past it` });
-    if (this.watchStreams > 0) out.push({ count: this.watchStreams, what: 'watch stream', why: "opened with a simple token, and token-index-waited reads unary answers only (an early \"invalid auth token\" to a create is not looked for)" });
+    if (this.watchStreamsPastBound > 0) out.push({ count: this.watchStreamsPastBound, what: 'watch stream', why: `opened with a simple token past the ${WATCH_STREAMS_PER_HOST_MAX} token-index-waited remembers per member incarnation (its creates' answers not looked at)` });
     return out;
   }
 

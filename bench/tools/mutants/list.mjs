@@ -1495,6 +1495,13 @@ export const MUTANTS = [
     aimed: ["auth-round-robin", "auth-permissions"],
   },
   {
+    name: "watch-token-wait-one-short", class: "read", file: "src/server/etcd-state-machine.ts",
+    find: "if (index === undefined || index <= this.sm.consistentIndex()) return false;",
+    replace: "if (index === undefined || index <= this.sm.consistentIndex() + 1) return false;",
+    why: "a watch stream whose simple token names the raft index one past what its member applied reads its create at once instead of waiting for that index: it does not hold the token yet and refuses the create \"invalid auth token\" (created and canceled at once) to a client that just logged in through another member (etcd's isWatchPermitted waits in isValidSimpleToken as long as the stream lives)",
+    aimed: ["auth-round-robin", "auth-permissions"],
+  },
+  {
     name: "compare-create-uses-mod", class: "txn", file: "src/server/apply/compare.ts", holdout17: true,
     find: "result = cmp(kv.create_revision, c.create_revision ?? 0);",
     replace: "result = cmp(kv.mod_revision, c.create_revision ?? 0);",
