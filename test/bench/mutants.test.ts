@@ -184,6 +184,9 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // cluster invariant token-index-waited sees the early "invalid auth token" (4 of seeds 1..4;
   // 0 of 4 without the invariant, 0 of 4 on auth-permissions, whose clients stay on one member).
   { name: 'token-wait-one-short', scenario: 'auth-round-robin', seed: 1, checker: 'raft' },
+  // The same early lookup by a watch stream's create (twenty-first session): token-index-waited
+  // judges the refused create against its stream's token (2 of seeds 1..4, 0 of 4 before).
+  { name: 'watch-token-wait-one-short', scenario: 'auth-round-robin', seed: 2, checker: 'raft' },
   // A waiter left registered after its answer (holdout 17): answered again at its deadline,
   // which a client ignores; the cluster invariant reply-once, in runs longer than the request
   // timeout (lease-checkpoint-leader-change 2 of seeds 1..2, 0 of 2 without it).
