@@ -20,8 +20,12 @@
 // 5. a linearizable request answered ok with a token its user's password change, delete or an
 //    AuthDisable had invalidated before it was sent, authentication certainly on, by the member that
 //    answered that change: any other may have installed a snapshot past it (auth-stale-token.ts).
-// What it cannot decide it does not judge; with nothing judged the verdict is unknown.
+// What it cannot decide it does not judge; with nothing judged the verdict is unknown. Requests
+// it reads and does not judge — of a process that logged in as no single user, refusals of a
+// request that may need more than its own keys (a put with a lease) — are counted as notJudged,
+// and the summary names them.
 import type { Op } from '../history/op.ts';
+import { withNotJudged, type NotJudged } from './not-judged.ts';
 import { pairOps } from '../history/pair.ts';
 import type { OpPair } from '../history/pair.ts';
 import { AuthFacts, ROOT_ROLE, NONE } from './auth-state.ts';
@@ -129,6 +133,7 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     if (violations.length < VIOLATIONS_KEPT_MAX) violations.push(v);
   };
   const judged = { ok: 0, denied: 0, authenticate: 0 };
+  const unjudged = { noUser: 0, partial: 0 };
   const refusedValues = new Map<string, OpPair>();
   const shown = new Set<string>();
   // A watch's create is checked by the member serving the stream against its own auth store,
@@ -147,7 +152,10 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     const user = userOf.get(p.invoke.process);
     const f = p.invoke.f;
     if (c.type === 'fail' && REFUSED_BY_AUTH.some((e) => errorOf(p).endsWith(e))) for (const v of putValues(f, p.invoke.value)) refusedValues.set(v, p);
-    if (typeof user !== 'string') continue;
+    if (typeof user !== 'string') {
+      if (f === 'auth/authenticate' || needsOf(f, p.invoke.value) !== undefined) unjudged.noUser++;
+      continue;
+    }
     const at = (kind: AuthViolation['kind'], detail: string): void => report({ kind, op: p.invoke.index, process: p.invoke.process, user, f, detail });
     if (f === 'auth/authenticate') {
       const w = facts.window(p.call, p.return);
@@ -169,7 +177,8 @@ export function checkAuth(history: readonly Op[]): CheckResult {
       judged.ok++;
       const missing = needs.needs.find((n) => !allowed(w, roles, user, n, true));
       if (missing !== undefined) at('not-enforced', `answered ok, but ${user} could not ${describe(missing)} at any moment of the op's window`);
-    } else if (errorOf(p).endsWith(DENIED) && !needs.partial) {
+    } else if (errorOf(p).endsWith(DENIED) && needs.partial) unjudged.partial++;
+    else if (errorOf(p).endsWith(DENIED)) {
       judged.denied++;
       if (needs.needs.every((n) => allowed(w, roles, user, n, false))) at('wrongly-denied', `refused "permission denied", but ${user} could ${needs.needs.map(describe).join(', ')} throughout the op's window`);
     }
@@ -186,8 +195,12 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     report({ op: p.invoke.index, process: p.invoke.process, user: t.user, f: p.invoke.f, kind: 'stale-token', detail: `answered ok with the token of a login that returned before ${t.change.invoke.f} (op ${t.change.invoke.index}) was called, sent after it returned, authentication certainly on, served by ${String(p.completion?.node)}, which answered that change: it forgot that token` });
   }
   const total = judged.ok + judged.denied + judged.authenticate;
-  const counts = `${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`;
-  if (count > 0) return { valid: false, summary: `${countNoun(count, 'auth violation')}: ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged };
-  if (total === 0) return { valid: 'unknown', summary: 'unknown: no request of a logged-in user to judge', judged };
-  return { valid: true, summary: counts, judged };
+  const notJudged: NotJudged[] = [];
+  if (unjudged.noUser > 0) notJudged.push({ count: unjudged.noUser, what: 'answered request', why: 'its process logged in as no single user (none, or two), so whose permissions it had is not known' });
+  if (unjudged.partial > 0) notJudged.push({ count: unjudged.partial, what: '"permission denied" answer', why: 'its request may need more than its own keys (a put with a lease), so a refusal may be right' });
+  const counts = withNotJudged(`${judged.ok} ok and ${judged.denied} denied requests and ${judged.authenticate} logins judged`, notJudged);
+  const extra = notJudged.length === 0 ? {} : { notJudged };
+  if (count > 0) return { valid: false, summary: `${countNoun(count, 'auth violation')}: ${violations[0]!.kind} (${counts})`, violations, violationCount: count, judged, ...extra };
+  if (total === 0) return { valid: 'unknown', summary: withNotJudged('unknown: no request of a logged-in user to judge', notJudged), judged, ...extra };
+  return { valid: true, summary: counts, judged, ...extra };
 }

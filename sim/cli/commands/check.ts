@@ -522,7 +522,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const out: CheckedFile = { result, ms, watchesFile };
     // What no checker judged, by class and why: the linearizability check's, and lease reads no lease checker ran for.
     const unjudgedLeaseReads = leases === undefined ? undefined : leases.leaseReadsWithoutGrant(history.ops);
-    const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads])];
+    const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads]), ...((auth?.['notJudged'] as NotJudged[] | undefined) ?? [])];
     if (notJudged.length > 0) out.notJudged = notJudged;
     if (watch !== undefined) out.watch = watch;
     if (lease !== undefined) out.lease = lease;

@@ -227,6 +227,9 @@ describe('auth checker: what it must not convict', () => {
     const r = checkAuth(h.ops);
     expect(r.valid).toBe(true);
     expect(r.summary).toMatch(/0 denied/);
+    // The verdict says so (it read it and judged nothing of it).
+    expect(r.summary).toContain('1 "permission denied" answer not judged: its request may need more than its own keys (a put with a lease)');
+    expect(r['notJudged']).toEqual([{ count: 1, what: '"permission denied" answer', why: 'its request may need more than its own keys (a put with a lease), so a refusal may be right' }]);
   });
 
   it('does not judge a process that logged in as two users, nor one that never did', () => {
@@ -234,7 +237,12 @@ describe('auth checker: what it must not convict', () => {
       .op(ALICE, 'auth/authenticate', { name: 'root', password: 'r' }, 'ok', { token: 'q.5' })
       .op(ALICE, 'kv/range', range('key0'), 'ok', { header: { revision: '1' } })
       .op(9, 'kv/range', range('key0'), 'ok', { header: { revision: '1' } });
-    expect(checkAuth(h.ops).valid).toBe(true);
+    const r = checkAuth(h.ops);
+    expect(r.valid).toBe(true);
+    // Alice's two logins and both ranges, each named as not judged.
+    expect(r.summary).toContain('4 answered requests not judged: its process logged in as no single user (none, or two)');
+    // Requests of processes with one user are judged and say nothing of the kind.
+    expect(checkAuth(setUp().op(ALICE, 'kv/range', range('key1'), 'ok', kvs('key1', 'v')).ops).summary).not.toContain('not judged');
   });
 
   it('is unknown with no logged-in request to judge', () => {
