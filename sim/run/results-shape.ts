@@ -77,7 +77,7 @@ function map(field: string, v: unknown, what: string, each: (field: string, v: u
 
 /** A list without holes of at most RESULTS_LIST_ELEMENTS_MAX elements, each checked by `each`. */
 function list(field: string, v: unknown, what: string, each: (field: string, v: unknown) => void): void {
-  if (!Array.isArray(v)) refuse(field, `must be a list (${what})`, v);
+  if (!Array.isArray(v)) refuse(field, `must be a list ${what}`, v);
   if (v.length > RESULTS_LIST_ELEMENTS_MAX) refuse(field, `must hold at most ${RESULTS_LIST_ELEMENTS_MAX} elements (${v.length})`, undefined, `a list of ${v.length} elements`);
   for (let i = 0; i < v.length; i++) {
     // Stop at the first hole: walking a sparse list of length 2^32-1 hole by hole never ends.
@@ -127,7 +127,7 @@ function checkers(v: unknown): void {
 }
 
 function faults(v: unknown): void {
-  list('faults', v, 'fault intervals', (field, f) => {
+  list('faults', v, 'of fault intervals', (field, f) => {
     const o = object(field, f, '{kind, startUs, description, ...}') as Record<string, unknown>;
     finite(`${field}.startUs`, o['startUs']);
     if (o['endUs'] !== null) finite(`${field}.endUs`, o['endUs'], true);
@@ -139,7 +139,7 @@ function faults(v: unknown): void {
 }
 
 function leaders(v: unknown): void {
-  list('leaders', v, 'leader spans', (field, l) => {
+  list('leaders', v, 'of leader spans', (field, l) => {
     const o = object(field, l, '{node, term, startUs}') as Record<string, unknown>;
     finite(`${field}.startUs`, o['startUs']);
     if (o['endUs'] !== null) finite(`${field}.endUs`, o['endUs'], true);

@@ -80,7 +80,7 @@ describe('detcd/report names its bad arguments', () => {
     ['summarizeRun', [resultsWith({ leaders: [{ node: 'n1', term: 1, startUs: NaN }] })], /^summarizeRun: results\.leaders\[0\]\.startUs: must be a finite number, got NaN$/],
     ['summarizeRun', [resultsWith({ faults: [{ kind: 5, startUs: 0 }] })], /^summarizeRun: results\.faults\[0\]\.kind: must be a string, got 5$/],
     ['summarizeRun', [resultsWith({ error: tenMb })], /^summarizeRun: results\.error: must be at most 1048576 characters \(10000000\), got a string of 10000000 characters$/],
-    ['summarizeRun', [resultsWith({ mayBeKnownBug: { kv: 'x' } })], /^summarizeRun: results\.mayBeKnownBug\.kv: must be a list \(of strings\), got "x"$/],
+    ['summarizeRun', [resultsWith({ mayBeKnownBug: { kv: 'x' } })], /^summarizeRun: results\.mayBeKnownBug\.kv: must be a list of strings, got "x"$/],
     ['summarizeRun', [resultsWith({ stop: { kind: 'invariant' } })], /^summarizeRun: results\.stop\.layer: missing/],
     ['shardConflict', [null], /^shardConflict: shards: must be an array of shards \(\{dir, runs\}\), got null$/],
     ['shardConflict', [sparse], /^shardConflict: shards\[0\]: is missing/],
