@@ -163,12 +163,13 @@ function coverage(v: unknown): void {
   texts('coverage.unreached.events', u['events']);
 }
 
-function target(v: unknown): void {
+function target(v: unknown, forPage: boolean): void {
   const t = object('target', v, '{"kind": "simulation"} or a real target', true);
   if (t === undefined) return;
   text('target.kind', t['kind']);
-  // A real target's page lists what it could not do: those lists and its network are always written.
-  const real = t['kind'] === 'etcd';
+  // A real target's page lists what it could not do: those lists and its network are always written
+  // (replay and shrink refuse a real run by its kind, and need none of them).
+  const real = forPage && t['kind'] === 'etcd';
   for (const name of ['network', 'replayable']) text(`target.${name}`, t[name], !real);
   texts('target.notChecked', t['notChecked'], !real);
   for (const name of ['binary', 'version', 'networkFaults']) text(`target.${name}`, t[name], true);
@@ -188,7 +189,7 @@ function stop(v: unknown): void {
   json('stop', s);
 }
 
-function walk(r: Record<string, unknown>): void {
+function walk(r: Record<string, unknown>, forPage: boolean): void {
   text('scenario', r['scenario']);
   finite('seed', r['seed']);
   if (r['valid'] !== true && r['valid'] !== false && r['valid'] !== 'unknown') refuse('valid', 'must be true, false or "unknown"', r['valid']);
@@ -200,16 +201,19 @@ function walk(r: Record<string, unknown>): void {
   if (r['faults'] !== undefined) faults(r['faults']);
   if (r['leaders'] !== undefined) leaders(r['leaders']);
   if (r['coverage'] !== undefined) coverage(r['coverage']);
-  target(r['target']);
+  target(r['target'], forPage);
   stop(r['stop']);
   if (r['excused'] !== undefined) map('excused', r['excused'], 'reasons by checker', (f, e) => text(f, e));
   if (r['mayBeKnownBug'] !== undefined) map('mayBeKnownBug', r['mayBeKnownBug'], 'known-bug names by checker', (f, e) => texts(f, e));
 }
 
-/** The first field of `results` a report cannot read (type or size), or undefined when every one is readable. */
-export function resultsShapeProblem(results: Record<string, unknown>): ResultsShapeProblem | undefined {
+/**
+ * The first field of `results` a report cannot read (type or size), or undefined when every one is
+ * readable. `forPage`: a run page is drawn from it, which needs a real target's lists too.
+ */
+export function resultsShapeProblem(results: Record<string, unknown>, forPage = true): ResultsShapeProblem | undefined {
   try {
-    walk(results);
+    walk(results, forPage);
     return undefined;
   } catch (e) {
     if (e instanceof Refused) return e.problem;
