@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1656,5 +1656,76 @@ export const MUTANTS = [
     replace: "if (l.remainingTtlSeconds * 1000 > this.config.checkpointIntervalMs) {",
     why: "the checkpoint schedule reads the saved remaining TTL field, which is 0 until a first checkpoint: no lease is ever checkpointed, so after a leader change every lease restarts at its full TTL and outlives its deadline (etcd's scheduleCheckpointIfNeeded tests lease.RemainingTTL(), the checkpointed TTL or else the granted one)",
     aimed: ["lease-checkpoint-leader-change", "lease-checkpoint-restart"],
+  },
+  // ---- nineteenth holdout (raft, 2026-12-07 s21): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "transfer-on-commit-caught-up", class: "transfer", file: "src/raft/leader-responses.ts", holdout19: true,
+    find: "if (m.from === r.leadTransferee && pr.match === r.raftLog.lastIndex()) sendTimeoutNow(r, m.from);",
+    replace: "if (m.from === r.leadTransferee && pr.match >= r.raftLog.committed) sendTimeoutNow(r, m.from);",
+    why: "the leader tells the transferee to campaign once it has the committed entries, not the leader's last one: a transferee missing the leader's uncommitted tail campaigns, loses to the longer logs, and the cluster sits without a leader for an election timeout (etcd-raft sends MsgTimeoutNow only when pr.Match == r.raftLog.lastIndex())",
+    aimed: ["transfer-reordered", "failed-transfer", "kill-leader"],
+  },
+  {
+    name: "stale-prevote-unanswered", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout19: true,
+    find: "  } else if (m.type === 'MsgPreVote') {\n    // Reject with our term so that a stale pre-candidate learns it and catches up.\n    r.send({ type: 'MsgPreVoteResp', to: m.from, term: r.term, reject: true });\n  }",
+    replace: "  }",
+    why: "a pre-vote of a term below ours is dropped without an answer: a member whose term fell behind (it kept the longest log while the others' elections failed) keeps pre-campaigning in its old term, never learns the new one, and the members with the higher term cannot win against its log, so the cluster stays leaderless (etcd#8501; etcd-raft answers a lower-term MsgPreVote with a rejection in its own term)",
+    aimed: ["older-longer-log", "prevote-rejoin", "leader-partition"],
+  },
+  {
+    name: "read-waits-for-commit-not-apply", class: "read", file: "src/server/member.ts", holdout19: true,
+    find: "      this.reads.onReadState(rs.requestCtx, rs.index, this.appliedIndex, now);",
+    replace: "      this.reads.onReadState(rs.requestCtx, rs.index, this.raft.status().commit, now);",
+    why: "a ReadIndex answer is taken as reached once the member's commit index covers it, not its applied index: the batch is served from a state machine that has not applied the writes the read must see (etcd's linearizableReadLoop waits on applyWait for rs.Index)",
+    aimed: ["conf-change-slow-apply", "stale-leader-reads", "buggify"],
+  },
+  {
+    name: "leave-joint-drops-demoted-progress", class: "membership", file: "src/raft/confchange/changer.ts", holdout19: true,
+    find: "      if (!w.incoming.has(id) && !w.learners.has(id)) w.progress.delete(id);",
+    replace: "      if (!w.incoming.has(id)) w.progress.delete(id);",
+    why: "leaving a joint configuration deletes the Progress of every outgoing-only voter, also those that learnersNext just made learners: a voter demoted through a joint change is a learner with no progress, so the leader never replicates to it again (etcd-raft LeaveJoint keeps the progress of members in Learners)",
+    aimed: ["joint-swap", "joint-leader-crash", "learner-churn"],
+  },
+  {
+    name: "full-window-never-freed", class: "replication", file: "src/raft/leader-responses.ts", holdout19: true,
+    find: "  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();\n",
+    replace: "",
+    why: "a heartbeat answer does not free a slot of a full inflight window: when every MsgApp of a full window was lost, no acknowledgement ever comes and the leader sends that follower nothing more while it stays in replicate state, so it never catches up (etcd-raft stepLeader: MsgHeartbeatResp frees the first inflight of a full window)",
+    aimed: ["lossy-network", "slow-network", "crash-moments"],
+  },
+  {
+    name: "unstable-replace-keeps-offset", class: "replication", file: "src/raft/log-unstable.ts", holdout19: true,
+    find: "      this.offset = after;\n      this.entries = ents.slice();",
+    replace: "      this.entries = ents.slice();",
+    why: "an append that replaces the log from before the unstable offset (a new leader overwrites entries this follower had made durable) keeps the old offset: the unstable entries are indexed from the wrong place (etcd-raft unstable.truncateAndAppend sets u.offset = after)",
+    aimed: ["divergent-logs", "figure8", "kill-leader"],
+  },
+  {
+    name: "compact-forgets-boundary-term", class: "snapshot", file: "src/raft/storage.ts", holdout19: true,
+    find: "this.ents = [{ term: head.term, index: head.index, type: 'normal', data: '' }, ...this.ents.slice(i + 1)];",
+    replace: "this.ents = [{ term: 0, index: head.index, type: 'normal', data: '' }, ...this.ents.slice(i + 1)];",
+    why: "compaction keeps the index of the last compacted entry but not its term: an append right after the compaction point does not match, and a member whose whole log is compacted has last term 0, so it grants its vote to any candidate whatever its log (etcd's MemoryStorage.Compact keeps ents[i].Term in the dummy entry)",
+    aimed: ["snapshot-catch-up", "compaction-restore", "membership-change"],
+  },
+  {
+    name: "timeout-now-without-transfer-context", class: "transfer", file: "src/raft/step-follower.ts", holdout19: true,
+    find: "      r.hup('transfer');",
+    replace: "      r.hup('election');",
+    why: "MsgTimeoutNow starts a plain election: the vote requests do not carry the transfer context, so every member still in the old leader's lease ignores them; the transferee sits in a higher term until its answers depose the leader it was meant to replace, and the cluster is leaderless for an election (etcd-raft campaigns with campaignTransfer, which breaks the lease)",
+    aimed: ["transfer-reordered", "failed-transfer", "kill-leader"],
+  },
+  {
+    name: "read-index-forgets-own-ack", class: "read", file: "src/raft/step-leader.ts", holdout19: true,
+    find: "  // Our own ack, then a heartbeat round that carries the request's context.\n  r.readOnly.recvAck(r.id, m.context);\n",
+    replace: "  // Our own ack, then a heartbeat round that carries the request's context.\n",
+    why: "the leader does not count itself among the heartbeat acks that confirm a ReadIndex: a read needs every other voter of a three-member cluster, so while one follower is down or cut off no linearizable read is ever served (etcd-raft stepLeader records r.readOnly.recvAck(r.id, ...) before bcastHeartbeatWithCtx)",
+    aimed: ["kill-followers", "partition-shapes", "slow-network"],
+  },
+  {
+    name: "restart-applied-at-commit", class: "persistence", file: "src/server/member-recovery.ts", holdout19: true,
+    find: "const raft = new RaftNode(config, storage, snapIndex, random);",
+    replace: "const raft = new RaftNode(config, storage, durable.hardState.commit, random);",
+    why: "a restarted member tells raft it has applied everything up to the durable commit index, because recovery replayed those entries into the state machine: raft then never hands back the conf changes among them, and its configuration stays the one of the last snapshot (recovery replays conf changes as no-ops; etcd lets raft re-deliver the log after the snapshot and applies every ConfChange to raft again)",
+    aimed: ["rolling-restart", "membership-change", "crash-moments"],
   },
 ];
