@@ -51,6 +51,7 @@ import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
 import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch-stream-ids.ts';
+import { idsRefusedAfterCancel, type IdReuseViolation } from './watch-id-reuse.ts';
 import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
@@ -339,11 +340,12 @@ const sameEvent = (a: WatchEvent, b: WatchEvent): boolean => a.type === b.type &
 
 export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
   const ops = watchOps(records);
-  const result = judgeWatches(ops, history, options);
-  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options)) : result;
+  const idReuse = idsRefusedAfterCancel(records);
+  const result = judgeWatches(ops, history, options, idReuse);
+  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options, idReuse)) : result;
 }
 
-function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions): WatchCheckResult {
+function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions, idReuse: readonly IdReuseViolation[] = []): WatchCheckResult {
   const maxViolations = options.maxViolations ?? 100;
   const violations: WatchViolation[] = [];
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
@@ -351,6 +353,7 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   };
   const budget = new WorkBudget(options.stepsMax ?? 50_000_000, options.deadline);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
+  for (const v of idReuse) report('cancel', v.process, v.revision, v.message);
   const facts = historyFacts(history);
   checkCompactionCancels(ops, report, budget);
   if (options.autoCompaction !== true && facts.firstRevision !== undefined) checkCompactRevisionsAsked(ops, facts.compactions, facts.firstRevision, report, budget);
