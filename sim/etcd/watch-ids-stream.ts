@@ -29,7 +29,13 @@ export interface WatchIdsOptions {
   readonly deadAfterUs?: number;
 }
 
-const ALL_KEYS = { key: b64('\0'), range_end: b64('\0'), prev_kv: true };
+/** A create request of every key with prev_kv; with the client's id and a start revision when given. */
+function allKeys(watchId?: number, startRevision = 0): Record<string, unknown> {
+  const r: Record<string, unknown> = { key: b64('\0'), range_end: b64('\0'), prev_kv: true };
+  if (watchId !== undefined) r['watch_id'] = String(watchId);
+  if (startRevision > 0) r['start_revision'] = String(startRevision);
+  return r;
+}
 
 export class WatchIdsStream {
   private readonly stream: number;
@@ -62,8 +68,8 @@ export class WatchIdsStream {
     this.chosenId = options.chosenId ?? 1;
     this.stream = this.client.openStream((from, m) => this.onMessage(from, m));
     this.lastHeardUs = this.client.net.nowUs();
-    this.create({ ...ALL_KEYS, watch_id: String(this.chosenId) }, true);
-    this.create({ ...ALL_KEYS });
+    this.create(allKeys(this.chosenId), true);
+    this.create(allKeys());
     this.timer = this.client.net.schedule(this.options.cycleUs ?? 250_000, () => this.cycle());
   }
 
@@ -107,7 +113,7 @@ export class WatchIdsStream {
         this.cancelWatch(this.chosenId);
       }
     } else {
-      this.create({ ...ALL_KEYS });
+      this.create(allKeys());
       if (this.numbered.length > 1) this.cancelWatch(this.numbered.shift()!);
     }
     this.client.sendStream(this.options.member, { kind: 'watch-ping', stream: this.stream });
@@ -117,7 +123,7 @@ export class WatchIdsStream {
   private createChosen(): void {
     this.chosenLive = true;
     if (this.chosenNext > 0) this.recreated++;
-    this.create({ ...ALL_KEYS, watch_id: String(this.chosenId), ...(this.chosenNext > 0 ? { start_revision: String(this.chosenNext) } : {}) });
+    this.create(allKeys(this.chosenId, this.chosenNext));
   }
 
   private close(why: string): void {
