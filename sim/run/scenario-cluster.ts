@@ -131,7 +131,10 @@ export function observeRun(cluster: EtcdCluster): RunObservers {
 /** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */
 export function raftVerdict(o: RunObservers): { valid: Validity; summary: string; [detail: string]: unknown } {
   const v = o.raft.violation;
-  const counts = { clusterChecks: o.cluster.checks, votesSeen: o.cluster.votesSeen };
+  // The observer's bound (observer-floor.ts), shown once it forgot anything: the index its
+  // tables start at and how many they hold.
+  const t = o.raft.tables;
+  const counts = { clusterChecks: o.cluster.checks, votesSeen: o.cluster.votesSeen, ...(t.compactIndex > 0 || t.belowCompactSeen > 0 ? { observerTables: t } : {}) };
   if (v !== undefined) return { valid: false, summary: `${v.invariant} violated on ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}`, violation: v, checks: o.raft.checks, ...counts };
   const c = o.cluster.violation;
   if (c !== undefined) return { valid: false, summary: formatClusterViolation(c), checks: o.raft.checks, clusterViolation: c, ...counts };
