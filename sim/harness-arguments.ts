@@ -3,6 +3,7 @@
 // boundary as runScenario's are: a JavaScript caller (or a TypeScript one past a cast) got a
 // TypeError from inside ("Cannot read properties of undefined (reading 'schedule')"), naming
 // neither the function nor the argument. The simulation calls the unchecked ones.
+import { checkArrayArgument } from './errors/array-argument.ts';
 import { badArgument, checkObjectArgument, checkWholeArgument } from './errors/bad-argument.ts';
 import { drawSwarm as drawSwarmUnchecked } from './nemesis/swarm.ts';
 import type { SwarmDraw } from './nemesis/swarm.ts';
@@ -40,8 +41,7 @@ export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult 
 export function bakeScenario(ran: Scenario, schedule: readonly TimedFault[]): Scenario {
   const fn = 'bakeScenario';
   checkScenarioArgument(fn, 'ran', ran);
-  if (!Array.isArray(schedule)) throw badArgument(fn, 'schedule', 'must be an array of timed faults ({atMs, durationMs, fault})', schedule);
-  schedule.forEach((f: unknown, i) => {
+  checkArrayArgument(fn, 'schedule', schedule, 'timed faults ({atMs, durationMs, fault})').forEach((f: unknown, i) => {
     const fault = checkObjectArgument(fn, `schedule[${i}]`, f, 'a timed fault ({atMs, durationMs, fault})')['fault'];
     checkObjectArgument(fn, `schedule[${i}].fault`, fault, 'a fault ({kind, ...})');
   });

@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 
 const made: string[] = [];
 
-afterAll(() => {
+/** Removes every folder scratchDir made so far (test/scratch-dir-cleanup.ts, after each test file). */
+export function removeScratchDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** A new empty directory under the system's temp dir, named `${prefix}XXXXXX`; gone after the file's tests. */
 export function scratchDir(prefix: string): string {

@@ -5,7 +5,7 @@
 // line naming the file, field and reason, no stack trace, no hang, no half-written report,
 // nothing touched outside --out; HTML reports rendered in headless Chromium run no user markup.
 //
-//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,shapes,html,etcd]
+//   node bench/tools/input-fuzz.mjs [ROOT] [--only flags,scenario,run-dir,merge,out,history,shapes,html,etcd,api]
 //        [--jobs N] [--per-field N] [--seed N] [--keep]
 //
 // ROOT: a package root with a built dist/ (default: this checkout). --per-field: how many
@@ -26,11 +26,12 @@ import { historyCases } from './input-fuzz/history-cases.mjs';
 import { historyShapeCases } from './input-fuzz/history-shapes.mjs';
 import { htmlCases, renderFindings } from './input-fuzz/html-cases.mjs';
 import { etcdCases } from './input-fuzz/etcd-cases.mjs';
+import { apiFindings } from './input-fuzz/api-cases.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { only: { type: 'string' }, jobs: { type: 'string' }, 'per-field': { type: 'string' }, seed: { type: 'string' }, keep: { type: 'boolean' } } });
 const ROOT = resolve(positionals[0] ?? new URL('../..', import.meta.url).pathname);
 const BIN = join(ROOT, 'bin/detcd.js');
-const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,shapes,html,etcd').split(',');
+const KINDS = (values.only ?? 'flags,scenario,run-dir,merge,out,history,shapes,html,etcd,api').split(',');
 const JOBS = Number(values.jobs ?? 2);
 const PER_FIELD = Number(values['per-field'] ?? 6);
 const SEED = Number(values.seed ?? 1);
@@ -214,6 +215,12 @@ async function main() {
     process.stderr.write(`scenario mutations judged in process: ${m.judged} (${m.refused.length} refused, ${m.boundary.length} valid boundaries), ${m.findings.length} findings\n`);
     inProcess.push(...m.findings);
     cases.push(...scenarioCases(fx, m, (l) => (PER_FIELD === 0 ? l : pick(l.length > 60 ? l : l).slice(0, Math.max(PER_FIELD * 10, 1))), random, outFor, inputPath));
+  }
+  if (KINDS.includes('api')) {
+    // In process, not on the command line: each public function given wrong values (api-cases.mjs).
+    const f = await apiFindings(ROOT, join(sandbox, 'api'));
+    process.stderr.write(`api: ${f.length} findings\n`);
+    inProcess.push(...f);
   }
   if (KINDS.includes('run-dir')) cases.push(...runDirCases(fx, pick, random, outFor));
   if (KINDS.includes('merge')) cases.push(...mergeCases(fx, pick, random, outFor));

@@ -12,6 +12,7 @@ import { MODEL_NAMES, type ModelName } from './model-names.ts';
 import type { Op } from '../history/op.ts';
 import { historyArgument } from '../history/history-argument.ts';
 import { badArgument } from '../errors/bad-argument.ts';
+import { budgetArgument, HISTORY_OPTION_KINDS, optionsArgument } from './public-arguments.ts';
 
 export { MODEL_NAMES, type ModelName } from './model-names.ts';
 export type { CheckHistoryOptions } from './history-check/options.ts';
@@ -25,9 +26,22 @@ const CHECKS: Record<ModelName, PairsCheck> = { register: checkRegisterPairs, kv
  * UsageError for an unknown model or a history that is neither. A history with no operation to
  * check is "unknown: no operations", never valid.
  */
+/** checkHistory's options typed, and each watch record a {time, response} object. */
+function checkHistoryOptions(options: unknown): CheckHistoryOptions {
+  const o = optionsArgument<CheckHistoryOptions>('checkHistory', 'options', options, HISTORY_OPTION_KINDS);
+  o.watches?.forEach((w, i) => {
+    if (typeof w.time !== 'number' || !Number.isFinite(w.time)) throw badArgument('checkHistory', `options.watches[${i}].time`, 'must be a finite number (µs)', w.time);
+    if ((w as { closed?: unknown }).closed === undefined && (typeof w.response !== 'object' || w.response === null)) throw badArgument('checkHistory', `options.watches[${i}].response`, "must be etcd's WatchResponse (an object)", w.response);
+  });
+  return o;
+}
+
 export function checkHistory(history: ParsedHistory | readonly OpObject[], model: ModelName, budget: CheckBudget = {}, options: CheckHistoryOptions = {}): LinearizabilityResult {
   if (!MODEL_NAMES.includes(model)) throw badArgument('checkHistory', 'model', `must be one of ${MODEL_NAMES.join(', ')}`, model);
-  return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history, { etcdFields: model === 'etcd' }), budget, options);
+  // The budget and options typed first, as checkLinearizable's: a maxSteps of '5' or a Symbol met the search as a number.
+  const checkedBudget = budgetArgument('checkHistory', 'budget', budget) as CheckBudget;
+  const checkedOptions = checkHistoryOptions(options);
+  return runHistoryCheck(CHECKS[model], model, historyArgument('checkHistory', history, { etcdFields: model === 'etcd' }), checkedBudget, checkedOptions);
 }
 
 /**

@@ -6,6 +6,7 @@ import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/
 import { UsageError } from '../errors/usage-error.ts';
 import { checkArrayArgument } from '../errors/array-argument.ts';
 import { jsonShapeProblem } from '../errors/json-shape.ts';
+import { checkOptionFields, type OptionKind } from '../errors/option-fields.ts';
 import { watchRecordProblem } from '../history/etcd-field-types.ts';
 import type { WatchRecord } from '../history/op.ts';
 import type { MemberStatus } from './convergence.ts';
@@ -41,13 +42,31 @@ export function watchRecordsArgument(fn: string, field: string, v: unknown): rea
   return records as readonly WatchRecord[];
 }
 
-/** Options: absent, or a plain object whose maxViolations (if any) is a whole number from 1. */
-export function optionsArgument<T extends object>(fn: string, field: string, v: unknown): T {
-  if (v === undefined) return {} as T;
-  const o = checkObjectArgument(fn, field, v, 'an object of options');
-  if (o['maxViolations'] !== undefined) checkWholeArgument(fn, `${field}.maxViolations`, o['maxViolations'], 1);
-  return o as T;
+/** Options: absent, or a plain object whose fields `kinds` names are typed (option-fields.ts). */
+export function optionsArgument<T extends object>(fn: string, field: string, v: unknown, kinds: Readonly<Record<string, OptionKind>>): T {
+  return checkOptionFields(fn, field, v, kinds) as T;
 }
+
+/** checkWatch's options (WatchCheckOptions), typed. */
+export const WATCH_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
+  expectRevisionUnique: 'boolean', maxViolations: { whole: 1 }, stepsMax: { whole: 1 }, autoCompaction: 'boolean',
+  caughtUpRevision: { whole: 0 }, startedEmpty: 'boolean', deadline: 'function',
+};
+
+const CLOCK_BOUND: OptionKind = { fields: { driftPpmMax: { atLeast: 0 }, jumpUsMax: { atLeast: 0 } } };
+
+/** checkLease's options (LeaseCheckOptions), typed. */
+export const LEASE_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
+  graceUs: { atLeast: 0 }, leaderChangesUs: 'finite-list', leaderChangeTtls: 'list', transfersUs: 'finite-list', revokeRetryUs: { atLeast: 0 },
+  leaderChangesUnknown: 'boolean', electionTimeoutUs: { atLeast: 0 }, leaders: 'object-list', renewalProof: 'object',
+  clockDriftPpmMax: { atLeast: 0 }, clockJumpUsMax: { atLeast: 0 }, maxViolations: { whole: 1 }, slowClock: CLOCK_BOUND,
+  answersCarryLeaderTerm: 'boolean', stepsMax: { whole: 1 }, deadline: 'function',
+};
+
+/** checkHistory's options (CheckHistoryOptions), typed; initialDump is read as a dump is. */
+export const HISTORY_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
+  initialRevision: { whole: 0 }, autoCompaction: 'boolean', watches: 'object-list', leaseClock: CLOCK_BOUND,
+};
 
 /** Operations for the linearizability search ({id, index, process, input, output, call, return}). */
 export function operationsArgument<I, O>(fn: string, field: string, v: unknown): readonly Operation<I, O>[] {
@@ -73,12 +92,9 @@ export function modelArgument<S, I, O>(fn: string, field: string, v: unknown): M
   return v as Model<S, I, O>;
 }
 
-/** A budget: absent, or maxSteps and maxCacheEntries whole numbers from 1 where given. */
+/** A budget: absent, or maxSteps and maxCacheEntries whole numbers from 1, deadline and memory functions, where given. */
 export function budgetArgument(fn: string, field: string, v: unknown): object {
-  if (v === undefined) return {};
-  const o = checkObjectArgument(fn, field, v, 'a budget ({maxSteps, maxCacheEntries})');
-  for (const k of ['maxSteps', 'maxCacheEntries']) if (o[k] !== undefined) checkWholeArgument(fn, `${field}.${k}`, o[k], 1);
-  return o;
+  return checkOptionFields(fn, field, v, { maxSteps: { whole: 1 }, maxCacheEntries: { whole: 1 }, deadline: 'function', memory: 'function' }, false, 'a budget ({maxSteps, maxCacheEntries})');
 }
 
 /** Members' statuses ({node, revision, compactRevision, hash, up?}). */

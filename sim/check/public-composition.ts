@@ -4,6 +4,7 @@
 // null to object", composeValidity(5) "all is not iterable", etcdOperations(undefined) "Cannot
 // read properties of undefined (reading 'length')". Each is a UsageError naming the function and
 // the argument now. The run harness and detcd check call the unchecked ones.
+import { checkArrayArgument } from '../errors/array-argument.ts';
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import type { Op } from '../history/op.ts';
 import type { OpPair } from '../history/pair.ts';
@@ -50,8 +51,8 @@ export function mergeValidity(a: Validity, b: Validity): Validity {
 /** The etcd model's operations of a history's pairs (history.ts). */
 export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOptions = {}): EtcdPrepared {
   const fn = 'etcdOperations';
-  if (!Array.isArray(pairs)) throw badArgument(fn, 'pairs', 'must be an array of op pairs ({invoke, completion, call, ret})', pairs);
-  pairs.forEach((p: unknown, i) => {
+  // A sparse array's 4 billion holes were walked one by one (a hang): refused at the first hole.
+  checkArrayArgument(fn, 'pairs', pairs, 'op pairs ({invoke, completion, call, ret})').forEach((p: unknown, i) => {
     const pair = checkObjectArgument(fn, `pairs[${i}]`, p, 'an op pair ({invoke, completion, call, ret})');
     checkObjectArgument(fn, `pairs[${i}].invoke`, pair['invoke'], 'an op ({index, time, process, type, f, value})');
     if (pair['completion'] !== undefined) checkObjectArgument(fn, `pairs[${i}].completion`, pair['completion'], 'an op, or undefined for none');

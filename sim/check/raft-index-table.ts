@@ -18,6 +18,19 @@ export class IndexTable<T extends object> {
     return j >= 0 ? this.items[j] : undefined;
   }
 
+  /** The indexes held: from the first kept to the last set (0 when empty). */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Forgets every index below `i` (a compaction floor): the array keeps only what follows. */
+  forgetBelow(i: number): void {
+    const drop = Math.min(i - this.from, this.items.length);
+    if (drop <= 0) return;
+    this.items = this.items.slice(drop);
+    this.from += drop;
+  }
+
   set(i: number, value: T): void {
     if (this.items.length === 0) this.from = i;
     else if (i < this.from) {
@@ -37,6 +50,19 @@ export class TermTable {
   get(i: number): number | undefined {
     const j = i - this.from;
     return j >= 0 ? this.items[j] : undefined;
+  }
+
+  /** The indexes held: from the first kept to the last set (0 when empty). */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Forgets every index below `i` (a compaction floor): the array keeps only what follows. */
+  forgetBelow(i: number): void {
+    const drop = Math.min(i - this.from, this.items.length);
+    if (drop <= 0) return;
+    this.items = this.items.slice(drop);
+    this.from += drop;
   }
 
   set(i: number, term: number): void {

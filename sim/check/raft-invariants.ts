@@ -12,7 +12,7 @@ import type { RaftLog } from '../../src/raft/raft-log.ts';
 import type { Entry, EntryData } from '../../src/raft/types.ts';
 import { sameEntryData } from '../../src/raft/types.ts';
 import { entryText } from './raft-entry-text.ts';
-import { badArgument, checkObjectArgument } from '../errors/bad-argument.ts';
+import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import { IndexTable, TermTable } from './raft-index-table.ts';
 
 export { InvariantViolation };
@@ -195,6 +195,14 @@ export class RaftInvariants {
   private readonly applied = new IndexTable<SeenEntry>();
   private readonly acked = new Map<number, SeenEntry>();
   private violationFound: Violation | undefined = undefined;
+  /**
+   * Every index below it is forgotten (compact): no member's log, snapshot or disk holds one any
+   * more, so no check meets one again. 0: nothing forgotten. Without it a long \`detcd serve\` kept
+   * every entry it ever saw, ≈220 B an index.
+   */
+  private compactIndexAt = 0;
+  /** Entries a member showed below compactIndex (a floor set too high): 0 unless the floor was wrong. */
+  private belowCompactSeen = 0;
   /** The views of the last check by position, and the state of each (stateOf without a lookup per event). */
   private readonly lastViews: RaftView[] = [];
   private readonly lastStates: MemberState[] = [];
@@ -218,6 +226,31 @@ export class RaftInvariants {
 
   committedEntry(i: number): ViewEntry | undefined {
     return this.committed.get(i);
+  }
+
+  /** The index below which everything is forgotten (0: nothing), and the indexes its tables hold. */
+  get tables(): { readonly compactIndex: number; readonly indexesKept: number; readonly belowCompactSeen: number } {
+    return { compactIndex: this.compactIndexAt, indexesKept: Math.max(this.entries.size, this.committed.size, this.applied.size), belowCompactSeen: this.belowCompactSeen };
+  }
+
+  /**
+   * Forgets every index below \`compactIndex\`, which the caller vouches no member will show again:
+   * below every live member's first index and snapshot, and below the snapshot each member's disk
+   * would restart from (a crash may bring back an older log than the one in memory). The tables
+   * then hold what the members can still show: a long run's memory stays bounded by its logs.
+   */
+  compact(compactIndex: number): void {
+    checkWholeArgument('RaftInvariants.compact', 'compactIndex', compactIndex, 0);
+    if (compactIndex <= this.compactIndexAt) return;
+    this.compactIndexAt = compactIndex;
+    this.entries.forgetBelow(compactIndex);
+    this.committed.forgetBelow(compactIndex);
+    this.applied.forgetBelow(compactIndex);
+    for (const st of this.members.values()) st.terms.forgetBelow(compactIndex);
+    let kept = 0;
+    for (const i of this.committedOrder) if (i >= compactIndex) this.committedOrder[kept++] = i;
+    this.committedOrder.length = kept;
+    for (const i of this.acked.keys()) if (i < compactIndex) this.acked.delete(i);
   }
 
   /** Checks every view; returns the first violation ever found (and keeps returning it). */
@@ -259,7 +292,8 @@ export class RaftInvariants {
         [involved(member, index, entry, 'acknowledged'), involved(c.member, index, c, 'committed')]);
       return this.violationFound;
     }
-    this.acked.set(index, { term: entry.term, data: entry.data, member });
+    // An index already compacted everywhere can meet no commit any more: nothing to keep.
+    if (index >= this.compactIndexAt) this.acked.set(index, { term: entry.term, data: entry.data, member });
     return undefined;
   }
 
@@ -410,6 +444,7 @@ export class RaftInvariants {
         before = undefined;
         continue;
       }
+      if (i < this.compactIndexAt) this.belowCompactSeen++;
       st.terms.set(i, e.term);
       const prevTerm = i - 1 >= firstIndex ? (before ?? termOf(v, i - 1) ?? -1) : -1;
       before = e.term;
@@ -475,7 +510,9 @@ export class RaftInvariants {
       st.appliedTo = Math.min(st.appliedTo, applied);
       return undefined;
     }
-    for (let i = st.appliedTo + 1; i <= applied; i++) {
+    // A member new to the observer (appliedTo 0) that applied a snapshot walks from past the
+    // compacted part: an applied entry it still remembers there was judged when it was applied.
+    for (let i = Math.max(st.appliedTo + 1, this.compactIndexAt); i <= applied; i++) {
       const e = v.appliedEntry(i);
       if (e === undefined) continue;
       const a = this.applied.get(i);

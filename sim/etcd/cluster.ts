@@ -24,6 +24,7 @@ import { HistoryLog } from './history-log.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
+import { observerFloor } from './observer-floor.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 import { JointSwap } from './joint-swap.ts';
 import type { MemberOperatorOptions } from './member-operators.ts';
@@ -106,6 +107,12 @@ function parseMemberId(name: string): number | undefined {
   const m = /^n(\d+)$/.exec(name);
   return m === null ? undefined : Number(m[1]);
 }
+
+/**
+ * Committed indexes between two looks for the Raft observer's compaction floor: each look reads
+ * every node's durable snapshot and copies the tables' kept part, so it is paid once per this many.
+ */
+const OBSERVER_COMPACT_STEP = 1024;
 
 export class EtcdCluster {
   readonly world: World;
@@ -456,6 +463,7 @@ export class EtcdCluster {
     // the same (the verdict reports how many checks ran).
     let checkedLifecycle = -1;
     let checkedTurns = -1;
+    let compactAt = OBSERVER_COMPACT_STEP;
     this.world.onEvent(() => {
       const views = this.raftViews();
       const lifecycle = this.world.lifecycleVersion;
@@ -467,6 +475,13 @@ export class EtcdCluster {
       invariants.checkOrThrow(views);
       checkedLifecycle = lifecycle;
       checkedTurns = turns;
+      // Every OBSERVER_COMPACT_STEP committed indexes, the observer forgets what no member can
+      // show any more (observer-floor.ts): its tables stay as long as the logs, not the run.
+      if (invariants.committedMax >= compactAt) {
+        const floor = observerFloor(this.world, this.hosts);
+        if (floor !== undefined) invariants.compact(floor);
+        compactAt = invariants.committedMax + OBSERVER_COMPACT_STEP;
+      }
     });
     return invariants;
   }

@@ -1,6 +1,7 @@
 // fast-check arbitraries for fault schedules. A schedule is a plain array of timed faults, so
 // fast-check shrinks it the way it shrinks any array: it drops faults, then moves times and
 // durations toward zero and fault kinds toward the first (mildest) alternative.
+import { checkArrayArgument } from '../errors/array-argument.ts';
 import fc from 'fast-check';
 import type { Fault, FaultKind, TimedFault } from '../scenario/fault.ts';
 import { FAULT_KINDS } from '../scenario/fault-kinds.ts';
@@ -31,7 +32,7 @@ function targetArb(members: number): fc.Arbitrary<string> {
 
 /** The kinds a caller named, each in the fault table; refused naming `fn` and `field` otherwise. */
 function checkKinds(fn: string, field: string, kinds: unknown): readonly FaultKind[] {
-  if (!Array.isArray(kinds) || kinds.length === 0) throw badArgument(fn, field, 'must be a non-empty array of fault kinds', kinds);
+  if (checkArrayArgument(fn, field, kinds, 'fault kinds').length === 0) throw badArgument(fn, field, 'must be a non-empty array of fault kinds', kinds);
   const known: readonly string[] = FAULT_KIND_NAMES;
   for (const [i, k] of (kinds as unknown[]).entries()) {
     if (typeof k !== 'string' || !known.includes(k)) throw badArgument(fn, `${field}[${i}]`, `not a fault kind (the kinds: ${FAULT_KIND_NAMES.join(', ')})`, k);

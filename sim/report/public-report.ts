@@ -8,7 +8,7 @@ import { checkArrayArgument } from '../errors/array-argument.ts';
 import type { Op } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
 import { opToEdn as edn } from './edn.ts';
-import { readInputBytes as inputBytes, readInputText as inputText, INPUT_BYTES_MAX } from './input-file.ts';
+import { readInputBytes as inputBytes, readInputText as inputText, readStdinText as stdinText, INPUT_BYTES_MAX } from './input-file.ts';
 import { renderJunit as junit, suitesFromRuns as suites } from './junit.ts';
 import type { JunitSuite } from './junit.ts';
 import { claimReportDir as claim, isDetcdReport as isReport, prepareReportDir as prepare, removeEmptyReportDir as removeEmpty, writeFileReplacing as replacing } from './report-dir.ts';
@@ -141,8 +141,18 @@ export function opToEdn(op: Op): string {
   return edn(checkObjectArgument('opToEdn', 'op', op, 'a history op ({index, time, type, process, f, value})') as unknown as Op);
 }
 
+/**
+ * A read's bound: a whole number of bytes up to INPUT_BYTES_MAX (what fits in one string). A
+ * larger one, Infinity, NaN or a string was no bound at all: a stream (stdin) was read until
+ * memory ran out, and a file past V8's longest string failed inside toString.
+ */
 function bytesMaxArgument(fn: string, v: unknown): number {
-  return v === undefined ? INPUT_BYTES_MAX : checkWholeArgument(fn, 'bytesMax', v, 0);
+  return v === undefined ? INPUT_BYTES_MAX : checkWholeArgument(fn, 'bytesMax', v, 0, INPUT_BYTES_MAX);
+}
+
+/** Standard input to its end, refused past `bytesMax` (default INPUT_BYTES_MAX) as a PathError naming (stdin). */
+export function readStdinText(bytesMax?: number): string {
+  return stdinText(bytesMaxArgument('readStdinText', bytesMax));
 }
 
 export function readInputText(path: string, bytesMax?: number): string {

@@ -20,6 +20,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 import { baseLink } from './nemesis-world.ts';
 import { makeEtcdStateMachine } from './state-machine.ts';
+import { withFields } from '../../src/object/with-fields.ts';
 
 export interface ClusterOptions {
   readonly scenario: Scenario;
@@ -32,6 +33,8 @@ export interface ClusterOptions {
   readonly buggify: boolean;
   readonly tornWrites: boolean;
   readonly traceLog: boolean;
+  /** Members wait for a leader as etcd 3.4's do (MemberConfig.proposalsWaitForLeader): `detcd serve`. */
+  readonly proposalsWaitForLeader?: boolean;
 }
 
 /** Builds and starts the cluster of a run (tests hand in their own to plant a fault). */
@@ -86,7 +89,7 @@ export function scenarioCluster(o: ClusterOptions, makeStateMachine: (config: Me
   const cluster = new EtcdCluster({
     seed: o.seed,
     members: s.cluster.members,
-    settings: memberSettings(s),
+    settings: o.proposalsWaitForLeader === true ? withFields(memberSettings(s), { proposalsWaitForLeader: true }) : memberSettings(s),
     bug: o.bug,
     // Clients reach members over TCP in etcd: their links have latency but never drop,
     // duplicate or reorder a request; the scenario's lossiness is for the peer links.
@@ -128,7 +131,10 @@ export function observeRun(cluster: EtcdCluster): RunObservers {
 /** The "raft" checker's verdict so far: the Raft invariants, then the cluster invariants. */
 export function raftVerdict(o: RunObservers): { valid: Validity; summary: string; [detail: string]: unknown } {
   const v = o.raft.violation;
-  const counts = { clusterChecks: o.cluster.checks, votesSeen: o.cluster.votesSeen };
+  // The observer's bound (observer-floor.ts), shown once it forgot anything: the index its
+  // tables start at and how many they hold.
+  const t = o.raft.tables;
+  const counts = { clusterChecks: o.cluster.checks, votesSeen: o.cluster.votesSeen, ...(t.compactIndex > 0 || t.belowCompactSeen > 0 ? { observerTables: t } : {}) };
   if (v !== undefined) return { valid: false, summary: `${v.invariant} violated on ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}`, violation: v, checks: o.raft.checks, ...counts };
   const c = o.cluster.violation;
   if (c !== undefined) return { valid: false, summary: formatClusterViolation(c), checks: o.raft.checks, clusterViolation: c, ...counts };

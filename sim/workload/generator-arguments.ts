@@ -4,6 +4,7 @@
 // `gen` that is not a generator failed only later, at the run's first step. Each is a UsageError
 // naming the function and the argument now. The workloads call the unchecked ones: mix and limit
 // rebuild themselves at every step, where a check would cost on every operation of a run.
+import { checkArrayArgument, firstHole } from '../errors/array-argument.ts';
 import { badArgument } from '../errors/bad-argument.ts';
 import * as unchecked from './generator.ts';
 import type { Gen, GenContext, Invocation } from './generator.ts';
@@ -69,10 +70,10 @@ export function sleep(durationUs: number): Gen {
 }
 
 export function mix(gens: readonly Gen[], weights?: readonly number[]): Gen {
-  if (!Array.isArray(gens)) throw badArgument('mix', 'gens', 'must be an array of generators', gens);
+  checkArrayArgument('mix', 'gens', gens, 'generators');
   checkGens('mix', gens);
   if (weights !== undefined) {
-    if (!Array.isArray(weights) || weights.length !== gens.length) throw badArgument('mix', 'weights', `must be an array of ${gens.length} weights, one per generator, when given`, weights);
+    if (!Array.isArray(weights) || weights.length !== gens.length || firstHole(weights) >= 0) throw badArgument('mix', 'weights', `must be an array of ${gens.length} weights, one per generator, when given`, weights);
     weights.forEach((w: unknown, i) => {
       if (typeof w !== 'number' || !Number.isSafeInteger(w) || w < 0) throw badArgument('mix', `weights[${i}]`, 'must be a whole number from 0 up', w);
     });

@@ -3,13 +3,15 @@
 // UsageError naming the function and argument. A JavaScript caller otherwise met a TypeError
 // ('reading length'), a plain Error, or a harness InvariantViolation for its own mistake. The
 // nemeses call the unchecked shapes in partitions.ts: their nodes come from the cluster.
+import { checkArrayArgument } from '../errors/array-argument.ts';
 import { badArgument } from '../errors/bad-argument.ts';
 import { bridgeCuts as bridge, groupsToCuts as cutsOf, halvesGroups as halves, isolateGroups as isolate, majorityRingCuts as ring } from './partitions.ts';
 import type { Cut } from './partitions.ts';
 
 /** `v` as a list of distinct node names, or the refusal naming `fn` and `field`. */
 function checkNodes(fn: string, field: string, v: unknown, min = 0): readonly string[] {
-  const names = Array.isArray(v) ? (v as unknown[]) : undefined;
+  // A sparse array is refused at its first hole: some() and a Set walked its 4 billion indexes.
+  const names = Array.isArray(v) ? (checkArrayArgument(fn, field, v, 'node names') as unknown[]) : undefined;
   if (names === undefined || names.some((n) => typeof n !== 'string') || new Set(names).size !== names.length) {
     throw badArgument(fn, field, 'must be an array of distinct node names (strings)', v);
   }
@@ -19,8 +21,7 @@ function checkNodes(fn: string, field: string, v: unknown, min = 0): readonly st
 
 /** Every directed pair of endpoints in different groups; a name in two groups is refused. */
 export function groupsToCuts(groups: readonly (readonly string[])[]): Cut[] {
-  if (!Array.isArray(groups)) throw badArgument('groupsToCuts', 'groups', 'must be an array of groups (arrays of node names)', groups);
-  const all = (groups as unknown[]).map((g, i) => checkNodes('groupsToCuts', `groups[${i}]`, g)).flat();
+  const all = (checkArrayArgument('groupsToCuts', 'groups', groups, 'groups (arrays of node names)') as unknown[]).map((g, i) => checkNodes('groupsToCuts', `groups[${i}]`, g)).flat();
   if (new Set(all).size !== all.length) throw badArgument('groupsToCuts', 'groups', 'must not name a node in more than one group', groups);
   return cutsOf(groups);
 }

@@ -31,7 +31,10 @@ export const ErrLeaseNotFound = e('etcdserver: requested lease not found', C.Not
 export const ErrLeaseExist = e('etcdserver: lease already exists', C.FailedPrecondition);
 export const ErrLeaseTTLTooLarge = e('etcdserver: too large lease TTL', C.OutOfRange);
 export const ErrRequestTooLarge = e('etcdserver: request is too large', C.InvalidArgument);
-export const ErrTooManyRequests = e('etcdserver: too many requests', C.ResourceExhausted);
+// etcd 3.4's toGRPCErrorMap maps this one to rpctypes.ErrTooManyRequests, the client-side
+// EtcdError rather than the gRPC status, which grpc-go sends as Unknown with its message (the
+// ResourceExhausted of rpctypes' table is what clientv3 turns it back into, not the wire's code).
+export const ErrTooManyRequests = e('etcdserver: too many requests', C.Unknown);
 export const ErrNoLeader = e('etcdserver: no leader', C.Unavailable);
 export const ErrNotLeader = e('etcdserver: not leader', C.FailedPrecondition);
 export const ErrLeaderChanged = e('etcdserver: leader changed', C.Unavailable);

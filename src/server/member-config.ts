@@ -48,6 +48,13 @@ export interface MemberConfig {
    * next compaction may come first.
    */
   compactionDeletesDeferred?: boolean | undefined;
+  /**
+   * A write or lease request on a member that knows no leader waits until it knows one, or until
+   * ReqTimeout (a write then fails "context deadline exceeded", a lease request "no leader"), as
+   * etcd 3.4 holds them (src/server/leader-wait.ts); `detcd serve` sets it. Off: answered "no
+   * leader" at once — the simulated runs, whose pinned outcomes have not been moved to it yet.
+   */
+  proposalsWaitForLeader?: boolean | undefined;
   /** Planted bugs (sim/bugs/planted-bugs.ts names them), for the harness to prove its checkers catch them. */
   unsafe?: MemberUnsafeOptions | undefined;
 }

@@ -7,10 +7,10 @@ export interface MemberError {
   readonly code: number;
 }
 
+export const GRPC_UNKNOWN = 2;
 export const GRPC_INVALID_ARGUMENT = 3;
 export const GRPC_DEADLINE_EXCEEDED = 4;
 export const GRPC_NOT_FOUND = 5;
-export const GRPC_RESOURCE_EXHAUSTED = 8;
 export const GRPC_FAILED_PRECONDITION = 9;
 export const GRPC_OUT_OF_RANGE = 11;
 export const GRPC_UNAVAILABLE = 14;
@@ -18,9 +18,15 @@ export const GRPC_UNAVAILABLE = 14;
 export const ErrNoLeader: MemberError = { message: 'etcdserver: no leader', code: GRPC_UNAVAILABLE };
 export const ErrLeaderChanged: MemberError = { message: 'etcdserver: leader changed', code: GRPC_UNAVAILABLE };
 export const ErrTimeout: MemberError = { message: 'etcdserver: request timed out', code: GRPC_UNAVAILABLE };
-export const ErrTooManyRequests: MemberError = { message: 'etcdserver: too many requests', code: GRPC_RESOURCE_EXHAUSTED };
+/** Unknown on the wire, as etcd 3.4 sends it (src/api/errors.ts says why). */
+export const ErrTooManyRequests: MemberError = { message: 'etcdserver: too many requests', code: GRPC_UNKNOWN };
 export const ErrRequestTooLarge: MemberError = { message: 'etcdserver: request is too large', code: GRPC_INVALID_ARGUMENT };
 export const ErrStopped: MemberError = { message: 'etcdserver: server stopped', code: GRPC_UNAVAILABLE };
+/**
+ * A write held for a leader until its deadline: etcd returns the proposal's context error as it
+ * is, which grpc-go sends as Unknown (src/server/leader-wait.ts).
+ */
+export const ErrProposalDeadline: MemberError = { message: 'context deadline exceeded', code: GRPC_UNKNOWN };
 export const ErrNotLeader: MemberError = { message: 'etcdserver: not leader', code: GRPC_FAILED_PRECONDITION };
 
 /** The wire form of an error, as etcd's gateway writes it. */

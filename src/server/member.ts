@@ -15,7 +15,8 @@ import { MAX_REQUEST_BYTES } from '../api/proto-size.ts';
 import { MAX_GAP_APPLY_COMMIT, checkMemberConfig, electionTimeoutMs, requestTimeoutMs } from './member-config.ts';
 import { jsonTextLength } from '../api/json-length.ts';
 import type { MemberError } from './member-errors.ts';
-import { ErrNoLeader, ErrRequestTooLarge, ErrStopped, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
+import { ErrNoLeader, ErrProposalDeadline, ErrRequestTooLarge, ErrStopped, ErrTimeout, ErrTooManyRequests, errorBody } from './member-errors.ts';
+import { LeaderWait } from './leader-wait.ts';
 import { PendingRequests } from './pending-requests.ts';
 import type { PeerMessage } from './peer-protocol.ts';
 import type { RaftPort, RaftReady } from './raft-port.ts';
@@ -132,6 +133,8 @@ export class Member {
   private snapshotIndex: number;
   private confState: ConfState;
   private lead = 0;
+  /** Writes and lease requests held while no leader is known (config.proposalsWaitForLeader). */
+  private readonly leaderWait = new LeaderWait();
   /** Ticks since the last leader check, and consecutive checks that found no leader (etcd monitorLeader). */
   private leaderCheckTicks = 0;
   private noLeaderChecks = 0;
@@ -297,6 +300,7 @@ export class Member {
       this.forwarded.delete(id);
       this.replyError(f.waiter, ErrTimeout);
     }
+    this.leaderWait.expire(now);
     this.retryHeldLease(now);
     this.expireAwaitingApply(now);
     this.flushReads();
@@ -435,6 +439,7 @@ export class Member {
     this.retryHeldLease(now);
     this.readyInFlight = undefined;
     this.raft.advance(rd);
+    if (this.lead !== 0) this.leaderWait.release();
     this.releaseAwaitingApply();
     this.maybeSnapshot();
     this.flushReads();
@@ -506,7 +511,12 @@ export class Member {
   /** `recheck`: see Proposal.recheck; `deadlineMs`: a retry's, kept from the first proposal. */
   private propose(w: Waiter, encode: (requestId: string) => { data: EntryData; sizeBytes: number }, recheck?: RecheckWaiter['recheck'], deadlineMs?: number): void {
     if (this.raft.status().commit > this.appliedIndex + (this.config.pendingApplyMax ?? MAX_GAP_APPLY_COMMIT)) return this.replyError(w, ErrTooManyRequests);
-    if (this.lead === 0) return this.replyError(w, ErrNoLeader);
+    if (this.lead === 0) {
+      if (this.config.proposalsWaitForLeader !== true) return this.replyError(w, ErrNoLeader);
+      const deadline = deadlineMs ?? this.env.nowMs() + requestTimeoutMs(this.config);
+      const held = this.leaderWait.hold(deadline, () => this.propose(w, encode, recheck, deadline), () => this.replyError(w, ErrProposalDeadline));
+      return held ? undefined : this.replyError(w, ErrTooManyRequests);
+    }
     if (this.pending.full) return this.replyError(w, ErrTooManyRequests);
     const requestId = this.newRequestId();
     const { data, sizeBytes } = encode(requestId);
@@ -524,9 +534,16 @@ export class Member {
     }
   }
 
-  private leaderLease(w: Waiter, path: string, body: unknown, lease: LeaderLease): void {
+  /** `deadlineMs`: a held request's, kept from when it came. */
+  private leaderLease(w: Waiter, path: string, body: unknown, lease: LeaderLease, deadlineMs?: number): void {
     if (this.isLeader) return this.serveLease(lease, (r) => this.reply(w, r), () => this.leaderLease(w, path, body, lease));
-    if (this.lead === 0) return this.replyError(w, ErrNoLeader);
+    if (this.lead === 0) {
+      if (this.config.proposalsWaitForLeader !== true) return this.replyError(w, ErrNoLeader);
+      // etcd's waitLeader: "no leader" once the request's time is up.
+      const deadline = deadlineMs ?? this.env.nowMs() + requestTimeoutMs(this.config);
+      const held = this.leaderWait.hold(deadline, () => this.leaderLease(w, path, body, lease, deadline), () => this.replyError(w, ErrNoLeader));
+      return held ? undefined : this.replyError(w, ErrTooManyRequests);
+    }
     if (this.forwarded.size >= FORWARDED_MAX) return this.replyError(w, ErrTooManyRequests);
     const id = ++this.seq;
     this.forwarded.set(id, { waiter: w, deadlineMs: this.env.nowMs() + requestTimeoutMs(this.config) });
@@ -610,6 +627,8 @@ export class Member {
     body['raftIndex'] = String(st.commit);
     body['raftTerm'] = String(st.term);
     body['raftAppliedIndex'] = String(this.appliedIndex);
+    // etcd's maintenance server lists "no leader" among the status's errors (its alarms, none here, follow).
+    if (st.lead === 0) body['errors'] = [ErrNoLeader.message];
     body['dbSizeInUse'] = size;
     return body;
   }

@@ -230,6 +230,10 @@ export class WatchableStore {
   /** The events of the revision log in [minRev, curRev] that match one of the watchers. */
   private eventsBetween(minRev: number, curRev: number, watchers: readonly Watcher[]): Event[] {
     const out: Event[] = [];
+    // etcd reads the events from the backend's keys minRev.._ to curRev+1._, a revision written as
+    // its uint64 bytes: a negative minRev (a watch created with start_revision < 0) is past them
+    // all, so the range is empty, for every watcher synced in the same round.
+    if (minRev < 0) return out;
     for (let main = Math.max(minRev, 1); main <= curRev; main++) {
       const subs = this.store.log.get(main);
       if (subs === undefined) continue;

@@ -88,6 +88,7 @@ export function normalizeEtcdctl(text: string, ids: Identities): string {
     .replace(/^\| ((?:http:\/\/)?<client \w+>) \| \d+ \|$/gm, '| $1 | HASH |')
     .replace(/"took":"[^"]*"/g, '"took":"T"')
     .replace(/took = [\d.]+[µa-z]+/g, 'took = T')
+    .replace(/"Took" : [\d.]+[µa-z]+/g, '"Took" : T')
     .replace(/\| \d+(\.\d+)?(ns|µs|ms|s) \|/g, '| T |');
 }
 

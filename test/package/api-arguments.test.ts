@@ -164,4 +164,29 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => check.syntheticEtcdHistory(new world.Prng(1), { ops: -1, keys: 1, clients: 1, timeoutPercent: 0 })).toThrow(/^syntheticEtcdHistory: options\.ops: must be a whole number from 0 to 10000000, got -1$/);
     expect(() => check.etcdOperations([{ invoke: null } as never])).toThrow(/^etcdOperations: pairs\[0\]\.invoke: must be an op/);
   });
+
+  // Found by the input fuzzer's api kind (bench/tools/input-fuzz/api-probe.mjs): options and
+  // budgets were used unchecked (a TypeError, a RangeError or a stack overflow from inside), and a
+  // sparse array was walked over its 4 billion holes (a hang).
+  it('type every option and budget field they know, and refuse a sparse array at its first hole', () => {
+    const sparse: unknown[] = [];
+    sparse.length = 2 ** 32 - 1;
+    const ops = [{ process: 1, type: 'invoke', f: 'read', value: null }, { process: 1, type: 'ok', f: 'read', value: null }];
+    expect(() => check.checkHistory(ops as never, 'register', { maxSteps: Symbol('s') as never })).toThrow(/^checkHistory: budget\.maxSteps: must be a whole number from 1 up, got /);
+    expect(() => check.checkHistory(ops as never, 'register', null as never)).toThrow(/^checkHistory: budget: must be a budget \(\{maxSteps, maxCacheEntries\}\), got null$/);
+    expect(() => check.checkHistory(ops as never, 'register', {}, null as never)).toThrow(/^checkHistory: options: must be an object/);
+    expect(() => check.checkHistory(ops as never, 'register', {}, { leaseClock: { driftPpmMax: 1 } } as never)).toThrow(/^checkHistory: options\.leaseClock\.jumpUsMax: must be a finite number from 0 up, got nothing$/);
+    expect(() => check.checkHistory(ops as never, 'register', {}, { watches: [{ time: 1 }] } as never)).toThrow(/^checkHistory: options\.watches\[0\]\.response: must be etcd's WatchResponse/);
+    expect(check.checkHistory(ops as never, 'register', { maxSteps: 1000 }, { autoCompaction: false }).valid).toBe(true);
+    expect(() => check.checkWatch([], [], { stepsMax: '5' as never })).toThrow(/^checkWatch: options\.stepsMax: must be a whole number from 1 up, got "5"$/);
+    expect(() => check.checkWatch([], [], { deadline: 5 as never })).toThrow(/^checkWatch: options\.deadline: must be a function when given, got 5$/);
+    expect(() => check.checkLease([], { leaderChangesUs: ['x'] as never })).toThrow(/^checkLease: options\.leaderChangesUs\[0\]: must be a finite number, got "x"$/);
+    expect(() => check.checkLease([], { leaderChangesUs: sparse as never })).toThrow(/^checkLease: options\.leaderChangesUs\[0\]: is missing/);
+    expect(() => check.etcdOperations(sparse as never)).toThrow(/^etcdOperations: pairs\[0\]: is missing/);
+    expect(() => check.checkMutex([], sparse as never)).toThrow(/^checkMutex: leaders\[0\]: is missing/);
+    expect(() => harness.bakeScenario(harness.defineScenario({ name: 'x' }), sparse as never)).toThrow(/^bakeScenario: schedule\[0\]: is missing/);
+    expect(() => world.groupsToCuts(sparse as never)).toThrow(/^groupsToCuts: groups\[0\]: is missing/);
+    expect(() => world.halvesGroups(sparse as never)).toThrow(/^halvesGroups: nodes\[0\]: is missing/);
+    expect(() => harness.mix([], sparse as never)).toThrow(/^mix: weights: /);
+  });
 });

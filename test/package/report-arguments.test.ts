@@ -37,7 +37,12 @@ describe('detcd/report names its bad arguments', () => {
     ['prepareReportDir', [join(dir, 'p'), 'yes'], /^prepareReportDir: acceptSubdirs: must be a boolean when given, got "yes"$/],
     ['readInputText', [sparse], /^readInputText: path: must be a path /],
     ['readInputBytes', [sparse], /^readInputBytes: path: must be a path /],
-    ['readInputText', [join(dir, 'x'), -1], /^readInputText: bytesMax: must be a whole number from 0 up, got -1$/],
+    ['readInputText', [join(dir, 'x'), -1], /^readInputText: bytesMax: must be a whole number from 0 to 536870888, got -1$/],
+    // No bound at all before: a stream was read until memory ran out.
+    ['readStdinText', [Infinity], /^readStdinText: bytesMax: must be a whole number from 0 to 536870888, got Infinity$/],
+    ['readStdinText', [NaN], /^readStdinText: bytesMax: must be a whole number from 0 to 536870888, got NaN$/],
+    ['readStdinText', ['16'], /^readStdinText: bytesMax: must be a whole number from 0 to 536870888, got "16"$/],
+    ['readInputBytes', [join(dir, 'x'), 2 ** 40], /^readInputBytes: bytesMax: must be a whole number from 0 to 536870888, got 1099511627776$/],
     ['removeEmptyReportDir', [{}], /^removeEmptyReportDir: dir: must be a path .*, got \{\}$/],
     ['writeFileReplacing', [join(dir, 'f'), 5], /^writeFileReplacing: content: must be a string, got 5$/],
     ['renderJunit', ['x'], /^renderJunit: suites: must be an array of JUnit suites, got "x"$/],
@@ -78,6 +83,11 @@ describe('detcd/report names its bad arguments', () => {
     ['writeRunReportTo', [5, {}], /^writeRunReportTo: runDir: must be a path .*, got 5$/],
   ])('%s, case %#, rejects with one UsageError', async (fn, args, message) => {
     expect(await asyncRefusal(() => Promise.resolve().then(() => r[fn]!(...args)))).toMatch(message);
+  });
+
+  it('exports no step of a command of its own: removeStagingOf (sweep removes its staging folders with it) is not public', () => {
+    expect(Object.keys(report)).not.toContain('removeStagingOf');
+    expect(Object.keys(report)).toContain('readStdinText');
   });
 
   it('errnoWords reads a code only from an object (anything can be thrown)', () => {

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1656,5 +1656,76 @@ export const MUTANTS = [
     replace: "if (l.remainingTtlSeconds * 1000 > this.config.checkpointIntervalMs) {",
     why: "the checkpoint schedule reads the saved remaining TTL field, which is 0 until a first checkpoint: no lease is ever checkpointed, so after a leader change every lease restarts at its full TTL and outlives its deadline (etcd's scheduleCheckpointIfNeeded tests lease.RemainingTTL(), the checkpointed TTL or else the granted one)",
     aimed: ["lease-checkpoint-leader-change", "lease-checkpoint-restart"],
+  },
+  // ---- nineteenth holdout, server half (bugs, 2026-12-07 s21): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "notify-one-event-ignores-start", class: "watch", file: "src/watch/watchable-store.ts", holdout19: true,
+    find: "if (!w.contains(ev.kv.key) || w.minRev > ev.kv.mod_revision) continue;",
+    replace: "if (!w.contains(ev.kv.key)) continue;",
+    why: "the one-event fast path of notify (most commits) drops the watcher's next-revision test the batched path keeps: a synced watch created with a future start revision is sent every event before it (etcd#20221's class; etcd's notify skips events below w.minRev for every watcher)",
+    aimed: ["watch-shapes", "watch-progress", "watch-rotation"],
+  },
+  {
+    name: "sync-from-last-watcher-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout19: true,
+    find: "minRev = Math.min(minRev, w.minRev);",
+    replace: "minRev = w.minRev;",
+    why: "a catch-up of several unsynced watchers reads the revision log from the last chosen watcher's next revision, not the smallest: an earlier watcher that needs older revisions is synced without them (etcd's chooseAll takes the minimum minRev over the chosen watchers)",
+    aimed: ["watch-catch-up-batches", "watch-quiet-restarts", "compaction-restore", "snapshot-catch-up"],
+  },
+  {
+    name: "compacted-cancel-reports-current-rev", class: "watch", file: "src/watch/watchable-store.ts", holdout19: true,
+    find: "if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {",
+    replace: "if (w.send({ watchId: w.id, events: [], revision: 0, compactRevision: curRev })) {",
+    why: "a watcher cancelled for compaction is told the store's current revision as compact_revision: a client that resumes from it skips every event between the real compact revision and now (etcd's syncWatchers sends CompactRevision: compactRev)",
+    aimed: ["watch-compaction-churn", "watch-partition-compaction", "compaction-restore"],
+  },
+  {
+    name: "auto-watch-id-collides", class: "watch", file: "src/watch/watch-stream.ts", holdout19: true,
+    find: "while (this.watches.has(this.nextId)) this.nextId++;",
+    replace: "",
+    why: "a watch created without an id takes the stream's next counter value even when the client already chose that id for another watch: the new watch replaces the old one in the stream's table, and the old one's events go out under the new one's id (etcd's watchStream.Watch skips ids in use: for ws.watchers[ws.nextID] != nil { ws.nextID++ })",
+    aimed: ["watch-shapes", "watch-rotation"],
+  },
+  {
+    name: "expired-lease-never-retried", class: "lease", file: "src/lease/lessor.ts", holdout19: true,
+    find: "for (const l of due) l.nextExpiryCheckMs = nowMs + this.config.expiredLeaseRetryIntervalMs;",
+    replace: "for (const l of due) l.nextExpiryCheckMs = Infinity;",
+    why: "an expired lease is reported once and never again: if its revoke proposal is lost (dropped, timed out) while the leader stays, the lease and its keys live forever (etcd's expiredLeaseRetryInterval, 3 s, exists for exactly this)",
+    aimed: ["lease-renew-expiry", "lease-expiry-partition", "lease-long-partition"],
+  },
+  {
+    name: "grant-answers-requested-ttl", class: "lease", file: "src/server/apply/applier.ts", holdout19: true,
+    find: "return { header: { revision: this.store.currentRev }, ID: l.id, TTL: l.ttlSeconds };",
+    replace: "return { header: { revision: this.store.currentRev }, ID: l.id, TTL: ttlSeconds };",
+    why: "LeaseGrant answers the TTL the client asked for, not the lease's: a TTL below the minimum is answered as granted although the lease lives for the minimum TTL (etcd's LeaseGrant answers l.TTL(), raised to minTTL)",
+    aimed: ["lease-renew-expiry", "kv-api-wide"],
+  },
+  {
+    name: "delete-prev-kvs-first-key-only", class: "txn", file: "src/server/apply/kv-ops.ts", holdout19: true,
+    find: "const rr = view.range(key, end, {});",
+    replace: "const rr = view.range(key, undefined, {});",
+    why: "a DeleteRange with prev_kv reads the previous values of its key alone, ignoring range_end (a copy of Put's prev_kv read): a range delete answers deleted N with at most one prev_kv (etcd's DeleteRange reads rr over [key, range_end) for PrevKv)",
+    aimed: ["kv-api-wide", "kv-transactions", "kv-api"],
+  },
+  {
+    name: "min-create-filters-mod", class: "mvcc", file: "src/server/apply/range.ts", holdout19: true,
+    find: "if (minCreate !== 0) kvs = kvs.filter((kv) => !(kv.create_revision < minCreate));",
+    replace: "if (minCreate !== 0) kvs = kvs.filter((kv) => !(kv.mod_revision < minCreate));",
+    why: "min_create_revision filters by mod revision (a copy of the min_mod line): a key created before the bound but written since passes (etcd's Range prunes by kv.CreateRevision < r.MinCreateRevision)",
+    aimed: ["kv-api-wide"],
+  },
+  {
+    name: "nested-then-else-same-key-duplicate", class: "txn", file: "src/api/validate.ts", holdout19: true,
+    find: "if (puts.has(k) && !then.puts.has(k)) return { puts, dels, error: ErrDuplicateKey };",
+    replace: "if (puts.has(k)) return { puts, dels, error: ErrDuplicateKey };",
+    why: "a nested txn whose then and else branches put the same key is refused as \"duplicate key given in txn request\", although only one branch can run (etcd's checkIntervals lets an else put repeat a then put of the same nested txn)",
+    aimed: ["kv-api-wide", "kv-transactions"],
+  },
+  {
+    name: "revoke-permission-keeps-auth-revision", class: "auth", file: "src/auth/auth-store.ts", holdout19: true,
+    find: "if (perms.length === role.perms.length) return no(ErrPermissionNotGranted);\n    this.roles.set(name, { name, perms });\n    this.commitRevision();",
+    replace: "if (perms.length === role.perms.length) return no(ErrPermissionNotGranted);\n    this.roles.set(name, { name, perms });",
+    why: "revoking a role's permission does not move the auth revision: a write proposed with the permission and applied after its revoke is not refused as from an old auth revision (etcd's RoleRevokePermission calls commitRevision; authApplierV3 refuses AuthInfo.Revision below it)",
+    aimed: ["auth-permissions", "auth-round-robin"],
   },
 ];

@@ -8,7 +8,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import chalk from 'chalk';
-import { mergeShards, readSweep, removeEmptyReportDir, removeStagingOf, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
+import { mergeShards, readSweep, removeEmptyReportDir, shardConflict, shardPlanConflict, writeSweepReport } from '../../report/index.ts';
+// Not in detcd/report: it removes another process's staging folders, a step of sweep's own clean-up.
+import { removeStagingOf } from '../../report/report-dir.ts';
 import type { SweepPlanSummary } from '../../report/index.ts';
 import { EXIT_INTERNAL, exitCodeFor, UsageError } from '../errors.ts';
 import { targetOption } from './run.ts';

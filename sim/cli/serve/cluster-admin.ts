@@ -49,6 +49,7 @@ interface MemberAttributes {
 
 export type AdminAnswer = (r: GateResult) => void;
 
+const UNKNOWN = 2;
 const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;
 const FAILED_PRECONDITION = 9;
@@ -60,7 +61,9 @@ export const ADMIN_ERRORS = {
   badURLs: err(INVALID_ARGUMENT, 'etcdserver: given member URLs are invalid'),
   notFound: err(NOT_FOUND, 'etcdserver: member not found'),
   peerURLExists: err(FAILED_PRECONDITION, 'etcdserver: Peer URLs already exists'),
-  notEnoughStarted: err(FAILED_PRECONDITION, 'etcdserver: re-configuration failed due to not enough started members'),
+  // Unknown: etcd 3.4's toGRPCErrorMap holds rpctypes' client-side EtcdError for this one, which
+  // grpc-go sends as Unknown (etcdctl against 3.4.23: "code = Unknown desc = etcdserver: re-configuration ...").
+  notEnoughStarted: err(UNKNOWN, 'etcdserver: re-configuration failed due to not enough started members'),
   tooManyLearners: err(FAILED_PRECONDITION, 'etcdserver: too many learner members in cluster'),
   notLearner: err(FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
   learnerNotReady: err(FAILED_PRECONDITION, 'etcdserver: can only promote a learner member which is in sync with leader'),

@@ -175,6 +175,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     scenario, seed: options.seed, bug: options.bug, clients: clientIds,
     ...scheduleNeeds(schedule),
     traceLog: false,
+    // Real clients see what etcd 3.4 does on a member without a leader: their requests wait.
+    proposalsWaitForLeader: true,
   }, options.makeStateMachine ?? makeEtcdStateMachine);
   const observers = observeRun(cluster);
   const world = cluster.world;

@@ -22,6 +22,17 @@ export interface ServeOutcome {
   readonly dir: string;
 }
 
+/**
+ * A serve runs for as long as its user likes: its raft line says where the observer's tables
+ * start (every index below is gone from every member's log and disk, observer-floor.ts), so the
+ * memory they hold is seen to follow the logs, not the run.
+ */
+function withObserverBound(raft: ReturnType<typeof raftVerdict>): ReturnType<typeof raftVerdict> {
+  const t = raft['observerTables'] as { compactIndex: number; indexesKept: number } | undefined;
+  if (t === undefined) return raft;
+  return { ...raft, summary: `${raft.summary}; the Raft observer keeps indexes from ${t.compactIndex} on (${t.indexesKept} held), below every member's log and disk` };
+}
+
 /** Closes `handle`, heals, checks and writes the report into `dir`. Needs a serve with a scenario. */
 export async function finishServe(handle: ServeHandle, dir: string, scenarioRef: string): Promise<ServeOutcome> {
   const history = handle.history;
@@ -46,7 +57,7 @@ export async function finishServe(handle: ServeHandle, dir: string, scenarioRef:
   const leaders = observers.leaders.timeline();
   // Real clients' watch streams ended with the ports (recorded closed: owed nothing past their
   // close); serve's own watchers stayed open through the liveness phase and are owed its end.
-  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, raft: raftVerdict(observers), leaders, stop });
+  const checkers = runChecks({ scenario, history: history.ops, watches: history.watches, lockHistory: undefined, liveness, raft: withObserverBound(raftVerdict(observers)), leaders, stop });
   const results = buildResults({
     scenario, seed, bug, checkers, history: history.ops, world: cluster.world, leaders, events: cluster.eventCounts(), nemesis, drawn, schedule, error: stop?.message, stop,
     wallMs: performance.now() - wallStartMs,

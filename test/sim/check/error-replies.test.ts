@@ -54,4 +54,12 @@ describe('error replies', () => {
     expect(etcdErrorCode('etcdserver: no leader')).toBe(14);
     expect(etcdErrorCode('no such error')).toBeUndefined();
   });
+
+  it('take etcd 3.4\'s Unknown for the two errors its toGRPCErrorMap sends as client-side errors', () => {
+    const TOO_MANY = 'etcdserver: too many requests';
+    expect(checkErrorReplies(failed({ error: TOO_MANY, message: TOO_MANY, code: 2 }, 'kv/put')).valid).toBe(true);
+    // rpctypes' ResourceExhausted is what clientv3 turns it into, never what the wire carries.
+    expect(checkErrorReplies(failed({ error: TOO_MANY, message: TOO_MANY, code: 8 }, 'kv/put')).valid).toBe(false);
+    expect(etcdErrorCode('etcdserver: re-configuration failed due to not enough started members')).toBe(2);
+  });
 });

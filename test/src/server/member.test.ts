@@ -52,7 +52,8 @@ describe('member', () => {
     member.afterPersist(member.nextReady()!);
     raft.st = { ...raft.st, commit: 5_001 };
     put(2);
-    expect(replies(out())).toMatchObject([{ id: 2, status: 429, body: { message: 'etcdserver: too many requests', code: 8 } }]);
+    // Unknown (500), not rpctypes' ResourceExhausted: etcd 3.4's toGRPCErrorMap holds the client-side error for it.
+    expect(replies(out())).toMatchObject([{ id: 2, status: 500, body: { message: 'etcdserver: too many requests', code: 2 } }]);
     raft.st = { ...raft.st, commit: 0 };
     raft.dropProposals = true;
     put(3);
@@ -70,7 +71,25 @@ describe('member', () => {
     expect(replies(out())).toEqual([]);
     raft.st = { ...raft.st, commit: 11 };
     put(2);
-    expect(replies(out())).toMatchObject([{ id: 2, status: 429, body: { message: 'etcdserver: too many requests' } }]);
+    expect(replies(out())).toMatchObject([{ id: 2, status: 500, body: { message: 'etcdserver: too many requests' } }]);
+  });
+
+  test('Status names "no leader" among its errors while the member knows no leader, as etcd\'s maintenance server does', () => {
+    const { member, raft, out } = setup();
+    let id = 0;
+    const status = (): Record<string, unknown> => {
+      member.receiveClient('c', { kind: 'request', id: ++id, path: '/v3/maintenance/status', body: {} });
+      return (replies(out()) as { body: Record<string, unknown> }[])[0]!.body;
+    };
+    expect(status()['leader']).toBe('1');
+    expect(status()).not.toHaveProperty('errors');
+    raft.st = { ...raft.st, lead: 0, raftState: 'follower' };
+    const body = status();
+    expect(body).not.toHaveProperty('leader');
+    expect(body['errors']).toEqual(['etcdserver: no leader']);
+    // Where etcd's StatusResponse has it: after raftAppliedIndex, before dbSizeInUse (the gateway's JSON keeps field order).
+    const keys = Object.keys(body);
+    expect(keys.slice(keys.indexOf('raftAppliedIndex'))).toEqual(['raftAppliedIndex', 'errors', 'dbSizeInUse']);
   });
 
   test('a proposal that never applies times out after ReqTimeout with "request timed out"', () => {

@@ -33,8 +33,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.uniqueArray(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 3 }).map((keys): Op => ({ k: 'put', keys })) },
   { weight: 3, arbitrary: fc.constantFrom(...KEYS).map((key): Op => ({ k: 'del', key })) },
   { weight: 2, arbitrary: fc.integer({ min: -3, max: 6 }).map((back): Op => ({ k: 'compact', back: Math.max(0, back) })) },
-  // start: 0 (now), -1, or a revision from current + 3 (future) back to current - 4 (see run()).
-  { weight: 2, arbitrary: fc.record({ key: fc.constantFrom(...KEYS), end: fc.constantFrom(undefined, 'c', '\0'), start: fc.integer({ min: -1, max: 8 }), noPut: fc.boolean(), noDelete: fc.boolean() }).map((w): Op => ({ k: 'watch', ...w })) },
+  // start: 0 (now), or a revision from current + 3 (future) back to current - 4 (see run()). A
+  // negative start is not drawn: etcd 3.4 empties the catch-up of every watcher synced with it,
+  // which breaks "reliable" on purpose (negative-start-revision.test.ts).
+  { weight: 2, arbitrary: fc.record({ key: fc.constantFrom(...KEYS), end: fc.constantFrom(undefined, 'c', '\0'), start: fc.integer({ min: 0, max: 8 }), noPut: fc.boolean(), noDelete: fc.boolean() }).map((w): Op => ({ k: 'watch', ...w })) },
   { weight: 1, arbitrary: fc.constant<Op>({ k: 'restore' }) },
   // What a client does after a compaction cancel: watch again from the compact revision.
   { weight: 1, arbitrary: fc.record({ key: fc.constantFrom(...KEYS), end: fc.constantFrom(undefined, 'c', '\0') }).map((w): Op => ({ k: 'rewatch', ...w })) },
@@ -99,7 +101,7 @@ function run(buffer: number, ops: readonly Op[], bugs: ReadonlySet<StateMachineB
         store.compact(Math.max(0, store.currentRev - o.back));
         break;
       case 'watch': {
-        const start = o.start <= 0 ? o.start : store.currentRev + 4 - o.start;
+        const start = o.start === 0 ? 0 : Math.max(1, store.currentRev + 4 - o.start);
         const from = start === 0 ? store.currentRev + 1 : start;
         stream.create({ key: o.key, ...(o.end !== undefined ? { range_end: o.end } : {}), start_revision: start,
           filters: [...(o.noPut ? ['NOPUT' as const] : []), ...(o.noDelete ? ['NODELETE' as const] : [])] });
