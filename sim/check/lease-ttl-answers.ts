@@ -23,6 +23,13 @@
 //   remaining TTL is below the TTL), on its own clock, so only a step back of that clock can add to
 //   it. Not judged when the caller does not give the extension, nor when the history grants a
 //   thousand leases or more (Promote then spreads expiries further: etcd's leaseRevokeRate).
+// - a TimeToLive answers at most its own grantedTTL plus that extension, the same ceiling against
+//   the TTL the answer itself says the lease has (etcd 3.4 v3_server LeaseTimeToLive: TTL and
+//   GrantedTTL from one Lease of one lessor; lessor.refresh is the only place an expiry is set, at
+//   most extend + getRemainingTTL() ≤ extend + ttl ahead), so it needs no grant: an answer
+//   about a lease the history does not grant, or whose grant's outcome is unknown, is judged too.
+//   It takes the history's leases to be those it grants (as the ceiling above does): a lessor of
+//   a thousand leases or more could spread them further at a promotion.
 import type { Op } from '../history/op.ts';
 import { id64, int } from './models/etcd/json.ts';
 import { packedNumbers } from './packed-map.ts';
@@ -121,8 +128,9 @@ function ttlCeilingS(ttl: number, o: TtlAnswerOptions): number {
  * TTL answers that contradict the grant or the renewals; `pairs` are the ok ops with their
  * invocations. Linear in the lease ops, plus a binary search per TimeToLive; `steps` counts them.
  */
-export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max: number): { answers: TtlAnswer[]; steps: number } {
+export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max: number): { answers: TtlAnswer[]; steps: number; ownGrantJudged: number } {
   const out: TtlAnswer[] = [];
+  let ownGrantJudged = 0;
   const report = (a: TtlAnswer): void => {
     if (out.length < max) out.push(a);
   };
@@ -178,6 +186,14 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     const { invoke, ok } = pairs[i]!;
     if (invoke.f !== 'lease/keepalive' && invoke.f !== 'lease/timetolive') continue;
     const id = leaseOf(invoke, ok);
+    if (invoke.f === 'lease/timetolive') {
+      const own = ownGrantCeiling(obj(ok.value), o);
+      if (own !== undefined) ownGrantJudged++;
+      if (own !== undefined && own.answered > own.ceilingS) {
+        report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} answered TTL ${own.answered} s with grantedTTL ${own.granted} s: a lessor can have at most ${own.ceilingS} s left of a lease it holds with that TTL (the TTL, plus ${o.promoteExtendUs! / PPM} s of a new leader's extension and the clock's steps back)` });
+        continue;
+      }
+    }
     // The grants that may have made the lease this answer is about: those sent before it arrived
     // (ground-truth seeds 1966, 4277: a lease granted again with another TTL was judged by the
     // last grant's); a grant of unknown outcome sent before it may have made it with any TTL.
@@ -226,5 +242,14 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
       report({ lease: id, index: ok.index, message: `TimeToLive of lease ${id} invoked at ${invoke.time} µs answered TTL ${answered} s, but the keep-alives its leader answered renewed it by ${renewedByUs} µs with TTL ${ttl} s: at most ${mostS} s can be left` });
     }
   }
-  return { answers: out, steps };
+  return { answers: out, steps, ownGrantJudged };
+}
+
+/** A TimeToLive answer's TTL and its own grantedTTL, with the most a lessor can answer for that grantedTTL; undefined: not judged. */
+function ownGrantCeiling(resp: Obj, o: TtlAnswerOptions): { answered: number; granted: number; ceilingS: number } | undefined {
+  const answered = int(resp['TTL']);
+  const granted = int(resp['grantedTTL']);
+  if (answered <= 0 || answered >= FOREVER_SECONDS || granted <= 0) return undefined;
+  const ceilingS = ttlCeilingS(granted, o);
+  return Number.isFinite(ceilingS) ? { answered, granted, ceilingS } : undefined;
 }

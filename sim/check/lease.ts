@@ -32,7 +32,8 @@
 // 5. TTL answers: a keep-alive answers the granted TTL, a TimeToLive the granted TTL and, with
 //    answers that carry the serving leader's term, at most the whole seconds its leader can have
 //    left since its last keep-alive; with electionTimeoutUs, never more than the TTL plus a new
-//    leader's extension (lease-ttl-answers.ts).
+//    leader's extension, the TTL granted or the answer's own grantedTTL — the latter with no
+//    grant in the history (lease-ttl-answers.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 // 7. Renewed ended: with such answers, a keep-alive must not renew, nor a TimeToLive find alive, a
@@ -81,6 +82,13 @@ export interface LeaseCheckOptions {
    * revokeRetryUs later (etcd: the revoke request times out, and the expiry loop retries).
    */
   transfersUs?: readonly number[];
+  /**
+   * Per transfer (as transfersUs, same order), the latest moment it may still have been dropping
+   * proposals, where that can be past its start + electionTimeoutUs: on a real etcd, a leader
+   * whose raft ticks run late on a loaded machine aborts the transfer late, and the fault's heal
+   * is the moment the transfer could go through (real-run.ts).
+   */
+  transferEndsUs?: readonly number[];
   revokeRetryUs?: number;
   /**
    * No leader timeline (a history from elsewhere, `detcd check`): a new leader may have restarted
@@ -327,7 +335,12 @@ function deadlineFromUs(id: string, alive: number, f: LeaseFacts, o: LeaseCheckO
   // span may have dropped it (the transfers come sorted, so a retry dropped again moves it again).
   const earliest = alive + ttlUs;
   const windowUs = o.electionTimeoutUs ?? 0;
-  for (const t of o.transfersUs ?? []) if (t <= d && t + windowUs >= earliest) d = Math.max(d, t + windowUs + (o.revokeRetryUs ?? 0));
+  const transfers = o.transfersUs ?? [];
+  for (let i = 0; i < transfers.length; i++) {
+    const t = transfers[i]!;
+    const end = Math.max(t + windowUs, o.transferEndsUs?.[i] ?? 0);
+    if (t <= d && end >= earliest) d = Math.max(d, end + (o.revokeRetryUs ?? 0));
+  }
   for (const t of unknownTriesUs) if (t <= d) d += ttlUs;
   return d;
 }
@@ -406,10 +419,13 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   }
   steps = judge.steps;
   if (steps <= stepsMax && pastDeadline()) steps = stepsMax + 1;
+  // TimeToLive answers judged against their own grantedTTL: lease facts of their own, grant or not.
+  let ownGrantJudged = 0;
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
     const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
+    ownGrantJudged = ttl.ownGrantJudged;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     // After rule 5: an answer it reported is not reported again.
     const reported = new Set(ttl.answers.map((a) => a.index));
@@ -438,8 +454,12 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const valid: Validity = violations.length > 0 ? false : steps > stepsMax || keysUnjudged ? 'unknown' : true;
   const why = timedOut ? 'the time budget (--timeout-ms) passed before every op was checked' : steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
   const summary = valid === true ? `lease safety holds for ${count(leases.size, 'lease')}` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
-  // No lease granted: no TTL, renewal or key of a lease to judge, and "valid" would say nothing.
-  if (valid === true && leases.size === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
+  // No lease granted: no TTL, renewal or key of a lease to judge, and "valid" would say nothing —
+  // unless TimeToLive answers were judged against their own grantedTTL (rule 5), which needs no grant.
+  if (valid === true && leases.size === 0) {
+    if (ownGrantJudged === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
+    return { valid, violations, leases: 0, summary: `no lease granted: ${count(ownGrantJudged, 'TimeToLive answer')} judged against its own grantedTTL alone`, steps };
+  }
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = timedOut ? 'time budget (--timeout-ms)' : steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';
   return result;

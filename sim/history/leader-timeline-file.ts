@@ -28,7 +28,7 @@ import { jsonNestingRefusal } from '../text/json-nesting.ts';
 export const LEADER_TIMELINE_FILE = 'leader-timeline.jsonl';
 
 /** The lease checker options a run judged with that are data (no renewal proof, which the samples rebuild). */
-export type LeaseRunOptions = Pick<LeaseCheckOptions, 'leaderChangesUs' | 'electionTimeoutUs' | 'clockDriftPpmMax' | 'clockJumpUsMax' | 'slowClock' | 'answersCarryLeaderTerm' | 'transfersUs' | 'revokeRetryUs' | 'leaders' | 'leaderChangeTtls'>;
+export type LeaseRunOptions = Pick<LeaseCheckOptions, 'leaderChangesUs' | 'electionTimeoutUs' | 'clockDriftPpmMax' | 'clockJumpUsMax' | 'slowClock' | 'answersCarryLeaderTerm' | 'transfersUs' | 'transferEndsUs' | 'revokeRetryUs' | 'leaders' | 'leaderChangeTtls'>;
 
 /** The watch checker's options a run gave it (the revision its watches caught up to is results.json's liveness: check-report-watches.ts). */
 export interface WatchRunOptions {
@@ -63,6 +63,7 @@ export function leaderTimelineLines(t: LeaderTimelineFile): string[] {
     slowClock: l.slowClock === undefined ? undefined : { driftPpmMax: l.slowClock.driftPpmMax, jumpUsMax: finite(l.slowClock.jumpUsMax) },
     answersCarryLeaderTerm: l.answersCarryLeaderTerm,
     transfersUs: l.transfersUs,
+    transferEndsUs: l.transferEndsUs,
     revokeRetryUs: l.revokeRetryUs,
     leaders: l.leaders?.map((x) => ({ term: x.term, startUs: x.startUs })),
     // A lease id is a decimal string (etcd's int64 as JSON has it); null: a change with no checkpoint read.
@@ -95,7 +96,7 @@ function bound(o: Obj, field: string, what: string): number {
 
 function leaseOptions(v: unknown): LeaseRunOptions {
   if (!isObj(v)) throw new Error(`field lease must be an object (the run's lease checker options), got ${shownValue(v)}`);
-  const known = new Set(['leaderChangesUs', 'electionTimeoutUs', 'clockDriftPpmMax', 'clockJumpUsMax', 'slowClock', 'answersCarryLeaderTerm', 'transfersUs', 'revokeRetryUs', 'leaders', 'leaderChangeTtls']);
+  const known = new Set(['leaderChangesUs', 'electionTimeoutUs', 'clockDriftPpmMax', 'clockJumpUsMax', 'slowClock', 'answersCarryLeaderTerm', 'transfersUs', 'transferEndsUs', 'revokeRetryUs', 'leaders', 'leaderChangeTtls']);
   for (const k of Object.keys(v)) if (!known.has(k)) throw new Error(`field lease.${k}: not a lease checker option detcd knows`);
   const times = (field: string): number[] => {
     const a = v[field];
@@ -119,6 +120,11 @@ function leaseOptions(v: unknown): LeaseRunOptions {
     out.answersCarryLeaderTerm = v['answersCarryLeaderTerm'];
   }
   if (v['transfersUs'] !== undefined) out.transfersUs = times('transfersUs');
+  if (v['transferEndsUs'] !== undefined) {
+    const ends = times('transferEndsUs');
+    if (ends.length !== (out.transfersUs?.length ?? 0)) throw new Error(`field lease.transferEndsUs has ${ends.length} entries for ${out.transfersUs?.length ?? 0} transfer(s) in lease.transfersUs`);
+    out.transferEndsUs = ends;
+  }
   if (v['revokeRetryUs'] !== undefined) out.revokeRetryUs = whole(v, 'revokeRetryUs', 'lease.revokeRetryUs, µs');
   if (v['leaders'] !== undefined) out.leaders = leadersInOffice(v['leaders']);
   if (v['leaderChangeTtls'] !== undefined) out.leaderChangeTtls = checkpointedTtls(v['leaderChangeTtls'], out.leaderChangesUs?.length ?? 0);

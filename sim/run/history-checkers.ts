@@ -38,6 +38,8 @@ export interface HistoryContext {
   leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[] | undefined;
   /** Simulated µs of each leader transfer asked for (the leader drops proposals, lease revokes too, while it lasts). */
   transfersUs?: readonly number[];
+  /** Per transfer (as transfersUs), the latest moment it may still have dropped proposals (a real run: the fault's heal). */
+  transferEndsUs?: readonly number[];
   /**
    * Leaders as they took office (term > 0), exactly when they did: a lease keep-alive answered in
    * an older term than a leader in office renewed nothing. Without them only grants renew.
@@ -133,7 +135,10 @@ export function leaseCheckOptions(ctx: HistoryContext): LeaseCheckOptions {
   if (ctx.leaderChangeTtls !== undefined && ctx.scenario.cluster.etcd.leaseCheckpointing) options.leaderChangeTtls = ctx.leaderChangeTtls;
   if (ctx.renewalProof !== undefined) options.renewalProof = ctx.renewalProof;
   if (ctx.transfersUs !== undefined && ctx.transfersUs.length > 0) {
-    options.transfersUs = [...ctx.transfersUs].sort((a, b) => a - b);
+    // Sorted by start, each with its end where the run knows one.
+    const order = ctx.transfersUs.map((_, i) => i).sort((a, b) => ctx.transfersUs![a]! - ctx.transfersUs![b]!);
+    options.transfersUs = order.map((i) => ctx.transfersUs![i]!);
+    if (ctx.transferEndsUs !== undefined) options.transferEndsUs = order.map((i) => ctx.transferEndsUs![i]!);
     // The lessor finds a lease whose revoke was dropped again 3 s after it proposed it, at its next check.
     options.revokeRetryUs = (EXPIRED_LEASE_RETRY_INTERVAL_MS + LEASE_CHECK_INTERVAL_MS) * 1000;
   }

@@ -50,6 +50,16 @@ describe('a verdict names the answers it did not judge', () => {
     expect(granted.out, granted.out).not.toContain('not judged: the history grants no lease');
   });
 
+  it('judges a TimeToLive answer without a grant against its own grantedTTL, and says the rest was not judged', async () => {
+    // etcd's largest election timeout (50 s) is a new leader's extension: 5 + 50 s is the most a lessor answers.
+    const most = await checked([put, ['lease/timetolive', { ID: '7' }, { header: header(2), ID: '7', TTL: '55', grantedTTL: '5' }]], true);
+    expect(JSON.parse(most.out)).toMatchObject({ valid: true, lease: { valid: true, summary: 'no lease granted: 1 TimeToLive answer judged against its own grantedTTL alone' } });
+    expect((JSON.parse(most.out) as { notJudged?: string[] }).notJudged).toEqual(['1 keep-alive or TimeToLive answer not judged: the history grants no lease, and the lease checker judges a lease from its grant (a TimeToLive answer only against its own grantedTTL)']);
+    const above = await checked([put, ['lease/timetolive', { ID: '7' }, { header: header(2), ID: '7', TTL: '56', grantedTTL: '5' }]]);
+    expect(above.code, above.out).toBe(1);
+    expect(above.out).toContain('TimeToLive of lease 7 answered TTL 56 s with grantedTTL 5 s: a lessor can have at most 55 s left');
+  });
+
   it('says how many answers read a revision before the history began (--initial-revision)', async () => {
     const later: Call = ['kv/put', { key: b64('k'), value: b64('v') }, { header: header(6) }];
     const old: Call = ['kv/range', { key: b64('j'), revision: '3' }, { header: header(6), kvs: [{ key: b64('j'), value: b64('1'), create_revision: '2', mod_revision: '2', version: '1' }], count: '1' }];

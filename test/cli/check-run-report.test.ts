@@ -119,6 +119,7 @@ describe('detcd check judges a run report\'s history with what its leader-timeli
     await refused(['check', '--model', 'etcd', handReport(headLine(null, { watch: {} }))], 'leader-timeline.jsonl:1', 'watch.expectRevisionUnique');
     await refused(['check', '--model', 'etcd', handReport(headLine(null, { budget: 1 }))], 'leader-timeline.jsonl:1', 'field budget');
     await refused(['check', '--model', 'etcd', handReport(headLine(null).replace('"startUs":0}]', '"startUs":-1}]'))], 'leader-timeline.jsonl:1', 'lease.leaders[0].startUs');
+    await refused(['check', '--model', 'etcd', handReport(headLine(null).replace('"leaders":', '"transfersUs":[5],"transferEndsUs":[6,7],"leaders":'))], 'leader-timeline.jsonl:1', 'lease.transferEndsUs has 2 entries for 1 transfer');
   });
 });
 

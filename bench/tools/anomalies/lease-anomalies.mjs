@@ -172,6 +172,29 @@ export function leaseTtlAboveGrant(run, rng) {
 }
 
 /**
+ * lease-ttl-above-own-granted: a TimeToLive of a lease the history never grants (granted before
+ * it began), answered by the member and at the revision of a TimeToLive the run made, over the
+ * same span, with a remaining TTL a minute past the grantedTTL it answers: no grant to judge it
+ * by, only the answer itself.
+ */
+export function leaseTtlAboveOwnGranted(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => p.inv.f === 'lease/timetolive' && isOk(p) && num(p.done.value?.grantedTTL) > 0);
+  const s = pick(rng, sites);
+  if (s === undefined) return undefined;
+  // An id no op names: above every lease id the history shows.
+  let top = 0n;
+  for (const p of pairs) for (const v of [p.inv.value?.ID, p.done?.value?.ID]) if (typeof v === 'string' && /^\d+$/.test(v) && BigInt(v) > top) top = BigInt(v);
+  const id = String(top + 1000n);
+  const granted = num(s.done.value.grantedTTL);
+  const [process] = freshProcesses(run.history, 1);
+  const invoke = { index: 0, time: s.inv.time, process, type: 'invoke', f: 'lease/timetolive', value: { ID: id } };
+  const ok = { index: 0, time: s.done.time, process, type: 'ok', f: 'lease/timetolive', value: { header: clone(s.done.value.header), ID: id, TTL: String(granted + 60), grantedTTL: String(granted) } };
+  const history = withOps(run.history, [invoke, ok]);
+  return { ...run, history, site: `TimeToLive of lease ${id}, granted before the history, answered TTL ${granted + 60} with grantedTTL ${granted} beside op ${run.history.indexOf(s.done)}` };
+}
+
+/**
  * lock-overlap: a holder's release moved after the next holder's acquire was answered, while the
  * first holder's lease was certainly alive (the second acquire answered within half a TTL of the
  * first acquire's invocation).

@@ -40,20 +40,25 @@ export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
   answersCarryLeaderTerm: false,
 };
 
-/** Whether the history has leases to judge: a grant asked for. */
+const grants = (ops: readonly Op[]): boolean => ops.some((op) => op.type === 'invoke' && op.f === 'lease/grant');
+
+/**
+ * Whether the history has leases to judge: a grant asked for, or a TimeToLive answered (judged
+ * against its own grantedTTL, grant or not: lease-ttl-answers.ts).
+ */
 export function hasLeases(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.type === 'invoke' && op.f === 'lease/grant');
+  return grants(ops) || ops.some((op) => op.type === 'ok' && op.f === 'lease/timetolive');
 }
 
 /**
- * A history's keep-alive and TimeToLive answers when it has no lease grant, so no lease checker
- * runs (its rules start from a lease's grant) and the etcd model leaves lease reads to it: none
- * of them is judged, and the verdict says so.
+ * A history's keep-alive and TimeToLive answers when it has no lease grant: the lease checker's
+ * rules start from a lease's grant, and the etcd model leaves lease reads to it, so none of them
+ * is judged but a TimeToLive's TTL against its own grantedTTL, and the verdict says so.
  */
 export function leaseReadsWithoutGrant(ops: readonly Op[]): NotJudged | undefined {
-  if (hasLeases(ops)) return undefined;
+  if (grants(ops)) return undefined;
   const n = ops.filter((op) => op.type === 'ok' && (op.f === 'lease/keepalive' || op.f === 'lease/timetolive')).length;
-  return n === 0 ? undefined : { count: n, what: 'keep-alive or TimeToLive answer', why: 'the history grants no lease, and the lease checker judges a lease from its grant' };
+  return n === 0 ? undefined : { count: n, what: 'keep-alive or TimeToLive answer', why: 'the history grants no lease, and the lease checker judges a lease from its grant (a TimeToLive answer only against its own grantedTTL)' };
 }
 
 /** etcd 3.4's lessor: a revoke that failed is tried again 3 s later (expiredLeaseRetryInterval); expiries are looked for every 500 ms. */
@@ -69,6 +74,8 @@ export function historyGraceUs(ops: readonly Op[]): number {
 
 /** `deadline`: the check's time budget (--timeout-ms), past which the verdict is unknown. */
 export function checkHistoryLeases(ops: readonly Op[], deadline?: () => boolean): LeaseCheckResult {
+  // Without a grant only TimeToLive answers against their own grantedTTL are judged: no time, no leader change read.
+  if (!grants(ops)) return checkLease(ops, withFields(HISTORY_LEASE_OPTIONS, { deadline }));
   const backward = timesBackward(ops);
   if (backward !== undefined) return leaseTimesUnknown(ops, backward);
   const terms = answerTermChanges(ops);

@@ -521,7 +521,7 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
     // What no checker judged, by class and why: the linearizability check's, and lease reads no lease checker ran for.
-    const unjudgedLeaseReads = leases === undefined || lease !== undefined ? undefined : leases.leaseReadsWithoutGrant(history.ops);
+    const unjudgedLeaseReads = leases === undefined ? undefined : leases.leaseReadsWithoutGrant(history.ops);
     const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads])];
     if (notJudged.length > 0) out.notJudged = notJudged;
     if (watch !== undefined) out.watch = watch;

@@ -25,11 +25,18 @@ export function mayBeKnownBugs(input: AttributionInput): Record<string, string[]
   const out: Record<string, string[]> = {};
   for (const [name, c] of Object.entries(input.checkers)) {
     if (c.valid !== false || input.excused.has(name)) continue;
-    const ids = input.unmitigable.filter((b) => b.watchShape === undefined && (b.showsIn ?? []).includes(name)).map((b) => b.id);
+    const ids = input.unmitigable.filter((b) => b.watchShape === undefined && (b.showsIn ?? []).includes(name) && ofKinds(c, b.violationKinds?.[name])).map((b) => b.id);
     if (name === 'watch') for (const id of watchShapeIds(c, input)) if (!ids.includes(id)) ids.push(id);
     if (ids.length > 0) out[name] = ids;
   }
   return out;
+}
+
+/** Whether every violation of `c` is of one of `kinds` (undefined: any kind). */
+function ofKinds(c: CheckResult, kinds: readonly string[] | undefined): boolean {
+  if (kinds === undefined) return true;
+  const violations = (c['violations'] ?? []) as readonly { kind?: unknown }[];
+  return violations.length > 0 && violations.every((v) => typeof v.kind === 'string' && kinds.includes(v.kind));
 }
 
 /** The shaped bugs that together explain every violation of the watch checker (none when one is left unexplained). */

@@ -45,6 +45,7 @@ import { RealCluster } from './real-cluster.ts';
 import { firstLeaderWaitMs, noFirstLeader } from './first-leader.ts';
 import { RealClock } from './real-clock.ts';
 import { runRealLiveness } from './real-liveness.ts';
+import { transfersOf } from './real-transfers.ts';
 import { watchesCaughtUpRevision } from '../../run/liveness.ts';
 import type { KnownBug } from './known-bugs.ts';
 import { knownBugsOf, mitigatedScenario } from './known-bugs.ts';
@@ -300,7 +301,7 @@ async function drive(
   clock.stop();
   if (clock.errors.length > 0) throw clock.errors[0] instanceof Error ? clock.errors[0] : new Error(String(clock.errors[0]));
   const lockHistory = workload instanceof LockWorkload ? workload.history : undefined;
-  const { checkers, ctx } = judge(scenario, history, lockHistory, liveness, cluster);
+  const { checkers, ctx } = judge(scenario, history, lockHistory, liveness, cluster, transfersOf(nemesis.intervals, scenario.cluster.raft.electionTicks * scenario.cluster.raft.tickMs * 1000, clock.nowUs()));
   const results = buildRealResults(scenario, seed, drawn, schedule, checkers, history, nemesis, cluster, target, options.replay, Date.now() - wallStart, clock.nowUs(), servable, pastUs);
   const out: RealRunOutput = { results, history: history.ops, watches: history.watches, scenario, schedule, workDir, leaderTimeline: leaderTimelineOf(cluster.memberIds(), ctx, history.ops, { samples: cluster.poller.samples, stopped: cluster.stopped, samplesTruncated: cluster.poller.samplesTruncated }) };
   if (lockHistory !== undefined) out.lockHistory = lockHistory;
@@ -309,8 +310,9 @@ async function drive(
 
 const leaderChangesOf = (cluster: RealCluster): number[] => cluster.poller.leaders.map((l) => l.startUs);
 
+
 /** The run's checkers, and the context its history checkers judged with (the report keeps it: leader-timeline-of.ts). */
-function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster): { checkers: Record<string, CheckResult>; ctx: HistoryContext } {
+function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutput['lockHistory'], liveness: Awaited<ReturnType<typeof runRealLiveness>>, cluster: RealCluster, transfers: { transfersUs: number[]; transferEndsUs: number[] }): { checkers: Record<string, CheckResult>; ctx: HistoryContext } {
   // The Raft invariants watch every member's internal state on every event: a real process does
   // not show it, so that checker does not run here (results.json says so under `target`).
   const names = new Set(scenario.checkers ?? defaultCheckers(scenario));
@@ -325,7 +327,7 @@ function judge(scenario: Scenario, history: HistoryLog, lockHistory: RealRunOutp
   if (names.has('lock')) out['lock'] = checkMutex(lockHistory ?? [], undefined, proof);
   const leaderChangesUs = leaderChangesOf(cluster);
   const caughtUp = watchesCaughtUpRevision(liveness);
-  const ctx: HistoryContext = { scenario, leaderChangesUs, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) };
+  const ctx: HistoryContext = { scenario, leaderChangesUs, ...transfers, renewalProof: proof, historyTruncated: history.truncated, linearizabilityStepsMax: REAL_LINEARIZABILITY_STEPS_MAX, linearizabilityMemory: heapBudget(), ...(caughtUp === undefined ? {} : { watchesCaughtUpRevision: caughtUp }) };
   Object.assign(out, historyCheckers(names, history.ops, history.watches, ctx));
   return { checkers: out, ctx };
 }

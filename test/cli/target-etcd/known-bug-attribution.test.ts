@@ -117,3 +117,18 @@ describe('etcd#18089: a watch opened at the compact revision misses the delete m
     expect(r.mayBe).toEqual({});
   });
 });
+
+describe('etcd#15247: a stalled leader revokes leases early', () => {
+  const lease = (...kinds: string[]) => ({ valid: false as const, violations: kinds.map((kind) => ({ kind, lease: '7', index: 0, message: kind })) });
+  const mayBe = (checkers: Record<string, ReturnType<typeof lease>>) => mayBeKnownBugs({ checkers, excused: new Set(), unmitigable: knownBugsOf('3.4.23').filter((b) => b.mitigation === 'none' && b.watchShape === undefined), shaped: [], watches: [], history: [] });
+
+  it('names a lease checker whose every violation is an early revoke, and any lock violation', () => {
+    expect(mayBe({ lease: lease('revoked-early', 'revoked-early') })).toEqual({ lease: ['etcd#15247'] });
+    expect(mayBe({ lock: lease('overlap') })).toEqual({ lock: ['etcd#15247'] });
+  });
+
+  it('not a lease that outlived its TTL, nor a checker with one such violation (real etcd 3.4.23, lease-failed-transfer seed 1: a false alarm it hid)', () => {
+    expect(mayBe({ lease: lease('expired-key-visible') })).toEqual({});
+    expect(mayBe({ lease: lease('revoked-early', 'expired-key-visible') })).toEqual({});
+  });
+});

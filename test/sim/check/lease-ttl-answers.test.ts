@@ -142,4 +142,32 @@ describe('lease TTL answers', () => {
     for (let i = 0; i < 1000; i++) many.push({ index: many.length, time: 2 * S + i, process: 100 + i, type: 'invoke', f: 'lease/grant', value: { TTL: '5' } });
     expect(checkLease(many, extend1s).valid).toBe(true);
   });
+
+  it('fail a TimeToLive above its own grantedTTL plus a new leader\'s extension, with no grant to judge it by', () => {
+    // The answer alone says its lease's TTL: one lessor answered both fields, and no lessor sets an
+    // expiry past extend + TTL. Judged where rule 5's grant-based ceiling cannot be: no grant of
+    // the lease in the history, or a grant whose outcome is unknown.
+    const extend1s: LeaseCheckOptions = { electionTimeoutUs: S };
+    const alone = pairs([ttl(1.2 * S, 3, 65)]);
+    const r = checkLease(alone, extend1s);
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]).toMatchObject({ kind: 'ttl-answer', lease: '7' });
+    expect(r.violations[0]!.message).toMatch(/answered TTL 65 s with grantedTTL 5 s: a lessor can have at most 6 s left/);
+    const unknownGrant: Op[] = [
+      { index: 0, time: 0, process: 0, type: 'invoke', f: 'lease/grant', value: { TTL: '5', ID: '7' } },
+      { index: 1, time: 1000, process: 0, type: 'info', f: 'lease/grant', value: null, error: 'timeout' },
+      ...pairs([ttl(1.2 * S, 3, 65)]).map((op) => ({ ...op, index: op.index + 2 })),
+    ];
+    expect(checkLease(unknownGrant, extend1s).violations.map((v) => v.kind)).toEqual(['ttl-answer']);
+    // Up to TTL + extend, truncated, is what a promotion leaves: valid, and says what was judged.
+    const fine = checkLease(pairs([ttl(1.2 * S, 3, 6)]), extend1s);
+    expect(fine.valid).toBe(true);
+    expect(fine.summary).toBe('no lease granted: 1 TimeToLive answer judged against its own grantedTTL alone');
+    expect(checkLease(unknownGrant.map((op) => (op.f === 'lease/timetolive' && op.type === 'ok' ? { ...op, value: { ...(op.value as object), TTL: '6' } } : op)), extend1s).valid).toBe(true);
+    // Not judged without the extension, with unbounded clock steps, or for an answer without grantedTTL: nothing to check.
+    expect(checkLease(alone).nothing).toBe(true);
+    expect(checkLease(alone, { ...extend1s, slowClock: { driftPpmMax: 0, jumpUsMax: Infinity } }).nothing).toBe(true);
+    const noGranted = pairs([[2, 1.2 * S, 'lease/timetolive', { ID: '7' }, { header: header(3), ID: '7', TTL: '65' }]]);
+    expect(checkLease(noGranted, extend1s).nothing).toBe(true);
+  });
 });
