@@ -23,6 +23,9 @@ const okResults = {
 const resultsWith = (change: Record<string, unknown>): Record<string, unknown> => ({ ...okResults, ...change });
 const statsWith = (change: Record<string, unknown>): Record<string, unknown> => resultsWith({ stats: { ...okResults.stats, ...change } });
 const tenMb = 'x'.repeat(10_000_000);
+/** [hole, a leader span]: a list of length 2 whose first element is missing. */
+const holeFirst: unknown[] = [];
+holeFirst[1] = { node: 'n1', term: 1, startUs: 0 };
 
 const r = report as unknown as Record<string, (...args: unknown[]) => unknown>;
 
@@ -76,7 +79,7 @@ describe('detcd/report names its bad arguments', () => {
     ['summarizeRun', [resultsWith({ options: tenMb })], /^summarizeRun: results\.options: must be an object/],
     ['summarizeRun', [resultsWith({ options: { a: 10n } })], /^summarizeRun: results\.options\.a: must be a JSON value: a BigInt is none/],
     ['summarizeRun', [resultsWith({ leaders: sparse })], /^summarizeRun: results\.leaders: must hold at most 1000000 elements \(4294967295\)/],
-    ['summarizeRun', [resultsWith({ leaders: [, { node: 'n1', term: 1, startUs: 0 }] })], /^summarizeRun: results\.leaders\[0\]: is missing \(a sparse list of length 2\)$/],
+    ['summarizeRun', [resultsWith({ leaders: holeFirst })], /^summarizeRun: results\.leaders\[0\]: is missing \(a sparse list of length 2\)$/],
     ['summarizeRun', [resultsWith({ leaders: [{ node: 'n1', term: 1, startUs: NaN }] })], /^summarizeRun: results\.leaders\[0\]\.startUs: must be a finite number, got NaN$/],
     ['summarizeRun', [resultsWith({ faults: [{ kind: 5, startUs: 0 }] })], /^summarizeRun: results\.faults\[0\]\.kind: must be a string, got 5$/],
     ['summarizeRun', [resultsWith({ error: tenMb })], /^summarizeRun: results\.error: must be at most 1048576 characters \(10000000\), got a string of 10000000 characters$/],
