@@ -33,6 +33,10 @@ export class StreamIds {
   private readonly read = new Map<WatchOp, { scanned: number; id: number | undefined }>();
 
   of(op: WatchOp): number | undefined {
+    // A create refused (Created and Canceled at once: "duplicate watch ID", an empty range) holds
+    // no id, not even the one it asked for: NaN, which no response's watch_id equals.
+    const first = op.responses[0];
+    if (first !== undefined && first.created && first.canceled) return Number.NaN;
     if (op.requestedId !== 0) return op.requestedId;
     let seen = this.read.get(op);
     if (seen === undefined) this.read.set(op, (seen = { scanned: 0, id: undefined }));
@@ -81,6 +85,7 @@ export function nameSharedStreams(ops: readonly WatchOp[], shared: ReadonlySet<n
   if (shared.size === 0) return;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (shared.has(op.process)) op.process = sharedName(op.process, ids.of(op) ?? '?');
+    const id = ids.of(op);
+    if (shared.has(op.process)) op.process = sharedName(op.process, id === undefined ? '?' : Number.isNaN(id) ? 'refused' : id);
   }
 }

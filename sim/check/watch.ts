@@ -51,6 +51,7 @@ import { packedMap, packedNumbers } from './packed-map.ts';
 import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
 import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch-stream-ids.ts';
+import { idsRefusedAfterCancel, type IdReuseViolation } from './watch-id-reuse.ts';
 import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
@@ -339,11 +340,12 @@ const sameEvent = (a: WatchEvent, b: WatchEvent): boolean => a.type === b.type &
 
 export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
   const ops = watchOps(records);
-  const result = judgeWatches(ops, history, options);
-  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options)) : result;
+  const idReuse = idsRefusedAfterCancel(records);
+  const result = judgeWatches(ops, history, options, idReuse);
+  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options, idReuse)) : result;
 }
 
-function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions): WatchCheckResult {
+function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions, idReuse: readonly IdReuseViolation[] = []): WatchCheckResult {
   const maxViolations = options.maxViolations ?? 100;
   const violations: WatchViolation[] = [];
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
@@ -351,9 +353,11 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   };
   const budget = new WorkBudget(options.stepsMax ?? 50_000_000, options.deadline);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
-  checkCompactionCancels(ops, report, budget);
-  const merged = mergeEvents(ops, report, budget);
+  for (const v of idReuse) report('cancel', v.process, v.revision, v.message);
   const facts = historyFacts(history);
+  checkCompactionCancels(ops, report, budget);
+  if (options.autoCompaction !== true && facts.firstRevision !== undefined) checkCompactRevisionsAsked(ops, facts.compactions, facts.firstRevision, report, budget);
+  const merged = mergeEvents(ops, report, budget);
   if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
   const emptyAtStart = options.startedEmpty === true || facts.answeredAtRevision1 || ops.some((o) => o.responses.some((r) => r.headerRevision === 1));
   if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys, emptyAtStart), report, budget);
@@ -535,6 +539,30 @@ function checkCompactionCancels(ops: readonly WatchOp[], report: Report, budget:
 }
 
 /**
+ * A compaction cancel names the member's compact revision (etcd's syncWatchers sends
+ * CompactRevision: s.store.compactMainRev), which only a compaction request sets: at the cancel
+ * it is at most the largest revision a client asked to compact before then, or a compaction
+ * made before the history began, at most the store's revision then (`firstRevision`, the lowest
+ * revision an answer of the history shows). A larger one sends a client that resumes there past
+ * events that were never compacted. Not judged with --auto-compaction (etcd compacts on its own).
+ */
+function checkCompactRevisionsAsked(ops: readonly WatchOp[], compactions: Compactions, firstRevision: number, report: Report, budget: WorkBudget): void {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    for (let j = 0; j < op.responses.length; j++) {
+      if (!budget.spend(1)) return;
+      const r = op.responses[j]!;
+      // A response without a time (0) cannot be placed against the requests.
+      if (r.compactRevision <= 0 || r.time === 0) continue;
+      const asked = compactedBy(compactions, r.time);
+      if (r.compactRevision > Math.max(asked, firstRevision)) {
+        report('compaction', op.process, r.compactRevision, `watch cancelled as compacted at revision ${r.compactRevision}, but no compaction that far was asked for by then (${asked > 0 ? `the largest asked: ${asked}` : 'none asked'}; the history starts at revision ${firstRevision})`);
+      }
+    }
+  }
+}
+
+/**
  * etcd sends a cancelled watch nothing more. A cancel by compaction travels on the watcher's own
  * channel after every event it was sent (mvcc/watchable_store.go syncWatchers), and the watcher
  * leaves its group with it. Any other Canceled response (the client's cancel request, a create
@@ -649,8 +677,10 @@ interface OkPut {
  * In one pass over the history: (key, value, revision) of every ok put, from kv/put and kv/txn
  * responses, and the compactions clients asked for.
  */
-function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined; answeredAtRevision1: boolean } {
+function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Compactions; putKeys: Set<string> | undefined; answeredAtRevision1: boolean; firstRevision: number | undefined } {
   const puts: OkPut[] = [];
+  // The lowest revision an answer shows: the store was at or below it when the history began.
+  let firstRevision: number | undefined;
   // An answer at revision 1 shows the store before any write: empty, as every etcd cluster starts.
   let answeredAtRevision1 = false;
   const asked: [number, number][] = [];
@@ -672,6 +702,7 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
     if (op.type !== 'ok' || inv === undefined) continue;
     const rev = int(obj(obj(op.value)['header'])['revision']);
     if (rev === 1) answeredAtRevision1 = true;
+    if (rev > 0 && (firstRevision === undefined || rev < firstRevision)) firstRevision = rev;
     const invF = inv.f;
     if (invF !== 'kv/put' && invF !== 'kv/txn') continue;
     const req = obj(inv.value);
@@ -686,7 +717,7 @@ function historyFacts(history: readonly Op[]): { puts: OkPut[]; compactions: Com
       }
     }
   }
-  return { puts, compactions: compactionsOf(asked), putKeys, answeredAtRevision1 };
+  return { puts, compactions: compactionsOf(asked), putKeys, answeredAtRevision1, firstRevision };
 }
 
 /** Every key a put request names, whatever its outcome: a put's, and a txn's in either branch at any depth. */

@@ -78,6 +78,10 @@
 // - transfer-target-up-to-date: a member's forced campaign carries a log at least as up to date as
 //   the one its old leader had when it handed it leadership: MsgTimeoutNow goes only to a member
 //   that acknowledged the leader's whole log (transfer-target.ts).
+// - transfer-campaign-forced: a member campaigns on MsgTimeoutNow with vote requests marked as a
+//   transfer, which break the leader lease; not a pre-vote (transfer-target.ts).
+// - read-index-served: a leader releases a ReadIndex read (ReadOnlySafe) once a quorum of its
+//   voters, itself included, answered a heartbeat carrying it (read-index-served.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
@@ -92,10 +96,11 @@ import { quorumWithoutHolder } from './durable-quorum.ts';
 import { leaderOutsideVoters } from './leader-voter.ts';
 import { ConfigAtApplied } from './config-at-applied.ts';
 import { UnforcedElections } from './unforced-elections.ts';
-import { TransferTargets } from './transfer-target.ts';
+import { TransferTargets, timeoutNowBeforeCaughtUp, transferCampaignUnforced } from './transfer-target.ts';
+import { ReadIndexServed } from './read-index-served.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -190,6 +195,7 @@ export class ClusterInvariants {
   private readonly configs = new ConfigAtApplied();
   private readonly unforced = new UnforcedElections();
   private readonly transfers = new TransferTargets();
+  private readonly reads = new ReadIndexServed();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
   private live: readonly LiveHost[] = [];
@@ -313,9 +319,24 @@ export class ClusterInvariants {
     this.fail('higher-term-adopted', host.id, `stepped ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${termBefore} and ${what} (Raft §5.1: a newer term is adopted, and a leader steps down, before the message is acted on)`);
   }
 
-  /** A member's raft stepped a message addressed to it (campaign-while-led and check-quorum-unforced read what it heard). */
-  onRaftStepped(host: MemberHost, m: Message): void {
-    if (this.found === undefined) this.unforced.onStepped(host, m, this.cluster.world.loop.now());
+  /**
+   * A member's raft stepped a message addressed to it (campaign-while-led and check-quorum-unforced
+   * read what it heard); read-index-served judges a leader's heartbeat answers, transfer-campaign-forced
+   * the campaign a MsgTimeoutNow starts (the messages the step queued, from `sentFrom` on).
+   */
+  onRaftStepped(host: MemberHost, m: Message, sentFrom: number): void {
+    if (this.found !== undefined) return;
+    this.unforced.onStepped(host, m, this.cluster.world.loop.now());
+    if (m.type === 'MsgHeartbeatResp') {
+      const unserved = this.reads.onStepped(host, m);
+      if (unserved !== undefined) this.fail('read-index-served', host.id, unserved);
+    } else if (m.type === 'MsgAppResp') {
+      const early = timeoutNowBeforeCaughtUp(host, sentFrom);
+      if (early !== undefined) this.fail('transfer-target-up-to-date', host.id, early);
+    } else if (m.type === 'MsgTimeoutNow') {
+      const unforced = transferCampaignUnforced(host, sentFrom);
+      if (unforced !== undefined) this.fail('transfer-campaign-forced', host.id, unforced);
+    }
   }
 
   /** recovered-durable: a restarted member recovers at least what its previous incarnation made durable. */

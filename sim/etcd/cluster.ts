@@ -136,7 +136,7 @@ export class EtcdCluster {
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   private higherTermObserver: ((host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void) | undefined;
-  private raftSteppedObserver: ((host: MemberHost, m: Message) => void) | undefined;
+  private raftSteppedObserver: ((host: MemberHost, m: Message, sentFrom: number) => void) | undefined;
   private readonly startObservers: ((host: MemberHost) => void)[] = [];
   private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
   /** The cluster invariants' view of client requests and answers (answer-covers-commit), once observed. */
@@ -347,7 +347,7 @@ export class EtcdCluster {
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
         onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),
         onHigherTermMessage: (host, m, termBefore, termAfter, leaderAfter) => this.higherTermObserver?.(host, m, termBefore, termAfter, leaderAfter),
-        onRaftStepped: (host, m) => this.raftSteppedObserver?.(host, m),
+        onRaftStepped: (host, m, sentFrom) => this.raftSteppedObserver?.(host, m, sentFrom),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
         onClientWatchOpen: (host, from, m) => this.clientObserver?.watchOpen(host, from, m),
@@ -447,7 +447,7 @@ export class EtcdCluster {
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
     this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
     this.higherTermObserver = (host, m, termBefore, termAfter, leaderAfter) => invariants.onHigherTermMessage(host, m, termBefore, termAfter, leaderAfter);
-    this.raftSteppedObserver = (host, m) => invariants.onRaftStepped(host, m);
+    this.raftSteppedObserver = (host, m, sentFrom) => invariants.onRaftStepped(host, m, sentFrom);
     this.restartObserver = (before, after) => invariants.onRestart(before, after);
     // Every client request and answer (answer-covers-commit skips them itself under lease-based reads).
     this.clientObserver = { request: (host, from, m) => invariants.onClientRequest(host, from, m), reply: (host, to, m) => invariants.onClientReply(host, to, m), watchOpen: (host, from, m) => invariants.onClientWatchOpen(host, from, m), watchResponse: (host, to, m) => invariants.onClientWatchResponse(host, to, m) };

@@ -51,8 +51,12 @@ export interface MemberHostOptions {
    * `termAfter` is its term and `leaderAfter` whether it still leads, after the step.
    */
   readonly onHigherTermMessage?: (host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void;
-  /** Told about every raft message the member's raft stepped (addressed to it by its sender), after the step (unforced-elections.ts). */
-  readonly onRaftStepped?: (host: MemberHost, m: Message) => void;
+  /**
+   * Told about every raft message the member's raft stepped (addressed to it by its sender), after
+   * the step (unforced-elections.ts): `sentFrom` is where the messages the step queued begin in
+   * raft's outbox (raft.msgs), which no Ready took in between.
+   */
+  readonly onRaftStepped?: (host: MemberHost, m: Message, sentFrom: number) => void;
   /** Told about every client request the member receives, and every answer it sends (answer-covers-commit). */
   readonly onClientRequest?: (host: MemberHost, from: string, m: ClientRequestMessage) => void;
   readonly onClientReply?: (host: MemberHost, to: string, m: ClientReplyMessage) => void;
@@ -180,6 +184,7 @@ export class MemberHost implements Host, RaftView {
     if (isRaftMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;
+      const sentFrom = this.raft.msgs.length;
       if ((message.type === 'MsgPreVote' || message.type === 'MsgVote') && this.options.onVoteRequest !== undefined) {
         this.receiveVoteRequest(id, message);
       } else if (this.options.onStaleLeaderMessage !== undefined && this.fromStaleLeader(id, message)) {
@@ -189,7 +194,7 @@ export class MemberHost implements Host, RaftView {
       } else {
         this.member.receiveRaft(id, message);
       }
-      if (this.options.onRaftStepped !== undefined && message.to === this.config.id && message.from === id && !this.member.removed) this.options.onRaftStepped(this, message);
+      if (this.options.onRaftStepped !== undefined && message.to === this.config.id && message.from === id && !this.member.removed) this.options.onRaftStepped(this, message, sentFrom);
     } else if (isPeerMessage(message)) {
       const id = this.options.idOf(from);
       if (id === undefined) return;

@@ -51,3 +51,45 @@ export class TransferTargets {
     return `got the forced campaign (term ${m.term}) of member ${m.from}, to which it had handed leadership in term ${asked.term} with its log at last index ${asked.index}, term ${asked.logTerm}, but the candidate's log ends at index ${m.index}, term ${m.logTerm}: MsgTimeoutNow went to a member that had not acknowledged the leader's whole log`;
   }
 }
+
+/**
+ * transfer-campaign-forced: a member that campaigns on its leader's MsgTimeoutNow asks for votes
+ * at once, marked as a transfer (Raft thesis §3.10: the transfer's RequestVote is allowed to break
+ * the leader lease; etcd-raft campaigns with campaignTransfer). A plain vote request or a
+ * pre-vote is ignored by every member still in the old leader's lease, so the transfer only
+ * deposes the leader, through the transferee's higher term, and the cluster waits an election
+ * timeout for another. `sentFrom`: where the step's messages begin in the member's raft outbox;
+ * undefined when it did not campaign (a learner, a conf change unapplied, already campaigning).
+ */
+export function transferCampaignUnforced(host: MemberHost, sentFrom: number): string | undefined {
+  const msgs = host.recovered.raft.node.raft.msgs;
+  for (let i = sentFrom; i < msgs.length; i++) {
+    const m = msgs[i] as Message;
+    if (m.type !== 'MsgVote' && m.type !== 'MsgPreVote') continue;
+    if (m.type === 'MsgVote' && m.context === CAMPAIGN_TRANSFER) continue;
+    const what = m.type === 'MsgPreVote' ? 'a pre-vote request' : 'a vote request not marked as a transfer';
+    return `campaigned on MsgTimeoutNow with ${what} (term ${m.term}, to member ${m.to}): members in the old leader's lease ignore it, so the transfer only deposes the leader`;
+  }
+  return undefined;
+}
+
+/**
+ * transfer-target-up-to-date, judged where the leader decides: a step that queues a MsgTimeoutNow
+ * does so only while the leader's progress of that member says it acknowledged the leader's last
+ * index (the rule above, read off raft's own progress in the same step; over FIFO links the
+ * transferee's vote request rarely shows a short log, since the appends sent before the
+ * MsgTimeoutNow arrive first). `sentFrom`: where the step's messages begin in the raft outbox.
+ */
+export function timeoutNowBeforeCaughtUp(host: MemberHost, sentFrom: number): string | undefined {
+  const r = host.recovered.raft.node.raft;
+  const msgs = r.msgs;
+  for (let i = sentFrom; i < msgs.length; i++) {
+    const m = msgs[i] as Message;
+    if (m.type !== 'MsgTimeoutNow') continue;
+    const match = r.prs.progress.get(m.to)?.match;
+    const last = r.raftLog.lastIndex();
+    if (match === last) continue;
+    return `sent MsgTimeoutNow to member ${m.to} in term ${m.term} while its progress says it acknowledged index ${match ?? 'none'} of the leader's last ${last}: a transfer goes only to a member that holds the leader's whole log`;
+  }
+  return undefined;
+}

@@ -47,6 +47,9 @@ export interface WatchResponseJson {
   events?: { kv?: { mod_revision?: string } }[];
 }
 
+/** What the liveness phase and the run's end need of a watch client (WatchStream, WatchIdsStream). */
+export type RunWatcher = Pick<WatchStream, 'active' | 'resumeRevision' | 'reconnects' | 'cancel'>;
+
 export class WatchStream {
   private stream = 0;
   private member: string;

@@ -8,21 +8,35 @@
 // lease-failed-transfer (leases left to expire while leader transfers that fail drop their
 // revokes), replaces one in five of the four's draws: picking among five would have given most
 // focused seeds another shape, and every pinned focused run a new trace. A sixth,
-// lease-checkpoint-restart, is drawn by one in twenty of the runs that draw no focus.
+// lease-checkpoint-restart, is drawn by one in twenty of the runs that draw no focus, and one in
+// eight of the rest draws one of three moment shapes (MOMENT_SHAPES) the named scenarios of the
+// nineteenth and twentieth sessions reached alone.
 import type { TimedFault } from '../scenario/fault.ts';
 import type { CheckerName, NemesisPackageName, WorkloadKind } from '../scenario/schema.ts';
 import { LEASE_TTL_SECONDS_DEFAULT } from '../scenario/schema.ts';
 import type { Prng } from '../world/prng.ts';
 
 export const FOCUS_SHAPES = ['snapshot-ack-crash', 'deposed-lessor', 'lease-checkpoint-leader-change', 'conf-change-slow-apply'] as const;
-export type FocusShape = (typeof FOCUS_SHAPES)[number] | 'lease-failed-transfer' | 'lease-checkpoint-restart';
+/**
+ * Shapes that need one fault at one moment, which only a named scenario drew (swarm-fault-fields
+ * listed their moments as named-scenario only): leader-cut-at-election (leadership moved to one
+ * member again and again, its incoming links cut the instant it wins: one-way after "elected"),
+ * snapshot-write-crash (members replaced while every member is armed to crash right after a
+ * snapshot of its own became durable: kill after "snapshot-written"), snapshot-pipeline (five
+ * members, a lagging one caught up from snapshots every 5 entries that travel late and twice on
+ * their own connection: a vote request stepped while a received snapshot waits unstable, which
+ * holdout 18's unstable-term-skips-snapshot needs and swarm 1..200 never reached).
+ */
+export const MOMENT_SHAPES = ['leader-cut-at-election', 'snapshot-write-crash', 'snapshot-pipeline'] as const;
+export type MomentShape = (typeof MOMENT_SHAPES)[number];
+export type FocusShape = (typeof FOCUS_SHAPES)[number] | 'lease-failed-transfer' | 'lease-checkpoint-restart' | MomentShape;
 
 /** The parts of a swarm draw a focused shape sets (the swarm's own objects, changed in place). */
 export interface FocusParts {
   nemesis: { packages: NemesisPackageName[]; startMs: number | { min: number; max: number }; intervalMs: { min: number; max: number }; faultDurationMs: { min: number; max: number }; faultsMax: number; tornKills: boolean };
   etcd: { snapshotCount: number; snapshotCatchUpEntries: number; leaseCheckpointing: boolean; leaseCheckpointIntervalMs: number };
   raft: { tickMs: number; electionTicks: number; preVote: boolean; checkQuorum: boolean };
-  network: { latencyUsMin: number; latencyUsMax: number };
+  network: { latencyUsMin: number; latencyUsMax: number; fsyncUsMin: number; fsyncUsMax: number; snapshotDelayUsMax: number; snapshotDuplicatePercent: number };
   workload: { kind: WorkloadKind; rateOpsPerSecond: number; durationMs: number; keys: number; leaseTtlSeconds: number; mix?: Record<string, number> | undefined };
 }
 
@@ -49,13 +63,23 @@ const range = (min: number, max: number): { min: number; max: number } => ({ min
 const RESTART_ODDS = 20;
 
 /**
+ * One in eight of the runs that draw neither a focus nor the restart draws a moment shape, each
+ * of the three alike, from the focus stream after the restart's draw (nothing reads it after): no
+ * seed that drew a focus, the restart, or none of the three, moves.
+ */
+const MOMENT_ODDS = 8;
+
+/**
  * One run in six of the etcd workload draws a focused shape, each of the four alike, and one in
  * five of those lease-failed-transfer instead, from a stream of its own (a seed that draws none
  * keeps its draw). Undefined: no focus.
  */
 export function drawFocus(prng: Prng, parts: FocusParts): Focus | undefined {
   if (parts.workload.kind !== 'etcd') return undefined;
-  if (!prng.chance(1, 6)) return prng.chance(1, RESTART_ODDS) ? checkpointRestart(parts) : undefined;
+  if (!prng.chance(1, 6)) {
+    if (prng.chance(1, RESTART_ODDS)) return checkpointRestart(parts);
+    return prng.chance(1, MOMENT_ODDS) ? momentShape(prng.pick(MOMENT_SHAPES), parts) : undefined;
+  }
   const drawn: FocusShape = prng.pick(FOCUS_SHAPES);
   const shape: FocusShape = prng.chance(1, 5) ? 'lease-failed-transfer' : drawn;
   const { nemesis, etcd, raft, network, workload } = parts;
@@ -110,6 +134,64 @@ function checkpointRestart(parts: FocusParts): Focus {
   leaseWorkload(workload, 60, 18_000, 12, { keepalive: 5 });
   const schedule: TimedFault[] = [{ atMs: 8000, durationMs: 300, fault: { kind: 'kill', target: 'all' } }];
   return { shape: 'lease-checkpoint-restart', members: 3, checkers: ['lease', 'convergence', 'raft'], schedule };
+}
+
+/** The named scenarios' cadence: a leader move or a replacement every 600 ms or 1.2 s, each 400 ms or 1 s long. */
+const CUT_EVERY_MS = 600;
+const CUT_MS = 400;
+const REPLACE_EVERY_MS = 1200;
+const REPLACE_MS = 1000;
+
+/**
+ * A moment shape, as its named scenario (scenarios/NAME.json) runs it, on the seed's drops,
+ * duplicates, reorders, watchers and mix; the timings the shape needs replace the seed's (an
+ * election timeout of 100 ms against at most 10 ms of one-way latency).
+ */
+function momentShape(shape: MomentShape, parts: FocusParts): Focus {
+  const { nemesis, etcd, raft, network, workload } = parts;
+  Object.assign(raft, { tickMs: 10, electionTicks: 10 });
+  switch (shape) {
+    case 'leader-cut-at-election': {
+      // Leadership moved to n1 every 600 ms and n1's incoming links cut the instant it wins (its
+      // appends still arrive, so nobody elects another): CheckQuorum must depose it at its first
+      // check; a leader that credits answers it never got leads on (check-quorum-unheard).
+      Object.assign(nemesis, { packages: [] });
+      raft.checkQuorum = true;
+      Object.assign(network, { latencyUsMin: 200, latencyUsMax: 2000 });
+      Object.assign(workload, { rateOpsPerSecond: 200, durationMs: 5000 });
+      const schedule: TimedFault[] = [];
+      for (let at = 300; at + CUT_MS < workload.durationMs; at += CUT_EVERY_MS) {
+        schedule.push({ atMs: at, durationMs: CUT_MS, fault: { kind: 'one-way', target: 'n1', direction: 'in', after: 'elected' } });
+        schedule.push({ atMs: at + 5, durationMs: 1, fault: { kind: 'move-leader', target: 'n1' } });
+      }
+      return { shape, members: 3, schedule };
+    }
+    case 'snapshot-write-crash': {
+      // Four replacements, each asking every member for a join snapshot while 400 writes/s keep
+      // Readies in flight on 4-12 ms fsyncs, every member armed to crash right after its next
+      // snapshot became durable and one more write.
+      // The scenario's kills tear nothing (torn kills apply to the packages' kills, not a schedule's).
+      Object.assign(nemesis, { packages: [], tornKills: false });
+      Object.assign(network, { latencyUsMin: 200, latencyUsMax: 2000, fsyncUsMin: 4000, fsyncUsMax: 12_000 });
+      Object.assign(workload, { rateOpsPerSecond: 400, durationMs: 5500 });
+      const schedule: TimedFault[] = [];
+      const targets = ['n2', 'n3', 'n1', 'n2'] as const;
+      for (let i = 0; i < targets.length; i++) {
+        const at = 300 + i * REPLACE_EVERY_MS;
+        schedule.push({ atMs: at, durationMs: REPLACE_MS, fault: { kind: 'kill', target: 'all', after: 'snapshot-written', downMs: 10 } });
+        schedule.push({ atMs: at + 5, durationMs: REPLACE_MS, fault: { kind: 'membership', action: 'replace', target: targets[i] as string } });
+      }
+      return { shape, members: 3, schedule };
+    }
+    case 'snapshot-pipeline':
+      // Five members; a follower lags and catches up from snapshots every 5 entries (the log
+      // compacted at once), each sent late (up to 300 ms) and twice on its own connection.
+      Object.assign(nemesis, { packages: ['lagging-member'], faultDurationMs: range(200, 500), intervalMs: range(50, 200) });
+      Object.assign(etcd, { snapshotCount: 5, snapshotCatchUpEntries: 0 });
+      Object.assign(network, { latencyUsMin: 2000, latencyUsMax: 10_000, fsyncUsMin: 20_000, fsyncUsMax: 60_000, snapshotDelayUsMax: 300_000, snapshotDuplicatePercent: 100 });
+      workload.rateOpsPerSecond = 400;
+      return { shape, members: 5 };
+  }
 }
 
 function leaseWorkload(workload: FocusParts['workload'], rate: number, durationMs: number, ttlSeconds: number, mix: Record<string, number> | undefined): void {

@@ -5,8 +5,10 @@
 // The CLI's callers pass right values by construction; the checks cost one typeof per path.
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import { checkArrayArgument } from '../errors/array-argument.ts';
+import { UsageError } from '../errors/usage-error.ts';
 import type { Op } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
+import { resultsShapeProblem } from '../run/results-shape.ts';
 import { opToEdn as edn } from './edn.ts';
 import { readInputBytes as inputBytes, readInputText as inputText, readStdinText as stdinText, INPUT_BYTES_MAX } from './input-file.ts';
 import { renderJunit as junit, suitesFromRuns as suites } from './junit.ts';
@@ -39,10 +41,11 @@ function objectsArgument(fn: string, field: string, v: unknown, what: string, on
   return list.map((e, i) => checkObjectArgument(fn, `${field}[${i}]`, e, one));
 }
 
-/** A run's results: an object whose checkers is an object (checker name to result). */
+/** A run's results: every field a report reads typed and bounded, as a results.json is (results-shape.ts). */
 function resultsArgument(fn: string, field: string, v: unknown): Record<string, unknown> {
   const o = checkObjectArgument(fn, field, v, "a run's results ({scenario, seed, valid, checkers, ...})");
-  checkObjectArgument(fn, `${field}.checkers`, o['checkers'], 'an object of checker results');
+  const problem = resultsShapeProblem(o);
+  if (problem !== undefined) throw new UsageError(`${fn}: ${field}.${problem.field}: ${problem.reason}`);
   return o;
 }
 

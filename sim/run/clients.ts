@@ -6,7 +6,9 @@ import { EtcdClient } from '../etcd/client.ts';
 import type { ClientNet } from '../etcd/client-net.ts';
 import { worldClientNet } from '../etcd/client-net.ts';
 import type { HistoryLog } from '../etcd/history-log.ts';
+import type { RunWatcher } from '../etcd/watch-stream.ts';
 import { WatchStream } from '../etcd/watch-stream.ts';
+import { WatchIdsStream } from '../etcd/watch-ids-stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { b64 } from '../workload/etcd-request.ts';
 import type { World } from '../world/world.ts';
@@ -21,6 +23,8 @@ export const watchProcess = (member: string): string => `watch-${member}`;
 const WATCH_PROGRESS_REQUEST_US = 100_000;
 /** `clients.watchShapes`: member i's shaped watch opens (from now) this long times i + 1 into the run. */
 const SHAPED_WATCH_OPEN_US = 500_000;
+/** `clients.watchIds`: member i's stream of several watches opens this long times i + 1 into the run. */
+const WATCH_IDS_OPEN_US = 300_000;
 
 /** Every client endpoint a run registers, in a stable order. */
 export function clientEndpoints(scenario: Scenario, members: readonly string[]): string[] {
@@ -59,7 +63,7 @@ export function makeClient(world: World | ClientNetFactory, id: string, members:
 export interface RunClients {
   workers: EtcdClient[];
   jobs: EtcdClient;
-  watchers: WatchStream[];
+  watchers: RunWatcher[];
 }
 
 /**
@@ -71,7 +75,7 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
   const watchProgressRequests = targetAllowsProgressRequests && scenario.clients.watchProgressRequests;
   const workers = Array.from({ length: scenario.clients.count }, (_, i) => makeClient(world, `${WORKER_CLIENT_PREFIX}${i}`, rotated(members, i), scenario, history));
   const jobs = makeClient(world, JOB_CLIENT, members, withFields(scenario, { clients: withFields(scenario.clients, { connect: 'cluster' as const }) }), history);
-  const watchers: WatchStream[] = [];
+  const watchers: RunWatcher[] = [];
   if (scenario.clients.watchers) {
     members.forEach((m, i) => {
       const client = makeClient(world, `${WATCH_CLIENT_PREFIX}${m}`, rotated(members, i), scenario, history);
@@ -86,6 +90,10 @@ export function startClients(world: World | ClientNetFactory, members: readonly 
           rotateEveryUs: scenario.clients.watchRotateMs * 1000,
         }),
       );
+      // `clients.watchIds`: one more stream on this member holding several watches, ids chosen and numbered.
+      if (scenario.clients.watchIds) {
+        client.net.schedule(WATCH_IDS_OPEN_US * (i + 1), () => watchers.push(new WatchIdsStream(client, { process: `${watchProcess(m)}/ids`, member: m })));
+      }
       // Without progress requests a ranged or filtered watch learns no revision it has no event
       // for, and the liveness phase would wait for it to catch up: no shapes then (real etcd).
       if (!scenario.clients.watchShapes || !watchProgressRequests) return;

@@ -3,7 +3,7 @@
 // client, and converge: every member at the same revision, compact revision and KV hash, and
 // every watcher caught up to that revision. What did not happen is named in the result.
 import type { EtcdClient } from '../etcd/client.ts';
-import type { WatchStream } from '../etcd/watch-stream.ts';
+import type { RunWatcher } from '../etcd/watch-stream.ts';
 import { put } from '../workload/etcd-request.ts';
 import type { World } from '../world/world.ts';
 import type { EtcdCluster } from '../etcd/cluster.ts';
@@ -28,7 +28,7 @@ export interface LivenessResult {
   missing?: string[];
 }
 
-function converged(cluster: EtcdCluster, watchers: readonly WatchStream[]): { ok: boolean; why: string } {
+function converged(cluster: EtcdCluster, watchers: readonly RunWatcher[]): { ok: boolean; why: string } {
   // Convergence is over the current members, once a membership change in flight has finished.
   const changing = cluster.membershipChanging();
   if (changing !== undefined) return { ok: false, why: `membership change running: ${changing}` };
@@ -112,7 +112,7 @@ export function livenessVerdict(
 }
 
 /** `probeToken`: the token the probes send (the harness's root login, once a workload turned authentication on). */
-export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number, probeToken?: () => string | undefined): LivenessResult {
+export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly RunWatcher[], budgetMs: number, probeToken?: () => string | undefined): LivenessResult {
   const m: LivenessMilestones = { startUs: world.loop.now() };
   const deadlineUs = m.startUs + budgetMs * 1000;
   const served = probeClients(workers, { nowUs: () => world.loop.now(), schedule: (delayUs, fn) => world.loop.schedule(delayUs, fn) }, deadlineUs, probeToken);

@@ -147,6 +147,12 @@ export const ClientsSchema = z.strictObject({
    */
   watchShapes: z.boolean().default(false),
   /**
+   * Beside each member's watcher, one more stream holding several watches of every key at once
+   * (sim/etcd/watch-ids-stream.ts): one whose id the client chooses, cancelled and created again
+   * under that id, beside watches etcd numbers. Needs `watchers`.
+   */
+  watchIds: z.boolean().default(false),
+  /**
    * Watchers ask for a progress notification every 100 ms (etcd's robustness watchers). Off:
    * they never do, as clientv3's watchers by default; such a watcher finds out that a member
    * forgot its stream (a restart) only from its keep-alive pings. Without progress requests a

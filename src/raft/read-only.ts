@@ -71,6 +71,11 @@ export class ReadOnly {
     return out;
   }
 
+  /** Whether the read `ctx` waits for its heartbeat quorum (the cluster's read-index-served invariant asks). */
+  isPending(ctx: string): boolean {
+    return this.pending.has(ctx);
+  }
+
   lastPendingRequestCtx(): string | undefined {
     return this.queue[this.queue.length - 1];
   }

@@ -108,13 +108,24 @@ describe('detcd report DIR', () => {
     ['faults not a list', (d) => edit(d, (r) => (r['faults'] = 'x')), /results\.json: faults: must be a list/],
     ['a fault without its start', (d) => edit(d, (r) => (r['faults'] = [{ kind: 'kill' }])), /results\.json: faults\[0\]\.startUs: missing/],
     ['target.notApplied not a list of strings', (d) => edit(d, (r) => ((r['target'] as Record<string, unknown>)['notApplied'] = 5)), /results\.json: target\.notApplied: must be a list of strings/],
+    // Every field the page reads is typed and bounded (sim/run/results-shape.ts): a 10 MB string as
+    // coverage.sites rendered ten million rows, and `detcd report` never answered.
+    ['coverage.sites a 10 MB string', (d) => edit(d, (r) => (r['coverage'] = { buggify: true, sites: 'x'.repeat(10_000_000), events: {}, unreached: { sites: [], events: [] } })), /results\.json: coverage\.sites: must be an object \(site coverage by name\), got "x+/],
+    ['a coverage event count not a count', (d) => edit(d, (r) => (r['coverage'] = { buggify: true, sites: {}, events: { e: 'many' }, unreached: { sites: [], events: [] } })), /results\.json: coverage\.events\.e: must be a whole number from 0 up, got "many"/],
+    ['stats.opsByF a string', (d) => edit(d, (r) => ((r['stats'] as Record<string, unknown>)['opsByF'] = 'x'.repeat(10_000_000))), /results\.json: stats\.opsByF: must be an object \(op counts by f\)/],
+    ['options a list', (d) => edit(d, (r) => (r['options'] = [1, 2])), /results\.json: options: must be an object/],
+    ['leaders with a hole (null)', (d) => edit(d, (r) => (r['leaders'] = [null])), /results\.json: leaders\[0\]: must be an object \(\{node, term, startUs\}\), got null/],
+    ['a leader term below 0', (d) => edit(d, (r) => (r['leaders'] = [{ node: 'n1', term: -1, startUs: 0 }])), /results\.json: leaders\[0\]\.term: must be a whole number from 0 up, got -1/],
+    ['an error of 2 MB', (d) => edit(d, (r) => (r['error'] = 'e'.repeat(2_000_000))), /results\.json: error: must be at most 1048576 characters/],
+    ['excused not reasons', (d) => edit(d, (r) => (r['excused'] = { kv: 5 })), /results\.json: excused\.kv: must be a string, got 5/],
     ['a history line not JSON', (d) => writeFileSync(join(d, 'history.jsonl'), '{"index":0}\n{oops\n'), /history\.jsonl:2: not JSON/],
     ['a history op without f', (d) => writeFileSync(join(d, 'history.jsonl'), '{"index":0,"time":0,"process":1,"type":"invoke","value":null}\n'), /history\.jsonl:1: field 'f'/],
     ['history.jsonl missing', (d) => rmSync(join(d, 'history.jsonl')), /history\.jsonl: \(file\): missing/],
     ['a watch record without time', (d) => writeFileSync(join(d, 'watches.jsonl'), '{"response":{}}\n'), /watches\.jsonl:1: field time must be a number/],
   ];
   for (const [what, spoil, message] of refusals) {
-    it(`refuses ${what} in one line, exit 3, nothing written`, async () => {
+    // Bounded in time: a refusal is read, never drawn (the 10 MB coverage.sites never answered).
+    it(`refuses ${what} in one line, exit 3, nothing written`, { timeout: 60_000 }, async () => {
       const dir = copy(`bad-${what.replace(/\W+/g, '-')}`);
       spoil(dir);
       const before = snapshot(dir);

@@ -15,6 +15,18 @@ sparse.length = 2 ** 32 - 1;
 const dir = mkdtempSync(join(tmpdir(), 'detcd-report-args-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The least a run's results hold (results-shape.ts), and the same with one field changed. */
+const okResults = {
+  scenario: 's', seed: 1, valid: true, checkers: {}, traceHash: '0123456789abcdef', replay: 'detcd run --scenario s --seed 1',
+  stats: { ops: { ok: 0, fail: 0, info: 0 }, simulatedMs: 0, wallMs: 0, events: 0, messages: 0, leaderChanges: 0, faults: 0 },
+};
+const resultsWith = (change: Record<string, unknown>): Record<string, unknown> => ({ ...okResults, ...change });
+const statsWith = (change: Record<string, unknown>): Record<string, unknown> => resultsWith({ stats: { ...okResults.stats, ...change } });
+const tenMb = 'x'.repeat(10_000_000);
+/** [hole, a leader span]: a list of length 2 whose first element is missing. */
+const holeFirst: unknown[] = [];
+holeFirst[1] = { node: 'n1', term: 1, startUs: 0 };
+
 const r = report as unknown as Record<string, (...args: unknown[]) => unknown>;
 
 async function asyncRefusal(call: () => Promise<unknown>): Promise<string> {
@@ -55,8 +67,24 @@ describe('detcd/report names its bad arguments', () => {
     ['opToEdn', [undefined], /^opToEdn: op: must be a history op .*, got nothing$/],
     ['runReportDir', [dir, 's', NaN], /^runReportDir: seed: must be a finite number, got NaN$/],
     ['summarizeRun', [null], /^summarizeRun: results: must be a run's results .*, got null$/],
-    ['summarizeRun', [{}], /^summarizeRun: results\.checkers: must be an object of checker results, got nothing$/],
-    ['summarizeRun', [{ checkers: {} }, 5], /^summarizeRun: report: must be a string when given, got 5$/],
+    ['summarizeRun', [{}], /^summarizeRun: results\.scenario: missing \(must be a string\)$/],
+    ['summarizeRun', [resultsWith({ checkers: 5 })], /^summarizeRun: results\.checkers: must be an object \(checker results by name\), got 5$/],
+    ['summarizeRun', [okResults, 5], /^summarizeRun: report: must be a string when given, got 5$/],
+    // Each field the pages read, typed and bounded: these hung (a 10 MB string walked as a map, an
+    // endless axis, a sparse list walked hole by hole) or threw a TypeError from inside.
+    ['summarizeRun', [resultsWith({ coverage: { buggify: true, sites: tenMb, events: {}, unreached: { sites: [], events: [] } } })], /^summarizeRun: results\.coverage\.sites: must be an object \(site coverage by name\), got "x+/],
+    ['summarizeRun', [resultsWith({ coverage: { buggify: true, sites: {}, events: { e: -1 }, unreached: { sites: [], events: [] } } })], /^summarizeRun: results\.coverage\.events\.e: must be a whole number from 0 up, got -1$/],
+    ['summarizeRun', [statsWith({ opsByF: tenMb })], /^summarizeRun: results\.stats\.opsByF: must be an object \(op counts by f\)/],
+    ['summarizeRun', [statsWith({ simulatedMs: Infinity })], /^summarizeRun: results\.stats\.simulatedMs: must be a whole number from 0 up, got Infinity$/],
+    ['summarizeRun', [resultsWith({ options: tenMb })], /^summarizeRun: results\.options: must be an object/],
+    ['summarizeRun', [resultsWith({ options: { a: 10n } })], /^summarizeRun: results\.options\.a: must be a JSON value: a BigInt is none/],
+    ['summarizeRun', [resultsWith({ leaders: sparse })], /^summarizeRun: results\.leaders: must hold at most 1000000 elements \(4294967295\)/],
+    ['summarizeRun', [resultsWith({ leaders: holeFirst })], /^summarizeRun: results\.leaders\[0\]: is missing \(a sparse list of length 2\)$/],
+    ['summarizeRun', [resultsWith({ leaders: [{ node: 'n1', term: 1, startUs: NaN }] })], /^summarizeRun: results\.leaders\[0\]\.startUs: must be a finite number, got NaN$/],
+    ['summarizeRun', [resultsWith({ faults: [{ kind: 5, startUs: 0 }] })], /^summarizeRun: results\.faults\[0\]\.kind: must be a string, got 5$/],
+    ['summarizeRun', [resultsWith({ error: tenMb })], /^summarizeRun: results\.error: must be at most 1048576 characters \(10000000\), got a string of 10000000 characters$/],
+    ['summarizeRun', [resultsWith({ mayBeKnownBug: { kv: 'x' } })], /^summarizeRun: results\.mayBeKnownBug\.kv: must be a list of strings, got "x"$/],
+    ['summarizeRun', [resultsWith({ stop: { kind: 'invariant' } })], /^summarizeRun: results\.stop\.layer: missing/],
     ['shardConflict', [null], /^shardConflict: shards: must be an array of shards \(\{dir, runs\}\), got null$/],
     ['shardConflict', [sparse], /^shardConflict: shards\[0\]: is missing/],
     ['shardConflict', [[{ dir: 'a', runs: 'x' }]], /^shardConflict: shards\[0\]\.runs: must be an array of run summaries, got "x"$/],
@@ -76,8 +104,10 @@ describe('detcd/report names its bad arguments', () => {
     ['mergeShards', [[dir, 3], dir], /^mergeShards: shardDirs\[1\]: must be a path .*, got 3$/],
     ['writeSweepReport', [join(dir, 's'), 'runs'], /^writeSweepReport: runs: must be an array of run summaries, got "runs"$/],
     ['renderRunHtml', [null], /^renderRunHtml: input: must be a run report input .*, got null$/],
-    ['renderRunHtml', [{ results: { checkers: {} } }], /^renderRunHtml: input\.history: must be an array of history ops, got nothing$/],
-    ['renderRunHtml', [{ results: { checkers: {} }, history: [null] }], /^renderRunHtml: input\.history\[0\]: must be a history op, got null$/],
+    ['renderRunHtml', [{ results: okResults }], /^renderRunHtml: input\.history: must be an array of history ops, got nothing$/],
+    ['renderRunHtml', [{ results: resultsWith({ coverage: { buggify: true, sites: tenMb, events: {}, unreached: { sites: [], events: [] } } }), history: [] }], /^renderRunHtml: input\.results\.coverage\.sites: must be an object/],
+    ['writeRunReportTo', [dir, { results: statsWith({ opsByF: { get: 'x' } }), history: [] }], /^writeRunReportTo: input\.results\.stats\.opsByF\.get: must be an object \(\{ok, fail, info\}\), got "x"$/],
+    ['renderRunHtml', [{ results: okResults, history: [null] }], /^renderRunHtml: input\.history\[0\]: must be a history op, got null$/],
     ['writeRunReportTo', [dir, { history: [] }], /^writeRunReportTo: input\.results: must be a run's results .*, got nothing$/],
     ['writeRunReport', [dir, null], /^writeRunReport: input: must be a run report input .*, got null$/],
     ['writeRunReportTo', [5, {}], /^writeRunReportTo: runDir: must be a path .*, got 5$/],

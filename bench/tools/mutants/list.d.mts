@@ -30,5 +30,7 @@ export interface Mutant {
   /** One of the seventeenth holdout set (bugs, 2026-12-07 s19: written and committed before measuring, server sites no earlier mutant plants). */
   readonly holdout17?: boolean;
   readonly holdout18?: boolean;
+  /** One of the nineteenth holdout set (raft and bugs, 2026-12-07 s21: written and committed before measuring, sites no earlier mutant plants). */
+  readonly holdout19?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -12,6 +12,7 @@ import type { Results } from '../../run/results.ts';
 import { DETCD_VERSION } from '../../run/detcd-version.ts';
 import { detcdBuild } from './detcd-build.ts';
 import { SEED_MAX } from './args.ts';
+import { resultsShapeProblem } from '../../run/results-shape.ts';
 
 type Json = Record<string, unknown>;
 
@@ -111,5 +112,9 @@ export function checkResultsFile(file: string, json: unknown, rerunScenario: (na
   checkTarget(file, json['target'], json['traceHash']);
   if (typeof json['replay'] !== 'string') throw bad(file, 'replay', 'must be the command that replays the run', json['replay']);
   if (json['error'] !== undefined && typeof json['error'] !== 'string') throw bad(file, 'error', 'must be the error the run stopped on', json['error']);
+  // Every other field a report reads (coverage, stats.opsByF, options, leaders...), typed and bounded.
+  // anyVersion is the report's reading (detcd report draws the page); replay and shrink draw one too, later.
+  const problem = resultsShapeProblem(json, anyVersion);
+  if (problem !== undefined) throw new UsageError(`${file}: ${problem.field}: ${problem.reason}`);
   return json as unknown as Results;
 }

@@ -7,7 +7,7 @@
 // members' revisions and content hashes are then judged by the one convergence check
 // (sim/check/convergence.ts) with the compact revision left out (the gateway does not report it).
 import type { EtcdClient } from '../../etcd/client.ts';
-import type { WatchStream } from '../../etcd/watch-stream.ts';
+import type { RunWatcher } from '../../etcd/watch-stream.ts';
 import type { EtcdMemberStatus } from '../../etcd/member-status.ts';
 import type { LivenessMilestones, LivenessResult } from '../../run/liveness.ts';
 import { livenessVerdict, probeClients } from '../../run/liveness.ts';
@@ -37,7 +37,7 @@ interface Converged {
 /** The 3.4 gateway's status carries no compact revision: every member reports this, so that field never disagrees. */
 const COMPACT_REVISION_UNKNOWN = -1;
 
-async function converged(cluster: RealCluster, watchers: readonly WatchStream[]): Promise<Converged> {
+async function converged(cluster: RealCluster, watchers: readonly RunWatcher[]): Promise<Converged> {
   await cluster.poller.pollOnce();
   const members: Record<string, EtcdMemberStatus | null> = {};
   const ids = cluster.memberIds();
@@ -62,7 +62,7 @@ async function converged(cluster: RealCluster, watchers: readonly WatchStream[])
   return { ok: true, why: '', members };
 }
 
-export async function runRealLiveness(cluster: RealCluster, workers: readonly EtcdClient[], watchers: readonly WatchStream[], budgetMs: number): Promise<LivenessResult> {
+export async function runRealLiveness(cluster: RealCluster, workers: readonly EtcdClient[], watchers: readonly RunWatcher[], budgetMs: number): Promise<LivenessResult> {
   const clock = cluster.options.clock;
   const m: LivenessMilestones = { startUs: clock.nowUs() };
   const deadlineUs = m.startUs + budgetMs * 1000;

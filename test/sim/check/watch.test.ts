@@ -129,6 +129,26 @@ describe('watch guarantees', () => {
     expect(checkWatch(stream(0, [{ ...hdr(4), created: true }, cancel(6)])).valid).toBe(true);
   });
 
+  it('fail on a compaction cancel past every compaction asked for by then (compaction; holdout 19\'s compacted-cancel-reports-current-rev)', () => {
+    // An answer at revision 2 (the history starts there), a compaction to 3 asked at µs 2; the cancel arrives at µs 3.
+    const cancel = (rev: number) => ({ ...hdr(0), canceled: true, compact_revision: String(rev) });
+    const records = (rev: number): WatchRecord[] => stream(0, [{ ...hdr(1), created: true }, { ...hdr(2) }, { ...hdr(5) }, cancel(rev)], { ...all, start_revision: '2' });
+    const answered: Op[] = [{ index: 0, time: 0, process: 8, type: 'invoke', f: 'kv/range', value: { key: b64('a') } }, { index: 1, time: 1, process: 8, type: 'ok', f: 'kv/range', value: hdr(2) }];
+    const compactAt = (time: number, revision: number): Op[] => [{ index: 2, time, process: 9, type: 'invoke', f: 'kv/compaction', value: { revision: String(revision) } }];
+    expect(checkWatch(records(3), [...answered, ...compactAt(2, 3)]).valid).toBe(true);
+    // The store's current revision (5) as the compact revision: no one asked to compact that far.
+    const past = checkWatch(records(5), [...answered, ...compactAt(2, 3)]);
+    expect(past.violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(past.violations[0]!.message).toMatch(/compacted at revision 5, but no compaction that far was asked for by then \(the largest asked: 3/);
+    // Asked only after the cancel arrived: not yet asked then.
+    expect(checkWatch(records(3), [...answered, ...compactAt(4, 3)]).violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    // A compaction before the history began is at most the first revision it shows (2); --auto-compaction or no answer: not judged.
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, cancel(2)], { ...all, start_revision: '1' }), answered).valid).toBe(true);
+    expect(checkWatch(stream(0, [{ ...hdr(1), created: true }, cancel(3)], { ...all, start_revision: '1' }), answered).violations.map((v) => v.guarantee)).toEqual(['compaction']);
+    expect(checkWatch(records(5), [...answered, ...compactAt(2, 3)], { autoCompaction: true }).valid).toBe(true);
+    expect(checkWatch(records(5), compactAt(2, 3)).valid).toBe(true);
+  });
+
   it('fail on an event a watch is sent after its cancel by a compaction (planted watch-event-after-cancel)', () => {
     const cancel = { ...hdr(0), canceled: true, compact_revision: '4' };
     const from2 = { ...all, start_revision: '2' };

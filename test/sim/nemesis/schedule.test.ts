@@ -50,9 +50,12 @@ describe('nemesis schedule', () => {
 
   it('swarm draws different packages and knobs per seed and leaves a plain scenario alone', () => {
     const s = defineScenario({ name: 'x', swarm: { enabled: true } });
-    const a = drawSwarm(s, new Prng(1));
-    const b = drawSwarm(s, new Prng(2));
+    const a = drawSwarm(s, new Prng(2));
+    const b = drawSwarm(s, new Prng(4));
     expect(a.scenario.nemesis.packages.length).toBeGreaterThan(0);
+    // Seed 1 draws a moment shape (snapshot-write-crash): no package, an explicit schedule.
+    const moment = drawSwarm(s, new Prng(1)).scenario;
+    expect([moment.nemesis.packages, (moment.schedule ?? []).length > 0]).toEqual([[], true]);
     expect(JSON.stringify(a.options)).not.toEqual(JSON.stringify(b.options));
     const plain = defineScenario({ name: 'y' });
     expect(drawSwarm(plain, new Prng(1)).scenario).toBe(plain);
@@ -127,8 +130,21 @@ describe('nemesis schedule', () => {
       seen.set(focus, (seen.get(focus) ?? 0) + 1);
       const s = d.scenario;
       const at = `seed ${seed} ${focus}`;
-      expect(s.cluster.members, at).toBe(3);
-      if (focus === 'snapshot-ack-crash') {
+      expect(s.cluster.members, at).toBe(focus === 'snapshot-pipeline' ? 5 : 3);
+      if (focus === 'leader-cut-at-election') {
+        // Moment shapes (twenty-first session): what only named scenarios drew.
+        const faults = expandSchedule(s, new Prng(1)).map((f) => f.fault);
+        expect(faults.length, at).toBe(16);
+        expect(faults.filter((f) => f.kind === 'one-way' && f.after === 'elected' && f.target === 'n1').length, at).toBe(8);
+        expect([s.cluster.raft.tickMs, s.cluster.raft.electionTicks, s.cluster.raft.checkQuorum, s.nemesis.packages], at).toEqual([10, 10, true, []]);
+      } else if (focus === 'snapshot-write-crash') {
+        const faults = expandSchedule(s, new Prng(1)).map((f) => f.fault);
+        expect(faults.filter((f) => f.kind === 'kill' && f.after === 'snapshot-written' && f.target === 'all').length, at).toBe(4);
+        expect(faults.filter((f) => f.kind === 'membership' && f.action === 'replace').length, at).toBe(4);
+        expect([s.network.fsyncUsMin, s.network.fsyncUsMax, s.workload.rateOpsPerSecond], at).toEqual([4000, 12_000, 400]);
+      } else if (focus === 'snapshot-pipeline') {
+        expect([s.nemesis.packages, s.cluster.etcd.snapshotCount, s.cluster.etcd.snapshotCatchUpEntries, s.network.snapshotDelayUsMax, s.network.snapshotDuplicatePercent], at).toEqual([['lagging-member'], 5, 0, 300_000, 100]);
+      } else if (focus === 'snapshot-ack-crash') {
         expect([s.nemesis.packages, s.cluster.etcd.snapshotCount, s.cluster.etcd.snapshotCatchUpEntries], at).toEqual([['crash-after-snapshot-ack', 'buggify'], 50, 10]);
       } else if (focus === 'deposed-lessor') {
         expect([s.workload.kind, s.nemesis.packages, s.nemesis.faultsMax, s.nemesis.faultDurationMs], at).toEqual(['lease', ['partition-leader'], 1, { min: 4000, max: 6500 }]);
@@ -151,10 +167,13 @@ describe('nemesis schedule', () => {
         expect(s.nemesis.packages, at).toContain('membership');
       }
     }
-    expect([...seen.keys()].sort()).toEqual(['conf-change-slow-apply', 'deposed-lessor', 'lease-checkpoint-leader-change', 'lease-checkpoint-restart', 'lease-failed-transfer', 'snapshot-ack-crash']);
+    expect([...seen.keys()].sort()).toEqual([
+      'conf-change-slow-apply', 'deposed-lessor', 'leader-cut-at-election', 'lease-checkpoint-leader-change', 'lease-checkpoint-restart', 'lease-failed-transfer',
+      'snapshot-ack-crash', 'snapshot-pipeline', 'snapshot-write-crash',
+    ]);
     const focused = [...seen.values()].reduce((a, b) => a + b, 0);
-    expect(focused).toBeGreaterThan(15);
-    expect(focused).toBeLessThan(45);
+    expect(focused).toBeGreaterThan(30);
+    expect(focused).toBeLessThan(70);
   });
 
   it('swarm grants leases short enough to expire within the run in some seeds, and makes every kill of some seeds tear', () => {

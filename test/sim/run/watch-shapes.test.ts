@@ -1,6 +1,7 @@
 // clients.watchShapes: beside each member's watcher of every key, a watch of another shape
 // (puts only, deletes only, one key, a range ending at a written key, every key from one on);
-// each shape's events are what it asked for, and the correct build is valid on watch-shapes.
+// each shape's events are what it asked for, and the correct build is valid on watch-shapes;
+// clients.watchIds' stream reuses a chosen id and etcd numbers around it.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../sim/cli/harness/scenario-files.ts';
 import { runScenario } from '../../../sim/run/run.ts';
@@ -37,5 +38,12 @@ describe('watch shapes', () => {
     const keyOf = (e: Obj): string => unb64(String((e['kv'] as Obj)['key']));
     expect(of('one-key').every((e) => keyOf(e) === 'key1')).toBe(true);
     expect(of('range').every((e) => keyOf(e) >= 'key2' && keyOf(e) < 'key7')).toBe(true);
+    // clients.watchIds: a stream of several watches reuses its chosen id 1 after a cancel, and
+    // etcd numbers its other watches around it (0, then 2: an id in use is skipped).
+    const ids = out.watches.filter((w) => String(w.process).endsWith('/ids'));
+    const createdIds = ids.filter((w) => (w.response as Obj)['created'] === true && w.request !== undefined).map((w) => [((w.request as Obj)['create_request'] as Obj)['watch_id'], (w.response as Obj)['watch_id'] ?? '0']);
+    expect(createdIds.filter(([asked]) => asked === '1').length).toBeGreaterThan(3);
+    expect(createdIds.filter(([asked]) => asked === undefined).map(([, given]) => given)).toContain('2');
+    expect(createdIds.every(([asked, given]) => asked === undefined ? given !== '1' : given === asked)).toBe(true);
   });
 });

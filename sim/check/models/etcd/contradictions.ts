@@ -220,7 +220,7 @@ function byModThenAt(seen: readonly SeenKv[]): SeenKv[] {
     mods[j] = seen[j]!.s.mod;
     ats[j] = seen[j]!.s.at;
   }
-  const order = stableOrderByTwo(mods, ats);
+  const order = stableOrderByTwo(mods, ats, true);
   const out: SeenKv[] = [];
   for (let i = 0; i < n; i++) out.push(seen[order[i]!]!);
   return out;

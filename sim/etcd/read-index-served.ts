@@ -1,0 +1,59 @@
+// read-index-served: a leader serves a ReadIndex read (ReadOnlySafe) as soon as a quorum of its
+// voters, itself included, answered a heartbeat that carried the read's context (Raft thesis
+// §6.4: the leader's own acknowledgement counts; etcd-raft records it before the heartbeat round).
+// A leader that waits for more (its own ack forgotten, acks of one half of a joint configuration
+// asked twice, an answer dropped) serves no linearizable read while any voter is down or cut off:
+// the reads time out although a quorum is there, which no history checker calls wrong. Judged at
+// the leader's step of each heartbeat answer of its term: once the answers with that context,
+// with the leader, make a majority of each half of its configuration (counted here, not with
+// raft's own quorum code), the read must no longer be pending. Answers carrying a later read's
+// context also release the earlier reads; they are not counted for the earlier ones, so a leader
+// that releases more than this counts is never flagged.
+import type { Message, NodeId } from '../../src/raft/types.ts';
+import type { MemberHost } from './member-host.ts';
+
+interface LeaderReads {
+  readonly term: number;
+  /** By read context: the members whose heartbeat answer with it the leader stepped. */
+  readonly acks: Map<string, Set<NodeId>>;
+}
+
+export class ReadIndexServed {
+  /** By member incarnation view: the reads of the term it leads. */
+  private readonly leaders = new Map<string, LeaderReads>();
+
+  /** `host` stepped the heartbeat answer `m`: why a read it confirmed is still pending, or undefined. */
+  onStepped(host: MemberHost, m: Message): string | undefined {
+    if (m.type !== 'MsgHeartbeatResp' || m.context === '') return undefined;
+    const r = host.recovered.raft.node.raft;
+    if (r.state !== 'leader' || r.term !== m.term || r.readOnly.option !== 'safe') return undefined;
+    let reads = this.leaders.get(host.id);
+    if (reads === undefined || reads.term !== r.term) {
+      reads = { term: r.term, acks: new Map() };
+      this.leaders.set(host.id, reads);
+    }
+    if (!r.readOnly.isPending(m.context)) {
+      reads.acks.delete(m.context);
+      return undefined;
+    }
+    let acked = reads.acks.get(m.context);
+    if (acked === undefined) {
+      acked = new Set();
+      reads.acks.set(m.context, acked);
+    }
+    acked.add(m.from);
+    const cs = r.prs.confState();
+    if (!majority(cs.voters, acked, r.id) || !majority(cs.votersOutgoing, acked, r.id)) return undefined;
+    const who = [r.id, ...[...acked].filter((id) => id !== r.id)].join(', ');
+    const config = cs.votersOutgoing.length > 0 ? `(${cs.voters.join(' ')})&&(${cs.votersOutgoing.join(' ')})` : `(${cs.voters.join(' ')})`;
+    return `leader of term ${r.term} still holds read ${JSON.stringify(m.context)} after members ${who} (itself included) answered its heartbeat for it, a quorum of voters ${config}: a confirmed ReadIndex is served at once (Raft thesis §6.4)`;
+  }
+}
+
+/** A majority of `voters` (an empty half agrees) acknowledged, the leader counting itself where it votes. */
+function majority(voters: readonly NodeId[], acked: ReadonlySet<NodeId>, self: NodeId): boolean {
+  if (voters.length === 0) return true;
+  let n = 0;
+  for (const id of voters) if (id === self || acked.has(id)) n++;
+  return 2 * n > voters.length;
+}
