@@ -53,7 +53,8 @@ export const WATCH_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {
   caughtUpRevision: { whole: 0 }, startedEmpty: 'boolean', deadline: 'function',
 };
 
-const CLOCK_BOUND: OptionKind = { fields: { driftPpmMax: { atLeast: 0 }, jumpUsMax: { atLeast: 0 } } };
+// jumpUsMax Infinity: clocks that may jump without bound (the lease checker then judges no expiry by time).
+const CLOCK_BOUND: OptionKind = { fields: { driftPpmMax: { atLeast: 0 }, jumpUsMax: { upToInfinityFrom: 0 } } };
 
 /** checkLease's options (LeaseCheckOptions), typed. */
 export const LEASE_OPTION_KINDS: Readonly<Record<string, OptionKind>> = {

@@ -6,10 +6,14 @@
 import { badArgument, checkObjectArgument, checkWholeArgument } from './bad-argument.ts';
 import { checkArrayArgument } from './array-argument.ts';
 
-/** How one option is typed: a whole number from `whole`, a finite number from `atLeast`, or a kind. */
+/**
+ * How one option is typed: a whole number from `whole`, a finite number from `atLeast`, a number from `upToInfinityFrom`
+ * or Infinity (a bound that may be "none": a clock that may jump without bound), or a kind.
+ */
 export type OptionKind =
   | { readonly whole: number }
   | { readonly atLeast: number }
+  | { readonly upToInfinityFrom: number }
   | 'boolean'
   | 'function'
   | 'object'
@@ -39,6 +43,8 @@ function checkOption(fn: string, field: string, v: unknown, kind: OptionKind): v
     checkWholeArgument(fn, field, v, kind.whole);
   } else if ('atLeast' in kind) {
     finiteFrom(fn, field, v, kind.atLeast);
+  } else if ('upToInfinityFrom' in kind) {
+    if (v !== Infinity && (typeof v !== 'number' || !Number.isFinite(v) || v < kind.upToInfinityFrom)) throw badArgument(fn, field, `must be a number from ${kind.upToInfinityFrom} up, or Infinity (no bound)`, v);
   } else {
     checkOptionFields(fn, field, v, kind.fields, true);
   }

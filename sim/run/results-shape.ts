@@ -15,8 +15,11 @@ export interface ResultsShapeProblem {
   reason: string;
 }
 
-/** Entries of one map (checkers, coverage sites, ops by f, options...): far above any run's. */
-export const RESULTS_MAP_ENTRIES_MAX = 100_000;
+/**
+ * Entries of one map (checkers, coverage sites, ops by f, options...): far above any run's, and as many as a list may
+ * hold (test/cli/huge-inputs.test.ts draws a report of 150,000 checkers: a user's large report is drawn, not refused).
+ */
+export const RESULTS_MAP_ENTRIES_MAX = 1_000_000;
 /** Elements of one list (faults, leaders...): far above any run's, a bound on a page's rows. */
 export const RESULTS_LIST_ELEMENTS_MAX = 1_000_000;
 /** Characters of one text field (a name, a command, an error): a page shows it whole. */

@@ -175,7 +175,8 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => check.checkHistory(ops as never, 'register', { maxSteps: Symbol('s') as never })).toThrow(/^checkHistory: budget\.maxSteps: must be a whole number from 1 up, got /);
     expect(() => check.checkHistory(ops as never, 'register', null as never)).toThrow(/^checkHistory: budget: must be a budget \(\{maxSteps, maxCacheEntries\}\), got null$/);
     expect(() => check.checkHistory(ops as never, 'register', {}, null as never)).toThrow(/^checkHistory: options: must be an object/);
-    expect(() => check.checkHistory(ops as never, 'register', {}, { leaseClock: { driftPpmMax: 1 } } as never)).toThrow(/^checkHistory: options\.leaseClock\.jumpUsMax: must be a finite number from 0 up, got nothing$/);
+    expect(() => check.checkHistory(ops as never, 'register', {}, { leaseClock: { driftPpmMax: 1 } } as never)).toThrow(/^checkHistory: options\.leaseClock\.jumpUsMax: must be a number from 0 up, or Infinity \(no bound\), got nothing$/);
+    expect(() => check.checkHistory(ops as never, 'register', {}, { leaseClock: { driftPpmMax: 1, jumpUsMax: -1 } })).toThrow(/jumpUsMax: must be a number from 0 up, or Infinity/);
     expect(() => check.checkHistory(ops as never, 'register', {}, { watches: [{ time: 1 }] } as never)).toThrow(/^checkHistory: options\.watches\[0\]\.response: must be etcd's WatchResponse/);
     expect(check.checkHistory(ops as never, 'register', { maxSteps: 1000 }, { autoCompaction: false }).valid).toBe(true);
     expect(() => check.checkWatch([], [], { stepsMax: '5' as never })).toThrow(/^checkWatch: options\.stepsMax: must be a whole number from 1 up, got "5"$/);

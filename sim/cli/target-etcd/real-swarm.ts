@@ -27,7 +27,9 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (!input.swarm.enabled) return drawn;
   const s = drawn.scenario;
   // Settings first: a package is judged on the settings the run will have.
-  const raft = withFields(s.cluster.raft, { readOnly: 'safe' as const, checkQuorum: true });
+  // A MsgApp's size bound and the inflight window are constants of etcd 3.4's build: the run keeps the scenario's
+  // (whose own differences from etcd's are named by notApplied), never a smaller one the swarm drew.
+  const raft = withFields(s.cluster.raft, { readOnly: 'safe' as const, checkQuorum: true, sizePerMsgBytesMax: input.cluster.raft.sizePerMsgBytesMax, inflightMsgsMax: input.cluster.raft.inflightMsgsMax });
   const network = withFields(s.network, { duplicatePercent: 0, reorderPercent: 0, dropPercent: mode === 'netns' ? s.network.dropPercent : 0, snapshotDelayUsMax: 0, snapshotDuplicatePercent: 0 });
   // etcd's watch catch-up batch (watchBatchMaxRevs) and watch stream buffer are constants of its
   // build, and etcd 3.4 checkpoints leases every 5 minutes at most (no flag sets the interval):
@@ -39,11 +41,17 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   const auth = s.workload.kind === 'auth' && input.workload.kind !== 'auth';
   const workload = auth ? withFields(s.workload, { kind: input.workload.kind }) : s.workload;
   const clients = auth ? withFields(s.clients, { watchers: input.clients.watchers, connect: input.clients.connect }) : s.clients;
-  const settled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
+  const drawnSettled = withFields(s, { network, cluster: withFields(s.cluster, { raft, etcd }), workload, clients });
+  // A focused shape's own schedule (a moment shape: a cut the instant a member wins, a crash the instant a snapshot is
+  // durable, membership replacements) the target may not inject: the run keeps the seed's other draws and gets a
+  // package instead, and leftOut names the schedule and why.
+  const scheduleRefused = s.schedule === undefined ? undefined : refusal(drawnSettled, s.schedule, mode);
+  const settled = scheduleRefused === undefined ? drawnSettled : withoutSchedule(drawnSettled);
   const kept = s.nemesis.packages.filter((p) => injectable(settled, p, mode));
   const leftOut: string[] = s.nemesis.packages.filter((p) => !kept.includes(p));
   // A focused draw with its own schedule (every member killed at once) runs no package: none is drawn for it.
-  if (kept.length === 0 && s.schedule === undefined) {
+  if (scheduleRefused !== undefined) leftOut.push(`the schedule of focus ${JSON.stringify(drawn.options['focus'] ?? null)}: ${scheduleRefused}`);
+  if (kept.length === 0 && settled.schedule === undefined) {
     const candidates = NemesisPackages.filter((p) => injectable(settled, p, mode));
     if (candidates.length === 0) throw new Error('drawRealSwarm: no nemesis package is injectable on this target');
     kept.push(prng.fork('real-swarm').pick(candidates));
@@ -60,10 +68,18 @@ export function drawRealSwarm(input: Scenario, prng: Prng, mode: NetworkMode): S
   if (auth) leftOut.push(`workload.kind ${s.workload.kind}`);
   if (s.cluster.etcd.leaseCheckpointing) leftOut.push(`cluster.etcd.leaseCheckpointing every ${s.cluster.etcd.leaseCheckpointIntervalMs} ms`);
   if (s.cluster.etcd.snapshotCatchUpEntries !== etcd.snapshotCatchUpEntries) leftOut.push(`cluster.etcd.snapshotCatchUpEntries ${s.cluster.etcd.snapshotCatchUpEntries}`);
+  if (s.cluster.raft.sizePerMsgBytesMax !== raft.sizePerMsgBytesMax) leftOut.push(`raft.sizePerMsgBytesMax ${s.cluster.raft.sizePerMsgBytesMax}`);
+  if (s.cluster.raft.inflightMsgsMax !== raft.inflightMsgsMax) leftOut.push(`raft.inflightMsgsMax ${s.cluster.raft.inflightMsgsMax}`);
   if (s.network.snapshotDelayUsMax > 0) leftOut.push(`network.snapshotDelayUsMax ${s.network.snapshotDelayUsMax}`);
   if (s.network.snapshotDuplicatePercent > 0) leftOut.push(`network.snapshotDuplicatePercent ${s.network.snapshotDuplicatePercent}`);
   leftOut.push(`network latency ${s.network.latencyUsMin}-${s.network.latencyUsMax} µs and fsync ${s.network.fsyncUsMin}-${s.network.fsyncUsMax} µs (the machine's own)`);
   const scenario = withFields(settled, { nemesis: withFields(s.nemesis, { packages: kept, tornKills: false }) });
   const options = withFields(drawn.options, { packages: kept, network, raft: withFields(drawn.options['raft'] as Record<string, unknown>, { checkQuorum: true }) });
   return { scenario, options: withFields(options, { leftOut }) };
+}
+
+/** The scenario without its explicit schedule (its nemesis packages draw the faults again). */
+function withoutSchedule(scenario: Scenario): Scenario {
+  const { schedule: _dropped, ...rest } = scenario;
+  return rest;
 }
