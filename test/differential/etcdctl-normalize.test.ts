@@ -67,6 +67,12 @@ describe('normalizeEtcdctl gives one text whatever the ids\' widths', () => {
     });
   }
 
+  it('a lease\'s attached keys in one order (etcd lists them from a Go map)', () => {
+    const ids = identities(WIDTHS[0]!);
+    expect(normalizeEtcdctl('lease 694d7f2bc4f6e101 granted with TTL(600s), remaining(59s), attached keys([p/0 kl])', ids)).toBe(normalizeEtcdctl('lease 694d7f2bc4f6e101 granted with TTL(600s), remaining(59s), attached keys([kl p/0])', ids));
+    expect(normalizeEtcdctl('{"ttl":5,"keys":["cC8w","a2w="]}', ids)).toBe(normalizeEtcdctl('{"ttl":5,"keys":["a2w=","cC8w"]}', ids));
+  });
+
   it('keeps revisions, granted TTLs and the rest of the text', () => {
     const ids = identities(WIDTHS[0]!);
     expect(normalizeEtcdctl('{"header":{"revision":12},"kvs":[{"create_revision":3,"mod_revision":12,"version":2}]}', ids)).toBe('{"header":{"revision":12},"kvs":[{"create_revision":3,"mod_revision":12,"version":2}]}');

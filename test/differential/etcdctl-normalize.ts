@@ -89,7 +89,11 @@ export function normalizeEtcdctl(text: string, ids: Identities): string {
     .replace(/"took":"[^"]*"/g, '"took":"T"')
     .replace(/took = [\d.]+[µa-z]+/g, 'took = T')
     .replace(/"Took" : [\d.]+[µa-z]+/g, '"Took" : T')
-    .replace(/\| \d+(\.\d+)?(ns|µs|ms|s) \|/g, '| T |');
+    .replace(/\| \d+(\.\d+)?(ns|µs|ms|s) \|/g, '| T |')
+    // lease timetolive --keys: etcd 3.4 lists a lease's keys from a Go map (lease.Keys ranges over its itemSet), in
+    // no order: seen both orders on 3.4.23 for the same two keys. Sorted on both sides.
+    .replace(/attached keys\(\[([^\]]*)\]\)/g, (_m, keys: string) => `attached keys([${keys.split(' ').sort().join(' ')}])`)
+    .replace(/"keys":\[([^\]]*)\]/g, (_m, keys: string) => `"keys":[${keys.split(',').sort().join(',')}]`);
 }
 
 function escape(s: string): string {
