@@ -6,6 +6,7 @@
 // client sees from a member without a leader. The CI test runs a sample
 // (etcdctl-sweep.test.ts); bench/tools/etcdctl-sweep.mjs runs all of it, or other samples.
 import type { CtlStep } from './etcdctl-runner.ts';
+import { seededRandom } from '../../bench/tools/seeded-random.mjs';
 
 export interface SweepOptions {
   /** Steps drawn from each read family's cross product; undefined: all of them. */
@@ -15,18 +16,6 @@ export interface SweepOptions {
 }
 
 const WRITERS = ['simple', 'json', 'fields', 'table'] as const;
-
-/** A small seeded generator (mulberry32): the same seed, the same sample. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every combination, one option from each list (a list entry is the arguments it adds). */
 function cross(...lists: readonly (readonly (readonly string[])[])[]): string[][] {
@@ -201,7 +190,7 @@ const one = (all: readonly (CtlStep | string[])[]): CtlStep[][] => all.map((s) =
  * the one before), and the leaderless end.
  */
 export function sweepSteps(options: SweepOptions): CtlStep[] {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const pick = (groups: CtlStep[][]): CtlStep[] => sample(groups, options.sample, next).flat();
   return [
     ...SETUP,
