@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/slowest-first.ts';
 import { ISOLATED_TESTS, REAL_PROCESS_TESTS } from './test/test-projects.ts';
 
 // Workers for the simulation tests: vitest's default (cores - 1) is one on the 2-core CI
@@ -20,6 +21,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The slowest files first (test/test-projects.ts's SLOWEST_TESTS), beside the rest.
+    sequence: { sequencer: SlowestFirst },
     // expect.poll waits for a condition (a report's element visible in Chromium): 1 s by default.
     expect: { poll: { timeout: 20_000 } },
     projects: [

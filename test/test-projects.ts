@@ -39,3 +39,23 @@ export const ISOLATED_TESTS: readonly string[] = [
   'test/sim/report/target-differences.test.ts',
   'test/sim/scenario/fault-kind-added.test.ts',
 ];
+
+/**
+ * The slowest simulation files of a CI run (reports/vitest.json), slowest first: vitest starts
+ * them first (test/slowest-first.ts), so that on the 2 workers the short files end the run
+ * instead of one of these alone. Seconds of the lead's CI of 2026-12-07 16:34 (one worker);
+ * a stale entry only orders worse (test/lint/slowest-first.test.ts holds each to a file).
+ */
+export const SLOWEST_TESTS: readonly string[] = [
+  'test/bench/anomalies-campaign.test.ts', // 40 s
+  'test/cli/huge-inputs.test.ts', // 35 s
+  'test/bench/mutants-lane-1.test.ts', // the four lanes: 120 s together
+  'test/bench/mutants-lane-2.test.ts',
+  'test/bench/mutants-lane-3.test.ts',
+  'test/bench/mutants-lane-4.test.ts',
+  'test/cli/check-run-report.test.ts', // 15 s
+  'test/sim/bugs/planted-bugs.test.ts', // 11 s
+  'test/cli/input-files.test.ts', // 8 s
+  'test/cli/target-etcd/bad-etcd.test.ts', // 6.5 s (sim-isolated)
+  'test/cli/readme-commands.test.ts', // 5 s
+];

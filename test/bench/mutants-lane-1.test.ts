@@ -1,0 +1,4 @@
+// Lane 1 of the pinned mutants (test/bench/mutant-lane.ts): each lane a file, run side by side.
+import { describeMutantLane } from './mutant-lane.ts';
+
+describeMutantLane(1);

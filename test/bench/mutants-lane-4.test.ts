@@ -1,0 +1,4 @@
+// Lane 4 of the pinned mutants (test/bench/mutant-lane.ts): each lane a file, run side by side.
+import { describeMutantLane } from './mutant-lane.ts';
+
+describeMutantLane(4);
