@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1805,5 +1805,76 @@ export const MUTANTS = [
     replace: "if (perms.length === role.perms.length) return no(ErrPermissionNotGranted);\n    this.roles.set(name, { name, perms });",
     why: "revoking a role's permission does not move the auth revision: a write proposed with the permission and applied after its revoke is not refused as from an old auth revision (etcd's RoleRevokePermission calls commitRevision; authApplierV3 refuses AuthInfo.Revision below it)",
     aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  // ---- twentieth holdout, raft half (raft, 2026-12-07 s22): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "find-conflict-by-index", class: "replication", file: "src/raft/raft-log.ts", holdout20: true,
+    find: "      if (!this.matchTerm(e.index, e.term)) return e.index;",
+    replace: "      if (e.index > this.lastIndex()) return e.index;",
+    why: "the conflict search takes every entry the follower already holds at an index as the leader's: a follower keeps an old term's uncommitted entries where the new leader has others, and acknowledges the leader's index over them (etcd-raft findConflict compares terms: !l.matchTerm(ne.Index, ne.Term))",
+    aimed: ["divergent-logs", "figure8", "kill-leader"],
+  },
+  {
+    name: "restart-forgets-vote", class: "persistence", file: "src/raft/raft.ts", holdout20: true,
+    find: "    this.term = hs.term;\n    this.vote = hs.vote;",
+    replace: "    this.term = hs.term;",
+    why: "a restarted member loads its term and commit index from the hard state but not its vote: asked again in the same term by another candidate, it grants a second vote, and two leaders of one term are possible (etcd-raft loadState sets r.Vote = state.Vote)",
+    aimed: ["crash-after-vote", "rolling-restart", "crash-moments"],
+  },
+  {
+    name: "snapshot-wal-hard-state-from-snapshot", class: "persistence", file: "sim/etcd/member-storage.ts", holdout20: true,
+    find: "  const wal: RecordInput[] = [{ value: { t: 'hs', hs } satisfies WalRecord, sizeBytes: 24 }];",
+    replace: "  const wal: RecordInput[] = [{ value: { t: 'hs', hs: { term: snap.metadata.term, vote: 0, commit: snap.metadata.index } } satisfies WalRecord, sizeBytes: 24 }];",
+    why: "the WAL rewritten after a snapshot starts with a hard state made from the snapshot's metadata (the term of its last entry, no vote, its index as commit) instead of the member's current one: a member that crashes before its next hard-state record restarts in an older term without its vote (etcd's WAL cut writes the latest HardState at the head of every new file: w.saveState(&w.state))",
+    aimed: ["snapshot-write-crash", "crash-moments", "snapshot-catch-up"],
+  },
+  {
+    name: "snapshot-status-never-reported", class: "snapshot", file: "src/server/member.ts", holdout20: true,
+    find: "      for (const s of due) this.raft.reportSnapshot(s.to, false);",
+    replace: "      void due; // raft learns of the snapshot from the follower's answer",
+    why: "the member never reports a sent snapshot as finished, trusting the follower's answer to move raft on: a follower whose snapshot was lost (dropped, or it crashed before it arrived) stays in snapshot state, where the leader sends it nothing but heartbeats, and it never catches up while that leader lasts (etcd's snapshot sender calls ReportSnapshot when the transfer ends, success or failure)",
+    aimed: ["snapshot-catch-up", "lossy-network", "snapshot-storm"],
+  },
+  {
+    name: "commit-counts-streamed", class: "commit", file: "src/raft/tracker/tracker.ts", holdout20: true,
+    find: "    return this.config.voters.committedIndex((id) => this.progress.get(id)?.match);",
+    replace: "    return this.config.voters.committedIndex((id) => {\n      const pr = this.progress.get(id);\n      return pr !== undefined && pr.state === 'replicate' ? pr.next - 1 : pr?.match;\n    });",
+    why: "the commit index counts what was streamed to a replicating follower (Next - 1) as if it were acknowledged: entries commit before a quorum stored them, and a leader crash with those MsgApps lost loses a write it acknowledged (etcd-raft commits on pr.Match only)",
+    aimed: ["kill-leader", "crash-moments", "lossy-network"],
+  },
+  {
+    name: "proposals-during-transfer", class: "transfer", file: "src/raft/step-leader.ts", holdout20: true,
+    find: "  if (r.leadTransferee !== NONE) return ErrProposalDropped; // let the transfer finish\n",
+    replace: "",
+    why: "the leader keeps appending proposals while a leadership transfer runs: entries appended after MsgTimeoutNow leave the transferee's log behind the leader's, so its forced campaign is refused by the members holding them, it deposes the leader anyway, and the cluster waits an election timeout (etcd-raft stepLeader drops MsgProp while r.leadTransferee != None)",
+    aimed: ["transfer-reordered", "failed-transfer", "kill-leader"],
+  },
+  {
+    name: "joint-votes-incoming-only", class: "membership", file: "src/raft/quorum/joint.ts", holdout20: true,
+    find: "    return [...new Set([...this.incoming.ids, ...this.outgoing.ids])].sort((a, b) => a - b);",
+    replace: "    return this.incoming.sorted();",
+    why: "a joint configuration's voters are listed from its incoming half only: a candidate asks no outgoing-only voter for its vote, so while the joint configuration lasts an election needs the outgoing majority from members of both halves, and with one of them down none can be won (etcd-raft JointConfig.IDs is the union of both halves)",
+    aimed: ["joint-leader-crash", "joint-swap", "membership-change"],
+  },
+  {
+    name: "campaign-forces-every-election", class: "prevote-checkquorum", file: "src/raft/raft.ts", holdout20: true,
+    find: "const context = t === 'transfer' ? CAMPAIGN_TRANSFER : '';",
+    replace: "const context = t === 'pre-election' ? '' : CAMPAIGN_TRANSFER;",
+    why: "every real election's vote requests are marked as a transfer, which breaks the CheckQuorum lease: a member that rejoins with a higher term (partitioned, without PreVote) deposes a leader that a quorum still hears (etcd#8243's disruption; etcd-raft sets campaignTransfer only for a campaign on MsgTimeoutNow)",
+    aimed: ["leader-partition", "partition-shapes", "prevote-rejoin"],
+  },
+  {
+    name: "heartbeat-drops-read-context", class: "read", file: "src/raft/replication.ts", holdout20: true,
+    find: "  const ctx = r.readOnly.lastPendingRequestCtx();\n  bcastHeartbeatWithCtx(r, ctx ?? '');",
+    replace: "  bcastHeartbeatWithCtx(r, '');",
+    why: "the periodic heartbeat carries no pending ReadIndex context: a read is confirmed only by the round sent when it arrived, so when one of those heartbeats or answers is lost it waits until it times out (etcd-raft bcastHeartbeat sends r.readOnly.lastPendingRequestCtx())",
+    aimed: ["lossy-network", "slow-network", "kv-api"],
+  },
+  {
+    name: "conf-change-applied-over-snapshot", class: "snapshot", file: "src/raft/membership.ts", holdout20: true,
+    find: "  if (r.raftLog.hasPendingSnapshot()) return r.prs.confState();\n",
+    replace: "",
+    why: "a conf change handed out before a snapshot was restored is applied on top of the snapshot's configuration, which already holds it and every later one: a learner added and then removed comes back (etcd-raft 3.4 applies it; the snapshot's configuration is the one the log agrees with)",
+    aimed: ["snapshot-catch-up", "learner-churn", "membership-behind-snapshot"],
   },
 ];
