@@ -229,8 +229,20 @@ export class RaftInvariants {
   }
 
   /** The index below which everything is forgotten (0: nothing), and the indexes its tables hold. */
-  get tables(): { readonly compactIndex: number; readonly indexesKept: number; readonly belowCompactSeen: number } {
-    return { compactIndex: this.compactIndexAt, indexesKept: Math.max(this.entries.size, this.committed.size, this.applied.size), belowCompactSeen: this.belowCompactSeen };
+  get tables(): { readonly compactIndex: number; readonly indexesKept: number; readonly belowCompactSeen: number; readonly leadersKept: number } {
+    return { compactIndex: this.compactIndexAt, indexesKept: Math.max(this.entries.size, this.committed.size, this.applied.size), belowCompactSeen: this.belowCompactSeen, leadersKept: this.leaders.size };
+  }
+
+  /**
+   * Forgets the leader of every term below `term`, which the caller vouches no member can lead
+   * again: below the term each member's disk would restart from (a member's term only rises, and
+   * comes back from its durable hard state after a crash). The term → leader map grew one entry
+   * per election for the whole run. A member added later starts at term 0; it could lead a
+   * forgotten term only with the votes of members that all moved past it, which Raft refuses.
+   */
+  forgetLeadersBelow(term: number): void {
+    checkWholeArgument('RaftInvariants.forgetLeadersBelow', 'term', term, 0);
+    for (const t of this.leaders.keys()) if (t < term) this.leaders.delete(t);
   }
 
   /**
