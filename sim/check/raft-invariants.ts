@@ -131,7 +131,11 @@ export class RaftInvariantViolation extends InvariantViolation {
 
 export function formatViolation(v: Violation): string {
   // detcd/check exports it: a program's missing violation is refused naming it, not 'reading replay'.
-  checkObjectArgument('formatViolation', 'v', v, 'a violation (RaftInvariants.violation)');
+  const o = checkObjectArgument('formatViolation', 'v', v, 'a violation (RaftInvariants.violation)');
+  // Each field it writes, typed (a Symbol threw from the template).
+  for (const key of ['invariant', 'member', 'detail']) if (typeof o[key] !== 'string') throw badArgument('formatViolation', `v.${key}`, 'must be a string', o[key]);
+  for (const key of ['term', 'index']) if (typeof o[key] !== 'number') throw badArgument('formatViolation', `v.${key}`, 'must be a number', o[key]);
+  if (o['replay'] !== undefined && typeof o['replay'] !== 'string') throw badArgument('formatViolation', 'v.replay', 'must be a string when given', o['replay']);
   const replay = v.replay === undefined ? '' : `\n  replay: ${v.replay}`;
   return `invariant ${v.invariant} violated on member ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}${replay}`;
 }
