@@ -79,7 +79,10 @@
 //   the one its old leader had when it handed it leadership: MsgTimeoutNow goes only to a member
 //   that acknowledged the leader's whole log (transfer-target.ts).
 // - transfer-campaign-forced: a member campaigns on MsgTimeoutNow with vote requests marked as a
-//   transfer, which break the leader lease; not a pre-vote (transfer-target.ts).
+//   transfer, which break the leader lease; not a pre-vote (transfer-target.ts); and marks no
+//   other campaign's requests so (campaign-requests.ts).
+// - campaign-asks-every-voter: a campaign asks every other voter of the candidate's configuration,
+//   of both halves of a joint one, for its (pre-)vote (campaign-requests.ts).
 // - read-index-served: a leader releases a ReadIndex read (ReadOnlySafe) once a quorum of its
 //   voters, itself included, answered a heartbeat carrying it (read-index-served.ts).
 // - stale-pre-vote-answered: a member refuses a pre-vote request of a term below its own in its own
@@ -102,9 +105,10 @@ import { UnforcedElections } from './unforced-elections.ts';
 import { TransferTargets, timeoutNowBeforeCaughtUp, transferCampaignUnforced } from './transfer-target.ts';
 import { ReadIndexServed } from './read-index-served.ts';
 import { stalePreVoteUnanswered } from './stale-pre-vote.ts';
+import { CampaignRequests } from './campaign-requests.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -199,6 +203,7 @@ export class ClusterInvariants {
   private readonly configs = new ConfigAtApplied();
   private readonly unforced = new UnforcedElections();
   private readonly transfers = new TransferTargets();
+  private readonly campaigns = new CampaignRequests();
   private readonly reads = new ReadIndexServed();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
@@ -287,6 +292,8 @@ export class ClusterInvariants {
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
     else if (m.type === 'MsgAppResp') this.acks.onSend(host, m);
     else if (m.type === 'MsgTimeoutNow') this.transfers.onSend(host, m);
+    const forced = this.campaigns.onSend(host, m);
+    if (forced !== undefined) this.fail('transfer-campaign-forced', host.id, forced);
   }
 
   /**
@@ -339,6 +346,7 @@ export class ClusterInvariants {
       const early = timeoutNowBeforeCaughtUp(host, sentFrom);
       if (early !== undefined) this.fail('transfer-target-up-to-date', host.id, early);
     } else if (m.type === 'MsgTimeoutNow') {
+      this.campaigns.onTimeoutNowStepped(host);
       const unforced = transferCampaignUnforced(host, sentFrom);
       if (unforced !== undefined) this.fail('transfer-campaign-forced', host.id, unforced);
     } else if (m.type === 'MsgPreVote') {
@@ -413,6 +421,8 @@ export class ClusterInvariants {
 
   private check(): void {
     this.checks++;
+    const unasked = this.campaigns.endOfEvent();
+    if (unasked !== undefined) return this.fail('campaign-asks-every-voter', unasked.member, unasked.detail);
     const live = this.liveHosts();
     // Nothing to look at when no member ran, the same members are up, the links are as they
     // were and no leader's step-down clock is running (the one check that runs on time).
