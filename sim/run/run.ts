@@ -91,8 +91,8 @@ export function defaultReplay(scenarioRef: string, seed: number, bug: string | u
   return `detcd run --scenario ${shellWord(scenarioRef)} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
 }
 
-export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {
-  checkRunArguments('runScenario', input, seed, options);
+export function runScenario(given: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  const input = checkRunArguments('runScenario', given, seed, options);
   const wallStart = options.wallNowMs?.() ?? 0;
   // The run's one root stream: swarm and the fault schedule draw from it before the cluster
   // exists, then the world adopts it (world.prng === root) and every other stream forks from it.
