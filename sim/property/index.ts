@@ -10,6 +10,8 @@ import type { RunOptions, RunOutput } from '../run/run.ts';
 import type { TimedFault } from '../scenario/fault.ts';
 import { defineScenario, parseScenario } from '../scenario/parse.ts';
 import { checkJsonArgument } from '../errors/json-shape.ts';
+import { resultsShapeProblem } from '../run/results-shape.ts';
+import { UsageError } from '../errors/usage-error.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shellWord } from '../text/shell-word.ts';
@@ -69,6 +71,9 @@ export function runResults(scenario: Scenario, seed: number, options: RunOptions
 export function explain(results: Results): string {
   const checkers = checkObjectArgument('explain', 'results', results, 'the results of a run (runResults(...))')['checkers'];
   if (typeof checkers !== 'object' || checkers === null) throw badArgument('explain', 'results', 'must be the results of a run (runResults(...)): no checkers', results);
+  // Every field it reads typed, as a results.json is (a Symbol seed threw from the template).
+  const problem = resultsShapeProblem(results as unknown as Record<string, unknown>, false);
+  if (problem !== undefined) throw new UsageError(`explain: results.${problem.field}: ${problem.reason}`);
   // The verdict in the terminal's words ("seed 7 false" read as a typo), the checkers that did not
   // pass but not those with nothing to check (three "nothing to check" hid the one that failed),
   // and the run's error only where no checker's summary already says it.

@@ -57,6 +57,8 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['no base scenario', () => withSchedule(anyArg(undefined), []), /^withSchedule: base: /],
   ['explaining nothing', () => explain(anyArg(undefined)), /^explain: results: /],
   ['explaining what is not a run', () => explain(anyArg({})), /^explain: results: .*no checkers/],
+  ['explaining a run of a Symbol seed', () => explain(anyArg({ ...runResults(base, 1), seed: Symbol('s') })), /^explain: results\.seed: /],
+  ['explaining a run with a checker of no verdict', () => explain(anyArg({ ...runResults(base, 1), checkers: { raft: undefined } })), /^explain: results\.checkers\.raft: /],
   ['a replay command of no scenario', () => replayCommand(anyArg(undefined), 1), /^replayCommand: scenario: /],
   ['a replay command of a Symbol seed', () => replayCommand(base, anyArg(Symbol('s'))), /^replayCommand: seed: /],
   ['a replay command of a BigInt seed', () => replayCommand(base, anyArg(10n)), /^replayCommand: seed: .* got 10n$/],
