@@ -149,12 +149,13 @@ export function runScenario(given: Scenario, seed: number, options: RunOptions =
     phase = 'heal';
     nemesis.healAll();
     phase = 'liveness';
-    let probeToken: (() => string | undefined) | undefined;
+    let probeToken: ((member: string) => string | undefined) | undefined;
     if (scenario.workload.kind === 'auth') {
-      // The workload may leave authentication on: the probes log in as root, as etcd's robustness tests do.
+      // The workload may leave authentication on: the probes log in as root, as etcd's robustness
+      // tests do, and send the token only to members whose authentication is on (it may be off).
       const auth = new HarnessAuth(cluster, clients.jobs);
       auth.settle((scenario.liveness.budgetMs * 1000) / 2);
-      probeToken = auth.currentToken;
+      probeToken = auth.probeTokenFor;
     }
     liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs, probeToken);
     for (const w of clients.watchers) w.cancel();
