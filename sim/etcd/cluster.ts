@@ -11,7 +11,7 @@ import type { Entry, Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
-import type { CrashMoment, Moment } from '../scenario/fault-kinds.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
@@ -24,7 +24,7 @@ import { HistoryLog } from './history-log.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
-import { observerFloor } from './observer-floor.ts';
+import { observerFloor, observerTermFloor } from './observer-floor.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 import { JointSwap } from './joint-swap.ts';
 import type { MemberOperatorOptions } from './member-operators.ts';
@@ -481,6 +481,7 @@ export class EtcdCluster {
       if (invariants.committedMax >= compactAt) {
         const floor = observerFloor(this.world, this.hosts);
         if (floor !== undefined) invariants.compact(floor);
+        invariants.forgetLeadersBelow(observerTermFloor(this.world));
         compactAt = invariants.committedMax + OBSERVER_COMPACT_STEP;
       }
     });
@@ -562,6 +563,16 @@ export class EtcdCluster {
   }
 
   /** Overrides one member's fsync latency (a slow disk); undefined restores the cluster's. */
+  /** `node` takes these raft settings at its next start, and keeps them (hosts read their config at every start). */
+  setRaftSettings(node: string, settings: RaftRestartSettings): void {
+    const old = this.configs.get(node);
+    if (old === undefined) return;
+    this.configs.set(node, withFields(old, {
+      preVote: settings.preVote ?? old.preVote,
+      checkQuorum: settings.checkQuorum ?? old.checkQuorum,
+    }));
+  }
+
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     const disk = this.world.disk(node);
     const d = this.options.disk;

@@ -32,5 +32,7 @@ export interface Mutant {
   readonly holdout18?: boolean;
   /** One of the nineteenth holdout set (raft and bugs, 2026-12-07 s21: written and committed before measuring, sites no earlier mutant plants). */
   readonly holdout19?: boolean;
+  /** One of the twentieth holdout set (raft and bugs, 2026-12-07 s22: written and committed before measuring, sites no earlier mutant plants). */
+  readonly holdout20?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

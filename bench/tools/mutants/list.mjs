@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -810,8 +810,8 @@ export const MUTANTS = [
   },
   {
     name: 'snapshot-term-of-last-entry', class: 'snapshot', file: 'src/raft/storage.ts', holdout9: true,
-    find: 'const term = this.term(i);\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
-    replace: 'const term = this.term(this.lastIndex());\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
+    find: 'const term = this.term(i);\n    if (typeof term !== \'number\') throw raftViolation(\'snapshot-term-known\'',
+    replace: 'const term = this.term(this.lastIndex());\n    if (typeof term !== \'number\') throw raftViolation(\'snapshot-term-known\'',
     why: 'a snapshot at applied index i is stamped with the term of the last log entry instead of the term of entry i: a follower that installs it believes entry i has a later term, so the log matching check against the leader fails at the snapshot boundary or, worse, matches entries it does not hold',
     aimed: ['snapshot-catch-up', 'snapshot-storm', 'snapshot-pipeline', 'snapshot-reorder'],
   },
@@ -925,8 +925,8 @@ export const MUTANTS = [
   },
   {
     name: 'client-dedupe-newest-only', class: 'client', file: 'src/server/recent-ids.ts', holdout10: true,
-    find: 'if (w.ids.has(id) || id <= w.max - RECENT_IDS_WINDOW) return true;',
-    replace: 'if (id === w.max && w.ids.has(id)) return true;',
+    find: 'if ((byte & bit) !== 0) return true;',
+    replace: 'if (id === w.max && (byte & bit) !== 0) return true;',
     why: 'the member drops a duplicated client message only when it repeats the newest id it saw from that client: a duplicate that arrives after a later request is executed again (a put or txn applied twice, at a later revision)',
     aimed: ['duplicating-network', 'lossy-network', 'kv-api'],
     equivalent: 'client links never duplicate a message (they model TCP: sim/run/scenario-cluster.ts), and a client sends every message with a fresh id, so a member never sees a client id twice and the dedupe window is never consulted with a repeat',
@@ -977,8 +977,8 @@ export const MUTANTS = [
   },
   {
     name: 'txn-range-skips-own-writes', class: 'txn', file: 'src/server/apply/read-view.ts', holdout11: true,
-    find: 'range: (key, end, ro = {}) => txn.range(key, end, ro),',
-    replace: 'range: (key, end, ro = {}) => store.range(key, end, ro),',
+    find: 'return this.txn.range(key, end, ro);',
+    replace: 'return this.store.range(key, end, ro);',
     why: 'a range inside a write txn reads the store as it was before the txn, not the txn\'s own earlier puts and deletes (etcd\'s TxnWrite reads its writes): a txn that puts then gets a key answers the old value',
     aimed: ['kv-api-wide', 'kv-api', 'kubernetes-traffic'],
   },
@@ -1804,6 +1804,148 @@ export const MUTANTS = [
     find: "if (perms.length === role.perms.length) return no(ErrPermissionNotGranted);\n    this.roles.set(name, { name, perms });\n    this.commitRevision();",
     replace: "if (perms.length === role.perms.length) return no(ErrPermissionNotGranted);\n    this.roles.set(name, { name, perms });",
     why: "revoking a role's permission does not move the auth revision: a write proposed with the permission and applied after its revoke is not refused as from an old auth revision (etcd's RoleRevokePermission calls commitRevision; authApplierV3 refuses AuthInfo.Revision below it)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  // ---- twentieth holdout, raft half (raft, 2026-12-07 s22): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "find-conflict-by-index", class: "replication", file: "src/raft/raft-log.ts", holdout20: true,
+    find: "      if (!this.matchTerm(e.index, e.term)) return e.index;",
+    replace: "      if (e.index > this.lastIndex()) return e.index;",
+    why: "the conflict search takes every entry the follower already holds at an index as the leader's: a follower keeps an old term's uncommitted entries where the new leader has others, and acknowledges the leader's index over them (etcd-raft findConflict compares terms: !l.matchTerm(ne.Index, ne.Term))",
+    aimed: ["divergent-logs", "figure8", "kill-leader"],
+  },
+  {
+    name: "restart-forgets-vote", class: "persistence", file: "src/raft/raft.ts", holdout20: true,
+    find: "    this.term = hs.term;\n    this.vote = hs.vote;",
+    replace: "    this.term = hs.term;",
+    why: "a restarted member loads its term and commit index from the hard state but not its vote: asked again in the same term by another candidate, it grants a second vote, and two leaders of one term are possible (etcd-raft loadState sets r.Vote = state.Vote)",
+    aimed: ["crash-after-vote", "rolling-restart", "crash-moments"],
+  },
+  {
+    name: "snapshot-wal-hard-state-from-snapshot", class: "persistence", file: "sim/etcd/member-storage.ts", holdout20: true,
+    find: "  const wal: RecordInput[] = [{ value: { t: 'hs', hs } satisfies WalRecord, sizeBytes: 24 }];",
+    replace: "  const wal: RecordInput[] = [{ value: { t: 'hs', hs: { term: snap.metadata.term, vote: 0, commit: snap.metadata.index } } satisfies WalRecord, sizeBytes: 24 }];",
+    why: "the WAL rewritten after a snapshot starts with a hard state made from the snapshot's metadata (the term of its last entry, no vote, its index as commit) instead of the member's current one: a member that crashes before its next hard-state record restarts in an older term without its vote (etcd's WAL cut writes the latest HardState at the head of every new file: w.saveState(&w.state))",
+    aimed: ["snapshot-write-crash", "crash-moments", "snapshot-catch-up"],
+  },
+  {
+    name: "snapshot-status-never-reported", class: "snapshot", file: "src/server/member.ts", holdout20: true,
+    find: "      for (const s of due) this.raft.reportSnapshot(s.to, false);",
+    replace: "      void due; // raft learns of the snapshot from the follower's answer",
+    why: "the member never reports a sent snapshot as finished, trusting the follower's answer to move raft on: a follower whose snapshot was lost (dropped, or it crashed before it arrived) stays in snapshot state, where the leader sends it nothing but heartbeats, and it never catches up while that leader lasts (etcd's snapshot sender calls ReportSnapshot when the transfer ends, success or failure)",
+    aimed: ["snapshot-catch-up", "lossy-network", "snapshot-storm"],
+  },
+  {
+    name: "commit-counts-streamed", class: "commit", file: "src/raft/tracker/tracker.ts", holdout20: true,
+    find: "    return this.config.voters.committedIndex((id) => this.progress.get(id)?.match);",
+    replace: "    return this.config.voters.committedIndex((id) => {\n      const pr = this.progress.get(id);\n      return pr !== undefined && pr.state === 'replicate' ? pr.next - 1 : pr?.match;\n    });",
+    why: "the commit index counts what was streamed to a replicating follower (Next - 1) as if it were acknowledged: entries commit before a quorum stored them, and a leader crash with those MsgApps lost loses a write it acknowledged (etcd-raft commits on pr.Match only)",
+    aimed: ["kill-leader", "crash-moments", "lossy-network"],
+  },
+  {
+    name: "proposals-during-transfer", class: "transfer", file: "src/raft/step-leader.ts", holdout20: true,
+    find: "  if (r.leadTransferee !== NONE) return ErrProposalDropped; // let the transfer finish\n",
+    replace: "",
+    why: "the leader keeps appending proposals while a leadership transfer runs: entries appended after MsgTimeoutNow leave the transferee's log behind the leader's, so its forced campaign is refused by the members holding them, it deposes the leader anyway, and the cluster waits an election timeout (etcd-raft stepLeader drops MsgProp while r.leadTransferee != None)",
+    aimed: ["transfer-reordered", "failed-transfer", "kill-leader"],
+  },
+  {
+    name: "joint-votes-incoming-only", class: "membership", file: "src/raft/quorum/joint.ts", holdout20: true,
+    find: "    return [...new Set([...this.incoming.ids, ...this.outgoing.ids])].sort((a, b) => a - b);",
+    replace: "    return this.incoming.sorted();",
+    why: "a joint configuration's voters are listed from its incoming half only: a candidate asks no outgoing-only voter for its vote, so while the joint configuration lasts an election needs the outgoing majority from members of both halves, and with one of them down none can be won (etcd-raft JointConfig.IDs is the union of both halves)",
+    aimed: ["joint-leader-crash", "joint-swap", "membership-change"],
+  },
+  {
+    name: "campaign-forces-every-election", class: "prevote-checkquorum", file: "src/raft/raft.ts", holdout20: true,
+    find: "const context = t === 'transfer' ? CAMPAIGN_TRANSFER : '';",
+    replace: "const context = t === 'pre-election' ? '' : CAMPAIGN_TRANSFER;",
+    why: "every real election's vote requests are marked as a transfer, which breaks the CheckQuorum lease: a member that rejoins with a higher term (partitioned, without PreVote) deposes a leader that a quorum still hears (etcd#8243's disruption; etcd-raft sets campaignTransfer only for a campaign on MsgTimeoutNow)",
+    aimed: ["leader-partition", "partition-shapes", "prevote-rejoin"],
+  },
+  {
+    name: "heartbeat-drops-read-context", class: "read", file: "src/raft/replication.ts", holdout20: true,
+    find: "  const ctx = r.readOnly.lastPendingRequestCtx();\n  bcastHeartbeatWithCtx(r, ctx ?? '');",
+    replace: "  bcastHeartbeatWithCtx(r, '');",
+    why: "the periodic heartbeat carries no pending ReadIndex context: a read is confirmed only by the round sent when it arrived, so when one of those heartbeats or answers is lost it waits until it times out (etcd-raft bcastHeartbeat sends r.readOnly.lastPendingRequestCtx())",
+    aimed: ["lossy-network", "slow-network", "kv-api"],
+  },
+  {
+    name: "conf-change-applied-over-snapshot", class: "snapshot", file: "src/raft/membership.ts", holdout20: true,
+    find: "  if (r.raftLog.hasPendingSnapshot()) return r.prs.confState();\n",
+    replace: "",
+    why: "a conf change handed out before a snapshot was restored is applied on top of the snapshot's configuration, which already holds it and every later one: a learner added and then removed comes back (etcd-raft 3.4 applies it; the snapshot's configuration is the one the log agrees with)",
+    aimed: ["snapshot-catch-up", "learner-churn", "membership-behind-snapshot"],
+  },
+  // ---- twentieth holdout, server half (bugs, 2026-12-07 s22): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "restore-version-counts-log", class: "mvcc", file: "src/mvcc/key-index.ts", holdout20: true,
+    find: "this.generations = [{ ver, created, revs: [modified] }];",
+    replace: "this.generations = [{ ver: 1, created, revs: [modified] }];",
+    why: "rebuilding the key index from the revision log counts a key's versions from the first record it finds, not from that KeyValue's stored version: once a compaction dropped a key's older revisions, a member restored from a snapshot or restarted answers version 1 (and writes version 2 next) for a key at version 5 (etcd's keyIndex.restore starts the generation at the stored kv.Version)",
+    aimed: ["compaction-restore", "snapshot-catch-up", "rolling-restart"],
+  },
+  {
+    name: "grant-replaces-existing-lease", class: "lease", file: "src/lease/lessor.ts", holdout20: true,
+    find: "    if (this.leases.has(id)) return 'lease-exists';\n",
+    replace: "",
+    why: "a grant with the id of a lease the lessor holds replaces it instead of failing: the client is told it holds a fresh lease while the old lease's keys lose their lease (they outlive its revoke and expiry) (etcd's Grant: ErrLeaseExists when le.leaseMap has the id)",
+    aimed: ["lease-renew-expiry", "kv-api-wide"],
+  },
+  {
+    name: "keepalive-unknown-lease-errors", class: "lease", file: "src/server/etcd-state-machine.ts", holdout20: true,
+    find: "const ttl = res.kind === 'renewed' ? res.ttlSeconds : 0;",
+    replace: "if (res.kind !== 'renewed') return fail({ message: 'etcdserver: requested lease not found', code: 5 });\n    const ttl = res.ttlSeconds;",
+    why: "a keep-alive of a lease that is gone answers \"requested lease not found\", an error etcd never sends there: etcd 3.4's LeaseKeepAlive turns lease.ErrLeaseNotFound into a response with TTL 0 (err = nil; ttl = 0), which is how clients learn the lease ended",
+    aimed: ["lease-renew-expiry", "lease-expiry-partition"],
+  },
+  {
+    name: "watch-from-key-end-literal", class: "watch", file: "src/watch/watch-stream.ts", holdout20: true,
+    find: "const end = rawEnd === '' ? undefined : rawEnd === '\\0' ? '' : rawEnd;",
+    replace: "const end = rawEnd === '' ? undefined : rawEnd;",
+    why: "a watch create with range_end \"\\0\" (every key from key on) takes \"\\0\" as a literal end: no key is below it, so every from-key watch is refused as an empty range (etcd's recvLoop turns range_end \"\\0\" into an empty end, the >= key watch, before the range check)",
+    aimed: ["watch-shapes", "auth-permissions"],
+  },
+  {
+    name: "batch-counts-events-not-revisions", class: "watch", file: "src/watch/watcher.ts", holdout20: true,
+    find: "    if (evRev > ebRev) {\n      this.revs++;",
+    replace: "    if (evRev >= ebRev) {\n      this.revs++;",
+    why: "a catch-up batch counts events, not revisions, against watchBatchMaxRevs: a full batch is cut inside a txn's revision, and the next catch-up starts again at that revision, sending its first events twice (etcd's eventBatch.add counts a revision only when evRev > ebRev, so a batch never splits one)",
+    aimed: ["watch-catch-up-batches", "watch-quiet-restarts"],
+  },
+  {
+    name: "sort-descend-negated", class: "mvcc", file: "src/server/apply/range.ts", holdout20: true,
+    find: "goSort(kvs, order === 'ASCEND' ? less : (a, b) => less(b, a));",
+    replace: "goSort(kvs, order === 'ASCEND' ? less : (a, b) => !less(a, b));",
+    why: "DESCEND sorts with the negation of Less (\"not less\" as greater): equal elements compare greater each way, so keys with the same version, create or mod revision come out in another order than etcd's sort.Sort(sort.Reverse(...)), which swaps Less's arguments",
+    aimed: ["kv-api-wide", "kv-api"],
+  },
+  {
+    name: "hashkv-serves-compact-rev", class: "mvcc", file: "src/server/etcd-state-machine.ts", holdout20: true,
+    find: "if (rev > 0 && rev <= store.compactRevision) return fail(ErrCompacted);",
+    replace: "if (rev > 0 && rev < store.compactRevision) return fail(ErrCompacted);",
+    why: "HashKV at the compact revision itself is answered (etcd 3.6's rule) where etcd 3.4 refuses it as compacted (kvstore.HashByRev: rev <= compactRev)",
+    aimed: ["compaction-restore", "kv-api-wide"],
+  },
+  {
+    name: "txn-op-limit-ignores-compares", class: "txn", file: "src/api/validate.ts", holdout20: true,
+    find: "const opc = Math.max(r.compare?.length ?? 0, r.success?.length ?? 0, r.failure?.length ?? 0);",
+    replace: "const opc = Math.max(r.success?.length ?? 0, r.failure?.length ?? 0);",
+    why: "the txn operation limit counts the branches' ops but not the compares: a txn of 200 compares is accepted (and its nested txns get a larger budget) where etcd refuses it as too many operations (checkTxnRequest starts opc at len(r.Compare))",
+    aimed: ["kv-api-wide", "kv-transactions"],
+  },
+  {
+    name: "role-delete-keeps-user-grants", class: "auth", file: "src/auth/auth-store.ts", holdout20: true,
+    find: "    this.roles.delete(name);\n    for (const [userName, user] of this.users) {\n      if (user.roles.includes(name)) this.users.set(userName, withFields(user, { roles: user.roles.filter((x) => x !== name) }));\n    }\n",
+    replace: "    this.roles.delete(name);\n",
+    why: "deleting a role leaves it in its users' role lists: UserGet still lists it, and a role added again under that name gives its new permissions at once to every user that held the old one (etcd's RoleDelete removes the role from every user and invalidates their cached permissions)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "lease-revoke-skips-key-permissions", class: "auth", file: "src/server/apply/auth-checks.ts", holdout20: true,
+    find: "return checkLeasePuts(auth, lessor, ai, body.request.ID ?? 0n);",
+    replace: "return undefined;",
+    why: "with authentication on, a LeaseRevoke is applied without checking that its user may write the lease's keys: a user deletes keys it has no write permission on by revoking the lease they are attached to (etcd 3.4's authApplierV3.LeaseRevoke calls checkLeasePuts first)",
     aimed: ["auth-permissions", "auth-round-robin"],
   },
 ];
