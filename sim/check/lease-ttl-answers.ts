@@ -12,7 +12,9 @@
 //   while a new leader restarts every TTL (etcd#9888). Not judged when the scenario's clock steps
 //   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s), nor once a
 //   keep-alive of the lease whose serving time no answer bounds (timed out, or sent more than
-//   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer.
+//   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer. A grant of the
+//   lease's id sent before the answer arrived renews it too (a lease granted again under the id
+//   after the first one ended starts its TTL when that grant applies).
 //   The bound is judged only when an answer's raft_term is the serving leader's (detcd's members):
 //   a real etcd member fills in its own term, and a follower that has not yet heard of a new
 //   leader passes that leader's answer on under the old term — whose keep-alives then say nothing
@@ -78,10 +80,11 @@ interface Renewals {
   readonly doneMaxUs: number[];
 }
 
-/** The answered grants of one lease id, by invocation: the largest TTL among the first i, each TTL's earliest invocation. */
+/** The answered grants of one lease id, by invocation: the largest TTL and the latest answer among the first i, each TTL's earliest invocation. */
 interface Grants {
   readonly invokeUs: number[];
   readonly ttlMax: number[];
+  readonly doneMaxUs: number[];
   readonly firstInvokeUs: ReadonlyMap<number, number>;
 }
 
@@ -135,7 +138,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if (out.length < max) out.push(a);
   };
   // Every answered grant of an id (a lease granted again after a revoke or an expiry may have another TTL).
-  const granted = new Map<string, { invokeUs: number; ttl: number }[]>();
+  const granted = new Map<string, { invokeUs: number; doneUs: number; ttl: number }[]>();
   const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
   let steps = 0;
   for (let i = 0; i < pairs.length; i++) {
@@ -146,7 +149,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     const id = leaseOf(invoke, ok);
     if (invoke.f === 'lease/grant') {
       if (int(resp['TTL']) > 0) {
-        const g = { invokeUs: invoke.time, ttl: int(resp['TTL']) };
+        const g = { invokeUs: invoke.time, doneUs: ok.time, ttl: int(resp['TTL']) };
         const list = granted.get(id);
         if (list === undefined) granted.set(id, [g]);
         else list.push(g);
@@ -167,12 +170,14 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   for (const [id, list] of granted) {
     const sorted = [...list].sort((a, b) => a.invokeUs - b.invokeUs);
     const ttlMax: number[] = [];
+    const doneMaxUs: number[] = [];
     const firstInvokeUs = new Map<number, number>();
     for (const x of sorted) {
       ttlMax.push(Math.max(x.ttl, ttlMax[ttlMax.length - 1] ?? -Infinity));
+      doneMaxUs.push(Math.max(x.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
       if (!firstInvokeUs.has(x.ttl)) firstInvokeUs.set(x.ttl, x.invokeUs);
     }
-    grantIndex.set(id, { invokeUs: packedNumbers(sorted, (x) => x.invokeUs), ttlMax, firstInvokeUs });
+    grantIndex.set(id, { invokeUs: packedNumbers(sorted, (x) => x.invokeUs), ttlMax, doneMaxUs, firstInvokeUs });
   }
   const renewals = new Map<string, Renewals>();
   for (const [key, list] of byTerm) {
@@ -232,7 +237,10 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     // answer, and one that had not renewed it by the time this TimeToLive was served does not count.
     const n = firstAtOrAfter(r.invokeUs, ok.time);
     if (n === 0) continue;
-    const renewedByUs = Math.min(r.doneMaxUs[n - 1]!, ok.time);
+    // A grant of the id (granted again after the lease ended: etcd lets a client choose its lease's
+    // id) sets the expiry as a renewal does, when it applies, before its answer: one sent before
+    // this answer arrived may have made the lease this TimeToLive is about after every keep-alive.
+    const renewedByUs = Math.min(Math.max(r.doneMaxUs[n - 1]!, g!.doneMaxUs[grantsBefore - 1]!), ok.time);
     const elapsedUs = ok.time - r.invokeUs[0]!;
     const slackUs = ((o.clockDriftPpmMax ?? 0) * elapsedUs) / PPM + (o.clockJumpUsMax ?? 0) + CLOCK_RESOLUTION_US;
     const leftUs = renewedByUs + ttl * PPM - invoke.time + slackUs;

@@ -43,6 +43,16 @@ describe('lease TTL answers', () => {
     expect(kinds(history([ttl(6.5 * S, 2, 0)]))).toEqual([]);
   });
 
+  it('count a grant of the id after the lease ended as its renewal (a client-chosen id granted again: deposed-lessor seed 3)', () => {
+    const again: [number, number, string, unknown, unknown][] = [
+      [3, 2 * S, 'lease/revoke', { ID: '7' }, { header: header(2) }],
+      [4, 4 * S, 'lease/grant', { TTL: '5', ID: '7' }, { header: header(2), ID: '7', TTL: '5' }],
+    ];
+    expect(kinds(history([...again, ttl(7 * S, 2, 2)]))).toEqual([]);
+    // Still bounded: by the second grant's answer.
+    expect(kinds(history([...again, ttl(7 * S, 2, 3)]))).toEqual(['ttl-answer']);
+  });
+
   it('fail when a TimeToLive answers more than the time left since the last keep-alive', () => {
     const r = checkLease(history([ttl(1.2 * S, 2, 5)]), LEADER_TERMS);
     expect(r.valid).toBe(false);
