@@ -5,7 +5,8 @@
 //   down (etcd: int64(Remaining().Seconds())). A keep-alive renews the lease when its leader
 //   serves it, before its answer arrives; one invoked before the TimeToLive's answer arrived may
 //   have renewed it before the TimeToLive was served, by min(its answer, the TimeToLive's answer)
-//   at the latest. So the lease expires no later than that + TTL on the leader's clock, and a
+//   at the latest; judged only once one of them was answered before the TimeToLive was sent
+//   (it certainly renewed the lease before: else all may have come after it). So the lease expires no later than that + TTL on the leader's clock, and a
 //   TimeToLive invoked at t sees at most that + TTL - t, plus the leader clock's error. Only
 //   keep-alives answered by the TimeToLive's member in its raft term count: one lessor served
 //   both (not a deposed leader that answers under the new term before it steps down), and it (promoted once, before it renewed anything) restarts no TTL meanwhile,
@@ -74,10 +75,11 @@ interface Pair {
   readonly ok: Op;
 }
 
-/** The keep-alives of one lease answered in one raft term, by invocation, with the latest answer among the first i. */
+/** The keep-alives of one lease answered in one raft term, by invocation, with the latest and the earliest answer among the first i. */
 interface Renewals {
   readonly invokeUs: number[];
   readonly doneMaxUs: number[];
+  readonly doneMinUs: number[];
 }
 
 /** The answered grants of one lease id, by invocation: the largest TTL and the latest answer among the first i, each TTL's earliest invocation. */
@@ -184,8 +186,12 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     list.sort((a, b) => a.invokeUs - b.invokeUs);
     steps += list.length;
     const doneMaxUs: number[] = [];
-    for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs });
+    const doneMinUs: number[] = [];
+    for (const r of list) {
+      doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
+      doneMinUs.push(Math.min(r.doneUs, doneMinUs[doneMinUs.length - 1] ?? Infinity));
+    }
+    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs, doneMinUs });
   }
   for (let i = 0; i < pairs.length; i++) {
     const { invoke, ok } = pairs[i]!;
@@ -237,6 +243,12 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     // answer, and one that had not renewed it by the time this TimeToLive was served does not count.
     const n = firstAtOrAfter(r.invokeUs, ok.time);
     if (n === 0) continue;
+    // Only once one of them had renewed it before this TimeToLive was served (answered before it
+    // was sent) is its expiry then the latest renewal's + TTL: keep-alives all concurrent with it
+    // may all have been served after it, which then saw the expiry the lessor's promotion set, up
+    // to the election timeout later (swarm seed 9: a TimeToLive 0.1 s after a new leader's
+    // promotion answered 7 s of a 6 s lease, beside a keep-alive sent 32 µs before it).
+    if (r.doneMinUs[n - 1]! >= invoke.time) continue;
     // A grant of the id (granted again after the lease ended: etcd lets a client choose its lease's
     // id) sets the expiry as a renewal does, when it applies, before its answer: one sent before
     // this answer arrived may have made the lease this TimeToLive is about after every keep-alive.
