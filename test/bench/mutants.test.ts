@@ -229,6 +229,15 @@ const PINNED: readonly { name: string; scenario: string; seed: number; checker: 
   // A compaction cancel naming the current revision (holdout 19): the watch checker bounds a
   // compact_revision by the compactions asked for by then (0 of the campaign before; watch-shapes seed 1).
   { name: 'compacted-cancel-reports-current-rev', scenario: 'watch-shapes', seed: 1, checker: 'watch' },
+  // Holdout 20 (bugs, s22), each missed by the campaign until the close named: a keep-alive of a
+  // gone lease answered "lease not found" (error-replies' per-request table: etcd answers TTL 0);
+  // from-key watches refused as empty ranges (the watch checker's refusal rule); a grant with a
+  // held id replacing the lease, and holdout 19's grant answering the requested TTL (the lease
+  // workload's grant-with-id and 1 s TTLs).
+  { name: 'keepalive-unknown-lease-errors', scenario: 'lease-renew-expiry', seed: 1, checker: 'error-replies' },
+  { name: 'watch-from-key-end-literal', scenario: 'watch-shapes', seed: 1, checker: 'watch' },
+  { name: 'grant-replaces-existing-lease', scenario: 'lease-renew-expiry', seed: 1, checker: 'lease' },
+  { name: 'grant-answers-requested-ttl', scenario: 'lease-renew-expiry', seed: 1, checker: 'lease' },
 ];
 
 describe('fast mutants, planted in a scratch package, fail their run; the correct build passes it', () => {
