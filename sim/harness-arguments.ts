@@ -9,6 +9,8 @@ import { drawSwarm as drawSwarmUnchecked } from './nemesis/swarm.ts';
 import type { SwarmDraw } from './nemesis/swarm.ts';
 import { expandSchedule as expandScheduleUnchecked } from './nemesis/schedule.ts';
 import { checkScenarioArgument } from './run/run-arguments.ts';
+import { checkJsonArgument } from './errors/json-shape.ts';
+import { parseScenario } from './scenario/parse.ts';
 import type { TimedFault } from './scenario/fault.ts';
 import type { Scenario } from './scenario/schema.ts';
 import { bakeScenario as bakeScenarioUnchecked, shrinkScenario as shrinkScenarioUnchecked } from './sweep/shrink.ts';
@@ -29,23 +31,24 @@ function prngArgument(fn: string, prng: unknown): Prng {
 /** A smaller scenario that still fails (shrink.ts), its arguments checked first. */
 export function shrinkScenario(start: Scenario, o: ShrinkOptions): ShrinkResult {
   const fn = 'shrinkScenario';
-  checkScenarioArgument(fn, 'start', start);
+  const checked = checkScenarioArgument(fn, 'start', start);
   const options = checkObjectArgument(fn, 'options', o, 'an object {fails, runsMax, onStep?}');
   if (typeof options['fails'] !== 'function') throw badArgument(fn, 'options.fails', 'must be a function (candidate) => boolean', options['fails']);
   checkWholeArgument(fn, 'options.runsMax', options['runsMax'], 0);
   if (options['onStep'] !== undefined && typeof options['onStep'] !== 'function') throw badArgument(fn, 'options.onStep', 'must be a function (message, candidate) when given', options['onStep']);
-  return shrinkScenarioUnchecked(start, o);
+  return shrinkScenarioUnchecked(checked, o);
 }
 
 /** The scenario of a run as it ran (shrink.ts), its arguments checked first. */
 export function bakeScenario(ran: Scenario, schedule: readonly TimedFault[]): Scenario {
   const fn = 'bakeScenario';
-  checkScenarioArgument(fn, 'ran', ran);
+  const checked = checkScenarioArgument(fn, 'ran', ran);
   checkArrayArgument(fn, 'schedule', schedule, 'timed faults ({atMs, durationMs, fault})').forEach((f: unknown, i) => {
     const fault = checkObjectArgument(fn, `schedule[${i}]`, f, 'a timed fault ({atMs, durationMs, fault})')['fault'];
     checkObjectArgument(fn, `schedule[${i}].fault`, fault, 'a fault ({kind, ...})');
   });
-  return bakeScenarioUnchecked(ran, schedule);
+  // The baked scenario is checked as a scenario file is: its schedule's fields named as the argument's.
+  return parseScenario(bakeScenarioUnchecked(checked, checkJsonArgument(fn, 'schedule', schedule)), fn);
 }
 
 /** The timed faults of one run (schedule.ts), its arguments checked first. */

@@ -89,6 +89,15 @@ function textOf(v: unknown): string {
   }
 }
 
+/**
+ * The error invariantHolds throws, for hot paths: `if (!cond) throw invariantBroken(layer, name,
+ * detail)` builds the detail only when it fails, where invariantHolds' detail arrow captured the
+ * caller's variables and V8 allocated a context (and the arrow) at every call.
+ */
+export function invariantBroken(layer: InvariantLayer, invariant: string, detail: string): InvariantViolation {
+  return new InvariantViolation({ layer, invariant, detail });
+}
+
 /** Throws an InvariantViolation when `cond` is false: a broken invariant is a bug, never an input. */
 export function invariantHolds(cond: boolean, layer: InvariantLayer, invariant: string, detail: () => string): asserts cond {
   if (!cond) throw new InvariantViolation({ layer, invariant, detail: detail() });

@@ -19,7 +19,8 @@ export const REAL_PROCESS_TESTS: readonly string[] = [
 /**
  * The simulation tests that need a module graph and a process of their own: they replace a
  * module (vi.mock, vi.doMock), start the module registry again (vi.resetModules), or change
- * what the process shares (environment, globals, timers, working directory, node's flags). The
+ * what the process shares (environment, globals, timers, working directory, node's flags, the
+ * properties of its streams: vitest restores only spies after each file). The
  * rest may share a worker's modules (`isolate: false`): importing the harness again for each of
  * 350 files was ≈175 s of a 15-minute CI. A mocked module that an earlier file in the worker had
  * already imported would stay real (or a mock would leak into later files), so a file doing any
@@ -28,6 +29,7 @@ export const REAL_PROCESS_TESTS: readonly string[] = [
 export const ISOLATED_TESTS: readonly string[] = [
   'test/cli/bugs-jit.test.ts',
   'test/cli/conventions.test.ts',
+  'test/cli/eighty-columns.test.ts',
   'test/cli/out-path.test.ts',
   'test/cli/shrink-jit.test.ts',
   'test/cli/sweep-inline-jit.test.ts',

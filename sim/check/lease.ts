@@ -33,7 +33,8 @@
 //    answers that carry the serving leader's term, at most the whole seconds its leader can have
 //    left since its last keep-alive; with electionTimeoutUs, never more than the TTL plus a new
 //    leader's extension, the TTL granted or the answer's own grantedTTL — the latter with no
-//    grant in the history (lease-ttl-answers.ts).
+//    grant in the history (lease-ttl-answers.ts). The answers about a lease no grant of the
+//    history made before them (it held it before the history) agree on one TTL (lease-ttl-agree.ts).
 // 6. Renewed expired: with answers that carry the serving leader's term, a keep-alive invoked
 //    more than TTL after its leader's last renewal must not renew (lease-renewed-expired.ts).
 // 7. Renewed ended: with such answers, a keep-alive must not renew, nor a TimeToLive find alive, a
@@ -48,6 +49,7 @@
 import type { Op } from '../history/op.ts';
 import { findRevokedEarly, timeToLiveNotFound } from './lease-revoked-early.ts';
 import { findTtlAnswers, LEASE_REVOKE_RATE } from './lease-ttl-answers.ts';
+import { findTtlDisagreements } from './lease-ttl-agree.ts';
 import { findRenewedExpired } from './lease-renewed-expired.ts';
 import { findRenewedEnded } from './lease-renewed-ended.ts';
 import { grantWindowsOf, mayHaveGrantedBetween, unknownGrantsOf, type GrantWindow } from './lease-grants.ts';
@@ -421,12 +423,17 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   if (steps <= stepsMax && pastDeadline()) steps = stepsMax + 1;
   // TimeToLive answers judged against their own grantedTTL: lease facts of their own, grant or not.
   let ownGrantJudged = 0;
+  let agreeJudged = 0;
   if (steps <= stepsMax) {
     const slow = options.slowClock ?? { driftPpmMax: options.clockDriftPpmMax ?? 0, jumpUsMax: options.clockJumpUsMax ?? 0 };
     const ttl = findTtlAnswers(ops, { clockDriftPpmMax: slow.driftPpmMax, clockJumpUsMax: slow.jumpUsMax, unboundedKeepAlivesUs: unboundedKeepAlives(paired.keepAlives), answersCarryLeaderTerm: options.answersCarryLeaderTerm === true, unknownGrantsUs: regranted, ...promoteBound(history, options) }, maxViolations);
     steps += ttl.steps;
     ownGrantJudged = ttl.ownGrantJudged;
     for (const a of ttl.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
+    const agree = findTtlDisagreements(ops, paired.grants, maxViolations);
+    steps += agree.steps;
+    agreeJudged = agree.judged;
+    for (const a of agree.answers) report({ kind: 'ttl-answer', lease: a.lease, index: a.index, message: a.message });
     // After rule 5: an answer it reported is not reported again.
     const reported = new Set(ttl.answers.map((a) => a.index));
     for (const t of timesLeft) if (!reported.has(t.ok.index)) judgeTimeLeft(t.invoke, t.ok);
@@ -455,10 +462,15 @@ export function checkLease(history: readonly Op[], options: LeaseCheckOptions = 
   const why = timedOut ? 'the time budget (--timeout-ms) passed before every op was checked' : steps > stepsMax ? `step budget of ${stepsMax} exhausted before every op was checked` : 'the revoked-early key check ran out of its step budget';
   const summary = valid === true ? `lease safety holds for ${count(leases.size, 'lease')}` : valid === false ? `lease violated: ${violations[0]!.message}` : `unknown: ${why}`;
   // No lease granted: no TTL, renewal or key of a lease to judge, and "valid" would say nothing —
-  // unless TimeToLive answers were judged against their own grantedTTL (rule 5), which needs no grant.
+  // unless TimeToLive answers were judged against their own grantedTTL (rule 5), or answers about
+  // one lease against each other, which need no grant.
   if (valid === true && leases.size === 0) {
-    if (ownGrantJudged === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
-    return { valid, violations, leases: 0, summary: `no lease granted: ${count(ownGrantJudged, 'TimeToLive answer')} judged against its own grantedTTL alone`, steps };
+    if (ownGrantJudged === 0 && agreeJudged === 0) return nothingToCheck('no lease was granted', { violations, leases: 0, steps });
+    const judged = [
+      ...(ownGrantJudged === 0 ? [] : [`${count(ownGrantJudged, 'TimeToLive answer')} judged against its own grantedTTL alone`]),
+      ...(agreeJudged === 0 ? [] : [`${count(agreeJudged, 'keep-alive or TimeToLive answer')} about one lease agreeing on its TTL`]),
+    ];
+    return { valid, violations, leases: 0, summary: `no lease granted: ${judged.join('; ')}`, steps };
   }
   const result: LeaseCheckResult = { valid, violations, leases: leases.size, summary, steps };
   if (valid === 'unknown') result['unknownReason'] = timedOut ? 'time budget (--timeout-ms)' : steps > stepsMax ? `step budget: ${stepsMax}` : 'revoked-early key check step budget';

@@ -25,6 +25,7 @@ import type { Op } from '../history/op.ts';
 import { nothingToCheck, type CheckResult } from './verdict.ts';
 import type { RenewalProof } from './renewal-proof.ts';
 import { count } from '../text/count.ts';
+import { withNotJudged, type NotJudged } from './not-judged.ts';
 
 /** The lock checker's documented anomalies (see sim/check/documented-anomalies.ts). */
 export const MUTEX_ANOMALIES = ['pause-outlived-lease', 'lease-expired'] as const;
@@ -191,6 +192,26 @@ export function checkMutex(history: readonly Op[], leaders?: readonly MutexLeade
       ...(unexplained === 0 ? { anomalies } : {}),
     };
   }
-  if (acquires === 0) return nothingToCheck('no acquire succeeded', { acquires });
-  return { valid: true, summary: `${acquires} acquires, no two holders at once`, acquires };
+  const unknown = unknownAcquires(history);
+  const notJudged: NotJudged[] = unknown === 0 ? [] : [{ count: unknown, what: 'acquire', why: 'its outcome is unknown (answered info, or never), and a hold counts only from an acquire answered ok: a process that may have held the lock is judged against no other' }];
+  const extra = notJudged.length === 0 ? {} : { notJudged };
+  if (acquires === 0) return nothingToCheck('no acquire succeeded', { acquires, ...extra });
+  return { valid: true, summary: withNotJudged(`${acquires} acquires, no two holders at once`, notJudged), acquires, ...extra };
+}
+
+/** Acquires whose outcome the history does not know: answered info, or never answered. */
+function unknownAcquires(history: readonly Op[]): number {
+  const open = new Set<number | string>();
+  let n = 0;
+  for (const op of history) {
+    if (op.f !== 'acquire') continue;
+    if (op.type === 'invoke') {
+      if (open.has(op.process)) n++;
+      open.add(op.process);
+      continue;
+    }
+    open.delete(op.process);
+    if (op.type === 'info') n++;
+  }
+  return n + open.size;
 }

@@ -7,6 +7,7 @@
 import { checkArrayArgument } from '../errors/array-argument.ts';
 import { badArgument, checkObjectArgument, checkWholeArgument } from '../errors/bad-argument.ts';
 import type { Op } from '../history/op.ts';
+import { parsedOpArgument } from '../history/history-argument.ts';
 import type { OpPair } from '../history/pair.ts';
 import { Prng } from '../world/prng.ts';
 import { compose as composeUnchecked, composeCheckers as composeCheckersUnchecked, type ComposedResult } from './compose.ts';
@@ -54,8 +55,14 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   // A sparse array's 4 billion holes were walked one by one (a hang): refused at the first hole.
   checkArrayArgument(fn, 'pairs', pairs, 'op pairs ({invoke, completion, call, ret})').forEach((p: unknown, i) => {
     const pair = checkObjectArgument(fn, `pairs[${i}]`, p, 'an op pair ({invoke, completion, call, ret})');
+    // Each op typed as a parsed history's are (f a string, value a JSON value): an invoke of {}
+    // met a TypeError inside, a sparse or cyclic value hung or overflowed the model's walks.
     checkObjectArgument(fn, `pairs[${i}].invoke`, pair['invoke'], 'an op ({index, time, process, type, f, value})');
-    if (pair['completion'] !== undefined) checkObjectArgument(fn, `pairs[${i}].completion`, pair['completion'], 'an op, or undefined for none');
+    parsedOpArgument(fn, `pairs[${i}].invoke`, pair['invoke']);
+    if (pair['completion'] !== undefined) {
+      checkObjectArgument(fn, `pairs[${i}].completion`, pair['completion'], 'an op, or undefined for none');
+      parsedOpArgument(fn, `pairs[${i}].completion`, pair['completion']);
+    }
   });
   checkObjectArgument(fn, 'options', options, 'an object of options');
   return etcdOperationsUnchecked(pairs, options);

@@ -131,7 +131,11 @@ export class RaftInvariantViolation extends InvariantViolation {
 
 export function formatViolation(v: Violation): string {
   // detcd/check exports it: a program's missing violation is refused naming it, not 'reading replay'.
-  checkObjectArgument('formatViolation', 'v', v, 'a violation (RaftInvariants.violation)');
+  const o = checkObjectArgument('formatViolation', 'v', v, 'a violation (RaftInvariants.violation)');
+  // Each field it writes, typed (a Symbol threw from the template).
+  for (const key of ['invariant', 'member', 'detail']) if (typeof o[key] !== 'string') throw badArgument('formatViolation', `v.${key}`, 'must be a string', o[key]);
+  for (const key of ['term', 'index']) if (typeof o[key] !== 'number') throw badArgument('formatViolation', `v.${key}`, 'must be a number', o[key]);
+  if (o['replay'] !== undefined && typeof o['replay'] !== 'string') throw badArgument('formatViolation', 'v.replay', 'must be a string when given', o['replay']);
   const replay = v.replay === undefined ? '' : `\n  replay: ${v.replay}`;
   return `invariant ${v.invariant} violated on member ${v.member} at term ${v.term}, index ${v.index}: ${v.detail}${replay}`;
 }
@@ -229,8 +233,20 @@ export class RaftInvariants {
   }
 
   /** The index below which everything is forgotten (0: nothing), and the indexes its tables hold. */
-  get tables(): { readonly compactIndex: number; readonly indexesKept: number; readonly belowCompactSeen: number } {
-    return { compactIndex: this.compactIndexAt, indexesKept: Math.max(this.entries.size, this.committed.size, this.applied.size), belowCompactSeen: this.belowCompactSeen };
+  get tables(): { readonly compactIndex: number; readonly indexesKept: number; readonly belowCompactSeen: number; readonly leadersKept: number } {
+    return { compactIndex: this.compactIndexAt, indexesKept: Math.max(this.entries.size, this.committed.size, this.applied.size), belowCompactSeen: this.belowCompactSeen, leadersKept: this.leaders.size };
+  }
+
+  /**
+   * Forgets the leader of every term below `term`, which the caller vouches no member can lead
+   * again: below the term each member's disk would restart from (a member's term only rises, and
+   * comes back from its durable hard state after a crash). The term → leader map grew one entry
+   * per election for the whole run. A member added later starts at term 0; it could lead a
+   * forgotten term only with the votes of members that all moved past it, which Raft refuses.
+   */
+  forgetLeadersBelow(term: number): void {
+    checkWholeArgument('RaftInvariants.forgetLeadersBelow', 'term', term, 0);
+    for (const t of this.leaders.keys()) if (t < term) this.leaders.delete(t);
   }
 
   /**

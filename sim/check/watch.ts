@@ -56,6 +56,7 @@ import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch
 import { idsRefusedAfterCancel, type IdReuseViolation } from './watch-id-reuse.ts';
 import { refusalsUnlikeRequest, type RefusalViolation } from './watch-refusals.ts';
 import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
+import { withNotJudged, type NotJudged } from './not-judged.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete' | 'refusal';
 
@@ -372,9 +373,10 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   const valid: Validity = violations.length > 0 ? false : budget.out ? 'unknown' : true;
   const closedText = closedBefore === 0 ? '' : ` (${count(closedBefore, 'stream')} closed before the end owed nothing past what they delivered)`;
   const completeness = caughtUp === undefined ? '; delivery up to the end not judged (the recording did not wait for the watches)' : `, every open watch complete up to revision ${caughtUp}${closedText}`;
+  const notJudged = watchesNotJudged(ops);
   const summary =
     valid === true
-      ? `watch guarantees hold over ${count(ops.length, 'watch')} and ${count(merged.byRevision.size, 'revision')}${completeness}`
+      ? withNotJudged(`watch guarantees hold over ${count(ops.length, 'watch')} and ${count(merged.byRevision.size, 'revision')}${completeness}`, notJudged)
       : valid === false
         ? `watch guarantee broken: ${violations[0]!.guarantee} — ${violations[0]!.message}`
         : budget.timedOut
@@ -384,11 +386,36 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   // no order, uniqueness, prev_kv or compact revision to judge, and "valid" would say nothing.
   if (valid === true && merged.byRevision.size === 0 && !ops.some((o) => o.responses.some((r) => r.compactRevision > 0 || r.compactedUnrecorded))) return nothingToCheck(`${count(ops.length, 'watch')} delivered no event`, { violations, revisions: 0, steps: budget.spent });
   const result: WatchCheckResult = { valid, violations, revisions: merged.byRevision.size, summary, steps: budget.spent };
+  if (notJudged.length > 0) result['notJudged'] = notJudged;
   if (valid === 'unknown') result['unknownReason'] = `step budget: ${budget.max}`;
   return result;
 }
 
 type Report = (g: WatchGuarantee, p: number | string, rev: number, m: string) => void;
+
+/**
+ * What the records keep too little of to judge, by class: a cancel by compaction whose record
+ * keeps no compact revision (etcd's robustness reports keep clientv3's error text only: whether
+ * the watch needed a compacted revision is not judged, and its watch is judged up to its last
+ * progress notification only), and a response with events but no header revision (whether it was
+ * sent at or past its events is not judged).
+ */
+function watchesNotJudged(ops: readonly WatchOp[]): NotJudged[] {
+  let compacted = 0;
+  let headerless = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const responses = ops[i]!.responses;
+    for (let j = 0; j < responses.length; j++) {
+      const r = responses[j]!;
+      if (r.compactedUnrecorded) compacted++;
+      if (r.events.length > 0 && r.headerRevision <= 0) headerless++;
+    }
+  }
+  const out: NotJudged[] = [];
+  if (compacted > 0) out.push({ count: compacted, what: 'watch compaction cancel', why: 'its record keeps no compact revision (only clientv3\'s error text), so whether the watch needed a compacted revision is not known; its watch is judged up to its last progress notification' });
+  if (headerless > 0) out.push({ count: headerless, what: 'watch response', why: 'it carries events but its record keeps no header revision, so that it was sent at or past their revisions is not known' });
+  return out;
+}
 
 function checkPerClient(ops: readonly WatchOp[], expectRevisionUnique: boolean, report: Report, budget: WorkBudget): void {
   const byClient = new Map<number | string, WatchOp[]>();

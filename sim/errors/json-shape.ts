@@ -5,6 +5,7 @@
 // "not linearizable"). The walk visits each object once (a shared one is no cycle) and stops
 // JSON_NESTING_MAX levels down, the bound a file's text has.
 import { JSON_NESTING_MAX } from '../text/json-nesting.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Where in `v` the first value JSON cannot hold is (a path such as `.value.kvs[2]`, '' for `v`) and why; undefined for none. */
 export function jsonShapeProblem(v: unknown): { path: string; reason: string } | undefined {
@@ -39,4 +40,11 @@ export function jsonShapeProblem(v: unknown): { path: string; reason: string } |
     return found;
   };
   return walk(v, '', 0);
+}
+
+/** `v` when JSON can hold it, or the refusal naming `fn`, `field` and the place inside it ("fn: field[2].x: reason"). */
+export function checkJsonArgument<T>(fn: string, field: string, v: T): T {
+  const problem = jsonShapeProblem(v);
+  if (problem !== undefined) throw new UsageError(`${fn}: ${field}${problem.path}: ${problem.reason}`);
+  return v;
 }

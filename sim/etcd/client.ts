@@ -25,6 +25,12 @@ export interface EtcdRequest {
   readonly decoded?: object;
   /** An auth token to send with the request (serve passes on what a real client sent). */
   readonly token?: string;
+  /**
+   * The token for the member a try goes to, asked at send time when `token` is unset (the
+   * harness's liveness probes: a token only to a member whose authentication is on, as etcd 3.4
+   * refuses any token, "invalid auth token", once authentication is off).
+   */
+  readonly tokenFor?: ((member: string) => string | undefined) | undefined;
 }
 
 export interface CallResult {
@@ -189,7 +195,7 @@ export class EtcdClient {
     // Measured once per call (a retry sends the same body); the member's size bound reads it too.
     c.bodyTextLength ??= jsonTextLength(c.request.body);
     const decoded = c.request.decoded;
-    const token = c.request.token ?? this.options.authToken?.(c.member);
+    const token = c.request.token ?? c.request.tokenFor?.(c.member) ?? this.options.authToken?.(c.member);
     // Literals for the two shapes the workload sends (withFields costs an Object.assign per request).
     const m: ClientRequestMessage = token === undefined
       ? decoded === undefined

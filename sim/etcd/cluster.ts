@@ -24,7 +24,7 @@ import { HistoryLog } from './history-log.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
 import { SNAP_FILE, WAL_FILE } from './member-storage.ts';
-import { observerFloor } from './observer-floor.ts';
+import { observerFloor, observerTermFloor } from './observer-floor.ts';
 import { Reconfiguration } from './reconfiguration.ts';
 import { JointSwap } from './joint-swap.ts';
 import type { MemberOperatorOptions } from './member-operators.ts';
@@ -481,6 +481,7 @@ export class EtcdCluster {
       if (invariants.committedMax >= compactAt) {
         const floor = observerFloor(this.world, this.hosts);
         if (floor !== undefined) invariants.compact(floor);
+        invariants.forgetLeadersBelow(observerTermFloor(this.world));
         compactAt = invariants.committedMax + OBSERVER_COMPACT_STEP;
       }
     });

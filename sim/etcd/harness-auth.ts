@@ -23,13 +23,20 @@ export class HarnessAuth {
 
   constructor(private readonly cluster: EtcdCluster, private readonly client: EtcdClient) {}
 
-  /** The root token the harness holds now (it logs in again first when a member needs it). */
-  readonly currentToken = (): string | undefined => {
+  /** The token for a request to `member` (tokenFor), after a new login where some member needs one. */
+  readonly probeTokenFor = (member: string): string | undefined => {
     this.refresh();
-    return this.token;
+    return this.tokenFor(member);
   };
 
-  /** The token for a request to `member`: only while that member's authentication is on. */
+  /**
+   * The token for a request to `member`: only while that member's authentication is on. etcd 3.4
+   * looks up any token a request carries, also with authentication off (AuthInfoFromCtx has no
+   * IsAuthEnabled check until etcd#16240, backported in July 2023, after 3.4.23), and AuthDisable
+   * drops every token: a token sent to a member whose authentication is off is refused "invalid
+   * auth token" (3.4.23 over its gateway, checked by hand), so a probe holding the token of a login
+   * before the workload's last AuthDisable was never served (auth-round-robin seed 10).
+   */
   readonly tokenFor = (member: string): string | undefined => (this.machineOf(member)?.applier.auth.isEnabled === true ? this.token : undefined);
 
   /** Logs in (asynchronously, in simulated time) when a member needs a token it does not hold. */

@@ -48,3 +48,27 @@ export function observerFloor(world: World, hosts: ReadonlyMap<string, MemberHos
   }
   return floor;
 }
+
+/** The term `node`'s member restarts from after a crash now: its last durable hard state's (0: none). */
+function durableTerm(world: World, node: string): number {
+  let term = 0;
+  for (const r of world.disk(node).readDurable(WAL_FILE)) {
+    const rec = r.value as { readonly t: string; readonly hs?: { readonly term: number } };
+    if (!r.torn && rec.t === 'hs' && rec.hs !== undefined) term = rec.hs.term;
+  }
+  return term;
+}
+
+/**
+ * The lowest term any member may still lead (observer's leaders map, RaftInvariants
+ * forgetLeadersBelow): the lowest durable term of every node, up or down; a member's term in
+ * memory is never below its durable one.
+ */
+export function observerTermFloor(world: World): number {
+  let floor: number | undefined = undefined;
+  for (const node of world.nodeIds) {
+    const t = durableTerm(world, node);
+    if (floor === undefined || t < floor) floor = t;
+  }
+  return floor ?? 0;
+}

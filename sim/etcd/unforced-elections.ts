@@ -155,6 +155,16 @@ export class UnforcedElections {
     const transfer = c.transferSince;
     c.transferSince = raft.leadTransferee !== 0;
     if (transfer || !raft.cfg.checkQuorum) return undefined;
+    return this.countCheck(host, c, since, nowUs);
+  }
+
+  /**
+   * judgeCheck's count at a check the leader passed: a method of its own, as the closure's
+   * variables made V8 allocate a context at every call of the method holding them, and
+   * judgeCheck runs after every event a leader runs (0.9 % of a bench run's bytes).
+   */
+  private countCheck(host: MemberHost, c: Contact, since: number, nowUs: number): UnforcedElection | undefined {
+    const raft = host.recovered.raft.node.raft;
     // Answers at the previous check's instant count (they may have come before its tick): lenient.
     // A member counts as joined only when first seen after that instant (every member is first
     // seen when the incarnation is first looked at).

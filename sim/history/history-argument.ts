@@ -73,8 +73,8 @@ function checkParsedOps(ops: readonly unknown[]): void {
  * `ops` (argument `field` of `fn`) as JSON could hold them, a file's lines being JSON: no hole,
  * no cycle, no BigInt, function or NaN, at most JSON_NESTING_MAX levels (json-shape.ts).
  */
-function checkJsonOps(fn: string, field: string, ops: unknown): readonly unknown[] {
-  const list = checkArrayArgument(fn, field, ops, 'ops ({process, type, f, value}, index and time optional)');
+function checkJsonOps(fn: string, field: string, ops: unknown, what = 'ops ({process, type, f, value}, index and time optional)'): readonly unknown[] {
+  const list = checkArrayArgument(fn, field, ops, what);
   for (let i = 0; i < list.length; i++) {
     const problem = jsonShapeProblem(list[i]);
     if (problem !== undefined) throw new UsageError(`${fn}: ${field}[${i}]${problem.path}: ${problem.reason}`);
@@ -120,4 +120,25 @@ export function opsArgument(fn: string, field: string, v: unknown): readonly Op[
     checkEtcdFieldTypes(parsed);
     return parsed.ops;
   });
+}
+
+/**
+ * The ops of a history a program hands a report (RunReportInput.history): each typed as Op says,
+ * index and time given, as checkHistory reads a parsed history's (`field[i].f: ...`).
+ */
+export function parsedOpsArgument(fn: string, field: string, v: unknown): readonly Op[] {
+  const list = checkJsonOps(fn, field, v, 'history ops ({index, time, process, type, f, value})');
+  asArgument(fn, field, () => checkParsedOps(list));
+  return list as readonly Op[];
+}
+
+/** One op a program hands a report function (opToEdn), checked as parsedOpsArgument checks each. */
+export function parsedOpArgument(fn: string, field: string, v: unknown): Op {
+  try {
+    return parsedOpsArgument(fn, field, [v])[0]!;
+  } catch (err) {
+    // Named as the one argument it is, not as element 0 of a list the caller never made.
+    if (err instanceof UsageError && err.message.startsWith(`${fn}: ${field}[0]`)) throw new UsageError(`${fn}: ${field}${err.message.slice(`${fn}: ${field}[0]`.length)}`);
+    throw err;
+  }
 }

@@ -8,7 +8,10 @@ import type { Results } from '../run/results.ts';
 import { runScenario as runScenarioNamed } from '../run/run.ts';
 import type { RunOptions, RunOutput } from '../run/run.ts';
 import type { TimedFault } from '../scenario/fault.ts';
-import { defineScenario } from '../scenario/parse.ts';
+import { defineScenario, parseScenario } from '../scenario/parse.ts';
+import { checkJsonArgument } from '../errors/json-shape.ts';
+import { resultsShapeProblem } from '../run/results-shape.ts';
+import { UsageError } from '../errors/usage-error.ts';
 import type { Scenario, ScenarioInput } from '../scenario/schema.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 import { shellWord } from '../text/shell-word.ts';
@@ -33,16 +36,16 @@ function replayCommandOf(scenario: Scenario, seed: number, bug?: string): string
 
 /** replayCommand for a program: a scenario defineScenario made, a seed run takes, a planted bug's name. */
 export function replayCommand(scenario: Scenario, seed: number, bug?: string): string {
-  checkScenarioArgument('replayCommand', 'scenario', scenario);
+  const checked = checkScenarioArgument('replayCommand', 'scenario', scenario);
   checkWholeArgument('replayCommand', 'seed', seed, 0, SEED_MAX);
   checkBugArgument('replayCommand', 'bug', bug);
-  return replayCommandOf(scenario, seed, bug);
+  return replayCommandOf(checked, seed, bug);
 }
 
 /** The run `fn` asked for, its arguments checked first (a bad one is a UsageError naming `fn`). */
 function runChecked(fn: string, scenario: Scenario, seed: number, options: RunOptions): RunOutput {
-  checkRunArguments(fn, scenario, seed, options);
-  return runScenarioNamed(scenario, seed, withFields(options, { replay: options.replay ?? replayCommandOf(scenario, seed, options.bug) }));
+  const checked = checkRunArguments(fn, scenario, seed, options);
+  return runScenarioNamed(checked, seed, withFields(options, { replay: options.replay ?? replayCommandOf(checked, seed, options.bug) }));
 }
 
 /** Runs `scenario` with `seed` (0..2147483647); its results' replay command works for a scenario built in code. */
@@ -53,9 +56,10 @@ export type { RunOptions, RunOutput, Results, Scenario, ScenarioInput, TimedFaul
 
 /** The scenario with `schedule` as its explicit fault list (validated again). */
 export function withSchedule(base: Scenario, schedule: readonly TimedFault[]): Scenario {
-  checkScenarioArgument('withSchedule', 'base', base);
+  const checked = checkScenarioArgument('withSchedule', 'base', base);
   checkArrayArgument('withSchedule', 'schedule', schedule, 'timed faults ({atMs, durationMs, fault})');
-  return defineScenario(withFields(base, { schedule: [...schedule], swarm: withFields(base.swarm, { enabled: false }) }));
+  checkJsonArgument('withSchedule', 'schedule', schedule);
+  return parseScenario(withFields(checked, { schedule: [...schedule], swarm: withFields(checked.swarm, { enabled: false }) }), 'withSchedule');
 }
 
 /** Runs and returns only the verdict-bearing results. */
@@ -67,6 +71,9 @@ export function runResults(scenario: Scenario, seed: number, options: RunOptions
 export function explain(results: Results): string {
   const checkers = checkObjectArgument('explain', 'results', results, 'the results of a run (runResults(...))')['checkers'];
   if (typeof checkers !== 'object' || checkers === null) throw badArgument('explain', 'results', 'must be the results of a run (runResults(...)): no checkers', results);
+  // Every field it reads typed, as a results.json is (a Symbol seed threw from the template).
+  const problem = resultsShapeProblem(results as unknown as Record<string, unknown>, false);
+  if (problem !== undefined) throw new UsageError(`explain: results.${problem.field}: ${problem.reason}`);
   // The verdict in the terminal's words ("seed 7 false" read as a typo), the checkers that did not
   // pass but not those with nothing to check (three "nothing to check" hid the one that failed),
   // and the run's error only where no checker's summary already says it.

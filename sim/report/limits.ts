@@ -37,10 +37,14 @@ export const defaultReportLimits: ReportLimits = {
   statsRowsMax: 50,
 };
 
+/** The first limit of `partial` that is no positive whole number (its name), or undefined. */
+export function limitsProblem(partial: Partial<ReportLimits> | undefined): string | undefined {
+  const limits: Record<string, unknown> = { ...defaultReportLimits, ...partial };
+  return Object.keys(limits).find((name) => !Number.isSafeInteger(limits[name]) || (limits[name] as number) < 1);
+}
+
 export function resolveLimits(partial: Partial<ReportLimits> | undefined): ReportLimits {
-  const limits = { ...defaultReportLimits, ...partial };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`report limits: ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return limits;
+  const bad = limitsProblem(partial);
+  if (bad !== undefined) throw new Error(`report limits: ${bad} must be a positive integer, got ${String((partial as Record<string, unknown>)[bad])}`);
+  return { ...defaultReportLimits, ...partial };
 }

@@ -9,6 +9,8 @@ import { UsageError } from '../errors/usage-error.ts';
 import type { Op } from '../history/op.ts';
 import type { Results } from '../run/results.ts';
 import { resultsShapeProblem } from '../run/results-shape.ts';
+import { parsedOpArgument } from '../history/history-argument.ts';
+import { checkRunInputFields, determinismArgument, planArgument, runsArgument, suitesArgument } from './report-arguments.ts';
 import { opToEdn as edn } from './edn.ts';
 import { readInputBytes as inputBytes, readInputText as inputText, readStdinText as stdinText, INPUT_BYTES_MAX } from './input-file.ts';
 import { renderJunit as junit, suitesFromRuns as suites } from './junit.ts';
@@ -53,8 +55,7 @@ function resultsArgument(fn: string, field: string, v: unknown): Record<string, 
 function runInputArgument(fn: string, field: string, v: unknown): RunReportInput {
   const o = checkObjectArgument(fn, field, v, 'a run report input ({results, history, ...})');
   resultsArgument(fn, `${field}.results`, o['results']);
-  objectsArgument(fn, `${field}.history`, o['history'], 'history ops', 'a history op');
-  if (o['watches'] !== undefined) objectsArgument(fn, `${field}.watches`, o['watches'], 'watch records', 'a watch record');
+  checkRunInputFields(fn, field, o);
   return v as RunReportInput;
 }
 
@@ -62,8 +63,8 @@ function runInputArgument(fn: string, field: string, v: unknown): RunReportInput
 function shardsArgument(fn: string, field: string, v: unknown): void {
   objectsArgument(fn, field, v, 'shards ({dir, runs})', 'a shard ({dir, runs})').forEach((s, i) => {
     if (typeof s['dir'] !== 'string') throw badArgument(fn, `${field}[${i}].dir`, 'must be a string', s['dir']);
-    objectsArgument(fn, `${field}[${i}].runs`, s['runs'], 'run summaries', 'a run summary');
-    if (s['plan'] !== undefined) checkObjectArgument(fn, `${field}[${i}].plan`, s['plan'], 'a sweep plan when given');
+    runsArgument(fn, `${field}[${i}].runs`, s['runs']);
+    if (s['plan'] !== undefined) planArgument(fn, `${field}[${i}].plan`, s['plan']);
   });
 }
 
@@ -112,9 +113,9 @@ export async function writeRunReport(reportsDir: string, input: RunReportInput):
 export async function writeSweepReport(dir: string, runs: readonly RunSummary[], determinism?: SweepDeterminism, plan?: SweepPlanSummary): Promise<SweepSummary> {
   const fn = 'writeSweepReport';
   pathArgument(fn, 'dir', dir);
-  objectsArgument(fn, 'runs', runs, 'run summaries', 'a run summary');
-  if (determinism !== undefined) checkObjectArgument(fn, 'determinism', determinism, 'a determinism summary when given');
-  if (plan !== undefined) checkObjectArgument(fn, 'plan', plan, 'a sweep plan when given');
+  runsArgument(fn, 'runs', runs);
+  if (determinism !== undefined) determinismArgument(fn, 'determinism', determinism);
+  if (plan !== undefined) planArgument(fn, 'plan', plan);
   return sweepReport(dir, runs, determinism, plan);
 }
 
@@ -130,18 +131,19 @@ export async function mergeShards(shardDirs: readonly string[], outDir: string):
 
 export function renderJunit(list: readonly JunitSuite[], name = 'detcd'): string {
   const fn = 'renderJunit';
-  objectsArgument(fn, 'suites', list, 'JUnit suites', 'a JUnit suite ({name, cases})');
+  suitesArgument(fn, 'suites', list);
   if (typeof name !== 'string') throw badArgument(fn, 'name', 'must be a string', name);
   return junit(list, name);
 }
 
 export function suitesFromRuns(runs: readonly RunSummary[]): JunitSuite[] {
-  objectsArgument('suitesFromRuns', 'runs', runs, 'run summaries', 'a run summary');
+  runsArgument('suitesFromRuns', 'runs', runs);
   return suites(runs);
 }
 
 export function opToEdn(op: Op): string {
-  return edn(checkObjectArgument('opToEdn', 'op', op, 'a history op ({index, time, type, process, f, value})') as unknown as Op);
+  checkObjectArgument('opToEdn', 'op', op, 'a history op ({index, time, type, process, f, value})');
+  return edn(parsedOpArgument('opToEdn', 'op', op));
 }
 
 /**

@@ -22,6 +22,11 @@ function* ednLines(input: RunReportInput): Generator<string> {
 
 const reserved = new Set(['index.html', 'results.json', 'history.jsonl', 'history.edn', 'trace.jsonl', 'watches.jsonl', 'junit.xml']);
 
+/** Whether `name` may be an extra file of a run report: a plain file name none of the report's own files has. */
+export function isExtraFileName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !reserved.has(name);
+}
+
 /** The directory a run's report goes to under a reports root: <root>/<scenario>/<seed>. */
 export function runReportDir(reportsDir: string, scenario: string, seed: number): string {
   return join(reportsDir, pathSegment(scenario), String(seed));
@@ -39,7 +44,7 @@ export async function writeRunReportTo(runDir: string, input: RunReportInput): P
     if (input.watches !== undefined) await writeLines(join(temp, 'watches.jsonl'), jsonLines(input.watches));
     await writeFile(join(temp, 'junit.xml'), renderJunit(suitesFromRuns([summarizeRun(input.results)])));
     for (const [name, content] of Object.entries(input.extraFiles ?? {})) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || reserved.has(name)) throw new Error(`writeRunReport: extra file name '${name}' is not a plain, unreserved file name`);
+      if (!isExtraFileName(name)) throw new Error(`writeRunReport: extra file name '${name}' is not a plain, unreserved file name`);
       await writeFile(join(temp, name), content);
     }
   });

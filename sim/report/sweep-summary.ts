@@ -92,7 +92,7 @@ function isMismatch(v: unknown): v is DeterminismMismatchSummary {
     pair(m['traceHashes'], 'string') && pair(m['workers'], 'number');
 }
 
-function parseDeterminism(v: unknown, file: string): SweepDeterminism | undefined {
+export function parseDeterminism(v: unknown, file: string): SweepDeterminism | undefined {
   if (v === undefined) return undefined;
   const d = v as Record<string, unknown> | null;
   if (d === null || typeof d !== 'object') throw new Error(`${file}: determinism is not an object`);
@@ -139,7 +139,7 @@ function targetDifferencesProblem(v: unknown): string | undefined {
  * table, the pages, junit.xml and summary.md read is checked, since a shard's sweep.json is a
  * file a user may have edited (a number where text goes stopped a merge with exit 4).
  */
-function runSummaryProblem(v: unknown): string | undefined {
+export function runSummaryProblem(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'is not an object';
   const r = v as Record<string, unknown>;
   if (typeof r['scenario'] !== 'string') return 'scenario is not a string';

@@ -64,15 +64,14 @@ export interface LivenessClock {
  * PROBE_RETRY_US until it is answered ok or the deadline has passed; the flags say which
  * clients were served so far.
  */
-export function probeClients(workers: readonly EtcdClient[], clock: LivenessClock, deadlineUs: number, probeToken?: () => string | undefined): readonly boolean[] {
+export function probeClients(workers: readonly EtcdClient[], clock: LivenessClock, deadlineUs: number, probeToken?: (member: string) => string | undefined): readonly boolean[] {
   const served = workers.map(() => false);
   let nextProcess = PROBE_PROCESS_BASE;
   let probeSeq = 0;
   const probe = (i: number): void => {
     const client = workers[i] as EtcdClient;
     const request = put(`liveness/${i}`, `probe-${probeSeq++}`);
-    const token = probeToken?.();
-    client.call(token === undefined ? request : withFields(request, { token }), nextProcess++, (r) => {
+    client.call(probeToken === undefined ? request : withFields(request, { tokenFor: probeToken }), nextProcess++, (r) => {
       if (r.type === 'ok') served[i] = true;
       else if (clock.nowUs() < deadlineUs) clock.schedule(PROBE_RETRY_US, () => probe(i));
     });
@@ -111,8 +110,8 @@ export function livenessVerdict(
   return out;
 }
 
-/** `probeToken`: the token the probes send (the harness's root login, once a workload turned authentication on). */
-export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly RunWatcher[], budgetMs: number, probeToken?: () => string | undefined): LivenessResult {
+/** `probeToken`: the token the probes send to a member (the harness's root login, while that member's authentication is on). */
+export function runLiveness(world: World, cluster: EtcdCluster, workers: readonly EtcdClient[], watchers: readonly RunWatcher[], budgetMs: number, probeToken?: (member: string) => string | undefined): LivenessResult {
   const m: LivenessMilestones = { startUs: world.loop.now() };
   const deadlineUs = m.startUs + budgetMs * 1000;
   const served = probeClients(workers, { nowUs: () => world.loop.now(), schedule: (delayUs, fn) => world.loop.schedule(delayUs, fn) }, deadlineUs, probeToken);

@@ -91,8 +91,8 @@ export function defaultReplay(scenarioRef: string, seed: number, bug: string | u
   return `detcd run --scenario ${shellWord(scenarioRef)} --seed ${seed}${bug === undefined ? '' : ` --bug ${bug}`}`;
 }
 
-export function runScenario(input: Scenario, seed: number, options: RunOptions = {}): RunOutput {
-  checkRunArguments('runScenario', input, seed, options);
+export function runScenario(given: Scenario, seed: number, options: RunOptions = {}): RunOutput {
+  const input = checkRunArguments('runScenario', given, seed, options);
   const wallStart = options.wallNowMs?.() ?? 0;
   // The run's one root stream: swarm and the fault schedule draw from it before the cluster
   // exists, then the world adopts it (world.prng === root) and every other stream forks from it.
@@ -149,12 +149,13 @@ export function runScenario(input: Scenario, seed: number, options: RunOptions =
     phase = 'heal';
     nemesis.healAll();
     phase = 'liveness';
-    let probeToken: (() => string | undefined) | undefined;
+    let probeToken: ((member: string) => string | undefined) | undefined;
     if (scenario.workload.kind === 'auth') {
-      // The workload may leave authentication on: the probes log in as root, as etcd's robustness tests do.
+      // The workload may leave authentication on: the probes log in as root, as etcd's robustness
+      // tests do, and send the token only to members whose authentication is on (it may be off).
       const auth = new HarnessAuth(cluster, clients.jobs);
       auth.settle((scenario.liveness.budgetMs * 1000) / 2);
-      probeToken = auth.currentToken;
+      probeToken = auth.probeTokenFor;
     }
     liveness = runLiveness(world, cluster, clients.workers, clients.watchers, scenario.liveness.budgetMs, probeToken);
     for (const w of clients.watchers) w.cancel();

@@ -14,7 +14,10 @@ export { ETCD_API_EXTRA_MIX } from './etcd-op-names.ts';
 
 import { ETCD_API_EXTRA_MIX } from './etcd-op-names.ts';
 
-export const isApiOp = (f: string): boolean => ETCD_API_EXTRA_MIX.some(([name]) => name === f);
+/** The op names of the mix, looked up for every operation a run dispatches. */
+const API_OP_NAMES: ReadonlySet<string> = new Set(ETCD_API_EXTRA_MIX.map(([name]) => name));
+
+export const isApiOp = (f: string): boolean => API_OP_NAMES.has(f);
 
 export interface ApiOpContext {
   readonly prng: Prng;

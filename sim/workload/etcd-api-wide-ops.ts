@@ -27,7 +27,10 @@ import type { CompareResult, EtcdRequest, RangeOptions, TxnOp } from './etcd-req
 import { ETCD_API_WIDE_MIX } from './etcd-op-names.ts';
 import { withFields } from '../../src/object/with-fields.ts';
 
-export const isWideOp = (f: string): boolean => ETCD_API_WIDE_MIX.some(([name]) => name === f);
+/** The op names of the mix, looked up for every operation a run dispatches. */
+const WIDE_OP_NAMES: ReadonlySet<string> = new Set(ETCD_API_WIDE_MIX.map(([name]) => name));
+
+export const isWideOp = (f: string): boolean => WIDE_OP_NAMES.has(f);
 
 const SORT_TARGETS = ['KEY', 'CREATE', 'MOD', 'VERSION', 'VALUE'] as const;
 /** A lease id no member grants (detcd's and etcd's ids are far from it only by chance; a clash just answers ok). */

@@ -2,7 +2,7 @@
 // stable storage. Invariant: entries[i] has index offset + i; if a snapshot is present, offset
 // is snapshot index + 1.
 import type { Entry, Snapshot } from './types.ts';
-import { invariant } from './errors.ts';
+import { raftViolation } from './errors.ts';
 
 export class Unstable {
   snapshot: Snapshot | undefined = undefined;
@@ -54,13 +54,13 @@ export class Unstable {
     this.offset = s.metadata.index + 1;
     this.entries = [];
     this.snapshot = s;
-    invariant(this.maybeFirstIndex() === this.offset, 'unstable-snapshot-offset', () => `offset ${this.offset} after snapshot ${s.metadata.index}`);
+    if (this.maybeFirstIndex() !== this.offset) throw raftViolation('unstable-snapshot-offset', `offset ${this.offset} after snapshot ${s.metadata.index}`);
   }
 
   truncateAndAppend(ents: readonly Entry[]): void {
     const after = (ents[0] as Entry).index;
     for (let k = 1; k < ents.length; k++) {
-      invariant((ents[k] as Entry).index === after + k, 'append-contiguous', () => `entry ${k} of an append from ${after} has index ${(ents[k] as Entry).index}`);
+      if ((ents[k] as Entry).index !== after + k) throw raftViolation('append-contiguous', `entry ${k} of an append from ${after} has index ${(ents[k] as Entry).index}`);
     }
     if (after === this.offset + this.entries.length) {
       for (let i = 0; i < ents.length; i++) this.entries.push(ents[i] as Entry);
@@ -77,15 +77,15 @@ export class Unstable {
   /** entries[i] has index offset + i (checked at both ends), and a snapshot sits right before them. */
   private assertIndexed(after: string): void {
     const n = this.entries.length;
-    invariant(n === 0 || ((this.entries[0] as Entry).index === this.offset && (this.entries[n - 1] as Entry).index === this.offset + n - 1), 'unstable-indexed',
-      () => `after ${after}: ${n} entries from ${this.entries[0]?.index} to ${this.entries[n - 1]?.index} at offset ${this.offset}`);
-    invariant(this.snapshot === undefined || this.snapshot.metadata.index < this.offset, 'unstable-snapshot-offset',
-      () => `after ${after}: snapshot ${this.snapshot?.metadata.index} at or after offset ${this.offset}`);
+    if (!(n === 0 || ((this.entries[0] as Entry).index === this.offset && (this.entries[n - 1] as Entry).index === this.offset + n - 1))) throw raftViolation('unstable-indexed',
+      `after ${after}: ${n} entries from ${this.entries[0]?.index} to ${this.entries[n - 1]?.index} at offset ${this.offset}`);
+    if (!(this.snapshot === undefined || this.snapshot.metadata.index < this.offset)) throw raftViolation('unstable-snapshot-offset',
+      `after ${after}: snapshot ${this.snapshot?.metadata.index} at or after offset ${this.offset}`);
   }
 
   slice(lo: number, hi: number): Entry[] {
-    invariant(lo <= hi && lo >= this.offset && hi <= this.offset + this.entries.length, 'unstable-slice-bounds',
-      () => `slice [${lo},${hi}) outside [${this.offset},${this.offset + this.entries.length})`);
+    if (!(lo <= hi && lo >= this.offset && hi <= this.offset + this.entries.length)) throw raftViolation('unstable-slice-bounds',
+      `slice [${lo},${hi}) outside [${this.offset},${this.offset + this.entries.length})`);
     return this.entries.slice(lo - this.offset, hi - this.offset);
   }
 }

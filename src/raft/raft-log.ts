@@ -5,7 +5,7 @@ import { NO_ENTRIES } from './types.ts';
 import type { Storage } from './storage.ts';
 import { limitSize } from './storage.ts';
 import type { StorageError } from './errors.ts';
-import { ErrCompacted, ErrUnavailable, invariant } from './errors.ts';
+import { ErrCompacted, ErrUnavailable, raftViolation } from './errors.ts';
 import { Unstable } from './log-unstable.ts';
 
 export class RaftLog {
@@ -29,8 +29,8 @@ export class RaftLog {
     // The first entry of storage is committed and applied by construction (it is the snapshot).
     this.committed = first - 1;
     this.applied = first - 1;
-    invariant(this.applied <= this.committed && this.committed <= this.lastIndex(), 'log-indexes-ordered',
-      () => `new log: applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
+    if (!(this.applied <= this.committed && this.committed <= this.lastIndex())) throw raftViolation('log-indexes-ordered',
+      `new log: applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
   }
 
   toString(): string {
@@ -51,23 +51,23 @@ export class RaftLog {
       if (fresh.length > 0) this.unstable.truncateAndAppend(fresh);
     }
     if (ci !== 0) {
-      invariant(ci > this.committed, 'no-truncate-committed',
-        () => `entry ${ci} conflicts with committed entry (committed ${this.committed})`);
+      if (!(ci > this.committed)) throw raftViolation('no-truncate-committed',
+        `entry ${ci} conflicts with committed entry (committed ${this.committed})`);
       this.append(ents.slice(ci - (index + 1)));
     }
     this.commitTo(Math.min(committed, lastNewIndex));
-    invariant(ents.length === 0 || this.matchTerm(lastNewIndex, (ents[ents.length - 1] as Entry).term), 'append-matches-leader',
-      () => `after appending up to ${lastNewIndex} our log does not hold the leader's entry there (last ${this.lastIndex()})`);
+    if (!(ents.length === 0 || this.matchTerm(lastNewIndex, (ents[ents.length - 1] as Entry).term))) throw raftViolation('append-matches-leader',
+      `after appending up to ${lastNewIndex} our log does not hold the leader's entry there (last ${this.lastIndex()})`);
     return lastNewIndex;
   }
 
   append(ents: readonly Entry[]): number {
     if (ents.length === 0) return this.lastIndex();
     const after = (ents[0] as Entry).index - 1;
-    invariant(after >= this.committed, 'no-truncate-committed', () => `append after ${after} is below committed ${this.committed}`);
+    if (!(after >= this.committed)) throw raftViolation('no-truncate-committed', `append after ${after} is below committed ${this.committed}`);
     this.unstable.truncateAndAppend(ents);
     const last = this.lastIndex();
-    invariant(last === after + ents.length, 'append-last-index', () => `appended ${ents.length} entries after ${after}, last index is ${last}`);
+    if (last !== after + ents.length) throw raftViolation('append-last-index', `appended ${ents.length} entries after ${after}, last index is ${last}`);
     return last;
   }
 
@@ -104,9 +104,9 @@ export class RaftLog {
     const off = Math.max(this.applied + 1, this.firstIndex());
     if (this.committed + 1 <= off) return NO_ENTRIES;
     const ents = this.slice(off, this.committed + 1, this.maxNextEntsSizeBytes);
-    invariant(typeof ents !== 'string', 'committed-entries-available', () => 'storage lost committed entries');
-    invariant(ents.length > 0 && (ents[0] as Entry).index === off && (ents[ents.length - 1] as Entry).index <= this.committed, 'next-entries-committed',
-      () => `entries to apply [${ents[0]?.index}..${ents[ents.length - 1]?.index}] are not a committed run from ${off} (committed ${this.committed})`);
+    if (typeof ents === 'string') throw raftViolation('committed-entries-available', 'storage lost committed entries');
+    if (!(ents.length > 0 && (ents[0] as Entry).index === off && (ents[ents.length - 1] as Entry).index <= this.committed)) throw raftViolation('next-entries-committed',
+      `entries to apply [${ents[0]?.index}..${ents[ents.length - 1]?.index}] are not a committed run from ${off} (committed ${this.committed})`);
     return ents;
   }
 
@@ -132,19 +132,19 @@ export class RaftLog {
 
   commitTo(toCommit: number): void {
     if (this.committed >= toCommit) return; // the commit index never decreases
-    invariant(toCommit <= this.lastIndex(), 'commit-within-log',
-      () => `toCommit ${toCommit} is out of range [lastIndex ${this.lastIndex()}]; was the raft log corrupted, truncated, or lost?`);
+    if (!(toCommit <= this.lastIndex())) throw raftViolation('commit-within-log',
+      `toCommit ${toCommit} is out of range [lastIndex ${this.lastIndex()}]; was the raft log corrupted, truncated, or lost?`);
     this.committed = toCommit;
-    invariant(this.applied <= this.committed, 'applied-within-committed', () => `applied ${this.applied} beyond committed ${this.committed}`);
+    if (!(this.applied <= this.committed)) throw raftViolation('applied-within-committed', `applied ${this.applied} beyond committed ${this.committed}`);
   }
 
   appliedTo(i: number): void {
     if (i === 0) return;
-    invariant(this.committed >= i && i >= this.applied, 'applied-within-committed',
-      () => `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`);
+    if (!(this.committed >= i && i >= this.applied)) throw raftViolation('applied-within-committed',
+      `applied(${i}) is out of range [prevApplied(${this.applied}), committed(${this.committed})]`);
     this.applied = i;
-    invariant(this.applied <= this.committed && this.committed <= this.lastIndex(), 'log-indexes-ordered',
-      () => `applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
+    if (!(this.applied <= this.committed && this.committed <= this.lastIndex())) throw raftViolation('log-indexes-ordered',
+      `applied ${this.applied}, committed ${this.committed}, last ${this.lastIndex()}`);
   }
 
   stableTo(i: number, t: number): void {
@@ -157,7 +157,7 @@ export class RaftLog {
 
   lastTerm(): number {
     const t = this.term(this.lastIndex());
-    invariant(typeof t === 'number', 'last-term-known', () => `unexpected ${String(t)} for last term`);
+    if (typeof t !== 'number') throw raftViolation('last-term-known', `unexpected ${String(t)} for last term`);
     return t;
   }
 
@@ -186,7 +186,7 @@ export class RaftLog {
     for (;;) {
       const ents = this.entries(this.firstIndex(), Number.MAX_SAFE_INTEGER);
       if (typeof ents !== 'string') return ents;
-      invariant(ents === ErrCompacted, 'all-entries', () => `unexpected ${ents}`);
+      if (ents !== ErrCompacted) throw raftViolation('all-entries', `unexpected ${ents}`);
       // A concurrent compaction moved firstIndex: retry, which is bounded by the log length.
     }
   }
@@ -221,8 +221,8 @@ export class RaftLog {
   restore(s: Snapshot): void {
     this.committed = s.metadata.index;
     this.unstable.restore(s);
-    invariant(this.lastIndex() === s.metadata.index && this.firstIndex() === s.metadata.index + 1, 'snapshot-restored',
-      () => `after restoring snapshot ${s.metadata.index}: first ${this.firstIndex()}, last ${this.lastIndex()}`);
+    if (!(this.lastIndex() === s.metadata.index && this.firstIndex() === s.metadata.index + 1)) throw raftViolation('snapshot-restored',
+      `after restoring snapshot ${s.metadata.index}: first ${this.firstIndex()}, last ${this.lastIndex()}`);
   }
 
   /** Entries in [lo, hi) across storage and unstable, bounded in size (at least one). */
@@ -234,8 +234,8 @@ export class RaftLog {
     if (lo < this.unstable.offset) {
       const stored = this.storage.entries(lo, Math.min(hi, this.unstable.offset), maxSizeBytes);
       if (stored === ErrCompacted) return stored;
-      invariant(stored !== ErrUnavailable, 'storage-entries-available',
-        () => `entries[${lo}:${Math.min(hi, this.unstable.offset)}) is unavailable from storage`);
+      if (stored === ErrUnavailable) throw raftViolation('storage-entries-available',
+        `entries[${lo}:${Math.min(hi, this.unstable.offset)}) is unavailable from storage`);
       // Storage cut the slice short for size: do not add unstable entries after the gap.
       if (stored.length < Math.min(hi, this.unstable.offset) - lo) return stored;
       ents = stored.slice();
@@ -245,17 +245,17 @@ export class RaftLog {
       ents = ents.length > 0 ? ents.concat(unstable) : unstable;
     }
     const out = limitSize(ents, maxSizeBytes);
-    invariant(out.length > 0 && out.length <= hi - lo && (out[0] as Entry).index === lo, 'slice-contiguous',
-      () => `slice [${lo},${hi}) gave ${out.length} entries from ${out[0]?.index}`);
+    if (!(out.length > 0 && out.length <= hi - lo && (out[0] as Entry).index === lo)) throw raftViolation('slice-contiguous',
+      `slice [${lo},${hi}) gave ${out.length} entries from ${out[0]?.index}`);
     return out;
   }
 
   private mustCheckOutOfBounds(lo: number, hi: number): StorageError | undefined {
-    invariant(lo <= hi, 'slice-order', () => `invalid slice ${lo} > ${hi}`);
+    if (!(lo <= hi)) throw raftViolation('slice-order', `invalid slice ${lo} > ${hi}`);
     const fi = this.firstIndex();
     if (lo < fi) return ErrCompacted;
     const length = this.lastIndex() + 1 - fi;
-    invariant(hi <= fi + length, 'slice-within-log', () => `slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
+    if (!(hi <= fi + length)) throw raftViolation('slice-within-log', `slice[${lo},${hi}) out of bound [${fi},${this.lastIndex()}]`);
     return undefined;
   }
 }

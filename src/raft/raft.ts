@@ -5,7 +5,7 @@ import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, ReadStat
 import { CAMPAIGN_TRANSFER, NONE, entrySize, ENTRY_HEADER_BYTES, localMessage, message } from './types.ts';
 import type { Config, RandomSource, ResolvedConfig, UnsafeOptions } from './config.ts';
 import { resolveConfig } from './config.ts';
-import { invariant } from './errors.ts';
+import { raftViolation } from './errors.ts';
 import { RaftLog } from './raft-log.ts';
 import { ReadOnly } from './read-only.ts';
 import { ProgressTracker } from './tracker/tracker.ts';
@@ -109,11 +109,11 @@ export class Raft {
     if (t === 'MsgVote' || t === 'MsgVoteResp' || t === 'MsgPreVote' || t === 'MsgPreVoteResp') {
       // Votes carry the term they are for: a pre-vote asks about a future term.
       // (A rejection from a member still at term 0 carries 0; the receiver treats it as local.)
-      invariant(m.term !== 0 || m.reject, 'vote-message-has-term', () => `term should be set when sending ${t}`);
+      if (!(m.term !== 0 || m.reject)) throw raftViolation('vote-message-has-term', `term should be set when sending ${t}`);
       this.msgs.push(m);
       return;
     }
-    invariant(m.term === 0, 'only-votes-set-term', () => `term should not be set when sending ${t} (was ${m.term})`);
+    if (m.term !== 0) throw raftViolation('only-votes-set-term', `term should not be set when sending ${t} (was ${m.term})`);
     // Proposals and reads forwarded to the leader are local to it: they carry no term.
     if (t !== 'MsgProp' && t !== 'MsgReadIndex') m.term = this.term;
     this.msgs.push(m);
@@ -141,7 +141,7 @@ export class Raft {
   }
 
   private reset(term: number): void {
-    invariant(term >= this.term, 'term-monotonic', () => `${this.id} from term ${this.term} back to ${term}`);
+    if (!(term >= this.term)) throw raftViolation('term-monotonic', `${this.id} from term ${this.term} back to ${term}`);
     if (this.term !== term) {
       this.term = term;
       this.vote = NONE;
@@ -178,7 +178,7 @@ export class Raft {
   }
 
   becomeCandidate(): void {
-    invariant(this.state !== 'leader', 'no-leader-to-candidate', () => 'invalid transition [leader -> candidate]');
+    if (this.state === 'leader') throw raftViolation('no-leader-to-candidate', 'invalid transition [leader -> candidate]');
     this.stepFn = stepCandidate;
     this.reset(this.term + 1);
     this.tickFn = tickElection;
@@ -187,7 +187,7 @@ export class Raft {
   }
 
   becomePreCandidate(): void {
-    invariant(this.state !== 'leader', 'no-leader-to-pre-candidate', () => 'invalid transition [leader -> pre-candidate]');
+    if (this.state === 'leader') throw raftViolation('no-leader-to-pre-candidate', 'invalid transition [leader -> pre-candidate]');
     // A pre-candidate changes neither term nor vote: it only asks whether it could win.
     // UNSAFE (planted bug): moving to the campaign's term while asking.
     if (this.unsafe.preVoteBumpsTerm === true) this.term++;
@@ -200,7 +200,7 @@ export class Raft {
   }
 
   becomeLeader(): void {
-    invariant(this.state !== 'follower', 'no-follower-to-leader', () => 'invalid transition [follower -> leader]');
+    if (this.state === 'follower') throw raftViolation('no-follower-to-leader', 'invalid transition [follower -> leader]');
     this.stepFn = stepLeader;
     this.reset(this.term);
     this.tickFn = tickHeartbeat;
@@ -210,7 +210,7 @@ export class Raft {
     // An empty entry of the new term lets the leader commit (Figure 8) and learn the commit
     // index; it also serves ReadIndex, which needs an entry of the leader's term committed.
     const ok = this.appendEntry([{ term: 0, index: 0, type: 'normal', data: '' }]);
-    invariant(ok, 'leader-empty-entry-appended', () => 'empty entry was dropped');
+    if (!ok) throw raftViolation('leader-empty-entry-appended', 'empty entry was dropped');
     // No conf change until this term's entry is applied (Ongaro, raft-dev, July 2015).
     this.pendingConfIndex = this.unsafe.confChangeBeforeTermCommit === true ? 0 : this.raftLog.lastIndex();
   }
@@ -231,7 +231,7 @@ export class Raft {
   }
 
   campaign(t: CampaignType): void {
-    invariant(this.promotable(), 'campaign-only-if-promotable', () => `${this.id} is unpromotable and can not campaign`);
+    if (!this.promotable()) throw raftViolation('campaign-only-if-promotable', `${this.id} is unpromotable and can not campaign`);
     let term: number;
     let voteMsg: 'MsgVote' | 'MsgPreVote';
     if (t === 'pre-election') {
@@ -311,8 +311,8 @@ export class Raft {
   }
 
   loadState(hs: HardState): void {
-    invariant(hs.commit >= this.raftLog.committed && hs.commit <= this.raftLog.lastIndex(), 'hard-state-commit-in-log',
-      () => `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`);
+    if (!(hs.commit >= this.raftLog.committed && hs.commit <= this.raftLog.lastIndex())) throw raftViolation('hard-state-commit-in-log',
+      `${this.id} state.commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`);
     this.raftLog.committed = hs.commit;
     this.term = hs.term;
     this.vote = hs.vote;

@@ -9,7 +9,7 @@ import type { ConfChange, ConfState, Entry, EntryData, HardState, Message, ReadS
 import { NONE, NO_ENTRIES, encodeConfChange, isEmptyHardState, isLocalMessage, isResponseMessage, localMessage, message } from './types.ts';
 import type { Config } from './config.ts';
 import type { StepError } from './errors.ts';
-import { ErrStepLocalMsg, ErrStepPeerNotFound, invariant } from './errors.ts';
+import { ErrStepLocalMsg, ErrStepPeerNotFound, raftViolation } from './errors.ts';
 import { Raft } from './raft.ts';
 import type { Progress } from './tracker/progress.ts';
 
@@ -73,7 +73,7 @@ export class RawNode {
 
   /** Proposes several entries in one message: they travel together in one MsgApp per follower. */
   proposeBatch(data: readonly EntryData[]): StepError | undefined {
-    invariant(data.length > 0, 'proposal-not-empty', () => 'empty batch');
+    if (!(data.length > 0)) throw raftViolation('proposal-not-empty', 'empty batch');
     const entries = data.map((d): Entry => ({ term: 0, index: 0, type: 'normal', data: d }));
     return this.raft.step(localMessage('MsgProp', this.raft.id, entries));
   }
@@ -170,13 +170,13 @@ export class RawNode {
    */
   private assertPersistsBeforeSending(hs: HardState, messages: readonly Message[]): void {
     const before = this.prevHardState;
-    invariant(hs.term >= before.term && (hs.term > before.term || before.vote === NONE || hs.vote === before.vote), 'hard-state-monotonic',
-      () => `hard state term ${before.term} vote ${before.vote} -> term ${hs.term} vote ${hs.vote}`);
+    if (!(hs.term >= before.term && (hs.term > before.term || before.vote === NONE || hs.vote === before.vote))) throw raftViolation('hard-state-monotonic',
+      `hard state term ${before.term} vote ${before.vote} -> term ${hs.term} vote ${hs.vote}`);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as Message;
       if (m.type !== 'MsgVoteResp' || m.reject) continue;
-      invariant(hs.term > m.term || (hs.term === m.term && hs.vote === m.to), 'vote-persisted-before-granted',
-        () => `vote for ${m.to} in term ${m.term} sent with hard state term ${hs.term} vote ${hs.vote}`);
+      if (!(hs.term > m.term || (hs.term === m.term && hs.vote === m.to))) throw raftViolation('vote-persisted-before-granted',
+        `vote for ${m.to} in term ${m.term} sent with hard state term ${hs.term} vote ${hs.vote}`);
     }
   }
 
@@ -190,7 +190,7 @@ export class RawNode {
     const newApplied = n > 0 ? (rd.committedEntries[n - 1] as Entry).index : rd.snapshot?.metadata.index ?? 0;
     if (newApplied > 0) {
       const oldApplied = r.raftLog.applied;
-      invariant(newApplied > oldApplied, 'applied-increases', () => `applied ${oldApplied} -> ${newApplied}`);
+      if (!(newApplied > oldApplied)) throw raftViolation('applied-increases', `applied ${oldApplied} -> ${newApplied}`);
       r.raftLog.appliedTo(newApplied);
       if (n > 0) r.reduceUncommittedSize(rd.committedEntries);
       r.onApplied(oldApplied, newApplied);

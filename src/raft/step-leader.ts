@@ -5,7 +5,7 @@ import { validateConfChange } from './confchange/conf-change-kind.ts';
 import type { Entry, Message } from './types.ts';
 import { NONE, decodeConfChange, readIndexAnswer } from './types.ts';
 import type { StepError } from './errors.ts';
-import { ErrProposalDropped, invariant } from './errors.ts';
+import { ErrProposalDropped, raftViolation } from './errors.ts';
 import { bcastAppend, bcastHeartbeat, bcastHeartbeatWithCtx, sendAppend, sendTimeoutNow } from './replication.ts';
 import { Changer } from './confchange/changer.ts';
 import { stepLeaderResponse } from './leader-responses.ts';
@@ -45,7 +45,7 @@ function checkQuorum(r: Raft): void {
 }
 
 function propose(r: Raft, m: Message): StepError | undefined {
-  invariant(m.entries.length > 0, 'proposal-not-empty', () => `${r.id} stepped empty MsgProp`);
+  if (!(m.entries.length > 0)) throw raftViolation('proposal-not-empty', `${r.id} stepped empty MsgProp`);
   if (!r.prs.progress.has(r.id)) return ErrProposalDropped; // we were removed
   if (r.leadTransferee !== NONE) return ErrProposalDropped; // let the transfer finish
   const ents = m.entries.map((e, i) => (e.type === 'conf-change' ? checkConfChange(r, e, i) : e));

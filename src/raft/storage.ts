@@ -3,7 +3,7 @@
 import type { ConfState, Entry, HardState, Snapshot } from './types.ts';
 import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, NONE, entrySize } from './types.ts';
 import type { StorageError } from './errors.ts';
-import { ErrCompacted, ErrSnapOutOfDate, ErrUnavailable, invariant } from './errors.ts';
+import { ErrCompacted, ErrSnapOutOfDate, ErrUnavailable, raftViolation } from './errors.ts';
 
 export interface InitialState {
   readonly hardState: HardState;
@@ -57,8 +57,8 @@ export class MemoryStorage implements Storage {
   /** Records the durable term, vote and commit: the term never goes back, nor a vote within a term. */
   setHardState(hs: HardState): void {
     const before = this.hardState;
-    invariant(hs.term > before.term || (hs.term === before.term && (before.vote === NONE || hs.vote === before.vote)), 'storage-hard-state-monotonic',
-      () => `stored term ${before.term} vote ${before.vote}, then term ${hs.term} vote ${hs.vote}`);
+    if (!(hs.term > before.term || (hs.term === before.term && (before.vote === NONE || hs.vote === before.vote)))) throw raftViolation('storage-hard-state-monotonic',
+      `stored term ${before.term} vote ${before.vote}, then term ${hs.term} vote ${hs.vote}`);
     this.hardState = hs;
   }
 
@@ -103,17 +103,17 @@ export class MemoryStorage implements Storage {
     if (this.snap.metadata.index >= snap.metadata.index && this.snap.metadata.index > 0) return ErrSnapOutOfDate;
     this.snap = snap;
     this.ents = [{ term: snap.metadata.term, index: snap.metadata.index, type: 'normal', data: '' }];
-    invariant(this.firstIndex() === snap.metadata.index + 1 && this.term(snap.metadata.index) === snap.metadata.term, 'storage-snapshot-boundary',
-      () => `after snapshot ${snap.metadata.index}/${snap.metadata.term}: first ${this.firstIndex()}, term ${String(this.term(snap.metadata.index))}`);
+    if (!(this.firstIndex() === snap.metadata.index + 1 && this.term(snap.metadata.index) === snap.metadata.term)) throw raftViolation('storage-snapshot-boundary',
+      `after snapshot ${snap.metadata.index}/${snap.metadata.term}: first ${this.firstIndex()}, term ${String(this.term(snap.metadata.index))}`);
     return undefined;
   }
 
   /** Records a snapshot of the state machine at applied index i (the host took it). */
   createSnapshot(i: number, confState: ConfState, data: string): Snapshot | typeof ErrSnapOutOfDate {
     if (i <= this.snap.metadata.index) return ErrSnapOutOfDate;
-    invariant(i <= this.lastIndex(), 'snapshot-within-log', () => `snapshot ${i} beyond last index ${this.lastIndex()}`);
+    if (!(i <= this.lastIndex())) throw raftViolation('snapshot-within-log', `snapshot ${i} beyond last index ${this.lastIndex()}`);
     const term = this.term(i);
-    invariant(typeof term === 'number', 'snapshot-term-known', () => `no term for ${i}`);
+    if (typeof term !== 'number') throw raftViolation('snapshot-term-known', `no term for ${i}`);
     this.snap = { data, metadata: { index: i, term, confState } };
     return this.snap;
   }
@@ -122,13 +122,13 @@ export class MemoryStorage implements Storage {
   compact(compactIndex: number): typeof ErrCompacted | undefined {
     const offset = this.offset();
     if (compactIndex <= offset) return ErrCompacted;
-    invariant(compactIndex <= this.lastIndex(), 'compact-within-log', () => `compact ${compactIndex} beyond last ${this.lastIndex()}`);
+    if (!(compactIndex <= this.lastIndex())) throw raftViolation('compact-within-log', `compact ${compactIndex} beyond last ${this.lastIndex()}`);
     const i = compactIndex - offset;
     const head = this.ents[i] as Entry;
     const last = this.lastIndex();
     this.ents = [{ term: head.term, index: head.index, type: 'normal', data: '' }, ...this.ents.slice(i + 1)];
-    invariant(this.firstIndex() === compactIndex + 1 && this.lastIndex() === last, 'storage-compact-boundary',
-      () => `compact ${compactIndex} left first ${this.firstIndex()}, last ${this.lastIndex()} (was ${last})`);
+    if (!(this.firstIndex() === compactIndex + 1 && this.lastIndex() === last)) throw raftViolation('storage-compact-boundary',
+      `compact ${compactIndex} left first ${this.firstIndex()}, last ${this.lastIndex()} (was ${last})`);
     return undefined;
   }
 
@@ -141,11 +141,11 @@ export class MemoryStorage implements Storage {
     const skip = Math.max(0, first - (entries[0] as Entry).index);
     const ents = skip > 0 ? entries.slice(skip) : entries;
     const offset = (ents[0] as Entry).index - this.offset();
-    invariant(offset <= this.ents.length, 'storage-append-contiguous', () => `missing log entry: last ${this.lastIndex()}, appended at ${(ents[0] as Entry).index}`);
+    if (!(offset <= this.ents.length)) throw raftViolation('storage-append-contiguous', `missing log entry: last ${this.lastIndex()}, appended at ${(ents[0] as Entry).index}`);
     // Truncate in place (readers only ever get copies), then append: O(appended), not O(log).
     if (offset < this.ents.length) this.ents.splice(offset);
     for (let i = 0; i < ents.length; i++) this.ents.push(ents[i] as Entry);
-    invariant(this.lastIndex() === last && this.term(last) === (entries[entries.length - 1] as Entry).term, 'storage-append-last',
-      () => `appended up to ${last}, storage ends at ${this.lastIndex()} term ${String(this.term(this.lastIndex()))}`);
+    if (!(this.lastIndex() === last && this.term(last) === (entries[entries.length - 1] as Entry).term)) throw raftViolation('storage-append-last',
+      `appended up to ${last}, storage ends at ${this.lastIndex()} term ${String(this.term(this.lastIndex()))}`);
   }
 }

@@ -4,7 +4,7 @@
 // watcher's Created response always precedes its events. Every response is an api
 // WatchResponse whose header holds only the revision; the member fills in cluster, member and
 // term (and must keep revision 0 of a compaction cancel as it is).
-import { invariantHolds } from '../invariant-violation.ts';
+import { invariantBroken } from '../invariant-violation.ts';
 import type { Event } from '../mvcc/key-value.ts';
 import type { WatchCreateRequest, WatchResponse } from '../api/types.ts';
 import { messageSize, MAX_REQUEST_BYTES } from '../api/proto-size.ts';
@@ -64,7 +64,7 @@ export class WatchStream implements WatcherSink {
     this.checkBookmarks(resp);
     this.buffered++;
     this.out.push({ store: resp });
-    invariantHolds(this.buffered <= this.bufferCapacity, 'watch', 'watch-stream-buffer-bounded', () => `${this.buffered} responses buffered, capacity ${this.bufferCapacity}`);
+    if (!(this.buffered <= this.bufferCapacity)) throw invariantBroken('watch', 'watch-stream-buffer-bounded', `${this.buffered} responses buffered, capacity ${this.bufferCapacity}`);
     return true;
   }
 
@@ -87,7 +87,7 @@ export class WatchStream implements WatcherSink {
     const st = this.watches.get(resp.watchId);
     if (st === undefined || !st.watcher.assertsRevisions) return;
     const first = resp.events[0]!.kv.mod_revision;
-    invariantHolds(first > st.bookmarkRev, 'watch', 'watch-event-after-progress', () => `watch ${resp.watchId}: an event at revision ${first} after a progress response for revision ${st.bookmarkRev}`);
+    if (!(first > st.bookmarkRev)) throw invariantBroken('watch', 'watch-event-after-progress', `watch ${resp.watchId}: an event at revision ${first} after a progress response for revision ${st.bookmarkRev}`);
   }
 
   /** A create_request (v3rpc recvLoop): answers Created, or Created+Canceled with the reason. */

@@ -1,6 +1,6 @@
 // One watcher of the watchable store (etcd's mvcc/watcher.go, watcher_group.go): a key or range,
 // the next revision it needs (minRev), its filters, and the stream its responses go to.
-import { invariantHolds } from '../invariant-violation.ts';
+import { invariantBroken } from '../invariant-violation.ts';
 import type { Bytes } from '../mvcc/key.ts';
 import type { Event } from '../mvcc/key-value.ts';
 import type { RangeEnd } from '../mvcc/tree-index.ts';
@@ -63,11 +63,11 @@ export class Watcher {
    */
   send(resp: StoreWatchResponse): boolean {
     for (let i = 1; i < resp.events.length; i++) {
-      invariantHolds(resp.events[i]!.kv.mod_revision >= resp.events[i - 1]!.kv.mod_revision, 'watch', 'watch-response-revision-order', () => `watcher ${this.id}: event ${i} goes back in revision`);
+      if (!(resp.events[i]!.kv.mod_revision >= resp.events[i - 1]!.kv.mod_revision)) throw invariantBroken('watch', 'watch-response-revision-order', `watcher ${this.id}: event ${i} goes back in revision`);
     }
     const progressEvent = resp.events.length === 0;
     const first = resp.events[0]?.kv.mod_revision ?? Infinity;
-    invariantHolds(!this.assertsRevisions || first > this.sentRev, 'watch', 'watcher-revision-increases', () => `watcher ${this.id}: an event at revision ${first} after one at ${this.sentRev} was sent`);
+    if (this.assertsRevisions && !(first > this.sentRev)) throw invariantBroken('watch', 'watcher-revision-increases', `watcher ${this.id}: an event at revision ${first} after one at ${this.sentRev} was sent`);
     let events = resp.events;
     if (this.filters.noPut || this.filters.noDelete) {
       events = events.filter((e) => !(e.type === 'PUT' ? this.filters.noPut : this.filters.noDelete));
@@ -81,7 +81,7 @@ export class Watcher {
     const last = resp.events[resp.events.length - 1];
     if (last === undefined) return true;
     this.sentRev = last.kv.mod_revision;
-    invariantHolds(!this.assertsRevisions || this.minRev > this.sentRev, 'watch', 'watcher-needs-after-sent', () => `watcher ${this.id}: needs revision ${this.minRev} next, but was sent ${this.sentRev}`);
+    if (this.assertsRevisions && !(this.minRev > this.sentRev)) throw invariantBroken('watch', 'watcher-needs-after-sent', `watcher ${this.id}: needs revision ${this.minRev} next, but was sent ${this.sentRev}`);
     return true;
   }
 }
@@ -97,7 +97,7 @@ export class EventBatch {
 
   add(ev: Event): void {
     const last = this.events[this.events.length - 1];
-    invariantHolds(last === undefined || ev.kv.mod_revision >= last.kv.mod_revision, 'watch', 'watch-batch-revision-order', () => `event at ${ev.kv.mod_revision} after ${last?.kv.mod_revision}`);
+    if (!(last === undefined || ev.kv.mod_revision >= last.kv.mod_revision)) throw invariantBroken('watch', 'watch-batch-revision-order', `event at ${ev.kv.mod_revision} after ${last?.kv.mod_revision}`);
     if (this.revs > this.maxRevs) return;
     if (this.events.length === 0) {
       this.revs = 1;
@@ -114,6 +114,6 @@ export class EventBatch {
       }
     }
     this.events.push(ev);
-    invariantHolds(this.revs <= this.maxRevs, 'watch', 'watch-batch-revisions-max', () => `${this.revs} revisions in a batch of at most ${this.maxRevs}`);
+    if (!(this.revs <= this.maxRevs)) throw invariantBroken('watch', 'watch-batch-revisions-max', `${this.revs} revisions in a batch of at most ${this.maxRevs}`);
   }
 }

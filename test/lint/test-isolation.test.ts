@@ -19,6 +19,9 @@ const NEEDS_ISOLATION: readonly [RegExp, string][] = [
   [/\bprocess\s*\.\s*chdir\s*\(/, 'changes the working directory'],
   [/\bprocess\s*\.\s*env\s*(\.\s*\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=|\|\|=)|\bdelete\s+process\s*\.\s*env\b/, 'writes the environment'],
   [/\bprocess\s*\.\s*execArgv\s*\.\s*(push|splice|unshift|pop|shift)\b/, "changes node's flags as the process sees them"],
+  // vitest restores spies (vi.spyOn) after each file, not properties a test defined itself.
+  [/\bObject\s*\.\s*(defineProperty|defineProperties|assign)\s*\(\s*(process|console|globalThis)\b/, 'redefines what the process shares (its streams, console, globals)'],
+  [/\bprocess\s*\.\s*(stdout|stderr|stdin)\s*\.\s*\w+\s*=(?!=)/, 'redefines what the process shares (its streams, console, globals)'],
 ];
 
 /** The lines of a test file's text that need isolation: "LINE: why". */
@@ -76,7 +79,9 @@ describe('test isolation', () => {
     expect(isolationNeeds(`${p}.env.TZ = "UTC";`)).toEqual(['1: writes the environment']);
     expect(isolationNeeds(`delete ${p}.env['TZ'];`)).toEqual(['1: writes the environment']);
     expect(isolationNeeds(`${p}.execArgv.push('--x');`)).toEqual(["1: changes node's flags as the process sees them"]);
-    expect(isolationNeeds([`const n = Number(${p}.env['SEEDS'] ?? 3);`, `if (${p}.env['CI'] === 'true') x();`, `${vi}.spyOn(console, 'log');`, 'const mock = 1;'].join('\n'))).toEqual([]);
+    expect(isolationNeeds(`Object.defineProperty(${p}.stdout, 'isTTY', { value: true });`)).toEqual(['1: redefines what the process shares (its streams, console, globals)']);
+    expect(isolationNeeds(`${p}.stderr.columns = 80;`)).toEqual(['1: redefines what the process shares (its streams, console, globals)']);
+    expect(isolationNeeds([`const n = Number(${p}.env['SEEDS'] ?? 3);`, `if (${p}.env['CI'] === 'true') x();`, `${vi}.spyOn(console, 'log');`, 'const mock = 1;', `if (${p}.stdout.isTTY === true) y();`].join('\n'))).toEqual([]);
   });
 
   it('reads the real-process patterns as vitest does', () => {

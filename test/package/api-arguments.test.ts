@@ -139,6 +139,8 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => new check.RaftInvariants(null as never)).toThrow(/^RaftInvariants: options: must be an object/);
     expect(() => new check.RaftInvariants({ replay: 5 as never })).toThrow(/^RaftInvariants: options\.replay: must be a command/);
     expect(() => check.formatViolation(undefined as never)).toThrow(/^formatViolation: v: must be a violation/);
+    expect(() => check.formatViolation({ invariant: 'log-matching', member: Symbol('n1'), term: 2, index: 3, detail: 'd', members: [], entries: [] } as never)).toThrow(/^formatViolation: v\.member: must be a string, got /);
+    expect(() => check.formatViolation({ invariant: 'log-matching', member: 'n1', term: 2, index: 3, detail: 'd', replay: 5, members: [], entries: [] } as never)).toThrow(/^formatViolation: v\.replay: must be a string when given, got 5$/);
   });
 
   it('detcd/check HistoryParseError still words its parts, and names a wrong one', () => {
@@ -163,6 +165,13 @@ describe('the checked building blocks of detcd/check', () => {
     expect(() => check.composeValidity([true, 1 as never])).toThrow(/^composeValidity: all\[1\]: /);
     expect(() => check.syntheticEtcdHistory(new world.Prng(1), { ops: -1, keys: 1, clients: 1, timeoutPercent: 0 })).toThrow(/^syntheticEtcdHistory: options\.ops: must be a whole number from 0 to 10000000, got -1$/);
     expect(() => check.etcdOperations([{ invoke: null } as never])).toThrow(/^etcdOperations: pairs\[0\]\.invoke: must be an op/);
+    // Each op typed as a parsed history's: these met a TypeError inside, or hung on a sparse value (s21 API fuzz).
+    const invoke = { index: 0, time: 1, process: 0, type: 'invoke', f: 'put', value: { key: 'k', value: 'v' } };
+    expect(() => check.etcdOperations([{ invoke: {} } as never])).toThrow(/^etcdOperations: pairs\[0\]\.invoke\.process: /);
+    expect(() => check.etcdOperations([{ invoke: { ...invoke, f: undefined } } as never])).toThrow(/^etcdOperations: pairs\[0\]\.invoke\.f: /);
+    const holes: unknown[] = [];
+    holes.length = 2 ** 32 - 1;
+    expect(() => check.etcdOperations([{ invoke, completion: { ...invoke, index: 1, time: 2, type: 'ok', value: holes } } as never])).toThrow(/^etcdOperations: pairs\[0\]\.completion\.value\[0\]: is missing/);
   });
 
   // Found by the input fuzzer's api kind (bench/tools/input-fuzz/api-probe.mjs): options and

@@ -28,6 +28,16 @@ const holeFirst: unknown[] = [];
 holeFirst[1] = { node: 'n1', term: 1, startUs: 0 };
 
 const r = report as unknown as Record<string, (...args: unknown[]) => unknown>;
+/** A run's op, with one field changed. */
+const opWith = (change: Record<string, unknown>): Record<string, unknown> => ({ index: 0, time: 5, process: 0, type: 'invoke', f: 'read', value: null, ...change });
+/** A run summary of okResults, with one field changed. */
+const runWith = (change: Record<string, unknown>): Record<string, unknown> => ({ ...report.summarizeRun(okResults as never), ...change });
+/** An object that holds itself. */
+function cyclic(): Record<string, unknown> {
+  const o: Record<string, unknown> = { process: 0 };
+  o['self'] = o;
+  return o;
+}
 
 async function asyncRefusal(call: () => Promise<unknown>): Promise<string> {
   try {
@@ -65,6 +75,17 @@ describe('detcd/report names its bad arguments', () => {
     ['suitesFromRuns', [{}], /^suitesFromRuns: runs: must be an array of run summaries, got \{\}$/],
     ['opToEdn', [null], /^opToEdn: op: must be a history op .*, got null$/],
     ['opToEdn', [undefined], /^opToEdn: op: must be a history op .*, got nothing$/],
+    ['opToEdn', [opWith({ f: 1.5 })], /^opToEdn: op\.f: /],
+    ['opToEdn', [opWith({ value: sparse })], /^opToEdn: op\.value\[0\]: is missing/],
+    ['opToEdn', [opWith({ time: Symbol('t') })], /^opToEdn: op\.time: must be a JSON value: a symbol is none$/],
+    ['renderJunit', [[{ name: 's', cases: undefined }]], /^renderJunit: suites\[0\]\.cases: must be an array of JUnit cases/],
+    ['renderJunit', [[{ name: undefined, cases: [] }]], /^renderJunit: suites\[0\]\.name: must be a string, got nothing$/],
+    ['renderJunit', [[{ name: 's', cases: [{}] }]], /^renderJunit: suites\[0\]\.cases\[0\]\.classname: must be a string, got nothing$/],
+    ['renderJunit', [[{ name: 's', cases: [{ classname: 'c', name: 'n', timeSeconds: 1, outcome: 'ok' }] }]], /^renderJunit: suites\[0\]\.cases\[0\]\.outcome: must be passed, failure, error, skipped, got "ok"$/],
+    ['suitesFromRuns', [[{}]], /^suitesFromRuns: runs\[0\]: scenario is not a string$/],
+    ['suitesFromRuns', [[runWith({ seed: Symbol('s') })]], /^suitesFromRuns: runs\[0\]\.seed: must be a JSON value: a symbol is none$/],
+    ['shardConflict', [[{ dir: 'a', runs: [runWith({ ops: undefined })] }]], /^shardConflict: shards\[0\]\.runs\[0\]: ops is not \{ok, fail, info\} counts$/],
+    ['shardPlanConflict', [[{ dir: 'a', runs: [], plan: { scenarios: [] } }]], /^shardPlanConflict: shards\[0\]\.plan\.scenarios is not a list of scenario names$/],
     ['runReportDir', [dir, 's', NaN], /^runReportDir: seed: must be a finite number, got NaN$/],
     ['summarizeRun', [null], /^summarizeRun: results: must be a run's results .*, got null$/],
     ['summarizeRun', [{}], /^summarizeRun: results\.scenario: missing \(must be a string\)$/],
@@ -104,10 +125,29 @@ describe('detcd/report names its bad arguments', () => {
     ['mergeShards', [[dir, 3], dir], /^mergeShards: shardDirs\[1\]: must be a path .*, got 3$/],
     ['writeSweepReport', [join(dir, 's'), 'runs'], /^writeSweepReport: runs: must be an array of run summaries, got "runs"$/],
     ['renderRunHtml', [null], /^renderRunHtml: input: must be a run report input .*, got null$/],
-    ['renderRunHtml', [{ results: okResults }], /^renderRunHtml: input\.history: must be an array of history ops, got nothing$/],
+    ['renderRunHtml', [{ results: okResults }], /^renderRunHtml: input\.history: must be an array of history ops \(\{index, time, process, type, f, value\}\), got nothing$/],
     ['renderRunHtml', [{ results: resultsWith({ coverage: { buggify: true, sites: tenMb, events: {}, unreached: { sites: [], events: [] } } }), history: [] }], /^renderRunHtml: input\.results\.coverage\.sites: must be an object/],
     ['writeRunReportTo', [dir, { results: statsWith({ opsByF: { get: 'x' } }), history: [] }], /^writeRunReportTo: input\.results\.stats\.opsByF\.get: must be an object \(\{ok, fail, info\}\), got "x"$/],
-    ['renderRunHtml', [{ results: okResults, history: [null] }], /^renderRunHtml: input\.history\[0\]: must be a history op, got null$/],
+    ['renderRunHtml', [{ results: okResults, history: [null] }], /^renderRunHtml: input\.history\[0\]: must be an op object \(\{process, type, f, value\}\)$/],
+    // Checked in full as a history's ops and watches.jsonl's lines are, not one level deep: these
+    // met escapeHtml, toPrecision or JSON.stringify as any type, or hung (the API fuzz, s21).
+    ['renderRunHtml', [{ results: okResults, history: [opWith({ f: undefined })] }], /^renderRunHtml: input\.history\[0\]\.f: /],
+    ['renderRunHtml', [{ results: okResults, history: [opWith({ time: undefined })] }], /^renderRunHtml: input\.history\[0\]\.time: is left out/],
+    ['renderRunHtml', [{ results: okResults, history: [opWith({ time: Infinity })] }], /^renderRunHtml: input\.history\[0\]\.time: must be a JSON value: Infinity is no JSON number$/],
+    ['writeRunReportTo', [join(dir, 'w1'), { results: okResults, history: [opWith({ value: 10n })] }], /^writeRunReportTo: input\.history\[0\]\.value: must be a JSON value: a BigInt is none/],
+    ['writeRunReportTo', [join(dir, 'w2'), { results: okResults, history: [opWith({ value: sparse })] }], /^writeRunReportTo: input\.history\[0\]\.value\[0\]: is missing/],
+    ['writeRunReportTo', [join(dir, 'w3'), { results: okResults, history: [opWith({ process: Symbol('p') })] }], /^writeRunReportTo: input\.history\[0\]\.process: must be a JSON value: a symbol is none$/],
+    ['writeRunReportTo', [join(dir, 'w4'), { results: okResults, history: [], watches: [cyclic()] }], /^writeRunReportTo: input\.watches\[0\]\.self: must be a JSON value: it holds itself/],
+    ['writeRunReportTo', [join(dir, 'w5'), { results: okResults, history: [], watches: [{}] }], /^writeRunReportTo: input\.watches\[0\]: /],
+    ['renderRunHtml', [{ results: okResults, history: [], scenario: cyclic() }], /^renderRunHtml: input\.scenario\.self: must be a JSON value: it holds itself/],
+    ['renderRunHtml', [{ results: okResults, history: [], limits: { timelineOpsMax: 0 } }], /^renderRunHtml: input\.limits\.timelineOpsMax: must be a whole number from 1 up, got 0$/],
+    ['writeRunReportTo', [join(dir, 'w6'), { results: okResults, history: [], extraFiles: { '../x': 'a' } }], /^writeRunReportTo: input\.extraFiles: must name plain files .*, got "\.\.\/x"$/],
+    ['writeSweepReport', [join(dir, 's1'), [{}]], /^writeSweepReport: runs\[0\]: scenario is not a string$/],
+    ['writeSweepReport', [join(dir, 's2'), [runWith({ checkers: { raft: undefined } })]], /^writeSweepReport: runs\[0\]: checkers\.raft is not an object$/],
+    ['writeSweepReport', [join(dir, 's3'), [runWith({ coverage: null })]], /^writeSweepReport: runs\[0\]: coverage is not \{buggify, fired, events\}$/],
+    ['writeSweepReport', [join(dir, 's4'), [runWith({ wallMs: 10n })]], /^writeSweepReport: runs\[0\]\.wallMs: must be a JSON value: a BigInt is none/],
+    ['writeSweepReport', [join(dir, 's5'), [], { reruns: -1, rerunIn: 'x', mismatches: [] }], /^writeSweepReport: determinism\.reruns is not a non-negative integer$/],
+    ['writeSweepReport', [join(dir, 's6'), [], undefined, {}], /^writeSweepReport: plan\.scenarios is not a list of scenario names$/],
     ['writeRunReportTo', [dir, { history: [] }], /^writeRunReportTo: input\.results: must be a run's results .*, got nothing$/],
     ['writeRunReport', [dir, null], /^writeRunReport: input: must be a run report input .*, got null$/],
     ['writeRunReportTo', [5, {}], /^writeRunReportTo: runDir: must be a path .*, got 5$/],

@@ -9,6 +9,12 @@ import { Prng } from '../../sim/world/prng.ts';
 
 const base = defineScenario({ name: 'args', clients: { count: 2 }, workload: { kind: 'register', durationMs: 300, rateOpsPerSecond: 20 } });
 const anyArg = (v: unknown): never => v as never;
+/** The base scenario with a workload that holds itself. */
+function cyclic(): unknown {
+  const workload: Record<string, unknown> = { ...base.workload };
+  workload['self'] = workload;
+  return { ...base, workload };
+}
 
 const CASES: [string, () => unknown, RegExp][] = [
   ['shrinkScenario of no scenario', () => shrinkScenario(anyArg(undefined), { fails: () => true, runsMax: 1 }), /^shrinkScenario: start: must be a scenario/],
@@ -23,6 +29,13 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['bakeScenario with a fault-less entry', () => bakeScenario(base, anyArg([{ atMs: 1, durationMs: 2 }])), /^bakeScenario: schedule\[0\]\.fault: must be a fault/],
   ['expandSchedule of no scenario', () => expandSchedule(anyArg(undefined), new Prng(1)), /^expandSchedule: scenario: must be a scenario/],
   ['expandSchedule without a Prng', () => expandSchedule(base, anyArg(1)), /^expandSchedule: prng: must be a Prng \(new Prng\(seed\)\), got 1$/],
+  // Checked in full, as a scenario file is (parseScenario), not by its sections alone.
+  ['expandSchedule of a scenario of no members', () => expandSchedule(anyArg({ ...base, cluster: { ...base.cluster, members: 0 } }), new Prng(1)), /^expandSchedule: scenario: cluster\.members: /],
+  ['expandSchedule of a fault on a member that does not exist', () => expandSchedule(anyArg({ ...base, schedule: [{ atMs: 10, durationMs: 5, fault: { kind: 'pause', target: 'n9' } }] }), new Prng(1)), /^expandSchedule: scenario: schedule\[0\]\.fault\.target: member n9 does not exist in a 3-member cluster$/],
+  ['drawSwarm of a scenario holding itself', () => drawSwarm(anyArg(cyclic()), new Prng(1)), /^drawSwarm: scenario: workload\.self: must be a JSON value: it holds itself \(a cycle\)$/],
+  ['shrinkScenario of a BigInt rate', () => shrinkScenario(anyArg({ ...base, workload: { ...base.workload, rateOpsPerSecond: 10n } }), { fails: () => true, runsMax: 1 }), /^shrinkScenario: start: workload\.rateOpsPerSecond: must be a JSON value: a BigInt is none/],
+  ['bakeScenario of a schedule entry past the safety phase', () => bakeScenario(base, [{ atMs: 5000, durationMs: 5, fault: { kind: 'pause', target: 'n1' } }]), /^bakeScenario: schedule\[0\]\.atMs: must be before the end of the safety phase/],
+  ['bakeScenario of a NaN fault time', () => bakeScenario(base, anyArg([{ atMs: NaN, durationMs: 5, fault: { kind: 'pause', target: 'n1' } }])), /^bakeScenario: schedule\[0\]\.atMs: must be a JSON value: NaN/],
   ['drawSwarm of a number', () => drawSwarm(anyArg(5), new Prng(1)), /^drawSwarm: scenario: must be a scenario .* got 5$/],
   ['drawSwarm without a Prng', () => drawSwarm(base, anyArg(undefined)), /^drawSwarm: prng: must be a Prng/],
   ['checkMutex of no history', () => checkMutex(anyArg(undefined)), /^checkMutex: history: /],

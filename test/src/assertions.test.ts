@@ -14,6 +14,8 @@ import { WatchableStore } from '../../src/watch/watchable-store.ts';
 import type { StoreWatchResponse } from '../../src/watch/watcher.ts';
 import { Watcher } from '../../src/watch/watcher.ts';
 import { violation } from '../support/violation.ts';
+import { invariant, raftViolation } from '../../src/raft/errors.ts';
+import { invariantBroken, invariantHolds } from '../../src/invariant-violation.ts';
 
 const put = (rev: number): Event => ({ type: 'PUT', kv: { key: 'k', create_revision: 1, mod_revision: rev, version: rev, value: 'v', lease: NO_LEASE } });
 const resp = (...revs: number[]): StoreWatchResponse => ({ watchId: 0, events: revs.map(put), revision: revs[revs.length - 1] ?? 0, compactRevision: 0 });
@@ -201,5 +203,24 @@ describe('watch groups', () => {
     const victims = (other.ws as unknown as { victims: Map<Watcher, unknown>[] }).victims;
     Object.defineProperty(other.ws, 'victims', { get: () => [...victims, new Map([[other.w, {}]])] });
     expect(violation(() => other.ws.cancel(other.w))).toEqual(watch('a cancelled watcher is in no group'));
+  });
+});
+
+describe('the allocation-free forms throw what the arrow forms threw', () => {
+  it('raftViolation is invariant()\'s error, invariantBroken is invariantHolds()\'s', () => {
+    const thrown = (f: () => void): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const fields = (e: unknown): object => {
+      const v = e as { name: string; message: string; layer: string; invariant: string; detail: string; member: unknown; facts: object };
+      return { name: v.name, message: v.message, layer: v.layer, invariant: v.invariant, detail: v.detail, member: v.member, facts: v.facts };
+    };
+    expect(fields(raftViolation('slice-order', 'invalid slice 3 > 2'))).toEqual(fields(thrown(() => invariant(false, 'slice-order', () => 'invalid slice 3 > 2'))));
+    expect(fields(invariantBroken('watch', 'watch-batch-revisions-max', '3 revisions'))).toEqual(fields(thrown(() => invariantHolds(false, 'watch', 'watch-batch-revisions-max', () => '3 revisions'))));
   });
 });

@@ -1,7 +1,7 @@
 // Every anomaly class the campaign plants, with the checker expected to convict it (any
 // checker's conviction counts; the expected one is reported beside it).
 import { deleteCountShort, deleteCountWrong, deletePrevKvPhantom, duplicateRevision, lostDelete, lostWrite, putPrevKvStale, pastReadHeaderBehind, pastReadLaterKv, pastReadLaterVersion, phantomRead, putPrevKvPhantom, rangeCountWrong, readWrongVersion, revisionBackwards, staleRead, txnHalfApplied, compactedReadAnswered, revisionBackwardsClient, staleReadOwnWrite, txnCompareWrongRevision, txnCompareNegated, rangeOrderWrong, rangeMoreWrong, compactedAnswerUncompacted, rangeLimitCountCapped, rangeLimitExceeded, rangeSortIgnored, txnCompactedReadAnswered, txnCompactedAnswerUncompacted } from './kv-anomalies.mjs';
-import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, leaseTtlAboveOwnGranted, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
+import { leaseGrantLiveId, leaseKeepAliveAfterExpiry, leaseTtlAfterRevoke, leaseKeepAliveTtlNotGranted, leaseKeyOutlivesTtl, leaseKeySurvivesRevoke, leaseRenewedAfterRevoke, leaseTtlAboveGrant, leaseTtlAboveOwnGranted, leaseTtlDisagreeUngranted, lockOverlap, leaseRegrantRevivesKey, leaseRevokedEarly } from './lease-anomalies.mjs';
 import { watchHeaderBehindEvents, watchStreamStops, watchWrongVersion, watchEventAfterCancel, watchEventDuplicated, watchEventMissing, watchEventsReordered, watchPhantomValue, watchProgressEarly, watchWrongPrevKv, watchPrevKvOlder, watchPrevKvBeforeWatch, watchDeleteNeverPut, watchEventAfterClientCancel, watchFilterViolated } from './watch-anomalies.mjs';
 import { lockOwnerNotFirstCreated, lockWaiterSkipsOwner } from './lock-anomalies.mjs';
 
@@ -79,6 +79,8 @@ export const ANOMALIES = [
   { name: 'lease-ttl-above-grant', checker: 'lease', inject: leaseTtlAboveGrant },
   // The robustness format has no TimeToLive.
   { name: 'lease-ttl-above-own-granted', checker: 'lease', inject: leaseTtlAboveOwnGranted, forms: ['run', 'jsonl', 'edn'] },
+  // The robustness format has no keep-alive.
+  { name: 'lease-ttl-disagree-ungranted', checker: 'lease', inject: leaseTtlDisagreeUngranted, forms: ['run', 'jsonl', 'edn'] },
   { name: 'lease-grant-live-id', checker: 'lease', inject: leaseGrantLiveId },
   { name: 'lease-regrant-revives-key', checker: 'lease', inject: leaseRegrantRevivesKey },
   { name: 'lease-ttl-after-revoke', checker: 'lease', inject: leaseTtlAfterRevoke, forms: ['run'] },

@@ -195,6 +195,31 @@ export function leaseTtlAboveOwnGranted(run, rng) {
 }
 
 /**
+ * lease-ttl-disagree-ungranted: two keep-alives of a lease the history never grants (granted
+ * before it began), answered by the members and at the revisions of two keep-alives the run made,
+ * over the same spans, one with that keep-alive's TTL and one with a TTL one second more: one
+ * lease has one TTL, and there is no grant to judge either by.
+ */
+export function leaseTtlDisagreeUngranted(run, rng) {
+  const pairs = pairOps(run.history);
+  const sites = pairs.filter((p) => p.inv.f === 'lease/keepalive' && isOk(p) && num(p.done.value?.TTL) > 0);
+  if (sites.length < 2) return undefined;
+  const a = pick(rng, sites);
+  const b = pick(rng, sites.filter((p) => p !== a));
+  let top = 0n;
+  for (const p of pairs) for (const v of [p.inv.value?.ID, p.done?.value?.ID]) if (typeof v === 'string' && /^\d+$/.test(v) && BigInt(v) > top) top = BigInt(v);
+  const id = String(top + 1000n);
+  const ttl = num(a.done.value.TTL);
+  const [pa, pb] = freshProcesses(run.history, 2);
+  const keepAlive = (s, process, t) => [
+    { index: 0, time: s.inv.time, process, type: 'invoke', f: 'lease/keepalive', value: { ID: id } },
+    { index: 0, time: s.done.time, process, type: 'ok', f: 'lease/keepalive', value: { header: clone(s.done.value.header), ID: id, TTL: String(t) } },
+  ];
+  const history = withOps(run.history, [...keepAlive(a, pa, ttl), ...keepAlive(b, pb, ttl + 1)]);
+  return { ...run, history, site: `keep-alives of lease ${id}, granted before the history, answered TTL ${ttl} beside op ${run.history.indexOf(a.done)} and TTL ${ttl + 1} beside op ${run.history.indexOf(b.done)}` };
+}
+
+/**
  * lock-overlap: a holder's release moved after the next holder's acquire was answered, while the
  * first holder's lease was certainly alive (the second acquire answered within half a TTL of the
  * first acquire's invocation).

@@ -27,7 +27,36 @@ function historyFileCases(label, model, text, fx, pick, random, inputPath, extra
   }
   for (const [name, bytes] of textMutations(text, random)) add(name, bytes);
   add('a 50 MB line', `${'x'.repeat(50 * 1024 * 1024)}\n`);
+  // One more op of the file's own format whose value is hostile: the whole-file mutations above
+  // leave every op well formed, so the format's value reader (EDN's, a log line's) never met a
+  // deep or huge value inside an op (s22).
+  const op = OP_LINES[label];
+  if (op !== undefined) {
+    for (const [name, value] of opValues(label)) add(`an op whose value is ${name}`, Buffer.concat([Buffer.from(`${text.trimEnd()}\n`), Buffer.isBuffer(value) ? op(value) : Buffer.from(op(value))]));
+  }
   return cases;
+}
+
+/** An op line of each format with `value` (text, or bytes) as its value. */
+const OP_LINES = {
+  register: (v) => (Buffer.isBuffer(v) ? Buffer.concat([Buffer.from('{"process":99,"type":"invoke","f":"write","value":"'), v, Buffer.from('"}\n')]) : `{"process":99,"type":"invoke","f":"write","value":${v}}\n`),
+  etcd: (v) => (Buffer.isBuffer(v) ? Buffer.concat([Buffer.from('{"process":99,"type":"invoke","f":"put","value":{"key":"'), v, Buffer.from('","value":"x"}}\n')]) : `{"process":99,"type":"invoke","f":"put","value":{"key":"k","value":${v}}}\n`),
+  edn: (v) => (Buffer.isBuffer(v) ? Buffer.concat([Buffer.from('{:process 99, :type :invoke, :f :write, :value "'), v, Buffer.from('"}\n')]) : `{:process 99, :type :invoke, :f :write, :value ${v}}\n`),
+  log: (v) => (Buffer.isBuffer(v) ? Buffer.concat([Buffer.from('INFO  jepsen.util - 99\t:invoke\t:write\t"'), v, Buffer.from('"\n')]) : `INFO  jepsen.util - 99\t:invoke\t:write\t${v}\n`),
+};
+
+/** Hostile values in the format's own syntax: nesting past its bound and past the stack, a 10 MB string, invalid UTF-8 inside a string. */
+function opValues(label) {
+  const json = label === 'register' || label === 'etcd';
+  const nested = (n) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  return [
+    ['5,000 nested lists', nested(5_000)],
+    ['100,000 nested lists', nested(100_000)],
+    ['100,000 nested maps', json ? `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}` : `${'{:a '.repeat(100_000)}1${'}'.repeat(100_000)}`],
+    ['a 10 MB string', `"${'x'.repeat(10 * 1024 * 1024)}"`],
+    ['a string of invalid UTF-8', Buffer.from([0x61, 0xc3, 0x28, 0xff, 0xfe, 0x62])],
+    ['a number past 2^64', '123456789012345678901234567890'],
+  ];
 }
 
 /** Every history case, and odd paths for each file argument of check. */

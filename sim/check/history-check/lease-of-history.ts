@@ -29,6 +29,8 @@ import { LEASE_CLOCK_DRIFT_PPM_MAX } from './options.ts';
 import { count } from '../../text/count.ts';
 import { leaseTimesUnknown, timesBackward } from './lease-times.ts';
 import type { NotJudged } from '../not-judged.ts';
+import { ungrantedAnswersNotJudged } from '../lease-ttl-agree.ts';
+import { pairLeaseOps } from '../lease-pairs.ts';
 export { LEASE_CLOCK_DRIFT_PPM_MAX };
 
 export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
@@ -43,22 +45,22 @@ export const HISTORY_LEASE_OPTIONS: LeaseCheckOptions = {
 const grants = (ops: readonly Op[]): boolean => ops.some((op) => op.type === 'invoke' && op.f === 'lease/grant');
 
 /**
- * Whether the history has leases to judge: a grant asked for, or a TimeToLive answered (judged
- * against its own grantedTTL, grant or not: lease-ttl-answers.ts).
+ * Whether the history has leases to judge: a grant asked for, or a keep-alive or TimeToLive
+ * answered (judged against its own grantedTTL, or against the other answers about its lease,
+ * grant or not: lease-ttl-answers.ts, lease-ttl-agree.ts).
  */
 export function hasLeases(ops: readonly Op[]): boolean {
-  return grants(ops) || ops.some((op) => op.type === 'ok' && op.f === 'lease/timetolive');
+  return grants(ops) || ops.some((op) => op.type === 'ok' && (op.f === 'lease/timetolive' || op.f === 'lease/keepalive'));
 }
 
 /**
- * A history's keep-alive and TimeToLive answers when it has no lease grant: the lease checker's
- * rules start from a lease's grant, and the etcd model leaves lease reads to it, so none of them
- * is judged but a TimeToLive's TTL against its own grantedTTL, and the verdict says so.
+ * A history's keep-alive and TimeToLive answers about a lease no grant of it made before them
+ * that no rule judges (lease-ttl-agree.ts): the lease checker's other rules start from a lease's
+ * grant, and the etcd model leaves lease reads to it, so the verdict says so.
  */
 export function leaseReadsWithoutGrant(ops: readonly Op[]): NotJudged | undefined {
-  if (grants(ops)) return undefined;
-  const n = ops.filter((op) => op.type === 'ok' && (op.f === 'lease/keepalive' || op.f === 'lease/timetolive')).length;
-  return n === 0 ? undefined : { count: n, what: 'keep-alive or TimeToLive answer', why: 'the history grants no lease, and the lease checker judges a lease from its grant (a TimeToLive answer only against its own grantedTTL)' };
+  const n = ungrantedAnswersNotJudged(ops, pairLeaseOps(ops).grants);
+  return n === 0 ? undefined : { count: n, what: 'keep-alive or TimeToLive answer', why: 'no grant of the history made its lease before it, and no other answer about that lease says a TTL to compare with (a "not found", or the only answer): the lease checker\'s other rules start from a grant' };
 }
 
 /** etcd 3.4's lessor: a revoke that failed is tried again 3 s later (expiredLeaseRetryInterval); expiries are looked for every 500 ms. */

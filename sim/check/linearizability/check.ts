@@ -15,6 +15,7 @@
 import type { CheckResult, Validity } from '../verdict.ts';
 import { contradictionSummary, explainViolation, violationSummary, type ViolationExplanation } from './explain.ts';
 import type { Model, Operation } from './model.ts';
+import { PartitionLayout } from './layout.ts';
 import { PartitionSearch, type FloatOrder, type SearchStatus } from './search.ts';
 import { withFields } from '../../../src/object/with-fields.ts';
 import { packedMap } from '../packed-map.ts';
@@ -74,14 +75,44 @@ export function checkLinearizable<S, I, O>(
   model: Model<S, I, O>,
   budget: CheckBudget = {},
 ): LinearizabilityResult {
+  const parts = model.partition?.(history) ?? [{ key: '', ops: [...history] }];
+  const layouts = parts.map((p) => ({ key: p.key, layout: new PartitionLayout(model, renumber(p.ops)) }));
+  if (model.doomed !== undefined) {
+    const deferred = searchPartitions(history, model, budget, layouts, true);
+    if (deferred !== 'doomed late') return deferred;
+  }
+  return searchPartitions(history, model, budget, layouts, false) as LinearizabilityResult;
+}
+
+/** checkLinearizable with the doomed op asked for where a search that does not defer asks: what the deferring check must give (its tests). */
+export function checkLinearizableNotDeferring<S, I, O>(history: readonly Operation<I, O>[], model: Model<S, I, O>, budget: CheckBudget = {}): LinearizabilityResult {
+  const parts = model.partition?.(history) ?? [{ key: '', ops: [...history] }];
+  const layouts = parts.map((p) => ({ key: p.key, layout: new PartitionLayout(model, renumber(p.ops)) }));
+  return searchPartitions(history, model, budget, layouts, false) as LinearizabilityResult;
+}
+
+/**
+ * The partitions searched interleaved (see the top of this file). `deferDoomed`: each search asks
+ * for the doomed op later than a search that does not defer would (search.ts); until one finds it,
+ * both take the very same steps (asking changes nothing else), so the result is the same unless a
+ * search that does not defer would have stopped for it — 'doomed late', to be searched again
+ * without deferring. A valid partition has no doomed op (Model.doomed: no linearization places
+ * it), so a history found valid never needs the question; any other result is kept only when no
+ * partition that passed the steps where the question is asked has one.
+ */
+function searchPartitions<S, I, O>(
+  history: readonly Operation<I, O>[],
+  model: Model<S, I, O>,
+  budget: CheckBudget,
+  layouts: readonly { key: string; layout: PartitionLayout<S, I, O> }[],
+  deferDoomed: boolean,
+): LinearizabilityResult | 'doomed late' {
   const maxSteps = budget.maxSteps ?? 200_000_000;
   const maxCacheEntries = budget.maxCacheEntries ?? 4_000_000;
-  const parts = model.partition?.(history) ?? [{ key: '', ops: [...history] }];
-  const searches = parts
-    .map((p) => {
-      const ops = renumber(p.ops);
-      const search = new PartitionSearch(model, ops, maxCacheEntries, 'sequel');
-      return { key: p.key, search, others: [] as PartitionSearch<S, I, O>[], othersDone: !search.hasGated };
+  const searches = layouts
+    .map(({ key, layout }) => {
+      const search = new PartitionSearch(model, layout.ops, maxCacheEntries, 'sequel', layout, deferDoomed);
+      return { key, search, others: [] as PartitionSearch<S, I, O>[], othersDone: !search.hasGated, passedDoomedSteps: false };
     })
     .sort((a, b) => a.search.ops.length - b.search.ops.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let steps = 0;
@@ -92,13 +123,15 @@ export function checkLinearizable<S, I, O>(
   while (undecided.length > 0 && illegal === undefined && outOfBudget === undefined) {
     for (const s of undecided) {
       if (!s.othersDone && s.search.steps > OTHER_ORDERS_AFTER_STEPS_PER_OP * s.search.ops.length) {
-        s.others = OTHER_ORDERS.map((order) => new PartitionSearch(model, s.search.ops, maxCacheEntries, order, s.search.layout));
+        s.others = OTHER_ORDERS.map((order) => new PartitionSearch(model, s.search.ops, maxCacheEntries, order, s.search.layout, deferDoomed));
         s.othersDone = true;
       }
       let status: SearchStatus = 'running';
       for (const search of [s.search, ...s.others]) {
         const before = search.steps;
         status = search.run(Math.min(quantum, maxSteps - steps));
+        if (search.doomedLate) return 'doomed late';
+        if (search.passedDoomedSteps) s.passedDoomedSteps = true;
         steps += search.steps - before;
         if (status === 'valid' || status === 'invalid') {
           // A complete search decided: the other orders' searches are no longer needed.
@@ -130,6 +163,8 @@ export function checkLinearizable<S, I, O>(
     undecided = undecided.filter((s) => s.search.status === 'running');
     quantum = Math.min(quantum * 2, QUANTUM_STEPS_MAX);
   }
+  // A partition searched past where a search that does not defer asks, and not found valid, may have stopped there.
+  if (deferDoomed && searches.some((s) => s.passedDoomedSteps && s.search.status !== 'valid' && s.search.layout.doomed !== undefined)) return 'doomed late';
   const partitions: PartitionResult[] = searches.map((s) => {
     const st = s.search.status;
     const valid: Validity = st === 'valid' ? true : st === 'invalid' ? false : 'unknown';

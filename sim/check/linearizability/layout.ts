@@ -93,11 +93,18 @@ export class PartitionLayout<S, I, O> {
     this.byBoundPos = order.byBoundPos;
   }
 
+  /** Whether the doomed op was asked for already (then asking again costs nothing). */
+  get doomedKnown(): boolean {
+    return this.doomedRead;
+  }
+
   /**
    * An op no linearization can place (Model.doomed), and why; found when first asked. The search
    * asks only once it has spent DOOMED_PREFIX_STEPS (search.ts), or to explain a violation: most
    * histories are decided before, and finding it (etcd: the contradictions among the answers,
-   * sorting every key's sightings) was 7 % of the checkers' time on 30 swarm runs.
+   * sorting every key's sightings) was 7 % of the checkers' time on 30 swarm runs. check.ts's
+   * first search asks later still (a search found valid never asks): the harness bench's histories
+   * pass DOOMED_PREFIX_STEPS, and asking was 10 % of their etcd check (2026-12-07).
    */
   get doomed(): { id: number; reason: string } | undefined {
     if (!this.doomedRead) {

@@ -82,7 +82,9 @@ export interface Model<S, I, O> {
    * Given one partition's ops, an op no linearization can place whatever the others do (etcd:
    * an answer that contradicts what known writes and other answers prove), and why. The
    * partition is then illegal: the search only looks for a long prefix for the explanation,
-   * within a bounded effort, instead of trying every order before it.
+   * within a bounded effort, instead of trying every order before it. It must be a fact of every
+   * linearization: a partition the search finds valid is never asked (check.ts), so a doomed op
+   * in a partition that has a linearization would make its verdict depend on the search's speed.
    */
   doomed?(ops: readonly Operation<I, O>[]): { id: number; reason: string } | undefined;
   /**

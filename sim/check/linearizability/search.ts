@@ -27,6 +27,12 @@ export type FloatOrder = 'newest' | 'oldest' | 'sequel';
 
 /** Steps a search with a doomed op spends looking for a long prefix to explain the violation with. */
 const DOOMED_PREFIX_STEPS = 20_000;
+/**
+ * Steps per op a search that defers the doomed op (check.ts) goes on past DOOMED_PREFIX_STEPS before
+ * it asks: the harness bench's valid histories take 6–11 steps per op, and finding the doomed op
+ * (etcd's contradictions) costs as much as some 3 steps per op there.
+ */
+const DOOMED_DEFER_STEPS_PER_OP = 8;
 
 const APPLIED = 0;
 const SKIPPED = 1;
@@ -105,6 +111,20 @@ export class PartitionSearch<S, I, O> {
 
   /** The order gated ops are tried in at a node (see tryFloating). */
   readonly floatOrder: FloatOrder;
+  /**
+   * Whether the doomed op is asked for later than DOOMED_PREFIX_STEPS (check.ts): a search that
+   * decides "valid" first has shown there is none, and never asks.
+   */
+  private readonly deferDoomed: boolean;
+  /** The steps at which the search next asks for the doomed op (Infinity once it knows there is none). */
+  private doomedAt = DOOMED_PREFIX_STEPS;
+  /** Deferring: the search reached DOOMED_PREFIX_STEPS undecided, where a search that does not defer asks. */
+  passedDoomedSteps = false;
+  /**
+   * Deferring: the doomed op was found after DOOMED_PREFIX_STEPS. A search that does not defer would
+   * have stopped there, so this one stops (run returns 'running' at once) and check.ts searches again without deferring.
+   */
+  doomedLate = false;
   /** An op no linearization can place (Model.doomed), and why: the search then only looks for a prefix to show. Found when first asked (layout.ts). */
   get doomed(): { id: number; reason: string } | undefined {
     return this.layout.doomed;
@@ -114,11 +134,12 @@ export class PartitionSearch<S, I, O> {
    * `layout`: the partition's read-only layout, when another search over the same ops (another
    * order) already built it; built here otherwise.
    */
-  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest', layout?: PartitionLayout<S, I, O>) {
+  constructor(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxCacheEntries: number, floatOrder: FloatOrder = 'newest', layout?: PartitionLayout<S, I, O>, deferDoomed = false) {
     if (layout !== undefined && layout.ops !== ops) throw new Error('invariant layout-of-these-ops broken: a shared layout must be of the same ops');
     const l = layout ?? new PartitionLayout(model, ops);
     this.layout = l;
     this.floatOrder = floatOrder;
+    this.deferDoomed = deferDoomed;
     this.model = model;
     this.ops = ops;
     this.maxCacheEntries = maxCacheEntries;
@@ -186,7 +207,7 @@ export class PartitionSearch<S, I, O> {
     while (true) {
       if (this.remaining === 0) return (this.status = 'valid');
       // Steps first: the doomed op is looked for only by a search that has not decided by then.
-      if (this.steps >= DOOMED_PREFIX_STEPS && this.layout.doomed !== undefined) return (this.status = 'invalid');
+      if (this.steps >= this.doomedAt && this.stopsForDoomed()) return this.status;
       if (this.steps >= limit) return this.status;
       if (this.cache.size > this.maxCacheEntries) {
         this.unknownReason = `memory budget: more than ${this.maxCacheEntries} cached search nodes`;
@@ -248,6 +269,34 @@ export class PartitionSearch<S, I, O> {
         return (this.status = 'invalid');
       }
     }
+  }
+
+  /**
+   * At doomedAt steps: whether the search stops for the doomed op (Model.doomed). Not deferring, it
+   * asks at DOOMED_PREFIX_STEPS and is then invalid. Deferring, it notes there that a search that
+   * does not defer asks (passedDoomedSteps) and asks DOOMED_DEFER_STEPS_PER_OP steps per op later,
+   * unless another order's search of these ops asked already: most searches decide "valid" before,
+   * which shows there is no doomed op (no linearization places it). Found then, it is doomedLate.
+   * Asking changes nothing else, so until then both searches take the very same steps.
+   */
+  private stopsForDoomed(): boolean {
+    if (this.deferDoomed && !this.layout.doomedKnown) {
+      this.passedDoomedSteps = true;
+      const askAt = DOOMED_PREFIX_STEPS + DOOMED_DEFER_STEPS_PER_OP * this.ops.length;
+      if (this.steps < askAt) {
+        this.doomedAt = askAt;
+        return false;
+      }
+    }
+    if (this.layout.doomed === undefined) {
+      this.doomedAt = Infinity;
+      return false;
+    }
+    if (this.deferDoomed) {
+      this.passedDoomedSteps = true;
+      this.doomedLate = true;
+    } else this.status = 'invalid';
+    return true;
   }
 
   /**

@@ -520,9 +520,9 @@ async function checkFile(unit: CheckUnit, args: CheckArgs, pairsCheck: PairsChec
       : truncatedRun(timeline, (await import('../../check/history-check/lease-of-run.ts')).checkRunLeases(history.ops, timeline.content, timeline.file, budget.deadline));
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const out: CheckedFile = { result, ms, watchesFile };
-    // What no checker judged, by class and why: the linearizability check's, and lease reads no lease checker ran for.
+    // What no checker judged, by class and why: the linearizability check's, the watch checker's, and lease reads no lease checker ran for.
     const unjudgedLeaseReads = leases === undefined ? undefined : leases.leaseReadsWithoutGrant(history.ops);
-    const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads]), ...((auth?.['notJudged'] as NotJudged[] | undefined) ?? [])];
+    const notJudged = [...((result['notJudged'] as NotJudged[] | undefined) ?? []), ...((watch?.['notJudged'] as NotJudged[] | undefined) ?? []), ...(unjudgedLeaseReads === undefined ? [] : [unjudgedLeaseReads]), ...((auth?.['notJudged'] as NotJudged[] | undefined) ?? [])];
     if (notJudged.length > 0) out.notJudged = notJudged;
     if (watch !== undefined) out.watch = watch;
     if (lease !== undefined) out.lease = lease;

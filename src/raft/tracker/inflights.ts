@@ -1,6 +1,6 @@
 // The flow-control window of one follower: the last index of each MsgApp sent but not yet
 // acknowledged, at most `capacity` of them, oldest first (a ring buffer).
-import { invariant } from '../errors.ts';
+import { raftViolation } from '../errors.ts';
 
 export class Inflights {
   readonly capacity: number;
@@ -9,7 +9,7 @@ export class Inflights {
   private readonly buffer: number[];
 
   constructor(capacity: number) {
-    invariant(Number.isInteger(capacity) && capacity > 0, 'inflights-capacity', () => `capacity ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity > 0)) throw raftViolation('inflights-capacity', `capacity ${capacity}`);
     this.capacity = capacity;
     this.buffer = new Array<number>(capacity).fill(0);
   }
@@ -30,9 +30,9 @@ export class Inflights {
 
   /** Records a MsgApp whose last entry is `inflight`. Indexes must increase. */
   add(inflight: number): void {
-    invariant(!this.full(), 'inflights-not-full', () => `cannot add into a full inflights window`);
-    invariant(this.countNow === 0 || this.at(this.countNow - 1) < inflight, 'inflights-increasing',
-      () => `added ${inflight} after ${this.at(this.countNow - 1)}`);
+    if (this.full()) throw raftViolation('inflights-not-full', `cannot add into a full inflights window`);
+    if (!(this.countNow === 0 || this.at(this.countNow - 1) < inflight)) throw raftViolation('inflights-increasing',
+      `added ${inflight} after ${this.at(this.countNow - 1)}`);
     this.buffer[(this.start + this.countNow) % this.capacity] = inflight;
     this.countNow++;
   }

@@ -1,6 +1,6 @@
 // The leader's view of one follower: how much of the log it has (Match), what to send next
 // (Next), and how to send it (probe, replicate or snapshot). Invariant: match < next.
-import { invariant } from '../errors.ts';
+import { raftViolation } from '../errors.ts';
 import { Inflights } from './inflights.ts';
 
 /**
@@ -59,25 +59,25 @@ export class Progress {
       this.resetState('probe');
       this.next = this.match + 1;
     }
-    invariant(this.match < this.next, 'progress-match-below-next', () => `probe: match ${this.match} next ${this.next}`);
-    invariant(this.inflights.count === 0, 'progress-probe-no-inflight', () => `probe with ${this.inflights.count} in flight`);
+    if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `probe: match ${this.match} next ${this.next}`);
+    if (this.inflights.count !== 0) throw raftViolation('progress-probe-no-inflight', `probe with ${this.inflights.count} in flight`);
   }
 
   becomeReplicate(): void {
     // Replication starts from a successful probe (a snapshot is followed by a probe first).
-    invariant(this.state === 'probe', 'progress-replicate-from-probe', () => `replicate from ${this.state}`);
+    if (this.state !== 'probe') throw raftViolation('progress-replicate-from-probe', `replicate from ${this.state}`);
     this.resetState('replicate');
     this.next = this.match + 1;
-    invariant(this.match < this.next, 'progress-match-below-next', () => `replicate: match ${this.match} next ${this.next}`);
-    invariant(this.inflights.count === 0, 'progress-replicate-starts-empty', () => `replicate with ${this.inflights.count} in flight`);
+    if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `replicate: match ${this.match} next ${this.next}`);
+    if (this.inflights.count !== 0) throw raftViolation('progress-replicate-starts-empty', `replicate with ${this.inflights.count} in flight`);
   }
 
   becomeSnapshot(snapshotIndex: number): void {
-    invariant(snapshotIndex > 0, 'progress-snapshot-index', () => `snapshot at index ${snapshotIndex}`);
-    invariant(this.state !== 'snapshot', 'progress-one-snapshot-at-a-time', () => `a snapshot at ${snapshotIndex} while one at ${this.pendingSnapshot} is pending`);
+    if (!(snapshotIndex > 0)) throw raftViolation('progress-snapshot-index', `snapshot at index ${snapshotIndex}`);
+    if (this.state === 'snapshot') throw raftViolation('progress-one-snapshot-at-a-time', `a snapshot at ${snapshotIndex} while one at ${this.pendingSnapshot} is pending`);
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
-    invariant(this.isPaused(), 'progress-snapshot-paused', () => 'a follower waiting for a snapshot must not be sent entries');
+    if (!this.isPaused()) throw raftViolation('progress-snapshot-paused', 'a follower waiting for a snapshot must not be sent entries');
   }
 
   /** The follower acknowledged index n. Returns true if Match advanced. */
@@ -90,16 +90,16 @@ export class Progress {
       this.probeSent = false;
     }
     this.next = Math.max(this.next, n + 1);
-    invariant(this.match >= matchBefore, 'progress-match-monotonic', () => `match went from ${matchBefore} to ${this.match}`);
-    invariant(this.match < this.next, 'progress-match-below-next', () => `update: match ${this.match} next ${this.next}`);
+    if (!(this.match >= matchBefore)) throw raftViolation('progress-match-monotonic', `match went from ${matchBefore} to ${this.match}`);
+    if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `update: match ${this.match} next ${this.next}`);
     return updated;
   }
 
   /** In replicate state, entries up to n were sent: assume they will arrive. */
   optimisticUpdate(n: number): void {
-    invariant(this.state === 'replicate', 'progress-optimistic-in-replicate', () => `optimistic update in ${this.state}`);
+    if (this.state !== 'replicate') throw raftViolation('progress-optimistic-in-replicate', `optimistic update in ${this.state}`);
     this.next = n + 1;
-    invariant(this.match < this.next, 'progress-match-below-next', () => `optimistic: match ${this.match} next ${this.next}`);
+    if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `optimistic: match ${this.match} next ${this.next}`);
   }
 
   /**
@@ -110,13 +110,13 @@ export class Progress {
     if (this.state === 'replicate') {
       if (rejected <= this.match) return false; // stale: we already know it matches there
       this.next = this.match + 1;
-      invariant(this.match < this.next, 'progress-match-below-next', () => `replicate rejected: match ${this.match} next ${this.next}`);
+      if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `replicate rejected: match ${this.match} next ${this.next}`);
       return true;
     }
     if (this.next - 1 !== rejected) return false; // not an answer to our latest probe
     this.next = Math.max(Math.min(rejected, matchHint + 1), this.match + 1, 1);
     this.probeSent = false;
-    invariant(this.match < this.next, 'progress-match-below-next', () => `match ${this.match} next ${this.next}`);
+    if (!(this.match < this.next)) throw raftViolation('progress-match-below-next', `match ${this.match} next ${this.next}`);
     return true;
   }
 

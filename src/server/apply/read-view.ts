@@ -13,20 +13,46 @@ export interface ReadView {
   firstRev(): number;
 }
 
+// Classes, not object literals of arrows: a view is made for every range, put, delete and txn
+// each member applies, and the literal was four objects (and a context) where this is one.
+class StoreView implements ReadView {
+  constructor(private readonly store: MvccStore) {}
+
+  range(key: Bytes, end: RangeEnd, ro: RangeOptions = {}): RangeResult | MvccError {
+    return this.store.range(key, end, ro);
+  }
+
+  rev(): number {
+    return this.store.currentRev;
+  }
+
+  firstRev(): number {
+    return this.store.compactMainRev;
+  }
+}
+
+class TxnView implements ReadView {
+  constructor(private readonly store: MvccStore, private readonly txn: TxnWrite) {}
+
+  range(key: Bytes, end: RangeEnd, ro: RangeOptions = {}): RangeResult | MvccError {
+    return this.txn.range(key, end, ro);
+  }
+
+  rev(): number {
+    return this.txn.readRev();
+  }
+
+  firstRev(): number {
+    return this.store.compactMainRev;
+  }
+}
+
 export function storeView(store: MvccStore): ReadView {
-  return {
-    range: (key, end, ro = {}) => store.range(key, end, ro),
-    rev: () => store.currentRev,
-    firstRev: () => store.compactMainRev,
-  };
+  return new StoreView(store);
 }
 
 export function txnView(store: MvccStore, txn: TxnWrite): ReadView {
-  return {
-    range: (key, end, ro = {}) => txn.range(key, end, ro),
-    rev: () => txn.readRev(),
-    firstRev: () => store.compactMainRev,
-  };
+  return new TxnView(store, txn);
 }
 
 /** etcd's mkGteRange: range_end "\0" means no upper bound; an absent range_end a single key. */

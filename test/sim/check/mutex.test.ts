@@ -29,6 +29,17 @@ describe('lock mutual-exclusion checker', () => {
     expect(checkMutex(h).valid).toBe(true);
   });
 
+  it('says how many acquires of unknown outcome it did not judge (answered info, or never answered)', () => {
+    const h = history([[0, 1, 'invoke', 'acquire'], [10, 1, 'info', 'acquire'], [20, 2, 'invoke', 'acquire'], [25, 2, 'ok', 'acquire'], [30, 2, 'invoke', 'release'], [40, 3, 'invoke', 'acquire']]);
+    const r = checkMutex(h);
+    expect(r.valid).toBe(true);
+    const why = 'its outcome is unknown (answered info, or never), and a hold counts only from an acquire answered ok: a process that may have held the lock is judged against no other';
+    expect(r['notJudged']).toEqual([{ count: 2, what: 'acquire', why }]);
+    expect(r.summary).toBe(`1 acquires, no two holders at once; 2 acquires not judged: ${why}`);
+    // Every acquire answered: nothing left out, nothing said.
+    expect(checkMutex(history([[0, 1, 'invoke', 'acquire'], [10, 1, 'ok', 'acquire']]))['notJudged']).toBeUndefined();
+  });
+
   it('says unknown when no acquire succeeded', () => {
     expect(checkMutex(history([[0, 1, 'invoke', 'acquire'], [5, 1, 'fail', 'acquire']])).valid).toBe('unknown');
   });

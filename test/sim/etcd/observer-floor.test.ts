@@ -20,10 +20,13 @@ const crashing = defineScenario({
 
 describe('the Raft observer forgets below its compaction floor', () => {
   it.each([1, 2])('seed %i: a run of crashes and snapshots ends with bounded tables and no entry shown below the floor', (seed) => {
-    const raft = runScenario(crashing, seed).results.checkers['raft'] as Record<string, unknown>;
+    const results = runScenario(crashing, seed).results;
+    const raft = results.checkers['raft'] as Record<string, unknown>;
     expect(raft['valid'], `replay: detcd run --scenario <observer-floor> --seed ${seed}`).toBe(true);
-    const t = raft['observerTables'] as { compactIndex: number; indexesKept: number; belowCompactSeen: number };
+    const t = raft['observerTables'] as { compactIndex: number; indexesKept: number; belowCompactSeen: number; leadersKept: number };
     expect(t.compactIndex).toBeGreaterThan(0);
+    // The term → leader map keeps the terms a member may still lead, not one entry per election.
+    expect(t.leadersKept).toBeLessThan(results.stats.leaderChanges);
     expect(t.belowCompactSeen).toBe(0);
     // One look every 1024 commits: what is kept is that step plus the logs' length.
     expect(t.indexesKept).toBeLessThan(2 * 1024 + 100);
@@ -41,7 +44,7 @@ describe('the Raft observer forgets below its compaction floor', () => {
     b.commit = 10;
     expect(inv.check([a, b])).toBeUndefined();
     inv.compact(6);
-    expect(inv.tables).toEqual({ compactIndex: 6, indexesKept: 5, belowCompactSeen: 0 });
+    expect(inv.tables).toEqual({ compactIndex: 6, indexesKept: 5, belowCompactSeen: 0, leadersKept: 0 });
     expect(inv.committedEntry(5)).toBeUndefined();
     expect(inv.committedEntry(6)?.data).toBe('x6');
     // A lower floor later changes nothing.
@@ -61,6 +64,25 @@ describe('the Raft observer forgets below its compaction floor', () => {
     const late = new FakeView('late').append(1, 'x').append(1, 'y');
     expect(inv.check([a, late])).toBeUndefined();
     expect(inv.tables.belowCompactSeen).toBe(2);
+  });
+
+  it('forgets the leaders of terms below the floor, and still finds two leaders of a term above it', () => {
+    const inv = new RaftInvariants();
+    const a = new FakeView('a');
+    const b = new FakeView('b');
+    for (let term = 1; term <= 5; term++) {
+      a.term = term;
+      a.isLeader = true;
+      expect(inv.check([a, b])).toBeUndefined();
+    }
+    expect(inv.tables.leadersKept).toBe(5);
+    inv.forgetLeadersBelow(4);
+    expect(inv.tables.leadersKept).toBe(2);
+    a.isLeader = false;
+    b.term = 5;
+    b.isLeader = true;
+    expect(inv.check([a, b])?.invariant).toBe('election-safety');
+    expect(() => inv.forgetLeadersBelow(NaN)).toThrow(/^RaftInvariants\.forgetLeadersBelow: term: must be a whole number from 0 up/);
   });
 
   it.each([[-1], [1.5], [NaN], ['7']])('compact(%s) is refused naming the argument', (bad) => {

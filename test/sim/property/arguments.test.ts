@@ -13,6 +13,12 @@ import { runScenario as harnessRun } from '../../../sim/index.ts';
 const base = defineScenario({ name: 'args', clients: { count: 2 }, workload: { kind: 'register', durationMs: 300, rateOpsPerSecond: 20 } });
 // Casts: what a JavaScript caller can pass.
 const anyArg = (v: unknown): never => v as never;
+/** `levels` arrays, each holding the next. */
+function deep(levels: number): unknown {
+  let v: unknown = [];
+  for (let i = 0; i < levels; i++) v = [v];
+  return v;
+}
 
 const CASES: [string, () => unknown, RegExp][] = [
   ['a negative seed', () => runResults(base, -1), /^runResults: seed: must be a whole number from 0 to 2147483647, got -1$/],
@@ -22,6 +28,16 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['a seed given as text', () => runResults(base, anyArg('7')), /^runResults: seed: .* got "7"$/],
   ['a seed past 31 bits to the harness', () => harnessRun(base, 2 ** 40), /^runScenario: seed: /],
   ['a scenario defineScenario did not make', () => runResults(anyArg({ name: 'x', workload: { durationMs: 300 } }), 1), /^runResults: scenario: not a scenario defineScenario made \(no cluster: build it with defineScenario/],
+  // Checked in full, as a scenario file is (parseScenario), not by its sections alone: these met
+  // an invariant of the cluster at start, JSON.stringify, or the stack (the API fuzz, s21).
+  ['a scenario of no members', () => runScenario(anyArg({ ...base, cluster: { ...base.cluster, members: 0 } }), 1), /^runScenario: scenario: cluster\.members: /],
+  ['a NaN rate', () => runResults(anyArg({ ...base, workload: { ...base.workload, rateOpsPerSecond: NaN } }), 1), /^runResults: scenario: workload\.rateOpsPerSecond: must be a JSON value: NaN is no JSON number$/],
+  ['a field the schema does not know', () => harnessRun(anyArg({ ...base, clients: { ...base.clients, counts: 3 } }), 1), /^runScenario: scenario: clients\.counts: unknown field$/],
+  ['a sparse fault list', () => runScenario(anyArg({ ...base, schedule: new Array(5) }), 1), /^runScenario: scenario: schedule\[0\]: is missing \(a sparse array of length 5/],
+  ['100,000 nested arrays', () => replayCommand(anyArg({ ...base, checkers: deep(100_000) }), 1), /^replayCommand: scenario: checkers(\[0\])+: must be a JSON value nested at most 1000 levels$/],
+  ['a BigInt in a replay command', () => replayCommand(anyArg({ ...base, cluster: { ...base.cluster, members: 3n } }), 1), /^replayCommand: scenario: cluster\.members: must be a JSON value: a BigInt is none/],
+  ['a schedule of a NaN time', () => withSchedule(base, anyArg([{ atMs: NaN, durationMs: 5, fault: { kind: 'pause', target: 'n1' } }])), /^withSchedule: schedule\[0\]\.atMs: must be a JSON value: NaN/],
+  ['a schedule naming a member that does not exist', () => withSchedule(base, [{ atMs: 10, durationMs: 5, fault: { kind: 'pause', target: 'n7' } }]), /^withSchedule: schedule\[0\]\.fault\.target: member n7 does not exist in a 3-member cluster$/],
   ['no scenario', () => runResults(anyArg(undefined), 1), /^runResults: scenario: must be a scenario/],
   ['an unknown bug', () => runResults(base, 1, { bug: anyArg('nope') }), /^runResults: options\.bug: must be the name of a planted bug .* got "nope"$/],
   ['a scenario without a name', () => defineScenario(anyArg({ workload: {} })), /^defineScenario: name: /],
@@ -41,6 +57,8 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['no base scenario', () => withSchedule(anyArg(undefined), []), /^withSchedule: base: /],
   ['explaining nothing', () => explain(anyArg(undefined)), /^explain: results: /],
   ['explaining what is not a run', () => explain(anyArg({})), /^explain: results: .*no checkers/],
+  ['explaining a run of a Symbol seed', () => explain(anyArg({ ...runResults(base, 1), seed: Symbol('s') })), /^explain: results\.seed: /],
+  ['explaining a run with a checker of no verdict', () => explain(anyArg({ ...runResults(base, 1), checkers: { raft: undefined } })), /^explain: results\.checkers\.raft: /],
   ['a replay command of no scenario', () => replayCommand(anyArg(undefined), 1), /^replayCommand: scenario: /],
   ['a replay command of a Symbol seed', () => replayCommand(base, anyArg(Symbol('s'))), /^replayCommand: seed: /],
   ['a replay command of a BigInt seed', () => replayCommand(base, anyArg(10n)), /^replayCommand: seed: .* got 10n$/],

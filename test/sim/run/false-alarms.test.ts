@@ -35,6 +35,10 @@
 //   (unseen-values.ts), so the write that showed it could not be placed. Watch events count as seen.
 // - lease-long-partition 6: a deposed leader that never saw a lease's grant answered its
 //   TimeToLive "not found"; the lease checker took that as proof the lease was gone.
+// - auth-round-robin 10 (liveness, "clients never served: c0, ..., c6"): the workload's last act
+//   was an AuthDisable, and the probes still sent the harness's root token of a login before it;
+//   etcd 3.4.23 refuses any token once authentication is off ("invalid auth token"), as the
+//   simulation did. The probes now send it only to members whose authentication is on.
 //
 // The swarm seeds are pinned as the swarm drew them then (test/fixtures/false-alarms/swarm-SEED.json:
 // the drawn knobs and fault schedule, the same trace hash with the same seed), so that a later
@@ -91,6 +95,10 @@ describe('the correct build passes the seeds that were false alarms', () => {
       expect(failing(swarmDrawn(seed), seed)).toEqual([]);
     });
   }
+
+  it('auth-round-robin seed 10 (the probes\' token after the workload turned authentication off)', () => {
+    expect(failing('auth-round-robin', 10)).toEqual([]);
+  });
 
   it('lease-long-partition seed 6 (a deposed leader answers "not found" for a lease granted after it was cut off)', () => {
     expect(failing('lease-long-partition', 6)).toEqual([]);
