@@ -54,7 +54,7 @@ describe('lease TTL answers', () => {
     fresh[5] = { ...fresh[5]!, time: 9 * S + 20_000 };
     fresh.push({ index: 6, time: 9 * S + 32, process: 2, type: 'invoke', f: 'lease/timetolive', value: { ID: '7' } });
     fresh.push({ index: 7, time: 9 * S + 4_000, process: 2, type: 'ok', f: 'lease/timetolive', value: { header: header(3), ID: '7', TTL: '7', grantedTTL: '6' } });
-    expect(kinds(fresh, { promoteExtendUs: S })).toEqual([]);
+    expect(kinds(fresh)).toEqual([]);
   });
 
   it('count a grant of the id after the lease ended as its renewal (a client-chosen id granted again: deposed-lessor seed 3)', () => {
