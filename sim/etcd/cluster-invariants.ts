@@ -79,9 +79,15 @@
 //   the one its old leader had when it handed it leadership: MsgTimeoutNow goes only to a member
 //   that acknowledged the leader's whole log (transfer-target.ts).
 // - transfer-campaign-forced: a member campaigns on MsgTimeoutNow with vote requests marked as a
-//   transfer, which break the leader lease; not a pre-vote (transfer-target.ts).
+//   transfer, which break the leader lease; not a pre-vote (transfer-target.ts); and marks no
+//   other campaign's requests so (campaign-requests.ts).
+// - campaign-asks-every-voter: a campaign asks every other voter of the candidate's configuration,
+//   of both halves of a joint one, for its (pre-)vote (campaign-requests.ts).
 // - read-index-served: a leader releases a ReadIndex read (ReadOnlySafe) once a quorum of its
 //   voters, itself included, answered a heartbeat carrying it (read-index-served.ts).
+// - stale-pre-vote-answered: a member refuses a pre-vote request of a term below its own in its own
+//   term, whatever its PreVote setting, so that a pre-candidate left in an older term learns the
+//   newer one (etcd#8501; stale-pre-vote.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
@@ -98,9 +104,11 @@ import { ConfigAtApplied } from './config-at-applied.ts';
 import { UnforcedElections } from './unforced-elections.ts';
 import { TransferTargets, timeoutNowBeforeCaughtUp, transferCampaignUnforced } from './transfer-target.ts';
 import { ReadIndexServed } from './read-index-served.ts';
+import { stalePreVoteUnanswered } from './stale-pre-vote.ts';
+import { CampaignRequests } from './campaign-requests.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -195,6 +203,7 @@ export class ClusterInvariants {
   private readonly configs = new ConfigAtApplied();
   private readonly unforced = new UnforcedElections();
   private readonly transfers = new TransferTargets();
+  private readonly campaigns = new CampaignRequests();
   private readonly reads = new ReadIndexServed();
   private found: ClusterViolation | undefined;
   /** liveHosts() as of the world's lifecycleVersion liveLifecycle (-1: never built). */
@@ -283,6 +292,8 @@ export class ClusterInvariants {
     else if (m.type === 'MsgVote') this.recordVote(host, m.term, host.config.id);
     else if (m.type === 'MsgAppResp') this.acks.onSend(host, m);
     else if (m.type === 'MsgTimeoutNow') this.transfers.onSend(host, m);
+    const forced = this.campaigns.onSend(host, m);
+    if (forced !== undefined) this.fail('transfer-campaign-forced', host.id, forced);
   }
 
   /**
@@ -295,7 +306,7 @@ export class ClusterInvariants {
     const transfer = this.transfers.judge(host, m);
     if (transfer !== undefined) return this.fail('transfer-target-up-to-date', host.id, transfer);
     if (!granted) return;
-    if (m.type === 'MsgPreVote' && seen.inLease && this.options.preVote && this.options.checkQuorum) {
+    if (m.type === 'MsgPreVote' && seen.inLease && host.config.preVote && checkQuorumOf(host)) {
       this.fail('pre-vote-lease', host.id, `granted ${this.cluster.nameOf(m.from)} a pre-vote for term ${m.term} while it had heard from its leader within the election timeout`);
       return;
     }
@@ -307,8 +318,8 @@ export class ClusterInvariants {
 
   /** stale-leader-answered: a stale leader's append or heartbeat is answered with the member's newer term. */
   onStaleLeaderMessage(host: MemberHost, m: Message, answered: boolean): void {
-    if (this.found !== undefined || answered || !(this.options.preVote || this.options.checkQuorum)) return;
-    this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${this.options.preVote ? 'on' : 'off'}, CheckQuorum ${this.options.checkQuorum ? 'on' : 'off'})`);
+    if (this.found !== undefined || answered || !(host.config.preVote || checkQuorumOf(host))) return;
+    this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${host.config.preVote ? 'on' : 'off'}, CheckQuorum ${checkQuorumOf(host) ? 'on' : 'off'})`);
   }
 
   /** higher-term-adopted: a message of a higher term moves the member to that term, and a leader steps down. */
@@ -322,7 +333,8 @@ export class ClusterInvariants {
   /**
    * A member's raft stepped a message addressed to it (campaign-while-led and check-quorum-unforced
    * read what it heard); read-index-served judges a leader's heartbeat answers, transfer-campaign-forced
-   * the campaign a MsgTimeoutNow starts (the messages the step queued, from `sentFrom` on).
+   * the campaign a MsgTimeoutNow starts, stale-pre-vote-answered the answer to an older term's
+   * pre-vote (the messages the step queued, from `sentFrom` on).
    */
   onRaftStepped(host: MemberHost, m: Message, sentFrom: number): void {
     if (this.found !== undefined) return;
@@ -334,8 +346,12 @@ export class ClusterInvariants {
       const early = timeoutNowBeforeCaughtUp(host, sentFrom);
       if (early !== undefined) this.fail('transfer-target-up-to-date', host.id, early);
     } else if (m.type === 'MsgTimeoutNow') {
+      this.campaigns.onTimeoutNowStepped(host);
       const unforced = transferCampaignUnforced(host, sentFrom);
       if (unforced !== undefined) this.fail('transfer-campaign-forced', host.id, unforced);
+    } else if (m.type === 'MsgPreVote') {
+      const unanswered = stalePreVoteUnanswered(host, m, sentFrom);
+      if (unanswered !== undefined) this.fail('stale-pre-vote-answered', host.id, unanswered);
     }
   }
 
@@ -405,6 +421,8 @@ export class ClusterInvariants {
 
   private check(): void {
     this.checks++;
+    const unasked = this.campaigns.endOfEvent();
+    if (unasked !== undefined) return this.fail('campaign-asks-every-voter', unasked.member, unasked.detail);
     const live = this.liveHosts();
     // Nothing to look at when no member ran, the same members are up, the links are as they
     // were and no leader's step-down clock is running (the one check that runs on time).
@@ -528,7 +546,7 @@ export class ClusterInvariants {
     seen.term = term;
     const before = this.termMax.get(host.id) ?? 0;
     if (term > before) this.termMax.set(host.id, term);
-    if (!raised || !this.options.preVote || term <= before) return;
+    if (!raised || !host.config.preVote || term <= before) return;
     let others = 0;
     for (const [id, t] of this.termMax) if (id !== host.id && t > others) others = t;
     if (term <= others || this.hearsFromQuorum(name, host)) return;
@@ -538,7 +556,7 @@ export class ClusterInvariants {
   /** check-quorum-step-down: a leader cut off from a quorum steps down within a few election timeouts. */
   private checkStepDown(name: string, host: MemberHost, seen: Seen): void {
     const world = this.cluster.world;
-    if (!this.options.checkQuorum || !host.isLeader || world.isPaused(name) || this.hearsFromQuorum(name, host)) {
+    if (!checkQuorumOf(host) || !host.isLeader || world.isPaused(name) || this.hearsFromQuorum(name, host)) {
       // A paused leader does not tick: its count starts again when it runs.
       seen.cutOffSinceUs = undefined;
       return;
@@ -640,4 +658,12 @@ export class ClusterInvariants {
 
 export function formatClusterViolation(v: ClusterViolation): string {
   return `invariant ${v.invariant} violated on member ${v.member} at ${Math.round(v.atUs / 1000)} ms: ${v.detail}`;
+}
+
+/**
+ * The member's own CheckQuorum (lease-based reads turn it on): members may differ, as in a cluster
+ * halfway through a rolling change of its raft settings, so each rule reads the member it judges.
+ */
+function checkQuorumOf(host: MemberHost): boolean {
+  return host.config.checkQuorum || host.config.leaseReads;
 }

@@ -11,7 +11,7 @@ import type { Entry, Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
 import type { RaftView } from '../check/raft-invariants.ts';
 import { RaftInvariants } from '../check/raft-invariants.ts';
-import type { CrashMoment, Moment } from '../scenario/fault-kinds.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../scenario/fault-kinds.ts';
 import type { DiskOptions } from '../world/disk.ts';
 import { DISK_DEFAULTS } from '../world/disk.ts';
 import type { NetworkOptions } from '../world/network.ts';
@@ -563,6 +563,16 @@ export class EtcdCluster {
   }
 
   /** Overrides one member's fsync latency (a slow disk); undefined restores the cluster's. */
+  /** `node` takes these raft settings at its next start, and keeps them (hosts read their config at every start). */
+  setRaftSettings(node: string, settings: RaftRestartSettings): void {
+    const old = this.configs.get(node);
+    if (old === undefined) return;
+    this.configs.set(node, withFields(old, {
+      preVote: settings.preVote ?? old.preVote,
+      checkQuorum: settings.checkQuorum ?? old.checkQuorum,
+    }));
+  }
+
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     const disk = this.world.disk(node);
     const d = this.options.disk;

@@ -100,6 +100,8 @@ export const FAULT_EFFECTS: { readonly [K in FaultKind]: FaultEffect<FaultOf<K>>
   },
   kill: {
     start: onEachMember((f, node, ctx) => {
+      // Read at the member's next start, whichever restart brings it back.
+      if (f.restartWith !== undefined) ctx.world.setRaftSettings(node, f.restartWith);
       if (f.after === undefined) ctx.crash(node, f.tornWrites === true);
       else ctx.armCrash(node, f.after, f.tornWrites === true, f.downMs ?? CRASH_DOWN_MS_DEFAULT);
     }),

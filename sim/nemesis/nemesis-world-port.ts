@@ -6,7 +6,7 @@
 // before a run, say the same reasons).
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
-import type { CrashMoment, Moment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../scenario/fault.ts';
 
 /** The clock faults are timed on. */
 export interface NemesisTime {
@@ -71,6 +71,8 @@ export interface NemesisProcesses {
   restart(node: string): void;
   pause(node: string): void;
   resume(node: string): void;
+  /** The raft settings `node` takes at its next start, and keeps (a rolling change of configuration). */
+  setRaftSettings(node: string, settings: RaftRestartSettings): void;
 }
 
 export interface NemesisClocks {

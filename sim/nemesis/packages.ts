@@ -48,6 +48,9 @@ const MEMBER_API_OPERATORS_MAX = 3;
 /** The moments crash-after-send draws (the kill kind's own package, crash-moments, draws the others). */
 const AFTER_SEND_MOMENTS: readonly CrashMoment[] = ['vote', 'append-ack'];
 
+/** prevote-rollout: the partition after each restart (a member cut off without PreVote moves its term on; one with PreVote does not). */
+const ROLLOUT_PARTITIONS = ['isolate-leader', 'isolate-one', 'leader-minority', 'follower-minority', 'halves'] as const;
+
 /** A member crashed at the worst moment comes back within an election or two. */
 const CRASH_DOWN_MS_MIN = 1;
 const CRASH_DOWN_MS_MAX = 20;
@@ -160,6 +163,19 @@ const BUILTIN: { readonly [N in BuiltinNemesisPackageName]: Omit<NemesisPackage,
       const order = p.shuffle(Array.from({ length: ctx.members }, (_, i) => `n${i + 1}`));
       const each = Math.max(1, Math.floor(ctx.durationMs / ctx.members));
       return order.map((target) => ({ fault: { kind: 'kill', target }, durationMs: each }));
+    },
+  },
+  'prevote-rollout': {
+    membersMin: 3,
+    description:
+      'restart every member in turn with PreVote on, as a rolling upgrade does, each restart followed by a partition: members with and without PreVote elect together, their terms apart (etcd#8501)',
+    draw: (p, ctx) => {
+      const order = p.shuffle(Array.from({ length: ctx.members }, (_, i) => `n${i + 1}`));
+      const half = Math.max(1, Math.floor(ctx.durationMs / ctx.members / 2));
+      return order.flatMap((target): DrawnFault[] => [
+        { fault: { kind: 'kill', target, restartWith: { preVote: true } }, durationMs: half },
+        { fault: { kind: 'partition', shape: p.pick(ROLLOUT_PARTITIONS) }, durationMs: half },
+      ]);
     },
   },
   pause: {

@@ -5,7 +5,7 @@
 // adds: the etcd runs (../run/nemesis-world.ts) and the Raft test harness
 // (test/support/raft/raft-nemesis-world.ts). A fault kind's effect (./fault-effects.ts) uses
 // these methods only.
-import type { CrashMoment, Moment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../scenario/fault.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Cut } from '../world/partitions.ts';
 import type { Prng } from '../world/prng.ts';
@@ -30,6 +30,7 @@ export abstract class SimulatedNemesisWorld implements NemesisWorld {
   abstract crashAfter(node: string, moment: CrashMoment, tornWrites: boolean, crashed: () => void): () => void;
   abstract afterMoment(node: string, moment: Moment, fired: () => void): () => void;
   abstract setFsyncLatency(node: string, fsyncUs: number | undefined): void;
+  abstract setRaftSettings(node: string, settings: RaftRestartSettings): void;
   abstract membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean;
   abstract buggify(on: boolean): void;
   abstract moveLeader(to: string): boolean;

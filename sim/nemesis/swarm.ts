@@ -47,6 +47,13 @@ const DRAWN_LATEST: readonly NemesisPackageName[] = ['crash-after-recovery', 'cr
  */
 const LEARNER_PARTITION: NemesisPackageName = 'partition-leader-learners';
 const STARTS_LEARNERS: readonly NemesisPackageName[] = ['membership', 'joint-membership', 'joint-swap'];
+/**
+ * Named scenarios only, not drawn yet: a run draws PreVote once for all its members, and this
+ * package turns it on member by member (prevote-rollout.json starts without it). Drawn from a
+ * stream of its own it would still change the schedule of about a fifth of swarm seeds, pinned
+ * ones among them: left to a session that can re-pin them.
+ */
+const NOT_DRAWN: readonly NemesisPackageName[] = ['prevote-rollout'];
 
 /** The election timeout is at least this many times the drawn one-way latency bound. */
 const ELECTION_LATENCY_RATIO = 10;
@@ -266,7 +273,7 @@ export interface SwarmDraw {
 export function drawSwarm(scenario: Scenario, prng: Prng): SwarmDraw {
   if (!scenario.swarm.enabled) return { scenario, options: {} };
   const odds = scenario.swarm.packageOdds;
-  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p) && p !== LEARNER_PARTITION);
+  const candidates: readonly NemesisPackageName[] = BuiltinNemesisPackages.filter((p) => !DRAWN_LAST.includes(p) && !DRAWN_AFTER_DECLARED.includes(p) && !DRAWN_LATEST.includes(p) && p !== LEARNER_PARTITION && !NOT_DRAWN.includes(p));
   let packages = candidates.filter(() => prng.chance(1, odds));
   if (packages.length === 0) packages = [prng.pick(candidates)];
   const latencyUsMin = prng.pick([100, 500, 1000, 5000]);

@@ -4,7 +4,7 @@
 import type { NemesisWorld, RaftRole } from '../nemesis/nemesis-world-port.ts';
 import { raftRole } from '../nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../nemesis/simulated-world.ts';
-import type { CrashMoment, Moment } from '../scenario/fault.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../scenario/fault.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { LinkOptions } from '../world/network.ts';
 import type { Prng } from '../world/prng.ts';
@@ -60,6 +60,10 @@ export class SimNemesisWorld extends SimulatedNemesisWorld {
 
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
     this.cluster.setFsyncLatency(node, fsyncUs);
+  }
+
+  setRaftSettings(node: string, settings: RaftRestartSettings): void {
+    this.cluster.setRaftSettings(node, settings);
   }
 
   membership(action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', node: string): boolean {

@@ -27,6 +27,17 @@ export type Target = z.infer<typeof TargetSchema>;
 
 const percent = z.number().int().min(0).max(100);
 
+/** Raft settings a member may restart with (the kill fault's `restartWith`). */
+export const RaftRestartSettingsSchema = z.strictObject({ preVote: z.boolean().optional(), checkQuorum: z.boolean().optional() });
+export type RaftRestartSettings = z.infer<typeof RaftRestartSettingsSchema>;
+
+function restartSettingsText(s: RaftRestartSettings): string {
+  const parts: string[] = [];
+  if (s.preVote !== undefined) parts.push(`PreVote ${s.preVote ? 'on' : 'off'}`);
+  if (s.checkQuorum !== undefined) parts.push(`CheckQuorum ${s.checkQuorum ? 'on' : 'off'}`);
+  return parts.length === 0 ? 'its settings' : parts.join(', ');
+}
+
 /**
  * The moments a kill can wait for (see the kill fault's `after`): right after the member sends a
  * granted vote ("vote") or a successful append acknowledgement ("append-ack"); right after it
@@ -184,8 +195,14 @@ export const FAULT_KINDS = {
       after: z.enum(CrashMoments).optional(),
       /** With `after`: restart the member this long after the crash (default 10 ms). */
       downMs: z.number().int().min(0).max(3_600_000).optional(),
+      /**
+       * The member restarts with these raft settings, and keeps them: an operator's rolling change
+       * of its configuration (PreVote or CheckQuorum turned on member by member, as an upgrade
+       * does), so that for a while members with different settings run together (etcd#8501).
+       */
+      restartWith: RaftRestartSettingsSchema.optional(),
     }),
-    describe: (f) => `kill ${f.target}${f.after === undefined ? '' : ` ${CRASH_MOMENT_TEXT[f.after]}`}${f.tornWrites === true ? ' (torn writes)' : ''}`,
+    describe: (f) => `kill ${f.target}${f.after === undefined ? '' : ` ${CRASH_MOMENT_TEXT[f.after]}`}${f.tornWrites === true ? ' (torn writes)' : ''}${f.restartWith === undefined ? '' : ` (restarts with ${restartSettingsText(f.restartWith)})`}`,
     arbitrary: ({ fc, target }) => fc.record({ kind: fc.constant('kill' as const), target, tornWrites: fc.boolean() }),
     inPropertyMix: true,
     needsTornWrites: (f) => f.tornWrites === true,

@@ -10,7 +10,7 @@ import type { Fault, FaultKind, FaultKindEntry, FaultOf, KindPackage, KindPackag
 import { withFields } from '../../src/object/with-fields.ts';
 
 export { CrashMoments, PartitionShapes, TargetSchema } from './fault-kinds.ts';
-export type { CrashMoment, Moment, Fault, FaultKind, FaultOf, KindPackage, KindPackageName, Target } from './fault-kinds.ts';
+export type { CrashMoment, Moment, Fault, FaultKind, FaultOf, KindPackage, KindPackageName, RaftRestartSettings, Target } from './fault-kinds.ts';
 
 /** Every fault kind, in the table's order. */
 export const FAULT_KIND_NAMES = Object.keys(FAULT_KINDS) as FaultKind[];

@@ -272,6 +272,7 @@ export const BuiltinNemesisPackages = [
   'failed-transfer',
   'joint-swap',
   'partition-leader-learners',
+  'prevote-rollout',
 ] as const;
 export type BuiltinNemesisPackageName = (typeof BuiltinNemesisPackages)[number];
 /** Every package a scenario may name: the built-in ones, then those the fault table's kinds declare. */

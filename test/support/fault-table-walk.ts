@@ -22,6 +22,8 @@ import { applySchedule, RAFT_UNSUPPORTED_KINDS } from './raft/fault-schedule.ts'
 import { RaftCluster } from './raft/raft-cluster.ts';
 
 const MEMBERS = 5;
+/** Packages only named scenarios run (sim/nemesis/swarm.ts says why the swarm leaves each out). */
+const NAMED_SCENARIOS_ONLY_PACKAGES = ['prevote-rollout'] as const;
 
 /** A few faults of one kind, as the property arbitraries draw them. */
 function samples(kind: FaultKind): Fault[] {
@@ -79,8 +81,9 @@ describe('the fault table reaches every fault handler', () => {
     }
   });
 
-  it('swarm draws every nemesis package within 200 seeds', () => {
-    expect([...swarmDrawn].sort()).toEqual([...byPackage.keys()].sort());
+  it('swarm draws every nemesis package within 200 seeds, but those left to named scenarios (and those it indeed leaves out)', () => {
+    expect([...swarmDrawn].sort()).toEqual([...byPackage.keys()].filter((p) => !NAMED_SCENARIOS_ONLY_PACKAGES.includes(p as never)).sort());
+    for (const p of NAMED_SCENARIOS_ONLY_PACKAGES) expect(swarmDrawn.has(p), p).toBe(false);
   });
 
   it('the property arbitraries draw every kind of the default mix, and only those', () => {

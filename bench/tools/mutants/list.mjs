@@ -810,8 +810,8 @@ export const MUTANTS = [
   },
   {
     name: 'snapshot-term-of-last-entry', class: 'snapshot', file: 'src/raft/storage.ts', holdout9: true,
-    find: 'const term = this.term(i);\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
-    replace: 'const term = this.term(this.lastIndex());\n    invariant(typeof term === \'number\', \'snapshot-term-known\'',
+    find: 'const term = this.term(i);\n    if (typeof term !== \'number\') throw raftViolation(\'snapshot-term-known\'',
+    replace: 'const term = this.term(this.lastIndex());\n    if (typeof term !== \'number\') throw raftViolation(\'snapshot-term-known\'',
     why: 'a snapshot at applied index i is stamped with the term of the last log entry instead of the term of entry i: a follower that installs it believes entry i has a later term, so the log matching check against the leader fails at the snapshot boundary or, worse, matches entries it does not hold',
     aimed: ['snapshot-catch-up', 'snapshot-storm', 'snapshot-pipeline', 'snapshot-reorder'],
   },
@@ -925,8 +925,8 @@ export const MUTANTS = [
   },
   {
     name: 'client-dedupe-newest-only', class: 'client', file: 'src/server/recent-ids.ts', holdout10: true,
-    find: 'if (w.ids.has(id) || id <= w.max - RECENT_IDS_WINDOW) return true;',
-    replace: 'if (id === w.max && w.ids.has(id)) return true;',
+    find: 'if ((byte & bit) !== 0) return true;',
+    replace: 'if (id === w.max && (byte & bit) !== 0) return true;',
     why: 'the member drops a duplicated client message only when it repeats the newest id it saw from that client: a duplicate that arrives after a later request is executed again (a put or txn applied twice, at a later revision)',
     aimed: ['duplicating-network', 'lossy-network', 'kv-api'],
     equivalent: 'client links never duplicate a message (they model TCP: sim/run/scenario-cluster.ts), and a client sends every message with a fresh id, so a member never sees a client id twice and the dedupe window is never consulted with a repeat',
@@ -977,8 +977,8 @@ export const MUTANTS = [
   },
   {
     name: 'txn-range-skips-own-writes', class: 'txn', file: 'src/server/apply/read-view.ts', holdout11: true,
-    find: 'range: (key, end, ro = {}) => txn.range(key, end, ro),',
-    replace: 'range: (key, end, ro = {}) => store.range(key, end, ro),',
+    find: 'return this.txn.range(key, end, ro);',
+    replace: 'return this.store.range(key, end, ro);',
     why: 'a range inside a write txn reads the store as it was before the txn, not the txn\'s own earlier puts and deletes (etcd\'s TxnWrite reads its writes): a txn that puts then gets a key answers the old value',
     aimed: ['kv-api-wide', 'kv-api', 'kubernetes-traffic'],
   },

@@ -7,7 +7,7 @@
 // and reaching one of those methods throws that reason (a harness bug).
 import type { NemesisWorld, RaftRole } from '../../nemesis/nemesis-world-port.ts';
 import { raftRole, uninjectable } from '../../nemesis/nemesis-world-port.ts';
-import type { CrashMoment, Moment } from '../../scenario/fault.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../../scenario/fault.ts';
 import type { Cut } from '../../world/partitions.ts';
 import type { Prng } from '../../world/prng.ts';
 import { postJson } from './post-json.ts';
@@ -130,6 +130,10 @@ export class RealNemesisWorld implements NemesisWorld {
 
   membership(_action: 'replace' | 'remove-add' | 'joint-replace' | 'joint-swap', _node: string): boolean {
     return refuse('a membership change', 'membership');
+  }
+
+  setRaftSettings(_node: string, _settings: RaftRestartSettings): void {
+    refuse('a restart with other raft settings', 'raft-settings');
   }
 
   memberOperators(_operators: number, _requestTimeoutUs: number, _prng: Prng): { stop(): void } | undefined {

@@ -63,6 +63,7 @@ function faultRefusal(schedule: readonly TimedFault[], mode: NetworkMode): strin
     if (fault.kind === 'cut-then-pause' && fault.lateAnswersMs !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['late-answers']}`;
     if (fault.kind === 'one-way' && fault.after !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['crash-after']}`;
     if (fault.kind === 'kill' && fault.after !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['crash-after']}`;
+    if (fault.kind === 'kill' && fault.restartWith !== undefined) return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['raft-settings']}`;
     if (fault.kind === 'lossy' && ((fault.duplicatePercent ?? 0) > 0 || (fault.reorderPercent ?? 0) > 0 || (fault.delayMsMax ?? 0) > 0)) {
       return `fault '${describeFault(fault)}' cannot run on ${target}: ${UNINJECTABLE['lossy-shape']}`;
     }

@@ -8,6 +8,7 @@ export const UNINJECTABLE = {
   'crash-after': "crashing right after a message needs the simulation's view of every send",
   'slow-disk': "slowing one process's fsync needs a fault-injecting file system (kernel modules)",
   membership: 'membership changes are not driven on real processes',
+  'raft-settings': "a member's raft settings are fixed for the run (its command line is built once)",
   'member-api': 'member API operators are not driven on real processes',
   buggify: 'buggify sites live inside the simulated product, not in etcd',
   figure8: 'the figure 8 sequence needs control of every message of the simulated network',

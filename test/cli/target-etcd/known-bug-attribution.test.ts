@@ -100,6 +100,24 @@ describe('etcd#18089: a watch opened at the compact revision misses the delete m
     expect(attribute(run({ answer: 'none' })).mayBe).toEqual({ watch: ['etcd#18089'] });
   });
 
+  it('also where the watch got the revision S without its DELETEs: the agreement violation with a watcher that got them (real etcd 3.4.23, compaction-deferred-restore seed 5)', () => {
+    time = 0;
+    const watches = [created('w1', 1), events('w1', 2, ev('PUT', 'a', 2)), events('w1', 3, ev('PUT', 'c', 3), ev('DELETE', 'a', 3)), events('w1', 4, ev('PUT', 'b', 4)), created('w2', 1), events('w2', 2, ev('PUT', 'a', 2))];
+    const history = compaction(3, 'ok', time + 5);
+    time += 10;
+    watches.push(created('w2', 3, 3), events('w2', 3, ev('PUT', 'c', 3)), events('w2', 4, ev('PUT', 'b', 4)));
+    const r = attribute({ watches, history });
+    expect(r.guarantees).toContain('agreement');
+    expect(r.mayBe).toEqual({ watch: ['etcd#18089'] });
+    // A PUT missed at S is not the bug's shape, agreement or not.
+    time = 0;
+    const put = [created('w1', 1), events('w1', 3, ev('PUT', 'c', 3), ev('PUT', 'd', 3)), created('w2', 1)];
+    const h2 = compaction(3, 'ok', time + 5);
+    time += 10;
+    put.push(created('w2', 3, 3), events('w2', 3, ev('PUT', 'c', 3)));
+    expect(attribute({ watches: put, history: h2 }).mayBe).toEqual({});
+  });
+
   it('not without a compaction to S before the watch opened, after a failed one, nor for a missed PUT', () => {
     for (const opts of [{ compactAt: 2 }, { answer: 'fail' as const }, { compactAfter: true }, { missedPut: true }]) {
       const r = attribute(run(opts));

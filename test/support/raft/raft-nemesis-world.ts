@@ -6,7 +6,7 @@
 import type { RaftRole } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { raftRole, uninjectable } from '../../../sim/nemesis/nemesis-world-port.ts';
 import { SimulatedNemesisWorld } from '../../../sim/nemesis/simulated-world.ts';
-import type { CrashMoment, Moment } from '../../../sim/scenario/fault.ts';
+import type { CrashMoment, Moment, RaftRestartSettings } from '../../../sim/scenario/fault.ts';
 import { DISK_DEFAULTS } from '../../../sim/world/disk.ts';
 import type { LinkOptions } from '../../../sim/world/network.ts';
 import type { RaftCluster } from './raft-cluster.ts';
@@ -50,6 +50,10 @@ export class RaftNemesisWorld extends SimulatedNemesisWorld {
 
   afterMoment(node: string, moment: Moment): () => void {
     return uninjectable('the Raft harness', `a cut of ${node} after its next ${moment}`, 'its hosts do not report their sends (use an EtcdCluster run)');
+  }
+
+  setRaftSettings(node: string, _settings: RaftRestartSettings): void {
+    uninjectable('the Raft harness', `a restart of ${node} with other raft settings`, 'its members are built once (use an EtcdCluster run)');
   }
 
   setFsyncLatency(node: string, fsyncUs: number | undefined): void {
