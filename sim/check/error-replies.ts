@@ -6,8 +6,10 @@
 // does not have in the table is not judged (counted in the summary): the check says nothing
 // about it rather than guess. A txn's "duplicate key" refusal is decided by the request alone
 // (txn-intervals.ts): one refused that etcd accepts, or one answered that etcd refuses, is judged
-// here too, as an error reply unlike etcd's.
+// here too, as an error reply unlike etcd's. So is a message etcd gives only to other requests
+// (error-reply-ops.ts: a keep-alive answered "lease not found").
 import type { Op } from '../history/op.ts';
+import { errorNotFromOp } from './error-reply-ops.ts';
 import { txnHasDuplicateKey, txnMayCollide } from './txn-intervals.ts';
 import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 
@@ -124,6 +126,7 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
     else {
       judged++;
       if (code !== expected) wrong = `${JSON.stringify(message)} with gRPC code ${String(body['code'])}; etcd answers it with code ${expected}`;
+      else wrong ??= errorNotFromOp(op.f, message);
     }
     if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
   }

@@ -5,14 +5,17 @@
 //   down (etcd: int64(Remaining().Seconds())). A keep-alive renews the lease when its leader
 //   serves it, before its answer arrives; one invoked before the TimeToLive's answer arrived may
 //   have renewed it before the TimeToLive was served, by min(its answer, the TimeToLive's answer)
-//   at the latest. So the lease expires no later than that + TTL on the leader's clock, and a
+//   at the latest; judged only once one of them was answered before the TimeToLive was sent
+//   (it certainly renewed the lease before: else all may have come after it). So the lease expires no later than that + TTL on the leader's clock, and a
 //   TimeToLive invoked at t sees at most that + TTL - t, plus the leader clock's error. Only
 //   keep-alives answered by the TimeToLive's member in its raft term count: one lessor served
 //   both (not a deposed leader that answers under the new term before it steps down), and it (promoted once, before it renewed anything) restarts no TTL meanwhile,
 //   while a new leader restarts every TTL (etcd#9888). Not judged when the scenario's clock steps
 //   are unbounded, nor for a lease whose lessor has no expiry (9223372036 s), nor once a
 //   keep-alive of the lease whose serving time no answer bounds (timed out, or sent more than
-//   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer.
+//   once: lease-keepalive-unknown.ts) was invoked before the TimeToLive's answer. A grant of the
+//   lease's id sent before the answer arrived renews it too (a lease granted again under the id
+//   after the first one ended starts its TTL when that grant applies).
 //   The bound is judged only when an answer's raft_term is the serving leader's (detcd's members):
 //   a real etcd member fills in its own term, and a follower that has not yet heard of a new
 //   leader passes that leader's answer on under the old term — whose keep-alives then say nothing
@@ -72,16 +75,18 @@ interface Pair {
   readonly ok: Op;
 }
 
-/** The keep-alives of one lease answered in one raft term, by invocation, with the latest answer among the first i. */
+/** The keep-alives of one lease answered in one raft term, by invocation, with the latest and the earliest answer among the first i. */
 interface Renewals {
   readonly invokeUs: number[];
   readonly doneMaxUs: number[];
+  readonly doneMinUs: number[];
 }
 
-/** The answered grants of one lease id, by invocation: the largest TTL among the first i, each TTL's earliest invocation. */
+/** The answered grants of one lease id, by invocation: the largest TTL and the latest answer among the first i, each TTL's earliest invocation. */
 interface Grants {
   readonly invokeUs: number[];
   readonly ttlMax: number[];
+  readonly doneMaxUs: number[];
   readonly firstInvokeUs: ReadonlyMap<number, number>;
 }
 
@@ -135,7 +140,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     if (out.length < max) out.push(a);
   };
   // Every answered grant of an id (a lease granted again after a revoke or an expiry may have another TTL).
-  const granted = new Map<string, { invokeUs: number; ttl: number }[]>();
+  const granted = new Map<string, { invokeUs: number; doneUs: number; ttl: number }[]>();
   const byTerm = new Map<string, { invokeUs: number; doneUs: number }[]>();
   let steps = 0;
   for (let i = 0; i < pairs.length; i++) {
@@ -146,7 +151,7 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     const id = leaseOf(invoke, ok);
     if (invoke.f === 'lease/grant') {
       if (int(resp['TTL']) > 0) {
-        const g = { invokeUs: invoke.time, ttl: int(resp['TTL']) };
+        const g = { invokeUs: invoke.time, doneUs: ok.time, ttl: int(resp['TTL']) };
         const list = granted.get(id);
         if (list === undefined) granted.set(id, [g]);
         else list.push(g);
@@ -167,20 +172,26 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
   for (const [id, list] of granted) {
     const sorted = [...list].sort((a, b) => a.invokeUs - b.invokeUs);
     const ttlMax: number[] = [];
+    const doneMaxUs: number[] = [];
     const firstInvokeUs = new Map<number, number>();
     for (const x of sorted) {
       ttlMax.push(Math.max(x.ttl, ttlMax[ttlMax.length - 1] ?? -Infinity));
+      doneMaxUs.push(Math.max(x.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
       if (!firstInvokeUs.has(x.ttl)) firstInvokeUs.set(x.ttl, x.invokeUs);
     }
-    grantIndex.set(id, { invokeUs: packedNumbers(sorted, (x) => x.invokeUs), ttlMax, firstInvokeUs });
+    grantIndex.set(id, { invokeUs: packedNumbers(sorted, (x) => x.invokeUs), ttlMax, doneMaxUs, firstInvokeUs });
   }
   const renewals = new Map<string, Renewals>();
   for (const [key, list] of byTerm) {
     list.sort((a, b) => a.invokeUs - b.invokeUs);
     steps += list.length;
     const doneMaxUs: number[] = [];
-    for (const r of list) doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
-    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs });
+    const doneMinUs: number[] = [];
+    for (const r of list) {
+      doneMaxUs.push(Math.max(r.doneUs, doneMaxUs[doneMaxUs.length - 1] ?? -Infinity));
+      doneMinUs.push(Math.min(r.doneUs, doneMinUs[doneMinUs.length - 1] ?? Infinity));
+    }
+    renewals.set(key, { invokeUs: packedNumbers(list, (r) => r.invokeUs), doneMaxUs, doneMinUs });
   }
   for (let i = 0; i < pairs.length; i++) {
     const { invoke, ok } = pairs[i]!;
@@ -232,7 +243,16 @@ export function findTtlAnswers(pairs: readonly Pair[], o: TtlAnswerOptions, max:
     // answer, and one that had not renewed it by the time this TimeToLive was served does not count.
     const n = firstAtOrAfter(r.invokeUs, ok.time);
     if (n === 0) continue;
-    const renewedByUs = Math.min(r.doneMaxUs[n - 1]!, ok.time);
+    // Only once one of them had renewed it before this TimeToLive was served (answered before it
+    // was sent) is its expiry then the latest renewal's + TTL: keep-alives all concurrent with it
+    // may all have been served after it, which then saw the expiry the lessor's promotion set, up
+    // to the election timeout later (swarm seed 9: a TimeToLive 0.1 s after a new leader's
+    // promotion answered 7 s of a 6 s lease, beside a keep-alive sent 32 µs before it).
+    if (r.doneMinUs[n - 1]! >= invoke.time) continue;
+    // A grant of the id (granted again after the lease ended: etcd lets a client choose its lease's
+    // id) sets the expiry as a renewal does, when it applies, before its answer: one sent before
+    // this answer arrived may have made the lease this TimeToLive is about after every keep-alive.
+    const renewedByUs = Math.min(Math.max(r.doneMaxUs[n - 1]!, g!.doneMaxUs[grantsBefore - 1]!), ok.time);
     const elapsedUs = ok.time - r.invokeUs[0]!;
     const slackUs = ((o.clockDriftPpmMax ?? 0) * elapsedUs) / PPM + (o.clockJumpUsMax ?? 0) + CLOCK_RESOLUTION_US;
     const leftUs = renewedByUs + ttl * PPM - invoke.time + slackUs;

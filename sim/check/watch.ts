@@ -20,6 +20,8 @@
 //   not judged here, and its watch only up to its last progress notification;
 // - cancel: no event after a watch's Canceled response, whoever asked for the cancel (etcd 3.4's
 //   send loop forgets the id: eventsAfterCancel);
+// - refusal: a create refused as an empty range has a range that holds no key, and one whose range
+//   holds none is refused (watch-refusals.ts: etcd reads range_end "\0" as every key from key on);
 // - header: a response's header revision is at or past every event it carries;
 // - complete (only with caughtUpRevision: a recording that ended once every open watch had caught
 //   up, as detcd's liveness phase ends): a watch neither cancelled nor closed (a record with
@@ -52,10 +54,11 @@ import { count } from '../text/count.ts';
 import { clientCancel, withHeldResponses } from './watch-held.ts';
 import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch-stream-ids.ts';
 import { idsRefusedAfterCancel, type IdReuseViolation } from './watch-id-reuse.ts';
+import { refusalsUnlikeRequest, type RefusalViolation } from './watch-refusals.ts';
 import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
 import { withNotJudged, type NotJudged } from './not-judged.ts';
 
-export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete';
+export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete' | 'refusal';
 
 export interface WatchViolation {
   guarantee: WatchGuarantee;
@@ -342,11 +345,12 @@ const sameEvent = (a: WatchEvent, b: WatchEvent): boolean => a.type === b.type &
 export function checkWatch(records: readonly WatchRecord[], history: readonly Op[] = [], options: WatchCheckOptions = {}): WatchCheckResult {
   const ops = watchOps(records);
   const idReuse = idsRefusedAfterCancel(records);
-  const result = judgeWatches(ops, history, options, idReuse);
-  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options, idReuse)) : result;
+  const refusals = refusalsUnlikeRequest(records);
+  const result = judgeWatches(ops, history, options, idReuse, refusals);
+  return result.valid === false ? withHeldResponses(ops, result, (split) => judgeWatches(split, history, options, idReuse, refusals)) : result;
 }
 
-function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions, idReuse: readonly IdReuseViolation[] = []): WatchCheckResult {
+function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: WatchCheckOptions, idReuse: readonly IdReuseViolation[] = [], refusals: readonly RefusalViolation[] = []): WatchCheckResult {
   const maxViolations = options.maxViolations ?? 100;
   const violations: WatchViolation[] = [];
   const report = (guarantee: WatchGuarantee, process: number | string, revision: number, message: string): void => {
@@ -355,6 +359,7 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   const budget = new WorkBudget(options.stepsMax ?? 50_000_000, options.deadline);
   checkPerClient(ops, options.expectRevisionUnique === true, report, budget);
   for (const v of idReuse) report('cancel', v.process, v.revision, v.message);
+  for (const v of refusals) report('refusal', v.process, v.revision, v.message);
   const facts = historyFacts(history);
   checkCompactionCancels(ops, report, budget);
   if (options.autoCompaction !== true && facts.firstRevision !== undefined) checkCompactRevisionsAsked(ops, facts.compactions, facts.firstRevision, report, budget);

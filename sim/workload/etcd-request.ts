@@ -313,6 +313,8 @@ export function txn(compare: readonly Compare[], success: readonly TxnOp[], fail
 
 export const compact = (revision: number): EtcdRequest => ({ path: '/v3/kv/compaction', body: { revision: String(revision) } });
 export const leaseGrant = (ttlSeconds: number): EtcdRequest => ({ path: '/v3/lease/grant', body: { TTL: String(ttlSeconds) } });
+/** A grant with the client's own lease id (etcd: "lease already exists" while its lessor holds one with it). */
+export const leaseGrantWithId = (ttlSeconds: number, id: LeaseId): EtcdRequest => ({ path: '/v3/lease/grant', body: { TTL: String(ttlSeconds), ID: id } });
 export const leaseRevoke = (id: LeaseId): EtcdRequest => ({ path: '/v3/lease/revoke', body: { ID: id } });
 export const leaseKeepAlive = (id: LeaseId): EtcdRequest => ({ path: '/v3/lease/keepalive', body: { ID: id } });
 export const leaseTimeToLive = (id: LeaseId, keys = false): EtcdRequest => ({ path: '/v3/lease/timetolive', body: keys ? { ID: id, keys: true } : { ID: id } });

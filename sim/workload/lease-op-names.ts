@@ -8,7 +8,7 @@
  */
 export const LEASE_MIX: ReadonlyArray<readonly [string, number]> = [
   ['grant', 10], ['put-with-lease', 30], ['keepalive', 15], ['revoke', 5], ['time-to-live', 10], ['get', 20], ['list', 10],
-  ['keepalive-late', 0],
+  ['keepalive-late', 0], ['grant-with-id', 3],
 ];
 
 export const LEASE_OP_NAMES: readonly string[] = LEASE_MIX.map(([name]) => name);

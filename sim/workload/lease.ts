@@ -1,10 +1,11 @@
-// Leases: grant (short TTLs, so some expire during the run), puts attached to leases,
-// keep-alives, revokes, time-to-live queries and reads of the leased keys. The lease checker
-// then verifies that no key outlives its lease.
+// Leases: grant (short TTLs, so some expire during the run; some below etcd's minimum, which the
+// member raises), grants with a client-chosen id (one still held, which etcd refuses, one revoked,
+// or a new one), puts attached to leases, keep-alives, revokes, time-to-live queries and reads of
+// the leased keys. The lease checker then verifies that no key outlives its lease.
 import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
-import { leaseGrant, leaseKeepAlive, leaseRevoke, leaseTimeToLive, prefixEnd, put, range } from './etcd-request.ts';
+import { leaseGrant, leaseGrantWithId, leaseKeepAlive, leaseRevoke, leaseTimeToLive, prefixEnd, put, range } from './etcd-request.ts';
 import { TrafficState } from './traffic-state.ts';
 import { LEASE_TTL_SECONDS_DEFAULT } from '../scenario/schema.ts';
 import { single, uniqueValue } from './workload.ts';
@@ -19,6 +20,17 @@ const PREFIX = 'leased/';
 /** Short TTLs (etcd's minimum is 2 s) so that leases expire inside a run. */
 const TTL_SECONDS_MIN = 2;
 const TTL_SECONDS_MAX = 6;
+/**
+ * The shortest TTL drawn: 1 s, below etcd's minimum (2 s with its default election timeout), so
+ * that the member raises some grants and must answer the TTL it granted, not the one asked for
+ * (etcd's LeaseGrant answers l.TTL()): the lease checker compares later answers with it.
+ */
+const TTL_SECONDS_DRAWN_MIN = 1;
+/**
+ * Client-chosen lease ids are drawn below this: small, so that the workers' new ids meet now and
+ * then; far below the ids a member draws (its request ids, 63-bit), which they never meet.
+ */
+const CHOSEN_LEASE_ID_MAX = 100_000;
 
 /**
  * The longest TTL this workload grants: 6 s, or the scenario's workload.leaseTtlSeconds when it
@@ -72,10 +84,19 @@ export class LeaseWorkload implements Workload {
     const prng = this.env.prng;
     const observe = (body: unknown): void => this.state.observe(body);
     const lease = this.state.pickLease(prng);
-    const grant = (): void => single(leaseGrant(prng.intRange(TTL_SECONDS_MIN, ttlSecondsMax(this.env.scenario.workload.leaseTtlSeconds))), op, call, done, (b) => this.state.addLease(b));
+    const ttl = (): number => prng.intRange(TTL_SECONDS_DRAWN_MIN, ttlSecondsMax(this.env.scenario.workload.leaseTtlSeconds));
+    const grant = (): void => single(leaseGrant(ttl()), op, call, done, (b) => this.state.addLease(b));
     switch (op.f) {
       case 'grant':
         return grant();
+      case 'grant-with-id': {
+        // etcd refuses an id its lessor holds ("lease already exists") and grants one that ended
+        // or was never used: an id this client holds, one it revoked, or a new one.
+        const ended = this.state.pickEndedLease(prng);
+        const from = prng.int(3);
+        const id = from === 0 && lease !== undefined ? lease : from === 1 && ended !== undefined ? ended : String(1 + prng.int(CHOSEN_LEASE_ID_MAX));
+        return single(leaseGrantWithId(ttl(), id), op, call, done, (b) => this.state.addLease(b));
+      }
       case 'put-with-lease':
         return lease === undefined ? grant() : single(put(key, uniqueValue(op), lease), op, call, done, observe);
       case 'keepalive':

@@ -129,7 +129,7 @@ describe('detcd check of a simulated run report gives the run\'s verdict per che
     const c = await runThenCheck(scenario, 1, 'deposed-lessor-revokes');
     expect(c.run['lease']).toBe(false);
     expect(c.check).toEqual(c.run);
-    expect((c.line['lease'] as { summary: string }).summary).toMatch(/reported gone at 10310612 µs with no revoke asked for.*judged as the run did: the leader timeline of .*leader-timeline\.jsonl, 2 leaders in office/);
+    expect((c.line['lease'] as { summary: string }).summary).toMatch(/reported gone at 10236285 µs with no revoke asked for.*judged as the run did: the leader timeline of .*leader-timeline\.jsonl, 2 leaders in office/);
   }, 300_000);
 
   it('the report (detcd run) keeps the run\'s leaders, search bound and watch options', async () => {

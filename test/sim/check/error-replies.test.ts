@@ -49,6 +49,23 @@ describe('error replies', () => {
     expect(checkErrorReplies(failed({ message: COMPACTED })).judged).toBe(0);
   });
 
+  it('fail on a message etcd gives only to other requests: a keep-alive or time-to-live answered "lease not found" (etcd answers TTL 0, TTL -1)', () => {
+    const NOT_FOUND = 'etcdserver: requested lease not found';
+    const body = { error: NOT_FOUND, message: NOT_FOUND, code: 5 };
+    for (const f of ['lease/keepalive', 'lease/timetolive']) {
+      const r = checkErrorReplies(failed(body, f));
+      expect(r.valid).toBe(false);
+      expect(r.summary).toMatch(new RegExp(`${f}.*answered to a ${f}: etcd 3.4 answers it only to kv/put, kv/txn, lease/revoke, lease/grant`));
+    }
+    for (const f of ['kv/put', 'kv/txn', 'lease/revoke']) expect(checkErrorReplies(failed(body, f)).valid).toBe(true);
+    const dup = 'etcdserver: duplicate key given in txn request';
+    expect(checkErrorReplies(failed({ error: dup, message: dup, code: 3 }, 'kv/put')).valid).toBe(false);
+    expect(checkErrorReplies(failed({ error: COMPACTED, message: COMPACTED, code: 11 }, 'kv/put')).valid).toBe(false);
+    // Any request may time out or lose its leader; a user's own op names are not judged.
+    expect(checkErrorReplies(failed({ error: 'etcdserver: no leader', message: 'etcdserver: no leader', code: 14 }, 'lease/keepalive')).valid).toBe(true);
+    expect(checkErrorReplies(failed(body, 'acquire')).valid).toBe(true);
+  });
+
   it('know messages with a variable part by their prefix', () => {
     expect(etcdErrorCode('grpc: received message larger than max (3000000 vs. 2097152)')).toBe(8);
     expect(etcdErrorCode('etcdserver: no leader')).toBe(14);

@@ -43,6 +43,30 @@ describe('lease TTL answers', () => {
     expect(kinds(history([ttl(6.5 * S, 2, 0)]))).toEqual([]);
   });
 
+  it('judge no bound from keep-alives all concurrent with the TimeToLive (swarm seed 9: served after it, which saw the promotion\'s expiry)', () => {
+    const fresh = pairs([
+      [0, 0, 'lease/grant', { TTL: '6' }, { header: header(1), ID: '7', TTL: '6' }],
+      [1, 4 * S, 'lease/keepalive', { ID: '7' }, { header: header(1), ID: '7', TTL: '6' }],
+      // Term 3's leader, promoted just before: expiry = promotion + 1 s + 6 s.
+      [1, 9 * S, 'lease/keepalive', { ID: '7' }, { header: header(3), ID: '7', TTL: '6' }],
+    ]);
+    // The keep-alive, sent 32 µs before the TimeToLive, answered 15 ms after it.
+    fresh[5] = { ...fresh[5]!, time: 9 * S + 20_000 };
+    fresh.push({ index: 6, time: 9 * S + 32, process: 2, type: 'invoke', f: 'lease/timetolive', value: { ID: '7' } });
+    fresh.push({ index: 7, time: 9 * S + 4_000, process: 2, type: 'ok', f: 'lease/timetolive', value: { header: header(3), ID: '7', TTL: '7', grantedTTL: '6' } });
+    expect(kinds(fresh)).toEqual([]);
+  });
+
+  it('count a grant of the id after the lease ended as its renewal (a client-chosen id granted again: deposed-lessor seed 3)', () => {
+    const again: [number, number, string, unknown, unknown][] = [
+      [3, 2 * S, 'lease/revoke', { ID: '7' }, { header: header(2) }],
+      [4, 4 * S, 'lease/grant', { TTL: '5', ID: '7' }, { header: header(2), ID: '7', TTL: '5' }],
+    ];
+    expect(kinds(history([...again, ttl(7 * S, 2, 2)]))).toEqual([]);
+    // Still bounded: by the second grant's answer.
+    expect(kinds(history([...again, ttl(7 * S, 2, 3)]))).toEqual(['ttl-answer']);
+  });
+
   it('fail when a TimeToLive answers more than the time left since the last keep-alive', () => {
     const r = checkLease(history([ttl(1.2 * S, 2, 5)]), LEADER_TERMS);
     expect(r.valid).toBe(false);

@@ -31,7 +31,7 @@ describe('workload mix and compaction aim', () => {
     expect(errorOf({ name: 'x', workload: { mix: { delet: 3 } } })).toMatch(/^scenarios\/x\.json: workload\.mix\.delet: no etcd workload op 'delet'/);
     expect(errorOf({ name: 'x', workload: { kind: 'kv', mix: { delete: 3 } } })).toMatch(/workload\.mix: a mix is for the etcd and lease workloads only/);
     // The lease workload's mix names its own ops (keepalive-late is 0 unless a scenario asks for it).
-    expect(errorOf({ name: 'x', workload: { kind: 'lease', mix: { delete: 3 } } })).toMatch(/workload\.mix\.delete: no lease workload op 'delete' \(ops: grant, .*keepalive-late\)/);
+    expect(errorOf({ name: 'x', workload: { kind: 'lease', mix: { delete: 3 } } })).toMatch(/workload\.mix\.delete: no lease workload op 'delete' \(ops: grant, .*keepalive-late, grant-with-id\)/);
     expect(parseScenario({ name: 'x', workload: { kind: 'lease', mix: { 'keepalive-late': 30 } } }, 'scenarios/x.json').workload.mix).toEqual({ 'keepalive-late': 30 });
     const all = Object.fromEntries(ETCD_TRAFFIC_MIX.map(([n]) => [n, 0]));
     expect(errorOf({ name: 'x', workload: { mix: all } })).toMatch(/workload\.mix: the mix leaves no op/);
