@@ -14,8 +14,12 @@
 // reads (no ReadIndex, a lease past its time, a heartbeat round that was sent before the read
 // arrived releasing it, a late answer to an earlier round), a follower serving before it applied
 // up to the read index, a read index taken before the leader's first commit of its term. The
-// committed index is the highest commit index any member had when the request arrived (a
-// member's commit index counts only committed entries), so the bound is never above the truth.
+// committed index is the highest commit index any member had when the request arrived, cut to
+// what that member had made durable (MemberHost.commit), so the bound is never above the truth:
+// raft counts a leader's own unsynced append towards its quorum (etcd raft 3.4 does too), so a
+// one-member cluster "commits" an entry before its fsync; a crash then loses that entry, which
+// was never committed (nothing applied or answered it: etcd 3.4.21+ waits for the WAL before
+// applying a committed entry it has not synced), and the index is filled again by another.
 //
 // Not judged: serializable reads (they may be stale by contract), lease-based reads (readOnly
 // lease-based: stale reads under clock trouble or a cut-off leader are documented anomalies),
@@ -50,7 +54,7 @@ export interface AnswerCoversCommitPort {
 }
 
 export class AnswerCoversCommit {
-  /** The highest commit index seen on any member so far (a commit index only counts committed entries). */
+  /** The highest durable commit index seen on any member so far (entries committed and on that member's disk). */
   private commitMax = 0;
   /** Per host incarnation, per client, per request id: what the request found on arrival. */
   private readonly pending = new WeakMap<MemberHost, { size: number; byClient: Map<string, Map<number, Arrival>> }>();
@@ -93,10 +97,11 @@ export class AnswerCoversCommit {
     this.port.fail(host.id, `answered ${arrival.path} of ${to} (request ${m.id}) ok at applied index ${applied}, below index ${arrival.commitMax}, committed in the cluster before the request reached it: a stale answer (its read index did not prove leadership after the request arrived, or it did not wait to apply it)`);
   }
 
-  /** The highest commit index of any member now, and ever. */
+  /** The highest durable commit index of any member now, and ever. */
   private clusterCommit(): number {
     for (const host of this.port.hosts.values()) {
-      const c = host.recovered.raft.node.raft.raftLog.committed;
+      // Not raftLog.committed: it may count the member's own unsynced entries, which a crash loses.
+      const c = host.commit;
       if (c > this.commitMax) this.commitMax = c;
     }
     return this.commitMax;
