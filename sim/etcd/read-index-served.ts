@@ -8,7 +8,9 @@
 // with the leader, make a majority of each half of its configuration (counted here, not with
 // raft's own quorum code), the read must no longer be pending. Answers carrying a later read's
 // context also release the earlier reads; they are not counted for the earlier ones, so a leader
-// that releases more than this counts is never flagged.
+// that releases more than this counts is never flagged. Only answers from members of the leader's
+// configuration count and are judged (etcd-raft drops the others before reading them): a member
+// removed while the read waited, answering afterwards, neither confirms the read nor asks for it.
 import type { Message, NodeId } from '../../src/raft/types.ts';
 import type { MemberHost } from './member-host.ts';
 
@@ -36,6 +38,10 @@ export class ReadIndexServed {
       reads.acks.delete(m.context);
       return undefined;
     }
+    // An answer from a member the leader no longer tracks (removed since it was asked) is dropped
+    // unread, as etcd-raft's stepLeader drops every message without a Progress: it confirms
+    // nothing, and a read a configuration change alone made a quorum waits for the next answer.
+    if (!r.prs.progress.has(m.from)) return undefined;
     let acked = reads.acks.get(m.context);
     if (acked === undefined) {
       acked = new Set();
