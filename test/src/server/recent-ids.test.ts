@@ -1,6 +1,7 @@
 // RecentIds answers as the Set of ids it replaced did, for every sequence of ids: in order, out of
 // order, duplicated, far behind, jumping ahead past the window, and ids that are no whole number.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../bench/tools/seeded-random.mjs';
 import { RECENT_IDS_WINDOW, RecentIds } from '../../../src/server/recent-ids.ts';
 
 /** The former implementation, kept as the model. */
@@ -23,18 +24,6 @@ class SetModel {
   }
 }
 
-/** A small seeded generator (mulberry32), so that a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function agree(ids: readonly number[], clients = 1): void {
   const a = new RecentIds();
   const b = new SetModel();
@@ -46,7 +35,7 @@ function agree(ids: readonly number[], clients = 1): void {
 describe('RecentIds', () => {
   it('answers as the Set of ids did, seed by seed', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const r = random(seed);
+      const r = seededRandom(seed);
       const ids: number[] = [];
       let next = 1 + Math.floor(r() * 3);
       for (let i = 0; i < 6_000; i++) {
