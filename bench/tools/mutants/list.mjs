@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean, holdout21?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1876,6 +1876,77 @@ export const MUTANTS = [
     replace: "",
     why: "a conf change handed out before a snapshot was restored is applied on top of the snapshot's configuration, which already holds it and every later one: a learner added and then removed comes back (etcd-raft 3.4 applies it; the snapshot's configuration is the one the log agrees with)",
     aimed: ["snapshot-catch-up", "learner-churn", "membership-behind-snapshot"],
+  },
+  // ---- twenty-first holdout, raft half (raft, 2026-12-07 s23): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "heartbeat-answer-never-probes", class: "replication", file: "src/raft/leader-responses.ts", holdout21: true,
+    find: "  if (pr.match < r.raftLog.lastIndex()) sendAppend(r, m.from);\n",
+    replace: "",
+    why: "a heartbeat answer from a follower that lacks entries sends it nothing: a follower whose probe or appends were lost is sent entries again only when a new proposal is broadcast, so once writes stop a lagging member never catches up while that leader lasts (etcd-raft stepLeader MsgHeartbeatResp: if pr.Match < r.raftLog.lastIndex() { r.sendAppend(m.From) })",
+    aimed: ["lossy-network", "kill-followers", "minority-partition"],
+  },
+  {
+    name: "term-at-dummy-index-compacted", class: "raft-log", file: "src/raft/raft-log.ts", holdout21: true,
+    find: "    if (i < dummyIndex) return ErrCompacted;",
+    replace: "    if (i <= dummyIndex) return ErrCompacted;",
+    why: "the term of the entry just before the first one (the snapshot's or the compaction point's, which the log keeps as its dummy entry) reads as compacted: an append right after a snapshot fails the consistency check, and a leader whose follower's next index is its first index sends a snapshot it does not need (etcd-raft raftLog.term: if i < dummyIndex { return 0, ErrCompacted })",
+    aimed: ["snapshot-catch-up", "snapshot-storm", "snapshot-pipeline"],
+  },
+  {
+    name: "vote-lost-at-quorum-reachable", class: "election", file: "src/raft/quorum/majority.ts", holdout21: true,
+    find: "    if (granted + missing >= q) return 'pending';",
+    replace: "    if (granted + missing > q) return 'pending';",
+    why: "an election that can still just reach a quorum counts as lost: with one voter of three down, a candidate holding its own vote gives up before the last live voter answers, and a cluster that lost one member never elects again (etcd-raft MajorityConfig.VoteResult: if ny[0]+missing >= q { return VotePending })",
+    aimed: ["kill-leader", "kill-followers", "minority-partition"],
+  },
+  {
+    name: "append-keeps-election-timer", class: "election", file: "src/raft/step-follower.ts", holdout21: true,
+    find: "    case 'MsgApp':\n      r.electionElapsed = 0;\n      r.lead = m.from;",
+    replace: "    case 'MsgApp':\n      r.lead = m.from;",
+    why: "a follower's election timer is reset by heartbeats but not by appends: when heartbeats are lost or slow while appends arrive, it campaigns against a leader it hears from (etcd-raft stepFollower MsgApp: r.electionElapsed = 0)",
+    aimed: ["lossy-network", "slow-network", "prevote-rejoin"],
+  },
+  {
+    name: "reset-keeps-pending-reads", class: "read", file: "src/raft/raft.ts", holdout21: true,
+    find: "    this.readOnly = new ReadOnly(this.cfg.readOnlyOption, this.cfg.maxPendingReads);\n    this.pendingReadIndexMessages = [];",
+    replace: "    this.pendingReadIndexMessages = [];",
+    why: "a term change keeps the ReadIndex requests queued by an earlier leadership: a member deposed while reads waited, and elected again, confirms them with its new term's heartbeats and answers them at the commit index of the old term, which may lack writes committed in between (etcd-raft reset: r.readOnly = newReadOnly(r.readOnly.option))",
+    aimed: ["leader-churn", "stale-leader-reads", "stale-leader-late-answers"],
+  },
+  {
+    name: "received-snapshot-not-in-raft-storage", class: "snapshot", file: "src/server/member.ts", holdout21: true,
+    find: "    if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);\n",
+    replace: "",
+    why: "a snapshot received from the leader is written to disk and restored into the state machine but not applied to raft's storage: once raft forgets its unstable copy, its log ends before the snapshot and the commit index points past it (etcd's raftNode calls raftStorage.ApplySnapshot after saving it)",
+    aimed: ["snapshot-catch-up", "snapshot-storm", "membership-behind-snapshot"],
+  },
+  {
+    name: "lease-without-known-leader", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout21: true,
+    find: "const inLease = r.cfg.checkQuorum && r.lead !== NONE && leaseRunning;",
+    replace: "const inLease = r.cfg.checkQuorum && leaseRunning;",
+    why: "the CheckQuorum lease also holds when the member knows no leader: a member whose election timer was reset by a campaign or a granted vote refuses every other candidate for an election timeout, so split votes repeat and a leaderless cluster takes many timeouts to elect (etcd-raft: inLease := r.checkQuorum && r.lead != None && r.electionElapsed < r.electionTimeout)",
+    aimed: ["kill-leader", "leader-churn", "partition-shapes"],
+  },
+  {
+    name: "restart-forgets-commit", class: "persistence", file: "src/raft/raft.ts", holdout21: true,
+    find: "    this.raftLog.committed = hs.commit;\n",
+    replace: "",
+    why: "a restarted member loads its term and vote from the hard state but not its commit index: raft starts committed at the snapshot, its next hard state records a commit index below the durable one, and what was committed is known again only when a leader says so (etcd-raft loadState: r.raftLog.committed = state.Commit)",
+    aimed: ["rolling-restart", "crash-moments", "kill-followers"],
+  },
+  {
+    name: "prevote-grant-carries-own-term", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout21: true,
+    find: "r.send({ type: voteRespType(m.type), to: m.from, term: m.term });",
+    replace: "r.send({ type: voteRespType(m.type), to: m.from, term: r.term });",
+    why: "a granted vote answers with the voter's term instead of the request's: a pre-vote granted by a member of a lower term reaches the pre-candidate as a stale message and is dropped, so pre-candidates ahead of a voter cannot win (etcd-raft: respond with m.Term, the term of the request; a vote message without a term panics)",
+    aimed: ["prevote-rejoin", "kill-leader", "prevote-rollout"],
+  },
+  {
+    name: "demote-in-joint-skips-learners-next", class: "membership", file: "src/raft/confchange/changer.ts", holdout21: true,
+    find: "    if (w.outgoing.has(id)) {\n      w.learnersNext.add(id);",
+    replace: "    if (w.outgoing.has(id) && w.incoming.has(id)) {\n      w.learnersNext.add(id);",
+    why: "a voter demoted while entering a joint configuration becomes a learner at once instead of waiting in LearnersNext (remove() just took it out of the incoming half, so the test never holds): it is a learner and an outgoing voter at once (etcd-raft Changer.makeLearner: if the id is in the outgoing voters, add it to LearnersNext)",
+    aimed: ["joint-swap", "joint-leader-crash", "learner-churn"],
   },
   // ---- twentieth holdout, server half (bugs, 2026-12-07 s22): written and committed before measuring, at sites no earlier mutant plants ----
   {
