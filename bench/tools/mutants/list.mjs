@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean, holdout21?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1948,5 +1948,76 @@ export const MUTANTS = [
     replace: "return undefined;",
     why: "with authentication on, a LeaseRevoke is applied without checking that its user may write the lease's keys: a user deletes keys it has no write permission on by revoking the lease they are attached to (etcd 3.4's authApplierV3.LeaseRevoke calls checkLeasePuts first)",
     aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  // ---- twenty-first holdout, server half (bugs, 2026-12-07 s23): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "delete-prev-kv-skips-read-check", class: "auth", file: "src/server/apply/auth-checks.ts", holdout21: true,
+    find: "return auth.isDeleteRangePermitted(ai, r.key ?? '', r.range_end ?? '') ?? (r.prev_kv === true ? auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? '') : undefined);",
+    replace: "return auth.isDeleteRangePermitted(ai, r.key ?? '', r.range_end ?? '');",
+    why: "with authentication on, a DeleteRange with prev_kv is checked for write only: a user with write but no read permission reads the deleted values back in prev_kvs (etcd 3.4's authApplierV3.DeleteRange also checks IsRangePermitted when r.PrevKv)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "old-auth-revision-accepted", class: "auth", file: "src/auth/auth-store.ts", holdout21: true,
+    find: "    if (ai.revision < this.rev) return ErrAuthOldRevision;\n",
+    replace: "",
+    why: "an entry proposed under an older auth revision is checked against today's permissions instead of refused: a write proposed before a permission or role change applies after it whenever today's permissions still allow it (etcd 3.4's isOpPermitted answers ErrAuthOldRevision when the AuthInfo's revision is below the store's, and the client retries with a fresh token)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "revoke-permission-by-key-only", class: "auth", file: "src/auth/auth-store.ts", holdout21: true,
+    find: "const perms = role.perms.filter((p) => p.key !== key || p.rangeEnd !== rangeEnd);",
+    replace: "const perms = role.perms.filter((p) => p.key !== key);",
+    why: "RoleRevokePermission removes every permission of the role that starts at the key, whatever its range end: revoking key1 also revokes [key1, key4) (etcd 3.4's RoleRevokePermission keeps a permission unless both Key and RangeEnd are equal)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "range-limit-no-lookahead", class: "mvcc", file: "src/server/apply/range.ts", holdout21: true,
+    find: "  if (limit > 0) limit++;\n",
+    replace: "",
+    why: "a limited range reads exactly limit keys from the store, not one more: a range truncated by its limit answers more: false (the client stops paging early) (etcd's applierV3backend.Range asks for limit + 1 to know whether there is more)",
+    aimed: ["kv-api-wide", "kv-api"],
+  },
+  {
+    name: "grant-schedules-no-checkpoint", class: "lease", file: "src/lease/lessor.ts", holdout21: true,
+    find: "    this.leases.set(id, l);\n    this.scheduleCheckpointIfNeeded(l, nowMs);\n",
+    replace: "    this.leases.set(id, l);\n",
+    why: "a lease granted on the leader schedules no checkpoint: until a leader change or an applied checkpoint schedules one, its remaining TTL is never checkpointed, and a new leader restarts it with its full TTL (etcd 3.4's lessor.Grant calls scheduleCheckpointIfNeeded on the primary)",
+    aimed: ["lease-checkpoint-leader-change", "lease-checkpoint-restart"],
+  },
+  {
+    name: "header-cache-ignores-term", class: "api", file: "src/server/etcd-state-machine.ts", holdout21: true,
+    find: "if (cached !== undefined && revision === this.headerJsonRevision && term === this.headerJsonTerm) return cached;",
+    replace: "if (cached !== undefined && revision === this.headerJsonRevision) return cached;",
+    why: "the encoded response header is reused for any response at the same revision, even after the raft term moved: after an election with no write, every response carries the old raft_term (etcd's v3rpc header.fill reads the term at each response)",
+    aimed: ["kv-api", "lease-renew-expiry", "deposed-lessor"],
+  },
+  {
+    name: "watch-equal-range-accepted", class: "watch", file: "src/watch/watch-stream.ts", holdout21: true,
+    find: "(end !== undefined && end !== '' && !(key < end))",
+    replace: "(end !== undefined && end !== '' && key > end)",
+    why: "a watch create whose range_end equals its key is accepted as a watch of an empty range that never fires, instead of refused (etcd's watchStream.Watch: bytes.Compare(key, end) != -1 is ErrEmptyWatcherRange, canceled at once)",
+    aimed: ["watch-shapes", "watch-quiet-restarts"],
+  },
+  {
+    name: "progress-notify-unrequested", class: "watch", file: "src/watch/watch-stream.ts", holdout21: true,
+    find: "      if (!st.progressNotify) continue;\n",
+    replace: "",
+    why: "the progress-notify ticker sends progress responses to every idle watch of the stream, also to those created without progress_notify (etcd's serverWatchStream keeps sws.progress only for watches created with ProgressNotify)",
+    aimed: ["watch-progress", "watch-shapes"],
+  },
+  {
+    name: "ignore-lease-with-lease-accepted", class: "api", file: "src/api/validate.ts", holdout21: true,
+    find: "  if (r.ignore_lease === true && (r.lease ?? 0n) !== 0n) return ErrLeaseProvided;\n",
+    replace: "",
+    why: "a put with ignore_lease and a lease is accepted (the lease is silently dropped for the key's current one) instead of refused before raft (etcd's checkPutRequest: ErrGRPCLeaseProvided, \"lease is provided\")",
+    aimed: ["kv-api-wide", "kv-api"],
+  },
+  {
+    name: "compaction-keeps-stale-pending", class: "mvcc", file: "src/mvcc/store.ts", holdout21: true,
+    find: "    this.pendingDeletes = undefined;\n    // Entries below rev",
+    replace: "    // Entries below rev",
+    why: "a compaction that deletes at once leaves the previous deferred compaction's pending set in place: hashes and snapshots keep skipping what that older compaction would have dropped, judged against its kept set, so a snapshot leaves out revisions the new compaction kept (etcd clears a finished compaction's state before the next: scheduleCompaction runs to the end)",
+    aimed: ["compaction-deferred-restore", "compaction-restore"],
   },
 ];
