@@ -75,6 +75,23 @@ describe('leases: what the answers show', () => {
     expect(verdict([...lines, ...revoke, ...revoke])).toBe(false);
   });
 
+  it('a timed-out grant naming the id a server-picked grant made: a lease seen existing does not say it made it (lease-expiry-partition 25)', () => {
+    const lines: Line[] = [
+      [4, 'invoke', 'lease/grant', { TTL: '6' }],
+      [4, 'ok', 'lease/grant', { ...hdr(1), ID: '104', TTL: '6' }],
+      [2, 'invoke', 'lease/grant', { TTL: '2', ID: '104' }],
+      [1, 'invoke', 'lease/keepalive', { ID: '104' }],
+      [1, 'ok', 'lease/keepalive', { ...hdr(1), ID: '104', TTL: '6' }],
+      [2, 'info', 'lease/grant', null, 'timeout'],
+    ];
+    expect(verdict(lines)).toBe(true);
+    // The timed-out grant may make 104 again once it is revoked: two revokes can both succeed.
+    const revoke: Line[] = [[3, 'invoke', 'lease/revoke', { ID: '104' }], [3, 'ok', 'lease/revoke', hdr(1)]];
+    expect(verdict([...lines, ...revoke, ...revoke])).toBe(true);
+    // Must fail: a third cannot (two grants make 104 at most twice).
+    expect(verdict([...lines, ...revoke, ...revoke, ...revoke])).toBe(false);
+  });
+
   it('a grant sent again with the same ID: a lease seen existing does not say the timed-out one made it', () => {
     const lines: Line[] = [
       [4, 'invoke', 'lease/grant', { TTL: '6', ID: '104' }],

@@ -55,6 +55,11 @@
 //   a follower's MsgReadIndex queued a served read again under its context (as etcd-raft does);
 //   the invariant counted the answers to its first round for the second. It now counts the
 //   answers since the read was queued (ReadOnly.pendingRead, sim/etcd/read-index-served.ts).
+// - lease-expiry-partition 25 (linearizable, "lease/grant({ID:...}) → (took effect) ... expected
+//   lease already exists"): a timed-out grant named the id a grant with ID 0 had made (the lease
+//   workload's grant-with-id); the history preparation counted answered grants by their request's
+//   ID (0), took the timed-out one for the only maker of the lease a keep-alive saw, and made it
+//   take effect. Answered grants now count under the id they made (sim/check/models/etcd/history.ts).
 //
 // The swarm seeds are pinned as the swarm drew them then (test/fixtures/false-alarms/swarm-SEED.json:
 // the drawn knobs and fault schedule, the same trace hash with the same seed), so that a later
@@ -126,6 +131,10 @@ describe('the correct build passes the seeds that were false alarms', () => {
 
   it('swarm seed 913 (a read queued again by a late copy of its MsgReadIndex waits for answers of its own)', () => {
     expect(failing(swarmDrawn(913), 913)).toEqual([]);
+  });
+
+  it('lease-expiry-partition seed 25 (a timed-out grant names the id a server-picked grant made)', () => {
+    expect(failing('lease-expiry-partition', 25)).toEqual([]);
   });
 
   it('auth-round-robin seed 10 (the probes\' token after the workload turned authentication off)', () => {

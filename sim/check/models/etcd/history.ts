@@ -775,11 +775,15 @@ function settleUnknownLeaseOps(drafts: Draft[], evidence: LeaseEvidence, gaps: R
   }
   const anonymousChoices = nameAnonymousGrants(drafts, evidence, usedUnseen, anonymousChoice);
   // Grants per lease id (answered or timed out): a lease seen existing shows that one of them made it, not which.
+  // An answered grant counts under the id it made (its answer's: a grant with ID 0 let the server
+  // pick it), so a timed-out grant naming the id a server-picked grant made is not taken for its
+  // maker (lease-expiry-partition 25: the lease workload's grant-with-id reuses ids others hold).
   const grantsOf = new Map<string, number>();
   for (let i = 0; i < drafts.length; i++) {
     const d = drafts[i]!;
     if (d.f !== 'lease/grant' || d.returnPos === -1 || (d.output !== undefined && !('response' in d.output))) continue;
-    const id = id64(d.request['ID']);
+    const made = d.output !== undefined && 'response' in d.output ? id64(d.output.response['ID']) : '0';
+    const id = made !== '0' ? made : id64(d.request['ID']);
     grantsOf.set(id, (grantsOf.get(id) ?? 0) + 1);
   }
   for (let i = 0; i < drafts.length; i++) {
