@@ -16,11 +16,11 @@ const delEv = (key: string, rev: number): Ev => ({ type: 'DELETE', kv: { key: b6
 /** One watch (created at revision 1) of [key, rangeEnd), its events one response per revision, then a progress notification at `last`. */
 function watch(key: string, rangeEnd: string | undefined, events: Ev[], last: number, filters?: string[]): WatchRecord[] {
   const create: Record<string, unknown> = { key: b64(key), ...(rangeEnd === undefined ? {} : { range_end: b64(rangeEnd) }), ...(filters === undefined ? {} : { filters }) };
-  const out: WatchRecord[] = [{ process: 'w', time: 1_000, response: { ...hdr(1), created: true }, request: { create_request: create } } as WatchRecord];
+  const out: WatchRecord[] = [{ process: 'w', time: 1_000, response: { ...hdr(1), created: true }, request: { create_request: create } }];
   const byRev = new Map<number, Ev[]>();
   for (const e of events) byRev.set(Number(e.kv['mod_revision']), [...(byRev.get(Number(e.kv['mod_revision'])) ?? []), e]);
-  for (const [rev, evs] of [...byRev].sort((a, b) => a[0] - b[0])) out.push({ process: 'w', time: rev * 10_000 + 5_000, response: { ...hdr(rev), events: evs } } as WatchRecord);
-  out.push({ process: 'w', time: 1_000_000, response: hdr(last) } as WatchRecord);
+  for (const [rev, evs] of [...byRev].sort((a, b) => a[0] - b[0])) out.push({ process: 'w', time: rev * 10_000 + 5_000, response: { ...hdr(rev), events: evs } });
+  out.push({ process: 'w', time: 1_000_000, response: hdr(last) });
   return out;
 }
 
