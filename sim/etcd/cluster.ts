@@ -36,6 +36,7 @@ import { LeaderTimeline } from './leader-timeline.ts';
 import { LeaseCheckpointLog } from './lease-checkpoint-log.ts';
 import { LeaseCheckpointCadence } from './lease-checkpoint-cadence.ts';
 import { AuthRevisionObserver } from './auth-revision.ts';
+import { AuthRevisionChecked } from './auth-revision-checked.ts';
 import { HashKvAgreement } from './hashkv-agreement.ts';
 import { DEFAULT_LESSOR_CONFIG } from '../../src/lease/lessor.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
@@ -616,12 +617,27 @@ export class EtcdCluster {
     return o;
   }
 
-  /** After every auth change a member applies: its auth revision rose (auth-revision.ts); the first violation throws. */
+  /**
+   * After every auth change a member applies: its auth revision rose (auth-revision.ts); and after
+   * every write it applies with an older auth revision than its own: nothing changed
+   * (auth-revision-checked.ts). The first violation throws.
+   */
   observeAuthRevision(): AuthRevisionObserver {
     const o = new AuthRevisionObserver();
-    for (const host of this.hosts.values()) o.onStart(host);
-    this.startObservers.push((host) => o.onStart(host));
-    this.appliedObservers.push((e, host) => o.onApplied(e, host));
+    const checked = new AuthRevisionChecked();
+    for (const host of this.hosts.values()) {
+      o.onStart(host);
+      checked.onStart(host);
+    }
+    this.startObservers.push((host) => {
+      o.onStart(host);
+      checked.onStart(host);
+    });
+    this.appliedObservers.push((e, host) => {
+      o.onApplied(e, host);
+      checked.onApplied(e, host);
+    });
+    o.checked = checked;
     return o;
   }
 
