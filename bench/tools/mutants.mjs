@@ -4,7 +4,7 @@
 // whether a run failed, which scenario, seed and checker caught it first, and the wall time.
 //
 //   node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46]
-//                                [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--holdout19] [--holdout20] [--out DIR] [--list]
+//                                [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--holdout19] [--holdout20] [--holdout21] [--out DIR] [--list]
 //
 // The sweep of a mutant stops at its first failing run (a caught mutant costs little; the
 // first catch is then the first failing run the workers finished); --full sweeps every run and
@@ -90,7 +90,7 @@ export function markdown(rows, o) {
   return lines.join('\n');
 }
 
-const USAGE = 'usage: node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46] [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--holdout19] [--holdout20] [--out DIR] [--list]';
+const USAGE = 'usage: node bench/tools/mutants.mjs [--seeds 1..6] [--scenario all] [--jobs 2] [--aimed-seeds 7..46] [--full] [--only NAME,...] [--class CLASS,...] [--holdout2] [--holdout19] [--holdout20] [--holdout21] [--out DIR] [--list]';
 
 function parseOptions() {
   try {
@@ -98,7 +98,7 @@ function parseOptions() {
       options: {
         seeds: { type: 'string', default: '1..6' }, scenario: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '2' },
         'aimed-seeds': { type: 'string' }, full: { type: 'boolean' }, only: { type: 'string' }, class: { type: 'string' }, out: { type: 'string', default: 'reports/mutants' },
-        list: { type: 'boolean' }, holdout2: { type: 'boolean' }, holdout19: { type: 'boolean' }, holdout20: { type: 'boolean' }, help: { type: 'boolean' },
+        list: { type: 'boolean' }, holdout2: { type: 'boolean' }, holdout19: { type: 'boolean' }, holdout20: { type: 'boolean' }, holdout21: { type: 'boolean' }, help: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -122,6 +122,7 @@ function main() {
   if (values.holdout2 === true) selected = selected.filter((m) => m.holdout2 === true);
   if (values.holdout19 === true) selected = selected.filter((m) => m.holdout19 === true);
   if (values.holdout20 === true) selected = selected.filter((m) => m.holdout20 === true);
+  if (values.holdout21 === true) selected = selected.filter((m) => m.holdout21 === true);
   if (values.class !== undefined) selected = selected.filter((m) => values.class.split(',').includes(m.class));
   if (values.list === true) {
     for (const m of selected) console.log(`${m.name.padEnd(34)} ${m.class.padEnd(20)} ${m.file}${m.equivalent ? '  (equivalent)' : ''}`);

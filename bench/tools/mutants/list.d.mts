@@ -34,5 +34,7 @@ export interface Mutant {
   readonly holdout19?: boolean;
   /** One of the twentieth holdout set (raft and bugs, 2026-12-07 s22: written and committed before measuring, sites no earlier mutant plants). */
   readonly holdout20?: boolean;
+  /** One of the twenty-first holdout set (raft and bugs, 2026-12-07 s23: written and committed before measuring, sites no earlier mutant plants). */
+  readonly holdout21?: boolean;
 }
 export declare const MUTANTS: readonly Mutant[];

@@ -6,7 +6,7 @@
 // did not). `equivalent`, when set, says why no run can tell the mutant from the correct build.
 // These are not the --bug flags: nothing here is known to the harness.
 
-/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean }} Mutant */
+/** @typedef {{ name: string, class: string, file: string, find: string, replace: string, why: string, aimed?: string[], equivalent?: string, holdout2?: boolean, holdout3?: boolean, holdout4?: boolean, holdout5?: boolean, holdout6?: boolean, holdout7?: boolean, holdout8?: boolean, holdout9?: boolean, holdout10?: boolean, holdout11?: boolean, holdout12?: boolean, holdout13?: boolean, holdout14?: boolean, holdout15?: boolean, holdout16?: boolean, holdout17?: boolean, holdout18?: boolean, holdout19?: boolean, holdout20?: boolean, holdout21?: boolean }} Mutant */
 
 /** @type {Mutant[]} */
 export const MUTANTS = [
@@ -1877,6 +1877,77 @@ export const MUTANTS = [
     why: "a conf change handed out before a snapshot was restored is applied on top of the snapshot's configuration, which already holds it and every later one: a learner added and then removed comes back (etcd-raft 3.4 applies it; the snapshot's configuration is the one the log agrees with)",
     aimed: ["snapshot-catch-up", "learner-churn", "membership-behind-snapshot"],
   },
+  // ---- twenty-first holdout, raft half (raft, 2026-12-07 s23): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "heartbeat-answer-never-probes", class: "replication", file: "src/raft/leader-responses.ts", holdout21: true,
+    find: "  if (pr.match < r.raftLog.lastIndex()) sendAppend(r, m.from);\n",
+    replace: "",
+    why: "a heartbeat answer from a follower that lacks entries sends it nothing: a follower whose probe or appends were lost is sent entries again only when a new proposal is broadcast, so once writes stop a lagging member never catches up while that leader lasts (etcd-raft stepLeader MsgHeartbeatResp: if pr.Match < r.raftLog.lastIndex() { r.sendAppend(m.From) })",
+    aimed: ["lossy-network", "kill-followers", "minority-partition"],
+  },
+  {
+    name: "term-at-dummy-index-compacted", class: "raft-log", file: "src/raft/raft-log.ts", holdout21: true,
+    find: "    if (i < dummyIndex) return ErrCompacted;",
+    replace: "    if (i <= dummyIndex) return ErrCompacted;",
+    why: "the term of the entry just before the first one (the snapshot's or the compaction point's, which the log keeps as its dummy entry) reads as compacted: an append right after a snapshot fails the consistency check, and a leader whose follower's next index is its first index sends a snapshot it does not need (etcd-raft raftLog.term: if i < dummyIndex { return 0, ErrCompacted })",
+    aimed: ["snapshot-catch-up", "snapshot-storm", "snapshot-pipeline"],
+  },
+  {
+    name: "vote-lost-at-quorum-reachable", class: "election", file: "src/raft/quorum/majority.ts", holdout21: true,
+    find: "    if (granted + missing >= q) return 'pending';",
+    replace: "    if (granted + missing > q) return 'pending';",
+    why: "an election that can still just reach a quorum counts as lost: with one voter of three down, a candidate holding its own vote gives up before the last live voter answers, and a cluster that lost one member never elects again (etcd-raft MajorityConfig.VoteResult: if ny[0]+missing >= q { return VotePending })",
+    aimed: ["kill-leader", "kill-followers", "minority-partition"],
+  },
+  {
+    name: "append-keeps-election-timer", class: "election", file: "src/raft/step-follower.ts", holdout21: true,
+    find: "    case 'MsgApp':\n      r.electionElapsed = 0;\n      r.lead = m.from;",
+    replace: "    case 'MsgApp':\n      r.lead = m.from;",
+    why: "a follower's election timer is reset by heartbeats but not by appends: when heartbeats are lost or slow while appends arrive, it campaigns against a leader it hears from (etcd-raft stepFollower MsgApp: r.electionElapsed = 0)",
+    aimed: ["lossy-network", "slow-network", "prevote-rejoin"],
+  },
+  {
+    name: "reset-keeps-pending-reads", class: "read", file: "src/raft/raft.ts", holdout21: true,
+    find: "    this.readOnly = new ReadOnly(this.cfg.readOnlyOption, this.cfg.maxPendingReads);\n    this.pendingReadIndexMessages = [];",
+    replace: "    this.pendingReadIndexMessages = [];",
+    why: "a term change keeps the ReadIndex requests queued by an earlier leadership: a member deposed while reads waited, and elected again, confirms them with its new term's heartbeats and answers them at the commit index of the old term, which may lack writes committed in between (etcd-raft reset: r.readOnly = newReadOnly(r.readOnly.option))",
+    aimed: ["leader-churn", "stale-leader-reads", "stale-leader-late-answers"],
+  },
+  {
+    name: "received-snapshot-not-in-raft-storage", class: "snapshot", file: "src/server/member.ts", holdout21: true,
+    find: "    if (snap !== undefined && snap.metadata.index > 0) this.storage.applySnapshot(snap);\n",
+    replace: "",
+    why: "a snapshot received from the leader is written to disk and restored into the state machine but not applied to raft's storage: once raft forgets its unstable copy, its log ends before the snapshot and the commit index points past it (etcd's raftNode calls raftStorage.ApplySnapshot after saving it)",
+    aimed: ["snapshot-catch-up", "snapshot-storm", "membership-behind-snapshot"],
+  },
+  {
+    name: "lease-without-known-leader", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout21: true,
+    find: "const inLease = r.cfg.checkQuorum && r.lead !== NONE && leaseRunning;",
+    replace: "const inLease = r.cfg.checkQuorum && leaseRunning;",
+    why: "the CheckQuorum lease also holds when the member knows no leader: a member whose election timer was reset by a campaign or a granted vote refuses every other candidate for an election timeout, so split votes repeat and a leaderless cluster takes many timeouts to elect (etcd-raft: inLease := r.checkQuorum && r.lead != None && r.electionElapsed < r.electionTimeout)",
+    aimed: ["kill-leader", "leader-churn", "partition-shapes"],
+  },
+  {
+    name: "restart-forgets-commit", class: "persistence", file: "src/raft/raft.ts", holdout21: true,
+    find: "    this.raftLog.committed = hs.commit;\n",
+    replace: "",
+    why: "a restarted member loads its term and vote from the hard state but not its commit index: raft starts committed at the snapshot, its next hard state records a commit index below the durable one, and what was committed is known again only when a leader says so (etcd-raft loadState: r.raftLog.committed = state.Commit)",
+    aimed: ["rolling-restart", "crash-moments", "kill-followers"],
+  },
+  {
+    name: "prevote-grant-carries-own-term", class: "prevote-checkquorum", file: "src/raft/step.ts", holdout21: true,
+    find: "r.send({ type: voteRespType(m.type), to: m.from, term: m.term });",
+    replace: "r.send({ type: voteRespType(m.type), to: m.from, term: r.term });",
+    why: "a granted vote answers with the voter's term instead of the request's: a pre-vote granted by a member of a lower term reaches the pre-candidate as a stale message and is dropped, so pre-candidates ahead of a voter cannot win (etcd-raft: respond with m.Term, the term of the request; a vote message without a term panics)",
+    aimed: ["prevote-rejoin", "kill-leader", "prevote-rollout"],
+  },
+  {
+    name: "demote-in-joint-skips-learners-next", class: "membership", file: "src/raft/confchange/changer.ts", holdout21: true,
+    find: "    if (w.outgoing.has(id)) {\n      w.learnersNext.add(id);",
+    replace: "    if (w.outgoing.has(id) && w.incoming.has(id)) {\n      w.learnersNext.add(id);",
+    why: "a voter demoted while entering a joint configuration becomes a learner at once instead of waiting in LearnersNext (remove() just took it out of the incoming half, so the test never holds): it is a learner and an outgoing voter at once (etcd-raft Changer.makeLearner: if the id is in the outgoing voters, add it to LearnersNext)",
+    aimed: ["joint-swap", "joint-leader-crash", "learner-churn"],
+  },
   // ---- twentieth holdout, server half (bugs, 2026-12-07 s22): written and committed before measuring, at sites no earlier mutant plants ----
   {
     name: "restore-version-counts-log", class: "mvcc", file: "src/mvcc/key-index.ts", holdout20: true,
@@ -1948,5 +2019,76 @@ export const MUTANTS = [
     replace: "return undefined;",
     why: "with authentication on, a LeaseRevoke is applied without checking that its user may write the lease's keys: a user deletes keys it has no write permission on by revoking the lease they are attached to (etcd 3.4's authApplierV3.LeaseRevoke calls checkLeasePuts first)",
     aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  // ---- twenty-first holdout, server half (bugs, 2026-12-07 s23): written and committed before measuring, at sites no earlier mutant plants ----
+  {
+    name: "delete-prev-kv-skips-read-check", class: "auth", file: "src/server/apply/auth-checks.ts", holdout21: true,
+    find: "return auth.isDeleteRangePermitted(ai, r.key ?? '', r.range_end ?? '') ?? (r.prev_kv === true ? auth.isRangePermitted(ai, r.key ?? '', r.range_end ?? '') : undefined);",
+    replace: "return auth.isDeleteRangePermitted(ai, r.key ?? '', r.range_end ?? '');",
+    why: "with authentication on, a DeleteRange with prev_kv is checked for write only: a user with write but no read permission reads the deleted values back in prev_kvs (etcd 3.4's authApplierV3.DeleteRange also checks IsRangePermitted when r.PrevKv)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "old-auth-revision-accepted", class: "auth", file: "src/auth/auth-store.ts", holdout21: true,
+    find: "    if (ai.revision < this.rev) return ErrAuthOldRevision;\n",
+    replace: "",
+    why: "an entry proposed under an older auth revision is checked against today's permissions instead of refused: a write proposed before a permission or role change applies after it whenever today's permissions still allow it (etcd 3.4's isOpPermitted answers ErrAuthOldRevision when the AuthInfo's revision is below the store's, and the client retries with a fresh token)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "revoke-permission-by-key-only", class: "auth", file: "src/auth/auth-store.ts", holdout21: true,
+    find: "const perms = role.perms.filter((p) => p.key !== key || p.rangeEnd !== rangeEnd);",
+    replace: "const perms = role.perms.filter((p) => p.key !== key);",
+    why: "RoleRevokePermission removes every permission of the role that starts at the key, whatever its range end: revoking key1 also revokes [key1, key4) (etcd 3.4's RoleRevokePermission keeps a permission unless both Key and RangeEnd are equal)",
+    aimed: ["auth-permissions", "auth-round-robin"],
+  },
+  {
+    name: "range-limit-no-lookahead", class: "mvcc", file: "src/server/apply/range.ts", holdout21: true,
+    find: "  if (limit > 0) limit++;\n",
+    replace: "",
+    why: "a limited range reads exactly limit keys from the store, not one more: a range truncated by its limit answers more: false (the client stops paging early) (etcd's applierV3backend.Range asks for limit + 1 to know whether there is more)",
+    aimed: ["kv-api-wide", "kv-api"],
+  },
+  {
+    name: "grant-schedules-no-checkpoint", class: "lease", file: "src/lease/lessor.ts", holdout21: true,
+    find: "    this.leases.set(id, l);\n    this.scheduleCheckpointIfNeeded(l, nowMs);\n",
+    replace: "    this.leases.set(id, l);\n",
+    why: "a lease granted on the leader schedules no checkpoint: until a leader change or an applied checkpoint schedules one, its remaining TTL is never checkpointed, and a new leader restarts it with its full TTL (etcd 3.4's lessor.Grant calls scheduleCheckpointIfNeeded on the primary)",
+    aimed: ["lease-checkpoint-leader-change", "lease-checkpoint-restart"],
+  },
+  {
+    name: "header-cache-ignores-term", class: "api", file: "src/server/etcd-state-machine.ts", holdout21: true,
+    find: "if (cached !== undefined && revision === this.headerJsonRevision && term === this.headerJsonTerm) return cached;",
+    replace: "if (cached !== undefined && revision === this.headerJsonRevision) return cached;",
+    why: "the encoded response header is reused for any response at the same revision, even after the raft term moved: after an election with no write, every response carries the old raft_term (etcd's v3rpc header.fill reads the term at each response)",
+    aimed: ["kv-api", "lease-renew-expiry", "deposed-lessor"],
+  },
+  {
+    name: "watch-equal-range-accepted", class: "watch", file: "src/watch/watch-stream.ts", holdout21: true,
+    find: "(end !== undefined && end !== '' && !(key < end))",
+    replace: "(end !== undefined && end !== '' && key > end)",
+    why: "a watch create whose range_end equals its key is accepted as a watch of an empty range that never fires, instead of refused (etcd's watchStream.Watch: bytes.Compare(key, end) != -1 is ErrEmptyWatcherRange, canceled at once)",
+    aimed: ["watch-shapes", "watch-quiet-restarts"],
+  },
+  {
+    name: "progress-notify-unrequested", class: "watch", file: "src/watch/watch-stream.ts", holdout21: true,
+    find: "      if (!st.progressNotify) continue;\n",
+    replace: "",
+    why: "the progress-notify ticker sends progress responses to every idle watch of the stream, also to those created without progress_notify (etcd's serverWatchStream keeps sws.progress only for watches created with ProgressNotify)",
+    aimed: ["watch-progress", "watch-shapes"],
+  },
+  {
+    name: "ignore-lease-with-lease-accepted", class: "api", file: "src/api/validate.ts", holdout21: true,
+    find: "  if (r.ignore_lease === true && (r.lease ?? 0n) !== 0n) return ErrLeaseProvided;\n",
+    replace: "",
+    why: "a put with ignore_lease and a lease is accepted (the lease is silently dropped for the key's current one) instead of refused before raft (etcd's checkPutRequest: ErrGRPCLeaseProvided, \"lease is provided\")",
+    aimed: ["kv-api-wide", "kv-api"],
+  },
+  {
+    name: "compaction-keeps-stale-pending", class: "mvcc", file: "src/mvcc/store.ts", holdout21: true,
+    find: "    this.pendingDeletes = undefined;\n    // Entries below rev",
+    replace: "    // Entries below rev",
+    why: "a compaction that deletes at once leaves the previous deferred compaction's pending set in place: hashes and snapshots keep skipping what that older compaction would have dropped, judged against its kept set, so a snapshot leaves out revisions the new compaction kept (etcd clears a finished compaction's state before the next: scheduleCompaction runs to the end)",
+    aimed: ["compaction-deferred-restore", "compaction-restore"],
   },
 ];
