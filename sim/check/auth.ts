@@ -20,6 +20,9 @@
 // 5. a linearizable request answered ok with a token its user's password change, delete or an
 //    AuthDisable had invalidated before it was sent, authentication certainly on, by the member that
 //    answered that change: any other may have installed a snapshot past it (auth-stale-token.ts).
+// 6. a LeaseRevoke answered ok while its lease certainly held a key its user could not write at
+//    any moment of its window, authentication certainly on (auth-lease-revoke.ts: etcd's
+//    checkLeasePuts).
 // What it cannot decide it does not judge; with nothing judged the verdict is unknown. Requests
 // it reads and does not judge — of a process that logged in as no single user, refusals of a
 // request that may need more than its own keys (a put with a lease) — are counted as notJudged,
@@ -34,6 +37,7 @@ import { covers, heldOf, needsOf } from './auth-needs.ts';
 import type { Held, Need } from './auth-needs.ts';
 import type { CheckResult } from './verdict.ts';
 import { findStaleTokens } from './auth-stale-token.ts';
+import { attachedAtRevoke, isWriteOrRevoke } from './auth-lease-revoke.ts';
 import { count as countNoun } from '../text/count.ts';
 
 const DENIED = 'permission denied';
@@ -125,6 +129,7 @@ export function checkAuth(history: readonly Op[]): CheckResult {
     userOf.set(p.invoke.process, seen === undefined || seen === name ? name : null);
   }
   for (const p of pairs) if (p.invoke.f.startsWith('auth/') && p.invoke.f !== 'auth/authenticate') facts.apply(p);
+  const writes = pairs.filter(isWriteOrRevoke);
   const roles = facts.knownRoles();
   const violations: AuthViolation[] = [];
   let count = 0;
@@ -166,6 +171,15 @@ export function checkAuth(history: readonly Op[]): CheckResult {
       else if (c.type === 'ok' && !w.enabled.has('true')) at('authenticate', 'logged in while authentication was certainly off');
       else if (c.type === 'fail' && errorOf(p).endsWith('authentication failed, invalid user ID or password') && passwords.size === 1 && passwords.has(password) && !w.enabled.has('false')) at('authenticate', 'refused the password the user certainly had, with authentication certainly on');
       else if (c.type === 'fail' && errorOf(p).endsWith('authentication is not enabled') && !w.enabled.has('false')) at('authenticate', 'said authentication is not enabled while it certainly was');
+      continue;
+    }
+    if (f === 'lease/revoke' && c.type === 'ok') {
+      const attached = attachedAtRevoke(p, writes);
+      if (attached.length === 0) continue;
+      judged.ok++;
+      const w = facts.window(p.call, p.return);
+      const denied = attached.find((a) => !allowed(w, roles, user, { write: true, key: a.key, rangeEnd: '' }, true));
+      if (denied !== undefined) at('not-enforced', `revoked the lease, but its key ${JSON.stringify(denied.key)} (attached by op ${denied.put.invoke.index}, none may have detached it since) was one ${user} could not write at any moment of the op's window: etcd checks write on every key of the lease`);
       continue;
     }
     const needs = needsOf(f, p.invoke.value);

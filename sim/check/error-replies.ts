@@ -6,11 +6,13 @@
 // does not have in the table is not judged (counted in the summary): the check says nothing
 // about it rather than guess. A txn's "duplicate key" refusal is decided by the request alone
 // (txn-intervals.ts): one refused that etcd accepts, or one answered that etcd refuses, is judged
-// here too, as an error reply unlike etcd's. So is a message etcd gives only to other requests
+// here too, as an error reply unlike etcd's, and so is "too many operations in txn request"
+// (etcd's checkTxnRequest: compares count with the ops, a nested txn gets what its level leaves).
+// So is a message etcd gives only to other requests
 // (error-reply-ops.ts: a keep-alive answered "lease not found").
 import type { Op } from '../history/op.ts';
 import { errorNotFromOp } from './error-reply-ops.ts';
-import { txnHasDuplicateKey, txnMayCollide } from './txn-intervals.ts';
+import { txnHasDuplicateKey, txnMayCollide, txnMayHaveTooManyOps, txnRefusal } from './txn-intervals.ts';
 import { nothingToCheck, type CheckResult, type Validity } from './verdict.ts';
 
 const UNKNOWN = 2;
@@ -86,6 +88,7 @@ export interface ErrorRepliesResult extends CheckResult {
 }
 
 const DUPLICATE_KEY = 'etcdserver: duplicate key given in txn request';
+const TOO_MANY_OPS = 'etcdserver: too many operations in txn request';
 
 type Obj = Record<string, unknown>;
 
@@ -113,6 +116,14 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
           : !refused && duplicate ? 'answered, but it puts one key twice or inside a range it deletes: etcd refuses it before raft, "duplicate key given in txn request"' : undefined;
         if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
       }
+      const tooMany = op.type === 'fail' && (op.value as Obj | null | undefined)?.['message'] === TOO_MANY_OPS;
+      const refusal = tooMany || (op.type === 'ok' && txnMayHaveTooManyOps(invoke.value)) ? txnRefusal(invoke.value) : undefined;
+      if (refusal !== undefined) {
+        txnsJudged++;
+        const wrong = tooMany && refusal !== 'too-many-ops' ? 'refused as too many operations, but no level holds more compares or ops than its budget (etcd\'s checkTxnRequest: 128, and for a nested txn what its level leaves)'
+          : !tooMany && refusal === 'too-many-ops' ? 'answered, but a level holds more compares or ops than its budget: etcd refuses it before raft, "too many operations in txn request" (compares count; a nested txn gets 128 - opc)' : undefined;
+        if (wrong !== undefined && violations.length < maxViolations) violations.push({ process: op.process, f: op.f, index: op.index, message: wrong });
+      }
     }
     if (op.type !== 'fail' || typeof op.value !== 'object' || op.value === null) continue;
     const body = op.value as Obj;
@@ -134,7 +145,7 @@ export function checkErrorReplies(history: readonly Op[], maxViolations = 20): E
   if (violations.length === 0 && judged === 0 && txnsJudged === 0) return nothingToCheck(unjudged === 0 ? 'no error reply' : `no error reply with a message of etcd's (${unjudged} outside its table, not judged)`, { violations, judged, unjudged, txnsJudged });
   const valid: Validity = violations.length > 0 ? false : true;
   const summary = valid === true
-    ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}${txnsJudged > 0 ? `; ${txnsJudged} ${txnsJudged === 1 ? 'txn' : 'txns'} putting and deleting refused or served as etcd's checkIntervals decides` : ''}`
+    ? `${judged} error ${judged === 1 ? 'reply' : 'replies'} with etcd's code${unjudged > 0 ? ` (${unjudged} with a message outside etcd's table, not judged)` : ''}${txnsJudged > 0 ? `; ${txnsJudged} ${txnsJudged === 1 ? 'txn' : 'txns'} putting and deleting, or past the op limit, refused or served as etcd's checks decide` : ''}`
     : `error reply unlike etcd's: ${violations[0]!.f} (process ${String(violations[0]!.process)}): ${violations[0]!.message}`;
   return { valid, violations, judged, unjudged, txnsJudged, summary };
 }

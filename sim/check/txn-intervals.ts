@@ -9,7 +9,10 @@
 // checker's own reading of etcd's code, not the product's (src/api/validate.ts).
 //
 // The request is gateway JSON (keys base64). A txn etcd refuses earlier for something else (an
-// empty key, ignore_value with a value, more than 128 ops) is not decided here: undefined.
+// empty key, ignore_value with a value, more than 128 ops) is not a duplicate: undefined. Which
+// of those refusals comes first is txnRefusal's: "too many operations in txn request" when a
+// level holds more than its budget (128 at the top, 128 - opc for a nested txn, opc being the
+// most of its compares, success and failure ops: etcd 3.4.23 refuses 129 compares).
 
 import { pushAll } from '../array/stack-safe.ts';
 
@@ -22,7 +25,12 @@ interface Interval {
 }
 
 class Duplicate extends Error {}
+/** A request this reading cannot decide (a field of the wrong shape). */
 class Undecided extends Error {}
+/** checkTxnRequest's ErrGRPCTooManyOps. */
+class TooManyOps extends Error {}
+/** checkTxnRequest's other refusals: an empty key, a value or lease with ignore_*, an empty op. */
+class OtherRefusal extends Error {}
 
 /** etcd's --max-txn-ops default: a txn with more ops at a level is refused before checkIntervals. */
 const MAX_TXN_OPS = 128;
@@ -50,9 +58,10 @@ function keyOf(r: unknown): string {
 }
 
 /**
- * etcd's checkTxnRequest: throws Undecided where it refuses the txn for something else first (too
- * many ops at a level, nested txns getting what this level leaves of the budget; an empty key; a
- * value or lease given with ignore_value or ignore_lease; an empty op).
+ * etcd's checkTxnRequest, in its order: throws TooManyOps when a level holds more ops than its
+ * budget (the top 128, a nested txn what its parent level leaves: maxTxnOps - opc), OtherRefusal
+ * for the other refusals it meets first (an empty key; a value or lease given with ignore_value or
+ * ignore_lease; an empty op).
  */
 function checkTxnRequest(t: unknown, maxTxnOps: number): void {
   if (typeof t !== 'object' || t === null) throw new Undecided();
@@ -60,25 +69,27 @@ function checkTxnRequest(t: unknown, maxTxnOps: number): void {
   const success = opsOf((t as Obj)['success']);
   const failure = opsOf((t as Obj)['failure']);
   const opc = Math.max(compare.length, success.length, failure.length);
-  if (opc > maxTxnOps) throw new Undecided();
-  for (const c of compare) if (keyOf(c) === '') throw new Undecided();
-  for (const u of [...success, ...failure]) checkRequestOp(u, maxTxnOps - opc);
+  if (opc > maxTxnOps) throw new TooManyOps();
+  for (const c of compare) if (keyOf(c) === '') throw new OtherRefusal();
+  for (const u of success) checkRequestOp(u, maxTxnOps - opc);
+  for (const u of failure) checkRequestOp(u, maxTxnOps - opc);
 }
 
 function checkRequestOp(u: Obj, maxTxnOps: number): void {
   const put = u['request_put'];
   const request = u['request_range'] ?? put ?? u['request_delete_range'];
   if (request === undefined) {
-    if (u['request_txn'] === undefined) throw new Undecided();
+    if (u['request_txn'] === undefined) throw new OtherRefusal();
     checkTxnRequest(u['request_txn'], maxTxnOps);
     return;
   }
-  if (typeof request !== 'object' || request === null || keyOf(request) === '') throw new Undecided();
+  if (typeof request !== 'object' || request === null) throw new Undecided();
+  if (keyOf(request) === '') throw new OtherRefusal();
   if (put === undefined) return;
   const p = put as Obj;
-  if (p['ignore_value'] === true && bytesOf(p['value']) !== '') throw new Undecided();
+  if (p['ignore_value'] === true && bytesOf(p['value']) !== '') throw new OtherRefusal();
   const lease = p['lease'];
-  if (p['ignore_lease'] === true && lease !== undefined && lease !== '0' && lease !== 0) throw new Undecided();
+  if (p['ignore_lease'] === true && lease !== undefined && lease !== '0' && lease !== 0) throw new OtherRefusal();
 }
 
 /** adt's Intersects of a point with one interval: begin <= k < end (an end of bytes is never open here). */
@@ -140,9 +151,49 @@ export function txnHasDuplicateKey(request: unknown): boolean | undefined {
     return false;
   } catch (err) {
     if (err instanceof Duplicate) return true;
+    if (err instanceof Undecided || err instanceof TooManyOps || err instanceof OtherRefusal) return undefined;
+    throw err;
+  }
+}
+
+/** How etcd 3.4 answers a txn before raft: its first refusal, 'none' when it passes; undefined when malformed. */
+export type TxnRefusal = 'too-many-ops' | 'duplicate-key' | 'other' | 'none';
+
+export function txnRefusal(request: unknown): TxnRefusal | undefined {
+  if (typeof request !== 'object' || request === null) return undefined;
+  const t = request as Obj;
+  try {
+    checkTxnRequest(t, MAX_TXN_OPS);
+    checkIntervals(opsOf(t['success']));
+    checkIntervals(opsOf(t['failure']));
+    return 'none';
+  } catch (err) {
+    if (err instanceof TooManyOps) return 'too-many-ops';
+    if (err instanceof Duplicate) return 'duplicate-key';
+    if (err instanceof OtherRefusal) return 'other';
     if (err instanceof Undecided) return undefined;
     throw err;
   }
+}
+
+/**
+ * Whether a txn holds more than MAX_TXN_OPS compares and ops over all its levels: only such a
+ * txn can pass a level's budget (a nested level's budget is what its parents' opc leave).
+ */
+export function txnMayHaveTooManyOps(request: unknown): boolean {
+  let n = 0;
+  const walk = (t: unknown): void => {
+    if (typeof t !== 'object' || t === null) return;
+    for (const name of ['compare', 'success', 'failure']) {
+      const list = (t as Obj)[name];
+      if (!Array.isArray(list)) continue;
+      n += list.length;
+      if (name === 'compare') continue;
+      for (const op of list as unknown[]) if (typeof op === 'object' && op !== null) walk((op as Obj)['request_txn']);
+    }
+  };
+  walk(request);
+  return n > MAX_TXN_OPS;
 }
 
 /** Whether a txn both puts and deletes, or puts twice: a txn whose intervals could collide. */

@@ -28,6 +28,8 @@ export class AuthRevisionObserver {
   private readonly seen = new WeakMap<MemberHost, Seen>();
   /** Auth changes judged (content changed and the revision checked). */
   judged = 0;
+  /** Its sibling: writes applied with an older auth revision change nothing (auth-revision-checked.ts). */
+  checked: { readonly judged: number } | undefined;
 
   /** A member (re)started: its auth store as recovered. */
   onStart(host: MemberHost): void {

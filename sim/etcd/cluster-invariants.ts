@@ -67,6 +67,8 @@
 // - config-at-applied: members whose raft applied the same entries hold the same configuration,
 //   and each member records the configuration its raft holds (config-at-applied.ts).
 // - reply-once: a member incarnation answers each client request once (reply-once.ts).
+// - header-term-not-stale: an answer's header carries a raft term no lower than the member's when
+//   the request arrived (header-term.ts).
 // - token-index-waited: a member answers "invalid auth token" only once it applied the raft index
 //   the simple token was issued at, or its request timeout passed (token-index-waited.ts).
 // - ack-matches-leader, acked-entries-kept: an accepted append acknowledgement names only entries
@@ -96,6 +98,7 @@ import { viewEntryAt } from '../check/raft-invariants.ts';
 import type { World } from '../world/world.ts';
 import { AnswerCoversCommit } from './answer-covers-commit.ts';
 import { ReplyOnce } from './reply-once.ts';
+import { HeaderTerm } from './header-term.ts';
 import { TokenIndexWaited } from './token-index-waited.ts';
 import { ReplicationAcks } from './replication-acks.ts';
 import { quorumWithoutHolder } from './durable-quorum.ts';
@@ -108,7 +111,7 @@ import { stalePreVoteUnanswered } from './stale-pre-vote.ts';
 import { CampaignRequests } from './campaign-requests.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'header-term-not-stale' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -218,6 +221,7 @@ export class ClusterInvariants {
   votesSeen = 0;
   private readonly answers: AnswerCoversCommit;
   private readonly replies: ReplyOnce;
+  private readonly headerTerms: HeaderTerm;
   private readonly tokens: TokenIndexWaited;
   private readonly acks: ReplicationAcks;
   /** The entry quorumWithoutHolder asks about, for holdsEntry. */
@@ -232,6 +236,7 @@ export class ClusterInvariants {
   ) {
     this.answers = new AnswerCoversCommit({ hosts: cluster.hosts, fail: (member, detail) => this.fail('answer-covers-commit', member, detail) });
     this.replies = new ReplyOnce({ fail: (member, detail) => this.fail('reply-once', member, detail) });
+    this.headerTerms = new HeaderTerm({ fail: (member, detail) => this.fail('header-term-not-stale', member, detail) });
     this.tokens = new TokenIndexWaited({ fail: (member, detail) => this.fail('token-index-waited', member, detail) });
     this.acks = new ReplicationAcks({
       hostOf: (raftId) => {
@@ -247,6 +252,7 @@ export class ClusterInvariants {
     if (this.found !== undefined) return;
     if (this.options.leaseReads !== true) this.answers.onRequest(host, from, m);
     this.tokens.onRequest(host, from, m);
+    this.headerTerms.onRequest(host, from, m);
   }
 
   /** A member answered a client: an ok linearizable answer must cover what was committed before the request arrived; one answer per request; no early "invalid auth token". */
@@ -255,6 +261,7 @@ export class ClusterInvariants {
     if (this.options.leaseReads !== true) this.answers.onReply(host, to, m);
     this.replies.onReply(host, to, m);
     this.tokens.onReply(host, to, m);
+    this.headerTerms.onReply(host, to, m);
   }
 
   /** A client opened a watch stream on a member (token-index-waited keeps the index of its simple token). */

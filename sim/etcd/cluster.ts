@@ -20,6 +20,7 @@ import { World } from '../world/world.ts';
 import type { EtcdClientOptions } from './client.ts';
 import { EtcdClient } from './client.ts';
 import { worldClientNet } from './client-net.ts';
+import { deliveredAtMostOnce } from './at-most-once.ts';
 import { HistoryLog } from './history-log.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
@@ -35,6 +36,7 @@ import { LeaderTimeline } from './leader-timeline.ts';
 import { LeaseCheckpointLog } from './lease-checkpoint-log.ts';
 import { LeaseCheckpointCadence } from './lease-checkpoint-cadence.ts';
 import { AuthRevisionObserver } from './auth-revision.ts';
+import { AuthRevisionChecked } from './auth-revision-checked.ts';
 import { HashKvAgreement } from './hashkv-agreement.ts';
 import { DEFAULT_LESSOR_CONFIG } from '../../src/lease/lessor.ts';
 import type { EtcdMemberStatus } from './member-status.ts';
@@ -154,6 +156,7 @@ export class EtcdCluster {
     const ids = Array.from({ length: n }, (_, i) => i + 1);
     this.names = ids.map(memberName);
     this.world = new World(worldOptions(options, this.names));
+    this.world.network.setAtMostOnce(deliveredAtMostOnce);
     this.history = new HistoryLog(() => this.world.loop.now());
     const configs = new Map<string, MemberConfig>();
     for (const id of ids) {
@@ -612,12 +615,27 @@ export class EtcdCluster {
     return o;
   }
 
-  /** After every auth change a member applies: its auth revision rose (auth-revision.ts); the first violation throws. */
+  /**
+   * After every auth change a member applies: its auth revision rose (auth-revision.ts); and after
+   * every write it applies with an older auth revision than its own: nothing changed
+   * (auth-revision-checked.ts). The first violation throws.
+   */
   observeAuthRevision(): AuthRevisionObserver {
     const o = new AuthRevisionObserver();
-    for (const host of this.hosts.values()) o.onStart(host);
-    this.startObservers.push((host) => o.onStart(host));
-    this.appliedObservers.push((e, host) => o.onApplied(e, host));
+    const checked = new AuthRevisionChecked();
+    for (const host of this.hosts.values()) {
+      o.onStart(host);
+      checked.onStart(host);
+    }
+    this.startObservers.push((host) => {
+      o.onStart(host);
+      checked.onStart(host);
+    });
+    this.appliedObservers.push((e, host) => {
+      o.onApplied(e, host);
+      checked.onApplied(e, host);
+    });
+    o.checked = checked;
     return o;
   }
 

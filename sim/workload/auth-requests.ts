@@ -14,6 +14,7 @@ export const userChangePassword = (name: string, password: string): EtcdRequest 
 export const userGrantRole = (user: string, role: string): EtcdRequest => req('/v3/auth/user/grant', { user, role });
 export const userRevokeRole = (name: string, role: string): EtcdRequest => req('/v3/auth/user/revoke', { name, role });
 export const roleAdd = (name: string): EtcdRequest => req('/v3/auth/role/add', { name });
+export const roleDelete = (role: string): EtcdRequest => req('/v3/auth/role/delete', { role });
 
 /** A permission on `key` alone (rangeEnd ""), on [key, rangeEnd), or from key on (rangeEnd "\0"). */
 export function roleGrantPermission(role: string, permType: PermTypeName, key: string, rangeEnd: string): EtcdRequest {

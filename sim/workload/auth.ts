@@ -1,9 +1,11 @@
 // The auth workload: etcd 3.4's authentication under faults. Worker 0 is the admin, acting as
 // root: it first sets up (root user with the root role, roles, users, some permissions,
 // AuthEnable), then grants and revokes key permissions (auth-catalogue.ts) and roles, changes
-// passwords, and turns authentication off and on again, while it also reads as root. Every
-// other worker acts as one user (alice, bob, carol by worker) and reads, writes, deletes and
-// runs txns on the workload's keys with its token: ranges whose begin lies before a permission's,
+// passwords, deletes roles and adds them again (empty), and turns authentication off and on
+// again, while it also reads as root. Every other worker acts as one user (alice, bob, carol by
+// worker) and reads, writes, deletes and runs txns on the workload's keys with its token, and
+// grants leases, puts keys with them and revokes them (any user's lease: a revoke needs write on
+// every key of the lease): ranges whose begin lies before a permission's,
 // txns whose compare, success and failure branches touch different keys, and watches (one request
 // in eight, from a stream of its own: etcd checks read permission on a watch's whole range when it
 // is created; sim/etcd/watch-once.ts records the create's answer). A worker logs in again
@@ -13,14 +15,14 @@
 import { repeatFn } from './generator.ts';
 import type { Gen } from './generator.ts';
 import type { Dispatched, Outcome } from './interpreter.ts';
-import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
-import type { EtcdRequest, TxnOp } from './etcd-request.ts';
+import { deleteRange, leaseGrant, leaseId, leaseRevoke, NO_LEASE, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
+import type { EtcdRequest, LeaseId, TxnOp } from './etcd-request.ts';
 import type { CallResult, ClientCall, Workload, WorkloadEnv } from './workload.ts';
 import { uniqueValue } from './workload.ts';
 import { AUTH_ROLES, AUTH_USERS, INITIAL_ROLES, PERM_TYPES, ROOT_PASSWORD, ROOT_ROLE, ROOT_USER, initialPassword, permissionSlots } from './auth-catalogue.ts';
 import type { PermissionSlot } from './auth-catalogue.ts';
 import {
-  authDisable, authEnable, authenticate, roleAdd, roleGrantPermission, roleRevokePermission, userAdd, userChangePassword, userGrantRole, userRevokeRole, watchCreate, withToken,
+  authDisable, authEnable, authenticate, roleAdd, roleDelete, roleGrantPermission, roleRevokePermission, userAdd, userChangePassword, userGrantRole, userRevokeRole, watchCreate, withToken,
 } from './auth-requests.ts';
 import type { Prng } from '../world/prng.ts';
 
@@ -33,10 +35,18 @@ const LOGIN_AGAIN = ['etcdserver: invalid auth token', 'etcdserver: user name is
 const ALREADY_DONE = ['etcdserver: user name already exists', 'etcdserver: role name already exists'];
 const NOT_ENABLED = 'etcdserver: authentication is not enabled';
 
-type AdminAction = 'grant-permission' | 'revoke-permission' | 'grant-role' | 'revoke-role' | 'change-password' | 'disable';
+type AdminAction = 'grant-permission' | 'revoke-permission' | 'grant-role' | 'revoke-role' | 'change-password' | 'disable' | 'delete-role' | 'add-role';
 const ADMIN_MIX: ReadonlyArray<readonly [AdminAction, number]> = [
   ['grant-permission', 30], ['revoke-permission', 20], ['grant-role', 15], ['revoke-role', 15], ['change-password', 8], ['disable', 4],
+  ['delete-role', 6], ['add-role', 2],
 ];
+
+/** A user's lease requests: one in LEASE_OPS_IN of its requests, from a stream of their own. */
+const LEASE_OPS_IN = 8;
+/** Leases outlive the run (no keep-alives): what a revoke deletes is what the users attached. */
+const LEASE_TTL_SECONDS = 600;
+/** Leases granted and not known revoked, any user's (a user may revoke another's). */
+const LEASES_KEPT_MAX = 8;
 const ADMIN_TOTAL = ADMIN_MIX.reduce((s, [, w]) => s + w, 0);
 
 export class AuthWorkload implements Workload {
@@ -51,6 +61,12 @@ export class AuthWorkload implements Workload {
   private passwordChanges = 0;
   /** Whether and what a user watches: a stream of its own, so that the other draws stay as they were. */
   private readonly watchPrng: Prng;
+  /** Whether and which lease request a user sends: a stream of its own. */
+  private readonly leasePrng: Prng;
+  /** Leases some user was granted, newest last. */
+  private leases: LeaseId[] = [];
+  /** Admin requests due next: a deleted role added again, then one of its permissions granted. */
+  private followUps: EtcdRequest[] = [];
 
   constructor(private readonly env: WorkloadEnv) {
     const keys = Math.max(2, env.scenario.workload.keys);
@@ -59,6 +75,7 @@ export class AuthWorkload implements Workload {
     for (const u of AUTH_USERS) this.passwords.set(u, [initialPassword(u)]);
     this.passwords.set(ROOT_USER, [ROOT_PASSWORD]);
     this.watchPrng = env.prng.fork('auth-watch');
+    this.leasePrng = env.prng.fork('auth-lease');
   }
 
   generator(): Gen {
@@ -72,7 +89,39 @@ export class AuthWorkload implements Workload {
   execute(op: Dispatched, call: ClientCall, done: (outcome: Outcome) => void): void {
     if (op.worker === 0) return this.admin(op, call, done);
     const user = AUTH_USERS[(op.worker - 1) % AUTH_USERS.length] as string;
+    if (this.leasePrng.chance(1, LEASE_OPS_IN)) {
+      const l = this.leaseRequest(op);
+      return this.asUser(op, user, call, done, (token) => withToken(l.request, token), l.after);
+    }
     this.asUser(op, user, call, done, (token) => this.userRequest(op, token));
+  }
+
+  /**
+   * A lease request of a user (etcd 3.4 checks no permission on a grant; a put with a lease needs
+   * write on the key and on every key of the lease; a revoke, write on every key of the lease): a
+   * grant, a put of a key with some user's lease, or a revoke of some user's lease.
+   */
+  private leaseRequest(op: Dispatched): { request: EtcdRequest; after?: (r: CallResult) => void } {
+    const l = this.leasePrng;
+    const draw = this.leases.length === 0 ? 0 : l.int(3);
+    if (draw === 0) {
+      return {
+        request: leaseGrant(LEASE_TTL_SECONDS),
+        after: (r) => {
+          if (r.type !== 'ok') return;
+          const id = leaseId((r.body as { ID?: unknown } | null)?.ID);
+          if (id !== NO_LEASE) this.leases = [...this.leases, id].slice(-LEASES_KEPT_MAX);
+        },
+      };
+    }
+    const lease = this.leases[l.int(this.leases.length)] as LeaseId;
+    if (draw === 1) return { request: put((op.value as { key: string }).key, uniqueValue(op), lease) };
+    return {
+      request: leaseRevoke(lease),
+      after: (r) => {
+        if (r.type === 'ok') this.leases = this.leases.filter((x) => x !== lease);
+      },
+    };
   }
 
   /** Logs `op.process` in as `user` when it holds no session, then sends what `request` builds with its token. */
@@ -162,6 +211,8 @@ export class AuthWorkload implements Workload {
           const [lo, hi] = this.span();
           r = deleteRange(lo, hi);
         }
+        // With prev_kv a delete needs read on its range too (etcd's authApplierV3.DeleteRange).
+        if (this.leasePrng.chance(1, 2)) r = withWriteOptions(r, { prevKv: true });
         break;
       }
       default:
@@ -216,7 +267,7 @@ export class AuthWorkload implements Workload {
       });
     }
     if (this.prng.chance(1, 2)) return this.asUser(op, ROOT_USER, call, done, (t) => withToken(range(this.key()), t));
-    const action = this.adminAction();
+    const action = this.followUps.length > 0 ? { request: this.followUps.shift() as EtcdRequest } : this.adminAction();
     this.asUser(op, ROOT_USER, call, done, (t) => withToken(action.request, t), action.after);
   }
 
@@ -234,6 +285,17 @@ export class AuthWorkload implements Workload {
     const slot = p.pick(this.slots);
     const user = p.pick(AUTH_USERS);
     switch (action) {
+      case 'delete-role': {
+        // etcd's RoleDelete also takes the role from every user that held it: the role comes
+        // back (empty) and gets a permission at once, which its former holders must not have.
+        const role = p.pick(AUTH_ROLES);
+        const again = p.pick(this.slots.filter((s) => s.role === role));
+        this.followUps = [roleAdd(role), roleGrantPermission(role, p.pick(PERM_TYPES), again.key, again.rangeEnd)];
+        return { request: roleDelete(role) };
+      }
+      case 'add-role':
+        // A role deleted comes back empty ("role name already exists" while it is there).
+        return { request: roleAdd(p.pick(AUTH_ROLES)) };
       case 'grant-permission':
         return { request: roleGrantPermission(slot.role, p.pick(PERM_TYPES), slot.key, slot.rangeEnd) };
       case 'revoke-permission':

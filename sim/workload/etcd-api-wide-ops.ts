@@ -20,6 +20,14 @@
 //   key anew (create revision the txn's, version 1), a put before it is deleted with the rest. In
 //   one of three the delete ends at the put key instead (range_end exclusive: the put at the end
 //   is no duplicate either, and the key keeps its history).
+// - nested-same-key-txn: a nested txn whose then and else branches both put one key (only one
+//   runs: etcd's checkIntervals lets the else put repeat a then put); in one of three the outer
+//   level puts that key too, which is a duplicate key etcd refuses before raft.
+// - many-compares-txn: a txn at etcd's operation limit (--max-txn-ops, 128): 125 to 131 copies of
+//   one compare, a put, and in one of two a nested txn of one to three puts. etcd counts the
+//   compares with the branches (opc = max(compares, success, failure)) and gives a nested txn
+//   what is left (128 - opc): over either, "too many operations in txn request" (checked
+//   against etcd 3.4.23: 128 compares pass, 129 do not; 127 compares leave a nested txn one op).
 import type { ApiOpContext } from './etcd-api-ops.ts';
 import { drawCompare } from './etcd-api-ops.ts';
 import { deleteRange, prefixEnd, put, range, txn, withWriteOptions } from './etcd-request.ts';
@@ -35,6 +43,10 @@ export const isWideOp = (f: string): boolean => WIDE_OP_NAMES.has(f);
 const SORT_TARGETS = ['KEY', 'CREATE', 'MOD', 'VERSION', 'VALUE'] as const;
 /** A lease id no member grants (detcd's and etcd's ids are far from it only by chance; a clash just answers ok). */
 const NEVER_GRANTED_LEASE = '7340032000000000001';
+
+/** Compares of many-compares-txn: around etcd's --max-txn-ops (128), on both sides. */
+const MANY_COMPARES_MIN = 125;
+const MANY_COMPARES_MAX = 131;
 
 /** Limits of range-shapes: below the number of keys a workload writes (at least 4 keys). */
 const LIMIT_MAX = 3;
@@ -115,6 +127,28 @@ export function wideRequest(f: string, key: string, c: ApiOpContext): EtcdReques
       const del: TxnOp = { deleteRange: deleteRange(from, p.chance(1, 3) ? written : '\0') };
       const write: TxnOp = { put: put(written, c.value) };
       return txn([], p.chance(1, 2) ? [del, write, { range: range(written) }] : [write, del, { range: range(written) }]);
+    }
+    case 'nested-same-key-txn': {
+      const other = c.otherKey();
+      const inner: TxnOp = { txn: txn([drawCompare(other, c)], [{ put: put(other, `${c.value}-t`) }], [{ put: put(other, `${c.value}-e`) }]) };
+      const outer: TxnOp[] = p.chance(1, 3) ? [inner, { put: put(other, `${c.value}-o`) }] : [inner, { range: range(other) }];
+      return txn([drawCompare(key, c)], outer, [{ range: range(key) }]);
+    }
+    case 'many-compares-txn': {
+      const compare = drawCompare(key, c);
+      const compares = Array.from({ length: p.intRange(MANY_COMPARES_MIN, MANY_COMPARES_MAX) }, () => compare);
+      const success: TxnOp[] = [{ put: put(key, c.value) }];
+      if (p.chance(1, 2)) {
+        // Keys of the workload other than `key` and each other (no duplicate key to refuse first).
+        const keys = new Set<string>();
+        const want = p.intRange(1, 3);
+        for (let i = 0; i < 8 && keys.size < want; i++) {
+          const k = c.otherKey();
+          if (k !== key) keys.add(k);
+        }
+        success.push({ txn: txn([], [...keys].map((k, i) => ({ put: put(k, `${c.value}-n${i}`) }))) });
+      }
+      return txn(compares, success, [{ range: range(key) }]);
     }
     default:
       throw new Error(`etcd api traffic: unknown op ${f}`);

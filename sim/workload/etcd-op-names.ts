@@ -19,11 +19,12 @@ export const ETCD_API_EXTRA_MIX: ReadonlyArray<readonly [string, number]> = [
  * revision filters and sorts; ranges, deletes and compares that end exactly at an existing key;
  * txns whose success branch only reads and whose failure branch writes; VALUE compares other
  * than EQUAL on keys that do not exist; txns that put with a lease the client revoked (or one
- * never granted).
+ * never granted); nested txns whose then and else branches put one key; txns at etcd's operation
+ * limit (compares count).
  */
 export const ETCD_API_WIDE_MIX: ReadonlyArray<readonly [string, number]> = [
   ['range-shapes', 8], ['range-bounds', 5], ['read-else-write-txn', 5], ['compare-missing', 3], ['txn-put-ended-lease', 3],
-  ['from-key-delete-txn', 3],
+  ['from-key-delete-txn', 3], ['nested-same-key-txn', 3], ['many-compares-txn', 2],
 ];
 
 export type EtcdApi = 'robustness' | 'full' | 'wide';

@@ -250,6 +250,38 @@ describe('auth checker: what it must not convict', () => {
   });
 });
 
+const BOB = 2;
+const leasedPut = (key: string, value: string, lease: string): unknown => ({ key: b(key), value: b(value), lease });
+
+/** setUp, then bob (no role) logged in, and alice's lease 7 holding key2 (alice may write it, bob may not). */
+function withLease(): History {
+  return setUp()
+    .op(ROOT, 'auth/user/add', { name: 'bob', password: 'b0' })
+    .op(BOB, 'auth/authenticate', { name: 'bob', password: 'b0' }, 'ok', { token: 'z.3' })
+    .op(ALICE, 'lease/grant', { TTL: '600' }, 'ok', { header: { revision: '1' }, ID: '7', TTL: '600' })
+    .op(ALICE, 'kv/put', leasedPut('key2', 'v1', '7'), 'ok', { header: { revision: '2' } });
+}
+
+describe('auth checker: lease revokes (rule 6, etcd 3.4 checkLeasePuts)', () => {
+  it('fails a revoke answered ok by a user who could not write a key the lease certainly held', () => {
+    const r = checkAuth(withLease().op(BOB, 'lease/revoke', { ID: '7' }, 'ok', { header: { revision: '3' } }).ops);
+    expect(r.valid).toBe(false);
+    expect(r.summary).toMatch(/not-enforced/);
+    expect(JSON.stringify(r['violations'])).toMatch(/revoked the lease, but its key \\"key2\\"/);
+  });
+
+  it('passes the owner\'s revoke, a refused one, and one whose key a write may have detached first', () => {
+    expect(checkAuth(withLease().op(ALICE, 'lease/revoke', { ID: '7' }, 'ok', { header: { revision: '3' } }).ops).valid).toBe(true);
+    expect(checkAuth(withLease().op(BOB, 'lease/revoke', { ID: '7' }, 'fail', { error: DENIED, message: DENIED, code: 7 }, DENIED).ops).valid).toBe(true);
+    // alice's put of key2 without the lease may have applied before bob's revoke: key2 may have left the lease.
+    const h = withLease().invoke(ALICE, 'kv/put', put('key2', 'v2')).op(BOB, 'lease/revoke', { ID: '7' }, 'ok', { header: { revision: '4' } }).complete(ALICE, 'kv/put', 'info');
+    expect(checkAuth(h.ops).valid).toBe(true);
+    // A delete of a range holding key2 that returned before the revoke was called detached it.
+    const d = withLease().op(ALICE, 'kv/deleterange', range('key1', 'key3'), 'ok', { header: { revision: '3' } }).op(BOB, 'lease/revoke', { ID: '7' }, 'ok', { header: { revision: '3' } });
+    expect(checkAuth(d.ops).valid).toBe(true);
+  });
+});
+
 describe('auth checker: what a request needs', () => {
   it('joins adjacent permissions and finds a gap', () => {
     const held = [heldOf('key1', 'key3'), heldOf('key3', 'key5')];

@@ -61,7 +61,27 @@ describe('the wide KV API workload', () => {
     }
     expect([...ends].sort()).toEqual(['at-put', 'from-key']);
     expect([...orders].sort()).toEqual(['request_delete_range,request_put,request_range', 'request_put,request_delete_range,request_range']);
-    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing', 'txn-put-ended-lease', 'from-key-delete-txn'].every(isWideOp)).toBe(true);
+    // A nested txn whose then and else put one key (in one of three the outer level puts it too).
+    const outerPuts = new Set<boolean>();
+    for (let i = 0; i < 30; i++) {
+      const ops = wideRequest('nested-same-key-txn', 'key2', c).body['success'] as Obj[];
+      const inner = ops[0]!['request_txn'] as Obj;
+      const thenKey = ((inner['success'] as Obj[])[0]!['request_put'] as Obj)['key'];
+      expect(((inner['failure'] as Obj[])[0]!['request_put'] as Obj)['key']).toBe(thenKey);
+      outerPuts.add(ops.some((op) => (op['request_put'] as Obj | undefined)?.['key'] === thenKey));
+    }
+    expect([...outerPuts].sort()).toEqual([false, true]);
+    // Compares on both sides of etcd's op limit, with and without a nested txn.
+    const counts = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const t2 = wideRequest('many-compares-txn', 'key2', c).body;
+      const n = (t2['compare'] as Obj[]).length;
+      expect(n >= 125 && n <= 131).toBe(true);
+      counts.add(n > 128 ? 'over' : 'under');
+      counts.add((t2['success'] as Obj[]).some((op) => op['request_txn'] !== undefined) ? 'nested' : 'flat');
+    }
+    expect([...counts].sort()).toEqual(['flat', 'nested', 'over', 'under']);
+    expect(['range-shapes', 'range-bounds', 'read-else-write-txn', 'compare-missing', 'txn-put-ended-lease', 'from-key-delete-txn', 'nested-same-key-txn', 'many-compares-txn'].every(isWideOp)).toBe(true);
     expect(isWideOp('put')).toBe(false);
   });
 

@@ -12,6 +12,7 @@
 // facts, which only prunes less.
 import type { Req } from './apply.ts';
 import { answerRead } from './answer-read.ts';
+import type { Sighting } from './gap-constraints.ts';
 import { decodeKey, int } from './json.ts';
 import type { EtcdInput, EtcdOutput } from './model.ts';
 import { inKeyRanges } from './write-keys.ts';
@@ -52,12 +53,16 @@ function readAt(req: Req, resp: Req): number {
   return explicit > 0 ? explicit : header;
 }
 
-function fullListing(req: Req, resp: Req): FullListing | null {
+/** `sightings`: the answer's sightings when read already (gap-constraints.ts): one per kv, in order, when every kv made one. */
+function fullListing(req: Req, resp: Req, sightings: readonly Sighting[] | undefined): FullListing | null {
   let known: FullListing | null = null;
   const at = listsEveryKey(req, resp) ? readAt(req, resp) : 0;
   if (at > 0) {
     const listed = new Set<string>();
-    for (const kv of (resp['kvs'] ?? []) as unknown[]) if (typeof kv === 'object' && kv !== null && typeof (kv as Req)['key'] === 'string') listed.add(decodeKey((kv as Req)['key']));
+    const kvs = (resp['kvs'] ?? []) as unknown[];
+    // Every kv made a sighting (an object with a string key): its key is decoded there already.
+    if (sightings !== undefined && sightings.length === kvs.length) for (let i = 0; i < sightings.length; i++) listed.add(sightings[i]!.key);
+    else for (const kv of kvs) if (typeof kv === 'object' && kv !== null && typeof (kv as Req)['key'] === 'string') listed.add(decodeKey((kv as Req)['key']));
     const lo = decodeKey(req['key']);
     const end = req['range_end'] === undefined ? undefined : decodeKey(req['range_end']);
     known = { at, range: [[lo, end] as const], listed };
@@ -77,7 +82,7 @@ export function rangeAbsences(ops: readonly { input: EtcdInput; output: EtcdOutp
     if (op.input.f !== 'kv/range' || out === undefined || !('response' in out)) continue;
     // Read once per answer (answer-read.ts): the gap constraints and the contradictions both list absences.
     const read = answerRead(op.input.f, op.input.request, out);
-    const listing = read.listing === undefined ? (read.listing = fullListing(op.input.request, out.response)) : read.listing;
+    const listing = read.listing === undefined ? (read.listing = fullListing(op.input.request, out.response, read.sightings)) : read.listing;
     if (listing === null) continue;
     const { at, range, listed } = listing;
     const lo = range[0]![0];

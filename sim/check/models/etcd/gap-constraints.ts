@@ -89,7 +89,16 @@ export interface Sighting {
   unrecorded?: true;
 }
 
-function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
+/**
+ * The last sighting made of each kv object, within one history's gap constraints: the simulated
+ * store hands the same kv object to every answer that shows that key at that revision (see
+ * range-answer.ts SharedKvs), and reads at one revision show it at the same revision again, so
+ * the sighting is the very same one (sightings are never changed once made); at another
+ * revision it is a copy with that revision, its fields not read again.
+ */
+export type SharedSightings = Map<object, Sighting>;
+
+function kvSightings(kvs: unknown, at: number, out: Sighting[], shared: SharedSightings | undefined): void {
   if (!Array.isArray(kvs)) return;
   for (let i = 0; i < kvs.length; i++) {
     const kv: unknown = kvs[i];
@@ -97,41 +106,60 @@ function kvSightings(kvs: unknown, at: number, out: Sighting[]): void {
     const o = kv as Req;
     const mod = int(o['mod_revision']);
     if (mod > 0 && mod <= at && typeof o['key'] === 'string') {
-      // An answer that does not record create_revision, version or lease (etcd robustness-test
-      // histories): its key, mod_revision and value still make quiet and must facts; what the
-      // version reasoning needs it does not show (keyFacts leaves it out of the key's sightings).
-      if (o['create_revision'] === UNRECORDED || o['version'] === UNRECORDED || o['lease'] === UNRECORDED) {
-        out.push({ key: decodeKey(o['key']), mod, at, version: 0, create: 0, value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: '0', unrecorded: true });
+      const last = shared?.get(o);
+      if (last !== undefined) {
+        const s = last.at === at ? last : atRevision(last, at);
+        if (s !== last) shared!.set(o, s);
+        out.push(s);
         continue;
       }
-      out.push({ key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']), value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: id64(o['lease']) });
+      const s = kvSighting(o, mod, at);
+      shared?.set(o, s);
+      out.push(s);
     }
   }
 }
 
+/** The sighting of kv `o` (its mod_revision `mod`) as of revision `at`. */
+function kvSighting(o: Req, mod: number, at: number): Sighting {
+  // An answer that does not record create_revision, version or lease (etcd robustness-test
+  // histories): its key, mod_revision and value still make quiet and must facts; what the
+  // version reasoning needs it does not show (keyFacts leaves it out of the key's sightings).
+  if (o['create_revision'] === UNRECORDED || o['version'] === UNRECORDED || o['lease'] === UNRECORDED) {
+    return { key: decodeKey(o['key']), mod, at, version: 0, create: 0, value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: '0', unrecorded: true };
+  }
+  return { key: decodeKey(o['key']), mod, at, version: int(o['version']), create: int(o['create_revision']), value: typeof o['value'] === 'string' ? o['value'] : undefined, lease: id64(o['lease']) };
+}
+
+/** `s` as of revision `at` (each of kvSighting's two shapes kept). */
+function atRevision(s: Sighting, at: number): Sighting {
+  if (s.unrecorded === true) return { key: s.key, mod: s.mod, at, version: 0, create: 0, value: s.value, lease: '0', unrecorded: true };
+  return { key: s.key, mod: s.mod, at, version: s.version, create: s.create, value: s.value, lease: s.lease };
+}
+
 /** What one op's ok answer shows (see sightings), read once (answer-read.ts): the gap constraints and the contradictions both go over it. */
-export function sightingsOf(f: EtcdInput['f'], req: Req, out: { response: Req; read?: AnswerRead | undefined }): readonly Sighting[] {
+export function sightingsOf(f: EtcdInput['f'], req: Req, out: { response: Req; read?: AnswerRead | undefined }, shared?: SharedSightings): readonly Sighting[] {
   const r = answerRead(f, req, out);
   if (r.sightings === undefined) {
     const list: Sighting[] = [];
-    sightings(f, req, out.response, list);
+    sightings(f, req, out.response, list, shared);
     r.sightings = list;
   }
   return r.sightings;
 }
 
 /** What one op's ok answer shows; nested txn answers are left out (they see the txn's own writes). */
-export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[]): void {
+export function sightings(f: EtcdInput['f'], req: Req, resp: Req, out: Sighting[], shared?: SharedSightings): void {
   const header = int((resp['header'] as Req | undefined)?.['revision']);
   if (header <= 0) return;
   if (f === 'kv/range') {
     const explicit = int(req['revision']);
-    kvSightings(resp['kvs'], explicit > 0 ? explicit : header, out);
+    kvSightings(resp['kvs'], explicit > 0 ? explicit : header, out, shared);
   } else if (f === 'kv/put' && resp['prev_kv'] !== undefined) {
     // The put made revision header; its prev_kv is the key as of header - 1.
-    kvSightings([resp['prev_kv']], header - 1, out);
+    kvSightings([resp['prev_kv']], header - 1, out, shared);
   } else if (f === 'kv/deleterange' && int(resp['deleted']) > 0) {
-    kvSightings(resp['prev_kvs'], header - 1, out);
+    kvSightings(resp['prev_kvs'], header - 1, out, shared);
   }
 }
 
@@ -160,13 +188,14 @@ export function gapConstraints(ops: readonly { input: EtcdInput; output: EtcdOut
 /** Every sighting: the watch events' kvs, then each ok answer's (sightingsOf). */
 function allSightings(ops: readonly { input: EtcdInput; output: EtcdOutput | undefined }[], watched: WatchFacts): Sighting[] {
   const all: Sighting[] = [...watched.kvs];
+  const shared: SharedSightings = new Map();
   // Index loops: this runs once per history, mostly before V8 optimizes it, and an interpreted
   // for-of allocates an iterator result per element.
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const out = op.output;
     if (out === undefined || !('response' in out)) continue;
-    const list = sightingsOf(op.input.f, op.input.request, out);
+    const list = sightingsOf(op.input.f, op.input.request, out, shared);
     for (let j = 0; j < list.length; j++) all.push(list[j]!);
   }
   return all;

@@ -41,7 +41,7 @@ import type { NotJudged } from '../../not-judged.ts';
 import { EtcdState } from './state.ts';
 import { decidedError, decodeKey, errorKind, id64, int, mayHaveApplied } from './json.ts';
 import { putAnswerOfResponse } from './put-answer.ts';
-import { rangeAnswerOfResponse } from './range-answer.ts';
+import { rangeAnswerOfResponse, type SharedKvs } from './range-answer.ts';
 import { txnAnswerOfResponse } from './txn-answer.ts';
 import { ETCD_FS, txnWrites, type EtcdF, type EtcdInput, type EtcdOutput } from './model.ts';
 import { withFields } from '../../../../src/object/with-fields.ts';
@@ -159,7 +159,8 @@ interface Draft {
   rev: number;
 }
 
-function draft(p: OpPair): Draft | undefined {
+/** `shared`: the kvs its answers read already (range-answer.ts SharedKvs), one map per preparation. */
+function draft(p: OpPair, shared: SharedKvs): Draft | undefined {
   const f = p.invoke.f as EtcdF;
   if (p.invoke.f === 'lease/leases') return undefined;
   if (!ETCD_FS.includes(f)) throw new HistoryParseError(p.line, noSuchOp('etcd', p.invoke.f), inReason('f'));
@@ -171,7 +172,7 @@ function draft(p: OpPair): Draft | undefined {
   if (c?.type === 'ok') {
     const resp = c.value;
     if (typeof resp !== 'object' || resp === null) throw new HistoryParseError(p.completionLine!, `${f}: the ok's value must be the response object`, inReason('value'));
-    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp) : undefined, read: undefined };
+    d.output = { response: resp as Req, range: f === 'kv/range' ? rangeAnswerOfResponse(resp, true, shared) : undefined, put: f === 'kv/put' ? putAnswerOfResponse(resp, true, shared) : undefined, txn: f === 'kv/txn' ? txnAnswerOfResponse(resp, true, shared) : undefined, read: undefined };
     const shown: Req[] = [];
     valuedObjects(resp, shown);
     if (shown.length > 0) d.shown = shown;
@@ -219,8 +220,9 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
   const drafts: Draft[] = [];
   // Per pair, what its ok answer shows (valuedObjects), read once by its draft.
   const shownByPair: (readonly Req[] | undefined)[] = new Array<readonly Req[] | undefined>(pairs.length);
+  const shared: SharedKvs = new Map();
   for (let i = 0; i < pairs.length; i++) {
-    const d = draft(pairs[i]!);
+    const d = draft(pairs[i]!, shared);
     if (pairs[i]!.invoke.f === 'lease/leases' && pairs[i]!.completion?.type === 'ok') leaseLists++;
     if (d === undefined) dropped++;
     else {
@@ -230,7 +232,7 @@ export function etcdOperations(pairs: readonly OpPair[], options: EtcdPrepareOpt
     // A request sent more than once: each earlier try a write of unknown outcome (reads: none).
     const earlier = earlierTries(pairs[i]!);
     for (let t = 0; t < earlier.length; t++) {
-      const e = draft(earlier[t]!);
+      const e = draft(earlier[t]!, shared);
       if (e !== undefined) drafts.push(e);
     }
   }

@@ -5,7 +5,7 @@
 // fields dropped, nested headers gone), and only when it has the shape the model's answer has
 // (a header revision, a prev_kv of kv fields); any other answer keeps the JSON comparison.
 import { canonicalHeaderRevision, canonicalIsZero } from './json.ts';
-import { answerKvOf, sameField, sameKv, type AnswerKv } from './range-answer.ts';
+import { sameField, sameKv, sharedAnswerKvOf, type AnswerKv, type SharedKvs } from './range-answer.ts';
 import type { KeyValue } from './state.ts';
 
 export interface PutAnswer {
@@ -16,7 +16,7 @@ export interface PutAnswer {
 }
 
 /** The answer as canonical form shows it, or undefined when it has another shape. */
-export function putAnswerOfResponse(resp: unknown, top = true): PutAnswer | undefined {
+export function putAnswerOfResponse(resp: unknown, top = true, shared?: SharedKvs): PutAnswer | undefined {
   if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) return undefined;
   const o = resp as Record<string, unknown>;
   let revision: string | undefined;
@@ -33,7 +33,7 @@ export function putAnswerOfResponse(resp: unknown, top = true): PutAnswer | unde
     const v = o[k];
     if (canonicalIsZero(v)) continue;
     if (k !== 'prev_kv') return undefined;
-    prevKv = answerKvOf(v);
+    prevKv = sharedAnswerKvOf(v, shared);
     if (prevKv === undefined) return undefined;
   }
   return { revision, prevKv };

@@ -64,10 +64,19 @@ export function rangeAnswerOf(c: Json): RangeAnswer | undefined {
 const NO_KVS: readonly AnswerKv[] = [];
 
 /**
+ * Kvs already read, by the kv object, within one history's preparation (null: a kv of another
+ * shape). The simulated store hands the same kv object to every answer that shows that key at
+ * that revision (a bench history: 10,655 range kvs, 3,870 objects), so each is read once; an
+ * AnswerKv is never changed once read, so answers may share it. A history parsed from a file
+ * has an object per kv and gains nothing but pays a lookup per kv.
+ */
+export type SharedKvs = Map<object, AnswerKv | null>;
+
+/**
  * rangeAnswerOf(canonical(resp)) for a JSON answer, read from the answer as it is: the history
  * preparation reads every range's answer, and building its canonical form first was most of that work.
  */
-export function rangeAnswerOfResponse(resp: unknown, top = true): RangeAnswer | undefined {
+export function rangeAnswerOfResponse(resp: unknown, top = true, shared?: SharedKvs): RangeAnswer | undefined {
   if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) return undefined;
   const o = resp as Record<string, unknown>;
   let revision: string | undefined;
@@ -93,7 +102,7 @@ export function rangeAnswerOfResponse(resp: unknown, top = true): RangeAnswer | 
       more = true;
     } else if (k === 'kvs') {
       if (!Array.isArray(v)) return undefined;
-      const read = answerKvs(v);
+      const read = answerKvs(v, shared);
       if (read === undefined) return undefined;
       kvs = read;
     } else return undefined;
@@ -102,14 +111,22 @@ export function rangeAnswerOfResponse(resp: unknown, top = true): RangeAnswer | 
 }
 
 /** The kvs of an answer as their canonical form shows them, or undefined when one has another shape. */
-export function answerKvs(list: readonly unknown[]): AnswerKv[] | undefined {
+export function answerKvs(list: readonly unknown[], shared?: SharedKvs): AnswerKv[] | undefined {
   const out: AnswerKv[] = [];
   for (let i = 0; i < list.length; i++) {
-    const kv = answerKvOf(list[i]);
+    const kv = sharedAnswerKvOf(list[i], shared);
     if (kv === undefined) return undefined;
     out.push(kv);
   }
   return out;
+}
+
+/** answerKvOf(kv), read once per kv object in `shared`. */
+export function sharedAnswerKvOf(kv: unknown, shared: SharedKvs | undefined): AnswerKv | undefined {
+  if (shared === undefined || typeof kv !== 'object' || kv === null) return answerKvOf(kv);
+  let a = shared.get(kv);
+  if (a === undefined) shared.set(kv, (a = answerKvOf(kv) ?? null));
+  return a ?? undefined;
 }
 
 /** One kv of an answer (a JSON value) as canonical form shows it, or undefined when it is no object of kv fields. */

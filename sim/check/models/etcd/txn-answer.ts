@@ -8,7 +8,7 @@
 import type { TxnBody, TxnOpResult } from './apply.ts';
 import { canonicalIsZero, canonicalTextOf, canonicalHeaderRevision } from './json.ts';
 import { putAnswerOfResponse, type PutAnswer } from './put-answer.ts';
-import { answerKvs, rangeAnswerOfResponse, sameField, sameKv, sameRangeBody, type AnswerKv, type RangeAnswer } from './range-answer.ts';
+import { answerKvs, rangeAnswerOfResponse, sameField, sameKv, sameRangeBody, type AnswerKv, type RangeAnswer, type SharedKvs } from './range-answer.ts';
 
 export interface TxnAnswer {
   /** header.revision (top-level answer only); undefined when there is no (non-zero) one. */
@@ -35,7 +35,7 @@ const NO_ANSWERS: readonly TxnOpAnswer[] = [];
 const NO_KVS: readonly AnswerKv[] = [];
 
 /** The answer as canonical form shows it, or undefined when it has another shape; `top`: a whole answer (its header counts). */
-export function txnAnswerOfResponse(resp: unknown, top = true): TxnAnswer | undefined {
+export function txnAnswerOfResponse(resp: unknown, top = true, shared?: SharedKvs): TxnAnswer | undefined {
   if (typeof resp !== 'object' || resp === null || Array.isArray(resp)) return undefined;
   const o = resp as Record<string, unknown>;
   let revision: string | undefined;
@@ -58,7 +58,7 @@ export function txnAnswerOfResponse(resp: unknown, top = true): TxnAnswer | unde
       if (!Array.isArray(v)) return undefined;
       const list: TxnOpAnswer[] = [];
       for (let i = 0; i < v.length; i++) {
-        const one = opAnswerOf(v[i]);
+        const one = opAnswerOf(v[i], shared);
         if (one === undefined) return undefined;
         list.push(one);
       }
@@ -69,7 +69,7 @@ export function txnAnswerOfResponse(resp: unknown, top = true): TxnAnswer | unde
 }
 
 /** One element of `responses`: an object with at most one non-zero field, one of the four answers. */
-function opAnswerOf(x: unknown): TxnOpAnswer | undefined {
+function opAnswerOf(x: unknown, shared: SharedKvs | undefined): TxnOpAnswer | undefined {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
   const o = x as Record<string, unknown>;
   let found: TxnOpAnswer = EMPTY;
@@ -80,16 +80,16 @@ function opAnswerOf(x: unknown): TxnOpAnswer | undefined {
     if (found !== EMPTY) return undefined;
     let one: TxnOpAnswer | undefined;
     if (k === 'response_range') {
-      const answer = rangeAnswerOfResponse(v, false);
+      const answer = rangeAnswerOfResponse(v, false, shared);
       one = answer === undefined ? undefined : { kind: 'range', answer };
     } else if (k === 'response_put') {
-      const answer = putAnswerOfResponse(v, false);
+      const answer = putAnswerOfResponse(v, false, shared);
       one = answer === undefined ? undefined : { kind: 'put', answer };
     } else if (k === 'response_delete_range') {
-      const answer = deleteAnswerOf(v);
+      const answer = deleteAnswerOf(v, shared);
       one = answer === undefined ? undefined : { kind: 'delete', answer };
     } else if (k === 'response_txn') {
-      const answer = txnAnswerOfResponse(v, false);
+      const answer = txnAnswerOfResponse(v, false, shared);
       one = answer === undefined ? undefined : { kind: 'txn', answer };
     }
     if (one === undefined) return undefined;
@@ -99,7 +99,7 @@ function opAnswerOf(x: unknown): TxnOpAnswer | undefined {
 }
 
 /** A delete's answer inside a txn (its header dropped), or undefined when it has another shape. */
-function deleteAnswerOf(x: unknown): DeleteAnswer | undefined {
+function deleteAnswerOf(x: unknown, shared: SharedKvs | undefined): DeleteAnswer | undefined {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
   const o = x as Record<string, unknown>;
   let deleted: string | undefined;
@@ -113,7 +113,7 @@ function deleteAnswerOf(x: unknown): DeleteAnswer | undefined {
       if (deleted === undefined) return undefined;
     } else if (k === 'prev_kvs') {
       if (!Array.isArray(v)) return undefined;
-      const kvs = answerKvs(v);
+      const kvs = answerKvs(v, shared);
       if (kvs === undefined) return undefined;
       prevKvs = kvs;
     } else return undefined;
