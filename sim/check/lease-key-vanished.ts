@@ -114,9 +114,10 @@ export class KeyWrites {
   /**
    * Keys of the read's range (a current read that shows every key it matched: completeRead)
    * with a leased put below its revision that passes its filters and that it does not show, and
-   * that nothing but the lease's end can explain.
+   * that nothing but the lease's end can explain; `revision` is that put's (which of the grants
+   * of the lease's id it attached the key to).
    */
-  vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string }[] {
+  vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string; revision: number }[] {
     const passes = completeRead(req, resp);
     if (passes === undefined || this.exhausted) return [];
     if (!this.putsSorted) {
@@ -129,7 +130,7 @@ export class KeyWrites {
     const readRevision = int(obj(resp['header'])['revision']);
     const inRange = rangeOf(req);
     const shown = new Set(arr(resp['kvs']).map((kv) => decodeKey(kv['key'])));
-    const out: { key: string; lease: string; place: number }[] = [];
+    const out: { key: string; lease: string; revision: number; place: number }[] = [];
     const keys = this.keysSorted;
     // The range's keys: from its first key on, in key order, while in the range.
     for (let i = lowerBoundKey(keys, decodeKey(req['key'])); i < keys.length && inRange(keys[i]!); i++) {
@@ -137,11 +138,11 @@ export class KeyWrites {
       if (shown.has(key)) continue;
       const last = lastPutBelow(this.puts.get(key)!, readRevision);
       if (last === undefined || last.lease === '0' || !passes(last.write.revision) || this.otherWrite(key, last.write, readRevision, okUs)) continue;
-      out.push({ key, lease: last.lease, place: this.keyPlace.get(key)! });
+      out.push({ key, lease: last.lease, revision: last.write.revision, place: this.keyPlace.get(key)! });
     }
     // In the order the keys were first put, as the report always listed them.
     out.sort((a, b) => a.place - b.place);
-    return out.map(({ key, lease }) => ({ key, lease }));
+    return out.map(({ key, lease, revision }) => ({ key, lease, revision }));
   }
 
   /** True when a write other than `put` may have written `key` after it and at or below `readRevision`. */

@@ -15,7 +15,22 @@
 //   leader timeline (renewal-proof.ts) says which keep-alives the leader in office answered.
 // - A leader's clock that runs fast or jumps ends leases early by its error: the caller gives
 //   the drift (ppm) and the sum of forward jumps the scenario allows.
-// - A new leader restarts every lease's TTL (etcd#9888): that only makes leases live longer.
+// - A new leader restarts every lease's TTL (etcd#9888), from its full TTL, or with lease
+//   checkpointing from the remaining TTL of the last checkpoint applied before it promoted
+//   (leaderChangeTtls, as the lease checker's other rules read them). A checkpoint taken before a
+//   renewal and applied after it is not undone by that renewal (etcd 3.4's Renew clears only a
+//   remaining TTL its lessor already holds), so a new leader may end a lease its checkpoint's
+//   remaining TTL after it promoted, sooner than the last renewal + TTL (swarm 2431: renewed at
+//   8.5 s with TTL 4 s, all members killed, the new leader promoted at 9.47 s with the 1 s a
+//   checkpoint of 8.47 s left, revoked at 11.15 s). The promotion comes after the change the
+//   timeline saw less one sample; its extend (an election timeout) covers that sample.
+//
+// A lease's TTL is the one its last renewal answered: a grant that succeeds on an id already seen
+// made a new lease (etcd refuses an id that is still held), with its own TTL, from its own
+// revision; a keep-alive answers the TTL of the lease it renewed, which may be a grant's of unknown
+// outcome. Swarm 716: lease granted with TTL 3 s, expired, granted again under its id with 1 s,
+// kept alive (TTL 1) and gone 1.4 s later, judged against the first grant's 3 s. A key a read
+// misses is judged against the grant its put attached it to (the latest grant below the put).
 import type { Op } from '../history/op.ts';
 import type { RenewalProof } from './renewal-proof.ts';
 import { KeyWrites } from './lease-key-vanished.ts';
@@ -39,6 +54,14 @@ export interface RevokedEarlyOptions {
   readonly clockDriftPpmMax?: number;
   /** The sum of the forward jumps a leader's clock may take, µs; Infinity turns the check off. Default 0. */
   readonly clockJumpUsMax?: number;
+  /** Times (µs) the leader changes were seen (the lease checker's leaderChangesUs). */
+  readonly leaderChangesUs?: readonly number[];
+  /**
+   * With lease checkpointing: per leader change, the remaining TTL (s) its leader restarted each
+   * checkpointed lease from (the lease checker's leaderChangeTtls); a lease it does not name, or a
+   * change without an entry, restarted from its full TTL.
+   */
+  readonly leaderChangeTtls?: readonly (ReadonlyMap<string, number> | undefined)[];
 }
 
 export interface RevokedEarly {
@@ -54,8 +77,11 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 const PPM = 1_000_000;
 
+/** One grant of a lease id and its renewals: a later grant of the id is another lease. */
 interface Renewals {
+  /** The TTL the latest renewal answered (a grant's or a keep-alive's). */
   ttlUs: number;
+  /** The revision of the grant: a member at or below it never knew this lease. */
   grantRevision: number;
   /** The latest invocation of a grant or of a keep-alive that renewed the lease on a leader in office. */
   renewedAtUs: number;
@@ -78,6 +104,54 @@ function staleAnswer(term: number, atUs: number, leaders: readonly LeaderInOffic
   return false;
 }
 
+/** Adds a grant of `id` in revision order (answers may arrive out of it); one grant per revision. */
+function addGrant(leases: Map<string, Renewals[]>, id: string, grant: Renewals): void {
+  const grants = leases.get(id);
+  if (grants === undefined) return void leases.set(id, [grant]);
+  if (grants.some((g) => g.grantRevision === grant.grantRevision)) return;
+  let i = grants.length;
+  while (i > 0 && grants[i - 1]!.grantRevision > grant.grantRevision) i--;
+  grants.splice(i, 0, grant);
+}
+
+/**
+ * The grant an answer or a put at `revision` is about: the latest one below it (a member at that
+ * revision had applied it and none after); the latest of all when the revision is unknown (0).
+ */
+function grantBelow(grants: readonly Renewals[] | undefined, revision: number): Renewals | undefined {
+  if (grants === undefined) return undefined;
+  if (revision <= 0) return grants[grants.length - 1];
+  for (let i = grants.length - 1; i >= 0; i--) if (grants[i]!.grantRevision < revision) return grants[i];
+  // A member that had applied no grant of it yet: judged against the first, which it never knew.
+  return grants[0];
+}
+
+/**
+ * The earliest moment a leader may end lease `id`'s grant `l`, judged for an answer at `beforeUs`:
+ * its last renewal + TTL, or sooner, a leader change after that renewal that restarted it from a
+ * checkpoint's remaining TTL; on a clock that runs fast by the drift or jumps forward.
+ */
+function earliestEnd(options: RevokedEarlyOptions, jumpUs: number): (id: string, l: Renewals, beforeUs: number) => { us: number; why: string } {
+  const drift = Math.max(0, options.clockDriftPpmMax ?? 0);
+  const scaled = (us: number): number => Math.floor(us * PPM / (PPM + drift));
+  const changes = options.leaderChangesUs ?? [];
+  const ttls = options.leaderChangeTtls;
+  return (id, l, beforeUs) => {
+    let us = l.renewedAtUs + scaled(l.ttlUs) - jumpUs;
+    let why = `renewed at ${l.renewedAtUs} µs with TTL ${l.ttlUs / 1e6} s: no leader may end it before ${us} µs`;
+    for (let i = 0; ttls !== undefined && i < changes.length; i++) {
+      const c = changes[i]!;
+      const leftSeconds = ttls[i]?.get(id);
+      if (c <= l.renewedAtUs || c >= beforeUs || leftSeconds === undefined) continue;
+      const restartedUs = c + scaled(Math.min(leftSeconds * 1e6, l.ttlUs)) - jumpUs;
+      if (restartedUs >= us) continue;
+      us = restartedUs;
+      why = `renewed at ${l.renewedAtUs} µs with TTL ${l.ttlUs / 1e6} s and restarted by the leader change at ${c} µs from its checkpoint's ${leftSeconds} s: no leader may end it before ${us} µs`;
+    }
+    return { us, why };
+  };
+}
+
 /**
  * The leases some answer reports gone before the earliest moment a leader could have ended them.
  * A client's revoke excuses every answer after its invocation, whatever its outcome (a revoke
@@ -87,8 +161,8 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
   const jumpUs = options.clockJumpUsMax ?? 0;
   if (!Number.isFinite(jumpUs)) return { found: [], exhausted: false };
   const keyWrites = new KeyWrites(history);
-  const drift = Math.max(0, options.clockDriftPpmMax ?? 0);
-  const leases = new Map<string, Renewals>();
+  const bound = earliestEnd(options, jumpUs);
+  const leases = new Map<string, Renewals[]>();
   const revokeInvokedUs = new Map<string, number>();
   const open = new Map<number | string, Op>();
   const found: RevokedEarly[] = [];
@@ -110,47 +184,41 @@ export function findRevokedEarly(history: readonly Op[], options: RevokedEarlyOp
     const req = obj(invoke.value);
     const resp = obj(op.value);
     const header = obj(resp['header']);
+    const revision = int(header['revision']);
     if (f === 'lease/grant') {
       const id = id64(req['ID']) !== '0' ? id64(req['ID']) : id64(resp['ID']);
-      const ttlSeconds = int(resp['TTL']) || int(req['TTL']);
-      if (!leases.has(id)) leases.set(id, { ttlUs: ttlSeconds * 1e6, grantRevision: int(header['revision']), renewedAtUs: invoke.time });
+      addGrant(leases, id, { ttlUs: (int(resp['TTL']) || int(req['TTL'])) * 1e6, grantRevision: revision, renewedAtUs: invoke.time });
       continue;
     }
     if (invoke.f === 'kv/range') {
-      for (const { key, lease } of keyWrites.vanished(req, resp, op.time)) {
-        const l = leases.get(lease);
-        if (l === undefined || op.time >= (revokeInvokedUs.get(lease) ?? Infinity)) continue;
-        const earliestEndUs = l.renewedAtUs + Math.floor(l.ttlUs * PPM / (PPM + drift)) - jumpUs;
-        if (op.time < earliestEndUs && found.length < max) {
-          found.push({
-            lease,
-            key,
-            index: op.index,
-            message: `key ${JSON.stringify(key)} of lease ${lease} gone from a read at ${op.time} µs with no revoke asked for and no write of it, but the lease was renewed at ${l.renewedAtUs} µs with TTL ${l.ttlUs / 1e6} s: no leader may end it before ${earliestEndUs} µs`,
-          });
+      for (const v of keyWrites.vanished(req, resp, op.time)) {
+        const l = grantBelow(leases.get(v.lease), v.revision);
+        if (l === undefined || op.time >= (revokeInvokedUs.get(v.lease) ?? Infinity)) continue;
+        const end = bound(v.lease, l, op.time);
+        if (op.time < end.us && found.length < max) {
+          found.push({ lease: v.lease, key: v.key, index: op.index, message: `key ${JSON.stringify(v.key)} of lease ${v.lease} gone from a read at ${op.time} µs with no revoke asked for and no write of it, but the lease was ${end.why}` });
         }
       }
       continue;
     }
     const id = id64(req['ID']);
-    const l = leases.get(id);
+    const l = grantBelow(leases.get(id), revision);
     if (l === undefined) continue;
     const keepAlive = invoke.f === 'lease/keepalive';
     if (keepAlive && int(resp['TTL']) > 0) {
       const renewed = options.renewalProof !== undefined ? options.renewalProof(invoke.time, op.time) : !staleAnswer(int(header['raft_term']), op.time, options.leaders);
-      if (renewed) l.renewedAtUs = Math.max(l.renewedAtUs, invoke.time);
+      if (renewed && invoke.time >= l.renewedAtUs) {
+        l.renewedAtUs = invoke.time;
+        l.ttlUs = int(resp['TTL']) * 1e6;
+      }
       continue;
     }
     const gone = (keepAlive && int(resp['TTL']) === 0) || (invoke.f === 'lease/timetolive' && timeToLiveNotFound(resp));
     // A member that has not applied the grant (its revision is not past the grant's) knows nothing of the lease.
-    if (!gone || int(header['revision']) <= l.grantRevision || op.time >= (revokeInvokedUs.get(id) ?? Infinity)) continue;
-    const earliestEndUs = l.renewedAtUs + Math.floor(l.ttlUs * PPM / (PPM + drift)) - jumpUs;
-    if (op.time < earliestEndUs && found.length < max) {
-      found.push({
-        lease: id,
-        index: op.index,
-        message: `lease ${id} reported gone at ${op.time} µs with no revoke asked for, but renewed at ${l.renewedAtUs} µs with TTL ${l.ttlUs / 1e6} s: no leader may end it before ${earliestEndUs} µs`,
-      });
+    if (!gone || revision <= l.grantRevision || op.time >= (revokeInvokedUs.get(id) ?? Infinity)) continue;
+    const end = bound(id, l, op.time);
+    if (op.time < end.us && found.length < max) {
+      found.push({ lease: id, index: op.index, message: `lease ${id} reported gone at ${op.time} µs with no revoke asked for, but ${end.why}` });
     }
   }
   return { found, exhausted: keyWrites.exhausted };

@@ -21,6 +21,7 @@ import { World } from '../world/world.ts';
 import type { EtcdClientOptions } from './client.ts';
 import { EtcdClient } from './client.ts';
 import { worldClientNet } from './client-net.ts';
+import { deliveredAtMostOnce } from './at-most-once.ts';
 import { HistoryLog } from './history-log.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 import { memberHostFactory } from './member-host.ts';
@@ -157,6 +158,7 @@ export class EtcdCluster {
     const ids = Array.from({ length: n }, (_, i) => i + 1);
     this.names = ids.map(memberName);
     this.world = new World(worldOptions(options, this.names));
+    this.world.network.setAtMostOnce(deliveredAtMostOnce);
     this.history = new HistoryLog(() => this.world.loop.now());
     const configs = new Map<string, MemberConfig>();
     for (const id of ids) {

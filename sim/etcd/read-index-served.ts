@@ -11,13 +11,16 @@
 // that releases more than this counts is never flagged. Only answers from members of the leader's
 // configuration count and are judged (etcd-raft drops the others before reading them): a member
 // removed while the read waited, answering afterwards, neither confirms the read nor asks for it.
+// A read served and then queued again under its context (a late copy of a follower's MsgReadIndex,
+// which etcd-raft's addRequest takes as a new read) counts only the answers stepped since it was
+// queued again (swarm 913: answers to the first round, kept, made a quorum for the second).
 import type { Message, NodeId } from '../../src/raft/types.ts';
 import type { MemberHost } from './member-host.ts';
 
 interface LeaderReads {
   readonly term: number;
-  /** By read context: the members whose heartbeat answer with it the leader stepped. */
-  readonly acks: Map<string, Set<NodeId>>;
+  /** By read context: the members whose heartbeat answer with it the leader stepped, and the read they answered. */
+  readonly acks: Map<string, { read: object; members: Set<NodeId> }>;
 }
 
 export class ReadIndexServed {
@@ -34,7 +37,8 @@ export class ReadIndexServed {
       reads = { term: r.term, acks: new Map() };
       this.leaders.set(host.id, reads);
     }
-    if (!r.readOnly.isPending(m.context)) {
+    const read = r.readOnly.pendingRead(m.context);
+    if (read === undefined) {
       reads.acks.delete(m.context);
       return undefined;
     }
@@ -42,11 +46,12 @@ export class ReadIndexServed {
     // unread, as etcd-raft's stepLeader drops every message without a Progress: it confirms
     // nothing, and a read a configuration change alone made a quorum waits for the next answer.
     if (!r.prs.progress.has(m.from)) return undefined;
-    let acked = reads.acks.get(m.context);
-    if (acked === undefined) {
-      acked = new Set();
-      reads.acks.set(m.context, acked);
+    let entry = reads.acks.get(m.context);
+    if (entry === undefined || entry.read !== read) {
+      entry = { read, members: new Set() };
+      reads.acks.set(m.context, entry);
     }
+    const acked = entry.members;
     acked.add(m.from);
     const cs = r.prs.confState();
     if (!majority(cs.voters, acked, r.id) || !majority(cs.votersOutgoing, acked, r.id)) return undefined;

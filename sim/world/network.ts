@@ -10,6 +10,10 @@
 // add up until `heal()`; the shape helpers cut among server nodes only, so clients keep their
 // links unless a test cuts them explicitly.
 //
+// A message the network was told travels as one request on a TCP connection (setAtMostOnce) is
+// never duplicated: TCP delivers a request at most once, and only the sender's own retry sends it
+// again, as a new request. Which messages those are is the caller's (sim/etcd/at-most-once.ts).
+//
 // A clogged link holds what arrives on it and releases it, in arrival order, when the clog ends
 // (unclog, heal, or the clog's end time). A released message still obeys cuts. Until the last
 // released message has arrived, a message that was not held waits behind them: a TCP stream
@@ -63,6 +67,8 @@ export interface NetworkStats {
 export type DeliverFn = (from: string, to: string, message: unknown) => void;
 /** False when nobody is there to take a message (a crashed or never started node). */
 export type AcceptsFn = (to: string) => boolean;
+/** True for a message that travels as one request or response on a TCP connection: never duplicated. */
+export type AtMostOnceFn = (message: unknown) => boolean;
 
 interface Endpoint {
   readonly name: string;
@@ -118,6 +124,7 @@ export class Network {
     throw new Error('Network: no deliver function set');
   };
   private acceptsFn: AcceptsFn = () => true;
+  private atMostOnceFn: AtMostOnceFn = () => false;
   private readonly counters: NetworkStats = {
     sent: 0, delivered: 0, dropped: 0, droppedRandom: 0, droppedCut: 0, droppedDown: 0, droppedCapacity: 0,
     duplicated: 0, reordered: 0, clogHeld: 0, bytesSent: 0, faults: 0,
@@ -157,6 +164,11 @@ export class Network {
     this.acceptsFn = accepts;
   }
 
+  /** Names the messages the network never duplicates, on any link (by default none). */
+  setAtMostOnce(atMostOnce: AtMostOnceFn): void {
+    this.atMostOnceFn = atMostOnce;
+  }
+
   /** Overrides the options of the directed link from -> to (unset fields keep their values). */
   setLink(from: string, to: string, options: LinkOptions): void {
     const link = this.link(this.endpoint(from), this.endpoint(to));
@@ -177,15 +189,7 @@ export class Network {
     if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
     const flight: InFlight = { from: src, to: dst, link, id, message, fifo: true };
     this.schedule(flight);
-    if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) {
-      this.counters.duplicated++;
-      this.trace.record(TraceKind.duplicate, src.traceId, dst.traceId, id);
-      // The copy needs room on the link too.
-      if (link.inFlight >= this.linkCapacityMax) return this.drop(src, dst, id, 'capacity');
-      // A late copy (duplicateDelayUsMax) is drawn only where one is asked for: other runs draw as before.
-      const lateUs = o.duplicateDelayUsMax > 0 ? this.prng.int(o.duplicateDelayUsMax + 1) : 0;
-      this.schedule({ from: flight.from, to: flight.to, link: flight.link, id: flight.id, message: flight.message, fifo: true }, lateUs);
-    }
+    if (o.duplicate.num > 0 && this.prng.chance(o.duplicate.num, o.duplicate.den)) this.duplicate(flight);
   }
 
   // ---- partitions ----
@@ -327,16 +331,50 @@ export class Network {
     }
   }
 
+  /**
+   * Sends a copy of `flight`, the duplicate the link drew. A message that travels at most once
+   * gets none, but the copy's draws are made all the same and thrown away: the network's stream
+   * stays where it was, so only runs that copied such a message change.
+   */
+  private duplicate(flight: InFlight): void {
+    const { from, to, link, id } = flight;
+    const o = link.options;
+    const once = this.atMostOnceFn(flight.message);
+    if (!once) {
+      this.counters.duplicated++;
+      this.trace.record(TraceKind.duplicate, from.traceId, to.traceId, id);
+    }
+    // The copy needs room on the link too.
+    if (link.inFlight >= this.linkCapacityMax) return once ? undefined : this.drop(from, to, id, 'capacity');
+    // A late copy (duplicateDelayUsMax) is drawn only where one is asked for: other runs draw as before.
+    const lateUs = o.duplicateDelayUsMax > 0 ? this.prng.int(o.duplicateDelayUsMax + 1) : 0;
+    if (once) return this.drawArrivalUnsent(o);
+    this.schedule({ from, to, link, id, message: flight.message, fifo: true }, lateUs);
+  }
+
+  /** The draws schedule() makes for a message, in its order, for a copy that is not sent. */
+  private drawArrivalUnsent(o: Required<LinkOptions>): void {
+    drawLatencyUs(this.prng, o.latency);
+    this.drawReorderDelayUs(o);
+  }
+
+  /** A reordered message's extra delay, or -1 when the link does not reorder this one. */
+  private drawReorderDelayUs(o: Required<LinkOptions>): number {
+    if (!(o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den))) return -1;
+    return this.prng.int(o.reorderDelayUsMax + 1);
+  }
+
   private schedule(flight: InFlight, lateUs = 0): void {
     const link = flight.link;
     const o = link.options;
     const now = this.loop.now();
     let atUs = now + drawLatencyUs(this.prng, o.latency);
-    const reordered = o.reorder.num > 0 && this.prng.chance(o.reorder.num, o.reorder.den);
+    const reorderUs = this.drawReorderDelayUs(o);
+    const reordered = reorderUs >= 0;
     flight.fifo = !reordered && lateUs === 0;
     if (reordered) {
       this.counters.reordered++;
-      atUs += this.prng.int(o.reorderDelayUsMax + 1) + lateUs;
+      atUs += reorderUs + lateUs;
     } else if (lateUs > 0) {
       // A late duplicate: outside the FIFO order, after whatever the link carries meanwhile.
       atUs += lateUs;

@@ -76,6 +76,15 @@ export class ReadOnly {
     return this.pending.has(ctx);
   }
 
+  /**
+   * The pending read `ctx`, one object each time it was queued: a request with a context already
+   * served (a late copy of a follower's MsgReadIndex) is queued again, and waits for answers of
+   * its own (the cluster's read-index-served invariant tells the two apart by it).
+   */
+  pendingRead(ctx: string): { readonly req: Message; readonly index: number } | undefined {
+    return this.pending.get(ctx);
+  }
+
   lastPendingRequestCtx(): string | undefined {
     return this.queue[this.queue.length - 1];
   }

@@ -99,19 +99,19 @@ export class ReferenceKeyWrites {
    * Keys of the read's range (a current read that shows every key it matched) with a leased put
    * below its revision that it does not show, and that nothing but the lease's end can explain.
    */
-  vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string }[] {
+  vanished(req: Obj, resp: Obj, okUs: number): { key: string; lease: string; revision: number }[] {
     const passes = completeRead(req, resp);
     if (passes === undefined || this.exhausted) return [];
     const readRevision = int(obj(resp['header'])['revision']);
     const inRange = rangeOf(req);
     const shown = new Set(arr(resp['kvs']).map((kv) => decodeKey(kv['key'])));
-    const out: { key: string; lease: string }[] = [];
+    const out: { key: string; lease: string; revision: number }[] = [];
     for (const [key, puts] of this.puts) {
       if (!inRange(key) || shown.has(key)) continue;
       let last: Put | undefined;
       for (const p of puts) if (p.write.revision < readRevision && (last === undefined || p.write.revision > last.write.revision)) last = p;
       if (last === undefined || last.lease === '0' || !passes(last.write.revision) || this.otherWrite(key, last.write, readRevision, okUs)) continue;
-      out.push({ key, lease: last.lease });
+      out.push({ key, lease: last.lease, revision: last.write.revision });
     }
     return out;
   }

@@ -84,6 +84,84 @@ describe('lease revoked too early', () => {
     expect(early(history(2, 6 * S + 1).ops, { leaders, clockJumpUsMax: 2 * S })).toEqual([]);
     expect(early(history(2, 6 * S).ops, { leaders, clockJumpUsMax: Infinity })).toEqual([]);
   });
+
+  /** Lease 7 granted with TTL 5 s at 0 s, ended, granted again under its id with TTL 1 s at 6 s (revision 5), kept alive at 7 s (TTL 1), reported gone by an answer at `goneAtUs`. */
+  function regranted(goneAtUs: number): Builder {
+    return new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 6 * S, 'lease/grant', { ID: '7', TTL: '1' }, { ...header(5, 2), ID: '7', TTL: '1' })
+      .add(0, 7 * S, 'lease/keepalive', { ID: '7' }, { ...header(6, 2), ID: '7', TTL: '1' })
+      .add(1, goneAtUs - 1000, 'lease/keepalive', { ID: '7' }, { ...header(7, 2), ID: '7', TTL: '0' });
+  }
+
+  it('judges a lease granted again under its id by the new grant\'s TTL, not the first one\'s (swarm 716)', () => {
+    // Kept alive at 7 s with TTL 1 s: it may end from 8 s on; the first grant's 5 s would say 12 s.
+    expect(early(regranted(8 * S + 1).ops, { leaders })).toEqual([]);
+    expect(checkLease(regranted(8 * S + 500_000).ops, { leaders }).valid).toBe(true);
+    // Must fail: gone before the keep-alive + the TTL it answered.
+    const r = checkLease(regranted(8 * S - 1000).ops, { leaders });
+    expect(r.valid).toBe(false);
+    expect(r.violations[0]!.message).toContain('with TTL 1 s: no leader may end it before 8000000 µs');
+  });
+
+  it('takes the TTL a keep-alive answered: the lease a grant of unknown outcome made', () => {
+    // Granted with 5 s at 0 s; a grant with 1 s timed out (it applied after the first lease ended);
+    // kept alive at 7 s answering TTL 1; gone at 8.5 s, which the first grant's 5 s would not allow.
+    const h = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(2, 4 * S, 'lease/grant', { ID: '7', TTL: '1' }, { error: 'timed out' }, 'info')
+      .add(0, 7 * S, 'lease/keepalive', { ID: '7' }, { ...header(6, 2), ID: '7', TTL: '1' })
+      .add(1, 8.5 * S - 1000, 'lease/keepalive', { ID: '7' }, { ...header(7, 2), ID: '7', TTL: '0' });
+    expect(early(h.ops, { leaders })).toEqual([]);
+    const tooEarly = new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 7 * S, 'lease/keepalive', { ID: '7' }, { ...header(6, 2), ID: '7', TTL: '1' })
+      .add(1, 7.5 * S, 'lease/keepalive', { ID: '7' }, { ...header(7, 2), ID: '7', TTL: '0' });
+    expect(early(tooEarly.ops, { leaders }).map((v) => v.message)).toEqual([expect.stringContaining('renewed at 7000000 µs with TTL 1 s')]);
+  });
+
+  it('allows a new leader to end a lease from its checkpoint\'s remaining TTL, sooner than the last renewal + TTL (swarm 2431)', () => {
+    // Kept alive at 3 s (TTL 5): 8 s without checkpoints. A leader change seen at 4 s restarted
+    // it from a checkpoint's 1 s left (taken before the keep-alive, applied after it): 5 s.
+    const changes = { leaders, leaderChangesUs: [0, 4 * S], leaderChangeTtls: [undefined, new Map([['7', 1]])] };
+    expect(early(history(2, 5.5 * S).ops, changes)).toEqual([]);
+    // Must fail: gone before even that restart's end, or with the checkpoint of another lease.
+    expect(early(history(2, 4.5 * S).ops, changes).map((v) => v.message)).toEqual([expect.stringContaining('restarted by the leader change at 4000000 µs from its checkpoint\'s 1 s: no leader may end it before 5000000 µs')]);
+    expect(early(history(2, 5.5 * S).ops, { ...changes, leaderChangeTtls: [undefined, new Map([['8', 1]])] }).length).toBe(1);
+    // A leader change before the keep-alive: the keep-alive renewed it in full on that leader.
+    expect(early(history(2, 5.5 * S).ops, { ...changes, leaderChangesUs: [0, 2.5 * S] }).length).toBe(1);
+    // The whole lease checker passes it too.
+    expect(checkLease(history(2, 5.5 * S).ops, changes).valid).toBe(true);
+  });
+
+  it('judges a key a read misses against the grant its put attached it to, not a later grant of the id', () => {
+    const b64 = (s: string): string => btoa(s);
+    // Granted (5 s) at 0 s, k put with it at 1 s (revision 3), kept alive at 3 s; the lease ended
+    // and a grant of its id made a new one at 9 s (revision 6); a read at 9.5 s misses k.
+    const regrant = (readAtUs: number, keepAliveAtUs: number): Op[] => new Builder()
+      .add(0, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(0, 1 * S, 'kv/put', { key: b64('k'), value: b64('v'), lease: '7' }, header(3, 1))
+      .add(0, keepAliveAtUs, 'lease/keepalive', { ID: '7' }, { ...header(4, 2), ID: '7', TTL: '5' })
+      .add(2, 9 * S, 'lease/grant', { ID: '7', TTL: '60' }, { ...header(6, 2), ID: '7', TTL: '60' })
+      .add(1, readAtUs - 1000, 'kv/range', { key: b64('k') }, { ...header(7, 2), count: '0' }).ops;
+    expect(early(regrant(9.5 * S, 3 * S), { leaders })).toEqual([]);
+    // Must fail: kept alive at 6 s, the first lease lives to 11 s, and the read at 9.5 s misses k.
+    expect(early(regrant(9.5 * S, 6 * S), { leaders }).map((v) => v.message)).toEqual([expect.stringContaining('renewed at 6000000 µs with TTL 5 s: no leader may end it before 11000000 µs')]);
+  });
+
+  it('keeps the latest grant by revision when two grants\' answers arrive out of order', () => {
+    const h = new Builder()
+      .add(0, 6 * S, 'lease/grant', { ID: '7', TTL: '1' }, { ...header(5, 2), ID: '7', TTL: '1' })
+      .add(2, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(1, 7.5 * S, 'lease/keepalive', { ID: '7' }, { ...header(7, 2), ID: '7', TTL: '0' });
+    expect(early(h.ops, { leaders })).toEqual([]);
+    // Gone before the later grant + its TTL: still early.
+    const e = new Builder()
+      .add(0, 6 * S, 'lease/grant', { ID: '7', TTL: '1' }, { ...header(5, 2), ID: '7', TTL: '1' })
+      .add(2, 0, 'lease/grant', { ID: '7', TTL: '5' }, { ...header(2, 1), ID: '7', TTL: '5' })
+      .add(1, 6.5 * S, 'lease/keepalive', { ID: '7' }, { ...header(7, 2), ID: '7', TTL: '0' });
+    expect(early(e.ops, { leaders }).length).toBe(1);
+  });
 });
 
 describe('a key that vanished with its lease too early', () => {

@@ -293,4 +293,28 @@ describe('a network that duplicates messages', () => {
     expect(c.converged()).toBe(true);
     expect(c.status(follower)!.revision).toBe(61);
   });
+
+  test('a keep-alive a follower forwards renews the lease once: the network copies raft messages, never the forwarded request (swarm 343)', () => {
+    // etcd forwards LeaseRenew over peer HTTP (leasehttp.RenewHTTP): TCP delivers it once. A late
+    // copy renewed the lease again after its client had the answer, so it lived longer than promised.
+    const c = new EtcdCluster({ seed: 43, members: 3, makeStateMachine: makeEtcdStateMachine, network: { duplicate: { num: 1, den: 1 }, duplicateDelayUsMax: 2 * SECOND_US } });
+    c.start();
+    c.runUntilTrue(() => c.leader() !== undefined, 10 * SECOND_US);
+    const leader = c.leader()!;
+    const follower = c.names.find((n) => n !== leader)!;
+    const keeper = c.client('keeper', { members: [follower], followLeader: false });
+    const reader = c.client('reader', { members: [leader], followLeader: false });
+    call(c, keeper, '/v3/lease/grant', { TTL: '10', ID: '4' });
+    const ttls: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      expect(call(c, keeper, '/v3/lease/keepalive', { ID: '4' }).body).toMatchObject({ TTL: '10' });
+      c.runUntil(c.world.loop.now() + 2.5 * SECOND_US);
+      if (c.leader() !== leader) continue;
+      ttls.push(Number((call(c, reader, '/v3/lease/timetolive', { ID: '4' }).body as { TTL: string }).TTL));
+    }
+    expect(ttls.length).toBeGreaterThan(5);
+    // Renewed when the answer came, 2.5 s ago: 7 s left (whole seconds, rounded down), never more.
+    expect(ttls.filter((t) => t > 7)).toEqual([]);
+    expect(c.world.network.stats().duplicated).toBeGreaterThan(100);
+  });
 });

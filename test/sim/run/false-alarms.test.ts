@@ -39,6 +39,22 @@
 //   was an AuthDisable, and the probes still sent the harness's root token of a login before it;
 //   etcd 3.4.23 refuses any token once authentication is off ("invalid auth token"), as the
 //   simulation did. The probes now send it only to members whose authentication is on.
+// - swarm 343 (lease): the network late-duplicated a keep-alive a follower forwarded to the leader,
+//   which renewed the lease again after its client had the answer. etcd forwards LeaseRenew and
+//   LeaseTimeToLive as one HTTP request each (leasehttp): the network no longer copies them
+//   (sim/etcd/at-most-once.ts). Valid since the lease checker's later rules; pinned to stay so.
+// - swarm 716 (lease revoked-early, "renewed at 11247253 µs with TTL 3 s"): a lease granted with
+//   3 s ended and its id was granted again with 1 s; the rule kept the first grant's TTL. A grant
+//   of an id seen before is a new lease, a keep-alive answers its TTL, and a key is judged against
+//   the grant its put attached it to (sim/check/lease-revoked-early.ts).
+// - swarm 2431 (lease revoked-early: a key of a lease kept alive at 8.5 s with TTL 4 s gone at 11.3 s): a
+//   checkpoint taken at 8.47 s (1 s left) applied after the keep-alive of 8.5 s, all members were
+//   killed, and the new leader restarted the lease from that 1 s, as etcd 3.4's Promote does. The
+//   rule now ends a lease no sooner than a leader change's checkpointed restart, as rule 3 does.
+// - swarm 913 (raft read-index-served, "still holds read ... after members 2, 1, 4"): a late copy of
+//   a follower's MsgReadIndex queued a served read again under its context (as etcd-raft does);
+//   the invariant counted the answers to its first round for the second. It now counts the
+//   answers since the read was queued (ReadOnly.pendingRead, sim/etcd/read-index-served.ts).
 //
 // The swarm seeds are pinned as the swarm drew them then (test/fixtures/false-alarms/swarm-SEED.json:
 // the drawn knobs and fault schedule, the same trace hash with the same seed), so that a later
@@ -95,6 +111,22 @@ describe('the correct build passes the seeds that were false alarms', () => {
       expect(failing(swarmDrawn(seed), seed)).toEqual([]);
     });
   }
+
+  it('swarm seed 343 (a forwarded keep-alive is never delivered twice)', () => {
+    expect(failing(swarmDrawn(343), 343)).toEqual([]);
+  });
+
+  it('swarm seed 716 (a lease granted again under its id with another TTL)', () => {
+    expect(failing(swarmDrawn(716), 716)).toEqual([]);
+  });
+
+  it('swarm seed 2431 (a new leader restarts a lease from a checkpoint applied after its last keep-alive)', () => {
+    expect(failing(swarmDrawn(2431), 2431)).toEqual([]);
+  });
+
+  it('swarm seed 913 (a read queued again by a late copy of its MsgReadIndex waits for answers of its own)', () => {
+    expect(failing(swarmDrawn(913), 913)).toEqual([]);
+  });
 
   it('auth-round-robin seed 10 (the probes\' token after the workload turned authentication off)', () => {
     expect(failing('auth-round-robin', 10)).toEqual([]);

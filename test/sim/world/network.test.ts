@@ -87,6 +87,32 @@ describe('Network', () => {
     expect(overtaken({ duplicateDelayUsMax: 50_000 })).toBeGreaterThan(10);
   });
 
+  it('never duplicates a message named at-most-once, and draws for its copy as if sent: every other arrival stays where it was', () => {
+    // A request on a TCP connection (etcd's forwarded lease requests) arrives once; swarm 343's
+    // late copy of a forwarded keep-alive renewed a lease after its client saw the answer.
+    const arrivals = (atMostOnce: boolean) => {
+      const { loop, net, got } = makeNetwork({ latency: { kind: 'uniform', minUs: 100, maxUs: 900 }, duplicate: { num: 1, den: 2 }, reorder: { num: 1, den: 5 }, duplicateDelayUsMax: 30_000 });
+      if (atMostOnce) net.setAtMostOnce((m) => typeof m === 'string' && m.startsWith('request'));
+      for (let i = 0; i < 400; i++) loop.schedule(i * 50, () => net.send('n1', 'n2', i % 2 === 0 ? `request ${i}` : `raft ${i}`));
+      loop.run();
+      return { got: got.map((g) => `${g.message as string}@${g.atUs}`), stats: net.stats() };
+    };
+    const copied = arrivals(false);
+    const once = arrivals(true);
+    const requests = (list: string[]) => list.filter((a) => a.startsWith('request'));
+    const count = (list: string[]) => new Map(list.map((a) => [a.split('@')[0], list.filter((b) => b.split('@')[0] === a.split('@')[0]).length]));
+    expect([...count(requests(copied.got)).values()].some((n) => n === 2)).toBe(true);
+    expect([...count(requests(once.got)).values()].every((n) => n === 1)).toBe(true);
+    expect(requests(once.got).length).toBe(200);
+    // The raft messages' arrivals, copies included, are the same in both runs: the same draws.
+    expect(once.got.filter((a) => a.startsWith('raft'))).toEqual(copied.got.filter((a) => a.startsWith('raft')));
+    // Each request arrives when it (or its copy, which may come first) arrived with copies.
+    const copiedArrivals = new Set(copied.got);
+    expect(requests(once.got).filter((a) => !copiedArrivals.has(a))).toEqual([]);
+    expect(once.stats.duplicated).toBe(copied.stats.duplicated - (requests(copied.got).length - 200));
+    expect(once.stats.delivered).toBe(400 + once.stats.duplicated);
+  });
+
   it('delivers nothing across a partition, in either direction, including messages in flight when it was cut', () => {
     const { loop, net, got } = makeNetwork();
     net.send('n1', 'n4', 'in-flight'); // arrives at 100
