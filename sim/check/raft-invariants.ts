@@ -298,6 +298,16 @@ export class RaftInvariants {
     if (v !== undefined) throw new RaftInvariantViolation(v);
   }
 
+  /**
+   * The first applied index the next check walks for member `id` in `incarnation` (registerApplied):
+   * past what it was seen to apply and past the compacted part; none after a restart.
+   */
+  protected appliedWalkFrom(id: string, incarnation: number): number {
+    const st = this.members.get(id);
+    if (st === undefined) return Math.max(1, this.compactIndexAt);
+    return st.incarnation !== incarnation ? Number.MAX_SAFE_INTEGER : Math.max(st.appliedTo + 1, this.compactIndexAt);
+  }
+
   /** A client was told that `entry` committed at `index`: it must never be lost or replaced. */
   recordAck(member: string, index: number, entry: ViewEntry): Violation | undefined {
     if (this.violationFound !== undefined) return this.violationFound;

@@ -10,7 +10,8 @@
 //   progress never goes backwards;
 // - reliable: between the first revision a watch could see and the last it saw (event or
 //   progress), it got exactly the matching events of the merged event history — and every
-//   ok put of the history that falls in that window;
+//   ok put of the history that falls in that window, and at least as many DELETE events as each
+//   ok delete its range holds removed there (watch-acknowledged-deletes.ts);
 // - resumable: a watch opened at start_revision S first sees the first matching event ≥ S; a
 //   watch opened "from now" (no start_revision) sees nothing at or below its Created revision;
 // - compaction: a watch is cancelled as compacted only when the next revision it needs (its start,
@@ -56,6 +57,7 @@ import { createdBeside, nameSharedStreams, StreamIds, watchForId } from './watch
 import { idsRefusedAfterCancel, type IdReuseViolation } from './watch-id-reuse.ts';
 import { refusalsUnlikeRequest, type RefusalViolation } from './watch-refusals.ts';
 import { acknowledgedWrites, contradictsWrites, type AcknowledgedWrite } from './watch-acknowledged-writes.ts';
+import { acknowledgedDeletes, deletesMissed, type OkDelete } from './watch-acknowledged-deletes.ts';
 import { withNotJudged, type NotJudged } from './not-judged.ts';
 
 export type WatchGuarantee = 'filter' | 'ordered' | 'unique' | 'atomic' | 'bookmarkable' | 'reliable' | 'resumable' | 'compaction' | 'cancel' | 'prev_kv' | 'is_create' | 'agreement' | 'header' | 'complete' | 'version' | 'delete' | 'refusal';
@@ -364,7 +366,7 @@ function judgeWatches(ops: readonly WatchOp[], history: readonly Op[], options: 
   checkCompactionCancels(ops, report, budget);
   if (options.autoCompaction !== true && facts.firstRevision !== undefined) checkCompactRevisionsAsked(ops, facts.compactions, facts.firstRevision, report, budget);
   const merged = mergeEvents(ops, report, budget);
-  if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, report, budget);
+  if (!budget.out) checkReliableAndResumable(ops, merged, facts.puts, history.length > 0 ? acknowledgedDeletes(history) : [], report, budget);
   const emptyAtStart = options.startedEmpty === true || facts.answeredAtRevision1 || ops.some((o) => o.responses.some((r) => r.headerRevision === 1));
   if (!budget.out) checkPrevKvAndCreate(ops, merged, options.autoCompaction === true ? COMPACTED_ANY_TIME : facts.compactions, neverPut(ops, merged, facts.putKeys, emptyAtStart), report, budget);
   if (!budget.out && history.length > 0) checkAcknowledgedWrites(ops, acknowledgedWrites(history), report, budget);
@@ -765,14 +767,14 @@ function namePutKeys(f: string, req: Obj, out: Set<string>): void {
 }
 
 /** reliable and resumable, watch by watch (see the top of this file). */
-function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: OkPut[], report: Report, budget: WorkBudget): void {
+function checkReliableAndResumable(ops: readonly WatchOp[], merged: Merged, unsortedPuts: OkPut[], deletes: readonly OkDelete[], report: Report, budget: WorkBudget): void {
   const puts = [...unsortedPuts].sort((a, b) => a.revision - b.revision);
   // One function per watch, not one loop nest: see mergeEvents.
-  for (let i = 0; i < ops.length; i++) if (!checkWatchDelivery(ops[i]!, merged, puts, report, budget)) return;
+  for (let i = 0; i < ops.length; i++) if (!checkWatchDelivery(ops[i]!, merged, puts, deletes, report, budget)) return;
 }
 
 /** reliable and resumable for one watch; false once the budget is out. */
-function checkWatchDelivery(op: WatchOp, merged: Merged, puts: readonly OkPut[], report: Report, budget: WorkBudget): boolean {
+function checkWatchDelivery(op: WatchOp, merged: Merged, puts: readonly OkPut[], deletes: readonly OkDelete[], report: Report, budget: WorkBudget): boolean {
   const delivered = op.events;
   const created = op.responses.find((r) => r.created && !r.canceled);
   // A watch "from now" gets no event at or below its Created response's revision (etcd starts it at wsrev + 1).
@@ -803,7 +805,11 @@ function checkWatchDelivery(op: WatchOp, merged: Merged, puts: readonly OkPut[],
     if (!got.has(e.revision, e.key)) report('reliable', op.process, e.revision, `missed ${eventText(e)} (seen by another watcher) within [${first}, ${last}]`);
   }
   if (!budget.spend(delivered.length + expected.length)) return false;
-  return checkAcknowledgedPuts(op, got, puts, first, last, report, budget);
+  if (!checkAcknowledgedPuts(op, got, puts, first, last, report, budget)) return false;
+  const from = lowerBoundBy(deletes, first, (d) => d.revision);
+  if (!budget.spend(deletes.length - from)) return false;
+  for (const miss of deletesMissed(op, deletes, from, first, last)) report('reliable', op.process, miss.revision, miss.why);
+  return true;
 }
 
 /**

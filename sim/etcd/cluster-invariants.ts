@@ -90,6 +90,8 @@
 // - stale-pre-vote-answered: a member refuses a pre-vote request of a term below its own in its own
 //   term, whatever its PreVote setting, so that a pre-candidate left in an older term learns the
 //   newer one (etcd#8501; stale-pre-vote.ts).
+// - election-lost-unwinnable: a candidate or pre-candidate counts its campaign lost only when the
+//   voters that refused leave no majority possible (election-lost-unwinnable.ts).
 import { InvariantViolation } from '../../src/invariant-violation.ts';
 import type { Message } from '../../src/raft/types.ts';
 import type { ClientReplyMessage, ClientRequestMessage, WatchResponseMessage, WatchSendMessage } from '../../src/server/client-protocol.ts';
@@ -108,10 +110,12 @@ import { UnforcedElections } from './unforced-elections.ts';
 import { TransferTargets, timeoutNowBeforeCaughtUp, transferCampaignUnforced } from './transfer-target.ts';
 import { ReadIndexServed } from './read-index-served.ts';
 import { stalePreVoteUnanswered } from './stale-pre-vote.ts';
+import type { CampaignBefore } from './election-lost-unwinnable.ts';
+import { lostWinnable } from './election-lost-unwinnable.ts';
 import { CampaignRequests } from './campaign-requests.ts';
 import type { MemberHost, VoteRequestSeen } from './member-host.ts';
 
-export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'header-term-not-stale' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter';
+export type ClusterInvariantName = 'stale-leader-answered' | 'vote-once' | 'leader-has-votes' | 'vote-up-to-date' | 'applied-durable-majority' | 'applied-monotonic' | 'check-quorum-step-down' | 'pre-vote-term' | 'pre-vote-lease' | 'conf-change-pending' | 'leader-is-voter' | 'answer-covers-commit' | 'ack-matches-leader' | 'acked-entries-kept' | 'recovered-durable' | 'higher-term-adopted' | 'campaign-conf-applied' | 'config-at-applied' | 'reply-once' | 'header-term-not-stale' | 'token-index-waited' | 'campaign-while-led' | 'check-quorum-unforced' | 'transfer-target-up-to-date' | 'conf-change-applied-first' | 'check-quorum-unheard' | 'read-index-served' | 'transfer-campaign-forced' | 'stale-pre-vote-answered' | 'campaign-asks-every-voter' | 'election-lost-unwinnable';
 
 export interface ClusterViolation {
   readonly invariant: ClusterInvariantName;
@@ -327,6 +331,13 @@ export class ClusterInvariants {
   onStaleLeaderMessage(host: MemberHost, m: Message, answered: boolean): void {
     if (this.found !== undefined || answered || !(host.config.preVote || checkQuorumOf(host))) return;
     this.fail('stale-leader-answered', host.id, `ignored ${m.type} of term ${m.term} from ${this.cluster.nameOf(m.from)} in term ${host.term} without telling it the newer term (PreVote ${host.config.preVote ? 'on' : 'off'}, CheckQuorum ${checkQuorumOf(host) ? 'on' : 'off'})`);
+  }
+
+  /** election-lost-unwinnable: a (pre-)candidate gives up its campaign only when it can no longer win it. */
+  onVoteResponse(host: MemberHost, m: Message, before: CampaignBefore, stateAfter: string, termAfter: number): void {
+    if (this.found !== undefined) return;
+    const early = lostWinnable(m, before, stateAfter, termAfter);
+    if (early !== undefined) this.fail('election-lost-unwinnable', host.id, early);
   }
 
   /** higher-term-adopted: a message of a higher term moves the member to that term, and a leader steps down. */

@@ -1,6 +1,7 @@
 // Builds a simulated etcd cluster: a World with N members (n1..nN, raft ids 1..N) running
 // member hosts, and simulated clients attached to its network. Raft and etcd settings come
 // from the options with etcd's defaults; a planted bug is passed down to every member.
+import type { CampaignBefore } from './election-lost-unwinnable.ts';
 import type { Prng } from '../world/prng.ts';
 import type { MemberConfig } from '../../src/server/member-config.ts';
 import { plantedBug } from '../bugs/planted-bugs.ts';
@@ -138,6 +139,7 @@ export class EtcdCluster {
   private voteRequestObserver: ((host: MemberHost, m: Message, seen: VoteRequestSeen, granted: boolean) => void) | undefined;
   private staleLeaderObserver: ((host: MemberHost, m: Message, answered: boolean) => void) | undefined;
   private higherTermObserver: ((host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void) | undefined;
+  private voteResponseObserver: ((host: MemberHost, m: Message, before: CampaignBefore, stateAfter: string, termAfter: number) => void) | undefined;
   private raftSteppedObserver: ((host: MemberHost, m: Message, sentFrom: number) => void) | undefined;
   private readonly startObservers: ((host: MemberHost) => void)[] = [];
   private restartObserver: ((before: MemberHost, after: MemberHost) => void) | undefined;
@@ -350,6 +352,7 @@ export class EtcdCluster {
         onVoteRequest: (host, m, seen, granted) => this.voteRequestObserver?.(host, m, seen, granted),
         onStaleLeaderMessage: (host, m, answered) => this.staleLeaderObserver?.(host, m, answered),
         onHigherTermMessage: (host, m, termBefore, termAfter, leaderAfter) => this.higherTermObserver?.(host, m, termBefore, termAfter, leaderAfter),
+        onVoteResponse: (host, m, before, stateAfter, termAfter) => this.voteResponseObserver?.(host, m, before, stateAfter, termAfter),
         onRaftStepped: (host, m, sentFrom) => this.raftSteppedObserver?.(host, m, sentFrom),
         onClientRequest: (host, from, m) => this.clientObserver?.request(host, from, m),
         onClientReply: (host, to, m) => this.clientObserver?.reply(host, to, m),
@@ -450,6 +453,7 @@ export class EtcdCluster {
     this.voteRequestObserver = (host, m, seen, granted) => invariants.onVoteRequest(host, m, seen, granted);
     this.staleLeaderObserver = (host, m, answered) => invariants.onStaleLeaderMessage(host, m, answered);
     this.higherTermObserver = (host, m, termBefore, termAfter, leaderAfter) => invariants.onHigherTermMessage(host, m, termBefore, termAfter, leaderAfter);
+    this.voteResponseObserver = (host, m, before, stateAfter, termAfter) => invariants.onVoteResponse(host, m, before, stateAfter, termAfter);
     this.raftSteppedObserver = (host, m, sentFrom) => invariants.onRaftStepped(host, m, sentFrom);
     this.restartObserver = (before, after) => invariants.onRestart(before, after);
     // Every client request and answer (answer-covers-commit skips them itself under lease-based reads).

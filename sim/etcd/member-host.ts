@@ -3,6 +3,7 @@
 // state, or an installed snapshot) and fsyncs BEFORE the member sends the Ready's messages or
 // applies its entries, writes the member's own snapshots (snapshot file and WAL rewrite in one
 // fsync), and on every (re)start recovers the member from what its disk made durable.
+import type { CampaignBefore } from './election-lost-unwinnable.ts';
 import type { Entry, Message } from '../../src/raft/types.ts';
 import { raftMessageSize } from '../../src/raft/types.ts';
 import { violated } from '../../src/invariant-violation.ts';
@@ -51,6 +52,11 @@ export interface MemberHostOptions {
    * `termAfter` is its term and `leaderAfter` whether it still leads, after the step.
    */
   readonly onHigherTermMessage?: (host: MemberHost, m: Message, termBefore: number, termAfter: number, leaderAfter: boolean) => void;
+  /**
+   * Told how the member took an answer to a vote or pre-vote request that did not move its term
+   * (election-lost-unwinnable): the campaign it held before the step, its role and term after.
+   */
+  readonly onVoteResponse?: (host: MemberHost, m: Message, before: CampaignBefore, stateAfter: string, termAfter: number) => void;
   /**
    * Told about every raft message the member's raft stepped (addressed to it by its sender), after
    * the step (unforced-elections.ts): `sentFrom` is where the messages the step queued begin in
@@ -191,6 +197,8 @@ export class MemberHost implements Host, RaftView {
         this.receiveStaleLeaderMessage(id, message);
       } else if (this.options.onHigherTermMessage !== undefined && this.ofHigherTerm(id, message)) {
         this.receiveHigherTermMessage(id, message);
+      } else if ((message.type === 'MsgVoteResp' || message.type === 'MsgPreVoteResp') && this.options.onVoteResponse !== undefined) {
+        this.receiveVoteResponse(id, message);
       } else {
         this.member.receiveRaft(id, message);
       }
@@ -247,6 +255,15 @@ export class MemberHost implements Host, RaftView {
     const termBefore = r.term;
     this.member.receiveRaft(id, m);
     this.options.onHigherTermMessage?.(this, m, termBefore, r.term, r.state === 'leader');
+  }
+
+  /** Hands an answer to a (pre-)vote request to the member and tells the observers the campaign it held before and its role after. */
+  private receiveVoteResponse(id: number, m: Message): void {
+    const r = this.raft;
+    const voters = r.prs.config.voters;
+    const before: CampaignBefore = { state: r.state, term: r.term, votes: new Map(r.prs.votes), incoming: voters.incoming.sorted(), outgoing: voters.outgoing.sorted() };
+    this.member.receiveRaft(id, m);
+    this.options.onVoteResponse?.(this, m, before, r.state, r.term);
   }
 
   /** Hands a stale leader's message to the member and tells the observers whether it answered with its term. */

@@ -29,7 +29,7 @@ export const FOCUS_SHAPES = ['snapshot-ack-crash', 'deposed-lessor', 'lease-chec
  */
 export const MOMENT_SHAPES = ['leader-cut-at-election', 'snapshot-write-crash', 'snapshot-pipeline'] as const;
 export type MomentShape = (typeof MOMENT_SHAPES)[number];
-export type FocusShape = (typeof FOCUS_SHAPES)[number] | 'lease-failed-transfer' | 'lease-checkpoint-restart' | MomentShape;
+export type FocusShape = (typeof FOCUS_SHAPES)[number] | 'lease-failed-transfer' | 'lease-checkpoint-restart' | MomentShape | 'prevote-rollout';
 
 /** The parts of a swarm draw a focused shape sets (the swarm's own objects, changed in place). */
 export interface FocusParts {
@@ -70,6 +70,15 @@ const RESTART_ODDS = 20;
 const MOMENT_ODDS = 8;
 
 /**
+ * One in ten of the runs that draw no focus, no restart and no moment shape roll PreVote out
+ * member by member (scenario prevote-rollout), from the focus stream after the moment's draw
+ * (nothing reads it after): no seed that drew any of those, or none of the four, moves. A run
+ * draws PreVote once for all its members, so members with and without it, their terms apart,
+ * never elected together in a swarm run (holdout 19's stale-prevote-unanswered, etcd#8501).
+ */
+const ROLLOUT_ODDS = 10;
+
+/**
  * One run in six of the etcd workload draws a focused shape, each of the four alike, and one in
  * five of those lease-failed-transfer instead, from a stream of its own (a seed that draws none
  * keeps its draw). Undefined: no focus.
@@ -78,7 +87,8 @@ export function drawFocus(prng: Prng, parts: FocusParts): Focus | undefined {
   if (parts.workload.kind !== 'etcd') return undefined;
   if (!prng.chance(1, 6)) {
     if (prng.chance(1, RESTART_ODDS)) return checkpointRestart(parts);
-    return prng.chance(1, MOMENT_ODDS) ? momentShape(prng.pick(MOMENT_SHAPES), parts) : undefined;
+    if (prng.chance(1, MOMENT_ODDS)) return momentShape(prng.pick(MOMENT_SHAPES), parts);
+    return prng.chance(1, ROLLOUT_ODDS) ? prevoteRollout(parts) : undefined;
   }
   const drawn: FocusShape = prng.pick(FOCUS_SHAPES);
   const shape: FocusShape = prng.chance(1, 5) ? 'lease-failed-transfer' : drawn;
@@ -192,6 +202,21 @@ function momentShape(shape: MomentShape, parts: FocusParts): Focus {
       workload.rateOpsPerSecond = 400;
       return { shape, members: 5 };
   }
+}
+
+/**
+ * prevote-rollout's shape: five members start without PreVote (etcd 3.4's default) and each
+ * restarts in turn with it on, each restart followed by a partition, on the timings of the
+ * named scenario (an election timeout of 100 ms against at most 2 ms of one-way latency); the
+ * seed's drops, duplicates, reorders, CheckQuorum, watchers and mix stay.
+ */
+function prevoteRollout(parts: FocusParts): Focus {
+  const { nemesis, raft, network, workload } = parts;
+  Object.assign(nemesis, { packages: ['prevote-rollout'], startMs: 100, faultsMax: 10, faultDurationMs: range(2500, 3500), intervalMs: range(50, 200) });
+  Object.assign(raft, { tickMs: 10, electionTicks: 10, preVote: false });
+  Object.assign(network, { latencyUsMin: 200, latencyUsMax: 2000 });
+  Object.assign(workload, { rateOpsPerSecond: 150, durationMs: 4000 });
+  return { shape: 'prevote-rollout', members: 5 };
 }
 
 function leaseWorkload(workload: FocusParts['workload'], rate: number, durationMs: number, ttlSeconds: number, mix: Record<string, number> | undefined): void {

@@ -48,10 +48,9 @@ const DRAWN_LATEST: readonly NemesisPackageName[] = ['crash-after-recovery', 'cr
 const LEARNER_PARTITION: NemesisPackageName = 'partition-leader-learners';
 const STARTS_LEARNERS: readonly NemesisPackageName[] = ['membership', 'joint-membership', 'joint-swap'];
 /**
- * Named scenarios only, not drawn yet: a run draws PreVote once for all its members, and this
- * package turns it on member by member (prevote-rollout.json starts without it). Drawn from a
- * stream of its own it would still change the schedule of about a fifth of swarm seeds, pinned
- * ones among them: left to a session that can re-pin them.
+ * Not drawn as a package: a run draws PreVote once for all its members, and this package turns it
+ * on member by member, so it means something only in a run that starts without PreVote. The focus
+ * draw gives it such a run (swarm-focus.ts prevoteRollout).
  */
 const NOT_DRAWN: readonly NemesisPackageName[] = ['prevote-rollout'];
 

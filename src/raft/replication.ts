@@ -74,6 +74,14 @@ export function bcastHeartbeat(r: Raft): void {
 }
 
 export function bcastHeartbeatWithCtx(r: Raft, ctx: string): void {
+  // While ReadIndex reads wait for a quorum, every heartbeat round carries the newest one's
+  // context: an answer to it releases that read and every earlier one (read-only.ts advance), so a
+  // read whose own round was lost is confirmed by the next periodic heartbeat. A round without it
+  // confirms nothing, and under loss reads wait for their timeout (etcd-raft's bcastHeartbeat
+  // sends r.readOnly.lastPendingRequestCtx()).
+  const newest = r.readOnly.lastPendingRequestCtx();
+  if (!(newest === undefined || ctx === newest)) throw violated('raft', 'heartbeat-carries-newest-read',
+    `heartbeat round with context ${JSON.stringify(ctx)} while read ${JSON.stringify(newest)} waits for a quorum (${r.readOnly.pendingCount} waiting)`);
   r.prs.visit((id) => {
     if (id !== r.id) sendHeartbeat(r, id, ctx);
   });

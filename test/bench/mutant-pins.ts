@@ -178,6 +178,9 @@ export const PINNED: readonly Pin[] = [
   // campaign on MsgTimeoutNow marks them) and campaign-asks-every-voter, as the requests leave.
   { name: 'campaign-forces-every-election', scenario: 'prevote-rejoin', seed: 1, checker: 'raft' },
   { name: 'joint-votes-incoming-only', scenario: 'joint-swap', seed: 1, checker: 'raft' },
+  // A periodic heartbeat without the pending read's context (holdout 20, missed: reads only wait
+  // longer under loss): raft invariant heartbeat-carries-newest-read (twenty-third session).
+  { name: 'heartbeat-drops-read-context', scenario: 'kv-api', seed: 1, checker: 'raft' },
   // Holdout 20 and 19 (bugs, s23), missed by the campaign until the shape named: txns at etcd's op
   // limit (compares count) and nested txns whose then and else put one key, judged by error-replies
   // from the request (kv-api-wide); roles deleted and added again, users' leases revoked by others

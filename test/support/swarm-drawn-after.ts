@@ -25,14 +25,14 @@ export function drawnAfterDeclared(n: number): Record<number, string[]> {
 /**
  * drawnAfterDeclared(40) of the shipped table (measured with it; a change to the swarm's draws re-pins it). Checked against runs: swarm 1 draws joint-membership, 2 and 3 neither.
  * Seeds 9, 17, 27, 35 and 40 drew one too until the swarm's focused shapes (swarm-focus.ts) replaced their packages, and
- * 32 and 38 until its moment shapes (twenty-first session: snapshot-write-crash, snapshot-pipeline) did.
+ * 32 and 38 until its moment shapes (twenty-first session: snapshot-write-crash, snapshot-pipeline) did, and
+ * 6, 31 and 39 until its prevote-rollout focus (twenty-third session) did.
  */
 export const DRAWN_AFTER_DECLARED_PIN: Readonly<Record<number, string[]>> = {
-  1: ['joint-membership'], 4: ['joint-membership'], 5: ['joint-membership'], 6: ['late-answers'], 7: ['joint-membership'],
+  1: ['joint-membership'], 4: ['joint-membership'], 5: ['joint-membership'], 7: ['joint-membership'],
   11: ['late-answers'], 12: ['joint-membership'], 14: ['late-answers'],
   15: ['late-answers', 'joint-membership'], 16: ['joint-membership'],
   18: ['joint-membership'], 19: ['late-answers'], 20: ['late-answers', 'joint-membership'], 22: ['late-answers'],
-  28: ['joint-membership'], 29: ['joint-membership'], 30: ['joint-membership'], 31: ['late-answers'],
+  28: ['joint-membership'], 29: ['joint-membership'], 30: ['joint-membership'],
   33: ['late-answers'], 36: ['late-answers'], 37: ['late-answers'],
-  39: ['joint-membership'],
 };

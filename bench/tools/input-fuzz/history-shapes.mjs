@@ -6,7 +6,7 @@
 // unbalanced brackets), and JSON lines with duplicate keys, unknown fields and control or
 // unicode characters in keys and values. Any verdict is allowed (0, 1, 2); a refusal is exit 3
 // with one line naming the file.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textMutations } from './file-kinds.mjs';
 import { fieldMutations, FIELD_VALUES_UNICODE } from './field-walk.mjs';
@@ -163,6 +163,19 @@ export function historyShapeCases(fx, pick, random, inputPath) {
     const file = inputPath('history.log');
     writeFileSync(file, logLines.map((l, i) => (i === 1 ? line : l)).join('\n'));
     check(`check log: ${label}`, ['--model', 'register', file], { mustName: file });
+  }
+  // Histories other tools wrote (s23): Porcupine's Jepsen etcd logs and Jepsen's kv EDN, token by token.
+  const anchors = join(import.meta.dirname, '../../../../shared/anchors/porcupine');
+  if (existsSync(anchors)) {
+    for (const [name, model, mutate, ext] of [['jepsen/etcd_000.log', 'register', logMutations, 'log'], ['kv/c01-ok.txt', 'kv', ednMutations, 'edn']]) {
+      const lines = readFileSync(join(anchors, name), 'utf8').split('\n');
+      const at = lines.findIndex((l, i) => i > lines.length / 3 && /:ok/.test(l));
+      for (const [label, line] of pick(mutate(lines[at]))) {
+        const file = inputPath(`anchor.${ext}`);
+        writeFileSync(file, lines.map((l, i) => (i === at ? line : l)).join('\n'));
+        check(`check ${name} line ${at + 1}: ${label}`, ['--model', model, file], { mustName: file });
+      }
+    }
   }
   for (const [model, source] of [['etcd', fx.etcdHistory], ['etcd', fx.registerHistory]]) {
     const lines = readFileSync(source, 'utf8').split('\n').filter((l) => l.trim() !== '');

@@ -130,7 +130,7 @@ describe('nemesis schedule', () => {
       seen.set(focus, (seen.get(focus) ?? 0) + 1);
       const s = d.scenario;
       const at = `seed ${seed} ${focus}`;
-      expect(s.cluster.members, at).toBe(focus === 'snapshot-pipeline' ? 5 : 3);
+      expect(s.cluster.members, at).toBe(focus === 'snapshot-pipeline' || focus === 'prevote-rollout' ? 5 : 3);
       if (focus === 'leader-cut-at-election') {
         // Moment shapes (twenty-first session): what only named scenarios drew.
         const faults = expandSchedule(s, new Prng(1)).map((f) => f.fault);
@@ -161,6 +161,11 @@ describe('nemesis schedule', () => {
         // Leases left to expire while failed transfers drop their revokes: revoke-never-retried, missed by swarm 1..200 before.
         expect([s.workload.kind, s.workload.leaseTtlSeconds, s.workload.mix?.['keepalive'], s.nemesis.packages, s.nemesis.faultsMax, s.workload.durationMs], at).toEqual(['lease', 3, 0, ['failed-transfer'], 4, 24_000]);
         expect(s.checkers, at).toEqual(['lease', 'convergence', 'raft']);
+      } else if (focus === 'prevote-rollout') {
+        // PreVote off at the start, each member restarted with it on, then a partition (twenty-third session; holdout 19's stale-prevote-unanswered).
+        expect([s.cluster.raft.preVote, s.cluster.raft.tickMs, s.cluster.raft.electionTicks, s.nemesis.packages], at).toEqual([false, 10, 10, ['prevote-rollout']]);
+        const faults = expandSchedule(s, new Prng(1)).map((f) => f.fault);
+        expect(faults.filter((f) => f.kind === 'kill' && f.restartWith?.preVote === true).length, at).toBeGreaterThan(0);
       } else {
         expect(focus).toBe('conf-change-slow-apply');
         expect([s.cluster.raft.tickMs, s.cluster.raft.electionTicks, s.nemesis.packages.filter((p) => p === 'slow-disk').length], at).toEqual([10, 10, 2]);
@@ -169,7 +174,7 @@ describe('nemesis schedule', () => {
     }
     expect([...seen.keys()].sort()).toEqual([
       'conf-change-slow-apply', 'deposed-lessor', 'leader-cut-at-election', 'lease-checkpoint-leader-change', 'lease-checkpoint-restart', 'lease-failed-transfer',
-      'snapshot-ack-crash', 'snapshot-pipeline', 'snapshot-write-crash',
+      'prevote-rollout', 'snapshot-ack-crash', 'snapshot-pipeline', 'snapshot-write-crash',
     ]);
     const focused = [...seen.values()].reduce((a, b) => a + b, 0);
     expect(focused).toBeGreaterThan(30);

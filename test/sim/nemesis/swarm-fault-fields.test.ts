@@ -23,7 +23,6 @@ const DRAWS_PER_PACKAGE = 300;
 const NAMED_SCENARIOS_ONLY: Readonly<Record<string, string>> = {
   'figure8.l2RunMs': 'older-longer-log: a second leader that commits before it is isolated needs the figure8 sequence timed by hand',
   'member-api.requestTimeoutMs': 'the default (300 ms) is what operators use; a knob for tests of the operator loop',
-  'kill.restartWith': 'prevote-rollout: PreVote turned on member by member; the swarm does not draw the package yet (sim/nemesis/swarm.ts NOT_DRAWN)',
 };
 
 /** kind.field and kind.field=value for every optional field and enum value of a kind's schema. */

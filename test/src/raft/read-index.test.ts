@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Cluster } from './cluster.ts';
 import { newStorage, newTestRaft } from './helpers.ts';
 import { message } from '../../../src/raft/types.ts';
+import { bcastHeartbeatWithCtx } from '../../../src/raft/replication.ts';
 
 function readStatesOf(c: Cluster, id: number): { index: number; requestCtx: string }[] {
   c.drain(id);
@@ -85,5 +86,32 @@ describe('ReadIndex', () => {
 
   it('lease-based reads require CheckQuorum', () => {
     expect(() => newTestRaft(1, 10, 1, newStorage([1, 2, 3]), { readOnlyOption: 'lease-based' })).toThrow(/config-lease-needs-checkquorum/);
+  });
+});
+
+describe('heartbeat-carries-newest-read', () => {
+  it('a read whose own heartbeat round was lost is confirmed by the next periodic heartbeat', () => {
+    const c = new Cluster([1, 2, 3]);
+    c.campaign(1);
+    c.propose(1, 'x');
+    c.ignore('MsgHeartbeat');
+    c.node(1).raw.readIndex('lost-round');
+    c.deliver();
+    expect(readStatesOf(c, 1)).toEqual([]);
+    c.recover();
+    c.node(1).raw.raft.step(message({ type: 'MsgBeat', from: 1, to: 1 }));
+    c.deliver();
+    expect(readStatesOf(c, 1).map((r) => r.requestCtx)).toEqual(['lost-round']);
+  });
+
+  it('a heartbeat round without the newest waiting read\'s context is a broken invariant', () => {
+    const c = new Cluster([1, 2, 3]);
+    c.campaign(1);
+    c.propose(1, 'x');
+    c.ignore('MsgHeartbeatResp');
+    c.node(1).raw.readIndex('waiting');
+    c.deliver();
+    expect(() => bcastHeartbeatWithCtx(c.node(1).raw.raft, '')).toThrow(/heartbeat-carries-newest-read/);
+    expect(() => bcastHeartbeatWithCtx(c.node(1).raw.raft, 'waiting')).not.toThrow();
   });
 });
