@@ -142,18 +142,8 @@ function checkIntervals(reqs: readonly Obj[]): { puts: Set<string>; dels: Interv
 
 /** True: etcd refuses the txn as a duplicate key; false: it does not; undefined: not decided here. */
 export function txnHasDuplicateKey(request: unknown): boolean | undefined {
-  if (typeof request !== 'object' || request === null) return undefined;
-  const t = request as Obj;
-  try {
-    checkTxnRequest(t, MAX_TXN_OPS);
-    checkIntervals(opsOf(t['success']));
-    checkIntervals(opsOf(t['failure']));
-    return false;
-  } catch (err) {
-    if (err instanceof Duplicate) return true;
-    if (err instanceof Undecided || err instanceof TooManyOps || err instanceof OtherRefusal) return undefined;
-    throw err;
-  }
+  const refusal = txnRefusal(request);
+  return refusal === 'duplicate-key' ? true : refusal === 'none' ? false : undefined;
 }
 
 /** How etcd 3.4 answers a txn before raft: its first refusal, 'none' when it passes; undefined when malformed. */

@@ -8,6 +8,7 @@
 // saw a stretch of revisions (no other watcher to compare with) could drop a delete unseen.
 import type { Op } from '../history/op.ts';
 import { decodeKey, int } from './models/etcd/json.ts';
+import { forEachOkWrite } from './watch-acknowledged-writes.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -69,22 +70,11 @@ function txnDeletes(req: Obj, resp: Obj, revision: number, out: OkDelete[]): voi
 /** Every acknowledged delete of the history that removed a key, in revision order. */
 export function acknowledgedDeletes(history: readonly Op[]): OkDelete[] {
   const out: OkDelete[] = [];
-  const invokes = new Map<number | string, Op>();
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i]!;
-    if (op.type === 'invoke') {
-      invokes.set(op.process, op);
-      continue;
-    }
-    const inv = invokes.get(op.process);
-    invokes.delete(op.process);
-    if (op.type !== 'ok' || inv === undefined || (inv.f !== 'kv/deleterange' && inv.f !== 'kv/txn')) continue;
-    const resp = obj(op.value);
-    const revision = int(obj(resp['header'])['revision']);
-    if (revision <= 1) continue;
-    if (inv.f === 'kv/deleterange') addDelete(obj(inv.value), resp, revision, out);
-    else txnDeletes(obj(inv.value), resp, revision, out);
-  }
+  forEachOkWrite(history, (inv, ok, revision) => {
+    if (revision <= 1) return;
+    if (inv.f === 'kv/deleterange') addDelete(obj(inv.value), obj(ok.value), revision, out);
+    else if (inv.f === 'kv/txn') txnDeletes(obj(inv.value), obj(ok.value), revision, out);
+  });
   return out.sort((a, b) => a.revision - b.revision);
 }
 

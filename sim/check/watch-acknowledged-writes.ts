@@ -45,9 +45,12 @@ function addPut(put: Obj, w: AcknowledgedWrite): void {
   else values.push(value);
 }
 
-/** Revision → the acknowledged write (ok put, or ok txn whose taken branch puts) that made it. */
-export function acknowledgedWrites(history: readonly Op[]): Map<number, AcknowledgedWrite> {
-  const out = new Map<number, AcknowledgedWrite>();
+/**
+ * Calls `visit` with each ok completion of a kv/put, kv/deleterange or kv/txn and its invoke, and
+ * the revision its answer names (the next completion of a process completes its last invoke; a
+ * history whose pairs do not match is the history readers' to refuse, not this).
+ */
+export function forEachOkWrite(history: readonly Op[], visit: (invoke: Op, ok: Op, revision: number) => void): void {
   const invokes = new Map<number | string, Op>();
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
@@ -57,13 +60,21 @@ export function acknowledgedWrites(history: readonly Op[]): Map<number, Acknowle
     }
     const inv = invokes.get(op.process);
     invokes.delete(op.process);
-    if (op.type !== 'ok' || inv === undefined || (inv.f !== 'kv/put' && inv.f !== 'kv/txn')) continue;
+    if (op.type !== 'ok' || inv === undefined || (inv.f !== 'kv/put' && inv.f !== 'kv/txn' && inv.f !== 'kv/deleterange')) continue;
+    visit(inv, op, int(obj(obj(op.value)['header'])['revision']));
+  }
+}
+
+/** Revision → the acknowledged write (ok put, or ok txn whose taken branch puts) that made it. */
+export function acknowledgedWrites(history: readonly Op[]): Map<number, AcknowledgedWrite> {
+  const out = new Map<number, AcknowledgedWrite>();
+  forEachOkWrite(history, (inv, ok, rev) => {
+    if (inv.f === 'kv/deleterange') return;
     const w: AcknowledgedWrite = { puts: new Map(), exact: true };
     if (inv.f === 'kv/put') addPut(obj(inv.value), w);
-    else txnPuts(obj(inv.value), obj(op.value), w);
-    const rev = int(obj(obj(op.value)['header'])['revision']);
+    else txnPuts(obj(inv.value), obj(ok.value), w);
     if (w.puts.size > 0 && rev > 1) out.set(rev, w);
-  }
+  });
   return out;
 }
 
